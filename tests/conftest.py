@@ -1,0 +1,74 @@
+"""Test databases: SQLite by default, PostgreSQL when WUFEI_TEST_DATABASE_URL names a server.
+
+The schema is built by running the migrations, and each test runs inside a
+transaction that is rolled back, so tests never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from wufei import migrate
+from wufei.db import make_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "examples" / "seeds"
+
+
+def _server_url() -> str | None:
+    return os.environ.get("WUFEI_TEST_DATABASE_URL") or None
+
+
+def fresh_database_url(tmp_dir: Path) -> str:
+    """A new empty database on the configured backend."""
+    server = _server_url()
+    if server is None:
+        return f"sqlite:///{tmp_dir / f'wufei-{uuid.uuid4().hex[:8]}.db'}"
+    name = f"wufei_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres",
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return f"{server}/{name}"
+
+
+@pytest.fixture(scope="session")
+def engine(tmp_path_factory) -> Iterator[Engine]:
+    engine = make_engine(fresh_database_url(tmp_path_factory.mktemp("db")))
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def fresh_engine(tmp_path) -> Iterator[Engine]:
+    """An empty, unmigrated database of its own (for migration and CLI tests)."""
+    engine = make_engine(fresh_database_url(tmp_path))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            session.close()
+            transaction.rollback()
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    return SEEDS

@@ -1,0 +1,90 @@
+"""Database engine, sessions and the declarative base.
+
+The URL comes from WUFEI_DATABASE_URL; the default is an SQLite file in the
+working directory. SQLite gets WAL and a busy timeout so the Prefect flows,
+the CLI and the web server can share it.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Annotated, Iterator
+
+from sqlalchemy import JSON, Date, DateTime, MetaData, Numeric, String, Text, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
+
+DEFAULT_URL = "sqlite:///wufei.db"
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Column aliases used across the models.
+Name = Annotated[str, mapped_column(String(200))]
+ShortText = Annotated[str, mapped_column(String(64))]
+LongText = Annotated[str, mapped_column(Text)]
+Day = Annotated[date, mapped_column(Date)]
+Amount = Annotated[Decimal, mapped_column(Numeric(20, 6))]
+JsonDict = Annotated[dict, mapped_column(JSON)]
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: DateTime(timezone=True)}
+
+
+def database_url() -> str:
+    return os.environ.get("WUFEI_DATABASE_URL", DEFAULT_URL)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return create_engine(url, pool_pre_ping=True)
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error."""
+    with make_sessionmaker(engine)() as session:
+        with session.begin():
+            yield session
+
+
+def load_all_models() -> None:
+    """Import every models module so Base.metadata is complete (Alembic, tests)."""
+    from wufei.audit import models as _audit  # noqa: F401
+    from wufei.cells import models as _cells  # noqa: F401
+    from wufei.departments import models as _departments  # noqa: F401
+    from wufei.indicators import models as _indicators  # noqa: F401
+    from wufei.plans import models as _plans  # noqa: F401
+    from wufei.tasks import models as _tasks  # noqa: F401

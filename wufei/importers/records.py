@@ -1,0 +1,123 @@
+"""Plain records produced by every importer (text documents, spreadsheets).
+
+Parsers only recognise layout and keep the source text; the rule modules
+(deadline, target, owner parsing) and the loader turn these into domain rows.
+Every record carries the 1-based line (text) or row (sheet) it came from so
+errors and warnings can point at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class ListKind(StrEnum):
+    """Which list of a plan a task belongs to."""
+
+    MAIN = "main"  # numbered or inline main tasks in the plan body (主要任务)
+    INSTITUTION = "institution"  # 制度体系
+    TECHNOLOGY = "technology"  # 技术体系
+    MARKET = "market"  # 市场体系
+    REGULATION = "regulation"  # 监管体系
+    PROJECT = "project"  # 工程项目清单
+
+
+class PlanKind(StrEnum):
+    PLAN = "plan"  # 实施方案 / 工作方案
+    EVALUATION = "evaluation"  # 中期评估 / 自评估
+    PROGRESS = "progress"  # progress reply, e.g. 提案答复 on 无废细胞
+
+
+class ImportError_(Exception):
+    """A fatal problem in an input file: nothing from the file is written."""
+
+    def __init__(self, path: str, message: str, *, line: int | None = None, cell: str | None = None,
+                 text: str | None = None):
+        self.path = path
+        self.line = line
+        self.cell = cell
+        self.text = text
+        where = path
+        if line is not None:
+            where += f" 第{line}行"
+        if cell:
+            where += f" {cell}"
+        detail = f"：「{text}」" if text else ""
+        super().__init__(f"{where}：{message}{detail}")
+
+
+@dataclass
+class TaskRecord:
+    list_kind: ListKind
+    number: str  # number within its list, as printed or derived ("1", "3.2")
+    title: str
+    line: int
+    list_name: str | None = None  # e.g. 制度体系, or the body section heading
+    category: str | None = None  # 任务类别
+    content: str | None = None  # 主要内容
+    owners_raw: str | None = None  # 责任主体 / 责任部门 / 〔牵头部门…〕 / （…按职责分工负责）
+    responsible_entity: str | None = None  # company (责任主体) of a project
+    implementers_raw: str | None = None  # 各市政府、雄安新区管委会 负责落实
+    deadline_raw: str | None = None  # as printed; None when the list has no deadline column
+    # Spreadsheets name owners in columns; when given they win over owners_raw.
+    leads: tuple[str, ...] | None = None
+    supporting: tuple[str, ...] | None = None
+    implementers: tuple[str, ...] | None = None
+
+
+@dataclass
+class IndicatorRecord:
+    number: str  # as printed; a row sharing its number keeps it ("10")
+    name: str  # 三级指标 without marks
+    line: int
+    level1: str | None = None
+    level2: str | None = None
+    marks: str = ""  # any of ★※△✦ in the printed order
+    baseline_raw: str | None = None  # 现状值 with its year if printed: "15（2021年）"
+    baseline_year_default: int | None = None  # year from the column header: 现状值（2020年）
+    target_raw: str | None = None
+    target_year: int | None = None  # from the column header: 目标值（2025年）
+    unit: str | None = None
+    data_source: str | None = None
+    owners_raw: str | None = None  # 责任部门 / 责任分工
+    attribute_raw: str | None = None  # 约束性 / 预期性
+    definition: str | None = None  # from 指标解释说明
+    category: str | None = None  # 指标类型 in evaluations
+    # Observed values printed with the indicator (evaluations): year -> raw text.
+    observed: dict[int, str] = field(default_factory=dict)
+    forecast_raw: str | None = None  # 可以完成 / 存在不确定性
+    leads: tuple[str, ...] | None = None
+    supporting: tuple[str, ...] | None = None
+
+
+@dataclass
+class CellRecord:
+    """A 无废细胞 category with its count."""
+
+    number: str
+    category: str  # 无废学校
+    count_raw: str  # 30所
+    line: int
+    status: str | None = None  # 已完成 / 持续推进中
+    lead_raw: str | None = None
+
+
+@dataclass
+class ParsedPlan:
+    path: str
+    title: str
+    jurisdiction: str | None  # 衡水市 / 保定市 / 河北省, as named in the document
+    kind: PlanKind = PlanKind.PLAN
+    doc_number: str | None = None  # 衡政办字〔2022〕57号
+    issuer: str | None = None
+    issued_on: date | None = None
+    period_start: int | None = None  # 2021 for a 十四五 plan
+    period_end: int | None = None  # 2025
+    tasks: list[TaskRecord] = field(default_factory=list)
+    indicators: list[IndicatorRecord] = field(default_factory=list)
+    cells: list[CellRecord] = field(default_factory=list)
+    cells_planned_total: int | None = None
+    cells_built_total: int | None = None
+    warnings: list[str] = field(default_factory=list)

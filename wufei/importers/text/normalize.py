@@ -1,0 +1,52 @@
+"""Text clean-up shared by all text parsers.
+
+Published documents come with full-width and ASCII punctuation mixed, stray
+spaces inside Chinese words (from PDF extraction), and non-breaking spaces.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef“”‘’《》（）"
+# A space is noise when a CJK character or CJK punctuation stands on either side.
+_STRAY_SPACE = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+(?=[{_CJK}{_CJK_PUNCT}])")
+
+# Punctuation folded to one form so patterns need only one spelling.
+_FOLD = str.maketrans({
+    "(": "（", ")": "）", ":": "：", ";": "；", ",": "，",
+    "[": "〔", "]": "〕", "【": "〔", "】": "〕",
+    "～": "~", "〜": "~",
+})
+
+
+def clean_spaces(text: str) -> str:
+    """Drop spaces next to Chinese text, collapse the rest, trim."""
+    text = text.replace("\u00a0", " ").replace("\u3000", " ")
+    text = _STRAY_SPACE.sub("", text)
+    return re.sub(r" {2,}", " ", text).strip()
+
+
+def fold_punct(text: str) -> str:
+    """ASCII brackets, colons, semicolons and commas to their full-width forms."""
+    return text.translate(_FOLD)
+
+
+def normalize_cell(text: str | None) -> str | None:
+    """A table cell or a field: NFC, one line, no stray spaces; empty becomes None."""
+    if text is None:
+        return None
+    text = unicodedata.normalize("NFC", text)
+    text = clean_spaces(text.replace("\r", "").replace("\n", ""))
+    return text or None
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join lines broken inside a cell or paragraph (Chinese text has no word spaces)."""
+    return clean_spaces("".join(line.strip() for line in lines))
+
+
+def is_blank(line: str) -> bool:
+    return not line.strip()

@@ -1,0 +1,66 @@
+"""Tasks and projects of a plan, and who owns them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wufei.db import Base, Day, LongText, Name, ShortText
+from wufei.departments.models import Department
+from wufei.plans.models import Plan
+
+
+class Role(StrEnum):
+    LEAD = "lead"  # 牵头单位
+    SUPPORTING = "supporting"  # 配合单位 / 责任部门 (in 002)
+    IMPLEMENTER = "implementer"  # 负责落实 (各市政府 under a provincial task)
+
+
+class Task(Base):
+    __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("plan_id", "list_kind", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    list_kind: Mapped[ShortText]  # wufei.importers.records.ListKind
+    list_name: Mapped[Name | None]
+    category: Mapped[Name | None]
+    number: Mapped[ShortText]
+    title: Mapped[str] = mapped_column(String(500))
+    content: Mapped[LongText | None]
+    owners_raw: Mapped[LongText | None]
+    responsible_entity: Mapped[Name | None]  # company of a project (责任主体)
+    implementers_raw: Mapped[Name | None]
+    deadline_raw: Mapped[Name | None]
+    deadline_kind: Mapped[ShortText]  # wufei.tasks.deadlines.DeadlineKind
+    due_date: Mapped[Day | None]
+    deadline_note: Mapped[Name | None]
+    awaiting_assignment: Mapped[bool] = mapped_column(default=False)
+    source_line: Mapped[int | None]
+
+    plan: Mapped[Plan] = relationship()
+    assignments: Mapped[list[TaskDepartment]] = relationship(
+        back_populates="task", cascade="all, delete-orphan", order_by="TaskDepartment.position"
+    )
+
+    def departments(self, role: Role) -> list[Department]:
+        return [a.department for a in self.assignments if a.role == role]
+
+
+class TaskDepartment(Base):
+    """A department's role on a task; `source_name` is the name as written (maybe a collective)."""
+
+    __tablename__ = "task_departments"
+    __table_args__ = (UniqueConstraint("task_id", "department_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    role: Mapped[ShortText]
+    position: Mapped[int] = mapped_column(default=0)
+    source_name: Mapped[Name | None]
+
+    task: Mapped[Task] = relationship(back_populates="assignments")
+    department: Mapped[Department] = relationship()
