@@ -1,0 +1,33 @@
+# wufei: `make demo` runs the main job on the embedded defaults, `make test` runs the tests.
+VENV    ?= .venv
+PYTHON  ?= python3
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
+
+.PHONY: install demo test test-sqlite test-postgres bench clean
+
+$(STAMP):
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -c constraints.txt -e '.[dev]'
+	rm -f $(VENV)/.installed-*; touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(PY) -m wufei.demo
+
+test: test-sqlite test-postgres
+
+test-sqlite: install
+	$(PY) -m pytest -q
+
+# Installs Debian's PostgreSQL if missing and starts a throwaway server on loopback.
+test-postgres: install
+	WUFEI_TEST_DATABASE_URL=$$(scripts/postgres.sh) $(PY) -m pytest -q
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf out wufei.db wufei.db-wal wufei.db-shm

@@ -1,0 +1,79 @@
+"""Re-imports change nothing; corrections are applied and audited; bad files write nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from tests.plans.conftest import HENGSHUI_PLAN
+from wufei import migrate
+from wufei.audit.models import AuditEntry
+from wufei.db import make_sessionmaker
+from wufei.importers.service import import_paths
+from wufei.plans.models import Plan
+from wufei.tasks.models import Task
+
+
+def _count(session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def _copy_with(tmp_path: Path, old: str, new: str, *, count: int = 1) -> Path:
+    text = HENGSHUI_PLAN.read_text(encoding="utf-8")
+    assert text.count(old) >= count, old
+    path = tmp_path / HENGSHUI_PLAN.name
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return path
+
+
+def test_reimporting_the_same_file_changes_nothing(session, load):
+    load(HENGSHUI_PLAN)
+    audit_rows = _count(session, AuditEntry)
+    [again] = load(HENGSHUI_PLAN)
+    assert again.changes.get("created", 0) == again.changes.get("updated", 0) == again.changes.get("deleted", 0) == 0
+    assert again.changes["unchanged"] == 1 + 59 + 54 + 27 + 31
+    assert _count(session, AuditEntry) == audit_rows
+
+
+def test_a_corrected_file_updates_the_changed_record_and_audits_it(session, load, tmp_path):
+    load(HENGSHUI_PLAN)
+    # Project 13 (刚性填埋场) moves from 2022年底 to 2023年底.
+    corrected = _copy_with(tmp_path, "库容4.96万立方米刚性填埋场。\n\t2022年底", "库容4.96万立方米刚性填埋场。\n\t2023年底")
+    [summary] = load(corrected)
+    assert summary.changes["updated"] == 1
+    task = session.scalar(select(Task).where(Task.title == "刚性填埋场"))
+    assert task.deadline_raw == "2023年底" and task.due_date.isoformat() == "2023-12-31"
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.entity == "tasks", AuditEntry.entity_id == task.id,
+                                                    AuditEntry.action == "update"))
+    assert entry.changes["deadline_raw"] == ["2022年底", "2023年底"]
+    assert entry.changes["due_date"] == ["2022-12-31", "2023-12-31"]
+    assert entry.source == str(corrected)
+
+
+def test_a_changed_owner_is_audited_with_department_names(session, load, tmp_path):
+    load(HENGSHUI_PLAN)
+    corrected = _copy_with(tmp_path, "牵头单位：市科学技术局；配合单位：各县市区人民政府",
+                           "牵头单位：市生态环境局；配合单位：各县市区人民政府")
+    [summary] = load(corrected)
+    assert summary.changes["updated"] == 1
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "update", AuditEntry.entity == "tasks"))
+    assert entry.changes["lead"] == [["市科学技术局"], ["市生态环境局"]]
+
+
+def test_a_file_with_a_fatal_error_writes_nothing_and_says_where(fresh_engine, tmp_path):
+    migrate.upgrade(fresh_engine)
+    bad = _copy_with(tmp_path, "库容4.96万立方米刚性填埋场。\n\t2022年底", "库容4.96万立方米刚性填埋场。\n\t尽快")
+    [result] = import_paths(fresh_engine, [bad])
+    assert not result.ok
+    assert str(bad) in result.error and "第1578行" in result.error and "完成期限" in result.error and "尽快" in result.error
+    with make_sessionmaker(fresh_engine)() as session:
+        assert _count(session, Plan) == _count(session, Task) == _count(session, AuditEntry) == 0
+
+
+def test_one_bad_file_does_not_stop_the_others(fresh_engine, tmp_path):
+    migrate.upgrade(fresh_engine)
+    missing = tmp_path / "不存在.txt"
+    results = import_paths(fresh_engine, [missing, HENGSHUI_PLAN])
+    assert [r.ok for r in results] == [False, True]
+    assert "文件不存在" in results[0].error

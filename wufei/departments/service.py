@@ -1,0 +1,147 @@
+"""Departments in the database: synced from the registry data files, and owner
+names in documents resolved to them. Services take a Session and never commit."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from wufei.departments.models import Department, DepartmentAlias, DepartmentKind
+from wufei.departments.registry import Registry, ResolutionKind
+from wufei.importers.records import ImportError_
+from wufei.plans.models import Jurisdiction
+from wufei.tasks.models import Role, TaskDepartment
+
+
+def ensure_jurisdiction(session: Session, registry: Registry, name: str | None, *, path: str) -> Jurisdiction:
+    """The jurisdiction row (and its parents), with the registry's departments in place."""
+    try:
+        entry = registry.jurisdiction(name or "")
+    except KeyError:
+        known = "、".join(j.name for j in registry.jurisdictions())
+        raise ImportError_(path, f"无法确定文件所属地区，请在 wufei/departments/data 中登记（已知地区：{known}）",
+                           text=name) from None
+    parent = ensure_jurisdiction(session, registry, entry.parent, path=path) if entry.parent else None
+    jurisdiction = session.scalar(select(Jurisdiction).where(Jurisdiction.name == entry.name))
+    if jurisdiction is None:
+        jurisdiction = Jurisdiction(name=entry.name, level=entry.level, parent_id=parent.id if parent else None)
+        session.add(jurisdiction)
+        session.flush()
+    sync_registry_departments(session, registry, jurisdiction)
+    return jurisdiction
+
+
+def sync_registry_departments(session: Session, registry: Registry, jurisdiction: Jurisdiction) -> int:
+    """Add the registry's units and aliases that the database lacks; never deletes."""
+    existing = {d.name: d for d in session.scalars(
+        select(Department).where(Department.jurisdiction_id == jurisdiction.id)
+        .options(selectinload(Department.aliases)))}
+    added = 0
+    for unit in registry.units(jurisdiction.name):
+        department = existing.get(unit.name)
+        if department is None:
+            department = Department(jurisdiction_id=jurisdiction.id, name=unit.name, kind=unit.kind)
+            session.add(department)
+            existing[unit.name] = department
+            added += 1
+        elif department.kind == DepartmentKind.UNKNOWN:
+            department.kind = unit.kind  # the office has since added it to the registry
+        have = {a.alias for a in department.aliases}
+        for alias in unit.aliases:
+            if alias not in have:
+                department.aliases.append(DepartmentAlias(alias=alias))
+    session.flush()
+    return added
+
+
+def upsert_department(session: Session, jurisdiction: Jurisdiction, name: str, *, kind: str | None,
+                      aliases: tuple[str, ...] = (), parent: str | None = None) -> Department:
+    department = session.scalar(select(Department).where(Department.jurisdiction_id == jurisdiction.id,
+                                                          Department.name == name))
+    if department is None:
+        department = Department(jurisdiction_id=jurisdiction.id, name=name, kind=kind or DepartmentKind.UNKNOWN)
+        session.add(department)
+    elif kind:
+        department.kind = kind
+    have = {a.alias for a in department.aliases}
+    department.aliases.extend(DepartmentAlias(alias=a) for a in aliases if a not in have)
+    if parent:
+        department.parent = session.scalar(select(Department).where(
+            Department.jurisdiction_id == jurisdiction.id, Department.name == parent))
+    session.flush()
+    return department
+
+
+class OwnerResolver:
+    """Turns owner names as written into department rows, expanding collectives.
+
+    Unknown names become departments of kind `unknown` (kept, not dropped) and a
+    warning with close matches; collectives the office must pick from give a warning.
+    """
+
+    def __init__(self, session: Session, registry: Registry, jurisdiction: Jurisdiction):
+        self.session, self.registry, self.jurisdiction = session, registry, jurisdiction
+        self.warnings: list[str] = []
+        self.names: dict[int, str] = {}
+        self._cache: dict[str, list[Department]] = {}
+
+    def departments(self, names: tuple[str, ...], role: str) -> list[tuple[Department, str | None]]:
+        result = []
+        for name in names:
+            for department in self._resolve(name):
+                result.append((department, name if name != department.name else None))
+        return result
+
+    def _resolve(self, name: str) -> list[Department]:
+        if name not in self._cache:
+            self._cache[name] = self._lookup(name)
+            for department in self._cache[name]:
+                self.names[department.id] = department.name
+        return self._cache[name]
+
+    def _lookup(self, name: str) -> list[Department]:
+        resolution = self.registry.resolve(name, self.jurisdiction.name)
+        if resolution.warning:
+            self._warn(resolution.warning)
+        if resolution.kind in (ResolutionKind.UNIT, ResolutionKind.COLLECTIVE):
+            return [self._department(member, resolution.jurisdiction) for member in resolution.members]
+        if resolution.kind in (ResolutionKind.PICK, ResolutionKind.UNASSIGNED):
+            self._warn(f"「{name}」未指定具体单位，需办公室指定")
+            return []
+        self._warn(f"未知单位「{name}」，已暂存待核实")
+        return [self._department(name, self.jurisdiction.name, unknown=True)]
+
+    def _department(self, name: str, jurisdiction_name: str | None, *, unknown: bool = False) -> Department:
+        jurisdiction = self.jurisdiction
+        if jurisdiction_name and jurisdiction_name != jurisdiction.name:
+            jurisdiction = self.session.scalar(select(Jurisdiction).where(Jurisdiction.name == jurisdiction_name))
+        department = self.session.scalar(select(Department).where(
+            Department.jurisdiction_id == jurisdiction.id, Department.name == name))
+        if department is None:
+            department = Department(jurisdiction_id=jurisdiction.id, name=name,
+                                    kind=DepartmentKind.UNKNOWN if unknown else DepartmentKind.BUREAU)
+            self.session.add(department)
+            self.session.flush()
+        return department
+
+    def _warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+
+def list_departments(session: Session, *, jurisdiction: str | None = None,
+                     unknown_only: bool = False) -> list[dict]:
+    counts = {(department_id, role): n for department_id, role, n in session.execute(
+        select(TaskDepartment.department_id, TaskDepartment.role, func.count())
+        .group_by(TaskDepartment.department_id, TaskDepartment.role))}
+    query = select(Department).join(Jurisdiction).options(
+        selectinload(Department.aliases), selectinload(Department.jurisdiction))
+    if jurisdiction:
+        query = query.where(Jurisdiction.name == jurisdiction)
+    if unknown_only:
+        query = query.where(Department.kind == DepartmentKind.UNKNOWN)
+    return [{"id": d.id, "jurisdiction": d.jurisdiction.name, "name": d.name, "kind": d.kind,
+             "aliases": [a.alias for a in d.aliases],
+             "lead_tasks": counts.get((d.id, Role.LEAD), 0),
+             "supporting_tasks": counts.get((d.id, Role.SUPPORTING), 0)}
+            for d in session.scalars(query.order_by(Jurisdiction.id, Department.id))]

@@ -1,0 +1,221 @@
+"""What a document is: title, number, issuer, date, place, kind, plan period.
+
+Official documents put these in a few recognisable places: the document
+number and the issuing office stand alone on lines at the top, a notice
+publishing a plan says 关于印发《…》的通知, the date stands alone below the
+signature. Reports without that front matter (an evaluation) are named after
+the plan they evaluate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from wufei.importers.records import PlanKind
+from wufei.importers.text.normalize import clean_spaces, fold_punct, join_lines
+from wufei.importers.text.paragraphs import chinese_numeral
+
+_FRONT_LINES = 25  # front matter (number, issuer, title) sits in the first non-blank lines
+_OPENING_LINES = 12  # an untitled report names what it evaluates in its opening lines
+_MARKDOWN = re.compile(r"^#+\s*")
+# 衡政办字〔2022〕57号; other bracket forms are folded to 〔〕 first.
+_DOC_NUMBER = re.compile(r"^([\u4e00-\u9fff]{1,10})\s*〔\s*(\d{4})\s*〕\s*(\d{1,4})\s*号$")
+_ISSUER = re.compile(
+    r"^([\u4e00-\u9fff]{2,24}?(?:人民政府办公室|人民政府办公厅|人民政府|委员会|办公室|办公厅|局|厅|委))$"
+)
+_NOTICE = re.compile(r"关于印发《?(.+?)》?的通知")
+_ABOUT = re.compile(r"^(关于.+的(?:答复|报告|批复|意见|函|复函))$")
+_TITLE_END = re.compile(r"(?:方案|规划|计划|意见|办法|报告|评估|总结|要点|答复)$")
+_TITLE_MAX = 60
+_NOTICE_MAX = 100  # issuer + 关于印发 + title + 的通知 on one line
+_SENTENCE_PUNCT = "，。；：！？"
+_CITED_PLAN = re.compile(r"《([^《》]{4,60}?(?:规划|方案|计划))》")
+_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+_CN_DATE = re.compile(r"^([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日$")
+_FIVE_YEAR_PLAN = re.compile(r"十([一二三四五六七八九])五")
+_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,4}?(?:自治区|省|市))")
+# A report on how far a plan's targets have come: 一、主要目标完成情况.
+_EVALUATION_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、.*(?:目标|任务)完成情况")
+_PROGRESS_WORDS = ("答复", "进展", "情况报告", "工作总结")
+# 计划建设 480 个“无废细胞” / 累计建设 9 类“无废细胞”733 个 / 累计创建 733 个“无废细胞”
+_CELLS_PLANNED = re.compile(r"计划(?:建设|创建|建成)\s*(\d+)\s*个\s*“?无废细胞")
+_CELLS_BUILT = (
+    re.compile(r"累计(?:建设|创建|建成)[^，。；]*?无废细胞”?\s*(\d+)\s*个"),
+    re.compile(r"累计(?:建设|创建|建成)\s*(\d+)\s*个\s*“?无废细胞"),
+)
+
+
+@dataclass
+class DocumentMeta:
+    title: str
+    doc_number: str | None
+    issuer: str | None
+    issued_on: date | None
+    jurisdiction: str | None  # 衡水市 / 保定市 / 河北省
+    kind: PlanKind
+    period_start: int | None  # 2021 for a 十四五 document
+    period_end: int | None
+
+
+def document_metadata(lines: list[str]) -> DocumentMeta:
+    """Title, number, issuer, date, place, kind and plan period of a document's text."""
+    front = _front_lines(lines)
+    issuer = _issuer(front)
+    explicit_title = _title(front)
+    kind = _kind(explicit_title, lines)
+    title = explicit_title
+    if title is None and kind is PlanKind.EVALUATION:
+        title = _evaluation_title(lines)
+    if title is None:
+        title = front[0] if front else ""  # nothing better: the first line says what the text is
+    period = _period(title) or _period(join_lines(lines))
+    return DocumentMeta(
+        title=title,
+        doc_number=_doc_number(front),
+        issuer=issuer,
+        issued_on=_issued_on(lines),
+        jurisdiction=_jurisdiction(issuer, title),
+        kind=kind,
+        period_start=period[0] if period else None,
+        period_end=period[1] if period else None,
+    )
+
+
+def cell_totals(lines: list[str]) -> tuple[int | None, int | None]:
+    """(planned, built) totals of 无废细胞 stated in the prose, None where not stated."""
+    text = join_lines(lines)
+    planned = _CELLS_PLANNED.search(text)
+    built = next((m for pattern in _CELLS_BUILT if (m := pattern.search(text))), None)
+    return (int(planned.group(1)) if planned else None, int(built.group(1)) if built else None)
+
+
+def _front_lines(lines: list[str]) -> list[str]:
+    """The first non-blank lines, without markdown heading marks and stray spaces."""
+    front = []
+    for line in lines:
+        text = clean_spaces(_MARKDOWN.sub("", line.strip()))
+        if text:
+            front.append(text)
+        if len(front) == _FRONT_LINES:
+            break
+    return front
+
+
+def _doc_number(front: list[str]) -> str | None:
+    """A line that is a document number and nothing else; numbers cited in sentences don't count."""
+    for text in front:
+        folded = fold_punct(text).replace("（", "〔").replace("）", "〕")
+        match = _DOC_NUMBER.match(folded)
+        if match:
+            return f"{match.group(1)}〔{match.group(2)}〕{match.group(3)}号"
+    return None
+
+
+def _issuer(front: list[str]) -> str | None:
+    """A line that is only the name of a government office (衡水市人民政府办公室, 衡水市生态环境局)."""
+    for text in front:
+        match = _ISSUER.match(text)
+        if match:
+            return match.group(1)
+    return None
+
+
+def _title(front: list[str]) -> str | None:
+    """The plan a notice publishes, else a 关于…的答复 line, else a standalone title line."""
+    for text in front:
+        # Only a heading line: a sentence may cite another notice (…关于印发〈…〉的通知》要求).
+        notice = _NOTICE.search(text) if _could_be_title(text, _NOTICE_MAX) else None
+        if notice:
+            return notice.group(1)
+    for text in front:
+        about = _ABOUT.match(text)
+        if about:
+            return about.group(1)
+    for index, text in enumerate(front):
+        if not _could_be_title(text):
+            continue
+        if _TITLE_END.search(text):
+            return text
+        # A title broken over two lines: 衡水市“十四五”时期“无废城市” / 建设实施方案
+        if index + 1 < len(front):
+            joined = text + front[index + 1]
+            if _could_be_title(front[index + 1]) and _TITLE_END.search(joined):
+                return joined
+    return None
+
+
+def _could_be_title(text: str, max_length: int = _TITLE_MAX) -> bool:
+    return len(text) <= max_length and not any(ch in text for ch in _SENTENCE_PUNCT)
+
+
+def _kind(title: str | None, lines: list[str]) -> PlanKind:
+    if title and ("评估" in title or "自评" in title):
+        return PlanKind.EVALUATION
+    if title and any(word in title for word in _PROGRESS_WORDS):
+        return PlanKind.PROGRESS
+    if title is None and any(_EVALUATION_HEADING.match(line) for line in lines):
+        return PlanKind.EVALUATION  # untitled, but reports how far a plan's targets have come
+    return PlanKind.PLAN
+
+
+def _evaluation_title(lines: list[str]) -> str | None:
+    """《衡水市生态环境保护“十四五”规划》 → 衡水市生态环境保护“十四五”规划中期评估.
+
+    It is a mid-term evaluation when it forecasts to a later year (预计到2025年),
+    i.e. the plan period is still running.
+    """
+    opening = join_lines([line for line in lines if line.strip()][:_OPENING_LINES])
+    cited = _CITED_PLAN.search(opening)
+    if not cited:
+        return None
+    midterm = any("预计到" in line for line in lines)
+    return cited.group(1) + ("中期评估" if midterm else "评估")
+
+
+def _issued_on(lines: list[str]) -> date | None:
+    """The first line that is only a date (below the signature); dates in sentences don't count."""
+    for line in lines:
+        text = clean_spaces(line)
+        match = _DATE.match(text)
+        if match:
+            return _date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        match = _CN_DATE.match(text)
+        if match:
+            year, month, day = (chinese_numeral(group) for group in match.groups())
+            if year is not None and month is not None and day is not None:
+                return _date(year, month, day)
+    return None
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _period(text: str) -> tuple[int, int] | None:
+    """十四五 → (2021, 2025). From the 3rd plan (1966) on, plans run in unbroken five-year steps.
+
+    The plan named most often wins: a text looking back at 十三五 is still a 十四五 text.
+    """
+    named = Counter(_FIVE_YEAR_PLAN.findall(text))
+    if not named:
+        return None
+    ordinal = 10 + (chinese_numeral(named.most_common(1)[0][0]) or 0)
+    start = 1966 + 5 * (ordinal - 3)
+    return start, start + 4
+
+
+def _jurisdiction(issuer: str | None, title: str) -> str | None:
+    """The city or province named at the start of the issuer, else of the title."""
+    for text in (issuer, title):
+        if not text:
+            continue
+        match = _PLACE.match(text)
+        if match:
+            return match.group(1)
+    return None

@@ -1,0 +1,31 @@
+"""Finding a plan or a department by what a user types."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from wufei.departments.models import Department, DepartmentAlias
+from wufei.plans.models import Plan
+
+
+class NotFound(LookupError):
+    pass
+
+
+def find_plans(session: Session, ref: str) -> list[Plan]:
+    """By id, document number, exact title, or a part of the title."""
+    if ref.isdigit():
+        plan = session.get(Plan, int(ref))
+        return [plan] if plan else []
+    exact = list(session.scalars(select(Plan).where(or_(Plan.doc_number == ref, Plan.title == ref))))
+    if exact:
+        return exact
+    return list(session.scalars(select(Plan).where(Plan.title.contains(ref)).order_by(Plan.id)))
+
+
+def find_departments(session: Session, name: str) -> list[Department]:
+    """By canonical name or alias, in any jurisdiction."""
+    by_alias = select(DepartmentAlias.department_id).where(DepartmentAlias.alias == name)
+    return list(session.scalars(select(Department).where(
+        or_(Department.name == name, Department.id.in_(by_alias))).order_by(Department.id)))
