@@ -18,9 +18,8 @@ from sqlalchemy.orm import Session
 
 from wufei import migrate
 from wufei.db import make_engine
-
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "examples" / "seeds"
+from wufei.departments.registry import Registry
+from wufei.importers.service import load_source, read_source
 
 
 def _server_url() -> str | None:
@@ -70,5 +69,15 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture(scope="session")
-def seeds() -> Path:
-    return SEEDS
+def registry() -> Registry:
+    return Registry.load()
+
+
+@pytest.fixture
+def load(session, registry):
+    """Parse and load a file inside the test's transaction; returns the plan summaries."""
+    def _load(path: Path):
+        summaries, _ = load_source(session, read_source(path), registry=registry, actor="test", path=str(path))
+        session.flush()
+        return summaries
+    return _load

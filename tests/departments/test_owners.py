@@ -127,6 +127,12 @@ def test_the_cities_told_to_carry_out_a_provincial_task_are_implementers():
     assert spec.supporting == ()
 
 
+def test_an_implementers_clause_on_its_own_names_every_implementer():
+    spec = parse_owners("各市政府、雄安新区管委会负责落实")
+    assert spec.leads == ("各市政府", "雄安新区管委会")
+    assert spec.all_co_lead is True
+
+
 # --- plain lists, single names and nobody ---------------------------------------------------
 
 def test_in_a_plain_list_the_first_named_unit_leads_and_the_rest_support():

@@ -6,7 +6,7 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from tests.plans.conftest import BAODING_PLAN, CELLS_REPLY, EVALUATION, HEBEI_PLAN, HENGSHUI_PLAN
+from tests.seed_files import BAODING_PLAN, CELLS_REPLY, EVALUATION, HEBEI_PLAN, HENGSHUI_PLAN
 from wufei.cells.models import CellCount
 from wufei.departments.models import Department
 from wufei.indicators.models import Indicator

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from tests.plans.conftest import HENGSHUI_PLAN
+from tests.seed_files import HENGSHUI_PLAN
 from wufei import migrate
 from wufei.audit.models import AuditEntry
 from wufei.db import make_sessionmaker

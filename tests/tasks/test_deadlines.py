@@ -175,7 +175,8 @@ def test_a_missing_deadline_without_a_plan_period_is_an_error():
 
 @pytest.mark.parametrize(
     "raw",
-    ["尽快", "2025年13月", "明年", "2023年2月30日", "2023-13-01", "2025—2023年", "2025年前", "年底", "25年"],
+    ["尽快", "2025年13月", "明年", "2023年2月30日", "2023-13-01", "2025—2023年", "2025年前", "2024年4月前",
+     "年底", "25年"],
 )
 def test_unparseable_deadlines_raise_with_the_raw_text_in_the_message(raw):
     with pytest.raises(DeadlineError) as error:

@@ -42,7 +42,7 @@ _LABEL = re.compile(
 )
 _LEAD_LABEL = re.compile(r"^牵头")
 _DUTY = re.compile(
-    r"^(?P<leads>.+?)(?:等(?:有关|相关)?(?:部门|单位)?)?(?:按照?职责分工)?负责"
+    r"^(?P<leads>.+?)(?:等(?:有关|相关)?(?:部门|单位)?)?(?:按照?职责分工)?负责(?:落实)?"
     r"(?:，(?P<implementers>.+?)负责落实)?(?:[。；].*)?$"
 )
 # Text that names nobody: the office assigns owners later.
@@ -59,6 +59,7 @@ _SHOWN = {v: k for k, v in _HIDDEN.items()}
 
 
 def parse_owners(raw: str | None) -> OwnerSpec:
+    """Leads, supporting units and implementers named in an owner text, names as written."""
     text = _clean(raw)
     if not text or _UNASSIGNED.match(text):
         return OwnerSpec((), (), False, raw)

@@ -129,7 +129,6 @@ class Registry:
 
     # --- queries ----------------------------------------------------------------------------
 
-    @property
     def jurisdictions(self) -> tuple[Jurisdiction, ...]:
         return tuple(book.jurisdiction for book in self._books.values())
 
@@ -205,12 +204,12 @@ class Registry:
 
     @staticmethod
     def _unknown(written: str, chain: list[_Book]) -> Resolution:
-        by_name: dict[str, str] = {}
+        # The document's own jurisdiction first: 市生态环境厅 in a city is more likely 市生态环境局.
+        close: list[str] = []
         for book in chain:
-            for known, canonical in book.exact.items():
-                by_name.setdefault(known, canonical)
-        close = difflib.get_close_matches(written, list(by_name), n=6, cutoff=0.6)
-        suggestions = tuple(dict.fromkeys(by_name[match] for match in close))[:3]
+            matches = difflib.get_close_matches(written, list(book.exact), n=6, cutoff=0.6)
+            close += [book.exact[match] for match in matches]
+        suggestions = tuple(dict.fromkeys(close))[:3]
         hint = f"，是否为：{'、'.join(suggestions)}？" if suggestions else "，请在登记表中补充"
         return Resolution(written, ResolutionKind.UNKNOWN, None, suggestions=suggestions,
                           warning=f"未识别的单位「{written}」（{chain[0].jurisdiction.name}）{hint}")

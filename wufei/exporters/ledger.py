@@ -115,11 +115,13 @@ def _task_row(task: Task, names: dict[int, str]) -> dict[str, Any]:
             "分组": task.list_name, "任务类别": task.category, "任务名称": task.title, "主要内容": task.content,
             "牵头单位": _owners(task, names, Role.LEAD), "配合单位": _owners(task, names, Role.SUPPORTING),
             "落实单位": _owners(task, names, Role.IMPLEMENTER), "责任原文": task.owners_raw,
+            "落实原文": task.implementers_raw,
             **_deadline_columns(task)}
 
 
 def _project_row(task: Task, names: dict[int, str]) -> dict[str, Any]:
-    return {"方案": _plan_ref(task.plan), "序号": task.number, "任务类别": task.category, "项目名称": task.title,
+    return {"方案": _plan_ref(task.plan), "序号": task.number, "分组": task.list_name, "任务类别": task.category,
+            "项目名称": task.title,
             "责任主体": task.responsible_entity, "主要内容": task.content,
             "牵头单位": _owners(task, names, Role.LEAD), "配合单位": _owners(task, names, Role.SUPPORTING),
             "责任原文": task.owners_raw, **_deadline_columns(task)}

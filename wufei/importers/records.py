@@ -121,9 +121,9 @@ class ParsedPlan:
     cells_planned_total: int | None = None
     cells_built_total: int | None = None
     warnings: list[str] = field(default_factory=list)
-    # What this source speaks for: list kinds plus "indicators" and "cells". None means the
-    # whole plan (a published document); a spreadsheet of tasks only must not drop indicators.
-    provides: frozenset[str] | None = None
+    # A published document speaks for the whole plan: records it no longer lists are removed.
+    # A spreadsheet only adds and updates, so a sheet of a few rows cannot wipe a plan.
+    complete: bool = True
     # A spreadsheet row may name a plan without describing it: then the plan's own fields
     # are left as they are in the database.
     plan_fields_known: bool = True

@@ -35,10 +35,6 @@ class Workbook:
     departments: list[DepartmentRow] = field(default_factory=list)
 
 
-_SECTIONS = {S.TASKS: {str(k) for k in ListKind if k != ListKind.PROJECT},
-             S.PROJECTS: {str(ListKind.PROJECT)}, S.INDICATORS: {"indicators"}, S.CELLS: {"cells"}}
-
-
 def read_workbook(path: Path) -> Workbook:
     sheets = _read_sheets(path)
     reader = _Reader(str(path))
@@ -48,10 +44,7 @@ def read_workbook(path: Path) -> Workbook:
                            (S.INDICATORS, reader.indicator), (S.CELLS, reader.cell)):
         for row in _rows(sheets, sheet, str(path)):
             handler(row)
-    workbook = Workbook(plans=list(reader.plans.values()))
-    provided = set().union(*(_SECTIONS[s] for s in sheets if s in _SECTIONS))
-    for plan in workbook.plans:
-        plan.provides = frozenset(provided)
+    workbook = Workbook(plans=reader.plans)
     for row in _rows(sheets, S.DEPARTMENTS, str(path)):
         workbook.departments.append(DepartmentRow(
             jurisdiction=row.required("地区"), name=row.required("名称"), kind=row.get("类型"),
@@ -132,7 +125,8 @@ _OBSERVED = re.compile(r"(\d{4})\s*年?\s*[:：]\s*([^；;]+)")
 class _Reader:
     def __init__(self, path: str):
         self.path = path
-        self.plans: dict[str, ParsedPlan] = {}
+        self.plans: list[ParsedPlan] = []
+        self._by_ref: dict[str, ParsedPlan] = {}  # by document number and by title
 
     def plan_from_row(self, row: _Row) -> None:
         kind_name = row.get("类型") or "方案"
@@ -143,20 +137,22 @@ class _Reader:
             kind=S.PLAN_KINDS[kind_name], doc_number=row.get("文号"), issuer=row.get("印发单位"),
             issued_on=_date(row, "印发日期"), period_start=row.integer("起始年"),
             period_end=row.integer("截止年"), cells_planned_total=row.integer("无废细胞计划数"),
-            cells_built_total=row.integer("无废细胞建成数"))
+            cells_built_total=row.integer("无废细胞建成数"), complete=False)
+        self.plans.append(plan)
         for key in filter(None, (plan.doc_number, plan.title)):
-            self.plans[key] = plan
+            self._by_ref[key] = plan
 
     def _plan(self, row: _Row) -> ParsedPlan:
         ref = row.required("方案")
-        if ref not in self.plans:
+        if ref not in self._by_ref:
             # Named but not described here: the loader finds it in the database.
             plan = ParsedPlan(path=self.path, title=ref, jurisdiction=None, kind=PlanKind.PLAN,
-                              plan_fields_known=False)
+                              plan_fields_known=False, complete=False)
             if re.search(r"〔\d{4}〕\d+号$", ref):
                 plan.doc_number = ref
-            self.plans[ref] = plan
-        return self.plans[ref]
+            self.plans.append(plan)
+            self._by_ref[ref] = plan
+        return self._by_ref[ref]
 
     def task(self, row: _Row) -> None:
         list_name = row.get("清单") or S.LIST_NAMES[ListKind.MAIN]
@@ -166,12 +162,12 @@ class _Reader:
             list_kind=S.LIST_KINDS[list_name], number=row.required("序号"), title=row.required("任务名称"),
             line=row.line, list_name=row.get("分组"), category=row.get("任务类别"),
             content=row.get("主要内容"), owners_raw=row.get("责任原文"), deadline_raw=row.get("完成期限"),
-            implementers=S.split_names(row.get("落实单位")), **_owner_columns(row)))
+            implementers_raw=row.get("落实原文"), implementers=S.split_names(row.get("落实单位")) or None, **_owner_columns(row)))
 
     def project(self, row: _Row) -> None:
         self._plan(row).tasks.append(TaskRecord(
             list_kind=ListKind.PROJECT, number=row.required("序号"), title=row.required("项目名称"),
-            line=row.line, list_name=S.LIST_NAMES[ListKind.PROJECT], category=row.get("任务类别"),
+            line=row.line, list_name=row.get("分组"), category=row.get("任务类别"),
             content=row.get("主要内容"), owners_raw=row.get("责任原文"),
             responsible_entity=row.get("责任主体"), deadline_raw=row.get("完成期限"), **_owner_columns(row)))
 

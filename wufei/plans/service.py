@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from wufei.audit import service as audit
 from wufei.cells.models import CellCount
-from wufei.departments.owners import parse_owners
+from wufei.departments.owners import parse_owners, split_names
 from wufei.departments.registry import Registry
 from wufei.departments.service import OwnerResolver, ensure_jurisdiction
 from wufei.importers.records import CellRecord, ImportError_, IndicatorRecord, ParsedPlan, TaskRecord
@@ -60,20 +60,28 @@ class _Row:
 def import_plan(session: Session, parsed: ParsedPlan, *, registry: Registry, actor: str = "import",
                 source: str | None = None) -> ImportSummary:
     source = source or parsed.path
+    existing_plan = None if parsed.plan_fields_known else _existing_plan(session, parsed)
+    if existing_plan is not None:  # deadlines are read against the plan's own period
+        parsed.period_start, parsed.period_end = existing_plan.period_start, existing_plan.period_end
+        parsed.issued_on = existing_plan.issued_on
     tasks = [_task_row(parsed, r) for r in parsed.tasks]
     indicators = _indicator_rows(parsed)
     cells = [_cell_row(parsed, r) for r in parsed.cells]
     _check_unique(parsed, tasks, "任务")
     _check_unique(parsed, indicators, "指标")
 
-    jurisdiction = ensure_jurisdiction(session, registry, parsed.jurisdiction, path=parsed.path)
+    if existing_plan is None:
+        jurisdiction = ensure_jurisdiction(session, registry, parsed.jurisdiction, path=parsed.path)
+        plan, plan_change = _upsert_plan(session, parsed, jurisdiction.id, actor, source)
+    else:
+        plan, plan_change = existing_plan, "unchanged"
+        jurisdiction = ensure_jurisdiction(session, registry, plan.jurisdiction.name, path=parsed.path)
     resolver = OwnerResolver(session, registry, jurisdiction)
-    plan, plan_change = _upsert_plan(session, parsed, jurisdiction.id, actor, source)
     summary = ImportSummary(file=parsed.path, plan_id=plan.id, plan_title=plan.title,
                             doc_number=plan.doc_number, counts={}, warnings=list(parsed.warnings))
     summary.changes[plan_change] += 1
 
-    sync = _Sync(session, plan, resolver, actor, source, summary)
+    sync = _Sync(session, plan, resolver, actor, source, summary, parsed.complete)
     sync.children(Task, TaskDepartment, tasks, ("list_kind", "number"), "task_id")
     sync.children(Indicator, IndicatorDepartment, indicators, ("number", "seq"), "indicator_id")
     sync.cells(cells)
@@ -185,7 +193,7 @@ def _owners(raw: str | None, leads, supporting, implementers_raw, implementers) 
     if implementers is not None:
         owners[Role.IMPLEMENTER] = tuple(implementers)
     elif implementers_raw:
-        owners[Role.IMPLEMENTER] = parse_owners(implementers_raw).leads
+        owners[Role.IMPLEMENTER] = split_names(implementers_raw)
     return owners
 
 
@@ -205,6 +213,14 @@ def _check_unique(parsed: ParsedPlan, rows: list[_Row], what: str) -> None:
 
 
 # --- writing ------------------------------------------------------------------------------------
+
+def _existing_plan(session: Session, parsed: ParsedPlan) -> Plan:
+    ref = parsed.doc_number or parsed.title
+    plan = session.scalar(select(Plan).where((Plan.doc_number == ref) | (Plan.title == ref)))
+    if plan is None:
+        raise ImportError_(parsed.path, "方案不存在：请先导入该方案，或在「方案」工作表中填写它", text=ref)
+    return plan
+
 
 def _upsert_plan(session: Session, parsed: ParsedPlan, jurisdiction_id: int, actor: str,
                  source: str) -> tuple[Plan, str]:
@@ -239,9 +255,10 @@ class _Sync:
     """Brings one plan's children in line with the validated rows."""
 
     def __init__(self, session: Session, plan: Plan, resolver: OwnerResolver, actor: str, source: str,
-                 summary: ImportSummary):
+                 summary: ImportSummary, complete: bool):
         self.session, self.plan, self.resolver = session, plan, resolver
         self.actor, self.source, self.summary = actor, source, summary
+        self.complete = complete  # whether records missing from the source are removed
 
     def children(self, model, link_model, rows: list[_Row], key_fields: tuple[str, str], link_fk: str) -> None:
         existing = {tuple(str(getattr(obj, f)) for f in key_fields): obj
@@ -263,7 +280,8 @@ class _Sync:
                 changes.update(self._sync_values(obj, row.values))
             self._audit(action, entity, obj.id, self._key(row), changes)
         for key, obj in existing.items():
-            self._delete(entity, obj, "/".join(key))
+            if self.complete:
+                self._delete(entity, obj, "/".join(key))
 
     def cells(self, rows: list[_Row]) -> None:
         existing = {(c.category,): c for c in self.session.scalars(
@@ -281,7 +299,8 @@ class _Sync:
             else:
                 self._audit("update", "cell_counts", obj.id, self._key(row), audit.apply_changes(obj, fields))
         for key, obj in existing.items():
-            self._delete("cell_counts", obj, "/".join(key))
+            if self.complete:
+                self._delete("cell_counts", obj, "/".join(key))
 
     def _sync_owners(self, obj, link_model, link_fk: str, row: _Row) -> dict[str, list[Any]]:
         wanted: list[tuple[int, str, str | None]] = []

@@ -43,19 +43,21 @@ NOTE_NO_DEADLINE = "未列完成期限，按方案期限"
 _ONGOING = ("持续推进", "逐步推进", "长期坚持", "长期推进", "长期", "持续开展", "持续", "常态化")
 _ANNUAL = ("完成年度任务", "年度任务", "每年", "逐年", "年度")
 
-# Words that only say "by the end of the period" and carry no date of their own.
-_TAIL = r"(?:底前|底|末前|末|前|以前|之前|内)?"
+# Words after a date that add nothing: "by the end of …". A bare 前 after a month or a year
+# ("2025年前") is refused: it may mean "before" that period, and guessing would move the date.
+_DAY_TAIL = r"(?:前|以前|之前)?"
+_TAIL = r"(?:底前|底|末前|末|内)?"
 _YEAR = r"(?P<y>\d{4})"
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(rf"^{_YEAR}[-./](?P<m>\d{{1,2}})[-./](?P<d>\d{{1,2}})(?:日)?{_TAIL}$"), "day"),
-    (re.compile(rf"^{_YEAR}年(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})[日号]{_TAIL}$"), "day"),
-    (re.compile(rf"^{_YEAR}年(?P<m>\d{{1,2}})月(?:份)?{_TAIL}$"), "month"),
-    (re.compile(rf"^{_YEAR}[-./](?P<m>\d{{1,2}})(?:月)?{_TAIL}$"), "month"),
+    (re.compile(rf"^{_YEAR}[-./](?P<m>\d{{1,2}})[-./](?P<d>\d{{1,2}})日?{_DAY_TAIL}$"), "day"),
+    (re.compile(rf"^{_YEAR}年(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})[日号]{_DAY_TAIL}$"), "day"),
+    (re.compile(rf"^{_YEAR}年(?P<m>\d{{1,2}})月份?{_TAIL}$"), "month"),
+    (re.compile(rf"^{_YEAR}[-./](?P<m>\d{{1,2}})月?{_TAIL}$"), "month"),
     (re.compile(rf"^{_YEAR}年(?P<h>上|下)半年{_TAIL}$"), "half"),
-    (re.compile(rf"^{_YEAR}年(?:第)?(?P<q>[1-4一二三四])季度{_TAIL}$"), "quarter"),
-    (re.compile(rf"^(?P<y0>\d{{4}})年?(?:[-—–~至到]+)(?P<y>\d{{4}})年{_TAIL}$"), "range"),
-    (re.compile(rf"^{_YEAR}年(?:底前|底|末前|末|年底前|年底|内)?$"), "year"),
+    (re.compile(rf"^{_YEAR}年第?(?P<q>[1-4一二三四])季度{_TAIL}$"), "quarter"),
+    (re.compile(rf"^(?P<y0>\d{{4}})年?[-—–~至到]+(?P<y>\d{{4}})年(?:年?底前|年?底|末)?$"), "range"),
+    (re.compile(rf"^{_YEAR}年(?:年?底前|年?底|末前|末|内)?$"), "year"),
 ]
 
 _QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
