@@ -81,52 +81,64 @@ class OwnerResolver:
 
     def __init__(self, session: Session, registry: Registry, jurisdiction: Jurisdiction):
         self.session, self.registry, self.jurisdiction = session, registry, jurisdiction
-        self.warnings: list[str] = []
         self.names: dict[int, str] = {}
-        self._cache: dict[str, list[Department]] = {}
+        # Every department of this jurisdiction and its parents, loaded once: resolving
+        # hundreds of owner names must not cost a query (and an autoflush) each.
+        chain = [jurisdiction.id]
+        while (parent := session.get(Jurisdiction, chain[-1]).parent_id) is not None:
+            chain.append(parent)
+        self._known: dict[tuple[int, str], Department] = {
+            (d.jurisdiction_id, d.name): d
+            for d in session.scalars(select(Department).where(Department.jurisdiction_id.in_(chain)))}
+        self._jurisdiction_ids = {j.name: j.id for j in session.scalars(
+            select(Jurisdiction).where(Jurisdiction.id.in_(chain)))}
+        self._cache: dict[str, tuple[list[Department], str | None]] = {}
+        self._lines: dict[str, list[int]] = {}  # warning -> lines where the name was written
 
-    def departments(self, names: tuple[str, ...], role: str) -> list[tuple[Department, str | None]]:
+    @property
+    def warnings(self) -> list[str]:
+        return [f"{message}（第{'、'.join(map(str, lines))}行）" if lines else message
+                for message, lines in self._lines.items()]
+
+    def departments(self, names: tuple[str, ...], role: str, *, line: int | None = None
+                    ) -> list[tuple[Department, str | None]]:
         result = []
         for name in names:
-            for department in self._resolve(name):
-                result.append((department, name if name != department.name else None))
+            departments, warning = self._resolve(name)
+            if warning:
+                lines = self._lines.setdefault(warning, [])
+                if line is not None and line not in lines:
+                    lines.append(line)
+            result.extend((d, name if name != d.name else None) for d in departments)
         return result
 
-    def _resolve(self, name: str) -> list[Department]:
+    def _resolve(self, name: str) -> tuple[list[Department], str | None]:
         if name not in self._cache:
             self._cache[name] = self._lookup(name)
-            for department in self._cache[name]:
+            for department in self._cache[name][0]:
                 self.names[department.id] = department.name
         return self._cache[name]
 
-    def _lookup(self, name: str) -> list[Department]:
+    def _lookup(self, name: str) -> tuple[list[Department], str | None]:
         resolution = self.registry.resolve(name, self.jurisdiction.name)
-        if resolution.warning:
-            self._warn(resolution.warning)
         if resolution.kind in (ResolutionKind.UNIT, ResolutionKind.COLLECTIVE):
-            return [self._department(member, resolution.jurisdiction) for member in resolution.members]
+            members = [self._department(member, resolution.jurisdiction) for member in resolution.members]
+            return members, resolution.warning
         if resolution.kind in (ResolutionKind.PICK, ResolutionKind.UNASSIGNED):
-            self._warn(f"「{name}」未指定具体单位，需办公室指定")
-            return []
-        self._warn(f"未知单位「{name}」，已暂存待核实")
-        return [self._department(name, self.jurisdiction.name, unknown=True)]
+            return [], resolution.warning or f"「{name}」未指定具体单位，需办公室指定"
+        warning = resolution.warning or f"未知单位「{name}」，已暂存待核实"
+        return [self._department(name, self.jurisdiction.name, unknown=True)], warning
 
     def _department(self, name: str, jurisdiction_name: str | None, *, unknown: bool = False) -> Department:
-        jurisdiction = self.jurisdiction
-        if jurisdiction_name and jurisdiction_name != jurisdiction.name:
-            jurisdiction = self.session.scalar(select(Jurisdiction).where(Jurisdiction.name == jurisdiction_name))
-        department = self.session.scalar(select(Department).where(
-            Department.jurisdiction_id == jurisdiction.id, Department.name == name))
+        jurisdiction_id = self._jurisdiction_ids.get(jurisdiction_name or "", self.jurisdiction.id)
+        department = self._known.get((jurisdiction_id, name))
         if department is None:
-            department = Department(jurisdiction_id=jurisdiction.id, name=name,
+            department = Department(jurisdiction_id=jurisdiction_id, name=name,
                                     kind=DepartmentKind.UNKNOWN if unknown else DepartmentKind.BUREAU)
             self.session.add(department)
             self.session.flush()
+            self._known[(jurisdiction_id, name)] = department
         return department
-
-    def _warn(self, message: str) -> None:
-        if message not in self.warnings:
-            self.warnings.append(message)
 
 
 def list_departments(session: Session, *, jurisdiction: str | None = None,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from wufei.audit import service as audit
 from wufei.cells.models import CellCount
@@ -261,66 +261,78 @@ class _Sync:
         self.complete = complete  # whether records missing from the source are removed
 
     def children(self, model, link_model, rows: list[_Row], key_fields: tuple[str, str], link_fk: str) -> None:
-        existing = {tuple(str(getattr(obj, f)) for f in key_fields): obj
-                    for obj in self.session.scalars(select(model).where(model.plan_id == self.plan.id))}
+        loads = [selectinload(model.assignments).selectinload(link_model.department)]
+        if model is Indicator:
+            loads.append(selectinload(Indicator.values))
+        existing = {tuple(str(getattr(obj, f)) for f in key_fields): obj for obj in self.session.scalars(
+            select(model).where(model.plan_id == self.plan.id).options(*loads))}
         entity = model.__tablename__
+        done: list[tuple[str, Any, _Row, dict[str, Any]]] = []
         for row in rows:
             obj = existing.pop(row.key, None)
-            action = "update"
             if obj is None:
                 obj = model(plan_id=self.plan.id, **row.fields)
                 self.session.add(obj)
-                self.session.flush()
-                changes = {k: [None, audit.jsonable(v)] for k, v in row.fields.items() if v is not None}
-                action = "create"
+                action, changes = "create", {k: [None, audit.jsonable(v)] for k, v in row.fields.items()
+                                             if v is not None}
             else:
-                changes = audit.apply_changes(obj, row.fields)
-            changes.update(self._sync_owners(obj, link_model, link_fk, row))
+                action, changes = "update", audit.apply_changes(obj, row.fields)
+            changes.update(self._sync_owners(obj, link_model, row))
             if model is Indicator:
                 changes.update(self._sync_values(obj, row.values))
-            self._audit(action, entity, obj.id, self._key(row), changes)
-        for key, obj in existing.items():
-            if self.complete:
+            done.append((action, obj, row, changes))
+        if self.complete:
+            for key, obj in existing.items():
                 self._delete(entity, obj, "/".join(key))
+        self.session.flush()  # one round of inserts; ids are known from here on
+        for action, obj, row, changes in done:
+            self._audit(action, entity, obj.id, self._key(row), changes)
 
     def cells(self, rows: list[_Row]) -> None:
         existing = {(c.category,): c for c in self.session.scalars(
             select(CellCount).where(CellCount.plan_id == self.plan.id))}
+        done = []
         for row in rows:
-            lead = self.resolver.departments(row.owners.get(Role.LEAD, ()), Role.LEAD)
+            lead = self.resolver.departments(row.owners.get(Role.LEAD, ()), Role.LEAD, line=row.line)
             fields = dict(row.fields, lead_department_id=lead[0][0].id if lead else None)
             obj = existing.pop(row.key, None)
             if obj is None:
                 obj = CellCount(plan_id=self.plan.id, **fields)
                 self.session.add(obj)
-                self.session.flush()
-                self._audit("create", "cell_counts", obj.id, self._key(row),
-                            {k: [None, audit.jsonable(v)] for k, v in fields.items() if v is not None})
+                done.append(("create", obj, row, {k: [None, audit.jsonable(v)] for k, v in fields.items()
+                                                  if v is not None}))
             else:
-                self._audit("update", "cell_counts", obj.id, self._key(row), audit.apply_changes(obj, fields))
-        for key, obj in existing.items():
-            if self.complete:
+                done.append(("update", obj, row, audit.apply_changes(obj, fields)))
+        if self.complete:
+            for key, obj in existing.items():
                 self._delete("cell_counts", obj, "/".join(key))
+        self.session.flush()
+        for action, obj, row, changes in done:
+            self._audit(action, "cell_counts", obj.id, self._key(row), changes)
 
-    def _sync_owners(self, obj, link_model, link_fk: str, row: _Row) -> dict[str, list[Any]]:
-        wanted: list[tuple[int, str, str | None]] = []
-        seen: set[int] = set()
+    def _sync_owners(self, obj, link_model, row: _Row) -> dict[str, list[Any]]:
+        wanted: dict[int, tuple[str, int, str | None]] = {}
         for role in (Role.LEAD, Role.SUPPORTING, Role.IMPLEMENTER):
-            for department, source_name in self.resolver.departments(row.owners.get(role, ()), role):
-                if department.id not in seen:  # a unit named twice keeps its first (stronger) role
-                    seen.add(department.id)
-                    wanted.append((department.id, str(role), source_name))
-        current = [(a.department_id, a.role, a.source_name) for a in obj.assignments]
+            for department, source_name in self.resolver.departments(row.owners.get(role, ()), role, line=row.line):
+                # A unit named twice keeps its first (stronger) role.
+                wanted.setdefault(department.id, (str(role), len(wanted), source_name))
+        current = {a.department_id: (a.role, a.position, a.source_name) for a in obj.assignments}
         if current == wanted:
             return {}
         names = {**self.resolver.names, **{a.department_id: a.department.name for a in obj.assignments}}
-        old = _owner_summary(current, names)
-        obj.assignments.clear()
-        self.session.flush()
-        for position, (department_id, role, source_name) in enumerate(wanted):
-            obj.assignments.append(link_model(department_id=department_id, role=role, position=position,
-                                              source_name=source_name))
-        new = _owner_summary(wanted, names)
+        old = _owner_summary(sorted(current.items(), key=lambda item: item[1][1]), names)
+        for link in list(obj.assignments):
+            if link.department_id not in wanted:
+                obj.assignments.remove(link)
+        kept = {link.department_id: link for link in obj.assignments}
+        for department_id, (role, position, source_name) in wanted.items():
+            link = kept.get(department_id)
+            if link is None:
+                obj.assignments.append(link_model(department_id=department_id, role=role, position=position,
+                                                  source_name=source_name))
+            else:
+                link.role, link.position, link.source_name = role, position, source_name
+        new = _owner_summary(wanted.items(), names)
         return {role: [old.get(role, []), new.get(role, [])] for role in set(old) | set(new)
                 if old.get(role) != new.get(role)}
 
@@ -360,9 +372,10 @@ class _Sync:
         return f"{self.plan.doc_number or self.plan.title}/" + "/".join(row.key)
 
 
-def _owner_summary(assignments: Iterable[tuple[int, str, str | None]], names: dict[int, str]) -> dict[str, list[str]]:
+def _owner_summary(assignments: Iterable[tuple[int, tuple[str, int, str | None]]],
+                   names: dict[int, str]) -> dict[str, list[str]]:
     summary: dict[str, list[str]] = {}
-    for department_id, role, _source in assignments:
+    for department_id, (role, _position, _source) in assignments:
         summary.setdefault(role, []).append(names.get(department_id, str(department_id)))
     return summary
 
