@@ -9,3 +9,20 @@ HEBEI_PLAN = SEEDS / "河北省十四五时期无废城市建设工作方案.txt
 EVALUATION = SEEDS / "衡水市生态环境保护十四五规划中期评估.txt"
 CELLS_REPLY = SEEDS / "衡环办函〔2025〕28号.txt"
 ALL_SEEDS = [CELLS_REPLY, HENGSHUI_PLAN, BAODING_PLAN, HEBEI_PLAN, EVALUATION]
+
+
+def table_cells(lines: list[str]) -> list[str]:
+    """Cells of a 001-style table read simply (independent of the importers): a tab starts a
+    cell, a line without one continues it."""
+    cells: list[str] = []
+    previous_blank = False
+    for line in lines:
+        stripped = line.strip()
+        if line.startswith("\t"):
+            cells.append(stripped)
+        elif stripped and cells and (not previous_blank or stripped.startswith("（")):
+            cells[-1] += stripped
+        elif stripped:
+            break
+        previous_blank = not stripped
+    return cells

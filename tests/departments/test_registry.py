@@ -7,6 +7,7 @@ import pytest
 
 from wufei.departments.owners import parse_owners
 from wufei.departments.registry import DATA_DIR, Registry, RegistryError, ResolutionKind
+from tests.seed_files import table_cells
 
 SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
 HENGSHUI_COUNTIES = (
@@ -28,22 +29,6 @@ def _read(name: str) -> str:
     return (SEEDS / name).read_text(encoding="utf-8")
 
 
-def _table_cells(lines: list[str]) -> list[str]:
-    """Cells of a 001-style table: a tab starts a cell, a line without one continues it."""
-    cells: list[str] = []
-    previous_blank = False
-    for line in lines:
-        stripped = line.strip()
-        if line.startswith("\t"):
-            cells.append(stripped)
-        elif stripped and cells and (not previous_blank or stripped.startswith("（")):
-            cells[-1] += stripped
-        elif stripped:
-            break
-        previous_blank = not stripped
-    return cells
-
-
 def _hengshui_columns(*headers: str) -> list[str]:
     """Cells under any of `headers` in every table of 001 (indicators, task lists, projects)."""
     lines = _read("衡政办字〔2022〕57号.txt").splitlines()
@@ -51,7 +36,7 @@ def _hengshui_columns(*headers: str) -> list[str]:
     for start, line in enumerate(lines):
         if line != "\t序号":
             continue
-        cells = _table_cells(lines[start:])
+        cells = table_cells(lines[start:])
         width = next(i for i, cell in enumerate(cells) if cell.isdigit())
         header, rows = cells[:width], [cells[i:i + width] for i in range(width, len(cells), width)]
         # 附件4 has 责任部门 (departments) and 责任主体 (the company): only the first is an owner.

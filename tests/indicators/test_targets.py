@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.seed_files import table_cells
+
 from wufei.indicators.targets import (
     Baseline,
     Direction,
@@ -22,26 +24,11 @@ D = Decimal
 
 # --- reading the indicator tables of the seeds (kept independent of the importers) ----------
 
-def _table_cells(lines: list[str]) -> list[str]:
-    """Cells of a 001-style table: a tab starts a cell, a line without one continues it."""
-    cells: list[str] = []
-    previous_blank = False
-    for line in lines:
-        stripped = line.strip()
-        if line.startswith("\t"):
-            cells.append(stripped)
-        elif stripped and cells and (not previous_blank or stripped.startswith("（")):
-            cells[-1] += stripped
-        elif stripped:
-            break
-        previous_blank = not stripped
-    return cells
-
 
 def _hengshui_rows() -> list[tuple[str, str, str]]:
     """(name, baseline, target) of each row of 001 附件1 (lines 147–765)."""
     lines = (SEEDS / "衡政办字〔2022〕57号.txt").read_text(encoding="utf-8").splitlines()
-    cells = _table_cells(lines[146:767])
+    cells = table_cells(lines[146:767])
     rows = [cells[i:i + 9] for i in range(9, len(cells), 9)]
     return [(row[3], row[4], row[5]) for row in rows]
 

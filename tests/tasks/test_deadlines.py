@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.seed_files import table_cells
+
 from wufei.tasks.deadlines import (
     NOTE_BEFORE_ISSUE,
     NOTE_NO_DEADLINE,
@@ -19,22 +21,6 @@ SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
 HENGSHUI_ISSUED = date(2022, 10, 7)  # 衡政办字〔2022〕57号
 
 
-def _table_cells(lines: list[str]) -> list[str]:
-    """Cells of a 001-style table: a tab starts a cell, a line without one continues it."""
-    cells: list[str] = []
-    previous_blank = False
-    for line in lines:
-        stripped = line.strip()
-        if line.startswith("\t"):
-            cells.append(stripped)
-        elif stripped and cells and (not previous_blank or stripped.startswith("（")):
-            cells[-1] += stripped
-        elif stripped:
-            break
-        previous_blank = not stripped
-    return cells
-
-
 def _hengshui_deadlines() -> list[str]:
     """The 完成期限 column of 001's four task lists and its project list."""
     lines = (SEEDS / "衡政办字〔2022〕57号.txt").read_text(encoding="utf-8").splitlines()
@@ -42,7 +28,7 @@ def _hengshui_deadlines() -> list[str]:
     for start, line in enumerate(lines):
         if line != "\t序号":
             continue
-        cells = _table_cells(lines[start:])
+        cells = table_cells(lines[start:])
         if "完成期限" not in cells:
             continue  # the indicator table
         width = cells.index("完成期限") + 1
