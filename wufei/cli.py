@@ -2,40 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
 
 from wufei import migrate
+from wufei.clitools import department_ids as _department_ids
+from wufei.clitools import echo_json as _echo_json
+from wufei.clitools import engine as _engine
+from wufei.clitools import plan_ids as _plan_ids
 from wufei.db import make_engine, make_sessionmaker, transaction
 
 LIST_KIND_NAMES = {"main": "主要任务", "institution": "制度体系", "technology": "技术体系", "market": "市场体系",
                    "regulation": "监管体系", "project": "工程项目"}
 ROLE_NAMES = {"lead": "牵头", "supporting": "配合", "implementer": "落实"}
-
-
-def _engine() -> Engine:
-    """The configured database, created on first use; an out-of-date schema is an error."""
-    engine = make_engine()
-    head = ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
-    with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-    if current is None:
-        migrate.upgrade(engine)
-    elif current != head:
-        raise click.ClickException(f"数据库版本 {current} 不是最新（{head}），请先运行：wufei db upgrade")
-    return engine
-
-
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @click.group()
@@ -121,28 +103,6 @@ def export_command(path: Path, plan_ref: str | None) -> None:
         counts = export_ledger(session, path, plan_ids=plan_ids)
     click.echo(f"已导出台账：{path}（方案 {counts['plans']} 个，任务 {counts['tasks']} 项，项目 {counts['projects']} 项，"
                f"指标 {counts['indicators']} 项，无废细胞 {counts['cells']} 类，部门 {counts['departments']} 个）")
-
-
-def _plan_ids(session, plan_ref: str | None) -> list[int] | None:
-    from wufei.plans.queries import find_plans
-
-    if plan_ref is None:
-        return None
-    plans = find_plans(session, plan_ref)
-    if not plans:
-        raise click.ClickException(f"找不到方案「{plan_ref}」")
-    return [p.id for p in plans]
-
-
-def _department_ids(session, name: str | None) -> list[int] | None:
-    from wufei.plans.queries import find_departments
-
-    if name is None:
-        return None
-    departments = find_departments(session, name)
-    if not departments:
-        raise click.ClickException(f"找不到部门「{name}」")
-    return [d.id for d in departments]
 
 
 _filters = [

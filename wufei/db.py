@@ -83,8 +83,14 @@ def transaction(engine: Engine) -> Iterator[Session]:
 def load_all_models() -> None:
     """Import every models module so Base.metadata is complete (Alembic, tests)."""
     from wufei.audit import models as _audit  # noqa: F401
+    from wufei.cadence import models as _cadence  # noqa: F401
+    from wufei.calendar import models as _calendar  # noqa: F401
     from wufei.cells import models as _cells  # noqa: F401
     from wufei.departments import models as _departments  # noqa: F401
+    from wufei.extensions import models as _extensions  # noqa: F401
     from wufei.indicators import models as _indicators  # noqa: F401
+    from wufei.lights import models as _lights  # noqa: F401
+    from wufei.notices import models as _notices  # noqa: F401
     from wufei.plans import models as _plans  # noqa: F401
+    from wufei.reports import models as _reports  # noqa: F401
     from wufei.tasks import models as _tasks  # noqa: F401

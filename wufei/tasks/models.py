@@ -39,11 +39,15 @@ class Task(Base):
     deadline_note: Mapped[Name | None]
     awaiting_assignment: Mapped[bool] = mapped_column(default=False)
     source_line: Mapped[int | None]
+    completed_on: Mapped[Day | None]  # set when the office accepts a report of 100% (or marks it done)
 
     plan: Mapped[Plan] = relationship()
     assignments: Mapped[list[TaskDepartment]] = relationship(
         back_populates="task", cascade="all, delete-orphan", order_by="TaskDepartment.position"
     )
+
+    milestones: Mapped[list[Milestone]] = relationship(
+        back_populates="task", cascade="all, delete-orphan", order_by="Milestone.due_date")
 
     def departments(self, role: Role) -> list[Department]:
         return [a.department for a in self.assignments if a.role == role]
@@ -64,3 +68,19 @@ class TaskDepartment(Base):
 
     task: Mapped[Task] = relationship(back_populates="assignments")
     department: Mapped[Department] = relationship()
+
+
+class Milestone(Base):
+    """An intermediate checkpoint of a long task (annual by default; the office can edit them)."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (UniqueConstraint("task_id", "due_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    due_date: Mapped[Day]
+    title: Mapped[Name]
+    expected_progress: Mapped[int]  # percent of the whole task expected by due_date
+    source: Mapped[ShortText] = mapped_column(default="generated")  # generated / office
+
+    task: Mapped[Task] = relationship(back_populates="milestones")

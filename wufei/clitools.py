@@ -1,0 +1,63 @@
+"""Shared pieces of the command line: the database, JSON output, dates and lookups."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import click
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Engine
+
+from wufei import migrate
+from wufei.db import make_engine
+
+
+def engine() -> Engine:
+    """The configured database, created on first use; an out-of-date schema is an error."""
+    engine = make_engine()
+    head = ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current is None:
+        migrate.upgrade(engine)
+    elif current != head:
+        raise click.ClickException(f"数据库版本 {current} 不是最新（{head}），请先运行：wufei db upgrade")
+    return engine
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def parse_day(value: str | None, option: str = "--as-of") -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"日期应写成 2024-05-31：{value}", param_hint=option) from None
+
+
+def plan_ids(session, plan_ref: str | None) -> list[int] | None:
+    from wufei.plans.queries import find_plans
+
+    if plan_ref is None:
+        return None
+    plans = find_plans(session, plan_ref)
+    if not plans:
+        raise click.ClickException(f"找不到方案「{plan_ref}」")
+    return [p.id for p in plans]
+
+
+def department_ids(session, name: str | None) -> list[int] | None:
+    from wufei.plans.queries import find_departments
+
+    if name is None:
+        return None
+    departments = find_departments(session, name)
+    if not departments:
+        raise click.ClickException(f"找不到部门「{name}」")
+    return [d.id for d in departments]

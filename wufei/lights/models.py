@@ -1,0 +1,32 @@
+"""The history of each task's (and milestone's) light: a row whenever it changes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index
+from sqlalchemy.orm import Mapped, mapped_column
+
+from wufei.db import Base, Day, LongText, ShortText, utcnow
+
+
+class Light(StrEnum):
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+    DONE = "done"
+
+
+class LightRecord(Base):
+    __tablename__ = "light_history"
+    __table_args__ = (Index("ix_light_history_task_as_of", "task_id", "as_of"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"))
+    as_of: Mapped[Day]  # the day the light took this colour
+    light: Mapped[ShortText]
+    rules: Mapped[ShortText]  # the rule codes that fired, comma-separated
+    reason: Mapped[LongText]  # Chinese, for people
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
