@@ -203,5 +203,19 @@ def audit_command(limit: int, as_json: bool) -> None:
         click.echo(f"{row['at'][:19]} {row['actor']} {row['action']} {row['entity']} {row['key']}：{fields}")
 
 
+def _register() -> None:
+    from wufei.cadence.commands import cadence_group, serve_command
+    from wufei.calendar.commands import calendar_group
+    from wufei.reports.commands import report_group, weekly_form_command
+
+    main.add_command(cadence_group)
+    main.add_command(serve_command)
+    main.add_command(calendar_group)
+    main.add_command(report_group)
+    template.add_command(weekly_form_command)
+
+
+_register()
+
 if __name__ == "__main__":
     main()

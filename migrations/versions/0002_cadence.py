@@ -155,7 +155,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('report_id', sa.Integer(), nullable=False),
     sa.Column('file_name', sa.String(length=200), nullable=False),
-    sa.Column('content_type', sa.String(length=64), nullable=False),
+    sa.Column('content_type', sa.String(length=127), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('stored_path', sa.String(length=500), nullable=False),

@@ -29,15 +29,18 @@ class WorkCalendar:
     def __init__(self, overrides: Mapping[date, DayKind | str] | None = None):
         self.overrides = {day: DayKind(kind) for day, kind in (overrides or {}).items()}
         self.unknown_years: set[int] = set()
+        self._known: dict[date, bool] = {}  # chinese_calendar costs ~80 µs a call; scans ask often
 
     def is_workday(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day] == DayKind.WORKDAY
-        try:
-            return chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            self._unknown(day.year)
-            return day.weekday() < 5
+        if day not in self._known:
+            try:
+                self._known[day] = chinese_calendar.is_workday(day)
+            except NotImplementedError:
+                self._unknown(day.year)
+                return day.weekday() < 5
+        return self._known[day]
 
     def _unknown(self, year: int) -> None:
         if year not in self.unknown_years:

@@ -54,7 +54,7 @@ class Evidence(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     file_name: Mapped[Name]
-    content_type: Mapped[ShortText]
+    content_type: Mapped[str] = mapped_column(String(127))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
     stored_path: Mapped[str] = mapped_column(String(500))

@@ -1,0 +1,130 @@
+"""Weekly reporting windows on China's working-day calendar."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from wufei.cadence.windows import (WeekError, chinese_week, closed_weeks, load_cadence, parse_week,
+                                   reporting_window, week_label, week_start)
+from wufei.calendar.workdays import DayKind, WorkCalendar
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(scope="module")
+def cadence():
+    return load_cadence()
+
+
+@pytest.fixture
+def calendar():
+    return WorkCalendar()
+
+
+def test_the_shipped_cadence_file_has_the_weekly_and_periodic_points(cadence):
+    assert cadence["timezone"] == "Asia/Shanghai"
+    assert cadence["weekly_report"]["due_time"] == "17:00"
+    assert cadence["evidence"]["max_bytes"] == 20 * 1024 * 1024 and "pdf" in cadence["evidence"]["allowed_types"]
+    assert cadence["quarterly_circular"] == {"workday_of_month": 5, "months": [1, 4, 7, 10]}
+    assert cadence["annual_assessment"]["province_due"] == "01-31"
+    assert cadence["monthly_dispatch"]["workday_of_month"] == 3
+    assert sorted(cadence["half_year_review"]["months"]) == [1, 7]
+
+
+def test_week_start_label_and_chinese_name_round_trip():
+    assert week_start(date(2024, 6, 7)) == date(2024, 6, 3)
+    assert week_start(date(2024, 6, 9)) == date(2024, 6, 3)  # Sunday belongs to the week before
+    assert week_label(date(2024, 6, 3)) == "2024-W23"
+    assert chinese_week(date(2024, 6, 3)) == "2024年第23周"
+    assert parse_week("2024-W23") == date(2024, 6, 3)
+    assert parse_week("2024w5") == date(2024, 1, 29)
+    assert week_label(date(2024, 12, 30)) == "2025-W01"  # ISO year
+    assert parse_week(week_label(date(2024, 12, 30))) == date(2024, 12, 30)
+
+
+@pytest.mark.parametrize("label", ["2024-23", "第23周", "", "2024-W54"])
+def test_a_bad_week_label_is_a_chinese_error_quoting_it(label):
+    with pytest.raises(WeekError, match="周"):
+        parse_week(label)
+
+
+def test_an_ordinary_week_opens_monday_and_closes_friday_at_five_in_shanghai(calendar, cadence):
+    window = reporting_window(date(2024, 6, 3), calendar, cadence)
+    assert window.opens_on == date(2024, 6, 3)
+    assert window.due_at == datetime(2024, 6, 7, 17, 0, tzinfo=SHANGHAI)
+    assert window.due_at.utcoffset().total_seconds() == 8 * 3600
+    assert window.remind_on == date(2024, 6, 6)
+    assert window.is_late(datetime(2024, 6, 7, 17, 1, tzinfo=SHANGHAI))
+    assert not window.is_late(datetime(2024, 6, 7, 9, 0, tzinfo=ZoneInfo("UTC")))  # 17:00 in Shanghai
+
+
+def test_a_holiday_monday_opens_the_window_on_tuesday(calendar, cadence):
+    window = reporting_window(date(2024, 6, 10), calendar, cadence)  # 端午节 on Monday the 10th
+    assert window.opens_on == date(2024, 6, 11)
+    assert window.due_at.date() == date(2024, 6, 14)
+
+
+def test_the_national_day_2024_week_closes_on_its_only_working_day(calendar, cadence):
+    # 30 September (Monday) is worked, 1-7 October are off.
+    window = reporting_window(date(2024, 9, 30), calendar, cadence)
+    assert window.opens_on == date(2024, 9, 30)
+    assert window.due_at == datetime(2024, 9, 30, 17, 0, tzinfo=SHANGHAI)
+    assert window.remind_on == date(2024, 9, 30)  # not before the window opened
+    after = reporting_window(date(2024, 10, 7), calendar, cadence)
+    assert (after.opens_on, after.due_at.date()) == (date(2024, 10, 8), date(2024, 10, 11))
+
+
+def test_a_week_worked_only_on_tiaoxiu_weekend_days_has_no_window(calendar, cadence):
+    assert reporting_window(date(2023, 10, 2), calendar, cadence) is None  # National Day 2023, Sat/Sun worked
+    assert reporting_window(date(2024, 2, 12), calendar, cadence) is None  # Spring Festival 2024, Sunday 18th worked
+
+
+def test_a_week_without_any_working_day_has_no_window(cadence):
+    calendar = WorkCalendar({date(2024, 9, 30): DayKind.HOLIDAY})
+    assert reporting_window(date(2024, 9, 30), calendar, cadence) is None
+    assert reporting_window(date(2020, 1, 27), WorkCalendar(), cadence) is None  # 2020 extended Spring Festival
+
+
+def test_the_spring_festival_eve_week_closes_on_friday_the_9th(calendar, cadence):
+    window = reporting_window(date(2024, 2, 5), calendar, cadence)
+    assert window.due_at.date() == date(2024, 2, 9)
+    assert window.remind_on == date(2024, 2, 8)
+
+
+def test_a_holiday_friday_moves_the_due_day_back_to_thursday(calendar, cadence):
+    # 2024-04-05 (Friday) is 清明节.
+    window = reporting_window(date(2024, 4, 1), calendar, cadence)
+    assert window.due_at.date() == date(2024, 4, 3)  # Thursday the 4th is off too
+    assert window.remind_on == date(2024, 4, 2)
+
+
+def test_the_next_workday_policy_moves_a_holiday_due_day_forward(calendar, cadence):
+    config = {**cadence, "weekly_report": {**cadence["weekly_report"], "if_due_day_is_holiday": "next_workday"}}
+    window = reporting_window(date(2024, 4, 1), calendar, config)
+    assert window.due_at.date() == date(2024, 4, 7)  # Sunday, 调休
+
+
+def test_the_due_time_and_weekday_come_from_the_cadence_file(calendar, cadence):
+    config = {**cadence, "weekly_report": {**cadence["weekly_report"], "due_weekday": "thursday", "due_time": "12:00"}}
+    window = reporting_window(date(2024, 6, 3), calendar, config)
+    assert window.due_at == datetime(2024, 6, 6, 12, 0, tzinfo=SHANGHAI)
+
+
+def test_a_week_must_start_on_monday(calendar, cadence):
+    with pytest.raises(WeekError, match="星期一"):
+        reporting_window(date(2024, 6, 4), calendar, cadence)
+
+
+def test_closed_weeks_skip_the_holiday_weeks_and_end_at_the_last_due_time(calendar, cadence):
+    weeks = closed_weeks(date(2024, 2, 23), calendar, cadence, since=date(2024, 1, 31))
+    # Week of 19 February closes on Friday the 23rd at 17:00: before the end of that day.
+    assert weeks == [date(2024, 1, 29), date(2024, 2, 5), date(2024, 2, 19)]
+    assert closed_weeks(date(2024, 2, 22), calendar, cadence, since=date(2024, 1, 29))[-1] == date(2024, 2, 5)
+
+
+def test_closed_weeks_around_national_day_2024(calendar, cadence):
+    weeks = closed_weeks(date(2024, 10, 10), calendar, cadence, since=date(2024, 9, 23))
+    assert weeks == [date(2024, 9, 23), date(2024, 9, 30)]

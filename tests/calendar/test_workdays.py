@@ -1,0 +1,77 @@
+"""China's working-day calendar: the national arrangement, office overrides, unknown years."""
+
+from __future__ import annotations
+
+import warnings
+from datetime import date
+
+import pytest
+
+from wufei.calendar.workdays import DayKind, UnknownYearWarning, WorkCalendar
+
+
+@pytest.fixture
+def calendar() -> WorkCalendar:
+    return WorkCalendar()
+
+
+def test_the_2024_spring_festival_is_off_and_its_two_tiaoxiu_sundays_are_worked(calendar):
+    assert calendar.is_workday(date(2024, 2, 4))  # Sunday, 调休
+    assert calendar.is_workday(date(2024, 2, 18))  # Sunday, 调休
+    assert not any(calendar.is_workday(date(2024, 2, d)) for d in range(10, 18))  # 2月10日至17日放假
+    assert calendar.is_workday(date(2024, 2, 9))  # 除夕 is officially a working day in 2024
+
+
+def test_saturday_12_october_2024_is_a_working_day_after_national_day(calendar):
+    assert calendar.is_workday(date(2024, 10, 12))
+    assert not calendar.is_workday(date(2024, 10, 7))  # Monday, still National Day
+    assert not calendar.is_workday(date(2024, 10, 13))  # an ordinary Sunday
+
+
+def test_an_office_override_wins_over_the_national_arrangement():
+    calendar = WorkCalendar({date(2024, 10, 12): DayKind.HOLIDAY, date(2024, 6, 8): "workday"})
+    assert not calendar.is_workday(date(2024, 10, 12))
+    assert calendar.is_workday(date(2024, 6, 8))  # an ordinary Saturday made a working day
+
+
+def test_an_unknown_year_warns_once_and_falls_back_to_monday_to_friday():
+    calendar = WorkCalendar()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert calendar.is_workday(date(2027, 2, 8))  # a Monday
+        assert not calendar.is_workday(date(2027, 2, 6))  # a Saturday
+        assert calendar.is_workday(date(2027, 2, 9))
+    unknown = [w for w in caught if issubclass(w.category, UnknownYearWarning)]
+    assert len(unknown) == 1 and "2027年" in str(unknown[0].message)
+    assert calendar.unknown_years == {2027}
+
+
+def test_an_override_in_an_unknown_year_is_used_without_a_warning():
+    calendar = WorkCalendar({date(2027, 2, 6): DayKind.WORKDAY})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert calendar.is_workday(date(2027, 2, 6))
+
+
+def test_add_workdays_skips_the_spring_festival_and_counts_the_tiaoxiu_sunday(calendar):
+    assert calendar.add_workdays(date(2024, 2, 8), 2) == date(2024, 2, 18)  # Fri 9th, then Sunday 18th
+    assert calendar.add_workdays(date(2024, 2, 19), -1) == date(2024, 2, 18)
+    assert calendar.add_workdays(date(2024, 6, 5), 0) == date(2024, 6, 5)
+
+
+def test_previous_workday_before_national_day_2024_is_the_monday_it_began(calendar):
+    assert calendar.previous_workday(date(2024, 10, 7)) == date(2024, 9, 30)
+    assert calendar.previous_workday(date(2024, 9, 30)) == date(2024, 9, 29)  # Sunday, 调休
+    assert calendar.previous_workday(date(2024, 9, 30), include=True) == date(2024, 9, 30)
+
+
+def test_workdays_between_counts_the_end_but_not_the_start(calendar):
+    assert calendar.workdays_between(date(2024, 6, 7), date(2024, 6, 11)) == 1  # Mon 10th is 端午节
+    assert calendar.workdays_between(date(2024, 9, 27), date(2024, 10, 8)) == 3  # 29th, 30th, 8th
+    assert calendar.workdays_between(date(2024, 10, 8), date(2024, 9, 27)) == -3
+
+
+def test_the_first_working_day_of_october_2024_is_the_8th(calendar):
+    assert calendar.nth_workday_of_month(2024, 10, 1) == date(2024, 10, 8)
+    assert calendar.nth_workday_of_month(2024, 10, 5) == date(2024, 10, 12)  # Saturday, 调休
+    assert calendar.nth_workday_of_month(2024, 2, 1) == date(2024, 2, 1)

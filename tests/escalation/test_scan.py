@@ -1,0 +1,233 @@
+"""The daily scan on the Hengshui plan: who is told what, once, and what recovery ends."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.seed_files import HENGSHUI_PLAN
+from wufei.calendar.workdays import WorkCalendar
+from wufei.cadence.windows import load_cadence
+from wufei.escalation.service import load_ladder, scan
+from wufei.extensions.models import Extension, ExtensionStatus
+from wufei.notices.models import NoticeIntent
+from wufei.notices.service import list_intents
+from wufei.reports.models import Report
+from wufei.reports.service import open_tasks
+from wufei.tasks.models import Role, Task
+
+CALENDAR = WorkCalendar()
+# Weekly reporting starts in 2099: these scans see deadlines only.
+NO_REPORTING = {"weekly_report": {"reporting_since": "2099-01-01"}}
+DUE_2022, DUE_2023, DUE_2025 = date(2022, 12, 31), date(2023, 12, 31), date(2025, 12, 31)
+
+
+@pytest.fixture
+def plan(session, load):
+    [summary] = load(HENGSHUI_PLAN)
+    tasks = list(session.scalars(select(Task).where(Task.plan_id == summary.plan_id).order_by(Task.id)))
+    return {t.id: t for t in tasks}
+
+
+def _run(session, as_of, cadence=NO_REPORTING, **kwargs):
+    return scan(session, as_of=as_of, calendar=CALENDAR, cadence=cadence, **kwargs)
+
+
+def _led(tasks, due):
+    return {t.id for t in tasks.values() if t.due_date == due and t.departments(Role.LEAD)}
+
+
+def _by_step(session, **filters):
+    grouped: dict[str, list[NoticeIntent]] = {}
+    for intent in list_intents(session, **filters):
+        grouped.setdefault(intent.step, []).append(intent)
+    return grouped
+
+
+def test_a_week_before_the_2023_deadline_each_lead_liaison_is_reminded(session, plan):
+    result = _run(session, date(2023, 12, 21))  # the 7th working day before 31 December 2023
+    steps = _by_step(session)
+
+    due_soon = steps["before_due_7"]
+    assert {i.task_id for i in due_soon} == _led(plan, DUE_2023) and len(_led(plan, DUE_2023)) == 10
+    expected = {(t, d.id) for t in _led(plan, DUE_2023) for d in plan[t].departments(Role.LEAD)}
+    assert {(i.task_id, i.department_id) for i in due_soon} == expected
+    assert {(i.audience, i.kind, i.period) for i in due_soon} == {("liaison", "due_soon", "2023-12-31")}
+    assert "before_due_1" not in steps
+    # Nothing yet about 2025; nothing ever about ongoing tasks.
+    assert not {i.task_id for i in list_intents(session)} & (_led(plan, DUE_2025) | _led(plan, None))
+    assert result.counts["before_due_7"] == len(expected) == result.created_by_step["before_due_7"]
+    assert result.tasks == len(open_tasks(session, as_of=date(2023, 12, 21))) == 78
+
+
+def test_tasks_a_year_overdue_carry_every_slip_to_the_right_people(session, plan):
+    _run(session, date(2023, 12, 21))
+    steps = _by_step(session)
+    overdue = _led(plan, DUE_2022)
+    assert len(overdue) == 7
+    for step in ("after_due_1", "after_due_7", "after_due_30"):
+        assert {i.task_id for i in steps[step]} == overdue
+
+    [sludge] = [t for t in plan.values() if t.title == "衡水市污泥集中处置项目工程一期项目"]
+    lead = sludge.departments(Role.LEAD)[0]
+    supporting = sludge.departments(Role.SUPPORTING)[0]
+    mine = _by_step(session, task_id=sludge.id)
+    assert {(i.audience, i.department_id) for i in mine["after_due_1"]} == {("liaison", lead.id),
+                                                                          ("liaison", supporting.id)}
+    assert {(i.audience, i.department_id) for i in mine["after_due_7"]} == {("leader", lead.id), ("office", None)}
+    assert {(i.audience, i.department_id, i.kind) for i in mine["after_due_30"]} == {("group", None, "group_escalation")}
+
+    [red] = [i for i in mine["after_due_7"] if i.audience == "leader"]
+    assert red.key == f"after_due_7|task:{sludge.id}|due:2022-12-31|leader|dept:{lead.id}"
+    payload = red.payload
+    assert payload["step_title"] == "红色督办单" and payload["kind"] == "red_slip"
+    assert (payload["task_id"], payload["number"], payload["deadline_raw"]) == (sludge.id, "25", "2022年底")
+    assert payload["plan"] == "衡政办字〔2022〕57号" and payload["due_date"] == "2022-12-31"
+    assert payload["days_overdue"] == 243  # working days from 3 January to 21 December 2023, both counted
+    assert "已逾期243个工作日" in payload["action"] and "2022年12月31日" in payload["action"]
+    assert payload["recipient"] == "lead_leader" and payload["role"] == "lead"
+
+
+def test_a_deadline_earlier_than_the_plan_itself_brings_no_slips(session, plan):
+    # 2021年底 in a plan issued in October 2022: listed as done before the plan, not overdue.
+    before_plan = _led(plan, date(2021, 12, 31))
+    assert len(before_plan) == 6
+    _run(session, date(2023, 12, 21))
+    assert not {i.task_id for i in list_intents(session)} & before_plan
+
+
+def test_the_working_day_before_the_deadline_reminds_lead_and_supporting_liaisons(session, plan):
+    _run(session, date(2023, 12, 29))  # Friday; the 31st is a Sunday
+    steps = _by_step(session)
+    expected = {(t, d.id) for t in _led(plan, DUE_2023)
+                for d in plan[t].departments(Role.LEAD) + plan[t].departments(Role.SUPPORTING)}
+    assert {(i.task_id, i.department_id) for i in steps["before_due_1"]} == expected
+    assert any(d.id == dep for t, dep in expected for d in plan[t].departments(Role.SUPPORTING))
+    # A scan that did not run on the 21st still sends the first reminder.
+    assert {i.task_id for i in steps["before_due_7"]} == _led(plan, DUE_2023)
+
+
+def test_a_second_scan_creates_nothing(session, plan):
+    first = _run(session, date(2023, 12, 21))
+    count = session.scalar(select(func.count()).select_from(NoticeIntent))
+    assert first.created == count > 0 and first.already_existing == 0
+
+    again = _run(session, date(2023, 12, 21))
+    assert again.created == 0 and again.created_ids == []
+    assert again.already_existing == first.created
+    assert again.counts == first.counts
+
+    next_day = _run(session, date(2023, 12, 22))
+    assert next_day.created == 0  # the same steps still apply: same keys
+    assert session.scalar(select(func.count()).select_from(NoticeIntent)) == count
+
+
+def test_completing_a_task_resolves_its_intents_and_stops_new_ones(session, plan):
+    _run(session, date(2023, 12, 21))
+    done, other = sorted(_led(plan, DUE_2022))[:2]
+    plan[done].completed_on = date(2023, 12, 22)
+    session.flush()
+
+    result = _run(session, date(2023, 12, 25))
+    assert result.resolutions == {"已完成": result.resolved} and result.resolved == len(
+        list_intents(session, task_id=done))
+    assert {(i.resolved_on, i.resolution) for i in list_intents(session, task_id=done)} == {
+        (date(2023, 12, 25), "已完成")}
+    assert {i.resolved_on for i in list_intents(session, task_id=other)} == {None}
+
+    later = _run(session, date(2024, 3, 1))
+    assert later.resolved == 0
+    assert all(i.created_on == date(2023, 12, 21) for i in list_intents(session, task_id=done))
+
+
+def test_an_approved_extension_ends_the_old_deadline_intents_and_brings_fresh_keys(session, plan):
+    task_id = sorted(_led(plan, DUE_2023))[0]
+    lead = plan[task_id].departments(Role.LEAD)[0]
+    _run(session, date(2023, 12, 29))
+    yellow = _run(session, date(2024, 1, 2))  # the working day after: a yellow slip
+    assert yellow.created_by_step["after_due_1"] > 0
+    assert "after_due_1" in _by_step(session, task_id=task_id)
+
+    session.add(Extension(task_id=task_id, department_id=lead.id, requested_on=date(2023, 12, 28),
+                          reason="设备到货延迟", original_due_date=DUE_2023, requested_due_date=date(2024, 3, 29),
+                          status=ExtensionStatus.APPROVED, decided_on=date(2024, 1, 3), decided_by="办公室"))
+    session.flush()
+
+    result = _run(session, date(2024, 1, 4))
+    old = list_intents(session, task_id=task_id)
+    assert {i.period for i in old} == {"2023-12-31"}
+    assert {(i.resolved_on, i.resolution) for i in old} == {(date(2024, 1, 4), "已延期")}
+    assert result.resolutions == {"已延期": len(old)}
+    # The other tasks due that day stay overdue.
+    others = [i for i in list_intents(session, step="after_due_1") if i.task_id != task_id]
+    assert others and {i.resolved_on for i in others} == {None}
+
+    # Seven working days before the new deadline: a fresh reminder under a new key.
+    fresh = _run(session, date(2024, 3, 20))
+    [reminder] = list_intents(session, task_id=task_id, since=date(2024, 3, 20))
+    assert reminder.step == "before_due_7" and reminder.period == "2024-03-29"
+    assert reminder.key == f"before_due_7|task:{task_id}|due:2024-03-29|liaison|dept:{lead.id}"
+    assert reminder.payload["original_due_date"] == "2023-12-31"
+    assert "2024年3月29日" in reminder.payload["action"]
+    assert reminder.id in fresh.created_ids
+
+
+def _file(session, task, week_start):
+    session.add(Report(task_id=task.id, department_id=task.departments(Role.LEAD)[0].id, week_start=week_start,
+                       progress=50, submitted_at=datetime(week_start.year, week_start.month, week_start.day + 2, 1,
+                                                          tzinfo=timezone.utc)))
+
+
+def test_missed_weekly_reports_remind_the_liaison_then_the_leader_and_the_office(session, plan):
+    cadence = {**load_cadence(), "weekly_report": {"reporting_since": "2024-05-06"}}  # W19 … W22 closed by June
+    led = sorted(_led(plan, DUE_2025))
+    always, lapsed, never = plan[led[0]], plan[led[1]], plan[led[2]]
+    for week in (date(2024, 5, 6), date(2024, 5, 13), date(2024, 5, 20), date(2024, 5, 27)):
+        _file(session, always, week)
+    _file(session, lapsed, date(2024, 5, 20))
+    session.flush()
+
+    _run(session, date(2024, 6, 3), cadence=cadence)
+    missing = _by_step(session, kind="report_missing")
+    by_task = Counter((i.task_id, i.step) for i in missing["missing_1"] + missing["missing_3"])
+    assert (always.id, "missing_1") not in by_task
+    assert (lapsed.id, "missing_1") in by_task and (lapsed.id, "missing_3") not in by_task
+    assert (never.id, "missing_3") in by_task
+    [liaison] = [i for i in missing["missing_1"] if i.task_id == lapsed.id]
+    assert (liaison.audience, liaison.department_id, liaison.period) == (
+        "liaison", lapsed.departments(Role.LEAD)[0].id, "2024-W22")
+    assert liaison.payload["week_cn"] == "2024年第22周" and "2024年第22周" in liaison.payload["action"]
+    escalated = [i for i in missing["missing_3"] if i.task_id == never.id]
+    assert {i.audience for i in escalated} == {"leader", "office"}
+    assert escalated[0].payload["streak"] == 4
+
+
+def test_a_friday_scan_does_not_count_that_fridays_week_as_missed(session, plan):
+    cadence = {**load_cadence(), "weekly_report": {"reporting_since": "2024-05-06"}}
+    _run(session, date(2024, 5, 31), cadence=cadence)  # W22 closes at 17:00 today
+    assert {i.period for i in list_intents(session, kind="report_missing")} == {"2024-W21"}
+
+
+def test_a_later_missed_week_brings_new_missing_notices(session, plan):
+    cadence = {**load_cadence(), "weekly_report": {"reporting_since": "2024-05-06"}}
+    first = _run(session, date(2024, 6, 3), cadence=cadence)
+    again = _run(session, date(2024, 6, 4), cadence=cadence)
+    assert again.created == 0
+    later = _run(session, date(2024, 6, 11), cadence=cadence)  # W23 has closed unreported too
+    assert later.created_by_step["missing_1"] == first.created_by_step["missing_1"]
+    assert {i.period for i in list_intents(session, since=date(2024, 6, 11))} == {"2024-W23"}
+
+
+def test_the_office_can_replace_the_ladder_through_the_config_dir(session, plan, tmp_path, monkeypatch):
+    (tmp_path / "ladder.yaml").write_text(
+        "steps:\n"
+        "  - {id: overdue_3, anchor: due, offset_workdays: 3, audience: [office], kind: overdue, title: 逾期提醒}\n",
+        encoding="utf-8")
+    monkeypatch.setenv("WUFEI_CONFIG_DIR", str(tmp_path))
+    assert [s.id for s in load_ladder().steps] == ["overdue_3"]
+    _run(session, date(2024, 1, 4))  # 3rd working day after 31 December 2023
+    assert set(_by_step(session)) == {"overdue_3"}
+    assert {i.task_id for i in list_intents(session)} == _led(plan, DUE_2022) | _led(plan, DUE_2023)

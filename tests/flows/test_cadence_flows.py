@@ -1,0 +1,71 @@
+"""Each cadence flow runs through the Prefect engine against a real database."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+
+from flows import cadence
+from wufei.cadence.models import PeriodFigures
+from wufei.db import make_sessionmaker
+from wufei.lights.models import LightRecord
+from wufei.notices.models import NoticeIntent
+
+
+def _count(engine, model) -> int:
+    with make_sessionmaker(engine)() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_daily_scan_records_lights_and_intents_and_a_repeated_run_adds_nothing(prefect_server, flow_database):
+    first = cadence.daily_scan(as_of="2024-01-02")
+    assert first["as_of"] == "2024-01-02"
+    assert sum(first["lights"].values()) > 0
+    lights, intents = _count(flow_database, LightRecord), _count(flow_database, NoticeIntent)
+    assert lights > 0 and intents > 0  # 2023 deadlines have passed with no reports at all
+
+    again = cadence.daily_scan(as_of="2024-01-02")
+    assert again["lights_changed"] == 0
+    assert _count(flow_database, LightRecord) == lights
+    assert _count(flow_database, NoticeIntent) == intents
+
+
+def test_daily_scan_skips_a_holiday(prefect_server, flow_database):
+    assert cadence.daily_scan(as_of="2024-02-12")["skipped"] == "非工作日"  # Spring Festival
+
+
+def test_a_late_scheduled_run_works_on_the_day_it_was_scheduled_for_in_china_time(prefect_server, flow_database):
+    from prefect.client.orchestration import get_client
+    from prefect.flow_engine import run_flow
+    from prefect.states import Scheduled
+
+    # 17:00 UTC on 29 June is already 30 June in Shanghai.
+    scheduled = datetime(2023, 6, 29, 17, 0, tzinfo=timezone.utc)
+    with get_client(sync_client=True) as client:
+        flow_run = client.create_flow_run(cadence.weekly_report, parameters={},
+                                          state=Scheduled(scheduled_time=scheduled))
+    result = run_flow(cadence.weekly_report, flow_run=flow_run, parameters={})
+    assert result["as_of"] == "2023-06-30"
+    assert result["week"] == "2023-W26"
+
+
+def test_weekly_report_counts_the_closed_week(prefect_server, flow_database):
+    result = cadence.weekly_report(as_of="2024-01-08")  # Monday: last week's window has closed
+    assert result["closed"]["week"] == "2024-W01"
+    assert result["closed"]["missing"] > 0
+    assert _count(flow_database, PeriodFigures) == 1
+
+
+def test_period_flows_run_on_their_working_day_and_store_figures_once(prefect_server, flow_database):
+    # 2024-06-05 is the 3rd working day of June (the 3rd is a Monday): May's dispatch.
+    assert cadence.monthly_dispatch(as_of="2024-06-04")["skipped"]
+    monthly = cadence.monthly_dispatch(as_of="2024-06-05")
+    assert monthly["period"] == "2024-05" and monthly["scopes"] == ["衡水市"]
+    cadence.monthly_dispatch(as_of="2024-06-05")
+    assert _count(flow_database, PeriodFigures) == 1
+
+    assert cadence.quarterly_circular(as_of="2024-07-01", force=True)["period"] == "2024-Q2"
+    assert cadence.half_year_review(as_of="2024-07-01", force=True)["period"] == "2024-H1"
+    assert cadence.annual_assessment(as_of="2024-01-22", force=True)["period"] == "2023"
+    assert _count(flow_database, PeriodFigures) == 4

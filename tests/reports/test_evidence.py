@@ -1,0 +1,83 @@
+"""Evidence files: checked before anything is written, stored once by content hash."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from tests.reports.conftest import W23, at
+from wufei.reports.evidence import EvidenceError, content_type_of, evidence_path, store_files
+from wufei.reports.models import Evidence, Report
+from wufei.reports.service import ReportError, submit_report
+
+PDF = b"%PDF-1.4 \xe7\x8e\xb0\xe5\x9c\xba\xe6\xa0\xb8\xe6\x9f\xa5"
+
+
+def _submit(session, hengshui, calendar, cadence, evidence):
+    return submit_report(session, task_id=hengshui.task.id, department_id=hengshui.ecology.id, week_start=W23,
+                         progress=30, done_text="现场核查", problems=None, next_steps=None, evidence=evidence,
+                         at=at(date(2024, 6, 4)), actor="联络员", calendar=calendar, cadence=cadence)
+
+
+def test_evidence_is_stored_by_hash_with_its_name_type_and_size(session, hengshui, calendar, cadence, tmp_path,
+                                                               evidence_dir):
+    photo = tmp_path / "现场照片.JPG"
+    photo.write_bytes(b"\xff\xd8\xff photo")
+    ledger = tmp_path / "台账.pdf"
+    ledger.write_bytes(PDF)
+    report = _submit(session, hengshui, calendar, cadence, [photo, ledger])
+    session.flush()
+    stored = {e.file_name: e for e in session.scalars(select(Evidence).where(Evidence.report_id == report.id))}
+    digest = hashlib.sha256(PDF).hexdigest()
+    assert stored["台账.pdf"].sha256 == digest
+    assert stored["台账.pdf"].stored_path == f"{digest[:2]}/{digest[2:]}"
+    assert (stored["台账.pdf"].content_type, stored["台账.pdf"].size) == ("application/pdf", len(PDF))
+    assert stored["现场照片.JPG"].content_type == "image/jpeg"
+    assert (evidence_dir / digest[:2] / digest[2:]).read_bytes() == PDF
+    assert evidence_path(stored["台账.pdf"].stored_path) == evidence_dir / digest[:2] / digest[2:]
+
+
+def test_a_refused_file_stops_the_report_and_nothing_is_written(session, hengshui, calendar, cadence, tmp_path,
+                                                               evidence_dir):
+    good = tmp_path / "台账.pdf"
+    good.write_bytes(PDF)
+    bad = tmp_path / "说明.exe"
+    bad.write_bytes(b"MZ")
+    with pytest.raises(ReportError, match="佐证材料「说明.exe」的文件类型不允许"):
+        _submit(session, hengshui, calendar, cadence, [good, bad])
+    assert not evidence_dir.exists()
+    assert session.scalars(select(Report)).first() is None
+
+
+def test_a_file_over_the_size_limit_is_refused_by_name(tmp_path, evidence_dir):
+    big = tmp_path / "航拍.png"
+    big.write_bytes(b"x" * 2048)
+    cadence = {"evidence": {"max_bytes": 1024, "allowed_types": ["png"]}}
+    with pytest.raises(EvidenceError, match="佐证材料「航拍.png」有 0.0 MB，超过单个文件上限"):
+        store_files([big], cadence=cadence)
+    assert not evidence_dir.exists()
+
+
+def test_an_empty_or_absent_file_is_refused(tmp_path):
+    empty = tmp_path / "空.pdf"
+    empty.write_bytes(b"")
+    with pytest.raises(EvidenceError, match="「空.pdf」是空文件"):
+        store_files([empty])
+    with pytest.raises(EvidenceError, match="找不到佐证材料文件"):
+        store_files([tmp_path / "没有.pdf"])
+
+
+def test_the_same_content_is_stored_once(tmp_path, evidence_dir):
+    first = store_files([("一.pdf", PDF)])
+    second = store_files([("二.pdf", PDF)])
+    assert first[0].stored_path == second[0].stored_path
+    assert [p for p in evidence_dir.rglob("*") if p.is_file()] == [evidence_dir / first[0].stored_path]
+
+
+def test_an_office_file_keeps_its_full_content_type(tmp_path):
+    [stored] = store_files([("表.xlsx", b"PK")])
+    assert stored.content_type == content_type_of("表.xlsx")
+    assert stored.content_type.endswith("spreadsheetml.sheet")

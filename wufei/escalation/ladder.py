@@ -1,0 +1,249 @@
+"""The escalation ladder (督办阶梯): which notice each task is owed on a given day. Pure.
+
+The ladder is data (`ladder.yaml`): steps anchored on the deadline (reminders before it, slips
+of rising colour after it) and steps anchored on consecutive missed weekly reports. This module
+validates that data and answers two questions:
+
+- `steps_due`: which deadline steps apply to a task on `as_of`. A before-due step applies from
+  its trigger day up to the due date itself (a task first seen after its deadline is not told it
+  is "due in 7 days"); an after-due step applies from its trigger day on, for good, so a scan
+  that missed days still issues every slip once. All applicable steps are listed: sending each
+  only once is the notice store's job (unique keys), not this module's.
+- `missing_steps`: which missing-report steps a streak of missed weeks has reached.
+
+Trigger days count working days on the WorkCalendar (调休 included): 7 working days before a
+deadline is `calendar.add_workdays(due, -7)`, the working day after it `add_workdays(due, 1)`.
+No database, no clock, no configuration files here: `wufei.escalation.service.load_ladder`
+reads the YAML.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    from wufei.calendar.workdays import WorkCalendar
+
+
+class Anchor(StrEnum):
+    DUE = "due"  # the task's (effective) deadline
+    MISSING = "missing"  # consecutive reporting weeks closed without the task's report
+
+
+class Recipient(StrEnum):
+    """Who a step goes to; the scan turns each into one notice per department (or one in all)."""
+
+    LEAD_LIAISON = "lead_liaison"
+    SUPPORTING_LIAISON = "supporting_liaison"
+    LEAD_LEADER = "lead_leader"
+    OFFICE = "office"
+    GROUP = "group"
+
+
+RECIPIENT_NAMES = {
+    Recipient.LEAD_LIAISON: "牵头单位专班联系人",
+    Recipient.SUPPORTING_LIAISON: "配合单位专班联系人",
+    Recipient.LEAD_LEADER: "牵头单位负责同志",
+    Recipient.OFFICE: "领导小组办公室",
+    Recipient.GROUP: "领导小组",
+}
+
+# The values of wufei.notices.models.NoticeKind (kept here so this module imports no SQLAlchemy;
+# a test checks the two agree).
+KINDS = ("due_soon", "overdue", "yellow_slip", "red_slip", "group_escalation", "report_window_open",
+         "report_due", "report_missing", "report_returned", "extension_decided", "bulletin_ready")
+
+# Placeholders an `action` sentence may use, per anchor.
+PLACEHOLDERS = {
+    Anchor.DUE: frozenset({"due", "workdays_left", "days_overdue"}),
+    Anchor.MISSING: frozenset({"week", "streak"}),
+}
+
+_ID = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
+_FIELDS = {"id", "anchor", "offset_workdays", "streak", "audience", "kind", "title", "action"}
+
+
+class LadderError(ValueError):
+    """An invalid ladder configuration; the message is Chinese and names the step."""
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    anchor: Anchor
+    audience: tuple[Recipient, ...]
+    kind: str
+    title: str
+    action: str = ""
+    offset_workdays: int | None = None  # DUE steps: negative = before the deadline
+    streak: int | None = None  # MISSING steps: consecutive missed weeks
+
+    @property
+    def before_due(self) -> bool:
+        return self.anchor is Anchor.DUE and self.offset_workdays is not None and self.offset_workdays <= 0
+
+    def trigger(self, due: date, calendar: WorkCalendar) -> date:
+        """The first day this (deadline) step applies to a task due on `due`."""
+        if self.anchor is not Anchor.DUE or self.offset_workdays is None:
+            raise LadderError(f"步骤 {self.id} 不以完成期限为基准，没有触发日")
+        return calendar.add_workdays(due, self.offset_workdays)
+
+    def render_action(self, **values: Any) -> str:
+        """The `action` sentence with its placeholders filled (missing values become empty)."""
+        allowed = PLACEHOLDERS[self.anchor]
+        return self.action.format(**{name: values.get(name, "") for name in allowed})
+
+
+@dataclass(frozen=True)
+class Ladder:
+    steps: tuple[Step, ...]
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Ladder:
+        if not isinstance(config, Mapping):
+            raise LadderError("督办阶梯配置应为键值映射，含 steps 列表")
+        unknown = set(config) - {"steps"}
+        if unknown:
+            raise LadderError(f"督办阶梯配置含未知字段：{'、'.join(sorted(map(str, unknown)))}（只应有 steps）")
+        raw_steps = config.get("steps")
+        if not isinstance(raw_steps, list) or not raw_steps:
+            raise LadderError("督办阶梯配置缺少 steps 列表，或列表为空")
+        steps: list[Step] = []
+        seen: set[str] = set()
+        for position, raw in enumerate(raw_steps, start=1):
+            step = _step(raw, position)
+            if step.id in seen:
+                raise LadderError(f"督办阶梯步骤 id 重复：{step.id}")
+            seen.add(step.id)
+            steps.append(step)
+        return cls(tuple(steps))
+
+    @property
+    def due_steps(self) -> tuple[Step, ...]:
+        return tuple(s for s in self.steps if s.anchor is Anchor.DUE)
+
+    @property
+    def missing_steps(self) -> tuple[Step, ...]:
+        return tuple(s for s in self.steps if s.anchor is Anchor.MISSING)
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+
+def steps_due(*, due: date | None, done: bool, as_of: date, calendar: WorkCalendar, ladder: Ladder) -> list[Step]:
+    """The deadline steps that apply on `as_of` to a task due on `due`, in ladder order.
+
+    Nothing for a task that is done or has no due date (ongoing tasks). A before-due step applies
+    from its trigger day to the due date inclusive; an after-due step from its trigger day on.
+    """
+    if done or due is None:
+        return []
+    applicable = []
+    for step in ladder.due_steps:
+        trigger = step.trigger(due, calendar)
+        if step.before_due:
+            if trigger <= as_of <= due:
+                applicable.append(step)
+        elif as_of >= trigger:
+            applicable.append(step)
+    return applicable
+
+
+def chinese_date(day: date) -> str:
+    """2024年5月31日"""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def missing_steps(streak: int, ladder: Ladder) -> list[Step]:
+    """The missing-report steps whose threshold a streak of `streak` missed weeks has reached."""
+    return [s for s in ladder.missing_steps if s.streak is not None and streak >= s.streak]
+
+
+# --- validation -------------------------------------------------------------------------------
+
+def _step(raw: Any, position: int) -> Step:
+    where = f"督办阶梯第{position}步"
+    if not isinstance(raw, Mapping):
+        raise LadderError(f"{where}应为键值映射（id、anchor、audience、kind、title …）")
+    step_id = raw.get("id")
+    if not isinstance(step_id, str) or not _ID.match(step_id):
+        raise LadderError(f"{where}的 id 无效：「{step_id}」（应为小写字母开头的字母、数字和下划线，如 after_due_7）")
+    where = f"督办阶梯步骤 {step_id}"
+    unknown = set(raw) - _FIELDS
+    if unknown:
+        raise LadderError(f"{where}含未知字段：{'、'.join(sorted(map(str, unknown)))}"
+                          f"（可用：{'、'.join(sorted(_FIELDS))}）")
+
+    try:
+        anchor = Anchor(raw.get("anchor"))
+    except ValueError:
+        raise LadderError(f"{where}的 anchor 应为 due（完成期限）或 missing（未报送）：「{raw.get('anchor')}」") from None
+
+    offset = raw.get("offset_workdays")
+    streak = raw.get("streak")
+    if anchor is Anchor.DUE:
+        if not _is_int(offset):
+            raise LadderError(f"{where}的 offset_workdays 应为整数个工作日（负数为到期前，正数为到期后）：「{offset}」")
+        if streak is not None:
+            raise LadderError(f"{where}以完成期限为基准，不应有 streak")
+    else:
+        if not _is_int(streak) or streak < 1:
+            raise LadderError(f"{where}的 streak 应为不小于1的整数（连续未报送周数）：「{streak}」")
+        if offset is not None:
+            raise LadderError(f"{where}以未报送周数为基准，不应有 offset_workdays")
+
+    audience_raw = raw.get("audience")
+    if isinstance(audience_raw, str):
+        audience_raw = [audience_raw]
+    if not isinstance(audience_raw, list) or not audience_raw:
+        raise LadderError(f"{where}的 audience 应为非空列表（{'、'.join(r.value for r in Recipient)}）")
+    audience: list[Recipient] = []
+    for item in audience_raw:
+        try:
+            recipient = Recipient(item)
+        except ValueError:
+            raise LadderError(f"{where}的 audience 含未知对象：「{item}」"
+                              f"（可选：{'、'.join(r.value for r in Recipient)}）") from None
+        if recipient in audience:
+            raise LadderError(f"{where}的 audience 重复：{recipient.value}")
+        audience.append(recipient)
+
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        raise LadderError(f"{where}的 kind 无效：「{kind}」（可选：{'、'.join(KINDS)}）")
+
+    title = raw.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise LadderError(f"{where}缺少 title（通知标题，如 黄色督办单）")
+
+    action = raw.get("action", "") or ""
+    if not isinstance(action, str):
+        raise LadderError(f"{where}的 action 应为一句中文")
+    _check_placeholders(action, PLACEHOLDERS[anchor], where)
+
+    return Step(id=step_id, anchor=anchor, audience=tuple(audience), kind=kind, title=title.strip(),
+                action=action.strip(), offset_workdays=offset if anchor is Anchor.DUE else None,
+                streak=streak if anchor is Anchor.MISSING else None)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_placeholders(text: str, allowed: frozenset[str], where: str) -> None:
+    try:
+        fields = [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
+    except ValueError:
+        raise LadderError(f"{where}的 action 花括号不成对：「{text}」（字面花括号请写成 {{{{ 和 }}}}）") from None
+    for field in fields:
+        if field not in allowed:
+            raise LadderError(f"{where}的 action 含不能用的占位符：{{{field}}}"
+                              f"（可用：{'、'.join('{' + name + '}' for name in sorted(allowed))}）")

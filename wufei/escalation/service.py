@@ -1,0 +1,376 @@
+"""The daily escalation scan: every open task against the ladder, as notice intents.
+
+One pass, set-based (a fixed number of queries whatever the number of tasks):
+
+1. open tasks (a lead assigned, not completed on `as_of`, in a plan of kind `plan`) with the
+   deadline in force (extensions included) and their lead and supporting departments;
+2. recovery: unresolved ladder intents of tasks completed by `as_of` are resolved 已完成; unresolved
+   deadline intents about a date that is no longer the task's deadline are resolved 已延期 (or
+   期限已调整 when the deadline moved earlier or went away);
+3. the deadline steps that apply on `as_of` (`ladder.steps_due`), and the missing-report steps the
+   task's streak of missed weeks has reached (`ladder.missing_steps`), each turned into one intent
+   per recipient department (or one for the office, one for the group);
+4. the intents are inserted with `ON CONFLICT (key) DO NOTHING`: a second scan, or a concurrent
+   one, creates nothing twice. Keys carry the due date (or the latest missed week), so an
+   extension or a new streak gives fresh intents.
+
+The caller owns the transaction (never committed here).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Mapping
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from wufei.cadence.windows import chinese_week, end_of_day, load_cadence, reporting_window, week_label, week_start
+from wufei.calendar.workdays import WorkCalendar
+from wufei.config import load_yaml
+from wufei.escalation.ladder import (RECIPIENT_NAMES, Ladder, Recipient, Step, chinese_date,
+                                     missing_steps, steps_due)
+from wufei.extensions.service import effective_due_query
+from wufei.importers.records import PlanKind
+from wufei.notices.models import Audience, NoticeIntent
+from wufei.notices.service import BATCH, create_intents_returning, intent_key, resolve_intents
+from wufei.plans.models import Plan
+from wufei.reports.service import missing_streaks
+from wufei.tasks.models import Role, Task, TaskDepartment
+
+RESOLVED_DONE = "已完成"
+RESOLVED_EXTENDED = "已延期"
+RESOLVED_MOVED = "期限已调整"
+
+
+def load_ladder() -> Ladder:
+    """The ladder from WUFEI_CONFIG_DIR/ladder.yaml, else the shipped default."""
+    return Ladder.from_config(load_yaml("escalation", "ladder.yaml"))
+
+
+@dataclass
+class ScanResult:
+    as_of: date
+    tasks: int = 0  # open tasks scanned
+    counts: dict[str, int] = field(default_factory=dict)  # intents owed per step today (new or not)
+    created_by_step: dict[str, int] = field(default_factory=dict)
+    created: int = 0
+    already_existing: int = 0
+    resolved: int = 0
+    resolutions: dict[str, int] = field(default_factory=dict)  # 已完成 / 已延期 / 期限已调整 → count
+    created_ids: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"as_of": self.as_of.isoformat(), "tasks": self.tasks, "counts": dict(self.counts),
+                "created_by_step": dict(self.created_by_step), "created": self.created,
+                "already_existing": self.already_existing, "resolved": self.resolved,
+                "resolutions": dict(self.resolutions)}
+
+
+@dataclass
+class _OpenTask:
+    id: int
+    plan: str
+    number: str
+    title: str
+    deadline_raw: str | None
+    original_due: date | None
+    due: date | None  # in force on as_of
+    before_plan: bool = False  # the deadline precedes the plan (2021年底 in a 2022 plan)
+    leads: list[int] = field(default_factory=list)
+    supporting: list[int] = field(default_factory=list)
+
+
+def scan(session: Session, *, as_of: date, calendar: WorkCalendar, ladder: Ladder | None = None,
+         cadence: Mapping[str, Any] | None = None) -> ScanResult:
+    """Create today's escalation intents and resolve the ones that no longer hold."""
+    ladder = ladder or load_ladder()
+    result = ScanResult(as_of=as_of)
+    tasks = _open_tasks(session, as_of=as_of)
+    result.tasks = len(tasks)
+
+    missing: tuple[dict[int, int], date] | None = None
+    if ladder.missing_steps and tasks:
+        missing = _streaks(session, as_of=as_of, calendar=calendar,
+                           cadence=load_cadence() if cadence is None else cadence)
+    week = week_label(missing[1]) if missing else None
+
+    known = _recover(session, as_of=as_of, ladder=ladder, tasks=tasks, week=week, result=result)
+    collector = _Collector(session, known=known, as_of=as_of)
+    _deadline_intents(collector, tasks, as_of=as_of, calendar=calendar, ladder=ladder)
+    if missing:
+        _missing_intents(collector, tasks, streaks=missing[0], week=missing[1], ladder=ladder)
+    collector.flush()
+
+    result.counts = dict(collector.counts)
+    result.created_ids = sorted(i for i, _ in collector.created)
+    result.created_by_step = dict(Counter(step for _, step in collector.created))
+    result.created = len(collector.created)
+    result.already_existing = collector.offered - result.created
+    return result
+
+
+class _Collector:
+    """Gathers the intents a scan owes, skips the keys it already knows are stored (no payload
+    is built for them), and inserts the rest in batches as they come, so memory stays flat.
+    The insert's ON CONFLICT DO NOTHING remains the guarantee; the skip only saves work."""
+
+    def __init__(self, session: Session, *, known: set[str], as_of: date):
+        self.session, self.known, self.as_of = session, known, as_of
+        self.counts: Counter[str] = Counter()
+        self.offered = 0  # distinct keys owed today
+        self.rows: list[dict[str, Any]] = []
+        self.created: list[tuple[int, str]] = []
+        self.seen: set[str] = set()
+
+    def add(self, step: Step, task: _OpenTask, *, period: str, period_name: str, payload) -> None:
+        """Owe `step` about `task` to its recipients; `payload()` builds the shared payload on demand."""
+        shared: dict[str, Any] | None = None
+        for recipient in step.audience:
+            audience, departments, role = _AUDIENCE[recipient]
+            for department_id in (getattr(task, departments) if departments else (None,)):
+                key = intent_key(step.id, task_id=task.id, period=period, audience=audience,
+                                 department_id=department_id, period_name=period_name)
+                if key in self.seen:
+                    continue
+                self.seen.add(key)
+                self.counts[step.id] += 1
+                self.offered += 1
+                if key in self.known:
+                    continue
+                if shared is None:
+                    shared = payload()
+                self.rows.append({
+                    "key": key, "kind": step.kind, "step": step.id, "audience": str(audience),
+                    "department_id": department_id, "task_id": task.id, "period": period, "created_on": self.as_of,
+                    "payload": shared | {"recipient": str(recipient), "recipient_name": RECIPIENT_NAMES[recipient],
+                                         "role": str(role) if role else None},
+                })
+        if len(self.rows) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            self.created.extend(create_intents_returning(self.session, self.rows))
+            self.rows = []
+
+
+# --- open tasks ---------------------------------------------------------------------------------
+
+def _open_tasks(session: Session, *, as_of: date) -> dict[int, _OpenTask]:
+    """Open tasks with the deadline in force and their departments: two queries."""
+    due = effective_due_query(as_of).subquery()
+    has_lead = exists().where(TaskDepartment.task_id == Task.id, TaskDepartment.role == Role.LEAD)
+    # The same tasks as wufei.reports.service.open_tasks (a test checks it), read as columns.
+    not_done = (Task.completed_on.is_(None)) | (Task.completed_on > as_of)
+    rows = session.execute(
+        select(Task.id, Plan.doc_number, Plan.title, Task.number, Task.title, Task.deadline_raw, Task.due_date,
+               due.c.effective_due, Plan.issued_on, Plan.period_start)
+        .join(Plan, Plan.id == Task.plan_id)
+        .join(due, due.c.task_id == Task.id)
+        .where(Plan.kind == PlanKind.PLAN, Task.awaiting_assignment.is_(False), not_done, has_lead)
+        .order_by(Task.id))
+    tasks = {row[0]: _OpenTask(id=row[0], plan=row[1] or row[2], number=row[3], title=row[4], deadline_raw=row[5],
+                               original_due=row[6], due=row[7], before_plan=_before_plan(row[7], row[8], row[9]))
+             for row in rows}
+    if not tasks:
+        return tasks
+    links = session.execute(
+        select(TaskDepartment.task_id, TaskDepartment.department_id, TaskDepartment.role)
+        .join(Task, Task.id == TaskDepartment.task_id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(Plan.kind == PlanKind.PLAN, Task.awaiting_assignment.is_(False), not_done, TaskDepartment.role.in_([Role.LEAD, Role.SUPPORTING]))
+        .order_by(TaskDepartment.task_id, TaskDepartment.position, TaskDepartment.id))
+    for task_id, department_id, role in links:
+        task = tasks.get(task_id)
+        if task is not None:
+            (task.leads if role == Role.LEAD else task.supporting).append(department_id)
+    return tasks
+
+
+def _before_plan(due: date | None, issued_on: date | None, period_start: int | None) -> bool:
+    """A deadline earlier than the plan itself: listed as done before the plan, not overdue. The
+    office confirms it (the light says so); the ladder sends no slips about it."""
+    if due is None:
+        return False
+    if issued_on is not None:
+        return due < issued_on
+    return period_start is not None and due.year < period_start
+
+
+# --- recovery -----------------------------------------------------------------------------------
+
+def _recover(session: Session, *, as_of: date, ladder: Ladder, tasks: dict[int, _OpenTask], week: str | None,
+             result: ScanResult) -> set[str]:
+    """Resolve what no longer holds; return the keys of the unresolved intents that still do
+    (deadline steps about the deadline in force, missing steps about `week`)."""
+    ladder_steps = [s.id for s in ladder.steps]
+    due_steps = {s.id for s in ladder.due_steps}
+    resolutions: Counter[str] = Counter()
+
+    completed = select(Task.id).where(Task.completed_on.is_not(None), Task.completed_on <= as_of)
+    resolutions[RESOLVED_DONE] = resolve_intents(session, task_ids=completed, on=as_of, resolution=RESOLVED_DONE,
+                                                 steps=ladder_steps)
+
+    known: set[str] = set()
+    stale: dict[str, list[int]] = defaultdict(list)
+    wanted = NoticeIntent.step.in_(sorted(due_steps)) if due_steps else None
+    if week is not None and ladder.missing_steps:
+        missing = NoticeIntent.step.in_([s.id for s in ladder.missing_steps]) & (NoticeIntent.period == week)
+        wanted = missing if wanted is None else (wanted | missing)
+    if wanted is not None:
+        unresolved = session.execute(
+            select(NoticeIntent.id, NoticeIntent.key, NoticeIntent.step, NoticeIntent.task_id, NoticeIntent.period)
+            .where(NoticeIntent.resolved_on.is_(None), NoticeIntent.task_id.is_not(None), wanted))
+        for intent_id, key, step, task_id, period in unresolved:
+            task = tasks.get(task_id)
+            if step not in due_steps or task is None:
+                known.add(key)  # a task no longer open keeps its intents as they are
+                continue
+            if task.due is not None and task.due.isoformat() == period:
+                known.add(key)
+                continue
+            later = task.due is not None and task.due.isoformat() > period
+            stale[RESOLVED_EXTENDED if later else RESOLVED_MOVED].append(intent_id)
+    for resolution, ids in sorted(stale.items()):
+        resolutions[resolution] += resolve_intents(session, intent_ids=ids, on=as_of, resolution=resolution)
+
+    result.resolutions = {k: v for k, v in resolutions.items() if v}
+    result.resolved = sum(resolutions.values())
+    return known
+
+
+# --- deadline steps -----------------------------------------------------------------------------
+
+def _deadline_intents(collector: _Collector, tasks: dict[int, _OpenTask], *, as_of: date, calendar: WorkCalendar,
+                      ladder: Ladder) -> None:
+    by_due: dict[date, list[_OpenTask]] = defaultdict(list)
+    for task in tasks.values():
+        if task.due is not None and not task.before_plan:
+            by_due[task.due].append(task)
+    if not by_due:
+        return
+    calendar = _MemoCalendar(calendar)
+    counts = _workdays_from(as_of, by_due, calendar)
+    for due, due_tasks in sorted(by_due.items()):
+        # The steps depend only on the due date: computed once per date, not per task.
+        steps = steps_due(due=due, done=False, as_of=as_of, calendar=calendar, ladder=ladder)
+        if not steps:
+            continue
+        overdue, left = max(counts[due], 0), max(-counts[due], 0)
+        values = {"due": chinese_date(due), "days_overdue": overdue, "workdays_left": left}
+        for step in steps:
+            extra = {"days_overdue": overdue, "workdays_left": left, "step": step.id, "kind": step.kind,
+                     "step_title": step.title, "action": step.render_action(**values)}
+            for task in due_tasks:
+                collector.add(step, task, period=due.isoformat(), period_name="due",
+                              payload=lambda task=task, extra=extra: _task_payload(task) | extra)
+
+
+class _MemoCalendar(WorkCalendar):
+    """The scan's view of a calendar: each day is asked once (chinese_calendar validates every
+    call, which dominates a scan over thousands of due dates)."""
+
+    def __init__(self, calendar: WorkCalendar):
+        super().__init__(calendar.overrides)
+        self._calendar = calendar
+        self._days: dict[date, bool] = {}
+
+    def is_workday(self, day: date) -> bool:
+        known = self._days.get(day)
+        if known is None:
+            known = self._days[day] = self._calendar.is_workday(day)
+        return known
+
+
+def _workdays_from(as_of: date, dues: Mapping[date, Any], calendar: WorkCalendar) -> dict[date, int]:
+    """due → `calendar.workdays_between(due, as_of)` for every due date, in one walk each way
+    (positive: working days overdue; negative: working days left)."""
+    counts: dict[date, int] = {}
+    ordered = sorted(dues)
+    past = [d for d in ordered if d <= as_of]
+    future = [d for d in ordered if d > as_of]
+    count, day = 0, as_of
+    for due in reversed(past):  # (due, as_of]: walk back from as_of
+        while day > due:
+            count += calendar.is_workday(day)
+            day -= timedelta(days=1)
+        counts[due] = count
+    count, day = 0, as_of
+    for due in future:  # (as_of, due]: walk forward
+        while day < due:
+            day += timedelta(days=1)
+            count += calendar.is_workday(day)
+        counts[due] = -count
+    return counts
+
+
+# --- missing-report steps -----------------------------------------------------------------------
+
+def _streaks(session: Session, *, as_of: date, calendar: WorkCalendar,
+             cadence: Mapping[str, Any]) -> tuple[dict[int, int], date] | None:
+    """task → consecutive missed weeks, and the Monday of the latest week counted.
+
+    A week counts once its window closed before the scan's day: a Friday 17:00 deadline is
+    judged by the next scan, never by a morning scan of that Friday."""
+    closed_by = as_of - timedelta(days=1)
+    week = _latest_closed_week(closed_by, calendar, cadence)
+    if week is None:
+        return None
+    return missing_streaks(session, as_of=closed_by, calendar=calendar, cadence=cadence), week
+
+
+def _missing_intents(collector: _Collector, tasks: dict[int, _OpenTask], *, streaks: dict[int, int], week: date,
+                     ladder: Ladder) -> None:
+    label, chinese = week_label(week), chinese_week(week)
+    by_streak: dict[int, list[tuple[Step, dict[str, Any]]]] = {}
+    for task_id, streak in sorted(streaks.items()):
+        task = tasks.get(task_id)
+        if task is None or streak <= 0:
+            continue
+        if streak not in by_streak:  # steps and wording depend on the streak only
+            by_streak[streak] = [(step, {"week": label, "week_cn": chinese, "streak": streak, "step": step.id,
+                                         "kind": step.kind, "step_title": step.title,
+                                         "action": step.render_action(week=chinese, streak=streak)})
+                                 for step in missing_steps(streak, ladder)]
+        for step, extra in by_streak[streak]:
+            collector.add(step, task, period=label, period_name="week",
+                          payload=lambda task=task, extra=extra: _task_payload(task) | extra)
+
+
+def _latest_closed_week(as_of: date, calendar: WorkCalendar, cadence: Mapping[str, Any]) -> date | None:
+    """The Monday of the newest reporting week whose window closed by the end of `as_of`: the
+    week a streak of missed reports ends on (as `missing_streaks` counts them)."""
+    end = end_of_day(as_of, cadence)
+    monday = week_start(as_of)
+    for _ in range(8):  # a week without a window (Spring Festival) is skipped
+        window = reporting_window(monday, calendar, cadence)
+        if window is not None and window.due_at < end:
+            return monday
+        monday -= timedelta(days=7)
+    return None
+
+
+# --- shared -------------------------------------------------------------------------------------
+
+def _task_payload(task: _OpenTask) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "task_id": task.id, "plan": task.plan, "number": task.number, "title": task.title,
+        "deadline_raw": task.deadline_raw,
+        "due_date": task.due.isoformat() if task.due else None,
+        "due_date_cn": chinese_date(task.due) if task.due else None,
+    }
+    if task.original_due is not None and task.original_due != task.due:
+        payload["original_due_date"] = task.original_due.isoformat()
+    return payload
+
+
+_AUDIENCE = {
+    Recipient.LEAD_LIAISON: (Audience.LIAISON, "leads", Role.LEAD),
+    Recipient.SUPPORTING_LIAISON: (Audience.LIAISON, "supporting", Role.SUPPORTING),
+    Recipient.LEAD_LEADER: (Audience.LEADER, "leads", Role.LEAD),
+    Recipient.OFFICE: (Audience.OFFICE, None, None),
+    Recipient.GROUP: (Audience.GROUP, None, None),
+}

@@ -1,0 +1,325 @@
+"""红黄绿灯: a task's light from its state on a day. Pure: every input is an argument.
+
+The rules are declared in `rules.yaml` (thresholds the office may edit) and applied here:
+
+- done (completed on or before the day) → DONE;
+- overdue (the deadline in force, extensions included, has passed) → RED;
+- a passed milestone whose expected progress is not reached → RED (configurable);
+- behind 序时进度 (the elapsed share of [start, due], in days, capped 0–100, minus the latest
+  reported progress; no report counts as 0) by `lag_red_points` → RED, `lag_yellow_points` → YELLOW;
+- due within `due_soon_workdays` working days → YELLOW;
+- `missing_reports_red` / `_yellow` consecutive closed weeks without a report → RED / YELLOW;
+- otherwise GREEN.
+
+ONGOING tasks (持续推进) are judged on reporting only, plus a year-end check: the last weeks of
+each year must carry a report. ANNUAL tasks (完成年度任务) are judged against the current year's
+31 December, with the year's start as start and only that year's progress.
+
+The worst light wins; the reason lists every rule that fired, worst first. The light is a pure
+function of the state, so a red task that catches up turns yellow or green by itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple
+
+from wufei.lights.models import Light
+
+if TYPE_CHECKING:  # the calendar is passed in; only its methods are used
+    from wufei.calendar.workdays import WorkCalendar
+
+FIXED, ANNUAL, ONGOING = "fixed", "annual", "ongoing"  # wufei.tasks.deadlines.DeadlineKind values
+
+# Rule codes, in the order their reasons are listed within one colour.
+DONE = "done"
+OVERDUE = "overdue"
+BEFORE_ISSUE = "before_issue"
+MILESTONE_MISSED = "milestone_missed"
+LAG = "lag"
+DUE_SOON = "due_soon"
+MISSING_REPORTS = "missing_reports"
+YEAR_END_NO_REPORT = "year_end_no_report"
+ON_TRACK = "on_track"
+
+RULE_NAMES = {
+    DONE: "已完成", OVERDUE: "逾期", BEFORE_ISSUE: "期限早于方案印发", MILESTONE_MISSED: "节点未达标",
+    LAG: "落后序时进度", DUE_SOON: "临近期限", MISSING_REPORTS: "未按时报送", YEAR_END_NO_REPORT: "年末无报送",
+    ON_TRACK: "按计划推进",
+}
+
+ASSESSMENT_CHOICES = ("original", "extended")
+_SEVERITY = {Light.RED: 2, Light.YELLOW: 1, Light.GREEN: 0, Light.DONE: 0}
+
+
+class RulesError(ValueError):
+    """A rules file that cannot be used; the message is Chinese."""
+
+
+def cn_date(day: date) -> str:
+    """2024年5月31日"""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def plan_start_date(issued_on: date | None, period_start: int | None) -> date | None:
+    """Where 序时进度 starts: the plan's issue date, else 1 January of its first year."""
+    if issued_on is not None:
+        return issued_on
+    if period_start is not None:
+        return date(period_start, 1, 1)
+    return None
+
+
+@dataclass(frozen=True)
+class LightRules:
+    due_soon_workdays: int = 5
+    lag_yellow_points: int = 10
+    lag_red_points: int = 30
+    missing_reports_yellow: int = 1
+    missing_reports_red: int = 3
+    milestone_overdue: Light | None = Light.RED  # None: the rule is off
+    year_end_report_weeks: int = 4
+    year_end_no_report: Light | None = Light.YELLOW
+    before_issue: Light | None = Light.YELLOW
+    assessment_uses: str = "original"
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> LightRules:
+        data = dict(data or {})
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise RulesError(f"亮灯规则中有不认识的设置：{'、'.join(unknown)}")
+        values: dict[str, Any] = {}
+        for name, value in data.items():
+            if name in ("milestone_overdue", "year_end_no_report", "before_issue"):
+                values[name] = _rule_light(name, value)
+            elif name == "assessment_uses":
+                if value not in ASSESSMENT_CHOICES:
+                    raise RulesError(f"assessment_uses 应为 original 或 extended：{value}")
+                values[name] = value
+            else:
+                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                    raise RulesError(f"{name} 应为非负整数：{value}")
+                values[name] = value
+        rules = cls(**values)
+        if rules.lag_red_points < rules.lag_yellow_points:
+            raise RulesError("lag_red_points 不应小于 lag_yellow_points")
+        if rules.missing_reports_red < rules.missing_reports_yellow:
+            raise RulesError("missing_reports_red 不应小于 missing_reports_yellow")
+        if rules.missing_reports_yellow < 1:
+            raise RulesError("missing_reports_yellow 至少为1")
+        return rules
+
+    @classmethod
+    def load(cls) -> LightRules:
+        """The shipped rules.yaml, or the office's copy in WUFEI_CONFIG_DIR."""
+        from wufei.config import load_yaml
+
+        return cls.from_dict(load_yaml("lights", "rules.yaml"))
+
+
+def _rule_light(name: str, value: Any) -> Light | None:
+    if value in (None, False, "off"):
+        return None
+    if value in ("red", "yellow"):
+        return Light(value)
+    raise RulesError(f"{name} 应为 red、yellow 或 off：{value}")
+
+
+class MilestonePoint(NamedTuple):
+    due_date: date
+    expected_progress: int
+    title: str
+
+
+@dataclass(frozen=True)
+class TaskState:
+    task_id: int
+    deadline_kind: str
+    start: date  # plan issue date, or 1 January of the plan's first year
+    due: date | None  # the deadline in force (approved extensions included)
+    original_due: date | None  # as printed in the plan
+    completed_on: date | None = None
+    progress: int | None = None  # latest reported progress, percent
+    progress_week: date | None = None  # the reporting week (Monday) of that report
+    missing_streak: int = 0  # consecutive closed reporting weeks without a report
+    milestones: tuple[MilestonePoint, ...] | list[MilestonePoint] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class LightResult:
+    light: Light
+    rules: tuple[str, ...]  # codes of the rules that fired, worst first
+    reason: str  # Chinese, each fired rule joined with "；"
+    facts: Mapping[str, Any] = field(default_factory=dict, compare=False)  # numbers behind the reason
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"light": str(self.light), "reason": self.reason, "rules": list(self.rules)}
+
+
+@dataclass(frozen=True)
+class _Fired:
+    light: Light
+    code: str
+    reason: str
+
+
+_ORDER = [OVERDUE, BEFORE_ISSUE, MILESTONE_MISSED, LAG, DUE_SOON, MISSING_REPORTS, YEAR_END_NO_REPORT]
+
+
+def judge(state: TaskState, as_of: date, calendar: WorkCalendar, rules: LightRules | None = None) -> LightResult:
+    """The task's light on `as_of`."""
+    rules = rules or LightRules()
+    facts: dict[str, Any] = {}
+
+    if state.deadline_kind == ANNUAL:
+        year = as_of.year
+        year_start = date(year, 1, 1)
+        if state.completed_on is not None and year_start <= state.completed_on <= as_of:
+            return LightResult(Light.DONE, (DONE,), f"{year}年度任务已于{cn_date(state.completed_on)}完成")
+        start = max(state.start, year_start)
+        due: date | None = date(year, 12, 31)
+        this_year = state.progress_week is not None and state.progress_week.year == year
+        progress = state.progress if this_year else None
+        milestones = [m for m in state.milestones if m.due_date.year == year]
+    else:
+        if state.completed_on is not None and state.completed_on <= as_of:
+            return LightResult(Light.DONE, (DONE,), f"已于{cn_date(state.completed_on)}完成")
+        start, due, progress, milestones = state.start, state.due, state.progress, list(state.milestones)
+
+    fired: list[_Fired] = []
+    if state.deadline_kind == ONGOING:
+        fired += _year_end(state, as_of, rules, facts)
+    elif due is not None:
+        fired += _deadline_rules(start, due, progress, milestones, as_of, calendar, rules, facts)
+    fired += _reporting(state, rules, facts)
+
+    if not fired:
+        return LightResult(Light.GREEN, (ON_TRACK,), "按计划推进", facts)
+    fired.sort(key=lambda f: (-_SEVERITY[f.light], _ORDER.index(f.code)))
+    return LightResult(fired[0].light, tuple(f.code for f in fired), "；".join(f.reason for f in fired), facts)
+
+
+def judge_all(states: Iterable[TaskState], as_of: date, calendar: WorkCalendar,
+              rules: LightRules | None = None) -> dict[int, LightResult]:
+    """Many tasks on one day: working-day counts are shared through a MemoCalendar."""
+    rules = rules or LightRules()
+    memo = calendar if isinstance(calendar, MemoCalendar) else MemoCalendar(calendar)
+    return {s.task_id: judge(s, as_of, memo, rules) for s in states}
+
+
+class MemoCalendar:
+    """A calendar that remembers working-day counts.
+
+    Counting walks day by day; a scan of many tasks on one day asks the same few (due date, day)
+    pairs again and again, since tasks share their due dates."""
+
+    def __init__(self, calendar: WorkCalendar):
+        self.calendar = calendar
+        self._between: dict[tuple[date, date], int] = {}
+        self._added: dict[tuple[date, int], date] = {}
+
+    def is_workday(self, day: date) -> bool:
+        return self.calendar.is_workday(day)
+
+    def workdays_between(self, start: date, end: date) -> int:
+        key = (start, end)
+        if key not in self._between:
+            self._between[key] = self.calendar.workdays_between(start, end)
+        return self._between[key]
+
+    def add_workdays(self, day: date, n: int) -> date:
+        key = (day, n)
+        if key not in self._added:
+            self._added[key] = self.calendar.add_workdays(day, n)
+        return self._added[key]
+
+
+def expected_progress(start: date, due: date, as_of: date) -> float:
+    """序时进度: the elapsed share of [start, due] in days, as a percent capped to 0–100."""
+    if as_of >= due:
+        return 100.0
+    if as_of <= start:
+        return 0.0
+    return 100.0 * (as_of - start).days / (due - start).days
+
+
+def round_half_up(value: float) -> int:
+    return int(value + 0.5) if value >= 0 else -int(-value + 0.5)
+
+
+def _deadline_rules(start: date, due: date, progress: int | None, milestones: list[MilestonePoint],
+                    as_of: date, calendar: WorkCalendar, rules: LightRules, facts: dict[str, Any]) -> list[_Fired]:
+    facts["due"] = due
+    if due < start:
+        # 2021年底 in a plan issued in 2022: listed as done before the plan; the office confirms.
+        if rules.before_issue is None:
+            return []
+        return [_Fired(rules.before_issue, BEFORE_ISSUE,
+                       f"完成期限（{cn_date(due)}）早于方案印发，请确认是否已完成")]
+    fired: list[_Fired] = []
+    if due < as_of:
+        late = calendar.workdays_between(due, as_of)
+        facts["overdue_workdays"] = late
+        late_text = f"已逾期{late}个工作日" if late > 0 else "已逾期"
+        fired.append(_Fired(Light.RED, OVERDUE, f"{late_text}（应于{cn_date(due)}完成）"))
+    elif due < calendar.add_workdays(as_of, rules.due_soon_workdays + 1):  # within N working days
+        left = calendar.workdays_between(as_of, due)
+        facts["workdays_left"] = left
+        if left <= rules.due_soon_workdays:
+            if left > 0:
+                text = f"距完成期限还有{left}个工作日（{cn_date(due)}）"
+            elif as_of == due:
+                text = f"今天是完成期限（{cn_date(due)}）"
+            else:
+                text = f"距完成期限已无工作日（{cn_date(due)}）"
+            fired.append(_Fired(Light.YELLOW, DUE_SOON, text))
+
+    done = progress or 0
+    if rules.milestone_overdue is not None:
+        missed = [m for m in milestones if m.due_date < as_of and done < m.expected_progress]
+        if missed:
+            m = max(missed, key=lambda m: (m.due_date, m.expected_progress))
+            facts["milestone"] = m
+            fired.append(_Fired(rules.milestone_overdue, MILESTONE_MISSED,
+                                f"未完成{m.title}（应于{cn_date(m.due_date)}达到{m.expected_progress}%，"
+                                f"当前进度{done}%）"))
+
+    expected = round_half_up(expected_progress(start, due, as_of))
+    lag = expected - done
+    facts["expected_progress"], facts["lag"] = expected, lag
+    light = (Light.RED if lag >= rules.lag_red_points else Light.YELLOW if lag >= rules.lag_yellow_points
+             else None)
+    if light is not None and lag > 0:
+        head = f"进度{progress}%" if progress is not None else "尚未报送进度（按0%计）"
+        fired.append(_Fired(light, LAG, f"{head}，落后序时进度{lag}个百分点"))
+    return fired
+
+
+def _reporting(state: TaskState, rules: LightRules, facts: dict[str, Any]) -> list[_Fired]:
+    streak = state.missing_streak
+    facts["missing_streak"] = streak
+    if streak >= rules.missing_reports_red:
+        light = Light.RED
+    elif streak >= rules.missing_reports_yellow:
+        light = Light.YELLOW
+    else:
+        return []
+    return [_Fired(light, MISSING_REPORTS, f"连续{streak}周未报送进展")]
+
+
+def _year_end(state: TaskState, as_of: date, rules: LightRules, facts: dict[str, Any]) -> list[_Fired]:
+    """The year just ended must carry a report in its last weeks, or a report since."""
+    if rules.year_end_no_report is None or rules.year_end_report_weeks <= 0:
+        return []
+    year_end = date(as_of.year - 1, 12, 31)
+    if year_end < state.start:
+        return []
+    last_monday = year_end - timedelta(days=year_end.weekday())
+    window_start = last_monday - timedelta(weeks=rules.year_end_report_weeks - 1)
+    if state.progress_week is not None and state.progress_week >= window_start:
+        return []
+    facts["year_end"] = year_end
+    return [_Fired(rules.year_end_no_report, YEAR_END_NO_REPORT, f"{year_end.year}年末无进展报送")]

@@ -1,0 +1,152 @@
+"""Lights for many tasks at once, and their history. Services take a Session and never commit.
+
+`task_states` gathers everything the pure rules need in a few set-based queries (tasks with
+their plan and deadline in force, milestones, latest progress, missing-report streaks), so the
+daily scan handles a hundred thousand tasks without a query per task.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+from sqlalchemy import exists, func, insert, select
+from sqlalchemy.orm import Session
+
+from wufei.extensions.service import latest_approved_extensions
+from wufei.importers.records import PlanKind
+from wufei.lights.models import Light, LightRecord
+from wufei.lights.rules import (LightResult, LightRules, MemoCalendar, MilestonePoint, TaskState, judge,
+                               plan_start_date)
+from wufei.plans.models import Plan
+from wufei.tasks.models import Milestone, Role, Task, TaskDepartment
+
+if TYPE_CHECKING:
+    from wufei.calendar.workdays import WorkCalendar
+
+# Up to this many ids go into an IN list; beyond it, queries read everything and filter in Python
+# (PostgreSQL takes at most 65,535 parameters in a statement).
+_IN_LIMIT = 5000
+
+
+def _scope(query, *, task_ids: list[int] | None, plan_ids: list[int] | None):
+    """Supervised tasks: of plans (not evaluations or replies), assigned, with a lead department."""
+    has_lead = exists().where(TaskDepartment.task_id == Task.id, TaskDepartment.role == Role.LEAD)
+    query = query.where(Plan.kind == PlanKind.PLAN, Task.awaiting_assignment.is_(False), has_lead)
+    if task_ids is not None:
+        query = query.where(Task.id.in_(task_ids))
+    if plan_ids is not None:
+        query = query.where(Task.plan_id.in_(plan_ids))
+    return query
+
+
+def task_states(session: Session, *, as_of: date, calendar: WorkCalendar, task_ids: Iterable[int] | None = None,
+                plan_ids: Iterable[int] | None = None, cadence: Mapping[str, Any] | None = None
+                ) -> dict[int, TaskState]:
+    """What the light rules need for each supervised task, as of a day (`cadence` as in cadence.yaml)."""
+    from wufei.reports.service import latest_progress, missing_streaks
+
+    wanted = set(task_ids) if task_ids is not None else None
+    task_ids = list(wanted) if wanted is not None and len(wanted) <= _IN_LIMIT else None  # else filtered below
+    plan_ids = list(plan_ids) if plan_ids is not None else None
+
+    extension = latest_approved_extensions(as_of)
+    tasks = session.execute(_scope(
+        select(Task.id, Task.deadline_kind, Task.due_date, Task.completed_on, Plan.issued_on, Plan.period_start,
+               extension.c.requested_due_date)
+        .join(Plan, Plan.id == Task.plan_id)
+        .outerjoin(extension, extension.c.task_id == Task.id),
+        task_ids=task_ids, plan_ids=plan_ids)).all()
+    if wanted is not None and task_ids is None:
+        tasks = [row for row in tasks if row[0] in wanted]
+    if not tasks:
+        return {}
+
+    scope_ids = _scope(select(Task.id).join(Plan, Plan.id == Task.plan_id), task_ids=task_ids, plan_ids=plan_ids)
+    milestones: dict[int, list[MilestonePoint]] = defaultdict(list)
+    for task_id, due_date, expected, title in session.execute(
+            select(Milestone.task_id, Milestone.due_date, Milestone.expected_progress, Milestone.title)
+            .where(Milestone.task_id.in_(scope_ids.scalar_subquery()))
+            .order_by(Milestone.task_id, Milestone.due_date)):
+        milestones[task_id].append(MilestonePoint(due_date, expected, title))
+
+    ids = [row[0] for row in tasks]
+    narrow = ids if len(ids) <= _IN_LIMIT else None
+    progress = latest_progress(session, as_of=as_of, task_ids=narrow)
+    streaks = missing_streaks(session, as_of=as_of, calendar=calendar, cadence=cadence, task_ids=narrow)
+
+    states: dict[int, TaskState] = {}
+    for task_id, kind, due, completed_on, issued_on, period_start, extended_due in tasks:
+        effective = extended_due or due
+        start = plan_start_date(issued_on, period_start) or date((due or as_of).year, 1, 1)
+        reported = progress.get(task_id)
+        states[task_id] = TaskState(
+            task_id=task_id, deadline_kind=kind, start=start, due=effective, original_due=due,
+            completed_on=completed_on, progress=reported[0] if reported else None,
+            progress_week=reported[1] if reported else None, missing_streak=streaks.get(task_id, 0),
+            milestones=tuple(milestones.get(task_id, ())))
+    return states
+
+
+def compute_lights(session: Session, *, as_of: date, calendar: WorkCalendar, rules: LightRules | None = None,
+                   task_ids: Iterable[int] | None = None, plan_ids: Iterable[int] | None = None,
+                   cadence: Mapping[str, Any] | None = None) -> dict[int, LightResult]:
+    """Each supervised task's light on `as_of` (rules from rules.yaml unless given)."""
+    rules = rules or LightRules.load()
+    states = task_states(session, as_of=as_of, calendar=calendar, task_ids=task_ids, plan_ids=plan_ids,
+                         cadence=cadence)
+    memo = MemoCalendar(calendar)
+    return {task_id: judge(state, as_of, memo, rules) for task_id, state in states.items()}
+
+
+def _latest_records(session: Session, *, as_of: date, task_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Each task's latest task-level record on or before `as_of`: (light, rules). One query."""
+    ranked = (select(LightRecord.task_id, LightRecord.light, LightRecord.rules,
+                     func.row_number().over(partition_by=LightRecord.task_id,
+                                            order_by=(LightRecord.as_of.desc(), LightRecord.id.desc())).label("rank"))
+              .where(LightRecord.milestone_id.is_(None), LightRecord.as_of <= as_of))
+    if len(task_ids) <= _IN_LIMIT:
+        ranked = ranked.where(LightRecord.task_id.in_(task_ids))
+    ranked = ranked.subquery()
+    rows = session.execute(select(ranked.c.task_id, ranked.c.light, ranked.c.rules).where(ranked.c.rank == 1))
+    return {task_id: (light, rules) for task_id, light, rules in rows}
+
+
+def record_lights(session: Session, *, as_of: date, results: Mapping[int, LightResult]) -> int:
+    """Write a history row for each task whose light changed; returns how many were written.
+
+    A change is a different colour or a different set of rules fired, compared with the task's
+    latest record on or before `as_of`. The reason's figures (days overdue, points behind) move
+    every day and are kept in the row, but do not by themselves make a new row. Idempotent.
+    """
+    if not results:
+        return 0
+    latest = _latest_records(session, as_of=as_of, task_ids=list(results))
+    rows: list[dict[str, Any]] = []
+    for task_id, result in results.items():
+        codes = ",".join(result.rules)
+        if latest.get(task_id) == (str(result.light), codes):
+            continue
+        rows.append({"task_id": task_id, "milestone_id": None, "as_of": as_of, "light": str(result.light),
+                     "rules": codes[:64], "reason": result.reason})
+    if rows:
+        session.execute(insert(LightRecord), rows)
+    return len(rows)
+
+
+def light_history(session: Session, *, task_id: int) -> list[LightRecord]:
+    return list(session.scalars(select(LightRecord).where(LightRecord.task_id == task_id)
+                                .order_by(LightRecord.as_of, LightRecord.id)))
+
+
+def lights_as_dicts(results: Mapping[int, LightResult]) -> dict[int, dict[str, Any]]:
+    """{task_id: {"light": "red", "reason": "…", "rules": ["overdue", …]}} for JSON output."""
+    return {task_id: result.as_dict() for task_id, result in results.items()}
+
+
+def count_lights(results: Mapping[int, LightResult]) -> dict[str, int]:
+    counts = {str(light): 0 for light in Light}
+    for result in results.values():
+        counts[str(result.light)] += 1
+    return counts

@@ -1,0 +1,297 @@
+"""`wufei report …` (周报送) and `wufei template weekly-report`: Chinese for people, --json for programs."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+
+from wufei.calendar.commands import CommandError, actor
+from wufei.clitools import echo_json, engine, parse_day
+from wufei.db import make_sessionmaker, transaction
+
+
+def _week(value: str, option: str = "--week") -> date:
+    """`2024-W23`, or any day of the week (2024-06-05)."""
+    from wufei.cadence.windows import WeekError, parse_week, week_start
+
+    try:
+        return parse_week(value)
+    except WeekError as error:
+        try:
+            return week_start(date.fromisoformat(value.strip()))
+        except ValueError:
+            raise click.BadParameter(str(error), param_hint=option) from None
+
+
+def _at(value: str | None) -> datetime:
+    """An ISO date-time; without an offset it is Beijing time. Default: now."""
+    from wufei.cadence.windows import load_cadence, timezone_of
+
+    zone = timezone_of(load_cadence())
+    if value is None:
+        return datetime.now(zone)
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"时间应写成 2024-06-07T16:30（北京时间）：{value}", param_hint="--at") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def _departments(session, name: str):
+    from wufei.plans.models import Jurisdiction
+    from wufei.plans.queries import find_departments
+
+    if "/" in name:  # 衡水市/市生态环境局
+        place, _, name = name.partition("/")
+        found = [d for d in find_departments(session, name.strip())
+                 if session.get(Jurisdiction, d.jurisdiction_id).name == place.strip()]
+    else:
+        found = find_departments(session, name)
+    if not found:
+        raise CommandError(f"找不到部门「{name}」")
+    return found
+
+
+def _one_department(session, name: str, *, leading_task=None, role: str = "lead"):
+    """The department meant by `name`: the one with that role on the task when several share the name."""
+    found = _departments(session, name)
+    if leading_task is not None:
+        on_task = {a.department_id for a in leading_task.assignments if a.role == role}
+        matching = [d for d in found if d.id in on_task]
+        if matching:
+            return matching[0]
+    if len(found) > 1:
+        places = "、".join(f"{d.jurisdiction.name}/{d.name}" for d in found)
+        raise CommandError(f"「{name}」对应多个部门：{places}，请写明地区，如 {found[0].jurisdiction.name}/{found[0].name}")
+    return found[0]
+
+
+def _task(session, task_id: int):
+    from wufei.tasks.models import Task
+
+    task = session.get(Task, task_id)
+    if task is None:
+        raise CommandError(f"找不到任务 {task_id}")
+    return task
+
+
+def _calendar(session):
+    from wufei.calendar.service import load_calendar
+
+    return load_calendar(session)
+
+
+def _describe(report) -> str:
+    from wufei.cadence.windows import chinese_week
+    from wufei.reports.service import STATUS_NAMES, local_time
+    from wufei.reports.models import ReportStatus
+
+    timing = "迟报" if report.late else "按时"
+    submitted = local_time(report.submitted_at)
+    return (f"[{report.id}] {chinese_week(report.week_start)} 任务[{report.task_id}]「{report.task.title}」 "
+            f"{report.department.name} 进度 {report.progress}% 第{report.version}版 "
+            f"{STATUS_NAMES[ReportStatus(report.status)]} {timing}（{submitted:%Y-%m-%d %H:%M}）")
+
+
+@click.group("report")
+def report_group() -> None:
+    """周报送：报送、导入周报表、审核、查询与报送情况"""
+
+
+@report_group.command("submit")
+@click.option("--task", "task_id", type=int, required=True, help="任务编号")
+@click.option("--dept", required=True, help="牵头部门名称或别名（同名时写 衡水市/市生态环境局）")
+@click.option("--week", required=True, help="报送周，如 2024-W23")
+@click.option("--progress", type=int, required=True, help="本周进度（0-100）")
+@click.option("--done", help="本周完成情况")
+@click.option("--problems", help="存在问题")
+@click.option("--next", "next_steps", help="下步计划")
+@click.option("--evidence", multiple=True, type=click.Path(path_type=Path), help="佐证材料文件，可重复")
+@click.option("--at", "at_value", help="报送时间（默认现在，北京时间）")
+@click.option("--json", "as_json", is_flag=True)
+def submit_command(task_id, dept, week, progress, done, problems, next_steps, evidence, at_value, as_json) -> None:
+    """报送一项任务的本周进展"""
+    from wufei.reports.service import ReportError, report_as_dict, submit_report
+
+    week_start, at = _week(week), _at(at_value)
+    try:
+        with transaction(engine()) as session:
+            task = _task(session, task_id)
+            department = _one_department(session, dept, leading_task=task)
+            report = submit_report(session, task_id=task_id, department_id=department.id, week_start=week_start,
+                                   progress=progress, done_text=done, problems=problems, next_steps=next_steps,
+                                   evidence=list(evidence), at=at, actor=actor(), calendar=_calendar(session))
+            row, text = report_as_dict(report), _describe(report)
+    except ReportError as exc:
+        raise CommandError(str(exc)) from exc
+    if as_json:
+        echo_json(row)
+    else:
+        click.echo(f"已报送：{text}" + (f"，佐证材料 {len(evidence)} 个" if evidence else ""))
+
+
+@report_group.command("import")
+@click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--at", "at_value", help="报送时间（默认现在，北京时间）")
+@click.option("--json", "as_json", is_flag=True)
+def import_command(path: Path, at_value: str | None, as_json: bool) -> None:
+    """导入填好的周报表（.xlsx）：有错误则全部不写入"""
+    from wufei.reports.form import import_weekly_form
+    from wufei.reports.service import ReportError, report_as_dict
+
+    at = _at(at_value)
+    try:
+        with transaction(engine()) as session:
+            reports = import_weekly_form(session, path, at=at, actor=actor(), calendar=_calendar(session))
+            rows, lines = [report_as_dict(r) for r in reports], [_describe(r) for r in reports]
+    except ReportError as exc:
+        raise CommandError(str(exc)) from exc
+    if as_json:
+        echo_json(rows)
+        return
+    for line in lines:
+        click.echo(f"✓ {line}")
+    click.echo(f"已导入 {len(lines)} 项报送（未填本周进度的行不计为报送）")
+
+
+@report_group.command("review")
+@click.argument("report_id", type=int)
+@click.option("--accept", "decision", flag_value="accept", help="采纳")
+@click.option("--return", "decision", flag_value="return", help="退回（须说明理由）")
+@click.option("--reason", help="审核意见；退回时必填")
+@click.option("--at", "at_value", help="审核时间（默认现在）")
+def review_command(report_id: int, decision: str | None, reason: str | None, at_value: str | None) -> None:
+    """审核报告：采纳（--accept）或退回（--return --reason 理由）"""
+    from wufei.reports.service import ReportError, review_report
+
+    if decision is None:
+        raise click.UsageError("请指定 --accept（采纳）或 --return --reason 理由（退回）")
+    try:
+        with transaction(engine()) as session:
+            report = review_report(session, report_id=report_id, accept=decision == "accept", reason=reason,
+                                   actor=actor(), at=_at(at_value))
+            text, completed = _describe(report), report.task.completed_on
+    except ReportError as exc:
+        raise CommandError(str(exc)) from exc
+    if decision == "accept":
+        click.echo(f"已采纳：{text}" + (f"；任务已于 {completed.isoformat()} 完成" if completed else ""))
+    else:
+        click.echo(f"已退回：{text}；已通知牵头单位联络员重新报送")
+
+
+@report_group.command("list")
+@click.option("--week", help="报送周，如 2024-W23")
+@click.option("--dept", help="部门名称或别名")
+@click.option("--task", "task_id", type=int, help="任务编号")
+@click.option("--json", "as_json", is_flag=True)
+def list_command(week: str | None, dept: str | None, task_id: int | None, as_json: bool) -> None:
+    """列出报告（含各版本）"""
+    from wufei.reports.service import list_reports, report_as_dict
+
+    with make_sessionmaker(engine())() as session:
+        department_ids = [d.id for d in _departments(session, dept)] if dept else None
+        reports = list_reports(session, week_start=_week(week) if week else None, department_ids=department_ids,
+                               task_id=task_id)
+        rows, lines = [report_as_dict(r) for r in reports], [_describe(r) for r in reports]
+    if as_json:
+        echo_json(rows)
+        return
+    for line in lines:
+        click.echo(line)
+    click.echo(f"共 {len(lines)} 份")
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    space = " " * max(0, width - _width(text))
+    return space + text if right else text + space
+
+
+@report_group.command("compliance")
+@click.option("--week", required=True, help="报送周，如 2024-W23")
+@click.option("--as-of", "as_of", help="统计截至日期（默认今天）")
+@click.option("--json", "as_json", is_flag=True)
+def compliance_command(week: str, as_of: str | None, as_json: bool) -> None:
+    """某周各牵头部门的报送情况：应报、已报、按时、迟报、未报"""
+    from wufei.cadence.windows import chinese_datetime, chinese_week, load_cadence, reporting_window
+    from wufei.reports.service import compliance
+
+    week_start = _week(week)
+    cadence = load_cadence()
+    day = parse_day(as_of) or datetime.now(ZoneInfo(cadence.get("timezone") or "Asia/Shanghai")).date()
+    with make_sessionmaker(engine())() as session:
+        calendar = _calendar(session)
+        rows = compliance(session, week_start=week_start, calendar=calendar, cadence=cadence, as_of=day)
+        window = reporting_window(week_start, calendar, cadence)
+    if as_json:
+        echo_json(rows)
+        return
+    if window is None:
+        click.echo(f"{chinese_week(week_start)}为节假日，不设报送")
+        return
+    click.echo(f"{chinese_week(week_start)}报送情况（截止 {chinese_datetime(window.due_at)}，统计至 {day.isoformat()}）")
+    name_width = max([_width("部门")] + [_width(r["department"] or "") for r in rows]) + 2
+    headers = ["应报", "已报", "按时", "迟报", "未报"]
+    click.echo(_pad("部门", name_width) + "".join(_pad(h, 6, right=True) for h in headers))
+    for r in rows:
+        numbers = [r["expected"], r["filed"], r["on_time"], r["late"], r["missing"]]
+        click.echo(_pad(r["department"] or str(r["department_id"]), name_width)
+                   + "".join(_pad(str(n), 6, right=True) for n in numbers))
+    totals = [sum(r[k] for r in rows) for k in ("expected", "filed", "on_time", "late", "missing")]
+    click.echo(_pad("合计", name_width) + "".join(_pad(str(n), 6, right=True) for n in totals))
+
+
+@report_group.command("input")
+@click.option("--task", "task_id", type=int, required=True, help="任务编号")
+@click.option("--dept", required=True, help="配合部门名称或别名")
+@click.option("--week", required=True, help="报送周，如 2024-W23")
+@click.option("--text", required=True, help="配合情况")
+@click.option("--at", "at_value", help="报送时间（默认现在）")
+def input_command(task_id: int, dept: str, week: str, text: str, at_value: str | None) -> None:
+    """配合单位报送本周配合情况（同一周再次报送则替换）"""
+    from wufei.cadence.windows import chinese_week
+    from wufei.reports.service import ReportError, add_input
+
+    week_start = _week(week)
+    try:
+        with transaction(engine()) as session:
+            task = _task(session, task_id)
+            department = _one_department(session, dept, leading_task=task, role="supporting")
+            add_input(session, task_id=task_id, department_id=department.id, week_start=week_start, text=text,
+                      at=_at(at_value), actor=actor())
+            title, name = task.title, department.name
+    except ReportError as exc:
+        raise CommandError(str(exc)) from exc
+    click.echo(f"已报送配合情况：{name} {chinese_week(week_start)} 任务[{task_id}]「{title}」")
+
+
+@click.command("weekly-report")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--dept", required=True, help="牵头部门名称或别名（同名时写 衡水市/市生态环境局）")
+@click.option("--week", required=True, help="报送周，如 2024-W23")
+@click.option("--as-of", "as_of", help="任务清单和上次报送截至此日（默认今天）")
+def weekly_form_command(path: Path, dept: str, week: str, as_of: str | None) -> None:
+    """周报表（某部门某周牵头的在办任务，预填上次报送内容）"""
+    from wufei.cadence.windows import chinese_week, load_cadence
+    from wufei.reports.form import write_weekly_form
+    from wufei.reports.service import ReportError
+
+    week_start = _week(week)
+    cadence = load_cadence()
+    day = parse_day(as_of) or datetime.now(ZoneInfo(cadence.get("timezone") or "Asia/Shanghai")).date()
+    try:
+        with make_sessionmaker(engine())() as session:
+            department = _one_department(session, dept)
+            count = write_weekly_form(session, path, department_id=department.id, week_start=week_start, as_of=day,
+                                      calendar=_calendar(session), cadence=cadence)
+            name = department.name
+    except ReportError as exc:
+        raise CommandError(str(exc)) from exc
+    click.echo(f"已生成周报表：{path}（{name} {chinese_week(week_start)}，任务 {count} 项）")

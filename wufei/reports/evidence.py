@@ -1,0 +1,153 @@
+"""Evidence files (佐证材料) of weekly reports, stored once by content hash.
+
+Files live under WUFEI_EVIDENCE_DIR (default ./evidence) as `ab/cdef…` (the sha256 split after
+two characters), so the same photo attached to ten reports is stored once. Every file is
+checked (type from its extension, size) before any is written; a refused file is named in a
+Chinese error. A stored file whose transaction later rolls back stays on disk unreferenced:
+harmless, and the next upload of the same content reuses it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Union
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_TYPES = ("pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "zip")
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "zip": "application/zip",
+    "rar": "application/vnd.rar",
+    "txt": "text/plain",
+    "mp4": "video/mp4",
+}
+FALLBACK_TYPE = "application/octet-stream"
+
+# A file given by path, or by name and content (an upload).
+EvidenceSource = Union[str, os.PathLike, tuple[str, bytes]]
+
+
+class EvidenceError(ValueError):
+    """A file that cannot be attached; the message is Chinese and names the file."""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    file_name: str
+    content_type: str
+    size: int
+    sha256: str
+    stored_path: str  # relative to the evidence directory: "ab/cdef…"
+
+
+@dataclass(frozen=True)
+class _Checked:
+    file_name: str
+    extension: str
+    size: int
+    path: Path | None
+    content: bytes | None
+
+
+def evidence_dir() -> Path:
+    return Path(os.environ.get("WUFEI_EVIDENCE_DIR") or "evidence")
+
+
+def rules(cadence: Mapping[str, Any] | None) -> tuple[int, tuple[str, ...]]:
+    """(max_bytes, allowed extensions) from the cadence file's `evidence` section."""
+    section = (cadence or {}).get("evidence") or {}
+    allowed = tuple(str(t).lower().lstrip(".") for t in section.get("allowed_types") or DEFAULT_TYPES)
+    return int(section.get("max_bytes") or DEFAULT_MAX_BYTES), allowed
+
+
+def content_type_of(file_name: str) -> str:
+    return CONTENT_TYPES.get(_extension(file_name), FALLBACK_TYPE)
+
+
+def _extension(file_name: str) -> str:
+    return Path(file_name).suffix.lower().lstrip(".")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _check(source: EvidenceSource, max_bytes: int, allowed: tuple[str, ...]) -> _Checked:
+    if isinstance(source, tuple):
+        name, content = source
+        path, size = None, len(content)
+    else:
+        path, content = Path(source), None
+        name = path.name
+        if not path.is_file():
+            raise EvidenceError(f"找不到佐证材料文件「{path}」")
+        size = path.stat().st_size
+    extension = _extension(name)
+    if extension not in allowed:
+        raise EvidenceError(f"佐证材料「{name}」的文件类型不允许（只接受 {'、'.join(allowed)}）")
+    if size == 0:
+        raise EvidenceError(f"佐证材料「{name}」是空文件")
+    if size > max_bytes:
+        raise EvidenceError(f"佐证材料「{name}」有 {_megabytes(size)}，超过单个文件上限 {_megabytes(max_bytes)}")
+    return _Checked(name, extension, size, path, content)
+
+
+def check_files(sources: Iterable[EvidenceSource], *, cadence: Mapping[str, Any] | None = None) -> None:
+    """Raise EvidenceError for the first file that would be refused; writes nothing."""
+    max_bytes, allowed = rules(cadence)
+    for source in sources:
+        _check(source, max_bytes, allowed)
+
+
+def store_files(sources: Iterable[EvidenceSource], *, cadence: Mapping[str, Any] | None = None,
+                root: Path | None = None) -> list[StoredFile]:
+    """Check every file, then store each under its hash. Nothing is written if any file is refused."""
+    max_bytes, allowed = rules(cadence)
+    checked = [_check(source, max_bytes, allowed) for source in sources]
+    root = root or evidence_dir()
+    stored = []
+    for item in checked:
+        content = item.content if item.content is not None else item.path.read_bytes()
+        if len(content) > max_bytes:  # grew since it was checked
+            raise EvidenceError(f"佐证材料「{item.file_name}」有 {_megabytes(len(content))}，"
+                                f"超过单个文件上限 {_megabytes(max_bytes)}")
+        digest = hashlib.sha256(content).hexdigest()
+        relative = f"{digest[:2]}/{digest[2:]}"
+        _write_once(root / relative, content)
+        stored.append(StoredFile(file_name=item.file_name, content_type=content_type_of(item.file_name),
+                                 size=len(content),
+                                 sha256=digest, stored_path=relative))
+    return stored
+
+
+def _write_once(target: Path, content: bytes) -> None:
+    if target.is_file() and target.stat().st_size == len(content):
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def evidence_path(stored_path: str, *, root: Path | None = None) -> Path:
+    """Where a stored file is on disk."""
+    return (root or evidence_dir()) / stored_path

@@ -1,0 +1,487 @@
+"""Weekly reports (周报送): filing, review, supporting input, and the figures built on them.
+
+Services take a Session first (keyword-only after it) and never commit. Times: `at` is an
+aware datetime (a naive one is read as Asia/Shanghai time); it is stored in UTC, because
+SQLite keeps no offset and reads every stored time back as naive UTC.
+
+Rules decided here:
+- Only a lead department (牵头单位) files a task's report; one report per task and week. A report
+  the office returned (退回) is refiled as a new version, the old one kept; refiling otherwise is
+  an error. Reports for a week can be filed from the day its window opens, and at any time
+  after (then they are late). A week without a window (a holiday week) may still be filed, never
+  late, and is never expected.
+- A week counts as filed on time when any version was submitted by the window's due time (a
+  returned report filed on time and refiled later stays on time).
+- A task is expected to report for a week when the week starts on or after its plan's start
+  (issued_on, else 1 January of period_start, else the import date; never before
+  weekly_report.reporting_since) and the task was open in it. A task completed during the week
+  without a report for it is not expected that week.
+- Accepting a 100% report completes the task on the day it was submitted; a task already
+  completed keeps its date (completion never moves).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Iterable, Mapping, Sequence
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from wufei.audit.service import apply_changes, jsonable, record
+from wufei.cadence.windows import (ReportingWindow, chinese_date, chinese_datetime, chinese_week, end_of_day,
+                                   load_cadence, reporting_window, start_of_day, timezone_of, week_label,
+                                   weekly_config, windows_between)
+from wufei.calendar.workdays import WorkCalendar
+from wufei.departments.models import Department
+from wufei.notices.models import Audience, NoticeKind
+from wufei.plans.models import Plan
+from wufei.reports.evidence import EvidenceError, EvidenceSource, store_files
+from wufei.reports.models import Evidence, Report, ReportInput, ReportStatus
+from wufei.tasks.models import Role, Task, TaskDepartment
+
+STATUS_NAMES = {ReportStatus.SUBMITTED: "待审核", ReportStatus.ACCEPTED: "已采纳", ReportStatus.RETURNED: "已退回"}
+TEXT_FIELDS = {"done_text": "本周完成情况", "problems": "存在问题", "next_steps": "下步计划"}
+PLAN_KIND = "plan"  # wufei.importers.records.PlanKind.PLAN: evaluations and progress replies are not supervised
+
+
+class ReportError(ValueError):
+    """A report that cannot be filed or reviewed; the message is Chinese."""
+
+
+# --- time -------------------------------------------------------------------------------------
+
+def _aware(at: datetime, cadence: Mapping[str, Any] | None) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=timezone_of(cadence))
+
+
+def _utc(at: datetime) -> datetime:
+    return at.astimezone(timezone.utc)
+
+
+def stored_time(value: datetime | None) -> datetime | None:
+    """A time read from the database as an aware datetime (SQLite gives naive UTC)."""
+    if value is None:
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+
+
+def local_time(value: datetime | None, cadence: Mapping[str, Any] | None = None) -> datetime | None:
+    value = stored_time(value)
+    return value.astimezone(timezone_of(cadence)) if value is not None else None
+
+
+# --- lookups ----------------------------------------------------------------------------------
+
+def _task(session: Session, task_id: int) -> Task:
+    task = session.get(Task, task_id, options=[selectinload(Task.plan), selectinload(Task.assignments)])
+    if task is None:
+        raise ReportError(f"找不到任务 {task_id}")
+    return task
+
+
+def _department(session: Session, department_id: int) -> Department:
+    department = session.get(Department, department_id)
+    if department is None:
+        raise ReportError(f"找不到部门 {department_id}")
+    return department
+
+
+def task_name(task: Task) -> str:
+    return f"[{task.id}]「{task.title}」"
+
+
+def _roles(task: Task, department_id: int) -> set[str]:
+    return {a.role for a in task.assignments if a.department_id == department_id}
+
+
+def _check_open_for_week(task: Task, week: date) -> None:
+    if task.plan.kind != PLAN_KIND:
+        raise ReportError(f"任务 {task_name(task)} 出自评估或进展文件，不属于督办任务，无需报送")
+    if task.awaiting_assignment or not any(a.role == Role.LEAD for a in task.assignments):
+        raise ReportError(f"任务 {task_name(task)} 尚待指定牵头单位，暂不能报送")
+    if task.completed_on is not None and task.completed_on < week:
+        raise ReportError(f"任务 {task_name(task)} 已于{chinese_date(task.completed_on)}完成，"
+                          f"{chinese_week(week)}无需再报送")
+
+
+def _check_monday(week: date) -> None:
+    if week.weekday() != 0:
+        raise ReportError(f"报送周应从星期一开始：{week.isoformat()}（可写成 {week_label(week)}）")
+
+
+def _check_progress(progress: Any) -> int:
+    if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
+        raise ReportError(f"进度应为 0 到 100 之间的整数（百分比）：{progress}")
+    return progress
+
+
+def _clean_text(value: str | None, field: str, limit: int) -> str | None:
+    if value is None:
+        return None
+    value = str(value).strip()
+    if len(value) > limit:
+        raise ReportError(f"{TEXT_FIELDS.get(field, field)}有{len(value)}字，超过上限{limit}字：「{value[:30]}…」")
+    return value or None
+
+
+def _latest_version(session: Session, task_id: int, week: date) -> Report | None:
+    return session.scalar(select(Report).where(Report.task_id == task_id, Report.week_start == week)
+                          .order_by(Report.version.desc()).limit(1))
+
+
+# --- filing -----------------------------------------------------------------------------------
+
+def submit_report(session: Session, *, task_id: int, department_id: int, week_start: date, progress: int,
+                  done_text: str | None, problems: str | None, next_steps: str | None,
+                  evidence: Sequence[EvidenceSource] = (), at: datetime, actor: str, calendar: WorkCalendar,
+                  cadence: Mapping[str, Any] | None = None) -> Report:
+    """File a lead department's report on a task for the week starting `week_start` (a Monday)."""
+    cadence = load_cadence() if cadence is None else cadence
+    at = _aware(at, cadence)
+    task = _task(session, task_id)
+    department = _department(session, department_id)
+    _check_monday(week_start)
+    if Role.LEAD not in _roles(task, department_id):
+        raise ReportError(f"「{department.name}」不是任务 {task_name(task)} 的牵头单位，不能报送（配合单位请报送配合情况）")
+    _check_open_for_week(task, week_start)
+    progress = _check_progress(progress)
+    limit = int(weekly_config(cadence)["max_text_chars"])
+    texts = {field: _clean_text(value, field, limit)
+             for field, value in (("done_text", done_text), ("problems", problems), ("next_steps", next_steps))}
+
+    window = reporting_window(week_start, calendar, cadence)
+    opens = window.opens_on if window is not None else week_start
+    if at < start_of_day(opens, cadence):
+        raise ReportError(f"{chinese_week(week_start)}的报送自{chinese_date(opens)}开始，"
+                          f"{chinese_datetime(at.astimezone(timezone_of(cadence)))}尚不能报送")
+
+    latest = _latest_version(session, task_id, week_start)
+    if latest is not None and latest.status != ReportStatus.RETURNED:
+        raise ReportError(f"任务 {task_name(task)} 本周（{chinese_week(week_start)}）已报送（第{latest.version}版，"
+                          f"{STATUS_NAMES[ReportStatus(latest.status)]}），不能重复报送；如需修改，请领导小组办公室先退回")
+
+    try:
+        stored = store_files(evidence, cadence=cadence)
+    except EvidenceError as exc:
+        raise ReportError(str(exc)) from exc
+
+    report = Report(task_id=task.id, department_id=department_id, week_start=week_start,
+                    version=latest.version + 1 if latest is not None else 1, progress=progress,
+                    submitted_at=_utc(at), submitted_by=actor,
+                    late=window is not None and window.is_late(at), status=str(ReportStatus.SUBMITTED), **texts)
+    report.evidence = [Evidence(file_name=f.file_name[-200:], content_type=f.content_type, size=f.size,
+                                sha256=f.sha256, stored_path=f.stored_path, uploaded_at=_utc(at)) for f in stored]
+    session.add(report)
+    session.flush()
+    record(session, actor=actor, action="create", entity="reports", entity_id=report.id,
+           entity_key=_report_key(task, week_start, report.version),
+           changes={"progress": [None, progress], "late": [None, report.late], "version": [None, report.version],
+                    **{field: [None, value] for field, value in texts.items() if value},
+                    **({"evidence": [None, [f.file_name for f in stored]]} if stored else {})})
+    return report
+
+
+def _report_key(task: Task, week: date, version: int) -> str:
+    return f"task:{task.id}|{week_label(week)}|v{version}"
+
+
+def review_report(session: Session, *, report_id: int, accept: bool, reason: str | None = None, actor: str,
+                  at: datetime) -> Report:
+    """Accept (采纳) or return (退回, with a reason) a submitted report."""
+    report = session.get(Report, report_id, options=[selectinload(Report.task).selectinload(Task.plan)])
+    if report is None:
+        raise ReportError(f"找不到报告 {report_id}")
+    if report.status != ReportStatus.SUBMITTED:
+        raise ReportError(f"报告 {report_id} 已审核（{STATUS_NAMES[ReportStatus(report.status)]}），不能再次审核")
+    reason = (reason or "").strip() or None
+    if not accept and reason is None:
+        raise ReportError("退回报告须说明理由（--reason）")
+    at = _aware(at, None)
+    task = report.task
+    status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
+    changes = apply_changes(report, {"status": str(status), "review_note": reason, "reviewed_at": _utc(at),
+                                     "reviewed_by": actor})
+    record(session, actor=actor, action="update", entity="reports", entity_id=report.id,
+           entity_key=_report_key(task, report.week_start, report.version), changes=changes, source="review")
+
+    if not accept:
+        from wufei.notices.service import create_intents
+
+        label = week_label(report.week_start)
+        department = _department(session, report.department_id)
+        create_intents(session, [{
+            "key": f"report_returned|report:{report.id}", "kind": str(NoticeKind.REPORT_RETURNED),
+            "step": str(NoticeKind.REPORT_RETURNED), "audience": str(Audience.LIAISON),
+            "department_id": report.department_id, "task_id": task.id, "period": label,
+            "created_on": at.astimezone(timezone_of(None)).date(),
+            "payload": {"report_id": report.id, "version": report.version, "task_id": task.id,
+                        "task_title": task.title, "task_number": task.number, "department": department.name,
+                        "week": label, "week_cn": chinese_week(report.week_start), "reason": reason,
+                        "reviewed_by": actor},
+        }])
+    elif report.progress == 100 and task.completed_on is None:
+        completed = local_time(report.submitted_at).date()
+        record(session, actor=actor, action="update", entity="tasks", entity_id=task.id,
+               entity_key=f"task:{task.id}", changes=apply_changes(task, {"completed_on": completed}),
+               source=f"review report:{report.id}")
+    session.flush()
+    return report
+
+
+def add_input(session: Session, *, task_id: int, department_id: int, week_start: date, text: str, at: datetime,
+              actor: str, cadence: Mapping[str, Any] | None = None) -> ReportInput:
+    """A supporting department's contribution (配合情况) to a task for a week; refiling replaces it."""
+    task = _task(session, task_id)
+    department = _department(session, department_id)
+    _check_monday(week_start)
+    if Role.SUPPORTING not in _roles(task, department_id):
+        raise ReportError(f"「{department.name}」不是任务 {task_name(task)} 的配合单位，不能报送配合情况")
+    _check_open_for_week(task, week_start)
+    cadence = load_cadence() if cadence is None else cadence
+    cleaned = _clean_text(text, "配合情况", int(weekly_config(cadence)["max_text_chars"]))
+    if cleaned is None:
+        raise ReportError("配合情况不能为空")
+    at = _utc(_aware(at, cadence))
+    existing = session.scalar(select(ReportInput).where(ReportInput.task_id == task_id,
+                                                        ReportInput.week_start == week_start,
+                                                        ReportInput.department_id == department_id))
+    key = f"task:{task_id}|{week_label(week_start)}|dept:{department_id}"
+    if existing is None:
+        existing = ReportInput(task_id=task_id, week_start=week_start, department_id=department_id, text=cleaned,
+                               submitted_at=at, submitted_by=actor)
+        session.add(existing)
+        session.flush()
+        record(session, actor=actor, action="create", entity="report_inputs", entity_id=existing.id,
+               entity_key=key, changes={"text": [None, cleaned]})
+        return existing
+    changes = apply_changes(existing, {"text": cleaned, "submitted_at": at, "submitted_by": actor})
+    record(session, actor=actor, action="update", entity="report_inputs", entity_id=existing.id, entity_key=key,
+           changes=changes)
+    session.flush()
+    return existing
+
+
+# --- which tasks report -----------------------------------------------------------------------
+
+def _has_lead():
+    return Task.id.in_(select(TaskDepartment.task_id).where(TaskDepartment.role == Role.LEAD))
+
+
+def _supervised(query):
+    """Tasks of plans (not evaluations or progress replies) that have a lead department."""
+    return (query.join(Plan, Plan.id == Task.plan_id)
+            .where(Plan.kind == PLAN_KIND, Task.awaiting_assignment.is_(False), _has_lead()))
+
+
+def open_tasks(session: Session, *, as_of: date, department_id: int | None = None) -> list[Task]:
+    """Tasks that report weekly on `as_of`: led, assigned, of a plan, not completed on or before `as_of`.
+    With `department_id`, only the tasks that department leads."""
+    query = _supervised(select(Task)).where(or_(Task.completed_on.is_(None), Task.completed_on > as_of))
+    if department_id is not None:
+        query = query.where(Task.id.in_(select(TaskDepartment.task_id).where(
+            TaskDepartment.department_id == department_id, TaskDepartment.role == Role.LEAD)))
+    query = query.options(selectinload(Task.plan),
+                          selectinload(Task.assignments).selectinload(TaskDepartment.department))
+    return list(session.scalars(query.order_by(Task.plan_id, Task.id)))
+
+
+def plan_start(issued_on: date | None, period_start: int | None, imported_at: datetime,
+               cadence: Mapping[str, Any] | None = None) -> date:
+    """The first day a task of this plan is expected to report (weeks starting on or after it)."""
+    if issued_on is not None:
+        start = issued_on
+    elif period_start is not None:
+        start = date(period_start, 1, 1)
+    else:
+        start = local_time(imported_at, cadence).date()
+    since = weekly_config(cadence).get("reporting_since")
+    if since:
+        since = since if isinstance(since, date) else date.fromisoformat(str(since))
+        start = max(start, since)
+    return start
+
+
+@dataclass(frozen=True)
+class _Expected:
+    task_id: int
+    start: date
+    completed_on: date | None
+
+
+def _expected_rows(session: Session, *, cadence, task_ids: Iterable[int] | None = None,
+                   open_on: date | None = None, open_from: date | None = None) -> list[_Expected]:
+    query = _supervised(select(Task.id, Task.completed_on, Plan.issued_on, Plan.period_start, Plan.imported_at))
+    if open_on is not None:  # still open at the end of that day
+        query = query.where(or_(Task.completed_on.is_(None), Task.completed_on > open_on))
+    if open_from is not None:  # not completed before that day
+        query = query.where(or_(Task.completed_on.is_(None), Task.completed_on >= open_from))
+    if task_ids is not None:
+        query = query.where(Task.id.in_(list(task_ids)))
+    return [_Expected(row.id, plan_start(row.issued_on, row.period_start, row.imported_at, cadence), row.completed_on)
+            for row in session.execute(query.order_by(Task.id))]
+
+
+def _first_submissions(session: Session, *, task_ids: list[int] | None, weeks: tuple[date, date],
+                       before: datetime) -> dict[tuple[int, date], datetime]:
+    """(task, week) → the earliest submission of any version, among those submitted before `before`."""
+    query = (select(Report.task_id, Report.week_start, func.min(Report.submitted_at))
+             .where(Report.week_start.between(*weeks), Report.submitted_at < _utc(before))
+             .group_by(Report.task_id, Report.week_start))
+    if task_ids is not None:
+        query = query.where(Report.task_id.in_(task_ids))
+    return {(task_id, week): stored_time(first) for task_id, week, first in session.execute(query)}
+
+
+# --- figures used by lights, escalation and the cadence ----------------------------------------
+
+def latest_progress(session: Session, *, as_of: date, task_ids: list[int] | None = None
+                    ) -> dict[int, tuple[int, date]]:
+    """task_id → (progress, week_start) of its newest report (latest week, then latest version)
+    submitted by the end of `as_of` and not returned. One query."""
+    if task_ids is not None and not task_ids:
+        return {}
+    rank = func.row_number().over(partition_by=Report.task_id,
+                                  order_by=(Report.week_start.desc(), Report.version.desc())).label("rank")
+    inner = select(Report.task_id, Report.progress, Report.week_start, rank).where(
+        Report.status != ReportStatus.RETURNED, Report.submitted_at < _utc(end_of_day(as_of)))
+    if task_ids is not None:
+        inner = inner.where(Report.task_id.in_(list(task_ids)))
+    ranked = inner.subquery()
+    rows = session.execute(select(ranked.c.task_id, ranked.c.progress, ranked.c.week_start)
+                           .where(ranked.c.rank == 1))
+    return {task_id: (progress, week) for task_id, progress, week in rows}
+
+
+def missing_streaks(session: Session, *, as_of: date, calendar: WorkCalendar,
+                    cadence: Mapping[str, Any] | None = None, task_ids: list[int] | None = None) -> dict[int, int]:
+    """task_id → how many of the most recent closed reporting weeks (up to `as_of`) in a row the open
+    task went without a report submitted by the window's due time. Weeks before the task's plan
+    started are not counted; 0 when the latest closed week was filed. Tasks not open on `as_of`
+    (and asked-for ids that are not supervised tasks) get 0. Two queries in all."""
+    cadence = load_cadence() if cadence is None else cadence
+    if task_ids is not None and not task_ids:
+        return {}
+    rows = _expected_rows(session, cadence=cadence, task_ids=task_ids, open_on=as_of)
+    streaks = {task_id: 0 for task_id in (task_ids or [])}
+    if not rows:
+        return streaks
+    first_start = min(row.start for row in rows)
+    windows = windows_between(first_start, as_of, calendar, cadence)
+    if not windows:
+        return {**streaks, **{row.task_id: 0 for row in rows}}
+    end = end_of_day(as_of, cadence)
+    submissions = _first_submissions(session, task_ids=[row.task_id for row in rows] if task_ids else None,
+                                     weeks=(windows[0].week_start, windows[-1].week_start), before=end)
+    late_counts = bool(weekly_config(cadence)["late_report_breaks_missing_streak"])
+    for row in rows:
+        count = 0
+        for window in reversed(windows):
+            if window.week_start < row.start:
+                break
+            first = submissions.get((row.task_id, window.week_start))
+            if first is not None and (late_counts or first <= window.due_at):
+                break
+            count += 1
+        streaks[row.task_id] = count
+    return streaks
+
+
+def compliance(session: Session, *, week_start: date, calendar: WorkCalendar,
+               cadence: Mapping[str, Any] | None = None, as_of: date) -> list[dict[str, Any]]:
+    """Per lead department, the week's reporting: expected, filed, on_time, late, missing (counts)
+    and the task ids missing and late, counting reports submitted by the end of `as_of`. A task
+    with two lead departments counts for both, filed when either filed it. Worst first."""
+    cadence = load_cadence() if cadence is None else cadence
+    _check_monday(week_start)
+    window = reporting_window(week_start, calendar, cadence)
+    if window is None:
+        return []
+    week_end = week_start + timedelta(days=6)
+    rows = [row for row in _expected_rows(session, cadence=cadence, open_from=week_start) if row.start <= week_start]
+    submissions = _first_submissions(session, task_ids=None, weeks=(week_start, week_start),
+                                     before=end_of_day(as_of, cadence))
+    expected = [row for row in rows if (row.task_id, week_start) in submissions
+                or row.completed_on is None or row.completed_on > week_end]
+    leads: dict[int, list[int]] = defaultdict(list)
+    if expected:
+        ids = [row.task_id for row in expected]
+        for start in range(0, len(ids), 5000):
+            links = session.execute(select(TaskDepartment.task_id, TaskDepartment.department_id).where(
+                TaskDepartment.role == Role.LEAD, TaskDepartment.task_id.in_(ids[start:start + 5000])))
+            for task_id, department_id in links:
+                leads[department_id].append(task_id)
+    names = dict(session.execute(select(Department.id, Department.name).where(Department.id.in_(list(leads)))).all())
+    result = []
+    for department_id, task_ids in leads.items():
+        on_time, late, missing = [], [], []
+        for task_id in sorted(task_ids):
+            first = submissions.get((task_id, week_start))
+            if first is None:
+                missing.append(task_id)
+            elif first <= window.due_at:
+                on_time.append(task_id)
+            else:
+                late.append(task_id)
+        result.append({"department_id": department_id, "department": names.get(department_id),
+                       "week": week_label(week_start), "due_at": window.due_at.isoformat(),
+                       "expected": len(task_ids), "filed": len(on_time) + len(late), "on_time": len(on_time),
+                       "late": len(late), "missing": len(missing), "missing_task_ids": missing,
+                       "late_task_ids": late})
+    result.sort(key=lambda r: (-r["missing"], -r["late"], r["department"] or "", r["department_id"]))
+    return result
+
+
+# --- listing ----------------------------------------------------------------------------------
+
+def list_reports(session: Session, *, week_start: date | None = None, department_ids: list[int] | None = None,
+                 task_id: int | None = None, status: str | None = None) -> list[Report]:
+    query = select(Report).options(selectinload(Report.task).selectinload(Task.plan),
+                                   selectinload(Report.department), selectinload(Report.evidence))
+    if week_start is not None:
+        query = query.where(Report.week_start == week_start)
+    if department_ids is not None:
+        query = query.where(Report.department_id.in_(department_ids))
+    if task_id is not None:
+        query = query.where(Report.task_id == task_id)
+    if status is not None:
+        query = query.where(Report.status == status)
+    return list(session.scalars(query.order_by(Report.week_start, Report.task_id, Report.version)))
+
+
+def report_as_dict(report: Report) -> dict[str, Any]:
+    return {
+        "id": report.id, "task_id": report.task_id, "task": report.task.title, "task_number": report.task.number,
+        "plan": report.task.plan.doc_number or report.task.plan.title,
+        "department_id": report.department_id, "department": report.department.name,
+        "week": week_label(report.week_start), "week_start": report.week_start.isoformat(),
+        "version": report.version, "progress": report.progress, "done_text": report.done_text,
+        "problems": report.problems, "next_steps": report.next_steps,
+        "submitted_at": jsonable(local_time(report.submitted_at)), "submitted_by": report.submitted_by,
+        "late": report.late, "status": report.status, "review_note": report.review_note,
+        "reviewed_at": jsonable(local_time(report.reviewed_at)), "reviewed_by": report.reviewed_by,
+        "evidence": [{"file_name": e.file_name, "content_type": e.content_type, "size": e.size, "sha256": e.sha256,
+                      "stored_path": e.stored_path} for e in report.evidence],
+    }
+
+
+def last_answers(session: Session, *, department_id: int, task_ids: list[int], as_of: date
+                 ) -> dict[int, Report]:
+    """task_id → the department's newest report on it (latest week, then version) submitted by the
+    end of `as_of`, returned ones included (their text is still the department's last answer)."""
+    if not task_ids:
+        return {}
+    rank = func.row_number().over(partition_by=Report.task_id,
+                                  order_by=(Report.week_start.desc(), Report.version.desc())).label("rank")
+    ranked = (select(Report.id, rank).where(Report.department_id == department_id,
+                                            Report.task_id.in_(task_ids),
+                                            Report.submitted_at < _utc(end_of_day(as_of)))).subquery()
+    reports = session.scalars(select(Report).join(ranked, and_(ranked.c.id == Report.id, ranked.c.rank == 1)))
+    return {report.task_id: report for report in reports}
+
+
+def window_for(week_start: date, calendar: WorkCalendar, cadence: Mapping[str, Any] | None = None
+               ) -> ReportingWindow | None:
+    return reporting_window(week_start, calendar, load_cadence() if cadence is None else cadence)

@@ -1,0 +1,159 @@
+"""Generated department behaviour for replays, the demo and benchmarks. Deterministic.
+
+Each task gets a behaviour from a stable hash of its plan, list and number, so the same
+plan always plays out the same way. Behaviours (share of tasks):
+- steady (50%): reports every Wednesday, progress a little ahead of 序时进度.
+- early (10%): reports every Wednesday, progress twice the expectation: done early.
+- late (10%): reports each week on the Monday after the window closed: counted late.
+- silent (10%): reports until the end of March, then stops: missing reports.
+- lagging (10%): reports every Wednesday at half the expected progress: lags, turns red.
+- stalled (10%): reports every Wednesday, stuck at 60% at most: overdue at its deadline.
+The office accepts every report the next working day, returns one report (the first
+steady task's report of week 10) with a reason, which the department refiles that day,
+and approves one extension (the first stalled task due in the replayed year asks ten
+working days before its deadline for three more months).
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from wufei.cadence.windows import week_start
+from wufei.calendar.workdays import WorkCalendar
+from wufei.extensions.service import decide_extension, request_extension
+from wufei.reports.models import Report, ReportStatus
+from wufei.reports.service import open_tasks, review_report, stored_time, submit_report
+from wufei.tasks.models import Role, Task
+
+TZ = ZoneInfo("Asia/Shanghai")
+OFFICE = "领导小组办公室"
+BEHAVIOURS = ["steady"] * 5 + ["early", "late", "silent", "lagging", "stalled"]
+SILENT_FROM = (4, 1)  # silent tasks stop reporting from 1 April
+RETURNED_WEEK = 10
+RETURN_REASON = "佐证材料不足，请补充现场照片和工作台账后重新报送"
+
+
+def behaviour_of(task: Task) -> str:
+    key = f"{task.plan.doc_number or task.plan.title}|{task.list_kind}|{task.number}"
+    return BEHAVIOURS[zlib.crc32(key.encode("utf-8")) % len(BEHAVIOURS)]
+
+
+def task_start(task: Task) -> date:
+    plan = task.plan
+    return plan.issued_on or date(plan.period_start or date.today().year, 1, 1)
+
+
+def expected_progress(task: Task, day: date, due: date | None) -> int:
+    """序时进度: the share of the task's time that has passed, in percent."""
+    if due is None:
+        return 50
+    start = task_start(task)
+    if task.deadline_kind == "annual":
+        start, due = date(day.year, 1, 1), date(day.year, 12, 31)
+    if day >= due:
+        return 100
+    if day <= start:
+        return 0
+    return round(100 * (day - start).days / (due - start).days)
+
+
+def reported_progress(behaviour: str, expected: int) -> int:
+    value = {"steady": expected + 5, "early": expected * 2, "late": expected + 5, "silent": expected,
+             "lagging": expected // 2, "stalled": min(expected, 60)}[behaviour]
+    return max(0, min(100, value))
+
+
+@dataclass
+class Simulation:
+    """Plays one day of department and office behaviour after the day's cadence runs."""
+
+    calendar: WorkCalendar
+    year: int
+    returned_done: bool = False
+    extension_task_id: int | None = None
+    extension_id: int | None = None
+
+    def play_day(self, session: Session, day: date) -> None:
+        if not self.calendar.is_workday(day):
+            return
+        self._office_reviews(session, day)
+        tasks = open_tasks(session, as_of=day)
+        for task in tasks:
+            behaviour = behaviour_of(task)
+            self._maybe_extend(session, task, behaviour, day)
+            self._maybe_report(session, task, behaviour, day)
+
+    def _lead(self, task: Task) -> int:
+        return next(a.department_id for a in task.assignments if a.role == Role.LEAD)
+
+    def _maybe_report(self, session: Session, task: Task, behaviour: str, day: date) -> None:
+        if behaviour == "silent" and day >= date(self.year, *SILENT_FROM):
+            return
+        if behaviour == "late":
+            if day != self.calendar.next_workday(week_start(day) - timedelta(days=1)):  # first working day
+                return
+            week = week_start(day) - timedelta(weeks=1)  # last week's report, after its window closed
+            at = datetime.combine(day, time(9, 0), TZ)
+        else:
+            if day != self._filing_day(day):
+                return
+            week, at = week_start(day), datetime.combine(day, time(10, 0), TZ)
+        if week < task_start(task) or session.scalar(select(Report.id).where(
+                Report.task_id == task.id, Report.week_start == week)) is not None:
+            return
+        due = task.due_date
+        progress = reported_progress(behaviour, expected_progress(task, day, due))
+        submit_report(session, task_id=task.id, department_id=self._lead(task), week_start=week,
+                      progress=progress, done_text=f"按计划推进，完成阶段工作（{behaviour}）",
+                      problems=None if progress >= 60 else "进度偏慢，协调难度大", next_steps="继续推进",
+                      at=at, actor="simulation", calendar=self.calendar)
+
+    def _filing_day(self, day: date) -> date:
+        """Wednesday of the week, or the next working day of that week."""
+        wednesday = week_start(day) + timedelta(days=2)
+        return self.calendar.next_workday(wednesday, include=True)
+
+    def _office_reviews(self, session: Session, day: date) -> None:
+        pending = session.scalars(select(Report).where(Report.status == ReportStatus.SUBMITTED)
+                                  .options(selectinload(Report.task).selectinload(Task.plan))
+                                  .order_by(Report.id))
+        at = datetime.combine(day, time(9, 30), TZ)
+        for report in list(pending):
+            if stored_time(report.submitted_at).astimezone(TZ).date() >= day:
+                continue
+            if (not self.returned_done and behaviour_of(report.task) == "steady"
+                    and report.week_start.isocalendar()[1] == RETURNED_WEEK):
+                self.returned_done = True
+                review_report(session, report_id=report.id, accept=False, reason=RETURN_REASON,
+                              actor=OFFICE, at=at)
+                submit_report(session, task_id=report.task_id, department_id=report.department_id,
+                              week_start=report.week_start, progress=report.progress,
+                              done_text=(report.done_text or "") + "；已补充现场照片和台账",
+                              problems=report.problems, next_steps=report.next_steps,
+                              at=datetime.combine(day, time(15, 0), TZ), actor="simulation",
+                              calendar=self.calendar)
+                continue
+            review_report(session, report_id=report.id, accept=True, actor=OFFICE, at=at)
+
+    def _maybe_extend(self, session: Session, task: Task, behaviour: str, day: date) -> None:
+        if behaviour != "stalled" or task.due_date is None or task.deadline_kind != "fixed":
+            return
+        if self.extension_task_id is None and date(self.year, 3, 1) <= task.due_date <= date(self.year, 11, 30):
+            if day == self.calendar.add_workdays(task.due_date, -10):
+                self.extension_task_id = task.id
+                extension = request_extension(
+                    session, task_id=task.id, department_id=self._lead(task), requested_on=day,
+                    new_due=task.due_date + timedelta(days=92), reason="项目设备到货延迟，申请延期三个月",
+                    actor="simulation")
+                self.extension_id = extension.id
+        elif self.extension_id is not None and task.id == self.extension_task_id:
+            if day == self.calendar.add_workdays(task.due_date, -9):
+                decide_extension(session, extension_id=self.extension_id, approve=True,
+                                 note="同意延期至新的完成期限", decided_on=day, actor=OFFICE)
+                self.extension_id = None
