@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -12,6 +13,7 @@ from wufei import migrate
 from wufei.clitools import department_ids as _department_ids
 from wufei.clitools import echo_json as _echo_json
 from wufei.clitools import engine as _engine
+from wufei.clitools import parse_day
 from wufei.clitools import plan_ids as _plan_ids
 from wufei.db import make_engine, make_sessionmaker, transaction
 
@@ -123,25 +125,47 @@ def _with_filters(command):
 @_with_filters
 @click.option("--list-kind", type=click.Choice(list(LIST_KIND_NAMES)), help="清单类型")
 @click.option("--awaiting", is_flag=True, help="只列出待指定牵头单位的任务")
-def tasks_command(plan_ref, dept, role, as_json, list_kind, awaiting) -> None:
-    """列出任务和项目"""
+@click.option("--as-of", "as_of", help="按此日期判定红黄绿灯，如 2024-05-31")
+@click.option("--light", type=click.Choice(["green", "yellow", "red", "done"]), help="只列出此灯色（含 --as-of 时默认今天）")
+def tasks_command(plan_ref, dept, role, as_json, list_kind, awaiting, as_of, light) -> None:
+    """列出任务和项目（可按日期判定红黄绿灯并说明原因）"""
     from wufei.tasks.models import Role
     from wufei.tasks.service import list_tasks, task_as_dict
 
+    day = parse_day(as_of) or (date.today() if light else None)
     with make_sessionmaker(_engine())() as session:
         tasks = list_tasks(session, plan_ids=_plan_ids(session, plan_ref), department_ids=_department_ids(session, dept),
                            role=Role(role) if role else None, list_kind=list_kind,
                            awaiting_assignment=True if awaiting else None)
         rows = [task_as_dict(t) for t in tasks]
+        if day is not None:
+            rows = _with_lights(session, rows, day)
+    if light:
+        rows = [row for row in rows if row["light"] == light]
     if as_json:
         _echo_json(rows)
         return
     for row in rows:
         owners = "、".join(row["leads"]) or "（待指定）"
         due = row["due_date"] or {"ongoing": "持续推进", "annual": "每年年底"}.get(row["deadline_kind"], "")
+        lamp = f"  {LIGHT_NAMES.get(row.get('light'), '')}：{row['reason']}" if row.get("light") else ""
         click.echo(f"[{row['id']}] {LIST_KIND_NAMES[row['list_kind']]} {row['number']}  {row['title']}  "
-                   f"牵头：{owners}  期限：{row['deadline_raw'] or '按方案期限'}（{due}）")
-    click.echo(f"共 {len(rows)} 项")
+                   f"牵头：{owners}  期限：{row['deadline_raw'] or '按方案期限'}（{due}）{lamp}")
+    click.echo(f"共 {len(rows)} 项" + (f"（判定日期 {day.isoformat()}）" if day else ""))
+
+
+LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": "已完成"}
+
+
+def _with_lights(session, rows: list[dict], day: date) -> list[dict]:
+    """Each task's light and reason on `day`; tasks nobody leads yet have none."""
+    from wufei.calendar.service import load_calendar
+    from wufei.lights.service import compute_lights, lights_as_dicts
+
+    lights = lights_as_dicts(compute_lights(session, as_of=day, calendar=load_calendar(session),
+                                            task_ids=[row["id"] for row in rows]))
+    empty = {"light": None, "reason": None, "rules": []}
+    return [{**row, "as_of": day.isoformat(), **lights.get(row["id"], empty)} for row in rows]
 
 
 @main.command("indicators")
@@ -210,9 +234,17 @@ def _register() -> None:
 
     main.add_command(cadence_group)
     main.add_command(serve_command)
+    from wufei.extensions.commands import extension
+    from wufei.tasks.commands import milestones
+
     main.add_command(calendar_group)
     main.add_command(report_group)
     template.add_command(weekly_form_command)
+    from wufei.notices.commands import notices
+
+    main.add_command(milestones)
+    main.add_command(extension)
+    main.add_command(notices)
 
 
 _register()

@@ -11,7 +11,7 @@ plan always plays out the same way. Behaviours (share of tasks):
 The office accepts every report the next working day, returns one report (the first
 steady task's report of week 10) with a reason, which the department refiles that day,
 and approves one extension (the first stalled task due in the replayed year asks ten
-working days before its deadline for three more months).
+working days before its deadline for three more months; the office approves the next day).
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ class Simulation:
     def _maybe_extend(self, session: Session, task: Task, behaviour: str, day: date) -> None:
         if behaviour != "stalled" or task.due_date is None or task.deadline_kind != "fixed":
             return
-        if self.extension_task_id is None and date(self.year, 3, 1) <= task.due_date <= date(self.year, 11, 30):
+        if self.extension_task_id is None and task.due_date.year == self.year:
             if day == self.calendar.add_workdays(task.due_date, -10):
                 self.extension_task_id = task.id
                 extension = request_extension(

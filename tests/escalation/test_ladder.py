@@ -143,3 +143,10 @@ def _broken(**changes):
 def test_an_invalid_ladder_is_refused_with_a_chinese_message(config, message):
     with pytest.raises(LadderError, match=message):
         Ladder.from_config(config)
+
+
+
+def test_repeat_must_be_weekly_or_once():
+    with pytest.raises(LadderError, match="repeat"):
+        Ladder.from_config({"steps": [{"id": "missing_2", "anchor": "missing", "streak": 2, "repeat": "daily",
+                                       "audience": ["lead_liaison"], "kind": "report_missing", "title": "未报送"}]})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -176,9 +176,9 @@ def test_an_approved_extension_ends_the_old_deadline_intents_and_brings_fresh_ke
 
 
 def _file(session, task, week_start):
+    wednesday = week_start + timedelta(days=2)  # on time: windows close on Friday at 17:00
     session.add(Report(task_id=task.id, department_id=task.departments(Role.LEAD)[0].id, week_start=week_start,
-                       progress=50, submitted_at=datetime(week_start.year, week_start.month, week_start.day + 2, 1,
-                                                          tzinfo=timezone.utc)))
+                       progress=50, submitted_at=datetime.combine(wednesday, time(1), tzinfo=timezone.utc)))
 
 
 def test_missed_weekly_reports_remind_the_liaison_then_the_leader_and_the_office(session, plan):
@@ -208,7 +208,9 @@ def test_missed_weekly_reports_remind_the_liaison_then_the_leader_and_the_office
 def test_a_friday_scan_does_not_count_that_fridays_week_as_missed(session, plan):
     cadence = {**load_cadence(), "weekly_report": {"reporting_since": "2024-05-06"}}
     _run(session, date(2024, 5, 31), cadence=cadence)  # W22 closes at 17:00 today
-    assert {i.period for i in list_intents(session, kind="report_missing")} == {"2024-W21"}
+    missing = list_intents(session, kind="report_missing")
+    assert {i.period for i in missing if i.step == "missing_1"} == {"2024-W21"}
+    assert all(i.payload["week"] == "2024-W21" for i in missing)
 
 
 def test_a_later_missed_week_brings_new_missing_notices(session, plan):
@@ -231,3 +233,25 @@ def test_the_office_can_replace_the_ladder_through_the_config_dir(session, plan,
     _run(session, date(2024, 1, 4))  # 3rd working day after 31 December 2023
     assert set(_by_step(session)) == {"overdue_3"}
     assert {i.task_id for i in list_intents(session)} == _led(plan, DUE_2022) | _led(plan, DUE_2023)
+
+
+def test_working_days_counted_in_one_walk_match_the_calendar():
+    from wufei.escalation.service import _workdays_from
+
+    as_of = date(2024, 10, 8)  # the first working day after the National Day holiday
+    dues = [as_of + timedelta(days=n) for n in range(-400, 400, 7)] + [as_of, date(2024, 9, 30), date(2024, 10, 7)]
+    counts = _workdays_from(as_of, dict.fromkeys(dues), CALENDAR)
+    assert counts == {due: CALENDAR.workdays_between(due, as_of) for due in dues}
+    assert counts[date(2024, 9, 30)] == 1 and counts[date(2024, 10, 7)] == 1 and counts[as_of] == 0
+
+
+def test_the_leader_hears_once_per_streak_while_the_liaison_is_reminded_every_week(session, plan):
+    cadence = {**load_cadence(), "weekly_report": {"reporting_since": "2024-05-06"}}
+    never = plan[sorted(_led(plan, DUE_2025))[2]]
+    _run(session, date(2024, 6, 3), cadence=cadence)  # W19–W22 missed: streak 4, first seen now
+    _run(session, date(2024, 6, 11), cadence=cadence)  # W23 missed too: streak 5
+    mine = [i for i in list_intents(session, kind="report_missing") if i.task_id == never.id]
+    liaison = sorted(i.period for i in mine if i.step == "missing_1")
+    escalated = {(i.period, i.audience) for i in mine if i.step == "missing_3"}
+    assert liaison == ["2024-W22", "2024-W23"]
+    assert escalated == {("2024-W19", "leader"), ("2024-W19", "office")}

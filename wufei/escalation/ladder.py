@@ -65,7 +65,8 @@ PLACEHOLDERS = {
 }
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
-_FIELDS = {"id", "anchor", "offset_workdays", "streak", "audience", "kind", "title", "action"}
+_FIELDS = {"id", "anchor", "offset_workdays", "streak", "repeat", "audience", "kind", "title", "action"}
+REPEATS = ("weekly", "once")
 
 
 class LadderError(ValueError):
@@ -82,6 +83,9 @@ class Step:
     action: str = ""
     offset_workdays: int | None = None  # DUE steps: negative = before the deadline
     streak: int | None = None  # MISSING steps: consecutive missed weeks
+    # MISSING steps: "weekly" reminds for every missed week from the threshold on; "once"
+    # escalates once per streak (its notice is keyed by the streak's first week).
+    repeat: str = "weekly"
 
     @property
     def before_due(self) -> bool:
@@ -199,6 +203,11 @@ def _step(raw: Any, position: int) -> Step:
             raise LadderError(f"{where}的 streak 应为不小于1的整数（连续未报送周数）：「{streak}」")
         if offset is not None:
             raise LadderError(f"{where}以未报送周数为基准，不应有 offset_workdays")
+    repeat = raw.get("repeat", "weekly")
+    if repeat not in REPEATS:
+        raise LadderError(f"{where}的 repeat 应为 weekly（每周提醒）或 once（达到周数时一次）：「{repeat}」")
+    if anchor is Anchor.DUE and "repeat" in raw:
+        raise LadderError(f"{where}以完成期限为基准，不应有 repeat")
 
     audience_raw = raw.get("audience")
     if isinstance(audience_raw, str):
@@ -231,7 +240,7 @@ def _step(raw: Any, position: int) -> Step:
 
     return Step(id=step_id, anchor=anchor, audience=tuple(audience), kind=kind, title=title.strip(),
                 action=action.strip(), offset_workdays=offset if anchor is Anchor.DUE else None,
-                streak=streak if anchor is Anchor.MISSING else None)
+                streak=streak if anchor is Anchor.MISSING else None, repeat=repeat)
 
 
 def _is_int(value: Any) -> bool:
