@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from wufei.cadence.windows import week_start
 from wufei.calendar.workdays import WorkCalendar
+from wufei.config import load_yaml
 from wufei.extensions.service import decide_extension, request_extension
 from wufei.reports.models import Report, ReportStatus
 from wufei.reports.service import open_tasks, review_report, stored_time, submit_report
@@ -37,6 +40,16 @@ BEHAVIOURS = ["steady"] * 5 + ["early", "late", "silent", "lagging", "stalled"]
 SILENT_FROM = (4, 1)  # silent tasks stop reporting from 1 April
 RETURNED_WEEK = 10
 RETURN_REASON = "佐证材料不足，请补充现场照片和工作台账后重新报送"
+
+
+def office_config(directory: Path, *, reporting_since: date) -> Path:
+    """An office configuration directory (for WUFEI_CONFIG_DIR) whose supervision starts on
+    `reporting_since`: weeks before the office went live are never counted as missed."""
+    cadence = load_yaml("cadence", "cadence.yaml")
+    cadence.setdefault("weekly_report", {})["reporting_since"] = reporting_since.isoformat()
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "cadence.yaml").write_text(yaml.safe_dump(cadence, allow_unicode=True), encoding="utf-8")
+    return directory
 
 
 def behaviour_of(task: Task) -> str:

@@ -479,6 +479,8 @@ def year_world(session):
         (f"after_due_7|task:{a2}|office|dept:-", "red_slip", "after_due_7", "office", None, date(2023, 12, 11), None),
         (f"after_due_1|task:{a3}|liaison|dept:-", "yellow_slip", "after_due_1", "liaison", None, date(2023, 12, 5),
          date(2023, 12, 5)),
+        (f"after_due_7|task:{a3}|leader|dept:-", "red_slip", "after_due_7", "leader", None, date(2023, 12, 14),
+         date(2023, 12, 20)),
     ]:
         session.add(NoticeIntent(key=key, kind=kind, step=step, audience=audience, department_id=department,
                                  task_id=int(key.split("task:")[1].split("|")[0]), period="2023-11-30",
@@ -507,12 +509,13 @@ def test_the_2023_assessment_counts_completion_timeliness_reporting_and_slips_pe
     assert env["slips"] == {"yellow_slip": 1, "red_slip": 1}
     assert env["points"] == {"completion": 40.0, "on_time": 15.0, "reporting": 30.0, "deduction": -7.0}
     assert (env["score"], env["rank"]) == (78.0, 1)
-    # 城管局: A4 judged on its original 29 December (not done), A5 done, A7 green; A3 not due; the
-    # resolved slip on A3 does not count: 40 × 2/3 + 0 + 30 = 56.7.
+    # 城管局: A4 judged on its original 29 December (not done), A5 done, A7 green; A3 not due. A3's
+    # yellow slip withdrawn the day it was raised does not count; its red slip, resolved a week
+    # later, stays issued: 40 × 2/3 + 0 + 30 − 5 = 51.7.
     assert (city["department"], city["due_fixed"], city["due_yearly"], city["completed"]) == (CITY, 1, 2, 2)
-    assert city["slips"] == {"yellow_slip": 0, "red_slip": 0}
+    assert city["slips"] == {"yellow_slip": 0, "red_slip": 1}
     assert city["rates"] == {"completion": 0.6667, "on_time": 0.0, "reporting": 1.0}
-    assert (city["score"], city["rank"]) == (56.7, 2)
+    assert (city["score"], city["rank"]) == (51.7, 2)
 
 
 def test_the_2023_assessment_scores_a_county_on_the_tasks_it_supports_too(year_2023):

@@ -35,7 +35,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Iterable, Mapping
 
-from sqlalchemy import func, select
+from sqlalchemy import or_, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -750,14 +750,16 @@ def half_year_figures(session: Session, *, period: Period | str, as_of: date, ca
 # --- annual: 年终考核 (provisional) ------------------------------------------------------------
 
 def _slips(session: Session, world: _World, year_: Period) -> dict[int, Counter]:
-    """task_id → {yellow_slip: n, red_slip: n}: slips issued in the year, not resolved before
-    delivery; a slip sent to several recipients counts once (task, kind, step, period)."""
+    """task_id → {yellow_slip: n, red_slip: n}: slips issued in the year; a slip sent to several
+    recipients counts once (task, kind, step, period). A slip stays issued when the task later
+    completes or is extended; only one withdrawn the day it was raised does not count."""
     if not world.plan_ids:
         return {}
     rows = session.execute(select(NoticeIntent.task_id, NoticeIntent.kind, NoticeIntent.step, NoticeIntent.period)
                            .where(NoticeIntent.kind.in_([str(k) for k in SLIP_KINDS]),
                                   NoticeIntent.created_on.between(year_.start, world.day),
-                                  NoticeIntent.resolved_on.is_(None),
+                                  or_(NoticeIntent.resolved_on.is_(None),
+                                      NoticeIntent.resolved_on > NoticeIntent.created_on),
                                   NoticeIntent.task_id.in_(select(Task.id).where(Task.plan_id.in_(world.plan_ids))))
                            .distinct())
     slips: dict[int, Counter] = defaultdict(Counter)
