@@ -1,0 +1,43 @@
+"""`prefect deploy --all` from prefect.yaml, then a process worker runs a deployed flow.
+
+The same steps an office runs on its server (see README), against the test server."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from wufei.db import make_sessionmaker
+from wufei.lights.models import LightRecord
+
+ROOT = Path(__file__).resolve().parents[2]
+PREFECT = str(Path(sys.executable).parent / "prefect")
+
+
+def _prefect(*args: str, env: dict[str, str], timeout: int = 180) -> str:
+    done = subprocess.run([PREFECT, "--no-prompt", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_deploy_all_and_a_process_worker_runs_the_daily_scan(prefect_server, flow_database):
+    from prefect.settings import PREFECT_API_URL
+
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "WUFEI_HOME": str(ROOT),
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    _prefect("work-pool", "create", "wufei", "--type", "process", "--overwrite", env=env)
+    _prefect("deploy", "--all", env=env)
+    listed = _prefect("deployment", "ls", env=env)
+    for name in ("daily-scan", "weekly-report", "monthly-dispatch", "quarterly-circular", "half-year-review",
+                 "annual-assessment"):
+        assert name in listed
+
+    _prefect("deployment", "run", "daily-scan/daily-scan", "--param", "as_of=2024-01-02", env=env)
+    _prefect("worker", "start", "--pool", "wufei", "--run-once", env=env, timeout=240)
+    with make_sessionmaker(flow_database)() as session:
+        assert session.scalar(select(func.count()).select_from(LightRecord)) > 0
