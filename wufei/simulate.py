@@ -39,6 +39,9 @@ OFFICE = "领导小组办公室"
 BEHAVIOURS = ["steady"] * 5 + ["early", "late", "silent", "lagging", "stalled"]
 SILENT_FROM = (4, 1)  # silent tasks stop reporting from 1 April
 RETURNED_WEEK = 10
+DONE_TEXT = {"steady": "按计划推进，完成本周阶段工作", "early": "提前完成阶段目标，正在收尾",
+             "late": "按计划推进，本周材料整理后补报", "silent": "按计划推进，完成本周阶段工作",
+             "lagging": "部分工作推进较慢，正在协调", "stalled": "受设备到货影响，工作暂缓"}
 RETURN_REASON = "佐证材料不足，请补充现场照片和工作台账后重新报送"
 
 
@@ -123,7 +126,7 @@ class Simulation:
         due = task.due_date
         progress = reported_progress(behaviour, expected_progress(task, day, due))
         submit_report(session, task_id=task.id, department_id=self._lead(task), week_start=week,
-                      progress=progress, done_text=f"按计划推进，完成阶段工作（{behaviour}）",
+                      progress=progress, done_text=DONE_TEXT[behaviour],
                       problems=None if progress >= 60 else "进度偏慢，协调难度大", next_steps="继续推进",
                       at=at, actor="simulation", calendar=self.calendar)
 
