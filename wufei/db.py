@@ -110,6 +110,7 @@ def load_all_models() -> None:
     from wufei.indicators import models as _indicators  # noqa: F401
     from wufei.lights import models as _lights  # noqa: F401
     from wufei.notices import models as _notices  # noqa: F401
+    from wufei.notify import models as _notify  # noqa: F401
     from wufei.plans import models as _plans  # noqa: F401
     from wufei.reports import models as _reports  # noqa: F401
     from wufei.tasks import models as _tasks  # noqa: F401

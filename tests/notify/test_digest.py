@@ -1,0 +1,69 @@
+from datetime import date
+
+from wufei.notify.digest import build_digests, digest_key, tag_for
+
+DAY = date(2024, 6, 3)
+
+
+def row(id, kind, audience, department_id, *, created_on=DAY, resolved_on=None, **payload):
+    return {"id": id, "kind": kind, "audience": audience, "department_id": department_id, "period": "2024-06-03",
+            "created_on": created_on, "resolved_on": resolved_on, "payload": payload}
+
+
+NAMES = {1: "市生态环境局", 2: "市住房城乡建设局"}
+
+
+def test_one_digest_per_audience_and_department_with_chinese_text():
+    intents = [
+        row(1, "due_soon", "liaison", 1, title="开展无废细胞建设", due_date_cn="2024年6月10日", workdays_left=5),
+        row(2, "red_slip", "liaison", 1, title="建设危险废物集中处置中心", due_date_cn="2024年5月31日", days_overdue=20),
+        row(3, "red_slip", "leader", 1, title="建设危险废物集中处置中心", due_date_cn="2024年5月31日", days_overdue=20),
+        row(4, "report_returned", "liaison", 2, task_title="建筑垃圾资源化利用", week_cn="2024年第22周", version=2,
+            reason="缺少佐证材料"),
+        row(5, "group_escalation", "office", 1, title="建设危险废物集中处置中心", days_overdue=30),
+        row(6, "due_soon", "liaison", 2, title="已完成的任务", resolved_on=DAY),  # resolved: not sent
+        row(7, "due_soon", "liaison", 2, title="已发送的任务"),  # already in a dispatch
+        row(8, "due_soon", "liaison", 2, title="明天的任务", created_on=date(2024, 6, 4)),  # not yet
+    ]
+    digests = build_digests(intents, day=DAY, department_names=NAMES, delivered={7})
+    by_group = {(d.audience, d.department_id): d for d in digests}
+    assert set(by_group) == {("liaison", 1), ("leader", 1), ("liaison", 2), ("office", 1)}
+
+    liaison = by_group[("liaison", 1)]
+    assert liaison.intent_ids == (1, 2)
+    assert liaison.tag == "dept-1"
+    assert liaison.key == "digest|2024-06-03|liaison|dept:1|dept-1"
+    assert liaison.subject == "【无废城市建设督办】市生态环境局：2条提醒（2024年6月3日）"
+    body = liaison.body
+    assert body.startswith("市生态环境局专班联系人：")
+    assert "【红色督办单】（1项）" in body and "【临期提醒】（1项）" in body
+    assert body.index("红色督办单") < body.index("临期提醒")  # most urgent first
+    assert "「建设危险废物集中处置中心」" in body and "已逾期20个工作日" in body
+    assert "将于2024年6月10日到期（还剩5个工作日）" in body
+
+    assert by_group[("leader", 1)].tag == "leader-1"
+    assert by_group[("office", 1)].tag == "office"
+    returned = by_group[("liaison", 2)]
+    assert returned.intent_ids == (4,)  # 6 resolved, 7 delivered, 8 tomorrow
+    assert returned.subject == "【报告退回】市住房城乡建设局：建筑垃圾资源化利用"
+    assert "被退回，理由：缺少佐证材料" in returned.body
+
+
+def test_every_kind_renders_without_template_errors():
+    kinds = ["due_soon", "overdue", "yellow_slip", "red_slip", "group_escalation", "report_window_open",
+             "report_due", "report_missing", "report_returned", "extension_decided", "bulletin_ready",
+             "delivery_failed", "some_new_kind"]
+    intents = [row(i, kind, "liaison", 1, title="任务甲", task_title="任务甲", message="延期申请已同意")
+               for i, kind in enumerate(kinds, 1)]
+    [digest] = build_digests(intents, day=DAY, department_names=NAMES)
+    assert digest.intent_ids == tuple(range(1, len(kinds) + 1))
+    assert "None" not in digest.body and "{{" not in digest.body
+    assert "延期申请已同意" in digest.body
+
+
+def test_tags_and_keys():
+    assert tag_for("liaison", 7) == "dept-7"
+    assert tag_for("leader", 7) == "leader-7"
+    assert tag_for("group", None) == "group"
+    assert tag_for("liaison", None) == "office"
+    assert digest_key(DAY, "office", None, "office") == "digest|2024-06-03|office|dept:-|office"

@@ -1,0 +1,126 @@
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from wufei.notices.models import NoticeIntent
+from wufei.notices.service import create_intents, resolve_intents
+from wufei.notify.channels import ChannelError, Channels
+from wufei.notify.models import Delivery, Dispatch
+from wufei.notify.service import BACKOFF, MAX_ATTEMPTS, deliver, retry
+
+from .conftest import DAY, intent, outbox_messages
+
+T0 = datetime(2024, 6, 3, 1, 0, tzinfo=timezone.utc)
+
+
+def _dispatches(session):
+    return list(session.scalars(select(Dispatch).order_by(Dispatch.id)))
+
+
+def test_outbox_writes_one_chinese_message_per_department(session, some_intents, departments, outbox):
+    summary = deliver(session, day=DAY, channels=Channels.load(), now=T0)  # the shipped apprise.yaml
+    assert summary | {"day": None} == {"day": None, "digests": 2, "claimed": 2, "skipped": 0, "sent": 2,
+                                       "failed": 0, "permanent": 0, "messages": 2}
+    messages = {m["subject"]: m["body"] for m in outbox_messages(outbox)}
+    assert set(messages) == {"【无废城市建设督办】市生态环境局：2条提醒（2024年6月3日）",
+                             "【报告退回】市住房城乡建设局：建筑垃圾资源化利用"}
+    body = messages["【无废城市建设督办】市生态环境局：2条提醒（2024年6月3日）"]
+    assert body.startswith("市生态环境局专班联系人：") and "「建设危险废物集中处置中心」" in body
+    assert [f.name.isascii() for f in outbox.iterdir()] == [True, True]
+
+    env, build = departments
+    [first, second] = _dispatches(session)
+    assert (first.department_id, first.tag, first.status, first.attempts) == (env.id, f"dept-{env.id}", "sent", 1)
+    assert first.key == f"digest|2024-06-03|liaison|dept:{env.id}|dept-{env.id}"
+    assert sorted(first.intent_ids + second.intent_ids) == sorted(some_intents)
+    assert first.sent_at == T0 and first.next_attempt_at is None
+    [record] = session.scalars(select(Delivery).where(Delivery.dispatch_id == first.id)).all()
+    assert (record.status, record.service_url, record.error) == ("sent", f"outbox://localhost{outbox}", None)
+
+
+def test_deliver_twice_claims_once_and_sends_once(session, some_intents, outbox):
+    channels = Channels.load()
+    deliver(session, day=DAY, channels=channels, now=T0)
+    again = deliver(session, day=DAY, channels=Channels.load(), now=T0 + timedelta(minutes=1))
+    assert again["claimed"] == 0 and again["messages"] == 0
+    assert len(_dispatches(session)) == 2
+    assert len(outbox_messages(outbox)) == 2
+    assert session.scalar(select(func.count()).select_from(Delivery)) == 2
+
+
+def test_claim_conflict_on_the_key_sends_nothing(session, some_intents, outbox):
+    """A second process offering the same digest (same key) gets no id back and sends nothing."""
+    from wufei.notify.service import _claim, pending_digests
+    digests = pending_digests(session, day=DAY)
+    assert [_claim(session, d, T0) is not None for d in digests] == [True, True]
+    assert [_claim(session, d, T0) for d in digests] == [None, None]
+    assert deliver(session, day=DAY, channels=Channels.load(), now=T0)["messages"] == 0
+    assert outbox_messages(outbox) == []
+
+
+def test_new_intents_the_next_day_get_a_new_digest_and_resolved_ones_none(session, departments, some_intents, outbox):
+    channels = Channels.load()
+    deliver(session, day=DAY, channels=channels, now=T0)
+    env, build = departments
+    next_day = DAY + timedelta(days=1)
+    new = create_intents(session, [intent("d", "overdue", env.id, created_on=next_day, title="新任务"),
+                                   intent("e", "due_soon", build.id, created_on=next_day, title="将解决")])
+    resolve_intents(session, intent_ids=[new[1]], on=next_day, resolution="已完成")
+    summary = deliver(session, day=next_day, channels=channels, now=T0 + timedelta(days=1))
+    assert (summary["claimed"], summary["messages"]) == (1, 1)
+    assert _dispatches(session)[-1].intent_ids == [new[0]]
+
+
+def test_invalid_url_in_the_config_is_an_error_at_start(channels_from, outbox):
+    with pytest.raises(ChannelError, match="列出 2 个通知渠道，只加载了 1 个"):
+        channels_from(f"""
+version: 1
+urls:
+  - outbox://localhost{outbox}:
+      - tag: office
+  - nosuchschema://example:
+      - tag: dept-1
+""")
+
+
+def test_no_matching_service_fails_and_is_retried(session, some_intents, channels_from, outbox):
+    channels = channels_from(f"version: 1\nurls:\n  - outbox://localhost{outbox}:\n      - tag: office\n")
+    summary = deliver(session, day=DAY, channels=channels, now=T0)
+    assert (summary["failed"], summary["sent"], summary["messages"]) == (2, 0, 0)
+    for dispatch in _dispatches(session):
+        assert (dispatch.status, dispatch.attempts, dispatch.sent_at) == ("failed", 1, None)
+        assert dispatch.next_attempt_at == T0 + BACKOFF[0]
+
+
+def test_permanent_after_max_attempts_is_flagged_to_the_office(session, departments, channels_from, outbox, smtp):
+    env, _ = departments
+    create_intents(session, [intent("x", "red_slip", env.id, title="危废处置")])
+    channels = channels_from(f"""
+version: 1
+urls:
+  - {smtp.url("liaison@wufei.test")}:
+      - tag: dept-{env.id}
+  - outbox://localhost{outbox}:
+      - tag: office
+""")  # the SMTP server never starts
+    deliver(session, day=DAY, channels=channels, now=T0)
+    now = T0
+    for _ in range(MAX_ATTEMPTS - 1):
+        now += timedelta(days=1)
+        retry(session, now=now, channels=channels)
+    [dispatch] = _dispatches(session)
+    assert (dispatch.status, dispatch.attempts, dispatch.sent_at, dispatch.next_attempt_at) == \
+        ("permanent", MAX_ATTEMPTS, None, None)
+    failures = session.scalars(select(Delivery).where(Delivery.dispatch_id == dispatch.id)).all()
+    assert len(failures) == MAX_ATTEMPTS and {f.status for f in failures} == {"failed"}
+    assert all("127.0.0.1" in f.service_url and f.error for f in failures)
+    assert retry(session, now=now + timedelta(days=30), channels=channels)["due"] == 0
+
+    [flag] = session.scalars(select(NoticeIntent).where(NoticeIntent.kind == "delivery_failed")).all()
+    assert (flag.audience, flag.department_id, flag.payload["dispatch_key"]) == ("office", env.id, dispatch.key)
+    summary = deliver(session, day=DAY + timedelta(days=1), channels=channels, now=now)
+    assert summary["sent"] == 1
+    [message] = outbox_messages(outbox)
+    assert message["subject"] == f"【通知发送失败】dept-{env.id}"
+    assert "未能送达" in message["body"] and "共5次尝试" in message["body"]

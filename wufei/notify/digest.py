@@ -1,0 +1,145 @@
+"""Digests: the unresolved, undelivered intents of one day grouped per (audience, department)
+into one message, with a Chinese subject and body rendered from the Jinja templates in
+`notifications/templates/<kind>/{subject,body}.j2` and `notifications/templates/digest/`.
+
+Pure: no database, no network; the templates are read from files (WUFEI_TEMPLATE_DIR overrides).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, TemplateNotFound
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+TEMPLATES = ROOT / "notifications" / "templates"
+
+KIND_NAMES = {
+    "red_slip": "红色督办单",
+    "group_escalation": "提请领导小组督办",
+    "yellow_slip": "黄色督办单",
+    "overdue": "逾期提醒",
+    "due_soon": "临期提醒",
+    "report_missing": "未报送提醒",
+    "report_returned": "报告退回",
+    "report_due": "报送截止提醒",
+    "report_window_open": "报送开始",
+    "extension_decided": "延期审批结果",
+    "bulletin_ready": "通报已生成",
+    "delivery_failed": "通知发送失败",
+}
+KIND_ORDER = list(KIND_NAMES)  # most urgent first
+
+AUDIENCE_NAMES = {"liaison": "专班联系人", "leader": "负责同志", "office": "领导小组办公室", "group": "领导小组"}
+
+
+@dataclass(frozen=True)
+class Digest:
+    day: date
+    audience: str
+    department_id: int | None
+    department: str  # the department's name, or the office/group name when there is none
+    tag: str
+    key: str
+    subject: str
+    body: str
+    intent_ids: tuple[int, ...]
+
+
+def tag_for(audience: str, department_id: int | None) -> str:
+    """The Apprise tag that reaches an audience: `dept-<id>`, `leader-<id>`, `office`, `group`."""
+    if audience in ("office", "group"):
+        return audience
+    if department_id is None:
+        return "office"  # a department notice without a department: the office must look at it
+    return f"{'leader' if audience == 'leader' else 'dept'}-{department_id}"
+
+
+def digest_key(day: date, audience: str, department_id: int | None, tag: str) -> str:
+    dept = "-" if department_id is None else department_id
+    return f"digest|{day.isoformat()}|{audience}|dept:{dept}|{tag}"
+
+
+def chinese_day(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def environment(folder: Path | None = None) -> Environment:
+    folder = folder or Path(os.environ.get("WUFEI_TEMPLATE_DIR") or TEMPLATES)
+    return Environment(loader=FileSystemLoader(str(folder)), autoescape=False, trim_blocks=True,
+                       lstrip_blocks=True, keep_trailing_newline=False)
+
+
+def build_digests(intents: Iterable[Any], *, day: date, department_names: Mapping[int, str],
+                  delivered: Collection[int] = (), env: Environment | None = None) -> list[Digest]:
+    """One digest per (audience, department) of the intents created on or before `day`, not
+    resolved and not in `delivered` (ids already in a dispatch). Intents are objects or mappings
+    with id, kind, audience, department_id, created_on, payload, resolved_on."""
+    env = env or environment()
+    groups: dict[tuple[str, int | None], list[Any]] = defaultdict(list)
+    for intent in intents:
+        if _get(intent, "resolved_on") is not None or _get(intent, "id") in delivered:
+            continue
+        if _get(intent, "created_on") > day:
+            continue
+        groups[(str(_get(intent, "audience")), _get(intent, "department_id"))].append(intent)
+
+    digests = []
+    for (audience, department_id), members in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1] or 0)):
+        members.sort(key=lambda i: (_rank(_get(i, "kind")), _get(i, "created_on"), _get(i, "id")))
+        department = (department_names.get(department_id) if department_id is not None else None) \
+            or AUDIENCE_NAMES.get(audience, audience)
+        tag = tag_for(audience, department_id)
+        subject, body = render(env, members, day=day, audience=audience, department=department)
+        digests.append(Digest(day=day, audience=audience, department_id=department_id, department=department,
+                              tag=tag, key=digest_key(day, audience, department_id, tag), subject=subject,
+                              body=body, intent_ids=tuple(sorted(_get(i, "id") for i in members))))
+    return digests
+
+
+def render(env: Environment, intents: list[Any], *, day: date, audience: str, department: str) -> tuple[str, str]:
+    """Subject and body: a single intent keeps its kind's subject; several get the digest subject."""
+    sections: dict[str, list[str]] = {}
+    for intent in intents:
+        kind = str(_get(intent, "kind"))
+        sections.setdefault(kind, []).append(_render_kind(env, kind, "body", intent, department))
+    context = {
+        "department": department, "recipient": AUDIENCE_NAMES.get(audience, ""), "day": day,
+        "day_cn": chinese_day(day), "count": len(intents),
+        "sections": [{"kind": kind, "name": KIND_NAMES.get(kind, kind), "entries": items}
+                     for kind, items in sections.items()],
+    }
+    if len(intents) == 1:
+        subject = _render_kind(env, str(_get(intents[0], "kind")), "subject", intents[0], department)
+    else:
+        subject = env.get_template("digest/subject.j2").render(context).strip()
+    body = env.get_template("digest/body.j2").render(context).strip() + "\n"
+    return _one_line(subject)[:200], body
+
+
+def _render_kind(env: Environment, kind: str, part: str, intent: Any, department: str) -> str:
+    try:
+        template = env.get_template(f"{kind}/{part}.j2")
+    except TemplateNotFound:
+        template = env.get_template(f"default/{part}.j2")
+    payload = _get(intent, "payload") or {}
+    return template.render(p=payload, department=department, kind=kind,
+                           kind_name=KIND_NAMES.get(kind, kind), period=_get(intent, "period")).strip()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _rank(kind: str) -> int:
+    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+
+
+def _get(intent: Any, name: str) -> Any:
+    return intent.get(name) if isinstance(intent, Mapping) else getattr(intent, name, None)

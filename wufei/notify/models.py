@@ -1,0 +1,52 @@
+"""Dispatches (one digest claimed for one department/audience, channel tag and day) and the
+deliveries (one row per service attempt) that record what each channel answered."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from wufei.db import Base, Day, LongText, Name, ShortText, utcnow
+
+
+class DispatchStatus(StrEnum):
+    CLAIMED = "claimed"  # inserted by this run, not yet sent
+    SENT = "sent"  # every matching service accepted it
+    FAILED = "failed"  # at least one service failed; retried at next_attempt_at
+    PERMANENT = "permanent"  # gave up after MAX_ATTEMPTS; flagged to the office
+
+
+class Dispatch(Base):
+    __tablename__ = "dispatches"
+    __table_args__ = (Index("ix_dispatches_status_next_attempt", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)  # digest|{day}|{audience}|dept:{id}|{tag}
+    day: Mapped[Day]
+    audience: Mapped[ShortText]
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    tag: Mapped[ShortText]
+    subject: Mapped[Name]
+    body: Mapped[LongText]
+    intent_ids: Mapped[list] = mapped_column(JSON)
+    status: Mapped[ShortText]
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class Delivery(Base):
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispatch_id: Mapped[int] = mapped_column(ForeignKey("dispatches.id", ondelete="CASCADE"), index=True)
+    service_url: Mapped[str] = mapped_column(String(500))  # url(privacy=True)
+    status: Mapped[ShortText]  # sent / failed
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[int]
+    attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
