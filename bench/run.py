@@ -6,7 +6,7 @@ import runpy
 import sys
 from pathlib import Path
 
-BENCHES = ["import_seeds.py"]
+BENCHES = ["import_seeds.py", "daily_scan.py"]
 
 if __name__ == "__main__":
     here = Path(__file__).resolve().parent

@@ -1,0 +1,390 @@
+"""The daily scan (lights, history, escalation) over 100,000 tasks with a year of weekly reports.
+
+Builds one jurisdiction, one plan (issued 2023-01-01, period 2021–2025), 50 departments and
+WUFEI_BENCH_TASKS tasks (default 100,000: most with fixed deadlines over 2023–2025, some annual,
+some ongoing; one lead and one or two supporting departments each), their generated
+milestones (`ensure_milestones`) and the weekly reports of 2023 (regular, late, patchy and
+silent reporters; some tasks completed), with bulk Core inserts. Then, on SQLite and on
+PostgreSQL, measures `wufei.cadence.runs.daily_scan`:
+
+- first run on 2024-01-02 (writes the first light history and the escalation intents),
+- next working day, 2024-01-03 (the steady state),
+
+each in a child process of its own: wall time of the call, and the child's peak RSS (from
+`os.wait4`, the per-child form of `getrusage(RUSAGE_CHILDREN)`; the RSS of the child after its
+imports and first connection is given alongside). The reference is one plain SQL count of
+overdue tasks on the same data (median of 5, warm).
+
+PostgreSQL: the server in WUFEI_BENCH_POSTGRES (a server URL, no database name), else the one
+`scripts/postgres.sh` starts; a database of its own is created and dropped. Set
+WUFEI_BENCH_DATABASES=sqlite (or postgresql) to run one only, WUFEI_BENCH_TASKS=2000 to try it
+quickly. The build is timed apart from the measured figures.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time as dtime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, insert, text  # noqa: E402
+
+from wufei import migrate  # noqa: E402
+from wufei.cadence.windows import SHANGHAI, load_cadence, reporting_window  # noqa: E402
+from wufei.calendar.workdays import WorkCalendar  # noqa: E402
+from wufei.db import make_engine, transaction  # noqa: E402
+from wufei.departments.models import Department  # noqa: E402
+from wufei.plans.models import Jurisdiction, Plan  # noqa: E402
+from wufei.reports.models import Report  # noqa: E402
+from wufei.tasks.milestones import ensure_milestones  # noqa: E402
+from wufei.tasks.models import Task, TaskDepartment  # noqa: E402
+
+FIRST_DAY = date(2024, 1, 2)  # the first working day of 2024
+NEXT_DAY = date(2024, 1, 3)
+ISSUED = date(2023, 1, 1)
+SEED = 20240102
+DEPARTMENTS = 50
+BATCH = 20_000  # rows per executemany
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").replace(",", "").replace("_", "").strip()
+    return int(value) if value else default
+
+
+# --- the data --------------------------------------------------------------------------------
+
+@dataclass
+class _TaskSpec:
+    id: int
+    kind: str  # fixed / annual / ongoing
+    due: date | None
+    raw: str
+    behaviour: str  # steady / late / patchy / stops / silent
+    pace: float  # reported progress against the elapsed share of the task
+    completed_on: date | None = None
+    stop_week: int = 99  # the week index from which a "stops" task files nothing
+
+
+def _month_end(year: int, month: int) -> date:
+    return (date(year + month // 12, month % 12 + 1, 1)) - timedelta(days=1)
+
+
+def _due(rng: random.Random) -> tuple[date, str]:
+    year = rng.choice((2023, 2024, 2025))
+    roll = rng.random()
+    if roll < 0.4:
+        return date(year, 12, 31), f"{year}年底前"
+    if roll < 0.6:
+        return date(year, 6, 30), f"{year}年6月底前"
+    month = rng.randint(3, 11)
+    return _month_end(year, month), f"{year}年{month}月底前"
+
+
+def _tasks(count: int, weeks: list[date]) -> list[_TaskSpec]:
+    rng = random.Random(SEED)
+    specs = []
+    for task_id in range(1, count + 1):
+        roll = rng.random()
+        if roll < 0.75:
+            kind = "fixed"
+            due, raw = _due(rng)
+        elif roll < 0.85:
+            kind, due, raw = "annual", None, "每年"
+        else:
+            kind, due, raw = "ongoing", None, "持续推进"
+        roll = rng.random()
+        behaviour = ("steady" if roll < 0.70 else "late" if roll < 0.78 else "patchy" if roll < 0.89
+                     else "stops" if roll < 0.97 else "silent")
+        # Three in four keep up with 序时进度 (or run ahead); the rest fall behind by up to half.
+        pace = rng.uniform(1.03, 1.3) if rng.random() < 0.75 else rng.uniform(0.5, 1.0)
+        spec = _TaskSpec(task_id, kind, due, raw, behaviour, pace=pace)
+        if behaviour == "stops":
+            spec.stop_week = rng.randint(8, len(weeks) - 1)
+        if kind == "fixed" and behaviour not in ("silent",):
+            # Most tasks due in 2023 were finished around their deadline; a few later ones early.
+            finished = rng.random() < (0.65 if due.year == 2023 else 0.04)
+            if finished:
+                target = due - timedelta(days=rng.randint(0, 75)) if due.year == 2023 else \
+                    date(2023, 3, 1) + timedelta(days=rng.randint(0, 280))
+                target = max(target, date(2023, 2, 1))
+                last = max((i for i, w in enumerate(weeks) if w <= target), default=0)
+                if last < spec.stop_week:
+                    # Completed on the day its 100% report was filed (Wednesday of that week).
+                    spec.completed_on = weeks[last] + timedelta(days=2)
+                    spec.stop_week = last + 1
+        specs.append(spec)
+    return specs
+
+
+def _progress(spec: _TaskSpec, week: date) -> int:
+    week = week + timedelta(days=6)  # progress as at the end of the week reported on
+    if spec.kind == "fixed":
+        share = (week - ISSUED).days / max((spec.due - ISSUED).days, 1)
+    elif spec.kind == "annual":
+        share = (week - date(week.year, 1, 1)).days / 365
+    else:
+        share = 0.5
+    return max(0, min(99, int(100 * share * spec.pace)))
+
+
+def _week_rows(specs: list[_TaskSpec], leads: dict[int, int], windows: list[Any], index: int,
+               rng: random.Random) -> Iterator[dict[str, Any]]:
+    """The reports filed for the week of `windows[index]`, task by task."""
+    window = windows[index]
+    recent = index >= len(windows) - 2  # the office has not reviewed the last two weeks yet
+    opens = datetime.combine(window.opens_on, dtime(9), tzinfo=SHANGHAI)
+    span = max((window.due_at - opens).total_seconds(), 3600)
+    for spec in specs:
+        if spec.behaviour == "silent" or index >= spec.stop_week:
+            continue
+        final = spec.completed_on is not None and index == spec.stop_week - 1
+        if spec.behaviour == "patchy" and not final and rng.random() < 0.4:
+            continue
+        if not final and rng.random() < 0.03:  # anybody misses a week now and then
+            continue
+        if final:
+            at = datetime.combine(spec.completed_on, dtime(10, 30), tzinfo=SHANGHAI)
+        elif spec.behaviour == "late" and rng.random() < 0.7:
+            at = window.due_at + timedelta(days=rng.randint(1, 4), hours=rng.randint(0, 5))
+        else:
+            at = opens + timedelta(seconds=rng.uniform(0, span))
+        progress = 100 if final else _progress(spec, window.week_start)
+        reviewed = not recent or final
+        base = {"task_id": spec.id, "department_id": leads[spec.id], "week_start": window.week_start,
+                "progress": progress, "done_text": "按计划推进，完成本周工作。", "problems": None,
+                "next_steps": "继续推进。", "submitted_at": at.astimezone(timezone.utc), "submitted_by": "联络员",
+                "late": at > window.due_at, "review_note": None, "reviewed_by": None}
+        if not final and rng.random() < 0.003:  # returned by the office and filed again
+            yield {**base, "version": 1, "status": "returned", "reviewed_at": at + timedelta(days=1),
+                   "review_note": "请补充佐证材料", "reviewed_by": "办公室"}
+            refiled = at + timedelta(days=2)
+            yield {**base, "version": 2, "progress": min(progress + 1, 99), "submitted_at": refiled,
+                   "late": refiled > window.due_at, "status": "accepted" if reviewed else "submitted",
+                   "reviewed_at": refiled + timedelta(days=1) if reviewed else None,
+                   "reviewed_by": "办公室" if reviewed else None}
+            continue
+        yield {**base, "version": 1, "status": "accepted" if reviewed else "submitted",
+               "reviewed_at": at + timedelta(days=1) if reviewed else None,
+               "reviewed_by": "办公室" if reviewed else None}
+
+
+def _report_rows(specs: list[_TaskSpec], leads: dict[int, int], windows: list[Any],
+                 rng: random.Random) -> Iterator[list[dict[str, Any]]]:
+    """Each week's reports in the order they were submitted (late ones among the next week's),
+    as the table fills in real use: a week's rows together, a task's spread over the table."""
+    carried: list[dict[str, Any]] = []
+    for index in range(len(windows)):
+        rows = carried + list(_week_rows(specs, leads, windows, index, rng))
+        rows.sort(key=lambda row: row["submitted_at"])
+        if index + 1 < len(windows):
+            cut = datetime.combine(windows[index + 1].week_start, dtime(0), tzinfo=SHANGHAI)
+            carried = [row for row in rows if row["submitted_at"] >= cut]
+            rows = [row for row in rows if row["submitted_at"] < cut]
+        yield rows
+
+
+def _batched(rows, size: int = BATCH) -> Iterator[list[dict[str, Any]]]:
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def build(engine, count: int) -> dict[str, int]:
+    """Fill a migrated, empty database; returns row counts."""
+    calendar = WorkCalendar()
+    cadence = load_cadence()
+    mondays = [date(2023, 1, 2) + timedelta(weeks=i) for i in range(52)]
+    windows = [w for w in (reporting_window(m, calendar, cadence) for m in mondays) if w is not None]
+    weeks = [w.week_start for w in windows]
+    specs = _tasks(count, weeks)
+    rng = random.Random(SEED + 1)
+    counts = {"tasks": count}
+
+    with engine.begin() as connection:
+        jurisdiction_id = connection.execute(insert(Jurisdiction.__table__).values(
+            name="基准市", level="city").returning(Jurisdiction.__table__.c.id)).scalar_one()
+        plan_id = connection.execute(insert(Plan.__table__).values(
+            jurisdiction_id=jurisdiction_id, title="基准市“无废城市”建设实施方案（2021—2025年）", kind="plan",
+            doc_number="基政办字〔2023〕1号", issuer="基准市人民政府办公室", issued_on=ISSUED, period_start=2021,
+            period_end=2025).returning(Plan.__table__.c.id)).scalar_one()
+        connection.execute(insert(Department.__table__), [
+            {"id": i, "jurisdiction_id": jurisdiction_id, "name": f"基准市第{i}局", "kind": "bureau"}
+            for i in range(1, DEPARTMENTS + 1)])
+        for batch in _batched({
+                "id": s.id, "plan_id": plan_id, "list_kind": "task", "list_name": "主要任务",
+                "category": f"第{(s.id - 1) % 6 + 1}类", "number": str(s.id),
+                "title": f"推进第{s.id}项无废城市建设任务", "content": "按方案要求组织实施。",
+                "owners_raw": None, "responsible_entity": None, "implementers_raw": None,
+                "deadline_raw": s.raw, "deadline_kind": s.kind, "due_date": s.due, "deadline_note": None,
+                "awaiting_assignment": False, "source_line": s.id, "completed_on": s.completed_on}
+                for s in specs):
+            connection.execute(insert(Task.__table__), batch)
+
+        leads: dict[int, int] = {}
+        links = []
+        for spec in specs:
+            departments = rng.sample(range(1, DEPARTMENTS + 1), 3 if rng.random() < 0.4 else 2)
+            leads[spec.id] = departments[0]
+            links += [{"task_id": spec.id, "department_id": d, "role": "lead" if i == 0 else "supporting",
+                       "position": i, "source_name": f"基准市第{d}局"} for i, d in enumerate(departments)]
+        for batch in _batched(links):
+            connection.execute(insert(TaskDepartment.__table__), batch)
+        counts["task_departments"] = len(links)
+    # in order with the ids above on PostgreSQL, whose sequences the explicit ids did not move
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            for table in ("departments", "tasks"):
+                connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                        f"(SELECT max(id) FROM {table}))"))
+
+    with transaction(engine) as session:
+        counts["milestones"] = ensure_milestones(session, actor="bench")
+
+    reports = 0
+    for week_rows in _report_rows(specs, leads, windows, rng):
+        with engine.begin() as connection:
+            for batch in _batched(week_rows):
+                connection.execute(insert(Report.__table__), batch)
+                reports += len(batch)
+    counts["reports"] = reports
+
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
+    return counts
+
+
+# --- measuring -------------------------------------------------------------------------------
+
+def measure_in_child() -> None:
+    """Child side: `daily_scan(url, day)`; prints one JSON line."""
+    url, day = sys.argv[2], date.fromisoformat(sys.argv[3])
+    from wufei.cadence.runs import daily_scan
+
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    result = daily_scan(engine, day)
+    elapsed = time.perf_counter() - started
+    engine.dispose()
+    print(json.dumps({"elapsed": elapsed, "rss_before_kib": before, "result": result}, ensure_ascii=False))
+
+
+def _child(url: str, day: date) -> tuple[dict[str, Any], int]:
+    """Run one scan in a child process; (its JSON, its peak RSS in KiB)."""
+    with tempfile.TemporaryFile("w+") as out:
+        process = subprocess.Popen([sys.executable, __file__, "--measure", url, day.isoformat()], stdout=out)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            raise RuntimeError(f"the scan of {day} failed (exit {process.returncode})")
+        out.seek(0)
+        return json.loads(out.read().strip().splitlines()[-1]), usage.ru_maxrss
+
+
+def _reference(engine) -> float:
+    times = []
+    with engine.connect() as connection:
+        for _ in range(5):
+            started = time.perf_counter()
+            connection.execute(text("SELECT count(*) FROM tasks WHERE due_date < :day AND completed_on IS NULL"),
+                               {"day": FIRST_DAY}).scalar_one()
+            times.append(time.perf_counter() - started)
+    return sorted(times)[len(times) // 2]
+
+
+def run(label: str, url: str, count: int) -> None:
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    started = time.perf_counter()
+    counts = build(engine, count)
+    built = time.perf_counter() - started
+    print(f"  build ({label}): {built:.1f} s for {counts['tasks']:,} tasks, {counts['task_departments']:,} "
+          f"department links, {counts['milestones']:,} milestones, {counts['reports']:,} reports "
+          f"(not part of the figures)", flush=True)
+    first, first_rss = _child(url, FIRST_DAY)
+    second, second_rss = _child(url, NEXT_DAY)
+    reference = _reference(engine)
+    engine.dispose()
+    mib = 1024
+    for name, (figures, _) in (("first run", (first, first_rss)), ("next day", (second, second_rss))):
+        result = figures["result"]
+        escalation = result["escalation"]
+        print(f"  {name} ({result['as_of']}): lights {result['lights']}, {result['lights_changed']:,} light records "
+              f"written, {escalation['created']:,} intents created, {escalation['already_existing']:,} already "
+              f"stored, {escalation['resolved']:,} resolved", flush=True)
+    print(f"daily scan, {count:,} tasks ({label}): first run {first['elapsed']:.1f} s, "
+          f"next day {second['elapsed']:.1f} s, peak RSS {first_rss / mib:.0f} MiB / {second_rss / mib:.0f} MiB "
+          f"(child process; {first['rss_before_kib'] / mib:.0f} MiB after imports); "
+          f"reference count of overdue tasks {reference:.4f} s", flush=True)
+
+
+def _postgres_server() -> str | None:
+    server = os.environ.get("WUFEI_BENCH_POSTGRES")
+    if server:
+        return server.rstrip("/")
+    try:
+        done = subprocess.run([str(ROOT / "scripts" / "postgres.sh")], capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.SubprocessError) as exc:
+        print(f"PostgreSQL unavailable: scripts/postgres.sh could not run ({exc}); PostgreSQL figures skipped")
+        return None
+    if done.returncode != 0 or not done.stdout.strip():
+        print(f"PostgreSQL unavailable: scripts/postgres.sh failed ({done.stderr.strip()[-300:]}); "
+              f"PostgreSQL figures skipped")
+        return None
+    return done.stdout.strip().splitlines()[-1].rstrip("/")
+
+
+def main() -> None:
+    count = _env_int("WUFEI_BENCH_TASKS", 100_000)
+    wanted = os.environ.get("WUFEI_BENCH_DATABASES", "sqlite,postgresql").split(",")
+    if "sqlite" in wanted:
+        with tempfile.TemporaryDirectory() as tmp:
+            run("SQLite", f"sqlite:///{tmp}/bench.db", count)
+    if "postgresql" in wanted:
+        server = _postgres_server()
+        if server is None:
+            return
+        admin_url = server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres"
+        name = f"wufei_bench_{uuid.uuid4().hex[:8]}"
+        try:
+            admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+        except Exception as exc:  # noqa: BLE001 - any failure to reach the server is reported, not raised
+            print(f"PostgreSQL unavailable at {server}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}; "
+                  f"PostgreSQL figures skipped")
+            return
+        try:
+            run("PostgreSQL", f"{server}/{name}", count)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--measure":
+        measure_in_child()
+    else:
+        main()
