@@ -4,7 +4,7 @@ PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 
-.PHONY: install demo test test-sqlite test-postgres bench clean
+.PHONY: install system-packages demo test test-sqlite test-postgres bench clean
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -14,16 +14,20 @@ $(STAMP):
 
 install: $(STAMP)
 
+# Chromium and CJK fonts from Debian (browser tests, rendered bulletins, charts).
+system-packages:
+	@scripts/system-packages.sh
+
 demo: install
 	$(PY) -m wufei.demo
 
 test: test-sqlite test-postgres
 
-test-sqlite: install
+test-sqlite: install system-packages
 	$(PY) -m pytest -q
 
 # Installs Debian's PostgreSQL if missing and starts a throwaway server on loopback.
-test-postgres: install
+test-postgres: install system-packages
 	WUFEI_TEST_DATABASE_URL=$$(scripts/postgres.sh) $(PY) -m pytest -q
 
 bench: install

@@ -228,23 +228,17 @@ def audit_command(limit: int, as_json: bool) -> None:
 
 
 def _register() -> None:
+    """The command groups of the domain packages (imported here: they import this module)."""
     from wufei.cadence.commands import cadence_group, serve_command
     from wufei.calendar.commands import calendar_group
-    from wufei.reports.commands import report_group, weekly_form_command
-
-    main.add_command(cadence_group)
-    main.add_command(serve_command)
     from wufei.extensions.commands import extension
+    from wufei.notices.commands import notices
+    from wufei.reports.commands import report_group, weekly_form_command
     from wufei.tasks.commands import milestones
 
-    main.add_command(calendar_group)
-    main.add_command(report_group)
+    for command in (cadence_group, serve_command, calendar_group, report_group, milestones, extension, notices):
+        main.add_command(command)
     template.add_command(weekly_form_command)
-    from wufei.notices.commands import notices
-
-    main.add_command(milestones)
-    main.add_command(extension)
-    main.add_command(notices)
 
 
 _register()

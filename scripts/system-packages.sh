@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Debian packages the tests and documents need: Chromium for the browser tests and the
+# bulletin render check, and CJK fonts so that pages and charts show Chinese text.
+set -euo pipefail
+wanted=(chromium fonts-noto-cjk)
+missing=()
+for package in "${wanted[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
