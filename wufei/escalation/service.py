@@ -33,18 +33,20 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Mapping
 
-from sqlalchemy import exists, select
+from sqlalchemy import Integer, any_, bindparam, exists, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from wufei.cadence.windows import chinese_week, end_of_day, load_cadence, reporting_window, week_label, week_start
 from wufei.calendar.workdays import WorkCalendar
 from wufei.config import load_yaml
+from wufei.db import column_rows
 from wufei.escalation.ladder import (RECIPIENT_NAMES, Ladder, Recipient, Step, chinese_date,
                                      missing_steps, steps_due)
 from wufei.extensions.service import effective_due_query
 from wufei.importers.records import PlanKind
 from wufei.notices.models import Audience, NoticeIntent
-from wufei.notices.service import BATCH, create_intents_returning, intent_key, resolve_intents
+from wufei.notices.service import BATCH, IN_CHUNK, create_intents_returning, intent_key, resolve_intents
 from wufei.plans.models import Plan
 from wufei.reports.service import missing_streaks
 from wufei.tasks.models import Role, Task, TaskDepartment
@@ -78,7 +80,7 @@ class ScanResult:
                 "resolutions": dict(self.resolutions)}
 
 
-@dataclass
+@dataclass(slots=True)
 class _OpenTask:
     id: int
     plan: str
@@ -93,25 +95,35 @@ class _OpenTask:
 
 
 def scan(session: Session, *, as_of: date, calendar: WorkCalendar, ladder: Ladder | None = None,
-         cadence: Mapping[str, Any] | None = None) -> ScanResult:
-    """Create today's escalation intents and resolve the ones that no longer hold."""
+         cadence: Mapping[str, Any] | None = None, streaks: Mapping[int, int] | None = None) -> ScanResult:
+    """Create today's escalation intents and resolve the ones that no longer hold. `streaks`: the
+    tasks' `missing_streaks` as of the day before `as_of`, when the caller already has them."""
     ladder = ladder or load_ladder()
     result = ScanResult(as_of=as_of)
     tasks = _open_tasks(session, as_of=as_of)
     result.tasks = len(tasks)
 
-    missing: tuple[dict[int, int], date] | None = None
+    missing: tuple[Mapping[int, int], date] | None = None
     if ladder.missing_steps and tasks:
         missing = _streaks(session, as_of=as_of, calendar=calendar,
-                           cadence=load_cadence() if cadence is None else cadence)
+                           cadence=load_cadence() if cadence is None else cadence, streaks=streaks)
     week = week_label(missing[1]) if missing else None
+    starts: dict[int, date] = {}  # streak → the first week of a streak that long ending with `week`
+    once_periods: set[str] = set()  # the periods of the `once` steps owed today
+    if missing:
+        lengths = {streak for task_id, streak in missing[0].items() if streak > 0 and task_id in tasks}
+        starts = _streak_starts(missing[1], lengths, calendar, load_cadence() if cadence is None else cadence)
+        once_periods = {week_label(starts[streak]) for streak in lengths
+                        if any(step.repeat == "once" for step in missing_steps(streak, ladder))}
 
-    known = _recover(session, as_of=as_of, ladder=ladder, tasks=tasks, week=week, result=result)
+    known = _recover(session, as_of=as_of, ladder=ladder, tasks=tasks, week=week, once_periods=once_periods,
+                     result=result)
+    _add_departments(session, tasks, _owed(tasks, as_of=as_of, calendar=calendar, ladder=ladder, missing=missing),
+                     as_of=as_of)
     collector = _Collector(session, known=known, as_of=as_of)
     _deadline_intents(collector, tasks, as_of=as_of, calendar=calendar, ladder=ladder)
     if missing:
-        _missing_intents(collector, tasks, streaks=missing[0], week=missing[1], ladder=ladder, calendar=calendar,
-                         cadence=load_cadence() if cadence is None else cadence)
+        _missing_intents(collector, tasks, streaks=missing[0], week=missing[1], ladder=ladder, starts=starts)
     collector.flush()
 
     result.counts = dict(collector.counts)
@@ -170,35 +182,69 @@ class _Collector:
 # --- open tasks ---------------------------------------------------------------------------------
 
 def _open_tasks(session: Session, *, as_of: date) -> dict[int, _OpenTask]:
-    """Open tasks with the deadline in force and their departments: two queries."""
+    """Open tasks with the deadline in force: one query. Their departments are read apart
+    (`_add_departments`), for the tasks owed something today only."""
     due = effective_due_query(as_of).subquery()
     has_lead = exists().where(TaskDepartment.task_id == Task.id, TaskDepartment.role == Role.LEAD)
     # The same tasks as wufei.reports.service.open_tasks (a test checks it), read as columns.
     not_done = (Task.completed_on.is_(None)) | (Task.completed_on > as_of)
-    rows = session.execute(
+    rows = column_rows(session, (
         select(Task.id, Plan.doc_number, Plan.title, Task.number, Task.title, Task.deadline_raw, Task.due_date,
                due.c.effective_due, Plan.issued_on, Plan.period_start)
         .join(Plan, Plan.id == Task.plan_id)
         .join(due, due.c.task_id == Task.id)
         .where(Plan.kind == PlanKind.PLAN, Task.awaiting_assignment.is_(False), not_done, has_lead)
-        .order_by(Task.id))
-    tasks = {row[0]: _OpenTask(id=row[0], plan=row[1] or row[2], number=row[3], title=row[4], deadline_raw=row[5],
-                               original_due=row[6], due=row[7], before_plan=_before_plan(row[7], row[8], row[9]))
-             for row in rows}
-    if not tasks:
-        return tasks
-    links = session.execute(
-        select(TaskDepartment.task_id, TaskDepartment.department_id, TaskDepartment.role)
-        .join(Task, Task.id == TaskDepartment.task_id)
-        .join(Plan, Plan.id == Task.plan_id)
-        .where(Plan.kind == PlanKind.PLAN, Task.awaiting_assignment.is_(False), not_done,
-               TaskDepartment.role.in_([Role.LEAD, Role.SUPPORTING]))
-        .order_by(TaskDepartment.task_id, TaskDepartment.position, TaskDepartment.id))
-    for task_id, department_id, role in links:
-        task = tasks.get(task_id)
-        if task is not None:
-            (task.leads if role == Role.LEAD else task.supporting).append(department_id)
-    return tasks
+        .order_by(Task.id)))
+    return {row[0]: _OpenTask(id=row[0], plan=row[1] or row[2], number=row[3], title=row[4], deadline_raw=row[5],
+                              original_due=row[6], due=row[7], before_plan=_before_plan(row[7], row[8], row[9]))
+            for row in rows}
+
+
+def _add_departments(session: Session, tasks: dict[int, _OpenTask], task_ids: set[int], *, as_of: date) -> None:
+    """Fill in the lead and supporting departments of these open tasks, in assignment order: one
+    query for all open tasks when most are asked for, else one for these (on SQLite one per
+    5,000, IN_CHUNK; PostgreSQL takes them as one array: psycopg parses a long IN list slowly)."""
+    if not task_ids:
+        return
+    query = (select(TaskDepartment.task_id, TaskDepartment.department_id, TaskDepartment.role)
+             .where(TaskDepartment.role.in_([Role.LEAD, Role.SUPPORTING]))
+             .order_by(TaskDepartment.task_id, TaskDepartment.position, TaskDepartment.id))
+    if 2 * len(task_ids) > len(tasks):
+        not_done = (Task.completed_on.is_(None)) | (Task.completed_on > as_of)
+        parts = [column_rows(session, query.join(Task, Task.id == TaskDepartment.task_id)
+                             .join(Plan, Plan.id == Task.plan_id)
+                             .where(Plan.kind == PlanKind.PLAN, Task.awaiting_assignment.is_(False), not_done))]
+    elif session.get_bind().dialect.name == "postgresql":  # the ids as one array parameter
+        ids = bindparam("task_ids", sorted(task_ids), type_=postgresql.ARRAY(Integer))
+        parts = [column_rows(session, query.where(TaskDepartment.task_id == any_(ids)))]
+    else:
+        ids = sorted(task_ids)
+        parts = [column_rows(session, query.where(TaskDepartment.task_id.in_(ids[start:start + IN_CHUNK])))
+                 for start in range(0, len(ids), IN_CHUNK)]
+    for links in parts:
+        for task_id, department_id, role in links:
+            if task_id in task_ids:
+                task = tasks[task_id]
+                (task.leads if role == Role.LEAD else task.supporting).append(department_id)
+
+
+def _owed(tasks: dict[int, _OpenTask], *, as_of: date, calendar: WorkCalendar, ladder: Ladder,
+          missing: tuple[Mapping[int, int], date] | None) -> set[int]:
+    """The open tasks owed some step today (the ones whose departments the keys need)."""
+    calendar = _MemoCalendar(calendar)
+    steps: dict[date, bool] = {}
+    owed = set()
+    for task in tasks.values():
+        if task.due is None or task.before_plan:
+            continue
+        if task.due not in steps:
+            steps[task.due] = bool(steps_due(due=task.due, done=False, as_of=as_of, calendar=calendar, ladder=ladder))
+        if steps[task.due]:
+            owed.add(task.id)
+    if missing:
+        owed.update(task_id for task_id, streak in missing[0].items()
+                    if streak > 0 and task_id in tasks and missing_steps(streak, ladder))
+    return owed
 
 
 def _before_plan(due: date | None, issued_on: date | None, period_start: int | None) -> bool:
@@ -214,9 +260,10 @@ def _before_plan(due: date | None, issued_on: date | None, period_start: int | N
 # --- recovery -----------------------------------------------------------------------------------
 
 def _recover(session: Session, *, as_of: date, ladder: Ladder, tasks: dict[int, _OpenTask], week: str | None,
-             result: ScanResult) -> set[str]:
+             once_periods: set[str] = frozenset(), result: ScanResult) -> set[str]:
     """Resolve what no longer holds; return the keys of the unresolved intents that still do
-    (deadline steps about the deadline in force, missing steps about `week`)."""
+    (deadline steps about the deadline in force, missing steps about `week`, and the `once`
+    missing steps about the first weeks of today's streaks, `once_periods`)."""
     ladder_steps = [s.id for s in ladder.steps]
     due_steps = {s.id for s in ladder.due_steps}
     resolutions: Counter[str] = Counter()
@@ -230,11 +277,14 @@ def _recover(session: Session, *, as_of: date, ladder: Ladder, tasks: dict[int, 
     wanted = NoticeIntent.step.in_(sorted(due_steps)) if due_steps else None
     if week is not None and ladder.missing_steps:
         missing = NoticeIntent.step.in_([s.id for s in ladder.missing_steps]) & (NoticeIntent.period == week)
+        once = [s.id for s in ladder.missing_steps if s.repeat == "once"]
+        if once and once_periods:  # keyed by the streak's first week, not the latest one
+            missing = missing | (NoticeIntent.step.in_(once) & NoticeIntent.period.in_(sorted(once_periods)))
         wanted = missing if wanted is None else (wanted | missing)
     if wanted is not None:
-        unresolved = session.execute(
+        unresolved = column_rows(session, (
             select(NoticeIntent.id, NoticeIntent.key, NoticeIntent.step, NoticeIntent.task_id, NoticeIntent.period)
-            .where(NoticeIntent.resolved_on.is_(None), NoticeIntent.task_id.is_not(None), wanted))
+            .where(NoticeIntent.resolved_on.is_(None), NoticeIntent.task_id.is_not(None), wanted)))
         for intent_id, key, step, task_id, period in unresolved:
             task = tasks.get(task_id)
             if step not in due_steps or task is None:
@@ -320,8 +370,8 @@ def _workdays_from(as_of: date, dues: Mapping[date, Any], calendar: WorkCalendar
 
 # --- missing-report steps -----------------------------------------------------------------------
 
-def _streaks(session: Session, *, as_of: date, calendar: WorkCalendar,
-             cadence: Mapping[str, Any]) -> tuple[dict[int, int], date] | None:
+def _streaks(session: Session, *, as_of: date, calendar: WorkCalendar, cadence: Mapping[str, Any],
+             streaks: Mapping[int, int] | None = None) -> tuple[Mapping[int, int], date] | None:
     """task → consecutive missed weeks, and the Monday of the latest week counted.
 
     A week counts once its window closed before the scan's day: a Friday 17:00 deadline is
@@ -330,11 +380,14 @@ def _streaks(session: Session, *, as_of: date, calendar: WorkCalendar,
     week = _latest_closed_week(closed_by, calendar, cadence)
     if week is None:
         return None
-    return missing_streaks(session, as_of=closed_by, calendar=calendar, cadence=cadence), week
+    if streaks is None:
+        streaks = missing_streaks(session, as_of=closed_by, calendar=calendar, cadence=cadence)
+    return streaks, week
 
 
-def _missing_intents(collector: _Collector, tasks: dict[int, _OpenTask], *, streaks: dict[int, int], week: date,
-                     ladder: Ladder, calendar: WorkCalendar, cadence: Mapping[str, Any]) -> None:
+def _missing_intents(collector: _Collector, tasks: dict[int, _OpenTask], *, streaks: Mapping[int, int], week: date,
+                     ladder: Ladder, starts: Mapping[int, date]) -> None:
+    """`starts`: streak → its first week (`_streak_starts`), for every streak of an open task."""
     label, chinese = week_label(week), chinese_week(week)
     by_streak: dict[int, list[tuple[Step, str, dict[str, Any]]]] = {}
     for task_id, streak in sorted(streaks.items()):
@@ -342,7 +395,7 @@ def _missing_intents(collector: _Collector, tasks: dict[int, _OpenTask], *, stre
         if task is None or streak <= 0:
             continue
         if streak not in by_streak:  # steps, keys and wording depend on the streak only
-            first = week_label(_streak_start(week, streak, calendar, cadence))
+            first = week_label(starts[streak])
             by_streak[streak] = [
                 (step, first if step.repeat == "once" else label,
                  {"week": label, "week_cn": chinese, "streak": streak, "streak_since": first, "step": step.id,
@@ -354,15 +407,21 @@ def _missing_intents(collector: _Collector, tasks: dict[int, _OpenTask], *, stre
                           payload=lambda task=task, extra=extra: _task_payload(task) | extra)
 
 
-def _streak_start(latest: date, streak: int, calendar: WorkCalendar, cadence: Mapping[str, Any]) -> date:
-    """The first week of a streak of `streak` missed weeks ending with `latest` (weeks
-    without a reporting window, such as the Spring Festival week, are not counted)."""
+def _streak_starts(latest: date, streaks: set[int], calendar: WorkCalendar,
+                   cadence: Mapping[str, Any]) -> dict[int, date]:
+    """streak → the first week of a streak of that many missed weeks ending with `latest`, for
+    each of `streaks`, in one walk back (weeks without a reporting window, such as the Spring
+    Festival week, are not counted)."""
+    starts: dict[int, date] = {1: latest} if 1 in streaks else {}
     start, counted = latest, 1
-    while counted < streak:
+    longest = max(streaks, default=0)
+    while counted < longest:
         start -= timedelta(days=7)
         if reporting_window(start, calendar, cadence) is not None:
             counted += 1
-    return start
+            if counted in streaks:
+                starts[counted] = start
+    return starts
 
 
 def _latest_closed_week(as_of: date, calendar: WorkCalendar, cadence: Mapping[str, Any]) -> date | None:

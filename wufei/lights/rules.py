@@ -159,8 +159,7 @@ class LightResult:
         return {"light": str(self.light), "reason": self.reason, "rules": list(self.rules)}
 
 
-@dataclass(frozen=True)
-class _Fired:
+class _Fired(NamedTuple):  # a tuple: a scan makes one or two per task
     light: Light
     code: str
     reason: str
@@ -198,7 +197,8 @@ def judge(state: TaskState, as_of: date, calendar: WorkCalendar, rules: LightRul
 
     if not fired:
         return LightResult(Light.GREEN, (ON_TRACK,), "按计划推进", facts)
-    fired.sort(key=lambda f: (-_SEVERITY[f.light], _ORDER.index(f.code)))
+    if len(fired) > 1:
+        fired.sort(key=lambda f: (-_SEVERITY[f.light], _ORDER.index(f.code)))
     return LightResult(fired[0].light, tuple(f.code for f in fired), "；".join(f.reason for f in fired), facts)
 
 

@@ -22,12 +22,12 @@ Rules decided here:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Date, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from wufei.audit.service import apply_changes, jsonable, record
@@ -35,6 +35,7 @@ from wufei.cadence.windows import (ReportingWindow, chinese_date, chinese_dateti
                                    load_cadence, reporting_window, start_of_day, timezone_of, week_label,
                                    weekly_config, windows_between)
 from wufei.calendar.workdays import WorkCalendar
+from wufei.db import UtcDateTime, column_rows, newest_of_each
 from wufei.departments.models import Department
 from wufei.notices.models import Audience, NoticeKind
 from wufei.plans.models import Plan
@@ -304,24 +305,41 @@ def plan_start(issued_on: date | None, period_start: int | None, imported_at: da
     return start
 
 
-@dataclass(frozen=True)
-class _Expected:
+class _Expected(NamedTuple):  # a tuple: built 100,000 times a scan
     task_id: int
     start: date
     completed_on: date | None
 
 
-def _expected_rows(session: Session, *, cadence, task_ids: Iterable[int] | None = None,
-                   open_on: date | None = None, open_from: date | None = None) -> list[_Expected]:
-    query = _supervised(select(Task.id, Task.completed_on, Plan.issued_on, Plan.period_start, Plan.imported_at))
+def _expected_query(*, task_ids: Iterable[int] | None = None, open_on: date | None = None,
+                    open_from: date | None = None):
+    """Supervised tasks (filtered as `_expected_rows` says), selecting nothing yet."""
+    query = _supervised(select(Task.id))
     if open_on is not None:  # still open at the end of that day
         query = query.where(or_(Task.completed_on.is_(None), Task.completed_on > open_on))
     if open_from is not None:  # not completed before that day
         query = query.where(or_(Task.completed_on.is_(None), Task.completed_on >= open_from))
     if task_ids is not None:
         query = query.where(Task.id.in_(list(task_ids)))
-    return [_Expected(row.id, plan_start(row.issued_on, row.period_start, row.imported_at, cadence), row.completed_on)
-            for row in session.execute(query.order_by(Task.id))]
+    return query
+
+
+def _expected_rows(session: Session, *, cadence, task_ids: Iterable[int] | None = None,
+                   open_on: date | None = None, open_from: date | None = None) -> list[_Expected]:
+    # The import time only matters to a plan without an issue date or period (read only then:
+    # converting 100,000 stored times costs more than the rest of the row).
+    imported_at = case((and_(Plan.issued_on.is_(None), Plan.period_start.is_(None)), Plan.imported_at))
+    query = _expected_query(task_ids=task_ids, open_on=open_on, open_from=open_from).with_only_columns(
+        Task.id, Task.completed_on, Plan.issued_on, Plan.period_start, imported_at).order_by(Task.id)
+    starts: dict[tuple, date] = {}  # one plan_start per plan, not per task
+    rows = []
+    for task_id, completed_on, issued_on, period_start, imported_at in column_rows(session, query):
+        key = (issued_on, period_start, imported_at)
+        start = starts.get(key)
+        if start is None:
+            start = starts[key] = plan_start(issued_on, period_start, imported_at, cadence)
+        rows.append(_Expected(task_id, start, completed_on))
+    return rows
 
 
 def _first_submissions(session: Session, *, task_ids: list[int] | None, weeks: tuple[date, date],
@@ -340,19 +358,19 @@ def _first_submissions(session: Session, *, task_ids: list[int] | None, weeks: t
 def latest_progress(session: Session, *, as_of: date, task_ids: list[int] | None = None
                     ) -> dict[int, tuple[int, date]]:
     """task_id → (progress, week_start) of its newest report (latest week, then latest version)
-    submitted by the end of `as_of` and not returned. One query."""
+    submitted by the end of `as_of` and not returned. One query, reading about one report per
+    task (`newest_of_each`), not every report ever filed."""
     if task_ids is not None and not task_ids:
         return {}
-    rank = func.row_number().over(partition_by=Report.task_id,
-                                  order_by=(Report.week_start.desc(), Report.version.desc())).label("rank")
-    inner = select(Report.task_id, Report.progress, Report.week_start, rank).where(
-        Report.status != ReportStatus.RETURNED, Report.submitted_at < _utc(end_of_day(as_of)))
+    owners = select(Task.id)
     if task_ids is not None:
-        inner = inner.where(Report.task_id.in_(list(task_ids)))
-    ranked = inner.subquery()
-    rows = session.execute(select(ranked.c.task_id, ranked.c.progress, ranked.c.week_start)
-                           .where(ranked.c.rank == 1))
-    return {task_id: (progress, week) for task_id, progress, week in rows}
+        owners = owners.where(Task.id.in_(list(task_ids)))
+    newest = (select(Report.progress, Report.week_start)
+              .where(Report.task_id == Task.id, Report.status != ReportStatus.RETURNED,
+                     Report.submitted_at < _utc(end_of_day(as_of)))
+              .order_by(Report.week_start.desc(), Report.version.desc()))
+    query = newest_of_each(session, owners, Task, newest, Report.__table__)
+    return {task_id: (progress, week) for task_id, progress, week in column_rows(session, query)}
 
 
 def missing_streaks(session: Session, *, as_of: date, calendar: WorkCalendar,
@@ -360,33 +378,76 @@ def missing_streaks(session: Session, *, as_of: date, calendar: WorkCalendar,
     """task_id → how many of the most recent closed reporting weeks (up to `as_of`) in a row the open
     task went without a report submitted by the window's due time. Weeks before the task's plan
     started are not counted; 0 when the latest closed week was filed. Tasks not open on `as_of`
-    (and asked-for ids that are not supervised tasks) get 0. Two queries in all."""
+    (and asked-for ids that are not supervised tasks) get 0. Two queries in all.
+
+    The streak is the number of closed windows, from the task's start on, after the latest one
+    it filed on time; that week is found per task by walking its reports backwards from the
+    newest (`_last_filed_weeks`), not by reading every report ever filed."""
+    return missing_streaks_on(session, days=[as_of], calendar=calendar, cadence=cadence, task_ids=task_ids)[as_of]
+
+
+def missing_streaks_on(session: Session, *, days: Iterable[date], calendar: WorkCalendar,
+                       cadence: Mapping[str, Any] | None = None, task_ids: list[int] | None = None
+                       ) -> dict[date, dict[int, int]]:
+    """`missing_streaks` for several days at once: day → task_id → streak. The daily scan wants
+    today's (lights) and yesterday's (escalation). The tasks are read once, and each task's
+    reports are walked once for all the days with the same closed windows (a report on time
+    for a closed window was submitted before either day ended; when late reports count, the
+    day's end matters and each day is walked apart). Two queries for days that share windows."""
     cadence = load_cadence() if cadence is None else cadence
+    days = sorted(set(days))
     if task_ids is not None and not task_ids:
+        return {day: {} for day in days}
+    if not days:
         return {}
-    rows = _expected_rows(session, cadence=cadence, task_ids=task_ids, open_on=as_of)
-    streaks = {task_id: 0 for task_id in (task_ids or [])}
-    if not rows:
-        return streaks
-    first_start = min(row.start for row in rows)
-    windows = windows_between(first_start, as_of, calendar, cadence)
-    if not windows:
-        return {**streaks, **{row.task_id: 0 for row in rows}}
-    end = end_of_day(as_of, cadence)
-    submissions = _first_submissions(session, task_ids=[row.task_id for row in rows] if task_ids else None,
-                                     weeks=(windows[0].week_start, windows[-1].week_start), before=end)
+    # Open at the end of the earliest day: the tasks open on any later day are among them.
+    tasks = _expected_query(task_ids=task_ids, open_on=days[0])
+    everyone = _expected_rows(session, cadence=cadence, task_ids=task_ids, open_on=days[0])
     late_counts = bool(weekly_config(cadence)["late_report_breaks_missing_streak"])
-    for row in rows:
-        count = 0
-        for window in reversed(windows):
-            if window.week_start < row.start:
-                break
-            first = submissions.get((row.task_id, window.week_start))
-            if first is not None and (late_counts or first <= window.due_at):
-                break
-            count += 1
-        streaks[row.task_id] = count
-    return streaks
+    walks: dict[tuple, dict[int, date]] = {}
+    result: dict[date, dict[int, int]] = {}
+    for day in days:
+        rows = [row for row in everyone if row.completed_on is None or row.completed_on > day]
+        streaks = result[day] = {task_id: 0 for task_id in (task_ids or [])}
+        if not rows:
+            continue
+        windows = windows_between(min(row.start for row in rows), day, calendar, cadence)
+        if not windows:
+            streaks.update((row.task_id, 0) for row in rows)
+            continue
+        before = end_of_day(day, cadence)
+        key = (tuple((window.week_start, window.due_at) for window in windows), before if late_counts else None)
+        if key not in walks:
+            walks[key] = _last_filed_weeks(session, windows=windows, before=before, late_counts=late_counts,
+                                           tasks=tasks)
+        last_filed = walks[key]
+        weeks = [window.week_start for window in windows]
+        one_day = timedelta(days=1)
+        for row in rows:
+            # The closed windows from the task's start that came after its latest filed one.
+            last = last_filed.get(row.task_id)
+            since = row.start if last is None or last < row.start else last + one_day
+            streaks[row.task_id] = len(weeks) - bisect_left(weeks, since)
+    return result
+
+
+def _last_filed_weeks(session: Session, *, windows: Sequence[ReportingWindow], before: datetime, late_counts: bool,
+                      tasks) -> dict[int, date]:
+    """task → the latest of `windows` for which it filed a report (any version) submitted before
+    `before` and by the window's due time (at any time before `before` when `late_counts`).
+    `tasks` is a SELECT of task ids. One query, walking each task's reports from the newest
+    (`newest_of_each`); tasks that never filed are left out."""
+    filed = Report.submitted_at < _utc(before)
+    if late_counts:
+        filed &= Report.week_start.in_([window.week_start for window in windows])
+    else:
+        # The week's due time, newest week first: the reports walked are mostly recent ones.
+        due_at = case({literal(window.week_start, Date()): literal(window.due_at, UtcDateTime())
+                       for window in reversed(windows)}, value=Report.week_start)
+        filed &= Report.submitted_at <= due_at
+    newest = select(Report.week_start).where(Report.task_id == Task.id, filed).order_by(Report.week_start.desc())
+    query = newest_of_each(session, tasks, Task, newest, Report.__table__)
+    return {task_id: week for task_id, week in column_rows(session, query)}
 
 
 def compliance(session: Session, *, week_start: date, calendar: WorkCalendar,
