@@ -14,14 +14,16 @@ $(STAMP):
 
 install: $(STAMP)
 
-# Chromium and CJK fonts from Debian (browser tests, rendered bulletins, charts).
+# Debian packages: PostgreSQL, Chromium and CJK fonts (browser tests, rendered bulletins, charts).
 system-packages:
 	@scripts/system-packages.sh
 
 demo: install
 	$(PY) -m wufei.demo
 
-test: test-sqlite test-postgres
+# Both databases at once (2 cores); each suite's output is printed whole when it ends.
+test: install system-packages
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: install system-packages
 	$(PY) -m pytest -q

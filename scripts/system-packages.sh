@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Debian packages the tests and documents need: Chromium for the browser tests and the
+# Debian packages the tests and documents need: PostgreSQL, Chromium for the browser tests and the
 # bulletin render check, and CJK fonts so that pages and charts show Chinese text.
 set -euo pipefail
-wanted=(chromium fonts-noto-cjk)
+wanted=(postgresql chromium fonts-noto-cjk)
 missing=()
 for package in "${wanted[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
