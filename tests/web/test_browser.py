@@ -1,0 +1,119 @@
+"""The weekly loop in a real headless Chromium (Debian's, driven by Playwright): a liaison signs in
+with a reminder's link and files the week for two tasks, the office returns one, the liaison
+refiles it, the office accepts both, and the dashboard's lights change. Screenshots of the main
+pages go to /tmp/wufei-*.png."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from wufei.accounts.service import find_user, sign_in_link
+from wufei.db import transaction, utcnow
+from wufei.reports.models import Report
+from wufei.tasks.models import Task
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+SHOTS = Path("/tmp")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def _page(browser, server):
+    context = browser.new_context(base_url=server.url, viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    context.set_default_timeout(15000)
+    return context.new_page()
+
+
+def _latest_report(server, task_id: int) -> Report:
+    with transaction(server.engine) as session:
+        return session.scalar(select(Report).where(Report.task_id == task_id).order_by(Report.id.desc()).limit(1))
+
+
+def test_a_liaison_files_the_office_returns_the_liaison_refiles_and_the_office_accepts(browser, server, tmp_path):
+    first, second = server.tasks.first, server.tasks.second
+    with transaction(server.engine) as session:
+        link = sign_in_link(session, user_id=find_user(session, "eco").id, at=utcnow(), actor="test",
+                            base_url=server.url)
+
+    office = _page(browser, server)
+    office.goto("/login")
+    office.fill("input[name=username]", "office")
+    office.fill("input[name=password]", "correct-horse-42")
+    office.click("button:has-text('登录')")
+    office.wait_for_url("**/dashboard")
+    done_before = int(office.inner_text("#count-done"))
+    office.screenshot(path=str(SHOTS / "wufei-dashboard.png"), full_page=True)
+
+    # The liaison follows the link from a reminder and files the week for two tasks.
+    liaison = _page(browser, server)
+    liaison.goto(link)
+    liaison.click("button:has-text('登录')")
+    liaison.wait_for_url("**/my/tasks")
+    assert "严把环境准入关" in liaison.inner_text("main")
+    liaison.screenshot(path=str(SHOTS / "wufei-my-tasks.png"), full_page=True)
+    liaison.click("a:has-text('本周报送')")
+    liaison.wait_for_url("**/my/report")
+    liaison.fill(f"input[name=progress_{first}]", "100")
+    liaison.fill(f"textarea[name=done_{first}]", "完成环评审批制度修订，全部项目按新规审批")
+    photo = tmp_path / "现场照片.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n a photo")
+    liaison.set_input_files(f"input[name=evidence_{first}]", str(photo))
+    liaison.fill(f"input[name=progress_{second}]", "60")
+    liaison.fill(f"textarea[name=done_{second}]", "开展排污许可证后监管检查")
+    liaison.screenshot(path=str(SHOTS / "wufei-report-form.png"), full_page=False)
+    liaison.click("button:has-text('提交本周报送')")
+    liaison.wait_for_selector("text=已报送。")
+    assert "本周已报送：第1版 进度 100%" in liaison.inner_text(f"#task-{first}")
+
+    # The office returns the first report with a reason.
+    office.goto("/review")
+    returned = _latest_report(server, first)
+    office.screenshot(path=str(SHOTS / "wufei-review.png"), full_page=True)
+    card = office.locator(f"#report-{returned.id}")
+    assert "现场照片.png" in card.inner_text()
+    card.locator("input[name=reason]").fill("佐证材料不足，请补充审批台账")
+    card.locator("button:has-text('退回')").click()
+    office.wait_for_selector("text=已退回报告")
+
+    # The liaison sees it returned and refiles it.
+    liaison.goto("/my/report")
+    assert "佐证材料不足，请补充审批台账" in liaison.inner_text("main")
+    liaison.fill(f"input[name=progress_{first}]", "100")
+    liaison.fill(f"textarea[name=done_{first}]", "已补充审批台账（附件）")
+    liaison.click("button:has-text('提交本周报送')")
+    liaison.wait_for_selector("text=已报送。")
+    refiled = _latest_report(server, first)
+    assert refiled.version == 2 and refiled.status == "submitted"
+
+    # The office accepts both; the 100% report completes the first task.
+    office.goto("/review")
+    for task_id in (first, second):
+        report = _latest_report(server, task_id)
+        office.locator(f"#report-{report.id} button:has-text('采纳')").click()
+        office.wait_for_selector("text=已采纳报告。")
+    assert "没有待审核的报告" in office.inner_text("main") or f"#report-{refiled.id}" not in office.content()
+
+    office.goto("/dashboard")
+    assert int(office.inner_text("#count-done")) == done_before + 1
+    office.goto(f"/tasks/{first}")
+    assert "已完成" in office.inner_text("main")
+    with transaction(server.engine) as session:
+        assert session.get(Task, first).completed_on is not None
+    liaison.goto("/my/tasks")
+    assert "已完成" in liaison.inner_text(f"main")

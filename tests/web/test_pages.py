@@ -1,0 +1,131 @@
+"""Every main page answers for the roles that may see it, in Chinese, with the security headers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from tests.web.conftest import csrf_of
+from wufei.audit.models import AuditEntry
+from wufei.db import transaction
+from wufei.tasks.models import Task
+
+
+@pytest.mark.parametrize("path", ["/dashboard", "/review", "/extensions", "/assign", "/departments", "/bulletins"])
+def test_office_pages_render(office, path):
+    response = office.get(path)
+    assert response.status_code == 200, response.text
+    assert "<html lang=\"zh-CN\">" in response.text
+    assert "script-src 'none'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_dashboard_shows_lights_reporting_indicators_and_bulletins(office, server):
+    page = office.get("/dashboard").text
+    for words in ("红灯", "黄灯", "绿灯", "已完成", "本周报送（2024年第23周）", "指标进展（2024年）", "各牵头单位灯色",
+                  "逾期任务", "近7天新亮红灯", "2024-05 月调度通报.docx", "市生态环境局"):
+        assert words in page
+    download = office.get("/bulletins/file", params={"path": "2024-05 月调度通报.docx"})
+    assert download.status_code == 200 and download.content == b"PK fake docx"
+    assert "attachment" in download.headers["content-disposition"]
+
+
+def test_a_bulletin_outside_the_folder_cannot_be_downloaded(office):
+    assert office.get("/bulletins/file", params={"path": "../evidence"}).status_code == 404
+    assert office.get("/bulletins/file", params={"path": "/etc/passwd"}).status_code == 404
+
+
+def test_liaison_pages_render(eco, server):
+    for path in ("/my/tasks", "/my/report", "/my/extensions", "/my/reminders", f"/tasks/{server.tasks.first}",
+                 f"/departments/{server.tasks.ecology}"):
+        response = eco.get(path)
+        assert response.status_code == 200, (path, response.text)
+    tasks = eco.get("/my/tasks").text
+    assert "牵头任务" in tasks and "配合任务" in tasks and "严把环境准入关" in tasks
+
+
+def test_a_leader_reads_the_dashboard_but_not_the_office_work(leader, server):
+    assert leader.get("/dashboard").status_code == 200
+    assert leader.get("/bulletins").status_code == 200
+    assert leader.get("/review").status_code == 403
+    assert leader.get("/assign").status_code == 403
+    page = leader.get(f"/tasks/{server.tasks.first}").text
+    assert "保存节点" not in page  # no editing forms for a reader
+
+
+def test_pages_without_a_session_send_to_the_sign_in_page(server):
+    import httpx
+
+    with httpx.Client(base_url=server.url, follow_redirects=False) as anonymous:
+        response = anonymous.get("/dashboard")
+        assert response.status_code == 303 and response.headers["location"].startswith("/login")
+        assert anonymous.post("/reports/1/review", data={"decision": "accept"}).status_code == 403
+
+
+def test_the_office_assigns_an_owner_to_a_task_waiting_for_one(office, server):
+    if not server.tasks.awaiting:
+        pytest.skip("the plan has no task waiting for an owner")
+    task_id = server.tasks.awaiting[0]
+    page = office.get("/assign").text
+    assert f"/tasks/{task_id}/owners" in page
+    response = office.post(f"/tasks/{task_id}/owners", data={"csrf_token": csrf_of(page),
+                                                             "lead": str(server.tasks.ecology)})
+    assert response.status_code == 303
+    with transaction(server.engine) as session:
+        task = session.get(Task, task_id)
+        assert not task.awaiting_assignment
+        assert [a.department_id for a in task.assignments if a.role == "lead"] == [server.tasks.ecology]
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.entity == "tasks", AuditEntry.entity_id == task_id,
+                                                        AuditEntry.actor == "web:office"))
+        assert entry is not None and entry.source == "assign owners"
+
+
+def test_the_office_sets_and_removes_a_milestone(office, server):
+    task_id = server.tasks.second
+    token = csrf_of(office.get(f"/tasks/{task_id}").text)
+    response = office.post(f"/tasks/{task_id}/milestones", data={
+        "csrf_token": token, "due_date": "2024-09-30", "title": "2024年三季度目标", "expected_progress": "70"})
+    assert response.status_code == 303
+    page = office.get(f"/tasks/{task_id}").text
+    assert "2024年三季度目标" in page and "办公室设定" in page
+    response = office.post(f"/tasks/{task_id}/milestones/remove", data={"csrf_token": token, "due_date": "2024-09-30"})
+    assert response.status_code == 303
+    assert "2024年三季度目标" not in office.get(f"/tasks/{task_id}").text
+
+
+def test_a_liaison_asks_for_an_extension_and_the_office_decides(eco, office, server):
+    page = eco.get("/my/extensions").text
+    fixed = [task_id for task_id in server.tasks.spare if f'<option value="{task_id}">' in page]
+    with transaction(server.engine) as session:
+        task_id = next(t for t in fixed if (task := session.get(Task, t)).deadline_kind == "fixed"
+                       and task.due_date and task.due_date > server_today())
+    response = eco.post("/my/extensions", data={"csrf_token": csrf_of(page), "task_id": str(task_id),
+                                                "until": "2026-06-30", "reason": "设备采购延迟"})
+    assert response.status_code == 303, response.text
+    queue = office.get("/extensions").text
+    assert "设备采购延迟" in queue
+    extension_id = int(queue.split('/extensions/')[1].split('/decide')[0])
+    response = office.post(f"/extensions/{extension_id}/decide", data={"csrf_token": csrf_of(queue),
+                                                                      "decision": "approve", "note": "同意"})
+    assert response.status_code == 303
+    assert "已同意" in eco.get("/my/extensions").text
+
+
+def server_today():
+    from tests.web.conftest import TODAY
+
+    return TODAY
+
+
+def test_the_public_page_and_open_data(server):
+    import httpx
+
+    with httpx.Client(base_url=server.url) as anonymous:
+        assert "无废城市建设进展公开" in anonymous.get("/public").text
+        rows = json.loads(anonymous.get("/public/tasks.json").text)
+        assert rows and {"title", "leads", "light", "progress"} <= set(rows[0])
+        csv_text = anonymous.get("/public/indicators.csv").content.decode("utf-8-sig")
+        assert csv_text.splitlines()[0].startswith("序号,指标")
+        assert anonymous.get("/public/reports.json").status_code == 404

@@ -1,0 +1,78 @@
+"""`wufei users …`: portal accounts and sign-in links."""
+
+from __future__ import annotations
+
+import click
+
+from wufei.clitools import echo_json, engine
+from wufei.db import make_sessionmaker, transaction
+
+
+@click.group("users")
+def users_group() -> None:
+    """门户账号：新建、列出、生成登录链接"""
+
+
+@users_group.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["office", "liaison", "leader"]), required=True,
+              help="office 领导小组办公室；liaison 部门专班联系人；leader 领导（只读）")
+@click.option("--dept", help="所属部门（专班联系人必填，同名时写 衡水市/市生态环境局）")
+@click.option("--name", "display_name", help="姓名或称呼（默认同用户名）")
+@click.option("--password", "with_password", is_flag=True, help="设置密码（交互输入）；不设则只能通过登录链接登录")
+@click.option("--actor", default="office", show_default=True, help="操作人（记入变更记录）")
+def add_command(username: str, role: str, dept: str | None, display_name: str | None, with_password: bool,
+                actor: str) -> None:
+    """新建账号"""
+    from wufei.accounts.service import AccountError, add_user
+    from wufei.reports.commands import _one_department
+
+    password = click.prompt("密码", hide_input=True, confirmation_prompt=True) if with_password else None
+    try:
+        with transaction(engine()) as session:
+            department = _one_department(session, dept) if dept else None
+            user = add_user(session, username=username, role=role, display_name=display_name,
+                            department_id=department.id if department else None, password=password, actor=actor)
+            summary = f"已新建账号 {user.username}（{role}{'，' + department.name if department else ''}）"
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(summary)
+
+
+@users_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def list_command(as_json: bool) -> None:
+    """列出账号"""
+    from wufei.accounts.service import list_users, user_as_dict
+
+    with make_sessionmaker(engine())() as session:
+        rows = [user_as_dict(u) for u in list_users(session)]
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        click.echo(f"[{row['id']}] {row['username']}  {row['display_name']}  {row['role_cn']}"
+                   f"{'  ' + row['department'] if row['department'] else ''}"
+                   f"{'' if row['active'] else '  （已停用）'}{'' if row['password'] else '  （仅链接登录）'}")
+    click.echo(f"共 {len(rows)} 个")
+
+
+@users_group.command("link")
+@click.argument("username")
+@click.option("--hours", default=72.0, show_default=True, help="有效小时数")
+@click.option("--base-url", help="门户地址（默认 WUFEI_PORTAL_URL 或 http://127.0.0.1:8000）")
+@click.option("--actor", default="office", show_default=True, help="操作人（记入变更记录）")
+def link_command(username: str, hours: float, base_url: str | None, actor: str) -> None:
+    """生成一次性登录链接（只显示这一次）"""
+    from wufei.accounts.service import AccountError, find_user, sign_in_link
+    from wufei.db import utcnow
+
+    try:
+        with transaction(engine()) as session:
+            user = find_user(session, username)
+            if user is None:
+                raise AccountError(f"找不到账号「{username}」")
+            link = sign_in_link(session, user_id=user.id, at=utcnow(), hours=hours, actor=actor, base_url=base_url)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(link)

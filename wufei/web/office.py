@@ -1,0 +1,139 @@
+"""The office's work: the review queue, extension decisions, owner assignment, milestones.
+
+Every POST: the office role, the form's CSRF token, then one domain service call in one
+transaction (the services write the audit trail with the user as actor).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+
+from wufei.accounts.models import UserRole
+from wufei.extensions.models import ExtensionStatus
+from wufei.extensions.service import ExtensionError, decide_extension, list_extensions
+from wufei.reports.service import ReportError, review_report
+from wufei.tasks.assignment import AssignmentError, assign_owners, tasks_awaiting_owner
+from wufei.tasks.milestones import MilestoneError, remove_milestone, set_milestone
+from wufei.web import pages
+from wufei.web.portal import Portal, redirect
+
+OFFICE = UserRole.OFFICE
+
+
+def actor_of(signed) -> str:
+    return f"web:{signed.user.username}"
+
+
+def _int(value, default: int | None = None) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return default
+
+
+def _day(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        return None
+
+
+def router(portal: Portal) -> APIRouter:
+    routes = APIRouter()
+
+    def post(handler):
+        """Parse the form, then check role and CSRF and run `handler(session, signed, form)` off the loop."""
+        async def endpoint(request: Request):
+            form = await request.form()
+            params = dict(request.path_params)  # ints: the paths use {name:int}
+
+            def work():
+                try:
+                    with portal.work() as session:
+                        signed = portal.user(request, session, OFFICE)
+                        portal.check_csrf(form, signed)
+                        return handler(session, signed, form, **params)
+                except (ReportError, ExtensionError, AssignmentError, MilestoneError) as error:
+                    with portal.work() as session:
+                        signed = portal.signed_in(request, session)
+                    return portal.render_error(request, str(error), signed=signed,
+                                               back=request.headers.get("referer"))
+            return await run_in_threadpool(work)
+        return endpoint
+
+    # --- the review queue --------------------------------------------------------------------
+
+    @routes.get("/review")
+    def review_page(request: Request):
+        with portal.work() as session:
+            signed = portal.user(request, session, OFFICE)
+            return portal.render(request, "review.html.j2", signed=signed, reports=pages.review_queue(session))
+
+    def review(session, signed, form, report_id: int):
+        accept = form.get("decision") == "accept"
+        review_report(session, report_id=report_id, accept=accept, reason=str(form.get("reason") or ""),
+                      actor=actor_of(signed), at=portal.now())
+        return redirect("/review", "reviewed_accept" if accept else "reviewed_return")
+
+    routes.add_api_route("/reports/{report_id:int}/review", post(review), methods=["POST"])
+
+    # --- extensions --------------------------------------------------------------------------
+
+    @routes.get("/extensions")
+    def extensions_page(request: Request):
+        with portal.work() as session:
+            signed = portal.user(request, session, OFFICE, UserRole.LEADER)
+            every = list_extensions(session)
+            pending = [e for e in every if e.status == ExtensionStatus.PENDING]
+            decided = [e for e in reversed(every) if e.status != ExtensionStatus.PENDING][:50]
+            return portal.render(request, "extensions.html.j2", signed=signed, pending=pending, decided=decided)
+
+    def decide(session, signed, form, extension_id: int):
+        decide_extension(session, extension_id=extension_id, approve=form.get("decision") == "approve",
+                         note=str(form.get("note") or ""), decided_on=portal.today(), actor=actor_of(signed))
+        return redirect("/extensions", "extension_decided")
+
+    routes.add_api_route("/extensions/{extension_id:int}/decide", post(decide), methods=["POST"])
+
+    # --- owners for tasks waiting for them ---------------------------------------------------
+
+    @routes.get("/assign")
+    def assign_page(request: Request):
+        with portal.work() as session:
+            signed = portal.user(request, session, OFFICE)
+            tasks = tasks_awaiting_owner(session)
+            departments = pages.assignable_departments(session)
+            return portal.render(request, "assign.html.j2", signed=signed, tasks=tasks, departments=departments)
+
+    def assign(session, signed, form, task_id: int):
+        leads = [_int(v) for v in form.getlist("lead") if _int(v) is not None]
+        supporting = [_int(v) for v in form.getlist("supporting") if _int(v) is not None]
+        assign_owners(session, task_id=task_id, lead_ids=leads, supporting_ids=supporting, actor=actor_of(signed))
+        return redirect("/assign", "assigned")
+
+    routes.add_api_route("/tasks/{task_id:int}/owners", post(assign), methods=["POST"])
+
+    # --- milestones --------------------------------------------------------------------------
+
+    def milestone_set(session, signed, form, task_id: int):
+        day, progress = _day(form.get("due_date")), _int(form.get("expected_progress"))
+        if day is None or progress is None:
+            raise MilestoneError("请填写节点日期（如 2024-06-30）和预期进度（0到100的整数）")
+        set_milestone(session, task_id=task_id, due_date=day, expected_progress=progress,
+                      title=str(form.get("title") or ""), actor=actor_of(signed))
+        return redirect(f"/tasks/{task_id}", "milestone_set")
+
+    def milestone_remove(session, signed, form, task_id: int):
+        day = _day(form.get("due_date"))
+        if day is None:
+            raise MilestoneError("缺少节点日期")
+        remove_milestone(session, task_id=task_id, due_date=day, actor=actor_of(signed))
+        return redirect(f"/tasks/{task_id}", "milestone_removed")
+
+    routes.add_api_route("/tasks/{task_id:int}/milestones", post(milestone_set), methods=["POST"])
+    routes.add_api_route("/tasks/{task_id:int}/milestones/remove", post(milestone_remove), methods=["POST"])
+    return routes
+

@@ -1,0 +1,315 @@
+"""What the pages show, gathered from the domain services (no rules of its own).
+
+Each function takes a Session and plain arguments and returns plain data for a template.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from wufei.cadence.figures import indicator_status
+from wufei.cadence.windows import WeekError, chinese_week, parse_week, reporting_window, week_start
+from wufei.calendar.service import load_calendar
+from wufei.departments.models import Department
+from wufei.extensions.service import effective_due_dates, list_extensions
+from wufei.importers.records import ListKind, PlanKind
+from wufei.importers.sheet_schema import LIST_NAMES
+from wufei.indicators.models import Indicator, IndicatorDepartment
+from wufei.lights.rules import OVERDUE, LightResult
+from wufei.lights.service import compute_lights, count_lights, light_history
+from wufei.notices.service import KIND_NAMES, list_intents
+from wufei.plans.models import Jurisdiction, Plan
+from wufei.reports.models import Report, ReportInput, ReportStatus
+from wufei.reports.service import STATUS_NAMES, compliance, last_answers, latest_progress, list_reports, open_tasks
+from wufei.tasks.milestones import list_milestones
+from wufei.tasks.models import Role, Task, TaskDepartment
+from wufei.tasks.service import list_tasks
+
+DEADLINE_KIND_NAMES = {"ongoing": "持续推进", "annual": "每年年底"}
+ROLE_NAMES = {"lead": "牵头", "supporting": "配合", "implementer": "落实"}
+INDICATOR_OFF_TRACK_SHOWN = 15
+BULLETINS_SHOWN = 12
+
+
+def names(task: Task, role: Role) -> list[str]:
+    return [a.department.name for a in task.assignments if a.role == role]
+
+
+def deadline_text(task: Task, due: date | None = None) -> str:
+    due = due or task.due_date
+    if due is not None:
+        return f"{due.year}年{due.month}月{due.day}日"
+    return DEADLINE_KIND_NAMES.get(task.deadline_kind, task.deadline_raw or "—")
+
+
+def list_number(task: Task) -> str:
+    """`监管体系 3`: the list and the number in it (numbers restart in each list)."""
+    try:
+        name = LIST_NAMES.get(ListKind(task.list_kind), task.list_kind)
+    except ValueError:
+        name = task.list_name or task.list_kind
+    return f"{name} {task.number}"
+
+
+def task_row(task: Task, light: LightResult | None, *, due: date | None = None,
+             progress: tuple[int, date] | None = None) -> dict[str, Any]:
+    return {"id": task.id, "title": task.title, "number": list_number(task), "plan": task.plan.doc_number or task.plan.title,
+            "leads": names(task, Role.LEAD), "supporting": names(task, Role.SUPPORTING),
+            "deadline": deadline_text(task, due), "light": str(light.light) if light else None,
+            "reason": light.reason if light else "未明确牵头单位，不纳入亮灯",
+            "progress": progress[0] if progress else None}
+
+
+def _tasks(session: Session, task_ids: list[int]) -> dict[int, Task]:
+    if not task_ids:
+        return {}
+    return {t.id: t for t in session.scalars(
+        select(Task).where(Task.id.in_(task_ids))
+        .options(selectinload(Task.plan), selectinload(Task.assignments).selectinload(TaskDepartment.department)))}
+
+
+# --- the office's and leaders' dashboard -----------------------------------------------------
+
+def jurisdictions(session: Session) -> list[str]:
+    """The places whose plans are supervised (衡水市, 保定市 …), for the dashboard's scope links."""
+    return list(session.scalars(select(Jurisdiction.name).join(Plan, Plan.jurisdiction_id == Jurisdiction.id)
+                                .where(Plan.kind == PlanKind.PLAN).distinct().order_by(Jurisdiction.name)))
+
+
+def dashboard(session: Session, *, today: date, cadence: Mapping[str, Any], bulletins_dir: Path,
+              jurisdiction: str | None = None) -> dict[str, Any]:
+    """Lights overall and by lead department, overdue and newly red tasks, this week's missing
+    reports, indicators and bulletins; `jurisdiction` limits it to that place's plans."""
+    calendar = load_calendar(session)
+    plan_ids = None
+    if jurisdiction is not None:
+        plan_ids = list(session.scalars(select(Plan.id).join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id)
+                                        .where(Jurisdiction.name == jurisdiction, Plan.kind == PlanKind.PLAN)))
+    lights = compute_lights(session, as_of=today, calendar=calendar, cadence=cadence, plan_ids=plan_ids)
+    week_ago = compute_lights(session, as_of=today - timedelta(days=7), calendar=calendar, cadence=cadence,
+                              task_ids=list(lights))
+    tasks = _tasks(session, list(lights))
+    due = effective_due_dates(session, as_of=today, task_ids=list(lights))
+
+    by_department: dict[int, Counter] = defaultdict(Counter)
+    department_names: dict[int, str] = {}
+    place_names = dict(session.execute(select(Jurisdiction.id, Jurisdiction.name)).all())
+    places: dict[int, str] = {}  # department id → its place (the same names recur: 市生态环境局)
+    for task in tasks.values():
+        for link in task.assignments:
+            if link.role == Role.LEAD:
+                by_department[link.department_id][str(lights[task.id].light)] += 1
+                department_names[link.department_id] = link.department.name
+                places[link.department_id] = place_names.get(link.department.jurisdiction_id, "")
+    departments = sorted(({"id": d, "name": department_names[d], "place": places[d], "red": c["red"],
+                           "yellow": c["yellow"],
+                           "green": c["green"], "done": c["done"], "total": sum(c.values())}
+                          for d, c in by_department.items()),
+                         key=lambda r: (-r["red"], -r["yellow"], -r["total"], r["name"]))
+
+    def rows(ids):
+        return sorted((task_row(tasks[i], lights[i], due=due.get(i)) for i in ids),
+                      key=lambda r: (r["deadline"], r["id"]))
+
+    overdue = rows(i for i, r in lights.items() if OVERDUE in r.rules)
+    newly_red = rows(i for i, r in lights.items()
+                     if r.light == "red" and (i not in week_ago or week_ago[i].light != "red"))
+
+    monday = week_start(today)
+    window = reporting_window(monday, calendar, cadence)
+    reporting = [{**row, "place": places.get(row["department_id"], "")}
+                 for row in compliance(session, week_start=monday, calendar=calendar, cadence=cadence, as_of=today)
+                 if row["missing"] and row["department_id"] in by_department] if window else []
+    return {"counts": count_lights(lights), "total": len(lights), "departments": departments,
+            "overdue": overdue, "newly_red": newly_red, "week_start": monday, "window": window,
+            "missing": reporting, "missing_total": sum(r["missing"] for r in reporting),
+            "indicators": indicators(session, year=today.year, plan_ids=plan_ids), "bulletins": bulletins(bulletins_dir),
+            "jurisdiction": jurisdiction, "jurisdictions": jurisdictions(session),
+            "attention": [d for d in departments if d["red"] or d["yellow"]],
+            "quiet": [d for d in departments if not (d["red"] or d["yellow"])]}
+
+
+def indicators(session: Session, *, year: int, plan_docs: tuple[str, ...] | None = None,
+               plan_ids: list[int] | None = None) -> dict[str, Any]:
+    query = (select(Indicator).join(Plan, Plan.id == Indicator.plan_id).where(Plan.kind == PlanKind.PLAN)
+             .options(selectinload(Indicator.values),
+                      selectinload(Indicator.assignments).selectinload(IndicatorDepartment.department))
+             .order_by(Indicator.plan_id, Indicator.id))
+    if plan_docs is not None and "*" not in plan_docs:
+        query = query.where(Plan.doc_number.in_(plan_docs))
+    if plan_ids is not None:
+        query = query.where(Plan.id.in_(plan_ids))
+    rows = [indicator_status(indicator, year) for indicator in session.scalars(query)]
+    statuses = Counter(row["status_cn"] for row in rows)
+    return {"year": year, "total": len(rows), "on_track": sum(1 for r in rows if r["on_track"] is True),
+            "off_track": sum(1 for r in rows if r["on_track"] is False), "statuses": statuses.most_common(),
+            "off_track_items": [r for r in rows if r["on_track"] is False][:INDICATOR_OFF_TRACK_SHOWN],
+            "items": rows}
+
+
+def bulletins(folder: Path) -> list[dict[str, Any]]:
+    """The newest files under the bulletins folder (written by the bulletins package)."""
+    if not folder.is_dir():
+        return []
+    files = [p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    files.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    return [{"path": p.relative_to(folder).as_posix(), "name": p.name, "size": p.stat().st_size}
+            for p in files[:BULLETINS_SHOWN]]
+
+
+def bulletin_file(folder: Path, relative: str) -> Path | None:
+    """The file `relative` names inside the folder, or None (never a path outside it)."""
+    root = folder.resolve()
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root) or not target.is_file():
+        return None
+    return target
+
+
+# --- tasks and departments -------------------------------------------------------------------
+
+def task_detail(session: Session, *, task: Task, today: date, cadence: Mapping[str, Any],
+                department_id: int | None) -> dict[str, Any]:
+    """A task page; `department_id` limits reports and inputs to one department (a liaison's view)."""
+    calendar = load_calendar(session)
+    light = compute_lights(session, as_of=today, calendar=calendar, cadence=cadence, task_ids=[task.id]).get(task.id)
+    due = effective_due_dates(session, as_of=today, task_ids=[task.id]).get(task.id)
+    reports = list_reports(session, task_id=task.id,
+                           department_ids=[department_id] if department_id is not None else None)
+    inputs = session.scalars(select(ReportInput).options(selectinload(ReportInput.department))
+                             .where(ReportInput.task_id == task.id).order_by(ReportInput.week_start.desc()))
+    if department_id is not None:
+        inputs = [i for i in inputs if i.department_id == department_id]
+    return {"task": task, "row": task_row(task, light, due=due), "history": light_history(session, task_id=task.id),
+            "milestones": list_milestones(session, task_ids=[task.id]),
+            "extensions": list_extensions(session, task_ids=[task.id]),
+            "reports": sorted(reports, key=lambda r: (r.week_start, r.version), reverse=True),
+            "inputs": list(inputs), "status_names": STATUS_NAMES,
+            "owners": [(a.department, ROLE_NAMES.get(a.role, a.role)) for a in task.assignments]}
+
+
+def department_tasks(session: Session, *, department_id: int, today: date, cadence: Mapping[str, Any]
+                     ) -> dict[str, list[dict[str, Any]]]:
+    """The department's tasks as lead and as supporting, with light, reason and latest progress."""
+    tasks = list_tasks(session, department_ids=[department_id])
+    ids = [t.id for t in tasks]
+    calendar = load_calendar(session)
+    lights = compute_lights(session, as_of=today, calendar=calendar, cadence=cadence, task_ids=ids)
+    due = effective_due_dates(session, as_of=today, task_ids=ids)
+    progress = latest_progress(session, as_of=today, task_ids=ids)
+    result: dict[str, list[dict[str, Any]]] = {"lead": [], "supporting": []}
+    order = {"red": 0, "yellow": 1, "green": 2, "done": 3, None: 4}
+    for task in tasks:
+        roles = {a.role for a in task.assignments if a.department_id == department_id}
+        role = "lead" if Role.LEAD in roles else "supporting" if Role.SUPPORTING in roles else None
+        if role is None or task.plan.kind != PlanKind.PLAN:
+            continue
+        result[role].append(task_row(task, lights.get(task.id), due=due.get(task.id), progress=progress.get(task.id)))
+    for rows in result.values():
+        rows.sort(key=lambda r: (order[r["light"]], r["id"]))
+    return result
+
+
+def department_reporting(session: Session, *, department_id: int, today: date, cadence: Mapping[str, Any],
+                         weeks: int = 6) -> list[dict[str, Any]]:
+    """The department's reporting in the last few weeks (expected, on time, late, missing)."""
+    calendar = load_calendar(session)
+    rows = []
+    monday = week_start(today)
+    for offset in range(weeks):
+        week = monday - timedelta(days=7 * offset)
+        found = next((r for r in compliance(session, week_start=week, calendar=calendar, cadence=cadence, as_of=today)
+                      if r["department_id"] == department_id), None)
+        if found is not None:
+            rows.append({**found, "week_start": week})
+    return rows
+
+
+def assignable_departments(session: Session) -> list[Department]:
+    """Departments the office can name as owners: every known unit but the leadership group."""
+    return list(session.scalars(select(Department).where(Department.kind.not_in(["group", "unknown"]))
+                                .options(selectinload(Department.jurisdiction))
+                                .order_by(Department.jurisdiction_id, Department.name)))
+
+
+def departments_overview(session: Session) -> list[Department]:
+    led = select(TaskDepartment.department_id).where(TaskDepartment.role.in_([Role.LEAD, Role.SUPPORTING]))
+    return list(session.scalars(select(Department).where(Department.id.in_(led)).order_by(Department.name)))
+
+
+# --- a liaison's weekly report ---------------------------------------------------------------
+
+def report_form(session: Session, *, department_id: int, week: date, today: date, cadence: Mapping[str, Any]
+                ) -> dict[str, Any]:
+    """The week's form: every open task the department leads (prefilled from its last answer, or
+    showing this week's report when already filed) and every task it supports (配合情况)."""
+    calendar = load_calendar(session)
+    as_of = max(today, week)
+    lead_tasks = open_tasks(session, as_of=as_of, department_id=department_id)
+    answers = last_answers(session, department_id=department_id, task_ids=[t.id for t in lead_tasks], as_of=as_of)
+    this_week = {r.task_id: r for r in session.scalars(
+        select(Report).where(Report.week_start == week, Report.department_id == department_id)
+        .order_by(Report.version))}  # the latest version wins
+    lights = compute_lights(session, as_of=today, calendar=calendar, cadence=cadence,
+                            task_ids=[t.id for t in lead_tasks])
+    rows = []
+    for task in lead_tasks:
+        last, filed = answers.get(task.id), this_week.get(task.id)
+        state = "open" if filed is None else "returned" if filed.status == ReportStatus.RETURNED else "filed"
+        rows.append({"task": task, "row": task_row(task, lights.get(task.id)), "last": last, "filed": filed,
+                     "state": state, "status_cn": STATUS_NAMES[ReportStatus(filed.status)] if filed else None})
+
+    supported = [t for t in list_tasks(session, department_ids=[department_id], role=Role.SUPPORTING)
+                 if t.plan.kind == PlanKind.PLAN and not t.awaiting_assignment
+                 and (t.completed_on is None or t.completed_on >= week)]
+    inputs = {i.task_id: i for i in session.scalars(select(ReportInput).where(
+        ReportInput.week_start == week, ReportInput.department_id == department_id))}
+    support_rows = [{"task": t, "input": inputs.get(t.id)} for t in supported]
+    returned = [r for r in list_reports(session, department_ids=[department_id], status=ReportStatus.RETURNED)
+                if _latest_is(session, r)]
+    return {"rows": rows, "support_rows": support_rows, "window": reporting_window(week, calendar, cadence),
+            "returned": returned}
+
+
+def _latest_is(session: Session, report: Report) -> bool:
+    """Whether this is the newest version of its task and week (a returned one not yet refiled)."""
+    newest = session.scalar(select(Report.version).where(Report.task_id == report.task_id,
+                                                         Report.week_start == report.week_start)
+                            .order_by(Report.version.desc()).limit(1))
+    return newest == report.version
+
+
+def review_queue(session: Session) -> list[Report]:
+    return list_reports(session, status=ReportStatus.SUBMITTED)
+
+
+def _chinese_week_of(label: str) -> str:
+    try:
+        return chinese_week(parse_week(label))
+    except WeekError:
+        return label
+
+
+def reminders(session: Session, *, department_id: int, today: date, limit: int = 60) -> list[dict[str, Any]]:
+    """The department's notices up to today, newest first, each with the sentence people read."""
+    intents = list_intents(session, department_id=department_id, until=today)[-limit:]
+    rows = []
+    for intent in reversed(intents):
+        payload = intent.payload or {}
+        text = payload.get("message") or payload.get("action") or ""
+        if not text and payload.get("reason"):
+            text = f"退回理由：{payload['reason']}"
+        if not text and payload.get("task_ids"):
+            week = payload.get("week_cn") or _chinese_week_of(payload.get("week") or intent.period)
+            text = f"{week}：{len(payload['task_ids'])}项任务待报送"
+        rows.append({"kind": KIND_NAMES.get(intent.kind, intent.kind), "created_on": intent.created_on,
+                     "period": intent.period, "task_id": intent.task_id,
+                     "task_title": payload.get("task_title") or payload.get("title"), "text": text,
+                     "resolved": intent.resolution})
+    return rows
