@@ -497,34 +497,35 @@ def year_2023(session, year_world):
 
 
 def test_the_2023_assessment_counts_completion_timeliness_reporting_and_slips_per_department(year_2023):
-    assert year_2023["provisional"] is True
+    assert year_2023["provisional"] is False
     assert year_2023["totals"] == {"tasks": 7, "supervised": 7, "without_lead": 0,
                                    "by_light": {"green": 3, "yellow": 1, "red": 0, "done": 3},
                                    "overdue": 0, "due_in_period": 2, "done_in_period": 3}
     env, city = year_2023["departments"]
-    # 生态环境局: A1 and A2 due and done, A1 on time; 13 of 13 reports; one yellow and one red slip
-    # (each sent to two recipients, counted once): 40 + 15 + 30 − 2 − 5 = 78.
+    # 生态环境局: A1 and A2 due and done, A1 on time; 13 of 13 reports; no indicator (full 20); one
+    # yellow and one red slip (each sent to two recipients, counted once): 40 + 10 + 20 + 20 − 2 − 5 = 83.
     assert (env["department"], env["due"], env["completed"], env["on_time"]) == (ENV, 2, 2, 1)
     assert env["reports"] == {"weeks": 50, "expected": 13, "filed": 13, "on_time": 13, "late": 0, "missing": 0}
     assert env["slips"] == {"yellow_slip": 1, "red_slip": 1}
-    assert env["points"] == {"completion": 40.0, "on_time": 15.0, "reporting": 30.0, "deduction": -7.0}
-    assert (env["score"], env["rank"]) == (78.0, 1)
+    assert env["points"] == {"completion": 40.0, "on_time": 10.0, "reporting": 20.0, "indicators": 20.0,
+                             "deduction": -7.0}
+    assert (env["score"], env["rank"]) == (83.0, 1)
     # 城管局: A4 judged on its original 29 December (not done), A5 done, A7 green; A3 not due. A3's
     # yellow slip withdrawn the day it was raised does not count; its red slip, resolved a week
-    # later, stays issued: 40 × 2/3 + 0 + 30 − 5 = 51.7.
+    # later, stays issued: 40 × 2/3 + 0 + 20 + 20 − 5 = 61.67.
     assert (city["department"], city["due_fixed"], city["due_yearly"], city["completed"]) == (CITY, 1, 2, 2)
     assert city["slips"] == {"yellow_slip": 0, "red_slip": 1}
-    assert city["rates"] == {"completion": 0.6667, "on_time": 0.0, "reporting": 1.0}
-    assert (city["score"], city["rank"]) == (51.7, 2)
+    assert city["rates"] == {"completion": 0.6667, "on_time": 0.0, "reporting": 1.0, "indicators": None}
+    assert (city["score"], city["rank"]) == (61.7, 2)
 
 
 def test_the_2023_assessment_scores_a_county_on_the_tasks_it_supports_too(year_2023):
     [taocheng] = year_2023["localities"]
     # A2 (supported: done late, its slips) and A6 (ongoing, yellow at year end); 7 of 8 reports:
-    # 40 × 1/2 + 30 × 0 + 30 × 7/8 − 7 = 39.25, rounded half up.
+    # 40 × 1/2 + 20 × 0 + 20 × 7/8 + 20 − 7 = 50.5.
     assert (taocheng["tasks"], taocheng["due"], taocheng["completed"], taocheng["met_yearly"]) == (2, 2, 1, 0)
     assert taocheng["reports"]["expected"] == 8 and taocheng["reports"]["missing"] == 1
-    assert (taocheng["score"], taocheng["rank"]) == (39.3, 1)
+    assert (taocheng["score"], taocheng["rank"]) == (50.5, 1)
     assert taocheng["facts"][-1] == "黄色督办单1张、红色督办单1张，扣7分"
 
 
