@@ -129,3 +129,13 @@ def test_the_public_page_and_open_data(server):
         csv_text = anonymous.get("/public/indicators.csv").content.decode("utf-8-sig")
         assert csv_text.splitlines()[0].startswith("序号,指标")
         assert anonymous.get("/public/reports.json").status_code == 404
+
+
+def test_the_weeks_form_is_prefilled_from_last_week(eco, server):
+    task_id = server.tasks.spare[-1]
+    last_week = eco.post("/my/report", data={"week": "2024-W22", "csrf_token": csrf_of(eco.get("/my/report").text),
+                                             f"progress_{task_id}": "35", f"done_{task_id}": "完成选址论证"})
+    assert last_week.status_code == 303, last_week.text
+    page = eco.get("/my/report?week=2024-W23").text
+    assert f'name="progress_{task_id}" min="0" max="100" value="35"' in page
+    assert "完成选址论证" in page
