@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the tests and documents need: PostgreSQL, Chromium for the browser tests and the
-# bulletin render check, and CJK fonts so that pages and charts show Chinese text.
+# bulletin render check, CJK fonts so that pages and charts show Chinese text, and LibreOffice
+# with poppler to open the Word bulletins as pages.
 set -euo pipefail
-wanted=(postgresql chromium fonts-noto-cjk)
+wanted=(postgresql chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils)
 missing=()
 for package in "${wanted[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -139,6 +139,7 @@ def load_all_models() -> None:
     """Import every models module so Base.metadata is complete (Alembic, tests)."""
     from wufei.accounts import models as _accounts  # noqa: F401
     from wufei.audit import models as _audit  # noqa: F401
+    from wufei.bulletins import models as _bulletins  # noqa: F401
     from wufei.cadence import models as _cadence  # noqa: F401
     from wufei.calendar import models as _calendar  # noqa: F401
     from wufei.cells import models as _cells  # noqa: F401

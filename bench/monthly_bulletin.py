@@ -1,0 +1,227 @@
+"""The monthly dispatch bulletin of a city with 300 tasks and five years of weekly reports.
+
+Builds one jurisdiction, one plan (issued Monday 6 January 2020, period 2020–2025), 20
+departments and WUFEI_BENCH_TASKS tasks (default 300: fixed deadlines over 2020–2025, some
+annual, some ongoing; one lead and one or two supporting departments each) with their weekly
+reports from the first week of 2020 to the last of 2024 (most on time, some late, some missed,
+a few tasks silent; tasks stop reporting once done), about 70,000 reports. Then measures, for
+the bulletin of December 2024 as the cadence would issue it on 6 January 2025 (median of 3,
+after one warm-up run):
+
+- figures: `wufei.cadence.figures.monthly_figures` (what `period_run` computes);
+- snapshot: the figures plus the ledger rows behind them and the lights history
+  (`wufei.bulletins.snapshots.gather`), and storing it;
+- rendering: the document and its four forms (Markdown, HTML, .docx, .xlsx annex) with the charts
+  drawn afresh each time;
+- reference: one plain SQL aggregate over the same rows (tasks by completion joined to their
+  reports of the month, grouped by lead department).
+
+SQLite by default; WUFEI_BENCH_DATABASES=sqlite,postgresql adds PostgreSQL (the server in
+WUFEI_BENCH_POSTGRES, else the one scripts/postgres.sh starts).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, datetime, time as dtime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from sqlalchemy import create_engine, insert, text  # noqa: E402
+
+from daily_scan import _batched, _build_engine, _env_int, _insert, _postgres_server  # noqa: E402
+from wufei import migrate  # noqa: E402
+from wufei.cadence.windows import SHANGHAI, load_cadence, reporting_window  # noqa: E402
+from wufei.calendar.workdays import WorkCalendar  # noqa: E402
+from wufei.db import make_engine, transaction  # noqa: E402
+from wufei.departments.models import Department  # noqa: E402
+from wufei.plans.models import Jurisdiction, Plan  # noqa: E402
+from wufei.reports.models import Report  # noqa: E402
+from wufei.tasks.models import Task, TaskDepartment  # noqa: E402
+
+ISSUED = date(2020, 1, 6)
+LAST_WEEK = date(2024, 12, 30)
+PERIOD = "2024-12"
+RUN_DAY = date(2025, 1, 6)  # the 3rd working day of January 2025
+DEPARTMENTS = 20
+SEED = 20250106
+REPEAT = 3
+
+
+def build(engine, count: int) -> dict[str, int]:
+    rng = random.Random(SEED)
+    calendar, cadence = WorkCalendar(), load_cadence()
+    mondays = [ISSUED + timedelta(weeks=i) for i in range((LAST_WEEK - ISSUED).days // 7 + 1)]
+    windows = [w for w in (reporting_window(m, calendar, cadence) for m in mondays) if w is not None]
+    with engine.begin() as connection:
+        city = connection.execute(insert(Jurisdiction.__table__).values(name="基准市", level="city")
+                                  .returning(Jurisdiction.__table__.c.id)).scalar_one()
+        plan = connection.execute(insert(Plan.__table__).values(
+            jurisdiction_id=city, title="基准市“无废城市”建设实施方案（2020—2025年）", kind="plan",
+            doc_number="基政办字〔2020〕1号", issued_on=ISSUED, period_start=2020, period_end=2025)
+            .returning(Plan.__table__.c.id)).scalar_one()
+        connection.execute(insert(Department.__table__), [
+            {"id": i, "jurisdiction_id": city, "name": f"基准市第{i}局", "kind": "bureau"}
+            for i in range(1, DEPARTMENTS + 1)])
+        tasks, links, reports = [], [], []
+        for task_id in range(1, count + 1):
+            roll = rng.random()
+            if roll < 0.75:
+                year = rng.randint(2020, 2025)
+                due, kind, raw = date(year, rng.choice((6, 12)), 30 if rng.random() < 0.5 else 28), "fixed", "年底前"
+            elif roll < 0.85:
+                due, kind, raw = None, "annual", "完成年度任务"
+            else:
+                due, kind, raw = None, "ongoing", "持续推进"
+            done = due is not None and due < date(2024, 12, 1) and rng.random() < 0.8
+            completed_on = due - timedelta(days=rng.randint(0, 60)) if done else None
+            silent = rng.random() < 0.03
+            tasks.append({"id": task_id, "plan_id": plan, "list_kind": "task", "number": str(task_id),
+                          "title": f"推进第{task_id}项无废城市建设任务", "deadline_raw": raw, "deadline_kind": kind,
+                          "due_date": due, "awaiting_assignment": False, "completed_on": completed_on})
+            departments = rng.sample(range(1, DEPARTMENTS + 1), 3 if rng.random() < 0.4 else 2)
+            links += [{"task_id": task_id, "department_id": d, "role": "lead" if i == 0 else "supporting",
+                       "position": i} for i, d in enumerate(departments)]
+            if silent:
+                continue
+            for window in windows:
+                if completed_on is not None and window.week_start > completed_on:
+                    break
+                if rng.random() < 0.04:  # missed now and then
+                    continue
+                late = rng.random() < 0.06
+                at = window.due_at + timedelta(days=1) if late else \
+                    datetime.combine(window.opens_on, dtime(10), tzinfo=SHANGHAI) + timedelta(hours=rng.randint(0, 60))
+                reports.append({"task_id": task_id, "department_id": departments[0], "week_start": window.week_start,
+                                "version": 1, "progress": min(99, 5 + len(reports) % 90), "done_text": "按计划推进。",
+                                "submitted_at": at.astimezone(timezone.utc), "submitted_by": "联络员", "late": late,
+                                "status": "accepted"})
+        for batch in _batched(tasks):
+            _insert(connection, Task.__table__, batch)
+        for batch in _batched(links):
+            _insert(connection, TaskDepartment.__table__, batch)
+        for batch in _batched(reports):
+            _insert(connection, Report.__table__, batch)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            for table in ("departments", "tasks"):
+                connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                        f"(SELECT max(id) FROM {table}))"))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
+    return {"tasks": len(tasks), "links": len(links), "reports": len(reports), "weeks": len(windows)}
+
+
+REFERENCE = text("""
+    SELECT d.department_id, count(DISTINCT t.id) AS tasks,
+           count(DISTINCT CASE WHEN t.completed_on <= :day THEN t.id END) AS done,
+           count(r.id) AS reports, sum(CASE WHEN r.late THEN 1 ELSE 0 END) AS late
+    FROM tasks t
+    JOIN task_departments d ON d.task_id = t.id AND d.role = 'lead'
+    LEFT JOIN reports r ON r.task_id = t.id AND r.week_start BETWEEN :start AND :day
+    GROUP BY d.department_id""")
+
+
+def _median(samples: list[float]) -> float:
+    return statistics.median(samples)
+
+
+def measure(engine) -> dict[str, float]:
+    from wufei.bulletins import charts, kinds, render
+    from wufei.bulletins.snapshots import gather, store_snapshot
+    from wufei.cadence import figures as F
+    from wufei.cadence import periods
+    from wufei.calendar.service import load_calendar
+
+    period = periods.parse(PERIOD)
+    cadence = load_cadence()
+    times: dict[str, list[float]] = {"figures": [], "snapshot": [], "rendering": [], "reference": []}
+    out = Path(tempfile.mkdtemp())
+    for attempt in range(REPEAT + 1):
+        with transaction(engine) as session:
+            calendar = load_calendar(session)
+            started = time.perf_counter()
+            F.monthly_figures(session, period=period, as_of=RUN_DAY, calendar=calendar, jurisdiction="基准市",
+                              cadence=cadence)
+            figures = time.perf_counter() - started
+            started = time.perf_counter()
+            content = gather(session, kind="monthly", period=period, scope="基准市", as_of=RUN_DAY,
+                             calendar=calendar, cadence=cadence)
+            snapshot = store_snapshot(session, content)
+            snapshotting = time.perf_counter() - started
+            charts._DRAWN.clear()  # draw the charts afresh
+            started = time.perf_counter()
+            doc = kinds.build(snapshot.content, snapshot.snapshot_id)
+            (out / "b.md").write_text(render.markdown(doc), encoding="utf-8")
+            (out / "b.html").write_text(render.html(doc), encoding="utf-8")
+            render.docx(doc, out / "b.docx")
+            render.xlsx(doc, out / "b.xlsx")
+            rendering = time.perf_counter() - started
+            started = time.perf_counter()
+            session.execute(REFERENCE, {"start": period.start, "day": period.end}).all()
+            reference = time.perf_counter() - started
+            session.rollback()
+        if attempt:  # the first run warms the caches
+            for key, value in (("figures", figures), ("snapshot", snapshotting), ("rendering", rendering),
+                               ("reference", reference)):
+                times[key].append(value)
+    rows = len(content["ledger"]["tasks"]), len(content["ledger"]["reports"])
+    return {**{key: _median(values) for key, values in times.items()}, "ledger_tasks": rows[0],
+            "ledger_reports": rows[1]}
+
+
+def run(label: str, url: str, count: int) -> None:
+    engine = _build_engine(url)
+    migrate.upgrade(engine)
+    started = time.perf_counter()
+    counts = build(engine, count)
+    built = time.perf_counter() - started
+    engine.dispose()
+    print(f"  build ({label}): {built:.1f} s for {counts['tasks']} tasks, {counts['links']} department links, "
+          f"{counts['reports']:,} reports over {counts['weeks']} weeks (not part of the figures)", flush=True)
+    engine = make_engine(url)
+    result = measure(engine)
+    engine.dispose()
+    ratio = result["figures"] / result["reference"] if result["reference"] else float("inf")
+    print(f"monthly bulletin {PERIOD}, {counts['tasks']} tasks, five years of reports ({label}), median of {REPEAT}: "
+          f"figures {result['figures']:.2f} s; snapshot (figures + ledger rows + history, stored) "
+          f"{result['snapshot']:.2f} s ({result['ledger_tasks']} task rows, {result['ledger_reports']} report rows); "
+          f"rendering (document, 3 charts, md, html, docx, xlsx) {result['rendering']:.2f} s; "
+          f"reference SQL aggregate {result['reference'] * 1000:.1f} ms (figures = {ratio:.0f}× reference)",
+          flush=True)
+
+
+def main() -> None:
+    count = _env_int("WUFEI_BENCH_TASKS", 300)
+    wanted = os.environ.get("WUFEI_BENCH_DATABASES", "sqlite").split(",")
+    if "sqlite" in wanted:
+        with tempfile.TemporaryDirectory() as tmp:
+            run("SQLite", f"sqlite:///{tmp}/bench.db", count)
+    if "postgresql" in wanted:
+        server = _postgres_server()
+        if server is None:
+            return
+        name = f"wufei_bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres",
+                              isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            run("PostgreSQL", f"{server}/{name}", count)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""The quarterly circular, the half-year review list, the year-end assessment, the self-assessment
+and the province view of the small world (tests/bulletins/world.py).
+
+Q2 2024 scores by the shipped rules (completion 40, on time 30, reporting 30; red −5, yellow −2):
+- 城管局: nothing due by 30 June (full 40 + 30); reports 31 of 39 on time (T4 silent 8 weeks):
+  30 × 31/39 = 23.85; T4 red −5 → 88.8, rank 1 of the departments; named (a red task).
+- 生态环境局: T1, T2, T8 due, T2 and T8 done on time: 26.67 + 20; reports all on time 30; T1 red
+  −5 → 71.7, rank 2; named (a red task).
+- 桃城区: T5 (lead) and T3 (supporting), nothing due; its T5 reports all on time; T5 yellow −2 →
+  98, rank 1 of the county-level units; praised (top 3, ≥ 90, no red task).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.bulletins import world as W
+from tests.bulletins.helpers import by_suffix, docx_paragraphs, docx_tables, html_text, xlsx_sheets
+from wufei.plans.models import Jurisdiction
+
+
+def test_the_q2_circular_ranks_praises_and_names_by_the_rules_with_the_facts(issue):
+    issued = issue("quarterly", "2024-Q2", date(2024, 7, 5))
+    tables = docx_tables(by_suffix(issued.paths, ".docx"))
+    departments, localities = [t for t in tables if t[0][:2] == ["排名", "单位"]]
+    assert [(r[0], r[1], r[-1]) for r in departments[1:]] == [("1", W.CITY, "88.8"), ("2", W.ENV, "71.7")]
+    assert [(r[0], r[1], r[-1]) for r in localities[1:]] == [("1", W.TAOCHENG, "98")]
+    assert departments[1][5:11] == ["—", "—", "79.5%", "1", "0", "5"]  # rates, red, yellow, deduction
+    text = "\n".join(docx_paragraphs(by_suffix(issued.paths, ".docx")))
+    praised = text.split("表扬单位")[1].split("通报单位")[0]
+    named = text.split("通报单位")[1]
+    assert W.TAOCHENG in praised and "县市区及功能区第1名，得分98分，无红灯任务" in praised
+    assert W.CITY not in praised and W.ENV not in praised
+    assert f"{W.CITY}（成员单位第1名）：有红灯任务1项" in named
+    assert f"{W.ENV}（成员单位第2名）：有红灯任务1项" in named
+    assert "红灯任务：4 开展无废机关创建（连续" in named and "红灯任务：1 修订生活垃圾分类管理办法（已逾期" in named
+    assert "本季度应报送39次，按时31次、迟报0次、未报8次" in named
+
+
+def test_the_half_year_list_puts_each_project_to_visit_with_owner_company_state_and_last_report(issue):
+    issued = issue("half-year", "2024-H1", date(2024, 7, 12))
+    html, tables = html_text(by_suffix(issued.paths, ".html"))
+    assert "衡水市“无废城市”建设2024年上半年观摩项目清单" in html
+    assert "拟观摩在建及存在风险的项目1个" in html
+    sites = next(t for t in tables if t[0][:2] == ["序号", "项目"])
+    assert [row[:6] for row in sites[1:]] == [["1", "5 工业固废综合利用项目", W.TAOCHENG, "衡水某某环保有限公司",
+                                               "2024年12月31日", "黄灯"]]
+    assert sites[1][7] == "2024年第26周，进度5%：工业固废综合利用项目按计划推进"
+    waiting = next(t for t in tables if t[0] == ["项目", "责任主体", "完成期限"])
+    assert waiting[1:] == [["6 危险废物集中处置中心", "衡水某某处置有限公司", "2024年12月31日前"]]
+
+
+def test_the_annual_assessment_shows_each_units_score_its_items_and_what_earned_or_lost_them(issue):
+    issued = issue("annual", "2024", date(2024, 7, 5))
+    figures = issued.snapshot.content["figures"]
+    tables = docx_tables(by_suffix(issued.paths, ".docx"))
+    ranking = next(t for t in tables if t[0][:2] == ["排名", "单位"])
+    assert [(r[0], r[1], r[-1]) for r in ranking[1:]] == [
+        (str(r["rank"]), r["department"], f"{r['score']:g}") for r in figures["departments"]]
+    text = "\n".join(docx_paragraphs(by_suffix(issued.paths, ".docx")))
+    for row in figures["departments"] + figures["localities"]:
+        assert f"{row['department']}（第{row['rank']}名，{row['score']:g}分）" in text
+    if figures["departments"][0].get("components"):  # the breakdown down to tasks and reports
+        details = [t for t in tables if t[0] == ["评分项", "计分", "任务、报送或指标", "说明"]]
+        assert details
+        env = next(t for t in details if any("1 修订生活垃圾分类管理办法" in row[2] for row in t))
+        assert any(row[1] == "失分" and row[2] == "1 修订生活垃圾分类管理办法" for row in env)
+        assert any(row[1] == "得分" and row[2] == "2 建设无废学校" for row in env)
+        # in the annex, every unit's breakdown shares one sheet, a column naming the unit's table
+        sheets = xlsx_sheets(by_suffix(issued.paths, "-annex.xlsx"))
+        items = sheets["各单位得分失分事项"]
+        assert items[0] == ["表", "评分项", "计分", "任务、报送或指标", "说明"]
+        assert [f"{W.ENV}得分与失分事项", "完成率", "失分", "1 修订生活垃圾分类管理办法"] in [r[:4] for r in items]
+        assert len([name for name in sheets if "得分" in name]) == 4  # two rankings, two breakdowns
+
+
+def test_the_self_assessment_lists_the_indicators_with_forecasts_and_the_tasks_by_area(session, world, issue):
+    hebei = Jurisdiction(name="河北省", level="province")
+    session.add(hebei)
+    world.city.parent = hebei
+    session.flush()
+    issued = issue("self-assessment", "2024", date(2025, 1, 20))
+    figures = issued.snapshot.content["figures"]
+    html, tables = html_text(by_suffix(issued.paths, ".html"))
+    assert "衡水市“无废城市”建设2024年度自评估报告" in html
+    assert "河北省“无废城市”建设工作领导小组办公室：" in html and "本报告应于2025年1月31日前报送。" in html
+    indicators = next(t for t in tables if t[0][:3] == ["序号", "类别", "指标"])
+    assert [row[2] for row in indicators[1:]] == ["一般工业固体废物综合利用率"]
+    assert indicators[1][6] == figures["indicators"]["rows"][0]["forecast"]
+    progress = [t for t in tables if t[0][:2] == ["编号", "任务"]]
+    assert sorted(row[1] for t in progress for row in t[1:]) == sorted(W.TITLES.values())
+
+
+def test_the_province_view_ranks_the_cities(session, world, tmp_path):
+    hebei = Jurisdiction(name="河北省", level="province")
+    session.add(hebei)
+    world.city.parent = hebei
+    session.flush()
+    from wufei.bulletins.service import issue_bulletin
+
+    issued = issue_bulletin(session, kind="province", period="2024-Q2", scope="河北省",
+                            out_dir=tmp_path,
+                            calendar=W.CAL, as_of=date(2024, 7, 5), cadence=W.CADENCE, light_rules=W.RULES)
+    assert issued.snapshot.kind == "province_quarterly"
+    sheets = xlsx_sheets(by_suffix(issued.paths, "-annex.xlsx"))
+    cities = sheets["各市排名"]
+    assert cities[0][:3] == ["排名", "城市", "纳入督办"]
+    assert [row[:3] for row in cities[1:]] == [[1, "衡水市", 7]]
+    assert "河北省“无废城市”建设2024年第2季度各市推进情况汇总" in by_suffix(issued.paths, ".md").read_text()

@@ -1,0 +1,358 @@
+"""The four forms of a `Document`: Markdown and HTML from the Jinja templates in
+`templates/`, Word .docx laid out like an official document (GB/T 9704 style), and the .xlsx
+annex (every table of the document and the ledger rows behind them, one sheet each).
+
+Renderers are pure functions of the document: the same snapshot gives the same Markdown and
+HTML bytes and the same .docx/.xlsx text (their zip containers carry the snapshot's date, not
+the time of writing).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from datetime import datetime, time
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from wufei.bulletins.document import Chart, Document, Paragraph, Section, Table
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+# Fonts as named in government documents (GB/T 9704): the title in 方正小标宋简体, first-level
+# headings in 黑体, second-level in 楷体_GB2312, the body in 仿宋_GB2312. A machine without them
+# falls back to the alternates recorded in the document's font table (w:altName) and, for the
+# HTML, to the CSS font stacks in the template (Noto CJK on Linux).
+TITLE_FONT, HEADING_FONT, SUBHEADING_FONT, BODY_FONT = "方正小标宋简体", "黑体", "楷体_GB2312", "仿宋_GB2312"
+FONT_FALLBACKS = {TITLE_FONT: "宋体", HEADING_FONT: "SimHei", SUBHEADING_FONT: "楷体", BODY_FONT: "仿宋"}
+RED = "C00000"
+
+
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=False, trim_blocks=True,
+                      lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined)
+    env.filters["md_cell"] = _md_cell
+    return env
+
+
+def _md_cell(text: object) -> str:
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def chart_file(doc: Document, chart: Chart) -> str:
+    return f"{file_stem(doc)}-{chart.key}.png"
+
+
+def file_stem(doc: Document) -> str:
+    """ASCII (mail clients mangle Chinese attachment names): `monthly-2024-05`."""
+    return f"{doc.kind.replace('_', '-')}-{doc.period['label']}"
+
+
+def markdown(doc: Document) -> str:
+    return environment().get_template("bulletin.md.j2").render(
+        doc=doc, chart_files={chart.key: chart_file(doc, chart) for chart in doc.charts()})
+
+
+def html(doc: Document) -> str:
+    data = {chart.key: "data:image/png;base64," + base64.b64encode(chart.png).decode("ascii") for chart in doc.charts()}
+    # autoescape for HTML only: the Markdown keeps its text as written
+    env = environment()
+    env.autoescape = True
+    return env.get_template("bulletin.html.j2").render(doc=doc, chart_data=data)
+
+
+# --- Word ---------------------------------------------------------------------------------------
+
+def docx(doc: Document, path: Path) -> Path:
+    from docx import Document as WordDocument
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt, RGBColor
+
+    word = WordDocument()
+    _fixed_properties(word.core_properties, doc)
+    page = word.sections[0]
+    page.page_height, page.page_width = Mm(297), Mm(210)
+    page.top_margin, page.bottom_margin, page.left_margin, page.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
+    _register_fallbacks(word)
+    normal = word.styles["Normal"]
+    _set_font(normal.font, normal.element, BODY_FONT, Pt(16))
+    normal.paragraph_format.line_spacing = Pt(28)
+    normal.paragraph_format.space_after = Pt(0)
+    # ASCII style names (Word derives the style id from them); people see them only in the style list.
+    styles = {name: _table_style(word, label, font, Pt(size)) for name, label, font, size in (
+        ("header", "Wufei Table Header", HEADING_FONT, 10.5), ("header_wide", "Wufei Table Header Small", HEADING_FONT, 9),
+        ("cell", "Wufei Table Text", BODY_FONT, 10.5), ("cell_wide", "Wufei Table Text Small", BODY_FONT, 9))}
+    text_width = page.page_width - page.left_margin - page.right_margin
+
+    def paragraph(text: str = "", *, font: str = BODY_FONT, size: float = 16, bold: bool = False,
+                  align=None, indent: bool = False, colour: str | None = None, before: float = 0, after: float = 0,
+                  line: float | None = 28):
+        para = word.add_paragraph()
+        if align is not None:
+            para.alignment = align
+        form = para.paragraph_format
+        form.space_before, form.space_after = Pt(before), Pt(after)
+        # No fixed line: single spacing, not the body's fixed 28 pt, which would clip a picture to one line.
+        form.line_spacing = Pt(line) if line else 1.0
+        if indent:
+            form.first_line_indent = Pt(size * 2)  # two characters, as official documents indent
+        if text:
+            _run(para, text, font=font, size=size, bold=bold, colour=colour)
+        return para
+
+    def _run(para, text: str, *, font: str, size: float, bold: bool = False, colour: str | None = None):
+        run = para.add_run(text)
+        _set_font(run.font, run._element, font, Pt(size))
+        run.font.bold = bold
+        if colour:
+            run.font.color.rgb = RGBColor.from_string(colour)
+        return run
+
+    # 红头: the issuing office in red, a red rule under it; then the title.
+    paragraph(doc.issuer, font=TITLE_FONT, size=26 if len(doc.issuer) <= 16 else 22, colour=RED,
+              align=WD_ALIGN_PARAGRAPH.CENTER, before=0, after=6, line=None)
+    head = paragraph(f"{doc.kind_cn}　{doc.period['chinese']}", size=14, align=WD_ALIGN_PARAGRAPH.CENTER, line=None,
+                     after=4)
+    _red_rule(head)
+    paragraph(doc.title, font=TITLE_FONT, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, before=20, after=16, line=36)
+    if doc.recipients:
+        paragraph(doc.recipients)
+
+    def block(item) -> None:
+        if isinstance(item, Section):
+            if item.level == 1:
+                paragraph(f"{item.number}{item.heading}", font=HEADING_FONT, indent=True)
+            else:
+                paragraph(f"{item.number}{item.heading}", font=SUBHEADING_FONT, indent=True)
+            for inner in item.blocks:
+                block(inner)
+        elif isinstance(item, Paragraph):
+            para = paragraph(indent=True)
+            if item.emphasis:
+                _run(para, item.emphasis, font=BODY_FONT, size=16, bold=True)
+            _run(para, item.text, font=BODY_FONT, size=16)
+        elif isinstance(item, Table):
+            paragraph(item.caption, font=HEADING_FONT, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, before=6, after=3,
+                      line=None)
+            if not item.rows:
+                paragraph(item.empty, indent=True)
+                return
+            wide = len(item.columns) > 8
+            table = word.add_table(rows=1 + len(item.rows), cols=len(item.columns))
+            table.style = "Table Grid"
+            table.alignment = WD_TABLE_ALIGNMENT.CENTER
+            widths = [int(text_width * share) for share in column_shares(item)]
+            for column, width in zip(table.columns, widths):
+                column.width = width
+            rows = table.rows  # one walk of the XML: python-docx finds each row anew on every .rows
+            for cell, name, width in zip(rows[0].cells, item.columns, widths):
+                _cell(cell, name, styles["header_wide" if wide else "header"], WD_ALIGN_PARAGRAPH.CENTER, width)
+            _repeat_header(rows[0])
+            for row, values in zip(rows[1:], item.rows):
+                for index, (cell, value) in enumerate(zip(row.cells, values)):
+                    _cell(cell, value, styles["cell_wide" if wide else "cell"],
+                          WD_ALIGN_PARAGRAPH.RIGHT if index in item.numeric else None, widths[index])
+            paragraph("", line=None, after=6)
+        elif isinstance(item, Chart):
+            import io
+            para = paragraph(align=WD_ALIGN_PARAGRAPH.CENTER, line=None, before=6)
+            para.add_run().add_picture(io.BytesIO(item.png), width=Mm(150))
+            paragraph(item.caption, font=HEADING_FONT, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, after=6, line=None)
+
+    def _cell(cell, value: str, style, align, width) -> None:
+        # Fonts come from the paragraph style: setting them on each run of a 300-row table took
+        # seconds (python-docx walks the run's properties on every attribute).
+        para = cell.paragraphs[0]
+        para._p.get_or_add_pPr().style = style.style_id  # by id: `para.style = …` searches every style each time
+        if align is not None:
+            para.alignment = align
+        para.add_run(str(value))
+        cell.width = width
+
+    for section in doc.sections:
+        block(section)
+
+    paragraph("")
+    paragraph(doc.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    paragraph(doc.date_cn, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    paragraph(doc.footer, size=10.5, line=None, before=12)
+    for note in doc.notes:
+        paragraph(note, size=10.5, line=None)
+    word.save(str(path))
+    return path
+
+
+def column_shares(table: Table) -> list[float]:
+    """Each column's share of the text width, from the longest text it holds (Chinese characters
+    count double; a header asks for four characters at most and wraps beyond; long texts wrap,
+    so no column asks for more than 24 characters)."""
+    wanted = []
+    for index, column in enumerate(table.columns):
+        longest = max([min(_width(column), 8)] + [_width(row[index]) for row in table.rows[:100]])
+        wanted.append(min(max(longest, 5), 48) + 2)  # + the cell's margins
+    total = sum(wanted)
+    return [w / total for w in wanted]
+
+
+def _table_style(word, name: str, font: str, size):
+    """A paragraph style for table cells: single spacing, no indent, the given font and size."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    style = word.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = word.styles["Normal"]
+    style.paragraph_format.line_spacing = 1.0
+    style.paragraph_format.first_line_indent = 0
+    style.paragraph_format.space_before = style.paragraph_format.space_after = 0
+    _set_font(style.font, style.element, font, size)
+    return style
+
+
+def _set_font(font, element, name: str, size) -> None:
+    """The font for Latin and East Asian text: python-docx's `font.name` sets w:ascii/w:hAnsi
+    only; Chinese text follows w:eastAsia, set here too (with the eastAsia hint)."""
+    from docx.oxml.ns import qn
+
+    font.name = name
+    font.size = size
+    rpr = element.get_or_add_rPr() if hasattr(element, "get_or_add_rPr") else element.rPr
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, fonts)
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), name)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def _register_fallbacks(word) -> None:
+    """Entries in the font table naming an alternate for each official font (w:altName), which
+    Word and LibreOffice use on machines without the 方正/GB2312 fonts."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.ns import qn
+
+    part = next((rel.target_part for rel in word.part.rels.values() if rel.reltype == RT.FONT_TABLE), None)
+    if part is None:
+        return
+    from lxml import etree
+
+    root = etree.fromstring(part.blob)
+    for name, alternate in FONT_FALLBACKS.items():
+        font = etree.SubElement(root, qn("w:font"), {qn("w:name"): name})
+        etree.SubElement(font, qn("w:altName"), {qn("w:val"): alternate})
+        etree.SubElement(font, qn("w:charset"), {qn("w:val"): "86"})  # GB2312
+        etree.SubElement(font, qn("w:family"), {qn("w:val"): "roman" if name != HEADING_FONT else "modern"})
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _red_rule(para) -> None:
+    """The red line under the 红头: a bottom border on the paragraph."""
+    from docx.oxml.ns import qn
+
+    ppr = para._p.get_or_add_pPr()
+    borders = ppr.makeelement(qn("w:pBdr"), {})
+    bottom = borders.makeelement(qn("w:bottom"), {qn("w:val"): "single", qn("w:sz"): "18", qn("w:space"): "4",
+                                                  qn("w:color"): RED})
+    borders.append(bottom)
+    ppr.append(borders)
+
+
+def _repeat_header(row) -> None:
+    from docx.oxml.ns import qn
+
+    trpr = row._tr.get_or_add_trPr()
+    trpr.append(trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
+
+
+def _fixed_properties(properties, doc: Document) -> None:
+    stamp = datetime.combine(datetime.fromisoformat(doc.date).date(), time(0))
+    properties.title = doc.title
+    properties.author = doc.issuer
+    properties.subject = doc.kind_cn
+    properties.identifier = doc.snapshot_id
+    properties.created = properties.modified = stamp
+    properties.last_modified_by = doc.issuer
+    properties.revision = 1
+
+
+# --- the .xlsx annex ----------------------------------------------------------------------------
+
+INVALID_SHEET = re.compile(r"[\[\]:*?/\\]")
+
+
+def xlsx(doc: Document, path: Path) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    about = book.active
+    about.title = "说明"
+    for row in ([doc.title], ["发布单位", doc.issuer], ["期间", doc.period["chinese"]], ["日期", doc.date_cn],
+                ["数据截至", doc.data_as_of_cn], ["数据快照", doc.snapshot_id],
+                ["说明", "本附件列出通报各表及其所依据的台账记录（任务台账、周报送记录），每表一页。"]):
+        about.append(row)
+    about["A1"].font = Font(bold=True, size=14)
+    about.column_dimensions["A"].width, about.column_dimensions["B"].width = 14, 60
+
+    header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    used = {"说明"}
+    merged: dict[str, object] = {}  # sheet name → the sheet several tables share (one per unit otherwise)
+    for table in doc.tables() + doc.annex:
+        columns, rows = list(table.columns), [list(row) for row in table.rows]
+        numeric = table.numeric
+        if table.merge:
+            columns, rows = ["表"] + columns, [[table.title] + row for row in rows]
+            numeric = tuple(index + 1 for index in table.numeric)
+            if table.sheet in merged:
+                sheet = merged[table.sheet]
+                for values in rows:
+                    sheet.append([_number(v) if index in numeric else v for index, v in enumerate(values)])
+                continue
+        name = _sheet_name(table.sheet or table.title, used)
+        sheet = book.create_sheet(name)
+        if table.merge:
+            merged[table.sheet] = sheet
+        sheet.append(columns)
+        for cell in sheet[1]:
+            cell.font, cell.fill = header_font, header_fill
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        for values in rows:
+            sheet.append([_number(v) if index in numeric else v for index, v in enumerate(values)])
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(columns, start=1):
+            longest = max([_width(column)] + [_width(row[index - 1]) for row in rows[:200]])
+            sheet.column_dimensions[get_column_letter(index)].width = min(max(6, longest + 2), 60)
+    book.properties.creator = doc.issuer
+    book.properties.title = doc.title
+    book.properties.identifier = doc.snapshot_id
+    stamp = datetime.combine(datetime.fromisoformat(doc.date).date(), time(0))
+    book.properties.created = book.properties.modified = stamp
+    book.save(str(path))
+    return path
+
+
+def _sheet_name(wanted: str, used: set[str]) -> str:
+    base = INVALID_SHEET.sub("", wanted)[:28] or "表"
+    name, n = base, 2
+    while name in used:
+        name, n = f"{base[:26]}{n}", n + 1
+    used.add(name)
+    return name
+
+
+def _number(value: str):
+    """Figures stay numbers in the workbook (sums and sorts work); "—" and percentages stay text."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return value
+
+
+def _width(value: object) -> int:
+    text = str(value or "")
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
