@@ -10,7 +10,7 @@ from __future__ import annotations
 from prefect import serve
 from prefect.schedules import Cron
 
-from flows import cadence
+from flows import cadence, notify
 
 TIMEZONE = "Asia/Shanghai"
 
@@ -22,6 +22,7 @@ DEPLOYMENTS = {
     "quarterly-circular": (cadence.quarterly_circular, "15 10 * * *"),
     "half-year-review": (cadence.half_year_review, "30 10 * * *"),
     "annual-assessment": (cadence.annual_assessment, "45 10 * * *"),
+    "deliver-notices": (notify.deliver_notices, "15 9,11,14,16 * * *"),  # after daily-scan and weekly-report; later runs retry
 }
 
 

@@ -229,16 +229,22 @@ def audit_command(limit: int, as_json: bool) -> None:
 
 def _register() -> None:
     """The command groups of the domain packages (imported here: they import this module)."""
+    from wufei.accounts.commands import users_group
+    from wufei.bulletins.commands import bulletin_command
     from wufei.cadence.commands import cadence_group, serve_command
     from wufei.calendar.commands import calendar_group
+    from wufei.contacts.commands import contacts_group, contacts_template
     from wufei.extensions.commands import extension
     from wufei.notices.commands import notices
     from wufei.reports.commands import report_group, weekly_form_command
     from wufei.tasks.commands import milestones
+    from wufei.web.commands import web_command
 
-    for command in (cadence_group, serve_command, calendar_group, report_group, milestones, extension, notices):
+    for command in (cadence_group, serve_command, calendar_group, report_group, milestones, extension, notices,
+                    contacts_group, bulletin_command, users_group, web_command):
         main.add_command(command)
     template.add_command(weekly_form_command)
+    template.add_command(contacts_template)
 
 
 _register()

@@ -79,3 +79,44 @@ def test_smtp_down_then_up_delivers_once_without_duplicates(session, departments
     assert "「推进生活垃圾分类」" in message.get_body(preferencelist=("plain",)).get_content()
     subjects = sorted(m["subject"] for m in outbox_messages(outbox))
     assert subjects.count("【无废城市建设督办】市生态环境局：2条提醒（2024年6月3日）") == 1
+
+
+def test_smtp_down_for_part_of_a_run_then_every_message_arrives_once(session, channels_from, outbox, smtp,
+                                                                     monkeypatch):
+    from wufei.departments.models import Department
+    from wufei.notify.channels import Channels
+    from wufei.plans.models import Jurisdiction
+
+    city = Jurisdiction(name="测试市", level="city")
+    units = [Department(jurisdiction=city, name=f"测试部门{n}", kind="bureau") for n in range(6)]
+    session.add_all(units)
+    session.flush()
+    create_intents(session, [intent(f"p{d.id}", "overdue", d.id, title=f"{d.name}的任务", days_overdue=2) for d in units])
+    urls = "".join(f"  - {smtp.url(f'dept{d.id}@wufei.test')}:\n      - tag: dept-{d.id}\n" for d in units)
+    channels = channels_from(f"version: 1\nurls:\n{urls}  - outbox://localhost{outbox}:\n      - tag: office\n")
+
+    real_send, sent = Channels.send_to, []
+
+    def server_goes_down_after_three(self, *args, **kwargs):
+        if len(sent) == 3:
+            smtp.stop()  # the server dies in the middle of the run
+        sent.append(args[1])
+        return real_send(self, *args, **kwargs)
+
+    smtp.start()
+    monkeypatch.setattr(Channels, "send_to", server_goes_down_after_three)
+    first = deliver(session, day=DAY, channels=channels, now=T0)
+    assert (first["claimed"], first["sent"], first["failed"]) == (6, 3, 3)
+    assert len(smtp.inbox.messages) == 3
+    failed = session.scalars(select(Delivery).where(Delivery.status == "failed")).all()
+    assert len(failed) == 3 and all("127.0.0.1" in f.service_url and f.error for f in failed)
+
+    monkeypatch.setattr(Channels, "send_to", real_send)
+    smtp.start()  # back up, on the same port, with the same inbox
+    again = retry(session, now=T0 + timedelta(minutes=6), channels=channels)
+    assert (again["due"], again["sent"], again["messages"]) == (3, 3, 3)
+    assert retry(session, now=T0 + timedelta(days=1), channels=channels)["due"] == 0
+
+    recipients = sorted(m["to"] for m in smtp.inbox.messages)
+    assert recipients == sorted(f"dept{d.id}@wufei.test" for d in units)  # as many as intended, none twice
+    assert {s.status for s in session.scalars(select(Dispatch))} == {"sent"}

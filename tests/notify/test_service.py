@@ -21,7 +21,7 @@ def _dispatches(session):
 def test_outbox_writes_one_chinese_message_per_department(session, some_intents, departments, outbox):
     summary = deliver(session, day=DAY, channels=Channels.load(), now=T0)  # the shipped apprise.yaml
     assert summary | {"day": None} == {"day": None, "digests": 2, "claimed": 2, "skipped": 0, "sent": 2,
-                                       "failed": 0, "permanent": 0, "messages": 2}
+                                       "failed": 0, "permanent": 0, "unknown": 0, "messages": 2}
     messages = {m["subject"]: m["body"] for m in outbox_messages(outbox)}
     assert set(messages) == {"【无废城市建设督办】市生态环境局：2条提醒（2024年6月3日）",
                              "【报告退回】市住房城乡建设局：建筑垃圾资源化利用"}
@@ -122,5 +122,5 @@ urls:
     summary = deliver(session, day=DAY + timedelta(days=1), channels=channels, now=now)
     assert summary["sent"] == 1
     [message] = outbox_messages(outbox)
-    assert message["subject"] == f"【通知发送失败】dept-{env.id}"
+    assert message["subject"] == f"【通知发送失败】市生态环境局（dept-{env.id}）"
     assert "未能送达" in message["body"] and "共5次尝试" in message["body"]

@@ -18,16 +18,21 @@ _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
-@click.command("notices")
+@click.group("notices", invoke_without_command=True)
 @click.option("--since", help="起始日期（含），如 2024-05-31")
 @click.option("--until", help="截止日期（含）")
 @click.option("--dept", help="部门名称或别名")
 @click.option("--kind", type=click.Choice([k.value for k in NoticeKind]), help="通知类型")
-@click.option("--json", "as_json", is_flag=True, help="JSON 输出（全部字段）")
-def notices(since: str | None, until: str | None, dept: str | None, kind: str | None, as_json: bool) -> None:
-    """列出提醒、督办单和提请督办（按生成日期）"""
+@click.option("--json", "as_json", is_flag=True, help="JSON 输出（全部字段，含每次发送记录）")
+@click.pass_context
+def notices(context: click.Context, since: str | None, until: str | None, dept: str | None, kind: str | None,
+            as_json: bool) -> None:
+    """列出提醒、督办单和提请督办（按生成日期）及其发送情况；子命令 deliver、retry 发送"""
+    if context.invoked_subcommand is not None:
+        return
     from wufei.db import make_sessionmaker
     from wufei.notices.service import intents_as_dicts, list_intents
+    from wufei.notify.service import dispatch_views
 
     first, last = parse_day(since, "--since"), parse_day(until, "--until")
     if first and last and first > last:
@@ -36,6 +41,9 @@ def notices(since: str | None, until: str | None, dept: str | None, kind: str | 
         intents = list_intents(session, since=first, until=last, department_id=department_ids(session, dept),
                                kind=kind)
         rows = intents_as_dicts(session, intents)
+        views = dispatch_views(session, [row["id"] for row in rows])
+    for row in rows:
+        row["dispatches"] = views.get(row["id"], [])
     if as_json:
         echo_json(rows)
         return
@@ -63,7 +71,8 @@ def _cells(row: dict[str, Any]) -> tuple[str, ...]:
         task = _clip(f"[{row['task_id']}] " + (f"{number} " if number else "") + title, TASK_WIDTH)
     elif payload.get("task_ids"):
         task = f"{len(payload['task_ids'])} 项任务"
-    status = f"已解除（{row['resolution']}）" if row["resolved_on"] else "待发送"
+    status = f"已解除（{row['resolution']}）" if row["resolved_on"] and not row.get("dispatches") else \
+        _delivery_status(row.get("dispatches") or [])
     return (_cn_date(row["created_on"]), kind, audience, row["department"] or "—", task or "—",
             _period(row["period"]), status)
 
@@ -99,3 +108,87 @@ def _clip(text: str, width: int) -> str:
             break
         out += ch
     return out + "…"
+
+
+DISPATCH_STATUS_NAMES = {"sent": "已发送", "failed": "发送失败（待重试）", "permanent": "发送失败（已通知办公室）",
+                         "unknown": "发送中断（待核实）", "claimed": "发送中"}
+
+
+def _delivery_status(dispatches: list[dict[str, Any]]) -> str:
+    if not dispatches:
+        return "待发送"
+    latest = dispatches[-1]
+    if latest["stuck"]:
+        return "发送中断（待重试）"
+    return DISPATCH_STATUS_NAMES.get(latest["status"], latest["status"])
+
+
+@notices.command("deliver")
+@click.option("--as-of", "as_of", help="发送日（默认今天），如 2024-06-03")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True, help="同时发送的条数")
+@click.option("--json", "as_json", is_flag=True, help="JSON 输出")
+def deliver_command(as_of: str | None, concurrency: int, as_json: bool) -> None:
+    """发送某日的通知摘要（每部门每对象一条），并重试到期的失败发送"""
+    from wufei.notify.channels import ChannelError
+    from wufei.notify.runs import deliver_day, load_channels, retry_due
+
+    day = parse_day(as_of) or date.today()
+    database = engine()
+    try:
+        channels = load_channels(database)
+    except (ChannelError, ValueError) as error:
+        raise click.ClickException(f"通知渠道配置有误：{error}") from None
+    retried = retry_due(database, channels=channels, concurrency=concurrency)
+    summary = deliver_day(database, day, channels=channels, concurrency=concurrency)
+    if as_json:
+        echo_json({"retry": retried, "deliver": summary})
+        return
+    click.echo(f"{_cn(day)}：摘要 {summary['digests']} 条，本次认领 {summary['claimed']} 条"
+               f"（他处已认领 {summary['skipped']} 条）；{_outcome(summary)}")
+    if retried["due"]:
+        click.echo(f"重试 {retried['due']} 条：{_outcome(retried)}")
+
+
+@notices.command("retry")
+@click.option("--all", "ignore_backoff", is_flag=True, help="不等退避时间，立即重试所有失败的发送")
+@click.option("--dispatch", "dispatch_id", type=int, help="只重试这一条发送记录")
+@click.option("--resend", is_flag=True, help="与 --dispatch 同用：办公室核实后，补发“发送中断（待核实）”或已放弃的发送")
+@click.option("--json", "as_json", is_flag=True, help="JSON 输出")
+def retry_command(ignore_backoff: bool, dispatch_id: int | None, resend: bool, as_json: bool) -> None:
+    """重试发送失败的通知（按退避时间：5分钟、15分钟、1小时、4小时；共5次）"""
+    from wufei.notify.channels import ChannelError
+    from wufei.notify.runs import load_channels
+    from wufei.notify.runs import resend as resend_dispatch
+    from wufei.notify.runs import retry_due
+
+    if resend and dispatch_id is None:
+        raise click.BadParameter("--resend 需与 --dispatch 同用", param_hint="--resend")
+    database = engine()
+    try:
+        channels = load_channels(database)
+    except (ChannelError, ValueError) as error:
+        raise click.ClickException(f"通知渠道配置有误：{error}") from None
+    if resend:
+        try:
+            summary = resend_dispatch(database, dispatch_id, channels=channels)
+        except LookupError as error:
+            raise click.ClickException(str(error)) from None
+    else:
+        summary = retry_due(database, channels=channels, ignore_backoff=ignore_backoff,
+                            dispatch_ids=None if dispatch_id is None else [dispatch_id])
+    if as_json:
+        echo_json(summary)
+        return
+    if not summary["due"]:
+        click.echo("没有到期需要重试的发送" + ("（可加 --all 立即重试）" if not ignore_backoff and not resend else ""))
+        return
+    click.echo(f"重试 {summary['due']} 条：{_outcome(summary)}")
+
+
+def _outcome(summary: dict[str, Any]) -> str:
+    return (f"成功 {summary['sent']} 条，失败待重试 {summary['failed']} 条，放弃并通知办公室 {summary['permanent']} 条，"
+            f"结果不明待核实 {summary['unknown']} 条；发出消息 {summary['messages']} 条")
+
+
+def _cn(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"

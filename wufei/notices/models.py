@@ -34,6 +34,7 @@ class NoticeKind(StrEnum):
     REPORT_RETURNED = "report_returned"
     EXTENSION_DECIDED = "extension_decided"
     BULLETIN_READY = "bulletin_ready"
+    DELIVERY_FAILED = "delivery_failed"  # raised by delivery (wufei.notify), not by the ladder
 
 
 class NoticeIntent(Base):

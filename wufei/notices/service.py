@@ -40,6 +40,7 @@ KIND_NAMES = {
     "report_returned": "报告退回",
     "extension_decided": "延期审批结果",
     "bulletin_ready": "通报已生成",
+    "delivery_failed": "通知发送失败",
 }
 
 AUDIENCE_NAMES = {

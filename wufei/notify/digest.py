@@ -36,6 +36,9 @@ KIND_NAMES = {
 }
 KIND_ORDER = list(KIND_NAMES)  # most urgent first
 
+LIGHT_NAMES = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "done": "已完成"}
+HOME_PATHS = {"liaison": "/my/reminders", "leader": "/my/tasks", "office": "/dashboard", "group": "/dashboard"}
+
 AUDIENCE_NAMES = {"liaison": "专班联系人", "leader": "负责同志", "office": "领导小组办公室", "group": "领导小组"}
 
 
@@ -68,6 +71,12 @@ def digest_key(day: date, audience: str, department_id: int | None, tag: str) ->
 
 def chinese_day(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def portal_url() -> str | None:
+    """WUFEI_PORTAL_URL (the web portal's address, e.g. https://wfc.example.gov.cn), without a
+    trailing slash; messages link to its pages only when it is set."""
+    return (os.environ.get("WUFEI_PORTAL_URL") or "").strip().rstrip("/") or None
 
 
 def environment(folder: Path | None = None) -> Environment:
@@ -110,6 +119,7 @@ def render(env: Environment, intents: list[Any], *, day: date, audience: str, de
         kind = str(_get(intent, "kind"))
         sections.setdefault(kind, []).append(_render_kind(env, kind, "body", intent, department))
     context = {
+        "portal_url": portal_url(), "home": HOME_PATHS.get(audience, "/"),
         "department": department, "recipient": AUDIENCE_NAMES.get(audience, ""), "day": day,
         "day_cn": chinese_day(day), "count": len(intents),
         "sections": [{"kind": kind, "name": KIND_NAMES.get(kind, kind), "entries": items}
@@ -129,8 +139,9 @@ def _render_kind(env: Environment, kind: str, part: str, intent: Any, department
     except TemplateNotFound:
         template = env.get_template(f"default/{part}.j2")
     payload = _get(intent, "payload") or {}
-    return template.render(p=payload, department=department, kind=kind,
-                           kind_name=KIND_NAMES.get(kind, kind), period=_get(intent, "period")).strip()
+    return template.render(p=payload, department=department, kind=kind, kind_name=KIND_NAMES.get(kind, kind),
+                           period=_get(intent, "period"), portal_url=portal_url(),
+                           light_name=LIGHT_NAMES.get(payload.get("light"), payload.get("light"))).strip()
 
 
 def _one_line(text: str) -> str:

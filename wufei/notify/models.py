@@ -13,10 +13,18 @@ from wufei.db import Base, Day, LongText, Name, ShortText, utcnow
 
 
 class DispatchStatus(StrEnum):
-    CLAIMED = "claimed"  # inserted by this run, not yet sent
+    CLAIMED = "claimed"  # being sent (a new claim, or a retry holding the lease); stuck once the lease runs out
     SENT = "sent"  # every matching service accepted it
     FAILED = "failed"  # at least one service failed; retried at next_attempt_at
     PERMANENT = "permanent"  # gave up after MAX_ATTEMPTS; flagged to the office
+    UNKNOWN = "unknown"  # a run died while a service was being sent to: flagged, not re-sent blindly
+
+
+class DeliveryStatus(StrEnum):
+    SENDING = "sending"  # committed before the network call; left behind only by a run that died
+    SENT = "sent"
+    FAILED = "failed"
+    UNKNOWN = "unknown"  # was `sending` when its run died: the message may or may not have left
 
 
 class Dispatch(Base):
@@ -45,7 +53,7 @@ class Delivery(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     dispatch_id: Mapped[int] = mapped_column(ForeignKey("dispatches.id", ondelete="CASCADE"), index=True)
     service_url: Mapped[str] = mapped_column(String(500))  # url(privacy=True)
-    status: Mapped[ShortText]  # sent / failed
+    status: Mapped[ShortText]  # DeliveryStatus
     error: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[int]
     attempted_at: Mapped[datetime] = mapped_column(default=utcnow)

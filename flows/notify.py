@@ -1,0 +1,32 @@
+"""The delivery flow: the day's notice digests through Apprise, and the retries that are due.
+
+Thin on purpose: it finds its day and calls wufei.notify.runs.scheduled_delivery, where the
+claims, the per-service records and the exactly-once rule live. Scheduled after the daily scan
+and the weekly report (flows/deployments.py) on every day; digests go out on working days only,
+retries every time. Idempotent: a digest is claimed once by its unique key, so a retried,
+doubled or late run sends nothing twice, and a run that died mid-send is left visible
+(`wufei notices --json`) for the next run to resolve.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import flow, get_run_logger
+
+from flows.cadence import run_day
+from wufei.db import make_engine
+from wufei.notify import runs
+
+
+@flow(name="deliver-notices", retries=2, retry_delay_seconds=60)
+def deliver_notices(as_of: str | None = None, concurrency: int = 4) -> dict[str, Any]:
+    """Retry due failures, then send the day's digests (one per department, audience and channel tag)."""
+    day = run_day(as_of)
+    engine = make_engine()
+    try:
+        result = runs.scheduled_delivery(engine, day, concurrency=concurrency)
+    finally:
+        engine.dispose()
+    get_run_logger().info("deliver-notices for %s: %s", day.isoformat(), result)
+    return result

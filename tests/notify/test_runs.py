@@ -1,0 +1,164 @@
+"""Delivery runs with real commits (wufei.notify.runs): a run that dies after its claims, or in
+the middle of a send, is visible in `wufei notices --json` and the next run sends no second copy."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from wufei import migrate
+from wufei.db import make_sessionmaker, transaction
+from wufei.departments.models import Department
+from wufei.notices.commands import notices
+from wufei.notices.models import NoticeIntent
+from wufei.notices.service import create_intents
+from wufei.notify import runs, service
+from wufei.notify.channels import Channels
+from wufei.notify.models import Delivery, Dispatch
+from wufei.plans.models import Jurisdiction
+
+from .conftest import DAY, intent, outbox_messages
+
+T0 = datetime(2024, 6, 3, 1, 15, tzinfo=timezone.utc)
+
+
+class ProcessDied(BaseException):
+    """Stands for the process being killed: not an Exception, so nothing on the way catches it."""
+
+
+@pytest.fixture
+def database(fresh_engine, outbox, monkeypatch):
+    migrate.upgrade(fresh_engine)
+    with transaction(fresh_engine) as session:
+        city = Jurisdiction(name="测试市", level="city")
+        departments = [Department(jurisdiction=city, name=name, kind="bureau")
+                       for name in ("市生态环境局", "市住房城乡建设局", "市商务局")]
+        session.add_all(departments)
+        session.flush()
+        create_intents(session, [intent(f"k{d.id}", "overdue", d.id, title=f"{d.name}的任务", days_overdue=3)
+                                 for d in departments])
+    monkeypatch.setenv("WUFEI_DATABASE_URL", fresh_engine.url.render_as_string(hide_password=False))
+    return fresh_engine
+
+
+def _notices_json(*args):
+    result = CliRunner().invoke(notices, [*args, "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_a_run_that_dies_between_claim_and_send_is_visible_and_the_next_run_sends_once(database, outbox):
+    with make_sessionmaker(database)() as session:  # the claims are committed, then the process dies
+        claims = service.claim_digests(session, day=DAY, now=T0)
+        session.commit()
+    assert len(claims["claimed"]) == 3 and outbox_messages(outbox) == []
+
+    rows = _notices_json()
+    assert all(row["dispatches"][0]["status"] == "claimed" for row in rows)
+    assert all(row["dispatches"][0]["deliveries"] == [] for row in rows)
+    assert all(row["dispatches"][0]["stuck"] for row in rows)  # its lease (10 minutes) ran out long ago
+
+    # The flow's retry (Prefect retries the run) claims nothing new and sends nothing under the lease...
+    assert runs.deliver_day(database, DAY, now=T0 + timedelta(minutes=1))["claimed"] == 0
+    assert runs.retry_due(database, now=T0 + timedelta(minutes=1))["due"] == 0
+    assert outbox_messages(outbox) == []
+    # ...and after it: no `sending` row, so nothing reached the network; each digest goes out once.
+    again = runs.retry_due(database, now=T0 + service.LEASE + timedelta(seconds=1), concurrency=3)
+    assert (again["due"], again["sent"], again["messages"]) == (3, 3, 3)
+    assert runs.retry_due(database, now=T0 + timedelta(days=1))["due"] == 0
+    assert runs.deliver_day(database, DAY, now=T0 + timedelta(days=1))["claimed"] == 0
+    subjects = [m["subject"] for m in outbox_messages(outbox)]
+    assert len(subjects) == 3 == len(set(subjects))
+    assert all(row["dispatches"][0]["status"] == "sent" and not row["dispatches"][0]["stuck"]
+               for row in _notices_json())
+
+
+def test_a_run_that_dies_during_a_send_is_marked_unknown_and_flagged_not_sent_again(database, outbox, monkeypatch):
+    calls = []
+    real_send = Channels.send_to
+
+    def dies_on_the_second_send(self, *args, **kwargs):
+        calls.append(args[1])
+        if len(calls) == 2:
+            raise ProcessDied()
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(Channels, "send_to", dies_on_the_second_send)
+    with pytest.raises(ProcessDied):
+        runs.deliver_day(database, DAY, now=T0)
+    monkeypatch.setattr(Channels, "send_to", real_send)
+    assert len(outbox_messages(outbox)) == 1
+
+    with make_sessionmaker(database)() as session:
+        statuses = sorted(session.scalars(select(Delivery.status)))
+        assert statuses == ["sending", "sent"]  # the second send's row was committed before the call
+    rows = _notices_json()
+    stuck = [row["dispatches"][0] for row in rows if any(d["stuck"] for d in row["dispatches"])]
+    assert sorted([d["status"] for d in dispatch["deliveries"]] for dispatch in stuck) == [[], ["sending"]]
+
+    summary = runs.retry_due(database, now=T0 + service.LEASE + timedelta(seconds=1))
+    assert (summary["due"], summary["sent"], summary["unknown"]) == (2, 1, 1)  # the third, never sent, goes
+    assert len(outbox_messages(outbox)) == 2  # no second copy for the one that may have left
+    with make_sessionmaker(database)() as session:
+        unknown = session.scalars(select(Dispatch).where(Dispatch.status == "unknown")).one()
+        [flag] = session.scalars(select(NoticeIntent).where(NoticeIntent.kind == "delivery_failed")).all()
+        assert (flag.audience, flag.payload["outcome"], flag.payload["dispatch_id"]) == ("office", "unknown", unknown.id)
+    row = next(r for r in _notices_json() if r["dispatches"] and r["dispatches"][0]["id"] == unknown.id)
+    assert row["dispatches"][0]["status"] == "unknown" and not row["dispatches"][0]["stuck"]
+    assert row["dispatches"][0]["deliveries"][0]["status"] == "unknown"
+    assert "无法确认是否已送达" in row["dispatches"][0]["deliveries"][0]["error"]
+    assert runs.retry_due(database, now=T0 + timedelta(days=1), ignore_backoff=True)["due"] == 0
+
+    # The office tells the office digest next day; after checking, it resends on purpose.
+    office = runs.deliver_day(database, DAY + timedelta(days=1), now=T0 + timedelta(days=1))
+    assert office["claimed"] == 1
+    message = outbox_messages(outbox)[-1]
+    assert message["subject"] == f"【通知送达待核实】市住房城乡建设局（dept-{unknown.department_id}）" and "无法确认" in message["body"]
+    assert f"--dispatch {unknown.id} --resend" in message["body"]
+    result = CliRunner().invoke(notices, ["retry", "--dispatch", str(unknown.id), "--resend"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0 and "成功 1 条" in result.output, result.output
+    assert len(outbox_messages(outbox)) == 4
+
+
+def test_retry_command_waits_for_the_backoff_unless_all(database, outbox, channels_from, monkeypatch, tmp_path):
+    config = tmp_path / "broken.yaml"
+    config.write_text("version: 1\nurls:\n  - mailto://127.0.0.1:1?from=a@wufei.test&to=b@wufei.test:\n"
+                      "      - tag: fallback\n", encoding="utf-8")
+    monkeypatch.setenv("WUFEI_APPRISE_CONFIG", str(config))
+    first = CliRunner().invoke(notices, ["deliver", "--as-of", DAY.isoformat()], catch_exceptions=False)
+    assert first.exit_code == 0 and "失败待重试 3 条" in first.output, first.output
+
+    assert "没有到期需要重试的发送（可加 --all 立即重试）" in CliRunner().invoke(notices, ["retry"]).output
+    monkeypatch.delenv("WUFEI_APPRISE_CONFIG")  # the outbox again
+    result = CliRunner().invoke(notices, ["retry", "--all"], catch_exceptions=False)
+    assert "重试 3 条：成功 3 条" in result.output, result.output
+    rows = _notices_json("--kind", "overdue")
+    for row in rows:
+        [dispatch] = row["dispatches"]
+        assert dispatch["status"] == "sent" and dispatch["attempts"] == 2
+        failed, sent = dispatch["deliveries"]
+        assert failed["status"] == "failed" and failed["service"].startswith("mailto://") and failed["error"]
+        assert sent["status"] == "sent" and sent["service"].startswith("outbox://") and sent["duration_ms"] >= 0
+    table = CliRunner().invoke(notices, []).output
+    assert "已发送" in table
+
+
+def test_retry_all_does_not_take_a_dispatch_another_run_is_sending(database, outbox, tmp_path, monkeypatch):
+    config = tmp_path / "broken.yaml"
+    config.write_text("version: 1\nurls:\n  - mailto://127.0.0.1:1?from=a@wufei.test&to=b@wufei.test:\n"
+                      "      - tag: fallback\n", encoding="utf-8")
+    monkeypatch.setenv("WUFEI_APPRISE_CONFIG", str(config))
+    assert runs.deliver_day(database, DAY, now=T0)["failed"] == 3
+    monkeypatch.delenv("WUFEI_APPRISE_CONFIG")
+    with make_sessionmaker(database)() as session:  # another run takes one and is still sending it
+        first = session.scalars(select(Dispatch.id).order_by(Dispatch.id)).first()
+        assert service.take(session, first, now=T0 + timedelta(minutes=1), ignore_backoff=True)
+        session.commit()
+    summary = runs.retry_due(database, now=T0 + timedelta(minutes=2), ignore_backoff=True)
+    assert (summary["due"], summary["sent"]) == (2, 2)
+    assert len(outbox_messages(outbox)) == 2
