@@ -40,14 +40,14 @@ from typing import Any, Iterator
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import (JSON, Text, bindparam, cast, create_engine, event, func, insert, literal_column,  # noqa: E402
-                        select, text)
+from sqlalchemy import create_engine, event, insert, text  # noqa: E402
 
 from wufei import migrate  # noqa: E402
 from wufei.cadence.windows import SHANGHAI, load_cadence, reporting_window  # noqa: E402
 from wufei.calendar.workdays import WorkCalendar  # noqa: E402
 from wufei.db import make_engine, transaction  # noqa: E402
 from wufei.departments.models import Department  # noqa: E402
+from wufei.generate.bulk import batched, insert_rows  # noqa: E402
 from wufei.plans.models import Jurisdiction, Plan  # noqa: E402
 from wufei.reports.models import Report  # noqa: E402
 from wufei.tasks.milestones import ensure_milestones  # noqa: E402
@@ -58,7 +58,6 @@ NEXT_DAY = date(2024, 1, 3)
 ISSUED = date(2023, 1, 1)
 SEED = 20240102
 DEPARTMENTS = 50
-BATCH = 20_000  # rows per executemany
 
 
 def _env_int(name: str, default: int) -> int:
@@ -198,31 +197,8 @@ def _report_rows(specs: list[_TaskSpec], leads: dict[int, int], windows: list[An
         yield rows
 
 
-def _batched(rows, size: int = BATCH) -> Iterator[list[dict[str, Any]]]:
-    batch = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _insert(connection, table, rows: list[dict[str, Any]]) -> None:
-    """One batch of rows. SQLite: executemany. PostgreSQL: one INSERT … SELECT over the rows sent
-    as a single JSON parameter (psycopg's executemany sends a statement per row: the reports
-    took several minutes that way)."""
-    if connection.dialect.name != "postgresql":
-        connection.execute(insert(table), rows)
-        return
-    columns = list(rows[0])
-    records = func.json_populate_recordset(literal_column(f"NULL::{table.name}"),
-                                           cast(bindparam("rows", type_=Text), JSON)).table_valued(*columns)
-    statement = insert(table).from_select(columns, select(*[records.c[c] for c in columns]))
-    payload = json.dumps([{k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()} for row in rows],
-                         ensure_ascii=False)
-    connection.execute(statement, {"rows": payload})
+_batched = batched  # shared with wufei.generate: executemany, or one JSON parameter per batch on PostgreSQL
+_insert = insert_rows
 
 
 def build(engine, count: int) -> dict[str, int]:

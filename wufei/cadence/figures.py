@@ -67,7 +67,7 @@ from wufei.notices.models import NoticeIntent, NoticeKind
 from wufei.plans.models import Jurisdiction, Plan
 from wufei.reports.models import Report, ReportStatus
 # The weekly compliance rules, applied to many weeks at once (see _reporting_detail).
-from wufei.reports.service import _expected_rows, _first_submissions, local_time
+from wufei.reports.service import expected_rows, first_submissions, local_time
 from wufei.tasks.deadlines import DeadlineKind
 from wufei.tasks.models import Milestone, Role, Task, TaskDepartment
 
@@ -322,8 +322,8 @@ def _reporting_detail(session: Session, *, weeks: list[date], calendar: WorkCale
     if not windows:
         return totals, misses
     first, last = windows[0][0], windows[-1][0]
-    rows = _expected_rows(session, cadence=cadence, open_from=first)
-    submissions = _first_submissions(session, task_ids=None, weeks=(first, last), before=end_of_day(as_of, cadence))
+    rows = expected_rows(session, cadence=cadence, open_from=first)
+    submissions = first_submissions(session, task_ids=None, weeks=(first, last), before=end_of_day(as_of, cadence))
     leads: dict[int, list[int]] = defaultdict(list)  # task → its lead departments
     ids = [row.task_id for row in rows]
     for start in range(0, len(ids), 5000):  # PostgreSQL takes 65,535 parameters at most

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
 from sqlalchemy import Integer, any_, bindparam, exists, select
 from sqlalchemy.dialects import postgresql
@@ -95,18 +95,23 @@ class _OpenTask:
 
 
 def scan(session: Session, *, as_of: date, calendar: WorkCalendar, ladder: Ladder | None = None,
-         cadence: Mapping[str, Any] | None = None, streaks: Mapping[int, int] | None = None) -> ScanResult:
+         cadence: Mapping[str, Any] | None = None, streaks: Mapping[int, int] | None = None,
+         plan_ids: Collection[int] | None = None) -> ScanResult:
     """Create today's escalation intents and resolve the ones that no longer hold. `streaks`: the
-    tasks' `missing_streaks` as of the day before `as_of`, when the caller already has them."""
+    tasks' `missing_streaks` as of the day before `as_of`, when the caller already has them.
+    `plan_ids`: only these plans' tasks and their intents (one city of a province, so that the
+    cities of a province can be scanned at once by several workers: they touch disjoint rows)."""
     ladder = ladder or load_ladder()
     result = ScanResult(as_of=as_of)
-    tasks = _open_tasks(session, as_of=as_of)
+    plan_ids = sorted(set(plan_ids)) if plan_ids is not None else None
+    tasks = _open_tasks(session, as_of=as_of, plan_ids=plan_ids)
     result.tasks = len(tasks)
 
     missing: tuple[Mapping[int, int], date] | None = None
     if ladder.missing_steps and tasks:
         missing = _streaks(session, as_of=as_of, calendar=calendar,
-                           cadence=load_cadence() if cadence is None else cadence, streaks=streaks)
+                           cadence=load_cadence() if cadence is None else cadence, streaks=streaks,
+                           plan_ids=plan_ids)
     week = week_label(missing[1]) if missing else None
     starts: dict[int, date] = {}  # streak → the first week of a streak that long ending with `week`
     once_periods: set[str] = set()  # the periods of the `once` steps owed today
@@ -117,9 +122,9 @@ def scan(session: Session, *, as_of: date, calendar: WorkCalendar, ladder: Ladde
                         if any(step.repeat == "once" for step in missing_steps(streak, ladder))}
 
     known = _recover(session, as_of=as_of, ladder=ladder, tasks=tasks, week=week, once_periods=once_periods,
-                     result=result)
+                     result=result, plan_ids=plan_ids)
     _add_departments(session, tasks, _owed(tasks, as_of=as_of, calendar=calendar, ladder=ladder, missing=missing),
-                     as_of=as_of)
+                     as_of=as_of, plan_ids=plan_ids)
     collector = _Collector(session, known=known, as_of=as_of)
     _deadline_intents(collector, tasks, as_of=as_of, calendar=calendar, ladder=ladder)
     if missing:
@@ -181,26 +186,29 @@ class _Collector:
 
 # --- open tasks ---------------------------------------------------------------------------------
 
-def _open_tasks(session: Session, *, as_of: date) -> dict[int, _OpenTask]:
+def _open_tasks(session: Session, *, as_of: date, plan_ids: list[int] | None = None) -> dict[int, _OpenTask]:
     """Open tasks with the deadline in force: one query. Their departments are read apart
     (`_add_departments`), for the tasks owed something today only."""
     due = effective_due_query(as_of).subquery()
     has_lead = exists().where(TaskDepartment.task_id == Task.id, TaskDepartment.role == Role.LEAD)
     # The same tasks as wufei.reports.service.open_tasks (a test checks it), read as columns.
     not_done = (Task.completed_on.is_(None)) | (Task.completed_on > as_of)
-    rows = column_rows(session, (
-        select(Task.id, Plan.doc_number, Plan.title, Task.number, Task.title, Task.deadline_raw, Task.due_date,
-               due.c.effective_due, Plan.issued_on, Plan.period_start)
-        .join(Plan, Plan.id == Task.plan_id)
-        .join(due, due.c.task_id == Task.id)
-        .where(Plan.kind == PlanKind.PLAN, Task.awaiting_assignment.is_(False), not_done, has_lead)
-        .order_by(Task.id)))
+    query = (select(Task.id, Plan.doc_number, Plan.title, Task.number, Task.title, Task.deadline_raw, Task.due_date,
+                    due.c.effective_due, Plan.issued_on, Plan.period_start)
+             .join(Plan, Plan.id == Task.plan_id)
+             .join(due, due.c.task_id == Task.id)
+             .where(Plan.kind == PlanKind.PLAN, Task.awaiting_assignment.is_(False), not_done, has_lead)
+             .order_by(Task.id))
+    if plan_ids is not None:
+        query = query.where(Task.plan_id.in_(plan_ids))
+    rows = column_rows(session, query)
     return {row[0]: _OpenTask(id=row[0], plan=row[1] or row[2], number=row[3], title=row[4], deadline_raw=row[5],
                               original_due=row[6], due=row[7], before_plan=_before_plan(row[7], row[8], row[9]))
             for row in rows}
 
 
-def _add_departments(session: Session, tasks: dict[int, _OpenTask], task_ids: set[int], *, as_of: date) -> None:
+def _add_departments(session: Session, tasks: dict[int, _OpenTask], task_ids: set[int], *, as_of: date,
+                     plan_ids: list[int] | None = None) -> None:
     """Fill in the lead and supporting departments of these open tasks, in assignment order: one
     query for all open tasks when most are asked for, else one for these (on SQLite one per
     5,000, IN_CHUNK; PostgreSQL takes them as one array: psycopg parses a long IN list slowly)."""
@@ -211,9 +219,11 @@ def _add_departments(session: Session, tasks: dict[int, _OpenTask], task_ids: se
              .order_by(TaskDepartment.task_id, TaskDepartment.position, TaskDepartment.id))
     if 2 * len(task_ids) > len(tasks):
         not_done = (Task.completed_on.is_(None)) | (Task.completed_on > as_of)
-        parts = [column_rows(session, query.join(Task, Task.id == TaskDepartment.task_id)
-                             .join(Plan, Plan.id == Task.plan_id)
-                             .where(Plan.kind == PlanKind.PLAN, Task.awaiting_assignment.is_(False), not_done))]
+        query = (query.join(Task, Task.id == TaskDepartment.task_id).join(Plan, Plan.id == Task.plan_id)
+                 .where(Plan.kind == PlanKind.PLAN, Task.awaiting_assignment.is_(False), not_done))
+        if plan_ids is not None:
+            query = query.where(Task.plan_id.in_(plan_ids))
+        parts = [column_rows(session, query)]
     elif session.get_bind().dialect.name == "postgresql":  # the ids as one array parameter
         ids = bindparam("task_ids", sorted(task_ids), type_=postgresql.ARRAY(Integer))
         parts = [column_rows(session, query.where(TaskDepartment.task_id == any_(ids)))]
@@ -260,7 +270,7 @@ def _before_plan(due: date | None, issued_on: date | None, period_start: int | N
 # --- recovery -----------------------------------------------------------------------------------
 
 def _recover(session: Session, *, as_of: date, ladder: Ladder, tasks: dict[int, _OpenTask], week: str | None,
-             once_periods: set[str] = frozenset(), result: ScanResult) -> set[str]:
+             once_periods: set[str] = frozenset(), result: ScanResult, plan_ids: list[int] | None = None) -> set[str]:
     """Resolve what no longer holds; return the keys of the unresolved intents that still do
     (deadline steps about the deadline in force, missing steps about `week`, and the `once`
     missing steps about the first weeks of today's streaks, `once_periods`)."""
@@ -269,6 +279,8 @@ def _recover(session: Session, *, as_of: date, ladder: Ladder, tasks: dict[int, 
     resolutions: Counter[str] = Counter()
 
     completed = select(Task.id).where(Task.completed_on.is_not(None), Task.completed_on <= as_of)
+    if plan_ids is not None:
+        completed = completed.where(Task.plan_id.in_(plan_ids))
     resolutions[RESOLVED_DONE] = resolve_intents(session, task_ids=completed, on=as_of, resolution=RESOLVED_DONE,
                                                  steps=ladder_steps)
 
@@ -282,9 +294,11 @@ def _recover(session: Session, *, as_of: date, ladder: Ladder, tasks: dict[int, 
             missing = missing | (NoticeIntent.step.in_(once) & NoticeIntent.period.in_(sorted(once_periods)))
         wanted = missing if wanted is None else (wanted | missing)
     if wanted is not None:
-        unresolved = column_rows(session, (
-            select(NoticeIntent.id, NoticeIntent.key, NoticeIntent.step, NoticeIntent.task_id, NoticeIntent.period)
-            .where(NoticeIntent.resolved_on.is_(None), NoticeIntent.task_id.is_not(None), wanted)))
+        query = (select(NoticeIntent.id, NoticeIntent.key, NoticeIntent.step, NoticeIntent.task_id, NoticeIntent.period)
+                 .where(NoticeIntent.resolved_on.is_(None), NoticeIntent.task_id.is_not(None), wanted))
+        if plan_ids is not None:  # this city's intents only: another city's scan owns the rest
+            query = query.where(NoticeIntent.task_id.in_(select(Task.id).where(Task.plan_id.in_(plan_ids))))
+        unresolved = column_rows(session, query)
         for intent_id, key, step, task_id, period in unresolved:
             task = tasks.get(task_id)
             if step not in due_steps or task is None:
@@ -371,7 +385,8 @@ def _workdays_from(as_of: date, dues: Mapping[date, Any], calendar: WorkCalendar
 # --- missing-report steps -----------------------------------------------------------------------
 
 def _streaks(session: Session, *, as_of: date, calendar: WorkCalendar, cadence: Mapping[str, Any],
-             streaks: Mapping[int, int] | None = None) -> tuple[Mapping[int, int], date] | None:
+             streaks: Mapping[int, int] | None = None, plan_ids: list[int] | None = None
+             ) -> tuple[Mapping[int, int], date] | None:
     """task → consecutive missed weeks, and the Monday of the latest week counted.
 
     A week counts once its window closed before the scan's day: a Friday 17:00 deadline is
@@ -381,7 +396,7 @@ def _streaks(session: Session, *, as_of: date, calendar: WorkCalendar, cadence: 
     if week is None:
         return None
     if streaks is None:
-        streaks = missing_streaks(session, as_of=closed_by, calendar=calendar, cadence=cadence)
+        streaks = missing_streaks(session, as_of=closed_by, calendar=calendar, cadence=cadence, plan_ids=plan_ids)
     return streaks, week
 
 

@@ -277,10 +277,13 @@ def _supervised(query):
             .where(Plan.kind == PLAN_KIND, Task.awaiting_assignment.is_(False), _has_lead()))
 
 
-def open_tasks(session: Session, *, as_of: date, department_id: int | None = None) -> list[Task]:
+def open_tasks(session: Session, *, as_of: date, department_id: int | None = None,
+               plan_ids: Iterable[int] | None = None) -> list[Task]:
     """Tasks that report weekly on `as_of`: led, assigned, of a plan, not completed on or before `as_of`.
-    With `department_id`, only the tasks that department leads."""
+    With `department_id`, only the tasks that department leads; with `plan_ids`, only these plans' tasks."""
     query = _supervised(select(Task)).where(or_(Task.completed_on.is_(None), Task.completed_on > as_of))
+    if plan_ids is not None:
+        query = query.where(Task.plan_id.in_(list(plan_ids)))
     if department_id is not None:
         query = query.where(Task.id.in_(select(TaskDepartment.task_id).where(
             TaskDepartment.department_id == department_id, TaskDepartment.role == Role.LEAD)))
@@ -305,16 +308,18 @@ def plan_start(issued_on: date | None, period_start: int | None, imported_at: da
     return start
 
 
-class _Expected(NamedTuple):  # a tuple: built 100,000 times a scan
+class Expected(NamedTuple):  # a tuple: built 100,000 times a scan
     task_id: int
     start: date
     completed_on: date | None
 
 
 def _expected_query(*, task_ids: Iterable[int] | None = None, open_on: date | None = None,
-                    open_from: date | None = None):
-    """Supervised tasks (filtered as `_expected_rows` says), selecting nothing yet."""
+                    open_from: date | None = None, plan_ids: Iterable[int] | None = None):
+    """Supervised tasks (filtered as `expected_rows` says), selecting nothing yet."""
     query = _supervised(select(Task.id))
+    if plan_ids is not None:  # one city's plans, when a province scans city by city
+        query = query.where(Task.plan_id.in_(list(plan_ids)))
     if open_on is not None:  # still open at the end of that day
         query = query.where(or_(Task.completed_on.is_(None), Task.completed_on > open_on))
     if open_from is not None:  # not completed before that day
@@ -324,12 +329,17 @@ def _expected_query(*, task_ids: Iterable[int] | None = None, open_on: date | No
     return query
 
 
-def _expected_rows(session: Session, *, cadence, task_ids: Iterable[int] | None = None,
-                   open_on: date | None = None, open_from: date | None = None) -> list[_Expected]:
+def expected_rows(session: Session, *, cadence, task_ids: Iterable[int] | None = None,
+                   open_on: date | None = None, open_from: date | None = None,
+                   plan_ids: Iterable[int] | None = None) -> list[Expected]:
+    """The supervised tasks owed weekly reports, each with the day its reporting starts (its
+    plan's start) and its completion day; `compliance`, the streaks and the period figures
+    all count from these."""
     # The import time only matters to a plan without an issue date or period (read only then:
     # converting 100,000 stored times costs more than the rest of the row).
     imported_at = case((and_(Plan.issued_on.is_(None), Plan.period_start.is_(None)), Plan.imported_at))
-    query = _expected_query(task_ids=task_ids, open_on=open_on, open_from=open_from).with_only_columns(
+    query = _expected_query(task_ids=task_ids, open_on=open_on, open_from=open_from,
+                            plan_ids=plan_ids).with_only_columns(
         Task.id, Task.completed_on, Plan.issued_on, Plan.period_start, imported_at).order_by(Task.id)
     starts: dict[tuple, date] = {}  # one plan_start per plan, not per task
     rows = []
@@ -338,11 +348,11 @@ def _expected_rows(session: Session, *, cadence, task_ids: Iterable[int] | None 
         start = starts.get(key)
         if start is None:
             start = starts[key] = plan_start(issued_on, period_start, imported_at, cadence)
-        rows.append(_Expected(task_id, start, completed_on))
+        rows.append(Expected(task_id, start, completed_on))
     return rows
 
 
-def _first_submissions(session: Session, *, task_ids: list[int] | None, weeks: tuple[date, date],
+def first_submissions(session: Session, *, task_ids: list[int] | None, weeks: tuple[date, date],
                        before: datetime) -> dict[tuple[int, date], datetime]:
     """(task, week) → the earliest submission of any version, among those submitted before `before`."""
     query = (select(Report.task_id, Report.week_start, func.min(Report.submitted_at))
@@ -374,7 +384,8 @@ def latest_progress(session: Session, *, as_of: date, task_ids: list[int] | None
 
 
 def missing_streaks(session: Session, *, as_of: date, calendar: WorkCalendar,
-                    cadence: Mapping[str, Any] | None = None, task_ids: list[int] | None = None) -> dict[int, int]:
+                    cadence: Mapping[str, Any] | None = None, task_ids: list[int] | None = None,
+                    plan_ids: Iterable[int] | None = None) -> dict[int, int]:
     """task_id → how many of the most recent closed reporting weeks (up to `as_of`) in a row the open
     task went without a report submitted by the window's due time. Weeks before the task's plan
     started are not counted; 0 when the latest closed week was filed. Tasks not open on `as_of`
@@ -382,13 +393,15 @@ def missing_streaks(session: Session, *, as_of: date, calendar: WorkCalendar,
 
     The streak is the number of closed windows, from the task's start on, after the latest one
     it filed on time; that week is found per task by walking its reports backwards from the
-    newest (`_last_filed_weeks`), not by reading every report ever filed."""
-    return missing_streaks_on(session, days=[as_of], calendar=calendar, cadence=cadence, task_ids=task_ids)[as_of]
+    newest (`_last_filed_weeks`), not by reading every report ever filed. `plan_ids`: only these
+    plans' tasks (one city of a province)."""
+    return missing_streaks_on(session, days=[as_of], calendar=calendar, cadence=cadence, task_ids=task_ids,
+                              plan_ids=plan_ids)[as_of]
 
 
 def missing_streaks_on(session: Session, *, days: Iterable[date], calendar: WorkCalendar,
-                       cadence: Mapping[str, Any] | None = None, task_ids: list[int] | None = None
-                       ) -> dict[date, dict[int, int]]:
+                       cadence: Mapping[str, Any] | None = None, task_ids: list[int] | None = None,
+                       plan_ids: Iterable[int] | None = None) -> dict[date, dict[int, int]]:
     """`missing_streaks` for several days at once: day → task_id → streak. The daily scan wants
     today's (lights) and yesterday's (escalation). The tasks are read once, and each task's
     reports are walked once for all the days with the same closed windows (a report on time
@@ -401,8 +414,9 @@ def missing_streaks_on(session: Session, *, days: Iterable[date], calendar: Work
     if not days:
         return {}
     # Open at the end of the earliest day: the tasks open on any later day are among them.
-    tasks = _expected_query(task_ids=task_ids, open_on=days[0])
-    everyone = _expected_rows(session, cadence=cadence, task_ids=task_ids, open_on=days[0])
+    plan_ids = list(plan_ids) if plan_ids is not None else None
+    tasks = _expected_query(task_ids=task_ids, open_on=days[0], plan_ids=plan_ids)
+    everyone = expected_rows(session, cadence=cadence, task_ids=task_ids, open_on=days[0], plan_ids=plan_ids)
     late_counts = bool(weekly_config(cadence)["late_report_breaks_missing_streak"])
     walks: dict[tuple, dict[int, date]] = {}
     result: dict[date, dict[int, int]] = {}
@@ -451,18 +465,21 @@ def _last_filed_weeks(session: Session, *, windows: Sequence[ReportingWindow], b
 
 
 def compliance(session: Session, *, week_start: date, calendar: WorkCalendar,
-               cadence: Mapping[str, Any] | None = None, as_of: date) -> list[dict[str, Any]]:
+               cadence: Mapping[str, Any] | None = None, as_of: date,
+               plan_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
     """Per lead department, the week's reporting: expected, filed, on_time, late, missing (counts)
     and the task ids missing and late, counting reports submitted by the end of `as_of`. A task
-    with two lead departments counts for both, filed when either filed it. Worst first."""
+    with two lead departments counts for both, filed when either filed it. Worst first.
+    `plan_ids`: only these plans' tasks (one city of a province)."""
     cadence = load_cadence() if cadence is None else cadence
     _check_monday(week_start)
     window = reporting_window(week_start, calendar, cadence)
     if window is None:
         return []
     week_end = week_start + timedelta(days=6)
-    rows = [row for row in _expected_rows(session, cadence=cadence, open_from=week_start) if row.start <= week_start]
-    submissions = _first_submissions(session, task_ids=None, weeks=(week_start, week_start),
+    rows = [row for row in expected_rows(session, cadence=cadence, open_from=week_start, plan_ids=plan_ids)
+            if row.start <= week_start]
+    submissions = first_submissions(session, task_ids=None, weeks=(week_start, week_start),
                                      before=end_of_day(as_of, cadence))
     expected = [row for row in rows if (row.task_id, week_start) in submissions
                 or row.completed_on is None or row.completed_on > week_end]

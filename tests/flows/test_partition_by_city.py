@@ -1,0 +1,139 @@
+"""The cadence runs partition by city: a province's cities scanned one run each (several at once
+on several workers) write exactly what one scan of the whole province writes."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import fresh_database_url
+from tests.seed_files import ALL_SEEDS
+from wufei import migrate
+from wufei.cadence import runs
+from wufei.cadence.models import PeriodFigures
+from wufei.db import make_engine, make_sessionmaker
+from wufei.generate import plans
+from wufei.generate.load import import_files
+from wufei.generate.reports import load_weekly_reports
+from wufei.importers.service import import_paths
+from wufei.lights.models import LightRecord
+from wufei.notices.models import NoticeIntent
+from wufei.plans.models import Plan
+from wufei.tasks.models import Task
+
+DAY = date(2024, 1, 2)
+CITIES = ["长沙市", "株洲市"]
+
+
+@pytest.fixture(scope="module")
+def province_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("province")
+    return plans.write_files(plans.province(seed=3, cities=2, tasks=30, indicators=3), folder)
+
+
+@pytest.fixture
+def province(province_files, tmp_path):
+    """A fresh database with the two cities imported and their reports up to the end of 2023."""
+    engine = make_engine(fresh_database_url(tmp_path))
+    migrate.upgrade(engine)
+    import_files(engine, province_files)
+    load_weekly_reports(engine, seed=3, until=date(2023, 12, 31))
+    yield engine
+    engine.dispose()
+
+
+def _written(engine) -> tuple[set, set, dict[str, set[int]]]:
+    """(light records, intent keys, city → task ids)."""
+    with make_sessionmaker(engine)() as session:
+        lights = set(session.execute(select(LightRecord.task_id, LightRecord.as_of, LightRecord.light,
+                                            LightRecord.rules, LightRecord.reason)).all())
+        intents = set(session.scalars(select(NoticeIntent.key)))
+        tasks: dict[str, set[int]] = {}
+        for task_id, title in session.execute(select(Task.id, Plan.title).join(Plan, Plan.id == Task.plan_id)):
+            tasks.setdefault(title[:3], set()).add(task_id)
+    return lights, intents, tasks
+
+
+def test_a_city_scan_touches_only_that_citys_tasks(province):
+    result = runs.daily_scan(province, DAY, jurisdiction="长沙市")
+    assert result["jurisdiction"] == "长沙市" and result["lights_changed"] > 0
+    lights, intents, tasks = _written(province)
+    assert {row[0] for row in lights} == tasks["长沙市"]
+    with make_sessionmaker(province)() as session:
+        intent_tasks = set(session.scalars(select(NoticeIntent.task_id).where(NoticeIntent.task_id.is_not(None))))
+    assert intent_tasks and intent_tasks <= tasks["长沙市"]
+
+
+def test_each_city_scanned_apart_writes_what_one_whole_scan_writes(province, province_files, tmp_path):
+    for city in CITIES:
+        runs.daily_scan(province, DAY, jurisdiction=city)
+    by_city = _written(province)
+
+    (tmp_path / "whole").mkdir()
+    whole = make_engine(fresh_database_url(tmp_path / "whole"))
+    migrate.upgrade(whole)
+    import_files(whole, province_files)
+    load_weekly_reports(whole, seed=3, until=date(2023, 12, 31))
+    runs.daily_scan(whole, DAY)
+    assert _written(whole)[:2] == by_city[:2]
+    whole.dispose()
+
+    again = runs.daily_scan(province, DAY)  # and nothing is left for a whole scan to do
+    assert again["lights_changed"] == 0 and again["escalation"]["created"] == 0
+
+
+def test_two_cities_scanned_at_the_same_time_write_each_light_once(province):
+    errors: list[BaseException] = []
+
+    def scan(city: str) -> None:
+        try:
+            runs.daily_scan(province, DAY, jurisdiction=city)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=scan, args=(city,)) for city in CITIES]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    with make_sessionmaker(province)() as session:
+        per_task = session.execute(select(LightRecord.task_id, func.count()).group_by(LightRecord.task_id)).all()
+        supervised = session.scalar(select(func.count()).select_from(Task))
+    assert len(per_task) == supervised and {count for _, count in per_task} == {1}
+
+
+def test_the_period_runs_and_the_weekly_run_take_a_city(province):
+    monthly = runs.period_run(province, "monthly", date(2024, 6, 5), jurisdiction="株洲市")
+    assert monthly["scopes"] == ["株洲市"]
+    weekly = runs.weekly_report(province, date(2024, 1, 8), jurisdiction="株洲市")
+    assert weekly["jurisdiction"] == "株洲市" and weekly["closed"]["week"] == "2024-W01"
+    with make_sessionmaker(province)() as session:
+        scopes = set(session.scalars(select(PeriodFigures.scope)))
+    assert scopes == {"株洲市"}
+
+
+def test_the_province_fans_out_over_its_cities_and_an_unknown_name_is_an_error(province):
+    assert sorted(runs.jurisdictions_to_scan(province, within="湖南省")) == sorted(CITIES)
+    assert runs.jurisdictions_to_scan(province, within="长沙市") == ["长沙市"]  # a city alone
+    with pytest.raises(ValueError, match="未知的行政区划"):
+        runs.daily_scan(province, DAY, jurisdiction="长沙")
+
+
+def test_the_fan_out_covers_every_plan_once_with_a_province_plan_and_its_cities(tmp_path):
+    """The seeds: Hebei's own plan, Hengshui's and Baoding's. The province's run takes its own plan
+    only, each city its own: no plan is scanned by two runs, none is left out."""
+    engine = make_engine(fresh_database_url(tmp_path))
+    migrate.upgrade(engine)
+    assert all(result.ok for result in import_paths(engine, ALL_SEEDS))
+    units = runs.jurisdictions_to_scan(engine)
+    assert "河北省" in units and "衡水市" in units
+    with make_sessionmaker(engine)() as session:
+        scopes = [set(runs.plans_of(session, unit)) for unit in units]
+        every = set(session.scalars(select(Plan.id).where(Plan.kind == "plan")))
+    assert sum(len(scope) for scope in scopes) == len(every) and set().union(*scopes) == every
+    assert runs.jurisdictions_to_scan(engine, within="河北省") == units
+    engine.dispose()

@@ -1,0 +1,226 @@
+"""A province on a Prefect server backed by PostgreSQL with two process workers, on loopback.
+
+What docs/province.md tells an operator to do, done for real: `prefect server start` on a
+fresh PostgreSQL database, a process work pool, `prefect deploy` from prefect.yaml, two
+`prefect worker start` processes, then one `province-daily-scan` run that fans out one
+`daily-scan` run per city. Checks that every city's run completed, that both workers ran
+cities, and that the wufei database (PostgreSQL) holds each city's lights and notices
+exactly once: a later unscoped scan of the whole province finds nothing left to write.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from wufei import migrate
+from wufei.cadence import runs
+from wufei.db import make_engine, make_sessionmaker
+from wufei.departments.registry import Registry
+from wufei.generate import plans
+from wufei.importers.service import import_paths
+from wufei.lights.models import LightRecord
+from wufei.notices.models import NoticeIntent
+from wufei.plans.models import Jurisdiction, Plan
+from wufei.tasks.models import Task
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgresql]
+
+ROOT = Path(__file__).resolve().parents[2]
+PREFECT = str(Path(sys.executable).parent / "prefect")
+CITIES = 3
+SCAN_DAY = "2024-01-02"
+
+
+def _postgres_server() -> str:
+    """The test server (the PostgreSQL pass of `make test`; the SQLite pass deselects this module)."""
+    configured = os.environ.get("WUFEI_TEST_DATABASE_URL", "")
+    assert configured.startswith("postgresql"), "set WUFEI_TEST_DATABASE_URL=$(scripts/postgres.sh)"
+    return configured.rstrip("/")
+
+
+@pytest.fixture
+def postgres_databases():
+    """Two fresh databases on the loopback server: Prefect's and wufei's (kept apart)."""
+    server = _postgres_server()
+    admin = create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres",
+                          isolation_level="AUTOCOMMIT")
+    suffix = uuid.uuid4().hex[:8]
+    names = [f"prefect_province_{suffix}", f"wufei_province_{suffix}"]
+    with admin.connect() as connection:
+        for name in names:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server, names[0], names[1]
+    finally:
+        with admin.connect() as connection:
+            for name in names:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _prefect(*args: str, env: dict[str, str], timeout: int = 120) -> str:
+    done = subprocess.run([PREFECT, "--no-prompt", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def _wait_healthy(api: str, server: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert server.poll() is None, f"prefect server exited:\n{log.read_text()[-3000:]}"
+        try:
+            if httpx.get(f"{api}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"prefect server not healthy after {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+def _flow_runs(api: str) -> list[dict]:
+    import httpx
+
+    response = httpx.post(f"{api}/flow_runs/filter", json={"limit": 200}, timeout=10)
+    response.raise_for_status()
+    return response.json()
+
+
+def _create_run(api: str, deployment: str, parameters: dict) -> str:
+    import httpx
+
+    found = httpx.get(f"{api}/deployments/name/{deployment}", timeout=10)
+    found.raise_for_status()
+    created = httpx.post(f"{api}/deployments/{found.json()['id']}/create_flow_run",
+                         json={"parameters": parameters}, timeout=10)
+    created.raise_for_status()
+    return created.json()["id"]
+
+
+def _province(engine, folder: Path) -> list[str]:
+    """A small generated province (3 cities × 40 tasks), imported from its plan workbooks."""
+    migrate.upgrade(engine)
+    spec = plans.province(seed=11, cities=CITIES, tasks=40, indicators=5)
+    files = plans.write_files(spec, folder)
+    registry = Registry.load(plans.shipped_registry_files() + files.registries)
+    results = import_paths(engine, files.workbooks, registry=registry)
+    assert all(r.ok for r in results), [r.error for r in results]
+    return [city.name for city in spec.cities]
+
+
+def _counts_by_city(engine) -> dict[str, tuple[int, int, int]]:
+    """city → (light records, tasks with a light record, notice intents about its tasks)."""
+    with make_sessionmaker(engine)() as session:
+        def per_city(column, model, distinct=False):
+            counted = func.count(func.distinct(column)) if distinct else func.count(column)
+            return dict(session.execute(
+                select(Jurisdiction.name, counted).select_from(model).join(Task, Task.id == model.task_id)
+                .join(Plan, Plan.id == Task.plan_id).join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id)
+                .group_by(Jurisdiction.name)).all())
+        lights = per_city(LightRecord.id, LightRecord)
+        lit = per_city(LightRecord.task_id, LightRecord, distinct=True)
+        intents = per_city(NoticeIntent.id, NoticeIntent)
+    return {city: (lights.get(city, 0), lit.get(city, 0), intents.get(city, 0)) for city in lights}
+
+
+def test_a_province_runs_one_daily_scan_per_city_on_two_workers(postgres_databases, tmp_path):
+    server, prefect_db, wufei_db = postgres_databases
+    wufei_url = f"{server}/{wufei_db}"
+    engine = make_engine(wufei_url)
+    cities = _province(engine, tmp_path / "province")
+
+    port = _free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    prefect_db_url = server.replace("postgresql://", "postgresql+asyncpg://", 1) + f"/{prefect_db}"
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home"), "PREFECT_API_URL": api,
+           "PREFECT_SERVER_DATABASE_CONNECTION_URL": prefect_db_url,
+           "PREFECT_API_DATABASE_CONNECTION_URL": prefect_db_url,
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false",
+           "PREFECT_WORKER_QUERY_SECONDS": "1", "WUFEI_HOME": str(ROOT), "WUFEI_DATABASE_URL": wufei_url}
+    processes: list[subprocess.Popen] = []
+    logs: dict[str, Path] = {}
+
+    def start(name: str, *args: str) -> subprocess.Popen:
+        logs[name] = tmp_path / f"{name}.log"
+        process = subprocess.Popen([PREFECT, *args], cwd=ROOT, env=env, stdout=logs[name].open("w"),
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        processes.append(process)
+        return process
+
+    try:
+        # No scheduler and no UI: the test creates its runs itself (an office's server keeps both).
+        server_process = start("server", "server", "start", "--host", "127.0.0.1", "--port", str(port),
+                               "--no-services", "--no-ui")
+        _wait_healthy(api, server_process, logs["server"])
+        _prefect("work-pool", "create", "wufei", "--type", "process", env=env)
+        # Two slots each: the fan-out holds one while it waits, the three cities take the other three.
+        # (Started before the deploy: they start up while it runs.)
+        for worker in ("worker-a", "worker-b"):
+            start(worker, "worker", "start", "--pool", "wufei", "--name", worker, "--limit", "2")
+        _prefect("deploy", "--name", "daily-scan", "--name", "province-daily-scan", env=env)
+
+        # What `prefect deployment run province-daily-scan/province-daily-scan --param …` does,
+        # through the API (the CLI costs seconds of imports).
+        parent_id = _create_run(api, "province-daily-scan/province-daily-scan",
+                                {"as_of": SCAN_DAY, "province": "湖南省", "poll_seconds": 1})
+
+        deadline = time.monotonic() + 150
+        while time.monotonic() < deadline:
+            by_id = {run["id"]: run for run in _flow_runs(api)}
+            parent = by_id.get(parent_id)
+            if parent and parent["state_type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
+                break
+            time.sleep(1)
+        else:
+            raise AssertionError(f"the province run did not finish: {parent}\n"
+                                 + "\n".join(p.read_text()[-2000:] for p in logs.values()))
+        worker_logs = {name: logs[name].read_text() for name in ("worker-a", "worker-b")}
+        assert parent["state_type"] == "COMPLETED", (parent, worker_logs)
+
+        children = [run for run in by_id.values() if run["id"] != parent_id]
+        assert len(children) == CITIES
+        assert all(run["state_type"] == "COMPLETED" for run in children), children
+        assert sorted(run["parameters"]["jurisdiction"] for run in children) == sorted(cities)
+        assert all(run["parameters"]["as_of"] == SCAN_DAY for run in children)
+        ran_cities = {name: [run["id"] for run in children if run["id"] in text_] for name, text_ in
+                      worker_logs.items()}
+        assert all(ran_cities.values()), f"each worker should have run a city: {ran_cities}"
+    finally:
+        for process in reversed(processes):
+            if process.poll() is None:
+                process.terminate()
+        for process in reversed(processes):
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    counts = _counts_by_city(engine)
+    assert sorted(counts) == sorted(cities)
+    for city, (lights, lit, intents) in counts.items():
+        assert lights == lit > 0, city  # one light record per task: each city scanned once
+        assert intents > 0, city
+    # Nothing is missing or doubled: a later unscoped scan of the day writes nothing new.
+    again = runs.daily_scan(engine, date.fromisoformat(SCAN_DAY))
+    assert again["lights_changed"] == 0
+    assert again["escalation"]["created"] == 0 and again["escalation"]["already_existing"] > 0
+    assert _counts_by_city(engine) == counts
+    engine.dispose()
