@@ -31,5 +31,6 @@ def flow_database(tmp_path, monkeypatch):
     [result] = import_paths(engine, [HENGSHUI_PLAN])
     assert result.ok, result.error
     monkeypatch.setenv("WUFEI_DATABASE_URL", url)
+    monkeypatch.setenv("WUFEI_BULLETIN_DIR", str(tmp_path / "bulletins"))
     yield engine
     engine.dispose()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 from sqlalchemy import func, select
 
 from flows import cadence
+from wufei.bulletins.models import Snapshot
 from wufei.cadence.models import PeriodFigures
 from wufei.db import make_sessionmaker
 from wufei.lights.models import LightRecord
@@ -62,8 +64,17 @@ def test_period_flows_run_on_their_working_day_and_store_figures_once(prefect_se
     assert cadence.monthly_dispatch(as_of="2024-06-04")["skipped"]
     monthly = cadence.monthly_dispatch(as_of="2024-06-05")
     assert monthly["period"] == "2024-05" and monthly["scopes"] == ["衡水市"]
-    cadence.monthly_dispatch(as_of="2024-06-05")
+    # …and issues the bulletin in every form, from a locked snapshot (the run again rewrites it)
+    written = {Path(path).name for path in monthly["bulletins"]}
+    assert {"monthly-2024-05.md", "monthly-2024-05.html", "monthly-2024-05.docx",
+            "monthly-2024-05-annex.xlsx"} <= written
+    again = cadence.monthly_dispatch(as_of="2024-06-05")
     assert _count(flow_database, PeriodFigures) == 1
+    assert {Path(path).name for path in again["bulletins"]} == written
+    with make_sessionmaker(flow_database)() as session:
+        snapshots = session.scalars(select(Snapshot)).all()  # the city's, and the province roll-up's
+        assert {(s.kind, s.scope) for s in snapshots} == {("monthly", "衡水市"), ("province_monthly", "河北省")}
+        assert all(s.locked_at is not None and s.period == "2024-05" for s in snapshots)
 
     assert cadence.quarterly_circular(as_of="2024-07-01", force=True)["period"] == "2024-Q2"
     assert cadence.half_year_review(as_of="2024-07-01", force=True)["period"] == "2024-H1"
