@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 
 from wufei.accounts.service import find_user, sign_in_link
@@ -16,7 +17,6 @@ from wufei.db import transaction, utcnow
 from wufei.reports.models import Report
 from wufei.tasks.models import Task
 
-sync_api = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -26,9 +26,7 @@ SHOTS = Path("/tmp")
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    with sync_api.sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield browser
         browser.close()

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from wufei.accounts.models import UserRole
 from wufei.accounts.service import ROLE_NAMES, SignedIn, session_user
+from wufei.bulletins.service import bulletin_dir
 from wufei.cadence.windows import chinese_week, load_cadence, week_label
 from wufei.db import transaction, utcnow
 
@@ -63,7 +64,7 @@ def parse_today(value: str | None) -> date | None:
 class Settings:
     engine: Engine
     today: date | None = None  # fixed business day (WUFEI_TODAY); None: the real date in Beijing
-    bulletins_dir: Path = field(default_factory=lambda: Path(os.environ.get("WUFEI_BULLETINS_DIR") or "out/bulletins"))
+    bulletins_dir: Path = field(default_factory=bulletin_dir)  # where the cadence writes them
     public_plans: tuple[str, ...] = ()  # doc numbers published on /public ("*": every plan); empty: no public page
     secure_cookies: bool = False  # set behind HTTPS
     cadence: dict[str, Any] | None = None  # the cadence rules (tests); None: cadence.yaml
