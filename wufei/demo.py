@@ -1,24 +1,32 @@
 """`make demo`: the main job on the embedded defaults, start to finish, into out/demo/.
 
-Creates the SQLite database, imports the five seed documents, then replays 2023 for
-Hengshui day by day: generated department behaviour (wufei/simulate.py) and every cadence
-point (daily scan, weekly reports, monthly dispatch, quarterly circular, half-year review,
-annual assessment), and writes what the office would look at.
+Creates the SQLite database, imports the five seed documents, then replays 2023 day by day:
+generated department behaviour (wufei/simulate.py), the daily scan and weekly reports, each
+day's notification digests into the outbox, and the monthly dispatch, quarterly circular,
+half-year review and annual assessment as real Prefect flow runs on their working days (an
+ephemeral Prefect server under out/demo/prefect), each writing its bulletins. Then it writes
+what the office would look at and portal accounts with sign-in links.
+
+The daily scan and weekly report run through the same functions their flows call, not as
+flow runs: a flow run costs about a second, and there are some 500 of them in a year.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "examples" / "seeds"
 OUT = Path(os.environ.get("WUFEI_DEMO_DIR", ROOT / "out" / "demo"))
 START, END = date(2023, 1, 1), date(2024, 1, 31)
 LIGHTS_ON = date(2024, 1, 2)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def main() -> int:
@@ -28,6 +36,14 @@ def main() -> int:
         leftover.unlink()
     os.environ["WUFEI_DATABASE_URL"] = f"sqlite:///{database}"
     os.environ["WUFEI_EVIDENCE_DIR"] = str(OUT / "evidence")
+    for folder in ("outbox", "bulletins", "prefect"):
+        shutil.rmtree(OUT / folder, ignore_errors=True)
+    os.environ["WUFEI_OUTBOX_DIR"] = str(OUT / "outbox")
+    os.environ["WUFEI_BULLETIN_DIR"] = str(OUT / "bulletins")
+    os.environ["WUFEI_PORTAL_URL"] = PORTAL
+    os.environ["PREFECT_HOME"] = str(OUT / "prefect")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
     from wufei import migrate
     from wufei.db import make_engine, make_sessionmaker, transaction
@@ -53,8 +69,9 @@ def main() -> int:
     for result in failed:
         print(f"    ✗ {result.error}", file=sys.stderr)
 
-    _step("回放督查督办", f"{START.isoformat()} 至 {END.isoformat()}（全部方案，模拟各部门报送与办公室审核）")
-    _replay(engine)
+    _step("回放督查督办", f"{START.isoformat()} 至 {END.isoformat()}（全部方案，模拟各部门报送与办公室审核；"
+          "月调度、季通报、半年观摩、年终考核经 Prefect 流程运行并生成通报，每日提醒写入发件箱）")
+    flow_runs = _replay(engine)
 
     with make_sessionmaker(engine)() as session:
         summary = _write_outputs(session)
@@ -62,36 +79,79 @@ def main() -> int:
     with transaction(engine) as session:
         export_ledger(session, ledger)
     write_template(OUT / "导入模板.xlsx")
+    with transaction(engine) as session:
+        links = _portal_accounts(session)
 
+    bulletins = sorted((OUT / "bulletins").rglob("*.docx"))
+    outbox = list((OUT / "outbox").glob("*.json"))
     print()
     print("演示完成。请查看：")
     for label, path in [("数据库", database), ("导入结果", OUT / "import.json"), ("台账", ledger),
                         ("导入模板", OUT / "导入模板.xlsx"), ("周报表（示例部门）", summary["form"]),
+                        ("通报（Markdown、HTML、Word、Excel）", OUT / "bulletins"),
+                        ("发件箱（每日提醒与督办）", OUT / "outbox"),
                         ("各期数据（月调度、季通报、半年观摩、年终考核、周报送）", OUT / "figures"),
-                        ("红黄绿灯", summary["lights_file"]), ("通知意图（待发送）", OUT / "notices.json")]:
+                        ("红黄绿灯", summary["lights_file"]), ("通知与发送记录", OUT / "notices.json")]:
         print(f"  {label:<10} {path}")
     print()
     print(f"  {LIGHTS_ON.isoformat()} 红黄绿灯：" + "，".join(f"{_LIGHT_NAMES[k]} {v}" for k, v in summary["lights"].items()))
     print(f"  2023年周报 {summary['reports']} 份（迟报 {summary['late']} 份，退回 {summary['returned']} 份），"
-          f"延期申请 {summary['extensions']} 项，通知意图 {summary['notices']} 条")
+          f"延期申请 {summary['extensions']} 项，通知 {summary['notices']} 条")
+    print(f"  Prefect 流程运行 {len(flow_runs)} 次，通报 {len(bulletins)} 份（每份另有 .md/.html/.xlsx），"
+          f"发件箱消息 {len(outbox)} 条")
+    print(f"  年终考核  {OUT / 'bulletins' / '衡水市' / 'annual-2023.docx'}")
     print(f"  查询示例  WUFEI_DATABASE_URL=sqlite:///{database} .venv/bin/wufei tasks --as-of {LIGHTS_ON} --light red")
+    print(f"  门户网站  WUFEI_DATABASE_URL=sqlite:///{database} WUFEI_TODAY={PORTAL_TODAY} "
+          f"WUFEI_BULLETIN_DIR={OUT / 'bulletins'} .venv/bin/wufei web --port {PORTAL_PORT}")
+    for role, link in links.items():
+        print(f"    {role}登录链接（72小时内有效，仅可使用一次）：{link}")
     return 1 if failed else 0
+
+
+PORTAL_PORT = 8000
+PORTAL = f"http://127.0.0.1:{PORTAL_PORT}"
+PORTAL_TODAY = date(2023, 12, 27)  # a working day of the replayed year's last reporting week
 
 
 _LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": "已完成"}
 
 
-def _replay(engine) -> None:
-    from wufei.cadence.commands import replay
+def _replay(engine) -> list[str]:
+    """The year, day by day; returns the ids of the Prefect flow runs."""
+    from flows import cadence as cadence_flows
+    from wufei.cadence import schedule
+    from wufei.cadence.commands import replay, run_point
+    from wufei.cadence.runs import cadence_config
     from wufei.calendar.service import load_calendar
     from wufei.db import make_sessionmaker, transaction
+    from wufei.notify.runs import scheduled_delivery
     from wufei.simulate import Simulation
 
     with make_sessionmaker(engine)() as session:
-        simulation = Simulation(calendar=load_calendar(session), year=START.year)
+        calendar = load_calendar(session)
+    simulation = Simulation(calendar=calendar, year=START.year)
+    cadence = cadence_config()
+    period_flows = {"monthly-dispatch": (schedule.MONTHLY, cadence_flows.monthly_dispatch),
+                    "quarterly-circular": (schedule.QUARTERLY, cadence_flows.quarterly_circular),
+                    "half-year-review": (schedule.HALF_YEAR, cadence_flows.half_year_review),
+                    "annual-assessment": (schedule.ANNUAL, cadence_flows.annual_assessment)}
+    flow_runs: list[str] = []
     total = (END - START).days + 1
 
+    def run(name: str, engine_, day: date) -> dict:
+        if name not in period_flows:
+            return run_point(name, engine_, day)
+        kind, period_flow = period_flows[name]
+        if not schedule.runs_on(kind, day, calendar, cadence):
+            return {"skipped": "不是运行日"}
+        state = period_flow(as_of=day.isoformat(), return_state=True)
+        flow_runs.append(str(state.state_details.flow_run_id))
+        return state.result()
+
     def play(day: date) -> None:
+        # The digests follow the morning's scan (deliver-notices runs at 09:15); the
+        # departments then go about their day.
+        scheduled_delivery(engine, day, now=datetime.combine(day, time(9, 15), tzinfo=SHANGHAI), concurrency=1)
         with transaction(engine) as session:
             simulation.play_day(session, day)
         done = (day - START).days + 1
@@ -102,9 +162,39 @@ def _replay(engine) -> None:
         elif day.day == 1 or day == END:  # a log file gets one line a month
             print(bar, flush=True)
 
-    replay(engine, START, END, on_day=play)
+    replay(engine, START, END, on_day=play, runner=run)
     if sys.stdout.isatty():
         print()
+    return flow_runs
+
+
+def _portal_accounts(session) -> dict[str, str]:
+    """An office account, a leader and the liaison of the department with the most red tasks
+    on the portal's day, each with a single-use sign-in link."""
+    from wufei.accounts.service import add_user, sign_in_link
+    from wufei.db import utcnow
+
+    department_id = _busiest_department(session)
+    users = {"办公室": add_user(session, username="office", role="office", display_name="领导小组办公室", actor="demo"),
+             "领导": add_user(session, username="leader", role="leader", display_name="领导小组", actor="demo"),
+             "部门联系人": add_user(session, username="liaison", role="liaison", display_name="专班联系人",
+                                department_id=department_id, actor="demo")}
+    return {role: sign_in_link(session, user_id=user.id, at=utcnow(), actor="demo") for role, user in users.items()}
+
+
+def _busiest_department(session) -> int:
+    from collections import Counter
+
+    from wufei.calendar.service import load_calendar
+    from wufei.lights.service import compute_lights
+    from wufei.tasks.models import Role, TaskDepartment
+    from sqlalchemy import select
+
+    lights = compute_lights(session, as_of=PORTAL_TODAY, calendar=load_calendar(session))
+    red = [task_id for task_id, result in lights.items() if str(result.light) == "red"]
+    leads = Counter(session.scalars(select(TaskDepartment.department_id)
+                                    .where(TaskDepartment.role == Role.LEAD, TaskDepartment.task_id.in_(red))))
+    return leads.most_common(1)[0][0]
 
 
 def _write_outputs(session) -> dict:
@@ -116,6 +206,7 @@ def _write_outputs(session) -> dict:
     from wufei.lights.service import compute_lights, count_lights
     from wufei.notices.models import NoticeIntent
     from wufei.notices.service import intents_as_dicts
+    from wufei.notify.service import dispatch_views
     from wufei.reports.form import write_weekly_form
     from wufei.reports.models import Report
     from wufei.tasks.models import Task
@@ -138,7 +229,9 @@ def _write_outputs(session) -> dict:
     lights_file = f"lights-{LIGHTS_ON.isoformat()}.json"
     _write_json(lights_file, rows)
     intents = list(session.scalars(select(NoticeIntent).order_by(NoticeIntent.id)))
-    _write_json("notices.json", intents_as_dicts(session, intents))
+    notices = intents_as_dicts(session, intents)
+    views = dispatch_views(session, [row["id"] for row in notices])
+    _write_json("notices.json", [{**row, "dispatches": views.get(row["id"], [])} for row in notices])
 
     # The weekly form of the department leading the first task still open at year end.
     sample = session.get(Task, next(row["id"] for row in rows if row["light"] != "done"))
