@@ -47,7 +47,7 @@ from wufei.cadence.windows import SHANGHAI, load_cadence, reporting_window  # no
 from wufei.calendar.workdays import WorkCalendar  # noqa: E402
 from wufei.db import make_engine, transaction  # noqa: E402
 from wufei.departments.models import Department  # noqa: E402
-from wufei.generate.bulk import batched, insert_rows  # noqa: E402
+from wufei.db import batched, insert_rows  # noqa: E402
 from wufei.plans.models import Jurisdiction, Plan  # noqa: E402
 from wufei.reports.models import Report  # noqa: E402
 from wufei.tasks.milestones import ensure_milestones  # noqa: E402

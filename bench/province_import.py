@@ -46,7 +46,7 @@ def reference(url: str, spec: plans.ProvinceSpec) -> float:
     """A plain INSERT of the same task rows, in one transaction."""
     from sqlalchemy import insert
 
-    from wufei.generate.bulk import batched, insert_rows
+    from wufei.db import batched, insert_rows
     from wufei.plans.models import Jurisdiction, Plan
     from wufei.tasks.models import Task
 

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 
 from wufei.cadence.windows import SHANGHAI, load_cadence, reporting_window
 from wufei.calendar.workdays import WorkCalendar
-from wufei.generate.bulk import batched, insert_rows
+from wufei.db import batched, insert_rows
 from wufei.plans.models import Plan
 from wufei.reports.models import Report
 from wufei.tasks.models import Role, Task, TaskDepartment
