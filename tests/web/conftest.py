@@ -90,7 +90,11 @@ def server(tmp_path_factory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("portal")
     evidence, bulletins = root / "evidence", root / "bulletins"
     bulletins.mkdir()
-    (bulletins / "2024-05 月调度通报.docx").write_bytes(b"PK fake docx")
+    (bulletins / "衡水市").mkdir()  # as wufei.bulletins writes them: one folder per place
+    (bulletins / "衡水市" / "monthly-2024-05.md").write_text(
+        "<!-- 快照 0123456789ab -->\n# 衡水市“无废城市”建设2024年5月调度通报\n", encoding="utf-8")
+    (bulletins / "衡水市" / "monthly-2024-05.docx").write_bytes(b"PK fake docx")
+    (bulletins / "衡水市" / "monthly-2024-05-annex.xlsx").write_bytes(b"PK fake xlsx")
     patch = pytest.MonkeyPatch()
     patch.setenv("WUFEI_EVIDENCE_DIR", str(evidence))
     engine = make_engine(fresh_database_url(root))

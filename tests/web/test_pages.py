@@ -25,9 +25,13 @@ def test_office_pages_render(office, path):
 def test_the_dashboard_shows_lights_reporting_indicators_and_bulletins(office, server):
     page = office.get("/dashboard").text
     for words in ("红灯", "黄灯", "绿灯", "已完成", "本周报送（2024年第23周）", "指标进展（2024年）", "各牵头单位灯色",
-                  "逾期任务", "近7天新亮红灯", "2024-05 月调度通报.docx", "市生态环境局"):
+                  "逾期任务", "近7天新亮红灯", "衡水市“无废城市”建设2024年5月调度通报", "市生态环境局"):
         assert words in page
-    download = office.get("/bulletins/file", params={"path": "2024-05 月调度通报.docx"})
+    # one entry per document, its forms as downloads
+    assert page.count("衡水市“无废城市”建设2024年5月调度通报") == 1
+    for form in ("monthly-2024-05.docx", "monthly-2024-05-annex.xlsx", "monthly-2024-05.md"):
+        assert f"/bulletins/file?path=%E8%A1%A1%E6%B0%B4%E5%B8%82/{form}" in page
+    download = office.get("/bulletins/file", params={"path": "衡水市/monthly-2024-05.docx"})
     assert download.status_code == 200 and download.content == b"PK fake docx"
     assert "attachment" in download.headers["content-disposition"]
 

@@ -153,14 +153,37 @@ def indicators(session: Session, *, year: int, plan_docs: tuple[str, ...] | None
             "items": rows}
 
 
-def bulletins(folder: Path) -> list[dict[str, Any]]:
-    """The newest files under the bulletins folder (written by the bulletins package)."""
+FORMS = {".docx": "Word", ".html": "网页", ".md": "Markdown", ".xlsx": "Excel"}
+
+
+def bulletins(folder: Path, *, shown: int | None = BULLETINS_SHOWN) -> list[dict[str, Any]]:
+    """The newest documents under the bulletins folder (written by the bulletins package): one
+    entry per document, titled by its Markdown heading, with its forms (Word, 网页, Markdown, and
+    the Excel annex `<stem>-annex.xlsx`) as downloads. Charts are inside the documents."""
     if not folder.is_dir():
         return []
-    files = [p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")]
-    files.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-    return [{"path": p.relative_to(folder).as_posix(), "name": p.name, "size": p.stat().st_size}
-            for p in files[:BULLETINS_SHOWN]]
+    files = [p for p in folder.rglob("*") if p.is_file() and p.suffix in FORMS and not p.name.startswith(".")]
+    documents: dict[Path, list[Path]] = {}
+    for path in files:
+        stem = path.with_name(path.name.removesuffix("-annex.xlsx")) if path.name.endswith("-annex.xlsx") \
+            else path.with_suffix("")
+        documents.setdefault(stem, []).append(path)
+    newest = sorted(documents.items(), key=lambda item: max(p.stat().st_mtime for p in item[1]), reverse=True)
+    return [{"title": _bulletin_title(stem), "place": stem.parent.relative_to(folder).as_posix().strip("."),
+             "forms": [{"label": "Excel附件" if p.name.endswith("-annex.xlsx") else FORMS[p.suffix],
+                        "path": p.relative_to(folder).as_posix(), "size": p.stat().st_size}
+                       for p in sorted(paths, key=lambda p: list(FORMS).index(p.suffix))]}
+            for stem, paths in newest[:shown]]
+
+
+def _bulletin_title(stem: Path) -> str:
+    markdown = stem.with_suffix(".md")
+    if markdown.is_file():
+        with markdown.open(encoding="utf-8") as lines:
+            for line in lines:
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return stem.name
 
 
 def bulletin_file(folder: Path, relative: str) -> Path | None:

@@ -128,7 +128,7 @@ def router(portal: Portal) -> APIRouter:
         with portal.work() as session:
             signed = portal.user(request, session, OFFICE, LEADER)
         return portal.render(request, "bulletins.html.j2", signed=signed,
-                             bulletins=pages.bulletins(portal.settings.bulletins_dir),
+                             bulletins=pages.bulletins(portal.settings.bulletins_dir, shown=None),
                              folder=str(portal.settings.bulletins_dir))
 
     @routes.get("/bulletins/file")
