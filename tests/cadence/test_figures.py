@@ -416,6 +416,7 @@ def test_the_h1_2023_review_lists_projects_not_done_with_company_state_and_last_
     [site] = h1["sites"]
     assert (site["task_id"], site["company"], site["leads"], site["supporting"]) == (
         world.tasks["T7"].id, "衡水某某环保有限公司", [CITY], [JIZHOU])
+    assert site["place"] == "冀州区"  # the county named on the project
     # 88 of 150 days by 30 June: 59% expected, 5% reported.
     assert (site["light"], site["reason"], site["due_date"]) == ("red", "进度5%，落后序时进度54个百分点", "2023-08-31")
     assert site["last_report"] == {"week": "2023-W26", "week_start": "2023-06-26", "progress": 5, "done_text": None,

@@ -349,9 +349,10 @@ def half_year(content: Content, snapshot_id: str) -> Document:
         report = s.get("last_report")
         last = (f"{week_text(report['week'])}，进度{report['progress']}%：{report.get('done_text') or '—'}"
                 + (f"；存在问题：{report['problems']}" if report.get("problems") else "")) if report else "未报送"
-        rows.append([str(index), task_name(s), names(s["leads"]), s.get("company") or "—",
+        rows.append([str(index), task_name(s), names(s["leads"]), s.get("company") or "—", s.get("place") or "—",
                      due_text(s), s["light_cn"], s["reason"], last])
-    sites.add(Table("观摩项目清单", ["序号", "项目", "牵头单位", "责任主体", "现行期限", "状态", "判定原因", "最近一次报送"],
+    sites.add(Table("观摩项目清单", ["序号", "项目", "牵头单位", "责任主体", "所在地", "现行期限", "状态", "判定原因",
+                                "最近一次报送"],
                     rows, sheet="观摩项目"))
     waiting = doc.section("尚未明确牵头单位的项目")
     waiting.add(Table("尚未明确牵头单位的项目", ["项目", "责任主体", "完成期限"], [

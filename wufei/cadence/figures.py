@@ -210,6 +210,14 @@ def _names(task: Task, role: Role) -> list[str]:
     return [a.department.name for a in task.assignments if a.role == role]
 
 
+def _place(task: Task) -> str | None:
+    """Where a project is: the county-level governments named on it (the plans give no address;
+    a project's county is named among its owners, e.g. 景县人民政府 → 景县)."""
+    places = [a.department.name.removesuffix("人民政府") for a in task.assignments
+              if a.department.kind in LOCALITY_KINDS]
+    return "、".join(places) or None
+
+
 def _scope_plans(session: Session, jurisdiction: str | None, until: date) -> list[Plan]:
     query = (select(Plan).join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id)
              .where(Plan.kind == PLAN_KIND, (Plan.issued_on.is_(None)) | (Plan.issued_on <= until)))
@@ -854,7 +862,7 @@ def half_year_figures(session: Session, *, period: Period | str, as_of: date, ca
                       jurisdiction: str | None = None, cadence: Mapping[str, Any] | None = None,
                       light_rules: LightRules | None = None) -> dict[str, Any]:
     """半年观摩: the projects to visit (not done: in progress or at risk), at-risk first, each with
-    owners, company, state (light and reason) and last report."""
+    owners, company, place, state (light and reason) and last report."""
     period = _period(period, PeriodKind.HALF_YEAR)
     cadence = load_cadence() if cadence is None else cadence
     day = min(period.end, as_of)
@@ -868,7 +876,8 @@ def half_year_figures(session: Session, *, period: Period | str, as_of: date, ca
     sites = []
     for task in sorted(visits, key=lambda t: (order[world.light(t.id)], world.due.get(t.id) or date.max, t.id)):
         report = last.get(task.id)
-        sites.append({**world.with_light(task), "company": task.responsible_entity, "last_report": (
+        sites.append({**world.with_light(task), "company": task.responsible_entity, "place": _place(task),
+                      "last_report": (
             {"week": week_label(report.week_start), "week_start": report.week_start.isoformat(),
              "progress": report.progress, "done_text": report.done_text, "problems": report.problems,
              "next_steps": report.next_steps, "department": report.department.name, "late": report.late,
