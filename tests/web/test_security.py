@@ -109,6 +109,25 @@ def test_a_wrong_type_or_oversized_upload_is_refused_and_nothing_is_filed(eco, s
     assert download.headers["content-disposition"].startswith("attachment")
 
 
+def test_an_upload_without_a_declared_length_or_without_a_session_is_refused_unread(eco, server):
+    task_id = server.tasks.spare[2]
+    evidence_before = {p for p in server.evidence.rglob("*") if p.is_file()}
+
+    def chunks():  # no Content-Length: sent chunked, so a length check alone would see nothing
+        yield b"--x\r\nContent-Disposition: form-data; name=\"evidence_%d\"; filename=\"a.jpg\"\r\n\r\n" % task_id
+        for _ in range(64):
+            yield b"\xff" * 65536
+        yield b"\r\n--x--\r\n"
+
+    chunked = eco.post("/my/report", content=chunks(), headers={"Content-Type": "multipart/form-data; boundary=x"})
+    assert chunked.status_code == 411
+    with httpx.Client(base_url=server.url) as anonymous:
+        unsigned = anonymous.post("/my/report", data={"week": "2024-W23", f"progress_{task_id}": "40"},
+                                  files={f"evidence_{task_id}": ("照片.jpg", b"\xff" * 1000, "image/jpeg")})
+    assert unsigned.status_code == 403
+    assert {p for p in server.evidence.rglob("*") if p.is_file()} == evidence_before
+
+
 def test_a_form_without_its_csrf_token_is_refused(eco, office, server):
     task_id = server.tasks.spare[3]
     assert _file(eco, {f"progress_{task_id}": "50"}).status_code == 403
@@ -186,3 +205,21 @@ def test_signing_out_ends_the_session_on_the_server(server):
     client.cookies.set("wufei_session", cookie)  # a copied cookie is worthless after signing out
     assert client.get("/dashboard").status_code == 303
     client.close()
+
+
+def test_a_supporting_liaison_does_not_see_the_lead_departments_extension_request(eco, server):
+    from datetime import date
+
+    from wufei.extensions.service import request_extension
+    from wufei.tasks.models import Role, Task, TaskDepartment
+
+    with transaction(server.engine) as session:
+        supported = session.scalars(select(Task).join(TaskDepartment).where(
+            TaskDepartment.department_id == server.tasks.ecology, TaskDepartment.role == Role.SUPPORTING,
+            Task.due_date > date(2024, 6, 5)).order_by(Task.id)).first()
+        lead = next(a.department_id for a in supported.assignments if a.role == Role.LEAD)
+        request_extension(session, task_id=supported.id, department_id=lead, requested_on=date(2024, 6, 5),
+                          new_due=date(2030, 12, 31), reason="牵头部门内部的延期理由", actor="test")
+    page = eco.get(f"/tasks/{supported.id}")
+    assert page.status_code == 200
+    assert "牵头部门内部的延期理由" not in page.text

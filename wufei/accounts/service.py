@@ -45,6 +45,9 @@ def hash_password(password: str) -> str:
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
 
 
+_TIMING_HASH = hash_password("timing-equaliser")  # checked against when there is no real hash
+
+
 def verify_password(password: str, stored: str | None) -> bool:
     if not stored:
         return False
@@ -107,10 +110,10 @@ def list_users(session: Session) -> list[User]:
 def authenticate(session: Session, *, username: str, password: str) -> User | None:
     """The active user with this name and password, else None (the same answer for both mistakes)."""
     user = find_user(session, username)
-    if user is None:
-        verify_password(password, hash_password("timing-equaliser"))  # as slow as a real check
-        return None
-    if not user.active or not verify_password(password, user.password_hash):
+    stored = user.password_hash if user is not None and user.active else None
+    # One scrypt run whatever the mistake (unknown name, inactive, link-only account), so the
+    # time taken does not tell which names exist.
+    if not verify_password(password, stored or _TIMING_HASH) or stored is None:
         return None
     return user
 

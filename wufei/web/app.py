@@ -36,6 +36,20 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="wufei 督查督办", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.portal = portal
 
+    largest = liaison.request_limit(portal.cadence)
+
+    @app.middleware("http")
+    async def body_limit(request: Request, call_next):
+        # Bodies are refused by their declared length before anything reads them; a body
+        # without one (chunked) is refused outright: browsers always declare it for a form.
+        if request.method in ("POST", "PUT", "PATCH"):
+            length = request.headers.get("content-length")
+            if length is None or not length.isdigit():
+                return PlainTextResponse("请求须注明长度", status_code=411)
+            if int(length) > largest:
+                return PlainTextResponse("请求过大", status_code=413)
+        return await call_next(request)
+
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
         response = await call_next(request)

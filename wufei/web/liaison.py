@@ -52,6 +52,12 @@ def _week_from(value: str | None, today: date) -> date:
         return week_start(today)
 
 
+def request_limit(cadence) -> int:
+    """The largest request the portal takes: the week's form with MAX_FILES files at the size limit."""
+    max_file_bytes, _types = evidence_rules(cadence)
+    return max_file_bytes * MAX_FILES + FORM_OVERHEAD_BYTES
+
+
 def router(portal: Portal) -> APIRouter:
     routes = APIRouter()
     max_file_bytes, allowed_types = evidence_rules(portal.cadence)
@@ -82,8 +88,10 @@ def router(portal: Portal) -> APIRouter:
 
     @routes.post("/my/report")
     async def file_report(request: Request):
-        limit = max_file_bytes * MAX_FILES + FORM_OVERHEAD_BYTES
-        if int(request.headers.get("content-length") or 0) > limit:
+        # Who is asking, before a byte of the upload is read (the app refuses bodies without a
+        # length or over request_limit before this runs).
+        await run_in_threadpool(_signed_liaison, request)
+        if int(request.headers.get("content-length") or 0) > request_limit(portal.cadence):
             return await run_in_threadpool(_refuse_large, request)
         form = await request.form(max_files=MAX_FILES)
         fields: dict[str, Any] = {}
@@ -121,6 +129,10 @@ def router(portal: Portal) -> APIRouter:
                     return _render_form(request, session, signed, week, values=fields, error=str(error),
                                         status_code=400)
         return await run_in_threadpool(work)
+
+    def _signed_liaison(request) -> None:
+        with portal.work() as session:
+            portal.user(request, session, LIAISON)
 
     def _refuse_large(request):
         with portal.work() as session:

@@ -211,7 +211,8 @@ def task_detail(session: Session, *, task: Task, today: date, cadence: Mapping[s
         inputs = [i for i in inputs if i.department_id == department_id]
     return {"task": task, "row": task_row(task, light, due=due), "history": light_history(session, task_id=task.id),
             "milestones": list_milestones(session, task_ids=[task.id]),
-            "extensions": list_extensions(session, task_ids=[task.id]),
+            "extensions": list_extensions(session, task_ids=[task.id],
+                                          department_ids=[department_id] if department_id is not None else None),
             "reports": sorted(reports, key=lambda r: (r.week_start, r.version), reverse=True),
             "inputs": list(inputs), "status_names": STATUS_NAMES,
             "owners": [(a.department, ROLE_NAMES.get(a.role, a.role)) for a in task.assignments]}
