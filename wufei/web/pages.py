@@ -135,14 +135,11 @@ def dashboard(session: Session, *, today: date, cadence: Mapping[str, Any], bull
             "quiet": [d for d in departments if not (d["red"] or d["yellow"])]}
 
 
-def indicators(session: Session, *, year: int, plan_docs: tuple[str, ...] | None = None,
-               plan_ids: list[int] | None = None) -> dict[str, Any]:
+def indicators(session: Session, *, year: int, plan_ids: list[int] | None = None) -> dict[str, Any]:
     query = (select(Indicator).join(Plan, Plan.id == Indicator.plan_id).where(Plan.kind == PlanKind.PLAN)
              .options(selectinload(Indicator.values),
                       selectinload(Indicator.assignments).selectinload(IndicatorDepartment.department))
              .order_by(Indicator.plan_id, Indicator.id))
-    if plan_docs is not None and "*" not in plan_docs:
-        query = query.where(Plan.doc_number.in_(plan_docs))
     if plan_ids is not None:
         query = query.where(Plan.id.in_(plan_ids))
     rows = [indicator_status(indicator, year) for indicator in session.scalars(query)]

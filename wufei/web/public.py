@@ -61,8 +61,7 @@ def router(portal: Portal) -> APIRouter:
         return rows
 
     def indicator_rows(session, plans: list[Plan]) -> list[dict[str, Any]]:
-        docs = tuple(p.doc_number for p in plans if p.doc_number)
-        items = pages.indicators(session, year=portal.today().year, plan_docs=docs)["items"]
+        items = pages.indicators(session, year=portal.today().year, plan_ids=[p.id for p in plans])["items"]
         return [{"number": i["number"], "name": i["name"], "unit": i["unit"], "baseline": i["baseline"]["raw"],
                  "target": i["target"]["raw"], "latest": (i["latest"] or {}).get("value"), "status": i["status_cn"]}
                 for i in items]
