@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -29,6 +30,9 @@ def _ledger(session: Session) -> dict[str, list]:
     def owners(item):
         return [(a.department.jurisdiction.name, a.department.name, a.role) for a in item.assignments]
 
+    def text(value) -> str:  # a number as written, whether it came back from the database or not
+        return format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+
     plans = {p.id: p.doc_number or p.title for p in session.scalars(select(Plan))}
     task_fields = ("list_kind", "number", "list_name", "category", "title", "content", "owners_raw",
                    "responsible_entity", "implementers_raw", "deadline_raw", "deadline_kind", "due_date",
@@ -44,8 +48,8 @@ def _ledger(session: Session) -> dict[str, list]:
         "tasks": sorted((plans[t.plan_id], *(getattr(t, f) for f in task_fields), owners(t))
                         for t in session.scalars(select(Task).options(selectinload(Task.assignments)))),
         "indicators": sorted(
-            (plans[i.plan_id], *(str(getattr(i, f)) for f in indicator_fields), owners(i),
-             [(v.year, str(v.value), v.value_raw, v.forecast, v.source) for v in i.values])
+            (plans[i.plan_id], *(text(getattr(i, f)) for f in indicator_fields), owners(i),
+             [(v.year, text(v.value), v.value_raw, v.forecast, v.source) for v in i.values])
             for i in session.scalars(select(Indicator))),
         "cells": sorted((plans[c.plan_id], c.number, c.category, c.count, c.unit, c.count_raw, c.status, c.lead_raw,
                          c.lead_department.name if c.lead_department else None)
