@@ -4,6 +4,7 @@ the middle of a send, is visible in `wufei notices --json` and the next run send
 from __future__ import annotations
 
 import json
+import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -162,3 +163,144 @@ def test_retry_all_does_not_take_a_dispatch_another_run_is_sending(database, out
     summary = runs.retry_due(database, now=T0 + timedelta(minutes=2), ignore_backoff=True)
     assert (summary["due"], summary["sent"]) == (2, 2)
     assert len(outbox_messages(outbox)) == 2
+
+
+def test_a_run_that_lost_its_lease_stops_sending_and_does_not_overwrite_the_new_owner(database, channels_from,
+                                                                                   tmp_path, monkeypatch):
+    """Run A is so slow that its lease runs out mid-dispatch and run B takes the dispatch: A must
+    not send to the services B is handling (no second copy), nor overwrite B's outcome."""
+    one, two = tmp_path / "one", tmp_path / "two"
+    channels = channels_from(f"version: 1\nurls:\n  - outbox://localhost{one}:\n      - tag: fallback\n"
+                             f"  - outbox://localhost{two}:\n      - tag: fallback\n")
+    real_send = Channels.send_to
+    taken_over = []
+
+    def slow_first_send(self, service_, name, subject, body, **kwargs):
+        if not taken_over:  # A's first send: meanwhile A's lease runs out and run B takes the dispatch
+            taken_over.append(subject)
+            later = T0 + service.LEASE + timedelta(seconds=1)
+            with make_sessionmaker(database)() as other:
+                dispatch_id = other.scalars(select(Dispatch.id).where(Dispatch.subject == subject)).one()
+                lease = service.take(other, dispatch_id, now=later)
+                assert lease is not None
+                other.commit()
+                taken_over.append(service.attempt(other, dispatch_id, channels=channels, now=later, lease=lease,
+                                                  checkpoint=other.commit))
+                other.commit()
+        return real_send(self, service_, name, subject, body, **kwargs)
+
+    monkeypatch.setattr(Channels, "send_to", slow_first_send)
+    summary = runs.deliver_day(database, DAY, channels=channels, now=T0)
+    assert taken_over[1] == ("unknown", 1)  # B: A's row was `sending`, B sent to the other service
+    assert (summary["sent"], summary.get("lost")) == (2, 1)
+    assert len(outbox_messages(one)) == 3 and len(outbox_messages(two)) == 3  # no second copy anywhere
+    with make_sessionmaker(database)() as session:
+        dispatch = session.scalars(select(Dispatch).where(Dispatch.subject == taken_over[0])).one()
+        assert (dispatch.status, dispatch.attempts) == ("unknown", 1)  # B's outcome stands
+        assert sorted(r.status for r in service.deliveries(session, dispatch.id)) == ["sent", "sent"]
+
+
+def test_resend_refuses_a_dispatch_another_run_holds(database, outbox):
+    with make_sessionmaker(database)() as session:  # a run has just claimed (live lease) and is sending
+        claims = service.claim_digests(session, day=DAY)
+        session.commit()
+    dispatch_id = claims["claimed"][0]
+    with pytest.raises(service.DispatchBusy):
+        runs.resend(database, dispatch_id, now=claims["lease"] - timedelta(minutes=1))
+    result = CliRunner().invoke(notices, ["retry", "--dispatch", str(dispatch_id), "--resend"])
+    assert result.exit_code != 0 and "正由另一次运行发送" in result.output, result.output
+    assert outbox_messages(outbox) == []
+    with make_sessionmaker(database)() as session:
+        dispatch = session.get(Dispatch, dispatch_id)
+        assert (dispatch.status, dispatch.next_attempt_at, dispatch.attempts) == ("claimed", claims["lease"], 0)
+    # Once the lease ran out (the run died), the office may resend it.
+    assert runs.resend(database, dispatch_id, now=claims["lease"] + timedelta(seconds=1))["sent"] == 1
+
+
+def test_runs_for_two_days_at_once_claim_each_intent_once(database, monkeypatch):
+    """`wufei notices deliver` for the server's day and the flow for the Shanghai day (or a late
+    run for D overlapping D+1's): both see the same pending intents; only one may claim them."""
+    real_pending = service.pending_digests
+    first_computed, second_done = threading.Event(), threading.Event()
+    first = {}
+
+    def pending(session, *, day):
+        digests = real_pending(session, day=day)
+        if threading.current_thread() is first.get("thread"):
+            first_computed.set()
+            second_done.wait(timeout=3)  # the other run has every chance to claim in between
+        return digests
+
+    monkeypatch.setattr(service, "pending_digests", pending)
+    results, errors = {}, []
+
+    def claim(day):
+        try:
+            with make_sessionmaker(database)() as session:
+                results[day] = service.claim_digests(session, day=day, now=T0)["claimed"]
+                session.commit()
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    first["thread"] = threading.Thread(target=claim, args=(DAY,))
+    first["thread"].start()
+    assert first_computed.wait(timeout=30)
+    second = threading.Thread(target=lambda: (claim(DAY + timedelta(days=1)), second_done.set()))
+    second.start()
+    first["thread"].join(timeout=60)
+    second.join(timeout=60)
+    assert not errors, errors
+    assert len(results[DAY]) + len(results[DAY + timedelta(days=1)]) == 3
+    with make_sessionmaker(database)() as session:
+        carried = [i for ids in session.scalars(select(Dispatch.intent_ids)) for i in ids]
+        assert len(carried) == len(set(carried)) == 3
+
+
+def test_intents_created_after_the_days_digest_go_out_the_same_day(database, outbox):
+    assert runs.deliver_day(database, DAY, now=T0)["sent"] == 3
+    with transaction(database) as session:
+        department = session.scalars(select(Department).order_by(Department.id)).first()
+        [late] = create_intents(session, [intent("late", "overdue", department.id, title="下午新增的任务",
+                                                 days_overdue=1)])
+    again = runs.deliver_day(database, DAY, now=T0 + timedelta(hours=3))  # the 11:15 run
+    assert (again["claimed"], again["sent"]) == (1, 1)
+    message = outbox_messages(outbox)[-1]
+    assert "下午新增的任务" in message["body"] and f"{department.name}的任务" not in message["body"]
+    with make_sessionmaker(database)() as session:
+        dispatch = session.scalars(select(Dispatch).order_by(Dispatch.id.desc())).first()
+        assert dispatch.intent_ids == [late] and dispatch.key.endswith(f"dept:{department.id}|dept-{department.id}|2")
+    assert runs.deliver_day(database, DAY, now=T0 + timedelta(hours=6))["claimed"] == 0
+    assert len(outbox_messages(outbox)) == 4
+
+
+def test_a_slow_run_keeps_its_lease_from_the_current_clock(database, outbox, monkeypatch):
+    """Each send takes 8 minutes (SMTP timeouts): the lease is renewed from the clock at each step,
+    so another run never finds the dispatch a run is sending abandoned. (A claim still waiting
+    its turn may look abandoned; a retrier that takes it fences this run out of it: no copy.)"""
+    clock = [T0]
+    monkeypatch.setattr(service, "utcnow", lambda: clock[0])
+    monkeypatch.setattr(runs, "utcnow", lambda: clock[0], raising=False)
+    real_send = Channels.send_to
+    leases = []
+
+    def slow(self, *args, **kwargs):
+        clock[0] += timedelta(minutes=8)
+        with make_sessionmaker(database)() as other:
+            dispatch_id, lease = other.execute(select(Dispatch.id, Dispatch.next_attempt_at)
+                                               .where(Dispatch.subject == args[2])).one()
+            leases.append(lease)
+            assert dispatch_id not in service.due_dispatches(other, now=clock[0])  # it does not look abandoned
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(Channels, "send_to", slow)
+    assert runs.deliver_day(database, DAY)["sent"] == 3
+    assert len(leases) == 3 and all(lease > T0 + timedelta(minutes=8 * n) for n, lease in enumerate(leases, 1))
+
+
+def test_deliver_command_defaults_to_the_day_in_shanghai(database, outbox):
+    import time_machine
+
+    with time_machine.travel(datetime(2024, 6, 2, 20, 0, tzinfo=timezone.utc), tick=False):  # 04:00 on 6月3日
+        result = CliRunner().invoke(notices, ["deliver"], catch_exceptions=False)
+    assert result.exit_code == 0 and result.output.startswith("2024年6月3日：摘要 3 条"), result.output
+    assert len(outbox_messages(outbox)) == 3

@@ -119,7 +119,9 @@ urls:
 
     [flag] = session.scalars(select(NoticeIntent).where(NoticeIntent.kind == "delivery_failed")).all()
     assert (flag.audience, flag.department_id, flag.payload["dispatch_key"]) == ("office", env.id, dispatch.key)
-    summary = deliver(session, day=DAY + timedelta(days=1), channels=channels, now=now)
+    assert flag.created_on == now.date()  # the day it was raised, not the dispatch's day
+    assert flag.key == f"delivery_failed|dispatch:{dispatch.id}|attempt:{MAX_ATTEMPTS}"
+    summary = deliver(session, day=now.date(), channels=channels, now=now)
     assert summary["sent"] == 1
     [message] = outbox_messages(outbox)
     assert message["subject"] == f"【通知发送失败】市生态环境局（dept-{env.id}）"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import click
@@ -124,15 +124,16 @@ def _delivery_status(dispatches: list[dict[str, Any]]) -> str:
 
 
 @notices.command("deliver")
-@click.option("--as-of", "as_of", help="发送日（默认今天），如 2024-06-03")
+@click.option("--as-of", "as_of", help="发送日（默认北京时间今天），如 2024-06-03")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True, help="同时发送的条数")
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出")
 def deliver_command(as_of: str | None, concurrency: int, as_json: bool) -> None:
     """发送某日的通知摘要（每部门每对象一条），并重试到期的失败发送"""
     from wufei.notify.channels import ChannelError
     from wufei.notify.runs import deliver_day, load_channels, retry_due
+    from wufei.notify.service import TIMEZONE
 
-    day = parse_day(as_of) or date.today()
+    day = parse_day(as_of) or datetime.now(TIMEZONE).date()  # the flow's day (Asia/Shanghai), not the server's
     database = engine()
     try:
         channels = load_channels(database)
@@ -160,6 +161,7 @@ def retry_command(ignore_backoff: bool, dispatch_id: int | None, resend: bool, a
     from wufei.notify.runs import load_channels
     from wufei.notify.runs import resend as resend_dispatch
     from wufei.notify.runs import retry_due
+    from wufei.notify.service import DispatchBusy
 
     if resend and dispatch_id is None:
         raise click.BadParameter("--resend 需与 --dispatch 同用", param_hint="--resend")
@@ -171,7 +173,7 @@ def retry_command(ignore_backoff: bool, dispatch_id: int | None, resend: bool, a
     if resend:
         try:
             summary = resend_dispatch(database, dispatch_id, channels=channels)
-        except LookupError as error:
+        except (LookupError, DispatchBusy) as error:
             raise click.ClickException(str(error)) from None
     else:
         summary = retry_due(database, channels=channels, ignore_backoff=ignore_backoff,

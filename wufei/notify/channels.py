@@ -152,7 +152,9 @@ class Channels:
         try:
             parsed = yaml.safe_load(text) or {}
         except yaml.YAMLError as error:
-            raise ChannelError(f"{source}：YAML 格式错误：{error}") from error
+            mark = getattr(error, "problem_mark", None)  # not the text: the line may hold a password
+            where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark is not None else "位置不明"
+            raise ChannelError(f"{source}：YAML 格式错误（{where}）") from None
         if not isinstance(parsed, dict):
             raise ChannelError(f"{source}：应为 Apprise YAML 配置（含 urls 列表）")
         expected = listed_services(parsed)
@@ -243,18 +245,51 @@ def _attach_for(service: Any, attachments) -> list[Any] | None:
     return found
 
 
+class _ThreadLogCapture(logging.Handler):
+    """One handler on the `apprise` logger that keeps each thread's records in that thread's own
+    buffer while it captures: `apprise.LogCapture` per send attaches a handler to the shared
+    logger, so with concurrent sends one send's error held the other threads' warnings (their
+    hosts and recipients)."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.setFormatter(logging.Formatter("%(asctime)s - %(levelname)s - %(message)s"))
+        self._local = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        buffer = getattr(self._local, "buffer", None)
+        if buffer is not None:  # emit runs in the thread that logged
+            buffer.append(self.format(record))
+
+    def start(self) -> list[str]:
+        self._local.buffer = []
+        return self._local.buffer
+
+    def stop(self) -> None:
+        self._local.buffer = None
+
+
+_capture = _ThreadLogCapture()
+_apprise_logger = logging.getLogger("apprise")
+_apprise_logger.addHandler(_capture)
+if _apprise_logger.getEffectiveLevel() > logging.WARNING:
+    _apprise_logger.setLevel(logging.WARNING)
+
+
 def _send_one(service: Any, name: str, subject: str, body: str, attachments=()) -> ServiceResult:
     text_format = apprise.NotifyFormat.TEXT
     title = subject if service.title_maxlen > 0 else convert_between(text_format, service.notify_format, content=subject)
     content = convert_between(text_format, service.notify_format, content=body)
     started = time.monotonic()
-    with apprise.LogCapture(level=logging.WARNING) as log:
-        try:
-            ok = bool(service.notify(body=content, title=title, notify_type=apprise.NotifyType.INFO,
-                                     body_format=text_format, attach=_attach_for(service, attachments)))
-            error = None if ok else (_last_lines(log.getvalue()) or "发送失败（Apprise 未给出原因）")
-        except Exception as exc:  # a plugin raising is a failed attempt, not a crash of the run
-            ok, error = False, f"{type(exc).__name__}: {exc}"
+    log = _capture.start()
+    try:
+        ok = bool(service.notify(body=content, title=title, notify_type=apprise.NotifyType.INFO,
+                                 body_format=text_format, attach=_attach_for(service, attachments)))
+        error = None if ok else (_last_lines("\n".join(log)) or "发送失败（Apprise 未给出原因）")
+    except Exception as exc:  # a plugin raising is a failed attempt, not a crash of the run
+        ok, error = False, f"{type(exc).__name__}: {exc}"
+    finally:
+        _capture.stop()
     return ServiceResult(name, ok, error, int((time.monotonic() - started) * 1000))
 
 

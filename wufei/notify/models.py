@@ -32,7 +32,7 @@ class Dispatch(Base):
     __table_args__ = (Index("ix_dispatches_status_next_attempt", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(300), unique=True)  # digest|{day}|{audience}|dept:{id}|{tag}
+    key: Mapped[str] = mapped_column(String(300), unique=True)  # digest|{day}|{audience}|dept:{id}|{tag}[|n]
     day: Mapped[Day]
     audience: Mapped[ShortText]
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))

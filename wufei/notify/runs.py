@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from wufei.calendar.service import load_calendar
-from wufei.db import make_sessionmaker, utcnow
+from wufei.db import make_sessionmaker
 from wufei.notify import service
 from wufei.notify.channels import Channels
 
@@ -32,8 +32,10 @@ def load_channels(engine: Engine) -> Channels:
 
 def deliver_day(engine: Engine, day: date, *, channels: Channels | None = None, now: datetime | None = None,
                 concurrency: int = 1) -> dict[str, Any]:
-    """Claim the digests of `day` (unresolved intents created on or before it) and send them."""
-    now = now or utcnow()
+    """Claim the digests of `day` (unresolved intents created on or before it) and send them.
+
+    `now` fixes the clock (tests, replays); by default every step reads the clock when it runs,
+    so a lease taken late in a slow run is a fresh one (see service.attempt)."""
     channels = channels or load_channels(engine)
     with make_sessionmaker(engine)() as session:
         claims = service.claim_digests(session, day=day, now=now)
@@ -43,7 +45,8 @@ def deliver_day(engine: Engine, day: date, *, channels: Channels | None = None, 
 
     def send(dispatch_id: int) -> tuple[str, int]:
         with make_sessionmaker(engine)() as session:
-            outcome = service.attempt(session, dispatch_id, channels=channels, now=now, checkpoint=session.commit)
+            outcome = service.attempt(session, dispatch_id, channels=channels, now=now, lease=claims["lease"],
+                                      checkpoint=session.commit)
             session.commit()
             return outcome
 
@@ -56,7 +59,6 @@ def retry_due(engine: Engine, *, channels: Channels | None = None, now: datetime
               ignore_backoff: bool = False, dispatch_ids: list[int] | None = None,
               concurrency: int = 1) -> dict[str, Any]:
     """Send the failed dispatches that are due again, and the claims whose run died."""
-    now = now or utcnow()
     channels = channels or load_channels(engine)
     with make_sessionmaker(engine)() as session:
         due = service.due_dispatches(session, now=now, ignore_backoff=ignore_backoff, dispatch_ids=dispatch_ids)
@@ -64,11 +66,13 @@ def retry_due(engine: Engine, *, channels: Channels | None = None, now: datetime
 
     def send(dispatch_id: int) -> tuple[str, int] | None:
         with make_sessionmaker(engine)() as session:
-            if not service.take(session, dispatch_id, now=now, ignore_backoff=ignore_backoff):
+            lease = service.take(session, dispatch_id, now=now, ignore_backoff=ignore_backoff)
+            if lease is None:
                 session.rollback()
                 return None  # another retrier has it
             session.commit()
-            outcome = service.attempt(session, dispatch_id, channels=channels, now=now, checkpoint=session.commit)
+            outcome = service.attempt(session, dispatch_id, channels=channels, now=now, lease=lease,
+                                      checkpoint=session.commit)
             session.commit()
             return outcome
 

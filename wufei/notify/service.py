@@ -1,9 +1,16 @@
 """Deliver the day's digests: claim, send, record; retry failures with backoff.
 
-Exactly-once per digest: a dispatch is claimed with `INSERT … ON CONFLICT (key) DO NOTHING
-RETURNING id` on its key `digest|{day}|{audience}|dept:{id}|{tag}`; only the caller that got an id
-back sends it, so running `deliver` twice (or twice at once) sends each digest once. A retry takes
-a dispatch by a conditional UPDATE (a lease on next_attempt_at), so two retriers do not both send.
+Exactly-once per intent: claiming is serialized (`lock_claims`: a PostgreSQL advisory lock, the
+SQLite write lock), and under it the pending intents (unresolved, in no dispatch) are computed
+and claimed, each digest with `INSERT … ON CONFLICT (key) DO NOTHING RETURNING id` on its key
+`digest|{day}|{audience}|dept:{id}|{tag}` (`…|2`, `…|3` for later digests the same day, made of
+intents created since); only the caller that got an id back sends it, so running `deliver`
+twice, at once, or for two days at once sends each intent once. A retry takes a dispatch by a
+conditional UPDATE (a lease on next_attempt_at), so two retriers do not both send.
+
+Leases are fencing tokens: a lease runs from the clock at the moment it is taken, `attempt`
+renews it before each service is called and writes the outcome only while the dispatch is still
+`claimed` under its own lease; a run too slow to keep it (another run took the dispatch) stops.
 
 Each service's answer is a `Delivery` row. A dispatch is `sent` only when every matching service
 accepted it; otherwise it is `failed`, attempts + 1, next_attempt_at pushed back (BACKOFF), and a
@@ -29,12 +36,14 @@ everything else, and the next run sends again; the flows always pass one.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, case, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -53,6 +62,14 @@ LEASE = timedelta(minutes=10)  # a claimed dispatch nobody finished is looked at
 LOOKBACK = timedelta(days=31)  # intents older than this are no longer delivered
 NO_SERVICE = "（无匹配渠道）"
 RETRIABLE = (DispatchStatus.FAILED, DispatchStatus.CLAIMED)
+RESENDABLE = (DispatchStatus.UNKNOWN, DispatchStatus.PERMANENT, DispatchStatus.FAILED)
+LOST = "lost"  # an attempt's outcome when its lease ran out and another run took the dispatch
+TIMEZONE = ZoneInfo("Asia/Shanghai")  # the day of a run, of a flag for the office
+CLAIM_LOCK = 0x77756665_69636C6D  # PostgreSQL advisory lock serializing claim_digests ("wufeiclm")
+
+
+class DispatchBusy(RuntimeError):
+    """Another run holds the dispatch (its lease has not run out)."""
 
 Checkpoint = Callable[[], None]
 
@@ -111,32 +128,69 @@ def _with_light(intent: NoticeIntent, light: tuple[str, str] | None) -> dict[str
             "payload": payload}
 
 
+def clock(now: datetime | None) -> datetime:
+    """The time of this step: `now` when the caller fixes the clock (tests, replays), else the
+    clock read now, not at the start of the run (a slow run must not hand out stale leases)."""
+    return now if now is not None else utcnow()
+
+
+def lock_claims(session: Session) -> None:
+    """Serialize claiming: what is pending and claiming it are one step, so two runs (for two
+    days, or two at once) never both claim an intent. Held until the transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite: take the write lock first with a write
+    that changes nothing (pysqlite begins the transaction only at the first write, so the reads
+    that follow see everything committed before, and a second run waits here, busy_timeout)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK})
+    else:
+        session.execute(update(Dispatch).where(Dispatch.id == -1).values(status=Dispatch.status),
+                        execution_options={"synchronize_session": False})
+
+
 def claim_digests(session: Session, *, day: date, now: datetime | None = None) -> dict[str, Any]:
-    """Claim the day's pending digests; returns {"digests", "claimed": [dispatch ids], "skipped"}."""
-    now = now or utcnow()
+    """Claim the day's pending digests; returns {"digests", "claimed": [dispatch ids], "skipped",
+    "lease": the claims' lease (their fencing token for `attempt`)}.
+
+    A digest for an audience/department whose digest of the day was claimed already (intents
+    created since, e.g. by a later run the same day) gets the next sequence number in its key."""
+    lock_claims(session)
+    now = clock(now)
     digests = pending_digests(session, day=day)
-    claimed = [dispatch_id for dispatch_id in (_claim(session, d, now) for d in digests) if dispatch_id is not None]
-    return {"digests": len(digests), "claimed": claimed, "skipped": len(digests) - len(claimed)}
+    taken = set(session.scalars(select(Dispatch.key).where(Dispatch.day == day)))
+    claimed = [dispatch_id for dispatch_id in (_claim(session, _next_key(d, taken), now) for d in digests)
+               if dispatch_id is not None]
+    return {"digests": len(digests), "claimed": claimed, "skipped": len(digests) - len(claimed),
+            "lease": now + LEASE}
+
+
+def _next_key(digest: Digest, taken: set[str]) -> Digest:
+    key, number = digest.key, 1
+    while key in taken:
+        number += 1
+        key = f"{digest.key}|{number}"
+    return digest if key == digest.key else dataclasses.replace(digest, key=key)
 
 
 def deliver(session: Session, *, day: date, channels: Channels, now: datetime | None = None,
             checkpoint: Checkpoint = _no_checkpoint) -> dict[str, Any]:
     """Claim and send the day's digests; returns counts (claimed, skipped, sent, failed, permanent)."""
-    now = now or utcnow()
     claims = claim_digests(session, day=day, now=now)
     checkpoint()  # claims are durable before anything is sent
     summary = new_summary(day=day.isoformat(), digests=claims["digests"], claimed=len(claims["claimed"]),
                           skipped=claims["skipped"])
     for dispatch_id in claims["claimed"]:
-        tally(summary, attempt(session, dispatch_id, channels=channels, now=now, checkpoint=checkpoint))
+        tally(summary, attempt(session, dispatch_id, channels=channels, now=now, lease=claims["lease"],
+                               checkpoint=checkpoint))
         checkpoint()
     return summary
 
 
-def due_dispatches(session: Session, *, now: datetime, ignore_backoff: bool = False,
+def due_dispatches(session: Session, *, now: datetime | None = None, ignore_backoff: bool = False,
                    dispatch_ids: list[int] | None = None) -> list[int]:
     """Ids of the failed dispatches whose next attempt is due, and of abandoned claims (lease run
     out). `ignore_backoff` also takes failures not yet due (never a claim still under its lease)."""
+    now = clock(now)
     query = select(Dispatch.id).where(Dispatch.status.in_(RETRIABLE))
     if dispatch_ids is not None:
         query = query.where(Dispatch.id.in_(dispatch_ids))
@@ -147,31 +201,36 @@ def due_dispatches(session: Session, *, now: datetime, ignore_backoff: bool = Fa
     return list(session.scalars(query.order_by(Dispatch.next_attempt_at, Dispatch.id)))
 
 
-def take(session: Session, dispatch_id: int, *, now: datetime, ignore_backoff: bool = False) -> bool:
+def take(session: Session, dispatch_id: int, *, now: datetime | None = None,
+         ignore_backoff: bool = False) -> datetime | None:
     """Take a dispatch for one attempt (a lease): a conditional UPDATE that one caller wins. The
     dispatch is `claimed` again while the attempt runs, so `--all` (which ignores the backoff of
-    `failed` ones) cannot take a dispatch another run is sending."""
+    `failed` ones) cannot take a dispatch another run is sending. Returns the lease (the fencing
+    token to pass to `attempt`), or None when another run has the dispatch."""
+    now = clock(now)
     condition = Dispatch.next_attempt_at <= now
     if ignore_backoff:
         condition = condition | (Dispatch.status == DispatchStatus.FAILED)
+    lease = now + LEASE
     taken = session.execute(
         update(Dispatch).where(Dispatch.id == dispatch_id, Dispatch.status.in_(RETRIABLE), condition)
-        .values(status=str(DispatchStatus.CLAIMED), next_attempt_at=now + LEASE).returning(Dispatch.id),
+        .values(status=str(DispatchStatus.CLAIMED), next_attempt_at=lease).returning(Dispatch.id),
         execution_options={"synchronize_session": "fetch"}).scalar()
-    return taken is not None
+    return lease if taken is not None else None
 
 
 def retry(session: Session, *, now: datetime | None = None, channels: Channels, ignore_backoff: bool = False,
           dispatch_ids: list[int] | None = None, checkpoint: Checkpoint = _no_checkpoint) -> dict[str, Any]:
     """Send again the dispatches whose next attempt is due (failed, or claimed and abandoned)."""
-    now = now or utcnow()
     summary = new_summary(due=0)
     for dispatch_id in due_dispatches(session, now=now, ignore_backoff=ignore_backoff, dispatch_ids=dispatch_ids):
-        if not take(session, dispatch_id, now=now, ignore_backoff=ignore_backoff):
+        lease = take(session, dispatch_id, now=now, ignore_backoff=ignore_backoff)
+        if lease is None:
             continue  # another retrier has it
         checkpoint()
         summary["due"] += 1
-        tally(summary, attempt(session, dispatch_id, channels=channels, now=now, checkpoint=checkpoint))
+        tally(summary, attempt(session, dispatch_id, channels=channels, now=now, lease=lease,
+                               checkpoint=checkpoint))
         checkpoint()
     return summary
 
@@ -179,8 +238,10 @@ def retry(session: Session, *, now: datetime | None = None, channels: Channels, 
 def resend(session: Session, dispatch_id: int, *, channels: Channels, now: datetime | None = None,
            checkpoint: Checkpoint = _no_checkpoint) -> dict[str, Any]:
     """The office's decision after checking with the recipient: send a dispatch whose outcome is
-    unknown (or that failed for good) again, to every service that has not confirmed it."""
-    now = now or utcnow()
+    unknown (or that failed for good) again, to every service that has not confirmed it.
+
+    Taken like a retry, by a conditional UPDATE: only from unknown/permanent/failed, or from a
+    claim whose lease ran out; `DispatchBusy` when another run is sending it."""
     dispatch = session.get(Dispatch, dispatch_id)
     if dispatch is None:
         raise LookupError(f"找不到发送记录 {dispatch_id}")
@@ -188,23 +249,61 @@ def resend(session: Session, dispatch_id: int, *, channels: Channels, now: datet
     if dispatch.status == DispatchStatus.SENT:
         summary["due"] = 0
         return summary
-    dispatch.status, dispatch.next_attempt_at = DispatchStatus.CLAIMED, now + LEASE
-    dispatch.attempts = min(dispatch.attempts, MAX_ATTEMPTS - 1)  # one more try, not a new series
-    session.flush()
+    now = clock(now)
+    lease = now + LEASE
+    taken = session.execute(
+        update(Dispatch).where(Dispatch.id == dispatch_id, or_(
+            Dispatch.status.in_(RESENDABLE),
+            and_(Dispatch.status == DispatchStatus.CLAIMED, Dispatch.next_attempt_at <= now)))
+        .values(status=str(DispatchStatus.CLAIMED), next_attempt_at=lease,  # one more try, not a new series
+                attempts=case((Dispatch.attempts > MAX_ATTEMPTS - 1, MAX_ATTEMPTS - 1), else_=Dispatch.attempts))
+        .returning(Dispatch.id), execution_options={"synchronize_session": "fetch"}).scalar()
+    if taken is None:
+        session.refresh(dispatch)
+        if dispatch.status == DispatchStatus.SENT:
+            summary["due"] = 0
+            return summary
+        raise DispatchBusy(f"发送记录 {dispatch_id} 正由另一次运行发送（状态：{dispatch.status}，租约未到期），"
+                           "未补发；请等该次运行结束后再查看")
     checkpoint()
-    tally(summary, attempt(session, dispatch_id, channels=channels, now=now, checkpoint=checkpoint,
+    tally(summary, attempt(session, dispatch_id, channels=channels, now=now, lease=lease, checkpoint=checkpoint,
                            retry_unknown=True))
     checkpoint()
     return summary
 
 
-def attempt(session: Session, dispatch_id: int, *, channels: Channels, now: datetime,
-            checkpoint: Checkpoint = _no_checkpoint, retry_unknown: bool = False) -> tuple[str, int]:
+def renew(session: Session, dispatch_id: int, lease: datetime, *, now: datetime | None = None) -> datetime | None:
+    """Fencing: extend the lease only while this run still holds the dispatch (`claimed` with
+    next_attempt_at equal to this run's `lease`). Returns the new lease, or None when the lease
+    ran out and another run took the dispatch."""
+    fresh = clock(now) + LEASE
+    return fresh if _fenced_update(session, dispatch_id, lease, next_attempt_at=fresh) else None
+
+
+def _fenced_update(session: Session, dispatch_id: int, lease: datetime, **values: Any) -> bool:
+    """UPDATE … WHERE id AND status='claimed' AND next_attempt_at=lease RETURNING id: True when written."""
+    held = session.execute(
+        update(Dispatch).where(Dispatch.id == dispatch_id, Dispatch.status == DispatchStatus.CLAIMED,
+                               Dispatch.next_attempt_at == lease)
+        .values(**values).returning(Dispatch.id),
+        execution_options={"synchronize_session": "fetch"}).scalar()
+    return held is not None
+
+
+def attempt(session: Session, dispatch_id: int, *, channels: Channels, lease: datetime,
+            now: datetime | None = None, checkpoint: Checkpoint = _no_checkpoint,
+            retry_unknown: bool = False) -> tuple[str, int]:
     """One attempt at every service that has not yet accepted the dispatch; returns (status, messages sent).
 
-    The caller holds the dispatch (a fresh claim, or `take`). `sending` rows found now belong to
-    a run that died mid-send: they become `unknown` and are not sent again unless `retry_unknown`.
+    The caller holds the dispatch (a fresh claim, or `take`) under `lease`. The lease is renewed
+    before each service is called and the final status written only while this run still holds
+    it (`renew`); when another run took the dispatch (this one was too slow), the attempt stops
+    sending and returns LOST, leaving the dispatch to that run. `sending` rows found now belong
+    to a run that died mid-send: they become `unknown` and are not sent again unless `retry_unknown`.
     """
+    lease = renew(session, dispatch_id, lease, now=now)
+    if lease is None:
+        return LOST, 0
     dispatch = session.get(Dispatch, dispatch_id)
     records = deliveries(session, dispatch.id)
     abandoned = [r for r in records if r.status == DeliveryStatus.SENDING]
@@ -212,7 +311,8 @@ def attempt(session: Session, dispatch_id: int, *, channels: Channels, now: date
         record.status = DeliveryStatus.UNKNOWN
         record.error = "发送过程中运行中断，无法确认是否已送达"
     if abandoned:
-        _flag_office(session, dispatch, [f"{r.service_url}：{r.error}" for r in abandoned], outcome="unknown")
+        _flag_office(session, dispatch, [f"{r.service_url}：{r.error}" for r in abandoned], outcome="unknown",
+                     now=now)
     done = {DeliveryStatus.SENT} if retry_unknown else {DeliveryStatus.SENT, DeliveryStatus.UNKNOWN}
     skip = {r.service_url for r in records if r.status in done}
     unknown = set() if retry_unknown else {r.service_url for r in records if r.status == DeliveryStatus.UNKNOWN}
@@ -221,35 +321,42 @@ def attempt(session: Session, dispatch_id: int, *, channels: Channels, now: date
     attachments = bulletin_attachments(session, dispatch.intent_ids)
     results = []
     for service, name in channels.targets(dispatch.tag, skip=skip):
+        lease = renew(session, dispatch.id, lease, now=now)
+        if lease is None:  # another run has the dispatch now: it sends the rest, records the outcome
+            return LOST, sum(1 for r in results if r.ok)
         record = Delivery(dispatch_id=dispatch.id, service_url=name, status=DeliveryStatus.SENDING, error=None,
-                          duration_ms=0, attempted_at=now)
+                          duration_ms=0, attempted_at=clock(now))
         session.add(record)
         session.flush()
         checkpoint()  # durable before the network call: a crash now leaves a visible `sending` row
         result = channels.send_to(service, name, dispatch.subject, dispatch.body, attachments=attachments)
-        record.status = DeliveryStatus.SENT if result.ok else DeliveryStatus.FAILED
+        record.status = DeliveryStatus.SENT if result.ok else DeliveryStatus.FAILED  # this run's own row: a fact
         record.error, record.duration_ms = result.error, result.duration_ms
         results.append(result)
     if not results and not confirmed and not unknown:
         session.add(Delivery(dispatch_id=dispatch.id, service_url=NO_SERVICE, status=DeliveryStatus.FAILED,
                              error=f"没有带标签 {dispatch.tag} 或 fallback 的通知渠道", duration_ms=0,
-                             attempted_at=now))
+                             attempted_at=clock(now)))
         results_failed = True
     else:
         results_failed = any(not r.ok for r in results)
 
-    dispatch.attempts += 1
+    attempts, finished = dispatch.attempts + 1, clock(now)
     if not results_failed and unknown:
-        dispatch.status, dispatch.next_attempt_at = DispatchStatus.UNKNOWN, None
+        status, values = DispatchStatus.UNKNOWN, {"next_attempt_at": None}
     elif not results_failed:
-        dispatch.status, dispatch.sent_at, dispatch.next_attempt_at = DispatchStatus.SENT, now, None
-    elif dispatch.attempts >= MAX_ATTEMPTS:
-        dispatch.status, dispatch.next_attempt_at = DispatchStatus.PERMANENT, None
-        _flag_office(session, dispatch, [f"{r.service_url}：{r.error}" for r in results if not r.ok])
+        status, values = DispatchStatus.SENT, {"sent_at": finished, "next_attempt_at": None}
+    elif attempts >= MAX_ATTEMPTS:
+        status, values = DispatchStatus.PERMANENT, {"next_attempt_at": None}
     else:
-        dispatch.status, dispatch.next_attempt_at = DispatchStatus.FAILED, now + backoff(dispatch.attempts)
+        status, values = DispatchStatus.FAILED, {"next_attempt_at": finished + backoff(attempts)}
+    messages = sum(1 for r in results if r.ok)
+    if not _fenced_update(session, dispatch.id, lease, status=str(status), attempts=attempts, **values):
+        return LOST, messages
+    if status == DispatchStatus.PERMANENT:
+        _flag_office(session, dispatch, [f"{r.service_url}：{r.error}" for r in results if not r.ok], now=now)
     session.flush()
-    return str(dispatch.status), sum(1 for r in results if r.ok)
+    return str(status), messages
 
 
 def deliveries(session: Session, dispatch_id: int) -> list[Delivery]:
@@ -347,16 +454,18 @@ def _claim(session: Session, digest: Digest, now: datetime) -> int | None:
     return session.execute(statement).scalar()
 
 
-def _flag_office(session: Session, dispatch: Dispatch, errors: list[str], *, outcome: str = "failed") -> None:
+def _flag_office(session: Session, dispatch: Dispatch, errors: list[str], *, outcome: str = "failed",
+                 now: datetime | None = None) -> None:
     kinds = set(session.scalars(select(NoticeIntent.kind).where(NoticeIntent.id.in_(dispatch.intent_ids))))
     if kinds <= {NoticeKind.DELIVERY_FAILED}:  # a failed failure notice is not reported again (no loop)
         return
     error = "；".join(errors) or "没有匹配的通知渠道"
     prefix = "delivery_unknown" if outcome == "unknown" else "delivery_failed"
     create_intents(session, [{
-        "key": f"{prefix}|dispatch:{dispatch.id}", "kind": str(NoticeKind.DELIVERY_FAILED), "step": prefix,
+        "key": f"{prefix}|dispatch:{dispatch.id}|attempt:{dispatch.attempts}",
+        "kind": str(NoticeKind.DELIVERY_FAILED), "step": prefix,
         "audience": "office", "department_id": dispatch.department_id, "task_id": None,
-        "period": dispatch.day.isoformat(), "created_on": dispatch.day,
+        "period": dispatch.day.isoformat(), "created_on": max(dispatch.day, clock(now).astimezone(TIMEZONE).date()),
         "payload": {"dispatch_id": dispatch.id, "dispatch_key": dispatch.key, "tag": dispatch.tag,
                     "day": dispatch.day.isoformat(), "attempts": dispatch.attempts, "subject": dispatch.subject,
                     "error": error[:1000], "outcome": outcome},
