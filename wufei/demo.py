@@ -101,8 +101,8 @@ def main() -> int:
           f"发件箱消息 {len(outbox)} 条")
     print(f"  年终考核  {OUT / 'bulletins' / '衡水市' / 'annual-2023.docx'}")
     print(f"  查询示例  WUFEI_DATABASE_URL=sqlite:///{database} .venv/bin/wufei tasks --as-of {LIGHTS_ON} --light red")
-    print(f"  门户网站  WUFEI_DATABASE_URL=sqlite:///{database} WUFEI_TODAY={PORTAL_TODAY} "
-          f"WUFEI_BULLETIN_DIR={OUT / 'bulletins'} .venv/bin/wufei web --port {PORTAL_PORT}")
+    print(f"  门户网站  WUFEI_DATABASE_URL=sqlite:///{database} WUFEI_CONFIG_DIR={OUT / 'config'} "
+          f"WUFEI_TODAY={PORTAL_TODAY} WUFEI_BULLETIN_DIR={OUT / 'bulletins'} .venv/bin/wufei web --port {PORTAL_PORT}")
     for role, link in links.items():
         print(f"    {role}登录链接（72小时内有效，仅可使用一次）：{link}")
     return 1 if failed else 0
