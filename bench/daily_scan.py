@@ -39,15 +39,16 @@ from typing import Any, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from sqlalchemy import create_engine, event, insert, text  # noqa: E402
 
 from wufei import migrate  # noqa: E402
 from wufei.cadence.windows import SHANGHAI, load_cadence, reporting_window  # noqa: E402
 from wufei.calendar.workdays import WorkCalendar  # noqa: E402
-from wufei.db import make_engine, transaction  # noqa: E402
+from common import env_int, postgres_server  # noqa: E402
+from wufei.db import batched, insert_rows, make_engine, transaction  # noqa: E402
 from wufei.departments.models import Department  # noqa: E402
-from wufei.db import batched, insert_rows  # noqa: E402
 from wufei.plans.models import Jurisdiction, Plan  # noqa: E402
 from wufei.reports.models import Report  # noqa: E402
 from wufei.tasks.milestones import ensure_milestones  # noqa: E402
@@ -58,11 +59,6 @@ NEXT_DAY = date(2024, 1, 3)
 ISSUED = date(2023, 1, 1)
 SEED = 20240102
 DEPARTMENTS = 50
-
-
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").replace(",", "").replace("_", "").strip()
-    return int(value) if value else default
 
 
 # --- the data --------------------------------------------------------------------------------
@@ -197,10 +193,6 @@ def _report_rows(specs: list[_TaskSpec], leads: dict[int, int], windows: list[An
         yield rows
 
 
-_batched = batched  # shared with wufei.generate: executemany, or one JSON parameter per batch on PostgreSQL
-_insert = insert_rows
-
-
 def build(engine, count: int) -> dict[str, int]:
     """Fill a migrated, empty database; returns row counts."""
     calendar = WorkCalendar()
@@ -222,7 +214,7 @@ def build(engine, count: int) -> dict[str, int]:
         connection.execute(insert(Department.__table__), [
             {"id": i, "jurisdiction_id": jurisdiction_id, "name": f"基准市第{i}局", "kind": "bureau"}
             for i in range(1, DEPARTMENTS + 1)])
-        for batch in _batched({
+        for batch in batched({
                 "id": s.id, "plan_id": plan_id, "list_kind": "task", "list_name": "主要任务",
                 "category": f"第{(s.id - 1) % 6 + 1}类", "number": str(s.id),
                 "title": f"推进第{s.id}项无废城市建设任务", "content": "按方案要求组织实施。",
@@ -230,7 +222,7 @@ def build(engine, count: int) -> dict[str, int]:
                 "deadline_raw": s.raw, "deadline_kind": s.kind, "due_date": s.due, "deadline_note": None,
                 "awaiting_assignment": False, "source_line": s.id, "completed_on": s.completed_on}
                 for s in specs):
-            _insert(connection, Task.__table__, batch)
+            insert_rows(connection, Task.__table__, batch)
 
         leads: dict[int, int] = {}
         links = []
@@ -239,8 +231,8 @@ def build(engine, count: int) -> dict[str, int]:
             leads[spec.id] = departments[0]
             links += [{"task_id": spec.id, "department_id": d, "role": "lead" if i == 0 else "supporting",
                        "position": i, "source_name": f"基准市第{d}局"} for i, d in enumerate(departments)]
-        for batch in _batched(links):
-            _insert(connection, TaskDepartment.__table__, batch)
+        for batch in batched(links):
+            insert_rows(connection, TaskDepartment.__table__, batch)
         counts["task_departments"] = len(links)
     # in order with the ids above on PostgreSQL, whose sequences the explicit ids did not move
     if engine.dialect.name == "postgresql":
@@ -255,8 +247,8 @@ def build(engine, count: int) -> dict[str, int]:
     reports = 0
     for week_rows in _report_rows(specs, leads, windows, rng):
         with engine.begin() as connection:
-            for batch in _batched(week_rows):
-                _insert(connection, Report.__table__, batch)
+            for batch in batched(week_rows):
+                insert_rows(connection, Report.__table__, batch)
                 reports += len(batch)
     counts["reports"] = reports
 
@@ -349,30 +341,14 @@ def run(label: str, url: str, count: int) -> None:
           f"reference count of overdue tasks {reference:.4f} s", flush=True)
 
 
-def _postgres_server() -> str | None:
-    server = os.environ.get("WUFEI_BENCH_POSTGRES")
-    if server:
-        return server.rstrip("/")
-    try:
-        done = subprocess.run([str(ROOT / "scripts" / "postgres.sh")], capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.SubprocessError) as exc:
-        print(f"PostgreSQL unavailable: scripts/postgres.sh could not run ({exc}); PostgreSQL figures skipped")
-        return None
-    if done.returncode != 0 or not done.stdout.strip():
-        print(f"PostgreSQL unavailable: scripts/postgres.sh failed ({done.stderr.strip()[-300:]}); "
-              f"PostgreSQL figures skipped")
-        return None
-    return done.stdout.strip().splitlines()[-1].rstrip("/")
-
-
 def main() -> None:
-    count = _env_int("WUFEI_BENCH_TASKS", 100_000)
+    count = env_int("WUFEI_BENCH_TASKS", 100_000)
     wanted = os.environ.get("WUFEI_BENCH_DATABASES", "sqlite,postgresql").split(",")
     if "sqlite" in wanted:
         with tempfile.TemporaryDirectory() as tmp:
             run("SQLite", f"sqlite:///{tmp}/bench.db", count)
     if "postgresql" in wanted:
-        server = _postgres_server()
+        server = postgres_server()
         if server is None:
             return
         admin_url = server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres"

@@ -38,11 +38,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
-from daily_scan import _batched, _build_engine, _env_int, _insert, _postgres_server  # noqa: E402
+from common import env_int, postgres_server  # noqa: E402
+from daily_scan import _build_engine  # noqa: E402
 from wufei import migrate  # noqa: E402
 from wufei.cadence.windows import SHANGHAI, load_cadence, reporting_window  # noqa: E402
 from wufei.calendar.workdays import WorkCalendar  # noqa: E402
-from wufei.db import make_engine, transaction  # noqa: E402
+from wufei.db import batched, insert_rows, make_engine, transaction  # noqa: E402
 from wufei.departments.models import Department  # noqa: E402
 from wufei.plans.models import Jurisdiction, Plan  # noqa: E402
 from wufei.reports.models import Report  # noqa: E402
@@ -105,12 +106,12 @@ def build(engine, count: int) -> dict[str, int]:
                                 "version": 1, "progress": min(99, 5 + len(reports) % 90), "done_text": "按计划推进。",
                                 "submitted_at": at.astimezone(timezone.utc), "submitted_by": "联络员", "late": late,
                                 "status": "accepted"})
-        for batch in _batched(tasks):
-            _insert(connection, Task.__table__, batch)
-        for batch in _batched(links):
-            _insert(connection, TaskDepartment.__table__, batch)
-        for batch in _batched(reports):
-            _insert(connection, Report.__table__, batch)
+        for batch in batched(tasks):
+            insert_rows(connection, Task.__table__, batch)
+        for batch in batched(links):
+            insert_rows(connection, TaskDepartment.__table__, batch)
+        for batch in batched(reports):
+            insert_rows(connection, Report.__table__, batch)
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
             for table in ("departments", "tasks"):
@@ -201,13 +202,13 @@ def run(label: str, url: str, count: int) -> None:
 
 
 def main() -> None:
-    count = _env_int("WUFEI_BENCH_TASKS", 300)
+    count = env_int("WUFEI_BENCH_TASKS", 300)
     wanted = os.environ.get("WUFEI_BENCH_DATABASES", "sqlite").split(",")
     if "sqlite" in wanted:
         with tempfile.TemporaryDirectory() as tmp:
             run("SQLite", f"sqlite:///{tmp}/bench.db", count)
     if "postgresql" in wanted:
-        server = _postgres_server()
+        server = postgres_server()
         if server is None:
             return
         name = f"wufei_bench_{uuid.uuid4().hex[:8]}"

@@ -29,13 +29,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import env_int  # noqa: E402
 
 DAY = date(2024, 6, 3)
-
-
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").replace(",", "").replace("_", "").strip()
-    return int(value) if value else default
 
 
 def _serve(port: int, received, ready) -> None:
@@ -127,8 +125,8 @@ def _wait_for(received, target: int, timeout: float = 30) -> None:
 
 
 def main() -> None:
-    count = _env_int("WUFEI_BENCH_DIGESTS", 10_000)
-    concurrency = _env_int("WUFEI_BENCH_CONCURRENCY", 4)
+    count = env_int("WUFEI_BENCH_DIGESTS", 10_000)
+    concurrency = env_int("WUFEI_BENCH_CONCURRENCY", 4)
     port = _free_port()
     received, ready = multiprocessing.Value("i", 0), multiprocessing.Event()
     server = multiprocessing.Process(target=_serve, args=(port, received, ready), daemon=True)

@@ -21,15 +21,13 @@ from typing import Any, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from common import env_int, postgres_server  # noqa: E402
+
 MIB = 1024  # ru_maxrss is in KiB
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").replace(",", "").replace("_", "").strip()
-    return int(value) if value else default
 
 
 def sizes() -> dict[str, Any]:
@@ -38,28 +36,13 @@ def sizes() -> dict[str, Any]:
             "reports_until": date.fromisoformat(until) if until != "none" else None}
 
 
-def _postgres_server() -> str | None:
-    server = os.environ.get("WUFEI_BENCH_POSTGRES")
-    if server:
-        return server.rstrip("/")
-    try:
-        done = subprocess.run([str(ROOT / "scripts" / "postgres.sh")], capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.SubprocessError) as exc:
-        print(f"PostgreSQL unavailable ({exc}); PostgreSQL figures skipped")
-        return None
-    if done.returncode != 0 or not done.stdout.strip():
-        print(f"PostgreSQL unavailable: {done.stderr.strip()[-300:]}; PostgreSQL figures skipped")
-        return None
-    return done.stdout.strip().splitlines()[-1].rstrip("/")
-
-
 @contextmanager
 def databases() -> Iterator[tuple[str, str, Any]]:
     """Yields (label, url, new_url) per backend; new_url() makes one more empty database there."""
     wanted = os.environ.get("WUFEI_BENCH_DATABASES", "sqlite,postgresql").split(",")
     with tempfile.TemporaryDirectory() as tmp:
         made: list[str] = []
-        server = _postgres_server() if "postgresql" in wanted else None
+        server = postgres_server() if "postgresql" in wanted else None
         admin = (create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres",
                                isolation_level="AUTOCOMMIT") if server else None)
 
