@@ -205,6 +205,16 @@ def test_signing_out_ends_the_session_on_the_server(server):
     client.cookies.set("wufei_session", cookie)  # a copied cookie is worthless after signing out
     assert client.get("/dashboard").status_code == 303
     client.close()
+    with transaction(server.engine) as session:
+        [left] = session.scalars(select(AuditEntry).where(AuditEntry.action == "sign_out")).all()
+        assert left.actor == "web:leader"
+
+
+def test_an_office_error_sends_back_to_the_page_it_came_from(office, server):
+    page = office.get("/review").text
+    response = office.post("/reports/999999/review", data={"csrf_token": csrf_of(page), "decision": "accept"})
+    assert response.status_code >= 400
+    assert '<a href="/review">返回</a>' in response.text
 
 
 def test_a_supporting_liaison_does_not_see_the_lead_departments_extension_request(eco, server):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from wufei.accounts.models import SignInToken, User, UserRole, WebSession
@@ -195,8 +195,16 @@ def session_user(session: Session, *, cookie: str | None, at: datetime) -> Signe
 
 
 def end_session(session: Session, *, cookie: str | None) -> None:
-    if cookie:
-        session.execute(delete(WebSession).where(WebSession.token_hash == token_hash(cookie)))
+    """Sign out: the session row goes, and the audit trail says who left."""
+    if not cookie:
+        return
+    row = session.scalar(select(WebSession).options(selectinload(WebSession.user))
+                         .where(WebSession.token_hash == token_hash(cookie)))
+    if row is None:
+        return
+    record(session, actor=f"web:{row.user.username}", action="sign_out", entity="web_sessions", entity_id=row.id,
+           entity_key=f"user:{row.user.username}", changes={})
+    session.delete(row)
 
 
 def user_as_dict(user: User) -> dict[str, Any]:

@@ -44,8 +44,10 @@ def _day(value) -> date | None:
 def router(portal: Portal) -> APIRouter:
     routes = APIRouter()
 
-    def post(handler):
-        """Parse the form, then check role and CSRF and run `handler(session, signed, form)` off the loop."""
+    def post(handler, back: str):
+        """Parse the form, then check role and CSRF and run `handler(session, signed, form)` off the loop.
+        `back`: the page an error sends the office back to (path parameters filled in; the portal
+        sends no Referer, by its policy)."""
         async def endpoint(request: Request):
             form = await request.form()
             params = dict(request.path_params)  # ints: the paths use {name:int}
@@ -59,8 +61,7 @@ def router(portal: Portal) -> APIRouter:
                 except (ReportError, ExtensionError, AssignmentError, MilestoneError) as error:
                     with portal.work() as session:
                         signed = portal.signed_in(request, session)
-                    return portal.render_error(request, str(error), signed=signed,
-                                               back=request.headers.get("referer"))
+                    return portal.render_error(request, str(error), signed=signed, back=back.format(**params))
             return await run_in_threadpool(work)
         return endpoint
 
@@ -78,7 +79,7 @@ def router(portal: Portal) -> APIRouter:
                       actor=actor_of(signed), at=portal.now())
         return redirect("/review", "reviewed_accept" if accept else "reviewed_return")
 
-    routes.add_api_route("/reports/{report_id:int}/review", post(review), methods=["POST"])
+    routes.add_api_route("/reports/{report_id:int}/review", post(review, "/review"), methods=["POST"])
 
     # --- extensions --------------------------------------------------------------------------
 
@@ -96,7 +97,7 @@ def router(portal: Portal) -> APIRouter:
                          note=str(form.get("note") or ""), decided_on=portal.today(), actor=actor_of(signed))
         return redirect("/extensions", "extension_decided")
 
-    routes.add_api_route("/extensions/{extension_id:int}/decide", post(decide), methods=["POST"])
+    routes.add_api_route("/extensions/{extension_id:int}/decide", post(decide, "/extensions"), methods=["POST"])
 
     # --- owners for tasks waiting for them ---------------------------------------------------
 
@@ -114,7 +115,7 @@ def router(portal: Portal) -> APIRouter:
         assign_owners(session, task_id=task_id, lead_ids=leads, supporting_ids=supporting, actor=actor_of(signed))
         return redirect("/assign", "assigned")
 
-    routes.add_api_route("/tasks/{task_id:int}/owners", post(assign), methods=["POST"])
+    routes.add_api_route("/tasks/{task_id:int}/owners", post(assign, "/assign"), methods=["POST"])
 
     # --- milestones --------------------------------------------------------------------------
 
@@ -133,7 +134,7 @@ def router(portal: Portal) -> APIRouter:
         remove_milestone(session, task_id=task_id, due_date=day, actor=actor_of(signed))
         return redirect(f"/tasks/{task_id}", "milestone_removed")
 
-    routes.add_api_route("/tasks/{task_id:int}/milestones", post(milestone_set), methods=["POST"])
-    routes.add_api_route("/tasks/{task_id:int}/milestones/remove", post(milestone_remove), methods=["POST"])
+    routes.add_api_route("/tasks/{task_id:int}/milestones", post(milestone_set, "/tasks/{task_id}"), methods=["POST"])
+    routes.add_api_route("/tasks/{task_id:int}/milestones/remove", post(milestone_remove, "/tasks/{task_id}"), methods=["POST"])
     return routes
 
