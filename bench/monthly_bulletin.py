@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -197,7 +198,8 @@ def run(label: str, url: str, count: int) -> None:
           f"figures {result['figures']:.2f} s; snapshot (figures + ledger rows + history, stored) "
           f"{result['snapshot']:.2f} s ({result['ledger_tasks']} task rows, {result['ledger_reports']} report rows); "
           f"rendering (document, 3 charts, md, html, docx, xlsx) {result['rendering']:.2f} s; "
-          f"reference SQL aggregate {result['reference'] * 1000:.1f} ms (figures = {ratio:.0f}× reference)",
+          f"reference SQL aggregate {result['reference'] * 1000:.1f} ms (figures = {ratio:.0f}× reference); "
+          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB (the process, build included)",
           flush=True)
 
 
