@@ -80,3 +80,17 @@ def test_period_flows_run_on_their_working_day_and_store_figures_once(prefect_se
     assert cadence.half_year_review(as_of="2024-07-01", force=True)["period"] == "2024-H1"
     assert cadence.annual_assessment(as_of="2024-01-22", force=True)["period"] == "2023"
     assert _count(flow_database, PeriodFigures) == 4
+
+
+def test_the_window_notices_name_the_week_and_deadline_the_chinese_way(flow_database):
+    from datetime import date
+
+    from wufei.cadence import runs
+    from wufei.notify.digest import build_digests
+
+    assert runs.weekly_report(flow_database, date(2024, 6, 3))["opened"] > 0  # Monday: the window opens
+    with make_sessionmaker(flow_database)() as session:
+        intents = session.scalars(select(NoticeIntent).where(NoticeIntent.kind == "report_window_open")).all()
+        digest = build_digests(intents[:1], day=date(2024, 6, 3), department_names={})[0]
+    assert "2024年第23周进展报送已开始，截止时间2024年6月7日" in digest.body
+    assert "2024-W23" not in digest.body and "T17:00" not in digest.body

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from wufei.cadence import figures as figure_service
 from wufei.cadence import schedule
 from wufei.cadence.periods import due_period
-from wufei.cadence.windows import reporting_window, week_label, week_start
+from wufei.cadence.windows import ReportingWindow, chinese_datetime, reporting_window, week_label, week_start
 from wufei.calendar.service import load_calendar
 from wufei.config import load_yaml
 from wufei.db import transaction, without_jit
@@ -146,11 +146,11 @@ def weekly_report(engine: Engine, as_of: date, *, jurisdiction: str | None = Non
         window = reporting_window(this_week, calendar, cadence)
         result: dict[str, Any] = _scoped({"as_of": as_of.isoformat(), "week": week_label(this_week)}, jurisdiction)
         if window is not None and as_of == window.opens_on:
-            result["opened"] = _window_notices(session, as_of, this_week, NoticeKind.REPORT_WINDOW_OPEN,
-                                               window.due_at.isoformat(), only_unfiled=False, plan_ids=plan_ids)
+            result["opened"] = _window_notices(session, as_of, window, NoticeKind.REPORT_WINDOW_OPEN,
+                                               only_unfiled=False, plan_ids=plan_ids)
         if window is not None and as_of == window.remind_on:
-            result["reminded"] = _window_notices(session, as_of, this_week, NoticeKind.REPORT_DUE,
-                                                 window.due_at.isoformat(), only_unfiled=True, plan_ids=plan_ids)
+            result["reminded"] = _window_notices(session, as_of, window, NoticeKind.REPORT_DUE,
+                                                 only_unfiled=True, plan_ids=plan_ids)
         closed = _last_closed_week(as_of, calendar, cadence)
         if closed is not None:
             rows = compliance(session, week_start=closed, calendar=calendar, cadence=cadence, as_of=as_of,
@@ -172,14 +172,14 @@ def _last_closed_week(as_of: date, calendar, cadence) -> date | None:
     return None
 
 
-def _window_notices(session: Session, as_of: date, week: date, kind: NoticeKind, due_at: str,
+def _window_notices(session: Session, as_of: date, window: ReportingWindow, kind: NoticeKind,
                     *, only_unfiled: bool, plan_ids: list[int] | None = None) -> int:
     # Keyed per department and week: a department answers to one city, so cities run apart
     # never owe the same notice.
     tasks = open_tasks(session, as_of=as_of, plan_ids=plan_ids)
     filed = set()
     if only_unfiled:
-        filed = set(session.scalars(select(Report.task_id).where(Report.week_start == week)))
+        filed = set(session.scalars(select(Report.task_id).where(Report.week_start == window.week_start)))
     by_department: dict[int, list] = defaultdict(list)
     for task in tasks:
         if task.id in filed:
@@ -187,12 +187,13 @@ def _window_notices(session: Session, as_of: date, week: date, kind: NoticeKind,
         for link in task.assignments:
             if link.role == Role.LEAD:
                 by_department[link.department_id].append(task)
-    label = week_label(week)
+    label = window.label
     intents = [{
         "key": f"{kind}|{label}|dept:{department_id}", "kind": str(kind), "step": str(kind),
         "audience": str(Audience.LIAISON), "department_id": department_id, "task_id": None,
         "period": label, "created_on": as_of,
-        "payload": {"week": label, "due_at": due_at, "task_ids": [t.id for t in department_tasks],
+        "payload": {"week": label, "week_cn": window.chinese, "due_at": window.due_at.isoformat(),
+                    "due_at_cn": chinese_datetime(window.due_at), "task_ids": [t.id for t in department_tasks],
                     "task_titles": [t.title for t in department_tasks]},
     } for department_id, department_tasks in sorted(by_department.items())]
     return len(create_intents(session, intents))
