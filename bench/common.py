@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable, Iterator
+
+from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,3 +37,40 @@ def postgres_server() -> str | None:
               f"PostgreSQL figures skipped")
         return None
     return done.stdout.strip().splitlines()[-1].rstrip("/")
+
+
+@contextmanager
+def databases(default: str = "sqlite,postgresql") -> Iterator[list[tuple[str, Callable[[], str]]]]:
+    """The backends WUFEI_BENCH_DATABASES names (else `default`): a list of (label, new_url), where
+    new_url() makes one more empty database there (SQLite files in a temporary folder, PostgreSQL
+    databases on the loopback server); all are removed afterwards."""
+    wanted = os.environ.get("WUFEI_BENCH_DATABASES", default).split(",")
+    with tempfile.TemporaryDirectory() as tmp:
+        made: list[str] = []
+        server = postgres_server() if "postgresql" in wanted else None
+        admin = (create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres",
+                               isolation_level="AUTOCOMMIT") if server else None)
+
+        def new_sqlite() -> str:
+            return f"sqlite:///{tmp}/bench-{uuid.uuid4().hex[:6]}.db"
+
+        def new_postgres() -> str:
+            name = f"wufei_bench_{uuid.uuid4().hex[:8]}"
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+            made.append(name)
+            return f"{server}/{name}"
+
+        backends = []
+        if "sqlite" in wanted:
+            backends.append(("SQLite", new_sqlite))
+        if admin is not None:
+            backends.append(("PostgreSQL", new_postgres))
+        try:
+            yield [(label, new) for label, new in backends]
+        finally:
+            if admin is not None:
+                with admin.connect() as connection:
+                    for name in made:
+                        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                admin.dispose()

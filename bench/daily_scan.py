@@ -31,7 +31,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time as dtime, timedelta, timezone
 from pathlib import Path
@@ -41,12 +40,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from sqlalchemy import create_engine, event, insert, text  # noqa: E402
+from sqlalchemy import event, insert, text  # noqa: E402
 
 from wufei import migrate  # noqa: E402
 from wufei.cadence.windows import SHANGHAI, load_cadence, reporting_window  # noqa: E402
 from wufei.calendar.workdays import WorkCalendar  # noqa: E402
-from common import env_int, postgres_server  # noqa: E402
+from common import databases, env_int  # noqa: E402
 from wufei.db import batched, insert_rows, make_engine, transaction  # noqa: E402
 from wufei.departments.models import Department  # noqa: E402
 from wufei.plans.models import Jurisdiction, Plan  # noqa: E402
@@ -343,30 +342,9 @@ def run(label: str, url: str, count: int) -> None:
 
 def main() -> None:
     count = env_int("WUFEI_BENCH_TASKS", 100_000)
-    wanted = os.environ.get("WUFEI_BENCH_DATABASES", "sqlite,postgresql").split(",")
-    if "sqlite" in wanted:
-        with tempfile.TemporaryDirectory() as tmp:
-            run("SQLite", f"sqlite:///{tmp}/bench.db", count)
-    if "postgresql" in wanted:
-        server = postgres_server()
-        if server is None:
-            return
-        admin_url = server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres"
-        name = f"wufei_bench_{uuid.uuid4().hex[:8]}"
-        try:
-            admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-        except Exception as exc:  # noqa: BLE001 - any failure to reach the server is reported, not raised
-            print(f"PostgreSQL unavailable at {server}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}; "
-                  f"PostgreSQL figures skipped")
-            return
-        try:
-            run("PostgreSQL", f"{server}/{name}", count)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+    with databases("sqlite,postgresql") as backends:
+        for label, new_url in backends:
+            run(label, new_url(), count)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, datetime, time as dtime, timedelta, timezone
 from pathlib import Path
 
@@ -37,9 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
 
-from common import env_int, postgres_server  # noqa: E402
+from common import databases, env_int  # noqa: E402
 from daily_scan import _build_engine  # noqa: E402
 from wufei import migrate  # noqa: E402
 from wufei.cadence.windows import SHANGHAI, load_cadence, reporting_window  # noqa: E402
@@ -205,25 +204,9 @@ def run(label: str, url: str, count: int) -> None:
 
 def main() -> None:
     count = env_int("WUFEI_BENCH_TASKS", 300)
-    wanted = os.environ.get("WUFEI_BENCH_DATABASES", "sqlite").split(",")
-    if "sqlite" in wanted:
-        with tempfile.TemporaryDirectory() as tmp:
-            run("SQLite", f"sqlite:///{tmp}/bench.db", count)
-    if "postgresql" in wanted:
-        server = postgres_server()
-        if server is None:
-            return
-        name = f"wufei_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres",
-                              isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            run("PostgreSQL", f"{server}/{name}", count)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+    with databases("sqlite") as backends:
+        for label, new_url in backends:
+            run(label, new_url(), count)
 
 
 if __name__ == "__main__":

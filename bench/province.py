@@ -13,19 +13,15 @@ import os
 import subprocess
 import sys
 import tempfile
-import uuid
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-
-from common import env_int, postgres_server  # noqa: E402
+from common import databases, env_int  # noqa: E402,F401  (databases: for the province benchmarks)
 
 MIB = 1024  # ru_maxrss is in KiB
 
@@ -34,41 +30,6 @@ def sizes() -> dict[str, Any]:
     until = os.environ.get("WUFEI_BENCH_REPORTS_UNTIL", "2025-12-31")
     return {"cities": env_int("WUFEI_BENCH_CITIES", 14), "tasks": env_int("WUFEI_BENCH_CITY_TASKS", 300),
             "reports_until": date.fromisoformat(until) if until != "none" else None}
-
-
-@contextmanager
-def databases() -> Iterator[tuple[str, str, Any]]:
-    """Yields (label, url, new_url) per backend; new_url() makes one more empty database there."""
-    wanted = os.environ.get("WUFEI_BENCH_DATABASES", "sqlite,postgresql").split(",")
-    with tempfile.TemporaryDirectory() as tmp:
-        made: list[str] = []
-        server = postgres_server() if "postgresql" in wanted else None
-        admin = (create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres",
-                               isolation_level="AUTOCOMMIT") if server else None)
-
-        def new_sqlite() -> str:
-            return f"sqlite:///{tmp}/bench-{uuid.uuid4().hex[:6]}.db"
-
-        def new_postgres() -> str:
-            name = f"wufei_bench_{uuid.uuid4().hex[:8]}"
-            with admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-            made.append(name)
-            return f"{server}/{name}"
-
-        backends = []
-        if "sqlite" in wanted:
-            backends.append(("SQLite", new_sqlite))
-        if admin is not None:
-            backends.append(("PostgreSQL", new_postgres))
-        try:
-            yield [(label, new) for label, new in backends]
-        finally:
-            if admin is not None:
-                with admin.connect() as connection:
-                    for name in made:
-                        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                admin.dispose()
 
 
 def in_child(script: str, *args: str) -> subprocess.Popen:
