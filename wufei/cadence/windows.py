@@ -78,7 +78,7 @@ def chinese_date(day: date) -> str:
 
 
 def chinese_datetime(moment: datetime) -> str:
-    """`2024年6月7日（星期五）17:00`, in the moment's own time zone."""
+    """`2024年6月7日17:00`, in the moment's own time zone."""
     return f"{chinese_date(moment.date())}{moment:%H:%M}"
 
 
