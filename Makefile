@@ -4,7 +4,7 @@ PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 
-.PHONY: install system-packages demo test test-sqlite test-postgres bench clean
+.PHONY: install system-packages demo test test-sqlite test-postgres check bench clean
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ test-sqlite: install system-packages
 # Installs Debian's PostgreSQL if missing and starts a throwaway server on loopback.
 test-postgres: install system-packages
 	WUFEI_TEST_DATABASE_URL=$$(scripts/postgres.sh) $(PY) -m pytest -q
+
+# Lint and format (ruff).
+check: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 bench: install
 	$(PY) bench/run.py

@@ -6,9 +6,9 @@ import os
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 from sqlalchemy import create_engine, text
 
@@ -33,8 +33,10 @@ def postgres_server() -> str | None:
         print(f"PostgreSQL unavailable: scripts/postgres.sh could not run ({exc}); PostgreSQL figures skipped")
         return None
     if done.returncode != 0 or not done.stdout.strip():
-        print(f"PostgreSQL unavailable: scripts/postgres.sh failed ({done.stderr.strip()[-300:]}); "
-              f"PostgreSQL figures skipped")
+        print(
+            f"PostgreSQL unavailable: scripts/postgres.sh failed ({done.stderr.strip()[-300:]}); "
+            f"PostgreSQL figures skipped"
+        )
         return None
     return done.stdout.strip().splitlines()[-1].rstrip("/")
 
@@ -48,8 +50,13 @@ def databases(default: str = "sqlite,postgresql") -> Iterator[list[tuple[str, Ca
     with tempfile.TemporaryDirectory() as tmp:
         made: list[str] = []
         server = postgres_server() if "postgresql" in wanted else None
-        admin = (create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres",
-                               isolation_level="AUTOCOMMIT") if server else None)
+        admin = (
+            create_engine(
+                server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres", isolation_level="AUTOCOMMIT"
+            )
+            if server
+            else None
+        )
 
         def new_sqlite() -> str:
             return f"sqlite:///{tmp}/bench-{uuid.uuid4().hex[:6]}.db"

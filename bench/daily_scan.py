@@ -31,21 +31,23 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time as dtime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from common import databases, env_int  # noqa: E402
 from sqlalchemy import event, insert, text  # noqa: E402
 
 from wufei import migrate  # noqa: E402
 from wufei.cadence.windows import SHANGHAI, load_cadence, reporting_window  # noqa: E402
 from wufei.calendar.workdays import WorkCalendar  # noqa: E402
-from common import databases, env_int  # noqa: E402
 from wufei.db import batched, insert_rows, make_engine, transaction  # noqa: E402
 from wufei.departments.models import Department  # noqa: E402
 from wufei.plans.models import Jurisdiction, Plan  # noqa: E402
@@ -61,6 +63,7 @@ DEPARTMENTS = 50
 
 
 # --- the data --------------------------------------------------------------------------------
+
 
 @dataclass
 class _TaskSpec:
@@ -102,8 +105,17 @@ def _tasks(count: int, weeks: list[date]) -> list[_TaskSpec]:
         else:
             kind, due, raw = "ongoing", None, "持续推进"
         roll = rng.random()
-        behaviour = ("steady" if roll < 0.70 else "late" if roll < 0.78 else "patchy" if roll < 0.89
-                     else "stops" if roll < 0.97 else "silent")
+        behaviour = (
+            "steady"
+            if roll < 0.70
+            else "late"
+            if roll < 0.78
+            else "patchy"
+            if roll < 0.89
+            else "stops"
+            if roll < 0.97
+            else "silent"
+        )
         # Three in four keep up with 序时进度 (or run ahead); the rest fall behind by up to half.
         pace = rng.uniform(1.03, 1.3) if rng.random() < 0.75 else rng.uniform(0.5, 1.0)
         spec = _TaskSpec(task_id, kind, due, raw, behaviour, pace=pace)
@@ -113,8 +125,11 @@ def _tasks(count: int, weeks: list[date]) -> list[_TaskSpec]:
             # Most tasks due in 2023 were finished around their deadline; a few later ones early.
             finished = rng.random() < (0.65 if due.year == 2023 else 0.04)
             if finished:
-                target = due - timedelta(days=rng.randint(0, 75)) if due.year == 2023 else \
-                    date(2023, 3, 1) + timedelta(days=rng.randint(0, 280))
+                target = (
+                    due - timedelta(days=rng.randint(0, 75))
+                    if due.year == 2023
+                    else date(2023, 3, 1) + timedelta(days=rng.randint(0, 280))
+                )
                 target = max(target, date(2023, 2, 1))
                 last = max((i for i, w in enumerate(weeks) if w <= target), default=0)
                 if last < spec.stop_week:
@@ -136,8 +151,9 @@ def _progress(spec: _TaskSpec, week: date) -> int:
     return max(0, min(99, int(100 * share * spec.pace)))
 
 
-def _week_rows(specs: list[_TaskSpec], leads: dict[int, int], windows: list[Any], index: int,
-               rng: random.Random) -> Iterator[dict[str, Any]]:
+def _week_rows(
+    specs: list[_TaskSpec], leads: dict[int, int], windows: list[Any], index: int, rng: random.Random
+) -> Iterator[dict[str, Any]]:
     """The reports filed for the week of `windows[index]`, task by task."""
     window = windows[index]
     recent = index >= len(windows) - 2  # the office has not reviewed the last two weeks yet
@@ -159,26 +175,53 @@ def _week_rows(specs: list[_TaskSpec], leads: dict[int, int], windows: list[Any]
             at = opens + timedelta(seconds=rng.uniform(0, span))
         progress = 100 if final else _progress(spec, window.week_start)
         reviewed = not recent or final
-        base = {"task_id": spec.id, "department_id": leads[spec.id], "week_start": window.week_start,
-                "progress": progress, "done_text": "按计划推进，完成本周工作。", "problems": None,
-                "next_steps": "继续推进。", "submitted_at": at.astimezone(timezone.utc), "submitted_by": "联络员",
-                "late": at > window.due_at, "review_note": None, "reviewed_by": None}
+        base = {
+            "task_id": spec.id,
+            "department_id": leads[spec.id],
+            "week_start": window.week_start,
+            "progress": progress,
+            "done_text": "按计划推进，完成本周工作。",
+            "problems": None,
+            "next_steps": "继续推进。",
+            "submitted_at": at.astimezone(UTC),
+            "submitted_by": "联络员",
+            "late": at > window.due_at,
+            "review_note": None,
+            "reviewed_by": None,
+        }
         if not final and rng.random() < 0.003:  # returned by the office and filed again
-            yield {**base, "version": 1, "status": "returned", "reviewed_at": at + timedelta(days=1),
-                   "review_note": "请补充佐证材料", "reviewed_by": "办公室"}
+            yield {
+                **base,
+                "version": 1,
+                "status": "returned",
+                "reviewed_at": at + timedelta(days=1),
+                "review_note": "请补充佐证材料",
+                "reviewed_by": "办公室",
+            }
             refiled = at + timedelta(days=2)
-            yield {**base, "version": 2, "progress": min(progress + 1, 99), "submitted_at": refiled,
-                   "late": refiled > window.due_at, "status": "accepted" if reviewed else "submitted",
-                   "reviewed_at": refiled + timedelta(days=1) if reviewed else None,
-                   "reviewed_by": "办公室" if reviewed else None}
+            yield {
+                **base,
+                "version": 2,
+                "progress": min(progress + 1, 99),
+                "submitted_at": refiled,
+                "late": refiled > window.due_at,
+                "status": "accepted" if reviewed else "submitted",
+                "reviewed_at": refiled + timedelta(days=1) if reviewed else None,
+                "reviewed_by": "办公室" if reviewed else None,
+            }
             continue
-        yield {**base, "version": 1, "status": "accepted" if reviewed else "submitted",
-               "reviewed_at": at + timedelta(days=1) if reviewed else None,
-               "reviewed_by": "办公室" if reviewed else None}
+        yield {
+            **base,
+            "version": 1,
+            "status": "accepted" if reviewed else "submitted",
+            "reviewed_at": at + timedelta(days=1) if reviewed else None,
+            "reviewed_by": "办公室" if reviewed else None,
+        }
 
 
-def _report_rows(specs: list[_TaskSpec], leads: dict[int, int], windows: list[Any],
-                 rng: random.Random) -> Iterator[list[dict[str, Any]]]:
+def _report_rows(
+    specs: list[_TaskSpec], leads: dict[int, int], windows: list[Any], rng: random.Random
+) -> Iterator[list[dict[str, Any]]]:
     """Each week's reports in the order they were submitted (late ones among the next week's),
     as the table fills in real use: a week's rows together, a task's spread over the table."""
     carried: list[dict[str, Any]] = []
@@ -204,23 +247,53 @@ def build(engine, count: int) -> dict[str, int]:
     counts = {"tasks": count}
 
     with engine.begin() as connection:
-        jurisdiction_id = connection.execute(insert(Jurisdiction.__table__).values(
-            name="基准市", level="city").returning(Jurisdiction.__table__.c.id)).scalar_one()
-        plan_id = connection.execute(insert(Plan.__table__).values(
-            jurisdiction_id=jurisdiction_id, title="基准市“无废城市”建设实施方案（2021—2025年）", kind="plan",
-            doc_number="基政办字〔2023〕1号", issuer="基准市人民政府办公室", issued_on=ISSUED, period_start=2021,
-            period_end=2025).returning(Plan.__table__.c.id)).scalar_one()
-        connection.execute(insert(Department.__table__), [
-            {"id": i, "jurisdiction_id": jurisdiction_id, "name": f"基准市第{i}局", "kind": "bureau"}
-            for i in range(1, DEPARTMENTS + 1)])
-        for batch in batched({
-                "id": s.id, "plan_id": plan_id, "list_kind": "task", "list_name": "主要任务",
-                "category": f"第{(s.id - 1) % 6 + 1}类", "number": str(s.id),
-                "title": f"推进第{s.id}项无废城市建设任务", "content": "按方案要求组织实施。",
-                "owners_raw": None, "responsible_entity": None, "implementers_raw": None,
-                "deadline_raw": s.raw, "deadline_kind": s.kind, "due_date": s.due, "deadline_note": None,
-                "awaiting_assignment": False, "source_line": s.id, "completed_on": s.completed_on}
-                for s in specs):
+        jurisdiction_id = connection.execute(
+            insert(Jurisdiction.__table__).values(name="基准市", level="city").returning(Jurisdiction.__table__.c.id)
+        ).scalar_one()
+        plan_id = connection.execute(
+            insert(Plan.__table__)
+            .values(
+                jurisdiction_id=jurisdiction_id,
+                title="基准市“无废城市”建设实施方案（2021—2025年）",
+                kind="plan",
+                doc_number="基政办字〔2023〕1号",
+                issuer="基准市人民政府办公室",
+                issued_on=ISSUED,
+                period_start=2021,
+                period_end=2025,
+            )
+            .returning(Plan.__table__.c.id)
+        ).scalar_one()
+        connection.execute(
+            insert(Department.__table__),
+            [
+                {"id": i, "jurisdiction_id": jurisdiction_id, "name": f"基准市第{i}局", "kind": "bureau"}
+                for i in range(1, DEPARTMENTS + 1)
+            ],
+        )
+        for batch in batched(
+            {
+                "id": s.id,
+                "plan_id": plan_id,
+                "list_kind": "task",
+                "list_name": "主要任务",
+                "category": f"第{(s.id - 1) % 6 + 1}类",
+                "number": str(s.id),
+                "title": f"推进第{s.id}项无废城市建设任务",
+                "content": "按方案要求组织实施。",
+                "owners_raw": None,
+                "responsible_entity": None,
+                "implementers_raw": None,
+                "deadline_raw": s.raw,
+                "deadline_kind": s.kind,
+                "due_date": s.due,
+                "deadline_note": None,
+                "awaiting_assignment": False,
+                "source_line": s.id,
+                "completed_on": s.completed_on,
+            }
+            for s in specs
+        ):
             insert_rows(connection, Task.__table__, batch)
 
         leads: dict[int, int] = {}
@@ -228,8 +301,16 @@ def build(engine, count: int) -> dict[str, int]:
         for spec in specs:
             departments = rng.sample(range(1, DEPARTMENTS + 1), 3 if rng.random() < 0.4 else 2)
             leads[spec.id] = departments[0]
-            links += [{"task_id": spec.id, "department_id": d, "role": "lead" if i == 0 else "supporting",
-                       "position": i, "source_name": f"基准市第{d}局"} for i, d in enumerate(departments)]
+            links += [
+                {
+                    "task_id": spec.id,
+                    "department_id": d,
+                    "role": "lead" if i == 0 else "supporting",
+                    "position": i,
+                    "source_name": f"基准市第{d}局",
+                }
+                for i, d in enumerate(departments)
+            ]
         for batch in batched(links):
             insert_rows(connection, TaskDepartment.__table__, batch)
         counts["task_departments"] = len(links)
@@ -237,8 +318,9 @@ def build(engine, count: int) -> dict[str, int]:
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
             for table in ("departments", "tasks"):
-                connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                        f"(SELECT max(id) FROM {table}))"))
+                connection.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+                )
 
     with transaction(engine) as session:
         counts["milestones"] = ensure_milestones(session, actor="bench")
@@ -257,6 +339,7 @@ def build(engine, count: int) -> dict[str, int]:
 
 
 # --- measuring -------------------------------------------------------------------------------
+
 
 def measure_in_child() -> None:
     """Child side: `daily_scan(url, day)`; prints one JSON line."""
@@ -291,8 +374,9 @@ def _reference(engine) -> float:
     with engine.connect() as connection:
         for _ in range(5):
             started = time.perf_counter()
-            connection.execute(text("SELECT count(*) FROM tasks WHERE due_date < :day AND completed_on IS NULL"),
-                               {"day": FIRST_DAY}).scalar_one()
+            connection.execute(
+                text("SELECT count(*) FROM tasks WHERE due_date < :day AND completed_on IS NULL"), {"day": FIRST_DAY}
+            ).scalar_one()
             times.append(time.perf_counter() - started)
     return sorted(times)[len(times) // 2]
 
@@ -303,12 +387,14 @@ def _build_engine(url: str):
     no fsync, for the load only; the measured runs use the application's own engine."""
     engine = make_engine(url)
     if engine.dialect.name == "sqlite":
+
         @event.listens_for(engine, "connect")
         def _load_pragmas(dbapi_connection, _record) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA cache_size=-1048576")
             cursor.execute("PRAGMA synchronous=OFF")
             cursor.close()
+
     return engine
 
 
@@ -320,9 +406,12 @@ def run(label: str, url: str, count: int) -> None:
     built = time.perf_counter() - started
     engine.dispose()
     engine = make_engine(url)
-    print(f"  build ({label}): {built:.1f} s for {counts['tasks']:,} tasks, {counts['task_departments']:,} "
-          f"department links, {counts['milestones']:,} milestones, {counts['reports']:,} reports "
-          f"(not part of the figures)", flush=True)
+    print(
+        f"  build ({label}): {built:.1f} s for {counts['tasks']:,} tasks, {counts['task_departments']:,} "
+        f"department links, {counts['milestones']:,} milestones, {counts['reports']:,} reports "
+        f"(not part of the figures)",
+        flush=True,
+    )
     first, first_rss = _child(url, FIRST_DAY)
     second, second_rss = _child(url, NEXT_DAY)
     reference = _reference(engine)
@@ -331,13 +420,19 @@ def run(label: str, url: str, count: int) -> None:
     for name, (figures, _) in (("first run", (first, first_rss)), ("next day", (second, second_rss))):
         result = figures["result"]
         escalation = result["escalation"]
-        print(f"  {name} ({result['as_of']}): lights {result['lights']}, {result['lights_changed']:,} light records "
-              f"written, {escalation['created']:,} intents created, {escalation['already_existing']:,} already "
-              f"stored, {escalation['resolved']:,} resolved", flush=True)
-    print(f"daily scan, {count:,} tasks ({label}): first run {first['elapsed']:.1f} s, "
-          f"next day {second['elapsed']:.1f} s, peak RSS {first_rss / mib:.0f} MiB / {second_rss / mib:.0f} MiB "
-          f"(child process; {first['rss_before_kib'] / mib:.0f} MiB after imports); "
-          f"reference count of overdue tasks {reference:.4f} s", flush=True)
+        print(
+            f"  {name} ({result['as_of']}): lights {result['lights']}, {result['lights_changed']:,} light records "
+            f"written, {escalation['created']:,} intents created, {escalation['already_existing']:,} already "
+            f"stored, {escalation['resolved']:,} resolved",
+            flush=True,
+        )
+    print(
+        f"daily scan, {count:,} tasks ({label}): first run {first['elapsed']:.1f} s, "
+        f"next day {second['elapsed']:.1f} s, peak RSS {first_rss / mib:.0f} MiB / {second_rss / mib:.0f} MiB "
+        f"(child process; {first['rss_before_kib'] / mib:.0f} MiB after imports); "
+        f"reference count of overdue tasks {reference:.4f} s",
+        flush=True,
+    )
 
 
 def main() -> None:

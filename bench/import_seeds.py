@@ -52,8 +52,10 @@ def main() -> None:
         parse_times.append(time.perf_counter() - started)
     import_times = [import_once(registry)[0] for _ in range(RUNS)]
     _, peak = import_once(registry, trace=True)
-    print(f"import five seeds (SQLite): {statistics.median(import_times):.3f} s median of {RUNS} "
-          f"(parse only {statistics.median(parse_times):.3f} s); peak Python memory {peak / 2**20:.1f} MiB")
+    print(
+        f"import five seeds (SQLite): {statistics.median(import_times):.3f} s median of {RUNS} "
+        f"(parse only {statistics.median(parse_times):.3f} s); peak Python memory {peak / 2**20:.1f} MiB"
+    )
 
 
 if __name__ == "__main__":

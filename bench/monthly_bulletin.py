@@ -22,24 +22,24 @@ WUFEI_BENCH_POSTGRES, else the one scripts/postgres.sh starts).
 
 from __future__ import annotations
 
-import os
 import random
 import resource
 import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, time as dtime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from sqlalchemy import insert, text  # noqa: E402
-
 from common import databases, env_int  # noqa: E402
 from daily_scan import _build_engine  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
+
 from wufei import migrate  # noqa: E402
 from wufei.cadence.windows import SHANGHAI, load_cadence, reporting_window  # noqa: E402
 from wufei.calendar.workdays import WorkCalendar  # noqa: E402
@@ -64,15 +64,29 @@ def build(engine, count: int) -> dict[str, int]:
     mondays = [ISSUED + timedelta(weeks=i) for i in range((LAST_WEEK - ISSUED).days // 7 + 1)]
     windows = [w for w in (reporting_window(m, calendar, cadence) for m in mondays) if w is not None]
     with engine.begin() as connection:
-        city = connection.execute(insert(Jurisdiction.__table__).values(name="基准市", level="city")
-                                  .returning(Jurisdiction.__table__.c.id)).scalar_one()
-        plan = connection.execute(insert(Plan.__table__).values(
-            jurisdiction_id=city, title="基准市“无废城市”建设实施方案（2020—2025年）", kind="plan",
-            doc_number="基政办字〔2020〕1号", issued_on=ISSUED, period_start=2020, period_end=2025)
-            .returning(Plan.__table__.c.id)).scalar_one()
-        connection.execute(insert(Department.__table__), [
-            {"id": i, "jurisdiction_id": city, "name": f"基准市第{i}局", "kind": "bureau"}
-            for i in range(1, DEPARTMENTS + 1)])
+        city = connection.execute(
+            insert(Jurisdiction.__table__).values(name="基准市", level="city").returning(Jurisdiction.__table__.c.id)
+        ).scalar_one()
+        plan = connection.execute(
+            insert(Plan.__table__)
+            .values(
+                jurisdiction_id=city,
+                title="基准市“无废城市”建设实施方案（2020—2025年）",
+                kind="plan",
+                doc_number="基政办字〔2020〕1号",
+                issued_on=ISSUED,
+                period_start=2020,
+                period_end=2025,
+            )
+            .returning(Plan.__table__.c.id)
+        ).scalar_one()
+        connection.execute(
+            insert(Department.__table__),
+            [
+                {"id": i, "jurisdiction_id": city, "name": f"基准市第{i}局", "kind": "bureau"}
+                for i in range(1, DEPARTMENTS + 1)
+            ],
+        )
         tasks, links, reports = [], [], []
         for task_id in range(1, count + 1):
             roll = rng.random()
@@ -86,12 +100,25 @@ def build(engine, count: int) -> dict[str, int]:
             done = due is not None and due < date(2024, 12, 1) and rng.random() < 0.8
             completed_on = due - timedelta(days=rng.randint(0, 60)) if done else None
             silent = rng.random() < 0.03
-            tasks.append({"id": task_id, "plan_id": plan, "list_kind": "task", "number": str(task_id),
-                          "title": f"推进第{task_id}项无废城市建设任务", "deadline_raw": raw, "deadline_kind": kind,
-                          "due_date": due, "awaiting_assignment": False, "completed_on": completed_on})
+            tasks.append(
+                {
+                    "id": task_id,
+                    "plan_id": plan,
+                    "list_kind": "task",
+                    "number": str(task_id),
+                    "title": f"推进第{task_id}项无废城市建设任务",
+                    "deadline_raw": raw,
+                    "deadline_kind": kind,
+                    "due_date": due,
+                    "awaiting_assignment": False,
+                    "completed_on": completed_on,
+                }
+            )
             departments = rng.sample(range(1, DEPARTMENTS + 1), 3 if rng.random() < 0.4 else 2)
-            links += [{"task_id": task_id, "department_id": d, "role": "lead" if i == 0 else "supporting",
-                       "position": i} for i, d in enumerate(departments)]
+            links += [
+                {"task_id": task_id, "department_id": d, "role": "lead" if i == 0 else "supporting", "position": i}
+                for i, d in enumerate(departments)
+            ]
             if silent:
                 continue
             for window in windows:
@@ -100,12 +127,26 @@ def build(engine, count: int) -> dict[str, int]:
                 if rng.random() < 0.04:  # missed now and then
                     continue
                 late = rng.random() < 0.06
-                at = window.due_at + timedelta(days=1) if late else \
-                    datetime.combine(window.opens_on, dtime(10), tzinfo=SHANGHAI) + timedelta(hours=rng.randint(0, 60))
-                reports.append({"task_id": task_id, "department_id": departments[0], "week_start": window.week_start,
-                                "version": 1, "progress": min(99, 5 + len(reports) % 90), "done_text": "按计划推进。",
-                                "submitted_at": at.astimezone(timezone.utc), "submitted_by": "联络员", "late": late,
-                                "status": "accepted"})
+                at = (
+                    window.due_at + timedelta(days=1)
+                    if late
+                    else datetime.combine(window.opens_on, dtime(10), tzinfo=SHANGHAI)
+                    + timedelta(hours=rng.randint(0, 60))
+                )
+                reports.append(
+                    {
+                        "task_id": task_id,
+                        "department_id": departments[0],
+                        "week_start": window.week_start,
+                        "version": 1,
+                        "progress": min(99, 5 + len(reports) % 90),
+                        "done_text": "按计划推进。",
+                        "submitted_at": at.astimezone(UTC),
+                        "submitted_by": "联络员",
+                        "late": late,
+                        "status": "accepted",
+                    }
+                )
         for batch in batched(tasks):
             insert_rows(connection, Task.__table__, batch)
         for batch in batched(links):
@@ -115,8 +156,9 @@ def build(engine, count: int) -> dict[str, int]:
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
             for table in ("departments", "tasks"):
-                connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                        f"(SELECT max(id) FROM {table}))"))
+                connection.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+                )
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
     return {"tasks": len(tasks), "links": len(links), "reports": len(reports), "weeks": len(windows)}
@@ -151,12 +193,20 @@ def measure(engine) -> dict[str, float]:
         with transaction(engine) as session:
             calendar = load_calendar(session)
             started = time.perf_counter()
-            F.monthly_figures(session, period=period, as_of=RUN_DAY, calendar=calendar, jurisdiction="基准市",
-                              cadence=cadence)
+            F.monthly_figures(
+                session, period=period, as_of=RUN_DAY, calendar=calendar, jurisdiction="基准市", cadence=cadence
+            )
             figures = time.perf_counter() - started
             started = time.perf_counter()
-            content = gather(session, kind="monthly", period=period, scope="基准市", as_of=RUN_DAY,
-                             calendar=calendar, cadence=cadence)
+            content = gather(
+                session,
+                kind="monthly",
+                period=period,
+                scope="基准市",
+                as_of=RUN_DAY,
+                calendar=calendar,
+                cadence=cadence,
+            )
             snapshot = store_snapshot(session, content)
             snapshotting = time.perf_counter() - started
             charts._DRAWN.clear()  # draw the charts afresh
@@ -172,12 +222,19 @@ def measure(engine) -> dict[str, float]:
             reference = time.perf_counter() - started
             session.rollback()
         if attempt:  # the first run warms the caches
-            for key, value in (("figures", figures), ("snapshot", snapshotting), ("rendering", rendering),
-                               ("reference", reference)):
+            for key, value in (
+                ("figures", figures),
+                ("snapshot", snapshotting),
+                ("rendering", rendering),
+                ("reference", reference),
+            ):
                 times[key].append(value)
     rows = len(content["ledger"]["tasks"]), len(content["ledger"]["reports"])
-    return {**{key: _median(values) for key, values in times.items()}, "ledger_tasks": rows[0],
-            "ledger_reports": rows[1]}
+    return {
+        **{key: _median(values) for key, values in times.items()},
+        "ledger_tasks": rows[0],
+        "ledger_reports": rows[1],
+    }
 
 
 def run(label: str, url: str, count: int) -> None:
@@ -187,19 +244,24 @@ def run(label: str, url: str, count: int) -> None:
     counts = build(engine, count)
     built = time.perf_counter() - started
     engine.dispose()
-    print(f"  build ({label}): {built:.1f} s for {counts['tasks']} tasks, {counts['links']} department links, "
-          f"{counts['reports']:,} reports over {counts['weeks']} weeks (not part of the figures)", flush=True)
+    print(
+        f"  build ({label}): {built:.1f} s for {counts['tasks']} tasks, {counts['links']} department links, "
+        f"{counts['reports']:,} reports over {counts['weeks']} weeks (not part of the figures)",
+        flush=True,
+    )
     engine = make_engine(url)
     result = measure(engine)
     engine.dispose()
     ratio = result["figures"] / result["reference"] if result["reference"] else float("inf")
-    print(f"monthly bulletin {PERIOD}, {counts['tasks']} tasks, five years of reports ({label}), median of {REPEAT}: "
-          f"figures {result['figures']:.2f} s; snapshot (figures + ledger rows + history, stored) "
-          f"{result['snapshot']:.2f} s ({result['ledger_tasks']} task rows, {result['ledger_reports']} report rows); "
-          f"rendering (document, 3 charts, md, html, docx, xlsx) {result['rendering']:.2f} s; "
-          f"reference SQL aggregate {result['reference'] * 1000:.1f} ms (figures = {ratio:.0f}× reference); "
-          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB (the process, build included)",
-          flush=True)
+    print(
+        f"monthly bulletin {PERIOD}, {counts['tasks']} tasks, five years of reports ({label}), median of {REPEAT}: "
+        f"figures {result['figures']:.2f} s; snapshot (figures + ledger rows + history, stored) "
+        f"{result['snapshot']:.2f} s ({result['ledger_tasks']} task rows, {result['ledger_reports']} report rows); "
+        f"rendering (document, 3 charts, md, html, docx, xlsx) {result['rendering']:.2f} s; "
+        f"reference SQL aggregate {result['reference'] * 1000:.1f} ms (figures = {ratio:.0f}× reference); "
+        f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB (the process, build included)",
+        flush=True,
+    )
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ import smtplib
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -54,6 +54,7 @@ def _serve(port: int, received, ready) -> None:
 
 def _free_port() -> int:
     import socket
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -73,14 +74,31 @@ def _build(engine, count: int) -> None:
         city = Jurisdiction(name="基准市", level="city")
         session.add(city)
         session.flush()
-        session.execute(insert(Department), [{"jurisdiction_id": city.id, "name": f"基准部门{n:05d}", "kind": "bureau"}
-                                             for n in range(count)])
+        session.execute(
+            insert(Department),
+            [{"jurisdiction_id": city.id, "name": f"基准部门{n:05d}", "kind": "bureau"} for n in range(count)],
+        )
         ids = [d.id for d in session.query(Department.id).order_by(Department.id)]
-        create_intents(session, [{
-            "key": f"bench|{dept}", "kind": "overdue", "step": "after_due_1", "audience": "liaison",
-            "department_id": dept, "period": "2024-05-31", "created_on": DAY,
-            "payload": {"title": f"推进第{dept}项无废城市建设任务", "due_date_cn": "2024年5月31日", "days_overdue": 2}}
-            for dept in ids])
+        create_intents(
+            session,
+            [
+                {
+                    "key": f"bench|{dept}",
+                    "kind": "overdue",
+                    "step": "after_due_1",
+                    "audience": "liaison",
+                    "department_id": dept,
+                    "period": "2024-05-31",
+                    "created_on": DAY,
+                    "payload": {
+                        "title": f"推进第{dept}项无废城市建设任务",
+                        "due_date_cn": "2024年5月31日",
+                        "days_overdue": 2,
+                    },
+                }
+                for dept in ids
+            ],
+        )
 
 
 def _reference(port: int, messages: list[tuple[str, str]], *, per_message: bool) -> float:
@@ -109,9 +127,11 @@ def _database_url(folder: str) -> str:
     import uuid
 
     from sqlalchemy import create_engine, text
+
     name = f"wufei_bench_notify_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres",
-                          isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres", isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
@@ -134,8 +154,11 @@ def main() -> None:
     ready.wait(30)
     with tempfile.TemporaryDirectory(prefix="wufei-bench-notify-") as folder:
         config = Path(folder) / "apprise.yaml"
-        config.write_text(f"version: 1\nurls:\n  - mailto://127.0.0.1:{port}?from=office@wufei.test"
-                          f"&to=liaison@wufei.test&format=text:\n      - tag: fallback\n", encoding="utf-8")
+        config.write_text(
+            f"version: 1\nurls:\n  - mailto://127.0.0.1:{port}?from=office@wufei.test"
+            f"&to=liaison@wufei.test&format=text:\n      - tag: fallback\n",
+            encoding="utf-8",
+        )
         os.environ["WUFEI_APPRISE_CONFIG"] = str(config)
         os.environ["WUFEI_DATABASE_URL"] = _database_url(folder)
 
@@ -149,7 +172,10 @@ def main() -> None:
         synchronous = os.environ.get("WUFEI_BENCH_SQLITE_SYNCHRONOUS")  # e.g. NORMAL: no fsync per commit in WAL
         if synchronous:
             from sqlalchemy import event
-            event.listen(engine, "connect", lambda connection, _: connection.execute(f"PRAGMA synchronous={synchronous}"))
+
+            event.listen(
+                engine, "connect", lambda connection, _: connection.execute(f"PRAGMA synchronous={synchronous}")
+            )
             print(f"SQLite synchronous={synchronous}", flush=True)
         started = time.perf_counter()
         _build(engine, count)
@@ -160,14 +186,17 @@ def main() -> None:
             service.request_rate_per_sec = 0  # Apprise's politeness wait (5.5 s per service) is for real servers
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         started = time.perf_counter()
-        summary = deliver_day(engine, DAY, channels=channels, now=datetime.now(timezone.utc), concurrency=concurrency)
+        summary = deliver_day(engine, DAY, channels=channels, now=datetime.now(UTC), concurrency=concurrency)
         elapsed = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         _wait_for(received, summary["messages"])
         assert summary["sent"] == summary["messages"] == count == received.value, (summary, received.value)
-        print(f"wufei deliver_day: {count:,} digests, concurrency {concurrency}: {elapsed:.1f} s, "
-              f"{count / elapsed:,.0f} messages/s; peak RSS {peak:.0f} MiB (before the run {rss_before:.0f} MiB); "
-              f"server received {received.value:,}", flush=True)
+        print(
+            f"wufei deliver_day: {count:,} digests, concurrency {concurrency}: {elapsed:.1f} s, "
+            f"{count / elapsed:,.0f} messages/s; peak RSS {peak:.0f} MiB (before the run {rss_before:.0f} MiB); "
+            f"server received {received.value:,}",
+            flush=True,
+        )
 
         with make_sessionmaker(engine)() as session:
             messages = list(session.execute(select(Dispatch.subject, Dispatch.body).order_by(Dispatch.id)).tuples())

@@ -28,13 +28,16 @@ MIB = 1024  # ru_maxrss is in KiB
 
 def sizes() -> dict[str, Any]:
     until = os.environ.get("WUFEI_BENCH_REPORTS_UNTIL", "2025-12-31")
-    return {"cities": env_int("WUFEI_BENCH_CITIES", 14), "tasks": env_int("WUFEI_BENCH_CITY_TASKS", 300),
-            "reports_until": date.fromisoformat(until) if until != "none" else None}
+    return {
+        "cities": env_int("WUFEI_BENCH_CITIES", 14),
+        "tasks": env_int("WUFEI_BENCH_CITY_TASKS", 300),
+        "reports_until": date.fromisoformat(until) if until != "none" else None,
+    }
 
 
 def in_child(script: str, *args: str) -> subprocess.Popen:
     """Start `script --child args…` (its last stdout line is JSON)."""
-    out = tempfile.TemporaryFile("w+")
+    out = tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed by the caller that reads it)
     process = subprocess.Popen([sys.executable, script, "--child", *args], stdout=out)
     process.out = out  # type: ignore[attr-defined]
     return process

@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import province as bench  # noqa: E402
+import province as bench
 
-from wufei import migrate  # noqa: E402
-from wufei.db import make_engine  # noqa: E402
-from wufei.generate import plans  # noqa: E402
+from wufei import migrate
+from wufei.db import make_engine
+from wufei.generate import plans
 
 
 def child(url: str, folder: str) -> None:
@@ -30,14 +30,19 @@ def child(url: str, folder: str) -> None:
 
     engine = make_engine(url)
     migrate.upgrade(engine)
-    files = plans.Files(workbooks=sorted(Path(folder, "plans").glob("*.xlsx")),
-                        registries=sorted(Path(folder, "registry").glob("*.yaml")))
+    files = plans.Files(
+        workbooks=sorted(Path(folder, "plans").glob("*.xlsx")),
+        registries=sorted(Path(folder, "registry").glob("*.yaml")),
+    )
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     results = import_files(engine, files)
     elapsed = time.perf_counter() - started
-    counts = {"files": len(results), "tasks": sum(s.counts["tasks"] for r in results for s in r.plans),
-              "indicators": sum(s.counts["indicators"] for r in results for s in r.plans)}
+    counts = {
+        "files": len(results),
+        "tasks": sum(s.counts["tasks"] for r in results for s in r.plans),
+        "indicators": sum(s.counts["indicators"] for r in results for s in r.plans),
+    }
     engine.dispose()
     print(json.dumps({"elapsed": elapsed, "rss_before_kib": before, "counts": counts}))
 
@@ -55,15 +60,28 @@ def reference(url: str, spec: plans.ProvinceSpec) -> float:
     rows = []
     started = time.perf_counter()
     with engine.begin() as connection:
-        place = connection.execute(insert(Jurisdiction.__table__).values(name="参照", level="city")
-                                   .returning(Jurisdiction.__table__.c.id)).scalar_one()
+        place = connection.execute(
+            insert(Jurisdiction.__table__).values(name="参照", level="city").returning(Jurisdiction.__table__.c.id)
+        ).scalar_one()
         for index, city in enumerate(spec.cities):
-            plan = connection.execute(insert(Plan.__table__).values(
-                jurisdiction_id=place, title=city.plan["方案名称"], kind="plan")
-                .returning(Plan.__table__.c.id)).scalar_one()
-            rows += [{"plan_id": plan, "list_kind": "task", "number": f"{index}-{n}", "title": row.get("任务名称") or row["项目名称"],
-                      "content": row["主要内容"], "deadline_raw": row["完成期限"], "deadline_kind": "fixed",
-                      "awaiting_assignment": False} for n, row in enumerate(city.tasks + city.projects)]
+            plan = connection.execute(
+                insert(Plan.__table__)
+                .values(jurisdiction_id=place, title=city.plan["方案名称"], kind="plan")
+                .returning(Plan.__table__.c.id)
+            ).scalar_one()
+            rows += [
+                {
+                    "plan_id": plan,
+                    "list_kind": "task",
+                    "number": f"{index}-{n}",
+                    "title": row.get("任务名称") or row["项目名称"],
+                    "content": row["主要内容"],
+                    "deadline_raw": row["完成期限"],
+                    "deadline_kind": "fixed",
+                    "awaiting_assignment": False,
+                }
+                for n, row in enumerate(city.tasks + city.projects)
+            ]
         for batch in batched(rows):
             insert_rows(connection, Task.__table__, batch)
     elapsed = time.perf_counter() - started
@@ -80,11 +98,14 @@ def main() -> None:
             figures, peak = bench.wait_child(bench.in_child(__file__, new_url(), folder))
             plain = reference(new_url(), spec)
             counts = figures["counts"]
-            print(f"province import, {counts['files']} city workbooks, {counts['tasks']:,} tasks, "
-                  f"{counts['indicators']:,} indicators ({label}): {figures['elapsed']:.1f} s, "
-                  f"{figures['elapsed'] / counts['files']:.2f} s per city; peak RSS {peak / bench.MIB:.0f} MiB "
-                  f"({figures['rss_before_kib'] / bench.MIB:.0f} MiB after imports and migrations); "
-                  f"reference plain INSERT of the same {counts['tasks']:,} task rows {plain:.2f} s", flush=True)
+            print(
+                f"province import, {counts['files']} city workbooks, {counts['tasks']:,} tasks, "
+                f"{counts['indicators']:,} indicators ({label}): {figures['elapsed']:.1f} s, "
+                f"{figures['elapsed'] / counts['files']:.2f} s per city; peak RSS {peak / bench.MIB:.0f} MiB "
+                f"({figures['rss_before_kib'] / bench.MIB:.0f} MiB after imports and migrations); "
+                f"reference plain INSERT of the same {counts['tasks']:,} task rows {plain:.2f} s",
+                flush=True,
+            )
         print(f"  ({len(files.workbooks)} workbooks written by wufei.generate, not part of the figures)")
 
 

@@ -1,4 +1,6 @@
-"""The daily scan of a province, its roll-up and its notification fan-out: 14 generated cities × 300 tasks with five years of weekly reports
+"""The daily scan of a province, its roll-up and its notification fan-out.
+
+14 generated cities × 300 tasks with five years of weekly reports
 (wufei.generate: imported from the plan workbooks, reports loaded in bulk), on SQLite and
 PostgreSQL. Three working days after the reports end:
 
@@ -29,13 +31,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import province as bench  # noqa: E402
+import province as bench
+from sqlalchemy import text
 
-from sqlalchemy import text  # noqa: E402
-
-from wufei import migrate  # noqa: E402
-from wufei.calendar.workdays import WorkCalendar  # noqa: E402
-from wufei.db import make_engine  # noqa: E402
+from wufei import migrate
+from wufei.calendar.workdays import WorkCalendar
+from wufei.db import make_engine
 
 PARALLEL = 2  # workers
 
@@ -67,8 +68,14 @@ def _rollup(engine, day: date) -> dict:
     from wufei.generate.names import PROVINCE
 
     with transaction(engine) as session:
-        figures = province_figures(session, kind="monthly", period=due_period("monthly", day), as_of=day,
-                                   calendar=load_calendar(session), province=PROVINCE)
+        figures = province_figures(
+            session,
+            kind="monthly",
+            period=due_period("monthly", day),
+            as_of=day,
+            calendar=load_calendar(session),
+            province=PROVINCE,
+        )
     period = figures["period"]
     return {"cities": len(figures["cities"]), "period": period["label"] if isinstance(period, dict) else period}
 
@@ -104,9 +111,11 @@ def _working_days_after(day: date, count: int) -> list[date]:
 
 
 def _reference(engine, day: date) -> float:
-    query = text("SELECT j.name, count(*) FROM tasks t JOIN plans p ON p.id = t.plan_id "
-                 "JOIN jurisdictions j ON j.id = p.jurisdiction_id "
-                 "WHERE t.due_date < :day AND (t.completed_on IS NULL OR t.completed_on > :day) GROUP BY j.name")
+    query = text(
+        "SELECT j.name, count(*) FROM tasks t JOIN plans p ON p.id = t.plan_id "
+        "JOIN jurisdictions j ON j.id = p.jurisdiction_id "
+        "WHERE t.due_date < :day AND (t.completed_on IS NULL OR t.completed_on > :day) GROUP BY j.name"
+    )
     times = []
     with engine.connect() as connection:
         for _ in range(5):
@@ -117,8 +126,10 @@ def _reference(engine, day: date) -> float:
 
 
 def _rollup_reference(engine) -> float:
-    query = text("SELECT j.name, t.completed_on IS NULL, count(*) FROM tasks t JOIN plans p ON p.id = t.plan_id "
-                 "JOIN jurisdictions j ON j.id = p.jurisdiction_id GROUP BY j.name, t.completed_on IS NULL")
+    query = text(
+        "SELECT j.name, t.completed_on IS NULL, count(*) FROM tasks t JOIN plans p ON p.id = t.plan_id "
+        "JOIN jurisdictions j ON j.id = p.jurisdiction_id GROUP BY j.name, t.completed_on IS NULL"
+    )
     times = []
     with engine.connect() as connection:
         for _ in range(5):
@@ -130,8 +141,10 @@ def _rollup_reference(engine) -> float:
 
 def _summary(result: dict) -> str:
     escalation = result["escalation"]
-    return (f"{sum(result['lights'].values()):,} lights, {result['lights_changed']:,} records written, "
-            f"{escalation['created']:,} intents created, {escalation['already_existing']:,} already stored")
+    return (
+        f"{sum(result['lights'].values()):,} lights, {result['lights_changed']:,} records written, "
+        f"{escalation['created']:,} intents created, {escalation['already_existing']:,} already stored"
+    )
 
 
 def run(label: str, url: str, size: dict) -> None:
@@ -141,14 +154,18 @@ def run(label: str, url: str, size: dict) -> None:
     migrate.upgrade(engine)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
-        loaded = load_province(engine, Path(folder), cities=size["cities"], tasks=size["tasks"],
-                               reports_until=size["reports_until"])
+        loaded = load_province(
+            engine, Path(folder), cities=size["cities"], tasks=size["tasks"], reports_until=size["reports_until"]
+        )
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
     reports = loaded.get("reports", {})
-    print(f"  build ({label}): {time.perf_counter() - started:.0f} s for {len(loaded['cities'])} cities, "
-          f"{loaded['tasks']:,} tasks, {reports.get('reports', 0):,} weekly reports over {reports.get('weeks', 0)} "
-          f"weeks (import and bulk load; not part of the figures)", flush=True)
+    print(
+        f"  build ({label}): {time.perf_counter() - started:.0f} s for {len(loaded['cities'])} cities, "
+        f"{loaded['tasks']:,} tasks, {reports.get('reports', 0):,} weekly reports over {reports.get('weeks', 0)} "
+        f"weeks (import and bulk load; not part of the figures)",
+        flush=True,
+    )
     first, second, third = _working_days_after(size["reports_until"] or date(2025, 12, 31), 3)
 
     whole, whole_rss = bench.wait_child(bench.in_child(__file__, url, first.isoformat()))
@@ -182,20 +199,30 @@ def run(label: str, url: str, size: dict) -> None:
         files = sum(1 for _ in Path(outbox).rglob("*") if _.is_file())
     engine.dispose()
     print(f"  per city ({second}): {written:,} records written, {created:,} intents created in all", flush=True)
-    print(f"province daily scan, {len(loaded['cities'])} cities, {loaded['tasks']:,} tasks ({label}): whole province "
-          f"first scan {whole['elapsed']:.1f} s (peak RSS {whole_rss / bench.MIB:.0f} MiB), next day one run per "
-          f"city {PARALLEL} at a time {fan_out:.1f} s wall, {calls:.1f} s in the scans themselves (slowest {slowest} {cities[slowest][0]['elapsed']:.2f} s, "
-          f"peak RSS {per_city_rss / bench.MIB:.0f} MiB, process start included in the wall time), whole province "
-          f"steady state {steady['elapsed']:.1f} s (peak RSS {steady_rss / bench.MIB:.0f} MiB); reference SQL "
-          f"count of overdue tasks per city {reference:.4f} s", flush=True)
-    print(f"province roll-up (province_figures, monthly, {rollup['result']['period']}), {rollup['result']['cities']} "
-          f"cities ({label}): {rollup['elapsed']:.1f} s, peak RSS {rollup_rss / bench.MIB:.0f} MiB; reference SQL "
-          f"tasks per city and state {rollup_reference:.4f} s", flush=True)
+    print(
+        f"province daily scan, {len(loaded['cities'])} cities, {loaded['tasks']:,} tasks ({label}): whole province "
+        f"first scan {whole['elapsed']:.1f} s (peak RSS {whole_rss / bench.MIB:.0f} MiB), next day one run per "
+        f"city {PARALLEL} at a time {fan_out:.1f} s wall, {calls:.1f} s in the scans themselves "
+        f"(slowest {slowest} {cities[slowest][0]['elapsed']:.2f} s, "
+        f"peak RSS {per_city_rss / bench.MIB:.0f} MiB, process start included in the wall time), whole province "
+        f"steady state {steady['elapsed']:.1f} s (peak RSS {steady_rss / bench.MIB:.0f} MiB); reference SQL "
+        f"count of overdue tasks per city {reference:.4f} s",
+        flush=True,
+    )
+    print(
+        f"province roll-up (province_figures, monthly, {rollup['result']['period']}), {rollup['result']['cities']} "
+        f"cities ({label}): {rollup['elapsed']:.1f} s, peak RSS {rollup_rss / bench.MIB:.0f} MiB; reference SQL "
+        f"tasks per city and state {rollup_reference:.4f} s",
+        flush=True,
+    )
     sent = notify["result"]
-    print(f"notification fan-out (deliver_day to the outbox, {third}), {sent.get('digests', 0):,} digests, "
-          f"{sent.get('sent', 0):,} sent, {files:,} files ({label}): {notify['elapsed']:.1f} s, peak RSS "
-          f"{notify_rss / bench.MIB:.0f} MiB; reference plain write of {files:,} files "
-          f"{_outbox_reference(files):.2f} s", flush=True)
+    print(
+        f"notification fan-out (deliver_day to the outbox, {third}), {sent.get('digests', 0):,} digests, "
+        f"{sent.get('sent', 0):,} sent, {files:,} files ({label}): {notify['elapsed']:.1f} s, peak RSS "
+        f"{notify_rss / bench.MIB:.0f} MiB; reference plain write of {files:,} files "
+        f"{_outbox_reference(files):.2f} s",
+        flush=True,
+    )
 
 
 def main() -> None:

@@ -6,8 +6,14 @@ import runpy
 import sys
 from pathlib import Path
 
-BENCHES = ["import_seeds.py", "daily_scan.py", "monthly_bulletin.py", "notify_smtp.py", "province_import.py",
-           "province_scan.py"]
+BENCHES = [
+    "import_seeds.py",
+    "daily_scan.py",
+    "monthly_bulletin.py",
+    "notify_smtp.py",
+    "province_import.py",
+    "province_scan.py",
+]
 
 if __name__ == "__main__":
     here = Path(__file__).resolve().parent

@@ -59,39 +59,43 @@ def weekly_report(as_of: str | None = None, jurisdiction: str | None = None) -> 
 
 def _period(kind: str, force: bool, jurisdiction: str | None):
     """The period's figures, then, when they were due, its bulletins (WUFEI_BULLETIN_DIR)."""
+
     def work(engine, day: date) -> dict[str, Any]:
         result = runs.period_run(engine, kind, day, force=force, jurisdiction=jurisdiction)
         if not result.get("skipped"):
-            result["bulletins"] = [str(path) for path in write_cadence_bulletins(
-                engine, kind=kind, period=result["period"], as_of=day, jurisdiction=jurisdiction)]
+            result["bulletins"] = [
+                str(path)
+                for path in write_cadence_bulletins(
+                    engine, kind=kind, period=result["period"], as_of=day, jurisdiction=jurisdiction
+                )
+            ]
         return result
+
     return work
 
 
 @flow(name="monthly-dispatch", retries=2, retry_delay_seconds=30)
-def monthly_dispatch(as_of: str | None = None, force: bool = False, jurisdiction: str | None = None
-                     ) -> dict[str, Any]:
+def monthly_dispatch(as_of: str | None = None, force: bool = False, jurisdiction: str | None = None) -> dict[str, Any]:
     """月调度: the month's figures, on its working day of the month."""
     return _run("monthly-dispatch", _period(schedule.MONTHLY, force, jurisdiction), as_of)
 
 
 @flow(name="quarterly-circular", retries=2, retry_delay_seconds=30)
-def quarterly_circular(as_of: str | None = None, force: bool = False, jurisdiction: str | None = None
-                       ) -> dict[str, Any]:
+def quarterly_circular(
+    as_of: str | None = None, force: bool = False, jurisdiction: str | None = None
+) -> dict[str, Any]:
     """季通报: scores and ranks of departments and county-level units."""
     return _run("quarterly-circular", _period(schedule.QUARTERLY, force, jurisdiction), as_of)
 
 
 @flow(name="half-year-review", retries=2, retry_delay_seconds=30)
-def half_year_review(as_of: str | None = None, force: bool = False, jurisdiction: str | None = None
-                     ) -> dict[str, Any]:
+def half_year_review(as_of: str | None = None, force: bool = False, jurisdiction: str | None = None) -> dict[str, Any]:
     """半年观摩: the projects to visit and their state."""
     return _run("half-year-review", _period(schedule.HALF_YEAR, force, jurisdiction), as_of)
 
 
 @flow(name="annual-assessment", retries=2, retry_delay_seconds=30)
-def annual_assessment(as_of: str | None = None, force: bool = False, jurisdiction: str | None = None
-                      ) -> dict[str, Any]:
+def annual_assessment(as_of: str | None = None, force: bool = False, jurisdiction: str | None = None) -> dict[str, Any]:
     """年终考核: the year's figures per department."""
     return _run("annual-assessment", _period(schedule.ANNUAL, force, jurisdiction), as_of)
 
@@ -99,9 +103,12 @@ def annual_assessment(as_of: str | None = None, force: bool = False, jurisdictio
 # No retries here: each city's run retries itself, and a retried fan-out would only find the
 # same runs again (their idempotency keys name this run, the day and the city).
 @flow(name="province-daily-scan")
-async def province_daily_scan(as_of: str | None = None, province: str | None = None,
-                              deployment: str = "daily-scan/daily-scan", poll_seconds: float = 5
-                              ) -> dict[str, Any]:
+async def province_daily_scan(
+    as_of: str | None = None,
+    province: str | None = None,
+    deployment: str = "daily-scan/daily-scan",
+    poll_seconds: float = 5,
+) -> dict[str, Any]:
     """The daily scan of a province, one `deployment` run per city, all at once: the pool's workers
     share them. The cities are `runs.jurisdictions_to_scan` (every plan in exactly one run; with
     `province`, its cities and, if it has plans of its own, the province). Fails when a city's run
@@ -117,14 +124,25 @@ async def province_daily_scan(as_of: str | None = None, province: str | None = N
     logger = get_run_logger()
     logger.info("province-daily-scan for %s: %d jurisdictions", day.isoformat(), len(cities))
     parent = flow_run.id or "local"
-    finished = await asyncio.gather(*[
-        arun_deployment(deployment, parameters={"as_of": day.isoformat(), "jurisdiction": city},
-                        flow_run_name=f"daily-scan {city} {day.isoformat()}", timeout=None,
-                        poll_interval=poll_seconds, idempotency_key=f"{parent}|{day.isoformat()}|{city}")
-        for city in cities])
+    finished = await asyncio.gather(
+        *[
+            arun_deployment(
+                deployment,
+                parameters={"as_of": day.isoformat(), "jurisdiction": city},
+                flow_run_name=f"daily-scan {city} {day.isoformat()}",
+                timeout=None,
+                poll_interval=poll_seconds,
+                idempotency_key=f"{parent}|{day.isoformat()}|{city}",
+            )
+            for city in cities
+        ]
+    )
     states = {city: run.state.name if run.state else "Unknown" for city, run in zip(cities, finished)}
     failed = sorted(city for city, run in zip(cities, finished) if not (run.state and run.state.is_completed()))
     if failed:
         raise RuntimeError(f"daily-scan did not complete for {', '.join(failed)}: {states}")
-    return {"as_of": day.isoformat(), "jurisdictions": states,
-            "flow_runs": {city: str(run.id) for city, run in zip(cities, finished)}}
+    return {
+        "as_of": day.isoformat(),
+        "jurisdictions": states,
+        "flow_runs": {city: str(run.id) for city, run in zip(cities, finished)},
+    }

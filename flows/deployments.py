@@ -22,13 +22,18 @@ DEPLOYMENTS = {
     "quarterly-circular": (cadence.quarterly_circular, "15 10 * * *"),
     "half-year-review": (cadence.half_year_review, "30 10 * * *"),
     "annual-assessment": (cadence.annual_assessment, "45 10 * * *"),
-    "deliver-notices": (notify.deliver_notices, "15 9,11,14,16 * * *"),  # after daily-scan and weekly-report; later runs retry
+    "deliver-notices": (
+        notify.deliver_notices,
+        "15 9,11,14,16 * * *",
+    ),  # after daily-scan and weekly-report; later runs retry
 }
 
 
 def runner_deployments():
-    return [flow.to_deployment(name=name, schedule=Cron(cron, timezone=TIMEZONE), tags=["wufei", "cadence"])
-            for name, (flow, cron) in DEPLOYMENTS.items()]
+    return [
+        flow.to_deployment(name=name, schedule=Cron(cron, timezone=TIMEZONE), tags=["wufei", "cadence"])
+        for name, (flow, cron) in DEPLOYMENTS.items()
+    ]
 
 
 def serve_all() -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -32,8 +32,9 @@ def fresh_database_url(tmp_dir: Path) -> str:
     if server is None:
         return f"sqlite:///{tmp_dir / f'wufei-{uuid.uuid4().hex[:8]}.db'}"
     name = f"wufei_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres",
-                          isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres", isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
@@ -76,8 +77,10 @@ def registry() -> Registry:
 @pytest.fixture
 def load(session, registry):
     """Parse and load a file inside the test's transaction; returns the plan summaries."""
+
     def _load(path: Path):
         summaries, _ = load_source(session, read_source(path), registry=registry, actor="test", path=str(path))
         session.flush()
         return summaries
+
     return _load

@@ -17,8 +17,14 @@ from wufei.clitools import parse_day
 from wufei.clitools import plan_ids as _plan_ids
 from wufei.db import make_engine, make_sessionmaker, transaction
 
-LIST_KIND_NAMES = {"main": "主要任务", "institution": "制度体系", "technology": "技术体系", "market": "市场体系",
-                   "regulation": "监管体系", "project": "工程项目"}
+LIST_KIND_NAMES = {
+    "main": "主要任务",
+    "institution": "制度体系",
+    "technology": "技术体系",
+    "market": "市场体系",
+    "regulation": "监管体系",
+    "project": "工程项目",
+}
 ROLE_NAMES = {"lead": "牵头", "supporting": "配合", "implementer": "落实"}
 
 
@@ -64,14 +70,21 @@ def _print_import(result) -> None:
     click.echo(f"✓ {result.file}")
     for plan in result.plans:
         counts = plan.counts
-        kinds = "，".join(f"{LIST_KIND_NAMES.get(k.removeprefix('tasks_'), k)} {n}"
-                         for k, n in counts.items() if k.startswith("tasks_"))
+        kinds = "，".join(
+            f"{LIST_KIND_NAMES.get(k.removeprefix('tasks_'), k)} {n}"
+            for k, n in counts.items()
+            if k.startswith("tasks_")
+        )
         click.echo(f"  《{plan.plan_title}》{plan.doc_number or ''}")
-        click.echo(f"  任务 {counts['tasks']} 项（{kinds or '无'}），其中待指定牵头单位 {counts['awaiting_assignment']} 项；"
-                   f"指标 {counts['indicators']} 项；无废细胞 {counts['cells']} 类")
+        click.echo(
+            f"  任务 {counts['tasks']} 项（{kinds or '无'}），其中待指定牵头单位 {counts['awaiting_assignment']} 项；"
+            f"指标 {counts['indicators']} 项；无废细胞 {counts['cells']} 类"
+        )
         changes = plan.changes
-        click.echo(f"  新增 {changes.get('created', 0)}，更新 {changes.get('updated', 0)}，"
-                   f"删除 {changes.get('deleted', 0)}，未变 {changes.get('unchanged', 0)}")
+        click.echo(
+            f"  新增 {changes.get('created', 0)}，更新 {changes.get('updated', 0)}，"
+            f"删除 {changes.get('deleted', 0)}，未变 {changes.get('unchanged', 0)}"
+        )
         for warning in plan.warnings:
             click.echo(f"  ⚠ {warning}")
     if result.departments:
@@ -103,8 +116,10 @@ def export_command(path: Path, plan_ref: str | None) -> None:
     with transaction(_engine()) as session:
         plan_ids = _plan_ids(session, plan_ref)
         counts = export_ledger(session, path, plan_ids=plan_ids)
-    click.echo(f"已导出台账：{path}（方案 {counts['plans']} 个，任务 {counts['tasks']} 项，项目 {counts['projects']} 项，"
-               f"指标 {counts['indicators']} 项，无废细胞 {counts['cells']} 类，部门 {counts['departments']} 个）")
+    click.echo(
+        f"已导出台账：{path}（方案 {counts['plans']} 个，任务 {counts['tasks']} 项，项目 {counts['projects']} 项，"
+        f"指标 {counts['indicators']} 项，无废细胞 {counts['cells']} 类，部门 {counts['departments']} 个）"
+    )
 
 
 _filters = [
@@ -126,7 +141,9 @@ def _with_filters(command):
 @click.option("--list-kind", type=click.Choice(list(LIST_KIND_NAMES)), help="清单类型")
 @click.option("--awaiting", is_flag=True, help="只列出待指定牵头单位的任务")
 @click.option("--as-of", "as_of", help="按此日期判定红黄绿灯，如 2024-05-31")
-@click.option("--light", type=click.Choice(["green", "yellow", "red", "done"]), help="只列出此灯色（含 --as-of 时默认今天）")
+@click.option(
+    "--light", type=click.Choice(["green", "yellow", "red", "done"]), help="只列出此灯色（含 --as-of 时默认今天）"
+)
 def tasks_command(plan_ref, dept, role, as_json, list_kind, awaiting, as_of, light) -> None:
     """列出任务和项目（可按日期判定红黄绿灯并说明原因）"""
     from wufei.tasks.models import Role
@@ -134,9 +151,14 @@ def tasks_command(plan_ref, dept, role, as_json, list_kind, awaiting, as_of, lig
 
     day = parse_day(as_of) or (date.today() if light else None)
     with make_sessionmaker(_engine())() as session:
-        tasks = list_tasks(session, plan_ids=_plan_ids(session, plan_ref), department_ids=_department_ids(session, dept),
-                           role=Role(role) if role else None, list_kind=list_kind,
-                           awaiting_assignment=True if awaiting else None)
+        tasks = list_tasks(
+            session,
+            plan_ids=_plan_ids(session, plan_ref),
+            department_ids=_department_ids(session, dept),
+            role=Role(role) if role else None,
+            list_kind=list_kind,
+            awaiting_assignment=True if awaiting else None,
+        )
         rows = [task_as_dict(t) for t in tasks]
         if day is not None:
             rows = _with_lights(session, rows, day)
@@ -149,8 +171,10 @@ def tasks_command(plan_ref, dept, role, as_json, list_kind, awaiting, as_of, lig
         owners = "、".join(row["leads"]) or "（待指定）"
         due = row["due_date"] or {"ongoing": "持续推进", "annual": "每年年底"}.get(row["deadline_kind"], "")
         lamp = f"  {LIGHT_NAMES.get(row.get('light'), '')}：{row['reason']}" if row.get("light") else ""
-        click.echo(f"[{row['id']}] {LIST_KIND_NAMES[row['list_kind']]} {row['number']}  {row['title']}  "
-                   f"牵头：{owners}  期限：{row['deadline_raw'] or '按方案期限'}（{due}）{lamp}")
+        click.echo(
+            f"[{row['id']}] {LIST_KIND_NAMES[row['list_kind']]} {row['number']}  {row['title']}  "
+            f"牵头：{owners}  期限：{row['deadline_raw'] or '按方案期限'}（{due}）{lamp}"
+        )
     click.echo(f"共 {len(rows)} 项" + (f"（判定日期 {day.isoformat()}）" if day else ""))
 
 
@@ -162,8 +186,9 @@ def _with_lights(session, rows: list[dict], day: date) -> list[dict]:
     from wufei.calendar.service import load_calendar
     from wufei.lights.service import compute_lights, lights_as_dicts
 
-    lights = lights_as_dicts(compute_lights(session, as_of=day, calendar=load_calendar(session),
-                                            task_ids=[row["id"] for row in rows]))
+    lights = lights_as_dicts(
+        compute_lights(session, as_of=day, calendar=load_calendar(session), task_ids=[row["id"] for row in rows])
+    )
     empty = {"light": None, "reason": None, "rules": []}
     return [{**row, "as_of": day.isoformat(), **lights.get(row["id"], empty)} for row in rows]
 
@@ -176,15 +201,21 @@ def indicators_command(plan_ref, dept, role, as_json) -> None:
     from wufei.tasks.models import Role
 
     with make_sessionmaker(_engine())() as session:
-        indicators = list_indicators(session, plan_ids=_plan_ids(session, plan_ref),
-                                     department_ids=_department_ids(session, dept), role=Role(role) if role else None)
+        indicators = list_indicators(
+            session,
+            plan_ids=_plan_ids(session, plan_ref),
+            department_ids=_department_ids(session, dept),
+            role=Role(role) if role else None,
+        )
         rows = [indicator_as_dict(i) for i in indicators]
     if as_json:
         _echo_json(rows)
         return
     for row in rows:
-        click.echo(f"[{row['id']}] {row['number']} {row['name']}{row['marks']}  现状：{row['baseline']['raw'] or '—'}  "
-                   f"目标：{row['target']['raw'] or '—'}{row['unit'] or ''}  牵头：{'、'.join(row['leads']) or '—'}")
+        click.echo(
+            f"[{row['id']}] {row['number']} {row['name']}{row['marks']}  现状：{row['baseline']['raw'] or '—'}  "
+            f"目标：{row['target']['raw'] or '—'}{row['unit'] or ''}  牵头：{'、'.join(row['leads']) or '—'}"
+        )
     click.echo(f"共 {len(rows)} 项")
 
 
@@ -203,7 +234,8 @@ def depts_command(jurisdiction: str | None, unknown: bool, as_json: bool) -> Non
         return
     for row in rows:
         aliases = f"（又称 {'、'.join(row['aliases'])}）" if row["aliases"] else ""
-        click.echo(f"{row['jurisdiction']} {row['name']}{aliases}  牵头 {row['lead_tasks']} 项，配合 {row['supporting_tasks']} 项")
+        counts = f"牵头 {row['lead_tasks']} 项，配合 {row['supporting_tasks']} 项"
+        click.echo(f"{row['jurisdiction']} {row['name']}{aliases}  {counts}")
     click.echo(f"共 {len(rows)} 个")
 
 
@@ -216,9 +248,19 @@ def audit_command(limit: int, as_json: bool) -> None:
 
     with make_sessionmaker(_engine())() as session:
         entries = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))
-        rows = [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "entity": e.entity,
-                 "entity_id": e.entity_id, "key": e.entity_key, "changes": e.changes, "source": e.source}
-                for e in entries]
+        rows = [
+            {
+                "at": e.at.isoformat(),
+                "actor": e.actor,
+                "action": e.action,
+                "entity": e.entity,
+                "entity_id": e.entity_id,
+                "key": e.entity_key,
+                "changes": e.changes,
+                "source": e.source,
+            }
+            for e in entries
+        ]
     if as_json:
         _echo_json(rows)
         return
@@ -240,8 +282,19 @@ def _register() -> None:
     from wufei.tasks.commands import milestones
     from wufei.web.commands import web_command
 
-    for command in (cadence_group, serve_command, calendar_group, report_group, milestones, extension, notices,
-                    contacts_group, bulletin_command, users_group, web_command):
+    for command in (
+        cadence_group,
+        serve_command,
+        calendar_group,
+        report_group,
+        milestones,
+        extension,
+        notices,
+        contacts_group,
+        bulletin_command,
+        users_group,
+        web_command,
+    ):
         main.add_command(command)
     template.add_command(weekly_form_command)
     template.add_command(contacts_template)

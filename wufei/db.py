@@ -9,13 +9,34 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Iterable, Iterator
+from typing import Annotated, Any, ClassVar
 
-from sqlalchemy import (JSON, Date, DateTime, MetaData, Numeric, Select, String, Table, Text, TypeDecorator,
-                        bindparam, cast, create_engine, event, func, insert, literal_column, select, text, true)
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    MetaData,
+    Numeric,
+    Select,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    bindparam,
+    cast,
+    create_engine,
+    event,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 
@@ -39,7 +60,7 @@ JsonDict = Annotated[dict, mapped_column(JSON)]
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UtcDateTime(TypeDecorator):
@@ -53,17 +74,17 @@ class UtcDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError(f"naive datetime {value!r}: give a timezone")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UtcDateTime()}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime()}
 
 
 def database_url() -> str:
@@ -159,20 +180,21 @@ def insert_rows(connection, table, rows: list[dict[str, Any]]) -> None:
         connection.execute(insert(table), rows)
         return
     columns = list(rows[0])
-    records = func.json_populate_recordset(literal_column(f"NULL::{table.name}"),
-                                           cast(bindparam("rows", type_=Text), JSON)).table_valued(*columns)
+    records = func.json_populate_recordset(
+        literal_column(f"NULL::{table.name}"), cast(bindparam("rows", type_=Text), JSON)
+    ).table_valued(*columns)
     statement = insert(table).from_select(columns, select(*[records.c[c] for c in columns]))
-    payload = json.dumps([{k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()} for row in rows],
-                         ensure_ascii=False)
+    payload = json.dumps(
+        [{k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()} for row in rows], ensure_ascii=False
+    )
     connection.execute(statement, {"rows": payload})
 
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""
-    with make_sessionmaker(engine)() as session:
-        with session.begin():
-            yield session
+    with make_sessionmaker(engine)() as session, session.begin():
+        yield session
 
 
 def load_all_models() -> None:

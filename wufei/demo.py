@@ -64,13 +64,18 @@ def main() -> int:
     for result in results:
         for plan in result.plans:
             c = plan.counts
-            print(f"    《{plan.plan_title}》任务 {c['tasks']}（待指定牵头 {c['awaiting_assignment']}），"
-                  f"指标 {c['indicators']}，无废细胞 {c['cells']}，提示 {len(plan.warnings)} 条")
+            print(
+                f"    《{plan.plan_title}》任务 {c['tasks']}（待指定牵头 {c['awaiting_assignment']}），"
+                f"指标 {c['indicators']}，无废细胞 {c['cells']}，提示 {len(plan.warnings)} 条"
+            )
     for result in failed:
         print(f"    ✗ {result.error}", file=sys.stderr)
 
-    _step("回放督查督办", f"{START.isoformat()} 至 {END.isoformat()}（全部方案，模拟各部门报送与办公室审核；"
-          "月调度、季通报、半年观摩、年终考核经 Prefect 流程运行并生成通报，每日提醒写入发件箱）")
+    _step(
+        "回放督查督办",
+        f"{START.isoformat()} 至 {END.isoformat()}（全部方案，模拟各部门报送与办公室审核；"
+        "月调度、季通报、半年观摩、年终考核经 Prefect 流程运行并生成通报，每日提醒写入发件箱）",
+    )
     flow_runs = _replay(engine)
 
     with make_sessionmaker(engine)() as session:
@@ -86,23 +91,38 @@ def main() -> int:
     outbox = list((OUT / "outbox").glob("*.json"))
     print()
     print("演示完成。请查看：")
-    for label, path in [("数据库", database), ("导入结果", OUT / "import.json"), ("台账", ledger),
-                        ("导入模板", OUT / "导入模板.xlsx"), ("周报表（示例部门）", summary["form"]),
-                        ("通报（Markdown、HTML、Word、Excel）", OUT / "bulletins"),
-                        ("发件箱（每日提醒与督办）", OUT / "outbox"),
-                        ("各期数据（月调度、季通报、半年观摩、年终考核、周报送）", OUT / "figures"),
-                        ("红黄绿灯", summary["lights_file"]), ("通知与发送记录", OUT / "notices.json")]:
+    for label, path in [
+        ("数据库", database),
+        ("导入结果", OUT / "import.json"),
+        ("台账", ledger),
+        ("导入模板", OUT / "导入模板.xlsx"),
+        ("周报表（示例部门）", summary["form"]),
+        ("通报（Markdown、HTML、Word、Excel）", OUT / "bulletins"),
+        ("发件箱（每日提醒与督办）", OUT / "outbox"),
+        ("各期数据（月调度、季通报、半年观摩、年终考核、周报送）", OUT / "figures"),
+        ("红黄绿灯", summary["lights_file"]),
+        ("通知与发送记录", OUT / "notices.json"),
+    ]:
         print(f"  {label:<10} {path}")
     print()
-    print(f"  {LIGHTS_ON.isoformat()} 红黄绿灯：" + "，".join(f"{_LIGHT_NAMES[k]} {v}" for k, v in summary["lights"].items()))
-    print(f"  2023年周报 {summary['reports']} 份（迟报 {summary['late']} 份，退回 {summary['returned']} 份），"
-          f"延期申请 {summary['extensions']} 项，通知 {summary['notices']} 条")
-    print(f"  Prefect 流程运行 {len(flow_runs)} 次，通报 {len(bulletins)} 份（每份另有 .md/.html/.xlsx），"
-          f"发件箱消息 {len(outbox)} 条")
+    print(
+        f"  {LIGHTS_ON.isoformat()} 红黄绿灯："
+        + "，".join(f"{_LIGHT_NAMES[k]} {v}" for k, v in summary["lights"].items())
+    )
+    print(
+        f"  2023年周报 {summary['reports']} 份（迟报 {summary['late']} 份，退回 {summary['returned']} 份），"
+        f"延期申请 {summary['extensions']} 项，通知 {summary['notices']} 条"
+    )
+    print(
+        f"  Prefect 流程运行 {len(flow_runs)} 次，通报 {len(bulletins)} 份（每份另有 .md/.html/.xlsx），"
+        f"发件箱消息 {len(outbox)} 条"
+    )
     print(f"  年终考核  {OUT / 'bulletins' / '衡水市' / 'annual-2023.docx'}")
     print(f"  查询示例  WUFEI_DATABASE_URL=sqlite:///{database} .venv/bin/wufei tasks --as-of {LIGHTS_ON} --light red")
-    print(f"  门户网站  WUFEI_DATABASE_URL=sqlite:///{database} WUFEI_CONFIG_DIR={OUT / 'config'} "
-          f"WUFEI_TODAY={PORTAL_TODAY} WUFEI_BULLETIN_DIR={OUT / 'bulletins'} .venv/bin/wufei web --port {PORTAL_PORT}")
+    print(
+        f"  门户网站  WUFEI_DATABASE_URL=sqlite:///{database} WUFEI_CONFIG_DIR={OUT / 'config'} "
+        f"WUFEI_TODAY={PORTAL_TODAY} WUFEI_BULLETIN_DIR={OUT / 'bulletins'} .venv/bin/wufei web --port {PORTAL_PORT}"
+    )
     for role, link in links.items():
         print(f"    {role}登录链接（72小时内有效，仅可使用一次）：{link}")
     return 1 if failed else 0
@@ -131,10 +151,12 @@ def _replay(engine) -> list[str]:
         calendar = load_calendar(session)
     simulation = Simulation(calendar=calendar, year=START.year)
     cadence = cadence_config()
-    period_flows = {"monthly-dispatch": (schedule.MONTHLY, cadence_flows.monthly_dispatch),
-                    "quarterly-circular": (schedule.QUARTERLY, cadence_flows.quarterly_circular),
-                    "half-year-review": (schedule.HALF_YEAR, cadence_flows.half_year_review),
-                    "annual-assessment": (schedule.ANNUAL, cadence_flows.annual_assessment)}
+    period_flows = {
+        "monthly-dispatch": (schedule.MONTHLY, cadence_flows.monthly_dispatch),
+        "quarterly-circular": (schedule.QUARTERLY, cadence_flows.quarterly_circular),
+        "half-year-review": (schedule.HALF_YEAR, cadence_flows.half_year_review),
+        "annual-assessment": (schedule.ANNUAL, cadence_flows.annual_assessment),
+    }
     flow_runs: list[str] = []
     total = (END - START).days + 1
 
@@ -175,25 +197,39 @@ def _portal_accounts(session) -> dict[str, str]:
     from wufei.db import utcnow
 
     department_id = _busiest_department(session)
-    users = {"办公室": add_user(session, username="office", role="office", display_name="领导小组办公室", actor="demo"),
-             "领导": add_user(session, username="leader", role="leader", display_name="领导小组", actor="demo"),
-             "部门联系人": add_user(session, username="liaison", role="liaison", display_name="专班联系人",
-                                department_id=department_id, actor="demo")}
+    users = {
+        "办公室": add_user(session, username="office", role="office", display_name="领导小组办公室", actor="demo"),
+        "领导": add_user(session, username="leader", role="leader", display_name="领导小组", actor="demo"),
+        "部门联系人": add_user(
+            session,
+            username="liaison",
+            role="liaison",
+            display_name="专班联系人",
+            department_id=department_id,
+            actor="demo",
+        ),
+    }
     return {role: sign_in_link(session, user_id=user.id, at=utcnow(), actor="demo") for role, user in users.items()}
 
 
 def _busiest_department(session) -> int:
     from collections import Counter
 
+    from sqlalchemy import select
+
     from wufei.calendar.service import load_calendar
     from wufei.lights.service import compute_lights
     from wufei.tasks.models import Role, TaskDepartment
-    from sqlalchemy import select
 
     lights = compute_lights(session, as_of=PORTAL_TODAY, calendar=load_calendar(session))
     red = [task_id for task_id, result in lights.items() if str(result.light) == "red"]
-    leads = Counter(session.scalars(select(TaskDepartment.department_id)
-                                    .where(TaskDepartment.role == Role.LEAD, TaskDepartment.task_id.in_(red))))
+    leads = Counter(
+        session.scalars(
+            select(TaskDepartment.department_id).where(
+                TaskDepartment.role == Role.LEAD, TaskDepartment.task_id.in_(red)
+            )
+        )
+    )
     return leads.most_common(1)[0][0]
 
 
@@ -237,13 +273,23 @@ def _write_outputs(session) -> dict:
     sample = session.get(Task, next(row["id"] for row in rows if row["light"] != "done"))
     [department_id] = [a.department_id for a in sample.assignments if a.role == "lead"][:1]
     form = OUT / "周报表-示例.xlsx"
-    write_weekly_form(session, form, department_id=department_id, week_start=date(2023, 12, 25),
-                      as_of=date(2023, 12, 25))
-    count = lambda query: session.scalar(select(func.count()).select_from(query.subquery()))
-    return {"lights": count_lights(lights), "lights_file": OUT / lights_file, "form": form,
-            "reports": count(select(Report.id)), "late": count(select(Report.id).where(Report.late)),
-            "returned": count(select(Report.id).where(Report.status == "returned")),
-            "extensions": count(select(Extension.id)), "notices": len(intents)}
+    write_weekly_form(
+        session, form, department_id=department_id, week_start=date(2023, 12, 25), as_of=date(2023, 12, 25)
+    )
+
+    def count(query):
+        return session.scalar(select(func.count()).select_from(query.subquery()))
+
+    return {
+        "lights": count_lights(lights),
+        "lights_file": OUT / lights_file,
+        "form": form,
+        "reports": count(select(Report.id)),
+        "late": count(select(Report.id).where(Report.late)),
+        "returned": count(select(Report.id).where(Report.status == "returned")),
+        "extensions": count(select(Extension.id)),
+        "notices": len(intents),
+    }
 
 
 def _write_json(name: str, data) -> None:

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -39,9 +39,14 @@ OFFICE = "领导小组办公室"
 BEHAVIOURS = ["steady"] * 5 + ["early", "late", "silent", "lagging", "stalled"]
 SILENT_FROM = (4, 1)  # silent tasks stop reporting from 1 April
 RETURNED_WEEK = 10
-DONE_TEXT = {"steady": "按计划推进，完成本周阶段工作", "early": "提前完成阶段目标，正在收尾",
-             "late": "按计划推进，本周材料整理后补报", "silent": "按计划推进，完成本周阶段工作",
-             "lagging": "部分工作推进较慢，正在协调", "stalled": "受设备到货影响，工作暂缓"}
+DONE_TEXT = {
+    "steady": "按计划推进，完成本周阶段工作",
+    "early": "提前完成阶段目标，正在收尾",
+    "late": "按计划推进，本周材料整理后补报",
+    "silent": "按计划推进，完成本周阶段工作",
+    "lagging": "部分工作推进较慢，正在协调",
+    "stalled": "受设备到货影响，工作暂缓",
+}
 RETURN_REASON = "佐证材料不足，请补充现场照片和工作台账后重新报送"
 
 
@@ -80,8 +85,14 @@ def expected_progress(task: Task, day: date, due: date | None) -> int:
 
 
 def reported_progress(behaviour: str, expected: int) -> int:
-    value = {"steady": expected + 5, "early": expected * 2, "late": expected + 5, "silent": expected,
-             "lagging": expected // 2, "stalled": min(expected, 60)}[behaviour]
+    value = {
+        "steady": expected + 5,
+        "early": expected * 2,
+        "late": expected + 5,
+        "silent": expected,
+        "lagging": expected // 2,
+        "stalled": min(expected, 60),
+    }[behaviour]
     return max(0, min(100, value))
 
 
@@ -120,15 +131,26 @@ class Simulation:
             if day != self._filing_day(day):
                 return
             week, at = week_start(day), datetime.combine(day, time(10, 0), TZ)
-        if week < task_start(task) or session.scalar(select(Report.id).where(
-                Report.task_id == task.id, Report.week_start == week)) is not None:
+        if (
+            week < task_start(task)
+            or session.scalar(select(Report.id).where(Report.task_id == task.id, Report.week_start == week)) is not None
+        ):
             return
         due = task.due_date
         progress = reported_progress(behaviour, expected_progress(task, day, due))
-        submit_report(session, task_id=task.id, department_id=self._lead(task), week_start=week,
-                      progress=progress, done_text=DONE_TEXT[behaviour],
-                      problems=None if progress >= 60 else "进度偏慢，协调难度大", next_steps="继续推进",
-                      at=at, actor="simulation", calendar=self.calendar)
+        submit_report(
+            session,
+            task_id=task.id,
+            department_id=self._lead(task),
+            week_start=week,
+            progress=progress,
+            done_text=DONE_TEXT[behaviour],
+            problems=None if progress >= 60 else "进度偏慢，协调难度大",
+            next_steps="继续推进",
+            at=at,
+            actor="simulation",
+            calendar=self.calendar,
+        )
 
     def _filing_day(self, day: date) -> date:
         """Wednesday of the week, or the next working day of that week."""
@@ -136,24 +158,36 @@ class Simulation:
         return self.calendar.next_workday(wednesday, include=True)
 
     def _office_reviews(self, session: Session, day: date) -> None:
-        pending = session.scalars(select(Report).where(Report.status == ReportStatus.SUBMITTED)
-                                  .options(selectinload(Report.task).selectinload(Task.plan))
-                                  .order_by(Report.id))
+        pending = session.scalars(
+            select(Report)
+            .where(Report.status == ReportStatus.SUBMITTED)
+            .options(selectinload(Report.task).selectinload(Task.plan))
+            .order_by(Report.id)
+        )
         at = datetime.combine(day, time(9, 30), TZ)
         for report in list(pending):
             if stored_time(report.submitted_at).astimezone(TZ).date() >= day:
                 continue
-            if (not self.returned_done and behaviour_of(report.task) == "steady"
-                    and report.week_start.isocalendar()[1] == RETURNED_WEEK):
+            if (
+                not self.returned_done
+                and behaviour_of(report.task) == "steady"
+                and report.week_start.isocalendar()[1] == RETURNED_WEEK
+            ):
                 self.returned_done = True
-                review_report(session, report_id=report.id, accept=False, reason=RETURN_REASON,
-                              actor=OFFICE, at=at)
-                submit_report(session, task_id=report.task_id, department_id=report.department_id,
-                              week_start=report.week_start, progress=report.progress,
-                              done_text=(report.done_text or "") + "；已补充现场照片和台账",
-                              problems=report.problems, next_steps=report.next_steps,
-                              at=datetime.combine(day, time(15, 0), TZ), actor="simulation",
-                              calendar=self.calendar)
+                review_report(session, report_id=report.id, accept=False, reason=RETURN_REASON, actor=OFFICE, at=at)
+                submit_report(
+                    session,
+                    task_id=report.task_id,
+                    department_id=report.department_id,
+                    week_start=report.week_start,
+                    progress=report.progress,
+                    done_text=(report.done_text or "") + "；已补充现场照片和台账",
+                    problems=report.problems,
+                    next_steps=report.next_steps,
+                    at=datetime.combine(day, time(15, 0), TZ),
+                    actor="simulation",
+                    calendar=self.calendar,
+                )
                 continue
             review_report(session, report_id=report.id, accept=True, actor=OFFICE, at=at)
 
@@ -164,12 +198,26 @@ class Simulation:
             if day == self.calendar.add_workdays(task.due_date, -10):
                 self.extension_task_id = task.id
                 extension = request_extension(
-                    session, task_id=task.id, department_id=self._lead(task), requested_on=day,
-                    new_due=task.due_date + timedelta(days=92), reason="项目设备到货延迟，申请延期三个月",
-                    actor="simulation")
+                    session,
+                    task_id=task.id,
+                    department_id=self._lead(task),
+                    requested_on=day,
+                    new_due=task.due_date + timedelta(days=92),
+                    reason="项目设备到货延迟，申请延期三个月",
+                    actor="simulation",
+                )
                 self.extension_id = extension.id
-        elif self.extension_id is not None and task.id == self.extension_task_id:
-            if day == self.calendar.add_workdays(task.due_date, -9):
-                decide_extension(session, extension_id=self.extension_id, approve=True,
-                                 note="同意延期至新的完成期限", decided_on=day, actor=OFFICE)
-                self.extension_id = None
+        elif (
+            self.extension_id is not None
+            and task.id == self.extension_task_id
+            and day == self.calendar.add_workdays(task.due_date, -9)
+        ):
+            decide_extension(
+                session,
+                extension_id=self.extension_id,
+                approve=True,
+                note="同意延期至新的完成期限",
+                decided_on=day,
+                actor=OFFICE,
+            )
+            self.extension_id = None

@@ -17,8 +17,20 @@ def world(session):
 @pytest.fixture
 def issue(session, world, tmp_path):
     """Issue a bulletin of the world on a given day, with the world's rules; files under tmp_path/<name>."""
+
     def _issue(kind: str, period: str, as_of: date, *, name: str = "out", refresh: bool = False, **kwargs):
-        return issue_bulletin(session, kind=kind, period=period, scope="衡水市", out_dir=Path(tmp_path) / name,
-                              calendar=W.CAL, as_of=as_of, refresh=refresh, cadence=W.CADENCE,
-                              light_rules=W.RULES, **kwargs)
+        return issue_bulletin(
+            session,
+            kind=kind,
+            period=period,
+            scope="衡水市",
+            out_dir=Path(tmp_path) / name,
+            calendar=W.CAL,
+            as_of=as_of,
+            refresh=refresh,
+            cadence=W.CADENCE,
+            light_rules=W.RULES,
+            **kwargs,
+        )
+
     return _issue

@@ -24,8 +24,11 @@ def docx_tables(path: Path) -> list[list[list[str]]]:
 
 
 def docx_text(path: Path) -> str:
-    return "\n".join(docx_paragraphs(path)) + "\n" + "\n".join(
-        "|".join(row) for table in docx_tables(path) for row in table)
+    return (
+        "\n".join(docx_paragraphs(path))
+        + "\n"
+        + "\n".join("|".join(row) for table in docx_tables(path) for row in table)
+    )
 
 
 def xlsx_sheets(path: Path) -> dict[str, list[list[object]]]:

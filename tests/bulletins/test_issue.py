@@ -11,14 +11,15 @@ from sqlalchemy import select
 from tests.bulletins import world as W
 from wufei import migrate
 from wufei.bulletins.service import write_bulletins, write_cadence_bulletins
-from wufei.plans.models import Jurisdiction
 from wufei.db import make_sessionmaker
 from wufei.departments.models import Department
 from wufei.notices.models import NoticeIntent
+from wufei.plans.models import Jurisdiction
 
 
 def test_write_bulletins_and_the_command_line_issue_once_and_notify_office_leaders_and_departments(
-        fresh_engine, tmp_path, monkeypatch):
+    fresh_engine, tmp_path, monkeypatch
+):
     migrate.upgrade(fresh_engine)
     with make_sessionmaker(fresh_engine)() as session:
         world = W.build(session)
@@ -28,18 +29,29 @@ def test_write_bulletins_and_the_command_line_issue_once_and_notify_office_leade
     # the cadence flow's call after period_run on the 3rd working day of June
     paths = write_bulletins(fresh_engine, kind="monthly", as_of=date(2024, 6, 5), out_dir=tmp_path / "flow")
     assert sorted(p.name for p in paths) == [
-        "monthly-2024-05-annex.xlsx", "monthly-2024-05-completion.png", "monthly-2024-05-indicators.png",
-        "monthly-2024-05-lights.png", "monthly-2024-05.docx", "monthly-2024-05.html", "monthly-2024-05.md"]
+        "monthly-2024-05-annex.xlsx",
+        "monthly-2024-05-completion.png",
+        "monthly-2024-05-indicators.png",
+        "monthly-2024-05-lights.png",
+        "monthly-2024-05.docx",
+        "monthly-2024-05.html",
+        "monthly-2024-05.md",
+    ]
     assert {p.parent.name for p in paths} == {"衡水市"}
 
     with make_sessionmaker(fresh_engine)() as session:
         intents = list(session.scalars(select(NoticeIntent).order_by(NoticeIntent.audience, NoticeIntent.id)))
         names = dict(session.execute(select(Department.id, Department.name)).tuples().all())
-    assert sorted((i.audience, names.get(i.department_id)) for i in intents) == sorted([
-        ("group", None), ("office", None), ("liaison", W.ENV), ("liaison", W.CITY), ("liaison", W.TAOCHENG)])
+    assert sorted((i.audience, names.get(i.department_id)) for i in intents) == sorted(
+        [("group", None), ("office", None), ("liaison", W.ENV), ("liaison", W.CITY), ("liaison", W.TAOCHENG)]
+    )
     first = intents[0]
-    assert (first.kind, first.step, first.period, first.created_on) == ("bulletin_ready", "monthly", "2024-05",
-                                                                        date(2024, 6, 5))
+    assert (first.kind, first.step, first.period, first.created_on) == (
+        "bulletin_ready",
+        "monthly",
+        "2024-05",
+        date(2024, 6, 5),
+    )
     assert first.payload["title"] == "衡水市“无废城市”建设2024年5月调度通报"
     assert first.payload["path"].endswith("monthly-2024-05.html") and len(first.payload["snapshot_id"]) == 12
 
@@ -47,8 +59,9 @@ def test_write_bulletins_and_the_command_line_issue_once_and_notify_office_leade
     monkeypatch.setenv("WUFEI_DATABASE_URL", fresh_engine.url.render_as_string(hide_password=False))
     from wufei.cli import main
 
-    result = CliRunner().invoke(main, ["bulletin", "monthly", "--period", "2024-05", "--out", str(tmp_path / "cli"),
-                                       "--jurisdiction", "衡水市"])
+    result = CliRunner().invoke(
+        main, ["bulletin", "monthly", "--period", "2024-05", "--out", str(tmp_path / "cli"), "--jurisdiction", "衡水市"]
+    )
     assert result.exit_code == 0, result.output
     assert "已生成《衡水市“无废城市”建设2024年5月调度通报》" in result.output
     assert f"数据快照：{first.payload['snapshot_id']}（数据截至2024年5月31日，取数日期2024年6月5日）" in result.output
@@ -62,10 +75,13 @@ def test_write_bulletins_and_the_command_line_issue_once_and_notify_office_leade
 
     # what the monthly flow writes after period_run: the city's bulletin again (its locked
     # snapshot, nobody notified twice) and the province's roll-up (office and group notified)
-    written = write_cadence_bulletins(fresh_engine, kind="monthly", period="2024-05", as_of=date(2024, 6, 5),
-                                      out_dir=tmp_path / "cadence")
+    written = write_cadence_bulletins(
+        fresh_engine, kind="monthly", period="2024-05", as_of=date(2024, 6, 5), out_dir=tmp_path / "cadence"
+    )
     assert {(p.parent.name, p.name) for p in written if p.suffix == ".html"} == {
-        ("衡水市", "monthly-2024-05.html"), ("河北省", "province-monthly-2024-05.html")}
+        ("衡水市", "monthly-2024-05.html"),
+        ("河北省", "province-monthly-2024-05.html"),
+    }
     with make_sessionmaker(fresh_engine)() as session:
         steps = sorted(session.scalars(select(NoticeIntent.step)))
     assert steps == ["monthly"] * 5 + ["province_monthly"] * 2

@@ -43,8 +43,9 @@ def test_the_half_year_list_puts_each_project_to_visit_with_owner_company_state_
     assert "衡水市“无废城市”建设2024年上半年观摩项目清单" in html
     assert "拟观摩在建及存在风险的项目1个" in html
     sites = next(t for t in tables if t[0][:2] == ["序号", "项目"])
-    assert [row[:7] for row in sites[1:]] == [["1", "5 工业固废综合利用项目", W.TAOCHENG, "衡水某某环保有限公司",
-                                               "桃城区", "2024年12月31日", "黄灯"]]
+    assert [row[:7] for row in sites[1:]] == [
+        ["1", "5 工业固废综合利用项目", W.TAOCHENG, "衡水某某环保有限公司", "桃城区", "2024年12月31日", "黄灯"]
+    ]
     assert sites[1][8] == "2024年第26周，进度5%：工业固废综合利用项目按计划推进"
     waiting = next(t for t in tables if t[0] == ["项目", "责任主体", "完成期限"])
     assert waiting[1:] == [["6 危险废物集中处置中心", "衡水某某处置有限公司", "2024年12月31日前"]]
@@ -56,7 +57,8 @@ def test_the_annual_assessment_shows_each_units_score_its_items_and_what_earned_
     tables = docx_tables(by_suffix(issued.paths, ".docx"))
     ranking = next(t for t in tables if t[0][:2] == ["排名", "单位"])
     assert [(r[0], r[1], r[-1]) for r in ranking[1:]] == [
-        (str(r["rank"]), r["department"], f"{r['score']:g}") for r in figures["departments"]]
+        (str(r["rank"]), r["department"], f"{r['score']:g}") for r in figures["departments"]
+    ]
     text = "\n".join(docx_paragraphs(by_suffix(issued.paths, ".docx")))
     for row in figures["departments"] + figures["localities"]:
         assert f"{row['department']}（第{row['rank']}名，{row['score']:g}分）" in text
@@ -98,9 +100,17 @@ def test_the_province_view_ranks_the_cities(session, world, tmp_path):
     session.flush()
     from wufei.bulletins.service import issue_bulletin
 
-    issued = issue_bulletin(session, kind="province", period="2024-Q2", scope="河北省",
-                            out_dir=tmp_path,
-                            calendar=W.CAL, as_of=date(2024, 7, 5), cadence=W.CADENCE, light_rules=W.RULES)
+    issued = issue_bulletin(
+        session,
+        kind="province",
+        period="2024-Q2",
+        scope="河北省",
+        out_dir=tmp_path,
+        calendar=W.CAL,
+        as_of=date(2024, 7, 5),
+        cadence=W.CADENCE,
+        light_rules=W.RULES,
+    )
     assert issued.snapshot.kind == "province_quarterly"
     sheets = xlsx_sheets(by_suffix(issued.paths, "-annex.xlsx"))
     cities = sheets["各市排名"]

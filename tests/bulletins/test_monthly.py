@@ -13,24 +13,62 @@ from tests.bulletins import world as W
 from tests.bulletins.helpers import by_suffix, docx_paragraphs, docx_tables, html_text, md_tables, xlsx_sheets
 
 TITLE = "衡水市“无废城市”建设2024年5月调度通报"
-OVERALL = ("截至2024年5月31日，纳入督办的任务7项（另有1项尚未明确牵头单位，暂不亮灯），其中已完成1项、绿灯3项、"
-           "黄灯1项、红灯2项，逾期未完成1项；本月到期1项，本月完成1项。")
+OVERALL = (
+    "截至2024年5月31日，纳入督办的任务7项（另有1项尚未明确牵头单位，暂不亮灯），其中已完成1项、绿灯3项、"
+    "黄灯1项、红灯2项，逾期未完成1项；本月到期1项，本月完成1项。"
+)
 REPORTING = "本月报送周为2024年第19周至2024年第22周共4周，应报送26次，已报送22次，其中按时22次、迟报0次，未报送4次。"
 CHANGES = "与2024年4月30日相比，新增逾期任务1项，完成1项，由红黄灯转为绿灯0项，灯色变差3项。"
-DEPARTMENT_HEADER = ["序号", "单位", "牵头任务", "已完成", "按期完成", "本月完成", "逾期", "红灯", "黄灯", "绿灯",
-                     "应报", "按时", "迟报", "未报"]
+DEPARTMENT_HEADER = [
+    "序号",
+    "单位",
+    "牵头任务",
+    "已完成",
+    "按期完成",
+    "本月完成",
+    "逾期",
+    "红灯",
+    "黄灯",
+    "绿灯",
+    "应报",
+    "按时",
+    "迟报",
+    "未报",
+]
 DEPARTMENT_ROWS = [  # most lead tasks first, then by name; reports of W19–W22
     ["1", W.CITY, "3", "0", "0", "0", "0", "1", "0", "2", "12", "8", "0", "4"],  # T4 silent 4 weeks
     ["2", W.ENV, "3", "1", "1", "1", "1", "1", "0", "1", "10", "10", "0", "0"],  # T2 reports W19, W20 only
     ["3", W.TAOCHENG, "1", "0", "0", "0", "0", "0", "1", "0", "4", "4", "0", "0"],
 ]
-ATTENTION = [("红灯", "1 修订生活垃圾分类管理办法", W.ENV), ("红灯", "4 开展无废机关创建", W.CITY),
-             ("黄灯", "5 工业固废综合利用项目", W.TAOCHENG)]
-EXTENSION = ["7 餐厨垃圾处理设施改造", W.CITY, "2024-05-16", "2024-05-20", "2024-05-31", "2024-09-30", "设备采购周期延长"]
+ATTENTION = [
+    ("红灯", "1 修订生活垃圾分类管理办法", W.ENV),
+    ("红灯", "4 开展无废机关创建", W.CITY),
+    ("黄灯", "5 工业固废综合利用项目", W.TAOCHENG),
+]
+EXTENSION = [
+    "7 餐厨垃圾处理设施改造",
+    W.CITY,
+    "2024-05-16",
+    "2024-05-20",
+    "2024-05-31",
+    "2024-09-30",
+    "设备采购周期延长",
+]
 INDICATOR = ["1", "一般工业固体废物综合利用率", "%", "49", "≥60", "55（2023年）", "较基线向好", "是", "—"]
-HEADINGS = ["一、总体情况", "二、各成员单位推进情况", "三、本月变化情况", "（一）新增逾期任务", "（二）本月完成任务",
-            "（三）转为绿灯任务", "（四）灯色变差任务", "四、红灯、黄灯任务", "五、指标进展", "六、无废细胞建设",
-            "七、下月（2024年6月）到期事项", "八、延期审批情况"]
+HEADINGS = [
+    "一、总体情况",
+    "二、各成员单位推进情况",
+    "三、本月变化情况",
+    "（一）新增逾期任务",
+    "（二）本月完成任务",
+    "（三）转为绿灯任务",
+    "（四）灯色变差任务",
+    "四、红灯、黄灯任务",
+    "五、指标进展",
+    "六、无废细胞建设",
+    "七、下月（2024年6月）到期事项",
+    "八、延期审批情况",
+]
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +83,17 @@ def may(engine, tmp_path_factory):
         session = Session(bind=connection, join_transaction_mode="create_savepoint")
         try:
             W.build(session)
-            yield issue_bulletin(session, kind="monthly", period="2024-05", scope="衡水市",
-                                 out_dir=tmp_path_factory.mktemp("may"), calendar=W.CAL, as_of=date(2024, 6, 5),
-                                 cadence=W.CADENCE, light_rules=W.RULES)
+            yield issue_bulletin(
+                session,
+                kind="monthly",
+                period="2024-05",
+                scope="衡水市",
+                out_dir=tmp_path_factory.mktemp("may"),
+                calendar=W.CAL,
+                as_of=date(2024, 6, 5),
+                cadence=W.CADENCE,
+                light_rules=W.RULES,
+            )
         finally:
             session.close()
             transaction.rollback()
@@ -63,17 +109,28 @@ def test_the_may_bulletin_says_the_overall_figures_and_reporting_in_every_form(m
     markdown = by_suffix(may.paths, ".md").read_text(encoding="utf-8")
     for text in (docx, html, markdown):
         joined = "\n".join(text) if isinstance(text, list) else text
-        for expected in (TITLE, OVERALL, REPORTING, CHANGES, "衡水市“无废城市”建设工作领导小组办公室", "2024年6月5日",
-                         f"数据快照：{may.snapshot_id}", "暂无无废细胞建设数据。"):
+        for expected in (
+            TITLE,
+            OVERALL,
+            REPORTING,
+            CHANGES,
+            "衡水市“无废城市”建设工作领导小组办公室",
+            "2024年6月5日",
+            f"数据快照：{may.snapshot_id}",
+            "暂无无废细胞建设数据。",
+        ):
             assert expected in joined
     assert [p for p in docx if p in HEADINGS] == HEADINGS
 
 
 def test_the_may_bulletin_tables_list_each_department_the_red_and_yellow_tasks_and_the_extension(may):
-    for tables in (docx_tables(by_suffix(may.paths, ".docx")), html_text(by_suffix(may.paths, ".html"))[1],
-                   md_tables(by_suffix(may.paths, ".md"))):
+    for tables in (
+        docx_tables(by_suffix(may.paths, ".docx")),
+        html_text(by_suffix(may.paths, ".html"))[1],
+        md_tables(by_suffix(may.paths, ".md")),
+    ):
         departments = _table_after(tables, "序号", "单位")
-        assert departments == [DEPARTMENT_HEADER] + DEPARTMENT_ROWS
+        assert departments == [DEPARTMENT_HEADER, *DEPARTMENT_ROWS]
         attention = _table_after(tables, "灯色", "任务")
         assert [(row[0], row[1], row[2]) for row in attention[1:]] == ATTENTION
         assert "已逾期" in attention[1][5] and "连续4周未报送" in attention[2][5] and "落后序时进度" in attention[3][5]
@@ -98,13 +155,21 @@ def test_the_may_annex_holds_every_table_and_the_ledger_rows_behind_them(may):
     tasks = sheets["任务台账"]
     assert tasks[0][:4] == ["灯色", "方案", "编号", "任务名称"]
     assert sorted((row[2], row[0]) for row in tasks[1:]) == [
-        ("1", "红灯"), ("2", "已完成"), ("3", "绿灯"), ("4", "红灯"), ("5", "黄灯"), ("6", "未纳入督办"), ("7", "绿灯"),
-        ("8", "绿灯")]
+        ("1", "红灯"),
+        ("2", "已完成"),
+        ("3", "绿灯"),
+        ("4", "红灯"),
+        ("5", "黄灯"),
+        ("6", "未纳入督办"),
+        ("7", "绿灯"),
+        ("8", "绿灯"),
+    ]
     reports = sheets["周报送记录"]
     assert len(reports) - 1 == 22  # W19–W22: T1, T3, T5, T7, T8 four each, T2 two, T4 none
     assert {row[0] for row in reports[1:]} == {"2024-W19", "2024-W20", "2024-W21", "2024-W22"}
-    assert ["2024-W20", "2", "建设无废学校", W.ENV, 1, 100, "2024-05-17 09:00", "否", "已采纳"] in \
-        [row[:9] for row in reports[1:]]
+    assert ["2024-W20", "2", "建设无废学校", W.ENV, 1, 100, "2024-05-17 09:00", "否", "已采纳"] in [
+        row[:9] for row in reports[1:]
+    ]
 
 
 def test_the_markdown_links_the_charts_written_beside_it(may):

@@ -72,13 +72,21 @@ def test_an_unlocked_snapshot_follows_the_stored_figures_until_a_bulletin_is_iss
     may = periods.month(2024, 5)
 
     def store(as_of):
-        figures = F.monthly_figures(session, period=may, as_of=as_of, calendar=W.CAL, jurisdiction="衡水市",
-                                    cadence=W.CADENCE, light_rules=W.RULES)
+        figures = F.monthly_figures(
+            session,
+            period=may,
+            as_of=as_of,
+            calendar=W.CAL,
+            jurisdiction="衡水市",
+            cadence=W.CADENCE,
+            light_rules=W.RULES,
+        )
         F.store_figures(session, kind="monthly", period=may, scope="衡水市", as_of=as_of, figures=figures)
 
     def take():
-        return snapshots.snapshot_for(session, kind="monthly", period=may, scope="衡水市", calendar=W.CAL,
-                                      cadence=W.CADENCE, light_rules=W.RULES)
+        return snapshots.snapshot_for(
+            session, kind="monthly", period=may, scope="衡水市", calendar=W.CAL, cadence=W.CADENCE, light_rules=W.RULES
+        )
 
     store(RUN_DAY)
     draft = take()
@@ -101,8 +109,14 @@ def test_an_unlocked_snapshot_follows_the_stored_figures_until_a_bulletin_is_iss
 def test_the_lights_history_comes_from_the_stored_monthly_figures(session, world, issue):
     for month in (3, 4):
         period = periods.month(2024, month)
-        F.store_figures(session, kind="monthly", period=period, scope="衡水市", as_of=date(2024, month + 1, 3),
-                        figures={"totals": {"by_light": {"green": month, "yellow": 0, "red": 1, "done": 0}}})
+        F.store_figures(
+            session,
+            kind="monthly",
+            period=period,
+            scope="衡水市",
+            as_of=date(2024, month + 1, 3),
+            figures={"totals": {"by_light": {"green": month, "yellow": 0, "red": 1, "done": 0}}},
+        )
     history = issue("monthly", "2024-05", RUN_DAY).snapshot.content["history"]["lights"]
     assert [(h["period"], h["by_light"]) for h in history] == [
         ("2024-03", {"green": 3, "yellow": 0, "red": 1, "done": 0}),
@@ -112,8 +126,17 @@ def test_the_lights_history_comes_from_the_stored_monthly_figures(session, world
 
 
 def test_reports_filed_after_the_snapshot_day_are_not_in_its_ledger(session, world, issue):
-    session.add(Report(task=world.tasks["T4"], department=world.departments[W.CITY], week_start=W.MAY[3],
-                       progress=20, submitted_at=W.at(date(2024, 6, 10)), late=True, status="submitted"))
+    session.add(
+        Report(
+            task=world.tasks["T4"],
+            department=world.departments[W.CITY],
+            week_start=W.MAY[3],
+            progress=20,
+            submitted_at=W.at(date(2024, 6, 10)),
+            late=True,
+            status="submitted",
+        )
+    )
     session.flush()
     reports = issue("monthly", "2024-05", RUN_DAY).snapshot.content["ledger"]["reports"]
     assert not [r for r in reports if r["number"] == "4"]

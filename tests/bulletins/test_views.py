@@ -9,18 +9,24 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from lxml import etree
-from playwright.sync_api import sync_playwright
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from lxml import etree
+from playwright.sync_api import sync_playwright
 
 from tests.bulletins.helpers import by_suffix
 from wufei.bulletins import charts
 from wufei.bulletins.models import Snapshot
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -58,8 +64,9 @@ def test_the_html_bulletin_renders_in_chromium_without_overflowing_tables_and_wi
     assert "一、总体情况" in checks["text"] and "市城市管理综合行政执法局" in checks["text"]
     assert checks["pageWidth"] <= checks["viewport"]  # no horizontal scrolling of the page
     assert checks["tables"] and all(t["wrap"] <= 0 and t["width"] <= t["room"] for t in checks["tables"])
-    assert checks["images"] and all(done and natural > 0 and shown <= room for done, natural, shown, room
-                                    in checks["images"])
+    assert checks["images"] and all(
+        done and natural > 0 and shown <= room for done, natural, shown, room in checks["images"]
+    )
     assert [url for url in requests if not url.startswith(("file:", "data:"))] == []  # self-contained
     _assert_not_blank(shot)
 
@@ -102,15 +109,20 @@ def test_the_docx_is_laid_out_like_an_official_document_with_east_asian_fonts(ma
     page = word.sections[0]
     assert (round(page.page_width.mm), round(page.page_height.mm), round(page.left_margin.mm)) == (210, 297, 28)
     font_table = next(rel.target_part for rel in word.part.rels.values() if rel.reltype.endswith("/fontTable"))
-    fallbacks = {font.get(f"{W_NS}name"): font.find(f"{W_NS}altName").get(f"{W_NS}val")
-                 for font in etree.fromstring(font_table.blob)
-                 if font.find(f"{W_NS}altName") is not None}
+    fallbacks = {
+        font.get(f"{W_NS}name"): font.find(f"{W_NS}altName").get(f"{W_NS}val")
+        for font in etree.fromstring(font_table.blob)
+        if font.find(f"{W_NS}altName") is not None
+    }
     assert fallbacks == {"方正小标宋简体": "宋体", "黑体": "SimHei", "楷体_GB2312": "楷体", "仿宋_GB2312": "仿宋"}
     first_table = word.tables[0]
+
     def style_font(cell) -> str:  # table cells take their fonts from a paragraph style
         return cell.paragraphs[0].style.element.rPr.find(f"{W_NS}rFonts").get(f"{W_NS}eastAsia")
 
-    assert style_font(first_table.rows[0].cells[0]) == "黑体" and style_font(first_table.rows[1].cells[1]) == "仿宋_GB2312"
+    assert (
+        style_font(first_table.rows[0].cells[0]) == "黑体" and style_font(first_table.rows[1].cells[1]) == "仿宋_GB2312"
+    )
     assert first_table.rows[0]._tr.trPr.find(f"{W_NS}tblHeader") is not None  # repeated on each page
 
 
@@ -143,9 +155,21 @@ def test_the_docx_opens_in_libreoffice_as_a_paged_document_with_its_chinese_text
     """As a user would open it: LibreOffice lays the .docx out as PDF pages (A4), whose text
     layer has the title and the first section in Chinese; the first page as PNG for a look."""
     docx = by_suffix(may.paths, ".docx")
-    subprocess.run(["libreoffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "libreoffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     pdf = tmp_path / docx.with_suffix(".pdf").name
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) >= 2

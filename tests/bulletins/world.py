@@ -9,8 +9,8 @@ are the shipped defaults, passed explicitly.
 | T1   | 生态环境局  | 2024-05-15              | 60% every week; never done                            | red (overdue) |
 | T2   | 生态环境局  | 2024-06-30              | 80% to W19, done Friday 17 May (W20)                  | done        |
 | T3   | 城管局      | 2025-12-31              | 10% every week; 桃城区 supports                       | green       |
-| T4   | 城管局      | 2025-12-31              | 10% in April only (W14–W18), silent since             | red (4 weeks missing) |
-| T5   | 桃城区      | 2024-12-31              | project of 衡水某某环保有限公司, 5% every week        | yellow (behind 序时进度) |
+| T4   | 城管局      | 2025-12-31              | 10% in April only (W14–W18), silent since | red (4 weeks missing) |
+| T5   | 桃城区      | 2024-12-31              | project of 衡水某某环保有限公司, 5%/week | yellow (behind 序时进度) |
 | T6   | —           | 2024-12-31              | project waiting for a lead                            | —           |
 | T7   | 城管局      | 2024-05-31 → 2024-09-30 | 50% every week; extension approved 20 May             | green       |
 | T8   | 生态环境局  | 2024-06-20              | 70% every week; done Friday 14 June (W24)             | green       |
@@ -24,7 +24,7 @@ One indicator: 一般工业固体废物综合利用率, baseline 49, target ≥6
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -46,9 +46,16 @@ RULES = LightRules()
 ENV, CITY, TAOCHENG, GROUP = "市生态环境局", "市城市管理综合行政执法局", "桃城区人民政府", "市“无废城市”工作领导小组"
 WEEKS = [w.start for w in periods.weeks_in(periods.quarter(2024, 2))]  # 1 April … 24 June (13 weeks)
 APRIL, MAY, JUNE = WEEKS[:5], WEEKS[5:9], WEEKS[9:]
-TITLES = {"T1": "修订生活垃圾分类管理办法", "T2": "建设无废学校", "T3": "推进建筑垃圾资源化利用",
-          "T4": "开展无废机关创建", "T5": "工业固废综合利用项目", "T6": "危险废物集中处置中心",
-          "T7": "餐厨垃圾处理设施改造", "T8": "编制无废城市宣传方案"}
+TITLES = {
+    "T1": "修订生活垃圾分类管理办法",
+    "T2": "建设无废学校",
+    "T3": "推进建筑垃圾资源化利用",
+    "T4": "开展无废机关创建",
+    "T5": "工业固废综合利用项目",
+    "T6": "危险废物集中处置中心",
+    "T7": "餐厨垃圾处理设施改造",
+    "T8": "编制无废城市宣传方案",
+}
 
 
 class World:
@@ -61,20 +68,46 @@ class World:
         for name, kind in ((ENV, "bureau"), (CITY, "bureau"), (TAOCHENG, "county_gov"), (GROUP, "group")):
             self.departments[name] = Department(jurisdiction=self.city, name=name, kind=kind)
             session.add(self.departments[name])
-        self.plan = Plan(jurisdiction=self.city, title="衡水市“无废城市”建设测试方案", kind="plan",
-                         doc_number="衡测〔2024〕1号", issued_on=date(2024, 4, 1), period_start=2024, period_end=2025)
+        self.plan = Plan(
+            jurisdiction=self.city,
+            title="衡水市“无废城市”建设测试方案",
+            kind="plan",
+            doc_number="衡测〔2024〕1号",
+            issued_on=date(2024, 4, 1),
+            period_start=2024,
+            period_end=2025,
+        )
         session.add(self.plan)
 
-    def task(self, key: str, *, due: date, lead: str | None, supporting: str | None = None,
-             list_kind: str = "main", company: str | None = None, completed_on: date | None = None) -> Task:
-        task = Task(plan=self.plan, list_kind=list_kind, number=key[1:], title=TITLES[key], deadline_kind="fixed",
-                    due_date=due, deadline_raw=f"{due.year}年{due.month}月{due.day}日前", completed_on=completed_on,
-                    responsible_entity=company, awaiting_assignment=lead is None)
+    def task(
+        self,
+        key: str,
+        *,
+        due: date,
+        lead: str | None,
+        supporting: str | None = None,
+        list_kind: str = "main",
+        company: str | None = None,
+        completed_on: date | None = None,
+    ) -> Task:
+        task = Task(
+            plan=self.plan,
+            list_kind=list_kind,
+            number=key[1:],
+            title=TITLES[key],
+            deadline_kind="fixed",
+            due_date=due,
+            deadline_raw=f"{due.year}年{due.month}月{due.day}日前",
+            completed_on=completed_on,
+            responsible_entity=company,
+            awaiting_assignment=lead is None,
+        )
         if lead:
             task.assignments.append(TaskDepartment(department=self.departments[lead], role="lead", position=0))
         if supporting:
-            task.assignments.append(TaskDepartment(department=self.departments[supporting], role="supporting",
-                                                   position=1))
+            task.assignments.append(
+                TaskDepartment(department=self.departments[supporting], role="supporting", position=1)
+            )
         self.session.add(task)
         self.tasks[key] = task
         return task
@@ -84,9 +117,19 @@ class World:
         due_at = reporting_window(week, CAL, CADENCE).due_at
         at = at or due_at.replace(hour=9, minute=0)
         lead = next(a.department for a in task.assignments if a.role == "lead")
-        self.session.add(Report(task=task, department=lead, week_start=week, progress=progress,
-                                submitted_at=at.astimezone(timezone.utc), submitted_by="测试", late=False,
-                                status="accepted", done_text=f"{TITLES[key]}按计划推进"))
+        self.session.add(
+            Report(
+                task=task,
+                department=lead,
+                week_start=week,
+                progress=progress,
+                submitted_at=at.astimezone(UTC),
+                submitted_by="测试",
+                late=False,
+                status="accepted",
+                done_text=f"{TITLES[key]}按计划推进",
+            )
+        )
 
     def reports(self, key: str, weeks, progress: int) -> None:
         for week in weeks:
@@ -117,13 +160,32 @@ def build(session) -> World:
     w.reports("T8", WEEKS[:10], 70)
     w.report("T8", WEEKS[10], 100, at=at(date(2024, 6, 14)))
     session.flush()
-    session.add(Extension(task=w.tasks["T7"], department=w.departments[CITY], requested_on=date(2024, 5, 16),
-                          reason="设备采购周期延长", original_due_date=date(2024, 5, 31),
-                          requested_due_date=date(2024, 9, 30), status="approved", decided_on=date(2024, 5, 20),
-                          decided_by="办公室"))
-    indicator = Indicator(plan=w.plan, number="1", name="一般工业固体废物综合利用率", unit="%", baseline_raw="49",
-                          baseline_value=Decimal("49"), target_raw="≥60", target_kind="numeric",
-                          target_comparator=">=", target_value=Decimal("60"), direction="up")
+    session.add(
+        Extension(
+            task=w.tasks["T7"],
+            department=w.departments[CITY],
+            requested_on=date(2024, 5, 16),
+            reason="设备采购周期延长",
+            original_due_date=date(2024, 5, 31),
+            requested_due_date=date(2024, 9, 30),
+            status="approved",
+            decided_on=date(2024, 5, 20),
+            decided_by="办公室",
+        )
+    )
+    indicator = Indicator(
+        plan=w.plan,
+        number="1",
+        name="一般工业固体废物综合利用率",
+        unit="%",
+        baseline_raw="49",
+        baseline_value=Decimal("49"),
+        target_raw="≥60",
+        target_kind="numeric",
+        target_comparator=">=",
+        target_value=Decimal("60"),
+        direction="up",
+    )
     indicator.values = [IndicatorValue(year=2023, value=Decimal("55"), source="测试")]
     session.add(indicator)
     session.flush()
@@ -132,5 +194,3 @@ def build(session) -> World:
 
 def may_2024_run_day() -> date:
     return date(2024, 6, 5)  # the 3rd working day of June 2024
-
-

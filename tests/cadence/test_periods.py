@@ -7,8 +7,8 @@ import pytest
 from wufei.cadence import periods
 from wufei.cadence.periods import Period, PeriodError, PeriodKind
 
-
 # --- constructors: label, Chinese name, inclusive bounds ------------------------------------
+
 
 @pytest.mark.parametrize(
     ("period", "kind", "label", "chinese", "start", "end"),
@@ -16,18 +16,41 @@ from wufei.cadence.periods import Period, PeriodError, PeriodKind
         (periods.month(2024, 5), PeriodKind.MONTHLY, "2024-05", "2024年5月", date(2024, 5, 1), date(2024, 5, 31)),
         (periods.month(2024, 2), PeriodKind.MONTHLY, "2024-02", "2024年2月", date(2024, 2, 1), date(2024, 2, 29)),
         (periods.month(2023, 2), PeriodKind.MONTHLY, "2023-02", "2023年2月", date(2023, 2, 1), date(2023, 2, 28)),
-        (periods.quarter(2024, 2), PeriodKind.QUARTERLY, "2024-Q2", "2024年第2季度",
-         date(2024, 4, 1), date(2024, 6, 30)),
-        (periods.quarter(2024, 4), PeriodKind.QUARTERLY, "2024-Q4", "2024年第4季度",
-         date(2024, 10, 1), date(2024, 12, 31)),
-        (periods.half_year(2024, 1), PeriodKind.HALF_YEAR, "2024-H1", "2024年上半年",
-         date(2024, 1, 1), date(2024, 6, 30)),
-        (periods.half_year(2024, 2), PeriodKind.HALF_YEAR, "2024-H2", "2024年下半年",
-         date(2024, 7, 1), date(2024, 12, 31)),
+        (
+            periods.quarter(2024, 2),
+            PeriodKind.QUARTERLY,
+            "2024-Q2",
+            "2024年第2季度",
+            date(2024, 4, 1),
+            date(2024, 6, 30),
+        ),
+        (
+            periods.quarter(2024, 4),
+            PeriodKind.QUARTERLY,
+            "2024-Q4",
+            "2024年第4季度",
+            date(2024, 10, 1),
+            date(2024, 12, 31),
+        ),
+        (
+            periods.half_year(2024, 1),
+            PeriodKind.HALF_YEAR,
+            "2024-H1",
+            "2024年上半年",
+            date(2024, 1, 1),
+            date(2024, 6, 30),
+        ),
+        (
+            periods.half_year(2024, 2),
+            PeriodKind.HALF_YEAR,
+            "2024-H2",
+            "2024年下半年",
+            date(2024, 7, 1),
+            date(2024, 12, 31),
+        ),
         (periods.year(2024), PeriodKind.ANNUAL, "2024", "2024年", date(2024, 1, 1), date(2024, 12, 31)),
         (periods.week(2024, 23), PeriodKind.WEEKLY, "2024-W23", "2024年第23周", date(2024, 6, 3), date(2024, 6, 9)),
-        (periods.week(2020, 53), PeriodKind.WEEKLY, "2020-W53", "2020年第53周",
-         date(2020, 12, 28), date(2021, 1, 3)),
+        (periods.week(2020, 53), PeriodKind.WEEKLY, "2020-W53", "2020年第53周", date(2020, 12, 28), date(2021, 1, 3)),
     ],
 )
 def test_each_kind_of_period_has_its_label_chinese_name_and_inclusive_bounds(period, kind, label, chinese, start, end):
@@ -44,18 +67,30 @@ def test_a_period_holds_its_first_and_last_day_and_not_the_day_after():
 
 def test_a_period_as_a_dict_is_plain_json():
     assert periods.quarter(2023, 2).as_dict() == {
-        "kind": "quarterly", "label": "2023-Q2", "chinese": "2023年第2季度",
-        "start": "2023-04-01", "end": "2023-06-30"}
+        "kind": "quarterly",
+        "label": "2023-Q2",
+        "chinese": "2023年第2季度",
+        "start": "2023-04-01",
+        "end": "2023-06-30",
+    }
 
 
-@pytest.mark.parametrize("make", [lambda: periods.month(2024, 13), lambda: periods.quarter(2024, 5),
-                                  lambda: periods.half_year(2024, 3), lambda: periods.week(2024, 53)])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: periods.month(2024, 13),
+        lambda: periods.quarter(2024, 5),
+        lambda: periods.half_year(2024, 3),
+        lambda: periods.week(2024, 53),
+    ],
+)
 def test_out_of_range_numbers_are_refused(make):
     with pytest.raises(PeriodError):
         make()
 
 
 # --- labels ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("label", ["2024-05", "2024-Q2", "2024-H1", "2024", "2024-W23", "2020-W53"])
 def test_parsing_a_label_gives_back_the_same_period(label):
@@ -75,6 +110,7 @@ def test_labels_that_name_no_period_are_refused_in_chinese(label):
 
 
 # --- containing, previous, next -------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("kind", "day", "label"),
@@ -117,6 +153,7 @@ def test_previous_and_next_step_one_period_across_year_ends(label, before, after
 
 # --- what a cadence run reports on ----------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("kind", "run_day", "label"),
     [
@@ -137,10 +174,16 @@ def test_a_cadence_run_reports_on_the_last_period_that_ended_before_its_day(kind
 
 # --- weeks of a period ----------------------------------------------------------------------
 
+
 def test_the_weeks_of_may_2023_are_those_whose_monday_falls_in_may():
     # 1 May 2023 is a Monday; 29 May starts the fifth week, which ends on 4 June.
     assert [w.label for w in periods.weeks_in(periods.month(2023, 5))] == [
-        "2023-W18", "2023-W19", "2023-W20", "2023-W21", "2023-W22"]
+        "2023-W18",
+        "2023-W19",
+        "2023-W20",
+        "2023-W21",
+        "2023-W22",
+    ]
 
 
 def test_a_week_across_a_month_end_belongs_to_the_month_of_its_monday():
@@ -157,5 +200,8 @@ def test_a_week_across_a_month_end_belongs_to_the_month_of_its_monday():
 
 def test_periods_of_one_kind_sort_by_time():
     assert sorted([periods.month(2024, 3), periods.month(2023, 12), periods.month(2024, 1)]) == [
-        periods.month(2023, 12), periods.month(2024, 1), periods.month(2024, 3)]
+        periods.month(2023, 12),
+        periods.month(2024, 1),
+        periods.month(2024, 3),
+    ]
     assert isinstance(periods.month(2024, 3), Period)

@@ -61,8 +61,15 @@ def hebei(session):
 
 @pytest.fixture
 def may(session, hebei):
-    return F.province_figures(session, kind="monthly", period=periods.month(2023, 5), as_of=date(2023, 6, 5),
-                              calendar=CAL, cadence=CADENCE, light_rules=RULES)
+    return F.province_figures(
+        session,
+        kind="monthly",
+        period=periods.month(2023, 5),
+        as_of=date(2023, 6, 5),
+        calendar=CAL,
+        cadence=CADENCE,
+        light_rules=RULES,
+    )
 
 
 def test_each_city_gets_its_counts_rates_and_a_rank(may):
@@ -70,16 +77,47 @@ def test_each_city_gets_its_counts_rates_and_a_rank(may):
     baoding, hengshui = may["cities"]
     # 保定市: nothing due, 5 of 5 reports: 40 + 30 + 30 = 100.
     assert (baoding["scope"], baoding["tasks"], baoding["by_light"]["green"], baoding["score"], baoding["rank"]) == (
-        "保定市", 1, 1, 100.0, 1)
+        "保定市",
+        1,
+        1,
+        100.0,
+        1,
+    )
     # 衡水市: H1 and H3 due, H1 done on time; 11 of 12 reports (H1 2, H2 5, H3 4 of 5):
     # 40 × 1/2 + 30 × 1/2 + 30 × 11/12 = 62.5.
-    assert {k: hengshui[k] for k in ("scope", "plans", "tasks", "supervised", "by_light", "overdue", "due", "done",
-                                     "done_on_time", "reports")} == {
-        "scope": "衡水市", "plans": ["衡水市测试方案"], "tasks": 3, "supervised": 3,
-        "by_light": {"green": 1, "yellow": 0, "red": 1, "done": 1}, "overdue": 1, "due": 2, "done": 1,
-        "done_on_time": 1, "reports": {"expected": 12, "filed": 11, "on_time": 11, "late": 0, "missing": 1}}
-    assert hengshui["rates"] == {"completion": 0.5, "on_time": 0.5, "reporting": 0.9167, "indicators": None,
-                                 "red_share": 0.3333}
+    assert {
+        k: hengshui[k]
+        for k in (
+            "scope",
+            "plans",
+            "tasks",
+            "supervised",
+            "by_light",
+            "overdue",
+            "due",
+            "done",
+            "done_on_time",
+            "reports",
+        )
+    } == {
+        "scope": "衡水市",
+        "plans": ["衡水市测试方案"],
+        "tasks": 3,
+        "supervised": 3,
+        "by_light": {"green": 1, "yellow": 0, "red": 1, "done": 1},
+        "overdue": 1,
+        "due": 2,
+        "done": 1,
+        "done_on_time": 1,
+        "reports": {"expected": 12, "filed": 11, "on_time": 11, "late": 0, "missing": 1},
+    }
+    assert hengshui["rates"] == {
+        "completion": 0.5,
+        "on_time": 0.5,
+        "reporting": 0.9167,
+        "indicators": None,
+        "red_share": 0.3333,
+    }
     assert (hengshui["score"], hengshui["rank"]) == (62.5, 2)
     # The province's task carried out by 衡水市人民政府, listed with the city, counted with the province.
     assert hengshui["province_tasks"] == {"tasks": 1, "by_light": {"green": 0, "yellow": 0, "red": 1, "done": 0}}
@@ -97,35 +135,60 @@ def test_the_province_plan_has_its_own_row(may):
 def test_totals_are_summed_and_rates_recomputed_from_the_sums(may):
     totals = may["totals"]
     assert (totals["tasks"], totals["supervised"], totals["by_light"], totals["overdue"]) == (
-        5, 5, {"green": 2, "yellow": 0, "red": 2, "done": 1}, 1)
+        5,
+        5,
+        {"green": 2, "yellow": 0, "red": 2, "done": 1},
+        1,
+    )
     assert (totals["due"], totals["done"], totals["done_on_time"]) == (2, 1, 1)
     assert totals["reports"] == {"expected": 22, "filed": 16, "on_time": 16, "late": 0, "missing": 6}
     # 16 / 22, not the mean of 100%, 91.67% and 0%.
-    assert totals["rates"] == {"completion": 0.5, "on_time": 0.5, "reporting": 0.7273, "indicators": None,
-                               "red_share": 0.4}
+    assert totals["rates"] == {
+        "completion": 0.5,
+        "on_time": 0.5,
+        "reporting": 0.7273,
+        "indicators": None,
+        "red_share": 0.4,
+    }
     assert len(may["method"]) == 4 and may["weights"] == F.DEFAULT_RULES["quarterly"]["weights"]
     assert json.loads(json.dumps(may, ensure_ascii=False)) == may
 
 
 def test_the_annual_roll_up_ranks_cities_by_the_annual_weights(session, hebei):
-    year = F.province_figures(session, kind="annual", period="2023", as_of=date(2024, 1, 22), calendar=CAL,
-                              cadence=CADENCE, light_rules=RULES)
+    year = F.province_figures(
+        session, kind="annual", period="2023", as_of=date(2024, 1, 22), calendar=CAL, cadence=CADENCE, light_rules=RULES
+    )
     assert year["weights"] == F.DEFAULT_RULES["annual"]["weights"]
     assert [c["scope"] for c in year["cities"]] == ["保定市", "衡水市"]
     assert year["totals"]["slips"] == {"yellow_slip": 0, "red_slip": 0}
 
 
 def test_a_province_without_cities_or_the_wrong_kind(session, hebei):
-    empty = F.province_figures(session, kind="monthly", period="2023-05", as_of=date(2023, 6, 5), calendar=CAL,
-                               province="山西省", cadence=CADENCE, light_rules=RULES)
+    empty = F.province_figures(
+        session,
+        kind="monthly",
+        period="2023-05",
+        as_of=date(2023, 6, 5),
+        calendar=CAL,
+        province="山西省",
+        cadence=CADENCE,
+        light_rules=RULES,
+    )
     assert (empty["cities"], empty["province_plan"], empty["totals"]) == ([], None, {})
     with pytest.raises(PeriodError):
         F.province_figures(session, kind="monthly", period="2023-Q2", as_of=date(2023, 7, 7), calendar=CAL)
 
 
 def test_the_quarterly_roll_up_names_each_citys_praised_and_lagging_units(session, hebei):
-    q2 = F.province_figures(session, kind="quarterly", period="2023-Q2", as_of=date(2023, 7, 7), calendar=CAL,
-                            cadence=CADENCE, light_rules=RULES)
+    q2 = F.province_figures(
+        session,
+        kind="quarterly",
+        period="2023-Q2",
+        as_of=date(2023, 7, 7),
+        calendar=CAL,
+        cadence=CADENCE,
+        light_rules=RULES,
+    )
     cities = {c["scope"]: c for c in q2["cities"]}
     # On 30 June every task still open has been silent since W22 (four weeks in June): H2 and B1
     # are red, as is H3 (overdue). 衡水市: 市生态环境局 (H1 done on time, H2 red; 7 of 19 reports:
@@ -134,6 +197,13 @@ def test_the_quarterly_roll_up_names_each_citys_praised_and_lagging_units(sessio
     assert cities["衡水市"]["units"] == {"ranked": 2, "praised": [], "lagging": [ENV, CITY]}
     assert cities["保定市"]["units"] == {"ranked": 1, "praised": [], "lagging": ["保定市生态环境局"]}
     assert "units" not in q2["totals"] and "units" not in (q2["province_plan"] or {})
-    hengshui = F.quarterly_figures(session, period="2023-Q2", as_of=date(2023, 7, 7), calendar=CAL,
-                                   jurisdiction="衡水市", cadence=CADENCE, light_rules=RULES)
+    hengshui = F.quarterly_figures(
+        session,
+        period="2023-Q2",
+        as_of=date(2023, 7, 7),
+        calendar=CAL,
+        jurisdiction="衡水市",
+        cadence=CADENCE,
+        light_rules=RULES,
+    )
     assert [(r["department"], r["score"]) for r in hengshui["departments"]] == [(ENV, 76.1), (CITY, 4.2)]

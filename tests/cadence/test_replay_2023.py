@@ -158,11 +158,15 @@ def test_the_extended_task_is_not_overdue_and_keeps_its_original_date(year):
 def test_lagging_tasks_miss_their_2023_milestone(year):
     # lagging tasks due 2025-12-31 report half the expectation: their 2023 milestone (38%) is missed.
     with make_sessionmaker(year)() as session:
-        lagging = [t for t in session.scalars(select(Task).where(Task.due_date == date(2025, 12, 31)))
-                   if t.assignments and not t.awaiting_assignment and behaviour_of(t) == "lagging"]
+        lagging = [
+            t
+            for t in session.scalars(select(Task).where(Task.due_date == date(2025, 12, 31)))
+            if t.assignments and not t.awaiting_assignment and behaviour_of(t) == "lagging"
+        ]
         assert lagging
-        lights = compute_lights(session, as_of=date(2024, 1, 2), calendar=load_calendar(session),
-                                task_ids=[t.id for t in lagging])
+        lights = compute_lights(
+            session, as_of=date(2024, 1, 2), calendar=load_calendar(session), task_ids=[t.id for t in lagging]
+        )
         assert all(r.light == "red" and "milestone_missed" in r.rules for r in lights.values())
 
 
@@ -170,9 +174,11 @@ def test_one_report_was_returned_and_refiled_as_a_second_version(year):
     with make_sessionmaker(year)() as session:
         [returned] = session.scalars(select(Report).where(Report.status == "returned"))
         assert returned.week_start == date(2023, 3, 6) and returned.review_note
-        [refiled] = session.scalars(select(Report).where(Report.task_id == returned.task_id,
-                                                         Report.week_start == returned.week_start,
-                                                         Report.version == 2))
+        [refiled] = session.scalars(
+            select(Report).where(
+                Report.task_id == returned.task_id, Report.week_start == returned.week_start, Report.version == 2
+            )
+        )
         assert refiled.status == "accepted"
         assert len(_intents(session, returned.task, "report_returned")) == 1
 

@@ -42,29 +42,85 @@ def city(session):
     plan.period_start = 2021
     evaluation = b.plan("衡水市中期评估", issued_on=None, kind="evaluation")
 
-    def indicator(owner, number, name, *, target, values=(), baseline=None, baseline_year=None, direction="up",
-                  attribute=None, unit="%", level1="资源利用"):
-        row = Indicator(plan=owner, number=number, name=name, unit=unit, level1=level1, target_raw=target,
-                        target_kind="numeric", target_value=Decimal(target.strip("≥*")),
-                        target_comparator=">=" if target.startswith("≥") else None, target_year=2025,
-                        baseline_raw=baseline, baseline_value=Decimal(baseline) if baseline else None,
-                        baseline_year=baseline_year, direction=direction, attribute=attribute)
-        row.values = [IndicatorValue(year=y, value=Decimal(v), value_raw=v, source="测试", forecast=f)
-                      for y, v, f in values]
+    def indicator(
+        owner,
+        number,
+        name,
+        *,
+        target,
+        values=(),
+        baseline=None,
+        baseline_year=None,
+        direction="up",
+        attribute=None,
+        unit="%",
+        level1="资源利用",
+    ):
+        row = Indicator(
+            plan=owner,
+            number=number,
+            name=name,
+            unit=unit,
+            level1=level1,
+            target_raw=target,
+            target_kind="numeric",
+            target_value=Decimal(target.strip("≥*")),
+            target_comparator=">=" if target.startswith("≥") else None,
+            target_year=2025,
+            baseline_raw=baseline,
+            baseline_value=Decimal(baseline) if baseline else None,
+            baseline_year=baseline_year,
+            direction=direction,
+            attribute=attribute,
+        )
+        row.values = [
+            IndicatorValue(year=y, value=Decimal(v), value_raw=v, source="测试", forecast=f) for y, v, f in values
+        ]
         row.assignments = [IndicatorDepartment(department=b.departments[ENV], role="lead")]
         session.add(row)
 
-    indicator(plan, "1", "一般工业固体废物综合利用率", target="60", baseline="49", baseline_year=2020,
-              values=[(2022, "55", None), (2023, "58", None)], attribute="expected")
+    indicator(
+        plan,
+        "1",
+        "一般工业固体废物综合利用率",
+        target="60",
+        baseline="49",
+        baseline_year=2020,
+        values=[(2022, "55", None), (2023, "58", None)],
+        attribute="expected",
+    )
     indicator(plan, "2", "主城区生活垃圾回收利用率", target="≥35", baseline="22", values=[(2023, "24", None)])
-    indicator(plan, "3", "一般工业固体废物产生强度", target="0.4", baseline="0.5", direction="down",
-              values=[(2023, "0.38", None), (2024, "0.3", None)], unit="吨/万元")
+    indicator(
+        plan,
+        "3",
+        "一般工业固体废物产生强度",
+        target="0.4",
+        baseline="0.5",
+        direction="down",
+        values=[(2023, "0.38", None), (2024, "0.3", None)],
+        unit="吨/万元",
+    )
     indicator(plan, "4", "开展“无废学校”的数量", target="20", unit="所")
     indicator(plan, "5", "全市森林覆盖率", target="8.2", values=[(2023, "13.4", None)], level1="生态保护")
-    indicator(evaluation, "19", "森林覆盖率", target="8.2*", values=[(2022, "13.4", "可以完成")],
-              attribute="binding", level1="生态保护")
-    indicator(evaluation, "20", "地下水压采量", target="2.83", values=[(2022, "2.89", "可以完成")],
-              attribute="binding", unit="亿立方米", level1="生态保护")
+    indicator(
+        evaluation,
+        "19",
+        "森林覆盖率",
+        target="8.2*",
+        values=[(2022, "13.4", "可以完成")],
+        attribute="binding",
+        level1="生态保护",
+    )
+    indicator(
+        evaluation,
+        "20",
+        "地下水压采量",
+        target="2.83",
+        values=[(2022, "2.89", "可以完成")],
+        attribute="binding",
+        unit="亿立方米",
+        level1="生态保护",
+    )
 
     s1 = b.task("S1", plan, due=date(2023, 12, 31), lead=ENV, completed_on=date(2023, 11, 20))
     s2 = b.task("S2", plan, due=date(2025, 12, 31), lead=ENV)
@@ -86,23 +142,40 @@ def city(session):
 
 @pytest.fixture
 def assessment(session, city):
-    return F.self_assessment_figures(session, year=2023, as_of=date(2024, 1, 20), calendar=CAL, jurisdiction="衡水市",
-                                     cadence=CADENCE, light_rules=RULES)
+    return F.self_assessment_figures(
+        session,
+        year=2023,
+        as_of=date(2024, 1, 20),
+        calendar=CAL,
+        jurisdiction="衡水市",
+        cadence=CADENCE,
+        light_rules=RULES,
+    )
 
 
 def test_the_self_assessment_is_due_on_31_january_to_the_province(assessment):
     assert (assessment["kind"], assessment["kind_cn"], assessment["year"], assessment["scope"]) == (
-        "self_assessment", "年度自评估", 2023, "衡水市")
+        "self_assessment",
+        "年度自评估",
+        2023,
+        "衡水市",
+    )
     assert (assessment["due_on"], assessment["due_on_cn"], assessment["late"], assessment["submit_to"]) == (
-        "2024-01-31", "2024年1月31日", False, "河北省")
+        "2024-01-31",
+        "2024年1月31日",
+        False,
+        "河北省",
+    )
     assert [p["title"] for p in assessment["plans"]] == ["衡水市测试方案"]  # the evaluation is not supervised
     assert assessment["reference"]["title"] == "衡水市中期评估"
 
 
 def test_the_indicator_table_gives_target_current_value_forecast_and_attribute(assessment):
     rows = {r["number"]: r for r in assessment["indicators"]["rows"]}
-    table = [(r["seq"], r["name"], r["target"], r["current_text"], r["forecast"], r["attribute_cn"])
-             for r in assessment["indicators"]["rows"]]
+    table = [
+        (r["seq"], r["name"], r["target"], r["current_text"], r["forecast"], r["attribute_cn"])
+        for r in assessment["indicators"]["rows"]
+    ]
     assert table == [
         (1, "一般工业固体废物综合利用率", "60", "58", "可以完成", "预期性"),
         (2, "主城区生活垃圾回收利用率", "≥35", "24", "存在不确定性", "未标注"),
@@ -114,35 +187,72 @@ def test_the_indicator_table_gives_target_current_value_forecast_and_attribute(a
     assert rows["2"]["forecast_reason"] == "按2020—2023年年均变化0.67推算，2025年约为25.33，达不到目标值"
     assert rows["3"]["current"] == {"year": 2023, "value": "0.38", "raw": "0.38"}
     assert (rows["1"]["attribute_from"], rows["5"]["attribute_from"], rows["2"]["attribute_from"]) == (
-        "plan", "reference", None)
-    assert rows["5"]["reference"] == {"number": "19", "name": "森林覆盖率", "category": None, "unit": "%",
-                                      "target": "8.2*", "attribute_cn": "约束性",
-                                      "earlier": [{"year": 2022, "value": "13.4", "forecast": "可以完成"}]}
+        "plan",
+        "reference",
+        None,
+    )
+    assert rows["5"]["reference"] == {
+        "number": "19",
+        "name": "森林覆盖率",
+        "category": None,
+        "unit": "%",
+        "target": "8.2*",
+        "attribute_cn": "约束性",
+        "earlier": [{"year": 2022, "value": "13.4", "forecast": "可以完成"}],
+    }
     assert (rows["1"]["category"], rows["1"]["unit"], rows["1"]["leads"]) == ("资源利用", "%", [ENV])
-    assert assessment["indicators"]["summary"] == {"total": 5, "can_complete": 3, "uncertain": 2, "binding": 1,
-                                                   "expected": 1, "unmarked": 3, "matched": 1}
+    assert assessment["indicators"]["summary"] == {
+        "total": 5,
+        "can_complete": 3,
+        "uncertain": 2,
+        "binding": 1,
+        "expected": 1,
+        "unmarked": 3,
+        "matched": 1,
+    }
     assert assessment["indicators"]["reference_unmatched"] == [
-        {"number": "20", "name": "地下水压采量", "category": None, "attribute_cn": "约束性"}]
+        {"number": "20", "name": "地下水压采量", "category": None, "attribute_cn": "约束性"}
+    ]
 
 
 def test_the_forecast_rule_is_declared_and_can_be_turned_to_targets_only(session, city):
-    strict = F.self_assessment_figures(session, year=2023, as_of=date(2024, 1, 20), calendar=CAL,
-                                       jurisdiction="衡水市", cadence=CADENCE, light_rules=RULES,
-                                       rules={"self_assessment": {"forecast_by_trend": 0}})
+    strict = F.self_assessment_figures(
+        session,
+        year=2023,
+        as_of=date(2024, 1, 20),
+        calendar=CAL,
+        jurisdiction="衡水市",
+        cadence=CADENCE,
+        light_rules=RULES,
+        rules={"self_assessment": {"forecast_by_trend": 0}},
+    )
     assert strict["rules"] == {"forecast_by_trend": 0}
     assert [r["forecast"] for r in strict["indicators"]["rows"]] == [
-        "存在不确定性", "存在不确定性", "可以完成", "存在不确定性", "可以完成"]
+        "存在不确定性",
+        "存在不确定性",
+        "可以完成",
+        "存在不确定性",
+        "可以完成",
+    ]
 
 
 def test_task_progress_is_grouped_by_area_with_the_latest_report_of_the_year(assessment):
     areas = assessment["tasks"]["areas"]
     assert [(a["area"], a["tasks"], a["done"], a["reported"]) for a in areas] == [
-        ("制度体系", 2, 1, 2), ("强化顶层设计引领，构建无废制度体系", 1, 0, 0)]
+        ("制度体系", 2, 1, 2),
+        ("强化顶层设计引领，构建无废制度体系", 1, 0, 0),
+    ]
     s1, s2 = areas[0]["items"]
     assert (s1["state_cn"], s1["completed_on"], s1["latest_report"]["week"]) == ("已完成", "2023-11-20", "2023-W46")
     # W01 of 2024 is filed but is not in 2023: W51's report is the year's last word.
-    assert s2["latest_report"] == {"week": "2023-W51", "progress": 60, "done_text": "完成危险废物规范化管理评估",
-                                   "problems": "资金未到位", "next_steps": "申请专项资金", "department": ENV}
+    assert s2["latest_report"] == {
+        "week": "2023-W51",
+        "progress": 60,
+        "done_text": "完成危险废物规范化管理评估",
+        "problems": "资金未到位",
+        "next_steps": "申请专项资金",
+        "department": ENV,
+    }
     # W52 (closing Friday 29 December) has no report: one week missing, yellow.
     assert (s2["state_cn"], s2["category"], s2["light"]) == ("推进中", "危险废物", "yellow")
     [s3] = areas[1]["items"]
@@ -152,6 +262,13 @@ def test_task_progress_is_grouped_by_area_with_the_latest_report_of_the_year(ass
 
 
 def test_a_self_assessment_computed_after_the_due_date_says_it_is_late(session, city):
-    late = F.self_assessment_figures(session, year=2023, as_of=date(2024, 2, 1), calendar=CAL, jurisdiction="衡水市",
-                                     cadence=CADENCE, light_rules=RULES)
+    late = F.self_assessment_figures(
+        session,
+        year=2023,
+        as_of=date(2024, 2, 1),
+        calendar=CAL,
+        jurisdiction="衡水市",
+        cadence=CADENCE,
+        light_rules=RULES,
+    )
     assert late["late"] is True

@@ -7,8 +7,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from wufei.cadence.windows import (WeekError, chinese_week, closed_weeks, load_cadence, parse_week,
-                                   reporting_window, week_label, week_start)
+from wufei.cadence.windows import (
+    WeekError,
+    chinese_week,
+    closed_weeks,
+    load_cadence,
+    parse_week,
+    reporting_window,
+    week_label,
+    week_start,
+)
 from wufei.calendar.workdays import DayKind, WorkCalendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

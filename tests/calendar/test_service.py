@@ -8,14 +8,17 @@ import pytest
 from sqlalchemy import select
 
 from wufei.audit.models import AuditEntry
-from wufei.calendar.service import (CalendarError, DaySource, load_calendar, month_days, remove_override,
-                                    set_override)
+from wufei.calendar.service import CalendarError, DaySource, load_calendar, month_days, remove_override, set_override
 
 
 def _audit(session, day: date) -> list[AuditEntry]:
-    return list(session.scalars(select(AuditEntry).where(AuditEntry.entity == "calendar_overrides",
-                                                         AuditEntry.entity_key == day.isoformat())
-                                .order_by(AuditEntry.id)))
+    return list(
+        session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity == "calendar_overrides", AuditEntry.entity_key == day.isoformat())
+            .order_by(AuditEntry.id)
+        )
+    )
 
 
 def test_an_override_set_by_the_office_changes_the_loaded_calendar(session):

@@ -5,14 +5,23 @@ from pathlib import Path
 
 import pytest
 
+from tests.seed_files import table_cells
 from wufei.departments.owners import parse_owners
 from wufei.departments.registry import DATA_DIR, Registry, RegistryError, ResolutionKind
-from tests.seed_files import table_cells
 
 SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
 HENGSHUI_COUNTIES = (
-    "桃城区人民政府", "冀州区人民政府", "枣强县人民政府", "武邑县人民政府", "武强县人民政府", "饶阳县人民政府",
-    "安平县人民政府", "故城县人民政府", "景县人民政府", "阜城县人民政府", "深州市人民政府",
+    "桃城区人民政府",
+    "冀州区人民政府",
+    "枣强县人民政府",
+    "武邑县人民政府",
+    "武强县人民政府",
+    "饶阳县人民政府",
+    "安平县人民政府",
+    "故城县人民政府",
+    "景县人民政府",
+    "阜城县人民政府",
+    "深州市人民政府",
 )
 # Names in the seeds' 数据来源 columns that are not units, on purpose.
 DELIBERATE_UNKNOWNS = {"第三方调查"}
@@ -24,6 +33,7 @@ def registry() -> Registry:
 
 
 # --- owner strings of the seeds, read with simple splits (independent of the importers) ------
+
 
 def _read(name: str) -> str:
     return (SEEDS / name).read_text(encoding="utf-8")
@@ -38,7 +48,7 @@ def _hengshui_columns(*headers: str) -> list[str]:
             continue
         cells = table_cells(lines[start:])
         width = next(i for i, cell in enumerate(cells) if cell.isdigit())
-        header, rows = cells[:width], [cells[i:i + width] for i in range(width, len(cells), width)]
+        header, rows = cells[:width], [cells[i : i + width] for i in range(width, len(cells), width)]
         # 附件4 has 责任部门 (departments) and 责任主体 (the company): only the first is an owner.
         wanted = [i for i, h in enumerate(header) if h in headers and not (h == "责任主体" and "责任部门" in header)]
         found += [row[i] for row in rows for i in wanted]
@@ -46,8 +56,11 @@ def _hengshui_columns(*headers: str) -> list[str]:
 
 
 def _baoding_table_column(index: int) -> list[str]:
-    return [line.split("\t")[index] for line in _read("保政办函〔2022〕50号.txt").splitlines()
-            if len(line.split("\t")) == 9 and line.split("\t")[0].isdigit()]
+    return [
+        line.split("\t")[index]
+        for line in _read("保政办函〔2022〕50号.txt").splitlines()
+        if len(line.split("\t")) == 9 and line.split("\t")[0].isdigit()
+    ]
 
 
 def owner_strings() -> list[tuple[str, str]]:
@@ -58,15 +71,19 @@ def owner_strings() -> list[tuple[str, str]]:
     found += [("保定市", raw) for raw in _baoding_table_column(8)]
     hebei = _read("河北省十四五时期无废城市建设工作方案.txt").replace("\n", "")
     found += [("河北省", raw) for raw in re.findall(r"（([^（）]*负责[^（）]*)）", hebei)]
-    found += [("衡水市", line.split("\t")[4]) for line in _read("衡环办函〔2025〕28号.txt").splitlines()
-              if len(line.split("\t")) == 5 and line.split("\t")[0].isdigit()]
+    found += [
+        ("衡水市", line.split("\t")[4])
+        for line in _read("衡环办函〔2025〕28号.txt").splitlines()
+        if len(line.split("\t")) == 5 and line.split("\t")[0].isdigit()
+    ]
     return found
 
 
 def data_source_strings() -> list[tuple[str, str]]:
     """(jurisdiction, text) of the 数据来源 columns: mostly units, which must resolve too."""
-    return ([("衡水市", raw) for raw in _hengshui_columns("数据来源")]
-            + [("保定市", raw) for raw in _baoding_table_column(7)])
+    return [("衡水市", raw) for raw in _hengshui_columns("数据来源")] + [
+        ("保定市", raw) for raw in _baoding_table_column(7)
+    ]
 
 
 def _names(jurisdiction: str, raw: str) -> list[str]:
@@ -92,8 +109,12 @@ def test_every_owner_name_in_the_seeds_resolves_in_its_jurisdiction(registry):
 
 
 def test_every_data_source_name_in_the_seeds_resolves_except_deliberate_ones(registry):
-    unresolved = {name for jurisdiction, raw in data_source_strings() for name in _names(jurisdiction, raw)
-                  if registry.resolve(name, jurisdiction).kind is ResolutionKind.UNKNOWN}
+    unresolved = {
+        name
+        for jurisdiction, raw in data_source_strings()
+        for name in _names(jurisdiction, raw)
+        if registry.resolve(name, jurisdiction).kind is ResolutionKind.UNKNOWN
+    }
     assert unresolved == DELIBERATE_UNKNOWNS
 
 
@@ -108,12 +129,17 @@ def test_city_units_resolve_in_the_city_and_provincial_units_in_the_province(reg
 
 
 def test_no_seed_owner_name_resolves_only_through_a_guess(registry):
-    guessed = [(j, name) for j, raw in owner_strings() for name in _names(j, raw)
-               if "识别，请核对" in (registry.resolve(name, j).warning or "")]
+    guessed = [
+        (j, name)
+        for j, raw in owner_strings()
+        for name in _names(j, raw)
+        if "识别，请核对" in (registry.resolve(name, j).warning or "")
+    ]
     assert guessed == []
 
 
 # --- name variants ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("variants", "canonical"),
@@ -127,8 +153,10 @@ def test_no_seed_owner_name_resolves_only_through_a_guess(registry):
         (("市工业和信息化局", "市工信局"), "市工业和信息化局"),
         (("市文化广电和旅游局", "市文旅局"), "市文化广电和旅游局"),
         (("人行衡水市中心支行", "中国人民银行衡水市中心支行"), "中国人民银行衡水市中心支行"),
-        (("市“无废城市”工作领导小组", "市\"无废城市\"工作领导小组", "市“无废城市”建设工作领导小组"),
-         "市“无废城市”工作领导小组"),
+        (
+            ("市“无废城市”工作领导小组", '市"无废城市"工作领导小组', "市“无废城市”建设工作领导小组"),
+            "市“无废城市”工作领导小组",
+        ),
         (("滨湖新区管委会", "衡水滨湖新区管委会"), "滨湖新区管委会"),
     ],
 )
@@ -179,7 +207,10 @@ def test_a_provincial_unit_named_in_a_city_document_resolves_in_the_province(reg
     resolution = registry.resolve("省生态环境厅", "衡水市")
     assert resolution.kind is ResolutionKind.UNIT
     assert (resolution.canonical, resolution.jurisdiction, resolution.unit_kind) == (
-        "省生态环境厅", "河北省", "provincial_dept")
+        "省生态环境厅",
+        "河北省",
+        "provincial_dept",
+    )
 
 
 def test_a_jurisdiction_can_be_named_by_its_key(registry):
@@ -194,6 +225,7 @@ def test_an_unregistered_jurisdiction_is_an_error(registry):
 
 # --- collectives, picks, nobody, unknown ---------------------------------------------------
 
+
 def test_all_county_governments_stand_for_the_eleven_counties(registry):
     resolution = registry.resolve("各县市区人民政府", "衡水市")
     assert resolution.kind is ResolutionKind.COLLECTIVE
@@ -203,7 +235,10 @@ def test_all_county_governments_stand_for_the_eleven_counties(registry):
 
 @pytest.mark.parametrize(
     ("name", "zones"),
-    [("有关县市区人民政府", ()), ("相关县市区人民政府（含衡水高新区、滨湖新区）", ("衡水高新区管委会", "滨湖新区管委会"))],
+    [
+        ("有关县市区人民政府", ()),
+        ("相关县市区人民政府（含衡水高新区、滨湖新区）", ("衡水高新区管委会", "滨湖新区管委会")),
+    ],
 )
 def test_some_county_governments_are_a_pick_among_the_counties(registry, name, zones):
     resolution = registry.resolve(name, "衡水市")
@@ -260,9 +295,13 @@ def test_an_unknown_name_with_nothing_close_asks_for_the_registry_to_be_complete
 
 # --- the data files -----------------------------------------------------------------------
 
+
 def test_the_default_data_directory_holds_the_three_jurisdictions(registry):
-    assert {j.name: j.level for j in registry.jurisdictions()} == {"河北省": "province", "衡水市": "city",
-                                                                 "保定市": "city"}
+    assert {j.name: j.level for j in registry.jurisdictions()} == {
+        "河北省": "province",
+        "衡水市": "city",
+        "保定市": "city",
+    }
     assert {p.name for p in DATA_DIR.glob("*.yaml")} == {"hebei.yaml", "hengshui.yaml", "baoding.yaml"}
 
 
@@ -285,8 +324,11 @@ def _write(tmp_path: Path, body: str) -> Path:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("departments:\n  - {name: 市甲局, kind: bureau, aliases: [甲局]}\n"
-         "  - {name: 市乙局, kind: bureau, aliases: [甲局]}\n", "同时指向"),
+        (
+            "departments:\n  - {name: 市甲局, kind: bureau, aliases: [甲局]}\n"
+            "  - {name: 市乙局, kind: bureau, aliases: [甲局]}\n",
+            "同时指向",
+        ),
         ("departments:\n  - {name: 市甲局, kind: ministry}\n", "kind"),
         ("collectives:\n  - {name: 各县政府, members: [甲县人民政府]}\n", "不是本登记表中的单位"),
         ("departments:\n  - {name: 领导小组, kind: group, office: 市甲局}\n", "office"),

@@ -9,8 +9,7 @@ import pytest
 
 from wufei.calendar.workdays import WorkCalendar
 from wufei.config import load_yaml
-from wufei.escalation.ladder import (KINDS, Ladder, LadderError, Recipient, chinese_date, missing_steps,
-                                     steps_due)
+from wufei.escalation.ladder import KINDS, Ladder, LadderError, Recipient, chinese_date, missing_steps, steps_due
 from wufei.notices.models import NoticeKind
 
 CALENDAR = WorkCalendar()
@@ -26,38 +25,44 @@ def _ids(due, as_of, *, done=False, ladder=LADDER, calendar=CALENDAR):
 MAY_31 = date(2024, 5, 31)
 
 
-@pytest.mark.parametrize("as_of, expected", [
-    (date(2024, 5, 21), []),                                   # 8 working days before: too early
-    (date(2024, 5, 22), ["before_due_7"]),                     # the 7th working day before
-    (date(2024, 5, 25), ["before_due_7"]),                     # a Saturday in between
-    (date(2024, 5, 30), ["before_due_7", "before_due_1"]),     # all that apply are listed
-    (MAY_31, ["before_due_7", "before_due_1"]),                # the due date itself
-    (date(2024, 6, 1), []),                                    # the weekend after: before-due steps stop
-    (date(2024, 6, 2), []),
-    (date(2024, 6, 3), ["after_due_1"]),                       # the working day after
-    (date(2024, 6, 11), ["after_due_1"]),                      # 6th working day: 6-10 is 端午节
-    (date(2024, 6, 12), ["after_due_1", "after_due_7"]),       # 7th working day, shifted by the holiday
-    (date(2024, 7, 12), ["after_due_1", "after_due_7"]),
-    (date(2024, 7, 15), ["after_due_1", "after_due_7", "after_due_30"]),
-    (date(2025, 1, 1), ["after_due_1", "after_due_7", "after_due_30"]),  # after-due steps stay applicable
-])
+@pytest.mark.parametrize(
+    "as_of, expected",
+    [
+        (date(2024, 5, 21), []),  # 8 working days before: too early
+        (date(2024, 5, 22), ["before_due_7"]),  # the 7th working day before
+        (date(2024, 5, 25), ["before_due_7"]),  # a Saturday in between
+        (date(2024, 5, 30), ["before_due_7", "before_due_1"]),  # all that apply are listed
+        (MAY_31, ["before_due_7", "before_due_1"]),  # the due date itself
+        (date(2024, 6, 1), []),  # the weekend after: before-due steps stop
+        (date(2024, 6, 2), []),
+        (date(2024, 6, 3), ["after_due_1"]),  # the working day after
+        (date(2024, 6, 11), ["after_due_1"]),  # 6th working day: 6-10 is 端午节
+        (date(2024, 6, 12), ["after_due_1", "after_due_7"]),  # 7th working day, shifted by the holiday
+        (date(2024, 7, 12), ["after_due_1", "after_due_7"]),
+        (date(2024, 7, 15), ["after_due_1", "after_due_7", "after_due_30"]),
+        (date(2025, 1, 1), ["after_due_1", "after_due_7", "after_due_30"]),  # after-due steps stay applicable
+    ],
+)
 def test_a_task_due_on_31_may_2024_is_owed_these_steps(as_of, expected):
     assert _ids(MAY_31, as_of) == expected
 
 
-@pytest.mark.parametrize("as_of, expected", [
-    # 2024-09-30 is a Monday before the National Day holiday (10-01 … 10-07); Sunday 9-29 is a
-    # working day (调休) and Saturday 9-28 is not.
-    (date(2024, 9, 19), []),
-    (date(2024, 9, 20), ["before_due_7"]),                     # a plain count of weekdays would give 9-19
-    (date(2024, 9, 28), ["before_due_7"]),
-    (date(2024, 9, 29), ["before_due_7", "before_due_1"]),     # the 调休 Sunday is the working day before
-    (date(2024, 10, 1), []),                                   # the holiday is not the working day after
-    (date(2024, 10, 7), []),
-    (date(2024, 10, 8), ["after_due_1"]),
-    (date(2024, 10, 14), ["after_due_1"]),
-    (date(2024, 10, 15), ["after_due_1", "after_due_7"]),      # Saturday 10-12 was a working day
-])
+@pytest.mark.parametrize(
+    "as_of, expected",
+    [
+        # 2024-09-30 is a Monday before the National Day holiday (10-01 … 10-07); Sunday 9-29 is a
+        # working day (调休) and Saturday 9-28 is not.
+        (date(2024, 9, 19), []),
+        (date(2024, 9, 20), ["before_due_7"]),  # a plain count of weekdays would give 9-19
+        (date(2024, 9, 28), ["before_due_7"]),
+        (date(2024, 9, 29), ["before_due_7", "before_due_1"]),  # the 调休 Sunday is the working day before
+        (date(2024, 10, 1), []),  # the holiday is not the working day after
+        (date(2024, 10, 7), []),
+        (date(2024, 10, 8), ["after_due_1"]),
+        (date(2024, 10, 14), ["after_due_1"]),
+        (date(2024, 10, 15), ["after_due_1", "after_due_7"]),  # Saturday 10-12 was a working day
+    ],
+)
 def test_the_national_day_holiday_and_its_makeup_days_shift_the_trigger_days(as_of, expected):
     assert _ids(date(2024, 9, 30), as_of) == expected
 
@@ -78,13 +83,16 @@ def test_done_tasks_and_tasks_without_a_due_date_are_owed_nothing():
     assert _ids(None, date(2024, 6, 20)) == []
 
 
-@pytest.mark.parametrize("streak, expected", [
-    (0, []),
-    (1, ["missing_1"]),
-    (2, ["missing_1"]),
-    (3, ["missing_1", "missing_3"]),
-    (9, ["missing_1", "missing_3"]),
-])
+@pytest.mark.parametrize(
+    "streak, expected",
+    [
+        (0, []),
+        (1, ["missing_1"]),
+        (2, ["missing_1"]),
+        (3, ["missing_1", "missing_3"]),
+        (9, ["missing_1", "missing_3"]),
+    ],
+)
 def test_a_streak_of_missed_weeks_reaches_the_missing_steps(streak, expected):
     assert [s.id for s in missing_steps(streak, LADDER)] == expected
 
@@ -121,32 +129,47 @@ def _broken(**changes):
     return config
 
 
-@pytest.mark.parametrize("config, message", [
-    ({}, "缺少 steps"),
-    ({"steps": []}, "缺少 steps"),
-    ({"steps": [], "stepz": 1}, "未知字段：stepz"),
-    (_broken(id="After-Due"), "id 无效"),
-    (_broken(id="after_due_1"), "id 重复：after_due_1"),
-    (_broken(anchor="deadline"), "anchor 应为 due"),
-    (_broken(offset_workdays="七"), "offset_workdays 应为整数"),
-    (_broken(offset_workdays=None), "offset_workdays 应为整数"),
-    (_broken(index=6, streak=0), "streak 应为不小于1的整数"),
-    (_broken(index=6, offset_workdays=3), "不应有 offset_workdays"),
-    (_broken(audience=["lead_liaison", "mayor"]), "audience 含未知对象：「mayor」"),
-    (_broken(audience=[]), "audience 应为非空列表"),
-    (_broken(kind="orange_slip"), "kind 无效：「orange_slip」"),
-    (_broken(title=" "), "缺少 title"),
-    (_broken(colour="red"), "含未知字段：colour"),
-    (_broken(action="请于{week}前整改"), "不能用的占位符：{week}"),
-    (_broken(action="请于{due前整改"), "花括号不成对"),
-])
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        ({}, "缺少 steps"),
+        ({"steps": []}, "缺少 steps"),
+        ({"steps": [], "stepz": 1}, "未知字段：stepz"),
+        (_broken(id="After-Due"), "id 无效"),
+        (_broken(id="after_due_1"), "id 重复：after_due_1"),
+        (_broken(anchor="deadline"), "anchor 应为 due"),
+        (_broken(offset_workdays="七"), "offset_workdays 应为整数"),
+        (_broken(offset_workdays=None), "offset_workdays 应为整数"),
+        (_broken(index=6, streak=0), "streak 应为不小于1的整数"),
+        (_broken(index=6, offset_workdays=3), "不应有 offset_workdays"),
+        (_broken(audience=["lead_liaison", "mayor"]), "audience 含未知对象：「mayor」"),
+        (_broken(audience=[]), "audience 应为非空列表"),
+        (_broken(kind="orange_slip"), "kind 无效：「orange_slip」"),
+        (_broken(title=" "), "缺少 title"),
+        (_broken(colour="red"), "含未知字段：colour"),
+        (_broken(action="请于{week}前整改"), "不能用的占位符：{week}"),
+        (_broken(action="请于{due前整改"), "花括号不成对"),
+    ],
+)
 def test_an_invalid_ladder_is_refused_with_a_chinese_message(config, message):
     with pytest.raises(LadderError, match=message):
         Ladder.from_config(config)
 
 
-
 def test_repeat_must_be_weekly_or_once():
     with pytest.raises(LadderError, match="repeat"):
-        Ladder.from_config({"steps": [{"id": "missing_2", "anchor": "missing", "streak": 2, "repeat": "daily",
-                                       "audience": ["lead_liaison"], "kind": "report_missing", "title": "未报送"}]})
+        Ladder.from_config(
+            {
+                "steps": [
+                    {
+                        "id": "missing_2",
+                        "anchor": "missing",
+                        "streak": 2,
+                        "repeat": "daily",
+                        "audience": ["lead_liaison"],
+                        "kind": "report_missing",
+                        "title": "未报送",
+                    }
+                ]
+            }
+        )

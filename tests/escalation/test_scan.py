@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.seed_files import HENGSHUI_PLAN
-from wufei.calendar.workdays import WorkCalendar
 from wufei.cadence.windows import load_cadence
+from wufei.calendar.workdays import WorkCalendar
 from wufei.escalation.service import load_ladder, scan
 from wufei.extensions.models import Extension, ExtensionStatus
 from wufei.notices.models import NoticeIntent
@@ -75,10 +75,14 @@ def test_tasks_a_year_overdue_carry_every_slip_to_the_right_people(session, plan
     lead = sludge.departments(Role.LEAD)[0]
     supporting = sludge.departments(Role.SUPPORTING)[0]
     mine = _by_step(session, task_id=sludge.id)
-    assert {(i.audience, i.department_id) for i in mine["after_due_1"]} == {("liaison", lead.id),
-                                                                          ("liaison", supporting.id)}
+    assert {(i.audience, i.department_id) for i in mine["after_due_1"]} == {
+        ("liaison", lead.id),
+        ("liaison", supporting.id),
+    }
     assert {(i.audience, i.department_id) for i in mine["after_due_7"]} == {("leader", lead.id), ("office", None)}
-    assert {(i.audience, i.department_id, i.kind) for i in mine["after_due_30"]} == {("group", None, "group_escalation")}
+    assert {(i.audience, i.department_id, i.kind) for i in mine["after_due_30"]} == {
+        ("group", None, "group_escalation")
+    }
 
     [red] = [i for i in mine["after_due_7"] if i.audience == "leader"]
     assert red.key == f"after_due_7|task:{sludge.id}|due:2022-12-31|leader|dept:{lead.id}"
@@ -102,8 +106,11 @@ def test_a_deadline_earlier_than_the_plan_itself_brings_no_slips(session, plan):
 def test_the_working_day_before_the_deadline_reminds_lead_and_supporting_liaisons(session, plan):
     _run(session, date(2023, 12, 29))  # Friday; the 31st is a Sunday
     steps = _by_step(session)
-    expected = {(t, d.id) for t in _led(plan, DUE_2023)
-                for d in plan[t].departments(Role.LEAD) + plan[t].departments(Role.SUPPORTING)}
+    expected = {
+        (t, d.id)
+        for t in _led(plan, DUE_2023)
+        for d in plan[t].departments(Role.LEAD) + plan[t].departments(Role.SUPPORTING)
+    }
     assert {(i.task_id, i.department_id) for i in steps["before_due_1"]} == expected
     assert any(d.id == dep for t, dep in expected for d in plan[t].departments(Role.SUPPORTING))
     # A scan that did not run on the 21st still sends the first reminder.
@@ -133,9 +140,11 @@ def test_completing_a_task_resolves_its_intents_and_stops_new_ones(session, plan
 
     result = _run(session, date(2023, 12, 25))
     assert result.resolutions == {"已完成": result.resolved} and result.resolved == len(
-        list_intents(session, task_id=done))
+        list_intents(session, task_id=done)
+    )
     assert {(i.resolved_on, i.resolution) for i in list_intents(session, task_id=done)} == {
-        (date(2023, 12, 25), "已完成")}
+        (date(2023, 12, 25), "已完成")
+    }
     assert {i.resolved_on for i in list_intents(session, task_id=other)} == {None}
 
     later = _run(session, date(2024, 3, 1))
@@ -151,9 +160,19 @@ def test_an_approved_extension_ends_the_old_deadline_intents_and_brings_fresh_ke
     assert yellow.created_by_step["after_due_1"] > 0
     assert "after_due_1" in _by_step(session, task_id=task_id)
 
-    session.add(Extension(task_id=task_id, department_id=lead.id, requested_on=date(2023, 12, 28),
-                          reason="设备到货延迟", original_due_date=DUE_2023, requested_due_date=date(2024, 3, 29),
-                          status=ExtensionStatus.APPROVED, decided_on=date(2024, 1, 3), decided_by="办公室"))
+    session.add(
+        Extension(
+            task_id=task_id,
+            department_id=lead.id,
+            requested_on=date(2023, 12, 28),
+            reason="设备到货延迟",
+            original_due_date=DUE_2023,
+            requested_due_date=date(2024, 3, 29),
+            status=ExtensionStatus.APPROVED,
+            decided_on=date(2024, 1, 3),
+            decided_by="办公室",
+        )
+    )
     session.flush()
 
     result = _run(session, date(2024, 1, 4))
@@ -177,8 +196,15 @@ def test_an_approved_extension_ends_the_old_deadline_intents_and_brings_fresh_ke
 
 def _file(session, task, week_start):
     wednesday = week_start + timedelta(days=2)  # on time: windows close on Friday at 17:00
-    session.add(Report(task_id=task.id, department_id=task.departments(Role.LEAD)[0].id, week_start=week_start,
-                       progress=50, submitted_at=datetime.combine(wednesday, time(1), tzinfo=timezone.utc)))
+    session.add(
+        Report(
+            task_id=task.id,
+            department_id=task.departments(Role.LEAD)[0].id,
+            week_start=week_start,
+            progress=50,
+            submitted_at=datetime.combine(wednesday, time(1), tzinfo=UTC),
+        )
+    )
 
 
 def test_missed_weekly_reports_remind_the_liaison_then_the_leader_and_the_office(session, plan):
@@ -198,7 +224,10 @@ def test_missed_weekly_reports_remind_the_liaison_then_the_leader_and_the_office
     assert (never.id, "missing_3") in by_task
     [liaison] = [i for i in missing["missing_1"] if i.task_id == lapsed.id]
     assert (liaison.audience, liaison.department_id, liaison.period) == (
-        "liaison", lapsed.departments(Role.LEAD)[0].id, "2024-W22")
+        "liaison",
+        lapsed.departments(Role.LEAD)[0].id,
+        "2024-W22",
+    )
     assert liaison.payload["week_cn"] == "2024年第22周" and "2024年第22周" in liaison.payload["action"]
     escalated = [i for i in missing["missing_3"] if i.task_id == never.id]
     assert {i.audience for i in escalated} == {"leader", "office"}
@@ -227,7 +256,8 @@ def test_the_office_can_replace_the_ladder_through_the_config_dir(session, plan,
     (tmp_path / "ladder.yaml").write_text(
         "steps:\n"
         "  - {id: overdue_3, anchor: due, offset_workdays: 3, audience: [office], kind: overdue, title: 逾期提醒}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     monkeypatch.setenv("WUFEI_CONFIG_DIR", str(tmp_path))
     assert [s.id for s in load_ladder().steps] == ["overdue_3"]
     _run(session, date(2024, 1, 4))  # 3rd working day after 31 December 2023

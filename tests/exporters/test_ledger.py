@@ -27,6 +27,7 @@ SEED_FILES = [CELLS_REPLY, HENGSHUI_PLAN, BAODING_PLAN, HEBEI_PLAN, EVALUATION]
 
 def _ledger(session: Session) -> dict[str, list]:
     """Everything a ledger says, without ids, row numbers or where a name was first written."""
+
     def owners(item):
         return [(a.department.jurisdiction.name, a.department.name, a.role) for a in item.assignments]
 
@@ -34,29 +35,96 @@ def _ledger(session: Session) -> dict[str, list]:
         return format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
 
     plans = {p.id: p.doc_number or p.title for p in session.scalars(select(Plan))}
-    task_fields = ("list_kind", "number", "list_name", "category", "title", "content", "owners_raw",
-                   "responsible_entity", "implementers_raw", "deadline_raw", "deadline_kind", "due_date",
-                   "deadline_note", "awaiting_assignment")
-    indicator_fields = ("number", "seq", "level1", "level2", "name", "marks", "category", "unit", "data_source",
-                        "attribute", "definition", "owners_raw", "baseline_raw", "baseline_value",
-                        "baseline_text", "baseline_year", "target_raw", "target_kind", "target_comparator",
-                        "target_value", "target_value_high", "target_qualitative", "target_year", "direction")
+    task_fields = (
+        "list_kind",
+        "number",
+        "list_name",
+        "category",
+        "title",
+        "content",
+        "owners_raw",
+        "responsible_entity",
+        "implementers_raw",
+        "deadline_raw",
+        "deadline_kind",
+        "due_date",
+        "deadline_note",
+        "awaiting_assignment",
+    )
+    indicator_fields = (
+        "number",
+        "seq",
+        "level1",
+        "level2",
+        "name",
+        "marks",
+        "category",
+        "unit",
+        "data_source",
+        "attribute",
+        "definition",
+        "owners_raw",
+        "baseline_raw",
+        "baseline_value",
+        "baseline_text",
+        "baseline_year",
+        "target_raw",
+        "target_kind",
+        "target_comparator",
+        "target_value",
+        "target_value_high",
+        "target_qualitative",
+        "target_year",
+        "direction",
+    )
     return {
-        "plans": sorted((p.title, p.doc_number, p.kind, p.issuer, p.issued_on, p.period_start, p.period_end,
-                         p.cells_planned_total, p.cells_built_total, p.jurisdiction.name)
-                        for p in session.scalars(select(Plan))),
-        "tasks": sorted((plans[t.plan_id], *(getattr(t, f) for f in task_fields), owners(t))
-                        for t in session.scalars(select(Task).options(selectinload(Task.assignments)))),
+        "plans": sorted(
+            (
+                p.title,
+                p.doc_number,
+                p.kind,
+                p.issuer,
+                p.issued_on,
+                p.period_start,
+                p.period_end,
+                p.cells_planned_total,
+                p.cells_built_total,
+                p.jurisdiction.name,
+            )
+            for p in session.scalars(select(Plan))
+        ),
+        "tasks": sorted(
+            (plans[t.plan_id], *(getattr(t, f) for f in task_fields), owners(t))
+            for t in session.scalars(select(Task).options(selectinload(Task.assignments)))
+        ),
         "indicators": sorted(
-            (plans[i.plan_id], *(text(getattr(i, f)) for f in indicator_fields), owners(i),
-             [(v.year, text(v.value), v.value_raw, v.forecast, v.source) for v in i.values])
-            for i in session.scalars(select(Indicator))),
-        "cells": sorted((plans[c.plan_id], c.number, c.category, c.count, c.unit, c.count_raw, c.status, c.lead_raw,
-                         c.lead_department.name if c.lead_department else None)
-                        for c in session.scalars(select(CellCount))),
+            (
+                plans[i.plan_id],
+                *(text(getattr(i, f)) for f in indicator_fields),
+                owners(i),
+                [(v.year, text(v.value), v.value_raw, v.forecast, v.source) for v in i.values],
+            )
+            for i in session.scalars(select(Indicator))
+        ),
+        "cells": sorted(
+            (
+                plans[c.plan_id],
+                c.number,
+                c.category,
+                c.count,
+                c.unit,
+                c.count_raw,
+                c.status,
+                c.lead_raw,
+                c.lead_department.name if c.lead_department else None,
+            )
+            for c in session.scalars(select(CellCount))
+        ),
         # aliases sorted: a collection still in memory keeps insertion order, a reloaded one the mapping's order
-        "departments": sorted((d.jurisdiction.name, d.name, d.kind, tuple(sorted(a.alias for a in d.aliases)))
-                              for d in session.scalars(select(Department))),
+        "departments": sorted(
+            (d.jurisdiction.name, d.name, d.kind, tuple(sorted(a.alias for a in d.aliases)))
+            for d in session.scalars(select(Department))
+        ),
     }
 
 
@@ -148,8 +216,17 @@ def test_a_csv_of_tasks_adds_to_an_existing_plan_without_touching_its_indicators
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["方案", "清单", "序号", "任务名称", "牵头单位", "配合单位", "完成期限"])
-        writer.writerow(["衡政办字〔2022〕57号", "主要任务", "32", "建立无废城市建设台账", "市生态环境局",
-                         "各县市区人民政府", "2024年4月底前"])
+        writer.writerow(
+            [
+                "衡政办字〔2022〕57号",
+                "主要任务",
+                "32",
+                "建立无废城市建设台账",
+                "市生态环境局",
+                "各县市区人民政府",
+                "2024年4月底前",
+            ]
+        )
     [result] = import_paths(fresh_engine, [path])
     assert result.ok, result.error
     with make_sessionmaker(fresh_engine)() as session:

@@ -18,8 +18,13 @@ from wufei.cli import main
 from wufei.departments.models import Department
 from wufei.extensions.commands import extension as extension_group
 from wufei.extensions.models import Extension
-from wufei.extensions.service import (ExtensionError, assessment_due_date, decide_extension, effective_due_dates,
-                                      request_extension)
+from wufei.extensions.service import (
+    ExtensionError,
+    assessment_due_date,
+    decide_extension,
+    effective_due_dates,
+    request_extension,
+)
 from wufei.lights.rules import LightRules
 from wufei.notices.models import NoticeIntent
 
@@ -33,26 +38,43 @@ def task(session, load):
 
 
 def ask(session, task, **kw) -> Extension:
-    fields = {"task_id": task.id, "department_id": lead_of(task), "requested_on": date(2023, 12, 20),
-              "new_due": date(2024, 6, 30), "reason": "设备到货推迟", "actor": "联络员", **kw}
+    fields = {
+        "task_id": task.id,
+        "department_id": lead_of(task),
+        "requested_on": date(2023, 12, 20),
+        "new_due": date(2024, 6, 30),
+        "reason": "设备到货推迟",
+        "actor": "联络员",
+        **kw,
+    }
     return request_extension(session, **fields)
 
 
 def test_a_lead_department_asks_before_the_deadline_and_the_request_waits_for_the_office(session, task):
     extension = ask(session, task)
     assert (extension.status, extension.original_due_date, extension.requested_due_date) == (
-        "pending", DUE, date(2024, 6, 30))
+        "pending",
+        DUE,
+        date(2024, 6, 30),
+    )
     # Pending: the deadline in force has not moved.
     assert effective_due_dates(session, as_of=date(2024, 1, 2), task_ids=[task.id]) == {task.id: DUE}
     entry = session.scalar(select(AuditEntry).where(AuditEntry.entity == "extensions"))
-    assert (entry.action, entry.actor, entry.changes["requested_due_date"]) == ("create", "联络员", [None, "2024-06-30"])
+    assert (entry.action, entry.actor, entry.changes["requested_due_date"]) == (
+        "create",
+        "联络员",
+        [None, "2024-06-30"],
+    )
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"requested_on": date(2024, 1, 2)}, "已过完成期限，不能申请延期（完成期限为2023年12月31日）"),
-    ({"new_due": DUE}, "延期后的完成期限应晚于现行期限（2023年12月31日）"),
-    ({"reason": "  "}, "请填写延期理由"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"requested_on": date(2024, 1, 2)}, "已过完成期限，不能申请延期（完成期限为2023年12月31日）"),
+        ({"new_due": DUE}, "延期后的完成期限应晚于现行期限（2023年12月31日）"),
+        ({"reason": "  "}, "请填写延期理由"),
+    ],
+)
 def test_a_request_out_of_time_or_without_a_reason_is_refused_in_chinese(session, task, change, message):
     with pytest.raises(ExtensionError, match=message.replace("（", "\\（").replace("）", "\\）")):
         ask(session, task, **change)
@@ -87,20 +109,37 @@ def test_ongoing_and_annual_tasks_have_no_deadline_to_extend(session, task):
 
 def test_approval_moves_the_deadline_from_the_decision_day_and_tells_the_liaison(session, task):
     extension = ask(session, task)
-    decide_extension(session, extension_id=extension.id, approve=True, note="同意，请抓紧推进",
-                     decided_on=date(2023, 12, 22), actor="办公室")
+    decide_extension(
+        session,
+        extension_id=extension.id,
+        approve=True,
+        note="同意，请抓紧推进",
+        decided_on=date(2023, 12, 22),
+        actor="办公室",
+    )
     assert (extension.status, extension.decided_on, extension.decided_by) == ("approved", date(2023, 12, 22), "办公室")
     assert effective_due_dates(session, as_of=date(2023, 12, 21), task_ids=[task.id]) == {task.id: DUE}
     assert effective_due_dates(session, as_of=date(2023, 12, 22), task_ids=[task.id]) == {task.id: date(2024, 6, 30)}
 
-    notice = session.scalar(select(NoticeIntent).where(NoticeIntent.key == f"extension_decided|extension:{extension.id}"))
+    notice = session.scalar(
+        select(NoticeIntent).where(NoticeIntent.key == f"extension_decided|extension:{extension.id}")
+    )
     assert (notice.kind, notice.audience, notice.department_id, notice.task_id) == (
-        "extension_decided", "liaison", lead_of(task), task.id)
+        "extension_decided",
+        "liaison",
+        lead_of(task),
+        task.id,
+    )
     payload = notice.payload
     assert (payload["old_due_date"], payload["new_due_date"], payload["decision"], payload["note"]) == (
-        "2023-12-31", "2024-06-30", "approved", "同意，请抓紧推进")
-    assert payload["message"] == (f"延期申请已同意：任务「{task.title}」的完成期限由2023年12月31日延至2024年6月30日。"
-                                  "意见：同意，请抓紧推进")
+        "2023-12-31",
+        "2024-06-30",
+        "approved",
+        "同意，请抓紧推进",
+    )
+    assert payload["message"] == (
+        f"延期申请已同意：任务「{task.title}」的完成期限由2023年12月31日延至2024年6月30日。意见：同意，请抓紧推进"
+    )
     update = session.scalar(select(AuditEntry).where(AuditEntry.entity == "extensions", AuditEntry.action == "update"))
     assert update.changes["status"] == ["pending", "approved"]
 
@@ -108,37 +147,52 @@ def test_approval_moves_the_deadline_from_the_decision_day_and_tells_the_liaison
 def test_a_refusal_needs_a_reason_and_leaves_the_deadline(session, task):
     extension = ask(session, task)
     with pytest.raises(ExtensionError, match="不同意延期时请填写理由"):
-        decide_extension(session, extension_id=extension.id, approve=False, note="", decided_on=date(2023, 12, 22),
-                         actor="办公室")
-    decide_extension(session, extension_id=extension.id, approve=False, note="理由不充分",
-                     decided_on=date(2023, 12, 22), actor="办公室")
+        decide_extension(
+            session, extension_id=extension.id, approve=False, note="", decided_on=date(2023, 12, 22), actor="办公室"
+        )
+    decide_extension(
+        session,
+        extension_id=extension.id,
+        approve=False,
+        note="理由不充分",
+        decided_on=date(2023, 12, 22),
+        actor="办公室",
+    )
     assert effective_due_dates(session, as_of=date(2024, 1, 2), task_ids=[task.id]) == {task.id: DUE}
     notice = session.scalar(select(NoticeIntent).where(NoticeIntent.task_id == task.id))
     assert notice.payload["decision"] == "refused"
-    assert notice.payload["message"].startswith("延期申请未同意：") and "仍为2023年12月31日" in notice.payload["message"]
+    assert (
+        notice.payload["message"].startswith("延期申请未同意：") and "仍为2023年12月31日" in notice.payload["message"]
+    )
     with pytest.raises(ExtensionError, match=f"延期申请{extension.id}未同意，不能重复审批"):
-        decide_extension(session, extension_id=extension.id, approve=True, note=None, decided_on=date(2023, 12, 23),
-                         actor="办公室")
+        decide_extension(
+            session, extension_id=extension.id, approve=True, note=None, decided_on=date(2023, 12, 23), actor="办公室"
+        )
 
 
 def test_a_decision_cannot_predate_the_request(session, task):
     extension = ask(session, task)
     with pytest.raises(ExtensionError, match="审批日期不能早于申请日期"):
-        decide_extension(session, extension_id=extension.id, approve=True, note=None, decided_on=date(2023, 12, 19),
-                         actor="办公室")
+        decide_extension(
+            session, extension_id=extension.id, approve=True, note=None, decided_on=date(2023, 12, 19), actor="办公室"
+        )
 
 
 def test_a_second_extension_is_asked_against_the_extended_deadline(session, task):
     first = ask(session, task)
-    decide_extension(session, extension_id=first.id, approve=True, note=None, decided_on=date(2023, 12, 22),
-                     actor="办公室")
+    decide_extension(
+        session, extension_id=first.id, approve=True, note=None, decided_on=date(2023, 12, 22), actor="办公室"
+    )
     # After the original date but before the extended one: still in time.
     second = ask(session, task, requested_on=date(2024, 6, 1), new_due=date(2024, 9, 30))
     assert second.original_due_date == date(2024, 6, 30)
-    decide_extension(session, extension_id=second.id, approve=True, note=None, decided_on=date(2024, 6, 5),
-                     actor="办公室")
-    dues = [effective_due_dates(session, as_of=day, task_ids=[task.id])[task.id]
-            for day in (date(2023, 12, 1), date(2024, 1, 1), date(2024, 6, 5))]
+    decide_extension(
+        session, extension_id=second.id, approve=True, note=None, decided_on=date(2024, 6, 5), actor="办公室"
+    )
+    dues = [
+        effective_due_dates(session, as_of=day, task_ids=[task.id])[task.id]
+        for day in (date(2023, 12, 1), date(2024, 1, 1), date(2024, 6, 5))
+    ]
     assert dues == [DUE, date(2024, 6, 30), date(2024, 9, 30)]
 
     extensions = [first, second]
@@ -149,13 +203,22 @@ def test_a_second_extension_is_asked_against_the_extended_deadline(session, task
 
 
 def test_approval_ends_the_pending_deadline_notices_about_the_old_date(session, task):
-    stale = NoticeIntent(key=f"overdue|task:{task.id}|2023-12-31", kind="overdue", step="overdue", audience="liaison",
-                         department_id=lead_of(task), task_id=task.id, period="2023-12-31",
-                         created_on=date(2024, 1, 2), payload={})
+    stale = NoticeIntent(
+        key=f"overdue|task:{task.id}|2023-12-31",
+        kind="overdue",
+        step="overdue",
+        audience="liaison",
+        department_id=lead_of(task),
+        task_id=task.id,
+        period="2023-12-31",
+        created_on=date(2024, 1, 2),
+        payload={},
+    )
     session.add(stale)
     extension = ask(session, task)
-    decide_extension(session, extension_id=extension.id, approve=True, note=None, decided_on=date(2024, 1, 3),
-                     actor="办公室")
+    decide_extension(
+        session, extension_id=extension.id, approve=True, note=None, decided_on=date(2024, 1, 3), actor="办公室"
+    )
     session.refresh(stale)
     assert (stale.resolved_on, stale.resolution) == (date(2024, 1, 3), "已批准延期至2024年6月30日")
 
@@ -181,11 +244,36 @@ def test_the_extension_commands_request_decide_and_list(tmp_path):
     task = next(t for t in tasks if t["due_date"] == "2023-12-31" and t["leads"])
     lead = task["leads"][0]
 
-    out = run(extension_group, "request", "--task", str(task["id"]), "--dept", lead, "--until", "2024-06-30",
-              "--reason", "设备到货推迟", "--on", "2023-12-20")
+    out = run(
+        extension_group,
+        "request",
+        "--task",
+        str(task["id"]),
+        "--dept",
+        lead,
+        "--until",
+        "2024-06-30",
+        "--reason",
+        "设备到货推迟",
+        "--on",
+        "2023-12-20",
+    )
     assert "已提交延期申请（编号1）" in out and "由2023年12月31日申请延至2024年6月30日" in out
-    late = run(extension_group, "request", "--task", str(task["id"]), "--dept", lead, "--until", "2024-06-30",
-               "--reason", "x", "--on", "2024-01-05", ok=False)
+    late = run(
+        extension_group,
+        "request",
+        "--task",
+        str(task["id"]),
+        "--dept",
+        lead,
+        "--until",
+        "2024-06-30",
+        "--reason",
+        "x",
+        "--on",
+        "2024-01-05",
+        ok=False,
+    )
     assert "该任务已有待审批的延期申请" in late
 
     assert "请指定 --approve" in run(extension_group, "decide", "1", ok=False)
@@ -193,5 +281,6 @@ def test_the_extension_commands_request_decide_and_list(tmp_path):
     assert out.startswith("延期申请已同意：")
     rows = json.loads(run(extension_group, "list", "--json"))
     assert [(r["id"], r["status"], r["decided_on"], r["department"]) for r in rows] == [
-        (1, "approved", "2023-12-22", lead)]
+        (1, "approved", "2023-12-22", lead)
+    ]
     assert "已同意" in run(extension_group, "list", "--task", str(task["id"]))

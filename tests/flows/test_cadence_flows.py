@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -43,10 +43,11 @@ def test_a_late_scheduled_run_works_on_the_day_it_was_scheduled_for_in_china_tim
     from prefect.states import Scheduled
 
     # 17:00 UTC on 29 June is already 30 June in Shanghai.
-    scheduled = datetime(2023, 6, 29, 17, 0, tzinfo=timezone.utc)
+    scheduled = datetime(2023, 6, 29, 17, 0, tzinfo=UTC)
     with get_client(sync_client=True) as client:
-        flow_run = client.create_flow_run(cadence.weekly_report, parameters={},
-                                          state=Scheduled(scheduled_time=scheduled))
+        flow_run = client.create_flow_run(
+            cadence.weekly_report, parameters={}, state=Scheduled(scheduled_time=scheduled)
+        )
     result = run_flow(cadence.weekly_report, flow_run=flow_run, parameters={})
     assert result["as_of"] == "2023-06-30"
     assert result["week"] == "2023-W26"
@@ -66,8 +67,12 @@ def test_period_flows_run_on_their_working_day_and_store_figures_once(prefect_se
     assert monthly["period"] == "2024-05" and monthly["scopes"] == ["衡水市"]
     # …and issues the bulletin in every form, from a locked snapshot (the run again rewrites it)
     written = {Path(path).name for path in monthly["bulletins"]}
-    assert {"monthly-2024-05.md", "monthly-2024-05.html", "monthly-2024-05.docx",
-            "monthly-2024-05-annex.xlsx"} <= written
+    assert {
+        "monthly-2024-05.md",
+        "monthly-2024-05.html",
+        "monthly-2024-05.docx",
+        "monthly-2024-05-annex.xlsx",
+    } <= written
     again = cadence.monthly_dispatch(as_of="2024-06-05")
     assert _count(flow_database, PeriodFigures) == 1
     assert {Path(path).name for path in again["bulletins"]} == written

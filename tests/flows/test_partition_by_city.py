@@ -48,8 +48,11 @@ def province(province_files, tmp_path):
 def _written(engine) -> tuple[set, set, dict[str, set[int]]]:
     """(light records, intent keys, city → task ids)."""
     with make_sessionmaker(engine)() as session:
-        lights = set(session.execute(select(LightRecord.task_id, LightRecord.as_of, LightRecord.light,
-                                            LightRecord.rules, LightRecord.reason)).all())
+        lights = set(
+            session.execute(
+                select(LightRecord.task_id, LightRecord.as_of, LightRecord.light, LightRecord.rules, LightRecord.reason)
+            ).all()
+        )
         intents = set(session.scalars(select(NoticeIntent.key)))
         tasks: dict[str, set[int]] = {}
         for task_id, title in session.execute(select(Task.id, Plan.title).join(Plan, Plan.id == Task.plan_id)):
@@ -60,7 +63,7 @@ def _written(engine) -> tuple[set, set, dict[str, set[int]]]:
 def test_a_city_scan_touches_only_that_citys_tasks(province):
     result = runs.daily_scan(province, DAY, jurisdiction="长沙市")
     assert result["jurisdiction"] == "长沙市" and result["lights_changed"] > 0
-    lights, intents, tasks = _written(province)
+    lights, _intents, tasks = _written(province)
     assert {row[0] for row in lights} == tasks["长沙市"]
     with make_sessionmaker(province)() as session:
         intent_tasks = set(session.scalars(select(NoticeIntent.task_id).where(NoticeIntent.task_id.is_not(None))))
@@ -91,7 +94,7 @@ def test_two_cities_scanned_at_the_same_time_write_each_light_once(province):
     def scan(city: str) -> None:
         try:
             runs.daily_scan(province, DAY, jurisdiction=city)
-        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=scan, args=(city,)) for city in CITIES]

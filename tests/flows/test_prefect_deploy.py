@@ -19,8 +19,9 @@ PREFECT = str(Path(sys.executable).parent / "prefect")
 
 
 def _prefect(*args: str, env: dict[str, str], timeout: int = 180) -> str:
-    done = subprocess.run([PREFECT, "--no-prompt", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    done = subprocess.run(
+        [PREFECT, "--no-prompt", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
@@ -28,13 +29,23 @@ def _prefect(*args: str, env: dict[str, str], timeout: int = 180) -> str:
 def test_deploy_all_and_a_process_worker_runs_the_daily_scan(prefect_server, flow_database):
     from prefect.settings import PREFECT_API_URL
 
-    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "WUFEI_HOME": str(ROOT),
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": PREFECT_API_URL.value(),
+        "WUFEI_HOME": str(ROOT),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    }
     _prefect("work-pool", "create", "wufei", "--type", "process", "--overwrite", env=env)
     _prefect("deploy", "--all", env=env)
     listed = _prefect("deployment", "ls", env=env)
-    for name in ("daily-scan", "weekly-report", "monthly-dispatch", "quarterly-circular", "half-year-review",
-                 "annual-assessment"):
+    for name in (
+        "daily-scan",
+        "weekly-report",
+        "monthly-dispatch",
+        "quarterly-circular",
+        "half-year-review",
+        "annual-assessment",
+    ):
         assert name in listed
 
     _prefect("deployment", "run", "daily-scan/daily-scan", "--param", "as_of=2024-01-02", env=env)

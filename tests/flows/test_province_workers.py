@@ -52,8 +52,9 @@ def _postgres_server() -> str:
 def postgres_databases():
     """Two fresh databases on the loopback server: Prefect's and wufei's (kept apart)."""
     server = _postgres_server()
-    admin = create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres",
-                          isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres", isolation_level="AUTOCOMMIT"
+    )
     suffix = uuid.uuid4().hex[:8]
     names = [f"prefect_province_{suffix}", f"wufei_province_{suffix}"]
     with admin.connect() as connection:
@@ -75,8 +76,9 @@ def _free_port() -> int:
 
 
 def _prefect(*args: str, env: dict[str, str], timeout: int = 120) -> str:
-    done = subprocess.run([PREFECT, "--no-prompt", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    done = subprocess.run(
+        [PREFECT, "--no-prompt", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
@@ -109,8 +111,9 @@ def _create_run(api: str, deployment: str, parameters: dict) -> str:
 
     found = httpx.get(f"{api}/deployments/name/{deployment}", timeout=10)
     found.raise_for_status()
-    created = httpx.post(f"{api}/deployments/{found.json()['id']}/create_flow_run",
-                         json={"parameters": parameters}, timeout=10)
+    created = httpx.post(
+        f"{api}/deployments/{found.json()['id']}/create_flow_run", json={"parameters": parameters}, timeout=10
+    )
     created.raise_for_status()
     return created.json()["id"]
 
@@ -129,12 +132,20 @@ def _province(engine, folder: Path) -> list[str]:
 def _counts_by_city(engine) -> dict[str, tuple[int, int, int]]:
     """city → (light records, tasks with a light record, notice intents about its tasks)."""
     with make_sessionmaker(engine)() as session:
+
         def per_city(column, model, distinct=False):
             counted = func.count(func.distinct(column)) if distinct else func.count(column)
-            return dict(session.execute(
-                select(Jurisdiction.name, counted).select_from(model).join(Task, Task.id == model.task_id)
-                .join(Plan, Plan.id == Task.plan_id).join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id)
-                .group_by(Jurisdiction.name)).all())
+            return dict(
+                session.execute(
+                    select(Jurisdiction.name, counted)
+                    .select_from(model)
+                    .join(Task, Task.id == model.task_id)
+                    .join(Plan, Plan.id == Task.plan_id)
+                    .join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id)
+                    .group_by(Jurisdiction.name)
+                ).all()
+            )
+
         lights = per_city(LightRecord.id, LightRecord)
         lit = per_city(LightRecord.task_id, LightRecord, distinct=True)
         intents = per_city(NoticeIntent.id, NoticeIntent)
@@ -150,25 +161,39 @@ def test_a_province_runs_one_daily_scan_per_city_on_two_workers(postgres_databas
     port = _free_port()
     api = f"http://127.0.0.1:{port}/api"
     prefect_db_url = server.replace("postgresql://", "postgresql+asyncpg://", 1) + f"/{prefect_db}"
-    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home"), "PREFECT_API_URL": api,
-           "PREFECT_SERVER_DATABASE_CONNECTION_URL": prefect_db_url,
-           "PREFECT_API_DATABASE_CONNECTION_URL": prefect_db_url,
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false",
-           "PREFECT_WORKER_QUERY_SECONDS": "1", "WUFEI_HOME": str(ROOT), "WUFEI_DATABASE_URL": wufei_url}
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_API_URL": api,
+        "PREFECT_SERVER_DATABASE_CONNECTION_URL": prefect_db_url,
+        "PREFECT_API_DATABASE_CONNECTION_URL": prefect_db_url,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_UI_ENABLED": "false",
+        "PREFECT_WORKER_QUERY_SECONDS": "1",
+        "WUFEI_HOME": str(ROOT),
+        "WUFEI_DATABASE_URL": wufei_url,
+    }
     processes: list[subprocess.Popen] = []
     logs: dict[str, Path] = {}
 
     def start(name: str, *args: str) -> subprocess.Popen:
         logs[name] = tmp_path / f"{name}.log"
-        process = subprocess.Popen([PREFECT, *args], cwd=ROOT, env=env, stdout=logs[name].open("w"),
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            [PREFECT, *args],
+            cwd=ROOT,
+            env=env,
+            stdout=logs[name].open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         processes.append(process)
         return process
 
     try:
         # No scheduler and no UI: the test creates its runs itself (an office's server keeps both).
-        server_process = start("server", "server", "start", "--host", "127.0.0.1", "--port", str(port),
-                               "--no-services", "--no-ui")
+        server_process = start(
+            "server", "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-services", "--no-ui"
+        )
         _wait_healthy(api, server_process, logs["server"])
         _prefect("work-pool", "create", "wufei", "--type", "process", env=env)
         # Two slots each: the fan-out holds one while it waits, the three cities take the other three.
@@ -179,8 +204,9 @@ def test_a_province_runs_one_daily_scan_per_city_on_two_workers(postgres_databas
 
         # What `prefect deployment run province-daily-scan/province-daily-scan --param …` does,
         # through the API (the CLI costs seconds of imports).
-        parent_id = _create_run(api, "province-daily-scan/province-daily-scan",
-                                {"as_of": SCAN_DAY, "province": "湖南省", "poll_seconds": 1})
+        parent_id = _create_run(
+            api, "province-daily-scan/province-daily-scan", {"as_of": SCAN_DAY, "province": "湖南省", "poll_seconds": 1}
+        )
 
         deadline = time.monotonic() + 150
         while time.monotonic() < deadline:
@@ -190,8 +216,9 @@ def test_a_province_runs_one_daily_scan_per_city_on_two_workers(postgres_databas
                 break
             time.sleep(1)
         else:
-            raise AssertionError(f"the province run did not finish: {parent}\n"
-                                 + "\n".join(p.read_text()[-2000:] for p in logs.values()))
+            raise AssertionError(
+                f"the province run did not finish: {parent}\n" + "\n".join(p.read_text()[-2000:] for p in logs.values())
+            )
         worker_logs = {name: logs[name].read_text() for name in ("worker-a", "worker-b")}
         assert parent["state_type"] == "COMPLETED", (parent, worker_logs)
 
@@ -200,8 +227,9 @@ def test_a_province_runs_one_daily_scan_per_city_on_two_workers(postgres_databas
         assert all(run["state_type"] == "COMPLETED" for run in children), children
         assert sorted(run["parameters"]["jurisdiction"] for run in children) == sorted(cities)
         assert all(run["parameters"]["as_of"] == SCAN_DAY for run in children)
-        ran_cities = {name: [run["id"] for run in children if run["id"] in text_] for name, text_ in
-                      worker_logs.items()}
+        ran_cities = {
+            name: [run["id"] for run in children if run["id"] in text_] for name, text_ in worker_logs.items()
+        }
         assert all(ran_cities.values()), f"each worker should have run a city: {ran_cities}"
     finally:
         for process in reversed(processes):

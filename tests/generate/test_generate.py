@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from tests.conftest import fresh_database_url
 from wufei import migrate
 from wufei.db import make_engine, make_sessionmaker
 from wufei.departments.models import Department, DepartmentKind
@@ -15,7 +16,6 @@ from wufei.generate.reports import load_weekly_reports
 from wufei.plans.models import Jurisdiction
 from wufei.reports.models import Report
 from wufei.tasks.models import Task
-from tests.conftest import fresh_database_url
 
 
 def test_a_province_has_fourteen_cities_of_the_asked_size_and_the_same_seed_gives_the_same_one():
@@ -45,14 +45,22 @@ def test_the_workbooks_import_without_warnings_and_every_owner_is_a_known_depart
     with make_sessionmaker(engine)() as session:
         cities = dict(session.execute(select(Jurisdiction.name, Jurisdiction.parent_id)).all())
         assert set(cities) == {"湖南省", "长沙市", "株洲市"} and cities["长沙市"] is not None
-        assert session.scalar(select(func.count()).select_from(Department)
-                              .where(Department.kind == DepartmentKind.UNKNOWN)) == 0
+        assert (
+            session.scalar(
+                select(func.count()).select_from(Department).where(Department.kind == DepartmentKind.UNKNOWN)
+            )
+            == 0
+        )
 
     counts = load_weekly_reports(engine, seed=5, until=date(2022, 12, 31))
     assert counts["reports"] > 0 and counts["completed"] > 0
     with make_sessionmaker(engine)() as session:
-        late_reports = session.scalar(select(func.count()).select_from(Report).join(Task, Task.id == Report.task_id)
-                                      .where(Report.week_start > Task.completed_on))
+        late_reports = session.scalar(
+            select(func.count())
+            .select_from(Report)
+            .join(Task, Task.id == Report.task_id)
+            .where(Report.week_start > Task.completed_on)
+        )
         assert late_reports == 0  # nothing is filed after the task was completed
         assert session.scalar(select(func.count()).select_from(Report)) == counts["reports"]
     engine.dispose()

@@ -29,6 +29,7 @@ def row(rows: list[IndicatorRecord], number: int) -> IndicatorRecord:
 
 # --- seed 004 ------------------------------------------------------------------------------
 
+
 def test_the_evaluation_table_has_20_rows_numbered_in_order(rows):
     assert [r.number for r in rows] == [str(n) for n in range(1, 21)]
 
@@ -119,13 +120,41 @@ def test_plans_without_an_evaluation_table_give_no_rows(name):
 
 # --- tables of our own making --------------------------------------------------------------
 
-HEADER_2023 = ["指标", "类型", "", "序", "号", "指标", "2030 年", "目标", "", "2023 年", "完成情况", "",
-               "预计到", "2030 年", "", "指标", "属性", ""]
+HEADER_2023 = [
+    "指标",
+    "类型",
+    "",
+    "序",
+    "号",
+    "指标",
+    "2030 年",
+    "目标",
+    "",
+    "2023 年",
+    "完成情况",
+    "",
+    "预计到",
+    "2030 年",
+    "",
+    "指标",
+    "属性",
+    "",
+]
 
 
 def test_years_come_from_the_header_not_from_the_seed():
-    lines = ["一、目标完成情况", *HEADER_2023, "资源", "利用", "1", "固废综合", "利用率（%）", "",
-             "60 55.5 可以完成 约束性", "二、任务完成情况"]
+    lines = [
+        "一、目标完成情况",
+        *HEADER_2023,
+        "资源",
+        "利用",
+        "1",
+        "固废综合",
+        "利用率（%）",
+        "",
+        "60 55.5 可以完成 约束性",
+        "二、任务完成情况",
+    ]
     [only] = evaluation_indicators(lines)
     assert (only.name, only.unit, only.category) == ("固废综合利用率", "%", "资源利用")
     assert (only.target_raw, only.target_year, only.observed) == ("60", 2030, {2023: "55.5"})
@@ -142,11 +171,24 @@ def test_a_complete_short_cell_followed_by_a_shorter_one_is_not_merged_when_colu
 
 
 def test_a_repeated_header_after_a_page_break_is_skipped():
-    lines = [*HEADER_2023, "1", "甲指标（吨）", "10 8 可以完成 约束性", "续表", *HEADER_2023,
-             "2", "乙指标（吨）", "20 9 存在不确", "定性", "约束性"]
+    lines = [
+        *HEADER_2023,
+        "1",
+        "甲指标（吨）",
+        "10 8 可以完成 约束性",
+        "续表",
+        *HEADER_2023,
+        "2",
+        "乙指标（吨）",
+        "20 9 存在不确",
+        "定性",
+        "约束性",
+    ]
     rows = evaluation_indicators(lines)
     assert [(r.number, r.name, r.forecast_raw, r.category) for r in rows] == [
-        ("1", "甲指标", "可以完成", None), ("2", "乙指标", "存在不确定性", None)]
+        ("1", "甲指标", "可以完成", None),
+        ("2", "乙指标", "存在不确定性", None),
+    ]
 
 
 def test_a_name_without_unit_or_footnote_ends_where_numeric_values_begin():

@@ -28,6 +28,7 @@ def meta(name: str) -> DocumentMeta:
 
 # --- the seeds -----------------------------------------------------------------------------
 
+
 def test_hengshui_plan_is_read_from_its_publishing_notice():
     assert meta(HENGSHUI) == DocumentMeta(
         title="衡水市“十四五”时期“无废城市”建设实施方案",
@@ -87,6 +88,7 @@ def test_documents_that_do_not_count_cells_give_no_totals(name):
 
 
 # --- front matter of our own making --------------------------------------------------------
+
 
 def test_ascii_brackets_in_a_document_number_are_folded_and_a_chinese_date_is_read():
     lines = [

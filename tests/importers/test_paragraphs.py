@@ -25,6 +25,7 @@ CELLS_REPLY = "衡环办函〔2025〕28号.txt"
 
 # --- seed 001: numbered tasks without owners ---------------------------------------------
 
+
 def test_hengshui_body_has_31_numbered_main_tasks_without_owners():
     tasks = main_tasks(seed_lines(HENGSHUI))
     assert [task.number for task in tasks] == [str(n) for n in range(1, 32)]
@@ -56,6 +57,7 @@ def test_hengshui_targets_in_the_general_requirements_are_not_tasks():
 
 
 # --- seed 002: inline tasks with bracketed owners ------------------------------------------
+
 
 def test_baoding_has_39_inline_tasks_each_with_a_lead_department():
     tasks = main_tasks(seed_lines(BAODING))
@@ -94,6 +96,7 @@ def test_baoding_paragraph_broken_mid_word_across_blank_lines_is_joined():
 
 
 # --- seed 003: numbered tasks with owners in a closing parenthesis --------------------------
+
 
 def test_hebei_has_31_tasks_numbered_by_section_with_provincial_owners():
     tasks = main_tasks(seed_lines(HEBEI))
@@ -137,12 +140,14 @@ def test_hebei_owner_parenthesis_wrapped_inside_a_word_is_rebuilt():
 
 # --- documents without a task part ---------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", [EVALUATION, CELLS_REPLY])
 def test_documents_without_a_main_task_part_give_no_tasks(name):
     assert main_tasks(seed_lines(name)) == []
 
 
 # --- layouts of our own making -------------------------------------------------------------
+
 
 def test_another_citys_inline_tasks_with_ascii_brackets_and_colons_are_read():
     # Prose without an owner bracket before a heading is not a task. (Before another

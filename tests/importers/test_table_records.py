@@ -46,12 +46,16 @@ def task(records: TableRecords, kind: ListKind, number: str) -> TaskRecord:
 
 # ------------------------------------------------------------ seed 001
 
+
 def test_hengshui_yields_59_indicators_numbered_1_to_58_with_10_twice(hengshui):
     numbers = [i.number for i in hengshui.indicators]
     assert len(numbers) == 59
     assert sorted(set(numbers), key=int) == [str(n) for n in range(1, 59)]
     assert Counter(numbers)["10"] == 2
-    assert [i.name for i in indicators_numbered(hengshui, "10")] == ["主城区和县城生活垃圾清运量", "农村地区生活垃圾清运量"]
+    assert [i.name for i in indicators_numbered(hengshui, "10")] == [
+        "主城区和县城生活垃圾清运量",
+        "农村地区生活垃圾清运量",
+    ]
 
 
 def test_hengshui_indicator_values_are_kept_as_printed(hengshui):
@@ -92,7 +96,12 @@ def test_hengshui_definitions_attach_to_indicators_of_the_same_name(hengshui):
     missing = {i.name for i in hengshui.indicators if not i.definition}
     # 附件2 prints no text for these: 农村生活垃圾清运量 has an empty cell, and one
     # definition (merged over four rows in the original) follows 无废集贸市场 only.
-    assert missing == {"农村地区生活垃圾清运量", "开展“无废学校”的数量", "开展“无废机关”的数量", "开展“无废企事业单位”数量"}
+    assert missing == {
+        "农村地区生活垃圾清运量",
+        "开展“无废学校”的数量",
+        "开展“无废机关”的数量",
+        "开展“无废企事业单位”数量",
+    }
     one = indicators_numbered(hengshui, "1")[0].definition
     assert one.startswith("指标解释：指纳入固体废物申报登记范围的工业企业")
     assert one.endswith("计算方法：一般工业固体废物产生强度=一般工业固体废物产生量÷工业增加值。")
@@ -101,7 +110,9 @@ def test_hengshui_definitions_attach_to_indicators_of_the_same_name(hengshui):
 def test_hengshui_definitions_of_the_unaligned_half_go_to_the_right_indicator(hengshui):
     assert indicators_numbered(hengshui, "14")[0].definition.startswith("指标解释：指工业危险废物综合利用量")
     assert indicators_numbered(hengshui, "24")[0].definition.endswith("×100%。")
-    assert indicators_numbered(hengshui, "51")[0].definition.startswith("指标解释：指落实新修订《固体废物污染环境防治法》")
+    assert indicators_numbered(hengshui, "51")[0].definition.startswith(
+        "指标解释：指落实新修订《固体废物污染环境防治法》"
+    )
     assert indicators_numbered(hengshui, "53")[0].definition.endswith("线索数量×100%。")
     assert "计算方式" in indicators_numbered(hengshui, "55")[0].definition
 
@@ -159,6 +170,7 @@ def test_hengshui_has_no_warnings(hengshui):
 
 # ------------------------------------------------------------ seed 002
 
+
 def test_baoding_yields_65_indicators_numbered_1_to_65(baoding):
     assert [i.number for i in baoding.indicators] == [str(n) for n in range(1, 66)]
     assert baoding.warnings == []
@@ -194,7 +206,8 @@ def test_baoding_space_separated_units_become_a_list(baoding):
     one = indicators_numbered(baoding, "1")[0]
     assert one.data_source == "市生态环境局、市统计局"
     assert indicators_numbered(baoding, "58")[0].owners_raw == (
-        "市生态环境局、市农业农村局、市城市管理综合行政执法局、市商务局、市卫生健康委")
+        "市生态环境局、市农业农村局、市城市管理综合行政执法局、市商务局、市卫生健康委"
+    )
     assert indicators_numbered(baoding, "44")[0].owners_raw == "市“无废城市”建设工作领导小组"
 
 
@@ -210,12 +223,19 @@ def test_baoding_levels_fill_down_and_reset_under_a_new_first_level(baoding):
 
 # ------------------------------------------------------------ seed 000
 
+
 def test_cells_reply_yields_nine_cells():
     records = seed_records(HENGSHUI_CELLS)
     assert len(records.cells) == 9
     first = records.cells[0]
     assert (first.number, first.category, first.count_raw, first.status, first.lead_raw, first.line) == (
-        "1", "无废学校", "30所", "已完成", "市教育局", 24)
+        "1",
+        "无废学校",
+        "30所",
+        "已完成",
+        "市教育局",
+        24,
+    )
     assert records.cells[1].status == "持续推进中"
     assert records.indicators == [] and records.tasks == []
 
@@ -256,7 +276,12 @@ def test_task_list_with_a_different_column_order():
     first, second = records.tasks
     assert (first.list_kind, first.list_name) == (ListKind.TECHNOLOGY, "技术体系")
     assert (first.number, first.title, first.deadline_raw, first.owners_raw, first.category) == (
-        "1", "推广建筑垃圾再生产品", "2023年底前", "市住房城乡建设局", "建筑垃圾")
+        "1",
+        "推广建筑垃圾再生产品",
+        "2023年底前",
+        "市住房城乡建设局",
+        "建筑垃圾",
+    )
     assert first.content == "在政府投资项目中优先使用再生产品。"
     assert (second.deadline_raw, second.category, second.content) == ("持续推进", "建筑垃圾", None)
     assert [first.line, second.line] == [11, 19]
@@ -384,7 +409,11 @@ def test_project_list_in_any_column_order():
     records = records_of(PROJECTS)
     one, two, three = records.tasks
     assert {t.list_kind for t in records.tasks} == {ListKind.PROJECT}
-    assert (one.owners_raw, one.responsible_entity, one.category) == ("市城管局，某县人民政府", "某环保能源有限公司", "焚烧")
+    assert (one.owners_raw, one.responsible_entity, one.category) == (
+        "市城管局，某县人民政府",
+        "某环保能源有限公司",
+        "焚烧",
+    )
     assert (two.title, two.category, two.responsible_entity) == ("生活垃圾焚烧", "焚烧", "另一环保能源有限公司")
     assert three.responsible_entity is None
     assert one.list_name == "工程项目建设清单"

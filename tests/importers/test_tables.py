@@ -28,6 +28,7 @@ def row_by_number(table: Table, number: str):
 
 # ------------------------------------------------------------------ seeds
 
+
 def test_hengshui_plan_has_seven_tables_in_one_cell_per_line_layout():
     tables = seed_tables(HENGSHUI_PLAN)
     assert [t.layout for t in tables] == [CELLS] * 7
@@ -37,8 +38,17 @@ def test_hengshui_plan_has_seven_tables_in_one_cell_per_line_layout():
 
 def test_hengshui_indicator_header_joins_cells_broken_over_lines():
     header = seed_tables(HENGSHUI_PLAN)[0].header
-    assert header == ["序号", "一级指标", "二级指标", "三级指标", "现状值（2020年）", "目标值（2025年）", "单位",
-                      "数据来源", "责任部门"]
+    assert header == [
+        "序号",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "现状值（2020年）",
+        "目标值（2025年）",
+        "单位",
+        "数据来源",
+        "责任部门",
+    ]
 
 
 def test_hengshui_captions_are_the_title_lines_above_each_header():
@@ -58,7 +68,13 @@ def test_blank_lines_inside_a_row_do_not_split_it():
     table = seed_tables(HENGSHUI_PLAN)[0]
     row = row_by_number(table, "8")
     assert row.line == 232
-    assert row.cells[1:6] == ["固体废物源头减量", "建筑业源头减量", "绿色建筑占新建建筑的比例★", "99.1（2021年）", "100"]
+    assert row.cells[1:6] == [
+        "固体废物源头减量",
+        "建筑业源头减量",
+        "绿色建筑占新建建筑的比例★",
+        "99.1（2021年）",
+        "100",
+    ]
     assert row.cells[8].startswith("牵头单位门：市住房城乡建设局")
     assert row_by_number(table, "9").line == 246
 
@@ -108,7 +124,10 @@ def test_baoding_indicator_header_repeated_at_page_breaks_continues_the_table():
 def test_raw_cells_keep_the_spaces_normalizing_removes():
     table = seed_tables(BAODING_PLAN)[0]
     row = row_by_number(table, "56")
-    assert row.raw[3] == "主要参与制定固体废物资源化、无害化技术标准与规范数量 固体废物回收利用处置关键技术工艺、设备研发及成果转化"
+    assert (
+        row.raw[3]
+        == "主要参与制定固体废物资源化、无害化技术标准与规范数量 固体废物回收利用处置关键技术工艺、设备研发及成果转化"
+    )
     assert row_by_number(table, "57").cells[3] is None
 
 
@@ -120,7 +139,9 @@ def test_cells_reply_has_one_tab_separated_table_of_nine_rows():
     assert [row.line for row in tables[0].rows] == list(range(24, 33))
 
 
-@pytest.mark.parametrize("name", ["河北省十四五时期无废城市建设工作方案.txt", "衡水市生态环境保护十四五规划中期评估.txt"])
+@pytest.mark.parametrize(
+    "name", ["河北省十四五时期无废城市建设工作方案.txt", "衡水市生态环境保护十四五规划中期评估.txt"]
+)
 def test_documents_without_tab_tables_have_no_tables(name):
     assert seed_tables(name) == []
 
@@ -193,8 +214,10 @@ BLANK_LINE_INSIDE_A_ROW = """\
 
 def test_blank_line_in_the_middle_of_a_row_keeps_the_row_together():
     table = tables_of(BLANK_LINE_INSIDE_A_ROW)[0]
-    assert [row.cells for row in table.rows] == [["1", "绿色建筑占比", "99.1（2021年）", "100"],
-                                                ["2", "装配式建筑占比", "/", "≥30"]]
+    assert [row.cells for row in table.rows] == [
+        ["1", "绿色建筑占比", "99.1（2021年）", "100"],
+        ["2", "装配式建筑占比", "/", "≥30"],
+    ]
     assert [row.line for row in table.rows] == [6, 15]
 
 

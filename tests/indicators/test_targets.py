@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 
 from tests.seed_files import table_cells
-
 from wufei.indicators.targets import (
     Baseline,
     Direction,
@@ -29,7 +28,7 @@ def _hengshui_rows() -> list[tuple[str, str, str]]:
     """(name, baseline, target) of each row of 001 附件1 (lines 147–765)."""
     lines = (SEEDS / "衡政办字〔2022〕57号.txt").read_text(encoding="utf-8").splitlines()
     cells = table_cells(lines[146:767])
-    rows = [cells[i:i + 9] for i in range(9, len(cells), 9)]
+    rows = [cells[i : i + 9] for i in range(9, len(cells), 9)]
     return [(row[3], row[4], row[5]) for row in rows]
 
 
@@ -59,8 +58,7 @@ EVALUATION_ROWS = [
     ("氨氮重点工程减排量（吨）b", "460", "673.28"),
     ("氮氧化物重点工程减排量（吨）b", "4000", "2054"),
     ("挥发性有机物（VOCS）重点工程减排量（吨）", "2300", "1088.3"),
-    ("单位地区生产总值二氧化碳排放累计下降%", "20",
-     "国家统计部门正在牵头对排放量核算办法进行修订，暂无数据"),
+    ("单位地区生产总值二氧化碳排放累计下降%", "20", "国家统计部门正在牵头对排放量核算办法进行修订，暂无数据"),
     ("单位地区生产总值能耗消耗累计下降%", "17以上", "5.6"),
     ("非化石能源占能源消费总量比例（%）", "15.1", "14.5"),
     ("受污染耕地治理和管控措施覆盖率（%）", "100", "100"),
@@ -94,17 +92,24 @@ def test_every_target_in_the_seeds_parses_and_every_text_target_is_recognised():
 
 def test_every_numeric_or_qualitative_target_in_the_seeds_has_a_direction_except_known_ones():
     # Process indicators (a count of regulations, "情况") carry no direction of their own.
-    without = sorted({name for name, _b, target in _all_rows()
-                      if parse_target(target, name=name).kind is not TargetKind.NONE
-                      and parse_target(target, name=name).direction is Direction.NONE})
-    assert without == sorted({
-        "“无废城市”建设地方性法规、政策性文件及有关规划制定★",
-        "“无废城市”建设协调机制★",
-        "“无废城市”建设成效纳入政绩考核情况★",
-        "固体废物管理信息化监管情况★",
-        "“无废城市”建设协调机构★",
-        "",  # 002 row 57 prints its name inside row 56
-    })
+    without = sorted(
+        {
+            name
+            for name, _b, target in _all_rows()
+            if parse_target(target, name=name).kind is not TargetKind.NONE
+            and parse_target(target, name=name).direction is Direction.NONE
+        }
+    )
+    assert without == sorted(
+        {
+            "“无废城市”建设地方性法规、政策性文件及有关规划制定★",
+            "“无废城市”建设协调机制★",
+            "“无废城市”建设成效纳入政绩考核情况★",
+            "固体废物管理信息化监管情况★",
+            "“无废城市”建设协调机构★",
+            "",  # 002 row 57 prints its name inside row 56
+        }
+    )
 
 
 def test_every_baseline_in_the_seeds_parses():
@@ -116,6 +121,7 @@ def test_every_baseline_in_the_seeds_parses():
 
 
 # --- representative targets, from the seeds -------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("name", "raw", "kind", "comparator", "value", "direction"),
@@ -143,8 +149,7 @@ def test_every_baseline_in_the_seeds_parses():
 )
 def test_numeric_targets_keep_value_comparator_and_direction(name, raw, kind, comparator, value, direction):
     target = parse_target(raw, name=name)
-    assert (target.kind, target.comparator, target.value, target.direction) == (
-        kind, comparator, value, direction)
+    assert (target.kind, target.comparator, target.value, target.direction) == (kind, comparator, value, direction)
     assert target.raw == raw
 
 
@@ -161,8 +166,12 @@ def test_numeric_targets_keep_value_comparator_and_direction(name, raw, kind, co
         ("绿色建筑占新建建筑的比例★", "逐年递增", QualitativeKind.INCREASE_YEARLY, Direction.UP),
         ("任意指标", "逐年增长", QualitativeKind.INCREASE_YEARLY, Direction.UP),
         ("任意指标", "逐年下降", QualitativeKind.DECREASE_YEARLY, Direction.DOWN),
-        ("“无废城市”建设地方性法规、政策性文件及有关规划制定★", "制度体系逐步完善",
-         QualitativeKind.GRADUAL, Direction.NONE),
+        (
+            "“无废城市”建设地方性法规、政策性文件及有关规划制定★",
+            "制度体系逐步完善",
+            QualitativeKind.GRADUAL,
+            Direction.NONE,
+        ),
         ("主要参与制定固体废物资源化、无害化技术标准与规范数量", "逐步推进", QualitativeKind.GRADUAL, Direction.UP),
         ("固体废物管理信息化监管情况★", "基本完善", QualitativeKind.BASICALLY_COMPLETE, Direction.NONE),
         ("任意指标", "基本建立", QualitativeKind.BASICALLY_COMPLETE, Direction.NONE),
@@ -198,6 +207,7 @@ def test_unrecognised_text_is_qualitative_without_a_kind_so_the_office_can_revie
 
 
 # --- the forms of numbers ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("raw", "comparator", "value"),
@@ -260,6 +270,7 @@ def test_malformed_numbers_raise_with_the_raw_text(raw):
 
 # --- directions from names ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("name", "direction"),
     [
@@ -297,6 +308,7 @@ def test_a_comparator_wins_over_the_name():
 
 
 # --- baselines --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("raw", "expected"),

@@ -10,8 +10,7 @@ import pytest
 from wufei.calendar.workdays import WorkCalendar
 from wufei.config import load_yaml
 from wufei.lights.models import Light
-from wufei.lights.rules import (LightRules, MilestonePoint, RulesError, TaskState, cn_date, expected_progress,
-                                judge)
+from wufei.lights.rules import LightRules, MilestonePoint, RulesError, TaskState, cn_date, expected_progress, judge
 
 CAL = WorkCalendar()
 ISSUED = date(2022, 10, 7)
@@ -19,8 +18,14 @@ RULES = LightRules()
 
 
 def fixed(due=date(2023, 12, 31), **kw) -> TaskState:
-    return TaskState(task_id=1, deadline_kind="fixed", start=kw.pop("start", ISSUED), due=due,
-                     original_due=kw.pop("original_due", due), **kw)
+    return TaskState(
+        task_id=1,
+        deadline_kind="fixed",
+        start=kw.pop("start", ISSUED),
+        due=due,
+        original_due=kw.pop("original_due", due),
+        **kw,
+    )
 
 
 def ongoing(**kw) -> TaskState:
@@ -34,24 +39,53 @@ def annual(**kw) -> TaskState:
 MID_2023 = date(2023, 6, 30)  # 266 of 450 days from issue to 2023-12-31: 序时进度 59%
 
 
-@pytest.mark.parametrize(("state", "as_of", "light", "rules", "reason"), [
-    (fixed(progress=20), MID_2023, Light.RED, ("lag",), "进度20%，落后序时进度39个百分点"),
-    (fixed(progress=40), MID_2023, Light.YELLOW, ("lag",), "进度40%，落后序时进度19个百分点"),
-    (fixed(progress=60), MID_2023, Light.GREEN, ("on_track",), "按计划推进"),
-    (fixed(), MID_2023, Light.RED, ("lag",), "尚未报送进度（按0%计），落后序时进度59个百分点"),
-    (fixed(progress=90), date(2024, 1, 2), Light.RED, ("overdue", "lag"),
-     "已逾期1个工作日（应于2023年12月31日完成）；进度90%，落后序时进度10个百分点"),
-    (fixed(progress=100), date(2024, 1, 17), Light.RED, ("overdue",), "已逾期12个工作日（应于2023年12月31日完成）"),
-    (fixed(progress=100, completed_on=date(2023, 12, 20)), date(2024, 1, 2), Light.DONE, ("done",),
-     "已于2023年12月20日完成"),
-    (fixed(progress=95), date(2023, 12, 26), Light.YELLOW, ("due_soon",), "距完成期限还有3个工作日（2023年12月31日）"),
-    (fixed(due=date(2023, 12, 29), progress=100), date(2023, 12, 29), Light.YELLOW, ("due_soon",),
-     "今天是完成期限（2023年12月29日）"),
-    (fixed(progress=60, missing_streak=2), MID_2023, Light.YELLOW, ("missing_reports",), "连续2周未报送进展"),
-    (fixed(progress=60, missing_streak=3), MID_2023, Light.RED, ("missing_reports",), "连续3周未报送进展"),
-    (fixed(due=date(2021, 12, 31)), MID_2023, Light.YELLOW, ("before_issue",),
-     "完成期限（2021年12月31日）早于方案印发，请确认是否已完成"),
-])
+@pytest.mark.parametrize(
+    ("state", "as_of", "light", "rules", "reason"),
+    [
+        (fixed(progress=20), MID_2023, Light.RED, ("lag",), "进度20%，落后序时进度39个百分点"),
+        (fixed(progress=40), MID_2023, Light.YELLOW, ("lag",), "进度40%，落后序时进度19个百分点"),
+        (fixed(progress=60), MID_2023, Light.GREEN, ("on_track",), "按计划推进"),
+        (fixed(), MID_2023, Light.RED, ("lag",), "尚未报送进度（按0%计），落后序时进度59个百分点"),
+        (
+            fixed(progress=90),
+            date(2024, 1, 2),
+            Light.RED,
+            ("overdue", "lag"),
+            "已逾期1个工作日（应于2023年12月31日完成）；进度90%，落后序时进度10个百分点",
+        ),
+        (fixed(progress=100), date(2024, 1, 17), Light.RED, ("overdue",), "已逾期12个工作日（应于2023年12月31日完成）"),
+        (
+            fixed(progress=100, completed_on=date(2023, 12, 20)),
+            date(2024, 1, 2),
+            Light.DONE,
+            ("done",),
+            "已于2023年12月20日完成",
+        ),
+        (
+            fixed(progress=95),
+            date(2023, 12, 26),
+            Light.YELLOW,
+            ("due_soon",),
+            "距完成期限还有3个工作日（2023年12月31日）",
+        ),
+        (
+            fixed(due=date(2023, 12, 29), progress=100),
+            date(2023, 12, 29),
+            Light.YELLOW,
+            ("due_soon",),
+            "今天是完成期限（2023年12月29日）",
+        ),
+        (fixed(progress=60, missing_streak=2), MID_2023, Light.YELLOW, ("missing_reports",), "连续2周未报送进展"),
+        (fixed(progress=60, missing_streak=3), MID_2023, Light.RED, ("missing_reports",), "连续3周未报送进展"),
+        (
+            fixed(due=date(2021, 12, 31)),
+            MID_2023,
+            Light.YELLOW,
+            ("before_issue",),
+            "完成期限（2021年12月31日）早于方案印发，请确认是否已完成",
+        ),
+    ],
+)
 def test_a_fixed_task_takes_the_light_of_its_worst_rule(state, as_of, light, rules, reason):
     result = judge(state, as_of, CAL, RULES)
     assert (result.light, result.rules, result.reason) == (light, rules, reason)
@@ -61,8 +95,9 @@ def test_every_rule_that_fired_is_named_worst_first():
     result = judge(fixed(missing_streak=2), date(2024, 1, 17), CAL, RULES)
     assert result.light == Light.RED
     assert result.rules == ("overdue", "lag", "missing_reports")
-    assert result.reason == ("已逾期12个工作日（应于2023年12月31日完成）；尚未报送进度（按0%计），落后序时进度100个百分点；"
-                             "连续2周未报送进展")
+    assert result.reason == (
+        "已逾期12个工作日（应于2023年12月31日完成）；尚未报送进度（按0%计），落后序时进度100个百分点；连续2周未报送进展"
+    )
 
 
 def test_a_task_done_after_the_day_judged_is_not_done_yet():
@@ -92,7 +127,9 @@ def test_a_passed_milestone_below_its_expected_progress_is_red_until_caught_up()
 
 
 def test_the_milestone_rule_can_be_softened_or_turned_off():
-    state = fixed(due=date(2025, 12, 31), progress=40, milestones=[MilestonePoint(date(2023, 12, 31), 50, "2023年度目标")])
+    state = fixed(
+        due=date(2025, 12, 31), progress=40, milestones=[MilestonePoint(date(2023, 12, 31), 50, "2023年度目标")]
+    )
     day = date(2024, 1, 10)
     assert judge(state, day, CAL, replace(RULES, milestone_overdue=Light.YELLOW)).light == Light.YELLOW
     assert judge(state, day, CAL, replace(RULES, milestone_overdue=None)).light == Light.GREEN
@@ -105,12 +142,15 @@ def test_a_red_task_that_catches_up_turns_yellow_then_green():
     assert judge(replace(lagging, progress=55), MID_2023, CAL, RULES).light == Light.GREEN
 
 
-@pytest.mark.parametrize(("streak", "light", "reason"), [
-    (0, Light.GREEN, "按计划推进"),
-    (1, Light.YELLOW, "连续1周未报送进展"),
-    (2, Light.YELLOW, "连续2周未报送进展"),
-    (3, Light.RED, "连续3周未报送进展"),
-])
+@pytest.mark.parametrize(
+    ("streak", "light", "reason"),
+    [
+        (0, Light.GREEN, "按计划推进"),
+        (1, Light.YELLOW, "连续1周未报送进展"),
+        (2, Light.YELLOW, "连续2周未报送进展"),
+        (3, Light.RED, "连续3周未报送进展"),
+    ],
+)
 def test_an_ongoing_task_is_judged_on_reporting_only(streak, light, reason):
     state = ongoing(progress=5, progress_week=date(2023, 6, 5), missing_streak=streak)
     result = judge(state, MID_2023, CAL, RULES)
@@ -177,13 +217,16 @@ def test_an_office_copy_of_the_rules_overrides_the_shipped_one(tmp_path, monkeyp
     assert judge(fixed(progress=52), MID_2023, CAL, rules).light == Light.YELLOW
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"lag_yelow_points": 5}, "不认识的设置：lag_yelow_points"),
-    ({"lag_red_points": 5}, "lag_red_points 不应小于 lag_yellow_points"),
-    ({"milestone_overdue": "blue"}, "milestone_overdue 应为 red、yellow 或 off"),
-    ({"assessment_uses": "latest"}, "assessment_uses 应为 original 或 extended"),
-    ({"due_soon_workdays": -1}, "due_soon_workdays 应为非负整数"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"lag_yelow_points": 5}, "不认识的设置：lag_yelow_points"),
+        ({"lag_red_points": 5}, "lag_red_points 不应小于 lag_yellow_points"),
+        ({"milestone_overdue": "blue"}, "milestone_overdue 应为 red、yellow 或 off"),
+        ({"assessment_uses": "latest"}, "assessment_uses 应为 original 或 extended"),
+        ({"due_soon_workdays": -1}, "due_soon_workdays 应为非负整数"),
+    ],
+)
 def test_a_bad_rules_file_is_refused_in_chinese(data, message):
     with pytest.raises(RulesError, match=message):
         LightRules.from_dict(data)

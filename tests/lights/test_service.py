@@ -13,7 +13,7 @@ from wufei.calendar.workdays import WorkCalendar
 from wufei.extensions.service import decide_extension, request_extension
 from wufei.lights.models import Light, LightRecord
 from wufei.lights.rules import LightRules
-from wufei.lights.service import (compute_lights, light_history, lights_as_dicts, record_lights, task_states)
+from wufei.lights.service import compute_lights, light_history, lights_as_dicts, record_lights, task_states
 from wufei.reports.models import ReportStatus
 from wufei.tasks.milestones import ensure_milestones
 from wufei.tasks.models import Role, Task
@@ -48,8 +48,12 @@ def test_every_assigned_task_of_the_plan_gets_a_light_and_tasks_awaiting_an_owne
 def test_a_task_due_at_the_end_of_2023_lights_by_its_reported_progress(session, plan_id):
     task = tasks_of(session, plan_id, kind="fixed", due=date(2023, 12, 31))[0]
     state = task_states(session, as_of=DAY, calendar=CAL, task_ids=[task.id])[task.id]
-    assert (state.start, state.due, state.original_due, state.progress) == (date(2022, 10, 7), date(2023, 12, 31),
-                                                                            date(2023, 12, 31), None)
+    assert (state.start, state.due, state.original_due, state.progress) == (
+        date(2022, 10, 7),
+        date(2023, 12, 31),
+        date(2023, 12, 31),
+        None,
+    )
     assert state.missing_streak > 30  # every closed week since the plan was issued
     report = file_report(session, task, LAST_WEEK, 20)
     [red] = lights(session, plan_id, task_ids=[task.id]).values()
@@ -88,8 +92,14 @@ def test_the_annual_task_counts_only_this_years_progress(session, plan_id):
     result = lights(session, plan_id, day, task_ids=[task.id])[task.id]
     assert result.light == Light.GREEN
     # A year later the 2023 reports no longer speak for 2024.
-    later = compute_lights(session, as_of=date(2024, 7, 1), calendar=CAL, rules=RULES, task_ids=[task.id],
-                           cadence={"weekly_report": {"reporting_since": "2024-07-01"}})[task.id]
+    later = compute_lights(
+        session,
+        as_of=date(2024, 7, 1),
+        calendar=CAL,
+        rules=RULES,
+        task_ids=[task.id],
+        cadence={"weekly_report": {"reporting_since": "2024-07-01"}},
+    )[task.id]
     assert later.reason == "尚未报送进度（按0%计），落后序时进度50个百分点"
 
 
@@ -110,8 +120,15 @@ def test_an_approved_extension_turns_an_overdue_task_green(session, plan_id):
     assert lights(session, plan_id, day, task_ids=[task.id])[task.id].rules[0] == "overdue"
 
     lead = next(a.department_id for a in task.assignments if a.role == "lead")
-    extension = request_extension(session, task_id=task.id, department_id=lead, requested_on=date(2023, 12, 20),
-                                  new_due=date(2024, 6, 30), reason="设备到货推迟", actor="test")
+    extension = request_extension(
+        session,
+        task_id=task.id,
+        department_id=lead,
+        requested_on=date(2023, 12, 20),
+        new_due=date(2024, 6, 30),
+        reason="设备到货推迟",
+        actor="test",
+    )
     decide_extension(session, extension_id=extension.id, approve=True, note=None, decided_on=day, actor="office")
     after = lights(session, plan_id, day, task_ids=[task.id])[task.id]
     assert (after.light, after.reason) == (Light.GREEN, "按计划推进")

@@ -28,12 +28,14 @@ def outbox(tmp_path, monkeypatch):
 
 def outbox_messages(folder):
     import json
+
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))] if folder.exists() else []
 
 
 @pytest.fixture
 def channels_from(tmp_path):
     """Channels from YAML text written to a file (as an office would)."""
+
     def _load(text: str) -> Channels:
         path = tmp_path / "apprise.yaml"
         path.write_text(text, encoding="utf-8")
@@ -41,6 +43,7 @@ def channels_from(tmp_path):
         for service in channels.services:  # Apprise waits 5.5 s between two sends to one service
             service.request_rate_per_sec = 0  # (politeness); the tests need not wait
         return channels
+
     return _load
 
 
@@ -54,19 +57,39 @@ def departments(session):
 
 
 def intent(key, kind, department_id, *, audience="liaison", created_on=DAY, **payload):
-    return {"key": key, "kind": kind, "step": kind, "audience": audience, "department_id": department_id,
-            "period": created_on.isoformat(), "created_on": created_on, "payload": payload}
+    return {
+        "key": key,
+        "kind": kind,
+        "step": kind,
+        "audience": audience,
+        "department_id": department_id,
+        "period": created_on.isoformat(),
+        "created_on": created_on,
+        "payload": payload,
+    }
 
 
 @pytest.fixture
 def some_intents(session, departments):
     env, build = departments
-    ids = create_intents(session, [
-        intent("a", "red_slip", env.id, title="建设危险废物集中处置中心", due_date_cn="2024年5月31日", days_overdue=20),
-        intent("b", "due_soon", env.id, title="开展无废细胞建设", due_date_cn="2024年6月10日", workdays_left=5),
-        intent("c", "report_returned", build.id, task_title="建筑垃圾资源化利用", week_cn="2024年第22周",
-               version=1, reason="缺少佐证材料"),
-    ])
+    ids = create_intents(
+        session,
+        [
+            intent(
+                "a", "red_slip", env.id, title="建设危险废物集中处置中心", due_date_cn="2024年5月31日", days_overdue=20
+            ),
+            intent("b", "due_soon", env.id, title="开展无废细胞建设", due_date_cn="2024年6月10日", workdays_left=5),
+            intent(
+                "c",
+                "report_returned",
+                build.id,
+                task_title="建筑垃圾资源化利用",
+                week_cn="2024年第22周",
+                version=1,
+                reason="缺少佐证材料",
+            ),
+        ],
+    )
     session.flush()
     return ids
 

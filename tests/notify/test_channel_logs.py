@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from apprise.decorators import notify as apprise_notify
 
-from wufei.notify.channels import ChannelError, Channels
+from wufei.notify.channels import ChannelError
 
 _both_sending = threading.Barrier(2)
 
@@ -25,8 +25,10 @@ def _failing(body, title, notify_type, meta, *args, **kwargs):
 
 
 def test_concurrent_sends_keep_their_own_errors(channels_from):
-    channels = channels_from("version: 1\nurls:\n  - wufeilogtest://alpha.example:\n      - tag: fallback\n"
-                             "  - wufeilogtest://beta.example:\n      - tag: fallback\n")
+    channels = channels_from(
+        "version: 1\nurls:\n  - wufeilogtest://alpha.example:\n      - tag: fallback\n"
+        "  - wufeilogtest://beta.example:\n      - tag: fallback\n"
+    )
     targets = channels.targets("fallback")
     assert len(targets) == 2
     with ThreadPoolExecutor(max_workers=2) as pool:

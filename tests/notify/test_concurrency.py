@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -26,8 +26,9 @@ def test_two_deliveries_at_once_send_each_digest_once(fresh_engine, outbox):
         departments = [Department(jurisdiction=city, name=f"部门{i}", kind="bureau") for i in range(20)]
         session.add_all(departments)
         session.flush()
-        create_intents(session, [intent(f"k{d.id}-{n}", "due_soon", d.id, title=f"任务{n}")
-                                 for d in departments for n in range(3)])
+        create_intents(
+            session, [intent(f"k{d.id}-{n}", "due_soon", d.id, title=f"任务{n}") for d in departments for n in range(3)]
+        )
 
     channels = Channels.load()
     barrier = threading.Barrier(2)
@@ -37,7 +38,7 @@ def test_two_deliveries_at_once_send_each_digest_once(fresh_engine, outbox):
         try:
             with make_sessionmaker(fresh_engine)() as session:
                 barrier.wait(timeout=30)
-                results[index] = deliver(session, day=DAY, channels=channels, now=datetime.now(timezone.utc))
+                results[index] = deliver(session, day=DAY, channels=channels, now=datetime.now(UTC))
                 session.commit()
         except Exception as exc:
             errors.append(exc)

@@ -6,8 +6,16 @@ DAY = date(2024, 6, 3)
 
 
 def row(id, kind, audience, department_id, *, created_on=DAY, resolved_on=None, **payload):
-    return {"id": id, "kind": kind, "audience": audience, "department_id": department_id, "period": "2024-06-03",
-            "created_on": created_on, "resolved_on": resolved_on, "payload": payload}
+    return {
+        "id": id,
+        "kind": kind,
+        "audience": audience,
+        "department_id": department_id,
+        "period": "2024-06-03",
+        "created_on": created_on,
+        "resolved_on": resolved_on,
+        "payload": payload,
+    }
 
 
 NAMES = {1: "市生态环境局", 2: "市住房城乡建设局"}
@@ -16,10 +24,20 @@ NAMES = {1: "市生态环境局", 2: "市住房城乡建设局"}
 def test_one_digest_per_audience_and_department_with_chinese_text():
     intents = [
         row(1, "due_soon", "liaison", 1, title="开展无废细胞建设", due_date_cn="2024年6月10日", workdays_left=5),
-        row(2, "red_slip", "liaison", 1, title="建设危险废物集中处置中心", due_date_cn="2024年5月31日", days_overdue=20),
+        row(
+            2, "red_slip", "liaison", 1, title="建设危险废物集中处置中心", due_date_cn="2024年5月31日", days_overdue=20
+        ),
         row(3, "red_slip", "leader", 1, title="建设危险废物集中处置中心", due_date_cn="2024年5月31日", days_overdue=20),
-        row(4, "report_returned", "liaison", 2, task_title="建筑垃圾资源化利用", week_cn="2024年第22周", version=2,
-            reason="缺少佐证材料"),
+        row(
+            4,
+            "report_returned",
+            "liaison",
+            2,
+            task_title="建筑垃圾资源化利用",
+            week_cn="2024年第22周",
+            version=2,
+            reason="缺少佐证材料",
+        ),
         row(5, "group_escalation", "office", 1, title="建设危险废物集中处置中心", days_overdue=30),
         row(6, "due_soon", "liaison", 2, title="已完成的任务", resolved_on=DAY),  # resolved: not sent
         row(7, "due_soon", "liaison", 2, title="已发送的任务"),  # already in a dispatch
@@ -50,11 +68,25 @@ def test_one_digest_per_audience_and_department_with_chinese_text():
 
 
 def test_every_kind_renders_without_template_errors():
-    kinds = ["due_soon", "overdue", "yellow_slip", "red_slip", "group_escalation", "report_window_open",
-             "report_due", "report_missing", "report_returned", "extension_decided", "bulletin_ready",
-             "delivery_failed", "some_new_kind"]
-    intents = [row(i, kind, "liaison", 1, title="任务甲", task_title="任务甲", message="延期申请已同意")
-               for i, kind in enumerate(kinds, 1)]
+    kinds = [
+        "due_soon",
+        "overdue",
+        "yellow_slip",
+        "red_slip",
+        "group_escalation",
+        "report_window_open",
+        "report_due",
+        "report_missing",
+        "report_returned",
+        "extension_decided",
+        "bulletin_ready",
+        "delivery_failed",
+        "some_new_kind",
+    ]
+    intents = [
+        row(i, kind, "liaison", 1, title="任务甲", task_title="任务甲", message="延期申请已同意")
+        for i, kind in enumerate(kinds, 1)
+    ]
     [digest] = build_digests(intents, day=DAY, department_names=NAMES)
     assert digest.intent_ids == tuple(range(1, len(kinds) + 1))
     assert "None" not in digest.body and "{{" not in digest.body

@@ -1,6 +1,6 @@
 """Email through a real SMTP server on 127.0.0.1 (aiosmtpd)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -10,7 +10,7 @@ from wufei.notify.service import deliver, retry
 
 from .conftest import DAY, intent, outbox_messages
 
-T0 = datetime(2024, 6, 3, 1, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 6, 3, 1, 0, tzinfo=UTC)
 
 
 def _config(smtp, outbox, department_id):
@@ -26,8 +26,14 @@ urls:
 
 def test_email_arrives_with_the_chinese_subject_and_body(session, departments, channels_from, outbox, smtp):
     env, _ = departments
-    create_intents(session, [intent("m", "red_slip", env.id, title="建设危险废物集中处置中心",
-                                    due_date_cn="2024年5月31日", days_overdue=20)])
+    create_intents(
+        session,
+        [
+            intent(
+                "m", "red_slip", env.id, title="建设危险废物集中处置中心", due_date_cn="2024年5月31日", days_overdue=20
+            )
+        ],
+    )
     smtp.start()
     summary = deliver(session, day=DAY, channels=channels_from(_config(smtp, outbox, env.id)), now=T0)
     assert (summary["sent"], summary["messages"]) == (1, 2)  # email + outbox
@@ -47,18 +53,29 @@ def test_email_arrives_with_the_chinese_subject_and_body(session, departments, c
 
 def test_smtp_down_then_up_delivers_once_without_duplicates(session, departments, channels_from, outbox, smtp):
     env, build = departments
-    create_intents(session, [intent("m1", "due_soon", env.id, title="开展无废细胞建设", due_date_cn="2024年6月10日"),
-                             intent("m2", "yellow_slip", env.id, title="推进生活垃圾分类", days_overdue=6),
-                             intent("m3", "due_soon", build.id, title="建筑垃圾资源化利用")])
+    create_intents(
+        session,
+        [
+            intent("m1", "due_soon", env.id, title="开展无废细胞建设", due_date_cn="2024年6月10日"),
+            intent("m2", "yellow_slip", env.id, title="推进生活垃圾分类", days_overdue=6),
+            intent("m3", "due_soon", build.id, title="建筑垃圾资源化利用"),
+        ],
+    )
     channels = channels_from(_config(smtp, outbox, env.id))
 
     first = deliver(session, day=DAY, channels=channels, now=T0)  # SMTP server not running
-    assert (first["claimed"], first["failed"], first["sent"]) == (2, 1, 1)  # build's digest goes to the outbox (fallback)
+    assert (first["claimed"], first["failed"], first["sent"]) == (
+        2,
+        1,
+        1,
+    )  # build's digest goes to the outbox (fallback)
     failed = session.scalars(select(Dispatch).where(Dispatch.department_id == env.id)).one()
     assert (failed.status, failed.attempts, failed.sent_at) == ("failed", 1, None)
     assert failed.next_attempt_at == T0 + timedelta(minutes=5)
-    records = {r.service_url.split(":")[0]: r for r in
-               session.scalars(select(Delivery).where(Delivery.dispatch_id == failed.id))}
+    records = {
+        r.service_url.split(":")[0]: r
+        for r in session.scalars(select(Delivery).where(Delivery.dispatch_id == failed.id))
+    }
     assert records["mailto"].status == "failed" and "Connection" in records["mailto"].error
     assert records["outbox"].status == "sent"
 
@@ -81,8 +98,7 @@ def test_smtp_down_then_up_delivers_once_without_duplicates(session, departments
     assert subjects.count("【无废城市建设督办】市生态环境局：2条提醒（2024年6月3日）") == 1
 
 
-def test_smtp_down_for_part_of_a_run_then_every_message_arrives_once(session, channels_from, outbox, smtp,
-                                                                     monkeypatch):
+def test_smtp_down_for_part_of_a_run_then_every_message_arrives_once(session, channels_from, outbox, smtp, monkeypatch):
     from wufei.departments.models import Department
     from wufei.notify.channels import Channels
     from wufei.plans.models import Jurisdiction
@@ -91,7 +107,9 @@ def test_smtp_down_for_part_of_a_run_then_every_message_arrives_once(session, ch
     units = [Department(jurisdiction=city, name=f"测试部门{n}", kind="bureau") for n in range(6)]
     session.add_all(units)
     session.flush()
-    create_intents(session, [intent(f"p{d.id}", "overdue", d.id, title=f"{d.name}的任务", days_overdue=2) for d in units])
+    create_intents(
+        session, [intent(f"p{d.id}", "overdue", d.id, title=f"{d.name}的任务", days_overdue=2) for d in units]
+    )
     urls = "".join(f"  - {smtp.url(f'dept{d.id}@wufei.test')}:\n      - tag: dept-{d.id}\n" for d in units)
     channels = channels_from(f"version: 1\nurls:\n{urls}  - outbox://localhost{outbox}:\n      - tag: office\n")
 

@@ -51,8 +51,11 @@ def test_deliver_notices_is_deployed_after_the_daily_scan_in_both_places():
     scan_minute, scan_hour = map(int, DEPLOYMENTS["daily-scan"][1].split()[:2])
     minute, hours = cron.split()[:2]
     assert min(int(h) * 60 + int(minute) for h in hours.split(",")) > scan_hour * 60 + scan_minute
-    [declared] = [d for d in yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))["deployments"]
-                  if d["name"] == "deliver-notices"]
+    [declared] = [
+        d
+        for d in yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))["deployments"]
+        if d["name"] == "deliver-notices"
+    ]
     assert declared["entrypoint"] == "flows/notify.py:deliver_notices"
     assert declared["schedules"] == [{"cron": cron, "timezone": "Asia/Shanghai"}]
     [served] = [d for d in runner_deployments() if d.name == "deliver-notices"]

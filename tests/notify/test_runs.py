@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -24,7 +24,7 @@ from wufei.plans.models import Jurisdiction
 
 from .conftest import DAY, intent, outbox_messages
 
-T0 = datetime(2024, 6, 3, 1, 15, tzinfo=timezone.utc)
+T0 = datetime(2024, 6, 3, 1, 15, tzinfo=UTC)
 
 
 class ProcessDied(BaseException):
@@ -36,12 +36,15 @@ def database(fresh_engine, outbox, monkeypatch):
     migrate.upgrade(fresh_engine)
     with transaction(fresh_engine) as session:
         city = Jurisdiction(name="测试市", level="city")
-        departments = [Department(jurisdiction=city, name=name, kind="bureau")
-                       for name in ("市生态环境局", "市住房城乡建设局", "市商务局")]
+        departments = [
+            Department(jurisdiction=city, name=name, kind="bureau")
+            for name in ("市生态环境局", "市住房城乡建设局", "市商务局")
+        ]
         session.add_all(departments)
         session.flush()
-        create_intents(session, [intent(f"k{d.id}", "overdue", d.id, title=f"{d.name}的任务", days_overdue=3)
-                                 for d in departments])
+        create_intents(
+            session, [intent(f"k{d.id}", "overdue", d.id, title=f"{d.name}的任务", days_overdue=3) for d in departments]
+        )
     monkeypatch.setenv("WUFEI_DATABASE_URL", fresh_engine.url.render_as_string(hide_password=False))
     return fresh_engine
 
@@ -74,8 +77,9 @@ def test_a_run_that_dies_between_claim_and_send_is_visible_and_the_next_run_send
     assert runs.deliver_day(database, DAY, now=T0 + timedelta(days=1))["claimed"] == 0
     subjects = [m["subject"] for m in outbox_messages(outbox)]
     assert len(subjects) == 3 == len(set(subjects))
-    assert all(row["dispatches"][0]["status"] == "sent" and not row["dispatches"][0]["stuck"]
-               for row in _notices_json())
+    assert all(
+        row["dispatches"][0]["status"] == "sent" and not row["dispatches"][0]["stuck"] for row in _notices_json()
+    )
 
 
 def test_a_run_that_dies_during_a_send_is_marked_unknown_and_flagged_not_sent_again(database, outbox, monkeypatch):
@@ -107,7 +111,11 @@ def test_a_run_that_dies_during_a_send_is_marked_unknown_and_flagged_not_sent_ag
     with make_sessionmaker(database)() as session:
         unknown = session.scalars(select(Dispatch).where(Dispatch.status == "unknown")).one()
         [flag] = session.scalars(select(NoticeIntent).where(NoticeIntent.kind == "delivery_failed")).all()
-        assert (flag.audience, flag.payload["outcome"], flag.payload["dispatch_id"]) == ("office", "unknown", unknown.id)
+        assert (flag.audience, flag.payload["outcome"], flag.payload["dispatch_id"]) == (
+            "office",
+            "unknown",
+            unknown.id,
+        )
     row = next(r for r in _notices_json() if r["dispatches"] and r["dispatches"][0]["id"] == unknown.id)
     assert row["dispatches"][0]["status"] == "unknown" and not row["dispatches"][0]["stuck"]
     assert row["dispatches"][0]["deliveries"][0]["status"] == "unknown"
@@ -118,18 +126,22 @@ def test_a_run_that_dies_during_a_send_is_marked_unknown_and_flagged_not_sent_ag
     office = runs.deliver_day(database, DAY + timedelta(days=1), now=T0 + timedelta(days=1))
     assert office["claimed"] == 1
     message = outbox_messages(outbox)[-1]
-    assert message["subject"] == f"【通知送达待核实】市住房城乡建设局（dept-{unknown.department_id}）" and "无法确认" in message["body"]
+    assert (
+        message["subject"] == f"【通知送达待核实】市住房城乡建设局（dept-{unknown.department_id}）"
+        and "无法确认" in message["body"]
+    )
     assert f"--dispatch {unknown.id} --resend" in message["body"]
-    result = CliRunner().invoke(notices, ["retry", "--dispatch", str(unknown.id), "--resend"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(notices, ["retry", "--dispatch", str(unknown.id), "--resend"], catch_exceptions=False)
     assert result.exit_code == 0 and "成功 1 条" in result.output, result.output
     assert len(outbox_messages(outbox)) == 4
 
 
 def test_retry_command_waits_for_the_backoff_unless_all(database, outbox, channels_from, monkeypatch, tmp_path):
     config = tmp_path / "broken.yaml"
-    config.write_text("version: 1\nurls:\n  - mailto://127.0.0.1:1?from=a@wufei.test&to=b@wufei.test:\n"
-                      "      - tag: fallback\n", encoding="utf-8")
+    config.write_text(
+        "version: 1\nurls:\n  - mailto://127.0.0.1:1?from=a@wufei.test&to=b@wufei.test:\n      - tag: fallback\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("WUFEI_APPRISE_CONFIG", str(config))
     first = CliRunner().invoke(notices, ["deliver", "--as-of", DAY.isoformat()], catch_exceptions=False)
     assert first.exit_code == 0 and "失败待重试 3 条" in first.output, first.output
@@ -151,8 +163,10 @@ def test_retry_command_waits_for_the_backoff_unless_all(database, outbox, channe
 
 def test_retry_all_does_not_take_a_dispatch_another_run_is_sending(database, outbox, tmp_path, monkeypatch):
     config = tmp_path / "broken.yaml"
-    config.write_text("version: 1\nurls:\n  - mailto://127.0.0.1:1?from=a@wufei.test&to=b@wufei.test:\n"
-                      "      - tag: fallback\n", encoding="utf-8")
+    config.write_text(
+        "version: 1\nurls:\n  - mailto://127.0.0.1:1?from=a@wufei.test&to=b@wufei.test:\n      - tag: fallback\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("WUFEI_APPRISE_CONFIG", str(config))
     assert runs.deliver_day(database, DAY, now=T0)["failed"] == 3
     monkeypatch.delenv("WUFEI_APPRISE_CONFIG")
@@ -165,13 +179,16 @@ def test_retry_all_does_not_take_a_dispatch_another_run_is_sending(database, out
     assert len(outbox_messages(outbox)) == 2
 
 
-def test_a_run_that_lost_its_lease_stops_sending_and_does_not_overwrite_the_new_owner(database, channels_from,
-                                                                                   tmp_path, monkeypatch):
+def test_a_run_that_lost_its_lease_stops_sending_and_does_not_overwrite_the_new_owner(
+    database, channels_from, tmp_path, monkeypatch
+):
     """Run A is so slow that its lease runs out mid-dispatch and run B takes the dispatch: A must
     not send to the services B is handling (no second copy), nor overwrite B's outcome."""
     one, two = tmp_path / "one", tmp_path / "two"
-    channels = channels_from(f"version: 1\nurls:\n  - outbox://localhost{one}:\n      - tag: fallback\n"
-                             f"  - outbox://localhost{two}:\n      - tag: fallback\n")
+    channels = channels_from(
+        f"version: 1\nurls:\n  - outbox://localhost{one}:\n      - tag: fallback\n"
+        f"  - outbox://localhost{two}:\n      - tag: fallback\n"
+    )
     real_send = Channels.send_to
     taken_over = []
 
@@ -184,8 +201,11 @@ def test_a_run_that_lost_its_lease_stops_sending_and_does_not_overwrite_the_new_
                 lease = service.take(other, dispatch_id, now=later)
                 assert lease is not None
                 other.commit()
-                taken_over.append(service.attempt(other, dispatch_id, channels=channels, now=later, lease=lease,
-                                                  checkpoint=other.commit))
+                taken_over.append(
+                    service.attempt(
+                        other, dispatch_id, channels=channels, now=later, lease=lease, checkpoint=other.commit
+                    )
+                )
                 other.commit()
         return real_send(self, service_, name, subject, body, **kwargs)
 
@@ -260,8 +280,9 @@ def test_intents_created_after_the_days_digest_go_out_the_same_day(database, out
     assert runs.deliver_day(database, DAY, now=T0)["sent"] == 3
     with transaction(database) as session:
         department = session.scalars(select(Department).order_by(Department.id)).first()
-        [late] = create_intents(session, [intent("late", "overdue", department.id, title="下午新增的任务",
-                                                 days_overdue=1)])
+        [late] = create_intents(
+            session, [intent("late", "overdue", department.id, title="下午新增的任务", days_overdue=1)]
+        )
     again = runs.deliver_day(database, DAY, now=T0 + timedelta(hours=3))  # the 11:15 run
     assert (again["claimed"], again["sent"]) == (1, 1)
     message = outbox_messages(outbox)[-1]
@@ -286,8 +307,9 @@ def test_a_slow_run_keeps_its_lease_from_the_current_clock(database, outbox, mon
     def slow(self, *args, **kwargs):
         clock[0] += timedelta(minutes=8)
         with make_sessionmaker(database)() as other:
-            dispatch_id, lease = other.execute(select(Dispatch.id, Dispatch.next_attempt_at)
-                                               .where(Dispatch.subject == args[2])).one()
+            dispatch_id, lease = other.execute(
+                select(Dispatch.id, Dispatch.next_attempt_at).where(Dispatch.subject == args[2])
+            ).one()
             leases.append(lease)
             assert dispatch_id not in service.due_dispatches(other, now=clock[0])  # it does not look abandoned
         return real_send(self, *args, **kwargs)
@@ -300,7 +322,7 @@ def test_a_slow_run_keeps_its_lease_from_the_current_clock(database, outbox, mon
 def test_deliver_command_defaults_to_the_day_in_shanghai(database, outbox):
     import time_machine
 
-    with time_machine.travel(datetime(2024, 6, 2, 20, 0, tzinfo=timezone.utc), tick=False):  # 04:00 on 6月3日
+    with time_machine.travel(datetime(2024, 6, 2, 20, 0, tzinfo=UTC), tick=False):  # 04:00 on 6月3日
         result = CliRunner().invoke(notices, ["deliver"], catch_exceptions=False)
     assert result.exit_code == 0 and result.output.startswith("2024年6月3日：摘要 3 条"), result.output
     assert len(outbox_messages(outbox)) == 3

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -11,7 +11,7 @@ from wufei.notify.service import BACKOFF, MAX_ATTEMPTS, deliver, retry
 
 from .conftest import DAY, intent, outbox_messages
 
-T0 = datetime(2024, 6, 3, 1, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 6, 3, 1, 0, tzinfo=UTC)
 
 
 def _dispatches(session):
@@ -20,16 +20,27 @@ def _dispatches(session):
 
 def test_outbox_writes_one_chinese_message_per_department(session, some_intents, departments, outbox):
     summary = deliver(session, day=DAY, channels=Channels.load(), now=T0)  # the shipped apprise.yaml
-    assert summary | {"day": None} == {"day": None, "digests": 2, "claimed": 2, "skipped": 0, "sent": 2,
-                                       "failed": 0, "permanent": 0, "unknown": 0, "messages": 2}
+    assert summary | {"day": None} == {
+        "day": None,
+        "digests": 2,
+        "claimed": 2,
+        "skipped": 0,
+        "sent": 2,
+        "failed": 0,
+        "permanent": 0,
+        "unknown": 0,
+        "messages": 2,
+    }
     messages = {m["subject"]: m["body"] for m in outbox_messages(outbox)}
-    assert set(messages) == {"【无废城市建设督办】市生态环境局：2条提醒（2024年6月3日）",
-                             "【报告退回】市住房城乡建设局：建筑垃圾资源化利用"}
+    assert set(messages) == {
+        "【无废城市建设督办】市生态环境局：2条提醒（2024年6月3日）",
+        "【报告退回】市住房城乡建设局：建筑垃圾资源化利用",
+    }
     body = messages["【无废城市建设督办】市生态环境局：2条提醒（2024年6月3日）"]
     assert body.startswith("市生态环境局专班联系人：") and "「建设危险废物集中处置中心」" in body
     assert [f.name.isascii() for f in outbox.iterdir()] == [True, True]
 
-    env, build = departments
+    env, _build = departments
     [first, second] = _dispatches(session)
     assert (first.department_id, first.tag, first.status, first.attempts) == (env.id, f"dept-{env.id}", "sent", 1)
     assert first.key == f"digest|2024-06-03|liaison|dept:{env.id}|dept-{env.id}"
@@ -52,6 +63,7 @@ def test_deliver_twice_claims_once_and_sends_once(session, some_intents, outbox)
 def test_claim_conflict_on_the_key_sends_nothing(session, some_intents, outbox):
     """A second process offering the same digest (same key) gets no id back and sends nothing."""
     from wufei.notify.service import _claim, pending_digests
+
     digests = pending_digests(session, day=DAY)
     assert [_claim(session, d, T0) is not None for d in digests] == [True, True]
     assert [_claim(session, d, T0) for d in digests] == [None, None]
@@ -64,8 +76,13 @@ def test_new_intents_the_next_day_get_a_new_digest_and_resolved_ones_none(sessio
     deliver(session, day=DAY, channels=channels, now=T0)
     env, build = departments
     next_day = DAY + timedelta(days=1)
-    new = create_intents(session, [intent("d", "overdue", env.id, created_on=next_day, title="新任务"),
-                                   intent("e", "due_soon", build.id, created_on=next_day, title="将解决")])
+    new = create_intents(
+        session,
+        [
+            intent("d", "overdue", env.id, created_on=next_day, title="新任务"),
+            intent("e", "due_soon", build.id, created_on=next_day, title="将解决"),
+        ],
+    )
     resolve_intents(session, intent_ids=[new[1]], on=next_day, resolution="已完成")
     summary = deliver(session, day=next_day, channels=channels, now=T0 + timedelta(days=1))
     assert (summary["claimed"], summary["messages"]) == (1, 1)
@@ -110,8 +127,12 @@ urls:
         now += timedelta(days=1)
         retry(session, now=now, channels=channels)
     [dispatch] = _dispatches(session)
-    assert (dispatch.status, dispatch.attempts, dispatch.sent_at, dispatch.next_attempt_at) == \
-        ("permanent", MAX_ATTEMPTS, None, None)
+    assert (dispatch.status, dispatch.attempts, dispatch.sent_at, dispatch.next_attempt_at) == (
+        "permanent",
+        MAX_ATTEMPTS,
+        None,
+        None,
+    )
     failures = session.scalars(select(Delivery).where(Delivery.dispatch_id == dispatch.id)).all()
     assert len(failures) == MAX_ATTEMPTS and {f.status for f in failures} == {"failed"}
     assert all("127.0.0.1" in f.service_url and f.error for f in failures)

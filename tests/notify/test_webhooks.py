@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,9 +25,13 @@ from wufei.notify.service import deliver
 
 from .conftest import DAY, intent
 
-T0 = datetime(2024, 6, 3, 1, 0, tzinfo=timezone.utc)
-WECOM_KEY, DING_TOKEN, DING_SECRET, FEISHU_TOKEN = "WECOMKEY0123456789", "dingtoken0123456789", "SEC9876543210", \
-    "feishu-token-0123456789"
+T0 = datetime(2024, 6, 3, 1, 0, tzinfo=UTC)
+WECOM_KEY, DING_TOKEN, DING_SECRET, FEISHU_TOKEN = (
+    "WECOMKEY0123456789",
+    "dingtoken0123456789",
+    "SEC9876543210",
+    "feishu-token-0123456789",
+)
 
 
 class Receiver:
@@ -42,9 +46,14 @@ class Receiver:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 parts = urlsplit(self.path)
-                receiver.requests.append({"path": parts.path, "query": parse_qs(parts.query),
-                                          "content_type": self.headers.get("Content-Type"),
-                                          "json": json.loads(raw.decode("utf-8"))})
+                receiver.requests.append(
+                    {
+                        "path": parts.path,
+                        "query": parse_qs(parts.query),
+                        "content_type": self.headers.get("Content-Type"),
+                        "json": json.loads(raw.decode("utf-8")),
+                    }
+                )
                 answer = {"errcode": 0, "errmsg": "ok"} if "feishu" not in parts.path else {"code": 0, "msg": "success"}
                 data = json.dumps(answer).encode()
                 self.send_response(200)
@@ -81,11 +90,25 @@ def receiver(monkeypatch):
         yield server
 
 
-def test_wecom_dingtalk_and_feishu_robots_receive_the_chinese_digest(session, departments, channels_from, outbox,
-                                                                   receiver):
+def test_wecom_dingtalk_and_feishu_robots_receive_the_chinese_digest(
+    session, departments, channels_from, outbox, receiver
+):
     env, _ = departments
-    create_intents(session, [intent("w", "red_slip", env.id, title="建设危险废物集中处置中心",
-                                    due_date_cn="2024年5月31日", days_overdue=20, light="red", reason="逾期20个工作日")])
+    create_intents(
+        session,
+        [
+            intent(
+                "w",
+                "red_slip",
+                env.id,
+                title="建设危险废物集中处置中心",
+                due_date_cn="2024年5月31日",
+                days_overdue=20,
+                light="red",
+                reason="逾期20个工作日",
+            )
+        ],
+    )
     channels = channels_from(f"""
 version: 1
 urls:
@@ -115,8 +138,7 @@ urls:
     assert feishu["path"] == f"/feishu/hook/{FEISHU_TOKEN}/"
     assert feishu["json"]["msg_type"] == "text" and set(feishu["json"]) == {"msg_type", "content"}
 
-    for text in (wecom["json"]["text"]["content"], ding["json"]["text"]["content"],
-                 feishu["json"]["content"]["text"]):
+    for text in (wecom["json"]["text"]["content"], ding["json"]["text"]["content"], feishu["json"]["content"]["text"]):
         assert text.startswith("【红色督办单】市生态环境局：建设危险废物集中处置中心")  # the subject leads
         assert "市生态环境局专班联系人：" in text
         assert "红色督办：「建设危险废物集中处置中心」（期限2024年5月31日）已逾期20个工作日。" in text
@@ -129,8 +151,9 @@ urls:
     assert {r.service_url.split("://")[0] for r in records} == {"wecombot", "dingtalk", "feishu"}
 
 
-def test_a_robot_answering_with_an_error_code_is_a_failed_delivery(session, departments, channels_from, outbox,
-                                                                  monkeypatch):
+def test_a_robot_answering_with_an_error_code_is_a_failed_delivery(
+    session, departments, channels_from, outbox, monkeypatch
+):
     env, _ = departments
     create_intents(session, [intent("e", "due_soon", env.id, title="开展无废细胞建设")])
     with Receiver() as server:

@@ -39,13 +39,18 @@ def test_reimporting_the_same_file_changes_nothing(session, load):
 def test_a_corrected_file_updates_the_changed_record_and_audits_it(session, load, tmp_path):
     load(HENGSHUI_PLAN)
     # Project 13 (刚性填埋场) moves from 2022年底 to 2023年底.
-    corrected = _copy_with(tmp_path, "库容4.96万立方米刚性填埋场。\n\t2022年底", "库容4.96万立方米刚性填埋场。\n\t2023年底")
+    corrected = _copy_with(
+        tmp_path, "库容4.96万立方米刚性填埋场。\n\t2022年底", "库容4.96万立方米刚性填埋场。\n\t2023年底"
+    )
     [summary] = load(corrected)
     assert summary.changes["updated"] == 1
     task = session.scalar(select(Task).where(Task.title == "刚性填埋场"))
     assert task.deadline_raw == "2023年底" and task.due_date.isoformat() == "2023-12-31"
-    entry = session.scalar(select(AuditEntry).where(AuditEntry.entity == "tasks", AuditEntry.entity_id == task.id,
-                                                    AuditEntry.action == "update"))
+    entry = session.scalar(
+        select(AuditEntry).where(
+            AuditEntry.entity == "tasks", AuditEntry.entity_id == task.id, AuditEntry.action == "update"
+        )
+    )
     assert entry.changes["deadline_raw"] == ["2022年底", "2023年底"]
     assert entry.changes["due_date"] == ["2022-12-31", "2023-12-31"]
     assert entry.source == str(corrected)
@@ -53,8 +58,11 @@ def test_a_corrected_file_updates_the_changed_record_and_audits_it(session, load
 
 def test_a_changed_owner_is_audited_with_department_names(session, load, tmp_path):
     load(HENGSHUI_PLAN)
-    corrected = _copy_with(tmp_path, "牵头单位：市科学技术局；配合单位：各县市区人民政府",
-                           "牵头单位：市生态环境局；配合单位：各县市区人民政府")
+    corrected = _copy_with(
+        tmp_path,
+        "牵头单位：市科学技术局；配合单位：各县市区人民政府",
+        "牵头单位：市生态环境局；配合单位：各县市区人民政府",
+    )
     [summary] = load(corrected)
     assert summary.changes["updated"] == 1
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "update", AuditEntry.entity == "tasks"))
@@ -66,7 +74,12 @@ def test_a_file_with_a_fatal_error_writes_nothing_and_says_where(fresh_engine, t
     bad = _copy_with(tmp_path, "库容4.96万立方米刚性填埋场。\n\t2022年底", "库容4.96万立方米刚性填埋场。\n\t尽快")
     [result] = import_paths(fresh_engine, [bad])
     assert not result.ok
-    assert str(bad) in result.error and "第1578行" in result.error and "完成期限" in result.error and "尽快" in result.error
+    assert (
+        str(bad) in result.error
+        and "第1578行" in result.error
+        and "完成期限" in result.error
+        and "尽快" in result.error
+    )
     with make_sessionmaker(fresh_engine)() as session:
         assert _count(session, Plan) == _count(session, Task) == _count(session, AuditEntry) == 0
 

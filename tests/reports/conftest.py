@@ -34,8 +34,11 @@ class Hengshui:
     foreign: Task  # a task 市生态环境局 neither leads nor supports
 
     def led_by_ecology(self) -> list[Task]:
-        return [t for t in self._tasks if any(a.role == Role.LEAD and a.department_id == self.ecology.id
-                                              for a in t.assignments)]
+        return [
+            t
+            for t in self._tasks
+            if any(a.role == Role.LEAD and a.department_id == self.ecology.id for a in t.assignments)
+        ]
 
 
 @pytest.fixture
@@ -50,8 +53,13 @@ def hengshui(session, load) -> Hengshui:
     task = next(t for t in tasks if t.list_kind == "regulation" and t.number == "3")
     assert task.title.startswith("严把环境准入关") and leads(task) == ["市生态环境局"]
     other = next(t for t in tasks if t.list_kind == "regulation" and t.number == "4")
-    foreign = next(t for t in tasks if leads(t) and "市生态环境局" not in leads(t)
-                   and all(a.department.name != "市生态环境局" for a in t.assignments))
+    foreign = next(
+        t
+        for t in tasks
+        if leads(t)
+        and "市生态环境局" not in leads(t)
+        and all(a.department.name != "市生态环境局" for a in t.assignments)
+    )
     ecology = next(a.department for a in task.assignments if a.role == Role.LEAD)
     approvals = next(a.department for a in task.assignments if a.department.name == "市行政审批局")
     result = Hengshui(plan, ecology, approvals, task, other, foreign)

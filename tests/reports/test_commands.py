@@ -20,16 +20,26 @@ ENV_TASK_TITLE = "严把环境准入关"
 
 def _cli() -> click.Group:
     """The commands as `wufei` registers them (main.add_command …)."""
-    group = click.Group("wufei", commands={"import": main.commands["import"], "tasks": main.commands["tasks"],
-                                           "report": report_group, "calendar": calendar_group})
+    group = click.Group(
+        "wufei",
+        commands={
+            "import": main.commands["import"],
+            "tasks": main.commands["tasks"],
+            "report": report_group,
+            "calendar": calendar_group,
+        },
+    )
     group.add_command(click.Group("template", commands={"weekly-report": weekly_form_command}))
     return group
 
 
 @pytest.fixture
 def wufei(tmp_path):
-    env = {"WUFEI_DATABASE_URL": fresh_database_url(tmp_path), "WUFEI_EVIDENCE_DIR": str(tmp_path / "evidence"),
-           "WUFEI_ACTOR": "测试员"}
+    env = {
+        "WUFEI_DATABASE_URL": fresh_database_url(tmp_path),
+        "WUFEI_EVIDENCE_DIR": str(tmp_path / "evidence"),
+        "WUFEI_ACTOR": "测试员",
+    }
     runner = CliRunner()
     cli = _cli()
 
@@ -37,6 +47,7 @@ def wufei(tmp_path):
         result = runner.invoke(cli, list(args), env=env, catch_exceptions=False)
         assert (result.exit_code == 0) == ok, result.output
         return result
+
     return run
 
 
@@ -50,9 +61,24 @@ def task_id(wufei) -> int:
 def test_submit_list_and_review_a_report(wufei, task_id, tmp_path):
     photo = tmp_path / "现场.png"
     photo.write_bytes(b"\x89PNG photo")
-    output = wufei("report", "submit", "--task", str(task_id), "--dept", "市环保局", "--week", "2024-W23",
-                   "--progress", "60", "--done", "审批3项", "--evidence", str(photo),
-                   "--at", "2024-06-07T16:59").output
+    output = wufei(
+        "report",
+        "submit",
+        "--task",
+        str(task_id),
+        "--dept",
+        "市环保局",
+        "--week",
+        "2024-W23",
+        "--progress",
+        "60",
+        "--done",
+        "审批3项",
+        "--evidence",
+        str(photo),
+        "--at",
+        "2024-06-07T16:59",
+    ).output
     assert "已报送" in output and "2024年第23周" in output and "按时" in output and "佐证材料 1 个" in output
 
     [row] = json.loads(wufei("report", "list", "--week", "2024-W23", "--json").output)
@@ -60,11 +86,24 @@ def test_submit_list_and_review_a_report(wufei, task_id, tmp_path):
     assert row["submitted_at"] == "2024-06-07T16:59:00+08:00" and row["submitted_by"] == "测试员"
     assert row["evidence"][0]["file_name"] == "现场.png"
 
-    returned = wufei("report", "review", str(row["id"]), "--return", "--reason", "照片不清晰",
-                     "--at", "2024-06-08T09:00").output
+    returned = wufei(
+        "report", "review", str(row["id"]), "--return", "--reason", "照片不清晰", "--at", "2024-06-08T09:00"
+    ).output
     assert "已退回" in returned
-    refiled = wufei("report", "submit", "--task", str(task_id), "--dept", "市生态环境局", "--week", "2024-06-05",
-                    "--progress", "100", "--at", "2024-06-11T10:00").output
+    refiled = wufei(
+        "report",
+        "submit",
+        "--task",
+        str(task_id),
+        "--dept",
+        "市生态环境局",
+        "--week",
+        "2024-06-05",
+        "--progress",
+        "100",
+        "--at",
+        "2024-06-11T10:00",
+    ).output
     assert "第2版" in refiled and "迟报" in refiled
     new_id = max(r["id"] for r in json.loads(wufei("report", "list", "--task", str(task_id), "--json").output))
     accepted = wufei("report", "review", str(new_id), "--accept", "--at", "2024-06-12T09:00").output
@@ -73,33 +112,80 @@ def test_submit_list_and_review_a_report(wufei, task_id, tmp_path):
 
 
 def test_refiling_is_refused_in_chinese_with_a_non_zero_exit(wufei, task_id):
-    args = ["report", "submit", "--task", str(task_id), "--dept", "市生态环境局", "--week", "2024-W23",
-            "--progress", "10", "--at", "2024-06-04T10:00"]
+    args = [
+        "report",
+        "submit",
+        "--task",
+        str(task_id),
+        "--dept",
+        "市生态环境局",
+        "--week",
+        "2024-W23",
+        "--progress",
+        "10",
+        "--at",
+        "2024-06-04T10:00",
+    ]
     wufei(*args)
     result = wufei(*args, ok=False)
     assert "错误：" in result.output and "本周（2024年第23周）已报送" in result.output
 
 
 def test_a_review_needs_a_decision_and_returning_needs_a_reason(wufei, task_id):
-    wufei("report", "submit", "--task", str(task_id), "--dept", "市生态环境局", "--week", "2024-W23",
-          "--progress", "10", "--at", "2024-06-04T10:00")
+    wufei(
+        "report",
+        "submit",
+        "--task",
+        str(task_id),
+        "--dept",
+        "市生态环境局",
+        "--week",
+        "2024-W23",
+        "--progress",
+        "10",
+        "--at",
+        "2024-06-04T10:00",
+    )
     assert "--accept" in wufei("report", "review", "1", ok=False).output
     assert "退回报告须说明理由" in wufei("report", "review", "1", "--return", ok=False).output
 
 
 def test_a_bad_week_is_a_chinese_usage_error(wufei, task_id):
-    result = wufei("report", "submit", "--task", str(task_id), "--dept", "市生态环境局", "--week", "第23周",
-                   "--progress", "10", ok=False)
+    result = wufei(
+        "report",
+        "submit",
+        "--task",
+        str(task_id),
+        "--dept",
+        "市生态环境局",
+        "--week",
+        "第23周",
+        "--progress",
+        "10",
+        ok=False,
+    )
     assert "应写成 2024-W23" in result.output
 
 
 def test_compliance_prints_a_chinese_table_and_json(wufei, task_id):
-    wufei("report", "submit", "--task", str(task_id), "--dept", "市生态环境局", "--week", "2024-W23",
-          "--progress", "10", "--at", "2024-06-08T10:00")
+    wufei(
+        "report",
+        "submit",
+        "--task",
+        str(task_id),
+        "--dept",
+        "市生态环境局",
+        "--week",
+        "2024-W23",
+        "--progress",
+        "10",
+        "--at",
+        "2024-06-08T10:00",
+    )
     table = wufei("report", "compliance", "--week", "2024-W23", "--as-of", "2024-06-10").output
     assert "2024年第23周报送情况（截止 2024年6月7日（星期五）17:00" in table
     assert "部门" in table and "应报" in table and "未报" in table
-    line = next(l for l in table.splitlines() if l.startswith("市生态环境局"))
+    line = next(row for row in table.splitlines() if row.startswith("市生态环境局"))
     rows = json.loads(wufei("report", "compliance", "--week", "2024-W23", "--as-of", "2024-06-10", "--json").output)
     ecology = next(r for r in rows if r["department"] == "市生态环境局")
     assert line.split()[1:] == [str(ecology[k]) for k in ("expected", "filed", "on_time", "late", "missing")]
@@ -108,15 +194,28 @@ def test_compliance_prints_a_chinese_table_and_json(wufei, task_id):
 
 
 def test_a_supporting_department_files_its_input(wufei, task_id):
-    output = wufei("report", "input", "--task", str(task_id), "--dept", "市行政审批局", "--week", "2024-W23",
-                   "--text", "办理审批5件", "--at", "2024-06-05T10:00").output
+    output = wufei(
+        "report",
+        "input",
+        "--task",
+        str(task_id),
+        "--dept",
+        "市行政审批局",
+        "--week",
+        "2024-W23",
+        "--text",
+        "办理审批5件",
+        "--at",
+        "2024-06-05T10:00",
+    ).output
     assert "已报送配合情况：市行政审批局 2024年第23周" in output
 
 
 def test_the_weekly_form_round_trips_through_the_command_line(wufei, task_id, tmp_path):
     path = tmp_path / "周报.xlsx"
-    output = wufei("template", "weekly-report", str(path), "--dept", "市生态环境局", "--week", "2024-W23",
-                   "--as-of", "2024-06-03").output
+    output = wufei(
+        "template", "weekly-report", str(path), "--dept", "市生态环境局", "--week", "2024-W23", "--as-of", "2024-06-03"
+    ).output
     assert "已生成周报表" in output and "市生态环境局 2024年第23周" in output
     book = load_workbook(path)
     sheet = book["周报送"]
@@ -136,15 +235,26 @@ def test_a_name_shared_by_two_cities_must_name_the_city(wufei, tmp_path):
     path = tmp_path / "周报.xlsx"
     result = wufei("template", "weekly-report", str(path), "--dept", "市生态环境局", "--week", "2024-W23", ok=False)
     assert "对应多个部门" in result.output and "衡水市/市生态环境局" in result.output
-    wufei("template", "weekly-report", str(path), "--dept", "保定市/市生态环境局", "--week", "2024-W23",
-          "--as-of", "2024-06-03")
+    wufei(
+        "template",
+        "weekly-report",
+        str(path),
+        "--dept",
+        "保定市/市生态环境局",
+        "--week",
+        "2024-W23",
+        "--as-of",
+        "2024-06-03",
+    )
     assert "保定市" not in load_workbook(path)["周报送"]["A1"].value  # the name, not the city
     assert load_workbook(path)["周报送"]["A1"].value.startswith("市生态环境局")
 
 
 def test_calendar_set_show_and_unset(wufei):
-    assert "已设置：2027-02-06（星期六）为工作日，春节调休" in wufei(
-        "calendar", "set", "2027-02-06", "workday", "--note", "春节调休").output
+    assert (
+        "已设置：2027-02-06（星期六）为工作日，春节调休"
+        in wufei("calendar", "set", "2027-02-06", "workday", "--note", "春节调休").output
+    )
     days = {d["day"]: d for d in json.loads(wufei("calendar", "show", "2027-02", "--json").output)}
     assert (days["2027-02-06"]["workday"], days["2027-02-06"]["source_name"]) == (True, "办公室设置")
     assert days["2027-02-07"]["source_name"] == "按周一至周五推定"

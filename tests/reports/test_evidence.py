@@ -17,13 +17,26 @@ PDF = b"%PDF-1.4 \xe7\x8e\xb0\xe5\x9c\xba\xe6\xa0\xb8\xe6\x9f\xa5"
 
 
 def _submit(session, hengshui, calendar, cadence, evidence):
-    return submit_report(session, task_id=hengshui.task.id, department_id=hengshui.ecology.id, week_start=W23,
-                         progress=30, done_text="现场核查", problems=None, next_steps=None, evidence=evidence,
-                         at=at(date(2024, 6, 4)), actor="联络员", calendar=calendar, cadence=cadence)
+    return submit_report(
+        session,
+        task_id=hengshui.task.id,
+        department_id=hengshui.ecology.id,
+        week_start=W23,
+        progress=30,
+        done_text="现场核查",
+        problems=None,
+        next_steps=None,
+        evidence=evidence,
+        at=at(date(2024, 6, 4)),
+        actor="联络员",
+        calendar=calendar,
+        cadence=cadence,
+    )
 
 
-def test_evidence_is_stored_by_hash_with_its_name_type_and_size(session, hengshui, calendar, cadence, tmp_path,
-                                                               evidence_dir):
+def test_evidence_is_stored_by_hash_with_its_name_type_and_size(
+    session, hengshui, calendar, cadence, tmp_path, evidence_dir
+):
     photo = tmp_path / "现场照片.JPG"
     photo.write_bytes(b"\xff\xd8\xff photo")
     ledger = tmp_path / "台账.pdf"
@@ -40,8 +53,9 @@ def test_evidence_is_stored_by_hash_with_its_name_type_and_size(session, hengshu
     assert evidence_path(stored["台账.pdf"].stored_path) == evidence_dir / digest[:2] / digest[2:]
 
 
-def test_a_refused_file_stops_the_report_and_nothing_is_written(session, hengshui, calendar, cadence, tmp_path,
-                                                               evidence_dir):
+def test_a_refused_file_stops_the_report_and_nothing_is_written(
+    session, hengshui, calendar, cadence, tmp_path, evidence_dir
+):
     good = tmp_path / "台账.pdf"
     good.write_bytes(PDF)
     bad = tmp_path / "说明.exe"

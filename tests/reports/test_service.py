@@ -11,18 +11,26 @@ from tests.reports.conftest import W23, at
 from wufei.audit.models import AuditEntry
 from wufei.notices.models import NoticeIntent
 from wufei.reports.models import Report, ReportInput, ReportStatus
-from wufei.reports.service import (ReportError, add_input, open_tasks, review_report, stored_time,
-                                   submit_report)
+from wufei.reports.service import ReportError, add_input, open_tasks, review_report, stored_time, submit_report
 
 
 @pytest.fixture
 def file(session, hengshui, calendar, cadence):
     def _file(task=None, *, week=W23, when=None, progress=40, department=None, **texts):
         fields = {"done_text": "完成环评审批3项", "problems": None, "next_steps": "继续开展准入审查", **texts}
-        return submit_report(session, task_id=(task or hengshui.task).id,
-                             department_id=(department or hengshui.ecology).id, week_start=week,
-                             progress=progress, at=when or at(week + timedelta(days=2)), actor="生态环境局联络员",
-                             calendar=calendar, cadence=cadence, **fields)
+        return submit_report(
+            session,
+            task_id=(task or hengshui.task).id,
+            department_id=(department or hengshui.ecology).id,
+            week_start=week,
+            progress=progress,
+            at=when or at(week + timedelta(days=2)),
+            actor="生态环境局联络员",
+            calendar=calendar,
+            cadence=cadence,
+            **fields,
+        )
+
     return _file
 
 
@@ -71,8 +79,9 @@ def test_refiling_the_same_week_is_refused_with_the_version_and_status(session, 
 
 def test_a_returned_report_is_refiled_as_a_new_version_and_the_old_one_is_kept(session, hengshui, file):
     first = file(progress=40)
-    review_report(session, report_id=first.id, accept=False, reason="缺少现场照片", actor="办公室",
-                  at=at(date(2024, 6, 6), 9))
+    review_report(
+        session, report_id=first.id, accept=False, reason="缺少现场照片", actor="办公室", at=at(date(2024, 6, 6), 9)
+    )
     second = file(progress=45, when=at(date(2024, 6, 6), 15))
     versions = list(session.scalars(select(Report).where(Report.task_id == hengshui.task.id).order_by(Report.version)))
     assert [(r.version, r.status, r.progress) for r in versions] == [(1, "returned", 40), (2, "submitted", 45)]
@@ -109,19 +118,23 @@ def test_text_over_the_limit_is_refused_naming_the_field(file):
 def test_returning_a_report_needs_a_reason(session, file):
     report = file()
     with pytest.raises(ReportError, match="退回报告须说明理由"):
-        review_report(session, report_id=report.id, accept=False, reason="  ", actor="办公室",
-                      at=at(date(2024, 6, 6)))
+        review_report(session, report_id=report.id, accept=False, reason="  ", actor="办公室", at=at(date(2024, 6, 6)))
     assert report.status == ReportStatus.SUBMITTED
 
 
 def test_a_returned_report_creates_one_notice_to_the_lead_departments_liaison(session, hengshui, file):
     report = file()
-    review_report(session, report_id=report.id, accept=False, reason="佐证材料不足", actor="办公室",
-                  at=at(date(2024, 6, 6), 9))
+    review_report(
+        session, report_id=report.id, accept=False, reason="佐证材料不足", actor="办公室", at=at(date(2024, 6, 6), 9)
+    )
     [notice] = session.scalars(select(NoticeIntent))
     assert notice.key == f"report_returned|report:{report.id}"
     assert (notice.kind, notice.audience, notice.department_id, notice.task_id) == (
-        "report_returned", "liaison", hengshui.ecology.id, hengshui.task.id)
+        "report_returned",
+        "liaison",
+        hengshui.ecology.id,
+        hengshui.task.id,
+    )
     assert (notice.period, notice.created_on) == ("2024-W23", date(2024, 6, 6))
     assert notice.payload["task_title"] == hengshui.task.title
     assert notice.payload["reason"] == "佐证材料不足" and notice.payload["week"] == "2024-W23"
@@ -164,10 +177,24 @@ def test_an_earlier_completion_is_never_moved(session, hengshui, file):
 
 
 def test_a_supporting_department_adds_its_input_once_per_week(session, hengshui):
-    first = add_input(session, task_id=hengshui.task.id, department_id=hengshui.approvals.id, week_start=W23,
-                      text="办理环评审批5件", at=at(date(2024, 6, 4)), actor="审批局")
-    again = add_input(session, task_id=hengshui.task.id, department_id=hengshui.approvals.id, week_start=W23,
-                      text="办理环评审批6件", at=at(date(2024, 6, 5)), actor="审批局")
+    first = add_input(
+        session,
+        task_id=hengshui.task.id,
+        department_id=hengshui.approvals.id,
+        week_start=W23,
+        text="办理环评审批5件",
+        at=at(date(2024, 6, 4)),
+        actor="审批局",
+    )
+    again = add_input(
+        session,
+        task_id=hengshui.task.id,
+        department_id=hengshui.approvals.id,
+        week_start=W23,
+        text="办理环评审批6件",
+        at=at(date(2024, 6, 5)),
+        actor="审批局",
+    )
     assert first.id == again.id
     [stored] = session.scalars(select(ReportInput))
     assert stored.text == "办理环评审批6件"
@@ -175,8 +202,15 @@ def test_a_supporting_department_adds_its_input_once_per_week(session, hengshui)
 
 def test_a_lead_department_cannot_file_supporting_input(session, hengshui):
     with pytest.raises(ReportError, match="不是任务.*的配合单位"):
-        add_input(session, task_id=hengshui.task.id, department_id=hengshui.ecology.id, week_start=W23,
-                  text="x", at=at(date(2024, 6, 4)), actor="a")
+        add_input(
+            session,
+            task_id=hengshui.task.id,
+            department_id=hengshui.ecology.id,
+            week_start=W23,
+            text="x",
+            at=at(date(2024, 6, 4)),
+            actor="a",
+        )
 
 
 def test_open_tasks_are_led_assigned_plan_tasks_not_yet_completed(session, hengshui):

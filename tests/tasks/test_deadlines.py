@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 
 from tests.seed_files import table_cells
-
 from wufei.tasks.deadlines import (
     NOTE_BEFORE_ISSUE,
     NOTE_NO_DEADLINE,
@@ -38,6 +37,7 @@ def _hengshui_deadlines() -> list[str]:
 
 # --- every distinct deadline printed in 001 ---------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("raw", "kind", "due"),
     [
@@ -62,8 +62,17 @@ def test_each_deadline_printed_in_the_hengshui_plan_parses(raw, kind, due):
 def test_the_hengshui_deadline_column_holds_only_the_deadlines_tested_above():
     printed = _hengshui_deadlines()
     assert len(printed) == 17 + 12 + 12 + 13 + 27  # 制度/技术/市场/监管体系 tasks and projects
-    assert set(printed) == {"2025年", "持续推进", "2022年", "2023年", "完成年度任务",
-                            "2022年底", "2023年底", "2025年底", "2021年底"}
+    assert set(printed) == {
+        "2025年",
+        "持续推进",
+        "2022年",
+        "2023年",
+        "完成年度任务",
+        "2022年底",
+        "2023年底",
+        "2025年底",
+        "2021年底",
+    }
     for raw in printed:
         parse_deadline(raw, plan_start=2021, plan_end=2025, issued_on=HENGSHUI_ISSUED)
 
@@ -84,6 +93,7 @@ def test_without_an_issue_date_a_year_before_the_plan_start_is_flagged():
 
 
 # --- variants seen in other plans ---------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("raw", "due"),
@@ -138,7 +148,11 @@ def test_annual_deadlines_have_no_single_date_and_say_when_they_fall_due(raw):
 
 def test_annual_due_dates_are_each_31_december_of_the_plan_period():
     assert annual_due_dates(2022, 2025) == (
-        date(2022, 12, 31), date(2023, 12, 31), date(2024, 12, 31), date(2025, 12, 31))
+        date(2022, 12, 31),
+        date(2023, 12, 31),
+        date(2024, 12, 31),
+        date(2025, 12, 31),
+    )
 
 
 def test_annual_due_dates_refuse_a_reversed_period():
@@ -159,10 +173,21 @@ def test_a_missing_deadline_without_a_plan_period_is_an_error():
 
 # --- bad input ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "raw",
-    ["尽快", "2025年13月", "明年", "2023年2月30日", "2023-13-01", "2025—2023年", "2025年前", "2024年4月前",
-     "年底", "25年"],
+    [
+        "尽快",
+        "2025年13月",
+        "明年",
+        "2023年2月30日",
+        "2023-13-01",
+        "2025—2023年",
+        "2025年前",
+        "2024年4月前",
+        "年底",
+        "25年",
+    ],
 )
 def test_unparseable_deadlines_raise_with_the_raw_text_in_the_message(raw):
     with pytest.raises(DeadlineError) as error:

@@ -12,10 +12,10 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
@@ -77,10 +77,22 @@ def _tasks(session) -> Tasks:
     second = next(t for t in tasks if t.list_kind == "regulation" and t.number == "4")
     ecology = leads(first)[0]
     assert ecology.name == "市生态环境局"
-    spare = [t for t in tasks if t.id not in (first.id, second.id) and not t.awaiting_assignment
-             and any(d.id == ecology.id for d in leads(t)) and t.completed_on is None]
-    foreign = next(t for t in tasks if leads(t) and all(a.department_id != ecology.id for a in t.assignments)
-                   and len(leads(t)) == 1 and leads(t)[0].kind == "bureau")
+    spare = [
+        t
+        for t in tasks
+        if t.id not in (first.id, second.id)
+        and not t.awaiting_assignment
+        and any(d.id == ecology.id for d in leads(t))
+        and t.completed_on is None
+    ]
+    foreign = next(
+        t
+        for t in tasks
+        if leads(t)
+        and all(a.department_id != ecology.id for a in t.assignments)
+        and len(leads(t)) == 1
+        and leads(t)[0].kind == "bureau"
+    )
     awaiting = [t.id for t in tasks if t.awaiting_assignment]
     return Tasks(first.id, second.id, [t.id for t in spare], foreign.id, leads(foreign)[0].id, ecology.id, awaiting)
 
@@ -92,7 +104,8 @@ def server(tmp_path_factory) -> Iterator[Server]:
     bulletins.mkdir()
     (bulletins / "衡水市").mkdir()  # as wufei.bulletins writes them: one folder per place
     (bulletins / "衡水市" / "monthly-2024-05.md").write_text(
-        "<!-- 快照 0123456789ab -->\n# 衡水市“无废城市”建设2024年5月调度通报\n", encoding="utf-8")
+        "<!-- 快照 0123456789ab -->\n# 衡水市“无废城市”建设2024年5月调度通报\n", encoding="utf-8"
+    )
     (bulletins / "衡水市" / "monthly-2024-05.docx").write_bytes(b"PK fake docx")
     (bulletins / "衡水市" / "monthly-2024-05-annex.xlsx").write_bytes(b"PK fake xlsx")
     patch = pytest.MonkeyPatch()
@@ -104,18 +117,36 @@ def server(tmp_path_factory) -> Iterator[Server]:
         tasks = _tasks(session)
         add_user(session, username="office", role="office", display_name="办公室张三", password=PASSWORD, actor="test")
         add_user(session, username="leader", role="leader", display_name="李市长", password=PASSWORD, actor="test")
-        add_user(session, username="eco", role="liaison", display_name="生态环境局王五", department_id=tasks.ecology,
-                 password=PASSWORD, actor="test")
-        add_user(session, username="other", role="liaison", display_name="赵六", department_id=tasks.foreign_lead,
-                 password=PASSWORD, actor="test")
+        add_user(
+            session,
+            username="eco",
+            role="liaison",
+            display_name="生态环境局王五",
+            department_id=tasks.ecology,
+            password=PASSWORD,
+            actor="test",
+        )
+        add_user(
+            session,
+            username="other",
+            role="liaison",
+            display_name="赵六",
+            department_id=tasks.foreign_lead,
+            password=PASSWORD,
+            actor="test",
+        )
 
     cadence = load_cadence()
     cadence["evidence"] = {**cadence.get("evidence", {}), "max_bytes": MAX_EVIDENCE_BYTES}
-    app = create_app(Settings(engine=engine, today=TODAY, bulletins_dir=bulletins, cadence=cadence,
-                              public_plans=("衡政办字〔2022〕57号",)))
+    app = create_app(
+        Settings(
+            engine=engine, today=TODAY, bulletins_dir=bulletins, cadence=cadence, public_plans=("衡政办字〔2022〕57号",)
+        )
+    )
     port = _free_port()
-    uvicorn_server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                                   access_log=False, lifespan="off"))
+    uvicorn_server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off")
+    )
     thread = threading.Thread(target=uvicorn_server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -142,8 +173,9 @@ def sign_in(server: Server, username: str) -> httpx.Client:
     """An HTTP client signed in with a password (redirects not followed, so statuses are visible)."""
     client = httpx.Client(base_url=server.url, follow_redirects=False, timeout=30)
     page = client.get("/login")
-    response = client.post("/login", data={"username": username, "password": PASSWORD, "next": "/",
-                                           "csrf_token": csrf_of(page.text)})
+    response = client.post(
+        "/login", data={"username": username, "password": PASSWORD, "next": "/", "csrf_token": csrf_of(page.text)}
+    )
     assert response.status_code == 303, response.text
     return client
 

@@ -18,8 +18,9 @@ def test_an_assigned_task_enters_the_cadence_and_cannot_be_assigned_twice(sessio
     waiting = tasks_awaiting_owner(session)
     assert waiting, "the Hengshui plan's main tasks wait for an owner"
     task = waiting[0]
-    lead, helper = session.scalars(select(Department).where(Department.name.in_(["市生态环境局", "市商务局"]))
-                                   .order_by(Department.name.desc())).all()[:2]
+    lead, helper = session.scalars(
+        select(Department).where(Department.name.in_(["市生态环境局", "市商务局"])).order_by(Department.name.desc())
+    ).all()[:2]
     assert task.id not in {t.id for t in open_tasks(session, as_of=task.plan.issued_on)}
 
     assign_owners(session, task_id=task.id, lead_ids=[lead.id], supporting_ids=[helper.id, lead.id], actor="web:office")
@@ -27,8 +28,11 @@ def test_an_assigned_task_enters_the_cadence_and_cannot_be_assigned_twice(sessio
     assert not task.awaiting_assignment
     assert {(a.department_id, a.role) for a in task.assignments} >= {(lead.id, Role.LEAD), (helper.id, Role.SUPPORTING)}
     assert task.id in {t.id for t in open_tasks(session, as_of=task.plan.issued_on, department_id=lead.id)}
-    entry = session.scalar(select(AuditEntry).where(AuditEntry.entity == "tasks", AuditEntry.entity_id == task.id,
-                                                    AuditEntry.source == "assign owners"))
+    entry = session.scalar(
+        select(AuditEntry).where(
+            AuditEntry.entity == "tasks", AuditEntry.entity_id == task.id, AuditEntry.source == "assign owners"
+        )
+    )
     assert entry.actor == "web:office" and entry.changes["leads"] == [None, [lead.name]]
     with pytest.raises(AssignmentError, match="已有牵头单位"):
         assign_owners(session, task_id=task.id, lead_ids=[lead.id], actor="web:office")

@@ -5,8 +5,8 @@ pages go to /tmp/wufei-*.png."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -17,10 +17,15 @@ from wufei.db import transaction, utcnow
 from wufei.reports.models import Report
 from wufei.tasks.models import Task
 
-
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SHOTS = Path("/tmp")
 
 
@@ -46,8 +51,9 @@ def _latest_report(server, task_id: int) -> Report:
 def test_a_liaison_files_the_office_returns_the_liaison_refiles_and_the_office_accepts(browser, server, tmp_path):
     first, second = server.tasks.first, server.tasks.second
     with transaction(server.engine) as session:
-        link = sign_in_link(session, user_id=find_user(session, "eco").id, at=utcnow(), actor="test",
-                            base_url=server.url)
+        link = sign_in_link(
+            session, user_id=find_user(session, "eco").id, at=utcnow(), actor="test", base_url=server.url
+        )
 
     office = _page(browser, server)
     office.goto("/login")
@@ -114,4 +120,4 @@ def test_a_liaison_files_the_office_returns_the_liaison_refiles_and_the_office_a
     with transaction(server.engine) as session:
         assert session.get(Task, first).completed_on is not None
     liaison.goto("/my/tasks")
-    assert "已完成" in liaison.inner_text(f"main")
+    assert "已完成" in liaison.inner_text("main")

@@ -27,15 +27,18 @@ def test_users_are_added_listed_and_given_a_single_use_sign_in_link(tmp_path):
         return result.output
 
     run("import", str(HENGSHUI_PLAN))
-    assert "已新建账号 office" in run("users", "add", "office", "--role", "office", "--password",
-                                      input="a-long-password\na-long-password\n")
+    assert "已新建账号 office" in run(
+        "users", "add", "office", "--role", "office", "--password", input="a-long-password\na-long-password\n"
+    )
     assert "市生态环境局" in run("users", "add", "eco", "--role", "liaison", "--dept", "市生态环境局", "--name", "王五")
     assert "须指定所属部门" in run("users", "add", "nobody", "--role", "liaison", ok=False)
     assert "已存在" in run("users", "add", "eco", "--role", "leader", ok=False)
 
     rows = json.loads(run("users", "list", "--json"))
     assert [(r["username"], r["role"], r["department"], r["password"]) for r in rows] == [
-        ("office", "office", None, True), ("eco", "liaison", "市生态环境局", False)]
+        ("office", "office", None, True),
+        ("eco", "liaison", "市生态环境局", False),
+    ]
 
     link = run("users", "link", "eco", "--hours", "24").strip()
     assert link.startswith("https://wufei.example.cn/signin/")

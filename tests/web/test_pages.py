@@ -17,15 +17,26 @@ from wufei.tasks.models import Task
 def test_office_pages_render(office, path):
     response = office.get(path)
     assert response.status_code == 200, response.text
-    assert "<html lang=\"zh-CN\">" in response.text
+    assert '<html lang="zh-CN">' in response.text
     assert "script-src 'none'" in response.headers["content-security-policy"]
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
 def test_the_dashboard_shows_lights_reporting_indicators_and_bulletins(office, server):
     page = office.get("/dashboard").text
-    for words in ("红灯", "黄灯", "绿灯", "已完成", "本周报送（2024年第23周）", "指标进展（2024年）", "各牵头单位灯色",
-                  "逾期任务", "近7天新亮红灯", "衡水市“无废城市”建设2024年5月调度通报", "市生态环境局"):
+    for words in (
+        "红灯",
+        "黄灯",
+        "绿灯",
+        "已完成",
+        "本周报送（2024年第23周）",
+        "指标进展（2024年）",
+        "各牵头单位灯色",
+        "逾期任务",
+        "近7天新亮红灯",
+        "衡水市“无废城市”建设2024年5月调度通报",
+        "市生态环境局",
+    ):
         assert words in page
     # one entry per document, its forms as downloads
     assert page.count("衡水市“无废城市”建设2024年5月调度通报") == 1
@@ -42,8 +53,14 @@ def test_a_bulletin_outside_the_folder_cannot_be_downloaded(office):
 
 
 def test_liaison_pages_render(eco, server):
-    for path in ("/my/tasks", "/my/report", "/my/extensions", "/my/reminders", f"/tasks/{server.tasks.first}",
-                 f"/departments/{server.tasks.ecology}"):
+    for path in (
+        "/my/tasks",
+        "/my/report",
+        "/my/extensions",
+        "/my/reminders",
+        f"/tasks/{server.tasks.first}",
+        f"/departments/{server.tasks.ecology}",
+    ):
         response = eco.get(path)
         assert response.status_code == 200, (path, response.text)
     tasks = eco.get("/my/tasks").text
@@ -73,23 +90,29 @@ def test_the_office_assigns_an_owner_to_a_task_waiting_for_one(office, server):
     task_id = server.tasks.awaiting[0]
     page = office.get("/assign").text
     assert f"/tasks/{task_id}/owners" in page
-    response = office.post(f"/tasks/{task_id}/owners", data={"csrf_token": csrf_of(page),
-                                                             "lead": str(server.tasks.ecology)})
+    response = office.post(
+        f"/tasks/{task_id}/owners", data={"csrf_token": csrf_of(page), "lead": str(server.tasks.ecology)}
+    )
     assert response.status_code == 303
     with transaction(server.engine) as session:
         task = session.get(Task, task_id)
         assert not task.awaiting_assignment
         assert [a.department_id for a in task.assignments if a.role == "lead"] == [server.tasks.ecology]
-        entry = session.scalar(select(AuditEntry).where(AuditEntry.entity == "tasks", AuditEntry.entity_id == task_id,
-                                                        AuditEntry.actor == "web:office"))
+        entry = session.scalar(
+            select(AuditEntry).where(
+                AuditEntry.entity == "tasks", AuditEntry.entity_id == task_id, AuditEntry.actor == "web:office"
+            )
+        )
         assert entry is not None and entry.source == "assign owners"
 
 
 def test_the_office_sets_and_removes_a_milestone(office, server):
     task_id = server.tasks.second
     token = csrf_of(office.get(f"/tasks/{task_id}").text)
-    response = office.post(f"/tasks/{task_id}/milestones", data={
-        "csrf_token": token, "due_date": "2024-09-30", "title": "2024年三季度目标", "expected_progress": "70"})
+    response = office.post(
+        f"/tasks/{task_id}/milestones",
+        data={"csrf_token": token, "due_date": "2024-09-30", "title": "2024年三季度目标", "expected_progress": "70"},
+    )
     assert response.status_code == 303
     page = office.get(f"/tasks/{task_id}").text
     assert "2024年三季度目标" in page and "办公室设定" in page
@@ -102,16 +125,24 @@ def test_a_liaison_asks_for_an_extension_and_the_office_decides(eco, office, ser
     page = eco.get("/my/extensions").text
     fixed = [task_id for task_id in server.tasks.spare if f'<option value="{task_id}">' in page]
     with transaction(server.engine) as session:
-        task_id = next(t for t in fixed if (task := session.get(Task, t)).deadline_kind == "fixed"
-                       and task.due_date and task.due_date > server_today())
-    response = eco.post("/my/extensions", data={"csrf_token": csrf_of(page), "task_id": str(task_id),
-                                                "until": "2026-06-30", "reason": "设备采购延迟"})
+        task_id = next(
+            t
+            for t in fixed
+            if (task := session.get(Task, t)).deadline_kind == "fixed"
+            and task.due_date
+            and task.due_date > server_today()
+        )
+    response = eco.post(
+        "/my/extensions",
+        data={"csrf_token": csrf_of(page), "task_id": str(task_id), "until": "2026-06-30", "reason": "设备采购延迟"},
+    )
     assert response.status_code == 303, response.text
     queue = office.get("/extensions").text
     assert "设备采购延迟" in queue
-    extension_id = int(queue.split('/extensions/')[1].split('/decide')[0])
-    response = office.post(f"/extensions/{extension_id}/decide", data={"csrf_token": csrf_of(queue),
-                                                                      "decision": "approve", "note": "同意"})
+    extension_id = int(queue.split("/extensions/")[1].split("/decide")[0])
+    response = office.post(
+        f"/extensions/{extension_id}/decide", data={"csrf_token": csrf_of(queue), "decision": "approve", "note": "同意"}
+    )
     assert response.status_code == 303
     assert "已同意" in eco.get("/my/extensions").text
 
@@ -136,8 +167,15 @@ def test_the_public_page_and_open_data(server):
 
 def test_the_weeks_form_is_prefilled_from_last_week(eco, server):
     task_id = server.tasks.spare[-1]
-    last_week = eco.post("/my/report", data={"week": "2024-W22", "csrf_token": csrf_of(eco.get("/my/report").text),
-                                             f"progress_{task_id}": "35", f"done_{task_id}": "完成选址论证"})
+    last_week = eco.post(
+        "/my/report",
+        data={
+            "week": "2024-W22",
+            "csrf_token": csrf_of(eco.get("/my/report").text),
+            f"progress_{task_id}": "35",
+            f"done_{task_id}": "完成选址论证",
+        },
+    )
     assert last_week.status_code == 303, last_week.text
     page = eco.get("/my/report?week=2024-W23").text
     assert f'name="progress_{task_id}" min="0" max="100" value="35"' in page

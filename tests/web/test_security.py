@@ -51,8 +51,9 @@ def test_a_liaison_cannot_write_to_another_departments_task(eco, server):
     assert response.status_code == 403
     assert len(_reports(server, foreign)) == before
     assert _reports(server, own) == []  # the whole form was refused
-    response = eco.post("/my/extensions", data={"csrf_token": _form(eco), "task_id": str(foreign),
-                                                "until": "2030-01-01", "reason": "x"})
+    response = eco.post(
+        "/my/extensions", data={"csrf_token": _form(eco), "task_id": str(foreign), "until": "2030-01-01", "reason": "x"}
+    )
     assert response.status_code == 403
 
 
@@ -61,9 +62,13 @@ def test_a_liaison_cannot_do_the_offices_work(eco, server):
     assert eco.get("/review").status_code == 403
     assert eco.get("/dashboard").status_code == 403
     assert eco.post("/reports/1/review", data={"csrf_token": token, "decision": "accept"}).status_code == 403
-    assert eco.post(f"/tasks/{server.tasks.first}/milestones",
-                    data={"csrf_token": token, "due_date": "2024-09-30", "title": "x",
-                          "expected_progress": "1"}).status_code == 403
+    assert (
+        eco.post(
+            f"/tasks/{server.tasks.first}/milestones",
+            data={"csrf_token": token, "due_date": "2024-09-30", "title": "x", "expected_progress": "1"},
+        ).status_code
+        == 403
+    )
 
 
 def test_a_script_in_a_report_is_shown_as_text(eco, office, server):
@@ -72,33 +77,49 @@ def test_a_script_in_a_report_is_shown_as_text(eco, office, server):
     response = _file(eco, {"csrf_token": _form(eco), f"progress_{task_id}": "20", f"done_{task_id}": script})
     assert response.status_code == 303, response.text
     report_id = _reports(server, task_id)[-1].id
-    for page in (eco.get(f"/reports/{report_id}").text, office.get("/review").text,
-                 office.get(f"/tasks/{task_id}").text):
+    for page in (
+        eco.get(f"/reports/{report_id}").text,
+        office.get("/review").text,
+        office.get(f"/tasks/{task_id}").text,
+    ):
         assert "&lt;script&gt;alert(&#34;xss&#34;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in page
         assert "<script>" not in page and "<img src=x" not in page
 
 
 def test_a_wrong_type_or_oversized_upload_is_refused_and_nothing_is_filed(eco, server):
     task_id = server.tasks.spare[2]
-    wrong = _file(eco, {"csrf_token": _form(eco), f"progress_{task_id}": "40"},
-                  files={f"evidence_{task_id}": ("工具.exe", b"MZ" + b"\0" * 100, "application/octet-stream")})
+    wrong = _file(
+        eco,
+        {"csrf_token": _form(eco), f"progress_{task_id}": "40"},
+        files={f"evidence_{task_id}": ("工具.exe", b"MZ" + b"\0" * 100, "application/octet-stream")},
+    )
     assert wrong.status_code == 400
     assert "文件类型不允许" in wrong.text
-    large = _file(eco, {"csrf_token": _form(eco), f"progress_{task_id}": "40"},
-                  files={f"evidence_{task_id}": ("照片.jpg", b"\xff" * (MAX_EVIDENCE_BYTES + 1), "image/jpeg")})
+    large = _file(
+        eco,
+        {"csrf_token": _form(eco), f"progress_{task_id}": "40"},
+        files={f"evidence_{task_id}": ("照片.jpg", b"\xff" * (MAX_EVIDENCE_BYTES + 1), "image/jpeg")},
+    )
     assert large.status_code == 400
     assert "超过单个文件上限" in large.text
-    huge = _file(eco, {"csrf_token": _form(eco), f"progress_{task_id}": "40"},
-                 files={f"evidence_{task_id}": ("照片.jpg", b"\xff" * (MAX_EVIDENCE_BYTES * 31 + 2 * 1024 * 1024),
-                                                "image/jpeg")})
+    huge = _file(
+        eco,
+        {"csrf_token": _form(eco), f"progress_{task_id}": "40"},
+        files={
+            f"evidence_{task_id}": ("照片.jpg", b"\xff" * (MAX_EVIDENCE_BYTES * 31 + 2 * 1024 * 1024), "image/jpeg")
+        },
+    )
     assert huge.status_code == 413
     assert _reports(server, task_id) == []
     stored = {p.name for p in server.evidence.rglob("*") if p.is_file()}
     for refused in (b"MZ" + b"\0" * 100, b"\xff" * (MAX_EVIDENCE_BYTES + 1)):
         assert hashlib.sha256(refused).hexdigest()[2:] not in stored
 
-    good = _file(eco, {"csrf_token": _form(eco), f"progress_{task_id}": "40"},
-                 files={f"evidence_{task_id}": ("现场照片.jpg", b"\xff\xd8 a photo", "image/jpeg")})
+    good = _file(
+        eco,
+        {"csrf_token": _form(eco), f"progress_{task_id}": "40"},
+        files={f"evidence_{task_id}": ("现场照片.jpg", b"\xff\xd8 a photo", "image/jpeg")},
+    )
     assert good.status_code == 303, good.text
     report = _reports(server, task_id)[-1]
     with transaction(server.engine) as session:
@@ -114,7 +135,7 @@ def test_an_upload_without_a_declared_length_or_without_a_session_is_refused_unr
     evidence_before = {p for p in server.evidence.rglob("*") if p.is_file()}
 
     def chunks():  # no Content-Length: sent chunked, so a length check alone would see nothing
-        yield b"--x\r\nContent-Disposition: form-data; name=\"evidence_%d\"; filename=\"a.jpg\"\r\n\r\n" % task_id
+        yield b'--x\r\nContent-Disposition: form-data; name="evidence_%d"; filename="a.jpg"\r\n\r\n' % task_id
         for _ in range(64):
             yield b"\xff" * 65536
         yield b"\r\n--x--\r\n"
@@ -122,8 +143,11 @@ def test_an_upload_without_a_declared_length_or_without_a_session_is_refused_unr
     chunked = eco.post("/my/report", content=chunks(), headers={"Content-Type": "multipart/form-data; boundary=x"})
     assert chunked.status_code == 411
     with httpx.Client(base_url=server.url) as anonymous:
-        unsigned = anonymous.post("/my/report", data={"week": "2024-W23", f"progress_{task_id}": "40"},
-                                  files={f"evidence_{task_id}": ("照片.jpg", b"\xff" * 1000, "image/jpeg")})
+        unsigned = anonymous.post(
+            "/my/report",
+            data={"week": "2024-W23", f"progress_{task_id}": "40"},
+            files={f"evidence_{task_id}": ("照片.jpg", b"\xff" * 1000, "image/jpeg")},
+        )
     assert unsigned.status_code == 403
     assert {p for p in server.evidence.rglob("*") if p.is_file()} == evidence_before
 
@@ -143,8 +167,9 @@ def test_a_sign_in_link_works_once_and_not_after_it_expires(server):
     with transaction(server.engine) as session:
         user = find_user(session, "eco")
         fresh = issue_sign_in_token(session, user_id=user.id, at=utcnow(), actor="test")
-        expired = issue_sign_in_token(session, user_id=user.id, at=utcnow() - timedelta(hours=80), hours=72,
-                                      actor="test")
+        expired = issue_sign_in_token(
+            session, user_id=user.id, at=utcnow() - timedelta(hours=80), hours=72, actor="test"
+        )
         stored = session.scalar(select(SignInToken.token_hash).where(SignInToken.user_id == user.id))
     assert fresh not in stored  # only the hash is kept
 
@@ -168,8 +193,9 @@ def test_a_sign_in_link_works_once_and_not_after_it_expires(server):
 def test_a_wrong_password_is_refused_and_passwords_are_hashed(server):
     with httpx.Client(base_url=server.url, follow_redirects=False) as browser:
         page = browser.get("/login")
-        response = browser.post("/login", data={"username": "eco", "password": "wrong-password",
-                                                "csrf_token": csrf_of(page.text)})
+        response = browser.post(
+            "/login", data={"username": "eco", "password": "wrong-password", "csrf_token": csrf_of(page.text)}
+        )
         assert response.status_code == 401 and "用户名或密码不正确" in response.text
     with transaction(server.engine) as session:
         stored = find_user(session, "eco").password_hash
@@ -189,8 +215,15 @@ def test_signing_in_never_redirects_to_another_site(server):
     for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
         with httpx.Client(base_url=server.url, follow_redirects=False) as browser:
             page = browser.get("/login")
-            response = browser.post("/login", data={"username": "leader", "password": "correct-horse-42",
-                                                    "next": target, "csrf_token": csrf_of(page.text)})
+            response = browser.post(
+                "/login",
+                data={
+                    "username": "leader",
+                    "password": "correct-horse-42",
+                    "next": target,
+                    "csrf_token": csrf_of(page.text),
+                },
+            )
             assert response.status_code == 303 and response.headers["location"] == "/"
 
 
@@ -224,12 +257,26 @@ def test_a_supporting_liaison_does_not_see_the_lead_departments_extension_reques
     from wufei.tasks.models import Role, Task, TaskDepartment
 
     with transaction(server.engine) as session:
-        supported = session.scalars(select(Task).join(TaskDepartment).where(
-            TaskDepartment.department_id == server.tasks.ecology, TaskDepartment.role == Role.SUPPORTING,
-            Task.due_date > date(2024, 6, 5)).order_by(Task.id)).first()
+        supported = session.scalars(
+            select(Task)
+            .join(TaskDepartment)
+            .where(
+                TaskDepartment.department_id == server.tasks.ecology,
+                TaskDepartment.role == Role.SUPPORTING,
+                Task.due_date > date(2024, 6, 5),
+            )
+            .order_by(Task.id)
+        ).first()
         lead = next(a.department_id for a in supported.assignments if a.role == Role.LEAD)
-        request_extension(session, task_id=supported.id, department_id=lead, requested_on=date(2024, 6, 5),
-                          new_due=date(2030, 12, 31), reason="牵头部门内部的延期理由", actor="test")
+        request_extension(
+            session,
+            task_id=supported.id,
+            department_id=lead,
+            requested_on=date(2024, 6, 5),
+            new_due=date(2030, 12, 31),
+            reason="牵头部门内部的延期理由",
+            actor="test",
+        )
     page = eco.get(f"/tasks/{supported.id}")
     assert page.status_code == 200
     assert "牵头部门内部的延期理由" not in page.text

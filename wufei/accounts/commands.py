@@ -15,14 +15,19 @@ def users_group() -> None:
 
 @users_group.command("add")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["office", "liaison", "leader"]), required=True,
-              help="office 领导小组办公室；liaison 部门专班联系人；leader 领导（只读）")
+@click.option(
+    "--role",
+    type=click.Choice(["office", "liaison", "leader"]),
+    required=True,
+    help="office 领导小组办公室；liaison 部门专班联系人；leader 领导（只读）",
+)
 @click.option("--dept", help="所属部门（专班联系人必填，同名时写 衡水市/市生态环境局）")
 @click.option("--name", "display_name", help="姓名或称呼（默认同用户名）")
 @click.option("--password", "with_password", is_flag=True, help="设置密码（交互输入）；不设则只能通过登录链接登录")
 @click.option("--actor", default="office", show_default=True, help="操作人（记入变更记录）")
-def add_command(username: str, role: str, dept: str | None, display_name: str | None, with_password: bool,
-                actor: str) -> None:
+def add_command(
+    username: str, role: str, dept: str | None, display_name: str | None, with_password: bool, actor: str
+) -> None:
     """新建账号"""
     from wufei.accounts.service import AccountError, add_user
     from wufei.reports.commands import _one_department
@@ -31,8 +36,15 @@ def add_command(username: str, role: str, dept: str | None, display_name: str | 
     try:
         with transaction(engine()) as session:
             department = _one_department(session, dept) if dept else None
-            user = add_user(session, username=username, role=role, display_name=display_name,
-                            department_id=department.id if department else None, password=password, actor=actor)
+            user = add_user(
+                session,
+                username=username,
+                role=role,
+                display_name=display_name,
+                department_id=department.id if department else None,
+                password=password,
+                actor=actor,
+            )
             summary = f"已新建账号 {user.username}（{role}{'，' + department.name if department else ''}）"
     except AccountError as error:
         raise click.ClickException(str(error)) from None
@@ -51,9 +63,11 @@ def list_command(as_json: bool) -> None:
         echo_json(rows)
         return
     for row in rows:
-        click.echo(f"[{row['id']}] {row['username']}  {row['display_name']}  {row['role_cn']}"
-                   f"{'  ' + row['department'] if row['department'] else ''}"
-                   f"{'' if row['active'] else '  （已停用）'}{'' if row['password'] else '  （仅链接登录）'}")
+        click.echo(
+            f"[{row['id']}] {row['username']}  {row['display_name']}  {row['role_cn']}"
+            f"{'  ' + row['department'] if row['department'] else ''}"
+            f"{'' if row['active'] else '  （已停用）'}{'' if row['password'] else '  （仅链接登录）'}"
+        )
     click.echo(f"共 {len(rows)} 个")
 
 

@@ -27,7 +27,7 @@ from wufei.audit.service import record
 from wufei.departments.models import Department
 
 ROLE_NAMES = {UserRole.OFFICE: "领导小组办公室", UserRole.LIAISON: "专班联系人", UserRole.LEADER: "领导"}
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 SIGN_IN_LINK_HOURS = 72
 SESSION_HOURS = 12
 _USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
@@ -38,6 +38,7 @@ class AccountError(ValueError):
 
 
 # --- passwords --------------------------------------------------------------------------------
+
 
 def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
@@ -55,8 +56,9 @@ def verify_password(password: str, stored: str | None) -> bool:
         scheme, n, r, p, salt, expected = stored.split("$")
         if scheme != "scrypt":
             return False
-        digest = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
-                                dklen=len(expected) // 2)
+        digest = hashlib.scrypt(
+            password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected) // 2
+        )
     except ValueError:
         return False
     return hmac.compare_digest(digest.hex(), expected)
@@ -68,8 +70,17 @@ def token_hash(token: str) -> str:
 
 # --- users ------------------------------------------------------------------------------------
 
-def add_user(session: Session, *, username: str, role: UserRole | str, display_name: str | None = None,
-             department_id: int | None = None, password: str | None = None, actor: str) -> User:
+
+def add_user(
+    session: Session,
+    *,
+    username: str,
+    role: UserRole | str,
+    display_name: str | None = None,
+    department_id: int | None = None,
+    password: str | None = None,
+    actor: str,
+) -> User:
     """Create an account. A liaison belongs to exactly one department; the office and leaders to none."""
     username = (username or "").strip().lower()
     if not username or not set(username) <= _USERNAME_CHARS or len(username) > 64:
@@ -88,19 +99,35 @@ def add_user(session: Session, *, username: str, role: UserRole | str, display_n
         raise AccountError(f"用户名「{username}」已存在")
     if password is not None and len(password) < 8:
         raise AccountError("密码至少8个字符")
-    user = User(username=username, display_name=(display_name or username).strip()[:200], role=str(role),
-                department_id=department_id, password_hash=hash_password(password) if password else None)
+    user = User(
+        username=username,
+        display_name=(display_name or username).strip()[:200],
+        role=str(role),
+        department_id=department_id,
+        password_hash=hash_password(password) if password else None,
+    )
     session.add(user)
     session.flush()
-    record(session, actor=actor, action="create", entity="users", entity_id=user.id, entity_key=f"user:{username}",
-           changes={"role": [None, str(role)], "department_id": [None, department_id],
-                    "password": [None, "set" if password else None]})
+    record(
+        session,
+        actor=actor,
+        action="create",
+        entity="users",
+        entity_id=user.id,
+        entity_key=f"user:{username}",
+        changes={
+            "role": [None, str(role)],
+            "department_id": [None, department_id],
+            "password": [None, "set" if password else None],
+        },
+    )
     return user
 
 
 def find_user(session: Session, username: str) -> User | None:
-    return session.scalar(select(User).options(selectinload(User.department))
-                          .where(User.username == (username or "").strip().lower()))
+    return session.scalar(
+        select(User).options(selectinload(User.department)).where(User.username == (username or "").strip().lower())
+    )
 
 
 def list_users(session: Session) -> list[User]:
@@ -120,19 +147,29 @@ def authenticate(session: Session, *, username: str, password: str) -> User | No
 
 # --- sign-in links ----------------------------------------------------------------------------
 
-def issue_sign_in_token(session: Session, *, user_id: int, at: datetime, hours: float = SIGN_IN_LINK_HOURS,
-                        actor: str) -> str:
+
+def issue_sign_in_token(
+    session: Session, *, user_id: int, at: datetime, hours: float = SIGN_IN_LINK_HOURS, actor: str
+) -> str:
     """A new single-use token for the user, valid `hours` from `at`; returned once, stored hashed."""
     user = session.get(User, user_id)
     if user is None or not user.active:
         raise AccountError(f"找不到可用的账号 {user_id}")
     token = secrets.token_urlsafe(32)
-    row = SignInToken(user_id=user.id, token_hash=token_hash(token), created_at=at,
-                      expires_at=at + timedelta(hours=hours))
+    row = SignInToken(
+        user_id=user.id, token_hash=token_hash(token), created_at=at, expires_at=at + timedelta(hours=hours)
+    )
     session.add(row)
     session.flush()
-    record(session, actor=actor, action="create", entity="sign_in_tokens", entity_id=row.id,
-           entity_key=f"user:{user.username}", changes={"expires_at": [None, row.expires_at.isoformat()]})
+    record(
+        session,
+        actor=actor,
+        action="create",
+        entity="sign_in_tokens",
+        entity_id=row.id,
+        entity_key=f"user:{user.username}",
+        changes={"expires_at": [None, row.expires_at.isoformat()]},
+    )
     return token
 
 
@@ -140,10 +177,12 @@ def redeem_sign_in_token(session: Session, *, token: str, at: datetime) -> User:
     """The user the link is for, marking it used; an unknown, used or expired link is an AccountError."""
     hashed = token_hash(token or "")
     claimed = session.execute(
-        update(SignInToken).where(SignInToken.token_hash == hashed, SignInToken.used_at.is_(None),
-                                  SignInToken.expires_at > at)
-        .values(used_at=at).returning(SignInToken.id, SignInToken.user_id)
-        .execution_options(synchronize_session=False)).first()
+        update(SignInToken)
+        .where(SignInToken.token_hash == hashed, SignInToken.used_at.is_(None), SignInToken.expires_at > at)
+        .values(used_at=at)
+        .returning(SignInToken.id, SignInToken.user_id)
+        .execution_options(synchronize_session=False)
+    ).first()
     if claimed is None:
         known = session.scalar(select(SignInToken).where(SignInToken.token_hash == hashed))
         if known is None:
@@ -154,12 +193,20 @@ def redeem_sign_in_token(session: Session, *, token: str, at: datetime) -> User:
     user = session.get(User, claimed.user_id)
     if user is None or not user.active:
         raise AccountError("账号已停用")
-    record(session, actor=f"web:{user.username}", action="sign_in", entity="sign_in_tokens", entity_id=claimed.id,
-           entity_key=f"user:{user.username}", changes={"used_at": [None, at.isoformat()]})
+    record(
+        session,
+        actor=f"web:{user.username}",
+        action="sign_in",
+        entity="sign_in_tokens",
+        entity_id=claimed.id,
+        entity_key=f"user:{user.username}",
+        changes={"used_at": [None, at.isoformat()]},
+    )
     return user
 
 
 # --- sessions ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SignedIn:
@@ -171,24 +218,40 @@ class SignedIn:
         return self.web_session.csrf_token
 
 
-def start_session(session: Session, *, user: User, at: datetime, hours: float = SESSION_HOURS,
-                  how: str = "password") -> str:
+def start_session(
+    session: Session, *, user: User, at: datetime, hours: float = SESSION_HOURS, how: str = "password"
+) -> str:
     """Sign the user in; returns the cookie value (stored only as its hash)."""
     cookie = secrets.token_urlsafe(32)
-    row = WebSession(user_id=user.id, token_hash=token_hash(cookie), csrf_token=secrets.token_urlsafe(32),
-                     created_at=at, expires_at=at + timedelta(hours=hours))
+    row = WebSession(
+        user_id=user.id,
+        token_hash=token_hash(cookie),
+        csrf_token=secrets.token_urlsafe(32),
+        created_at=at,
+        expires_at=at + timedelta(hours=hours),
+    )
     session.add(row)
     session.flush()
-    record(session, actor=f"web:{user.username}", action="sign_in", entity="web_sessions", entity_id=row.id,
-           entity_key=f"user:{user.username}", changes={"how": [None, how]})
+    record(
+        session,
+        actor=f"web:{user.username}",
+        action="sign_in",
+        entity="web_sessions",
+        entity_id=row.id,
+        entity_key=f"user:{user.username}",
+        changes={"how": [None, how]},
+    )
     return cookie
 
 
 def session_user(session: Session, *, cookie: str | None, at: datetime) -> SignedIn | None:
     if not cookie:
         return None
-    row = session.scalar(select(WebSession).options(selectinload(WebSession.user).selectinload(User.department))
-                         .where(WebSession.token_hash == token_hash(cookie), WebSession.expires_at > at))
+    row = session.scalar(
+        select(WebSession)
+        .options(selectinload(WebSession.user).selectinload(User.department))
+        .where(WebSession.token_hash == token_hash(cookie), WebSession.expires_at > at)
+    )
     if row is None or not row.user.active:
         return None
     return SignedIn(row.user, row)
@@ -198,20 +261,35 @@ def end_session(session: Session, *, cookie: str | None) -> None:
     """Sign out: the session row goes, and the audit trail says who left."""
     if not cookie:
         return
-    row = session.scalar(select(WebSession).options(selectinload(WebSession.user))
-                         .where(WebSession.token_hash == token_hash(cookie)))
+    row = session.scalar(
+        select(WebSession).options(selectinload(WebSession.user)).where(WebSession.token_hash == token_hash(cookie))
+    )
     if row is None:
         return
-    record(session, actor=f"web:{row.user.username}", action="sign_out", entity="web_sessions", entity_id=row.id,
-           entity_key=f"user:{row.user.username}", changes={})
+    record(
+        session,
+        actor=f"web:{row.user.username}",
+        action="sign_out",
+        entity="web_sessions",
+        entity_id=row.id,
+        entity_key=f"user:{row.user.username}",
+        changes={},
+    )
     session.delete(row)
 
 
 def user_as_dict(user: User) -> dict[str, Any]:
-    return {"id": user.id, "username": user.username, "display_name": user.display_name, "role": user.role,
-            "role_cn": ROLE_NAMES[UserRole(user.role)], "department_id": user.department_id,
-            "department": user.department.name if user.department else None, "active": user.active,
-            "password": bool(user.password_hash)}
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "role_cn": ROLE_NAMES[UserRole(user.role)],
+        "department_id": user.department_id,
+        "department": user.department.name if user.department else None,
+        "active": user.active,
+        "password": bool(user.password_hash),
+    }
 
 
 def portal_url() -> str:
@@ -219,8 +297,15 @@ def portal_url() -> str:
     return (os.environ.get("WUFEI_PORTAL_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 
-def sign_in_link(session: Session, *, user_id: int, at: datetime, hours: float = SIGN_IN_LINK_HOURS,
-                 actor: str, base_url: str | None = None) -> str:
+def sign_in_link(
+    session: Session,
+    *,
+    user_id: int,
+    at: datetime,
+    hours: float = SIGN_IN_LINK_HOURS,
+    actor: str,
+    base_url: str | None = None,
+) -> str:
     """A single-use sign-in link for the user (for a reminder), valid `hours`."""
     token = issue_sign_in_token(session, user_id=user_id, at=at, hours=hours, actor=actor)
     return f"{(base_url or portal_url()).rstrip('/')}/signin/{token}"

@@ -43,8 +43,13 @@ def meets(target: Target, direction: str, value: Decimal | Fraction) -> bool | N
     if target.high is not None:
         return target.value <= value <= target.high
     comparator = target.comparator or ("<=" if direction == "down" else ">=")
-    return {">=": value >= target.value, ">": value > target.value, "<=": value <= target.value,
-            "<": value < target.value, "=": value == target.value}[comparator]
+    return {
+        ">=": value >= target.value,
+        ">": value > target.value,
+        "<=": value <= target.value,
+        "<": value < target.value,
+        "=": value == target.value,
+    }[comparator]
 
 
 def _plain(value: Fraction | Decimal) -> str:
@@ -53,16 +58,28 @@ def _plain(value: Fraction | Decimal) -> str:
     return f"{rounded:g}"
 
 
-def forecast(*, status: str, direction: str, target: Target, latest: Observation | None,
-             reference: Observation | None, by_trend: bool = True) -> tuple[str, str]:
+def forecast(
+    *,
+    status: str,
+    direction: str,
+    target: Target,
+    latest: Observation | None,
+    reference: Observation | None,
+    by_trend: bool = True,
+) -> tuple[str, str]:
     """(可以完成 | 存在不确定性, the reason in Chinese). `status` is indicator_status's."""
     if status == "met":
         return CAN_COMPLETE, "已达到目标值"
     if status == "holding":
         return CAN_COMPLETE, "保持不低于此前水平"
     if status != "improving" or latest is None or reference is None:
-        reason = {"flat": "与此前持平，未见向目标推进", "worsening": "较此前变差", "not_met": "未达到目标值",
-                  "no_data": "暂无数据，无法判断", "unknown": "目标与方向不明，无法判断"}.get(status, "无法判断")
+        reason = {
+            "flat": "与此前持平，未见向目标推进",
+            "worsening": "较此前变差",
+            "not_met": "未达到目标值",
+            "no_data": "暂无数据，无法判断",
+            "unknown": "目标与方向不明，无法判断",
+        }.get(status, "无法判断")
         return UNCERTAIN, reason
     if target.value is None:
         return CAN_COMPLETE, "持续向好，符合目标要求"

@@ -9,8 +9,9 @@ to 39.3 and the parts add up to the total before rounding.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
-from typing import Any, Mapping
+from typing import Any
 
 
 def ratio(part: int, whole: int) -> Fraction | None:
@@ -19,9 +20,9 @@ def ratio(part: int, whole: int) -> Fraction | None:
 
 def half_up(value: Fraction | float | int, places: int) -> float:
     """Rounded half away from zero (39.25 → 39.3), computed exactly."""
-    scaled = Fraction(value) * 10 ** places
+    scaled = Fraction(value) * 10**places
     whole = int(abs(scaled) + Fraction(1, 2))
-    return float(Fraction(whole if scaled >= 0 else -whole, 10 ** places))
+    return float(Fraction(whole if scaled >= 0 else -whole, 10**places))
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -35,12 +36,14 @@ def component_points(weight: float, part: int, whole: int) -> Fraction:
     return Fraction(weight) * (1 if share is None else share)
 
 
-def score(ratios: Mapping[str, Fraction | None], weights: Mapping[str, float], deduction: float
-          ) -> tuple[dict[str, float], float]:
+def score(
+    ratios: Mapping[str, Fraction | None], weights: Mapping[str, float], deduction: float
+) -> tuple[dict[str, float], float]:
     """Points per component (rounded to 0.01, for display) and the score (exact sum less the
     deduction, floored at 0, rounded half up to 0.1). `points["deduction"]` is negative."""
-    exact = {name: Fraction(weight) * (1 if ratios.get(name) is None else ratios[name])
-             for name, weight in weights.items()}
+    exact = {
+        name: Fraction(weight) * (1 if ratios.get(name) is None else ratios[name]) for name, weight in weights.items()
+    }
     exact["deduction"] = -Fraction(deduction)
     points = {name: half_up(value, 2) for name, value in exact.items()}
     return points, max(0.0, half_up(sum(exact.values()), 1))

@@ -41,9 +41,25 @@ def _same(old: Any, new: Any) -> bool:
     return old == new
 
 
-def record(session: Session, *, actor: str, action: str, entity: str, entity_id: int | None,
-           entity_key: str, changes: dict[str, Any], source: str | None = None) -> AuditEntry:
-    entry = AuditEntry(actor=actor, action=action, entity=entity, entity_id=entity_id,
-                       entity_key=entity_key[:200], changes=changes, source=source)
+def record(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    entity_key: str,
+    changes: dict[str, Any],
+    source: str | None = None,
+) -> AuditEntry:
+    entry = AuditEntry(
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        entity_key=entity_key[:200],
+        changes=changes,
+        source=source,
+    )
     session.add(entry)
     return entry

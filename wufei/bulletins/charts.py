@@ -11,18 +11,28 @@ from __future__ import annotations
 import io
 import json
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from functools import lru_cache, wraps
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib import font_manager
+from matplotlib.figure import Figure
 
-CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
-                "SimHei", "Microsoft YaHei", "PingFang SC", "Heiti SC")
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Noto Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Heiti SC",
+)
 LIGHT_COLOURS = {"done": "#4e79a7", "green": "#59a14f", "yellow": "#edc948", "red": "#e15759"}
 LIGHT_LABELS = {"done": "已完成", "green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 DPI = 150
@@ -40,8 +50,10 @@ def cjk_font() -> str:
         except ValueError:
             continue
         return family
-    raise ChartFontError("找不到可显示中文的字体，图表无法生成。请安装 fonts-noto-cjk（Debian/Ubuntu："
-                         "apt-get install fonts-noto-cjk）或任一字体：" + "、".join(CJK_FAMILIES))
+    raise ChartFontError(
+        "找不到可显示中文的字体，图表无法生成。请安装 fonts-noto-cjk（Debian/Ubuntu："
+        "apt-get install fonts-noto-cjk）或任一字体：" + "、".join(CJK_FAMILIES)
+    )
 
 
 _DRAWN: OrderedDict[str, bytes] = OrderedDict()
@@ -51,6 +63,7 @@ def _memo(draw: Callable[..., bytes]) -> Callable[..., bytes]:
     """Charts are pure functions of their data: a bulletin regenerated in the same process (the
     CLI writing several forms, a flow retried, the tests) reuses the PNG instead of drawing it
     again (a third of a second each)."""
+
     @wraps(draw)
     def memoised(*args: Any, **kwargs: Any) -> bytes:
         key = draw.__name__ + json.dumps([args, kwargs], ensure_ascii=False, sort_keys=True, default=str)
@@ -59,6 +72,7 @@ def _memo(draw: Callable[..., bytes]) -> Callable[..., bytes]:
             while len(_DRAWN) > 64:
                 _DRAWN.popitem(last=False)
         return _DRAWN[key]
+
     return memoised
 
 
@@ -93,7 +107,7 @@ def _legend(ax, figure: Figure, **kwargs) -> None:
 
 
 def short(name: str, limit: int = 14) -> str:
-    return name if len(name) <= limit else name[:limit - 1] + "…"
+    return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
 @_memo
@@ -127,8 +141,7 @@ def rates_by_unit(title: str, rows: Sequence[dict[str, Any]], xlabel: str = "完
     values = [row["value"] for row in rows][::-1]
     bars = ax.barh(names, values, color="#4e79a7", height=0.6)
     for bar, value in zip(bars, values):
-        ax.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2, f"{value:g}", va="center",
-                **_font(figure, 7))
+        ax.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2, f"{value:g}", va="center", **_font(figure, 7))
     ax.set_xlim(0, 112)
     ax.set_xlabel(xlabel, **_font(figure))
     ax.set_title(title, **_font(figure, 11))
@@ -167,18 +180,19 @@ def indicator_progress(title: str, rows: Sequence[dict[str, Any]]) -> bytes:
     ax = figure.add_subplot()
     names = [short(row["name"], 18) for row in rows][::-1]
     values = [min(row["share"], 150.0) for row in rows][::-1]
-    colours = ["#59a14f" if row["on_track"] else ("#e15759" if row["on_track"] is False else "#bab0ac")
-               for row in rows][::-1]
+    colours = [
+        "#59a14f" if row["on_track"] else ("#e15759" if row["on_track"] is False else "#bab0ac") for row in rows
+    ][::-1]
     bars = ax.barh(names, values, color=colours, height=0.6)
     for bar, row in zip(bars, rows[::-1]):
-        ax.text(bar.get_width() + 1.5, bar.get_y() + bar.get_height() / 2, row["label"], va="center",
-                **_font(figure, 7))
+        ax.text(
+            bar.get_width() + 1.5, bar.get_y() + bar.get_height() / 2, row["label"], va="center", **_font(figure, 7)
+        )
     ax.axvline(100, color="#555555", linewidth=0.8, linestyle="--")
     ax.set_xlim(0, 185)
     ax.set_xlabel("最新值相对目标值（%，虚线为目标）", **_font(figure))
     ax.set_title(title, **_font(figure, 11))
     if not rows:
-        ax.text(0.5, 0.5, "暂无可比较的数值指标", ha="center", va="center", transform=ax.transAxes,
-                **_font(figure, 10))
+        ax.text(0.5, 0.5, "暂无可比较的数值指标", ha="center", va="center", transform=ax.transAxes, **_font(figure, 10))
     _style(ax, figure)
     return _png(figure)

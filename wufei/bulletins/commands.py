@@ -18,8 +18,9 @@ KINDS = ("monthly", "quarterly", "half-year", "annual", "self-assessment", "prov
 @click.option("--jurisdiction", help="地区，如 衡水市；省级汇总为省，如 河北省（默认：全部）")
 @click.option("--refresh", is_flag=True, help="按当前台账重新取数（生成新的数据快照）")
 @click.option("--as-of", "as_of", help="取数日期（默认：该环节的运行日，或已保存的该期数据）")
-def bulletin_command(kind: str, period: str, out_dir: Path, jurisdiction: str | None, refresh: bool,
-                     as_of: str | None) -> None:
+def bulletin_command(
+    kind: str, period: str, out_dir: Path, jurisdiction: str | None, refresh: bool, as_of: str | None
+) -> None:
     """生成通报（Markdown、HTML、Word、Excel 附件），基于锁定的数据快照
 
     self-assessment：年度自评估（--period 2024）；province：省级汇总（期间决定月、季、半年或年度）
@@ -28,8 +29,15 @@ def bulletin_command(kind: str, period: str, out_dir: Path, jurisdiction: str | 
     from wufei.cadence.periods import PeriodError
 
     try:
-        issued = issue_bulletins(engine(), kind=kind, period=period, out_dir=out_dir, jurisdiction=jurisdiction,
-                                 refresh=refresh, figures_as_of=parse_day(as_of))
+        issued = issue_bulletins(
+            engine(),
+            kind=kind,
+            period=period,
+            out_dir=out_dir,
+            jurisdiction=jurisdiction,
+            refresh=refresh,
+            figures_as_of=parse_day(as_of),
+        )
     except (BulletinError, PeriodError) as exc:
         raise click.ClickException(str(exc)) from None
     if not issued:

@@ -8,9 +8,10 @@ database here.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterator, Union
+from typing import Any, Union
 
 CHINESE_NUMERALS = "零一二三四五六七八九"
 
@@ -77,7 +78,7 @@ class Section:
     number: str = ""  # 一、 / （一）
     type: str = "section"
 
-    def add(self, *blocks: Block | None) -> "Section":
+    def add(self, *blocks: Block | None) -> Section:
         for block in blocks:
             if block is None:  # an optional block left out (a chart with nothing to draw)
                 continue
@@ -126,6 +127,7 @@ class Document:
                 yield block
                 if isinstance(block, Section):
                     yield from inner(block.blocks)
+
         yield from inner(self.sections)
 
     def tables(self) -> list[Table]:
@@ -134,8 +136,9 @@ class Document:
     def charts(self) -> list[Chart]:
         return [block for block in self.walk() if isinstance(block, Chart)]
 
-    def number(self) -> "Document":
+    def number(self) -> Document:
         """一、二、 for sections, （一）（二） below them; 表1…, 图1… in reading order."""
+
         def number_sections(sections: list[Any], level: int) -> None:
             index = 0
             for block in sections:
@@ -144,6 +147,7 @@ class Document:
                     block.level = level
                     block.number = f"{chinese_number(index)}、" if level == 1 else f"（{chinese_number(index)}）"
                     number_sections(block.blocks, level + 1)
+
         number_sections(self.sections, 1)
         for index, table in enumerate(self.tables(), start=1):
             table.number = f"表{index}"

@@ -7,7 +7,8 @@ give them (rates as percentages with one decimal, scores as given).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from wufei.bulletins import charts
 from wufei.bulletins.document import Chart, Document, Paragraph, Section, Table, chinese_date
@@ -15,16 +16,46 @@ from wufei.cadence.windows import chinese_week, parse_week
 
 Content = Mapping[str, Any]
 
-KIND_TITLES = {"monthly": "月调度通报", "quarterly": "季度通报", "half_year": "半年观摩项目清单",
-               "annual": "年终考核结果", "self_assessment": "年度自评估报告",
-               **{f"province_{kind}": "省级汇总" for kind in ("monthly", "quarterly", "half_year", "annual")}}
+KIND_TITLES = {
+    "monthly": "月调度通报",
+    "quarterly": "季度通报",
+    "half_year": "半年观摩项目清单",
+    "annual": "年终考核结果",
+    "self_assessment": "年度自评估报告",
+    **{f"province_{kind}": "省级汇总" for kind in ("monthly", "quarterly", "half_year", "annual")},
+}
 RECIPIENTS = "领导小组各成员单位，各县（市、区）人民政府，各功能区管委会："
-TASK_COLUMNS = ("灯色", "方案", "编号", "任务名称", "牵头单位", "配合单位", "完成期限", "现行期限", "完成日期", "判定原因")
-REPORT_COLUMNS = ("周次", "任务编号", "任务名称", "报送单位", "版本", "进度（%）", "报送时间", "是否迟报", "审核状态",
-                  "完成情况", "存在问题", "下步计划", "审核意见")
+TASK_COLUMNS = (
+    "灯色",
+    "方案",
+    "编号",
+    "任务名称",
+    "牵头单位",
+    "配合单位",
+    "完成期限",
+    "现行期限",
+    "完成日期",
+    "判定原因",
+)
+REPORT_COLUMNS = (
+    "周次",
+    "任务编号",
+    "任务名称",
+    "报送单位",
+    "版本",
+    "进度（%）",
+    "报送时间",
+    "是否迟报",
+    "审核状态",
+    "完成情况",
+    "存在问题",
+    "下步计划",
+    "审核意见",
+)
 
 
 # --- small formatting helpers -------------------------------------------------------------------
+
 
 def pct(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
@@ -70,10 +101,18 @@ def issuer(scope: str) -> str:
 
 def _document(content: Content, snapshot_id: str, *, title: str) -> Document:
     figures = content["figures"]
-    return Document(kind=content["kind"], kind_cn=KIND_TITLES.get(content["kind"], content["kind"]), title=title,
-                    issuer=issuer(content["scope"]), scope=content["scope"], period=content["period"],
-                    date=content["as_of"], snapshot_id=snapshot_id,
-                    data_as_of=figures.get("lights_as_of") or content["period"]["end"], recipients=RECIPIENTS)
+    return Document(
+        kind=content["kind"],
+        kind_cn=KIND_TITLES.get(content["kind"], content["kind"]),
+        title=title,
+        issuer=issuer(content["scope"]),
+        scope=content["scope"],
+        period=content["period"],
+        date=content["as_of"],
+        snapshot_id=snapshot_id,
+        data_as_of=figures.get("lights_as_of") or content["period"]["end"],
+        recipients=RECIPIENTS,
+    )
 
 
 def _prefix(content: Content) -> str:
@@ -88,8 +127,11 @@ def week_text(label: str) -> str:
 def _weeks_text(weeks: list[str]) -> str:
     if not weeks:
         return "本期无已截止的报送周"
-    return (f"{week_text(weeks[0])}至{week_text(weeks[-1])}共{len(weeks)}周" if len(weeks) > 1
-            else f"{week_text(weeks[0])}共1周")
+    return (
+        f"{week_text(weeks[0])}至{week_text(weeks[-1])}共{len(weeks)}周"
+        if len(weeks) > 1
+        else f"{week_text(weeks[0])}共1周"
+    )
 
 
 def _lights_paragraph(figures: Mapping[str, Any], period_word: str) -> Paragraph:
@@ -99,7 +141,8 @@ def _lights_paragraph(figures: Mapping[str, Any], period_word: str) -> Paragraph
         f"截至{cn_date(figures['lights_as_of'])}，纳入督办的任务{totals['supervised']}项"
         f"（另有{totals['without_lead']}项尚未明确牵头单位，暂不亮灯），其中已完成{by['done']}项、绿灯{by['green']}项、"
         f"黄灯{by['yellow']}项、红灯{by['red']}项，逾期未完成{totals['overdue']}项；"
-        f"{period_word}到期{totals['due_in_period']}项，{period_word}完成{totals['done_in_period']}项。")
+        f"{period_word}到期{totals['due_in_period']}项，{period_word}完成{totals['done_in_period']}项。"
+    )
 
 
 def _lights_chart(content: Content) -> Chart | None:
@@ -115,8 +158,10 @@ def _task_table(title: str, items: list[Mapping[str, Any]], *, sheet: str, with_
         rows = [[task_name(i), names(i["leads"]), i["from_cn"], i["to_cn"], i["reason"]] for i in items]
     else:
         columns = ["灯色", "任务", "牵头单位", "配合单位", "现行期限", "原因"]
-        rows = [[i["light_cn"], task_name(i), names(i["leads"]), few(i["supporting"]),
-                 due_text(i), i["reason"]] for i in items]
+        rows = [
+            [i["light_cn"], task_name(i), names(i["leads"]), few(i["supporting"]), due_text(i), i["reason"]]
+            for i in items
+        ]
     return Table(title, columns, rows, sheet=sheet)
 
 
@@ -124,26 +169,45 @@ def _indicator_rows(items: list[Mapping[str, Any]]) -> list[list[str]]:
     rows = []
     for item in items:
         latest = item.get("latest")
-        rows.append([item.get("number") or "", f"{item['name']}{item.get('marks') or ''}", item.get("unit") or "",
-                     item["baseline"].get("raw") or "—", item["target"].get("raw") or "—",
-                     f"{latest['value']}（{latest['year']}年）" if latest else "—", item["status_cn"],
-                     {True: "是", False: "否"}.get(item["on_track"], "—"), names(item.get("leads"))])
+        rows.append(
+            [
+                item.get("number") or "",
+                f"{item['name']}{item.get('marks') or ''}",
+                item.get("unit") or "",
+                item["baseline"].get("raw") or "—",
+                item["target"].get("raw") or "—",
+                f"{latest['value']}（{latest['year']}年）" if latest else "—",
+                item["status_cn"],
+                {True: "是", False: "否"}.get(item["on_track"], "—"),
+                names(item.get("leads")),
+            ]
+        )
     return rows
 
 
 def _indicator_section(section: Section, indicators: Mapping[str, Any]) -> None:
     summary = indicators["summary"]
-    section.add(Paragraph(
-        f"纳入监测的指标{summary['total']}项，截至{indicators['year']}年：已达到目标值{summary['met']}项，"
-        f"向好{summary['improving']}项，保持{summary['holding']}项，持平{summary['flat']}项，变差{summary['worsening']}项，"
-        f"未达到目标值{summary['not_met']}项，暂无数据{summary['no_data']}项，无法判断{summary['unknown']}项；"
-        f"进展符合预期{summary['on_track']}项，不符合预期{summary['off_track']}项。"))
-    section.add(Table("指标进展情况", ["编号", "指标", "单位", "基线", "目标", "最新值", "进展", "符合预期", "牵头单位"],
-                      _indicator_rows(indicators["items"]), sheet="指标进展"))
+    section.add(
+        Paragraph(
+            f"纳入监测的指标{summary['total']}项，截至{indicators['year']}年：已达到目标值{summary['met']}项，"
+            f"向好{summary['improving']}项，保持{summary['holding']}项，持平{summary['flat']}项，变差{summary['worsening']}项，"
+            f"未达到目标值{summary['not_met']}项，暂无数据{summary['no_data']}项，无法判断{summary['unknown']}项；"
+            f"进展符合预期{summary['on_track']}项，不符合预期{summary['off_track']}项。"
+        )
+    )
+    section.add(
+        Table(
+            "指标进展情况",
+            ["编号", "指标", "单位", "基线", "目标", "最新值", "进展", "符合预期", "牵头单位"],
+            _indicator_rows(indicators["items"]),
+            sheet="指标进展",
+        )
+    )
     shares = _indicator_shares(indicators["items"])
     if shares:  # no chart of nothing: the table already says 暂无数据
-        section.add(Chart("indicators", "数值指标最新值与目标值", charts.indicator_progress(
-            "数值指标最新值与目标值", shares)))
+        section.add(
+            Chart("indicators", "数值指标最新值与目标值", charts.indicator_progress("数值指标最新值与目标值", shares))
+        )
 
 
 def _indicator_shares(items: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -156,8 +220,14 @@ def _indicator_shares(items: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
         if goal == 0 or value == 0:
             continue
         share = goal / value * 100 if item.get("direction") == "down" else value / goal * 100
-        rows.append({"name": item["name"], "share": round(share, 1), "on_track": item["on_track"],
-                     "label": f"{latest['value']}/{target['value']}{item.get('unit') or ''}"})
+        rows.append(
+            {
+                "name": item["name"],
+                "share": round(share, 1),
+                "on_track": item["on_track"],
+                "label": f"{latest['value']}/{target['value']}{item.get('unit') or ''}",
+            }
+        )
     return rows
 
 
@@ -166,35 +236,98 @@ def _cells_section(section: Section, cells: Mapping[str, Any] | None) -> None:
         section.add(Paragraph("暂无无废细胞建设数据。"))
         return
     planned = cells.get("planned_total")
-    section.add(Paragraph(
-        f"据{cells['source']}，无废细胞累计建成{num(cells['built_total'])}个"
-        + (f"，方案计划{planned}个，完成率{pct(cells.get('completion_rate'))}" if planned else "，方案未列总数")
-        + "。" + "".join(f"{note}。" for note in cells.get("notes", []))))
-    section.add(Table("无废细胞建设情况", ["类别", "数量", "单位", "目标", "状态", "牵头单位"], [
-        [c["category"], num(c.get("count")), c.get("unit") or "", num(c.get("target")), c.get("status") or "—",
-         c.get("lead") or "—"] for c in cells["categories"]], sheet="无废细胞", numeric=(1, 3)))
+    section.add(
+        Paragraph(
+            f"据{cells['source']}，无废细胞累计建成{num(cells['built_total'])}个"
+            + (f"，方案计划{planned}个，完成率{pct(cells.get('completion_rate'))}" if planned else "，方案未列总数")
+            + "。"
+            + "".join(f"{note}。" for note in cells.get("notes", []))
+        )
+    )
+    section.add(
+        Table(
+            "无废细胞建设情况",
+            ["类别", "数量", "单位", "目标", "状态", "牵头单位"],
+            [
+                [
+                    c["category"],
+                    num(c.get("count")),
+                    c.get("unit") or "",
+                    num(c.get("target")),
+                    c.get("status") or "—",
+                    c.get("lead") or "—",
+                ]
+                for c in cells["categories"]
+            ],
+            sheet="无废细胞",
+            numeric=(1, 3),
+        )
+    )
 
 
 def _extensions_table(items: list[Mapping[str, Any]]) -> Table:
-    return Table("延期审批情况", ["任务", "申请单位", "申请日期", "批准日期", "原期限", "延至", "理由"], [
-        [task_name(e), e["department"], e["requested_on"], e["decided_on"], e["original_due_date"], e["new_due_date"],
-         e["reason"]] for e in items], sheet="延期审批")
+    return Table(
+        "延期审批情况",
+        ["任务", "申请单位", "申请日期", "批准日期", "原期限", "延至", "理由"],
+        [
+            [
+                task_name(e),
+                e["department"],
+                e["requested_on"],
+                e["decided_on"],
+                e["original_due_date"],
+                e["new_due_date"],
+                e["reason"],
+            ]
+            for e in items
+        ],
+        sheet="延期审批",
+    )
 
 
 def _annex(content: Content) -> list[Table]:
     ledger = content.get("ledger") or {}
-    tasks = [[t["light_cn"], t["plan"], t["number"], t["title"], names(t["leads"]), names(t["supporting"]),
-              t.get("deadline_raw") or "—", t.get("due_date") or "—", t.get("completed_on") or "—", t["reason"]]
-             for t in ledger.get("tasks", [])]
-    reports = [[r["week"], r["number"], r["title"], r["department"], str(r["version"]), str(r["progress"]),
-                r["submitted_at"], "是" if r["late"] else "否", r["status"], r.get("done_text") or "",
-                r.get("problems") or "", r.get("next_steps") or "", r.get("review_note") or ""]
-               for r in ledger.get("reports", [])]
-    return [Table("任务台账", list(TASK_COLUMNS), tasks, sheet="任务台账"),
-            Table("周报送记录", list(REPORT_COLUMNS), reports, sheet="周报送记录", numeric=(4, 5))]
+    tasks = [
+        [
+            t["light_cn"],
+            t["plan"],
+            t["number"],
+            t["title"],
+            names(t["leads"]),
+            names(t["supporting"]),
+            t.get("deadline_raw") or "—",
+            t.get("due_date") or "—",
+            t.get("completed_on") or "—",
+            t["reason"],
+        ]
+        for t in ledger.get("tasks", [])
+    ]
+    reports = [
+        [
+            r["week"],
+            r["number"],
+            r["title"],
+            r["department"],
+            str(r["version"]),
+            str(r["progress"]),
+            r["submitted_at"],
+            "是" if r["late"] else "否",
+            r["status"],
+            r.get("done_text") or "",
+            r.get("problems") or "",
+            r.get("next_steps") or "",
+            r.get("review_note") or "",
+        ]
+        for r in ledger.get("reports", [])
+    ]
+    return [
+        Table("任务台账", list(TASK_COLUMNS), tasks, sheet="任务台账"),
+        Table("周报送记录", list(REPORT_COLUMNS), reports, sheet="周报送记录", numeric=(4, 5)),
+    ]
 
 
 # --- 月调度 --------------------------------------------------------------------------------------
+
 
 def monthly(content: Content, snapshot_id: str) -> Document:
     f = content["figures"]
@@ -204,9 +337,12 @@ def monthly(content: Content, snapshot_id: str) -> Document:
 
     overall = doc.section("总体情况")
     overall.add(_lights_paragraph(f, "本月"))
-    overall.add(Paragraph(
-        f"本月报送周为{_weeks_text(reporting['weeks'])}，应报送{reporting['expected']}次，已报送{reporting['filed']}次，"
-        f"其中按时{reporting['on_time']}次、迟报{reporting['late']}次，未报送{reporting['missing']}次。"))
+    overall.add(
+        Paragraph(
+            f"本月报送周为{_weeks_text(reporting['weeks'])}，应报送{reporting['expected']}次，已报送{reporting['filed']}次，"
+            f"其中按时{reporting['on_time']}次、迟报{reporting['late']}次，未报送{reporting['missing']}次。"
+        )
+    )
     overall.add(_lights_chart(content))
 
     units = doc.section("各成员单位推进情况")
@@ -214,32 +350,93 @@ def monthly(content: Content, snapshot_id: str) -> Document:
     rows = []
     for index, d in enumerate(f["departments"], start=1):
         r = d["reports"]
-        rows.append([str(index), d["department"], str(d["lead_tasks"]), str(d["done"]), str(d["done_on_time"]),
-                     str(d["done_in_period"]), str(d["overdue"]), str(d["red"]), str(d["yellow"]), str(d["green"]),
-                     str(r["expected"]), str(r["on_time"]), str(r["late"]), str(r["missing"])])
-    units.add(Table("各成员单位任务推进及报送情况",
-                    ["序号", "单位", "牵头任务", "已完成", "按期完成", "本月完成", "逾期", "红灯", "黄灯", "绿灯",
-                     "应报", "按时", "迟报", "未报"], rows, sheet="各单位情况", numeric=(0, *range(2, 14))))
-    units.add(Chart("completion", "各单位牵头任务完成及亮灯情况", charts.lights_by_unit(
-        "各单位牵头任务完成及亮灯情况",
-        [{"name": d["department"], "done": d["done"], "green": d["green"], "yellow": d["yellow"], "red": d["red"]}
-         for d in f["departments"]])))
+        rows.append(
+            [
+                str(index),
+                d["department"],
+                str(d["lead_tasks"]),
+                str(d["done"]),
+                str(d["done_on_time"]),
+                str(d["done_in_period"]),
+                str(d["overdue"]),
+                str(d["red"]),
+                str(d["yellow"]),
+                str(d["green"]),
+                str(r["expected"]),
+                str(r["on_time"]),
+                str(r["late"]),
+                str(r["missing"]),
+            ]
+        )
+    units.add(
+        Table(
+            "各成员单位任务推进及报送情况",
+            [
+                "序号",
+                "单位",
+                "牵头任务",
+                "已完成",
+                "按期完成",
+                "本月完成",
+                "逾期",
+                "红灯",
+                "黄灯",
+                "绿灯",
+                "应报",
+                "按时",
+                "迟报",
+                "未报",
+            ],
+            rows,
+            sheet="各单位情况",
+            numeric=(0, *range(2, 14)),
+        )
+    )
+    units.add(
+        Chart(
+            "completion",
+            "各单位牵头任务完成及亮灯情况",
+            charts.lights_by_unit(
+                "各单位牵头任务完成及亮灯情况",
+                [
+                    {
+                        "name": d["department"],
+                        "done": d["done"],
+                        "green": d["green"],
+                        "yellow": d["yellow"],
+                        "red": d["red"],
+                    }
+                    for d in f["departments"]
+                ],
+            ),
+        )
+    )
 
     changes = f["changes"]
     changed = doc.section("本月变化情况")
-    changed.add(Paragraph(
-        f"与{cn_date(changes['since'])}相比，新增逾期任务{changes['newly_overdue_count']}项，完成{changes['closed_count']}项，"
-        f"由红黄灯转为绿灯{changes['recovered_count']}项，灯色变差{changes['worsened_count']}项。"))
-    for key, heading in (("newly_overdue", "新增逾期任务"), ("closed", "本月完成任务"), ("recovered", "转为绿灯任务"),
-                         ("worsened", "灯色变差任务")):
+    changed.add(
+        Paragraph(
+            f"与{cn_date(changes['since'])}相比，新增逾期任务{changes['newly_overdue_count']}项，完成{changes['closed_count']}项，"
+            f"由红黄灯转为绿灯{changes['recovered_count']}项，灯色变差{changes['worsened_count']}项。"
+        )
+    )
+    for key, heading in (
+        ("newly_overdue", "新增逾期任务"),
+        ("closed", "本月完成任务"),
+        ("recovered", "转为绿灯任务"),
+        ("worsened", "灯色变差任务"),
+    ):
         sub = Section(heading)
         sub.add(_task_table(heading, changes[key], sheet=heading, with_change=True))
         changed.add(sub)
 
     attention = doc.section("红灯、黄灯任务")
     red = sum(1 for a in f["attention"] if a["light"] == "red")
-    attention.add(Paragraph(f"红灯任务{red}项、黄灯任务{len(f['attention']) - red}项，请牵头单位对照原因逐项整改，"
-                            f"配合单位积极支持。"))
+    attention.add(
+        Paragraph(
+            f"红灯任务{red}项、黄灯任务{len(f['attention']) - red}项，请牵头单位对照原因逐项整改，配合单位积极支持。"
+        )
+    )
     attention.add(_task_table("红灯、黄灯任务清单", f["attention"], sheet="红黄灯任务"))
 
     _indicator_section(doc.section("指标进展"), f["indicators"])
@@ -247,14 +444,32 @@ def monthly(content: Content, snapshot_id: str) -> Document:
 
     upcoming = f["next_period"]
     following = doc.section(f"下月（{upcoming['period']['chinese']}）到期事项")
-    following.add(Paragraph(f"{upcoming['period']['chinese']}到期任务{len(upcoming['tasks'])}项、"
-                            f"阶段性节点{len(upcoming['milestones'])}个，请有关单位提前谋划、按期完成。"))
-    following.add(Table("下月到期任务", ["到期日", "任务", "牵头单位", "当前灯色", "原因"], [
-        [t["due_date"], task_name(t), names(t["leads"]), t["light_cn"], t["reason"]] for t in upcoming["tasks"]],
-        sheet="下月到期任务"))
-    following.add(Table("下月到期节点", ["到期日", "任务", "节点", "应达进度（%）", "牵头单位"], [
-        [m["due_date"], task_name(m), m["milestone"], str(m["expected_progress"]), names(m["leads"])]
-        for m in upcoming["milestones"]], sheet="下月到期节点", numeric=(3,)))
+    following.add(
+        Paragraph(
+            f"{upcoming['period']['chinese']}到期任务{len(upcoming['tasks'])}项、"
+            f"阶段性节点{len(upcoming['milestones'])}个，请有关单位提前谋划、按期完成。"
+        )
+    )
+    following.add(
+        Table(
+            "下月到期任务",
+            ["到期日", "任务", "牵头单位", "当前灯色", "原因"],
+            [[t["due_date"], task_name(t), names(t["leads"]), t["light_cn"], t["reason"]] for t in upcoming["tasks"]],
+            sheet="下月到期任务",
+        )
+    )
+    following.add(
+        Table(
+            "下月到期节点",
+            ["到期日", "任务", "节点", "应达进度（%）", "牵头单位"],
+            [
+                [m["due_date"], task_name(m), m["milestone"], str(m["expected_progress"]), names(m["leads"])]
+                for m in upcoming["milestones"]
+            ],
+            sheet="下月到期节点",
+            numeric=(3,),
+        )
+    )
 
     extensions = doc.section("延期审批情况")
     extensions.add(Paragraph(f"本月批准延期{len(f['extensions_granted'])}项。"))
@@ -265,6 +480,7 @@ def monthly(content: Content, snapshot_id: str) -> Document:
 
 # --- 季通报 --------------------------------------------------------------------------------------
 
+
 def _rules_paragraph(rules: Mapping[str, Any]) -> Paragraph:
     w, d = rules["weights"], rules["deductions"]
     praise, lagging = rules["praise"], rules["lagging"]
@@ -273,34 +489,61 @@ def _rules_paragraph(rules: Mapping[str, Any]) -> Paragraph:
         f"计分规则：任务完成率{num(w['completion'])}分、按期完成率{num(w['on_time'])}分、按时报送率{num(w['reporting'])}分，"
         f"季末每项红灯任务扣{num(d['red'])}分、黄灯任务扣{num(d['yellow'])}分（无到期任务或无应报送周次的项目得满分）。"
         f"各组前{num(praise['top'])}名、得分不低于{num(praise['min_score'])}分且无红灯任务的单位予以表扬；"
-        f"{red_rule}得分低于{num(lagging['below_score'])}分的单位予以通报。")
+        f"{red_rule}得分低于{num(lagging['below_score'])}分的单位予以通报。"
+    )
 
 
 def _score_table(title: str, rows: list[Mapping[str, Any]], sheet: str) -> Table:
-    return Table(title, ["排名", "单位", "承担任务", "到期", "完成", "完成率", "按期率", "按时报送率", "红灯", "黄灯",
-                         "扣分", "得分"], [
-        [str(r["rank"]), r["department"], str(r["tasks"]), str(r["due"]), str(r["done"]), pct(r["rates"]["completion"]),
-         pct(r["rates"]["on_time"]), pct(r["rates"]["reporting"]), str(r["red"]), str(r["yellow"]),
-         num(-r["points"]["deduction"] if r["points"]["deduction"] else 0), num(r["score"])] for r in rows],
-        sheet=sheet, numeric=(0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11))
+    return Table(
+        title,
+        ["排名", "单位", "承担任务", "到期", "完成", "完成率", "按期率", "按时报送率", "红灯", "黄灯", "扣分", "得分"],
+        [
+            [
+                str(r["rank"]),
+                r["department"],
+                str(r["tasks"]),
+                str(r["due"]),
+                str(r["done"]),
+                pct(r["rates"]["completion"]),
+                pct(r["rates"]["on_time"]),
+                pct(r["rates"]["reporting"]),
+                str(r["red"]),
+                str(r["yellow"]),
+                num(-r["points"]["deduction"] if r["points"]["deduction"] else 0),
+                num(r["score"]),
+            ]
+            for r in rows
+        ],
+        sheet=sheet,
+        numeric=(0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11),
+    )
 
 
 def _score_chart(key: str, title: str, rows: list[Mapping[str, Any]]) -> Chart:
-    return Chart(key, title, charts.rates_by_unit(title, [{"name": r["department"], "value": r["score"]} for r in rows],
-                                                  xlabel="得分（分）"))
+    return Chart(
+        key,
+        title,
+        charts.rates_by_unit(
+            title, [{"name": r["department"], "value": r["score"]} for r in rows], xlabel="得分（分）"
+        ),
+    )
 
 
 def quarterly(content: Content, snapshot_id: str) -> Document:
     f = content["figures"]
     period = content["period"]
-    doc = _document(content, snapshot_id, title=f"关于{_prefix(content)}“无废城市”建设{period['chinese']}工作推进情况的通报")
+    doc = _document(
+        content, snapshot_id, title=f"关于{_prefix(content)}“无废城市”建设{period['chinese']}工作推进情况的通报"
+    )
     overall = doc.section("总体情况")
     overall.add(_lights_paragraph(f, "本季度"))
     overall.add(_rules_paragraph(f["rules"]))
     overall.add(_lights_chart(content))
 
-    for key, heading, sheet in (("departments", "成员单位得分及排名", "成员单位排名"),
-                                ("localities", "县（市、区）及功能区得分及排名", "县市区排名")):
+    for key, heading, sheet in (
+        ("departments", "成员单位得分及排名", "成员单位排名"),
+        ("localities", "县（市、区）及功能区得分及排名", "县市区排名"),
+    ):
         section = doc.section(heading)
         rows = f[key]
         if not rows:
@@ -330,6 +573,7 @@ def quarterly(content: Content, snapshot_id: str) -> Document:
 
 # --- 半年观摩 ------------------------------------------------------------------------------------
 
+
 def half_year(content: Content, snapshot_id: str) -> Document:
     f = content["figures"]
     period = content["period"]
@@ -337,27 +581,57 @@ def half_year(content: Content, snapshot_id: str) -> Document:
     totals = f["totals"]
     by = totals["by_light"]
     overall = doc.section("总体情况")
-    overall.add(Paragraph(
-        f"截至{cn_date(f['lights_as_of'])}，工程项目共{totals['projects']}个，纳入督办{totals['supervised']}个"
-        f"（另有{totals['without_lead']}个尚未明确牵头单位），其中已完成{by['done']}个、绿灯{by['green']}个、"
-        f"黄灯{by['yellow']}个、红灯{by['red']}个。拟观摩在建及存在风险的项目{totals['to_visit']}个，"
-        f"红灯、黄灯项目列前。"))
+    overall.add(
+        Paragraph(
+            f"截至{cn_date(f['lights_as_of'])}，工程项目共{totals['projects']}个，纳入督办{totals['supervised']}个"
+            f"（另有{totals['without_lead']}个尚未明确牵头单位），其中已完成{by['done']}个、绿灯{by['green']}个、"
+            f"黄灯{by['yellow']}个、红灯{by['red']}个。拟观摩在建及存在风险的项目{totals['to_visit']}个，"
+            f"红灯、黄灯项目列前。"
+        )
+    )
     overall.add(_lights_chart(content))
     sites = doc.section("观摩项目清单")
     rows = []
     for index, s in enumerate(f["sites"], start=1):
         report = s.get("last_report")
-        last = (f"{week_text(report['week'])}，进度{report['progress']}%：{report.get('done_text') or '—'}"
-                + (f"；存在问题：{report['problems']}" if report.get("problems") else "")) if report else "未报送"
-        rows.append([str(index), task_name(s), names(s["leads"]), s.get("company") or "—", s.get("place") or "—",
-                     due_text(s), s["light_cn"], s["reason"], last])
-    sites.add(Table("观摩项目清单", ["序号", "项目", "牵头单位", "责任主体", "所在地", "现行期限", "状态", "判定原因",
-                                "最近一次报送"],
-                    rows, sheet="观摩项目"))
+        last = (
+            (
+                f"{week_text(report['week'])}，进度{report['progress']}%：{report.get('done_text') or '—'}"
+                + (f"；存在问题：{report['problems']}" if report.get("problems") else "")
+            )
+            if report
+            else "未报送"
+        )
+        rows.append(
+            [
+                str(index),
+                task_name(s),
+                names(s["leads"]),
+                s.get("company") or "—",
+                s.get("place") or "—",
+                due_text(s),
+                s["light_cn"],
+                s["reason"],
+                last,
+            ]
+        )
+    sites.add(
+        Table(
+            "观摩项目清单",
+            ["序号", "项目", "牵头单位", "责任主体", "所在地", "现行期限", "状态", "判定原因", "最近一次报送"],
+            rows,
+            sheet="观摩项目",
+        )
+    )
     waiting = doc.section("尚未明确牵头单位的项目")
-    waiting.add(Table("尚未明确牵头单位的项目", ["项目", "责任主体", "完成期限"], [
-        [task_name(t), t.get("company") or "—", t.get("deadline_raw") or "—"] for t in f["without_lead"]],
-        sheet="待明确牵头单位"))
+    waiting.add(
+        Table(
+            "尚未明确牵头单位的项目",
+            ["项目", "责任主体", "完成期限"],
+            [[task_name(t), t.get("company") or "—", t.get("deadline_raw") or "—"] for t in f["without_lead"]],
+            sheet="待明确牵头单位",
+        )
+    )
     doc.annex = _annex(content)
     return doc.number()
 
@@ -371,22 +645,34 @@ def _components(row: Mapping[str, Any], weights: Mapping[str, Any]) -> list[Mapp
     """The scored items of a unit in the rules' order (the figures' breakdown when present)."""
     if row.get("components"):
         return row["components"]
-    return [{"key": key, "name": COMPONENT_NAMES.get(key, key), "weight": weight, "points": row["points"].get(key),
-             "rate": row["rates"].get(key)} for key, weight in weights.items()]
+    return [
+        {
+            "key": key,
+            "name": COMPONENT_NAMES.get(key, key),
+            "weight": weight,
+            "points": row["points"].get(key),
+            "rate": row["rates"].get(key),
+        }
+        for key, weight in weights.items()
+    ]
 
 
 def _annual_table(title: str, rows: list[Mapping[str, Any]], weights: Mapping[str, Any], sheet: str) -> Table:
     keys = list(weights)
-    columns = ["排名", "单位", "应完成", "完成"] + [f"{COMPONENT_NAMES.get(k, k)}（{num(weights[k])}分）" for k in keys] \
+    columns = (
+        ["排名", "单位", "应完成", "完成"]
+        + [f"{COMPONENT_NAMES.get(k, k)}（{num(weights[k])}分）" for k in keys]
         + ["黄色督办单", "红色督办单", "扣分", "得分"]
+    )
     body = []
     for r in rows:
         points = {c["key"]: c["points"] for c in _components(r, weights)}
         deduction = r["points"].get("deduction") or 0
-        body.append([str(r["rank"]), r["department"], str(r["due"]), str(r["completed"])]
-                    + [num(points.get(k)) for k in keys]
-                    + [str(r["slips"]["yellow_slip"]), str(r["slips"]["red_slip"]), num(abs(deduction)),
-                       num(r["score"])])
+        body.append(
+            [str(r["rank"]), r["department"], str(r["due"]), str(r["completed"])]
+            + [num(points.get(k)) for k in keys]
+            + [str(r["slips"]["yellow_slip"]), str(r["slips"]["red_slip"]), num(abs(deduction)), num(r["score"])]
+        )
     return Table(title, columns, body, sheet=sheet, numeric=tuple(i for i in range(len(columns)) if i != 1))
 
 
@@ -403,11 +689,26 @@ def _breakdown(section: Section, rows: list[Mapping[str, Any]], weights: Mapping
         sub = Section(f"{row['department']}（第{row['rank']}名，{num(row['score'])}分）")
         sub.add(Paragraph("；".join(row["facts"]) + "。"))
         components = _components(row, weights)
-        sub.add(Table(f"{row['department']}得分构成", ["评分项", "规则", "计入/应计", "比率", "得分", "失分"], [
-            [c["name"], c.get("rule") or "—",
-             f"{c['numerator']}/{c['denominator']}" if "numerator" in c else "—", pct(c.get("rate")),
-             num(c.get("points")), num(c.get("lost"))] for c in components], sheet="各单位得分构成",
-            numeric=(4, 5), merge=True))
+        sub.add(
+            Table(
+                f"{row['department']}得分构成",
+                ["评分项", "规则", "计入/应计", "比率", "得分", "失分"],
+                [
+                    [
+                        c["name"],
+                        c.get("rule") or "—",
+                        f"{c['numerator']}/{c['denominator']}" if "numerator" in c else "—",
+                        pct(c.get("rate")),
+                        num(c.get("points")),
+                        num(c.get("lost")),
+                    ]
+                    for c in components
+                ],
+                sheet="各单位得分构成",
+                numeric=(4, 5),
+                merge=True,
+            )
+        )
         items = []
         for c in components:
             for ref in c.get("counted", []):
@@ -419,8 +720,15 @@ def _breakdown(section: Section, rows: list[Mapping[str, Any]], weights: Mapping
         for d in row.get("deductions", []):
             items.append(["扣分", d.get("kind_cn", ""), task_name(d), d.get("note") or ""])
         if components and "counted" in components[0]:
-            sub.add(Table(f"{row['department']}得分与失分事项", ["评分项", "计分", "任务、报送或指标", "说明"], items,
-                          sheet="各单位得分失分事项", merge=True))
+            sub.add(
+                Table(
+                    f"{row['department']}得分与失分事项",
+                    ["评分项", "计分", "任务、报送或指标", "说明"],
+                    items,
+                    sheet="各单位得分失分事项",
+                    merge=True,
+                )
+            )
         section.add(sub)
 
 
@@ -428,20 +736,26 @@ def annual(content: Content, snapshot_id: str) -> Document:
     f = content["figures"]
     period = content["period"]
     provisional = "（暂定）" if f.get("provisional") else ""
-    doc = _document(content, snapshot_id,
-                    title=f"{_prefix(content)}“无废城市”建设{period['chinese']}度考核结果{provisional}")
+    doc = _document(
+        content, snapshot_id, title=f"{_prefix(content)}“无废城市”建设{period['chinese']}度考核结果{provisional}"
+    )
     rules = f["rules"]
     w, d = rules["weights"], rules["deductions"]
     overall = doc.section("总体情况")
     overall.add(_lights_paragraph(f, "年内"))
     uses = "原定期限（批准延期不改变考核期限）" if rules.get("assessment_uses") == "original" else "批准延期后的期限"
     parts = "、".join(f"{COMPONENT_NAMES.get(k, k)}{num(v)}分" for k, v in w.items())
-    overall.add(Paragraph(
-        f"考核规则：{parts}；每张黄色督办单扣{num(d['yellow_slip'])}分、红色督办单扣{num(d['red_slip'])}分；"
-        f"有期限任务按{uses}考核。" + ("本结果为暂定结果，以领导小组审定为准。" if f.get("provisional") else "")))
+    overall.add(
+        Paragraph(
+            f"考核规则：{parts}；每张黄色督办单扣{num(d['yellow_slip'])}分、红色督办单扣{num(d['red_slip'])}分；"
+            f"有期限任务按{uses}考核。" + ("本结果为暂定结果，以领导小组审定为准。" if f.get("provisional") else "")
+        )
+    )
     overall.add(_lights_chart(content))
-    for key, heading, sheet in (("departments", "成员单位考核得分及排名", "成员单位得分"),
-                                ("localities", "县（市、区）及功能区考核得分及排名", "县市区得分")):
+    for key, heading, sheet in (
+        ("departments", "成员单位考核得分及排名", "成员单位得分"),
+        ("localities", "县（市、区）及功能区考核得分及排名", "县市区得分"),
+    ):
         section = doc.section(heading)
         rows = f[key]
         if not rows:
@@ -458,6 +772,7 @@ def annual(content: Content, snapshot_id: str) -> Document:
 
 # --- 年度自评估（报省） ------------------------------------------------------------------------
 
+
 def self_assessment(content: Content, snapshot_id: str) -> Document:
     f = content["figures"]
     year = content["period"]["label"]
@@ -465,24 +780,52 @@ def self_assessment(content: Content, snapshot_id: str) -> Document:
     doc.recipients = f"{f['submit_to']}“无废城市”建设工作领导小组办公室：" if f.get("submit_to") else ""
     summary, tasks = f["indicators"]["summary"], f["tasks"]["summary"]
     overall = doc.section("总体情况")
-    overall.add(Paragraph(
-        f"现将{year}年度“无废城市”建设自评估情况报告如下。纳入自评估的指标{summary['total']}项，其中约束性"
-        f"{summary['binding']}项、预期性{summary['expected']}项、未标注{summary['unmarked']}项；预计可以完成"
-        f"{summary['can_complete']}项，存在不确定性{summary['uncertain']}项。方案任务{tasks['tasks']}项，"
-        f"纳入督办{tasks['supervised']}项，已完成{tasks['done']}项，{tasks['reported']}项有本年度进展报送。"))
+    overall.add(
+        Paragraph(
+            f"现将{year}年度“无废城市”建设自评估情况报告如下。纳入自评估的指标{summary['total']}项，其中约束性"
+            f"{summary['binding']}项、预期性{summary['expected']}项、未标注{summary['unmarked']}项；预计可以完成"
+            f"{summary['can_complete']}项，存在不确定性{summary['uncertain']}项。方案任务{tasks['tasks']}项，"
+            f"纳入督办{tasks['supervised']}项，已完成{tasks['done']}项，{tasks['reported']}项有本年度进展报送。"
+        )
+    )
     reference = f.get("reference")
-    overall.add(Paragraph(
-        f"本报告应于{f['due_on_cn']}前报送" + ("（已超过报送期限）" if f.get("late") else "") + "。"
-        + (f"指标表对照{reference.get('doc_number') or reference['title']}的格式，{summary['matched']}项已对应。"
-           if reference else "")))
+    overall.add(
+        Paragraph(
+            f"本报告应于{f['due_on_cn']}前报送"
+            + ("（已超过报送期限）" if f.get("late") else "")
+            + "。"
+            + (
+                f"指标表对照{reference.get('doc_number') or reference['title']}的格式，{summary['matched']}项已对应。"
+                if reference
+                else ""
+            )
+        )
+    )
     indicators = doc.section("指标完成情况")
-    indicators.add(Table("指标完成情况及预计", ["序号", "类别", "指标", "单位", "目标值", "现状值", "预计完成情况",
-                                               "指标属性", "牵头单位"], [
-        [str(r["seq"]), r.get("category") or "—", f"{r['name']}{r.get('marks') or ''}", r.get("unit") or "",
-         r.get("target") or "—",
-         f"{r['current_text']}（{r['current']['year']}年）" if r.get("current") and r.get("current_text") else "暂无",
-         r["forecast"], r["attribute_cn"], names(r.get("leads"))] for r in f["indicators"]["rows"]],
-        sheet="指标自评估", numeric=(0,)))
+    indicators.add(
+        Table(
+            "指标完成情况及预计",
+            ["序号", "类别", "指标", "单位", "目标值", "现状值", "预计完成情况", "指标属性", "牵头单位"],
+            [
+                [
+                    str(r["seq"]),
+                    r.get("category") or "—",
+                    f"{r['name']}{r.get('marks') or ''}",
+                    r.get("unit") or "",
+                    r.get("target") or "—",
+                    f"{r['current_text']}（{r['current']['year']}年）"
+                    if r.get("current") and r.get("current_text")
+                    else "暂无",
+                    r["forecast"],
+                    r["attribute_cn"],
+                    names(r.get("leads")),
+                ]
+                for r in f["indicators"]["rows"]
+            ],
+            sheet="指标自评估",
+            numeric=(0,),
+        )
+    )
     uncertain = [r for r in f["indicators"]["rows"] if r["forecast"] != "可以完成"]
     if uncertain:
         sub = Section("存在不确定性的指标")
@@ -491,18 +834,41 @@ def self_assessment(content: Content, snapshot_id: str) -> Document:
         indicators.add(sub)
     unmatched = f["indicators"].get("reference_unmatched") or []
     if unmatched:
-        indicators.add(Table("参照表中尚未对应的指标（请补充）", ["编号", "类别", "指标", "指标属性"], [
-            [u.get("number") or "", u.get("category") or "—", u["name"], u["attribute_cn"]] for u in unmatched],
-            sheet="待补充指标"))
+        indicators.add(
+            Table(
+                "参照表中尚未对应的指标（请补充）",
+                ["编号", "类别", "指标", "指标属性"],
+                [[u.get("number") or "", u.get("category") or "—", u["name"], u["attribute_cn"]] for u in unmatched],
+                sheet="待补充指标",
+            )
+        )
     progress = doc.section("任务推进情况")
     for area in f["tasks"]["areas"]:
         sub = Section(f"{area['area']}（{area['plan']}）")
         sub.add(Paragraph(area["summary"] + "。"))
-        sub.add(Table(f"{area['area']}任务进展", ["编号", "任务", "牵头单位", "状态", "灯色", "最新进展"], [
-            [i.get("number") or "", i["title"], names(i.get("leads")), i["state_cn"], i["light_cn"],
-             (f"{i['latest_report']['week']}，进度{i['latest_report']['progress']}%："
-              f"{i['latest_report'].get('done_text') or '—'}") if i.get("latest_report") else "—"]
-            for i in area["items"]], sheet=f"{area['area']}"[:28]))
+        sub.add(
+            Table(
+                f"{area['area']}任务进展",
+                ["编号", "任务", "牵头单位", "状态", "灯色", "最新进展"],
+                [
+                    [
+                        i.get("number") or "",
+                        i["title"],
+                        names(i.get("leads")),
+                        i["state_cn"],
+                        i["light_cn"],
+                        (
+                            f"{i['latest_report']['week']}，进度{i['latest_report']['progress']}%："
+                            f"{i['latest_report'].get('done_text') or '—'}"
+                        )
+                        if i.get("latest_report")
+                        else "—",
+                    ]
+                    for i in area["items"]
+                ],
+                sheet=f"{area['area']}"[:28],
+            )
+        )
         progress.add(sub)
     doc.annex = _annex(content)
     return doc.number()
@@ -510,21 +876,28 @@ def self_assessment(content: Content, snapshot_id: str) -> Document:
 
 # --- 省级汇总 ----------------------------------------------------------------------------------
 
+
 def province(content: Content, snapshot_id: str) -> Document:
     f = content["figures"]
     period = content["period"]
-    doc = _document(content, snapshot_id,
-                    title=f"{content['scope']}“无废城市”建设{period['chinese']}各市推进情况汇总（{f['kind_cn']}）")
+    doc = _document(
+        content,
+        snapshot_id,
+        title=f"{content['scope']}“无废城市”建设{period['chinese']}各市推进情况汇总（{f['kind_cn']}）",
+    )
     doc.recipients = "各设区市“无废城市”建设工作领导小组办公室："
     totals = f.get("totals") or {}
     overall = doc.section("总体情况")
     if totals:
         by, rates = totals["by_light"], totals["rates"]
-        overall.add(Paragraph(
-            f"截至{cn_date(f['lights_as_of'])}，全省纳入督办的任务{totals['supervised']}项，其中已完成{by['done']}项、"
-            f"绿灯{by['green']}项、黄灯{by['yellow']}项、红灯{by['red']}项，逾期未完成{totals['overdue']}项；已到期"
-            f"{totals['due']}项、完成{totals['done']}项（完成率{pct(rates['completion'])}，按期率{pct(rates['on_time'])}），"
-            f"按时报送率{pct(rates['reporting'])}，指标达标率{pct(rates['indicators'])}。"))
+        overall.add(
+            Paragraph(
+                f"截至{cn_date(f['lights_as_of'])}，全省纳入督办的任务{totals['supervised']}项，其中已完成{by['done']}项、"
+                f"绿灯{by['green']}项、黄灯{by['yellow']}项、红灯{by['red']}项，逾期未完成{totals['overdue']}项；已到期"
+                f"{totals['due']}项、完成{totals['done']}项（完成率{pct(rates['completion'])}，按期率{pct(rates['on_time'])}），"
+                f"按时报送率{pct(rates['reporting'])}，指标达标率{pct(rates['indicators'])}。"
+            )
+        )
     else:
         overall.add(Paragraph("本期无汇总数据。"))
     method = doc.section("汇总方法")
@@ -535,31 +908,88 @@ def province(content: Content, snapshot_id: str) -> Document:
         method.add(Paragraph(f"本期权重：{weights}。"))
     cities = doc.section("各市推进情况及排名")
     rows = f.get("cities", [])
-    cities.add(Table("各市推进情况及排名", ["排名", "城市", "纳入督办", "已完成", "绿灯", "黄灯", "红灯", "逾期", "完成率",
-                                           "按期率", "按时报送率", "指标达标率", "得分"], [
-        [str(r["rank"]), r["scope"], str(r["supervised"]), str(r["by_light"]["done"]), str(r["by_light"]["green"]),
-         str(r["by_light"]["yellow"]), str(r["by_light"]["red"]), str(r["overdue"]), pct(r["rates"]["completion"]),
-         pct(r["rates"]["on_time"]), pct(r["rates"]["reporting"]), pct(r["rates"]["indicators"]), num(r["score"])]
-        for r in rows], sheet="各市排名", numeric=tuple(i for i in range(13) if i != 1)))
+    cities.add(
+        Table(
+            "各市推进情况及排名",
+            [
+                "排名",
+                "城市",
+                "纳入督办",
+                "已完成",
+                "绿灯",
+                "黄灯",
+                "红灯",
+                "逾期",
+                "完成率",
+                "按期率",
+                "按时报送率",
+                "指标达标率",
+                "得分",
+            ],
+            [
+                [
+                    str(r["rank"]),
+                    r["scope"],
+                    str(r["supervised"]),
+                    str(r["by_light"]["done"]),
+                    str(r["by_light"]["green"]),
+                    str(r["by_light"]["yellow"]),
+                    str(r["by_light"]["red"]),
+                    str(r["overdue"]),
+                    pct(r["rates"]["completion"]),
+                    pct(r["rates"]["on_time"]),
+                    pct(r["rates"]["reporting"]),
+                    pct(r["rates"]["indicators"]),
+                    num(r["score"]),
+                ]
+                for r in rows
+            ],
+            sheet="各市排名",
+            numeric=tuple(i for i in range(13) if i != 1),
+        )
+    )
     if rows:
-        cities.add(Chart("scores-cities", "各市得分", charts.rates_by_unit(
-            "各市得分", [{"name": r["scope"], "value": r["score"]} for r in rows], xlabel="得分（分）")))
+        cities.add(
+            Chart(
+                "scores-cities",
+                "各市得分",
+                charts.rates_by_unit(
+                    "各市得分", [{"name": r["scope"], "value": r["score"]} for r in rows], xlabel="得分（分）"
+                ),
+            )
+        )
     own = f.get("province_plan")
     if own:
         section = doc.section("省级方案落实情况")
         by = own["by_light"]
-        section.add(Paragraph(f"省级方案（{names(own.get('plans'))}）纳入督办的任务{own['supervised']}项，已完成{by['done']}项、"
-                              f"绿灯{by['green']}项、黄灯{by['yellow']}项、红灯{by['red']}项。"))
-        section.add(Table("各市承担的省级方案任务", ["城市", "任务", "已完成", "绿灯", "黄灯", "红灯"], [
-            [r["scope"], str(r["province_tasks"]["tasks"])] + [str(r["province_tasks"]["by_light"][k])
-                                                               for k in ("done", "green", "yellow", "red")]
-            for r in rows], sheet="省级方案任务", numeric=(1, 2, 3, 4, 5)))
+        section.add(
+            Paragraph(
+                f"省级方案（{names(own.get('plans'))}）纳入督办的任务{own['supervised']}项，已完成{by['done']}项、"
+                f"绿灯{by['green']}项、黄灯{by['yellow']}项、红灯{by['red']}项。"
+            )
+        )
+        section.add(
+            Table(
+                "各市承担的省级方案任务",
+                ["城市", "任务", "已完成", "绿灯", "黄灯", "红灯"],
+                [
+                    [r["scope"], str(r["province_tasks"]["tasks"])]
+                    + [str(r["province_tasks"]["by_light"][k]) for k in ("done", "green", "yellow", "red")]
+                    for r in rows
+                ],
+                sheet="省级方案任务",
+                numeric=(1, 2, 3, 4, 5),
+            )
+        )
     doc.annex = _annex(content)
     return doc.number()
 
 
 BUILDERS: dict[str, Callable[[Content, str], Document]] = {
-    "monthly": monthly, "quarterly": quarterly, "half_year": half_year, "annual": annual,
+    "monthly": monthly,
+    "quarterly": quarterly,
+    "half_year": half_year,
+    "annual": annual,
     "self_assessment": self_assessment,
     **{f"province_{kind}": province for kind in ("monthly", "quarterly", "half_year", "annual")},
 }

@@ -20,8 +20,10 @@ class Snapshot(Base):
     bulletins are regenerated from this snapshot until a refresh is asked for."""
 
     __tablename__ = "snapshots"
-    __table_args__ = (UniqueConstraint("kind", "period", "scope", "content_hash"),
-                      Index("ix_snapshots_kind_period_scope_taken", "kind", "period", "scope", "taken_at"))
+    __table_args__ = (
+        UniqueConstraint("kind", "period", "scope", "content_hash"),
+        Index("ix_snapshots_kind_period_scope_taken", "kind", "period", "scope", "taken_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[ShortText]  # monthly / quarterly / half_year / annual / self_assessment / province

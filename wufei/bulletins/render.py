@@ -30,8 +30,14 @@ RED = "C00000"
 
 
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=False, trim_blocks=True,
-                      lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined)
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=StrictUndefined,
+    )
     env.filters["md_cell"] = _md_cell
     return env
 
@@ -50,8 +56,11 @@ def file_stem(doc: Document) -> str:
 
 
 def markdown(doc: Document) -> str:
-    return environment().get_template("bulletin.md.j2").render(
-        doc=doc, chart_files={chart.key: chart_file(doc, chart) for chart in doc.charts()})
+    return (
+        environment()
+        .get_template("bulletin.md.j2")
+        .render(doc=doc, chart_files={chart.key: chart_file(doc, chart) for chart in doc.charts()})
+    )
 
 
 def html(doc: Document) -> str:
@@ -63,6 +72,7 @@ def html(doc: Document) -> str:
 
 
 # --- Word ---------------------------------------------------------------------------------------
+
 
 def docx(doc: Document, path: Path) -> Path:
     from docx import Document as WordDocument
@@ -81,14 +91,30 @@ def docx(doc: Document, path: Path) -> Path:
     normal.paragraph_format.line_spacing = Pt(28)
     normal.paragraph_format.space_after = Pt(0)
     # ASCII style names (Word derives the style id from them); people see them only in the style list.
-    styles = {name: _table_style(word, label, font, Pt(size)) for name, label, font, size in (
-        ("header", "Wufei Table Header", HEADING_FONT, 10.5), ("header_wide", "Wufei Table Header Small", HEADING_FONT, 9),
-        ("cell", "Wufei Table Text", BODY_FONT, 10.5), ("cell_wide", "Wufei Table Text Small", BODY_FONT, 9))}
+    styles = {
+        name: _table_style(word, label, font, Pt(size))
+        for name, label, font, size in (
+            ("header", "Wufei Table Header", HEADING_FONT, 10.5),
+            ("header_wide", "Wufei Table Header Small", HEADING_FONT, 9),
+            ("cell", "Wufei Table Text", BODY_FONT, 10.5),
+            ("cell_wide", "Wufei Table Text Small", BODY_FONT, 9),
+        )
+    }
     text_width = page.page_width - page.left_margin - page.right_margin
 
-    def paragraph(text: str = "", *, font: str = BODY_FONT, size: float = 16, bold: bool = False,
-                  align=None, indent: bool = False, colour: str | None = None, before: float = 0, after: float = 0,
-                  line: float | None = 28):
+    def paragraph(
+        text: str = "",
+        *,
+        font: str = BODY_FONT,
+        size: float = 16,
+        bold: bool = False,
+        align=None,
+        indent: bool = False,
+        colour: str | None = None,
+        before: float = 0,
+        after: float = 0,
+        line: float | None = 28,
+    ):
         para = word.add_paragraph()
         if align is not None:
             para.alignment = align
@@ -111,10 +137,19 @@ def docx(doc: Document, path: Path) -> Path:
         return run
 
     # 红头: the issuing office in red, a red rule under it; then the title.
-    paragraph(doc.issuer, font=TITLE_FONT, size=26 if len(doc.issuer) <= 16 else 22, colour=RED,
-              align=WD_ALIGN_PARAGRAPH.CENTER, before=0, after=6, line=None)
-    head = paragraph(f"{doc.kind_cn}　{doc.period['chinese']}", size=14, align=WD_ALIGN_PARAGRAPH.CENTER, line=None,
-                     after=4)
+    paragraph(
+        doc.issuer,
+        font=TITLE_FONT,
+        size=26 if len(doc.issuer) <= 16 else 22,
+        colour=RED,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        before=0,
+        after=6,
+        line=None,
+    )
+    head = paragraph(
+        f"{doc.kind_cn}　{doc.period['chinese']}", size=14, align=WD_ALIGN_PARAGRAPH.CENTER, line=None, after=4
+    )
     _red_rule(head)
     paragraph(doc.title, font=TITLE_FONT, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, before=20, after=16, line=36)
     if doc.recipients:
@@ -134,8 +169,9 @@ def docx(doc: Document, path: Path) -> Path:
                 _run(para, item.emphasis, font=BODY_FONT, size=16, bold=True)
             _run(para, item.text, font=BODY_FONT, size=16)
         elif isinstance(item, Table):
-            paragraph(item.caption, font=HEADING_FONT, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, before=6, after=3,
-                      line=None)
+            paragraph(
+                item.caption, font=HEADING_FONT, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, before=6, after=3, line=None
+            )
             if not item.rows:
                 paragraph(item.empty, indent=True)
                 return
@@ -152,11 +188,17 @@ def docx(doc: Document, path: Path) -> Path:
             _repeat_header(rows[0])
             for row, values in zip(rows[1:], item.rows):
                 for index, (cell, value) in enumerate(zip(row.cells, values)):
-                    _cell(cell, value, styles["cell_wide" if wide else "cell"],
-                          WD_ALIGN_PARAGRAPH.RIGHT if index in item.numeric else None, widths[index])
+                    _cell(
+                        cell,
+                        value,
+                        styles["cell_wide" if wide else "cell"],
+                        WD_ALIGN_PARAGRAPH.RIGHT if index in item.numeric else None,
+                        widths[index],
+                    )
             paragraph("", line=None, after=6)
         elif isinstance(item, Chart):
             import io
+
             para = paragraph(align=WD_ALIGN_PARAGRAPH.CENTER, line=None, before=6)
             para.add_run().add_picture(io.BytesIO(item.png), width=Mm(150))
             paragraph(item.caption, font=HEADING_FONT, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, after=6, line=None)
@@ -252,8 +294,9 @@ def _red_rule(para) -> None:
 
     ppr = para._p.get_or_add_pPr()
     borders = ppr.makeelement(qn("w:pBdr"), {})
-    bottom = borders.makeelement(qn("w:bottom"), {qn("w:val"): "single", qn("w:sz"): "18", qn("w:space"): "4",
-                                                  qn("w:color"): RED})
+    bottom = borders.makeelement(
+        qn("w:bottom"), {qn("w:val"): "single", qn("w:sz"): "18", qn("w:space"): "4", qn("w:color"): RED}
+    )
     borders.append(bottom)
     ppr.append(borders)
 
@@ -289,9 +332,15 @@ def xlsx(doc: Document, path: Path) -> Path:
     book = Workbook()
     about = book.active
     about.title = "说明"
-    for row in ([doc.title], ["发布单位", doc.issuer], ["期间", doc.period["chinese"]], ["日期", doc.date_cn],
-                ["数据截至", doc.data_as_of_cn], ["数据快照", doc.snapshot_id],
-                ["说明", "本附件列出通报各表及其所依据的台账记录（任务台账、周报送记录），每表一页。"]):
+    for row in (
+        [doc.title],
+        ["发布单位", doc.issuer],
+        ["期间", doc.period["chinese"]],
+        ["日期", doc.date_cn],
+        ["数据截至", doc.data_as_of_cn],
+        ["数据快照", doc.snapshot_id],
+        ["说明", "本附件列出通报各表及其所依据的台账记录（任务台账、周报送记录），每表一页。"],
+    ):
         about.append(row)
     about["A1"].font = Font(bold=True, size=14)
     about.column_dimensions["A"].width, about.column_dimensions["B"].width = 14, 60
@@ -303,7 +352,7 @@ def xlsx(doc: Document, path: Path) -> Path:
         columns, rows = list(table.columns), [list(row) for row in table.rows]
         numeric = table.numeric
         if table.merge:
-            columns, rows = ["表"] + columns, [[table.title] + row for row in rows]
+            columns, rows = ["表", *columns], [[table.title, *row] for row in rows]
             numeric = tuple(index + 1 for index in table.numeric)
             if table.sheet in merged:
                 sheet = merged[table.sheet]

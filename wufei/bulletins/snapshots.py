@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, timedelta, timezone
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from datetime import UTC, date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -52,10 +53,16 @@ from wufei.tasks.models import Role, Task, TaskDepartment
 
 LIGHT_NAMES = figure_service.LIGHT_NAMES
 STATUS_NAMES = {"submitted": "待审核", "accepted": "已采纳", "returned": "已退回"}
-LIST_KIND_NAMES = {"main": "主要任务", "institution": "制度体系", "technology": "技术体系", "market": "市场体系",
-                   "regulation": "监管体系", "project": "工程项目", "task": "任务"}
+LIST_KIND_NAMES = {
+    "main": "主要任务",
+    "institution": "制度体系",
+    "technology": "技术体系",
+    "market": "市场体系",
+    "regulation": "监管体系",
+    "project": "工程项目",
+    "task": "任务",
+}
 HISTORY_MONTHS = 12
-
 
 
 class SnapshotError(ValueError):
@@ -79,8 +86,17 @@ class BulletinKind:
         """The cadence stores these figures in period_figures (kind = the bulletin's name)."""
         return self.name in CADENCE_KINDS
 
-    def compute(self, session: Session, *, period: Period, as_of: date, calendar: WorkCalendar, scope: str,
-                cadence: Mapping[str, Any], light_rules: LightRules | None) -> dict[str, Any]:
+    def compute(
+        self,
+        session: Session,
+        *,
+        period: Period,
+        as_of: date,
+        calendar: WorkCalendar,
+        scope: str,
+        cadence: Mapping[str, Any],
+        light_rules: LightRules | None,
+    ) -> dict[str, Any]:
         function = getattr(figure_service, self.function, None)
         if function is None:
             raise SnapshotError(f"尚不能计算{self.name}的数据（wufei.cadence.figures.{self.function} 不存在）")
@@ -94,17 +110,26 @@ class BulletinKind:
 
 
 CADENCE_KINDS = (schedule.MONTHLY, schedule.QUARTERLY, schedule.HALF_YEAR, schedule.ANNUAL)
-_PERIOD_KINDS = {schedule.MONTHLY: PeriodKind.MONTHLY, schedule.QUARTERLY: PeriodKind.QUARTERLY,
-                 schedule.HALF_YEAR: PeriodKind.HALF_YEAR, schedule.ANNUAL: PeriodKind.ANNUAL}
+_PERIOD_KINDS = {
+    schedule.MONTHLY: PeriodKind.MONTHLY,
+    schedule.QUARTERLY: PeriodKind.QUARTERLY,
+    schedule.HALF_YEAR: PeriodKind.HALF_YEAR,
+    schedule.ANNUAL: PeriodKind.ANNUAL,
+}
 KINDS: dict[str, BulletinKind] = {
     **{kind: BulletinKind(kind, _PERIOD_KINDS[kind], kind, f"{kind}_figures") for kind in CADENCE_KINDS},
     "self_assessment": BulletinKind("self_assessment", PeriodKind.ANNUAL, schedule.ANNUAL, "self_assessment_figures"),
-    **{f"province_{kind}": BulletinKind(f"province_{kind}", _PERIOD_KINDS[kind], kind, "province_figures",
-                                        province=True) for kind in CADENCE_KINDS},
+    **{
+        f"province_{kind}": BulletinKind(
+            f"province_{kind}", _PERIOD_KINDS[kind], kind, "province_figures", province=True
+        )
+        for kind in CADENCE_KINDS
+    },
 }
 
 
 # --- canonical content and its hash -----------------------------------------------------------
+
 
 def canonical_json(content: Mapping[str, Any]) -> str:
     """Sorted keys, no spaces, UTF-8 text: the same content always gives the same string."""
@@ -122,8 +147,10 @@ def content_hash(content: Mapping[str, Any]) -> str:
 
 # --- when -------------------------------------------------------------------------------------
 
-def default_as_of(kind: str, period: Period, calendar: WorkCalendar, cadence: Mapping[str, Any] | None,
-                  today: date | None = None) -> date:
+
+def default_as_of(
+    kind: str, period: Period, calendar: WorkCalendar, cadence: Mapping[str, Any] | None, today: date | None = None
+) -> date:
     """The day the cadence reports on the period (its working day in the month after it ends),
     or today when that day has not come yet."""
     following = period.end + timedelta(days=1)
@@ -135,38 +162,62 @@ def default_as_of(kind: str, period: Period, calendar: WorkCalendar, cadence: Ma
 
 # --- gathering --------------------------------------------------------------------------------
 
-def gather(session: Session, *, kind: str, period: Period, scope: str, as_of: date | None,
-           calendar: WorkCalendar, cadence: Mapping[str, Any] | None = None,
-           light_rules: LightRules | None = None, use_stored: bool = True,
-           compute: Callable[..., dict[str, Any]] | None = None) -> dict[str, Any]:
+
+def gather(
+    session: Session,
+    *,
+    kind: str,
+    period: Period,
+    scope: str,
+    as_of: date | None,
+    calendar: WorkCalendar,
+    cadence: Mapping[str, Any] | None = None,
+    light_rules: LightRules | None = None,
+    use_stored: bool = True,
+    compute: Callable[..., dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """The content of a snapshot as the ledger stands now (see the module docstring). `compute`
     replaces the kind's figures function (same keywords as `BulletinKind.compute`)."""
     cadence = load_cadence() if cadence is None else cadence
     spec = KINDS[kind]
     stored = None
     if use_stored and as_of is None and spec.stored:
-        stored = session.scalar(select(PeriodFigures).where(PeriodFigures.kind == kind,
-                                                             PeriodFigures.period == period.label,
-                                                             PeriodFigures.scope == scope))
+        stored = session.scalar(
+            select(PeriodFigures).where(
+                PeriodFigures.kind == kind, PeriodFigures.period == period.label, PeriodFigures.scope == scope
+            )
+        )
     if stored is not None:
         figures, day = stored.figures, stored.as_of
     else:
         day = as_of or default_as_of(spec.cadence_kind, period, calendar, cadence)
-        figures = (compute or spec.compute)(session, period=period, as_of=day, calendar=calendar, scope=scope,
-                                            cadence=cadence, light_rules=light_rules)
+        figures = (compute or spec.compute)(
+            session, period=period, as_of=day, calendar=calendar, scope=scope, cadence=cadence, light_rules=light_rules
+        )
     figures = plain(figures)
     content = {
-        "kind": kind, "period": period.as_dict(), "scope": scope, "as_of": day.isoformat(),
+        "kind": kind,
+        "period": period.as_dict(),
+        "scope": scope,
+        "as_of": day.isoformat(),
         "figures": figures,
         "history": {"lights": light_history(session, kind=kind, period=period, scope=scope, figures=figures)},
-        "ledger": ledger_rows(session, figures=figures, period=period, calendar=calendar, cadence=cadence,
-                              light_rules=light_rules, as_of=day),
+        "ledger": ledger_rows(
+            session,
+            figures=figures,
+            period=period,
+            calendar=calendar,
+            cadence=cadence,
+            light_rules=light_rules,
+            as_of=day,
+        ),
     }
     return plain(content)
 
 
-def light_history(session: Session, *, kind: str, period: Period, scope: str,
-                  figures: Mapping[str, Any]) -> list[dict[str, Any]]:
+def light_history(
+    session: Session, *, kind: str, period: Period, scope: str, figures: Mapping[str, Any]
+) -> list[dict[str, Any]]:
     """Tasks by light at each month end over the twelve months up to the period's end, from the
     monthly figures the cadence stored; a monthly bulletin's own month from its own figures."""
     months = []
@@ -175,9 +226,16 @@ def light_history(session: Session, *, kind: str, period: Period, scope: str,
         months.append(month)
         month = P.previous(month)
     months.reverse()
-    rows = {row.period: row.figures for row in session.scalars(
-        select(PeriodFigures).where(PeriodFigures.kind == schedule.MONTHLY, PeriodFigures.scope == scope,
-                                    PeriodFigures.period.in_([m.label for m in months])))}
+    rows = {
+        row.period: row.figures
+        for row in session.scalars(
+            select(PeriodFigures).where(
+                PeriodFigures.kind == schedule.MONTHLY,
+                PeriodFigures.scope == scope,
+                PeriodFigures.period.in_([m.label for m in months]),
+            )
+        )
+    }
     if kind == schedule.MONTHLY:
         rows[period.label] = figures
     history = []
@@ -188,49 +246,86 @@ def light_history(session: Session, *, kind: str, period: Period, scope: str,
     return history
 
 
-def ledger_rows(session: Session, *, figures: Mapping[str, Any], period: Period, calendar: WorkCalendar,
-                cadence: Mapping[str, Any], light_rules: LightRules | None, as_of: date) -> dict[str, Any]:
+def ledger_rows(
+    session: Session,
+    *,
+    figures: Mapping[str, Any],
+    period: Period,
+    calendar: WorkCalendar,
+    cadence: Mapping[str, Any],
+    light_rules: LightRules | None,
+    as_of: date,
+) -> dict[str, Any]:
     """The ledger behind the figures: every task of the scope's plans with its light on the
     figures' day, and the weekly reports of the period filed by `as_of`."""
     plan_ids = [plan["plan_id"] for plan in figures.get("plans", [])]
     if not plan_ids:
         return {"tasks": [], "reports": []}
     day = date.fromisoformat(figures.get("lights_as_of") or min(period.end, as_of).isoformat())
-    tasks = list(session.scalars(select(Task).where(Task.plan_id.in_(plan_ids))
-                                 .options(selectinload(Task.plan),
-                                          selectinload(Task.assignments).selectinload(TaskDepartment.department))
-                                 .order_by(Task.plan_id, Task.id)))
-    lights = compute_lights(session, as_of=day, calendar=calendar, rules=light_rules, plan_ids=plan_ids,
-                            cadence=cadence)
+    tasks = list(
+        session.scalars(
+            select(Task)
+            .where(Task.plan_id.in_(plan_ids))
+            .options(selectinload(Task.plan), selectinload(Task.assignments).selectinload(TaskDepartment.department))
+            .order_by(Task.plan_id, Task.id)
+        )
+    )
+    lights = compute_lights(
+        session, as_of=day, calendar=calendar, rules=light_rules, plan_ids=plan_ids, cadence=cadence
+    )
     task_rows = []
     for task in tasks:
         result = lights.get(task.id)
         light = str(result.light) if result else None
-        task_rows.append({
-            "task_id": task.id, "plan": task.plan.doc_number or task.plan.title,
-            "list_kind": LIST_KIND_NAMES.get(task.list_kind, task.list_kind), "number": task.number,
-            "title": task.title, "leads": _names(task, Role.LEAD), "supporting": _names(task, Role.SUPPORTING),
-            "company": task.responsible_entity, "deadline_raw": task.deadline_raw,
-            "due_date": task.due_date.isoformat() if task.due_date else None,
-            "completed_on": task.completed_on.isoformat() if task.completed_on else None,
-            "light": light, "light_cn": LIGHT_NAMES.get(light, "未纳入督办"),
-            "reason": result.reason if result else "未明确牵头单位，不纳入亮灯",
-        })
-    cutoff = end_of_day(as_of, cadence).astimezone(timezone.utc)
+        task_rows.append(
+            {
+                "task_id": task.id,
+                "plan": task.plan.doc_number or task.plan.title,
+                "list_kind": LIST_KIND_NAMES.get(task.list_kind, task.list_kind),
+                "number": task.number,
+                "title": task.title,
+                "leads": _names(task, Role.LEAD),
+                "supporting": _names(task, Role.SUPPORTING),
+                "company": task.responsible_entity,
+                "deadline_raw": task.deadline_raw,
+                "due_date": task.due_date.isoformat() if task.due_date else None,
+                "completed_on": task.completed_on.isoformat() if task.completed_on else None,
+                "light": light,
+                "light_cn": LIGHT_NAMES.get(light, "未纳入督办"),
+                "reason": result.reason if result else "未明确牵头单位，不纳入亮灯",
+            }
+        )
+    cutoff = end_of_day(as_of, cadence).astimezone(UTC)
     reports = session.execute(
-        select(Report, Task.number, Task.title).join(Task, Task.id == Report.task_id)
-        .where(Task.plan_id.in_(plan_ids), Report.week_start.between(period.start, period.end),
-               Report.submitted_at < cutoff)
+        select(Report, Task.number, Task.title)
+        .join(Task, Task.id == Report.task_id)
+        .where(
+            Task.plan_id.in_(plan_ids),
+            Report.week_start.between(period.start, period.end),
+            Report.submitted_at < cutoff,
+        )
         .options(selectinload(Report.department))
-        .order_by(Report.week_start, Task.plan_id, Report.task_id, Report.version))
-    report_rows = [{
-        "week": week_label(report.week_start), "task_id": report.task_id, "number": number, "title": title,
-        "department": report.department.name, "version": report.version, "progress": report.progress,
-        "submitted_at": local_time(report.submitted_at, cadence).strftime("%Y-%m-%d %H:%M"),
-        "late": report.late, "status": STATUS_NAMES.get(report.status, report.status),
-        "done_text": report.done_text, "problems": report.problems, "next_steps": report.next_steps,
-        "review_note": report.review_note,
-    } for report, number, title in reports]
+        .order_by(Report.week_start, Task.plan_id, Report.task_id, Report.version)
+    )
+    report_rows = [
+        {
+            "week": week_label(report.week_start),
+            "task_id": report.task_id,
+            "number": number,
+            "title": title,
+            "department": report.department.name,
+            "version": report.version,
+            "progress": report.progress,
+            "submitted_at": local_time(report.submitted_at, cadence).strftime("%Y-%m-%d %H:%M"),
+            "late": report.late,
+            "status": STATUS_NAMES.get(report.status, report.status),
+            "done_text": report.done_text,
+            "problems": report.problems,
+            "next_steps": report.next_steps,
+            "review_note": report.review_note,
+        }
+        for report, number, title in reports
+    ]
     return {"tasks": task_rows, "reports": report_rows}
 
 
@@ -240,16 +335,21 @@ def _names(task: Task, role: Role) -> list[str]:
 
 # --- storing and finding ----------------------------------------------------------------------
 
+
 def latest_snapshot(session: Session, *, kind: str, period: str, scope: str) -> Snapshot | None:
-    return session.scalars(select(Snapshot).where(Snapshot.kind == kind, Snapshot.period == period,
-                                                  Snapshot.scope == scope)
-                           .order_by(Snapshot.taken_at.desc(), Snapshot.id.desc()).limit(1)).first()
+    return session.scalars(
+        select(Snapshot)
+        .where(Snapshot.kind == kind, Snapshot.period == period, Snapshot.scope == scope)
+        .order_by(Snapshot.taken_at.desc(), Snapshot.id.desc())
+        .limit(1)
+    ).first()
 
 
 def find_snapshot(session: Session, snapshot_id: str) -> Snapshot | None:
     """By the printed id (a prefix of the content hash)."""
-    return session.scalars(select(Snapshot).where(Snapshot.content_hash.startswith(snapshot_id.lower()))
-                           .order_by(Snapshot.id)).first()
+    return session.scalars(
+        select(Snapshot).where(Snapshot.content_hash.startswith(snapshot_id.lower())).order_by(Snapshot.id)
+    ).first()
 
 
 def store_snapshot(session: Session, content: Mapping[str, Any]) -> Snapshot:
@@ -257,34 +357,66 @@ def store_snapshot(session: Session, content: Mapping[str, Any]) -> Snapshot:
     kind, period, scope and hash, so two processes taking the same snapshot store it once)."""
     content = plain(content)
     digest = content_hash(content)
-    values = {"kind": content["kind"], "period": content["period"]["label"], "scope": content["scope"],
-              "as_of": date.fromisoformat(content["as_of"]), "content_hash": digest, "content": content,
-              "taken_at": utcnow(), "locked_at": None}
+    values = {
+        "kind": content["kind"],
+        "period": content["period"]["label"],
+        "scope": content["scope"],
+        "as_of": date.fromisoformat(content["as_of"]),
+        "content_hash": digest,
+        "content": content,
+        "taken_at": utcnow(),
+        "locked_at": None,
+    }
     dialect = session.get_bind().dialect.name
     if dialect in ("postgresql", "sqlite"):
         insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Snapshot)
-        session.execute(insert.values(**values).on_conflict_do_nothing(
-            index_elements=["kind", "period", "scope", "content_hash"]))
+        session.execute(
+            insert.values(**values).on_conflict_do_nothing(index_elements=["kind", "period", "scope", "content_hash"])
+        )
     else:
         session.add(Snapshot(**values))
         session.flush()
-    return session.scalars(select(Snapshot).where(Snapshot.kind == values["kind"], Snapshot.period == values["period"],
-                                                  Snapshot.scope == values["scope"],
-                                                  Snapshot.content_hash == digest)).one()
+    return session.scalars(
+        select(Snapshot).where(
+            Snapshot.kind == values["kind"],
+            Snapshot.period == values["period"],
+            Snapshot.scope == values["scope"],
+            Snapshot.content_hash == digest,
+        )
+    ).one()
 
 
-def snapshot_for(session: Session, *, kind: str, period: Period, scope: str, calendar: WorkCalendar,
-                 as_of: date | None = None, refresh: bool = False, cadence: Mapping[str, Any] | None = None,
-                 light_rules: LightRules | None = None,
-                 compute: Callable[..., dict[str, Any]] | None = None) -> Snapshot:
+def snapshot_for(
+    session: Session,
+    *,
+    kind: str,
+    period: Period,
+    scope: str,
+    calendar: WorkCalendar,
+    as_of: date | None = None,
+    refresh: bool = False,
+    cadence: Mapping[str, Any] | None = None,
+    light_rules: LightRules | None = None,
+    compute: Callable[..., dict[str, Any]] | None = None,
+) -> Snapshot:
     """The snapshot a bulletin of (kind, period, scope) is built from (see the module docstring).
     `as_of` (or `refresh`) computes the figures afresh on that day instead of reading the ones
     the cadence stored."""
     latest = latest_snapshot(session, kind=kind, period=period.label, scope=scope)
     if latest is not None and latest.locked_at is not None and not refresh:
         return latest
-    content = gather(session, kind=kind, period=period, scope=scope, as_of=as_of, calendar=calendar,
-                     cadence=cadence, light_rules=light_rules, use_stored=not refresh, compute=compute)
+    content = gather(
+        session,
+        kind=kind,
+        period=period,
+        scope=scope,
+        as_of=as_of,
+        calendar=calendar,
+        cadence=cadence,
+        light_rules=light_rules,
+        use_stored=not refresh,
+        compute=compute,
+    )
     snapshot = store_snapshot(session, content)
     if latest is not None and snapshot.id != latest.id and snapshot.taken_at <= latest.taken_at:
         # The same content as an older snapshot, taken again: it is the newest now.

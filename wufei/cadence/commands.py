@@ -8,15 +8,25 @@ import click
 
 from wufei.clitools import echo_json, engine, parse_day
 
-POINTS = ("daily-scan", "weekly-report", "monthly-dispatch", "quarterly-circular", "half-year-review",
-          "annual-assessment")
+POINTS = (
+    "daily-scan",
+    "weekly-report",
+    "monthly-dispatch",
+    "quarterly-circular",
+    "half-year-review",
+    "annual-assessment",
+)
 
 
 def run_point(name: str, engine_, day: date, *, force: bool = False) -> dict:
     from wufei.cadence import runs, schedule
 
-    kinds = {"monthly-dispatch": schedule.MONTHLY, "quarterly-circular": schedule.QUARTERLY,
-             "half-year-review": schedule.HALF_YEAR, "annual-assessment": schedule.ANNUAL}
+    kinds = {
+        "monthly-dispatch": schedule.MONTHLY,
+        "quarterly-circular": schedule.QUARTERLY,
+        "half-year-review": schedule.HALF_YEAR,
+        "annual-assessment": schedule.ANNUAL,
+    }
     if name == "daily-scan":
         return runs.daily_scan(engine_, day)
     if name == "weekly-report":

@@ -36,13 +36,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta, timezone
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Iterable, Mapping
+from typing import Any
 
-from sqlalchemy import or_, func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -66,6 +67,7 @@ from wufei.lights.service import compute_lights
 from wufei.notices.models import NoticeIntent, NoticeKind
 from wufei.plans.models import Jurisdiction, Plan
 from wufei.reports.models import Report, ReportStatus
+
 # The weekly compliance rules, applied to many weeks at once (see _reporting_detail).
 from wufei.reports.service import expected_rows, first_submissions, local_time
 from wufei.tasks.deadlines import DeadlineKind
@@ -106,6 +108,7 @@ class RulesError(ValueError):
 
 # --- rules ------------------------------------------------------------------------------------
 
+
 def load_rules(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The scoring rules: circular.yaml (the office's copy in WUFEI_CONFIG_DIR, else the shipped
     one) over DEFAULT_RULES, then `overrides`; only known keys, numbers not below 0."""
@@ -133,6 +136,7 @@ def _merge(base: Mapping[str, Any], extra: Mapping[str, Any], path: str = "") ->
 
 
 # --- small helpers ----------------------------------------------------------------------------
+
 
 def _period(period: Period | str, kind: PeriodKind) -> Period:
     period = P.parse(period) if isinstance(period, str) else period
@@ -162,6 +166,7 @@ def _num(value: Decimal | None) -> str | None:
 
 
 # --- the world of one scope on one day --------------------------------------------------------
+
 
 @dataclass
 class _World:
@@ -193,17 +198,28 @@ class _World:
         return result is not None and OVERDUE in result.rules
 
     def brief(self, task: Task) -> dict[str, Any]:
-        return {"task_id": task.id, "plan": task.plan.doc_number or task.plan.title, "list_kind": task.list_kind,
-                "number": task.number, "title": task.title, "leads": _names(task, Role.LEAD),
-                "supporting": _names(task, Role.SUPPORTING)}
+        return {
+            "task_id": task.id,
+            "plan": task.plan.doc_number or task.plan.title,
+            "list_kind": task.list_kind,
+            "number": task.number,
+            "title": task.title,
+            "leads": _names(task, Role.LEAD),
+            "supporting": _names(task, Role.SUPPORTING),
+        }
 
     def with_light(self, task: Task) -> dict[str, Any]:
         result = self.lights.get(task.id)
         light = str(result.light) if result else None
-        return {**self.brief(task), "due_date": _iso(self.due.get(task.id)), "deadline_raw": task.deadline_raw,
-                "light": light, "light_cn": LIGHT_NAMES.get(light, "未纳入督办"),
-                "reason": result.reason if result else "未明确牵头单位，不纳入亮灯",
-                "rules": list(result.rules) if result else []}
+        return {
+            **self.brief(task),
+            "due_date": _iso(self.due.get(task.id)),
+            "deadline_raw": task.deadline_raw,
+            "light": light,
+            "light_cn": LIGHT_NAMES.get(light, "未纳入督办"),
+            "reason": result.reason if result else "未明确牵头单位，不纳入亮灯",
+            "rules": list(result.rules) if result else [],
+        }
 
 
 def _names(task: Task, role: Role) -> list[str]:
@@ -213,29 +229,56 @@ def _names(task: Task, role: Role) -> list[str]:
 def _place(task: Task) -> str | None:
     """Where a project is: the county-level governments named on it (the plans give no address;
     a project's county is named among its owners, e.g. 景县人民政府 → 景县)."""
-    places = [a.department.name.removesuffix("人民政府") for a in task.assignments
-              if a.department.kind in LOCALITY_KINDS]
+    places = [
+        a.department.name.removesuffix("人民政府") for a in task.assignments if a.department.kind in LOCALITY_KINDS
+    ]
     return "、".join(places) or None
 
 
 def _scope_plans(session: Session, jurisdiction: str | None, until: date) -> list[Plan]:
-    query = (select(Plan).join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id)
-             .where(Plan.kind == PLAN_KIND, (Plan.issued_on.is_(None)) | (Plan.issued_on <= until)))
+    query = (
+        select(Plan)
+        .join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id)
+        .where(Plan.kind == PLAN_KIND, (Plan.issued_on.is_(None)) | (Plan.issued_on <= until))
+    )
     if jurisdiction is not None:
         query = query.where(Jurisdiction.name == jurisdiction)
     return list(session.scalars(query.order_by(Plan.id)))
 
 
-def _world(session: Session, *, jurisdiction: str | None, until: date, day: date, calendar: WorkCalendar,
-           cadence: Mapping[str, Any] | None, light_rules: LightRules | None) -> _World:
-    return _world_of_plans(session, _scope_plans(session, jurisdiction, until), scope=jurisdiction or ALL_SCOPE,
-                           jurisdiction=jurisdiction, day=day, calendar=calendar, cadence=cadence,
-                           light_rules=light_rules)
+def _world(
+    session: Session,
+    *,
+    jurisdiction: str | None,
+    until: date,
+    day: date,
+    calendar: WorkCalendar,
+    cadence: Mapping[str, Any] | None,
+    light_rules: LightRules | None,
+) -> _World:
+    return _world_of_plans(
+        session,
+        _scope_plans(session, jurisdiction, until),
+        scope=jurisdiction or ALL_SCOPE,
+        jurisdiction=jurisdiction,
+        day=day,
+        calendar=calendar,
+        cadence=cadence,
+        light_rules=light_rules,
+    )
 
 
-def _world_of_plans(session: Session, plans: list[Plan], *, scope: str, jurisdiction: str | None, day: date,
-                    calendar: WorkCalendar, cadence: Mapping[str, Any] | None, light_rules: LightRules | None
-                    ) -> _World:
+def _world_of_plans(
+    session: Session,
+    plans: list[Plan],
+    *,
+    scope: str,
+    jurisdiction: str | None,
+    day: date,
+    calendar: WorkCalendar,
+    cadence: Mapping[str, Any] | None,
+    light_rules: LightRules | None,
+) -> _World:
     """Tasks with owners, lights and deadlines in force of the given plans: three queries and the
     lights' own, whatever the number of tasks."""
     plan_ids = [plan.id for plan in plans]
@@ -243,13 +286,20 @@ def _world_of_plans(session: Session, plans: list[Plan], *, scope: str, jurisdic
     lights: dict[int, LightResult] = {}
     due: dict[int, date | None] = {}
     if plan_ids:
-        tasks = {task.id: task for task in session.scalars(
-            select(Task).where(Task.plan_id.in_(plan_ids))
-            .options(selectinload(Task.plan),
-                     selectinload(Task.assignments).selectinload(TaskDepartment.department))
-            .order_by(Task.plan_id, Task.id))}
-        lights = _lights(session, day=day, calendar=calendar, plan_ids=plan_ids, cadence=cadence,
-                         light_rules=light_rules)
+        tasks = {
+            task.id: task
+            for task in session.scalars(
+                select(Task)
+                .where(Task.plan_id.in_(plan_ids))
+                .options(
+                    selectinload(Task.plan), selectinload(Task.assignments).selectinload(TaskDepartment.department)
+                )
+                .order_by(Task.plan_id, Task.id)
+            )
+        }
+        lights = _lights(
+            session, day=day, calendar=calendar, plan_ids=plan_ids, cadence=cadence, light_rules=light_rules
+        )
         due = dict(session.execute(effective_due_query(day).where(Task.plan_id.in_(plan_ids))).all())
     names = {a.department_id: a.department for task in tasks.values() for a in task.assignments}
     return _World(scope, jurisdiction, plans, tasks, day, lights, due, names)
@@ -259,30 +309,50 @@ def _part(world: _World, plans: list[Plan], scope: str) -> _World:
     """The slice of a world that belongs to some of its plans (no query)."""
     ids = {plan.id for plan in plans}
     tasks = {task_id: task for task_id, task in world.tasks.items() if task.plan_id in ids}
-    return _World(scope, scope, plans, tasks, world.day, {i: r for i, r in world.lights.items() if i in tasks},
-                  {i: d for i, d in world.due.items() if i in tasks}, world.names)
+    return _World(
+        scope,
+        scope,
+        plans,
+        tasks,
+        world.day,
+        {i: r for i, r in world.lights.items() if i in tasks},
+        {i: d for i, d in world.due.items() if i in tasks},
+        world.names,
+    )
 
 
-def _lights(session: Session, *, day: date, calendar: WorkCalendar, plan_ids: list[int],
-            cadence: Mapping[str, Any] | None, light_rules: LightRules | None) -> dict[int, LightResult]:
+def _lights(
+    session: Session,
+    *,
+    day: date,
+    calendar: WorkCalendar,
+    plan_ids: list[int],
+    cadence: Mapping[str, Any] | None,
+    light_rules: LightRules | None,
+) -> dict[int, LightResult]:
     if not plan_ids:
         return {}
-    return compute_lights(session, as_of=day, calendar=calendar, rules=light_rules, plan_ids=plan_ids,
-                          cadence=cadence)
+    return compute_lights(session, as_of=day, calendar=calendar, rules=light_rules, plan_ids=plan_ids, cadence=cadence)
 
 
 def _header(kind: PeriodKind, period: Period, world: _World, as_of: date) -> dict[str, Any]:
-    return {"kind": str(kind), "kind_cn": P.KIND_NAMES[kind], "period": period.as_dict(), "scope": world.scope,
-            "as_of": as_of.isoformat(), "lights_as_of": world.day.isoformat(),
-            "plans": [{"plan_id": plan.id, "title": plan.title, "doc_number": plan.doc_number}
-                      for plan in world.plans]}
+    return {
+        "kind": str(kind),
+        "kind_cn": P.KIND_NAMES[kind],
+        "period": period.as_dict(),
+        "scope": world.scope,
+        "as_of": as_of.isoformat(),
+        "lights_as_of": world.day.isoformat(),
+        "plans": [{"plan_id": plan.id, "title": plan.title, "doc_number": plan.doc_number} for plan in world.plans],
+    }
 
 
 # --- totals -----------------------------------------------------------------------------------
 
+
 def _totals(world: _World, period: Period) -> dict[str, Any]:
     supervised = world.supervised()
-    by_light = {light: 0 for light in LIGHT_NAMES}
+    by_light = dict.fromkeys(LIGHT_NAMES, 0)
     for result in world.lights.values():
         by_light[str(result.light)] += 1
     return {
@@ -292,27 +362,34 @@ def _totals(world: _World, period: Period) -> dict[str, Any]:
         "by_light": by_light,
         "overdue": sum(world.overdue(task.id) for task in supervised),
         "due_in_period": sum(1 for task in supervised if (d := world.due.get(task.id)) and d in period),
-        "done_in_period": sum(1 for task in supervised
-                              if task.completed_on and period.start <= task.completed_on <= world.day),
+        "done_in_period": sum(
+            1 for task in supervised if task.completed_on and period.start <= task.completed_on <= world.day
+        ),
     }
 
 
 # --- reporting --------------------------------------------------------------------------------
 
+
 def _weeks(period: Period, as_of: date, calendar: WorkCalendar, cadence: Mapping[str, Any]) -> list[date]:
     """Mondays in the period whose reporting window closed by the end of `as_of`."""
-    return [monday for monday in closed_weeks(as_of, calendar, cadence, period.start)
-            if period.start <= monday <= period.end]
+    return [
+        monday
+        for monday in closed_weeks(as_of, calendar, cadence, period.start)
+        if period.start <= monday <= period.end
+    ]
 
 
-def _reporting(session: Session, *, weeks: list[date], calendar: WorkCalendar, cadence: Mapping[str, Any],
-               as_of: date) -> dict[int, dict[str, int]]:
+def _reporting(
+    session: Session, *, weeks: list[date], calendar: WorkCalendar, cadence: Mapping[str, Any], as_of: date
+) -> dict[int, dict[str, int]]:
     """department_id → expected, filed, on_time, late, missing summed over the weeks."""
     return _reporting_detail(session, weeks=weeks, calendar=calendar, cadence=cadence, as_of=as_of)[0]
 
 
-def _reporting_detail(session: Session, *, weeks: list[date], calendar: WorkCalendar, cadence: Mapping[str, Any],
-                      as_of: date) -> tuple[dict[int, dict[str, int]], dict[int, list[tuple[date, int, str]]]]:
+def _reporting_detail(
+    session: Session, *, weeks: list[date], calendar: WorkCalendar, cadence: Mapping[str, Any], as_of: date
+) -> tuple[dict[int, dict[str, int]], dict[int, list[tuple[date, int, str]]]]:
     """The counts of `_reporting`, and department_id → (week, task_id, missing | late) for every
     report not filed on time, in week then task order.
 
@@ -322,11 +399,15 @@ def _reporting_detail(session: Session, *, weeks: list[date], calendar: WorkCale
     the end of `as_of`; a task with two leads counts for both), applied to all the weeks at once:
     four reads whatever the number of weeks and tasks, not four per week (a year's assessment
     would otherwise spend most of its time here)."""
-    totals: dict[int, dict[str, int]] = defaultdict(lambda: {"expected": 0, "filed": 0, "on_time": 0,
-                                                             "late": 0, "missing": 0})
+    totals: dict[int, dict[str, int]] = defaultdict(
+        lambda: {"expected": 0, "filed": 0, "on_time": 0, "late": 0, "missing": 0}
+    )
     misses: dict[int, list[tuple[date, int, str]]] = defaultdict(list)
-    windows = [(monday, window) for monday in sorted(weeks)
-               if (window := reporting_window(monday, calendar, cadence)) is not None]
+    windows = [
+        (monday, window)
+        for monday in sorted(weeks)
+        if (window := reporting_window(monday, calendar, cadence)) is not None
+    ]
     if not windows:
         return totals, misses
     first, last = windows[0][0], windows[-1][0]
@@ -335,9 +416,11 @@ def _reporting_detail(session: Session, *, weeks: list[date], calendar: WorkCale
     leads: dict[int, list[int]] = defaultdict(list)  # task → its lead departments
     ids = [row.task_id for row in rows]
     for start in range(0, len(ids), 5000):  # PostgreSQL takes 65,535 parameters at most
-        for task_id, department_id in session.execute(select(TaskDepartment.task_id, TaskDepartment.department_id)
-                                                      .where(TaskDepartment.role == Role.LEAD,
-                                                             TaskDepartment.task_id.in_(ids[start:start + 5000]))):
+        for task_id, department_id in session.execute(
+            select(TaskDepartment.task_id, TaskDepartment.department_id).where(
+                TaskDepartment.role == Role.LEAD, TaskDepartment.task_id.in_(ids[start : start + 5000])
+            )
+        ):
             leads[task_id].append(department_id)
     for monday, window in windows:
         week_end = monday + timedelta(days=6)
@@ -368,8 +451,10 @@ _NO_REPORTS = {"expected": 0, "filed": 0, "on_time": 0, "late": 0, "missing": 0}
 
 # --- per department (monthly) -----------------------------------------------------------------
 
-def _department_rows(world: _World, period: Period, reports: Mapping[int, Mapping[str, int]],
-                     weeks: list[date]) -> list[dict[str, Any]]:
+
+def _department_rows(
+    world: _World, period: Period, reports: Mapping[int, Mapping[str, int]], weeks: list[date]
+) -> list[dict[str, Any]]:
     led: dict[int, list[Task]] = defaultdict(list)
     for task in world.supervised():
         for link in task.assignments:
@@ -380,16 +465,24 @@ def _department_rows(world: _World, period: Period, reports: Mapping[int, Mappin
         department = world.names[department_id]
         done = [t for t in tasks if world.done(t.id)]
         lights = Counter(world.light(t.id) for t in tasks)
-        rows.append({
-            "department_id": department_id, "department": department.name, "kind": department.kind,
-            "lead_tasks": len(tasks),
-            "done": len(done),
-            "done_on_time": sum(1 for t in done if _on_time(t)),
-            "done_in_period": sum(1 for t in tasks if t.completed_on and period.start <= t.completed_on <= world.day),
-            "overdue": sum(world.overdue(t.id) for t in tasks),
-            "red": lights[Light.RED], "yellow": lights[Light.YELLOW], "green": lights[Light.GREEN],
-            "reports": {"weeks": len(weeks), **dict(reports.get(department_id, _NO_REPORTS))},
-        })
+        rows.append(
+            {
+                "department_id": department_id,
+                "department": department.name,
+                "kind": department.kind,
+                "lead_tasks": len(tasks),
+                "done": len(done),
+                "done_on_time": sum(1 for t in done if _on_time(t)),
+                "done_in_period": sum(
+                    1 for t in tasks if t.completed_on and period.start <= t.completed_on <= world.day
+                ),
+                "overdue": sum(world.overdue(t.id) for t in tasks),
+                "red": lights[Light.RED],
+                "yellow": lights[Light.YELLOW],
+                "green": lights[Light.GREEN],
+                "reports": {"weeks": len(weeks), **dict(reports.get(department_id, _NO_REPORTS))},
+            }
+        )
     rows.sort(key=lambda r: (-r["lead_tasks"], r["department"], r["department_id"]))
     return rows
 
@@ -400,6 +493,7 @@ def _on_time(task: Task) -> bool:
 
 # --- changes between two days -----------------------------------------------------------------
 
+
 def _changes(world: _World, before: Mapping[int, LightResult], before_day: date) -> dict[str, Any]:
     severity = {"green": 0, "yellow": 1, "red": 2}
     lists: dict[str, list[dict[str, Any]]] = {"newly_overdue": [], "closed": [], "recovered": [], "worsened": []}
@@ -407,9 +501,14 @@ def _changes(world: _World, before: Mapping[int, LightResult], before_day: date)
         now = world.lights[task.id]
         was = before.get(task.id)
         now_light, was_light = str(now.light), (str(was.light) if was else None)
-        entry = {**world.brief(task), "from": was_light, "to": now_light,
-                 "from_cn": LIGHT_NAMES.get(was_light, "未纳入督办"), "to_cn": LIGHT_NAMES[now_light],
-                 "reason": now.reason}
+        entry = {
+            **world.brief(task),
+            "from": was_light,
+            "to": now_light,
+            "from_cn": LIGHT_NAMES.get(was_light, "未纳入督办"),
+            "to_cn": LIGHT_NAMES[now_light],
+            "reason": now.reason,
+        }
         if OVERDUE in now.rules and not (was and OVERDUE in was.rules):
             lists["newly_overdue"].append(entry)
         if now_light == Light.DONE and was_light != Light.DONE:
@@ -418,8 +517,7 @@ def _changes(world: _World, before: Mapping[int, LightResult], before_day: date)
             lists["recovered"].append(entry)
         elif was_light in severity and now_light in severity and severity[now_light] > severity[was_light]:
             lists["worsened"].append(entry)
-    return {"since": before_day.isoformat(), **{f"{key}_count": len(value) for key, value in lists.items()},
-            **lists}
+    return {"since": before_day.isoformat(), **{f"{key}_count": len(value) for key, value in lists.items()}, **lists}
 
 
 def _attention(world: _World) -> list[dict[str, Any]]:
@@ -431,14 +529,22 @@ def _attention(world: _World) -> list[dict[str, Any]]:
 
 # --- indicators -------------------------------------------------------------------------------
 
+
 def _indicator_objects(session: Session, plan_ids: list[int]) -> list[Indicator]:
     if not plan_ids:
         return []
-    return list(session.scalars(
-        select(Indicator).where(Indicator.plan_id.in_(plan_ids))
-        .options(selectinload(Indicator.plan), selectinload(Indicator.values),
-                 selectinload(Indicator.assignments).selectinload(IndicatorDepartment.department))
-        .order_by(Indicator.plan_id, Indicator.id)))
+    return list(
+        session.scalars(
+            select(Indicator)
+            .where(Indicator.plan_id.in_(plan_ids))
+            .options(
+                selectinload(Indicator.plan),
+                selectinload(Indicator.values),
+                selectinload(Indicator.assignments).selectinload(IndicatorDepartment.department),
+            )
+            .order_by(Indicator.plan_id, Indicator.id)
+        )
+    )
 
 
 def _indicators(session: Session, plan_ids: list[int], year: int) -> list[dict[str, Any]]:
@@ -452,8 +558,13 @@ def _meets_target(indicator: Indicator, value: Decimal) -> bool | None:
     if high is not None:
         return target <= value <= high
     comparator = indicator.target_comparator or ("<=" if indicator.direction == "down" else ">=")
-    return {">=": value >= target, ">": value > target, "<=": value <= target, "<": value < target,
-            "=": value == target}[comparator]
+    return {
+        ">=": value >= target,
+        ">": value > target,
+        "<=": value <= target,
+        "<": value < target,
+        "=": value == target,
+    }[comparator]
 
 
 def indicator_status(indicator: Indicator, year: int) -> dict[str, Any]:
@@ -466,8 +577,10 @@ def indicator_status(indicator: Indicator, year: int) -> dict[str, Any]:
     3. else a numeric target not met → 未达到目标值; no value → 暂无数据; no target and no
        direction → 无法判断. On track: 已达到、向好、保持.
     """
-    values = sorted((v for v in indicator.values if v.value is not None and v.year <= year),
-                    key=lambda v: (v.year, v.recorded_at or utcnow(), v.id or 0))
+    values = sorted(
+        (v for v in indicator.values if v.value is not None and v.year <= year),
+        key=lambda v: (v.year, v.recorded_at or utcnow(), v.id or 0),
+    )
     latest = values[-1] if values else None
     reference = reference_label = None
     if latest is not None:
@@ -486,49 +599,84 @@ def indicator_status(indicator: Indicator, year: int) -> dict[str, Any]:
             status, on_track = "met", True
         elif direction in ("up", "down") and reference is not None:
             better = value > reference if direction == "up" else value < reference
-            status, on_track = ("improving", True) if better else (("flat", False) if value == reference
-                                                                   else ("worsening", False))
+            status, on_track = (
+                ("improving", True) if better else (("flat", False) if value == reference else ("worsening", False))
+            )
         elif direction == "hold" and reference is not None:
             status, on_track = ("holding", True) if value >= reference else ("worsening", False)
         elif met is False:
             status, on_track = "not_met", False
         else:
             status = "unknown"
-    status_cn = {"met": "已达到目标值", "improving": f"较{reference_label}向好", "flat": f"与{reference_label}持平",
-                 "worsening": f"较{reference_label}变差", "holding": f"不低于{reference_label}",
-                 "not_met": "未达到目标值", "no_data": "暂无数据", "unknown": "无法判断（目标与方向不明）"}[status]
+    status_cn = {
+        "met": "已达到目标值",
+        "improving": f"较{reference_label}向好",
+        "flat": f"与{reference_label}持平",
+        "worsening": f"较{reference_label}变差",
+        "holding": f"不低于{reference_label}",
+        "not_met": "未达到目标值",
+        "no_data": "暂无数据",
+        "unknown": "无法判断（目标与方向不明）",
+    }[status]
     unit = indicator.unit or ""
     if latest is not None:
-        explanation = (f"{latest.year}年{_num(latest.value)}{unit}（"
-                       f"{'基线' + (indicator.baseline_raw or '') + '，' if indicator.baseline_raw else ''}"
-                       f"目标{indicator.target_raw or '未列'}）：{status_cn}")
+        explanation = (
+            f"{latest.year}年{_num(latest.value)}{unit}（"
+            f"{'基线' + (indicator.baseline_raw or '') + '，' if indicator.baseline_raw else ''}"
+            f"目标{indicator.target_raw or '未列'}）：{status_cn}"
+        )
     else:
         explanation = f"暂无{year}年及以前的数值（目标{indicator.target_raw or '未列'}）"
     return {
-        "indicator_id": indicator.id, "number": indicator.number, "name": indicator.name, "unit": indicator.unit,
-        "marks": indicator.marks, "attribute": indicator.attribute, "direction": indicator.direction,
-        "baseline": {"raw": indicator.baseline_raw, "value": _num(indicator.baseline_value),
-                     "year": indicator.baseline_year},
-        "target": {"raw": indicator.target_raw, "kind": indicator.target_kind,
-                   "comparator": indicator.target_comparator, "value": _num(indicator.target_value),
-                   "value_high": _num(indicator.target_value_high), "year": indicator.target_year},
-        "latest": ({"year": latest.year, "value": _num(latest.value), "source": latest.source,
-                    "forecast": latest.forecast} if latest else None),
+        "indicator_id": indicator.id,
+        "number": indicator.number,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "marks": indicator.marks,
+        "attribute": indicator.attribute,
+        "direction": indicator.direction,
+        "baseline": {
+            "raw": indicator.baseline_raw,
+            "value": _num(indicator.baseline_value),
+            "year": indicator.baseline_year,
+        },
+        "target": {
+            "raw": indicator.target_raw,
+            "kind": indicator.target_kind,
+            "comparator": indicator.target_comparator,
+            "value": _num(indicator.target_value),
+            "value_high": _num(indicator.target_value_high),
+            "year": indicator.target_year,
+        },
+        "latest": (
+            {"year": latest.year, "value": _num(latest.value), "source": latest.source, "forecast": latest.forecast}
+            if latest
+            else None
+        ),
         "compared_with": ({"label": reference_label, "value": _num(reference)} if reference is not None else None),
-        "status": status, "status_cn": status_cn, "on_track": on_track, "explanation": explanation,
+        "status": status,
+        "status_cn": status_cn,
+        "on_track": on_track,
+        "explanation": explanation,
         "leads": [a.department.name for a in indicator.assignments if a.role == Role.LEAD],
     }
 
 
 def _indicator_summary(rows: list[dict[str, Any]]) -> dict[str, int]:
     counts = Counter(row["status"] for row in rows)
-    return {"total": len(rows), "on_track": sum(1 for r in rows if r["on_track"] is True),
-            "off_track": sum(1 for r in rows if r["on_track"] is False),
-            **{status: counts[status] for status in
-               ("met", "improving", "holding", "flat", "worsening", "not_met", "no_data", "unknown")}}
+    return {
+        "total": len(rows),
+        "on_track": sum(1 for r in rows if r["on_track"] is True),
+        "off_track": sum(1 for r in rows if r["on_track"] is False),
+        **{
+            status: counts[status]
+            for status in ("met", "improving", "holding", "flat", "worsening", "not_met", "no_data", "unknown")
+        },
+    }
 
 
 # --- zero-waste cells -------------------------------------------------------------------------
+
 
 def _plain(name: str) -> str:
     return "".join(ch for ch in name if ch not in "“”\"'‘’「」")
@@ -537,8 +685,11 @@ def _plain(name: str) -> str:
 def _cells(session: Session, world: _World, indicators: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The newest cell counts recorded for the jurisdiction (a progress reply may carry them)
     against the plan total, with each category's target where an indicator names it."""
-    query = select(Plan).join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id).where(
-        Plan.id.in_(select(CellCount.plan_id)))
+    query = (
+        select(Plan)
+        .join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id)
+        .where(Plan.id.in_(select(CellCount.plan_id)))
+    )
     if world.jurisdiction is not None:
         query = query.where(Jurisdiction.name == world.jurisdiction)
     source = session.scalars(query.order_by(Plan.id.desc()).limit(1)).first()
@@ -560,33 +711,57 @@ def _cells(session: Session, world: _World, indicators: list[dict[str, Any]]) ->
         notes.append(f"各类数量合计{counted}个，与文件所述累计{built}个不一致")
     return {
         "source": source.doc_number or source.title,
-        "planned_total": planned, "built_total": built, "categories_sum": counted,
+        "planned_total": planned,
+        "built_total": built,
+        "categories_sum": counted,
         "completion_rate": _rate(built, planned) if planned else None,
-        "categories": [{"category": row.category, "count": row.count, "unit": row.unit, "status": row.status,
-                        "lead": row.lead_department.name if row.lead_department else row.lead_raw,
-                        "target": targets.get(row.category, {}).get("value"),
-                        "target_indicator": targets.get(row.category, {}).get("indicator")} for row in rows],
+        "categories": [
+            {
+                "category": row.category,
+                "count": row.count,
+                "unit": row.unit,
+                "status": row.status,
+                "lead": row.lead_department.name if row.lead_department else row.lead_raw,
+                "target": targets.get(row.category, {}).get("value"),
+                "target_indicator": targets.get(row.category, {}).get("indicator"),
+            }
+            for row in rows
+        ],
         "notes": notes,
     }
 
 
 # --- next period, extensions ------------------------------------------------------------------
 
+
 def _falls_due(session: Session, world: _World, window: Period) -> dict[str, Any]:
-    tasks = [world.with_light(task) for task in world.supervised()
-             if not world.done(task.id) and (d := world.due.get(task.id)) and d in window]
+    tasks = [
+        world.with_light(task)
+        for task in world.supervised()
+        if not world.done(task.id) and (d := world.due.get(task.id)) and d in window
+    ]
     tasks.sort(key=lambda r: (r["due_date"], r["task_id"]))
     open_ids = [task.id for task in world.supervised() if not world.done(task.id)]
     milestones = []
     if open_ids:
-        for milestone in session.scalars(select(Milestone).where(
+        for milestone in session.scalars(
+            select(Milestone)
+            .where(
                 Milestone.task_id.in_(select(Task.id).where(Task.plan_id.in_(world.plan_ids))),
-                Milestone.due_date.between(window.start, window.end)).order_by(Milestone.due_date, Milestone.id)):
+                Milestone.due_date.between(window.start, window.end),
+            )
+            .order_by(Milestone.due_date, Milestone.id)
+        ):
             if milestone.task_id in world.lights and not world.done(milestone.task_id):
                 task = world.tasks[milestone.task_id]
-                milestones.append({**world.brief(task), "milestone": milestone.title,
-                                   "due_date": milestone.due_date.isoformat(),
-                                   "expected_progress": milestone.expected_progress})
+                milestones.append(
+                    {
+                        **world.brief(task),
+                        "milestone": milestone.title,
+                        "due_date": milestone.due_date.isoformat(),
+                        "expected_progress": milestone.expected_progress,
+                    }
+                )
     return {"period": window.as_dict(), "tasks": tasks, "milestones": milestones}
 
 
@@ -594,32 +769,63 @@ def _extensions_granted(session: Session, world: _World, period: Period) -> list
     if not world.plan_ids:
         return []
     rows = session.scalars(
-        select(Extension).join(Task, Task.id == Extension.task_id)
-        .where(Task.plan_id.in_(world.plan_ids), Extension.status == ExtensionStatus.APPROVED,
-               Extension.decided_on.between(period.start, world.day))
-        .options(selectinload(Extension.department)).order_by(Extension.decided_on, Extension.id))
-    return [{**world.brief(world.tasks[e.task_id]), "extension_id": e.id, "department": e.department.name,
-             "requested_on": e.requested_on.isoformat(), "decided_on": e.decided_on.isoformat(),
-             "original_due_date": e.original_due_date.isoformat(), "new_due_date": e.requested_due_date.isoformat(),
-             "reason": e.reason} for e in rows]
+        select(Extension)
+        .join(Task, Task.id == Extension.task_id)
+        .where(
+            Task.plan_id.in_(world.plan_ids),
+            Extension.status == ExtensionStatus.APPROVED,
+            Extension.decided_on.between(period.start, world.day),
+        )
+        .options(selectinload(Extension.department))
+        .order_by(Extension.decided_on, Extension.id)
+    )
+    return [
+        {
+            **world.brief(world.tasks[e.task_id]),
+            "extension_id": e.id,
+            "department": e.department.name,
+            "requested_on": e.requested_on.isoformat(),
+            "decided_on": e.decided_on.isoformat(),
+            "original_due_date": e.original_due_date.isoformat(),
+            "new_due_date": e.requested_due_date.isoformat(),
+            "reason": e.reason,
+        }
+        for e in rows
+    ]
 
 
 # --- monthly: 月调度 ---------------------------------------------------------------------------
 
-def monthly_figures(session: Session, *, period: Period | str, as_of: date, calendar: WorkCalendar,
-                    jurisdiction: str | None = None, cadence: Mapping[str, Any] | None = None,
-                    light_rules: LightRules | None = None) -> dict[str, Any]:
+
+def monthly_figures(
+    session: Session,
+    *,
+    period: Period | str,
+    as_of: date,
+    calendar: WorkCalendar,
+    jurisdiction: str | None = None,
+    cadence: Mapping[str, Any] | None = None,
+    light_rules: LightRules | None = None,
+) -> dict[str, Any]:
     """月调度: the month's progress by department, changes since last month, red and yellow tasks,
     indicators, zero-waste cells, what falls due next month, extensions granted."""
     period = _period(period, PeriodKind.MONTHLY)
     cadence = load_cadence() if cadence is None else cadence
     day = min(period.end, as_of)
-    world = _world(session, jurisdiction=jurisdiction, until=period.end, day=day, calendar=calendar,
-                   cadence=cadence, light_rules=light_rules)
+    world = _world(
+        session,
+        jurisdiction=jurisdiction,
+        until=period.end,
+        day=day,
+        calendar=calendar,
+        cadence=cadence,
+        light_rules=light_rules,
+    )
     before = P.previous(period)
     before_day = min(before.end, as_of)
-    before_lights = _lights(session, day=before_day, calendar=calendar, plan_ids=world.plan_ids, cadence=cadence,
-                            light_rules=light_rules)
+    before_lights = _lights(
+        session, day=before_day, calendar=calendar, plan_ids=world.plan_ids, cadence=cadence, light_rules=light_rules
+    )
     weeks = _weeks(period, as_of, calendar, cadence)
     reports = _reporting(session, weeks=weeks, calendar=calendar, cadence=cadence, as_of=as_of)
     indicators = _indicators(session, world.plan_ids, period.end.year)
@@ -647,6 +853,7 @@ def _sum_reports(rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:
 
 
 # --- units: departments and county-level units, scored ----------------------------------------
+
 
 @dataclass
 class _Unit:
@@ -676,43 +883,83 @@ _rank, _score = scoring.rank, scoring.score
 
 
 def _task_list(world: _World, tasks: Iterable[Task]) -> list[dict[str, Any]]:
-    return [{"task_id": t.id, "number": t.number, "title": t.title, "reason": world.lights[t.id].reason}
-            for t in tasks]
+    return [{"task_id": t.id, "number": t.number, "title": t.title, "reason": world.lights[t.id].reason} for t in tasks]
 
 
-def _quarter_components(world: _World, day: date, weights: Mapping[str, float], due: list[Task], done: list[Task],
-                        on_time: list[Task], filed: Mapping[str, int], misses: list[tuple[date, int, str]]
-                        ) -> list[dict[str, Any]]:
+def _quarter_components(
+    world: _World,
+    day: date,
+    weights: Mapping[str, float],
+    due: list[Task],
+    done: list[Task],
+    on_time: list[Task],
+    filed: Mapping[str, int],
+    misses: list[tuple[date, int, str]],
+) -> list[dict[str, Any]]:
     def due_text(task: Task) -> str:
         return f"期限{_cn_date(world.due[task.id])}"
 
     late = [t for t in done if t not in on_time]
     open_ = [t for t in due if t not in done]
     return [
-        _component("completion", weights["completion"], len(done), len(due),
-                   rule=f"截至{_cn_date(day)}已到期的任务中已完成的比例",
-                   counted=[_task_ref(world, t, f"{_cn_date(t.completed_on)}完成（{due_text(t)}）") for t in done],
-                   missed=[_task_ref(world, t, f"未完成（{due_text(t)}）") for t in open_]),
-        _component("on_time", weights["on_time"], len(on_time), len(due),
-                   rule="已到期的任务中，在期限（含批准的延期）内完成的比例",
-                   counted=[_task_ref(world, t, f"{_cn_date(t.completed_on)}完成，未超过{due_text(t)}") for t in on_time],
-                   missed=[_task_ref(world, t, f"{_cn_date(t.completed_on)}完成，晚于{due_text(t)}") for t in late]
-                   + [_task_ref(world, t, f"未完成（{due_text(t)}）") for t in open_]),
-        _component("reporting", weights["reporting"], filed["on_time"], filed["expected"],
-                   rule="本季度已截止的报送周中按时报送的比例（按时报送的不逐条列出）",
-                   counted=[], missed=_report_misses(world, misses)),
+        _component(
+            "completion",
+            weights["completion"],
+            len(done),
+            len(due),
+            rule=f"截至{_cn_date(day)}已到期的任务中已完成的比例",
+            counted=[_task_ref(world, t, f"{_cn_date(t.completed_on)}完成（{due_text(t)}）") for t in done],
+            missed=[_task_ref(world, t, f"未完成（{due_text(t)}）") for t in open_],
+        ),
+        _component(
+            "on_time",
+            weights["on_time"],
+            len(on_time),
+            len(due),
+            rule="已到期的任务中，在期限（含批准的延期）内完成的比例",
+            counted=[_task_ref(world, t, f"{_cn_date(t.completed_on)}完成，未超过{due_text(t)}") for t in on_time],
+            missed=[_task_ref(world, t, f"{_cn_date(t.completed_on)}完成，晚于{due_text(t)}") for t in late]
+            + [_task_ref(world, t, f"未完成（{due_text(t)}）") for t in open_],
+        ),
+        _component(
+            "reporting",
+            weights["reporting"],
+            filed["on_time"],
+            filed["expected"],
+            rule="本季度已截止的报送周中按时报送的比例（按时报送的不逐条列出）",
+            counted=[],
+            missed=_report_misses(world, misses),
+        ),
     ]
 
 
 def _praise_rules(row: Mapping[str, Any], praise: Mapping[str, float]) -> list[dict[str, Any]]:
     """The three conditions of praise, each with its threshold, the unit's value and whether it holds."""
     return [
-        {"rule": "praise.top", "rule_cn": f"排名前{praise['top']:g}位（并列同列）", "threshold": praise["top"],
-         "value": row["rank"], "met": row["rank"] <= praise["top"], "fact": f"排名第{row['rank']}位"},
-        {"rule": "praise.min_score", "rule_cn": f"得分不低于{praise['min_score']:g}分", "threshold": praise["min_score"],
-         "value": row["score"], "met": row["score"] >= praise["min_score"], "fact": f"得分{row['score']:g}分"},
-        {"rule": "praise.no_red", "rule_cn": "没有红灯任务", "threshold": 0, "value": row["red"],
-         "met": row["red"] == 0, "fact": f"红灯任务{row['red']}项"},
+        {
+            "rule": "praise.top",
+            "rule_cn": f"排名前{praise['top']:g}位（并列同列）",
+            "threshold": praise["top"],
+            "value": row["rank"],
+            "met": row["rank"] <= praise["top"],
+            "fact": f"排名第{row['rank']}位",
+        },
+        {
+            "rule": "praise.min_score",
+            "rule_cn": f"得分不低于{praise['min_score']:g}分",
+            "threshold": praise["min_score"],
+            "value": row["score"],
+            "met": row["score"] >= praise["min_score"],
+            "fact": f"得分{row['score']:g}分",
+        },
+        {
+            "rule": "praise.no_red",
+            "rule_cn": "没有红灯任务",
+            "threshold": 0,
+            "value": row["red"],
+            "met": row["red"] == 0,
+            "fact": f"红灯任务{row['red']}项",
+        },
     ]
 
 
@@ -720,16 +967,34 @@ def _lagging_rules(row: Mapping[str, Any], lagging: Mapping[str, float]) -> list
     """Each rule that can name a unit as lagging (a threshold of 0 turns it off), with the unit's value."""
     red_tasks, below = lagging["red_tasks"], lagging["below_score"]
     return [
-        {"rule": "lagging.red_tasks", "rule_cn": f"红灯任务达到{red_tasks:g}项", "threshold": red_tasks,
-         "value": row["red"], "met": bool(red_tasks) and row["red"] >= red_tasks, "fact": f"有红灯任务{row['red']}项"},
-        {"rule": "lagging.below_score", "rule_cn": f"得分低于{below:g}分", "threshold": below, "value": row["score"],
-         "met": row["score"] < below, "fact": f"得分{row['score']:g}分，低于{below:g}分"},
+        {
+            "rule": "lagging.red_tasks",
+            "rule_cn": f"红灯任务达到{red_tasks:g}项",
+            "threshold": red_tasks,
+            "value": row["red"],
+            "met": bool(red_tasks) and row["red"] >= red_tasks,
+            "fact": f"有红灯任务{row['red']}项",
+        },
+        {
+            "rule": "lagging.below_score",
+            "rule_cn": f"得分低于{below:g}分",
+            "threshold": below,
+            "value": row["score"],
+            "met": row["score"] < below,
+            "fact": f"得分{row['score']:g}分，低于{below:g}分",
+        },
     ]
 
 
-def _quarter_units(world: _World, *, day: date, weeks: list[date], reports: Mapping[int, Mapping[str, int]],
-                   misses: Mapping[int, list[tuple[date, int, str]]], rules: Mapping[str, Any]
-                   ) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]], list[dict[str, Any]]]:
+def _quarter_units(
+    world: _World,
+    *,
+    day: date,
+    weeks: list[date],
+    reports: Mapping[int, Mapping[str, int]],
+    misses: Mapping[int, list[tuple[date, int, str]]],
+    rules: Mapping[str, Any],
+) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]], list[dict[str, Any]]]:
     """The scored, ranked units of a world by the quarterly rules, and those praised and lagging."""
     weights, per_light = rules["weights"], rules["deductions"]
 
@@ -742,29 +1007,55 @@ def _quarter_units(world: _World, *, day: date, weeks: list[date], reports: Mapp
         red = [t for t in tasks if world.light(t.id) == Light.RED]
         yellow = [t for t in tasks if world.light(t.id) == Light.YELLOW]
         filed = dict(reports.get(department_id, _NO_REPORTS))
-        counts = {"completion": (len(done), len(due)), "on_time": (len(on_time), len(due)),
-                  "reporting": (filed["on_time"], filed["expected"])}
+        counts = {
+            "completion": (len(done), len(due)),
+            "on_time": (len(on_time), len(due)),
+            "reporting": (filed["on_time"], filed["expected"]),
+        }
         rates = {name: _rate(*pair) for name, pair in counts.items()}
         deduction = rules["deductions"]["red"] * len(red) + rules["deductions"]["yellow"] * len(yellow)
         points, score = _score({name: _ratio(*pair) for name, pair in counts.items()}, rules["weights"], deduction)
-        facts = [f"承担任务{len(tasks)}项，截至{_cn_date(day)}到期{len(due)}项、已完成{len(done)}项"
-                 f"（完成率{_pct(rates['completion'])}），按期完成{len(on_time)}项（按期率{_pct(rates['on_time'])}）",
-                 f"本季度应报送{filed['expected']}次，按时{filed['on_time']}次、迟报{filed['late']}次、"
-                 f"未报{filed['missing']}次（按时报送率{_pct(rates['reporting'])}）",
-                 f"季末红灯{len(red)}项、黄灯{len(yellow)}项，扣{round(deduction, 2):g}分"]
-        groups[unit.group].append({
-            "department_id": department_id, "department": unit.department.name, "kind": unit.department.kind,
-            "group": unit.group, "tasks": len(tasks), "due": len(due), "done": len(done),
-            "done_on_time": len(on_time), "red": len(red), "yellow": len(yellow),
-            "reports": {"weeks": len(weeks), **filed},
-            "rates": rates, "points": points, "score": score, "facts": facts,
-            "red_tasks": _task_list(world, red), "yellow_tasks": _task_list(world, yellow),
-            "components": _quarter_components(world, day, weights, due, done, on_time, filed,
-                                              misses.get(department_id, [])),
-            "deductions": [{"kind": light, "kind_cn": f"季末{LIGHT_NAMES[light]}", "points": -per_light[light],
-                            **_task_ref(world, t, f"{world.lights[t.id].reason}，扣{per_light[light]:g}分")}
-                           for light, listed in (("red", red), ("yellow", yellow)) for t in listed],
-        })
+        facts = [
+            f"承担任务{len(tasks)}项，截至{_cn_date(day)}到期{len(due)}项、已完成{len(done)}项"
+            f"（完成率{_pct(rates['completion'])}），按期完成{len(on_time)}项（按期率{_pct(rates['on_time'])}）",
+            f"本季度应报送{filed['expected']}次，按时{filed['on_time']}次、迟报{filed['late']}次、"
+            f"未报{filed['missing']}次（按时报送率{_pct(rates['reporting'])}）",
+            f"季末红灯{len(red)}项、黄灯{len(yellow)}项，扣{round(deduction, 2):g}分",
+        ]
+        groups[unit.group].append(
+            {
+                "department_id": department_id,
+                "department": unit.department.name,
+                "kind": unit.department.kind,
+                "group": unit.group,
+                "tasks": len(tasks),
+                "due": len(due),
+                "done": len(done),
+                "done_on_time": len(on_time),
+                "red": len(red),
+                "yellow": len(yellow),
+                "reports": {"weeks": len(weeks), **filed},
+                "rates": rates,
+                "points": points,
+                "score": score,
+                "facts": facts,
+                "red_tasks": _task_list(world, red),
+                "yellow_tasks": _task_list(world, yellow),
+                "components": _quarter_components(
+                    world, day, weights, due, done, on_time, filed, misses.get(department_id, [])
+                ),
+                "deductions": [
+                    {
+                        "kind": light,
+                        "kind_cn": f"季末{LIGHT_NAMES[light]}",
+                        "points": -per_light[light],
+                        **_task_ref(world, t, f"{world.lights[t.id].reason}，扣{per_light[light]:g}分"),
+                    }
+                    for light, listed in (("red", red), ("yellow", yellow))
+                    for t in listed
+                ],
+            }
+        )
 
     praised, lagging = [], []
     for group, rows in groups.items():
@@ -774,23 +1065,42 @@ def _quarter_units(world: _World, *, day: date, weeks: list[date], reports: Mapp
             lagging_rules = _lagging_rules(row, rules["lagging"])
             row["praised"] = all(rule["met"] for rule in praise_rules)
             row["lagging"] = any(rule["met"] for rule in lagging_rules)
-            named = {"department_id": row["department_id"], "department": row["department"], "group": group,
-                     "group_cn": GROUP_NAMES[group], "score": row["score"], "rank": row["rank"],
-                     "facts": row["facts"]}
+            named = {
+                "department_id": row["department_id"],
+                "department": row["department"],
+                "group": group,
+                "group_cn": GROUP_NAMES[group],
+                "score": row["score"],
+                "rank": row["rank"],
+                "facts": row["facts"],
+            }
             if row["praised"]:
-                praised.append({**named, "reasons": [f"{GROUP_NAMES[group]}第{row['rank']}名，得分{row['score']:g}分，"
-                                                     f"无红灯任务"], "rules": praise_rules})
+                praised.append(
+                    {
+                        **named,
+                        "reasons": [f"{GROUP_NAMES[group]}第{row['rank']}名，得分{row['score']:g}分，无红灯任务"],
+                        "rules": praise_rules,
+                    }
+                )
             if row["lagging"]:
                 met = [rule for rule in lagging_rules if rule["met"]]
-                lagging.append({**named, "reasons": [rule["fact"] for rule in met], "rules": met,
-                                "red_tasks": row["red_tasks"]})
+                lagging.append(
+                    {**named, "reasons": [rule["fact"] for rule in met], "rules": met, "red_tasks": row["red_tasks"]}
+                )
     return groups, praised, lagging
 
 
-def quarterly_figures(session: Session, *, period: Period | str, as_of: date, calendar: WorkCalendar,
-                      jurisdiction: str | None = None, cadence: Mapping[str, Any] | None = None,
-                      light_rules: LightRules | None = None, rules: Mapping[str, Any] | None = None
-                      ) -> dict[str, Any]:
+def quarterly_figures(
+    session: Session,
+    *,
+    period: Period | str,
+    as_of: date,
+    calendar: WorkCalendar,
+    jurisdiction: str | None = None,
+    cadence: Mapping[str, Any] | None = None,
+    light_rules: LightRules | None = None,
+    rules: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """季通报: departments and county-level units scored and ranked by the declared rules
     (circular.yaml `quarterly`), those praised and those named as lagging, each with the rule that
     named it and the facts behind it.
@@ -820,12 +1130,18 @@ def quarterly_figures(session: Session, *, period: Period | str, as_of: date, ca
     cadence = load_cadence() if cadence is None else cadence
     rules = load_rules(rules)["quarterly"]
     day = min(period.end, as_of)
-    world = _world(session, jurisdiction=jurisdiction, until=period.end, day=day, calendar=calendar,
-                   cadence=cadence, light_rules=light_rules)
+    world = _world(
+        session,
+        jurisdiction=jurisdiction,
+        until=period.end,
+        day=day,
+        calendar=calendar,
+        cadence=cadence,
+        light_rules=light_rules,
+    )
     weeks = _weeks(period, as_of, calendar, cadence)
     reports, misses = _reporting_detail(session, weeks=weeks, calendar=calendar, cadence=cadence, as_of=as_of)
-    groups, praised, lagging = _quarter_units(world, day=day, weeks=weeks, reports=reports, misses=misses,
-                                              rules=rules)
+    groups, praised, lagging = _quarter_units(world, day=day, weeks=weeks, reports=reports, misses=misses, rules=rules)
     return {
         **_header(PeriodKind.QUARTERLY, period, world, as_of),
         "rules": rules,
@@ -840,34 +1156,60 @@ def quarterly_figures(session: Session, *, period: Period | str, as_of: date, ca
 
 # --- half-year: 半年观摩 -----------------------------------------------------------------------
 
-def _last_reports(session: Session, *, task_ids: list[int], day: date,
-                  cadence: Mapping[str, Any], last_week: date | None = None) -> dict[int, Report]:
+
+def _last_reports(
+    session: Session, *, task_ids: list[int], day: date, cadence: Mapping[str, Any], last_week: date | None = None
+) -> dict[int, Report]:
     """task_id → its newest report (latest week, then version) submitted by the end of `day`, not
     returned; with `last_week`, only reports for weeks starting on or before it."""
     if not task_ids:
         return {}
-    rank = func.row_number().over(partition_by=Report.task_id,
-                                  order_by=(Report.week_start.desc(), Report.version.desc())).label("rank")
-    conditions = [Report.task_id.in_(task_ids), Report.status != ReportStatus.RETURNED,
-                  Report.submitted_at < end_of_day(day, cadence).astimezone(timezone.utc)]
+    rank = (
+        func.row_number()
+        .over(partition_by=Report.task_id, order_by=(Report.week_start.desc(), Report.version.desc()))
+        .label("rank")
+    )
+    conditions = [
+        Report.task_id.in_(task_ids),
+        Report.status != ReportStatus.RETURNED,
+        Report.submitted_at < end_of_day(day, cadence).astimezone(UTC),
+    ]
     if last_week is not None:
         conditions.append(Report.week_start <= last_week)
     ranked = select(Report.id, rank).where(*conditions).subquery()
-    reports = session.scalars(select(Report).join(ranked, ranked.c.id == Report.id).where(ranked.c.rank == 1)
-                              .options(selectinload(Report.department)))
+    reports = session.scalars(
+        select(Report)
+        .join(ranked, ranked.c.id == Report.id)
+        .where(ranked.c.rank == 1)
+        .options(selectinload(Report.department))
+    )
     return {report.task_id: report for report in reports}
 
 
-def half_year_figures(session: Session, *, period: Period | str, as_of: date, calendar: WorkCalendar,
-                      jurisdiction: str | None = None, cadence: Mapping[str, Any] | None = None,
-                      light_rules: LightRules | None = None) -> dict[str, Any]:
+def half_year_figures(
+    session: Session,
+    *,
+    period: Period | str,
+    as_of: date,
+    calendar: WorkCalendar,
+    jurisdiction: str | None = None,
+    cadence: Mapping[str, Any] | None = None,
+    light_rules: LightRules | None = None,
+) -> dict[str, Any]:
     """半年观摩: the projects to visit (not done: in progress or at risk), at-risk first, each with
     owners, company, place, state (light and reason) and last report."""
     period = _period(period, PeriodKind.HALF_YEAR)
     cadence = load_cadence() if cadence is None else cadence
     day = min(period.end, as_of)
-    world = _world(session, jurisdiction=jurisdiction, until=period.end, day=day, calendar=calendar,
-                   cadence=cadence, light_rules=light_rules)
+    world = _world(
+        session,
+        jurisdiction=jurisdiction,
+        until=period.end,
+        day=day,
+        calendar=calendar,
+        cadence=cadence,
+        light_rules=light_rules,
+    )
     projects = [task for task in world.tasks.values() if task.list_kind == PROJECT]
     supervised = [task for task in projects if task.id in world.lights]
     visits = [task for task in supervised if not world.done(task.id)]
@@ -876,22 +1218,45 @@ def half_year_figures(session: Session, *, period: Period | str, as_of: date, ca
     sites = []
     for task in sorted(visits, key=lambda t: (order[world.light(t.id)], world.due.get(t.id) or date.max, t.id)):
         report = last.get(task.id)
-        sites.append({**world.with_light(task), "company": task.responsible_entity, "place": _place(task),
-                      "last_report": (
-            {"week": week_label(report.week_start), "week_start": report.week_start.isoformat(),
-             "progress": report.progress, "done_text": report.done_text, "problems": report.problems,
-             "next_steps": report.next_steps, "department": report.department.name, "late": report.late,
-             "status": report.status, "submitted_at": jsonable(local_time(report.submitted_at, cadence))}
-            if report else None)})
+        sites.append(
+            {
+                **world.with_light(task),
+                "company": task.responsible_entity,
+                "place": _place(task),
+                "last_report": (
+                    {
+                        "week": week_label(report.week_start),
+                        "week_start": report.week_start.isoformat(),
+                        "progress": report.progress,
+                        "done_text": report.done_text,
+                        "problems": report.problems,
+                        "next_steps": report.next_steps,
+                        "department": report.department.name,
+                        "late": report.late,
+                        "status": report.status,
+                        "submitted_at": jsonable(local_time(report.submitted_at, cadence)),
+                    }
+                    if report
+                    else None
+                ),
+            }
+        )
     by_light = Counter(world.light(t.id) for t in supervised)
     return {
         **_header(PeriodKind.HALF_YEAR, period, world, as_of),
-        "totals": {"projects": len(projects), "supervised": len(supervised),
-                   "without_lead": len(projects) - len(supervised), "to_visit": len(sites),
-                   "by_light": {light: by_light[light] for light in LIGHT_NAMES}},
+        "totals": {
+            "projects": len(projects),
+            "supervised": len(supervised),
+            "without_lead": len(projects) - len(supervised),
+            "to_visit": len(sites),
+            "by_light": {light: by_light[light] for light in LIGHT_NAMES},
+        },
         "sites": sites,
-        "without_lead": [{**world.brief(t), "company": t.responsible_entity, "deadline_raw": t.deadline_raw}
-                       for t in projects if t.id not in world.lights],
+        "without_lead": [
+            {**world.brief(t), "company": t.responsible_entity, "deadline_raw": t.deadline_raw}
+            for t in projects
+            if t.id not in world.lights
+        ],
     }
 
 
@@ -904,26 +1269,58 @@ REPORT_MISS_NAMES = {"missing": "未报", "late": "迟报"}
 
 def _task_ref(world: _World, task: Task, note: str | None = None) -> dict[str, Any]:
     """A task as a breakdown names it: enough to find it in the ledger, and why it counts."""
-    return {"task_id": task.id, "plan": task.plan.doc_number or task.plan.title, "number": task.number,
-            "title": task.title, "note": note}
+    return {
+        "task_id": task.id,
+        "plan": task.plan.doc_number or task.plan.title,
+        "number": task.number,
+        "title": task.title,
+        "note": note,
+    }
 
 
-def _component(key: str, weight: float, numerator: int, denominator: int, *, counted: list[dict[str, Any]],
-               missed: list[dict[str, Any]], excluded: list[dict[str, Any]] | None = None, rule: str) -> dict[str, Any]:
+def _component(
+    key: str,
+    weight: float,
+    numerator: int,
+    denominator: int,
+    *,
+    counted: list[dict[str, Any]],
+    missed: list[dict[str, Any]],
+    excluded: list[dict[str, Any]] | None = None,
+    rule: str,
+) -> dict[str, Any]:
     exact = scoring.component_points(weight, numerator, denominator)
-    return {"key": key, "name": COMPONENT_NAMES[key], "rule": rule, "weight": weight, "numerator": numerator,
-            "denominator": denominator, "rate": _rate(numerator, denominator), "points": _half_up(exact, 2),
-            "lost": _half_up(Fraction(weight) - exact, 2), "counted": counted, "missed": missed,
-            "excluded": excluded or []}
+    return {
+        "key": key,
+        "name": COMPONENT_NAMES[key],
+        "rule": rule,
+        "weight": weight,
+        "numerator": numerator,
+        "denominator": denominator,
+        "rate": _rate(numerator, denominator),
+        "points": _half_up(exact, 2),
+        "lost": _half_up(Fraction(weight) - exact, 2),
+        "counted": counted,
+        "missed": missed,
+        "excluded": excluded or [],
+    }
 
 
 def _report_misses(world: _World, misses: Iterable[tuple[date, int, str]]) -> list[dict[str, Any]]:
     rows = []
     for monday, task_id, status in misses:
         task = world.tasks.get(task_id)
-        rows.append({"week": week_label(monday), "week_start": monday.isoformat(), "status": status,
-                     "status_cn": REPORT_MISS_NAMES[status], "task_id": task_id,
-                     "number": task.number if task else None, "title": task.title if task else None})
+        rows.append(
+            {
+                "week": week_label(monday),
+                "week_start": monday.isoformat(),
+                "status": status,
+                "status_cn": REPORT_MISS_NAMES[status],
+                "task_id": task_id,
+                "number": task.number if task else None,
+                "title": task.title if task else None,
+            }
+        )
     return rows
 
 
@@ -935,43 +1332,66 @@ def _slips(session: Session, world: _World, year_: Period) -> dict[int, list[dic
     if not world.plan_ids:
         return {}
     issued = func.min(NoticeIntent.created_on).label("issued_on")
-    rows = session.execute(select(NoticeIntent.task_id, NoticeIntent.kind, NoticeIntent.step, NoticeIntent.period,
-                                  issued)
-                           .where(NoticeIntent.kind.in_([str(k) for k in SLIP_KINDS]),
-                                  NoticeIntent.created_on.between(year_.start, world.day),
-                                  or_(NoticeIntent.resolved_on.is_(None),
-                                      NoticeIntent.resolved_on > NoticeIntent.created_on),
-                                  NoticeIntent.task_id.in_(select(Task.id).where(Task.plan_id.in_(world.plan_ids))))
-                           .group_by(NoticeIntent.task_id, NoticeIntent.kind, NoticeIntent.step, NoticeIntent.period))
+    rows = session.execute(
+        select(NoticeIntent.task_id, NoticeIntent.kind, NoticeIntent.step, NoticeIntent.period, issued)
+        .where(
+            NoticeIntent.kind.in_([str(k) for k in SLIP_KINDS]),
+            NoticeIntent.created_on.between(year_.start, world.day),
+            or_(NoticeIntent.resolved_on.is_(None), NoticeIntent.resolved_on > NoticeIntent.created_on),
+            NoticeIntent.task_id.in_(select(Task.id).where(Task.plan_id.in_(world.plan_ids))),
+        )
+        .group_by(NoticeIntent.task_id, NoticeIntent.kind, NoticeIntent.step, NoticeIntent.period)
+    )
     slips: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for task_id, kind, step, period, issued_on in rows:
-        slips[task_id].append({"kind": kind, "kind_cn": SLIP_NAMES.get(kind, kind), "step": step, "period": period,
-                               "date": issued_on})
+        slips[task_id].append(
+            {"kind": kind, "kind_cn": SLIP_NAMES.get(kind, kind), "step": step, "period": period, "date": issued_on}
+        )
     for items in slips.values():
         items.sort(key=lambda s: (s["date"], s["kind"], s["step"], s["period"]))
     return slips
 
 
-def _unit_indicators(indicators: list[tuple[Indicator, dict[str, Any]]], department_id: int, group: str
-                     ) -> list[tuple[Indicator, dict[str, Any]]]:
+def _unit_indicators(
+    indicators: list[tuple[Indicator, dict[str, Any]]], department_id: int, group: str
+) -> list[tuple[Indicator, dict[str, Any]]]:
     """The indicators a unit answers for: a department those it leads, a county-level unit every
     one it is named on (as with tasks)."""
-    return [(indicator, status) for indicator, status in indicators
-            if any(a.department_id == department_id and (group == "locality" or a.role == Role.LEAD)
-                   for a in indicator.assignments)]
+    return [
+        (indicator, status)
+        for indicator, status in indicators
+        if any(
+            a.department_id == department_id and (group == "locality" or a.role == Role.LEAD)
+            for a in indicator.assignments
+        )
+    ]
 
 
 def _indicator_ref(status: Mapping[str, Any]) -> dict[str, Any]:
-    return {"indicator_id": status["indicator_id"], "number": status["number"], "name": status["name"],
-            "status": status["status"], "status_cn": status["status_cn"], "note": status["explanation"]}
+    return {
+        "indicator_id": status["indicator_id"],
+        "number": status["number"],
+        "name": status["name"],
+        "status": status["status"],
+        "status_cn": status["status_cn"],
+        "note": status["explanation"],
+    }
 
 
 # --- annual: 年终考核 --------------------------------------------------------------------------
 
-def annual_figures(session: Session, *, period: Period | str, as_of: date, calendar: WorkCalendar,
-                   jurisdiction: str | None = None, cadence: Mapping[str, Any] | None = None,
-                   light_rules: LightRules | None = None, rules: Mapping[str, Any] | None = None
-                   ) -> dict[str, Any]:
+
+def annual_figures(
+    session: Session,
+    *,
+    period: Period | str,
+    as_of: date,
+    calendar: WorkCalendar,
+    jurisdiction: str | None = None,
+    cadence: Mapping[str, Any] | None = None,
+    light_rules: LightRules | None = None,
+    rules: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """年终考核: each unit's score by the declared rules (circular.yaml `annual`), with every point
     traced to the tasks, reports, indicators and slips that earned or lost it, and the ranking.
 
@@ -1017,8 +1437,15 @@ def annual_figures(session: Session, *, period: Period | str, as_of: date, calen
     rules = load_rules(rules)["annual"]
     day = min(period.end, as_of)
     year_ = period.start.year
-    world = _world(session, jurisdiction=jurisdiction, until=period.end, day=day, calendar=calendar,
-                   cadence=cadence, light_rules=light_rules)
+    world = _world(
+        session,
+        jurisdiction=jurisdiction,
+        until=period.end,
+        day=day,
+        calendar=calendar,
+        cadence=cadence,
+        light_rules=light_rules,
+    )
     original = light_rules.assessment_uses == "original"
     assessed = (lambda t: t.due_date) if original else (lambda t: world.due.get(t.id))
     weeks = _weeks(period, as_of, calendar, cadence)
@@ -1048,76 +1475,132 @@ def annual_figures(session: Session, *, period: Period | str, as_of: date, calen
     for department_id, unit in _units(world).items():
         tasks = unit.tasks
         fixed = [t for t in tasks if t.deadline_kind == DeadlineKind.FIXED and (d := assessed(t)) and d in period]
-        yearly = [t for t in tasks if t.deadline_kind in (DeadlineKind.ANNUAL, DeadlineKind.ONGOING)
-                  and in_plan_period(t)]
+        yearly = [
+            t for t in tasks if t.deadline_kind in (DeadlineKind.ANNUAL, DeadlineKind.ONGOING) and in_plan_period(t)
+        ]
         fixed_done = [t for t in fixed if done_by_day(t)]
         fixed_on_time = [t for t in fixed_done if t.completed_on <= assessed(t)]
         yearly_met = [t for t in yearly if world.light(t.id) in (Light.GREEN, Light.DONE)]
         filed = dict(reports.get(department_id, _NO_REPORTS))
         own_indicators = _unit_indicators(indicator_rows, department_id, unit.group)
-        judged = [(i, s) for i, s in own_indicators
-                  if s["on_track"] is not None or (no_data_counts and s["status"] == "no_data")]
+        judged = [
+            (i, s)
+            for i, s in own_indicators
+            if s["on_track"] is not None or (no_data_counts and s["status"] == "no_data")
+        ]
         on_track = [(i, s) for i, s in judged if s["on_track"] is True]
-        unit_slips = sorted(((slip, t) for t in tasks for slip in slips.get(t.id, [])),
-                            key=lambda pair: (pair[0]["date"], pair[1].id, pair[0]["kind"]))
+        unit_slips = sorted(
+            ((slip, t) for t in tasks for slip in slips.get(t.id, [])),
+            key=lambda pair: (pair[0]["date"], pair[1].id, pair[0]["kind"]),
+        )
         slip_counts = Counter(slip["kind"] for slip, _ in unit_slips)
         yellow_slips, red_slips = slip_counts[NoticeKind.YELLOW_SLIP], slip_counts[NoticeKind.RED_SLIP]
 
         completion = _component(
-            "completion", weights["completion"], len(fixed_done) + len(yearly_met), len(fixed) + len(yearly),
+            "completion",
+            weights["completion"],
+            len(fixed_done) + len(yearly_met),
+            len(fixed) + len(yearly),
             rule=f"{year_}年到期的任务中已完成的比例；年度任务与持续推进的任务按年末灯色（绿灯或已完成）计",
             counted=[_task_ref(world, t, f"{_cn_date(t.completed_on)}完成（{due_note(t)}）") for t in fixed_done]
             + [_task_ref(world, t, f"年末{LIGHT_NAMES[world.light(t.id)]}") for t in yearly_met],
-            missed=[_task_ref(world, t, f"截至{_cn_date(day)}未完成（{due_note(t)}）")
-                    for t in fixed if not done_by_day(t)]
-            + [_task_ref(world, t, f"年末{LIGHT_NAMES[world.light(t.id)]}：{world.lights[t.id].reason}")
-               for t in yearly if t not in yearly_met])
+            missed=[
+                _task_ref(world, t, f"截至{_cn_date(day)}未完成（{due_note(t)}）") for t in fixed if not done_by_day(t)
+            ]
+            + [
+                _task_ref(world, t, f"年末{LIGHT_NAMES[world.light(t.id)]}：{world.lights[t.id].reason}")
+                for t in yearly
+                if t not in yearly_met
+            ],
+        )
         timeliness = _component(
-            "on_time", weights["on_time"], len(fixed_on_time), len(fixed),
+            "on_time",
+            weights["on_time"],
+            len(fixed_on_time),
+            len(fixed),
             rule=f"{year_}年到期的有期限任务中，在{basis}内完成的比例",
-            counted=[_task_ref(world, t, f"{_cn_date(t.completed_on)}完成，未超过{due_note(t)}") for t in fixed_on_time],
-            missed=[_task_ref(world, t, f"{_cn_date(t.completed_on)}完成，晚于{due_note(t)}")
-                    for t in fixed_done if t not in fixed_on_time]
-            + [_task_ref(world, t, f"截至{_cn_date(day)}未完成（{due_note(t)}）") for t in fixed if not done_by_day(t)])
+            counted=[
+                _task_ref(world, t, f"{_cn_date(t.completed_on)}完成，未超过{due_note(t)}") for t in fixed_on_time
+            ],
+            missed=[
+                _task_ref(world, t, f"{_cn_date(t.completed_on)}完成，晚于{due_note(t)}")
+                for t in fixed_done
+                if t not in fixed_on_time
+            ]
+            + [_task_ref(world, t, f"截至{_cn_date(day)}未完成（{due_note(t)}）") for t in fixed if not done_by_day(t)],
+        )
         reporting = _component(
-            "reporting", weights["reporting"], filed["on_time"], filed["expected"],
+            "reporting",
+            weights["reporting"],
+            filed["on_time"],
+            filed["expected"],
             rule=f"{year_}年已截止的报送周中按时报送的比例（按时报送的不逐条列出）",
-            counted=[], missed=_report_misses(world, misses.get(department_id, [])))
+            counted=[],
+            missed=_report_misses(world, misses.get(department_id, [])),
+        )
         indicator_part = _component(
-            "indicators", weights["indicators"], len(on_track), len(judged),
+            "indicators",
+            weights["indicators"],
+            len(on_track),
+            len(judged),
             rule="所负责指标中，截至年末最新数值达到目标值或向好（保持）的比例"
-                 + ("；无数据的指标按未达标计" if no_data_counts else "；无数据的指标不计入"),
+            + ("；无数据的指标按未达标计" if no_data_counts else "；无数据的指标不计入"),
             counted=[_indicator_ref(s) for _, s in on_track],
             missed=[_indicator_ref(s) for i, s in judged if s["on_track"] is not True],
-            excluded=[_indicator_ref(s) for i, s in own_indicators if (i, s) not in judged])
+            excluded=[_indicator_ref(s) for i, s in own_indicators if (i, s) not in judged],
+        )
         components = [completion, timeliness, reporting, indicator_part]
-        deductions = [{**{k: slip[k] for k in ("kind", "kind_cn", "step", "period")}, "date": slip["date"].isoformat(),
-                       "points": -per_slip[slip["kind"]],
-                       **_task_ref(world, task, f"{_cn_date(slip['date'])}发出{slip['kind_cn']}，扣{per_slip[slip['kind']]:g}分")}
-                      for slip, task in unit_slips]
+        deductions = [
+            {
+                **{k: slip[k] for k in ("kind", "kind_cn", "step", "period")},
+                "date": slip["date"].isoformat(),
+                "points": -per_slip[slip["kind"]],
+                **_task_ref(
+                    world, task, f"{_cn_date(slip['date'])}发出{slip['kind_cn']}，扣{per_slip[slip['kind']]:g}分"
+                ),
+            }
+            for slip, task in unit_slips
+        ]
         deduction = scoring.total_deduction(slip_counts, per_slip)
         counts = {c["key"]: (c["numerator"], c["denominator"]) for c in components}
         rates = {name: _rate(*pair) for name, pair in counts.items()}
         points, score = _score({name: _ratio(*pair) for name, pair in counts.items()}, weights, deduction)
         due, completed = completion["denominator"], completion["numerator"]
-        facts = [f"{year_}年应完成{due}项（有期限{len(fixed)}项、年度及持续推进{len(yearly)}项），"
-                 f"完成{completed}项（完成率{_pct(rates['completion'])}）",
-                 f"有期限任务按期完成{len(fixed_on_time)}项（按期率{_pct(rates['on_time'])}）",
-                 f"全年应报送{filed['expected']}次，按时{filed['on_time']}次、迟报{filed['late']}次、"
-                 f"未报{filed['missing']}次（按时报送率{_pct(rates['reporting'])}）",
-                 f"负责指标{len(own_indicators)}项，参评{len(judged)}项、达标或向好{len(on_track)}项"
-                 f"（指标达标率{_pct(rates['indicators'])}）",
-                 f"黄色督办单{yellow_slips}张、红色督办单{red_slips}张，扣{scoring.points_text(deduction)}分"]
-        groups[unit.group].append({
-            "department_id": department_id, "department": unit.department.name, "kind": unit.department.kind,
-            "group": unit.group, "tasks": len(tasks), "due": due, "due_fixed": len(fixed), "due_yearly": len(yearly),
-            "completed": completed, "completed_fixed": len(fixed_done), "met_yearly": len(yearly_met),
-            "on_time": len(fixed_on_time), "reports": {"weeks": len(weeks), **filed},
-            "slips": {"yellow_slip": yellow_slips, "red_slip": red_slips},
-            "indicators": {"led": len(own_indicators), "judged": len(judged), "on_track": len(on_track)},
-            "rates": rates, "points": points, "score": score, "facts": facts,
-            "components": components, "deductions": deductions,
-        })
+        facts = [
+            f"{year_}年应完成{due}项（有期限{len(fixed)}项、年度及持续推进{len(yearly)}项），"
+            f"完成{completed}项（完成率{_pct(rates['completion'])}）",
+            f"有期限任务按期完成{len(fixed_on_time)}项（按期率{_pct(rates['on_time'])}）",
+            f"全年应报送{filed['expected']}次，按时{filed['on_time']}次、迟报{filed['late']}次、"
+            f"未报{filed['missing']}次（按时报送率{_pct(rates['reporting'])}）",
+            f"负责指标{len(own_indicators)}项，参评{len(judged)}项、达标或向好{len(on_track)}项"
+            f"（指标达标率{_pct(rates['indicators'])}）",
+            f"黄色督办单{yellow_slips}张、红色督办单{red_slips}张，扣{scoring.points_text(deduction)}分",
+        ]
+        groups[unit.group].append(
+            {
+                "department_id": department_id,
+                "department": unit.department.name,
+                "kind": unit.department.kind,
+                "group": unit.group,
+                "tasks": len(tasks),
+                "due": due,
+                "due_fixed": len(fixed),
+                "due_yearly": len(yearly),
+                "completed": completed,
+                "completed_fixed": len(fixed_done),
+                "met_yearly": len(yearly_met),
+                "on_time": len(fixed_on_time),
+                "reports": {"weeks": len(weeks), **filed},
+                "slips": {"yellow_slip": yellow_slips, "red_slip": red_slips},
+                "indicators": {"led": len(own_indicators), "judged": len(judged), "on_track": len(on_track)},
+                "rates": rates,
+                "points": points,
+                "score": score,
+                "facts": facts,
+                "components": components,
+                "deductions": deductions,
+            }
+        )
     for rows in groups.values():
         _rank(rows)
     indicators = [status for _, status in indicator_rows]
@@ -1138,8 +1621,14 @@ def annual_figures(session: Session, *, period: Period | str, as_of: date, calen
 
 EVALUATION_KIND = "evaluation"  # wufei.importers.records.PlanKind.EVALUATION
 ATTRIBUTE_NAMES = {"binding": "约束性", "expected": "预期性"}
-LIST_NAMES = {"institution": "制度体系", "technology": "技术体系", "market": "市场体系", "regulation": "监管体系",
-              "project": "工程项目", "main": "主要任务"}
+LIST_NAMES = {
+    "institution": "制度体系",
+    "technology": "技术体系",
+    "market": "市场体系",
+    "regulation": "监管体系",
+    "project": "工程项目",
+    "main": "主要任务",
+}
 _NAME_NOISE = set(" \t“”\"'‘’「」《》()（）、，,·.。")
 
 
@@ -1147,8 +1636,9 @@ def _name_key(name: str) -> str:
     return "".join(ch for ch in name if ch not in _NAME_NOISE)
 
 
-def _reference_table(session: Session, jurisdiction: Jurisdiction | None, year: int) -> tuple[Plan | None,
-                                                                                              list[Indicator]]:
+def _reference_table(
+    session: Session, jurisdiction: Jurisdiction | None, year: int
+) -> tuple[Plan | None, list[Indicator]]:
     """The indicator table the province reads: the newest evaluation (kind `evaluation`, seed 004's
     shape) of the jurisdiction issued by the end of `year`, else of its province."""
     if jurisdiction is None:
@@ -1157,10 +1647,16 @@ def _reference_table(session: Session, jurisdiction: Jurisdiction | None, year: 
         if owner_id is None:
             continue
         source = session.scalars(
-            select(Plan).where(Plan.jurisdiction_id == owner_id, Plan.kind == EVALUATION_KIND,
-                               Plan.id.in_(select(Indicator.plan_id)),
-                               (Plan.issued_on.is_(None)) | (Plan.issued_on <= date(year + 1, 12, 31)))
-            .order_by(Plan.issued_on.desc().nulls_last(), Plan.id.desc()).limit(1)).first()
+            select(Plan)
+            .where(
+                Plan.jurisdiction_id == owner_id,
+                Plan.kind == EVALUATION_KIND,
+                Plan.id.in_(select(Indicator.plan_id)),
+                (Plan.issued_on.is_(None)) | (Plan.issued_on <= date(year + 1, 12, 31)),
+            )
+            .order_by(Plan.issued_on.desc().nulls_last(), Plan.id.desc())
+            .limit(1)
+        ).first()
         if source is not None:
             return source, _indicator_objects(session, [source.id])
     return None, []
@@ -1173,17 +1669,23 @@ def _match(name: str, reference: list[Indicator]) -> Indicator | None:
     exact = [row for row in reference if _name_key(row.name) == key]
     if exact:
         return exact[0]
-    near = [row for row in reference if min(len(key), len(_name_key(row.name))) >= 4
-            and (key in _name_key(row.name) or _name_key(row.name) in key)]
+    near = [
+        row
+        for row in reference
+        if min(len(key), len(_name_key(row.name))) >= 4 and (key in _name_key(row.name) or _name_key(row.name) in key)
+    ]
     return near[0] if len(near) == 1 else None
 
 
-def _observations(indicator: Indicator, year: int) -> tuple[IndicatorValue | None, forecasting.Observation | None,
-                                                            forecasting.Observation | None]:
+def _observations(
+    indicator: Indicator, year: int
+) -> tuple[IndicatorValue | None, forecasting.Observation | None, forecasting.Observation | None]:
     """The latest value row up to `year` (numbers or text), and the latest number with the one
     before it (or the baseline, dated by its year or the year before the plan period)."""
-    rows = sorted((v for v in indicator.values if v.year <= year and (v.value is not None or v.value_raw)),
-                  key=lambda v: (v.year, v.recorded_at or utcnow(), v.id or 0))
+    rows = sorted(
+        (v for v in indicator.values if v.year <= year and (v.value is not None or v.value_raw)),
+        key=lambda v: (v.year, v.recorded_at or utcnow(), v.id or 0),
+    )
     numbers = [v for v in rows if v.value is not None]
     latest = forecasting.Observation(numbers[-1].year, numbers[-1].value) if numbers else None
     reference = None
@@ -1193,14 +1695,23 @@ def _observations(indicator: Indicator, year: int) -> tuple[IndicatorValue | Non
             reference = forecasting.Observation(earlier[-1].year, earlier[-1].value)
         elif indicator.baseline_value is not None:
             start = indicator.plan.period_start if indicator.plan else None
-            reference = forecasting.Observation(indicator.baseline_year or (start - 1 if start else None),
-                                                indicator.baseline_value)
+            reference = forecasting.Observation(
+                indicator.baseline_year or (start - 1 if start else None), indicator.baseline_value
+            )
     return (rows[-1] if rows else None), latest, reference
 
 
-def self_assessment_figures(session: Session, *, year: int, as_of: date, calendar: WorkCalendar, jurisdiction: str,
-                            cadence: Mapping[str, Any] | None = None, light_rules: LightRules | None = None,
-                            rules: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def self_assessment_figures(
+    session: Session,
+    *,
+    year: int,
+    as_of: date,
+    calendar: WorkCalendar,
+    jurisdiction: str,
+    cadence: Mapping[str, Any] | None = None,
+    light_rules: LightRules | None = None,
+    rules: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """年度自评估: the city's self-assessment of `year` for the province, due 31 January of the next
     year, in the shape of seed 004 (an indicator table, then task progress by area).
 
@@ -1238,10 +1749,18 @@ def self_assessment_figures(session: Session, *, year: int, as_of: date, calenda
     cadence = load_cadence() if cadence is None else cadence
     period = P.year(year)
     day = min(period.end, as_of)
-    world = _world(session, jurisdiction=jurisdiction, until=period.end, day=day, calendar=calendar,
-                   cadence=cadence, light_rules=light_rules)
-    place = session.scalar(select(Jurisdiction).where(Jurisdiction.name == jurisdiction)
-                           .options(selectinload(Jurisdiction.parent)))
+    world = _world(
+        session,
+        jurisdiction=jurisdiction,
+        until=period.end,
+        day=day,
+        calendar=calendar,
+        cadence=cadence,
+        light_rules=light_rules,
+    )
+    place = session.scalar(
+        select(Jurisdiction).where(Jurisdiction.name == jurisdiction).options(selectinload(Jurisdiction.parent))
+    )
     due_on = date(year + 1, 1, 31)
     source, reference = _reference_table(session, place, year)
 
@@ -1250,12 +1769,20 @@ def self_assessment_figures(session: Session, *, year: int, as_of: date, calenda
         status = indicator_status(indicator, year)
         shown, latest, before = _observations(indicator, year)
         numeric = indicator.target_kind == "numeric" and indicator.target_value is not None
-        target = forecasting.Target(indicator.target_value if numeric else None, indicator.target_value_high,
-                                    indicator.target_comparator,
-                                    indicator.target_year or indicator.plan.period_end or year)
-        verdict, why = forecasting.forecast(status=status["status"], direction=indicator.direction, target=target,
-                                            latest=latest, reference=before,
-                                            by_trend=bool(rules["forecast_by_trend"]))
+        target = forecasting.Target(
+            indicator.target_value if numeric else None,
+            indicator.target_value_high,
+            indicator.target_comparator,
+            indicator.target_year or indicator.plan.period_end or year,
+        )
+        verdict, why = forecasting.forecast(
+            status=status["status"],
+            direction=indicator.direction,
+            target=target,
+            latest=latest,
+            reference=before,
+            by_trend=bool(rules["forecast_by_trend"]),
+        )
         match = _match(indicator.name, reference)
         if match is not None:
             matched_ids.add(match.id)
@@ -1265,57 +1792,120 @@ def self_assessment_figures(session: Session, *, year: int, as_of: date, calenda
         current_text = None
         if shown is not None:
             current_text = shown.value_raw or _num(shown.value)
-        rows.append({
-            "seq": seq, "indicator_id": indicator.id, "plan": indicator.plan.doc_number or indicator.plan.title,
-            "number": indicator.number, "category": indicator.level1 or indicator.category or indicator.level2,
-            "name": indicator.name, "unit": indicator.unit, "marks": indicator.marks,
-            "target": indicator.target_raw, "target_year": target.year,
-            "current": ({"year": shown.year, "value": _num(shown.value), "raw": shown.value_raw} if shown else None),
-            "current_text": current_text, "status": status["status"], "status_cn": status["status_cn"],
-            "forecast": verdict, "forecast_reason": why,
-            "attribute": attribute, "attribute_cn": ATTRIBUTE_NAMES.get(attribute or "", "未标注"),
-            "attribute_from": attribute_from, "leads": status["leads"],
-            "reference": ({"number": match.number, "name": match.name, "category": match.category, "unit": match.unit,
-                           "target": match.target_raw, "attribute_cn": ATTRIBUTE_NAMES.get(match.attribute or "", "未标注"),
-                           "earlier": [{"year": v.year, "value": v.value_raw or _num(v.value), "forecast": v.forecast}
-                                       for v in match.values]} if match is not None else None),
-        })
+        rows.append(
+            {
+                "seq": seq,
+                "indicator_id": indicator.id,
+                "plan": indicator.plan.doc_number or indicator.plan.title,
+                "number": indicator.number,
+                "category": indicator.level1 or indicator.category or indicator.level2,
+                "name": indicator.name,
+                "unit": indicator.unit,
+                "marks": indicator.marks,
+                "target": indicator.target_raw,
+                "target_year": target.year,
+                "current": (
+                    {"year": shown.year, "value": _num(shown.value), "raw": shown.value_raw} if shown else None
+                ),
+                "current_text": current_text,
+                "status": status["status"],
+                "status_cn": status["status_cn"],
+                "forecast": verdict,
+                "forecast_reason": why,
+                "attribute": attribute,
+                "attribute_cn": ATTRIBUTE_NAMES.get(attribute or "", "未标注"),
+                "attribute_from": attribute_from,
+                "leads": status["leads"],
+                "reference": (
+                    {
+                        "number": match.number,
+                        "name": match.name,
+                        "category": match.category,
+                        "unit": match.unit,
+                        "target": match.target_raw,
+                        "attribute_cn": ATTRIBUTE_NAMES.get(match.attribute or "", "未标注"),
+                        "earlier": [
+                            {"year": v.year, "value": v.value_raw or _num(v.value), "forecast": v.forecast}
+                            for v in match.values
+                        ],
+                    }
+                    if match is not None
+                    else None
+                ),
+            }
+        )
     counts = Counter(row["forecast"] for row in rows)
     attributes = Counter(row["attribute"] for row in rows)
     return {
-        "kind": "self_assessment", "kind_cn": "年度自评估", "year": year, "scope": world.scope,
-        "as_of": as_of.isoformat(), "lights_as_of": world.day.isoformat(),
-        "due_on": due_on.isoformat(), "due_on_cn": _cn_date(due_on), "late": as_of > due_on,
+        "kind": "self_assessment",
+        "kind_cn": "年度自评估",
+        "year": year,
+        "scope": world.scope,
+        "as_of": as_of.isoformat(),
+        "lights_as_of": world.day.isoformat(),
+        "due_on": due_on.isoformat(),
+        "due_on_cn": _cn_date(due_on),
+        "late": as_of > due_on,
         "submit_to": place.parent.name if place is not None and place.parent is not None else None,
         "plans": [{"plan_id": plan.id, "title": plan.title, "doc_number": plan.doc_number} for plan in world.plans],
         "rules": rules,
-        "reference": ({"plan_id": source.id, "title": source.title, "doc_number": source.doc_number}
-                      if source is not None else None),
+        "reference": (
+            {"plan_id": source.id, "title": source.title, "doc_number": source.doc_number}
+            if source is not None
+            else None
+        ),
         "indicators": {
-            "summary": {"total": len(rows), "can_complete": counts[forecasting.CAN_COMPLETE],
-                        "uncertain": counts[forecasting.UNCERTAIN], "binding": attributes["binding"],
-                        "expected": attributes["expected"],
-                        "unmarked": len(rows) - attributes["binding"] - attributes["expected"],
-                        "matched": sum(1 for row in rows if row["reference"] is not None)},
+            "summary": {
+                "total": len(rows),
+                "can_complete": counts[forecasting.CAN_COMPLETE],
+                "uncertain": counts[forecasting.UNCERTAIN],
+                "binding": attributes["binding"],
+                "expected": attributes["expected"],
+                "unmarked": len(rows) - attributes["binding"] - attributes["expected"],
+                "matched": sum(1 for row in rows if row["reference"] is not None),
+            },
             "rows": rows,
-            "reference_unmatched": [{"number": r.number, "name": r.name, "category": r.category,
-                                     "attribute_cn": ATTRIBUTE_NAMES.get(r.attribute or "", "未标注")}
-                                    for r in reference if r.id not in matched_ids],
+            "reference_unmatched": [
+                {
+                    "number": r.number,
+                    "name": r.name,
+                    "category": r.category,
+                    "attribute_cn": ATTRIBUTE_NAMES.get(r.attribute or "", "未标注"),
+                }
+                for r in reference
+                if r.id not in matched_ids
+            ],
         },
         "tasks": _task_progress(session, world, day=as_of, year_end=period.end, cadence=cadence),
     }
 
 
-def _task_progress(session: Session, world: _World, *, day: date, year_end: date,
-                   cadence: Mapping[str, Any]) -> dict[str, Any]:
-    last = _last_reports(session, task_ids=list(world.tasks), day=day, cadence=cadence,
-                         last_week=year_end - timedelta(days=year_end.weekday()))
+def _task_progress(
+    session: Session, world: _World, *, day: date, year_end: date, cadence: Mapping[str, Any]
+) -> dict[str, Any]:
+    last = _last_reports(
+        session,
+        task_ids=list(world.tasks),
+        day=day,
+        cadence=cadence,
+        last_week=year_end - timedelta(days=year_end.weekday()),
+    )
     areas: dict[tuple[int, str, str], dict[str, Any]] = {}
     for task in world.tasks.values():
         area_name = task.list_name or LIST_NAMES.get(task.list_kind, task.list_kind)
-        area = areas.setdefault((task.plan_id, task.list_kind, area_name), {
-            "plan": task.plan.doc_number or task.plan.title, "list_kind": task.list_kind, "area": area_name,
-            "tasks": 0, "done": 0, "reported": 0, "by_light": {light: 0 for light in LIGHT_NAMES}, "items": []})
+        area = areas.setdefault(
+            (task.plan_id, task.list_kind, area_name),
+            {
+                "plan": task.plan.doc_number or task.plan.title,
+                "list_kind": task.list_kind,
+                "area": area_name,
+                "tasks": 0,
+                "done": 0,
+                "reported": 0,
+                "by_light": dict.fromkeys(LIGHT_NAMES, 0),
+                "items": [],
+            },
+        )
         light = world.light(task.id)
         report = last.get(task.id)
         area["tasks"] += 1
@@ -1323,25 +1913,56 @@ def _task_progress(session: Session, world: _World, *, day: date, year_end: date
         area["reported"] += report is not None
         if light:
             area["by_light"][light] += 1
-        state = ("已完成" if light == Light.DONE else "未明确牵头单位" if light is None
-                 else "推进中" if report is not None else "本年度无进展报送")
-        area["items"].append({
-            "task_id": task.id, "number": task.number, "title": task.title, "category": task.category,
-            "leads": _names(task, Role.LEAD), "light": light, "light_cn": LIGHT_NAMES.get(light, "未纳入督办"),
-            "reason": world.lights[task.id].reason if light else "未明确牵头单位，不纳入亮灯", "state_cn": state,
-            "completed_on": _iso(task.completed_on if light == Light.DONE else None),
-            "latest_report": ({"week": week_label(report.week_start), "progress": report.progress,
-                               "done_text": report.done_text, "problems": report.problems,
-                               "next_steps": report.next_steps, "department": report.department.name}
-                              if report is not None else None)})
+        state = (
+            "已完成"
+            if light == Light.DONE
+            else "未明确牵头单位"
+            if light is None
+            else "推进中"
+            if report is not None
+            else "本年度无进展报送"
+        )
+        area["items"].append(
+            {
+                "task_id": task.id,
+                "number": task.number,
+                "title": task.title,
+                "category": task.category,
+                "leads": _names(task, Role.LEAD),
+                "light": light,
+                "light_cn": LIGHT_NAMES.get(light, "未纳入督办"),
+                "reason": world.lights[task.id].reason if light else "未明确牵头单位，不纳入亮灯",
+                "state_cn": state,
+                "completed_on": _iso(task.completed_on if light == Light.DONE else None),
+                "latest_report": (
+                    {
+                        "week": week_label(report.week_start),
+                        "progress": report.progress,
+                        "done_text": report.done_text,
+                        "problems": report.problems,
+                        "next_steps": report.next_steps,
+                        "department": report.department.name,
+                    }
+                    if report is not None
+                    else None
+                ),
+            }
+        )
     for area in areas.values():
         silent = area["tasks"] - area["reported"]
-        area["summary"] = (f"共{area['tasks']}项任务，已完成{area['done']}项，"
-                           f"{area['reported']}项有本年度进展报送，{silent}项没有")
+        area["summary"] = (
+            f"共{area['tasks']}项任务，已完成{area['done']}项，{area['reported']}项有本年度进展报送，{silent}项没有"
+        )
     listed = list(areas.values())
-    return {"summary": {"tasks": len(world.tasks), "supervised": len(world.lights),
-                        "done": sum(a["done"] for a in listed), "reported": sum(a["reported"] for a in listed)},
-            "areas": listed}
+    return {
+        "summary": {
+            "tasks": len(world.tasks),
+            "supervised": len(world.lights),
+            "done": sum(a["done"] for a in listed),
+            "reported": sum(a["reported"] for a in listed),
+        },
+        "areas": listed,
+    }
 
 
 # --- province roll-up -------------------------------------------------------------------------
@@ -1355,8 +1976,14 @@ ROLLUP_METHOD = [
 ]
 
 
-def _scope_summary(world: _World, period: Period, *, reports: Mapping[int, Mapping[str, int]],
-                   indicators: list[dict[str, Any]], slips: Mapping[int, list[dict[str, Any]]]) -> dict[str, Any]:
+def _scope_summary(
+    world: _World,
+    period: Period,
+    *,
+    reports: Mapping[int, Mapping[str, int]],
+    indicators: list[dict[str, Any]],
+    slips: Mapping[int, list[dict[str, Any]]],
+) -> dict[str, Any]:
     """The countable figures of one scope (numerators and denominators only, so they can be summed)."""
     supervised = world.supervised()
     due = [t for t in supervised if (d := world.due.get(t.id)) is not None and d <= world.day]
@@ -1371,11 +1998,16 @@ def _scope_summary(world: _World, period: Period, *, reports: Mapping[int, Mappi
     slip_counts = Counter(slip["kind"] for t in supervised for slip in slips.get(t.id, []))
     return {
         **_totals(world, period),
-        "due": len(due), "done": len(done), "done_on_time": len(on_time),
+        "due": len(due),
+        "done": len(done),
+        "done_on_time": len(on_time),
         "reports": filed,
-        "indicators": {"total": len(indicators), "judged": sum(1 for i in indicators if i["on_track"] is not None),
-                       "on_track": sum(1 for i in indicators if i["on_track"] is True),
-                       "no_data": sum(1 for i in indicators if i["status"] == "no_data")},
+        "indicators": {
+            "total": len(indicators),
+            "judged": sum(1 for i in indicators if i["on_track"] is not None),
+            "on_track": sum(1 for i in indicators if i["on_track"] is True),
+            "no_data": sum(1 for i in indicators if i["status"] == "no_data"),
+        },
         "slips": {"yellow_slip": slip_counts[NoticeKind.YELLOW_SLIP], "red_slip": slip_counts[NoticeKind.RED_SLIP]},
         "projects": {"supervised": len(projects), "to_visit": sum(1 for t in projects if not world.done(t.id))},
     }
@@ -1391,24 +2023,37 @@ def _add(into: dict[str, Any], other: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _rollup_rates(counts: Mapping[str, Any]) -> dict[str, float | None]:
-    return {"completion": _rate(counts["done"], counts["due"]),
-            "on_time": _rate(counts["done_on_time"], counts["due"]),
-            "reporting": _rate(counts["reports"]["on_time"], counts["reports"]["expected"]),
-            "indicators": _rate(counts["indicators"]["on_track"], counts["indicators"]["judged"]),
-            "red_share": _rate(counts["by_light"]["red"], counts["supervised"])}
+    return {
+        "completion": _rate(counts["done"], counts["due"]),
+        "on_time": _rate(counts["done_on_time"], counts["due"]),
+        "reporting": _rate(counts["reports"]["on_time"], counts["reports"]["expected"]),
+        "indicators": _rate(counts["indicators"]["on_track"], counts["indicators"]["judged"]),
+        "red_share": _rate(counts["by_light"]["red"], counts["supervised"]),
+    }
 
 
 def _units_named(world: _World, **kwargs: Any) -> dict[str, Any]:
     """A city's units under the quarterly rules: how many were ranked, praised and named lagging."""
     groups, praised, lagging = _quarter_units(world, **kwargs)
-    return {"ranked": sum(len(rows) for rows in groups.values()),
-            "praised": [row["department"] for row in praised], "lagging": [row["department"] for row in lagging]}
+    return {
+        "ranked": sum(len(rows) for rows in groups.values()),
+        "praised": [row["department"] for row in praised],
+        "lagging": [row["department"] for row in lagging],
+    }
 
 
-def province_figures(session: Session, *, kind: str, period: Period | str, as_of: date, calendar: WorkCalendar,
-                     province: str = "河北省", cadence: Mapping[str, Any] | None = None,
-                     light_rules: LightRules | None = None, rules: Mapping[str, Any] | None = None
-                     ) -> dict[str, Any]:
+def province_figures(
+    session: Session,
+    *,
+    kind: str,
+    period: Period | str,
+    as_of: date,
+    calendar: WorkCalendar,
+    province: str = "河北省",
+    cadence: Mapping[str, Any] | None = None,
+    light_rules: LightRules | None = None,
+    rules: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """The province view: the figures of `kind` (monthly, quarterly, half_year, annual) rolled up over
     the cities under `province` (jurisdictions whose parent it is), with the province's own plan.
 
@@ -1444,13 +2089,30 @@ def province_figures(session: Session, *, kind: str, period: Period | str, as_of
     top = session.scalar(select(Jurisdiction).where(Jurisdiction.name == province))
     places = [top] if top is not None else []
     if top is not None:
-        places += list(session.scalars(select(Jurisdiction).where(Jurisdiction.parent_id == top.id)
-                                       .order_by(Jurisdiction.name)))
-    plans = list(session.scalars(
-        select(Plan).where(Plan.kind == PLAN_KIND, Plan.jurisdiction_id.in_([p.id for p in places]),
-                           (Plan.issued_on.is_(None)) | (Plan.issued_on <= period.end)).order_by(Plan.id)))
-    world = _world_of_plans(session, plans, scope=province, jurisdiction=province, day=day, calendar=calendar,
-                            cadence=cadence, light_rules=light_rules)
+        places += list(
+            session.scalars(select(Jurisdiction).where(Jurisdiction.parent_id == top.id).order_by(Jurisdiction.name))
+        )
+    plans = list(
+        session.scalars(
+            select(Plan)
+            .where(
+                Plan.kind == PLAN_KIND,
+                Plan.jurisdiction_id.in_([p.id for p in places]),
+                (Plan.issued_on.is_(None)) | (Plan.issued_on <= period.end),
+            )
+            .order_by(Plan.id)
+        )
+    )
+    world = _world_of_plans(
+        session,
+        plans,
+        scope=province,
+        jurisdiction=province,
+        day=day,
+        calendar=calendar,
+        cadence=cadence,
+        light_rules=light_rules,
+    )
     weeks = _weeks(period, as_of, calendar, cadence)
     reports, misses = _reporting_detail(session, weeks=weeks, calendar=calendar, cadence=cadence, as_of=as_of)
     indicators_by_plan: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -1461,10 +2123,20 @@ def province_figures(session: Session, *, kind: str, period: Period | str, as_of
     def summary(place: Jurisdiction) -> dict[str, Any]:
         own = [plan for plan in plans if plan.jurisdiction_id == place.id]
         part = _part(world, own, place.name)
-        counts = _scope_summary(part, period, reports=reports, slips=slips,
-                                indicators=[i for plan in own for i in indicators_by_plan[plan.id]])
-        return {"scope": place.name, "level": place.level, "plans": [p.doc_number or p.title for p in own],
-                **counts, "rates": _rollup_rates(counts)}
+        counts = _scope_summary(
+            part,
+            period,
+            reports=reports,
+            slips=slips,
+            indicators=[i for plan in own for i in indicators_by_plan[plan.id]],
+        )
+        return {
+            "scope": place.name,
+            "level": place.level,
+            "plans": [p.doc_number or p.title for p in own],
+            **counts,
+            "rates": _rollup_rates(counts),
+        }
 
     province_plan = summary(top) if top is not None else None
     cities = []
@@ -1472,40 +2144,69 @@ def province_figures(session: Session, *, kind: str, period: Period | str, as_of
         row = summary(place)
         if not row["plans"]:
             continue
-        ratios = {"completion": _ratio(row["done"], row["due"]), "on_time": _ratio(row["done_on_time"], row["due"]),
-                  "reporting": _ratio(row["reports"]["on_time"], row["reports"]["expected"]),
-                  "indicators": _ratio(row["indicators"]["on_track"], row["indicators"]["judged"])}
+        ratios = {
+            "completion": _ratio(row["done"], row["due"]),
+            "on_time": _ratio(row["done_on_time"], row["due"]),
+            "reporting": _ratio(row["reports"]["on_time"], row["reports"]["expected"]),
+            "indicators": _ratio(row["indicators"]["on_track"], row["indicators"]["judged"]),
+        }
         row["points"], row["score"] = _score(ratios, weights, 0)
         del row["points"]["deduction"]
         government = f"{place.name}人民政府"
-        carried = [t for t in world.supervised() if top is not None and t.plan.jurisdiction_id == top.id
-                   and any(a.department.name == government for a in t.assignments)]
+        carried = [
+            t
+            for t in world.supervised()
+            if top is not None
+            and t.plan.jurisdiction_id == top.id
+            and any(a.department.name == government for a in t.assignments)
+        ]
         by_light = Counter(world.light(t.id) for t in carried)
         row["province_tasks"] = {"tasks": len(carried), "by_light": {light: by_light[light] for light in LIGHT_NAMES}}
         if kind == PeriodKind.QUARTERLY:
-            row["units"] = _units_named(_part(world, [p for p in plans if p.jurisdiction_id == place.id], place.name),
-                                        day=day, weeks=weeks, reports=reports, misses=misses,
-                                        rules=all_rules["quarterly"])
+            row["units"] = _units_named(
+                _part(world, [p for p in plans if p.jurisdiction_id == place.id], place.name),
+                day=day,
+                weeks=weeks,
+                reports=reports,
+                misses=misses,
+                rules=all_rules["quarterly"],
+            )
         cities.append(row)
     _rank(cities, name="scope")
     totals: dict[str, Any] = {}
     for row in [*cities, *([province_plan] if province_plan else [])]:
-        _add(totals, {key: value for key, value in row.items()
-                      if key not in ("rates", "points", "score", "rank", "province_tasks", "units")})
+        _add(
+            totals,
+            {
+                key: value
+                for key, value in row.items()
+                if key not in ("rates", "points", "score", "rank", "province_tasks", "units")
+            },
+        )
     if totals:
         totals["rates"] = _rollup_rates(totals)
     return {
-        "kind": str(kind), "kind_cn": P.KIND_NAMES[kind], "period": period.as_dict(), "scope": province,
-        "as_of": as_of.isoformat(), "lights_as_of": day.isoformat(), "method": ROLLUP_METHOD, "weights": weights,
+        "kind": str(kind),
+        "kind_cn": P.KIND_NAMES[kind],
+        "period": period.as_dict(),
+        "scope": province,
+        "as_of": as_of.isoformat(),
+        "lights_as_of": day.isoformat(),
+        "method": ROLLUP_METHOD,
+        "weights": weights,
         "reporting": {"weeks": [week_label(w) for w in weeks]},
-        "cities": cities, "province_plan": province_plan, "totals": totals,
+        "cities": cities,
+        "province_plan": province_plan,
+        "totals": totals,
     }
 
 
 # --- keeping them -----------------------------------------------------------------------------
 
-def store_figures(session: Session, *, kind: str, period: Period | str, scope: str, as_of: date,
-                  figures: Mapping[str, Any]) -> PeriodFigures:
+
+def store_figures(
+    session: Session, *, kind: str, period: Period | str, scope: str, as_of: date, figures: Mapping[str, Any]
+) -> PeriodFigures:
     """Insert or replace the row of (kind, period, scope): a repeated run replaces it, never a
     second row (ON CONFLICT DO UPDATE, so two runs at once also end with one row)."""
     label = period.label if isinstance(period, Period) else str(period)
@@ -1513,19 +2214,32 @@ def store_figures(session: Session, *, kind: str, period: Period | str, scope: s
         plain = json.loads(json.dumps(figures, ensure_ascii=False))
     except (TypeError, ValueError) as exc:
         raise ValueError(f"数据无法保存为 JSON：{exc}") from exc
-    values = {"kind": str(kind), "period": label, "scope": scope, "as_of": as_of, "figures": plain,
-              "computed_at": utcnow()}
+    values = {
+        "kind": str(kind),
+        "period": label,
+        "scope": scope,
+        "as_of": as_of,
+        "figures": plain,
+        "computed_at": utcnow(),
+    }
     dialect = session.get_bind().dialect.name
     if dialect in ("postgresql", "sqlite"):
         insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(PeriodFigures)
-        statement = insert.values(**values).on_conflict_do_update(
-            index_elements=["kind", "period", "scope"],
-            set_={"as_of": as_of, "figures": plain, "computed_at": values["computed_at"]},
-        ).returning(PeriodFigures.id)
+        statement = (
+            insert.values(**values)
+            .on_conflict_do_update(
+                index_elements=["kind", "period", "scope"],
+                set_={"as_of": as_of, "figures": plain, "computed_at": values["computed_at"]},
+            )
+            .returning(PeriodFigures.id)
+        )
         row_id = session.execute(statement).scalar_one()
         return session.get(PeriodFigures, row_id, populate_existing=True)
-    row = session.scalar(select(PeriodFigures).where(PeriodFigures.kind == values["kind"],
-                                                     PeriodFigures.period == label, PeriodFigures.scope == scope))
+    row = session.scalar(
+        select(PeriodFigures).where(
+            PeriodFigures.kind == values["kind"], PeriodFigures.period == label, PeriodFigures.scope == scope
+        )
+    )
     if row is None:
         row = PeriodFigures(**values)
         session.add(row)

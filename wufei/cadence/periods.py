@@ -60,8 +60,13 @@ class Period:
         return (self.end - self.start).days + 1
 
     def as_dict(self) -> dict[str, str]:
-        return {"kind": str(self.kind), "label": self.label, "chinese": self.chinese,
-                "start": self.start.isoformat(), "end": self.end.isoformat()}
+        return {
+            "kind": str(self.kind),
+            "label": self.label,
+            "chinese": self.chinese,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+        }
 
     def __str__(self) -> str:
         return self.label
@@ -69,22 +74,33 @@ class Period:
 
 # --- constructors ---------------------------------------------------------------------------
 
+
 def week(iso_year: int, iso_week: int) -> Period:
     """An ISO week (Monday to Sunday); week 1 holds the year's first Thursday."""
     try:
         start = date.fromisocalendar(iso_year, iso_week, 1)
     except ValueError:
         raise PeriodError(f"无效的周：{iso_year}年第{iso_week}周") from None
-    return Period(start, start + timedelta(days=6), PeriodKind.WEEKLY,
-                  f"{iso_year}-W{iso_week:02d}", f"{iso_year}年第{iso_week}周")
+    return Period(
+        start,
+        start + timedelta(days=6),
+        PeriodKind.WEEKLY,
+        f"{iso_year}-W{iso_week:02d}",
+        f"{iso_year}年第{iso_week}周",
+    )
 
 
 def month(year: int, month_: int) -> Period:
     if not 1 <= month_ <= 12:
         raise PeriodError(f"无效的月份：{year}年{month_}月")
     last = _calendar.monthrange(year, month_)[1]
-    return Period(date(year, month_, 1), date(year, month_, last), PeriodKind.MONTHLY,
-                  f"{year}-{month_:02d}", f"{year}年{month_}月")
+    return Period(
+        date(year, month_, 1),
+        date(year, month_, last),
+        PeriodKind.MONTHLY,
+        f"{year}-{month_:02d}",
+        f"{year}年{month_}月",
+    )
 
 
 def quarter(year: int, quarter_: int) -> Period:
@@ -98,8 +114,9 @@ def half_year(year: int, half: int) -> Period:
     if half not in (1, 2):
         raise PeriodError(f"无效的半年：{year}年H{half}")
     first, last = (month(year, 1), month(year, 6)) if half == 1 else (month(year, 7), month(year, 12))
-    return Period(first.start, last.end, PeriodKind.HALF_YEAR, f"{year}-H{half}",
-                  f"{year}年{'上' if half == 1 else '下'}半年")
+    return Period(
+        first.start, last.end, PeriodKind.HALF_YEAR, f"{year}-H{half}", f"{year}年{'上' if half == 1 else '下'}半年"
+    )
 
 
 def year(year_: int) -> Period:
@@ -147,6 +164,7 @@ def _kind(kind: PeriodKind | str) -> PeriodKind:
 
 
 # --- arithmetic -----------------------------------------------------------------------------
+
 
 def containing(kind: PeriodKind | str, day: date) -> Period:
     """The period of this kind that holds `day`."""

@@ -16,8 +16,12 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
     HALF_YEAR: {"workday_of_month": 10, "months": [1, 7]},
     ANNUAL: {"workday_of_month": 15, "month": 1},
 }
-_CONFIG_KEYS = {MONTHLY: "monthly_dispatch", QUARTERLY: "quarterly_circular", HALF_YEAR: "half_year_review",
-                ANNUAL: "annual_assessment"}
+_CONFIG_KEYS = {
+    MONTHLY: "monthly_dispatch",
+    QUARTERLY: "quarterly_circular",
+    HALF_YEAR: "half_year_review",
+    ANNUAL: "annual_assessment",
+}
 
 
 def point_config(kind: str, cadence: dict[str, Any] | None) -> dict[str, Any]:

@@ -14,9 +14,10 @@ Pure: the calendar and the cadence mapping are arguments; no database here.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from wufei.calendar.workdays import WorkCalendar
@@ -123,8 +124,13 @@ class ReportingWindow:
         return at > self.due_at
 
     def as_dict(self) -> dict[str, str]:
-        return {"week": self.label, "week_cn": self.chinese, "opens_on": self.opens_on.isoformat(),
-                "due_at": self.due_at.isoformat(), "remind_on": self.remind_on.isoformat()}
+        return {
+            "week": self.label,
+            "week_cn": self.chinese,
+            "opens_on": self.opens_on.isoformat(),
+            "due_at": self.due_at.isoformat(),
+            "remind_on": self.remind_on.isoformat(),
+        }
 
 
 def _weekday(value: Any, key: str) -> int:
@@ -139,11 +145,12 @@ def _due_time(value: Any) -> time:
         hours, minutes = str(value).strip().split(":")
         return time(int(hours), int(minutes))
     except ValueError:
-        raise WeekError(f"周报送配置 due_time 应写成 \"17:00\"：「{value}」") from None
+        raise WeekError(f'周报送配置 due_time 应写成 "17:00"：「{value}」') from None
 
 
-def reporting_window(week_start_: date, calendar: WorkCalendar,
-                     config: Mapping[str, Any] | None) -> ReportingWindow | None:
+def reporting_window(
+    week_start_: date, calendar: WorkCalendar, config: Mapping[str, Any] | None
+) -> ReportingWindow | None:
     """The window of the week starting on Monday `week_start_`, or None when no report is expected."""
     if week_start_.weekday() != 0:
         raise WeekError(f"报送周应从星期一开始：{week_start_.isoformat()}")
@@ -171,15 +178,15 @@ def reporting_window(week_start_: date, calendar: WorkCalendar,
     return ReportingWindow(week_start=week_start_, opens_on=opens_on, due_at=due_at, remind_on=remind_on)
 
 
-def closed_weeks(as_of: date, calendar: WorkCalendar, config: Mapping[str, Any] | None,
-                 since: date) -> list[date]:
+def closed_weeks(as_of: date, calendar: WorkCalendar, config: Mapping[str, Any] | None, since: date) -> list[date]:
     """Mondays of the weeks from the one holding `since` whose window closed by the end of `as_of`,
     oldest first. Weeks without a window are left out."""
     return [window.week_start for window in windows_between(since, as_of, calendar, config)]
 
 
-def windows_between(first_week: date, as_of: date, calendar: WorkCalendar,
-                    config: Mapping[str, Any] | None) -> list[ReportingWindow]:
+def windows_between(
+    first_week: date, as_of: date, calendar: WorkCalendar, config: Mapping[str, Any] | None
+) -> list[ReportingWindow]:
     """The windows of the closed weeks from `first_week` to `as_of`, oldest first."""
     end = end_of_day(as_of, config)
     windows: list[ReportingWindow] = []

@@ -43,8 +43,10 @@ def set_command(day: str, kind: str, note: str | None) -> None:
             set_override(session, day=when, kind=kind, note=note, actor=actor())
     except CalendarError as exc:
         raise CommandError(str(exc)) from exc
-    click.echo(f"已设置：{when.isoformat()}（星期{WEEKDAYS[when.weekday()]}）为{KIND_NAMES[DayKind(kind)]}"
-               + (f"，{note}" if note else ""))
+    click.echo(
+        f"已设置：{when.isoformat()}（星期{WEEKDAYS[when.weekday()]}）为{KIND_NAMES[DayKind(kind)]}"
+        + (f"，{note}" if note else "")
+    )
 
 
 @calendar_group.command("unset")
@@ -81,8 +83,11 @@ def show_command(month: str, as_json: bool) -> None:
         echo_json([d.as_dict() for d in days])
         return
     year, number = int(match[1]), int(match[2])
-    click.echo(f"{year}年{number}月：工作日 {sum(d.workday for d in days)} 天，休息日 {sum(not d.workday for d in days)} 天")
+    click.echo(
+        f"{year}年{number}月：工作日 {sum(d.workday for d in days)} 天，休息日 {sum(not d.workday for d in days)} 天"
+    )
     for d in days:
         note = f"  {d.note}" if d.note else ""
-        click.echo(f"{d.day.isoformat()} 星期{WEEKDAYS[d.day.weekday()]}  {KIND_NAMES[d.kind]}  "
-                   f"{SOURCE_NAMES[d.source]}{note}")
+        click.echo(
+            f"{d.day.isoformat()} 星期{WEEKDAYS[d.day.weekday()]}  {KIND_NAMES[d.kind]}  {SOURCE_NAMES[d.source]}{note}"
+        )

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wufei.db import Base, Day, Name, ShortText, utcnow
+from wufei.db import Base, Name, ShortText, utcnow
 
 
 class CalendarOverride(Base):

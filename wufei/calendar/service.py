@@ -33,8 +33,7 @@ class DaySource(StrEnum):
     ASSUMED = "assumed"  # 按周一至周五推定 (a year the package does not know)
 
 
-SOURCE_NAMES = {DaySource.OFFICE: "办公室设置", DaySource.NATIONAL: "国家安排",
-                DaySource.ASSUMED: "按周一至周五推定"}
+SOURCE_NAMES = {DaySource.OFFICE: "办公室设置", DaySource.NATIONAL: "国家安排", DaySource.ASSUMED: "按周一至周五推定"}
 
 
 @dataclass(frozen=True)
@@ -45,8 +44,14 @@ class DayInfo:
     note: str | None  # the office's note, or the holiday's name from the national arrangement
 
     def as_dict(self) -> dict:
-        return {"day": self.day.isoformat(), "workday": self.workday, "kind": KIND_NAMES[self.kind],
-                "source": str(self.source), "source_name": SOURCE_NAMES[self.source], "note": self.note}
+        return {
+            "day": self.day.isoformat(),
+            "workday": self.workday,
+            "kind": KIND_NAMES[self.kind],
+            "source": str(self.source),
+            "source_name": SOURCE_NAMES[self.source],
+            "note": self.note,
+        }
 
     @property
     def kind(self) -> DayKind:
@@ -56,7 +61,7 @@ class DayInfo:
 def load_calendar(session: Session) -> WorkCalendar:
     """The calendar with every override the office has entered."""
     rows = session.execute(select(CalendarOverride.day, CalendarOverride.kind))
-    return WorkCalendar({day: kind for day, kind in rows})
+    return WorkCalendar(dict(rows.tuples().all()))
 
 
 def _kind(kind: DayKind | str) -> DayKind:
@@ -66,22 +71,37 @@ def _kind(kind: DayKind | str) -> DayKind:
         raise CalendarError(f"日期类型应为 workday（工作日）或 holiday（休息日）：「{kind}」") from None
 
 
-def set_override(session: Session, *, day: date, kind: DayKind | str, note: str | None = None,
-                 actor: str) -> CalendarOverride:
+def set_override(
+    session: Session, *, day: date, kind: DayKind | str, note: str | None = None, actor: str
+) -> CalendarOverride:
     """Enter (or change) the office's arrangement for one day."""
     kind = _kind(kind)
     override = session.get(CalendarOverride, day)
     if override is None:
         override = CalendarOverride(day=day, kind=str(kind), note=note, set_by=actor)
         session.add(override)
-        record(session, actor=actor, action="create", entity=ENTITY, entity_id=None, entity_key=day.isoformat(),
-               changes={"kind": [None, str(kind)], "note": [None, note]})
+        record(
+            session,
+            actor=actor,
+            action="create",
+            entity=ENTITY,
+            entity_id=None,
+            entity_key=day.isoformat(),
+            changes={"kind": [None, str(kind)], "note": [None, note]},
+        )
         return override
     changes = apply_changes(override, {"kind": str(kind), "note": note})
     if changes:
         override.set_by = actor
-        record(session, actor=actor, action="update", entity=ENTITY, entity_id=None, entity_key=day.isoformat(),
-               changes=changes)
+        record(
+            session,
+            actor=actor,
+            action="update",
+            entity=ENTITY,
+            entity_id=None,
+            entity_key=day.isoformat(),
+            changes=changes,
+        )
     return override
 
 
@@ -90,9 +110,20 @@ def remove_override(session: Session, *, day: date, actor: str) -> None:
     override = session.get(CalendarOverride, day)
     if override is None:
         raise CalendarError(f"{day.isoformat()} 没有办公室设置，无需取消")
-    record(session, actor=actor, action="delete", entity=ENTITY, entity_id=None, entity_key=day.isoformat(),
-           changes={"kind": [override.kind, None], "note": [override.note, None],
-                    "set_by": [override.set_by, None], "set_at": [jsonable(override.set_at), None]})
+    record(
+        session,
+        actor=actor,
+        action="delete",
+        entity=ENTITY,
+        entity_id=None,
+        entity_key=day.isoformat(),
+        changes={
+            "kind": [override.kind, None],
+            "note": [override.note, None],
+            "set_by": [override.set_by, None],
+            "set_at": [jsonable(override.set_at), None],
+        },
+    )
     session.delete(override)
 
 
@@ -112,9 +143,16 @@ def describe_day(day: date, calendar: WorkCalendar, notes: dict[date, str | None
     return DayInfo(day, not holiday, DaySource.NATIONAL, note)
 
 
-_HOLIDAY_NAMES = {"New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
-                  "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "Mid-autumn Festival": "中秋节",
-                  "National Day": "国庆节", "Anti-Fascist 70th Day": "抗战胜利70周年纪念日"}
+_HOLIDAY_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "Mid-autumn Festival": "中秋节",
+    "National Day": "国庆节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
 
 
 def _holiday_name(name: str | None) -> str | None:
@@ -129,6 +167,11 @@ def month_days(session: Session, year: int, month: int) -> list[DayInfo]:
         raise CalendarError(f"无效的月份：{year}年{month}月")
     calendar = load_calendar(session)
     last = _month_calendar.monthrange(year, month)[1]
-    notes = dict(session.execute(select(CalendarOverride.day, CalendarOverride.note).where(
-        CalendarOverride.day.between(date(year, month, 1), date(year, month, last)))).all())
+    notes = dict(
+        session.execute(
+            select(CalendarOverride.day, CalendarOverride.note).where(
+                CalendarOverride.day.between(date(year, month, 1), date(year, month, last))
+            )
+        ).all()
+    )
     return [describe_day(date(year, month, d), calendar, notes) for d in range(1, last + 1)]

@@ -9,9 +9,9 @@ fall back to Monday–Friday, with a warning naming the year. Pure: no database 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Mapping
 
 import chinese_calendar
 
@@ -45,8 +45,12 @@ class WorkCalendar:
     def _unknown(self, year: int) -> None:
         if year not in self.unknown_years:
             self.unknown_years.add(year)
-            warnings.warn(f"{year}年的法定节假日安排未知（chinese_calendar 与办公室设置均无），按周一至周五计工作日；"
-                          f"请用 wufei calendar set 录入当年安排", UnknownYearWarning, stacklevel=3)
+            warnings.warn(
+                f"{year}年的法定节假日安排未知（chinese_calendar 与办公室设置均无），按周一至周五计工作日；"
+                f"请用 wufei calendar set 录入当年安排",
+                UnknownYearWarning,
+                stacklevel=3,
+            )
 
     def next_workday(self, day: date, *, include: bool = False) -> date:
         """The first working day after `day` (or `day` itself when include and it is one)."""

@@ -32,7 +32,9 @@ def import_command(path: Path, as_json: bool) -> None:
     if as_json:
         echo_json(summary.as_dict())
         return
-    click.echo(f"✓ {summary.file}：新增 {summary.created} 个部门，更新 {summary.updated} 个，未变 {summary.unchanged} 个")
+    click.echo(
+        f"✓ {summary.file}：新增 {summary.created} 个部门，更新 {summary.updated} 个，未变 {summary.unchanged} 个"
+    )
 
 
 @contacts_group.command("list")
@@ -47,9 +49,14 @@ def list_command(as_json: bool) -> None:
     from wufei.departments.models import Department
 
     with make_sessionmaker(engine())() as session:
-        rows = [contact_as_dict(contact, department=name) for contact, name in session.execute(
-            select(Contact, Department.name).join(Department, Department.id == Contact.department_id)
-            .order_by(Department.name))]
+        rows = [
+            contact_as_dict(contact, department=name)
+            for contact, name in session.execute(
+                select(Contact, Department.name)
+                .join(Department, Department.id == Contact.department_id)
+                .order_by(Department.name)
+            )
+        ]
     if as_json:
         echo_json(rows)
         return
@@ -57,10 +64,20 @@ def list_command(as_json: bool) -> None:
         click.echo("尚未导入联系人（wufei template contacts 联系人.xlsx 生成空表）")
         return
     for row in rows:
-        channels = [name for name, key in (("邮箱", "liaison_email"), ("企业微信", "wecom_robot"),
-                                           ("钉钉", "dingtalk_robot"), ("飞书", "feishu_robot")) if row[key]]
-        click.echo(f"{row['department']}（{' '.join(row['tags'])}）：专班联系人 {row['liaison'] or '—'}，"
-                   f"负责同志 {row['leader'] or '—'}；渠道 {'、'.join(channels) or '无'}")
+        channels = [
+            name
+            for name, key in (
+                ("邮箱", "liaison_email"),
+                ("企业微信", "wecom_robot"),
+                ("钉钉", "dingtalk_robot"),
+                ("飞书", "feishu_robot"),
+            )
+            if row[key]
+        ]
+        click.echo(
+            f"{row['department']}（{' '.join(row['tags'])}）：专班联系人 {row['liaison'] or '—'}，"
+            f"负责同志 {row['leader'] or '—'}；渠道 {'、'.join(channels) or '无'}"
+        )
     click.echo(f"共 {len(rows)} 个部门")
 
 

@@ -37,21 +37,39 @@ SHEET = "联系人"
 DEPARTMENT, ALIAS = "部门", "标签"
 COLUMNS = {  # header → Contact field
     "标签": "alias",
-    "专班联系人": "liaison", "联系人手机": "liaison_phone", "联系人邮箱": "liaison_email",
-    "负责同志": "leader", "负责同志手机": "leader_phone", "负责同志邮箱": "leader_email",
-    "企业微信机器人": "wecom_robot", "钉钉机器人": "dingtalk_robot", "飞书机器人": "feishu_robot",
+    "专班联系人": "liaison",
+    "联系人手机": "liaison_phone",
+    "联系人邮箱": "liaison_email",
+    "负责同志": "leader",
+    "负责同志手机": "leader_phone",
+    "负责同志邮箱": "leader_email",
+    "企业微信机器人": "wecom_robot",
+    "钉钉机器人": "dingtalk_robot",
+    "飞书机器人": "feishu_robot",
 }
-HEADER_ALIASES = {"邮箱": "联系人邮箱", "手机": "联系人手机", "电话": "联系人手机", "联系电话": "联系人手机",
-                  "负责人": "负责同志", "联系人": "专班联系人", "单位": "部门", "部门名称": "部门",
-                  "企业微信": "企业微信机器人", "钉钉": "钉钉机器人", "飞书": "飞书机器人"}
+HEADER_ALIASES = {
+    "邮箱": "联系人邮箱",
+    "手机": "联系人手机",
+    "电话": "联系人手机",
+    "联系电话": "联系人手机",
+    "负责人": "负责同志",
+    "联系人": "专班联系人",
+    "单位": "部门",
+    "部门名称": "部门",
+    "企业微信": "企业微信机器人",
+    "钉钉": "钉钉机器人",
+    "飞书": "飞书机器人",
+}
 HEADERS = [DEPARTMENT, *COLUMNS]
 ROBOTS = {"wecom_robot": "企业微信机器人", "dingtalk_robot": "钉钉机器人", "feishu_robot": "飞书机器人"}
 SECRET_FIELDS = set(ROBOTS)
 _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 _PHONE = re.compile(r"^[0-9+\-() ]{5,30}$")
 _ALIAS = re.compile(r"^[a-z0-9][a-z0-9_]{0,40}$")
-_DINGTALK = re.compile(r"^https?://oapi\.dingtalk\.com/robot/send/?\?access_token=(?P<token>[A-Za-z0-9]+)"
-                       r"(?:&secret=(?P<secret>[A-Za-z0-9]+))?$")
+_DINGTALK = re.compile(
+    r"^https?://oapi\.dingtalk\.com/robot/send/?\?access_token=(?P<token>[A-Za-z0-9]+)"
+    r"(?:&secret=(?P<secret>[A-Za-z0-9]+))?$"
+)
 _FEISHU = re.compile(r"^https?://open\.(?:feishu\.cn|larksuite\.com)/open-apis/bot/v2/hook/(?P<token>[A-Za-z0-9-]+)/?$")
 ROBOT_SCHEMAS = {"wecom_robot": ("wecombot",), "dingtalk_robot": ("dingtalk",), "feishu_robot": ("feishu", "lark")}
 
@@ -61,7 +79,9 @@ class ContactsError(ValueError):
 
     def __init__(self, path: Path, errors: list[tuple[int, str, str]]):
         self.path, self.errors = path, errors
-        lines = "\n".join(f"  第{row}行 {column}列：{message}" if row else f"  {message}" for row, column, message in errors)
+        lines = "\n".join(
+            f"  第{row}行 {column}列：{message}" if row else f"  {message}" for row, column, message in errors
+        )
         super().__init__(f"联系人表「{path.name}」有{len(errors)}处错误，未写入任何内容：\n{lines}")
 
 
@@ -74,8 +94,13 @@ class ImportSummary:
     departments: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "departments": self.departments}
+        return {
+            "file": self.file,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "departments": self.departments,
+        }
 
 
 def robot_url(field_name: str, text: str) -> str:
@@ -97,7 +122,9 @@ def robot_url(field_name: str, text: str) -> str:
 def email_url(address: str) -> str:
     base = os.environ.get("WUFEI_SMTP_URL", "").strip()
     if not base:
-        raise ValueError("联系人表中有邮箱，但未配置发信服务器 WUFEI_SMTP_URL（如 mailtos://user:pass@smtp.example.gov.cn?from=…）")
+        raise ValueError(
+            "联系人表中有邮箱，但未配置发信服务器 WUFEI_SMTP_URL（如 mailtos://user:pass@smtp.example.gov.cn?from=…）"
+        )
     return f"{base}{'&' if '?' in base else '?'}to={quote(address, safe='@')}"
 
 
@@ -117,8 +144,9 @@ def contact_services(session: Session) -> list[tuple[str, set[str]]]:
 
 
 def contact_aliases(session: Session) -> dict[str, int]:
-    return dict(session.execute(select(Contact.alias, Contact.department_id)
-                                .where(Contact.alias.is_not(None))).tuples().all())
+    return dict(
+        session.execute(select(Contact.alias, Contact.department_id).where(Contact.alias.is_not(None))).tuples().all()
+    )
 
 
 def import_contacts(session: Session, path: Path) -> ImportSummary:
@@ -144,7 +172,7 @@ def import_contacts(session: Session, path: Path) -> ImportSummary:
         if all(v is None for v in cells.values()):
             continue
 
-        def bad(header: str, message: str, shown: str | None) -> None:
+        def bad(header: str, message: str, shown: str | None, offset: int = offset) -> None:
             errors.append((offset, get_column_letter(columns[header] + 1), f"{header}{message}：「{shown or ''}」"))
 
         name = cells[DEPARTMENT]
@@ -212,8 +240,11 @@ def import_contacts(session: Session, path: Path) -> ImportSummary:
     for line, department_id, values_by_field in good:
         contact = existing.get(department_id)
         if contact is None:
-            session.add(Contact(department_id=department_id, source=path.name, source_row=line, updated_at=now,
-                                **values_by_field))
+            session.add(
+                Contact(
+                    department_id=department_id, source=path.name, source_row=line, updated_at=now, **values_by_field
+                )
+            )
             summary.created += 1
         elif any(getattr(contact, k) != v for k, v in values_by_field.items()):
             for key, value in values_by_field.items():
@@ -259,16 +290,25 @@ def contact_as_dict(contact: Contact, *, department: str) -> dict[str, Any]:
     """JSON-safe, robot addresses in Apprise's privacy form."""
     from wufei.notify.channels import privacy_url
 
-    return {"department": department, "department_id": contact.department_id, "alias": contact.alias,
-            "liaison": contact.liaison, "liaison_phone": contact.liaison_phone, "liaison_email": contact.liaison_email,
-            "leader": contact.leader, "leader_phone": contact.leader_phone, "leader_email": contact.leader_email,
-            **{name: privacy_url(getattr(contact, name)) if getattr(contact, name) else None for name in ROBOTS},
-            "tags": [f"dept-{contact.department_id}", f"leader-{contact.department_id}"]
-            + ([f"dept-{contact.alias}", f"leader-{contact.alias}"] if contact.alias else []),
-            "source": f"{contact.source}:{contact.source_row}"}
+    return {
+        "department": department,
+        "department_id": contact.department_id,
+        "alias": contact.alias,
+        "liaison": contact.liaison,
+        "liaison_phone": contact.liaison_phone,
+        "liaison_email": contact.liaison_email,
+        "leader": contact.leader,
+        "leader_phone": contact.leader_phone,
+        "leader_email": contact.leader_email,
+        **{name: privacy_url(getattr(contact, name)) if getattr(contact, name) else None for name in ROBOTS},
+        "tags": [f"dept-{contact.department_id}", f"leader-{contact.department_id}"]
+        + ([f"dept-{contact.alias}", f"leader-{contact.alias}"] if contact.alias else []),
+        "source": f"{contact.source}:{contact.source_row}",
+    }
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
 
 def _headers(rows: list[tuple], path: Path) -> tuple[int, dict[str, int]]:
     for number, values in enumerate(rows[:10], start=1):
@@ -279,14 +319,23 @@ def _headers(rows: list[tuple], path: Path) -> tuple[int, dict[str, int]]:
                 if name in HEADERS and name not in columns:
                     columns[name] = index
                 elif name:
-                    raise ContactsError(path, [(number, _letter(index), f"未知的列「{_text(values[index])}」"
-                                                f"（可用列：{'、'.join(HEADERS)}）")])
+                    raise ContactsError(
+                        path,
+                        [
+                            (
+                                number,
+                                _letter(index),
+                                f"未知的列「{_text(values[index])}」（可用列：{'、'.join(HEADERS)}）",
+                            )
+                        ],
+                    )
             return number, columns
     raise ContactsError(path, [(0, "", f"找不到表头行（应含“{DEPARTMENT}”列）；可用 wufei template contacts 生成空表")])
 
 
 def _letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
+
     return get_column_letter(index + 1)
 
 

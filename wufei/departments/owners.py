@@ -100,7 +100,7 @@ def _labelled(text: str, raw: str | None) -> OwnerSpec:
     (supporting if has_lead_label else leads).extend(before)
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        names = split_names(text[match.end():end])
+        names = split_names(text[match.end() : end])
         (leads if _LEAD_LABEL.match(match["label"]) else supporting).extend(names)
     leads_t = tuple(dict.fromkeys(leads))
     supporting_t = tuple(name for name in dict.fromkeys(supporting) if name not in leads_t)

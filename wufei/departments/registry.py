@@ -100,8 +100,7 @@ class _Book:
     def add_name(self, written: str, canonical: str) -> None:
         for table, key in ((self.exact, written), (self.normal, name_key(written))):
             if table.get(key, canonical) != canonical:
-                raise RegistryError(
-                    f"{self._where()}：名称「{written}」同时指向「{table[key]}」和「{canonical}」")
+                raise RegistryError(f"{self._where()}：名称「{written}」同时指向「{table[key]}」和「{canonical}」")
             table[key] = canonical
 
     def lookup(self, name: str) -> str | None:
@@ -155,8 +154,10 @@ class Registry:
                     return self._found(written, canonical, book)
         for book in chain:
             prefixed = _LEVEL_PREFIX[book.jurisdiction.level] + written
-            if not written.startswith(("市", "省", "县", "各", "有关", "相关")) and (
-                    canonical := book.lookup(prefixed)) is not None:
+            if (
+                not written.startswith(("市", "省", "县", "各", "有关", "相关"))
+                and (canonical := book.lookup(prefixed)) is not None
+            ):
                 found = self._found(written, canonical, book)
                 return _with_warning(found, f"「{written}」按「{canonical}」识别，请核对")
         return self._unknown(written, chain)
@@ -181,7 +182,7 @@ class Registry:
         candidates = [written]
         # 衡水市生态环境局 is the city's own 市生态环境局.
         if written.startswith(jurisdiction.name) and len(written) > len(jurisdiction.name):
-            candidates.append(_LEVEL_PREFIX[jurisdiction.level] + written[len(jurisdiction.name):])
+            candidates.append(_LEVEL_PREFIX[jurisdiction.level] + written[len(jurisdiction.name) :])
         return candidates
 
     @staticmethod
@@ -189,18 +190,31 @@ class Registry:
         where = book.jurisdiction.name
         if canonical in book.units:
             unit = book.units[canonical]
-            return Resolution(written, ResolutionKind.UNIT, canonical, (canonical,),
-                              jurisdiction=where, unit_kind=unit.kind)
+            return Resolution(
+                written, ResolutionKind.UNIT, canonical, (canonical,), jurisdiction=where, unit_kind=unit.kind
+            )
         if canonical in book.collectives:
             collective = book.collectives[canonical]
             if collective.pick:
-                return Resolution(written, ResolutionKind.PICK, canonical, collective.members,
-                                  warning=f"「{written}」指其中部分单位，需由办公室指定", jurisdiction=where)
+                return Resolution(
+                    written,
+                    ResolutionKind.PICK,
+                    canonical,
+                    collective.members,
+                    warning=f"「{written}」指其中部分单位，需由办公室指定",
+                    jurisdiction=where,
+                )
             warning = None if collective.members else f"「{canonical}」尚未登记成员单位，请补充{where}登记表"
-            return Resolution(written, ResolutionKind.COLLECTIVE, canonical, collective.members,
-                              warning=warning, jurisdiction=where)
-        return Resolution(written, ResolutionKind.UNASSIGNED, canonical,
-                          warning=f"「{written}」未指定具体单位，需由办公室指定", jurisdiction=where)
+            return Resolution(
+                written, ResolutionKind.COLLECTIVE, canonical, collective.members, warning=warning, jurisdiction=where
+            )
+        return Resolution(
+            written,
+            ResolutionKind.UNASSIGNED,
+            canonical,
+            warning=f"「{written}」未指定具体单位，需由办公室指定",
+            jurisdiction=where,
+        )
 
     @staticmethod
     def _unknown(written: str, chain: list[_Book]) -> Resolution:
@@ -211,17 +225,31 @@ class Registry:
             close += [book.exact[match] for match in matches]
         suggestions = tuple(dict.fromkeys(close))[:3]
         hint = f"，是否为：{'、'.join(suggestions)}？" if suggestions else "，请在登记表中补充"
-        return Resolution(written, ResolutionKind.UNKNOWN, None, suggestions=suggestions,
-                          warning=f"未识别的单位「{written}」（{chain[0].jurisdiction.name}）{hint}")
+        return Resolution(
+            written,
+            ResolutionKind.UNKNOWN,
+            None,
+            suggestions=suggestions,
+            warning=f"未识别的单位「{written}」（{chain[0].jurisdiction.name}）{hint}",
+        )
 
 
 def _with_warning(resolution: Resolution, warning: str) -> Resolution:
     combined = f"{warning}；{resolution.warning}" if resolution.warning else warning
-    return Resolution(resolution.name, resolution.kind, resolution.canonical, resolution.members,
-                      resolution.suggestions, combined, resolution.jurisdiction, resolution.unit_kind)
+    return Resolution(
+        resolution.name,
+        resolution.kind,
+        resolution.canonical,
+        resolution.members,
+        resolution.suggestions,
+        combined,
+        resolution.jurisdiction,
+        resolution.unit_kind,
+    )
 
 
 # --- reading a file ---------------------------------------------------------------------------
+
 
 def _read_book(path: Path) -> _Book:
     try:
@@ -255,8 +283,13 @@ def _read_book(path: Path) -> _Book:
             if canonical not in book.units:
                 raise RegistryError(f"{path}：集合「{name}」的成员「{member}」不是本登记表中的单位")
             members.append(canonical)
-        collective = Collective(name, where, tuple(dict.fromkeys(members)), bool(entry.get("pick", False)),
-                                _names(entry.get("aliases"), path))
+        collective = Collective(
+            name,
+            where,
+            tuple(dict.fromkeys(members)),
+            bool(entry.get("pick", False)),
+            _names(entry.get("aliases"), path),
+        )
         book.collectives[name] = collective
         for written in (name, *collective.aliases):
             book.add_name(written, name)
@@ -275,8 +308,13 @@ def _jurisdiction(data: dict[str, Any], path: Path) -> Jurisdiction:
     level = _text(data, "level", path)
     if level not in LEVELS:
         raise RegistryError(f"{path}：jurisdiction.level 「{level}」无效，应为 {sorted(LEVELS)}")
-    return Jurisdiction(key=str(data.get("key") or path.stem), name=_text(data, "name", path),
-                        level=level, parent=data.get("parent"), source=path)
+    return Jurisdiction(
+        key=str(data.get("key") or path.stem),
+        name=_text(data, "name", path),
+        level=level,
+        parent=data.get("parent"),
+        source=path,
+    )
 
 
 def _entries(data: dict[str, Any], section: str, path: Path) -> list[dict[str, Any]]:

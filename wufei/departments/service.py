@@ -19,8 +19,9 @@ def ensure_jurisdiction(session: Session, registry: Registry, name: str | None, 
         entry = registry.jurisdiction(name or "")
     except KeyError:
         known = "、".join(j.name for j in registry.jurisdictions())
-        raise ImportError_(path, f"无法确定文件所属地区，请在 wufei/departments/data 中登记（已知地区：{known}）",
-                           text=name) from None
+        raise ImportError_(
+            path, f"无法确定文件所属地区，请在 wufei/departments/data 中登记（已知地区：{known}）", text=name
+        ) from None
     parent = ensure_jurisdiction(session, registry, entry.parent, path=path) if entry.parent else None
     jurisdiction = session.scalar(select(Jurisdiction).where(Jurisdiction.name == entry.name))
     if jurisdiction is None:
@@ -33,9 +34,14 @@ def ensure_jurisdiction(session: Session, registry: Registry, name: str | None, 
 
 def sync_registry_departments(session: Session, registry: Registry, jurisdiction: Jurisdiction) -> int:
     """Add the registry's units and aliases that the database lacks; never deletes."""
-    existing = {d.name: d for d in session.scalars(
-        select(Department).where(Department.jurisdiction_id == jurisdiction.id)
-        .options(selectinload(Department.aliases)))}
+    existing = {
+        d.name: d
+        for d in session.scalars(
+            select(Department)
+            .where(Department.jurisdiction_id == jurisdiction.id)
+            .options(selectinload(Department.aliases))
+        )
+    }
     added = 0
     for unit in registry.units(jurisdiction.name):
         department = existing.get(unit.name)
@@ -54,10 +60,18 @@ def sync_registry_departments(session: Session, registry: Registry, jurisdiction
     return added
 
 
-def upsert_department(session: Session, jurisdiction: Jurisdiction, name: str, *, kind: str | None,
-                      aliases: tuple[str, ...] = (), parent: str | None = None) -> Department:
-    department = session.scalar(select(Department).where(Department.jurisdiction_id == jurisdiction.id,
-                                                          Department.name == name))
+def upsert_department(
+    session: Session,
+    jurisdiction: Jurisdiction,
+    name: str,
+    *,
+    kind: str | None,
+    aliases: tuple[str, ...] = (),
+    parent: str | None = None,
+) -> Department:
+    department = session.scalar(
+        select(Department).where(Department.jurisdiction_id == jurisdiction.id, Department.name == name)
+    )
     if department is None:
         department = Department(jurisdiction_id=jurisdiction.id, name=name, kind=kind or DepartmentKind.UNKNOWN)
         session.add(department)
@@ -66,8 +80,9 @@ def upsert_department(session: Session, jurisdiction: Jurisdiction, name: str, *
     have = {a.alias for a in department.aliases}
     department.aliases.extend(DepartmentAlias(alias=a) for a in aliases if a not in have)
     if parent:
-        department.parent = session.scalar(select(Department).where(
-            Department.jurisdiction_id == jurisdiction.id, Department.name == parent))
+        department.parent = session.scalar(
+            select(Department).where(Department.jurisdiction_id == jurisdiction.id, Department.name == parent)
+        )
     session.flush()
     return department
 
@@ -89,19 +104,24 @@ class OwnerResolver:
             chain.append(parent)
         self._known: dict[tuple[int, str], Department] = {
             (d.jurisdiction_id, d.name): d
-            for d in session.scalars(select(Department).where(Department.jurisdiction_id.in_(chain)))}
-        self._jurisdiction_ids = {j.name: j.id for j in session.scalars(
-            select(Jurisdiction).where(Jurisdiction.id.in_(chain)))}
+            for d in session.scalars(select(Department).where(Department.jurisdiction_id.in_(chain)))
+        }
+        self._jurisdiction_ids = {
+            j.name: j.id for j in session.scalars(select(Jurisdiction).where(Jurisdiction.id.in_(chain)))
+        }
         self._cache: dict[str, tuple[list[Department], str | None]] = {}
         self._lines: dict[str, list[int]] = {}  # warning -> lines where the name was written
 
     @property
     def warnings(self) -> list[str]:
-        return [f"{message}（第{'、'.join(map(str, lines))}行）" if lines else message
-                for message, lines in self._lines.items()]
+        return [
+            f"{message}（第{'、'.join(map(str, lines))}行）" if lines else message
+            for message, lines in self._lines.items()
+        ]
 
-    def departments(self, names: tuple[str, ...], role: str, *, line: int | None = None
-                    ) -> list[tuple[Department, str | None]]:
+    def departments(
+        self, names: tuple[str, ...], role: str, *, line: int | None = None
+    ) -> list[tuple[Department, str | None]]:
         result = []
         for name in names:
             departments, warning = self._resolve(name)
@@ -133,27 +153,44 @@ class OwnerResolver:
         jurisdiction_id = self._jurisdiction_ids.get(jurisdiction_name or "", self.jurisdiction.id)
         department = self._known.get((jurisdiction_id, name))
         if department is None:
-            department = Department(jurisdiction_id=jurisdiction_id, name=name,
-                                    kind=DepartmentKind.UNKNOWN if unknown else DepartmentKind.BUREAU)
+            department = Department(
+                jurisdiction_id=jurisdiction_id,
+                name=name,
+                kind=DepartmentKind.UNKNOWN if unknown else DepartmentKind.BUREAU,
+            )
             self.session.add(department)
             self.session.flush()
             self._known[(jurisdiction_id, name)] = department
         return department
 
 
-def list_departments(session: Session, *, jurisdiction: str | None = None,
-                     unknown_only: bool = False) -> list[dict]:
-    counts = {(department_id, role): n for department_id, role, n in session.execute(
-        select(TaskDepartment.department_id, TaskDepartment.role, func.count())
-        .group_by(TaskDepartment.department_id, TaskDepartment.role))}
-    query = select(Department).join(Jurisdiction).options(
-        selectinload(Department.aliases), selectinload(Department.jurisdiction))
+def list_departments(session: Session, *, jurisdiction: str | None = None, unknown_only: bool = False) -> list[dict]:
+    counts = {
+        (department_id, role): n
+        for department_id, role, n in session.execute(
+            select(TaskDepartment.department_id, TaskDepartment.role, func.count()).group_by(
+                TaskDepartment.department_id, TaskDepartment.role
+            )
+        )
+    }
+    query = (
+        select(Department)
+        .join(Jurisdiction)
+        .options(selectinload(Department.aliases), selectinload(Department.jurisdiction))
+    )
     if jurisdiction:
         query = query.where(Jurisdiction.name == jurisdiction)
     if unknown_only:
         query = query.where(Department.kind == DepartmentKind.UNKNOWN)
-    return [{"id": d.id, "jurisdiction": d.jurisdiction.name, "name": d.name, "kind": d.kind,
-             "aliases": [a.alias for a in d.aliases],
-             "lead_tasks": counts.get((d.id, Role.LEAD), 0),
-             "supporting_tasks": counts.get((d.id, Role.SUPPORTING), 0)}
-            for d in session.scalars(query.order_by(Jurisdiction.id, Department.id))]
+    return [
+        {
+            "id": d.id,
+            "jurisdiction": d.jurisdiction.name,
+            "name": d.name,
+            "kind": d.kind,
+            "aliases": [a.alias for a in d.aliases],
+            "lead_tasks": counts.get((d.id, Role.LEAD), 0),
+            "supporting_tasks": counts.get((d.id, Role.SUPPORTING), 0),
+        }
+        for d in session.scalars(query.order_by(Jurisdiction.id, Department.id))
+    ]

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from wufei.calendar.workdays import WorkCalendar
@@ -55,8 +56,19 @@ RECIPIENT_NAMES = {
 
 # The values of wufei.notices.models.NoticeKind (kept here so this module imports no SQLAlchemy;
 # a test checks the two agree).
-KINDS = ("due_soon", "overdue", "yellow_slip", "red_slip", "group_escalation", "report_window_open",
-         "report_due", "report_missing", "report_returned", "extension_decided", "bulletin_ready")
+KINDS = (
+    "due_soon",
+    "overdue",
+    "yellow_slip",
+    "red_slip",
+    "group_escalation",
+    "report_window_open",
+    "report_due",
+    "report_missing",
+    "report_returned",
+    "extension_decided",
+    "bulletin_ready",
+)
 
 # Placeholders an `action` sentence may use, per anchor.
 PLACEHOLDERS = {
@@ -173,6 +185,7 @@ def missing_steps(streak: int, ladder: Ladder) -> list[Step]:
 
 # --- validation -------------------------------------------------------------------------------
 
+
 def _step(raw: Any, position: int) -> Step:
     where = f"督办阶梯第{position}步"
     if not isinstance(raw, Mapping):
@@ -183,13 +196,16 @@ def _step(raw: Any, position: int) -> Step:
     where = f"督办阶梯步骤 {step_id}"
     unknown = set(raw) - _FIELDS
     if unknown:
-        raise LadderError(f"{where}含未知字段：{'、'.join(sorted(map(str, unknown)))}"
-                          f"（可用：{'、'.join(sorted(_FIELDS))}）")
+        raise LadderError(
+            f"{where}含未知字段：{'、'.join(sorted(map(str, unknown)))}（可用：{'、'.join(sorted(_FIELDS))}）"
+        )
 
     try:
         anchor = Anchor(raw.get("anchor"))
     except ValueError:
-        raise LadderError(f"{where}的 anchor 应为 due（完成期限）或 missing（未报送）：「{raw.get('anchor')}」") from None
+        raise LadderError(
+            f"{where}的 anchor 应为 due（完成期限）或 missing（未报送）：「{raw.get('anchor')}」"
+        ) from None
 
     offset = raw.get("offset_workdays")
     streak = raw.get("streak")
@@ -219,8 +235,9 @@ def _step(raw: Any, position: int) -> Step:
         try:
             recipient = Recipient(item)
         except ValueError:
-            raise LadderError(f"{where}的 audience 含未知对象：「{item}」"
-                              f"（可选：{'、'.join(r.value for r in Recipient)}）") from None
+            raise LadderError(
+                f"{where}的 audience 含未知对象：「{item}」（可选：{'、'.join(r.value for r in Recipient)}）"
+            ) from None
         if recipient in audience:
             raise LadderError(f"{where}的 audience 重复：{recipient.value}")
         audience.append(recipient)
@@ -238,9 +255,17 @@ def _step(raw: Any, position: int) -> Step:
         raise LadderError(f"{where}的 action 应为一句中文")
     _check_placeholders(action, PLACEHOLDERS[anchor], where)
 
-    return Step(id=step_id, anchor=anchor, audience=tuple(audience), kind=kind, title=title.strip(),
-                action=action.strip(), offset_workdays=offset if anchor is Anchor.DUE else None,
-                streak=streak if anchor is Anchor.MISSING else None, repeat=repeat)
+    return Step(
+        id=step_id,
+        anchor=anchor,
+        audience=tuple(audience),
+        kind=kind,
+        title=title.strip(),
+        action=action.strip(),
+        offset_workdays=offset if anchor is Anchor.DUE else None,
+        streak=streak if anchor is Anchor.MISSING else None,
+        repeat=repeat,
+    )
 
 
 def _is_int(value: Any) -> bool:
@@ -254,5 +279,7 @@ def _check_placeholders(text: str, allowed: frozenset[str], where: str) -> None:
         raise LadderError(f"{where}的 action 花括号不成对：「{text}」（字面花括号请写成 {{{{ 和 }}}}）") from None
     for field in fields:
         if field not in allowed:
-            raise LadderError(f"{where}的 action 含不能用的占位符：{{{field}}}"
-                              f"（可用：{'、'.join('{' + name + '}' for name in sorted(allowed))}）")
+            raise LadderError(
+                f"{where}的 action 含不能用的占位符：{{{field}}}"
+                f"（可用：{'、'.join('{' + name + '}' for name in sorted(allowed))}）"
+            )

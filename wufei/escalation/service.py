@@ -29,9 +29,10 @@ transaction (never committed here).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Collection, Mapping
+from typing import Any
 
 from sqlalchemy import Integer, any_, bindparam, exists, select
 from sqlalchemy.dialects import postgresql
@@ -41,8 +42,7 @@ from wufei.cadence.windows import chinese_week, end_of_day, load_cadence, report
 from wufei.calendar.workdays import WorkCalendar
 from wufei.config import load_yaml
 from wufei.db import column_rows
-from wufei.escalation.ladder import (RECIPIENT_NAMES, Ladder, Recipient, Step, chinese_date,
-                                     missing_steps, steps_due)
+from wufei.escalation.ladder import RECIPIENT_NAMES, Ladder, Recipient, Step, chinese_date, missing_steps, steps_due
 from wufei.extensions.service import effective_due_query
 from wufei.importers.records import PlanKind
 from wufei.notices.models import Audience, NoticeIntent
@@ -74,10 +74,16 @@ class ScanResult:
     created_ids: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"as_of": self.as_of.isoformat(), "tasks": self.tasks, "counts": dict(self.counts),
-                "created_by_step": dict(self.created_by_step), "created": self.created,
-                "already_existing": self.already_existing, "resolved": self.resolved,
-                "resolutions": dict(self.resolutions)}
+        return {
+            "as_of": self.as_of.isoformat(),
+            "tasks": self.tasks,
+            "counts": dict(self.counts),
+            "created_by_step": dict(self.created_by_step),
+            "created": self.created,
+            "already_existing": self.already_existing,
+            "resolved": self.resolved,
+            "resolutions": dict(self.resolutions),
+        }
 
 
 @dataclass(slots=True)
@@ -94,9 +100,16 @@ class _OpenTask:
     supporting: list[int] = field(default_factory=list)
 
 
-def scan(session: Session, *, as_of: date, calendar: WorkCalendar, ladder: Ladder | None = None,
-         cadence: Mapping[str, Any] | None = None, streaks: Mapping[int, int] | None = None,
-         plan_ids: Collection[int] | None = None) -> ScanResult:
+def scan(
+    session: Session,
+    *,
+    as_of: date,
+    calendar: WorkCalendar,
+    ladder: Ladder | None = None,
+    cadence: Mapping[str, Any] | None = None,
+    streaks: Mapping[int, int] | None = None,
+    plan_ids: Collection[int] | None = None,
+) -> ScanResult:
     """Create today's escalation intents and resolve the ones that no longer hold. `streaks`: the
     tasks' `missing_streaks` as of the day before `as_of`, when the caller already has them.
     `plan_ids`: only these plans' tasks and their intents (one city of a province, so that the
@@ -109,22 +122,43 @@ def scan(session: Session, *, as_of: date, calendar: WorkCalendar, ladder: Ladde
 
     missing: tuple[Mapping[int, int], date] | None = None
     if ladder.missing_steps and tasks:
-        missing = _streaks(session, as_of=as_of, calendar=calendar,
-                           cadence=load_cadence() if cadence is None else cadence, streaks=streaks,
-                           plan_ids=plan_ids)
+        missing = _streaks(
+            session,
+            as_of=as_of,
+            calendar=calendar,
+            cadence=load_cadence() if cadence is None else cadence,
+            streaks=streaks,
+            plan_ids=plan_ids,
+        )
     week = week_label(missing[1]) if missing else None
     starts: dict[int, date] = {}  # streak → the first week of a streak that long ending with `week`
     once_periods: set[str] = set()  # the periods of the `once` steps owed today
     if missing:
         lengths = {streak for task_id, streak in missing[0].items() if streak > 0 and task_id in tasks}
         starts = _streak_starts(missing[1], lengths, calendar, load_cadence() if cadence is None else cadence)
-        once_periods = {week_label(starts[streak]) for streak in lengths
-                        if any(step.repeat == "once" for step in missing_steps(streak, ladder))}
+        once_periods = {
+            week_label(starts[streak])
+            for streak in lengths
+            if any(step.repeat == "once" for step in missing_steps(streak, ladder))
+        }
 
-    known = _recover(session, as_of=as_of, ladder=ladder, tasks=tasks, week=week, once_periods=once_periods,
-                     result=result, plan_ids=plan_ids)
-    _add_departments(session, tasks, _owed(tasks, as_of=as_of, calendar=calendar, ladder=ladder, missing=missing),
-                     as_of=as_of, plan_ids=plan_ids)
+    known = _recover(
+        session,
+        as_of=as_of,
+        ladder=ladder,
+        tasks=tasks,
+        week=week,
+        once_periods=once_periods,
+        result=result,
+        plan_ids=plan_ids,
+    )
+    _add_departments(
+        session,
+        tasks,
+        _owed(tasks, as_of=as_of, calendar=calendar, ladder=ladder, missing=missing),
+        as_of=as_of,
+        plan_ids=plan_ids,
+    )
     collector = _Collector(session, known=known, as_of=as_of)
     _deadline_intents(collector, tasks, as_of=as_of, calendar=calendar, ladder=ladder)
     if missing:
@@ -157,9 +191,15 @@ class _Collector:
         shared: dict[str, Any] | None = None
         for recipient in step.audience:
             audience, departments, role = _AUDIENCE[recipient]
-            for department_id in (getattr(task, departments) if departments else (None,)):
-                key = intent_key(step.id, task_id=task.id, period=period, audience=audience,
-                                 department_id=department_id, period_name=period_name)
+            for department_id in getattr(task, departments) if departments else (None,):
+                key = intent_key(
+                    step.id,
+                    task_id=task.id,
+                    period=period,
+                    audience=audience,
+                    department_id=department_id,
+                    period_name=period_name,
+                )
                 if key in self.seen:
                     continue
                 self.seen.add(key)
@@ -169,12 +209,24 @@ class _Collector:
                     continue
                 if shared is None:
                     shared = payload()
-                self.rows.append({
-                    "key": key, "kind": step.kind, "step": step.id, "audience": str(audience),
-                    "department_id": department_id, "task_id": task.id, "period": period, "created_on": self.as_of,
-                    "payload": shared | {"recipient": str(recipient), "recipient_name": RECIPIENT_NAMES[recipient],
-                                         "role": str(role) if role else None},
-                })
+                self.rows.append(
+                    {
+                        "key": key,
+                        "kind": step.kind,
+                        "step": step.id,
+                        "audience": str(audience),
+                        "department_id": department_id,
+                        "task_id": task.id,
+                        "period": period,
+                        "created_on": self.as_of,
+                        "payload": shared
+                        | {
+                            "recipient": str(recipient),
+                            "recipient_name": RECIPIENT_NAMES[recipient],
+                            "role": str(role) if role else None,
+                        },
+                    }
+                )
         if len(self.rows) >= BATCH:
             self.flush()
 
@@ -186,6 +238,7 @@ class _Collector:
 
 # --- open tasks ---------------------------------------------------------------------------------
 
+
 def _open_tasks(session: Session, *, as_of: date, plan_ids: list[int] | None = None) -> dict[int, _OpenTask]:
     """Open tasks with the deadline in force: one query. Their departments are read apart
     (`_add_departments`), for the tasks owed something today only."""
@@ -193,34 +246,62 @@ def _open_tasks(session: Session, *, as_of: date, plan_ids: list[int] | None = N
     has_lead = exists().where(TaskDepartment.task_id == Task.id, TaskDepartment.role == Role.LEAD)
     # The same tasks as wufei.reports.service.open_tasks (a test checks it), read as columns.
     not_done = (Task.completed_on.is_(None)) | (Task.completed_on > as_of)
-    query = (select(Task.id, Plan.doc_number, Plan.title, Task.number, Task.title, Task.deadline_raw, Task.due_date,
-                    due.c.effective_due, Plan.issued_on, Plan.period_start)
-             .join(Plan, Plan.id == Task.plan_id)
-             .join(due, due.c.task_id == Task.id)
-             .where(Plan.kind == PlanKind.PLAN, Task.awaiting_assignment.is_(False), not_done, has_lead)
-             .order_by(Task.id))
+    query = (
+        select(
+            Task.id,
+            Plan.doc_number,
+            Plan.title,
+            Task.number,
+            Task.title,
+            Task.deadline_raw,
+            Task.due_date,
+            due.c.effective_due,
+            Plan.issued_on,
+            Plan.period_start,
+        )
+        .join(Plan, Plan.id == Task.plan_id)
+        .join(due, due.c.task_id == Task.id)
+        .where(Plan.kind == PlanKind.PLAN, Task.awaiting_assignment.is_(False), not_done, has_lead)
+        .order_by(Task.id)
+    )
     if plan_ids is not None:
         query = query.where(Task.plan_id.in_(plan_ids))
     rows = column_rows(session, query)
-    return {row[0]: _OpenTask(id=row[0], plan=row[1] or row[2], number=row[3], title=row[4], deadline_raw=row[5],
-                              original_due=row[6], due=row[7], before_plan=_before_plan(row[7], row[8], row[9]))
-            for row in rows}
+    return {
+        row[0]: _OpenTask(
+            id=row[0],
+            plan=row[1] or row[2],
+            number=row[3],
+            title=row[4],
+            deadline_raw=row[5],
+            original_due=row[6],
+            due=row[7],
+            before_plan=_before_plan(row[7], row[8], row[9]),
+        )
+        for row in rows
+    }
 
 
-def _add_departments(session: Session, tasks: dict[int, _OpenTask], task_ids: set[int], *, as_of: date,
-                     plan_ids: list[int] | None = None) -> None:
+def _add_departments(
+    session: Session, tasks: dict[int, _OpenTask], task_ids: set[int], *, as_of: date, plan_ids: list[int] | None = None
+) -> None:
     """Fill in the lead and supporting departments of these open tasks, in assignment order: one
     query for all open tasks when most are asked for, else one for these (on SQLite one per
     5,000, IN_CHUNK; PostgreSQL takes them as one array: psycopg parses a long IN list slowly)."""
     if not task_ids:
         return
-    query = (select(TaskDepartment.task_id, TaskDepartment.department_id, TaskDepartment.role)
-             .where(TaskDepartment.role.in_([Role.LEAD, Role.SUPPORTING]))
-             .order_by(TaskDepartment.task_id, TaskDepartment.position, TaskDepartment.id))
+    query = (
+        select(TaskDepartment.task_id, TaskDepartment.department_id, TaskDepartment.role)
+        .where(TaskDepartment.role.in_([Role.LEAD, Role.SUPPORTING]))
+        .order_by(TaskDepartment.task_id, TaskDepartment.position, TaskDepartment.id)
+    )
     if 2 * len(task_ids) > len(tasks):
         not_done = (Task.completed_on.is_(None)) | (Task.completed_on > as_of)
-        query = (query.join(Task, Task.id == TaskDepartment.task_id).join(Plan, Plan.id == Task.plan_id)
-                 .where(Plan.kind == PlanKind.PLAN, Task.awaiting_assignment.is_(False), not_done))
+        query = (
+            query.join(Task, Task.id == TaskDepartment.task_id)
+            .join(Plan, Plan.id == Task.plan_id)
+            .where(Plan.kind == PlanKind.PLAN, Task.awaiting_assignment.is_(False), not_done)
+        )
         if plan_ids is not None:
             query = query.where(Task.plan_id.in_(plan_ids))
         parts = [column_rows(session, query)]
@@ -229,8 +310,10 @@ def _add_departments(session: Session, tasks: dict[int, _OpenTask], task_ids: se
         parts = [column_rows(session, query.where(TaskDepartment.task_id == any_(ids)))]
     else:
         ids = sorted(task_ids)
-        parts = [column_rows(session, query.where(TaskDepartment.task_id.in_(ids[start:start + IN_CHUNK])))
-                 for start in range(0, len(ids), IN_CHUNK)]
+        parts = [
+            column_rows(session, query.where(TaskDepartment.task_id.in_(ids[start : start + IN_CHUNK])))
+            for start in range(0, len(ids), IN_CHUNK)
+        ]
     for links in parts:
         for task_id, department_id, role in links:
             if task_id in task_ids:
@@ -238,8 +321,14 @@ def _add_departments(session: Session, tasks: dict[int, _OpenTask], task_ids: se
                 (task.leads if role == Role.LEAD else task.supporting).append(department_id)
 
 
-def _owed(tasks: dict[int, _OpenTask], *, as_of: date, calendar: WorkCalendar, ladder: Ladder,
-          missing: tuple[Mapping[int, int], date] | None) -> set[int]:
+def _owed(
+    tasks: dict[int, _OpenTask],
+    *,
+    as_of: date,
+    calendar: WorkCalendar,
+    ladder: Ladder,
+    missing: tuple[Mapping[int, int], date] | None,
+) -> set[int]:
     """The open tasks owed some step today (the ones whose departments the keys need)."""
     calendar = _MemoCalendar(calendar)
     steps: dict[date, bool] = {}
@@ -252,8 +341,11 @@ def _owed(tasks: dict[int, _OpenTask], *, as_of: date, calendar: WorkCalendar, l
         if steps[task.due]:
             owed.add(task.id)
     if missing:
-        owed.update(task_id for task_id, streak in missing[0].items()
-                    if streak > 0 and task_id in tasks and missing_steps(streak, ladder))
+        owed.update(
+            task_id
+            for task_id, streak in missing[0].items()
+            if streak > 0 and task_id in tasks and missing_steps(streak, ladder)
+        )
     return owed
 
 
@@ -269,8 +361,18 @@ def _before_plan(due: date | None, issued_on: date | None, period_start: int | N
 
 # --- recovery -----------------------------------------------------------------------------------
 
-def _recover(session: Session, *, as_of: date, ladder: Ladder, tasks: dict[int, _OpenTask], week: str | None,
-             once_periods: set[str] = frozenset(), result: ScanResult, plan_ids: list[int] | None = None) -> set[str]:
+
+def _recover(
+    session: Session,
+    *,
+    as_of: date,
+    ladder: Ladder,
+    tasks: dict[int, _OpenTask],
+    week: str | None,
+    once_periods: set[str] = frozenset(),
+    result: ScanResult,
+    plan_ids: list[int] | None = None,
+) -> set[str]:
     """Resolve what no longer holds; return the keys of the unresolved intents that still do
     (deadline steps about the deadline in force, missing steps about `week`, and the `once`
     missing steps about the first weeks of today's streaks, `once_periods`)."""
@@ -281,8 +383,9 @@ def _recover(session: Session, *, as_of: date, ladder: Ladder, tasks: dict[int, 
     completed = select(Task.id).where(Task.completed_on.is_not(None), Task.completed_on <= as_of)
     if plan_ids is not None:
         completed = completed.where(Task.plan_id.in_(plan_ids))
-    resolutions[RESOLVED_DONE] = resolve_intents(session, task_ids=completed, on=as_of, resolution=RESOLVED_DONE,
-                                                 steps=ladder_steps)
+    resolutions[RESOLVED_DONE] = resolve_intents(
+        session, task_ids=completed, on=as_of, resolution=RESOLVED_DONE, steps=ladder_steps
+    )
 
     known: set[str] = set()
     stale: dict[str, list[int]] = defaultdict(list)
@@ -294,8 +397,9 @@ def _recover(session: Session, *, as_of: date, ladder: Ladder, tasks: dict[int, 
             missing = missing | (NoticeIntent.step.in_(once) & NoticeIntent.period.in_(sorted(once_periods)))
         wanted = missing if wanted is None else (wanted | missing)
     if wanted is not None:
-        query = (select(NoticeIntent.id, NoticeIntent.key, NoticeIntent.step, NoticeIntent.task_id, NoticeIntent.period)
-                 .where(NoticeIntent.resolved_on.is_(None), NoticeIntent.task_id.is_not(None), wanted))
+        query = select(
+            NoticeIntent.id, NoticeIntent.key, NoticeIntent.step, NoticeIntent.task_id, NoticeIntent.period
+        ).where(NoticeIntent.resolved_on.is_(None), NoticeIntent.task_id.is_not(None), wanted)
         if plan_ids is not None:  # this city's intents only: another city's scan owns the rest
             query = query.where(NoticeIntent.task_id.in_(select(Task.id).where(Task.plan_id.in_(plan_ids))))
         unresolved = column_rows(session, query)
@@ -319,8 +423,10 @@ def _recover(session: Session, *, as_of: date, ladder: Ladder, tasks: dict[int, 
 
 # --- deadline steps -----------------------------------------------------------------------------
 
-def _deadline_intents(collector: _Collector, tasks: dict[int, _OpenTask], *, as_of: date, calendar: WorkCalendar,
-                      ladder: Ladder) -> None:
+
+def _deadline_intents(
+    collector: _Collector, tasks: dict[int, _OpenTask], *, as_of: date, calendar: WorkCalendar, ladder: Ladder
+) -> None:
     by_due: dict[date, list[_OpenTask]] = defaultdict(list)
     for task in tasks.values():
         if task.due is not None and not task.before_plan:
@@ -337,11 +443,22 @@ def _deadline_intents(collector: _Collector, tasks: dict[int, _OpenTask], *, as_
         overdue, left = max(counts[due], 0), max(-counts[due], 0)
         values = {"due": chinese_date(due), "days_overdue": overdue, "workdays_left": left}
         for step in steps:
-            extra = {"days_overdue": overdue, "workdays_left": left, "step": step.id, "kind": step.kind,
-                     "step_title": step.title, "action": step.render_action(**values)}
+            extra = {
+                "days_overdue": overdue,
+                "workdays_left": left,
+                "step": step.id,
+                "kind": step.kind,
+                "step_title": step.title,
+                "action": step.render_action(**values),
+            }
             for task in due_tasks:
-                collector.add(step, task, period=due.isoformat(), period_name="due",
-                              payload=lambda task=task, extra=extra: _task_payload(task) | extra)
+                collector.add(
+                    step,
+                    task,
+                    period=due.isoformat(),
+                    period_name="due",
+                    payload=lambda task=task, extra=extra: _task_payload(task) | extra,
+                )
 
 
 class _MemoCalendar(WorkCalendar):
@@ -384,9 +501,16 @@ def _workdays_from(as_of: date, dues: Mapping[date, Any], calendar: WorkCalendar
 
 # --- missing-report steps -----------------------------------------------------------------------
 
-def _streaks(session: Session, *, as_of: date, calendar: WorkCalendar, cadence: Mapping[str, Any],
-             streaks: Mapping[int, int] | None = None, plan_ids: list[int] | None = None
-             ) -> tuple[Mapping[int, int], date] | None:
+
+def _streaks(
+    session: Session,
+    *,
+    as_of: date,
+    calendar: WorkCalendar,
+    cadence: Mapping[str, Any],
+    streaks: Mapping[int, int] | None = None,
+    plan_ids: list[int] | None = None,
+) -> tuple[Mapping[int, int], date] | None:
     """task → consecutive missed weeks, and the Monday of the latest week counted.
 
     A week counts once its window closed before the scan's day: a Friday 17:00 deadline is
@@ -400,8 +524,15 @@ def _streaks(session: Session, *, as_of: date, calendar: WorkCalendar, cadence: 
     return streaks, week
 
 
-def _missing_intents(collector: _Collector, tasks: dict[int, _OpenTask], *, streaks: Mapping[int, int], week: date,
-                     ladder: Ladder, starts: Mapping[int, date]) -> None:
+def _missing_intents(
+    collector: _Collector,
+    tasks: dict[int, _OpenTask],
+    *,
+    streaks: Mapping[int, int],
+    week: date,
+    ladder: Ladder,
+    starts: Mapping[int, date],
+) -> None:
     """`starts`: streak → its first week (`_streak_starts`), for every streak of an open task."""
     label, chinese = week_label(week), chinese_week(week)
     by_streak: dict[int, list[tuple[Step, str, dict[str, Any]]]] = {}
@@ -412,18 +543,35 @@ def _missing_intents(collector: _Collector, tasks: dict[int, _OpenTask], *, stre
         if streak not in by_streak:  # steps, keys and wording depend on the streak only
             first = week_label(starts[streak])
             by_streak[streak] = [
-                (step, first if step.repeat == "once" else label,
-                 {"week": label, "week_cn": chinese, "streak": streak, "streak_since": first, "step": step.id,
-                  "kind": step.kind, "step_title": step.title,
-                  "action": step.render_action(week=chinese, streak=streak)})
-                for step in missing_steps(streak, ladder)]
+                (
+                    step,
+                    first if step.repeat == "once" else label,
+                    {
+                        "week": label,
+                        "week_cn": chinese,
+                        "streak": streak,
+                        "streak_since": first,
+                        "step": step.id,
+                        "kind": step.kind,
+                        "step_title": step.title,
+                        "action": step.render_action(week=chinese, streak=streak),
+                    },
+                )
+                for step in missing_steps(streak, ladder)
+            ]
         for step, period, extra in by_streak[streak]:
-            collector.add(step, task, period=period, period_name="week",
-                          payload=lambda task=task, extra=extra: _task_payload(task) | extra)
+            collector.add(
+                step,
+                task,
+                period=period,
+                period_name="week",
+                payload=lambda task=task, extra=extra: _task_payload(task) | extra,
+            )
 
 
-def _streak_starts(latest: date, streaks: set[int], calendar: WorkCalendar,
-                   cadence: Mapping[str, Any]) -> dict[int, date]:
+def _streak_starts(
+    latest: date, streaks: set[int], calendar: WorkCalendar, cadence: Mapping[str, Any]
+) -> dict[int, date]:
     """streak → the first week of a streak of that many missed weeks ending with `latest`, for
     each of `streaks`, in one walk back (weeks without a reporting window, such as the Spring
     Festival week, are not counted)."""
@@ -454,9 +602,13 @@ def _latest_closed_week(as_of: date, calendar: WorkCalendar, cadence: Mapping[st
 
 # --- shared -------------------------------------------------------------------------------------
 
+
 def _task_payload(task: _OpenTask) -> dict[str, Any]:
     payload: dict[str, Any] = {
-        "task_id": task.id, "plan": task.plan, "number": task.number, "title": task.title,
+        "task_id": task.id,
+        "plan": task.plan,
+        "number": task.number,
+        "title": task.title,
         "deadline_raw": task.deadline_raw,
         "due_date": task.due.isoformat() if task.due else None,
         "due_date_cn": chinese_date(task.due) if task.due else None,

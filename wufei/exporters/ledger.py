@@ -6,8 +6,9 @@ into an empty database gives back the same records.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -31,7 +32,7 @@ _WIDE = {"任务名称", "项目名称", "主要内容", "三级指标", "指标
 def write_template(path: Path) -> None:
     book = Workbook()
     book.remove(book.active)
-    for sheet, columns in S.COLUMNS.items():
+    for sheet in S.COLUMNS:
         _sheet(book, sheet, [S.EXAMPLE_ROWS[sheet]])
     notes = book.create_sheet(S.README)
     notes.append(["工作表", "列", "说明"])
@@ -43,23 +44,47 @@ def write_template(path: Path) -> None:
 
 
 def export_ledger(session: Session, path: Path, *, plan_ids: Iterable[int] | None = None) -> dict[str, int]:
-    plans = list(session.scalars(_by_plan(select(Plan).options(selectinload(Plan.jurisdiction)),
-                                          Plan.id, plan_ids).order_by(Plan.id)))
+    plans = list(
+        session.scalars(
+            _by_plan(select(Plan).options(selectinload(Plan.jurisdiction)), Plan.id, plan_ids).order_by(Plan.id)
+        )
+    )
     ids = [p.id for p in plans]
-    tasks = list(session.scalars(
-        select(Task).where(Task.plan_id.in_(ids)).options(selectinload(Task.plan), selectinload(Task.assignments))
-        .order_by(Task.plan_id, Task.id)))
-    indicators = list(session.scalars(
-        select(Indicator).where(Indicator.plan_id.in_(ids))
-        .options(selectinload(Indicator.plan), selectinload(Indicator.assignments), selectinload(Indicator.values))
-        .order_by(Indicator.plan_id, Indicator.id)))
-    cells = list(session.scalars(select(CellCount).where(CellCount.plan_id.in_(ids))
-                                 .options(selectinload(CellCount.plan)).order_by(CellCount.plan_id, CellCount.id)))
+    tasks = list(
+        session.scalars(
+            select(Task)
+            .where(Task.plan_id.in_(ids))
+            .options(selectinload(Task.plan), selectinload(Task.assignments))
+            .order_by(Task.plan_id, Task.id)
+        )
+    )
+    indicators = list(
+        session.scalars(
+            select(Indicator)
+            .where(Indicator.plan_id.in_(ids))
+            .options(selectinload(Indicator.plan), selectinload(Indicator.assignments), selectinload(Indicator.values))
+            .order_by(Indicator.plan_id, Indicator.id)
+        )
+    )
+    cells = list(
+        session.scalars(
+            select(CellCount)
+            .where(CellCount.plan_id.in_(ids))
+            .options(selectinload(CellCount.plan))
+            .order_by(CellCount.plan_id, CellCount.id)
+        )
+    )
     jurisdictions = {p.jurisdiction_id for p in plans}
-    departments = list(session.scalars(
-        select(Department).where(Department.jurisdiction_id.in_(jurisdictions))
-        .options(selectinload(Department.jurisdiction), selectinload(Department.aliases),
-                 selectinload(Department.parent)).order_by(Department.jurisdiction_id, Department.id)))
+    departments = list(
+        session.scalars(
+            select(Department)
+            .where(Department.jurisdiction_id.in_(jurisdictions))
+            .options(
+                selectinload(Department.jurisdiction), selectinload(Department.aliases), selectinload(Department.parent)
+            )
+            .order_by(Department.jurisdiction_id, Department.id)
+        )
+    )
     names = {d.id: d.name for d in departments}
     names.update(_names_outside(session, tasks, indicators, names))
 
@@ -72,9 +97,14 @@ def export_ledger(session: Session, path: Path, *, plan_ids: Iterable[int] | Non
     _sheet(book, S.CELLS, [_cell_row(c) for c in cells])
     _sheet(book, S.DEPARTMENTS, [_department_row(d) for d in departments])
     book.save(path)
-    return {"plans": len(plans), "tasks": sum(t.list_kind != ListKind.PROJECT for t in tasks),
-            "projects": sum(t.list_kind == ListKind.PROJECT for t in tasks), "indicators": len(indicators),
-            "cells": len(cells), "departments": len(departments)}
+    return {
+        "plans": len(plans),
+        "tasks": sum(t.list_kind != ListKind.PROJECT for t in tasks),
+        "projects": sum(t.list_kind == ListKind.PROJECT for t in tasks),
+        "indicators": len(indicators),
+        "cells": len(cells),
+        "departments": len(departments),
+    }
 
 
 def _by_plan(query, column, plan_ids):
@@ -94,11 +124,18 @@ def _plan_ref(plan: Plan) -> str:
 
 
 def _plan_row(plan: Plan) -> dict[str, Any]:
-    return {"方案名称": plan.title, "文号": plan.doc_number, "地区": plan.jurisdiction.name,
-            "类型": S.PLAN_KIND_NAMES[PlanKind(plan.kind)], "印发单位": plan.issuer,
-            "印发日期": plan.issued_on.isoformat() if plan.issued_on else None, "起始年": plan.period_start,
-            "截止年": plan.period_end, "无废细胞计划数": plan.cells_planned_total,
-            "无废细胞建成数": plan.cells_built_total}
+    return {
+        "方案名称": plan.title,
+        "文号": plan.doc_number,
+        "地区": plan.jurisdiction.name,
+        "类型": S.PLAN_KIND_NAMES[PlanKind(plan.kind)],
+        "印发单位": plan.issuer,
+        "印发日期": plan.issued_on.isoformat() if plan.issued_on else None,
+        "起始年": plan.period_start,
+        "截止年": plan.period_end,
+        "无废细胞计划数": plan.cells_planned_total,
+        "无废细胞建成数": plan.cells_built_total,
+    }
 
 
 def _owners(item, names: dict[int, str], role: Role) -> str:
@@ -106,51 +143,92 @@ def _owners(item, names: dict[int, str], role: Role) -> str:
 
 
 def _deadline_columns(task: Task) -> dict[str, Any]:
-    return {"完成期限": task.deadline_raw, "截止日期": task.due_date.isoformat() if task.due_date else None,
-            "期限类型": task.deadline_kind}
+    return {
+        "完成期限": task.deadline_raw,
+        "截止日期": task.due_date.isoformat() if task.due_date else None,
+        "期限类型": task.deadline_kind,
+    }
 
 
 def _task_row(task: Task, names: dict[int, str]) -> dict[str, Any]:
-    return {"方案": _plan_ref(task.plan), "清单": S.LIST_NAMES[ListKind(task.list_kind)], "序号": task.number,
-            "分组": task.list_name, "任务类别": task.category, "任务名称": task.title, "主要内容": task.content,
-            "牵头单位": _owners(task, names, Role.LEAD), "配合单位": _owners(task, names, Role.SUPPORTING),
-            "落实单位": _owners(task, names, Role.IMPLEMENTER), "责任原文": task.owners_raw,
-            "落实原文": task.implementers_raw,
-            **_deadline_columns(task)}
+    return {
+        "方案": _plan_ref(task.plan),
+        "清单": S.LIST_NAMES[ListKind(task.list_kind)],
+        "序号": task.number,
+        "分组": task.list_name,
+        "任务类别": task.category,
+        "任务名称": task.title,
+        "主要内容": task.content,
+        "牵头单位": _owners(task, names, Role.LEAD),
+        "配合单位": _owners(task, names, Role.SUPPORTING),
+        "落实单位": _owners(task, names, Role.IMPLEMENTER),
+        "责任原文": task.owners_raw,
+        "落实原文": task.implementers_raw,
+        **_deadline_columns(task),
+    }
 
 
 def _project_row(task: Task, names: dict[int, str]) -> dict[str, Any]:
-    return {"方案": _plan_ref(task.plan), "序号": task.number, "分组": task.list_name, "任务类别": task.category,
-            "项目名称": task.title,
-            "责任主体": task.responsible_entity, "主要内容": task.content,
-            "牵头单位": _owners(task, names, Role.LEAD), "配合单位": _owners(task, names, Role.SUPPORTING),
-            "责任原文": task.owners_raw, **_deadline_columns(task)}
+    return {
+        "方案": _plan_ref(task.plan),
+        "序号": task.number,
+        "分组": task.list_name,
+        "任务类别": task.category,
+        "项目名称": task.title,
+        "责任主体": task.responsible_entity,
+        "主要内容": task.content,
+        "牵头单位": _owners(task, names, Role.LEAD),
+        "配合单位": _owners(task, names, Role.SUPPORTING),
+        "责任原文": task.owners_raw,
+        **_deadline_columns(task),
+    }
 
 
 def _indicator_row(indicator: Indicator, names: dict[int, str]) -> dict[str, Any]:
     own_values = [v for v in indicator.values if v.source == indicator.plan.title[:200]]
-    return {"方案": _plan_ref(indicator.plan), "序号": indicator.number, "一级指标": indicator.level1,
-            "二级指标": indicator.level2, "三级指标": indicator.name, "标识": indicator.marks,
-            "指标类型": indicator.category, "现状值": indicator.baseline_raw,
-            "现状值年份": indicator.baseline_year, "目标值": indicator.target_raw,
-            "目标年份": indicator.target_year, "单位": indicator.unit, "数据来源": indicator.data_source,
-            "指标属性": S.ATTRIBUTE_NAMES.get(indicator.attribute or "", indicator.attribute),
-            "牵头单位": _owners(indicator, names, Role.LEAD),
-            "配合单位": _owners(indicator, names, Role.SUPPORTING), "责任原文": indicator.owners_raw,
-            "指标解释": indicator.definition,
-            "实际值": "；".join(f"{v.year}年：{v.value_raw}" for v in own_values) or None,
-            "预计完成情况": next((v.forecast for v in own_values if v.forecast), None)}
+    return {
+        "方案": _plan_ref(indicator.plan),
+        "序号": indicator.number,
+        "一级指标": indicator.level1,
+        "二级指标": indicator.level2,
+        "三级指标": indicator.name,
+        "标识": indicator.marks,
+        "指标类型": indicator.category,
+        "现状值": indicator.baseline_raw,
+        "现状值年份": indicator.baseline_year,
+        "目标值": indicator.target_raw,
+        "目标年份": indicator.target_year,
+        "单位": indicator.unit,
+        "数据来源": indicator.data_source,
+        "指标属性": S.ATTRIBUTE_NAMES.get(indicator.attribute or "", indicator.attribute),
+        "牵头单位": _owners(indicator, names, Role.LEAD),
+        "配合单位": _owners(indicator, names, Role.SUPPORTING),
+        "责任原文": indicator.owners_raw,
+        "指标解释": indicator.definition,
+        "实际值": "；".join(f"{v.year}年：{v.value_raw}" for v in own_values) or None,
+        "预计完成情况": next((v.forecast for v in own_values if v.forecast), None),
+    }
 
 
 def _cell_row(cell: CellCount) -> dict[str, Any]:
-    return {"方案": _plan_ref(cell.plan), "序号": cell.number, "类别": cell.category, "数量": cell.count_raw,
-            "推进情况": cell.status, "牵头部门": cell.lead_raw}
+    return {
+        "方案": _plan_ref(cell.plan),
+        "序号": cell.number,
+        "类别": cell.category,
+        "数量": cell.count_raw,
+        "推进情况": cell.status,
+        "牵头部门": cell.lead_raw,
+    }
 
 
 def _department_row(department: Department) -> dict[str, Any]:
-    return {"地区": department.jurisdiction.name, "名称": department.name, "类型": department.kind,
-            "别名": S.join_names([a.alias for a in department.aliases]),
-            "上级单位": department.parent.name if department.parent else None}
+    return {
+        "地区": department.jurisdiction.name,
+        "名称": department.name,
+        "类型": department.kind,
+        "别名": S.join_names([a.alias for a in department.aliases]),
+        "上级单位": department.parent.name if department.parent else None,
+    }
 
 
 def _sheet(book: Workbook, name: str, rows: list[dict[str, Any]]) -> None:

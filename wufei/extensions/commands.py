@@ -35,13 +35,27 @@ def request_command(task_id: int, dept: str, until: str, reason: str, on: str | 
     try:
         with transaction(engine()) as session:
             candidates = department_ids(session, dept) or []
-            leads = set(session.scalars(select(TaskDepartment.department_id).where(
-                TaskDepartment.task_id == task_id, TaskDepartment.role == Role.LEAD)))
+            leads = set(
+                session.scalars(
+                    select(TaskDepartment.department_id).where(
+                        TaskDepartment.task_id == task_id, TaskDepartment.role == Role.LEAD
+                    )
+                )
+            )
             department_id = next((d for d in candidates if d in leads), candidates[0])
-            request = request_extension(session, task_id=task_id, department_id=department_id,
-                                        requested_on=requested_on, new_due=new_due, reason=reason, actor=actor)
-            summary = (f"已提交延期申请（编号{request.id}）：任务{task_id}的完成期限由"
-                       f"{cn_date(request.original_due_date)}申请延至{cn_date(new_due)}，待办公室审批")
+            request = request_extension(
+                session,
+                task_id=task_id,
+                department_id=department_id,
+                requested_on=requested_on,
+                new_due=new_due,
+                reason=reason,
+                actor=actor,
+            )
+            summary = (
+                f"已提交延期申请（编号{request.id}）：任务{task_id}的完成期限由"
+                f"{cn_date(request.original_due_date)}申请延至{cn_date(new_due)}，待办公室审批"
+            )
     except ExtensionError as error:
         raise click.ClickException(str(error)) from None
     click.echo(summary)
@@ -62,8 +76,9 @@ def decide_command(extension_id: int, approve: bool | None, note: str | None, on
     decided_on = parse_day(on, "--on") or date.today()
     try:
         with transaction(engine()) as session:
-            decided = decide_extension(session, extension_id=extension_id, approve=approve, note=note,
-                                       decided_on=decided_on, actor=actor)
+            decided = decide_extension(
+                session, extension_id=extension_id, approve=approve, note=note, decided_on=decided_on, actor=actor
+            )
             message = decided_message(decided)
     except ExtensionError as error:
         raise click.ClickException(str(error)) from None
@@ -85,14 +100,18 @@ def list_command(task_id: int | None, status: str | None, as_json: bool) -> None
     from wufei.extensions.service import extension_as_dict, list_extensions
 
     with make_sessionmaker(engine())() as session:
-        rows = [extension_as_dict(e) for e in list_extensions(
-            session, task_ids=[task_id] if task_id is not None else None, status=status)]
+        rows = [
+            extension_as_dict(e)
+            for e in list_extensions(session, task_ids=[task_id] if task_id is not None else None, status=status)
+        ]
     if as_json:
         echo_json(rows)
         return
     for row in rows:
         decided = f"，{row['decided_on']} {row['decided_by']}" if row["decided_on"] else ""
         note = f"：{row['decision_note']}" if row["decision_note"] else ""
-        click.echo(f"[{row['id']}] 任务{row['task_id']} {row['task_title']}  {row['department']}  "
-                   f"{row['original_due_date']} → {row['requested_due_date']}  {row['status_text']}{decided}{note}")
+        click.echo(
+            f"[{row['id']}] 任务{row['task_id']} {row['task_title']}  {row['department']}  "
+            f"{row['original_due_date']} → {row['requested_due_date']}  {row['status_text']}{decided}{note}"
+        )
     click.echo(f"共 {len(rows)} 项")

@@ -7,8 +7,9 @@ date unless the rules say `assessment_uses: extended`. Services take a Session a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -23,7 +24,11 @@ from wufei.tasks.models import Role, Task, TaskDepartment
 
 ENTITY = "extensions"
 _IN_LIMIT = 5000  # more ids than this are filtered in Python (PostgreSQL takes 65,535 parameters at most)
-STATUS_NAMES = {ExtensionStatus.PENDING: "待审批", ExtensionStatus.APPROVED: "已同意", ExtensionStatus.REFUSED: "未同意"}
+STATUS_NAMES = {
+    ExtensionStatus.PENDING: "待审批",
+    ExtensionStatus.APPROVED: "已同意",
+    ExtensionStatus.REFUSED: "未同意",
+}
 # Notices about the old deadline that an approved extension ends before they are delivered.
 _DEADLINE_NOTICES = (NoticeKind.DUE_SOON, NoticeKind.OVERDUE)
 
@@ -34,14 +39,20 @@ class ExtensionError(ValueError):
 
 # --- the deadline in force -------------------------------------------------------------------
 
+
 def latest_approved_extensions(as_of: date):
     """Per task, the requested date of the latest extension approved on or before `as_of`."""
-    ranked = (select(Extension.task_id, Extension.requested_due_date,
-                     func.row_number().over(partition_by=Extension.task_id,
-                                            order_by=(Extension.decided_on.desc(), Extension.id.desc()))
-                     .label("rank"))
-              .where(Extension.status == ExtensionStatus.APPROVED, Extension.decided_on <= as_of)
-              .subquery())
+    ranked = (
+        select(
+            Extension.task_id,
+            Extension.requested_due_date,
+            func.row_number()
+            .over(partition_by=Extension.task_id, order_by=(Extension.decided_on.desc(), Extension.id.desc()))
+            .label("rank"),
+        )
+        .where(Extension.status == ExtensionStatus.APPROVED, Extension.decided_on <= as_of)
+        .subquery()
+    )
     return select(ranked.c.task_id, ranked.c.requested_due_date).where(ranked.c.rank == 1).subquery()
 
 
@@ -52,8 +63,9 @@ def effective_due_query(as_of: date) -> Select:
     return select(Task.id.label("task_id"), due).outerjoin(latest, latest.c.task_id == Task.id)
 
 
-def effective_due_dates(session: Session, *, as_of: date, task_ids: Iterable[int] | None = None
-                        ) -> dict[int, date | None]:
+def effective_due_dates(
+    session: Session, *, as_of: date, task_ids: Iterable[int] | None = None
+) -> dict[int, date | None]:
     """The deadline in force on `as_of` for each task (None for ongoing and annual tasks). One query."""
     query = effective_due_query(as_of)
     wanted = set(task_ids) if task_ids is not None else None
@@ -62,8 +74,9 @@ def effective_due_dates(session: Session, *, as_of: date, task_ids: Iterable[int
     return {task_id: due for task_id, due in session.execute(query) if wanted is None or task_id in wanted}
 
 
-def assessment_due_date(task: Task, extensions: Iterable[Extension], rules: LightRules | None = None, *,
-                        as_of: date | None = None) -> date | None:
+def assessment_due_date(
+    task: Task, extensions: Iterable[Extension], rules: LightRules | None = None, *, as_of: date | None = None
+) -> date | None:
     """The deadline the year-end assessment judges the task by (pure).
 
     `original`: the plan's date whatever was approved; `extended`: the latest approved extension
@@ -72,8 +85,14 @@ def assessment_due_date(task: Task, extensions: Iterable[Extension], rules: Ligh
     rules = rules or LightRules()
     if rules.assessment_uses == "original":
         return task.due_date
-    approved = [e for e in extensions if e.task_id == task.id and e.status == ExtensionStatus.APPROVED
-                and e.decided_on is not None and (as_of is None or e.decided_on <= as_of)]
+    approved = [
+        e
+        for e in extensions
+        if e.task_id == task.id
+        and e.status == ExtensionStatus.APPROVED
+        and e.decided_on is not None
+        and (as_of is None or e.decided_on <= as_of)
+    ]
     if not approved:
         return task.due_date
     return max(approved, key=lambda e: (e.decided_on, e.id or 0)).requested_due_date
@@ -81,12 +100,14 @@ def assessment_due_date(task: Task, extensions: Iterable[Extension], rules: Ligh
 
 # --- requests and decisions ------------------------------------------------------------------
 
+
 def _key(extension: Extension) -> str:
     return f"extension:{extension.id}|task:{extension.task_id}"
 
 
-def request_extension(session: Session, *, task_id: int, department_id: int, requested_on: date, new_due: date,
-                      reason: str, actor: str) -> Extension:
+def request_extension(
+    session: Session, *, task_id: int, department_id: int, requested_on: date, new_due: date, reason: str, actor: str
+) -> Extension:
     """A lead department asks, on or before the deadline in force, to move it to `new_due`."""
     task = session.get(Task, task_id)
     if task is None:
@@ -100,16 +121,21 @@ def request_extension(session: Session, *, task_id: int, department_id: int, req
     department = session.get(Department, department_id)
     if department is None:
         raise ExtensionError(f"找不到部门：{department_id}")
-    is_lead = session.scalar(select(TaskDepartment.id).where(
-        TaskDepartment.task_id == task_id, TaskDepartment.department_id == department_id,
-        TaskDepartment.role == Role.LEAD))
+    is_lead = session.scalar(
+        select(TaskDepartment.id).where(
+            TaskDepartment.task_id == task_id,
+            TaskDepartment.department_id == department_id,
+            TaskDepartment.role == Role.LEAD,
+        )
+    )
     if is_lead is None:
         raise ExtensionError(f"只有牵头单位可以申请延期：{department.name}不是该任务的牵头单位")
     reason = (reason or "").strip()
     if not reason:
         raise ExtensionError("请填写延期理由")
-    pending = session.scalar(select(Extension.id).where(Extension.task_id == task_id,
-                                                        Extension.status == ExtensionStatus.PENDING))
+    pending = session.scalar(
+        select(Extension.id).where(Extension.task_id == task_id, Extension.status == ExtensionStatus.PENDING)
+    )
     if pending is not None:
         raise ExtensionError(f"该任务已有待审批的延期申请（编号{pending}），请等待办公室审批")
     current = effective_due_dates(session, as_of=requested_on, task_ids=[task_id]).get(task_id)
@@ -120,23 +146,46 @@ def request_extension(session: Session, *, task_id: int, department_id: int, req
     if new_due <= current:
         raise ExtensionError(f"延期后的完成期限应晚于现行期限（{cn_date(current)}）")
 
-    extension = Extension(task_id=task_id, department_id=department_id, requested_on=requested_on, reason=reason,
-                          original_due_date=current, requested_due_date=new_due, status=ExtensionStatus.PENDING)
+    extension = Extension(
+        task_id=task_id,
+        department_id=department_id,
+        requested_on=requested_on,
+        reason=reason,
+        original_due_date=current,
+        requested_due_date=new_due,
+        status=ExtensionStatus.PENDING,
+    )
     session.add(extension)
     session.flush()
-    record(session, actor=actor, action="create", entity=ENTITY, entity_id=extension.id, entity_key=_key(extension),
-           changes={"task_id": [None, task_id], "department_id": [None, department_id],
-                    "requested_on": [None, requested_on.isoformat()], "reason": [None, reason],
-                    "original_due_date": [None, current.isoformat()], "requested_due_date": [None, new_due.isoformat()],
-                    "status": [None, str(ExtensionStatus.PENDING)]})
+    record(
+        session,
+        actor=actor,
+        action="create",
+        entity=ENTITY,
+        entity_id=extension.id,
+        entity_key=_key(extension),
+        changes={
+            "task_id": [None, task_id],
+            "department_id": [None, department_id],
+            "requested_on": [None, requested_on.isoformat()],
+            "reason": [None, reason],
+            "original_due_date": [None, current.isoformat()],
+            "requested_due_date": [None, new_due.isoformat()],
+            "status": [None, str(ExtensionStatus.PENDING)],
+        },
+    )
     return extension
 
 
-def decide_extension(session: Session, *, extension_id: int, approve: bool, note: str | None, decided_on: date,
-                     actor: str) -> Extension:
+def decide_extension(
+    session: Session, *, extension_id: int, approve: bool, note: str | None, decided_on: date, actor: str
+) -> Extension:
     """The office approves or refuses; the lead's liaison is told (a notice intent)."""
-    extension = session.get(Extension, extension_id, options=[selectinload(Extension.task).selectinload(Task.plan),
-                                                             selectinload(Extension.department)])
+    extension = session.get(
+        Extension,
+        extension_id,
+        options=[selectinload(Extension.task).selectinload(Task.plan), selectinload(Extension.department)],
+    )
     if extension is None:
         raise ExtensionError(f"找不到延期申请：{extension_id}")
     if extension.status != ExtensionStatus.PENDING:
@@ -148,11 +197,19 @@ def decide_extension(session: Session, *, extension_id: int, approve: bool, note
         raise ExtensionError("不同意延期时请填写理由")
 
     status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
-    changes = apply_changes(extension, {"status": str(status), "decided_on": decided_on, "decided_by": actor,
-                                        "decision_note": note})
+    changes = apply_changes(
+        extension, {"status": str(status), "decided_on": decided_on, "decided_by": actor, "decision_note": note}
+    )
     session.flush()
-    record(session, actor=actor, action="update", entity=ENTITY, entity_id=extension.id, entity_key=_key(extension),
-           changes=changes)
+    record(
+        session,
+        actor=actor,
+        action="update",
+        entity=ENTITY,
+        entity_id=extension.id,
+        entity_key=_key(extension),
+        changes=changes,
+    )
     _notify_liaison(session, extension)
     if approve:
         _resolve_deadline_notices(session, extension)
@@ -164,10 +221,17 @@ def _notify_liaison(session: Session, extension: Extension) -> NoticeIntent:
     existing = session.scalar(select(NoticeIntent).where(NoticeIntent.key == key))
     if existing is not None:
         return existing
-    intent = NoticeIntent(key=key, kind=NoticeKind.EXTENSION_DECIDED, step="decided", audience=Audience.LIAISON,
-                          department_id=extension.department_id, task_id=extension.task_id,
-                          period=extension.original_due_date.isoformat(), created_on=extension.decided_on,
-                          payload=decision_payload(extension))
+    intent = NoticeIntent(
+        key=key,
+        kind=NoticeKind.EXTENSION_DECIDED,
+        step="decided",
+        audience=Audience.LIAISON,
+        department_id=extension.department_id,
+        task_id=extension.task_id,
+        period=extension.original_due_date.isoformat(),
+        created_on=extension.decided_on,
+        payload=decision_payload(extension),
+    )
     session.add(intent)
     session.flush()
     return intent
@@ -205,19 +269,32 @@ def decision_payload(extension: Extension) -> dict[str, Any]:
 
 def _resolve_deadline_notices(session: Session, extension: Extension) -> None:
     """Due-soon and overdue notices about the old date, not yet resolved, end with the approval."""
-    session.execute(update(NoticeIntent).where(
-        NoticeIntent.task_id == extension.task_id, NoticeIntent.kind.in_([str(k) for k in _DEADLINE_NOTICES]),
-        NoticeIntent.period == extension.original_due_date.isoformat(), NoticeIntent.resolved_on.is_(None),
-    ).values(resolved_on=extension.decided_on, resolution=f"已批准延期至{cn_date(extension.requested_due_date)}")
-        .execution_options(synchronize_session=False))
+    session.execute(
+        update(NoticeIntent)
+        .where(
+            NoticeIntent.task_id == extension.task_id,
+            NoticeIntent.kind.in_([str(k) for k in _DEADLINE_NOTICES]),
+            NoticeIntent.period == extension.original_due_date.isoformat(),
+            NoticeIntent.resolved_on.is_(None),
+        )
+        .values(resolved_on=extension.decided_on, resolution=f"已批准延期至{cn_date(extension.requested_due_date)}")
+        .execution_options(synchronize_session=False)
+    )
 
 
 # --- listing ---------------------------------------------------------------------------------
 
-def list_extensions(session: Session, *, task_ids: Iterable[int] | None = None, status: str | None = None,
-                    department_ids: Iterable[int] | None = None) -> list[Extension]:
-    query = select(Extension).options(selectinload(Extension.task).selectinload(Task.plan),
-                                      selectinload(Extension.department))
+
+def list_extensions(
+    session: Session,
+    *,
+    task_ids: Iterable[int] | None = None,
+    status: str | None = None,
+    department_ids: Iterable[int] | None = None,
+) -> list[Extension]:
+    query = select(Extension).options(
+        selectinload(Extension.task).selectinload(Task.plan), selectinload(Extension.department)
+    )
     if task_ids is not None:
         query = query.where(Extension.task_id.in_(list(task_ids)))
     if status is not None:

@@ -27,17 +27,28 @@ def import_files(engine: Engine, files: plans.Files) -> list[FileResult]:
     return results
 
 
-def load_province(engine: Engine, folder: Path, *, seed: int = 1, cities: int = 14, tasks: int = 300,
-                  indicators: int = 60, reports_until: date | None = REPORTS_UNTIL) -> dict[str, Any]:
+def load_province(
+    engine: Engine,
+    folder: Path,
+    *,
+    seed: int = 1,
+    cities: int = 14,
+    tasks: int = 300,
+    indicators: int = 60,
+    reports_until: date | None = REPORTS_UNTIL,
+) -> dict[str, Any]:
     """Generate, write, import; then the weekly reports up to `reports_until` (None: none).
     The database must be migrated and hold no province yet. Returns what was loaded."""
     spec = plans.province(seed=seed, cities=cities, tasks=tasks, indicators=indicators)
     files = plans.write_files(spec, folder)
     results = import_files(engine, files)
-    loaded: dict[str, Any] = {"province": spec.name, "cities": [c.name for c in spec.cities],
-                              "tasks": sum(s.counts.get("tasks", 0) for r in results for s in r.plans),
-                              "indicators": sum(s.counts.get("indicators", 0) for r in results for s in r.plans),
-                              "departments": sum(c.departments for c in spec.cities)}
+    loaded: dict[str, Any] = {
+        "province": spec.name,
+        "cities": [c.name for c in spec.cities],
+        "tasks": sum(s.counts.get("tasks", 0) for r in results for s in r.plans),
+        "indicators": sum(s.counts.get("indicators", 0) for r in results for s in r.plans),
+        "departments": sum(c.departments for c in spec.cities),
+    }
     if reports_until is not None:
         loaded["reports"] = load_weekly_reports(engine, seed=seed, until=reports_until)
     return loaded

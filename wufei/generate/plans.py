@@ -58,18 +58,30 @@ class ProvinceSpec:
 # --- what plans say ------------------------------------------------------------------------------
 
 _AREAS = {  # 任务类别 → (objects, lead bureaus that usually own them)
-    "工业固体废物": (["一般工业固体废物", "工业副产石膏", "冶炼废渣", "尾矿", "粉煤灰"],
-                     ["市工业和信息化局", "市生态环境局", "市发展和改革委员会"]),
+    "工业固体废物": (
+        ["一般工业固体废物", "工业副产石膏", "冶炼废渣", "尾矿", "粉煤灰"],
+        ["市工业和信息化局", "市生态环境局", "市发展和改革委员会"],
+    ),
     "农业固体废物": (["畜禽粪污", "农作物秸秆", "废旧农膜", "农药包装废弃物"], ["市农业农村局"]),
     "生活垃圾": (["生活垃圾", "厨余垃圾", "可回收物", "塑料垃圾"], ["市城市管理综合行政执法局", "市住房和城乡建设局"]),
     "建筑垃圾": (["建筑垃圾", "装修垃圾", "工程渣土"], ["市住房和城乡建设局", "市城市管理综合行政执法局"]),
     "危险废物": (["危险废物", "医疗废物", "废铅蓄电池", "实验室废物"], ["市生态环境局", "市卫生健康委员会"]),
     "再生资源": (["再生资源", "废旧家电", "报废机动车", "快递包装"], ["市商务局", "市邮政管理局", "市供销合作社"]),
-    "绿色生活": (["无废学校", "无废机关", "无废小区", "无废景区"],
-                 ["市教育局", "市机关事务管理局", "市文化广电和旅游局", "市委宣传部"]),
+    "绿色生活": (
+        ["无废学校", "无废机关", "无废小区", "无废景区"],
+        ["市教育局", "市机关事务管理局", "市文化广电和旅游局", "市委宣传部"],
+    ),
 }
-_ACTIONS = ["健全{o}收集利用制度", "推进{o}源头减量", "提升{o}综合利用水平", "完善{o}收运处置体系",
-            "建立{o}全过程监管台账", "开展{o}专项整治行动", "培育{o}利用骨干企业", "推广{o}资源化利用技术"]
+_ACTIONS = [
+    "健全{o}收集利用制度",
+    "推进{o}源头减量",
+    "提升{o}综合利用水平",
+    "完善{o}收运处置体系",
+    "建立{o}全过程监管台账",
+    "开展{o}专项整治行动",
+    "培育{o}利用骨干企业",
+    "推广{o}资源化利用技术",
+]
 _LISTS = ["主要任务", "制度体系", "技术体系", "市场体系", "监管体系"]
 _INDICATORS = [  # (一级, 二级, 三级, 单位, 目标, 方向标识)
     ("固体废物源头减量", "工业源头减量", "一般工业固体废物产生强度", "吨/万元", "逐年降低"),
@@ -118,20 +130,36 @@ def _owners(rng: random.Random, area_leads: list[str], bureaus: list[str]) -> tu
     return leads, supporting
 
 
-def _city(rng: random.Random, *, province: str, name: str, key: str, abbreviation: str, tasks: int,
-          indicators: int) -> CitySpec:
+def _city(
+    rng: random.Random, *, province: str, name: str, key: str, abbreviation: str, tasks: int, indicators: int
+) -> CitySpec:
     counties = N.county_names(rng, COUNTIES, {name[:2]})  # unique within the city, not the country
     short = name[:2]
     zones = [f"{short}高新技术产业开发区管委会", f"{short}经济技术开发区管委会"]
-    bureaus = N.CITY_BUREAUS[:50 - COUNTIES - len(zones)]
+    bureaus = N.CITY_BUREAUS[: 50 - COUNTIES - len(zones)]
     bureau_names = [b for b, _ in bureaus]
     issued = date(PERIOD[0], 1, 4) + timedelta(days=rng.randint(0, 50))
     number = f"{abbreviation}政办发〔{PERIOD[0]}〕{rng.randint(2, 60)}号"
-    plan = {"方案名称": f"{name}“十四五”时期“无废城市”建设实施方案", "文号": number, "地区": name,
-            "类型": "方案", "印发单位": f"{name}人民政府办公室", "印发日期": issued.isoformat(),
-            "起始年": PERIOD[0], "截止年": PERIOD[1]}
-    spec = CitySpec(name=name, key=key, province=province, abbreviation=abbreviation, bureaus=bureaus,
-                    counties=counties, zones=zones, plan=plan)
+    plan = {
+        "方案名称": f"{name}“十四五”时期“无废城市”建设实施方案",
+        "文号": number,
+        "地区": name,
+        "类型": "方案",
+        "印发单位": f"{name}人民政府办公室",
+        "印发日期": issued.isoformat(),
+        "起始年": PERIOD[0],
+        "截止年": PERIOD[1],
+    }
+    spec = CitySpec(
+        name=name,
+        key=key,
+        province=province,
+        abbreviation=abbreviation,
+        bureaus=bureaus,
+        counties=counties,
+        zones=zones,
+        plan=plan,
+    )
     projects = max(tasks // 10, 1)
     per_list: dict[str, int] = {}
     areas = list(_AREAS.items())
@@ -141,35 +169,62 @@ def _city(rng: random.Random, *, province: str, name: str, key: str, abbreviatio
         per_list[listed] = per_list.get(listed, 0) + 1
         leads, supporting = _owners(rng, area_leads, bureau_names)
         obj = rng.choice(objects)
-        spec.tasks.append({
-            "方案": number, "清单": listed, "序号": str(per_list[listed]), "任务类别": category,
-            "任务名称": rng.choice(_ACTIONS).format(o=obj),
-            "主要内容": f"按照方案要求，组织推进{obj}相关工作，定期报送进展。",
-            "牵头单位": S.join_names(leads), "配合单位": S.join_names(supporting) or None,
-            "完成期限": _deadline(rng)})
+        spec.tasks.append(
+            {
+                "方案": number,
+                "清单": listed,
+                "序号": str(per_list[listed]),
+                "任务类别": category,
+                "任务名称": rng.choice(_ACTIONS).format(o=obj),
+                "主要内容": f"按照方案要求，组织推进{obj}相关工作，定期报送进展。",
+                "牵头单位": S.join_names(leads),
+                "配合单位": S.join_names(supporting) or None,
+                "完成期限": _deadline(rng),
+            }
+        )
     for index in range(projects):
         category, (objects, area_leads) = areas[index % len(areas)]
         leads, supporting = _owners(rng, area_leads, bureau_names)
         county = rng.choice(counties).removesuffix("人民政府")
         obj = rng.choice(objects)
-        spec.projects.append({
-            "方案": number, "序号": str(index + 1), "任务类别": category,
-            "项目名称": f"{county}{obj}资源化利用项目", "责任主体": f"{county}{rng.choice('绿源恒新华泰')}环保科技有限公司",
-            "主要内容": f"新建{obj}处理利用设施，规模{rng.randint(1, 30)}万吨/年。",
-            "牵头单位": S.join_names(leads), "配合单位": S.join_names(supporting) or None,
-            "完成期限": f"{rng.randint(PERIOD[0] + 1, PERIOD[1])}年底前"})
+        spec.projects.append(
+            {
+                "方案": number,
+                "序号": str(index + 1),
+                "任务类别": category,
+                "项目名称": f"{county}{obj}资源化利用项目",
+                "责任主体": f"{county}{rng.choice('绿源恒新华泰')}环保科技有限公司",
+                "主要内容": f"新建{obj}处理利用设施，规模{rng.randint(1, 30)}万吨/年。",
+                "牵头单位": S.join_names(leads),
+                "配合单位": S.join_names(supporting) or None,
+                "完成期限": f"{rng.randint(PERIOD[0] + 1, PERIOD[1])}年底前",
+            }
+        )
     for index in range(indicators):
         first, second, third, unit, target = _INDICATORS[index % len(_INDICATORS)]
         if index >= len(_INDICATORS):  # the office breaks some indicators down by county
             third = f"{third}（{counties[(index // len(_INDICATORS) - 1) % len(counties)].removesuffix('人民政府')}）"
         lead = rng.choice(bureau_names[:12])
         baseline = round(rng.uniform(5, 90), 1) if unit == "%" else round(rng.uniform(0.1, 50), 2)
-        spec.indicators.append({
-            "方案": number, "序号": str(index + 1), "一级指标": first, "二级指标": second, "三级指标": third,
-            "标识": rng.choice(_MARKS) or None, "现状值": str(baseline), "现状值年份": PERIOD[0] - 1,
-            "目标值": target, "目标年份": PERIOD[1], "单位": unit, "数据来源": lead,
-            "指标属性": rng.choice(("约束性", "预期性")), "牵头单位": lead,
-            "配合单位": rng.choice(bureau_names[12:]) if rng.random() < 0.5 else None})
+        spec.indicators.append(
+            {
+                "方案": number,
+                "序号": str(index + 1),
+                "一级指标": first,
+                "二级指标": second,
+                "三级指标": third,
+                "标识": rng.choice(_MARKS) or None,
+                "现状值": str(baseline),
+                "现状值年份": PERIOD[0] - 1,
+                "目标值": target,
+                "目标年份": PERIOD[1],
+                "单位": unit,
+                "数据来源": lead,
+                "指标属性": rng.choice(("约束性", "预期性")),
+                "牵头单位": lead,
+                "配合单位": rng.choice(bureau_names[12:]) if rng.random() < 0.5 else None,
+            }
+        )
     return spec
 
 
@@ -181,9 +236,18 @@ def province(*, seed: int = 1, cities: int = 14, tasks: int = 300, indicators: i
     names = N.PROVINCE_CITIES[:cities]
     if len(names) < cities:
         names += [N.city_name(rng, taken) for _ in range(cities - len(names))]
-    specs = [_city(rng, province=N.PROVINCE, name=name, key=f"{N.PROVINCE_KEY}-{index + 1:02d}",
-                   abbreviation=N.CITY_ABBREVIATIONS.get(name, name[0]), tasks=tasks, indicators=indicators)
-             for index, name in enumerate(names)]
+    specs = [
+        _city(
+            rng,
+            province=N.PROVINCE,
+            name=name,
+            key=f"{N.PROVINCE_KEY}-{index + 1:02d}",
+            abbreviation=N.CITY_ABBREVIATIONS.get(name, name[0]),
+            tasks=tasks,
+            indicators=indicators,
+        )
+        for index, name in enumerate(names)
+    ]
     return ProvinceSpec(name=N.PROVINCE, key=N.PROVINCE_KEY, cities=specs)
 
 
@@ -199,8 +263,17 @@ def national(*, seed: int = 1, cities: int = 120, tasks: int = 300, indicators: 
         specs = []
         for number in range(min(per_province, cities - made)):
             city = N.city_name(rng, taken)
-            specs.append(_city(rng, province=name, name=city, key=f"{key}-{number + 1:02d}",
-                               abbreviation=city[:2], tasks=tasks, indicators=indicators))
+            specs.append(
+                _city(
+                    rng,
+                    province=name,
+                    name=city,
+                    key=f"{key}-{number + 1:02d}",
+                    abbreviation=city[:2],
+                    tasks=tasks,
+                    indicators=indicators,
+                )
+            )
             made += 1
         if specs:
             provinces.append(ProvinceSpec(name=name, key=key, cities=specs))
@@ -208,6 +281,7 @@ def national(*, seed: int = 1, cities: int = 120, tasks: int = 300, indicators: 
 
 
 # --- files ---------------------------------------------------------------------------------------
+
 
 @dataclass
 class Files:
@@ -226,8 +300,12 @@ def write_files(provinces: ProvinceSpec | list[ProvinceSpec], folder: Path) -> F
     (folder / "registry").mkdir(parents=True, exist_ok=True)
     files = Files(workbooks=[], registries=[])
     for spec in provinces:
-        files.registries.append(_write_yaml(folder / "registry" / f"{spec.key}.yaml", {
-            "jurisdiction": {"key": spec.key, "name": spec.name, "level": "province"}, "departments": []}))
+        files.registries.append(
+            _write_yaml(
+                folder / "registry" / f"{spec.key}.yaml",
+                {"jurisdiction": {"key": spec.key, "name": spec.name, "level": "province"}, "departments": []},
+            )
+        )
     for spec in provinces:
         for city in spec.cities:
             files.registries.append(_write_yaml(folder / "registry" / f"{city.key}.yaml", _registry(city)))
@@ -236,26 +314,42 @@ def write_files(provinces: ProvinceSpec | list[ProvinceSpec], folder: Path) -> F
 
 
 def _registry(city: CitySpec) -> dict[str, Any]:
-    departments = [{"name": name, "kind": "bureau", **({"aliases": list(aliases)} if aliases else {})}
-                   for name, aliases in city.bureaus]
+    departments = [
+        {"name": name, "kind": "bureau", **({"aliases": list(aliases)} if aliases else {})}
+        for name, aliases in city.bureaus
+    ]
     departments += [{"name": name, "kind": "county_gov"} for name in city.counties]
     departments += [{"name": name, "kind": "zone"} for name in city.zones]
-    return {"jurisdiction": {"key": city.key, "name": city.name, "level": "city", "parent": city.province},
-            "departments": departments,
-            "collectives": [{"name": ALL_COUNTIES, "aliases": ["各县市区政府", "各县（市、区）人民政府"],
-                             "members": list(city.counties)}]}
+    return {
+        "jurisdiction": {"key": city.key, "name": city.name, "level": "city", "parent": city.province},
+        "departments": departments,
+        "collectives": [
+            {
+                "name": ALL_COUNTIES,
+                "aliases": ["各县市区政府", "各县（市、区）人民政府"],
+                "members": list(city.counties),
+            }
+        ],
+    }
 
 
 def _write_yaml(path: Path, data: dict[str, Any]) -> Path:
-    path.write_text("# Generated by wufei.generate (deterministic from its seed).\n"
-                    + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(
+        "# Generated by wufei.generate (deterministic from its seed).\n"
+        + yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
     return path
 
 
 def _write_workbook(path: Path, city: CitySpec) -> Path:
     book = Workbook(write_only=True)
-    for sheet, rows in ((S.PLANS, [city.plan]), (S.TASKS, city.tasks), (S.PROJECTS, city.projects),
-                        (S.INDICATORS, city.indicators)):
+    for sheet, rows in (
+        (S.PLANS, [city.plan]),
+        (S.TASKS, city.tasks),
+        (S.PROJECTS, city.projects),
+        (S.INDICATORS, city.indicators),
+    ):
         headers = [h for h in S.COLUMNS[sheet] if h not in S.EXPORT_ONLY]
         out = book.create_sheet(sheet)
         out.append(headers)

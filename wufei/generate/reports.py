@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time as dtime, timedelta, timezone
-from typing import Any, Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
+from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Engine
@@ -48,12 +50,22 @@ def _rng(seed: int, *parts: object) -> random.Random:
 
 
 def _tasks(engine: Engine, seed: int, plan_ids: list[int] | None, until: date) -> list[_Task]:
-    query = (select(Task.id, Plan.doc_number, Task.list_kind, Task.number, Task.deadline_kind, Task.due_date,
-                    Plan.issued_on, TaskDepartment.department_id)
-             .join(Plan, Plan.id == Task.plan_id)
-             .join(TaskDepartment, (TaskDepartment.task_id == Task.id) & (TaskDepartment.role == Role.LEAD))
-             .where(Plan.kind == "plan", Task.awaiting_assignment.is_(False))
-             .order_by(Task.id, TaskDepartment.position, TaskDepartment.id))
+    query = (
+        select(
+            Task.id,
+            Plan.doc_number,
+            Task.list_kind,
+            Task.number,
+            Task.deadline_kind,
+            Task.due_date,
+            Plan.issued_on,
+            TaskDepartment.department_id,
+        )
+        .join(Plan, Plan.id == Task.plan_id)
+        .join(TaskDepartment, (TaskDepartment.task_id == Task.id) & (TaskDepartment.role == Role.LEAD))
+        .where(Plan.kind == "plan", Task.awaiting_assignment.is_(False))
+        .order_by(Task.id, TaskDepartment.position, TaskDepartment.id)
+    )
     if plan_ids is not None:
         query = query.where(Task.plan_id.in_(plan_ids))
     tasks: dict[int, _Task] = {}
@@ -113,17 +125,28 @@ def _week_rows(tasks: list[_Task], window, seed: int, recent: bool) -> Iterator[
         else:
             at = opens + timedelta(seconds=span * roll)
         reviewed = not recent or final
-        yield {"task_id": task.id, "department_id": task.lead, "week_start": window.week_start, "version": 1,
-               "progress": 100 if final else _progress(task, week_end),
-               "done_text": "按计划推进，完成本周工作。", "problems": None, "next_steps": "继续推进。",
-               "submitted_at": at.astimezone(timezone.utc), "submitted_by": "联络员", "late": at > window.due_at,
-               "status": "accepted" if reviewed else "submitted", "review_note": None,
-               "reviewed_at": (at + timedelta(days=1)).astimezone(timezone.utc) if reviewed else None,
-               "reviewed_by": "办公室" if reviewed else None}
+        yield {
+            "task_id": task.id,
+            "department_id": task.lead,
+            "week_start": window.week_start,
+            "version": 1,
+            "progress": 100 if final else _progress(task, week_end),
+            "done_text": "按计划推进，完成本周工作。",
+            "problems": None,
+            "next_steps": "继续推进。",
+            "submitted_at": at.astimezone(UTC),
+            "submitted_by": "联络员",
+            "late": at > window.due_at,
+            "status": "accepted" if reviewed else "submitted",
+            "review_note": None,
+            "reviewed_at": (at + timedelta(days=1)).astimezone(UTC) if reviewed else None,
+            "reviewed_by": "办公室" if reviewed else None,
+        }
 
 
-def load_weekly_reports(engine: Engine, *, seed: int = 1, until: date, plan_ids: Iterable[int] | None = None,
-                        since: date | None = None) -> dict[str, int]:
+def load_weekly_reports(
+    engine: Engine, *, seed: int = 1, until: date, plan_ids: Iterable[int] | None = None, since: date | None = None
+) -> dict[str, int]:
     """Write the weekly reports of the plans' tasks (all supervised plans, or `plan_ids`) from each
     plan's issue date (or `since`) to `until`, and mark the tasks completed on the way. Returns
     counts. One transaction per reporting week; run it on a database without reports."""
@@ -143,16 +166,20 @@ def load_weekly_reports(engine: Engine, *, seed: int = 1, until: date, plan_ids:
     reports = 0
     table = Report.__table__
     for index, window in enumerate(windows):
-        rows = sorted(_week_rows(tasks, window, seed, recent=index >= len(windows) - 2),
-                      key=lambda row: row["submitted_at"])
+        rows = sorted(
+            _week_rows(tasks, window, seed, recent=index >= len(windows) - 2), key=lambda row: row["submitted_at"]
+        )
         with engine.begin() as connection:
             for batch in batched(rows):
                 insert_rows(connection, table, batch)
         reports += len(rows)
     completed = [{"task_id": t.id, "done": t.completed_on} for t in tasks if t.completed_on is not None]
     with engine.begin() as connection:
-        statement = (update(Task.__table__).where(Task.__table__.c.id == bindparam("task_id"))
-                     .values(completed_on=bindparam("done")))
+        statement = (
+            update(Task.__table__)
+            .where(Task.__table__.c.id == bindparam("task_id"))
+            .values(completed_on=bindparam("done"))
+        )
         for batch in batched(completed):
             connection.execute(statement, batch)
     return {"tasks": len(tasks), "weeks": len(windows), "reports": reports, "completed": len(completed)}

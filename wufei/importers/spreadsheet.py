@@ -14,8 +14,15 @@ from pathlib import Path
 import pandas as pd
 
 from wufei.importers import sheet_schema as S
-from wufei.importers.records import (CellRecord, ImportError_, IndicatorRecord, ListKind, ParsedPlan,
-                                     PlanKind, TaskRecord)
+from wufei.importers.records import (
+    CellRecord,
+    ImportError_,
+    IndicatorRecord,
+    ListKind,
+    ParsedPlan,
+    PlanKind,
+    TaskRecord,
+)
 from wufei.importers.text.normalize import normalize_cell
 
 
@@ -40,15 +47,26 @@ def read_workbook(path: Path) -> Workbook:
     reader = _Reader(str(path))
     for row in _rows(sheets, S.PLANS, str(path)):
         reader.plan_from_row(row)
-    for sheet, handler in ((S.TASKS, reader.task), (S.PROJECTS, reader.project),
-                           (S.INDICATORS, reader.indicator), (S.CELLS, reader.cell)):
+    for sheet, handler in (
+        (S.TASKS, reader.task),
+        (S.PROJECTS, reader.project),
+        (S.INDICATORS, reader.indicator),
+        (S.CELLS, reader.cell),
+    ):
         for row in _rows(sheets, sheet, str(path)):
             handler(row)
     workbook = Workbook(plans=reader.plans)
     for row in _rows(sheets, S.DEPARTMENTS, str(path)):
-        workbook.departments.append(DepartmentRow(
-            jurisdiction=row.required("地区"), name=row.required("名称"), kind=row.get("类型"),
-            aliases=S.split_names(row.get("别名")), parent=row.get("上级单位"), line=row.line))
+        workbook.departments.append(
+            DepartmentRow(
+                jurisdiction=row.required("地区"),
+                name=row.required("名称"),
+                kind=row.get("类型"),
+                aliases=S.split_names(row.get("别名")),
+                parent=row.get("上级单位"),
+                line=row.line,
+            )
+        )
     return workbook
 
 
@@ -62,20 +80,29 @@ def _read_sheets(path: Path) -> dict[str, pd.DataFrame]:
         raise ImportError_(str(path), f"无法读取表格（{exc}）") from exc
     known = {name: frame for name, frame in frames.items() if name in S.COLUMNS}
     if not known:
-        raise ImportError_(str(path), f"没有可识别的工作表，应为：{'、'.join(S.COLUMNS)}",
-                           text="、".join(frames))
+        raise ImportError_(str(path), f"没有可识别的工作表，应为：{'、'.join(S.COLUMNS)}", text="、".join(frames))
     return known
 
 
 def _sheet_of_csv(path: Path, frame: pd.DataFrame) -> str:
     """A CSV holds one sheet: recognise it by its required headers."""
     headers = {str(c).strip() for c in frame.columns}
-    for sheet, marker in ((S.PROJECTS, "项目名称"), (S.TASKS, "任务名称"), (S.INDICATORS, "三级指标"),
-                          (S.CELLS, "类别"), (S.PLANS, "方案名称"), (S.DEPARTMENTS, "名称")):
+    for sheet, marker in (
+        (S.PROJECTS, "项目名称"),
+        (S.TASKS, "任务名称"),
+        (S.INDICATORS, "三级指标"),
+        (S.CELLS, "类别"),
+        (S.PLANS, "方案名称"),
+        (S.DEPARTMENTS, "名称"),
+    ):
         if marker in headers:
             return sheet
-    raise ImportError_(str(path), "无法识别CSV表头（应包含 任务名称、项目名称、三级指标、类别 或 方案名称）",
-                       line=1, text="，".join(sorted(headers)))
+    raise ImportError_(
+        str(path),
+        "无法识别CSV表头（应包含 任务名称、项目名称、三级指标、类别 或 方案名称）",
+        line=1,
+        text="，".join(sorted(headers)),
+    )
 
 
 class _Row:
@@ -101,8 +128,7 @@ class _Row:
             raise self.error(header, f"{header}应为整数", value) from None
 
     def error(self, header: str, message: str, text: str | None = None) -> ImportError_:
-        return ImportError_(self.path, message, line=self.line, cell=f"工作表「{self.sheet}」{header}列",
-                            text=text)
+        return ImportError_(self.path, message, line=self.line, cell=f"工作表「{self.sheet}」{header}列", text=text)
 
 
 def _rows(sheets: dict[str, pd.DataFrame], sheet: str, path: str):
@@ -133,11 +159,19 @@ class _Reader:
         if kind_name not in S.PLAN_KINDS:
             raise row.error("类型", "类型应为 方案 / 评估 / 进展", kind_name)
         plan = ParsedPlan(
-            path=self.path, title=row.required("方案名称"), jurisdiction=row.required("地区"),
-            kind=S.PLAN_KINDS[kind_name], doc_number=row.get("文号"), issuer=row.get("印发单位"),
-            issued_on=_date(row, "印发日期"), period_start=row.integer("起始年"),
-            period_end=row.integer("截止年"), cells_planned_total=row.integer("无废细胞计划数"),
-            cells_built_total=row.integer("无废细胞建成数"), complete=False)
+            path=self.path,
+            title=row.required("方案名称"),
+            jurisdiction=row.required("地区"),
+            kind=S.PLAN_KINDS[kind_name],
+            doc_number=row.get("文号"),
+            issuer=row.get("印发单位"),
+            issued_on=_date(row, "印发日期"),
+            period_start=row.integer("起始年"),
+            period_end=row.integer("截止年"),
+            cells_planned_total=row.integer("无废细胞计划数"),
+            cells_built_total=row.integer("无废细胞建成数"),
+            complete=False,
+        )
         self.plans.append(plan)
         for key in filter(None, (plan.doc_number, plan.title)):
             self._by_ref[key] = plan
@@ -146,8 +180,14 @@ class _Reader:
         ref = row.required("方案")
         if ref not in self._by_ref:
             # Named but not described here: the loader finds it in the database.
-            plan = ParsedPlan(path=self.path, title=ref, jurisdiction=None, kind=PlanKind.PLAN,
-                              plan_fields_known=False, complete=False)
+            plan = ParsedPlan(
+                path=self.path,
+                title=ref,
+                jurisdiction=None,
+                kind=PlanKind.PLAN,
+                plan_fields_known=False,
+                complete=False,
+            )
             if re.search(r"〔\d{4}〕\d+号$", ref):
                 plan.doc_number = ref
             self.plans.append(plan)
@@ -158,18 +198,39 @@ class _Reader:
         list_name = row.get("清单") or S.LIST_NAMES[ListKind.MAIN]
         if list_name not in S.LIST_KINDS or S.LIST_KINDS[list_name] == ListKind.PROJECT:
             raise row.error("清单", "清单应为 主要任务/制度体系/技术体系/市场体系/监管体系", list_name)
-        self._plan(row).tasks.append(TaskRecord(
-            list_kind=S.LIST_KINDS[list_name], number=row.required("序号"), title=row.required("任务名称"),
-            line=row.line, list_name=row.get("分组"), category=row.get("任务类别"),
-            content=row.get("主要内容"), owners_raw=row.get("责任原文"), deadline_raw=row.get("完成期限"),
-            implementers_raw=row.get("落实原文"), implementers=S.split_names(row.get("落实单位")) or None, **_owner_columns(row)))
+        self._plan(row).tasks.append(
+            TaskRecord(
+                list_kind=S.LIST_KINDS[list_name],
+                number=row.required("序号"),
+                title=row.required("任务名称"),
+                line=row.line,
+                list_name=row.get("分组"),
+                category=row.get("任务类别"),
+                content=row.get("主要内容"),
+                owners_raw=row.get("责任原文"),
+                deadline_raw=row.get("完成期限"),
+                implementers_raw=row.get("落实原文"),
+                implementers=S.split_names(row.get("落实单位")) or None,
+                **_owner_columns(row),
+            )
+        )
 
     def project(self, row: _Row) -> None:
-        self._plan(row).tasks.append(TaskRecord(
-            list_kind=ListKind.PROJECT, number=row.required("序号"), title=row.required("项目名称"),
-            line=row.line, list_name=row.get("分组"), category=row.get("任务类别"),
-            content=row.get("主要内容"), owners_raw=row.get("责任原文"),
-            responsible_entity=row.get("责任主体"), deadline_raw=row.get("完成期限"), **_owner_columns(row)))
+        self._plan(row).tasks.append(
+            TaskRecord(
+                list_kind=ListKind.PROJECT,
+                number=row.required("序号"),
+                title=row.required("项目名称"),
+                line=row.line,
+                list_name=row.get("分组"),
+                category=row.get("任务类别"),
+                content=row.get("主要内容"),
+                owners_raw=row.get("责任原文"),
+                responsible_entity=row.get("责任主体"),
+                deadline_raw=row.get("完成期限"),
+                **_owner_columns(row),
+            )
+        )
 
     def indicator(self, row: _Row) -> None:
         observed = {int(y): v.strip() for y, v in _OBSERVED.findall(row.get("实际值") or "")}
@@ -178,20 +239,41 @@ class _Reader:
         attribute = row.get("指标属性")
         if attribute and attribute not in ("约束性", "预期性"):
             raise row.error("指标属性", "指标属性应为 约束性 或 预期性", attribute)
-        self._plan(row).indicators.append(IndicatorRecord(
-            number=row.required("序号"), name=row.required("三级指标"), line=row.line,
-            level1=row.get("一级指标"), level2=row.get("二级指标"), marks=row.get("标识") or "",
-            category=row.get("指标类型"), baseline_raw=row.get("现状值"),
-            baseline_year_default=row.integer("现状值年份"), target_raw=row.get("目标值"),
-            target_year=row.integer("目标年份"), unit=row.get("单位"), data_source=row.get("数据来源"),
-            owners_raw=row.get("责任原文"), attribute_raw=attribute, definition=row.get("指标解释"),
-            observed=observed, forecast_raw=row.get("预计完成情况"), **_owner_columns(row)))
+        self._plan(row).indicators.append(
+            IndicatorRecord(
+                number=row.required("序号"),
+                name=row.required("三级指标"),
+                line=row.line,
+                level1=row.get("一级指标"),
+                level2=row.get("二级指标"),
+                marks=row.get("标识") or "",
+                category=row.get("指标类型"),
+                baseline_raw=row.get("现状值"),
+                baseline_year_default=row.integer("现状值年份"),
+                target_raw=row.get("目标值"),
+                target_year=row.integer("目标年份"),
+                unit=row.get("单位"),
+                data_source=row.get("数据来源"),
+                owners_raw=row.get("责任原文"),
+                attribute_raw=attribute,
+                definition=row.get("指标解释"),
+                observed=observed,
+                forecast_raw=row.get("预计完成情况"),
+                **_owner_columns(row),
+            )
+        )
 
     def cell(self, row: _Row) -> None:
-        self._plan(row).cells.append(CellRecord(
-            number=row.get("序号") or str(row.line - 1), category=row.required("类别"),
-            count_raw=row.required("数量"), line=row.line, status=row.get("推进情况"),
-            lead_raw=row.get("牵头部门")))
+        self._plan(row).cells.append(
+            CellRecord(
+                number=row.get("序号") or str(row.line - 1),
+                category=row.required("类别"),
+                count_raw=row.required("数量"),
+                line=row.line,
+                status=row.get("推进情况"),
+                lead_raw=row.get("牵头部门"),
+            )
+        )
 
 
 def _owner_columns(row: _Row) -> dict[str, tuple[str, ...] | None]:

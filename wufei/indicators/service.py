@@ -12,11 +12,18 @@ from wufei.indicators.models import Indicator, IndicatorDepartment
 from wufei.tasks.models import Role
 
 
-def list_indicators(session: Session, *, plan_ids: list[int] | None = None,
-                    department_ids: list[int] | None = None, role: Role | None = None) -> list[Indicator]:
+def list_indicators(
+    session: Session,
+    *,
+    plan_ids: list[int] | None = None,
+    department_ids: list[int] | None = None,
+    role: Role | None = None,
+) -> list[Indicator]:
     query = select(Indicator).options(
-        selectinload(Indicator.plan), selectinload(Indicator.values),
-        selectinload(Indicator.assignments).selectinload(IndicatorDepartment.department))
+        selectinload(Indicator.plan),
+        selectinload(Indicator.values),
+        selectinload(Indicator.assignments).selectinload(IndicatorDepartment.department),
+    )
     if plan_ids is not None:
         query = query.where(Indicator.plan_id.in_(plan_ids))
     if department_ids is not None:
@@ -38,17 +45,28 @@ def indicator_as_dict(indicator: Indicator) -> dict[str, Any]:
         "marks": indicator.marks,
         "unit": indicator.unit,
         "attribute": indicator.attribute,
-        "baseline": {"raw": indicator.baseline_raw, "value": jsonable(indicator.baseline_value),
-                     "text": indicator.baseline_text, "year": indicator.baseline_year},
-        "target": {"raw": indicator.target_raw, "kind": indicator.target_kind,
-                   "comparator": indicator.target_comparator, "value": jsonable(indicator.target_value),
-                   "value_high": jsonable(indicator.target_value_high),
-                   "qualitative": indicator.target_qualitative, "year": indicator.target_year},
+        "baseline": {
+            "raw": indicator.baseline_raw,
+            "value": jsonable(indicator.baseline_value),
+            "text": indicator.baseline_text,
+            "year": indicator.baseline_year,
+        },
+        "target": {
+            "raw": indicator.target_raw,
+            "kind": indicator.target_kind,
+            "comparator": indicator.target_comparator,
+            "value": jsonable(indicator.target_value),
+            "value_high": jsonable(indicator.target_value_high),
+            "qualitative": indicator.target_qualitative,
+            "year": indicator.target_year,
+        },
         "direction": indicator.direction,
         "leads": [a.department.name for a in indicator.assignments if a.role == Role.LEAD],
         "supporting": [a.department.name for a in indicator.assignments if a.role == Role.SUPPORTING],
         "data_source": indicator.data_source,
-        "values": [{"year": v.year, "value": jsonable(v.value), "raw": v.value_raw, "forecast": v.forecast,
-                    "source": v.source} for v in indicator.values],
+        "values": [
+            {"year": v.year, "value": jsonable(v.value), "raw": v.value_raw, "forecast": v.forecast, "source": v.source}
+            for v in indicator.values
+        ],
         "has_definition": bool(indicator.definition),
     }

@@ -97,22 +97,40 @@ def _decimal(text: str, raw: str | None) -> Decimal:
 # --- targets ------------------------------------------------------------------------------
 
 _PREFIX_COMPARATORS: list[tuple[str, str]] = [
-    (">=", ">="), ("≥", ">="), ("≧", ">="), ("不低于", ">="), ("不少于", ">="), ("不小于", ">="),
-    ("<=", "<="), ("≤", "<="), ("≦", "<="), ("不高于", "<="), ("不超过", "<="), ("不大于", "<="),
-    (">", ">"), ("大于", ">"), ("高于", ">"), ("超过", ">"),
-    ("<", "<"), ("小于", "<"), ("低于", "<"),
+    (">=", ">="),
+    ("≥", ">="),
+    ("≧", ">="),
+    ("不低于", ">="),
+    ("不少于", ">="),
+    ("不小于", ">="),
+    ("<=", "<="),
+    ("≤", "<="),
+    ("≦", "<="),
+    ("不高于", "<="),
+    ("不超过", "<="),
+    ("不大于", "<="),
+    (">", ">"),
+    ("大于", ">"),
+    ("高于", ">"),
+    ("超过", ">"),
+    ("<", "<"),
+    ("小于", "<"),
+    ("低于", "<"),
     ("=", "="),
 ]
 _SUFFIX_COMPARATORS: list[tuple[str, str]] = [
-    ("及以上", ">="), ("以上", ">="), ("及以下", "<="), ("以下", "<="), ("以内", "<="),
+    ("及以上", ">="),
+    ("以上", ">="),
+    ("及以下", "<="),
+    ("以下", "<="),
+    ("以内", "<="),
 ]
 _RANGE = re.compile(rf"^(?P<low>{_NUMBER})%?(?:~|～|—+|–|-|至|到)(?P<high>{_NUMBER})%?$")
 _YEAR_SUFFIX = re.compile(r"\((?P<year>\d{4})年?\)$")
 
 _QUALITATIVE: list[tuple[re.Pattern[str], QualitativeKind]] = [
     (re.compile(r"(?P<year>\d{4})年(?:前|底前)?(?:达到|实现)?(?:峰值|达峰)"), QualitativeKind.PEAK_BY_YEAR),
-    (re.compile(r"(?:完成|达到|满足)(?:国家|省|市|上级)(?:定|下达|要求|规定)"),
-     QualitativeKind.COMPLETE_ASSIGNED),
+    (re.compile(r"(?:完成|达到|满足)(?:国家|省|市|上级)(?:定|下达|要求|规定)"), QualitativeKind.COMPLETE_ASSIGNED),
     (re.compile(r"逐年(?:递增|提高|增长|增加|提升|上升)"), QualitativeKind.INCREASE_YEARLY),
     (re.compile(r"逐年(?:降低|下降|减少|递减)"), QualitativeKind.DECREASE_YEARLY),
     (re.compile(r"不(?:减少|降低|下降)"), QualitativeKind.NO_DECREASE),
@@ -133,11 +151,38 @@ _QUALITATIVE_DIRECTION = {
 # Checked in this order; see the module docstring for why decreases come first.
 _NAME_DIRECTIONS: list[tuple[tuple[str, ...], Direction]] = [
     (("下降幅度", "降低幅度", "降幅", "累计下降", "减排量", "压采量"), Direction.UP),
-    (("产生强度", "产生量", "填埋", "排放强度", "浓度", "贮存处置量", "清运量", "施用量",
-      "黑臭", "V类"), Direction.DOWN),
-    (("利用率", "覆盖率", "占比", "比例", "比率", "处置率", "处理率", "回收率", "使用率", "合格率",
-      "办结率", "立案率", "建成率", "完成率", "增长率", "普及率", "参与程度", "满意", "数量",
-      "优良天数", "余额", "存量", "总额"), Direction.UP),
+    (
+        ("产生强度", "产生量", "填埋", "排放强度", "浓度", "贮存处置量", "清运量", "施用量", "黑臭", "V类"),
+        Direction.DOWN,
+    ),
+    (
+        (
+            "利用率",
+            "覆盖率",
+            "占比",
+            "比例",
+            "比率",
+            "处置率",
+            "处理率",
+            "回收率",
+            "使用率",
+            "合格率",
+            "办结率",
+            "立案率",
+            "建成率",
+            "完成率",
+            "增长率",
+            "普及率",
+            "参与程度",
+            "满意",
+            "数量",
+            "优良天数",
+            "余额",
+            "存量",
+            "总额",
+        ),
+        Direction.UP,
+    ),
 ]
 
 
@@ -150,8 +195,7 @@ def parse_target(raw: str | None, *, name: str | None = None) -> Target:
     number = _numeric(text, raw)
     if number is not None:
         comparator, value, high, year = number
-        return Target(TargetKind.NUMERIC, comparator, value, high, None,
-                      _direction(comparator, None, name), raw, year)
+        return Target(TargetKind.NUMERIC, comparator, value, high, None, _direction(comparator, None, name), raw, year)
 
     kind, year = _qualitative(text)
     return Target(TargetKind.QUALITATIVE, None, None, None, kind, _direction(None, kind, name), raw, year)
@@ -198,7 +242,7 @@ def _numeric(text: str, raw: str | None) -> tuple[str | None, Decimal, Decimal |
     comparator = None
     for word, symbol in _PREFIX_COMPARATORS:
         if text.startswith(word):
-            comparator, text = symbol, text[len(word):]
+            comparator, text = symbol, text[len(word) :]
             break
     for word, symbol in _SUFFIX_COMPARATORS:
         if text.endswith(word):

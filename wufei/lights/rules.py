@@ -21,9 +21,10 @@ function of the state, so a red task that catches up turns yellow or green by it
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from wufei.lights.models import Light
 
@@ -44,8 +45,14 @@ YEAR_END_NO_REPORT = "year_end_no_report"
 ON_TRACK = "on_track"
 
 RULE_NAMES = {
-    DONE: "已完成", OVERDUE: "逾期", BEFORE_ISSUE: "期限早于方案印发", MILESTONE_MISSED: "节点未达标",
-    LAG: "落后序时进度", DUE_SOON: "临近期限", MISSING_REPORTS: "未按时报送", YEAR_END_NO_REPORT: "年末无报送",
+    DONE: "已完成",
+    OVERDUE: "逾期",
+    BEFORE_ISSUE: "期限早于方案印发",
+    MILESTONE_MISSED: "节点未达标",
+    LAG: "落后序时进度",
+    DUE_SOON: "临近期限",
+    MISSING_REPORTS: "未按时报送",
+    YEAR_END_NO_REPORT: "年末无报送",
     ON_TRACK: "按计划推进",
 }
 
@@ -202,8 +209,9 @@ def judge(state: TaskState, as_of: date, calendar: WorkCalendar, rules: LightRul
     return LightResult(fired[0].light, tuple(f.code for f in fired), "；".join(f.reason for f in fired), facts)
 
 
-def judge_all(states: Iterable[TaskState], as_of: date, calendar: WorkCalendar,
-              rules: LightRules | None = None) -> dict[int, LightResult]:
+def judge_all(
+    states: Iterable[TaskState], as_of: date, calendar: WorkCalendar, rules: LightRules | None = None
+) -> dict[int, LightResult]:
     """Many tasks on one day: working-day counts are shared through a MemoCalendar."""
     rules = rules or LightRules()
     memo = calendar if isinstance(calendar, MemoCalendar) else MemoCalendar(calendar)
@@ -250,15 +258,22 @@ def round_half_up(value: float) -> int:
     return int(value + 0.5) if value >= 0 else -int(-value + 0.5)
 
 
-def _deadline_rules(start: date, due: date, progress: int | None, milestones: list[MilestonePoint],
-                    as_of: date, calendar: WorkCalendar, rules: LightRules, facts: dict[str, Any]) -> list[_Fired]:
+def _deadline_rules(
+    start: date,
+    due: date,
+    progress: int | None,
+    milestones: list[MilestonePoint],
+    as_of: date,
+    calendar: WorkCalendar,
+    rules: LightRules,
+    facts: dict[str, Any],
+) -> list[_Fired]:
     facts["due"] = due
     if due < start:
         # 2021年底 in a plan issued in 2022: listed as done before the plan; the office confirms.
         if rules.before_issue is None:
             return []
-        return [_Fired(rules.before_issue, BEFORE_ISSUE,
-                       f"完成期限（{cn_date(due)}）早于方案印发，请确认是否已完成")]
+        return [_Fired(rules.before_issue, BEFORE_ISSUE, f"完成期限（{cn_date(due)}）早于方案印发，请确认是否已完成")]
     fired: list[_Fired] = []
     if due < as_of:
         late = calendar.workdays_between(due, as_of)
@@ -283,15 +298,18 @@ def _deadline_rules(start: date, due: date, progress: int | None, milestones: li
         if missed:
             m = max(missed, key=lambda m: (m.due_date, m.expected_progress))
             facts["milestone"] = m
-            fired.append(_Fired(rules.milestone_overdue, MILESTONE_MISSED,
-                                f"未完成{m.title}（应于{cn_date(m.due_date)}达到{m.expected_progress}%，"
-                                f"当前进度{done}%）"))
+            fired.append(
+                _Fired(
+                    rules.milestone_overdue,
+                    MILESTONE_MISSED,
+                    f"未完成{m.title}（应于{cn_date(m.due_date)}达到{m.expected_progress}%，当前进度{done}%）",
+                )
+            )
 
     expected = round_half_up(expected_progress(start, due, as_of))
     lag = expected - done
     facts["expected_progress"], facts["lag"] = expected, lag
-    light = (Light.RED if lag >= rules.lag_red_points else Light.YELLOW if lag >= rules.lag_yellow_points
-             else None)
+    light = Light.RED if lag >= rules.lag_red_points else Light.YELLOW if lag >= rules.lag_yellow_points else None
     if light is not None and lag > 0:
         head = f"进度{progress}%" if progress is not None else "尚未报送进度（按0%计）"
         fired.append(_Fired(light, LAG, f"{head}，落后序时进度{lag}个百分点"))

@@ -8,8 +8,9 @@ daily scan handles a hundred thousand tasks without a query per task.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -18,8 +19,7 @@ from wufei.db import batched, column_rows, insert_rows, newest_of_each
 from wufei.extensions.service import latest_approved_extensions
 from wufei.importers.records import PlanKind
 from wufei.lights.models import Light, LightRecord
-from wufei.lights.rules import (LightResult, LightRules, MemoCalendar, MilestonePoint, TaskState, judge,
-                               plan_start_date)
+from wufei.lights.rules import LightResult, LightRules, MemoCalendar, MilestonePoint, TaskState, judge, plan_start_date
 from wufei.plans.models import Plan
 from wufei.tasks.models import Milestone, Role, Task, TaskDepartment
 
@@ -42,9 +42,16 @@ def _scope(query, *, task_ids: list[int] | None, plan_ids: list[int] | None):
     return query
 
 
-def task_states(session: Session, *, as_of: date, calendar: WorkCalendar, task_ids: Iterable[int] | None = None,
-                plan_ids: Iterable[int] | None = None, cadence: Mapping[str, Any] | None = None,
-                streaks: Mapping[int, int] | None = None) -> dict[int, TaskState]:
+def task_states(
+    session: Session,
+    *,
+    as_of: date,
+    calendar: WorkCalendar,
+    task_ids: Iterable[int] | None = None,
+    plan_ids: Iterable[int] | None = None,
+    cadence: Mapping[str, Any] | None = None,
+    streaks: Mapping[int, int] | None = None,
+) -> dict[int, TaskState]:
     """What the light rules need for each supervised task, as of a day (`cadence` as in cadence.yaml).
     `streaks`: the tasks' `missing_streaks` as of the same day, when the caller already has them."""
     from wufei.reports.service import latest_progress, missing_streaks
@@ -54,12 +61,24 @@ def task_states(session: Session, *, as_of: date, calendar: WorkCalendar, task_i
     plan_ids = list(plan_ids) if plan_ids is not None else None
 
     extension = latest_approved_extensions(as_of)
-    tasks = column_rows(session, _scope(
-        select(Task.id, Task.deadline_kind, Task.due_date, Task.completed_on, Plan.issued_on, Plan.period_start,
-               extension.c.requested_due_date)
-        .join(Plan, Plan.id == Task.plan_id)
-        .outerjoin(extension, extension.c.task_id == Task.id),
-        task_ids=task_ids, plan_ids=plan_ids))
+    tasks = column_rows(
+        session,
+        _scope(
+            select(
+                Task.id,
+                Task.deadline_kind,
+                Task.due_date,
+                Task.completed_on,
+                Plan.issued_on,
+                Plan.period_start,
+                extension.c.requested_due_date,
+            )
+            .join(Plan, Plan.id == Task.plan_id)
+            .outerjoin(extension, extension.c.task_id == Task.id),
+            task_ids=task_ids,
+            plan_ids=plan_ids,
+        ),
+    )
     if wanted is not None and task_ids is None:
         tasks = [row for row in tasks if row[0] in wanted]
     if not tasks:
@@ -67,10 +86,14 @@ def task_states(session: Session, *, as_of: date, calendar: WorkCalendar, task_i
 
     scope_ids = _scope(select(Task.id).join(Plan, Plan.id == Task.plan_id), task_ids=task_ids, plan_ids=plan_ids)
     milestones: dict[int, list[MilestonePoint]] = defaultdict(list)
-    for task_id, due_date, expected, title in column_rows(session, (
+    for task_id, due_date, expected, title in column_rows(
+        session,
+        (
             select(Milestone.task_id, Milestone.due_date, Milestone.expected_progress, Milestone.title)
             .where(Milestone.task_id.in_(scope_ids.scalar_subquery()))
-            .order_by(Milestone.task_id, Milestone.due_date))):
+            .order_by(Milestone.task_id, Milestone.due_date)
+        ),
+    ):
         milestones[task_id].append(MilestonePoint(due_date, expected, title))
 
     ids = [row[0] for row in tasks]
@@ -85,22 +108,37 @@ def task_states(session: Session, *, as_of: date, calendar: WorkCalendar, task_i
         start = plan_start_date(issued_on, period_start) or date((due or as_of).year, 1, 1)
         reported = progress.get(task_id)
         states[task_id] = TaskState(
-            task_id=task_id, deadline_kind=kind, start=start, due=effective, original_due=due,
-            completed_on=completed_on, progress=reported[0] if reported else None,
-            progress_week=reported[1] if reported else None, missing_streak=streaks.get(task_id, 0),
-            milestones=tuple(milestones.get(task_id, ())))
+            task_id=task_id,
+            deadline_kind=kind,
+            start=start,
+            due=effective,
+            original_due=due,
+            completed_on=completed_on,
+            progress=reported[0] if reported else None,
+            progress_week=reported[1] if reported else None,
+            missing_streak=streaks.get(task_id, 0),
+            milestones=tuple(milestones.get(task_id, ())),
+        )
     return states
 
 
-def compute_lights(session: Session, *, as_of: date, calendar: WorkCalendar, rules: LightRules | None = None,
-                   task_ids: Iterable[int] | None = None, plan_ids: Iterable[int] | None = None,
-                   cadence: Mapping[str, Any] | None = None, streaks: Mapping[int, int] | None = None
-                   ) -> dict[int, LightResult]:
+def compute_lights(
+    session: Session,
+    *,
+    as_of: date,
+    calendar: WorkCalendar,
+    rules: LightRules | None = None,
+    task_ids: Iterable[int] | None = None,
+    plan_ids: Iterable[int] | None = None,
+    cadence: Mapping[str, Any] | None = None,
+    streaks: Mapping[int, int] | None = None,
+) -> dict[int, LightResult]:
     """Each supervised task's light on `as_of` (rules from rules.yaml unless given; `streaks` as
     in `task_states`)."""
     rules = rules or LightRules.load()
-    states = task_states(session, as_of=as_of, calendar=calendar, task_ids=task_ids, plan_ids=plan_ids,
-                         cadence=cadence, streaks=streaks)
+    states = task_states(
+        session, as_of=as_of, calendar=calendar, task_ids=task_ids, plan_ids=plan_ids, cadence=cadence, streaks=streaks
+    )
     memo = MemoCalendar(calendar)
     return {task_id: judge(state, as_of, memo, rules) for task_id, state in states.items()}
 
@@ -111,9 +149,11 @@ def _latest_records(session: Session, *, as_of: date, task_ids: list[int]) -> di
     owners = select(Task.id)
     if len(task_ids) <= _IN_LIMIT:
         owners = owners.where(Task.id.in_(task_ids))
-    newest = (select(LightRecord.light, LightRecord.rules)
-              .where(LightRecord.task_id == Task.id, LightRecord.milestone_id.is_(None), LightRecord.as_of <= as_of)
-              .order_by(LightRecord.as_of.desc(), LightRecord.id.desc()))
+    newest = (
+        select(LightRecord.light, LightRecord.rules)
+        .where(LightRecord.task_id == Task.id, LightRecord.milestone_id.is_(None), LightRecord.as_of <= as_of)
+        .order_by(LightRecord.as_of.desc(), LightRecord.id.desc())
+    )
     query = newest_of_each(session, owners, Task, newest, LightRecord.__table__)
     return {task_id: (light, rules) for task_id, light, rules in column_rows(session, query)}
 
@@ -133,16 +173,27 @@ def record_lights(session: Session, *, as_of: date, results: Mapping[int, LightR
         codes = ",".join(result.rules)
         if latest.get(task_id) == (str(result.light), codes):
             continue
-        rows.append({"task_id": task_id, "milestone_id": None, "as_of": as_of, "light": str(result.light),
-                     "rules": codes[:64], "reason": result.reason})
+        rows.append(
+            {
+                "task_id": task_id,
+                "milestone_id": None,
+                "as_of": as_of,
+                "light": str(result.light),
+                "rules": codes[:64],
+                "reason": result.reason,
+            }
+        )
     for batch in batched(rows):
         insert_rows(session, LightRecord.__table__, batch)
     return len(rows)
 
 
 def light_history(session: Session, *, task_id: int) -> list[LightRecord]:
-    return list(session.scalars(select(LightRecord).where(LightRecord.task_id == task_id)
-                                .order_by(LightRecord.as_of, LightRecord.id)))
+    return list(
+        session.scalars(
+            select(LightRecord).where(LightRecord.task_id == task_id).order_by(LightRecord.as_of, LightRecord.id)
+        )
+    )
 
 
 def lights_as_dicts(results: Mapping[int, LightResult]) -> dict[int, dict[str, Any]]:

@@ -25,8 +25,9 @@ _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 @click.option("--kind", type=click.Choice([k.value for k in NoticeKind]), help="通知类型")
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出（全部字段，含每次发送记录）")
 @click.pass_context
-def notices(context: click.Context, since: str | None, until: str | None, dept: str | None, kind: str | None,
-            as_json: bool) -> None:
+def notices(
+    context: click.Context, since: str | None, until: str | None, dept: str | None, kind: str | None, as_json: bool
+) -> None:
     """列出提醒、督办单和提请督办（按生成日期）及其发送情况；子命令 deliver、retry 发送"""
     if context.invoked_subcommand is not None:
         return
@@ -38,8 +39,7 @@ def notices(context: click.Context, since: str | None, until: str | None, dept: 
     if first and last and first > last:
         raise click.BadParameter("起始日期晚于截止日期", param_hint="--since")
     with make_sessionmaker(engine())() as session:
-        intents = list_intents(session, since=first, until=last, department_id=department_ids(session, dept),
-                               kind=kind)
+        intents = list_intents(session, since=first, until=last, department_id=department_ids(session, dept), kind=kind)
         rows = intents_as_dicts(session, intents)
         views = dispatch_views(session, [row["id"] for row in rows])
     for row in rows:
@@ -71,10 +71,20 @@ def _cells(row: dict[str, Any]) -> tuple[str, ...]:
         task = _clip(f"[{row['task_id']}] " + (f"{number} " if number else "") + title, TASK_WIDTH)
     elif payload.get("task_ids"):
         task = f"{len(payload['task_ids'])} 项任务"
-    status = f"已解除（{row['resolution']}）" if row["resolved_on"] and not row.get("dispatches") else \
-        _delivery_status(row.get("dispatches") or [])
-    return (_cn_date(row["created_on"]), kind, audience, row["department"] or "—", task or "—",
-            _period(row["period"]), status)
+    status = (
+        f"已解除（{row['resolution']}）"
+        if row["resolved_on"] and not row.get("dispatches")
+        else _delivery_status(row.get("dispatches") or [])
+    )
+    return (
+        _cn_date(row["created_on"]),
+        kind,
+        audience,
+        row["department"] or "—",
+        task or "—",
+        _period(row["period"]),
+        status,
+    )
 
 
 def _cn_date(iso: str) -> str:
@@ -110,8 +120,13 @@ def _clip(text: str, width: int) -> str:
     return out + "…"
 
 
-DISPATCH_STATUS_NAMES = {"sent": "已发送", "failed": "发送失败（待重试）", "permanent": "发送失败（已通知办公室）",
-                         "unknown": "发送中断（待核实）", "claimed": "发送中"}
+DISPATCH_STATUS_NAMES = {
+    "sent": "已发送",
+    "failed": "发送失败（待重试）",
+    "permanent": "发送失败（已通知办公室）",
+    "unknown": "发送中断（待核实）",
+    "claimed": "发送中",
+}
 
 
 def _delivery_status(dispatches: list[dict[str, Any]]) -> str:
@@ -144,8 +159,10 @@ def deliver_command(as_of: str | None, concurrency: int, as_json: bool) -> None:
     if as_json:
         echo_json({"retry": retried, "deliver": summary})
         return
-    click.echo(f"{_cn(day)}：摘要 {summary['digests']} 条，本次认领 {summary['claimed']} 条"
-               f"（他处已认领 {summary['skipped']} 条）；{_outcome(summary)}")
+    click.echo(
+        f"{_cn(day)}：摘要 {summary['digests']} 条，本次认领 {summary['claimed']} 条"
+        f"（他处已认领 {summary['skipped']} 条）；{_outcome(summary)}"
+    )
     if retried["due"]:
         click.echo(f"重试 {retried['due']} 条：{_outcome(retried)}")
 
@@ -158,9 +175,8 @@ def deliver_command(as_of: str | None, concurrency: int, as_json: bool) -> None:
 def retry_command(ignore_backoff: bool, dispatch_id: int | None, resend: bool, as_json: bool) -> None:
     """重试发送失败的通知（按退避时间：5分钟、15分钟、1小时、4小时；共5次）"""
     from wufei.notify.channels import ChannelError
-    from wufei.notify.runs import load_channels
+    from wufei.notify.runs import load_channels, retry_due
     from wufei.notify.runs import resend as resend_dispatch
-    from wufei.notify.runs import retry_due
     from wufei.notify.service import DispatchBusy
 
     if resend and dispatch_id is None:
@@ -176,8 +192,12 @@ def retry_command(ignore_backoff: bool, dispatch_id: int | None, resend: bool, a
         except (LookupError, DispatchBusy) as error:
             raise click.ClickException(str(error)) from None
     else:
-        summary = retry_due(database, channels=channels, ignore_backoff=ignore_backoff,
-                            dispatch_ids=None if dispatch_id is None else [dispatch_id])
+        summary = retry_due(
+            database,
+            channels=channels,
+            ignore_backoff=ignore_backoff,
+            dispatch_ids=None if dispatch_id is None else [dispatch_id],
+        )
     if as_json:
         echo_json(summary)
         return
@@ -188,8 +208,10 @@ def retry_command(ignore_backoff: bool, dispatch_id: int | None, resend: bool, a
 
 
 def _outcome(summary: dict[str, Any]) -> str:
-    return (f"成功 {summary['sent']} 条，失败待重试 {summary['failed']} 条，放弃并通知办公室 {summary['permanent']} 条，"
-            f"结果不明待核实 {summary['unknown']} 条；发出消息 {summary['messages']} 条")
+    return (
+        f"成功 {summary['sent']} 条，失败待重试 {summary['failed']} 条，放弃并通知办公室 {summary['permanent']} 条，"
+        f"结果不明待核实 {summary['unknown']} 条；发出消息 {summary['messages']} 条"
+    )
 
 
 def _cn(day: date) -> str:

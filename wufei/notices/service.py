@@ -54,8 +54,9 @@ _REQUIRED = ("key", "kind", "step", "audience", "period", "created_on")
 _COLUMNS = {c.key for c in NoticeIntent.__table__.columns} - {"id"}
 
 
-def intent_key(step: str, *, task_id: int | None, period: str, audience: str, department_id: int | None,
-               period_name: str = "due") -> str:
+def intent_key(
+    step: str, *, task_id: int | None, period: str, audience: str, department_id: int | None, period_name: str = "due"
+) -> str:
     """`after_due_7|task:123|due:2024-05-31|leader|dept:45`: one step for one task, period,
     audience and department. A new due date (an extension) or a new week gives a new key."""
     task = "-" if task_id is None else task_id
@@ -81,13 +82,19 @@ def create_intents_returning(session: Session, intents: Iterable[Mapping[str, An
     insert = _insert_statement(session)
     created: list[tuple[int, str]] = []
     for start in range(0, len(rows), BATCH):
-        created.extend(insert(rows[start:start + BATCH]))
+        created.extend(insert(rows[start : start + BATCH]))
     return created
 
 
-def resolve_intents(session: Session, *, task_ids: Collection[int] | Select | None = None, on: date,
-                    resolution: str, steps: Collection[str] | None = None,
-                    intent_ids: Collection[int] | None = None) -> int:
+def resolve_intents(
+    session: Session,
+    *,
+    task_ids: Collection[int] | Select | None = None,
+    on: date,
+    resolution: str,
+    steps: Collection[str] | None = None,
+    intent_ids: Collection[int] | None = None,
+) -> int:
     """Mark the unresolved intents of these tasks (or, instead, these intents) resolved on `on`.
 
     `resolution` says why, in Chinese (已完成, 已延期 …). `steps` limits it to some ladder steps.
@@ -106,19 +113,29 @@ def resolve_intents(session: Session, *, task_ids: Collection[int] | Select | No
         statement = base.where(NoticeIntent.task_id.in_(task_ids))
         return len(session.execute(statement, execution_options=options).all())
 
-    column, ids = ((NoticeIntent.id, sorted(set(intent_ids))) if intent_ids is not None
-                   else (NoticeIntent.task_id, sorted(set(task_ids))))
+    column, ids = (
+        (NoticeIntent.id, sorted(set(intent_ids)))
+        if intent_ids is not None
+        else (NoticeIntent.task_id, sorted(set(task_ids)))
+    )
     resolved = 0
     for start in range(0, len(ids), IN_CHUNK):
-        statement = base.where(column.in_(ids[start:start + IN_CHUNK]))
+        statement = base.where(column.in_(ids[start : start + IN_CHUNK]))
         resolved += len(session.execute(statement, execution_options=options).all())
     return resolved
 
 
-def list_intents(session: Session, *, since: date | None = None, until: date | None = None,
-                 department_id: int | Collection[int] | None = None, kind: str | None = None,
-                 task_id: int | None = None, step: str | None = None,
-                 unresolved: bool | None = None) -> list[NoticeIntent]:
+def list_intents(
+    session: Session,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    department_id: int | Collection[int] | None = None,
+    kind: str | None = None,
+    task_id: int | None = None,
+    step: str | None = None,
+    unresolved: bool | None = None,
+) -> list[NoticeIntent]:
     """Intents created between `since` and `until` (inclusive), oldest first."""
     query = select(NoticeIntent)
     if since is not None:
@@ -164,12 +181,15 @@ def intents_as_dicts(session: Session, intents: list[NoticeIntent]) -> list[dict
     ids = {i.department_id for i in intents if i.department_id is not None}
     names: dict[int, str] = {}
     for start in range(0, len(ids), IN_CHUNK):
-        chunk = sorted(ids)[start:start + IN_CHUNK]
-        names.update(session.execute(select(Department.id, Department.name).where(Department.id.in_(chunk))).tuples().all())
+        chunk = sorted(ids)[start : start + IN_CHUNK]
+        names.update(
+            session.execute(select(Department.id, Department.name).where(Department.id.in_(chunk))).tuples().all()
+        )
     return [intent_as_dict(i, department=names.get(i.department_id)) for i in intents]
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
 
 def _insert_statement(session: Session):
     """A function inserting a batch of rows, ON CONFLICT (key) DO NOTHING, returning (id, step)
@@ -184,21 +204,29 @@ def _insert_statement(session: Session):
     name = session.get_bind().dialect.name
     columns = [c.key for c in table.columns if c.key != "id"]
     if name == "postgresql":
-        records = func.json_populate_recordset(literal_column(f"NULL::{table.name}"),
-                                               cast(bindparam("rows", type_=Text), JSON)).table_valued(*columns)
-        statement = (postgresql.insert(table).from_select(columns, select(*[records.c[c] for c in columns]))
-                     .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id, table.c.step))
+        records = func.json_populate_recordset(
+            literal_column(f"NULL::{table.name}"), cast(bindparam("rows", type_=Text), JSON)
+        ).table_valued(*columns)
+        statement = (
+            postgresql.insert(table)
+            .from_select(columns, select(*[records.c[c] for c in columns]))
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(table.c.id, table.c.step)
+        )
 
         def insert(batch: list[dict[str, Any]]) -> list[tuple[int, str]]:
             text = json.dumps([_json_row(row) for row in batch], ensure_ascii=False)
             return list(session.execute(statement, {"rows": text}).tuples())
+
         return insert
     if name == "sqlite":
-        statement = (sqlite.insert(table).on_conflict_do_nothing(index_elements=["key"])
-                     .returning(table.c.id, table.c.step))
+        statement = (
+            sqlite.insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id, table.c.step)
+        )
 
         def insert(batch: list[dict[str, Any]]) -> list[tuple[int, str]]:
             return list(session.execute(statement, batch).tuples())
+
         return insert
     raise NotImplementedError(f"不支持的数据库：{name}（应为 SQLite 或 PostgreSQL）")
 
@@ -219,7 +247,14 @@ def _rows(intents: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
             raise ValueError(f"通知含未知字段：{'、'.join(sorted(unknown))}")
         if len(intent["key"]) > 300:
             raise ValueError(f"通知键超过300个字符：{intent['key'][:60]}…")
-        row = {"department_id": None, "task_id": None, "payload": {}, "resolved_on": None, "resolution": None,
-               "created_at": now, **intent}
+        row = {
+            "department_id": None,
+            "task_id": None,
+            "payload": {},
+            "resolved_on": None,
+            "resolution": None,
+            "created_at": now,
+            **intent,
+        }
         by_key.setdefault(row["key"], row)
     return [by_key[key] for key in sorted(by_key)]

@@ -32,10 +32,11 @@ import ssl
 import threading
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import apprise
 import yaml
@@ -103,12 +104,17 @@ def _outbox(body: str, title: str, notify_type: str, meta: dict[str, Any], *args
     if not folder.is_absolute():
         raise ValueError(f"outbox 路径须为绝对路径：{meta.get('url')}")
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     name = f"{stamp}-{uuid.uuid4().hex[:8]}.json"  # ASCII file names only
     attached = [{"name": a.name, "path": a.path} for a in kwargs.get("attach") or ()]
-    message = {"subject": title, "body": body, "type": str(notify_type),
-               "tags": sorted(str(t) for t in meta.get("tag") or ()), "written_at": stamp,
-               **({"attachments": attached} if attached else {})}
+    message = {
+        "subject": title,
+        "body": body,
+        "type": str(notify_type),
+        "tags": sorted(str(t) for t in meta.get("tag") or ()),
+        "written_at": stamp,
+        **({"attachments": attached} if attached else {}),
+    }
     partial = folder / f".{name}.part"
     partial.write_text(json.dumps(message, ensure_ascii=False, indent=2), encoding="utf-8")
     partial.replace(folder / name)  # readers never see half a message
@@ -146,8 +152,14 @@ def listed_services(config: dict[str, Any]) -> int:
 class Channels:
     """The loaded services; `send(tag, subject, body)` delivers to each service with the tag."""
 
-    def __init__(self, text: str, *, source: str = "<text>", extra: Iterable[tuple[str, Iterable[str]]] = (),
-                 aliases: dict[str, int] | None = None):
+    def __init__(
+        self,
+        text: str,
+        *,
+        source: str = "<text>",
+        extra: Iterable[tuple[str, Iterable[str]]] = (),
+        aliases: dict[str, int] | None = None,
+    ):
         text = text.replace("$OUTBOX_DIR", str(outbox_dir()))
         try:
             parsed = yaml.safe_load(text) or {}
@@ -165,13 +177,14 @@ class Channels:
         self.apprise.add(config)
         loaded = list(self.apprise)  # forces the load
         if len(loaded) < expected:
-            raise ChannelError(f"{source}：列出 {expected} 个通知渠道，只加载了 {len(loaded)} 个"
-                               "（地址无效的渠道被 Apprise 忽略，请检查）")
+            raise ChannelError(
+                f"{source}：列出 {expected} 个通知渠道，只加载了 {len(loaded)} 个"
+                "（地址无效的渠道被 Apprise 忽略，请检查）"
+            )
         extra = list(extra)
         for url, tags in extra:
             if not self.apprise.add(url, tag=sorted(tags)):
-                raise ChannelError(f"联系人表中的通知地址无效（标签 {'、'.join(sorted(tags))}）："
-                                   f"{privacy_url(url)}")
+                raise ChannelError(f"联系人表中的通知地址无效（标签 {'、'.join(sorted(tags))}）：{privacy_url(url)}")
         self.services = list(self.apprise)
         if expected + len(extra) == 0:
             raise ChannelError(f"{source}：未配置任何通知渠道")
@@ -187,8 +200,13 @@ class Channels:
         self.source = source
 
     @classmethod
-    def load(cls, path: Path | None = None, *, extra: Iterable[tuple[str, Iterable[str]]] = (),
-             aliases: dict[str, int] | None = None) -> Channels:
+    def load(
+        cls,
+        path: Path | None = None,
+        *,
+        extra: Iterable[tuple[str, Iterable[str]]] = (),
+        aliases: dict[str, int] | None = None,
+    ) -> Channels:
         path = path or config_file()
         return cls(path.read_text(encoding="utf-8"), source=str(path), extra=extra, aliases=aliases)
 
@@ -201,15 +219,22 @@ class Channels:
 
     def targets(self, tag: str, *, skip: set[str] | frozenset[str] = frozenset()) -> list[tuple[Any, str]]:
         """(service, privacy name) for every service for `tag` except those named in `skip`."""
-        return [(service, name) for service in self.services_for(tag)
-                if (name := service_name(service)) not in skip]
+        return [(service, name) for service in self.services_for(tag) if (name := service_name(service)) not in skip]
 
-    def send_to(self, service: Any, name: str, subject: str, body: str, *,
-                attachments: list[Attachment] | tuple[Attachment, ...] = ()) -> ServiceResult:
+    def send_to(
+        self,
+        service: Any,
+        name: str,
+        subject: str,
+        body: str,
+        *,
+        attachments: list[Attachment] | tuple[Attachment, ...] = (),
+    ) -> ServiceResult:
         return _send_one(service, name, subject, body, attachments)
 
-    def send(self, tag: str, subject: str, body: str, *, skip: set[str] | frozenset[str] = frozenset()
-             ) -> list[ServiceResult]:
+    def send(
+        self, tag: str, subject: str, body: str, *, skip: set[str] | frozenset[str] = frozenset()
+    ) -> list[ServiceResult]:
         """Send to every service for `tag` except those named (privacy URL) in `skip`.
 
         Returns one result per service tried; an empty list means no service matched at all.
@@ -278,13 +303,22 @@ if _apprise_logger.getEffectiveLevel() > logging.WARNING:
 
 def _send_one(service: Any, name: str, subject: str, body: str, attachments=()) -> ServiceResult:
     text_format = apprise.NotifyFormat.TEXT
-    title = subject if service.title_maxlen > 0 else convert_between(text_format, service.notify_format, content=subject)
+    title = (
+        subject if service.title_maxlen > 0 else convert_between(text_format, service.notify_format, content=subject)
+    )
     content = convert_between(text_format, service.notify_format, content=body)
     started = time.monotonic()
     log = _capture.start()
     try:
-        ok = bool(service.notify(body=content, title=title, notify_type=apprise.NotifyType.INFO,
-                                 body_format=text_format, attach=_attach_for(service, attachments)))
+        ok = bool(
+            service.notify(
+                body=content,
+                title=title,
+                notify_type=apprise.NotifyType.INFO,
+                body_format=text_format,
+                attach=_attach_for(service, attachments),
+            )
+        )
         error = None if ok else (_last_lines("\n".join(log)) or "发送失败（Apprise 未给出原因）")
     except Exception as exc:  # a plugin raising is a failed attempt, not a crash of the run
         ok, error = False, f"{type(exc).__name__}: {exc}"

@@ -81,12 +81,23 @@ def portal_url() -> str | None:
 
 def environment(folder: Path | None = None) -> Environment:
     folder = folder or Path(os.environ.get("WUFEI_TEMPLATE_DIR") or TEMPLATES)
-    return Environment(loader=FileSystemLoader(str(folder)), autoescape=False, trim_blocks=True,
-                       lstrip_blocks=True, keep_trailing_newline=False)
+    return Environment(
+        loader=FileSystemLoader(str(folder)),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
 
 
-def build_digests(intents: Iterable[Any], *, day: date, department_names: Mapping[int, str],
-                  delivered: Collection[int] = (), env: Environment | None = None) -> list[Digest]:
+def build_digests(
+    intents: Iterable[Any],
+    *,
+    day: date,
+    department_names: Mapping[int, str],
+    delivered: Collection[int] = (),
+    env: Environment | None = None,
+) -> list[Digest]:
     """One digest per (audience, department) of the intents created on or before `day`, not
     resolved and not in `delivered` (ids already in a dispatch). Intents are objects or mappings
     with id, kind, audience, department_id, created_on, payload, resolved_on."""
@@ -102,13 +113,24 @@ def build_digests(intents: Iterable[Any], *, day: date, department_names: Mappin
     digests = []
     for (audience, department_id), members in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1] or 0)):
         members.sort(key=lambda i: (_rank(_get(i, "kind")), _get(i, "created_on"), _get(i, "id")))
-        department = (department_names.get(department_id) if department_id is not None else None) \
-            or AUDIENCE_NAMES.get(audience, audience)
+        department = (department_names.get(department_id) if department_id is not None else None) or AUDIENCE_NAMES.get(
+            audience, audience
+        )
         tag = tag_for(audience, department_id)
         subject, body = render(env, members, day=day, audience=audience, department=department)
-        digests.append(Digest(day=day, audience=audience, department_id=department_id, department=department,
-                              tag=tag, key=digest_key(day, audience, department_id, tag), subject=subject,
-                              body=body, intent_ids=tuple(sorted(_get(i, "id") for i in members))))
+        digests.append(
+            Digest(
+                day=day,
+                audience=audience,
+                department_id=department_id,
+                department=department,
+                tag=tag,
+                key=digest_key(day, audience, department_id, tag),
+                subject=subject,
+                body=body,
+                intent_ids=tuple(sorted(_get(i, "id") for i in members)),
+            )
+        )
     return digests
 
 
@@ -119,11 +141,16 @@ def render(env: Environment, intents: list[Any], *, day: date, audience: str, de
         kind = str(_get(intent, "kind"))
         sections.setdefault(kind, []).append(_render_kind(env, kind, "body", intent, department))
     context = {
-        "portal_url": portal_url(), "home": HOME_PATHS.get(audience, "/"),
-        "department": department, "recipient": AUDIENCE_NAMES.get(audience, ""), "day": day,
-        "day_cn": chinese_day(day), "count": len(intents),
-        "sections": [{"kind": kind, "name": KIND_NAMES.get(kind, kind), "entries": items}
-                     for kind, items in sections.items()],
+        "portal_url": portal_url(),
+        "home": HOME_PATHS.get(audience, "/"),
+        "department": department,
+        "recipient": AUDIENCE_NAMES.get(audience, ""),
+        "day": day,
+        "day_cn": chinese_day(day),
+        "count": len(intents),
+        "sections": [
+            {"kind": kind, "name": KIND_NAMES.get(kind, kind), "entries": items} for kind, items in sections.items()
+        ],
     }
     if len(intents) == 1:
         subject = _render_kind(env, str(_get(intents[0], "kind")), "subject", intents[0], department)
@@ -139,9 +166,15 @@ def _render_kind(env: Environment, kind: str, part: str, intent: Any, department
     except TemplateNotFound:
         template = env.get_template(f"default/{part}.j2")
     payload = _get(intent, "payload") or {}
-    return template.render(p=payload, department=department, kind=kind, kind_name=KIND_NAMES.get(kind, kind),
-                           period=_get(intent, "period"), portal_url=portal_url(),
-                           light_name=LIGHT_NAMES.get(payload.get("light"), payload.get("light"))).strip()
+    return template.render(
+        p=payload,
+        department=department,
+        kind=kind,
+        kind_name=KIND_NAMES.get(kind, kind),
+        period=_get(intent, "period"),
+        portal_url=portal_url(),
+        light_name=LIGHT_NAMES.get(payload.get("light"), payload.get("light")),
+    ).strip()
 
 
 def _one_line(text: str) -> str:

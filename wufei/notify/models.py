@@ -57,4 +57,3 @@ class Delivery(Base):
     error: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[int]
     attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
-

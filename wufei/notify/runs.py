@@ -30,8 +30,9 @@ def load_channels(engine: Engine) -> Channels:
     return Channels.load(extra=extra, aliases=aliases)
 
 
-def deliver_day(engine: Engine, day: date, *, channels: Channels | None = None, now: datetime | None = None,
-                concurrency: int = 1) -> dict[str, Any]:
+def deliver_day(
+    engine: Engine, day: date, *, channels: Channels | None = None, now: datetime | None = None, concurrency: int = 1
+) -> dict[str, Any]:
     """Claim the digests of `day` (unresolved intents created on or before it) and send them.
 
     `now` fixes the clock (tests, replays); by default every step reads the clock when it runs,
@@ -40,13 +41,15 @@ def deliver_day(engine: Engine, day: date, *, channels: Channels | None = None, 
     with make_sessionmaker(engine)() as session:
         claims = service.claim_digests(session, day=day, now=now)
         session.commit()
-    summary = service.new_summary(day=day.isoformat(), digests=claims["digests"], claimed=len(claims["claimed"]),
-                                  skipped=claims["skipped"])
+    summary = service.new_summary(
+        day=day.isoformat(), digests=claims["digests"], claimed=len(claims["claimed"]), skipped=claims["skipped"]
+    )
 
     def send(dispatch_id: int) -> tuple[str, int]:
         with make_sessionmaker(engine)() as session:
-            outcome = service.attempt(session, dispatch_id, channels=channels, now=now, lease=claims["lease"],
-                                      checkpoint=session.commit)
+            outcome = service.attempt(
+                session, dispatch_id, channels=channels, now=now, lease=claims["lease"], checkpoint=session.commit
+            )
             session.commit()
             return outcome
 
@@ -55,9 +58,15 @@ def deliver_day(engine: Engine, day: date, *, channels: Channels | None = None, 
     return summary
 
 
-def retry_due(engine: Engine, *, channels: Channels | None = None, now: datetime | None = None,
-              ignore_backoff: bool = False, dispatch_ids: list[int] | None = None,
-              concurrency: int = 1) -> dict[str, Any]:
+def retry_due(
+    engine: Engine,
+    *,
+    channels: Channels | None = None,
+    now: datetime | None = None,
+    ignore_backoff: bool = False,
+    dispatch_ids: list[int] | None = None,
+    concurrency: int = 1,
+) -> dict[str, Any]:
     """Send the failed dispatches that are due again, and the claims whose run died."""
     channels = channels or load_channels(engine)
     with make_sessionmaker(engine)() as session:
@@ -71,8 +80,9 @@ def retry_due(engine: Engine, *, channels: Channels | None = None, now: datetime
                 session.rollback()
                 return None  # another retrier has it
             session.commit()
-            outcome = service.attempt(session, dispatch_id, channels=channels, now=now, lease=lease,
-                                      checkpoint=session.commit)
+            outcome = service.attempt(
+                session, dispatch_id, channels=channels, now=now, lease=lease, checkpoint=session.commit
+            )
             session.commit()
             return outcome
 
@@ -83,8 +93,9 @@ def retry_due(engine: Engine, *, channels: Channels | None = None, now: datetime
     return summary
 
 
-def resend(engine: Engine, dispatch_id: int, *, channels: Channels | None = None,
-           now: datetime | None = None) -> dict[str, Any]:
+def resend(
+    engine: Engine, dispatch_id: int, *, channels: Channels | None = None, now: datetime | None = None
+) -> dict[str, Any]:
     channels = channels or load_channels(engine)
     with make_sessionmaker(engine)() as session:
         summary = service.resend(session, dispatch_id, channels=channels, now=now, checkpoint=session.commit)
@@ -92,15 +103,18 @@ def resend(engine: Engine, dispatch_id: int, *, channels: Channels | None = None
     return summary
 
 
-def scheduled_delivery(engine: Engine, day: date, *, now: datetime | None = None,
-                       concurrency: int = 4) -> dict[str, Any]:
+def scheduled_delivery(
+    engine: Engine, day: date, *, now: datetime | None = None, concurrency: int = 4
+) -> dict[str, Any]:
     """The flow's run: retries first (they are older), then, on a working day, the day's digests.
 
     Digests go out on working days only, like the scan that makes them; an intent created on a
     weekend (an extension decided, a bulletin) waits for Monday's digest. Retries run every day."""
     channels = load_channels(engine)
-    result: dict[str, Any] = {"day": day.isoformat(),
-                              "retry": retry_due(engine, channels=channels, now=now, concurrency=concurrency)}
+    result: dict[str, Any] = {
+        "day": day.isoformat(),
+        "retry": retry_due(engine, channels=channels, now=now, concurrency=concurrency),
+    }
     with make_sessionmaker(engine)() as session:
         workday = load_calendar(session).is_workday(day)
     if workday:

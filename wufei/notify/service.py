@@ -71,6 +71,7 @@ CLAIM_LOCK = 0x77756665_69636C6D  # PostgreSQL advisory lock serializing claim_d
 class DispatchBusy(RuntimeError):
     """Another run holds the dispatch (its lease has not run out)."""
 
+
 Checkpoint = Callable[[], None]
 
 
@@ -85,20 +86,31 @@ def backoff(attempts: int) -> timedelta:
 def pending_digests(session: Session, *, day: date) -> list[Digest]:
     """The digests `deliver` would claim for `day` (unresolved intents not in any dispatch)."""
     since = day - LOOKBACK
-    intents = list(session.scalars(
-        select(NoticeIntent).where(NoticeIntent.resolved_on.is_(None), NoticeIntent.created_on <= day,
-                                   NoticeIntent.created_on >= since)
-        .order_by(NoticeIntent.id)))
+    intents = list(
+        session.scalars(
+            select(NoticeIntent)
+            .where(NoticeIntent.resolved_on.is_(None), NoticeIntent.created_on <= day, NoticeIntent.created_on >= since)
+            .order_by(NoticeIntent.id)
+        )
+    )
     if not intents:
         return []
     delivered: set[int] = set()
     for ids in session.scalars(select(Dispatch.intent_ids).where(Dispatch.day >= since)):
         delivered.update(ids)
     department_ids = sorted({i.department_id for i in intents if i.department_id is not None})
-    names = dict(session.execute(select(Department.id, Department.name)
-                                 .where(Department.id.in_(department_ids))).tuples().all()) if department_ids else {}
-    lights = current_lights(session, {i.task_id for i in intents if i.task_id is not None and i.id not in delivered},
-                            day=day)
+    names = (
+        dict(
+            session.execute(select(Department.id, Department.name).where(Department.id.in_(department_ids)))
+            .tuples()
+            .all()
+        )
+        if department_ids
+        else {}
+    )
+    lights = current_lights(
+        session, {i.task_id for i in intents if i.task_id is not None and i.id not in delivered}, day=day
+    )
     rows = [_with_light(i, lights.get(i.task_id)) for i in intents]
     return build_digests(rows, day=day, department_names=names, delivered=delivered)
 
@@ -111,9 +123,13 @@ def current_lights(session: Session, task_ids: set[int], *, day: date) -> dict[i
     for start in range(0, len(ids), 5000):
         rows = session.execute(
             select(LightRecord.task_id, LightRecord.light, LightRecord.reason)
-            .where(LightRecord.task_id.in_(ids[start:start + 5000]), LightRecord.milestone_id.is_(None),
-                   LightRecord.as_of <= day)
-            .order_by(LightRecord.task_id, LightRecord.as_of, LightRecord.id))
+            .where(
+                LightRecord.task_id.in_(ids[start : start + 5000]),
+                LightRecord.milestone_id.is_(None),
+                LightRecord.as_of <= day,
+            )
+            .order_by(LightRecord.task_id, LightRecord.as_of, LightRecord.id)
+        )
         for task_id, light, reason in rows:
             found[task_id] = (light, reason)  # the newest wins
     return found
@@ -123,9 +139,16 @@ def _with_light(intent: NoticeIntent, light: tuple[str, str] | None) -> dict[str
     payload = dict(intent.payload or {})
     if light is not None and "light" not in payload:
         payload["light"], payload["light_reason"] = light
-    return {"id": intent.id, "kind": intent.kind, "audience": intent.audience, "department_id": intent.department_id,
-            "created_on": intent.created_on, "period": intent.period, "resolved_on": intent.resolved_on,
-            "payload": payload}
+    return {
+        "id": intent.id,
+        "kind": intent.kind,
+        "audience": intent.audience,
+        "department_id": intent.department_id,
+        "created_on": intent.created_on,
+        "period": intent.period,
+        "resolved_on": intent.resolved_on,
+        "payload": payload,
+    }
 
 
 def clock(now: datetime | None) -> datetime:
@@ -144,8 +167,10 @@ def lock_claims(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK})
     else:
-        session.execute(update(Dispatch).where(Dispatch.id == -1).values(status=Dispatch.status),
-                        execution_options={"synchronize_session": False})
+        session.execute(
+            update(Dispatch).where(Dispatch.id == -1).values(status=Dispatch.status),
+            execution_options={"synchronize_session": False},
+        )
 
 
 def claim_digests(session: Session, *, day: date, now: datetime | None = None) -> dict[str, Any]:
@@ -158,10 +183,12 @@ def claim_digests(session: Session, *, day: date, now: datetime | None = None) -
     now = clock(now)
     digests = pending_digests(session, day=day)
     taken = set(session.scalars(select(Dispatch.key).where(Dispatch.day == day)))
-    claimed = [dispatch_id for dispatch_id in (_claim(session, _next_key(d, taken), now) for d in digests)
-               if dispatch_id is not None]
-    return {"digests": len(digests), "claimed": claimed, "skipped": len(digests) - len(claimed),
-            "lease": now + LEASE}
+    claimed = [
+        dispatch_id
+        for dispatch_id in (_claim(session, _next_key(d, taken), now) for d in digests)
+        if dispatch_id is not None
+    ]
+    return {"digests": len(digests), "claimed": claimed, "skipped": len(digests) - len(claimed), "lease": now + LEASE}
 
 
 def _next_key(digest: Digest, taken: set[str]) -> Digest:
@@ -172,22 +199,36 @@ def _next_key(digest: Digest, taken: set[str]) -> Digest:
     return digest if key == digest.key else dataclasses.replace(digest, key=key)
 
 
-def deliver(session: Session, *, day: date, channels: Channels, now: datetime | None = None,
-            checkpoint: Checkpoint = _no_checkpoint) -> dict[str, Any]:
+def deliver(
+    session: Session,
+    *,
+    day: date,
+    channels: Channels,
+    now: datetime | None = None,
+    checkpoint: Checkpoint = _no_checkpoint,
+) -> dict[str, Any]:
     """Claim and send the day's digests; returns counts (claimed, skipped, sent, failed, permanent)."""
     claims = claim_digests(session, day=day, now=now)
     checkpoint()  # claims are durable before anything is sent
-    summary = new_summary(day=day.isoformat(), digests=claims["digests"], claimed=len(claims["claimed"]),
-                          skipped=claims["skipped"])
+    summary = new_summary(
+        day=day.isoformat(), digests=claims["digests"], claimed=len(claims["claimed"]), skipped=claims["skipped"]
+    )
     for dispatch_id in claims["claimed"]:
-        tally(summary, attempt(session, dispatch_id, channels=channels, now=now, lease=claims["lease"],
-                               checkpoint=checkpoint))
+        tally(
+            summary,
+            attempt(session, dispatch_id, channels=channels, now=now, lease=claims["lease"], checkpoint=checkpoint),
+        )
         checkpoint()
     return summary
 
 
-def due_dispatches(session: Session, *, now: datetime | None = None, ignore_backoff: bool = False,
-                   dispatch_ids: list[int] | None = None) -> list[int]:
+def due_dispatches(
+    session: Session,
+    *,
+    now: datetime | None = None,
+    ignore_backoff: bool = False,
+    dispatch_ids: list[int] | None = None,
+) -> list[int]:
     """Ids of the failed dispatches whose next attempt is due, and of abandoned claims (lease run
     out). `ignore_backoff` also takes failures not yet due (never a claim still under its lease)."""
     now = clock(now)
@@ -201,8 +242,9 @@ def due_dispatches(session: Session, *, now: datetime | None = None, ignore_back
     return list(session.scalars(query.order_by(Dispatch.next_attempt_at, Dispatch.id)))
 
 
-def take(session: Session, dispatch_id: int, *, now: datetime | None = None,
-         ignore_backoff: bool = False) -> datetime | None:
+def take(
+    session: Session, dispatch_id: int, *, now: datetime | None = None, ignore_backoff: bool = False
+) -> datetime | None:
     """Take a dispatch for one attempt (a lease): a conditional UPDATE that one caller wins. The
     dispatch is `claimed` again while the attempt runs, so `--all` (which ignores the backoff of
     `failed` ones) cannot take a dispatch another run is sending. Returns the lease (the fencing
@@ -213,14 +255,24 @@ def take(session: Session, dispatch_id: int, *, now: datetime | None = None,
         condition = condition | (Dispatch.status == DispatchStatus.FAILED)
     lease = now + LEASE
     taken = session.execute(
-        update(Dispatch).where(Dispatch.id == dispatch_id, Dispatch.status.in_(RETRIABLE), condition)
-        .values(status=str(DispatchStatus.CLAIMED), next_attempt_at=lease).returning(Dispatch.id),
-        execution_options={"synchronize_session": "fetch"}).scalar()
+        update(Dispatch)
+        .where(Dispatch.id == dispatch_id, Dispatch.status.in_(RETRIABLE), condition)
+        .values(status=str(DispatchStatus.CLAIMED), next_attempt_at=lease)
+        .returning(Dispatch.id),
+        execution_options={"synchronize_session": "fetch"},
+    ).scalar()
     return lease if taken is not None else None
 
 
-def retry(session: Session, *, now: datetime | None = None, channels: Channels, ignore_backoff: bool = False,
-          dispatch_ids: list[int] | None = None, checkpoint: Checkpoint = _no_checkpoint) -> dict[str, Any]:
+def retry(
+    session: Session,
+    *,
+    now: datetime | None = None,
+    channels: Channels,
+    ignore_backoff: bool = False,
+    dispatch_ids: list[int] | None = None,
+    checkpoint: Checkpoint = _no_checkpoint,
+) -> dict[str, Any]:
     """Send again the dispatches whose next attempt is due (failed, or claimed and abandoned)."""
     summary = new_summary(due=0)
     for dispatch_id in due_dispatches(session, now=now, ignore_backoff=ignore_backoff, dispatch_ids=dispatch_ids):
@@ -229,14 +281,19 @@ def retry(session: Session, *, now: datetime | None = None, channels: Channels, 
             continue  # another retrier has it
         checkpoint()
         summary["due"] += 1
-        tally(summary, attempt(session, dispatch_id, channels=channels, now=now, lease=lease,
-                               checkpoint=checkpoint))
+        tally(summary, attempt(session, dispatch_id, channels=channels, now=now, lease=lease, checkpoint=checkpoint))
         checkpoint()
     return summary
 
 
-def resend(session: Session, dispatch_id: int, *, channels: Channels, now: datetime | None = None,
-           checkpoint: Checkpoint = _no_checkpoint) -> dict[str, Any]:
+def resend(
+    session: Session,
+    dispatch_id: int,
+    *,
+    channels: Channels,
+    now: datetime | None = None,
+    checkpoint: Checkpoint = _no_checkpoint,
+) -> dict[str, Any]:
     """The office's decision after checking with the recipient: send a dispatch whose outcome is
     unknown (or that failed for good) again, to every service that has not confirmed it.
 
@@ -252,22 +309,38 @@ def resend(session: Session, dispatch_id: int, *, channels: Channels, now: datet
     now = clock(now)
     lease = now + LEASE
     taken = session.execute(
-        update(Dispatch).where(Dispatch.id == dispatch_id, or_(
-            Dispatch.status.in_(RESENDABLE),
-            and_(Dispatch.status == DispatchStatus.CLAIMED, Dispatch.next_attempt_at <= now)))
-        .values(status=str(DispatchStatus.CLAIMED), next_attempt_at=lease,  # one more try, not a new series
-                attempts=case((Dispatch.attempts > MAX_ATTEMPTS - 1, MAX_ATTEMPTS - 1), else_=Dispatch.attempts))
-        .returning(Dispatch.id), execution_options={"synchronize_session": "fetch"}).scalar()
+        update(Dispatch)
+        .where(
+            Dispatch.id == dispatch_id,
+            or_(
+                Dispatch.status.in_(RESENDABLE),
+                and_(Dispatch.status == DispatchStatus.CLAIMED, Dispatch.next_attempt_at <= now),
+            ),
+        )
+        .values(
+            status=str(DispatchStatus.CLAIMED),
+            next_attempt_at=lease,  # one more try, not a new series
+            attempts=case((Dispatch.attempts > MAX_ATTEMPTS - 1, MAX_ATTEMPTS - 1), else_=Dispatch.attempts),
+        )
+        .returning(Dispatch.id),
+        execution_options={"synchronize_session": "fetch"},
+    ).scalar()
     if taken is None:
         session.refresh(dispatch)
         if dispatch.status == DispatchStatus.SENT:
             summary["due"] = 0
             return summary
-        raise DispatchBusy(f"发送记录 {dispatch_id} 正由另一次运行发送（状态：{dispatch.status}，租约未到期），"
-                           "未补发；请等该次运行结束后再查看")
+        raise DispatchBusy(
+            f"发送记录 {dispatch_id} 正由另一次运行发送（状态：{dispatch.status}，租约未到期），"
+            "未补发；请等该次运行结束后再查看"
+        )
     checkpoint()
-    tally(summary, attempt(session, dispatch_id, channels=channels, now=now, lease=lease, checkpoint=checkpoint,
-                           retry_unknown=True))
+    tally(
+        summary,
+        attempt(
+            session, dispatch_id, channels=channels, now=now, lease=lease, checkpoint=checkpoint, retry_unknown=True
+        ),
+    )
     checkpoint()
     return summary
 
@@ -283,16 +356,25 @@ def renew(session: Session, dispatch_id: int, lease: datetime, *, now: datetime 
 def _fenced_update(session: Session, dispatch_id: int, lease: datetime, **values: Any) -> bool:
     """UPDATE … WHERE id AND status='claimed' AND next_attempt_at=lease RETURNING id: True when written."""
     held = session.execute(
-        update(Dispatch).where(Dispatch.id == dispatch_id, Dispatch.status == DispatchStatus.CLAIMED,
-                               Dispatch.next_attempt_at == lease)
-        .values(**values).returning(Dispatch.id),
-        execution_options={"synchronize_session": "fetch"}).scalar()
+        update(Dispatch)
+        .where(Dispatch.id == dispatch_id, Dispatch.status == DispatchStatus.CLAIMED, Dispatch.next_attempt_at == lease)
+        .values(**values)
+        .returning(Dispatch.id),
+        execution_options={"synchronize_session": "fetch"},
+    ).scalar()
     return held is not None
 
 
-def attempt(session: Session, dispatch_id: int, *, channels: Channels, lease: datetime,
-            now: datetime | None = None, checkpoint: Checkpoint = _no_checkpoint,
-            retry_unknown: bool = False) -> tuple[str, int]:
+def attempt(
+    session: Session,
+    dispatch_id: int,
+    *,
+    channels: Channels,
+    lease: datetime,
+    now: datetime | None = None,
+    checkpoint: Checkpoint = _no_checkpoint,
+    retry_unknown: bool = False,
+) -> tuple[str, int]:
     """One attempt at every service that has not yet accepted the dispatch; returns (status, messages sent).
 
     The caller holds the dispatch (a fresh claim, or `take`) under `lease`. The lease is renewed
@@ -311,8 +393,7 @@ def attempt(session: Session, dispatch_id: int, *, channels: Channels, lease: da
         record.status = DeliveryStatus.UNKNOWN
         record.error = "发送过程中运行中断，无法确认是否已送达"
     if abandoned:
-        _flag_office(session, dispatch, [f"{r.service_url}：{r.error}" for r in abandoned], outcome="unknown",
-                     now=now)
+        _flag_office(session, dispatch, [f"{r.service_url}：{r.error}" for r in abandoned], outcome="unknown", now=now)
     done = {DeliveryStatus.SENT} if retry_unknown else {DeliveryStatus.SENT, DeliveryStatus.UNKNOWN}
     skip = {r.service_url for r in records if r.status in done}
     unknown = set() if retry_unknown else {r.service_url for r in records if r.status == DeliveryStatus.UNKNOWN}
@@ -324,8 +405,14 @@ def attempt(session: Session, dispatch_id: int, *, channels: Channels, lease: da
         lease = renew(session, dispatch.id, lease, now=now)
         if lease is None:  # another run has the dispatch now: it sends the rest, records the outcome
             return LOST, sum(1 for r in results if r.ok)
-        record = Delivery(dispatch_id=dispatch.id, service_url=name, status=DeliveryStatus.SENDING, error=None,
-                          duration_ms=0, attempted_at=clock(now))
+        record = Delivery(
+            dispatch_id=dispatch.id,
+            service_url=name,
+            status=DeliveryStatus.SENDING,
+            error=None,
+            duration_ms=0,
+            attempted_at=clock(now),
+        )
         session.add(record)
         session.flush()
         checkpoint()  # durable before the network call: a crash now leaves a visible `sending` row
@@ -334,9 +421,16 @@ def attempt(session: Session, dispatch_id: int, *, channels: Channels, lease: da
         record.error, record.duration_ms = result.error, result.duration_ms
         results.append(result)
     if not results and not confirmed and not unknown:
-        session.add(Delivery(dispatch_id=dispatch.id, service_url=NO_SERVICE, status=DeliveryStatus.FAILED,
-                             error=f"没有带标签 {dispatch.tag} 或 fallback 的通知渠道", duration_ms=0,
-                             attempted_at=clock(now)))
+        session.add(
+            Delivery(
+                dispatch_id=dispatch.id,
+                service_url=NO_SERVICE,
+                status=DeliveryStatus.FAILED,
+                error=f"没有带标签 {dispatch.tag} 或 fallback 的通知渠道",
+                duration_ms=0,
+                attempted_at=clock(now),
+            )
+        )
         results_failed = True
     else:
         results_failed = any(not r.ok for r in results)
@@ -369,8 +463,11 @@ def bulletin_attachments(session: Session, intent_ids: list[int]) -> list[Attach
     disk have ASCII names, a reader should see 「2024年5月无废城市建设工作通报.docx」."""
     if not intent_ids:
         return []
-    payloads = session.scalars(select(NoticeIntent.payload).where(
-        NoticeIntent.id.in_(intent_ids), NoticeIntent.kind == NoticeKind.BULLETIN_READY).order_by(NoticeIntent.id))
+    payloads = session.scalars(
+        select(NoticeIntent.payload)
+        .where(NoticeIntent.id.in_(intent_ids), NoticeIntent.kind == NoticeKind.BULLETIN_READY)
+        .order_by(NoticeIntent.id)
+    )
     found: dict[Path, Attachment] = {}
     for payload in payloads:
         payload = payload or {}
@@ -393,8 +490,9 @@ def tally(summary: dict[str, Any], outcome: tuple[str, int]) -> None:
     summary["messages"] += messages
 
 
-def dispatch_views(session: Session, intent_ids: list[int], *, now: datetime | None = None
-                   ) -> dict[int, list[dict[str, Any]]]:
+def dispatch_views(
+    session: Session, intent_ids: list[int], *, now: datetime | None = None
+) -> dict[int, list[dict[str, Any]]]:
     """For each intent id, the dispatches that carried it with their deliveries (JSON-safe).
 
     `stuck` marks a claim whose run died (lease run out while `claimed`, or a `sending` row left
@@ -407,13 +505,17 @@ def dispatch_views(session: Session, intent_ids: list[int], *, now: datetime | N
     query = select(Dispatch).order_by(Dispatch.id)
     if first_day is not None:
         query = query.where(Dispatch.day >= first_day)
-    carrying = [(dispatch, carried) for dispatch in session.scalars(query)
-                if (carried := wanted.intersection(dispatch.intent_ids))]
+    carrying = [
+        (dispatch, carried)
+        for dispatch in session.scalars(query)
+        if (carried := wanted.intersection(dispatch.intent_ids))
+    ]
     records: dict[int, list[Delivery]] = {}
     ids = [dispatch.id for dispatch, _ in carrying]
     for start in range(0, len(ids), 5000):
-        for record in session.scalars(select(Delivery).where(Delivery.dispatch_id.in_(ids[start:start + 5000]))
-                                      .order_by(Delivery.id)):
+        for record in session.scalars(
+            select(Delivery).where(Delivery.dispatch_id.in_(ids[start : start + 5000])).order_by(Delivery.id)
+        ):
             records.setdefault(record.dispatch_id, []).append(record)
     by_intent: dict[int, list[dict[str, Any]]] = {}
     for dispatch, carried in carrying:
@@ -425,48 +527,93 @@ def dispatch_views(session: Session, intent_ids: list[int], *, now: datetime | N
 
 def dispatch_as_dict(dispatch: Dispatch, records: list[Delivery], *, now: datetime) -> dict[str, Any]:
     lease_over = dispatch.next_attempt_at is not None and dispatch.next_attempt_at <= now
-    stuck = lease_over and (dispatch.status == DispatchStatus.CLAIMED
-                            or any(r.status == DeliveryStatus.SENDING for r in records))
+    stuck = lease_over and (
+        dispatch.status == DispatchStatus.CLAIMED or any(r.status == DeliveryStatus.SENDING for r in records)
+    )
     return {
-        "id": dispatch.id, "key": dispatch.key, "day": dispatch.day.isoformat(), "tag": dispatch.tag,
-        "audience": dispatch.audience, "subject": dispatch.subject, "status": dispatch.status, "stuck": stuck,
+        "id": dispatch.id,
+        "key": dispatch.key,
+        "day": dispatch.day.isoformat(),
+        "tag": dispatch.tag,
+        "audience": dispatch.audience,
+        "subject": dispatch.subject,
+        "status": dispatch.status,
+        "stuck": stuck,
         "attempts": dispatch.attempts,
         "next_attempt_at": dispatch.next_attempt_at.isoformat() if dispatch.next_attempt_at else None,
         "sent_at": dispatch.sent_at.isoformat() if dispatch.sent_at else None,
-        "deliveries": [{"service": r.service_url, "status": r.status, "error": r.error, "duration_ms": r.duration_ms,
-                        "attempted_at": r.attempted_at.isoformat()} for r in records],
+        "deliveries": [
+            {
+                "service": r.service_url,
+                "status": r.status,
+                "error": r.error,
+                "duration_ms": r.duration_ms,
+                "attempted_at": r.attempted_at.isoformat(),
+            }
+            for r in records
+        ],
     }
 
 
 # --- helpers ----------------------------------------------------------------------------------
 
+
 def _claim(session: Session, digest: Digest, now: datetime) -> int | None:
-    values = {"key": digest.key, "day": digest.day, "audience": digest.audience,
-              "department_id": digest.department_id, "tag": digest.tag, "subject": digest.subject,
-              "body": digest.body, "intent_ids": list(digest.intent_ids), "status": str(DispatchStatus.CLAIMED),
-              "attempts": 0, "next_attempt_at": now + LEASE, "created_at": now, "sent_at": None}
+    values = {
+        "key": digest.key,
+        "day": digest.day,
+        "audience": digest.audience,
+        "department_id": digest.department_id,
+        "tag": digest.tag,
+        "subject": digest.subject,
+        "body": digest.body,
+        "intent_ids": list(digest.intent_ids),
+        "status": str(DispatchStatus.CLAIMED),
+        "attempts": 0,
+        "next_attempt_at": now + LEASE,
+        "created_at": now,
+        "sent_at": None,
+    }
     name = session.get_bind().dialect.name
     dialect = {"postgresql": postgresql, "sqlite": sqlite}.get(name)
     if dialect is None:
         raise NotImplementedError(f"不支持的数据库：{name}（应为 SQLite 或 PostgreSQL）")
-    statement = (dialect.insert(Dispatch).values(values).on_conflict_do_nothing(index_elements=["key"])
-                 .returning(Dispatch.id))
+    statement = (
+        dialect.insert(Dispatch).values(values).on_conflict_do_nothing(index_elements=["key"]).returning(Dispatch.id)
+    )
     return session.execute(statement).scalar()
 
 
-def _flag_office(session: Session, dispatch: Dispatch, errors: list[str], *, outcome: str = "failed",
-                 now: datetime | None = None) -> None:
+def _flag_office(
+    session: Session, dispatch: Dispatch, errors: list[str], *, outcome: str = "failed", now: datetime | None = None
+) -> None:
     kinds = set(session.scalars(select(NoticeIntent.kind).where(NoticeIntent.id.in_(dispatch.intent_ids))))
     if kinds <= {NoticeKind.DELIVERY_FAILED}:  # a failed failure notice is not reported again (no loop)
         return
     error = "；".join(errors) or "没有匹配的通知渠道"
     prefix = "delivery_unknown" if outcome == "unknown" else "delivery_failed"
-    create_intents(session, [{
-        "key": f"{prefix}|dispatch:{dispatch.id}|attempt:{dispatch.attempts}",
-        "kind": str(NoticeKind.DELIVERY_FAILED), "step": prefix,
-        "audience": "office", "department_id": dispatch.department_id, "task_id": None,
-        "period": dispatch.day.isoformat(), "created_on": max(dispatch.day, clock(now).astimezone(TIMEZONE).date()),
-        "payload": {"dispatch_id": dispatch.id, "dispatch_key": dispatch.key, "tag": dispatch.tag,
-                    "day": dispatch.day.isoformat(), "attempts": dispatch.attempts, "subject": dispatch.subject,
-                    "error": error[:1000], "outcome": outcome},
-    }])
+    create_intents(
+        session,
+        [
+            {
+                "key": f"{prefix}|dispatch:{dispatch.id}|attempt:{dispatch.attempts}",
+                "kind": str(NoticeKind.DELIVERY_FAILED),
+                "step": prefix,
+                "audience": "office",
+                "department_id": dispatch.department_id,
+                "task_id": None,
+                "period": dispatch.day.isoformat(),
+                "created_on": max(dispatch.day, clock(now).astimezone(TIMEZONE).date()),
+                "payload": {
+                    "dispatch_id": dispatch.id,
+                    "dispatch_key": dispatch.key,
+                    "tag": dispatch.tag,
+                    "day": dispatch.day.isoformat(),
+                    "attempts": dispatch.attempts,
+                    "subject": dispatch.subject,
+                    "error": error[:1000],
+                    "outcome": outcome,
+                },
+            }
+        ],
+    )

@@ -27,5 +27,8 @@ def find_plans(session: Session, ref: str) -> list[Plan]:
 def find_departments(session: Session, name: str) -> list[Department]:
     """By canonical name or alias, in any jurisdiction."""
     by_alias = select(DepartmentAlias.department_id).where(DepartmentAlias.alias == name)
-    return list(session.scalars(select(Department).where(
-        or_(Department.name == name, Department.id.in_(by_alias))).order_by(Department.id)))
+    return list(
+        session.scalars(
+            select(Department).where(or_(Department.name == name, Department.id.in_(by_alias))).order_by(Department.id)
+        )
+    )

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -41,9 +42,15 @@ class ImportSummary:
     warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "plan_id": self.plan_id, "plan": self.plan_title,
-                "doc_number": self.doc_number, "counts": self.counts,
-                "changes": dict(self.changes), "warnings": self.warnings}
+        return {
+            "file": self.file,
+            "plan_id": self.plan_id,
+            "plan": self.plan_title,
+            "doc_number": self.doc_number,
+            "counts": self.counts,
+            "changes": dict(self.changes),
+            "warnings": self.warnings,
+        }
 
 
 @dataclass
@@ -57,8 +64,9 @@ class _Row:
     values: list[dict[str, Any]] = field(default_factory=list)  # indicator values
 
 
-def import_plan(session: Session, parsed: ParsedPlan, *, registry: Registry, actor: str = "import",
-                source: str | None = None) -> ImportSummary:
+def import_plan(
+    session: Session, parsed: ParsedPlan, *, registry: Registry, actor: str = "import", source: str | None = None
+) -> ImportSummary:
     source = source or parsed.path
     existing_plan = None if parsed.plan_fields_known else _existing_plan(session, parsed)
     if existing_plan is not None:  # deadlines are read against the plan's own period
@@ -77,8 +85,14 @@ def import_plan(session: Session, parsed: ParsedPlan, *, registry: Registry, act
         plan, plan_change = existing_plan, "unchanged"
         jurisdiction = ensure_jurisdiction(session, registry, plan.jurisdiction.name, path=parsed.path)
     resolver = OwnerResolver(session, registry, jurisdiction)
-    summary = ImportSummary(file=parsed.path, plan_id=plan.id, plan_title=plan.title,
-                            doc_number=plan.doc_number, counts={}, warnings=list(parsed.warnings))
+    summary = ImportSummary(
+        file=parsed.path,
+        plan_id=plan.id,
+        plan_title=plan.title,
+        doc_number=plan.doc_number,
+        counts={},
+        warnings=list(parsed.warnings),
+    )
     summary.changes[plan_change] += 1
 
     sync = _Sync(session, plan, resolver, actor, source, summary, parsed.complete)
@@ -101,29 +115,45 @@ def import_plan(session: Session, parsed: ParsedPlan, *, registry: Registry, act
 def _cell_total_warning(parsed: ParsedPlan, cells: list[_Row]) -> list[str]:
     total = sum(row.fields["count"] for row in cells)
     if cells and parsed.cells_built_total is not None and total != parsed.cells_built_total:
-        return [f"{parsed.path}：无废细胞各类数量合计 {total} 个，与文中所述建成总数 {parsed.cells_built_total} 个不一致"]
+        return [
+            f"{parsed.path}：无废细胞各类数量合计 {total} 个，与文中所述建成总数 {parsed.cells_built_total} 个不一致"
+        ]
     return []
 
 
 # --- validation: records to rows, raising ImportError_ on the first fatal problem -------------
 
+
 def _task_row(parsed: ParsedPlan, record: TaskRecord) -> _Row:
     try:
-        deadline = parse_deadline(record.deadline_raw, plan_start=parsed.period_start,
-                                  plan_end=parsed.period_end, issued_on=parsed.issued_on)
+        deadline = parse_deadline(
+            record.deadline_raw, plan_start=parsed.period_start, plan_end=parsed.period_end, issued_on=parsed.issued_on
+        )
     except DeadlineError as exc:
-        raise ImportError_(parsed.path, f"任务「{record.title}」的完成期限无法识别（{exc}）",
-                           line=record.line, cell="完成期限", text=record.deadline_raw) from exc
-    owners = _owners(record.owners_raw, record.leads, record.supporting, record.implementers_raw,
-                     record.implementers)
+        raise ImportError_(
+            parsed.path,
+            f"任务「{record.title}」的完成期限无法识别（{exc}）",
+            line=record.line,
+            cell="完成期限",
+            text=record.deadline_raw,
+        ) from exc
+    owners = _owners(record.owners_raw, record.leads, record.supporting, record.implementers_raw, record.implementers)
     fields = {
-        "list_kind": str(record.list_kind), "list_name": record.list_name, "category": record.category,
-        "number": record.number, "title": _required(parsed, record.title, record.line, "任务名称"),
-        "content": record.content, "owners_raw": record.owners_raw,
-        "responsible_entity": record.responsible_entity, "implementers_raw": record.implementers_raw,
-        "deadline_raw": record.deadline_raw, "deadline_kind": str(deadline.kind),
-        "due_date": deadline.due_date, "deadline_note": deadline.note,
-        "awaiting_assignment": not owners.get(Role.LEAD), "source_line": record.line,
+        "list_kind": str(record.list_kind),
+        "list_name": record.list_name,
+        "category": record.category,
+        "number": record.number,
+        "title": _required(parsed, record.title, record.line, "任务名称"),
+        "content": record.content,
+        "owners_raw": record.owners_raw,
+        "responsible_entity": record.responsible_entity,
+        "implementers_raw": record.implementers_raw,
+        "deadline_raw": record.deadline_raw,
+        "deadline_kind": str(deadline.kind),
+        "due_date": deadline.due_date,
+        "deadline_note": deadline.note,
+        "awaiting_assignment": not owners.get(Role.LEAD),
+        "source_line": record.line,
     }
     return _Row(key=(str(record.list_kind), record.number), fields=fields, owners=owners, line=record.line)
 
@@ -143,28 +173,53 @@ def _indicator_row(parsed: ParsedPlan, record: IndicatorRecord, seq: int) -> _Ro
         target = parse_target(record.target_raw, name=name)
         baseline = parse_baseline(record.baseline_raw, default_year=record.baseline_year_default)
     except ValueError as exc:
-        raise ImportError_(parsed.path, f"指标「{name}」的现状值或目标值无法识别（{exc}）",
-                           line=record.line, cell="目标值", text=record.target_raw) from exc
+        raise ImportError_(
+            parsed.path,
+            f"指标「{name}」的现状值或目标值无法识别（{exc}）",
+            line=record.line,
+            cell="目标值",
+            text=record.target_raw,
+        ) from exc
     attribute = ATTRIBUTES.get(record.attribute_raw or "", record.attribute_raw)
     fields = {
-        "number": record.number, "seq": seq, "level1": record.level1, "level2": record.level2,
-        "name": name, "marks": record.marks or "", "category": record.category,
-        "unit": None if record.unit in (None, "/") else record.unit, "data_source": record.data_source,
-        "attribute": attribute, "definition": record.definition, "owners_raw": record.owners_raw,
-        "baseline_raw": record.baseline_raw, "baseline_value": baseline.value,
-        "baseline_text": baseline.text, "baseline_year": baseline.year,
-        "target_raw": record.target_raw, "target_kind": str(target.kind),
-        "target_comparator": target.comparator, "target_value": target.value,
+        "number": record.number,
+        "seq": seq,
+        "level1": record.level1,
+        "level2": record.level2,
+        "name": name,
+        "marks": record.marks or "",
+        "category": record.category,
+        "unit": None if record.unit in (None, "/") else record.unit,
+        "data_source": record.data_source,
+        "attribute": attribute,
+        "definition": record.definition,
+        "owners_raw": record.owners_raw,
+        "baseline_raw": record.baseline_raw,
+        "baseline_value": baseline.value,
+        "baseline_text": baseline.text,
+        "baseline_year": baseline.year,
+        "target_raw": record.target_raw,
+        "target_kind": str(target.kind),
+        "target_comparator": target.comparator,
+        "target_value": target.value,
         "target_value_high": target.value_high,
         "target_qualitative": str(target.qualitative) if target.qualitative else None,
-        "target_year": target.year or record.target_year, "direction": str(target.direction),
+        "target_year": target.year or record.target_year,
+        "direction": str(target.direction),
         "source_line": record.line,
     }
     values = []
     for year, raw in sorted(record.observed.items()):
         observed = parse_baseline(raw, default_year=year)
-        values.append({"year": year, "value": observed.value, "value_raw": raw,
-                       "forecast": record.forecast_raw, "source": parsed.title[:200]})
+        values.append(
+            {
+                "year": year,
+                "value": observed.value,
+                "value_raw": raw,
+                "forecast": record.forecast_raw,
+                "source": parsed.title[:200],
+            }
+        )
     owners = _owners(record.owners_raw, record.leads, record.supporting, None, None)
     return _Row(key=(record.number, str(seq)), fields=fields, owners=owners, line=record.line, values=values)
 
@@ -175,11 +230,17 @@ _COUNT = re.compile(r"^\s*(\d+)\s*(\D*)$")
 def _cell_row(parsed: ParsedPlan, record: CellRecord) -> _Row:
     match = _COUNT.match(record.count_raw or "")
     if not match:
-        raise ImportError_(parsed.path, "无废细胞数量无法识别", line=record.line, cell="数量",
-                           text=record.count_raw)
-    fields = {"number": record.number, "category": record.category, "count": int(match.group(1)),
-              "unit": match.group(2) or None, "count_raw": record.count_raw, "status": record.status,
-              "lead_raw": record.lead_raw, "source_line": record.line}
+        raise ImportError_(parsed.path, "无废细胞数量无法识别", line=record.line, cell="数量", text=record.count_raw)
+    fields = {
+        "number": record.number,
+        "category": record.category,
+        "count": int(match.group(1)),
+        "unit": match.group(2) or None,
+        "count_raw": record.count_raw,
+        "status": record.status,
+        "lead_raw": record.lead_raw,
+        "source_line": record.line,
+    }
     owners = {Role.LEAD: (record.lead_raw,)} if record.lead_raw else {}
     return _Row(key=(record.category,), fields=fields, owners=owners, line=record.line)
 
@@ -207,12 +268,18 @@ def _check_unique(parsed: ParsedPlan, rows: list[_Row], what: str) -> None:
     seen: dict[tuple[str, ...], int] = {}
     for row in rows:
         if row.key in seen:
-            raise ImportError_(parsed.path, f"{what}序号重复（与第{seen[row.key]}行相同）", line=row.line,
-                               cell="序号", text="/".join(row.key))
+            raise ImportError_(
+                parsed.path,
+                f"{what}序号重复（与第{seen[row.key]}行相同）",
+                line=row.line,
+                cell="序号",
+                text="/".join(row.key),
+            )
         seen[row.key] = row.line
 
 
 # --- writing ------------------------------------------------------------------------------------
+
 
 def _existing_plan(session: Session, parsed: ParsedPlan) -> Plan:
     ref = parsed.doc_number or parsed.title
@@ -222,31 +289,53 @@ def _existing_plan(session: Session, parsed: ParsedPlan) -> Plan:
     return plan
 
 
-def _upsert_plan(session: Session, parsed: ParsedPlan, jurisdiction_id: int, actor: str,
-                 source: str) -> tuple[Plan, str]:
+def _upsert_plan(
+    session: Session, parsed: ParsedPlan, jurisdiction_id: int, actor: str, source: str
+) -> tuple[Plan, str]:
     if parsed.doc_number:
         plan = session.scalar(select(Plan).where(Plan.doc_number == parsed.doc_number))
     else:
-        plan = session.scalar(select(Plan).where(Plan.jurisdiction_id == jurisdiction_id,
-                                                 Plan.title == parsed.title))
-    fields = {"jurisdiction_id": jurisdiction_id, "title": parsed.title, "kind": str(parsed.kind),
-              "doc_number": parsed.doc_number, "issuer": parsed.issuer, "issued_on": parsed.issued_on,
-              "period_start": parsed.period_start, "period_end": parsed.period_end,
-              "cells_planned_total": parsed.cells_planned_total,
-              "cells_built_total": parsed.cells_built_total}
+        plan = session.scalar(select(Plan).where(Plan.jurisdiction_id == jurisdiction_id, Plan.title == parsed.title))
+    fields = {
+        "jurisdiction_id": jurisdiction_id,
+        "title": parsed.title,
+        "kind": str(parsed.kind),
+        "doc_number": parsed.doc_number,
+        "issuer": parsed.issuer,
+        "issued_on": parsed.issued_on,
+        "period_start": parsed.period_start,
+        "period_end": parsed.period_end,
+        "cells_planned_total": parsed.cells_planned_total,
+        "cells_built_total": parsed.cells_built_total,
+    }
     key = parsed.doc_number or parsed.title
     if plan is None:
         plan = Plan(**fields)
         session.add(plan)
         session.flush()
-        audit.record(session, actor=actor, action="create", entity="plans", entity_id=plan.id,
-                     entity_key=key, changes={k: [None, audit.jsonable(v)] for k, v in fields.items()},
-                     source=source)
+        audit.record(
+            session,
+            actor=actor,
+            action="create",
+            entity="plans",
+            entity_id=plan.id,
+            entity_key=key,
+            changes={k: [None, audit.jsonable(v)] for k, v in fields.items()},
+            source=source,
+        )
         return plan, "created"
     changes = audit.apply_changes(plan, fields)
     if changes:
-        audit.record(session, actor=actor, action="update", entity="plans", entity_id=plan.id,
-                     entity_key=key, changes=changes, source=source)
+        audit.record(
+            session,
+            actor=actor,
+            action="update",
+            entity="plans",
+            entity_id=plan.id,
+            entity_key=key,
+            changes=changes,
+            source=source,
+        )
         return plan, "updated"
     return plan, "unchanged"
 
@@ -254,8 +343,16 @@ def _upsert_plan(session: Session, parsed: ParsedPlan, jurisdiction_id: int, act
 class _Sync:
     """Brings one plan's children in line with the validated rows."""
 
-    def __init__(self, session: Session, plan: Plan, resolver: OwnerResolver, actor: str, source: str,
-                 summary: ImportSummary, complete: bool):
+    def __init__(
+        self,
+        session: Session,
+        plan: Plan,
+        resolver: OwnerResolver,
+        actor: str,
+        source: str,
+        summary: ImportSummary,
+        complete: bool,
+    ):
         self.session, self.plan, self.resolver = session, plan, resolver
         self.actor, self.source, self.summary = actor, source, summary
         self.complete = complete  # whether records missing from the source are removed
@@ -264,8 +361,10 @@ class _Sync:
         loads = [selectinload(model.assignments).selectinload(link_model.department)]
         if model is Indicator:
             loads.append(selectinload(Indicator.values))
-        existing = {tuple(str(getattr(obj, f)) for f in key_fields): obj for obj in self.session.scalars(
-            select(model).where(model.plan_id == self.plan.id).options(*loads))}
+        existing = {
+            tuple(str(getattr(obj, f)) for f in key_fields): obj
+            for obj in self.session.scalars(select(model).where(model.plan_id == self.plan.id).options(*loads))
+        }
         entity = model.__tablename__
         done: list[tuple[str, Any, _Row, dict[str, Any]]] = []
         for row in rows:
@@ -273,8 +372,10 @@ class _Sync:
             if obj is None:
                 obj = model(plan_id=self.plan.id, **row.fields)
                 self.session.add(obj)
-                action, changes = "create", {k: [None, audit.jsonable(v)] for k, v in row.fields.items()
-                                             if v is not None}
+                action, changes = (
+                    "create",
+                    {k: [None, audit.jsonable(v)] for k, v in row.fields.items() if v is not None},
+                )
             else:
                 action, changes = "update", audit.apply_changes(obj, row.fields)
             changes.update(self._sync_owners(obj, link_model, row))
@@ -289,8 +390,9 @@ class _Sync:
             self._audit(action, entity, obj.id, self._key(row), changes)
 
     def cells(self, rows: list[_Row]) -> None:
-        existing = {(c.category,): c for c in self.session.scalars(
-            select(CellCount).where(CellCount.plan_id == self.plan.id))}
+        existing = {
+            (c.category,): c for c in self.session.scalars(select(CellCount).where(CellCount.plan_id == self.plan.id))
+        }
         done = []
         for row in rows:
             lead = self.resolver.departments(row.owners.get(Role.LEAD, ()), Role.LEAD, line=row.line)
@@ -299,8 +401,9 @@ class _Sync:
             if obj is None:
                 obj = CellCount(plan_id=self.plan.id, **fields)
                 self.session.add(obj)
-                done.append(("create", obj, row, {k: [None, audit.jsonable(v)] for k, v in fields.items()
-                                                  if v is not None}))
+                done.append(
+                    ("create", obj, row, {k: [None, audit.jsonable(v)] for k, v in fields.items() if v is not None})
+                )
             else:
                 done.append(("update", obj, row, audit.apply_changes(obj, fields)))
         if self.complete:
@@ -328,13 +431,17 @@ class _Sync:
         for department_id, (role, position, source_name) in wanted.items():
             link = kept.get(department_id)
             if link is None:
-                obj.assignments.append(link_model(department_id=department_id, role=role, position=position,
-                                                  source_name=source_name))
+                obj.assignments.append(
+                    link_model(department_id=department_id, role=role, position=position, source_name=source_name)
+                )
             else:
                 link.role, link.position, link.source_name = role, position, source_name
         new = _owner_summary(wanted.items(), names)
-        return {role: [old.get(role, []), new.get(role, [])] for role in set(old) | set(new)
-                if old.get(role) != new.get(role)}
+        return {
+            role: [old.get(role, []), new.get(role, [])]
+            for role in set(old) | set(new)
+            if old.get(role) != new.get(role)
+        }
 
     def _sync_values(self, indicator: Indicator, values: list[dict[str, Any]]) -> dict[str, list[Any]]:
         current = {(v.year, v.source): v for v in indicator.values}
@@ -356,26 +463,43 @@ class _Sync:
 
     def _delete(self, entity: str, obj, key: str) -> None:
         self.session.delete(obj)
-        self._audit("delete", entity, obj.id, key, {"title": [getattr(obj, "title", None)
-                                                              or getattr(obj, "name", None)
-                                                              or getattr(obj, "category", None), None]})
+        self._audit(
+            "delete",
+            entity,
+            obj.id,
+            key,
+            {
+                "title": [
+                    getattr(obj, "title", None) or getattr(obj, "name", None) or getattr(obj, "category", None),
+                    None,
+                ]
+            },
+        )
 
     def _audit(self, action: str, entity: str, entity_id: int, key: str, changes: dict[str, Any]) -> None:
         if not changes:
             self.summary.changes["unchanged"] += 1
             return
         self.summary.changes[{"create": "created", "update": "updated", "delete": "deleted"}[action]] += 1
-        audit.record(self.session, actor=self.actor, action=action, entity=entity, entity_id=entity_id,
-                     entity_key=key, changes=changes, source=self.source)
+        audit.record(
+            self.session,
+            actor=self.actor,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            entity_key=key,
+            changes=changes,
+            source=self.source,
+        )
 
     def _key(self, row: _Row) -> str:
         return f"{self.plan.doc_number or self.plan.title}/" + "/".join(row.key)
 
 
-def _owner_summary(assignments: Iterable[tuple[int, tuple[str, int, str | None]]],
-                   names: dict[int, str]) -> dict[str, list[str]]:
+def _owner_summary(
+    assignments: Iterable[tuple[int, tuple[str, int, str | None]]], names: dict[int, str]
+) -> dict[str, list[str]]:
     summary: dict[str, list[str]] = {}
     for department_id, (role, _position, _source) in assignments:
         summary.setdefault(role, []).append(names.get(department_id, str(department_id)))
     return summary
-

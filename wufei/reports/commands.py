@@ -47,8 +47,11 @@ def _departments(session, name: str):
 
     if "/" in name:  # 衡水市/市生态环境局
         place, _, name = name.partition("/")
-        found = [d for d in find_departments(session, name.strip())
-                 if session.get(Jurisdiction, d.jurisdiction_id).name == place.strip()]
+        found = [
+            d
+            for d in find_departments(session, name.strip())
+            if session.get(Jurisdiction, d.jurisdiction_id).name == place.strip()
+        ]
     else:
         found = find_departments(session, name)
     if not found:
@@ -66,7 +69,9 @@ def _one_department(session, name: str, *, leading_task=None, role: str = "lead"
             return matching[0]
     if len(found) > 1:
         places = "、".join(f"{d.jurisdiction.name}/{d.name}" for d in found)
-        raise CommandError(f"「{name}」对应多个部门：{places}，请写明地区，如 {found[0].jurisdiction.name}/{found[0].name}")
+        raise CommandError(
+            f"「{name}」对应多个部门：{places}，请写明地区，如 {found[0].jurisdiction.name}/{found[0].name}"
+        )
     return found[0]
 
 
@@ -87,14 +92,16 @@ def _calendar(session):
 
 def _describe(report) -> str:
     from wufei.cadence.windows import chinese_week
-    from wufei.reports.service import STATUS_NAMES, local_time
     from wufei.reports.models import ReportStatus
+    from wufei.reports.service import STATUS_NAMES, local_time
 
     timing = "迟报" if report.late else "按时"
     submitted = local_time(report.submitted_at)
-    return (f"[{report.id}] {chinese_week(report.week_start)} 任务[{report.task_id}]「{report.task.title}」 "
-            f"{report.department.name} 进度 {report.progress}% 第{report.version}版 "
-            f"{STATUS_NAMES[ReportStatus(report.status)]} {timing}（{submitted:%Y-%m-%d %H:%M}）")
+    return (
+        f"[{report.id}] {chinese_week(report.week_start)} 任务[{report.task_id}]「{report.task.title}」 "
+        f"{report.department.name} 进度 {report.progress}% 第{report.version}版 "
+        f"{STATUS_NAMES[ReportStatus(report.status)]} {timing}（{submitted:%Y-%m-%d %H:%M}）"
+    )
 
 
 @click.group("report")
@@ -122,9 +129,20 @@ def submit_command(task_id, dept, week, progress, done, problems, next_steps, ev
         with transaction(engine()) as session:
             task = _task(session, task_id)
             department = _one_department(session, dept, leading_task=task)
-            report = submit_report(session, task_id=task_id, department_id=department.id, week_start=week_start,
-                                   progress=progress, done_text=done, problems=problems, next_steps=next_steps,
-                                   evidence=list(evidence), at=at, actor=actor(), calendar=_calendar(session))
+            report = submit_report(
+                session,
+                task_id=task_id,
+                department_id=department.id,
+                week_start=week_start,
+                progress=progress,
+                done_text=done,
+                problems=problems,
+                next_steps=next_steps,
+                evidence=list(evidence),
+                at=at,
+                actor=actor(),
+                calendar=_calendar(session),
+            )
             row, text = report_as_dict(report), _describe(report)
     except ReportError as exc:
         raise CommandError(str(exc)) from exc
@@ -172,8 +190,14 @@ def review_command(report_id: int, decision: str | None, reason: str | None, at_
         raise click.UsageError("请指定 --accept（采纳）或 --return --reason 理由（退回）")
     try:
         with transaction(engine()) as session:
-            report = review_report(session, report_id=report_id, accept=decision == "accept", reason=reason,
-                                   actor=actor(), at=_at(at_value))
+            report = review_report(
+                session,
+                report_id=report_id,
+                accept=decision == "accept",
+                reason=reason,
+                actor=actor(),
+                at=_at(at_value),
+            )
             text, completed = _describe(report), report.task.completed_on
     except ReportError as exc:
         raise CommandError(str(exc)) from exc
@@ -194,8 +218,9 @@ def list_command(week: str | None, dept: str | None, task_id: int | None, as_jso
 
     with make_sessionmaker(engine())() as session:
         department_ids = [d.id for d in _departments(session, dept)] if dept else None
-        reports = list_reports(session, week_start=_week(week) if week else None, department_ids=department_ids,
-                               task_id=task_id)
+        reports = list_reports(
+            session, week_start=_week(week) if week else None, department_ids=department_ids, task_id=task_id
+        )
         rows, lines = [report_as_dict(r) for r in reports], [_describe(r) for r in reports]
     if as_json:
         echo_json(rows)
@@ -236,14 +261,18 @@ def compliance_command(week: str, as_of: str | None, as_json: bool) -> None:
     if window is None:
         click.echo(f"{chinese_week(week_start)}为节假日，不设报送")
         return
-    click.echo(f"{chinese_week(week_start)}报送情况（截止 {chinese_datetime(window.due_at)}，统计至 {day.isoformat()}）")
+    click.echo(
+        f"{chinese_week(week_start)}报送情况（截止 {chinese_datetime(window.due_at)}，统计至 {day.isoformat()}）"
+    )
     name_width = max([_width("部门")] + [_width(r["department"] or "") for r in rows]) + 2
     headers = ["应报", "已报", "按时", "迟报", "未报"]
     click.echo(_pad("部门", name_width) + "".join(_pad(h, 6, right=True) for h in headers))
     for r in rows:
         numbers = [r["expected"], r["filed"], r["on_time"], r["late"], r["missing"]]
-        click.echo(_pad(r["department"] or str(r["department_id"]), name_width)
-                   + "".join(_pad(str(n), 6, right=True) for n in numbers))
+        click.echo(
+            _pad(r["department"] or str(r["department_id"]), name_width)
+            + "".join(_pad(str(n), 6, right=True) for n in numbers)
+        )
     totals = [sum(r[k] for r in rows) for k in ("expected", "filed", "on_time", "late", "missing")]
     click.echo(_pad("合计", name_width) + "".join(_pad(str(n), 6, right=True) for n in totals))
 
@@ -264,8 +293,15 @@ def input_command(task_id: int, dept: str, week: str, text: str, at_value: str |
         with transaction(engine()) as session:
             task = _task(session, task_id)
             department = _one_department(session, dept, leading_task=task, role="supporting")
-            add_input(session, task_id=task_id, department_id=department.id, week_start=week_start, text=text,
-                      at=_at(at_value), actor=actor())
+            add_input(
+                session,
+                task_id=task_id,
+                department_id=department.id,
+                week_start=week_start,
+                text=text,
+                at=_at(at_value),
+                actor=actor(),
+            )
             title, name = task.title, department.name
     except ReportError as exc:
         raise CommandError(str(exc)) from exc
@@ -289,8 +325,15 @@ def weekly_form_command(path: Path, dept: str, week: str, as_of: str | None) -> 
     try:
         with make_sessionmaker(engine())() as session:
             department = _one_department(session, dept)
-            count = write_weekly_form(session, path, department_id=department.id, week_start=week_start, as_of=day,
-                                      calendar=_calendar(session), cadence=cadence)
+            count = write_weekly_form(
+                session,
+                path,
+                department_id=department.id,
+                week_start=week_start,
+                as_of=day,
+                calendar=_calendar(session),
+                cadence=cadence,
+            )
             name = department.name
     except ReportError as exc:
         raise CommandError(str(exc)) from exc

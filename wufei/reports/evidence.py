@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Union
+from typing import Any
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_TYPES = ("pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "zip")
@@ -38,7 +39,7 @@ CONTENT_TYPES = {
 FALLBACK_TYPE = "application/octet-stream"
 
 # A file given by path, or by name and content (an upload).
-EvidenceSource = Union[str, os.PathLike, tuple[str, bytes]]
+EvidenceSource = str | os.PathLike | tuple[str, bytes]
 
 
 class EvidenceError(ValueError):
@@ -113,8 +114,9 @@ def check_files(sources: Iterable[EvidenceSource], *, cadence: Mapping[str, Any]
         _check(source, max_bytes, allowed)
 
 
-def store_files(sources: Iterable[EvidenceSource], *, cadence: Mapping[str, Any] | None = None,
-                root: Path | None = None) -> list[StoredFile]:
+def store_files(
+    sources: Iterable[EvidenceSource], *, cadence: Mapping[str, Any] | None = None, root: Path | None = None
+) -> list[StoredFile]:
     """Check every file, then store each under its hash. Nothing is written if any file is refused."""
     max_bytes, allowed = rules(cadence)
     checked = [_check(source, max_bytes, allowed) for source in sources]
@@ -123,14 +125,21 @@ def store_files(sources: Iterable[EvidenceSource], *, cadence: Mapping[str, Any]
     for item in checked:
         content = item.content if item.content is not None else item.path.read_bytes()
         if len(content) > max_bytes:  # grew since it was checked
-            raise EvidenceError(f"佐证材料「{item.file_name}」有 {_megabytes(len(content))}，"
-                                f"超过单个文件上限 {_megabytes(max_bytes)}")
+            raise EvidenceError(
+                f"佐证材料「{item.file_name}」有 {_megabytes(len(content))}，超过单个文件上限 {_megabytes(max_bytes)}"
+            )
         digest = hashlib.sha256(content).hexdigest()
         relative = f"{digest[:2]}/{digest[2:]}"
         _write_once(root / relative, content)
-        stored.append(StoredFile(file_name=item.file_name, content_type=content_type_of(item.file_name),
-                                 size=len(content),
-                                 sha256=digest, stored_path=relative))
+        stored.append(
+            StoredFile(
+                file_name=item.file_name,
+                content_type=content_type_of(item.file_name),
+                size=len(content),
+                sha256=digest,
+                stored_path=relative,
+            )
+        )
     return stored
 
 

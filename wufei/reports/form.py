@@ -17,10 +17,12 @@ A hidden sheet `_wufei` carries the department, the week and the prefilled value
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -29,8 +31,19 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from wufei.cadence.windows import (WeekError, chinese_date, chinese_datetime, chinese_week, load_cadence, parse_week,
-                                   reporting_window, start_of_day, timezone_of, week_label, weekly_config)
+from wufei.cadence.windows import (
+    WeekError,
+    chinese_date,
+    chinese_datetime,
+    chinese_week,
+    load_cadence,
+    parse_week,
+    reporting_window,
+    start_of_day,
+    timezone_of,
+    week_label,
+    weekly_config,
+)
 from wufei.calendar.workdays import WorkCalendar
 from wufei.departments.models import Department
 from wufei.importers.records import ListKind
@@ -44,13 +57,32 @@ META = "_wufei"
 FORM_VERSION = 1
 HEADER_ROW = 4
 ID, PLAN, NUMBER, TITLE, DEADLINE, PROGRESS, DONE, PROBLEMS, NEXT, LAST = (
-    "任务编号", "方案", "清单/序号", "任务名称", "完成期限", "本周进度(%)", "本周完成情况", "存在问题", "下步计划",
-    "上次报送（参考）")
+    "任务编号",
+    "方案",
+    "清单/序号",
+    "任务名称",
+    "完成期限",
+    "本周进度(%)",
+    "本周完成情况",
+    "存在问题",
+    "下步计划",
+    "上次报送（参考）",
+)
 COLUMNS = [ID, PLAN, NUMBER, TITLE, DEADLINE, PROGRESS, DONE, PROBLEMS, NEXT, LAST]
 TEXTS = {DONE: "done_text", PROBLEMS: "problems", NEXT: "next_steps"}
 EDITABLE = {PROGRESS, DONE, PROBLEMS, NEXT}
-WIDTHS = {ID: 9, PLAN: 22, NUMBER: 12, TITLE: 36, DEADLINE: 16, PROGRESS: 12, DONE: 40, PROBLEMS: 30, NEXT: 30,
-          LAST: 26}
+WIDTHS = {
+    ID: 9,
+    PLAN: 22,
+    NUMBER: 12,
+    TITLE: 36,
+    DEADLINE: 16,
+    PROGRESS: 12,
+    DONE: 40,
+    PROBLEMS: 30,
+    NEXT: 30,
+    LAST: 26,
+}
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -63,16 +95,23 @@ class FormError(ReportError):
 
     def __init__(self, path: Path, errors: list[tuple[int, str, str]]):
         self.path, self.errors = path, errors
-        lines = "\n".join(f"  第{row}行 {column}列：{message}" if row else f"  {message}" for row, column, message in errors)
+        lines = "\n".join(
+            f"  第{row}行 {column}列：{message}" if row else f"  {message}" for row, column, message in errors
+        )
         super().__init__(f"周报表「{path.name}」有{len(errors)}处错误，未写入任何内容：\n{lines}")
 
 
 # --- writing ----------------------------------------------------------------------------------
 
+
 def _deadline(task: Task) -> str:
     if task.due_date:
         raw = task.deadline_raw or ""
-        return f"{raw}（{task.due_date.isoformat()}）" if raw and raw != task.due_date.isoformat() else task.due_date.isoformat()
+        return (
+            f"{raw}（{task.due_date.isoformat()}）"
+            if raw and raw != task.due_date.isoformat()
+            else task.due_date.isoformat()
+        )
     return task.deadline_raw or {"ongoing": "持续推进", "annual": "每年年底"}.get(task.deadline_kind, "")
 
 
@@ -91,8 +130,16 @@ def _last_note(report: Report | None, week: date) -> str:
     return f"{chinese_week(report.week_start)} {report.progress}%（{status}）"
 
 
-def write_weekly_form(session: Session, path: Path, *, department_id: int, week_start: date, as_of: date,
-                      calendar: WorkCalendar | None = None, cadence: Mapping[str, Any] | None = None) -> int:
+def write_weekly_form(
+    session: Session,
+    path: Path,
+    *,
+    department_id: int,
+    week_start: date,
+    as_of: date,
+    calendar: WorkCalendar | None = None,
+    cadence: Mapping[str, Any] | None = None,
+) -> int:
     """Write the form for one department and week; returns the number of task rows."""
     from wufei.calendar.service import load_calendar
 
@@ -113,11 +160,15 @@ def write_weekly_form(session: Session, path: Path, *, department_id: int, week_
     week_end = week_start + timedelta(days=6)
     sheet["A1"] = f"{department.name} {chinese_week(week_start)}无废城市建设任务进展报送表"
     sheet["A1"].font = _TITLE
-    due = (f"报送截止：{chinese_datetime(window.due_at)}" if window else "本周为节假日，不设报送截止时间")
-    sheet["A2"] = (f"报送周：{week_start.month}月{week_start.day}日至{week_end.month}月{week_end.day}日；{due}；"
-                   f"任务清单截至 {chinese_date(as_of)}")
-    sheet["A3"] = ("填写说明：只改黄色栏目。“本周进度(%)”填 0 到 100 的整数；填了进度的行即为本周报送，"
-                   "留空表示本周不报送该任务（改了文字却不填进度将被退回）。请勿改动任务编号。")
+    due = f"报送截止：{chinese_datetime(window.due_at)}" if window else "本周为节假日，不设报送截止时间"
+    sheet["A2"] = (
+        f"报送周：{week_start.month}月{week_start.day}日至{week_end.month}月{week_end.day}日；{due}；"
+        f"任务清单截至 {chinese_date(as_of)}"
+    )
+    sheet["A3"] = (
+        "填写说明：只改黄色栏目。“本周进度(%)”填 0 到 100 的整数；填了进度的行即为本周报送，"
+        "留空表示本周不报送该任务（改了文字却不填进度将被退回）。请勿改动任务编号。"
+    )
     for cell in ("A1", "A2", "A3"):
         sheet.merge_cells(f"{cell}:{get_column_letter(len(COLUMNS))}{cell[1:]}")
     sheet["A3"].alignment = Alignment(wrap_text=True)
@@ -140,10 +191,18 @@ def write_weekly_form(session: Session, path: Path, *, department_id: int, week_
         row = HEADER_ROW + 1 + offset
         last = answers.get(task.id)
         this_week = last is not None and last.week_start == week_start and last.status != ReportStatus.RETURNED
-        values = {ID: task.id, PLAN: task.plan.doc_number or task.plan.title, NUMBER: _number(task),
-                  TITLE: task.title, DEADLINE: _deadline(task), PROGRESS: last.progress if this_week else None,
-                  DONE: last.done_text if last else None, PROBLEMS: last.problems if last else None,
-                  NEXT: last.next_steps if last else None, LAST: _last_note(last, week_start)}
+        values = {
+            ID: task.id,
+            PLAN: task.plan.doc_number or task.plan.title,
+            NUMBER: _number(task),
+            TITLE: task.title,
+            DEADLINE: _deadline(task),
+            PROGRESS: last.progress if this_week else None,
+            DONE: last.done_text if last else None,
+            PROBLEMS: last.problems if last else None,
+            NEXT: last.next_steps if last else None,
+            LAST: _last_note(last, week_start),
+        }
         for index, header in enumerate(COLUMNS, start=1):
             cell = sheet.cell(row=row, column=index, value=values[header])
             cell.alignment = _WRAP
@@ -154,8 +213,16 @@ def write_weekly_form(session: Session, path: Path, *, department_id: int, week_
 
     progress_column = get_column_letter(COLUMNS.index(PROGRESS) + 1)
     if tasks:
-        rule = DataValidation(type="whole", operator="between", formula1="0", formula2="100", allow_blank=True,
-                              showErrorMessage=True, errorTitle="进度有误", error="请填写 0 到 100 的整数")
+        rule = DataValidation(
+            type="whole",
+            operator="between",
+            formula1="0",
+            formula2="100",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="进度有误",
+            error="请填写 0 到 100 的整数",
+        )
         rule.add(f"{progress_column}{HEADER_ROW + 1}:{progress_column}{HEADER_ROW + len(tasks)}")
         sheet.add_data_validation(rule)
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=COLUMNS.index(PROGRESS) + 1)
@@ -168,6 +235,7 @@ def write_weekly_form(session: Session, path: Path, *, department_id: int, week_
 
 
 # --- reading ----------------------------------------------------------------------------------
+
 
 @dataclass
 class _Row:
@@ -206,8 +274,15 @@ def _quote(value: Any) -> str:
     return f"「{text[:40]}{'…' if len(text) > 40 else ''}」"
 
 
-def import_weekly_form(session: Session, path: Path, *, at: datetime, actor: str, calendar: WorkCalendar,
-                       cadence: Mapping[str, Any] | None = None) -> list[Report]:
+def import_weekly_form(
+    session: Session,
+    path: Path,
+    *,
+    at: datetime,
+    actor: str,
+    calendar: WorkCalendar,
+    cadence: Mapping[str, Any] | None = None,
+) -> list[Report]:
     """Read a filled form back and file one report per row with a progress. All or nothing."""
     cadence = load_cadence() if cadence is None else cadence
     path = Path(path)
@@ -216,21 +291,35 @@ def import_weekly_form(session: Session, path: Path, *, at: datetime, actor: str
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise FormError(path, [(0, "", f"无法读取表格（{exc.__class__.__name__}：{exc}）")]) from exc
     if META not in book.sheetnames or SHEET not in book.sheetnames:
-        raise FormError(path, [(0, "", f"不是本系统生成的周报表（缺少工作表「{SHEET}」或隐藏工作表「{META}」），"
-                                      f"请用 wufei template weekly-report 生成")])
+        raise FormError(
+            path,
+            [
+                (
+                    0,
+                    "",
+                    f"不是本系统生成的周报表（缺少工作表「{SHEET}」或隐藏工作表「{META}」），"
+                    f"请用 wufei template weekly-report 生成",
+                )
+            ],
+        )
     meta = {row[0]: row[1] for row in book[META].iter_rows(min_row=1, max_row=5, max_col=2, values_only=True)}
     try:
         department = session.get(Department, int(meta.get("department_id") or 0))
     except (TypeError, ValueError):
         department = None
     if department is None:
-        raise FormError(path, [(0, "", f"表中的部门 {meta.get('department')}（{meta.get('department_id')}）在系统中不存在")])
+        raise FormError(
+            path, [(0, "", f"表中的部门 {meta.get('department')}（{meta.get('department_id')}）在系统中不存在")]
+        )
     try:
         week = parse_week(str(meta.get("week") or ""))
     except WeekError as exc:
         raise FormError(path, [(0, "", str(exc))]) from exc
-    prefill = {int(row[0]): row[1:5] for row in book[META].iter_rows(min_row=7, max_col=5, values_only=True)
-               if row[0] is not None}
+    prefill = {
+        int(row[0]): row[1:5]
+        for row in book[META].iter_rows(min_row=7, max_col=5, values_only=True)
+        if row[0] is not None
+    }
 
     sheet = book[SHEET]
     header_row, columns = _headers(sheet, path)
@@ -241,12 +330,14 @@ def import_weekly_form(session: Session, path: Path, *, at: datetime, actor: str
     raw_rows = list(sheet.iter_rows(min_row=header_row + 1, max_col=max(columns.values()), values_only=True))
     task_ids = set()
     for values in raw_rows:
-        try:
+        with contextlib.suppress(TypeError, ValueError):
             task_ids.add(int(values[columns[ID] - 1]))
-        except (TypeError, ValueError):
-            pass
-    tasks = {t.id: t for t in session.scalars(select(Task).where(Task.id.in_(task_ids))
-                                              .options(selectinload(Task.plan), selectinload(Task.assignments)))}
+    tasks = {
+        t.id: t
+        for t in session.scalars(
+            select(Task).where(Task.id.in_(task_ids)).options(selectinload(Task.plan), selectinload(Task.assignments))
+        )
+    }
     existing = _filed(session, week, list(tasks))
 
     for offset, values in enumerate(raw_rows):
@@ -255,7 +346,7 @@ def import_weekly_form(session: Session, path: Path, *, at: datetime, actor: str
         if all(_text(v) is None for v in cell.values()):
             continue
 
-        def bad(header: str, message: str, value: Any = None) -> None:
+        def bad(header: str, message: str, value: Any = None, line: int = line) -> None:
             errors.append((line, get_column_letter(columns[header]), f"{header}{message}：{_quote(value)}"))
 
         raw_id = cell[ID]
@@ -298,10 +389,16 @@ def import_weekly_form(session: Session, path: Path, *, at: datetime, actor: str
             continue
         filed = existing.get(task_id)
         if filed is not None:
-            same = filed.progress == progress and [filed.done_text, filed.problems, filed.next_steps] == list(texts.values())
+            same = filed.progress == progress and [filed.done_text, filed.problems, filed.next_steps] == list(
+                texts.values()
+            )
             if not same:
-                bad(PROGRESS, f"所在任务本周已报送（第{filed.version}版，{STATUS_NAMES[ReportStatus(filed.status)]}），"
-                              f"不能重复报送；如需修改，请领导小组办公室先退回", progress)
+                bad(
+                    PROGRESS,
+                    f"所在任务本周已报送（第{filed.version}版，{STATUS_NAMES[ReportStatus(filed.status)]}），"
+                    f"不能重复报送；如需修改，请领导小组办公室先退回",
+                    progress,
+                )
             continue
         if not too_long:
             good.append(_Row(line, task, progress, texts))
@@ -313,9 +410,21 @@ def import_weekly_form(session: Session, path: Path, *, at: datetime, actor: str
         errors.insert(0, (0, "", f"{chinese_week(week)}的报送自{chinese_date(opens)}开始，现在尚不能报送"))
     if errors:
         raise FormError(path, errors)
-    return [submit_report(session, task_id=row.task.id, department_id=department.id, week_start=week,
-                          progress=row.progress, at=at, actor=actor, calendar=calendar, cadence=cadence, **row.texts)
-            for row in good]
+    return [
+        submit_report(
+            session,
+            task_id=row.task.id,
+            department_id=department.id,
+            week_start=week,
+            progress=row.progress,
+            at=at,
+            actor=actor,
+            calendar=calendar,
+            cadence=cadence,
+            **row.texts,
+        )
+        for row in good
+    ]
 
 
 def _integer(value: Any) -> int:
@@ -344,7 +453,10 @@ def _filed(session: Session, week: date, task_ids: list[int]) -> dict[int, Repor
     """task_id → this week's latest report, when it is not returned."""
     if not task_ids:
         return {}
-    reports = session.scalars(select(Report).where(Report.week_start == week, Report.task_id.in_(task_ids))
-                              .order_by(Report.task_id, Report.version))
+    reports = session.scalars(
+        select(Report)
+        .where(Report.week_start == week, Report.task_id.in_(task_ids))
+        .order_by(Report.task_id, Report.version)
+    )
     latest = {r.task_id: r for r in reports}
     return {task_id: r for task_id, r in latest.items() if r.status != ReportStatus.RETURNED}

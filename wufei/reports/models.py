@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
@@ -21,8 +21,10 @@ class ReportStatus(StrEnum):
 
 class Report(Base):
     __tablename__ = "reports"
-    __table_args__ = (UniqueConstraint("task_id", "week_start", "version"),
-                      Index("ix_reports_week_department", "week_start", "department_id"))
+    __table_args__ = (
+        UniqueConstraint("task_id", "week_start", "version"),
+        Index("ix_reports_week_department", "week_start", "department_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)

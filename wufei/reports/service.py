@@ -24,16 +24,28 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, NamedTuple
 
 from sqlalchemy import Date, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from wufei.audit.service import apply_changes, jsonable, record
-from wufei.cadence.windows import (ReportingWindow, chinese_date, chinese_datetime, chinese_week, end_of_day,
-                                   load_cadence, reporting_window, start_of_day, timezone_of, week_label,
-                                   weekly_config, windows_between)
+from wufei.cadence.windows import (
+    ReportingWindow,
+    chinese_date,
+    chinese_datetime,
+    chinese_week,
+    end_of_day,
+    load_cadence,
+    reporting_window,
+    start_of_day,
+    timezone_of,
+    week_label,
+    weekly_config,
+    windows_between,
+)
 from wufei.calendar.workdays import WorkCalendar
 from wufei.db import UtcDateTime, column_rows, newest_of_each
 from wufei.departments.models import Department
@@ -54,19 +66,20 @@ class ReportError(ValueError):
 
 # --- time -------------------------------------------------------------------------------------
 
+
 def _aware(at: datetime, cadence: Mapping[str, Any] | None) -> datetime:
     return at if at.tzinfo is not None else at.replace(tzinfo=timezone_of(cadence))
 
 
 def _utc(at: datetime) -> datetime:
-    return at.astimezone(timezone.utc)
+    return at.astimezone(UTC)
 
 
 def stored_time(value: datetime | None) -> datetime | None:
     """A time read from the database as an aware datetime (SQLite gives naive UTC)."""
     if value is None:
         return None
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def local_time(value: datetime | None, cadence: Mapping[str, Any] | None = None) -> datetime | None:
@@ -75,6 +88,7 @@ def local_time(value: datetime | None, cadence: Mapping[str, Any] | None = None)
 
 
 # --- lookups ----------------------------------------------------------------------------------
+
 
 def _task(session: Session, task_id: int) -> Task:
     task = session.get(Task, task_id, options=[selectinload(Task.plan), selectinload(Task.assignments)])
@@ -104,8 +118,9 @@ def _check_open_for_week(task: Task, week: date) -> None:
     if task.awaiting_assignment or not any(a.role == Role.LEAD for a in task.assignments):
         raise ReportError(f"任务 {task_name(task)} 尚待指定牵头单位，暂不能报送")
     if task.completed_on is not None and task.completed_on < week:
-        raise ReportError(f"任务 {task_name(task)} 已于{chinese_date(task.completed_on)}完成，"
-                          f"{chinese_week(week)}无需再报送")
+        raise ReportError(
+            f"任务 {task_name(task)} 已于{chinese_date(task.completed_on)}完成，{chinese_week(week)}无需再报送"
+        )
 
 
 def _check_monday(week: date) -> None:
@@ -129,16 +144,33 @@ def _clean_text(value: str | None, field: str, limit: int) -> str | None:
 
 
 def _latest_version(session: Session, task_id: int, week: date) -> Report | None:
-    return session.scalar(select(Report).where(Report.task_id == task_id, Report.week_start == week)
-                          .order_by(Report.version.desc()).limit(1))
+    return session.scalar(
+        select(Report)
+        .where(Report.task_id == task_id, Report.week_start == week)
+        .order_by(Report.version.desc())
+        .limit(1)
+    )
 
 
 # --- filing -----------------------------------------------------------------------------------
 
-def submit_report(session: Session, *, task_id: int, department_id: int, week_start: date, progress: int,
-                  done_text: str | None, problems: str | None, next_steps: str | None,
-                  evidence: Sequence[EvidenceSource] = (), at: datetime, actor: str, calendar: WorkCalendar,
-                  cadence: Mapping[str, Any] | None = None) -> Report:
+
+def submit_report(
+    session: Session,
+    *,
+    task_id: int,
+    department_id: int,
+    week_start: date,
+    progress: int,
+    done_text: str | None,
+    problems: str | None,
+    next_steps: str | None,
+    evidence: Sequence[EvidenceSource] = (),
+    at: datetime,
+    actor: str,
+    calendar: WorkCalendar,
+    cadence: Mapping[str, Any] | None = None,
+) -> Report:
     """File a lead department's report on a task for the week starting `week_start` (a Monday)."""
     cadence = load_cadence() if cadence is None else cadence
     at = _aware(at, cadence)
@@ -146,42 +178,77 @@ def submit_report(session: Session, *, task_id: int, department_id: int, week_st
     department = _department(session, department_id)
     _check_monday(week_start)
     if Role.LEAD not in _roles(task, department_id):
-        raise ReportError(f"「{department.name}」不是任务 {task_name(task)} 的牵头单位，不能报送（配合单位请报送配合情况）")
+        raise ReportError(
+            f"「{department.name}」不是任务 {task_name(task)} 的牵头单位，不能报送（配合单位请报送配合情况）"
+        )
     _check_open_for_week(task, week_start)
     progress = _check_progress(progress)
     limit = int(weekly_config(cadence)["max_text_chars"])
-    texts = {field: _clean_text(value, field, limit)
-             for field, value in (("done_text", done_text), ("problems", problems), ("next_steps", next_steps))}
+    texts = {
+        field: _clean_text(value, field, limit)
+        for field, value in (("done_text", done_text), ("problems", problems), ("next_steps", next_steps))
+    }
 
     window = reporting_window(week_start, calendar, cadence)
     opens = window.opens_on if window is not None else week_start
     if at < start_of_day(opens, cadence):
-        raise ReportError(f"{chinese_week(week_start)}的报送自{chinese_date(opens)}开始，"
-                          f"{chinese_datetime(at.astimezone(timezone_of(cadence)))}尚不能报送")
+        raise ReportError(
+            f"{chinese_week(week_start)}的报送自{chinese_date(opens)}开始，"
+            f"{chinese_datetime(at.astimezone(timezone_of(cadence)))}尚不能报送"
+        )
 
     latest = _latest_version(session, task_id, week_start)
     if latest is not None and latest.status != ReportStatus.RETURNED:
-        raise ReportError(f"任务 {task_name(task)} 本周（{chinese_week(week_start)}）已报送（第{latest.version}版，"
-                          f"{STATUS_NAMES[ReportStatus(latest.status)]}），不能重复报送；如需修改，请领导小组办公室先退回")
+        raise ReportError(
+            f"任务 {task_name(task)} 本周（{chinese_week(week_start)}）已报送（第{latest.version}版，"
+            f"{STATUS_NAMES[ReportStatus(latest.status)]}），不能重复报送；如需修改，请领导小组办公室先退回"
+        )
 
     try:
         stored = store_files(evidence, cadence=cadence)
     except EvidenceError as exc:
         raise ReportError(str(exc)) from exc
 
-    report = Report(task_id=task.id, department_id=department_id, week_start=week_start,
-                    version=latest.version + 1 if latest is not None else 1, progress=progress,
-                    submitted_at=_utc(at), submitted_by=actor,
-                    late=window is not None and window.is_late(at), status=str(ReportStatus.SUBMITTED), **texts)
-    report.evidence = [Evidence(file_name=f.file_name[-200:], content_type=f.content_type, size=f.size,
-                                sha256=f.sha256, stored_path=f.stored_path, uploaded_at=_utc(at)) for f in stored]
+    report = Report(
+        task_id=task.id,
+        department_id=department_id,
+        week_start=week_start,
+        version=latest.version + 1 if latest is not None else 1,
+        progress=progress,
+        submitted_at=_utc(at),
+        submitted_by=actor,
+        late=window is not None and window.is_late(at),
+        status=str(ReportStatus.SUBMITTED),
+        **texts,
+    )
+    report.evidence = [
+        Evidence(
+            file_name=f.file_name[-200:],
+            content_type=f.content_type,
+            size=f.size,
+            sha256=f.sha256,
+            stored_path=f.stored_path,
+            uploaded_at=_utc(at),
+        )
+        for f in stored
+    ]
     session.add(report)
     session.flush()
-    record(session, actor=actor, action="create", entity="reports", entity_id=report.id,
-           entity_key=_report_key(task, week_start, report.version),
-           changes={"progress": [None, progress], "late": [None, report.late], "version": [None, report.version],
-                    **{field: [None, value] for field, value in texts.items() if value},
-                    **({"evidence": [None, [f.file_name for f in stored]]} if stored else {})})
+    record(
+        session,
+        actor=actor,
+        action="create",
+        entity="reports",
+        entity_id=report.id,
+        entity_key=_report_key(task, week_start, report.version),
+        changes={
+            "progress": [None, progress],
+            "late": [None, report.late],
+            "version": [None, report.version],
+            **{field: [None, value] for field, value in texts.items() if value},
+            **({"evidence": [None, [f.file_name for f in stored]]} if stored else {}),
+        },
+    )
     return report
 
 
@@ -189,8 +256,9 @@ def _report_key(task: Task, week: date, version: int) -> str:
     return f"task:{task.id}|{week_label(week)}|v{version}"
 
 
-def review_report(session: Session, *, report_id: int, accept: bool, reason: str | None = None, actor: str,
-                  at: datetime) -> Report:
+def review_report(
+    session: Session, *, report_id: int, accept: bool, reason: str | None = None, actor: str, at: datetime
+) -> Report:
     """Accept (采纳) or return (退回, with a reason) a submitted report."""
     report = session.get(Report, report_id, options=[selectinload(Report.task).selectinload(Task.plan)])
     if report is None:
@@ -203,37 +271,79 @@ def review_report(session: Session, *, report_id: int, accept: bool, reason: str
     at = _aware(at, None)
     task = report.task
     status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
-    changes = apply_changes(report, {"status": str(status), "review_note": reason, "reviewed_at": _utc(at),
-                                     "reviewed_by": actor})
-    record(session, actor=actor, action="update", entity="reports", entity_id=report.id,
-           entity_key=_report_key(task, report.week_start, report.version), changes=changes, source="review")
+    changes = apply_changes(
+        report, {"status": str(status), "review_note": reason, "reviewed_at": _utc(at), "reviewed_by": actor}
+    )
+    record(
+        session,
+        actor=actor,
+        action="update",
+        entity="reports",
+        entity_id=report.id,
+        entity_key=_report_key(task, report.week_start, report.version),
+        changes=changes,
+        source="review",
+    )
 
     if not accept:
         from wufei.notices.service import create_intents
 
         label = week_label(report.week_start)
         department = _department(session, report.department_id)
-        create_intents(session, [{
-            "key": f"report_returned|report:{report.id}", "kind": str(NoticeKind.REPORT_RETURNED),
-            "step": str(NoticeKind.REPORT_RETURNED), "audience": str(Audience.LIAISON),
-            "department_id": report.department_id, "task_id": task.id, "period": label,
-            "created_on": at.astimezone(timezone_of(None)).date(),
-            "payload": {"report_id": report.id, "version": report.version, "task_id": task.id,
-                        "task_title": task.title, "task_number": task.number, "department": department.name,
-                        "week": label, "week_cn": chinese_week(report.week_start), "reason": reason,
-                        "reviewed_by": actor},
-        }])
+        create_intents(
+            session,
+            [
+                {
+                    "key": f"report_returned|report:{report.id}",
+                    "kind": str(NoticeKind.REPORT_RETURNED),
+                    "step": str(NoticeKind.REPORT_RETURNED),
+                    "audience": str(Audience.LIAISON),
+                    "department_id": report.department_id,
+                    "task_id": task.id,
+                    "period": label,
+                    "created_on": at.astimezone(timezone_of(None)).date(),
+                    "payload": {
+                        "report_id": report.id,
+                        "version": report.version,
+                        "task_id": task.id,
+                        "task_title": task.title,
+                        "task_number": task.number,
+                        "department": department.name,
+                        "week": label,
+                        "week_cn": chinese_week(report.week_start),
+                        "reason": reason,
+                        "reviewed_by": actor,
+                    },
+                }
+            ],
+        )
     elif report.progress == 100 and task.completed_on is None:
         completed = local_time(report.submitted_at).date()
-        record(session, actor=actor, action="update", entity="tasks", entity_id=task.id,
-               entity_key=f"task:{task.id}", changes=apply_changes(task, {"completed_on": completed}),
-               source=f"review report:{report.id}")
+        record(
+            session,
+            actor=actor,
+            action="update",
+            entity="tasks",
+            entity_id=task.id,
+            entity_key=f"task:{task.id}",
+            changes=apply_changes(task, {"completed_on": completed}),
+            source=f"review report:{report.id}",
+        )
     session.flush()
     return report
 
 
-def add_input(session: Session, *, task_id: int, department_id: int, week_start: date, text: str, at: datetime,
-              actor: str, cadence: Mapping[str, Any] | None = None) -> ReportInput:
+def add_input(
+    session: Session,
+    *,
+    task_id: int,
+    department_id: int,
+    week_start: date,
+    text: str,
+    at: datetime,
+    actor: str,
+    cadence: Mapping[str, Any] | None = None,
+) -> ReportInput:
     """A supporting department's contribution (配合情况) to a task for a week; refiling replaces it."""
     task = _task(session, task_id)
     department = _department(session, department_id)
@@ -246,26 +356,51 @@ def add_input(session: Session, *, task_id: int, department_id: int, week_start:
     if cleaned is None:
         raise ReportError("配合情况不能为空")
     at = _utc(_aware(at, cadence))
-    existing = session.scalar(select(ReportInput).where(ReportInput.task_id == task_id,
-                                                        ReportInput.week_start == week_start,
-                                                        ReportInput.department_id == department_id))
+    existing = session.scalar(
+        select(ReportInput).where(
+            ReportInput.task_id == task_id,
+            ReportInput.week_start == week_start,
+            ReportInput.department_id == department_id,
+        )
+    )
     key = f"task:{task_id}|{week_label(week_start)}|dept:{department_id}"
     if existing is None:
-        existing = ReportInput(task_id=task_id, week_start=week_start, department_id=department_id, text=cleaned,
-                               submitted_at=at, submitted_by=actor)
+        existing = ReportInput(
+            task_id=task_id,
+            week_start=week_start,
+            department_id=department_id,
+            text=cleaned,
+            submitted_at=at,
+            submitted_by=actor,
+        )
         session.add(existing)
         session.flush()
-        record(session, actor=actor, action="create", entity="report_inputs", entity_id=existing.id,
-               entity_key=key, changes={"text": [None, cleaned]})
+        record(
+            session,
+            actor=actor,
+            action="create",
+            entity="report_inputs",
+            entity_id=existing.id,
+            entity_key=key,
+            changes={"text": [None, cleaned]},
+        )
         return existing
     changes = apply_changes(existing, {"text": cleaned, "submitted_at": at, "submitted_by": actor})
-    record(session, actor=actor, action="update", entity="report_inputs", entity_id=existing.id, entity_key=key,
-           changes=changes)
+    record(
+        session,
+        actor=actor,
+        action="update",
+        entity="report_inputs",
+        entity_id=existing.id,
+        entity_key=key,
+        changes=changes,
+    )
     session.flush()
     return existing
 
 
 # --- which tasks report -----------------------------------------------------------------------
+
 
 def _has_lead():
     return Task.id.in_(select(TaskDepartment.task_id).where(TaskDepartment.role == Role.LEAD))
@@ -273,27 +408,36 @@ def _has_lead():
 
 def _supervised(query):
     """Tasks of plans (not evaluations or progress replies) that have a lead department."""
-    return (query.join(Plan, Plan.id == Task.plan_id)
-            .where(Plan.kind == PLAN_KIND, Task.awaiting_assignment.is_(False), _has_lead()))
+    return query.join(Plan, Plan.id == Task.plan_id).where(
+        Plan.kind == PLAN_KIND, Task.awaiting_assignment.is_(False), _has_lead()
+    )
 
 
-def open_tasks(session: Session, *, as_of: date, department_id: int | None = None,
-               plan_ids: Iterable[int] | None = None) -> list[Task]:
+def open_tasks(
+    session: Session, *, as_of: date, department_id: int | None = None, plan_ids: Iterable[int] | None = None
+) -> list[Task]:
     """Tasks that report weekly on `as_of`: led, assigned, of a plan, not completed on or before `as_of`.
     With `department_id`, only the tasks that department leads; with `plan_ids`, only these plans' tasks."""
     query = _supervised(select(Task)).where(or_(Task.completed_on.is_(None), Task.completed_on > as_of))
     if plan_ids is not None:
         query = query.where(Task.plan_id.in_(list(plan_ids)))
     if department_id is not None:
-        query = query.where(Task.id.in_(select(TaskDepartment.task_id).where(
-            TaskDepartment.department_id == department_id, TaskDepartment.role == Role.LEAD)))
-    query = query.options(selectinload(Task.plan),
-                          selectinload(Task.assignments).selectinload(TaskDepartment.department))
+        query = query.where(
+            Task.id.in_(
+                select(TaskDepartment.task_id).where(
+                    TaskDepartment.department_id == department_id, TaskDepartment.role == Role.LEAD
+                )
+            )
+        )
+    query = query.options(
+        selectinload(Task.plan), selectinload(Task.assignments).selectinload(TaskDepartment.department)
+    )
     return list(session.scalars(query.order_by(Task.plan_id, Task.id)))
 
 
-def plan_start(issued_on: date | None, period_start: int | None, imported_at: datetime,
-               cadence: Mapping[str, Any] | None = None) -> date:
+def plan_start(
+    issued_on: date | None, period_start: int | None, imported_at: datetime, cadence: Mapping[str, Any] | None = None
+) -> date:
     """The first day a task of this plan is expected to report (weeks starting on or after it)."""
     if issued_on is not None:
         start = issued_on
@@ -314,8 +458,13 @@ class Expected(NamedTuple):  # a tuple: built 100,000 times a scan
     completed_on: date | None
 
 
-def _expected_query(*, task_ids: Iterable[int] | None = None, open_on: date | None = None,
-                    open_from: date | None = None, plan_ids: Iterable[int] | None = None):
+def _expected_query(
+    *,
+    task_ids: Iterable[int] | None = None,
+    open_on: date | None = None,
+    open_from: date | None = None,
+    plan_ids: Iterable[int] | None = None,
+):
     """Supervised tasks (filtered as `expected_rows` says), selecting nothing yet."""
     query = _supervised(select(Task.id))
     if plan_ids is not None:  # one city's plans, when a province scans city by city
@@ -329,18 +478,26 @@ def _expected_query(*, task_ids: Iterable[int] | None = None, open_on: date | No
     return query
 
 
-def expected_rows(session: Session, *, cadence, task_ids: Iterable[int] | None = None,
-                   open_on: date | None = None, open_from: date | None = None,
-                   plan_ids: Iterable[int] | None = None) -> list[Expected]:
+def expected_rows(
+    session: Session,
+    *,
+    cadence,
+    task_ids: Iterable[int] | None = None,
+    open_on: date | None = None,
+    open_from: date | None = None,
+    plan_ids: Iterable[int] | None = None,
+) -> list[Expected]:
     """The supervised tasks owed weekly reports, each with the day its reporting starts (its
     plan's start) and its completion day; `compliance`, the streaks and the period figures
     all count from these."""
     # The import time only matters to a plan without an issue date or period (read only then:
     # converting 100,000 stored times costs more than the rest of the row).
     imported_at = case((and_(Plan.issued_on.is_(None), Plan.period_start.is_(None)), Plan.imported_at))
-    query = _expected_query(task_ids=task_ids, open_on=open_on, open_from=open_from,
-                            plan_ids=plan_ids).with_only_columns(
-        Task.id, Task.completed_on, Plan.issued_on, Plan.period_start, imported_at).order_by(Task.id)
+    query = (
+        _expected_query(task_ids=task_ids, open_on=open_on, open_from=open_from, plan_ids=plan_ids)
+        .with_only_columns(Task.id, Task.completed_on, Plan.issued_on, Plan.period_start, imported_at)
+        .order_by(Task.id)
+    )
     starts: dict[tuple, date] = {}  # one plan_start per plan, not per task
     rows = []
     for task_id, completed_on, issued_on, period_start, imported_at in column_rows(session, query):
@@ -352,12 +509,15 @@ def expected_rows(session: Session, *, cadence, task_ids: Iterable[int] | None =
     return rows
 
 
-def first_submissions(session: Session, *, task_ids: list[int] | None, weeks: tuple[date, date],
-                       before: datetime) -> dict[tuple[int, date], datetime]:
+def first_submissions(
+    session: Session, *, task_ids: list[int] | None, weeks: tuple[date, date], before: datetime
+) -> dict[tuple[int, date], datetime]:
     """(task, week) → the earliest submission of any version, among those submitted before `before`."""
-    query = (select(Report.task_id, Report.week_start, func.min(Report.submitted_at))
-             .where(Report.week_start.between(*weeks), Report.submitted_at < _utc(before))
-             .group_by(Report.task_id, Report.week_start))
+    query = (
+        select(Report.task_id, Report.week_start, func.min(Report.submitted_at))
+        .where(Report.week_start.between(*weeks), Report.submitted_at < _utc(before))
+        .group_by(Report.task_id, Report.week_start)
+    )
     if task_ids is not None:
         query = query.where(Report.task_id.in_(task_ids))
     return {(task_id, week): stored_time(first) for task_id, week, first in session.execute(query)}
@@ -365,8 +525,8 @@ def first_submissions(session: Session, *, task_ids: list[int] | None, weeks: tu
 
 # --- figures used by lights, escalation and the cadence ----------------------------------------
 
-def latest_progress(session: Session, *, as_of: date, task_ids: list[int] | None = None
-                    ) -> dict[int, tuple[int, date]]:
+
+def latest_progress(session: Session, *, as_of: date, task_ids: list[int] | None = None) -> dict[int, tuple[int, date]]:
     """task_id → (progress, week_start) of its newest report (latest week, then latest version)
     submitted by the end of `as_of` and not returned. One query, reading about one report per
     task (`newest_of_each`), not every report ever filed."""
@@ -375,17 +535,28 @@ def latest_progress(session: Session, *, as_of: date, task_ids: list[int] | None
     owners = select(Task.id)
     if task_ids is not None:
         owners = owners.where(Task.id.in_(list(task_ids)))
-    newest = (select(Report.progress, Report.week_start)
-              .where(Report.task_id == Task.id, Report.status != ReportStatus.RETURNED,
-                     Report.submitted_at < _utc(end_of_day(as_of)))
-              .order_by(Report.week_start.desc(), Report.version.desc()))
+    newest = (
+        select(Report.progress, Report.week_start)
+        .where(
+            Report.task_id == Task.id,
+            Report.status != ReportStatus.RETURNED,
+            Report.submitted_at < _utc(end_of_day(as_of)),
+        )
+        .order_by(Report.week_start.desc(), Report.version.desc())
+    )
     query = newest_of_each(session, owners, Task, newest, Report.__table__)
     return {task_id: (progress, week) for task_id, progress, week in column_rows(session, query)}
 
 
-def missing_streaks(session: Session, *, as_of: date, calendar: WorkCalendar,
-                    cadence: Mapping[str, Any] | None = None, task_ids: list[int] | None = None,
-                    plan_ids: Iterable[int] | None = None) -> dict[int, int]:
+def missing_streaks(
+    session: Session,
+    *,
+    as_of: date,
+    calendar: WorkCalendar,
+    cadence: Mapping[str, Any] | None = None,
+    task_ids: list[int] | None = None,
+    plan_ids: Iterable[int] | None = None,
+) -> dict[int, int]:
     """task_id → how many of the most recent closed reporting weeks (up to `as_of`) in a row the open
     task went without a report submitted by the window's due time. Weeks before the task's plan
     started are not counted; 0 when the latest closed week was filed. Tasks not open on `as_of`
@@ -395,13 +566,20 @@ def missing_streaks(session: Session, *, as_of: date, calendar: WorkCalendar,
     it filed on time; that week is found per task by walking its reports backwards from the
     newest (`_last_filed_weeks`), not by reading every report ever filed. `plan_ids`: only these
     plans' tasks (one city of a province)."""
-    return missing_streaks_on(session, days=[as_of], calendar=calendar, cadence=cadence, task_ids=task_ids,
-                              plan_ids=plan_ids)[as_of]
+    return missing_streaks_on(
+        session, days=[as_of], calendar=calendar, cadence=cadence, task_ids=task_ids, plan_ids=plan_ids
+    )[as_of]
 
 
-def missing_streaks_on(session: Session, *, days: Iterable[date], calendar: WorkCalendar,
-                       cadence: Mapping[str, Any] | None = None, task_ids: list[int] | None = None,
-                       plan_ids: Iterable[int] | None = None) -> dict[date, dict[int, int]]:
+def missing_streaks_on(
+    session: Session,
+    *,
+    days: Iterable[date],
+    calendar: WorkCalendar,
+    cadence: Mapping[str, Any] | None = None,
+    task_ids: list[int] | None = None,
+    plan_ids: Iterable[int] | None = None,
+) -> dict[date, dict[int, int]]:
     """`missing_streaks` for several days at once: day → task_id → streak. The daily scan wants
     today's (lights) and yesterday's (escalation). The tasks are read once, and each task's
     reports are walked once for all the days with the same closed windows (a report on time
@@ -422,7 +600,7 @@ def missing_streaks_on(session: Session, *, days: Iterable[date], calendar: Work
     result: dict[date, dict[int, int]] = {}
     for day in days:
         rows = [row for row in everyone if row.completed_on is None or row.completed_on > day]
-        streaks = result[day] = {task_id: 0 for task_id in (task_ids or [])}
+        streaks = result[day] = dict.fromkeys(task_ids or [], 0)
         if not rows:
             continue
         windows = windows_between(min(row.start for row in rows), day, calendar, cadence)
@@ -432,8 +610,9 @@ def missing_streaks_on(session: Session, *, days: Iterable[date], calendar: Work
         before = end_of_day(day, cadence)
         key = (tuple((window.week_start, window.due_at) for window in windows), before if late_counts else None)
         if key not in walks:
-            walks[key] = _last_filed_weeks(session, windows=windows, before=before, late_counts=late_counts,
-                                           tasks=tasks)
+            walks[key] = _last_filed_weeks(
+                session, windows=windows, before=before, late_counts=late_counts, tasks=tasks
+            )
         last_filed = walks[key]
         weeks = [window.week_start for window in windows]
         one_day = timedelta(days=1)
@@ -445,8 +624,9 @@ def missing_streaks_on(session: Session, *, days: Iterable[date], calendar: Work
     return result
 
 
-def _last_filed_weeks(session: Session, *, windows: Sequence[ReportingWindow], before: datetime, late_counts: bool,
-                      tasks) -> dict[int, date]:
+def _last_filed_weeks(
+    session: Session, *, windows: Sequence[ReportingWindow], before: datetime, late_counts: bool, tasks
+) -> dict[int, date]:
     """task → the latest of `windows` for which it filed a report (any version) submitted before
     `before` and by the window's due time (at any time before `before` when `late_counts`).
     `tasks` is a SELECT of task ids. One query, walking each task's reports from the newest
@@ -456,17 +636,25 @@ def _last_filed_weeks(session: Session, *, windows: Sequence[ReportingWindow], b
         filed &= Report.week_start.in_([window.week_start for window in windows])
     else:
         # The week's due time, newest week first: the reports walked are mostly recent ones.
-        due_at = case({literal(window.week_start, Date()): literal(window.due_at, UtcDateTime())
-                       for window in reversed(windows)}, value=Report.week_start)
+        due_at = case(
+            {literal(window.week_start, Date()): literal(window.due_at, UtcDateTime()) for window in reversed(windows)},
+            value=Report.week_start,
+        )
         filed &= Report.submitted_at <= due_at
     newest = select(Report.week_start).where(Report.task_id == Task.id, filed).order_by(Report.week_start.desc())
     query = newest_of_each(session, tasks, Task, newest, Report.__table__)
-    return {task_id: week for task_id, week in column_rows(session, query)}
+    return dict(column_rows(session, query))
 
 
-def compliance(session: Session, *, week_start: date, calendar: WorkCalendar,
-               cadence: Mapping[str, Any] | None = None, as_of: date,
-               plan_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+def compliance(
+    session: Session,
+    *,
+    week_start: date,
+    calendar: WorkCalendar,
+    cadence: Mapping[str, Any] | None = None,
+    as_of: date,
+    plan_ids: Iterable[int] | None = None,
+) -> list[dict[str, Any]]:
     """Per lead department, the week's reporting: expected, filed, on_time, late, missing (counts)
     and the task ids missing and late, counting reports submitted by the end of `as_of`. A task
     with two lead departments counts for both, filed when either filed it. Worst first.
@@ -477,18 +665,28 @@ def compliance(session: Session, *, week_start: date, calendar: WorkCalendar,
     if window is None:
         return []
     week_end = week_start + timedelta(days=6)
-    rows = [row for row in expected_rows(session, cadence=cadence, open_from=week_start, plan_ids=plan_ids)
-            if row.start <= week_start]
-    submissions = first_submissions(session, task_ids=None, weeks=(week_start, week_start),
-                                     before=end_of_day(as_of, cadence))
-    expected = [row for row in rows if (row.task_id, week_start) in submissions
-                or row.completed_on is None or row.completed_on > week_end]
+    rows = [
+        row
+        for row in expected_rows(session, cadence=cadence, open_from=week_start, plan_ids=plan_ids)
+        if row.start <= week_start
+    ]
+    submissions = first_submissions(
+        session, task_ids=None, weeks=(week_start, week_start), before=end_of_day(as_of, cadence)
+    )
+    expected = [
+        row
+        for row in rows
+        if (row.task_id, week_start) in submissions or row.completed_on is None or row.completed_on > week_end
+    ]
     leads: dict[int, list[int]] = defaultdict(list)
     if expected:
         ids = [row.task_id for row in expected]
         for start in range(0, len(ids), 5000):
-            links = session.execute(select(TaskDepartment.task_id, TaskDepartment.department_id).where(
-                TaskDepartment.role == Role.LEAD, TaskDepartment.task_id.in_(ids[start:start + 5000])))
+            links = session.execute(
+                select(TaskDepartment.task_id, TaskDepartment.department_id).where(
+                    TaskDepartment.role == Role.LEAD, TaskDepartment.task_id.in_(ids[start : start + 5000])
+                )
+            )
             for task_id, department_id in links:
                 leads[department_id].append(task_id)
     names = dict(session.execute(select(Department.id, Department.name).where(Department.id.in_(list(leads)))).all())
@@ -503,21 +701,41 @@ def compliance(session: Session, *, week_start: date, calendar: WorkCalendar,
                 on_time.append(task_id)
             else:
                 late.append(task_id)
-        result.append({"department_id": department_id, "department": names.get(department_id),
-                       "week": week_label(week_start), "due_at": window.due_at.isoformat(),
-                       "expected": len(task_ids), "filed": len(on_time) + len(late), "on_time": len(on_time),
-                       "late": len(late), "missing": len(missing), "missing_task_ids": missing,
-                       "late_task_ids": late})
+        result.append(
+            {
+                "department_id": department_id,
+                "department": names.get(department_id),
+                "week": week_label(week_start),
+                "due_at": window.due_at.isoformat(),
+                "expected": len(task_ids),
+                "filed": len(on_time) + len(late),
+                "on_time": len(on_time),
+                "late": len(late),
+                "missing": len(missing),
+                "missing_task_ids": missing,
+                "late_task_ids": late,
+            }
+        )
     result.sort(key=lambda r: (-r["missing"], -r["late"], r["department"] or "", r["department_id"]))
     return result
 
 
 # --- listing ----------------------------------------------------------------------------------
 
-def list_reports(session: Session, *, week_start: date | None = None, department_ids: list[int] | None = None,
-                 task_id: int | None = None, status: str | None = None) -> list[Report]:
-    query = select(Report).options(selectinload(Report.task).selectinload(Task.plan),
-                                   selectinload(Report.department), selectinload(Report.evidence))
+
+def list_reports(
+    session: Session,
+    *,
+    week_start: date | None = None,
+    department_ids: list[int] | None = None,
+    task_id: int | None = None,
+    status: str | None = None,
+) -> list[Report]:
+    query = select(Report).options(
+        selectinload(Report.task).selectinload(Task.plan),
+        selectinload(Report.department),
+        selectinload(Report.evidence),
+    )
     if week_start is not None:
         query = query.where(Report.week_start == week_start)
     if department_ids is not None:
@@ -531,35 +749,62 @@ def list_reports(session: Session, *, week_start: date | None = None, department
 
 def report_as_dict(report: Report) -> dict[str, Any]:
     return {
-        "id": report.id, "task_id": report.task_id, "task": report.task.title, "task_number": report.task.number,
+        "id": report.id,
+        "task_id": report.task_id,
+        "task": report.task.title,
+        "task_number": report.task.number,
         "plan": report.task.plan.doc_number or report.task.plan.title,
-        "department_id": report.department_id, "department": report.department.name,
-        "week": week_label(report.week_start), "week_start": report.week_start.isoformat(),
-        "version": report.version, "progress": report.progress, "done_text": report.done_text,
-        "problems": report.problems, "next_steps": report.next_steps,
-        "submitted_at": jsonable(local_time(report.submitted_at)), "submitted_by": report.submitted_by,
-        "late": report.late, "status": report.status, "review_note": report.review_note,
-        "reviewed_at": jsonable(local_time(report.reviewed_at)), "reviewed_by": report.reviewed_by,
-        "evidence": [{"file_name": e.file_name, "content_type": e.content_type, "size": e.size, "sha256": e.sha256,
-                      "stored_path": e.stored_path} for e in report.evidence],
+        "department_id": report.department_id,
+        "department": report.department.name,
+        "week": week_label(report.week_start),
+        "week_start": report.week_start.isoformat(),
+        "version": report.version,
+        "progress": report.progress,
+        "done_text": report.done_text,
+        "problems": report.problems,
+        "next_steps": report.next_steps,
+        "submitted_at": jsonable(local_time(report.submitted_at)),
+        "submitted_by": report.submitted_by,
+        "late": report.late,
+        "status": report.status,
+        "review_note": report.review_note,
+        "reviewed_at": jsonable(local_time(report.reviewed_at)),
+        "reviewed_by": report.reviewed_by,
+        "evidence": [
+            {
+                "file_name": e.file_name,
+                "content_type": e.content_type,
+                "size": e.size,
+                "sha256": e.sha256,
+                "stored_path": e.stored_path,
+            }
+            for e in report.evidence
+        ],
     }
 
 
-def last_answers(session: Session, *, department_id: int, task_ids: list[int], as_of: date
-                 ) -> dict[int, Report]:
+def last_answers(session: Session, *, department_id: int, task_ids: list[int], as_of: date) -> dict[int, Report]:
     """task_id → the department's newest report on it (latest week, then version) submitted by the
     end of `as_of`, returned ones included (their text is still the department's last answer)."""
     if not task_ids:
         return {}
-    rank = func.row_number().over(partition_by=Report.task_id,
-                                  order_by=(Report.week_start.desc(), Report.version.desc())).label("rank")
-    ranked = (select(Report.id, rank).where(Report.department_id == department_id,
-                                            Report.task_id.in_(task_ids),
-                                            Report.submitted_at < _utc(end_of_day(as_of)))).subquery()
+    rank = (
+        func.row_number()
+        .over(partition_by=Report.task_id, order_by=(Report.week_start.desc(), Report.version.desc()))
+        .label("rank")
+    )
+    ranked = (
+        select(Report.id, rank).where(
+            Report.department_id == department_id,
+            Report.task_id.in_(task_ids),
+            Report.submitted_at < _utc(end_of_day(as_of)),
+        )
+    ).subquery()
     reports = session.scalars(select(Report).join(ranked, and_(ranked.c.id == Report.id, ranked.c.rank == 1)))
     return {report.task_id: report for report in reports}
 
 
-def window_for(week_start: date, calendar: WorkCalendar, cadence: Mapping[str, Any] | None = None
-               ) -> ReportingWindow | None:
+def window_for(
+    week_start: date, calendar: WorkCalendar, cadence: Mapping[str, Any] | None = None
+) -> ReportingWindow | None:
     return reporting_window(week_start, calendar, load_cadence() if cadence is None else cadence)

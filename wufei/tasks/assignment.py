@@ -8,7 +8,7 @@ by re-importing a corrected file. Services take a Session and never commit.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -23,14 +23,19 @@ class AssignmentError(ValueError):
 
 
 def tasks_awaiting_owner(session: Session) -> list[Task]:
-    return list(session.scalars(
-        select(Task).where(Task.awaiting_assignment.is_(True))
-        .options(selectinload(Task.plan), selectinload(Task.assignments).selectinload(TaskDepartment.department))
-        .order_by(Task.plan_id, Task.id)))
+    return list(
+        session.scalars(
+            select(Task)
+            .where(Task.awaiting_assignment.is_(True))
+            .options(selectinload(Task.plan), selectinload(Task.assignments).selectinload(TaskDepartment.department))
+            .order_by(Task.plan_id, Task.id)
+        )
+    )
 
 
-def assign_owners(session: Session, *, task_id: int, lead_ids: Iterable[int], supporting_ids: Iterable[int] = (),
-                  actor: str) -> Task:
+def assign_owners(
+    session: Session, *, task_id: int, lead_ids: Iterable[int], supporting_ids: Iterable[int] = (), actor: str
+) -> Task:
     """Name the lead (and supporting) departments of a task waiting for them."""
     task = session.get(Task, task_id, options=[selectinload(Task.assignments)])
     if task is None:
@@ -52,16 +57,31 @@ def assign_owners(session: Session, *, task_id: int, lead_ids: Iterable[int], su
         for department_id in ids:
             link = existing.get(department_id)
             if link is None:
-                task.assignments.append(TaskDepartment(department_id=department_id, role=str(role),
-                                                       position=position, source_name=found[department_id].name))
+                task.assignments.append(
+                    TaskDepartment(
+                        department_id=department_id,
+                        role=str(role),
+                        position=position,
+                        source_name=found[department_id].name,
+                    )
+                )
                 position += 1
             else:
                 link.role = str(role)
     task.awaiting_assignment = False
     session.flush()
-    record(session, actor=actor, action="update", entity="tasks", entity_id=task.id, entity_key=f"task:{task.id}",
-           changes={"awaiting_assignment": [True, False],
-                    "leads": [None, [found[d].name for d in leads]],
-                    "supporting": [None, [found[d].name for d in supporting]]},
-           source="assign owners")
+    record(
+        session,
+        actor=actor,
+        action="update",
+        entity="tasks",
+        entity_id=task.id,
+        entity_key=f"task:{task.id}",
+        changes={
+            "awaiting_assignment": [True, False],
+            "leads": [None, [found[d].name for d in leads]],
+            "supporting": [None, [found[d].name for d in supporting]],
+        },
+        source="assign owners",
+    )
     return task

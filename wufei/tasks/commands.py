@@ -40,8 +40,10 @@ def list_command(task_id: int, as_json: bool) -> None:
         return
     click.echo(f"[{task_id}] {title}  完成期限：{cn_date(due) if due else '无'}")
     for milestone in found:
-        click.echo(f"  {cn_date(milestone.due_date)}  {milestone.title}  预期进度{milestone.expected_progress}%"
-                   f"（{SOURCE_NAMES.get(milestone.source, milestone.source)}）")
+        click.echo(
+            f"  {cn_date(milestone.due_date)}  {milestone.title}  预期进度{milestone.expected_progress}%"
+            f"（{SOURCE_NAMES.get(milestone.source, milestone.source)}）"
+        )
     click.echo(f"共 {len(rows)} 个节点")
 
 
@@ -59,8 +61,9 @@ def set_command(task_id: int, day: str, progress: int, title: str, actor: str) -
     due_date = parse_day(day, "--date")
     try:
         with transaction(engine()) as session:
-            set_milestone(session, task_id=task_id, due_date=due_date, expected_progress=progress, title=title,
-                          actor=actor)
+            set_milestone(
+                session, task_id=task_id, due_date=due_date, expected_progress=progress, title=title, actor=actor
+            )
     except MilestoneError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"已设定任务{task_id}的节点：{cn_date(due_date)} {title.strip()}，预期进度{progress}%")

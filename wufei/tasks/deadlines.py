@@ -56,7 +56,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"^{_YEAR}[-./](?P<m>\d{{1,2}})月?{_TAIL}$"), "month"),
     (re.compile(rf"^{_YEAR}年(?P<h>上|下)半年{_TAIL}$"), "half"),
     (re.compile(rf"^{_YEAR}年第?(?P<q>[1-4一二三四])季度{_TAIL}$"), "quarter"),
-    (re.compile(rf"^(?P<y0>\d{{4}})年?[-—–~至到]+(?P<y>\d{{4}})年(?:年?底前|年?底|末)?$"), "range"),
+    (re.compile(r"^(?P<y0>\d{4})年?[-—–~至到]+(?P<y>\d{4})年(?:年?底前|年?底|末)?$"), "range"),
     (re.compile(rf"^{_YEAR}年(?:年?底前|年?底|末前|末|内)?$"), "year"),
 ]
 

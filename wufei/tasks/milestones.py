@@ -11,8 +11,9 @@ office removed is not given generated ones again.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import exists, func, insert, select
 from sqlalchemy.orm import Session
@@ -35,6 +36,7 @@ class MilestoneError(ValueError):
 
 # --- pure ------------------------------------------------------------------------------------
 
+
 def default_milestones(start: date | None, due: date | None) -> list[MilestonePoint]:
     """One milestone per 31 December from the start year up to the year before the due year."""
     if start is None or due is None or due.year <= start.year:
@@ -50,14 +52,16 @@ def default_milestones(start: date | None, due: date | None) -> list[MilestonePo
 
 # --- service ---------------------------------------------------------------------------------
 
+
 def _key(task_id: int, due_date: date) -> str:
     return f"task:{task_id}|{due_date.isoformat()}"
 
 
 def _tasks_cleared_by_office(session: Session) -> set[int]:
     """Tasks the office removed milestones from: generation leaves them alone."""
-    keys = session.scalars(select(AuditEntry.entity_key).where(
-        AuditEntry.entity == ENTITY, AuditEntry.action == "delete"))
+    keys = session.scalars(
+        select(AuditEntry.entity_key).where(AuditEntry.entity == ENTITY, AuditEntry.action == "delete")
+    )
     cleared = set()
     for key in keys:
         head = key.split("|", 1)[0]
@@ -72,9 +76,11 @@ def ensure_milestones(session: Session, *, plan_ids: list[int] | None = None, ac
     Set-based: one query for the tasks without milestones, one bulk insert. Idempotent.
     """
     has_any = exists().where(Milestone.task_id == Task.id)
-    query = (select(Task.id, Task.due_date, Plan.issued_on, Plan.period_start)
-             .join(Plan, Plan.id == Task.plan_id)
-             .where(Task.deadline_kind == DeadlineKind.FIXED, Task.due_date.is_not(None), ~has_any))
+    query = (
+        select(Task.id, Task.due_date, Plan.issued_on, Plan.period_start)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(Task.deadline_kind == DeadlineKind.FIXED, Task.due_date.is_not(None), ~has_any)
+    )
     if plan_ids is not None:
         query = query.where(Task.plan_id.in_(plan_ids))
     cleared = _tasks_cleared_by_office(session)
@@ -85,13 +91,27 @@ def ensure_milestones(session: Session, *, plan_ids: list[int] | None = None, ac
             continue
         points = default_milestones(plan_start_date(issued_on, period_start), due)
         tasks += bool(points)
-        rows += [{"task_id": task_id, "due_date": p.due_date, "expected_progress": p.expected_progress,
-                  "title": p.title, "source": GENERATED} for p in points]
+        rows += [
+            {
+                "task_id": task_id,
+                "due_date": p.due_date,
+                "expected_progress": p.expected_progress,
+                "title": p.title,
+                "source": GENERATED,
+            }
+            for p in points
+        ]
     if rows:
         session.execute(_insert_ignoring_duplicates(session), rows)
-        record(session, actor=actor, action="generate", entity=ENTITY, entity_id=None,
-               entity_key="plans:" + (",".join(map(str, plan_ids)) if plan_ids is not None else "all"),
-               changes={"tasks": tasks, "milestones": len(rows)})
+        record(
+            session,
+            actor=actor,
+            action="generate",
+            entity=ENTITY,
+            entity_id=None,
+            entity_key="plans:" + (",".join(map(str, plan_ids)) if plan_ids is not None else "all"),
+            changes={"tasks": tasks, "milestones": len(rows)},
+        )
     return len(rows)
 
 
@@ -116,8 +136,9 @@ def _task(session: Session, task_id: int) -> Task:
     return task
 
 
-def set_milestone(session: Session, *, task_id: int, due_date: date, expected_progress: int, title: str,
-                  actor: str) -> Milestone:
+def set_milestone(
+    session: Session, *, task_id: int, due_date: date, expected_progress: int, title: str, actor: str
+) -> Milestone:
     """The office sets (creates or changes) a milestone; it becomes an office milestone."""
     task = _task(session, task_id)
     if task.deadline_kind == DeadlineKind.ONGOING:
@@ -128,51 +149,84 @@ def set_milestone(session: Session, *, task_id: int, due_date: date, expected_pr
     if not title:
         raise MilestoneError("请填写节点名称")
     if task.deadline_kind == DeadlineKind.FIXED and task.due_date is not None:
-        latest = session.scalar(select(func.max(Extension.requested_due_date)).where(
-            Extension.task_id == task_id, Extension.status == ExtensionStatus.APPROVED))
+        latest = session.scalar(
+            select(func.max(Extension.requested_due_date)).where(
+                Extension.task_id == task_id, Extension.status == ExtensionStatus.APPROVED
+            )
+        )
         last_day = max(task.due_date, latest or task.due_date)
         if due_date > last_day:
             raise MilestoneError(f"节点日期（{cn_date(due_date)}）晚于任务完成期限（{cn_date(last_day)}）")
-    milestone = session.scalar(select(Milestone).where(Milestone.task_id == task_id,
-                                                       Milestone.due_date == due_date))
+    milestone = session.scalar(select(Milestone).where(Milestone.task_id == task_id, Milestone.due_date == due_date))
     fields = {"expected_progress": expected_progress, "title": title, "source": OFFICE}
     if milestone is None:
         milestone = Milestone(task_id=task_id, due_date=due_date, **fields)
         session.add(milestone)
         session.flush()
-        record(session, actor=actor, action="create", entity=ENTITY, entity_id=milestone.id,
-               entity_key=_key(task_id, due_date),
-               changes={"due_date": [None, due_date.isoformat()], **{k: [None, v] for k, v in fields.items()}})
+        record(
+            session,
+            actor=actor,
+            action="create",
+            entity=ENTITY,
+            entity_id=milestone.id,
+            entity_key=_key(task_id, due_date),
+            changes={"due_date": [None, due_date.isoformat()], **{k: [None, v] for k, v in fields.items()}},
+        )
         return milestone
     changes = apply_changes(milestone, fields)
     if changes:
         session.flush()
-        record(session, actor=actor, action="update", entity=ENTITY, entity_id=milestone.id,
-               entity_key=_key(task_id, due_date), changes=changes)
+        record(
+            session,
+            actor=actor,
+            action="update",
+            entity=ENTITY,
+            entity_id=milestone.id,
+            entity_key=_key(task_id, due_date),
+            changes=changes,
+        )
     return milestone
 
 
 def remove_milestone(session: Session, *, task_id: int, due_date: date, actor: str) -> None:
     """The office removes a milestone (generated or its own); generation will not bring it back."""
     _task(session, task_id)
-    milestone = session.scalar(select(Milestone).where(Milestone.task_id == task_id,
-                                                       Milestone.due_date == due_date))
+    milestone = session.scalar(select(Milestone).where(Milestone.task_id == task_id, Milestone.due_date == due_date))
     if milestone is None:
         raise MilestoneError(f"任务{task_id}没有{cn_date(due_date)}的节点")
-    record(session, actor=actor, action="delete", entity=ENTITY, entity_id=milestone.id,
-           entity_key=_key(task_id, due_date),
-           changes={"due_date": [due_date.isoformat(), None], "expected_progress": [milestone.expected_progress, None],
-                    "title": [milestone.title, None], "source": [milestone.source, None]})
+    record(
+        session,
+        actor=actor,
+        action="delete",
+        entity=ENTITY,
+        entity_id=milestone.id,
+        entity_key=_key(task_id, due_date),
+        changes={
+            "due_date": [due_date.isoformat(), None],
+            "expected_progress": [milestone.expected_progress, None],
+            "title": [milestone.title, None],
+            "source": [milestone.source, None],
+        },
+    )
     session.delete(milestone)
     session.flush()
 
 
 def list_milestones(session: Session, *, task_ids: Iterable[int]) -> list[Milestone]:
     ids = list(task_ids)
-    return list(session.scalars(select(Milestone).where(Milestone.task_id.in_(ids))
-                                .order_by(Milestone.task_id, Milestone.due_date)))
+    return list(
+        session.scalars(
+            select(Milestone).where(Milestone.task_id.in_(ids)).order_by(Milestone.task_id, Milestone.due_date)
+        )
+    )
 
 
 def milestone_as_dict(milestone: Milestone) -> dict[str, Any]:
-    return {"id": milestone.id, "task_id": milestone.task_id, "due_date": milestone.due_date.isoformat(),
-            "expected_progress": milestone.expected_progress, "title": milestone.title, "source": milestone.source}
+    return {
+        "id": milestone.id,
+        "task_id": milestone.task_id,
+        "due_date": milestone.due_date.isoformat(),
+        "expected_progress": milestone.expected_progress,
+        "title": milestone.title,
+        "source": milestone.source,
+    }

@@ -47,7 +47,8 @@ class Task(Base):
     )
 
     milestones: Mapped[list[Milestone]] = relationship(
-        back_populates="task", cascade="all, delete-orphan", order_by="Milestone.due_date")
+        back_populates="task", cascade="all, delete-orphan", order_by="Milestone.due_date"
+    )
 
     def departments(self, role: Role) -> list[Department]:
         return [a.department for a in self.assignments if a.role == role]

@@ -7,15 +7,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from wufei.departments.models import Department
 from wufei.tasks.models import Role, Task, TaskDepartment
 
 
-def list_tasks(session: Session, *, plan_ids: list[int] | None = None, department_ids: list[int] | None = None,
-               role: Role | None = None, list_kind: str | None = None,
-               awaiting_assignment: bool | None = None) -> list[Task]:
+def list_tasks(
+    session: Session,
+    *,
+    plan_ids: list[int] | None = None,
+    department_ids: list[int] | None = None,
+    role: Role | None = None,
+    list_kind: str | None = None,
+    awaiting_assignment: bool | None = None,
+) -> list[Task]:
     query = select(Task).options(
-        selectinload(Task.plan), selectinload(Task.assignments).selectinload(TaskDepartment.department))
+        selectinload(Task.plan), selectinload(Task.assignments).selectinload(TaskDepartment.department)
+    )
     if plan_ids is not None:
         query = query.where(Task.plan_id.in_(plan_ids))
     if list_kind:

@@ -19,12 +19,20 @@ from wufei.accounts.models import UserRole
 from wufei.accounts.service import AccountError, authenticate, end_session, redeem_sign_in_token, start_session
 from wufei.db import utcnow
 from wufei.web import liaison, office, public, shared
-from wufei.web.portal import (ANONYMOUS_CSRF_COOKIE, SESSION_COOKIE, TEMPLATES, Portal, Settings, SignInRequired,
-                              new_csrf_token, redirect)
+from wufei.web.portal import (
+    ANONYMOUS_CSRF_COOKIE,
+    SESSION_COOKIE,
+    TEMPLATES,
+    Portal,
+    Settings,
+    SignInRequired,
+    new_csrf_token,
+    redirect,
+)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self'; "
-                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",  # sign-in links carry a token in the path
@@ -72,8 +80,11 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/static/style.css")
     def stylesheet() -> Response:
-        return Response((TEMPLATES / "style.css.j2").read_text(encoding="utf-8"), media_type="text/css",
-                        headers={"Cache-Control": "max-age=300"})
+        return Response(
+            (TEMPLATES / "style.css.j2").read_text(encoding="utf-8"),
+            media_type="text/css",
+            headers={"Cache-Control": "max-age=300"},
+        )
 
     @app.get("/healthz")
     def healthz() -> PlainTextResponse:
@@ -85,16 +96,18 @@ def create_app(settings: Settings) -> FastAPI:
             signed = portal.signed_in(request, session)
             if signed is None:
                 return RedirectResponse("/login", status_code=303)
-            return RedirectResponse("/my/tasks" if signed.user.role == UserRole.LIAISON else "/dashboard",
-                                    status_code=303)
+            return RedirectResponse(
+                "/my/tasks" if signed.user.role == UserRole.LIAISON else "/dashboard", status_code=303
+            )
 
     # --- signing in and out ------------------------------------------------------------------
 
     def _anonymous_form(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
         token = request.cookies.get(ANONYMOUS_CSRF_COOKIE) or new_csrf_token()
         response = portal.render(request, template, status_code=status_code, csrf_token=token, **context)
-        response.set_cookie(ANONYMOUS_CSRF_COOKIE, token, httponly=True, samesite="strict",
-                            secure=settings.secure_cookies)
+        response.set_cookie(
+            ANONYMOUS_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=settings.secure_cookies
+        )
         return response
 
     def _signed_in_response(session, user, target: str, how: str) -> RedirectResponse:
@@ -102,8 +115,9 @@ def create_app(settings: Settings) -> FastAPI:
         if not target.startswith("/") or target.startswith("//") or "\\" in target:  # no open redirect
             target = "/"
         response = RedirectResponse(target, status_code=303)
-        response.set_cookie(SESSION_COOKIE, cookie, httponly=True, samesite="lax", secure=settings.secure_cookies,
-                            max_age=12 * 3600)
+        response.set_cookie(
+            SESSION_COOKIE, cookie, httponly=True, samesite="lax", secure=settings.secure_cookies, max_age=12 * 3600
+        )
         response.delete_cookie(ANONYMOUS_CSRF_COOKIE)
         return response
 
@@ -118,12 +132,19 @@ def create_app(settings: Settings) -> FastAPI:
 
         def work():
             with portal.work() as session:
-                user = authenticate(session, username=str(form.get("username") or ""),
-                                    password=str(form.get("password") or ""))
+                user = authenticate(
+                    session, username=str(form.get("username") or ""), password=str(form.get("password") or "")
+                )
                 if user is None:
-                    return _anonymous_form(request, "login.html.j2", status_code=401, next=form.get("next") or "/",
-                                           error="用户名或密码不正确")
+                    return _anonymous_form(
+                        request,
+                        "login.html.j2",
+                        status_code=401,
+                        next=form.get("next") or "/",
+                        error="用户名或密码不正确",
+                    )
                 return _signed_in_response(session, user, str(form.get("next") or "/"), "password")
+
         return await run_in_threadpool(work)
 
     @app.get("/signin/{token}")
@@ -143,6 +164,7 @@ def create_app(settings: Settings) -> FastAPI:
                     return _signed_in_response(session, user, "/", "link")
             except AccountError as error:
                 return _anonymous_form(request, "signin.html.j2", status_code=403, token=None, error=str(error))
+
         return await run_in_threadpool(work)
 
     @app.post("/logout")
@@ -157,6 +179,7 @@ def create_app(settings: Settings) -> FastAPI:
             response = redirect("/login", "signed_out")
             response.delete_cookie(SESSION_COOKIE)
             return response
+
         return await run_in_threadpool(work)
 
     for module in (shared, office, liaison, public):

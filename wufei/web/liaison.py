@@ -39,8 +39,13 @@ def actor_of(signed) -> str:
 
 
 def own_task_ids(session, department_id: int, role: Role) -> set[int]:
-    return set(session.scalars(select(TaskDepartment.task_id).where(
-        TaskDepartment.department_id == department_id, TaskDepartment.role == role)))
+    return set(
+        session.scalars(
+            select(TaskDepartment.task_id).where(
+                TaskDepartment.department_id == department_id, TaskDepartment.role == role
+            )
+        )
+    )
 
 
 def _week_from(value: str | None, today: date) -> date:
@@ -66,19 +71,38 @@ def router(portal: Portal) -> APIRouter:
     def my_tasks(request: Request):
         with portal.work() as session:
             signed = portal.user(request, session, LIAISON)
-            tasks = pages.department_tasks(session, department_id=signed.user.department_id, today=portal.today(),
-                                           cadence=portal.cadence)
+            tasks = pages.department_tasks(
+                session, department_id=signed.user.department_id, today=portal.today(), cadence=portal.cadence
+            )
             return portal.render(request, "my_tasks.html.j2", signed=signed, tasks=tasks)
 
     # --- the week's report form ---------------------------------------------------------------
 
-    def _render_form(request, session, signed, week: date, *, values: dict[str, Any] | None = None,
-                     error: str | None = None, status_code: int = 200):
-        form = pages.report_form(session, department_id=signed.user.department_id, week=week, today=portal.today(),
-                                 cadence=portal.cadence)
-        return portal.render(request, "report_form.html.j2", signed=signed, week=week, values=values or {},
-                             error=error, allowed_types="、".join(allowed_types),
-                             max_megabytes=max_file_bytes // (1024 * 1024), status_code=status_code, **form)
+    def _render_form(
+        request,
+        session,
+        signed,
+        week: date,
+        *,
+        values: dict[str, Any] | None = None,
+        error: str | None = None,
+        status_code: int = 200,
+    ):
+        form = pages.report_form(
+            session, department_id=signed.user.department_id, week=week, today=portal.today(), cadence=portal.cadence
+        )
+        return portal.render(
+            request,
+            "report_form.html.j2",
+            signed=signed,
+            week=week,
+            values=values or {},
+            error=error,
+            allowed_types="、".join(allowed_types),
+            max_megabytes=max_file_bytes // (1024 * 1024),
+            status_code=status_code,
+            **form,
+        )
 
     @routes.get("/my/report")
     def report_page(request: Request, week: str | None = None):
@@ -112,13 +136,20 @@ def router(portal: Portal) -> APIRouter:
                     signed = portal.user(request, session, LIAISON)
                     portal.check_csrf(form, signed)
                     department_id = signed.user.department_id
-                    led, supported = (own_task_ids(session, department_id, Role.LEAD),
-                                      own_task_ids(session, department_id, Role.SUPPORTING))
-                    named = {(m[1], int(m[2])) for key in list(fields) + [f"evidence_{i}" for i in files]
-                             if (m := FIELD.match(key))}
+                    led, supported = (
+                        own_task_ids(session, department_id, Role.LEAD),
+                        own_task_ids(session, department_id, Role.SUPPORTING),
+                    )
+                    named = {
+                        (m[1], int(m[2]))
+                        for key in list(fields) + [f"evidence_{i}" for i in files]
+                        if (m := FIELD.match(key))
+                    }
                     for kind, task_id in named:
                         if task_id not in (supported if kind == "input" else led):
-                            raise Forbidden(f"任务 {task_id} 不由本部门{'配合' if kind == 'input' else '牵头'}，不能报送")
+                            raise Forbidden(
+                                f"任务 {task_id} 不由本部门{'配合' if kind == 'input' else '牵头'}，不能报送"
+                            )
                     filed = _file_week(session, signed, week, fields, files, led, supported)
                     if not filed:
                         raise ReportError("没有填写任何任务的本周进度或配合情况，未报送")
@@ -126,8 +157,10 @@ def router(portal: Portal) -> APIRouter:
             except ReportError as error:
                 with portal.work() as session:
                     signed = portal.user(request, session, LIAISON)
-                    return _render_form(request, session, signed, week, values=fields, error=str(error),
-                                        status_code=400)
+                    return _render_form(
+                        request, session, signed, week, values=fields, error=str(error), status_code=400
+                    )
+
         return await run_in_threadpool(work)
 
     def _signed_liaison(request) -> None:
@@ -137,8 +170,13 @@ def router(portal: Portal) -> APIRouter:
     def _refuse_large(request):
         with portal.work() as session:
             signed = portal.signed_in(request, session)
-        return portal.render_error(request, f"上传的文件过大（单个文件不超过 {max_file_bytes // (1024 * 1024)} MB）",
-                                   signed=signed, status_code=413, back="/my/report")
+        return portal.render_error(
+            request,
+            f"上传的文件过大（单个文件不超过 {max_file_bytes // (1024 * 1024)} MB）",
+            signed=signed,
+            status_code=413,
+            back="/my/report",
+        )
 
     def _file_week(session, signed, week: date, fields, files, led: set[int], supported: set[int]) -> int:
         calendar, at, actor = load_calendar(session), portal.now(), actor_of(signed)
@@ -151,21 +189,44 @@ def router(portal: Portal) -> APIRouter:
                 progress = int(raw)
             except ValueError:
                 raise ReportError(f"任务 {task_id} 的本周进度应为 0 到 100 的整数：「{raw}」") from None
-            submit_report(session, task_id=task_id, department_id=department_id, week_start=week, progress=progress,
-                          done_text=fields.get(f"done_{task_id}"), problems=fields.get(f"problems_{task_id}"),
-                          next_steps=fields.get(f"next_{task_id}"), evidence=files.get(task_id, []), at=at,
-                          actor=actor, calendar=calendar, cadence=portal.cadence)
+            submit_report(
+                session,
+                task_id=task_id,
+                department_id=department_id,
+                week_start=week,
+                progress=progress,
+                done_text=fields.get(f"done_{task_id}"),
+                problems=fields.get(f"problems_{task_id}"),
+                next_steps=fields.get(f"next_{task_id}"),
+                evidence=files.get(task_id, []),
+                at=at,
+                actor=actor,
+                calendar=calendar,
+                cadence=portal.cadence,
+            )
             count += 1
         stray = [task_id for task_id in files if not str(fields.get(f"progress_{task_id}") or "").strip()]
         if stray:
             raise ReportError(f"任务 {stray[0]} 上传了佐证材料但未填写本周进度")
-        existing = {i.task_id: i.text for i in session.scalars(select(ReportInput).where(
-            ReportInput.week_start == week, ReportInput.department_id == department_id))}
+        existing = {
+            i.task_id: i.text
+            for i in session.scalars(
+                select(ReportInput).where(ReportInput.week_start == week, ReportInput.department_id == department_id)
+            )
+        }
         for task_id in sorted(supported):
             text = str(fields.get(f"input_{task_id}") or "").strip()
             if text and text != existing.get(task_id):
-                add_input(session, task_id=task_id, department_id=department_id, week_start=week, text=text, at=at,
-                          actor=actor, cadence=portal.cadence)
+                add_input(
+                    session,
+                    task_id=task_id,
+                    department_id=department_id,
+                    week_start=week,
+                    text=text,
+                    at=at,
+                    actor=actor,
+                    cadence=portal.cadence,
+                )
                 count += 1
         return count
 
@@ -176,11 +237,13 @@ def router(portal: Portal) -> APIRouter:
         with portal.work() as session:
             signed = portal.user(request, session, LIAISON)
             department_id = signed.user.department_id
-            tasks = pages.department_tasks(session, department_id=department_id, today=portal.today(),
-                                           cadence=portal.cadence)["lead"]
+            tasks = pages.department_tasks(
+                session, department_id=department_id, today=portal.today(), cadence=portal.cadence
+            )["lead"]
             requests = list_extensions(session, department_ids=[department_id])
-            return portal.render(request, "my_extensions.html.j2", signed=signed, tasks=tasks,
-                                 requests=list(reversed(requests)))
+            return portal.render(
+                request, "my_extensions.html.j2", signed=signed, tasks=tasks, requests=list(reversed(requests))
+            )
 
     @routes.post("/my/extensions")
     async def ask_extension(request: Request):
@@ -198,14 +261,21 @@ def router(portal: Portal) -> APIRouter:
                         raise ExtensionError("请选择任务并填写申请延至的日期（如 2024-09-30）") from None
                     if task_id not in own_task_ids(session, signed.user.department_id, Role.LEAD):
                         raise Forbidden("只有牵头单位可以申请延期")
-                    request_extension(session, task_id=task_id, department_id=signed.user.department_id,
-                                      requested_on=portal.today(), new_due=until, reason=str(form.get("reason") or ""),
-                                      actor=actor_of(signed))
+                    request_extension(
+                        session,
+                        task_id=task_id,
+                        department_id=signed.user.department_id,
+                        requested_on=portal.today(),
+                        new_due=until,
+                        reason=str(form.get("reason") or ""),
+                        actor=actor_of(signed),
+                    )
                 return redirect("/my/extensions", "extension_requested")
             except ExtensionError as error:
                 with portal.work() as session:
                     signed = portal.signed_in(request, session)
                 return portal.render_error(request, str(error), signed=signed, back="/my/extensions")
+
         return await run_in_threadpool(work)
 
     # --- reminders ----------------------------------------------------------------------------
@@ -214,8 +284,11 @@ def router(portal: Portal) -> APIRouter:
     def my_reminders(request: Request):
         with portal.work() as session:
             signed = portal.user(request, session, LIAISON)
-            return portal.render(request, "my_reminders.html.j2", signed=signed,
-                                 reminders=pages.reminders(session, department_id=signed.user.department_id,
-                                                           today=portal.today()))
+            return portal.render(
+                request,
+                "my_reminders.html.j2",
+                signed=signed,
+                reminders=pages.reminders(session, department_id=signed.user.department_id, today=portal.today()),
+            )
 
     return routes

@@ -48,6 +48,7 @@ def router(portal: Portal) -> APIRouter:
         """Parse the form, then check role and CSRF and run `handler(session, signed, form)` off the loop.
         `back`: the page an error sends the office back to (path parameters filled in; the portal
         sends no Referer, by its policy)."""
+
         async def endpoint(request: Request):
             form = await request.form()
             params = dict(request.path_params)  # ints: the paths use {name:int}
@@ -62,7 +63,9 @@ def router(portal: Portal) -> APIRouter:
                     with portal.work() as session:
                         signed = portal.signed_in(request, session)
                     return portal.render_error(request, str(error), signed=signed, back=back.format(**params))
+
             return await run_in_threadpool(work)
+
         return endpoint
 
     # --- the review queue --------------------------------------------------------------------
@@ -75,8 +78,14 @@ def router(portal: Portal) -> APIRouter:
 
     def review(session, signed, form, report_id: int):
         accept = form.get("decision") == "accept"
-        review_report(session, report_id=report_id, accept=accept, reason=str(form.get("reason") or ""),
-                      actor=actor_of(signed), at=portal.now())
+        review_report(
+            session,
+            report_id=report_id,
+            accept=accept,
+            reason=str(form.get("reason") or ""),
+            actor=actor_of(signed),
+            at=portal.now(),
+        )
         return redirect("/review", "reviewed_accept" if accept else "reviewed_return")
 
     routes.add_api_route("/reports/{report_id:int}/review", post(review, "/review"), methods=["POST"])
@@ -93,8 +102,14 @@ def router(portal: Portal) -> APIRouter:
             return portal.render(request, "extensions.html.j2", signed=signed, pending=pending, decided=decided)
 
     def decide(session, signed, form, extension_id: int):
-        decide_extension(session, extension_id=extension_id, approve=form.get("decision") == "approve",
-                         note=str(form.get("note") or ""), decided_on=portal.today(), actor=actor_of(signed))
+        decide_extension(
+            session,
+            extension_id=extension_id,
+            approve=form.get("decision") == "approve",
+            note=str(form.get("note") or ""),
+            decided_on=portal.today(),
+            actor=actor_of(signed),
+        )
         return redirect("/extensions", "extension_decided")
 
     routes.add_api_route("/extensions/{extension_id:int}/decide", post(decide, "/extensions"), methods=["POST"])
@@ -123,8 +138,14 @@ def router(portal: Portal) -> APIRouter:
         day, progress = _day(form.get("due_date")), _int(form.get("expected_progress"))
         if day is None or progress is None:
             raise MilestoneError("请填写节点日期（如 2024-06-30）和预期进度（0到100的整数）")
-        set_milestone(session, task_id=task_id, due_date=day, expected_progress=progress,
-                      title=str(form.get("title") or ""), actor=actor_of(signed))
+        set_milestone(
+            session,
+            task_id=task_id,
+            due_date=day,
+            expected_progress=progress,
+            title=str(form.get("title") or ""),
+            actor=actor_of(signed),
+        )
         return redirect(f"/tasks/{task_id}", "milestone_set")
 
     def milestone_remove(session, signed, form, task_id: int):
@@ -135,6 +156,7 @@ def router(portal: Portal) -> APIRouter:
         return redirect(f"/tasks/{task_id}", "milestone_removed")
 
     routes.add_api_route("/tasks/{task_id:int}/milestones", post(milestone_set, "/tasks/{task_id}"), methods=["POST"])
-    routes.add_api_route("/tasks/{task_id:int}/milestones/remove", post(milestone_remove, "/tasks/{task_id}"), methods=["POST"])
+    routes.add_api_route(
+        "/tasks/{task_id:int}/milestones/remove", post(milestone_remove, "/tasks/{task_id}"), methods=["POST"]
+    )
     return routes
-

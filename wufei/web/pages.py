@@ -6,9 +6,10 @@ Each function takes a Session and plain arguments and returns plain data for a t
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -57,43 +58,71 @@ def list_number(task: Task) -> str:
     return f"{name} {task.number}"
 
 
-def task_row(task: Task, light: LightResult | None, *, due: date | None = None,
-             progress: tuple[int, date] | None = None) -> dict[str, Any]:
-    return {"id": task.id, "title": task.title, "number": list_number(task), "plan": task.plan.doc_number or task.plan.title,
-            "leads": names(task, Role.LEAD), "supporting": names(task, Role.SUPPORTING),
-            "deadline": deadline_text(task, due), "light": str(light.light) if light else None,
-            "reason": light.reason if light else "未明确牵头单位，不纳入亮灯",
-            "progress": progress[0] if progress else None}
+def task_row(
+    task: Task, light: LightResult | None, *, due: date | None = None, progress: tuple[int, date] | None = None
+) -> dict[str, Any]:
+    return {
+        "id": task.id,
+        "title": task.title,
+        "number": list_number(task),
+        "plan": task.plan.doc_number or task.plan.title,
+        "leads": names(task, Role.LEAD),
+        "supporting": names(task, Role.SUPPORTING),
+        "deadline": deadline_text(task, due),
+        "light": str(light.light) if light else None,
+        "reason": light.reason if light else "未明确牵头单位，不纳入亮灯",
+        "progress": progress[0] if progress else None,
+    }
 
 
 def _tasks(session: Session, task_ids: list[int]) -> dict[int, Task]:
     if not task_ids:
         return {}
-    return {t.id: t for t in session.scalars(
-        select(Task).where(Task.id.in_(task_ids))
-        .options(selectinload(Task.plan), selectinload(Task.assignments).selectinload(TaskDepartment.department)))}
+    return {
+        t.id: t
+        for t in session.scalars(
+            select(Task)
+            .where(Task.id.in_(task_ids))
+            .options(selectinload(Task.plan), selectinload(Task.assignments).selectinload(TaskDepartment.department))
+        )
+    }
 
 
 # --- the office's and leaders' dashboard -----------------------------------------------------
 
+
 def jurisdictions(session: Session) -> list[str]:
     """The places whose plans are supervised (衡水市, 保定市 …), for the dashboard's scope links."""
-    return list(session.scalars(select(Jurisdiction.name).join(Plan, Plan.jurisdiction_id == Jurisdiction.id)
-                                .where(Plan.kind == PlanKind.PLAN).distinct().order_by(Jurisdiction.name)))
+    return list(
+        session.scalars(
+            select(Jurisdiction.name)
+            .join(Plan, Plan.jurisdiction_id == Jurisdiction.id)
+            .where(Plan.kind == PlanKind.PLAN)
+            .distinct()
+            .order_by(Jurisdiction.name)
+        )
+    )
 
 
-def dashboard(session: Session, *, today: date, cadence: Mapping[str, Any], bulletins_dir: Path,
-              jurisdiction: str | None = None) -> dict[str, Any]:
+def dashboard(
+    session: Session, *, today: date, cadence: Mapping[str, Any], bulletins_dir: Path, jurisdiction: str | None = None
+) -> dict[str, Any]:
     """Lights overall and by lead department, overdue and newly red tasks, this week's missing
     reports, indicators and bulletins; `jurisdiction` limits it to that place's plans."""
     calendar = load_calendar(session)
     plan_ids = None
     if jurisdiction is not None:
-        plan_ids = list(session.scalars(select(Plan.id).join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id)
-                                        .where(Jurisdiction.name == jurisdiction, Plan.kind == PlanKind.PLAN)))
+        plan_ids = list(
+            session.scalars(
+                select(Plan.id)
+                .join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id)
+                .where(Jurisdiction.name == jurisdiction, Plan.kind == PlanKind.PLAN)
+            )
+        )
     lights = compute_lights(session, as_of=today, calendar=calendar, cadence=cadence, plan_ids=plan_ids)
-    week_ago = compute_lights(session, as_of=today - timedelta(days=7), calendar=calendar, cadence=cadence,
-                              task_ids=list(lights))
+    week_ago = compute_lights(
+        session, as_of=today - timedelta(days=7), calendar=calendar, cadence=cadence, task_ids=list(lights)
+    )
     tasks = _tasks(session, list(lights))
     due = effective_due_dates(session, as_of=today, task_ids=list(lights))
 
@@ -107,47 +136,87 @@ def dashboard(session: Session, *, today: date, cadence: Mapping[str, Any], bull
                 by_department[link.department_id][str(lights[task.id].light)] += 1
                 department_names[link.department_id] = link.department.name
                 places[link.department_id] = place_names.get(link.department.jurisdiction_id, "")
-    departments = sorted(({"id": d, "name": department_names[d], "place": places[d], "red": c["red"],
-                           "yellow": c["yellow"],
-                           "green": c["green"], "done": c["done"], "total": sum(c.values())}
-                          for d, c in by_department.items()),
-                         key=lambda r: (-r["red"], -r["yellow"], -r["total"], r["name"]))
+    departments = sorted(
+        (
+            {
+                "id": d,
+                "name": department_names[d],
+                "place": places[d],
+                "red": c["red"],
+                "yellow": c["yellow"],
+                "green": c["green"],
+                "done": c["done"],
+                "total": sum(c.values()),
+            }
+            for d, c in by_department.items()
+        ),
+        key=lambda r: (-r["red"], -r["yellow"], -r["total"], r["name"]),
+    )
 
     def rows(ids):
-        return sorted((task_row(tasks[i], lights[i], due=due.get(i)) for i in ids),
-                      key=lambda r: (r["deadline"], r["id"]))
+        return sorted(
+            (task_row(tasks[i], lights[i], due=due.get(i)) for i in ids), key=lambda r: (r["deadline"], r["id"])
+        )
 
     overdue = rows(i for i, r in lights.items() if OVERDUE in r.rules)
-    newly_red = rows(i for i, r in lights.items()
-                     if r.light == "red" and (i not in week_ago or week_ago[i].light != "red"))
+    newly_red = rows(
+        i for i, r in lights.items() if r.light == "red" and (i not in week_ago or week_ago[i].light != "red")
+    )
 
     monday = week_start(today)
     window = reporting_window(monday, calendar, cadence)
-    reporting = [{**row, "place": places.get(row["department_id"], "")}
-                 for row in compliance(session, week_start=monday, calendar=calendar, cadence=cadence, as_of=today)
-                 if row["missing"] and row["department_id"] in by_department] if window else []
-    return {"counts": count_lights(lights), "total": len(lights), "departments": departments,
-            "overdue": overdue, "newly_red": newly_red, "week_start": monday, "window": window,
-            "missing": reporting, "missing_total": sum(r["missing"] for r in reporting),
-            "indicators": indicators(session, year=today.year, plan_ids=plan_ids), "bulletins": bulletins(bulletins_dir),
-            "jurisdiction": jurisdiction, "jurisdictions": jurisdictions(session),
-            "attention": [d for d in departments if d["red"] or d["yellow"]],
-            "quiet": [d for d in departments if not (d["red"] or d["yellow"])]}
+    reporting = (
+        [
+            {**row, "place": places.get(row["department_id"], "")}
+            for row in compliance(session, week_start=monday, calendar=calendar, cadence=cadence, as_of=today)
+            if row["missing"] and row["department_id"] in by_department
+        ]
+        if window
+        else []
+    )
+    return {
+        "counts": count_lights(lights),
+        "total": len(lights),
+        "departments": departments,
+        "overdue": overdue,
+        "newly_red": newly_red,
+        "week_start": monday,
+        "window": window,
+        "missing": reporting,
+        "missing_total": sum(r["missing"] for r in reporting),
+        "indicators": indicators(session, year=today.year, plan_ids=plan_ids),
+        "bulletins": bulletins(bulletins_dir),
+        "jurisdiction": jurisdiction,
+        "jurisdictions": jurisdictions(session),
+        "attention": [d for d in departments if d["red"] or d["yellow"]],
+        "quiet": [d for d in departments if not (d["red"] or d["yellow"])],
+    }
 
 
 def indicators(session: Session, *, year: int, plan_ids: list[int] | None = None) -> dict[str, Any]:
-    query = (select(Indicator).join(Plan, Plan.id == Indicator.plan_id).where(Plan.kind == PlanKind.PLAN)
-             .options(selectinload(Indicator.values),
-                      selectinload(Indicator.assignments).selectinload(IndicatorDepartment.department))
-             .order_by(Indicator.plan_id, Indicator.id))
+    query = (
+        select(Indicator)
+        .join(Plan, Plan.id == Indicator.plan_id)
+        .where(Plan.kind == PlanKind.PLAN)
+        .options(
+            selectinload(Indicator.values),
+            selectinload(Indicator.assignments).selectinload(IndicatorDepartment.department),
+        )
+        .order_by(Indicator.plan_id, Indicator.id)
+    )
     if plan_ids is not None:
         query = query.where(Plan.id.in_(plan_ids))
     rows = [indicator_status(indicator, year) for indicator in session.scalars(query)]
     statuses = Counter(row["status_cn"] for row in rows)
-    return {"year": year, "total": len(rows), "on_track": sum(1 for r in rows if r["on_track"] is True),
-            "off_track": sum(1 for r in rows if r["on_track"] is False), "statuses": statuses.most_common(),
-            "off_track_items": [r for r in rows if r["on_track"] is False][:INDICATOR_OFF_TRACK_SHOWN],
-            "items": rows}
+    return {
+        "year": year,
+        "total": len(rows),
+        "on_track": sum(1 for r in rows if r["on_track"] is True),
+        "off_track": sum(1 for r in rows if r["on_track"] is False),
+        "statuses": statuses.most_common(),
+        "off_track_items": [r for r in rows if r["on_track"] is False][:INDICATOR_OFF_TRACK_SHOWN],
+        "items": rows,
+    }
 
 
 FORMS = {".docx": "Word", ".html": "网页", ".md": "Markdown", ".xlsx": "Excel"}
@@ -162,15 +231,28 @@ def bulletins(folder: Path, *, shown: int | None = BULLETINS_SHOWN) -> list[dict
     files = [p for p in folder.rglob("*") if p.is_file() and p.suffix in FORMS and not p.name.startswith(".")]
     documents: dict[Path, list[Path]] = {}
     for path in files:
-        stem = path.with_name(path.name.removesuffix("-annex.xlsx")) if path.name.endswith("-annex.xlsx") \
+        stem = (
+            path.with_name(path.name.removesuffix("-annex.xlsx"))
+            if path.name.endswith("-annex.xlsx")
             else path.with_suffix("")
+        )
         documents.setdefault(stem, []).append(path)
     newest = sorted(documents.items(), key=lambda item: max(p.stat().st_mtime for p in item[1]), reverse=True)
-    return [{"title": _bulletin_title(stem), "place": stem.parent.relative_to(folder).as_posix().strip("."),
-             "forms": [{"label": "Excel附件" if p.name.endswith("-annex.xlsx") else FORMS[p.suffix],
-                        "path": p.relative_to(folder).as_posix(), "size": p.stat().st_size}
-                       for p in sorted(paths, key=lambda p: list(FORMS).index(p.suffix))]}
-            for stem, paths in newest[:shown]]
+    return [
+        {
+            "title": _bulletin_title(stem),
+            "place": stem.parent.relative_to(folder).as_posix().strip("."),
+            "forms": [
+                {
+                    "label": "Excel附件" if p.name.endswith("-annex.xlsx") else FORMS[p.suffix],
+                    "path": p.relative_to(folder).as_posix(),
+                    "size": p.stat().st_size,
+                }
+                for p in sorted(paths, key=lambda p: list(FORMS).index(p.suffix))
+            ],
+        }
+        for stem, paths in newest[:shown]
+    ]
 
 
 def _bulletin_title(stem: Path) -> str:
@@ -194,29 +276,43 @@ def bulletin_file(folder: Path, relative: str) -> Path | None:
 
 # --- tasks and departments -------------------------------------------------------------------
 
-def task_detail(session: Session, *, task: Task, today: date, cadence: Mapping[str, Any],
-                department_id: int | None) -> dict[str, Any]:
+
+def task_detail(
+    session: Session, *, task: Task, today: date, cadence: Mapping[str, Any], department_id: int | None
+) -> dict[str, Any]:
     """A task page; `department_id` limits reports and inputs to one department (a liaison's view)."""
     calendar = load_calendar(session)
     light = compute_lights(session, as_of=today, calendar=calendar, cadence=cadence, task_ids=[task.id]).get(task.id)
     due = effective_due_dates(session, as_of=today, task_ids=[task.id]).get(task.id)
-    reports = list_reports(session, task_id=task.id,
-                           department_ids=[department_id] if department_id is not None else None)
-    inputs = session.scalars(select(ReportInput).options(selectinload(ReportInput.department))
-                             .where(ReportInput.task_id == task.id).order_by(ReportInput.week_start.desc()))
+    reports = list_reports(
+        session, task_id=task.id, department_ids=[department_id] if department_id is not None else None
+    )
+    inputs = session.scalars(
+        select(ReportInput)
+        .options(selectinload(ReportInput.department))
+        .where(ReportInput.task_id == task.id)
+        .order_by(ReportInput.week_start.desc())
+    )
     if department_id is not None:
         inputs = [i for i in inputs if i.department_id == department_id]
-    return {"task": task, "row": task_row(task, light, due=due), "history": light_history(session, task_id=task.id),
-            "milestones": list_milestones(session, task_ids=[task.id]),
-            "extensions": list_extensions(session, task_ids=[task.id],
-                                          department_ids=[department_id] if department_id is not None else None),
-            "reports": sorted(reports, key=lambda r: (r.week_start, r.version), reverse=True),
-            "inputs": list(inputs), "status_names": STATUS_NAMES,
-            "owners": [(a.department, ROLE_NAMES.get(a.role, a.role)) for a in task.assignments]}
+    return {
+        "task": task,
+        "row": task_row(task, light, due=due),
+        "history": light_history(session, task_id=task.id),
+        "milestones": list_milestones(session, task_ids=[task.id]),
+        "extensions": list_extensions(
+            session, task_ids=[task.id], department_ids=[department_id] if department_id is not None else None
+        ),
+        "reports": sorted(reports, key=lambda r: (r.week_start, r.version), reverse=True),
+        "inputs": list(inputs),
+        "status_names": STATUS_NAMES,
+        "owners": [(a.department, ROLE_NAMES.get(a.role, a.role)) for a in task.assignments],
+    }
 
 
-def department_tasks(session: Session, *, department_id: int, today: date, cadence: Mapping[str, Any]
-                     ) -> dict[str, list[dict[str, Any]]]:
+def department_tasks(
+    session: Session, *, department_id: int, today: date, cadence: Mapping[str, Any]
+) -> dict[str, list[dict[str, Any]]]:
     """The department's tasks as lead and as supporting, with light, reason and latest progress."""
     tasks = list_tasks(session, department_ids=[department_id])
     ids = [t.id for t in tasks]
@@ -237,16 +333,23 @@ def department_tasks(session: Session, *, department_id: int, today: date, caden
     return result
 
 
-def department_reporting(session: Session, *, department_id: int, today: date, cadence: Mapping[str, Any],
-                         weeks: int = 6) -> list[dict[str, Any]]:
+def department_reporting(
+    session: Session, *, department_id: int, today: date, cadence: Mapping[str, Any], weeks: int = 6
+) -> list[dict[str, Any]]:
     """The department's reporting in the last few weeks (expected, on time, late, missing)."""
     calendar = load_calendar(session)
     rows = []
     monday = week_start(today)
     for offset in range(weeks):
         week = monday - timedelta(days=7 * offset)
-        found = next((r for r in compliance(session, week_start=week, calendar=calendar, cadence=cadence, as_of=today)
-                      if r["department_id"] == department_id), None)
+        found = next(
+            (
+                r
+                for r in compliance(session, week_start=week, calendar=calendar, cadence=cadence, as_of=today)
+                if r["department_id"] == department_id
+            ),
+            None,
+        )
         if found is not None:
             rows.append({**found, "week_start": week})
     return rows
@@ -254,9 +357,14 @@ def department_reporting(session: Session, *, department_id: int, today: date, c
 
 def assignable_departments(session: Session) -> list[Department]:
     """Departments the office can name as owners: every known unit but the leadership group."""
-    return list(session.scalars(select(Department).where(Department.kind.not_in(["group", "unknown"]))
-                                .options(selectinload(Department.jurisdiction))
-                                .order_by(Department.jurisdiction_id, Department.name)))
+    return list(
+        session.scalars(
+            select(Department)
+            .where(Department.kind.not_in(["group", "unknown"]))
+            .options(selectinload(Department.jurisdiction))
+            .order_by(Department.jurisdiction_id, Department.name)
+        )
+    )
 
 
 def departments_overview(session: Session) -> list[Department]:
@@ -266,43 +374,77 @@ def departments_overview(session: Session) -> list[Department]:
 
 # --- a liaison's weekly report ---------------------------------------------------------------
 
-def report_form(session: Session, *, department_id: int, week: date, today: date, cadence: Mapping[str, Any]
-                ) -> dict[str, Any]:
+
+def report_form(
+    session: Session, *, department_id: int, week: date, today: date, cadence: Mapping[str, Any]
+) -> dict[str, Any]:
     """The week's form: every open task the department leads (prefilled from its last answer, or
     showing this week's report when already filed) and every task it supports (配合情况)."""
     calendar = load_calendar(session)
     as_of = max(today, week)
     lead_tasks = open_tasks(session, as_of=as_of, department_id=department_id)
     answers = last_answers(session, department_id=department_id, task_ids=[t.id for t in lead_tasks], as_of=as_of)
-    this_week = {r.task_id: r for r in session.scalars(
-        select(Report).where(Report.week_start == week, Report.department_id == department_id)
-        .order_by(Report.version))}  # the latest version wins
-    lights = compute_lights(session, as_of=today, calendar=calendar, cadence=cadence,
-                            task_ids=[t.id for t in lead_tasks])
+    this_week = {
+        r.task_id: r
+        for r in session.scalars(
+            select(Report)
+            .where(Report.week_start == week, Report.department_id == department_id)
+            .order_by(Report.version)
+        )
+    }  # the latest version wins
+    lights = compute_lights(
+        session, as_of=today, calendar=calendar, cadence=cadence, task_ids=[t.id for t in lead_tasks]
+    )
     rows = []
     for task in lead_tasks:
         last, filed = answers.get(task.id), this_week.get(task.id)
         state = "open" if filed is None else "returned" if filed.status == ReportStatus.RETURNED else "filed"
-        rows.append({"task": task, "row": task_row(task, lights.get(task.id)), "last": last, "filed": filed,
-                     "state": state, "status_cn": STATUS_NAMES[ReportStatus(filed.status)] if filed else None})
+        rows.append(
+            {
+                "task": task,
+                "row": task_row(task, lights.get(task.id)),
+                "last": last,
+                "filed": filed,
+                "state": state,
+                "status_cn": STATUS_NAMES[ReportStatus(filed.status)] if filed else None,
+            }
+        )
 
-    supported = [t for t in list_tasks(session, department_ids=[department_id], role=Role.SUPPORTING)
-                 if t.plan.kind == PlanKind.PLAN and not t.awaiting_assignment
-                 and (t.completed_on is None or t.completed_on >= week)]
-    inputs = {i.task_id: i for i in session.scalars(select(ReportInput).where(
-        ReportInput.week_start == week, ReportInput.department_id == department_id))}
+    supported = [
+        t
+        for t in list_tasks(session, department_ids=[department_id], role=Role.SUPPORTING)
+        if t.plan.kind == PlanKind.PLAN
+        and not t.awaiting_assignment
+        and (t.completed_on is None or t.completed_on >= week)
+    ]
+    inputs = {
+        i.task_id: i
+        for i in session.scalars(
+            select(ReportInput).where(ReportInput.week_start == week, ReportInput.department_id == department_id)
+        )
+    }
     support_rows = [{"task": t, "input": inputs.get(t.id)} for t in supported]
-    returned = [r for r in list_reports(session, department_ids=[department_id], status=ReportStatus.RETURNED)
-                if _latest_is(session, r)]
-    return {"rows": rows, "support_rows": support_rows, "window": reporting_window(week, calendar, cadence),
-            "returned": returned}
+    returned = [
+        r
+        for r in list_reports(session, department_ids=[department_id], status=ReportStatus.RETURNED)
+        if _latest_is(session, r)
+    ]
+    return {
+        "rows": rows,
+        "support_rows": support_rows,
+        "window": reporting_window(week, calendar, cadence),
+        "returned": returned,
+    }
 
 
 def _latest_is(session: Session, report: Report) -> bool:
     """Whether this is the newest version of its task and week (a returned one not yet refiled)."""
-    newest = session.scalar(select(Report.version).where(Report.task_id == report.task_id,
-                                                         Report.week_start == report.week_start)
-                            .order_by(Report.version.desc()).limit(1))
+    newest = session.scalar(
+        select(Report.version)
+        .where(Report.task_id == report.task_id, Report.week_start == report.week_start)
+        .order_by(Report.version.desc())
+        .limit(1)
+    )
     return newest == report.version
 
 
@@ -329,8 +471,15 @@ def reminders(session: Session, *, department_id: int, today: date, limit: int =
         if not text and payload.get("task_ids"):
             week = payload.get("week_cn") or _chinese_week_of(payload.get("week") or intent.period)
             text = f"{week}：{len(payload['task_ids'])}项任务待报送"
-        rows.append({"kind": KIND_NAMES.get(intent.kind, intent.kind), "created_on": intent.created_on,
-                     "period": intent.period, "task_id": intent.task_id,
-                     "task_title": payload.get("task_title") or payload.get("title"), "text": text,
-                     "resolved": intent.resolution})
+        rows.append(
+            {
+                "kind": KIND_NAMES.get(intent.kind, intent.kind),
+                "created_on": intent.created_on,
+                "period": intent.period,
+                "task_id": intent.task_id,
+                "task_title": payload.get("task_title") or payload.get("title"),
+                "text": text,
+                "resolved": intent.resolution,
+            }
+        )
     return rows

@@ -13,11 +13,12 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -40,9 +41,14 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": "已完成", None: "未纳入督办"}
 # Short notices shown after a redirect, by code (never text from the address bar).
 NOTICES = {
-    "filed": "已报送。", "reviewed_accept": "已采纳报告。", "reviewed_return": "已退回报告，已通知牵头单位重新报送。",
-    "extension_requested": "已提交延期申请，等待办公室审批。", "extension_decided": "已审批延期申请。",
-    "assigned": "已指定牵头单位。", "milestone_set": "已保存节点。", "milestone_removed": "已删除节点。",
+    "filed": "已报送。",
+    "reviewed_accept": "已采纳报告。",
+    "reviewed_return": "已退回报告，已通知牵头单位重新报送。",
+    "extension_requested": "已提交延期申请，等待办公室审批。",
+    "extension_decided": "已审批延期申请。",
+    "assigned": "已指定牵头单位。",
+    "milestone_set": "已保存节点。",
+    "milestone_removed": "已删除节点。",
     "signed_out": "已退出登录。",
 }
 
@@ -72,8 +78,11 @@ class Settings:
     @classmethod
     def from_environment(cls, engine: Engine, **overrides: Any) -> Settings:
         public = tuple(p.strip() for p in (os.environ.get("WUFEI_PUBLIC_PLANS") or "").split(",") if p.strip())
-        values = {"today": parse_today(os.environ.get("WUFEI_TODAY")), "public_plans": public,
-                  "secure_cookies": os.environ.get("WUFEI_SECURE_COOKIES") == "1"}
+        values = {
+            "today": parse_today(os.environ.get("WUFEI_TODAY")),
+            "public_plans": public,
+            "secure_cookies": os.environ.get("WUFEI_SECURE_COOKIES") == "1",
+        }
         values.update(overrides)
         return cls(engine=engine, **values)
 
@@ -82,11 +91,17 @@ class Portal:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.cadence = settings.cadence if settings.cadence is not None else load_cadence()
-        self.templates = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                                     trim_blocks=True, lstrip_blocks=True)
-        self.templates.filters.update(cn_date=_cn_date, cn_week=chinese_week, week_label=week_label,
-                                      light_cn=lambda light: LIGHT_NAMES.get(light, "未纳入督办"),
-                                      local_time=_local_time, file_size=_file_size)
+        self.templates = Environment(
+            loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True
+        )
+        self.templates.filters.update(
+            cn_date=_cn_date,
+            cn_week=chinese_week,
+            week_label=week_label,
+            light_cn=lambda light: LIGHT_NAMES.get(light, "未纳入督办"),
+            local_time=_local_time,
+            file_size=_file_size,
+        )
 
     # --- the clock ---------------------------------------------------------------------------
 
@@ -135,29 +150,50 @@ class Portal:
 
     # --- rendering ---------------------------------------------------------------------------
 
-    def render(self, request: Request, name: str, *, signed: SignedIn | None = None, status_code: int = 200,
-               **context: Any) -> HTMLResponse:
+    def render(
+        self, request: Request, name: str, *, signed: SignedIn | None = None, status_code: int = 200, **context: Any
+    ) -> HTMLResponse:
         user = signed.user if signed else None
         notice = NOTICES.get(request.query_params.get("notice", ""))
         html = self.templates.get_template(name).render(
-            request=request, user=user, csrf_token=signed.csrf_token if signed else context.pop("csrf_token", ""),
-            role=user.role if user else None, role_cn=ROLE_NAMES.get(UserRole(user.role)) if user else None,
-            today=self.today(), notice=notice, nav=_nav(user.role if user else None, request.url.path), **context)
+            request=request,
+            user=user,
+            csrf_token=signed.csrf_token if signed else context.pop("csrf_token", ""),
+            role=user.role if user else None,
+            role_cn=ROLE_NAMES.get(UserRole(user.role)) if user else None,
+            today=self.today(),
+            notice=notice,
+            nav=_nav(user.role if user else None, request.url.path),
+            **context,
+        )
         return HTMLResponse(html, status_code=status_code)
 
-    def render_error(self, request: Request, message: str, *, signed: SignedIn | None = None,
-                     status_code: int = 400, back: str | None = None) -> HTMLResponse:
+    def render_error(
+        self,
+        request: Request,
+        message: str,
+        *,
+        signed: SignedIn | None = None,
+        status_code: int = 400,
+        back: str | None = None,
+    ) -> HTMLResponse:
         if back:  # only a path of this site (a Referer may name any address)
             back = urlsplit(back).path if urlsplit(back).netloc == request.url.netloc else back
             back = back if back.startswith("/") and not back.startswith("//") else None
         heading = {403: "无权操作", 404: "找不到", 413: "文件过大"}.get(status_code, "未能完成")
-        return self.render(request, "error.html.j2", signed=signed, status_code=status_code, message=message,
-                           back=back, heading=heading)
+        return self.render(
+            request,
+            "error.html.j2",
+            signed=signed,
+            status_code=status_code,
+            message=message,
+            back=back,
+            heading=heading,
+        )
 
 
 def redirect(path: str, notice: str | None = None) -> RedirectResponse:
-    return RedirectResponse(f"{path}{'&' if '?' in path else '?'}notice={notice}" if notice else path,
-                            status_code=303)
+    return RedirectResponse(f"{path}{'&' if '?' in path else '?'}notice={notice}" if notice else path, status_code=303)
 
 
 def new_csrf_token() -> str:
@@ -167,15 +203,26 @@ def new_csrf_token() -> str:
 def _nav(role: str | None, path: str) -> list[dict[str, Any]]:
     items: Iterable[tuple[str, str]] = ()
     if role == UserRole.OFFICE:
-        items = (("/dashboard", "总览"), ("/review", "审核报告"), ("/extensions", "延期审批"), ("/assign", "指定牵头单位"),
-                 ("/departments", "部门"), ("/bulletins", "通报"))
+        items = (
+            ("/dashboard", "总览"),
+            ("/review", "审核报告"),
+            ("/extensions", "延期审批"),
+            ("/assign", "指定牵头单位"),
+            ("/departments", "部门"),
+            ("/bulletins", "通报"),
+        )
     elif role == UserRole.LEADER:
         items = (("/dashboard", "总览"), ("/departments", "部门"), ("/bulletins", "通报"))
     elif role == UserRole.LIAISON:
-        items = (("/my/tasks", "我的任务"), ("/my/report", "本周报送"), ("/my/extensions", "延期申请"),
-                 ("/my/reminders", "提醒"))
-    return [{"href": href, "label": label, "current": path == href or path.startswith(href + "/")}
-            for href, label in items]
+        items = (
+            ("/my/tasks", "我的任务"),
+            ("/my/report", "本周报送"),
+            ("/my/extensions", "延期申请"),
+            ("/my/reminders", "提醒"),
+        )
+    return [
+        {"href": href, "label": label, "current": path == href or path.startswith(href + "/")} for href, label in items
+    ]
 
 
 def _cn_date(day: date | datetime | str | None) -> str:

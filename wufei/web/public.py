@@ -26,10 +26,25 @@ from wufei.tasks.service import list_tasks
 from wufei.web import pages
 from wufei.web.portal import LIGHT_NAMES, Portal
 
-TASK_COLUMNS = [("id", "任务编号"), ("plan", "方案"), ("number", "序号"), ("title", "任务名称"), ("leads", "牵头单位"),
-                ("deadline", "完成期限"), ("light", "状态"), ("progress", "最新进度(%)")]
-INDICATOR_COLUMNS = [("number", "序号"), ("name", "指标"), ("unit", "单位"), ("baseline", "现状值"), ("target", "目标值"),
-                     ("latest", "最新值"), ("status", "进展")]
+TASK_COLUMNS = [
+    ("id", "任务编号"),
+    ("plan", "方案"),
+    ("number", "序号"),
+    ("title", "任务名称"),
+    ("leads", "牵头单位"),
+    ("deadline", "完成期限"),
+    ("light", "状态"),
+    ("progress", "最新进度(%)"),
+]
+INDICATOR_COLUMNS = [
+    ("number", "序号"),
+    ("name", "指标"),
+    ("unit", "单位"),
+    ("baseline", "现状值"),
+    ("target", "目标值"),
+    ("latest", "最新值"),
+    ("status", "进展"),
+]
 
 
 def router(portal: Portal) -> APIRouter:
@@ -48,30 +63,54 @@ def router(portal: Portal) -> APIRouter:
         today = portal.today()
         tasks = [t for t in list_tasks(session, plan_ids=[p.id for p in plans]) if not t.awaiting_assignment]
         ids = [t.id for t in tasks]
-        lights = compute_lights(session, as_of=today, calendar=load_calendar(session), cadence=portal.cadence,
-                                task_ids=ids)
+        lights = compute_lights(
+            session, as_of=today, calendar=load_calendar(session), cadence=portal.cadence, task_ids=ids
+        )
         due = effective_due_dates(session, as_of=today, task_ids=ids)
         progress = latest_progress(session, as_of=today, task_ids=ids)
         rows = []
         for task in tasks:
             row = pages.task_row(task, lights.get(task.id), due=due.get(task.id), progress=progress.get(task.id))
-            rows.append({"id": row["id"], "plan": row["plan"], "number": row["number"], "title": row["title"],
-                         "leads": "、".join(row["leads"]), "deadline": row["deadline"],
-                         "light": LIGHT_NAMES.get(row["light"]), "progress": row["progress"]})
+            rows.append(
+                {
+                    "id": row["id"],
+                    "plan": row["plan"],
+                    "number": row["number"],
+                    "title": row["title"],
+                    "leads": "、".join(row["leads"]),
+                    "deadline": row["deadline"],
+                    "light": LIGHT_NAMES.get(row["light"]),
+                    "progress": row["progress"],
+                }
+            )
         return rows
 
     def indicator_rows(session, plans: list[Plan]) -> list[dict[str, Any]]:
         items = pages.indicators(session, year=portal.today().year, plan_ids=[p.id for p in plans])["items"]
-        return [{"number": i["number"], "name": i["name"], "unit": i["unit"], "baseline": i["baseline"]["raw"],
-                 "target": i["target"]["raw"], "latest": (i["latest"] or {}).get("value"), "status": i["status_cn"]}
-                for i in items]
+        return [
+            {
+                "number": i["number"],
+                "name": i["name"],
+                "unit": i["unit"],
+                "baseline": i["baseline"]["raw"],
+                "target": i["target"]["raw"],
+                "latest": (i["latest"] or {}).get("value"),
+                "status": i["status_cn"],
+            }
+            for i in items
+        ]
 
     @routes.get("/public")
     def public_page(request: Request):
         with portal.work() as session:
             plans = published(session)
-            return portal.render(request, "public.html.j2", plans=plans, tasks=task_rows(session, plans),
-                                 indicators=indicator_rows(session, plans))
+            return portal.render(
+                request,
+                "public.html.j2",
+                plans=plans,
+                tasks=task_rows(session, plans),
+                indicators=indicator_rows(session, plans),
+            )
 
     @routes.get("/public/{what}.{fmt}")
     def public_data(what: str, fmt: str):
@@ -89,7 +128,10 @@ def router(portal: Portal) -> APIRouter:
         for row in rows:
             writer.writerow(["" if row[key] is None else row[key] for key, _ in columns])
         # A BOM so that Excel opens the Chinese text as UTF-8.
-        return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f"attachment; filename={what}.csv"})
+        return Response(
+            "\ufeff" + out.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f"attachment; filename={what}.csv"},
+        )
 
     return routes

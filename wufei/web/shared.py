@@ -28,8 +28,11 @@ def liaison_department(signed: SignedIn) -> int | None:
 
 
 def load_task(session: Session, task_id: int) -> Task:
-    task = session.get(Task, task_id, options=[selectinload(Task.plan),
-                                               selectinload(Task.assignments).selectinload(TaskDepartment.department)])
+    task = session.get(
+        Task,
+        task_id,
+        options=[selectinload(Task.plan), selectinload(Task.assignments).selectinload(TaskDepartment.department)],
+    )
     if task is None:
         raise _not_found("找不到此任务")
     return task
@@ -58,8 +61,13 @@ def router(portal: Portal) -> APIRouter:
     def dashboard(request: Request, jurisdiction: str | None = None):
         with portal.work() as session:
             signed = portal.user(request, session, OFFICE, LEADER)
-            data = pages.dashboard(session, today=portal.today(), cadence=portal.cadence,
-                                   bulletins_dir=portal.settings.bulletins_dir, jurisdiction=jurisdiction or None)
+            data = pages.dashboard(
+                session,
+                today=portal.today(),
+                cadence=portal.cadence,
+                bulletins_dir=portal.settings.bulletins_dir,
+                jurisdiction=jurisdiction or None,
+            )
             return portal.render(request, "dashboard.html.j2", signed=signed, **data)
 
     @routes.get("/tasks/{task_id}")
@@ -68,16 +76,22 @@ def router(portal: Portal) -> APIRouter:
             signed = portal.user(request, session)
             task = load_task(session, task_id)
             check_task_visible(signed, task)
-            data = pages.task_detail(session, task=task, today=portal.today(), cadence=portal.cadence,
-                                     department_id=liaison_department(signed))
+            data = pages.task_detail(
+                session,
+                task=task,
+                today=portal.today(),
+                cadence=portal.cadence,
+                department_id=liaison_department(signed),
+            )
             return portal.render(request, "task.html.j2", signed=signed, **data)
 
     @routes.get("/departments")
     def departments(request: Request):
         with portal.work() as session:
             signed = portal.user(request, session, OFFICE, LEADER)
-            return portal.render(request, "departments.html.j2", signed=signed,
-                                 departments=pages.departments_overview(session))
+            return portal.render(
+                request, "departments.html.j2", signed=signed, departments=pages.departments_overview(session)
+            )
 
     @routes.get("/departments/{department_id}")
     def department_page(request: Request, department_id: int):
@@ -89,25 +103,35 @@ def router(portal: Portal) -> APIRouter:
             department = session.get(Department, department_id)
             if department is None:
                 raise _not_found("找不到此部门")
-            tasks = pages.department_tasks(session, department_id=department_id, today=portal.today(),
-                                           cadence=portal.cadence)
-            reporting = pages.department_reporting(session, department_id=department_id, today=portal.today(),
-                                                   cadence=portal.cadence)
-            return portal.render(request, "department.html.j2", signed=signed, department=department,
-                                 tasks=tasks, reporting=reporting)
+            tasks = pages.department_tasks(
+                session, department_id=department_id, today=portal.today(), cadence=portal.cadence
+            )
+            reporting = pages.department_reporting(
+                session, department_id=department_id, today=portal.today(), cadence=portal.cadence
+            )
+            return portal.render(
+                request, "department.html.j2", signed=signed, department=department, tasks=tasks, reporting=reporting
+            )
 
     @routes.get("/reports/{report_id}")
     def report_page(request: Request, report_id: int):
         with portal.work() as session:
             signed = portal.user(request, session)
-            report = session.get(Report, report_id, options=[selectinload(Report.task).selectinload(Task.plan),
-                                                             selectinload(Report.department),
-                                                             selectinload(Report.evidence)])
+            report = session.get(
+                Report,
+                report_id,
+                options=[
+                    selectinload(Report.task).selectinload(Task.plan),
+                    selectinload(Report.department),
+                    selectinload(Report.evidence),
+                ],
+            )
             if report is None:
                 raise _not_found("找不到此报告")
             check_report_visible(signed, report)
-            return portal.render(request, "report.html.j2", signed=signed, report=report,
-                                 status_names=pages.STATUS_NAMES)
+            return portal.render(
+                request, "report.html.j2", signed=signed, report=report, status_names=pages.STATUS_NAMES
+            )
 
     @routes.get("/evidence/{evidence_id}")
     def evidence_download(request: Request, evidence_id: int):
@@ -127,9 +151,13 @@ def router(portal: Portal) -> APIRouter:
     def bulletin_list(request: Request):
         with portal.work() as session:
             signed = portal.user(request, session, OFFICE, LEADER)
-        return portal.render(request, "bulletins.html.j2", signed=signed,
-                             bulletins=pages.bulletins(portal.settings.bulletins_dir, shown=None),
-                             folder=str(portal.settings.bulletins_dir))
+        return portal.render(
+            request,
+            "bulletins.html.j2",
+            signed=signed,
+            bulletins=pages.bulletins(portal.settings.bulletins_dir, shown=None),
+            folder=str(portal.settings.bulletins_dir),
+        )
 
     @routes.get("/bulletins/file")
     def bulletin_download(request: Request, path: str):

@@ -179,7 +179,7 @@ def _name(items: list[_Line], k: int) -> tuple[str, str | None, str, int]:
         unit = _UNIT_END.search(text)
         if unit:
             parts.append(text[: unit.start()])
-            return _clean_name(parts), unit.group(1).strip(), text[unit.end():], k + 1
+            return _clean_name(parts), unit.group(1).strip(), text[unit.end() :], k + 1
         percent = _PERCENT_END.match(text)
         if percent:
             parts.append(percent.group(1))
@@ -229,7 +229,9 @@ def _cells(pieces: list[_Piece], wanted: int) -> list[str]:
     return [_clean_value(cell) for cell in cells or []]
 
 
-def _segment(pieces: list[_Piece], index: int, cells: list[list[_Piece]], wanted: int | None) -> list[list[_Piece]] | None:
+def _segment(
+    pieces: list[_Piece], index: int, cells: list[list[_Piece]], wanted: int | None
+) -> list[list[_Piece]] | None:
     """Depth-first: continue the current cell when the wrapping rule allows, else start a new one.
 
     Continuing is tried first, so the first complete answer is the one that
@@ -241,10 +243,10 @@ def _segment(pieces: list[_Piece], index: int, cells: list[list[_Piece]], wanted
         return cells if wanted is None or len(cells) == wanted else None
     piece = pieces[index]
     if cells and _continues(cells[-1], piece):
-        found = _segment(pieces, index + 1, cells[:-1] + [cells[-1] + [piece]], wanted)
+        found = _segment(pieces, index + 1, [*cells[:-1], cells[-1] + [piece]], wanted)
         if found is not None:
             return found
-    return _segment(pieces, index + 1, cells + [[piece]], wanted)
+    return _segment(pieces, index + 1, [*cells, [piece]], wanted)
 
 
 def _continues(cell: list[_Piece], piece: _Piece) -> bool:

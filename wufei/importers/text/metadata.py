@@ -34,7 +34,9 @@ _NOTICE_MAX = 100  # issuer + 关于印发 + title + 的通知 on one line
 _SENTENCE_PUNCT = "，。；：！？"
 _CITED_PLAN = re.compile(r"《([^《》]{4,60}?(?:规划|方案|计划))》")
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
-_CN_DATE = re.compile(r"^([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日$")
+_CN_DATE = re.compile(
+    r"^([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日$"
+)
 _FIVE_YEAR_PLAN = re.compile(r"十([一二三四五六七八九])五")
 _PLACE = re.compile(r"^([\u4e00-\u9fff]{2,4}?(?:自治区|省|市))")
 # A report on how far a plan's targets have come: 一、主要目标完成情况.

@@ -15,11 +15,21 @@ _CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef“”‘’《》（）"
 _STRAY_SPACE = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+(?=[{_CJK}{_CJK_PUNCT}])")
 
 # Punctuation folded to one form so patterns need only one spelling.
-_FOLD = str.maketrans({
-    "(": "（", ")": "）", ":": "：", ";": "；", ",": "，",
-    "[": "〔", "]": "〕", "【": "〔", "】": "〕",
-    "～": "~", "〜": "~",
-})
+_FOLD = str.maketrans(
+    {
+        "(": "（",
+        ")": "）",
+        ":": "：",
+        ";": "；",
+        ",": "，",
+        "[": "〔",
+        "]": "〕",
+        "【": "〔",
+        "】": "〕",
+        "～": "~",
+        "〜": "~",
+    }
+)
 
 
 def clean_spaces(text: str) -> str:

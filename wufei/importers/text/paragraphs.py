@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from wufei.importers.records import ListKind, TaskRecord
 from wufei.importers.text.normalize import fold_punct, join_lines
 
-_CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-             "七": 7, "八": 8, "九": 9}
+_CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 # 二、主要任务 / 三、重点任务: the part that holds the tasks.
 _SPAN_START = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*(?:主要|重点)任务\s*[。：:]?\s*$")

@@ -109,13 +109,16 @@ def records_from_tables(tables: list[Table], path: str) -> TableRecords:
         elif kind == "cells":
             result.cells += _cells(table, columns, path, result.warnings)
         else:
-            result.warnings.append(_where(path, table.start_line) + f"表头未识别，表格未导入：{'、'.join(table.header)}")
+            result.warnings.append(
+                _where(path, table.start_line) + f"表头未识别，表格未导入：{'、'.join(table.header)}"
+            )
     for table in definition_tables:
         _attach_definitions(table, result.indicators, path, result.warnings)
     return result
 
 
 # ------------------------------------------------------------------ headers
+
 
 def header_key(text: str) -> str:
     """A header cell reduced to its words: no spaces, no bracketed year, full-width punctuation."""
@@ -154,6 +157,7 @@ def _classify(columns: _Columns) -> str | None:
 
 
 # --------------------------------------------------------------- helpers
+
 
 def _where(path: str, line: int) -> str:
     return f"{path} 第{line}行："
@@ -215,6 +219,7 @@ def _is_empty_row(row: Row) -> bool:
 
 # ------------------------------------------------------------- indicators
 
+
 def _indicators(table: Table, columns: _Columns, path: str, warnings: list[str]) -> list[IndicatorRecord]:
     names = _indicator_names(table.rows, columns)
     records: list[IndicatorRecord] = []
@@ -242,23 +247,25 @@ def _indicators(table: Table, columns: _Columns, path: str, warnings: list[str])
         if printed_number is None:
             warnings.append(_where(path, row.line) + f"指标「{name}」没有序号")
         bare, marks = split_marks(name)
-        records.append(IndicatorRecord(
-            number=printed_number or "",
-            name=bare,
-            line=row.line,
-            level1=level1,
-            level2=level2,
-            marks=marks,
-            baseline_raw=_value(row, columns, "baseline"),
-            baseline_year_default=columns.baseline_year,
-            target_raw=_value(row, columns, "target"),
-            target_year=columns.target_year,
-            unit=_cell(row, columns, "unit"),
-            data_source=_list_text(row, columns, "data_source"),
-            owners_raw=_list_text(row, columns, "owners"),
-            attribute_raw=_cell(row, columns, "attribute"),
-            definition=_cell(row, columns, "definition"),
-        ))
+        records.append(
+            IndicatorRecord(
+                number=printed_number or "",
+                name=bare,
+                line=row.line,
+                level1=level1,
+                level2=level2,
+                marks=marks,
+                baseline_raw=_value(row, columns, "baseline"),
+                baseline_year_default=columns.baseline_year,
+                target_raw=_value(row, columns, "target"),
+                target_year=columns.target_year,
+                unit=_cell(row, columns, "unit"),
+                data_source=_list_text(row, columns, "data_source"),
+                owners_raw=_list_text(row, columns, "owners"),
+                attribute_raw=_cell(row, columns, "attribute"),
+                definition=_cell(row, columns, "definition"),
+            )
+        )
     return records
 
 
@@ -285,15 +292,15 @@ def _indicator_names(rows: list[Row], columns: _Columns) -> list[str | None]:
         if names[k] is not None and blanks and raw is not None:
             parts = [normalize_cell(p) or "" for p in raw.split()]
             if len(parts) == 1 + blanks and all(len(split_marks(p)[0]) >= MIN_SPLIT_PART for p in parts):
-                names[k:k + 1 + blanks] = parts
+                names[k : k + 1 + blanks] = parts
         k += 1 + blanks
     return names
 
 
 # ------------------------------------------------------------ definitions
 
-def _attach_definitions(table: Table, indicators: list[IndicatorRecord], path: str,
-                        warnings: list[str]) -> None:
+
+def _attach_definitions(table: Table, indicators: list[IndicatorRecord], path: str, warnings: list[str]) -> None:
     for name, definition, line in _definitions(table):
         indicator = _match_indicator(name, indicators)
         if indicator is None:
@@ -346,6 +353,7 @@ def _match_indicator(name: str, indicators: list[IndicatorRecord]) -> IndicatorR
 
 # ------------------------------------------------------------------ tasks
 
+
 def _list_kind(caption: list[str]) -> tuple[ListKind, str | None]:
     text = "".join(caption)
     for word, kind in _LIST_KINDS:
@@ -384,22 +392,25 @@ def _tasks(table: Table, columns: _Columns, path: str, warnings: list[str], *, p
         else:
             owners = entity if entity is not None else _list_text(row, columns, "owners")
             responsible = None
-        records.append(TaskRecord(
-            list_kind=kind,
-            number=number or "",
-            title=title,
-            line=row.line,
-            list_name=list_name,
-            category=category,
-            content=_cell(row, columns, "content"),
-            owners_raw=owners,
-            responsible_entity=responsible,
-            deadline_raw=_cell(row, columns, "deadline"),
-        ))
+        records.append(
+            TaskRecord(
+                list_kind=kind,
+                number=number or "",
+                title=title,
+                line=row.line,
+                list_name=list_name,
+                category=category,
+                content=_cell(row, columns, "content"),
+                owners_raw=owners,
+                responsible_entity=responsible,
+                deadline_raw=_cell(row, columns, "deadline"),
+            )
+        )
     return records
 
 
 # ------------------------------------------------------------------ cells
+
 
 def _cells(table: Table, columns: _Columns, path: str, warnings: list[str]) -> list[CellRecord]:
     records: list[CellRecord] = []
@@ -411,12 +422,14 @@ def _cells(table: Table, columns: _Columns, path: str, warnings: list[str]) -> l
         if category is None or count is None:
             warnings.append(_where(path, row.line) + "无废细胞行缺少类别或数量，已跳过")
             continue
-        records.append(CellRecord(
-            number=_cell(row, columns, "number") or "",
-            category=category,
-            count_raw=count,
-            line=row.line,
-            status=_cell(row, columns, "status"),
-            lead_raw=_list_text(row, columns, "lead"),
-        ))
+        records.append(
+            CellRecord(
+                number=_cell(row, columns, "number") or "",
+                category=category,
+                count_raw=count,
+                line=row.line,
+                status=_cell(row, columns, "status"),
+                lead_raw=_list_text(row, columns, "lead"),
+            )
+        )
     return records
