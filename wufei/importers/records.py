@@ -30,11 +30,55 @@ class PlanKind(StrEnum):
     PROGRESS = "progress"  # progress reply, e.g. 提案答复 on 无废细胞
 
 
+@dataclass(frozen=True)
+class Doubt:
+    """Something in a readable file a person must confirm before it is trusted.
+
+    Nothing uncertain is guessed silently: an owner nobody recognises, a deadline relative to
+    another document, a target that is not a number, a column nobody understood. The record
+    keeps what was understood; the doubt names the field, says what is wrong in Chinese and
+    quotes the text. It is shown in the preview and, once imported, stays open (待确认) until
+    someone decides it.
+    """
+
+    field: str  # a DOUBT_FIELDS key
+    message: str  # Chinese, for the office
+    text: str | None = None  # the offending source text
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "field": self.field,
+            "field_cn": DOUBT_FIELDS.get(self.field, self.field),
+            "message": self.message,
+            "text": self.text,
+        }
+
+
+# Fields a doubt can be about, with the Chinese name a person reads.
+DOUBT_FIELDS: dict[str, str] = {
+    "title": "名称",
+    "leads": "牵头单位",
+    "supporting": "配合单位",
+    "implementers": "落实单位",
+    "deadline": "完成期限",
+    "baseline": "现状值",
+    "target": "目标值",
+    "unit": "单位",
+    "count": "数量",
+    "column": "表格列",
+    "table": "表格",
+    "jurisdiction": "地区",
+    "period": "规划期",
+    "record": "记录",
+}
+
+
 class ImportError_(Exception):
     """A fatal problem in an input file: nothing from the file is written."""
 
-    def __init__(self, path: str, message: str, *, line: int | None = None, cell: str | None = None,
-                 text: str | None = None):
+    def __init__(
+        self, path: str, message: str, *, line: int | None = None, cell: str | None = None, text: str | None = None
+    ):
         self.path = path
         self.line = line
         self.cell = cell
@@ -65,6 +109,8 @@ class TaskRecord:
     leads: tuple[str, ...] | None = None
     supporting: tuple[str, ...] | None = None
     implementers: tuple[str, ...] | None = None
+    where: str | None = None  # how a person finds it when `line` is not a text line: 第3页, 表2第5行
+    doubts: list[Doubt] = field(default_factory=list)
 
 
 @dataclass
@@ -90,6 +136,8 @@ class IndicatorRecord:
     forecast_raw: str | None = None  # 可以完成 / 存在不确定性
     leads: tuple[str, ...] | None = None
     supporting: tuple[str, ...] | None = None
+    where: str | None = None
+    doubts: list[Doubt] = field(default_factory=list)
 
 
 @dataclass
@@ -102,6 +150,8 @@ class CellRecord:
     line: int
     status: str | None = None  # 已完成 / 持续推进中
     lead_raw: str | None = None
+    where: str | None = None
+    doubts: list[Doubt] = field(default_factory=list)
 
 
 @dataclass
@@ -121,6 +171,9 @@ class ParsedPlan:
     cells_planned_total: int | None = None
     cells_built_total: int | None = None
     warnings: list[str] = field(default_factory=list)
+    # Doubts about the plan as a whole (its place, its period, a column nobody understood).
+    doubts: list[Doubt] = field(default_factory=list)
+    format: str = "text"  # the Document format it was read from, or "workbook"
     # A published document speaks for the whole plan: records it no longer lists are removed.
     # A spreadsheet only adds and updates, so a sheet of a few rows cannot wipe a plan.
     complete: bool = True

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 from wufei.db import transaction
 from wufei.departments.registry import Registry
 from wufei.departments.service import ensure_jurisdiction, upsert_department
-from wufei.importers.records import ImportError_, ParsedPlan
+from wufei.importers.readers import READERS
+from wufei.importers.records import ImportError_
 from wufei.importers.spreadsheet import Workbook, read_workbook
-from wufei.importers.text.document import read_document
+from wufei.importers.text.document import interpret
 from wufei.plans.service import ImportSummary, import_plan
 
-TEXT_SUFFIXES = {".txt", ".md", ".text"}
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".csv"}
 
 
@@ -30,8 +30,13 @@ class FileResult:
     error: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "ok": self.ok, "error": self.error, "departments": self.departments,
-                "plans": [p.as_dict() for p in self.plans]}
+        return {
+            "file": self.file,
+            "ok": self.ok,
+            "error": self.error,
+            "departments": self.departments,
+            "plans": [p.as_dict() for p in self.plans],
+        }
 
 
 def read_source(path: Path) -> Workbook:
@@ -39,15 +44,18 @@ def read_source(path: Path) -> Workbook:
     if not path.exists():
         raise ImportError_(str(path), "文件不存在")
     suffix = path.suffix.lower()
-    if suffix in TEXT_SUFFIXES:
-        return Workbook(plans=[read_document(path)])
     if suffix in SHEET_SUFFIXES:
         return read_workbook(path)
-    raise ImportError_(str(path), "无法识别的文件格式（支持 .txt .md 文档和 .xlsx .csv 表格）", text=suffix)
+    reader = READERS.get(suffix)
+    if reader is None:
+        known = " ".join(sorted({*READERS, *SHEET_SUFFIXES}))
+        raise ImportError_(str(path), f"无法识别的文件格式（支持 {known}）", text=suffix)
+    return Workbook(plans=[interpret(reader(path))])
 
 
-def load_source(session: Session, source: Workbook, *, registry: Registry, actor: str,
-                path: str) -> tuple[list[ImportSummary], int]:
+def load_source(
+    session: Session, source: Workbook, *, registry: Registry, actor: str, path: str
+) -> tuple[list[ImportSummary], int]:
     for row in source.departments:
         jurisdiction = ensure_jurisdiction(session, registry, row.jurisdiction, path=path)
         upsert_department(session, jurisdiction, row.name, kind=row.kind, aliases=row.aliases, parent=row.parent)
@@ -55,8 +63,9 @@ def load_source(session: Session, source: Workbook, *, registry: Registry, actor
     return summaries, len(source.departments)
 
 
-def import_paths(engine: Engine, paths: list[Path], *, registry: Registry | None = None,
-                 actor: str = "import") -> list[FileResult]:
+def import_paths(
+    engine: Engine, paths: list[Path], *, registry: Registry | None = None, actor: str = "import"
+) -> list[FileResult]:
     """Each file is all-or-nothing; one bad file does not stop the others."""
     registry = registry or Registry.load()
     results = []
@@ -64,8 +73,7 @@ def import_paths(engine: Engine, paths: list[Path], *, registry: Registry | None
         try:
             source = read_source(path)
             with transaction(engine) as session:
-                summaries, departments = load_source(session, source, registry=registry, actor=actor,
-                                                     path=str(path))
+                summaries, departments = load_source(session, source, registry=registry, actor=actor, path=str(path))
             results.append(FileResult(file=str(path), ok=True, plans=summaries, departments=departments))
         except ImportError_ as exc:
             results.append(FileResult(file=str(path), ok=False, error=str(exc)))

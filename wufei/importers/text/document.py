@@ -1,49 +1,49 @@
-"""A published document (plain text as extracted) to one ParsedPlan.
+"""A Document (any format) to one ParsedPlan.
 
 Every layout extractor runs on every document; what a document holds is
 found from its layout (tables, numbered paragraphs, owner brackets, an
-evaluation table), never from its name or line numbers.
+evaluation table), never from its name, its format or its line numbers.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from wufei.importers.document import Document
 from wufei.importers.records import ImportError_, ParsedPlan, PlanKind
 from wufei.importers.text.evaluation import evaluation_indicators
 from wufei.importers.text.metadata import cell_totals, document_metadata
 from wufei.importers.text.paragraphs import main_tasks
 from wufei.importers.text.table_records import records_from_tables
-from wufei.importers.text.tables import find_tables
 
 
-def read_lines(path: Path) -> list[str]:
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding).splitlines()
-        except UnicodeDecodeError:
-            continue
-    raise ImportError_(str(path), "文件编码无法识别（应为 UTF-8 或 GB18030）")
-
-
-def read_document(path: Path) -> ParsedPlan:
-    lines = read_lines(path)
+def interpret(document: Document) -> ParsedPlan:
+    """What a document says: its plan, tasks, indicators and cells; ImportError_ if it says nothing."""
+    lines, path = document.lines, document.path
     meta = document_metadata(lines)
     if not meta.title:
-        raise ImportError_(str(path), "找不到文件标题，文件可能为空")
-    tables = records_from_tables(find_tables(lines), str(path))
+        raise ImportError_(path, "找不到文件标题，文件可能为空")
+    tables = records_from_tables(document.tables, path)
     indicators = tables.indicators
     if meta.kind is PlanKind.EVALUATION or not indicators:
         indicators = indicators + evaluation_indicators(lines)
     planned, built = cell_totals(lines) if tables.cells else (None, None)
     plan = ParsedPlan(
-        path=str(path), title=meta.title, jurisdiction=meta.jurisdiction, kind=meta.kind,
-        doc_number=meta.doc_number, issuer=meta.issuer, issued_on=meta.issued_on,
-        period_start=meta.period_start, period_end=meta.period_end,
-        tasks=main_tasks(lines) + tables.tasks, indicators=indicators, cells=tables.cells,
-        cells_planned_total=planned, cells_built_total=built, warnings=list(tables.warnings),
+        path=path,
+        title=meta.title,
+        jurisdiction=meta.jurisdiction,
+        kind=meta.kind,
+        doc_number=meta.doc_number,
+        issuer=meta.issuer,
+        issued_on=meta.issued_on,
+        period_start=meta.period_start,
+        period_end=meta.period_end,
+        tasks=main_tasks(lines) + tables.tasks,
+        indicators=indicators,
+        cells=tables.cells,
+        cells_planned_total=planned,
+        cells_built_total=built,
+        warnings=list(tables.warnings),
+        format=document.format,
     )
     if not (plan.tasks or plan.indicators or plan.cells):
-        raise ImportError_(str(path), "文件中没有找到任务、指标或无废细胞表格")
+        raise ImportError_(path, "文件中没有找到任务、指标或无废细胞表格")
     return plan

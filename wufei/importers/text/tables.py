@@ -15,12 +15,9 @@ page break continues the table it repeats.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
+from wufei.importers.document import CELLS, ROWS, Row, Table
 from wufei.importers.text.normalize import join_lines, normalize_cell
-
-CELLS = "cells"  # one cell per line
-ROWS = "rows"  # one tab-separated row per line
 
 NUMBER_HEADER = "序号"
 MAX_CAPTION_LINES = 3
@@ -32,25 +29,6 @@ _INTEGER = re.compile(r"^\d+$")
 _TERMINATOR = re.compile(r"^\s*(注\s*[:：]|附件\s*\d*\s*$|附表\s*\d*\s*$)")
 _ATTACHMENT_LABEL = re.compile(r"^\s*(附件|附表)\s*\d*\s*[:：]?\s*$")
 _PAGE_NUMBER = re.compile(r"^\s*([-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?)\s*$")
-
-
-@dataclass
-class Row:
-    cells: list[str | None]  # one per header column; None for an empty or merged cell
-    line: int  # 1-based line of the row's first cell
-    # The cell text as printed (broken lines joined by "\n", not normalized), for
-    # the rare rule that needs the spaces normalize_cell removes.
-    raw: list[str | None] = field(default_factory=list)
-
-
-@dataclass
-class Table:
-    header: list[str]
-    rows: list[Row]
-    caption: list[str]  # non-empty lines just before the header, top to bottom
-    start_line: int  # 1-based line of the header's first cell
-    end_line: int = 0  # 1-based line of the table's last text line
-    layout: str = CELLS
 
 
 def find_tables(lines: list[str]) -> list[Table]:
@@ -75,6 +53,7 @@ def find_tables(lines: list[str]) -> list[Table]:
 
 
 # ---------------------------------------------------------------- line kinds
+
 
 def _cell_text(line: str) -> str | None:
     """The text of a one-cell line (after its leading tab), or None if the line is not a cell."""
@@ -107,6 +86,7 @@ def _normalize(parts: list[str]) -> str | None:
 
 
 # ------------------------------------------------------- tab-separated rows
+
 
 def _split_row(line: str) -> list[str]:
     return line.split("\t")
@@ -175,7 +155,7 @@ def _fit(cells: list[str], width: int) -> list[str]:
     while len(cells) > width and not cells[-1].strip():
         cells = cells[:-1]
     if len(cells) > width:
-        cells = cells[: width - 1] + [" ".join(c for c in cells[width - 1:] if c.strip())]
+        cells = [*cells[: width - 1], " ".join(c for c in cells[width - 1 :] if c.strip())]
     return cells + [""] * (width - len(cells))
 
 
@@ -188,6 +168,7 @@ def _make_row(parts_row: list[list[str]], line_no: int, width: int) -> Row:
 
 
 # ------------------------------------------------------ one cell per line
+
 
 def _cell_header(lines: list[str], start: int) -> tuple[list[str], int] | None:
     """The header of a one-cell-per-line table starting at this line, and the index after it.
@@ -210,7 +191,7 @@ def _cell_header(lines: list[str], start: int) -> tuple[list[str], int] | None:
                 break
             parts[-1].append(line)  # a header cell broken over lines: 现状值 / （2020年）
         else:
-            if _INTEGER.match((normalize_cell(text) or "")):
+            if _INTEGER.match(normalize_cell(text) or ""):
                 break
             parts.append([text])
         i += 1
@@ -276,7 +257,7 @@ def _group_cells(cells: list[tuple[int, list[str]]], width: int) -> list[Row]:
     """Cut the cell sequence into rows of the header's width."""
     rows: list[Row] = []
     for k in range(0, len(cells), width):
-        chunk = cells[k:k + width]
+        chunk = cells[k : k + width]
         row = _make_row([parts for _, parts in chunk], chunk[0][0] + 1, width)
         if any(c is not None for c in row.cells):
             rows.append(row)
@@ -284,6 +265,7 @@ def _group_cells(cells: list[tuple[int, list[str]]], width: int) -> list[Row]:
 
 
 # ------------------------------------------------------------------ captions
+
 
 def _caption(lines: list[str], start: int, floor: int) -> list[str]:
     """Up to three title lines just above a header, stopping at body text or an 附件 label."""

@@ -1,0 +1,63 @@
+"""A published document as the importers see it, whatever format it arrived in.
+
+Every reader (plain text, Word, PDF, a saved web page, a publisher's own spreadsheet) turns a
+file into a `Document`: the body text as lines, and the tables it holds. What a document says
+(its title, place, tasks, indicators, owners, deadlines) is then found by one interpreter that
+never asks which format it came from.
+
+- `lines` is the body text, index 0 is line 1. Plain text keeps its lines as they are, tables
+  included (the text reader finds its tables in them). Formats with real tables (Word, web
+  pages, PDF, spreadsheets) give one line per paragraph, and an empty line where each table
+  stood, so captions above a table and paragraphs between tables keep their places.
+- `tables` are the tables with their header and data rows; `Table.start_line` is the line where
+  the table stands in `lines` (its placeholder for formats with real tables).
+- `where(line)` names a place the way a person finds it in that format: 第12行 in text, 第12段
+  in Word and web pages, 第3页 in a PDF. Table rows carry their own `where` (表2第5行).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CELLS = "cells"  # a flattened text table: one cell per line
+ROWS = "rows"  # a flattened text table: one tab-separated row per line
+GRID = "grid"  # a real table from a structured format (Word, web page, PDF, spreadsheet)
+
+
+@dataclass
+class Row:
+    cells: list[str | None]  # one per header column; None for an empty cell
+    line: int  # 1-based line of the row (text), or of the table's place in the body (other formats)
+    # The cell text as printed (broken lines joined by "\n", not normalized), for
+    # the rare rule that needs the spaces or line breaks normalize_cell removes.
+    raw: list[str | None] = field(default_factory=list)
+    where: str | None = None  # how a person finds the row, when `line` alone does not say it: 表2第5行
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[Row]
+    caption: list[str]  # non-empty lines just before the header, top to bottom
+    start_line: int  # 1-based line of the header's first cell (text), or of the table's place in the body
+    end_line: int = 0  # 1-based line of the table's last text line
+    layout: str = CELLS
+    where: str | None = None  # 表2（第3页）, for formats without text lines
+
+
+@dataclass
+class Document:
+    path: str
+    format: str  # text | docx | doc | pdf | html | xlsx | csv
+    lines: list[str]
+    tables: list[Table] = field(default_factory=list)
+    # Page of each line (1-based), for formats with pages; None otherwise.
+    pages: list[int] | None = None
+
+    def where(self, line: int) -> str:
+        """A 1-based line named the way a person finds it in this format."""
+        if self.pages is not None and 1 <= line <= len(self.pages):
+            return f"第{self.pages[line - 1]}页"
+        if self.format in ("docx", "doc", "html"):
+            return f"第{line}段"
+        return f"第{line}行"
