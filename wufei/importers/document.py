@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from wufei.importers.records import Doubt
+
 CELLS = "cells"  # a flattened text table: one cell per line
 ROWS = "rows"  # a flattened text table: one tab-separated row per line
 GRID = "grid"  # a real table from a structured format (Word, web page, PDF, spreadsheet)
@@ -53,6 +55,9 @@ class Document:
     tables: list[Table] = field(default_factory=list)
     # Page of each line (1-based), for formats with pages; None otherwise.
     pages: list[int] | None = None
+    # What the reader could not be sure of (rows of a text table it could not cut cleanly):
+    # they become plan-level doubts.
+    doubts: list[Doubt] = field(default_factory=list)
 
     def where(self, line: int) -> str:
         """A 1-based line named the way a person finds it in this format."""

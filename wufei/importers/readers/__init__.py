@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from wufei.importers.document import Document
+from wufei.importers.readers.docx import read_docx
 from wufei.importers.readers.text import read_text
 
 Reader = Callable[[Path], Document]
@@ -21,4 +22,5 @@ READERS: dict[str, Reader] = {
     ".txt": read_text,
     ".text": read_text,
     ".md": read_text,
+    ".docx": read_docx,
 }

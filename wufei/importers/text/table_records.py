@@ -252,6 +252,7 @@ def _indicators(table: Table, columns: _Columns, path: str, warnings: list[str])
                 number=printed_number or "",
                 name=bare,
                 line=row.line,
+                where=row.where,
                 level1=level1,
                 level2=level2,
                 marks=marks,
@@ -398,6 +399,7 @@ def _tasks(table: Table, columns: _Columns, path: str, warnings: list[str], *, p
                 number=number or "",
                 title=title,
                 line=row.line,
+                where=row.where,
                 list_name=list_name,
                 category=category,
                 content=_cell(row, columns, "content"),
@@ -428,6 +430,7 @@ def _cells(table: Table, columns: _Columns, path: str, warnings: list[str]) -> l
                 category=category,
                 count_raw=count,
                 line=row.line,
+                where=row.where,
                 status=_cell(row, columns, "status"),
                 lead_raw=_list_text(row, columns, "lead"),
             )
