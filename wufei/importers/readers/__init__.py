@@ -12,6 +12,7 @@ from pathlib import Path
 
 from wufei.importers.document import Document
 from wufei.importers.readers.docx import read_docx
+from wufei.importers.readers.pdf import read_pdf
 from wufei.importers.readers.text import read_text
 
 Reader = Callable[[Path], Document]
@@ -23,4 +24,5 @@ READERS: dict[str, Reader] = {
     ".text": read_text,
     ".md": read_text,
     ".docx": read_docx,
+    ".pdf": read_pdf,
 }

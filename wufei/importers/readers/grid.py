@@ -34,15 +34,21 @@ class GridRow:
 
 
 def clean_raw(text: str | None) -> str | None:
-    """Cell text as printed, lines trimmed; None when nothing is printed."""
+    """Cell text as printed, lines trimmed (a space a line breaks at is kept: it may part two names);
+    None when nothing is printed."""
     if text is None:
         return None
-    lines = [line.strip(" \t\u3000\u00a0\r") for line in text.split("\n")]
+    lines = [_trim(line) for line in text.split("\n")]
     while lines and not lines[-1]:
         lines.pop()
     while lines and not lines[0]:
         lines.pop(0)
-    return "\n".join(lines) or None
+    return "\n".join(lines).rstrip() or None
+
+
+def _trim(line: str) -> str:
+    trimmed = line.strip(" \t\u3000\u00a0\r")
+    return trimmed + " " if trimmed and line.rstrip("\r") != line.rstrip(" \t\u3000\u00a0\r") else trimmed
 
 
 def square(rows: list[GridRow]) -> list[GridRow]:
