@@ -50,7 +50,7 @@ class Table:
 @dataclass
 class Document:
     path: str
-    format: str  # text | docx | doc | pdf | html | xlsx | csv
+    format: str  # text | docx | doc | wps | rtf | odt | pdf | html | xlsx | xls | csv
     lines: list[str]
     tables: list[Table] = field(default_factory=list)
     # Page of each line (1-based), for formats with pages; None otherwise.
@@ -63,6 +63,6 @@ class Document:
         """A 1-based line named the way a person finds it in this format."""
         if self.pages is not None and 1 <= line <= len(self.pages):
             return f"第{self.pages[line - 1]}页"
-        if self.format in ("docx", "doc", "html"):
+        if self.format in ("docx", "doc", "wps", "rtf", "odt", "html"):
             return f"第{line}段"
         return f"第{line}行"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from wufei.importers.document import Document
 from wufei.importers.readers.docx import read_docx
+from wufei.importers.readers.office import read_office
 from wufei.importers.readers.pdf import read_pdf
 from wufei.importers.readers.text import read_text
 
@@ -25,4 +26,8 @@ READERS: dict[str, Reader] = {
     ".md": read_text,
     ".docx": read_docx,
     ".pdf": read_pdf,
+    ".doc": read_office,  # through LibreOffice
+    ".wps": read_office,
+    ".rtf": read_office,
+    ".odt": read_office,
 }
