@@ -157,5 +157,5 @@ def write_html(document: Document, path: Path, *, encoding: str = "utf-8", title
 <p>联系电话：0318-0000000 <a href="/sitemap">网站地图</a> <a href="/contact">联系我们</a></p></div>
 </body></html>
 """
-    path.write_bytes(page.encode(encoding, errors="strict"))
+    path.write_bytes(page.encode(encoding, errors="xmlcharrefreplace"))  # &#10022; as pages write what GBK lacks
     return path

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from wufei.importers.document import Document
 from wufei.importers.readers.docx import read_docx
+from wufei.importers.readers.html import read_html
 from wufei.importers.readers.office import read_office
 from wufei.importers.readers.pdf import read_pdf
 from wufei.importers.readers.text import read_text
@@ -26,6 +27,8 @@ READERS: dict[str, Reader] = {
     ".md": read_text,
     ".docx": read_docx,
     ".pdf": read_pdf,
+    ".html": read_html,
+    ".htm": read_html,
     ".doc": read_office,  # through LibreOffice
     ".wps": read_office,
     ".rtf": read_office,
