@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from wufei.importers.records import Doubt
+
 CELLS = "cells"  # a flattened text table: one cell per line
 ROWS = "rows"  # a flattened text table: one tab-separated row per line
 GRID = "grid"  # a real table from a structured format (Word, web page, PDF, spreadsheet)
@@ -48,16 +50,19 @@ class Table:
 @dataclass
 class Document:
     path: str
-    format: str  # text | docx | doc | pdf | html | xlsx | csv
+    format: str  # text | docx | doc | wps | rtf | odt | pdf | html | xlsx | xls | csv
     lines: list[str]
     tables: list[Table] = field(default_factory=list)
     # Page of each line (1-based), for formats with pages; None otherwise.
     pages: list[int] | None = None
+    # What the reader could not be sure of (rows of a text table it could not cut cleanly):
+    # they become plan-level doubts.
+    doubts: list[Doubt] = field(default_factory=list)
 
     def where(self, line: int) -> str:
         """A 1-based line named the way a person finds it in this format."""
         if self.pages is not None and 1 <= line <= len(self.pages):
             return f"第{self.pages[line - 1]}页"
-        if self.format in ("docx", "doc", "html"):
+        if self.format in ("docx", "doc", "wps", "rtf", "odt", "html"):
             return f"第{line}段"
         return f"第{line}行"

@@ -13,6 +13,7 @@ from wufei.db import transaction
 from wufei.departments.registry import Registry
 from wufei.departments.service import ensure_jurisdiction, upsert_department
 from wufei.importers.readers import READERS
+from wufei.importers.readers.sheet import is_ledger
 from wufei.importers.records import ImportError_
 from wufei.importers.spreadsheet import Workbook, read_workbook
 from wufei.importers.text.document import interpret
@@ -44,11 +45,11 @@ def read_source(path: Path) -> Workbook:
     if not path.exists():
         raise ImportError_(str(path), "文件不存在")
     suffix = path.suffix.lower()
-    if suffix in SHEET_SUFFIXES:
+    if suffix in SHEET_SUFFIXES and is_ledger(path):
         return read_workbook(path)
     reader = READERS.get(suffix)
     if reader is None:
-        known = " ".join(sorted({*READERS, *SHEET_SUFFIXES}))
+        known = " ".join(sorted(READERS))
         raise ImportError_(str(path), f"无法识别的文件格式（支持 {known}）", text=suffix)
     return Workbook(plans=[interpret(reader(path))])
 

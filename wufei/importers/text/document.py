@@ -42,8 +42,14 @@ def interpret(document: Document) -> ParsedPlan:
         cells_planned_total=planned,
         cells_built_total=built,
         warnings=list(tables.warnings),
+        doubts=list(document.doubts),
         format=document.format,
     )
+    if document.format != "text":
+        # Paragraph records know only their line; say where that is in this format (第12段, 第3页).
+        for record in [*plan.tasks, *plan.indicators, *plan.cells]:
+            if record.where is None:
+                record.where = document.where(record.line)
     if not (plan.tasks or plan.indicators or plan.cells):
         raise ImportError_(path, "文件中没有找到任务、指标或无废细胞表格")
     return plan

@@ -63,6 +63,7 @@ _METHOD_START = re.compile(r"^计算(方法|方式|公式)")
 # A space between two names in a list column is a separator when the name before
 # it ends like a unit (…局 …委 …政府 …中心); otherwise it is a stray break (工作 领导小组).
 _UNIT_END = "局委会部府行社组院处室队办所厅心司"
+_UNIT_START = "市省区县各镇乡"
 
 _LIST_KINDS: list[tuple[str, ListKind]] = [
     ("制度体系", ListKind.INSTITUTION),
@@ -191,14 +192,24 @@ def _list_text(row: Row, columns: _Columns, role: str) -> str | None:
     raw = _raw(row, columns, role)
     if raw is None:
         return _cell(row, columns, role)
-    # A line break inside a cell is only the page width, never a separator.
-    joined = "".join(line.strip() for line in raw.split("\n"))
+    # A line break inside a cell is the page width, not a separator, unless a space stands before it or
+    # a unit's name ends there and another's begins (局 / 市…: PDF drops the space a line breaks at).
+    lines = [line for line in raw.split("\n") if line.strip()]
+    joined = ""
+    for k, line in enumerate(lines):
+        joined += line.strip()
+        if k + 1 < len(lines) and (line[-1].isspace() or _parts_names(line.strip(), lines[k + 1].strip())):
+            joined += " "
     parts = re.split(r"[ \t\u3000\u00a0]+", joined.strip())
     text = parts[0]
     for part in parts[1:]:
         separate = text[-1] in _UNIT_END and part[0] not in "、，,；;）)"
         text += ("、" if separate else "") + part
     return normalize_cell(text)
+
+
+def _parts_names(before: str, after: str) -> bool:
+    return before[-1:] in _UNIT_END and after[:1] in _UNIT_START
 
 
 def split_marks(name: str) -> tuple[str, str]:
@@ -252,6 +263,7 @@ def _indicators(table: Table, columns: _Columns, path: str, warnings: list[str])
                 number=printed_number or "",
                 name=bare,
                 line=row.line,
+                where=row.where,
                 level1=level1,
                 level2=level2,
                 marks=marks,
@@ -398,6 +410,7 @@ def _tasks(table: Table, columns: _Columns, path: str, warnings: list[str], *, p
                 number=number or "",
                 title=title,
                 line=row.line,
+                where=row.where,
                 list_name=list_name,
                 category=category,
                 content=_cell(row, columns, "content"),
@@ -428,6 +441,7 @@ def _cells(table: Table, columns: _Columns, path: str, warnings: list[str]) -> l
                 category=category,
                 count_raw=count,
                 line=row.line,
+                where=row.where,
                 status=_cell(row, columns, "status"),
                 lead_raw=_list_text(row, columns, "lead"),
             )

@@ -45,7 +45,7 @@ def find_tables(lines: list[str]) -> list[Table]:
         else:
             i += 1
             continue
-        table.caption = _caption(lines, i, previous_end)
+        table.caption = caption_above(lines, i, previous_end)
         tables.append(table)
         previous_end = i_next
         i = i_next
@@ -267,8 +267,9 @@ def _group_cells(cells: list[tuple[int, list[str]]], width: int) -> list[Row]:
 # ------------------------------------------------------------------ captions
 
 
-def _caption(lines: list[str], start: int, floor: int) -> list[str]:
-    """Up to three title lines just above a header, stopping at body text or an 附件 label."""
+def caption_above(lines: list[str], start: int, floor: int) -> list[str]:
+    """Up to three title lines just above a header (index `start`), not above index `floor`, stopping at body
+    text or an 附件 label."""
     caption: list[str] = []
     i = start - 1
     while i >= floor and len(caption) < MAX_CAPTION_LINES:

@@ -1,0 +1,300 @@
+"""Word documents (.docx): paragraphs and tables in document order.
+
+python-docx opens the package; the body is walked on its XML so that paragraphs and tables keep
+their order, merged cells (w:gridSpan across, w:vMerge down) are filled from their anchor, and a
+table nested in a cell is read too. Word repeats a header row marked w:tblHeader on each page by
+itself, so it stands once in the file (the mark helps find a header of unknown words); a header
+typed again is recognised by its text. A paragraph numbered by Word's automatic list numbering
+gets its number as printed (1. / （一）), because a task's number often exists only there.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+from lxml import etree
+
+from wufei.importers.document import Document, Table
+from wufei.importers.readers.grid import GridRow, grid_table, grid_text, is_layout_grid, square
+from wufei.importers.records import ImportError_
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_NS = {"w": W}
+_SKIP = {f"{{{W}}}txbxContent", f"{{{W}}}del", f"{{{W}}}moveFrom", f"{{{W}}}instrText", f"{{{W}}}delText"}
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def read_docx(path: Path, *, format: str = "docx") -> Document:
+    try:
+        package = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+        raise ImportError_(
+            str(path), f"无法打开 Word 文件，文件可能已损坏或不是 .docx 格式（{type(exc).__name__}）"
+        ) from exc
+    numbering = _Numbering(package)
+    builder = _Builder(str(path), format, numbering)
+    builder.block(package.element.body)
+    return Document(path=str(path), format=format, lines=builder.lines, tables=builder.tables)
+
+
+class _Builder:
+    def __init__(self, path: str, format: str, numbering: _Numbering):
+        self.path, self.format, self.numbering = path, format, numbering
+        self.lines: list[str] = []
+        self.tables: list[Table] = []
+
+    def block(self, parent: etree._Element) -> None:
+        """Paragraphs and tables of a body, cell or content control, in order."""
+        for child in parent:
+            if child.tag == _w("p"):
+                self.lines.extend(_split_lines(self.numbering.label(child) + paragraph_text(child)))
+            elif child.tag == _w("tbl"):
+                self.table(child)
+            elif child.tag in (_w("sdt"), _w("customXml")):
+                content = child.find("w:sdtContent", _NS)
+                self.block(content if content is not None else child)
+
+    def table(self, tbl: etree._Element) -> None:
+        rows, nested = self.grid(tbl)
+        rows = square(rows)
+        if not rows:
+            return
+        if is_layout_grid(rows):
+            # A box around text (often the whole document set in a one-cell table): read what is inside.
+            for tc in tbl.iterfind("w:tr/w:tc", _NS):
+                self.block(tc)
+            return
+        number = len(self.tables) + 1
+        floor = self.tables[-1].start_line if self.tables else 0
+        self.lines.append("")
+        line = len(self.lines)
+        self.tables.append(grid_table(rows, line=line, where=f"表{number}", lines_above=self.lines, floor=floor))
+        for inner in nested:
+            self.table(inner)
+
+    def grid(self, tbl: etree._Element) -> tuple[list[GridRow], list[etree._Element]]:
+        number = len(self.tables) + 1
+        rows: list[GridRow] = []
+        anchors: dict[int, str | None] = {}  # grid column -> text of the cell a vMerge continues
+        nested: list[etree._Element] = []
+        for r, tr in enumerate(tbl.iterfind("w:tr", _NS), start=1):
+            cells: list[str | None] = []
+            before = tr.find("w:trPr/w:gridBefore", _NS)
+            cells += [None] * (int(before.get(_w("val"), "0")) if before is not None else 0)
+            spans: list[int] = []
+            for tc in tr.iterfind("w:tc", _NS):
+                span_el = tc.find("w:tcPr/w:gridSpan", _NS)
+                span = int(span_el.get(_w("val"), "1")) if span_el is not None else 1
+                merge = tc.find("w:tcPr/w:vMerge", _NS)
+                column = len(cells)
+                if merge is not None and merge.get(_w("val"), "continue") == "continue":
+                    text = anchors.get(column)
+                else:
+                    text = self.cell_text(tc, nested)
+                    anchors[column] = text
+                cells += [text] * span
+                spans.append(span)
+            if len(spans) == 1 and spans[0] > 1 and cells[0] is not None:
+                cells = [cells[0]] + [None] * (len(cells) - 1)  # a heading row across the table
+            marked = tr.find("w:trPr/w:tblHeader", _NS)
+            is_header = marked is not None and marked.get(_w("val"), "true") not in ("0", "false")
+            rows.append(GridRow(cells=cells, where=f"表{number}第{r}行", marked_header=is_header))
+        return rows, nested
+
+    def cell_text(self, tc: etree._Element, nested: list[etree._Element]) -> str | None:
+        parts: list[str] = []
+        for child in tc:
+            if child.tag == _w("p"):
+                parts.append(self.numbering.label(child) + paragraph_text(child))
+            elif child.tag == _w("tbl"):
+                nested.append(child)
+                inner = square(self.grid(child)[0])
+                parts.extend(grid_text(inner))
+            elif child.tag == _w("sdt"):
+                parts.extend(paragraph_text(p) for p in child.iterfind(".//w:p", _NS))
+        return "\n".join(parts).strip("\n") or None
+
+
+def paragraph_text(p: etree._Element) -> str:
+    """The text of a paragraph as printed: runs, tabs and line breaks; deleted text and text boxes left out."""
+    out: list[str] = []
+
+    def walk(element: etree._Element) -> None:
+        for child in element:
+            tag = child.tag
+            if tag in _SKIP or tag == _FALLBACK:
+                continue
+            if tag == _w("t"):
+                out.append(child.text or "")
+            elif tag == _w("tab"):
+                out.append("\t")
+            elif tag in (_w("br"), _w("cr")):
+                if child.get(_w("type")) not in ("page", "column"):
+                    out.append("\n")
+            elif tag == _w("noBreakHyphen"):
+                out.append("-")
+            elif tag == _w("sym"):
+                out.append(chr(int(child.get(_w("char"), "20"), 16)))
+            else:
+                walk(child)
+
+    walk(p)
+    return "".join(out)
+
+
+def _split_lines(text: str) -> list[str]:
+    return text.split("\n")
+
+
+# ------------------------------------------------------------------ numbering
+
+_CHINESE_DIGITS = "〇一二三四五六七八九"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def chinese_number(n: int) -> str:
+    """1 -> 一, 10 -> 十, 21 -> 二十一 (up to 999)."""
+    if n < 10:
+        return _CHINESE_DIGITS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else _CHINESE_DIGITS[tens]) + "十" + (_CHINESE_DIGITS[ones] if ones else "")
+    hundreds, rest = divmod(n, 100)
+    tail = "" if rest == 0 else ("零" + _CHINESE_DIGITS[rest] if rest < 10 else chinese_number(rest))
+    if 10 <= rest < 20:
+        tail = "一" + tail
+    return _CHINESE_DIGITS[hundreds] + "百" + tail
+
+
+def format_number(n: int, fmt: str) -> str:
+    if fmt in ("chineseCounting", "chineseCountingThousand", "ideographTraditional", "japaneseCounting"):
+        return chinese_number(n)
+    if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
+        return _CIRCLED[n - 1] if 1 <= n <= len(_CIRCLED) else str(n)
+    if fmt in ("upperLetter", "lowerLetter"):
+        letter = chr(ord("A") + (n - 1) % 26)
+        return letter if fmt == "upperLetter" else letter.lower()
+    if fmt in ("upperRoman", "lowerRoman"):
+        roman = _roman(n)
+        return roman if fmt == "upperRoman" else roman.lower()
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    return str(n)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L")):
+        while n >= value:
+            out, n = out + letters, n - value
+    for value, letters in ((40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+class _Numbering:
+    """Word's automatic list numbering, counted in document order: the label each numbered paragraph shows."""
+
+    def __init__(self, package: docx.document.Document):
+        self.levels: dict[tuple[str, int], tuple[int, str, str]] = {}  # (numId, ilvl) -> (start, numFmt, lvlText)
+        self.style_numbering: dict[str, tuple[str, int]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        root = self._numbering_root(package)
+        if root is not None:
+            self._read_definitions(root)
+        self._read_styles(package)
+
+    @staticmethod
+    def _numbering_root(package: docx.document.Document) -> etree._Element | None:
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        for rel in package.part.rels.values():
+            if rel.reltype == RT.NUMBERING and not rel.is_external:
+                return rel.target_part.element
+        return None
+
+    def _read_definitions(self, root: etree._Element) -> None:
+        abstract: dict[str, dict[int, tuple[int, str, str]]] = {}
+        for an in root.iterfind("w:abstractNum", _NS):
+            levels: dict[int, tuple[int, str, str]] = {}
+            for lvl in an.iterfind("w:lvl", _NS):
+                ilvl = int(lvl.get(_w("ilvl"), "0"))
+                start = lvl.find("w:start", _NS)
+                fmt = lvl.find("w:numFmt", _NS)
+                text = lvl.find("w:lvlText", _NS)
+                levels[ilvl] = (
+                    int(start.get(_w("val"), "1")) if start is not None else 1,
+                    fmt.get(_w("val"), "decimal") if fmt is not None else "decimal",
+                    text.get(_w("val"), "") if text is not None else "",
+                )
+            abstract[an.get(_w("abstractNumId"), "")] = levels
+        for num in root.iterfind("w:num", _NS):
+            num_id = num.get(_w("numId"), "")
+            ref = num.find("w:abstractNumId", _NS)
+            levels = dict(abstract.get(ref.get(_w("val"), "") if ref is not None else "", {}))
+            for override in num.iterfind("w:lvlOverride", _NS):
+                ilvl = int(override.get(_w("ilvl"), "0"))
+                start = override.find("w:startOverride", _NS)
+                if start is not None and ilvl in levels:
+                    levels[ilvl] = (int(start.get(_w("val"), "1")), *levels[ilvl][1:])
+            for ilvl, level in levels.items():
+                self.levels[(num_id, ilvl)] = level
+
+    def _read_styles(self, package: docx.document.Document) -> None:
+        try:
+            styles = package.styles.element
+        except (KeyError, ValueError):
+            return
+        for style in styles.iterfind("w:style", _NS):
+            num_pr = style.find("w:pPr/w:numPr", _NS)
+            if num_pr is not None:
+                num_id = num_pr.find("w:numId", _NS)
+                ilvl = num_pr.find("w:ilvl", _NS)
+                if num_id is not None:
+                    self.style_numbering[style.get(_w("styleId"), "")] = (
+                        num_id.get(_w("val"), ""),
+                        int(ilvl.get(_w("val"), "0")) if ilvl is not None else 0,
+                    )
+
+    def label(self, p: etree._Element) -> str:
+        numbered = self._num_pr(p)
+        if numbered is None:
+            return ""
+        num_id, ilvl = numbered
+        level = self.levels.get((num_id, ilvl))
+        if level is None or num_id == "0":
+            return ""
+        counters = self.counters.setdefault(num_id, {})
+        counters[ilvl] = counters.get(ilvl, self.levels[(num_id, ilvl)][0] - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        _, fmt, text = level
+        if fmt in ("bullet", "none") or not text:
+            return ""
+        label = text
+        for k in range(ilvl + 1):
+            value = counters.get(k, self.levels.get((num_id, k), (1, "decimal", ""))[0])
+            k_fmt = self.levels.get((num_id, k), (1, "decimal", ""))[1]
+            label = label.replace(f"%{k + 1}", format_number(value, k_fmt))
+        return label
+
+    def _num_pr(self, p: etree._Element) -> tuple[str, int] | None:
+        num_pr = p.find("w:pPr/w:numPr", _NS)
+        if num_pr is not None:
+            num_id = num_pr.find("w:numId", _NS)
+            ilvl = num_pr.find("w:ilvl", _NS)
+            if num_id is None:
+                return None
+            return num_id.get(_w("val"), ""), int(ilvl.get(_w("val"), "0")) if ilvl is not None else 0
+        style = p.find("w:pPr/w:pStyle", _NS)
+        if style is not None:
+            return self.style_numbering.get(style.get(_w("val"), ""))
+        return None

@@ -1,0 +1,251 @@
+"""Web pages saved from a government site (.html, .htm): the article body, its paragraphs and tables.
+
+A page holds menus, breadcrumbs, related links and a footer around the article. The body is the
+element gov.cn sites mark for it (TRS_Editor, zoom, article, content …) holding the most text, or
+failing a mark the element with the most text outside links. Tables are read with rowspan and
+colspan filled from their anchor cell and <br> inside a cell kept as a line break. The encoding is
+taken from the bytes (a BOM, the meta charset) and GBK pages are read as GB18030, their superset.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import lxml.html
+from lxml import etree
+
+from wufei.importers.document import Document, Table
+from wufei.importers.readers.grid import GridRow, grid_table, is_layout_grid, square
+from wufei.importers.records import ImportError_
+
+# Class or id words gov.cn content systems give the article body.
+_BODY_MARKS = re.compile(r"TRS_Editor|trs_editor|zoom|article|content|zw|detail|main-txt|pages_content|con", re.I)
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w]+)""", re.I)
+_SKIP = {"script", "style", "noscript", "iframe", "head", "title", "button", "select", "form", "nav"}
+_BLOCK = {
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "section",
+    "article",
+    "center",
+    "blockquote",
+    "dd",
+    "dt",
+    "pre",
+}
+_GBK = {"gbk", "gb2312", "gb_2312-80", "x-gbk", "gb18030", "cp936"}
+
+
+def decode(path: Path, data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    declared = _CHARSET.search(data[:4096])
+    candidates = []
+    if declared:
+        name = declared.group(1).decode("ascii", "ignore").lower()
+        candidates.append("gb18030" if name in _GBK else name)
+    candidates += ["utf-8", "gb18030"]
+    for encoding in candidates:
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise ImportError_(str(path), "网页编码无法识别（应为 UTF-8 或 GBK/GB18030）")
+
+
+def read_html(path: Path) -> Document:
+    data = path.read_bytes()
+    if not data.strip():
+        raise ImportError_(str(path), "文件为空")
+    try:
+        root = lxml.html.document_fromstring(decode(path, data))
+    except (etree.ParserError, ValueError) as exc:
+        raise ImportError_(str(path), f"无法读取网页（{exc}）") from exc
+    for element in root.iter(*_SKIP):
+        element.drop_tree() if element.getparent() is not None else None
+    body = _article(root)
+    builder = _Builder(str(path))
+    builder.block(body)
+    builder.flush()
+    title = _page_title(root)
+    lines = builder.lines
+    if title and not any(line.strip() for line in lines[:3]):
+        lines.insert(0, title)
+    return Document(path=str(path), format="html", lines=lines, tables=builder.tables)
+
+
+def _page_title(root: lxml.html.HtmlElement) -> str | None:
+    titles = root.xpath("//title/text()")
+    return titles[0].split("_")[0].strip() if titles else None
+
+
+def _text_length(element: lxml.html.HtmlElement) -> int:
+    text = "".join(element.itertext())
+    links = sum(len("".join(a.itertext())) for a in element.iter("a"))
+    return len(re.sub(r"\s+", "", text)) - links
+
+
+def _article(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The element holding the article: the marked one with most text, else the one with most text outside
+    links, descending while one child holds nearly all of it."""
+    marked = [
+        element
+        for element in root.iter("div", "td", "article", "section", "span")
+        if _BODY_MARKS.search(" ".join([element.get("class") or "", element.get("id") or ""]))
+    ]
+    body = root.find("body")
+    if body is None:
+        body = root
+    total = max(_text_length(body), 1)
+    marked = [m for m in marked if _text_length(m) >= total * 0.3]
+    if marked:
+        # The innermost marked element that still holds most of the text.
+        best = max(_text_length(m) for m in marked)
+        candidates = [m for m in marked if _text_length(m) >= best * 0.9]
+        return min(candidates, key=lambda m: len(list(m.iter())))
+    element = body
+    while True:
+        children = [c for c in element if isinstance(c.tag, str)]
+        heavy = [c for c in children if _text_length(c) >= _text_length(element) * 0.8]
+        if len(heavy) != 1 or heavy[0].tag == "table":
+            return element
+        element = heavy[0]
+
+
+class _Builder:
+    def __init__(self, path: str):
+        self.path = path
+        self.lines: list[str] = []
+        self.tables: list[Table] = []
+        self.current = ""
+
+    def flush(self) -> None:
+        if self.current.strip():
+            self.lines.append(_clean(self.current))
+        self.current = ""
+
+    def block(self, element: lxml.html.HtmlElement) -> None:
+        if element.text:
+            self.current += element.text
+        for child in element:
+            if not isinstance(child.tag, str):  # comments
+                if child.tail:
+                    self.current += child.tail
+                continue
+            tag = child.tag.lower()
+            if tag == "table":
+                self.flush()
+                self.table(child)
+            elif tag == "br":
+                self.flush()
+            elif tag in _BLOCK:
+                self.flush()
+                self.block(child)
+                self.flush()
+            else:
+                self.block(child)
+            if child.tail:
+                self.current += child.tail
+
+    def table(self, element: lxml.html.HtmlElement) -> None:
+        rows = square(_grid(element, len(self.tables) + 1))
+        if not rows:
+            return
+        if is_layout_grid(rows) or _has_inner_tables(element):
+            # A box around text, or a layout table holding the real ones: read what is inside.
+            for cell in element.xpath("./tr/td | ./tr/th | ./*/tr/td | ./*/tr/th"):
+                self.block(cell)
+                self.flush()
+            return
+        floor = self.tables[-1].start_line if self.tables else 0
+        number = len(self.tables) + 1
+        self.lines.append("")
+        self.tables.append(
+            grid_table(rows, line=len(self.lines), where=f"表{number}", lines_above=self.lines, floor=floor)
+        )
+
+
+def _has_inner_tables(table: lxml.html.HtmlElement) -> bool:
+    return any(inner is not table for inner in table.iter("table"))
+
+
+def _grid(table: lxml.html.HtmlElement, number: int) -> list[GridRow]:
+    """Rows with rowspan and colspan filled from the anchor cell; a cell spanning the whole row is a heading."""
+    pending: dict[tuple[int, int], str | None] = {}  # (row, column) -> text of a rowspan anchor above
+    rows: list[GridRow] = []
+    trs = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+    width = 0
+    for r, tr in enumerate(trs):
+        cells: list[str | None] = []
+        column = 0
+        spans = 0
+        marked = tr.getparent().tag == "thead"
+        for td in tr.xpath("./td | ./th"):
+            while (r, column) in pending:
+                cells.append(pending.pop((r, column)))
+                column += 1
+            text = _cell_text(td)
+            colspan = _span(td.get("colspan"))
+            rowspan = _span(td.get("rowspan"))
+            marked = marked or td.tag == "th"
+            for c in range(colspan):
+                cells.append(text)
+                for below in range(1, rowspan):
+                    pending[(r + below, column + c)] = text
+            column += colspan
+            spans += 1
+        while (r, column) in pending:
+            cells.append(pending.pop((r, column)))
+            column += 1
+        width = max(width, len(cells))
+        if spans == 1 and len(cells) > 1 and len(set(cells)) == 1 and cells[0] is not None:
+            cells = [cells[0]] + [None] * (len(cells) - 1)
+        rows.append(GridRow(cells=cells, where=f"表{number}第{r + 1}行", marked_header=marked))
+    return rows
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or "1"), 1000))
+    except ValueError:
+        return 1
+
+
+def _cell_text(td: lxml.html.HtmlElement) -> str | None:
+    parts: list[str] = []
+    current = [td.text or ""]
+
+    def walk(element: lxml.html.HtmlElement) -> None:
+        for child in element:
+            if not isinstance(child.tag, str):
+                current.append(child.tail or "")
+                continue
+            tag = child.tag.lower()
+            if tag == "br" or tag in _BLOCK:
+                parts.append("".join(current))
+                current.clear()
+            if tag != "br":
+                current.append(child.text or "")
+                walk(child)
+            if tag in _BLOCK:
+                parts.append("".join(current))
+                current.clear()
+            current.append(child.tail or "")
+
+    walk(td)
+    parts.append("".join(current))
+    lines = [_clean(p) for p in parts]
+    return "\n".join(line for line in lines if line) or None
+
+
+def _clean(text: str) -> str:
+    text = text.replace("\u00a0", " ").replace("\r", "")
+    return re.sub(r"[ \t\n]+", " ", text).strip()

@@ -1,0 +1,156 @@
+"""Spreadsheets with the publisher's own headers (.xlsx, .csv) as documents.
+
+Every sheet becomes a table: its header row found by meaning, the title rows above it kept as
+the caption (and as the document's lines, so the title is found), merged cells filled from their
+anchor. A formula cell gives the value Excel saved with it; one saved without a value is kept
+empty with a doubt naming the cell. Workbooks in wufei's own ledger shape (sheets 方案/任务/指标 …,
+columns 方案 …) are not read here but by `wufei.importers.spreadsheet` (see `is_ledger`).
+
+CSV comes in UTF-8 (with or without a BOM) or, from Excel on Chinese Windows, GBK: read as GB18030.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+from wufei.importers import sheet_schema as S
+from wufei.importers.document import Document, Table
+from wufei.importers.readers.grid import GridRow, grid_table, is_layout_grid, square
+from wufei.importers.records import Doubt, ImportError_
+
+# A ledger sheet always names its plan in a 方案 column (or is the 方案 / 部门 sheet itself).
+_LEDGER_MARKERS = ({"方案"}, {"方案名称"}, {"名称", "地区"})
+
+
+def decode_csv(path: Path) -> str:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportError_(str(path), "CSV 文件编码无法识别（应为 UTF-8 或 GBK/GB18030）")
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    try:
+        return list(csv.reader(io.StringIO(decode_csv(path), newline="")))
+    except csv.Error as exc:
+        raise ImportError_(str(path), f"CSV 文件格式有误（{exc}）") from exc
+
+
+def is_ledger(path: Path) -> bool:
+    """Whether a spreadsheet is wufei's own import workbook (or one of its sheets as CSV)."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        rows = csv_rows(path)
+        headers = {cell.strip() for cell in rows[0]} if rows else set()
+        return any(marker <= headers for marker in _LEDGER_MARKERS)
+    if suffix in (".xlsx", ".xlsm"):
+        return bool(set(_open(path, read_only=True).sheetnames) & set(S.COLUMNS))
+    return False
+
+
+def _open(path: Path, *, read_only: bool = False, data_only: bool = True) -> openpyxl.Workbook:
+    try:
+        return openpyxl.load_workbook(path, read_only=read_only, data_only=data_only)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
+        raise ImportError_(
+            str(path), f"无法打开 Excel 文件，文件可能已损坏或不是 .xlsx 格式（{type(exc).__name__}）"
+        ) from exc
+
+
+def read_sheet(path: Path) -> Document:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        rows = csv_rows(path)
+        if not any(any(c.strip() for c in row) for row in rows):
+            raise ImportError_(str(path), "文件为空")
+        grids = [(path.stem, [[c or None for c in row] for row in rows])]
+        return _document(path, "csv", grids, [])
+    return _read_workbook(path, "xlsx")
+
+
+def _read_workbook(path: Path, format: str) -> Document:
+    values = _open(path)
+    formulas = _open(path, data_only=False)
+    grids: list[tuple[str, list[list[str | None]]]] = []
+    doubts: list[Doubt] = []
+    for sheet in values.worksheets:
+        if sheet.sheet_state != "visible":
+            continue
+        formula_sheet = formulas[sheet.title]
+        grid: list[list[str | None]] = []
+        for row in sheet.iter_rows():
+            cells: list[str | None] = []
+            for cell in row:
+                cells.append(_text(cell.value))
+                if cell.value is None:
+                    source = formula_sheet[cell.coordinate].value
+                    if isinstance(source, str) and source.startswith("="):
+                        doubts.append(
+                            Doubt(
+                                "record",
+                                f"工作表「{sheet.title}」{cell.coordinate} 是公式，文件中没有保存计算结果，"
+                                "请在 Excel 中打开并保存后重新导入或核对",
+                                source,
+                            )
+                        )
+            grid.append(cells)
+        for merged in sheet.merged_cells.ranges:
+            anchor = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(grid) else None
+            whole_row = merged.min_col == 1 and merged.max_col >= max((len(r) for r in grid), default=0)
+            for r in range(merged.min_row, merged.max_row + 1):
+                for c in range(merged.min_col, merged.max_col + 1):
+                    if r - 1 < len(grid) and c - 1 < len(grid[r - 1]) and (r, c) != (merged.min_row, merged.min_col):
+                        # A title or heading across the whole sheet is printed once, not in every column.
+                        grid[r - 1][c - 1] = None if whole_row and merged.min_row == merged.max_row else anchor
+        grids.append((sheet.title, grid))
+    return _document(path, format, grids, doubts)
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if hasattr(value, "strftime") and hasattr(value, "year"):
+        return f"{value.year}年{value.month}月{value.day}日"  # type: ignore[attr-defined]
+    text = str(value).replace("\r\n", "\n").replace("_x000D_", "")
+    return text if text.strip() else None
+
+
+def _document(
+    path: Path, format: str, grids: list[tuple[str, list[list[str | None]]]], doubts: list[Doubt]
+) -> Document:
+    lines: list[str] = []
+    tables: list[Table] = []
+    for name, grid in grids:
+        rows = square([GridRow(cells=list(r), where=f"工作表「{name}」第{k}行") for k, r in enumerate(grid, start=1)])
+        rows = [r for r in rows if any(c is not None for c in r.cells)]
+        if not rows:
+            continue
+        if is_layout_grid(rows):
+            lines.extend(c for r in rows for c in r.cells if c)
+            continue
+        table = grid_table(rows, line=0, where=f"工作表「{name}」")
+        lines.extend(table.caption)  # the sheet's title rows, so the document's title is found
+        lines.append("")
+        table.start_line = table.end_line = len(lines)
+        for row in table.rows:
+            row.line = table.start_line
+        tables.append(table)
+    if not any(line.strip() for line in lines):
+        # No title rows: the file name often is the title (某市重点任务分工表.xlsx).
+        lines.insert(0, path.stem)
+        for table in tables:
+            table.start_line = table.end_line = table.start_line + 1
+            for row in table.rows:
+                row.line = table.start_line
+    return Document(path=str(path), format=format, lines=lines, tables=tables, doubts=doubts)
