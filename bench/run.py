@@ -13,6 +13,7 @@ BENCHES = [
     "notify_smtp.py",
     "province_import.py",
     "province_scan.py",
+    "import_fidelity.py",
 ]
 
 if __name__ == "__main__":
