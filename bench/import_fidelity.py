@@ -36,10 +36,14 @@ def score_one(expected_path: Path) -> DocumentScore:
     try:
         plans = read_source(path).plans
     except ImportError_ as exc:
-        return score_document(expected, None, error=str(exc))
+        return score_document(expected, None, error=_short(str(exc)))
     except Exception as exc:  # a reader that crashes refuses the document just the same
-        return score_document(expected, None, error=f"crashed: {type(exc).__name__}: {exc}")
+        return score_document(expected, None, error=_short(f"crashed: {type(exc).__name__}: {exc}"))
     return score_document(expected, plans)
+
+
+def _short(error: str) -> str:
+    return error.replace(f"{CORPUS}/", "")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"imported and scored {len(paths)} documents in {elapsed:.2f} s")
     if args.misses:
         for doc in corpus.documents:
+            if doc.refused:
+                continue  # listed above with its error
             for record, name, expected, found in doc.misses:
                 print(f"  {doc.doc_id}: {record}: {name}: expected {expected!r}, found {found!r}")
     return 0
