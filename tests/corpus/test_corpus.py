@@ -6,8 +6,10 @@ and what the expected records say is in the published text. No test here asks fo
 from __future__ import annotations
 
 import re
+import subprocess
 import tempfile
 import unicodedata
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -93,3 +95,14 @@ def test_rebuilt_word_and_web_files_equal_a_fresh_build(doc_id: str):
     with tempfile.TemporaryDirectory() as tmp:
         fresh = build.build(doc_id, Path(tmp))
         assert fresh.read_bytes() == (CORPUS / fresh.name).read_bytes()
+
+
+@pytest.mark.parametrize("doc_id", sorted(k for k, (fmt, _) in build.REBUILT.items() if fmt == "pdf"))
+def test_rebuilt_pdf_files_carry_the_published_text_as_their_text_layer(doc_id: str):
+    # pdftotext (poppler, scripts/system-packages.sh) reads the text layer; the order of a
+    # wrapped table cell is the reader's business, so the characters are compared as a multiset.
+    layer = subprocess.run(
+        ["pdftotext", str(CORPUS / f"{doc_id}.pdf"), "-"], capture_output=True, text=True, check=True
+    )
+    published = (CORPUS / "sources" / f"{doc_id}.txt").read_text(encoding="utf-8")
+    assert Counter(squash(layer.stdout)) == Counter(squash(published))
