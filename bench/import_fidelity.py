@@ -1,0 +1,85 @@
+"""Import fidelity on the corpus of published documents (issue 11 part 7).
+
+Imports every document in tests/corpus/ through the importer's public path
+(`read_source(path)` -> `Workbook.plans`) and compares the records with the hand-written
+`<id>.expected.yaml`: records found/expected (and extra) and field accuracy for title, leads,
+supporting, deadline text, due date, indicator name, unit, baseline and target, per document and
+overall. A document the importer refuses scores 0 and is listed with its error. The scoring
+rules are in bench/fidelity.py and tests/corpus/README.md.
+
+    .venv/bin/python bench/import_fidelity.py [ids…]           # the table
+    .venv/bin/python bench/import_fidelity.py --misses         # and every wrong field
+    .venv/bin/python bench/import_fidelity.py --json [FILE]    # the scores as JSON (stdout or FILE)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.fidelity import CorpusScore, DocumentScore, load_expected, report, score_document  # noqa: E402
+from wufei.importers.records import ImportError_  # noqa: E402
+from wufei.importers.service import read_source  # noqa: E402
+
+CORPUS = ROOT / "tests" / "corpus"
+
+
+def score_one(expected_path: Path) -> DocumentScore:
+    expected = load_expected(expected_path)
+    path = CORPUS / expected.file
+    try:
+        plans = read_source(path).plans
+    except ImportError_ as exc:
+        return score_document(expected, None, error=_short(str(exc)))
+    except Exception as exc:  # a reader that crashes refuses the document just the same
+        return score_document(expected, None, error=_short(f"crashed: {type(exc).__name__}: {exc}"))
+    return score_document(expected, plans)
+
+
+def _short(error: str) -> str:
+    return error.replace(f"{CORPUS}/", "")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Score the importer on the corpus's expected records.")
+    parser.add_argument("ids", nargs="*", help="document ids (default: the whole corpus)")
+    parser.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write the scores as JSON")
+    parser.add_argument("--misses", action="store_true", help="list every expected field the import got wrong")
+    args = parser.parse_args(argv)
+
+    paths = sorted(CORPUS.glob("*.expected.yaml"))
+    if args.ids:
+        wanted = set(args.ids)
+        paths = [p for p in paths if p.name.removesuffix(".expected.yaml") in wanted]
+        unknown = wanted - {p.name.removesuffix(".expected.yaml") for p in paths}
+        if unknown:
+            parser.error("unknown document ids: " + " ".join(sorted(unknown)))
+    started = time.perf_counter()
+    corpus = CorpusScore([score_one(path) for path in paths])
+    elapsed = time.perf_counter() - started
+
+    if args.json:
+        text = json.dumps(corpus.as_dict(), ensure_ascii=False, indent=2)
+        if args.json == "-":
+            print(text)
+            return 0
+        Path(args.json).write_text(text + "\n", encoding="utf-8")
+    print(report(corpus))
+    print(f"imported and scored {len(paths)} documents in {elapsed:.2f} s")
+    if args.misses:
+        for doc in corpus.documents:
+            if doc.refused:
+                continue  # listed above with its error
+            for record, name, expected, found in doc.misses:
+                print(f"  {doc.doc_id}: {record}: {name}: expected {expected!r}, found {found!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

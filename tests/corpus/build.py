@@ -1,0 +1,522 @@
+"""Rebuild the corpus's Word, PDF and web-page files from the published texts in `sources/`.
+
+    .venv/bin/python tests/corpus/build.py          # writes tests/corpus/<id>.docx|.pdf|.html
+    .venv/bin/python tests/corpus/build.py --check  # fails if a committed file differs from a fresh build
+
+Where a publisher's original attachment cannot be had, the corpus keeps the text as the page held
+it (`sources/<id>.txt`) and rebuilds the file an office would have received: a Word document with
+real tables (python-docx; merged cells where the publisher merged them, line breaks inside cells),
+a PDF with a text layer (LibreOffice converts that Word document) or a web page with a real
+`<table>`. The text is never changed: every builder asserts that the cells and paragraphs it lays
+out hold exactly the source's text. What a builder drops is the hosting site's own chrome (a
+document-sharing site's banner and page markers), and the README says so per document.
+
+The output is deterministic: fixed document properties, zip members stamped 1980-01-01, and the
+PDF's creation date and file identifier replaced by fixed values of the same length.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from html import escape
+from pathlib import Path
+
+import docx
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+HERE = Path(__file__).resolve().parent
+SOURCES = HERE / "sources"
+FIXED_TIME = datetime(2000, 1, 1)
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass
+class Cell:
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]]
+    header_rows: int = 1
+
+
+@dataclass
+class Layout:
+    """A document as blocks: paragraphs (str) and tables, in reading order."""
+
+    blocks: list[str | Table] = field(default_factory=list)
+
+    def text(self) -> str:
+        parts: list[str] = []
+        for block in self.blocks:
+            if isinstance(block, Table):
+                parts.extend(cell.text for row in block.rows for cell in row)
+            else:
+                parts.append(block)
+        return "".join(parts)
+
+
+def source(doc_id: str) -> str:
+    return (SOURCES / f"{doc_id}.txt").read_text(encoding="utf-8")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def check_faithful(doc_id: str, layout: Layout, published: str) -> None:
+    """The layout holds the published text, character for character (whitespace aside)."""
+    if _squash(layout.text()) != _squash(published):
+        raise SystemExit(f"{doc_id}: the rebuilt layout does not hold exactly the published text")
+
+
+def paragraphs(lines: list[str]) -> list[str]:
+    """Non-empty lines as paragraphs; the web page's indentation is layout, not text."""
+    return [line.strip() for line in lines if line.strip()]
+
+
+def cells_per_line(lines: list[str], columns: int) -> Table:
+    """A table flattened as one cell per (non-empty) line, header first."""
+    cells = [line.strip() for line in lines if line.strip()]
+    if len(cells) % columns:
+        raise SystemExit(f"{len(cells)} cells do not fill rows of {columns}")
+    rows = [[Cell(text) for text in cells[i : i + columns]] for i in range(0, len(cells), columns)]
+    return Table(rows)
+
+
+# --- one builder per rebuilt document -------------------------------------------------------------
+
+
+def build_plain(doc_id: str) -> tuple[Layout, str]:
+    text = source(doc_id)
+    return Layout(paragraphs(text.splitlines())), text
+
+
+def build_split_at(doc_id: str, marker: str, columns: int) -> tuple[Layout, str]:
+    """Paragraphs, then a one-cell-per-line table whose header starts at `marker`."""
+    text = source(doc_id)
+    lines = text.splitlines()
+    start = lines.index(marker)
+    return Layout([*paragraphs(lines[:start]), cells_per_line(lines[start:], columns)]), text
+
+
+def build_henan(doc_id: str) -> tuple[Layout, str]:
+    # The page holds the whole document on one line; a space stands where each paragraph broke.
+    text = source(doc_id)
+    return Layout(text.strip().split(" ")), text
+
+
+def build_suining(doc_id: str) -> tuple[Layout, str]:
+    # Copied from a web page: every cell on its own line between "|" lines.
+    text = source(doc_id)
+    cells = [line for line in text.splitlines() if line.strip() != "|"]
+    rows = [[Cell(c) for c in cells[i : i + 4]] for i in range(0, len(cells), 4)]
+    if any(len(row) != 4 for row in rows):
+        raise SystemExit(f"{doc_id}: cells do not fill rows of four")
+    return Layout([Table(rows)]), text.replace("|", "")
+
+
+def build_xingping(doc_id: str) -> tuple[Layout, str]:
+    # The page's information box (索引号 | … ) is a table of label/value pairs; the rest is the document.
+    text = source(doc_id)
+    lines = text.splitlines()
+    box_rows = []
+    for line in lines[:5]:
+        cells = [c.strip() for c in line.split("|")]
+        while cells and not cells[-1]:
+            cells.pop()
+        row = [Cell(c) for c in cells]
+        if len(row) < 4:
+            row[-1].colspan = 4 - len(row) + 1
+        box_rows.append(row)
+    return Layout([Table(box_rows, header_rows=0), *paragraphs(lines[5:])]), text.replace("|", "")
+
+
+CHENGDU_TITLE = "贯彻落实生活垃圾分类制度重点任务责任分工表"
+CHENGDU_HEADER = ("序号", "工作内容", "目标任务", "责任单位", "备注")
+CHENGDU_ROW_END = "各区(市)县政府(管委会)"
+
+
+def build_chengdu(doc_id: str) -> tuple[Layout, str]:
+    # A document-sharing site's text of a Word table: the site's banner (the first two lines) and
+    # its page markers (1、 2、 3、 at line starts) are dropped; the cells ran together and are
+    # split here: number, work, target (from 2021年 to its 。), owners (each row's list ends with
+    # 各区(市)县政府(管委会)), an empty remark.
+    text = source(doc_id)
+    published = re.sub(r"(^|\n)\d、", "", text.split("\n", 2)[2]).replace("\n", "")
+    body = published[len(CHENGDU_TITLE + "".join(CHENGDU_HEADER)) :]
+    rows: list[list[Cell]] = [[Cell(h) for h in CHENGDU_HEADER]]
+    for chunk in re.split(rf"(?<={re.escape(CHENGDU_ROW_END)})(?=\d)", body):
+        number, rest = re.match(r"(\d+)(.*)", chunk).groups()
+        work, target_and_owners = rest.split("2021年", 1)
+        target, owners = ("2021年" + target_and_owners).split("。", 1)
+        rows.append([Cell(number), Cell(work), Cell(target + "。"), Cell(owners), Cell("")])
+    if len(rows) != 5:
+        raise SystemExit(f"{doc_id}: expected four rows, found {len(rows) - 1}")
+    return Layout([CHENGDU_TITLE, Table(rows)]), published
+
+
+def build_lianggeshuaixian(doc_id: str) -> tuple[Layout, str]:
+    # A document-sharing site's text of a Word table with merged cells: the site's banner (up to
+    # 文档介绍:) is dropped. Columns: 类别 | 序号 | 指标名称 (two columns: group, indicator) | 单位 |
+    # 苏南目标值 | 全省目标值 | 权重 | 数据提供部门. Empty cells are the empty lines of the page.
+    text = source(doc_id)
+    body = text[text.index("文档介绍:江苏") + len("文档介绍:") :]
+    lines = body.split("\n")
+    head_end = lines.index("数据提供部门")
+    front = [line for line in lines[: lines.index("类别")] if line]
+    tokens = lines[head_end + 1 :]
+    while tokens and tokens[-1] == "":
+        tokens.pop()
+    pos = 0
+
+    def take(n: int = 1) -> list[str]:
+        nonlocal pos
+        out = tokens[pos : pos + n]
+        pos += n
+        return out
+
+    header = [
+        Cell("类别"),
+        Cell("序号"),
+        Cell("指标名称", colspan=2),
+        Cell("单位"),
+        Cell("苏南\n目标值"),
+        Cell("全省\n目标值"),
+        Cell("权重"),
+        Cell("数据提供部门"),
+    ]
+    rows: list[list[Cell]] = [header]
+    # Group one: rows 1–10, each indicator in one merged name cell. The 类别 cell's text is lost (four empty lines).
+    take(4)
+    for number in range(1, 11):
+        row = [Cell("", rowspan=10)] if number == 1 else []
+        seq, name, unit, south, whole, weight = take(6)
+        if seq != str(number):
+            raise SystemExit(f"{doc_id}: row {number} out of step at {seq!r}")
+        row += [Cell(seq), Cell(name, colspan=2), Cell(unit), Cell(south), Cell(whole), Cell(weight)]
+        if number == 1:
+            row.append(Cell(take()[0], rowspan=2))  # 统计 for rows 1 and 2
+        elif number != 2:
+            row.append(Cell(take()[0]))
+        rows.append(row)
+    # Group two: rows 11–14, a group name (two lines in one cell) over several indicators.
+    take(4)
+    groups = [(11, 3, [3]), (12, 2, [2]), (13, 5, [3, 1, 1]), (14, 2, [1, 1])]
+    first_group_row = True
+    for number, count, dept_spans in groups:
+        seq, group_top, group_bottom = take(3)
+        if seq != str(number):
+            raise SystemExit(f"{doc_id}: group {number} out of step at {seq!r}")
+        spans = iter(dept_spans)
+        dept_left = 0
+        for i in range(count):
+            row = []
+            if first_group_row:
+                row.append(Cell("", rowspan=12))
+                first_group_row = False
+            if i == 0:
+                row += [Cell(seq, rowspan=count), Cell(f"{group_top}\n{group_bottom}", rowspan=count)]
+            name, unit, south, whole = take(4)
+            row += [Cell(name), Cell(unit), Cell(south), Cell(whole)]
+            if i == 0:
+                row.append(Cell(take()[0], rowspan=count))
+            if dept_left == 0:
+                span = next(spans)
+                row.append(Cell(take()[0], rowspan=span))
+                dept_left = span
+            dept_left -= 1
+            rows.append(row)
+    if pos != len(tokens):
+        raise SystemExit(f"{doc_id}: {len(tokens) - pos} cells left over")
+    return Layout([*front, Table(rows)]), body
+
+
+def build_pipe_rows(doc_id: str, header_lines: int, task_colspan_at: int | None) -> tuple[Layout, str]:
+    """A table copied from a web page as `cell |` lines; a line `|` ends a row, `||` is an empty last cell."""
+    text = source(doc_id)
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.endswith(" |"))
+    front = paragraphs(lines[:start])
+    header = [Cell(line.removesuffix(" |")) for line in lines[start : start + header_lines]]
+    rows: list[list[Cell]] = [header]
+    current: list[Cell] = []
+    for line in lines[start + header_lines :]:
+        if line in ("|", "||"):
+            if line == "||":
+                current.append(Cell(""))
+            rows.append(current)
+            current = []
+        else:
+            current.append(Cell(line.removesuffix(" |")))
+    if current:
+        rows.append(current)
+    width = len(header)
+    for row in rows[1:]:
+        if task_colspan_at is not None:
+            row[task_colspan_at].colspan = 2  # the task spans 主要任务 and 全年目标任务
+        while sum(c.colspan for c in row) < width:
+            row.append(Cell(""))  # the remark the page leaves out at its end
+    return Layout([*front, Table(rows)]), text.replace("|", "")
+
+
+def build_chongchuan_cgj(doc_id: str) -> tuple[Layout, str]:
+    # A markdown-like copy of a table whose annual tasks span their sub-task rows.
+    text = source(doc_id)
+    lines = text.splitlines()
+    front = paragraphs(lines[:2])
+
+    def cells(line: str) -> list[str]:
+        parts = [c.strip() for c in line.split("|")]
+        while parts and not parts[-1]:
+            parts.pop()
+        return parts
+
+    header = [Cell(c) for c in cells(lines[2])]
+    r57, r57b, r57c, r58 = (cells(line) for line in lines[3:7])
+    rows = [
+        header,
+        [
+            Cell(r57[0], rowspan=3),
+            Cell(r57[1]),
+            Cell(r57[2]),
+            Cell(r57[3], rowspan=3),
+            Cell(r57[4], rowspan=3),
+            Cell(r57[5]),
+            Cell(r57[6]),
+            Cell(""),
+        ],
+        [Cell(r57b[0]), Cell(r57b[1]), Cell(r57b[2]), Cell(r57b[3]), Cell("")],
+        [Cell(c) for c in r57c],
+        [
+            Cell(r58[0]),
+            Cell(r58[1], colspan=2),
+            Cell(r58[2]),
+            Cell(r58[3]),
+            Cell(r58[4]),
+            Cell(r58[5]),
+            Cell(""),
+        ],
+    ]
+    return Layout([*front, Table(rows)]), text.replace("|", "")
+
+
+# --- writers --------------------------------------------------------------------------------------
+
+
+def write_docx(layout: Layout, path: Path) -> None:
+    document = docx.Document()
+    style = document.styles["Normal"]
+    style.font.size = Pt(11)
+    style.font.name = "Noto Serif CJK SC"
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "Noto Serif CJK SC")
+    props = document.core_properties
+    props.author = ""
+    props.last_modified_by = ""
+    props.created = FIXED_TIME
+    props.modified = FIXED_TIME
+    props.last_printed = FIXED_TIME
+    props.revision = 1
+    for block in layout.blocks:
+        if isinstance(block, Table):
+            _docx_table(document, block)
+        else:
+            document.add_paragraph(block)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    path.write_bytes(_fixed_zip(buffer.getvalue()))
+
+
+def _docx_table(document, table: Table) -> None:
+    grid = _grid(table)
+    width = len(grid[0])
+    out = document.add_table(rows=len(grid), cols=width)
+    out.style = "Table Grid"
+    for r, row in enumerate(table.rows):
+        for cell in row:
+            c = grid[r].index(id(cell))
+            target = out.cell(r, c)
+            if cell.colspan > 1 or cell.rowspan > 1:
+                target = target.merge(out.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+            lines = cell.text.split("\n")
+            paragraph = target.paragraphs[0]
+            run = paragraph.add_run(lines[0])
+            for line in lines[1:]:
+                run.add_break()
+                run = paragraph.add_run(line)
+    document.add_paragraph("")
+
+
+def _grid(table: Table) -> list[list[int]]:
+    """Cell identity at each (row, column) position, with spans expanded."""
+    width = sum(c.colspan for c in table.rows[0])
+    grid: list[list[int | None]] = [[None] * width for _ in table.rows]
+    for r, row in enumerate(table.rows):
+        col = 0
+        for cell in row:
+            while grid[r][col] is not None:
+                col += 1
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    if grid[r + dr][col + dc] is not None:
+                        raise SystemExit("overlapping cells")
+                    grid[r + dr][col + dc] = id(cell)
+            col += cell.colspan
+    if any(slot is None for row in grid for slot in row):
+        raise SystemExit("a table row does not fill the grid")
+    return grid  # type: ignore[return-value]
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """The same zip with every member stamped at one fixed time, so builds compare equal."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def write_pdf(layout: Layout, path: Path) -> None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        raise SystemExit("LibreOffice (soffice) is needed to build the PDF files")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        word = work / f"{path.stem}.docx"
+        write_docx(layout, word)
+        profile = work / "profile"
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(work),
+                str(word),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        pdf = (work / f"{path.stem}.pdf").read_bytes()
+    path.write_bytes(_fixed_pdf(pdf))
+
+
+_PDF_DATE = re.compile(rb"\(D:\d{14}[^)]*\)")
+_PDF_HEX = re.compile(rb"(/ID\s*\[\s*<[0-9A-Fa-f]+>\s*<[0-9A-Fa-f]+>\s*\]|/DocChecksum\s*/[0-9A-Fa-f]+)")
+
+
+def _fixed_pdf(data: bytes) -> bytes:
+    """Creation date, file identifier and checksum replaced by fixed values of the same length.
+
+    Same length, so the cross-reference offsets stay valid.
+    """
+    data = _PDF_DATE.sub(lambda m: b"(D:20000101000000" + b"Z" * (len(m.group(0)) - 18) + b")", data)
+    return _PDF_HEX.sub(lambda m: re.sub(rb"[0-9A-Fa-f]{16,}", lambda h: b"0" * len(h.group(0)), m.group(0)), data)
+
+
+def write_html(layout: Layout, path: Path) -> None:
+    out = ["<!DOCTYPE html>", '<html lang="zh-CN">', '<head><meta charset="utf-8"></head>', "<body>"]
+    for block in layout.blocks:
+        if isinstance(block, Table):
+            out.append('<table border="1" cellspacing="0" cellpadding="3">')
+            for r, row in enumerate(block.rows):
+                tag = "th" if r < block.header_rows else "td"
+                cells = []
+                for cell in row:
+                    attrs = ""
+                    if cell.colspan > 1:
+                        attrs += f' colspan="{cell.colspan}"'
+                    if cell.rowspan > 1:
+                        attrs += f' rowspan="{cell.rowspan}"'
+                    body = "<br>".join(escape(line) for line in cell.text.split("\n"))
+                    cells.append(f"<{tag}{attrs}>{body}</{tag}>")
+                out.append("<tr>" + "".join(cells) + "</tr>")
+            out.append("</table>")
+        else:
+            out.append(f"<p>{escape(block)}</p>")
+    out += ["</body>", "</html>", ""]
+    path.write_text("\n".join(out), encoding="utf-8")
+
+
+# --- the corpus ------------------------------------------------------------------------------------
+
+Builder = Callable[[str], tuple[Layout, str]]
+
+REBUILT: dict[str, tuple[str, Builder]] = {
+    # Word
+    "ah_chuzhou_2020": ("docx", build_plain),
+    "sc_liutong_2022": ("docx", build_plain),
+    "sc_chengdu_ljfl": ("docx", build_chengdu),
+    "js_lianggeshuaixian_2013": ("docx", build_lianggeshuaixian),
+    "zj_jiaxing_2022": ("docx", lambda d: build_split_at(d, "序号", 3)),
+    "cq_shapingba_2022": ("docx", lambda d: build_split_at(d, "序号", 3)),
+    "sn_xingping_2022": ("docx", build_xingping),
+    # PDF (from a Word document built the same way)
+    "sc_suining_2016": ("pdf", build_suining),
+    "yn_wenzengzhang_2017": ("pdf", build_plain),
+    "ha_henan_2023": ("pdf", build_henan),
+    "hb_caidian_2023": ("pdf", build_plain),
+    "sn_tongchuan_2020": ("pdf", build_plain),
+    # Web pages with a real <table>
+    "ah_xiangshan_2024q4": ("html", lambda d: build_split_at(d, "任务项", 6)),
+    "js_chongchuan_mssx_2023": ("html", lambda d: build_pipe_rows(d, 10, 1)),
+    "js_chongchuan_cgj_2024": ("html", build_chongchuan_cgj),
+    "qh_xining_wufei_2020": ("html", build_plain),
+}
+
+WRITERS = {"docx": write_docx, "pdf": write_pdf, "html": write_html}
+
+
+def build(doc_id: str, out_dir: Path) -> Path:
+    fmt, builder = REBUILT[doc_id]
+    layout, published = builder(doc_id)
+    check_faithful(doc_id, layout, published)
+    path = out_dir / f"{doc_id}.{fmt}"
+    WRITERS[fmt](layout, path)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("ids", nargs="*", help="document ids (default: every rebuilt document)")
+    parser.add_argument("--check", action="store_true", help="compare fresh builds with the committed files")
+    args = parser.parse_args(argv)
+    ids = args.ids or sorted(REBUILT)
+    if not args.check:
+        for doc_id in ids:
+            print(build(doc_id, HERE).relative_to(HERE.parent.parent))
+        return 0
+    stale = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for doc_id in ids:
+            fresh = build(doc_id, Path(tmp))
+            if fresh.read_bytes() != (HERE / fresh.name).read_bytes():
+                stale.append(fresh.name)
+    if stale:
+        print("differs from a fresh build: " + " ".join(stale))
+        return 1
+    print(f"{len(ids)} rebuilt files match a fresh build")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

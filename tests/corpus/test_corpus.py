@@ -1,0 +1,108 @@
+"""Each corpus document is well formed: its expected file parses, its file exists, the README lists it,
+and what the expected records say is in the published text. No test here asks for a fidelity level
+(the integrator adds that once the importer rewrite lands); the score is `bench/import_fidelity.py`.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+import unicodedata
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.corpus import build
+
+CORPUS = Path(__file__).resolve().parent
+EXPECTED = sorted(CORPUS.glob("*.expected.yaml"))
+IDS = [p.name.removesuffix(".expected.yaml") for p in EXPECTED]
+README = (CORPUS / "README.md").read_text(encoding="utf-8")
+
+TASK_KEYS = {"title", "leads", "supporting", "deadline", "due", "implementers"}
+INDICATOR_KEYS = {"name", "unit", "baseline", "target", "other_targets"}
+PLAN_KEYS = {"title", "jurisdiction", "doc_number", "period_start", "period_end"}
+FORMATS = {".txt": "text", ".docx": "Word", ".pdf": "PDF", ".html": "web page"}
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("|", "")
+
+
+def load(doc_id: str) -> dict:
+    return yaml.safe_load((CORPUS / f"{doc_id}.expected.yaml").read_text(encoding="utf-8"))
+
+
+def published_text(doc_id: str, file: str) -> str:
+    """The text as the page held it: sources/<id>.txt for rebuilt files, else the file itself."""
+    source = CORPUS / "sources" / f"{doc_id}.txt"
+    return (source if source.exists() else CORPUS / file).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("doc_id", IDS)
+def test_document_is_well_formed(doc_id: str):
+    data = load(doc_id)
+    assert set(data) <= {"file", "plan", "tasks", "indicators"}
+    path = CORPUS / data["file"]
+    assert path.is_file() and path.stem == doc_id
+    assert path.suffix in FORMATS
+    assert f"`{data['file']}`" in README, "the README lists the document"
+    plan = data.get("plan") or {}
+    assert set(plan) <= PLAN_KEYS
+    for key in ("period_start", "period_end"):
+        assert key not in plan or isinstance(plan[key], int)
+    tasks, indicators = data.get("tasks") or [], data.get("indicators") or []
+    assert tasks or indicators
+    for task in tasks:
+        assert set(task) <= TASK_KEYS and task["title"]
+        for key in ("leads", "supporting", "implementers"):
+            assert key not in task or isinstance(task[key], list)
+        assert ("deadline" in task) == ("due" in task), "a deadline always comes with its due date"
+        if task.get("due") is not None:
+            assert isinstance(task["due"], date)
+    for indicator in indicators:
+        assert set(indicator) <= INDICATOR_KEYS and indicator["name"]
+
+    # What the expected records say was read in the document, not made up.
+    text = squash(published_text(doc_id, data["file"]))
+    values = [plan.get(k) for k in ("title", "jurisdiction", "doc_number")]
+    for task in tasks:
+        values += [task["title"], task.get("deadline"), *task.get("leads", []), *task.get("supporting", [])]
+        values += task.get("implementers", [])
+    for indicator in indicators:
+        values += [indicator["name"], indicator.get("unit"), indicator.get("baseline"), indicator.get("target")]
+    missing = [v for v in values if v is not None and squash(str(v)) not in text]
+    assert missing == []
+
+
+def test_the_corpus_meets_the_issue_s_minimums():
+    files = [CORPUS / load(doc_id)["file"] for doc_id in IDS]
+    suffixes = [f.suffix for f in files]
+    assert len(files) >= 25
+    assert suffixes.count(".docx") >= 6 and suffixes.count(".pdf") >= 4 and suffixes.count(".html") >= 4
+    rows = [line.split("|") for line in README.splitlines() if line.startswith("| `")]
+    provinces = {row[3].strip().removesuffix(" (inferred)") for row in rows}
+    assert len(rows) == len(IDS) and len(provinces) >= 12
+
+
+@pytest.mark.parametrize("doc_id", sorted(k for k, (fmt, _) in build.REBUILT.items() if fmt != "pdf"))
+def test_rebuilt_word_and_web_files_equal_a_fresh_build(doc_id: str):
+    # PDFs need LibreOffice and take seconds each: `build.py --check` covers them.
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = build.build(doc_id, Path(tmp))
+        assert fresh.read_bytes() == (CORPUS / fresh.name).read_bytes()
+
+
+@pytest.mark.parametrize("doc_id", sorted(k for k, (fmt, _) in build.REBUILT.items() if fmt == "pdf"))
+def test_rebuilt_pdf_files_carry_the_published_text_as_their_text_layer(doc_id: str):
+    # pdftotext (poppler, scripts/system-packages.sh) reads the text layer; the order of a
+    # wrapped table cell is the reader's business, so the characters are compared as a multiset.
+    layer = subprocess.run(
+        ["pdftotext", str(CORPUS / f"{doc_id}.pdf"), "-"], capture_output=True, text=True, check=True
+    )
+    published = (CORPUS / "sources" / f"{doc_id}.txt").read_text(encoding="utf-8")
+    assert Counter(squash(layer.stdout)) == Counter(squash(published))
