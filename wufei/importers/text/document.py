@@ -42,6 +42,7 @@ def interpret(document: Document) -> ParsedPlan:
         cells_planned_total=planned,
         cells_built_total=built,
         warnings=list(tables.warnings),
+        doubts=list(meta.doubts),
         format=document.format,
     )
     if not (plan.tasks or plan.indicators or plan.cells):
