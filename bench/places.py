@@ -24,7 +24,8 @@ from wufei.places import Divisions  # noqa: E402
 SEEDS = sorted((ROOT / "examples" / "seeds").glob("*.txt"))
 RUNS = 5
 PAGES = 200
-OWNERS = ["深圳市生态环境局", "市发改委", "各区人民政府", "南山区政府", "省生态环境厅", "市住房和建设局", "有关部门"]
+KNOWN = ["深圳市生态环境局", "市发改委", "各区人民政府", "南山区政府", "省生态环境厅", "有关部门"]
+UNKNOWN = ["市住房和建设局"]  # 深圳's own name: kept, with close matches looked up among every name
 
 
 def median_of(runs: int, work) -> float:
@@ -60,12 +61,11 @@ def main() -> None:
     print(f"generic registries of all {len(china)} places: {time.perf_counter() - started:.2f} s")
 
     fresh = Registry.load()
-    started = time.perf_counter()
-    for _ in range(1000):
-        for name in OWNERS:
-            fresh.resolve(name, "深圳市")
-    per = (time.perf_counter() - started) / (1000 * len(OWNERS))
-    print(f"resolve an owner name in 深圳市 (no registry file): {per * 1e6:.0f} µs")
+    for label, names in (("known", KNOWN), ("unknown", UNKNOWN)):
+        per = median_of(RUNS, lambda names=names: [fresh.resolve(n, "深圳市") for n in names * 100]) / (
+            100 * len(names)
+        )
+        print(f"resolve an owner name in 深圳市 (no registry file), {label}: {per * 1e6:.0f} µs")
 
 
 if __name__ == "__main__":
