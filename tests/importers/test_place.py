@@ -128,6 +128,13 @@ def test_a_place_only_the_body_names_is_taken_with_a_doubt():
     assert "拉萨市" in doubt.message and "请核对" in doubt.message
 
 
+def test_a_body_naming_many_places_alike_gives_no_place():
+    lines = ["“无废城市”建设工作方案", "深圳市、重庆市、湖南省、广东省等地先行先试。", "重庆市、深圳市经验推广。"]
+    found = place(lines + TASKS)
+    assert found.name is None
+    assert "无法确定文件所属地区" in found.doubts[0].message
+
+
 def test_no_place_at_all_is_a_doubt_and_the_plan_is_still_read(tmp_path):
     lines = ["“无废城市”建设实施方案", "为推进工作，制定本方案。"] + TASKS
     found = place(lines)
