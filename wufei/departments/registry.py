@@ -378,8 +378,8 @@ def _generic_book(place: Place, places: Divisions, agencies: tuple[Agency, ...] 
             continue
         government = f"{child.name}人民政府"
         kind = "county_gov" if child.level == COUNTY else "city_gov"
-        written = [child.name, *(s for s in child.short if s[-1] == child.name[-1] or len(child.short) == 1)]
-        aliases = tuple(a for w in written for a in (f"{w}人民政府", f"{w}政府", w) if a != government)
+        names = [child.name, *(s for s in child.short if s[-1] == child.name[-1] or len(child.short) == 1)]
+        aliases = tuple(a for n in names for a in (f"{n}人民政府", f"{n}政府", n) if a != government)
         _add_unit(book, Unit(government, kind, name, aliases))
         members.append(government)
     if members:

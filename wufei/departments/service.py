@@ -109,8 +109,10 @@ class OwnerResolver:
         # Every department of this jurisdiction and its parents, loaded once: resolving
         # hundreds of owner names must not cost a query (and an autoflush) each.
         chain = [jurisdiction.id]
-        while (parent := session.get(Jurisdiction, chain[-1]).parent_id) is not None:
-            chain.append(parent)
+        place: Jurisdiction | None = jurisdiction
+        while place is not None and place.parent_id is not None:
+            chain.append(place.parent_id)
+            place = session.get(Jurisdiction, place.parent_id)
         self._known: dict[tuple[int, str], Department] = {
             (d.jurisdiction_id, d.name): d
             for d in session.scalars(select(Department).where(Department.jurisdiction_id.in_(chain)))
@@ -131,7 +133,7 @@ class OwnerResolver:
     def departments(
         self, names: tuple[str, ...], role: str, *, line: int | None = None
     ) -> list[tuple[Department, str | None]]:
-        result = []
+        result: list[tuple[Department, str | None]] = []
         for name in names:
             departments, warning = self._resolve(name)
             if warning:

@@ -93,7 +93,8 @@ class _Reader:
         """The place written at the start of `text`: 广东省深圳市南山区… reads as one path, each
         name narrowing the next (北京市朝阳区 is Beijing's 朝阳区)."""
         text = _LEADING_NOISE.sub("", clean_spaces(text).replace(" ", ""))
-        position, written, candidates = 0, "", ()
+        position, written = 0, ""
+        candidates: tuple[Place, ...] = ()
         while (match := self.china.match_at(text, position)) is not None:
             name, places = match
             rest = text[position + len(name) :]
