@@ -162,6 +162,7 @@ def test_any_place_is_a_jurisdiction_with_its_parent(registry):
     assert registry.jurisdiction("440300").name == "深圳市"
     assert registry.jurisdiction("雄安新区").parent == "河北省"
     assert registry.jurisdiction("hengshui").source is not None
+    assert registry.jurisdiction("衡水").source is not None  # a short name finds the registry file too
     assert registry.places_named("朝阳区") == ("北京市朝阳区", "长春市朝阳区")
     with pytest.raises(KeyError):
         registry.jurisdiction("朝阳区")

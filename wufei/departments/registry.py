@@ -217,6 +217,8 @@ class Registry:
         name = self._keys.get(name_or_key, name_or_key)
         book = self._books.get(name)
         place = self._place(book.jurisdiction.name if book else name_or_key)
+        if book is None and place is not None and self._places is not None:
+            book = self._books.get(self._places.unique_name(place))  # 衡水 is 衡水市, file and all
         books = [b for b in (book, self._generic_book(place) if place else None) if b is not None]
         if not books:
             raise KeyError(f"未登记的辖区：{name_or_key}")
