@@ -49,11 +49,12 @@ def db_upgrade() -> None:
 @main.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出每个文件的结果")
-def import_command(paths: tuple[Path, ...], as_json: bool) -> None:
+@click.option("--jurisdiction", help="文件所属地区，如 深圳市、北京市朝阳区（文件未写明或写错时指定）")
+def import_command(paths: tuple[Path, ...], as_json: bool, jurisdiction: str | None) -> None:
     """导入方案文件（.txt .docx .doc .wps .pdf .html 文档，.xlsx/.csv 表格）"""
     from wufei.importers.service import import_paths
 
-    results = import_paths(_engine(), list(paths))
+    results = import_paths(_engine(), list(paths), jurisdiction=jurisdiction)
     if as_json:
         _echo_json([r.as_dict() for r in results])
     else:

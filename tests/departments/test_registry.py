@@ -218,9 +218,10 @@ def test_a_jurisdiction_can_be_named_by_its_key(registry):
     assert registry.jurisdiction("baoding").parent == "河北省"
 
 
-def test_an_unregistered_jurisdiction_is_an_error(registry):
+@pytest.mark.parametrize("place", ["某市", "朝阳区"])  # no such place; two such places
+def test_a_jurisdiction_that_is_no_one_place_is_an_error(registry, place):
     with pytest.raises(KeyError):
-        registry.resolve("市生态环境局", "石家庄市")
+        registry.resolve("市生态环境局", place)
 
 
 # --- collectives, picks, nobody, unknown ---------------------------------------------------
@@ -311,8 +312,11 @@ def test_the_hengshui_leadership_group_has_its_office_in_the_ecology_bureau(regi
 
 
 def test_a_single_city_file_loads_without_its_province():
-    registry = Registry.load([DATA_DIR / "hengshui.yaml"])
+    registry = Registry.load([DATA_DIR / "hengshui.yaml"], generic=False)
     assert registry.resolve("省生态环境厅", "衡水市").kind is ResolutionKind.UNKNOWN
+    # with the division data, the province's standard departments answer in its place
+    registry = Registry.load([DATA_DIR / "hengshui.yaml"])
+    assert registry.resolve("省生态环境厅", "衡水市").jurisdiction == "河北省"
 
 
 def _write(tmp_path: Path, body: str) -> Path:

@@ -1,8 +1,14 @@
 """The department registry: who is who in each jurisdiction, read from YAML files an office can edit.
 
 One file per jurisdiction (`data/hebei.yaml`, `data/hengshui.yaml`, `data/baoding.yaml`); the
-schema is described at the top of `data/hengshui.yaml`. `Registry.resolve` turns a name as written
-in a document into a canonical unit, the members of a collective, or an "unknown" with suggestions.
+schema is described at the top of `data/hengshui.yaml`. Every other place of China (wufei.places)
+has a generic registry built on demand: the standard agencies written for its level
+(`data/standard/agencies.yaml`: 市生态环境局, 省生态环境厅, 区…), the governments of the places
+under it, and the collectives naming them (各县（市、区）人民政府). A jurisdiction's own file wins
+over its generic registry, which still answers what the file does not list.
+
+`Registry.resolve` turns a name as written in a document into a canonical unit, the members of a
+collective, or an "unknown" with suggestions.
 """
 
 from __future__ import annotations
@@ -17,6 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from wufei.departments.agencies import Agency, Naming, agency_names, standard_agencies
+from wufei.places import CITY, COUNTY, PROVINCE, Divisions, Place, divisions
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -40,11 +49,11 @@ class ResolutionKind(StrEnum):
 
 @dataclass(frozen=True)
 class Jurisdiction:
-    key: str
-    name: str
+    key: str  # a registry file's key, or the division code of a generic one
+    name: str  # as stored: 衡水市, 北京市朝阳区 (a name several places bear carries its city's)
     level: str
     parent: str | None
-    source: Path | None = None
+    source: Path | None = None  # the registry file; None for a generic registry
 
 
 @dataclass(frozen=True)
@@ -96,22 +105,41 @@ class _Book:
     unassigned: set[str] = field(default_factory=set)
     exact: dict[str, str] = field(default_factory=dict)  # name or alias -> canonical
     normal: dict[str, str] = field(default_factory=dict)  # name_key -> canonical
+    # How the jurisdiction writes its own units (市生态环境局; 自治区… or 区… in 广西) and itself
+    # (衡水市, 湘西州, 北京市朝阳区): 衡水市X is the city's own 市X.
+    prefixes: tuple[str, ...] = ()
+    place_names: tuple[str, ...] = ()
+    # Names matched by their shape rather than listed (各区人民政府, 有关部门) -> canonical.
+    patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    generic: bool = False  # built from the division data and the standard agencies
 
     def add_name(self, written: str, canonical: str) -> None:
         for table, key in ((self.exact, written), (self.normal, name_key(written))):
             if table.get(key, canonical) != canonical:
+                if self.generic:
+                    continue  # the first standard name wins (法院 in a city is its 中级人民法院)
                 raise RegistryError(f"{self._where()}：名称「{written}」同时指向「{table[key]}」和「{canonical}」")
             table[key] = canonical
 
     def lookup(self, name: str) -> str | None:
-        return self.exact.get(name) or self.normal.get(name_key(name))
+        found = self.exact.get(name) or self.normal.get(name_key(name))
+        if found is None and self.patterns:
+            key = name_key(name)
+            found = next((canonical for pattern, canonical in self.patterns if pattern.match(key)), None)
+        return found
 
     def _where(self) -> str:
         return str(self.jurisdiction.source or self.jurisdiction.name)
 
 
 class Registry:
-    def __init__(self, books: Iterable[_Book]):
+    def __init__(
+        self,
+        books: Iterable[_Book],
+        *,
+        places: Divisions | None = None,
+        agencies: tuple[Agency, ...] | None = None,
+    ):
         self._books: dict[str, _Book] = {}
         for book in books:
             name = book.jurisdiction.name
@@ -119,71 +147,122 @@ class Registry:
                 raise RegistryError(f"{book._where()}：辖区「{name}」重复登记")
             self._books[name] = book
         self._keys = {book.jurisdiction.key: name for name, book in self._books.items()}
+        self._places = places  # None: only the files' jurisdictions exist
+        self._agencies = agencies
+        self._generic: dict[str, _Book] = {}  # place key -> its generic registry, built when first asked
 
     @classmethod
-    def load(cls, paths: Iterable[str | Path] | None = None) -> Registry:
-        """Read the given YAML files, or every file in the package's data directory."""
+    def load(cls, paths: Iterable[str | Path] | None = None, *, generic: bool = True) -> Registry:
+        """Read the given YAML files, or every file in the package's data directory; with
+        `generic`, every other place of China has its generic registry too."""
         files = sorted(DATA_DIR.glob("*.yaml")) if paths is None else [Path(p) for p in paths]
-        return cls(_read_book(path) for path in files)
+        if not generic:
+            return cls(_read_book(path) for path in files)
+        return cls((_read_book(path) for path in files), places=divisions(), agencies=standard_agencies())
 
     # --- queries ----------------------------------------------------------------------------
 
     def jurisdictions(self) -> tuple[Jurisdiction, ...]:
+        """The jurisdictions that have a registry file."""
         return tuple(book.jurisdiction for book in self._books.values())
 
     def jurisdiction(self, name_or_key: str) -> Jurisdiction:
-        return self._book(name_or_key).jurisdiction
+        """A jurisdiction by its name, file key or division code; KeyError if there is none
+        (or a name several places bear: 朝阳区 must be written 北京市朝阳区)."""
+        return self._level(name_or_key)[0].jurisdiction
+
+    def places_named(self, name: str) -> tuple[str, ...]:
+        """The stored names of every place a name may stand for (朝阳区: 北京市朝阳区, 长春市朝阳区)."""
+        if self._places is None:
+            return ()
+        return tuple(self._places.unique_name(p) for p in self._places.named(name))
 
     def units(self, jurisdiction: str) -> tuple[Unit, ...]:
-        return tuple(self._book(jurisdiction).units.values())
+        """The units a jurisdiction's registry file lists (what is written to the database up front)."""
+        book = self._books.get(self._keys.get(jurisdiction, jurisdiction))
+        return tuple(book.units.values()) if book else ()
 
     def collectives(self, jurisdiction: str) -> tuple[Collective, ...]:
-        return tuple(self._book(jurisdiction).collectives.values())
+        return tuple(c for book in self._level(jurisdiction) for c in book.collectives.values())
+
+    def unit(self, name: str, jurisdiction: str) -> Unit | None:
+        """A canonical unit of the jurisdiction (from its file, else its generic registry)."""
+        return next((book.units[name] for book in self._level(jurisdiction) if name in book.units), None)
 
     def resolve(self, name: str, jurisdiction: str) -> Resolution:
         """Resolve a name as written in a document of `jurisdiction` (name or key: 衡水市 / hengshui).
 
         Order: exact name or alias, normalised form, `衡水市X` read as `市X`, then the same
-        in the parent jurisdiction; a bare `生态环境局` is last read as `市生态环境局`.
+        in the parent jurisdiction; a bare `生态环境局` is last read as `市生态环境局`. At each
+        level the registry file comes first, then the generic registry of the place.
         """
         written = name.strip()
         chain = self._chain(jurisdiction)
         for book in chain:
-            for candidate in self._candidates(written, book.jurisdiction):
+            for candidate in self._candidates(written, book):
                 if (canonical := book.lookup(candidate)) is not None:
                     return self._found(written, canonical, book)
-        for book in chain:
-            prefixed = _LEVEL_PREFIX[book.jurisdiction.level] + written
-            if (
-                not written.startswith(("市", "省", "县", "各", "有关", "相关"))
-                and (canonical := book.lookup(prefixed)) is not None
-            ):
-                found = self._found(written, canonical, book)
-                return _with_warning(found, f"「{written}」按「{canonical}」识别，请核对")
+        if not written.startswith(("市", "省", "县", "区", "州", "旗", "盟", "各", "有关", "相关")):
+            for book in chain:
+                for prefix in book.prefixes:
+                    if (canonical := book.lookup(prefix + written)) is not None:
+                        found = self._found(written, canonical, book)
+                        return _with_warning(found, f"「{written}」按「{canonical}」识别，请核对")
         return self._unknown(written, chain)
 
     # --- internals --------------------------------------------------------------------------
 
-    def _book(self, name_or_key: str) -> _Book:
+    def _level(self, name_or_key: str) -> list[_Book]:
+        """The registry file and the generic registry of one jurisdiction (either may be missing)."""
         name = self._keys.get(name_or_key, name_or_key)
-        try:
-            return self._books[name]
-        except KeyError:
-            raise KeyError(f"未登记的辖区：{name_or_key}") from None
+        book = self._books.get(name)
+        place = self._place(book.jurisdiction.name if book else name_or_key)
+        if book is None and place is not None and self._places is not None:
+            book = self._books.get(self._places.unique_name(place))  # 衡水 is 衡水市, file and all
+        books = [b for b in (book, self._generic_book(place) if place else None) if b is not None]
+        if not books:
+            raise KeyError(f"未登记的辖区：{name_or_key}")
+        return books
 
     def _chain(self, jurisdiction: str) -> list[_Book]:
-        chain = [self._book(jurisdiction)]
-        while (parent := chain[-1].jurisdiction.parent) in self._books and len(chain) < 5:
-            chain.append(self._books[parent])
+        chain: list[_Book] = []
+        name: str | None = jurisdiction
+        while name is not None and len(chain) < 10:
+            level = self._level(name)
+            chain += level
+            parents = [b.jurisdiction.parent for b in level if b.jurisdiction.parent]
+            name = parents[0] if parents else None
+            if name is not None and name not in self._books and self._place(name) is None:
+                break  # a file names a parent nobody knows: stop there, as before
         return chain
 
+    def _place(self, name_or_code: str) -> Place | None:
+        if self._places is None:
+            return None
+        found = self._places.named(name_or_code)
+        if not found and name_or_code.isdigit():
+            try:
+                found = (self._places.get(name_or_code),)
+            except KeyError:
+                found = ()
+        return found[0] if len(found) == 1 else None
+
+    def _generic_book(self, place: Place) -> _Book:
+        if place.key not in self._generic:
+            assert self._places is not None
+            self._generic[place.key] = _generic_book(place, self._places, self._agencies)
+        return self._generic[place.key]
+
     @staticmethod
-    def _candidates(written: str, jurisdiction: Jurisdiction) -> list[str]:
+    def _candidates(written: str, book: _Book) -> list[str]:
         candidates = [written]
         # 衡水市生态环境局 is the city's own 市生态环境局.
-        if written.startswith(jurisdiction.name) and len(written) > len(jurisdiction.name):
-            candidates.append(_LEVEL_PREFIX[jurisdiction.level] + written[len(jurisdiction.name) :])
-        return candidates
+        for place_name in book.place_names:
+            if written.startswith(place_name) and len(written) > len(place_name):
+                rest = written[len(place_name) :]
+                candidates += [prefix + rest for prefix in book.prefixes]
+                candidates.append(rest)  # 衡水市各县市区人民政府: a collective has no prefix
+        return list(dict.fromkeys(candidates))
 
     @staticmethod
     def _found(written: str, canonical: str, book: _Book) -> Resolution:
@@ -248,6 +327,111 @@ def _with_warning(resolution: Resolution, warning: str) -> Resolution:
     )
 
 
+# --- a generic registry: the standard agencies and the places under a place --------------------
+
+# 各县（市、区）人民政府, 各区政府, 有关县市区: the county-level governments of a city (or municipality).
+_COUNTY_COLLECTIVE = re.compile(
+    r"^(各|有关|相关)(?:[县区市旗()、和及]|自治)*[县区旗](?:[县区市旗()、和及]|自治)*(?:人民政府|政府)?$"
+)
+# 各市（州）人民政府, 各设区市政府, 各地级以上市人民政府: the prefecture-level governments of a province.
+_CITY_COLLECTIVE = re.compile(
+    r"^(各|有关|相关)(?:设区的?|地级以上|地级)?[市州盟地][市州盟地区县()、和及]*(?:人民政府|政府|行政公署|行署)?$"
+)
+# 有关部门, 各相关单位, 市直有关部门, 相关企业: nobody named yet (compared in name_key form).
+_UNASSIGNED = re.compile(
+    r"^(?:[省市区县州旗盟]直?)?(?:各|有关|相关|其他|其它)+(?:职能|成员)?(?:部门|单位|企业|机构)"
+    r"(?:[、和及与](?:部门|单位|企业|机构))*$"
+)
+_UNASSIGNED_NAME = "有关部门"
+_CHILD_SUFFIXES = ("地区", "县", "市", "区", "旗", "州", "盟")
+
+
+def _generic_book(place: Place, places: Divisions, agencies: tuple[Agency, ...] | None) -> _Book:
+    """A place's registry from the standard agencies and the division data."""
+    parent = places.parent(place)
+    name = places.unique_name(place)
+    jurisdiction = Jurisdiction(
+        key=place.key, name=name, level=place.level, parent=places.unique_name(parent) if parent else None
+    )
+    # A municipality (北京市) names its units as a city does; a special area as its level does.
+    form_level = CITY if place.kind == "直辖市" else place.level
+    prefixes = (place.prefix, "区") if place.prefix == "自治区" else (place.prefix,)
+    short = place.short[-1] if place.short else place.name
+    book = _Book(
+        jurisdiction,
+        prefixes=prefixes,
+        place_names=tuple(sorted({name, place.name, *place.short}, key=len, reverse=True)),
+        generic=True,
+    )
+    # 广西壮族自治区 writes 自治区生态环境厅 and 区生态环境厅: one unit, the second form an alias.
+    # Hong Kong and Macau (no prefix) have bodies of their own, not these.
+    written = [agency_names(Naming(form_level, p, place.name, short), agencies) for p in prefixes if p]
+    for agency, *others in zip(*written):
+        aliases = agency.aliases + tuple(a for other in others for a in (other.name, *other.aliases))
+        _add_unit(book, Unit(agency.name, _kind(agency.kind, form_level), name, aliases, agency.office))
+
+    children = places.children(place, special=True)
+    members = []
+    for child in children:
+        if child.special:
+            if child.government:
+                aliases = (*child.government_aliases, child.name, *child.short)
+                _add_unit(book, Unit(child.government, "zone", name, aliases))
+            continue
+        government = f"{child.name}人民政府"
+        kind = "county_gov" if child.level == COUNTY else "city_gov"
+        names = [child.name, *(s for s in child.short if s[-1] == child.name[-1] or len(child.short) == 1)]
+        aliases = tuple(a for n in names for a in (f"{n}人民政府", f"{n}政府", n) if a != government)
+        _add_unit(book, Unit(government, kind, name, aliases))
+        members.append(government)
+    if members:
+        below = "county" if any(c.level == COUNTY for c in children if not c.special) else "city"
+        label = _collective_label(c.name for c in children if not c.special)
+        pattern = _COUNTY_COLLECTIVE if below == "county" else _CITY_COLLECTIVE
+        every, some = f"各{label}人民政府", f"有关{label}人民政府"
+        book.collectives[every] = Collective(every, name, tuple(members))
+        book.collectives[some] = Collective(some, name, tuple(members), pick=True)
+        for canonical in (every, some):
+            book.add_name(canonical, canonical)
+        book.patterns.append((re.compile(pattern.pattern.replace("(各|有关|相关)", "各")), every))
+        book.patterns.append((re.compile(pattern.pattern.replace("(各|有关|相关)", "(?:有关|相关)")), some))
+    book.unassigned.add(_UNASSIGNED_NAME)
+    book.add_name(_UNASSIGNED_NAME, _UNASSIGNED_NAME)
+    book.patterns.append((_UNASSIGNED, _UNASSIGNED_NAME))
+    return book
+
+
+def _kind(agency_kind: str, form_level: str) -> str:
+    if agency_kind == "government":
+        return {PROVINCE: "provincial_dept", CITY: "city_gov"}.get(form_level, "county_gov")
+    if agency_kind == "bureau" and form_level == PROVINCE:
+        return "provincial_dept"
+    return agency_kind
+
+
+def _add_unit(book: _Book, unit: Unit) -> None:
+    if unit.name in book.units:
+        return  # 自治区生态环境厅 and 区生态环境厅 are one unit: the first written wins
+    book.units[unit.name] = unit
+    for written in (unit.name, *unit.aliases):
+        book.add_name(written, unit.name)
+
+
+def _collective_label(names: Iterable[str]) -> str:
+    """县（市、区） for a city with counties, county-level cities and districts; 区 for Shenzhen."""
+    kinds = []
+    for name in names:
+        kind = next((s for s in _CHILD_SUFFIXES if name.endswith(s)), "县")
+        kind = "县" if kind == "旗" and "县" in kinds else kind
+        if kind not in kinds:
+            kinds.append(kind)
+    order = ["县", "旗", "市", "区", "州", "盟", "地区"]
+    kinds.sort(key=order.index)
+    if len(kinds) == 1:
+        return kinds[0]
+    return f"{kinds[0]}（{'、'.join(kinds[1:])}）"
+
+
 # --- reading a file ---------------------------------------------------------------------------
 
 
@@ -259,7 +443,9 @@ def _read_book(path: Path) -> _Book:
     if not isinstance(data, dict) or not isinstance(data.get("jurisdiction"), dict):
         raise RegistryError(f"{path}：缺少 jurisdiction")
 
-    book = _Book(_jurisdiction(data["jurisdiction"], path))
+    jurisdiction = _jurisdiction(data["jurisdiction"], path)
+    prefix = str(data["jurisdiction"].get("prefix") or _LEVEL_PREFIX[jurisdiction.level])
+    book = _Book(jurisdiction, prefixes=(prefix,), place_names=(jurisdiction.name,))
     where = book.jurisdiction.name
     for entry in _entries(data, "departments", path):
         unit = Unit(

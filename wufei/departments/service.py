@@ -13,15 +13,24 @@ from wufei.plans.models import Jurisdiction
 from wufei.tasks.models import Role, TaskDepartment
 
 
-def ensure_jurisdiction(session: Session, registry: Registry, name: str | None, *, path: str) -> Jurisdiction:
-    """The jurisdiction row (and its parents), with the registry's departments in place."""
+def ensure_jurisdiction(
+    session: Session, registry: Registry, name: str | None, *, path: str, reason: str | None = None
+) -> Jurisdiction:
+    """The jurisdiction row (and its parents: 南山区 → 深圳市 → 广东省), with the registry file's
+    departments in place; any place of China is created on demand from the division data.
+
+    A plan needs its place to load: without one (`reason` says why it is unknown) nothing is
+    written and the message says how to give it."""
+    how = "请在预览中确认「地区」，或导入时以 --jurisdiction 指定（如 深圳市、北京市朝阳区）"
+    if not name:
+        raise ImportError_(path, f"无法确定文件所属地区（{reason or '文件未写明'}）：{how}")
     try:
-        entry = registry.jurisdiction(name or "")
+        entry = registry.jurisdiction(name)
     except KeyError:
-        known = "、".join(j.name for j in registry.jurisdictions())
-        raise ImportError_(
-            path, f"无法确定文件所属地区，请在 wufei/departments/data 中登记（已知地区：{known}）", text=name
-        ) from None
+        namesakes = registry.places_named(name)
+        if len(namesakes) > 1:
+            raise ImportError_(path, f"地区「{name}」有多处同名（{'、'.join(namesakes)}）：{how}", text=name) from None
+        raise ImportError_(path, f"未知的地区「{name}」，不在全国行政区划表中：{how}", text=name) from None
     parent = ensure_jurisdiction(session, registry, entry.parent, path=path) if entry.parent else None
     jurisdiction = session.scalar(select(Jurisdiction).where(Jurisdiction.name == entry.name))
     if jurisdiction is None:
@@ -100,8 +109,10 @@ class OwnerResolver:
         # Every department of this jurisdiction and its parents, loaded once: resolving
         # hundreds of owner names must not cost a query (and an autoflush) each.
         chain = [jurisdiction.id]
-        while (parent := session.get(Jurisdiction, chain[-1]).parent_id) is not None:
-            chain.append(parent)
+        place: Jurisdiction | None = jurisdiction
+        while place is not None and place.parent_id is not None:
+            chain.append(place.parent_id)
+            place = session.get(Jurisdiction, place.parent_id)
         self._known: dict[tuple[int, str], Department] = {
             (d.jurisdiction_id, d.name): d
             for d in session.scalars(select(Department).where(Department.jurisdiction_id.in_(chain)))
@@ -122,7 +133,7 @@ class OwnerResolver:
     def departments(
         self, names: tuple[str, ...], role: str, *, line: int | None = None
     ) -> list[tuple[Department, str | None]]:
-        result = []
+        result: list[tuple[Department, str | None]] = []
         for name in names:
             departments, warning = self._resolve(name)
             if warning:
@@ -142,21 +153,27 @@ class OwnerResolver:
     def _lookup(self, name: str) -> tuple[list[Department], str | None]:
         resolution = self.registry.resolve(name, self.jurisdiction.name)
         if resolution.kind in (ResolutionKind.UNIT, ResolutionKind.COLLECTIVE):
-            members = [self._department(member, resolution.jurisdiction) for member in resolution.members]
+            where = resolution.jurisdiction or self.jurisdiction.name
+            members = [
+                self._department(member, where, kind=getattr(self.registry.unit(member, where), "kind", None))
+                for member in resolution.members
+            ]
             return members, resolution.warning
         if resolution.kind in (ResolutionKind.PICK, ResolutionKind.UNASSIGNED):
             return [], resolution.warning or f"「{name}」未指定具体单位，需办公室指定"
         warning = resolution.warning or f"未知单位「{name}」，已暂存待核实"
         return [self._department(name, self.jurisdiction.name, unknown=True)], warning
 
-    def _department(self, name: str, jurisdiction_name: str | None, *, unknown: bool = False) -> Department:
+    def _department(
+        self, name: str, jurisdiction_name: str | None, *, unknown: bool = False, kind: str | None = None
+    ) -> Department:
         jurisdiction_id = self._jurisdiction_ids.get(jurisdiction_name or "", self.jurisdiction.id)
         department = self._known.get((jurisdiction_id, name))
         if department is None:
             department = Department(
                 jurisdiction_id=jurisdiction_id,
                 name=name,
-                kind=DepartmentKind.UNKNOWN if unknown else DepartmentKind.BUREAU,
+                kind=DepartmentKind.UNKNOWN if unknown else kind or DepartmentKind.BUREAU,
             )
             self.session.add(department)
             self.session.flush()

@@ -54,6 +54,13 @@ def read_source(path: Path) -> Workbook:
     return Workbook(plans=[interpret(reader(path))])
 
 
+def settle_jurisdiction(source: Workbook, jurisdiction: str) -> None:
+    """The place a person gave replaces the one read, and the doubt about it is decided."""
+    for plan in source.plans:
+        plan.jurisdiction = jurisdiction
+        plan.doubts = [d for d in plan.doubts if d.field != "jurisdiction"]
+
+
 def load_source(
     session: Session, source: Workbook, *, registry: Registry, actor: str, path: str
 ) -> tuple[list[ImportSummary], int]:
@@ -65,14 +72,22 @@ def load_source(
 
 
 def import_paths(
-    engine: Engine, paths: list[Path], *, registry: Registry | None = None, actor: str = "import"
+    engine: Engine,
+    paths: list[Path],
+    *,
+    registry: Registry | None = None,
+    actor: str = "import",
+    jurisdiction: str | None = None,
 ) -> list[FileResult]:
-    """Each file is all-or-nothing; one bad file does not stop the others."""
+    """Each file is all-or-nothing; one bad file does not stop the others. `jurisdiction`, given by
+    the office, is the place of every plan read (and settles any doubt about it)."""
     registry = registry or Registry.load()
     results = []
     for path in paths:
         try:
             source = read_source(path)
+            if jurisdiction:
+                settle_jurisdiction(source, jurisdiction)
             with transaction(engine) as session:
                 summaries, departments = load_source(session, source, registry=registry, actor=actor, path=str(path))
             results.append(FileResult(file=str(path), ok=True, plans=summaries, departments=departments))

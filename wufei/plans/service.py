@@ -78,8 +78,11 @@ def import_plan(
     _check_unique(parsed, tasks, "任务")
     _check_unique(parsed, indicators, "指标")
 
+    place_doubts = [d.message for d in parsed.doubts if d.field == "jurisdiction"]
     if existing_plan is None:
-        jurisdiction = ensure_jurisdiction(session, registry, parsed.jurisdiction, path=parsed.path)
+        jurisdiction = ensure_jurisdiction(
+            session, registry, parsed.jurisdiction, path=parsed.path, reason="；".join(place_doubts) or None
+        )
         plan, plan_change = _upsert_plan(session, parsed, jurisdiction.id, actor, source)
     else:
         plan, plan_change = existing_plan, "unchanged"
@@ -91,7 +94,7 @@ def import_plan(
         plan_title=plan.title,
         doc_number=plan.doc_number,
         counts={},
-        warnings=list(parsed.warnings),
+        warnings=list(parsed.warnings) + [f"{parsed.path}：地区待确认：{message}" for message in place_doubts],
     )
     summary.changes[plan_change] += 1
 

@@ -42,7 +42,7 @@ def interpret(document: Document) -> ParsedPlan:
         cells_planned_total=planned,
         cells_built_total=built,
         warnings=list(tables.warnings),
-        doubts=list(document.doubts),
+        doubts=[*document.doubts, *meta.doubts],
         format=document.format,
     )
     if document.format != "text":

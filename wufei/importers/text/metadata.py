@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from wufei.importers.records import PlanKind
+from wufei.importers.records import Doubt, PlanKind
 from wufei.importers.text.normalize import clean_spaces, fold_punct, join_lines
 from wufei.importers.text.paragraphs import chinese_numeral
+from wufei.importers.text.place import document_place
 
 _FRONT_LINES = 25  # front matter (number, issuer, title) sits in the first non-blank lines
 _OPENING_LINES = 12  # an untitled report names what it evaluates in its opening lines
@@ -38,7 +39,6 @@ _CN_DATE = re.compile(
     r"^([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日$"
 )
 _FIVE_YEAR_PLAN = re.compile(r"十([一二三四五六七八九])五")
-_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,4}?(?:自治区|省|市))")
 # A report on how far a plan's targets have come: 一、主要目标完成情况.
 _EVALUATION_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、.*(?:目标|任务)完成情况")
 _PROGRESS_WORDS = ("答复", "进展", "情况报告", "工作总结")
@@ -56,10 +56,11 @@ class DocumentMeta:
     doc_number: str | None
     issuer: str | None
     issued_on: date | None
-    jurisdiction: str | None  # 衡水市 / 保定市 / 河北省
+    jurisdiction: str | None  # 衡水市 / 保定市 / 河北省 / 北京市朝阳区 (as wufei.places names it)
     kind: PlanKind
     period_start: int | None  # 2021 for a 十四五 document
     period_end: int | None
+    doubts: list[Doubt] = field(default_factory=list)  # plan-level: a place or period a person must confirm
 
 
 def document_metadata(lines: list[str]) -> DocumentMeta:
@@ -74,15 +75,18 @@ def document_metadata(lines: list[str]) -> DocumentMeta:
     if title is None:
         title = front[0] if front else ""  # nothing better: the first line says what the text is
     period = _period(title) or _period(join_lines(lines))
+    doc_number = _doc_number(front)
+    place = document_place(issuer=issuer, title=title, doc_number=doc_number, lines=lines)
     return DocumentMeta(
         title=title,
-        doc_number=_doc_number(front),
+        doc_number=doc_number,
         issuer=issuer,
         issued_on=_issued_on(lines),
-        jurisdiction=_jurisdiction(issuer, title),
+        jurisdiction=place.name,
         kind=kind,
         period_start=period[0] if period else None,
         period_end=period[1] if period else None,
+        doubts=list(place.doubts),
     )
 
 
@@ -210,14 +214,3 @@ def _period(text: str) -> tuple[int, int] | None:
     ordinal = 10 + (chinese_numeral(named.most_common(1)[0][0]) or 0)
     start = 1966 + 5 * (ordinal - 3)
     return start, start + 4
-
-
-def _jurisdiction(issuer: str | None, title: str) -> str | None:
-    """The city or province named at the start of the issuer, else of the title."""
-    for text in (issuer, title):
-        if not text:
-            continue
-        match = _PLACE.match(text)
-        if match:
-            return match.group(1)
-    return None
