@@ -12,7 +12,9 @@ the document) with them, field by field:
   the record was not found; a key absent from the expected record is not scored;
 - found records that match nothing are counted as extra, not as wrong fields;
 - a refused document scores 0 on all its fields;
-- plan fields (title, place, number, period) are scored apart.
+- plan fields (title, place, number, period) are scored apart;
+- documents marked `holdout: true` (the held-out batch the importer is never tuned to) are
+  summed apart as well as in the overall figure.
 
 Owners come from `record.leads/supporting` when the reader set them, else from
 `wufei.departments.owners.parse_owners(record.owners_raw)`; the due date from
@@ -115,6 +117,7 @@ class Expected:
     plan: dict[str, Any]
     tasks: list[dict[str, Any]]
     indicators: list[dict[str, Any]]
+    holdout: bool = False
 
     @property
     def records(self) -> int:
@@ -129,6 +132,7 @@ def load_expected(path: Path) -> Expected:
         plan=data.get("plan") or {},
         tasks=list(data.get("tasks") or []),
         indicators=list(data.get("indicators") or []),
+        holdout=bool(data.get("holdout", False)),
     )
 
 
@@ -238,6 +242,7 @@ class DocumentScore:
     doc_id: str
     file: str
     error: str | None = None
+    holdout: bool = False
     tasks_expected: int = 0
     tasks_found: int = 0
     tasks_matched: int = 0
@@ -276,6 +281,7 @@ class DocumentScore:
         return {
             "id": self.doc_id,
             "file": self.file,
+            "holdout": self.holdout,
             "refused": self.refused,
             "error": self.error,
             "tasks": {"expected": self.tasks_expected, "found": self.tasks_found, "matched": self.tasks_matched},
@@ -327,7 +333,7 @@ def _same_field(name: str, expected: Any, found: Any) -> bool:
 
 def score_document(expected: Expected, plans: Sequence[ParsedPlan] | None, error: str | None = None) -> DocumentScore:
     """Score one document: its imported plans, or the error that refused it (plans None)."""
-    score = DocumentScore(expected.doc_id, expected.file, error=error)
+    score = DocumentScore(expected.doc_id, expected.file, error=error, holdout=expected.holdout)
     score.tasks_expected = len(expected.tasks)
     score.indicators_expected = len(expected.indicators)
     score.fields = {name: Tally() for name in (*TASK_FIELDS, *INDICATOR_FIELDS)}
@@ -409,27 +415,34 @@ class CorpusScore:
                 out.add(ok)
         return out
 
+    def subset(self, holdout: bool) -> CorpusScore:
+        """The held-out documents (holdout=True) or the tuning set (False)."""
+        return CorpusScore([doc for doc in self.documents if doc.holdout == holdout])
+
     def as_dict(self) -> dict[str, Any]:
+        return {
+            "documents": [doc.as_dict() for doc in self.documents],
+            "overall": self.summary(),
+            "tuning": self.subset(holdout=False).summary(),
+            "holdout": self.subset(holdout=True).summary(),
+        }
+
+    def summary(self) -> dict[str, Any]:
         fields = self.fields()
         total = self.total()
         plan = self.plan_fields()
         return {
-            "documents": [doc.as_dict() for doc in self.documents],
-            "overall": {
-                "documents": len(self.documents),
-                "refused": [doc.doc_id for doc in self.documents if doc.refused],
-                "records_expected": sum(d.records_expected for d in self.documents),
-                "records_found": sum(d.records_found for d in self.documents),
-                "records_matched": sum(d.tasks_matched + d.indicators_matched for d in self.documents),
-                "extra": sum(d.extra for d in self.documents),
-                "fields": {
-                    name: {"right": t.right, "total": t.total, "accuracy": t.share} for name, t in fields.items()
-                },
-                "accuracy": total.share,
-                "right": total.right,
-                "total": total.total,
-                "plan_fields": {"right": plan.right, "total": plan.total, "accuracy": plan.share},
-            },
+            "documents": len(self.documents),
+            "refused": [doc.doc_id for doc in self.documents if doc.refused],
+            "records_expected": sum(d.records_expected for d in self.documents),
+            "records_found": sum(d.records_found for d in self.documents),
+            "records_matched": sum(d.tasks_matched + d.indicators_matched for d in self.documents),
+            "extra": sum(d.extra for d in self.documents),
+            "fields": {name: {"right": t.right, "total": t.total, "accuracy": t.share} for name, t in fields.items()},
+            "accuracy": total.share,
+            "right": total.right,
+            "total": total.total,
+            "plan_fields": {"right": plan.right, "total": plan.total, "accuracy": plan.share},
         }
 
 
@@ -438,7 +451,10 @@ def _percent(tally: Tally) -> str:
 
 
 def report(corpus: CorpusScore) -> str:
-    """Per document and overall: records found/expected (+extra) and field accuracy."""
+    """Per document and overall: records found/expected (+extra) and field accuracy.
+
+    Held-out documents are marked `*`; when the corpus mixes both sets, each gets a summary of its own.
+    """
     lines = [
         f"{'document':28} {'tasks':>9} {'indicators':>11} {'extra':>5} {'fields':>9} {'accuracy':>8}  plan",
     ]
@@ -448,7 +464,7 @@ def report(corpus: CorpusScore) -> str:
         for ok in doc.plan_fields.values():
             plan.add(ok)
         columns = [
-            f"{doc.doc_id:28}",
+            f"{doc.doc_id + (' *' if doc.holdout else ''):28}",
             f"{doc.tasks_found:>4}/{doc.tasks_expected:<4}",
             f"{doc.indicators_found:>5}/{doc.indicators_expected:<5}",
             f"{doc.extra:>5}",
@@ -459,13 +475,23 @@ def report(corpus: CorpusScore) -> str:
         if doc.refused:
             columns.append(f" REFUSED: {doc.error}")
         lines.append(" ".join(columns))
-    overall = corpus.as_dict()["overall"]
+    lines += ["", *_summary_lines("overall", corpus)]
+    tuning, holdout = corpus.subset(holdout=False), corpus.subset(holdout=True)
+    if tuning.documents and holdout.documents:
+        lines += [_summary_lines("tuning set", tuning)[0], _summary_lines("held-out set (*)", holdout)[0]]
+    refused = [doc.doc_id for doc in corpus.documents if doc.refused]
+    if refused:
+        lines.append("refused: " + ", ".join(refused))
+    return "\n".join(lines)
+
+
+def _summary_lines(label: str, corpus: CorpusScore) -> list[str]:
+    summary = corpus.summary()
     total = corpus.total()
-    lines += [
-        "",
-        f"overall: {overall['documents']} documents, {len(overall['refused'])} refused; "
-        f"records {overall['records_found']} found / {overall['records_expected']} expected "
-        f"({overall['records_matched']} matched, {overall['extra']} extra); "
+    return [
+        f"{label}: {summary['documents']} documents, {len(summary['refused'])} refused; "
+        f"records {summary['records_found']} found / {summary['records_expected']} expected "
+        f"({summary['records_matched']} matched, {summary['extra']} extra); "
         f"fields {total.right}/{total.total} = {_percent(total).strip()}",
         "per field: "
         + ", ".join(
@@ -475,6 +501,3 @@ def report(corpus: CorpusScore) -> str:
         ),
         f"plan fields (apart): {corpus.plan_fields().right}/{corpus.plan_fields().total}",
     ]
-    if overall["refused"]:
-        lines.append("refused: " + ", ".join(overall["refused"]))
-    return "\n".join(lines)

@@ -4,11 +4,13 @@ Imports every document in tests/corpus/ through the importer's public path
 (`read_source(path)` -> `Workbook.plans`) and compares the records with the hand-written
 `<id>.expected.yaml`: records found/expected (and extra) and field accuracy for title, leads,
 supporting, deadline text, due date, indicator name, unit, baseline and target, per document and
-overall. A document the importer refuses scores 0 and is listed with its error. The scoring
-rules are in bench/fidelity.py and tests/corpus/README.md.
+overall. A document the importer refuses scores 0 and is listed with its error. The held-out
+batch (`holdout: true`, never tuned to) is marked `*` and summed apart as well. The scoring rules
+are in bench/fidelity.py and tests/corpus/README.md.
 
     .venv/bin/python bench/import_fidelity.py [ids…]           # the table
-    .venv/bin/python bench/import_fidelity.py --misses         # and every wrong field
+    .venv/bin/python bench/import_fidelity.py --misses         # and every wrong field (tuning set)
+    .venv/bin/python bench/import_fidelity.py --holdout        # the held-out batch only
     .venv/bin/python bench/import_fidelity.py --json [FILE]    # the scores as JSON (stdout or FILE)
 """
 
@@ -51,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("ids", nargs="*", help="document ids (default: the whole corpus)")
     parser.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write the scores as JSON")
     parser.add_argument("--misses", action="store_true", help="list every expected field the import got wrong")
+    parser.add_argument("--holdout", action="store_true", help="score only the held-out batch (holdout: true)")
     args = parser.parse_args(argv)
 
     paths = sorted(CORPUS.glob("*.expected.yaml"))
@@ -60,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         unknown = wanted - {p.name.removesuffix(".expected.yaml") for p in paths}
         if unknown:
             parser.error("unknown document ids: " + " ".join(sorted(unknown)))
+    if args.holdout:
+        paths = [p for p in paths if load_expected(p).holdout]
     started = time.perf_counter()
     corpus = CorpusScore([score_one(path) for path in paths])
     elapsed = time.perf_counter() - started
@@ -73,11 +78,14 @@ def main(argv: list[str] | None = None) -> int:
     print(report(corpus))
     print(f"imported and scored {len(paths)} documents in {elapsed:.2f} s")
     if args.misses:
+        hidden = [doc.doc_id for doc in corpus.documents if doc.holdout and not args.holdout]
         for doc in corpus.documents:
-            if doc.refused:
-                continue  # listed above with its error
+            if doc.refused or doc.doc_id in hidden:
+                continue  # refused: listed above with its error; held out: not for tuning
             for record, name, expected, found in doc.misses:
                 print(f"  {doc.doc_id}: {record}: {name}: expected {expected!r}, found {found!r}")
+        if hidden:
+            print(f"  (misses of the {len(hidden)} held-out documents are not listed; --holdout lists them)")
     return 0
 
 

@@ -315,6 +315,135 @@ def build_chongchuan_cgj(doc_id: str) -> tuple[Layout, str]:
     return Layout([*front, Table(rows)]), text.replace("|", "")
 
 
+# --- the held-out batch ---------------------------------------------------------------------------
+
+YUZHONG_TITLE = "渝中区“无废城市”建设试点目标任务分解"
+# 试点任务 cells span their 细化措施 rows: (group name, rows under it); row 4 has no 配合单位.
+YUZHONG_GROUPS = [("推进生活垃圾分类规划", 5), ("推进建筑垃圾治理试点规划", 2)]
+YUZHONG_NO_SUPPORT = {4}
+
+
+def build_yuzhong(doc_id: str) -> tuple[Layout, str]:
+    # A mirror of the district's page: its banner, breadcrumb and date lines before the second
+    # title are the hosting site's chrome. The table came out one cell per line with blank lines;
+    # 工作绩效目标 spans four quarter columns, all empty in every row.
+    text = source(doc_id)
+    body = text[text.index(YUZHONG_TITLE, text.index(YUZHONG_TITLE) + 1) :]
+    tokens = [line.strip() for line in body.splitlines() if line.strip()]
+    pos = tokens.index("一季度") + 4
+    header = [
+        Cell("序号", rowspan=2),
+        Cell("试点任务", rowspan=2),
+        Cell("细化措施", rowspan=2),
+        Cell("工作绩效目标", colspan=4),
+        Cell("责任单位", rowspan=2),
+        Cell("配合单位", rowspan=2),
+        Cell("完成\n时限", rowspan=2),
+    ]
+    rows: list[list[Cell]] = [header, [Cell(q) for q in ("一季度", "二季度", "三季度", "四季度")]]
+    rows.append([Cell(tokens[pos], colspan=10)])  # 一、持续强化规划引领
+    pos += 1
+    number = 0
+    for group, count in YUZHONG_GROUPS:
+        for i in range(count):
+            number += 1
+            if tokens[pos] != str(number):
+                raise SystemExit(f"{doc_id}: row {number} out of step at {tokens[pos]!r}")
+            row = [Cell(tokens[pos])]
+            pos += 1
+            if i == 0:
+                if tokens[pos] != group:
+                    raise SystemExit(f"{doc_id}: expected the group {group!r} at row {number}")
+                row.append(Cell(group, rowspan=count))
+                pos += 1
+            measure, lead = tokens[pos : pos + 2]
+            pos += 2
+            support = ""
+            if number not in YUZHONG_NO_SUPPORT:
+                support = tokens[pos]
+                pos += 1
+            deadline = tokens[pos]
+            pos += 1
+            row += [Cell(measure), *(Cell("") for _ in range(4)), Cell(lead), Cell(support), Cell(deadline)]
+            rows.append(row)
+    if pos != len(tokens):
+        raise SystemExit(f"{doc_id}: {len(tokens) - pos} cells left over")
+    return Layout([YUZHONG_TITLE, Table(rows, header_rows=2)]), body
+
+
+CHANGSHA_BANNER = "法搜网--中国法律信息搜索网"
+
+
+def build_changsha(doc_id: str) -> tuple[Layout, str]:
+    # The law-database page: the notice, then the table as `cell` / `| cell` lines with `|` ending
+    # each row. 牵头单位 cells (broken over lines in a narrow column) span their tasks, and a
+    # 责任单位 cell spans the rows after it that have only a task.
+    text = source(doc_id)
+    published = text.removeprefix(CHANGSHA_BANNER + "\n")
+    lines = published.splitlines()
+    start = lines.index("牵头单位")
+    front = paragraphs(lines[:start])
+    raw_rows: list[list[str]] = []
+    current: list[str] = []
+    first: list[str] = []
+    for line in lines[start:]:
+        if line == "|":
+            raw_rows.append(["\n".join(first), *current] if first else current)
+            current, first = [], []
+        elif line.startswith("| "):
+            current.append(line[2:])
+        else:
+            first.append(line)
+    header, *body = raw_rows
+    rows: list[list[Cell]] = [[Cell(c) for c in header]]
+    for i, cells in enumerate(body):
+        if len(cells) == 3:  # a new lead: it spans every row up to the next lead
+            span = next((j for j in range(i + 1, len(body)) if len(body[j]) == 3), len(body)) - i
+            lead, task, support = cells
+            rows.append([Cell(lead, rowspan=span), Cell(task), _changsha_support(body, i, support)])
+        elif len(cells) == 2:
+            rows.append([Cell(cells[0]), _changsha_support(body, i, cells[1])])
+        elif len(cells) == 1:
+            rows.append([Cell(cells[0])])
+        else:
+            raise SystemExit(f"{doc_id}: a row of {len(cells)} cells")
+    return Layout([*front, Table(rows)]), published.replace("|", "")
+
+
+def _changsha_support(body: list[list[str]], i: int, text: str) -> Cell:
+    span = 1
+    while i + span < len(body) and len(body[i + span]) == 1:
+        span += 1
+    return Cell(text, rowspan=span)
+
+
+def build_lvditan(doc_id: str) -> tuple[Layout, str]:
+    # A table copied as `a | b | c |` lines whose header broke after 序号; a 类别 cell spans the
+    # rows after it that start with their number (the copy shifted those rows left).
+    text = source(doc_id)
+    lines = [[c.strip() for c in line.split("|") if c.strip()] for line in text.splitlines() if line.strip()]
+    header = [Cell(c) for c in lines[0] + lines[1]]
+    data = lines[2:]
+    rows: list[list[Cell]] = [header]
+    for i, cells in enumerate(data):
+        if len(cells) == 4:
+            span = next((j for j in range(i + 1, len(data)) if len(data[j]) == 4), len(data)) - i
+            rows.append([Cell(cells[0]), Cell(cells[1], rowspan=span), Cell(cells[2]), Cell(cells[3])])
+        elif len(cells) == 3:
+            rows.append([Cell(c) for c in cells])
+        else:
+            raise SystemExit(f"{doc_id}: a row of {len(cells)} cells")
+    return Layout([Table(rows)]), text.replace("|", "")
+
+
+def build_nongye(doc_id: str) -> tuple[Layout, str]:
+    # An exam page quoting part of the plan's indicator table: the lead-in, then one `cell |` per line.
+    text = source(doc_id)
+    lines = text.splitlines()
+    cells = [line.removesuffix("|").strip() for line in lines[1:]]
+    return Layout([lines[0], cells_per_line(cells, 4)]), text.replace("|", "")
+
+
 # --- writers --------------------------------------------------------------------------------------
 
 
@@ -481,6 +610,16 @@ REBUILT: dict[str, tuple[str, Builder]] = {
     "js_chongchuan_mssx_2023": ("html", lambda d: build_pipe_rows(d, 10, 1)),
     "js_chongchuan_cgj_2024": ("html", build_chongchuan_cgj),
     "qh_xining_wufei_2020": ("html", build_plain),
+    # The held-out batch (holdout: true in the expected files)
+    "cq_yuzhong_wufei_2021": ("docx", build_yuzhong),
+    "cn_nongye_xiandaihua_2021": ("docx", build_nongye),
+    "bj_daxing_2023": ("docx", build_plain),
+    "cn_wufei_shidian_2018": ("pdf", build_plain),
+    "hb_xianan_2023": ("pdf", build_plain),
+    "tj_renwufengong_2020": ("pdf", build_plain),
+    "hn_changsha_2012": ("html", build_changsha),
+    "js_lvditan_yuanqu_2024": ("html", build_lvditan),
+    "fj_fuzhou_meili_2024": ("html", build_plain),
 }
 
 WRITERS = {"docx": write_docx, "pdf": write_pdf, "html": write_html}

@@ -37,6 +37,14 @@ def load(doc_id: str) -> dict:
     return yaml.safe_load((CORPUS / f"{doc_id}.expected.yaml").read_text(encoding="utf-8"))
 
 
+def readme_row(file: str) -> list[str]:
+    """The cells of the README table row that lists `file` (empty when none does)."""
+    for line in README.splitlines():
+        if line.startswith(f"| `{file}`"):
+            return [cell.strip() for cell in line.strip().strip("|").split("|")]
+    return []
+
+
 def published_text(doc_id: str, file: str) -> str:
     """The text as the page held it: sources/<id>.txt for rebuilt files, else the file itself."""
     source = CORPUS / "sources" / f"{doc_id}.txt"
@@ -46,11 +54,14 @@ def published_text(doc_id: str, file: str) -> str:
 @pytest.mark.parametrize("doc_id", IDS)
 def test_document_is_well_formed(doc_id: str):
     data = load(doc_id)
-    assert set(data) <= {"file", "plan", "tasks", "indicators"}
+    assert set(data) <= {"file", "holdout", "plan", "tasks", "indicators"}
+    assert isinstance(data.get("holdout", False), bool)
     path = CORPUS / data["file"]
     assert path.is_file() and path.stem == doc_id
     assert path.suffix in FORMATS
-    assert f"`{data['file']}`" in README, "the README lists the document"
+    row = readme_row(data["file"])
+    assert row, "the README lists the document"
+    assert row[-1] == ("yes" if data.get("holdout") else "no"), "the README's held-out column agrees"
     plan = data.get("plan") or {}
     assert set(plan) <= PLAN_KEYS
     for key in ("period_start", "period_end"):
@@ -87,6 +98,14 @@ def test_the_corpus_meets_the_issue_s_minimums():
     rows = [line.split("|") for line in README.splitlines() if line.startswith("| `")]
     provinces = {row[3].strip().removesuffix(" (inferred)") for row in rows}
     assert len(rows) == len(IDS) and len(provinces) >= 12
+
+
+def test_the_held_out_batch_is_large_enough_and_mixes_formats():
+    held = [load(doc_id) for doc_id in IDS if load(doc_id).get("holdout")]
+    assert len(held) >= 12
+    suffixes = {Path(data["file"]).suffix for data in held}
+    assert suffixes == set(FORMATS)
+    assert sum(len(data.get("indicators") or []) for data in held) > 0
 
 
 @pytest.mark.parametrize("doc_id", sorted(k for k, (fmt, _) in build.REBUILT.items() if fmt != "pdf"))

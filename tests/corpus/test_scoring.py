@@ -15,6 +15,7 @@ from bench.fidelity import (
     CorpusScore,
     Expected,
     align,
+    load_expected,
     match_by_name,
     normalize,
     report,
@@ -47,8 +48,8 @@ def plan(tasks=(), indicators=(), **fields) -> ParsedPlan:
     return ParsedPlan(path="x.txt", tasks=list(tasks), indicators=list(indicators), **fields)
 
 
-def expected(tasks=(), indicators=(), plan_fields=None) -> Expected:
-    return Expected("doc", "doc.txt", plan_fields or {}, list(tasks), list(indicators))
+def expected(tasks=(), indicators=(), plan_fields=None, *, doc_id="doc", holdout=False) -> Expected:
+    return Expected(doc_id, f"{doc_id}.txt", plan_fields or {}, list(tasks), list(indicators), holdout=holdout)
 
 
 # --- normalising and matching ----------------------------------------------------------------------
@@ -246,3 +247,45 @@ def test_the_report_and_json_carry_the_figures():
     assert "leads 1/2 (50.0%)" in text
     data = json.loads(json.dumps(corpus.as_dict(), ensure_ascii=False))
     assert data["overall"]["right"] == 2 and data["documents"][1]["error"] == "读不出"
+
+
+# --- the held-out batch ----------------------------------------------------------------------------
+
+
+def test_the_holdout_flag_is_read_from_the_expected_file(tmp_path):
+    held = tmp_path / "a.expected.yaml"
+    held.write_text("file: a.txt\nholdout: true\ntasks:\n  - title: 甲\n", encoding="utf-8")
+    tuning = tmp_path / "b.expected.yaml"
+    tuning.write_text("file: b.txt\ntasks:\n  - title: 乙\n", encoding="utf-8")
+    assert load_expected(held).holdout is True
+    assert load_expected(tuning).holdout is False
+
+
+def test_held_out_documents_are_summed_apart_and_in_the_overall_figure():
+    tuning = score_document(
+        expected(tasks=[{"title": "甲", "leads": ["市财政局"]}], doc_id="t"), [plan([task("甲", leads=("市财政局",))])]
+    )
+    held = score_document(
+        expected(tasks=[{"title": "乙", "leads": ["市商务局"]}], doc_id="h", holdout=True),
+        [plan([task("乙", leads=("市发展改革委",))])],
+    )
+    refused = score_document(expected(tasks=[{"title": "丙"}], doc_id="r", holdout=True), None, error="读不出")
+    data = CorpusScore([tuning, held, refused]).as_dict()
+    assert (data["overall"]["right"], data["overall"]["total"]) == (3, 5)
+    assert (data["tuning"]["documents"], data["tuning"]["right"], data["tuning"]["total"]) == (1, 2, 2)
+    assert (data["holdout"]["documents"], data["holdout"]["right"], data["holdout"]["total"]) == (2, 1, 3)
+    assert data["holdout"]["refused"] == ["r"] and data["tuning"]["refused"] == []
+    assert data["holdout"]["fields"]["leads"] == {"right": 0, "total": 1, "accuracy": 0.0}
+    assert [d["holdout"] for d in data["documents"]] == [False, True, True]
+
+
+def test_the_report_marks_held_out_documents_and_sums_each_set():
+    tuning = score_document(expected(tasks=[{"title": "甲"}], doc_id="t"), [plan([task("甲")])])
+    held = score_document(expected(tasks=[{"title": "乙"}], doc_id="h", holdout=True), None, error="读不出")
+    text = report(CorpusScore([tuning, held]))
+    assert "h *" in text and "t *" not in text
+    assert "overall: 2 documents, 1 refused" in text
+    assert "tuning set: 1 documents, 0 refused" in text and "fields 1/1 = 100.0%" in text
+    assert "held-out set (*): 1 documents, 1 refused" in text and "fields 0/1 = 0.0%" in text
+    # one set alone: no split lines
+    assert "held-out set" not in report(CorpusScore([tuning]))
