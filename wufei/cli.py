@@ -49,8 +49,15 @@ def db_upgrade() -> None:
 @main.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出每个文件的结果")
-def import_command(paths: tuple[Path, ...], as_json: bool) -> None:
+@click.option("--preview", is_flag=True, help="只预览：逐条列出将导入的记录和待确认项，不写入任何内容")
+@click.option("--out", "out", type=click.Path(path_type=Path), help="与 --preview 合用：把预览写成导入工作簿（.xlsx）")
+def import_command(paths: tuple[Path, ...], as_json: bool, preview: bool, out: Path | None) -> None:
     """导入方案文件（.txt 文档，.xlsx/.csv 表格）"""
+    if out is not None and not preview:
+        raise click.UsageError("--out 只能与 --preview 合用")
+    if preview:
+        _preview(list(paths), as_json, out)
+        return
     from wufei.importers.service import import_paths
 
     results = import_paths(_engine(), list(paths))
@@ -60,6 +67,26 @@ def import_command(paths: tuple[Path, ...], as_json: bool) -> None:
         for result in results:
             _print_import(result)
     if not all(r.ok for r in results):
+        sys.exit(1)
+
+
+def _preview(paths: list[Path], as_json: bool, out: Path | None) -> None:
+    from wufei.importers.commands import print_previews
+    from wufei.importers.service import preview_paths
+
+    previews = preview_paths(_engine(), paths)
+    if out is not None:
+        from wufei.exporters.preview import write_preview_workbook
+
+        written = write_preview_workbook(out, previews)
+    if as_json:
+        _echo_json([p.as_dict() for p in previews])
+    else:
+        print_previews(previews)
+        if out is not None:
+            rows = "，".join(f"{sheet} {n} 行" for sheet, n in written.items() if n)
+            click.echo(f"已生成导入工作簿：{out}（{rows or '无记录'}）；在 Excel 中修改后用 wufei import {out} 导入")
+    if not all(p.ok for p in previews):
         sys.exit(1)
 
 
@@ -87,6 +114,8 @@ def _print_import(result) -> None:
         )
         for warning in plan.warnings:
             click.echo(f"  ⚠ {warning}")
+        if counts.get("doubts"):
+            click.echo(f"  {counts['doubts']} 项待确认，请用 wufei doubts list 查看")
     if result.departments:
         click.echo(f"  部门 {result.departments} 个")
 
@@ -276,6 +305,7 @@ def _register() -> None:
     from wufei.cadence.commands import cadence_group, serve_command
     from wufei.calendar.commands import calendar_group
     from wufei.contacts.commands import contacts_group, contacts_template
+    from wufei.doubts.commands import doubts_group
     from wufei.extensions.commands import extension
     from wufei.notices.commands import notices
     from wufei.reports.commands import report_group, weekly_form_command
@@ -294,6 +324,7 @@ def _register() -> None:
         bulletin_command,
         users_group,
         web_command,
+        doubts_group,
     ):
         main.add_command(command)
     template.add_command(weekly_form_command)
