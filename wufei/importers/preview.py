@@ -297,14 +297,16 @@ def _deadline_field(record, loaded: LoadedRecord | None) -> FieldView:
         due = loaded.fields.get("due_date")
         note = loaded.fields.get("deadline_note")
         resolved = "；".join(filter(None, [cn_date(due) if due else None, DEADLINE_KINDS.get(kind, kind), note]))
+        resolved = None if resolved == record.deadline_raw else resolved
     return FieldView("deadline", "完成期限", record.deadline_raw or "", resolved)
 
 
 def _task_view(index: int, record, loaded: LoadedRecord | None) -> RecordView:
     project = record.list_kind == ListKind.PROJECT
     list_name = LIST_NAMES.get(record.list_kind, str(record.list_kind))
+    group = f"（{record.list_name}）" if record.list_name not in (None, list_name) else ""
     fields = [
-        FieldView("list", "清单", list_name + (f"（{record.list_name}）" if record.list_name else "")),
+        FieldView("list", "清单", list_name + group),
         FieldView("number", "序号", record.number or ""),
         FieldView("title", "项目名称" if project else "任务名称", record.title or ""),
     ]
