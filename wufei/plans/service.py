@@ -542,7 +542,11 @@ class _Sync:
             for name in row.owners.get(role, ())
             if (finding := self.resolver.finding(name)) is not None
         ]
-        if needs_lead and row.fields.get("awaiting_assignment") and not any(d.field == "leads" for d in doubts):
+        if (
+            needs_lead
+            and row.fields.get("awaiting_assignment")
+            and not any(d.field == "leads" for d in [*row.doubts, *doubts])
+        ):
             doubts.append(Doubt("leads", NO_LEAD, row.fields.get("owners_raw")))
         return doubts
 
