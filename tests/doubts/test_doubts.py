@@ -13,8 +13,10 @@ from tests.conftest import fresh_database_url
 from tests.preview_plan import DOCUMENT, write_plan
 from wufei.audit.models import AuditEntry
 from wufei.cli import main
+from wufei.departments.models import Department
 from wufei.doubts.models import DoubtStatus, ImportDoubt
 from wufei.doubts.service import DoubtError, count_open, decide_doubt, doubt_as_dict, list_doubts
+from wufei.tasks.assignment import assign_owners
 from wufei.tasks.models import Task
 
 
@@ -131,3 +133,13 @@ def test_the_office_lists_and_resolves_doubts_from_the_command_line(wufei, tmp_p
     listed = wufei("doubts", "list", "--all").output
     assert "[已确认：张三" in listed and "[已更正：cli" in listed and "其中待确认 1 项" in listed
     assert "wufei doubts resolve" in wufei("doubts", "list").output
+
+
+def test_naming_the_lead_of_a_waiting_task_settles_the_doubt_about_its_owners(session, load, tmp_path):
+    load(write_plan(tmp_path))
+    waiting = _task(session, "4")
+    ecology = session.scalar(select(Department).where(Department.name == "市生态环境局"))
+    assign_owners(session, task_id=waiting.id, lead_ids=[ecology.id], actor="web:office")
+    [settled] = [d for d in _doubts(session) if d.task_id == waiting.id]
+    assert settled.status == DoubtStatus.CORRECTED and settled.note == "办公室指定牵头单位：市生态环境局"
+    assert settled.decided_by == "web:office"
