@@ -60,3 +60,8 @@ def write_plan(folder: Path, text: str = DOCUMENT) -> Path:
     path = folder / f"{DOC_NUMBER}.txt"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def another_plan(number: int) -> str:
+    """The same plan as another document (its own number and title), for tests sharing a database."""
+    return DOCUMENT.replace(DOC_NUMBER, f"衡政办字〔2024〕{number}号").replace(TITLE, f"{TITLE}（第{number}号）")

@@ -211,12 +211,20 @@ def plan_view(
         tasks=[_task_view(i, r, _at(by_kind["task"], i)) for i, r in enumerate(parsed.tasks)],
         indicators=[_indicator_view(i, r, _at(by_kind["indicator"], i)) for i, r in enumerate(parsed.indicators)],
         cells=[_cell_view(i, r, _at(by_kind["cell"], i)) for i, r in enumerate(parsed.cells)],
-        warnings=list(summary.warnings if summary else parsed.warnings),
+        warnings=_new_warnings(summary.warnings if summary else parsed.warnings, plan_doubts, summary),
         error=error,
         change=_plan_change(summary),
         parsed=parsed,
     )
     return view
+
+
+def _new_warnings(warnings: list[str], plan_doubts: list[DoubtView], summary: ImportSummary | None) -> list[str]:
+    """The warnings no doubt already says (the loader warns of each doubtful owner, with its lines)."""
+    messages = {d.message for d in plan_doubts}
+    if summary is not None:
+        messages |= {d.message for r in summary.records for d in r.doubts}
+    return [w for w in warnings if not any(m in w for m in messages)]
 
 
 def _at(records: list[LoadedRecord], index: int) -> LoadedRecord | None:

@@ -10,7 +10,8 @@ doubts those corrections settled as 已更正.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,21 +110,28 @@ def preview_paths(
     """What importing these files one after the other would store; nothing is written."""
     registry = registry or Registry.load()
     previews = []
+    with _rolled_back(engine) as session:
+        for path in paths:
+            try:
+                source = read_source(path)
+            except ImportError_ as exc:
+                previews.append(FilePreview(file=str(path), ok=False, error=str(exc)))
+                continue
+            previews.append(preview_source(session, source, registry=registry, actor=actor, path=str(path)))
+    return previews
+
+
+@contextmanager
+def _rolled_back(engine: Engine) -> Iterator[Session]:
+    """A session whose work is all rolled back at the end, whatever happens."""
     with engine.connect() as connection:
         outer = connection.begin()
+        session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
         try:
-            session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-            for path in paths:
-                try:
-                    source = read_source(path)
-                except ImportError_ as exc:
-                    previews.append(FilePreview(file=str(path), ok=False, error=str(exc)))
-                    continue
-                previews.append(preview_source(session, source, registry=registry, actor=actor, path=str(path)))
-            session.close()
+            yield session
         finally:
+            session.close()
             outer.rollback()
-    return previews
 
 
 def preview_source(session: Session, source: Workbook, *, registry: Registry, actor: str, path: str) -> FilePreview:
@@ -332,3 +340,23 @@ def _settle(
             changes=changes,
             source=source,
         )
+
+
+def preview_corrected(
+    engine: Engine,
+    path: Path,
+    corrections: list[Correction],
+    *,
+    registry: Registry | None = None,
+    source_name: str | None = None,
+) -> FilePreview:
+    """The preview of a file with a person's corrections put in (for the import workbook); writes nothing."""
+    registry = registry or Registry.load()
+    name = source_name or str(path)
+    try:
+        source = read_source(path)
+        apply_corrections(source, corrections)
+    except (ImportError_, CorrectionError) as exc:
+        return FilePreview(file=name, ok=False, error=str(exc))
+    with _rolled_back(engine) as session:
+        return preview_source(session, source, registry=registry, actor="preview", path=name)
