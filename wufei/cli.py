@@ -211,7 +211,7 @@ LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": "
 
 
 def _with_lights(session, rows: list[dict], day: date) -> list[dict]:
-    """Each task's light and reason on `day`; tasks nobody leads yet have none."""
+    """Each task's light and reason on `day` (a task nobody leads yet is lit as awaiting assignment)."""
     from wufei.calendar.service import load_calendar
     from wufei.lights.service import compute_lights, lights_as_dicts
 

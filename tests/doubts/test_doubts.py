@@ -143,3 +143,13 @@ def test_naming_the_lead_of_a_waiting_task_settles_the_doubt_about_its_owners(se
     [settled] = [d for d in _doubts(session) if d.task_id == waiting.id]
     assert settled.status == DoubtStatus.CORRECTED and settled.note == "办公室指定牵头单位：市生态环境局"
     assert settled.decided_by == "web:office"
+
+
+def test_tasks_awaiting_a_lead_are_lit_and_listed_as_awaiting(wufei, tmp_path):
+    wufei("import", str(write_plan(tmp_path)))
+    waiting = json.loads(wufei("tasks", "--awaiting", "--as-of", "2024-06-05", "--json").output)
+    assert [t["number"] for t in waiting] == ["3", "4"]
+    assert {t["light"] for t in waiting} == {"yellow"}
+    assert all("待指定牵头单位" in t["reason"] for t in waiting)
+    late = json.loads(wufei("tasks", "--awaiting", "--as-of", "2025-03-03", "--json").output)
+    assert {t["light"] for t in late} == {"red"} and all("已逾期" in t["reason"] for t in late)

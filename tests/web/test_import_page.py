@@ -169,6 +169,10 @@ def test_upload_preview_correct_and_commit_over_http(portal, office, tmp_path):
         upload = session.scalar(select(AuditEntry).where(AuditEntry.action == "upload"))
         assert upload.actor == "web:office" and upload.changes["file"] == [None, "衡政办字〔2024〕12号.txt"]
     assert office.get(preview_url).status_code == 404  # committed: the upload is gone
+    with transaction(portal.engine) as session:
+        waiting = session.scalar(select(Task).where(Task.plan_id == plan.id, Task.number == "4"))
+    task_page = office.get(f"/tasks/{waiting.id}").text
+    assert "待指定牵头单位，指定后纳入周报送" in task_page and "lamp-yellow" in task_page
 
 
 def test_a_commit_that_fails_writes_nothing_and_keeps_the_offices_corrections(portal, office, tmp_path):
@@ -235,6 +239,7 @@ def test_the_office_imports_a_plan_in_the_browser_correcting_one_owner(portal, t
         page.click("button:has-text('登录')")
         page.wait_for_url("**/dashboard")
         doubts_before = int(page.inner_text("#count-doubts"))
+        awaiting_before = int(page.inner_text("#count-awaiting"))
 
         page.click("nav a:has-text('导入方案')")
         page.wait_for_url("**/import")
@@ -257,4 +262,5 @@ def test_the_office_imports_a_plan_in_the_browser_correcting_one_owner(portal, t
         assert "市生态环境局" in page.inner_text("main")
         page.goto("/dashboard")
         assert int(page.inner_text("#count-doubts")) == doubts_before + 2
+        assert int(page.inner_text("#count-awaiting")) == awaiting_before + 2  # lit and listed, not dropped
         browser.close()

@@ -71,7 +71,7 @@ def task_row(
         "supporting": names(task, Role.SUPPORTING),
         "deadline": deadline_text(task, due),
         "light": str(light.light) if light else None,
-        "reason": light.reason if light else "未明确牵头单位，不纳入亮灯",
+        "reason": light.reason if light else "不纳入亮灯（非方案任务）",
         "progress": progress[0] if progress else None,
     }
 
@@ -191,6 +191,7 @@ def dashboard(
         "jurisdiction": jurisdiction,
         "jurisdictions": jurisdictions(session),
         "doubts_open": count_open(session, plan_ids=plan_ids),
+        "awaiting": sum(1 for t in tasks.values() if t.awaiting_assignment or not names(t, Role.LEAD)),
         "attention": [d for d in departments if d["red"] or d["yellow"]],
         "quiet": [d for d in departments if not (d["red"] or d["yellow"])],
     }
