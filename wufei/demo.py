@@ -66,7 +66,7 @@ def main() -> int:
             c = plan.counts
             print(
                 f"    《{plan.plan_title}》任务 {c['tasks']}（待指定牵头 {c['awaiting_assignment']}），"
-                f"指标 {c['indicators']}，无废细胞 {c['cells']}，提示 {len(plan.warnings)} 条"
+                f"指标 {c['indicators']}，无废细胞 {c['cells']}，待确认 {c['doubts']} 项"
             )
     for result in failed:
         print(f"    ✗ {result.error}", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.preview_plan import write_plan
+from tests.preview_plan import DOCUMENT, TITLE, write_plan
 from wufei import migrate
 from wufei.audit.models import AuditEntry
 from wufei.db import make_sessionmaker
@@ -81,3 +81,16 @@ def test_a_correction_that_cannot_apply_says_why_before_anything_is_read_into_th
         apply_corrections(source, [Correction(0, "task", 0, "content", "x")])
     with pytest.raises(CorrectionError, match="找不到"):
         apply_corrections(source, [Correction(0, "task", 99, "deadline", "2024年底")])
+
+
+def test_the_office_names_the_place_the_document_leaves_unclear(migrated, tmp_path):
+    unclear = DOCUMENT.replace("衡水市人民政府办公室", "某某市人民政府办公室").replace(TITLE, "某某市工作要点")
+    path = write_plan(tmp_path, unclear)
+    place = Correction(0, "plan", None, "jurisdiction", "衡水市")
+    result = import_corrected(migrated, path, [place], actor="web:office")
+    assert result.ok, result.error
+    with make_sessionmaker(migrated)() as session:
+        plan = session.scalar(select(Plan))
+        assert plan.jurisdiction.name == "衡水市" and plan.title == "某某市工作要点"
+        # Owners resolve in the corrected place: its county governments, its bureaus.
+        assert len(_task(session, "2").departments("supporting")) == 11
