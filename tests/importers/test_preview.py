@@ -139,3 +139,14 @@ def test_a_preview_of_several_files_sees_the_earlier_ones_as_an_import_would(mig
     assert one.plans[0].change == "created" and two.plans[0].change == "unchanged"
     with migrated.connect() as connection:
         assert connection.execute(select(func.count()).select_from(ImportDoubt.__table__)).scalar_one() == 0
+
+
+def test_a_plan_the_database_would_refuse_is_shown_with_the_conflict(migrated, tmp_path):
+    _ = import_paths(migrated, [write_plan(tmp_path)])
+    renumbered = tmp_path / "renumbered"
+    renumbered.mkdir()
+    same_title = write_plan(renumbered, DOCUMENT.replace("衡政办字〔2024〕9号", "衡政办字〔2024〕99号"))
+    [preview] = preview_paths(migrated, [same_title])
+    [plan] = preview.plans
+    assert "已有的记录冲突" in plan.error and len(plan.tasks) == 4 and not preview.committable
+    assert _row_counts(migrated)["plans"] == 1

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wufei.audit import service as audit
@@ -157,6 +158,9 @@ def preview_source(session: Session, source: Workbook, *, registry: Registry, ac
         except ImportError_ as exc:
             savepoint.rollback()
             views.append(plan_view(index, plan, error=str(exc)))
+        except IntegrityError as exc:
+            savepoint.rollback()
+            views.append(plan_view(index, plan, error=conflict_message(path, exc)))
     file_savepoint.commit()
     return FilePreview(
         file=path, ok=True, plans=views, departments=len(source.departments), department_rows=source.departments
@@ -287,6 +291,13 @@ def import_corrected(
         return FileResult(file=name, ok=True, plans=summaries, departments=departments)
     except (ImportError_, CorrectionError) as exc:
         return FileResult(file=name, ok=False, error=str(exc))
+    except IntegrityError as exc:
+        return FileResult(file=name, ok=False, error=conflict_message(name, exc))
+
+
+def conflict_message(path: str, exc: IntegrityError) -> str:
+    """A record the database refuses as a duplicate (another plan of the same place and title)."""
+    return f"{path}：与数据库中已有的记录冲突（如同一地区已有同名方案但文号不同），未写入任何内容（{exc.orig}）"
 
 
 def _settle(
