@@ -44,6 +44,8 @@ def main() -> int:
     os.environ["PREFECT_HOME"] = str(OUT / "prefect")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # The ephemeral server starts within Prefect's 20 s on an idle machine, not on a loaded one.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
     from wufei import migrate
     from wufei.db import make_engine, make_sessionmaker, transaction

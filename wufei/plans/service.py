@@ -57,7 +57,6 @@ class LoadedRecord:
     record_type: RecordType
     id: int
     key: tuple[str, ...]
-    line: int
     fields: dict[str, Any]  # the validated columns (due date, deadline kind, parsed target …)
     owners: dict[str, tuple[str, ...]]  # role → names as written
     departments: dict[str, list[str]]  # role → the departments those names stand for
@@ -524,7 +523,6 @@ class _Sync:
                 record_type=record_type,
                 id=record_id,
                 key=row.key,
-                line=row.line,
                 fields=row.fields,
                 owners={ROLE_FIELDS[role]: names for role, names in row.owners.items()},
                 departments=departments,
