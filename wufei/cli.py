@@ -86,7 +86,7 @@ def _preview(paths: list[Path], as_json: bool, out: Path | None) -> None:
         if out is not None:
             rows = "，".join(f"{sheet} {n} 行" for sheet, n in written.items() if n)
             click.echo(f"已生成导入工作簿：{out}（{rows or '无记录'}）；在 Excel 中修改后用 wufei import {out} 导入")
-    if not all(p.ok for p in previews):
+    if not all(p.committable for p in previews):  # the import would refuse a file or a plan
         sys.exit(1)
 
 

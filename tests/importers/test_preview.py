@@ -125,6 +125,12 @@ def test_an_import_says_how_many_fields_wait_for_a_person(wufei, tmp_path):
     assert "市生态环境厅" in listed and sum(line.startswith("[") for line in listed.splitlines()) == 3
 
 
+def test_the_preview_exits_non_zero_when_the_import_would_refuse_something(wufei, tmp_path):
+    duplicate = write_plan(tmp_path, DOCUMENT.replace("\t3\n\t推进秸秆综合利用", "\t1\n\t推进秸秆综合利用"))
+    output = wufei("import", str(duplicate), "--preview", ok=False).output
+    assert "导入时将被拒绝" in output and "序号重复" in output and "记录数 4" in output
+
+
 def test_out_without_preview_is_refused(wufei, tmp_path):
     result = wufei("import", str(write_plan(tmp_path)), "--out", str(tmp_path / "x.xlsx"), ok=False)
     assert "--preview" in result.output
