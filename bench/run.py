@@ -10,6 +10,7 @@ BENCHES = [
     "import_seeds.py",
     "import_pdf.py",
     "places.py",
+    "import_preview.py",
     "daily_scan.py",
     "monthly_bulletin.py",
     "notify_smtp.py",

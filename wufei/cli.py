@@ -50,8 +50,17 @@ def db_upgrade() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出每个文件的结果")
 @click.option("--jurisdiction", help="文件所属地区，如 深圳市、北京市朝阳区（文件未写明或写错时指定）")
-def import_command(paths: tuple[Path, ...], as_json: bool, jurisdiction: str | None) -> None:
+@click.option("--preview", is_flag=True, help="只预览：逐条列出将导入的记录和待确认项，不写入任何内容")
+@click.option("--out", "out", type=click.Path(path_type=Path), help="与 --preview 合用：把预览写成导入工作簿（.xlsx）")
+def import_command(
+    paths: tuple[Path, ...], as_json: bool, jurisdiction: str | None, preview: bool, out: Path | None
+) -> None:
     """导入方案文件（.txt .docx .doc .wps .pdf .html 文档，.xlsx/.csv 表格）"""
+    if out is not None and not preview:
+        raise click.UsageError("--out 只能与 --preview 合用")
+    if preview:
+        _preview(list(paths), as_json, out, jurisdiction)
+        return
     from wufei.importers.service import import_paths
 
     results = import_paths(_engine(), list(paths), jurisdiction=jurisdiction)
@@ -61,6 +70,26 @@ def import_command(paths: tuple[Path, ...], as_json: bool, jurisdiction: str | N
         for result in results:
             _print_import(result)
     if not all(r.ok for r in results):
+        sys.exit(1)
+
+
+def _preview(paths: list[Path], as_json: bool, out: Path | None, jurisdiction: str | None) -> None:
+    from wufei.importers.commands import print_previews
+    from wufei.importers.service import preview_paths
+
+    previews = preview_paths(_engine(), paths, jurisdiction=jurisdiction)
+    if out is not None:
+        from wufei.exporters.preview import write_preview_workbook
+
+        written = write_preview_workbook(out, previews)
+    if as_json:
+        _echo_json([p.as_dict() for p in previews])
+    else:
+        print_previews(previews)
+        if out is not None:
+            rows = "，".join(f"{sheet} {n} 行" for sheet, n in written.items() if n)
+            click.echo(f"已生成导入工作簿：{out}（{rows or '无记录'}）；在 Excel 中修改后用 wufei import {out} 导入")
+    if not all(p.committable for p in previews):  # the import would refuse a file or a plan
         sys.exit(1)
 
 
@@ -88,6 +117,8 @@ def _print_import(result) -> None:
         )
         for warning in plan.warnings:
             click.echo(f"  ⚠ {warning}")
+        if counts.get("doubts"):
+            click.echo(f"  {counts['doubts']} 项待确认，请用 wufei doubts list 查看")
     if result.departments:
         click.echo(f"  部门 {result.departments} 个")
 
@@ -183,7 +214,7 @@ LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": "
 
 
 def _with_lights(session, rows: list[dict], day: date) -> list[dict]:
-    """Each task's light and reason on `day`; tasks nobody leads yet have none."""
+    """Each task's light and reason on `day` (a task nobody leads yet is lit as awaiting assignment)."""
     from wufei.calendar.service import load_calendar
     from wufei.lights.service import compute_lights, lights_as_dicts
 
@@ -277,6 +308,7 @@ def _register() -> None:
     from wufei.cadence.commands import cadence_group, serve_command
     from wufei.calendar.commands import calendar_group
     from wufei.contacts.commands import contacts_group, contacts_template
+    from wufei.doubts.commands import doubts_group
     from wufei.extensions.commands import extension
     from wufei.notices.commands import notices
     from wufei.reports.commands import report_group, weekly_form_command
@@ -295,6 +327,7 @@ def _register() -> None:
         bulletin_command,
         users_group,
         web_command,
+        doubts_group,
     ):
         main.add_command(command)
     template.add_command(weekly_form_command)

@@ -207,6 +207,7 @@ def load_all_models() -> None:
     from wufei.cells import models as _cells  # noqa: F401
     from wufei.contacts import models as _contacts  # noqa: F401
     from wufei.departments import models as _departments  # noqa: F401
+    from wufei.doubts import models as _doubts  # noqa: F401
     from wufei.extensions import models as _extensions  # noqa: F401
     from wufei.indicators import models as _indicators  # noqa: F401
     from wufei.lights import models as _lights  # noqa: F401

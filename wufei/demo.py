@@ -44,6 +44,8 @@ def main() -> int:
     os.environ["PREFECT_HOME"] = str(OUT / "prefect")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # The ephemeral server starts within Prefect's 20 s on an idle machine, not on a loaded one.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
     from wufei import migrate
     from wufei.db import make_engine, make_sessionmaker, transaction
@@ -66,7 +68,7 @@ def main() -> int:
             c = plan.counts
             print(
                 f"    《{plan.plan_title}》任务 {c['tasks']}（待指定牵头 {c['awaiting_assignment']}），"
-                f"指标 {c['indicators']}，无废细胞 {c['cells']}，提示 {len(plan.warnings)} 条"
+                f"指标 {c['indicators']}，无废细胞 {c['cells']}，待确认 {c['doubts']} 项"
             )
     for result in failed:
         print(f"    ✗ {result.error}", file=sys.stderr)

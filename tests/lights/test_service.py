@@ -34,15 +34,32 @@ def lights(session, plan_id, day=DAY, **kw):
     return compute_lights(session, as_of=day, calendar=CAL, rules=RULES, plan_ids=[plan_id], **kw)
 
 
-def test_every_assigned_task_of_the_plan_gets_a_light_and_tasks_awaiting_an_owner_none(session, plan_id):
+def test_every_task_of_the_plan_gets_a_light_and_those_awaiting_an_owner_say_so(session, plan_id):
     results = lights(session, plan_id)
     tasks = list(session.scalars(select(Task).where(Task.plan_id == plan_id)))
-    supervised = {t.id for t in tasks if not t.awaiting_assignment and t.departments(Role.LEAD)}
-    assert len(supervised) == 78 and len(tasks) == 112
-    assert set(results) == supervised
-    # Nobody has reported since the plan was issued: every task is red for missing reports.
-    assert {r.light for r in results.values()} == {Light.RED}
-    assert all("missing_reports" in r.rules for r in results.values())
+    led = {t.id for t in tasks if not t.awaiting_assignment and t.departments(Role.LEAD)}
+    assert len(led) == 78 and len(tasks) == 112
+    assert set(results) == {t.id for t in tasks}  # nobody leads 34 of them: lit all the same
+    # Nobody has reported since the plan was issued: every led task is red for missing reports.
+    assert {results[i].light for i in led} == {Light.RED}
+    assert all("missing_reports" in results[i].rules for i in led)
+    # A task waiting for its lead owes no report yet; it is yellow until its deadline passes.
+    waiting = [results[t.id] for t in tasks if t.id not in led]
+    assert {r.light for r in waiting} == {Light.YELLOW}
+    assert all(r.rules == ("awaiting_assignment",) for r in waiting)
+    assert waiting[0].reason == "待指定牵头单位，指定后纳入周报送"
+
+
+def test_a_task_awaiting_an_owner_turns_red_when_its_deadline_passes(session, plan_id):
+    waiting = session.scalar(
+        select(Task).where(Task.plan_id == plan_id, Task.awaiting_assignment.is_(True)).order_by(Task.id)
+    )
+    [late] = lights(session, plan_id, day=date(2026, 3, 2), task_ids=[waiting.id]).values()
+    assert late.light == Light.RED and late.rules == ("overdue", "awaiting_assignment")
+    assert late.reason.endswith("；待指定牵头单位，指定后纳入周报送")
+    off = LightRules(awaiting_assignment=None)
+    [plain] = compute_lights(session, as_of=DAY, calendar=CAL, rules=off, task_ids=[waiting.id]).values()
+    assert plain.light == Light.GREEN
 
 
 def test_a_task_due_at_the_end_of_2023_lights_by_its_reported_progress(session, plan_id):
@@ -195,7 +212,7 @@ def test_task_states_load_in_a_fixed_number_of_queries(session, plan_id):
         states = task_states(session, as_of=DAY, calendar=CAL, plan_ids=[plan_id])
     finally:
         event.remove(connection, "before_cursor_execute", count)
-    assert len(states) == 78
+    assert len(states) == 112  # those awaiting an owner too
     assert len(statements) <= 6
 
 

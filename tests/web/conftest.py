@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -140,9 +141,25 @@ def server(tmp_path_factory) -> Iterator[Server]:
     cadence["evidence"] = {**cadence.get("evidence", {}), "max_bytes": MAX_EVIDENCE_BYTES}
     app = create_app(
         Settings(
-            engine=engine, today=TODAY, bulletins_dir=bulletins, cadence=cadence, public_plans=("衡政办字〔2022〕57号",)
+            engine=engine,
+            today=TODAY,
+            bulletins_dir=bulletins,
+            cadence=cadence,
+            public_plans=("衡政办字〔2022〕57号",),
+            imports_dir=root / "imports",
         )
     )
+    try:
+        with serve(app) as url:
+            yield Server(url, engine, tasks, bulletins, evidence)
+    finally:
+        engine.dispose()
+        patch.undo()
+
+
+@contextmanager
+def serve(app) -> Iterator[str]:
+    """The app under a real uvicorn server on a free loopback port; yields its address."""
     port = _free_port()
     uvicorn_server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off")
@@ -155,12 +172,10 @@ def server(tmp_path_factory) -> Iterator[Server]:
             raise RuntimeError("the portal did not start")
         time.sleep(0.05)
     try:
-        yield Server(f"http://127.0.0.1:{port}", engine, tasks, bulletins, evidence)
+        yield f"http://127.0.0.1:{port}"
     finally:
         uvicorn_server.should_exit = True
         thread.join(timeout=10)
-        engine.dispose()
-        patch.undo()
 
 
 def csrf_of(html: str) -> str:

@@ -139,7 +139,7 @@ def _lights_paragraph(figures: Mapping[str, Any], period_word: str) -> Paragraph
     by = totals["by_light"]
     return Paragraph(
         f"截至{cn_date(figures['lights_as_of'])}，纳入督办的任务{totals['supervised']}项"
-        f"（另有{totals['without_lead']}项尚未明确牵头单位，暂不亮灯），其中已完成{by['done']}项、绿灯{by['green']}项、"
+        f"（另有{totals['without_lead']}项尚未明确牵头单位，待指定后计入），其中已完成{by['done']}项、绿灯{by['green']}项、"
         f"黄灯{by['yellow']}项、红灯{by['red']}项，逾期未完成{totals['overdue']}项；"
         f"{period_word}到期{totals['due_in_period']}项，{period_word}完成{totals['done_in_period']}项。"
     )

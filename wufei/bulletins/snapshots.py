@@ -271,7 +271,13 @@ def ledger_rows(
         )
     )
     lights = compute_lights(
-        session, as_of=day, calendar=calendar, rules=light_rules, plan_ids=plan_ids, cadence=cadence
+        session,
+        as_of=day,
+        calendar=calendar,
+        rules=light_rules,
+        plan_ids=plan_ids,
+        cadence=cadence,
+        include_awaiting=False,  # as the figures: tasks nobody leads yet are listed apart
     )
     task_rows = []
     for task in tasks:

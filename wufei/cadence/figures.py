@@ -332,7 +332,16 @@ def _lights(
 ) -> dict[int, LightResult]:
     if not plan_ids:
         return {}
-    return compute_lights(session, as_of=day, calendar=calendar, rules=light_rules, plan_ids=plan_ids, cadence=cadence)
+    # The figures score lead departments: tasks nobody leads yet are counted apart (without_lead).
+    return compute_lights(
+        session,
+        as_of=day,
+        calendar=calendar,
+        rules=light_rules,
+        plan_ids=plan_ids,
+        cadence=cadence,
+        include_awaiting=False,
+    )
 
 
 def _header(kind: PeriodKind, period: Period, world: _World, as_of: date) -> dict[str, Any]:

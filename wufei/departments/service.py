@@ -143,6 +143,10 @@ class OwnerResolver:
             result.extend((d, name if name != d.name else None) for d in departments)
         return result
 
+    def finding(self, name: str) -> str | None:
+        """What a person must check about this name (unknown, to be picked, a guess), or None."""
+        return self._resolve(name)[1]
+
     def _resolve(self, name: str) -> tuple[list[Department], str | None]:
         if name not in self._cache:
             self._cache[name] = self._lookup(name)

@@ -1,7 +1,9 @@
 """The ledger (台账) as a workbook, and the empty import template.
 
 Both use the columns of wufei.importers.sheet_schema, so an export imported
-into an empty database gives back the same records.
+into an empty database gives back the same records. Open doubts go into each row's 待确认
+columns, the cells they are about highlighted and commented, so that an export edited in
+Excel and imported again settles them (see sheet_schema).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
@@ -18,29 +21,37 @@ from sqlalchemy.orm import Session, selectinload
 
 from wufei.cells.models import CellCount
 from wufei.departments.models import Department
+from wufei.doubts.models import DoubtStatus, ImportDoubt
 from wufei.importers import sheet_schema as S
-from wufei.importers.records import ListKind, PlanKind
+from wufei.importers.records import DOUBT_FIELDS, Doubt, ListKind, PlanKind
 from wufei.indicators.models import Indicator
 from wufei.plans.models import Plan
 from wufei.tasks.models import Role, Task
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_WIDE = {"任务名称", "项目名称", "主要内容", "三级指标", "指标解释", "责任原文", "方案名称", "配合单位"}
+_WIDE = {"任务名称", "项目名称", "主要内容", "三级指标", "指标解释", "责任原文", "方案名称", "配合单位", S.DOUBTS}
+_DOUBT_FILL = PatternFill("solid", fgColor="FFE699")
+DOUBTS_KEY = "_doubts"  # a row's open doubts (list of Doubt), written into its 待确认 columns
 
 
 def write_template(path: Path) -> None:
     book = Workbook()
     book.remove(book.active)
     for sheet in S.COLUMNS:
-        _sheet(book, sheet, [S.EXAMPLE_ROWS[sheet]])
+        write_sheet(book, sheet, [S.EXAMPLE_ROWS[sheet]])
+    write_readme(book)
+    book.save(path)
+
+
+def write_readme(book: Workbook) -> None:
+    """The 填写说明 sheet: every sheet's columns with what to write in them."""
     notes = book.create_sheet(S.README)
     notes.append(["工作表", "列", "说明"])
     for sheet, columns in S.COLUMNS.items():
         for header, description in columns.items():
             notes.append([sheet, header, description])
-    _style(notes, ["工作表", "列", "说明"])
-    book.save(path)
+    style_sheet(notes, ["工作表", "列", "说明"])
 
 
 def export_ledger(session: Session, path: Path, *, plan_ids: Iterable[int] | None = None) -> dict[str, int]:
@@ -87,15 +98,27 @@ def export_ledger(session: Session, path: Path, *, plan_ids: Iterable[int] | Non
     )
     names = {d.id: d.name for d in departments}
     names.update(_names_outside(session, tasks, indicators, names))
+    doubts = _open_doubts(session, ids)
+
+    def with_doubts(row: dict[str, Any], key: tuple[str, int]) -> dict[str, Any]:
+        return {**row, DOUBTS_KEY: doubts.get(key, [])}
 
     book = Workbook()
     book.remove(book.active)
-    _sheet(book, S.PLANS, [_plan_row(p) for p in plans])
-    _sheet(book, S.TASKS, [_task_row(t, names) for t in tasks if t.list_kind != ListKind.PROJECT])
-    _sheet(book, S.PROJECTS, [_project_row(t, names) for t in tasks if t.list_kind == ListKind.PROJECT])
-    _sheet(book, S.INDICATORS, [_indicator_row(i, names) for i in indicators])
-    _sheet(book, S.CELLS, [_cell_row(c) for c in cells])
-    _sheet(book, S.DEPARTMENTS, [_department_row(d) for d in departments])
+    write_sheet(book, S.PLANS, [with_doubts(_plan_row(p), ("plan", p.id)) for p in plans])
+    write_sheet(
+        book,
+        S.TASKS,
+        [with_doubts(_task_row(t, names), ("task", t.id)) for t in tasks if t.list_kind != ListKind.PROJECT],
+    )
+    write_sheet(
+        book,
+        S.PROJECTS,
+        [with_doubts(_project_row(t, names), ("task", t.id)) for t in tasks if t.list_kind == ListKind.PROJECT],
+    )
+    write_sheet(book, S.INDICATORS, [with_doubts(_indicator_row(i, names), ("indicator", i.id)) for i in indicators])
+    write_sheet(book, S.CELLS, [with_doubts(_cell_row(c), ("cell", c.id)) for c in cells])
+    write_sheet(book, S.DEPARTMENTS, [_department_row(d) for d in departments])
     book.save(path)
     return {
         "plans": len(plans),
@@ -105,6 +128,18 @@ def export_ledger(session: Session, path: Path, *, plan_ids: Iterable[int] | Non
         "cells": len(cells),
         "departments": len(departments),
     }
+
+
+def _open_doubts(session: Session, plan_ids: list[int]) -> dict[tuple[str, int], list[Doubt]]:
+    """Open doubts by (record type, record id)."""
+    found: dict[tuple[str, int], list[Doubt]] = {}
+    for row in session.scalars(
+        select(ImportDoubt)
+        .where(ImportDoubt.plan_id.in_(plan_ids), ImportDoubt.status == DoubtStatus.OPEN)
+        .order_by(ImportDoubt.id)
+    ):
+        found.setdefault((row.record_type, row.record_id), []).append(Doubt(row.field, row.message, row.text))
+    return found
 
 
 def _by_plan(query, column, plan_ids):
@@ -231,16 +266,42 @@ def _department_row(department: Department) -> dict[str, Any]:
     }
 
 
-def _sheet(book: Workbook, name: str, rows: list[dict[str, Any]]) -> None:
+def write_sheet(book: Workbook, name: str, rows: list[dict[str, Any]]) -> None:
+    """One sheet of rows; a row's DOUBTS_KEY doubts fill its 待确认 columns and mark their cells."""
     headers = list(S.COLUMNS[name])
     sheet = book.create_sheet(name)
     sheet.append(headers)
     for row in rows:
-        sheet.append([row.get(h) for h in headers])
-    _style(sheet, headers)
+        doubts = row.get(DOUBTS_KEY) or []
+        values = {**row, **S.doubt_cells(name, row, doubts)} if doubts else row
+        sheet.append([values.get(h) for h in headers])
+        if doubts:
+            _mark_doubts(sheet, headers, name, doubts)
+    style_sheet(sheet, headers)
+    if S.DOUBT_RECORD in headers:
+        sheet.column_dimensions[get_column_letter(headers.index(S.DOUBT_RECORD) + 1)].hidden = True
 
 
-def _style(sheet, headers: list[str]) -> None:
+def _mark_doubts(sheet, headers: list[str], name: str, doubts: list[Doubt]) -> None:
+    """Highlight the cells in doubt (and 待确认) on the last row, each with its doubts as a comment."""
+    notes: dict[str, list[str]] = {}
+    for doubt in doubts:
+        columns = S.DOUBT_COLUMNS.get(name, {}).get(doubt.field) or ()
+        label = DOUBT_FIELDS.get(doubt.field, doubt.field)
+        for header in columns or (S.DOUBTS,):
+            notes.setdefault(header, []).append(f"待确认（{label}）：{doubt.message}")
+    row = sheet.max_row
+    for header, lines in notes.items():
+        cell = sheet.cell(row=row, column=headers.index(header) + 1)
+        cell.fill = _DOUBT_FILL
+        if header != S.DOUBTS:
+            cell.comment = Comment("\n".join(lines), "wufei")
+    doubt_cell = sheet.cell(row=row, column=headers.index(S.DOUBTS) + 1)
+    doubt_cell.fill = _DOUBT_FILL
+    doubt_cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def style_sheet(sheet, headers: list[str]) -> None:
     for index, header in enumerate(headers, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL

@@ -3,7 +3,11 @@ template, the export and the spreadsheet reader so the three cannot drift apart.
 
 from __future__ import annotations
 
-from wufei.importers.records import ListKind, PlanKind
+import json
+import re
+
+from wufei.importers.records import DOUBT_FIELDS, Doubt, ListKind, PlanKind
+from wufei.importers.text.normalize import normalize_cell
 
 PLANS, TASKS, PROJECTS, INDICATORS, CELLS, DEPARTMENTS, README = (
     "方案",
@@ -119,6 +123,88 @@ COLUMNS: dict[str, dict[str, str]] = {
 }
 
 EXPORT_ONLY = {"截止日期", "期限类型"}
+
+# --- doubts in the workbook ---------------------------------------------------------------------
+# A preview (or an export) lists each record's open doubts in 待确认, one a line, and keeps a copy
+# in the hidden 待确认记录 column with the value the field had then. On import, a doubt whose
+# field has since changed was corrected; one whose line was deleted was confirmed; the rest stay
+# open. Lines the office writes itself become doubts about the record.
+
+DOUBTS, DOUBT_RECORD = "待确认", "待确认记录"
+DOUBT_DESCRIPTIONS = {
+    DOUBTS: "需核实的栏目及原因，每行一项。核实无误可删去该行；更正对应栏目后该项视为已更正；也可自行写入需核实的事项",
+    DOUBT_RECORD: "系统使用，请勿修改：生成时的待确认项及当时的栏目值（隐藏列）",
+}
+for _sheet in (PLANS, TASKS, PROJECTS, INDICATORS, CELLS):
+    COLUMNS[_sheet].update(DOUBT_DESCRIPTIONS)
+
+# The columns a doubt on each field is about, per sheet.
+_OWNERS = {"leads": ("牵头单位",), "supporting": ("配合单位",)}
+DOUBT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    PLANS: {"title": ("方案名称",), "doc_number": ("文号",), "jurisdiction": ("地区",), "period": ("起始年", "截止年")},
+    TASKS: {"title": ("任务名称",), **_OWNERS, "implementers": ("落实单位",), "deadline": ("完成期限",)},
+    PROJECTS: {"title": ("项目名称",), **_OWNERS, "deadline": ("完成期限",)},
+    INDICATORS: {
+        "title": ("三级指标",),
+        **_OWNERS,
+        "baseline": ("现状值",),
+        "target": ("目标值",),
+        "unit": ("单位",),
+    },
+    CELLS: {"title": ("类别",), "count": ("数量",), "leads": ("牵头部门",)},
+}
+_FIELD_KEYS = {name: key for key, name in DOUBT_FIELDS.items()}
+_LINE = re.compile(r"^【(?P<field>[^】]{1,12})】\s*(?P<message>.+)$")
+
+
+def doubt_line(doubt: Doubt) -> str:
+    """【牵头单位】未识别的单位「市环保厅」…"""
+    return f"【{DOUBT_FIELDS.get(doubt.field, doubt.field)}】{doubt.message}"
+
+
+def field_value(sheet: str, field: str, values: dict[str, object]) -> str | None:
+    """The value of the columns a doubt is about, compared as text; None when it has no column."""
+    columns = DOUBT_COLUMNS.get(sheet, {}).get(field)
+    if not columns:
+        return None
+    return "/".join(normalize_cell(None if values.get(c) is None else str(values.get(c))) or "" for c in columns)
+
+
+def doubt_cells(sheet: str, values: dict[str, object], doubts: list[Doubt]) -> dict[str, str]:
+    """The 待确认 and 待确认记录 cells of a row with these doubts."""
+    record = [
+        {"field": d.field, "message": d.message, "text": d.text, "value": field_value(sheet, d.field, values)}
+        for d in doubts
+    ]
+    return {DOUBTS: "\n".join(doubt_line(d) for d in doubts), DOUBT_RECORD: json.dumps(record, ensure_ascii=False)}
+
+
+def carried_doubts(sheet: str, values: dict[str, str]) -> list[Doubt]:
+    """The doubts a row of a workbook still carries (see above); `values` as read, not normalized."""
+    lines = [line.strip() for line in (values.get(DOUBTS) or "").splitlines() if line.strip()]
+    try:
+        recorded = json.loads(values.get(DOUBT_RECORD) or "[]")
+        recorded = [r for r in recorded if isinstance(r, dict) and r.get("field") and r.get("message")]
+    except (ValueError, TypeError, AttributeError):
+        recorded = []  # an edited copy: every line still listed stays open
+    doubts = []
+    for entry in recorded:
+        doubt = Doubt(str(entry["field"]), str(entry["message"]), entry.get("text"))
+        line = doubt_line(doubt)
+        if line not in lines:
+            continue  # deleted by the office: confirmed
+        lines.remove(line)
+        if entry.get("value") is not None and field_value(sheet, doubt.field, values) != entry["value"]:
+            continue  # the field was changed: corrected
+        doubts.append(doubt)
+    for line in lines:
+        match = _LINE.match(line)
+        if match and match["field"] in _FIELD_KEYS:
+            doubts.append(Doubt(_FIELD_KEYS[match["field"]], match["message"].strip()))
+        else:
+            doubts.append(Doubt("record", line))
+    return doubts
+
 
 EXAMPLE_ROWS: dict[str, dict[str, object]] = {
     PLANS: {

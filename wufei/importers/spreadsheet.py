@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from wufei.departments.owners import split_names
 from wufei.importers import sheet_schema as S
 from wufei.importers.records import (
     CellRecord,
+    Doubt,
     ImportError_,
     IndicatorRecord,
     ListKind,
@@ -127,6 +129,10 @@ class _Row:
         except ValueError:
             raise self.error(header, f"{header}应为整数", value) from None
 
+    def doubts(self) -> list[Doubt]:
+        """The doubts the row still carries from a preview or an export (its 待确认 columns)."""
+        return S.carried_doubts(self.sheet, self.values)
+
     def error(self, header: str, message: str, text: str | None = None) -> ImportError_:
         return ImportError_(self.path, message, line=self.line, cell=f"工作表「{self.sheet}」{header}列", text=text)
 
@@ -171,6 +177,7 @@ class _Reader:
             cells_planned_total=row.integer("无废细胞计划数"),
             cells_built_total=row.integer("无废细胞建成数"),
             complete=False,
+            doubts=row.doubts(),
         )
         self.plans.append(plan)
         for key in filter(None, (plan.doc_number, plan.title)):
@@ -210,7 +217,8 @@ class _Reader:
                 owners_raw=row.get("责任原文"),
                 deadline_raw=row.get("完成期限"),
                 implementers_raw=row.get("落实原文"),
-                implementers=S.split_names(row.get("落实单位")) or None,
+                implementers=split_names(row.get("落实单位") or "") or None,
+                doubts=row.doubts(),
                 **_owner_columns(row),
             )
         )
@@ -228,6 +236,7 @@ class _Reader:
                 owners_raw=row.get("责任原文"),
                 responsible_entity=row.get("责任主体"),
                 deadline_raw=row.get("完成期限"),
+                doubts=row.doubts(),
                 **_owner_columns(row),
             )
         )
@@ -259,6 +268,7 @@ class _Reader:
                 definition=row.get("指标解释"),
                 observed=observed,
                 forecast_raw=row.get("预计完成情况"),
+                doubts=row.doubts(),
                 **_owner_columns(row),
             )
         )
@@ -272,13 +282,15 @@ class _Reader:
                 line=row.line,
                 status=row.get("推进情况"),
                 lead_raw=row.get("牵头部门"),
+                doubts=row.doubts(),
             )
         )
 
 
 def _owner_columns(row: _Row) -> dict[str, tuple[str, ...] | None]:
-    """Owner columns win; when both are empty the loader reads 责任原文 instead."""
-    leads, supporting = S.split_names(row.get("牵头单位")), S.split_names(row.get("配合单位"))
+    """Owner columns win; when both are empty the loader reads 责任原文 instead. Names are split as
+    owner texts are, so a collective such as 各县（市、区）政府、开发区管委会 stays one name."""
+    leads, supporting = split_names(row.get("牵头单位") or ""), split_names(row.get("配合单位") or "")
     if not leads and not supporting:
         return {"leads": None, "supporting": None}
     return {"leads": leads, "supporting": supporting}

@@ -11,6 +11,11 @@ The rules are declared in `rules.yaml` (thresholds the office may edit) and appl
 - `missing_reports_red` / `_yellow` consecutive closed weeks without a report → RED / YELLOW;
 - otherwise GREEN.
 
+A task nobody leads yet (awaiting assignment: no lead named, or a collective the office must
+pick from) is lit all the same, never left dark: `awaiting_assignment` (YELLOW by default) says it
+waits for a lead, and its deadline still counts (overdue → RED, due soon, before issue). Progress,
+milestones and reporting rules wait for a lead: nobody owes a report yet.
+
 ONGOING tasks (持续推进) are judged on reporting only, plus a year-end check: the last weeks of
 each year must carry a report. ANNUAL tasks (完成年度任务) are judged against the current year's
 31 December, with the year's start as start and only that year's progress.
@@ -42,6 +47,7 @@ LAG = "lag"
 DUE_SOON = "due_soon"
 MISSING_REPORTS = "missing_reports"
 YEAR_END_NO_REPORT = "year_end_no_report"
+AWAITING = "awaiting_assignment"
 ON_TRACK = "on_track"
 
 RULE_NAMES = {
@@ -53,6 +59,7 @@ RULE_NAMES = {
     DUE_SOON: "临近期限",
     MISSING_REPORTS: "未按时报送",
     YEAR_END_NO_REPORT: "年末无报送",
+    AWAITING: "待指定牵头单位",
     ON_TRACK: "按计划推进",
 }
 
@@ -89,6 +96,7 @@ class LightRules:
     year_end_report_weeks: int = 4
     year_end_no_report: Light | None = Light.YELLOW
     before_issue: Light | None = Light.YELLOW
+    awaiting_assignment: Light | None = Light.YELLOW  # None (off): judged on its deadline alone
     assessment_uses: str = "original"
 
     @classmethod
@@ -100,7 +108,7 @@ class LightRules:
             raise RulesError(f"亮灯规则中有不认识的设置：{'、'.join(unknown)}")
         values: dict[str, Any] = {}
         for name, value in data.items():
-            if name in ("milestone_overdue", "year_end_no_report", "before_issue"):
+            if name in ("milestone_overdue", "year_end_no_report", "before_issue", "awaiting_assignment"):
                 values[name] = _rule_light(name, value)
             elif name == "assessment_uses":
                 if value not in ASSESSMENT_CHOICES:
@@ -153,6 +161,7 @@ class TaskState:
     progress_week: date | None = None  # the reporting week (Monday) of that report
     missing_streak: int = 0  # consecutive closed reporting weeks without a report
     milestones: tuple[MilestonePoint, ...] | list[MilestonePoint] = field(default_factory=tuple)
+    awaiting: bool = False  # no lead department yet: judged on its deadline, flagged as waiting
 
 
 @dataclass(frozen=True)
@@ -172,7 +181,7 @@ class _Fired(NamedTuple):  # a tuple: a scan makes one or two per task
     reason: str
 
 
-_ORDER = [OVERDUE, BEFORE_ISSUE, MILESTONE_MISSED, LAG, DUE_SOON, MISSING_REPORTS, YEAR_END_NO_REPORT]
+_ORDER = [OVERDUE, BEFORE_ISSUE, MILESTONE_MISSED, LAG, DUE_SOON, AWAITING, MISSING_REPORTS, YEAR_END_NO_REPORT]
 
 
 def judge(state: TaskState, as_of: date, calendar: WorkCalendar, rules: LightRules | None = None) -> LightResult:
@@ -196,11 +205,19 @@ def judge(state: TaskState, as_of: date, calendar: WorkCalendar, rules: LightRul
         start, due, progress, milestones = state.start, state.due, state.progress, list(state.milestones)
 
     fired: list[_Fired] = []
-    if state.deadline_kind == ONGOING:
+    if state.awaiting:
+        if state.deadline_kind != ONGOING and due is not None:
+            deadline = _deadline_rules(start, due, progress, milestones, as_of, calendar, rules, facts)
+            fired += [f for f in deadline if f.code in (OVERDUE, BEFORE_ISSUE, DUE_SOON)]
+        if rules.awaiting_assignment is not None:
+            fired.append(_Fired(rules.awaiting_assignment, AWAITING, "待指定牵头单位，指定后纳入周报送"))
+    elif state.deadline_kind == ONGOING:
         fired += _year_end(state, as_of, rules, facts)
-    elif due is not None:
-        fired += _deadline_rules(start, due, progress, milestones, as_of, calendar, rules, facts)
-    fired += _reporting(state, rules, facts)
+        fired += _reporting(state, rules, facts)
+    else:
+        if due is not None:
+            fired += _deadline_rules(start, due, progress, milestones, as_of, calendar, rules, facts)
+        fired += _reporting(state, rules, facts)
 
     if not fired:
         return LightResult(Light.GREEN, (ON_TRACK,), "按计划推进", facts)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from wufei.db import batched, column_rows, insert_rows, newest_of_each
@@ -31,10 +31,16 @@ if TYPE_CHECKING:
 _IN_LIMIT = 5000
 
 
-def _scope(query, *, task_ids: list[int] | None, plan_ids: list[int] | None):
-    """Supervised tasks: of plans (not evaluations or replies), assigned, with a lead department."""
-    has_lead = exists().where(TaskDepartment.task_id == Task.id, TaskDepartment.role == Role.LEAD)
-    query = query.where(Plan.kind == PlanKind.PLAN, Task.awaiting_assignment.is_(False), has_lead)
+def _has_lead():
+    return exists().where(TaskDepartment.task_id == Task.id, TaskDepartment.role == Role.LEAD)
+
+
+def _scope(query, *, task_ids: list[int] | None, plan_ids: list[int] | None, include_awaiting: bool):
+    """Tasks of plans (not of evaluations or replies). A task nobody leads yet is lit too (as
+    awaiting assignment) unless `include_awaiting` is false: the period figures count those apart."""
+    query = query.where(Plan.kind == PlanKind.PLAN)
+    if not include_awaiting:
+        query = query.where(Task.awaiting_assignment.is_(False), _has_lead())
     if task_ids is not None:
         query = query.where(Task.id.in_(task_ids))
     if plan_ids is not None:
@@ -51,9 +57,11 @@ def task_states(
     plan_ids: Iterable[int] | None = None,
     cadence: Mapping[str, Any] | None = None,
     streaks: Mapping[int, int] | None = None,
+    include_awaiting: bool = True,
 ) -> dict[int, TaskState]:
-    """What the light rules need for each supervised task, as of a day (`cadence` as in cadence.yaml).
-    `streaks`: the tasks' `missing_streaks` as of the same day, when the caller already has them."""
+    """What the light rules need for each task, as of a day (`cadence` as in cadence.yaml).
+    `streaks`: the tasks' `missing_streaks` as of the same day, when the caller already has them;
+    `include_awaiting`: whether tasks nobody leads yet are included (see `_scope`)."""
     from wufei.reports.service import latest_progress, missing_streaks
 
     wanted = set(task_ids) if task_ids is not None else None
@@ -72,11 +80,13 @@ def task_states(
                 Plan.issued_on,
                 Plan.period_start,
                 extension.c.requested_due_date,
+                or_(Task.awaiting_assignment, ~_has_lead()),
             )
             .join(Plan, Plan.id == Task.plan_id)
             .outerjoin(extension, extension.c.task_id == Task.id),
             task_ids=task_ids,
             plan_ids=plan_ids,
+            include_awaiting=include_awaiting,
         ),
     )
     if wanted is not None and task_ids is None:
@@ -84,7 +94,12 @@ def task_states(
     if not tasks:
         return {}
 
-    scope_ids = _scope(select(Task.id).join(Plan, Plan.id == Task.plan_id), task_ids=task_ids, plan_ids=plan_ids)
+    scope_ids = _scope(
+        select(Task.id).join(Plan, Plan.id == Task.plan_id),
+        task_ids=task_ids,
+        plan_ids=plan_ids,
+        include_awaiting=include_awaiting,
+    )
     milestones: dict[int, list[MilestonePoint]] = defaultdict(list)
     for task_id, due_date, expected, title in column_rows(
         session,
@@ -103,7 +118,7 @@ def task_states(
         streaks = missing_streaks(session, as_of=as_of, calendar=calendar, cadence=cadence, task_ids=narrow)
 
     states: dict[int, TaskState] = {}
-    for task_id, kind, due, completed_on, issued_on, period_start, extended_due in tasks:
+    for task_id, kind, due, completed_on, issued_on, period_start, extended_due, awaiting in tasks:
         effective = extended_due or due
         start = plan_start_date(issued_on, period_start) or date((due or as_of).year, 1, 1)
         reported = progress.get(task_id)
@@ -118,6 +133,7 @@ def task_states(
             progress_week=reported[1] if reported else None,
             missing_streak=streaks.get(task_id, 0),
             milestones=tuple(milestones.get(task_id, ())),
+            awaiting=bool(awaiting),
         )
     return states
 
@@ -132,12 +148,20 @@ def compute_lights(
     plan_ids: Iterable[int] | None = None,
     cadence: Mapping[str, Any] | None = None,
     streaks: Mapping[int, int] | None = None,
+    include_awaiting: bool = True,
 ) -> dict[int, LightResult]:
-    """Each supervised task's light on `as_of` (rules from rules.yaml unless given; `streaks` as
-    in `task_states`)."""
+    """Each task's light on `as_of` (rules from rules.yaml unless given; `streaks` and
+    `include_awaiting` as in `task_states`)."""
     rules = rules or LightRules.load()
     states = task_states(
-        session, as_of=as_of, calendar=calendar, task_ids=task_ids, plan_ids=plan_ids, cadence=cadence, streaks=streaks
+        session,
+        as_of=as_of,
+        calendar=calendar,
+        task_ids=task_ids,
+        plan_ids=plan_ids,
+        cadence=cadence,
+        streaks=streaks,
+        include_awaiting=include_awaiting,
     )
     memo = MemoCalendar(calendar)
     return {task_id: judge(state, as_of, memo, rules) for task_id, state in states.items()}

@@ -21,7 +21,9 @@ from wufei.cells.models import CellCount
 from wufei.departments.owners import parse_owners, split_names
 from wufei.departments.registry import Registry
 from wufei.departments.service import OwnerResolver, ensure_jurisdiction
-from wufei.importers.records import CellRecord, ImportError_, IndicatorRecord, ParsedPlan, TaskRecord
+from wufei.doubts.models import DoubtStatus, RecordType
+from wufei.doubts.service import RecordDoubts, sync_import_doubts
+from wufei.importers.records import CellRecord, Doubt, ImportError_, IndicatorRecord, ParsedPlan, TaskRecord
 from wufei.indicators.models import Indicator, IndicatorDepartment, IndicatorValue
 from wufei.indicators.targets import parse_baseline, parse_target
 from wufei.plans.models import Plan
@@ -29,6 +31,39 @@ from wufei.tasks.deadlines import DeadlineError, parse_deadline
 from wufei.tasks.models import Role, Task, TaskDepartment
 
 ATTRIBUTES = {"约束性": "binding", "预期性": "expected"}
+ROLE_FIELDS = {Role.LEAD: "leads", Role.SUPPORTING: "supporting", Role.IMPLEMENTER: "implementers"}
+NO_LEAD = "未写明牵头单位，待办公室指定"
+# The record columns (and owner roles) behind each doubt field: a doubt on a field the import
+# changed counts as corrected.
+DOUBT_COLUMNS = {
+    "title": {"title", "name", "category"},
+    "leads": {"lead", "owners_raw", "lead_raw", "lead_department_id"},
+    "supporting": {"supporting", "owners_raw"},
+    "implementers": {"implementer", "implementers_raw"},
+    "deadline": {"deadline_raw"},
+    "baseline": {"baseline_raw"},
+    "target": {"target_raw"},
+    "unit": {"unit"},
+    "count": {"count_raw"},
+    "jurisdiction": {"jurisdiction_id"},
+    "period": {"period_start", "period_end"},
+}
+
+
+@dataclass
+class LoadedRecord:
+    """One record as the import stored it: what the preview shows and the doubts belong to."""
+
+    record_type: RecordType
+    id: int
+    key: tuple[str, ...]
+    fields: dict[str, Any]  # the validated columns (due date, deadline kind, parsed target …)
+    owners: dict[str, tuple[str, ...]]  # role → names as written
+    departments: dict[str, list[str]]  # role → the departments those names stand for
+    doubts: list[Doubt]  # the parser's and the loader's
+    change: str  # created / updated / unchanged
+    changed: set[str] = field(default_factory=set)  # columns (and owner roles) this import changed
+    statuses: list[str] = field(default_factory=list)  # each doubt's status once stored
 
 
 @dataclass
@@ -40,6 +75,9 @@ class ImportSummary:
     counts: dict[str, int]
     changes: Counter = field(default_factory=Counter)  # created / updated / deleted / unchanged
     warnings: list[str] = field(default_factory=list)
+    records: list[LoadedRecord] = field(default_factory=list)
+    plan_doubts: list[Doubt] = field(default_factory=list)
+    plan_statuses: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -62,6 +100,7 @@ class _Row:
     owners: dict[Role, tuple[str, ...]]
     line: int
     values: list[dict[str, Any]] = field(default_factory=list)  # indicator values
+    doubts: list[Doubt] = field(default_factory=list)
 
 
 def import_plan(
@@ -72,9 +111,9 @@ def import_plan(
     if existing_plan is not None:  # deadlines are read against the plan's own period
         parsed.period_start, parsed.period_end = existing_plan.period_start, existing_plan.period_end
         parsed.issued_on = existing_plan.issued_on
-    tasks = [_task_row(parsed, r) for r in parsed.tasks]
-    indicators = _indicator_rows(parsed)
-    cells = [_cell_row(parsed, r) for r in parsed.cells]
+    tasks = _with_doubts(parsed.tasks, [_task_row(parsed, r) for r in parsed.tasks])
+    indicators = _with_doubts(parsed.indicators, _indicator_rows(parsed))
+    cells = _with_doubts(parsed.cells, [_cell_row(parsed, r) for r in parsed.cells])
     _check_unique(parsed, tasks, "任务")
     _check_unique(parsed, indicators, "指标")
 
@@ -83,9 +122,9 @@ def import_plan(
         jurisdiction = ensure_jurisdiction(
             session, registry, parsed.jurisdiction, path=parsed.path, reason="；".join(place_doubts) or None
         )
-        plan, plan_change = _upsert_plan(session, parsed, jurisdiction.id, actor, source)
+        plan, plan_change, plan_changed = _upsert_plan(session, parsed, jurisdiction.id, actor, source)
     else:
-        plan, plan_change = existing_plan, "unchanged"
+        plan, plan_change, plan_changed = existing_plan, "unchanged", set()
         jurisdiction = ensure_jurisdiction(session, registry, plan.jurisdiction.name, path=parsed.path)
     resolver = OwnerResolver(session, registry, jurisdiction)
     summary = ImportSummary(
@@ -103,7 +142,9 @@ def import_plan(
     sync.children(Indicator, IndicatorDepartment, indicators, ("number", "seq"), "indicator_id")
     sync.cells(cells)
     summary.warnings.extend(resolver.warnings)
-    summary.warnings.extend(_cell_total_warning(parsed, cells))
+    mismatch = _cell_total_doubt(parsed, cells)
+    summary.warnings.extend(f"{parsed.path}：{d.message}" for d in mismatch)
+    _store_doubts(session, parsed, plan, summary, plan_changed, actor, source, mismatch)
 
     by_kind = Counter(str(row.fields["list_kind"]) for row in tasks)
     summary.counts = {f"tasks_{kind}": n for kind, n in sorted(by_kind.items())}
@@ -112,15 +153,50 @@ def import_plan(
     summary.counts["indicators"] = len(indicators)
     summary.counts["indicator_values"] = sum(len(row.values) for row in indicators)
     summary.counts["cells"] = len(cells)
+    statuses = [*summary.plan_statuses, *(s for r in summary.records for s in r.statuses)]
+    summary.counts["doubts"] = sum(1 for status in statuses if status == DoubtStatus.OPEN)
     return summary
 
 
-def _cell_total_warning(parsed: ParsedPlan, cells: list[_Row]) -> list[str]:
+def _with_doubts(records, rows: list[_Row]) -> list[_Row]:
+    """Each row carries its record's doubts (the parser's) with the validation's, once each."""
+    for record, row in zip(records, rows, strict=True):
+        row.doubts = list(dict.fromkeys([*record.doubts, *row.doubts]))
+    return rows
+
+
+def _store_doubts(
+    session: Session,
+    parsed: ParsedPlan,
+    plan: Plan,
+    summary: ImportSummary,
+    plan_changed: set[str],
+    actor: str,
+    source: str,
+    plan_doubts: list[Doubt],
+) -> None:
+    """Every record's doubts into the doubts table; the plan's own (the parser's and `plan_doubts`,
+    the loader's) only when the source describes the plan."""
+    entries = [RecordDoubts(r.record_type, r.id, r.doubts, _doubt_fields(r.changed)) for r in summary.records]
+    if parsed.plan_fields_known:
+        summary.plan_doubts = list(dict.fromkeys([*parsed.doubts, *plan_doubts]))
+        entries.insert(0, RecordDoubts(RecordType.PLAN, plan.id, summary.plan_doubts, _doubt_fields(plan_changed)))
+    stored = sync_import_doubts(session, plan_id=plan.id, records=entries, actor=actor, source=source)
+    if parsed.plan_fields_known:
+        summary.plan_statuses = [str(row.status) for row in stored.pop(0)]
+    for record, rows in zip(summary.records, stored, strict=True):
+        record.statuses = [str(row.status) for row in rows]
+
+
+def _doubt_fields(columns: set[str]) -> frozenset[str]:
+    return frozenset(name for name, behind in DOUBT_COLUMNS.items() if behind & columns)
+
+
+def _cell_total_doubt(parsed: ParsedPlan, cells: list[_Row]) -> list[Doubt]:
     total = sum(row.fields["count"] for row in cells)
     if cells and parsed.cells_built_total is not None and total != parsed.cells_built_total:
-        return [
-            f"{parsed.path}：无废细胞各类数量合计 {total} 个，与文中所述建成总数 {parsed.cells_built_total} 个不一致"
-        ]
+        message = f"无废细胞各类数量合计 {total} 个，与文中所述建成总数 {parsed.cells_built_total} 个不一致"
+        return [Doubt("count", message, str(parsed.cells_built_total))]
     return []
 
 
@@ -248,6 +324,16 @@ def _cell_row(parsed: ParsedPlan, record: CellRecord) -> _Row:
     return _Row(key=(record.category,), fields=fields, owners=owners, line=record.line)
 
 
+def owners_of(record: TaskRecord | IndicatorRecord | CellRecord) -> dict[str, tuple[str, ...]]:
+    """A record's owner names as written, by doubt field (leads / supporting / implementers),
+    read the way the loader reads them."""
+    if isinstance(record, CellRecord):
+        return {"leads": (record.lead_raw,)} if record.lead_raw else {}
+    implementers = (record.implementers_raw, record.implementers) if isinstance(record, TaskRecord) else (None, None)
+    owners = _owners(record.owners_raw, record.leads, record.supporting, *implementers)
+    return {ROLE_FIELDS[role]: names for role, names in owners.items()}
+
+
 def _owners(raw: str | None, leads, supporting, implementers_raw, implementers) -> dict[Role, tuple[str, ...]]:
     if leads is not None or supporting is not None:
         owners = {Role.LEAD: tuple(leads or ()), Role.SUPPORTING: tuple(supporting or ())}
@@ -294,7 +380,7 @@ def _existing_plan(session: Session, parsed: ParsedPlan) -> Plan:
 
 def _upsert_plan(
     session: Session, parsed: ParsedPlan, jurisdiction_id: int, actor: str, source: str
-) -> tuple[Plan, str]:
+) -> tuple[Plan, str, set[str]]:
     if parsed.doc_number:
         plan = session.scalar(select(Plan).where(Plan.doc_number == parsed.doc_number))
     else:
@@ -326,7 +412,7 @@ def _upsert_plan(
             changes={k: [None, audit.jsonable(v)] for k, v in fields.items()},
             source=source,
         )
-        return plan, "created"
+        return plan, "created", set(fields)
     changes = audit.apply_changes(plan, fields)
     if changes:
         audit.record(
@@ -339,8 +425,8 @@ def _upsert_plan(
             changes=changes,
             source=source,
         )
-        return plan, "updated"
-    return plan, "unchanged"
+        return plan, "updated", set(changes)
+    return plan, "unchanged", set()
 
 
 class _Sync:
@@ -369,8 +455,14 @@ class _Sync:
             for obj in self.session.scalars(select(model).where(model.plan_id == self.plan.id).options(*loads))
         }
         entity = model.__tablename__
-        done: list[tuple[str, Any, _Row, dict[str, Any]]] = []
+        record_type = RecordType.TASK if model is Task else RecordType.INDICATOR
+        done: list[tuple[str, Any, _Row, dict[str, Any], dict[str, list[str]]]] = []
         for row in rows:
+            wanted, departments = self._owners_wanted(row)
+            if model is Task and not departments.get(ROLE_FIELDS[Role.LEAD]):
+                # Named leads that stand for nobody yet (有关县市区人民政府) wait for the office, visibly.
+                row.fields["awaiting_assignment"] = True
+            row.doubts.extend(d for d in self._owner_doubts(row, needs_lead=model is Task) if d not in row.doubts)
             obj = existing.pop(row.key, None)
             if obj is None:
                 obj = model(plan_id=self.plan.id, **row.fields)
@@ -381,16 +473,17 @@ class _Sync:
                 )
             else:
                 action, changes = "update", audit.apply_changes(obj, row.fields)
-            changes.update(self._sync_owners(obj, link_model, row))
+            changes.update(self._sync_owners(obj, link_model, wanted))
             if model is Indicator:
                 changes.update(self._sync_values(obj, row.values))
-            done.append((action, obj, row, changes))
+            done.append((action, obj, row, changes, departments))
         if self.complete:
             for key, obj in existing.items():
                 self._delete(entity, obj, "/".join(key))
         self.session.flush()  # one round of inserts; ids are known from here on
-        for action, obj, row, changes in done:
+        for action, obj, row, changes, departments in done:
             self._audit(action, entity, obj.id, self._key(row), changes)
+            self._loaded(record_type, obj.id, row, action, changes, departments)
 
     def cells(self, rows: list[_Row]) -> None:
         existing = {
@@ -400,28 +493,78 @@ class _Sync:
         for row in rows:
             lead = self.resolver.departments(row.owners.get(Role.LEAD, ()), Role.LEAD, line=row.line)
             fields = dict(row.fields, lead_department_id=lead[0][0].id if lead else None)
+            row.doubts.extend(d for d in self._owner_doubts(row, needs_lead=False) if d not in row.doubts)
+            departments = {ROLE_FIELDS[Role.LEAD]: [department.name for department, _ in lead[:1]]}
             obj = existing.pop(row.key, None)
             if obj is None:
                 obj = CellCount(plan_id=self.plan.id, **fields)
                 self.session.add(obj)
-                done.append(
-                    ("create", obj, row, {k: [None, audit.jsonable(v)] for k, v in fields.items() if v is not None})
-                )
+                changes = {k: [None, audit.jsonable(v)] for k, v in fields.items() if v is not None}
+                done.append(("create", obj, row, changes, departments))
             else:
-                done.append(("update", obj, row, audit.apply_changes(obj, fields)))
+                done.append(("update", obj, row, audit.apply_changes(obj, fields), departments))
         if self.complete:
             for key, obj in existing.items():
                 self._delete("cell_counts", obj, "/".join(key))
         self.session.flush()
-        for action, obj, row, changes in done:
+        for action, obj, row, changes, departments in done:
             self._audit(action, "cell_counts", obj.id, self._key(row), changes)
+            self._loaded(RecordType.CELL, obj.id, row, action, changes, departments)
 
-    def _sync_owners(self, obj, link_model, row: _Row) -> dict[str, list[Any]]:
+    def _loaded(
+        self,
+        record_type: RecordType,
+        record_id: int,
+        row: _Row,
+        action: str,
+        changes: dict[str, Any],
+        departments: dict[str, list[str]],
+    ) -> None:
+        change = "created" if action == "create" else "updated" if changes else "unchanged"
+        self.summary.records.append(
+            LoadedRecord(
+                record_type=record_type,
+                id=record_id,
+                key=row.key,
+                fields=row.fields,
+                owners={ROLE_FIELDS[role]: names for role, names in row.owners.items()},
+                departments=departments,
+                doubts=row.doubts,
+                change=change,
+                changed=set(changes),
+            )
+        )
+
+    def _owner_doubts(self, row: _Row, *, needs_lead: bool) -> list[Doubt]:
+        """The owner names a person must check (unknown, to be picked, guessed), and a task without a lead."""
+        doubts = [
+            Doubt(ROLE_FIELDS[role], finding, name)
+            for role in ROLE_FIELDS
+            for name in row.owners.get(role, ())
+            if (finding := self.resolver.finding(name)) is not None
+        ]
+        if (
+            needs_lead
+            and row.fields.get("awaiting_assignment")
+            and not any(d.field == "leads" for d in [*row.doubts, *doubts])
+        ):
+            doubts.append(Doubt("leads", NO_LEAD, row.fields.get("owners_raw")))
+        return doubts
+
+    def _owners_wanted(self, row: _Row) -> tuple[dict[int, tuple[str, int, str | None]], dict[str, list[str]]]:
+        """The department links a row asks for (id → role, position, name as written), and the
+        department names per role (a doubt field: leads / supporting / implementers)."""
         wanted: dict[int, tuple[str, int, str | None]] = {}
+        departments: dict[str, list[str]] = {}
         for role in (Role.LEAD, Role.SUPPORTING, Role.IMPLEMENTER):
             for department, source_name in self.resolver.departments(row.owners.get(role, ()), role, line=row.line):
                 # A unit named twice keeps its first (stronger) role.
-                wanted.setdefault(department.id, (str(role), len(wanted), source_name))
+                if department.id not in wanted:
+                    wanted[department.id] = (str(role), len(wanted), source_name)
+                    departments.setdefault(ROLE_FIELDS[role], []).append(department.name)
+        return wanted, departments
+
+    def _sync_owners(self, obj, link_model, wanted: dict[int, tuple[str, int, str | None]]) -> dict[str, list[Any]]:
         current = {a.department_id: (a.role, a.position, a.source_name) for a in obj.assignments}
         if current == wanted:
             return {}

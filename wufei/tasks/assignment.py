@@ -2,8 +2,9 @@
 
 The office names one or more lead departments, and optionally supporting ones; the task then
 stops waiting (`awaiting_assignment` false) and enters the cadence: it reports weekly and gets
-a light. Only tasks still waiting may be assigned here; owners printed in the plan are changed
-by re-importing a corrected file. Services take a Session and never commit.
+a light, and the doubts about its owners are settled (已更正). Only tasks still waiting may be
+assigned here; owners printed in the plan are changed by re-importing a corrected file.
+Services take a Session and never commit.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from wufei.audit.service import record
 from wufei.departments.models import Department
+from wufei.doubts.models import RecordType
+from wufei.doubts.service import close_field_doubts
 from wufei.tasks.models import Role, Task, TaskDepartment
 
 
@@ -83,5 +86,14 @@ def assign_owners(
             "supporting": [None, [found[d].name for d in supporting]],
         },
         source="assign owners",
+    )
+    named = "、".join(found[d].name for d in leads)
+    close_field_doubts(
+        session,
+        record_type=RecordType.TASK,
+        record_id=task.id,
+        fields=("leads", "supporting") if supporting else ("leads",),
+        note=f"办公室指定牵头单位：{named}",
+        actor=actor,
     )
     return task

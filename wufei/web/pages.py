@@ -18,6 +18,7 @@ from wufei.cadence.figures import indicator_status
 from wufei.cadence.windows import WeekError, chinese_week, parse_week, reporting_window, week_start
 from wufei.calendar.service import load_calendar
 from wufei.departments.models import Department
+from wufei.doubts.service import count_open
 from wufei.extensions.service import effective_due_dates, list_extensions
 from wufei.importers.records import ListKind, PlanKind
 from wufei.importers.sheet_schema import LIST_NAMES
@@ -70,7 +71,7 @@ def task_row(
         "supporting": names(task, Role.SUPPORTING),
         "deadline": deadline_text(task, due),
         "light": str(light.light) if light else None,
-        "reason": light.reason if light else "未明确牵头单位，不纳入亮灯",
+        "reason": light.reason if light else "不纳入亮灯（非方案任务）",
         "progress": progress[0] if progress else None,
     }
 
@@ -108,7 +109,8 @@ def dashboard(
     session: Session, *, today: date, cadence: Mapping[str, Any], bulletins_dir: Path, jurisdiction: str | None = None
 ) -> dict[str, Any]:
     """Lights overall and by lead department, overdue and newly red tasks, this week's missing
-    reports, indicators and bulletins; `jurisdiction` limits it to that place's plans."""
+    reports, indicators, bulletins and the imported fields awaiting confirmation (待确认);
+    `jurisdiction` limits it to that place's plans."""
     calendar = load_calendar(session)
     plan_ids = None
     if jurisdiction is not None:
@@ -188,6 +190,8 @@ def dashboard(
         "bulletins": bulletins(bulletins_dir),
         "jurisdiction": jurisdiction,
         "jurisdictions": jurisdictions(session),
+        "doubts_open": count_open(session, plan_ids=plan_ids),
+        "awaiting": sum(1 for t in tasks.values() if t.awaiting_assignment or not names(t, Role.LEAD)),
         "attention": [d for d in departments if d["red"] or d["yellow"]],
         "quiet": [d for d in departments if not (d["red"] or d["yellow"])],
     }

@@ -33,6 +33,8 @@ from wufei.accounts.service import ROLE_NAMES, SignedIn, session_user
 from wufei.bulletins.service import bulletin_dir
 from wufei.cadence.windows import chinese_week, load_cadence, week_label
 from wufei.db import transaction, utcnow
+from wufei.importers.records import ListKind
+from wufei.importers.sheet_schema import LIST_NAMES
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SESSION_COOKIE = "wufei_session"
@@ -50,7 +52,9 @@ NOTICES = {
     "milestone_set": "已保存节点。",
     "milestone_removed": "已删除节点。",
     "signed_out": "已退出登录。",
+    "doubt_decided": "已处理待确认项。",
 }
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
 
 
 class Forbidden(HTTPException):
@@ -74,6 +78,8 @@ class Settings:
     public_plans: tuple[str, ...] = ()  # doc numbers published on /public ("*": every plan); empty: no public page
     secure_cookies: bool = False  # set behind HTTPS
     cadence: dict[str, Any] | None = None  # the cadence rules (tests); None: cadence.yaml
+    imports_dir: Path = field(default_factory=lambda: Path(os.environ.get("WUFEI_IMPORT_DIR") or "imports"))
+    import_max_bytes: int = IMPORT_MAX_BYTES  # largest plan file the office may upload
 
     @classmethod
     def from_environment(cls, engine: Engine, **overrides: Any) -> Settings:
@@ -101,6 +107,7 @@ class Portal:
             light_cn=lambda light: LIGHT_NAMES.get(light, "未纳入督办"),
             local_time=_local_time,
             file_size=_file_size,
+            list_cn=_list_cn,
         )
 
     # --- the clock ---------------------------------------------------------------------------
@@ -208,6 +215,8 @@ def _nav(role: str | None, path: str) -> list[dict[str, Any]]:
             ("/review", "审核报告"),
             ("/extensions", "延期审批"),
             ("/assign", "指定牵头单位"),
+            ("/import", "导入方案"),
+            ("/doubts", "待确认"),
             ("/departments", "部门"),
             ("/bulletins", "通报"),
         )
@@ -240,6 +249,13 @@ def _local_time(moment: datetime | None) -> str:
         return "—"
     local = moment.astimezone(SHANGHAI)
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def _list_cn(kind: str) -> str:
+    try:
+        return LIST_NAMES[ListKind(kind)]
+    except ValueError:
+        return kind
 
 
 def _file_size(size: int) -> str:

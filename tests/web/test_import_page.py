@@ -1,0 +1,266 @@
+"""The office's import page over HTTP and in headless Chromium: upload a plan, see the preview with
+its doubtful fields, correct an owner, commit (all or nothing), download the import workbook, and
+decide the doubts that remain. A portal of its own (an empty database), so the shared portal's
+plan and counts stay as the other tests expect them."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import sync_playwright
+from sqlalchemy import select
+
+from tests.conftest import fresh_database_url
+from tests.preview_plan import another_plan
+from tests.web.conftest import PASSWORD, TODAY, csrf_of, serve, sign_in
+from tests.web.test_browser import ARGS, CHROMIUM, SHOTS
+from wufei import migrate
+from wufei.accounts.service import add_user
+from wufei.audit.models import AuditEntry
+from wufei.db import make_engine, transaction
+from wufei.departments.models import Department
+from wufei.departments.registry import Registry
+from wufei.departments.service import ensure_jurisdiction
+from wufei.doubts.models import DoubtStatus, ImportDoubt
+from wufei.importers import sheet_schema as S
+from wufei.plans.models import Plan
+from wufei.tasks.models import Task
+from wufei.web.app import create_app
+from wufei.web.portal import Settings
+
+MAX_IMPORT_BYTES = 50_000
+
+
+@dataclass
+class Portal:
+    url: str
+    engine: object
+    imports: Path
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory) -> Iterator[Portal]:
+    root = tmp_path_factory.mktemp("import-portal")
+    engine = make_engine(fresh_database_url(root))
+    migrate.upgrade(engine)
+    with transaction(engine) as session:
+        hengshui = ensure_jurisdiction(session, Registry.load(), "衡水市", path="test")
+        ecology = session.scalar(
+            select(Department).where(Department.jurisdiction_id == hengshui.id, Department.name == "市生态环境局")
+        )
+        add_user(session, username="office", role="office", display_name="办公室张三", password=PASSWORD, actor="t")
+        add_user(session, username="leader", role="leader", display_name="李市长", password=PASSWORD, actor="t")
+        add_user(
+            session,
+            username="eco",
+            role="liaison",
+            display_name="王五",
+            department_id=ecology.id,
+            password=PASSWORD,
+            actor="t",
+        )
+    app = create_app(
+        Settings(
+            engine=engine,
+            today=TODAY,
+            bulletins_dir=root / "bulletins",
+            imports_dir=root / "imports",
+            import_max_bytes=MAX_IMPORT_BYTES,
+        )
+    )
+    try:
+        with serve(app) as url:
+            yield Portal(url, engine, root / "imports")
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def office(portal):
+    client = sign_in(portal, "office")
+    yield client
+    client.close()
+
+
+def _plan_file(tmp_path: Path, number: int) -> Path:
+    path = tmp_path / f"衡政办字〔2024〕{number}号.txt"
+    path.write_text(another_plan(number), encoding="utf-8")
+    return path
+
+
+def _upload(client, path: Path, *, name: str | None = None, token: bool = True):
+    page = client.get("/import")
+    data = {"csrf_token": csrf_of(page.text)} if token else {}
+    return client.post("/import", data=data, files={"file": (name or path.name, path.read_bytes(), "text/plain")})
+
+
+def _stored(portal: Portal) -> list[Path]:
+    return list(portal.imports.iterdir()) if portal.imports.is_dir() else []
+
+
+def _plan(portal: Portal, number: int) -> Plan | None:
+    with transaction(portal.engine) as session:
+        return session.scalar(select(Plan).where(Plan.doc_number == f"衡政办字〔2024〕{number}号"))
+
+
+def test_only_the_office_may_import_or_decide_doubts(portal, tmp_path):
+    anonymous = httpx.Client(base_url=portal.url, follow_redirects=False)
+    assert anonymous.get("/import").status_code == 303
+    for username in ("leader", "eco"):
+        client = sign_in(portal, username)
+        assert client.get("/import").status_code == 403
+        assert client.get("/doubts").status_code == 403
+        refused = client.post("/import", data={"csrf_token": "x"}, files={"file": ("a.txt", b"x", "text/plain")})
+        assert refused.status_code == 403 and "无权" in refused.text
+        assert client.post("/import/" + "a" * 32 + "/commit", data={"csrf_token": "x"}).status_code == 403
+        client.close()
+    assert _stored(portal) == []
+
+
+def test_an_upload_without_the_forms_token_is_refused_and_not_kept(portal, office, tmp_path):
+    response = _upload(office, _plan_file(tmp_path, 11), token=False)
+    assert response.status_code == 403 and "校验码" in response.text
+    assert _stored(portal) == []
+
+
+def test_a_file_that_cannot_be_imported_gets_a_chinese_error_page(portal, office, tmp_path):
+    program = tmp_path / "方案.exe"
+    program.write_bytes(b"MZ")
+    response = _upload(office, program)
+    assert response.status_code == 400 and "不支持的文件类型「方案.exe」" in response.text
+
+    empty = tmp_path / "空白方案.txt"
+    empty.write_text("\n\n", encoding="utf-8")
+    response = _upload(office, empty)
+    assert response.status_code == 400 and "空白方案.txt" in response.text and "找不到文件标题" in response.text
+    assert str(portal.imports) not in response.text  # the office's file name, not where the portal keeps it
+
+    large = tmp_path / "大文件.txt"
+    large.write_bytes(b"x" * (MAX_IMPORT_BYTES + 1))
+    response = _upload(office, large)
+    assert response.status_code == 413 and "过大" in response.text
+    assert _stored(portal) == []
+
+
+def test_upload_preview_correct_and_commit_over_http(portal, office, tmp_path):
+    response = _upload(office, _plan_file(tmp_path, 12))
+    assert response.status_code == 303
+    preview_url = response.headers["location"]
+    page = office.get(preview_url)
+    assert page.status_code == 200 and "导入预览" in page.text
+    assert 'id="preview-doubts">3<' in page.text and "未识别的单位「市生态环境厅」" in page.text
+    assert _plan(portal, 12) is None  # a preview writes nothing
+
+    form = {"csrf_token": csrf_of(page.text), "task0-0-leads": "市生态环境局", "task0-1-deadline": "持续推进"}
+    done = office.post(f"{preview_url}/commit", data=form)
+    assert done.status_code == 200 and "已导入" in done.text and 'id="done-doubts">2<' in done.text
+    with transaction(portal.engine) as session:
+        plan = session.scalar(select(Plan).where(Plan.doc_number == "衡政办字〔2024〕12号"))
+        first = session.scalar(select(Task).where(Task.plan_id == plan.id, Task.number == "1"))
+        assert [d.name for d in first.departments("lead")] == ["市生态环境局"]
+        settled = session.scalar(select(ImportDoubt).where(ImportDoubt.task_id == first.id))
+        assert settled.status == DoubtStatus.CORRECTED and settled.decided_by == "web:office"
+        upload = session.scalar(select(AuditEntry).where(AuditEntry.action == "upload"))
+        assert upload.actor == "web:office" and upload.changes["file"] == [None, "衡政办字〔2024〕12号.txt"]
+    assert office.get(preview_url).status_code == 404  # committed: the upload is gone
+    with transaction(portal.engine) as session:
+        waiting = session.scalar(select(Task).where(Task.plan_id == plan.id, Task.number == "4"))
+    task_page = office.get(f"/tasks/{waiting.id}").text
+    assert "待指定牵头单位，指定后纳入周报送" in task_page and "lamp-yellow" in task_page
+
+
+def test_a_commit_that_fails_writes_nothing_and_keeps_the_offices_corrections(portal, office, tmp_path):
+    preview_url = _upload(office, _plan_file(tmp_path, 13)).headers["location"]
+    page = office.get(preview_url)
+    form = {"csrf_token": csrf_of(page.text), "task0-0-leads": "市生态环境局", "plan0-jurisdiction": "不存在的地方"}
+    response = office.post(f"{preview_url}/commit", data=form)
+    assert response.status_code == 400 and "未导入，未写入任何内容" in response.text and "不存在的地方" in response.text
+    assert 'value="市生态环境局"' in response.text  # what the office typed is still there
+    assert _plan(portal, 13) is None
+    assert office.post(f"{preview_url}/commit", data={"task0-0-leads": "x"}).status_code == 403  # no token
+
+
+def test_the_corrected_preview_downloads_as_the_import_workbook(portal, office, tmp_path):
+    preview_url = _upload(office, _plan_file(tmp_path, 14)).headers["location"]
+    page = office.get(preview_url)
+    form = {"csrf_token": csrf_of(page.text), "task0-0-leads": "市生态环境局"}
+    response = office.post(f"{preview_url}/workbook", data=form)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in response.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(response.content))[S.TASKS]
+    rows = list(sheet.iter_rows(values_only=True))
+    first = dict(zip(rows[0], rows[1]))
+    assert first["牵头单位"] == "市生态环境局" and first[S.DOUBTS] is None
+    assert dict(zip(rows[0], rows[3]))[S.DOUBTS].startswith("【牵头单位】")
+    assert _plan(portal, 14) is None
+
+
+def test_the_office_confirms_a_doubt_from_the_list_the_dashboard_links_to(portal, office, tmp_path):
+    preview_url = _upload(office, _plan_file(tmp_path, 15)).headers["location"]
+    page = office.get(preview_url)
+    assert office.post(f"{preview_url}/commit", data={"csrf_token": csrf_of(page.text)}).status_code == 200
+    dashboard = office.get("/dashboard")
+    assert '<a href="/doubts">' in dashboard.text
+    listing = office.get("/doubts")
+    with transaction(portal.engine) as session:
+        plan = session.scalar(select(Plan).where(Plan.doc_number == "衡政办字〔2024〕15号"))
+        doubt = session.scalar(select(ImportDoubt).where(ImportDoubt.plan_id == plan.id).order_by(ImportDoubt.id))
+    assert f'id="doubt-{doubt.id}"' in listing.text
+    token = csrf_of(listing.text)
+    no_note = office.post(f"/doubts/{doubt.id}/decide", data={"csrf_token": token, "decision": "confirmed"})
+    assert no_note.status_code == 400 and "处理说明" in no_note.text
+    decided = office.post(
+        f"/doubts/{doubt.id}/decide", data={"csrf_token": token, "decision": "confirmed", "note": "已核实"}
+    )
+    assert decided.status_code == 303
+    with transaction(portal.engine) as session:
+        row = session.get(ImportDoubt, doubt.id)
+        assert row.status == DoubtStatus.CONFIRMED and row.decided_by == "web:office" and row.note == "已核实"
+    assert f'id="doubt-{doubt.id}"' not in office.get("/doubts").text
+    assert "已确认：web:office" in office.get("/doubts?all=1").text
+
+
+def test_the_office_imports_a_plan_in_the_browser_correcting_one_owner(portal, tmp_path):
+    plan_file = _plan_file(tmp_path, 16)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        context = browser.new_context(base_url=portal.url, viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        context.set_default_timeout(15000)
+        page = context.new_page()
+        page.goto("/login")
+        page.fill("input[name=username]", "office")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button:has-text('登录')")
+        page.wait_for_url("**/dashboard")
+        doubts_before = int(page.inner_text("#count-doubts"))
+        awaiting_before = int(page.inner_text("#count-awaiting"))
+
+        page.click("nav a:has-text('导入方案')")
+        page.wait_for_url("**/import")
+        page.set_input_files("input[name=file]", str(plan_file))
+        page.click("button:has-text('上传并预览')")
+        page.wait_for_selector("text=导入预览")
+        row = page.locator("#task-0-0")
+        assert "未识别的单位「市生态环境厅」" in row.inner_text()
+        assert row.locator("td.doubt").count() >= 1
+        page.screenshot(path=str(SHOTS / "wufei-import-preview.png"), full_page=True)
+        row.locator("input[name='task0-0-leads']").fill("市生态环境局")
+        page.click("button:has-text('确认导入')")
+        page.wait_for_selector("text=已导入")
+        page.screenshot(path=str(SHOTS / "wufei-import-done.png"), full_page=True)
+        imported = page.locator("tr:has-text('建立固体废物统计制度')")
+        assert "市生态环境局" in imported.inner_text()
+
+        imported.locator("a").click()
+        page.wait_for_selector("text=建立固体废物统计制度")
+        assert "市生态环境局" in page.inner_text("main")
+        page.goto("/dashboard")
+        assert int(page.inner_text("#count-doubts")) == doubts_before + 2
+        assert int(page.inner_text("#count-awaiting")) == awaiting_before + 2  # lit and listed, not dropped
+        browser.close()
