@@ -119,6 +119,10 @@ class OwnerResolver:
             for message, lines in self._lines.items()
         ]
 
+    def warning(self, name: str) -> str | None:
+        """What resolving this name warns about (an unknown unit, a collective to pick from), if anything."""
+        return self._resolve(name)[1]
+
     def departments(
         self, names: tuple[str, ...], role: str, *, line: int | None = None
     ) -> list[tuple[Department, str | None]]:

@@ -1,8 +1,18 @@
 """Loading a parsed plan into the ledger: validate everything, then upsert by natural key.
 
 Re-importing the same file changes nothing; a corrected file updates what
-changed and each change lands in the audit trail. A fatal problem raises
-ImportError_ before anything is written. Services never commit.
+changed and each change lands in the audit trail. A fatal problem (a duplicate
+number in a workbook, a missing name) raises ImportError_ before anything is
+written. A field that cannot be read with confidence is not fatal: the record is
+kept with what was understood and a `Doubt` on the field (an unreadable or
+relative deadline: raw text, no due date; an unreadable target: kept as text; an
+owner the registry does not know). After `import_plan` every record of the
+ParsedPlan carries its doubts, those of the text and those found here. Services
+never commit.
+
+A deadline naming several dates (2022年底前完成A，2025年底前完成B) is due on the last;
+the earlier ones become the task's milestones (source `document`), which keep the
+yearly generated ones away and which the office may change like its own.
 """
 
 from __future__ import annotations
@@ -21,14 +31,20 @@ from wufei.cells.models import CellCount
 from wufei.departments.owners import parse_owners, split_names
 from wufei.departments.registry import Registry
 from wufei.departments.service import OwnerResolver, ensure_jurisdiction
-from wufei.importers.records import CellRecord, ImportError_, IndicatorRecord, ParsedPlan, TaskRecord
+from wufei.importers.records import CellRecord, Doubt, ImportError_, IndicatorRecord, ParsedPlan, TaskRecord
 from wufei.indicators.models import Indicator, IndicatorDepartment, IndicatorValue
-from wufei.indicators.targets import parse_baseline, parse_target
+from wufei.indicators.targets import Target, TargetKind, direction_from_name, parse_baseline, parse_target
+from wufei.lights.rules import expected_progress, plan_start_date, round_half_up
 from wufei.plans.models import Plan
-from wufei.tasks.deadlines import DeadlineError, parse_deadline
-from wufei.tasks.models import Role, Task, TaskDepartment
+from wufei.tasks.deadlines import Checkpoint, Deadline, DeadlineError, DeadlineKind, parse_deadline
+from wufei.tasks.models import Milestone, Role, Task, TaskDepartment
 
 ATTRIBUTES = {"约束性": "binding", "预期性": "expected"}
+NOTE_UNREADABLE = "期限无法识别，待确认"
+DOCUMENT = "document"  # milestones named by the plan itself (a deadline with several dates)
+# Column widths (wufei.db Name = 200, task titles 500): longer text is cut, with a doubt.
+_NAME_MAX, _TITLE_MAX = 200, 500
+_OWNER_FIELDS = {Role.LEAD: "leads", Role.SUPPORTING: "supporting", Role.IMPLEMENTER: "implementers"}
 
 
 @dataclass
@@ -62,6 +78,8 @@ class _Row:
     owners: dict[Role, tuple[str, ...]]
     line: int
     values: list[dict[str, Any]] = field(default_factory=list)  # indicator values
+    record: Any = None  # the record it came from, to hang doubts on
+    checkpoints: tuple[Checkpoint, ...] = ()  # earlier dates of a task's deadline: its milestones
 
 
 def import_plan(
@@ -74,7 +92,7 @@ def import_plan(
         parsed.issued_on = existing_plan.issued_on
     tasks = [_task_row(parsed, r) for r in parsed.tasks]
     indicators = _indicator_rows(parsed)
-    cells = [_cell_row(parsed, r) for r in parsed.cells]
+    cells = _cell_rows(parsed)
     _check_unique(parsed, tasks, "任务")
     _check_unique(parsed, indicators, "指标")
 
@@ -96,11 +114,13 @@ def import_plan(
     summary.changes[plan_change] += 1
 
     sync = _Sync(session, plan, resolver, actor, source, summary, parsed.complete)
-    sync.children(Task, TaskDepartment, tasks, ("list_kind", "number"), "task_id")
+    task_objects = sync.children(Task, TaskDepartment, tasks, ("list_kind", "number"), "task_id")
+    sync.milestones(tasks, task_objects)
     sync.children(Indicator, IndicatorDepartment, indicators, ("number", "seq"), "indicator_id")
     sync.cells(cells)
     summary.warnings.extend(resolver.warnings)
     summary.warnings.extend(_cell_total_warning(parsed, cells))
+    summary.warnings.extend(_other_targets_warning(parsed))
 
     by_kind = Counter(str(row.fields["list_kind"]) for row in tasks)
     summary.counts = {f"tasks_{kind}": n for kind, n in sorted(by_kind.items())}
@@ -112,8 +132,17 @@ def import_plan(
     return summary
 
 
+def _other_targets_warning(parsed: ParsedPlan) -> list[str]:
+    """Targets beside the final one have no column yet: say so rather than drop them silently."""
+    kept = [i for i in parsed.indicators if i.other_targets]
+    if not kept:
+        return []
+    labels = "、".join(dict.fromkeys(label for i in kept for label in i.other_targets))
+    return [f"{parsed.path}：{len(kept)}项指标另列有{labels}，仅导入最终目标值，其余见导入预览"]
+
+
 def _cell_total_warning(parsed: ParsedPlan, cells: list[_Row]) -> list[str]:
-    total = sum(row.fields["count"] for row in cells)
+    total = sum(row.fields["count"] or 0 for row in cells)
     if cells and parsed.cells_built_total is not None and total != parsed.cells_built_total:
         return [
             f"{parsed.path}：无废细胞各类数量合计 {total} 个，与文中所述建成总数 {parsed.cells_built_total} 个不一致"
@@ -125,37 +154,66 @@ def _cell_total_warning(parsed: ParsedPlan, cells: list[_Row]) -> list[str]:
 
 
 def _task_row(parsed: ParsedPlan, record: TaskRecord) -> _Row:
-    try:
-        deadline = parse_deadline(
-            record.deadline_raw, plan_start=parsed.period_start, plan_end=parsed.period_end, issued_on=parsed.issued_on
-        )
-    except DeadlineError as exc:
-        raise ImportError_(
-            parsed.path,
-            f"任务「{record.title}」的完成期限无法识别（{exc}）",
-            line=record.line,
-            cell="完成期限",
-            text=record.deadline_raw,
-        ) from exc
+    deadline = _deadline(parsed, record)
     owners = _owners(record.owners_raw, record.leads, record.supporting, record.implementers_raw, record.implementers)
+    title = _required(parsed, record.title, record.line, "任务名称")
+    content = record.content
+    if len(title) > _TITLE_MAX:
+        title, content = title[:_TITLE_MAX], title[_TITLE_MAX:] + (content or "")
+        _doubt(record, "title", f"任务名称超过{_TITLE_MAX}字，其余部分已移入主要内容，请精简名称", title[:40])
     fields = {
         "list_kind": str(record.list_kind),
-        "list_name": record.list_name,
-        "category": record.category,
+        "list_name": _fit(record, "title", record.list_name),
+        "category": _fit(record, "title", record.category),
         "number": record.number,
-        "title": _required(parsed, record.title, record.line, "任务名称"),
-        "content": record.content,
+        "title": title,
+        "content": content,
         "owners_raw": record.owners_raw,
-        "responsible_entity": record.responsible_entity,
-        "implementers_raw": record.implementers_raw,
-        "deadline_raw": record.deadline_raw,
+        "responsible_entity": _fit(record, "leads", record.responsible_entity),
+        "implementers_raw": _fit(record, "implementers", record.implementers_raw),
+        "deadline_raw": _fit(record, "deadline", record.deadline_raw),
         "deadline_kind": str(deadline.kind),
         "due_date": deadline.due_date,
         "deadline_note": deadline.note,
         "awaiting_assignment": not owners.get(Role.LEAD),
         "source_line": record.line,
     }
-    return _Row(key=(str(record.list_kind), record.number), fields=fields, owners=owners, line=record.line)
+    return _Row(
+        key=(str(record.list_kind), record.number),
+        fields=fields,
+        owners=owners,
+        line=record.line,
+        record=record,
+        checkpoints=deadline.checkpoints,
+    )
+
+
+def _deadline(parsed: ParsedPlan, record: TaskRecord) -> Deadline:
+    """The task's deadline; what cannot be read is kept as text, without a due date, with a doubt."""
+    try:
+        deadline = parse_deadline(
+            record.deadline_raw, plan_start=parsed.period_start, plan_end=parsed.period_end, issued_on=parsed.issued_on
+        )
+    except DeadlineError as exc:
+        _doubt(record, "deadline", f"{exc}，请填写具体完成日期或期限类型", record.deadline_raw)
+        return Deadline(DeadlineKind.FIXED, None, record.deadline_raw, NOTE_UNREADABLE)
+    if deadline.doubt:
+        _doubt(record, "deadline", deadline.doubt, record.deadline_raw)
+    return deadline
+
+
+def _doubt(record: Any, field_key: str, message: str, text: str | None = None) -> None:
+    """Hang a doubt on a record once (importing the same ParsedPlan twice adds nothing)."""
+    doubt = Doubt(field_key, message, text)
+    if record is not None and doubt not in record.doubts:
+        record.doubts.append(doubt)
+
+
+def _fit(record: Any, field_key: str, text: str | None, limit: int = _NAME_MAX) -> str | None:
+    if text is None or len(text) <= limit:
+        return text
+    _doubt(record, field_key, f"内容超过{limit}字，已截断，请核对原文", text[:40])
+    return text[: limit - 1] + "…"
 
 
 def _indicator_rows(parsed: ParsedPlan) -> list[_Row]:
@@ -169,17 +227,8 @@ def _indicator_rows(parsed: ParsedPlan) -> list[_Row]:
 
 def _indicator_row(parsed: ParsedPlan, record: IndicatorRecord, seq: int) -> _Row:
     name = _required(parsed, record.name, record.line, "指标名称")
-    try:
-        target = parse_target(record.target_raw, name=name)
-        baseline = parse_baseline(record.baseline_raw, default_year=record.baseline_year_default)
-    except ValueError as exc:
-        raise ImportError_(
-            parsed.path,
-            f"指标「{name}」的现状值或目标值无法识别（{exc}）",
-            line=record.line,
-            cell="目标值",
-            text=record.target_raw,
-        ) from exc
+    target = _target(record, name)
+    baseline = parse_baseline(record.baseline_raw, default_year=record.baseline_year_default)
     attribute = ATTRIBUTES.get(record.attribute_raw or "", record.attribute_raw)
     fields = {
         "number": record.number,
@@ -189,16 +238,16 @@ def _indicator_row(parsed: ParsedPlan, record: IndicatorRecord, seq: int) -> _Ro
         "name": name,
         "marks": record.marks or "",
         "category": record.category,
-        "unit": None if record.unit in (None, "/") else record.unit,
-        "data_source": record.data_source,
-        "attribute": attribute,
+        "unit": None if record.unit in (None, "/") else _fit(record, "unit", record.unit, 64),
+        "data_source": _fit(record, "record", record.data_source),
+        "attribute": _fit(record, "record", attribute, 64),
         "definition": record.definition,
         "owners_raw": record.owners_raw,
-        "baseline_raw": record.baseline_raw,
+        "baseline_raw": _fit(record, "baseline", record.baseline_raw),
         "baseline_value": baseline.value,
         "baseline_text": baseline.text,
         "baseline_year": baseline.year,
-        "target_raw": record.target_raw,
+        "target_raw": _fit(record, "target", record.target_raw),
         "target_kind": str(target.kind),
         "target_comparator": target.comparator,
         "target_value": target.value,
@@ -221,28 +270,65 @@ def _indicator_row(parsed: ParsedPlan, record: IndicatorRecord, seq: int) -> _Ro
             }
         )
     owners = _owners(record.owners_raw, record.leads, record.supporting, None, None)
-    return _Row(key=(record.number, str(seq)), fields=fields, owners=owners, line=record.line, values=values)
+    return _Row(
+        key=(record.number, str(seq)), fields=fields, owners=owners, line=record.line, values=values, record=record
+    )
+
+
+def _target(record: IndicatorRecord, name: str) -> Target:
+    """The target; one that is not a number nor a known phrase is kept as text with a doubt."""
+    try:
+        target = parse_target(record.target_raw, name=name)
+    except ValueError as exc:
+        _doubt(
+            record,
+            "target",
+            f"目标值无法识别（{exc}），已按文字保存；如为分地区或分阶段的多个目标，请拆分或指定考核目标",
+            record.target_raw,
+        )
+        return Target(TargetKind.QUALITATIVE, None, None, None, None, direction_from_name(name), record.target_raw)
+    if target.kind is TargetKind.QUALITATIVE and target.qualitative is None:
+        _doubt(
+            record,
+            "target",
+            f"目标值「{record.target_raw}」不是数值，也不是常见的定性目标，请确认如何判断是否完成",
+            record.target_raw,
+        )
+    return target
 
 
 _COUNT = re.compile(r"^\s*(\d+)\s*(\D*)$")
 
 
+def _cell_rows(parsed: ParsedPlan) -> list[_Row]:
+    rows: list[_Row] = []
+    seen: Counter = Counter()
+    for record in parsed.cells:
+        seen[record.category] += 1
+        if seen[record.category] > 1:  # one row per category: a repeated one is told apart, and said
+            printed = record.category
+            record.category = f"{printed}（{seen[printed]}）"
+            _doubt(record, "record", f"无废细胞类别「{printed}」重复，已暂记为「{record.category}」，请核对", printed)
+        rows.append(_cell_row(parsed, record))
+    return rows
+
+
 def _cell_row(parsed: ParsedPlan, record: CellRecord) -> _Row:
     match = _COUNT.match(record.count_raw or "")
     if not match:
-        raise ImportError_(parsed.path, "无废细胞数量无法识别", line=record.line, cell="数量", text=record.count_raw)
+        _doubt(record, "count", "无废细胞数量无法识别为数字，请填写", record.count_raw)
     fields = {
         "number": record.number,
-        "category": record.category,
-        "count": int(match.group(1)),
-        "unit": match.group(2) or None,
-        "count_raw": record.count_raw,
+        "category": _fit(record, "record", record.category),
+        "count": int(match.group(1)) if match else None,
+        "unit": _fit(record, "unit", match.group(2) or None, 64) if match else None,
+        "count_raw": _fit(record, "count", record.count_raw, 64),
         "status": record.status,
         "lead_raw": record.lead_raw,
         "source_line": record.line,
     }
     owners = {Role.LEAD: (record.lead_raw,)} if record.lead_raw else {}
-    return _Row(key=(record.category,), fields=fields, owners=owners, line=record.line)
+    return _Row(key=(fields["category"],), fields=fields, owners=owners, line=record.line, record=record)
 
 
 def _owners(raw: str | None, leads, supporting, implementers_raw, implementers) -> dict[Role, tuple[str, ...]]:
@@ -357,7 +443,10 @@ class _Sync:
         self.actor, self.source, self.summary = actor, source, summary
         self.complete = complete  # whether records missing from the source are removed
 
-    def children(self, model, link_model, rows: list[_Row], key_fields: tuple[str, str], link_fk: str) -> None:
+    def children(
+        self, model, link_model, rows: list[_Row], key_fields: tuple[str, str], link_fk: str
+    ) -> dict[tuple[str, ...], Any]:
+        """Create, update and (for a complete source) delete the plan's children; the rows' objects by key."""
         loads = [selectinload(model.assignments).selectinload(link_model.department)]
         if model is Indicator:
             loads.append(selectinload(Indicator.values))
@@ -368,6 +457,10 @@ class _Sync:
         entity = model.__tablename__
         done: list[tuple[str, Any, _Row, dict[str, Any]]] = []
         for row in rows:
+            if model is Task and row.owners.get(Role.LEAD):
+                # Lead names the registry cannot turn into a unit (有关县市区) leave the task to be assigned.
+                leads = self.resolver.departments(row.owners[Role.LEAD], Role.LEAD, line=row.line)
+                row.fields["awaiting_assignment"] = not leads
             obj = existing.pop(row.key, None)
             if obj is None:
                 obj = model(plan_id=self.plan.id, **row.fields)
@@ -388,6 +481,44 @@ class _Sync:
         self.session.flush()  # one round of inserts; ids are known from here on
         for action, obj, row, changes in done:
             self._audit(action, entity, obj.id, self._key(row), changes)
+        return {row.key: obj for _action, obj, row, _changes in done}
+
+    def milestones(self, rows: list[_Row], tasks: dict[tuple[str, ...], Task]) -> None:
+        """The earlier dates of each task's deadline as its milestones (source `document`).
+
+        Expected progress is the elapsed share of the task by then (序时进度). Milestones the
+        office set are never touched; document milestones the document no longer names go.
+        """
+        start = plan_start_date(self.plan.issued_on, self.plan.period_start)
+        for row in rows:
+            task = tasks[row.key]
+            if task.id is None or (not row.checkpoints and not any(m.source == DOCUMENT for m in task.milestones)):
+                continue
+            wanted = {
+                point.due_date: point
+                for point in row.checkpoints
+                if task.due_date is not None and point.due_date < task.due_date
+            }
+            current = {m.due_date: m for m in task.milestones}
+            for day, milestone in current.items():
+                if milestone.source == DOCUMENT and day not in wanted:
+                    task.milestones.remove(milestone)
+                    self._audit("delete", "milestones", milestone.id, f"task:{task.id}|{day.isoformat()}", {})
+            for day, point in wanted.items():
+                title = point.text[:_NAME_MAX] or f"{day.year}年{day.month}月{day.day}日节点"
+                progress = round_half_up(expected_progress(start, task.due_date, day)) if start else 50
+                milestone = current.get(day)
+                if milestone is None:
+                    task.milestones.append(
+                        Milestone(due_date=day, title=title, expected_progress=progress, source=DOCUMENT)
+                    )
+                    changes = {"due_date": [None, day.isoformat()], "title": [None, title]}
+                    self._audit("create", "milestones", task.id, f"task:{task.id}|{day.isoformat()}", changes)
+                elif milestone.source == DOCUMENT:
+                    changes = audit.apply_changes(milestone, {"title": title, "expected_progress": progress})
+                    if changes:
+                        self._audit("update", "milestones", milestone.id, f"task:{task.id}|{day.isoformat()}", changes)
+        self.session.flush()
 
     def cells(self, rows: list[_Row]) -> None:
         existing = {
@@ -395,6 +526,7 @@ class _Sync:
         }
         done = []
         for row in rows:
+            self._owner_doubts(row)
             lead = self.resolver.departments(row.owners.get(Role.LEAD, ()), Role.LEAD, line=row.line)
             fields = dict(row.fields, lead_department_id=lead[0][0].id if lead else None)
             obj = existing.pop(row.key, None)
@@ -413,8 +545,17 @@ class _Sync:
         for action, obj, row, changes in done:
             self._audit(action, "cell_counts", obj.id, self._key(row), changes)
 
+    def _owner_doubts(self, row: _Row) -> None:
+        """An owner the registry does not know, or a collective to pick from, is a doubt on its field."""
+        for role, names in row.owners.items():
+            for name in names:
+                warning = self.resolver.warning(name)
+                if warning:
+                    _doubt(row.record, _OWNER_FIELDS[role], f"{warning}，请确认或改为已登记的单位", name)
+
     def _sync_owners(self, obj, link_model, row: _Row) -> dict[str, list[Any]]:
         wanted: dict[int, tuple[str, int, str | None]] = {}
+        self._owner_doubts(row)
         for role in (Role.LEAD, Role.SUPPORTING, Role.IMPLEMENTER):
             for department, source_name in self.resolver.departments(row.owners.get(role, ()), role, line=row.line):
                 # A unit named twice keeps its first (stronger) role.
