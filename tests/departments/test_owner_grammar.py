@@ -114,3 +114,12 @@ def test_a_name_that_could_not_be_split_with_confidence_is_kept_with_a_doubt(raw
     assert [d.field for d in spec.doubts] == [field]
     assert spec.doubts[0].text in spec.leads + spec.supporting
     assert "请核对" in spec.doubts[0].message
+
+
+def test_under_the_convention_units_responsible_by_duty_are_led_by_the_first():
+    raw = "教育部、人力资源社会保障部等按职责分工负责"
+    assert parse_owners(raw).leads == ("教育部", "人力资源社会保障部")
+    spec = parse_owners(raw, convention=FIRST_LEADS)
+    assert (spec.leads, spec.supporting, spec.all_co_lead) == (("教育部",), ("人力资源社会保障部",), False)
+    spec = parse_owners("（教育部、人力资源社会保障部等按职责分工负责，列第一位者为牵头单位，下同）")
+    assert (spec.leads, spec.supporting) == (("教育部",), ("人力资源社会保障部",))

@@ -137,6 +137,9 @@ def parse_owners(raw: str | None, *, convention: str | None = None) -> OwnerSpec
         spec = _labelled(text, convention)
     elif any(_CLAUSE.match(clause) for clause in _clauses(text)):
         spec = _by_clauses(text)
+        if convention == FIRST_LEADS and spec.all_co_lead and "分别牵头" not in text:
+            # 列第一位为牵头单位: units responsible "by duty" are led by the first of them.
+            spec = _Spec(spec.leads[:1], spec.leads[1:], spec.implementers)
     else:
         spec = _marked_list(split_names(text))
     return _finish(spec, raw, stated)

@@ -22,7 +22,7 @@ _FRONT_LINES = 40  # front matter (number, issuer, title) sits in the first non-
 # What a web page leaves around the document when saved or copied: navigation, page tools,
 # and the publisher's metadata table (索引号 / 发文机关 / 标题 / 发文字号 / 成文日期 …).
 _WEB_CHROME = re.compile(
-    r"^(?:首页|当前位置|您当前的位置|您的位置|位置|来源|信息来源|发布时间|发布日期|更新时间|浏览次数|访问量|点击数"
+    r"^(?:网站首页|网站地图|无障碍|登录|注册|English|繁體|首页|当前位置|您当前的位置|您的位置|位置|来源|信息来源|发布时间|发布日期|更新时间|浏览次数|访问量|点击数"
     r"|字号|【|\[|打印|关闭|分享|索引号|主题分类|体裁分类|发布机构|有效性|保存|收藏|扫一扫|相关链接|上一篇|下一篇)"
 )
 _WEB_FIELD = re.compile(
@@ -41,6 +41,7 @@ _TITLE_END = re.compile(
     r"(?:方案|规划|计划|意见|办法|报告|评估|总结|要点|答复|清单|分工|细则|措施|举措|安排|行动|通知)(?:（试行）)?$"
 )
 _TITLE_MAX = 60
+_WHOLE_TITLE = 12  # a line this long ending like a title is a title on its own, not a title's end
 _NOTICE_MAX = 100  # issuer + 关于印发 + title + 的通知 on one line
 _SENTENCE_PUNCT = "，。；：！？"
 _CITED_PLAN = re.compile(r"《([^《》]{4,60}?(?:规划|方案|计划))》")
@@ -164,8 +165,11 @@ def _title(front: list[str]) -> str | None:
             return text
         # A title broken over two lines: 衡水市“十四五”时期“无废城市” / 建设实施方案
         if index + 1 < len(front):
-            joined = text + front[index + 1]
-            if _could_be_title(front[index + 1]) and _TITLE_END.search(joined):
+            following = front[index + 1]
+            if _could_be_title(following) and _TITLE_END.search(following) and len(following) >= _WHOLE_TITLE:
+                continue  # the next line is a title of its own; this one is something above it
+            joined = text + following
+            if _could_be_title(following) and _TITLE_END.search(joined):
                 return joined
     return None
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from wufei.departments.owners import owner_convention, parse_owners
+from wufei.departments.owners import owner_convention, parse_owners, split_names
 from wufei.importers.records import ListKind, TaskRecord
 from wufei.importers.text.normalize import fold_punct, join_lines
 
@@ -345,10 +345,16 @@ def _trailing_owner(text: str) -> _Owner | None:
                 content = folded[index + 1 : -1].strip()
                 if owner_convention(content) and parse_owners(content).unassigned:
                     return _trailing_owner(folded[:index])
-                if any(word in content for word in _OWNER_WORDS):
+                if any(word in content for word in _OWNER_WORDS) or _names_units(content):
                     return _Owner(index, content)
                 return None
     return None
+
+
+def _names_units(content: str) -> bool:
+    """（市发展改革委、市财政局）: a bracket listing nothing but units names owners too."""
+    names = split_names(content)
+    return bool(names) and all(_UNIT_NAME_END.search(name) and len(name) <= 30 for name in names)
 
 
 def _split_owner(content: str) -> tuple[str, str | None]:

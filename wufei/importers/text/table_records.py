@@ -630,10 +630,11 @@ def _task_record(
     else:
         owners_text = entity if entity is not None else _list_text(row, columns, "owners")
         responsible = None
-    body, bracket = cell_text, None
+    body, deadline = cell_text, _cell(row, columns, "deadline")
     if not columns.any("entity", "owners", "lead", "supporting"):
-        body, bracket = split_trailing_owner(cell_text)  # 推进…。（市发展改革委牵头，市财政局配合）
-        owners_text = bracket
+        # 推进…。（市发展改革委牵头，市财政局配合，2023年底前完成）
+        body, owners_text, named = split_trailing_owner(cell_text)
+        deadline = deadline or named
     title, rest = split_heading(body)
     content_column = _cell(row, columns, "content") if "task_name" in columns.index else None
     record = TaskRecord(
@@ -646,7 +647,7 @@ def _task_record(
         content=_joined(rest, content_column, _remark(row, columns), _extra_text(row, columns)),
         owners_raw=owners_text,
         responsible_entity=responsible,
-        deadline_raw=_cell(row, columns, "deadline"),
+        deadline_raw=deadline,
         where=row.where,
     )
     owners = _owners_from_columns(row, columns, convention)
