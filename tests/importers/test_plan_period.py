@@ -82,3 +82,13 @@ def test_a_title_below_a_web_pages_navigation_is_found():
 )
 def test_title_lines_end_in_the_words_plans_are_named_with(title):
     assert document_metadata(["", title, "一、总体要求"]).title == title
+
+
+def test_several_web_page_fields_on_one_line_are_told_apart():
+    lines = [
+        "索引号: 1134/2023-00167 组配分类: 政策文件",
+        "名称: 某市人民政府办公室关于印发某市“无废城市”建设实施方案的通知 文号: 某政办〔2023〕5号",
+        "发布机构: 某市人民政府办公室 主题分类: 环境保护",
+    ]
+    meta = document_metadata(lines)
+    assert (meta.title, meta.doc_number) == ("某市“无废城市”建设实施方案", "某政办〔2023〕5号")

@@ -102,6 +102,7 @@ _CONVENTION = re.compile(
 )
 # Clauses that name nobody: the convention, its exception, an announcement for later tasks.
 _NOT_OWNERS = re.compile(r"^(?:下同|除标注.*外|除注明.*外|以下均需.*|不再列出|以下同|后同)$")
+_CONVENTION_HINTS = ("第一", "首", "下同", "以下", "不再列出", "除标注", "除注明", "后同")
 # Text that names nobody: the office assigns owners later.
 _UNASSIGNED = re.compile(r"^(?:各?(?:相关|有关)(?:部门|单位)(?:、单位)?|负责.*的相关(?:协调)?部门)$")
 # Collective names whose own 、 is not a separator.
@@ -118,11 +119,13 @@ _RUN_TOGETHER = re.compile(r"(?:局|厅)(?=[市省][\u4e00-\u9fff]{2,})")  # 市
 # Stand-ins for separators that belong to a name while the list is split.
 _HIDDEN = {"、": "\u0001", "，": "\u0002", "；": "\u0003", "。": "\u0004"}
 _SHOWN = {v: k for k, v in _HIDDEN.items()}
+_HIDE = str.maketrans(_HIDDEN)
+_ENCLOSED = re.compile(r"（[^（）]*）|“[^“”]*”")
 
 
 def owner_convention(text: str | None) -> str | None:
     """FIRST_LEADS when the text states that the first unit listed leads, else None."""
-    if text and _CONVENTION.search(re.sub(r"\s+", "", fold_punct(text))):
+    if text and "牵头" in text and _CONVENTION.search(re.sub(r"\s+", "", fold_punct(text))):
         return FIRST_LEADS
     return None
 
@@ -329,11 +332,12 @@ def _clean(raw: str | None) -> str:
 
 def _without_conventions(text: str) -> tuple[str, str | None]:
     """The owner text without clauses stating the document's convention, and the convention."""
-    if not text:
+    if not text or not any(word in text for word in _CONVENTION_HINTS):
         return text, None
     stated = owner_convention(text)
-    kept = [clause for clause in _clauses(text) if not (_CONVENTION.search(clause) or _NOT_OWNERS.match(clause))]
-    if len(kept) == len(_clauses(text)):
+    clauses = _clauses(text)
+    kept = [clause for clause in clauses if not (_CONVENTION.search(clause) or _NOT_OWNERS.match(clause))]
+    if len(kept) == len(clauses):
         return text, stated
     return "，".join(kept), stated
 
@@ -358,20 +362,25 @@ def _balanced(text: str) -> bool:
 
 def _protect(text: str) -> str:
     """Hide separators that belong to a name: inside （）/“” and inside known compound names."""
+    if "（" not in text and "“" not in text:
+        return text  # nothing to hide: the compounds all have a parenthesis
     for pattern in _COMPOUNDS:
         text = pattern.sub(lambda m: m.group(0).replace("、", _HIDDEN["、"]), text)
-    out, depth = [], 0
-    for char in text:
-        if char in "（“":
-            depth += 1
-        elif char in "）”":
-            depth = max(depth - 1, 0)
-        out.append(_HIDDEN[char] if depth and char in _HIDDEN else char)
-    return "".join(out)
+    # Innermost first, so （含高新区（东区）、滨湖新区） is hidden whole.
+    while True:
+        hidden = _ENCLOSED.sub(
+            lambda m: m.group(0).translate(_HIDE).replace("（", "\u0005").replace("）", "\u0006"), text
+        )
+        if hidden == text:
+            return hidden.replace("\u0005", "（").replace("\u0006", "）")
+        text = hidden
+
+
+_SHOW = str.maketrans(_SHOWN)
 
 
 def _show(text: str) -> str:
-    return "".join(_SHOWN.get(char, char) for char in text)
+    return text.translate(_SHOW)
 
 
 def _split_spaces(piece: str) -> list[str]:

@@ -52,6 +52,7 @@ def _vocabulary() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     return words, context
 
 
+@lru_cache(maxsize=4096)
 def _word(key: str) -> str | None:
     """The vocabulary word a key stands for: itself, without its year, or the longest word it ends with."""
     words, context = _vocabulary()
@@ -65,8 +66,10 @@ def _word(key: str) -> str | None:
         if rest in words or rest in context:
             return rest
         key = rest
-    endings = [word for word in (*words, *context) if len(word) >= _SUFFIX_MIN and key.endswith(word)]
-    return max(endings, key=len) if endings else None
+    for start in range(len(key) - _SUFFIX_MIN + 1):  # the longest ending first
+        if key[start:] in words or key[start:] in context:
+            return key[start:]
+    return None
 
 
 def column_role(text: str | None) -> str | None:

@@ -25,9 +25,13 @@ _WEB_CHROME = re.compile(
     r"^(?:网站首页|网站地图|无障碍|登录|注册|English|繁體|首页|当前位置|您当前的位置|您的位置|位置|来源|信息来源|发布时间|发布日期|更新时间|浏览次数|访问量|点击数"
     r"|字号|【|\[|打印|关闭|分享|索引号|主题分类|体裁分类|发布机构|有效性|保存|收藏|扫一扫|相关链接|上一篇|下一篇)"
 )
-_WEB_FIELD = re.compile(
-    r"^(?P<key>标题|名称|文件名称|发文字号|文号|发文机关|发布机构|成文日期)\s*[：:]\s*(?P<value>.+)$"
+_WEB_KEYS = (
+    r"标题|名称|文件名称|发文字号|文号|发文机关|发布机构|成文日期|发布日期"
+    r"|索引号|组配分类|主题分类|体裁分类|有效性|生效日期"
 )
+# 名称: 关于…的通知 文号: 石政办发〔2023〕12号 — several fields may share a line.
+_WEB_FIELD = re.compile(rf"^(?:{_WEB_KEYS})\s*[：:]")
+_WEB_PAIR = re.compile(rf"(?P<key>{_WEB_KEYS})\s*[：:]\s*(?P<value>.*?)\s*(?=(?:{_WEB_KEYS})\s*[：:]|$)")
 _OPENING_LINES = 12  # an untitled report names what it evaluates in its opening lines
 _MARKDOWN = re.compile(r"^#+\s*")
 # 衡政办字〔2022〕57号; other bracket forms are folded to 〔〕 first.
@@ -85,7 +89,7 @@ def document_metadata(lines: list[str]) -> DocumentMeta:
     front = _front_lines(lines)
     fields = _web_fields(front)
     body = [text for text in front if not _WEB_CHROME.match(text) and not _WEB_FIELD.match(text)]
-    issuer = _issuer(body) or _issuer([fields["发文机关"]] if "发文机关" in fields else [])
+    issuer = _issuer(body) or _issuer([fields[key] for key in ("发文机关", "发布机构") if key in fields])
     explicit_title = _title([fields[key] for key in ("标题", "文件名称", "名称") if key in fields] + body)
     kind = _kind(explicit_title, lines)
     title = explicit_title
@@ -241,9 +245,10 @@ def _web_fields(front: list[str]) -> dict[str, str]:
     """标题：… / 发文字号：… / 成文日期：… lines of a government web page's metadata table."""
     fields: dict[str, str] = {}
     for text in front:
-        match = _WEB_FIELD.match(text)
-        if match:
-            fields.setdefault(match["key"], match["value"].strip())
+        if _WEB_FIELD.match(text):
+            for pair in _WEB_PAIR.finditer(text):
+                if pair["value"]:
+                    fields.setdefault(pair["key"], pair["value"])
     return fields
 
 

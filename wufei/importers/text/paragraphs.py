@@ -229,10 +229,16 @@ def _paragraphs(lines: list[str], start: int, end: int, *, whole: bool = False) 
             current.parts.append(text)
         # Unnumbered tasks have nothing else to end them: the owner bracket does.
         # Numbered tasks wait for the next number, so a bracket inside one is harmless.
-        if current.printed_number is None and _names_owners_at_end(join_lines(current.parts)):
+        if current.printed_number is None and _may_close(text) and _names_owners_at_end(join_lines(current.parts)):
             close()
     close()
     return paragraphs
+
+
+def _may_close(line: str) -> bool:
+    """Whether a line can end a paragraph's owners: it closes a bracket or carries a label."""
+    folded = fold_punct(line).rstrip(_TRAILING_PUNCT)
+    return folded[-1:] in _CLOSERS or "：" in folded
 
 
 def _names_owners_at_end(text: str) -> bool:

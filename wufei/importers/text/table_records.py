@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from wufei.departments.owners import parse_owner_columns
 from wufei.importers.headers import YEAR, column_roles, header_key, header_year, is_header_row
@@ -331,6 +332,7 @@ def split_marks(name: str) -> tuple[str, str]:
     return bare, marks
 
 
+@lru_cache(maxsize=4096)
 def name_key(name: str) -> str:
     """A name for matching across tables: no marks, no spaces, one punctuation form."""
     return re.sub(r"\s+", "", fold_punct(split_marks(name)[0]))
@@ -340,11 +342,15 @@ def _is_empty_row(row: Row) -> bool:
     return all(c is None for c in row.cells)
 
 
+_HEADER_CELL_MAX = 20  # header cells are short; a row with a longer cell is data
+
+
 def _repeats_header(row: Row, header: list[str]) -> bool:
     """A header printed again at a page break inside a structured table."""
-    return [header_key(c or "") for c in row.cells] == [header_key(h) for h in header] or (
-        is_header_row(row.cells) and sum(1 for c in row.cells if c) >= 3
-    )
+    texts = [c for c in row.cells if c]
+    if len(texts) < 3 or any(len(c) > _HEADER_CELL_MAX for c in texts):
+        return False
+    return [header_key(c or "") for c in row.cells] == [header_key(h) for h in header] or is_header_row(row.cells)
 
 
 def _section_heading(row: Row, columns: _Columns, name_role: str) -> str | None:
