@@ -102,3 +102,22 @@ def test_the_title_is_the_heading_up_to_the_first_stop_outside_brackets():
 def test_split_trailing_owner_returns_text_owners_and_deadline():
     assert split_trailing_owner("推进回收。（市商务局牵头，长期坚持）") == ("推进回收。", "市商务局牵头", "长期坚持")
     assert split_trailing_owner("推进回收。") == ("推进回收。", None, None)
+
+
+def test_section_headings_that_name_owners_are_tasks_themselves():
+    lines = [
+        "二、重点任务分工",
+        "（一）推进垃圾分类。在全市推行四分类。（市城管局牵头，市商务局配合）",
+        "（二）建设分拣中心。完善回收网络。",
+        "牵头单位：市商务局",
+        "（三）加强宣传",
+        "1.开展宣传。进社区宣传。（市委宣传部负责）",
+        "三、保障措施",
+    ]
+    tasks = main_tasks(lines)
+    assert [(t.number, t.title, t.owners_raw) for t in tasks] == [
+        ("1", "推进垃圾分类", "市城管局牵头，市商务局配合"),
+        ("2", "建设分拣中心", "牵头单位：市商务局"),
+        ("3.1", "开展宣传", "市委宣传部负责"),
+    ]
+    assert tasks[2].list_name == "加强宣传"

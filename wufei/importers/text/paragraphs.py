@@ -79,6 +79,7 @@ class _Paragraph:
     printed_number: int | None
     parts: list[str] = field(default_factory=list)
     labelled: list[str] = field(default_factory=list)  # 牵头单位：… / 完成时限：… lines under it
+    heading: bool = False  # a （一） heading that is a task of its own
 
 
 @dataclass
@@ -110,7 +111,8 @@ def main_tasks(lines: list[str]) -> list[TaskRecord]:
     whole = span is None
     start, end = span if span is not None else (0, len(lines))
     paragraphs = [p for p in _paragraphs(lines, start, end, whole=whole) if _is_task(p, owners_required=whole)]
-    restarts = sum(1 for p in paragraphs if p.printed_number == 1) > 1
+    # Numbers restarting in each section, or sitting beside heading tasks, take the section: 3.1
+    restarts = sum(1 for p in paragraphs if p.printed_number == 1) > 1 or any(p.heading for p in paragraphs)
     records: list[TaskRecord] = []
     following_implementers: str | None = None
     unnumbered_in_section: dict[int, int] = {}
@@ -206,8 +208,15 @@ def _paragraphs(lines: list[str], start: int, end: int, *, whole: bool = False) 
         if heading and not (current is not None and _LABEL_LINE.match(text)):
             close()
             section = chinese_numeral(heading.group(1)) or section + 1
-            list_name = _heading_name(heading.group(2))
             section_has_number = False
+            labels_follow = _label_follows(lines, index + 1, end)
+            if labels_follow or _names_owners_at_end(heading.group(2)):
+                # （一）推进垃圾分类。……（市城管局牵头）: a heading that names owners is a task itself.
+                current = _Paragraph(index + 1, section, list_name, None, [heading.group(2)], heading=True)
+                if not labels_follow:
+                    close()
+                continue
+            list_name = _heading_name(heading.group(2))
             continue
         if current is not None and _LABEL_LINE.match(text):
             current.labelled.append(text)  # 牵头单位：… under the task
@@ -233,6 +242,12 @@ def _paragraphs(lines: list[str], start: int, end: int, *, whole: bool = False) 
             close()
     close()
     return paragraphs
+
+
+def _label_follows(lines: list[str], start: int, end: int) -> bool:
+    """Whether the next non-blank line names owners under a label (牵头单位：…)."""
+    following = next((lines[i].strip() for i in range(start, end) if lines[i].strip()), "")
+    return bool(_LABEL_LINE.match(following))
 
 
 def _may_close(line: str) -> bool:
@@ -284,6 +299,8 @@ def _is_task(paragraph: _Paragraph, *, owners_required: bool = False) -> bool:
 
 def _task_number(paragraph: _Paragraph, restarts: bool, unnumbered_in_section: dict[int, int]) -> str:
     """Printed number when it runs on; section.n when it restarts or is missing."""
+    if paragraph.heading:
+        return str(paragraph.section)
     if paragraph.printed_number is not None:
         if restarts and paragraph.section:
             return f"{paragraph.section}.{paragraph.printed_number}"
