@@ -8,6 +8,7 @@ from pathlib import Path
 
 BENCHES = [
     "import_seeds.py",
+    "import_grammar.py",
     "daily_scan.py",
     "monthly_bulletin.py",
     "notify_smtp.py",

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from wufei.importers.records import Doubt
 from wufei.importers.text.normalize import fold_punct
@@ -130,6 +131,7 @@ def owner_convention(text: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)  # plans repeat the same owner texts; an OwnerSpec is immutable
 def parse_owners(raw: str | None, *, convention: str | None = None) -> OwnerSpec:
     """Leads, supporting units and implementers named in an owner text, names as written."""
     text, stated = _without_conventions(_clean(raw))
@@ -148,6 +150,7 @@ def parse_owners(raw: str | None, *, convention: str | None = None) -> OwnerSpec
     return _finish(spec, raw, stated)
 
 
+@lru_cache(maxsize=8192)
 def parse_owner_columns(lead: str | None, supporting: str | None, *, convention: str | None = None) -> OwnerSpec:
     """Owners from a table's lead column (牵头单位, or 责任单位 standing alone) and supporting column.
 
@@ -172,6 +175,7 @@ def parse_owner_columns(lead: str | None, supporting: str | None, *, convention:
     return _finish(spec, raw, stated)
 
 
+@lru_cache(maxsize=8192)
 def split_names(text: str) -> tuple[str, ...]:
     """Unit names in a list, in order, without duplicates; 、 inside parentheses does not split."""
     text = _protect(_clean(text))

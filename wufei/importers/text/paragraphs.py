@@ -48,7 +48,7 @@ _SECTION = re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]+)\s*[）)
 # 一、加快工业绿色发展: a section when a whole document is read as the task part.
 _TOP_SECTION = re.compile(r"^\s*([一二三四五六七八九十]+)\s*、\s*(.*)$")
 # 1.标题 / 1．标题 / 1、标题; "2.5万吨" at the start of a wrapped line is not a number.
-_NUMBERED = re.compile(r"^\s*(\d{1,2})\s*[.．、](?!\d)\s*(.*)$")
+_NUMBERED = re.compile(r"^\s*(\d{1,3})\s*[.．、](?!\d)\s*(.*)$")
 
 _OPENERS = "（〔"  # after fold_punct, ( [ 【 are folded to these
 _CLOSERS = "）〕"

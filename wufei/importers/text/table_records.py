@@ -24,8 +24,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from wufei.departments.owners import parse_owner_columns
-from wufei.importers.headers import YEAR, column_roles, header_key, header_year, is_header_row
+from wufei.departments.owners import OwnerSpec, parse_owner_columns
+from wufei.importers.headers import YEAR, column_role, column_roles, header_key, header_year, is_header_row
 from wufei.importers.records import CellRecord, Doubt, IndicatorRecord, ListKind, TaskRecord
 from wufei.importers.text.normalize import fold_punct, normalize_cell
 from wufei.importers.text.paragraphs import split_heading, split_trailing_owner
@@ -348,7 +348,7 @@ _HEADER_CELL_MAX = 20  # header cells are short; a row with a longer cell is dat
 def _repeats_header(row: Row, header: list[str]) -> bool:
     """A header printed again at a page break inside a structured table."""
     texts = [c for c in row.cells if c]
-    if len(texts) < 3 or any(len(c) > _HEADER_CELL_MAX for c in texts):
+    if len(texts) < 3 or any(len(c) > _HEADER_CELL_MAX for c in texts) or column_role(texts[0]) in (None, YEAR):
         return False
     return [header_key(c or "") for c in row.cells] == [header_key(h) for h in header] or is_header_row(row.cells)
 
@@ -367,20 +367,23 @@ def _section_heading(row: Row, columns: _Columns, name_role: str) -> str | None:
     return None
 
 
-def _owners_from_columns(row: Row, columns: _Columns, convention: str | None):
-    """The owner spec from lead and supporting columns, or None when the table has neither."""
+@dataclass(frozen=True)
+class _ColumnOwners:
+    spec: OwnerSpec
+    raw: str | None  # the cells as one text: 牵头单位：…；配合单位：… (or the lead cell alone)
+
+
+def _owners_from_columns(row: Row, columns: _Columns, convention: str | None) -> _ColumnOwners | None:
+    """Owners from the lead and supporting columns, or None when the row has neither."""
     if not columns.any("lead", "supporting"):
         return None
     lead = _list_text(row, columns, "lead") if "lead" in columns.index else None
     supporting = _list_text(row, columns, "supporting") if "supporting" in columns.index else None
     if lead is None and supporting is None:
         return None
-    return parse_owner_columns(lead, supporting, convention=convention)
-
-
-def _owners_raw(lead: str | None, supporting: str | None) -> str | None:
     parts = [f"牵头单位：{lead}" if lead else None, f"配合单位：{supporting}" if supporting else None]
-    return "；".join(p for p in parts if p) or None
+    raw = "；".join(p for p in parts if p) if supporting else lead
+    return _ColumnOwners(parse_owner_columns(lead, supporting, convention=convention), raw)
 
 
 def _extra_text(row: Row, columns: _Columns) -> str | None:
@@ -465,11 +468,9 @@ def _indicators(
                 record.other_targets[normalize_cell(columns.header[k]) or str(k)] = value
         owners = _owners_from_columns(row, columns, convention)
         if owners is not None:
-            record.owners_raw = _owners_raw(_list_text(row, columns, "lead"), _list_text(row, columns, "supporting"))
-            if "supporting" not in columns.index:
-                record.owners_raw = _list_text(row, columns, "lead")
-            record.leads, record.supporting = owners.leads, owners.supporting
-            record.doubts += owners.doubts
+            record.owners_raw = owners.raw
+            record.leads, record.supporting = owners.spec.leads, owners.spec.supporting
+            record.doubts += owners.spec.doubts
         records.append(record)
     return records
 
@@ -658,14 +659,13 @@ def _task_record(
     )
     owners = _owners_from_columns(row, columns, convention)
     if owners is not None:
-        lead, supporting = _list_text(row, columns, "lead"), _list_text(row, columns, "supporting")
-        record.owners_raw = _owners_raw(lead, supporting) if supporting else lead
+        record.owners_raw = owners.raw
         if owners_text and owners_text not in (record.owners_raw or ""):
             record.owners_raw = "；".join(p for p in (record.owners_raw, owners_text) if p)
-        record.leads, record.supporting = owners.leads, owners.supporting
-        if owners.implementers:
-            record.implementers = owners.implementers
-        record.doubts += owners.doubts
+        record.leads, record.supporting = owners.spec.leads, owners.spec.supporting
+        if owners.spec.implementers:
+            record.implementers = owners.spec.implementers
+        record.doubts += owners.spec.doubts
     return record
 
 
