@@ -136,3 +136,27 @@ def test_doubts_are_not_doubled_when_the_same_records_load_twice(session, regist
     for _ in range(2):
         load_source(session, source, registry=registry, actor="test", path=str(path))
     assert len(source.plans[0].tasks[0].doubts) == 1
+
+
+TWO_TARGETS = """衡水市人民政府办公室
+衡水市“无废城市”建设指标（2023—2025年）
+
+序号\t指标名称\t单位\t2022年\t2023年目标\t2025年目标\t责任单位
+1\t一般工业固体废物综合利用率\t%\t55\t≥58\t≥60\t市工业和信息化局
+"""
+
+
+def test_a_target_beside_the_final_one_is_said_in_a_warning_not_dropped_silently(session, registry, tmp_path):
+    path = tmp_path / "衡水市指标.txt"
+    path.write_text(TWO_TARGETS, encoding="utf-8")
+    source = read_source(path)
+    [summary], _ = load_source(session, source, registry=registry, actor="test", path=str(path))
+    [indicator] = source.plans[0].indicators
+    assert (indicator.target_raw, indicator.target_year, indicator.other_targets) == (
+        "≥60",
+        2025,
+        {"2023年目标": "≥58"},
+    )
+    assert any("2023年目标" in warning and "最终目标值" in warning for warning in summary.warnings)
+    stored = session.scalar(select(Indicator).where(Indicator.plan_id == summary.plan_id))
+    assert (stored.target_value, stored.baseline_value, stored.baseline_year) == (60, 55, 2022)

@@ -490,9 +490,17 @@ class _Sync:
         office set are never touched; document milestones the document no longer names go.
         """
         start = plan_start_date(self.plan.issued_on, self.plan.period_start)
+        # One query for the tasks that have document milestones, not a lazy load per task.
+        documented = set(
+            self.session.scalars(
+                select(Milestone.task_id)
+                .join(Task, Task.id == Milestone.task_id)
+                .where(Task.plan_id == self.plan.id, Milestone.source == DOCUMENT)
+            )
+        )
         for row in rows:
             task = tasks[row.key]
-            if task.id is None or (not row.checkpoints and not any(m.source == DOCUMENT for m in task.milestones)):
+            if not row.checkpoints and task.id not in documented:
                 continue
             wanted = {
                 point.due_date: point
