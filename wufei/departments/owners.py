@@ -63,12 +63,14 @@ _LEAD, _SUPPORT, _DUTY, _IMPLEMENT, _RESPONSIBLE, _IGNORED = (
 )
 
 _LABEL = re.compile(
-    r"(?P<label>牵头(?:单位|部门)?门?|主办(?:单位|部门)?|主责(?:单位|部门)|责任(?:单位|部门)"
+    r"(?P<label>(?:牵头|主要|配合|其他|协同)责任(?:单位|部门)"
+    r"|牵头(?:单位|部门)?门?|主办(?:单位|部门)?|主责(?:单位|部门)|责任(?:单位|部门)"
     r"|配合(?:单位|部门)?|协办(?:单位|部门)?|参与(?:单位|部门)?|参加(?:单位|部门)?|协助(?:单位|部门)?"
     r"|协同(?:单位|部门)|落实(?:单位|部门)|完成(?:时限|时间|期限)|时间节点|时限)\s*："
 )
 _LABEL_ROLES: list[tuple[str, str]] = [
     ("牵头", _LEAD),
+    ("主要", _LEAD),
     ("主办", _LEAD),
     ("主责", _LEAD),
     ("责任", _RESPONSIBLE),
@@ -160,7 +162,8 @@ def parse_owner_columns(lead: str | None, supporting: str | None, *, convention:
     text, stated = _without_conventions(_clean(lead))
     convention = stated or convention
     if text and not _UNASSIGNED.match(text) and (_LABEL.search(text) or _has_clause(text)):
-        spec = parse_owners(text, convention=convention)
+        parsed = parse_owners(text, convention=convention)
+        spec = _Spec(list(parsed.leads), list(parsed.supporting), list(parsed.implementers), parsed.all_co_lead)
     else:
         names = split_names(text) if text and not _UNASSIGNED.match(text) else ()
         if convention == FIRST_LEADS and supporting is None:

@@ -48,6 +48,7 @@ _TITLE_MAX = 60
 _WHOLE_TITLE = 12  # a line this long ending like a title is a title on its own, not a title's end
 _NOTICE_MAX = 100  # issuer + 关于印发 + title + 的通知 on one line
 _SENTENCE_PUNCT = "，。；：！？"
+_NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*、|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|\d+\s*[.．、])")
 _CITED_PLAN = re.compile(r"《([^《》]{4,60}?(?:规划|方案|计划))》")
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")  # 成文日期：2023-05-06 on a web page
@@ -179,7 +180,8 @@ def _title(front: list[str]) -> str | None:
 
 
 def _could_be_title(text: str, max_length: int = _TITLE_MAX) -> bool:
-    return len(text) <= max_length and not any(ch in text for ch in _SENTENCE_PUNCT)
+    """Short, not a sentence, and not a numbered heading of the body (三、保障措施)."""
+    return len(text) <= max_length and not any(ch in text for ch in _SENTENCE_PUNCT) and not _NUMBERED.match(text)
 
 
 def _kind(title: str | None, lines: list[str]) -> PlanKind:

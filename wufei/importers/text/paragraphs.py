@@ -60,7 +60,7 @@ _STRUCTURED_OWNER_WORDS = ("牵头", "责任部门", "责任单位", "配合")
 # 以下均需各市政府、雄安新区管委会落实，不再列出: applies to every following task.
 _FOLLOWING_IMPLEMENTERS = re.compile(r"以下均需(.+?)落实")
 # A line (or the rest of a line) naming owners or the deadline under a label.
-_OWNER_LABEL = r"(?:牵头|主办|主责|责任|配合|协办|参与|参加|协助|协同|落实)(?:单位|部门)"
+_OWNER_LABEL = r"(?:(?:牵头|主要|配合|其他|协同)?责任|牵头|主办|主责|配合|协办|参与|参加|协助|协同|落实)(?:单位|部门)"
 _DEADLINE_LABEL = r"(?:完成时限|完成时间|完成期限|时间节点|时限要求|进度安排|时限)"
 _LABEL_LINE = re.compile(rf"^[（(]?\s*(?:{_OWNER_LABEL}|{_DEADLINE_LABEL})\s*[：:]")
 _LABELLED_TAIL = re.compile(rf"[。；;，,\s]\s*[（(〔]?(?={_OWNER_LABEL}\s*[：:])")

@@ -31,8 +31,6 @@ from wufei.importers.text.normalize import fold_punct, normalize_cell
 from wufei.importers.text.paragraphs import split_heading, split_trailing_owner
 from wufei.importers.text.tables import Row, Table
 
-__all__ = ["TableRecords", "header_key", "name_key", "records_from_tables", "split_marks"]
-
 MARKS = "★※△✦"
 # Parts of a split name must be this long, so a stray space inside a word is never a split.
 MIN_SPLIT_PART = 6
