@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from wufei.importers.service import load_source, read_source
 from wufei.indicators.models import Indicator
+from wufei.tasks.milestones import remove_milestone
 from wufei.tasks.models import Milestone, Task
 
 DOCUMENT = """衡水市人民政府办公室
@@ -160,3 +161,11 @@ def test_a_target_beside_the_final_one_is_said_in_a_warning_not_dropped_silently
     assert any("2023年目标" in warning and "最终目标值" in warning for warning in summary.warnings)
     stored = session.scalar(select(Indicator).where(Indicator.plan_id == summary.plan_id))
     assert (stored.target_value, stored.baseline_value, stored.baseline_year) == (60, 55, 2022)
+
+
+def test_a_document_milestone_the_office_removed_is_not_brought_back_by_a_reimport(session, registry, tmp_path):
+    _, summary = _load(session, registry, tmp_path)
+    task = _task(session, summary.plan_id, "3")
+    remove_milestone(session, task_id=task.id, due_date=date(2024, 6, 30), actor="office")
+    _load(session, registry, tmp_path)
+    assert session.scalars(select(Milestone).where(Milestone.task_id == task.id)).all() == []

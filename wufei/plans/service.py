@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from wufei.audit import service as audit
+from wufei.audit.models import AuditEntry
 from wufei.cells.models import CellCount
 from wufei.departments.owners import parse_owners, split_names
 from wufei.departments.registry import Registry
@@ -487,10 +488,12 @@ class _Sync:
         """The earlier dates of each task's deadline as its milestones (source `document`).
 
         Expected progress is the elapsed share of the task by then (序时进度). Milestones the
-        office set are never touched; document milestones the document no longer names go.
+        office set or removed are never touched or brought back; document milestones the
+        document no longer names go. Audited under `document:<task>|<date>` keys, so that
+        generation does not take the import's own removals for the office's.
         """
         start = plan_start_date(self.plan.issued_on, self.plan.period_start)
-        # One query for the tasks that have document milestones, not a lazy load per task.
+        # One query each for the tasks with document milestones and the office's removals.
         documented = set(
             self.session.scalars(
                 select(Milestone.task_id)
@@ -498,6 +501,12 @@ class _Sync:
                 .where(Task.plan_id == self.plan.id, Milestone.source == DOCUMENT)
             )
         )
+        removed = set(
+            self.session.scalars(
+                select(AuditEntry.entity_key).where(AuditEntry.entity == "milestones", AuditEntry.action == "delete")
+            )
+        )
+        created: list[Milestone] = []
         for row in rows:
             task = tasks[row.key]
             if not row.checkpoints and task.id not in documented:
@@ -505,28 +514,43 @@ class _Sync:
             wanted = {
                 point.due_date: point
                 for point in row.checkpoints
-                if task.due_date is not None and point.due_date < task.due_date
+                if task.due_date is not None
+                and point.due_date < task.due_date
+                and f"task:{task.id}|{point.due_date.isoformat()}" not in removed
             }
             current = {m.due_date: m for m in task.milestones}
             for day, milestone in current.items():
                 if milestone.source == DOCUMENT and day not in wanted:
                     task.milestones.remove(milestone)
-                    self._audit("delete", "milestones", milestone.id, f"task:{task.id}|{day.isoformat()}", {})
+                    self._audit_milestone("delete", milestone, {"title": [milestone.title, None]})
             for day, point in wanted.items():
                 title = point.text[:_NAME_MAX] or f"{day.year}年{day.month}月{day.day}日节点"
                 progress = round_half_up(expected_progress(start, task.due_date, day)) if start else 50
                 milestone = current.get(day)
                 if milestone is None:
-                    task.milestones.append(
-                        Milestone(due_date=day, title=title, expected_progress=progress, source=DOCUMENT)
-                    )
-                    changes = {"due_date": [None, day.isoformat()], "title": [None, title]}
-                    self._audit("create", "milestones", task.id, f"task:{task.id}|{day.isoformat()}", changes)
+                    milestone = Milestone(due_date=day, title=title, expected_progress=progress, source=DOCUMENT)
+                    task.milestones.append(milestone)
+                    created.append(milestone)
                 elif milestone.source == DOCUMENT:
                     changes = audit.apply_changes(milestone, {"title": title, "expected_progress": progress})
                     if changes:
-                        self._audit("update", "milestones", milestone.id, f"task:{task.id}|{day.isoformat()}", changes)
+                        self._audit_milestone("update", milestone, changes)
         self.session.flush()
+        for milestone in created:
+            changes = {"due_date": [None, milestone.due_date.isoformat()], "title": [None, milestone.title]}
+            self._audit_milestone("create", milestone, changes)
+
+    def _audit_milestone(self, action: str, milestone: Milestone, changes: dict[str, Any]) -> None:
+        audit.record(
+            self.session,
+            actor=self.actor,
+            action=action,
+            entity="milestones",
+            entity_id=milestone.id,
+            entity_key=f"document:{milestone.task_id}|{milestone.due_date.isoformat()}",
+            changes=changes,
+            source=self.source,
+        )
 
     def cells(self, rows: list[_Row]) -> None:
         existing = {
