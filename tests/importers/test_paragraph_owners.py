@@ -121,3 +121,15 @@ def test_section_headings_that_name_owners_are_tasks_themselves():
         ("3.1", "开展宣传", "市委宣传部负责"),
     ]
     assert tasks[2].list_name == "加强宣传"
+
+
+def test_a_bracket_of_units_and_a_deadline_under_the_documents_convention_names_owners():
+    lines = [
+        "二、重点任务",
+        "（除标注“分别牵头”外，列第一位为牵头单位，下同）",
+        "（一）推进生活垃圾分类。全面推行四分类。（区城管局、区商务局、各街道办事处，2023年底前完成）",
+        "三、保障措施",
+    ]
+    [task] = main_tasks(lines)
+    assert (task.number, task.title, task.content) == ("1", "推进生活垃圾分类", "全面推行四分类。")
+    assert (task.owners_raw, task.deadline_raw) == ("区城管局、区商务局、各街道办事处", "2023年底前完成")

@@ -67,7 +67,7 @@ _LABELLED_TAIL = re.compile(rf"[。；;，,\s]\s*[（(〔]?(?={_OWNER_LABEL}\s*[
 _DEADLINE_PART = re.compile(rf"{_DEADLINE_LABEL}\s*：\s*(?P<deadline>[^；。]+)[；。]?")
 # A clause of an owner bracket that is a deadline, not a unit: 2023年底前完成 / 长期坚持
 _DEADLINE_CLAUSE = re.compile(r"\d{4}\s*年|年底|年内|季度|月底|长期坚持|持续推进|常态|每年|逐年")
-_UNIT_NAME_END = re.compile(r"(?:局|委|厅|办|府|会|社|部|行|院|中心|单位|部门|企业)(?:等)?$")
+_UNIT_NAME_END = re.compile(r"(?:局|委|厅|办|府|会|社|部|行|院|处|室|站|所|队|组|司|团|中心|单位|部门|企业)(?:等)?$")
 _CONTINUATION_MAX = 40  # a wrapped owner line is short and has no full stop
 
 
@@ -375,8 +375,9 @@ def _trailing_owner(text: str) -> _Owner | None:
 
 
 def _names_units(content: str) -> bool:
-    """（市发展改革委、市财政局）: a bracket listing nothing but units names owners too."""
-    names = split_names(content)
+    """（市发展改革委、市财政局）: a bracket listing nothing but units (and a deadline) names owners too."""
+    owners, _deadline = owner_and_deadline(content)
+    names = split_names(owners or "")
     return bool(names) and all(_UNIT_NAME_END.search(name) and len(name) <= 30 for name in names)
 
 
