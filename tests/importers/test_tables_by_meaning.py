@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from wufei.importers.document import GRID, Document, Row, Table
-from wufei.importers.records import ListKind
+from wufei.importers.records import ImportError_, ListKind
 from wufei.importers.text.document import interpret
 from wufei.importers.text.table_records import records_from_tables
 
@@ -239,3 +239,10 @@ def test_an_indicator_table_without_numbers_and_with_heading_rows():
         ("1", "产生强度", "源头减量", ("市工信局",)),
         ("2", "填埋量", "源头减量", ("市城管局",)),
     ]
+
+
+def test_a_document_with_nothing_but_an_unrecognised_table_is_refused_naming_the_table():
+    table = grid(["姓名", "电话", "职务"], ["张三", "123", "科长"], number=2)
+    with pytest.raises(ImportError_) as refused:
+        interpret(document(table))
+    assert "表2" in str(refused.value) and "姓名、电话、职务" in str(refused.value)

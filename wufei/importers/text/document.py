@@ -49,5 +49,6 @@ def interpret(document: Document) -> ParsedPlan:
     )
     refine(plan, convention=convention)
     if not (plan.tasks or plan.indicators or plan.cells):
-        raise ImportError_(path, "文件中没有找到任务、指标或无废细胞表格")
+        tables = "；".join(doubt.message for doubt in plan.doubts if doubt.field == "table")
+        raise ImportError_(path, "文件中没有找到任务、指标或无废细胞表格" + (f"（{tables}）" if tables else ""))
     return plan
