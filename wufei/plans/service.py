@@ -583,7 +583,8 @@ class _Sync:
             for name in names:
                 warning = self.resolver.warning(name)
                 if warning:
-                    _doubt(row.record, _OWNER_FIELDS[role], f"{warning}，请确认或改为已登记的单位", name)
+                    ask = "" if "请" in warning else "，请确认或改为已登记的单位"
+                    _doubt(row.record, _OWNER_FIELDS[role], warning + ask, name)
 
     def _sync_owners(self, obj, link_model, row: _Row) -> dict[str, list[Any]]:
         wanted: dict[int, tuple[str, int, str | None]] = {}
