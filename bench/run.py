@@ -11,6 +11,7 @@ BENCHES = [
     "import_pdf.py",
     "places.py",
     "import_preview.py",
+    "import_grammar.py",
     "daily_scan.py",
     "monthly_bulletin.py",
     "notify_smtp.py",

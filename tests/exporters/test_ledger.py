@@ -17,7 +17,7 @@ from wufei.exporters.ledger import export_ledger, write_template
 from wufei.importers import sheet_schema as S
 from wufei.importers.service import import_paths
 from wufei.indicators.models import Indicator
-from wufei.plans.models import Plan
+from wufei.plans.service import NOTE_UNREADABLE
 from wufei.tasks.models import Task
 
 SEED_FILES = [CELLS_REPLY, HENGSHUI_PLAN, BAODING_PLAN, HEBEI_PLAN, EVALUATION]
@@ -86,14 +86,15 @@ def _edit_template(tmp_path: Path, sheet: str, header: str, value: str) -> Path:
     return path
 
 
-def test_a_bad_cell_rejects_the_workbook_with_sheet_row_column_and_text(fresh_engine, tmp_path):
+def test_an_unreadable_deadline_in_a_workbook_is_kept_as_text_without_a_date(fresh_engine, tmp_path):
+    # Not a refused file: the task is kept with its text, no due date, and a doubt for the office.
     bad = _edit_template(tmp_path, S.TASKS, "完成期限", "尽快")
     migrate.upgrade(fresh_engine)
     [result] = import_paths(fresh_engine, [bad])
-    assert not result.ok
-    assert "第2行" in result.error and "完成期限" in result.error and "尽快" in result.error
+    assert result.ok, result.error
     with make_sessionmaker(fresh_engine)() as session:
-        assert session.scalar(select(Plan)) is None
+        task = session.scalar(select(Task).where(Task.deadline_raw == "尽快"))
+        assert task.due_date is None and task.deadline_note == NOTE_UNREADABLE
 
 
 def test_an_unknown_indicator_attribute_names_its_cell(fresh_engine, tmp_path):

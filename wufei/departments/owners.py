@@ -1,17 +1,28 @@
 """Owner text (责任部门 / 责任主体 / 〔牵头部门…〕 / （…按职责分工负责）) split into leads and supporting units.
 
-Shapes seen in the seeds:
-- labelled: `牵头单位：A、B；配合单位：C，各县市区人民政府…` (001, also the typo `牵头单位门：`) and
-  `〔牵头部门：A；责任部门：B…〕` (002, where 责任部门 plays the supporting role);
+Shapes read:
+- labelled: `牵头单位：A、B；配合单位：C，各县市区人民政府…` (001, also the typo `牵头单位门：`),
+  `〔牵头部门：A；责任部门：B…〕` (002, where 责任部门 beside a lead label plays the supporting role),
+  `（牵头单位：X 参加单位：Y）`, labels 主办/协办/参与/参加/协助/协同; `责任单位：X` alone leads;
+- clauses ending in a role: `A、B牵头，C、D参与`, `A牵头，B配合`, `A负责`, `A、B分别牵头`, `（A牵头）`,
+  `A为牵头单位`, `…负责落实` (implementers), `A（牵头）、B、C` (a mark after a name);
 - duty: `省A、省B等部门按职责分工负责` / `省A负责` (003): every named unit is a co-lead; a clause
-  `，各市政府、雄安新区管委会负责落实` names the implementers;
+  `，各市政府、雄安新区管委会负责落实` names the implementers; beside a 牵头 clause the units
+  responsible by duty support;
 - a plain list `市商务局、市供销社，冀州区人民政府` (001 projects and some indicator rows): nothing
   says who leads, so the first-named unit leads and the rest support, which is how Chinese
   documents order owners (牵头 first). The office can change it after import;
 - a single name, or `各相关部门` (nobody assigned yet: no leads at all).
 
+A document may state its convention once (`除标注“分别牵头”外，列第一位为牵头单位，下同`, `排在第一位
+的为牵头单位`): `owner_convention` recognises it, `parse_owners` drops it from the owner text (it
+names nobody), and callers pass it on to every following row (`convention=FIRST_LEADS`), where it
+decides a lead column listing several units.
+
 Names are kept as written (after trimming stray spaces): collective names such as
-`各县市区人民政府` or `各县（市、区）政府、开发区管委会` stay whole for the registry to expand.
+`各县市区人民政府`, `各县（市、区）政府、开发区管委会` or `相关县市区人民政府（含…）` stay whole for the
+registry to expand. A name that still carries role words, or is too long to be one unit, is kept
+with a doubt for the office.
 """
 
 from __future__ import annotations
@@ -19,8 +30,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
+from wufei.importers.records import Doubt
 from wufei.importers.text.normalize import fold_punct
+
+FIRST_LEADS = "first_leads"  # the document says the first unit listed leads
 
 
 @dataclass(frozen=True)
@@ -30,58 +45,148 @@ class OwnerSpec:
     all_co_lead: bool  # "…按职责分工负责": every named unit leads
     raw: str | None
     implementers: tuple[str, ...] = ()  # "…负责落实" in 003: the cities carrying the task out
+    doubts: tuple[Doubt, ...] = ()  # names that could not be split with confidence
+    convention: str | None = None  # a convention stated in this very text (…，下同)
 
     @property
     def unassigned(self) -> bool:
         return not (self.leads or self.supporting or self.implementers)
 
 
+_LEAD, _SUPPORT, _DUTY, _IMPLEMENT, _RESPONSIBLE, _IGNORED = (
+    "lead",
+    "supporting",
+    "duty",
+    "implementer",
+    "responsible",
+    "ignored",
+)
+
 _LABEL = re.compile(
-    r"(?P<label>牵头(?:单位|部门)?门?|配合(?:单位|部门)|责任(?:单位|部门)|协办(?:单位|部门)|参与(?:单位|部门))"
-    r"\s*："
+    r"(?P<label>(?:牵头|主要|配合|其他|协同)责任(?:单位|部门)"
+    r"|牵头(?:单位|部门)?门?|主办(?:单位|部门)?|主责(?:单位|部门)|责任(?:单位|部门)"
+    r"|配合(?:单位|部门)?|协办(?:单位|部门)?|参与(?:单位|部门)?|参加(?:单位|部门)?|协助(?:单位|部门)?"
+    r"|协同(?:单位|部门)|落实(?:单位|部门)|完成(?:时限|时间|期限)|时间节点|时限)\s*："
 )
-_LEAD_LABEL = re.compile(r"^牵头")
-_DUTY = re.compile(
-    r"^(?P<leads>.+?)(?:等(?:有关|相关)?(?:部门|单位)?)?(?:按照?职责分工)?负责(?:落实)?"
-    r"(?:，(?P<implementers>.+?)负责落实)?(?:[。；].*)?$"
+_LABEL_ROLES: list[tuple[str, str]] = [
+    ("牵头", _LEAD),
+    ("主要", _LEAD),
+    ("主办", _LEAD),
+    ("主责", _LEAD),
+    ("责任", _RESPONSIBLE),
+    ("落实", _IMPLEMENT),
+    ("完成", _IGNORED),
+    ("时间", _IGNORED),
+    ("时限", _IGNORED),
+]
+# A clause that ends in the role its units play. Longer verbs first.
+_CLAUSE = re.compile(
+    r"^(?P<names>.*?)(?:等(?:有关|相关)?(?:部门|单位)?)?(?:为|作为)?"
+    r"(?P<verb>按照?职责(?:分工)?负责落实|负责落实|抓好落实|组织落实|具体落实|落实"
+    r"|分别牵头|牵头负责|负责牵头|牵头实施|牵头落实|牵头|主办|主责"
+    r"|按照?职责(?:分工)?负责|分工负责|各负其责|按职能负责|负责实施|负责"
+    r"|配合实施|配合落实|配合推进|配合|参与|参加|协助|协办)"
+    r"(?:单位|部门)?$"
 )
+_VERB_ROLES: list[tuple[str, str]] = [
+    ("落实", _IMPLEMENT),
+    ("牵头", _LEAD),
+    ("主办", _LEAD),
+    ("主责", _LEAD),
+    ("负责", _DUTY),
+    ("各负其责", _DUTY),
+]
+# A mark after a name: 市生态环境局（牵头）
+_NAME_MARK = re.compile(r"（(?:牵头|主办|牵头单位|牵头部门)）$")
+# The document's own convention: 列第一位为牵头单位 / 排在第一位的为牵头单位 / 第一个单位为牵头单位
+_CONVENTION = re.compile(
+    r"(?:列|排|排列|排名|排在|位列|列在|名列)(?:在)?(?:第一位|首位|第一)(?:的|者)?(?:单位|部门)?(?:为|是)?牵头"
+    r"|(?:第一个|首个|首位|第一)(?:单位|部门)(?:为|是)牵头"
+)
+# Clauses that name nobody: the convention, its exception, an announcement for later tasks.
+_NOT_OWNERS = re.compile(r"^(?:下同|除标注.*外|除注明.*外|以下均需.*|不再列出|以下同|后同)$")
+_CONVENTION_HINTS = ("第一", "首", "下同", "以下", "不再列出", "除标注", "除注明", "后同")
 # Text that names nobody: the office assigns owners later.
 _UNASSIGNED = re.compile(r"^(?:各?(?:相关|有关)(?:部门|单位)(?:、单位)?|负责.*的相关(?:协调)?部门)$")
 # Collective names whose own 、 is not a separator.
 _COMPOUNDS = [re.compile(r"各县（市、区）(?:人民)?政府、开发区管委会")]
 _SEPARATORS = re.compile(r"[、，；]+")
+_CLAUSE_SEPARATORS = re.compile(r"[，；。]+")
 # A fragment of a space-separated list is a whole name when it ends like a unit's name;
 # otherwise it is the first half of a name broken by a stray space.
 _UNIT_END = re.compile(r"(?:局|委|厅|办|室|部|社|府|会|组|行|院|团|司|队|所|站|中心|企业|单位|部门|区|县)$")
+# Words that do not belong in a unit's name: what is left of a clause nobody could read.
+_ROLE_WORDS = re.compile(r"牵头|配合|参与|参加|协助|协办|主办|负责(?!“)|：")
+_NAME_MAX = 30  # characters outside parentheses; longer is several names run together
+_RUN_TOGETHER = re.compile(r"(?:局|厅)(?=[市省][\u4e00-\u9fff]{2,})")  # 市生态环境局市统计局
 # Stand-ins for separators that belong to a name while the list is split.
-_HIDDEN = {"、": "\u0001", "，": "\u0002"}
+_HIDDEN = {"、": "\u0001", "，": "\u0002", "；": "\u0003", "。": "\u0004"}
 _SHOWN = {v: k for k, v in _HIDDEN.items()}
+_HIDE = str.maketrans(_HIDDEN)
+_ENCLOSED = re.compile(r"（[^（）]*）|“[^“”]*”")
 
 
-def parse_owners(raw: str | None) -> OwnerSpec:
+def owner_convention(text: str | None) -> str | None:
+    """FIRST_LEADS when the text states that the first unit listed leads, else None."""
+    if text and "牵头" in text and _CONVENTION.search(re.sub(r"\s+", "", fold_punct(text))):
+        return FIRST_LEADS
+    return None
+
+
+@lru_cache(maxsize=8192)  # plans repeat the same owner texts; an OwnerSpec is immutable
+def parse_owners(raw: str | None, *, convention: str | None = None) -> OwnerSpec:
     """Leads, supporting units and implementers named in an owner text, names as written."""
-    text = _clean(raw)
+    text, stated = _without_conventions(_clean(raw))
+    convention = stated or convention
     if not text or _UNASSIGNED.match(text):
-        return OwnerSpec((), (), False, raw)
-
+        return OwnerSpec((), (), False, raw, convention=stated)
     if _LABEL.search(text):
-        return _labelled(text, raw)
+        spec = _labelled(text, convention)
+    elif any(_CLAUSE.match(clause) for clause in _clauses(text)):
+        spec = _by_clauses(text)
+        if convention == FIRST_LEADS and spec.all_co_lead and "分别牵头" not in text:
+            # 列第一位为牵头单位: units responsible "by duty" are led by the first of them.
+            spec = _Spec(spec.leads[:1], spec.leads[1:], spec.implementers)
+    else:
+        spec = _marked_list(split_names(text))
+    return _finish(spec, raw, stated)
 
-    if match := _DUTY.match(text):
-        leads = split_names(match["leads"])
-        implementers = split_names(match["implementers"] or "")
-        return OwnerSpec(leads, (), True, raw, implementers)
 
-    names = split_names(text)
-    return OwnerSpec(names[:1], names[1:], False, raw)
+@lru_cache(maxsize=8192)
+def parse_owner_columns(lead: str | None, supporting: str | None, *, convention: str | None = None) -> OwnerSpec:
+    """Owners from a table's lead column (牵头单位, or 责任单位 standing alone) and supporting column.
+
+    Every unit in a lead column leads, unless the document says the first listed leads (then
+    the others support); a cell with its own grammar (`A牵头，B配合`) is read by it.
+    """
+    text, stated = _without_conventions(_clean(lead))
+    convention = stated or convention
+    if text and not _UNASSIGNED.match(text) and (_LABEL.search(text) or _has_clause(text)):
+        parsed = parse_owners(text, convention=convention)
+        spec = _Spec(list(parsed.leads), list(parsed.supporting), list(parsed.implementers), parsed.all_co_lead)
+    else:
+        names = split_names(text) if text and not _UNASSIGNED.match(text) else ()
+        if convention == FIRST_LEADS and supporting is None:
+            spec = _Spec(list(names[:1]), list(names[1:]))
+        else:
+            spec = _marked_list(names, all_lead=True)
+    extra = parse_owners(supporting) if supporting else None
+    if extra is not None:
+        spec.supporting += [*extra.leads, *extra.supporting]
+        spec.implementers += extra.implementers
+    raw = "；".join(part for part in (lead, supporting) if part) or None
+    return _finish(spec, raw, stated)
 
 
+@lru_cache(maxsize=8192)
 def split_names(text: str) -> tuple[str, ...]:
     """Unit names in a list, in order, without duplicates; 、 inside parentheses does not split."""
     text = _protect(_clean(text))
     names: list[str] = []
     for piece in _SEPARATORS.split(text):
-        piece = "".join(_SHOWN.get(char, char) for char in piece).strip(" ：。")
+        piece = _show(piece).strip(" ：。")
+        if piece.endswith("等") and len(piece) > 2:
+            piece = piece[:-1]  # 市财政局等: "and others", nobody more to name
         if not piece:
             continue
         if piece in ("单位", "部门") and names:
@@ -91,20 +196,132 @@ def split_names(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def _labelled(text: str, raw: str | None) -> OwnerSpec:
-    leads: list[str] = []
-    supporting: list[str] = []
+# --- the shapes ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Spec:
+    leads: list[str]
+    supporting: list[str]
+    implementers: list[str] | None = None
+    all_co_lead: bool = False
+
+    def __post_init__(self) -> None:
+        self.implementers = self.implementers or []
+
+
+def _labelled(text: str, convention: str | None) -> _Spec:
+    spec = _Spec([], [])
     matches = list(_LABEL.finditer(text))
-    has_lead_label = any(_LEAD_LABEL.match(m["label"]) for m in matches)
+    roles = [_label_role(m["label"]) for m in matches]
+    has_lead_label = _LEAD in roles
     before = split_names(text[: matches[0].start()])
-    (supporting if has_lead_label else leads).extend(before)
+    (spec.supporting if has_lead_label else spec.leads).extend(before)
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        names = split_names(text[match.end() : end])
-        (leads if _LEAD_LABEL.match(match["label"]) else supporting).extend(names)
-    leads_t = tuple(dict.fromkeys(leads))
-    supporting_t = tuple(name for name in dict.fromkeys(supporting) if name not in leads_t)
-    return OwnerSpec(leads_t, supporting_t, False, raw)
+        part = text[match.end() : end]
+        role = roles[i]
+        if role == _IGNORED:
+            continue
+        if _has_clause(part):  # 牵头单位：A牵头，B配合 — the part has its own grammar
+            inner = _by_clauses(part)
+            spec.leads += inner.leads
+            spec.supporting += inner.supporting
+            spec.implementers += inner.implementers
+            continue
+        names = list(split_names(part))
+        if role == _RESPONSIBLE:
+            if has_lead_label:
+                spec.supporting += names  # 002: 责任部门 beside 牵头部门 supports
+            elif convention == FIRST_LEADS:
+                spec.leads += names[:1]
+                spec.supporting += names[1:]
+            else:
+                spec.leads += names
+        elif role == _LEAD:
+            spec.leads += names
+        elif role == _IMPLEMENT:
+            spec.implementers += names
+        else:
+            spec.supporting += names
+    return spec
+
+
+def _label_role(label: str) -> str:
+    for word, role in _LABEL_ROLES:
+        if label.startswith(word):
+            return role
+    return _SUPPORT
+
+
+def _by_clauses(text: str) -> _Spec:
+    """`A、B牵头，C、D参与`, `省A、省B按职责分工负责，各市政府负责落实`, `A，B配合`."""
+    parsed: list[tuple[str | None, tuple[str, ...]]] = []
+    for clause in _clauses(text):
+        match = _CLAUSE.match(clause)
+        if match is None:
+            parsed.append((None, split_names(clause)))
+        else:
+            parsed.append((_verb_role(match["verb"]), split_names(match["names"])))
+    has_lead = any(role == _LEAD for role, _ in parsed)
+    spec = _Spec([], [])
+    for role, names in parsed:
+        if role == _LEAD or (role == _DUTY and not has_lead):
+            spec.leads += names
+        elif role == _IMPLEMENT:
+            spec.implementers += names
+        elif role is None:
+            spec.leads += names  # settled below: unmarked names lead only if nobody else does
+        else:
+            spec.supporting += names
+    unmarked = [name for role, names in parsed if role is None for name in names]
+    if unmarked and any(role in (_LEAD, _DUTY) for role, _ in parsed):
+        spec.leads = [name for name in spec.leads if name not in unmarked]
+        spec.supporting = unmarked + spec.supporting
+    spec.all_co_lead = bool(spec.leads) and not spec.supporting and not has_lead
+    if not spec.leads and not spec.supporting and spec.implementers:
+        # 各市政府、雄安新区管委会负责落实 on its own: those who carry it out answer for it.
+        spec.leads, spec.implementers, spec.all_co_lead = spec.implementers, [], True
+    return spec
+
+
+def _verb_role(verb: str) -> str:
+    for word, role in _VERB_ROLES:
+        if word in verb:
+            return role
+    return _SUPPORT
+
+
+def _marked_list(names: tuple[str, ...], *, all_lead: bool = False) -> _Spec:
+    """A list; `A（牵头）、B、C` marks its lead, otherwise the first leads (or all, in a lead column)."""
+    marked = [_NAME_MARK.sub("", name) for name in names if _NAME_MARK.search(name)]
+    if marked:
+        rest = [name for name in names if not _NAME_MARK.search(name)]
+        return _Spec(marked, rest)
+    if all_lead:
+        return _Spec(list(names), [])
+    return _Spec(list(names[:1]), list(names[1:]))
+
+
+def _finish(spec: _Spec, raw: str | None, stated: str | None) -> OwnerSpec:
+    leads = tuple(dict.fromkeys(spec.leads))
+    supporting = tuple(name for name in dict.fromkeys(spec.supporting) if name not in leads)
+    implementers = tuple(dict.fromkeys(spec.implementers or ()))
+    doubts = [_doubt("leads", name) for name in leads if _doubtful(name)]
+    doubts += [_doubt("supporting", name) for name in supporting + implementers if _doubtful(name)]
+    return OwnerSpec(leads, supporting, spec.all_co_lead, raw, implementers, tuple(doubts), stated)
+
+
+def _doubtful(name: str) -> bool:
+    bare = re.sub(r"（[^）]*）|“[^”]*”", "", name)
+    return bool(_ROLE_WORDS.search(bare) or _RUN_TOGETHER.search(bare)) or len(bare) > _NAME_MAX or len(name) < 2
+
+
+def _doubt(field: str, name: str) -> Doubt:
+    return Doubt(field, f"「{name}」未能可靠拆分为单位名称，请核对并改为一个或几个单位", name)
+
+
+# --- text ---------------------------------------------------------------------------------------
 
 
 def _clean(raw: str | None) -> str:
@@ -115,15 +332,36 @@ def _clean(raw: str | None) -> str:
     text = re.sub(r"[\r\n]+", "", text)
     text = fold_punct(text).replace("\u00a0", " ").replace("\u3000", " ")
     text = re.sub(r" {2,}", " ", text).strip(" 。；，")
-    if text[:1] in "〔（" and text[-1:] in "〕）" and _balanced(text[1:-1]):
+    while len(text) >= 2 and text[0] in "〔（" and text[-1] in "〕）" and _balanced(text[1:-1]):
         text = text[1:-1].strip(" 。；，")
     return text
+
+
+def _without_conventions(text: str) -> tuple[str, str | None]:
+    """The owner text without clauses stating the document's convention, and the convention."""
+    if not text or not any(word in text for word in _CONVENTION_HINTS):
+        return text, None
+    stated = owner_convention(text)
+    clauses = _clauses(text)
+    kept = [clause for clause in clauses if not (_CONVENTION.search(clause) or _NOT_OWNERS.match(clause))]
+    if len(kept) == len(clauses):
+        return text, stated
+    return "，".join(kept), stated
+
+
+def _clauses(text: str) -> list[str]:
+    """Clauses split at ，；。 outside parentheses and quotes."""
+    return [_show(part).strip(" ") for part in _CLAUSE_SEPARATORS.split(_protect(text)) if part.strip(" ")]
+
+
+def _has_clause(text: str) -> bool:
+    return any(_CLAUSE.match(clause) for clause in _clauses(text))
 
 
 def _balanced(text: str) -> bool:
     depth = 0
     for char in text:
-        depth += {"（": 1, "）": -1}.get(char, 0)
+        depth += {"（": 1, "）": -1, "〔": 1, "〕": -1}.get(char, 0)
         if depth < 0:
             return False
     return depth == 0
@@ -131,16 +369,25 @@ def _balanced(text: str) -> bool:
 
 def _protect(text: str) -> str:
     """Hide separators that belong to a name: inside （）/“” and inside known compound names."""
+    if "（" not in text and "“" not in text:
+        return text  # nothing to hide: the compounds all have a parenthesis
     for pattern in _COMPOUNDS:
         text = pattern.sub(lambda m: m.group(0).replace("、", _HIDDEN["、"]), text)
-    out, depth = [], 0
-    for char in text:
-        if char in "（“":
-            depth += 1
-        elif char in "）”":
-            depth = max(depth - 1, 0)
-        out.append(_HIDDEN[char] if depth and char in _HIDDEN else char)
-    return "".join(out)
+    # Innermost first, so （含高新区（东区）、滨湖新区） is hidden whole.
+    while True:
+        hidden = _ENCLOSED.sub(
+            lambda m: m.group(0).translate(_HIDE).replace("（", "\u0005").replace("）", "\u0006"), text
+        )
+        if hidden == text:
+            return hidden.replace("\u0005", "（").replace("\u0006", "）")
+        text = hidden
+
+
+_SHOW = str.maketrans(_SHOWN)
+
+
+def _show(text: str) -> str:
+    return text.translate(_SHOW)
 
 
 def _split_spaces(piece: str) -> list[str]:

@@ -3,7 +3,9 @@
 Tables are found and read by meaning, not by the seeds' words: a header row is a row most of
 whose cells are known header words, and each column gets a role (task name, lead, supporting,
 deadline, baseline, target …). Words that mean different things by context (责任单位) are
-resolved against the rest of the header.
+resolved against the rest of the header. A year written in a header cell is set aside
+(`2025年目标值` is a target column of 2025; `header_year` gives the year); a cell that is only a
+year (`2020年`) has the role `year`, which the table reader resolves (baseline or target).
 """
 
 from __future__ import annotations
@@ -18,7 +20,12 @@ from wufei.importers.text.normalize import fold_punct, normalize_cell
 
 VOCABULARY = Path(__file__).resolve().parent / "headers.yaml"
 
+YEAR = "year"  # the role of a column headed by a year alone
+
 _BRACKETED = re.compile(r"（[^）]*）")
+_YEAR_IN_KEY = re.compile(r"^(?P<before>.*?)(?P<year>(?:19|20)\d{2})年?(?:度|底|末)?(?P<after>.*)$")
+_YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年?")
+_SUFFIX_MIN = 3  # shorter words (单位, 指标, 目标) end too many unrelated headers
 
 
 def header_key(text: str) -> str:
@@ -26,6 +33,12 @@ def header_key(text: str) -> str:
     text = fold_punct(normalize_cell(text) or "")
     text = _BRACKETED.sub("", text)
     return re.sub(r"[\s*＊★※△]+", "", text)
+
+
+def header_year(text: str | None) -> int | None:
+    """The year written in a header cell, bracketed or not: 现状值（2020年）, 2025年目标 → 2020, 2025."""
+    match = _YEAR_IN_TEXT.search(fold_punct(normalize_cell(text) or ""))
+    return int(match.group(1)) if match else None
 
 
 @lru_cache(maxsize=1)
@@ -39,41 +52,56 @@ def _vocabulary() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     return words, context
 
 
+@lru_cache(maxsize=4096)
+def _word(key: str) -> str | None:
+    """The vocabulary word a key stands for: itself, without its year, or the longest word it ends with."""
+    words, context = _vocabulary()
+    if key in words or key in context:
+        return key
+    year = _YEAR_IN_KEY.match(key)
+    if year:
+        rest = year["before"] + year["after"]
+        if not rest:
+            return YEAR
+        if rest in words or rest in context:
+            return rest
+        key = rest
+    for start in range(len(key) - _SUFFIX_MIN + 1):  # the longest ending first
+        if key[start:] in words or key[start:] in context:
+            return key[start:]
+    return None
+
+
 def column_role(text: str | None) -> str | None:
     """The role of one header cell on its own (context words resolved as if alone), or None."""
     if not text:
         return None
-    words, context = _vocabulary()
-    key = header_key(text)
-    if key in context:
-        return context[key]["alone"]
-    return words.get(key)
+    return column_roles([text])[0]
 
 
 def column_roles(header: list[str]) -> list[str | None]:
     """The role of every column of a header, context words resolved against the others."""
     words, context = _vocabulary()
-    keys = [header_key(text) for text in header]
-    plain = [words.get(key) for key in keys]
+    found = [_word(header_key(text)) if text else None for text in header]
+    plain = [YEAR if word == YEAR else words.get(word) if word else None for word in found]
     roles: list[str | None] = []
-    for key, role in zip(keys, plain):
-        rule = context.get(key)
+    for word, role in zip(found, plain):
+        rule = context.get(word) if word else None
         if rule is None:
             roles.append(role)
-        elif "lead" in plain and "beside_lead" in rule:
-            roles.append(rule["beside_lead"])
-        elif "entity" in plain and "beside_entity" in rule:
-            roles.append(rule["beside_entity"])
-        else:
-            roles.append(rule["alone"])
+            continue
+        beside = [value for key, value in rule.items() if key.startswith("beside_") and key[7:] in plain]
+        roles.append(beside[0] if beside else rule.get("alone"))
     return roles
 
 
 def is_header_row(cells: list[str | None], *, minimum: int = 2) -> bool:
     """Whether a row reads as a table header: at least `minimum` known header words, and most
-    of its non-empty cells known."""
+    of its non-empty cells known. A year alone counts only beside a word (data rows hold years)."""
     texts = [c for c in cells if c and c.strip()]
     if len(texts) < minimum:
         return False
-    known = sum(1 for role in column_roles(texts) if role is not None)
-    return known >= minimum and known * 2 > len(texts)
+    roles = [role for role in column_roles(texts) if role is not None]
+    if not any(role != YEAR for role in roles):
+        return False
+    return len(roles) >= minimum and len(roles) * 2 > len(texts)

@@ -134,6 +134,8 @@ class IndicatorRecord:
     # Observed values printed with the indicator (evaluations): year -> raw text.
     observed: dict[int, str] = field(default_factory=dict)
     forecast_raw: str | None = None  # 可以完成 / 存在不确定性
+    # Targets printed beside the final one (2023年目标 beside 2025年目标, 省级指标值): header -> raw text.
+    other_targets: dict[str, str] = field(default_factory=dict)
     leads: tuple[str, ...] | None = None
     supporting: tuple[str, ...] | None = None
     where: str | None = None

@@ -1,6 +1,7 @@
 """Indicator targets (目标值) and baselines (现状值) as printed, turned into values and a direction.
 
-A target is NUMERIC (`100`, `≥30`, `>99`, `17以上`, `62.2%~74.0%`), QUALITATIVE (`逐年提高`,
+A target is NUMERIC (`100`, `≥30`, `>99`, `17以上`, `62.2%~74.0%`, `稳定在95%以上`, `保持100%`,
+`60%左右`, `≥95%（省级）`), QUALITATIVE (`逐年提高`,
 `完成省定任务`, `生态保护红线面积不减少` …) or NONE (`/`, `——`, empty).
 
 `direction` is the direction of good change, so a report can tell better from worse:
@@ -127,6 +128,8 @@ _SUFFIX_COMPARATORS: list[tuple[str, str]] = [
 ]
 _RANGE = re.compile(rf"^(?P<low>{_NUMBER})%?(?:~|～|—+|–|-|至|到)(?P<high>{_NUMBER})%?$")
 _YEAR_SUFFIX = re.compile(r"\((?P<year>\d{4})年?\)$")
+_LEVEL_WORDS = re.compile(r"^(?:力争|确保|争取)?(?:稳定在|保持在?|维持在?|达到|提高到|提升到|控制在)?")
+_NOTE_SUFFIX = re.compile(r"(?<=[\d%])\([^()\d]*\)$")
 
 _QUALITATIVE: list[tuple[re.Pattern[str], QualitativeKind]] = [
     (re.compile(r"(?P<year>\d{4})年(?:前|底前)?(?:达到|实现)?(?:峰值|达峰)"), QualitativeKind.PEAK_BY_YEAR),
@@ -231,7 +234,9 @@ def _numeric(text: str, raw: str | None) -> tuple[str | None, Decimal, Decimal |
     text = _FOOTNOTE.sub("", text)
     if text.startswith("[") and text.endswith("]"):
         text = text[1:-1]  # [ ] marks a five-year cumulative figure in 十四五 tables
-    text = text.removeprefix("达到")
+    text = _LEVEL_WORDS.sub("", text)  # 稳定在95%以上 / 保持100% / 力争达到60%: the level is the number
+    text = _NOTE_SUFFIX.sub("", text)  # ≥95%(省级): a note, kept in the raw text
+    text = text.removesuffix("左右")  # 60%左右: about 60, a level to reach
 
     if match := _RANGE.match(text):
         low, high = _decimal(match["low"], raw), _decimal(match["high"], raw)

@@ -1,8 +1,18 @@
 """Loading a parsed plan into the ledger: validate everything, then upsert by natural key.
 
 Re-importing the same file changes nothing; a corrected file updates what
-changed and each change lands in the audit trail. A fatal problem raises
-ImportError_ before anything is written. Services never commit.
+changed and each change lands in the audit trail. A fatal problem (a duplicate
+number in a workbook, a missing name) raises ImportError_ before anything is
+written. A field that cannot be read with confidence is not fatal: the record is
+kept with what was understood and a `Doubt` on the field (an unreadable or
+relative deadline: raw text, no due date; an unreadable target: kept as text; an
+owner the registry does not know). After `import_plan` every record of the
+ParsedPlan carries its doubts, those of the text and those found here. Services
+never commit.
+
+A deadline naming several dates (2022年底前完成A，2025年底前完成B) is due on the last;
+the earlier ones become the task's milestones (source `document`), which keep the
+yearly generated ones away and which the office may change like its own.
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from wufei.audit import service as audit
+from wufei.audit.models import AuditEntry
 from wufei.cells.models import CellCount
 from wufei.departments.owners import parse_owners, split_names
 from wufei.departments.registry import Registry
@@ -25,10 +36,11 @@ from wufei.doubts.models import DoubtStatus, RecordType
 from wufei.doubts.service import RecordDoubts, sync_import_doubts
 from wufei.importers.records import CellRecord, Doubt, ImportError_, IndicatorRecord, ParsedPlan, TaskRecord
 from wufei.indicators.models import Indicator, IndicatorDepartment, IndicatorValue
-from wufei.indicators.targets import parse_baseline, parse_target
+from wufei.indicators.targets import Target, TargetKind, direction_from_name, parse_baseline, parse_target
+from wufei.lights.rules import expected_progress, plan_start_date, round_half_up
 from wufei.plans.models import Plan
-from wufei.tasks.deadlines import DeadlineError, parse_deadline
-from wufei.tasks.models import Role, Task, TaskDepartment
+from wufei.tasks.deadlines import Checkpoint, Deadline, DeadlineError, DeadlineKind, parse_deadline
+from wufei.tasks.models import Milestone, Role, Task, TaskDepartment
 
 ATTRIBUTES = {"约束性": "binding", "预期性": "expected"}
 ROLE_FIELDS = {Role.LEAD: "leads", Role.SUPPORTING: "supporting", Role.IMPLEMENTER: "implementers"}
@@ -66,6 +78,12 @@ class LoadedRecord:
     statuses: list[str] = field(default_factory=list)  # each doubt's status once stored
 
 
+NOTE_UNREADABLE = "期限无法识别，待确认"
+DOCUMENT = "document"  # milestones named by the plan itself (a deadline with several dates)
+# Column widths (wufei.db Name = 200, task titles 500): longer text is cut, with a doubt.
+_NAME_MAX, _TITLE_MAX = 200, 500
+
+
 @dataclass
 class ImportSummary:
     file: str
@@ -101,6 +119,8 @@ class _Row:
     line: int
     values: list[dict[str, Any]] = field(default_factory=list)  # indicator values
     doubts: list[Doubt] = field(default_factory=list)
+    record: Any = None  # the record it came from, to hang doubts on
+    checkpoints: tuple[Checkpoint, ...] = ()  # earlier dates of a task's deadline: its milestones
 
 
 def import_plan(
@@ -113,7 +133,7 @@ def import_plan(
         parsed.issued_on = existing_plan.issued_on
     tasks = _with_doubts(parsed.tasks, [_task_row(parsed, r) for r in parsed.tasks])
     indicators = _with_doubts(parsed.indicators, _indicator_rows(parsed))
-    cells = _with_doubts(parsed.cells, [_cell_row(parsed, r) for r in parsed.cells])
+    cells = _with_doubts(parsed.cells, _cell_rows(parsed))
     _check_unique(parsed, tasks, "任务")
     _check_unique(parsed, indicators, "指标")
 
@@ -138,13 +158,15 @@ def import_plan(
     summary.changes[plan_change] += 1
 
     sync = _Sync(session, plan, resolver, actor, source, summary, parsed.complete)
-    sync.children(Task, TaskDepartment, tasks, ("list_kind", "number"), "task_id")
+    task_objects = sync.children(Task, TaskDepartment, tasks, ("list_kind", "number"), "task_id")
+    sync.milestones(tasks, task_objects)
     sync.children(Indicator, IndicatorDepartment, indicators, ("number", "seq"), "indicator_id")
     sync.cells(cells)
     summary.warnings.extend(resolver.warnings)
     mismatch = _cell_total_doubt(parsed, cells)
     summary.warnings.extend(f"{parsed.path}：{d.message}" for d in mismatch)
     _store_doubts(session, parsed, plan, summary, plan_changed, actor, source, mismatch)
+    summary.warnings.extend(_other_targets_warning(parsed))
 
     by_kind = Counter(str(row.fields["list_kind"]) for row in tasks)
     summary.counts = {f"tasks_{kind}": n for kind, n in sorted(by_kind.items())}
@@ -193,48 +215,86 @@ def _doubt_fields(columns: set[str]) -> frozenset[str]:
 
 
 def _cell_total_doubt(parsed: ParsedPlan, cells: list[_Row]) -> list[Doubt]:
-    total = sum(row.fields["count"] for row in cells)
+    total = sum(row.fields["count"] or 0 for row in cells)
     if cells and parsed.cells_built_total is not None and total != parsed.cells_built_total:
         message = f"无废细胞各类数量合计 {total} 个，与文中所述建成总数 {parsed.cells_built_total} 个不一致"
         return [Doubt("count", message, str(parsed.cells_built_total))]
     return []
 
 
+def _other_targets_warning(parsed: ParsedPlan) -> list[str]:
+    """Targets beside the final one have no column yet: say so rather than drop them silently."""
+    kept = [i for i in parsed.indicators if i.other_targets]
+    if not kept:
+        return []
+    labels = "、".join(dict.fromkeys(label for i in kept for label in i.other_targets))
+    return [f"{parsed.path}：{len(kept)}项指标另列有{labels}，仅导入最终目标值，其余见导入预览"]
+
+
 # --- validation: records to rows, raising ImportError_ on the first fatal problem -------------
 
 
 def _task_row(parsed: ParsedPlan, record: TaskRecord) -> _Row:
-    try:
-        deadline = parse_deadline(
-            record.deadline_raw, plan_start=parsed.period_start, plan_end=parsed.period_end, issued_on=parsed.issued_on
-        )
-    except DeadlineError as exc:
-        raise ImportError_(
-            parsed.path,
-            f"任务「{record.title}」的完成期限无法识别（{exc}）",
-            line=record.line,
-            cell="完成期限",
-            text=record.deadline_raw,
-        ) from exc
+    deadline = _deadline(parsed, record)
     owners = _owners(record.owners_raw, record.leads, record.supporting, record.implementers_raw, record.implementers)
+    title = _required(parsed, record.title, record.line, "任务名称")
+    content = record.content
+    if len(title) > _TITLE_MAX:
+        title, content = title[:_TITLE_MAX], title[_TITLE_MAX:] + (content or "")
+        _doubt(record, "title", f"任务名称超过{_TITLE_MAX}字，其余部分已移入主要内容，请精简名称", title[:40])
     fields = {
         "list_kind": str(record.list_kind),
-        "list_name": record.list_name,
-        "category": record.category,
+        "list_name": _fit(record, "title", record.list_name),
+        "category": _fit(record, "title", record.category),
         "number": record.number,
-        "title": _required(parsed, record.title, record.line, "任务名称"),
-        "content": record.content,
+        "title": title,
+        "content": content,
         "owners_raw": record.owners_raw,
-        "responsible_entity": record.responsible_entity,
-        "implementers_raw": record.implementers_raw,
-        "deadline_raw": record.deadline_raw,
+        "responsible_entity": _fit(record, "leads", record.responsible_entity),
+        "implementers_raw": _fit(record, "implementers", record.implementers_raw),
+        "deadline_raw": _fit(record, "deadline", record.deadline_raw),
         "deadline_kind": str(deadline.kind),
         "due_date": deadline.due_date,
         "deadline_note": deadline.note,
         "awaiting_assignment": not owners.get(Role.LEAD),
         "source_line": record.line,
     }
-    return _Row(key=(str(record.list_kind), record.number), fields=fields, owners=owners, line=record.line)
+    return _Row(
+        key=(str(record.list_kind), record.number),
+        fields=fields,
+        owners=owners,
+        line=record.line,
+        record=record,
+        checkpoints=deadline.checkpoints,
+    )
+
+
+def _deadline(parsed: ParsedPlan, record: TaskRecord) -> Deadline:
+    """The task's deadline; what cannot be read is kept as text, without a due date, with a doubt."""
+    try:
+        deadline = parse_deadline(
+            record.deadline_raw, plan_start=parsed.period_start, plan_end=parsed.period_end, issued_on=parsed.issued_on
+        )
+    except DeadlineError as exc:
+        _doubt(record, "deadline", f"{exc}，请填写具体完成日期或期限类型", record.deadline_raw)
+        return Deadline(DeadlineKind.FIXED, None, record.deadline_raw, NOTE_UNREADABLE)
+    if deadline.doubt:
+        _doubt(record, "deadline", deadline.doubt, record.deadline_raw)
+    return deadline
+
+
+def _doubt(record: Any, field_key: str, message: str, text: str | None = None) -> None:
+    """Hang a doubt on a record once (importing the same ParsedPlan twice adds nothing)."""
+    doubt = Doubt(field_key, message, text)
+    if record is not None and doubt not in record.doubts:
+        record.doubts.append(doubt)
+
+
+def _fit(record: Any, field_key: str, text: str | None, limit: int = _NAME_MAX) -> str | None:
+    if text is None or len(text) <= limit:
+        return text
+    _doubt(record, field_key, f"内容超过{limit}字，已截断，请核对原文", text[:40])
+    return text[: limit - 1] + "…"
 
 
 def _indicator_rows(parsed: ParsedPlan) -> list[_Row]:
@@ -248,17 +308,8 @@ def _indicator_rows(parsed: ParsedPlan) -> list[_Row]:
 
 def _indicator_row(parsed: ParsedPlan, record: IndicatorRecord, seq: int) -> _Row:
     name = _required(parsed, record.name, record.line, "指标名称")
-    try:
-        target = parse_target(record.target_raw, name=name)
-        baseline = parse_baseline(record.baseline_raw, default_year=record.baseline_year_default)
-    except ValueError as exc:
-        raise ImportError_(
-            parsed.path,
-            f"指标「{name}」的现状值或目标值无法识别（{exc}）",
-            line=record.line,
-            cell="目标值",
-            text=record.target_raw,
-        ) from exc
+    target = _target(record, name)
+    baseline = parse_baseline(record.baseline_raw, default_year=record.baseline_year_default)
     attribute = ATTRIBUTES.get(record.attribute_raw or "", record.attribute_raw)
     fields = {
         "number": record.number,
@@ -268,16 +319,16 @@ def _indicator_row(parsed: ParsedPlan, record: IndicatorRecord, seq: int) -> _Ro
         "name": name,
         "marks": record.marks or "",
         "category": record.category,
-        "unit": None if record.unit in (None, "/") else record.unit,
-        "data_source": record.data_source,
-        "attribute": attribute,
+        "unit": None if record.unit in (None, "/") else _fit(record, "unit", record.unit, 64),
+        "data_source": _fit(record, "record", record.data_source),
+        "attribute": _fit(record, "record", attribute, 64),
         "definition": record.definition,
         "owners_raw": record.owners_raw,
-        "baseline_raw": record.baseline_raw,
+        "baseline_raw": _fit(record, "baseline", record.baseline_raw),
         "baseline_value": baseline.value,
         "baseline_text": baseline.text,
         "baseline_year": baseline.year,
-        "target_raw": record.target_raw,
+        "target_raw": _fit(record, "target", record.target_raw),
         "target_kind": str(target.kind),
         "target_comparator": target.comparator,
         "target_value": target.value,
@@ -300,28 +351,65 @@ def _indicator_row(parsed: ParsedPlan, record: IndicatorRecord, seq: int) -> _Ro
             }
         )
     owners = _owners(record.owners_raw, record.leads, record.supporting, None, None)
-    return _Row(key=(record.number, str(seq)), fields=fields, owners=owners, line=record.line, values=values)
+    return _Row(
+        key=(record.number, str(seq)), fields=fields, owners=owners, line=record.line, values=values, record=record
+    )
+
+
+def _target(record: IndicatorRecord, name: str) -> Target:
+    """The target; one that is not a number nor a known phrase is kept as text with a doubt."""
+    try:
+        target = parse_target(record.target_raw, name=name)
+    except ValueError as exc:
+        _doubt(
+            record,
+            "target",
+            f"目标值无法识别（{exc}），已按文字保存；如为分地区或分阶段的多个目标，请拆分或指定考核目标",
+            record.target_raw,
+        )
+        return Target(TargetKind.QUALITATIVE, None, None, None, None, direction_from_name(name), record.target_raw)
+    if target.kind is TargetKind.QUALITATIVE and target.qualitative is None:
+        _doubt(
+            record,
+            "target",
+            f"目标值「{record.target_raw}」不是数值，也不是常见的定性目标，请确认如何判断是否完成",
+            record.target_raw,
+        )
+    return target
 
 
 _COUNT = re.compile(r"^\s*(\d+)\s*(\D*)$")
 
 
+def _cell_rows(parsed: ParsedPlan) -> list[_Row]:
+    rows: list[_Row] = []
+    seen: Counter = Counter()
+    for record in parsed.cells:
+        seen[record.category] += 1
+        if seen[record.category] > 1:  # one row per category: a repeated one is told apart, and said
+            printed = record.category
+            record.category = f"{printed}（{seen[printed]}）"
+            _doubt(record, "record", f"无废细胞类别「{printed}」重复，已暂记为「{record.category}」，请核对", printed)
+        rows.append(_cell_row(parsed, record))
+    return rows
+
+
 def _cell_row(parsed: ParsedPlan, record: CellRecord) -> _Row:
     match = _COUNT.match(record.count_raw or "")
     if not match:
-        raise ImportError_(parsed.path, "无废细胞数量无法识别", line=record.line, cell="数量", text=record.count_raw)
+        _doubt(record, "count", "无废细胞数量无法识别为数字，请填写", record.count_raw)
     fields = {
         "number": record.number,
-        "category": record.category,
-        "count": int(match.group(1)),
-        "unit": match.group(2) or None,
-        "count_raw": record.count_raw,
+        "category": _fit(record, "record", record.category),
+        "count": int(match.group(1)) if match else None,
+        "unit": _fit(record, "unit", match.group(2) or None, 64) if match else None,
+        "count_raw": _fit(record, "count", record.count_raw, 64),
         "status": record.status,
         "lead_raw": record.lead_raw,
         "source_line": record.line,
     }
     owners = {Role.LEAD: (record.lead_raw,)} if record.lead_raw else {}
-    return _Row(key=(record.category,), fields=fields, owners=owners, line=record.line)
+    return _Row(key=(fields["category"],), fields=fields, owners=owners, line=record.line, record=record)
 
 
 def owners_of(record: TaskRecord | IndicatorRecord | CellRecord) -> dict[str, tuple[str, ...]]:
@@ -446,7 +534,10 @@ class _Sync:
         self.actor, self.source, self.summary = actor, source, summary
         self.complete = complete  # whether records missing from the source are removed
 
-    def children(self, model, link_model, rows: list[_Row], key_fields: tuple[str, str], link_fk: str) -> None:
+    def children(
+        self, model, link_model, rows: list[_Row], key_fields: tuple[str, str], link_fk: str
+    ) -> dict[tuple[str, ...], Any]:
+        """Create, update and (for a complete source) delete the plan's children; the rows' objects by key."""
         loads = [selectinload(model.assignments).selectinload(link_model.department)]
         if model is Indicator:
             loads.append(selectinload(Indicator.values))
@@ -484,6 +575,75 @@ class _Sync:
         for action, obj, row, changes, departments in done:
             self._audit(action, entity, obj.id, self._key(row), changes)
             self._loaded(record_type, obj.id, row, action, changes, departments)
+        return {row.key: obj for _action, obj, row, *_ in done}
+
+    def milestones(self, rows: list[_Row], tasks: dict[tuple[str, ...], Task]) -> None:
+        """The earlier dates of each task's deadline as its milestones (source `document`).
+
+        Expected progress is the elapsed share of the task by then (序时进度). Milestones the
+        office set or removed are never touched or brought back; document milestones the
+        document no longer names go. Audited under `document:<task>|<date>` keys, so that
+        generation does not take the import's own removals for the office's.
+        """
+        start = plan_start_date(self.plan.issued_on, self.plan.period_start)
+        # One query each for the tasks with document milestones and the office's removals.
+        documented = set(
+            self.session.scalars(
+                select(Milestone.task_id)
+                .join(Task, Task.id == Milestone.task_id)
+                .where(Task.plan_id == self.plan.id, Milestone.source == DOCUMENT)
+            )
+        )
+        removed = set(
+            self.session.scalars(
+                select(AuditEntry.entity_key).where(AuditEntry.entity == "milestones", AuditEntry.action == "delete")
+            )
+        )
+        created: list[Milestone] = []
+        for row in rows:
+            task = tasks[row.key]
+            if not row.checkpoints and task.id not in documented:
+                continue
+            wanted = {
+                point.due_date: point
+                for point in row.checkpoints
+                if task.due_date is not None
+                and point.due_date < task.due_date
+                and f"task:{task.id}|{point.due_date.isoformat()}" not in removed
+            }
+            current = {m.due_date: m for m in task.milestones}
+            for day, milestone in current.items():
+                if milestone.source == DOCUMENT and day not in wanted:
+                    task.milestones.remove(milestone)
+                    self._audit_milestone("delete", milestone, {"title": [milestone.title, None]})
+            for day, point in wanted.items():
+                title = point.text[:_NAME_MAX] or f"{day.year}年{day.month}月{day.day}日节点"
+                progress = round_half_up(expected_progress(start, task.due_date, day)) if start else 50
+                milestone = current.get(day)
+                if milestone is None:
+                    milestone = Milestone(due_date=day, title=title, expected_progress=progress, source=DOCUMENT)
+                    task.milestones.append(milestone)
+                    created.append(milestone)
+                elif milestone.source == DOCUMENT:
+                    changes = audit.apply_changes(milestone, {"title": title, "expected_progress": progress})
+                    if changes:
+                        self._audit_milestone("update", milestone, changes)
+        self.session.flush()
+        for milestone in created:
+            changes = {"due_date": [None, milestone.due_date.isoformat()], "title": [None, milestone.title]}
+            self._audit_milestone("create", milestone, changes)
+
+    def _audit_milestone(self, action: str, milestone: Milestone, changes: dict[str, Any]) -> None:
+        audit.record(
+            self.session,
+            actor=self.actor,
+            action=action,
+            entity="milestones",
+            entity_id=milestone.id,
+            entity_key=f"document:{milestone.task_id}|{milestone.due_date.isoformat()}",
+            changes=changes,
+            source=self.source,
+        )
 
     def cells(self, rows: list[_Row]) -> None:
         existing = {

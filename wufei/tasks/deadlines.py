@@ -1,11 +1,29 @@
 """Deadlines (完成期限) as printed in the plans, turned into a kind and a due date.
 
 Three kinds:
-- FIXED: one due date (`2025年`, `2023年底前`, `2024年4月底前`, `2023年6月30日`, `2023—2025年`).
-- ANNUAL: due every 31 December of the plan period (`完成年度任务`, `每年`, `年度`).
-- ONGOING: no final date (`持续推进`, `逐步推进`, `长期`); reported every cycle, judged each year end.
+- FIXED: one due date (`2025年`, `2023年底前`, `2024年4月底前`, `2023年6月30日`, `2023—2025年`, a bare
+  `2020`, `2016年6底前`, `6月中旬` …). A FIXED deadline relative to another event
+  (`省出台文件后2个月完成`) has no due date: it is kept as text with a doubt for the office.
+- ANNUAL: due every 31 December of the plan period (`完成年度任务`, `每年`, `逐年推进`, `2023年起每年`).
+- ONGOING: no final date (`持续推进`, `长期坚持`, `常态工作`, `2023年起`); reported every cycle, judged each
+  year end.
 
-A year alone means the end of that year: plans say `2025年` for "by 2025".
+Rules, decided once:
+- A year alone means the end of that year: plans say `2025年` for "by 2025"; 年底/年末 too; 年中 and
+  上半年 the 30 June; a quarter its last day; 上旬/中旬/下旬 the 10th/20th/last day of the month.
+- `前` straight after a month or a year (`9月前`, `2025年前`) is read strictly, as before that month or
+  year begins (31 August, 31 December 2024), and the office is asked to confirm: some writers mean
+  "by the end of". `底前`, `末前` and `日前` are the end of that period or that day.
+- Several dates in one deadline (`2022年底前完成A，2025年底前完成B`): the latest is the due date, the
+  others are checkpoints (阶段节点) with the clause that names them. The loader keeps them as the task's
+  milestones, so the earlier commitment is supervised too.
+- A date without a year (`年底`, `6月底前`, `一季度`) takes the year of the date before it in the same
+  text, else the plan's year for a one-year plan, else the year the plan was issued (with a doubt).
+- Dates are only ever read from the deadline text itself: `deadlines_in_text` finds the phrases that
+  set a deadline inside a task's text (`到2025年底，…`, `2023年底前完成`) when there is no deadline.
+
+`parse_deadline` raises DeadlineError (Chinese, quoting the text) for text it cannot read at all;
+the loader turns that into a doubt on the task, never a refused file.
 """
 
 from __future__ import annotations
@@ -14,7 +32,7 @@ import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 
@@ -29,38 +47,84 @@ class DeadlineError(ValueError):
 
 
 @dataclass(frozen=True)
+class Checkpoint:
+    """An earlier date named in the same deadline as the due date: 2022年底前完成A."""
+
+    due_date: date
+    text: str  # the clause that names it
+
+
+@dataclass(frozen=True)
 class Deadline:
     kind: DeadlineKind
     due_date: date | None
     raw: str | None
     note: str | None = None
+    # What the office should confirm (a relative deadline, a strict reading of 前, a guessed year).
+    doubt: str | None = None
+    checkpoints: tuple[Checkpoint, ...] = ()
+    start_year: int | None = None  # 2023年起, 2022—2025年
 
 
 NOTE_ANNUAL = "每年12月31日到期（方案期内逐年考核）"
 NOTE_BEFORE_ISSUE = "早于方案印发"
 NOTE_NO_DEADLINE = "未列完成期限，按方案期限"
+NOTE_RELATIVE = "相对期限，需确定具体日期"
 
-_ONGOING = ("持续推进", "逐步推进", "长期坚持", "长期推进", "长期", "持续开展", "持续", "常态化")
-_ANNUAL = ("完成年度任务", "年度任务", "每年", "逐年", "年度")
+_ONGOING = (
+    "持续推进",
+    "逐步推进",
+    "长期坚持",
+    "长期推进",
+    "长期",
+    "持续开展",
+    "持续",
+    "常态化",
+    "常态",
+    "经常性",
+    "每季度",
+    "每半年",
+    "每月",
+)
+_ANNUAL = ("完成年度任务", "年度任务", "每年", "逐年", "年度", "按年")
 
-# Words after a date that add nothing: "by the end of …". A bare 前 after a month or a year
-# ("2025年前") is refused: it may mean "before" that period, and guessing would move the date.
-_DAY_TAIL = r"(?:前|以前|之前)?"
-_TAIL = r"(?:底前|底|末前|末|内)?"
-_YEAR = r"(?P<y>\d{4})"
-
-_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(rf"^{_YEAR}[-./](?P<m>\d{{1,2}})[-./](?P<d>\d{{1,2}})日?{_DAY_TAIL}$"), "day"),
-    (re.compile(rf"^{_YEAR}年(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})[日号]{_DAY_TAIL}$"), "day"),
-    (re.compile(rf"^{_YEAR}年(?P<m>\d{{1,2}})月份?{_TAIL}$"), "month"),
-    (re.compile(rf"^{_YEAR}[-./](?P<m>\d{{1,2}})月?{_TAIL}$"), "month"),
-    (re.compile(rf"^{_YEAR}年(?P<h>上|下)半年{_TAIL}$"), "half"),
-    (re.compile(rf"^{_YEAR}年第?(?P<q>[1-4一二三四])季度{_TAIL}$"), "quarter"),
-    (re.compile(r"^(?P<y0>\d{4})年?[-—–~至到]+(?P<y>\d{4})年(?:年?底前|年?底|末)?$"), "range"),
-    (re.compile(rf"^{_YEAR}年(?:年?底前|年?底|末前|末|内)?$"), "year"),
-]
-
+_CN_MONTH = {
+    "十二": 12,
+    "十一": 11,
+    "十": 10,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+# One date expression. Alternatives are tried in order at each position, so the longer forms
+# come first: a range before a year, a day before a month.
+_EXPRESSION = re.compile(
+    r"(?P<range>(?P<r0>\d{4})年?(?:[-—–~]+|至|到)(?P<r1>\d{4})年?)"
+    r"|(?P<day>(?:(?P<dy>\d{4})年)?(?P<dm>\d{1,2})月(?P<dd>\d{1,2})[日号]"
+    r"|(?P<iy>\d{4})[-./](?P<im>\d{1,2})[-./](?P<id>\d{1,2})日?)"
+    r"|(?P<ym>(?P<sy>\d{4})[-./](?P<sm>\d{1,2}))(?![\d月])"
+    # 2016年6底前: a month whose 月 was dropped before 底/末/旬.
+    r"|(?P<month>(?:(?P<my>\d{4})年)?(?P<mm>\d{1,2})(?:月份?|(?=底|末|[上中下]旬)))"
+    r"|(?P<part>(?:(?P<py>\d{4})年?)?(?P<pp>上半年|下半年|年中|年底|年末|年初|第?[一二三四1-4]季度))"
+    r"|(?P<year>(?P<yy>\d{4})年?)"
+)
+_TAIL = re.compile(r"(?P<when>底|末|初|上旬|中旬|下旬)?(?P<before>以前|之前|前)?(?P<since>起|开始|以来|以后)?")
+# 省出台文件后2个月完成 / 项目批复后3个月内 / 印发之日起30日内
+_RELATIVE = re.compile(
+    r"(?:出台|印发|发布|批复|下达|颁布|实施|生效|建成|完成|验收|启动|成立|之日)[^，；。]{0,8}?(?:后|起)"
+    r"(?:\d+|[一二两三四五六七八九十半]+)个?(?:月|日|天|周|星期|工作日|年)"
+    # 3个月内 / 15个工作日内 / 十日内; not 6月30日内, not 2025年内
+    r"|(?<![\d月])(?:\d{1,3}|[一二两三四五六七八九十半]+)(?:个月|个?工作日|个?星期|周|天|日)(?:内|以内)"
+)
+_CLAUSE_END = "，；。、"
 
 
 def parse_deadline(
@@ -77,13 +141,60 @@ def parse_deadline(
             raise DeadlineError("未列完成期限，且不知道方案期限")
         return Deadline(DeadlineKind.FIXED, date(plan_end, 12, 31), raw, NOTE_NO_DEADLINE)
 
-    if any(word in text for word in _ONGOING) and not re.search(r"\d{4}", text):
-        return Deadline(DeadlineKind.ONGOING, None, raw)
-    if any(word in text for word in _ANNUAL) and not re.search(r"\d{4}", text):
-        return Deadline(DeadlineKind.ANNUAL, None, raw, NOTE_ANNUAL)
+    if _RELATIVE.search(text):
+        return Deadline(
+            DeadlineKind.FIXED,
+            None,
+            raw,
+            NOTE_RELATIVE,
+            doubt=f"完成期限「{_shown(raw)}」相对于其他事项，请确定具体日期",
+        )
 
-    due = _due_date(text, raw)
-    return Deadline(DeadlineKind.FIXED, due, raw, _note_for(due, plan_start, issued_on))
+    found = _dates(text, raw, _context_year(plan_start, plan_end, issued_on))
+    ongoing = any(word in text for word in _ONGOING)
+    annual = any(word in text for word in _ANNUAL)
+    doubt = "；".join(dict.fromkeys(d.doubt for d in found if d.doubt)) or None
+    start = min((d.start for d in found if d.start is not None), default=None)
+    dues = sorted((d for d in found if d.due is not None), key=lambda d: d.due)
+
+    if not dues:
+        if found and (ongoing or annual or start is not None):
+            kind = DeadlineKind.ANNUAL if annual and not ongoing else DeadlineKind.ONGOING
+            return Deadline(kind, None, raw, NOTE_ANNUAL if kind is DeadlineKind.ANNUAL else None, doubt, (), start)
+        if ongoing:
+            return Deadline(DeadlineKind.ONGOING, None, raw)
+        if annual:
+            return Deadline(DeadlineKind.ANNUAL, None, raw, NOTE_ANNUAL)
+        raise DeadlineError(f"无法识别的完成期限：「{raw}」")
+
+    last = dues[-1].due
+    checkpoints = tuple(dict.fromkeys(Checkpoint(d.due, d.clause) for d in dues if d.due is not None and d.due < last))
+    return Deadline(DeadlineKind.FIXED, last, raw, _note_for(last, plan_start, issued_on), doubt, checkpoints, start)
+
+
+def deadlines_in_text(text: str | None, *, plan_start: int | None = None, plan_end: int | None = None) -> str | None:
+    """The phrases in a task's own text that set its deadline (`到2025年底`, `2023年底前`), joined by ；.
+
+    Only phrases that say "by" count (到/至/于 a date, or a date followed by 前); 截至2021年底 reports
+    the past. Years outside the plan period are other plans' business (2030年前碳达峰) and skipped.
+    """
+    if not text:
+        return None
+    phrases: list[str] = []
+    for match in _IN_TEXT.finditer(_clean(text)):
+        phrase = match["a"] or match["b"]
+        year = int(phrase[:4])
+        if (plan_start is not None and year < plan_start) or (plan_end is not None and year > plan_end):
+            continue
+        if phrase not in phrases:
+            phrases.append(phrase)
+    return "；".join(phrases) or None
+
+
+_IN_TEXT = re.compile(
+    r"(?<![截止])(?:到|至|于|在)(?P<a>\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年?底|末)?(?:前|以前|之前)?)(?!\d)"
+    r"|(?P<b>\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年?底|末)?(?:以前|之前|前))"
+)
 
 
 def annual_due_dates(plan_start: int, plan_end: int) -> tuple[date, ...]:
@@ -93,44 +204,142 @@ def annual_due_dates(plan_start: int, plan_end: int) -> tuple[date, ...]:
     return tuple(date(year, 12, 31) for year in range(plan_start, plan_end + 1))
 
 
+# --- reading dates ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Found:
+    due: date | None
+    start: int | None
+    clause: str
+    doubt: str | None = None
+
+
+@dataclass(frozen=True)
+class _Year:
+    """The year a date without one falls in, and why (a doubt when it is a guess)."""
+
+    year: int | None
+    doubt: str | None
+
+
 def _clean(raw: str | None) -> str:
     if raw is None:
         return ""
     # NFKC turns full-width digits and punctuation into ASCII; spaces carry no meaning here.
-    text = unicodedata.normalize("NFKC", raw)
-    return re.sub(r"\s+", "", text)
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw))
+    text = text.replace(",", "，").replace(";", "；")
+    # 六月底 -> 6月底 (longest numerals first: 十二 before 十 and 二)
+    return re.sub(r"(十[一二]|[一二三四五六七八九十])(?=月)", lambda m: str(_CN_MONTH[m.group(1)]), text)
 
 
-def _due_date(text: str, raw: str | None) -> date:
-    for pattern, shape in _PATTERNS:
-        match = pattern.match(text)
-        if match:
-            return _build(shape, match, raw)
-    raise DeadlineError(f"无法识别的完成期限：「{raw}」")
+def _shown(raw: str | None) -> str:
+    return re.sub(r"\s+", " ", raw or "").strip()
 
 
-def _build(shape: str, match: re.Match[str], raw: str | None) -> date:
-    year = int(match["y"])
-    if shape == "year":
-        return date(year, 12, 31)
-    if shape == "range":
-        if int(match["y0"]) > year:
+def _context_year(plan_start: int | None, plan_end: int | None, issued_on: date | None) -> _Year:
+    if plan_start is not None and plan_start == plan_end:
+        return _Year(plan_start, None)
+    if issued_on is not None:
+        return _Year(issued_on.year, f"期限未写年份，按方案印发当年（{issued_on.year}年）理解，请确认")
+    return _Year(None, None)
+
+
+def _dates(text: str, raw: str | None, context: _Year) -> list[_Found]:
+    found: list[_Found] = []
+    previous: int | None = None  # the year of the last date read: 2023年6月底前…；12月底前…
+    for match in _EXPRESSION.finditer(text):
+        tail = _TAIL.match(text, match.end())
+        assert tail is not None  # every group is optional
+        clause = _clause(text, match.start(), tail.end())
+        year = _year_of(match)
+        doubt = None
+        if year is None and match["range"] is None:
+            if previous is not None:
+                year = previous
+            elif context.year is not None:
+                year, doubt = context.year, context.doubt
+            else:
+                raise DeadlineError(f"完成期限没有写明年份：「{raw}」")
+        item = _read(match, tail, year, raw)
+        previous = int(match["r1"]) if match["range"] else year
+        found.append(_Found(item.due, item.start, clause, item.doubt or doubt))
+    return found
+
+
+def _year_of(match: re.Match[str]) -> int | None:
+    for group in ("dy", "iy", "sy", "my", "py", "yy"):
+        if match[group]:
+            return int(match[group])
+    return None
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    """The clause around a date: from the separator before it to the one after it."""
+    left = max(text.rfind(sep, 0, start) for sep in _CLAUSE_END) + 1
+    rights = [i for sep in _CLAUSE_END if (i := text.find(sep, end)) != -1]
+    return text[left : min(rights) if rights else len(text)]
+
+
+def _read(match: re.Match[str], tail: re.Match[str], year: int | None, raw: str | None) -> _Found:
+    """The date one expression stands for, with its tail (底, 前, 起 …) applied."""
+    if tail["since"]:
+        start = int(match["r0"]) if match["range"] else year
+        return _Found(None, start, "")
+    if match["range"]:
+        first, last = int(match["r0"]), int(match["r1"])
+        if first > last:
             raise DeadlineError(f"完成期限的起止年份颠倒：「{raw}」")
-        return date(year, 12, 31)
-    if shape == "half":
-        return date(year, 6, 30) if match["h"] == "上" else date(year, 12, 31)
-    if shape == "quarter":
-        month = _QUARTER[match["q"]] * 3
-        return date(year, month, calendar.monthrange(year, month)[1])
-    month = int(match["m"])
+        return _Found(date(last, 12, 31), first, "")
+    assert year is not None
+    strict = tail["before"] is not None and tail["when"] is None
+    if match["day"]:
+        month, day = (match["dm"], match["dd"]) if match["dm"] else (match["im"], match["id"])
+        return _Found(_day(year, int(month), int(day), raw), None, "")
+    if match["ym"] or match["month"]:
+        month = int(match["sm"] or match["mm"])
+        if not 1 <= month <= 12:
+            raise DeadlineError(f"完成期限的月份无效：「{raw}」")
+        if strict:
+            before = date(year, month, 1) - timedelta(days=1)
+            doubt = f"「{month}月前」按{month}月1日前理解（{_cn(before)}），如指{month}月底前请修改"
+            return _Found(before, None, "", doubt)
+        return _Found(_month_part(year, month, tail["when"]), None, "")
+    if match["pp"] == "年初" or (match["part"] is None and tail["when"] == "初"):
+        return _Found(date(year, 3, 31), None, "", f"「{year}年初」按第一季度末（{year}年3月31日）理解，请确认")
+    if match["part"]:
+        return _Found(_part(year, match["pp"]), None, "")
+    if strict:
+        doubt = f"「{year}年前」按{year}年1月1日前理解（{year - 1}年12月31日），如指{year}年底前请修改"
+        return _Found(date(year - 1, 12, 31), None, "", doubt)
+    return _Found(date(year, 12, 31), None, "")
+
+
+def _day(year: int, month: int, day: int, raw: str | None) -> date:
     if not 1 <= month <= 12:
         raise DeadlineError(f"完成期限的月份无效：「{raw}」")
-    if shape == "month":
-        return date(year, month, calendar.monthrange(year, month)[1])
     try:
-        return date(year, month, int(match["d"]))
+        return date(year, month, day)
     except ValueError:
         raise DeadlineError(f"完成期限的日期无效：「{raw}」") from None
+
+
+def _month_part(year: int, month: int, when: str | None) -> date:
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, {"上旬": 10, "初": 10, "中旬": 20}.get(when or "", last))
+
+
+def _part(year: int, part: str) -> date:
+    if part in ("上半年", "年中"):
+        return date(year, 6, 30)
+    if "季度" in part:
+        month = _QUARTER[part.removeprefix("第")[0]] * 3
+        return date(year, month, calendar.monthrange(year, month)[1])
+    return date(year, 12, 31)  # 下半年, 年底, 年末
+
+
+def _cn(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _note_for(due: date, plan_start: int | None, issued_on: date | None) -> str | None:

@@ -12,6 +12,7 @@ from wufei.importers.records import ImportError_, ParsedPlan, PlanKind
 from wufei.importers.text.evaluation import evaluation_indicators
 from wufei.importers.text.metadata import cell_totals, document_metadata
 from wufei.importers.text.paragraphs import main_tasks
+from wufei.importers.text.refine import document_convention, refine
 from wufei.importers.text.table_records import records_from_tables
 
 
@@ -21,7 +22,8 @@ def interpret(document: Document) -> ParsedPlan:
     meta = document_metadata(lines)
     if not meta.title:
         raise ImportError_(path, "找不到文件标题，文件可能为空")
-    tables = records_from_tables(document.tables, path)
+    convention = document_convention(document)  # 列第一位为牵头单位, stated once for every row
+    tables = records_from_tables(document.tables, path, convention=convention)
     indicators = tables.indicators
     if meta.kind is PlanKind.EVALUATION or not indicators:
         indicators = indicators + evaluation_indicators(lines)
@@ -42,14 +44,16 @@ def interpret(document: Document) -> ParsedPlan:
         cells_planned_total=planned,
         cells_built_total=built,
         warnings=list(tables.warnings),
-        doubts=[*document.doubts, *meta.doubts],
+        doubts=[*document.doubts, *meta.doubts, *tables.doubts],
         format=document.format,
     )
+    refine(plan, convention=convention)
     if document.format != "text":
         # Paragraph records know only their line; say where that is in this format (第12段, 第3页).
         for record in [*plan.tasks, *plan.indicators, *plan.cells]:
             if record.where is None:
                 record.where = document.where(record.line)
     if not (plan.tasks or plan.indicators or plan.cells):
-        raise ImportError_(path, "文件中没有找到任务、指标或无废细胞表格")
+        tables = "；".join(doubt.message for doubt in plan.doubts if doubt.field == "table")
+        raise ImportError_(path, "文件中没有找到任务、指标或无废细胞表格" + (f"（{tables}）" if tables else ""))
     return plan

@@ -19,7 +19,20 @@ from wufei.importers.text.normalize import clean_spaces, fold_punct, join_lines
 from wufei.importers.text.paragraphs import chinese_numeral
 from wufei.importers.text.place import document_place
 
-_FRONT_LINES = 25  # front matter (number, issuer, title) sits in the first non-blank lines
+_FRONT_LINES = 40  # front matter (number, issuer, title) sits in the first non-blank lines
+# What a web page leaves around the document when saved or copied: navigation, page tools,
+# and the publisher's metadata table (索引号 / 发文机关 / 标题 / 发文字号 / 成文日期 …).
+_WEB_CHROME = re.compile(
+    r"^(?:网站首页|网站地图|无障碍|登录|注册|English|繁體|首页|当前位置|您当前的位置|您的位置|位置|来源|信息来源|发布时间|发布日期|更新时间|浏览次数|访问量|点击数"
+    r"|字号|【|\[|打印|关闭|分享|索引号|主题分类|体裁分类|发布机构|有效性|保存|收藏|扫一扫|相关链接|上一篇|下一篇)"
+)
+_WEB_KEYS = (
+    r"标题|名称|文件名称|发文字号|文号|发文机关|发布机构|成文日期|发布日期"
+    r"|索引号|组配分类|主题分类|体裁分类|有效性|生效日期"
+)
+# 名称: 关于…的通知 文号: 石政办发〔2023〕12号 — several fields may share a line.
+_WEB_FIELD = re.compile(rf"^(?:{_WEB_KEYS})\s*[：:]")
+_WEB_PAIR = re.compile(rf"(?P<key>{_WEB_KEYS})\s*[：:]\s*(?P<value>.*?)\s*(?=(?:{_WEB_KEYS})\s*[：:]|$)")
 _OPENING_LINES = 12  # an untitled report names what it evaluates in its opening lines
 _MARKDOWN = re.compile(r"^#+\s*")
 # 衡政办字〔2022〕57号; other bracket forms are folded to 〔〕 first.
@@ -28,17 +41,27 @@ _ISSUER = re.compile(
     r"^([\u4e00-\u9fff]{2,24}?(?:人民政府办公室|人民政府办公厅|人民政府|委员会|办公室|办公厅|局|厅|委))$"
 )
 _NOTICE = re.compile(r"关于印发《?(.+?)》?的通知")
-_ABOUT = re.compile(r"^(关于.+的(?:答复|报告|批复|意见|函|复函))$")
-_TITLE_END = re.compile(r"(?:方案|规划|计划|意见|办法|报告|评估|总结|要点|答复)$")
+_ABOUT = re.compile(r"^(关于.+的(?:答复|报告|批复|意见|函|复函|通知|决定))$")
+_TITLE_END = re.compile(
+    r"(?:方案|规划|计划|意见|办法|报告|评估|总结|要点|答复|清单|分工|细则|措施|举措|安排|行动|通知)(?:（试行）)?$"
+)
 _TITLE_MAX = 60
+_WHOLE_TITLE = 12  # a line this long ending like a title is a title on its own, not a title's end
 _NOTICE_MAX = 100  # issuer + 关于印发 + title + 的通知 on one line
 _SENTENCE_PUNCT = "，。；：！？"
+_NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*、|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|\d+\s*[.．、])")
 _CITED_PLAN = re.compile(r"《([^《》]{4,60}?(?:规划|方案|计划))》")
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")  # 成文日期：2023-05-06 on a web page
 _CN_DATE = re.compile(
     r"^([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日$"
 )
 _FIVE_YEAR_PLAN = re.compile(r"十([一二三四五六七八九])五")
+# （2019-2020年） / 2021—2025年 / 2023年至2025年
+_YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:[-—–~～]+|至|到)\s*((?:19|20)\d{2})\s*年")
+_ONE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?")
+# 到2025年 / 至2025年底: the year a plan's targets are set for, when nothing else names the period.
+_BY_YEAR = re.compile(r"(?<![截止])(?:到|至)\s*((?:19|20)\d{2})\s*年")
 # A report on how far a plan's targets have come: 一、主要目标完成情况.
 _EVALUATION_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、.*(?:目标|任务)完成情况")
 _PROGRESS_WORDS = ("答复", "进展", "情况报告", "工作总结")
@@ -66,22 +89,25 @@ class DocumentMeta:
 def document_metadata(lines: list[str]) -> DocumentMeta:
     """Title, number, issuer, date, place, kind and plan period of a document's text."""
     front = _front_lines(lines)
-    issuer = _issuer(front)
-    explicit_title = _title(front)
+    fields = _web_fields(front)
+    body = [text for text in front if not _WEB_CHROME.match(text) and not _WEB_FIELD.match(text)]
+    issuer = _issuer(body) or _issuer([fields[key] for key in ("发文机关", "发布机构") if key in fields])
+    explicit_title = _title([fields[key] for key in ("标题", "文件名称", "名称") if key in fields] + body)
     kind = _kind(explicit_title, lines)
     title = explicit_title
     if title is None and kind is PlanKind.EVALUATION:
         title = _evaluation_title(lines)
     if title is None:
-        title = front[0] if front else ""  # nothing better: the first line says what the text is
-    period = _period(title) or _period(join_lines(lines))
-    doc_number = _doc_number(front)
+        title = body[0] if body else (front[0] if front else "")  # nothing better: the first line
+    issued_on = _issued_on(lines) or _issued_on([fields.get("成文日期", "")])
+    period = _title_period(title) or _period(join_lines(lines)) or _by_year(lines, issued_on)
+    doc_number = _doc_number(body) or _doc_number([fields[key] for key in ("发文字号", "文号") if key in fields])
     place = document_place(issuer=issuer, title=title, doc_number=doc_number, lines=lines)
     return DocumentMeta(
         title=title,
         doc_number=doc_number,
         issuer=issuer,
-        issued_on=_issued_on(lines),
+        issued_on=issued_on,
         jurisdiction=place.name,
         kind=kind,
         period_start=period[0] if period else None,
@@ -147,14 +173,18 @@ def _title(front: list[str]) -> str | None:
             return text
         # A title broken over two lines: 衡水市“十四五”时期“无废城市” / 建设实施方案
         if index + 1 < len(front):
-            joined = text + front[index + 1]
-            if _could_be_title(front[index + 1]) and _TITLE_END.search(joined):
+            following = front[index + 1]
+            if _could_be_title(following) and _TITLE_END.search(following) and len(following) >= _WHOLE_TITLE:
+                continue  # the next line is a title of its own; this one is something above it
+            joined = text + following
+            if _could_be_title(following) and _TITLE_END.search(joined):
                 return joined
     return None
 
 
 def _could_be_title(text: str, max_length: int = _TITLE_MAX) -> bool:
-    return len(text) <= max_length and not any(ch in text for ch in _SENTENCE_PUNCT)
+    """Short, not a sentence, and not a numbered heading of the body (三、保障措施)."""
+    return len(text) <= max_length and not any(ch in text for ch in _SENTENCE_PUNCT) and not _NUMBERED.match(text)
 
 
 def _kind(title: str | None, lines: list[str]) -> PlanKind:
@@ -185,7 +215,7 @@ def _issued_on(lines: list[str]) -> date | None:
     """The first line that is only a date (below the signature); dates in sentences don't count."""
     for line in lines:
         text = clean_spaces(line)
-        match = _DATE.match(text)
+        match = _DATE.match(text) or _ISO_DATE.match(text)
         if match:
             return _date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         match = _CN_DATE.match(text)
@@ -214,3 +244,40 @@ def _period(text: str) -> tuple[int, int] | None:
     ordinal = 10 + (chinese_numeral(named.most_common(1)[0][0]) or 0)
     start = 1966 + 5 * (ordinal - 3)
     return start, start + 4
+
+
+def _web_fields(front: list[str]) -> dict[str, str]:
+    """标题：… / 发文字号：… / 成文日期：… lines of a government web page's metadata table."""
+    fields: dict[str, str] = {}
+    for text in front:
+        if _WEB_FIELD.match(text):
+            for pair in _WEB_PAIR.finditer(text):
+                if pair["value"]:
+                    fields.setdefault(pair["key"], pair["value"])
+    return fields
+
+
+def _title_period(title: str) -> tuple[int | None, int] | None:
+    """The period a title names: （2019-2020年）, 2021—2025年, 十四五, or one year (2023年工作要点)."""
+    folded = fold_punct(title)
+    if match := _YEAR_RANGE.search(folded):
+        first, last = int(match.group(1)), int(match.group(2))
+        if first <= last:
+            return first, last
+    if period := _period(folded):
+        return period
+    years = {int(year) for year in _ONE_YEAR.findall(folded)}
+    if len(years) == 1:
+        year = years.pop()
+        return year, year
+    return None
+
+
+def _by_year(lines: list[str], issued_on: date | None) -> tuple[int | None, int] | None:
+    """到2025年 in the body, most often named: the plan runs from its issue year to then."""
+    named = Counter(int(year) for year in _BY_YEAR.findall(join_lines(lines)))
+    if not named:
+        return None
+    end = named.most_common(1)[0][0]
+    start = issued_on.year if issued_on is not None and issued_on.year <= end else None
+    return start, end

@@ -11,8 +11,15 @@ Three layouts are recognised, by their shape and never by file or line:
 3. Numbered tasks closed by a parenthesis naming the owners:
    ``1.标题。内容…（省生态环境厅、…按职责分工负责）``, hard-wrapped anywhere.
 
+Owners may also stand on their own lines under a task (``牵头单位：…`` / ``责任单位：…`` /
+``配合单位：…``, and ``完成时限：…``), or follow the text after a label on the same line; they
+are attached to the task above and kept out of its title and content, and so is a deadline
+inside the owner bracket (``（市发展改革委牵头，2023年底前完成）``).
+
 A paragraph ends at the next task number, at a section heading, at the end
-of the 主要任务 part, or (for unnumbered tasks) right after its owner bracket.
+of the 主要任务 part, or (for unnumbered tasks) right after its owner bracket or owner lines.
+A document without a 主要任务 heading (a 重点任务分工方案 whose whole body is the tasks) is read
+whole, top-level headings acting as sections, and only paragraphs that name owners are tasks.
 """
 
 from __future__ import annotations
@@ -20,31 +27,48 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from wufei.departments.owners import owner_convention, parse_owners, split_names
 from wufei.importers.records import ListKind, TaskRecord
 from wufei.importers.text.normalize import fold_punct, join_lines
 
 _CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
-# 二、主要任务 / 三、重点任务: the part that holds the tasks.
-_SPAN_START = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*(?:主要|重点)任务\s*[。：:]?\s*$")
+# 二、主要任务 / 三、重点任务 / 三、重点工作任务及分工: the part that holds the tasks.
+_SPAN_START = re.compile(
+    r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*"
+    r"(?:(?:主要|重点)(?:工作)?(?:任务|工作|举措)|工作任务|具体任务|任务分工)"
+    r"(?:及|和|与)?(?:责任)?(?:分工|安排)?\s*[。：:]?\s*$"
+)
 # Any top-level heading (三、保障措施) closes the part. Headings are short; the
 # length check keeps a wrapped body line that happens to start with 三、 out.
 _TOP_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*、\s*\S")
 _TOP_HEADING_MAX = 30
 # （一）强化顶层设计引领，构建无废制度体系 / (一) 加快工业绿色发展
 _SECTION = re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]+)\s*[）)]\s*(.*)$")
+# 一、加快工业绿色发展: a section when a whole document is read as the task part.
+_TOP_SECTION = re.compile(r"^\s*([一二三四五六七八九十]+)\s*、\s*(.*)$")
 # 1.标题 / 1．标题 / 1、标题; "2.5万吨" at the start of a wrapped line is not a number.
-_NUMBERED = re.compile(r"^\s*(\d{1,2})\s*[.．、](?!\d)\s*(.*)$")
+_NUMBERED = re.compile(r"^\s*(\d{1,3})\s*[.．、](?!\d)\s*(.*)$")
 
 _OPENERS = "（〔"  # after fold_punct, ( [ 【 are folded to these
 _CLOSERS = "）〕"
 _TRAILING_PUNCT = "。；，. \t"
 # A bracket or parenthesis names owners when it says who leads or is responsible.
-_OWNER_WORDS = ("牵头", "负责", "责任部门", "责任单位", "配合")
+_OWNER_WORDS = ("牵头", "负责", "责任部门", "责任单位", "配合", "参与", "参加", "协助", "协办", "主办")
 # Words that make the whole bracket the owners text (structured, as in 002).
 _STRUCTURED_OWNER_WORDS = ("牵头", "责任部门", "责任单位", "配合")
 # 以下均需各市政府、雄安新区管委会落实，不再列出: applies to every following task.
 _FOLLOWING_IMPLEMENTERS = re.compile(r"以下均需(.+?)落实")
+# A line (or the rest of a line) naming owners or the deadline under a label.
+_OWNER_LABEL = r"(?:(?:牵头|主要|配合|其他|协同)?责任|牵头|主办|主责|配合|协办|参与|参加|协助|协同|落实)(?:单位|部门)"
+_DEADLINE_LABEL = r"(?:完成时限|完成时间|完成期限|时间节点|时限要求|进度安排|时限)"
+_LABEL_LINE = re.compile(rf"^[（(]?\s*(?:{_OWNER_LABEL}|{_DEADLINE_LABEL})\s*[：:]")
+_LABELLED_TAIL = re.compile(rf"[。；;，,\s]\s*[（(〔]?(?={_OWNER_LABEL}\s*[：:])")
+_DEADLINE_PART = re.compile(rf"{_DEADLINE_LABEL}\s*：\s*(?P<deadline>[^；。]+)[；。]?")
+# A clause of an owner bracket that is a deadline, not a unit: 2023年底前完成 / 长期坚持
+_DEADLINE_CLAUSE = re.compile(r"\d{4}\s*年|年底|年内|季度|月底|长期坚持|持续推进|常态|每年|逐年")
+_UNIT_NAME_END = re.compile(r"(?:局|委|厅|办|府|会|社|部|行|院|处|室|站|所|队|组|司|团|中心|单位|部门|企业)(?:等)?$")
+_CONTINUATION_MAX = 40  # a wrapped owner line is short and has no full stop
 
 
 @dataclass
@@ -54,6 +78,8 @@ class _Paragraph:
     list_name: str | None
     printed_number: int | None
     parts: list[str] = field(default_factory=list)
+    labelled: list[str] = field(default_factory=list)  # 牵头单位：… / 完成时限：… lines under it
+    heading: bool = False  # a （一） heading that is a task of its own
 
 
 @dataclass
@@ -77,12 +103,16 @@ def chinese_numeral(text: str) -> int | None:
 
 
 def main_tasks(lines: list[str]) -> list[TaskRecord]:
-    """Tasks of the 主要任务 part, with 1-based line numbers; [] when there is none."""
+    """Tasks of the 主要任务 part, with 1-based line numbers; [] when there is none.
+
+    Without a 主要任务 heading the whole text is read, and only paragraphs naming owners count.
+    """
     span = _task_span(lines)
-    if span is None:
-        return []
-    paragraphs = [p for p in _paragraphs(lines, *span) if _is_task(p)]
-    restarts = sum(1 for p in paragraphs if p.printed_number == 1) > 1
+    whole = span is None
+    start, end = span if span is not None else (0, len(lines))
+    paragraphs = [p for p in _paragraphs(lines, start, end, whole=whole) if _is_task(p, owners_required=whole)]
+    # Numbers restarting in each section, or sitting beside heading tasks, take the section: 3.1
+    restarts = sum(1 for p in paragraphs if p.printed_number == 1) > 1 or any(p.heading for p in paragraphs)
     records: list[TaskRecord] = []
     following_implementers: str | None = None
     unnumbered_in_section: dict[int, int] = {}
@@ -94,6 +124,50 @@ def main_tasks(lines: list[str]) -> list[TaskRecord]:
         following_implementers = announced or following_implementers
         records.append(record)
     return records
+
+
+def split_heading(text: str) -> tuple[str, str | None]:
+    """A task's text as (title, content): the title is its heading, up to the first 。 (or ；/：
+    when the heading ends there) outside brackets and quotes; the whole text when there is none."""
+    depth = 0
+    for index, char in enumerate(text):
+        if char in "（〔《“(":
+            depth += 1
+        elif char in "）〕》”)":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and char in "。；：" and index > 0:
+            return text[:index].strip(), (text[index + 1 :].strip() or None)
+    return text.strip(), None
+
+
+def split_trailing_owner(text: str) -> tuple[str, str | None, str | None]:
+    """(text without its owners, owners, deadline) of a task written in one cell or paragraph.
+
+    Owners close the text in a bracket (``…。（市发展改革委牵头，市财政局配合）``) or follow a label
+    (``…。牵头单位：市发展改革委；配合单位：…``); a deadline among them is returned apart.
+    """
+    owner = _trailing_owner(text)
+    if owner is not None:
+        owners, deadline = owner_and_deadline(owner.content)
+        return text[: owner.start].strip(), owners, deadline
+    tail = _LABELLED_TAIL.search(fold_punct(text))
+    if tail is not None and tail.end() > 0:
+        owners, deadline = owner_and_deadline(fold_punct(text)[tail.end() :].strip().strip("（）〔〕"))
+        return text[: tail.start() + 1].strip(), owners, deadline
+    return text, None, None
+
+
+def owner_and_deadline(content: str) -> tuple[str | None, str | None]:
+    """An owner text split into its owners and the deadline it names (完成时限：… or a dated clause)."""
+    content = fold_punct(content)
+    deadlines = [m["deadline"].strip() for m in _DEADLINE_PART.finditer(content)]
+    content = _DEADLINE_PART.sub("", content)
+    clauses = [clause.strip() for clause in re.split(r"[，；。]", content) if clause.strip()]
+    dated = [c for c in clauses if _DEADLINE_CLAUSE.search(c) and not _UNIT_NAME_END.search(c)]
+    if dated:
+        deadlines += dated
+        content = "，".join(c for c in clauses if c not in dated)
+    return (content.strip(" ，；。") or None), ("；".join(deadlines) or None)
 
 
 def _task_span(lines: list[str]) -> tuple[int, int] | None:
@@ -108,8 +182,11 @@ def _task_span(lines: list[str]) -> tuple[int, int] | None:
     return start + 1, len(lines)
 
 
-def _paragraphs(lines: list[str], start: int, end: int) -> list[_Paragraph]:
-    """Cut the part into paragraphs at task numbers, section headings and owner brackets."""
+def _paragraphs(lines: list[str], start: int, end: int, *, whole: bool = False) -> list[_Paragraph]:
+    """Cut the part into paragraphs at task numbers, section headings, owner brackets and owner lines.
+
+    Reading a whole document, its top-level headings (一、…) are sections too.
+    """
     paragraphs: list[_Paragraph] = []
     current: _Paragraph | None = None
     section, list_name = 0, None
@@ -125,13 +202,30 @@ def _paragraphs(lines: list[str], start: int, end: int) -> list[_Paragraph]:
         text = lines[index].strip()
         if not text:
             continue  # blank lines separate pieces of one paragraph too (002): never a boundary
-        heading = _SECTION.match(text)
-        if heading:
+        heading = _SECTION.match(text) or (
+            _TOP_SECTION.match(text) if whole and len(text) <= _TOP_HEADING_MAX else None
+        )
+        if heading and not (current is not None and _LABEL_LINE.match(text)):
             close()
             section = chinese_numeral(heading.group(1)) or section + 1
-            list_name = _heading_name(heading.group(2))
             section_has_number = False
+            labels_follow = _label_follows(lines, index + 1, end)
+            if labels_follow or _names_owners_at_end(heading.group(2)):
+                # （一）推进垃圾分类。……（市城管局牵头）: a heading that names owners is a task itself.
+                current = _Paragraph(index + 1, section, list_name, None, [heading.group(2)], heading=True)
+                if not labels_follow:
+                    close()
+                continue
+            list_name = _heading_name(heading.group(2))
             continue
+        if current is not None and _LABEL_LINE.match(text):
+            current.labelled.append(text)  # 牵头单位：… under the task
+            continue
+        if current is not None and current.labelled and _continues_label(current.labelled[-1], text):
+            current.labelled[-1] += text
+            continue
+        if current is not None and current.labelled:
+            close()  # text after the owner lines starts the next paragraph
         numbered = _NUMBERED.match(text)
         if numbered and _starts_task(int(numbered.group(1)), last_number, section_has_number):
             close()
@@ -144,10 +238,39 @@ def _paragraphs(lines: list[str], start: int, end: int) -> list[_Paragraph]:
             current.parts.append(text)
         # Unnumbered tasks have nothing else to end them: the owner bracket does.
         # Numbered tasks wait for the next number, so a bracket inside one is harmless.
-        if current.printed_number is None and _trailing_owner(join_lines(current.parts)):
+        if current.printed_number is None and _may_close(text) and _names_owners_at_end(join_lines(current.parts)):
             close()
     close()
     return paragraphs
+
+
+def _label_follows(lines: list[str], start: int, end: int) -> bool:
+    """Whether the next non-blank line names owners under a label (牵头单位：…)."""
+    following = next((lines[i].strip() for i in range(start, end) if lines[i].strip()), "")
+    return bool(_LABEL_LINE.match(following))
+
+
+def _may_close(line: str) -> bool:
+    """Whether a line can end a paragraph's owners: it closes a bracket or carries a label."""
+    folded = fold_punct(line).rstrip(_TRAILING_PUNCT)
+    return folded[-1:] in _CLOSERS or "：" in folded
+
+
+def _names_owners_at_end(text: str) -> bool:
+    """Whether an unnumbered paragraph is closed by its owners (a bracket still open is not)."""
+    folded = fold_punct(text)
+    balanced = sum(folded.count(c) for c in _OPENERS) == sum(folded.count(c) for c in _CLOSERS)
+    return _trailing_owner(text) is not None or (balanced and _LABELLED_TAIL.search(folded) is not None)
+
+
+def _continues_label(previous: str, text: str) -> bool:
+    """A line that carries on a wrapped owner line: short, no full stop, the line before unfinished."""
+    return (
+        len(text) <= _CONTINUATION_MAX
+        and "。" not in text
+        and not _NUMBERED.match(text)
+        and (previous.rstrip().endswith(("、", "，", ",")) or not _UNIT_NAME_END.search(previous.rstrip(" 。；;")))
+    )
 
 
 def _starts_task(number: int, last_number: int, section_has_number: bool) -> bool:
@@ -165,13 +288,19 @@ def _heading_name(text: str) -> str | None:
     return name or None
 
 
-def _is_task(paragraph: _Paragraph) -> bool:
+def _is_task(paragraph: _Paragraph, *, owners_required: bool = False) -> bool:
     """A numbered paragraph is a task; an unnumbered one only if it names owners (else: prose)."""
-    return paragraph.printed_number is not None or _trailing_owner(join_lines(paragraph.parts)) is not None
+    text = join_lines(paragraph.parts)
+    names_owners = bool(paragraph.labelled) or _trailing_owner(text) is not None
+    if paragraph.printed_number is not None and not owners_required:
+        return True
+    return names_owners or (owners_required and _LABELLED_TAIL.search(fold_punct(text)) is not None)
 
 
 def _task_number(paragraph: _Paragraph, restarts: bool, unnumbered_in_section: dict[int, int]) -> str:
     """Printed number when it runs on; section.n when it restarts or is missing."""
+    if paragraph.heading:
+        return str(paragraph.section)
     if paragraph.printed_number is not None:
         if restarts and paragraph.section:
             return f"{paragraph.section}.{paragraph.printed_number}"
@@ -186,20 +315,33 @@ def _task_record(paragraph: _Paragraph, number: str) -> tuple[TaskRecord, str | 
     text = join_lines(paragraph.parts)
     owner = _trailing_owner(text)
     body = text[: owner.start] if owner else text
-    title, _, content = body.strip().partition("。")
+    owners_raw = implementers_raw = deadline_raw = None
+    announced = None
+    if owner:
+        content, deadline_raw = owner_and_deadline(owner.content)
+        if content:
+            owners_raw, implementers_raw = _split_owner(content)
+        following = _FOLLOWING_IMPLEMENTERS.search(owner.content)
+        announced = following.group(1).strip() if following else None
+    elif (tail := _LABELLED_TAIL.search(fold_punct(body))) is not None:
+        owners_raw, deadline_raw = owner_and_deadline(fold_punct(body)[tail.end() :].strip().strip("（）〔〕"))
+        body = body[: tail.start() + 1]
+    if paragraph.labelled:
+        labelled, labelled_deadline = owner_and_deadline("；".join(join_lines([line]) for line in paragraph.labelled))
+        owners_raw = "；".join(part for part in (owners_raw, labelled) if part) or None
+        deadline_raw = deadline_raw or labelled_deadline
+    title, content = split_heading(body.strip())
     record = TaskRecord(
         list_kind=ListKind.MAIN,
         number=number,
-        title=title.strip(),
+        title=title,
         line=paragraph.line,
         list_name=paragraph.list_name,
-        content=content.strip() or None,
+        content=content,
+        owners_raw=owners_raw,
+        implementers_raw=implementers_raw,
+        deadline_raw=deadline_raw,
     )
-    announced = None
-    if owner:
-        record.owners_raw, record.implementers_raw = _split_owner(owner.content)
-        following = _FOLLOWING_IMPLEMENTERS.search(owner.content)
-        announced = following.group(1).strip() if following else None
     return record, announced
 
 
@@ -209,6 +351,8 @@ def _trailing_owner(text: str) -> _Owner | None:
     Only the last bracket counts: a task also cites documents in brackets,
     like （中发〔2021〕40号）, in its body. Nested brackets are matched, and
     （ 〔 are treated alike because closings are printed inconsistently (〔…]).
+    A bracket stating only the document's convention (列第一位为牵头单位，下同) is passed over
+    for the one before it.
     """
     folded = fold_punct(text).rstrip(_TRAILING_PUNCT)
     if not folded or folded[-1] not in _CLOSERS:
@@ -222,10 +366,19 @@ def _trailing_owner(text: str) -> _Owner | None:
             depth -= 1
             if depth == 0:
                 content = folded[index + 1 : -1].strip()
-                if any(word in content for word in _OWNER_WORDS):
+                if owner_convention(content) and parse_owners(content).unassigned:
+                    return _trailing_owner(folded[:index])
+                if any(word in content for word in _OWNER_WORDS) or _names_units(content):
                     return _Owner(index, content)
                 return None
     return None
+
+
+def _names_units(content: str) -> bool:
+    """（市发展改革委、市财政局）: a bracket listing nothing but units (and a deadline) names owners too."""
+    owners, _deadline = owner_and_deadline(content)
+    names = split_names(owners or "")
+    return bool(names) and all(_UNIT_NAME_END.search(name) and len(name) <= 30 for name in names)
 
 
 def _split_owner(content: str) -> tuple[str, str | None]:

@@ -1,69 +1,52 @@
 """Turn tables found in a document into indicator, task and cell records.
 
-A table is recognised by what its header says, not by column order: 三级指标
-with 现状值/目标值 is an indicator table, 三级指标 with 指标说明 a definition
-table, 任务名称 with 责任主体 a task list (a project list when it also has
-责任部门), 类别 with 数量 a table of 无废细胞.
+A table is recognised by what its header says (`wufei.importers.headers`), not by column order
+or the seeds' words: an indicator name with a baseline, a target or year columns is an indicator
+table, with 指标说明 a definition table, a task name with owners or a deadline a task list (a
+project list when it also names a responsible company), 类别 with 数量 a table of 无废细胞.
+
+Decisions:
+- Owner columns: a lead column (牵头单位, 责任单位 standing alone) and a supporting column (配合/协办/
+  参与/参加/协助单位, 责任单位 beside a lead column) are read into leads and supporting; a combined
+  column (责任部门, 责任主体) keeps its text for the owner grammar.
+- Several target columns (2023年目标 and 2025年目标, 目标值 beside 省级指标值): the target of the
+  latest year is the indicator's target; the others are kept on the record (`other_targets`,
+  label → text) for the preview. Year-only columns (2020年 / 2025年): the earliest is the
+  baseline when there is no baseline column, the others targets.
+- A column nobody understood, or a second column of a role already taken, is a plan-level doubt
+  naming the table and the header text; in a task table its text is kept in the content.
+- A table whose header is not understood but which holds data is a plan-level doubt too.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from wufei.importers.records import CellRecord, IndicatorRecord, ListKind, TaskRecord
+from wufei.departments.owners import OwnerSpec, parse_owner_columns
+from wufei.importers.headers import YEAR, column_role, column_roles, header_key, header_year, is_header_row
+from wufei.importers.records import CellRecord, Doubt, IndicatorRecord, ListKind, TaskRecord
 from wufei.importers.text.normalize import fold_punct, normalize_cell
+from wufei.importers.text.paragraphs import split_heading, split_trailing_owner
 from wufei.importers.text.tables import Row, Table
 
 MARKS = "★※△✦"
 # Parts of a split name must be this long, so a stray space inside a word is never a split.
 MIN_SPLIT_PART = 6
 
-# Column roles, keyed by the header text without spaces and without a bracketed year.
-_ROLE_BY_HEADER: dict[str, str] = {
-    "序号": "number",
-    "一级指标": "level1",
-    "二级指标": "level2",
-    "三级指标": "name",
-    "指标名称": "name",
-    "现状值": "baseline",
-    "基准值": "baseline",
-    "基期值": "baseline",
-    "目标值": "target",
-    "单位": "unit",
-    "计量单位": "unit",
-    "数据来源": "data_source",
-    "责任部门": "owners",
-    "责任分工": "owners",
-    "责任单位": "owners",
-    "任务名称": "task_name",
-    "项目名称": "task_name",
-    "任务类别": "category",
-    "类别": "category",
-    "主要内容": "content",
-    "建设内容": "content",
-    "责任主体": "entity",
-    "完成期限": "deadline",
-    "完成时限": "deadline",
-    "指标说明": "definition",
-    "指标解释": "definition",
-    "指标解释说明": "definition",
-    "指标属性": "attribute",
-    "属性": "attribute",
-    "数量": "count",
-    "推进情况": "status",
-    "牵头部门": "lead",
-    "牵头单位": "lead",
-}
-
-_YEAR = re.compile(r"(\d{4})\s*年")
-_BRACKETED = re.compile(r"（[^）]*）")
 _DEFINITION_START = re.compile(r"^指标(解释|说明)")
 _METHOD_START = re.compile(r"^计算(方法|方式|公式)")
 # A space between two names in a list column is a separator when the name before
 # it ends like a unit (…局 …委 …政府 …中心); otherwise it is a stray break (工作 领导小组).
 _UNIT_END = "局委会部府行社组院处室队办所厅心司"
 _UNIT_START = "市省区县各镇乡"
+# A printed task or indicator number: 1, 3.2, 10-1, （一）; anything else in the 序号 column heads a section.
+_NUMBER = re.compile(r"^(?:\d+(?:[.．\-—]\d+)*|[（(]?[一二三四五六七八九十]+[）)]?)[、.．]?$")
+_SECTION_NUMBER = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|\d+\s*[、])\s*"
+)
+_ATTRIBUTES = ("约束性", "预期性", "引导性", "约束", "预期")
 
 _LIST_KINDS: list[tuple[str, ListKind]] = [
     ("制度体系", ListKind.INSTITUTION),
@@ -72,6 +55,39 @@ _LIST_KINDS: list[tuple[str, ListKind]] = [
     ("监管体系", ListKind.REGULATION),
 ]
 
+# The roles each kind of record reads; in a task table other columns go into the content.
+_TASK_ROLES = {
+    "number",
+    "task_name",
+    "category",
+    "content",
+    "entity",
+    "owners",
+    "lead",
+    "supporting",
+    "deadline",
+    "remark",
+}
+_INDICATOR_ROLES = {
+    "number",
+    "level1",
+    "level2",
+    "name",
+    "baseline",
+    "target",
+    "unit",
+    "data_source",
+    "attribute",
+    "definition",
+    "owners",
+    "lead",
+    "supporting",
+    "observed",
+    "forecast",
+    "remark",
+    "category",
+}
+
 
 @dataclass
 class TableRecords:
@@ -79,6 +95,7 @@ class TableRecords:
     tasks: list[TaskRecord] = field(default_factory=list)
     cells: list[CellRecord] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    doubts: list[Doubt] = field(default_factory=list)  # plan-level: tables and columns nobody understood
 
 
 @dataclass
@@ -86,75 +103,171 @@ class _Columns:
     """Where each role sits in one table, and the years printed in the header."""
 
     index: dict[str, int]
+    header: list[str] = field(default_factory=list)
     baseline_year: int | None = None
     target_year: int | None = None
+    other_targets: list[int] = field(default_factory=list)  # columns of targets other than the final one
+    observed: list[tuple[int, int]] = field(default_factory=list)  # (column, year)
+    unknown: list[int] = field(default_factory=list)  # columns nobody understood
+    duplicate: list[int] = field(default_factory=list)  # columns of a role an earlier column has
+    unused: list[int] = field(default_factory=list)  # understood, but not read by this kind of table
 
     def has(self, *roles: str) -> bool:
         return all(role in self.index for role in roles)
 
+    def any(self, *roles: str) -> bool:
+        return any(role in self.index for role in roles)
 
-def records_from_tables(tables: list[Table], path: str) -> TableRecords:
+
+def records_from_tables(tables: list[Table], path: str, *, convention: str | None = None) -> TableRecords:
+    """Records of every table; `convention` is the document's owner convention (FIRST_LEADS)."""
     result = TableRecords()
     definition_tables: list[Table] = []
+    task_tables: list[list[TaskRecord]] = []
     for table in tables:
         columns = _columns(table.header)
         kind = _classify(columns)
+        if kind is None:
+            _unrecognised(table, path, result)
+            continue
+        _flag_columns(table, columns, kind, result)
         if kind == "indicators":
-            result.indicators += _indicators(table, columns, path, result.warnings)
+            result.indicators += _indicators(table, columns, path, result.warnings, convention)
         elif kind == "definitions":
             definition_tables.append(table)
-        elif kind == "projects":
-            result.tasks += _tasks(table, columns, path, result.warnings, project=True)
-        elif kind == "tasks":
-            result.tasks += _tasks(table, columns, path, result.warnings, project=False)
+        elif kind in ("projects", "tasks"):
+            tasks = _tasks(table, columns, path, result.warnings, project=kind == "projects", convention=convention)
+            task_tables.append(tasks)
+            result.tasks += tasks
         elif kind == "cells":
             result.cells += _cells(table, columns, path, result.warnings)
-        else:
-            result.warnings.append(
-                _where(path, table.start_line) + f"表头未识别，表格未导入：{'、'.join(table.header)}"
-            )
     for table in definition_tables:
         _attach_definitions(table, result.indicators, path, result.warnings)
+    _number_across_tables(task_tables)
     return result
+
+
+def _number_across_tables(task_tables: list[list[TaskRecord]]) -> None:
+    """Task tables of one list that each number from 1 (表1, 表2 …): table.number (1.3, 2.3 …)."""
+    by_kind: dict[ListKind, list[list[TaskRecord]]] = {}
+    for tasks in task_tables:
+        if tasks:
+            by_kind.setdefault(tasks[0].list_kind, []).append(tasks)
+    for tables in by_kind.values():
+        numbers = [task.number for tasks in tables for task in tasks if task.number]
+        if len(tables) < 2 or len(numbers) == len(set(numbers)):
+            continue
+        for ordinal, tasks in enumerate(tables, start=1):
+            for task in tasks:
+                task.number = f"{ordinal}.{task.number}" if task.number else task.number
 
 
 # ------------------------------------------------------------------ headers
 
 
-def header_key(text: str) -> str:
-    """A header cell reduced to its words: no spaces, no bracketed year, full-width punctuation."""
-    text = fold_punct(normalize_cell(text) or "")
-    text = _BRACKETED.sub("", text)
-    return re.sub(r"\s+", "", text)
-
-
 def _columns(header: list[str]) -> _Columns:
-    columns = _Columns(index={})
-    for k, text in enumerate(header):
-        role = _ROLE_BY_HEADER.get(header_key(text))
-        if role is None or role in columns.index:
-            continue
-        columns.index[role] = k
-        year = _YEAR.search(text)
-        if year and role == "baseline":
-            columns.baseline_year = int(year.group(1))
-        if year and role == "target":
-            columns.target_year = int(year.group(1))
+    columns = _Columns(index={}, header=header)
+    roles = column_roles(header)
+    years = [header_year(text) for text in header]
+    targets: list[int] = []
+    year_columns: list[int] = []
+    for k, (text, role) in enumerate(zip(header, roles)):
+        if role is None:
+            if normalize_cell(text):
+                columns.unknown.append(k)
+        elif role == YEAR:
+            year_columns.append(k)
+        elif role == "target":
+            targets.append(k)
+        elif role in ("province_target", "national_target"):
+            columns.other_targets.append(k)
+        elif role == "observed" and years[k] is not None:
+            columns.observed.append((k, years[k]))
+        elif role in columns.index:
+            columns.duplicate.append(k)
+        else:
+            columns.index[role] = k
+    if year_columns and "baseline" not in columns.index and (len(year_columns) > 1 or targets):
+        first = min(year_columns, key=lambda k: years[k] or 0)
+        columns.index["baseline"] = first
+        year_columns.remove(first)
+    targets += year_columns
+    if targets:
+        # The target of the latest year is the target; a column without a year is taken as the last.
+        final = max(targets, key=lambda k: (years[k] or 9999, k))
+        columns.index["target"] = final
+        columns.other_targets = [k for k in targets if k != final] + columns.other_targets
+    if "baseline" in columns.index:
+        columns.baseline_year = years[columns.index["baseline"]]
+    if "target" in columns.index:
+        columns.target_year = years[columns.index["target"]]
     return columns
 
 
 def _classify(columns: _Columns) -> str | None:
-    if columns.has("category", "count") and (columns.has("status") or columns.has("lead")):
+    if columns.has("category", "count") and columns.any("status", "lead", "owners"):
         return "cells"
-    if columns.has("name") and (columns.has("baseline") or columns.has("target")):
+    if columns.has("name") and columns.any("baseline", "target"):
         return "indicators"
     if columns.has("name", "definition"):
         return "definitions"
-    if columns.has("task_name", "entity", "owners"):
+    if columns.has("task_name", "entity") and columns.any("owners", "lead"):
         return "projects"
-    if columns.has("task_name") and (columns.has("entity") or columns.has("owners")):
+    if columns.has("task_name") and columns.any("entity", "owners", "lead", "supporting", "deadline"):
         return "tasks"
+    if columns.has("content") and columns.any("lead", "owners", "supporting") and columns.any("deadline", "number"):
+        return "tasks"  # 工作内容 / 责任单位 / 完成时限 with the task in the content column
     return None
+
+
+def _table_where(table: Table) -> str:
+    return table.where or f"第{table.start_line}行的表格"
+
+
+def _unrecognised(table: Table, path: str, result: TableRecords) -> None:
+    header = "、".join(text for text in table.header if text)
+    result.warnings.append(_where(path, table.start_line) + f"表头未识别，表格未导入：{header}")
+    if _holds_data(table):
+        result.doubts.append(
+            Doubt(
+                "table",
+                f"{_table_where(table)}（表头：{header}）未能识别为任务、指标或无废细胞表格，未导入；"
+                "如含任务或指标，请改用导入模板或修改表头后重新导入",
+                header,
+            )
+        )
+
+
+def _holds_data(table: Table) -> bool:
+    """A table with at least one row of two or more filled cells: not a layout box or a signature."""
+    return any(sum(1 for cell in row.cells if cell) >= 2 for row in table.rows)
+
+
+def _flag_columns(table: Table, columns: _Columns, kind: str, result: TableRecords) -> None:
+    used = _TASK_ROLES if kind in ("tasks", "projects") else _INDICATOR_ROLES if kind == "indicators" else None
+    if used is not None:
+        columns.unused = [k for role, k in columns.index.items() if role not in used]
+        if kind in ("tasks", "projects"):
+            columns.unused += columns.other_targets + [k for k, _ in columns.observed]
+    kept = "其内容已并入任务内容" if kind in ("tasks", "projects") else "该列未导入"
+    for k in columns.unknown:
+        result.doubts.append(
+            Doubt("column", f"{_table_where(table)}的列「{table.header[k]}」未能识别，{kept}，请确认", table.header[k])
+        )
+    for k in columns.duplicate:
+        result.doubts.append(
+            Doubt(
+                "column",
+                f"{_table_where(table)}的列「{table.header[k]}」与前面的列含义相同，{kept}，请确认",
+                table.header[k],
+            )
+        )
+    if kind == "indicators":
+        for k in columns.unused:
+            message = f"{_table_where(table)}的列「{table.header[k]}」不属于指标表，该列未导入，请确认"
+            result.doubts.append(Doubt("column", message, table.header[k]))
+    if kind in ("tasks", "projects"):
+        columns.unused += columns.unknown + columns.duplicate
 
 
 # --------------------------------------------------------------- helpers
@@ -164,9 +277,13 @@ def _where(path: str, line: int) -> str:
     return f"{path} 第{line}行："
 
 
+def _row_where(path: str, row: Row) -> str:
+    return f"{path} {row.where}：" if row.where else _where(path, row.line)
+
+
 def _cell(row: Row, columns: _Columns, role: str) -> str | None:
     k = columns.index.get(role)
-    return row.cells[k] if k is not None else None
+    return row.cells[k] if k is not None and k < len(row.cells) else None
 
 
 def _raw(row: Row, columns: _Columns, role: str) -> str | None:
@@ -176,15 +293,20 @@ def _raw(row: Row, columns: _Columns, role: str) -> str | None:
     return row.raw[k]
 
 
-def _value(row: Row, columns: _Columns, role: str) -> str | None:
+def _value_at(row: Row, k: int) -> str | None:
     """A baseline or target as printed, brackets in one form: 0.012 (2021年) -> 0.012（2021年）.
 
     Only brackets are folded: a comma may be a thousands separator.
     """
-    text = _cell(row, columns, role)
+    text = row.cells[k] if k < len(row.cells) else None
     if text is None:
         return None
     return normalize_cell(text.replace("(", "（").replace(")", "）"))
+
+
+def _value(row: Row, columns: _Columns, role: str) -> str | None:
+    k = columns.index.get(role)
+    return _value_at(row, k) if k is not None else None
 
 
 def _list_text(row: Row, columns: _Columns, role: str) -> str | None:
@@ -219,6 +341,7 @@ def split_marks(name: str) -> tuple[str, str]:
     return bare, marks
 
 
+@lru_cache(maxsize=4096)
 def name_key(name: str) -> str:
     """A name for matching across tables: no marks, no spaces, one punctuation form."""
     return re.sub(r"\s+", "", fold_punct(split_marks(name)[0]))
@@ -228,17 +351,80 @@ def _is_empty_row(row: Row) -> bool:
     return all(c is None for c in row.cells)
 
 
+_HEADER_CELL_MAX = 20  # header cells are short; a row with a longer cell is data
+
+
+def _repeats_header(row: Row, header: list[str]) -> bool:
+    """A header printed again at a page break inside a structured table."""
+    texts = [c for c in row.cells if c]
+    if len(texts) < 3 or any(len(c) > _HEADER_CELL_MAX for c in texts) or column_role(texts[0]) in (None, YEAR):
+        return False
+    return [header_key(c or "") for c in row.cells] == [header_key(h) for h in header] or is_header_row(row.cells)
+
+
+def _section_heading(row: Row, columns: _Columns, name_role: str) -> str | None:
+    """A row that heads the rows under it (一、制度体系 in the 序号 column, or one text across all)."""
+    texts = [c for c in row.cells if c]
+    if not texts:
+        return None
+    number = _cell(row, columns, "number")
+    if len(set(texts)) == 1 and (len(texts) > 1 or (number is not None and not _NUMBER.match(number))):
+        text = texts[0]
+        if number is None and len(texts) == 1 and _cell(row, columns, name_role):
+            return None  # a task whose other cells are empty
+        return _SECTION_NUMBER.sub("", text).strip() or text
+    return None
+
+
+@dataclass(frozen=True)
+class _ColumnOwners:
+    spec: OwnerSpec
+    raw: str | None  # the cells as one text: 牵头单位：…；配合单位：… (or the lead cell alone)
+
+
+def _owners_from_columns(row: Row, columns: _Columns, convention: str | None) -> _ColumnOwners | None:
+    """Owners from the lead and supporting columns, or None when the row has neither."""
+    if not columns.any("lead", "supporting"):
+        return None
+    lead = _list_text(row, columns, "lead") if "lead" in columns.index else None
+    supporting = _list_text(row, columns, "supporting") if "supporting" in columns.index else None
+    if lead is None and supporting is None:
+        return None
+    parts = [f"牵头单位：{lead}" if lead else None, f"配合单位：{supporting}" if supporting else None]
+    raw = "；".join(p for p in parts if p) if supporting else lead
+    return _ColumnOwners(parse_owner_columns(lead, supporting, convention=convention), raw)
+
+
+def _extra_text(row: Row, columns: _Columns) -> str | None:
+    """Cells of columns a task has no field for, as 表头：内容, so nothing printed is lost."""
+    parts = []
+    for k in sorted(set(columns.unused)):
+        if k < len(row.cells) and row.cells[k]:
+            parts.append(f"{normalize_cell(columns.header[k])}：{row.cells[k]}")
+    return "；".join(parts) or None
+
+
+def _joined(*parts: str | None) -> str | None:
+    return "\n".join(p for p in parts if p) or None
+
+
 # ------------------------------------------------------------- indicators
 
 
-def _indicators(table: Table, columns: _Columns, path: str, warnings: list[str]) -> list[IndicatorRecord]:
+def _indicators(
+    table: Table, columns: _Columns, path: str, warnings: list[str], convention: str | None
+) -> list[IndicatorRecord]:
     names = _indicator_names(table.rows, columns)
     records: list[IndicatorRecord] = []
     level1: str | None = None
     level2: str | None = None
     number: str | None = None
     for row, name in zip(table.rows, names):
-        if _is_empty_row(row):
+        if _is_empty_row(row) or _repeats_header(row, table.header):
+            continue
+        heading = _section_heading(row, columns, "name")
+        if heading is not None and "level1" not in columns.index:
+            level1, level2 = heading, None  # a row heading the indicators under it
             continue
         printed_level1 = _clean_level(_cell(row, columns, "level1"))
         printed_level2 = _clean_level(_cell(row, columns, "level2"))
@@ -253,32 +439,54 @@ def _indicators(table: Table, columns: _Columns, path: str, warnings: list[str])
             printed_number = number  # a second row under a merged 序号 (001: 10 covers two)
         number = printed_number or number
         if name is None:
-            warnings.append(_where(path, row.line) + f"指标 {printed_number or '?'} 没有指标名称，已跳过")
+            warnings.append(_row_where(path, row) + f"指标 {printed_number or '?'} 没有指标名称，已跳过")
             continue
-        if printed_number is None:
-            warnings.append(_where(path, row.line) + f"指标「{name}」没有序号")
+        if printed_number is None and "number" in columns.index:
+            warnings.append(_row_where(path, row) + f"指标「{name}」没有序号")
+        if "number" not in columns.index:
+            printed_number = str(len(records) + 1)
         bare, marks = split_marks(name)
-        records.append(
-            IndicatorRecord(
-                number=printed_number or "",
-                name=bare,
-                line=row.line,
-                where=row.where,
-                level1=level1,
-                level2=level2,
-                marks=marks,
-                baseline_raw=_value(row, columns, "baseline"),
-                baseline_year_default=columns.baseline_year,
-                target_raw=_value(row, columns, "target"),
-                target_year=columns.target_year,
-                unit=_cell(row, columns, "unit"),
-                data_source=_list_text(row, columns, "data_source"),
-                owners_raw=_list_text(row, columns, "owners"),
-                attribute_raw=_cell(row, columns, "attribute"),
-                definition=_cell(row, columns, "definition"),
-            )
+        record = IndicatorRecord(
+            number=printed_number or "",
+            name=bare,
+            line=row.line,
+            level1=level1,
+            level2=level2,
+            marks=marks,
+            baseline_raw=_value(row, columns, "baseline"),
+            baseline_year_default=columns.baseline_year,
+            target_raw=_value(row, columns, "target"),
+            target_year=columns.target_year,
+            unit=_cell(row, columns, "unit"),
+            data_source=_list_text(row, columns, "data_source"),
+            owners_raw=_list_text(row, columns, "owners"),
+            attribute_raw=_cell(row, columns, "attribute"),
+            definition=_joined(_cell(row, columns, "definition"), _remark(row, columns)),
+            category=_cell(row, columns, "category"),
+            forecast_raw=_cell(row, columns, "forecast"),
+            where=row.where,
         )
+        if record.attribute_raw and not record.attribute_raw.startswith(_ATTRIBUTES):
+            # 指标类型 holding 环境治理 rather than 约束性: a category, not an attribute.
+            record.category, record.attribute_raw = record.category or record.attribute_raw, None
+        for k, year in columns.observed:
+            if (value := _value_at(row, k)) is not None:
+                record.observed[year] = value
+        for k in columns.other_targets:
+            if (value := _value_at(row, k)) is not None:
+                record.other_targets[normalize_cell(columns.header[k]) or str(k)] = value
+        owners = _owners_from_columns(row, columns, convention)
+        if owners is not None:
+            record.owners_raw = owners.raw
+            record.leads, record.supporting = owners.spec.leads, owners.spec.supporting
+            record.doubts += owners.spec.doubts
+        records.append(record)
     return records
+
+
+def _remark(row: Row, columns: _Columns) -> str | None:
+    remark = _cell(row, columns, "remark")
+    return f"备注：{remark}" if remark else None
 
 
 def _clean_level(text: str | None) -> str | None:
@@ -375,51 +583,109 @@ def _list_kind(caption: list[str]) -> tuple[ListKind, str | None]:
     return ListKind.MAIN, (titles[-1] if titles else None)
 
 
-def _tasks(table: Table, columns: _Columns, path: str, warnings: list[str], *, project: bool) -> list[TaskRecord]:
+def _tasks(
+    table: Table, columns: _Columns, path: str, warnings: list[str], *, project: bool, convention: str | None
+) -> list[TaskRecord]:
     if project:
         kind = ListKind.PROJECT
         titles = [line for line in table.caption if not re.match(r"^(附件|附表)\s*\d*$", line)]
         list_name = titles[-1] if titles else None
     else:
         kind, list_name = _list_kind(table.caption)
+    name_role = "task_name" if "task_name" in columns.index else "content"
     records: list[TaskRecord] = []
+    sections: list[int] = []  # the section each record sits in, to tell numbering that restarts
+    section = 0
     category: str | None = None
-    title: str | None = None
+    cell_text: str | None = None
     for row in table.rows:
-        if _is_empty_row(row):
+        if _is_empty_row(row) or _repeats_header(row, table.header):
+            continue
+        heading = _section_heading(row, columns, name_role)
+        if heading is not None:
+            section += 1
+            if kind is not ListKind.PROJECT and any(word in heading for word, _ in _LIST_KINDS):
+                kind, list_name = next((k, w) for w, k in _LIST_KINDS if w in heading)
+            elif "category" not in columns.index:
+                category = heading
             continue
         category = _cell(row, columns, "category") or category
         # A blank 任务名称 is a merged cell: the row continues the task above (001 project 2).
-        title = _cell(row, columns, "task_name") or title
+        cell_text = _cell(row, columns, name_role) or cell_text
         number = _cell(row, columns, "number")
-        if title is None:
-            warnings.append(_where(path, row.line) + f"任务 {number or '?'} 没有任务名称，已跳过")
+        if cell_text is None:
+            warnings.append(_row_where(path, row) + f"任务 {number or '?'} 没有任务名称，已跳过")
             continue
-        if number is None:
-            warnings.append(_where(path, row.line) + f"任务「{title}」没有序号")
-        entity = _cell(row, columns, "entity")
-        if project:
-            owners = _list_text(row, columns, "owners")
-            responsible = None if entity in (None, "/", "无") else entity
-        else:
-            owners = entity if entity is not None else _list_text(row, columns, "owners")
-            responsible = None
-        records.append(
-            TaskRecord(
-                list_kind=kind,
-                number=number or "",
-                title=title,
-                line=row.line,
-                where=row.where,
-                list_name=list_name,
-                category=category,
-                content=_cell(row, columns, "content"),
-                owners_raw=owners,
-                responsible_entity=responsible,
-                deadline_raw=_cell(row, columns, "deadline"),
-            )
-        )
+        if "number" not in columns.index:
+            number = str(len(records) + 1)
+        elif number is None:
+            warnings.append(_row_where(path, row) + f"任务「{cell_text}」没有序号")
+        record = _task_record(row, columns, cell_text, number or "", kind, list_name, category, project, convention)
+        records.append(record)
+        sections.append(section)
+    _number_within_sections(records, sections)
     return records
+
+
+def _task_record(
+    row: Row,
+    columns: _Columns,
+    cell_text: str,
+    number: str,
+    kind: ListKind,
+    list_name: str | None,
+    category: str | None,
+    project: bool,
+    convention: str | None,
+) -> TaskRecord:
+    entity = _cell(row, columns, "entity")
+    owners_text: str | None
+    if project:
+        owners_text = _list_text(row, columns, "owners")
+        responsible = None if entity in (None, "/", "无") else entity
+    else:
+        owners_text = entity if entity is not None else _list_text(row, columns, "owners")
+        responsible = None
+    body, deadline = cell_text, _cell(row, columns, "deadline")
+    if not columns.any("entity", "owners", "lead", "supporting"):
+        # 推进…。（市发展改革委牵头，市财政局配合，2023年底前完成）
+        body, owners_text, named = split_trailing_owner(cell_text)
+        deadline = deadline or named
+    title, rest = split_heading(body)
+    content_column = _cell(row, columns, "content") if "task_name" in columns.index else None
+    record = TaskRecord(
+        list_kind=kind,
+        number=number,
+        title=title,
+        line=row.line,
+        list_name=list_name,
+        category=category,
+        content=_joined(rest, content_column, _remark(row, columns), _extra_text(row, columns)),
+        owners_raw=owners_text,
+        responsible_entity=responsible,
+        deadline_raw=deadline,
+        where=row.where,
+    )
+    owners = _owners_from_columns(row, columns, convention)
+    if owners is not None:
+        record.owners_raw = owners.raw
+        if owners_text and owners_text not in (record.owners_raw or ""):
+            record.owners_raw = "；".join(p for p in (record.owners_raw, owners_text) if p)
+        record.leads, record.supporting = owners.spec.leads, owners.spec.supporting
+        if owners.spec.implementers:
+            record.implementers = owners.spec.implementers
+        record.doubts += owners.spec.doubts
+    return record
+
+
+def _number_within_sections(records: list[TaskRecord], sections: list[int]) -> None:
+    """Numbering that restarts under each section heading becomes section.number (2.1, 2.2 …)."""
+    numbers = [(r.list_kind, r.number) for r in records if r.number]
+    if len(numbers) == len(set(numbers)):
+        return
+    for record, section in zip(records, sections):
+        if record.number and section:
+            record.number = f"{section}.{record.number}"
 
 
 # ------------------------------------------------------------------ cells
@@ -428,22 +694,22 @@ def _tasks(table: Table, columns: _Columns, path: str, warnings: list[str], *, p
 def _cells(table: Table, columns: _Columns, path: str, warnings: list[str]) -> list[CellRecord]:
     records: list[CellRecord] = []
     for row in table.rows:
-        if _is_empty_row(row):
+        if _is_empty_row(row) or _repeats_header(row, table.header):
             continue
         category = _cell(row, columns, "category")
         count = _cell(row, columns, "count")
         if category is None or count is None:
-            warnings.append(_where(path, row.line) + "无废细胞行缺少类别或数量，已跳过")
+            warnings.append(_row_where(path, row) + "无废细胞行缺少类别或数量，已跳过")
             continue
         records.append(
             CellRecord(
-                number=_cell(row, columns, "number") or "",
+                number=_cell(row, columns, "number") or str(len(records) + 1),
                 category=category,
                 count_raw=count,
                 line=row.line,
-                where=row.where,
                 status=_cell(row, columns, "status"),
-                lead_raw=_list_text(row, columns, "lead"),
+                lead_raw=_list_text(row, columns, "lead") or _list_text(row, columns, "owners"),
+                where=row.where,
             )
         )
     return records

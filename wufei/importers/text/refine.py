@@ -1,0 +1,81 @@
+"""What the grammar adds once a whole document is read.
+
+Tables and paragraphs are read one at a time; some things are only known for the document as a
+whole:
+- the owner convention it states once (`列第一位为牵头单位，下同`), applied to every owner text;
+- owners parsed into leads, supporting units and implementers on every record (so the preview
+  shows them field by field), with a doubt on a name that could not be split;
+- a task's deadline written inside its own text when it has no deadline of its own
+  (`到2025年底，…`), read against the plan period;
+- numbers made unique within each list (two task tables numbered from 1, a table beside the
+  numbered paragraphs): a repeated number gets a suffix and a doubt, never a refused file;
+- plan-level doubts: a period nobody could find.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from wufei.departments.owners import owner_convention, parse_owners, split_names
+from wufei.importers.document import Document
+from wufei.importers.records import Doubt, ParsedPlan, TaskRecord
+from wufei.tasks.deadlines import deadlines_in_text
+
+
+def document_convention(document: Document) -> str | None:
+    """The owner convention stated anywhere in the document's text or tables, if any."""
+    for line in document.lines:
+        if convention := owner_convention(line):
+            return convention
+    for table in document.tables:
+        for text in [*table.caption, *table.header, *(cell for row in table.rows for cell in row.cells if cell)]:
+            if convention := owner_convention(text):
+                return convention
+    return None
+
+
+def refine(plan: ParsedPlan, *, convention: str | None) -> None:
+    """Owners, deadlines from text, unique numbers and plan doubts, in place."""
+    for record in [*plan.tasks, *plan.indicators]:
+        _owners(record, convention)
+    for task in plan.tasks:
+        if task.deadline_raw is None:
+            text = "".join(part for part in (task.title, task.content) if part)
+            task.deadline_raw = deadlines_in_text(text, plan_start=plan.period_start, plan_end=plan.period_end)
+    _unique_numbers(plan.tasks)
+    if plan.period_end is None and plan.tasks:
+        plan.doubts.append(
+            Doubt("period", "未能从标题或正文确定规划期（起止年份），未列完成期限的任务无法确定到期日，请填写规划期")
+        )
+
+
+def _owners(record, convention: str | None) -> None:
+    if record.leads is not None or record.supporting is not None or not record.owners_raw:
+        return
+    spec = parse_owners(record.owners_raw, convention=convention)
+    record.leads, record.supporting = spec.leads, spec.supporting
+    if isinstance(record, TaskRecord) and spec.implementers and record.implementers is None:
+        announced = split_names(record.implementers_raw) if record.implementers_raw else ()
+        record.implementers = tuple(dict.fromkeys(spec.implementers + announced))
+    record.doubts.extend(doubt for doubt in spec.doubts if doubt not in record.doubts)
+
+
+def _unique_numbers(tasks: list[TaskRecord]) -> None:
+    taken = Counter((task.list_kind, task.number) for task in tasks if task.number)
+    seen: set[tuple[str, str]] = set()
+    counters: Counter = Counter()
+    for task in tasks:
+        kind = task.list_kind
+        if not task.number:
+            counters[kind] += 1
+            while (kind, str(counters[kind])) in taken or (kind, str(counters[kind])) in seen:
+                counters[kind] += 1
+            task.number = str(counters[kind])
+        elif (kind, task.number) in seen:
+            printed, suffix = task.number, 2
+            while (kind, f"{printed}-{suffix}") in seen or (kind, f"{printed}-{suffix}") in taken:
+                suffix += 1
+            task.number = f"{printed}-{suffix}"
+            message = f"序号「{printed}」与同一清单中前面的任务重复，已暂编为「{task.number}」，请核对"
+            task.doubts.append(Doubt("record", message, printed))
+        seen.add((kind, task.number))
