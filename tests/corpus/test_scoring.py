@@ -139,11 +139,11 @@ def test_due_dates_come_from_parse_deadline_and_an_unparsed_deadline_is_wrong():
         tasks=[
             {"title": "甲", "deadline": "2023年底前", "due": date(2023, 12, 31)},
             {"title": "乙", "deadline": "长期坚持", "due": None},
-            {"title": "丙", "deadline": "省出台文件后2个月", "due": None},
+            {"title": "丙", "deadline": "根据上级要求", "due": date(2025, 12, 31)},
         ]
     )
     found = plan(
-        [task("甲", deadline="2023年底前"), task("乙", deadline="长期坚持"), task("丙", deadline="省出台文件后2个月")]
+        [task("甲", deadline="2023年底前"), task("乙", deadline="长期坚持"), task("丙", deadline="根据上级要求")]
     )
     score = score_document(exp, [found])
     assert score.fields["deadline"].right == 3

@@ -61,7 +61,7 @@ def test_a_task_table_beside_numbered_paragraphs_keeps_both_with_a_doubt_on_each
 
 
 def test_a_plan_whose_period_cannot_be_found_carries_a_doubt():
-    lines = ["某市“无废城市”建设实施方案", "二、主要任务", "1.建设设施。（市城管局负责）", "三、保障措施"]
+    lines = ["深圳市“无废城市”建设实施方案", "二、主要任务", "1.建设设施。（市城管局负责）", "三、保障措施"]
     plan = interpret(_document(lines))
     assert [d.field for d in plan.doubts] == ["period"]
     assert plan.tasks[0].deadline_raw is None

@@ -142,7 +142,7 @@ def test_no_place_at_all_is_a_doubt_and_the_plan_is_still_read(tmp_path):
     assert "无法确定文件所属地区" in found.doubts[0].message
     plan = interpreted(tmp_path, lines)
     assert plan.jurisdiction is None
-    assert [d.field for d in plan.doubts] == ["jurisdiction"]
+    assert {d.field for d in plan.doubts} == {"jurisdiction", "period"}  # neither is written anywhere
     assert len(plan.tasks) == 1
 
 

@@ -9,13 +9,16 @@ from click.testing import CliRunner
 from sqlalchemy import func, inspect, select, text
 
 from tests.conftest import fresh_database_url
-from tests.preview_plan import DOCUMENT, write_plan
+from tests.preview_plan import DOC_NUMBER, DOCUMENT, write_plan
 from wufei import migrate
 from wufei.cli import main
 from wufei.db import transaction
 from wufei.doubts.models import DoubtStatus, ImportDoubt
 from wufei.doubts.service import decide_doubt
 from wufei.importers.service import import_paths, preview_paths
+
+# The plan without its place (no number, no issuer, no city in the title): the loader refuses it.
+NOWHERE = DOCUMENT.replace(DOC_NUMBER, "").replace("衡水市", "")
 
 
 def _row_counts(engine) -> dict[str, int]:
@@ -80,12 +83,12 @@ def test_the_preview_shows_what_the_import_then_stores_and_what_was_decided_sinc
 
 def test_an_unreadable_file_is_refused_by_name_and_a_plan_the_loader_refuses_is_still_shown(migrated, tmp_path):
     missing = tmp_path / "没有这个文件.txt"
-    duplicate = write_plan(tmp_path, DOCUMENT.replace("\t3\n\t推进秸秆综合利用", "\t1\n\t推进秸秆综合利用"))
-    gone, refused = preview_paths(migrated, [missing, duplicate])
+    nowhere = write_plan(tmp_path, NOWHERE)
+    gone, refused = preview_paths(migrated, [missing, nowhere])
     assert not gone.ok and str(missing) in gone.error and gone.plans == []
     assert refused.ok and not refused.committable
     [plan] = refused.plans
-    assert "序号重复" in plan.error and len(plan.tasks) == 4  # every record is shown, with what stops the import
+    assert "无法确定文件所属地区" in plan.error and len(plan.tasks) == 4  # every record shown, and what stops it
     assert plan.change is None and plan.tasks[0].change is None
     assert _row_counts(migrated)["plans"] == 0
 
@@ -126,9 +129,8 @@ def test_an_import_says_how_many_fields_wait_for_a_person(wufei, tmp_path):
 
 
 def test_the_preview_exits_non_zero_when_the_import_would_refuse_something(wufei, tmp_path):
-    duplicate = write_plan(tmp_path, DOCUMENT.replace("\t3\n\t推进秸秆综合利用", "\t1\n\t推进秸秆综合利用"))
-    output = wufei("import", str(duplicate), "--preview", ok=False).output
-    assert "导入时将被拒绝" in output and "序号重复" in output and "记录数 4" in output
+    output = wufei("import", str(write_plan(tmp_path, NOWHERE)), "--preview", ok=False).output
+    assert "导入时将被拒绝" in output and "无法确定文件所属地区" in output and "记录数 4" in output
 
 
 def test_out_without_preview_is_refused(wufei, tmp_path):

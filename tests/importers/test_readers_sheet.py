@@ -67,11 +67,13 @@ def test_a_publisher_workbook_imports_as_a_plan_with_tasks_owners_and_deadlines(
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
 def test_a_csv_in_any_encoding_excel_writes_is_read(encoding, tmp_path):
     path = tmp_path / f"{TITLE}.csv"
-    text = "\r\n".join(",".join(row) for row in [OWNER_HEADER, *ROWS]) + "\r\n"
+    text = "\r\n".join(",".join(row) for row in [HEADER, *ROWS]) + "\r\n"
     path.write_bytes(text.encode(encoding))
     assert not is_ledger(path)
     [plan] = read_source(path).plans
-    assert [(t.title, t.owners_raw, t.deadline_raw) for t in plan.tasks] == [(r[1], r[2], r[4]) for r in ROWS]
+    assert [(t.title, t.leads, t.supporting, t.deadline_raw) for t in plan.tasks] == [
+        (r[1], (r[2],), (r[3],), r[4]) for r in ROWS
+    ]
 
 
 def test_the_ledger_workbook_still_goes_to_the_ledger_reader(tmp_path):

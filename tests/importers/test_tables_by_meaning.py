@@ -34,7 +34,7 @@ def read(*tables: Table, convention: str | None = None):
 
 
 def document(*tables: Table, lines: tuple[str, ...] = ()) -> Document:
-    body = ["某市人民政府办公室", "某市2023年“无废城市”建设工作方案", *lines, ""]
+    body = ["深圳市人民政府办公室", "深圳市2023年“无废城市”建设工作方案", *lines, ""]
     return Document(path="方案.docx", format="docx", lines=body, tables=list(tables))
 
 

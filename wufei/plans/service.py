@@ -553,7 +553,7 @@ class _Sync:
             if model is Task and not departments.get(ROLE_FIELDS[Role.LEAD]):
                 # Named leads that stand for nobody yet (有关县市区人民政府) wait for the office, visibly.
                 row.fields["awaiting_assignment"] = True
-            row.doubts.extend(d for d in self._owner_doubts(row, needs_lead=model is Task) if d not in row.doubts)
+            self._add_owner_doubts(row, needs_lead=model is Task)
             obj = existing.pop(row.key, None)
             if obj is None:
                 obj = model(plan_id=self.plan.id, **row.fields)
@@ -653,7 +653,7 @@ class _Sync:
         for row in rows:
             lead = self.resolver.departments(row.owners.get(Role.LEAD, ()), Role.LEAD, line=row.line)
             fields = dict(row.fields, lead_department_id=lead[0][0].id if lead else None)
-            row.doubts.extend(d for d in self._owner_doubts(row, needs_lead=False) if d not in row.doubts)
+            self._add_owner_doubts(row, needs_lead=False)
             departments = {ROLE_FIELDS[Role.LEAD]: [department.name for department, _ in lead[:1]]}
             obj = existing.pop(row.key, None)
             if obj is None:
@@ -694,6 +694,13 @@ class _Sync:
                 changed=set(changes),
             )
         )
+
+    def _add_owner_doubts(self, row: _Row, *, needs_lead: bool) -> None:
+        """The owner doubts go with the row (to be stored) and with the parsed record it came from."""
+        for doubt in self._owner_doubts(row, needs_lead=needs_lead):
+            if doubt not in row.doubts:
+                row.doubts.append(doubt)
+            _doubt(row.record, doubt.field, doubt.message, doubt.text)
 
     def _owner_doubts(self, row: _Row, *, needs_lead: bool) -> list[Doubt]:
         """The owner names a person must check (unknown, to be picked, guessed), and a task without a lead."""

@@ -7,7 +7,7 @@ evaluation table), never from its name, its format or its line numbers.
 
 from __future__ import annotations
 
-from wufei.importers.document import Document
+from wufei.importers.document import GRID, Document, Table
 from wufei.importers.records import ImportError_, ParsedPlan, PlanKind
 from wufei.importers.text.evaluation import evaluation_indicators
 from wufei.importers.text.metadata import cell_totals, document_metadata
@@ -38,7 +38,7 @@ def interpret(document: Document) -> ParsedPlan:
         issued_on=meta.issued_on,
         period_start=meta.period_start,
         period_end=meta.period_end,
-        tasks=main_tasks(lines) + tables.tasks,
+        tasks=main_tasks(_without_tables(lines, document.tables)) + tables.tasks,
         indicators=indicators,
         cells=tables.cells,
         cells_planned_total=planned,
@@ -57,3 +57,15 @@ def interpret(document: Document) -> ParsedPlan:
         tables = "；".join(doubt.message for doubt in plan.doubts if doubt.field == "table")
         raise ImportError_(path, "文件中没有找到任务、指标或无废细胞表格" + (f"（{tables}）" if tables else ""))
     return plan
+
+
+def _without_tables(lines: list[str], tables: list[Table]) -> list[str]:
+    """The lines with every table found in them blanked: paragraphs are read around tables,
+    never through them (a table's owner cells are not a paragraph's owner clause)."""
+    body = list(lines)
+    for table in tables:
+        if table.layout == GRID:
+            continue  # a real table left an empty line of its own
+        for index in range(table.start_line - 1, min(table.end_line, len(body))):
+            body[index] = ""
+    return body
