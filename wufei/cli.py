@@ -50,7 +50,7 @@ def db_upgrade() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出每个文件的结果")
 def import_command(paths: tuple[Path, ...], as_json: bool) -> None:
-    """导入方案文件（.txt .docx .doc .wps .pdf .html 文档，.xlsx/.csv 表格）"""
+    """导入方案文件（.txt .docx .doc .wps .pdf .html 文档，.xlsx .xls .et .csv 表格）"""
     from wufei.importers.service import import_paths
 
     results = import_paths(_engine(), list(paths))
