@@ -9,6 +9,7 @@ from pathlib import Path
 BENCHES = [
     "import_seeds.py",
     "import_pdf.py",
+    "import_text.py",
     "daily_scan.py",
     "monthly_bulletin.py",
     "notify_smtp.py",

@@ -243,6 +243,13 @@ def test_a_second_row_under_a_merged_number_is_cut_and_flagged():
     assert doubt.field == "table" and "第14行没有序号" in doubt.message and doubt.text == "农村生活垃圾清运量"
 
 
+def test_row_numbers_past_999_still_start_rows():
+    text = "序号\n任务名称\n完成期限\n\n" + "".join(f"{n}\n第{n}项任务\n2025年\n\n" for n in range(998, 1003))
+    [table] = tables_of(text)
+    assert [row.cells[0] for row in table.rows] == ["998", "999", "1000", "1001", "1002"]
+    assert table.doubts == []
+
+
 def test_the_same_header_under_a_title_of_its_own_starts_a_new_table():
     text = (
         "（制度体系）\n\n序号\n任务名称\n责任主体\n完成期限\n\n1\n甲\n市生态环境局\n2023年\n\n"

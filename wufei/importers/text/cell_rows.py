@@ -30,7 +30,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import pairwise
 
 from wufei.importers.document import Row
@@ -54,6 +54,8 @@ LEFT_OUT_UNLIKE = 4.0  # …in a text that prints its empty cells as blank lines
 LATE_LEFT_OUT = 3.0  # …after a cell of text in the same row
 UNNUMBERED_ROW = 3.0  # a second row between two numbers (a merged 序号)
 LEFTOVER = 1.0  # a text line after the last row, left out of the table
+# Candidates for a row's number looked back over (besides the best one numbered one less).
+ANCHOR_WINDOW = 32
 # Rows whose lines cost more than this on average are reported as a rough fit (rows that fit cost some 0.2
 # to 0.5 a line).
 ROUGH_FIT = 1.5
@@ -160,6 +162,7 @@ class _Column:
             return 0.0
         return 1.5 * (1 - len(own & self.chars) / len(own))
 
+    @cached_property
     def empty_cost(self) -> float:
         return -math.log(min(max(self.empty, 0.02), 0.95))
 
@@ -260,10 +263,15 @@ def _anchors(pieces: list[Piece], width: int) -> list[int]:
         texts_before.append(texts_before[-1] + (piece.text is not None))
     best: list[float] = []
     back: list[int | None] = []
+    best_of_number: dict[int, int] = {}  # the best-scoring candidate of each number so far
     for j, (k, n) in enumerate(candidates):
         own = 1.0 if k == 0 or pieces[k - 1].text is None else 0.2
         score, link = own + (0.5 if n == 1 else 0.0), None
-        for i in range(j):
+        # The row before is among the last few candidates, or is the best candidate numbered one less.
+        earlier = set(range(max(0, j - ANCHOR_WINDOW), j))
+        if n - 1 in best_of_number:
+            earlier.add(best_of_number[n - 1])
+        for i in sorted(earlier):
             previous_k, previous_n = candidates[i]
             if previous_n >= n:
                 continue
@@ -275,6 +283,8 @@ def _anchors(pieces: list[Piece], width: int) -> list[int]:
                 score, link = best[i] + own + step, i
         best.append(score)
         back.append(link)
+        if n not in best_of_number or score > best[best_of_number[n]]:
+            best_of_number[n] = j
     if not candidates:
         return []
     j: int | None = max(range(len(candidates)), key=lambda i: (best[i], -i))
@@ -429,7 +439,7 @@ class _Aligner:
                 if o:
                     relax(state, (i + 1, c, 1, f), _MORE, self._continuation_cost(text, c, _blanks_before(pieces, i)))
             else:
-                relax(state, (i + 1, nc, 0, kept), _EMPTY, UNNUMBERED_ROW if unnumbered else column.empty_cost())
+                relax(state, (i + 1, nc, 0, kept), _EMPTY, UNNUMBERED_ROW if unnumbered else column.empty_cost)
                 relax(state, (i + 1, c, o, f), _BLANK, 0.0 if c == 0 else NOISE_BLANK)
         if c == w - 1 and not f:
             return  # a row without text
@@ -438,7 +448,7 @@ class _Aligner:
         if unnumbered:
             left_out = UNNUMBERED_ROW
         else:
-            left_out = 2 * column.empty_cost() + self._left_out + (LATE_LEFT_OUT if f else 0.0)
+            left_out = 2 * column.empty_cost + self._left_out + (LATE_LEFT_OUT if f else 0.0)
         relax(state, (i, nc, 0, kept), _LEFT_OUT, left_out)
 
     def _fill_cost(self, text: str, c: int) -> float:

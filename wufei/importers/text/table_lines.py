@@ -17,7 +17,7 @@ _CN_NUMBER = "[一二三四五六七八九十]+"
 # A heading of the body (三、保障措施 / （二）…), or of a group of rows inside a table (一、制度体系).
 _HEADING = re.compile(rf"^\s*({_CN_NUMBER}\s*、|[（(]\s*{_CN_NUMBER}\s*[）)]|第{_CN_NUMBER}[章节])")
 HEADING_MAX_CHARS = 30
-_ROW_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.、．]?\s*$")
+_ROW_NUMBER = re.compile(r"^\s*(\d{1,4})\s*[.、．]?\s*$")
 _DIGITS = re.compile(r"\d+")
 # Lines named in a doubt before "等N行".
 MAX_LINES_NAMED = 5
