@@ -314,6 +314,23 @@ def test_tab_separated_rows_whose_header_does_not_start_with_the_number():
     ]
 
 
+def test_a_cell_broken_over_lines_in_a_tab_separated_copy_stays_in_its_row():
+    """A browser copies a table row by row, cells parted by tabs, and a line break inside a cell as a line
+    break: the line after it finishes the row."""
+    text = (
+        "序号\t任务名称\t牵头单位\t配合单位\t完成时限\n"
+        "1\t建立台账\t市生态环境局\n市发展改革委\t市财政局\t2023年\n"
+        "2\t开展检查\t市公安局\t市生态环境局\t2024年\n"
+    )
+    [table] = tables_of(text)
+    assert [row.cells for row in table.rows] == [
+        ["1", "建立台账", "市生态环境局市发展改革委", "市财政局", "2023年"],
+        ["2", "开展检查", "市公安局", "市生态环境局", "2024年"],
+    ]
+    assert table.rows[0].raw[2] == "市生态环境局\n市发展改革委"
+    assert table.doubts == []
+
+
 def test_a_second_header_line_finishes_the_tab_separated_header():
     text = "序号\t指标名称\t现状值\t目标值\n\t\t（2020年）\t（2025年）\n1\t绿色矿山建成率\t17.3\t100\n"
     [table] = tables_of(text)

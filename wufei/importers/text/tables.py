@@ -175,6 +175,8 @@ def _parse_rows_table(lines: list[str], start: int) -> tuple[Table, int]:
     raw_rows: list[list[list[str]]] = []  # cell parts per row, to join continuation lines
     row_lines: list[int] = []
     too_wide: list[tuple[int, str]] = []
+    printed = 0  # cells the last row printed (before padding)
+    numbered = column_role(header[0]) == "number"
     last_text = header_end - 1
     blank_before = False
     i = header_end
@@ -196,12 +198,21 @@ def _parse_rows_table(lines: list[str], start: int) -> tuple[Table, int]:
                 blank_before = False
                 continue
             split = _split_row(line)
+            if numbered and raw_rows and not blank_before and _finishes_row(split, printed, width):
+                # A browser copies a cell's line break as a line break: this line finishes the row above.
+                raw_rows[-1][printed - 1].append(split[0])
+                for k, cell in enumerate(split[1:], start=printed):
+                    raw_rows[-1][k] = [cell]
+                printed += len(split) - 1
+                last_text, i = i, i + 1
+                continue
             if sum(1 for c in split if c.strip()) > width:
                 too_wide.append((i + 1, line.strip()))
             cells = _fit(split, width)
             if any(c.strip() for c in cells):
                 raw_rows.append([[c] for c in cells])
                 row_lines.append(i + 1)
+                printed = len(split)
             last_text = i
             blank_before = False
             i += 1
@@ -226,6 +237,12 @@ def _parse_rows_table(lines: list[str], start: int) -> tuple[Table, int]:
             )
         )
     return table, last_text + 1
+
+
+def _finishes_row(split: list[str], printed: int, width: int) -> bool:
+    """Whether a tab-separated line is the rest of a row whose cell broke over lines: the row above printed
+    fewer cells than the header has, this line does not start with a row's number, and both fit the header."""
+    return 0 < printed < width and row_number(split[0]) is None and printed + len(split) - 1 <= width
 
 
 def _fit(cells: list[str], width: int) -> list[str]:
