@@ -216,6 +216,93 @@ def test_bare_header_words_broken_over_lines_are_joined():
     ]
 
 
+DOUBLE_SPACED = """\
+某区“无废城市”建设试点目标任务分解
+
+序号
+
+试点任务
+
+细化措施
+
+责任单位
+
+配合单位
+
+完成
+
+时限
+
+一、持续强化规划引领
+
+1
+
+推进生活垃圾分类规划
+
+建立简便易行的分类投放方式，引导居民自觉、科学地开展生活垃圾分类。
+
+区城市管理局
+
+区住房城市建委、区机关事务局
+
+2020
+
+2
+
+推进建筑垃圾治理试点规划
+
+建立建筑垃圾监管平台。
+
+区城市管理局
+
+区发展改革委、区公安分局
+
+2020
+"""
+
+
+def test_bare_cells_with_a_blank_line_after_every_cell_and_header_words_nobody_knows():
+    """As a page copies whose cells are paragraphs: a blank line after every cell, 试点任务 and 细化措施 unknown
+    header words between known ones, 完成 / 时限 broken, a group heading right under the header."""
+    [table] = tables_of(DOUBLE_SPACED)
+    assert table.header == ["序号", "试点任务", "细化措施", "责任单位", "配合单位", "完成时限"]
+    assert table.caption == ["某区“无废城市”建设试点目标任务分解"]
+    assert [row.cells for row in table.rows] == [
+        ["一、持续强化规划引领", None, None, None, None, None],
+        [
+            "1",
+            "推进生活垃圾分类规划",
+            "建立简便易行的分类投放方式，引导居民自觉、科学地开展生活垃圾分类。",
+            "区城市管理局",
+            "区住房城市建委、区机关事务局",
+            "2020",
+        ],
+        ["2", "推进建筑垃圾治理试点规划", "建立建筑垃圾监管平台。", "区城市管理局", "区发展改革委、区公安分局", "2020"],
+    ]
+    assert table.doubts == []
+
+
+def test_a_two_row_header_flattened_puts_its_second_row_under_the_word_spanning_it():
+    text = (
+        "序号\n重点任务\n年度目标\n牵头单位\n2023年\n2024年\n2025年\n\n"
+        "1\n建立固体废物管理台账\n完成50%\n完成80%\n全面完成\n市生态环境局\n\n"
+        "2\n开展执法检查\n3次\n4次\n4次\n市公安局\n"
+    )
+    [table] = tables_of(text)
+    assert table.header == [
+        "序号",
+        "重点任务",
+        "年度目标（2023年）",
+        "年度目标（2024年）",
+        "年度目标（2025年）",
+        "牵头单位",
+    ]
+    assert [row.cells for row in table.rows] == [
+        ["1", "建立固体废物管理台账", "完成50%", "完成80%", "全面完成", "市生态环境局"],
+        ["2", "开展执法检查", "3次", "4次", "4次", "市公安局"],
+    ]
+
+
 def test_headings_between_bare_rows_stay_in_the_table():
     text = (
         "序号\n重点任务\n牵头单位\n完成时限\n\n一、制度体系\n\n1\n建立台账\n市生态环境局\n2023年\n\n"

@@ -54,6 +54,8 @@ LEFT_OUT_UNLIKE = 4.0  # …in a text that prints its empty cells as blank lines
 LATE_LEFT_OUT = 3.0  # …after a cell of text in the same row
 UNNUMBERED_ROW = 3.0  # a second row between two numbers (a merged 序号)
 LEFTOVER = 1.0  # a text line after the last row, left out of the table
+# The most a row's number may jump by (rows lost their numbers in between: 13 to 52 in 001).
+MAX_JUMP = 100
 # Candidates for a row's number looked back over (besides the best one numbered one less).
 ANCHOR_WINDOW = 32
 # Rows whose lines cost more than this on average are reported as a rough fit (rows that fit cost some 0.2
@@ -275,6 +277,8 @@ def _anchors(pieces: list[Piece], width: int) -> list[int]:
             previous_k, previous_n = candidates[i]
             if previous_n >= n:
                 continue
+            if n - previous_n > MAX_JUMP:
+                continue  # 2020 is a year in a cell, not the number of a row
             step = 1.0 if n == previous_n + 1 else -0.5
             # A row holds at least a few cells: a number right behind the last one is a cell's value.
             if texts_before[k] - texts_before[previous_k + 1] < max(1, (width - 1) // 3):
@@ -343,6 +347,8 @@ def _clean_rows(
 
 # Steps of an alignment.
 _CELL, _MORE, _EMPTY, _BLANK, _LEFT_OUT = range(5)
+# What the current row has used: nothing yet, pieces (its number, blank cells) but no text, text.
+_NOTHING, _PIECES, _TEXT = range(3)
 _INF = float("inf")
 
 
@@ -369,10 +375,10 @@ class _Aligner:
             texts.pop()
         several_rows = len(texts) > 2 * w
         self._left_out = LEFT_OUT if several_rows and texts.count(None) * 2 * w < len(texts) else self.left_out
-        cost = [[[[_INF] * 2 for _ in range(2)] for _ in range(w)] for _ in range(n + 1)]
+        cost = [[[[_INF] * 3 for _ in range(2)] for _ in range(w)] for _ in range(n + 1)]
         back: dict[tuple[int, int, int, int], tuple[tuple[int, int, int, int], int, int]] = {}
         if anchored:
-            start = (1, 1 % w, 0, 0)
+            start = (1, 1 % w, 0, _PIECES)
         else:
             start = (0, 0, 0, 0)
         cost[start[0]][start[1]][start[2]][start[3]] = 0.0
@@ -392,7 +398,7 @@ class _Aligner:
             while columns:
                 for c in columns:
                     for o in range(2):
-                        for f in range(2):
+                        for f in (_NOTHING, _PIECES, _TEXT):
                             if cost[i][c][o][f] < _INF:
                                 self._steps(pieces, (i, c, o, f), relax)
                 again = cost[i][0] != row_start
@@ -426,9 +432,11 @@ class _Aligner:
         w = self.width
         column = self.columns[c]
         nc = (c + 1) % w
-        # f: whether the row has a cell of text yet; a new row has none.
-        with_text = 1 if nc else 0
-        kept = f if nc else 0
+        # f: what the row has used so far (_NOTHING, _PIECES: only its number or blank cells, _TEXT); a new
+        # row has used nothing.
+        with_text = _TEXT if nc else _NOTHING
+        kept = f if nc else _NOTHING
+        with_piece = max(f, _PIECES) if nc else _NOTHING
         # The number column of a row that has none: a second row under a merged 序号.
         unnumbered = c == 0 and self.numbered
         if i < len(pieces):
@@ -439,16 +447,16 @@ class _Aligner:
                 if o:
                     relax(state, (i + 1, c, 1, f), _MORE, self._continuation_cost(text, c, _blanks_before(pieces, i)))
             else:
-                relax(state, (i + 1, nc, 0, kept), _EMPTY, UNNUMBERED_ROW if unnumbered else column.empty_cost)
+                relax(state, (i + 1, nc, 0, with_piece), _EMPTY, UNNUMBERED_ROW if unnumbered else column.empty_cost)
                 relax(state, (i + 1, c, o, f), _BLANK, 0.0 if c == 0 else NOISE_BLANK)
-        if c == w - 1 and not f:
-            return  # a row without text
+        if c == w - 1 and f == _NOTHING:
+            return  # a row of nothing but left-out cells
         # A cell is left out where a merged cell spans rows: in a column often empty, hardly elsewhere; and
         # merged cells are the first columns (一级指标, 类别), so the cells a row prints are its last ones.
         if unnumbered:
             left_out = UNNUMBERED_ROW
         else:
-            left_out = 2 * column.empty_cost + self._left_out + (LATE_LEFT_OUT if f else 0.0)
+            left_out = 2 * column.empty_cost + self._left_out + (LATE_LEFT_OUT if f == _TEXT else 0.0)
         relax(state, (i, nc, 0, kept), _LEFT_OUT, left_out)
 
     def _fill_cost(self, text: str, c: int) -> float:

@@ -19,6 +19,8 @@ Rows that cannot be cut cleanly are kept as read and reported as the table's dou
 
 from __future__ import annotations
 
+import re
+
 from wufei.importers.document import CELLS, ROWS, Row, Table
 from wufei.importers.headers import column_role, header_key, is_header_row
 from wufei.importers.records import Doubt
@@ -42,6 +44,9 @@ MAX_CAPTION_CHARS = 60
 # Header words are short: 现状值（2020年）, 数据来源部门.
 MAX_HEADER_CELL_CHARS = 16
 MIN_HEADER_CELLS = 3
+_NUMBERED_WORD = re.compile(r"[一二三四五六七八九十]+|\d+")
+# Words of a header cell spanning a series of columns below it (目标值 over 2024年 2025年).
+_GROUP_WORDS = ("目标", "进度", "计划", "安排", "节点", "分解")
 # Known words a header of bare lines (no tabs) needs, unless it starts with 序号 right above the first row.
 BARE_HEADER_MINIMUM = 3
 
@@ -100,27 +105,52 @@ def _normalize(parts: list[str]) -> str | None:
     return normalize_cell(join_lines(parts))
 
 
-def _header_prefix(cells: list[str], *, complete: bool, minimum: int = 2) -> list[str] | None:
-    """The header among a run of cells: all of them when the first row's number follows the run
-    (`complete`), otherwise up to the last known header word, so the first cells of a row without a
-    number are not taken for header words. A run starting with 序号 and followed by the first row's
-    number is a header whatever its other words; any other needs `minimum` known words and most of
-    its words known. None when it does not read as a header."""
+def _header_prefix(cells: list[str], *, complete: bool, minimum: int = 2) -> tuple[list[str], int] | None:
+    """The header among a run of cells, and how many of the cells it takes: all of them when the first row's
+    number follows the run (`complete`), otherwise up to the last known header word, so the first cells of
+    a row without a number are not taken for header words. A run starting with 序号 and followed by the
+    first row's number is a header whatever its other words; any other needs `minimum` known words and
+    most of its words known. None when it does not read as a header."""
     if not cells or column_role(cells[0]) is None:
         return None
-    if complete and column_role(cells[0]) == "number":
-        return cells if len(cells) >= MIN_HEADER_CELLS else None
+    used = len(cells)
     if not complete:
-        known = [k for k, cell in enumerate(cells) if column_role(cell) is not None]
-        cells = cells[: known[-1] + 1]
-    if len(cells) < MIN_HEADER_CELLS or not is_header_row(list(cells), minimum=minimum):
+        used = max(k for k, cell in enumerate(cells) if column_role(cell) is not None) + 1
+    header = _nest_series(cells[:used])
+    if len(header) < MIN_HEADER_CELLS:
         return None
-    return cells
+    if not (complete and column_role(header[0]) == "number") and not is_header_row(header, minimum=minimum):
+        return None
+    return header, used
+
+
+def _nest_series(cells: list[str]) -> list[str]:
+    """A two-row header flattened into one run puts the words of its second row last: 工作绩效目标 … 一季度
+    二季度 三季度 四季度. A series at the end (words alike but for a number) goes under the one word of the
+    first row that names a group of columns (目标, 进度, 计划 …): 工作绩效目标（一季度）…"""
+    series = 0
+    while series < len(cells) - 1 and _series_key(cells[-1 - series]) == _series_key(cells[-1]):
+        series += 1
+    if series < 2 or column_role(cells[-1]) is not None or _series_key(cells[-1]) == cells[-1]:
+        return cells
+    top = cells[: len(cells) - series]
+    spanning = [k for k, cell in enumerate(top) if k and any(word in cell for word in _GROUP_WORDS)]
+    if len(spanning) != 1:
+        return cells
+    k = spanning[0]
+    return [*top[:k], *(f"{top[k]}（{sub}）" for sub in cells[len(top) :]), *top[k + 1 :]]
+
+
+def _series_key(text: str) -> str:
+    return _NUMBERED_WORD.sub("#", text)
 
 
 def _starts_rows(lines: list[str], i: int) -> bool:
-    """Whether the next text line at or after i is a row's number (after its tab, if any)."""
+    """Whether the next text line at or after i is a row's number (after its tab, if any); headings of groups
+    of rows (一、…) may stand before it."""
     j = _next_text_line(lines, i)
+    while j is not None and is_heading(lines[j]):
+        j = _next_text_line(lines, j + 1)
     if j is None:
         return False
     text = _cell_text(lines[j])
@@ -296,10 +326,10 @@ def _cell_header(lines: list[str], start: int) -> tuple[list[str], int] | None:
             ends.append(i + 1)
         i += 1
     complete = complete or _starts_rows(lines, i)
-    header = _header_prefix([_normalize(p) or "" for p in parts], complete=complete)
-    if header is None:
+    found = _header_prefix([_normalize(p) or "" for p in parts], complete=complete)
+    if found is None:
         return None
-    return header, ends[len(header) - 1]
+    return found[0], ends[found[1] - 1]
 
 
 def _parse_cells_table(lines: list[str], start: int) -> tuple[Table, int]:
@@ -419,12 +449,12 @@ def _bare_header(lines: list[str], start: int) -> tuple[list[str], int] | None:
         line = lines[i]
         if is_blank(line):
             j = _next_text_line(lines, i)
-            if j is None or column_role(normalize_cell(lines[j])) is None:
+            if j is None or not _may_be_header_word(lines[j]):
                 break
             i = j
             continue
         text = normalize_cell(line)
-        if "\t" in line or text is None or TERMINATOR.match(line):
+        if "\t" in line or text is None or TERMINATOR.match(line) or is_heading(line):
             break
         if row_number(text) is not None:
             complete = True
@@ -440,10 +470,18 @@ def _bare_header(lines: list[str], start: int) -> tuple[list[str], int] | None:
         i += 1
     # Bare lines are free text: a header of them needs more known words than one marked by tabs.
     complete = complete or _starts_rows(lines, i)
-    header = _header_prefix(cells, complete=complete, minimum=BARE_HEADER_MINIMUM)
-    if header is None:
+    found = _header_prefix(cells, complete=complete, minimum=BARE_HEADER_MINIMUM)
+    if found is None:
         return None
-    return header, ends[len(header) - 1]
+    return found[0], ends[found[1] - 1]
+
+
+def _may_be_header_word(line: str) -> bool:
+    """A short line that is no row number, heading or sentence: a header word, known or not (试点任务)."""
+    text = normalize_cell(line)
+    if text is None or "\t" in line or is_heading(line) or row_number(text) is not None:
+        return False
+    return len(text) <= MAX_HEADER_CELL_CHARS and not text.endswith(("。", "；", "：", ":"))
 
 
 def _parse_bare_table(lines: list[str], start: int, found: tuple[list[str], int]) -> tuple[Table, int]:
