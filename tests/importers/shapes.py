@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import docx
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -30,20 +31,28 @@ def without_empty_cells(text: str) -> str:
     return without_tabs("\n".join(line for line in text.split("\n") if not _EMPTY_CELL.match(line)))
 
 
-def layout_text(seed: Path, folder: Path, *, running_head: str | None = None) -> Path:
+def layout_text(seed: Path, folder: Path, *, running_head: str | None = None, centred: bool = False) -> Path:
     """The seed as a Word file with real tables (header repeated on each page), printed to PDF by LibreOffice
     and run through `pdftotext -layout`; with `running_head`, every page also has that head and its number
-    centred in the footer."""
+    centred in the footer; `centred` centres every table cell vertically (a row's number then stands in its
+    middle line)."""
     source = write_docx(seed_document(seed), folder / f"{seed.stem}.docx")
-    if running_head is not None:
-        add_running_head(source, running_head)
+    if running_head is not None or centred:
+        document = docx.Document(str(source))
+        if running_head is not None:
+            add_running_head(document, running_head)
+        if centred:
+            for table in document.tables:
+                for row in table.rows:
+                    for cell in row.cells:
+                        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        document.save(str(source))
     pdf = convert(source, "pdf", folder)
     return pdftotext_layout(pdf, folder / f"{seed.stem}.layout.txt")
 
 
-def add_running_head(path: Path, head: str) -> None:
+def add_running_head(document: docx.document.Document, head: str) -> None:
     """A page head on every page and the page number (a PAGE field) centred in the footer."""
-    document = docx.Document(str(path))
     section = document.sections[0]
     section.header.paragraphs[0].text = head
     footer = section.footer.paragraphs[0]
@@ -56,4 +65,3 @@ def add_running_head(path: Path, head: str) -> None:
     run.append(text)
     field.append(run)
     footer._p.append(field)
-    document.save(str(path))

@@ -132,6 +132,20 @@ def test_hengshui_plan_through_pdftotext_layout(layouts):
     assert any("指标解释说明」" in m and "与表头的列对不上" in m for m in messages)
 
 
+def test_baoding_plan_with_cells_centred_through_pdftotext_layout(tmp_path):
+    """Word's 居中 cells: a header word centred above and below the header line, rows cut around their
+    numbers, a row broken over a page laid out from the top of each part. Three rows near a page break come
+    out mixed; the table says its rows were reckoned."""
+    expected = read_source(BAODING_PLAN).plans[0]
+    [plan] = read_source(layout_text(BAODING_PLAN, tmp_path, centred=True)).plans
+    assert task_fields(plan) == task_fields(expected)
+    assert len(plan.indicators) == 65
+    assert [i[0] for i in indicator_fields(plan)] == [i[0] for i in indicator_fields(expected)]
+    same = sum(a == b for a, b in zip(indicator_fields(plan), indicator_fields(expected)))
+    assert same >= 62
+    assert any("单元格在行内垂直居中" in d.message for d in plan.doubts)
+
+
 @pytest.mark.parametrize(
     "seed", [CELLS_REPLY, HENGSHUI_PLAN, BAODING_PLAN, HEBEI_PLAN, EVALUATION], ids=lambda p: p.stem
 )
@@ -518,6 +532,32 @@ def test_a_pdftotext_table_is_read_by_its_columns():
     assert [row.line for row in table.rows] == [7, 10, 15]
     assert table.end_line == 16
     assert table.doubts == []
+
+
+def test_a_pdftotext_table_of_cells_centred_in_their_rows_is_cut_around_its_numbers():
+    """Cells centred in their rows print a row's number on its middle line: the lines above it are the row's
+    own. Where one row ends is reckoned, not printed, and the table says so."""
+    lines = [
+        at((0, "序号"), (6, "重点任务"), (24, "牵头单位"), (38, "完成时限")),
+        at((6, "建立固体废物管理")),
+        at((0, "1"), (6, "台账制度并定期"), (24, "市生态环境局"), (38, "2023年")),
+        at((6, "更新")),
+        at((6, "开展执法检查")),
+        at((6, "加强日常监管"), (24, "市公安局")),
+        at((0, "2"), (6, "严厉打击非法"), (38, "2024年")),
+        at((6, "倾倒行为"), (24, "市生态环境局")),
+        at((6, "形成长效机制")),
+        at((0, "3"), (6, "推进垃圾分类"), (24, "市城管局"), (38, "长期坚持")),
+    ]
+    [table] = find_tables(lines)
+    assert [row.cells for row in table.rows] == [
+        ["1", "建立固体废物管理台账制度并定期更新", "市生态环境局", "2023年"],
+        ["2", "开展执法检查加强日常监管严厉打击非法倾倒行为形成长效机制", "市公安局市生态环境局", "2024年"],
+        ["3", "推进垃圾分类", "市城管局", "长期坚持"],
+    ]
+    assert [row.line for row in table.rows] == [2, 5, 10]
+    [doubt] = table.doubts
+    assert "单元格在行内垂直居中，行与行的分界按序号居中推算" in doubt.message
 
 
 def test_a_pdftotext_table_without_numbers_starts_rows_after_blank_lines():

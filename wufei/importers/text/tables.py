@@ -65,7 +65,7 @@ def find_tables(lines: list[str]) -> list[Table]:
             table, i_next = _parse_rows_table(lines, i)
         elif _cell_header(lines, i) is not None:
             table, i_next = _parse_cells_table(lines, i)
-        elif (spaced := spaced_header(lines, i)) is not None:
+        elif (spaced := spaced_header(lines, i, page_breaks)) is not None:
             table, i_next = find_spaced_table(lines, i, spaced, page_breaks)
         elif (bare := _bare_header(lines, i)) is not None:
             table, i_next = _parse_bare_table(lines, i, bare)
