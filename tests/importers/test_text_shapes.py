@@ -344,6 +344,15 @@ def test_a_second_row_under_a_merged_number_is_cut_and_flagged():
     assert doubt.field == "table" and "第14行没有序号" in doubt.message and doubt.text == "农村生活垃圾清运量"
 
 
+@pytest.mark.parametrize(
+    "text", ["序号\n任务名称\n完成期限", "序号\n任务名称\n完成期限\n\n"], ids=["at-end", "blank-after"]
+)
+def test_a_header_with_no_rows_under_it_is_kept_and_flagged(text):
+    [table] = tables_of(text)
+    assert table.header == ["序号", "任务名称", "完成期限"] and table.rows == []
+    assert [d.message for d in table.doubts] == ["第1行的表格：表头下没有读到任何一行，请核对"]
+
+
 def test_row_numbers_past_999_still_start_rows():
     text = "序号\n任务名称\n完成期限\n\n" + "".join(f"{n}\n第{n}项任务\n2025年\n\n" for n in range(998, 1003))
     [table] = tables_of(text)

@@ -216,6 +216,8 @@ def group_cells(header: list[str], pieces: list[Piece]) -> Grouping:
     """Cut the pieces after a header into rows of the header's width; the last rows may end before the
     pieces do (text after the table)."""
     width = len(header)
+    if all(p.text is None for p in pieces):
+        return Grouping(rows=[], used=0)
     numbered = column_roles(header)[0] == "number"
     anchors = _anchors(pieces, width) if numbered else []
     segments: list[tuple[int, int, bool]] = []  # (start, end, starts with its number)
@@ -356,7 +358,8 @@ class _Aligner:
     """The least costly cut of a stretch of pieces into rows (dynamic programming over pieces × column).
 
     A state is (pieces used, next column, whether the last cell holds text that a line may continue,
-    whether the current row has used any piece); column 0 is also "a row is complete"."""
+    what the current row has used: nothing, pieces (its number, blank cells) or text); column 0 is also
+    "a row is complete"."""
 
     def __init__(self, columns: list[_Column], *, numbered: bool, left_out: float):
         self.columns = columns
@@ -416,16 +419,16 @@ class _Aligner:
             for o in range(2):
                 if cost[i][0][o][0] < _INF:
                     ends.append((cost[i][0][o][0] + leftover, -i, (i, 0, o, 0)))
-        if not ends:  # cannot happen: left-out cells complete any row
-            raise AssertionError("no alignment")
-        total, _, state = min(ends)
+        # Left-out cells complete any row that has used a piece, and blank lines cost nothing between rows,
+        # so some end is always reached when there is text.
+        total, negative_used, state = min(ends)
         steps: list[tuple[int, int, int]] = []  # (step, piece index, column)
         while state in back:
             previous, step, column = back[state]
             steps.append((step, previous[0], column))
             state = previous
         steps.reverse()
-        return self._rows(pieces, steps, anchored), -min(ends)[1], total
+        return self._rows(pieces, steps, anchored), -negative_used, total
 
     def _steps(self, pieces: list[Piece], state: tuple[int, int, int, int], relax) -> None:
         i, c, o, f = state
@@ -485,8 +488,7 @@ class _Aligner:
         rows: list[tuple[int | None, list[list[str] | None]]] = []  # (first text line, cells)
         last: list[str] | None = None  # the cell a continuation line goes to
         if anchored:
-            last_number = [pieces[0].text or ""]
-            rows.append((pieces[0].line, [last_number] + [None] * (w - 1)))
+            rows.append((pieces[0].line, [[pieces[0].text or ""]] + [None] * (w - 1)))
         for step, i, column in steps:
             if step == _BLANK:
                 continue

@@ -518,6 +518,8 @@ def _parse_bare_table(lines: list[str], start: int, found: tuple[list[str], int]
     last = max([p.line for p in used if p.text is not None] + [h.line - 1 for h in rows], default=found[1] - 1)
     table = Table(header=header, rows=rows, caption=[], start_line=start + 1, end_line=last + 1, layout=CELLS)
     table.doubts = _grouping_doubts(grouping, len(header))
+    if not rows:
+        table.doubts.append(Doubt("table", "表头下没有读到任何一行，请核对", None))
     return table, last + 1
 
 
@@ -558,12 +560,9 @@ def _grouping_doubts(grouping: Grouping, width: int) -> list[Doubt]:
             )
         )
     for first, last in grouping.rough:
+        lines = f"第{first}行" if first == last else f"第{first}–{last}行"
         doubts.append(
-            Doubt(
-                "table",
-                f"第{first}–{last}行的单元格与表头的{width}列对不齐，已按最接近的方式切分，请核对每个单元格",
-                None,
-            )
+            Doubt("table", f"{lines}的单元格与表头的{width}列对不齐，已按最接近的方式切分，请核对每个单元格", None)
         )
     return doubts
 
