@@ -477,7 +477,7 @@ def test_tab_marked_cells_that_do_not_fill_rows_are_kept_and_flagged():
     assert [(d.field, d.message, d.text) for d in table.doubts] == [
         (
             "table",
-            "第1行的表格：第16行起的行首列不是序号：表格有单元格缺失，其后的单元格未按表头的4列对齐，"
+            "第1行的表格：第16行的首列不是序号：表格有单元格缺失，其后的单元格未按表头的4列对齐，"
             "已按单元格顺序保留，请核对",
             "推广技术",
         ),

@@ -411,7 +411,7 @@ def _cell_count_doubts(header: list[str], cells: list[tuple[int, list[str]]]) ->
             doubts.append(
                 Doubt(
                     "table",
-                    f"{line_list([n for n, _ in shifted])}起的行首列不是序号：表格有单元格缺失，其后的单元格未按"
+                    f"{line_list([n for n, _ in shifted])}的首列不是序号：表格有单元格缺失，其后的单元格未按"
                     f"表头的{width}列对齐，已按单元格顺序保留，请核对",
                     shifted[0][1],
                 )
