@@ -293,11 +293,11 @@ def _anchors(pieces: list[Piece], width: int) -> list[int]:
             best_of_number[n] = j
     if not candidates:
         return []
-    j: int | None = max(range(len(candidates)), key=lambda i: (best[i], -i))
+    last: int | None = max(range(len(candidates)), key=lambda i: (best[i], -i))
     chosen: list[int] = []
-    while j is not None:
-        chosen.append(candidates[j][0])
-        j = back[j]
+    while last is not None:
+        chosen.append(candidates[last][0])
+        last = back[last]
     return chosen[::-1]
 
 

@@ -127,7 +127,7 @@ def spaced_header(lines: list[str], i: int, page_breaks: Collection[int] = ()) -
     # Words above the line that started a column of their own and got nothing below are no header's.
     columns = [c for c in columns if c.words or column_role(c.text()) is not None]
     cells = [c.text() for c in columns]
-    if column_role(cells[0]) != "number" and not is_header_row(cells):
+    if column_role(cells[0]) != "number" and not is_header_row([*cells]):
         return None
     return SpacedHeader(cells, [c.start for c in columns], [c.end for c in columns], end, top)
 

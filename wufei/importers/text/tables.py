@@ -119,7 +119,7 @@ def _header_prefix(cells: list[str], *, complete: bool, minimum: int = 2) -> tup
     header = _nest_series(cells[:used])
     if len(header) < MIN_HEADER_CELLS:
         return None
-    if not (complete and column_role(header[0]) == "number") and not is_header_row(header, minimum=minimum):
+    if not (complete and column_role(header[0]) == "number") and not is_header_row([*header], minimum=minimum):
         return None
     return header, used
 
@@ -560,9 +560,9 @@ def _grouping_doubts(grouping: Grouping, width: int) -> list[Doubt]:
             )
         )
     for first, last in grouping.rough:
-        lines = f"第{first}行" if first == last else f"第{first}–{last}行"
+        stretch = f"第{first}行" if first == last else f"第{first}–{last}行"
         doubts.append(
-            Doubt("table", f"{lines}的单元格与表头的{width}列对不齐，已按最接近的方式切分，请核对每个单元格", None)
+            Doubt("table", f"{stretch}的单元格与表头的{width}列对不齐，已按最接近的方式切分，请核对每个单元格", None)
         )
     return doubts
 
