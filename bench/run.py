@@ -12,6 +12,7 @@ BENCHES = [
     "places.py",
     "import_preview.py",
     "import_grammar.py",
+    "import_text.py",
     "daily_scan.py",
     "monthly_bulletin.py",
     "notify_smtp.py",

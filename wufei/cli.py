@@ -55,7 +55,7 @@ def db_upgrade() -> None:
 def import_command(
     paths: tuple[Path, ...], as_json: bool, jurisdiction: str | None, preview: bool, out: Path | None
 ) -> None:
-    """导入方案文件（.txt .docx .doc .wps .pdf .html 文档，.xlsx/.csv 表格）"""
+    """导入方案文件（.txt .docx .doc .wps .pdf .html 文档，.xlsx .xls .et .csv 表格）"""
     if out is not None and not preview:
         raise click.UsageError("--out 只能与 --preview 合用")
     if preview:

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 
 from wufei.importers.records import Doubt
 
-CELLS = "cells"  # a flattened text table: one cell per line
+CELLS = "cells"  # a flattened text table: one cell per line (each after a tab, or bare)
 ROWS = "rows"  # a flattened text table: one tab-separated row per line
+SPACED = "spaced"  # a table as `pdftotext -layout` prints it: columns parted by runs of spaces
 GRID = "grid"  # a real table from a structured format (Word, web page, PDF, spreadsheet)
 
 
@@ -45,6 +46,9 @@ class Table:
     end_line: int = 0  # 1-based line of the table's last text line
     layout: str = CELLS
     where: str | None = None  # 表2（第3页）, for formats without text lines
+    # What the reader could not be sure of when it cut this table's rows (text tables): the reader
+    # passes them on as the document's doubts.
+    doubts: list[Doubt] = field(default_factory=list)
 
 
 @dataclass

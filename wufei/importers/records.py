@@ -80,6 +80,7 @@ class ImportError_(Exception):
         self, path: str, message: str, *, line: int | None = None, cell: str | None = None, text: str | None = None
     ):
         self.path = path
+        self.message = message
         self.line = line
         self.cell = cell
         self.text = text

@@ -29,13 +29,15 @@ from wufei.doubts.models import RecordType
 from wufei.doubts.service import record_corrections
 from wufei.importers.preview import FilePreview, PlanView, plan_view
 from wufei.importers.readers import READERS
-from wufei.importers.readers.sheet import is_ledger
+from wufei.importers.readers.sheet import is_ledger, read_converted_sheet
 from wufei.importers.records import CellRecord, Doubt, ImportError_, ParsedPlan
 from wufei.importers.spreadsheet import Workbook, read_workbook
 from wufei.importers.text.document import interpret
 from wufei.plans.service import ImportSummary, import_plan, owners_of
 
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".csv"}
+# Old Excel and WPS spreadsheets: LibreOffice makes them .xlsx, then they are read as either kind of workbook.
+CONVERTED_SHEET_SUFFIXES = {".xls", ".et"}
 
 
 @dataclass
@@ -67,11 +69,14 @@ def read_source(path: Path) -> Workbook:
     if not path.exists():
         raise ImportError_(str(path), "文件不存在")
     suffix = path.suffix.lower()
+    if suffix in CONVERTED_SHEET_SUFFIXES:
+        source = read_converted_sheet(path)
+        return source if isinstance(source, Workbook) else Workbook(plans=[interpret(source)])
     if suffix in SHEET_SUFFIXES and is_ledger(path):
         return read_workbook(path)
     reader = READERS.get(suffix)
     if reader is None:
-        known = " ".join(sorted(READERS))
+        known = " ".join(sorted([*READERS, *CONVERTED_SHEET_SUFFIXES]))
         raise ImportError_(str(path), f"无法识别的文件格式（支持 {known}）", text=suffix)
     return Workbook(plans=[interpret(reader(path))])
 

@@ -178,6 +178,7 @@ class _Reader:
             cells_built_total=row.integer("无废细胞建成数"),
             complete=False,
             doubts=row.doubts(),
+            format="workbook",
         )
         self.plans.append(plan)
         for key in filter(None, (plan.doc_number, plan.title)):
@@ -194,6 +195,7 @@ class _Reader:
                 kind=PlanKind.PLAN,
                 plan_fields_known=False,
                 complete=False,
+                format="workbook",
             )
             if re.search(r"〔\d{4}〕\d+号$", ref):
                 plan.doc_number = ref

@@ -1,5 +1,5 @@
-"""Older and other office formats (.doc, .wps, .rtf, .odt): converted to .docx by LibreOffice, then read
-as Word.
+"""Older and other office formats: documents (.doc, .wps, .rtf, .odt) converted to .docx by LibreOffice and
+read as Word; spreadsheets (.xls, .et) converted to .xlsx (see `readers.sheet.read_converted_sheet`).
 
 LibreOffice runs headless in a profile of its own for each conversion, so imports running at the same
 time do not share (and lock) one profile, and is stopped after a timeout.
@@ -10,6 +10,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from wufei.importers.document import Document
@@ -73,6 +75,19 @@ def convert_with_libreoffice(path: Path, target: str) -> Converted:
             str(path), f"LibreOffice 无法转换此 {suffix} 文件，文件可能已损坏；请另存为 .{target} 后导入"
         )
     return Converted(folder, converted)
+
+
+@contextmanager
+def libreoffice_copy(path: Path, target: str) -> Iterator[Path]:
+    """`path` converted to `target` by LibreOffice, named like `path` (a sheet without a title row is named
+    by its file); removed afterwards."""
+    converted = convert_with_libreoffice(path, target)
+    try:
+        named = converted.path.with_name(f"{path.stem}.{target}")
+        converted.path.rename(named)
+        yield named
+    finally:
+        converted.cleanup()
 
 
 def read_office(path: Path) -> Document:

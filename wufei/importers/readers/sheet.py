@@ -1,4 +1,4 @@
-"""Spreadsheets with the publisher's own headers (.xlsx, .csv) as documents.
+"""Spreadsheets with the publisher's own headers (.xlsx, .csv; .xls and .et through LibreOffice) as documents.
 
 Every sheet becomes a table: its header row found by meaning, the title rows above it kept as
 the caption (and as the document's lines, so the title is found), merged cells filled from their
@@ -22,7 +22,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 from wufei.importers import sheet_schema as S
 from wufei.importers.document import Document, Table
 from wufei.importers.readers.grid import GridRow, grid_table, is_layout_grid, square
+from wufei.importers.readers.office import libreoffice_copy
 from wufei.importers.records import Doubt, ImportError_
+from wufei.importers.spreadsheet import Workbook, read_workbook
 
 # A ledger sheet always names its plan in a 方案 column (or is the 方案 / 部门 sheet itself).
 _LEDGER_MARKERS = ({"方案"}, {"方案名称"}, {"名称", "地区"})
@@ -75,6 +77,23 @@ def read_sheet(path: Path) -> Document:
         grids = [(path.stem, [[c or None for c in row] for row in rows])]
         return _document(path, "csv", grids, [])
     return _read_workbook(path, "xlsx")
+
+
+def read_converted_sheet(path: Path) -> Workbook | Document:
+    """An old Excel (.xls) or WPS (.et) spreadsheet: converted to .xlsx by LibreOffice, then read as wufei's
+    import workbook or as a publisher's table. Every message names the file as given."""
+    with libreoffice_copy(path, "xlsx") as copy:
+        try:
+            if is_ledger(copy):
+                workbook = read_workbook(copy)
+                for plan in workbook.plans:
+                    plan.path = str(path)
+                return workbook
+            document = _read_workbook(copy, path.suffix.lower().lstrip("."))
+        except ImportError_ as exc:
+            raise ImportError_(str(path), exc.message, line=exc.line, cell=exc.cell, text=exc.text) from exc
+    document.path = str(path)
+    return document
 
 
 def _read_workbook(path: Path, format: str) -> Document:

@@ -510,7 +510,8 @@ def _indicator_names(rows: list[Row], columns: _Columns) -> list[str | None]:
             blanks += 1
         raw = _raw(rows[k], columns, "name")
         if names[k] is not None and blanks and raw is not None:
-            parts = [normalize_cell(p) or "" for p in raw.split()]
+            # Spaces part the names; line breaks are only where the cell wrapped (text from a PDF).
+            parts = [normalize_cell(p) or "" for p in re.split(r"[ \t\u3000\u00a0]+", raw.replace("\n", "").strip())]
             if len(parts) == 1 + blanks and all(len(split_marks(p)[0]) >= MIN_SPLIT_PART for p in parts):
                 names[k : k + 1 + blanks] = parts
         k += 1 + blanks

@@ -1,0 +1,102 @@
+"""Old Excel (.xls) and WPS (.et) spreadsheets through LibreOffice Calc: real files saved by LibreOffice from
+workbooks built with openpyxl, read as a publisher's table or as wufei's own import workbook."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.importers.render import convert
+from tests.importers.same_records import assert_same_records
+from wufei.exporters.ledger import write_template
+from wufei.importers.records import ImportError_
+from wufei.importers.service import import_paths, read_source
+
+TITLE = "石家庄市“无废城市”建设重点任务分工方案"
+# Headers the interpreter reads today (the grammar branch teaches it 重点任务 / 牵头单位 / 配合单位).
+HEADER = ["序号", "任务名称", "责任单位", "配合单位", "完成期限"]
+ROWS = [
+    ["1", "建立工作机制", "市生态环境局", "市发展改革委", "2023年底前"],
+    ["2", "完善考核办法", "市生态环境局", "市财政局", "2024年6月底前"],
+    ["3", "开展宣传教育", "市委宣传部", "市教育局", "持续推进"],
+]
+
+
+def _publisher_xlsx(path: Path) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "任务分工"
+    sheet.append([TITLE])
+    sheet.merge_cells("A1:E1")
+    sheet.append(HEADER)
+    for row in ROWS:
+        sheet.append(row)
+    sheet["C4"] = None
+    sheet.merge_cells("C3:C4")  # one lead for tasks 1 and 2
+    book.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def publisher_xls(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("xls")
+    return convert(_publisher_xlsx(folder / "任务分工表.xlsx"), "xls", folder)
+
+
+def test_an_old_excel_file_of_a_publisher_imports_as_a_plan(publisher_xls):
+    assert publisher_xls.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (an OLE compound file)
+    [plan] = read_source(publisher_xls).plans
+    assert plan.title == TITLE and plan.format == "xls" and plan.path == str(publisher_xls)
+    assert [(t.number, t.title, t.owners_raw, t.deadline_raw) for t in plan.tasks] == [
+        (r[0], r[1], "市生态环境局" if r[0] == "2" else r[2], r[4]) for r in ROWS
+    ]  # the merged lead cell filled for task 2
+    assert plan.tasks[1].where == "工作表「任务分工」第4行"
+
+
+def test_the_same_table_saved_as_xls_gives_the_records_of_the_xlsx(publisher_xls, tmp_path):
+    expected = read_source(_publisher_xlsx(tmp_path / "任务分工表.xlsx")).plans[0]
+    assert_same_records(expected, read_source(publisher_xls).plans[0])
+
+
+def test_a_wps_spreadsheet_is_read_like_an_old_excel_file(publisher_xls, tmp_path):
+    """WPS Spreadsheets saves .et in Excel's binary format; LibreOffice opens it as Excel 97."""
+    et = tmp_path / "任务分工表.et"
+    shutil.copyfile(publisher_xls, et)
+    [plan] = read_source(et).plans
+    assert plan.format == "et" and len(plan.tasks) == 3
+
+
+def test_the_import_workbook_saved_as_xls_is_read_as_the_import_workbook(fresh_engine, tmp_path):
+    from wufei import migrate
+
+    template = tmp_path / "导入模板.xlsx"
+    write_template(template)
+    xls = convert(template, "xls", tmp_path / "old")
+    [plan] = read_source(xls).plans
+    assert plan.format == "workbook" and plan.path == str(xls)
+    assert_same_records(read_source(template).plans[0], plan)
+    migrate.upgrade(fresh_engine)
+    [result] = import_paths(fresh_engine, [xls])
+    assert result.ok, result.error
+    assert result.plans[0].counts["tasks"] == 2
+
+
+def test_without_libreoffice_an_xls_file_is_refused_saying_what_to_do(publisher_xls, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
+    with pytest.raises(ImportError_) as error:
+        read_source(publisher_xls)
+    message = str(error.value)
+    assert "任务分工表.xls" in message and "需要 LibreOffice" in message and "另存为 .xlsx" in message
+
+
+@pytest.mark.parametrize("content", [b"", b"\xd0\xcf\x11\xe0 not a workbook at all" * 3], ids=["empty", "garbage"])
+def test_an_unreadable_xls_is_refused_naming_the_file(content, tmp_path):
+    path = tmp_path / "坏表格.xls"
+    path.write_bytes(content)
+    with pytest.raises(ImportError_) as error:
+        read_source(path)
+    assert error.value.path == str(path) and "坏表格.xls" in str(error.value)
+    assert "wufei-convert" not in str(error.value)  # never the temporary copy's name
