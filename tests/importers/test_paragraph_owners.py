@@ -133,3 +133,16 @@ def test_a_bracket_of_units_and_a_deadline_under_the_documents_convention_names_
     [task] = main_tasks(lines)
     assert (task.number, task.title, task.content) == ("1", "推进生活垃圾分类", "全面推行四分类。")
     assert (task.owners_raw, task.deadline_raw) == ("区城管局、区商务局、各街道办事处", "2023年底前完成")
+
+
+def test_a_label_wrapped_inside_an_open_owner_bracket_stays_in_that_bracket():
+    lines = [
+        "二、主要任务",
+        "推进秸秆利用。完善收储运体系。〔牵头部门：市农业农村局；",
+        "责任部门：市发展改革委、市财政局〕",
+        "",
+        "三、保障措施",
+    ]
+    [task] = main_tasks(lines)
+    assert task.title == "推进秸秆利用"
+    assert task.owners_raw == "牵头部门：市农业农村局；责任部门：市发展改革委、市财政局"

@@ -50,8 +50,8 @@ def test_an_old_excel_file_of_a_publisher_imports_as_a_plan(publisher_xls):
     assert publisher_xls.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (an OLE compound file)
     [plan] = read_source(publisher_xls).plans
     assert plan.title == TITLE and plan.format == "xls" and plan.path == str(publisher_xls)
-    assert [(t.number, t.title, t.owners_raw, t.deadline_raw) for t in plan.tasks] == [
-        (r[0], r[1], "市生态环境局" if r[0] == "2" else r[2], r[4]) for r in ROWS
+    assert [(t.number, t.title, t.leads, t.supporting, t.deadline_raw) for t in plan.tasks] == [
+        (r[0], r[1], ("市生态环境局",) if r[0] == "2" else (r[2],), (r[3],), r[4]) for r in ROWS
     ]  # the merged lead cell filled for task 2
     assert plan.tasks[1].where == "工作表「任务分工」第4行"
 

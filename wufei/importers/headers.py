@@ -72,17 +72,33 @@ def _word(key: str) -> str | None:
     return None
 
 
-def column_role(text: str | None) -> str | None:
+def _exact(key: str) -> str | None:
+    words, context = _vocabulary()
+    return key if key in words or key in context else None
+
+
+def is_known_word(text: str | None) -> bool:
+    """Whether a header cell is a vocabulary word as it stands (a bracketed year aside), not merely
+    one that ends with a word: 牵头单位 and 目标值（2025年） are, 序号一级指标 is not."""
+    return bool(text) and _exact(header_key(text or "")) is not None
+
+
+def column_role(text: str | None, *, strict: bool = False) -> str | None:
     """The role of one header cell on its own (context words resolved as if alone), or None."""
     if not text:
         return None
-    return column_roles([text])[0]
+    return column_roles([text], strict=strict)[0]
 
 
-def column_roles(header: list[str]) -> list[str | None]:
-    """The role of every column of a header, context words resolved against the others."""
+def column_roles(header: list[str], *, strict: bool = False) -> list[str | None]:
+    """The role of every column of a header, context words resolved against the others.
+
+    `strict` knows only whole vocabulary words: finding a header in free text (lines copied from a
+    browser) needs that, since a line of body text may well end like a header word; reading a header
+    already found may take a word by its ending (主要工作任务) or beside its year (2025年目标)."""
     words, context = _vocabulary()
-    found = [_word(header_key(text)) if text else None for text in header]
+    match = _exact if strict else _word
+    found = [match(header_key(text)) if text else None for text in header]
     plain = [YEAR if word == YEAR else words.get(word) if word else None for word in found]
     roles: list[str | None] = []
     for word, role in zip(found, plain):
@@ -95,13 +111,13 @@ def column_roles(header: list[str]) -> list[str | None]:
     return roles
 
 
-def is_header_row(cells: list[str | None], *, minimum: int = 2) -> bool:
+def is_header_row(cells: list[str | None], *, minimum: int = 2, strict: bool = False) -> bool:
     """Whether a row reads as a table header: at least `minimum` known header words, and most
     of its non-empty cells known. A year alone counts only beside a word (data rows hold years)."""
     texts = [c for c in cells if c and c.strip()]
     if len(texts) < minimum:
         return False
-    roles = [role for role in column_roles(texts) if role is not None]
+    roles = [role for role in column_roles(texts, strict=strict) if role is not None]
     if not any(role != YEAR for role in roles):
         return False
     return len(roles) >= minimum and len(roles) * 2 > len(texts)

@@ -177,7 +177,7 @@ def _characters(text: str) -> frozenset[str]:
 def _profiles(header: list[str], samples: list[list[str | None]]) -> list[_Column]:
     """Each column's profile: the header's role as a prior, sharpened by rows that needed no choice."""
     columns = []
-    for k, role in enumerate(column_roles(header)):
+    for k, role in enumerate(column_roles(header, strict=True)):
         empty, value, length = _PRIORS.get(role, _PRIORS[None])
         cells = [row[k] for row in samples]
         filled = [c for c in cells if c]
@@ -218,7 +218,7 @@ def group_cells(header: list[str], pieces: list[Piece]) -> Grouping:
     width = len(header)
     if all(p.text is None for p in pieces):
         return Grouping(rows=[], used=0)
-    numbered = column_roles(header)[0] == "number"
+    numbered = column_roles(header, strict=True)[0] == "number"
     anchors = _anchors(pieces, width) if numbered else []
     segments: list[tuple[int, int, bool]] = []  # (start, end, starts with its number)
     if anchors:

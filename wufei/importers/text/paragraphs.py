@@ -218,7 +218,7 @@ def _paragraphs(lines: list[str], start: int, end: int, *, whole: bool = False) 
                 continue
             list_name = _heading_name(heading.group(2))
             continue
-        if current is not None and _LABEL_LINE.match(text):
+        if current is not None and _LABEL_LINE.match(text) and not _bracket_open(current.parts):
             current.labelled.append(text)  # 牵头单位：… under the task
             continue
         if current is not None and current.labelled and _continues_label(current.labelled[-1], text):
@@ -242,6 +242,13 @@ def _paragraphs(lines: list[str], start: int, end: int, *, whole: bool = False) 
             close()
     close()
     return paragraphs
+
+
+def _bracket_open(parts: list[str]) -> bool:
+    """Whether the paragraph so far leaves a bracket open: a label on the next line (责任部门：…〕) then
+    goes on inside that bracket, wrapped there by the page width, and is no owner line of its own."""
+    folded = fold_punct(join_lines(parts))
+    return sum(folded.count(c) for c in _OPENERS) > sum(folded.count(c) for c in _CLOSERS)
 
 
 def _label_follows(lines: list[str], start: int, end: int) -> bool:

@@ -111,7 +111,7 @@ def spaced_header(lines: list[str], i: int, page_breaks: Collection[int] = ()) -
     if "\t" in line or "  " not in line.strip():
         return None
     pieces = chunks(line)
-    if len(pieces) < MIN_COLUMNS or column_role(normalize_cell(pieces[0].text)) is None:
+    if len(pieces) < MIN_COLUMNS or column_role(normalize_cell(pieces[0].text), strict=True) is None:
         return None
     columns = [_HeaderColumn(p.start, p.end, words=[p.text]) for p in pieces]
     top = i
@@ -125,9 +125,9 @@ def spaced_header(lines: list[str], i: int, page_breaks: Collection[int] = ()) -
             break
         end += 1
     # Words above the line that started a column of their own and got nothing below are no header's.
-    columns = [c for c in columns if c.words or column_role(c.text()) is not None]
+    columns = [c for c in columns if c.words or column_role(c.text(), strict=True) is not None]
     cells = [c.text() for c in columns]
-    if column_role(cells[0]) != "number" and not is_header_row([*cells]):
+    if column_role(cells[0], strict=True) != "number" and not is_header_row([*cells], strict=True):
         return None
     return SpacedHeader(cells, [c.start for c in columns], [c.end for c in columns], end, top)
 
@@ -149,7 +149,7 @@ def _header_words(line: str, columns: list[_HeaderColumn], *, above: bool) -> bo
         text = normalize_cell(piece.text) or ""
         if column is not None and not above and not continues_header(column.text(), text):
             return False
-        if column is None and not above and column_role(text) is None and not text.startswith(("（", "(")):
+        if column is None and not above and column_role(text, strict=True) is None and not text.startswith(("（", "(")):
             return False
         placed.append((column, piece))
     for column, piece in placed:
@@ -268,7 +268,7 @@ class _Reading:
 def find_spaced_table(lines: list[str], start: int, header: SpacedHeader, page_breaks: set[int]) -> tuple[Table, int]:
     """The table whose header stands at `start`, and the index of the line after it."""
     width = len(header.cells)
-    roles = column_roles(header.cells)
+    roles = column_roles(header.cells, strict=True)
     number_column = roles.index("number") if "number" in roles else None
     furniture = page_furniture(lines, page_breaks)
     grid = _header_grid(lines, header, page_breaks)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from wufei.importers.headers import column_role, header_key
+from wufei.importers.headers import header_key, is_known_word
 
 # Text that closes a table even when it touches the last cell: a note, the next attachment.
 TERMINATOR = re.compile(r"^\s*(注\s*[:：]|附件\s*\d*\s*$|附表\s*\d*\s*$)")
@@ -48,7 +48,8 @@ def continues_header(previous: str, text: str) -> bool:
     """Whether a header line finishes the header cell above: 现状值 / （2020年）, 完成 / 期限, 牵头 / 单位."""
     if text.startswith(("（", "(")) or not header_key(text):
         return True
-    return column_role(previous + text) is not None
+    # Only a whole vocabulary word joins: 序号 / 一级指标 read together end like a word, yet are two cells.
+    return is_known_word(previous + text)
 
 
 def line_list(lines: list[int]) -> str:

@@ -67,8 +67,8 @@ def find_tables(lines: list[str]) -> list[Table]:
             table, i_next = _parse_cells_table(lines, i)
         elif (spaced := spaced_header(lines, i, page_breaks)) is not None:
             table, i_next = find_spaced_table(lines, i, spaced, page_breaks)
-        elif (bare := _bare_header(lines, i)) is not None:
-            table, i_next = _parse_bare_table(lines, i, bare)
+        elif (bare := _bare_header(lines, i)) is not None and (parsed := _parse_bare_table(lines, i, bare)):
+            table, i_next = parsed
         else:
             i += 1
             continue
@@ -111,15 +111,17 @@ def _header_prefix(cells: list[str], *, complete: bool, minimum: int = 2) -> tup
     a row without a number are not taken for header words. A run starting with 序号 and followed by the
     first row's number is a header whatever its other words; any other needs `minimum` known words and
     most of its words known. None when it does not read as a header."""
-    if not cells or column_role(cells[0]) is None:
+    if not cells or column_role(cells[0], strict=True) is None:
         return None
     used = len(cells)
     if not complete:
-        used = max(k for k, cell in enumerate(cells) if column_role(cell) is not None) + 1
+        used = max(k for k, cell in enumerate(cells) if column_role(cell, strict=True) is not None) + 1
     header = _nest_series(cells[:used])
     if len(header) < MIN_HEADER_CELLS:
         return None
-    if not (complete and column_role(header[0]) == "number") and not is_header_row([*header], minimum=minimum):
+    if not (complete and column_role(header[0], strict=True) == "number") and not is_header_row(
+        [*header], minimum=minimum, strict=True
+    ):
         return None
     return header, used
 
@@ -131,7 +133,7 @@ def _nest_series(cells: list[str]) -> list[str]:
     series = 0
     while series < len(cells) - 1 and _series_key(cells[-1 - series]) == _series_key(cells[-1]):
         series += 1
-    if series < 2 or column_role(cells[-1]) is not None or _series_key(cells[-1]) == cells[-1]:
+    if series < 2 or column_role(cells[-1], strict=True) is not None or _series_key(cells[-1]) == cells[-1]:
         return cells
     top = cells[: len(cells) - series]
     spanning = [k for k, cell in enumerate(top) if k and any(word in cell for word in _GROUP_WORDS)]
@@ -171,9 +173,9 @@ def _row_header(line: str) -> list[str] | None:
     cells = [normalize_cell(c) or "" for c in _split_row(line)]
     while cells and not cells[-1]:
         cells.pop()
-    if len(cells) < MIN_HEADER_CELLS or column_role(cells[0]) is None:
+    if len(cells) < MIN_HEADER_CELLS or column_role(cells[0], strict=True) is None:
         return None
-    if column_role(cells[0]) != "number" and not is_header_row(list(cells)):
+    if column_role(cells[0], strict=True) != "number" and not is_header_row(list(cells), strict=True):
         return None
     return cells
 
@@ -206,7 +208,7 @@ def _parse_rows_table(lines: list[str], start: int) -> tuple[Table, int]:
     row_lines: list[int] = []
     too_wide: list[tuple[int, str]] = []
     printed = 0  # cells the last row printed (before padding)
-    numbered = column_role(header[0]) == "number"
+    numbered = column_role(header[0], strict=True) == "number"
     last_text = header_end - 1
     blank_before = False
     i = header_end
@@ -302,7 +304,7 @@ def _cell_header(lines: list[str], start: int) -> tuple[list[str], int] | None:
     continuation, or integer cell (a first row without a blank line above).
     """
     text = _cell_text(lines[start])
-    if text is None or column_role(normalize_cell(text)) is None:
+    if text is None or column_role(normalize_cell(text), strict=True) is None:
         return None
     parts: list[list[str]] = [[text]]
     ends: list[int] = [start + 1]  # index after each header cell
@@ -401,7 +403,7 @@ def _cell_count_doubts(header: list[str], cells: list[tuple[int, list[str]]]) ->
     than its number (cells left out shifted the rest), or a last row cut short."""
     width = len(header)
     doubts: list[Doubt] = []
-    if column_role(header[0]) == "number":
+    if column_role(header[0], strict=True) == "number":
         shifted = [
             (line + 1, _normalize(parts) or "")
             for line, parts in cells[::width]
@@ -439,7 +441,7 @@ def _bare_header(lines: list[str], start: int) -> tuple[list[str], int] | None:
     line followed by something that is not a header word.
     """
     first = normalize_cell(lines[start])
-    if first is None or "\t" in lines[start] or column_role(first) is None:
+    if first is None or "\t" in lines[start] or column_role(first, strict=True) is None:
         return None
     cells: list[str] = []
     ends: list[int] = []
@@ -484,7 +486,9 @@ def _may_be_header_word(line: str) -> bool:
     return len(text) <= MAX_HEADER_CELL_CHARS and not text.endswith(("。", "；", "：", ":"))
 
 
-def _parse_bare_table(lines: list[str], start: int, found: tuple[list[str], int]) -> tuple[Table, int]:
+def _parse_bare_table(lines: list[str], start: int, found: tuple[list[str], int]) -> tuple[Table, int] | None:
+    """The table under a header of bare lines; None when text follows the header yet none of it makes a
+    row (bare lines are free text: the header was words of a paragraph or of another layout)."""
     header, i = found
     pieces: list[Piece] = []
     headings: list[Row] = []  # 一、制度体系 inside the table, between rows
@@ -516,6 +520,8 @@ def _parse_bare_table(lines: list[str], start: int, found: tuple[list[str], int]
     used = pieces[: grouping.used]
     rows = sorted(grouping.rows + [h for h in headings if not used or h.line <= used[-1].line + 1], key=_line)
     last = max([p.line for p in used if p.text is not None] + [h.line - 1 for h in rows], default=found[1] - 1)
+    if not rows and any(piece.text is not None for piece in pieces):
+        return None
     table = Table(header=header, rows=rows, caption=[], start_line=start + 1, end_line=last + 1, layout=CELLS)
     table.doubts = _grouping_doubts(grouping, len(header))
     if not rows:
