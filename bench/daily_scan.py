@@ -275,7 +275,7 @@ def build(engine, count: int) -> dict[str, int]:
             {
                 "id": s.id,
                 "plan_id": plan_id,
-                "list_kind": "task",
+                "list_kind": "main",
                 "list_name": "主要任务",
                 "category": f"第{(s.id - 1) % 6 + 1}类",
                 "number": str(s.id),

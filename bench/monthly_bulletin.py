@@ -104,7 +104,7 @@ def build(engine, count: int) -> dict[str, int]:
                 {
                     "id": task_id,
                     "plan_id": plan,
-                    "list_kind": "task",
+                    "list_kind": "main",
                     "number": str(task_id),
                     "title": f"推进第{task_id}项无废城市建设任务",
                     "deadline_raw": raw,

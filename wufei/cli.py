@@ -167,6 +167,8 @@ def tasks_command(plan_ref, dept, role, as_json, list_kind, awaiting, as_of, lig
     if as_json:
         _echo_json(rows)
         return
+    from wufei.lights.models import LIGHT_NAMES
+
     for row in rows:
         owners = "、".join(row["leads"]) or "（待指定）"
         due = row["due_date"] or {"ongoing": "持续推进", "annual": "每年年底"}.get(row["deadline_kind"], "")
@@ -176,9 +178,6 @@ def tasks_command(plan_ref, dept, role, as_json, list_kind, awaiting, as_of, lig
             f"牵头：{owners}  期限：{row['deadline_raw'] or '按方案期限'}（{due}）{lamp}"
         )
     click.echo(f"共 {len(rows)} 项" + (f"（判定日期 {day.isoformat()}）" if day else ""))
-
-
-LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": "已完成"}
 
 
 def _with_lights(session, rows: list[dict], day: date) -> list[dict]:

@@ -26,8 +26,8 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from wufei.cadence.windows import week_start
 from wufei.calendar.workdays import WorkCalendar
+from wufei.chinese import week_start
 from wufei.config import load_yaml
 from wufei.extensions.service import decide_extension, request_extension
 from wufei.reports.models import Report, ReportStatus

@@ -7,17 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from wufei.cadence.windows import (
-    WeekError,
-    chinese_week,
-    closed_weeks,
-    load_cadence,
-    parse_week,
-    reporting_window,
-    week_label,
-    week_start,
-)
+from wufei.cadence.windows import closed_weeks, load_cadence, reporting_window
 from wufei.calendar.workdays import DayKind, WorkCalendar
+from wufei.chinese import WeekError, chinese_week, parse_week, week_label, week_start
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -11,8 +11,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from wufei.bulletins import charts
-from wufei.bulletins.document import Chart, Document, Paragraph, Section, Table, chinese_date
-from wufei.cadence.windows import chinese_week, parse_week
+from wufei.bulletins.document import Chart, Document, Paragraph, Section, Table, iso_chinese_date
+from wufei.chinese import chinese_week, parse_week
 
 Content = Mapping[str, Any]
 
@@ -86,7 +86,7 @@ def task_name(item: Mapping[str, Any]) -> str:
 
 
 def cn_date(value: str | None) -> str:
-    return chinese_date(value) if value else "—"
+    return iso_chinese_date(value) if value else "—"
 
 
 def due_text(task: Mapping[str, Any]) -> str:

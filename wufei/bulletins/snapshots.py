@@ -42,8 +42,9 @@ from wufei.cadence import periods as P
 from wufei.cadence import schedule
 from wufei.cadence.models import PeriodFigures
 from wufei.cadence.periods import Period, PeriodKind
-from wufei.cadence.windows import end_of_day, load_cadence, week_label
+from wufei.cadence.windows import end_of_day, load_cadence
 from wufei.calendar.workdays import WorkCalendar
+from wufei.chinese import week_label
 from wufei.db import utcnow
 from wufei.lights.rules import LightRules
 from wufei.lights.service import compute_lights

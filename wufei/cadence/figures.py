@@ -53,9 +53,10 @@ from wufei.audit.service import jsonable
 from wufei.cadence import periods as P
 from wufei.cadence.models import PeriodFigures
 from wufei.cadence.periods import Period, PeriodError, PeriodKind
-from wufei.cadence.windows import closed_weeks, end_of_day, load_cadence, reporting_window, week_label
+from wufei.cadence.windows import closed_weeks, end_of_day, load_cadence, reporting_window
 from wufei.calendar.workdays import WorkCalendar
 from wufei.cells.models import CellCount
+from wufei.chinese import week_label
 from wufei.db import utcnow
 from wufei.departments.models import Department, DepartmentKind
 from wufei.extensions.models import Extension, ExtensionStatus

@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 from wufei.cadence import figures as figure_service
 from wufei.cadence import schedule
 from wufei.cadence.periods import due_period
-from wufei.cadence.windows import ReportingWindow, chinese_datetime, reporting_window, week_label, week_start
+from wufei.cadence.windows import ReportingWindow, reporting_window
 from wufei.calendar.service import load_calendar
+from wufei.chinese import chinese_datetime, week_label, week_start
 from wufei.config import load_yaml
 from wufei.db import transaction, without_jit
 from wufei.escalation.service import scan

@@ -13,7 +13,6 @@ Pure: the calendar and the cadence mapping are arguments; no database here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -21,11 +20,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from wufei.calendar.workdays import WorkCalendar
+from wufei.chinese import WeekError, chinese_week, week_label, week_start
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 SHANGHAI = ZoneInfo(DEFAULT_TIMEZONE)
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
-WEEKDAY_NAMES = "一二三四五六日"
 
 WEEKLY_DEFAULTS: dict[str, Any] = {
     "opens": "monday",
@@ -37,50 +36,6 @@ WEEKLY_DEFAULTS: dict[str, Any] = {
     "late_report_breaks_missing_streak": False,
     "max_text_chars": 2000,
 }
-
-_WEEK = re.compile(r"^\s*(\d{4})\s*-?\s*[Ww](\d{1,2})\s*$")
-
-
-class WeekError(ValueError):
-    """A week label or configuration that names no week; the message is Chinese."""
-
-
-def week_start(day: date) -> date:
-    """The Monday of the ISO week holding `day`."""
-    return day - timedelta(days=day.weekday())
-
-
-def week_label(week_start_: date) -> str:
-    """`2024-W23` (ISO year and week)."""
-    iso = week_start_.isocalendar()
-    return f"{iso.year}-W{iso.week:02d}"
-
-
-def parse_week(label: str) -> date:
-    """The Monday of `2024-W23` (also `2024W23`, `2024-w23`)."""
-    match = _WEEK.match(label or "")
-    if not match:
-        raise WeekError(f"无法识别的周：「{label}」（应写成 2024-W23）")
-    try:
-        return date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    except ValueError:
-        raise WeekError(f"没有这一周：「{label}」（{match[1]}年没有第{int(match[2])}周）") from None
-
-
-def chinese_week(week_start_: date) -> str:
-    """`2024年第23周`."""
-    iso = week_start_.isocalendar()
-    return f"{iso.year}年第{iso.week}周"
-
-
-def chinese_date(day: date) -> str:
-    """`2024年6月7日（星期五）`."""
-    return f"{day.year}年{day.month}月{day.day}日（星期{WEEKDAY_NAMES[day.weekday()]}）"
-
-
-def chinese_datetime(moment: datetime) -> str:
-    """`2024年6月7日17:00`, in the moment's own time zone."""
-    return f"{chinese_date(moment.date())}{moment:%H:%M}"
 
 
 def timezone_of(config: Mapping[str, Any] | None) -> ZoneInfo:

@@ -173,11 +173,6 @@ def steps_due(*, due: date | None, done: bool, as_of: date, calendar: WorkCalend
     return applicable
 
 
-def chinese_date(day: date) -> str:
-    """2024年5月31日"""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def missing_steps(streak: int, ladder: Ladder) -> list[Step]:
     """The missing-report steps whose threshold a streak of `streak` missed weeks has reached."""
     return [s for s in ladder.missing_steps if s.streak is not None and streak >= s.streak]

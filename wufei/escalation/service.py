@@ -38,16 +38,16 @@ from sqlalchemy import Integer, any_, bindparam, exists, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from wufei.cadence.windows import chinese_week, end_of_day, load_cadence, reporting_window, week_label, week_start
+from wufei.cadence.windows import end_of_day, load_cadence, reporting_window
 from wufei.calendar.workdays import WorkCalendar
+from wufei.chinese import chinese_date, chinese_week, week_label, week_start
 from wufei.config import load_yaml
 from wufei.db import column_rows
-from wufei.escalation.ladder import RECIPIENT_NAMES, Ladder, Recipient, Step, chinese_date, missing_steps, steps_due
+from wufei.escalation.ladder import RECIPIENT_NAMES, Ladder, Recipient, Step, missing_steps, steps_due
 from wufei.extensions.service import effective_due_query
-from wufei.importers.records import PlanKind
 from wufei.notices.models import Audience, NoticeIntent
 from wufei.notices.service import BATCH, IN_CHUNK, create_intents_returning, intent_key, resolve_intents
-from wufei.plans.models import Plan
+from wufei.plans.models import Plan, PlanKind
 from wufei.reports.service import missing_streaks
 from wufei.tasks.models import Role, Task, TaskDepartment
 

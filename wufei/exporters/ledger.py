@@ -19,10 +19,9 @@ from sqlalchemy.orm import Session, selectinload
 from wufei.cells.models import CellCount
 from wufei.departments.models import Department
 from wufei.importers import sheet_schema as S
-from wufei.importers.records import ListKind, PlanKind
 from wufei.indicators.models import Indicator
-from wufei.plans.models import Plan
-from wufei.tasks.models import Role, Task
+from wufei.plans.models import Plan, PlanKind
+from wufei.tasks.models import ListKind, Role, Task
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")

@@ -17,10 +17,9 @@ from sqlalchemy.orm import Session
 
 from wufei.db import batched, column_rows, insert_rows, newest_of_each
 from wufei.extensions.service import latest_approved_extensions
-from wufei.importers.records import PlanKind
 from wufei.lights.models import Light, LightRecord
 from wufei.lights.rules import LightResult, LightRules, MemoCalendar, MilestonePoint, TaskState, judge, plan_start_date
-from wufei.plans.models import Plan
+from wufei.plans.models import Plan, PlanKind
 from wufei.tasks.models import Milestone, Role, Task, TaskDepartment
 
 if TYPE_CHECKING:

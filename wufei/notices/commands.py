@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from wufei.chinese import chinese_date, chinese_week_of_label
 from wufei.clitools import department_ids, echo_json, engine, parse_day
 from wufei.notices.models import NoticeKind
 
@@ -88,16 +89,15 @@ def _cells(row: dict[str, Any]) -> tuple[str, ...]:
 
 
 def _cn_date(iso: str) -> str:
-    day = date.fromisoformat(iso)
-    return f"{day.year}年{day.month}月{day.day}日"
+    return chinese_date(date.fromisoformat(iso))
 
 
 def _period(period: str) -> str:
     """2024-05-31 → 期限2024年5月31日; 2024-W22 → 2024年第22周; anything else as it is."""
     if match := _DAY.match(period):
-        return f"期限{int(match[1])}年{int(match[2])}月{int(match[3])}日"
-    if match := _WEEK.match(period):
-        return f"{match[1]}年第{int(match[2])}周"
+        return f"期限{chinese_date(date(int(match[1]), int(match[2]), int(match[3])))}"
+    if _WEEK.match(period):
+        return chinese_week_of_label(period)
     return period
 
 
@@ -215,4 +215,4 @@ def _outcome(summary: dict[str, Any]) -> str:
 
 
 def _cn(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return chinese_date(day)

@@ -17,6 +17,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound
 
+from wufei.chinese import chinese_date
+from wufei.lights.models import LIGHT_NAMES
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = ROOT / "notifications" / "templates"
 
@@ -36,7 +39,6 @@ KIND_NAMES = {
 }
 KIND_ORDER = list(KIND_NAMES)  # most urgent first
 
-LIGHT_NAMES = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "done": "已完成"}
 HOME_PATHS = {"liaison": "/my/reminders", "leader": "/my/tasks", "office": "/dashboard", "group": "/dashboard"}
 
 AUDIENCE_NAMES = {"liaison": "专班联系人", "leader": "负责同志", "office": "领导小组办公室", "group": "领导小组"}
@@ -67,10 +69,6 @@ def tag_for(audience: str, department_id: int | None) -> str:
 def digest_key(day: date, audience: str, department_id: int | None, tag: str) -> str:
     dept = "-" if department_id is None else department_id
     return f"digest|{day.isoformat()}|{audience}|dept:{dept}|{tag}"
-
-
-def chinese_day(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def portal_url() -> str | None:
@@ -146,7 +144,7 @@ def render(env: Environment, intents: list[Any], *, day: date, audience: str, de
         "department": department,
         "recipient": AUDIENCE_NAMES.get(audience, ""),
         "day": day,
-        "day_cn": chinese_day(day),
+        "day_cn": chinese_date(day),
         "count": len(intents),
         "sections": [
             {"kind": kind, "name": KIND_NAMES.get(kind, kind), "entries": items} for kind, items in sections.items()

@@ -9,7 +9,8 @@ from enum import StrEnum
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wufei.db import Base, Day, LongText, Name, ShortText, utcnow
+from wufei.db import Base, Day, EnumText, LongText, Name, ShortText, utcnow
+from wufei.notices.models import Audience
 
 
 class DispatchStatus(StrEnum):
@@ -34,13 +35,13 @@ class Dispatch(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(300), unique=True)  # digest|{day}|{audience}|dept:{id}|{tag}[|n]
     day: Mapped[Day]
-    audience: Mapped[ShortText]
+    audience: Mapped[Audience] = mapped_column(EnumText(Audience))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     tag: Mapped[ShortText]
     subject: Mapped[Name]
     body: Mapped[LongText]
     intent_ids: Mapped[list] = mapped_column(JSON)
-    status: Mapped[ShortText]
+    status: Mapped[DispatchStatus] = mapped_column(EnumText(DispatchStatus))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -53,7 +54,7 @@ class Delivery(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     dispatch_id: Mapped[int] = mapped_column(ForeignKey("dispatches.id", ondelete="CASCADE"), index=True)
     service_url: Mapped[str] = mapped_column(String(500))  # url(privacy=True)
-    status: Mapped[ShortText]  # DeliveryStatus
+    status: Mapped[DeliveryStatus] = mapped_column(EnumText(DeliveryStatus))
     error: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[int]
     attempted_at: Mapped[datetime] = mapped_column(default=utcnow)

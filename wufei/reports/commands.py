@@ -16,7 +16,7 @@ from wufei.db import make_sessionmaker, transaction
 
 def _week(value: str, option: str = "--week") -> date:
     """`2024-W23`, or any day of the week (2024-06-05)."""
-    from wufei.cadence.windows import WeekError, parse_week, week_start
+    from wufei.chinese import WeekError, parse_week, week_start
 
     try:
         return parse_week(value)
@@ -91,7 +91,7 @@ def _calendar(session):
 
 
 def _describe(report) -> str:
-    from wufei.cadence.windows import chinese_week
+    from wufei.chinese import chinese_week
     from wufei.reports.models import ReportStatus
     from wufei.reports.service import STATUS_NAMES, local_time
 
@@ -245,7 +245,8 @@ def _pad(text: str, width: int, *, right: bool = False) -> str:
 @click.option("--json", "as_json", is_flag=True)
 def compliance_command(week: str, as_of: str | None, as_json: bool) -> None:
     """某周各牵头部门的报送情况：应报、已报、按时、迟报、未报"""
-    from wufei.cadence.windows import chinese_datetime, chinese_week, load_cadence, reporting_window
+    from wufei.cadence.windows import load_cadence, reporting_window
+    from wufei.chinese import chinese_datetime, chinese_week
     from wufei.reports.service import compliance
 
     week_start = _week(week)
@@ -285,7 +286,7 @@ def compliance_command(week: str, as_of: str | None, as_json: bool) -> None:
 @click.option("--at", "at_value", help="报送时间（默认现在）")
 def input_command(task_id: int, dept: str, week: str, text: str, at_value: str | None) -> None:
     """配合单位报送本周配合情况（同一周再次报送则替换）"""
-    from wufei.cadence.windows import chinese_week
+    from wufei.chinese import chinese_week
     from wufei.reports.service import ReportError, add_input
 
     week_start = _week(week)
@@ -315,7 +316,8 @@ def input_command(task_id: int, dept: str, week: str, text: str, at_value: str |
 @click.option("--as-of", "as_of", help="任务清单和上次报送截至此日（默认今天）")
 def weekly_form_command(path: Path, dept: str, week: str, as_of: str | None) -> None:
     """周报表（某部门某周牵头的在办任务，预填上次报送内容）"""
-    from wufei.cadence.windows import chinese_week, load_cadence
+    from wufei.cadence.windows import load_cadence
+    from wufei.chinese import chinese_week
     from wufei.reports.form import write_weekly_form
     from wufei.reports.service import ReportError
 

@@ -31,26 +31,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from wufei.cadence.windows import (
-    WeekError,
-    chinese_date,
-    chinese_datetime,
-    chinese_week,
-    load_cadence,
-    parse_week,
-    reporting_window,
-    start_of_day,
-    timezone_of,
-    week_label,
-    weekly_config,
-)
+from wufei.cadence.windows import load_cadence, reporting_window, start_of_day, timezone_of, weekly_config
 from wufei.calendar.workdays import WorkCalendar
+from wufei.chinese import WeekError, chinese_date_weekday, chinese_datetime, chinese_week, parse_week, week_label
 from wufei.departments.models import Department
-from wufei.importers.records import ListKind
-from wufei.importers.sheet_schema import LIST_NAMES
 from wufei.reports.models import Report, ReportStatus
 from wufei.reports.service import STATUS_NAMES, ReportError, last_answers, open_tasks, submit_report
-from wufei.tasks.models import Role, Task
+from wufei.tasks.models import LIST_NAMES, Role, Task
 
 SHEET = "周报送"
 META = "_wufei"
@@ -116,7 +103,7 @@ def _deadline(task: Task) -> str:
 
 
 def _number(task: Task) -> str:
-    return f"{LIST_NAMES.get(ListKind(task.list_kind), task.list_kind)} {task.number}"
+    return f"{LIST_NAMES[task.list_kind]} {task.number}"
 
 
 def _last_note(report: Report | None, week: date) -> str:
@@ -163,7 +150,7 @@ def write_weekly_form(
     due = f"报送截止：{chinese_datetime(window.due_at)}" if window else "本周为节假日，不设报送截止时间"
     sheet["A2"] = (
         f"报送周：{week_start.month}月{week_start.day}日至{week_end.month}月{week_end.day}日；{due}；"
-        f"任务清单截至 {chinese_date(as_of)}"
+        f"任务清单截至 {chinese_date_weekday(as_of)}"
     )
     sheet["A3"] = (
         "填写说明：只改黄色栏目。“本周进度(%)”填 0 到 100 的整数；填了进度的行即为本周报送，"
@@ -367,7 +354,7 @@ def import_weekly_form(
             bad(ID, f"对应的任务「{task.title[:30]}」不由{department.name}牵头", raw_id)
             continue
         if task.completed_on is not None and task.completed_on < week:
-            bad(ID, f"对应的任务已于{chinese_date(task.completed_on)}完成，本周无需报送", raw_id)
+            bad(ID, f"对应的任务已于{chinese_date_weekday(task.completed_on)}完成，本周无需报送", raw_id)
             continue
         texts: dict[str, str | None] = {}
         too_long = False
@@ -407,7 +394,7 @@ def import_weekly_form(
     opens = window.opens_on if window else week
     moment = at if at.tzinfo is not None else at.replace(tzinfo=timezone_of(cadence))
     if moment < start_of_day(opens, cadence):
-        errors.insert(0, (0, "", f"{chinese_week(week)}的报送自{chinese_date(opens)}开始，现在尚不能报送"))
+        errors.insert(0, (0, "", f"{chinese_week(week)}的报送自{chinese_date_weekday(opens)}开始，现在尚不能报送"))
     if errors:
         raise FormError(path, errors)
     return [

@@ -34,19 +34,16 @@ from sqlalchemy.orm import Session, selectinload
 from wufei.audit.service import apply_changes, jsonable, record
 from wufei.cadence.windows import (
     ReportingWindow,
-    chinese_date,
-    chinese_datetime,
-    chinese_week,
     end_of_day,
     load_cadence,
     reporting_window,
     start_of_day,
     timezone_of,
-    week_label,
     weekly_config,
     windows_between,
 )
 from wufei.calendar.workdays import WorkCalendar
+from wufei.chinese import chinese_date_weekday, chinese_datetime, chinese_week, week_label
 from wufei.db import UtcDateTime, column_rows, newest_of_each
 from wufei.departments.models import Department
 from wufei.notices.models import Audience, NoticeKind
@@ -119,7 +116,7 @@ def _check_open_for_week(task: Task, week: date) -> None:
         raise ReportError(f"任务 {task_name(task)} 尚待指定牵头单位，暂不能报送")
     if task.completed_on is not None and task.completed_on < week:
         raise ReportError(
-            f"任务 {task_name(task)} 已于{chinese_date(task.completed_on)}完成，{chinese_week(week)}无需再报送"
+            f"任务 {task_name(task)} 已于{chinese_date_weekday(task.completed_on)}完成，{chinese_week(week)}无需再报送"
         )
 
 
@@ -193,7 +190,7 @@ def submit_report(
     opens = window.opens_on if window is not None else week_start
     if at < start_of_day(opens, cadence):
         raise ReportError(
-            f"{chinese_week(week_start)}的报送自{chinese_date(opens)}开始，"
+            f"{chinese_week(week_start)}的报送自{chinese_date_weekday(opens)}开始，"
             f"{chinese_datetime(at.astimezone(timezone_of(cadence)))}尚不能报送"
         )
 

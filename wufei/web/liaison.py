@@ -18,8 +18,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from wufei.accounts.models import UserRole
-from wufei.cadence.windows import WeekError, parse_week, week_start
 from wufei.calendar.service import load_calendar
+from wufei.chinese import WeekError, parse_week, week_start
 from wufei.extensions.service import ExtensionError, list_extensions, request_extension
 from wufei.reports.evidence import rules as evidence_rules
 from wufei.reports.models import ReportInput

@@ -15,21 +15,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from wufei.cadence.figures import indicator_status
-from wufei.cadence.windows import WeekError, chinese_week, parse_week, reporting_window, week_start
+from wufei.cadence.windows import reporting_window
 from wufei.calendar.service import load_calendar
+from wufei.chinese import WeekError, chinese_date, chinese_week, parse_week, week_start
 from wufei.departments.models import Department
 from wufei.extensions.service import effective_due_dates, list_extensions
-from wufei.importers.records import ListKind, PlanKind
-from wufei.importers.sheet_schema import LIST_NAMES
 from wufei.indicators.models import Indicator, IndicatorDepartment
 from wufei.lights.rules import OVERDUE, LightResult
 from wufei.lights.service import compute_lights, count_lights, light_history
 from wufei.notices.service import KIND_NAMES, list_intents
-from wufei.plans.models import Jurisdiction, Plan
+from wufei.plans.models import Jurisdiction, Plan, PlanKind
 from wufei.reports.models import Report, ReportInput, ReportStatus
 from wufei.reports.service import STATUS_NAMES, compliance, last_answers, latest_progress, list_reports, open_tasks
 from wufei.tasks.milestones import list_milestones
-from wufei.tasks.models import Role, Task, TaskDepartment
+from wufei.tasks.models import LIST_NAMES, Role, Task, TaskDepartment
 from wufei.tasks.service import list_tasks
 
 DEADLINE_KIND_NAMES = {"ongoing": "持续推进", "annual": "每年年底"}
@@ -45,17 +44,13 @@ def names(task: Task, role: Role) -> list[str]:
 def deadline_text(task: Task, due: date | None = None) -> str:
     due = due or task.due_date
     if due is not None:
-        return f"{due.year}年{due.month}月{due.day}日"
+        return chinese_date(due)
     return DEADLINE_KIND_NAMES.get(task.deadline_kind, task.deadline_raw or "—")
 
 
 def list_number(task: Task) -> str:
     """`监管体系 3`: the list and the number in it (numbers restart in each list)."""
-    try:
-        name = LIST_NAMES.get(ListKind(task.list_kind), task.list_kind)
-    except ValueError:
-        name = task.list_name or task.list_kind
-    return f"{name} {task.number}"
+    return f"{LIST_NAMES[task.list_kind]} {task.number}"
 
 
 def task_row(

@@ -31,14 +31,15 @@ from sqlalchemy.orm import Session
 from wufei.accounts.models import UserRole
 from wufei.accounts.service import ROLE_NAMES, SignedIn, session_user
 from wufei.bulletins.service import bulletin_dir
-from wufei.cadence.windows import chinese_week, load_cadence, week_label
+from wufei.cadence.windows import load_cadence
+from wufei.chinese import chinese_date, chinese_week, week_label
 from wufei.db import transaction, utcnow
+from wufei.lights.models import LIGHT_NAMES, UNSUPERVISED
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SESSION_COOKIE = "wufei_session"
 ANONYMOUS_CSRF_COOKIE = "wufei_csrf"  # double-submit token for the sign-in forms (no session yet)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": "已完成", None: "未纳入督办"}
 # Short notices shown after a redirect, by code (never text from the address bar).
 NOTICES = {
     "filed": "已报送。",
@@ -98,7 +99,7 @@ class Portal:
             cn_date=_cn_date,
             cn_week=chinese_week,
             week_label=week_label,
-            light_cn=lambda light: LIGHT_NAMES.get(light, "未纳入督办"),
+            light_cn=lambda light: LIGHT_NAMES.get(light, UNSUPERVISED),
             local_time=_local_time,
             file_size=_file_size,
         )
@@ -232,14 +233,14 @@ def _cn_date(day: date | datetime | str | None) -> str:
         day = date.fromisoformat(day[:10])
     if isinstance(day, datetime):
         day = day.date()
-    return f"{day.year}年{day.month}月{day.day}日"
+    return chinese_date(day)
 
 
 def _local_time(moment: datetime | None) -> str:
     if moment is None:
         return "—"
     local = moment.astimezone(SHANGHAI)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    return f"{chinese_date(local)} {local:%H:%M}"
 
 
 def _file_size(size: int) -> str:

@@ -18,13 +18,13 @@ from sqlalchemy import select
 
 from wufei.calendar.service import load_calendar
 from wufei.extensions.service import effective_due_dates
-from wufei.importers.records import PlanKind
+from wufei.lights.models import LIGHT_NAMES
 from wufei.lights.service import compute_lights
-from wufei.plans.models import Plan
+from wufei.plans.models import Plan, PlanKind
 from wufei.reports.service import latest_progress
 from wufei.tasks.service import list_tasks
 from wufei.web import pages
-from wufei.web.portal import LIGHT_NAMES, Portal
+from wufei.web.portal import Portal
 
 TASK_COLUMNS = [
     ("id", "任务编号"),
