@@ -221,12 +221,12 @@ def load_all_models() -> None:
     from wufei.accounts import models as _accounts  # noqa: F401
     from wufei.audit import models as _audit  # noqa: F401
     from wufei.bulletins import models as _bulletins  # noqa: F401
-    from wufei.cadence import models as _cadence  # noqa: F401
     from wufei.calendar import models as _calendar  # noqa: F401
     from wufei.cells import models as _cells  # noqa: F401
     from wufei.contacts import models as _contacts  # noqa: F401
     from wufei.departments import models as _departments  # noqa: F401
     from wufei.extensions import models as _extensions  # noqa: F401
+    from wufei.figures import models as _figures  # noqa: F401
     from wufei.indicators import models as _indicators  # noqa: F401
     from wufei.lights import models as _lights  # noqa: F401
     from wufei.notices import models as _notices  # noqa: F401

@@ -13,14 +13,10 @@ import json
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import lru_cache, wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import font_manager
-from matplotlib.figure import Figure
+if TYPE_CHECKING:  # matplotlib is imported when the first chart is drawn: it takes a second
+    from matplotlib.figure import Figure
 
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
@@ -44,6 +40,8 @@ class ChartFontError(RuntimeError):
 
 @lru_cache(maxsize=1)
 def cjk_font() -> str:
+    from matplotlib import font_manager
+
     for family in CJK_FAMILIES:
         try:
             font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
@@ -77,6 +75,11 @@ def _memo(draw: Callable[..., bytes]) -> Callable[..., bytes]:
 
 
 def _figure(width: float, height: float) -> Figure:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
     family = cjk_font()
     figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
     figure.set_facecolor("white")

@@ -13,8 +13,7 @@ validates that data and answers two questions:
 
 Trigger days count working days on the WorkCalendar (调休 included): 7 working days before a
 deadline is `calendar.add_workdays(due, -7)`, the working day after it `add_workdays(due, 1)`.
-No database, no clock, no configuration files here: `wufei.escalation.service.load_ladder`
-reads the YAML.
+No database, no clock here; the YAML is read only by `Ladder.load`.
 """
 
 from __future__ import annotations
@@ -118,6 +117,13 @@ class Step:
 @dataclass(frozen=True)
 class Ladder:
     steps: tuple[Step, ...]
+
+    @classmethod
+    def load(cls) -> Ladder:
+        """The ladder from WUFEI_CONFIG_DIR/ladder.yaml, else the shipped default."""
+        from wufei.config import load_yaml
+
+        return cls.from_config(load_yaml("escalation", "ladder.yaml"))
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Ladder:

@@ -65,15 +65,6 @@ class RulesError(ValueError):
     """A rules file that cannot be used; the message is Chinese."""
 
 
-def plan_start_date(issued_on: date | None, period_start: int | None) -> date | None:
-    """Where 序时进度 starts: the plan's issue date, else 1 January of its first year."""
-    if issued_on is not None:
-        return issued_on
-    if period_start is not None:
-        return date(period_start, 1, 1)
-    return None
-
-
 @dataclass(frozen=True)
 class LightRules:
     due_soon_workdays: int = 5

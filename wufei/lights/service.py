@@ -12,15 +12,17 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wufei.cadence.config import CadenceConfig
 from wufei.db import batched, column_rows, insert_rows, newest_of_each
 from wufei.extensions.service import latest_approved_extensions
 from wufei.lights.models import Light, LightRecord
-from wufei.lights.rules import LightResult, LightRules, MemoCalendar, MilestonePoint, TaskState, judge, plan_start_date
-from wufei.plans.models import Plan, PlanKind
-from wufei.tasks.models import Milestone, Role, Task, TaskDepartment
+from wufei.lights.rules import LightResult, LightRules, MemoCalendar, MilestonePoint, TaskState, judge
+from wufei.plans.models import Plan
+from wufei.plans.queries import plan_start, supervised_tasks
+from wufei.tasks.models import Milestone, Task
 
 if TYPE_CHECKING:
     from wufei.calendar.workdays import WorkCalendar
@@ -31,9 +33,8 @@ _IN_LIMIT = 5000
 
 
 def _scope(query, *, task_ids: list[int] | None, plan_ids: list[int] | None):
-    """Supervised tasks: of plans (not evaluations or replies), assigned, with a lead department."""
-    has_lead = exists().where(TaskDepartment.task_id == Task.id, TaskDepartment.role == Role.LEAD)
-    query = query.where(Plan.kind == PlanKind.PLAN, Task.awaiting_assignment.is_(False), has_lead)
+    """Supervised tasks (wufei.plans.queries.supervised_tasks), of these tasks or plans."""
+    query = supervised_tasks(query)
     if task_ids is not None:
         query = query.where(Task.id.in_(task_ids))
     if plan_ids is not None:
@@ -46,12 +47,12 @@ def task_states(
     *,
     as_of: date,
     calendar: WorkCalendar,
+    cadence: CadenceConfig,
     task_ids: Iterable[int] | None = None,
     plan_ids: Iterable[int] | None = None,
-    cadence: Mapping[str, Any] | None = None,
     streaks: Mapping[int, int] | None = None,
 ) -> dict[int, TaskState]:
-    """What the light rules need for each supervised task, as of a day (`cadence` as in cadence.yaml).
+    """What the light rules need for each supervised task, as of a day.
     `streaks`: the tasks' `missing_streaks` as of the same day, when the caller already has them."""
     from wufei.reports.service import latest_progress, missing_streaks
 
@@ -71,9 +72,7 @@ def task_states(
                 Plan.issued_on,
                 Plan.period_start,
                 extension.c.requested_due_date,
-            )
-            .join(Plan, Plan.id == Task.plan_id)
-            .outerjoin(extension, extension.c.task_id == Task.id),
+            ).outerjoin(extension, extension.c.task_id == Task.id),
             task_ids=task_ids,
             plan_ids=plan_ids,
         ),
@@ -83,7 +82,7 @@ def task_states(
     if not tasks:
         return {}
 
-    scope_ids = _scope(select(Task.id).join(Plan, Plan.id == Task.plan_id), task_ids=task_ids, plan_ids=plan_ids)
+    scope_ids = _scope(select(Task.id), task_ids=task_ids, plan_ids=plan_ids)
     milestones: dict[int, list[MilestonePoint]] = defaultdict(list)
     for task_id, due_date, expected, title in column_rows(
         session,
@@ -97,14 +96,14 @@ def task_states(
 
     ids = [row[0] for row in tasks]
     narrow = ids if len(ids) <= _IN_LIMIT else None
-    progress = latest_progress(session, as_of=as_of, task_ids=narrow)
+    progress = latest_progress(session, as_of=as_of, cadence=cadence, task_ids=narrow)
     if streaks is None:
         streaks = missing_streaks(session, as_of=as_of, calendar=calendar, cadence=cadence, task_ids=narrow)
 
     states: dict[int, TaskState] = {}
     for task_id, kind, due, completed_on, issued_on, period_start, extended_due in tasks:
         effective = extended_due or due
-        start = plan_start_date(issued_on, period_start) or date((due or as_of).year, 1, 1)
+        start = plan_start(issued_on, period_start) or date((due or as_of).year, 1, 1)
         reported = progress.get(task_id)
         states[task_id] = TaskState(
             task_id=task_id,
@@ -126,15 +125,13 @@ def compute_lights(
     *,
     as_of: date,
     calendar: WorkCalendar,
-    rules: LightRules | None = None,
+    cadence: CadenceConfig,
+    rules: LightRules,
     task_ids: Iterable[int] | None = None,
     plan_ids: Iterable[int] | None = None,
-    cadence: Mapping[str, Any] | None = None,
     streaks: Mapping[int, int] | None = None,
 ) -> dict[int, LightResult]:
-    """Each supervised task's light on `as_of` (rules from rules.yaml unless given; `streaks` as
-    in `task_states`)."""
-    rules = rules or LightRules.load()
+    """Each supervised task's light on `as_of` (`streaks` as in `task_states`)."""
     states = task_states(
         session, as_of=as_of, calendar=calendar, task_ids=task_ids, plan_ids=plan_ids, cadence=cadence, streaks=streaks
     )

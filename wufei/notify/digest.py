@@ -3,6 +3,10 @@ into one message, with a Chinese subject and body rendered from the Jinja templa
 `notifications/templates/<kind>/{subject,body}.j2` and `notifications/templates/digest/`.
 
 Pure: no database, no network; the templates are read from files (WUFEI_TEMPLATE_DIR overrides).
+
+Templates render with StrictUndefined, as the bulletins do: a name a template reads that is not
+given fails loudly instead of printing nothing. Payloads differ by notice, so a template reads
+`p.<field>` for the fields of PAYLOAD_FIELDS only; a payload without one of them gives None.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, TemplateNotFound
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
 from wufei.chinese import chinese_date
 from wufei.lights.models import LIGHT_NAMES
@@ -42,6 +46,23 @@ KIND_ORDER = list(KIND_NAMES)  # most urgent first
 HOME_PATHS = {"liaison": "/my/reminders", "leader": "/my/tasks", "office": "/dashboard", "group": "/dashboard"}
 
 AUDIENCE_NAMES = {"liaison": "专班联系人", "leader": "负责同志", "office": "领导小组办公室", "group": "领导小组"}
+
+# The payload fields the message templates may read (`p.<field>`); see the module docstring.
+PAYLOAD_FIELDS = frozenset(
+    {
+        # a task (the escalation ladder, reports, extensions)
+        "task_id", "plan", "number", "title", "task_title", "due_date", "due_date_cn", "days_overdue",
+        "workdays_left", "action", "light", "light_reason",
+        # weekly reporting
+        "week", "week_cn", "due_at", "due_at_cn", "task_titles", "streak", "version", "reason",
+        # extensions
+        "message", "decision_text", "approved", "new_due_date_cn",
+        # bulletins
+        "period", "files", "path",
+        # failed deliveries
+        "outcome", "recipient", "tag", "day", "subject", "error", "dispatch_id", "attempts",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -81,6 +102,8 @@ def environment(folder: Path | None = None) -> Environment:
     folder = folder or Path(os.environ.get("WUFEI_TEMPLATE_DIR") or TEMPLATES)
     return Environment(
         loader=FileSystemLoader(str(folder)),
+        undefined=StrictUndefined,
+        finalize=lambda value: "" if value is None else value,  # a field a payload lacks prints nothing
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -165,7 +188,7 @@ def _render_kind(env: Environment, kind: str, part: str, intent: Any, department
         template = env.get_template(f"default/{part}.j2")
     payload = _get(intent, "payload") or {}
     return template.render(
-        p=payload,
+        p=dict.fromkeys(PAYLOAD_FIELDS) | dict(payload),
         department=department,
         kind=kind,
         kind_name=KIND_NAMES.get(kind, kind),

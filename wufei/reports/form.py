@@ -18,7 +18,6 @@ A hidden sheet `_wufei` carries the department, the week and the prefilled value
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -31,7 +30,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from wufei.cadence.windows import load_cadence, reporting_window, start_of_day, timezone_of, weekly_config
+from wufei.cadence.config import CadenceConfig
+from wufei.cadence.windows import reporting_window
 from wufei.calendar.workdays import WorkCalendar
 from wufei.chinese import WeekError, chinese_date_weekday, chinese_datetime, chinese_week, parse_week, week_label
 from wufei.departments.models import Department
@@ -124,21 +124,19 @@ def write_weekly_form(
     department_id: int,
     week_start: date,
     as_of: date,
-    calendar: WorkCalendar | None = None,
-    cadence: Mapping[str, Any] | None = None,
+    calendar: WorkCalendar,
+    cadence: CadenceConfig,
 ) -> int:
     """Write the form for one department and week; returns the number of task rows."""
-    from wufei.calendar.service import load_calendar
-
-    cadence = load_cadence() if cadence is None else cadence
-    calendar = calendar or load_calendar(session)
     department = session.get(Department, department_id)
     if department is None:
         raise ReportError(f"找不到部门 {department_id}")
     if week_start.weekday() != 0:
         raise ReportError(f"报送周应从星期一开始：{week_start.isoformat()}")
     tasks = open_tasks(session, as_of=as_of, department_id=department_id)
-    answers = last_answers(session, department_id=department_id, task_ids=[t.id for t in tasks], as_of=as_of)
+    answers = last_answers(
+        session, department_id=department_id, task_ids=[t.id for t in tasks], as_of=as_of, cadence=cadence
+    )
     window = reporting_window(week_start, calendar, cadence)
 
     book = Workbook()
@@ -268,10 +266,9 @@ def import_weekly_form(
     at: datetime,
     actor: str,
     calendar: WorkCalendar,
-    cadence: Mapping[str, Any] | None = None,
+    cadence: CadenceConfig,
 ) -> list[Report]:
     """Read a filled form back and file one report per row with a progress. All or nothing."""
-    cadence = load_cadence() if cadence is None else cadence
     path = Path(path)
     try:
         book = load_workbook(path, data_only=True)
@@ -310,7 +307,7 @@ def import_weekly_form(
 
     sheet = book[SHEET]
     header_row, columns = _headers(sheet, path)
-    limit = int(weekly_config(cadence)["max_text_chars"])
+    limit = cadence.weekly.max_text_chars
     errors: list[tuple[int, str, str]] = []
     good: list[_Row] = []
     seen: dict[int, int] = {}
@@ -392,8 +389,7 @@ def import_weekly_form(
 
     window = reporting_window(week, calendar, cadence)
     opens = window.opens_on if window else week
-    moment = at if at.tzinfo is not None else at.replace(tzinfo=timezone_of(cadence))
-    if moment < start_of_day(opens, cadence):
+    if cadence.local(at) < cadence.start_of_day(opens):
         errors.insert(0, (0, "", f"{chinese_week(week)}的报送自{chinese_date_weekday(opens)}开始，现在尚不能报送"))
     if errors:
         raise FormError(path, errors)

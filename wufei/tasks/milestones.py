@@ -22,8 +22,9 @@ from wufei.audit.models import AuditEntry
 from wufei.audit.service import apply_changes, record
 from wufei.chinese import chinese_date
 from wufei.extensions.models import Extension, ExtensionStatus
-from wufei.lights.rules import MilestonePoint, expected_progress, plan_start_date, round_half_up
+from wufei.lights.rules import MilestonePoint, expected_progress, round_half_up
 from wufei.plans.models import Plan
+from wufei.plans.queries import plan_start
 from wufei.tasks.deadlines import DeadlineKind
 from wufei.tasks.models import Milestone, Task
 
@@ -90,7 +91,7 @@ def ensure_milestones(session: Session, *, plan_ids: list[int] | None = None, ac
     for task_id, due, issued_on, period_start in session.execute(query):
         if task_id in cleared:
             continue
-        points = default_milestones(plan_start_date(issued_on, period_start), due)
+        points = default_milestones(plan_start(issued_on, period_start), due)
         tasks += bool(points)
         rows += [
             {

@@ -18,10 +18,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from wufei.accounts.models import UserRole
+from wufei.cadence.config import CadenceConfig
 from wufei.calendar.service import load_calendar
 from wufei.chinese import WeekError, parse_week, week_start
 from wufei.extensions.service import ExtensionError, list_extensions, request_extension
-from wufei.reports.evidence import rules as evidence_rules
 from wufei.reports.models import ReportInput
 from wufei.reports.service import ReportError, add_input, submit_report
 from wufei.tasks.models import Role, TaskDepartment
@@ -57,22 +57,25 @@ def _week_from(value: str | None, today: date) -> date:
         return week_start(today)
 
 
-def request_limit(cadence) -> int:
+def request_limit(cadence: CadenceConfig) -> int:
     """The largest request the portal takes: the week's form with MAX_FILES files at the size limit."""
-    max_file_bytes, _types = evidence_rules(cadence)
-    return max_file_bytes * MAX_FILES + FORM_OVERHEAD_BYTES
+    return cadence.evidence.max_bytes * MAX_FILES + FORM_OVERHEAD_BYTES
 
 
 def router(portal: Portal) -> APIRouter:
     routes = APIRouter()
-    max_file_bytes, allowed_types = evidence_rules(portal.cadence)
+    max_file_bytes, allowed_types = portal.cadence.evidence.max_bytes, portal.cadence.evidence.allowed_types
 
     @routes.get("/my/tasks")
     def my_tasks(request: Request):
         with portal.work() as session:
             signed = portal.user(request, session, LIAISON)
             tasks = pages.department_tasks(
-                session, department_id=signed.user.department_id, today=portal.today(), cadence=portal.cadence
+                session,
+                department_id=signed.user.department_id,
+                today=portal.today(),
+                cadence=portal.cadence,
+                light_rules=portal.light_rules,
             )
             return portal.render(request, "my_tasks.html.j2", signed=signed, tasks=tasks)
 
@@ -89,7 +92,12 @@ def router(portal: Portal) -> APIRouter:
         status_code: int = 200,
     ):
         form = pages.report_form(
-            session, department_id=signed.user.department_id, week=week, today=portal.today(), cadence=portal.cadence
+            session,
+            department_id=signed.user.department_id,
+            week=week,
+            today=portal.today(),
+            cadence=portal.cadence,
+            light_rules=portal.light_rules,
         )
         return portal.render(
             request,
@@ -238,7 +246,11 @@ def router(portal: Portal) -> APIRouter:
             signed = portal.user(request, session, LIAISON)
             department_id = signed.user.department_id
             tasks = pages.department_tasks(
-                session, department_id=department_id, today=portal.today(), cadence=portal.cadence
+                session,
+                department_id=department_id,
+                today=portal.today(),
+                cadence=portal.cadence,
+                light_rules=portal.light_rules,
             )["lead"]
             requests = list_extensions(session, department_ids=[department_id])
             return portal.render(

@@ -85,6 +85,7 @@ def router(portal: Portal) -> APIRouter:
             reason=str(form.get("reason") or ""),
             actor=actor_of(signed),
             at=portal.now(),
+            cadence=portal.cadence,
         )
         return redirect("/review", "reviewed_accept" if accept else "reviewed_return")
 

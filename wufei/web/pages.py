@@ -6,7 +6,6 @@ Each function takes a Session and plain arguments and returns plain data for a t
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,17 +13,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from wufei.cadence.figures import indicator_status
+from wufei.cadence.config import CadenceConfig
 from wufei.cadence.windows import reporting_window
 from wufei.calendar.service import load_calendar
 from wufei.chinese import WeekError, chinese_date, chinese_week, parse_week, week_start
 from wufei.departments.models import Department
 from wufei.extensions.service import effective_due_dates, list_extensions
 from wufei.indicators.models import Indicator, IndicatorDepartment
-from wufei.lights.rules import OVERDUE, LightResult
+from wufei.indicators.status import indicator_status
+from wufei.lights.rules import OVERDUE, LightResult, LightRules
 from wufei.lights.service import compute_lights, count_lights, light_history
 from wufei.notices.service import KIND_NAMES, list_intents
 from wufei.plans.models import Jurisdiction, Plan, PlanKind
+from wufei.plans.queries import scope_plan_ids
 from wufei.reports.models import Report, ReportInput, ReportStatus
 from wufei.reports.service import STATUS_NAMES, compliance, last_answers, latest_progress, list_reports, open_tasks
 from wufei.tasks.milestones import list_milestones
@@ -100,23 +101,31 @@ def jurisdictions(session: Session) -> list[str]:
 
 
 def dashboard(
-    session: Session, *, today: date, cadence: Mapping[str, Any], bulletins_dir: Path, jurisdiction: str | None = None
+    session: Session,
+    *,
+    today: date,
+    cadence: CadenceConfig,
+    light_rules: LightRules,
+    bulletins_dir: Path,
+    jurisdiction: str | None = None,
 ) -> dict[str, Any]:
     """Lights overall and by lead department, overdue and newly red tasks, this week's missing
-    reports, indicators and bulletins; `jurisdiction` limits it to that place's plans."""
+    reports, indicators and bulletins; `jurisdiction` limits it to the plans it answers for."""
     calendar = load_calendar(session)
-    plan_ids = None
-    if jurisdiction is not None:
-        plan_ids = list(
-            session.scalars(
-                select(Plan.id)
-                .join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id)
-                .where(Jurisdiction.name == jurisdiction, Plan.kind == PlanKind.PLAN)
-            )
-        )
-    lights = compute_lights(session, as_of=today, calendar=calendar, cadence=cadence, plan_ids=plan_ids)
+    try:
+        plan_ids = scope_plan_ids(session, jurisdiction)
+    except ValueError:  # a place the portal does not know has no plans: an empty dashboard
+        plan_ids = []
+    lights = compute_lights(
+        session, as_of=today, calendar=calendar, cadence=cadence, rules=light_rules, plan_ids=plan_ids
+    )
     week_ago = compute_lights(
-        session, as_of=today - timedelta(days=7), calendar=calendar, cadence=cadence, task_ids=list(lights)
+        session,
+        as_of=today - timedelta(days=7),
+        calendar=calendar,
+        cadence=cadence,
+        rules=light_rules,
+        task_ids=list(lights),
     )
     tasks = _tasks(session, list(lights))
     due = effective_due_dates(session, as_of=today, task_ids=list(lights))
@@ -202,14 +211,14 @@ def indicators(session: Session, *, year: int, plan_ids: list[int] | None = None
     if plan_ids is not None:
         query = query.where(Plan.id.in_(plan_ids))
     rows = [indicator_status(indicator, year) for indicator in session.scalars(query)]
-    statuses = Counter(row["status_cn"] for row in rows)
+    statuses = Counter(row.status_cn for row in rows)
     return {
         "year": year,
         "total": len(rows),
-        "on_track": sum(1 for r in rows if r["on_track"] is True),
-        "off_track": sum(1 for r in rows if r["on_track"] is False),
+        "on_track": sum(1 for r in rows if r.on_track is True),
+        "off_track": sum(1 for r in rows if r.on_track is False),
         "statuses": statuses.most_common(),
-        "off_track_items": [r for r in rows if r["on_track"] is False][:INDICATOR_OFF_TRACK_SHOWN],
+        "off_track_items": [r for r in rows if r.on_track is False][:INDICATOR_OFF_TRACK_SHOWN],
         "items": rows,
     }
 
@@ -273,11 +282,19 @@ def bulletin_file(folder: Path, relative: str) -> Path | None:
 
 
 def task_detail(
-    session: Session, *, task: Task, today: date, cadence: Mapping[str, Any], department_id: int | None
+    session: Session,
+    *,
+    task: Task,
+    today: date,
+    cadence: CadenceConfig,
+    light_rules: LightRules,
+    department_id: int | None,
 ) -> dict[str, Any]:
     """A task page; `department_id` limits reports and inputs to one department (a liaison's view)."""
     calendar = load_calendar(session)
-    light = compute_lights(session, as_of=today, calendar=calendar, cadence=cadence, task_ids=[task.id]).get(task.id)
+    light = compute_lights(
+        session, as_of=today, calendar=calendar, cadence=cadence, rules=light_rules, task_ids=[task.id]
+    ).get(task.id)
     due = effective_due_dates(session, as_of=today, task_ids=[task.id]).get(task.id)
     reports = list_reports(
         session, task_id=task.id, department_ids=[department_id] if department_id is not None else None
@@ -306,15 +323,15 @@ def task_detail(
 
 
 def department_tasks(
-    session: Session, *, department_id: int, today: date, cadence: Mapping[str, Any]
+    session: Session, *, department_id: int, today: date, cadence: CadenceConfig, light_rules: LightRules
 ) -> dict[str, list[dict[str, Any]]]:
     """The department's tasks as lead and as supporting, with light, reason and latest progress."""
     tasks = list_tasks(session, department_ids=[department_id])
     ids = [t.id for t in tasks]
     calendar = load_calendar(session)
-    lights = compute_lights(session, as_of=today, calendar=calendar, cadence=cadence, task_ids=ids)
+    lights = compute_lights(session, as_of=today, calendar=calendar, cadence=cadence, rules=light_rules, task_ids=ids)
     due = effective_due_dates(session, as_of=today, task_ids=ids)
-    progress = latest_progress(session, as_of=today, task_ids=ids)
+    progress = latest_progress(session, as_of=today, cadence=cadence, task_ids=ids)
     result: dict[str, list[dict[str, Any]]] = {"lead": [], "supporting": []}
     order = {"red": 0, "yellow": 1, "green": 2, "done": 3, None: 4}
     for task in tasks:
@@ -329,7 +346,7 @@ def department_tasks(
 
 
 def department_reporting(
-    session: Session, *, department_id: int, today: date, cadence: Mapping[str, Any], weeks: int = 6
+    session: Session, *, department_id: int, today: date, cadence: CadenceConfig, weeks: int = 6
 ) -> list[dict[str, Any]]:
     """The department's reporting in the last few weeks (expected, on time, late, missing)."""
     calendar = load_calendar(session)
@@ -371,14 +388,16 @@ def departments_overview(session: Session) -> list[Department]:
 
 
 def report_form(
-    session: Session, *, department_id: int, week: date, today: date, cadence: Mapping[str, Any]
+    session: Session, *, department_id: int, week: date, today: date, cadence: CadenceConfig, light_rules: LightRules
 ) -> dict[str, Any]:
     """The week's form: every open task the department leads (prefilled from its last answer, or
     showing this week's report when already filed) and every task it supports (配合情况)."""
     calendar = load_calendar(session)
     as_of = max(today, week)
     lead_tasks = open_tasks(session, as_of=as_of, department_id=department_id)
-    answers = last_answers(session, department_id=department_id, task_ids=[t.id for t in lead_tasks], as_of=as_of)
+    answers = last_answers(
+        session, department_id=department_id, task_ids=[t.id for t in lead_tasks], as_of=as_of, cadence=cadence
+    )
     this_week = {
         r.task_id: r
         for r in session.scalars(
@@ -388,7 +407,7 @@ def report_form(
         )
     }  # the latest version wins
     lights = compute_lights(
-        session, as_of=today, calendar=calendar, cadence=cadence, task_ids=[t.id for t in lead_tasks]
+        session, as_of=today, calendar=calendar, cadence=cadence, rules=light_rules, task_ids=[t.id for t in lead_tasks]
     )
     rows = []
     for task in lead_tasks:

@@ -20,7 +20,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -30,16 +29,15 @@ from sqlalchemy.orm import Session
 
 from wufei.accounts.models import UserRole
 from wufei.accounts.service import ROLE_NAMES, SignedIn, session_user
-from wufei.bulletins.service import bulletin_dir
-from wufei.cadence.windows import load_cadence
+from wufei.bulletins.render import bulletin_dir
 from wufei.chinese import chinese_date, chinese_week, week_label
 from wufei.db import transaction, utcnow
 from wufei.lights.models import LIGHT_NAMES, UNSUPERVISED
+from wufei.ruleset import Ruleset
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SESSION_COOKIE = "wufei_session"
 ANONYMOUS_CSRF_COOKIE = "wufei_csrf"  # double-submit token for the sign-in forms (no session yet)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Short notices shown after a redirect, by code (never text from the address bar).
 NOTICES = {
     "filed": "已报送。",
@@ -74,7 +72,7 @@ class Settings:
     bulletins_dir: Path = field(default_factory=bulletin_dir)  # where the cadence writes them
     public_plans: tuple[str, ...] = ()  # doc numbers published on /public ("*": every plan); empty: no public page
     secure_cookies: bool = False  # set behind HTTPS
-    cadence: dict[str, Any] | None = None  # the cadence rules (tests); None: cadence.yaml
+    rules: Ruleset | None = None  # the rule files (tests pass their own); None: loaded when the portal starts
 
     @classmethod
     def from_environment(cls, engine: Engine, **overrides: Any) -> Settings:
@@ -91,7 +89,9 @@ class Settings:
 class Portal:
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.cadence = settings.cadence if settings.cadence is not None else load_cadence()
+        self.rules = settings.rules if settings.rules is not None else Ruleset.load()
+        self.cadence = self.rules.cadence
+        self.light_rules = self.rules.lights
         self.templates = Environment(
             loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True
         )
@@ -100,19 +100,25 @@ class Portal:
             cn_week=chinese_week,
             week_label=week_label,
             light_cn=lambda light: LIGHT_NAMES.get(light, UNSUPERVISED),
-            local_time=_local_time,
+            local_time=self._local_time,
             file_size=_file_size,
         )
+
+    def _local_time(self, moment: datetime | None) -> str:
+        if moment is None:
+            return "—"
+        local = moment.astimezone(self.cadence.timezone)
+        return f"{chinese_date(local)} {local:%H:%M}"
 
     # --- the clock ---------------------------------------------------------------------------
 
     def today(self) -> date:
-        return self.settings.today or datetime.now(SHANGHAI).date()
+        return self.settings.today or self.cadence.today()
 
     def now(self) -> datetime:
         """The business moment: today's date (maybe fixed) at the real time of day in Beijing."""
-        real = datetime.now(SHANGHAI)
-        return datetime.combine(self.today(), real.time().replace(microsecond=0), tzinfo=SHANGHAI)
+        real = datetime.now(self.cadence.timezone)
+        return datetime.combine(self.today(), real.time().replace(microsecond=0), tzinfo=self.cadence.timezone)
 
     # --- units of work -----------------------------------------------------------------------
 
@@ -234,13 +240,6 @@ def _cn_date(day: date | datetime | str | None) -> str:
     if isinstance(day, datetime):
         day = day.date()
     return chinese_date(day)
-
-
-def _local_time(moment: datetime | None) -> str:
-    if moment is None:
-        return "—"
-    local = moment.astimezone(SHANGHAI)
-    return f"{chinese_date(local)} {local:%H:%M}"
 
 
 def _file_size(size: int) -> str:

@@ -65,6 +65,7 @@ def router(portal: Portal) -> APIRouter:
                 session,
                 today=portal.today(),
                 cadence=portal.cadence,
+                light_rules=portal.light_rules,
                 bulletins_dir=portal.settings.bulletins_dir,
                 jurisdiction=jurisdiction or None,
             )
@@ -81,6 +82,7 @@ def router(portal: Portal) -> APIRouter:
                 task=task,
                 today=portal.today(),
                 cadence=portal.cadence,
+                light_rules=portal.light_rules,
                 department_id=liaison_department(signed),
             )
             return portal.render(request, "task.html.j2", signed=signed, **data)
@@ -104,7 +106,11 @@ def router(portal: Portal) -> APIRouter:
             if department is None:
                 raise _not_found("找不到此部门")
             tasks = pages.department_tasks(
-                session, department_id=department_id, today=portal.today(), cadence=portal.cadence
+                session,
+                department_id=department_id,
+                today=portal.today(),
+                cadence=portal.cadence,
+                light_rules=portal.light_rules,
             )
             reporting = pages.department_reporting(
                 session, department_id=department_id, today=portal.today(), cadence=portal.cadence
