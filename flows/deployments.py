@@ -26,7 +26,10 @@ def deployments() -> dict[str, tuple[Flow[..., Any], str]]:
         "daily-scan": (cadence.daily_scan, DAILY_SCAN_CRON),
         "weekly-report": (cadence.weekly_report, "0 9 * * *"),
         **{
-            point.command: (cadence.POINT_FLOWS[point.command], point.cron or "0 10 * * *")
+            point.command: (
+                cadence.POINT_FLOWS.get(point.command) or cadence.point_flow(point),
+                point.cron or "0 10 * * *",
+            )
             for point in registry.scheduled()
             if point.command
         },

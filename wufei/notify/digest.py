@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from wufei.chinese import chinese_date
 from wufei.lights.models import LIGHT_NAMES
@@ -182,11 +182,11 @@ def render(env: Environment, intents: list[Any], *, day: date, audience: str, de
 
 
 def _render_kind(env: Environment, kind: str, part: str, intent: Any, department: str) -> str:
-    try:
-        template = env.get_template(f"{kind}/{part}.j2")
-    except TemplateNotFound:
-        template = env.get_template(f"default/{part}.j2")
+    """With the templates the payload names (`template`: a cadence point's own words), else the
+    kind's, else the default ones."""
     payload = _get(intent, "payload") or {}
+    names = [f"{payload['template']}/{part}.j2"] if payload.get("template") else []
+    template = env.select_template([*names, f"{kind}/{part}.j2", f"default/{part}.j2"])
     return template.render(
         p=dict.fromkeys(PAYLOAD_FIELDS) | dict(payload),
         department=department,

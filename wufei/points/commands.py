@@ -17,6 +17,22 @@ from wufei.points import registry, runs
 Runner = Callable[[str, Any, date], dict[str, Any]]
 
 
+class RegistryChoice(click.Choice):
+    """A choice among names the registry gives when asked (a point registered later is one too)."""
+
+    def __init__(self, names: Callable[[], list[str]]):
+        self._names = names
+        super().__init__([])
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self._names())
+
+    @choices.setter
+    def choices(self, _value: Any) -> None:
+        pass
+
+
 def replay(
     engine_: Any,
     start: date,
@@ -59,7 +75,7 @@ def cadence_group() -> None:
 
 
 @cadence_group.command("run")
-@click.argument("point", type=click.Choice(runs.commands()))
+@click.argument("point", type=RegistryChoice(runs.commands))
 @click.option("--as-of", "as_of", help="按此日期运行（默认今天）")
 @click.option("--force", is_flag=True, help="不是运行日也计算该期数据并生成通报")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), help="通报输出目录（默认 WUFEI_BULLETIN_DIR）")
@@ -99,7 +115,7 @@ def serve_command() -> None:
 
 
 @click.command("bulletin")
-@click.argument("kind", type=click.Choice(registry.bulletin_kinds()))
+@click.argument("kind", type=RegistryChoice(registry.bulletin_kinds))
 @click.option("--period", required=True, help="期间：2024-05、2024-Q2、2024-H1 或 2024")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="输出目录")
 @click.option("--jurisdiction", help="地区，如 衡水市；省级汇总为省，如 河北省（默认：全部）")

@@ -227,6 +227,8 @@ def ready_notices(
         "files": [str(p) for p in paths if p.suffix != ".png"],
     }
     notice = point.notice
+    if notice.template is not None:
+        payload["template"] = notice.template
     base = f"{notice.kind}|{snapshot.kind}|{snapshot.period}|{snapshot.scope}|{snapshot.snapshot_id}"
 
     def intent(audience: Audience, department_id: int | None) -> dict[str, Any]:

@@ -56,11 +56,13 @@ class Scopes(StrEnum):
 
 @dataclass(frozen=True)
 class Notice:
-    """Whom an issued bulletin is announced to, and with which notice (its template folder in
-    notifications/templates/). Liaisons: of every unit named on the scope's tasks."""
+    """Whom an issued bulletin is announced to (liaisons: of every unit named on the scope's
+    tasks), with which notice, and in which words: the templates of `template` under
+    notifications/templates/ (subject.j2, body.j2), else those of the notice kind."""
 
     kind: NoticeKind = NoticeKind.BULLETIN_READY
     audiences: tuple[Audience, ...] = (Audience.OFFICE, Audience.GROUP, Audience.LIAISON)
+    template: str | None = None
 
 
 @dataclass(frozen=True)
