@@ -249,7 +249,7 @@ def tasks_command(plan_ref, dept, role, as_json, list_kind, awaiting, as_of, lig
     for row in rows:
         owners = "、".join(row["leads"]) or "（待指定）"
         due = row["due_date"] or {"ongoing": "持续推进", "annual": "每年年底"}.get(row["deadline_kind"], "")
-        lamp = f"  {LIGHT_NAMES.get(row.get('light'), '')}：{row['reason']}" if row.get("light") else ""
+        lamp = f"  {LIGHT_NAMES.get(str(row.get('light')), '')}：{row['reason']}" if row.get("light") else ""
         click.echo(
             f"[{row['id']}] {LIST_KIND_NAMES[row['list_kind']]} {row['number']}  {row['title']}  "
             f"牵头：{owners}  期限：{row['deadline_raw'] or '按方案期限'}（{due}）{lamp}"
@@ -274,7 +274,7 @@ def _with_lights(session, rows: list[dict], day: date) -> list[dict]:
             task_ids=[row["id"] for row in rows],
         )
     )
-    empty = {"light": None, "reason": None, "rules": []}
+    empty: dict[str, Any] = {"light": None, "reason": None, "rules": []}
     return [{**row, "as_of": day.isoformat(), **lights.get(row["id"], empty)} for row in rows]
 
 
@@ -338,7 +338,7 @@ def audit_command(limit: int, as_json: bool) -> None:
 
     with make_sessionmaker(_engine())() as session:
         entries = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "at": e.at.isoformat(),
                 "actor": e.actor,

@@ -41,6 +41,13 @@ def parse_day(value: str | None, option: str = "--as-of") -> date | None:
         raise click.BadParameter(f"日期应写成 2024-05-31：{value}", param_hint=option) from None
 
 
+def require_day(value: str, option: str) -> date:
+    """A required date option's day (click has checked it is given)."""
+    day = parse_day(value, option)
+    assert day is not None
+    return day
+
+
 def plan_ids(session, plan_ref: str | None) -> list[int] | None:
     from wufei.plans.queries import find_plans
 

@@ -151,7 +151,7 @@ def column_rows(session: Session, statement: Any) -> list[Row]:
     flushed first, as `session.execute` would (autoflush)."""
     if session.autoflush:
         session.flush()
-    return session.connection().execute(statement).all()
+    return list(session.connection().execute(statement).all())
 
 
 def newest_of_each(session: Session, owners: Select, owner: Any, newest: Select, table: Table) -> Select:
@@ -188,6 +188,13 @@ def batched(rows: Iterable[dict[str, Any]], size: int = INSERT_BATCH) -> Iterato
             batch = []
     if batch:
         yield batch
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, as Core statements and the bulk insert take it."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def insert_rows(connection, table, rows: list[dict[str, Any]]) -> None:

@@ -19,6 +19,7 @@ import shutil
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "examples" / "seeds"
@@ -150,7 +151,11 @@ def _replay(engine) -> list[str]:
         calendar = load_calendar(session)
     simulation = Simulation(calendar=calendar, cadence=rules.cadence, year=START.year)
     run_point = command_runner()
-    period_flows = {point.command: (point, cadence_flows.POINT_FLOWS[point.command]) for point in registry.scheduled()}
+    period_flows = {
+        point.command: (point, cadence_flows.POINT_FLOWS[point.command])
+        for point in registry.scheduled()
+        if point.command is not None
+    }
     flow_runs: list[str] = []
     total = (END - START).days + 1
 
@@ -160,7 +165,7 @@ def _replay(engine) -> list[str]:
         point, period_flow = period_flows[name]
         if not point.runs_on(day, calendar, rules.cadence):
             return {"skipped": "不是运行日"}
-        state = period_flow(as_of=day.isoformat(), return_state=True)
+        state: Any = period_flow(as_of=day.isoformat(), return_state=True)
         flow_runs.append(str(state.state_details.flow_run_id))
         return state.result()
 

@@ -8,6 +8,7 @@ below 0; anything else is refused with a Chinese message naming the key.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -101,19 +102,20 @@ class CircularRules:
     @classmethod
     def parse(cls, data: Mapping[str, Any]) -> CircularRules:
         """A complete rules document (every key present), checked."""
-        return _build(cls, data, "")
+        rules: CircularRules = _build(cls, data, "")
+        return rules
 
 
 def weights_of(weights: QuarterlyWeights | AnnualWeights) -> dict[str, float]:
     """The weights by component name, in the rules' order (for the scoring arithmetic)."""
-    return {name: getattr(weights, name) for name in weights.__dataclass_fields__}
+    return {spec.name: getattr(weights, spec.name) for spec in dataclasses.fields(weights)}
 
 
 def _build(kind: type, data: Any, path: str) -> Any:
     """`kind` (a dataclass above) from `data`, every field required, numbers not below 0."""
     if not isinstance(data, Mapping):
         raise RulesError(f"计分规则 {path.rstrip('.') or FILE} 应为键值映射")
-    fields = kind.__dataclass_fields__
+    fields = {spec.name: spec for spec in dataclasses.fields(kind)}
     unknown = sorted(set(data) - set(fields))
     if unknown:
         raise RulesError(f"计分规则中有不认识的设置：{path}{unknown[0]}")

@@ -25,6 +25,11 @@ def half_up(value: Fraction | float | int, places: int) -> float:
     return float(Fraction(whole if scaled >= 0 else -whole, 10**places))
 
 
+def _share(ratio_: Fraction | None) -> Fraction:
+    """Nothing to judge earns the full weight."""
+    return Fraction(1) if ratio_ is None else ratio_
+
+
 def rate(part: int, whole: int) -> float | None:
     """part / whole to four places (0.6667), None when there is nothing to divide."""
     return half_up(Fraction(part, whole), 4) if whole else None
@@ -41,9 +46,7 @@ def score(
 ) -> tuple[dict[str, float], float]:
     """Points per component (rounded to 0.01, for display) and the score (exact sum less the
     deduction, floored at 0, rounded half up to 0.1). `points["deduction"]` is negative."""
-    exact = {
-        name: Fraction(weight) * (1 if ratios.get(name) is None else ratios[name]) for name, weight in weights.items()
-    }
+    exact = {name: Fraction(weight) * _share(ratios.get(name)) for name, weight in weights.items()}
     exact["deduction"] = -Fraction(deduction)
     points = {name: half_up(value, 2) for name, value in exact.items()}
     return points, max(0.0, half_up(sum(exact.values()), 1))

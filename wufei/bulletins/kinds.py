@@ -174,7 +174,7 @@ def _indicator_rows(items: list[IndicatorStatus]) -> list[list[str]]:
                 item.target.raw or "—",
                 f"{latest.value}（{latest.year}年）" if latest else "—",
                 item.status_cn,
-                {True: "是", False: "否"}.get(item.on_track, "—"),
+                "—" if item.on_track is None else ("是" if item.on_track else "否"),
                 names(item.leads),
             ]
         )

@@ -14,6 +14,7 @@ import os
 import re
 from datetime import datetime, time
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -378,7 +379,7 @@ def xlsx(doc: Document, path: Path) -> Path:
 
     header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     used = {"说明"}
-    merged: dict[str, object] = {}  # sheet name → the sheet several tables share (one per unit otherwise)
+    merged: dict[str, Any] = {}  # sheet name → the sheet several tables share (one per unit otherwise)
     for table in doc.tables() + doc.annex:
         columns, rows = list(table.columns), [list(row) for row in table.rows]
         numeric = table.numeric

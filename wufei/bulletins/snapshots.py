@@ -171,7 +171,7 @@ def light_history(
         months.append(month)
         month = P.previous(month)
     months.reverse()
-    rows = {
+    rows: dict[str, Mapping[str, Any]] = {
         row.period: row.figures
         for row in session.scalars(
             select(PeriodFigures).where(

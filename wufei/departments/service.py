@@ -51,7 +51,7 @@ def sync_registry_departments(session: Session, registry: Registry, jurisdiction
             existing[unit.name] = department
             added += 1
         elif department.kind == DepartmentKind.UNKNOWN:
-            department.kind = unit.kind  # the office has since added it to the registry
+            department.kind = DepartmentKind(unit.kind)  # the office has since added it to the registry
         have = {a.alias for a in department.aliases}
         for alias in unit.aliases:
             if alias not in have:
@@ -76,7 +76,7 @@ def upsert_department(
         department = Department(jurisdiction_id=jurisdiction.id, name=name, kind=kind or DepartmentKind.UNKNOWN)
         session.add(department)
     elif kind:
-        department.kind = kind
+        department.kind = DepartmentKind(kind)
     have = {a.alias for a in department.aliases}
     department.aliases.extend(DepartmentAlias(alias=a) for a in aliases if a not in have)
     if parent:
@@ -100,8 +100,8 @@ class OwnerResolver:
         # Every department of this jurisdiction and its parents, loaded once: resolving
         # hundreds of owner names must not cost a query (and an autoflush) each.
         chain = [jurisdiction.id]
-        while (parent := session.get(Jurisdiction, chain[-1]).parent_id) is not None:
-            chain.append(parent)
+        while (place := session.get(Jurisdiction, chain[-1])) is not None and place.parent_id is not None:
+            chain.append(place.parent_id)
         self._known: dict[tuple[int, str], Department] = {
             (d.jurisdiction_id, d.name): d
             for d in session.scalars(select(Department).where(Department.jurisdiction_id.in_(chain)))
@@ -122,7 +122,7 @@ class OwnerResolver:
     def departments(
         self, names: tuple[str, ...], role: str, *, line: int | None = None
     ) -> list[tuple[Department, str | None]]:
-        result = []
+        result: list[tuple[Department, str | None]] = []
         for name in names:
             departments, warning = self._resolve(name)
             if warning:

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 if TYPE_CHECKING:
     from wufei.calendar.workdays import WorkCalendar
@@ -202,7 +202,7 @@ def _step(raw: Any, position: int) -> Step:
         )
 
     try:
-        anchor = Anchor(raw.get("anchor"))
+        anchor = Anchor(str(raw.get("anchor")))
     except ValueError:
         raise LadderError(
             f"{where}的 anchor 应为 due（完成期限）或 missing（未报送）：「{raw.get('anchor')}」"
@@ -269,7 +269,7 @@ def _step(raw: Any, position: int) -> Step:
     )
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, any_, bindparam, select
+from sqlalchemy import ColumnElement, Integer, any_, bindparam, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -297,8 +297,8 @@ def _add_departments(
             query = query.where(Task.plan_id.in_(plan_ids))
         parts = [column_rows(session, query)]
     elif session.get_bind().dialect.name == "postgresql":  # the ids as one array parameter
-        ids = bindparam("task_ids", sorted(task_ids), type_=postgresql.ARRAY(Integer))
-        parts = [column_rows(session, query.where(TaskDepartment.task_id == any_(ids)))]
+        array = bindparam("task_ids", sorted(task_ids), type_=postgresql.ARRAY(Integer))
+        parts = [column_rows(session, query.where(TaskDepartment.task_id == any_(array)))]
     else:
         ids = sorted(task_ids)
         parts = [
@@ -357,7 +357,7 @@ def _recover(
     ladder: Ladder,
     tasks: dict[int, _OpenTask],
     week: str | None,
-    once_periods: set[str] = frozenset(),
+    once_periods: Collection[str] = frozenset(),
     result: ScanResult,
     plan_ids: list[int] | None = None,
 ) -> set[str]:
@@ -377,7 +377,7 @@ def _recover(
 
     known: set[str] = set()
     stale: dict[str, list[int]] = defaultdict(list)
-    wanted = NoticeIntent.step.in_(sorted(due_steps)) if due_steps else None
+    wanted: ColumnElement[bool] | None = NoticeIntent.step.in_(sorted(due_steps)) if due_steps else None
     if week is not None and ladder.missing_steps:
         missing = NoticeIntent.step.in_([s.id for s in ladder.missing_steps]) & (NoticeIntent.period == week)
         once = [s.id for s in ladder.missing_steps if s.repeat == "once"]

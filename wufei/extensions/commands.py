@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from wufei.clitools import department_ids, echo_json, engine, parse_day
+from wufei.clitools import department_ids, echo_json, engine, parse_day, require_day
 from wufei.db import make_sessionmaker, transaction
 
 
@@ -30,7 +30,7 @@ def request_command(task_id: int, dept: str, until: str, reason: str, on: str | 
     from wufei.extensions.service import ExtensionError, request_extension
     from wufei.tasks.models import Role, TaskDepartment
 
-    new_due = parse_day(until, "--until")
+    new_due = require_day(until, "--until")
     requested_on = parse_day(on, "--on") or date.today()
     try:
         with transaction(engine()) as session:

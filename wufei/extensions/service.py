@@ -262,7 +262,7 @@ def decision_payload(extension: Extension) -> dict[str, Any]:
         "decision": str(extension.status),
         "decision_text": "同意延期" if approved else "不同意延期",
         "note": extension.decision_note,
-        "decided_on": extension.decided_on.isoformat(),
+        "decided_on": extension.decided_on.isoformat() if extension.decided_on else None,
         "decided_by": extension.decided_by,
         "message": message,
     }

@@ -29,7 +29,6 @@ from wufei.figures.common import (
     IndicatorRef,
     PeriodInfo,
     PlanRef,
-    Ref,
     Totals,
     WeekReportCounts,
     pct,
@@ -238,16 +237,14 @@ def annual_figures(session: Session, world: World) -> AnnualFigures:
             len(fixed_done) + len(yearly_met),
             len(fixed) + len(yearly),
             rule=f"{year_}年到期的任务中已完成的比例；年度任务与持续推进的任务按年末灯色（绿灯或已完成）计",
-            counted=_refs(task_ref(t, f"{_cn(t.completed_on)}完成（{due_note(t)}）") for t in fixed_done)
-            + _refs(task_ref(t, f"年末{_light_name(world, t)}") for t in yearly_met),
-            missed=_refs(
-                task_ref(t, f"截至{chinese_date(day)}未完成（{due_note(t)}）") for t in fixed if not done_by_day(t)
-            )
-            + _refs(
+            counted=[task_ref(t, f"{_cn(t.completed_on)}完成（{due_note(t)}）") for t in fixed_done]
+            + [task_ref(t, f"年末{_light_name(world, t)}") for t in yearly_met],
+            missed=[task_ref(t, f"截至{chinese_date(day)}未完成（{due_note(t)}）") for t in fixed if not done_by_day(t)]
+            + [
                 task_ref(t, f"年末{_light_name(world, t)}：{world.lights[t.id].reason}")
                 for t in yearly
                 if t not in yearly_met
-            ),
+            ],
         )
         timeliness = component(
             "on_time",
@@ -255,15 +252,13 @@ def annual_figures(session: Session, world: World) -> AnnualFigures:
             len(fixed_on_time),
             len(fixed),
             rule=f"{year_}年到期的有期限任务中，在{basis}内完成的比例",
-            counted=_refs(task_ref(t, f"{_cn(t.completed_on)}完成，未超过{due_note(t)}") for t in fixed_on_time),
-            missed=_refs(
+            counted=[task_ref(t, f"{_cn(t.completed_on)}完成，未超过{due_note(t)}") for t in fixed_on_time],
+            missed=[
                 task_ref(t, f"{_cn(t.completed_on)}完成，晚于{due_note(t)}")
                 for t in fixed_done
                 if t not in fixed_on_time
-            )
-            + _refs(
-                task_ref(t, f"截至{chinese_date(day)}未完成（{due_note(t)}）") for t in fixed if not done_by_day(t)
-            ),
+            ]
+            + [task_ref(t, f"截至{chinese_date(day)}未完成（{due_note(t)}）") for t in fixed if not done_by_day(t)],
         )
         reporting_part = component(
             "reporting",
@@ -281,9 +276,9 @@ def annual_figures(session: Session, world: World) -> AnnualFigures:
             len(judged),
             rule="所负责指标中，截至年末最新数值达到目标值或向好（保持）的比例"
             + ("；无数据的指标按未达标计" if no_data_counts else "；无数据的指标不计入"),
-            counted=_refs(_indicator_ref(s) for _, s in on_track),
-            missed=_refs(_indicator_ref(s) for _, s in judged if s.on_track is not True),
-            excluded=_refs(_indicator_ref(s) for i, s in own_indicators if (i, s) not in judged),
+            counted=[_indicator_ref(s) for _, s in on_track],
+            missed=[_indicator_ref(s) for _, s in judged if s.on_track is not True],
+            excluded=[_indicator_ref(s) for i, s in own_indicators if (i, s) not in judged],
         )
         components = [completion, timeliness, reporting_part, indicator_part]
         deductions = [
@@ -366,10 +361,6 @@ def annual_figures(session: Session, world: World) -> AnnualFigures:
         indicators=Indicators(year_, IndicatorSummary.of(statuses), statuses),
         cells=cells(session, world, statuses),
     )
-
-
-def _refs(items: object) -> list[Ref]:
-    return list(items)  # type: ignore[call-overload]
 
 
 def _cn(day: date | None) -> str:

@@ -134,7 +134,7 @@ def _keys_match(cls: Any, keys: set[str]) -> bool:
 def _read_dataclass(cls: Any, data: Any, where: str) -> Any:
     if not isinstance(data, Mapping):
         raise ValueError(f"{where}: expected a mapping, found {data!r}")
-    values = {}
+    values: dict[str, Any] = {}
     for name, json_key, kind in _fields(cls):
         if json_key not in data:
             if json_key in _omitted(cls):

@@ -139,11 +139,11 @@ class TaskWithLight(TaskBrief):
 
 @dataclass
 class LightChange(TaskBrief):
-    from_: str | None = key("from")  # the light on the earlier day; None: not supervised then
     to: str
     from_cn: str
     to_cn: str
     reason: str
+    from_: str | None = key("from")  # the light on the earlier day; None: not supervised then (required)
 
 
 @dataclass

@@ -223,10 +223,6 @@ def _counts(world: World, period: Period, reporting: Reporting, indicators: list
     )
 
 
-def _copy_counts(counts: Counts) -> dict[str, object]:
-    return {name: getattr(counts, name) for name in Counts.__dataclass_fields__}
-
-
 def province_figures(session: Session, world: World, kind: PeriodKind) -> ProvinceFigures:
     """The roll-up of `kind` over the province `world.scope`, whose world holds the plans of
     `province_plans`."""
@@ -249,15 +245,15 @@ def province_figures(session: Session, world: World, kind: PeriodKind) -> Provin
         for plan in scope_plans(session, place.name, until=period.end):
             owner_of[plan.id] = place
     if top is not None:
-        for plan in world.plans:
-            owner_of.setdefault(plan.id, top)
+        for own_plan in world.plans:
+            owner_of.setdefault(own_plan.id, top)
 
     def row_of(place: Jurisdiction, row_type: type[ScopeRow]) -> ScopeRow:
         own = [plan for plan in world.plans if owner_of.get(plan.id) is place]
         part = world.part(own, place.name)
         counts = _counts(part, period, reporting, [i for plan in own for i in indicators_by_plan[plan.id]], issued)
         return row_type(
-            **_copy_counts(counts),
+            **vars(counts),
             scope=place.name,
             level=str(place.level),
             plans=[p.name for p in own],

@@ -325,9 +325,13 @@ def quarter_units(
                 deductions=[
                     LightDeduction(
                         kind=light,
-                        kind_cn=f"季末{LIGHT_NAMES[Light(light)]}",
+                        kind_cn=f"季末{LIGHT_NAMES[light]}",
                         points=-per_light[light],
-                        **_ref(t, f"{world.lights[t.id].reason}，扣{per_light[light]:g}分"),
+                        task_id=t.id,
+                        plan=t.plan.name,
+                        number=t.number,
+                        title=t.title,
+                        note=f"{world.lights[t.id].reason}，扣{per_light[light]:g}分",
                     )
                     for light, listed in (("red", red), ("yellow", yellow))
                     for t in listed
@@ -343,19 +347,16 @@ def quarter_units(
             lagging_rules = _lagging_rules(row, rules)
             row.praised = all(rule.met for rule in praise_rules)
             row.lagging = any(rule.met for rule in lagging_rules)
-            named = {
-                "department_id": row.department_id,
-                "department": row.department,
-                "group": group,
-                "group_cn": GROUP_NAMES[group],
-                "score": row.score,
-                "rank": row.rank,
-                "facts": row.facts,
-            }
             if row.praised:
                 praised.append(
                     Praised(
-                        **named,
+                        row.department_id,
+                        row.department,
+                        group,
+                        GROUP_NAMES[group],
+                        row.score,
+                        row.rank,
+                        row.facts,
                         reasons=[f"{GROUP_NAMES[group]}第{row.rank}名，得分{row.score:g}分，无红灯任务"],
                         rules=praise_rules,
                     )
@@ -363,10 +364,17 @@ def quarter_units(
             if row.lagging:
                 met = [rule for rule in lagging_rules if rule.met]
                 lagging.append(
-                    Lagging(**named, reasons=[rule.fact for rule in met], rules=met, red_tasks=row.red_tasks)
+                    Lagging(
+                        row.department_id,
+                        row.department,
+                        group,
+                        GROUP_NAMES[group],
+                        row.score,
+                        row.rank,
+                        row.facts,
+                        reasons=[rule.fact for rule in met],
+                        rules=met,
+                        red_tasks=row.red_tasks,
+                    )
                 )
     return groups, praised, lagging
-
-
-def _ref(task: TaskRow, note: str) -> dict[str, object]:
-    return {"task_id": task.id, "plan": task.plan.name, "number": task.number, "title": task.title, "note": note}

@@ -247,7 +247,8 @@ def _observations(
     latest = forecasting.Observation(numbers[-1].year, numbers[-1].value) if numbers else None  # type: ignore[arg-type]
     reference = None
     if latest is not None:
-        earlier = [v for v in numbers if v.year < latest.year]
+        latest_year = numbers[-1].year
+        earlier = [v for v in numbers if v.year < latest_year]
         if earlier:
             reference = forecasting.Observation(earlier[-1].year, earlier[-1].value)  # type: ignore[arg-type]
         elif indicator.baseline_value is not None:

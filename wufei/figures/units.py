@@ -9,6 +9,7 @@ arithmetic (points, rounding half up, shared ranks) is wufei.assessment.scoring.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -50,9 +51,9 @@ def component(
     numerator: int,
     denominator: int,
     *,
-    counted: list[Ref],
-    missed: list[Ref],
-    excluded: list[Ref] | None = None,
+    counted: Sequence[Ref],
+    missed: Sequence[Ref],
+    excluded: Sequence[Ref] = (),
     rule: str,
 ) -> Component:
     exact = scoring.component_points(weight, numerator, denominator)
@@ -66,7 +67,7 @@ def component(
         rate=scoring.rate(numerator, denominator),
         points=scoring.half_up(exact, 2),
         lost=scoring.half_up(Fraction(weight) - exact, 2),
-        counted=counted,
-        missed=missed,
-        excluded=excluded or [],
+        counted=list(counted),
+        missed=list(missed),
+        excluded=list(excluded),
     )

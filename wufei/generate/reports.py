@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from wufei.cadence.config import CadenceConfig
 from wufei.cadence.windows import reporting_window
 from wufei.calendar.workdays import WorkCalendar
-from wufei.db import batched, insert_rows
+from wufei.db import batched, insert_rows, table_of
 from wufei.plans.models import Plan
 from wufei.reports.models import Report
 from wufei.tasks.models import Role, Task, TaskDepartment
@@ -119,7 +119,7 @@ def _week_rows(tasks: list[_Task], window, seed: int, recent: bool, zone: tzinfo
         final = task.completed_on is not None and task.completed_on <= week_end
         if not final and (roll < 0.03 or (task.behaviour == "patchy" and roll < 0.4)):
             continue
-        if final:
+        if final and task.completed_on is not None:
             at = datetime.combine(task.completed_on, dtime(10, 30), tzinfo=zone)
         elif task.behaviour == "late" and roll > 0.3:
             at = window.due_at + timedelta(days=1 + int(roll * 10) % 4, hours=int(roll * 100) % 6)
@@ -184,8 +184,8 @@ def load_weekly_reports(
     completed = [{"task_id": t.id, "done": t.completed_on} for t in tasks if t.completed_on is not None]
     with engine.begin() as connection:
         statement = (
-            update(Task.__table__)
-            .where(Task.__table__.c.id == bindparam("task_id"))
+            update(table_of(Task))
+            .where(table_of(Task).c.id == bindparam("task_id"))
             .values(completed_on=bindparam("done"))
         )
         for batch in batched(completed):

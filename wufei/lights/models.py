@@ -18,7 +18,7 @@ class Light(StrEnum):
     DONE = "done"
 
 
-LIGHT_NAMES = {Light.GREEN: "绿灯", Light.YELLOW: "黄灯", Light.RED: "红灯", Light.DONE: "已完成"}
+LIGHT_NAMES: dict[str, str] = {Light.GREEN: "绿灯", Light.YELLOW: "黄灯", Light.RED: "红灯", Light.DONE: "已完成"}
 UNSUPERVISED = "未纳入督办"  # what a task without a light (no lead department yet) shows instead
 
 

@@ -24,13 +24,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from wufei.chinese import chinese_date
 from wufei.lights.models import Light
 
 if TYPE_CHECKING:  # the calendar is passed in; only its methods are used
     from wufei.calendar.workdays import WorkCalendar
+
+
+class Workdays(Protocol):
+    """What the rules ask of a calendar (a WorkCalendar, or a MemoCalendar over one)."""
+
+    def is_workday(self, day: date) -> bool: ...
+
+    def workdays_between(self, start: date, end: date) -> int: ...
+
+    def add_workdays(self, day: date, n: int) -> date: ...
+
 
 FIXED, ANNUAL, ONGOING = "fixed", "annual", "ongoing"  # wufei.tasks.deadlines.DeadlineKind values
 
@@ -162,7 +173,7 @@ class _Fired(NamedTuple):  # a tuple: a scan makes one or two per task
 _ORDER = [OVERDUE, BEFORE_ISSUE, MILESTONE_MISSED, LAG, DUE_SOON, MISSING_REPORTS, YEAR_END_NO_REPORT]
 
 
-def judge(state: TaskState, as_of: date, calendar: WorkCalendar, rules: LightRules | None = None) -> LightResult:
+def judge(state: TaskState, as_of: date, calendar: Workdays, rules: LightRules | None = None) -> LightResult:
     """The task's light on `as_of`."""
     rules = rules or LightRules()
     facts: dict[str, Any] = {}
@@ -251,7 +262,7 @@ def _deadline_rules(
     progress: int | None,
     milestones: list[MilestonePoint],
     as_of: date,
-    calendar: WorkCalendar,
+    calendar: Workdays,
     rules: LightRules,
     facts: dict[str, Any],
 ) -> list[_Fired]:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wufei.cadence.config import CadenceConfig
-from wufei.db import batched, column_rows, insert_rows, newest_of_each
+from wufei.db import batched, column_rows, insert_rows, newest_of_each, table_of
 from wufei.extensions.service import latest_approved_extensions
 from wufei.lights.models import Light, LightRecord
 from wufei.lights.rules import LightResult, LightRules, MemoCalendar, MilestonePoint, TaskState, judge
@@ -150,7 +150,7 @@ def _latest_records(session: Session, *, as_of: date, task_ids: list[int]) -> di
         .where(LightRecord.task_id == Task.id, LightRecord.milestone_id.is_(None), LightRecord.as_of <= as_of)
         .order_by(LightRecord.as_of.desc(), LightRecord.id.desc())
     )
-    query = newest_of_each(session, owners, Task, newest, LightRecord.__table__)
+    query = newest_of_each(session, owners, Task, newest, table_of(LightRecord))
     return {task_id: (light, rules) for task_id, light, rules in column_rows(session, query)}
 
 

@@ -190,6 +190,7 @@ def retry_command(ignore_backoff: bool, dispatch_id: int | None, resend: bool, a
     except (ChannelError, ValueError) as error:
         raise click.ClickException(f"通知渠道配置有误：{error}") from None
     if resend:
+        assert dispatch_id is not None  # checked above
         try:
             summary = resend_dispatch(database, dispatch_id, cadence=cadence, channels=channels)
         except (LookupError, DispatchBusy) as error:

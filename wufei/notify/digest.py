@@ -194,7 +194,7 @@ def _render_kind(env: Environment, kind: str, part: str, intent: Any, department
         kind_name=KIND_NAMES.get(kind, kind),
         period=_get(intent, "period"),
         portal_url=portal_url(),
-        light_name=LIGHT_NAMES.get(payload.get("light"), payload.get("light")),
+        light_name=LIGHT_NAMES.get(str(payload.get("light")), payload.get("light")),
     ).strip()
 
 

@@ -55,7 +55,7 @@ from wufei.departments.models import Department
 from wufei.lights.models import LightRecord
 from wufei.notices.models import NoticeIntent, NoticeKind
 from wufei.notices.service import create_intents
-from wufei.notify.channels import Attachment, Channels
+from wufei.notify.channels import Attachment, Channels, ServiceResult
 from wufei.notify.digest import Digest, build_digests
 from wufei.notify.models import Delivery, DeliveryStatus, Dispatch, DispatchIntent, DispatchStatus
 
@@ -114,7 +114,7 @@ def pending_digests(session: Session, *, day: date) -> list[Digest]:
         else {}
     )
     lights = current_lights(session, {i.task_id for i in intents if i.task_id is not None}, day=day)
-    rows = [_with_light(i, lights.get(i.task_id)) for i in intents]
+    rows = [_with_light(i, lights.get(i.task_id) if i.task_id is not None else None) for i in intents]
     return build_digests(rows, day=day, department_names=names)
 
 
@@ -409,10 +409,13 @@ def attempt(
     sending and returns LOST, leaving the dispatch to that run. `sending` rows found now belong
     to a run that died mid-send: they become `unknown` and are not sent again unless `retry_unknown`.
     """
-    lease = renew(session, dispatch_id, lease, now=now)
-    if lease is None:
+    held = renew(session, dispatch_id, lease, now=now)
+    if held is None:
         return LOST, 0
+    lease = held
     dispatch = session.get(Dispatch, dispatch_id)
+    if dispatch is None:
+        raise LookupError(f"找不到发送记录 {dispatch_id}")
     records = deliveries(session, dispatch.id)
     abandoned = [r for r in records if r.status == DeliveryStatus.SENDING]
     for record in abandoned:
@@ -427,11 +430,12 @@ def attempt(
     confirmed = {r.service_url for r in records if r.status == DeliveryStatus.SENT}
 
     attachments = bulletin_attachments(session, dispatch.intent_ids)
-    results = []
+    results: list[ServiceResult] = []
     for service, name in channels.targets(dispatch.tag, skip=skip):
-        lease = renew(session, dispatch.id, lease, now=now)
-        if lease is None:  # another run has the dispatch now: it sends the rest, records the outcome
+        held = renew(session, dispatch.id, lease, now=now)
+        if held is None:  # another run has the dispatch now: it sends the rest, records the outcome
             return LOST, sum(1 for r in results if r.ok)
+        lease = held
         record = Delivery(
             dispatch_id=dispatch.id,
             service_url=name,
@@ -463,6 +467,7 @@ def attempt(
         results_failed = any(not r.ok for r in results)
 
     attempts, finished = dispatch.attempts + 1, clock(now)
+    values: dict[str, datetime | None]
     if not results_failed and unknown:
         status, values = DispatchStatus.UNKNOWN, {"next_attempt_at": None}
     elif not results_failed:
@@ -531,15 +536,15 @@ def dispatch_views(
     if not wanted:
         return {}
     carried: dict[int, set[int]] = {}
-    ids = sorted(wanted)
-    for start in range(0, len(ids), 5000):
+    wanted_ids = sorted(wanted)
+    for start in range(0, len(wanted_ids), 5000):
         for intent_id, dispatch_id in session.execute(
             select(DispatchIntent.intent_id, DispatchIntent.dispatch_id).where(
-                DispatchIntent.intent_id.in_(ids[start : start + 5000])
+                DispatchIntent.intent_id.in_(wanted_ids[start : start + 5000])
             )
         ):
             carried.setdefault(dispatch_id, set()).add(intent_id)
-    carrying = [
+    carrying: list[tuple[Dispatch, set[int]]] = [
         (dispatch, carried[dispatch.id])
         for dispatch in session.scalars(select(Dispatch).where(Dispatch.id.in_(list(carried))).order_by(Dispatch.id))
     ]
@@ -551,9 +556,9 @@ def dispatch_views(
         ):
             records.setdefault(record.dispatch_id, []).append(record)
     by_intent: dict[int, list[dict[str, Any]]] = {}
-    for dispatch, carried in carrying:
+    for dispatch, carried_ids in carrying:
         view = dispatch_as_dict(dispatch, records.get(dispatch.id, []), now=now)
-        for intent_id in carried:
+        for intent_id in carried_ids:
             by_intent.setdefault(intent_id, []).append(view)
     return by_intent
 

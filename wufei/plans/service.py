@@ -241,7 +241,7 @@ def _cell_row(parsed: ParsedPlan, record: CellRecord) -> _Row:
         "lead_raw": record.lead_raw,
         "source_line": record.line,
     }
-    owners = {Role.LEAD: (record.lead_raw,)} if record.lead_raw else {}
+    owners: dict[Role, tuple[str, ...]] = {Role.LEAD: (record.lead_raw,)} if record.lead_raw else {}
     return _Row(key=(record.category,), fields=fields, owners=owners, line=record.line)
 
 
@@ -390,7 +390,7 @@ class _Sync:
             self._audit(action, entity, obj.id, self._key(row), changes)
 
     def cells(self, rows: list[_Row]) -> None:
-        existing = {
+        existing: dict[tuple[str, ...], CellCount] = {
             (c.category,): c for c in self.session.scalars(select(CellCount).where(CellCount.plan_id == self.plan.id))
         }
         done = []
@@ -414,11 +414,11 @@ class _Sync:
             self._audit(action, "cell_counts", obj.id, self._key(row), changes)
 
     def _sync_owners(self, obj, link_model, row: _Row) -> dict[str, list[Any]]:
-        wanted: dict[int, tuple[str, int, str | None]] = {}
+        wanted: dict[int, tuple[Role, int, str | None]] = {}
         for role in (Role.LEAD, Role.SUPPORTING, Role.IMPLEMENTER):
             for department, source_name in self.resolver.departments(row.owners.get(role, ()), role, line=row.line):
                 # A unit named twice keeps its first (stronger) role.
-                wanted.setdefault(department.id, (str(role), len(wanted), source_name))
+                wanted.setdefault(department.id, (Role(role), len(wanted), source_name))
         current = {a.department_id: (a.role, a.position, a.source_name) for a in obj.assignments}
         if current == wanted:
             return {}

@@ -24,7 +24,7 @@ class RegistryChoice(click.Choice):
         self._names = names
         super().__init__([])
 
-    @property  # type: ignore[override]
+    @property
     def choices(self) -> tuple[str, ...]:
         return tuple(self._names())
 

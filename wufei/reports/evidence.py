@@ -114,7 +114,7 @@ def store_files(
     root = root or evidence_dir()
     stored = []
     for item in checked:
-        content = item.content if item.content is not None else item.path.read_bytes()
+        content = item.content if item.content is not None else _read(item)
         if len(content) > max_bytes:  # grew since it was checked
             raise EvidenceError(
                 f"佐证材料「{item.file_name}」有 {_megabytes(len(content))}，超过单个文件上限 {_megabytes(max_bytes)}"
@@ -132,6 +132,11 @@ def store_files(
             )
         )
     return stored
+
+
+def _read(item: _Checked) -> bytes:
+    assert item.path is not None  # a file given by path (an upload brings its content)
+    return item.path.read_bytes()
 
 
 def _write_once(target: Path, content: bytes) -> None:

@@ -182,7 +182,7 @@ def write_weekly_form(
             NUMBER: _number(task),
             TITLE: task.title,
             DEADLINE: _deadline(task),
-            PROGRESS: last.progress if this_week else None,
+            PROGRESS: last.progress if last is not None and this_week else None,
             DONE: last.done_text if last else None,
             PROBLEMS: last.problems if last else None,
             NEXT: last.next_steps if last else None,
@@ -404,7 +404,9 @@ def import_weekly_form(
             actor=actor,
             calendar=calendar,
             cadence=cadence,
-            **row.texts,
+            done_text=row.texts.get("done_text"),
+            problems=row.texts.get("problems"),
+            next_steps=row.texts.get("next_steps"),
         )
         for row in good
     ]

@@ -36,7 +36,7 @@ from wufei.cadence.config import CadenceConfig
 from wufei.cadence.windows import ReportingWindow, reporting_window, windows_between
 from wufei.calendar.workdays import WorkCalendar
 from wufei.chinese import chinese_date_weekday, chinese_datetime, chinese_week, week_label
-from wufei.db import UtcDateTime, column_rows, newest_of_each
+from wufei.db import UtcDateTime, column_rows, newest_of_each, table_of
 from wufei.departments.models import Department
 from wufei.notices.models import Audience, NoticeKind
 from wufei.plans.models import Plan, PlanKind
@@ -66,8 +66,10 @@ def _utc(at: datetime) -> datetime:
 
 def stored_time(value: datetime | None) -> datetime | None:
     """A time read from the database as an aware datetime (SQLite gives naive UTC)."""
-    if value is None:
-        return None
+    return _as_utc(value) if value is not None else None
+
+
+def _as_utc(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
@@ -498,7 +500,7 @@ def first_submissions(
     )
     if task_ids is not None:
         query = query.where(Report.task_id.in_(task_ids))
-    return {(task_id, week): stored_time(first) for task_id, week, first in session.execute(query)}
+    return {(task_id, week): _as_utc(first) for task_id, week, first in session.execute(query)}
 
 
 # --- figures used by lights, escalation and the cadence ----------------------------------------
@@ -524,7 +526,7 @@ def latest_progress(
         )
         .order_by(Report.week_start.desc(), Report.version.desc())
     )
-    query = newest_of_each(session, owners, Task, newest, Report.__table__)
+    query = newest_of_each(session, owners, Task, newest, table_of(Report))
     return {task_id: (progress, week) for task_id, progress, week in column_rows(session, query)}
 
 
@@ -621,8 +623,9 @@ def _last_filed_weeks(
         )
         filed &= Report.submitted_at <= due_at
     newest = select(Report.week_start).where(Report.task_id == Task.id, filed).order_by(Report.week_start.desc())
-    query = newest_of_each(session, tasks, Task, newest, Report.__table__)
-    return dict(column_rows(session, query))
+    query = newest_of_each(session, tasks, Task, newest, table_of(Report))
+    rows: list[Any] = column_rows(session, query)
+    return dict(rows)
 
 
 def compliance(
@@ -667,10 +670,14 @@ def compliance(
             )
             for task_id, department_id in links:
                 leads[department_id].append(task_id)
-    names = dict(session.execute(select(Department.id, Department.name).where(Department.id.in_(list(leads)))).all())
-    result = []
+    names: dict[int, str] = dict(
+        session.execute(select(Department.id, Department.name).where(Department.id.in_(list(leads)))).tuples().all()
+    )
+    result: list[dict[str, Any]] = []
     for department_id, task_ids in leads.items():
-        on_time, late, missing = [], [], []
+        on_time: list[int] = []
+        late: list[int] = []
+        missing: list[int] = []
         for task_id in sorted(task_ids):
             first = submissions.get((task_id, week_start))
             if first is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from wufei.clitools import echo_json, engine, parse_day, plan_ids
+from wufei.clitools import echo_json, engine, plan_ids, require_day
 from wufei.db import make_sessionmaker, transaction
 
 SOURCE_NAMES = {"generated": "自动生成", "office": "办公室设定"}
@@ -58,7 +58,7 @@ def set_command(task_id: int, day: str, progress: int, title: str, actor: str) -
     from wufei.chinese import chinese_date
     from wufei.tasks.milestones import MilestoneError, set_milestone
 
-    due_date = parse_day(day, "--date")
+    due_date = require_day(day, "--date")
     try:
         with transaction(engine()) as session:
             set_milestone(
@@ -78,7 +78,7 @@ def remove_command(task_id: int, day: str, actor: str) -> None:
     from wufei.chinese import chinese_date
     from wufei.tasks.milestones import MilestoneError, remove_milestone
 
-    due_date = parse_day(day, "--date")
+    due_date = require_day(day, "--date")
     try:
         with transaction(engine()) as session:
             remove_milestone(session, task_id=task_id, due_date=due_date, actor=actor)

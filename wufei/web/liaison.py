@@ -27,6 +27,7 @@ from wufei.reports.service import ReportError, add_input, submit_report
 from wufei.tasks.models import Role, TaskDepartment
 from wufei.web import pages
 from wufei.web.portal import Forbidden, Portal, redirect
+from wufei.web.shared import own_department
 
 LIAISON = UserRole.LIAISON
 FIELD = re.compile(r"^(progress|done|problems|next|evidence|input)_(\d+)$")
@@ -72,7 +73,7 @@ def router(portal: Portal) -> APIRouter:
             signed = portal.user(request, session, LIAISON)
             tasks = pages.department_tasks(
                 session,
-                department_id=signed.user.department_id,
+                department_id=own_department(signed),
                 today=portal.today(),
                 cadence=portal.cadence,
                 light_rules=portal.light_rules,
@@ -244,7 +245,7 @@ def router(portal: Portal) -> APIRouter:
     def my_extensions(request: Request):
         with portal.work() as session:
             signed = portal.user(request, session, LIAISON)
-            department_id = signed.user.department_id
+            department_id = own_department(signed)
             tasks = pages.department_tasks(
                 session,
                 department_id=department_id,
@@ -300,7 +301,7 @@ def router(portal: Portal) -> APIRouter:
                 request,
                 "my_reminders.html.j2",
                 signed=signed,
-                reminders=pages.reminders(session, department_id=signed.user.department_id, today=portal.today()),
+                reminders=pages.reminders(session, department_id=own_department(signed), today=portal.today()),
             )
 
     return routes

@@ -132,7 +132,7 @@ def dashboard(
 
     by_department: dict[int, Counter] = defaultdict(Counter)
     department_names: dict[int, str] = {}
-    place_names = dict(session.execute(select(Jurisdiction.id, Jurisdiction.name)).all())
+    place_names: dict[int, str] = dict(session.execute(select(Jurisdiction.id, Jurisdiction.name)).tuples().all())
     places: dict[int, str] = {}  # department id → its place (the same names recur: 市生态环境局)
     for task in tasks.values():
         for link in task.assignments:
@@ -140,22 +140,20 @@ def dashboard(
                 by_department[link.department_id][str(lights[task.id].light)] += 1
                 department_names[link.department_id] = link.department.name
                 places[link.department_id] = place_names.get(link.department.jurisdiction_id, "")
-    departments = sorted(
-        (
-            {
-                "id": d,
-                "name": department_names[d],
-                "place": places[d],
-                "red": c["red"],
-                "yellow": c["yellow"],
-                "green": c["green"],
-                "done": c["done"],
-                "total": sum(c.values()),
-            }
-            for d, c in by_department.items()
-        ),
-        key=lambda r: (-r["red"], -r["yellow"], -r["total"], r["name"]),
-    )
+    departments: list[dict[str, Any]] = [
+        {
+            "id": d,
+            "name": department_names[d],
+            "place": places[d],
+            "red": c["red"],
+            "yellow": c["yellow"],
+            "green": c["green"],
+            "done": c["done"],
+            "total": sum(c.values()),
+        }
+        for d, c in by_department.items()
+    ]
+    departments.sort(key=lambda r: (-r["red"], -r["yellow"], -r["total"], r["name"]))
 
     def rows(ids):
         return sorted(
@@ -299,11 +297,13 @@ def task_detail(
     reports = list_reports(
         session, task_id=task.id, department_ids=[department_id] if department_id is not None else None
     )
-    inputs = session.scalars(
-        select(ReportInput)
-        .options(selectinload(ReportInput.department))
-        .where(ReportInput.task_id == task.id)
-        .order_by(ReportInput.week_start.desc())
+    inputs = list(
+        session.scalars(
+            select(ReportInput)
+            .options(selectinload(ReportInput.department))
+            .where(ReportInput.task_id == task.id)
+            .order_by(ReportInput.week_start.desc())
+        )
     )
     if department_id is not None:
         inputs = [i for i in inputs if i.department_id == department_id]

@@ -77,7 +77,7 @@ class Settings:
     @classmethod
     def from_environment(cls, engine: Engine, **overrides: Any) -> Settings:
         public = tuple(p.strip() for p in (os.environ.get("WUFEI_PUBLIC_PLANS") or "").split(",") if p.strip())
-        values = {
+        values: dict[str, Any] = {
             "today": parse_today(os.environ.get("WUFEI_TODAY")),
             "public_plans": public,
             "secure_cookies": os.environ.get("WUFEI_SECURE_COOKIES") == "1",

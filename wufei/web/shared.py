@@ -27,6 +27,14 @@ def liaison_department(signed: SignedIn) -> int | None:
     return signed.user.department_id if signed.user.role == LIAISON else None
 
 
+def own_department(signed: SignedIn) -> int:
+    """A liaison's department (every liaison account has one)."""
+    department_id = signed.user.department_id
+    if department_id is None:
+        raise Forbidden("此账号未关联部门")
+    return department_id
+
+
 def load_task(session: Session, task_id: int) -> Task:
     task = session.get(
         Task,
