@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 BENCHES = [
+    "commands.py",
     "import_seeds.py",
     "daily_scan.py",
     "monthly_bulletin.py",
