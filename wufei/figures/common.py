@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from wufei.cadence import periods as P
 from wufei.cadence.periods import Period, PeriodKind
@@ -234,7 +234,19 @@ def plan_refs(world: World) -> list[PlanRef]:
     return [PlanRef(plan.id, plan.title, plan.doc_number) for plan in world.plans]
 
 
-def brief(task: TaskRow) -> dict[str, Any]:
+class BriefFields(TypedDict):
+    """The fields of a TaskBrief, typed, to spread into any entry built on it."""
+
+    task_id: int
+    plan: str
+    list_kind: str
+    number: str
+    title: str
+    leads: list[str]
+    supporting: list[str]
+
+
+def brief(task: TaskRow) -> BriefFields:
     """The fields of a TaskBrief, to spread into any entry built on it."""
     return {
         "task_id": task.id,

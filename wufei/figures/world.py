@@ -26,7 +26,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, timedelta
-from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -178,7 +177,11 @@ class World:
     due: dict[int, date | None]  # supervised tasks: the deadline in force on `day`
     _lights_on: dict[date, dict[int, LightResult]] = field(default_factory=dict, repr=False)
     _reporting: dict[tuple[date, ...], Reporting] = field(default_factory=dict, repr=False)
-    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    # Read once, when first asked for (not every point needs them).
+    _weeks: list[date] | None = field(default=None, repr=False)
+    _indicators: list[Indicator] | None = field(default=None, repr=False)
+    _reports: list[Report] | None = field(default=None, repr=False)
+    _slips: dict[int, list[Slip]] | None = field(default=None, repr=False)
 
     @property
     def plan_ids(self) -> list[int]:
@@ -236,15 +239,14 @@ class World:
 
     def weeks(self) -> list[date]:
         """Mondays in the period whose reporting window closed by the end of `as_of`."""
-        if "weeks" not in self._memo:
+        if self._weeks is None:
             cadence = self.rules.cadence
-            self._memo["weeks"] = [
+            self._weeks = [
                 monday
                 for monday in closed_weeks(self.as_of, self.calendar, cadence, self.period.start)
                 if self.period.start <= monday <= self.period.end
             ]
-        weeks: list[date] = self._memo["weeks"]
-        return weeks
+        return self._weeks
 
     def reporting(self, session: Session) -> Reporting:
         """The reporting of the period's closed weeks (`weeks`)."""
@@ -256,17 +258,15 @@ class World:
     def indicators(self, session: Session) -> list[Indicator]:
         """The indicators of the plans, with their values and owners loaded (ORM objects: read
         within the transaction that built the figures)."""
-        if "indicators" not in self._memo:
-            self._memo["indicators"] = indicator_objects(session, self.plan_ids)
-        indicators: list[Indicator] = self._memo["indicators"]
-        return indicators
+        if self._indicators is None:
+            self._indicators = indicator_objects(session, self.plan_ids)
+        return self._indicators
 
     def period_reports(self, session: Session) -> list[Report]:
         """The weekly reports of the period's weeks filed by the end of `as_of` (the ledger)."""
-        if "reports" not in self._memo:
-            self._memo["reports"] = _period_reports(session, self)
-        reports: list[Report] = self._memo["reports"]
-        return reports
+        if self._reports is None:
+            self._reports = _period_reports(session, self)
+        return self._reports
 
 
 # --- building ------------------------------------------------------------------------------------
@@ -510,10 +510,9 @@ def slips(session: Session, world: World) -> dict[int, list[Slip]]:
     sent to several recipients counts once (task, kind, step, period), dated by its first sending.
     A slip stays issued when the task later completes or is extended; only one withdrawn the day
     it was raised does not count."""
-    if "slips" in world._memo:
-        found: dict[int, list[Slip]] = world._memo["slips"]
-        return found
-    found = defaultdict(list)
+    if world._slips is not None:
+        return world._slips
+    found: dict[int, list[Slip]] = defaultdict(list)
     if world.plan_ids:
         issued = func.min(NoticeIntent.created_on).label("issued_on")
         rows = session.execute(
@@ -530,5 +529,5 @@ def slips(session: Session, world: World) -> dict[int, list[Slip]]:
             found[task_id].append(Slip(NoticeKind(kind), step, period, issued_on))
         for items in found.values():
             items.sort(key=lambda s: (s.date, s.kind, s.step, s.period))
-    world._memo["slips"] = dict(found)
-    return world._memo["slips"]
+    world._slips = dict(found)
+    return world._slips
