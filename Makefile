@@ -32,10 +32,11 @@ test-sqlite: install system-packages
 test-postgres: install system-packages
 	WUFEI_TEST_DATABASE_URL=$$(scripts/postgres.sh) $(PY) -m pytest -q
 
-# Lint and format (ruff).
+# Lint, format (ruff) and types (mypy: strict on the pure rule modules; see pyproject.toml).
 check: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 bench: install
 	$(PY) bench/run.py

@@ -5,7 +5,7 @@ WUFEI_BENCH_TASKS tasks (default 100,000: most with fixed deadlines over 2023–
 some ongoing; one lead and one or two supporting departments each), their generated
 milestones (`ensure_milestones`) and the weekly reports of 2023 (regular, late, patchy and
 silent reporters; some tasks completed), with bulk Core inserts. Then, on SQLite and on
-PostgreSQL, measures `wufei.cadence.runs.daily_scan`:
+PostgreSQL, measures `wufei.points.runs.daily_scan`:
 
 - first run on 2024-01-02 (writes the first light history and the escalation intents),
 - next working day, 2024-01-03 (the steady state),
@@ -46,7 +46,8 @@ from common import databases, env_int  # noqa: E402
 from sqlalchemy import event, insert, text  # noqa: E402
 
 from wufei import migrate  # noqa: E402
-from wufei.cadence.windows import SHANGHAI, load_cadence, reporting_window  # noqa: E402
+from wufei.cadence.config import CadenceConfig  # noqa: E402
+from wufei.cadence.windows import reporting_window  # noqa: E402
 from wufei.calendar.workdays import WorkCalendar  # noqa: E402
 from wufei.db import batched, insert_rows, make_engine, transaction  # noqa: E402
 from wufei.departments.models import Department  # noqa: E402
@@ -54,6 +55,8 @@ from wufei.plans.models import Jurisdiction, Plan  # noqa: E402
 from wufei.reports.models import Report  # noqa: E402
 from wufei.tasks.milestones import ensure_milestones  # noqa: E402
 from wufei.tasks.models import Task, TaskDepartment  # noqa: E402
+
+CHINA = CadenceConfig.load().timezone  # the times of the generated reports
 
 FIRST_DAY = date(2024, 1, 2)  # the first working day of 2024
 NEXT_DAY = date(2024, 1, 3)
@@ -157,7 +160,7 @@ def _week_rows(
     """The reports filed for the week of `windows[index]`, task by task."""
     window = windows[index]
     recent = index >= len(windows) - 2  # the office has not reviewed the last two weeks yet
-    opens = datetime.combine(window.opens_on, dtime(9), tzinfo=SHANGHAI)
+    opens = datetime.combine(window.opens_on, dtime(9), tzinfo=CHINA)
     span = max((window.due_at - opens).total_seconds(), 3600)
     for spec in specs:
         if spec.behaviour == "silent" or index >= spec.stop_week:
@@ -168,7 +171,7 @@ def _week_rows(
         if not final and rng.random() < 0.03:  # anybody misses a week now and then
             continue
         if final:
-            at = datetime.combine(spec.completed_on, dtime(10, 30), tzinfo=SHANGHAI)
+            at = datetime.combine(spec.completed_on, dtime(10, 30), tzinfo=CHINA)
         elif spec.behaviour == "late" and rng.random() < 0.7:
             at = window.due_at + timedelta(days=rng.randint(1, 4), hours=rng.randint(0, 5))
         else:
@@ -229,7 +232,7 @@ def _report_rows(
         rows = carried + list(_week_rows(specs, leads, windows, index, rng))
         rows.sort(key=lambda row: row["submitted_at"])
         if index + 1 < len(windows):
-            cut = datetime.combine(windows[index + 1].week_start, dtime(0), tzinfo=SHANGHAI)
+            cut = datetime.combine(windows[index + 1].week_start, dtime(0), tzinfo=CHINA)
             carried = [row for row in rows if row["submitted_at"] >= cut]
             rows = [row for row in rows if row["submitted_at"] < cut]
         yield rows
@@ -238,7 +241,7 @@ def _report_rows(
 def build(engine, count: int) -> dict[str, int]:
     """Fill a migrated, empty database; returns row counts."""
     calendar = WorkCalendar()
-    cadence = load_cadence()
+    cadence = CadenceConfig.load()
     mondays = [date(2023, 1, 2) + timedelta(weeks=i) for i in range(52)]
     windows = [w for w in (reporting_window(m, calendar, cadence) for m in mondays) if w is not None]
     weeks = [w.week_start for w in windows]
@@ -275,7 +278,7 @@ def build(engine, count: int) -> dict[str, int]:
             {
                 "id": s.id,
                 "plan_id": plan_id,
-                "list_kind": "task",
+                "list_kind": "main",
                 "list_name": "主要任务",
                 "category": f"第{(s.id - 1) % 6 + 1}类",
                 "number": str(s.id),
@@ -344,14 +347,16 @@ def build(engine, count: int) -> dict[str, int]:
 def measure_in_child() -> None:
     """Child side: `daily_scan(url, day)`; prints one JSON line."""
     url, day = sys.argv[2], date.fromisoformat(sys.argv[3])
-    from wufei.cadence.runs import daily_scan
+    from wufei.points.runs import daily_scan
+    from wufei.ruleset import Ruleset
 
+    rules = Ruleset.load()
     engine = make_engine(url)
     with engine.connect() as connection:
         connection.execute(text("SELECT 1"))
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    result = daily_scan(engine, day)
+    result = daily_scan(engine, day, rules=rules)
     elapsed = time.perf_counter() - started
     engine.dispose()
     print(json.dumps({"elapsed": elapsed, "rss_before_kib": before, "result": result}, ensure_ascii=False))

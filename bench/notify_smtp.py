@@ -164,6 +164,7 @@ def main() -> None:
 
         from sqlalchemy import func, select
 
+        from wufei.cadence.config import CadenceConfig
         from wufei.db import make_engine, make_sessionmaker
         from wufei.notify.models import Dispatch
         from wufei.notify.runs import deliver_day, load_channels
@@ -186,7 +187,14 @@ def main() -> None:
             service.request_rate_per_sec = 0  # Apprise's politeness wait (5.5 s per service) is for real servers
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         started = time.perf_counter()
-        summary = deliver_day(engine, DAY, channels=channels, now=datetime.now(UTC), concurrency=concurrency)
+        summary = deliver_day(
+            engine,
+            DAY,
+            cadence=CadenceConfig.load(),
+            channels=channels,
+            now=datetime.now(UTC),
+            concurrency=concurrency,
+        )
         elapsed = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         _wait_for(received, summary["messages"])

@@ -72,7 +72,7 @@ def reference(url: str, spec: plans.ProvinceSpec) -> float:
             rows += [
                 {
                     "plan_id": plan,
-                    "list_kind": "task",
+                    "list_kind": "main",
                     "number": f"{index}-{n}",
                     "title": row.get("任务名称") or row["项目名称"],
                     "content": row["主要内容"],

@@ -42,8 +42,10 @@ PARALLEL = 2  # workers
 
 
 def child(url: str, day: str, jurisdiction: str = "") -> None:
-    from wufei.cadence.runs import daily_scan
+    from wufei.points.runs import daily_scan
+    from wufei.ruleset import Ruleset
 
+    rules = Ruleset.load()
     engine = make_engine(url)
     with engine.connect() as connection:
         connection.execute(text("SELECT 1"))
@@ -51,43 +53,40 @@ def child(url: str, day: str, jurisdiction: str = "") -> None:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     if work is not None:
-        result = work(engine, date.fromisoformat(day))
+        result = work(engine, date.fromisoformat(day), rules)
     else:
-        result = daily_scan(engine, date.fromisoformat(day), jurisdiction=jurisdiction or None)
+        result = daily_scan(engine, date.fromisoformat(day), rules=rules, jurisdiction=jurisdiction or None)
     elapsed = time.perf_counter() - started
     engine.dispose()
     print(json.dumps({"elapsed": elapsed, "rss_before_kib": before, "result": result}, ensure_ascii=False))
 
 
-def _rollup(engine, day: date) -> dict:
-    """The province roll-up of the month before `day` (wufei.cadence.figures.province_figures)."""
-    from wufei.cadence.figures import province_figures
-    from wufei.cadence.periods import due_period
+def _rollup(engine, day: date, rules) -> dict:
+    """The province roll-up of the month before `day` (the province_monthly point: the province's
+    world, then wufei.figures.province.province_figures)."""
     from wufei.calendar.service import load_calendar
     from wufei.db import transaction
     from wufei.generate.names import PROVINCE
+    from wufei.points import registry
+    from wufei.points.issue import world_for
 
+    point = registry.point("province_monthly")
     with transaction(engine) as session:
-        figures = province_figures(
-            session,
-            kind="monthly",
-            period=due_period("monthly", day),
-            as_of=day,
-            calendar=load_calendar(session),
-            province=PROVINCE,
-        )
-    period = figures["period"]
-    return {"cities": len(figures["cities"]), "period": period["label"] if isinstance(period, dict) else period}
+        calendar = load_calendar(session)
+        period = point.due_period(day)
+        world = world_for(session, point, scope=PROVINCE, period=period, as_of=day, calendar=calendar, rules=rules)
+        figures = point.figures(session, world)
+    return {"cities": len(figures.cities), "period": period.label}
 
 
-def _notify(engine, day: date) -> dict:
+def _notify(engine, day: date, rules) -> dict:
     """Every intent owed by `day` delivered as digests to the outbox (wufei.notify.runs.deliver_day:
     claim, record, send through Apprise's outbox:// service, one file per message)."""
     from wufei.notify.channels import Channels, config_file
     from wufei.notify.runs import deliver_day
 
     channels = Channels(config_file().read_text(encoding="utf-8"))  # the shipped config: all to the outbox
-    summary = deliver_day(engine, day, channels=channels)
+    summary = deliver_day(engine, day, cadence=rules.cadence, channels=channels)
     return {key: summary[key] for key in ("digests", "claimed", "sent", "failed") if key in summary}
 
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 BENCHES = [
+    "commands.py",
     "import_seeds.py",
     "import_pdf.py",
     "places.py",

@@ -1,44 +1,49 @@
 """Prefect flows of the supervision cadence: 周报送、月调度、季通报、半年观摩、年终考核.
 
-Thin on purpose: each flow finds its day and calls one function of wufei.cadence.runs.
-The day is the scheduled start time in Asia/Shanghai (so a run fired late after a
-restart still works on the day it was meant for), or `as_of` to replay a past date.
-Every run is idempotent, so a retried or doubled run changes nothing twice.
+Thin on purpose: each flow finds its day, loads the rules once and calls the function of
+wufei.points.runs that the CLI calls too. The day is the scheduled start time in the cadence
+time zone (cadence.yaml `timezone`), so a run fired late after a restart still works on the day
+it was meant for, or `as_of` to replay a past date. Every run is idempotent, so a retried or
+doubled run changes nothing twice.
 
-Each flow takes an optional `jurisdiction`: one city of a province. `province-daily-scan`
-fans the daily scan out as one `daily-scan` deployment run per city, so that the workers of
-a work pool share a province (docs/province.md).
+One flow per cadence point of the registry (wufei.points.registry) that runs by itself, named
+after its command (monthly-dispatch …) and bound here under that name with underscores, so
+prefect.yaml's entrypoints (`flows/cadence.py:monthly_dispatch`) find it.
+
+Each flow takes an optional `jurisdiction`: one city of a province. `province-daily-scan` fans
+the daily scan out as one `daily-scan` deployment run per city, so that the workers of a work
+pool share a province (docs/province.md).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from prefect import flow, get_run_logger
+from prefect import Flow, flow, get_run_logger
 from prefect.runtime import flow_run
 
-from wufei.bulletins.service import write_cadence_bulletins
-from wufei.cadence import runs, schedule
 from wufei.db import make_engine
+from wufei.points import registry, runs
+from wufei.points.registry import CadencePoint
+from wufei.ruleset import Ruleset
 
-TIMEZONE = ZoneInfo("Asia/Shanghai")
 
-
-def run_day(as_of: str | None) -> date:
+def run_day(as_of: str | None, rules: Ruleset) -> date:
     if as_of:
         return date.fromisoformat(as_of)
     scheduled = flow_run.scheduled_start_time
-    return (scheduled or datetime.now(TIMEZONE)).astimezone(TIMEZONE).date()
+    return rules.cadence.today(scheduled or datetime.now(rules.cadence.timezone))
 
 
-def _run(name: str, work, as_of: str | None) -> dict[str, Any]:
-    day = run_day(as_of)
+def _run(name: str, work: Callable[[Any, date, Ruleset], dict[str, Any]], as_of: str | None) -> dict[str, Any]:
+    rules = Ruleset.load()
+    day = run_day(as_of, rules)
     engine = make_engine()
     try:
-        result = work(engine, day)
+        result = work(engine, day, rules)
     finally:
         engine.dispose()
     get_run_logger().info("%s for %s: %s", name, day.isoformat(), result)
@@ -48,56 +53,34 @@ def _run(name: str, work, as_of: str | None) -> dict[str, Any]:
 @flow(name="daily-scan", retries=2, retry_delay_seconds=30)
 def daily_scan(as_of: str | None = None, jurisdiction: str | None = None) -> dict[str, Any]:
     """Lights and the escalation ladder for every open task, or one jurisdiction's (working days only)."""
-    return _run("daily-scan", lambda e, d: runs.daily_scan(e, d, jurisdiction=jurisdiction), as_of)
+    return _run("daily-scan", lambda e, d, r: runs.daily_scan(e, d, rules=r, jurisdiction=jurisdiction), as_of)
 
 
 @flow(name="weekly-report", retries=2, retry_delay_seconds=30)
 def weekly_report(as_of: str | None = None, jurisdiction: str | None = None) -> dict[str, Any]:
     """Open the reporting window, remind before it closes, count the week that closed."""
-    return _run("weekly-report", lambda e, d: runs.weekly_report(e, d, jurisdiction=jurisdiction), as_of)
+    return _run("weekly-report", lambda e, d, r: runs.weekly_report(e, d, rules=r, jurisdiction=jurisdiction), as_of)
 
 
-def _period(kind: str, force: bool, jurisdiction: str | None):
-    """The period's figures, then, when they were due, its bulletins (WUFEI_BULLETIN_DIR)."""
+def point_flow(point: CadencePoint) -> Flow[..., dict[str, Any]]:
+    """The flow of a cadence point: on its working day (or any day with `force`), the period's
+    figures, then its bulletins (WUFEI_BULLETIN_DIR) and those of its followers."""
+    name = point.command or point.name
 
-    def work(engine, day: date) -> dict[str, Any]:
-        result = runs.period_run(engine, kind, day, force=force, jurisdiction=jurisdiction)
-        if not result.get("skipped"):
-            result["bulletins"] = [
-                str(path)
-                for path in write_cadence_bulletins(
-                    engine, kind=kind, period=result["period"], as_of=day, jurisdiction=jurisdiction
-                )
-            ]
-        return result
+    def run(as_of: str | None = None, force: bool = False, jurisdiction: str | None = None) -> dict[str, Any]:
+        return _run(
+            name,
+            lambda e, d, r: runs.run_point(e, point, d, rules=r, force=force, jurisdiction=jurisdiction),
+            as_of,
+        )
 
-    return work
-
-
-@flow(name="monthly-dispatch", retries=2, retry_delay_seconds=30)
-def monthly_dispatch(as_of: str | None = None, force: bool = False, jurisdiction: str | None = None) -> dict[str, Any]:
-    """月调度: the month's figures, on its working day of the month."""
-    return _run("monthly-dispatch", _period(schedule.MONTHLY, force, jurisdiction), as_of)
+    run.__name__ = run.__qualname__ = name.replace("-", "_")
+    run.__doc__ = point.description or point.title
+    return flow(name=name, retries=2, retry_delay_seconds=30)(run)
 
 
-@flow(name="quarterly-circular", retries=2, retry_delay_seconds=30)
-def quarterly_circular(
-    as_of: str | None = None, force: bool = False, jurisdiction: str | None = None
-) -> dict[str, Any]:
-    """季通报: scores and ranks of departments and county-level units."""
-    return _run("quarterly-circular", _period(schedule.QUARTERLY, force, jurisdiction), as_of)
-
-
-@flow(name="half-year-review", retries=2, retry_delay_seconds=30)
-def half_year_review(as_of: str | None = None, force: bool = False, jurisdiction: str | None = None) -> dict[str, Any]:
-    """半年观摩: the projects to visit and their state."""
-    return _run("half-year-review", _period(schedule.HALF_YEAR, force, jurisdiction), as_of)
-
-
-@flow(name="annual-assessment", retries=2, retry_delay_seconds=30)
-def annual_assessment(as_of: str | None = None, force: bool = False, jurisdiction: str | None = None) -> dict[str, Any]:
-    """年终考核: the year's figures per department."""
-    return _run("annual-assessment", _period(schedule.ANNUAL, force, jurisdiction), as_of)
+POINT_FLOWS = {point.command: point_flow(point) for point in registry.scheduled() if point.command}
+globals().update({flow_.fn.__name__: flow_ for flow_ in POINT_FLOWS.values()})
 
 
 # No retries here: each city's run retries itself, and a retried fan-out would only find the
@@ -115,7 +98,7 @@ async def province_daily_scan(
     does not complete; returns each city's state."""
     from prefect.deployments.flow_runs import arun_deployment
 
-    day = run_day(as_of)
+    day = run_day(as_of, Ruleset.load())
     engine = make_engine()
     try:
         cities = runs.jurisdictions_to_scan(engine, within=province)

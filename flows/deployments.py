@@ -1,38 +1,47 @@
-"""The cadence deployments: one place for names and schedules, used by `wufei serve`.
+"""The cadence deployments, from the registry of cadence points: what `wufei serve` runs, and
+what prefect.yaml declares for `prefect deploy --all` (a test keeps the two in step).
 
-prefect.yaml declares the same deployments for `prefect deploy --all`; a test keeps the
-two in step. Schedules are daily in Asia/Shanghai: whether today is the day (the 3rd
-working day of the month, a day after 调休 …) is decided in code from the calendar.
+Schedules are daily in the cadence time zone (cadence.yaml `timezone`): whether today is the day
+(the 3rd working day of the month, a day after 调休 …) is decided in code from the calendar.
 """
 
 from __future__ import annotations
 
-from prefect import serve
+from typing import Any
+
+from prefect import Flow, serve
 from prefect.schedules import Cron
 
 from flows import cadence, notify
+from wufei.cadence.config import CadenceConfig
+from wufei.points import registry
 
-TIMEZONE = "Asia/Shanghai"
-
-DEPLOYMENTS = {
-    # name: (flow, cron)
-    "daily-scan": (cadence.daily_scan, "30 8 * * *"),
-    "weekly-report": (cadence.weekly_report, "0 9 * * *"),
-    "monthly-dispatch": (cadence.monthly_dispatch, "0 10 * * *"),
-    "quarterly-circular": (cadence.quarterly_circular, "15 10 * * *"),
-    "half-year-review": (cadence.half_year_review, "30 10 * * *"),
-    "annual-assessment": (cadence.annual_assessment, "45 10 * * *"),
-    "deliver-notices": (
-        notify.deliver_notices,
-        "15 9,11,14,16 * * *",
-    ),  # after daily-scan and weekly-report; later runs retry
-}
+DAILY_SCAN_CRON = "30 8 * * *"
 
 
-def runner_deployments():
+def deployments() -> dict[str, tuple[Flow[..., Any], str]]:
+    """name → (flow, cron): the daily scan and weekly report, each cadence point that runs by
+    itself, and the delivery after the scan and the weekly report (later runs retry)."""
+    return {
+        "daily-scan": (cadence.daily_scan, DAILY_SCAN_CRON),
+        "weekly-report": (cadence.weekly_report, "0 9 * * *"),
+        **{
+            point.command: (
+                cadence.POINT_FLOWS.get(point.command) or cadence.point_flow(point),
+                point.cron or "0 10 * * *",
+            )
+            for point in registry.scheduled()
+            if point.command
+        },
+        "deliver-notices": (notify.deliver_notices, "15 9,11,14,16 * * *"),
+    }
+
+
+def runner_deployments() -> list[Any]:
+    timezone = CadenceConfig.load().timezone_name
     return [
-        flow.to_deployment(name=name, schedule=Cron(cron, timezone=TIMEZONE), tags=["wufei", "cadence"])
-        for name, (flow, cron) in DEPLOYMENTS.items()
+        flow.to_deployment(name=name, schedule=Cron(cron, timezone=timezone), tags=["wufei", "cadence"])
+        for name, (flow, cron) in deployments().items()
     ]
 
 

@@ -17,15 +17,17 @@ from prefect import flow, get_run_logger
 from flows.cadence import run_day
 from wufei.db import make_engine
 from wufei.notify import runs
+from wufei.ruleset import Ruleset
 
 
 @flow(name="deliver-notices", retries=2, retry_delay_seconds=60)
 def deliver_notices(as_of: str | None = None, concurrency: int = 4) -> dict[str, Any]:
     """Retry due failures, then send the day's digests (one per department, audience and channel tag)."""
-    day = run_day(as_of)
+    rules = Ruleset.load()
+    day = run_day(as_of, rules)
     engine = make_engine()
     try:
-        result = runs.scheduled_delivery(engine, day, concurrency=concurrency)
+        result = runs.scheduled_delivery(engine, day, cadence=rules.cadence, concurrency=concurrency)
     finally:
         engine.dispose()
     get_run_logger().info("deliver-notices for %s: %s", day.isoformat(), result)

@@ -1,21 +1,25 @@
-"""The `wufei` command line. Output for people is Chinese; --json is for programs."""
+"""The `wufei` command line. Output for people is Chinese; --json is for programs.
+
+Subcommands of the domain packages are imported when first used (`LazyGroup`), and every command
+imports what it needs when it runs: `wufei --help` loads neither SQLAlchemy nor pandas nor
+matplotlib, and a command only the libraries it uses.
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
-from sqlalchemy import select
 
-from wufei import migrate
 from wufei.clitools import department_ids as _department_ids
 from wufei.clitools import echo_json as _echo_json
 from wufei.clitools import engine as _engine
 from wufei.clitools import parse_day
 from wufei.clitools import plan_ids as _plan_ids
-from wufei.db import make_engine, make_sessionmaker, transaction
 
 LIST_KIND_NAMES = {
     "main": "主要任务",
@@ -28,7 +32,64 @@ LIST_KIND_NAMES = {
 ROLE_NAMES = {"lead": "牵头", "supporting": "配合", "implementer": "落实"}
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """A group whose subcommands live in other modules, imported when a subcommand is used.
+
+    `lazy` maps a name to ("module:attribute", help): the help is what `--help` lists without
+    importing the module (a test checks it is the command's own)."""
+
+    def __init__(self, *args: Any, lazy: dict[str, tuple[str, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy and name not in self.commands:
+            target, _help = self.lazy[name]
+            module, attribute = target.split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        listed = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name) or click.Command(name, help=self.lazy[name][1])
+            if not command.hidden:
+                listed.append((name, command))
+        if listed:
+            limit = formatter.width - 6 - max(len(name) for name, _ in listed)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in listed])
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy={
+        "bulletin": (
+            "wufei.points.commands:bulletin_command",
+            "生成通报（Markdown、HTML、Word、Excel 附件），基于锁定的数据快照",
+        ),
+        "cadence": ("wufei.points.commands:cadence_group", "督查督办节奏：周报送、月调度、季通报、半年观摩、年终考核"),
+        "calendar": ("wufei.calendar.commands:calendar_group", "工作日历：法定节假日、调休与办公室设置"),
+        "contacts": ("wufei.contacts.commands:contacts_group", "部门联系人（专班联系人、负责同志、邮箱和群机器人）"),
+        "doubts": ("wufei.doubts.commands:doubts_group", "待确认：导入时需人工确认的字段，查看与决定"),
+        "extension": ("wufei.extensions.commands:extension", "延期申请"),
+        "milestones": ("wufei.tasks.commands:milestones", "任务节点（年度目标等）"),
+        "notices": (
+            "wufei.notices.commands:notices",
+            "列出提醒、督办单和提请督办（按生成日期）及其发送情况；子命令 deliver、retry 发送",
+        ),
+        "report": ("wufei.reports.commands:report_group", "周报送：报送、导入周报表、审核、查询与报送情况"),
+        "serve": (
+            "wufei.points.commands:serve_command",
+            "按计划运行全部督查督办流程（需 Prefect 服务器，PREFECT_API_URL）",
+        ),
+        "users": ("wufei.accounts.commands:users_group", "门户账号：新建、列出、生成登录链接"),
+        "web": ("wufei.web.commands:web_command", "启动门户网站（办公室、部门联系人、领导使用）"),
+    },
+)
 def main() -> None:
     """wufei 无废城市建设督查督办系统"""
 
@@ -41,6 +102,9 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """创建或升级数据库到最新版本"""
+    from wufei import migrate
+    from wufei.db import make_engine
+
     engine = make_engine()
     migrate.upgrade(engine)
     click.echo(f"数据库已是最新版本：{engine.url.render_as_string(hide_password=True)}")
@@ -123,7 +187,19 @@ def _print_import(result) -> None:
         click.echo(f"  部门 {result.departments} 个")
 
 
-@main.group()
+@main.group(
+    cls=LazyGroup,
+    lazy={
+        "contacts": (
+            "wufei.contacts.commands:contacts_template",
+            "空白联系人表（部门、专班联系人、负责同志、邮箱、群机器人）",
+        ),
+        "weekly-report": (
+            "wufei.reports.commands:weekly_form_command",
+            "周报表（某部门某周牵头的在办任务，预填上次报送内容）",
+        ),
+    },
+)
 def template() -> None:
     """生成空白导入模板"""
 
@@ -143,6 +219,7 @@ def template_plan(path: Path) -> None:
 @click.option("--plan", "plan_ref", help="只导出此方案（文号、名称或编号）")
 def export_command(path: Path, plan_ref: str | None) -> None:
     """导出台账（方案、任务、项目、指标、无废细胞、部门）"""
+    from wufei.db import transaction
     from wufei.exporters.ledger import export_ledger
 
     with transaction(_engine()) as session:
@@ -178,6 +255,7 @@ def _with_filters(command):
 )
 def tasks_command(plan_ref, dept, role, as_json, list_kind, awaiting, as_of, light) -> None:
     """列出任务和项目（可按日期判定红黄绿灯并说明原因）"""
+    from wufei.db import make_sessionmaker
     from wufei.tasks.models import Role
     from wufei.tasks.service import list_tasks, task_as_dict
 
@@ -199,10 +277,12 @@ def tasks_command(plan_ref, dept, role, as_json, list_kind, awaiting, as_of, lig
     if as_json:
         _echo_json(rows)
         return
+    from wufei.lights.models import LIGHT_NAMES
+
     for row in rows:
         owners = "、".join(row["leads"]) or "（待指定）"
         due = row["due_date"] or {"ongoing": "持续推进", "annual": "每年年底"}.get(row["deadline_kind"], "")
-        lamp = f"  {LIGHT_NAMES.get(row.get('light'), '')}：{row['reason']}" if row.get("light") else ""
+        lamp = f"  {LIGHT_NAMES.get(str(row.get('light')), '')}：{row['reason']}" if row.get("light") else ""
         click.echo(
             f"[{row['id']}] {LIST_KIND_NAMES[row['list_kind']]} {row['number']}  {row['title']}  "
             f"牵头：{owners}  期限：{row['deadline_raw'] or '按方案期限'}（{due}）{lamp}"
@@ -210,18 +290,24 @@ def tasks_command(plan_ref, dept, role, as_json, list_kind, awaiting, as_of, lig
     click.echo(f"共 {len(rows)} 项" + (f"（判定日期 {day.isoformat()}）" if day else ""))
 
 
-LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": "已完成"}
-
-
 def _with_lights(session, rows: list[dict], day: date) -> list[dict]:
     """Each task's light and reason on `day` (a task nobody leads yet is lit as awaiting assignment)."""
+    from wufei.cadence.config import CadenceConfig
     from wufei.calendar.service import load_calendar
+    from wufei.lights.rules import LightRules
     from wufei.lights.service import compute_lights, lights_as_dicts
 
     lights = lights_as_dicts(
-        compute_lights(session, as_of=day, calendar=load_calendar(session), task_ids=[row["id"] for row in rows])
+        compute_lights(
+            session,
+            as_of=day,
+            calendar=load_calendar(session),
+            cadence=CadenceConfig.load(),
+            rules=LightRules.load(),
+            task_ids=[row["id"] for row in rows],
+        )
     )
-    empty = {"light": None, "reason": None, "rules": []}
+    empty: dict[str, Any] = {"light": None, "reason": None, "rules": []}
     return [{**row, "as_of": day.isoformat(), **lights.get(row["id"], empty)} for row in rows]
 
 
@@ -229,6 +315,7 @@ def _with_lights(session, rows: list[dict], day: date) -> list[dict]:
 @_with_filters
 def indicators_command(plan_ref, dept, role, as_json) -> None:
     """列出指标"""
+    from wufei.db import make_sessionmaker
     from wufei.indicators.service import indicator_as_dict, list_indicators
     from wufei.tasks.models import Role
 
@@ -257,6 +344,7 @@ def indicators_command(plan_ref, dept, role, as_json) -> None:
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出")
 def depts_command(jurisdiction: str | None, unknown: bool, as_json: bool) -> None:
     """列出部门（成员单位）及其牵头、配合任务数"""
+    from wufei.db import make_sessionmaker
     from wufei.departments.service import list_departments
 
     with make_sessionmaker(_engine())() as session:
@@ -276,11 +364,14 @@ def depts_command(jurisdiction: str | None, unknown: bool, as_json: bool) -> Non
 @click.option("--json", "as_json", is_flag=True)
 def audit_command(limit: int, as_json: bool) -> None:
     """最近的变更记录"""
+    from sqlalchemy import select
+
     from wufei.audit.models import AuditEntry
+    from wufei.db import make_sessionmaker
 
     with make_sessionmaker(_engine())() as session:
         entries = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "at": e.at.isoformat(),
                 "actor": e.actor,
@@ -300,41 +391,6 @@ def audit_command(limit: int, as_json: bool) -> None:
         fields = "、".join(row["changes"])
         click.echo(f"{row['at'][:19]} {row['actor']} {row['action']} {row['entity']} {row['key']}：{fields}")
 
-
-def _register() -> None:
-    """The command groups of the domain packages (imported here: they import this module)."""
-    from wufei.accounts.commands import users_group
-    from wufei.bulletins.commands import bulletin_command
-    from wufei.cadence.commands import cadence_group, serve_command
-    from wufei.calendar.commands import calendar_group
-    from wufei.contacts.commands import contacts_group, contacts_template
-    from wufei.doubts.commands import doubts_group
-    from wufei.extensions.commands import extension
-    from wufei.notices.commands import notices
-    from wufei.reports.commands import report_group, weekly_form_command
-    from wufei.tasks.commands import milestones
-    from wufei.web.commands import web_command
-
-    for command in (
-        cadence_group,
-        serve_command,
-        calendar_group,
-        report_group,
-        milestones,
-        extension,
-        notices,
-        contacts_group,
-        bulletin_command,
-        users_group,
-        web_command,
-        doubts_group,
-    ):
-        main.add_command(command)
-    template.add_command(weekly_form_command)
-    template.add_command(contacts_template)
-
-
-_register()
 
 if __name__ == "__main__":
     main()

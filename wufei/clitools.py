@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Engine
 
-from wufei import migrate
-from wufei.db import make_engine
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 def engine() -> Engine:
-    """The configured database, created on first use; an out-of-date schema is an error."""
+    """The configured database, created on first use; an out-of-date schema is an error.
+    Alembic is loaded only when there is something to migrate."""
+    from wufei import migrate
+    from wufei.db import make_engine
+
     engine = make_engine()
-    head = ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
-    with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
+    head = migrate.head_revision()
+    current = migrate.current_revision(engine)
     if current is None:
         migrate.upgrade(engine)
     elif current != head:
@@ -39,6 +39,13 @@ def parse_day(value: str | None, option: str = "--as-of") -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"日期应写成 2024-05-31：{value}", param_hint=option) from None
+
+
+def require_day(value: str, option: str) -> date:
+    """A required date option's day (click has checked it is given)."""
+    day = parse_day(value, option)
+    assert day is not None
+    return day
 
 
 def plan_ids(session, plan_ref: str | None) -> list[int] | None:

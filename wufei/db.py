@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
 from sqlalchemy import (
@@ -82,6 +83,24 @@ class UtcDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+class EnumText(TypeDecorator):
+    """A StrEnum column: stored as its value in a VARCHAR (no database enum type, so a new member
+    needs no migration), checked on the way in, read back as the member."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum]):
+        super().__init__(64)
+        self.enum = enum
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: Any, dialect: Any) -> StrEnum | None:
+        return None if value is None else self.enum(value)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime()}
@@ -132,7 +151,7 @@ def column_rows(session: Session, statement: Any) -> list[Row]:
     flushed first, as `session.execute` would (autoflush)."""
     if session.autoflush:
         session.flush()
-    return session.connection().execute(statement).all()
+    return list(session.connection().execute(statement).all())
 
 
 def newest_of_each(session: Session, owners: Select, owner: Any, newest: Select, table: Table) -> Select:
@@ -171,6 +190,13 @@ def batched(rows: Iterable[dict[str, Any]], size: int = INSERT_BATCH) -> Iterato
         yield batch
 
 
+def table_of(model: type[Base]) -> Table:
+    """A model's table, as Core statements and the bulk insert take it."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
 def insert_rows(connection, table, rows: list[dict[str, Any]]) -> None:
     """Insert one batch of rows (all with the same keys) into `table` on a Connection or Session."""
     if not rows:
@@ -202,13 +228,13 @@ def load_all_models() -> None:
     from wufei.accounts import models as _accounts  # noqa: F401
     from wufei.audit import models as _audit  # noqa: F401
     from wufei.bulletins import models as _bulletins  # noqa: F401
-    from wufei.cadence import models as _cadence  # noqa: F401
     from wufei.calendar import models as _calendar  # noqa: F401
     from wufei.cells import models as _cells  # noqa: F401
     from wufei.contacts import models as _contacts  # noqa: F401
     from wufei.departments import models as _departments  # noqa: F401
     from wufei.doubts import models as _doubts  # noqa: F401
     from wufei.extensions import models as _extensions  # noqa: F401
+    from wufei.figures import models as _figures  # noqa: F401
     from wufei.indicators import models as _indicators  # noqa: F401
     from wufei.lights import models as _lights  # noqa: F401
     from wufei.notices import models as _notices  # noqa: F401

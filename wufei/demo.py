@@ -19,14 +19,13 @@ import shutil
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "examples" / "seeds"
 OUT = Path(os.environ.get("WUFEI_DEMO_DIR", ROOT / "out" / "demo"))
 START, END = date(2023, 1, 1), date(2024, 1, 31)
 LIGHTS_ON = date(2024, 1, 2)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def main() -> int:
@@ -141,23 +140,23 @@ _LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": 
 def _replay(engine) -> list[str]:
     """The year, day by day; returns the ids of the Prefect flow runs."""
     from flows import cadence as cadence_flows
-    from wufei.cadence import schedule
-    from wufei.cadence.commands import replay, run_point
-    from wufei.cadence.runs import cadence_config
     from wufei.calendar.service import load_calendar
     from wufei.db import make_sessionmaker, transaction
     from wufei.notify.runs import scheduled_delivery
+    from wufei.points import registry
+    from wufei.points.commands import command_runner, replay
+    from wufei.ruleset import Ruleset
     from wufei.simulate import Simulation
 
+    rules = Ruleset.load()
     with make_sessionmaker(engine)() as session:
         calendar = load_calendar(session)
-    simulation = Simulation(calendar=calendar, year=START.year)
-    cadence = cadence_config()
+    simulation = Simulation(calendar=calendar, cadence=rules.cadence, year=START.year)
+    run_point = command_runner()
     period_flows = {
-        "monthly-dispatch": (schedule.MONTHLY, cadence_flows.monthly_dispatch),
-        "quarterly-circular": (schedule.QUARTERLY, cadence_flows.quarterly_circular),
-        "half-year-review": (schedule.HALF_YEAR, cadence_flows.half_year_review),
-        "annual-assessment": (schedule.ANNUAL, cadence_flows.annual_assessment),
+        point.command: (point, cadence_flows.POINT_FLOWS[point.command])
+        for point in registry.scheduled()
+        if point.command is not None
     }
     flow_runs: list[str] = []
     total = (END - START).days + 1
@@ -165,17 +164,23 @@ def _replay(engine) -> list[str]:
     def run(name: str, engine_, day: date) -> dict:
         if name not in period_flows:
             return run_point(name, engine_, day)
-        kind, period_flow = period_flows[name]
-        if not schedule.runs_on(kind, day, calendar, cadence):
+        point, period_flow = period_flows[name]
+        if not point.runs_on(day, calendar, rules.cadence):
             return {"skipped": "不是运行日"}
-        state = period_flow(as_of=day.isoformat(), return_state=True)
+        state: Any = period_flow(as_of=day.isoformat(), return_state=True)
         flow_runs.append(str(state.state_details.flow_run_id))
         return state.result()
 
     def play(day: date) -> None:
         # The digests follow the morning's scan (deliver-notices runs at 09:15); the
         # departments then go about their day.
-        scheduled_delivery(engine, day, now=datetime.combine(day, time(9, 15), tzinfo=SHANGHAI), concurrency=1)
+        scheduled_delivery(
+            engine,
+            day,
+            cadence=rules.cadence,
+            now=datetime.combine(day, time(9, 15), tzinfo=rules.cadence.timezone),
+            concurrency=1,
+        )
         with transaction(engine) as session:
             simulation.play_day(session, day)
         done = (day - START).days + 1
@@ -221,9 +226,13 @@ def _busiest_department(session) -> int:
 
     from wufei.calendar.service import load_calendar
     from wufei.lights.service import compute_lights
+    from wufei.ruleset import Ruleset
     from wufei.tasks.models import Role, TaskDepartment
 
-    lights = compute_lights(session, as_of=PORTAL_TODAY, calendar=load_calendar(session))
+    rules = Ruleset.load()
+    lights = compute_lights(
+        session, as_of=PORTAL_TODAY, calendar=load_calendar(session), cadence=rules.cadence, rules=rules.lights
+    )
     red = [task_id for task_id, result in lights.items() if str(result.light) == "red"]
     leads = Counter(
         session.scalars(
@@ -238,15 +247,16 @@ def _busiest_department(session) -> int:
 def _write_outputs(session) -> dict:
     from sqlalchemy import func, select
 
-    from wufei.cadence.models import PeriodFigures
     from wufei.calendar.service import load_calendar
     from wufei.extensions.models import Extension
+    from wufei.figures.models import PeriodFigures
     from wufei.lights.service import compute_lights, count_lights
     from wufei.notices.models import NoticeIntent
     from wufei.notices.service import intents_as_dicts
     from wufei.notify.service import dispatch_views
     from wufei.reports.form import write_weekly_form
     from wufei.reports.models import Report
+    from wufei.ruleset import Ruleset
     from wufei.tasks.models import Task
     from wufei.tasks.service import list_tasks, task_as_dict
 
@@ -258,7 +268,9 @@ def _write_outputs(session) -> dict:
         name = f"{figures.kind}-{figures.period}-{figures.scope}.json"
         (figures_dir / name).write_text(json.dumps(figures.figures, ensure_ascii=False, indent=2), encoding="utf-8")
 
-    lights = compute_lights(session, as_of=LIGHTS_ON, calendar=load_calendar(session))
+    rules = Ruleset.load()
+    calendar = load_calendar(session)
+    lights = compute_lights(session, as_of=LIGHTS_ON, calendar=calendar, cadence=rules.cadence, rules=rules.lights)
     rows = []
     for task in list_tasks(session, plan_ids=None):
         if task.id in lights:
@@ -276,7 +288,13 @@ def _write_outputs(session) -> dict:
     [department_id] = [a.department_id for a in sample.assignments if a.role == "lead"][:1]
     form = OUT / "周报表-示例.xlsx"
     write_weekly_form(
-        session, form, department_id=department_id, week_start=date(2023, 12, 25), as_of=date(2023, 12, 25)
+        session,
+        form,
+        department_id=department_id,
+        week_start=date(2023, 12, 25),
+        as_of=date(2023, 12, 25),
+        calendar=calendar,
+        cadence=rules.cadence,
     )
 
     def count(query):

@@ -20,21 +20,19 @@ import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from wufei.cadence.windows import week_start
+from wufei.cadence.config import CadenceConfig
 from wufei.calendar.workdays import WorkCalendar
-from wufei.config import load_yaml
+from wufei.chinese import week_start
 from wufei.extensions.service import decide_extension, request_extension
 from wufei.reports.models import Report, ReportStatus
 from wufei.reports.service import open_tasks, review_report, stored_time, submit_report
 from wufei.tasks.models import Role, Task
 
-TZ = ZoneInfo("Asia/Shanghai")
 OFFICE = "领导小组办公室"
 BEHAVIOURS = ["steady"] * 5 + ["early", "late", "silent", "lagging", "stalled"]
 SILENT_FROM = (4, 1)  # silent tasks stop reporting from 1 April
@@ -53,10 +51,9 @@ RETURN_REASON = "佐证材料不足，请补充现场照片和工作台账后重
 def office_config(directory: Path, *, reporting_since: date) -> Path:
     """An office configuration directory (for WUFEI_CONFIG_DIR) whose supervision starts on
     `reporting_since`: weeks before the office went live are never counted as missed."""
-    cadence = load_yaml("cadence", "cadence.yaml")
-    cadence.setdefault("weekly_report", {})["reporting_since"] = reporting_since.isoformat()
+    overrides = {"weekly_report": {"reporting_since": reporting_since.isoformat()}}  # over the shipped file
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / "cadence.yaml").write_text(yaml.safe_dump(cadence, allow_unicode=True), encoding="utf-8")
+    (directory / "cadence.yaml").write_text(yaml.safe_dump(overrides, allow_unicode=True), encoding="utf-8")
     return directory
 
 
@@ -101,6 +98,7 @@ class Simulation:
     """Plays one day of department and office behaviour after the day's cadence runs."""
 
     calendar: WorkCalendar
+    cadence: CadenceConfig
     year: int
     returned_done: bool = False
     extension_task_id: int | None = None
@@ -126,11 +124,11 @@ class Simulation:
             if day != self.calendar.next_workday(week_start(day) - timedelta(days=1)):  # first working day
                 return
             week = week_start(day) - timedelta(weeks=1)  # last week's report, after its window closed
-            at = datetime.combine(day, time(9, 0), TZ)
+            at = datetime.combine(day, time(9, 0), self.cadence.timezone)
         else:
             if day != self._filing_day(day):
                 return
-            week, at = week_start(day), datetime.combine(day, time(10, 0), TZ)
+            week, at = week_start(day), datetime.combine(day, time(10, 0), self.cadence.timezone)
         if (
             week < task_start(task)
             or session.scalar(select(Report.id).where(Report.task_id == task.id, Report.week_start == week)) is not None
@@ -150,6 +148,7 @@ class Simulation:
             at=at,
             actor="simulation",
             calendar=self.calendar,
+            cadence=self.cadence,
         )
 
     def _filing_day(self, day: date) -> date:
@@ -164,9 +163,9 @@ class Simulation:
             .options(selectinload(Report.task).selectinload(Task.plan))
             .order_by(Report.id)
         )
-        at = datetime.combine(day, time(9, 30), TZ)
+        at = datetime.combine(day, time(9, 30), self.cadence.timezone)
         for report in list(pending):
-            if stored_time(report.submitted_at).astimezone(TZ).date() >= day:
+            if self.cadence.today(stored_time(report.submitted_at)) >= day:
                 continue
             if (
                 not self.returned_done
@@ -174,7 +173,15 @@ class Simulation:
                 and report.week_start.isocalendar()[1] == RETURNED_WEEK
             ):
                 self.returned_done = True
-                review_report(session, report_id=report.id, accept=False, reason=RETURN_REASON, actor=OFFICE, at=at)
+                review_report(
+                    session,
+                    report_id=report.id,
+                    accept=False,
+                    reason=RETURN_REASON,
+                    actor=OFFICE,
+                    at=at,
+                    cadence=self.cadence,
+                )
                 submit_report(
                     session,
                     task_id=report.task_id,
@@ -184,12 +191,13 @@ class Simulation:
                     done_text=(report.done_text or "") + "；已补充现场照片和台账",
                     problems=report.problems,
                     next_steps=report.next_steps,
-                    at=datetime.combine(day, time(15, 0), TZ),
+                    at=datetime.combine(day, time(15, 0), self.cadence.timezone),
                     actor="simulation",
                     calendar=self.calendar,
+                    cadence=self.cadence,
                 )
                 continue
-            review_report(session, report_id=report.id, accept=True, actor=OFFICE, at=at)
+            review_report(session, report_id=report.id, accept=True, actor=OFFICE, at=at, cadence=self.cadence)
 
     def _maybe_extend(self, session: Session, task: Task, behaviour: str, day: date) -> None:
         if behaviour != "stalled" or task.due_date is None or task.deadline_kind != "fixed":

@@ -1,5 +1,6 @@
 """The scoring arithmetic and the forecast rule, pure: numbers worked out by hand."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
@@ -25,13 +26,17 @@ def test_a_component_with_nothing_to_judge_earns_its_full_weight_and_a_score_is_
     assert scoring.component_points(20, 0, 0) == 20 and scoring.component_points(20, 1, 3) == Fraction(20, 3)
 
 
+@dataclass
+class Row:
+    department: str
+    score: float
+    rank: int = 0
+
+
 def test_ties_share_a_rank_and_the_next_rank_is_skipped():
-    rows = [
-        {"department": "乙", "score": 90.0},
-        {"department": "丙", "score": 80.0},
-        {"department": "甲", "score": 90.0},
-    ]
-    assert [(r["department"], r["rank"]) for r in scoring.rank(rows)] == [("乙", 1), ("甲", 1), ("丙", 3)]
+    rows = [Row("乙", 90.0), Row("丙", 80.0), Row("甲", 90.0)]
+    ranked = scoring.rank(rows, name=lambda r: r.department)
+    assert [(r.department, r.rank) for r in ranked] == [("乙", 1), ("甲", 1), ("丙", 3)]
 
 
 def test_deductions_are_priced_per_item():

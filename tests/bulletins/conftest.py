@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.bulletins import world as W
-from wufei.bulletins.service import issue_bulletin
+from tests.bulletins.issuing import issue_bulletin
 
 
 @pytest.fixture
@@ -25,11 +25,8 @@ def issue(session, world, tmp_path):
             period=period,
             scope="衡水市",
             out_dir=Path(tmp_path) / name,
-            calendar=W.CAL,
             as_of=as_of,
             refresh=refresh,
-            cadence=W.CADENCE,
-            light_rules=W.RULES,
             **kwargs,
         )
 

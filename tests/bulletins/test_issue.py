@@ -10,11 +10,12 @@ from sqlalchemy import select
 
 from tests.bulletins import world as W
 from wufei import migrate
-from wufei.bulletins.service import write_bulletins, write_cadence_bulletins
 from wufei.db import make_sessionmaker
 from wufei.departments.models import Department
 from wufei.notices.models import NoticeIntent
 from wufei.plans.models import Jurisdiction
+from wufei.points import registry
+from wufei.points.issue import issue_bulletins, issue_run
 
 
 def test_write_bulletins_and_the_command_line_issue_once_and_notify_office_leaders_and_departments(
@@ -26,8 +27,18 @@ def test_write_bulletins_and_the_command_line_issue_once_and_notify_office_leade
         world.city.parent = Jurisdiction(name="河北省", level="province")
         session.commit()
 
-    # the cadence flow's call after period_run on the 3rd working day of June
-    paths = write_bulletins(fresh_engine, kind="monthly", as_of=date(2024, 6, 5), out_dir=tmp_path / "flow")
+    # the city's bulletin as a run on the 3rd working day of June issues it
+    monthly = registry.point("monthly")
+    issued = issue_bulletins(
+        fresh_engine,
+        monthly,
+        period=monthly.due_period(date(2024, 6, 5)),
+        rules=W.RULESET,
+        out_dir=tmp_path / "flow",
+        figures_as_of=date(2024, 6, 5),
+        notify_on=date(2024, 6, 5),
+    )
+    paths = [path for item in issued for path in item.paths]
     assert sorted(p.name for p in paths) == [
         "monthly-2024-05-annex.xlsx",
         "monthly-2024-05-completion.png",
@@ -75,9 +86,18 @@ def test_write_bulletins_and_the_command_line_issue_once_and_notify_office_leade
 
     # what the monthly flow writes after period_run: the city's bulletin again (its locked
     # snapshot, nobody notified twice) and the province's roll-up (office and group notified)
-    written = write_cadence_bulletins(
-        fresh_engine, kind="monthly", period="2024-05", as_of=date(2024, 6, 5), out_dir=tmp_path / "cadence"
-    )
+    written = [
+        path
+        for item in issue_run(
+            fresh_engine,
+            monthly,
+            period=monthly.period("2024-05"),
+            as_of=date(2024, 6, 5),
+            rules=W.RULESET,
+            out_dir=tmp_path / "cadence",
+        )
+        for path in item.paths
+    ]
     assert {(p.parent.name, p.name) for p in written if p.suffix == ".html"} == {
         ("衡水市", "monthly-2024-05.html"),
         ("河北省", "province-monthly-2024-05.html"),

@@ -98,7 +98,7 @@ def test_the_province_view_ranks_the_cities(session, world, tmp_path):
     session.add(hebei)
     world.city.parent = hebei
     session.flush()
-    from wufei.bulletins.service import issue_bulletin
+    from tests.bulletins.issuing import issue_bulletin
 
     issued = issue_bulletin(
         session,
@@ -106,10 +106,7 @@ def test_the_province_view_ranks_the_cities(session, world, tmp_path):
         period="2024-Q2",
         scope="河北省",
         out_dir=tmp_path,
-        calendar=W.CAL,
         as_of=date(2024, 7, 5),
-        cadence=W.CADENCE,
-        light_rules=W.RULES,
     )
     assert issued.snapshot.kind == "province_quarterly"
     sheets = xlsx_sheets(by_suffix(issued.paths, "-annex.xlsx"))

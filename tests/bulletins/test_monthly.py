@@ -76,7 +76,7 @@ def may(engine, tmp_path_factory):
     """Issued once for the module (these tests only read the files), rolled back at the end."""
     from sqlalchemy.orm import Session
 
-    from wufei.bulletins.service import issue_bulletin
+    from tests.bulletins.issuing import issue_bulletin
 
     with engine.connect() as connection:
         transaction = connection.begin()
@@ -89,10 +89,7 @@ def may(engine, tmp_path_factory):
                 period="2024-05",
                 scope="衡水市",
                 out_dir=tmp_path_factory.mktemp("may"),
-                calendar=W.CAL,
                 as_of=date(2024, 6, 5),
-                cadence=W.CADENCE,
-                light_rules=W.RULES,
             )
         finally:
             session.close()

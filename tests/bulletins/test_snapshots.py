@@ -10,10 +10,12 @@ from sqlalchemy import func, select
 
 from tests.bulletins import world as W
 from tests.bulletins.helpers import by_suffix, docx_text, xlsx_sheets
+from tests.cadence import figures as F
 from wufei.bulletins import snapshots
 from wufei.bulletins.models import Snapshot
-from wufei.cadence import figures as F
 from wufei.cadence import periods
+from wufei.points import registry
+from wufei.points.issue import snapshot_for
 from wufei.reports.models import Report
 
 RUN_DAY = date(2024, 6, 5)
@@ -84,8 +86,8 @@ def test_an_unlocked_snapshot_follows_the_stored_figures_until_a_bulletin_is_iss
         F.store_figures(session, kind="monthly", period=may, scope="衡水市", as_of=as_of, figures=figures)
 
     def take():
-        return snapshots.snapshot_for(
-            session, kind="monthly", period=may, scope="衡水市", calendar=W.CAL, cadence=W.CADENCE, light_rules=W.RULES
+        return snapshot_for(
+            session, registry.point("monthly"), period=may, scope="衡水市", calendar=W.CAL, rules=W.RULESET
         )
 
     store(RUN_DAY)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from tests.cadence import figures as F
 from tests.cadence.test_figures import (  # noqa: F401
     CADENCE,
     CAL,
@@ -20,7 +21,6 @@ from tests.cadence.test_figures import (  # noqa: F401
     world,
     year_world,
 )
-from wufei.cadence import figures as F
 from wufei.cadence import periods
 from wufei.indicators.models import Indicator, IndicatorDepartment, IndicatorValue
 from wufei.lights.rules import LightRules
@@ -234,14 +234,36 @@ def test_reporting_over_many_weeks_counts_as_the_weekly_compliance_does(session,
     from collections import Counter
 
     from wufei.cadence.periods import weeks_in
+    from wufei.points import registry
+    from wufei.points.issue import world_for
     from wufei.reports.service import compliance
 
     weeks = [w.start for w in weeks_in(periods.quarter(2023, 2))]
-    totals, misses = F._reporting_detail(session, weeks=weeks, calendar=CAL, cadence=CADENCE, as_of=date(2023, 7, 7))
+    point = registry.point("quarterly")
+    world = world_for(
+        session,
+        point,
+        scope="衡水市",
+        period=periods.quarter(2023, 2),
+        as_of=date(2023, 7, 7),
+        calendar=CAL,
+        rules=F.ruleset(CADENCE, RULES),
+    )
+    reporting = world.reporting(session)
+    assert reporting.weeks == weeks
+    totals = {department: vars(tally) for department, tally in reporting.counts.items()}
+    misses = reporting.misses
     expected: dict[int, Counter] = {}
     expected_misses: dict[int, list] = {}
     for monday in weeks:
-        for row in compliance(session, week_start=monday, calendar=CAL, cadence=CADENCE, as_of=date(2023, 7, 7)):
+        for row in compliance(
+            session,
+            week_start=monday,
+            calendar=CAL,
+            cadence=CADENCE,
+            as_of=date(2023, 7, 7),
+            plan_ids=world.plan_ids,
+        ):
             expected.setdefault(row["department_id"], Counter()).update(
                 {k: row[k] for k in ("expected", "filed", "on_time", "late", "missing")}
             )

@@ -31,16 +31,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from tests.cadence import figures as F
 from tests.seed_files import CELLS_REPLY, HENGSHUI_PLAN
-from wufei.cadence import figures as F
 from wufei.cadence import periods
-from wufei.cadence.models import PeriodFigures
+from wufei.cadence.config import CadenceConfig
 from wufei.cadence.periods import PeriodError
 from wufei.cadence.windows import reporting_window
 from wufei.calendar.workdays import WorkCalendar
 from wufei.cells.models import CellCount
 from wufei.departments.models import Department
 from wufei.extensions.models import Extension
+from wufei.figures.codec import to_json
+from wufei.figures.models import PeriodFigures
 from wufei.indicators.models import Indicator, IndicatorValue
 from wufei.lights.rules import LightRules
 from wufei.notices.models import NoticeIntent
@@ -50,7 +52,7 @@ from wufei.tasks.models import Milestone, Task, TaskDepartment
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CAL = WorkCalendar()
-CADENCE: dict = {}  # the weekly window's defaults: opens Monday, due Friday 17:00
+CADENCE = CadenceConfig.from_dict()  # the weekly window's defaults: opens Monday, due Friday 17:00
 RULES = LightRules()  # the shipped thresholds (rules.yaml says the same)
 
 ENV, CITY, TAOCHENG, JIZHOU, GROUP = (
@@ -640,7 +642,7 @@ def test_the_q2_2023_circular_praises_and_names_units_with_the_facts_behind_it(q
         (JIZHOU, ["有红灯任务1项"]),
     ]
     assert q2["lagging"][1]["facts"][0].startswith("承担任务3项")
-    assert q2["rules"] == F.DEFAULT_RULES["quarterly"]
+    assert q2["rules"] == to_json(F.CircularRules.load().quarterly)
 
 
 def test_changing_the_declared_rules_changes_who_is_named(session, world):
@@ -961,19 +963,41 @@ def test_figures_that_are_not_plain_json_are_refused(session):
 # --- rules --------------------------------------------------------------------------------------
 
 
-def test_the_shipped_circular_yaml_declares_the_default_rules():
-    assert F.load_rules() == F.DEFAULT_RULES
+def test_the_shipped_circular_yaml_declares_every_rule():
+    rules = F.CircularRules.load()
+    assert to_json(rules) == {
+        "quarterly": {
+            "weights": {"completion": 40, "on_time": 30, "reporting": 30},
+            "deductions": {"red": 5, "yellow": 2},
+            "praise": {"top": 3, "min_score": 90},
+            "lagging": {"below_score": 60, "red_tasks": 1},
+        },
+        "annual": {
+            "weights": {"completion": 40, "on_time": 20, "reporting": 20, "indicators": 20},
+            "deductions": {"yellow_slip": 2, "red_slip": 5},
+            "indicator_no_data_counts": 1,
+        },
+        "self_assessment": {"forecast_by_trend": 1},
+    }
 
 
 def test_rules_are_merged_key_by_key_and_unknown_keys_refused():
-    assert F.load_rules({"annual": {"deductions": {"red_slip": 10}}})["annual"]["deductions"] == {
+    assert to_json(F.CircularRules.from_dict({"annual": {"deductions": {"red_slip": 10}}}).annual.deductions) == {
         "yellow_slip": 2,
         "red_slip": 10,
     }
     with pytest.raises(F.RulesError, match="不认识"):
-        F.load_rules({"quarterly": {"weights": {"indicators": 10}}})
+        F.CircularRules.from_dict({"quarterly": {"weights": {"indicators": 10}}})
     with pytest.raises(F.RulesError, match="不小于0"):
-        F.load_rules({"quarterly": {"deductions": {"red": -1}}})
+        F.CircularRules.from_dict({"quarterly": {"deductions": {"red": -1}}})
+
+
+def test_an_office_file_changes_only_the_rules_it_writes(tmp_path, monkeypatch):
+    (tmp_path / "circular.yaml").write_text("quarterly:\n  praise:\n    top: 5\n", encoding="utf-8")
+    monkeypatch.setenv("WUFEI_CONFIG_DIR", str(tmp_path))
+    rules = F.CircularRules.load()
+    assert (rules.quarterly.praise.top, rules.quarterly.praise.min_score) == (5, 90)
+    assert rules.annual == F.CircularRules.from_dict().annual
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event, insert, select
 
+from tests.cadence import figures as F
 from tests.cadence.test_figures import CADENCE, CAL, RULES
-from wufei.cadence import figures as F
 from wufei.departments.models import Department
 from wufei.plans.models import Jurisdiction, Plan
 from wufei.reports.models import Report

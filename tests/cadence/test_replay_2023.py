@@ -15,14 +15,16 @@ from sqlalchemy import select
 from tests.conftest import fresh_database_url
 from tests.seed_files import HENGSHUI_PLAN
 from wufei import migrate
-from wufei.cadence.commands import replay
-from wufei.cadence.windows import load_cadence, reporting_window
+from wufei.cadence.config import CadenceConfig
+from wufei.cadence.windows import reporting_window
 from wufei.calendar.service import load_calendar
 from wufei.db import make_engine, make_sessionmaker, transaction
 from wufei.extensions.models import Extension
 from wufei.importers.service import import_paths
+from wufei.lights.rules import LightRules
 from wufei.lights.service import compute_lights
 from wufei.notices.models import NoticeIntent
+from wufei.points.commands import command_runner, replay
 from wufei.reports.models import Report
 from wufei.simulate import Simulation, behaviour_of, office_config
 from wufei.tasks.models import Task
@@ -40,13 +42,15 @@ def year(tmp_path_factory):
     migrate.upgrade(engine)
     assert import_paths(engine, [HENGSHUI_PLAN])[0].ok
     with make_sessionmaker(engine)() as session:
-        simulation = Simulation(calendar=load_calendar(session), year=2023)
+        simulation = Simulation(calendar=load_calendar(session), cadence=CadenceConfig.load(), year=2023)
 
     def play(day: date) -> None:
         with transaction(engine) as session:
             simulation.play_day(session, day)
 
-    replay(engine, date(2023, 1, 1), date(2024, 1, 2), on_day=play)
+    # The runs issue their bulletins as the flows do (Markdown only here: the forms are tested apart).
+    runner = command_runner(out_dir=tmp_path_factory.mktemp("bulletins"), forms=("md",))
+    replay(engine, date(2023, 1, 1), date(2024, 1, 2), runner=runner, on_day=play)
     yield engine
     engine.dispose()
     patch.undo()
@@ -57,7 +61,14 @@ def _task(session, list_kind: str, number: str) -> Task:
 
 
 def _light(session, task: Task, day: date):
-    return compute_lights(session, as_of=day, calendar=load_calendar(session), task_ids=[task.id])[task.id]
+    return compute_lights(
+        session,
+        as_of=day,
+        calendar=load_calendar(session),
+        cadence=CadenceConfig.load(),
+        rules=LightRules.load(),
+        task_ids=[task.id],
+    )[task.id]
 
 
 def _intents(session, task: Task, step: str | None = None) -> list[NoticeIntent]:
@@ -102,7 +113,8 @@ def test_late_reports_are_counted_late_and_the_task_still_finishes(year):
         task = _task(session, "regulation", "2")
         reports = list(session.scalars(select(Report).where(Report.task_id == task.id)))
         calendar = load_calendar(session)
-        windowed = [r for r in reports if reporting_window(r.week_start, calendar, load_cadence()) is not None]
+        cadence = CadenceConfig.load()
+        windowed = [r for r in reports if reporting_window(r.week_start, calendar, cadence) is not None]
         assert len(windowed) > 40 and all(r.late for r in windowed)
         # A week without a reporting window (the Spring Festival week) cannot be late.
         assert all(not r.late for r in reports if r not in windowed)
@@ -165,7 +177,12 @@ def test_lagging_tasks_miss_their_2023_milestone(year):
         ]
         assert lagging
         lights = compute_lights(
-            session, as_of=date(2024, 1, 2), calendar=load_calendar(session), task_ids=[t.id for t in lagging]
+            session,
+            as_of=date(2024, 1, 2),
+            calendar=load_calendar(session),
+            cadence=CadenceConfig.load(),
+            rules=LightRules.load(),
+            task_ids=[t.id for t in lagging],
         )
         assert all(r.light == "red" and "milestone_missed" in r.rules for r in lights.values())
 
@@ -184,7 +201,7 @@ def test_one_report_was_returned_and_refiled_as_a_second_version(year):
 
 
 def test_the_cadence_stored_every_month_quarter_and_half_year(year):
-    from wufei.cadence.models import PeriodFigures
+    from wufei.figures.models import PeriodFigures
 
     with make_sessionmaker(year)() as session:
         periods = {(f.kind, f.period) for f in session.scalars(select(PeriodFigures))}

@@ -22,8 +22,8 @@ from decimal import Decimal
 
 import pytest
 
+from tests.cadence import figures as F
 from tests.cadence.test_figures import CADENCE, CAL, CITY, ENV, RULES, Builder
-from wufei.cadence import figures as F
 from wufei.indicators.models import Indicator, IndicatorDepartment, IndicatorValue
 from wufei.plans.models import Jurisdiction
 from wufei.reports.models import Report

@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from wufei.cadence.windows import (
-    WeekError,
-    chinese_week,
-    closed_weeks,
-    load_cadence,
-    parse_week,
-    reporting_window,
-    week_label,
-    week_start,
-)
+from wufei.cadence.config import CadenceConfig, ConfigError, RunDay
+from wufei.cadence.windows import closed_weeks, last_closed_week, reporting_window
 from wufei.calendar.workdays import DayKind, WorkCalendar
+from wufei.chinese import WeekError, chinese_week, parse_week, week_label, week_start
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(scope="module")
 def cadence():
-    return load_cadence()
+    return CadenceConfig.load()
 
 
 @pytest.fixture
@@ -33,13 +26,42 @@ def calendar():
 
 
 def test_the_shipped_cadence_file_has_the_weekly_and_periodic_points(cadence):
-    assert cadence["timezone"] == "Asia/Shanghai"
-    assert cadence["weekly_report"]["due_time"] == "17:00"
-    assert cadence["evidence"]["max_bytes"] == 20 * 1024 * 1024 and "pdf" in cadence["evidence"]["allowed_types"]
-    assert cadence["quarterly_circular"] == {"workday_of_month": 5, "months": [1, 4, 7, 10]}
-    assert cadence["annual_assessment"]["province_due"] == "01-31"
-    assert cadence["monthly_dispatch"]["workday_of_month"] == 3
-    assert sorted(cadence["half_year_review"]["months"]) == [1, 7]
+    assert cadence.timezone == SHANGHAI
+    assert cadence.weekly.due_time == time(17, 0) and cadence.weekly.due_weekday == 4
+    assert cadence.evidence.max_bytes == 20 * 1024 * 1024 and "pdf" in cadence.evidence.allowed_types
+    assert cadence.run_day("quarterly_circular") == RunDay(5, (1, 4, 7, 10))
+    assert cadence.province_due == (1, 31)
+    assert cadence.run_day("monthly_dispatch") == RunDay(3, ())
+    assert sorted(cadence.run_day("half_year_review").months) == [1, 7]
+    assert cadence.run_day("annual_assessment") == RunDay(15, (1,))
+
+
+def test_an_office_file_changes_only_the_keys_it_writes(tmp_path, monkeypatch):
+    (tmp_path / "cadence.yaml").write_text(
+        "weekly_report:\n  due_time: '12:00'\nannual_assessment:\n  months: [2]\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("WUFEI_CONFIG_DIR", str(tmp_path))
+    office = CadenceConfig.load()
+    assert (office.weekly.due_time, office.weekly.due_weekday) == (time(12, 0), 4)
+    assert office.run_day("annual_assessment") == RunDay(15, (2,))  # `months` wins over the shipped `month`
+    assert office.timezone == SHANGHAI
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"weekly_report": {"due_tme": "17:00"}}, "不认识的设置：due_tme"),
+        ({"weekly_report": {"due_time": "五点"}}, "due_time"),
+        ({"weekly_report": {"opens": "someday"}}, "monday"),
+        ({"weekly_report": {"if_due_day_is_holiday": "skip"}}, "previous_workday"),
+        ({"monthly_dispatch": {"workday_of_month": 0}}, "workday_of_month"),
+        ({"timezone": "Mars/Olympus"}, "时区"),
+        ({"annual_assessment": {"province_due": "31-01"}}, "01-31"),
+    ],
+)
+def test_a_cadence_file_that_cannot_be_used_is_refused_naming_the_key(overrides, message):
+    with pytest.raises(ConfigError, match=message):
+        CadenceConfig.from_dict(overrides)
 
 
 def test_week_start_label_and_chinese_name_round_trip():
@@ -110,13 +132,13 @@ def test_a_holiday_friday_moves_the_due_day_back_to_thursday(calendar, cadence):
 
 
 def test_the_next_workday_policy_moves_a_holiday_due_day_forward(calendar, cadence):
-    config = {**cadence, "weekly_report": {**cadence["weekly_report"], "if_due_day_is_holiday": "next_workday"}}
+    config = CadenceConfig.from_dict({"weekly_report": {"if_due_day_is_holiday": "next_workday"}})
     window = reporting_window(date(2024, 4, 1), calendar, config)
     assert window.due_at.date() == date(2024, 4, 7)  # Sunday, 调休
 
 
 def test_the_due_time_and_weekday_come_from_the_cadence_file(calendar, cadence):
-    config = {**cadence, "weekly_report": {**cadence["weekly_report"], "due_weekday": "thursday", "due_time": "12:00"}}
+    config = CadenceConfig.from_dict({"weekly_report": {"due_weekday": "thursday", "due_time": "12:00"}})
     window = reporting_window(date(2024, 6, 3), calendar, config)
     assert window.due_at == datetime(2024, 6, 6, 12, 0, tzinfo=SHANGHAI)
 
@@ -136,3 +158,9 @@ def test_closed_weeks_skip_the_holiday_weeks_and_end_at_the_last_due_time(calend
 def test_closed_weeks_around_national_day_2024(calendar, cadence):
     weeks = closed_weeks(date(2024, 10, 10), calendar, cadence, since=date(2024, 9, 23))
     assert weeks == [date(2024, 9, 23), date(2024, 9, 30)]
+
+
+def test_the_last_closed_week_skips_the_weeks_without_a_window(calendar, cadence):
+    # Friday 23 February 2024, 17:00 closes W08; the Spring Festival week (W07) has no window.
+    assert last_closed_week(date(2024, 2, 22), calendar, cadence) == date(2024, 2, 5)
+    assert last_closed_week(date(2024, 2, 23), calendar, cadence) == date(2024, 2, 19)

@@ -15,15 +15,16 @@ from sqlalchemy import func, select
 
 from tests.seed_files import HENGSHUI_PLAN
 from wufei import migrate
-from wufei.cadence.windows import load_cadence
+from wufei.cadence.config import CadenceConfig
 from wufei.calendar.workdays import WorkCalendar
 from wufei.db import make_sessionmaker, transaction
+from wufei.escalation.ladder import Ladder
 from wufei.escalation.service import scan
 from wufei.importers.service import load_source, read_source
 from wufei.notices.models import NoticeIntent
 
 AS_OF = date(2024, 6, 3)
-CADENCE = {**load_cadence(), "weekly_report": {"reporting_since": "2024-05-06"}}
+CADENCE = CadenceConfig.from_dict({"weekly_report": {"reporting_since": "2024-05-06"}})
 
 
 def _scan_in_threads(engine, count=2):
@@ -34,7 +35,9 @@ def _scan_in_threads(engine, count=2):
         try:
             with make_sessionmaker(engine)() as session:
                 barrier.wait(timeout=30)
-                results[index] = scan(session, as_of=AS_OF, calendar=WorkCalendar(), cadence=CADENCE)
+                results[index] = scan(
+                    session, as_of=AS_OF, calendar=WorkCalendar(), cadence=CADENCE, ladder=Ladder.load()
+                )
                 session.commit()
         except Exception as exc:  # reported below, with the thread's traceback
             errors.append(exc)

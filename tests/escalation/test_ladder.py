@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 
 from wufei.calendar.workdays import WorkCalendar
+from wufei.chinese import chinese_date
 from wufei.config import load_yaml
-from wufei.escalation.ladder import KINDS, Ladder, LadderError, Recipient, chinese_date, missing_steps, steps_due
+from wufei.escalation.ladder import KINDS, Ladder, LadderError, Recipient, missing_steps, steps_due
 from wufei.notices.models import NoticeKind
 
 CALENDAR = WorkCalendar()

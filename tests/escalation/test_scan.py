@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.seed_files import HENGSHUI_PLAN
-from wufei.cadence.windows import load_cadence
+from wufei.cadence.config import CadenceConfig
 from wufei.calendar.workdays import WorkCalendar
-from wufei.escalation.service import load_ladder, scan
+from wufei.escalation.ladder import Ladder
+from wufei.escalation.service import scan
 from wufei.extensions.models import Extension, ExtensionStatus
 from wufei.notices.models import NoticeIntent
 from wufei.notices.service import list_intents
@@ -21,7 +22,7 @@ from wufei.tasks.models import Role, Task
 
 CALENDAR = WorkCalendar()
 # Weekly reporting starts in 2099: these scans see deadlines only.
-NO_REPORTING = {"weekly_report": {"reporting_since": "2099-01-01"}}
+NO_REPORTING = CadenceConfig.from_dict({"weekly_report": {"reporting_since": "2099-01-01"}})
 DUE_2022, DUE_2023, DUE_2025 = date(2022, 12, 31), date(2023, 12, 31), date(2025, 12, 31)
 
 
@@ -33,7 +34,8 @@ def plan(session, load):
 
 
 def _run(session, as_of, cadence=NO_REPORTING, **kwargs):
-    return scan(session, as_of=as_of, calendar=CALENDAR, cadence=cadence, **kwargs)
+    # The ladder is read where the run starts: here (an office's copy in WUFEI_CONFIG_DIR when set).
+    return scan(session, as_of=as_of, calendar=CALENDAR, cadence=cadence, ladder=Ladder.load(), **kwargs)
 
 
 def _led(tasks, due):
@@ -208,7 +210,7 @@ def _file(session, task, week_start):
 
 
 def test_missed_weekly_reports_remind_the_liaison_then_the_leader_and_the_office(session, plan):
-    cadence = {**load_cadence(), "weekly_report": {"reporting_since": "2024-05-06"}}  # W19 … W22 closed by June
+    cadence = CadenceConfig.from_dict({"weekly_report": {"reporting_since": "2024-05-06"}})  # W19 … W22 closed by June
     led = sorted(_led(plan, DUE_2025))
     always, lapsed, never = plan[led[0]], plan[led[1]], plan[led[2]]
     for week in (date(2024, 5, 6), date(2024, 5, 13), date(2024, 5, 20), date(2024, 5, 27)):
@@ -235,7 +237,7 @@ def test_missed_weekly_reports_remind_the_liaison_then_the_leader_and_the_office
 
 
 def test_a_friday_scan_does_not_count_that_fridays_week_as_missed(session, plan):
-    cadence = {**load_cadence(), "weekly_report": {"reporting_since": "2024-05-06"}}
+    cadence = CadenceConfig.from_dict({"weekly_report": {"reporting_since": "2024-05-06"}})
     _run(session, date(2024, 5, 31), cadence=cadence)  # W22 closes at 17:00 today
     missing = list_intents(session, kind="report_missing")
     assert {i.period for i in missing if i.step == "missing_1"} == {"2024-W21"}
@@ -243,7 +245,7 @@ def test_a_friday_scan_does_not_count_that_fridays_week_as_missed(session, plan)
 
 
 def test_a_later_missed_week_brings_new_missing_notices(session, plan):
-    cadence = {**load_cadence(), "weekly_report": {"reporting_since": "2024-05-06"}}
+    cadence = CadenceConfig.from_dict({"weekly_report": {"reporting_since": "2024-05-06"}})
     first = _run(session, date(2024, 6, 3), cadence=cadence)
     again = _run(session, date(2024, 6, 4), cadence=cadence)
     assert again.created == 0
@@ -259,7 +261,7 @@ def test_the_office_can_replace_the_ladder_through_the_config_dir(session, plan,
         encoding="utf-8",
     )
     monkeypatch.setenv("WUFEI_CONFIG_DIR", str(tmp_path))
-    assert [s.id for s in load_ladder().steps] == ["overdue_3"]
+    assert [s.id for s in Ladder.load().steps] == ["overdue_3"]
     _run(session, date(2024, 1, 4))  # 3rd working day after 31 December 2023
     assert set(_by_step(session)) == {"overdue_3"}
     assert {i.task_id for i in list_intents(session)} == _led(plan, DUE_2022) | _led(plan, DUE_2023)
@@ -276,7 +278,7 @@ def test_working_days_counted_in_one_walk_match_the_calendar():
 
 
 def test_the_leader_hears_once_per_streak_while_the_liaison_is_reminded_every_week(session, plan):
-    cadence = {**load_cadence(), "weekly_report": {"reporting_since": "2024-05-06"}}
+    cadence = CadenceConfig.from_dict({"weekly_report": {"reporting_since": "2024-05-06"}})
     never = plan[sorted(_led(plan, DUE_2025))[2]]
     _run(session, date(2024, 6, 3), cadence=cadence)  # W19–W22 missed: streak 4, first seen now
     _run(session, date(2024, 6, 11), cadence=cadence)  # W23 missed too: streak 5

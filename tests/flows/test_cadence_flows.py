@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from flows import cadence
 from wufei.bulletins.models import Snapshot
-from wufei.cadence.models import PeriodFigures
 from wufei.db import make_sessionmaker
+from wufei.figures.models import PeriodFigures
 from wufei.lights.models import LightRecord
 from wufei.notices.models import NoticeIntent
 
@@ -90,10 +90,11 @@ def test_period_flows_run_on_their_working_day_and_store_figures_once(prefect_se
 def test_the_window_notices_name_the_week_and_deadline_the_chinese_way(flow_database):
     from datetime import date
 
-    from wufei.cadence import runs
+    from tests.rules import RULESET
     from wufei.notify.digest import build_digests
+    from wufei.points import runs
 
-    assert runs.weekly_report(flow_database, date(2024, 6, 3))["opened"] > 0  # Monday: the window opens
+    assert runs.weekly_report(flow_database, date(2024, 6, 3), rules=RULESET)["opened"] > 0  # Monday: the window opens
     with make_sessionmaker(flow_database)() as session:
         intents = session.scalars(select(NoticeIntent).where(NoticeIntent.kind == "report_window_open")).all()
         digest = build_digests(intents[:1], day=date(2024, 6, 3), department_names={})[0]

@@ -1,4 +1,5 @@
-"""prefect.yaml and `wufei serve` declare the same deployments, daily, in Asia/Shanghai."""
+"""prefect.yaml, `wufei serve` and the registry of cadence points declare the same deployments,
+daily, in the cadence time zone (cadence.yaml `timezone`)."""
 
 from __future__ import annotations
 
@@ -6,39 +7,63 @@ from pathlib import Path
 
 import yaml
 
-from flows.deployments import DEPLOYMENTS, TIMEZONE, runner_deployments
+from flows import cadence
+from flows.deployments import deployments, runner_deployments
+from wufei.cadence.config import CadenceConfig
+from wufei.points import registry
 
 ROOT = Path(__file__).resolve().parents[2]
 # Deployments for a Prefect server with workers only (a province's fan-out): `wufei serve` runs
 # one process, where one unscoped daily-scan does the same work.
 PROVINCE_ONLY = {"province-daily-scan"}
+ZONE = CadenceConfig.load().timezone_name
+
+
+def _declared() -> dict[str, dict]:
+    return {d["name"]: d for d in yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))["deployments"]}
 
 
 def test_prefect_yaml_declares_every_served_deployment_with_the_same_schedule():
-    declared = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))["deployments"]
-    by_name = {d["name"]: d for d in declared}
-    assert set(by_name) - PROVINCE_ONLY == set(DEPLOYMENTS)
-    for name, (flow, cron) in DEPLOYMENTS.items():
-        [schedule] = by_name[name]["schedules"]
-        assert schedule == {"cron": cron, "timezone": "Asia/Shanghai"}
-        module, function = by_name[name]["entrypoint"].split(":")
+    declared = _declared()
+    assert set(declared) - PROVINCE_ONLY == set(deployments())
+    for name, (flow, cron) in deployments().items():
+        [schedule] = declared[name]["schedules"]
+        assert schedule == {"cron": cron, "timezone": ZONE}
+        module, function = declared[name]["entrypoint"].split(":")
         assert module == flow.fn.__module__.replace(".", "/") + ".py" and function == flow.fn.__name__
+        assert getattr(cadence if module == "flows/cadence.py" else None, function, flow) is flow
 
 
-def test_served_deployments_run_daily_in_china_time():
-    deployments = runner_deployments()
-    assert TIMEZONE == "Asia/Shanghai"
-    assert {d.name for d in deployments} == set(DEPLOYMENTS)
-    for deployment in deployments:
+def test_every_cadence_point_that_runs_by_itself_has_its_flow_and_deployment():
+    declared = _declared()
+    for point in registry.scheduled():
+        flow, cron = deployments()[point.command]
+        assert flow.name == point.command and cron == point.cron
+        assert declared[point.command]["entrypoint"] == f"flows/cadence.py:{point.command.replace('-', '_')}"
+    followers = {p.name for p in registry.points() if p.follows}
+    assert followers == {
+        "self_assessment",
+        "province_monthly",
+        "province_quarterly",
+        "province_half_year",
+        "province_annual",
+    }
+    assert not followers & set(declared)  # issued in their point's run, never scheduled apart
+
+
+def test_served_deployments_run_daily_in_the_cadence_time_zone():
+    served = runner_deployments()
+    assert ZONE == "Asia/Shanghai"  # the shipped cadence.yaml
+    assert {d.name for d in served} == set(deployments())
+    for deployment in served:
         [schedule] = deployment.schedules
-        assert schedule.schedule.timezone == "Asia/Shanghai"
+        assert schedule.schedule.timezone == ZONE
         assert schedule.schedule.cron.split()[2:] == ["*", "*", "*"]
 
 
 def test_the_province_fan_out_is_declared_with_its_schedule_inactive():
-    declared = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))["deployments"]
-    [province] = [d for d in declared if d["name"] == "province-daily-scan"]
+    [province] = [d for d in _declared().values() if d["name"] == "province-daily-scan"]
     assert province["entrypoint"] == "flows/cadence.py:province_daily_scan"
     [schedule] = province["schedules"]
     # Active beside daily-scan it would scan every task twice a day: a province switches them over.
-    assert schedule == {"cron": DEPLOYMENTS["daily-scan"][1], "timezone": "Asia/Shanghai", "active": False}
+    assert schedule == {"cron": deployments()["daily-scan"][1], "timezone": ZONE, "active": False}

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import fresh_database_url
+from tests.rules import CADENCE, RULESET
 from tests.seed_files import ALL_SEEDS
 from wufei import migrate
-from wufei.cadence import runs
-from wufei.cadence.models import PeriodFigures
 from wufei.db import make_engine, make_sessionmaker
+from wufei.figures.models import PeriodFigures
 from wufei.generate import plans
 from wufei.generate.load import import_files
 from wufei.generate.reports import load_weekly_reports
@@ -22,6 +22,8 @@ from wufei.importers.service import import_paths
 from wufei.lights.models import LightRecord
 from wufei.notices.models import NoticeIntent
 from wufei.plans.models import Plan
+from wufei.plans.queries import scope_plan_ids
+from wufei.points import registry, runs
 from wufei.tasks.models import Task
 
 DAY = date(2024, 1, 2)
@@ -40,7 +42,7 @@ def province(province_files, tmp_path):
     engine = make_engine(fresh_database_url(tmp_path))
     migrate.upgrade(engine)
     import_files(engine, province_files)
-    load_weekly_reports(engine, seed=3, until=date(2023, 12, 31))
+    load_weekly_reports(engine, cadence=CADENCE, seed=3, until=date(2023, 12, 31))
     yield engine
     engine.dispose()
 
@@ -61,7 +63,7 @@ def _written(engine) -> tuple[set, set, dict[str, set[int]]]:
 
 
 def test_a_city_scan_touches_only_that_citys_tasks(province):
-    result = runs.daily_scan(province, DAY, jurisdiction="长沙市")
+    result = runs.daily_scan(province, DAY, rules=RULESET, jurisdiction="长沙市")
     assert result["jurisdiction"] == "长沙市" and result["lights_changed"] > 0
     lights, _intents, tasks = _written(province)
     assert {row[0] for row in lights} == tasks["长沙市"]
@@ -72,19 +74,19 @@ def test_a_city_scan_touches_only_that_citys_tasks(province):
 
 def test_each_city_scanned_apart_writes_what_one_whole_scan_writes(province, province_files, tmp_path):
     for city in CITIES:
-        runs.daily_scan(province, DAY, jurisdiction=city)
+        runs.daily_scan(province, DAY, rules=RULESET, jurisdiction=city)
     by_city = _written(province)
 
     (tmp_path / "whole").mkdir()
     whole = make_engine(fresh_database_url(tmp_path / "whole"))
     migrate.upgrade(whole)
     import_files(whole, province_files)
-    load_weekly_reports(whole, seed=3, until=date(2023, 12, 31))
-    runs.daily_scan(whole, DAY)
+    load_weekly_reports(whole, cadence=CADENCE, seed=3, until=date(2023, 12, 31))
+    runs.daily_scan(whole, DAY, rules=RULESET)
     assert _written(whole)[:2] == by_city[:2]
     whole.dispose()
 
-    again = runs.daily_scan(province, DAY)  # and nothing is left for a whole scan to do
+    again = runs.daily_scan(province, DAY, rules=RULESET)  # and nothing is left for a whole scan to do
     assert again["lights_changed"] == 0 and again["escalation"]["created"] == 0
 
 
@@ -93,7 +95,7 @@ def test_two_cities_scanned_at_the_same_time_write_each_light_once(province):
 
     def scan(city: str) -> None:
         try:
-            runs.daily_scan(province, DAY, jurisdiction=city)
+            runs.daily_scan(province, DAY, rules=RULESET, jurisdiction=city)
         except BaseException as exc:
             errors.append(exc)
 
@@ -109,10 +111,19 @@ def test_two_cities_scanned_at_the_same_time_write_each_light_once(province):
     assert len(per_task) == supervised and {count for _, count in per_task} == {1}
 
 
-def test_the_period_runs_and_the_weekly_run_take_a_city(province):
-    monthly = runs.period_run(province, "monthly", date(2024, 6, 5), jurisdiction="株洲市")
+def test_the_period_runs_and_the_weekly_run_take_a_city(province, tmp_path):
+    monthly = runs.run_point(
+        province,
+        registry.point("monthly"),
+        date(2024, 6, 5),
+        rules=RULESET,
+        jurisdiction="株洲市",
+        out_dir=tmp_path,
+        forms=("md",),
+    )
     assert monthly["scopes"] == ["株洲市"]
-    weekly = runs.weekly_report(province, date(2024, 1, 8), jurisdiction="株洲市")
+    assert {path.split("/")[-2] for path in monthly["bulletins"]} == {"株洲市"}  # no province roll-up
+    weekly = runs.weekly_report(province, date(2024, 1, 8), rules=RULESET, jurisdiction="株洲市")
     assert weekly["jurisdiction"] == "株洲市" and weekly["closed"]["week"] == "2024-W01"
     with make_sessionmaker(province)() as session:
         scopes = set(session.scalars(select(PeriodFigures.scope)))
@@ -123,7 +134,7 @@ def test_the_province_fans_out_over_its_cities_and_an_unknown_name_is_an_error(p
     assert sorted(runs.jurisdictions_to_scan(province, within="湖南省")) == sorted(CITIES)
     assert runs.jurisdictions_to_scan(province, within="长沙市") == ["长沙市"]  # a city alone
     with pytest.raises(ValueError, match="未知的行政区划"):
-        runs.daily_scan(province, DAY, jurisdiction="长沙")
+        runs.daily_scan(province, DAY, rules=RULESET, jurisdiction="长沙")
 
 
 def test_the_fan_out_covers_every_plan_once_with_a_province_plan_and_its_cities(tmp_path):
@@ -135,7 +146,7 @@ def test_the_fan_out_covers_every_plan_once_with_a_province_plan_and_its_cities(
     units = runs.jurisdictions_to_scan(engine)
     assert "河北省" in units and "衡水市" in units
     with make_sessionmaker(engine)() as session:
-        scopes = [set(runs.plans_of(session, unit)) for unit in units]
+        scopes = [set(scope_plan_ids(session, unit)) for unit in units]
         every = set(session.scalars(select(Plan.id).where(Plan.kind == "plan")))
     assert sum(len(scope) for scope in scopes) == len(every) and set().union(*scopes) == every
     assert runs.jurisdictions_to_scan(engine, within="河北省") == units

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
+from tests.rules import RULESET
 from wufei import migrate
-from wufei.cadence import runs
 from wufei.db import make_engine, make_sessionmaker
 from wufei.departments.registry import Registry
 from wufei.generate import plans
@@ -31,6 +31,7 @@ from wufei.importers.service import import_paths
 from wufei.lights.models import LightRecord
 from wufei.notices.models import NoticeIntent
 from wufei.plans.models import Jurisdiction, Plan
+from wufei.points import runs
 from wufei.tasks.models import Task
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgresql]
@@ -247,7 +248,7 @@ def test_a_province_runs_one_daily_scan_per_city_on_two_workers(postgres_databas
         assert lights == lit > 0, city  # one light record per task: each city scanned once
         assert intents > 0, city
     # Nothing is missing or doubled: a later unscoped scan of the day writes nothing new.
-    again = runs.daily_scan(engine, date.fromisoformat(SCAN_DAY))
+    again = runs.daily_scan(engine, date.fromisoformat(SCAN_DAY), rules=RULESET)
     assert again["lights_changed"] == 0
     assert again["escalation"]["created"] == 0 and again["escalation"]["already_existing"] > 0
     assert _counts_by_city(engine) == counts

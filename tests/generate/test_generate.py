@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from tests.conftest import fresh_database_url
+from tests.rules import CADENCE
 from wufei import migrate
 from wufei.db import make_engine, make_sessionmaker
 from wufei.departments.models import Department, DepartmentKind
@@ -52,7 +53,7 @@ def test_the_workbooks_import_without_warnings_and_every_owner_is_a_known_depart
             == 0
         )
 
-    counts = load_weekly_reports(engine, seed=5, until=date(2022, 12, 31))
+    counts = load_weekly_reports(engine, cadence=CADENCE, seed=5, until=date(2022, 12, 31))
     assert counts["reports"] > 0 and counts["completed"] > 0
     with make_sessionmaker(engine)() as session:
         late_reports = session.scalar(

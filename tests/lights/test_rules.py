@@ -8,9 +8,10 @@ from datetime import date
 import pytest
 
 from wufei.calendar.workdays import WorkCalendar
+from wufei.chinese import chinese_date
 from wufei.config import load_yaml
 from wufei.lights.models import Light
-from wufei.lights.rules import LightRules, MilestonePoint, RulesError, TaskState, cn_date, expected_progress, judge
+from wufei.lights.rules import LightRules, MilestonePoint, RulesError, TaskState, expected_progress, judge
 
 CAL = WorkCalendar()
 ISSUED = date(2022, 10, 7)
@@ -233,4 +234,4 @@ def test_a_bad_rules_file_is_refused_in_chinese(data, message):
 
 
 def test_chinese_dates_have_no_leading_zeros():
-    assert cn_date(date(2024, 5, 1)) == "2024年5月1日"
+    assert chinese_date(date(2024, 5, 1)) == "2024年5月1日"

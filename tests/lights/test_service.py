@@ -8,7 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.lights.factories import file_report, tasks_of
+from tests.rules import CADENCE
 from tests.seed_files import HENGSHUI_PLAN
+from wufei.cadence.config import CadenceConfig
 from wufei.calendar.workdays import WorkCalendar
 from wufei.extensions.service import decide_extension, request_extension
 from wufei.lights.models import Light, LightRecord
@@ -31,7 +33,9 @@ def plan_id(load):
 
 
 def lights(session, plan_id, day=DAY, **kw):
-    return compute_lights(session, as_of=day, calendar=CAL, rules=RULES, plan_ids=[plan_id], **kw)
+    return compute_lights(
+        session, as_of=day, calendar=CAL, rules=RULES, plan_ids=[plan_id], **{"cadence": CADENCE, **kw}
+    )
 
 
 def test_every_task_of_the_plan_gets_a_light_and_those_awaiting_an_owner_say_so(session, plan_id):
@@ -58,13 +62,15 @@ def test_a_task_awaiting_an_owner_turns_red_when_its_deadline_passes(session, pl
     assert late.light == Light.RED and late.rules == ("overdue", "awaiting_assignment")
     assert late.reason.endswith("；待指定牵头单位，指定后纳入周报送")
     off = LightRules(awaiting_assignment=None)
-    [plain] = compute_lights(session, as_of=DAY, calendar=CAL, rules=off, task_ids=[waiting.id]).values()
+    [plain] = compute_lights(
+        session, as_of=DAY, calendar=CAL, cadence=CADENCE, rules=off, task_ids=[waiting.id]
+    ).values()
     assert plain.light == Light.GREEN
 
 
 def test_a_task_due_at_the_end_of_2023_lights_by_its_reported_progress(session, plan_id):
     task = tasks_of(session, plan_id, kind="fixed", due=date(2023, 12, 31))[0]
-    state = task_states(session, as_of=DAY, calendar=CAL, task_ids=[task.id])[task.id]
+    state = task_states(session, as_of=DAY, calendar=CAL, task_ids=[task.id], cadence=CADENCE)[task.id]
     assert (state.start, state.due, state.original_due, state.progress) == (
         date(2022, 10, 7),
         date(2023, 12, 31),
@@ -115,7 +121,7 @@ def test_the_annual_task_counts_only_this_years_progress(session, plan_id):
         calendar=CAL,
         rules=RULES,
         task_ids=[task.id],
-        cadence={"weekly_report": {"reporting_since": "2024-07-01"}},
+        cadence=CadenceConfig.from_dict({"weekly_report": {"reporting_since": "2024-07-01"}}),
     )[task.id]
     assert later.reason == "尚未报送进度（按0%计），落后序时进度50个百分点"
 
@@ -209,7 +215,7 @@ def test_task_states_load_in_a_fixed_number_of_queries(session, plan_id):
     connection = session.connection()
     event.listen(connection, "before_cursor_execute", count)
     try:
-        states = task_states(session, as_of=DAY, calendar=CAL, plan_ids=[plan_id])
+        states = task_states(session, as_of=DAY, calendar=CAL, plan_ids=[plan_id], cadence=CADENCE)
     finally:
         event.remove(connection, "before_cursor_execute", count)
     assert len(states) == 112  # those awaiting an owner too

@@ -11,15 +11,17 @@ from click.testing import CliRunner
 from tests.conftest import fresh_database_url
 from tests.seed_files import HENGSHUI_PLAN
 from wufei import migrate
+from wufei.cadence.config import CadenceConfig
 from wufei.calendar.workdays import WorkCalendar
 from wufei.db import make_engine, transaction
 from wufei.departments.registry import Registry
+from wufei.escalation.ladder import Ladder
 from wufei.escalation.service import scan
 from wufei.importers.service import load_source, read_source
 from wufei.notices.commands import notices
 
-NO_REPORTING = {"weekly_report": {"reporting_since": "2099-01-01"}}
-REPORTING = {"weekly_report": {"reporting_since": "2023-12-18"}}
+NO_REPORTING = CadenceConfig.from_dict({"weekly_report": {"reporting_since": "2099-01-01"}})
+REPORTING = CadenceConfig.from_dict({"weekly_report": {"reporting_since": "2023-12-18"}})
 FIELDS = {
     "id",
     "key",
@@ -49,7 +51,7 @@ def database(tmp_path_factory):
         )
     for day, cadence in ((date(2023, 12, 21), NO_REPORTING), (date(2024, 1, 2), REPORTING)):
         with transaction(engine) as session:
-            scan(session, as_of=day, calendar=WorkCalendar(), cadence=cadence)
+            scan(session, as_of=day, calendar=WorkCalendar(), cadence=cadence, ladder=Ladder.load())
     engine.dispose()
     return url
 

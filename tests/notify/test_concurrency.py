@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
+from tests.rules import CADENCE
 from wufei import migrate
 from wufei.db import make_sessionmaker, transaction
 from wufei.departments.models import Department
@@ -38,7 +39,9 @@ def test_two_deliveries_at_once_send_each_digest_once(fresh_engine, outbox):
         try:
             with make_sessionmaker(fresh_engine)() as session:
                 barrier.wait(timeout=30)
-                results[index] = deliver(session, day=DAY, channels=channels, now=datetime.now(UTC))
+                results[index] = deliver(
+                    session, day=DAY, channels=channels, now=datetime.now(UTC), zone=CADENCE.timezone
+                )
                 session.commit()
         except Exception as exc:
             errors.append(exc)

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from tests.rules import CADENCE
 from wufei import migrate
 from wufei.contacts.commands import contacts_group, contacts_template
 from wufei.contacts.models import Contact
@@ -151,7 +152,7 @@ def test_contacts_add_services_by_department_and_alias_and_email_arrives(
             )
         ],
     )
-    assert deliver(session, day=DAY, channels=channels, now=T0)["sent"] == 1
+    assert deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)["sent"] == 1
     [mail] = smtp.inbox.messages
     assert mail["to"] == "wang@wufei.test" and mail["subject"] == "【红色督办单】市生态环境局：危废处置中心"
     assert [m["subject"] for m in outbox_messages(outbox)] == ["【红色督办单】市生态环境局：危废处置中心"]
@@ -308,7 +309,7 @@ def test_delivery_adds_the_tasks_current_light_and_reason(session, load, outbox)
             | {"task_id": task.id}
         ],
     )
-    deliver(session, day=DAY, channels=Channels.load(), now=T0)
+    deliver(session, day=DAY, channels=Channels.load(), now=T0, zone=CADENCE.timezone)
     [message] = outbox_messages(outbox)
     assert "当前黄灯（序时进度落后15个百分点）。" in message["body"]
 
@@ -342,7 +343,7 @@ urls:
   - outbox://localhost{outbox}:
       - tag: dept-{env.id}
 """)
-    assert deliver(session, day=DAY, channels=channels, now=T0)["sent"] == 1
+    assert deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)["sent"] == 1
     [mail] = smtp.inbox.messages
     [attachment] = list(mail.iter_attachments())
     assert attachment.get_filename() == "2024年5月无废城市建设工作通报.docx"

@@ -1,6 +1,9 @@
 from datetime import date
 
-from wufei.notify.digest import build_digests, digest_key, tag_for
+import pytest
+
+from wufei.notices.models import NoticeKind
+from wufei.notify.digest import PAYLOAD_FIELDS, TEMPLATES, build_digests, digest_key, environment, tag_for
 
 DAY = date(2024, 6, 3)
 
@@ -99,3 +102,83 @@ def test_tags_and_keys():
     assert tag_for("group", None) == "group"
     assert tag_for("liaison", None) == "office"
     assert digest_key(DAY, "office", None, "office") == "digest|2024-06-03|office|dept:-|office"
+
+
+FULL_PAYLOAD = {
+    "task_id": 66,
+    "plan": "衡政办字〔2022〕57号",
+    "number": "3",
+    "title": "严把环境准入关",
+    "task_title": "严把环境准入关",
+    "due_date": "2024-06-30",
+    "due_date_cn": "2024年6月30日",
+    "days_overdue": 3,
+    "workdays_left": 2,
+    "action": "请尽快完成。",
+    "light": "red",
+    "light_reason": "已逾期3个工作日",
+    "week": "2024-W23",
+    "week_cn": "2024年第23周",
+    "due_at": "2024-06-07T17:00:00+08:00",
+    "due_at_cn": "2024年6月7日（星期五）17:00",
+    "task_titles": ["严把环境准入关", "建设无废学校"],
+    "streak": 2,
+    "version": 2,
+    "reason": "佐证材料不足",
+    "message": "延期申请已同意。",
+    "decision_text": "同意延期",
+    "approved": True,
+    "new_due_date_cn": "2024年9月30日",
+    "period": "2024年5月",
+    "files": ["/tmp/monthly-2024-05.docx"],
+    "path": "/tmp/monthly-2024-05.html",
+    "outcome": "unknown",
+    "recipient": "dept-1",
+    "tag": "dept-1",
+    "day": "2024-06-03",
+    "subject": "【逾期提醒】",
+    "error": "连接超时",
+    "dispatch_id": 7,
+    "attempts": 5,
+}
+
+
+@pytest.mark.parametrize("kind", list(NoticeKind))
+def test_every_notice_kind_renders_its_own_subject_and_body_with_strict_templates(kind):
+    assert set(FULL_PAYLOAD) == PAYLOAD_FIELDS
+    for payload in ({}, FULL_PAYLOAD):  # a payload may lack any field; none is printed as "None"
+        intent = {
+            "id": 1,
+            "kind": str(kind),
+            "audience": "liaison",
+            "department_id": 1,
+            "created_on": DAY,
+            "period": "2024-W23",
+            "resolved_on": None,
+            "payload": payload,
+        }
+        [digest] = build_digests([intent], day=DAY, department_names={1: "市生态环境局"})
+        assert digest.subject.startswith("【") and "市生态环境局" in digest.body
+        assert "None" not in digest.subject + digest.body
+    assert (TEMPLATES / str(kind) / "subject.j2").is_file() and (TEMPLATES / str(kind) / "body.j2").is_file()
+
+
+def test_a_template_naming_a_field_no_payload_carries_fails_loudly(tmp_path):
+    import shutil
+
+    from jinja2 import UndefinedError
+
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    (tmp_path / "templates" / "overdue" / "body.j2").write_text("{{ p.tittle }}已逾期。", encoding="utf-8")
+    intent = {
+        "id": 1,
+        "kind": "overdue",
+        "audience": "liaison",
+        "department_id": 1,
+        "created_on": DAY,
+        "period": "2024-06-30",
+        "resolved_on": None,
+        "payload": {"title": "严把环境准入关"},
+    }
+    with pytest.raises(UndefinedError, match="tittle"):
+        build_digests([intent], day=DAY, department_names={}, env=environment(tmp_path / "templates"))

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from tests.rules import CADENCE
 from wufei.notices.service import create_intents
 from wufei.notify.models import Delivery, Dispatch
 from wufei.notify.service import deliver, retry
@@ -35,7 +36,9 @@ def test_email_arrives_with_the_chinese_subject_and_body(session, departments, c
         ],
     )
     smtp.start()
-    summary = deliver(session, day=DAY, channels=channels_from(_config(smtp, outbox, env.id)), now=T0)
+    summary = deliver(
+        session, day=DAY, channels=channels_from(_config(smtp, outbox, env.id)), now=T0, zone=CADENCE.timezone
+    )
     assert (summary["sent"], summary["messages"]) == (1, 2)  # email + outbox
 
     [message] = smtp.inbox.messages
@@ -63,7 +66,7 @@ def test_smtp_down_then_up_delivers_once_without_duplicates(session, departments
     )
     channels = channels_from(_config(smtp, outbox, env.id))
 
-    first = deliver(session, day=DAY, channels=channels, now=T0)  # SMTP server not running
+    first = deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)  # SMTP server not running
     assert (first["claimed"], first["failed"], first["sent"]) == (
         2,
         1,
@@ -79,17 +82,21 @@ def test_smtp_down_then_up_delivers_once_without_duplicates(session, departments
     assert records["mailto"].status == "failed" and "Connection" in records["mailto"].error
     assert records["outbox"].status == "sent"
 
-    assert retry(session, now=T0 + timedelta(minutes=1), channels=channels)["due"] == 0  # not yet due
+    assert (
+        retry(session, now=T0 + timedelta(minutes=1), channels=channels, zone=CADENCE.timezone)["due"] == 0
+    )  # not yet due
     assert smtp.inbox.messages == []
 
     smtp.start()
-    again = retry(session, now=T0 + timedelta(minutes=6), channels=channels)
+    again = retry(session, now=T0 + timedelta(minutes=6), channels=channels, zone=CADENCE.timezone)
     assert (again["due"], again["sent"], again["messages"]) == (1, 1, 1)  # only the email was re-sent
     session.refresh(failed)
     assert (failed.status, failed.attempts, failed.sent_at) == ("sent", 2, T0 + timedelta(minutes=6))
 
-    assert retry(session, now=T0 + timedelta(days=1), channels=channels)["due"] == 0
-    assert deliver(session, day=DAY, channels=channels, now=T0 + timedelta(days=1))["claimed"] == 0
+    assert retry(session, now=T0 + timedelta(days=1), channels=channels, zone=CADENCE.timezone)["due"] == 0
+    assert (
+        deliver(session, day=DAY, channels=channels, now=T0 + timedelta(days=1), zone=CADENCE.timezone)["claimed"] == 0
+    )
 
     [message] = smtp.inbox.messages  # intended: one email for env's digest; no duplicates
     assert message["subject"] == "【无废城市建设督办】市生态环境局：2条提醒（2024年6月3日）"
@@ -123,7 +130,7 @@ def test_smtp_down_for_part_of_a_run_then_every_message_arrives_once(session, ch
 
     smtp.start()
     monkeypatch.setattr(Channels, "send_to", server_goes_down_after_three)
-    first = deliver(session, day=DAY, channels=channels, now=T0)
+    first = deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)
     assert (first["claimed"], first["sent"], first["failed"]) == (6, 3, 3)
     assert len(smtp.inbox.messages) == 3
     failed = session.scalars(select(Delivery).where(Delivery.status == "failed")).all()
@@ -131,9 +138,9 @@ def test_smtp_down_for_part_of_a_run_then_every_message_arrives_once(session, ch
 
     monkeypatch.setattr(Channels, "send_to", real_send)
     smtp.start()  # back up, on the same port, with the same inbox
-    again = retry(session, now=T0 + timedelta(minutes=6), channels=channels)
+    again = retry(session, now=T0 + timedelta(minutes=6), channels=channels, zone=CADENCE.timezone)
     assert (again["due"], again["sent"], again["messages"]) == (3, 3, 3)
-    assert retry(session, now=T0 + timedelta(days=1), channels=channels)["due"] == 0
+    assert retry(session, now=T0 + timedelta(days=1), channels=channels, zone=CADENCE.timezone)["due"] == 0
 
     recipients = sorted(m["to"] for m in smtp.inbox.messages)
     assert recipients == sorted(f"dept{d.id}@wufei.test" for d in units)  # as many as intended, none twice

@@ -9,7 +9,7 @@ import yaml
 from sqlalchemy import func, select
 
 from flows import cadence, notify
-from flows.deployments import DEPLOYMENTS, runner_deployments
+from flows.deployments import deployments, runner_deployments
 from tests.flows.conftest import flow_database, prefect_server  # noqa: F401  (the shared engine fixtures)
 from wufei.db import make_sessionmaker
 from wufei.notify.models import Delivery, Dispatch
@@ -46,9 +46,9 @@ def test_on_a_holiday_only_retries_run(prefect_server, flow_database, outbox):
 
 
 def test_deliver_notices_is_deployed_after_the_daily_scan_in_both_places():
-    flow, cron = DEPLOYMENTS["deliver-notices"]
+    flow, cron = deployments()["deliver-notices"]
     assert flow is notify.deliver_notices
-    scan_minute, scan_hour = map(int, DEPLOYMENTS["daily-scan"][1].split()[:2])
+    scan_minute, scan_hour = map(int, deployments()["daily-scan"][1].split()[:2])
     minute, hours = cron.split()[:2]
     assert min(int(h) * 60 + int(minute) for h in hours.split(",")) > scan_hour * 60 + scan_minute
     [declared] = [

@@ -57,3 +57,53 @@ def _named_tables(difference) -> set[str]:
             elif name:
                 names.add(name)
     return names
+
+
+def test_0008_turns_each_dispatchs_intent_list_into_rows_and_back(fresh_engine):
+    """The lists of intents a dispatch carried become dispatch_intents rows (an intent carried twice
+    stays with its first dispatch), and the downgrade writes the lists back."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    migrate.upgrade(fresh_engine, "0006")
+    with fresh_engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO notice_intents (id, key, kind, step, audience, period, created_on, created_at, payload)"
+                " VALUES (:id, :key, 'overdue', 'overdue', 'liaison', '2024-06-03', '2024-06-03', :at, '{}')"
+            ),
+            [{"id": n, "key": f"k{n}", "at": datetime(2024, 6, 3, tzinfo=UTC)} for n in (1, 2, 3)],
+        )
+        connection.execute(
+            text(
+                "INSERT INTO dispatches (id, key, day, audience, tag, subject, body, intent_ids, status, attempts,"
+                " created_at) VALUES (:id, :key, '2024-06-03', 'liaison', 'office', 's', 'b', :ids, 'sent', 1, :at)"
+            ),
+            [
+                {"id": 1, "key": "d1", "ids": "[1, 2]", "at": datetime(2024, 6, 3, tzinfo=UTC)},
+                {"id": 2, "key": "d2", "ids": "[2, 3]", "at": datetime(2024, 6, 3, tzinfo=UTC)},
+            ],
+        )
+        connection.execute(
+            text(
+                "INSERT INTO deliveries (dispatch_id, service_url, status, duration_ms, attempted_at)"
+                " VALUES (1, 'outbox://localhost/x', 'sent', 3, :at)"
+            ),
+            {"at": datetime(2024, 6, 3, tzinfo=UTC)},
+        )
+    migrate.upgrade(fresh_engine)
+    with fresh_engine.connect() as connection:
+        rows = connection.execute(text("SELECT intent_id, dispatch_id FROM dispatch_intents ORDER BY intent_id")).all()
+        deliveries = connection.execute(text("SELECT count(*) FROM deliveries")).scalar()
+    assert [tuple(row) for row in rows] == [(1, 1), (2, 1), (3, 2)]
+    assert deliveries == 1  # the dispatches table kept its rows (and what hangs on them)
+    assert "intent_ids" not in {c["name"] for c in inspect(fresh_engine).get_columns("dispatches")}
+
+    migrate.downgrade(fresh_engine, "0006")
+    with fresh_engine.connect() as connection:
+        lists = dict(connection.execute(text("SELECT id, intent_ids FROM dispatches ORDER BY id")).all())
+    import json
+
+    assert {k: json.loads(v) if isinstance(v, str) else v for k, v in lists.items()} == {1: [1, 2], 2: [3]}
+    assert "dispatch_intents" not in _tables(fresh_engine)

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from tests.rules import CADENCE
 from wufei import migrate
 from wufei.db import make_sessionmaker, transaction
 from wufei.departments.models import Department
@@ -19,7 +20,7 @@ from wufei.notices.models import NoticeIntent
 from wufei.notices.service import create_intents
 from wufei.notify import runs, service
 from wufei.notify.channels import Channels
-from wufei.notify.models import Delivery, Dispatch
+from wufei.notify.models import Delivery, Dispatch, DispatchIntent
 from wufei.plans.models import Jurisdiction
 
 from .conftest import DAY, intent, outbox_messages
@@ -67,14 +68,14 @@ def test_a_run_that_dies_between_claim_and_send_is_visible_and_the_next_run_send
     assert all(row["dispatches"][0]["stuck"] for row in rows)  # its lease (10 minutes) ran out long ago
 
     # The flow's retry (Prefect retries the run) claims nothing new and sends nothing under the lease...
-    assert runs.deliver_day(database, DAY, now=T0 + timedelta(minutes=1))["claimed"] == 0
-    assert runs.retry_due(database, now=T0 + timedelta(minutes=1))["due"] == 0
+    assert runs.deliver_day(database, DAY, now=T0 + timedelta(minutes=1), cadence=CADENCE)["claimed"] == 0
+    assert runs.retry_due(database, now=T0 + timedelta(minutes=1), cadence=CADENCE)["due"] == 0
     assert outbox_messages(outbox) == []
     # ...and after it: no `sending` row, so nothing reached the network; each digest goes out once.
-    again = runs.retry_due(database, now=T0 + service.LEASE + timedelta(seconds=1), concurrency=3)
+    again = runs.retry_due(database, now=T0 + service.LEASE + timedelta(seconds=1), concurrency=3, cadence=CADENCE)
     assert (again["due"], again["sent"], again["messages"]) == (3, 3, 3)
-    assert runs.retry_due(database, now=T0 + timedelta(days=1))["due"] == 0
-    assert runs.deliver_day(database, DAY, now=T0 + timedelta(days=1))["claimed"] == 0
+    assert runs.retry_due(database, now=T0 + timedelta(days=1), cadence=CADENCE)["due"] == 0
+    assert runs.deliver_day(database, DAY, now=T0 + timedelta(days=1), cadence=CADENCE)["claimed"] == 0
     subjects = [m["subject"] for m in outbox_messages(outbox)]
     assert len(subjects) == 3 == len(set(subjects))
     assert all(
@@ -94,7 +95,7 @@ def test_a_run_that_dies_during_a_send_is_marked_unknown_and_flagged_not_sent_ag
 
     monkeypatch.setattr(Channels, "send_to", dies_on_the_second_send)
     with pytest.raises(ProcessDied):
-        runs.deliver_day(database, DAY, now=T0)
+        runs.deliver_day(database, DAY, now=T0, cadence=CADENCE)
     monkeypatch.setattr(Channels, "send_to", real_send)
     assert len(outbox_messages(outbox)) == 1
 
@@ -105,7 +106,7 @@ def test_a_run_that_dies_during_a_send_is_marked_unknown_and_flagged_not_sent_ag
     stuck = [row["dispatches"][0] for row in rows if any(d["stuck"] for d in row["dispatches"])]
     assert sorted([d["status"] for d in dispatch["deliveries"]] for dispatch in stuck) == [[], ["sending"]]
 
-    summary = runs.retry_due(database, now=T0 + service.LEASE + timedelta(seconds=1))
+    summary = runs.retry_due(database, now=T0 + service.LEASE + timedelta(seconds=1), cadence=CADENCE)
     assert (summary["due"], summary["sent"], summary["unknown"]) == (2, 1, 1)  # the third, never sent, goes
     assert len(outbox_messages(outbox)) == 2  # no second copy for the one that may have left
     with make_sessionmaker(database)() as session:
@@ -120,10 +121,10 @@ def test_a_run_that_dies_during_a_send_is_marked_unknown_and_flagged_not_sent_ag
     assert row["dispatches"][0]["status"] == "unknown" and not row["dispatches"][0]["stuck"]
     assert row["dispatches"][0]["deliveries"][0]["status"] == "unknown"
     assert "无法确认是否已送达" in row["dispatches"][0]["deliveries"][0]["error"]
-    assert runs.retry_due(database, now=T0 + timedelta(days=1), ignore_backoff=True)["due"] == 0
+    assert runs.retry_due(database, now=T0 + timedelta(days=1), ignore_backoff=True, cadence=CADENCE)["due"] == 0
 
     # The office tells the office digest next day; after checking, it resends on purpose.
-    office = runs.deliver_day(database, DAY + timedelta(days=1), now=T0 + timedelta(days=1))
+    office = runs.deliver_day(database, DAY + timedelta(days=1), now=T0 + timedelta(days=1), cadence=CADENCE)
     assert office["claimed"] == 1
     message = outbox_messages(outbox)[-1]
     assert (
@@ -168,13 +169,13 @@ def test_retry_all_does_not_take_a_dispatch_another_run_is_sending(database, out
         encoding="utf-8",
     )
     monkeypatch.setenv("WUFEI_APPRISE_CONFIG", str(config))
-    assert runs.deliver_day(database, DAY, now=T0)["failed"] == 3
+    assert runs.deliver_day(database, DAY, now=T0, cadence=CADENCE)["failed"] == 3
     monkeypatch.delenv("WUFEI_APPRISE_CONFIG")
     with make_sessionmaker(database)() as session:  # another run takes one and is still sending it
         first = session.scalars(select(Dispatch.id).order_by(Dispatch.id)).first()
         assert service.take(session, first, now=T0 + timedelta(minutes=1), ignore_backoff=True)
         session.commit()
-    summary = runs.retry_due(database, now=T0 + timedelta(minutes=2), ignore_backoff=True)
+    summary = runs.retry_due(database, now=T0 + timedelta(minutes=2), ignore_backoff=True, cadence=CADENCE)
     assert (summary["due"], summary["sent"]) == (2, 2)
     assert len(outbox_messages(outbox)) == 2
 
@@ -203,14 +204,20 @@ def test_a_run_that_lost_its_lease_stops_sending_and_does_not_overwrite_the_new_
                 other.commit()
                 taken_over.append(
                     service.attempt(
-                        other, dispatch_id, channels=channels, now=later, lease=lease, checkpoint=other.commit
+                        other,
+                        dispatch_id,
+                        channels=channels,
+                        now=later,
+                        lease=lease,
+                        checkpoint=other.commit,
+                        zone=CADENCE.timezone,
                     )
                 )
                 other.commit()
         return real_send(self, service_, name, subject, body, **kwargs)
 
     monkeypatch.setattr(Channels, "send_to", slow_first_send)
-    summary = runs.deliver_day(database, DAY, channels=channels, now=T0)
+    summary = runs.deliver_day(database, DAY, channels=channels, now=T0, cadence=CADENCE)
     assert taken_over[1] == ("unknown", 1)  # B: A's row was `sending`, B sent to the other service
     assert (summary["sent"], summary.get("lost")) == (2, 1)
     assert len(outbox_messages(one)) == 3 and len(outbox_messages(two)) == 3  # no second copy anywhere
@@ -226,7 +233,7 @@ def test_resend_refuses_a_dispatch_another_run_holds(database, outbox):
         session.commit()
     dispatch_id = claims["claimed"][0]
     with pytest.raises(service.DispatchBusy):
-        runs.resend(database, dispatch_id, now=claims["lease"] - timedelta(minutes=1))
+        runs.resend(database, dispatch_id, now=claims["lease"] - timedelta(minutes=1), cadence=CADENCE)
     result = CliRunner().invoke(notices, ["retry", "--dispatch", str(dispatch_id), "--resend"])
     assert result.exit_code != 0 and "正由另一次运行发送" in result.output, result.output
     assert outbox_messages(outbox) == []
@@ -234,7 +241,7 @@ def test_resend_refuses_a_dispatch_another_run_holds(database, outbox):
         dispatch = session.get(Dispatch, dispatch_id)
         assert (dispatch.status, dispatch.next_attempt_at, dispatch.attempts) == ("claimed", claims["lease"], 0)
     # Once the lease ran out (the run died), the office may resend it.
-    assert runs.resend(database, dispatch_id, now=claims["lease"] + timedelta(seconds=1))["sent"] == 1
+    assert runs.resend(database, dispatch_id, now=claims["lease"] + timedelta(seconds=1), cadence=CADENCE)["sent"] == 1
 
 
 def test_runs_for_two_days_at_once_claim_each_intent_once(database, monkeypatch):
@@ -272,25 +279,25 @@ def test_runs_for_two_days_at_once_claim_each_intent_once(database, monkeypatch)
     assert not errors, errors
     assert len(results[DAY]) + len(results[DAY + timedelta(days=1)]) == 3
     with make_sessionmaker(database)() as session:
-        carried = [i for ids in session.scalars(select(Dispatch.intent_ids)) for i in ids]
+        carried = list(session.scalars(select(DispatchIntent.intent_id)))
         assert len(carried) == len(set(carried)) == 3
 
 
 def test_intents_created_after_the_days_digest_go_out_the_same_day(database, outbox):
-    assert runs.deliver_day(database, DAY, now=T0)["sent"] == 3
+    assert runs.deliver_day(database, DAY, now=T0, cadence=CADENCE)["sent"] == 3
     with transaction(database) as session:
         department = session.scalars(select(Department).order_by(Department.id)).first()
         [late] = create_intents(
             session, [intent("late", "overdue", department.id, title="下午新增的任务", days_overdue=1)]
         )
-    again = runs.deliver_day(database, DAY, now=T0 + timedelta(hours=3))  # the 11:15 run
+    again = runs.deliver_day(database, DAY, now=T0 + timedelta(hours=3), cadence=CADENCE)  # the 11:15 run
     assert (again["claimed"], again["sent"]) == (1, 1)
     message = outbox_messages(outbox)[-1]
     assert "下午新增的任务" in message["body"] and f"{department.name}的任务" not in message["body"]
     with make_sessionmaker(database)() as session:
         dispatch = session.scalars(select(Dispatch).order_by(Dispatch.id.desc())).first()
         assert dispatch.intent_ids == [late] and dispatch.key.endswith(f"dept:{department.id}|dept-{department.id}|2")
-    assert runs.deliver_day(database, DAY, now=T0 + timedelta(hours=6))["claimed"] == 0
+    assert runs.deliver_day(database, DAY, now=T0 + timedelta(hours=6), cadence=CADENCE)["claimed"] == 0
     assert len(outbox_messages(outbox)) == 4
 
 
@@ -315,7 +322,7 @@ def test_a_slow_run_keeps_its_lease_from_the_current_clock(database, outbox, mon
         return real_send(self, *args, **kwargs)
 
     monkeypatch.setattr(Channels, "send_to", slow)
-    assert runs.deliver_day(database, DAY)["sent"] == 3
+    assert runs.deliver_day(database, DAY, cadence=CADENCE)["sent"] == 3
     assert len(leases) == 3 and all(lease > T0 + timedelta(minutes=8 * n) for n, lease in enumerate(leases, 1))
 
 

@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from tests.rules import CADENCE
 from wufei.notices.models import NoticeIntent
 from wufei.notices.service import create_intents, resolve_intents
 from wufei.notify.channels import ChannelError, Channels
@@ -19,7 +20,9 @@ def _dispatches(session):
 
 
 def test_outbox_writes_one_chinese_message_per_department(session, some_intents, departments, outbox):
-    summary = deliver(session, day=DAY, channels=Channels.load(), now=T0)  # the shipped apprise.yaml
+    summary = deliver(
+        session, day=DAY, channels=Channels.load(), now=T0, zone=CADENCE.timezone
+    )  # the shipped apprise.yaml
     assert summary | {"day": None} == {
         "day": None,
         "digests": 2,
@@ -52,8 +55,8 @@ def test_outbox_writes_one_chinese_message_per_department(session, some_intents,
 
 def test_deliver_twice_claims_once_and_sends_once(session, some_intents, outbox):
     channels = Channels.load()
-    deliver(session, day=DAY, channels=channels, now=T0)
-    again = deliver(session, day=DAY, channels=Channels.load(), now=T0 + timedelta(minutes=1))
+    deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)
+    again = deliver(session, day=DAY, channels=Channels.load(), now=T0 + timedelta(minutes=1), zone=CADENCE.timezone)
     assert again["claimed"] == 0 and again["messages"] == 0
     assert len(_dispatches(session)) == 2
     assert len(outbox_messages(outbox)) == 2
@@ -67,13 +70,13 @@ def test_claim_conflict_on_the_key_sends_nothing(session, some_intents, outbox):
     digests = pending_digests(session, day=DAY)
     assert [_claim(session, d, T0) is not None for d in digests] == [True, True]
     assert [_claim(session, d, T0) for d in digests] == [None, None]
-    assert deliver(session, day=DAY, channels=Channels.load(), now=T0)["messages"] == 0
+    assert deliver(session, day=DAY, channels=Channels.load(), now=T0, zone=CADENCE.timezone)["messages"] == 0
     assert outbox_messages(outbox) == []
 
 
 def test_new_intents_the_next_day_get_a_new_digest_and_resolved_ones_none(session, departments, some_intents, outbox):
     channels = Channels.load()
-    deliver(session, day=DAY, channels=channels, now=T0)
+    deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)
     env, build = departments
     next_day = DAY + timedelta(days=1)
     new = create_intents(
@@ -84,7 +87,7 @@ def test_new_intents_the_next_day_get_a_new_digest_and_resolved_ones_none(sessio
         ],
     )
     resolve_intents(session, intent_ids=[new[1]], on=next_day, resolution="已完成")
-    summary = deliver(session, day=next_day, channels=channels, now=T0 + timedelta(days=1))
+    summary = deliver(session, day=next_day, channels=channels, now=T0 + timedelta(days=1), zone=CADENCE.timezone)
     assert (summary["claimed"], summary["messages"]) == (1, 1)
     assert _dispatches(session)[-1].intent_ids == [new[0]]
 
@@ -103,7 +106,7 @@ urls:
 
 def test_no_matching_service_fails_and_is_retried(session, some_intents, channels_from, outbox):
     channels = channels_from(f"version: 1\nurls:\n  - outbox://localhost{outbox}:\n      - tag: office\n")
-    summary = deliver(session, day=DAY, channels=channels, now=T0)
+    summary = deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)
     assert (summary["failed"], summary["sent"], summary["messages"]) == (2, 0, 0)
     for dispatch in _dispatches(session):
         assert (dispatch.status, dispatch.attempts, dispatch.sent_at) == ("failed", 1, None)
@@ -121,11 +124,11 @@ urls:
   - outbox://localhost{outbox}:
       - tag: office
 """)  # the SMTP server never starts
-    deliver(session, day=DAY, channels=channels, now=T0)
+    deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)
     now = T0
     for _ in range(MAX_ATTEMPTS - 1):
         now += timedelta(days=1)
-        retry(session, now=now, channels=channels)
+        retry(session, now=now, channels=channels, zone=CADENCE.timezone)
     [dispatch] = _dispatches(session)
     assert (dispatch.status, dispatch.attempts, dispatch.sent_at, dispatch.next_attempt_at) == (
         "permanent",
@@ -136,14 +139,48 @@ urls:
     failures = session.scalars(select(Delivery).where(Delivery.dispatch_id == dispatch.id)).all()
     assert len(failures) == MAX_ATTEMPTS and {f.status for f in failures} == {"failed"}
     assert all("127.0.0.1" in f.service_url and f.error for f in failures)
-    assert retry(session, now=now + timedelta(days=30), channels=channels)["due"] == 0
+    assert retry(session, now=now + timedelta(days=30), channels=channels, zone=CADENCE.timezone)["due"] == 0
 
     [flag] = session.scalars(select(NoticeIntent).where(NoticeIntent.kind == "delivery_failed")).all()
     assert (flag.audience, flag.department_id, flag.payload["dispatch_key"]) == ("office", env.id, dispatch.key)
     assert flag.created_on == now.date()  # the day it was raised, not the dispatch's day
     assert flag.key == f"delivery_failed|dispatch:{dispatch.id}|attempt:{MAX_ATTEMPTS}"
-    summary = deliver(session, day=now.date(), channels=channels, now=now)
+    summary = deliver(session, day=now.date(), channels=channels, now=now, zone=CADENCE.timezone)
     assert summary["sent"] == 1
     [message] = outbox_messages(outbox)
     assert message["subject"] == f"【通知发送失败】市生态环境局（dept-{env.id}）"
     assert "未能送达" in message["body"] and "共5次尝试" in message["body"]
+
+
+def test_an_intent_a_dispatch_carries_is_never_claimed_again_the_constraint_says_so(session, some_intents, outbox):
+    from wufei.notify import service
+    from wufei.notify.models import DispatchIntent
+
+    deliver(session, day=DAY, channels=Channels.load(), now=T0, zone=CADENCE.timezone)
+    carried = sorted(session.scalars(select(DispatchIntent.intent_id)))
+    assert carried == sorted(some_intents)
+    assert service.pending_digests(session, day=DAY) == []  # "already delivered" is the table
+    # A claim that read the intents before another run claimed them (a stale pending list) is
+    # refused by the key of dispatch_intents, and its dispatch is not kept.
+    [stale] = service.build_digests(
+        [
+            {
+                "id": i.id,
+                "kind": i.kind,
+                "audience": i.audience,
+                "department_id": i.department_id,
+                "created_on": i.created_on,
+                "period": i.period,
+                "resolved_on": None,
+                "payload": i.payload,
+            }
+            for i in session.scalars(select(NoticeIntent).where(NoticeIntent.id == some_intents[0]))
+        ],
+        day=DAY,
+        department_names={},
+    )
+    stale = service._next_key(stale, set(session.scalars(select(Dispatch.key))))
+    before = len(_dispatches(session))
+    assert service._claim(session, stale, T0) is None
+    assert len(_dispatches(session)) == before
+    assert sorted(session.scalars(select(DispatchIntent.intent_id))) == carried

@@ -19,6 +19,7 @@ from apprise.plugins.feishu import NotifyFeishu
 from apprise.plugins.wecombot import NotifyWeComBot
 from sqlalchemy import select
 
+from tests.rules import CADENCE
 from wufei.notices.service import create_intents
 from wufei.notify.models import Delivery
 from wufei.notify.service import deliver
@@ -121,7 +122,7 @@ urls:
   - outbox://localhost{outbox}:
       - tag: office, fallback
 """)
-    summary = deliver(session, day=DAY, channels=channels, now=T0)
+    summary = deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)
     assert (summary["sent"], summary["messages"]) == (1, 3)
 
     by_platform = {r["path"].split("/")[1]: r for r in receiver.requests}
@@ -160,7 +161,7 @@ def test_a_robot_answering_with_an_error_code_is_a_failed_delivery(
         monkeypatch.setattr(NotifyWeComBot, "notify_url", server.base + "/nowhere/{key}")
         server.server.RequestHandlerClass.do_POST = lambda self: (self.send_response(404), self.end_headers())
         channels = channels_from(f"version: 1\nurls:\n  - wecombot://{WECOM_KEY}:\n      - tag: dept-{env.id}\n")
-        summary = deliver(session, day=DAY, channels=channels, now=T0)
+        summary = deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)
     assert (summary["failed"], summary["messages"]) == (1, 0)
     [record] = session.scalars(select(Delivery)).all()
     assert record.status == "failed" and "404" in record.error and WECOM_KEY not in (record.error + record.service_url)

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from tests.rules import CADENCE
 from tests.seed_files import HENGSHUI_PLAN
-from wufei.cadence.windows import load_cadence
 from wufei.calendar.workdays import WorkCalendar
 from wufei.departments.models import Department
 from wufei.plans.models import Plan
@@ -69,7 +69,7 @@ def hengshui(session, load) -> Hengshui:
 
 @pytest.fixture(scope="session")
 def cadence():
-    return load_cadence()
+    return CADENCE
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.reports.conftest import W23, at
+from tests.rules import CADENCE
+from wufei.cadence.config import CadenceConfig
 from wufei.reports.evidence import EvidenceError, content_type_of, evidence_path, store_files
 from wufei.reports.models import Evidence, Report
 from wufei.reports.service import ReportError, submit_report
@@ -69,9 +71,9 @@ def test_a_refused_file_stops_the_report_and_nothing_is_written(
 def test_a_file_over_the_size_limit_is_refused_by_name(tmp_path, evidence_dir):
     big = tmp_path / "航拍.png"
     big.write_bytes(b"x" * 2048)
-    cadence = {"evidence": {"max_bytes": 1024, "allowed_types": ["png"]}}
+    strict = CadenceConfig.from_dict({"evidence": {"max_bytes": 1024, "allowed_types": ["png"]}}).evidence
     with pytest.raises(EvidenceError, match="佐证材料「航拍.png」有 0.0 MB，超过单个文件上限"):
-        store_files([big], cadence=cadence)
+        store_files([big], rules=strict)
     assert not evidence_dir.exists()
 
 
@@ -79,19 +81,19 @@ def test_an_empty_or_absent_file_is_refused(tmp_path):
     empty = tmp_path / "空.pdf"
     empty.write_bytes(b"")
     with pytest.raises(EvidenceError, match="「空.pdf」是空文件"):
-        store_files([empty])
+        store_files([empty], rules=CADENCE.evidence)
     with pytest.raises(EvidenceError, match="找不到佐证材料文件"):
-        store_files([tmp_path / "没有.pdf"])
+        store_files([tmp_path / "没有.pdf"], rules=CADENCE.evidence)
 
 
 def test_the_same_content_is_stored_once(tmp_path, evidence_dir):
-    first = store_files([("一.pdf", PDF)])
-    second = store_files([("二.pdf", PDF)])
+    first = store_files([("一.pdf", PDF)], rules=CADENCE.evidence)
+    second = store_files([("二.pdf", PDF)], rules=CADENCE.evidence)
     assert first[0].stored_path == second[0].stored_path
     assert [p for p in evidence_dir.rglob("*") if p.is_file()] == [evidence_dir / first[0].stored_path]
 
 
 def test_an_office_file_keeps_its_full_content_type(tmp_path):
-    [stored] = store_files([("表.xlsx", b"PK")])
+    [stored] = store_files([("表.xlsx", b"PK")], rules=CADENCE.evidence)
     assert stored.content_type == content_type_of("表.xlsx")
     assert stored.content_type.endswith("spreadsheetml.sheet")

@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import event
 
 from tests.reports.conftest import W23, at
+from tests.rules import CADENCE
+from wufei.cadence.config import CadenceConfig
 from wufei.reports.service import compliance, latest_progress, missing_streaks, open_tasks, review_report, submit_report
 
 W22, W24 = W23 - timedelta(weeks=1), W23 + timedelta(weeks=1)
@@ -51,28 +53,44 @@ def test_latest_progress_is_the_newest_week_not_returned_and_filed_by_the_day(se
     newer = file(hengshui.task, W23, at(date(2024, 6, 5)), progress=45)
     file(hengshui.other, W23, at(date(2024, 6, 5)), progress=70)
     ids = [hengshui.task.id, hengshui.other.id, hengshui.foreign.id]
-    assert latest_progress(session, as_of=date(2024, 6, 4), task_ids=ids) == {hengshui.task.id: (30, W22)}
-    assert latest_progress(session, as_of=date(2024, 6, 5), task_ids=ids) == {
+    assert latest_progress(session, as_of=date(2024, 6, 4), task_ids=ids, cadence=CADENCE) == {
+        hengshui.task.id: (30, W22)
+    }
+    assert latest_progress(session, as_of=date(2024, 6, 5), task_ids=ids, cadence=CADENCE) == {
         hengshui.task.id: (45, W23),
         hengshui.other.id: (70, W23),
     }
-    review_report(session, report_id=newer.id, accept=False, reason="数据有误", actor="办公室", at=at(date(2024, 6, 6)))
-    assert latest_progress(session, as_of=date(2024, 6, 6), task_ids=ids)[hengshui.task.id] == (30, W22)
+    review_report(
+        session,
+        report_id=newer.id,
+        accept=False,
+        reason="数据有误",
+        actor="办公室",
+        at=at(date(2024, 6, 6)),
+        cadence=CADENCE,
+    )
+    assert latest_progress(session, as_of=date(2024, 6, 6), task_ids=ids, cadence=CADENCE)[hengshui.task.id] == (
+        30,
+        W22,
+    )
     file(hengshui.task, W23, at(date(2024, 6, 6), 16), progress=44)
-    assert latest_progress(session, as_of=date(2024, 6, 6), task_ids=ids)[hengshui.task.id] == (44, W23)
+    assert latest_progress(session, as_of=date(2024, 6, 6), task_ids=ids, cadence=CADENCE)[hengshui.task.id] == (
+        44,
+        W23,
+    )
 
 
 def test_latest_progress_runs_one_query_for_all_tasks(session, hengshui, file, count_queries):
     file(hengshui.task, W23, at(date(2024, 6, 5)))
     session.flush()
     count_queries.clear()
-    result = latest_progress(session, as_of=date(2024, 6, 30))
+    result = latest_progress(session, as_of=date(2024, 6, 30), cadence=CADENCE)
     assert result[hengshui.task.id] == (50, W23)
     assert len(count_queries) == 1
 
 
 def test_latest_progress_of_no_tasks_is_empty(session):
-    assert latest_progress(session, as_of=date(2024, 6, 30), task_ids=[]) == {}
+    assert latest_progress(session, as_of=date(2024, 6, 30), task_ids=[], cadence=CADENCE) == {}
 
 
 def test_missing_streaks_count_the_closed_weeks_since_the_last_on_time_report(
@@ -97,7 +115,7 @@ def test_missing_streaks_count_the_closed_weeks_since_the_last_on_time_report(
 
 def test_a_late_report_breaks_the_streak_when_the_cadence_file_says_so(session, hengshui, calendar, cadence, file):
     file(hengshui.task, W23, at(date(2024, 6, 11), 9))  # late
-    lenient = {**cadence, "weekly_report": {**cadence["weekly_report"], "late_report_breaks_missing_streak": True}}
+    lenient = CadenceConfig.from_dict({"weekly_report": {"late_report_breaks_missing_streak": True}})
     args = {"as_of": date(2024, 6, 12), "calendar": calendar, "task_ids": [hengshui.task.id]}
     assert missing_streaks(session, cadence=cadence, **args)[hengshui.task.id] >= 1
     assert missing_streaks(session, cadence=lenient, **args)[hengshui.task.id] == 0
@@ -122,7 +140,7 @@ def test_missing_streaks_start_with_the_plan_and_skip_holiday_weeks(session, hen
 
 
 def test_reporting_since_in_the_cadence_file_limits_the_streak(session, hengshui, calendar, cadence):
-    started = {**cadence, "weekly_report": {**cadence["weekly_report"], "reporting_since": "2024-06-03"}}
+    started = CadenceConfig.from_dict({"weekly_report": {"reporting_since": "2024-06-03"}})
     assert missing_streaks(
         session, as_of=date(2024, 6, 14), calendar=calendar, cadence=started, task_ids=[hengshui.task.id]
     ) == {hengshui.task.id: 2}

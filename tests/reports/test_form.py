@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests.reports.conftest import W23, at
+from tests.rules import CADENCE
 from wufei.reports.form import COLUMNS, FormError, import_weekly_form, write_weekly_form
 from wufei.reports.models import Report
 from wufei.reports.service import review_report, submit_report
@@ -223,7 +224,13 @@ def test_a_returned_report_is_refiled_from_the_form(session, hengshui, calendar,
         cadence=cadence,
     )
     review_report(
-        session, report_id=report.id, accept=False, reason="数据有误", actor="办公室", at=at(date(2024, 6, 5))
+        session,
+        report_id=report.id,
+        accept=False,
+        reason="数据有误",
+        actor="办公室",
+        at=at(date(2024, 6, 5)),
+        cadence=CADENCE,
     )
     path = tmp_path / "f.xlsx"
     write_weekly_form(

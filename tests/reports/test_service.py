@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.reports.conftest import W23, at
+from tests.rules import CADENCE
 from wufei.audit.models import AuditEntry
 from wufei.notices.models import NoticeIntent
 from wufei.reports.models import Report, ReportInput, ReportStatus
@@ -80,7 +81,13 @@ def test_refiling_the_same_week_is_refused_with_the_version_and_status(session, 
 def test_a_returned_report_is_refiled_as_a_new_version_and_the_old_one_is_kept(session, hengshui, file):
     first = file(progress=40)
     review_report(
-        session, report_id=first.id, accept=False, reason="缺少现场照片", actor="办公室", at=at(date(2024, 6, 6), 9)
+        session,
+        report_id=first.id,
+        accept=False,
+        reason="缺少现场照片",
+        actor="办公室",
+        at=at(date(2024, 6, 6), 9),
+        cadence=CADENCE,
     )
     second = file(progress=45, when=at(date(2024, 6, 6), 15))
     versions = list(session.scalars(select(Report).where(Report.task_id == hengshui.task.id).order_by(Report.version)))
@@ -118,14 +125,28 @@ def test_text_over_the_limit_is_refused_naming_the_field(file):
 def test_returning_a_report_needs_a_reason(session, file):
     report = file()
     with pytest.raises(ReportError, match="退回报告须说明理由"):
-        review_report(session, report_id=report.id, accept=False, reason="  ", actor="办公室", at=at(date(2024, 6, 6)))
+        review_report(
+            session,
+            report_id=report.id,
+            accept=False,
+            reason="  ",
+            actor="办公室",
+            at=at(date(2024, 6, 6)),
+            cadence=CADENCE,
+        )
     assert report.status == ReportStatus.SUBMITTED
 
 
 def test_a_returned_report_creates_one_notice_to_the_lead_departments_liaison(session, hengshui, file):
     report = file()
     review_report(
-        session, report_id=report.id, accept=False, reason="佐证材料不足", actor="办公室", at=at(date(2024, 6, 6), 9)
+        session,
+        report_id=report.id,
+        accept=False,
+        reason="佐证材料不足",
+        actor="办公室",
+        at=at(date(2024, 6, 6), 9),
+        cadence=CADENCE,
     )
     [notice] = session.scalars(select(NoticeIntent))
     assert notice.key == f"report_returned|report:{report.id}"
@@ -143,21 +164,29 @@ def test_a_returned_report_creates_one_notice_to_the_lead_departments_liaison(se
 
 def test_a_review_is_audited_with_the_status_change(session, file):
     report = file()
-    review_report(session, report_id=report.id, accept=True, actor="办公室", at=at(date(2024, 6, 6)))
+    review_report(session, report_id=report.id, accept=True, actor="办公室", at=at(date(2024, 6, 6)), cadence=CADENCE)
     [entry] = session.scalars(select(AuditEntry).where(AuditEntry.entity == "reports", AuditEntry.action == "update"))
     assert entry.changes["status"] == ["submitted", "accepted"] and entry.actor == "办公室"
 
 
 def test_a_report_cannot_be_reviewed_twice(session, file):
     report = file()
-    review_report(session, report_id=report.id, accept=True, actor="办公室", at=at(date(2024, 6, 6)))
+    review_report(session, report_id=report.id, accept=True, actor="办公室", at=at(date(2024, 6, 6)), cadence=CADENCE)
     with pytest.raises(ReportError, match="已审核（已采纳）"):
-        review_report(session, report_id=report.id, accept=False, reason="x", actor="办公室", at=at(date(2024, 6, 7)))
+        review_report(
+            session,
+            report_id=report.id,
+            accept=False,
+            reason="x",
+            actor="办公室",
+            at=at(date(2024, 6, 7)),
+            cadence=CADENCE,
+        )
 
 
 def test_accepting_a_full_report_completes_the_task_on_its_submission_day(session, hengshui, file):
     report = file(progress=100, when=at(date(2024, 6, 5), 23, 30))  # 15:30 UTC: still the 5th in Shanghai
-    review_report(session, report_id=report.id, accept=True, actor="办公室", at=at(date(2024, 6, 11)))
+    review_report(session, report_id=report.id, accept=True, actor="办公室", at=at(date(2024, 6, 11)), cadence=CADENCE)
     assert hengshui.task.completed_on == date(2024, 6, 5)
     assert hengshui.task not in open_tasks(session, as_of=date(2024, 6, 5))
     assert hengshui.task in open_tasks(session, as_of=date(2024, 6, 4))
@@ -165,14 +194,14 @@ def test_accepting_a_full_report_completes_the_task_on_its_submission_day(sessio
 
 def test_accepting_a_partial_report_leaves_the_task_open(session, hengshui, file):
     report = file(progress=99)
-    review_report(session, report_id=report.id, accept=True, actor="办公室", at=at(date(2024, 6, 6)))
+    review_report(session, report_id=report.id, accept=True, actor="办公室", at=at(date(2024, 6, 6)), cadence=CADENCE)
     assert hengshui.task.completed_on is None
 
 
 def test_an_earlier_completion_is_never_moved(session, hengshui, file):
     report = file(progress=100, when=at(date(2024, 6, 6)))
     hengshui.task.completed_on = date(2024, 6, 4)  # the office marked it done first
-    review_report(session, report_id=report.id, accept=True, actor="办公室", at=at(date(2024, 6, 7)))
+    review_report(session, report_id=report.id, accept=True, actor="办公室", at=at(date(2024, 6, 7)), cadence=CADENCE)
     assert hengshui.task.completed_on == date(2024, 6, 4)
 
 
@@ -185,6 +214,7 @@ def test_a_supporting_department_adds_its_input_once_per_week(session, hengshui)
         text="办理环评审批5件",
         at=at(date(2024, 6, 4)),
         actor="审批局",
+        cadence=CADENCE,
     )
     again = add_input(
         session,
@@ -194,6 +224,7 @@ def test_a_supporting_department_adds_its_input_once_per_week(session, hengshui)
         text="办理环评审批6件",
         at=at(date(2024, 6, 5)),
         actor="审批局",
+        cadence=CADENCE,
     )
     assert first.id == again.id
     [stored] = session.scalars(select(ReportInput))
@@ -210,6 +241,7 @@ def test_a_lead_department_cannot_file_supporting_input(session, hengshui):
             text="x",
             at=at(date(2024, 6, 4)),
             actor="a",
+            cadence=CADENCE,
         )
 
 

@@ -8,6 +8,7 @@ Business day: Wednesday 5 June 2024 (2024年第23周, due Friday 7 June 17:00).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import socket
 import threading
@@ -24,10 +25,11 @@ import uvicorn
 from sqlalchemy import select
 
 from tests.conftest import fresh_database_url
+from tests.rules import RULESET
 from tests.seed_files import HENGSHUI_PLAN
 from wufei import migrate
 from wufei.accounts.service import add_user
-from wufei.cadence.windows import load_cadence
+from wufei.cadence.config import CadenceConfig
 from wufei.db import make_engine, transaction
 from wufei.importers.service import import_paths
 from wufei.plans.models import Plan
@@ -137,14 +139,15 @@ def server(tmp_path_factory) -> Iterator[Server]:
             actor="test",
         )
 
-    cadence = load_cadence()
-    cadence["evidence"] = {**cadence.get("evidence", {}), "max_bytes": MAX_EVIDENCE_BYTES}
+    rules = dataclasses.replace(
+        RULESET, cadence=CadenceConfig.from_dict({"evidence": {"max_bytes": MAX_EVIDENCE_BYTES}})
+    )
     app = create_app(
         Settings(
             engine=engine,
             today=TODAY,
             bulletins_dir=bulletins,
-            cadence=cadence,
+            rules=rules,
             public_plans=("衡政办字〔2022〕57号",),
             imports_dir=root / "imports",
         )

@@ -13,7 +13,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wufei.db import Base, Name, ShortText, utcnow
+from wufei.db import Base, EnumText, Name, utcnow
 from wufei.departments.models import Department
 
 
@@ -29,7 +29,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[Name]
-    role: Mapped[ShortText]
+    role: Mapped[UserRole] = mapped_column(EnumText(UserRole))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     password_hash: Mapped[str | None] = mapped_column(String(300))  # None: signs in by link only
     active: Mapped[bool] = mapped_column(default=True)

@@ -9,9 +9,9 @@ to 39.3 and the parts add up to the total before rounding.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
-from typing import Any
+from typing import Protocol, TypeVar
 
 
 def ratio(part: int, whole: int) -> Fraction | None:
@@ -23,6 +23,11 @@ def half_up(value: Fraction | float | int, places: int) -> float:
     scaled = Fraction(value) * 10**places
     whole = int(abs(scaled) + Fraction(1, 2))
     return float(Fraction(whole if scaled >= 0 else -whole, 10**places))
+
+
+def _share(ratio_: Fraction | None) -> Fraction:
+    """Nothing to judge earns the full weight."""
+    return Fraction(1) if ratio_ is None else ratio_
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -37,24 +42,31 @@ def component_points(weight: float, part: int, whole: int) -> Fraction:
 
 
 def score(
-    ratios: Mapping[str, Fraction | None], weights: Mapping[str, float], deduction: float
+    ratios: Mapping[str, Fraction | None], weights: Mapping[str, float], deduction: float | Fraction
 ) -> tuple[dict[str, float], float]:
     """Points per component (rounded to 0.01, for display) and the score (exact sum less the
     deduction, floored at 0, rounded half up to 0.1). `points["deduction"]` is negative."""
-    exact = {
-        name: Fraction(weight) * (1 if ratios.get(name) is None else ratios[name]) for name, weight in weights.items()
-    }
+    exact = {name: Fraction(weight) * _share(ratios.get(name)) for name, weight in weights.items()}
     exact["deduction"] = -Fraction(deduction)
     points = {name: half_up(value, 2) for name, value in exact.items()}
     return points, max(0.0, half_up(sum(exact.values()), 1))
 
 
-def rank(rows: list[dict[str, Any]], key: str = "score", name: str = "department") -> list[dict[str, Any]]:
-    """Sort by score, highest first (then by name), and give each row `rank`: 1 + the number of
-    rows scoring strictly more, so ties share a rank and the next rank is skipped (1, 1, 3)."""
-    rows.sort(key=lambda r: (-r[key], r[name], r.get("department_id") or 0))
+class Rankable(Protocol):
+    score: float
+    rank: int
+
+
+R = TypeVar("R", bound=Rankable)
+
+
+def rank(rows: list[R], *, name: Callable[[R], str], tiebreak: Callable[[R], int] = lambda _row: 0) -> list[R]:
+    """Sort by score, highest first (then by name, then `tiebreak`), and give each row `rank`:
+    1 + the number of rows scoring strictly more, so ties share a rank and the next rank is
+    skipped (1, 1, 3)."""
+    rows.sort(key=lambda r: (-r.score, name(r), tiebreak(r)))
     for row in rows:
-        row["rank"] = 1 + sum(1 for other in rows if other[key] > row[key])
+        row.rank = 1 + sum(1 for other in rows if other.score > row.score)
     return rows
 
 

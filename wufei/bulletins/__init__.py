@@ -5,6 +5,7 @@
 - `document.py`: the small document model (numbered sections, paragraphs, tables, charts);
 - `kinds.py`: one builder per kind, snapshot → document;
 - `charts.py`: PNG charts with Chinese labels;
-- `render.py` and `templates/`: Markdown, HTML, Word .docx and the .xlsx annex;
-- `service.py`: issuing (files and `bulletin_ready` notices); `commands.py`: `wufei bulletin`.
+- `render.py` and `templates/`: Markdown, HTML, Word .docx and the .xlsx annex, written to files.
+
+Issuing them (which point, which scopes, the `bulletin_ready` notices) is wufei.points.issue.
 """

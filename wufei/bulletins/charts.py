@@ -13,14 +13,10 @@ import json
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import lru_cache, wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import font_manager
-from matplotlib.figure import Figure
+if TYPE_CHECKING:  # matplotlib is imported when the first chart is drawn: it takes a second
+    from matplotlib.figure import Figure
 
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
@@ -44,6 +40,8 @@ class ChartFontError(RuntimeError):
 
 @lru_cache(maxsize=1)
 def cjk_font() -> str:
+    from matplotlib import font_manager
+
     for family in CJK_FAMILIES:
         try:
             font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
@@ -77,6 +75,11 @@ def _memo(draw: Callable[..., bytes]) -> Callable[..., bytes]:
 
 
 def _figure(width: float, height: float) -> Figure:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
     family = cjk_font()
     figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
     figure.set_facecolor("white")
@@ -106,6 +109,11 @@ def _legend(ax, figure: Figure, **kwargs) -> None:
     ax.legend(prop=_font(figure, 8), frameon=False, **kwargs)
 
 
+def _integer_ticks(axis: Any) -> None:
+    """Whole numbers only on a count axis (its default locator, a MaxNLocator, takes `integer`)."""
+    axis.get_major_locator().set_params(integer=True)
+
+
 def short(name: str, limit: int = 14) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
@@ -124,7 +132,7 @@ def lights_by_unit(title: str, rows: Sequence[dict[str, Any]]) -> bytes:
         left = [a + b for a, b in zip(left, values)]
     ax.set_xlabel("牵头任务数（项）", **_font(figure))
     ax.set_title(title, **_font(figure, 11))
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    _integer_ticks(ax.xaxis)
     _style(ax, figure)
     # Units are sorted by task count, so the lower right corner is where the bars are shortest.
     _legend(ax, figure, loc="lower right", ncol=2)
@@ -165,7 +173,7 @@ def lights_over_time(title: str, history: Sequence[dict[str, Any]]) -> bytes:
     ax.set_ylabel("任务数（项）", **_font(figure))
     ax.set_xlabel("月份（年.月）", **_font(figure))
     ax.set_title(title, **_font(figure, 11))
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    _integer_ticks(ax.yaxis)
     _style(ax, figure)
     _legend(ax, figure, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return _png(figure)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Union
 
+from wufei.chinese import chinese_date
+
 CHINESE_NUMERALS = "零一二三四五六七八九"
 
 
@@ -24,10 +26,9 @@ def chinese_number(n: int) -> str:
     return (CHINESE_NUMERALS[tens] if tens > 1 else "") + "十" + (CHINESE_NUMERALS[ones] if ones else "")
 
 
-def chinese_date(day: date | str) -> str:
-    """2024年5月10日"""
-    day = date.fromisoformat(day) if isinstance(day, str) else day
-    return f"{day.year}年{day.month}月{day.day}日"
+def iso_chinese_date(day: date | str) -> str:
+    """2024年5月10日, of a day or its ISO text (as a snapshot stores it)."""
+    return chinese_date(date.fromisoformat(day) if isinstance(day, str) else day)
 
 
 @dataclass
@@ -106,11 +107,11 @@ class Document:
 
     @property
     def date_cn(self) -> str:
-        return chinese_date(self.date)
+        return iso_chinese_date(self.date)
 
     @property
     def data_as_of_cn(self) -> str:
-        return chinese_date(self.data_as_of)
+        return iso_chinese_date(self.data_as_of)
 
     @property
     def footer(self) -> str:

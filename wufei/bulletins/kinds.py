@@ -1,29 +1,32 @@
-"""One builder per kind: a snapshot's content → a `Document` (sections, tables, charts).
+"""The document builders: a snapshot's content → a `Document` (sections, tables, charts), one per
+kind of figures. Each point (wufei.points) names its builder and gives it its title (`kind_cn`).
 
 Every sentence and table here reads the snapshot only, never the database, so a document
-regenerated from the same snapshot is the same document. Numbers are printed as the figures
-give them (rates as percentages with one decimal, scores as given).
+regenerated from the same snapshot is the same document. The figures are read back into their
+point's dataclasses and read by attribute. Numbers are printed as the figures give them (rates
+as percentages with one decimal, scores as given).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, Protocol
 
 from wufei.bulletins import charts
-from wufei.bulletins.document import Chart, Document, Paragraph, Section, Table, chinese_date
-from wufei.cadence.windows import chinese_week, parse_week
+from wufei.bulletins.document import Chart, Document, Paragraph, Section, Table
+from wufei.bulletins.snapshots import Content
+from wufei.chinese import chinese_date, chinese_week_of_label
+from wufei.figures.annual import AnnualFigures, AnnualUnit
+from wufei.figures.codec import from_json, to_json
+from wufei.figures.common import COMPONENT_NAMES, IndicatorRef, ReportMiss, TaskRef, Totals
+from wufei.figures.half_year import HalfYearFigures
+from wufei.figures.monthly import Cells, ExtensionGranted, Indicators, MonthlyFigures
+from wufei.figures.province import ProvinceFigures
+from wufei.figures.quarterly import QuarterlyFigures, QuarterlyRules, QuarterUnit
+from wufei.figures.self_assessment import SelfAssessmentFigures
+from wufei.indicators.status import IndicatorStatus
 
-Content = Mapping[str, Any]
-
-KIND_TITLES = {
-    "monthly": "月调度通报",
-    "quarterly": "季度通报",
-    "half_year": "半年观摩项目清单",
-    "annual": "年终考核结果",
-    "self_assessment": "年度自评估报告",
-    **{f"province_{kind}": "省级汇总" for kind in ("monthly", "quarterly", "half_year", "annual")},
-}
 RECIPIENTS = "领导小组各成员单位，各县（市、区）人民政府，各功能区管委会："
 TASK_COLUMNS = (
     "灯色",
@@ -57,6 +60,14 @@ REPORT_COLUMNS = (
 # --- small formatting helpers -------------------------------------------------------------------
 
 
+class Named(Protocol):
+    @property
+    def number(self) -> str | None: ...
+
+    @property
+    def title(self) -> str | None: ...
+
+
 def pct(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
@@ -80,18 +91,23 @@ def few(items: list[str] | None, limit: int = 3) -> str:
     return f"{'、'.join(items[:limit])}等{len(items)}个单位"
 
 
-def task_name(item: Mapping[str, Any]) -> str:
-    number = f"{item['number']} " if item.get("number") else ""
-    return f"{number}{item['title']}"
+def task_name(item: Named) -> str:
+    number = f"{item.number} " if item.number else ""
+    return f"{number}{item.title}"
 
 
-def cn_date(value: str | None) -> str:
+def cn_date(value: date | None) -> str:
     return chinese_date(value) if value else "—"
 
 
-def due_text(task: Mapping[str, Any]) -> str:
+def iso(value: date | None) -> str:
+    """A date as the tables print it: 2024-05-31 (— when there is none)."""
+    return value.isoformat() if value else "—"
+
+
+def due_text(due_date: date | None, deadline_raw: str | None) -> str:
     """The deadline in force as a Chinese date, else the plan's wording (长期坚持, 每年…)."""
-    return cn_date(task["due_date"]) if task.get("due_date") else task.get("deadline_raw") or "—"
+    return cn_date(due_date) if due_date else deadline_raw or "—"
 
 
 def issuer(scope: str) -> str:
@@ -99,149 +115,129 @@ def issuer(scope: str) -> str:
     return f"{prefix}“无废城市”建设工作领导小组办公室"
 
 
-def _document(content: Content, snapshot_id: str, *, title: str) -> Document:
-    figures = content["figures"]
+def document(content: Content, snapshot_id: str, *, kind_cn: str, title: str, data_as_of: date) -> Document:
     return Document(
-        kind=content["kind"],
-        kind_cn=KIND_TITLES.get(content["kind"], content["kind"]),
+        kind=content.kind,
+        kind_cn=kind_cn,
         title=title,
-        issuer=issuer(content["scope"]),
-        scope=content["scope"],
-        period=content["period"],
-        date=content["as_of"],
+        issuer=issuer(content.scope),
+        scope=content.scope,
+        period=to_json(content.period),
+        date=content.as_of.isoformat(),
         snapshot_id=snapshot_id,
-        data_as_of=figures.get("lights_as_of") or content["period"]["end"],
+        data_as_of=data_as_of.isoformat(),
         recipients=RECIPIENTS,
     )
 
 
 def _prefix(content: Content) -> str:
-    return "" if content["scope"] == "全部" else content["scope"]
-
-
-def week_text(label: str) -> str:
-    """`2024-W23` as `2024年第23周`."""
-    return chinese_week(parse_week(label))
+    return "" if content.scope == "全部" else content.scope
 
 
 def _weeks_text(weeks: list[str]) -> str:
     if not weeks:
         return "本期无已截止的报送周"
     return (
-        f"{week_text(weeks[0])}至{week_text(weeks[-1])}共{len(weeks)}周"
+        f"{chinese_week_of_label(weeks[0])}至{chinese_week_of_label(weeks[-1])}共{len(weeks)}周"
         if len(weeks) > 1
-        else f"{week_text(weeks[0])}共1周"
+        else f"{chinese_week_of_label(weeks[0])}共1周"
     )
 
 
-def _lights_paragraph(figures: Mapping[str, Any], period_word: str) -> Paragraph:
-    totals = figures["totals"]
-    by = totals["by_light"]
+def _lights_paragraph(totals: Totals, lights_as_of: date, period_word: str) -> Paragraph:
+    by = totals.by_light
     return Paragraph(
-        f"截至{cn_date(figures['lights_as_of'])}，纳入督办的任务{totals['supervised']}项"
-        f"（另有{totals['without_lead']}项尚未明确牵头单位，待指定后计入），其中已完成{by['done']}项、绿灯{by['green']}项、"
-        f"黄灯{by['yellow']}项、红灯{by['red']}项，逾期未完成{totals['overdue']}项；"
-        f"{period_word}到期{totals['due_in_period']}项，{period_word}完成{totals['done_in_period']}项。"
+        f"截至{cn_date(lights_as_of)}，纳入督办的任务{totals.supervised}项"
+        f"（另有{totals.without_lead}项尚未明确牵头单位，待指定后计入），其中已完成{by.done}项、绿灯{by.green}项、"
+        f"黄灯{by.yellow}项、红灯{by.red}项，逾期未完成{totals.overdue}项；"
+        f"{period_word}到期{totals.due_in_period}项，{period_word}完成{totals.done_in_period}项。"
     )
 
 
 def _lights_chart(content: Content) -> Chart | None:
     """None when no month has figures yet (nothing to draw)."""
-    history = content.get("history", {}).get("lights", [])
+    history = [to_json(point) for point in content.history.lights]
     title = "近12个月任务亮灯情况（月末）"
     return Chart("lights", title, charts.lights_over_time(title, history)) if history else None
 
 
-def _task_table(title: str, items: list[Mapping[str, Any]], *, sheet: str, with_change: bool = False) -> Table:
-    if with_change:
-        columns = ["任务", "牵头单位", "上月", "本月", "原因"]
-        rows = [[task_name(i), names(i["leads"]), i["from_cn"], i["to_cn"], i["reason"]] for i in items]
-    else:
-        columns = ["灯色", "任务", "牵头单位", "配合单位", "现行期限", "原因"]
-        rows = [
-            [i["light_cn"], task_name(i), names(i["leads"]), few(i["supporting"]), due_text(i), i["reason"]]
-            for i in items
-        ]
-    return Table(title, columns, rows, sheet=sheet)
-
-
-def _indicator_rows(items: list[Mapping[str, Any]]) -> list[list[str]]:
+def _indicator_rows(items: list[IndicatorStatus]) -> list[list[str]]:
     rows = []
     for item in items:
-        latest = item.get("latest")
+        latest = item.latest
         rows.append(
             [
-                item.get("number") or "",
-                f"{item['name']}{item.get('marks') or ''}",
-                item.get("unit") or "",
-                item["baseline"].get("raw") or "—",
-                item["target"].get("raw") or "—",
-                f"{latest['value']}（{latest['year']}年）" if latest else "—",
-                item["status_cn"],
-                {True: "是", False: "否"}.get(item["on_track"], "—"),
-                names(item.get("leads")),
+                item.number or "",
+                f"{item.name}{item.marks or ''}",
+                item.unit or "",
+                item.baseline.raw or "—",
+                item.target.raw or "—",
+                f"{latest.value}（{latest.year}年）" if latest else "—",
+                item.status_cn,
+                "—" if item.on_track is None else ("是" if item.on_track else "否"),
+                names(item.leads),
             ]
         )
     return rows
 
 
-def _indicator_section(section: Section, indicators: Mapping[str, Any]) -> None:
-    summary = indicators["summary"]
+def _indicator_section(section: Section, indicators: Indicators) -> None:
+    summary = indicators.summary
     section.add(
         Paragraph(
-            f"纳入监测的指标{summary['total']}项，截至{indicators['year']}年：已达到目标值{summary['met']}项，"
-            f"向好{summary['improving']}项，保持{summary['holding']}项，持平{summary['flat']}项，变差{summary['worsening']}项，"
-            f"未达到目标值{summary['not_met']}项，暂无数据{summary['no_data']}项，无法判断{summary['unknown']}项；"
-            f"进展符合预期{summary['on_track']}项，不符合预期{summary['off_track']}项。"
+            f"纳入监测的指标{summary.total}项，截至{indicators.year}年：已达到目标值{summary.met}项，"
+            f"向好{summary.improving}项，保持{summary.holding}项，持平{summary.flat}项，变差{summary.worsening}项，"
+            f"未达到目标值{summary.not_met}项，暂无数据{summary.no_data}项，无法判断{summary.unknown}项；"
+            f"进展符合预期{summary.on_track}项，不符合预期{summary.off_track}项。"
         )
     )
     section.add(
         Table(
             "指标进展情况",
             ["编号", "指标", "单位", "基线", "目标", "最新值", "进展", "符合预期", "牵头单位"],
-            _indicator_rows(indicators["items"]),
+            _indicator_rows(indicators.items),
             sheet="指标进展",
         )
     )
-    shares = _indicator_shares(indicators["items"])
+    shares = _indicator_shares(indicators.items)
     if shares:  # no chart of nothing: the table already says 暂无数据
         section.add(
             Chart("indicators", "数值指标最新值与目标值", charts.indicator_progress("数值指标最新值与目标值", shares))
         )
 
 
-def _indicator_shares(items: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def _indicator_shares(items: list[IndicatorStatus]) -> list[dict[str, Any]]:
     rows = []
     for item in items:
-        latest, target = item.get("latest"), item["target"]
-        if not latest or target.get("kind") != "numeric" or not target.get("value"):
+        latest, target = item.latest, item.target
+        if not latest or target.kind != "numeric" or not target.value or latest.value is None:
             continue
-        value, goal = float(latest["value"]), float(target["value"])
+        value, goal = float(latest.value), float(target.value)
         if goal == 0 or value == 0:
             continue
-        share = goal / value * 100 if item.get("direction") == "down" else value / goal * 100
+        share = goal / value * 100 if item.direction == "down" else value / goal * 100
         rows.append(
             {
-                "name": item["name"],
+                "name": item.name,
                 "share": round(share, 1),
-                "on_track": item["on_track"],
-                "label": f"{latest['value']}/{target['value']}{item.get('unit') or ''}",
+                "on_track": item.on_track,
+                "label": f"{latest.value}/{target.value}{item.unit or ''}",
             }
         )
     return rows
 
 
-def _cells_section(section: Section, cells: Mapping[str, Any] | None) -> None:
+def _cells_section(section: Section, cells: Cells | None) -> None:
     if not cells:
         section.add(Paragraph("暂无无废细胞建设数据。"))
         return
-    planned = cells.get("planned_total")
+    planned = cells.planned_total
     section.add(
         Paragraph(
-            f"据{cells['source']}，无废细胞累计建成{num(cells['built_total'])}个"
-            + (f"，方案计划{planned}个，完成率{pct(cells.get('completion_rate'))}" if planned else "，方案未列总数")
+            f"据{cells.source}，无废细胞累计建成{num(cells.built_total)}个"
+            + (f"，方案计划{planned}个，完成率{pct(cells.completion_rate)}" if planned else "，方案未列总数")
             + "。"
-            + "".join(f"{note}。" for note in cells.get("notes", []))
+            + "".join(f"{note}。" for note in cells.notes)
         )
     )
     section.add(
@@ -249,15 +245,8 @@ def _cells_section(section: Section, cells: Mapping[str, Any] | None) -> None:
             "无废细胞建设情况",
             ["类别", "数量", "单位", "目标", "状态", "牵头单位"],
             [
-                [
-                    c["category"],
-                    num(c.get("count")),
-                    c.get("unit") or "",
-                    num(c.get("target")),
-                    c.get("status") or "—",
-                    c.get("lead") or "—",
-                ]
-                for c in cells["categories"]
+                [c.category, num(c.count), c.unit or "", num(c.target), c.status or "—", c.lead or "—"]
+                for c in cells.categories
             ],
             sheet="无废细胞",
             numeric=(1, 3),
@@ -265,19 +254,19 @@ def _cells_section(section: Section, cells: Mapping[str, Any] | None) -> None:
     )
 
 
-def _extensions_table(items: list[Mapping[str, Any]]) -> Table:
+def _extensions_table(items: list[ExtensionGranted]) -> Table:
     return Table(
         "延期审批情况",
         ["任务", "申请单位", "申请日期", "批准日期", "原期限", "延至", "理由"],
         [
             [
                 task_name(e),
-                e["department"],
-                e["requested_on"],
-                e["decided_on"],
-                e["original_due_date"],
-                e["new_due_date"],
-                e["reason"],
+                e.department,
+                iso(e.requested_on),
+                iso(e.decided_on),
+                iso(e.original_due_date),
+                iso(e.new_due_date),
+                e.reason,
             ]
             for e in items
         ],
@@ -286,39 +275,39 @@ def _extensions_table(items: list[Mapping[str, Any]]) -> Table:
 
 
 def _annex(content: Content) -> list[Table]:
-    ledger = content.get("ledger") or {}
+    ledger = content.ledger
     tasks = [
         [
-            t["light_cn"],
-            t["plan"],
-            t["number"],
-            t["title"],
-            names(t["leads"]),
-            names(t["supporting"]),
-            t.get("deadline_raw") or "—",
-            t.get("due_date") or "—",
-            t.get("completed_on") or "—",
-            t["reason"],
+            t.light_cn,
+            t.plan,
+            t.number,
+            t.title,
+            names(t.leads),
+            names(t.supporting),
+            t.deadline_raw or "—",
+            iso(t.due_date),
+            iso(t.completed_on),
+            t.reason,
         ]
-        for t in ledger.get("tasks", [])
+        for t in ledger.tasks
     ]
     reports = [
         [
-            r["week"],
-            r["number"],
-            r["title"],
-            r["department"],
-            str(r["version"]),
-            str(r["progress"]),
-            r["submitted_at"],
-            "是" if r["late"] else "否",
-            r["status"],
-            r.get("done_text") or "",
-            r.get("problems") or "",
-            r.get("next_steps") or "",
-            r.get("review_note") or "",
+            r.week,
+            r.number,
+            r.title,
+            r.department,
+            str(r.version),
+            str(r.progress),
+            r.submitted_at,
+            "是" if r.late else "否",
+            r.status,
+            r.done_text or "",
+            r.problems or "",
+            r.next_steps or "",
+            r.review_note or "",
         ]
-        for r in ledger.get("reports", [])
+        for r in ledger.reports
     ]
     return [
         Table("任务台账", list(TASK_COLUMNS), tasks, sheet="任务台账"),
@@ -329,18 +318,24 @@ def _annex(content: Content) -> list[Table]:
 # --- 月调度 --------------------------------------------------------------------------------------
 
 
-def monthly(content: Content, snapshot_id: str) -> Document:
-    f = content["figures"]
-    period = content["period"]
-    doc = _document(content, snapshot_id, title=f"{_prefix(content)}“无废城市”建设{period['chinese']}调度通报")
-    reporting = f["reporting"]
+def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
+    f = from_json(MonthlyFigures, content.figures)
+    period = content.period
+    doc = document(
+        content,
+        snapshot_id,
+        kind_cn=kind_cn,
+        title=f"{_prefix(content)}“无废城市”建设{period.chinese}调度通报",
+        data_as_of=f.lights_as_of,
+    )
+    reporting = f.reporting
 
     overall = doc.section("总体情况")
-    overall.add(_lights_paragraph(f, "本月"))
+    overall.add(_lights_paragraph(f.totals, f.lights_as_of, "本月"))
     overall.add(
         Paragraph(
-            f"本月报送周为{_weeks_text(reporting['weeks'])}，应报送{reporting['expected']}次，已报送{reporting['filed']}次，"
-            f"其中按时{reporting['on_time']}次、迟报{reporting['late']}次，未报送{reporting['missing']}次。"
+            f"本月报送周为{_weeks_text(reporting.weeks)}，应报送{reporting.expected}次，已报送{reporting.filed}次，"
+            f"其中按时{reporting.on_time}次、迟报{reporting.late}次，未报送{reporting.missing}次。"
         )
     )
     overall.add(_lights_chart(content))
@@ -348,24 +343,24 @@ def monthly(content: Content, snapshot_id: str) -> Document:
     units = doc.section("各成员单位推进情况")
     units.add(Paragraph("各单位牵头任务及周报送情况如下（按牵头任务数排序）。"))
     rows = []
-    for index, d in enumerate(f["departments"], start=1):
-        r = d["reports"]
+    for index, d in enumerate(f.departments, start=1):
+        r = d.reports
         rows.append(
             [
                 str(index),
-                d["department"],
-                str(d["lead_tasks"]),
-                str(d["done"]),
-                str(d["done_on_time"]),
-                str(d["done_in_period"]),
-                str(d["overdue"]),
-                str(d["red"]),
-                str(d["yellow"]),
-                str(d["green"]),
-                str(r["expected"]),
-                str(r["on_time"]),
-                str(r["late"]),
-                str(r["missing"]),
+                d.department,
+                str(d.lead_tasks),
+                str(d.done),
+                str(d.done_on_time),
+                str(d.done_in_period),
+                str(d.overdue),
+                str(d.red),
+                str(d.yellow),
+                str(d.green),
+                str(r.expected),
+                str(r.on_time),
+                str(r.late),
+                str(r.missing),
             ]
         )
     units.add(
@@ -399,62 +394,80 @@ def monthly(content: Content, snapshot_id: str) -> Document:
             charts.lights_by_unit(
                 "各单位牵头任务完成及亮灯情况",
                 [
-                    {
-                        "name": d["department"],
-                        "done": d["done"],
-                        "green": d["green"],
-                        "yellow": d["yellow"],
-                        "red": d["red"],
-                    }
-                    for d in f["departments"]
+                    {"name": d.department, "done": d.done, "green": d.green, "yellow": d.yellow, "red": d.red}
+                    for d in f.departments
                 ],
             ),
         )
     )
 
-    changes = f["changes"]
+    changes = f.changes
     changed = doc.section("本月变化情况")
     changed.add(
         Paragraph(
-            f"与{cn_date(changes['since'])}相比，新增逾期任务{changes['newly_overdue_count']}项，完成{changes['closed_count']}项，"
-            f"由红黄灯转为绿灯{changes['recovered_count']}项，灯色变差{changes['worsened_count']}项。"
+            f"与{cn_date(changes.since)}相比，新增逾期任务{changes.newly_overdue_count}项，完成{changes.closed_count}项，"
+            f"由红黄灯转为绿灯{changes.recovered_count}项，灯色变差{changes.worsened_count}项。"
         )
     )
-    for key, heading in (
-        ("newly_overdue", "新增逾期任务"),
-        ("closed", "本月完成任务"),
-        ("recovered", "转为绿灯任务"),
-        ("worsened", "灯色变差任务"),
+    for listed, heading in (
+        (changes.newly_overdue, "新增逾期任务"),
+        (changes.closed, "本月完成任务"),
+        (changes.recovered, "转为绿灯任务"),
+        (changes.worsened, "灯色变差任务"),
     ):
         sub = Section(heading)
-        sub.add(_task_table(heading, changes[key], sheet=heading, with_change=True))
+        sub.add(
+            Table(
+                heading,
+                ["任务", "牵头单位", "上月", "本月", "原因"],
+                [[task_name(i), names(i.leads), i.from_cn, i.to_cn, i.reason] for i in listed],
+                sheet=heading,
+            )
+        )
         changed.add(sub)
 
     attention = doc.section("红灯、黄灯任务")
-    red = sum(1 for a in f["attention"] if a["light"] == "red")
+    red = sum(1 for a in f.attention if a.light == "red")
     attention.add(
         Paragraph(
-            f"红灯任务{red}项、黄灯任务{len(f['attention']) - red}项，请牵头单位对照原因逐项整改，配合单位积极支持。"
+            f"红灯任务{red}项、黄灯任务{len(f.attention) - red}项，请牵头单位对照原因逐项整改，配合单位积极支持。"
         )
     )
-    attention.add(_task_table("红灯、黄灯任务清单", f["attention"], sheet="红黄灯任务"))
+    attention.add(
+        Table(
+            "红灯、黄灯任务清单",
+            ["灯色", "任务", "牵头单位", "配合单位", "现行期限", "原因"],
+            [
+                [
+                    i.light_cn,
+                    task_name(i),
+                    names(i.leads),
+                    few(i.supporting),
+                    due_text(i.due_date, i.deadline_raw),
+                    i.reason,
+                ]
+                for i in f.attention
+            ],
+            sheet="红黄灯任务",
+        )
+    )
 
-    _indicator_section(doc.section("指标进展"), f["indicators"])
-    _cells_section(doc.section("无废细胞建设"), f.get("cells"))
+    _indicator_section(doc.section("指标进展"), f.indicators)
+    _cells_section(doc.section("无废细胞建设"), f.cells)
 
-    upcoming = f["next_period"]
-    following = doc.section(f"下月（{upcoming['period']['chinese']}）到期事项")
+    upcoming = f.next_period
+    following = doc.section(f"下月（{upcoming.period.chinese}）到期事项")
     following.add(
         Paragraph(
-            f"{upcoming['period']['chinese']}到期任务{len(upcoming['tasks'])}项、"
-            f"阶段性节点{len(upcoming['milestones'])}个，请有关单位提前谋划、按期完成。"
+            f"{upcoming.period.chinese}到期任务{len(upcoming.tasks)}项、"
+            f"阶段性节点{len(upcoming.milestones)}个，请有关单位提前谋划、按期完成。"
         )
     )
     following.add(
         Table(
             "下月到期任务",
             ["到期日", "任务", "牵头单位", "当前灯色", "原因"],
-            [[t["due_date"], task_name(t), names(t["leads"]), t["light_cn"], t["reason"]] for t in upcoming["tasks"]],
+            [[iso(t.due_date), task_name(t), names(t.leads), t.light_cn, t.reason] for t in upcoming.tasks],
             sheet="下月到期任务",
         )
     )
@@ -463,8 +476,8 @@ def monthly(content: Content, snapshot_id: str) -> Document:
             "下月到期节点",
             ["到期日", "任务", "节点", "应达进度（%）", "牵头单位"],
             [
-                [m["due_date"], task_name(m), m["milestone"], str(m["expected_progress"]), names(m["leads"])]
-                for m in upcoming["milestones"]
+                [iso(m.due_date), task_name(m), m.milestone, str(m.expected_progress), names(m.leads)]
+                for m in upcoming.milestones
             ],
             sheet="下月到期节点",
             numeric=(3,),
@@ -472,8 +485,8 @@ def monthly(content: Content, snapshot_id: str) -> Document:
     )
 
     extensions = doc.section("延期审批情况")
-    extensions.add(Paragraph(f"本月批准延期{len(f['extensions_granted'])}项。"))
-    extensions.add(_extensions_table(f["extensions_granted"]))
+    extensions.add(Paragraph(f"本月批准延期{len(f.extensions_granted)}项。"))
+    extensions.add(_extensions_table(f.extensions_granted))
     doc.annex = _annex(content)
     return doc.number()
 
@@ -481,36 +494,36 @@ def monthly(content: Content, snapshot_id: str) -> Document:
 # --- 季通报 --------------------------------------------------------------------------------------
 
 
-def _rules_paragraph(rules: Mapping[str, Any]) -> Paragraph:
-    w, d = rules["weights"], rules["deductions"]
-    praise, lagging = rules["praise"], rules["lagging"]
-    red_rule = f"有红灯任务{num(lagging['red_tasks'])}项及以上或" if lagging.get("red_tasks") else ""
+def _rules_paragraph(rules: QuarterlyRules) -> Paragraph:
+    w, d = rules.weights, rules.deductions
+    praise, lagging = rules.praise, rules.lagging
+    red_rule = f"有红灯任务{num(lagging.red_tasks)}项及以上或" if lagging.red_tasks else ""
     return Paragraph(
-        f"计分规则：任务完成率{num(w['completion'])}分、按期完成率{num(w['on_time'])}分、按时报送率{num(w['reporting'])}分，"
-        f"季末每项红灯任务扣{num(d['red'])}分、黄灯任务扣{num(d['yellow'])}分（无到期任务或无应报送周次的项目得满分）。"
-        f"各组前{num(praise['top'])}名、得分不低于{num(praise['min_score'])}分且无红灯任务的单位予以表扬；"
-        f"{red_rule}得分低于{num(lagging['below_score'])}分的单位予以通报。"
+        f"计分规则：任务完成率{num(w.completion)}分、按期完成率{num(w.on_time)}分、按时报送率{num(w.reporting)}分，"
+        f"季末每项红灯任务扣{num(d.red)}分、黄灯任务扣{num(d.yellow)}分（无到期任务或无应报送周次的项目得满分）。"
+        f"各组前{num(praise.top)}名、得分不低于{num(praise.min_score)}分且无红灯任务的单位予以表扬；"
+        f"{red_rule}得分低于{num(lagging.below_score)}分的单位予以通报。"
     )
 
 
-def _score_table(title: str, rows: list[Mapping[str, Any]], sheet: str) -> Table:
+def _score_table(title: str, rows: list[QuarterUnit], sheet: str) -> Table:
     return Table(
         title,
         ["排名", "单位", "承担任务", "到期", "完成", "完成率", "按期率", "按时报送率", "红灯", "黄灯", "扣分", "得分"],
         [
             [
-                str(r["rank"]),
-                r["department"],
-                str(r["tasks"]),
-                str(r["due"]),
-                str(r["done"]),
-                pct(r["rates"]["completion"]),
-                pct(r["rates"]["on_time"]),
-                pct(r["rates"]["reporting"]),
-                str(r["red"]),
-                str(r["yellow"]),
-                num(-r["points"]["deduction"] if r["points"]["deduction"] else 0),
-                num(r["score"]),
+                str(r.rank),
+                r.department,
+                str(r.tasks),
+                str(r.due),
+                str(r.done),
+                pct(r.rates.completion),
+                pct(r.rates.on_time),
+                pct(r.rates.reporting),
+                str(r.red),
+                str(r.yellow),
+                num(-r.points.deduction if r.points.deduction else 0),
+                num(r.score),
             ]
             for r in rows
         ],
@@ -519,33 +532,33 @@ def _score_table(title: str, rows: list[Mapping[str, Any]], sheet: str) -> Table
     )
 
 
-def _score_chart(key: str, title: str, rows: list[Mapping[str, Any]]) -> Chart:
+def _score_chart(key: str, title: str, rows: Sequence[QuarterUnit | AnnualUnit]) -> Chart:
     return Chart(
         key,
         title,
-        charts.rates_by_unit(
-            title, [{"name": r["department"], "value": r["score"]} for r in rows], xlabel="得分（分）"
-        ),
+        charts.rates_by_unit(title, [{"name": r.department, "value": r.score} for r in rows], xlabel="得分（分）"),
     )
 
 
-def quarterly(content: Content, snapshot_id: str) -> Document:
-    f = content["figures"]
-    period = content["period"]
-    doc = _document(
-        content, snapshot_id, title=f"关于{_prefix(content)}“无废城市”建设{period['chinese']}工作推进情况的通报"
+def quarterly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
+    f = from_json(QuarterlyFigures, content.figures)
+    doc = document(
+        content,
+        snapshot_id,
+        kind_cn=kind_cn,
+        title=f"关于{_prefix(content)}“无废城市”建设{content.period.chinese}工作推进情况的通报",
+        data_as_of=f.lights_as_of,
     )
     overall = doc.section("总体情况")
-    overall.add(_lights_paragraph(f, "本季度"))
-    overall.add(_rules_paragraph(f["rules"]))
+    overall.add(_lights_paragraph(f.totals, f.lights_as_of, "本季度"))
+    overall.add(_rules_paragraph(f.rules))
     overall.add(_lights_chart(content))
 
-    for key, heading, sheet in (
-        ("departments", "成员单位得分及排名", "成员单位排名"),
-        ("localities", "县（市、区）及功能区得分及排名", "县市区排名"),
+    for rows, key, heading, sheet in (
+        (f.departments, "departments", "成员单位得分及排名", "成员单位排名"),
+        (f.localities, "localities", "县（市、区）及功能区得分及排名", "县市区排名"),
     ):
         section = doc.section(heading)
-        rows = f[key]
         if not rows:
             section.add(Paragraph("本季度无参与排名的单位。"))
             continue
@@ -553,19 +566,19 @@ def quarterly(content: Content, snapshot_id: str) -> Document:
         section.add(_score_chart(f"scores-{key}", f"{heading.removesuffix('及排名')}", rows))
 
     praised = doc.section("表扬单位")
-    if not f["praised"]:
+    if not f.praised:
         praised.add(Paragraph("本季度无符合表扬条件的单位。"))
-    for unit in f["praised"]:
-        praised.add(Paragraph("；".join(unit["reasons"] + unit["facts"]) + "。", emphasis=f"{unit['department']}："))
+    for unit in f.praised:
+        praised.add(Paragraph("；".join(unit.reasons + unit.facts) + "。", emphasis=f"{unit.department}："))
     lagging = doc.section("通报单位")
-    if not f["lagging"]:
+    if not f.lagging:
         lagging.add(Paragraph("本季度无被通报的单位。"))
-    for unit in f["lagging"]:
-        text = "；".join(unit["reasons"] + unit["facts"]) + "。"
-        if unit.get("red_tasks"):
-            text += "红灯任务：" + "；".join(f"{task_name(t)}（{t['reason']}）" for t in unit["red_tasks"]) + "。"
-        lagging.add(Paragraph(text, emphasis=f"{unit['department']}（{unit['group_cn']}第{unit['rank']}名）："))
-    if f["lagging"]:
+    for named in f.lagging:
+        text = "；".join(named.reasons + named.facts) + "。"
+        if named.red_tasks:
+            text += "红灯任务：" + "；".join(f"{task_name(t)}（{t.reason}）" for t in named.red_tasks) + "。"
+        lagging.add(Paragraph(text, emphasis=f"{named.department}（{named.group_cn}第{named.rank}名）："))
+    if f.lagging:
         lagging.add(Paragraph("请被通报单位于通报印发后10个工作日内向领导小组办公室书面报告整改措施。"))
     doc.annex = _annex(content)
     return doc.number()
@@ -574,30 +587,35 @@ def quarterly(content: Content, snapshot_id: str) -> Document:
 # --- 半年观摩 ------------------------------------------------------------------------------------
 
 
-def half_year(content: Content, snapshot_id: str) -> Document:
-    f = content["figures"]
-    period = content["period"]
-    doc = _document(content, snapshot_id, title=f"{_prefix(content)}“无废城市”建设{period['chinese']}观摩项目清单")
-    totals = f["totals"]
-    by = totals["by_light"]
+def half_year(content: Content, snapshot_id: str, kind_cn: str) -> Document:
+    f = from_json(HalfYearFigures, content.figures)
+    doc = document(
+        content,
+        snapshot_id,
+        kind_cn=kind_cn,
+        title=f"{_prefix(content)}“无废城市”建设{content.period.chinese}观摩项目清单",
+        data_as_of=f.lights_as_of,
+    )
+    totals = f.totals
+    by = totals.by_light
     overall = doc.section("总体情况")
     overall.add(
         Paragraph(
-            f"截至{cn_date(f['lights_as_of'])}，工程项目共{totals['projects']}个，纳入督办{totals['supervised']}个"
-            f"（另有{totals['without_lead']}个尚未明确牵头单位），其中已完成{by['done']}个、绿灯{by['green']}个、"
-            f"黄灯{by['yellow']}个、红灯{by['red']}个。拟观摩在建及存在风险的项目{totals['to_visit']}个，"
+            f"截至{cn_date(f.lights_as_of)}，工程项目共{totals.projects}个，纳入督办{totals.supervised}个"
+            f"（另有{totals.without_lead}个尚未明确牵头单位），其中已完成{by.done}个、绿灯{by.green}个、"
+            f"黄灯{by.yellow}个、红灯{by.red}个。拟观摩在建及存在风险的项目{totals.to_visit}个，"
             f"红灯、黄灯项目列前。"
         )
     )
     overall.add(_lights_chart(content))
     sites = doc.section("观摩项目清单")
     rows = []
-    for index, s in enumerate(f["sites"], start=1):
-        report = s.get("last_report")
+    for index, s in enumerate(f.sites, start=1):
+        report = s.last_report
         last = (
             (
-                f"{week_text(report['week'])}，进度{report['progress']}%：{report.get('done_text') or '—'}"
-                + (f"；存在问题：{report['problems']}" if report.get("problems") else "")
+                f"{chinese_week_of_label(report.week)}，进度{report.progress}%：{report.done_text or '—'}"
+                + (f"；存在问题：{report.problems}" if report.problems else "")
             )
             if report
             else "未报送"
@@ -606,12 +624,12 @@ def half_year(content: Content, snapshot_id: str) -> Document:
             [
                 str(index),
                 task_name(s),
-                names(s["leads"]),
-                s.get("company") or "—",
-                s.get("place") or "—",
-                due_text(s),
-                s["light_cn"],
-                s["reason"],
+                names(s.leads),
+                s.company or "—",
+                s.place or "—",
+                due_text(s.due_date, s.deadline_raw),
+                s.light_cn,
+                s.reason,
                 last,
             ]
         )
@@ -628,7 +646,7 @@ def half_year(content: Content, snapshot_id: str) -> Document:
         Table(
             "尚未明确牵头单位的项目",
             ["项目", "责任主体", "完成期限"],
-            [[task_name(t), t.get("company") or "—", t.get("deadline_raw") or "—"] for t in f["without_lead"]],
+            [[task_name(t), t.company or "—", t.deadline_raw or "—"] for t in f.without_lead],
             sheet="待明确牵头单位",
         )
     )
@@ -638,26 +656,8 @@ def half_year(content: Content, snapshot_id: str) -> Document:
 
 # --- 年终考核 ------------------------------------------------------------------------------------
 
-COMPONENT_NAMES = {"completion": "完成率", "on_time": "按期率", "reporting": "按时报送率", "indicators": "指标达标率"}
 
-
-def _components(row: Mapping[str, Any], weights: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The scored items of a unit in the rules' order (the figures' breakdown when present)."""
-    if row.get("components"):
-        return row["components"]
-    return [
-        {
-            "key": key,
-            "name": COMPONENT_NAMES.get(key, key),
-            "weight": weight,
-            "points": row["points"].get(key),
-            "rate": row["rates"].get(key),
-        }
-        for key, weight in weights.items()
-    ]
-
-
-def _annual_table(title: str, rows: list[Mapping[str, Any]], weights: Mapping[str, Any], sheet: str) -> Table:
+def _annual_table(title: str, rows: list[AnnualUnit], weights: dict[str, float], sheet: str) -> Table:
     keys = list(weights)
     columns = (
         ["排名", "单位", "应完成", "完成"]
@@ -666,41 +666,50 @@ def _annual_table(title: str, rows: list[Mapping[str, Any]], weights: Mapping[st
     )
     body = []
     for r in rows:
-        points = {c["key"]: c["points"] for c in _components(r, weights)}
-        deduction = r["points"].get("deduction") or 0
+        points = {c.key: c.points for c in r.components}
+        deduction = r.points.deduction or 0
         body.append(
-            [str(r["rank"]), r["department"], str(r["due"]), str(r["completed"])]
+            [str(r.rank), r.department, str(r.due), str(r.completed)]
             + [num(points.get(k)) for k in keys]
-            + [str(r["slips"]["yellow_slip"]), str(r["slips"]["red_slip"]), num(abs(deduction)), num(r["score"])]
+            + [str(r.slips.yellow_slip), str(r.slips.red_slip), num(abs(deduction)), num(r.score)]
         )
     return Table(title, columns, body, sheet=sheet, numeric=tuple(i for i in range(len(columns)) if i != 1))
 
 
-def _ref_text(ref: Mapping[str, Any]) -> str:
-    if "week" in ref and "status_cn" in ref:  # a weekly report missed or late
-        return f"{ref['week']} {task_name(ref) if ref.get('title') else ''}".strip()
-    return task_name(ref) if ref.get("title") else ref.get("name", "")
+def _ref_text(ref: TaskRef | ReportMiss | IndicatorRef) -> str:
+    if isinstance(ref, ReportMiss):  # a weekly report missed or late
+        return f"{ref.week} {task_name(ref) if ref.title else ''}".strip()
+    if isinstance(ref, IndicatorRef):
+        return ref.name
+    return task_name(ref)
 
 
-def _breakdown(section: Section, rows: list[Mapping[str, Any]], weights: Mapping[str, Any]) -> None:
+def _ref_note(ref: TaskRef | ReportMiss | IndicatorRef, *, missed: bool) -> str:
+    """Why the item counts: a task's note; for what was missed, a report's or indicator's status."""
+    if missed and isinstance(ref, ReportMiss | IndicatorRef):
+        return ref.status_cn
+    return (ref.note if not isinstance(ref, ReportMiss) else None) or ""
+
+
+def _breakdown(section: Section, rows: list[AnnualUnit]) -> None:
     """Each unit's facts, the points of each item, and the tasks, reports, indicators and slips
     that earned or lost them."""
     for row in rows:
-        sub = Section(f"{row['department']}（第{row['rank']}名，{num(row['score'])}分）")
-        sub.add(Paragraph("；".join(row["facts"]) + "。"))
-        components = _components(row, weights)
+        sub = Section(f"{row.department}（第{row.rank}名，{num(row.score)}分）")
+        sub.add(Paragraph("；".join(row.facts) + "。"))
+        components = row.components
         sub.add(
             Table(
-                f"{row['department']}得分构成",
+                f"{row.department}得分构成",
                 ["评分项", "规则", "计入/应计", "比率", "得分", "失分"],
                 [
                     [
-                        c["name"],
-                        c.get("rule") or "—",
-                        f"{c['numerator']}/{c['denominator']}" if "numerator" in c else "—",
-                        pct(c.get("rate")),
-                        num(c.get("points")),
-                        num(c.get("lost")),
+                        c.name,
+                        c.rule or "—",
+                        f"{c.numerator}/{c.denominator}",
+                        pct(c.rate),
+                        num(c.points),
+                        num(c.lost),
                     ]
                     for c in components
                 ],
@@ -711,18 +720,18 @@ def _breakdown(section: Section, rows: list[Mapping[str, Any]], weights: Mapping
         )
         items = []
         for c in components:
-            for ref in c.get("counted", []):
-                items.append([c["name"], "得分", _ref_text(ref), ref.get("note") or ""])
-            for ref in c.get("missed", []):
-                items.append([c["name"], "失分", _ref_text(ref), ref.get("status_cn") or ref.get("note") or ""])
-            for ref in c.get("excluded", []):
-                items.append([c["name"], "不计入", _ref_text(ref), ref.get("note") or ""])
-        for d in row.get("deductions", []):
-            items.append(["扣分", d.get("kind_cn", ""), task_name(d), d.get("note") or ""])
-        if components and "counted" in components[0]:
+            for ref in c.counted:
+                items.append([c.name, "得分", _ref_text(ref), _ref_note(ref, missed=False)])
+            for ref in c.missed:
+                items.append([c.name, "失分", _ref_text(ref), _ref_note(ref, missed=True)])
+            for ref in c.excluded:
+                items.append([c.name, "不计入", _ref_text(ref), _ref_note(ref, missed=False)])
+        for d in row.deductions:
+            items.append(["扣分", d.kind_cn, task_name(d), d.note or ""])
+        if components:
             sub.add(
                 Table(
-                    f"{row['department']}得分与失分事项",
+                    f"{row.department}得分与失分事项",
                     ["评分项", "计分", "任务、报送或指标", "说明"],
                     items,
                     sheet="各单位得分失分事项",
@@ -732,40 +741,43 @@ def _breakdown(section: Section, rows: list[Mapping[str, Any]], weights: Mapping
         section.add(sub)
 
 
-def annual(content: Content, snapshot_id: str) -> Document:
-    f = content["figures"]
-    period = content["period"]
-    provisional = "（暂定）" if f.get("provisional") else ""
-    doc = _document(
-        content, snapshot_id, title=f"{_prefix(content)}“无废城市”建设{period['chinese']}度考核结果{provisional}"
+def annual(content: Content, snapshot_id: str, kind_cn: str) -> Document:
+    f = from_json(AnnualFigures, content.figures)
+    provisional = "（暂定）" if f.provisional else ""
+    doc = document(
+        content,
+        snapshot_id,
+        kind_cn=kind_cn,
+        title=f"{_prefix(content)}“无废城市”建设{content.period.chinese}度考核结果{provisional}",
+        data_as_of=f.lights_as_of,
     )
-    rules = f["rules"]
-    w, d = rules["weights"], rules["deductions"]
+    rules = f.rules
+    weights = to_json(rules.weights)
+    d = rules.deductions
     overall = doc.section("总体情况")
-    overall.add(_lights_paragraph(f, "年内"))
-    uses = "原定期限（批准延期不改变考核期限）" if rules.get("assessment_uses") == "original" else "批准延期后的期限"
-    parts = "、".join(f"{COMPONENT_NAMES.get(k, k)}{num(v)}分" for k, v in w.items())
+    overall.add(_lights_paragraph(f.totals, f.lights_as_of, "年内"))
+    uses = "原定期限（批准延期不改变考核期限）" if rules.assessment_uses == "original" else "批准延期后的期限"
+    parts = "、".join(f"{COMPONENT_NAMES.get(k, k)}{num(v)}分" for k, v in weights.items())
     overall.add(
         Paragraph(
-            f"考核规则：{parts}；每张黄色督办单扣{num(d['yellow_slip'])}分、红色督办单扣{num(d['red_slip'])}分；"
-            f"有期限任务按{uses}考核。" + ("本结果为暂定结果，以领导小组审定为准。" if f.get("provisional") else "")
+            f"考核规则：{parts}；每张黄色督办单扣{num(d.yellow_slip)}分、红色督办单扣{num(d.red_slip)}分；"
+            f"有期限任务按{uses}考核。" + ("本结果为暂定结果，以领导小组审定为准。" if f.provisional else "")
         )
     )
     overall.add(_lights_chart(content))
-    for key, heading, sheet in (
-        ("departments", "成员单位考核得分及排名", "成员单位得分"),
-        ("localities", "县（市、区）及功能区考核得分及排名", "县市区得分"),
+    for rows, key, heading, sheet in (
+        (f.departments, "departments", "成员单位考核得分及排名", "成员单位得分"),
+        (f.localities, "localities", "县（市、区）及功能区考核得分及排名", "县市区得分"),
     ):
         section = doc.section(heading)
-        rows = f[key]
         if not rows:
             section.add(Paragraph("无参与考核的单位。"))
             continue
-        section.add(_annual_table(heading, rows, w, sheet))
+        section.add(_annual_table(heading, rows, weights, sheet))
         section.add(_score_chart(f"scores-{key}", heading.removesuffix("及排名"), rows))
-        _breakdown(section, rows, w)
-    _indicator_section(doc.section("指标完成情况"), f["indicators"])
-    _cells_section(doc.section("无废细胞建设"), f.get("cells"))
+        _breakdown(section, rows)
+    _indicator_section(doc.section("指标完成情况"), f.indicators)
+    _cells_section(doc.section("无废细胞建设"), f.cells)
     doc.annex = _annex(content)
     return doc.number()
 
@@ -773,29 +785,35 @@ def annual(content: Content, snapshot_id: str) -> Document:
 # --- 年度自评估（报省） ------------------------------------------------------------------------
 
 
-def self_assessment(content: Content, snapshot_id: str) -> Document:
-    f = content["figures"]
-    year = content["period"]["label"]
-    doc = _document(content, snapshot_id, title=f"{_prefix(content)}“无废城市”建设{year}年度自评估报告")
-    doc.recipients = f"{f['submit_to']}“无废城市”建设工作领导小组办公室：" if f.get("submit_to") else ""
-    summary, tasks = f["indicators"]["summary"], f["tasks"]["summary"]
+def self_assessment(content: Content, snapshot_id: str, kind_cn: str) -> Document:
+    f = from_json(SelfAssessmentFigures, content.figures)
+    year = content.period.label
+    doc = document(
+        content,
+        snapshot_id,
+        kind_cn=kind_cn,
+        title=f"{_prefix(content)}“无废城市”建设{year}年度自评估报告",
+        data_as_of=f.lights_as_of,
+    )
+    doc.recipients = f"{f.submit_to}“无废城市”建设工作领导小组办公室：" if f.submit_to else ""
+    summary, tasks = f.indicators.summary, f.tasks.summary
     overall = doc.section("总体情况")
     overall.add(
         Paragraph(
-            f"现将{year}年度“无废城市”建设自评估情况报告如下。纳入自评估的指标{summary['total']}项，其中约束性"
-            f"{summary['binding']}项、预期性{summary['expected']}项、未标注{summary['unmarked']}项；预计可以完成"
-            f"{summary['can_complete']}项，存在不确定性{summary['uncertain']}项。方案任务{tasks['tasks']}项，"
-            f"纳入督办{tasks['supervised']}项，已完成{tasks['done']}项，{tasks['reported']}项有本年度进展报送。"
+            f"现将{year}年度“无废城市”建设自评估情况报告如下。纳入自评估的指标{summary.total}项，其中约束性"
+            f"{summary.binding}项、预期性{summary.expected}项、未标注{summary.unmarked}项；预计可以完成"
+            f"{summary.can_complete}项，存在不确定性{summary.uncertain}项。方案任务{tasks.tasks}项，"
+            f"纳入督办{tasks.supervised}项，已完成{tasks.done}项，{tasks.reported}项有本年度进展报送。"
         )
     )
-    reference = f.get("reference")
+    reference = f.reference
     overall.add(
         Paragraph(
-            f"本报告应于{f['due_on_cn']}前报送"
-            + ("（已超过报送期限）" if f.get("late") else "")
+            f"本报告应于{f.due_on_cn}前报送"
+            + ("（已超过报送期限）" if f.late else "")
             + "。"
             + (
-                f"指标表对照{reference.get('doc_number') or reference['title']}的格式，{summary['matched']}项已对应。"
+                f"指标表对照{reference.doc_number or reference.title}的格式，{summary.matched}项已对应。"
                 if reference
                 else ""
             )
@@ -808,65 +826,60 @@ def self_assessment(content: Content, snapshot_id: str) -> Document:
             ["序号", "类别", "指标", "单位", "目标值", "现状值", "预计完成情况", "指标属性", "牵头单位"],
             [
                 [
-                    str(r["seq"]),
-                    r.get("category") or "—",
-                    f"{r['name']}{r.get('marks') or ''}",
-                    r.get("unit") or "",
-                    r.get("target") or "—",
-                    f"{r['current_text']}（{r['current']['year']}年）"
-                    if r.get("current") and r.get("current_text")
-                    else "暂无",
-                    r["forecast"],
-                    r["attribute_cn"],
-                    names(r.get("leads")),
+                    str(r.seq),
+                    r.category or "—",
+                    f"{r.name}{r.marks or ''}",
+                    r.unit or "",
+                    r.target or "—",
+                    f"{r.current_text}（{r.current.year}年）" if r.current and r.current_text else "暂无",
+                    r.forecast,
+                    r.attribute_cn,
+                    names(r.leads),
                 ]
-                for r in f["indicators"]["rows"]
+                for r in f.indicators.rows
             ],
             sheet="指标自评估",
             numeric=(0,),
         )
     )
-    uncertain = [r for r in f["indicators"]["rows"] if r["forecast"] != "可以完成"]
+    uncertain = [r for r in f.indicators.rows if r.forecast != "可以完成"]
     if uncertain:
         sub = Section("存在不确定性的指标")
         for r in uncertain:
-            sub.add(Paragraph(r.get("forecast_reason") or r["status_cn"], emphasis=f"{r['name']}："))
+            sub.add(Paragraph(r.forecast_reason or r.status_cn, emphasis=f"{r.name}："))
         indicators.add(sub)
-    unmatched = f["indicators"].get("reference_unmatched") or []
+    unmatched = f.indicators.reference_unmatched
     if unmatched:
         indicators.add(
             Table(
                 "参照表中尚未对应的指标（请补充）",
                 ["编号", "类别", "指标", "指标属性"],
-                [[u.get("number") or "", u.get("category") or "—", u["name"], u["attribute_cn"]] for u in unmatched],
+                [[u.number or "", u.category or "—", u.name, u.attribute_cn] for u in unmatched],
                 sheet="待补充指标",
             )
         )
     progress = doc.section("任务推进情况")
-    for area in f["tasks"]["areas"]:
-        sub = Section(f"{area['area']}（{area['plan']}）")
-        sub.add(Paragraph(area["summary"] + "。"))
+    for area in f.tasks.areas:
+        sub = Section(f"{area.area}（{area.plan}）")
+        sub.add(Paragraph(area.summary + "。"))
         sub.add(
             Table(
-                f"{area['area']}任务进展",
+                f"{area.area}任务进展",
                 ["编号", "任务", "牵头单位", "状态", "灯色", "最新进展"],
                 [
                     [
-                        i.get("number") or "",
-                        i["title"],
-                        names(i.get("leads")),
-                        i["state_cn"],
-                        i["light_cn"],
-                        (
-                            f"{i['latest_report']['week']}，进度{i['latest_report']['progress']}%："
-                            f"{i['latest_report'].get('done_text') or '—'}"
-                        )
-                        if i.get("latest_report")
+                        i.number or "",
+                        i.title,
+                        names(i.leads),
+                        i.state_cn,
+                        i.light_cn,
+                        (f"{i.latest_report.week}，进度{i.latest_report.progress}%：{i.latest_report.done_text or '—'}")
+                        if i.latest_report
                         else "—",
                     ]
-                    for i in area["items"]
+                    for i in area.items
                 ],
-                sheet=f"{area['area']}"[:28],
+                sheet=f"{area.area}"[:28],
             )
         )
         progress.add(sub)
@@ -877,37 +890,38 @@ def self_assessment(content: Content, snapshot_id: str) -> Document:
 # --- 省级汇总 ----------------------------------------------------------------------------------
 
 
-def province(content: Content, snapshot_id: str) -> Document:
-    f = content["figures"]
-    period = content["period"]
-    doc = _document(
+def province(content: Content, snapshot_id: str, kind_cn: str) -> Document:
+    f = from_json(ProvinceFigures, content.figures)
+    doc = document(
         content,
         snapshot_id,
-        title=f"{content['scope']}“无废城市”建设{period['chinese']}各市推进情况汇总（{f['kind_cn']}）",
+        kind_cn=kind_cn,
+        title=f"{content.scope}“无废城市”建设{content.period.chinese}各市推进情况汇总（{f.kind_cn}）",
+        data_as_of=f.lights_as_of,
     )
     doc.recipients = "各设区市“无废城市”建设工作领导小组办公室："
-    totals = f.get("totals") or {}
+    totals = f.totals
     overall = doc.section("总体情况")
-    if totals:
-        by, rates = totals["by_light"], totals["rates"]
+    if totals is not None and totals.rates is not None:
+        by, rates = totals.by_light, totals.rates
         overall.add(
             Paragraph(
-                f"截至{cn_date(f['lights_as_of'])}，全省纳入督办的任务{totals['supervised']}项，其中已完成{by['done']}项、"
-                f"绿灯{by['green']}项、黄灯{by['yellow']}项、红灯{by['red']}项，逾期未完成{totals['overdue']}项；已到期"
-                f"{totals['due']}项、完成{totals['done']}项（完成率{pct(rates['completion'])}，按期率{pct(rates['on_time'])}），"
-                f"按时报送率{pct(rates['reporting'])}，指标达标率{pct(rates['indicators'])}。"
+                f"截至{cn_date(f.lights_as_of)}，全省纳入督办的任务{totals.supervised}项，其中已完成{by.done}项、"
+                f"绿灯{by.green}项、黄灯{by.yellow}项、红灯{by.red}项，逾期未完成{totals.overdue}项；已到期"
+                f"{totals.due}项、完成{totals.done}项（完成率{pct(rates.completion)}，按期率{pct(rates.on_time)}），"
+                f"按时报送率{pct(rates.reporting)}，指标达标率{pct(rates.indicators)}。"
             )
         )
     else:
         overall.add(Paragraph("本期无汇总数据。"))
     method = doc.section("汇总方法")
-    for sentence in f.get("method", []):
+    for sentence in f.method:
         method.add(Paragraph(sentence))
-    weights = "、".join(f"{COMPONENT_NAMES.get(k, k)}{num(v)}分" for k, v in (f.get("weights") or {}).items())
+    weights = "、".join(f"{COMPONENT_NAMES.get(k, k)}{num(v)}分" for k, v in f.weights.items())
     if weights:
         method.add(Paragraph(f"本期权重：{weights}。"))
     cities = doc.section("各市推进情况及排名")
-    rows = f.get("cities", [])
+    rows = f.cities
     cities.add(
         Table(
             "各市推进情况及排名",
@@ -928,19 +942,19 @@ def province(content: Content, snapshot_id: str) -> Document:
             ],
             [
                 [
-                    str(r["rank"]),
-                    r["scope"],
-                    str(r["supervised"]),
-                    str(r["by_light"]["done"]),
-                    str(r["by_light"]["green"]),
-                    str(r["by_light"]["yellow"]),
-                    str(r["by_light"]["red"]),
-                    str(r["overdue"]),
-                    pct(r["rates"]["completion"]),
-                    pct(r["rates"]["on_time"]),
-                    pct(r["rates"]["reporting"]),
-                    pct(r["rates"]["indicators"]),
-                    num(r["score"]),
+                    str(r.rank),
+                    r.scope,
+                    str(r.supervised),
+                    str(r.by_light.done),
+                    str(r.by_light.green),
+                    str(r.by_light.yellow),
+                    str(r.by_light.red),
+                    str(r.overdue),
+                    pct(r.rates.completion if r.rates else None),
+                    pct(r.rates.on_time if r.rates else None),
+                    pct(r.rates.reporting if r.rates else None),
+                    pct(r.rates.indicators if r.rates else None),
+                    num(r.score),
                 ]
                 for r in rows
             ],
@@ -954,18 +968,18 @@ def province(content: Content, snapshot_id: str) -> Document:
                 "scores-cities",
                 "各市得分",
                 charts.rates_by_unit(
-                    "各市得分", [{"name": r["scope"], "value": r["score"]} for r in rows], xlabel="得分（分）"
+                    "各市得分", [{"name": r.scope, "value": r.score} for r in rows], xlabel="得分（分）"
                 ),
             )
         )
-    own = f.get("province_plan")
+    own = f.province_plan
     if own:
         section = doc.section("省级方案落实情况")
-        by = own["by_light"]
+        by = own.by_light
         section.add(
             Paragraph(
-                f"省级方案（{names(own.get('plans'))}）纳入督办的任务{own['supervised']}项，已完成{by['done']}项、"
-                f"绿灯{by['green']}项、黄灯{by['yellow']}项、红灯{by['red']}项。"
+                f"省级方案（{names(own.plans)}）纳入督办的任务{own.supervised}项，已完成{by.done}项、"
+                f"绿灯{by.green}项、黄灯{by.yellow}项、红灯{by.red}项。"
             )
         )
         section.add(
@@ -973,8 +987,8 @@ def province(content: Content, snapshot_id: str) -> Document:
                 "各市承担的省级方案任务",
                 ["城市", "任务", "已完成", "绿灯", "黄灯", "红灯"],
                 [
-                    [r["scope"], str(r["province_tasks"]["tasks"])]
-                    + [str(r["province_tasks"]["by_light"][k]) for k in ("done", "green", "yellow", "red")]
+                    [r.scope, str(r.province_tasks.tasks)]
+                    + [str(getattr(r.province_tasks.by_light, k)) for k in ("done", "green", "yellow", "red")]
                     for r in rows
                 ],
                 sheet="省级方案任务",
@@ -983,17 +997,3 @@ def province(content: Content, snapshot_id: str) -> Document:
         )
     doc.annex = _annex(content)
     return doc.number()
-
-
-BUILDERS: dict[str, Callable[[Content, str], Document]] = {
-    "monthly": monthly,
-    "quarterly": quarterly,
-    "half_year": half_year,
-    "annual": annual,
-    "self_assessment": self_assessment,
-    **{f"province_{kind}": province for kind in ("monthly", "quarterly", "half_year", "annual")},
-}
-
-
-def build(content: Content, snapshot_id: str) -> Document:
-    return BUILDERS[content["kind"]](content, snapshot_id)

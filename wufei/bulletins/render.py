@@ -10,15 +10,18 @@ the time of writing).
 from __future__ import annotations
 
 import base64
+import os
 import re
 from datetime import datetime, time
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from wufei.bulletins.document import Chart, Document, Paragraph, Section, Table
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+FORMS = ("md", "html", "docx", "xlsx")
 
 # Fonts as named in government documents (GB/T 9704): the title in 方正小标宋简体, first-level
 # headings in 黑体, second-level in 楷体_GB2312, the body in 仿宋_GB2312. A machine without them
@@ -44,6 +47,35 @@ def environment() -> Environment:
 
 def _md_cell(text: object) -> str:
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def bulletin_dir() -> Path:
+    """Where the cadence writes its bulletins: WUFEI_BULLETIN_DIR, else ./bulletins."""
+    return Path(os.environ.get("WUFEI_BULLETIN_DIR") or "bulletins")
+
+
+def write_files(doc: Document, out_dir: Path, forms: tuple[str, ...] = FORMS) -> list[Path]:
+    """The document's files in `out_dir` (charts as PNG beside the Markdown that links them)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = file_stem(doc)
+    paths = []
+    if "md" in forms:
+        for chart in doc.charts():
+            path = out_dir / chart_file(doc, chart)
+            path.write_bytes(chart.png)
+            paths.append(path)
+        path = out_dir / f"{stem}.md"
+        path.write_text(markdown(doc), encoding="utf-8")
+        paths.append(path)
+    if "html" in forms:
+        path = out_dir / f"{stem}.html"
+        path.write_text(html(doc), encoding="utf-8")
+        paths.append(path)
+    if "docx" in forms:
+        paths.append(docx(doc, out_dir / f"{stem}.docx"))
+    if "xlsx" in forms:
+        paths.append(xlsx(doc, out_dir / f"{stem}-annex.xlsx"))
+    return paths
 
 
 def chart_file(doc: Document, chart: Chart) -> str:
@@ -347,7 +379,7 @@ def xlsx(doc: Document, path: Path) -> Path:
 
     header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     used = {"说明"}
-    merged: dict[str, object] = {}  # sheet name → the sheet several tables share (one per unit otherwise)
+    merged: dict[str, Any] = {}  # sheet name → the sheet several tables share (one per unit otherwise)
     for table in doc.tables() + doc.annex:
         columns, rows = list(table.columns), [list(row) for row in table.rows]
         numeric = table.numeric

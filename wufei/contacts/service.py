@@ -144,9 +144,8 @@ def contact_services(session: Session) -> list[tuple[str, set[str]]]:
 
 
 def contact_aliases(session: Session) -> dict[str, int]:
-    return dict(
-        session.execute(select(Contact.alias, Contact.department_id).where(Contact.alias.is_not(None))).tuples().all()
-    )
+    rows = session.execute(select(Contact.alias, Contact.department_id).where(Contact.alias.is_not(None))).tuples()
+    return {alias: department_id for alias, department_id in rows if alias is not None}
 
 
 def import_contacts(session: Session, path: Path) -> ImportSummary:

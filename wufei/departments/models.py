@@ -7,7 +7,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wufei.db import Base, Name, ShortText
+from wufei.db import Base, EnumText, Name
 from wufei.plans.models import Jurisdiction
 
 
@@ -29,7 +29,7 @@ class Department(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"))
     name: Mapped[Name]
-    kind: Mapped[ShortText]
+    kind: Mapped[DepartmentKind] = mapped_column(EnumText(DepartmentKind))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
 
     jurisdiction: Mapped[Jurisdiction] = relationship()

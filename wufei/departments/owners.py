@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from wufei.importers.records import Doubt
@@ -203,11 +203,8 @@ def split_names(text: str) -> tuple[str, ...]:
 class _Spec:
     leads: list[str]
     supporting: list[str]
-    implementers: list[str] | None = None
+    implementers: list[str] = field(default_factory=list)
     all_co_lead: bool = False
-
-    def __post_init__(self) -> None:
-        self.implementers = self.implementers or []
 
 
 def _labelled(text: str, convention: str | None) -> _Spec:

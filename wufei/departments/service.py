@@ -60,7 +60,7 @@ def sync_registry_departments(session: Session, registry: Registry, jurisdiction
             existing[unit.name] = department
             added += 1
         elif department.kind == DepartmentKind.UNKNOWN:
-            department.kind = unit.kind  # the office has since added it to the registry
+            department.kind = DepartmentKind(unit.kind)  # the office has since added it to the registry
         have = {a.alias for a in department.aliases}
         for alias in unit.aliases:
             if alias not in have:
@@ -85,7 +85,7 @@ def upsert_department(
         department = Department(jurisdiction_id=jurisdiction.id, name=name, kind=kind or DepartmentKind.UNKNOWN)
         session.add(department)
     elif kind:
-        department.kind = kind
+        department.kind = DepartmentKind(kind)
     have = {a.alias for a in department.aliases}
     department.aliases.extend(DepartmentAlias(alias=a) for a in aliases if a not in have)
     if parent:
@@ -109,10 +109,8 @@ class OwnerResolver:
         # Every department of this jurisdiction and its parents, loaded once: resolving
         # hundreds of owner names must not cost a query (and an autoflush) each.
         chain = [jurisdiction.id]
-        place: Jurisdiction | None = jurisdiction
-        while place is not None and place.parent_id is not None:
+        while (place := session.get(Jurisdiction, chain[-1])) is not None and place.parent_id is not None:
             chain.append(place.parent_id)
-            place = session.get(Jurisdiction, place.parent_id)
         self._known: dict[tuple[int, str], Department] = {
             (d.jurisdiction_id, d.name): d
             for d in session.scalars(select(Department).where(Department.jurisdiction_id.in_(chain)))

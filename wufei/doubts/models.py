@@ -74,8 +74,9 @@ class ImportDoubt(Base):
 
     @property
     def record_id(self) -> int:
-        return {
+        by_type = {
             RecordType.TASK: self.task_id,
             RecordType.INDICATOR: self.indicator_id,
             RecordType.CELL: self.cell_id,
-        }.get(RecordType(self.record_type), self.plan_id)
+        }
+        return by_type.get(RecordType(self.record_type)) or self.plan_id

@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session, selectinload
 from wufei.audit import service as audit
 from wufei.db import utcnow
 from wufei.doubts.models import RECORD_TYPE_NAMES, STATUS_NAMES, DoubtStatus, ImportDoubt, RecordType
-from wufei.importers.records import DOUBT_FIELDS, Doubt, ListKind
+from wufei.importers.records import DOUBT_FIELDS, Doubt
 from wufei.importers.sheet_schema import LIST_NAMES
-from wufei.tasks.models import Task
+from wufei.tasks.models import ListKind, Task
 
 _RECORD_COLUMN = {RecordType.TASK: "task_id", RecordType.INDICATOR: "indicator_id", RecordType.CELL: "cell_id"}
 
@@ -64,12 +64,12 @@ def sync_import_doubts(
         for doubt in dict.fromkeys(record.doubts):
             key = fingerprint(record.record_type, record.record_id, doubt)
             raised.add(key)
-            row = have.get(key)
-            if row is None:
-                row = _new(plan_id, record, doubt, key, source)
-                session.add(row)
-                have[key] = row
-            rows.append(row)
+            kept = have.get(key)
+            if kept is None:
+                kept = _new(plan_id, record, doubt, key, source)
+                session.add(kept)
+                have[key] = kept
+            rows.append(kept)
         for key, row in have.items():
             if key not in raised and row.status == DoubtStatus.OPEN:
                 status = DoubtStatus.CORRECTED if row.field in record.changed else DoubtStatus.CONFIRMED

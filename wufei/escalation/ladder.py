@@ -13,8 +13,7 @@ validates that data and answers two questions:
 
 Trigger days count working days on the WorkCalendar (调休 included): 7 working days before a
 deadline is `calendar.add_workdays(due, -7)`, the working day after it `add_workdays(due, 1)`.
-No database, no clock, no configuration files here: `wufei.escalation.service.load_ladder`
-reads the YAML.
+No database, no clock here; the YAML is read only by `Ladder.load`.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 if TYPE_CHECKING:
     from wufei.calendar.workdays import WorkCalendar
@@ -120,6 +119,13 @@ class Ladder:
     steps: tuple[Step, ...]
 
     @classmethod
+    def load(cls) -> Ladder:
+        """The ladder from WUFEI_CONFIG_DIR/ladder.yaml, else the shipped default."""
+        from wufei.config import load_yaml
+
+        return cls.from_config(load_yaml("escalation", "ladder.yaml"))
+
+    @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Ladder:
         if not isinstance(config, Mapping):
             raise LadderError("督办阶梯配置应为键值映射，含 steps 列表")
@@ -173,11 +179,6 @@ def steps_due(*, due: date | None, done: bool, as_of: date, calendar: WorkCalend
     return applicable
 
 
-def chinese_date(day: date) -> str:
-    """2024年5月31日"""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def missing_steps(streak: int, ladder: Ladder) -> list[Step]:
     """The missing-report steps whose threshold a streak of `streak` missed weeks has reached."""
     return [s for s in ladder.missing_steps if s.streak is not None and streak >= s.streak]
@@ -201,7 +202,7 @@ def _step(raw: Any, position: int) -> Step:
         )
 
     try:
-        anchor = Anchor(raw.get("anchor"))
+        anchor = Anchor(str(raw.get("anchor")))
     except ValueError:
         raise LadderError(
             f"{where}的 anchor 应为 due（完成期限）或 missing（未报送）：「{raw.get('anchor')}」"
@@ -268,7 +269,7 @@ def _step(raw: Any, position: int) -> Step:
     )
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

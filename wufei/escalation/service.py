@@ -34,31 +34,27 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, any_, bindparam, exists, select
+from sqlalchemy import ColumnElement, Integer, any_, bindparam, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from wufei.cadence.windows import chinese_week, end_of_day, load_cadence, reporting_window, week_label, week_start
+from wufei.cadence.config import CadenceConfig
+from wufei.cadence.windows import last_closed_week, reporting_window
 from wufei.calendar.workdays import WorkCalendar
-from wufei.config import load_yaml
+from wufei.chinese import chinese_date, chinese_week, week_label
 from wufei.db import column_rows
-from wufei.escalation.ladder import RECIPIENT_NAMES, Ladder, Recipient, Step, chinese_date, missing_steps, steps_due
+from wufei.escalation.ladder import RECIPIENT_NAMES, Ladder, Recipient, Step, missing_steps, steps_due
 from wufei.extensions.service import effective_due_query
-from wufei.importers.records import PlanKind
 from wufei.notices.models import Audience, NoticeIntent
 from wufei.notices.service import BATCH, IN_CHUNK, create_intents_returning, intent_key, resolve_intents
 from wufei.plans.models import Plan
+from wufei.plans.queries import plan_start, supervised_tasks
 from wufei.reports.service import missing_streaks
 from wufei.tasks.models import Role, Task, TaskDepartment
 
 RESOLVED_DONE = "已完成"
 RESOLVED_EXTENDED = "已延期"
 RESOLVED_MOVED = "期限已调整"
-
-
-def load_ladder() -> Ladder:
-    """The ladder from WUFEI_CONFIG_DIR/ladder.yaml, else the shipped default."""
-    return Ladder.from_config(load_yaml("escalation", "ladder.yaml"))
 
 
 @dataclass
@@ -105,8 +101,8 @@ def scan(
     *,
     as_of: date,
     calendar: WorkCalendar,
-    ladder: Ladder | None = None,
-    cadence: Mapping[str, Any] | None = None,
+    ladder: Ladder,
+    cadence: CadenceConfig,
     streaks: Mapping[int, int] | None = None,
     plan_ids: Collection[int] | None = None,
 ) -> ScanResult:
@@ -114,7 +110,6 @@ def scan(
     tasks' `missing_streaks` as of the day before `as_of`, when the caller already has them.
     `plan_ids`: only these plans' tasks and their intents (one city of a province, so that the
     cities of a province can be scanned at once by several workers: they touch disjoint rows)."""
-    ladder = ladder or load_ladder()
     result = ScanResult(as_of=as_of)
     plan_ids = sorted(set(plan_ids)) if plan_ids is not None else None
     tasks = _open_tasks(session, as_of=as_of, plan_ids=plan_ids)
@@ -126,7 +121,7 @@ def scan(
             session,
             as_of=as_of,
             calendar=calendar,
-            cadence=load_cadence() if cadence is None else cadence,
+            cadence=cadence,
             streaks=streaks,
             plan_ids=plan_ids,
         )
@@ -135,7 +130,7 @@ def scan(
     once_periods: set[str] = set()  # the periods of the `once` steps owed today
     if missing:
         lengths = {streak for task_id, streak in missing[0].items() if streak > 0 and task_id in tasks}
-        starts = _streak_starts(missing[1], lengths, calendar, load_cadence() if cadence is None else cadence)
+        starts = _streak_starts(missing[1], lengths, calendar, cadence)
         once_periods = {
             week_label(starts[streak])
             for streak in lengths
@@ -243,25 +238,25 @@ def _open_tasks(session: Session, *, as_of: date, plan_ids: list[int] | None = N
     """Open tasks with the deadline in force: one query. Their departments are read apart
     (`_add_departments`), for the tasks owed something today only."""
     due = effective_due_query(as_of).subquery()
-    has_lead = exists().where(TaskDepartment.task_id == Task.id, TaskDepartment.role == Role.LEAD)
     # The same tasks as wufei.reports.service.open_tasks (a test checks it), read as columns.
     not_done = (Task.completed_on.is_(None)) | (Task.completed_on > as_of)
     query = (
-        select(
-            Task.id,
-            Plan.doc_number,
-            Plan.title,
-            Task.number,
-            Task.title,
-            Task.deadline_raw,
-            Task.due_date,
-            due.c.effective_due,
-            Plan.issued_on,
-            Plan.period_start,
+        supervised_tasks(
+            select(
+                Task.id,
+                Plan.doc_number,
+                Plan.title,
+                Task.number,
+                Task.title,
+                Task.deadline_raw,
+                Task.due_date,
+                due.c.effective_due,
+                Plan.issued_on,
+                Plan.period_start,
+            )
         )
-        .join(Plan, Plan.id == Task.plan_id)
         .join(due, due.c.task_id == Task.id)
-        .where(Plan.kind == PlanKind.PLAN, Task.awaiting_assignment.is_(False), not_done, has_lead)
+        .where(not_done)
         .order_by(Task.id)
     )
     if plan_ids is not None:
@@ -297,17 +292,13 @@ def _add_departments(
     )
     if 2 * len(task_ids) > len(tasks):
         not_done = (Task.completed_on.is_(None)) | (Task.completed_on > as_of)
-        query = (
-            query.join(Task, Task.id == TaskDepartment.task_id)
-            .join(Plan, Plan.id == Task.plan_id)
-            .where(Plan.kind == PlanKind.PLAN, Task.awaiting_assignment.is_(False), not_done)
-        )
+        query = supervised_tasks(query.join(Task, Task.id == TaskDepartment.task_id)).where(not_done)
         if plan_ids is not None:
             query = query.where(Task.plan_id.in_(plan_ids))
         parts = [column_rows(session, query)]
     elif session.get_bind().dialect.name == "postgresql":  # the ids as one array parameter
-        ids = bindparam("task_ids", sorted(task_ids), type_=postgresql.ARRAY(Integer))
-        parts = [column_rows(session, query.where(TaskDepartment.task_id == any_(ids)))]
+        array = bindparam("task_ids", sorted(task_ids), type_=postgresql.ARRAY(Integer))
+        parts = [column_rows(session, query.where(TaskDepartment.task_id == any_(array)))]
     else:
         ids = sorted(task_ids)
         parts = [
@@ -352,11 +343,8 @@ def _owed(
 def _before_plan(due: date | None, issued_on: date | None, period_start: int | None) -> bool:
     """A deadline earlier than the plan itself: listed as done before the plan, not overdue. The
     office confirms it (the light says so); the ladder sends no slips about it."""
-    if due is None:
-        return False
-    if issued_on is not None:
-        return due < issued_on
-    return period_start is not None and due.year < period_start
+    start = plan_start(issued_on, period_start)
+    return due is not None and start is not None and due < start
 
 
 # --- recovery -----------------------------------------------------------------------------------
@@ -369,7 +357,7 @@ def _recover(
     ladder: Ladder,
     tasks: dict[int, _OpenTask],
     week: str | None,
-    once_periods: set[str] = frozenset(),
+    once_periods: Collection[str] = frozenset(),
     result: ScanResult,
     plan_ids: list[int] | None = None,
 ) -> set[str]:
@@ -389,7 +377,7 @@ def _recover(
 
     known: set[str] = set()
     stale: dict[str, list[int]] = defaultdict(list)
-    wanted = NoticeIntent.step.in_(sorted(due_steps)) if due_steps else None
+    wanted: ColumnElement[bool] | None = NoticeIntent.step.in_(sorted(due_steps)) if due_steps else None
     if week is not None and ladder.missing_steps:
         missing = NoticeIntent.step.in_([s.id for s in ladder.missing_steps]) & (NoticeIntent.period == week)
         once = [s.id for s in ladder.missing_steps if s.repeat == "once"]
@@ -507,7 +495,7 @@ def _streaks(
     *,
     as_of: date,
     calendar: WorkCalendar,
-    cadence: Mapping[str, Any],
+    cadence: CadenceConfig,
     streaks: Mapping[int, int] | None = None,
     plan_ids: list[int] | None = None,
 ) -> tuple[Mapping[int, int], date] | None:
@@ -516,7 +504,7 @@ def _streaks(
     A week counts once its window closed before the scan's day: a Friday 17:00 deadline is
     judged by the next scan, never by a morning scan of that Friday."""
     closed_by = as_of - timedelta(days=1)
-    week = _latest_closed_week(closed_by, calendar, cadence)
+    week = last_closed_week(closed_by, calendar, cadence)
     if week is None:
         return None
     if streaks is None:
@@ -569,9 +557,7 @@ def _missing_intents(
             )
 
 
-def _streak_starts(
-    latest: date, streaks: set[int], calendar: WorkCalendar, cadence: Mapping[str, Any]
-) -> dict[int, date]:
+def _streak_starts(latest: date, streaks: set[int], calendar: WorkCalendar, cadence: CadenceConfig) -> dict[int, date]:
     """streak → the first week of a streak of that many missed weeks ending with `latest`, for
     each of `streaks`, in one walk back (weeks without a reporting window, such as the Spring
     Festival week, are not counted)."""
@@ -585,19 +571,6 @@ def _streak_starts(
             if counted in streaks:
                 starts[counted] = start
     return starts
-
-
-def _latest_closed_week(as_of: date, calendar: WorkCalendar, cadence: Mapping[str, Any]) -> date | None:
-    """The Monday of the newest reporting week whose window closed by the end of `as_of`: the
-    week a streak of missed reports ends on (as `missing_streaks` counts them)."""
-    end = end_of_day(as_of, cadence)
-    monday = week_start(as_of)
-    for _ in range(8):  # a week without a window (Spring Festival) is skipped
-        window = reporting_window(monday, calendar, cadence)
-        if window is not None and window.due_at < end:
-            return monday
-        monday -= timedelta(days=7)
-    return None
 
 
 # --- shared -------------------------------------------------------------------------------------

@@ -23,10 +23,10 @@ from wufei.cells.models import CellCount
 from wufei.departments.models import Department
 from wufei.doubts.models import DoubtStatus, ImportDoubt
 from wufei.importers import sheet_schema as S
-from wufei.importers.records import DOUBT_FIELDS, Doubt, ListKind, PlanKind
+from wufei.importers.records import DOUBT_FIELDS, Doubt
 from wufei.indicators.models import Indicator
-from wufei.plans.models import Plan
-from wufei.tasks.models import Role, Task
+from wufei.plans.models import Plan, PlanKind
+from wufei.tasks.models import ListKind, Role, Task
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")

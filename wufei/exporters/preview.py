@@ -59,10 +59,10 @@ def _plan_rows(view: PlanView, plan: ParsedPlan, rows: dict[str, list[dict[str, 
         sheet = S.PROJECTS if record.list_kind == ListKind.PROJECT else S.TASKS
         row = _project_row(ref, record) if sheet == S.PROJECTS else _task_row(ref, record)
         rows[sheet].append({**row, DOUBTS_KEY: _record_doubts(shown)})
-    for record, shown in zip(plan.indicators, view.indicators, strict=True):
-        rows[S.INDICATORS].append({**_indicator_row(ref, record), DOUBTS_KEY: _record_doubts(shown)})
-    for record, shown in zip(plan.cells, view.cells, strict=True):
-        rows[S.CELLS].append({**_cell_row(ref, record), DOUBTS_KEY: _record_doubts(shown)})
+    for indicator, shown in zip(plan.indicators, view.indicators, strict=True):
+        rows[S.INDICATORS].append({**_indicator_row(ref, indicator), DOUBTS_KEY: _record_doubts(shown)})
+    for cell, shown in zip(plan.cells, view.cells, strict=True):
+        rows[S.CELLS].append({**_cell_row(ref, cell), DOUBTS_KEY: _record_doubts(shown)})
 
 
 def _record_doubts(view: RecordView) -> list[Doubt]:

@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from wufei.clitools import department_ids, echo_json, engine, parse_day
+from wufei.clitools import department_ids, echo_json, engine, parse_day, require_day
 from wufei.db import make_sessionmaker, transaction
 
 
@@ -26,11 +26,11 @@ def request_command(task_id: int, dept: str, until: str, reason: str, on: str | 
     """牵头单位在完成期限前申请延期"""
     from sqlalchemy import select
 
+    from wufei.chinese import chinese_date
     from wufei.extensions.service import ExtensionError, request_extension
-    from wufei.lights.rules import cn_date
     from wufei.tasks.models import Role, TaskDepartment
 
-    new_due = parse_day(until, "--until")
+    new_due = require_day(until, "--until")
     requested_on = parse_day(on, "--on") or date.today()
     try:
         with transaction(engine()) as session:
@@ -54,7 +54,7 @@ def request_command(task_id: int, dept: str, until: str, reason: str, on: str | 
             )
             summary = (
                 f"已提交延期申请（编号{request.id}）：任务{task_id}的完成期限由"
-                f"{cn_date(request.original_due_date)}申请延至{cn_date(new_due)}，待办公室审批"
+                f"{chinese_date(request.original_due_date)}申请延至{chinese_date(new_due)}，待办公室审批"
             )
     except ExtensionError as error:
         raise click.ClickException(str(error)) from None

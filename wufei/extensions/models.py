@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wufei.db import Base, Day, LongText, Name, ShortText, utcnow
+from wufei.db import Base, Day, EnumText, LongText, Name, utcnow
 from wufei.departments.models import Department
 from wufei.tasks.models import Task
 
@@ -29,7 +29,7 @@ class Extension(Base):
     reason: Mapped[LongText]
     original_due_date: Mapped[Day]  # the deadline in force when asked
     requested_due_date: Mapped[Day]
-    status: Mapped[ShortText] = mapped_column(default=ExtensionStatus.PENDING)
+    status: Mapped[ExtensionStatus] = mapped_column(EnumText(ExtensionStatus), default=ExtensionStatus.PENDING)
     decided_on: Mapped[date | None]
     decided_by: Mapped[Name | None]
     decision_note: Mapped[LongText | None]

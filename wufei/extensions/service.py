@@ -15,9 +15,10 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from wufei.audit.service import apply_changes, record
+from wufei.chinese import chinese_date
 from wufei.departments.models import Department
 from wufei.extensions.models import Extension, ExtensionStatus
-from wufei.lights.rules import LightRules, cn_date
+from wufei.lights.rules import LightRules
 from wufei.notices.models import Audience, NoticeIntent, NoticeKind
 from wufei.tasks.deadlines import DeadlineKind
 from wufei.tasks.models import Role, Task, TaskDepartment
@@ -117,7 +118,7 @@ def request_extension(
     if task.deadline_kind == DeadlineKind.ANNUAL:
         raise ExtensionError("年度任务每年12月31日考核，不能申请延期")
     if task.completed_on is not None and task.completed_on <= requested_on:
-        raise ExtensionError(f"任务已于{cn_date(task.completed_on)}完成，无需延期")
+        raise ExtensionError(f"任务已于{chinese_date(task.completed_on)}完成，无需延期")
     department = session.get(Department, department_id)
     if department is None:
         raise ExtensionError(f"找不到部门：{department_id}")
@@ -142,9 +143,9 @@ def request_extension(
     if current is None:
         raise ExtensionError("该任务没有完成期限，不能申请延期")
     if requested_on > current:
-        raise ExtensionError(f"已过完成期限，不能申请延期（完成期限为{cn_date(current)}）")
+        raise ExtensionError(f"已过完成期限，不能申请延期（完成期限为{chinese_date(current)}）")
     if new_due <= current:
-        raise ExtensionError(f"延期后的完成期限应晚于现行期限（{cn_date(current)}）")
+        raise ExtensionError(f"延期后的完成期限应晚于现行期限（{chinese_date(current)}）")
 
     extension = Extension(
         task_id=task_id,
@@ -191,7 +192,7 @@ def decide_extension(
     if extension.status != ExtensionStatus.PENDING:
         raise ExtensionError(f"延期申请{extension_id}{STATUS_NAMES[ExtensionStatus(extension.status)]}，不能重复审批")
     if decided_on < extension.requested_on:
-        raise ExtensionError(f"审批日期不能早于申请日期（{cn_date(extension.requested_on)}）")
+        raise ExtensionError(f"审批日期不能早于申请日期（{chinese_date(extension.requested_on)}）")
     note = (note or "").strip() or None
     if not approve and note is None:
         raise ExtensionError("不同意延期时请填写理由")
@@ -242,9 +243,9 @@ def decision_payload(extension: Extension) -> dict[str, Any]:
     approved = extension.status == ExtensionStatus.APPROVED
     old, new = extension.original_due_date, extension.requested_due_date
     if approved:
-        message = f"延期申请已同意：任务「{task.title}」的完成期限由{cn_date(old)}延至{cn_date(new)}。"
+        message = f"延期申请已同意：任务「{task.title}」的完成期限由{chinese_date(old)}延至{chinese_date(new)}。"
     else:
-        message = f"延期申请未同意：任务「{task.title}」的完成期限仍为{cn_date(old)}。"
+        message = f"延期申请未同意：任务「{task.title}」的完成期限仍为{chinese_date(old)}。"
     if extension.decision_note:
         message += f"{'意见' if approved else '理由'}：{extension.decision_note}"
     return {
@@ -261,7 +262,7 @@ def decision_payload(extension: Extension) -> dict[str, Any]:
         "decision": str(extension.status),
         "decision_text": "同意延期" if approved else "不同意延期",
         "note": extension.decision_note,
-        "decided_on": extension.decided_on.isoformat(),
+        "decided_on": extension.decided_on.isoformat() if extension.decided_on else None,
         "decided_by": extension.decided_by,
         "message": message,
     }
@@ -277,7 +278,9 @@ def _resolve_deadline_notices(session: Session, extension: Extension) -> None:
             NoticeIntent.period == extension.original_due_date.isoformat(),
             NoticeIntent.resolved_on.is_(None),
         )
-        .values(resolved_on=extension.decided_on, resolution=f"已批准延期至{cn_date(extension.requested_due_date)}")
+        .values(
+            resolved_on=extension.decided_on, resolution=f"已批准延期至{chinese_date(extension.requested_due_date)}"
+        )
         .execution_options(synchronize_session=False)
     )
 

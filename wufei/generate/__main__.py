@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> None:
     summary = {"workbooks": len(files.workbooks), "registries": len(files.registries), "folder": str(args.folder)}
     if args.database:
         from wufei import migrate
+        from wufei.cadence.config import CadenceConfig
         from wufei.db import make_engine
         from wufei.generate.load import import_files
         from wufei.generate.reports import load_weekly_reports
@@ -37,7 +38,9 @@ def main(argv: list[str] | None = None) -> None:
         engine = make_engine(args.database)
         migrate.upgrade(engine)
         import_files(engine, files)
-        summary["reports"] = load_weekly_reports(engine, seed=args.seed, until=args.reports_until)
+        summary["reports"] = load_weekly_reports(
+            engine, cadence=CadenceConfig.load(), seed=args.seed, until=args.reports_until
+        )
         engine.dispose()
     print(json.dumps(summary, ensure_ascii=False))
 

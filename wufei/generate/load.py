@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from wufei.cadence.config import CadenceConfig
 from wufei.departments.registry import Registry
 from wufei.generate import plans
 from wufei.generate.reports import load_weekly_reports
@@ -50,5 +51,5 @@ def load_province(
         "departments": sum(c.departments for c in spec.cities),
     }
     if reports_until is not None:
-        loaded["reports"] = load_weekly_reports(engine, seed=seed, until=reports_until)
+        loaded["reports"] = load_weekly_reports(engine, cadence=CadenceConfig.load(), seed=seed, until=reports_until)
     return loaded

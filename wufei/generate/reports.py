@@ -14,16 +14,17 @@ import hashlib
 import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import time as dtime
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Engine
 
-from wufei.cadence.windows import SHANGHAI, load_cadence, reporting_window
+from wufei.cadence.config import CadenceConfig
+from wufei.cadence.windows import reporting_window
 from wufei.calendar.workdays import WorkCalendar
-from wufei.db import batched, insert_rows
+from wufei.db import batched, insert_rows, table_of
 from wufei.plans.models import Plan
 from wufei.reports.models import Report
 from wufei.tasks.models import Role, Task, TaskDepartment
@@ -104,9 +105,9 @@ def _progress(task: _Task, week_end: date) -> int:
     return max(0, min(99, int(100 * share * task.pace)))
 
 
-def _week_rows(tasks: list[_Task], window, seed: int, recent: bool) -> Iterator[dict[str, Any]]:
+def _week_rows(tasks: list[_Task], window, seed: int, recent: bool, zone: tzinfo) -> Iterator[dict[str, Any]]:
     rng = _rng(seed, window.week_start)
-    opens = datetime.combine(window.opens_on, dtime(9), tzinfo=SHANGHAI)
+    opens = datetime.combine(window.opens_on, dtime(9), tzinfo=zone)
     span = max((window.due_at - opens).total_seconds(), 3600)
     week_end = window.week_start + timedelta(days=6)
     for task in tasks:
@@ -118,8 +119,8 @@ def _week_rows(tasks: list[_Task], window, seed: int, recent: bool) -> Iterator[
         final = task.completed_on is not None and task.completed_on <= week_end
         if not final and (roll < 0.03 or (task.behaviour == "patchy" and roll < 0.4)):
             continue
-        if final:
-            at = datetime.combine(task.completed_on, dtime(10, 30), tzinfo=SHANGHAI)
+        if final and task.completed_on is not None:
+            at = datetime.combine(task.completed_on, dtime(10, 30), tzinfo=zone)
         elif task.behaviour == "late" and roll > 0.3:
             at = window.due_at + timedelta(days=1 + int(roll * 10) % 4, hours=int(roll * 100) % 6)
         else:
@@ -145,7 +146,13 @@ def _week_rows(tasks: list[_Task], window, seed: int, recent: bool) -> Iterator[
 
 
 def load_weekly_reports(
-    engine: Engine, *, seed: int = 1, until: date, plan_ids: Iterable[int] | None = None, since: date | None = None
+    engine: Engine,
+    *,
+    cadence: CadenceConfig,
+    seed: int = 1,
+    until: date,
+    plan_ids: Iterable[int] | None = None,
+    since: date | None = None,
 ) -> dict[str, int]:
     """Write the weekly reports of the plans' tasks (all supervised plans, or `plan_ids`) from each
     plan's issue date (or `since`) to `until`, and mark the tasks completed on the way. Returns
@@ -154,7 +161,7 @@ def load_weekly_reports(
     tasks = _tasks(engine, seed, plan_ids, until)
     if not tasks:
         return {"tasks": 0, "reports": 0, "completed": 0}
-    calendar, cadence = WorkCalendar(), load_cadence()
+    calendar = WorkCalendar()
     first = since or min(task.start for task in tasks)
     monday = first - timedelta(days=first.weekday())
     windows = []
@@ -167,7 +174,8 @@ def load_weekly_reports(
     table = Report.__table__
     for index, window in enumerate(windows):
         rows = sorted(
-            _week_rows(tasks, window, seed, recent=index >= len(windows) - 2), key=lambda row: row["submitted_at"]
+            _week_rows(tasks, window, seed, recent=index >= len(windows) - 2, zone=cadence.timezone),
+            key=lambda row: row["submitted_at"],
         )
         with engine.begin() as connection:
             for batch in batched(rows):
@@ -176,8 +184,8 @@ def load_weekly_reports(
     completed = [{"task_id": t.id, "done": t.completed_on} for t in tasks if t.completed_on is not None]
     with engine.begin() as connection:
         statement = (
-            update(Task.__table__)
-            .where(Task.__table__.c.id == bindparam("task_id"))
+            update(table_of(Task))
+            .where(table_of(Task).c.id == bindparam("task_id"))
             .values(completed_on=bindparam("done"))
         )
         for batch in batched(completed):

@@ -10,24 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 
-
-class ListKind(StrEnum):
-    """Which list of a plan a task belongs to."""
-
-    MAIN = "main"  # numbered or inline main tasks in the plan body (主要任务)
-    INSTITUTION = "institution"  # 制度体系
-    TECHNOLOGY = "technology"  # 技术体系
-    MARKET = "market"  # 市场体系
-    REGULATION = "regulation"  # 监管体系
-    PROJECT = "project"  # 工程项目清单
-
-
-class PlanKind(StrEnum):
-    PLAN = "plan"  # 实施方案 / 工作方案
-    EVALUATION = "evaluation"  # 中期评估 / 自评估
-    PROGRESS = "progress"  # progress reply, e.g. 提案答复 on 无废细胞
+# Their home is next to their models; the importers name them from here.
+from wufei.plans.models import PlanKind as PlanKind
+from wufei.tasks.models import ListKind as ListKind
 
 
 @dataclass(frozen=True)

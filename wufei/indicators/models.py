@@ -7,9 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wufei.db import Amount, Base, LongText, Name, ShortText, utcnow
+from wufei.db import Amount, Base, EnumText, LongText, Name, ShortText, utcnow
 from wufei.departments.models import Department
+from wufei.indicators.targets import Direction, TargetKind
 from wufei.plans.models import Plan
+from wufei.tasks.models import Role
 
 
 class Indicator(Base):
@@ -36,13 +38,13 @@ class Indicator(Base):
     baseline_text: Mapped[Name | None]
     baseline_year: Mapped[int | None]
     target_raw: Mapped[Name | None]
-    target_kind: Mapped[ShortText]
+    target_kind: Mapped[TargetKind] = mapped_column(EnumText(TargetKind))
     target_comparator: Mapped[str | None] = mapped_column(String(2))
     target_value: Mapped[Amount | None]
     target_value_high: Mapped[Amount | None]
     target_qualitative: Mapped[ShortText | None]
     target_year: Mapped[int | None]
-    direction: Mapped[ShortText]  # up / down / hold / none: the direction of good change
+    direction: Mapped[Direction] = mapped_column(EnumText(Direction))  # the direction of good change
     source_line: Mapped[int | None]
 
     plan: Mapped[Plan] = relationship()
@@ -61,7 +63,7 @@ class IndicatorDepartment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), index=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
-    role: Mapped[ShortText]
+    role: Mapped[Role] = mapped_column(EnumText(Role))
     position: Mapped[int] = mapped_column(default=0)
     source_name: Mapped[Name | None]
 

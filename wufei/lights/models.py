@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wufei.db import Base, Day, LongText, ShortText, utcnow
+from wufei.db import Base, Day, EnumText, LongText, ShortText, utcnow
 
 
 class Light(StrEnum):
@@ -16,6 +16,10 @@ class Light(StrEnum):
     YELLOW = "yellow"
     RED = "red"
     DONE = "done"
+
+
+LIGHT_NAMES: dict[str, str] = {Light.GREEN: "绿灯", Light.YELLOW: "黄灯", Light.RED: "红灯", Light.DONE: "已完成"}
+UNSUPERVISED = "未纳入督办"  # what a task without a light (no lead department yet) shows instead
 
 
 class LightRecord(Base):
@@ -26,7 +30,7 @@ class LightRecord(Base):
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
     milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"))
     as_of: Mapped[Day]  # the day the light took this colour
-    light: Mapped[ShortText]
+    light: Mapped[Light] = mapped_column(EnumText(Light))
     rules: Mapped[ShortText]  # the rule codes that fired, comma-separated
     reason: Mapped[LongText]  # Chinese, for people
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)

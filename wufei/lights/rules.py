@@ -29,12 +29,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from wufei.chinese import chinese_date
 from wufei.lights.models import Light
 
 if TYPE_CHECKING:  # the calendar is passed in; only its methods are used
     from wufei.calendar.workdays import WorkCalendar
+
+
+class Workdays(Protocol):
+    """What the rules ask of a calendar (a WorkCalendar, or a MemoCalendar over one)."""
+
+    def is_workday(self, day: date) -> bool: ...
+
+    def workdays_between(self, start: date, end: date) -> int: ...
+
+    def add_workdays(self, day: date, n: int) -> date: ...
+
 
 FIXED, ANNUAL, ONGOING = "fixed", "annual", "ongoing"  # wufei.tasks.deadlines.DeadlineKind values
 
@@ -69,20 +81,6 @@ _SEVERITY = {Light.RED: 2, Light.YELLOW: 1, Light.GREEN: 0, Light.DONE: 0}
 
 class RulesError(ValueError):
     """A rules file that cannot be used; the message is Chinese."""
-
-
-def cn_date(day: date) -> str:
-    """2024年5月31日"""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def plan_start_date(issued_on: date | None, period_start: int | None) -> date | None:
-    """Where 序时进度 starts: the plan's issue date, else 1 January of its first year."""
-    if issued_on is not None:
-        return issued_on
-    if period_start is not None:
-        return date(period_start, 1, 1)
-    return None
 
 
 @dataclass(frozen=True)
@@ -184,7 +182,7 @@ class _Fired(NamedTuple):  # a tuple: a scan makes one or two per task
 _ORDER = [OVERDUE, BEFORE_ISSUE, MILESTONE_MISSED, LAG, DUE_SOON, AWAITING, MISSING_REPORTS, YEAR_END_NO_REPORT]
 
 
-def judge(state: TaskState, as_of: date, calendar: WorkCalendar, rules: LightRules | None = None) -> LightResult:
+def judge(state: TaskState, as_of: date, calendar: Workdays, rules: LightRules | None = None) -> LightResult:
     """The task's light on `as_of`."""
     rules = rules or LightRules()
     facts: dict[str, Any] = {}
@@ -193,7 +191,7 @@ def judge(state: TaskState, as_of: date, calendar: WorkCalendar, rules: LightRul
         year = as_of.year
         year_start = date(year, 1, 1)
         if state.completed_on is not None and year_start <= state.completed_on <= as_of:
-            return LightResult(Light.DONE, (DONE,), f"{year}年度任务已于{cn_date(state.completed_on)}完成")
+            return LightResult(Light.DONE, (DONE,), f"{year}年度任务已于{chinese_date(state.completed_on)}完成")
         start = max(state.start, year_start)
         due: date | None = date(year, 12, 31)
         this_year = state.progress_week is not None and state.progress_week.year == year
@@ -201,7 +199,7 @@ def judge(state: TaskState, as_of: date, calendar: WorkCalendar, rules: LightRul
         milestones = [m for m in state.milestones if m.due_date.year == year]
     else:
         if state.completed_on is not None and state.completed_on <= as_of:
-            return LightResult(Light.DONE, (DONE,), f"已于{cn_date(state.completed_on)}完成")
+            return LightResult(Light.DONE, (DONE,), f"已于{chinese_date(state.completed_on)}完成")
         start, due, progress, milestones = state.start, state.due, state.progress, list(state.milestones)
 
     fired: list[_Fired] = []
@@ -281,7 +279,7 @@ def _deadline_rules(
     progress: int | None,
     milestones: list[MilestonePoint],
     as_of: date,
-    calendar: WorkCalendar,
+    calendar: Workdays,
     rules: LightRules,
     facts: dict[str, Any],
 ) -> list[_Fired]:
@@ -290,23 +288,25 @@ def _deadline_rules(
         # 2021年底 in a plan issued in 2022: listed as done before the plan; the office confirms.
         if rules.before_issue is None:
             return []
-        return [_Fired(rules.before_issue, BEFORE_ISSUE, f"完成期限（{cn_date(due)}）早于方案印发，请确认是否已完成")]
+        return [
+            _Fired(rules.before_issue, BEFORE_ISSUE, f"完成期限（{chinese_date(due)}）早于方案印发，请确认是否已完成")
+        ]
     fired: list[_Fired] = []
     if due < as_of:
         late = calendar.workdays_between(due, as_of)
         facts["overdue_workdays"] = late
         late_text = f"已逾期{late}个工作日" if late > 0 else "已逾期"
-        fired.append(_Fired(Light.RED, OVERDUE, f"{late_text}（应于{cn_date(due)}完成）"))
+        fired.append(_Fired(Light.RED, OVERDUE, f"{late_text}（应于{chinese_date(due)}完成）"))
     elif due < calendar.add_workdays(as_of, rules.due_soon_workdays + 1):  # within N working days
         left = calendar.workdays_between(as_of, due)
         facts["workdays_left"] = left
         if left <= rules.due_soon_workdays:
             if left > 0:
-                text = f"距完成期限还有{left}个工作日（{cn_date(due)}）"
+                text = f"距完成期限还有{left}个工作日（{chinese_date(due)}）"
             elif as_of == due:
-                text = f"今天是完成期限（{cn_date(due)}）"
+                text = f"今天是完成期限（{chinese_date(due)}）"
             else:
-                text = f"距完成期限已无工作日（{cn_date(due)}）"
+                text = f"距完成期限已无工作日（{chinese_date(due)}）"
             fired.append(_Fired(Light.YELLOW, DUE_SOON, text))
 
     done = progress or 0
@@ -319,7 +319,7 @@ def _deadline_rules(
                 _Fired(
                     rules.milestone_overdue,
                     MILESTONE_MISSED,
-                    f"未完成{m.title}（应于{cn_date(m.due_date)}达到{m.expected_progress}%，当前进度{done}%）",
+                    f"未完成{m.title}（应于{chinese_date(m.due_date)}达到{m.expected_progress}%，当前进度{done}%）",
                 )
             )
 

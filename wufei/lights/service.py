@@ -12,16 +12,17 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wufei.db import batched, column_rows, insert_rows, newest_of_each
+from wufei.cadence.config import CadenceConfig
+from wufei.db import batched, column_rows, insert_rows, newest_of_each, table_of
 from wufei.extensions.service import latest_approved_extensions
-from wufei.importers.records import PlanKind
 from wufei.lights.models import Light, LightRecord
-from wufei.lights.rules import LightResult, LightRules, MemoCalendar, MilestonePoint, TaskState, judge, plan_start_date
+from wufei.lights.rules import LightResult, LightRules, MemoCalendar, MilestonePoint, TaskState, judge
 from wufei.plans.models import Plan
-from wufei.tasks.models import Milestone, Role, Task, TaskDepartment
+from wufei.plans.queries import awaiting_lead, plan_start, plan_tasks, supervised_tasks
+from wufei.tasks.models import Milestone, Task
 
 if TYPE_CHECKING:
     from wufei.calendar.workdays import WorkCalendar
@@ -31,16 +32,11 @@ if TYPE_CHECKING:
 _IN_LIMIT = 5000
 
 
-def _has_lead():
-    return exists().where(TaskDepartment.task_id == Task.id, TaskDepartment.role == Role.LEAD)
-
-
 def _scope(query, *, task_ids: list[int] | None, plan_ids: list[int] | None, include_awaiting: bool):
-    """Tasks of plans (not of evaluations or replies). A task nobody leads yet is lit too (as
-    awaiting assignment) unless `include_awaiting` is false: the period figures count those apart."""
-    query = query.where(Plan.kind == PlanKind.PLAN)
-    if not include_awaiting:
-        query = query.where(Task.awaiting_assignment.is_(False), _has_lead())
+    """Tasks of plans, of these tasks or plans: every one (a task nobody leads yet is lit too, as
+    awaiting a lead) or, without `include_awaiting`, the supervised ones (the period figures count
+    the others apart). See wufei.plans.queries."""
+    query = plan_tasks(query) if include_awaiting else supervised_tasks(query)
     if task_ids is not None:
         query = query.where(Task.id.in_(task_ids))
     if plan_ids is not None:
@@ -53,13 +49,13 @@ def task_states(
     *,
     as_of: date,
     calendar: WorkCalendar,
+    cadence: CadenceConfig,
     task_ids: Iterable[int] | None = None,
     plan_ids: Iterable[int] | None = None,
-    cadence: Mapping[str, Any] | None = None,
     streaks: Mapping[int, int] | None = None,
     include_awaiting: bool = True,
 ) -> dict[int, TaskState]:
-    """What the light rules need for each task, as of a day (`cadence` as in cadence.yaml).
+    """What the light rules need for each task, as of a day.
     `streaks`: the tasks' `missing_streaks` as of the same day, when the caller already has them;
     `include_awaiting`: whether tasks nobody leads yet are included (see `_scope`)."""
     from wufei.reports.service import latest_progress, missing_streaks
@@ -80,10 +76,8 @@ def task_states(
                 Plan.issued_on,
                 Plan.period_start,
                 extension.c.requested_due_date,
-                or_(Task.awaiting_assignment, ~_has_lead()),
-            )
-            .join(Plan, Plan.id == Task.plan_id)
-            .outerjoin(extension, extension.c.task_id == Task.id),
+                awaiting_lead(),
+            ).outerjoin(extension, extension.c.task_id == Task.id),
             task_ids=task_ids,
             plan_ids=plan_ids,
             include_awaiting=include_awaiting,
@@ -94,12 +88,7 @@ def task_states(
     if not tasks:
         return {}
 
-    scope_ids = _scope(
-        select(Task.id).join(Plan, Plan.id == Task.plan_id),
-        task_ids=task_ids,
-        plan_ids=plan_ids,
-        include_awaiting=include_awaiting,
-    )
+    scope_ids = _scope(select(Task.id), task_ids=task_ids, plan_ids=plan_ids, include_awaiting=include_awaiting)
     milestones: dict[int, list[MilestonePoint]] = defaultdict(list)
     for task_id, due_date, expected, title in column_rows(
         session,
@@ -113,14 +102,14 @@ def task_states(
 
     ids = [row[0] for row in tasks]
     narrow = ids if len(ids) <= _IN_LIMIT else None
-    progress = latest_progress(session, as_of=as_of, task_ids=narrow)
+    progress = latest_progress(session, as_of=as_of, cadence=cadence, task_ids=narrow)
     if streaks is None:
         streaks = missing_streaks(session, as_of=as_of, calendar=calendar, cadence=cadence, task_ids=narrow)
 
     states: dict[int, TaskState] = {}
     for task_id, kind, due, completed_on, issued_on, period_start, extended_due, awaiting in tasks:
         effective = extended_due or due
-        start = plan_start_date(issued_on, period_start) or date((due or as_of).year, 1, 1)
+        start = plan_start(issued_on, period_start) or date((due or as_of).year, 1, 1)
         reported = progress.get(task_id)
         states[task_id] = TaskState(
             task_id=task_id,
@@ -143,16 +132,14 @@ def compute_lights(
     *,
     as_of: date,
     calendar: WorkCalendar,
-    rules: LightRules | None = None,
+    cadence: CadenceConfig,
+    rules: LightRules,
     task_ids: Iterable[int] | None = None,
     plan_ids: Iterable[int] | None = None,
-    cadence: Mapping[str, Any] | None = None,
     streaks: Mapping[int, int] | None = None,
     include_awaiting: bool = True,
 ) -> dict[int, LightResult]:
-    """Each task's light on `as_of` (rules from rules.yaml unless given; `streaks` and
-    `include_awaiting` as in `task_states`)."""
-    rules = rules or LightRules.load()
+    """Each task's light on `as_of` (`streaks` and `include_awaiting` as in `task_states`)."""
     states = task_states(
         session,
         as_of=as_of,
@@ -178,7 +165,7 @@ def _latest_records(session: Session, *, as_of: date, task_ids: list[int]) -> di
         .where(LightRecord.task_id == Task.id, LightRecord.milestone_id.is_(None), LightRecord.as_of <= as_of)
         .order_by(LightRecord.as_of.desc(), LightRecord.id.desc())
     )
-    query = newest_of_each(session, owners, Task, newest, LightRecord.__table__)
+    query = newest_of_each(session, owners, Task, newest, table_of(LightRecord))
     return {task_id: (light, rules) for task_id, light, rules in column_rows(session, query)}
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import click
 
+from wufei.chinese import chinese_date, chinese_week_of_label
 from wufei.clitools import department_ids, echo_json, engine, parse_day
 from wufei.notices.models import NoticeKind
 
@@ -88,16 +89,15 @@ def _cells(row: dict[str, Any]) -> tuple[str, ...]:
 
 
 def _cn_date(iso: str) -> str:
-    day = date.fromisoformat(iso)
-    return f"{day.year}年{day.month}月{day.day}日"
+    return chinese_date(date.fromisoformat(iso))
 
 
 def _period(period: str) -> str:
     """2024-05-31 → 期限2024年5月31日; 2024-W22 → 2024年第22周; anything else as it is."""
     if match := _DAY.match(period):
-        return f"期限{int(match[1])}年{int(match[2])}月{int(match[3])}日"
-    if match := _WEEK.match(period):
-        return f"{match[1]}年第{int(match[2])}周"
+        return f"期限{chinese_date(date(int(match[1]), int(match[2]), int(match[3])))}"
+    if _WEEK.match(period):
+        return chinese_week_of_label(period)
     return period
 
 
@@ -144,18 +144,19 @@ def _delivery_status(dispatches: list[dict[str, Any]]) -> str:
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出")
 def deliver_command(as_of: str | None, concurrency: int, as_json: bool) -> None:
     """发送某日的通知摘要（每部门每对象一条），并重试到期的失败发送"""
+    from wufei.cadence.config import CadenceConfig
     from wufei.notify.channels import ChannelError
     from wufei.notify.runs import deliver_day, load_channels, retry_due
-    from wufei.notify.service import TIMEZONE
 
-    day = parse_day(as_of) or datetime.now(TIMEZONE).date()  # the flow's day (Asia/Shanghai), not the server's
+    cadence = CadenceConfig.load()
+    day = parse_day(as_of) or cadence.today()  # the flow's day (the cadence time zone), not the server's
     database = engine()
     try:
         channels = load_channels(database)
     except (ChannelError, ValueError) as error:
         raise click.ClickException(f"通知渠道配置有误：{error}") from None
-    retried = retry_due(database, channels=channels, concurrency=concurrency)
-    summary = deliver_day(database, day, channels=channels, concurrency=concurrency)
+    retried = retry_due(database, cadence=cadence, channels=channels, concurrency=concurrency)
+    summary = deliver_day(database, day, cadence=cadence, channels=channels, concurrency=concurrency)
     if as_json:
         echo_json({"retry": retried, "deliver": summary})
         return
@@ -174,6 +175,7 @@ def deliver_command(as_of: str | None, concurrency: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出")
 def retry_command(ignore_backoff: bool, dispatch_id: int | None, resend: bool, as_json: bool) -> None:
     """重试发送失败的通知（按退避时间：5分钟、15分钟、1小时、4小时；共5次）"""
+    from wufei.cadence.config import CadenceConfig
     from wufei.notify.channels import ChannelError
     from wufei.notify.runs import load_channels, retry_due
     from wufei.notify.runs import resend as resend_dispatch
@@ -181,19 +183,22 @@ def retry_command(ignore_backoff: bool, dispatch_id: int | None, resend: bool, a
 
     if resend and dispatch_id is None:
         raise click.BadParameter("--resend 需与 --dispatch 同用", param_hint="--resend")
+    cadence = CadenceConfig.load()
     database = engine()
     try:
         channels = load_channels(database)
     except (ChannelError, ValueError) as error:
         raise click.ClickException(f"通知渠道配置有误：{error}") from None
     if resend:
+        assert dispatch_id is not None  # checked above
         try:
-            summary = resend_dispatch(database, dispatch_id, channels=channels)
+            summary = resend_dispatch(database, dispatch_id, cadence=cadence, channels=channels)
         except (LookupError, DispatchBusy) as error:
             raise click.ClickException(str(error)) from None
     else:
         summary = retry_due(
             database,
+            cadence=cadence,
             channels=channels,
             ignore_backoff=ignore_backoff,
             dispatch_ids=None if dispatch_id is None else [dispatch_id],
@@ -215,4 +220,4 @@ def _outcome(summary: dict[str, Any]) -> str:
 
 
 def _cn(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return chinese_date(day)

@@ -12,7 +12,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wufei.db import Base, Day, JsonDict, Name, ShortText, utcnow
+from wufei.db import Base, Day, EnumText, JsonDict, Name, ShortText, utcnow
 
 
 class Audience(StrEnum):
@@ -43,9 +43,9 @@ class NoticeIntent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(300), unique=True)
-    kind: Mapped[ShortText]
+    kind: Mapped[NoticeKind] = mapped_column(EnumText(NoticeKind))
     step: Mapped[ShortText]  # the ladder step or cadence point that produced it
-    audience: Mapped[ShortText]
+    audience: Mapped[Audience] = mapped_column(EnumText(Audience))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
     period: Mapped[ShortText]  # the due date, week (2024-W23) or month the notice is about

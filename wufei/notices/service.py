@@ -19,9 +19,9 @@ from typing import Any
 
 from sqlalchemy import JSON, Select, Text, bindparam, cast, func, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from wufei.db import utcnow
+from wufei.db import table_of, utcnow
 from wufei.departments.models import Department
 from wufei.notices.models import Audience, NoticeIntent
 
@@ -113,11 +113,12 @@ def resolve_intents(
         statement = base.where(NoticeIntent.task_id.in_(task_ids))
         return len(session.execute(statement, execution_options=options).all())
 
-    column, ids = (
-        (NoticeIntent.id, sorted(set(intent_ids)))
-        if intent_ids is not None
-        else (NoticeIntent.task_id, sorted(set(task_ids)))
-    )
+    column: InstrumentedAttribute[int] | InstrumentedAttribute[int | None]
+    if intent_ids is not None:
+        column, ids = NoticeIntent.id, sorted(set(intent_ids))
+    else:
+        assert task_ids is not None  # one of the two, checked above
+        column, ids = NoticeIntent.task_id, sorted(set(task_ids))
     resolved = 0
     for start in range(0, len(ids), IN_CHUNK):
         statement = base.where(column.in_(ids[start : start + IN_CHUNK]))
@@ -185,7 +186,10 @@ def intents_as_dicts(session: Session, intents: list[NoticeIntent]) -> list[dict
         names.update(
             session.execute(select(Department.id, Department.name).where(Department.id.in_(chunk))).tuples().all()
         )
-    return [intent_as_dict(i, department=names.get(i.department_id)) for i in intents]
+    return [
+        intent_as_dict(i, department=names.get(i.department_id) if i.department_id is not None else None)
+        for i in intents
+    ]
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -200,7 +204,7 @@ def _insert_statement(session: Session):
     intents took 17 s as a multi-row VALUES and under 3 s this way). SQLite: one statement
     executed over the batch, which SQLAlchemy pages into multi-row VALUES with RETURNING.
     """
-    table = NoticeIntent.__table__
+    table = table_of(NoticeIntent)
     name = session.get_bind().dialect.name
     columns = [c.key for c in table.columns if c.key != "id"]
     if name == "postgresql":

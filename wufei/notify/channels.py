@@ -94,7 +94,7 @@ class _ReusedSSLContexts:
         return context
 
 
-_email_plugin.ssl = _ReusedSSLContexts()
+_email_plugin.ssl = _ReusedSSLContexts()  # type: ignore[assignment]  # stands in for the module: one method
 
 
 @apprise_notify(on="outbox")
@@ -334,7 +334,7 @@ def normalized_url(text: str, schemas: tuple[str, ...]) -> str | None:
     service = apprise.Apprise.instantiate(text, suppress_exceptions=True)
     if service is None:
         return None
-    protocols = set()
+    protocols: set[str] = set()
     for attribute in ("protocol", "secure_protocol"):
         value = getattr(service, attribute, None)
         protocols.update([value] if isinstance(value, str) else (value or ()))

@@ -3,6 +3,10 @@ into one message, with a Chinese subject and body rendered from the Jinja templa
 `notifications/templates/<kind>/{subject,body}.j2` and `notifications/templates/digest/`.
 
 Pure: no database, no network; the templates are read from files (WUFEI_TEMPLATE_DIR overrides).
+
+Templates render with StrictUndefined, as the bulletins do: a name a template reads that is not
+given fails loudly instead of printing nothing. Payloads differ by notice, so a template reads
+`p.<field>` for the fields of PAYLOAD_FIELDS only; a payload without one of them gives None.
 """
 
 from __future__ import annotations
@@ -15,7 +19,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, TemplateNotFound
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from wufei.chinese import chinese_date
+from wufei.lights.models import LIGHT_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = ROOT / "notifications" / "templates"
@@ -36,10 +43,26 @@ KIND_NAMES = {
 }
 KIND_ORDER = list(KIND_NAMES)  # most urgent first
 
-LIGHT_NAMES = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "done": "已完成"}
 HOME_PATHS = {"liaison": "/my/reminders", "leader": "/my/tasks", "office": "/dashboard", "group": "/dashboard"}
 
 AUDIENCE_NAMES = {"liaison": "专班联系人", "leader": "负责同志", "office": "领导小组办公室", "group": "领导小组"}
+
+# The payload fields the message templates may read (`p.<field>`); see the module docstring.
+PAYLOAD_FIELDS = frozenset(
+    {
+        # a task (the escalation ladder, reports, extensions)
+        "task_id", "plan", "number", "title", "task_title", "due_date", "due_date_cn", "days_overdue",
+        "workdays_left", "action", "light", "light_reason",
+        # weekly reporting
+        "week", "week_cn", "due_at", "due_at_cn", "task_titles", "streak", "version", "reason",
+        # extensions
+        "message", "decision_text", "approved", "new_due_date_cn",
+        # bulletins
+        "period", "files", "path",
+        # failed deliveries
+        "outcome", "recipient", "tag", "day", "subject", "error", "dispatch_id", "attempts",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -69,10 +92,6 @@ def digest_key(day: date, audience: str, department_id: int | None, tag: str) ->
     return f"digest|{day.isoformat()}|{audience}|dept:{dept}|{tag}"
 
 
-def chinese_day(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def portal_url() -> str | None:
     """WUFEI_PORTAL_URL (the web portal's address, e.g. https://wfc.example.gov.cn), without a
     trailing slash; messages link to its pages only when it is set."""
@@ -83,6 +102,8 @@ def environment(folder: Path | None = None) -> Environment:
     folder = folder or Path(os.environ.get("WUFEI_TEMPLATE_DIR") or TEMPLATES)
     return Environment(
         loader=FileSystemLoader(str(folder)),
+        undefined=StrictUndefined,
+        finalize=lambda value: "" if value is None else value,  # a field a payload lacks prints nothing
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -146,7 +167,7 @@ def render(env: Environment, intents: list[Any], *, day: date, audience: str, de
         "department": department,
         "recipient": AUDIENCE_NAMES.get(audience, ""),
         "day": day,
-        "day_cn": chinese_day(day),
+        "day_cn": chinese_date(day),
         "count": len(intents),
         "sections": [
             {"kind": kind, "name": KIND_NAMES.get(kind, kind), "entries": items} for kind, items in sections.items()
@@ -161,19 +182,19 @@ def render(env: Environment, intents: list[Any], *, day: date, audience: str, de
 
 
 def _render_kind(env: Environment, kind: str, part: str, intent: Any, department: str) -> str:
-    try:
-        template = env.get_template(f"{kind}/{part}.j2")
-    except TemplateNotFound:
-        template = env.get_template(f"default/{part}.j2")
+    """With the templates the payload names (`template`: a cadence point's own words), else the
+    kind's, else the default ones."""
     payload = _get(intent, "payload") or {}
+    names = [f"{payload['template']}/{part}.j2"] if payload.get("template") else []
+    template = env.select_template([*names, f"{kind}/{part}.j2", f"default/{part}.j2"])
     return template.render(
-        p=payload,
+        p=dict.fromkeys(PAYLOAD_FIELDS) | dict(payload),
         department=department,
         kind=kind,
         kind_name=KIND_NAMES.get(kind, kind),
         period=_get(intent, "period"),
         portal_url=portal_url(),
-        light_name=LIGHT_NAMES.get(payload.get("light"), payload.get("light")),
+        light_name=LIGHT_NAMES.get(str(payload.get("light")), payload.get("light")),
     ).strip()
 
 

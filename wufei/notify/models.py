@@ -1,15 +1,17 @@
-"""Dispatches (one digest claimed for one department/audience, channel tag and day) and the
-deliveries (one row per service attempt) that record what each channel answered."""
+"""Dispatches (one digest claimed for one department/audience, channel tag and day), the intents
+each carried (`dispatch_intents`: an intent at most once, by its primary key), and the deliveries
+(one row per service attempt) that record what each channel answered."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wufei.db import Base, Day, LongText, Name, ShortText, utcnow
+from wufei.db import Base, Day, EnumText, LongText, Name, ShortText, utcnow
+from wufei.notices.models import Audience
 
 
 class DispatchStatus(StrEnum):
@@ -34,17 +36,34 @@ class Dispatch(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(300), unique=True)  # digest|{day}|{audience}|dept:{id}|{tag}[|n]
     day: Mapped[Day]
-    audience: Mapped[ShortText]
+    audience: Mapped[Audience] = mapped_column(EnumText(Audience))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     tag: Mapped[ShortText]
     subject: Mapped[Name]
     body: Mapped[LongText]
-    intent_ids: Mapped[list] = mapped_column(JSON)
-    status: Mapped[ShortText]
+    status: Mapped[DispatchStatus] = mapped_column(EnumText(DispatchStatus))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+    carried: Mapped[list[DispatchIntent]] = relationship(
+        order_by="DispatchIntent.intent_id", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def intent_ids(self) -> list[int]:
+        return [link.intent_id for link in self.carried]
+
+
+class DispatchIntent(Base):
+    """An intent a dispatch carried. The intent is the primary key: claiming an intent a second
+    time fails on it, so "already delivered" is this table and exactly-once is this constraint."""
+
+    __tablename__ = "dispatch_intents"
+
+    intent_id: Mapped[int] = mapped_column(ForeignKey("notice_intents.id", ondelete="CASCADE"), primary_key=True)
+    dispatch_id: Mapped[int] = mapped_column(ForeignKey("dispatches.id", ondelete="CASCADE"), index=True)
 
 
 class Delivery(Base):
@@ -53,7 +72,7 @@ class Delivery(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     dispatch_id: Mapped[int] = mapped_column(ForeignKey("dispatches.id", ondelete="CASCADE"), index=True)
     service_url: Mapped[str] = mapped_column(String(500))  # url(privacy=True)
-    status: Mapped[ShortText]  # DeliveryStatus
+    status: Mapped[DeliveryStatus] = mapped_column(EnumText(DeliveryStatus))
     error: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[int]
     attempted_at: Mapped[datetime] = mapped_column(default=utcnow)

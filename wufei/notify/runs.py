@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from wufei.cadence.config import CadenceConfig
 from wufei.calendar.service import load_calendar
 from wufei.db import make_sessionmaker
 from wufei.notify import service
@@ -31,7 +32,13 @@ def load_channels(engine: Engine) -> Channels:
 
 
 def deliver_day(
-    engine: Engine, day: date, *, channels: Channels | None = None, now: datetime | None = None, concurrency: int = 1
+    engine: Engine,
+    day: date,
+    *,
+    cadence: CadenceConfig,
+    channels: Channels | None = None,
+    now: datetime | None = None,
+    concurrency: int = 1,
 ) -> dict[str, Any]:
     """Claim the digests of `day` (unresolved intents created on or before it) and send them.
 
@@ -48,7 +55,13 @@ def deliver_day(
     def send(dispatch_id: int) -> tuple[str, int]:
         with make_sessionmaker(engine)() as session:
             outcome = service.attempt(
-                session, dispatch_id, channels=channels, now=now, lease=claims["lease"], checkpoint=session.commit
+                session,
+                dispatch_id,
+                channels=channels,
+                zone=cadence.timezone,
+                now=now,
+                lease=claims["lease"],
+                checkpoint=session.commit,
             )
             session.commit()
             return outcome
@@ -61,6 +74,7 @@ def deliver_day(
 def retry_due(
     engine: Engine,
     *,
+    cadence: CadenceConfig,
     channels: Channels | None = None,
     now: datetime | None = None,
     ignore_backoff: bool = False,
@@ -81,7 +95,13 @@ def retry_due(
                 return None  # another retrier has it
             session.commit()
             outcome = service.attempt(
-                session, dispatch_id, channels=channels, now=now, lease=lease, checkpoint=session.commit
+                session,
+                dispatch_id,
+                channels=channels,
+                zone=cadence.timezone,
+                now=now,
+                lease=lease,
+                checkpoint=session.commit,
             )
             session.commit()
             return outcome
@@ -94,17 +114,24 @@ def retry_due(
 
 
 def resend(
-    engine: Engine, dispatch_id: int, *, channels: Channels | None = None, now: datetime | None = None
+    engine: Engine,
+    dispatch_id: int,
+    *,
+    cadence: CadenceConfig,
+    channels: Channels | None = None,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     channels = channels or load_channels(engine)
     with make_sessionmaker(engine)() as session:
-        summary = service.resend(session, dispatch_id, channels=channels, now=now, checkpoint=session.commit)
+        summary = service.resend(
+            session, dispatch_id, channels=channels, zone=cadence.timezone, now=now, checkpoint=session.commit
+        )
         session.commit()
     return summary
 
 
 def scheduled_delivery(
-    engine: Engine, day: date, *, now: datetime | None = None, concurrency: int = 4
+    engine: Engine, day: date, *, cadence: CadenceConfig, now: datetime | None = None, concurrency: int = 4
 ) -> dict[str, Any]:
     """The flow's run: retries first (they are older), then, on a working day, the day's digests.
 
@@ -113,12 +140,14 @@ def scheduled_delivery(
     channels = load_channels(engine)
     result: dict[str, Any] = {
         "day": day.isoformat(),
-        "retry": retry_due(engine, channels=channels, now=now, concurrency=concurrency),
+        "retry": retry_due(engine, cadence=cadence, channels=channels, now=now, concurrency=concurrency),
     }
     with make_sessionmaker(engine)() as session:
         workday = load_calendar(session).is_workday(day)
     if workday:
-        result["deliver"] = deliver_day(engine, day, channels=channels, now=now, concurrency=concurrency)
+        result["deliver"] = deliver_day(
+            engine, day, cadence=cadence, channels=channels, now=now, concurrency=concurrency
+        )
     else:
         result["skipped"] = "非工作日"
     return result

@@ -1,11 +1,15 @@
 """Deliver the day's digests: claim, send, record; retry failures with backoff.
 
-Exactly-once per intent: claiming is serialized (`lock_claims`: a PostgreSQL advisory lock, the
-SQLite write lock), and under it the pending intents (unresolved, in no dispatch) are computed
-and claimed, each digest with `INSERT … ON CONFLICT (key) DO NOTHING RETURNING id` on its key
-`digest|{day}|{audience}|dept:{id}|{tag}` (`…|2`, `…|3` for later digests the same day, made of
-intents created since); only the caller that got an id back sends it, so running `deliver`
-twice, at once, or for two days at once sends each intent once. A retry takes a dispatch by a
+Exactly-once per intent rests on constraints: a digest is claimed with `INSERT … ON CONFLICT (key)
+DO NOTHING RETURNING id` on its key `digest|{day}|{audience}|dept:{id}|{tag}` (`…|2`, `…|3` for
+later digests the same day, made of intents created since), then the intents it carries are
+inserted into `dispatch_intents`, whose primary key is the intent: an intent another claim
+carries already makes the insert come back short, and the new dispatch is deleted unsent. Only
+the caller whose dispatch stands sends it, so running `deliver` twice, at once, or for two days
+at once sends each intent once. "Pending" (unresolved, in no dispatch) is read from that table.
+Claiming is also serialized (`lock_claims`: a PostgreSQL advisory lock, the SQLite write lock):
+not for correctness, but so that two runs do not both render every digest and then find one of
+them wasted. A retry takes a dispatch by a
 conditional UPDATE (a lease on next_attempt_at), so two retriers do not both send.
 
 Leases are fencing tokens: a lease runs from the clock at the moment it is taken, `attempt`
@@ -38,12 +42,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, or_, select, text, update
+from sqlalchemy import and_, case, delete, exists, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -52,9 +55,9 @@ from wufei.departments.models import Department
 from wufei.lights.models import LightRecord
 from wufei.notices.models import NoticeIntent, NoticeKind
 from wufei.notices.service import create_intents
-from wufei.notify.channels import Attachment, Channels
+from wufei.notify.channels import Attachment, Channels, ServiceResult
 from wufei.notify.digest import Digest, build_digests
-from wufei.notify.models import Delivery, DeliveryStatus, Dispatch, DispatchStatus
+from wufei.notify.models import Delivery, DeliveryStatus, Dispatch, DispatchIntent, DispatchStatus
 
 MAX_ATTEMPTS = 5
 BACKOFF = (timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1), timedelta(hours=4))
@@ -64,7 +67,6 @@ NO_SERVICE = "（无匹配渠道）"
 RETRIABLE = (DispatchStatus.FAILED, DispatchStatus.CLAIMED)
 RESENDABLE = (DispatchStatus.UNKNOWN, DispatchStatus.PERMANENT, DispatchStatus.FAILED)
 LOST = "lost"  # an attempt's outcome when its lease ran out and another run took the dispatch
-TIMEZONE = ZoneInfo("Asia/Shanghai")  # the day of a run, of a flag for the office
 CLAIM_LOCK = 0x77756665_69636C6D  # PostgreSQL advisory lock serializing claim_digests ("wufeiclm")
 
 
@@ -86,18 +88,21 @@ def backoff(attempts: int) -> timedelta:
 def pending_digests(session: Session, *, day: date) -> list[Digest]:
     """The digests `deliver` would claim for `day` (unresolved intents not in any dispatch)."""
     since = day - LOOKBACK
+    carried = exists().where(DispatchIntent.intent_id == NoticeIntent.id)
     intents = list(
         session.scalars(
             select(NoticeIntent)
-            .where(NoticeIntent.resolved_on.is_(None), NoticeIntent.created_on <= day, NoticeIntent.created_on >= since)
+            .where(
+                NoticeIntent.resolved_on.is_(None),
+                NoticeIntent.created_on <= day,
+                NoticeIntent.created_on >= since,
+                ~carried,
+            )
             .order_by(NoticeIntent.id)
         )
     )
     if not intents:
         return []
-    delivered: set[int] = set()
-    for ids in session.scalars(select(Dispatch.intent_ids).where(Dispatch.day >= since)):
-        delivered.update(ids)
     department_ids = sorted({i.department_id for i in intents if i.department_id is not None})
     names = (
         dict(
@@ -108,11 +113,9 @@ def pending_digests(session: Session, *, day: date) -> list[Digest]:
         if department_ids
         else {}
     )
-    lights = current_lights(
-        session, {i.task_id for i in intents if i.task_id is not None and i.id not in delivered}, day=day
-    )
-    rows = [_with_light(i, lights.get(i.task_id)) for i in intents]
-    return build_digests(rows, day=day, department_names=names, delivered=delivered)
+    lights = current_lights(session, {i.task_id for i in intents if i.task_id is not None}, day=day)
+    rows = [_with_light(i, lights.get(i.task_id) if i.task_id is not None else None) for i in intents]
+    return build_digests(rows, day=day, department_names=names)
 
 
 def current_lights(session: Session, task_ids: set[int], *, day: date) -> dict[int, tuple[str, str]]:
@@ -204,10 +207,12 @@ def deliver(
     *,
     day: date,
     channels: Channels,
+    zone: tzinfo,
     now: datetime | None = None,
     checkpoint: Checkpoint = _no_checkpoint,
 ) -> dict[str, Any]:
-    """Claim and send the day's digests; returns counts (claimed, skipped, sent, failed, permanent)."""
+    """Claim and send the day's digests; returns counts (claimed, skipped, sent, failed, permanent).
+    `zone`: the cadence time zone (the local day of a flag raised for the office)."""
     claims = claim_digests(session, day=day, now=now)
     checkpoint()  # claims are durable before anything is sent
     summary = new_summary(
@@ -216,7 +221,15 @@ def deliver(
     for dispatch_id in claims["claimed"]:
         tally(
             summary,
-            attempt(session, dispatch_id, channels=channels, now=now, lease=claims["lease"], checkpoint=checkpoint),
+            attempt(
+                session,
+                dispatch_id,
+                channels=channels,
+                zone=zone,
+                now=now,
+                lease=claims["lease"],
+                checkpoint=checkpoint,
+            ),
         )
         checkpoint()
     return summary
@@ -269,6 +282,7 @@ def retry(
     *,
     now: datetime | None = None,
     channels: Channels,
+    zone: tzinfo,
     ignore_backoff: bool = False,
     dispatch_ids: list[int] | None = None,
     checkpoint: Checkpoint = _no_checkpoint,
@@ -281,7 +295,10 @@ def retry(
             continue  # another retrier has it
         checkpoint()
         summary["due"] += 1
-        tally(summary, attempt(session, dispatch_id, channels=channels, now=now, lease=lease, checkpoint=checkpoint))
+        tally(
+            summary,
+            attempt(session, dispatch_id, channels=channels, zone=zone, now=now, lease=lease, checkpoint=checkpoint),
+        )
         checkpoint()
     return summary
 
@@ -291,6 +308,7 @@ def resend(
     dispatch_id: int,
     *,
     channels: Channels,
+    zone: tzinfo,
     now: datetime | None = None,
     checkpoint: Checkpoint = _no_checkpoint,
 ) -> dict[str, Any]:
@@ -338,7 +356,14 @@ def resend(
     tally(
         summary,
         attempt(
-            session, dispatch_id, channels=channels, now=now, lease=lease, checkpoint=checkpoint, retry_unknown=True
+            session,
+            dispatch_id,
+            channels=channels,
+            zone=zone,
+            now=now,
+            lease=lease,
+            checkpoint=checkpoint,
+            retry_unknown=True,
         ),
     )
     checkpoint()
@@ -370,6 +395,7 @@ def attempt(
     dispatch_id: int,
     *,
     channels: Channels,
+    zone: tzinfo,
     lease: datetime,
     now: datetime | None = None,
     checkpoint: Checkpoint = _no_checkpoint,
@@ -383,28 +409,33 @@ def attempt(
     sending and returns LOST, leaving the dispatch to that run. `sending` rows found now belong
     to a run that died mid-send: they become `unknown` and are not sent again unless `retry_unknown`.
     """
-    lease = renew(session, dispatch_id, lease, now=now)
-    if lease is None:
+    held = renew(session, dispatch_id, lease, now=now)
+    if held is None:
         return LOST, 0
+    lease = held
     dispatch = session.get(Dispatch, dispatch_id)
+    if dispatch is None:
+        raise LookupError(f"找不到发送记录 {dispatch_id}")
     records = deliveries(session, dispatch.id)
     abandoned = [r for r in records if r.status == DeliveryStatus.SENDING]
     for record in abandoned:
         record.status = DeliveryStatus.UNKNOWN
         record.error = "发送过程中运行中断，无法确认是否已送达"
     if abandoned:
-        _flag_office(session, dispatch, [f"{r.service_url}：{r.error}" for r in abandoned], outcome="unknown", now=now)
+        problems = [f"{r.service_url}：{r.error}" for r in abandoned]
+        _flag_office(session, dispatch, problems, outcome="unknown", zone=zone, now=now)
     done = {DeliveryStatus.SENT} if retry_unknown else {DeliveryStatus.SENT, DeliveryStatus.UNKNOWN}
     skip = {r.service_url for r in records if r.status in done}
     unknown = set() if retry_unknown else {r.service_url for r in records if r.status == DeliveryStatus.UNKNOWN}
     confirmed = {r.service_url for r in records if r.status == DeliveryStatus.SENT}
 
     attachments = bulletin_attachments(session, dispatch.intent_ids)
-    results = []
+    results: list[ServiceResult] = []
     for service, name in channels.targets(dispatch.tag, skip=skip):
-        lease = renew(session, dispatch.id, lease, now=now)
-        if lease is None:  # another run has the dispatch now: it sends the rest, records the outcome
+        held = renew(session, dispatch.id, lease, now=now)
+        if held is None:  # another run has the dispatch now: it sends the rest, records the outcome
             return LOST, sum(1 for r in results if r.ok)
+        lease = held
         record = Delivery(
             dispatch_id=dispatch.id,
             service_url=name,
@@ -436,6 +467,7 @@ def attempt(
         results_failed = any(not r.ok for r in results)
 
     attempts, finished = dispatch.attempts + 1, clock(now)
+    values: dict[str, datetime | None]
     if not results_failed and unknown:
         status, values = DispatchStatus.UNKNOWN, {"next_attempt_at": None}
     elif not results_failed:
@@ -448,7 +480,9 @@ def attempt(
     if not _fenced_update(session, dispatch.id, lease, status=str(status), attempts=attempts, **values):
         return LOST, messages
     if status == DispatchStatus.PERMANENT:
-        _flag_office(session, dispatch, [f"{r.service_url}：{r.error}" for r in results if not r.ok], now=now)
+        _flag_office(
+            session, dispatch, [f"{r.service_url}：{r.error}" for r in results if not r.ok], zone=zone, now=now
+        )
     session.flush()
     return str(status), messages
 
@@ -501,14 +535,18 @@ def dispatch_views(
     wanted = set(intent_ids)
     if not wanted:
         return {}
-    first_day = session.scalar(select(NoticeIntent.created_on).where(NoticeIntent.id.in_(sorted(wanted)[:1])))
-    query = select(Dispatch).order_by(Dispatch.id)
-    if first_day is not None:
-        query = query.where(Dispatch.day >= first_day)
-    carrying = [
-        (dispatch, carried)
-        for dispatch in session.scalars(query)
-        if (carried := wanted.intersection(dispatch.intent_ids))
+    carried: dict[int, set[int]] = {}
+    wanted_ids = sorted(wanted)
+    for start in range(0, len(wanted_ids), 5000):
+        for intent_id, dispatch_id in session.execute(
+            select(DispatchIntent.intent_id, DispatchIntent.dispatch_id).where(
+                DispatchIntent.intent_id.in_(wanted_ids[start : start + 5000])
+            )
+        ):
+            carried.setdefault(dispatch_id, set()).add(intent_id)
+    carrying: list[tuple[Dispatch, set[int]]] = [
+        (dispatch, carried[dispatch.id])
+        for dispatch in session.scalars(select(Dispatch).where(Dispatch.id.in_(list(carried))).order_by(Dispatch.id))
     ]
     records: dict[int, list[Delivery]] = {}
     ids = [dispatch.id for dispatch, _ in carrying]
@@ -518,9 +556,9 @@ def dispatch_views(
         ):
             records.setdefault(record.dispatch_id, []).append(record)
     by_intent: dict[int, list[dict[str, Any]]] = {}
-    for dispatch, carried in carrying:
+    for dispatch, carried_ids in carrying:
         view = dispatch_as_dict(dispatch, records.get(dispatch.id, []), now=now)
-        for intent_id in carried:
+        for intent_id in carried_ids:
             by_intent.setdefault(intent_id, []).append(view)
     return by_intent
 
@@ -559,6 +597,8 @@ def dispatch_as_dict(dispatch: Dispatch, records: list[Delivery], *, now: dateti
 
 
 def _claim(session: Session, digest: Digest, now: datetime) -> int | None:
+    """The new dispatch's id, or None when its key is taken or another claim carries one of its
+    intents (then the dispatch is deleted again: its text names intents it would not carry)."""
     values = {
         "key": digest.key,
         "day": digest.day,
@@ -567,7 +607,6 @@ def _claim(session: Session, digest: Digest, now: datetime) -> int | None:
         "tag": digest.tag,
         "subject": digest.subject,
         "body": digest.body,
-        "intent_ids": list(digest.intent_ids),
         "status": str(DispatchStatus.CLAIMED),
         "attempts": 0,
         "next_attempt_at": now + LEASE,
@@ -581,13 +620,37 @@ def _claim(session: Session, digest: Digest, now: datetime) -> int | None:
     statement = (
         dialect.insert(Dispatch).values(values).on_conflict_do_nothing(index_elements=["key"]).returning(Dispatch.id)
     )
-    return session.execute(statement).scalar()
+    dispatch_id = session.execute(statement).scalar()
+    if dispatch_id is None:
+        return None
+    links = (
+        dialect.insert(DispatchIntent)
+        .values([{"intent_id": intent_id, "dispatch_id": dispatch_id} for intent_id in digest.intent_ids])
+        .on_conflict_do_nothing(index_elements=["intent_id"])
+        .returning(DispatchIntent.intent_id)
+    )
+    if len(session.execute(links).scalars().all()) != len(digest.intent_ids):
+        session.execute(delete(Dispatch).where(Dispatch.id == dispatch_id))  # its links go with it (cascade)
+        return None
+    return dispatch_id
 
 
 def _flag_office(
-    session: Session, dispatch: Dispatch, errors: list[str], *, outcome: str = "failed", now: datetime | None = None
+    session: Session,
+    dispatch: Dispatch,
+    errors: list[str],
+    *,
+    zone: tzinfo,
+    outcome: str = "failed",
+    now: datetime | None = None,
 ) -> None:
-    kinds = set(session.scalars(select(NoticeIntent.kind).where(NoticeIntent.id.in_(dispatch.intent_ids))))
+    kinds = set(
+        session.scalars(
+            select(NoticeIntent.kind)
+            .join(DispatchIntent, DispatchIntent.intent_id == NoticeIntent.id)
+            .where(DispatchIntent.dispatch_id == dispatch.id)
+        )
+    )
     if kinds <= {NoticeKind.DELIVERY_FAILED}:  # a failed failure notice is not reported again (no loop)
         return
     error = "；".join(errors) or "没有匹配的通知渠道"
@@ -603,7 +666,7 @@ def _flag_office(
                 "department_id": dispatch.department_id,
                 "task_id": None,
                 "period": dispatch.day.isoformat(),
-                "created_on": max(dispatch.day, clock(now).astimezone(TIMEZONE).date()),
+                "created_on": max(dispatch.day, clock(now).astimezone(zone).date()),
                 "payload": {
                     "dispatch_id": dispatch.id,
                     "dispatch_key": dispatch.key,

@@ -8,7 +8,13 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wufei.db import Base, Day, LongText, Name, ShortText, utcnow
+from wufei.db import Base, Day, EnumText, LongText, Name, utcnow
+
+
+class PlanKind(StrEnum):
+    PLAN = "plan"  # 实施方案 / 工作方案
+    EVALUATION = "evaluation"  # 中期评估 / 自评估
+    PROGRESS = "progress"  # progress reply, e.g. 提案答复 on 无废细胞
 
 
 class JurisdictionLevel(StrEnum):
@@ -22,7 +28,7 @@ class Jurisdiction(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[Name] = mapped_column(unique=True)
-    level: Mapped[ShortText]
+    level: Mapped[JurisdictionLevel] = mapped_column(EnumText(JurisdictionLevel))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("jurisdictions.id"))
 
     parent: Mapped[Jurisdiction | None] = relationship(remote_side=[id])
@@ -37,7 +43,7 @@ class Plan(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"))
     title: Mapped[str] = mapped_column(String(300))
-    kind: Mapped[ShortText]
+    kind: Mapped[PlanKind] = mapped_column(EnumText(PlanKind))
     doc_number: Mapped[str | None] = mapped_column(String(100), unique=True)
     issuer: Mapped[Name | None]
     issued_on: Mapped[Day | None]

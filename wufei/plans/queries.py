@@ -1,12 +1,17 @@
-"""Finding a plan or a department by what a user types."""
+"""Finding a plan or a department by what a user types, and the definitions every part shares: which
+tasks are supervised, which plans a jurisdiction answers for, when a plan starts."""
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, exists, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from wufei.departments.models import Department, DepartmentAlias
-from wufei.plans.models import Plan
+from wufei.plans.models import Jurisdiction, JurisdictionLevel, Plan, PlanKind
+from wufei.tasks.models import Role, Task, TaskDepartment
 
 
 class NotFound(LookupError):
@@ -32,3 +37,89 @@ def find_departments(session: Session, name: str) -> list[Department]:
             select(Department).where(or_(Department.name == name, Department.id.in_(by_alias))).order_by(Department.id)
         )
     )
+
+
+# --- shared definitions: what is supervised, which plans a jurisdiction answers for, when a plan starts
+
+
+def _has_lead() -> Any:
+    # An alias: the query may select from task_departments itself (the links of supervised tasks).
+    link = aliased(TaskDepartment)
+    return exists().where(link.task_id == Task.id, link.role == Role.LEAD).correlate(Task)
+
+
+def plan_tasks(query: Select[Any]) -> Select[Any]:
+    """Tasks of plans (not of evaluations or progress replies). `query` selects from Task; the plan
+    is joined here. The lights judge these: a task nobody leads yet is lit too, as awaiting a lead."""
+    return query.join(Plan, Plan.id == Task.plan_id).where(Plan.kind == PlanKind.PLAN)
+
+
+def supervised_tasks(query: Select[Any]) -> Select[Any]:
+    """Only supervised tasks: tasks of plans that are assigned (not waiting for the office to name a
+    lead) and have a lead department. They report weekly, are escalated and are scored."""
+    return plan_tasks(query).where(Task.awaiting_assignment.is_(False), _has_lead())
+
+
+def awaiting_lead() -> Any:
+    """A column expression: the task waits for the office to name its lead."""
+    return or_(Task.awaiting_assignment, ~_has_lead())
+
+
+def jurisdiction_named(session: Session, name: str) -> Jurisdiction:
+    """An unknown name is an error, not an empty scope: a misspelt city must not pass for a city
+    with nothing to do."""
+    found = session.scalar(select(Jurisdiction).where(Jurisdiction.name == name))
+    if found is None:
+        raise ValueError(f"未知的行政区划：{name}")
+    return found
+
+
+def scope_plans(session: Session, jurisdiction: str | None, *, until: date | None = None) -> list[Plan]:
+    """The plans under supervision (kind `plan`) a jurisdiction answers for: its own and those of
+    the counties directly under it (a city's supervision covers its counties' plans; a province's
+    only its own, its cities are scopes of their own); every jurisdiction's without one. `until`:
+    only plans issued by that day (or without an issue date). In id order; none for a name no
+    jurisdiction has (`scope_plan_ids` refuses one)."""
+    query = select(Plan).where(Plan.kind == PlanKind.PLAN)
+    if jurisdiction is not None:
+        place = select(Jurisdiction.id).where(Jurisdiction.name == jurisdiction).scalar_subquery()
+        counties = select(Jurisdiction.id).where(
+            Jurisdiction.parent_id == place, Jurisdiction.level == JurisdictionLevel.COUNTY
+        )
+        query = query.where((Plan.jurisdiction_id == place) | Plan.jurisdiction_id.in_(counties))
+    if until is not None:
+        query = query.where(Plan.issued_on.is_(None) | (Plan.issued_on <= until))
+    return list(session.scalars(query.order_by(Plan.id)))
+
+
+def scope_plan_ids(session: Session, jurisdiction: str | None) -> list[int] | None:
+    """The ids of `scope_plans`; None (every plan, no filter needed) without a jurisdiction. An
+    unknown name is an error here (the scans and the portal)."""
+    if jurisdiction is None:
+        return None
+    jurisdiction_named(session, jurisdiction)
+    return [plan.id for plan in scope_plans(session, jurisdiction)]
+
+
+def supervising_jurisdictions(session: Session) -> list[str]:
+    """Jurisdictions that have plans under supervision, by name: the scopes the cadence computes
+    figures and issues bulletins for."""
+    return list(
+        session.scalars(
+            select(Jurisdiction.name)
+            .join(Plan, Plan.jurisdiction_id == Jurisdiction.id)
+            .where(Plan.kind == PlanKind.PLAN)
+            .distinct()
+            .order_by(Jurisdiction.name)
+        )
+    )
+
+
+def plan_start(issued_on: date | None, period_start: int | None, imported_on: date | None = None) -> date | None:
+    """When a plan starts (序时进度 and weekly reporting count from it): its issue date, else
+    1 January of its first year, else the day it was imported; None when none is known."""
+    if issued_on is not None:
+        return issued_on
+    if period_start is not None:
+        return date(period_start, 1, 1)
+    return imported_on

@@ -37,8 +37,9 @@ from wufei.doubts.service import RecordDoubts, sync_import_doubts
 from wufei.importers.records import CellRecord, Doubt, ImportError_, IndicatorRecord, ParsedPlan, TaskRecord
 from wufei.indicators.models import Indicator, IndicatorDepartment, IndicatorValue
 from wufei.indicators.targets import Target, TargetKind, direction_from_name, parse_baseline, parse_target
-from wufei.lights.rules import expected_progress, plan_start_date, round_half_up
+from wufei.lights.rules import expected_progress, round_half_up
 from wufei.plans.models import Plan
+from wufei.plans.queries import plan_start
 from wufei.tasks.deadlines import Checkpoint, Deadline, DeadlineError, DeadlineKind, parse_deadline
 from wufei.tasks.models import Milestone, Role, Task, TaskDepartment
 
@@ -408,8 +409,8 @@ def _cell_row(parsed: ParsedPlan, record: CellRecord) -> _Row:
         "lead_raw": record.lead_raw,
         "source_line": record.line,
     }
-    owners = {Role.LEAD: (record.lead_raw,)} if record.lead_raw else {}
-    return _Row(key=(fields["category"],), fields=fields, owners=owners, line=record.line, record=record)
+    owners: dict[Role, tuple[str, ...]] = {Role.LEAD: (record.lead_raw,)} if record.lead_raw else {}
+    return _Row(key=(str(fields["category"]),), fields=fields, owners=owners, line=record.line, record=record)
 
 
 def owners_of(record: TaskRecord | IndicatorRecord | CellRecord) -> dict[str, tuple[str, ...]]:
@@ -585,7 +586,7 @@ class _Sync:
         document no longer names go. Audited under `document:<task>|<date>` keys, so that
         generation does not take the import's own removals for the office's.
         """
-        start = plan_start_date(self.plan.issued_on, self.plan.period_start)
+        start = plan_start(self.plan.issued_on, self.plan.period_start)
         # One query each for the tasks with document milestones and the office's removals.
         documented = set(
             self.session.scalars(
@@ -618,16 +619,17 @@ class _Sync:
                     self._audit_milestone("delete", milestone, {"title": [milestone.title, None]})
             for day, point in wanted.items():
                 title = point.text[:_NAME_MAX] or f"{day.year}年{day.month}月{day.day}日节点"
-                progress = round_half_up(expected_progress(start, task.due_date, day)) if start else 50
-                milestone = current.get(day)
-                if milestone is None:
-                    milestone = Milestone(due_date=day, title=title, expected_progress=progress, source=DOCUMENT)
-                    task.milestones.append(milestone)
-                    created.append(milestone)
-                elif milestone.source == DOCUMENT:
-                    changes = audit.apply_changes(milestone, {"title": title, "expected_progress": progress})
+                due = task.due_date
+                progress = round_half_up(expected_progress(start, due, day)) if start and due else 50
+                existing = current.get(day)
+                if existing is None:
+                    added = Milestone(due_date=day, title=title, expected_progress=progress, source=DOCUMENT)
+                    task.milestones.append(added)
+                    created.append(added)
+                elif existing.source == DOCUMENT:
+                    changes = audit.apply_changes(existing, {"title": title, "expected_progress": progress})
                     if changes:
-                        self._audit_milestone("update", milestone, changes)
+                        self._audit_milestone("update", existing, changes)
         self.session.flush()
         for milestone in created:
             changes = {"due_date": [None, milestone.due_date.isoformat()], "title": [None, milestone.title]}
@@ -646,7 +648,7 @@ class _Sync:
         )
 
     def cells(self, rows: list[_Row]) -> None:
-        existing = {
+        existing: dict[tuple[str, ...], CellCount] = {
             (c.category,): c for c in self.session.scalars(select(CellCount).where(CellCount.plan_id == self.plan.id))
         }
         done = []
@@ -718,20 +720,20 @@ class _Sync:
             doubts.append(Doubt("leads", NO_LEAD, row.fields.get("owners_raw")))
         return doubts
 
-    def _owners_wanted(self, row: _Row) -> tuple[dict[int, tuple[str, int, str | None]], dict[str, list[str]]]:
+    def _owners_wanted(self, row: _Row) -> tuple[dict[int, tuple[Role, int, str | None]], dict[str, list[str]]]:
         """The department links a row asks for (id → role, position, name as written), and the
         department names per role (a doubt field: leads / supporting / implementers)."""
-        wanted: dict[int, tuple[str, int, str | None]] = {}
+        wanted: dict[int, tuple[Role, int, str | None]] = {}
         departments: dict[str, list[str]] = {}
         for role in (Role.LEAD, Role.SUPPORTING, Role.IMPLEMENTER):
             for department, source_name in self.resolver.departments(row.owners.get(role, ()), role, line=row.line):
                 # A unit named twice keeps its first (stronger) role.
                 if department.id not in wanted:
-                    wanted[department.id] = (str(role), len(wanted), source_name)
+                    wanted[department.id] = (Role(role), len(wanted), source_name)
                     departments.setdefault(ROLE_FIELDS[role], []).append(department.name)
         return wanted, departments
 
-    def _sync_owners(self, obj, link_model, wanted: dict[int, tuple[str, int, str | None]]) -> dict[str, list[Any]]:
+    def _sync_owners(self, obj, link_model, wanted: dict[int, tuple[Role, int, str | None]]) -> dict[str, list[Any]]:
         current = {a.department_id: (a.role, a.position, a.source_name) for a in obj.assignments}
         if current == wanted:
             return {}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 
@@ -16,7 +15,7 @@ from wufei.db import make_sessionmaker, transaction
 
 def _week(value: str, option: str = "--week") -> date:
     """`2024-W23`, or any day of the week (2024-06-05)."""
-    from wufei.cadence.windows import WeekError, parse_week, week_start
+    from wufei.chinese import WeekError, parse_week, week_start
 
     try:
         return parse_week(value)
@@ -27,11 +26,15 @@ def _week(value: str, option: str = "--week") -> date:
             raise click.BadParameter(str(error), param_hint=option) from None
 
 
-def _at(value: str | None) -> datetime:
-    """An ISO date-time; without an offset it is Beijing time. Default: now."""
-    from wufei.cadence.windows import load_cadence, timezone_of
+def _cadence():
+    from wufei.cadence.config import CadenceConfig
 
-    zone = timezone_of(load_cadence())
+    return CadenceConfig.load()
+
+
+def _at(value: str | None, cadence) -> datetime:
+    """An ISO date-time; without an offset it is local (Beijing) time. Default: now."""
+    zone = cadence.timezone
     if value is None:
         return datetime.now(zone)
     try:
@@ -90,13 +93,13 @@ def _calendar(session):
     return load_calendar(session)
 
 
-def _describe(report) -> str:
-    from wufei.cadence.windows import chinese_week
+def _describe(report, cadence) -> str:
+    from wufei.chinese import chinese_week
     from wufei.reports.models import ReportStatus
     from wufei.reports.service import STATUS_NAMES, local_time
 
     timing = "迟报" if report.late else "按时"
-    submitted = local_time(report.submitted_at)
+    submitted = local_time(report.submitted_at, cadence)
     return (
         f"[{report.id}] {chinese_week(report.week_start)} 任务[{report.task_id}]「{report.task.title}」 "
         f"{report.department.name} 进度 {report.progress}% 第{report.version}版 "
@@ -124,7 +127,8 @@ def submit_command(task_id, dept, week, progress, done, problems, next_steps, ev
     """报送一项任务的本周进展"""
     from wufei.reports.service import ReportError, report_as_dict, submit_report
 
-    week_start, at = _week(week), _at(at_value)
+    cadence = _cadence()
+    week_start, at = _week(week), _at(at_value, cadence)
     try:
         with transaction(engine()) as session:
             task = _task(session, task_id)
@@ -142,8 +146,9 @@ def submit_command(task_id, dept, week, progress, done, problems, next_steps, ev
                 at=at,
                 actor=actor(),
                 calendar=_calendar(session),
+                cadence=cadence,
             )
-            row, text = report_as_dict(report), _describe(report)
+            row, text = report_as_dict(report, cadence), _describe(report, cadence)
     except ReportError as exc:
         raise CommandError(str(exc)) from exc
     if as_json:
@@ -161,11 +166,14 @@ def import_command(path: Path, at_value: str | None, as_json: bool) -> None:
     from wufei.reports.form import import_weekly_form
     from wufei.reports.service import ReportError, report_as_dict
 
-    at = _at(at_value)
+    cadence = _cadence()
+    at = _at(at_value, cadence)
     try:
         with transaction(engine()) as session:
-            reports = import_weekly_form(session, path, at=at, actor=actor(), calendar=_calendar(session))
-            rows, lines = [report_as_dict(r) for r in reports], [_describe(r) for r in reports]
+            reports = import_weekly_form(
+                session, path, at=at, actor=actor(), calendar=_calendar(session), cadence=cadence
+            )
+            rows, lines = [report_as_dict(r, cadence) for r in reports], [_describe(r, cadence) for r in reports]
     except ReportError as exc:
         raise CommandError(str(exc)) from exc
     if as_json:
@@ -188,6 +196,7 @@ def review_command(report_id: int, decision: str | None, reason: str | None, at_
 
     if decision is None:
         raise click.UsageError("请指定 --accept（采纳）或 --return --reason 理由（退回）")
+    cadence = _cadence()
     try:
         with transaction(engine()) as session:
             report = review_report(
@@ -196,9 +205,10 @@ def review_command(report_id: int, decision: str | None, reason: str | None, at_
                 accept=decision == "accept",
                 reason=reason,
                 actor=actor(),
-                at=_at(at_value),
+                at=_at(at_value, cadence),
+                cadence=cadence,
             )
-            text, completed = _describe(report), report.task.completed_on
+            text, completed = _describe(report, cadence), report.task.completed_on
     except ReportError as exc:
         raise CommandError(str(exc)) from exc
     if decision == "accept":
@@ -216,12 +226,13 @@ def list_command(week: str | None, dept: str | None, task_id: int | None, as_jso
     """列出报告（含各版本）"""
     from wufei.reports.service import list_reports, report_as_dict
 
+    cadence = _cadence()
     with make_sessionmaker(engine())() as session:
         department_ids = [d.id for d in _departments(session, dept)] if dept else None
         reports = list_reports(
             session, week_start=_week(week) if week else None, department_ids=department_ids, task_id=task_id
         )
-        rows, lines = [report_as_dict(r) for r in reports], [_describe(r) for r in reports]
+        rows, lines = [report_as_dict(r, cadence) for r in reports], [_describe(r, cadence) for r in reports]
     if as_json:
         echo_json(rows)
         return
@@ -245,12 +256,13 @@ def _pad(text: str, width: int, *, right: bool = False) -> str:
 @click.option("--json", "as_json", is_flag=True)
 def compliance_command(week: str, as_of: str | None, as_json: bool) -> None:
     """某周各牵头部门的报送情况：应报、已报、按时、迟报、未报"""
-    from wufei.cadence.windows import chinese_datetime, chinese_week, load_cadence, reporting_window
+    from wufei.cadence.windows import reporting_window
+    from wufei.chinese import chinese_datetime, chinese_week
     from wufei.reports.service import compliance
 
     week_start = _week(week)
-    cadence = load_cadence()
-    day = parse_day(as_of) or datetime.now(ZoneInfo(cadence.get("timezone") or "Asia/Shanghai")).date()
+    cadence = _cadence()
+    day = parse_day(as_of) or cadence.today()
     with make_sessionmaker(engine())() as session:
         calendar = _calendar(session)
         rows = compliance(session, week_start=week_start, calendar=calendar, cadence=cadence, as_of=day)
@@ -285,10 +297,11 @@ def compliance_command(week: str, as_of: str | None, as_json: bool) -> None:
 @click.option("--at", "at_value", help="报送时间（默认现在）")
 def input_command(task_id: int, dept: str, week: str, text: str, at_value: str | None) -> None:
     """配合单位报送本周配合情况（同一周再次报送则替换）"""
-    from wufei.cadence.windows import chinese_week
+    from wufei.chinese import chinese_week
     from wufei.reports.service import ReportError, add_input
 
     week_start = _week(week)
+    cadence = _cadence()
     try:
         with transaction(engine()) as session:
             task = _task(session, task_id)
@@ -299,8 +312,9 @@ def input_command(task_id: int, dept: str, week: str, text: str, at_value: str |
                 department_id=department.id,
                 week_start=week_start,
                 text=text,
-                at=_at(at_value),
+                at=_at(at_value, cadence),
                 actor=actor(),
+                cadence=cadence,
             )
             title, name = task.title, department.name
     except ReportError as exc:
@@ -315,13 +329,13 @@ def input_command(task_id: int, dept: str, week: str, text: str, at_value: str |
 @click.option("--as-of", "as_of", help="任务清单和上次报送截至此日（默认今天）")
 def weekly_form_command(path: Path, dept: str, week: str, as_of: str | None) -> None:
     """周报表（某部门某周牵头的在办任务，预填上次报送内容）"""
-    from wufei.cadence.windows import chinese_week, load_cadence
+    from wufei.chinese import chinese_week
     from wufei.reports.form import write_weekly_form
     from wufei.reports.service import ReportError
 
     week_start = _week(week)
-    cadence = load_cadence()
-    day = parse_day(as_of) or datetime.now(ZoneInfo(cadence.get("timezone") or "Asia/Shanghai")).date()
+    cadence = _cadence()
+    day = parse_day(as_of) or cadence.today()
     try:
         with make_sessionmaker(engine())() as session:
             department = _one_department(session, dept)

@@ -12,13 +12,12 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-DEFAULT_TYPES = ("pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "zip")
+from wufei.cadence.config import EvidenceRules
+
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "jpg": "image/jpeg",
@@ -68,13 +67,6 @@ def evidence_dir() -> Path:
     return Path(os.environ.get("WUFEI_EVIDENCE_DIR") or "evidence")
 
 
-def rules(cadence: Mapping[str, Any] | None) -> tuple[int, tuple[str, ...]]:
-    """(max_bytes, allowed extensions) from the cadence file's `evidence` section."""
-    section = (cadence or {}).get("evidence") or {}
-    allowed = tuple(str(t).lower().lstrip(".") for t in section.get("allowed_types") or DEFAULT_TYPES)
-    return int(section.get("max_bytes") or DEFAULT_MAX_BYTES), allowed
-
-
 def content_type_of(file_name: str) -> str:
     return CONTENT_TYPES.get(_extension(file_name), FALLBACK_TYPE)
 
@@ -107,23 +99,22 @@ def _check(source: EvidenceSource, max_bytes: int, allowed: tuple[str, ...]) -> 
     return _Checked(name, extension, size, path, content)
 
 
-def check_files(sources: Iterable[EvidenceSource], *, cadence: Mapping[str, Any] | None = None) -> None:
+def check_files(sources: Iterable[EvidenceSource], *, rules: EvidenceRules) -> None:
     """Raise EvidenceError for the first file that would be refused; writes nothing."""
-    max_bytes, allowed = rules(cadence)
     for source in sources:
-        _check(source, max_bytes, allowed)
+        _check(source, rules.max_bytes, rules.allowed_types)
 
 
 def store_files(
-    sources: Iterable[EvidenceSource], *, cadence: Mapping[str, Any] | None = None, root: Path | None = None
+    sources: Iterable[EvidenceSource], *, rules: EvidenceRules, root: Path | None = None
 ) -> list[StoredFile]:
     """Check every file, then store each under its hash. Nothing is written if any file is refused."""
-    max_bytes, allowed = rules(cadence)
-    checked = [_check(source, max_bytes, allowed) for source in sources]
+    max_bytes = rules.max_bytes
+    checked = [_check(source, max_bytes, rules.allowed_types) for source in sources]
     root = root or evidence_dir()
     stored = []
     for item in checked:
-        content = item.content if item.content is not None else item.path.read_bytes()
+        content = item.content if item.content is not None else _read(item)
         if len(content) > max_bytes:  # grew since it was checked
             raise EvidenceError(
                 f"佐证材料「{item.file_name}」有 {_megabytes(len(content))}，超过单个文件上限 {_megabytes(max_bytes)}"
@@ -141,6 +132,11 @@ def store_files(
             )
         )
     return stored
+
+
+def _read(item: _Checked) -> bytes:
+    assert item.path is not None  # a file given by path (an upload brings its content)
+    return item.path.read_bytes()
 
 
 def _write_once(target: Path, content: bytes) -> None:

@@ -18,7 +18,6 @@ A hidden sheet `_wufei` carries the department, the week and the prefilled value
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -31,26 +30,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from wufei.cadence.windows import (
-    WeekError,
-    chinese_date,
-    chinese_datetime,
-    chinese_week,
-    load_cadence,
-    parse_week,
-    reporting_window,
-    start_of_day,
-    timezone_of,
-    week_label,
-    weekly_config,
-)
+from wufei.cadence.config import CadenceConfig
+from wufei.cadence.windows import reporting_window
 from wufei.calendar.workdays import WorkCalendar
+from wufei.chinese import WeekError, chinese_date_weekday, chinese_datetime, chinese_week, parse_week, week_label
 from wufei.departments.models import Department
-from wufei.importers.records import ListKind
-from wufei.importers.sheet_schema import LIST_NAMES
 from wufei.reports.models import Report, ReportStatus
 from wufei.reports.service import STATUS_NAMES, ReportError, last_answers, open_tasks, submit_report
-from wufei.tasks.models import Role, Task
+from wufei.tasks.models import LIST_NAMES, Role, Task
 
 SHEET = "周报送"
 META = "_wufei"
@@ -116,7 +103,7 @@ def _deadline(task: Task) -> str:
 
 
 def _number(task: Task) -> str:
-    return f"{LIST_NAMES.get(ListKind(task.list_kind), task.list_kind)} {task.number}"
+    return f"{LIST_NAMES[task.list_kind]} {task.number}"
 
 
 def _last_note(report: Report | None, week: date) -> str:
@@ -137,21 +124,19 @@ def write_weekly_form(
     department_id: int,
     week_start: date,
     as_of: date,
-    calendar: WorkCalendar | None = None,
-    cadence: Mapping[str, Any] | None = None,
+    calendar: WorkCalendar,
+    cadence: CadenceConfig,
 ) -> int:
     """Write the form for one department and week; returns the number of task rows."""
-    from wufei.calendar.service import load_calendar
-
-    cadence = load_cadence() if cadence is None else cadence
-    calendar = calendar or load_calendar(session)
     department = session.get(Department, department_id)
     if department is None:
         raise ReportError(f"找不到部门 {department_id}")
     if week_start.weekday() != 0:
         raise ReportError(f"报送周应从星期一开始：{week_start.isoformat()}")
     tasks = open_tasks(session, as_of=as_of, department_id=department_id)
-    answers = last_answers(session, department_id=department_id, task_ids=[t.id for t in tasks], as_of=as_of)
+    answers = last_answers(
+        session, department_id=department_id, task_ids=[t.id for t in tasks], as_of=as_of, cadence=cadence
+    )
     window = reporting_window(week_start, calendar, cadence)
 
     book = Workbook()
@@ -163,7 +148,7 @@ def write_weekly_form(
     due = f"报送截止：{chinese_datetime(window.due_at)}" if window else "本周为节假日，不设报送截止时间"
     sheet["A2"] = (
         f"报送周：{week_start.month}月{week_start.day}日至{week_end.month}月{week_end.day}日；{due}；"
-        f"任务清单截至 {chinese_date(as_of)}"
+        f"任务清单截至 {chinese_date_weekday(as_of)}"
     )
     sheet["A3"] = (
         "填写说明：只改黄色栏目。“本周进度(%)”填 0 到 100 的整数；填了进度的行即为本周报送，"
@@ -197,7 +182,7 @@ def write_weekly_form(
             NUMBER: _number(task),
             TITLE: task.title,
             DEADLINE: _deadline(task),
-            PROGRESS: last.progress if this_week else None,
+            PROGRESS: last.progress if last is not None and this_week else None,
             DONE: last.done_text if last else None,
             PROBLEMS: last.problems if last else None,
             NEXT: last.next_steps if last else None,
@@ -281,10 +266,9 @@ def import_weekly_form(
     at: datetime,
     actor: str,
     calendar: WorkCalendar,
-    cadence: Mapping[str, Any] | None = None,
+    cadence: CadenceConfig,
 ) -> list[Report]:
     """Read a filled form back and file one report per row with a progress. All or nothing."""
-    cadence = load_cadence() if cadence is None else cadence
     path = Path(path)
     try:
         book = load_workbook(path, data_only=True)
@@ -323,7 +307,7 @@ def import_weekly_form(
 
     sheet = book[SHEET]
     header_row, columns = _headers(sheet, path)
-    limit = int(weekly_config(cadence)["max_text_chars"])
+    limit = cadence.weekly.max_text_chars
     errors: list[tuple[int, str, str]] = []
     good: list[_Row] = []
     seen: dict[int, int] = {}
@@ -367,7 +351,7 @@ def import_weekly_form(
             bad(ID, f"对应的任务「{task.title[:30]}」不由{department.name}牵头", raw_id)
             continue
         if task.completed_on is not None and task.completed_on < week:
-            bad(ID, f"对应的任务已于{chinese_date(task.completed_on)}完成，本周无需报送", raw_id)
+            bad(ID, f"对应的任务已于{chinese_date_weekday(task.completed_on)}完成，本周无需报送", raw_id)
             continue
         texts: dict[str, str | None] = {}
         too_long = False
@@ -405,9 +389,8 @@ def import_weekly_form(
 
     window = reporting_window(week, calendar, cadence)
     opens = window.opens_on if window else week
-    moment = at if at.tzinfo is not None else at.replace(tzinfo=timezone_of(cadence))
-    if moment < start_of_day(opens, cadence):
-        errors.insert(0, (0, "", f"{chinese_week(week)}的报送自{chinese_date(opens)}开始，现在尚不能报送"))
+    if cadence.local(at) < cadence.start_of_day(opens):
+        errors.insert(0, (0, "", f"{chinese_week(week)}的报送自{chinese_date_weekday(opens)}开始，现在尚不能报送"))
     if errors:
         raise FormError(path, errors)
     return [
@@ -421,7 +404,9 @@ def import_weekly_form(
             actor=actor,
             calendar=calendar,
             cadence=cadence,
-            **row.texts,
+            done_text=row.texts.get("done_text"),
+            problems=row.texts.get("problems"),
+            next_steps=row.texts.get("next_steps"),
         )
         for row in good
     ]

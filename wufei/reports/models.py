@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wufei.db import Base, Day, LongText, Name, ShortText, utcnow
+from wufei.db import Base, Day, EnumText, LongText, Name, utcnow
 from wufei.departments.models import Department
 from wufei.tasks.models import Task
 
@@ -38,7 +38,7 @@ class Report(Base):
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_by: Mapped[Name | None]
     late: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[ShortText] = mapped_column(default=ReportStatus.SUBMITTED)
+    status: Mapped[ReportStatus] = mapped_column(EnumText(ReportStatus), default=ReportStatus.SUBMITTED)
     review_note: Mapped[LongText | None]
     reviewed_at: Mapped[datetime | None]
     reviewed_by: Mapped[Name | None]

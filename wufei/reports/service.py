@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -32,32 +32,21 @@ from sqlalchemy import Date, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from wufei.audit.service import apply_changes, jsonable, record
-from wufei.cadence.windows import (
-    ReportingWindow,
-    chinese_date,
-    chinese_datetime,
-    chinese_week,
-    end_of_day,
-    load_cadence,
-    reporting_window,
-    start_of_day,
-    timezone_of,
-    week_label,
-    weekly_config,
-    windows_between,
-)
+from wufei.cadence.config import CadenceConfig
+from wufei.cadence.windows import ReportingWindow, reporting_window, windows_between
 from wufei.calendar.workdays import WorkCalendar
-from wufei.db import UtcDateTime, column_rows, newest_of_each
+from wufei.chinese import chinese_date_weekday, chinese_datetime, chinese_week, week_label
+from wufei.db import UtcDateTime, column_rows, newest_of_each, table_of
 from wufei.departments.models import Department
 from wufei.notices.models import Audience, NoticeKind
-from wufei.plans.models import Plan
+from wufei.plans.models import Plan, PlanKind
+from wufei.plans.queries import plan_start, supervised_tasks
 from wufei.reports.evidence import EvidenceError, EvidenceSource, store_files
 from wufei.reports.models import Evidence, Report, ReportInput, ReportStatus
 from wufei.tasks.models import Role, Task, TaskDepartment
 
 STATUS_NAMES = {ReportStatus.SUBMITTED: "待审核", ReportStatus.ACCEPTED: "已采纳", ReportStatus.RETURNED: "已退回"}
 TEXT_FIELDS = {"done_text": "本周完成情况", "problems": "存在问题", "next_steps": "下步计划"}
-PLAN_KIND = "plan"  # wufei.importers.records.PlanKind.PLAN: evaluations and progress replies are not supervised
 
 
 class ReportError(ValueError):
@@ -67,8 +56,8 @@ class ReportError(ValueError):
 # --- time -------------------------------------------------------------------------------------
 
 
-def _aware(at: datetime, cadence: Mapping[str, Any] | None) -> datetime:
-    return at if at.tzinfo is not None else at.replace(tzinfo=timezone_of(cadence))
+def _aware(at: datetime, cadence: CadenceConfig) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=cadence.timezone)
 
 
 def _utc(at: datetime) -> datetime:
@@ -77,14 +66,16 @@ def _utc(at: datetime) -> datetime:
 
 def stored_time(value: datetime | None) -> datetime | None:
     """A time read from the database as an aware datetime (SQLite gives naive UTC)."""
-    if value is None:
-        return None
+    return _as_utc(value) if value is not None else None
+
+
+def _as_utc(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def local_time(value: datetime | None, cadence: Mapping[str, Any] | None = None) -> datetime | None:
+def local_time(value: datetime | None, cadence: CadenceConfig) -> datetime | None:
     value = stored_time(value)
-    return value.astimezone(timezone_of(cadence)) if value is not None else None
+    return value.astimezone(cadence.timezone) if value is not None else None
 
 
 # --- lookups ----------------------------------------------------------------------------------
@@ -113,13 +104,13 @@ def _roles(task: Task, department_id: int) -> set[str]:
 
 
 def _check_open_for_week(task: Task, week: date) -> None:
-    if task.plan.kind != PLAN_KIND:
+    if task.plan.kind != PlanKind.PLAN:
         raise ReportError(f"任务 {task_name(task)} 出自评估或进展文件，不属于督办任务，无需报送")
     if task.awaiting_assignment or not any(a.role == Role.LEAD for a in task.assignments):
         raise ReportError(f"任务 {task_name(task)} 尚待指定牵头单位，暂不能报送")
     if task.completed_on is not None and task.completed_on < week:
         raise ReportError(
-            f"任务 {task_name(task)} 已于{chinese_date(task.completed_on)}完成，{chinese_week(week)}无需再报送"
+            f"任务 {task_name(task)} 已于{chinese_date_weekday(task.completed_on)}完成，{chinese_week(week)}无需再报送"
         )
 
 
@@ -169,10 +160,9 @@ def submit_report(
     at: datetime,
     actor: str,
     calendar: WorkCalendar,
-    cadence: Mapping[str, Any] | None = None,
+    cadence: CadenceConfig,
 ) -> Report:
     """File a lead department's report on a task for the week starting `week_start` (a Monday)."""
-    cadence = load_cadence() if cadence is None else cadence
     at = _aware(at, cadence)
     task = _task(session, task_id)
     department = _department(session, department_id)
@@ -183,7 +173,7 @@ def submit_report(
         )
     _check_open_for_week(task, week_start)
     progress = _check_progress(progress)
-    limit = int(weekly_config(cadence)["max_text_chars"])
+    limit = cadence.weekly.max_text_chars
     texts = {
         field: _clean_text(value, field, limit)
         for field, value in (("done_text", done_text), ("problems", problems), ("next_steps", next_steps))
@@ -191,10 +181,10 @@ def submit_report(
 
     window = reporting_window(week_start, calendar, cadence)
     opens = window.opens_on if window is not None else week_start
-    if at < start_of_day(opens, cadence):
+    if at < cadence.start_of_day(opens):
         raise ReportError(
-            f"{chinese_week(week_start)}的报送自{chinese_date(opens)}开始，"
-            f"{chinese_datetime(at.astimezone(timezone_of(cadence)))}尚不能报送"
+            f"{chinese_week(week_start)}的报送自{chinese_date_weekday(opens)}开始，"
+            f"{chinese_datetime(at.astimezone(cadence.timezone))}尚不能报送"
         )
 
     latest = _latest_version(session, task_id, week_start)
@@ -205,7 +195,7 @@ def submit_report(
         )
 
     try:
-        stored = store_files(evidence, cadence=cadence)
+        stored = store_files(evidence, rules=cadence.evidence)
     except EvidenceError as exc:
         raise ReportError(str(exc)) from exc
 
@@ -257,7 +247,14 @@ def _report_key(task: Task, week: date, version: int) -> str:
 
 
 def review_report(
-    session: Session, *, report_id: int, accept: bool, reason: str | None = None, actor: str, at: datetime
+    session: Session,
+    *,
+    report_id: int,
+    accept: bool,
+    reason: str | None = None,
+    actor: str,
+    at: datetime,
+    cadence: CadenceConfig,
 ) -> Report:
     """Accept (采纳) or return (退回, with a reason) a submitted report."""
     report = session.get(Report, report_id, options=[selectinload(Report.task).selectinload(Task.plan)])
@@ -268,7 +265,7 @@ def review_report(
     reason = (reason or "").strip() or None
     if not accept and reason is None:
         raise ReportError("退回报告须说明理由（--reason）")
-    at = _aware(at, None)
+    at = _aware(at, cadence)
     task = report.task
     status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
     changes = apply_changes(
@@ -301,7 +298,7 @@ def review_report(
                     "department_id": report.department_id,
                     "task_id": task.id,
                     "period": label,
-                    "created_on": at.astimezone(timezone_of(None)).date(),
+                    "created_on": cadence.today(at),
                     "payload": {
                         "report_id": report.id,
                         "version": report.version,
@@ -318,7 +315,7 @@ def review_report(
             ],
         )
     elif report.progress == 100 and task.completed_on is None:
-        completed = local_time(report.submitted_at).date()
+        completed = cadence.today(stored_time(report.submitted_at))
         record(
             session,
             actor=actor,
@@ -342,7 +339,7 @@ def add_input(
     text: str,
     at: datetime,
     actor: str,
-    cadence: Mapping[str, Any] | None = None,
+    cadence: CadenceConfig,
 ) -> ReportInput:
     """A supporting department's contribution (配合情况) to a task for a week; refiling replaces it."""
     task = _task(session, task_id)
@@ -351,8 +348,7 @@ def add_input(
     if Role.SUPPORTING not in _roles(task, department_id):
         raise ReportError(f"「{department.name}」不是任务 {task_name(task)} 的配合单位，不能报送配合情况")
     _check_open_for_week(task, week_start)
-    cadence = load_cadence() if cadence is None else cadence
-    cleaned = _clean_text(text, "配合情况", int(weekly_config(cadence)["max_text_chars"]))
+    cleaned = _clean_text(text, "配合情况", cadence.weekly.max_text_chars)
     if cleaned is None:
         raise ReportError("配合情况不能为空")
     at = _utc(_aware(at, cadence))
@@ -402,23 +398,12 @@ def add_input(
 # --- which tasks report -----------------------------------------------------------------------
 
 
-def _has_lead():
-    return Task.id.in_(select(TaskDepartment.task_id).where(TaskDepartment.role == Role.LEAD))
-
-
-def _supervised(query):
-    """Tasks of plans (not evaluations or progress replies) that have a lead department."""
-    return query.join(Plan, Plan.id == Task.plan_id).where(
-        Plan.kind == PLAN_KIND, Task.awaiting_assignment.is_(False), _has_lead()
-    )
-
-
 def open_tasks(
     session: Session, *, as_of: date, department_id: int | None = None, plan_ids: Iterable[int] | None = None
 ) -> list[Task]:
     """Tasks that report weekly on `as_of`: led, assigned, of a plan, not completed on or before `as_of`.
     With `department_id`, only the tasks that department leads; with `plan_ids`, only these plans' tasks."""
-    query = _supervised(select(Task)).where(or_(Task.completed_on.is_(None), Task.completed_on > as_of))
+    query = supervised_tasks(select(Task)).where(or_(Task.completed_on.is_(None), Task.completed_on > as_of))
     if plan_ids is not None:
         query = query.where(Task.plan_id.in_(list(plan_ids)))
     if department_id is not None:
@@ -435,21 +420,16 @@ def open_tasks(
     return list(session.scalars(query.order_by(Task.plan_id, Task.id)))
 
 
-def plan_start(
-    issued_on: date | None, period_start: int | None, imported_at: datetime, cadence: Mapping[str, Any] | None = None
+def reporting_start(
+    issued_on: date | None, period_start: int | None, imported_at: datetime | None, cadence: CadenceConfig
 ) -> date:
-    """The first day a task of this plan is expected to report (weeks starting on or after it)."""
-    if issued_on is not None:
-        start = issued_on
-    elif period_start is not None:
-        start = date(period_start, 1, 1)
-    else:
-        start = local_time(imported_at, cadence).date()
-    since = weekly_config(cadence).get("reporting_since")
-    if since:
-        since = since if isinstance(since, date) else date.fromisoformat(str(since))
-        start = max(start, since)
-    return start
+    """The first day a task of this plan is expected to report (weeks starting on or after it):
+    the plan's start, never before `weekly_report.reporting_since`."""
+    # The import time is read only for a plan with neither an issue date nor a period (it is
+    # NULL in the row otherwise: converting 100,000 stored times costs more than the rest).
+    start = plan_start(issued_on, period_start) or cadence.today(stored_time(imported_at))
+    since = cadence.weekly.reporting_since
+    return max(start, since) if since else start
 
 
 class Expected(NamedTuple):  # a tuple: built 100,000 times a scan
@@ -466,7 +446,7 @@ def _expected_query(
     plan_ids: Iterable[int] | None = None,
 ):
     """Supervised tasks (filtered as `expected_rows` says), selecting nothing yet."""
-    query = _supervised(select(Task.id))
+    query = supervised_tasks(select(Task.id))
     if plan_ids is not None:  # one city's plans, when a province scans city by city
         query = query.where(Task.plan_id.in_(list(plan_ids)))
     if open_on is not None:  # still open at the end of that day
@@ -481,7 +461,7 @@ def _expected_query(
 def expected_rows(
     session: Session,
     *,
-    cadence,
+    cadence: CadenceConfig,
     task_ids: Iterable[int] | None = None,
     open_on: date | None = None,
     open_from: date | None = None,
@@ -504,7 +484,7 @@ def expected_rows(
         key = (issued_on, period_start, imported_at)
         start = starts.get(key)
         if start is None:
-            start = starts[key] = plan_start(issued_on, period_start, imported_at, cadence)
+            start = starts[key] = reporting_start(issued_on, period_start, imported_at, cadence)
         rows.append(Expected(task_id, start, completed_on))
     return rows
 
@@ -520,13 +500,15 @@ def first_submissions(
     )
     if task_ids is not None:
         query = query.where(Report.task_id.in_(task_ids))
-    return {(task_id, week): stored_time(first) for task_id, week, first in session.execute(query)}
+    return {(task_id, week): _as_utc(first) for task_id, week, first in session.execute(query)}
 
 
 # --- figures used by lights, escalation and the cadence ----------------------------------------
 
 
-def latest_progress(session: Session, *, as_of: date, task_ids: list[int] | None = None) -> dict[int, tuple[int, date]]:
+def latest_progress(
+    session: Session, *, as_of: date, cadence: CadenceConfig, task_ids: list[int] | None = None
+) -> dict[int, tuple[int, date]]:
     """task_id → (progress, week_start) of its newest report (latest week, then latest version)
     submitted by the end of `as_of` and not returned. One query, reading about one report per
     task (`newest_of_each`), not every report ever filed."""
@@ -540,11 +522,11 @@ def latest_progress(session: Session, *, as_of: date, task_ids: list[int] | None
         .where(
             Report.task_id == Task.id,
             Report.status != ReportStatus.RETURNED,
-            Report.submitted_at < _utc(end_of_day(as_of)),
+            Report.submitted_at < _utc(cadence.end_of_day(as_of)),
         )
         .order_by(Report.week_start.desc(), Report.version.desc())
     )
-    query = newest_of_each(session, owners, Task, newest, Report.__table__)
+    query = newest_of_each(session, owners, Task, newest, table_of(Report))
     return {task_id: (progress, week) for task_id, progress, week in column_rows(session, query)}
 
 
@@ -553,7 +535,7 @@ def missing_streaks(
     *,
     as_of: date,
     calendar: WorkCalendar,
-    cadence: Mapping[str, Any] | None = None,
+    cadence: CadenceConfig,
     task_ids: list[int] | None = None,
     plan_ids: Iterable[int] | None = None,
 ) -> dict[int, int]:
@@ -576,7 +558,7 @@ def missing_streaks_on(
     *,
     days: Iterable[date],
     calendar: WorkCalendar,
-    cadence: Mapping[str, Any] | None = None,
+    cadence: CadenceConfig,
     task_ids: list[int] | None = None,
     plan_ids: Iterable[int] | None = None,
 ) -> dict[date, dict[int, int]]:
@@ -585,7 +567,6 @@ def missing_streaks_on(
     reports are walked once for all the days with the same closed windows (a report on time
     for a closed window was submitted before either day ended; when late reports count, the
     day's end matters and each day is walked apart). Two queries for days that share windows."""
-    cadence = load_cadence() if cadence is None else cadence
     days = sorted(set(days))
     if task_ids is not None and not task_ids:
         return {day: {} for day in days}
@@ -595,7 +576,7 @@ def missing_streaks_on(
     plan_ids = list(plan_ids) if plan_ids is not None else None
     tasks = _expected_query(task_ids=task_ids, open_on=days[0], plan_ids=plan_ids)
     everyone = expected_rows(session, cadence=cadence, task_ids=task_ids, open_on=days[0], plan_ids=plan_ids)
-    late_counts = bool(weekly_config(cadence)["late_report_breaks_missing_streak"])
+    late_counts = cadence.weekly.late_report_breaks_missing_streak
     walks: dict[tuple, dict[int, date]] = {}
     result: dict[date, dict[int, int]] = {}
     for day in days:
@@ -607,7 +588,7 @@ def missing_streaks_on(
         if not windows:
             streaks.update((row.task_id, 0) for row in rows)
             continue
-        before = end_of_day(day, cadence)
+        before = cadence.end_of_day(day)
         key = (tuple((window.week_start, window.due_at) for window in windows), before if late_counts else None)
         if key not in walks:
             walks[key] = _last_filed_weeks(
@@ -642,8 +623,9 @@ def _last_filed_weeks(
         )
         filed &= Report.submitted_at <= due_at
     newest = select(Report.week_start).where(Report.task_id == Task.id, filed).order_by(Report.week_start.desc())
-    query = newest_of_each(session, tasks, Task, newest, Report.__table__)
-    return dict(column_rows(session, query))
+    query = newest_of_each(session, tasks, Task, newest, table_of(Report))
+    rows: list[Any] = column_rows(session, query)
+    return dict(rows)
 
 
 def compliance(
@@ -651,7 +633,7 @@ def compliance(
     *,
     week_start: date,
     calendar: WorkCalendar,
-    cadence: Mapping[str, Any] | None = None,
+    cadence: CadenceConfig,
     as_of: date,
     plan_ids: Iterable[int] | None = None,
 ) -> list[dict[str, Any]]:
@@ -659,7 +641,6 @@ def compliance(
     and the task ids missing and late, counting reports submitted by the end of `as_of`. A task
     with two lead departments counts for both, filed when either filed it. Worst first.
     `plan_ids`: only these plans' tasks (one city of a province)."""
-    cadence = load_cadence() if cadence is None else cadence
     _check_monday(week_start)
     window = reporting_window(week_start, calendar, cadence)
     if window is None:
@@ -671,7 +652,7 @@ def compliance(
         if row.start <= week_start
     ]
     submissions = first_submissions(
-        session, task_ids=None, weeks=(week_start, week_start), before=end_of_day(as_of, cadence)
+        session, task_ids=None, weeks=(week_start, week_start), before=cadence.end_of_day(as_of)
     )
     expected = [
         row
@@ -689,10 +670,14 @@ def compliance(
             )
             for task_id, department_id in links:
                 leads[department_id].append(task_id)
-    names = dict(session.execute(select(Department.id, Department.name).where(Department.id.in_(list(leads)))).all())
-    result = []
+    names: dict[int, str] = dict(
+        session.execute(select(Department.id, Department.name).where(Department.id.in_(list(leads)))).tuples().all()
+    )
+    result: list[dict[str, Any]] = []
     for department_id, task_ids in leads.items():
-        on_time, late, missing = [], [], []
+        on_time: list[int] = []
+        late: list[int] = []
+        missing: list[int] = []
         for task_id in sorted(task_ids):
             first = submissions.get((task_id, week_start))
             if first is None:
@@ -747,7 +732,7 @@ def list_reports(
     return list(session.scalars(query.order_by(Report.week_start, Report.task_id, Report.version)))
 
 
-def report_as_dict(report: Report) -> dict[str, Any]:
+def report_as_dict(report: Report, cadence: CadenceConfig) -> dict[str, Any]:
     return {
         "id": report.id,
         "task_id": report.task_id,
@@ -763,12 +748,12 @@ def report_as_dict(report: Report) -> dict[str, Any]:
         "done_text": report.done_text,
         "problems": report.problems,
         "next_steps": report.next_steps,
-        "submitted_at": jsonable(local_time(report.submitted_at)),
+        "submitted_at": jsonable(local_time(report.submitted_at, cadence)),
         "submitted_by": report.submitted_by,
         "late": report.late,
         "status": report.status,
         "review_note": report.review_note,
-        "reviewed_at": jsonable(local_time(report.reviewed_at)),
+        "reviewed_at": jsonable(local_time(report.reviewed_at, cadence)),
         "reviewed_by": report.reviewed_by,
         "evidence": [
             {
@@ -783,7 +768,9 @@ def report_as_dict(report: Report) -> dict[str, Any]:
     }
 
 
-def last_answers(session: Session, *, department_id: int, task_ids: list[int], as_of: date) -> dict[int, Report]:
+def last_answers(
+    session: Session, *, department_id: int, task_ids: list[int], as_of: date, cadence: CadenceConfig
+) -> dict[int, Report]:
     """task_id → the department's newest report on it (latest week, then version) submitted by the
     end of `as_of`, returned ones included (their text is still the department's last answer)."""
     if not task_ids:
@@ -797,14 +784,12 @@ def last_answers(session: Session, *, department_id: int, task_ids: list[int], a
         select(Report.id, rank).where(
             Report.department_id == department_id,
             Report.task_id.in_(task_ids),
-            Report.submitted_at < _utc(end_of_day(as_of)),
+            Report.submitted_at < _utc(cadence.end_of_day(as_of)),
         )
     ).subquery()
     reports = session.scalars(select(Report).join(ranked, and_(ranked.c.id == Report.id, ranked.c.rank == 1)))
     return {report.task_id: report for report in reports}
 
 
-def window_for(
-    week_start: date, calendar: WorkCalendar, cadence: Mapping[str, Any] | None = None
-) -> ReportingWindow | None:
-    return reporting_window(week_start, calendar, load_cadence() if cadence is None else cadence)
+def window_for(week_start: date, calendar: WorkCalendar, cadence: CadenceConfig) -> ReportingWindow | None:
+    return reporting_window(week_start, calendar, cadence)

@@ -63,14 +63,14 @@ def assign_owners(
                 task.assignments.append(
                     TaskDepartment(
                         department_id=department_id,
-                        role=str(role),
+                        role=Role(role),
                         position=position,
                         source_name=found[department_id].name,
                     )
                 )
                 position += 1
             else:
-                link.role = str(role)
+                link.role = Role(role)
     task.awaiting_assignment = False
     session.flush()
     record(

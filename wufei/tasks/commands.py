@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from wufei.clitools import echo_json, engine, parse_day, plan_ids
+from wufei.clitools import echo_json, engine, plan_ids, require_day
 from wufei.db import make_sessionmaker, transaction
 
 SOURCE_NAMES = {"generated": "自动生成", "office": "办公室设定"}
@@ -24,7 +24,7 @@ def milestones() -> None:
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出")
 def list_command(task_id: int, as_json: bool) -> None:
     """列出任务的节点"""
-    from wufei.lights.rules import cn_date
+    from wufei.chinese import chinese_date
     from wufei.tasks.milestones import list_milestones, milestone_as_dict
     from wufei.tasks.models import Task
 
@@ -38,10 +38,10 @@ def list_command(task_id: int, as_json: bool) -> None:
     if as_json:
         echo_json(rows)
         return
-    click.echo(f"[{task_id}] {title}  完成期限：{cn_date(due) if due else '无'}")
+    click.echo(f"[{task_id}] {title}  完成期限：{chinese_date(due) if due else '无'}")
     for milestone in found:
         click.echo(
-            f"  {cn_date(milestone.due_date)}  {milestone.title}  预期进度{milestone.expected_progress}%"
+            f"  {chinese_date(milestone.due_date)}  {milestone.title}  预期进度{milestone.expected_progress}%"
             f"（{SOURCE_NAMES.get(milestone.source, milestone.source)}）"
         )
     click.echo(f"共 {len(rows)} 个节点")
@@ -55,10 +55,10 @@ def list_command(task_id: int, as_json: bool) -> None:
 @_actor_option
 def set_command(task_id: int, day: str, progress: int, title: str, actor: str) -> None:
     """设定或修改一个节点（办公室设定的节点不会被自动生成覆盖）"""
-    from wufei.lights.rules import cn_date
+    from wufei.chinese import chinese_date
     from wufei.tasks.milestones import MilestoneError, set_milestone
 
-    due_date = parse_day(day, "--date")
+    due_date = require_day(day, "--date")
     try:
         with transaction(engine()) as session:
             set_milestone(
@@ -66,7 +66,7 @@ def set_command(task_id: int, day: str, progress: int, title: str, actor: str) -
             )
     except MilestoneError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"已设定任务{task_id}的节点：{cn_date(due_date)} {title.strip()}，预期进度{progress}%")
+    click.echo(f"已设定任务{task_id}的节点：{chinese_date(due_date)} {title.strip()}，预期进度{progress}%")
 
 
 @milestones.command("remove")
@@ -75,16 +75,16 @@ def set_command(task_id: int, day: str, progress: int, title: str, actor: str) -
 @_actor_option
 def remove_command(task_id: int, day: str, actor: str) -> None:
     """删除一个节点（此后不再为该任务自动生成节点）"""
-    from wufei.lights.rules import cn_date
+    from wufei.chinese import chinese_date
     from wufei.tasks.milestones import MilestoneError, remove_milestone
 
-    due_date = parse_day(day, "--date")
+    due_date = require_day(day, "--date")
     try:
         with transaction(engine()) as session:
             remove_milestone(session, task_id=task_id, due_date=due_date, actor=actor)
     except MilestoneError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"已删除任务{task_id}在{cn_date(due_date)}的节点")
+    click.echo(f"已删除任务{task_id}在{chinese_date(due_date)}的节点")
 
 
 @milestones.command("generate")

@@ -155,7 +155,7 @@ def parse_deadline(
     annual = any(word in text for word in _ANNUAL)
     doubt = "；".join(dict.fromkeys(d.doubt for d in found if d.doubt)) or None
     start = min((d.start for d in found if d.start is not None), default=None)
-    dues = sorted((d for d in found if d.due is not None), key=lambda d: d.due)
+    dues = sorted((d.due, d.clause) for d in found if d.due is not None)
 
     if not dues:
         if found and (ongoing or annual or start is not None):
@@ -167,8 +167,8 @@ def parse_deadline(
             return Deadline(DeadlineKind.ANNUAL, None, raw, NOTE_ANNUAL)
         raise DeadlineError(f"无法识别的完成期限：「{raw}」")
 
-    last = dues[-1].due
-    checkpoints = tuple(dict.fromkeys(Checkpoint(d.due, d.clause) for d in dues if d.due is not None and d.due < last))
+    last = dues[-1][0]
+    checkpoints = tuple(dict.fromkeys(Checkpoint(due, clause) for due, clause in dues if due < last))
     return Deadline(DeadlineKind.FIXED, last, raw, _note_for(last, plan_start, issued_on), doubt, checkpoints, start)
 
 

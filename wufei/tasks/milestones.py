@@ -20,9 +20,11 @@ from sqlalchemy.orm import Session
 
 from wufei.audit.models import AuditEntry
 from wufei.audit.service import apply_changes, record
+from wufei.chinese import chinese_date
 from wufei.extensions.models import Extension, ExtensionStatus
-from wufei.lights.rules import MilestonePoint, cn_date, expected_progress, plan_start_date, round_half_up
+from wufei.lights.rules import MilestonePoint, expected_progress, round_half_up
 from wufei.plans.models import Plan
+from wufei.plans.queries import plan_start
 from wufei.tasks.deadlines import DeadlineKind
 from wufei.tasks.models import Milestone, Task
 
@@ -89,7 +91,7 @@ def ensure_milestones(session: Session, *, plan_ids: list[int] | None = None, ac
     for task_id, due, issued_on, period_start in session.execute(query):
         if task_id in cleared:
             continue
-        points = default_milestones(plan_start_date(issued_on, period_start), due)
+        points = default_milestones(plan_start(issued_on, period_start), due)
         tasks += bool(points)
         rows += [
             {
@@ -156,7 +158,7 @@ def set_milestone(
         )
         last_day = max(task.due_date, latest or task.due_date)
         if due_date > last_day:
-            raise MilestoneError(f"节点日期（{cn_date(due_date)}）晚于任务完成期限（{cn_date(last_day)}）")
+            raise MilestoneError(f"节点日期（{chinese_date(due_date)}）晚于任务完成期限（{chinese_date(last_day)}）")
     milestone = session.scalar(select(Milestone).where(Milestone.task_id == task_id, Milestone.due_date == due_date))
     fields = {"expected_progress": expected_progress, "title": title, "source": OFFICE}
     if milestone is None:
@@ -193,7 +195,7 @@ def remove_milestone(session: Session, *, task_id: int, due_date: date, actor: s
     _task(session, task_id)
     milestone = session.scalar(select(Milestone).where(Milestone.task_id == task_id, Milestone.due_date == due_date))
     if milestone is None:
-        raise MilestoneError(f"任务{task_id}没有{cn_date(due_date)}的节点")
+        raise MilestoneError(f"任务{task_id}没有{chinese_date(due_date)}的节点")
     record(
         session,
         actor=actor,

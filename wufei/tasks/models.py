@@ -7,9 +7,31 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wufei.db import Base, Day, LongText, Name, ShortText
+from wufei.db import Base, Day, EnumText, LongText, Name, ShortText
 from wufei.departments.models import Department
 from wufei.plans.models import Plan
+from wufei.tasks.deadlines import DeadlineKind
+
+
+class ListKind(StrEnum):
+    """Which list of a plan a task belongs to."""
+
+    MAIN = "main"  # numbered or inline main tasks in the plan body (主要任务)
+    INSTITUTION = "institution"  # 制度体系
+    TECHNOLOGY = "technology"  # 技术体系
+    MARKET = "market"  # 市场体系
+    REGULATION = "regulation"  # 监管体系
+    PROJECT = "project"  # 工程项目清单
+
+
+LIST_NAMES = {
+    ListKind.MAIN: "主要任务",
+    ListKind.INSTITUTION: "制度体系",
+    ListKind.TECHNOLOGY: "技术体系",
+    ListKind.MARKET: "市场体系",
+    ListKind.REGULATION: "监管体系",
+    ListKind.PROJECT: "工程项目",
+}
 
 
 class Role(StrEnum):
@@ -24,7 +46,7 @@ class Task(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
-    list_kind: Mapped[ShortText]  # wufei.importers.records.ListKind
+    list_kind: Mapped[ListKind] = mapped_column(EnumText(ListKind))
     list_name: Mapped[Name | None]
     category: Mapped[Name | None]
     number: Mapped[ShortText]
@@ -34,7 +56,7 @@ class Task(Base):
     responsible_entity: Mapped[Name | None]  # company of a project (责任主体)
     implementers_raw: Mapped[Name | None]
     deadline_raw: Mapped[Name | None]
-    deadline_kind: Mapped[ShortText]  # wufei.tasks.deadlines.DeadlineKind
+    deadline_kind: Mapped[DeadlineKind] = mapped_column(EnumText(DeadlineKind))
     due_date: Mapped[Day | None]
     deadline_note: Mapped[Name | None]
     awaiting_assignment: Mapped[bool] = mapped_column(default=False)
@@ -63,7 +85,7 @@ class TaskDepartment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
-    role: Mapped[ShortText]
+    role: Mapped[Role] = mapped_column(EnumText(Role))
     position: Mapped[int] = mapped_column(default=0)
     source_name: Mapped[Name | None]
 

@@ -37,7 +37,7 @@ from wufei.audit import service as audit
 from wufei.doubts.models import DoubtStatus
 from wufei.doubts.service import DoubtError, decide_doubt, doubt_as_dict, list_doubts
 from wufei.exporters.preview import write_preview_workbook
-from wufei.importers.preview import FilePreview
+from wufei.importers.preview import FieldView, FilePreview
 from wufei.importers.readers import READERS
 from wufei.importers.service import (
     SHEET_SUFFIXES,
@@ -136,7 +136,9 @@ def corrections_from(preview: FilePreview, values: dict[str, str]) -> list[Corre
     """The fields the office changed in the page, as corrections of the preview."""
     corrections = []
     for plan in preview.plans:
-        candidates = [("plan", None, f) for f in plan.fields if f.key in EDITABLE["plan"]]
+        candidates: list[tuple[str, int | None, FieldView]] = [
+            ("plan", None, f) for f in plan.fields if f.key in EDITABLE["plan"]
+        ]
         for record_type, records in (("task", plan.tasks), ("indicator", plan.indicators), ("cell", plan.cells)):
             for record in records:
                 candidates += [(record_type, record.index, f) for f in record.fields if f.key in EDITABLE[record.kind]]

@@ -18,15 +18,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from wufei.accounts.models import UserRole
-from wufei.cadence.windows import WeekError, parse_week, week_start
+from wufei.cadence.config import CadenceConfig
 from wufei.calendar.service import load_calendar
+from wufei.chinese import WeekError, parse_week, week_start
 from wufei.extensions.service import ExtensionError, list_extensions, request_extension
-from wufei.reports.evidence import rules as evidence_rules
 from wufei.reports.models import ReportInput
 from wufei.reports.service import ReportError, add_input, submit_report
 from wufei.tasks.models import Role, TaskDepartment
 from wufei.web import pages
 from wufei.web.portal import Forbidden, Portal, redirect
+from wufei.web.shared import own_department
 
 LIAISON = UserRole.LIAISON
 FIELD = re.compile(r"^(progress|done|problems|next|evidence|input)_(\d+)$")
@@ -57,22 +58,25 @@ def _week_from(value: str | None, today: date) -> date:
         return week_start(today)
 
 
-def request_limit(cadence) -> int:
+def request_limit(cadence: CadenceConfig) -> int:
     """The largest request the portal takes: the week's form with MAX_FILES files at the size limit."""
-    max_file_bytes, _types = evidence_rules(cadence)
-    return max_file_bytes * MAX_FILES + FORM_OVERHEAD_BYTES
+    return cadence.evidence.max_bytes * MAX_FILES + FORM_OVERHEAD_BYTES
 
 
 def router(portal: Portal) -> APIRouter:
     routes = APIRouter()
-    max_file_bytes, allowed_types = evidence_rules(portal.cadence)
+    max_file_bytes, allowed_types = portal.cadence.evidence.max_bytes, portal.cadence.evidence.allowed_types
 
     @routes.get("/my/tasks")
     def my_tasks(request: Request):
         with portal.work() as session:
             signed = portal.user(request, session, LIAISON)
             tasks = pages.department_tasks(
-                session, department_id=signed.user.department_id, today=portal.today(), cadence=portal.cadence
+                session,
+                department_id=own_department(signed),
+                today=portal.today(),
+                cadence=portal.cadence,
+                light_rules=portal.light_rules,
             )
             return portal.render(request, "my_tasks.html.j2", signed=signed, tasks=tasks)
 
@@ -89,7 +93,12 @@ def router(portal: Portal) -> APIRouter:
         status_code: int = 200,
     ):
         form = pages.report_form(
-            session, department_id=signed.user.department_id, week=week, today=portal.today(), cadence=portal.cadence
+            session,
+            department_id=signed.user.department_id,
+            week=week,
+            today=portal.today(),
+            cadence=portal.cadence,
+            light_rules=portal.light_rules,
         )
         return portal.render(
             request,
@@ -236,9 +245,13 @@ def router(portal: Portal) -> APIRouter:
     def my_extensions(request: Request):
         with portal.work() as session:
             signed = portal.user(request, session, LIAISON)
-            department_id = signed.user.department_id
+            department_id = own_department(signed)
             tasks = pages.department_tasks(
-                session, department_id=department_id, today=portal.today(), cadence=portal.cadence
+                session,
+                department_id=department_id,
+                today=portal.today(),
+                cadence=portal.cadence,
+                light_rules=portal.light_rules,
             )["lead"]
             requests = list_extensions(session, department_ids=[department_id])
             return portal.render(
@@ -288,7 +301,7 @@ def router(portal: Portal) -> APIRouter:
                 request,
                 "my_reminders.html.j2",
                 signed=signed,
-                reminders=pages.reminders(session, department_id=signed.user.department_id, today=portal.today()),
+                reminders=pages.reminders(session, department_id=own_department(signed), today=portal.today()),
             )
 
     return routes

@@ -85,6 +85,7 @@ def router(portal: Portal) -> APIRouter:
             reason=str(form.get("reason") or ""),
             actor=actor_of(signed),
             at=portal.now(),
+            cadence=portal.cadence,
         )
         return redirect("/review", "reviewed_accept" if accept else "reviewed_return")
 
@@ -125,8 +126,8 @@ def router(portal: Portal) -> APIRouter:
             return portal.render(request, "assign.html.j2", signed=signed, tasks=tasks, departments=departments)
 
     def assign(session, signed, form, task_id: int):
-        leads = [_int(v) for v in form.getlist("lead") if _int(v) is not None]
-        supporting = [_int(v) for v in form.getlist("supporting") if _int(v) is not None]
+        leads = [n for v in form.getlist("lead") if (n := _int(v)) is not None]
+        supporting = [n for v in form.getlist("supporting") if (n := _int(v)) is not None]
         assign_owners(session, task_id=task_id, lead_ids=leads, supporting_ids=supporting, actor=actor_of(signed))
         return redirect("/assign", "assigned")
 

@@ -6,7 +6,6 @@ Each function takes a Session and plain arguments and returns plain data for a t
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,23 +13,24 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from wufei.cadence.figures import indicator_status
-from wufei.cadence.windows import WeekError, chinese_week, parse_week, reporting_window, week_start
+from wufei.cadence.config import CadenceConfig
+from wufei.cadence.windows import reporting_window
 from wufei.calendar.service import load_calendar
+from wufei.chinese import WeekError, chinese_date, chinese_week, parse_week, week_start
 from wufei.departments.models import Department
 from wufei.doubts.service import count_open
 from wufei.extensions.service import effective_due_dates, list_extensions
-from wufei.importers.records import ListKind, PlanKind
-from wufei.importers.sheet_schema import LIST_NAMES
 from wufei.indicators.models import Indicator, IndicatorDepartment
-from wufei.lights.rules import OVERDUE, LightResult
+from wufei.indicators.status import indicator_status
+from wufei.lights.rules import OVERDUE, LightResult, LightRules
 from wufei.lights.service import compute_lights, count_lights, light_history
 from wufei.notices.service import KIND_NAMES, list_intents
-from wufei.plans.models import Jurisdiction, Plan
+from wufei.plans.models import Jurisdiction, Plan, PlanKind
+from wufei.plans.queries import scope_plan_ids
 from wufei.reports.models import Report, ReportInput, ReportStatus
 from wufei.reports.service import STATUS_NAMES, compliance, last_answers, latest_progress, list_reports, open_tasks
 from wufei.tasks.milestones import list_milestones
-from wufei.tasks.models import Role, Task, TaskDepartment
+from wufei.tasks.models import LIST_NAMES, Role, Task, TaskDepartment
 from wufei.tasks.service import list_tasks
 
 DEADLINE_KIND_NAMES = {"ongoing": "持续推进", "annual": "每年年底"}
@@ -46,17 +46,13 @@ def names(task: Task, role: Role) -> list[str]:
 def deadline_text(task: Task, due: date | None = None) -> str:
     due = due or task.due_date
     if due is not None:
-        return f"{due.year}年{due.month}月{due.day}日"
+        return chinese_date(due)
     return DEADLINE_KIND_NAMES.get(task.deadline_kind, task.deadline_raw or "—")
 
 
 def list_number(task: Task) -> str:
     """`监管体系 3`: the list and the number in it (numbers restart in each list)."""
-    try:
-        name = LIST_NAMES.get(ListKind(task.list_kind), task.list_kind)
-    except ValueError:
-        name = task.list_name or task.list_kind
-    return f"{name} {task.number}"
+    return f"{LIST_NAMES[task.list_kind]} {task.number}"
 
 
 def task_row(
@@ -106,31 +102,39 @@ def jurisdictions(session: Session) -> list[str]:
 
 
 def dashboard(
-    session: Session, *, today: date, cadence: Mapping[str, Any], bulletins_dir: Path, jurisdiction: str | None = None
+    session: Session,
+    *,
+    today: date,
+    cadence: CadenceConfig,
+    light_rules: LightRules,
+    bulletins_dir: Path,
+    jurisdiction: str | None = None,
 ) -> dict[str, Any]:
     """Lights overall and by lead department, overdue and newly red tasks, this week's missing
     reports, indicators, bulletins and the imported fields awaiting confirmation (待确认);
-    `jurisdiction` limits it to that place's plans."""
+    `jurisdiction` limits it to the plans it answers for."""
     calendar = load_calendar(session)
-    plan_ids = None
-    if jurisdiction is not None:
-        plan_ids = list(
-            session.scalars(
-                select(Plan.id)
-                .join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id)
-                .where(Jurisdiction.name == jurisdiction, Plan.kind == PlanKind.PLAN)
-            )
-        )
-    lights = compute_lights(session, as_of=today, calendar=calendar, cadence=cadence, plan_ids=plan_ids)
+    try:
+        plan_ids = scope_plan_ids(session, jurisdiction)
+    except ValueError:  # a place the portal does not know has no plans: an empty dashboard
+        plan_ids = []
+    lights = compute_lights(
+        session, as_of=today, calendar=calendar, cadence=cadence, rules=light_rules, plan_ids=plan_ids
+    )
     week_ago = compute_lights(
-        session, as_of=today - timedelta(days=7), calendar=calendar, cadence=cadence, task_ids=list(lights)
+        session,
+        as_of=today - timedelta(days=7),
+        calendar=calendar,
+        cadence=cadence,
+        rules=light_rules,
+        task_ids=list(lights),
     )
     tasks = _tasks(session, list(lights))
     due = effective_due_dates(session, as_of=today, task_ids=list(lights))
 
     by_department: dict[int, Counter] = defaultdict(Counter)
     department_names: dict[int, str] = {}
-    place_names = dict(session.execute(select(Jurisdiction.id, Jurisdiction.name)).all())
+    place_names: dict[int, str] = dict(session.execute(select(Jurisdiction.id, Jurisdiction.name)).tuples().all())
     places: dict[int, str] = {}  # department id → its place (the same names recur: 市生态环境局)
     for task in tasks.values():
         for link in task.assignments:
@@ -138,22 +142,20 @@ def dashboard(
                 by_department[link.department_id][str(lights[task.id].light)] += 1
                 department_names[link.department_id] = link.department.name
                 places[link.department_id] = place_names.get(link.department.jurisdiction_id, "")
-    departments = sorted(
-        (
-            {
-                "id": d,
-                "name": department_names[d],
-                "place": places[d],
-                "red": c["red"],
-                "yellow": c["yellow"],
-                "green": c["green"],
-                "done": c["done"],
-                "total": sum(c.values()),
-            }
-            for d, c in by_department.items()
-        ),
-        key=lambda r: (-r["red"], -r["yellow"], -r["total"], r["name"]),
-    )
+    departments: list[dict[str, Any]] = [
+        {
+            "id": d,
+            "name": department_names[d],
+            "place": places[d],
+            "red": c["red"],
+            "yellow": c["yellow"],
+            "green": c["green"],
+            "done": c["done"],
+            "total": sum(c.values()),
+        }
+        for d, c in by_department.items()
+    ]
+    departments.sort(key=lambda r: (-r["red"], -r["yellow"], -r["total"], r["name"]))
 
     def rows(ids):
         return sorted(
@@ -211,14 +213,14 @@ def indicators(session: Session, *, year: int, plan_ids: list[int] | None = None
     if plan_ids is not None:
         query = query.where(Plan.id.in_(plan_ids))
     rows = [indicator_status(indicator, year) for indicator in session.scalars(query)]
-    statuses = Counter(row["status_cn"] for row in rows)
+    statuses = Counter(row.status_cn for row in rows)
     return {
         "year": year,
         "total": len(rows),
-        "on_track": sum(1 for r in rows if r["on_track"] is True),
-        "off_track": sum(1 for r in rows if r["on_track"] is False),
+        "on_track": sum(1 for r in rows if r.on_track is True),
+        "off_track": sum(1 for r in rows if r.on_track is False),
         "statuses": statuses.most_common(),
-        "off_track_items": [r for r in rows if r["on_track"] is False][:INDICATOR_OFF_TRACK_SHOWN],
+        "off_track_items": [r for r in rows if r.on_track is False][:INDICATOR_OFF_TRACK_SHOWN],
         "items": rows,
     }
 
@@ -282,20 +284,30 @@ def bulletin_file(folder: Path, relative: str) -> Path | None:
 
 
 def task_detail(
-    session: Session, *, task: Task, today: date, cadence: Mapping[str, Any], department_id: int | None
+    session: Session,
+    *,
+    task: Task,
+    today: date,
+    cadence: CadenceConfig,
+    light_rules: LightRules,
+    department_id: int | None,
 ) -> dict[str, Any]:
     """A task page; `department_id` limits reports and inputs to one department (a liaison's view)."""
     calendar = load_calendar(session)
-    light = compute_lights(session, as_of=today, calendar=calendar, cadence=cadence, task_ids=[task.id]).get(task.id)
+    light = compute_lights(
+        session, as_of=today, calendar=calendar, cadence=cadence, rules=light_rules, task_ids=[task.id]
+    ).get(task.id)
     due = effective_due_dates(session, as_of=today, task_ids=[task.id]).get(task.id)
     reports = list_reports(
         session, task_id=task.id, department_ids=[department_id] if department_id is not None else None
     )
-    inputs = session.scalars(
-        select(ReportInput)
-        .options(selectinload(ReportInput.department))
-        .where(ReportInput.task_id == task.id)
-        .order_by(ReportInput.week_start.desc())
+    inputs = list(
+        session.scalars(
+            select(ReportInput)
+            .options(selectinload(ReportInput.department))
+            .where(ReportInput.task_id == task.id)
+            .order_by(ReportInput.week_start.desc())
+        )
     )
     if department_id is not None:
         inputs = [i for i in inputs if i.department_id == department_id]
@@ -315,15 +327,15 @@ def task_detail(
 
 
 def department_tasks(
-    session: Session, *, department_id: int, today: date, cadence: Mapping[str, Any]
+    session: Session, *, department_id: int, today: date, cadence: CadenceConfig, light_rules: LightRules
 ) -> dict[str, list[dict[str, Any]]]:
     """The department's tasks as lead and as supporting, with light, reason and latest progress."""
     tasks = list_tasks(session, department_ids=[department_id])
     ids = [t.id for t in tasks]
     calendar = load_calendar(session)
-    lights = compute_lights(session, as_of=today, calendar=calendar, cadence=cadence, task_ids=ids)
+    lights = compute_lights(session, as_of=today, calendar=calendar, cadence=cadence, rules=light_rules, task_ids=ids)
     due = effective_due_dates(session, as_of=today, task_ids=ids)
-    progress = latest_progress(session, as_of=today, task_ids=ids)
+    progress = latest_progress(session, as_of=today, cadence=cadence, task_ids=ids)
     result: dict[str, list[dict[str, Any]]] = {"lead": [], "supporting": []}
     order = {"red": 0, "yellow": 1, "green": 2, "done": 3, None: 4}
     for task in tasks:
@@ -338,7 +350,7 @@ def department_tasks(
 
 
 def department_reporting(
-    session: Session, *, department_id: int, today: date, cadence: Mapping[str, Any], weeks: int = 6
+    session: Session, *, department_id: int, today: date, cadence: CadenceConfig, weeks: int = 6
 ) -> list[dict[str, Any]]:
     """The department's reporting in the last few weeks (expected, on time, late, missing)."""
     calendar = load_calendar(session)
@@ -380,14 +392,16 @@ def departments_overview(session: Session) -> list[Department]:
 
 
 def report_form(
-    session: Session, *, department_id: int, week: date, today: date, cadence: Mapping[str, Any]
+    session: Session, *, department_id: int, week: date, today: date, cadence: CadenceConfig, light_rules: LightRules
 ) -> dict[str, Any]:
     """The week's form: every open task the department leads (prefilled from its last answer, or
     showing this week's report when already filed) and every task it supports (配合情况)."""
     calendar = load_calendar(session)
     as_of = max(today, week)
     lead_tasks = open_tasks(session, as_of=as_of, department_id=department_id)
-    answers = last_answers(session, department_id=department_id, task_ids=[t.id for t in lead_tasks], as_of=as_of)
+    answers = last_answers(
+        session, department_id=department_id, task_ids=[t.id for t in lead_tasks], as_of=as_of, cadence=cadence
+    )
     this_week = {
         r.task_id: r
         for r in session.scalars(
@@ -397,7 +411,7 @@ def report_form(
         )
     }  # the latest version wins
     lights = compute_lights(
-        session, as_of=today, calendar=calendar, cadence=cadence, task_ids=[t.id for t in lead_tasks]
+        session, as_of=today, calendar=calendar, cadence=cadence, rules=light_rules, task_ids=[t.id for t in lead_tasks]
     )
     rows = []
     for task in lead_tasks:

@@ -20,7 +20,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -30,17 +29,16 @@ from sqlalchemy.orm import Session
 
 from wufei.accounts.models import UserRole
 from wufei.accounts.service import ROLE_NAMES, SignedIn, session_user
-from wufei.bulletins.service import bulletin_dir
-from wufei.cadence.windows import chinese_week, load_cadence, week_label
+from wufei.bulletins.render import bulletin_dir
+from wufei.chinese import chinese_date, chinese_week, week_label
 from wufei.db import transaction, utcnow
-from wufei.importers.records import ListKind
-from wufei.importers.sheet_schema import LIST_NAMES
+from wufei.lights.models import LIGHT_NAMES, UNSUPERVISED
+from wufei.ruleset import Ruleset
+from wufei.tasks.models import LIST_NAMES, ListKind
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SESSION_COOKIE = "wufei_session"
 ANONYMOUS_CSRF_COOKIE = "wufei_csrf"  # double-submit token for the sign-in forms (no session yet)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": "已完成", None: "未纳入督办"}
 # Short notices shown after a redirect, by code (never text from the address bar).
 NOTICES = {
     "filed": "已报送。",
@@ -77,14 +75,14 @@ class Settings:
     bulletins_dir: Path = field(default_factory=bulletin_dir)  # where the cadence writes them
     public_plans: tuple[str, ...] = ()  # doc numbers published on /public ("*": every plan); empty: no public page
     secure_cookies: bool = False  # set behind HTTPS
-    cadence: dict[str, Any] | None = None  # the cadence rules (tests); None: cadence.yaml
+    rules: Ruleset | None = None  # the rule files (tests pass their own); None: loaded when the portal starts
     imports_dir: Path = field(default_factory=lambda: Path(os.environ.get("WUFEI_IMPORT_DIR") or "imports"))
     import_max_bytes: int = IMPORT_MAX_BYTES  # largest plan file the office may upload
 
     @classmethod
     def from_environment(cls, engine: Engine, **overrides: Any) -> Settings:
         public = tuple(p.strip() for p in (os.environ.get("WUFEI_PUBLIC_PLANS") or "").split(",") if p.strip())
-        values = {
+        values: dict[str, Any] = {
             "today": parse_today(os.environ.get("WUFEI_TODAY")),
             "public_plans": public,
             "secure_cookies": os.environ.get("WUFEI_SECURE_COOKIES") == "1",
@@ -96,7 +94,9 @@ class Settings:
 class Portal:
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.cadence = settings.cadence if settings.cadence is not None else load_cadence()
+        self.rules = settings.rules if settings.rules is not None else Ruleset.load()
+        self.cadence = self.rules.cadence
+        self.light_rules = self.rules.lights
         self.templates = Environment(
             loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True
         )
@@ -104,21 +104,27 @@ class Portal:
             cn_date=_cn_date,
             cn_week=chinese_week,
             week_label=week_label,
-            light_cn=lambda light: LIGHT_NAMES.get(light, "未纳入督办"),
-            local_time=_local_time,
+            light_cn=lambda light: LIGHT_NAMES.get(light, UNSUPERVISED),
+            local_time=self._local_time,
             file_size=_file_size,
             list_cn=_list_cn,
         )
 
+    def _local_time(self, moment: datetime | None) -> str:
+        if moment is None:
+            return "—"
+        local = moment.astimezone(self.cadence.timezone)
+        return f"{chinese_date(local)} {local:%H:%M}"
+
     # --- the clock ---------------------------------------------------------------------------
 
     def today(self) -> date:
-        return self.settings.today or datetime.now(SHANGHAI).date()
+        return self.settings.today or self.cadence.today()
 
     def now(self) -> datetime:
         """The business moment: today's date (maybe fixed) at the real time of day in Beijing."""
-        real = datetime.now(SHANGHAI)
-        return datetime.combine(self.today(), real.time().replace(microsecond=0), tzinfo=SHANGHAI)
+        real = datetime.now(self.cadence.timezone)
+        return datetime.combine(self.today(), real.time().replace(microsecond=0), tzinfo=self.cadence.timezone)
 
     # --- units of work -----------------------------------------------------------------------
 
@@ -241,14 +247,7 @@ def _cn_date(day: date | datetime | str | None) -> str:
         day = date.fromisoformat(day[:10])
     if isinstance(day, datetime):
         day = day.date()
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _local_time(moment: datetime | None) -> str:
-    if moment is None:
-        return "—"
-    local = moment.astimezone(SHANGHAI)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    return chinese_date(day)
 
 
 def _list_cn(kind: str) -> str:

@@ -18,13 +18,13 @@ from sqlalchemy import select
 
 from wufei.calendar.service import load_calendar
 from wufei.extensions.service import effective_due_dates
-from wufei.importers.records import PlanKind
+from wufei.lights.models import LIGHT_NAMES
 from wufei.lights.service import compute_lights
-from wufei.plans.models import Plan
+from wufei.plans.models import Plan, PlanKind
 from wufei.reports.service import latest_progress
 from wufei.tasks.service import list_tasks
 from wufei.web import pages
-from wufei.web.portal import LIGHT_NAMES, Portal
+from wufei.web.portal import Portal
 
 TASK_COLUMNS = [
     ("id", "任务编号"),
@@ -64,10 +64,15 @@ def router(portal: Portal) -> APIRouter:
         tasks = [t for t in list_tasks(session, plan_ids=[p.id for p in plans]) if not t.awaiting_assignment]
         ids = [t.id for t in tasks]
         lights = compute_lights(
-            session, as_of=today, calendar=load_calendar(session), cadence=portal.cadence, task_ids=ids
+            session,
+            as_of=today,
+            calendar=load_calendar(session),
+            cadence=portal.cadence,
+            rules=portal.light_rules,
+            task_ids=ids,
         )
         due = effective_due_dates(session, as_of=today, task_ids=ids)
-        progress = latest_progress(session, as_of=today, task_ids=ids)
+        progress = latest_progress(session, as_of=today, cadence=portal.cadence, task_ids=ids)
         rows = []
         for task in tasks:
             row = pages.task_row(task, lights.get(task.id), due=due.get(task.id), progress=progress.get(task.id))
@@ -89,13 +94,13 @@ def router(portal: Portal) -> APIRouter:
         items = pages.indicators(session, year=portal.today().year, plan_ids=[p.id for p in plans])["items"]
         return [
             {
-                "number": i["number"],
-                "name": i["name"],
-                "unit": i["unit"],
-                "baseline": i["baseline"]["raw"],
-                "target": i["target"]["raw"],
-                "latest": (i["latest"] or {}).get("value"),
-                "status": i["status_cn"],
+                "number": i.number,
+                "name": i.name,
+                "unit": i.unit,
+                "baseline": i.baseline.raw,
+                "target": i.target.raw,
+                "latest": i.latest.value if i.latest else None,
+                "status": i.status_cn,
             }
             for i in items
         ]

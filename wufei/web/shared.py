@@ -27,6 +27,14 @@ def liaison_department(signed: SignedIn) -> int | None:
     return signed.user.department_id if signed.user.role == LIAISON else None
 
 
+def own_department(signed: SignedIn) -> int:
+    """A liaison's department (every liaison account has one)."""
+    department_id = signed.user.department_id
+    if department_id is None:
+        raise Forbidden("此账号未关联部门")
+    return department_id
+
+
 def load_task(session: Session, task_id: int) -> Task:
     task = session.get(
         Task,
@@ -65,6 +73,7 @@ def router(portal: Portal) -> APIRouter:
                 session,
                 today=portal.today(),
                 cadence=portal.cadence,
+                light_rules=portal.light_rules,
                 bulletins_dir=portal.settings.bulletins_dir,
                 jurisdiction=jurisdiction or None,
             )
@@ -81,6 +90,7 @@ def router(portal: Portal) -> APIRouter:
                 task=task,
                 today=portal.today(),
                 cadence=portal.cadence,
+                light_rules=portal.light_rules,
                 department_id=liaison_department(signed),
             )
             return portal.render(request, "task.html.j2", signed=signed, **data)
@@ -104,7 +114,11 @@ def router(portal: Portal) -> APIRouter:
             if department is None:
                 raise _not_found("找不到此部门")
             tasks = pages.department_tasks(
-                session, department_id=department_id, today=portal.today(), cadence=portal.cadence
+                session,
+                department_id=department_id,
+                today=portal.today(),
+                cadence=portal.cadence,
+                light_rules=portal.light_rules,
             )
             reporting = pages.department_reporting(
                 session, department_id=department_id, today=portal.today(), cadence=portal.cadence

@@ -1,8 +1,10 @@
-"""The cadence points as plain functions over an engine: what each Prefect flow runs.
+"""The cadence as plain functions over an engine: what the CLI, `wufei cadence replay` and the
+Prefect flows run, all through the same functions.
 
-Each run is one transaction and is safe to repeat: intents carry unique keys, light
-history records only changes, figures are upserted by kind, period and scope. The day
-is always given (`as_of`), so a past year can be replayed and a late run is harmless.
+Each run is safe to repeat: intents carry unique keys, light history records only changes,
+figures are upserted by kind, period and scope, bulletins are rewritten from their locked
+snapshots. The day is always given (`as_of`), so a past year can be replayed and a late run is
+harmless. The rules (`Ruleset`) are loaded once where the run starts and passed in.
 """
 
 from __future__ import annotations
@@ -12,39 +14,69 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from wufei.cadence import figures as figure_service
-from wufei.cadence import schedule
-from wufei.cadence.periods import due_period
-from wufei.cadence.windows import ReportingWindow, chinese_datetime, reporting_window, week_label, week_start
+from wufei.bulletins.render import FORMS
+from wufei.cadence.windows import ReportingWindow, last_closed_week, reporting_window
 from wufei.calendar.service import load_calendar
-from wufei.config import load_yaml
+from wufei.chinese import chinese_datetime, week_label, week_start
 from wufei.db import transaction, without_jit
 from wufei.escalation.service import scan
+from wufei.figures.store import store_figures
+from wufei.figures.world import World
 from wufei.lights.service import compute_lights, record_lights
 from wufei.notices.models import Audience, NoticeKind
 from wufei.notices.service import create_intents
-from wufei.plans.models import Jurisdiction, JurisdictionLevel, Plan
+from wufei.plans.models import Jurisdiction, JurisdictionLevel
+from wufei.plans.queries import jurisdiction_named, scope_plan_ids, supervising_jurisdictions
+from wufei.points import registry
+from wufei.points.issue import issue_run, world_for
+from wufei.points.registry import CadencePoint
 from wufei.reports.models import Report
 from wufei.reports.service import compliance, missing_streaks_on, open_tasks
+from wufei.ruleset import Ruleset
 from wufei.tasks.milestones import ensure_milestones
-from wufei.tasks.models import Role
+from wufei.tasks.models import Role, Task
 
-FIGURES = {
-    schedule.MONTHLY: figure_service.monthly_figures,
-    schedule.QUARTERLY: figure_service.quarterly_figures,
-    schedule.HALF_YEAR: figure_service.half_year_figures,
-    schedule.ANNUAL: figure_service.annual_figures,
-}
+DAILY_SCAN, WEEKLY_REPORT = "daily-scan", "weekly-report"
 
 
-def cadence_config() -> dict[str, Any]:
-    return load_yaml("cadence", "cadence.yaml")
+def commands() -> list[str]:
+    """Every cadence point that runs by itself, in the order a day's schedules fire."""
+    return [DAILY_SCAN, WEEKLY_REPORT] + [point.command for point in registry.scheduled() if point.command]
+
+
+def run_command(
+    name: str,
+    engine: Engine,
+    day: date,
+    *,
+    rules: Ruleset,
+    force: bool = False,
+    jurisdiction: str | None = None,
+    out_dir: Path | str | None = None,
+    forms: tuple[str, ...] = FORMS,
+) -> dict[str, Any]:
+    """One cadence point by its command name (daily-scan, weekly-report, monthly-dispatch …)."""
+    if name == DAILY_SCAN:
+        return daily_scan(engine, day, rules=rules, jurisdiction=jurisdiction)
+    if name == WEEKLY_REPORT:
+        return weekly_report(engine, day, rules=rules, jurisdiction=jurisdiction)
+    return run_point(
+        engine,
+        registry.point(name),
+        day,
+        rules=rules,
+        force=force,
+        jurisdiction=jurisdiction,
+        out_dir=out_dir,
+        forms=forms,
+    )
 
 
 @contextmanager
@@ -63,23 +95,30 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def daily_scan(engine: Engine, as_of: date, *, jurisdiction: str | None = None) -> dict[str, Any]:
+def _scoped(result: dict[str, Any], jurisdiction: str | None) -> dict[str, Any]:
+    return result | {"jurisdiction": jurisdiction} if jurisdiction else result
+
+
+# --- the daily scan ----------------------------------------------------------------------------
+
+
+def daily_scan(engine: Engine, as_of: date, *, rules: Ruleset, jurisdiction: str | None = None) -> dict[str, Any]:
     """Lights for every open task, then the escalation ladder; working days only. With
-    `jurisdiction`, only the tasks of that jurisdiction's plans (and of its counties'): a province
-    scans each city in its own run, several at once, and they touch disjoint rows."""
+    `jurisdiction`, only the tasks of the plans it answers for: a province scans each city in its
+    own run, several at once, and they touch disjoint rows."""
     with _no_cyclic_gc():
-        return _daily_scan(engine, as_of, jurisdiction)
+        return _daily_scan(engine, as_of, rules, jurisdiction)
 
 
-def _daily_scan(engine: Engine, as_of: date, jurisdiction: str | None) -> dict[str, Any]:
+def _daily_scan(engine: Engine, as_of: date, rules: Ruleset, jurisdiction: str | None) -> dict[str, Any]:
     with transaction(engine) as session:
         calendar = load_calendar(session)
         scope = _scoped({"as_of": as_of.isoformat()}, jurisdiction)
         if not calendar.is_workday(as_of):
             return scope | {"skipped": "非工作日"}
         without_jit(session)
-        cadence = cadence_config()
-        plan_ids = plans_of(session, jurisdiction)
+        cadence = rules.cadence
+        plan_ids = scope_plan_ids(session, jurisdiction)
         milestones = ensure_milestones(session, plan_ids=plan_ids)
         # The lights count the weeks closed by today, the escalation those closed by yesterday:
         # read together, each task's reports are walked once (twice on the day a week's window closes).
@@ -88,11 +127,23 @@ def _daily_scan(engine: Engine, as_of: date, jurisdiction: str | None) -> dict[s
             session, days=[as_of, yesterday], calendar=calendar, cadence=cadence, plan_ids=plan_ids
         )
         lights = compute_lights(
-            session, as_of=as_of, calendar=calendar, cadence=cadence, streaks=streaks[as_of], plan_ids=plan_ids
+            session,
+            as_of=as_of,
+            calendar=calendar,
+            cadence=cadence,
+            rules=rules.lights,
+            streaks=streaks[as_of],
+            plan_ids=plan_ids,
         )
         changed = record_lights(session, as_of=as_of, results=lights)
         escalation = scan(
-            session, as_of=as_of, calendar=calendar, cadence=cadence, streaks=streaks[yesterday], plan_ids=plan_ids
+            session,
+            as_of=as_of,
+            calendar=calendar,
+            ladder=rules.ladder,
+            cadence=cadence,
+            streaks=streaks[yesterday],
+            plan_ids=plan_ids,
         )
     counts: dict[str, int] = defaultdict(int)
     for result in lights.values():
@@ -105,59 +156,35 @@ def _daily_scan(engine: Engine, as_of: date, jurisdiction: str | None) -> dict[s
     }
 
 
-def _scoped(result: dict[str, Any], jurisdiction: str | None) -> dict[str, Any]:
-    return result | {"jurisdiction": jurisdiction} if jurisdiction else result
-
-
-def plans_of(session: Session, jurisdiction: str | None) -> list[int] | None:
-    """The plans under supervision of a jurisdiction and of the counties directly under it (a
-    city's run covers its counties' plans; a province's run only its own plans, its cities run
-    apart); None (every plan) without one. An unknown name is an error, not an empty scan: a
-    misspelt city must not pass for a city with nothing to do."""
-    if jurisdiction is None:
-        return None
-    found = session.scalar(select(Jurisdiction.id).where(Jurisdiction.name == jurisdiction))
-    if found is None:
-        raise ValueError(f"未知的行政区划：{jurisdiction}")
-    counties = select(Jurisdiction.id).where(
-        Jurisdiction.parent_id == found, Jurisdiction.level == JurisdictionLevel.COUNTY
-    )
-    return list(
-        session.scalars(
-            select(Plan.id)
-            .where(Plan.kind == "plan", (Plan.jurisdiction_id == found) | Plan.jurisdiction_id.in_(counties))
-            .order_by(Plan.id)
-        )
-    )
-
-
 def jurisdictions_to_scan(engine: Engine, *, within: str | None = None) -> list[str]:
     """The jurisdictions a province fans out over, one run each, covering every plan once
-    (`plans_of`): those with plans, less the counties whose city is among them. With `within`,
-    that jurisdiction (when it has plans of its own) and those directly under it."""
+    (wufei.plans.queries.scope_plans): those with plans, less the counties whose city is among
+    them. With `within`, that jurisdiction (when it has plans of its own) and those directly
+    under it."""
     with transaction(engine) as session:
         rows = session.execute(
             select(Jurisdiction.name, Jurisdiction.level, Jurisdiction.parent_id, Jurisdiction.id).where(
-                Jurisdiction.name.in_(_scopes(session))
+                Jurisdiction.name.in_(supervising_jurisdictions(session))
             )
         ).all()
         with_plans = {row.id for row in rows}
         units = [row for row in rows if not (row.level == JurisdictionLevel.COUNTY and row.parent_id in with_plans)]
         if within is not None:
-            parent = session.scalar(select(Jurisdiction.id).where(Jurisdiction.name == within))
-            if parent is None:
-                raise ValueError(f"未知的行政区划：{within}")
+            parent = jurisdiction_named(session, within).id
             units = [row for row in units if parent in (row.id, row.parent_id)]
         return sorted(row.name for row in units)
 
 
-def weekly_report(engine: Engine, as_of: date, *, jurisdiction: str | None = None) -> dict[str, Any]:
+# --- the weekly report -------------------------------------------------------------------------
+
+
+def weekly_report(engine: Engine, as_of: date, *, rules: Ruleset, jurisdiction: str | None = None) -> dict[str, Any]:
     """周报送: open the window, remind the day before it closes, count the week that closed.
     With `jurisdiction`, that jurisdiction's tasks only, its figures stored under its name."""
-    cadence = cadence_config()
+    cadence = rules.cadence
     with transaction(engine) as session:
         calendar = load_calendar(session)
-        plan_ids = plans_of(session, jurisdiction)
+        plan_ids = scope_plan_ids(session, jurisdiction)
         this_week = week_start(as_of)
         window = reporting_window(this_week, calendar, cadence)
         result: dict[str, Any] = _scoped({"as_of": as_of.isoformat(), "week": week_label(this_week)}, jurisdiction)
@@ -169,12 +196,12 @@ def weekly_report(engine: Engine, as_of: date, *, jurisdiction: str | None = Non
             result["reminded"] = _window_notices(
                 session, as_of, window, NoticeKind.REPORT_DUE, only_unfiled=True, plan_ids=plan_ids
             )
-        closed = _last_closed_week(as_of, calendar, cadence)
+        closed = last_closed_week(as_of - timedelta(days=1), calendar, cadence)
         if closed is not None:
             rows = compliance(
                 session, week_start=closed, calendar=calendar, cadence=cadence, as_of=as_of, plan_ids=plan_ids
             )
-            figure_service.store_figures(
+            store_figures(
                 session,
                 kind="weekly",
                 period=week_label(closed),
@@ -188,16 +215,6 @@ def weekly_report(engine: Engine, as_of: date, *, jurisdiction: str | None = Non
                 "late": sum(r["late"] for r in rows),
             }
     return result
-
-
-def _last_closed_week(as_of: date, calendar, cadence) -> date | None:
-    """The newest reporting week whose window had closed by the end of `as_of`."""
-    for weeks_back in range(4):
-        start = week_start(as_of) - timedelta(weeks=weeks_back)
-        window = reporting_window(start, calendar, cadence)
-        if window is not None and window.due_at.date() < as_of:
-            return start
-    return None
 
 
 def _window_notices(
@@ -215,7 +232,7 @@ def _window_notices(
     filed = set()
     if only_unfiled:
         filed = set(session.scalars(select(Report.task_id).where(Report.week_start == window.week_start)))
-    by_department: dict[int, list] = defaultdict(list)
+    by_department: dict[int, list[Task]] = defaultdict(list)
     for task in tasks:
         if task.id in filed:
             continue
@@ -247,39 +264,60 @@ def _window_notices(
     return len(create_intents(session, intents))
 
 
-def period_run(
-    engine: Engine, kind: str, as_of: date, *, force: bool = False, jurisdiction: str | None = None
+# --- the periodic points (月调度、季通报、半年观摩、年终考核) -------------------------------------------
+
+
+def run_point(
+    engine: Engine,
+    point: CadencePoint,
+    as_of: date,
+    *,
+    rules: Ruleset,
+    force: bool = False,
+    jurisdiction: str | None = None,
+    out_dir: Path | str | None = None,
+    forms: tuple[str, ...] = FORMS,
 ) -> dict[str, Any]:
-    """月调度 / 季通报 / 半年观摩 / 年终考核: on their working day, compute and store the figures
-    (of every jurisdiction with plans, or of `jurisdiction` only)."""
-    cadence = cadence_config()
+    """On the point's working day (or any day with `force`): the period's world of every
+    jurisdiction with plans (or of `jurisdiction`), built once, its figures computed and stored,
+    then the bulletins issued from the same worlds (`wufei.points.issue.issue_run`: into
+    `out_dir`, default WUFEI_BULLETIN_DIR)."""
     with transaction(engine) as session:
         calendar = load_calendar(session)
-        if not force and not schedule.runs_on(kind, as_of, calendar, cadence):
+        if not force and not point.runs_on(as_of, calendar, rules.cadence):
             return _scoped(
-                {"as_of": as_of.isoformat(), "kind": kind, "skipped": "今日不是该环节的运行日"}, jurisdiction
+                {"as_of": as_of.isoformat(), "kind": point.name, "skipped": "今日不是该环节的运行日"}, jurisdiction
             )
-        period = due_period(kind, as_of)
-        stored = []
+        period = point.due_period(as_of)
         if jurisdiction is not None:
-            plans_of(session, jurisdiction)  # an unknown name fails here
-        for scope in [jurisdiction] if jurisdiction is not None else _scopes(session):
-            figures = FIGURES[kind](session, period=period, as_of=as_of, calendar=calendar, jurisdiction=scope)
-            figure_service.store_figures(
-                session, kind=kind, period=period.label, scope=scope, as_of=as_of, figures=figures
+            jurisdiction_named(session, jurisdiction)  # an unknown name fails here
+        worlds: dict[str, World] = {}
+        for scope in [jurisdiction] if jurisdiction is not None else supervising_jurisdictions(session):
+            world = world_for(session, point, scope=scope, period=period, as_of=as_of, calendar=calendar, rules=rules)
+            store_figures(
+                session,
+                kind=point.name,
+                period=period.label,
+                scope=scope,
+                as_of=as_of,
+                figures=point.figures(session, world),
             )
-            stored.append(scope)
-    return {"as_of": as_of.isoformat(), "kind": kind, "period": period.label, "scopes": stored}
-
-
-def _scopes(session: Session) -> list[str]:
-    """Jurisdictions that have plans under supervision."""
-    return list(
-        session.scalars(
-            select(Jurisdiction.name)
-            .join(Plan, Plan.jurisdiction_id == Jurisdiction.id)
-            .where(Plan.kind == "plan")
-            .distinct()
-            .order_by(Jurisdiction.name)
-        )
+            worlds[scope] = world
+    issued = issue_run(
+        engine,
+        point,
+        period=period,
+        as_of=as_of,
+        rules=rules,
+        out_dir=out_dir,
+        jurisdiction=jurisdiction,
+        worlds=worlds,
+        forms=forms,
     )
+    return {
+        "as_of": as_of.isoformat(),
+        "kind": point.name,
+        "period": period.label,
+        "scopes": list(worlds),
+        "bulletins": [str(path) for item in issued for path in item.paths],
+    }

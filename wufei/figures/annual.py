@@ -1,0 +1,376 @@
+"""年终考核: each unit's score by the declared rules (circular.yaml `annual`), with every point
+traced to the tasks, reports, indicators and slips that earned or lost it, and the ranking.
+
+Completion counts the tasks due in the year: fixed deadlines falling in it (the original or the
+extended date, per lights/rules.yaml `assessment_uses`) done by the year's end, and annual and
+ongoing tasks of a plan in force that end the year green or done. Timeliness counts the fixed
+ones done by that date. Reporting counts the weeks of the year closed by `as_of`. Indicators
+count those the unit answers for that are on track (indicator_status); one without a value
+counts as off track unless `indicator_no_data_counts` is 0; one that cannot be judged (no
+target, no direction) is left out. Every slip of the year on the unit's tasks is deducted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from wufei.assessment import scoring
+from wufei.assessment.rules import AnnualRules, AnnualWeights, SlipDeductions, weights_of
+from wufei.cadence import periods as P
+from wufei.cadence.periods import PeriodKind
+from wufei.chinese import chinese_date
+from wufei.figures.common import (
+    Component,
+    Figures,
+    IndicatorRef,
+    PeriodInfo,
+    PlanRef,
+    Totals,
+    WeekReportCounts,
+    pct,
+    plan_refs,
+    report_misses,
+    task_ref,
+    totals,
+)
+from wufei.figures.monthly import Cells, Indicators, cells
+from wufei.figures.units import component, units
+from wufei.figures.world import SLIP_NAMES, Slip, TaskRow, World, slips
+from wufei.indicators.models import Indicator
+from wufei.indicators.status import IndicatorStatus, IndicatorSummary, indicator_status
+from wufei.lights.models import LIGHT_NAMES, Light
+from wufei.notices.models import NoticeKind
+from wufei.tasks.deadlines import DeadlineKind
+from wufei.tasks.models import Role
+
+
+@dataclass
+class AnnualRulesUsed:
+    """circular.yaml `annual`, and which deadline the assessment judges by (lights/rules.yaml)."""
+
+    weights: AnnualWeights
+    deductions: SlipDeductions
+    indicator_no_data_counts: float
+    assessment_uses: str  # original | extended
+
+
+@dataclass
+class WeekCount:
+    weeks: int
+
+
+@dataclass
+class SlipCounts:
+    yellow_slip: int
+    red_slip: int
+
+
+@dataclass
+class IndicatorCounts:
+    led: int
+    judged: int
+    on_track: int
+
+
+@dataclass
+class AnnualRates:
+    completion: float | None
+    on_time: float | None
+    reporting: float | None
+    indicators: float | None
+
+
+@dataclass
+class AnnualPoints:
+    completion: float
+    on_time: float
+    reporting: float
+    indicators: float
+    deduction: float
+
+
+@dataclass
+class SlipDeduction:
+    kind: str  # yellow_slip | red_slip
+    kind_cn: str
+    step: str
+    period: str
+    date: date
+    points: float
+    task_id: int
+    plan: str
+    number: str
+    title: str
+    note: str | None
+
+
+@dataclass
+class AnnualUnit:
+    department_id: int
+    department: str
+    kind: str
+    group: str
+    tasks: int
+    due: int
+    due_fixed: int
+    due_yearly: int
+    completed: int
+    completed_fixed: int
+    met_yearly: int
+    on_time: int
+    reports: WeekReportCounts
+    slips: SlipCounts
+    indicators: IndicatorCounts
+    rates: AnnualRates
+    points: AnnualPoints
+    score: float
+    facts: list[str]
+    components: list[Component]
+    deductions: list[SlipDeduction]
+    rank: int = 0
+
+
+@dataclass
+class AnnualFigures(Figures):
+    kind: str
+    kind_cn: str
+    period: PeriodInfo
+    scope: str
+    as_of: date
+    lights_as_of: date
+    plans: list[PlanRef]
+    provisional: bool
+    rules: AnnualRulesUsed
+    totals: Totals
+    reporting: WeekCount
+    departments: list[AnnualUnit]
+    localities: list[AnnualUnit]
+    indicators: Indicators
+    cells: Cells | None
+
+
+def _indicator_ref(status: IndicatorStatus) -> IndicatorRef:
+    return IndicatorRef(
+        status.indicator_id, status.number, status.name, status.status, status.status_cn, status.explanation
+    )
+
+
+def _unit_indicators(
+    indicators: list[tuple[Indicator, IndicatorStatus]], department_id: int, group: str
+) -> list[tuple[Indicator, IndicatorStatus]]:
+    """The indicators a unit answers for: a department those it leads, a county-level unit every
+    one it is named on (as with tasks)."""
+    return [
+        (indicator, status)
+        for indicator, status in indicators
+        if any(
+            a.department_id == department_id and (group == "locality" or a.role == Role.LEAD)
+            for a in indicator.assignments
+        )
+    ]
+
+
+def annual_figures(session: Session, world: World) -> AnnualFigures:
+    rules: AnnualRules = world.rules.scoring.annual
+    light_rules = world.rules.lights
+    period, day = world.period, world.day
+    year_ = period.start.year
+    original = light_rules.assessment_uses == "original"
+
+    def assessed(task: TaskRow) -> date | None:
+        return task.due_date if original else world.due.get(task.id)
+
+    weeks = world.weeks()
+    reporting = world.reporting(session)
+    issued = slips(session, world)
+    indicator_rows = [(i, indicator_status(i, year_)) for i in world.indicators(session)]
+    weights = rules.weights
+    per_slip = {NoticeKind.YELLOW_SLIP: rules.deductions.yellow_slip, NoticeKind.RED_SLIP: rules.deductions.red_slip}
+    no_data_counts = bool(rules.indicator_no_data_counts)
+    basis = "原定期限" if original else "期限（含批准的延期）"
+
+    def in_plan_period(task: TaskRow) -> bool:
+        plan = task.plan
+        return (plan.period_start or year_) <= year_ <= (plan.period_end or year_)
+
+    def due_note(task: TaskRow) -> str:
+        due = assessed(task)
+        note = f"{basis}{_cn(due)}"
+        in_force = world.due.get(task.id)
+        if original and in_force and task.due_date and in_force != task.due_date:
+            note += f"，已批准延期至{chinese_date(in_force)}，考核仍按原定期限"
+        return note
+
+    def done_by_day(task: TaskRow) -> bool:
+        return task.completed_on is not None and task.completed_on <= day
+
+    groups: dict[str, list[AnnualUnit]] = {"department": [], "locality": []}
+    for department_id, unit in units(world).items():
+        tasks = unit.tasks
+        fixed = [t for t in tasks if t.deadline_kind == DeadlineKind.FIXED and (d := assessed(t)) and d in period]
+        yearly = [
+            t for t in tasks if t.deadline_kind in (DeadlineKind.ANNUAL, DeadlineKind.ONGOING) and in_plan_period(t)
+        ]
+        fixed_done = [t for t in fixed if done_by_day(t)]
+        fixed_on_time = [t for t in fixed_done if _on_or_before(t.completed_on, assessed(t))]
+        yearly_met = [t for t in yearly if world.light(t.id) in (Light.GREEN, Light.DONE)]
+        filed = reporting.of(department_id)
+        own_indicators = _unit_indicators(indicator_rows, department_id, unit.group)
+        judged = [
+            (i, s) for i, s in own_indicators if s.on_track is not None or (no_data_counts and s.status == "no_data")
+        ]
+        on_track = [(i, s) for i, s in judged if s.on_track is True]
+        unit_slips: list[tuple[Slip, TaskRow]] = sorted(
+            ((slip, t) for t in tasks for slip in issued.get(t.id, [])),
+            key=lambda pair: (pair[0].date, pair[1].id, pair[0].kind),
+        )
+        slip_counts = Counter(str(slip.kind) for slip, _ in unit_slips)
+        yellow_slips, red_slips = slip_counts[NoticeKind.YELLOW_SLIP], slip_counts[NoticeKind.RED_SLIP]
+
+        completion = component(
+            "completion",
+            weights.completion,
+            len(fixed_done) + len(yearly_met),
+            len(fixed) + len(yearly),
+            rule=f"{year_}年到期的任务中已完成的比例；年度任务与持续推进的任务按年末灯色（绿灯或已完成）计",
+            counted=[task_ref(t, f"{_cn(t.completed_on)}完成（{due_note(t)}）") for t in fixed_done]
+            + [task_ref(t, f"年末{_light_name(world, t)}") for t in yearly_met],
+            missed=[task_ref(t, f"截至{chinese_date(day)}未完成（{due_note(t)}）") for t in fixed if not done_by_day(t)]
+            + [
+                task_ref(t, f"年末{_light_name(world, t)}：{world.lights[t.id].reason}")
+                for t in yearly
+                if t not in yearly_met
+            ],
+        )
+        timeliness = component(
+            "on_time",
+            weights.on_time,
+            len(fixed_on_time),
+            len(fixed),
+            rule=f"{year_}年到期的有期限任务中，在{basis}内完成的比例",
+            counted=[task_ref(t, f"{_cn(t.completed_on)}完成，未超过{due_note(t)}") for t in fixed_on_time],
+            missed=[
+                task_ref(t, f"{_cn(t.completed_on)}完成，晚于{due_note(t)}")
+                for t in fixed_done
+                if t not in fixed_on_time
+            ]
+            + [task_ref(t, f"截至{chinese_date(day)}未完成（{due_note(t)}）") for t in fixed if not done_by_day(t)],
+        )
+        reporting_part = component(
+            "reporting",
+            weights.reporting,
+            filed.on_time,
+            filed.expected,
+            rule=f"{year_}年已截止的报送周中按时报送的比例（按时报送的不逐条列出）",
+            counted=[],
+            missed=report_misses(world, reporting.misses.get(department_id, [])),
+        )
+        indicator_part = component(
+            "indicators",
+            weights.indicators,
+            len(on_track),
+            len(judged),
+            rule="所负责指标中，截至年末最新数值达到目标值或向好（保持）的比例"
+            + ("；无数据的指标按未达标计" if no_data_counts else "；无数据的指标不计入"),
+            counted=[_indicator_ref(s) for _, s in on_track],
+            missed=[_indicator_ref(s) for _, s in judged if s.on_track is not True],
+            excluded=[_indicator_ref(s) for i, s in own_indicators if (i, s) not in judged],
+        )
+        components = [completion, timeliness, reporting_part, indicator_part]
+        deductions = [
+            SlipDeduction(
+                kind=str(slip.kind),
+                kind_cn=SLIP_NAMES[slip.kind],
+                step=slip.step,
+                period=slip.period,
+                date=slip.date,
+                points=-per_slip[slip.kind],
+                task_id=task.id,
+                plan=task.plan.name,
+                number=task.number,
+                title=task.title,
+                note=f"{chinese_date(slip.date)}发出{SLIP_NAMES[slip.kind]}，扣{per_slip[slip.kind]:g}分",
+            )
+            for slip, task in unit_slips
+        ]
+        deduction = scoring.total_deduction(slip_counts, {str(k): v for k, v in per_slip.items()})
+        counts = {c.key: (c.numerator, c.denominator) for c in components}
+        rates = {name: scoring.rate(*pair) for name, pair in counts.items()}
+        points, score = scoring.score(
+            {name: scoring.ratio(*pair) for name, pair in counts.items()}, weights_of(weights), deduction
+        )
+        due, completed = completion.denominator, completion.numerator
+        facts = [
+            f"{year_}年应完成{due}项（有期限{len(fixed)}项、年度及持续推进{len(yearly)}项），"
+            f"完成{completed}项（完成率{pct(rates['completion'])}）",
+            f"有期限任务按期完成{len(fixed_on_time)}项（按期率{pct(rates['on_time'])}）",
+            f"全年应报送{filed.expected}次，按时{filed.on_time}次、迟报{filed.late}次、"
+            f"未报{filed.missing}次（按时报送率{pct(rates['reporting'])}）",
+            f"负责指标{len(own_indicators)}项，参评{len(judged)}项、达标或向好{len(on_track)}项"
+            f"（指标达标率{pct(rates['indicators'])}）",
+            f"黄色督办单{yellow_slips}张、红色督办单{red_slips}张，扣{scoring.points_text(deduction)}分",
+        ]
+        groups[unit.group].append(
+            AnnualUnit(
+                department_id=department_id,
+                department=unit.owner.name,
+                kind=str(unit.owner.kind),
+                group=unit.group,
+                tasks=len(tasks),
+                due=due,
+                due_fixed=len(fixed),
+                due_yearly=len(yearly),
+                completed=completed,
+                completed_fixed=len(fixed_done),
+                met_yearly=len(yearly_met),
+                on_time=len(fixed_on_time),
+                reports=WeekReportCounts.of(len(weeks), filed),
+                slips=SlipCounts(yellow_slips, red_slips),
+                indicators=IndicatorCounts(len(own_indicators), len(judged), len(on_track)),
+                rates=AnnualRates(**rates),
+                points=AnnualPoints(**points),
+                score=score,
+                facts=facts,
+                components=components,
+                deductions=deductions,
+            )
+        )
+    for rows in groups.values():
+        scoring.rank(rows, name=lambda r: r.department, tiebreak=lambda r: r.department_id)
+    statuses = [status for _, status in indicator_rows]
+    return AnnualFigures(
+        kind=str(PeriodKind.ANNUAL),
+        kind_cn=P.KIND_NAMES[PeriodKind.ANNUAL],
+        period=PeriodInfo.of(period),
+        scope=world.scope,
+        as_of=world.as_of,
+        lights_as_of=world.day,
+        plans=plan_refs(world),
+        provisional=False,
+        rules=AnnualRulesUsed(
+            rules.weights, rules.deductions, rules.indicator_no_data_counts, light_rules.assessment_uses
+        ),
+        totals=totals(world, period),
+        reporting=WeekCount(len(weeks)),
+        departments=groups["department"],
+        localities=groups["locality"],
+        indicators=Indicators(year_, IndicatorSummary.of(statuses), statuses),
+        cells=cells(session, world, statuses),
+    )
+
+
+def _cn(day: date | None) -> str:
+    return chinese_date(day) if day is not None else "—"
+
+
+def _on_or_before(day: date | None, limit: date | None) -> bool:
+    return day is not None and limit is not None and day <= limit
+
+
+def _light_name(world: World, task: TaskRow) -> str:
+    light = world.light(task.id)
+    return LIGHT_NAMES[light] if light is not None else ""

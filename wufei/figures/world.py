@@ -1,0 +1,539 @@
+"""The world of one scope for one period: built once per run and shared by every figure, the
+snapshot and its ledger rows.
+
+A world holds the scope's plans, their tasks with owners (plain rows, not ORM objects, so it
+outlives the transaction that read it), every supervised task's light and deadline in force on
+the lights' day (the period's last day, or `as_of` when that is earlier), and, read when first
+asked for and kept: the lights on another day (the monthly changes), the weekly reporting of the
+period's closed weeks, the period's reports (the ledger) and the indicators of the plans.
+
+Definitions (the same in every figure):
+- Scope: the plans a jurisdiction answers for (wufei.plans.queries.scope_plans) issued on or
+  before the period's end. Supervised tasks are those the lights judge (supervised_tasks):
+  assigned, with a lead department. Tasks still waiting for the office to name a lead are
+  counted apart.
+- "Overdue" is the lights' rule `overdue` (the deadline in force, approved extensions
+  included, has passed and the task is not done). Done: completed on or before the lights'
+  day (an annual task: within that year). Done on time: completed on or before the due date
+  printed in the plan; a task without a final date is on time when done.
+- Reports: the weeks whose Monday falls in the period and whose reporting window closed by the
+  end of `as_of`, counted per lead department by the rules of wufei.reports.service.compliance.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from wufei.cadence.periods import Period
+from wufei.cadence.windows import closed_weeks, reporting_window
+from wufei.calendar.workdays import WorkCalendar
+from wufei.db import column_rows
+from wufei.departments.models import Department, DepartmentKind
+from wufei.indicators.models import Indicator, IndicatorDepartment
+from wufei.lights.models import LIGHT_NAMES, UNSUPERVISED, Light
+from wufei.lights.rules import OVERDUE, LightResult, MemoCalendar, judge
+from wufei.lights.service import task_states
+from wufei.notices.models import NoticeIntent, NoticeKind
+from wufei.plans.models import Plan
+from wufei.reports.models import Report, ReportStatus
+from wufei.reports.service import expected_rows, first_submissions
+from wufei.ruleset import Ruleset
+from wufei.tasks.deadlines import DeadlineKind
+from wufei.tasks.models import ListKind, Role, Task, TaskDepartment
+
+ALL_SCOPE = "全部"  # the scope of figures over every jurisdiction's plans
+NOT_JUDGED = "未明确牵头单位，不纳入亮灯"
+LOCALITY_KINDS = frozenset({DepartmentKind.COUNTY_GOV, DepartmentKind.ZONE, DepartmentKind.CITY_GOV})
+_IN_CHUNK = 5000  # PostgreSQL takes 65,535 parameters in a statement at most
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    id: int
+    jurisdiction_id: int
+    title: str
+    doc_number: str | None
+    issued_on: date | None
+    period_start: int | None
+    period_end: int | None
+    cells_planned_total: int | None
+    cells_built_total: int | None
+
+    @property
+    def name(self) -> str:
+        """How figures name a plan: its document number, else its title."""
+        return self.doc_number or self.title
+
+    @classmethod
+    def of(cls, plan: Plan) -> PlanRow:
+        return cls(
+            plan.id,
+            plan.jurisdiction_id,
+            plan.title,
+            plan.doc_number,
+            plan.issued_on,
+            plan.period_start,
+            plan.period_end,
+            plan.cells_planned_total,
+            plan.cells_built_total,
+        )
+
+
+@dataclass(frozen=True)
+class Owner:
+    department_id: int
+    name: str
+    kind: DepartmentKind
+    role: Role
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    id: int
+    plan: PlanRow
+    list_kind: ListKind
+    list_name: str | None
+    category: str | None
+    number: str
+    title: str
+    deadline_raw: str | None
+    deadline_kind: DeadlineKind
+    due_date: date | None  # as printed in the plan
+    completed_on: date | None
+    responsible_entity: str | None
+    owners: tuple[Owner, ...]  # in assignment order
+
+    @property
+    def plan_id(self) -> int:
+        return self.plan.id
+
+    def names(self, role: Role) -> list[str]:
+        return [owner.name for owner in self.owners if owner.role == role]
+
+    @property
+    def leads(self) -> list[str]:
+        return self.names(Role.LEAD)
+
+    @property
+    def supporting(self) -> list[str]:
+        return self.names(Role.SUPPORTING)
+
+    def done_on_time(self) -> bool:
+        return self.completed_on is not None and (self.due_date is None or self.completed_on <= self.due_date)
+
+    def place(self) -> str | None:
+        """Where a project is: the county-level governments named on it (the plans give no address;
+        a project's county is named among its owners, e.g. 景县人民政府 → 景县)."""
+        places = [o.name.removesuffix("人民政府") for o in self.owners if o.kind in LOCALITY_KINDS]
+        return "、".join(places) or None
+
+
+@dataclass
+class Reporting:
+    """The weekly reporting of some closed weeks, per lead department."""
+
+    weeks: list[date]
+    counts: dict[int, ReportTally]  # department id → its counts over the weeks
+    misses: dict[int, list[tuple[date, int, str]]]  # department id → (week, task id, missing | late)
+
+    def of(self, department_id: int) -> ReportTally:
+        return self.counts.get(department_id) or ReportTally()
+
+
+@dataclass
+class ReportTally:
+    expected: int = 0
+    filed: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+
+    def add(self, other: ReportTally) -> None:
+        self.expected += other.expected
+        self.filed += other.filed
+        self.on_time += other.on_time
+        self.late += other.late
+        self.missing += other.missing
+
+
+@dataclass
+class World:
+    scope: str
+    jurisdiction: str | None
+    period: Period
+    as_of: date
+    day: date  # the day the lights are computed on: min(period end, as_of)
+    calendar: WorkCalendar
+    rules: Ruleset
+    plans: list[PlanRow]
+    tasks: dict[int, TaskRow]  # every task of the plans, in plan then id order
+    lights: dict[int, LightResult]  # supervised tasks only
+    due: dict[int, date | None]  # supervised tasks: the deadline in force on `day`
+    _lights_on: dict[date, dict[int, LightResult]] = field(default_factory=dict, repr=False)
+    _reporting: dict[tuple[date, ...], Reporting] = field(default_factory=dict, repr=False)
+    # Read once, when first asked for (not every point needs them).
+    _weeks: list[date] | None = field(default=None, repr=False)
+    _indicators: list[Indicator] | None = field(default=None, repr=False)
+    _reports: list[Report] | None = field(default=None, repr=False)
+    _slips: dict[int, list[Slip]] | None = field(default=None, repr=False)
+
+    @property
+    def plan_ids(self) -> list[int]:
+        return [plan.id for plan in self.plans]
+
+    def supervised(self) -> list[TaskRow]:
+        return [task for task_id, task in self.tasks.items() if task_id in self.lights]
+
+    def light(self, task_id: int) -> Light | None:
+        result = self.lights.get(task_id)
+        return result.light if result else None
+
+    def light_cn(self, task_id: int) -> str:
+        light = self.light(task_id)
+        return LIGHT_NAMES[light] if light is not None else UNSUPERVISED
+
+    def reason(self, task_id: int) -> str:
+        result = self.lights.get(task_id)
+        return result.reason if result else NOT_JUDGED
+
+    def done(self, task_id: int) -> bool:
+        return self.light(task_id) == Light.DONE
+
+    def overdue(self, task_id: int) -> bool:
+        result = self.lights.get(task_id)
+        return result is not None and OVERDUE in result.rules
+
+    def part(self, plans: Iterable[PlanRow], scope: str) -> World:
+        """The slice of this world that belongs to some of its plans (no query)."""
+        ids = {plan.id for plan in plans}
+        tasks = {task_id: task for task_id, task in self.tasks.items() if task.plan_id in ids}
+        return World(
+            scope,
+            scope,
+            self.period,
+            self.as_of,
+            self.day,
+            self.calendar,
+            self.rules,
+            [plan for plan in self.plans if plan.id in ids],
+            tasks,
+            {i: r for i, r in self.lights.items() if i in tasks},
+            {i: d for i, d in self.due.items() if i in tasks},
+        )
+
+    # --- read when first asked for, then kept ----------------------------------------------
+
+    def lights_on(self, session: Session, day: date) -> dict[int, LightResult]:
+        """Every supervised task's light on another day (the monthly changes)."""
+        if day == self.day:
+            return self.lights
+        if day not in self._lights_on:
+            self._lights_on[day] = _lights(session, self, day)[0]
+        return self._lights_on[day]
+
+    def weeks(self) -> list[date]:
+        """Mondays in the period whose reporting window closed by the end of `as_of`."""
+        if self._weeks is None:
+            cadence = self.rules.cadence
+            self._weeks = [
+                monday
+                for monday in closed_weeks(self.as_of, self.calendar, cadence, self.period.start)
+                if self.period.start <= monday <= self.period.end
+            ]
+        return self._weeks
+
+    def reporting(self, session: Session) -> Reporting:
+        """The reporting of the period's closed weeks (`weeks`)."""
+        weeks = tuple(self.weeks())
+        if weeks not in self._reporting:
+            self._reporting[weeks] = _reporting(session, self, list(weeks))
+        return self._reporting[weeks]
+
+    def indicators(self, session: Session) -> list[Indicator]:
+        """The indicators of the plans, with their values and owners loaded (ORM objects: read
+        within the transaction that built the figures)."""
+        if self._indicators is None:
+            self._indicators = indicator_objects(session, self.plan_ids)
+        return self._indicators
+
+    def period_reports(self, session: Session) -> list[Report]:
+        """The weekly reports of the period's weeks filed by the end of `as_of` (the ledger)."""
+        if self._reports is None:
+            self._reports = _period_reports(session, self)
+        return self._reports
+
+
+# --- building ------------------------------------------------------------------------------------
+
+
+def build_world(
+    session: Session,
+    *,
+    scope: str,
+    jurisdiction: str | None,
+    plans: Iterable[Plan | PlanRow],
+    period: Period,
+    as_of: date,
+    calendar: WorkCalendar,
+    rules: Ruleset,
+    day: date | None = None,
+) -> World:
+    """The world of these plans: their tasks with owners (two queries) and the supervised tasks'
+    lights and deadlines in force on `day` (the lights' own queries); `day` defaults to the
+    period's end, or `as_of` when that is earlier."""
+    rows = [plan if isinstance(plan, PlanRow) else PlanRow.of(plan) for plan in plans]
+    world = World(
+        scope=scope,
+        jurisdiction=jurisdiction,
+        period=period,
+        as_of=as_of,
+        day=day or min(period.end, as_of),
+        calendar=calendar,
+        rules=rules,
+        plans=rows,
+        tasks=_tasks(session, rows),
+        lights={},
+        due={},
+    )
+    world.lights, world.due = _lights(session, world, world.day)
+    return world
+
+
+def _tasks(session: Session, plans: list[PlanRow]) -> dict[int, TaskRow]:
+    if not plans:
+        return {}
+    by_id = {plan.id: plan for plan in plans}
+    ids = list(by_id)
+    owners: dict[int, list[Owner]] = defaultdict(list)
+    for task_id, department_id, name, kind, role in column_rows(
+        session,
+        select(TaskDepartment.task_id, Department.id, Department.name, Department.kind, TaskDepartment.role)
+        .join(Department, Department.id == TaskDepartment.department_id)
+        .join(Task, Task.id == TaskDepartment.task_id)
+        .where(Task.plan_id.in_(ids))
+        .order_by(TaskDepartment.task_id, TaskDepartment.position, TaskDepartment.id),
+    ):
+        owners[task_id].append(Owner(department_id, name, kind, role))
+    return {
+        row.id: TaskRow(
+            row.id,
+            by_id[row.plan_id],
+            row.list_kind,
+            row.list_name,
+            row.category,
+            row.number,
+            row.title,
+            row.deadline_raw,
+            row.deadline_kind,
+            row.due_date,
+            row.completed_on,
+            row.responsible_entity,
+            tuple(owners.get(row.id, ())),
+        )
+        for row in column_rows(
+            session,
+            select(
+                Task.id,
+                Task.plan_id,
+                Task.list_kind,
+                Task.list_name,
+                Task.category,
+                Task.number,
+                Task.title,
+                Task.deadline_raw,
+                Task.deadline_kind,
+                Task.due_date,
+                Task.completed_on,
+                Task.responsible_entity,
+            )
+            .where(Task.plan_id.in_(ids))
+            .order_by(Task.plan_id, Task.id),
+        )
+    }
+
+
+def _lights(session: Session, world: World, day: date) -> tuple[dict[int, LightResult], dict[int, date | None]]:
+    """The supervised tasks' lights on `day` and their deadlines in force then."""
+    if not world.plans:
+        return {}, {}
+    # The figures score lead departments: tasks nobody leads yet are counted apart (without_lead).
+    states = task_states(
+        session,
+        as_of=day,
+        calendar=world.calendar,
+        cadence=world.rules.cadence,
+        plan_ids=world.plan_ids,
+        include_awaiting=False,
+    )
+    memo = MemoCalendar(world.calendar)
+    lights = {task_id: judge(state, day, memo, world.rules.lights) for task_id, state in states.items()}
+    return lights, {task_id: state.due for task_id, state in states.items()}
+
+
+def _reporting(session: Session, world: World, weeks: list[date]) -> Reporting:
+    """The counts and misses per lead department over the weeks.
+
+    The rules are those of wufei.reports.service.compliance (a task is expected in a week that
+    starts on or after its plan's start, unless it was completed before the week ended without
+    reporting for it; on time = first submitted by the window's close; submissions count up to
+    the end of `as_of`; a task with two leads counts for both), applied to all the weeks at once:
+    three reads whatever the number of weeks and tasks, not three per week."""
+    cadence = world.rules.cadence
+    counts: dict[int, ReportTally] = defaultdict(ReportTally)
+    misses: dict[int, list[tuple[date, int, str]]] = defaultdict(list)
+    windows = [
+        (monday, window)
+        for monday in sorted(weeks)
+        if (window := reporting_window(monday, world.calendar, cadence)) is not None
+    ]
+    if not windows or not world.plans:
+        return Reporting(weeks, dict(counts), dict(misses))
+    first, last = windows[0][0], windows[-1][0]
+    rows = expected_rows(session, cadence=cadence, open_from=first, plan_ids=world.plan_ids)
+    submissions = first_submissions(session, task_ids=None, weeks=(first, last), before=cadence.end_of_day(world.as_of))
+    leads: dict[int, list[int]] = defaultdict(list)  # task → its lead departments
+    for task_id in (row.task_id for row in rows):
+        task = world.tasks.get(task_id)
+        if task is not None:
+            leads[task_id] = [o.department_id for o in task.owners if o.role == Role.LEAD]
+    for monday, window in windows:
+        week_end = monday + timedelta(days=6)
+        for row in rows:
+            if row.start > monday or (row.completed_on is not None and row.completed_on < monday):
+                continue
+            filed_at = submissions.get((row.task_id, monday))
+            if filed_at is None and row.completed_on is not None and row.completed_on <= week_end:
+                continue  # completed that week without a report for it: nothing owed
+            status = "missing" if filed_at is None else ("on_time" if filed_at <= window.due_at else "late")
+            for department_id in leads.get(row.task_id, ()):
+                tally = counts[department_id]
+                tally.expected += 1
+                if status == "missing":
+                    tally.missing += 1
+                    misses[department_id].append((monday, row.task_id, status))
+                else:
+                    tally.filed += 1
+                    if status == "late":
+                        tally.late += 1
+                        misses[department_id].append((monday, row.task_id, status))
+                    else:
+                        tally.on_time += 1
+    for items in misses.values():
+        items.sort(key=lambda item: (item[0], item[1]))
+    return Reporting(weeks, dict(counts), dict(misses))
+
+
+def _period_reports(session: Session, world: World) -> list[Report]:
+    if not world.plans:
+        return []
+    cutoff = world.rules.cadence.end_of_day(world.as_of).astimezone(UTC)
+    return list(
+        session.scalars(
+            select(Report)
+            .join(Task, Task.id == Report.task_id)
+            .where(
+                Task.plan_id.in_(world.plan_ids),
+                Report.week_start.between(world.period.start, world.period.end),
+                Report.submitted_at < cutoff,
+            )
+            .options(selectinload(Report.department))
+            .order_by(Report.week_start, Task.plan_id, Report.task_id, Report.version)
+        )
+    )
+
+
+def indicator_objects(session: Session, plan_ids: list[int]) -> list[Indicator]:
+    if not plan_ids:
+        return []
+    return list(
+        session.scalars(
+            select(Indicator)
+            .where(Indicator.plan_id.in_(plan_ids))
+            .options(
+                selectinload(Indicator.plan),
+                selectinload(Indicator.values),
+                selectinload(Indicator.assignments).selectinload(IndicatorDepartment.department),
+            )
+            .order_by(Indicator.plan_id, Indicator.id)
+        )
+    )
+
+
+def last_reports(
+    session: Session, world: World, *, task_ids: list[int], day: date, last_week: date | None = None
+) -> dict[int, Report]:
+    """task_id → its newest report (latest week, then version) submitted by the end of `day`, not
+    returned; with `last_week`, only reports for weeks starting on or before it."""
+    if not task_ids:
+        return {}
+    rank = (
+        func.row_number()
+        .over(partition_by=Report.task_id, order_by=(Report.week_start.desc(), Report.version.desc()))
+        .label("rank")
+    )
+    conditions = [
+        Report.status != ReportStatus.RETURNED,
+        Report.submitted_at < world.rules.cadence.end_of_day(day).astimezone(UTC),
+    ]
+    if last_week is not None:
+        conditions.append(Report.week_start <= last_week)
+    found: dict[int, Report] = {}
+    for start in range(0, len(task_ids), _IN_CHUNK):
+        chunk = task_ids[start : start + _IN_CHUNK]
+        ranked = select(Report.id, rank).where(Report.task_id.in_(chunk), *conditions).subquery()
+        for report in session.scalars(
+            select(Report)
+            .join(ranked, ranked.c.id == Report.id)
+            .where(ranked.c.rank == 1)
+            .options(selectinload(Report.department))
+        ):
+            found[report.task_id] = report
+    return found
+
+
+@dataclass(frozen=True)
+class Slip:
+    """A 督办单 issued on a task: counted once whoever it was sent to, dated by its first sending."""
+
+    kind: NoticeKind  # yellow_slip | red_slip
+    step: str
+    period: str
+    date: date
+
+
+SLIP_KINDS = (NoticeKind.YELLOW_SLIP, NoticeKind.RED_SLIP)
+SLIP_NAMES = {NoticeKind.YELLOW_SLIP: "黄色督办单", NoticeKind.RED_SLIP: "红色督办单"}
+
+
+def slips(session: Session, world: World) -> dict[int, list[Slip]]:
+    """task_id → the slips issued from the period's start to the lights' day, oldest first. A slip
+    sent to several recipients counts once (task, kind, step, period), dated by its first sending.
+    A slip stays issued when the task later completes or is extended; only one withdrawn the day
+    it was raised does not count."""
+    if world._slips is not None:
+        return world._slips
+    found: dict[int, list[Slip]] = defaultdict(list)
+    if world.plan_ids:
+        issued = func.min(NoticeIntent.created_on).label("issued_on")
+        rows = session.execute(
+            select(NoticeIntent.task_id, NoticeIntent.kind, NoticeIntent.step, NoticeIntent.period, issued)
+            .where(
+                NoticeIntent.kind.in_(SLIP_KINDS),
+                NoticeIntent.created_on.between(world.period.start, world.day),
+                or_(NoticeIntent.resolved_on.is_(None), NoticeIntent.resolved_on > NoticeIntent.created_on),
+                NoticeIntent.task_id.in_(select(Task.id).where(Task.plan_id.in_(world.plan_ids))),
+            )
+            .group_by(NoticeIntent.task_id, NoticeIntent.kind, NoticeIntent.step, NoticeIntent.period)
+        )
+        for task_id, kind, step, period, issued_on in rows:
+            found[task_id].append(Slip(NoticeKind(kind), step, period, issued_on))
+        for items in found.values():
+            items.sort(key=lambda s: (s.date, s.kind, s.step, s.period))
+    world._slips = dict(found)
+    return world._slips
