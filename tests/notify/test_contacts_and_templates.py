@@ -282,12 +282,12 @@ def test_without_a_portal_there_is_no_link(monkeypatch):
 
 def test_delivery_adds_the_tasks_current_light_and_reason(session, load, outbox):
     from tests.seed_files import HENGSHUI_PLAN
+    from wufei.departments.naming import resolve_department
     from wufei.notify.channels import Channels
-    from wufei.plans.queries import find_departments
 
     load(HENGSHUI_PLAN)
     task = session.scalars(select(Task).order_by(Task.id)).first()
-    ecology = find_departments(session, "市生态环境局")[0]
+    ecology = resolve_department(session, "衡水市/市生态环境局")
     session.add(
         LightRecord(
             task_id=task.id, milestone_id=None, as_of=DAY, light="yellow", rules="lag", reason="序时进度落后15个百分点"

@@ -1,11 +1,10 @@
-"""Finding a plan or a department by what a user types."""
+"""Finding a plan by what a user types (a department: wufei/departments/naming.py)."""
 
 from __future__ import annotations
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from wufei.departments.models import Department, DepartmentAlias
 from wufei.plans.models import Plan
 
 
@@ -22,13 +21,3 @@ def find_plans(session: Session, ref: str) -> list[Plan]:
     if exact:
         return exact
     return list(session.scalars(select(Plan).where(Plan.title.contains(ref)).order_by(Plan.id)))
-
-
-def find_departments(session: Session, name: str) -> list[Department]:
-    """By canonical name or alias, in any jurisdiction."""
-    by_alias = select(DepartmentAlias.department_id).where(DepartmentAlias.alias == name)
-    return list(
-        session.scalars(
-            select(Department).where(or_(Department.name == name, Department.id.in_(by_alias))).order_by(Department.id)
-        )
-    )

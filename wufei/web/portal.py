@@ -33,6 +33,7 @@ from wufei.accounts.service import ROLE_NAMES, SignedIn, session_user
 from wufei.bulletins.service import bulletin_dir
 from wufei.cadence.windows import chinese_week, load_cadence, week_label
 from wufei.db import transaction, utcnow
+from wufei.departments.naming import qualified_name
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SESSION_COOKIE = "wufei_session"
@@ -101,6 +102,7 @@ class Portal:
             light_cn=lambda light: LIGHT_NAMES.get(light, "未纳入督办"),
             local_time=_local_time,
             file_size=_file_size,
+            qualified_name=qualified_name,
         )
 
     # --- the clock ---------------------------------------------------------------------------
