@@ -1,0 +1,143 @@
+"""Every command in README.md, run as written, in order, in a fresh folder: the README cannot drift.
+
+Each line of each ```sh block is one command (a trailing `# …` is its comment). The commands run
+one after another in one folder with a fresh SQLite database, as a reader following the README
+would: `wufei import examples/seeds/*.txt` loads the seeds the later examples use, `wufei template
+weekly-report 周报.xlsx` writes the form `wufei report import 周报.xlsx` reads back, and so on.
+`export NAME=value` lines set the variable for the lines after them. A command passes when it
+exits 0 without a traceback.
+
+A comment may end with a note for this test (say why in the README prose if it is not obvious):
+- `(test: --help)`: the command starts a server or needs one (`prefect server start`, `prefect
+  worker start`, `wufei serve`, `wufei web`, `prefect work-pool create`, `prefect deploy`): it is
+  run with `--help` appended, which checks that the command and every option it names exist.
+- `(test: not run)`: `make demo` and `make test`, which .ci/run runs itself on a clean clone.
+
+Files a command reads that no earlier command writes are made here (`FILES`). Adding an example to
+the README adds it to this test; an example needing a file gets it in `FILES`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+BLOCK = re.compile(r"^```sh\n(.*?)^```", re.S | re.M)
+NOTE = re.compile(r"\(test: (--help|not run)\)\s*$")
+PASSWORD = "readme-example-42\n"
+
+
+@dataclass(frozen=True)
+class Example:
+    line: int  # in README.md
+    command: str
+    note: str | None  # "--help", "not run" or None
+
+    def __str__(self) -> str:
+        return f"README.md:{self.line}: {self.command}"
+
+
+def readme_examples(text: str) -> list[Example]:
+    examples = []
+    for block in BLOCK.finditer(text):
+        first_line = text.count("\n", 0, block.start(1)) + 1
+        for offset, raw in enumerate(block.group(1).splitlines()):
+            command, comment = _split_comment(raw)
+            if not command:
+                continue
+            match = NOTE.search(comment)
+            examples.append(Example(first_line + offset, command, match.group(1) if match else None))
+    return examples
+
+
+def _split_comment(line: str) -> tuple[str, str]:
+    """The command and its trailing comment: the first ` #` outside quotes."""
+    quote = None
+    for index, char in enumerate(line):
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "#" and (index == 0 or line[index - 1].isspace()):
+            return line[:index].strip(), line[index + 1 :].strip()
+    return line.strip(), ""
+
+
+def _files(folder: Path) -> None:
+    """What the README's commands read that none of them writes."""
+    from PIL import Image
+
+    Image.new("RGB", (64, 48), "green").save(folder / "照片.jpg")
+
+
+FILES = _files
+
+EXPORT = re.compile(r"^export (\w+)=(\S+)$")
+
+
+@pytest.fixture(scope="module")
+def examples() -> list[Example]:
+    return readme_examples(README.read_text(encoding="utf-8"))
+
+
+def test_the_readme_has_examples_and_every_note_is_known(examples):
+    assert len(examples) > 40
+    assert {e.note for e in examples} <= {None, "--help", "not run"}
+    servers = [e for e in examples if re.search(r"prefect (server|worker) start|wufei (serve|web)\b", e.command)]
+    assert servers and all(e.note == "--help" for e in servers), "commands that run forever are checked with --help"
+
+
+def test_every_readme_command_runs_as_written(examples, tmp_path):
+    folder = tmp_path / "readme"
+    folder.mkdir()
+    (folder / ".venv").symlink_to(sys.prefix)
+    (folder / "examples").symlink_to(ROOT / "examples")
+    FILES(folder)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("WUFEI_", "PREFECT_")) and key not in ("VIRTUAL_ENV",)
+    }
+    env.update(
+        PATH=f"{Path(sys.prefix) / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+        WUFEI_HOME=str(ROOT),
+        WUFEI_OUTBOX_DIR=str(folder / "outbox"),
+        WUFEI_EVIDENCE_DIR=str(folder / "evidence"),
+        WUFEI_BULLETIN_DIR=str(folder / "bulletins"),
+        PREFECT_HOME=str(folder / "prefect"),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        PREFECT_LOGGING_LEVEL="WARNING",
+        MPLCONFIGDIR=str(tmp_path / "matplotlib"),
+    )
+    ran, failures = 0, []
+    for example in examples:
+        if example.note == "not run":
+            continue
+        exported = EXPORT.match(example.command)
+        if exported:
+            env[exported.group(1)] = exported.group(2)
+            continue
+        command = example.command + (" --help" if example.note == "--help" else "")
+        done = subprocess.run(
+            ["bash", "-c", command],
+            cwd=folder,
+            env=env,
+            input=PASSWORD * 2,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        ran += 1
+        if done.returncode != 0 or "Traceback" in done.stderr:
+            failures.append(f"{example}\n  exit {done.returncode}\n  {(done.stderr or done.stdout)[-1500:]}")
+    assert not failures, "README examples that fail as written:\n" + "\n".join(failures)
+    assert ran > 35
