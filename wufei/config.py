@@ -6,6 +6,7 @@ same name in WUFEI_CONFIG_DIR. Files are YAML with English keys and Chinese text
 
 from __future__ import annotations
 
+import copy
 import os
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,18 @@ def config_path(package: str, name: str) -> Path:
 
 
 def load_yaml(package: str, name: str) -> dict[str, Any]:
+    """The file's mapping, a fresh copy for each caller. Parsed once per version of the file (a
+    replay asks for the cadence thousands of times; an office's edit is still read at once)."""
     path = config_path(package, name)
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or {}
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}：配置文件应为键值映射")
-    return data
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _PARSED:
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.safe_load(handle) or {}
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}：配置文件应为键值映射")
+        _PARSED[key] = data
+    return copy.deepcopy(_PARSED[key])
+
+
+_PARSED: dict[tuple[str, int, int], dict[str, Any]] = {}
