@@ -70,6 +70,18 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture(scope="session")
+def prefect_server():
+    """One Prefect test server for every engine test of the run (it takes ~10 s to start). Here, not
+    in tests/flows/conftest.py: a session fixture imported into another folder's module starts a
+    second server."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        yield
+
+
+@pytest.fixture(scope="session")
 def registry() -> Registry:
     return Registry.load()
 

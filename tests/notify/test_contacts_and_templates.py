@@ -126,8 +126,6 @@ def test_contacts_add_services_by_department_and_alias_and_email_arrives(
         encoding="utf-8",
     )
     channels = Channels.load(config, extra=contact_services(session), aliases=contact_aliases(session))
-    for service in channels.services:
-        service.request_rate_per_sec = 0
     liaison = sorted(service_name(s).split("://")[0] for s in channels.services_for(f"dept-{env.id}"))
     assert liaison == ["mailto", "wecombot"]
     assert sorted(service_name(s).split("://")[0] for s in channels.services_for(f"leader-{env.id}")) == [
