@@ -6,10 +6,12 @@ transaction that is rolled back, so tests never see each other's rows.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -91,8 +93,20 @@ def load(session, registry):
     """Parse and load a file inside the test's transaction; returns the plan summaries."""
 
     def _load(path: Path):
-        summaries, _ = load_source(session, read_source(path), registry=registry, actor="test", path=str(path))
+        summaries, _ = load_source(session, _parsed(path), registry=registry, actor="test", path=str(path))
         session.flush()
         return summaries
 
     return _load
+
+
+_PARSED: dict[tuple[str, bytes], Any] = {}
+
+
+def _parsed(path: Path):
+    """A file parsed once per content for the whole run (loading never changes what was read);
+    a test that rewrites a file gets its new content parsed."""
+    key = (str(path), hashlib.sha256(Path(path).read_bytes()).digest())
+    if key not in _PARSED:
+        _PARSED[key] = read_source(path)
+    return _PARSED[key]
