@@ -30,12 +30,13 @@ demo-short: install
 test: install system-packages
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
+# Each pass ends with its ten slowest tests, so a slow fixture shows itself.
 test-sqlite: install system-packages
-	$(PY) -m pytest -q -m 'not postgresql'
+	$(PY) -m pytest -q --durations=10 -m 'not postgresql'
 
 # Installs Debian's PostgreSQL if missing and starts a throwaway server on loopback.
 test-postgres: install system-packages
-	WUFEI_TEST_DATABASE_URL=$$(scripts/postgres.sh) $(PY) -m pytest -q
+	WUFEI_TEST_DATABASE_URL=$$(scripts/postgres.sh) $(PY) -m pytest -q --durations=10
 
 # Lint and format (ruff).
 check: install
