@@ -10,11 +10,12 @@ import hashlib
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -61,6 +62,13 @@ def fresh_engine(tmp_path) -> Iterator[Engine]:
 
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
+    with rolled_back(engine) as session:
+        yield session
+
+
+@contextmanager
+def rolled_back(engine: Engine) -> Iterator[Session]:
+    """A session whose work, commits included (savepoints), is rolled back at the end."""
     with engine.connect() as connection:
         transaction = connection.begin()
         session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
@@ -69,6 +77,44 @@ def session(engine: Engine) -> Iterator[Session]:
         finally:
             session.close()
             transaction.rollback()
+
+
+def seeded_database(directory: Path, registry: Registry, paths: list[Path]) -> Engine:
+    """A migrated database of its own with `paths` imported and committed, for a folder or module
+    whose tests all start from the same documents: override `session` there with
+    `rolled_back(that engine)`, and each test shares the import but never another test's rows."""
+    engine = make_engine(fresh_database_url(directory))
+    migrate.upgrade(engine)
+    with engine.begin() as connection:
+        session = Session(bind=connection)
+        for path in paths:
+            load_source(session, _parsed(path), registry=registry, actor="test", path=str(path))
+        session.flush()
+        session.close()
+    return engine
+
+
+@pytest.fixture(scope="session")
+def hengshui_engine(tmp_path_factory, registry) -> Iterator[Engine]:
+    """The Hengshui plan (衡政办字〔2022〕57号) imported once for the run; modules whose tests all
+    start from it use `hengshui_session` as their `session`."""
+    from tests.seed_files import HENGSHUI_PLAN
+
+    engine = seeded_database(tmp_path_factory.mktemp("hengshui"), registry, [HENGSHUI_PLAN])
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def hengshui_session(hengshui_engine) -> Iterator[Session]:
+    with rolled_back(hengshui_engine) as session:
+        yield session
+
+
+def hengshui_plan_id(session: Session) -> int:
+    from wufei.plans.models import Plan
+
+    return session.scalar(select(Plan.id).where(Plan.doc_number == "衡政办字〔2022〕57号"))
 
 
 @pytest.fixture(scope="session")

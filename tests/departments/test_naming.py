@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import rolled_back, seeded_database
 from tests.seed_files import BAODING_PLAN, HEBEI_PLAN, HENGSHUI_PLAN
 from wufei.departments.naming import (
     DepartmentNameError,
@@ -14,11 +15,17 @@ from wufei.departments.naming import (
 )
 
 
+@pytest.fixture(scope="module")
+def three_plans(tmp_path_factory, registry):
+    engine = seeded_database(tmp_path_factory.mktemp("naming"), registry, [HENGSHUI_PLAN, BAODING_PLAN, HEBEI_PLAN])
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture
-def seeded(session, load):
-    for path in (HENGSHUI_PLAN, BAODING_PLAN, HEBEI_PLAN):
-        load(path)
-    return session
+def seeded(three_plans):
+    with rolled_back(three_plans) as session:  # naming only reads: one import for the module
+        yield session
 
 
 def test_the_qualified_name_picks_the_place(seeded):

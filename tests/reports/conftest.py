@@ -1,27 +1,20 @@
-"""The Hengshui plan (衡政办字〔2022〕57号, issued 2022-10-07), loaded once into this folder's own
-database; each test still runs in a transaction that is rolled back (`session` below, as in
-tests/conftest.py), so the tests share the import and never each other's rows."""
+"""The Hengshui plan (衡政办字〔2022〕57号, issued 2022-10-07), imported once for the run
+(`hengshui_session`, tests/conftest.py); each test still runs in a transaction that is rolled
+back, so the tests share the import and never each other's rows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from tests.conftest import fresh_database_url
-from tests.seed_files import HENGSHUI_PLAN
-from wufei import migrate
 from wufei.cadence.windows import load_cadence
 from wufei.calendar.workdays import WorkCalendar
-from wufei.db import make_engine, transaction
 from wufei.departments.models import Department
-from wufei.importers.service import load_source, read_source
 from wufei.plans.models import Plan
 from wufei.tasks.models import Role, Task
 
@@ -50,26 +43,9 @@ class Hengshui:
         ]
 
 
-@pytest.fixture(scope="session")
-def hengshui_engine(tmp_path_factory, registry) -> Iterator[Engine]:
-    engine = make_engine(fresh_database_url(tmp_path_factory.mktemp("hengshui")))
-    migrate.upgrade(engine)
-    with transaction(engine) as session:
-        load_source(session, read_source(HENGSHUI_PLAN), registry=registry, actor="test", path=str(HENGSHUI_PLAN))
-    yield engine
-    engine.dispose()
-
-
 @pytest.fixture
-def session(hengshui_engine) -> Iterator[Session]:
-    with hengshui_engine.connect() as connection:
-        outer = connection.begin()
-        session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-        try:
-            yield session
-        finally:
-            session.close()
-            outer.rollback()
+def session(hengshui_session) -> Session:
+    return hengshui_session
 
 
 @pytest.fixture
