@@ -77,9 +77,11 @@ def rebuild_font_list() -> None:
     """Scan the system's fonts again and rewrite the cache, in place: the Agg backend holds on to
     the `fontManager` object itself."""
     log.info("rebuilding matplotlib's font list (%s)", cache_file())
-    fresh = font_manager._load_fontmanager(try_read_cache=False)
+    fresh = font_manager.FontManager()
+    font_manager.json_dump(fresh, cache_file())
     vars(font_manager.fontManager).update(vars(fresh))
-    font_manager.fontManager._findfont_cached.cache_clear()
+    # findfont's answers are cached per manager object; matplotlib clears them the same way.
+    font_manager.fontManager._findfont_cached.cache_clear()  # type: ignore[attr-defined]
 
 
 def shipped_font() -> Path | None:
