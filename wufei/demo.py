@@ -30,8 +30,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "examples" / "seeds"
 OUT = Path(os.environ.get("WUFEI_DEMO_DIR", ROOT / "out" / "demo"))
 SHORT = os.environ.get("WUFEI_DEMO_SHORT", "") not in ("", "0")
-START, END = date(2023, 1, 1), date(2023, 2, 3) if SHORT else date(2024, 1, 31)
-LIGHTS_ON = date(2024, 1, 2)
+START = date(2023, 1, 1)
+if SHORT:  # the days the office looks at fall inside the replayed weeks
+    END, LIGHTS_ON, PORTAL_TODAY, FORM_WEEK = date(2023, 2, 3), date(2023, 2, 3), date(2023, 2, 1), date(2023, 1, 30)
+else:
+    END, LIGHTS_ON, FORM_WEEK = date(2024, 1, 31), date(2024, 1, 2), date(2023, 12, 25)
+    PORTAL_TODAY = date(2023, 12, 27)  # a working day of the replayed year's last reporting week
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -51,6 +55,8 @@ def main() -> int:
     os.environ["PREFECT_HOME"] = str(OUT / "prefect")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Prefect gives its ephemeral server 20 s to start; a busy 2-core machine can take longer.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
     from wufei import migrate
     from wufei.db import make_engine, make_sessionmaker, transaction
@@ -153,7 +159,6 @@ def _minutes(seconds: float) -> str:
 
 PORTAL_PORT = 8000
 PORTAL = f"http://127.0.0.1:{PORTAL_PORT}"
-PORTAL_TODAY = date(2023, 12, 27)  # a working day of the replayed year's last reporting week
 
 
 _LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": "已完成"}
@@ -296,9 +301,7 @@ def _write_outputs(session) -> dict:
     sample = session.get(Task, next(row["id"] for row in rows if row["light"] != "done"))
     [department_id] = [a.department_id for a in sample.assignments if a.role == "lead"][:1]
     form = OUT / "周报表-示例.xlsx"
-    write_weekly_form(
-        session, form, department_id=department_id, week_start=date(2023, 12, 25), as_of=date(2023, 12, 25)
-    )
+    write_weekly_form(session, form, department_id=department_id, week_start=FORM_WEEK, as_of=FORM_WEEK)
 
     def count(query):
         return session.scalar(select(func.count()).select_from(query.subquery()))
