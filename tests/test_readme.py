@@ -1,8 +1,9 @@
 """Every command in README.md, run as written, in order, in a fresh folder: the README cannot drift.
 
 Each line of each ```sh block is one command (a trailing `# …` is its comment). The commands run
-one after another in one folder with a fresh SQLite database, as a reader following the README
-would: `wufei import examples/seeds/*.txt` loads the seeds the later examples use, `wufei template
+one after another in one folder with a fresh database (the README's SQLite file; a fresh
+PostgreSQL database in make test's PostgreSQL pass), as a reader following the README would:
+`wufei import examples/seeds/*.txt` loads the seeds the later examples use, `wufei template
 weekly-report 周报.xlsx` writes the form `wufei report import 周报.xlsx` reads back, and so on.
 `export NAME=value` lines set the variable for the lines after them. A command passes when it
 exits 0 without a traceback. `wufei` commands run in this process through click's runner, after
