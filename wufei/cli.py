@@ -233,7 +233,7 @@ def export_command(path: Path, plan_ref: str | None) -> None:
 
 _filters = [
     click.option("--plan", "plan_ref", help="方案文号、名称或编号"),
-    click.option("--dept", help="部门名称或别名"),
+    click.option("--dept", help="部门：衡水市/市商务局、别名，或唯一的部门名称"),
     click.option("--role", type=click.Choice(["lead", "supporting", "implementer"]), help="与 --dept 合用"),
     click.option("--json", "as_json", is_flag=True, help="JSON 输出"),
 ]
@@ -243,6 +243,21 @@ def _with_filters(command):
     for option in reversed(_filters):
         command = option(command)
     return command
+
+
+def _plan_and_department(session, plan_ref: str | None, dept: str | None) -> tuple[list[int] | None, list[int] | None]:
+    """The --plan and --dept filters; a department name several places share means the plan's own."""
+    from sqlalchemy import select
+
+    from wufei.departments.models import Department
+    from wufei.plans.models import Plan
+
+    plan_ids = _plan_ids(session, plan_ref)
+    prefer: list[int] = []
+    if plan_ids and dept:
+        places = select(Plan.jurisdiction_id).where(Plan.id.in_(plan_ids))
+        prefer = list(session.scalars(select(Department.id).where(Department.jurisdiction_id.in_(places))))
+    return plan_ids, _department_ids(session, dept, prefer=prefer)
 
 
 @main.command("tasks")
@@ -261,10 +276,11 @@ def tasks_command(plan_ref, dept, role, as_json, list_kind, awaiting, as_of, lig
 
     day = parse_day(as_of) or (date.today() if light else None)
     with make_sessionmaker(_engine())() as session:
+        plan_ids, department_ids = _plan_and_department(session, plan_ref, dept)
         tasks = list_tasks(
             session,
-            plan_ids=_plan_ids(session, plan_ref),
-            department_ids=_department_ids(session, dept),
+            plan_ids=plan_ids,
+            department_ids=department_ids,
             role=Role(role) if role else None,
             list_kind=list_kind,
             awaiting_assignment=True if awaiting else None,
@@ -320,10 +336,11 @@ def indicators_command(plan_ref, dept, role, as_json) -> None:
     from wufei.tasks.models import Role
 
     with make_sessionmaker(_engine())() as session:
+        plan_ids, department_ids = _plan_and_department(session, plan_ref, dept)
         indicators = list_indicators(
             session,
-            plan_ids=_plan_ids(session, plan_ref),
-            department_ids=_department_ids(session, dept),
+            plan_ids=plan_ids,
+            department_ids=department_ids,
             role=Role(role) if role else None,
         )
         rows = [indicator_as_dict(i) for i in indicators]

@@ -59,12 +59,18 @@ def plan_ids(session, plan_ref: str | None) -> list[int] | None:
     return [p.id for p in plans]
 
 
-def department_ids(session, name: str | None) -> list[int] | None:
-    from wufei.plans.queries import find_departments
+def department(session, name: str, *, prefer=()):
+    """The department `name` means (wufei/departments/naming.py); a Chinese error lists the candidates."""
+    from wufei.departments.naming import DepartmentNameError, resolve_department
 
+    try:
+        return resolve_department(session, name, prefer=prefer)
+    except DepartmentNameError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def department_ids(session, name: str | None, *, prefer=()) -> list[int] | None:
+    """A `--dept` filter: None when not given, else the one department's id."""
     if name is None:
         return None
-    departments = find_departments(session, name)
-    if not departments:
-        raise click.ClickException(f"找不到部门「{name}」")
-    return [d.id for d in departments]
+    return [department(session, name, prefer=prefer).id]

@@ -17,7 +17,7 @@ working days before its deadline for three more months; the office approves the 
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -103,25 +103,48 @@ class Simulation:
     returned_done: bool = False
     extension_task_id: int | None = None
     extension_id: int | None = None
+    # Days a stalled task asks for, or the office grants, an extension; found whenever the open
+    # tasks are loaded, which happens at least on every week's first working day.
+    extension_days: set[date] = field(default_factory=set)
 
     def play_day(self, session: Session, day: date) -> None:
         if not self.calendar.is_workday(day):
             return
         self._office_reviews(session, day)
+        if not self._acts_on(day):
+            return  # no department files or asks anything today: the open tasks need not be loaded
         tasks = open_tasks(session, as_of=day)
+        self.extension_days = {
+            self.calendar.add_workdays(task.due_date, offset)
+            for task in tasks
+            if behaviour_of(task) == "stalled" and task.due_date is not None and task.deadline_kind == "fixed"
+            for offset in (-10, -9)
+        }
+        weeks = {week_start(day), week_start(day) - timedelta(weeks=1)}  # this week's, and late filers' last week
+        filed = set(
+            session.execute(select(Report.task_id, Report.week_start).where(Report.week_start.in_(weeks))).tuples()
+        )
         for task in tasks:
             behaviour = behaviour_of(task)
             self._maybe_extend(session, task, behaviour, day)
-            self._maybe_report(session, task, behaviour, day)
+            self._maybe_report(session, task, behaviour, day, filed)
+
+    def _acts_on(self, day: date) -> bool:
+        return day in (self._first_workday_of_week(day), self._filing_day(day)) or day in self.extension_days
+
+    def _first_workday_of_week(self, day: date) -> date:
+        return self.calendar.next_workday(week_start(day) - timedelta(days=1))
 
     def _lead(self, task: Task) -> int:
         return next(a.department_id for a in task.assignments if a.role == Role.LEAD)
 
-    def _maybe_report(self, session: Session, task: Task, behaviour: str, day: date) -> None:
+    def _maybe_report(
+        self, session: Session, task: Task, behaviour: str, day: date, filed: set[tuple[int, date]]
+    ) -> None:
         if behaviour == "silent" and day >= date(self.year, *SILENT_FROM):
             return
         if behaviour == "late":
-            if day != self.calendar.next_workday(week_start(day) - timedelta(days=1)):  # first working day
+            if day != self._first_workday_of_week(day):
                 return
             week = week_start(day) - timedelta(weeks=1)  # last week's report, after its window closed
             at = datetime.combine(day, time(9, 0), self.cadence.timezone)
@@ -129,10 +152,7 @@ class Simulation:
             if day != self._filing_day(day):
                 return
             week, at = week_start(day), datetime.combine(day, time(10, 0), self.cadence.timezone)
-        if (
-            week < task_start(task)
-            or session.scalar(select(Report.id).where(Report.task_id == task.id, Report.week_start == week)) is not None
-        ):
+        if week < task_start(task) or (task.id, week) in filed:
             return
         due = task.due_date
         progress = reported_progress(behaviour, expected_progress(task, day, due))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import warnings
-from datetime import date
+from datetime import date, timedelta
 
+import chinese_calendar
 import pytest
 
-from wufei.calendar.workdays import DayKind, UnknownYearWarning, WorkCalendar
+from wufei.calendar.workdays import DayKind, UnknownYearWarning, WorkCalendar, national_year
 
 
 @pytest.fixture
@@ -75,3 +76,45 @@ def test_the_first_working_day_of_october_2024_is_the_8th(calendar):
     assert calendar.nth_workday_of_month(2024, 10, 1) == date(2024, 10, 8)
     assert calendar.nth_workday_of_month(2024, 10, 5) == date(2024, 10, 12)  # Saturday, 调休
     assert calendar.nth_workday_of_month(2024, 2, 1) == date(2024, 2, 1)
+
+
+def _counted_day_by_day(calendar: WorkCalendar, start: date, end: date) -> int:
+    return sum(calendar.is_workday(start + timedelta(days=n)) for n in range(1, (end - start).days + 1))
+
+
+def test_workdays_between_agrees_with_counting_day_by_day_across_years_and_overrides():
+    calendar = WorkCalendar({date(2024, 6, 8): "workday", date(2025, 1, 2): "holiday", date(2026, 12, 31): "holiday"})
+    pairs = [
+        (date(2023, 12, 29), date(2024, 1, 2)),
+        (date(2022, 3, 1), date(2026, 12, 31)),
+        (date(2024, 6, 7), date(2024, 6, 8)),
+        (date(2024, 2, 29), date(2025, 3, 1)),
+        (date(2025, 1, 1), date(2025, 1, 1)),
+    ]
+    for start, end in pairs:
+        assert calendar.workdays_between(start, end) == _counted_day_by_day(calendar, start, end)
+        assert calendar.workdays_between(end, start) == -_counted_day_by_day(calendar, start, end)
+
+
+def test_workdays_between_into_an_unknown_year_warns_as_is_workday_does():
+    calendar = WorkCalendar()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert calendar.workdays_between(date(2026, 12, 30), date(2027, 1, 5)) == _counted_day_by_day(
+            calendar, date(2026, 12, 30), date(2027, 1, 5)
+        )
+    assert [str(w.message)[:6] for w in caught if issubclass(w.category, UnknownYearWarning)] == ["2027年的"]
+
+
+def test_the_national_arrangement_is_read_from_the_package_once_per_year(monkeypatch):
+    WorkCalendar().is_workday(date(2024, 5, 6))  # the year is now known to the process
+
+    def refuse(day):
+        raise AssertionError(f"chinese_calendar asked again about {day}")
+
+    monkeypatch.setattr(chinese_calendar, "is_workday", refuse)
+    calendar = WorkCalendar()  # as each run loads its own
+    assert calendar.is_workday(date(2024, 5, 6)) and not calendar.is_workday(date(2024, 5, 1))
+    assert calendar.workdays_between(date(2024, 1, 1), date(2024, 12, 31)) == national_year(2024)[1:].count(
+        True
+    )  # (1 Jan, 31 Dec]

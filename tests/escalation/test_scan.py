@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.seed_files import HENGSHUI_PLAN
+from tests.conftest import hengshui_plan_id
 from wufei.cadence.config import CadenceConfig
 from wufei.calendar.workdays import WorkCalendar
 from wufei.escalation.ladder import Ladder
@@ -27,9 +27,13 @@ DUE_2022, DUE_2023, DUE_2025 = date(2022, 12, 31), date(2023, 12, 31), date(2025
 
 
 @pytest.fixture
-def plan(session, load):
-    [summary] = load(HENGSHUI_PLAN)
-    tasks = list(session.scalars(select(Task).where(Task.plan_id == summary.plan_id).order_by(Task.id)))
+def session(hengshui_session):  # every test here starts from the Hengshui plan, imported once for the run
+    return hengshui_session
+
+
+@pytest.fixture
+def plan(session):
+    tasks = list(session.scalars(select(Task).where(Task.plan_id == hengshui_plan_id(session)).order_by(Task.id)))
     return {t.id: t for t in tasks}
 
 

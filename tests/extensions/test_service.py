@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from tests.conftest import fresh_database_url
+from tests.conftest import fresh_database_url, hengshui_plan_id
 from tests.lights.factories import lead_of, supporter_of, tasks_of
 from tests.seed_files import HENGSHUI_PLAN
 from wufei.audit.models import AuditEntry
@@ -32,9 +32,13 @@ DUE = date(2023, 12, 31)
 
 
 @pytest.fixture
-def task(session, load):
-    [summary] = load(HENGSHUI_PLAN)
-    return tasks_of(session, summary.plan_id, kind="fixed", due=DUE)[0]
+def session(hengshui_session):  # every test here starts from the Hengshui plan, imported once for the run
+    return hengshui_session
+
+
+@pytest.fixture
+def task(session):
+    return tasks_of(session, hengshui_plan_id(session), kind="fixed", due=DUE)[0]
 
 
 def ask(session, task, **kw) -> Extension:

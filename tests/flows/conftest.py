@@ -1,9 +1,7 @@
-"""One Prefect test server for all engine tests (it takes ~10 s to start), and a database
-with the Hengshui plan that the flows reach through WUFEI_DATABASE_URL."""
+"""A database with the Hengshui plan that the flows reach through WUFEI_DATABASE_URL (the Prefect
+test server, `prefect_server`, is in tests/conftest.py)."""
 
 from __future__ import annotations
-
-import os
 
 import pytest
 
@@ -12,15 +10,6 @@ from tests.seed_files import HENGSHUI_PLAN
 from wufei import migrate
 from wufei.db import make_engine
 from wufei.importers.service import import_paths
-
-
-@pytest.fixture(scope="session")
-def prefect_server():
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=60):
-        yield
 
 
 @pytest.fixture

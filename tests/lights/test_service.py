@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import hengshui_plan_id
 from tests.lights.factories import file_report, tasks_of
 from tests.rules import CADENCE
-from tests.seed_files import HENGSHUI_PLAN
 from wufei.cadence.config import CadenceConfig
 from wufei.calendar.workdays import WorkCalendar
 from wufei.extensions.service import decide_extension, request_extension
@@ -27,9 +27,13 @@ LAST_WEEK, WEEK_BEFORE = date(2023, 6, 26), date(2023, 6, 19)
 
 
 @pytest.fixture
-def plan_id(load):
-    [summary] = load(HENGSHUI_PLAN)
-    return summary.plan_id
+def session(hengshui_session):  # every test here starts from the Hengshui plan, imported once for the run
+    return hengshui_session
+
+
+@pytest.fixture
+def plan_id(session):
+    return hengshui_plan_id(session)
 
 
 def lights(session, plan_id, day=DAY, **kw):

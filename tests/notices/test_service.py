@@ -8,24 +8,28 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from tests.seed_files import HENGSHUI_PLAN
+from tests.conftest import hengshui_plan_id
+from wufei.departments.naming import resolve_department
 from wufei.notices.models import NoticeIntent
 from wufei.notices.service import create_intents, intent_key, intents_as_dicts, list_intents, resolve_intents
-from wufei.plans.queries import find_departments
 from wufei.tasks.models import Task
 
 DAY = date(2024, 6, 3)
 
 
 @pytest.fixture
-def hengshui(session, load):
-    [summary] = load(HENGSHUI_PLAN)
+def session(hengshui_session):  # every test here starts from the Hengshui plan, imported once for the run
+    return hengshui_session
+
+
+@pytest.fixture
+def hengshui(session):
     tasks = list(
         session.scalars(
-            select(Task).where(Task.plan_id == summary.plan_id, Task.list_kind == "project").order_by(Task.id)
+            select(Task).where(Task.plan_id == hengshui_plan_id(session), Task.list_kind == "project").order_by(Task.id)
         )
     )
-    ecology = find_departments(session, "市生态环境局")[0]
+    ecology = resolve_department(session, "衡水市/市生态环境局")
     return tasks, ecology
 
 

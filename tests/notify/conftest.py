@@ -19,6 +19,15 @@ from wufei.plans.models import Jurisdiction
 DAY = date(2024, 6, 3)
 
 
+@pytest.fixture(autouse=True)
+def no_politeness_sleep(monkeypatch):
+    """Apprise waits `request_rate_per_sec` (5.5 s) between two sends to one service, to spare
+    remote APIs; every receiver here is local (SMTP and HTTP on 127.0.0.1, or refused ports)."""
+    from apprise.plugins.base import NotifyBase
+
+    monkeypatch.setattr(NotifyBase, "request_rate_per_sec", 0)
+
+
 @pytest.fixture
 def outbox(tmp_path, monkeypatch):
     folder = tmp_path / "outbox"
@@ -39,10 +48,7 @@ def channels_from(tmp_path):
     def _load(text: str) -> Channels:
         path = tmp_path / "apprise.yaml"
         path.write_text(text, encoding="utf-8")
-        channels = Channels.load(path)
-        for service in channels.services:  # Apprise waits 5.5 s between two sends to one service
-            service.request_rate_per_sec = 0  # (politeness); the tests need not wait
-        return channels
+        return Channels.load(path)
 
     return _load
 

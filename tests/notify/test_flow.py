@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from flows import cadence, notify
 from flows.deployments import deployments, runner_deployments
-from tests.flows.conftest import flow_database, prefect_server  # noqa: F401  (the shared engine fixtures)
+from tests.flows.conftest import flow_database  # noqa: F401  (the shared engine fixture)
 from wufei.db import make_sessionmaker
 from wufei.notify.models import Delivery, Dispatch
 

@@ -1,4 +1,6 @@
-"""The Hengshui plan (衡政办字〔2022〕57号, issued 2022-10-07) loaded in the test's transaction."""
+"""The Hengshui plan (衡政办字〔2022〕57号, issued 2022-10-07), imported once for the run
+(`hengshui_session`, tests/conftest.py); each test still runs in a transaction that is rolled
+back, so the tests share the import and never each other's rows."""
 
 from __future__ import annotations
 
@@ -8,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tests.rules import CADENCE
-from tests.seed_files import HENGSHUI_PLAN
 from wufei.calendar.workdays import WorkCalendar
 from wufei.departments.models import Department
 from wufei.plans.models import Plan
@@ -42,8 +44,12 @@ class Hengshui:
 
 
 @pytest.fixture
-def hengshui(session, load) -> Hengshui:
-    load(HENGSHUI_PLAN)
+def session(hengshui_session) -> Session:
+    return hengshui_session
+
+
+@pytest.fixture
+def hengshui(session) -> Hengshui:
     plan = session.scalar(select(Plan).where(Plan.doc_number == "衡政办字〔2022〕57号"))
     tasks = list(session.scalars(select(Task).where(Task.plan_id == plan.id).order_by(Task.id)))
 

@@ -185,11 +185,13 @@ def test_compliance_prints_a_chinese_table_and_json(wufei, task_id):
     table = wufei("report", "compliance", "--week", "2024-W23", "--as-of", "2024-06-10").output
     assert "2024年第23周报送情况（截止 2024年6月7日（星期五）17:00" in table
     assert "部门" in table and "应报" in table and "未报" in table
-    line = next(row for row in table.splitlines() if row.startswith("市生态环境局"))
+    line = next(row for row in table.splitlines() if row.startswith("衡水市/市生态环境局"))  # the qualified name
     rows = json.loads(wufei("report", "compliance", "--week", "2024-W23", "--as-of", "2024-06-10", "--json").output)
     ecology = next(r for r in rows if r["department"] == "市生态环境局")
     assert line.split()[1:] == [str(ecology[k]) for k in ("expected", "filed", "on_time", "late", "missing")]
     assert (ecology["filed"], ecology["late"]) == (1, 1)
+    only = wufei("report", "compliance", "--week", "2024-W23", "--as-of", "2024-06-10", "--dept", "衡水市/市生态环境局")
+    assert [row.split() for row in only.output.splitlines() if "/" in row] == [line.split()]
     assert "节假日" in wufei("report", "compliance", "--week", "2024-W07", "--as-of", "2024-02-28").output
 
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from tests.conftest import fresh_database_url
+from tests.conftest import fresh_database_url, hengshui_plan_id
 from tests.lights.factories import tasks_of
 from tests.seed_files import HENGSHUI_PLAN
 from wufei.audit.models import AuditEntry
@@ -54,9 +54,13 @@ def test_default_milestones_fall_on_each_year_end_before_the_due_year(start, due
 
 
 @pytest.fixture
-def plan_id(load):
-    [summary] = load(HENGSHUI_PLAN)
-    return summary.plan_id
+def session(hengshui_session):  # every test here starts from the Hengshui plan, imported once for the run
+    return hengshui_session
+
+
+@pytest.fixture
+def plan_id(session):
+    return hengshui_plan_id(session)
 
 
 def _count(session) -> int:

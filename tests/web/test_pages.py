@@ -106,6 +106,31 @@ def test_the_office_assigns_an_owner_to_a_task_waiting_for_one(office, server):
         assert entry is not None and entry.source == "assign owners"
 
 
+def test_the_office_names_owners_as_the_command_line_does(office, server):
+    task_id, unchanged = server.tasks.awaiting[1], server.tasks.awaiting[2]
+    page = office.get("/assign").text
+    assert "衡水市/市生态环境局" in page  # the pickers show qualified names
+    response = office.post(
+        f"/tasks/{task_id}/owners",
+        data={
+            "csrf_token": csrf_of(page),
+            "lead_names": "衡水市/市发展改革委",
+            "supporting_names": "市商务局、市生态环境局",
+        },
+    )
+    assert response.status_code == 303
+    with transaction(server.engine) as session:
+        task = session.get(Task, task_id)
+        owners = {(a.department.name, a.role) for a in task.assignments}
+        assert owners == {("市发展和改革委员会", "lead"), ("市商务局", "supporting"), ("市生态环境局", "supporting")}
+    refused = office.post(
+        f"/tasks/{unchanged}/owners", data={"csrf_token": csrf_of(page), "lead_names": "衡水市/商务局"}
+    )
+    assert "找不到部门「衡水市/商务局」" in refused.text and "衡水市/市商务局" in refused.text
+    with transaction(server.engine) as session:
+        assert session.get(Task, unchanged).awaiting_assignment
+
+
 def test_the_office_sets_and_removes_a_milestone(office, server):
     task_id = server.tasks.second
     token = csrf_of(office.get(f"/tasks/{task_id}").text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from wufei.clitools import department as department_named
 from wufei.clitools import echo_json, engine
 from wufei.db import make_sessionmaker, transaction
 
@@ -21,7 +22,7 @@ def users_group() -> None:
     required=True,
     help="office 领导小组办公室；liaison 部门专班联系人；leader 领导（只读）",
 )
-@click.option("--dept", help="所属部门（专班联系人必填，同名时写 衡水市/市生态环境局）")
+@click.option("--dept", help="所属部门（专班联系人必填）：衡水市/市生态环境局、别名，或唯一的部门名称")
 @click.option("--name", "display_name", help="姓名或称呼（默认同用户名）")
 @click.option("--password", "with_password", is_flag=True, help="设置密码（交互输入）；不设则只能通过登录链接登录")
 @click.option("--actor", default="office", show_default=True, help="操作人（记入变更记录）")
@@ -30,12 +31,12 @@ def add_command(
 ) -> None:
     """新建账号"""
     from wufei.accounts.service import AccountError, add_user
-    from wufei.reports.commands import _one_department
+    from wufei.departments.naming import qualified_name
 
     password = click.prompt("密码", hide_input=True, confirmation_prompt=True) if with_password else None
     try:
         with transaction(engine()) as session:
-            department = _one_department(session, dept) if dept else None
+            department = department_named(session, dept) if dept else None
             user = add_user(
                 session,
                 username=username,
@@ -45,7 +46,7 @@ def add_command(
                 password=password,
                 actor=actor,
             )
-            summary = f"已新建账号 {user.username}（{role}{'，' + department.name if department else ''}）"
+            summary = f"已新建账号 {user.username}（{role}{'，' + qualified_name(department) if department else ''}）"
     except AccountError as error:
         raise click.ClickException(str(error)) from None
     click.echo(summary)

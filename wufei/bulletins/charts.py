@@ -1,6 +1,6 @@
 """Charts as PNG bytes (matplotlib, Agg): completion by department, lights over time, indicator
-progress. Chinese labels need a CJK font: the first of CJK_FAMILIES matplotlib can find is used,
-and `ChartFontError` says what to install when there is none.
+progress. Chinese labels need a CJK font: the first of CJK_FAMILIES matplotlib can find is used
+(wufei/bulletins/fonts.py), and `ChartFontError` says what to install when there is none.
 
 The PNG bytes are deterministic (no timestamp or software metadata), so a document regenerated
 from a snapshot embeds the very same images.
@@ -18,40 +18,19 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # matplotlib is imported when the first chart is drawn: it takes a second
     from matplotlib.figure import Figure
 
-CJK_FAMILIES = (
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "Noto Sans SC",
-    "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei",
-    "SimHei",
-    "Microsoft YaHei",
-    "PingFang SC",
-    "Heiti SC",
-)
+from wufei.bulletins.fonts import CJK_FAMILIES, FontError, cjk_family
+
 LIGHT_COLOURS = {"done": "#4e79a7", "green": "#59a14f", "yellow": "#edc948", "red": "#e15759"}
 LIGHT_LABELS = {"done": "已完成", "green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 DPI = 150
 
 
-class ChartFontError(RuntimeError):
-    """No font with Chinese glyphs is known to matplotlib."""
+ChartFontError = FontError
 
 
 @lru_cache(maxsize=1)
 def cjk_font() -> str:
-    from matplotlib import font_manager
-
-    for family in CJK_FAMILIES:
-        try:
-            font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
-        except ValueError:
-            continue
-        return family
-    raise ChartFontError(
-        "找不到可显示中文的字体，图表无法生成。请安装 fonts-noto-cjk（Debian/Ubuntu："
-        "apt-get install fonts-noto-cjk）或任一字体：" + "、".join(CJK_FAMILIES)
-    )
+    return cjk_family(CJK_FAMILIES)
 
 
 _DRAWN: OrderedDict[str, bytes] = OrderedDict()

@@ -9,9 +9,11 @@ fall back to Monday–Friday, with a warning naming the year. Pure: no database 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cache
+from itertools import accumulate
 
 import chinese_calendar
 
@@ -25,22 +27,62 @@ class UnknownYearWarning(UserWarning):
     pass
 
 
+@cache
+def national_year(year: int) -> tuple[bool, ...] | None:
+    """Whether each day of `year` is worked by the national arrangement (index: day of the year
+    - 1), or None when `chinese_calendar` does not know the year. Once per process: the package
+    validates its argument on every call (~40 µs), and replaying a year asks millions of times."""
+    first = date(year, 1, 1)
+    try:
+        chinese_calendar.is_workday(first)
+    except NotImplementedError:
+        return None
+    return tuple(chinese_calendar.is_workday(first + timedelta(days=n)) for n in range(_days_in(year)))
+
+
+def _days_in(year: int) -> int:
+    return (date(year + 1, 1, 1) - date(year, 1, 1)).days
+
+
+def _index(day: date) -> int:
+    return day.timetuple().tm_yday - 1
+
+
 class WorkCalendar:
+    """Answers are computed a year at a time and kept: a calendar is built per run, asked often."""
+
     def __init__(self, overrides: Mapping[date, DayKind | str] | None = None):
         self.overrides = {day: DayKind(kind) for day, kind in (overrides or {}).items()}
         self.unknown_years: set[int] = set()
-        self._known: dict[date, bool] = {}  # chinese_calendar costs ~80 µs a call; scans ask often
+        self._assumed: set[int] = set()  # years neither the package nor (wholly) the office knows
+        self._years: dict[int, tuple[bool, ...]] = {}  # each day worked, overrides applied
+        self._running: dict[int, tuple[int, ...]] = {}  # working days from 1 January through each day
 
     def is_workday(self, day: date) -> bool:
-        if day in self.overrides:
-            return self.overrides[day] == DayKind.WORKDAY
-        if day not in self._known:
-            try:
-                self._known[day] = chinese_calendar.is_workday(day)
-            except NotImplementedError:
-                self._unknown(day.year)
-                return day.weekday() < 5
-        return self._known[day]
+        worked = self._year(day.year)[_index(day)]
+        if day.year in self._assumed and day not in self.overrides:
+            self._unknown(day.year)
+        return worked
+
+    def _year(self, year: int) -> tuple[bool, ...]:
+        if year not in self._years:
+            national = national_year(year)
+            if national is None:
+                self._assumed.add(year)
+                first = date(year, 1, 1)
+                national = tuple((first + timedelta(days=n)).weekday() < 5 for n in range(_days_in(year)))
+            worked = list(national)
+            for day, kind in self.overrides.items():
+                if day.year == year:
+                    worked[_index(day)] = kind == DayKind.WORKDAY
+            self._years[year] = tuple(worked)
+        return self._years[year]
+
+    def _through(self, day: date) -> int:
+        """Working days from 1 January of `day`'s year through `day`."""
+        if day.year not in self._running:
+            self._running[day.year] = tuple(accumulate(self._year(day.year)))
+        return self._running[day.year][_index(day)]
 
     def _unknown(self, year: int) -> None:
         if year not in self.unknown_years:
@@ -76,10 +118,13 @@ class WorkCalendar:
         """Working days in (start, end]: 1 from Friday to the next Monday; negative if end < start."""
         if end < start:
             return -self.workdays_between(end, start)
-        count, day = 0, start
-        while day < end:
-            day += timedelta(days=1)
-            count += self.is_workday(day)
+        count = self._through(end) - self._through(start)
+        for year in range(start.year, end.year):
+            count += self._through(date(year, 12, 31))
+        for year in sorted(self._assumed & set(range(start.year, end.year + 1))):  # a warning, as is_workday gives
+            first, last = max(start + timedelta(days=1), date(year, 1, 1)), min(end, date(year, 12, 31))
+            if any(day not in self.overrides for day in _days(first, last)):
+                self._unknown(year)
         return count
 
     def nth_workday_of_month(self, year: int, month: int, n: int) -> date:
@@ -89,3 +134,10 @@ class WorkCalendar:
 
     def workday_on_or_before(self, day: date) -> date:
         return self.previous_workday(day, include=True)
+
+
+def _days(first: date, last: date) -> Iterator[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)

@@ -1,7 +1,8 @@
 """Department contacts from the office's spreadsheet, and the Apprise services they add.
 
-The sheet has one row per department: 部门 (name or alias), 标签 (optional office-readable alias:
-`sthjj` makes the tags `dept-sthjj` / `leader-sthjj` in apprise.yaml reach that department),
+The sheet has one row per department: 部门 (衡水市/市生态环境局, a name or an alias), 标签
+(optional office-readable alias: `sthjj` makes the tags `dept-sthjj` / `leader-sthjj` in apprise.yaml
+reach that department),
 专班联系人 with 联系人手机 / 联系人邮箱, 负责同志 with 负责同志手机 / 负责同志邮箱, and the
 department's group robots 企业微信机器人 / 钉钉机器人 / 飞书机器人. A robot cell takes the address
 the platform shows (https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…,
@@ -31,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from wufei.contacts.models import Contact
 from wufei.db import utcnow
-from wufei.plans.queries import find_departments
+from wufei.departments.naming import matching_departments, qualified_name
 
 SHEET = "联系人"
 DEPARTMENT, ALIAS = "部门", "标签"
@@ -178,12 +179,13 @@ def import_contacts(session: Session, path: Path) -> ImportSummary:
         if name is None:
             bad(DEPARTMENT, "为空", name)
             continue
-        departments = find_departments(session, name)
+        departments = matching_departments(session, name)
         if not departments:
             bad(DEPARTMENT, "在系统中找不到（请先导入方案或检查名称）", name)
             continue
         if len(departments) > 1:
-            bad(DEPARTMENT, f"对应{len(departments)}个部门（不同地区同名），请写全称", name)
+            places = "、".join(qualified_name(d) for d in departments)
+            bad(DEPARTMENT, f"对应多个部门（{places}），请写明地区，如 {qualified_name(departments[0])}", name)
             continue
         department = departments[0]
         if department.id in seen_departments:
@@ -273,7 +275,8 @@ def write_template(path: Path) -> None:
     sheet.freeze_panes = "A2"
     notes = book.create_sheet("填写说明")
     for line in (
-        "每个部门一行；部门写全称或简称（如 市生态环境局、市环保局）。",
+        "每个部门一行；部门写 地区/名称（如 衡水市/市生态环境局），或全称、简称（如 市生态环境局、市环保局），"
+        "不同地区同名时须写地区。",
         "标签（可选）：小写字母或数字，如 sthjj；通知渠道配置中的 dept-sthjj、leader-sthjj 即指该部门。",
         "专班联系人、负责同志：姓名；手机仅供查阅（系统不发短信）。",
         "联系人邮箱收提醒，负责同志邮箱收督办单；需配置发信服务器 WUFEI_SMTP_URL。",

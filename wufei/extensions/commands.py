@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from wufei.clitools import department_ids, echo_json, engine, parse_day, require_day
+from wufei.clitools import department, echo_json, engine, parse_day, require_day
 from wufei.db import make_sessionmaker, transaction
 
 
@@ -17,7 +17,7 @@ def extension() -> None:
 
 @extension.command("request")
 @click.option("--task", "task_id", type=int, required=True, help="任务编号")
-@click.option("--dept", required=True, help="申请单位（须为牵头单位）")
+@click.option("--dept", required=True, help="申请单位（须为牵头单位）：衡水市/市商务局、别名，或唯一的部门名称")
 @click.option("--until", "until", required=True, help="申请延至，如 2024-06-30")
 @click.option("--reason", required=True, help="延期理由")
 @click.option("--on", "on", help="申请日期（默认今天）")
@@ -34,15 +34,12 @@ def request_command(task_id: int, dept: str, until: str, reason: str, on: str | 
     requested_on = parse_day(on, "--on") or date.today()
     try:
         with transaction(engine()) as session:
-            candidates = department_ids(session, dept) or []
-            leads = set(
-                session.scalars(
-                    select(TaskDepartment.department_id).where(
-                        TaskDepartment.task_id == task_id, TaskDepartment.role == Role.LEAD
-                    )
+            leads = session.scalars(
+                select(TaskDepartment.department_id).where(
+                    TaskDepartment.task_id == task_id, TaskDepartment.role == Role.LEAD
                 )
             )
-            department_id = next((d for d in candidates if d in leads), candidates[0])
+            department_id = department(session, dept, prefer=set(leads)).id
             request = request_extension(
                 session,
                 task_id=task_id,

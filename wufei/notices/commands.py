@@ -22,7 +22,7 @@ _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 @click.group("notices", invoke_without_command=True)
 @click.option("--since", help="起始日期（含），如 2024-05-31")
 @click.option("--until", help="截止日期（含）")
-@click.option("--dept", help="部门名称或别名")
+@click.option("--dept", help="部门：衡水市/市商务局、别名，或唯一的部门名称")
 @click.option("--kind", type=click.Choice([k.value for k in NoticeKind]), help="通知类型")
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出（全部字段，含每次发送记录）")
 @click.pass_context

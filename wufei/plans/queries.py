@@ -1,5 +1,5 @@
-"""Finding a plan or a department by what a user types, and the definitions every part shares: which
-tasks are supervised, which plans a jurisdiction answers for, when a plan starts."""
+"""Finding a plan by what a user types (a department: wufei/departments/naming.py), and the definitions
+every part shares: which tasks are supervised, which plans a jurisdiction answers for, when a plan starts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from wufei.departments.models import Department, DepartmentAlias
 from wufei.plans.models import Jurisdiction, JurisdictionLevel, Plan, PlanKind
 from wufei.tasks.models import Role, Task, TaskDepartment
 
@@ -27,16 +26,6 @@ def find_plans(session: Session, ref: str) -> list[Plan]:
     if exact:
         return exact
     return list(session.scalars(select(Plan).where(Plan.title.contains(ref)).order_by(Plan.id)))
-
-
-def find_departments(session: Session, name: str) -> list[Department]:
-    """By canonical name or alias, in any jurisdiction."""
-    by_alias = select(DepartmentAlias.department_id).where(DepartmentAlias.alias == name)
-    return list(
-        session.scalars(
-            select(Department).where(or_(Department.name == name, Department.id.in_(by_alias))).order_by(Department.id)
-        )
-    )
 
 
 # --- shared definitions: what is supervised, which plans a jurisdiction answers for, when a plan starts

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from wufei.calendar.commands import CommandError, actor
+from wufei.clitools import department as department_named
 from wufei.clitools import echo_json, engine, parse_day
 from wufei.db import make_sessionmaker, transaction
 
@@ -44,38 +45,9 @@ def _at(value: str | None, cadence) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
-def _departments(session, name: str):
-    from wufei.plans.models import Jurisdiction
-    from wufei.plans.queries import find_departments
-
-    if "/" in name:  # 衡水市/市生态环境局
-        place, _, name = name.partition("/")
-        found = [
-            d
-            for d in find_departments(session, name.strip())
-            if session.get(Jurisdiction, d.jurisdiction_id).name == place.strip()
-        ]
-    else:
-        found = find_departments(session, name)
-    if not found:
-        raise CommandError(f"找不到部门「{name}」")
-    return found
-
-
-def _one_department(session, name: str, *, leading_task=None, role: str = "lead"):
-    """The department meant by `name`: the one with that role on the task when several share the name."""
-    found = _departments(session, name)
-    if leading_task is not None:
-        on_task = {a.department_id for a in leading_task.assignments if a.role == role}
-        matching = [d for d in found if d.id in on_task]
-        if matching:
-            return matching[0]
-    if len(found) > 1:
-        places = "、".join(f"{d.jurisdiction.name}/{d.name}" for d in found)
-        raise CommandError(
-            f"「{name}」对应多个部门：{places}，请写明地区，如 {found[0].jurisdiction.name}/{found[0].name}"
-        )
-    return found[0]
+def _holders(task, role: str = "lead") -> set[int]:
+    """The task's departments in `role`: a name several places share means one of these."""
+    return {a.department_id for a in task.assignments if a.role == role}
 
 
 def _task(session, task_id: int):
@@ -114,7 +86,7 @@ def report_group() -> None:
 
 @report_group.command("submit")
 @click.option("--task", "task_id", type=int, required=True, help="任务编号")
-@click.option("--dept", required=True, help="牵头部门名称或别名（同名时写 衡水市/市生态环境局）")
+@click.option("--dept", required=True, help="牵头部门：衡水市/市生态环境局、别名，或唯一的部门名称")
 @click.option("--week", required=True, help="报送周，如 2024-W23")
 @click.option("--progress", type=int, required=True, help="本周进度（0-100）")
 @click.option("--done", help="本周完成情况")
@@ -132,7 +104,7 @@ def submit_command(task_id, dept, week, progress, done, problems, next_steps, ev
     try:
         with transaction(engine()) as session:
             task = _task(session, task_id)
-            department = _one_department(session, dept, leading_task=task)
+            department = department_named(session, dept, prefer=_holders(task))
             report = submit_report(
                 session,
                 task_id=task_id,
@@ -219,7 +191,7 @@ def review_command(report_id: int, decision: str | None, reason: str | None, at_
 
 @report_group.command("list")
 @click.option("--week", help="报送周，如 2024-W23")
-@click.option("--dept", help="部门名称或别名")
+@click.option("--dept", help="部门：衡水市/市商务局、别名，或唯一的部门名称")
 @click.option("--task", "task_id", type=int, help="任务编号")
 @click.option("--json", "as_json", is_flag=True)
 def list_command(week: str | None, dept: str | None, task_id: int | None, as_json: bool) -> None:
@@ -228,7 +200,7 @@ def list_command(week: str | None, dept: str | None, task_id: int | None, as_jso
 
     cadence = _cadence()
     with make_sessionmaker(engine())() as session:
-        department_ids = [d.id for d in _departments(session, dept)] if dept else None
+        department_ids = [department_named(session, dept).id] if dept else None
         reports = list_reports(
             session, week_start=_week(week) if week else None, department_ids=department_ids, task_id=task_id
         )
@@ -253,11 +225,16 @@ def _pad(text: str, width: int, *, right: bool = False) -> str:
 @report_group.command("compliance")
 @click.option("--week", required=True, help="报送周，如 2024-W23")
 @click.option("--as-of", "as_of", help="统计截至日期（默认今天）")
+@click.option("--dept", help="只看此部门：衡水市/市商务局、别名，或唯一的部门名称")
 @click.option("--json", "as_json", is_flag=True)
-def compliance_command(week: str, as_of: str | None, as_json: bool) -> None:
+def compliance_command(week: str, as_of: str | None, dept: str | None, as_json: bool) -> None:
     """某周各牵头部门的报送情况：应报、已报、按时、迟报、未报"""
+    from sqlalchemy import select
+
     from wufei.cadence.windows import reporting_window
     from wufei.chinese import chinese_datetime, chinese_week
+    from wufei.departments.models import Department
+    from wufei.departments.naming import qualified_name
     from wufei.reports.service import compliance
 
     week_start = _week(week)
@@ -265,8 +242,12 @@ def compliance_command(week: str, as_of: str | None, as_json: bool) -> None:
     day = parse_day(as_of) or cadence.today()
     with make_sessionmaker(engine())() as session:
         calendar = _calendar(session)
+        only = department_named(session, dept).id if dept else None
         rows = compliance(session, week_start=week_start, calendar=calendar, cadence=cadence, as_of=day)
+        rows = [row for row in rows if only in (None, row["department_id"])]
         window = reporting_window(week_start, calendar, cadence)
+        departments = session.scalars(select(Department).where(Department.id.in_([r["department_id"] for r in rows])))
+        names = {department.id: qualified_name(department) for department in departments}
     if as_json:
         echo_json(rows)
         return
@@ -276,22 +257,19 @@ def compliance_command(week: str, as_of: str | None, as_json: bool) -> None:
     click.echo(
         f"{chinese_week(week_start)}报送情况（截止 {chinese_datetime(window.due_at)}，统计至 {day.isoformat()}）"
     )
-    name_width = max([_width("部门")] + [_width(r["department"] or "") for r in rows]) + 2
+    name_width = max([_width("部门")] + [_width(name) for name in names.values()]) + 2
     headers = ["应报", "已报", "按时", "迟报", "未报"]
     click.echo(_pad("部门", name_width) + "".join(_pad(h, 6, right=True) for h in headers))
     for r in rows:
         numbers = [r["expected"], r["filed"], r["on_time"], r["late"], r["missing"]]
-        click.echo(
-            _pad(r["department"] or str(r["department_id"]), name_width)
-            + "".join(_pad(str(n), 6, right=True) for n in numbers)
-        )
+        click.echo(_pad(names[r["department_id"]], name_width) + "".join(_pad(str(n), 6, right=True) for n in numbers))
     totals = [sum(r[k] for r in rows) for k in ("expected", "filed", "on_time", "late", "missing")]
     click.echo(_pad("合计", name_width) + "".join(_pad(str(n), 6, right=True) for n in totals))
 
 
 @report_group.command("input")
 @click.option("--task", "task_id", type=int, required=True, help="任务编号")
-@click.option("--dept", required=True, help="配合部门名称或别名")
+@click.option("--dept", required=True, help="配合部门：衡水市/市商务局、别名，或唯一的部门名称")
 @click.option("--week", required=True, help="报送周，如 2024-W23")
 @click.option("--text", required=True, help="配合情况")
 @click.option("--at", "at_value", help="报送时间（默认现在）")
@@ -305,7 +283,7 @@ def input_command(task_id: int, dept: str, week: str, text: str, at_value: str |
     try:
         with transaction(engine()) as session:
             task = _task(session, task_id)
-            department = _one_department(session, dept, leading_task=task, role="supporting")
+            department = department_named(session, dept, prefer=_holders(task, "supporting"))
             add_input(
                 session,
                 task_id=task_id,
@@ -324,7 +302,7 @@ def input_command(task_id: int, dept: str, week: str, text: str, at_value: str |
 
 @click.command("weekly-report")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--dept", required=True, help="牵头部门名称或别名（同名时写 衡水市/市生态环境局）")
+@click.option("--dept", required=True, help="牵头部门：衡水市/市生态环境局、别名，或唯一的部门名称")
 @click.option("--week", required=True, help="报送周，如 2024-W23")
 @click.option("--as-of", "as_of", help="任务清单和上次报送截至此日（默认今天）")
 def weekly_form_command(path: Path, dept: str, week: str, as_of: str | None) -> None:
@@ -338,7 +316,7 @@ def weekly_form_command(path: Path, dept: str, week: str, as_of: str | None) -> 
     day = parse_day(as_of) or cadence.today()
     try:
         with make_sessionmaker(engine())() as session:
-            department = _one_department(session, dept)
+            department = department_named(session, dept)
             count = write_weekly_form(
                 session,
                 path,

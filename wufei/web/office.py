@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from wufei.accounts.models import UserRole
+from wufei.departments.naming import DepartmentNameError, resolve_departments
 from wufei.extensions.models import ExtensionStatus
 from wufei.extensions.service import ExtensionError, decide_extension, list_extensions
 from wufei.reports.service import ReportError, review_report
@@ -59,7 +60,7 @@ def router(portal: Portal) -> APIRouter:
                         signed = portal.user(request, session, OFFICE)
                         portal.check_csrf(form, signed)
                         return handler(session, signed, form, **params)
-                except (ReportError, ExtensionError, AssignmentError, MilestoneError) as error:
+                except (ReportError, ExtensionError, AssignmentError, MilestoneError, DepartmentNameError) as error:
                     with portal.work() as session:
                         signed = portal.signed_in(request, session)
                     return portal.render_error(request, str(error), signed=signed, back=back.format(**params))
@@ -126,8 +127,16 @@ def router(portal: Portal) -> APIRouter:
             return portal.render(request, "assign.html.j2", signed=signed, tasks=tasks, departments=departments)
 
     def assign(session, signed, form, task_id: int):
-        leads = [n for v in form.getlist("lead") if (n := _int(v)) is not None]
-        supporting = [n for v in form.getlist("supporting") if (n := _int(v)) is not None]
+        """Owners picked from the lists, or typed as the CLI takes them (衡水市/市商务局, an alias, a
+        name only one place has; a name several places share means the task's own place's)."""
+        prefer = pages.departments_of_task_place(session, task_id)
+
+        def picked(field: str) -> list[int]:
+            typed = resolve_departments(session, str(form.get(f"{field}_names") or ""), prefer=prefer)
+            listed = [number for value in form.getlist(field) if (number := _int(value)) is not None]
+            return listed + [d.id for d in typed]
+
+        leads, supporting = picked("lead"), picked("supporting")
         assign_owners(session, task_id=task_id, lead_ids=leads, supporting_ids=supporting, actor=actor_of(signed))
         return redirect("/assign", "assigned")
 

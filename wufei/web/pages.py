@@ -383,6 +383,12 @@ def assignable_departments(session: Session) -> list[Department]:
     )
 
 
+def departments_of_task_place(session: Session, task_id: int) -> set[int]:
+    """Departments of the place whose plan the task belongs to."""
+    place = select(Plan.jurisdiction_id).join(Task, Task.plan_id == Plan.id).where(Task.id == task_id)
+    return set(session.scalars(select(Department.id).where(Department.jurisdiction_id.in_(place))))
+
+
 def departments_overview(session: Session) -> list[Department]:
     led = select(TaskDepartment.department_id).where(TaskDepartment.role.in_([Role.LEAD, Role.SUPPORTING]))
     return list(session.scalars(select(Department).where(Department.id.in_(led)).order_by(Department.name)))

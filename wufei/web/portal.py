@@ -32,6 +32,7 @@ from wufei.accounts.service import ROLE_NAMES, SignedIn, session_user
 from wufei.bulletins.render import bulletin_dir
 from wufei.chinese import chinese_date, chinese_week, week_label
 from wufei.db import transaction, utcnow
+from wufei.departments.naming import qualified_name
 from wufei.lights.models import LIGHT_NAMES, UNSUPERVISED
 from wufei.ruleset import Ruleset
 from wufei.tasks.models import LIST_NAMES, ListKind
@@ -108,6 +109,7 @@ class Portal:
             local_time=self._local_time,
             file_size=_file_size,
             list_cn=_list_cn,
+            qualified_name=qualified_name,
         )
 
     def _local_time(self, moment: datetime | None) -> str:
