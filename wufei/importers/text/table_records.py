@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from wufei.departments.owners import OwnerSpec, parse_owner_columns
+from wufei.departments.owners import OwnerSpec, parse_owner_columns, parse_owners
 from wufei.importers.headers import YEAR, column_role, column_roles, header_key, header_year, is_header_row
 from wufei.importers.records import CellRecord, Doubt, IndicatorRecord, ListKind, TaskRecord
 from wufei.importers.text.normalize import fold_punct, normalize_cell
@@ -478,8 +478,9 @@ def _indicators(
         owners = _owners_from_columns(row, columns, convention)
         if owners is not None:
             record.owners_raw = owners.raw
-            record.leads, record.supporting = owners.spec.leads, owners.spec.supporting
-            record.doubts += owners.spec.doubts
+            _set_owners(record, owners.spec)
+        elif record.owners_raw:
+            _set_owners(record, parse_owners(record.owners_raw, convention=convention))
         records.append(record)
     return records
 
@@ -671,11 +672,18 @@ def _task_record(
         record.owners_raw = owners.raw
         if owners_text and owners_text not in (record.owners_raw or ""):
             record.owners_raw = "；".join(p for p in (record.owners_raw, owners_text) if p)
-        record.leads, record.supporting = owners.spec.leads, owners.spec.supporting
-        if owners.spec.implementers:
-            record.implementers = owners.spec.implementers
-        record.doubts += owners.spec.doubts
+        _set_owners(record, owners.spec)
+    elif record.owners_raw:
+        # One column listing every owner (责任单位 alone): the owner grammar reads it.
+        _set_owners(record, parse_owners(record.owners_raw, convention=convention))
     return record
+
+
+def _set_owners(record: TaskRecord | IndicatorRecord, spec: OwnerSpec) -> None:
+    record.leads, record.supporting = spec.leads, spec.supporting
+    if spec.implementers and isinstance(record, TaskRecord):
+        record.implementers = spec.implementers
+    record.doubts += spec.doubts
 
 
 def _number_within_sections(records: list[TaskRecord], sections: list[int]) -> None:
