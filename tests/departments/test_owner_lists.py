@@ -16,6 +16,7 @@ from wufei.departments.owners import parse_owners, split_names
         ("各县（市）、区政府", ("各县（市）、区政府",)),
         ("各盟、旗人民政府", ("各盟、旗人民政府",)),
         ("市水务局、区政府", ("市水务局", "区政府")),  # a unit named after a list is not a fragment
+        ("各社区、区直各部门", ("各社区", "区直各部门")),  # 区直各部门 is no collective's last part
     ],
 )
 def test_a_collective_keeps_its_own_separators(text, names):

@@ -127,7 +127,9 @@ _SEPARATORS = re.compile(r"[、，；]+")
 _SEPARATOR_KEPT = re.compile(r"([、，；]+)")
 # 各县 / 市 / 各区（市）: a fragment of a collective name; 区政府: the collective's last part.
 _LEVEL_FRAGMENT = re.compile(rf"^[各全]?(?:{_alternatives('levels')})(?:（[^）]*）)?$")
-_LEVEL_START = re.compile(rf"^(?:{_alternatives('levels')})")
+_LEVEL_START = re.compile(
+    rf"^(?:{_alternatives('levels')})(?:（[^）]*）)?(?:$|(?:{_alternatives('levels')})|(?:{_alternatives('bodies')}))"
+)
 _JOINER = re.compile(_alternatives("joiners"))
 _NOT_AFTER_JOINER = re.compile(rf"^(?:{_alternatives('not_after_joiner')})")
 _JOINED_NAME_MIN = 3  # 党委和政府 is a phrase, not two units
