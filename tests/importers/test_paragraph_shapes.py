@@ -130,3 +130,5 @@ def test_a_numbered_list_the_text_announces_as_tasks_is_read_with_its_deadlines(
 def test_a_numbered_line_without_an_announcement_is_still_not_a_task_in_a_document_without_a_task_part():
     lines = ["某区关于做好防汛工作的通知", "1.加强组织领导。", "2.落实值班制度。"]
     assert main_tasks(lines) == []
+    notice = ["某区关于做好防汛工作的通知", "现将有关事项通知如下：", "1.加强组织领导。", "2.落实值班制度。"]
+    assert main_tasks(notice) == []  # a notice's requirements are not tasks

@@ -75,7 +75,8 @@ _DEADLINE_CLAUSE = re.compile(r"\d{4}\s*年|年底|年内|季度|月底|长期�
 _UNIT_NAME_END = re.compile(r"(?:局|委|厅|办|府|会|社|部|行|院|处|室|站|所|队|组|司|团|中心|单位|部门|企业)(?:等)?$")
 _CONTINUATION_MAX = 40  # a wrapped owner line is short and has no full stop
 # A line announcing a numbered list of tasks: 已完成任务包括： / 重点工作任务如下：
-_TASK_LEAD_IN = re.compile(r"(?:任务|事项|工作|举措|项目)[^，。；：]{0,8}(?:包括|如下|有|为)\s*：\s*$")
+# (A notice's 现将有关事项通知如下： announces its requirements, not tasks.)
+_TASK_LEAD_IN = re.compile(r"(?:任务|举措|重点工作|工作事项)[^，。；：通知要求]{0,6}(?:包括|如下|有|为)\s*：\s*$")
 # A task's sub-items (（1）加强…, ①…): its heading ends before the first.
 _SUB_ITEM = re.compile(r"[（(]\s*\d{1,2}\s*[）)]|[①-⑳]")
 _CLOCK = re.compile(r"\d:\d")  # 9:30 is a time, not a colon ending a heading
