@@ -289,4 +289,3 @@ def test_the_report_marks_held_out_documents_and_sums_each_set():
     assert "held-out set (*): 1 documents, 1 refused" in text and "fields 0/1 = 0.0%" in text
     # one set alone: no split lines
     assert "held-out set" not in report(CorpusScore([tuning]))
-
