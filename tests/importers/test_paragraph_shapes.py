@@ -132,3 +132,16 @@ def test_a_numbered_line_without_an_announcement_is_still_not_a_task_in_a_docume
     assert main_tasks(lines) == []
     notice = ["某区关于做好防汛工作的通知", "现将有关事项通知如下：", "1.加强组织领导。", "2.落实值班制度。"]
     assert main_tasks(notice) == []  # a notice's requirements are not tasks
+
+
+def test_a_heading_line_followed_by_its_owner_clause_on_the_next_line_is_a_task():
+    lines = [
+        "二、重点任务",
+        "（一）推进餐厨垃圾资源化",
+        "（市城管局牵头，市商务局、各区政府配合）",
+        "（二）开展“无废机关”创建",
+        "（市机关事务管理局负责）",
+    ]
+    first, second = main_tasks(lines)
+    assert (first.title, owners(first)) == ("推进餐厨垃圾资源化", (("市城管局",), ("市商务局", "各区政府")))
+    assert (second.title, owners(second)) == ("开展“无废机关”创建", (("市机关事务管理局",), ()))

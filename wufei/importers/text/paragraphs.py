@@ -321,7 +321,7 @@ def _paragraphs(lines: list[str], start: int, end: int, *, whole: bool = False) 
             close()
             section = chinese_numeral(heading.group(1)) or section + 1
             section_has_number, listing, section_heading = False, False, None
-            labels_follow = _label_follows(lines, index + 1, end)
+            labels_follow = _label_follows(lines, index + 1, end) or _owner_line_follows(lines, index + 1, end)
             if labels_follow or _names_owners_at_end(heading.group(2)):
                 # （一）推进垃圾分类。……（市城管局牵头）: a heading that names owners is a task itself.
                 current = _Paragraph(index + 1, section, list_name, None, [heading.group(2)], heading=True)
@@ -367,6 +367,14 @@ def _label_follows(lines: list[str], start: int, end: int) -> bool:
     """Whether the next non-blank line names owners under a label (牵头单位：…)."""
     following = next((lines[i].strip() for i in range(start, end) if lines[i].strip()), "")
     return bool(_LABEL_LINE.match(following))
+
+
+def _owner_line_follows(lines: list[str], start: int, end: int) -> bool:
+    """Whether the next non-blank line is an owner clause and nothing else: （一）推进垃圾分类 then
+    （市城管局牵头，各区政府配合） on its own line names the heading's owners."""
+    following = next((lines[i].strip() for i in range(start, end) if lines[i].strip()), "")
+    owner = _trailing_owner(following) if following[:1] in "（〔(【[" else None
+    return owner is not None and owner.start == 0
 
 
 def _may_close(line: str) -> bool:
