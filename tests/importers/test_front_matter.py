@@ -75,3 +75,22 @@ def test_a_file_holding_only_a_task_table_takes_its_file_name_as_a_doubtful_titl
     assert any(d.field == "title" and "文件名" in d.message for d in plan.doubts)
     [task] = plan.tasks
     assert (task.title, task.leads, task.supporting) == ("建设垃圾中转站", ("县住建局",), ("县财政局",))
+
+
+def test_a_news_reports_opening_sentence_ending_in_the_notice_names_the_plan():
+    doc = document_metadata(
+        ["近日,某省人民政府关于印发某省秸秆禁烧工作方案(2024—2025年)的通知。通知指出:严禁露天焚烧。(省农业农村厅牵头)"]
+    )
+    assert doc.title == "某省秸秆禁烧工作方案(2024—2025年)"
+    assert (doc.period_start, doc.period_end) == (2024, 2025)
+
+
+def test_an_untitled_documents_doubtful_title_is_its_opening_sentence_cut_short():
+    doc = document_metadata(
+        ["各县区各部门要切实加强组织领导，明确责任分工，按照时间节点推进各项工作任务落实到位并按季度报送进展情况。"]
+    )
+    assert (
+        doc.title
+        == "各县区各部门要切实加强组织领导，明确责任分工，按照时间节点推进各项工作任务落实到位并按季度报送进展情况"[:60]
+    )
+    assert [d.field for d in doc.doubts if d.field == "title"] == ["title"]

@@ -125,7 +125,8 @@ def document_metadata(lines: list[str]) -> DocumentMeta:
     if title is None:
         # Nothing reads as a title: the first line that could be one (not a salutation, not a
         # sentence), else the first line, for a person to confirm.
-        title = next((text for text in body if _could_be_title(text)), body[0] if body else "")
+        opening = body[0].split("。")[0][:_TITLE_MAX] if body else ""
+        title = next((text for text in body if _could_be_title(text)), opening)
         if title:
             doubts.append(Doubt("title", f"未能识别文件标题，暂以「{title}」为标题，请核对并填写方案名称", title))
     issued_on = _issued_on(lines) or _issued_on([fields.get("成文日期", "")])
@@ -258,12 +259,16 @@ def _reporting_issuer(front: list[str]) -> str | None:
 
 
 def _reported(front: list[str]) -> str | None:
-    """…发布《X》 in a news report's opening sentence, when X is named like a plan."""
+    """…发布《X》 in a news report's opening sentence, when X is named like a plan, or the sentence
+    ending in the notice that publishes it (近日，某省人民政府关于印发X的通知。)."""
     for text in front[:_OPENING_LINES]:
-        first_sentence = fold_punct(text).split("。")[0]
+        first_sentence = fold_punct(text).split("。")[0]  # folding keeps every character's place
         match = _REPORTED.search(first_sentence)
         if match and _TITLE_END.search(match["title"]):
-            return match["title"]
+            return text[match.start("title") : match.end("title")]
+        notice = _NOTICE.search(first_sentence)
+        if notice and first_sentence.endswith("的通知") and "《" not in first_sentence[: notice.start()]:
+            return text[notice.start(1) : notice.end(1)]
     return None
 
 
