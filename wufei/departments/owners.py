@@ -3,7 +3,8 @@
 Shapes read:
 - labelled: `牵头单位：A、B；配合单位：C，各县市区人民政府…` (001, also the typo `牵头单位门：`),
   `〔牵头部门：A；责任部门：B…〕` (002, where 责任部门 beside a lead label plays the supporting role),
-  `（牵头单位：X 参加单位：Y）`, labels 主办/协办/参与/参加/协助/协同; `责任单位：X` alone leads;
+  `（牵头单位：X 参加单位：Y）`, labels 主办/协办/参与/参加/协助/协同; `责任单位：A、B、C` alone lists
+  the lead first and the units supporting it after (how Chinese documents order owners);
 - clauses ending in a role: `A、B牵头，C、D参与`, `A牵头，B配合`, `A负责`, `A、B分别牵头`, `（A牵头）`,
   `A为牵头单位`, `…负责落实` (implementers), `A（牵头）、B、C` (a mark after a name);
 - duty: `省A、省B等部门按职责分工负责` / `省A负责` (003): every named unit is a co-lead; a clause
@@ -20,8 +21,10 @@ names nobody), and callers pass it on to every following row (`convention=FIRST_
 decides a lead column listing several units.
 
 Names are kept as written (after trimming stray spaces): collective names such as
-`各县市区人民政府`, `各县（市、区）政府、开发区管委会` or `相关县市区人民政府（含…）` stay whole for the
-registry to expand. A name that still carries role words, or is too long to be one unit, is kept
+`各县市区人民政府`, `各县（市、区）政府、开发区管委会`, `各县、市、区政府` or `相关县市区人民政府（含…）`
+stay whole for the registry to expand; two units joined by 及/和 are two names; a closing 等部门, a
+manner such as 按职责 before the verb, `具体任务均涉及X` (X implements) and `不再做分工` name nobody.
+The words are in `owner_words.yaml`. A name that still carries role words, or is too long to be one unit, is kept
 with a doubt for the office.
 """
 
@@ -164,7 +167,7 @@ def parse_owners(raw: str | None, *, convention: str | None = None) -> OwnerSpec
     if not text or _UNASSIGNED.match(text):
         return OwnerSpec((), (), False, raw, convention=stated)
     if _LABEL.search(text):
-        spec = _labelled(text, convention)
+        spec = _labelled(text)
     elif any(_CLAUSE.match(clause) for clause in _clauses(text)):
         spec = _by_clauses(text)
         if convention == FIRST_LEADS and spec.all_co_lead and "分别牵头" not in text:
@@ -268,7 +271,7 @@ class _Spec:
         self.implementers = self.implementers or []
 
 
-def _labelled(text: str, convention: str | None) -> _Spec:
+def _labelled(text: str) -> _Spec:
     spec = _Spec([], [])
     matches = list(_LABEL.finditer(text))
     roles = [_label_role(m["label"]) for m in matches]

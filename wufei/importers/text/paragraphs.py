@@ -19,7 +19,15 @@ inside the owner bracket (``（市发展改革委牵头，2023年底前完成）
 A paragraph ends at the next task number, at a section heading, at the end
 of the 主要任务 part, or (for unnumbered tasks) right after its owner bracket or owner lines.
 A document without a 主要任务 heading (a 重点任务分工方案 whose whole body is the tasks) is read
-whole, top-level headings acting as sections, and only paragraphs that name owners are tasks.
+whole, top-level headings acting as sections, and only paragraphs that name owners are tasks,
+or items of a numbered list the text announces as tasks (已完成任务包括：).
+
+Within a paragraph, each owner clause that closes a group of sentences closes one task
+(``A。（省甲牵头）B。（省乙牵头）``: two tasks, the second numbered 1-2 after item 1). A section
+heading over a single paragraph that starts straight with its body is that task's title; a
+heading followed by its owner clause alone on the next line is a task with those owners. An
+owner clause opened at a paragraph's end and never closed is still read once the paragraph is
+complete, and a deadline alone in the closing parenthesis (``（2020年底需完成）``) is the deadline.
 """
 
 from __future__ import annotations

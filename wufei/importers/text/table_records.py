@@ -16,6 +16,13 @@ Decisions:
 - A column nobody understood, or a second column of a role already taken, is a plan-level doubt
   naming the table and the header text; in a task table its text is kept in the content.
 - A table whose header is not understood but which holds data is a plan-level doubt too.
+- The task's text is its task column, else its content column, else a target column (序号 /
+  2022年预期目标 / 责任单位: each target a task of its owners); a number printed at the start of
+  the cell (57.务实开展…) is the task's number. Rows repeating a spanning task cell with the same
+  owners and deadline are one task, their other cells its content.
+- A header cell spanning two columns (指标名称 over a group and a name) gives the group and the
+  name; beside targets of its parts, the whole area's target column (全省目标值) is the target; a
+  unit in brackets after an indicator's name is its unit when none is printed for it.
 """
 
 from __future__ import annotations
