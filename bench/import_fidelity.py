@@ -11,6 +11,7 @@ are in bench/fidelity.py and tests/corpus/README.md.
     .venv/bin/python bench/import_fidelity.py [ids…]           # the table
     .venv/bin/python bench/import_fidelity.py --misses         # and every wrong field (tuning set)
     .venv/bin/python bench/import_fidelity.py --holdout        # the held-out batch only
+    .venv/bin/python bench/import_fidelity.py --tuning         # the tuning set only (never reads the held-out batch)
     .venv/bin/python bench/import_fidelity.py --json [FILE]    # the scores as JSON (stdout or FILE)
 """
 
@@ -54,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write the scores as JSON")
     parser.add_argument("--misses", action="store_true", help="list every expected field the import got wrong")
     parser.add_argument("--holdout", action="store_true", help="score only the held-out batch (holdout: true)")
+    parser.add_argument("--tuning", action="store_true", help="score only the tuning set (the held-out batch unread)")
     args = parser.parse_args(argv)
 
     paths = sorted(CORPUS.glob("*.expected.yaml"))
@@ -63,8 +65,12 @@ def main(argv: list[str] | None = None) -> int:
         unknown = wanted - {p.name.removesuffix(".expected.yaml") for p in paths}
         if unknown:
             parser.error("unknown document ids: " + " ".join(sorted(unknown)))
+    if args.holdout and args.tuning:
+        parser.error("--holdout and --tuning exclude each other")
     if args.holdout:
         paths = [p for p in paths if load_expected(p).holdout]
+    if args.tuning:
+        paths = [p for p in paths if not load_expected(p).holdout]
     started = time.perf_counter()
     corpus = CorpusScore([score_one(path) for path in paths])
     elapsed = time.perf_counter() - started

@@ -11,7 +11,9 @@ from wufei.importers.headers import YEAR, column_role, column_roles, header_year
     ("word", "role"),
     [
         *[(w, "task_name") for w in ["重点任务", "工作任务", "主要任务", "任务内容", "工作措施", "具体措施"]],
-        *[(w, "lead") for w in ["牵头单位", "牵头部门", "责任单位", "负责单位", "负责部门", "主办单位"]],
+        *[(w, "lead") for w in ["牵头单位", "牵头部门", "主办单位"]],
+        # a lone list of every owner (the first-named leads), read by the owner grammar
+        *[(w, "owners") for w in ["责任单位", "负责单位", "负责部门"]],
         ("任务名称", "task_name"),
         ("市级牵头单位", "lead"),
         *[(w, "supporting") for w in ["配合单位", "协办单位", "参与单位", "参加单位", "协助单位"]],
@@ -34,7 +36,9 @@ def test_a_header_word_alone_has_its_role(word, role):
     ("header", "roles"),
     [
         (["序号", "任务", "牵头单位", "责任单位"], ["number", "task_name", "lead", "supporting"]),
-        (["序号", "任务", "责任单位"], ["number", "task_name", "lead"]),
+        (["序号", "任务", "责任单位"], ["number", "task_name", "owners"]),
+        (["序号", "任务", "责任单位", "配合单位"], ["number", "task_name", "lead", "supporting"]),
+        (["工作任务", "负责部门", "协助单位"], ["task_name", "lead", "supporting"]),
         (["项目名称", "责任主体", "责任单位"], ["task_name", "entity", "owners"]),
         (["重点任务", "具体措施", "牵头单位"], ["task_name", "content", "lead"]),
         (["具体措施", "牵头单位"], ["task_name", "lead"]),

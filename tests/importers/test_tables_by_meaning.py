@@ -76,9 +76,13 @@ def test_every_supporting_column_is_read_not_dropped(word):
     assert (task.leads, task.supporting) == (("市委宣传部",), ("市教育局",))
 
 
-def test_zeren_danwei_alone_leads_and_beside_a_lead_column_supports():
+def test_zeren_danwei_alone_lists_the_lead_first_and_beside_a_lead_column_supports():
     alone = read(grid(["序号", "任务", "责任单位"], ["1", "开展宣传", "市委宣传部、市教育局"])).tasks[0]
-    assert (alone.leads, alone.supporting) == (("市委宣传部", "市教育局"), ())
+    assert (alone.leads, alone.supporting) == (("市委宣传部",), ("市教育局",))
+    with_support = read(
+        grid(["序号", "任务", "责任单位", "配合单位"], ["1", "开展宣传", "市委宣传部、市教育局", "市团委"])
+    )
+    assert (with_support.tasks[0].leads, with_support.tasks[0].supporting) == (("市委宣传部", "市教育局"), ("市团委",))
     beside = read(grid(["序号", "任务", "牵头单位", "责任单位"], ["1", "开展宣传", "市委宣传部", "市教育局"])).tasks[0]
     assert (beside.leads, beside.supporting) == (("市委宣传部",), ("市教育局",))
 

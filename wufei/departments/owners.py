@@ -3,7 +3,8 @@
 Shapes read:
 - labelled: `牵头单位：A、B；配合单位：C，各县市区人民政府…` (001, also the typo `牵头单位门：`),
   `〔牵头部门：A；责任部门：B…〕` (002, where 责任部门 beside a lead label plays the supporting role),
-  `（牵头单位：X 参加单位：Y）`, labels 主办/协办/参与/参加/协助/协同; `责任单位：X` alone leads;
+  `（牵头单位：X 参加单位：Y）`, labels 主办/协办/参与/参加/协助/协同; `责任单位：A、B、C` alone lists
+  the lead first and the units supporting it after (how Chinese documents order owners);
 - clauses ending in a role: `A、B牵头，C、D参与`, `A牵头，B配合`, `A负责`, `A、B分别牵头`, `（A牵头）`,
   `A为牵头单位`, `…负责落实` (implementers), `A（牵头）、B、C` (a mark after a name);
 - duty: `省A、省B等部门按职责分工负责` / `省A负责` (003): every named unit is a co-lead; a clause
@@ -20,8 +21,10 @@ names nobody), and callers pass it on to every following row (`convention=FIRST_
 decides a lead column listing several units.
 
 Names are kept as written (after trimming stray spaces): collective names such as
-`各县市区人民政府`, `各县（市、区）政府、开发区管委会` or `相关县市区人民政府（含…）` stay whole for the
-registry to expand. A name that still carries role words, or is too long to be one unit, is kept
+`各县市区人民政府`, `各县（市、区）政府、开发区管委会`, `各县、市、区政府` or `相关县市区人民政府（含…）`
+stay whole for the registry to expand; two units joined by 及/和 are two names; a closing 等部门, a
+manner such as 按职责 before the verb, `具体任务均涉及X` (X implements) and `不再做分工` name nobody.
+The words are in `owner_words.yaml`. A name that still carries role words, or is too long to be one unit, is kept
 with a doubt for the office.
 """
 
@@ -31,11 +34,21 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from wufei.importers.records import Doubt
 from wufei.importers.text.normalize import fold_punct
 
 FIRST_LEADS = "first_leads"  # the document says the first unit listed leads
+# Words of owner lists that are not names (collective fragments, joiners, trailing 等部门, 按职责).
+OWNER_WORDS = Path(__file__).resolve().parent / "owner_words.yaml"
+_WORDS: dict[str, list[str]] = yaml.safe_load(OWNER_WORDS.read_text(encoding="utf-8"))
+
+
+def _alternatives(key: str) -> str:
+    return "|".join(re.escape(word) for word in sorted(_WORDS[key], key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -82,6 +95,7 @@ _LABEL_ROLES: list[tuple[str, str]] = [
 # A clause that ends in the role its units play. Longer verbs first.
 _CLAUSE = re.compile(
     r"^(?P<names>.*?)(?:等(?:有关|相关)?(?:部门|单位)?)?(?:为|作为)?"
+    rf"(?:{_alternatives('manner')})?"
     r"(?P<verb>按照?职责(?:分工)?负责落实|负责落实|抓好落实|组织落实|具体落实|落实"
     r"|分别牵头|牵头负责|负责牵头|牵头实施|牵头落实|牵头|主办|主责"
     r"|按照?职责(?:分工)?负责|分工负责|各负其责|按职能负责|负责实施|负责"
@@ -104,13 +118,25 @@ _CONVENTION = re.compile(
     r"|(?:第一个|首个|首位|第一)(?:单位|部门)(?:为|是)牵头"
 )
 # Clauses that name nobody: the convention, its exception, an announcement for later tasks.
-_NOT_OWNERS = re.compile(r"^(?:下同|除标注.*外|除注明.*外|以下均需.*|不再列出|以下同|后同)$")
-_CONVENTION_HINTS = ("第一", "首", "下同", "以下", "不再列出", "除标注", "除注明", "后同")
+_NOT_OWNERS = re.compile(r"^(?:下同|除标注.*外|除注明.*外|以下.*均需.*|不再(?:做|作|进行)?(?:分工|列出)|以下同|后同)$")
+# 具体任务均涉及相关市（州）人民政府: the units every task involves carry it out (implementers).
+_INVOLVES = re.compile(r"^(?:具体|各项)?(?:任务|工作)?(?:均|都)?涉及(?P<names>.+)$")
+_CONVENTION_HINTS = ("第一", "首", "下同", "以下", "不再", "除标注", "除注明", "后同")
 # Text that names nobody: the office assigns owners later.
 _UNASSIGNED = re.compile(r"^(?:各?(?:相关|有关)(?:部门|单位)(?:、单位)?|负责.*的相关(?:协调)?部门)$")
 # Collective names whose own 、 is not a separator.
 _COMPOUNDS = [re.compile(r"各县（市、区）(?:人民)?政府、开发区管委会")]
 _SEPARATORS = re.compile(r"[、，；]+")
+_SEPARATOR_KEPT = re.compile(r"([、，；]+)")
+# 各县 / 市 / 各区（市）: a fragment of a collective name; 区政府: the collective's last part.
+_LEVEL_FRAGMENT = re.compile(rf"^[各全]?(?:{_alternatives('levels')})(?:（[^）]*）)?$")
+_LEVEL_START = re.compile(
+    rf"^(?:{_alternatives('levels')})(?:（[^）]*）)?(?:$|(?:{_alternatives('levels')})|(?:{_alternatives('bodies')}))"
+)
+_JOINER = re.compile(_alternatives("joiners"))
+_NOT_AFTER_JOINER = re.compile(rf"^(?:{_alternatives('not_after_joiner')})")
+_JOINED_NAME_MIN = 3  # 党委和政府 is a phrase, not two units
+_TRAILING = re.compile(rf"(?<=[\u4e00-\u9fff）]{{2}})(?:{_alternatives('trailing')})$")
 _CLAUSE_SEPARATORS = re.compile(r"[，；。]+")
 # A fragment of a space-separated list is a whole name when it ends like a unit's name;
 # otherwise it is the first half of a name broken by a stray space.
@@ -141,7 +167,7 @@ def parse_owners(raw: str | None, *, convention: str | None = None) -> OwnerSpec
     if not text or _UNASSIGNED.match(text):
         return OwnerSpec((), (), False, raw, convention=stated)
     if _LABEL.search(text):
-        spec = _labelled(text, convention)
+        spec = _labelled(text)
     elif any(_CLAUSE.match(clause) for clause in _clauses(text)):
         spec = _by_clauses(text)
         if convention == FIRST_LEADS and spec.all_co_lead and "分别牵头" not in text:
@@ -180,20 +206,55 @@ def parse_owner_columns(lead: str | None, supporting: str | None, *, convention:
 
 @lru_cache(maxsize=8192)
 def split_names(text: str) -> tuple[str, ...]:
-    """Unit names in a list, in order, without duplicates; 、 inside parentheses does not split."""
-    text = _protect(_clean(text))
+    """Unit names in a list, in order, without duplicates.
+
+    、 inside parentheses or inside a collective (各县、市、区政府) does not split; two units joined
+    by 及/和 are two names (区城管大队法制办及街道城管中队); a closing 等/等部门 is not a name.
+    """
     names: list[str] = []
-    for piece in _SEPARATORS.split(text):
-        piece = _show(piece).strip(" ：。")
-        if piece.endswith("等") and len(piece) > 2:
-            piece = piece[:-1]  # 市财政局等: "and others", nobody more to name
+    for piece in _collectives_kept(_protect(_clean(text))):
+        piece = _TRAILING.sub("", _show(piece).strip(" ：。")).strip(" ：。")
         if not piece:
             continue
         if piece in ("单位", "部门") and names:
             names[-1] += "、" + piece  # 各相关部门、单位 is one phrase
             continue
-        names += _split_spaces(piece)
+        names += [name for part in _split_spaces(piece) for name in _split_joined(part)]
     return tuple(dict.fromkeys(names))
+
+
+def _collectives_kept(text: str) -> list[str]:
+    """The list's items, a collective's fragments (各县 | 市 | 区政府) joined again by their 、."""
+    parts = _SEPARATOR_KEPT.split(text)
+    items = [parts[0]]
+    open_collective = bool(_LEVEL_FRAGMENT.match(_show(parts[0]).strip()))
+    for separator, piece in zip(parts[1::2], parts[2::2]):
+        shown = _show(piece).strip()
+        if open_collective and separator == "、" and _LEVEL_START.match(shown):
+            items[-1] += _HIDDEN["、"] + piece
+        else:
+            items.append(piece)
+        open_collective = bool(_LEVEL_FRAGMENT.match(shown))  # 区政府 closes the collective
+    return items
+
+
+def _split_joined(name: str) -> list[str]:
+    """区城管大队法制办及街道城管中队 → two names; a 和 inside one unit's name (区自然资源和规划局) stays."""
+    for match in _JOINER.finditer(name):
+        left, right = name[: match.start()], name[match.end() :]
+        if _joins_units(left, right):
+            return _split_joined(left) + _split_joined(right)
+    return [name]
+
+
+def _joins_units(left: str, right: str) -> bool:
+    bare_left, bare_right = _ENCLOSED.sub("", left), _ENCLOSED.sub("", right)
+    return (
+        _balanced(left)
+        and min(len(bare_left), len(bare_right)) >= _JOINED_NAME_MIN
+        and bool(_UNIT_END.search(bare_left) and _UNIT_END.search(bare_right))
+        and not _NOT_AFTER_JOINER.match(right)
+    )
 
 
 # --- the shapes ---------------------------------------------------------------------------------
@@ -207,7 +268,7 @@ class _Spec:
     all_co_lead: bool = False
 
 
-def _labelled(text: str, convention: str | None) -> _Spec:
+def _labelled(text: str) -> _Spec:
     spec = _Spec([], [])
     matches = list(_LABEL.finditer(text))
     roles = [_label_role(m["label"]) for m in matches]
@@ -230,11 +291,10 @@ def _labelled(text: str, convention: str | None) -> _Spec:
         if role == _RESPONSIBLE:
             if has_lead_label:
                 spec.supporting += names  # 002: 责任部门 beside 牵头部门 supports
-            elif convention == FIRST_LEADS:
+            else:
+                # 责任单位 alone lists the lead first, then the units supporting it (how owners are ordered).
                 spec.leads += names[:1]
                 spec.supporting += names[1:]
-            else:
-                spec.leads += names
         elif role == _LEAD:
             spec.leads += names
         elif role == _IMPLEMENT:
@@ -256,7 +316,9 @@ def _by_clauses(text: str) -> _Spec:
     parsed: list[tuple[str | None, tuple[str, ...]]] = []
     for clause in _clauses(text):
         match = _CLAUSE.match(clause)
-        if match is None:
+        if involves := _INVOLVES.match(clause):
+            parsed.append((_IMPLEMENT, split_names(involves["names"])))
+        elif match is None:
             parsed.append((None, split_names(clause)))
         else:
             parsed.append((_verb_role(match["verb"]), split_names(match["names"])))

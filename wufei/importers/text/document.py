@@ -7,8 +7,10 @@ evaluation table), never from its name, its format or its line numbers.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from wufei.importers.document import GRID, Document, Table
-from wufei.importers.records import ImportError_, ParsedPlan, PlanKind
+from wufei.importers.records import Doubt, ImportError_, ParsedPlan, PlanKind
 from wufei.importers.text.evaluation import evaluation_indicators
 from wufei.importers.text.metadata import cell_totals, document_metadata
 from wufei.importers.text.paragraphs import main_tasks
@@ -21,7 +23,12 @@ def interpret(document: Document) -> ParsedPlan:
     lines, path = document.lines, document.path
     meta = document_metadata(lines)
     if not meta.title:
-        raise ImportError_(path, "找不到文件标题，文件可能为空")
+        if not document.tables:
+            raise ImportError_(path, "找不到文件标题，文件可能为空")
+        # Only tables (a task table saved alone): the file's name stands for the title.
+        meta.title = Path(path).stem
+        message = f"文件中没有标题，暂以文件名「{meta.title}」为标题，请核对并填写方案名称"
+        meta.doubts.append(Doubt("title", message, meta.title))
     convention = document_convention(document)  # 列第一位为牵头单位, stated once for every row
     tables = records_from_tables(document.tables, path, convention=convention)
     indicators = tables.indicators

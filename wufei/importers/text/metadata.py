@@ -41,10 +41,28 @@ _ISSUER = re.compile(
     r"^([\u4e00-\u9fff]{2,24}?(?:人民政府办公室|人民政府办公厅|人民政府|委员会|办公室|办公厅|局|厅|委))$"
 )
 _NOTICE = re.compile(r"关于印发《?(.+?)》?的通知")
-_ABOUT = re.compile(r"^(关于.+的(?:答复|报告|批复|意见|函|复函|通知|决定))$")
+_ABOUT = re.compile(r"(关于[^《》]+的(?:答复|报告|批复|意见|函|复函|通知|决定))$")
+# A title ends in the word naming what it is, then perhaps bracketed parts: （2019-2020年）, （试行）,
+# （征求意见稿）, （1-8月）.
 _TITLE_END = re.compile(
-    r"(?:方案|规划|计划|意见|办法|报告|评估|总结|要点|答复|清单|分工|细则|措施|举措|安排|行动|通知)(?:（试行）)?$"
+    r"(?:方案|规划|计划|意见|办法|报告|评估|总结|要点|答复|清单|分工|分解|细则|措施|举措|安排|行动|通知"
+    r"|纲要|指标体系|(?<=.{6})(?:完成|进展|推进|落实)情况)(?:（[^（）]{1,16}）)*$"
+)  # …情况 only after a subject: 2022年完成情况 alone is a table's heading
+# A news report's sentence naming the document it reports: …印发《X》 / …发布《X》
+_REPORTED = re.compile(r"(?:印发|发布|出台|公布|制定)(?:了)?《(?P<title>[^《》]{4,80})》")
+_REPORTED_BY = re.compile(
+    r"(?:近日|日前|近期)?(?P<issuer>[\u4e00-\u9fff]{2,30}?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|局|厅|委员会|委))"
+    r"(?:近日|日前)?(?:正式)?(?:印发|发布|出台|公布)(?:了)?《"
 )
+# A tag a web page puts before the title: 【市政府重点工作及责任分解】
+_TAG = re.compile(r"^〔[^〔〕]{1,30}〕")
+# A bullet a web page's metadata list puts before each field: • 文号：…
+_BULLET = re.compile(r"^[•·●◆■□▪\-*]\s*")
+# 文号：X / 发文字号 X / 文 号 X (a table's label with a space inside, the colon lost)
+_NUMBER_FIELD = re.compile(
+    r"(?:发文字号|发文文号|文\s*号)\s*：?\s*(?P<number>[\u4e00-\u9fff]{1,10}\s*〔\s*\d{4}\s*〕\s*\d{1,4}\s*号)"
+)
+_FRAGMENT_MAX = 4  # a title broken into short pieces (xx / 县 / 2022 / 年…方案)
 _TITLE_MAX = 60
 _WHOLE_TITLE = 12  # a line this long ending like a title is a title on its own, not a title's end
 _NOTICE_MAX = 100  # issuer + 关于印发 + title + 的通知 on one line
@@ -59,6 +77,7 @@ _CN_DATE = re.compile(
 _FIVE_YEAR_PLAN = re.compile(r"十([一二三四五六七八九])五")
 # （2019-2020年） / 2021—2025年 / 2023年至2025年
 _YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:[-—–~～]+|至|到)\s*((?:19|20)\d{2})\s*年")
+_BRACKETED_RANGE = re.compile(r"（((?:19|20)\d{2})\s*年?\s*(?:[-—–~～]+|至|到)\s*((?:19|20)\d{2})\s*年?）")
 _ONE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?")
 # 到2025年 / 至2025年底: the year a plan's targets are set for, when nothing else names the period.
 _BY_YEAR = re.compile(r"(?<![截止])(?:到|至)\s*((?:19|20)\d{2})\s*年")
@@ -91,17 +110,32 @@ def document_metadata(lines: list[str]) -> DocumentMeta:
     front = _front_lines(lines)
     fields = _web_fields(front)
     body = [text for text in front if not _WEB_CHROME.match(text) and not _WEB_FIELD.match(text)]
-    issuer = _issuer(body) or _issuer([fields[key] for key in ("发文机关", "发布机构") if key in fields])
+    issuer = (
+        _issuer(body)
+        or _issuer([fields[key] for key in ("发文机关", "发布机构") if key in fields])
+        or _reporting_issuer(front)
+        or _issuer_of_about(front)
+    )
     explicit_title = _title([fields[key] for key in ("标题", "文件名称", "名称") if key in fields] + body)
     kind = _kind(explicit_title, lines)
     title = explicit_title
     if title is None and kind is PlanKind.EVALUATION:
         title = _evaluation_title(lines)
+    doubts: list[Doubt] = []
     if title is None:
-        title = body[0] if body else (front[0] if front else "")  # nothing better: the first line
+        # Nothing reads as a title: the first line that could be one (not a salutation, not a
+        # sentence), else the first line, for a person to confirm.
+        opening = body[0].split("。")[0][:_TITLE_MAX] if body else ""
+        title = next((text for text in body if _could_be_title(text)), opening)
+        if title:
+            doubts.append(Doubt("title", f"未能识别文件标题，暂以「{title}」为标题，请核对并填写方案名称", title))
     issued_on = _issued_on(lines) or _issued_on([fields.get("成文日期", "")])
     period = _title_period(title) or _period(join_lines(lines)) or _by_year(lines, issued_on)
-    doc_number = _doc_number(body) or _doc_number([fields[key] for key in ("发文字号", "文号") if key in fields])
+    doc_number = (
+        _doc_number(body)
+        or _doc_number([fields[key] for key in ("发文字号", "文号") if key in fields])
+        or _number_field(front)
+    )
     place = document_place(issuer=issuer, title=title, doc_number=doc_number, lines=lines)
     return DocumentMeta(
         title=title,
@@ -112,7 +146,7 @@ def document_metadata(lines: list[str]) -> DocumentMeta:
         kind=kind,
         period_start=period[0] if period else None,
         period_end=period[1] if period else None,
-        doubts=list(place.doubts),
+        doubts=[*doubts, *place.doubts],
     )
 
 
@@ -128,7 +162,10 @@ def _front_lines(lines: list[str]) -> list[str]:
     """The first non-blank lines, without markdown heading marks and stray spaces."""
     front = []
     for line in lines:
-        text = clean_spaces(_MARKDOWN.sub("", line.strip()))
+        text = clean_spaces(_BULLET.sub("", _MARKDOWN.sub("", line.strip())))
+        untagged = _TAG.sub("", fold_punct(text))
+        if untagged != fold_punct(text) and len(untagged) >= _WHOLE_TITLE and not untagged.startswith("〔"):
+            text = text[len(text) - len(untagged) :]  # 【市政府重点工作】滁州市人民政府关于…的通知
         if text:
             front.append(text)
         if len(front) == _FRONT_LINES:
@@ -146,6 +183,15 @@ def _doc_number(front: list[str]) -> str | None:
     return None
 
 
+def _number_field(front: list[str]) -> str | None:
+    """The number under a page's 文号 label, among other fields on its line: 文 号 蔡政办〔2023〕1 号."""
+    for text in front:
+        folded = fold_punct(text).replace("[", "〔").replace("]", "〕")
+        if match := _NUMBER_FIELD.search(folded):
+            return re.sub(r"\s+", "", match["number"])
+    return None
+
+
 def _issuer(front: list[str]) -> str | None:
     """A line that is only the name of a government office (衡水市人民政府办公室, 衡水市生态环境局)."""
     for text in front:
@@ -156,35 +202,80 @@ def _issuer(front: list[str]) -> str | None:
 
 
 def _title(front: list[str]) -> str | None:
-    """The plan a notice publishes, else a 关于…的答复 line, else a standalone title line."""
+    """The plan a notice publishes, else a 关于…的答复 line, else a standalone title line, else the
+    document a news report names in its opening sentence."""
     for text in front:
         # Only a heading line: a sentence may cite another notice (…关于印发〈…〉的通知》要求).
         notice = _NOTICE.search(text) if _could_be_title(text, _NOTICE_MAX) else None
         if notice:
             return notice.group(1)
     for text in front:
-        about = _ABOUT.match(text)
+        about = _ABOUT.search(text) if _could_be_title(text, _NOTICE_MAX) else None
         if about:
             return about.group(1)
     for index, text in enumerate(front):
         if not _could_be_title(text):
             continue
-        if _TITLE_END.search(text):
-            return text
+        if _TITLE_END.search(fold_punct(text)):
+            return _with_fragments(front, index)
         # A title broken over two lines: 衡水市“十四五”时期“无废城市” / 建设实施方案
         if index + 1 < len(front):
             following = front[index + 1]
             if _could_be_title(following) and _TITLE_END.search(following) and len(following) >= _WHOLE_TITLE:
                 continue  # the next line is a title of its own; this one is something above it
             joined = text + following
-            if _could_be_title(following) and _TITLE_END.search(joined):
+            if _could_be_title(following) and _TITLE_END.search(fold_punct(joined)):
                 return joined
+    return _reported(front)
+
+
+def _with_fragments(front: list[str], index: int) -> str:
+    """A title line with the short pieces a page broke off before it (xx / 县 / 2022 / 年…方案)."""
+    start = index
+    while start > 0 and index - start < _FRAGMENT_MAX and _is_fragment(front[start - 1]):
+        start -= 1
+    return "".join(front[start : index + 1])
+
+
+def _is_fragment(text: str) -> bool:
+    return len(text) <= _FRAGMENT_MAX and not any(ch in fold_punct(text) for ch in _SENTENCE_PUNCT + "：")
+
+
+def _issuer_of_about(front: list[str]) -> str | None:
+    """The office heading its own title: 宜春市人民政府关于…的通知."""
+    for text in front:
+        about = _ABOUT.search(text) if _could_be_title(text, _NOTICE_MAX) else None
+        if about and (issuer := _ISSUER.match(text[: about.start()].strip())):
+            return issuer.group(1)
+    return None
+
+
+def _reporting_issuer(front: list[str]) -> str | None:
+    """The office a news report says issued the document: 日前，某区人民政府办公室发布《…》."""
+    for text in front[:_OPENING_LINES]:
+        if match := _REPORTED_BY.search(fold_punct(text).split("。")[0]):
+            return match["issuer"]
+    return None
+
+
+def _reported(front: list[str]) -> str | None:
+    """…发布《X》 in a news report's opening sentence, when X is named like a plan, or the sentence
+    ending in the notice that publishes it (近日，某省人民政府关于印发X的通知。)."""
+    for text in front[:_OPENING_LINES]:
+        first_sentence = fold_punct(text).split("。")[0]  # folding keeps every character's place
+        match = _REPORTED.search(first_sentence)
+        if match and _TITLE_END.search(match["title"]):
+            return text[match.start("title") : match.end("title")]
+        notice = _NOTICE.search(first_sentence)
+        if notice and first_sentence.endswith("的通知") and "《" not in first_sentence[: notice.start()]:
+            return text[notice.start(1) : notice.end(1)]
     return None
 
 
 def _could_be_title(text: str, max_length: int = _TITLE_MAX) -> bool:
     """Short, not a sentence, and not a numbered heading of the body (三、保障措施)."""
-    return len(text) <= max_length and not any(ch in text for ch in _SENTENCE_PUNCT) and not _NUMBERED.match(text)
+    folded = fold_punct(text)
+    return len(text) <= max_length and not any(ch in folded for ch in _SENTENCE_PUNCT) and not _NUMBERED.match(text)
 
 
 def _kind(title: str | None, lines: list[str]) -> PlanKind:
@@ -260,6 +351,8 @@ def _web_fields(front: list[str]) -> dict[str, str]:
 def _title_period(title: str) -> tuple[int | None, int] | None:
     """The period a title names: （2019-2020年）, 2021—2025年, 十四五, or one year (2023年工作要点)."""
     folded = fold_punct(title)
+    if ranges := _BRACKETED_RANGE.findall(folded):  # …规划（2013—2020年）三期行动计划（2018—2020年）
+        return int(ranges[-1][0]), int(ranges[-1][1])
     if match := _YEAR_RANGE.search(folded):
         first, last = int(match.group(1)), int(match.group(2))
         if first <= last:

@@ -19,13 +19,22 @@ inside the owner bracket (``（市发展改革委牵头，2023年底前完成）
 A paragraph ends at the next task number, at a section heading, at the end
 of the 主要任务 part, or (for unnumbered tasks) right after its owner bracket or owner lines.
 A document without a 主要任务 heading (a 重点任务分工方案 whose whole body is the tasks) is read
-whole, top-level headings acting as sections, and only paragraphs that name owners are tasks.
+whole, top-level headings acting as sections, and only paragraphs that name owners are tasks,
+or items of a numbered list the text announces as tasks (已完成任务包括：).
+
+Within a paragraph, each owner clause that closes a group of sentences closes one task
+(``A。（省甲牵头）B。（省乙牵头）``: two tasks, the second numbered 1-2 after item 1). A section
+heading over a single paragraph that starts straight with its body is that task's title; a
+heading followed by its owner clause alone on the next line is a task with those owners. An
+owner clause opened at a paragraph's end and never closed is still read once the paragraph is
+complete, and a deadline alone in the closing parenthesis (``（2020年底需完成）``) is the deadline.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 
 from wufei.departments.owners import owner_convention, parse_owners, split_names
 from wufei.importers.records import ListKind, TaskRecord
@@ -58,7 +67,11 @@ _OWNER_WORDS = ("牵头", "负责", "责任部门", "责任单位", "配合", "�
 # Words that make the whole bracket the owners text (structured, as in 002).
 _STRUCTURED_OWNER_WORDS = ("牵头", "责任部门", "责任单位", "配合")
 # 以下均需各市政府、雄安新区管委会落实，不再列出: applies to every following task.
-_FOLLOWING_IMPLEMENTERS = re.compile(r"以下均需(.+?)落实")
+_FOLLOWING_IMPLEMENTERS = re.compile(r"以下(?:各项工作|各项任务|工作|任务)?均需(.+?)(?:负责)?落实")
+# A deadline standing alone in parentheses: 2020年底需完成 / 2023年6月底前 / 长期坚持
+_DEADLINE_ONLY = re.compile(
+    r"^(?=.*(?:底|末|前|完成|年内|持续|长期|常态))(?:\d{4}\s*年|年内|年底|长期|持续|常态)[^，。；（）《》]{0,12}$"
+)
 # A line (or the rest of a line) naming owners or the deadline under a label.
 _OWNER_LABEL = r"(?:(?:牵头|主要|配合|其他|协同)?责任|牵头|主办|主责|配合|协办|参与|参加|协助|协同|落实)(?:单位|部门)"
 _DEADLINE_LABEL = r"(?:完成时限|完成时间|完成期限|时间节点|时限要求|进度安排|时限)"
@@ -69,6 +82,18 @@ _DEADLINE_PART = re.compile(rf"{_DEADLINE_LABEL}\s*：\s*(?P<deadline>[^；。]+
 _DEADLINE_CLAUSE = re.compile(r"\d{4}\s*年|年底|年内|季度|月底|长期坚持|持续推进|常态|每年|逐年")
 _UNIT_NAME_END = re.compile(r"(?:局|委|厅|办|府|会|社|部|行|院|处|室|站|所|队|组|司|团|中心|单位|部门|企业)(?:等)?$")
 _CONTINUATION_MAX = 40  # a wrapped owner line is short and has no full stop
+# A line announcing a numbered list of tasks: 已完成任务包括： / 重点工作任务如下：
+# (A notice's 现将有关事项通知如下： announces its requirements, not tasks.)
+_TASK_LEAD_IN = re.compile(r"(?:任务|举措|重点工作|工作事项)[^，。；：通知要求]{0,6}(?:包括|如下|有|为)\s*：\s*$")
+# A task's sub-items (（1）加强…, ①…): its heading ends before the first.
+_SUB_ITEM = re.compile(r"[（(]\s*\d{1,2}\s*[）)]|[①-⑳]")
+_CLOCK = re.compile(r"\d:\d")  # 9:30 is a time, not a colon ending a heading
+# Text after an owner clause shorter than this is a remark, not a task of its own.
+_SEGMENT_MIN = 6
+# A news report's lead-in before the document's own text: …印发…的通知。通知指出：
+_NEWS_LEAD_IN = re.compile(
+    r"^[^。]*(?:印发|发布|出台|公布)[^。]*。\s*(?:通知|方案|意见|文件|计划|规划)中?(?:指出|提出|明确|要求|强调)[：，]"
+)
 
 
 @dataclass
@@ -80,6 +105,9 @@ class _Paragraph:
     parts: list[str] = field(default_factory=list)
     labelled: list[str] = field(default_factory=list)  # 牵头单位：… / 完成时限：… lines under it
     heading: bool = False  # a （一） heading that is a task of its own
+    section_heading: str | None = None  # the whole heading line of its section (一、推进重大项目建设)
+    listed: bool = False  # an item of a list the text announces as tasks (已完成任务包括：)
+    part: int = 0  # the n-th task of a paragraph holding several owner clauses (0: the first)
 
 
 @dataclass
@@ -110,14 +138,20 @@ def main_tasks(lines: list[str]) -> list[TaskRecord]:
     span = _task_span(lines)
     whole = span is None
     start, end = span if span is not None else (0, len(lines))
-    paragraphs = [p for p in _paragraphs(lines, start, end, whole=whole) if _is_task(p, owners_required=whole)]
+    pieces = [piece for p in _paragraphs(lines, start, end, whole=whole) for piece in _at_owner_clauses(p)]
+    paragraphs = [p for p in pieces if _is_task(p, owners_required=whole)]
+    _section_headings_as_titles(paragraphs)
     # Numbers restarting in each section, or sitting beside heading tasks, take the section: 3.1
     restarts = sum(1 for p in paragraphs if p.printed_number == 1) > 1 or any(p.heading for p in paragraphs)
     records: list[TaskRecord] = []
     following_implementers: str | None = None
     unnumbered_in_section: dict[int, int] = {}
+    number = ""
     for paragraph in paragraphs:
-        number = _task_number(paragraph, restarts, unnumbered_in_section)
+        if paragraph.part and (paragraph.printed_number is not None or paragraph.heading):
+            number = f"{number.split('-')[0]}-{paragraph.part + 1}"  # 3-2: the second task of item 3
+        else:
+            number = _task_number(paragraph, restarts, unnumbered_in_section)
         record, announced = _task_record(paragraph, number)
         if record.implementers_raw is None:
             record.implementers_raw = following_implementers
@@ -127,15 +161,18 @@ def main_tasks(lines: list[str]) -> list[TaskRecord]:
 
 
 def split_heading(text: str) -> tuple[str, str | None]:
-    """A task's text as (title, content): the title is its heading, up to the first 。 (or ；/：
-    when the heading ends there) outside brackets and quotes; the whole text when there is none."""
+    """A task's text as (title, content): the title is its heading, up to the first 。, ； or ：
+    (either width) outside brackets and quotes, or up to its first sub-item (（1）, ①); the whole
+    text when there is none."""
     depth = 0
     for index, char in enumerate(text):
+        if index > 0 and depth == 0 and _SUB_ITEM.match(text, index):
+            return text[:index].strip(" ，,"), (text[index:].strip() or None)
         if char in "（〔《“(":
             depth += 1
         elif char in "）〕》”)":
             depth = max(depth - 1, 0)
-        elif depth == 0 and char in "。；：" and index > 0:
+        elif depth == 0 and index > 0 and (char in "。；：;" or (char == ":" and not _CLOCK.match(text, index - 1))):
             return text[:index].strip(), (text[index + 1 :].strip() or None)
     return text.strip(), None
 
@@ -170,6 +207,88 @@ def owner_and_deadline(content: str) -> tuple[str | None, str | None]:
     return (content.strip(" ，；。") or None), ("；".join(deadlines) or None)
 
 
+def _at_owner_clauses(paragraph: _Paragraph) -> list[_Paragraph]:
+    """A paragraph whose owner clauses each close a group of sentences, cut into one task per clause.
+
+    ``A。B。（省甲牵头）C。（省乙牵头）``: the owners close A–B, then C. Text after the last clause
+    that names nobody stays with the task before it.
+    """
+    segments = _owner_segments(join_lines(paragraph.parts))
+    if len(segments) < 2:
+        return [paragraph]
+    last = len(segments) - 1
+    return [
+        replace(
+            paragraph,
+            parts=[segment],
+            labelled=paragraph.labelled if k == last else [],
+            part=k,
+            heading=paragraph.heading and k == 0,
+        )
+        for k, segment in enumerate(segments)
+    ]
+
+
+def _owner_segments(text: str) -> list[str]:
+    """The text cut after every owner clause that closes a sentence group and has more text after it."""
+    segments, start = [], 0
+    for end in _owner_clause_ends(fold_punct(text)):
+        segments.append(text[start:end].strip())
+        start = end
+    segments.append(text[start:].strip())
+    segments = [segment for segment in segments if segment]
+    while len(segments) > 1 and _trailing_owner(segments[-1]) is None:
+        tail = segments.pop()  # names nobody: it belongs to the task before
+        segments[-1] += tail
+    return segments
+
+
+def _owner_clause_ends(folded: str) -> list[int]:
+    """Where each owner bracket inside the text ends (after its 。), when a sentence ends before it or
+    right after it; the bracket closing the text is not a cut."""
+    ends: list[int] = []
+    depth, opened = 0, 0
+    for index, char in enumerate(folded):
+        if char in _OPENERS:
+            opened = index if depth == 0 else opened
+            depth += 1
+            continue
+        if char not in _CLOSERS or depth == 0:
+            continue
+        depth -= 1
+        if depth:
+            continue
+        end = index + 1
+        while end < len(folded) and folded[end] in "。；. ":
+            end += 1
+        if len(folded[end:].strip()) < _SEGMENT_MIN:
+            continue
+        closes_sentence = folded[:opened].rstrip().endswith(("。", "；", "！")) or folded[index + 1 : end].strip()
+        content = folded[opened + 1 : index]
+        if closes_sentence and any(word in content for word in _OWNER_WORDS) and not parse_owners(content).unassigned:
+            ends.append(end)
+    return ends
+
+
+def _section_headings_as_titles(paragraphs: list[_Paragraph]) -> None:
+    """A section heading over a single unnumbered task whose paragraph starts straight with its body
+    (a first sentence longer than any heading) is that task's heading: 一、推进重大项目建设, then one
+    paragraph closed by its owners. A paragraph opening with a short sentence (强化执法。) has its own."""
+    tasks_in_section = Counter(p.section for p in paragraphs)
+    for paragraph in paragraphs:
+        heading = (paragraph.section_heading or "").strip().rstrip("。")
+        if (
+            heading
+            and tasks_in_section[paragraph.section] == 1
+            and paragraph.printed_number is None
+            and not paragraph.heading
+            and not paragraph.part
+            and not any(char in heading for char in "。；：")
+            and len(split_heading(join_lines(paragraph.parts))[0]) > _TOP_HEADING_MAX
+        ):
+            paragraph.parts = [heading + "。", *paragraph.parts]
+
+
 def _task_span(lines: list[str]) -> tuple[int, int] | None:
     """0-based [start, end) of the lines after the 主要任务 heading, up to the next top heading."""
     start = next((i for i, line in enumerate(lines) if _SPAN_START.match(line)), None)
@@ -189,8 +308,9 @@ def _paragraphs(lines: list[str], start: int, end: int, *, whole: bool = False) 
     """
     paragraphs: list[_Paragraph] = []
     current: _Paragraph | None = None
-    section, list_name = 0, None
+    section, list_name, section_heading = 0, None, None
     last_number, section_has_number = 0, False
+    listing = False  # inside a numbered list the text announced as tasks (已完成任务包括：)
 
     def close() -> None:
         nonlocal current
@@ -208,8 +328,8 @@ def _paragraphs(lines: list[str], start: int, end: int, *, whole: bool = False) 
         if heading and not (current is not None and _LABEL_LINE.match(text)):
             close()
             section = chinese_numeral(heading.group(1)) or section + 1
-            section_has_number = False
-            labels_follow = _label_follows(lines, index + 1, end)
+            section_has_number, listing, section_heading = False, False, None
+            labels_follow = _label_follows(lines, index + 1, end) or _owner_line_follows(lines, index + 1, end)
             if labels_follow or _names_owners_at_end(heading.group(2)):
                 # （一）推进垃圾分类。……（市城管局牵头）: a heading that names owners is a task itself.
                 current = _Paragraph(index + 1, section, list_name, None, [heading.group(2)], heading=True)
@@ -217,6 +337,13 @@ def _paragraphs(lines: list[str], start: int, end: int, *, whole: bool = False) 
                     close()
                 continue
             list_name = _heading_name(heading.group(2))
+            section_heading = heading.group(2)
+            continue
+        if _TASK_LEAD_IN.search(fold_punct(text)) and not _NUMBERED.match(text):
+            # 已完成任务包括：— a numbered list of tasks follows, numbered afresh.
+            close()
+            section, last_number, section_has_number, listing = section + 1, 0, False, True
+            section_heading = None
             continue
         if current is not None and _LABEL_LINE.match(text) and not _bracket_open(current.parts):
             current.labelled.append(text)  # 牵头单位：… under the task
@@ -230,10 +357,10 @@ def _paragraphs(lines: list[str], start: int, end: int, *, whole: bool = False) 
         if numbered and _starts_task(int(numbered.group(1)), last_number, section_has_number):
             close()
             last_number, section_has_number = int(numbered.group(1)), True
-            current = _Paragraph(index + 1, section, list_name, last_number, [numbered.group(2)])
+            current = _Paragraph(index + 1, section, list_name, last_number, [numbered.group(2)], listed=listing)
             continue
         if current is None:
-            current = _Paragraph(index + 1, section, list_name, None, [text])
+            current = _Paragraph(index + 1, section, list_name, None, [text], section_heading=section_heading)
         else:
             current.parts.append(text)
         # Unnumbered tasks have nothing else to end them: the owner bracket does.
@@ -255,6 +382,14 @@ def _label_follows(lines: list[str], start: int, end: int) -> bool:
     """Whether the next non-blank line names owners under a label (牵头单位：…)."""
     following = next((lines[i].strip() for i in range(start, end) if lines[i].strip()), "")
     return bool(_LABEL_LINE.match(following))
+
+
+def _owner_line_follows(lines: list[str], start: int, end: int) -> bool:
+    """Whether the next non-blank line is an owner clause and nothing else: （一）推进垃圾分类 then
+    （市城管局牵头，各区政府配合） on its own line names the heading's owners."""
+    following = next((lines[i].strip() for i in range(start, end) if lines[i].strip()), "")
+    owner = _trailing_owner(following) if following[:1] in "（〔(【[" else None
+    return owner is not None and owner.start == 0
 
 
 def _may_close(line: str) -> bool:
@@ -296,10 +431,11 @@ def _heading_name(text: str) -> str | None:
 
 
 def _is_task(paragraph: _Paragraph, *, owners_required: bool = False) -> bool:
-    """A numbered paragraph is a task; an unnumbered one only if it names owners (else: prose)."""
+    """A numbered paragraph is a task; an unnumbered one only if it names owners (else: prose).
+    Reading a whole document, a numbered one too, unless the text announced its list as tasks."""
     text = join_lines(paragraph.parts)
     names_owners = bool(paragraph.labelled) or _trailing_owner(text) is not None
-    if paragraph.printed_number is not None and not owners_required:
+    if paragraph.printed_number is not None and (paragraph.listed or not owners_required):
         return True
     return names_owners or (owners_required and _LABELLED_TAIL.search(fold_punct(text)) is not None)
 
@@ -320,10 +456,12 @@ def _task_number(paragraph: _Paragraph, restarts: bool, unnumbered_in_section: d
 def _task_record(paragraph: _Paragraph, number: str) -> tuple[TaskRecord, str | None]:
     """The record, and the implementers it announces for the tasks that follow."""
     text = join_lines(paragraph.parts)
-    owner = _trailing_owner(text)
+    owner = _trailing_owner(text) or _unclosed_owner(text)
     body = text[: owner.start] if owner else text
     owners_raw = implementers_raw = deadline_raw = None
     announced = None
+    if lead_in := _NEWS_LEAD_IN.match(fold_punct(body)):
+        body = body[lead_in.end() :]  # …印发…的通知。通知指出：— the reporter's words, not the task's
     if owner:
         content, deadline_raw = owner_and_deadline(owner.content)
         if content:
@@ -333,6 +471,8 @@ def _task_record(paragraph: _Paragraph, number: str) -> tuple[TaskRecord, str | 
     elif (tail := _LABELLED_TAIL.search(fold_punct(body))) is not None:
         owners_raw, deadline_raw = owner_and_deadline(fold_punct(body)[tail.end() :].strip().strip("（）〔〕"))
         body = body[: tail.start() + 1]
+    elif (dated := _trailing_deadline(body)) is not None:
+        body, deadline_raw = body[: dated.start], dated.content  # …领导小组（2020年底需完成）
     if paragraph.labelled:
         labelled, labelled_deadline = owner_and_deadline("；".join(join_lines([line]) for line in paragraph.labelled))
         owners_raw = "；".join(part for part in (owners_raw, labelled) if part) or None
@@ -379,6 +519,35 @@ def _trailing_owner(text: str) -> _Owner | None:
                     return _Owner(index, content)
                 return None
     return None
+
+
+def _unclosed_owner(text: str) -> _Owner | None:
+    """An owner clause opened at the end of a paragraph and never closed (a copy lost its last
+    character): ``…。（各市县人民政府负责落实，省商务厅按职责分工负责``. Only read once the paragraph
+    is complete, never to decide where a paragraph ends."""
+    folded = fold_punct(text).rstrip(_TRAILING_PUNCT)
+    unclosed: list[int] = []
+    for index, char in enumerate(folded):
+        if char in _OPENERS:
+            unclosed.append(index)
+        elif char in _CLOSERS and unclosed:
+            unclosed.pop()
+    if not unclosed:
+        return None
+    content = folded[unclosed[0] + 1 :].strip()
+    if any(word in content for word in _OWNER_WORDS) and not parse_owners(content).unassigned:
+        return _Owner(unclosed[0], content)
+    return None
+
+
+def _trailing_deadline(text: str) -> _Owner | None:
+    """A parenthesis closing the text that holds only its deadline: …领导小组（2020年底需完成）."""
+    folded = fold_punct(text).rstrip(_TRAILING_PUNCT)
+    opened = folded.rfind("（")
+    if not folded.endswith("）") or opened <= 0:
+        return None
+    content = folded[opened + 1 : -1].strip()
+    return _Owner(opened, content) if _DEADLINE_ONLY.match(content) else None
 
 
 def _names_units(content: str) -> bool:

@@ -16,6 +16,13 @@ Decisions:
 - A column nobody understood, or a second column of a role already taken, is a plan-level doubt
   naming the table and the header text; in a task table its text is kept in the content.
 - A table whose header is not understood but which holds data is a plan-level doubt too.
+- The task's text is its task column, else its content column, else a target column (序号 /
+  2022年预期目标 / 责任单位: each target a task of its owners); a number printed at the start of
+  the cell (57.务实开展…) is the task's number. Rows repeating a spanning task cell with the same
+  owners and deadline are one task, their other cells its content.
+- A header cell spanning two columns (指标名称 over a group and a name) gives the group and the
+  name; beside targets of its parts, the whole area's target column (全省目标值) is the target; a
+  unit in brackets after an indicator's name is its unit when none is printed for it.
 """
 
 from __future__ import annotations
@@ -24,12 +31,13 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from wufei.departments.owners import OwnerSpec, parse_owner_columns
+from wufei.departments.owners import OwnerSpec, parse_owner_columns, parse_owners
 from wufei.importers.headers import YEAR, column_role, column_roles, header_key, header_year, is_header_row
 from wufei.importers.records import CellRecord, Doubt, IndicatorRecord, ListKind, TaskRecord
 from wufei.importers.text.normalize import fold_punct, normalize_cell
 from wufei.importers.text.paragraphs import split_heading, split_trailing_owner
 from wufei.importers.text.tables import Row, Table
+from wufei.indicators.units import unit_in_name
 
 MARKS = "★※△✦"
 # Parts of a split name must be this long, so a stray space inside a word is never a split.
@@ -47,6 +55,12 @@ _SECTION_NUMBER = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|\d+\s*[、])\s*"
 )
 _ATTRIBUTES = ("约束性", "预期性", "引导性", "约束", "预期")
+# A header cell spanning a group column and the column it groups: the group's role.
+_GROUP_OF = {"name": "level2", "task_name": "category"}
+# A target column of the whole area (全省目标值, 全市目标, 全国) beside targets of its parts.
+_WHOLE_AREA = re.compile(r"^全(?:省|市|区|县|州|盟|旗|国)")
+# A task number printed at the start of the task cell: 57.务实开展… / 3、加强…
+_CELL_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.．、](?!\d)\s*")
 
 _LIST_KINDS: list[tuple[str, ListKind]] = [
     ("制度体系", ListKind.INSTITUTION),
@@ -167,7 +181,7 @@ def _number_across_tables(task_tables: list[list[TaskRecord]]) -> None:
 
 def _columns(header: list[str]) -> _Columns:
     columns = _Columns(index={}, header=header)
-    roles = column_roles(header)
+    roles = _spanned_groups(header, column_roles(header))
     years = [header_year(text) for text in header]
     targets: list[int] = []
     year_columns: list[int] = []
@@ -193,8 +207,10 @@ def _columns(header: list[str]) -> _Columns:
         year_columns.remove(first)
     targets += year_columns
     if targets:
-        # The target of the latest year is the target; a column without a year is taken as the last.
-        final = max(targets, key=lambda k: (years[k] or 9999, k))
+        # The target of the whole area (全省目标值 beside 苏南目标值) is the target; else the target of
+        # the latest year, a column without a year taken as the last.
+        whole = [k for k in targets if _WHOLE_AREA.match(header_key(header[k]))]
+        final = whole[0] if len(whole) == 1 else max(targets, key=lambda k: (years[k] or 9999, k))
         columns.index["target"] = final
         columns.other_targets = [k for k in targets if k != final] + columns.other_targets
     if "baseline" in columns.index:
@@ -202,6 +218,24 @@ def _columns(header: list[str]) -> _Columns:
     if "target" in columns.index:
         columns.target_year = years[columns.index["target"]]
     return columns
+
+
+def _spanned_groups(header: list[str], roles: list[str | None]) -> list[str | None]:
+    """A header cell spanning two columns (指标名称 over a group column and a name column, printed
+    twice once the merge is filled): the last column is the name, the ones before it its group."""
+    roles = list(roles)
+    for k in range(len(header) - 1, 0, -1):
+        role = roles[k]
+        if role in _GROUP_OF and header[k] and header_key(header[k - 1] or "") == header_key(header[k]):
+            group = _GROUP_OF[role]
+            roles[k - 1] = group if group not in roles else None
+    return roles
+
+
+def _task_text_role(columns: _Columns) -> str:
+    """The column holding a task's text: its task column, else its content column (工作内容 alone,
+    目标任务), else a target column (2022年预期目标) in a table of targets with owners."""
+    return next((role for role in ("task_name", "content", "target") if role in columns.index), "task_name")
 
 
 def _classify(columns: _Columns) -> str | None:
@@ -217,6 +251,8 @@ def _classify(columns: _Columns) -> str | None:
         return "tasks"
     if columns.has("content") and columns.any("lead", "owners", "supporting") and columns.any("deadline", "number"):
         return "tasks"  # 工作内容 / 责任单位 / 完成时限 with the task in the content column
+    if columns.has("target") and columns.any("lead", "owners") and not columns.any("name", "baseline", "unit"):
+        return "tasks"  # 序号 / 2022年预期目标 / 责任单位: each target is a task of its owners
     return None
 
 
@@ -245,6 +281,8 @@ def _holds_data(table: Table) -> bool:
 
 def _flag_columns(table: Table, columns: _Columns, kind: str, result: TableRecords) -> None:
     used = _TASK_ROLES if kind in ("tasks", "projects") else _INDICATOR_ROLES if kind == "indicators" else None
+    if kind in ("tasks", "projects"):
+        used = used | {_task_text_role(columns)}
     if used is not None:
         columns.unused = [k for role, k in columns.index.items() if role not in used]
         if kind in ("tasks", "projects"):
@@ -446,6 +484,9 @@ def _indicators(
         if "number" not in columns.index:
             printed_number = str(len(records) + 1)
         bare, marks = split_marks(name)
+        unit = _cell(row, columns, "unit")
+        if unit is None and (in_name := unit_in_name(bare)) is not None:
+            bare, unit = in_name  # 森林覆盖率(%) in a table without a unit for it
         record = IndicatorRecord(
             number=printed_number or "",
             name=bare,
@@ -457,7 +498,7 @@ def _indicators(
             baseline_year_default=columns.baseline_year,
             target_raw=_value(row, columns, "target"),
             target_year=columns.target_year,
-            unit=_cell(row, columns, "unit"),
+            unit=unit,
             data_source=_list_text(row, columns, "data_source"),
             owners_raw=_list_text(row, columns, "owners"),
             attribute_raw=_cell(row, columns, "attribute"),
@@ -478,8 +519,9 @@ def _indicators(
         owners = _owners_from_columns(row, columns, convention)
         if owners is not None:
             record.owners_raw = owners.raw
-            record.leads, record.supporting = owners.spec.leads, owners.spec.supporting
-            record.doubts += owners.spec.doubts
+            _set_owners(record, owners.spec)
+        elif record.owners_raw:
+            _set_owners(record, parse_owners(record.owners_raw, convention=convention))
         records.append(record)
     return records
 
@@ -593,12 +635,13 @@ def _tasks(
         list_name = titles[-1] if titles else None
     else:
         kind, list_name = _list_kind(table.caption)
-    name_role = "task_name" if "task_name" in columns.index else "content"
+    name_role = _task_text_role(columns)
     records: list[TaskRecord] = []
     sections: list[int] = []  # the section each record sits in, to tell numbering that restarts
     section = 0
     category: str | None = None
     cell_text: str | None = None
+    previous: Row | None = None  # the row the last task was read from
     for row in table.rows:
         if _is_empty_row(row) or _repeats_header(row, table.header):
             continue
@@ -611,21 +654,51 @@ def _tasks(
                 category = heading
             continue
         category = _cell(row, columns, "category") or category
+        if records and previous is not None and _continues_task(previous, row, columns, name_role):
+            # The task cell spans this row too (filled in from the merge) with the same owners and
+            # deadline: the row holds the task's sub-tasks or progress, not a task of its own.
+            records[-1].content = _joined(records[-1].content, _row_detail(row, columns))
+            continue
+        previous = row
         # A blank 任务名称 is a merged cell: the row continues the task above (001 project 2).
         cell_text = _cell(row, columns, name_role) or cell_text
         number = _cell(row, columns, "number")
         if cell_text is None:
             warnings.append(_row_where(path, row) + f"任务 {number or '?'} 没有任务名称，已跳过")
             continue
+        printed = _CELL_NUMBER.match(cell_text)
+        text = cell_text[printed.end() :] if printed and len(cell_text) > printed.end() else cell_text
         if "number" not in columns.index:
-            number = str(len(records) + 1)
+            number = printed.group(1) if printed else str(len(records) + 1)
         elif number is None:
             warnings.append(_row_where(path, row) + f"任务「{cell_text}」没有序号")
-        record = _task_record(row, columns, cell_text, number or "", kind, list_name, category, project, convention)
+        record = _task_record(row, columns, text, number or "", kind, list_name, category, project, convention)
         records.append(record)
         sections.append(section)
     _number_within_sections(records, sections)
     return records
+
+
+_SAME_TASK_ROLES = ("entity", "owners", "lead", "supporting", "deadline")
+
+
+def _continues_task(previous: Row, row: Row, columns: _Columns, name_role: str) -> bool:
+    """Whether a row repeats the task cell of the row before (a cell spanning both) and its owners
+    and deadline: one task over several rows. A blank task cell is not a repeat."""
+    text = _cell(row, columns, name_role)
+    return (
+        text is not None
+        and text == _cell(previous, columns, name_role)
+        and any(role in columns.index for role in _SAME_TASK_ROLES)
+        and all(_cell(row, columns, role) == _cell(previous, columns, role) for role in _SAME_TASK_ROLES)
+        and _cell(row, columns, "number") in (None, _cell(previous, columns, "number"))
+    )
+
+
+def _row_detail(row: Row, columns: _Columns) -> str | None:
+    """What a continuing row adds to its task: its content cell and the cells of other columns."""
+    content = _cell(row, columns, "content") if "task_name" in columns.index else None
+    return _joined(content, _remark(row, columns), _extra_text(row, columns))
 
 
 def _task_record(
@@ -672,11 +745,18 @@ def _task_record(
         record.owners_raw = owners.raw
         if owners_text and owners_text not in (record.owners_raw or ""):
             record.owners_raw = "；".join(p for p in (record.owners_raw, owners_text) if p)
-        record.leads, record.supporting = owners.spec.leads, owners.spec.supporting
-        if owners.spec.implementers:
-            record.implementers = owners.spec.implementers
-        record.doubts += owners.spec.doubts
+        _set_owners(record, owners.spec)
+    elif record.owners_raw:
+        # One column listing every owner (责任单位 alone): the owner grammar reads it.
+        _set_owners(record, parse_owners(record.owners_raw, convention=convention))
     return record
+
+
+def _set_owners(record: TaskRecord | IndicatorRecord, spec: OwnerSpec) -> None:
+    record.leads, record.supporting = spec.leads, spec.supporting
+    if spec.implementers and isinstance(record, TaskRecord):
+        record.implementers = spec.implementers
+    record.doubts += spec.doubts
 
 
 def _number_within_sections(records: list[TaskRecord], sections: list[int]) -> None:

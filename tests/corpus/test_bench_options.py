@@ -1,0 +1,16 @@
+"""bench/import_fidelity.py's options: the tuning set scored alone, the held-out batch left unread."""
+
+from __future__ import annotations
+
+import json
+
+import bench.import_fidelity as bench
+
+
+def test_the_bench_scores_the_tuning_set_alone_when_asked(tmp_path):
+    out = tmp_path / "scores.json"
+    assert bench.main(["--tuning", "--json", str(out)]) == 0
+    scores = json.loads(out.read_text(encoding="utf-8"))
+    assert len(scores["documents"]) >= 25 and not any(doc["holdout"] for doc in scores["documents"])
+    assert scores["holdout"]["documents"] == 0
+    assert scores["tuning"]["documents"] == len(scores["documents"])
