@@ -103,6 +103,14 @@ def test_the_corpus_meets_the_issue_s_minimums():
     assert len(rows) == len(IDS) and len(provinces) >= 12
 
 
+def test_the_held_out_batch_is_large_enough_and_mixes_formats():
+    held = [load(doc_id) for doc_id in IDS if load(doc_id).get("holdout")]
+    assert len(held) >= 15
+    suffixes = Counter(Path(data["file"]).suffix for data in held)
+    assert set(suffixes) == set(FORMATS) and min(suffixes.values()) >= 3
+    assert sum(1 for data in held if data.get("indicators")) >= 3
+
+
 def test_the_earlier_batches_keep_their_documents_as_tuning_data():
     batches = Counter(load(doc_id)["batch"] for doc_id in IDS)
     assert batches[1] == 25 and batches[2] == 12
@@ -123,5 +131,6 @@ def test_rebuilt_pdf_files_carry_the_published_text_as_their_text_layer(doc_id: 
     layer = subprocess.run(
         ["pdftotext", str(CORPUS / f"{doc_id}.pdf"), "-"], capture_output=True, text=True, check=True
     )
-    published = (CORPUS / "sources" / f"{doc_id}.txt").read_text(encoding="utf-8")
+    _, builder = build.REBUILT[doc_id]
+    _, published = builder(doc_id)  # the source without the hosting site's chrome, as the builder laid it out
     assert Counter(squash(layer.stdout)) == Counter(squash(published))
