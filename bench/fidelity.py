@@ -467,8 +467,9 @@ def report(corpus: CorpusScore) -> str:
     Held-out documents are marked `*`; when the corpus mixes both sets, each gets a summary of its own,
     and so does each batch when the corpus holds more than one.
     """
+    width = max([28, *(len(doc.doc_id) + 2 for doc in corpus.documents)])  # the id and its held-out mark
     lines = [
-        f"{'document':28} {'tasks':>9} {'indicators':>11} {'extra':>5} {'fields':>9} {'accuracy':>8}  plan",
+        f"{'document':{width}} {'tasks':>9} {'indicators':>11} {'extra':>5} {'fields':>9} {'accuracy':>8}  plan",
     ]
     for doc in corpus.documents:
         total = doc.total()
@@ -476,7 +477,7 @@ def report(corpus: CorpusScore) -> str:
         for ok in doc.plan_fields.values():
             plan.add(ok)
         columns = [
-            f"{doc.doc_id + (' *' if doc.holdout else ''):28}",
+            f"{doc.doc_id + (' *' if doc.holdout else ''):{width}}",
             f"{doc.tasks_found:>4}/{doc.tasks_expected:<4}",
             f"{doc.indicators_found:>5}/{doc.indicators_expected:<5}",
             f"{doc.extra:>5}",
