@@ -14,7 +14,8 @@ the document) with them, field by field:
 - a refused document scores 0 on all its fields;
 - plan fields (title, place, number, period) are scored apart;
 - documents marked `holdout: true` (the held-out batch the importer is never tuned to) are
-  summed apart as well as in the overall figure.
+  summed apart as well as in the overall figure; each collection batch (`batch: N`) gets a
+  summary of its own too, so a gain on the tuning batches can be set against the held-out one.
 
 Owners come from `record.leads/supporting` when the reader set them, else from
 `wufei.departments.owners.parse_owners(record.owners_raw)`; the due date from
@@ -118,6 +119,7 @@ class Expected:
     tasks: list[dict[str, Any]]
     indicators: list[dict[str, Any]]
     holdout: bool = False
+    batch: int | None = None  # the collection round the document came in (1, 2, 3 …)
 
     @property
     def records(self) -> int:
@@ -133,6 +135,7 @@ def load_expected(path: Path) -> Expected:
         tasks=list(data.get("tasks") or []),
         indicators=list(data.get("indicators") or []),
         holdout=bool(data.get("holdout", False)),
+        batch=data.get("batch"),
     )
 
 
@@ -243,6 +246,7 @@ class DocumentScore:
     file: str
     error: str | None = None
     holdout: bool = False
+    batch: int | None = None
     tasks_expected: int = 0
     tasks_found: int = 0
     tasks_matched: int = 0
@@ -282,6 +286,7 @@ class DocumentScore:
             "id": self.doc_id,
             "file": self.file,
             "holdout": self.holdout,
+            "batch": self.batch,
             "refused": self.refused,
             "error": self.error,
             "tasks": {"expected": self.tasks_expected, "found": self.tasks_found, "matched": self.tasks_matched},
@@ -333,7 +338,7 @@ def _same_field(name: str, expected: Any, found: Any) -> bool:
 
 def score_document(expected: Expected, plans: Sequence[ParsedPlan] | None, error: str | None = None) -> DocumentScore:
     """Score one document: its imported plans, or the error that refused it (plans None)."""
-    score = DocumentScore(expected.doc_id, expected.file, error=error, holdout=expected.holdout)
+    score = DocumentScore(expected.doc_id, expected.file, error=error, holdout=expected.holdout, batch=expected.batch)
     score.tasks_expected = len(expected.tasks)
     score.indicators_expected = len(expected.indicators)
     score.fields = {name: Tally() for name in (*TASK_FIELDS, *INDICATOR_FIELDS)}
@@ -419,12 +424,18 @@ class CorpusScore:
         """The held-out documents (holdout=True) or the tuning set (False)."""
         return CorpusScore([doc for doc in self.documents if doc.holdout == holdout])
 
+    def batches(self) -> dict[int, CorpusScore]:
+        """The documents of each collection batch, in batch order (documents without one are left out)."""
+        numbers = sorted({doc.batch for doc in self.documents if doc.batch is not None})
+        return {n: CorpusScore([doc for doc in self.documents if doc.batch == n]) for n in numbers}
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "documents": [doc.as_dict() for doc in self.documents],
             "overall": self.summary(),
             "tuning": self.subset(holdout=False).summary(),
             "holdout": self.subset(holdout=True).summary(),
+            "batches": {str(n): batch.summary() for n, batch in self.batches().items()},
         }
 
     def summary(self) -> dict[str, Any]:
@@ -453,10 +464,12 @@ def _percent(tally: Tally) -> str:
 def report(corpus: CorpusScore) -> str:
     """Per document and overall: records found/expected (+extra) and field accuracy.
 
-    Held-out documents are marked `*`; when the corpus mixes both sets, each gets a summary of its own.
+    Held-out documents are marked `*`; when the corpus mixes both sets, each gets a summary of its own,
+    and so does each batch when the corpus holds more than one.
     """
+    width = max([28, *(len(doc.doc_id) + 2 for doc in corpus.documents)])  # the id and its held-out mark
     lines = [
-        f"{'document':28} {'tasks':>9} {'indicators':>11} {'extra':>5} {'fields':>9} {'accuracy':>8}  plan",
+        f"{'document':{width}} {'tasks':>9} {'indicators':>11} {'extra':>5} {'fields':>9} {'accuracy':>8}  plan",
     ]
     for doc in corpus.documents:
         total = doc.total()
@@ -464,7 +477,7 @@ def report(corpus: CorpusScore) -> str:
         for ok in doc.plan_fields.values():
             plan.add(ok)
         columns = [
-            f"{doc.doc_id + (' *' if doc.holdout else ''):28}",
+            f"{doc.doc_id + (' *' if doc.holdout else ''):{width}}",
             f"{doc.tasks_found:>4}/{doc.tasks_expected:<4}",
             f"{doc.indicators_found:>5}/{doc.indicators_expected:<5}",
             f"{doc.extra:>5}",
@@ -479,6 +492,9 @@ def report(corpus: CorpusScore) -> str:
     tuning, holdout = corpus.subset(holdout=False), corpus.subset(holdout=True)
     if tuning.documents and holdout.documents:
         lines += [_summary_lines("tuning set", tuning)[0], _summary_lines("held-out set (*)", holdout)[0]]
+    batches = corpus.batches()
+    if len(batches) > 1:
+        lines += [_summary_lines(f"batch {n}", batch)[0] for n, batch in batches.items()]
     refused = [doc.doc_id for doc in corpus.documents if doc.refused]
     if refused:
         lines.append("refused: " + ", ".join(refused))

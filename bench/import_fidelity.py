@@ -5,13 +5,15 @@ Imports every document in tests/corpus/ through the importer's public path
 `<id>.expected.yaml`: records found/expected (and extra) and field accuracy for title, leads,
 supporting, deadline text, due date, indicator name, unit, baseline and target, per document and
 overall. A document the importer refuses scores 0 and is listed with its error. The held-out
-batch (`holdout: true`, never tuned to) is marked `*` and summed apart as well. The scoring rules
-are in bench/fidelity.py and tests/corpus/README.md.
+batch (`holdout: true`, never tuned to) is marked `*` and summed apart as well, and each
+collection batch (`batch: N`) gets a summary line. The scoring rules are in bench/fidelity.py and
+tests/corpus/README.md.
 
     .venv/bin/python bench/import_fidelity.py [ids…]           # the table
     .venv/bin/python bench/import_fidelity.py --misses         # and every wrong field (tuning set)
     .venv/bin/python bench/import_fidelity.py --holdout        # the held-out batch only
     .venv/bin/python bench/import_fidelity.py --tuning         # the tuning set only (never reads the held-out batch)
+    .venv/bin/python bench/import_fidelity.py --batch 2        # one collection batch only
     .venv/bin/python bench/import_fidelity.py --json [FILE]    # the scores as JSON (stdout or FILE)
 """
 
@@ -56,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="list every expected field the import got wrong")
     parser.add_argument("--holdout", action="store_true", help="score only the held-out batch (holdout: true)")
     parser.add_argument("--tuning", action="store_true", help="score only the tuning set (the held-out batch unread)")
+    parser.add_argument("--batch", type=int, metavar="N", help="score only the documents of collection batch N")
     args = parser.parse_args(argv)
 
     paths = sorted(CORPUS.glob("*.expected.yaml"))
@@ -71,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         paths = [p for p in paths if load_expected(p).holdout]
     if args.tuning:
         paths = [p for p in paths if not load_expected(p).holdout]
+    if args.batch is not None:
+        paths = [p for p in paths if load_expected(p).batch == args.batch]
     started = time.perf_counter()
     corpus = CorpusScore([score_one(path) for path in paths])
     elapsed = time.perf_counter() - started

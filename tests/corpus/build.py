@@ -315,7 +315,7 @@ def build_chongchuan_cgj(doc_id: str) -> tuple[Layout, str]:
     return Layout([*front, Table(rows)]), text.replace("|", "")
 
 
-# --- the held-out batch ---------------------------------------------------------------------------
+# --- batch 2 --------------------------------------------------------------------------------------
 
 YUZHONG_TITLE = "渝中区“无废城市”建设试点目标任务分解"
 # 试点任务 cells span their 细化措施 rows: (group name, rows under it); row 4 has no 配合单位.
@@ -442,6 +442,140 @@ def build_nongye(doc_id: str) -> tuple[Layout, str]:
     lines = text.splitlines()
     cells = [line.removesuffix("|").strip() for line in lines[1:]]
     return Layout([lines[0], cells_per_line(cells, 4)]), text.replace("|", "")
+
+
+# --- batch 3 (held out) ---------------------------------------------------------------------------
+
+
+def build_dropping(doc_id: str, chrome: tuple[str, ...]) -> tuple[Layout, str]:
+    """Paragraphs of the published text without the hosting page's chrome lines (dropped whole)."""
+    text = source(doc_id)
+    lines = text.splitlines()
+    for line in chrome:
+        if line not in lines:
+            raise SystemExit(f"{doc_id}: no chrome line {line!r} to drop")
+    kept = [line for line in lines if line not in chrome]
+    return Layout(paragraphs(kept)), "\n".join(kept)
+
+
+def build_jishui(doc_id: str) -> tuple[Layout, str]:
+    # A table copied as `cell | cell |` lines under its heading; the 责任单位 cell held its units on
+    # two lines (the copy joined them with a space), rebuilt as a line break inside the cell.
+    text = source(doc_id)
+    heading, *rows = text.splitlines()
+    table_rows: list[list[Cell]] = []
+    for line in rows:
+        cells = [c.strip() for c in line.removesuffix("|").split(" | ")]
+        if len(cells) != 5:
+            raise SystemExit(f"{doc_id}: a row of {len(cells)} cells")
+        if table_rows:
+            cells[3] = cells[3].replace(" ", "\n")
+        table_rows.append([Cell(c) for c in cells])
+    return Layout([heading, Table(table_rows)]), text.replace("|", "")
+
+
+DAZHU_CHROME = ("来源:信息公开办", "发布日期:2016-03-01", "点击数:人次", "分享到:")
+DAZHU_DEADLINE = re.compile(r"\d+月.*(前|使用|动工)$")
+
+
+def build_dazhu(doc_id: str) -> tuple[Layout, str]:
+    # The county's page: the notice, then its annex table copied one cell per line with blank lines;
+    # a 责任单位 cell lists one unit per line, so a row runs from its number to its deadline. Row 5
+    # holds two tasks (the second line has neither number nor units: 序号 and 责任单位 span both).
+    # The page's source, date, hit-count and share lines are its chrome.
+    text = source(doc_id)
+    lines = [line.strip() for line in text.splitlines() if line.strip() and line.strip() not in DAZHU_CHROME]
+    start = lines.index("序号")
+    header = [Cell(c) for c in lines[start : start + 4]]
+    tokens = lines[start + 4 :]
+    rows: list[list[Cell]] = [header]
+    pos, number = 0, 0
+    while pos < len(tokens):
+        number += 1
+        if tokens[pos] != str(number):
+            raise SystemExit(f"{doc_id}: row {number} out of step at {tokens[pos]!r}")
+        task = tokens[pos + 1]
+        end = pos + 2
+        while not DAZHU_DEADLINE.match(tokens[end]):
+            end += 1
+        owners, deadline = tokens[pos + 2 : end], tokens[end]
+        pos = end + 1
+        extra: list[tuple[str, str]] = []  # further tasks of the same row: (task, deadline)
+        while pos + 1 < len(tokens) and tokens[pos] != str(number + 1) and DAZHU_DEADLINE.match(tokens[pos + 1]):
+            extra.append((tokens[pos], tokens[pos + 1]))
+            pos += 2
+        span = 1 + len(extra)
+        rows.append(
+            [Cell(str(number), rowspan=span), Cell(task), Cell("\n".join(owners), rowspan=span), Cell(deadline)]
+        )
+        rows += [[Cell(more_task), Cell(more_deadline)] for more_task, more_deadline in extra]
+    return Layout([*lines[:start], Table(rows)]), "\n".join(lines)
+
+
+YIYANG_TABLE = "主 要 指 标 |"
+
+
+def build_yiyang(doc_id: str) -> tuple[Layout, str]:
+    # A city page showing the national rural-revitalisation indicators as tables that run sideways
+    # (a row of names, a row of 2022年目标值, a row of 属性), copied as `cell |` lines; the row's
+    # first cell stands on a line of its own before the others. The page's news list above the
+    # tables (its first seven lines) is its chrome.
+    text = source(doc_id)
+    lines = text.splitlines()
+    start = lines.index(YIYANG_TABLE)
+    body = lines[start:]
+    tables: list[str | Table] = []
+    for i in range(0, len(body), 5):
+        names_head, names, target_head, targets, kinds = body[i : i + 5]
+        rows = [
+            [names_head, *names.split(" | ")],
+            [target_head, *targets.split(" | ")],
+            kinds.split(" | "),
+        ]
+        rows = [[c.removesuffix("|").strip() for c in row] for row in rows]
+        if not (len(rows[0]) == len(rows[1]) == len(rows[2])):
+            raise SystemExit(f"{doc_id}: a table's rows differ in width at line {start + i}")
+        tables.append(Table([[Cell(c) for c in row] for row in rows], header_rows=0))
+    return Layout(tables), "\n".join(body).replace("|", "")
+
+
+def build_yangling(doc_id: str) -> tuple[Layout, str]:
+    # An indicator table copied as `cell |` lines, the copy's empty grid cells left as runs of |:
+    # a two-row header (2021年完成 and 2022年计划 over 绝对值 / 增长%), category rows across the
+    # table, and a 责任(牵头)部门 cell that spans the rows after it until the next one.
+    text = source(doc_id)
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("指 标 名 称 |"))
+    front = paragraphs(lines[:start])
+
+    def cells(line: str) -> list[str]:
+        return [c.strip() for c in line.split("|") if c.strip()]
+
+    top, sub = cells(lines[start]), cells(lines[start + 1])
+    rows: list[list[Cell]] = [
+        [
+            Cell(top[0], rowspan=2),
+            Cell(top[1], rowspan=2),
+            Cell(top[2], colspan=2),
+            Cell(top[3], colspan=2),
+            Cell(top[4], rowspan=2),
+        ],
+        [Cell(c) for c in sub],
+    ]
+    data = [cells(line) for line in lines[start + 2 :] if line.strip()]
+    for i, row in enumerate(data):
+        if len(row) == 1:
+            rows.append([Cell(row[0], colspan=7)])
+        elif len(row) == 7:
+            span = 1
+            while i + span < len(data) and len(data[i + span]) == 6:
+                span += 1
+            rows.append([*(Cell(c) for c in row[:6]), Cell(row[6], rowspan=span)])
+        elif len(row) == 6:
+            rows.append([Cell(c) for c in row])
+        else:
+            raise SystemExit(f"{doc_id}: a row of {len(row)} cells")
+    return Layout([*front, Table(rows, header_rows=2)]), text.replace("|", "")
 
 
 # --- writers --------------------------------------------------------------------------------------
@@ -610,7 +744,7 @@ REBUILT: dict[str, tuple[str, Builder]] = {
     "js_chongchuan_mssx_2023": ("html", lambda d: build_pipe_rows(d, 10, 1)),
     "js_chongchuan_cgj_2024": ("html", build_chongchuan_cgj),
     "qh_xining_wufei_2020": ("html", build_plain),
-    # The held-out batch (holdout: true in the expected files)
+    # Batch 2
     "cq_yuzhong_wufei_2021": ("docx", build_yuzhong),
     "cn_nongye_xiandaihua_2021": ("docx", build_nongye),
     "bj_daxing_2023": ("docx", build_plain),
@@ -620,6 +754,18 @@ REBUILT: dict[str, tuple[str, Builder]] = {
     "hn_changsha_2012": ("html", build_changsha),
     "js_lvditan_yuanqu_2024": ("html", build_lvditan),
     "fj_fuzhou_meili_2024": ("html", build_plain),
+    # Batch 3, held out (holdout: true in the expected files)
+    "nm_hubaoewu_2023": ("docx", lambda d: build_dropping(d, ("内蒙古自治区人民政府发布通知!",))),
+    "jx_poyuwandu_2017": ("docx", lambda d: build_dropping(d, (source(d).splitlines()[0],))),
+    "sc_dazhu_minsheng_2016": ("docx", build_dazhu),
+    "sn_yangling_jihua_2022": ("docx", build_yangling),
+    "hlj_shidagongcheng_2009": ("pdf", lambda d: build_dropping(d, (CHANGSHA_BANNER,))),
+    "gs_lanzhou_xianjie": ("pdf", build_plain),
+    "hb_jiayu_2021": ("pdf", build_plain),
+    "sx_qinxian_2025": ("pdf", build_plain),
+    "hlj_jiamusi_shuiwuran_2018": ("html", lambda d: build_dropping(d, ("来源 :信用佳木斯 浏览 : 发布 :2018-08-03",))),
+    "jx_jishui_minsheng": ("html", build_jishui),
+    "hn_yiyang_xczx_zhibiao": ("html", build_yiyang),
 }
 
 WRITERS = {"docx": write_docx, "pdf": write_pdf, "html": write_html}

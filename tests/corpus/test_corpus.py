@@ -23,6 +23,7 @@ EXPECTED = sorted(CORPUS.glob("*.expected.yaml"))
 IDS = [p.name.removesuffix(".expected.yaml") for p in EXPECTED]
 README = (CORPUS / "README.md").read_text(encoding="utf-8")
 
+HELD_OUT_BATCH = 3  # the batch collected last is held out; earlier ones are tuning data (README)
 TASK_KEYS = {"title", "leads", "supporting", "deadline", "due", "implementers"}
 INDICATOR_KEYS = {"name", "unit", "baseline", "target", "other_targets"}
 PLAN_KEYS = {"title", "jurisdiction", "doc_number", "period_start", "period_end"}
@@ -54,14 +55,16 @@ def published_text(doc_id: str, file: str) -> str:
 @pytest.mark.parametrize("doc_id", IDS)
 def test_document_is_well_formed(doc_id: str):
     data = load(doc_id)
-    assert set(data) <= {"file", "holdout", "plan", "tasks", "indicators"}
-    assert isinstance(data.get("holdout", False), bool)
+    assert set(data) <= {"file", "batch", "holdout", "plan", "tasks", "indicators"}
+    assert data["batch"] in (1, 2, HELD_OUT_BATCH)
+    assert data.get("holdout", False) is (data["batch"] == HELD_OUT_BATCH), "only the last batch is held out"
     path = CORPUS / data["file"]
     assert path.is_file() and path.stem == doc_id
     assert path.suffix in FORMATS
     row = readme_row(data["file"])
     assert row, "the README lists the document"
     assert row[-1] == ("yes" if data.get("holdout") else "no"), "the README's held-out column agrees"
+    assert row[-2] == str(data["batch"]), "the README's batch column agrees"
     plan = data.get("plan") or {}
     assert set(plan) <= PLAN_KEYS
     for key in ("period_start", "period_end"):
@@ -102,10 +105,15 @@ def test_the_corpus_meets_the_issue_s_minimums():
 
 def test_the_held_out_batch_is_large_enough_and_mixes_formats():
     held = [load(doc_id) for doc_id in IDS if load(doc_id).get("holdout")]
-    assert len(held) >= 12
-    suffixes = {Path(data["file"]).suffix for data in held}
-    assert suffixes == set(FORMATS)
-    assert sum(len(data.get("indicators") or []) for data in held) > 0
+    assert len(held) >= 15
+    suffixes = Counter(Path(data["file"]).suffix for data in held)
+    assert set(suffixes) == set(FORMATS) and min(suffixes.values()) >= 3
+    assert sum(1 for data in held if data.get("indicators")) >= 3
+
+
+def test_the_earlier_batches_keep_their_documents_as_tuning_data():
+    batches = Counter(load(doc_id)["batch"] for doc_id in IDS)
+    assert batches[1] == 25 and batches[2] == 12
 
 
 @pytest.mark.parametrize("doc_id", sorted(k for k, (fmt, _) in build.REBUILT.items() if fmt != "pdf"))
@@ -123,5 +131,6 @@ def test_rebuilt_pdf_files_carry_the_published_text_as_their_text_layer(doc_id: 
     layer = subprocess.run(
         ["pdftotext", str(CORPUS / f"{doc_id}.pdf"), "-"], capture_output=True, text=True, check=True
     )
-    published = (CORPUS / "sources" / f"{doc_id}.txt").read_text(encoding="utf-8")
+    _, builder = build.REBUILT[doc_id]
+    _, published = builder(doc_id)  # the source without the hosting site's chrome, as the builder laid it out
     assert Counter(squash(layer.stdout)) == Counter(squash(published))

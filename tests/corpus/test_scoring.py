@@ -48,8 +48,10 @@ def plan(tasks=(), indicators=(), **fields) -> ParsedPlan:
     return ParsedPlan(path="x.txt", tasks=list(tasks), indicators=list(indicators), **fields)
 
 
-def expected(tasks=(), indicators=(), plan_fields=None, *, doc_id="doc", holdout=False) -> Expected:
-    return Expected(doc_id, f"{doc_id}.txt", plan_fields or {}, list(tasks), list(indicators), holdout=holdout)
+def expected(tasks=(), indicators=(), plan_fields=None, *, doc_id="doc", holdout=False, batch=None) -> Expected:
+    return Expected(
+        doc_id, f"{doc_id}.txt", plan_fields or {}, list(tasks), list(indicators), holdout=holdout, batch=batch
+    )
 
 
 # --- normalising and matching ----------------------------------------------------------------------
@@ -289,3 +291,37 @@ def test_the_report_marks_held_out_documents_and_sums_each_set():
     assert "held-out set (*): 1 documents, 1 refused" in text and "fields 0/1 = 0.0%" in text
     # one set alone: no split lines
     assert "held-out set" not in report(CorpusScore([tuning]))
+
+
+# --- collection batches ----------------------------------------------------------------------------
+
+
+def test_the_batch_is_read_from_the_expected_file(tmp_path):
+    second = tmp_path / "a.expected.yaml"
+    second.write_text("file: a.txt\nbatch: 2\ntasks:\n  - title: 甲\n", encoding="utf-8")
+    unlabelled = tmp_path / "b.expected.yaml"
+    unlabelled.write_text("file: b.txt\ntasks:\n  - title: 乙\n", encoding="utf-8")
+    assert load_expected(second).batch == 2 and load_expected(second).holdout is False
+    assert load_expected(unlabelled).batch is None
+
+
+def test_each_batch_is_summed_apart_in_the_json_and_the_report():
+    first = score_document(expected(tasks=[{"title": "甲"}], doc_id="a", batch=1), [plan([task("甲")])])
+    second = score_document(
+        expected(tasks=[{"title": "乙", "leads": ["市商务局"]}], doc_id="b", batch=2), [plan([task("乙")])]
+    )
+    held = score_document(expected(tasks=[{"title": "丙"}], doc_id="c", batch=3, holdout=True), None, error="读不出")
+    corpus = CorpusScore([first, second, held])
+    data = corpus.as_dict()
+    assert list(data["batches"]) == ["1", "2", "3"]
+    assert (data["batches"]["1"]["right"], data["batches"]["1"]["total"]) == (1, 1)
+    assert (data["batches"]["2"]["right"], data["batches"]["2"]["total"]) == (1, 2)
+    assert data["batches"]["3"]["refused"] == ["c"]
+    assert (data["tuning"]["documents"], data["holdout"]["documents"]) == (2, 1)
+    assert [d["batch"] for d in data["documents"]] == [1, 2, 3]
+    text = report(corpus)
+    assert "batch 1: 1 documents, 0 refused" in text and "fields 1/1 = 100.0%" in text
+    assert "batch 2: 1 documents, 0 refused" in text and "fields 1/2 = 50.0%" in text
+    assert "batch 3: 1 documents, 1 refused" in text
+    # one batch alone: no per-batch lines
+    assert "batch 1:" not in report(CorpusScore([first]))
