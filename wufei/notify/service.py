@@ -49,6 +49,8 @@ from typing import Any
 from sqlalchemy import and_, case, delete, exists, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from wufei.db import utcnow
 from wufei.departments.models import Department
@@ -379,15 +381,24 @@ def renew(session: Session, dispatch_id: int, lease: datetime, *, now: datetime 
 
 
 def _fenced_update(session: Session, dispatch_id: int, lease: datetime, **values: Any) -> bool:
-    """UPDATE … WHERE id AND status='claimed' AND next_attempt_at=lease RETURNING id: True when written."""
+    """UPDATE … WHERE id AND status='claimed' AND next_attempt_at=lease RETURNING id: True when written.
+
+    A Core statement on the table (the ORM's bulk UPDATE with synchronisation cost more than a
+    delivery's other work); a loaded Dispatch is given the written values here instead."""
+    table = Dispatch.__table__
     held = session.execute(
-        update(Dispatch)
-        .where(Dispatch.id == dispatch_id, Dispatch.status == DispatchStatus.CLAIMED, Dispatch.next_attempt_at == lease)
+        update(table)
+        .where(table.c.id == dispatch_id, table.c.status == DispatchStatus.CLAIMED, table.c.next_attempt_at == lease)
         .values(**values)
-        .returning(Dispatch.id),
-        execution_options={"synchronize_session": "fetch"},
+        .returning(table.c.id)
     ).scalar()
-    return held is not None
+    if held is None:
+        return False
+    loaded = session.identity_map.get(identity_key(Dispatch, dispatch_id))
+    if loaded is not None:
+        for name, value in values.items():
+            set_committed_value(loaded, name, DispatchStatus(value) if name == "status" else value)
+    return True
 
 
 def attempt(
@@ -429,13 +440,14 @@ def attempt(
     unknown = set() if retry_unknown else {r.service_url for r in records if r.status == DeliveryStatus.UNKNOWN}
     confirmed = {r.service_url for r in records if r.status == DeliveryStatus.SENT}
 
-    attachments = bulletin_attachments(session, dispatch.intent_ids)
+    attachments = carried_attachments(session, dispatch.id)
     results: list[ServiceResult] = []
     for service, name in channels.targets(dispatch.tag, skip=skip):
-        held = renew(session, dispatch.id, lease, now=now)
-        if held is None:  # another run has the dispatch now: it sends the rest, records the outcome
-            return LOST, sum(1 for r in results if r.ok)
-        lease = held
+        if results:  # the lease was renewed above for the first service; a send may have been slow
+            held = renew(session, dispatch.id, lease, now=now)
+            if held is None:  # another run has the dispatch now: it sends the rest, records the outcome
+                return LOST, sum(1 for r in results if r.ok)
+            lease = held
         record = Delivery(
             dispatch_id=dispatch.id,
             service_url=name,
@@ -491,15 +503,14 @@ def deliveries(session: Session, dispatch_id: int) -> list[Delivery]:
     return list(session.scalars(select(Delivery).where(Delivery.dispatch_id == dispatch_id).order_by(Delivery.id)))
 
 
-def bulletin_attachments(session: Session, intent_ids: list[int]) -> list[Attachment]:
-    """The bulletin documents named by the dispatch's `bulletin_ready` intents (payload `files`,
-    else `path`), each named for the recipient after the bulletin's Chinese title: the files on
-    disk have ASCII names, a reader should see 「2024年5月无废城市建设工作通报.docx」."""
-    if not intent_ids:
-        return []
+def carried_attachments(session: Session, dispatch_id: int) -> list[Attachment]:
+    """The bulletin documents named by the `bulletin_ready` intents a dispatch carries (payload
+    `files`, else `path`), each named for the recipient after the bulletin's Chinese title: the
+    files on disk have ASCII names, a reader should see 「2024年5月无废城市建设工作通报.docx」."""
     payloads = session.scalars(
         select(NoticeIntent.payload)
-        .where(NoticeIntent.id.in_(intent_ids), NoticeIntent.kind == NoticeKind.BULLETIN_READY)
+        .join(DispatchIntent, DispatchIntent.intent_id == NoticeIntent.id)
+        .where(DispatchIntent.dispatch_id == dispatch_id, NoticeIntent.kind == NoticeKind.BULLETIN_READY)
         .order_by(NoticeIntent.id)
     )
     found: dict[Path, Attachment] = {}
