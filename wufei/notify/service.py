@@ -52,7 +52,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from wufei.db import utcnow
+from wufei.db import table_of, utcnow
 from wufei.departments.models import Department
 from wufei.lights.models import LightRecord
 from wufei.notices.models import NoticeIntent, NoticeKind
@@ -189,9 +189,7 @@ def claim_digests(session: Session, *, day: date, now: datetime | None = None) -
     digests = pending_digests(session, day=day)
     taken = set(session.scalars(select(Dispatch.key).where(Dispatch.day == day)))
     claimed = [
-        dispatch_id
-        for dispatch_id in (_claim(session, _next_key(d, taken), now) for d in digests)
-        if dispatch_id is not None
+        dispatch_id for dispatch_id in _claim(session, [_next_key(d, taken) for d in digests], now) if dispatch_id
     ]
     return {"digests": len(digests), "claimed": claimed, "skipped": len(digests) - len(claimed), "lease": now + LEASE}
 
@@ -607,43 +605,58 @@ def dispatch_as_dict(dispatch: Dispatch, records: list[Delivery], *, now: dateti
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _claim(session: Session, digest: Digest, now: datetime) -> int | None:
-    """The new dispatch's id, or None when its key is taken or another claim carries one of its
-    intents (then the dispatch is deleted again: its text names intents it would not carry)."""
-    values = {
-        "key": digest.key,
-        "day": digest.day,
-        "audience": digest.audience,
-        "department_id": digest.department_id,
-        "tag": digest.tag,
-        "subject": digest.subject,
-        "body": digest.body,
-        "status": str(DispatchStatus.CLAIMED),
-        "attempts": 0,
-        "next_attempt_at": now + LEASE,
-        "created_at": now,
-        "sent_at": None,
-    }
+def _claim(session: Session, digests: list[Digest], now: datetime) -> list[int | None]:
+    """Each digest's new dispatch id, or None when its key is taken or another claim carries one
+    of its intents (then the dispatch is deleted again: its text names intents it would not carry).
+
+    Two statements for all of them (each an INSERT … ON CONFLICT DO NOTHING RETURNING, sent as
+    many rows at once): the constraints decide row by row, exactly as one insert per digest would."""
+    if not digests:
+        return []
     name = session.get_bind().dialect.name
     dialect = {"postgresql": postgresql, "sqlite": sqlite}.get(name)
     if dialect is None:
         raise NotImplementedError(f"不支持的数据库：{name}（应为 SQLite 或 PostgreSQL）")
-    statement = (
-        dialect.insert(Dispatch).values(values).on_conflict_do_nothing(index_elements=["key"]).returning(Dispatch.id)
-    )
-    dispatch_id = session.execute(statement).scalar()
-    if dispatch_id is None:
-        return None
-    links = (
-        dialect.insert(DispatchIntent)
-        .values([{"intent_id": intent_id, "dispatch_id": dispatch_id} for intent_id in digest.intent_ids])
+    dispatches, links = table_of(Dispatch), table_of(DispatchIntent)
+    inserted = session.execute(
+        dialect.insert(dispatches)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(dispatches.c.id, dispatches.c.key),
+        [
+            {
+                "key": digest.key,
+                "day": digest.day,
+                "audience": digest.audience,
+                "department_id": digest.department_id,
+                "tag": digest.tag,
+                "subject": digest.subject,
+                "body": digest.body,
+                "status": str(DispatchStatus.CLAIMED),
+                "attempts": 0,
+                "next_attempt_at": now + LEASE,
+                "created_at": now,
+                "sent_at": None,
+            }
+            for digest in digests
+        ],
+    ).all()
+    ids = {key: dispatch_id for dispatch_id, key in inserted}
+    ours = [(ids[digest.key], digest) for digest in digests if digest.key in ids]
+    if not ours:
+        return [None] * len(digests)
+    carried = session.execute(
+        dialect.insert(links)
         .on_conflict_do_nothing(index_elements=["intent_id"])
-        .returning(DispatchIntent.intent_id)
-    )
-    if len(session.execute(links).scalars().all()) != len(digest.intent_ids):
-        session.execute(delete(Dispatch).where(Dispatch.id == dispatch_id))  # its links go with it (cascade)
-        return None
-    return dispatch_id
+        .returning(links.c.intent_id, links.c.dispatch_id),
+        [{"intent_id": intent_id, "dispatch_id": dispatch_id} for dispatch_id, d in ours for intent_id in d.intent_ids],
+    ).all()
+    counts: dict[int, int] = {}
+    for _, dispatch_id in carried:
+        counts[dispatch_id] = counts.get(dispatch_id, 0) + 1
+    short = {dispatch_id for dispatch_id, digest in ours if counts.get(dispatch_id, 0) != len(digest.intent_ids)}
+    if short:  # their links go with them (cascade)
+        session.execute(delete(dispatches).where(dispatches.c.id.in_(sorted(short))))
+    return [ids[d.key] if d.key in ids and ids[d.key] not in short else None for d in digests]
 
 
 def _flag_office(
