@@ -383,7 +383,7 @@ def _fenced_update(session: Session, dispatch_id: int, lease: datetime, **values
 
     A Core statement on the table (the ORM's bulk UPDATE with synchronisation cost more than a
     delivery's other work); a loaded Dispatch is given the written values here instead."""
-    table = Dispatch.__table__
+    table = table_of(Dispatch)
     held = session.execute(
         update(table)
         .where(table.c.id == dispatch_id, table.c.status == DispatchStatus.CLAIMED, table.c.next_attempt_at == lease)
