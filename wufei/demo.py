@@ -198,6 +198,8 @@ def _replay(engine) -> list[str]:
         return state.result()
 
     def play(day: date) -> None:
+        if day.weekday() == 0:
+            _settle_heap()
         # The digests follow the morning's scan (deliver-notices runs at 09:15); the
         # departments then go about their day.
         scheduled_delivery(
@@ -221,6 +223,22 @@ def _replay(engine) -> list[str]:
     if sys.stdout.isatty():
         print()
     return flow_runs
+
+
+def _settle_heap() -> None:
+    """Collect what is garbage now and exempt everything still alive from later collections.
+
+    The replay keeps some 600,000 objects alive (Prefect, matplotlib, SQLAlchemy, the caches);
+    Python's full collection walks all of them each time the survivors grow by a quarter: some
+    70 times in a year's replay, 0.45 s each, a fifth of the demo's CPU. Frozen each week, a full
+    collection walks only what the week added. Most objects live for one day's transaction, so
+    the youngest generation is collected every 7,000 allocations rather than 700 (half the
+    remaining collection time)."""
+    import gc
+
+    gc.set_threshold(7000, 10, 10)
+    gc.collect()
+    gc.freeze()
 
 
 def _portal_accounts(session) -> dict[str, str]:

@@ -68,10 +68,28 @@ def test_claim_conflict_on_the_key_sends_nothing(session, some_intents, outbox):
     from wufei.notify.service import _claim, pending_digests
 
     digests = pending_digests(session, day=DAY)
-    assert [_claim(session, d, T0) is not None for d in digests] == [True, True]
-    assert [_claim(session, d, T0) for d in digests] == [None, None]
+    assert [dispatch_id is not None for dispatch_id in _claim(session, digests, T0)] == [True, True]
+    assert _claim(session, digests, T0) == [None, None]
     assert deliver(session, day=DAY, channels=Channels.load(), now=T0, zone=CADENCE.timezone)["messages"] == 0
     assert outbox_messages(outbox) == []
+
+
+def test_claims_made_together_are_decided_digest_by_digest(session, some_intents, outbox):
+    """One batch of claims: a digest whose key is taken gets nothing, one carrying an intent
+    another dispatch carries gets nothing and leaves no dispatch, the others are claimed."""
+    import dataclasses
+
+    from wufei.notify.models import DispatchIntent
+    from wufei.notify.service import _claim, pending_digests
+
+    first, second = pending_digests(session, day=DAY)
+    [claimed] = _claim(session, [first], T0)
+    again = dataclasses.replace(first, key=first.key + "|2")  # a new key, intents already carried
+    result = _claim(session, [first, again, second], T0)
+    assert result[:2] == [None, None] and result[2] is not None
+    assert [d.id for d in _dispatches(session)] == [claimed, result[2]]
+    links = dict(session.execute(select(DispatchIntent.intent_id, DispatchIntent.dispatch_id)).tuples().all())
+    assert links == dict.fromkeys(first.intent_ids, claimed) | dict.fromkeys(second.intent_ids, result[2])
 
 
 def test_new_intents_the_next_day_get_a_new_digest_and_resolved_ones_none(session, departments, some_intents, outbox):
@@ -181,6 +199,6 @@ def test_an_intent_a_dispatch_carries_is_never_claimed_again_the_constraint_says
     )
     stale = service._next_key(stale, set(session.scalars(select(Dispatch.key))))
     before = len(_dispatches(session))
-    assert service._claim(session, stale, T0) is None
+    assert service._claim(session, [stale], T0) == [None]
     assert len(_dispatches(session)) == before
     assert sorted(session.scalars(select(DispatchIntent.intent_id))) == carried

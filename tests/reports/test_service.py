@@ -12,7 +12,15 @@ from tests.rules import CADENCE
 from wufei.audit.models import AuditEntry
 from wufei.notices.models import NoticeIntent
 from wufei.reports.models import Report, ReportInput, ReportStatus
-from wufei.reports.service import ReportError, add_input, open_tasks, review_report, stored_time, submit_report
+from wufei.reports.service import (
+    ReportError,
+    add_input,
+    open_task_leads,
+    open_tasks,
+    review_report,
+    stored_time,
+    submit_report,
+)
 
 
 @pytest.fixture
@@ -256,6 +264,20 @@ def test_open_tasks_are_led_assigned_plan_tasks_not_yet_completed(session, hengs
     hengshui.task.completed_on = date(2024, 6, 5)
     session.flush()
     assert hengshui.task not in open_tasks(session, as_of=date(2024, 6, 5))
+
+
+def test_open_task_leads_are_the_leads_of_the_open_tasks_in_their_order(session, hengshui):
+    hengshui.task.completed_on = date(2024, 6, 5)
+    session.flush()
+    leads = open_task_leads(session, as_of=date(2024, 6, 5))
+    assert leads == [
+        (task.id, task.title, link.department_id)
+        for task in open_tasks(session, as_of=date(2024, 6, 5))
+        for link in task.assignments
+        if link.role == "lead"
+    ]
+    assert hengshui.task.id not in {task_id for task_id, _, _ in leads}
+    assert len({task_id for task_id, _, _ in leads}) < len(leads)  # some tasks have several leads
 
 
 def test_a_holiday_week_without_a_window_may_still_be_filed_and_is_never_late(file):

@@ -15,6 +15,7 @@ import re
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -110,7 +111,7 @@ def docx(doc: Document, path: Path) -> Path:
     from docx import Document as WordDocument
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt, RGBColor
+    from docx.shared import Emu, Mm, Pt, RGBColor
 
     word = WordDocument()
     _fixed_properties(word.core_properties, doc)
@@ -208,25 +209,14 @@ def docx(doc: Document, path: Path) -> Path:
                 paragraph(item.empty, indent=True)
                 return
             wide = len(item.columns) > 8
-            table = word.add_table(rows=1 + len(item.rows), cols=len(item.columns))
+            table = word.add_table(rows=0, cols=len(item.columns))
             table.style = "Table Grid"
             table.alignment = WD_TABLE_ALIGNMENT.CENTER
-            widths = [int(text_width * share) for share in column_shares(item)]
+            widths = [Emu(int(text_width * share)) for share in column_shares(item)]
             for column, width in zip(table.columns, widths):
                 column.width = width
-            rows = table.rows  # one walk of the XML: python-docx finds each row anew on every .rows
-            for cell, name, width in zip(rows[0].cells, item.columns, widths):
-                _cell(cell, name, styles["header_wide" if wide else "header"], WD_ALIGN_PARAGRAPH.CENTER, width)
-            _repeat_header(rows[0])
-            for row, values in zip(rows[1:], item.rows):
-                for index, (cell, value) in enumerate(zip(row.cells, values)):
-                    _cell(
-                        cell,
-                        value,
-                        styles["cell_wide" if wide else "cell"],
-                        WD_ALIGN_PARAGRAPH.RIGHT if index in item.numeric else None,
-                        widths[index],
-                    )
+            header, text = styles["header_wide" if wide else "header"], styles["cell_wide" if wide else "cell"]
+            _append_rows(table, item, [width.twips for width in widths], header.style_id, text.style_id)
             paragraph("", line=None, after=6)
         elif isinstance(item, Chart):
             import io
@@ -234,16 +224,6 @@ def docx(doc: Document, path: Path) -> Path:
             para = paragraph(align=WD_ALIGN_PARAGRAPH.CENTER, line=None, before=6)
             para.add_run().add_picture(io.BytesIO(item.png), width=Mm(150))
             paragraph(item.caption, font=HEADING_FONT, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, after=6, line=None)
-
-    def _cell(cell, value: str, style, align, width) -> None:
-        # Fonts come from the paragraph style: setting them on each run of a 300-row table took
-        # seconds (python-docx walks the run's properties on every attribute).
-        para = cell.paragraphs[0]
-        para._p.get_or_add_pPr().style = style.style_id  # by id: `para.style = …` searches every style each time
-        if align is not None:
-            para.alignment = align
-        para.add_run(str(value))
-        cell.width = width
 
     for section in doc.sections:
         block(section)
@@ -256,6 +236,45 @@ def docx(doc: Document, path: Path) -> Path:
         paragraph(note, size=10.5, line=None)
     word.save(str(path))
     return path
+
+
+def _append_rows(table, item: Table, widths: list[int], header_style: str, text_style: str) -> None:
+    """The table's rows as python-docx would write them cell by cell (header row repeated on each
+    page, each cell its width in twips and a paragraph in the table style, figures aligned
+    right), built as one piece of XML: python-docx took 0.2 ms a cell, most of a bulletin's Word
+    time. Fonts come from the paragraph styles, not from each run."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def row(values: list[str], style: str, aligns: list[str | None], head: bool = False) -> str:
+        cells = "".join(
+            f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="{style}"/>'
+            + (f'<w:jc w:val="{align}"/>' if align else "")
+            + f"</w:pPr>{_run_xml(str(value))}</w:p></w:tc>"
+            for value, width, align in zip(values, widths, aligns)
+        )
+        return "<w:tr>" + ('<w:trPr><w:tblHeader w:val="true"/></w:trPr>' if head else "") + cells + "</w:tr>"
+
+    aligns = ["right" if index in item.numeric else None for index in range(len(item.columns))]
+    rows = [row(item.columns, header_style, ["center"] * len(item.columns), head=True)]
+    rows += [row(values, text_style, aligns) for values in item.rows]
+    for element in list(parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(rows)}</w:tbl>")):
+        table._tbl.append(element)
+
+
+def _run_xml(text: str) -> str:
+    """A run holding `text` as python-docx writes it: tabs as w:tab, line breaks as w:br, the
+    rest in w:t (keeping its spaces when it starts or ends with one)."""
+    parts = []
+    for piece in re.split(r"(\t|\r|\n)", text):
+        if piece == "\t":
+            parts.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            parts.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+            parts.append(f"<w:t{space}>{escape(piece)}</w:t>")
+    return f"<w:r>{''.join(parts)}</w:r>"
 
 
 def column_shares(table: Table) -> list[float]:
@@ -333,13 +352,6 @@ def _red_rule(para) -> None:
     ppr.append(borders)
 
 
-def _repeat_header(row) -> None:
-    from docx.oxml.ns import qn
-
-    trpr = row._tr.get_or_add_trPr()
-    trpr.append(trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
-
-
 def _fixed_properties(properties, doc: Document) -> None:
     stamp = datetime.combine(datetime.fromisoformat(doc.date).date(), time(0))
     properties.title = doc.title
@@ -357,15 +369,20 @@ INVALID_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 
 def xlsx(doc: Document, path: Path) -> Path:
+    """Written row by row (openpyxl's write-only workbook, a quarter faster than building every
+    cell first): column widths and the frozen header are set before a sheet's first row."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    about = book.active
-    about.title = "说明"
+    book = Workbook(write_only=True)
+    about = book.create_sheet("说明")
+    about.column_dimensions["A"].width, about.column_dimensions["B"].width = 14, 60
+    title = WriteOnlyCell(about, doc.title)
+    title.font = Font(bold=True, size=14)
+    about.append([title])
     for row in (
-        [doc.title],
         ["发布单位", doc.issuer],
         ["期间", doc.period["chinese"]],
         ["日期", doc.date_cn],
@@ -374,10 +391,9 @@ def xlsx(doc: Document, path: Path) -> Path:
         ["说明", "本附件列出通报各表及其所依据的台账记录（任务台账、周报送记录），每表一页。"],
     ):
         about.append(row)
-    about["A1"].font = Font(bold=True, size=14)
-    about.column_dimensions["A"].width, about.column_dimensions["B"].width = 14, 60
 
     header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    header_alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     used = {"说明"}
     merged: dict[str, Any] = {}  # sheet name → the sheet several tables share (one per unit otherwise)
     for table in doc.tables() + doc.annex:
@@ -395,16 +411,18 @@ def xlsx(doc: Document, path: Path) -> Path:
         sheet = book.create_sheet(name)
         if table.merge:
             merged[table.sheet] = sheet
-        sheet.append(columns)
-        for cell in sheet[1]:
-            cell.font, cell.fill = header_font, header_fill
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        for values in rows:
-            sheet.append([_number(v) if index in numeric else v for index, v in enumerate(values)])
         sheet.freeze_panes = "A2"
         for index, column in enumerate(columns, start=1):
             longest = max([_width(column)] + [_width(row[index - 1]) for row in rows[:200]])
             sheet.column_dimensions[get_column_letter(index)].width = min(max(6, longest + 2), 60)
+        header = []
+        for column in columns:
+            cell = WriteOnlyCell(sheet, column)
+            cell.font, cell.fill, cell.alignment = header_font, header_fill, header_alignment
+            header.append(cell)
+        sheet.append(header)
+        for values in rows:
+            sheet.append([_number(v) if index in numeric else v for index, v in enumerate(values)])
     book.properties.creator = doc.issuer
     book.properties.title = doc.title
     book.properties.identifier = doc.snapshot_id

@@ -143,9 +143,9 @@ def content_hash(content: Mapping[str, Any]) -> str:
 
 
 def gather(session: Session, *, kind: str, figures: Any, world: World) -> dict[str, Any]:
-    """The content of a snapshot of `kind`: the figures (typed, or as stored), the lights history
-    and the ledger rows of the world they were computed from."""
-    plain_figures = plain(figures)
+    """The content of a snapshot of `kind` as plain JSON data (`plain`): the figures (typed, or as
+    stored), the lights history and the ledger rows of the world they were computed from."""
+    plain_figures = to_json(figures)  # the whole content makes its JSON round trip below, once
     content = Content(
         kind=kind,
         period=PeriodInfo.of(world.period),
@@ -260,8 +260,8 @@ def find_snapshot(session: Session, snapshot_id: str) -> Snapshot | None:
 
 def store_snapshot(session: Session, content: Mapping[str, Any]) -> Snapshot:
     """The snapshot holding exactly this content, inserted if new (ON CONFLICT DO NOTHING on
-    kind, period, scope and hash, so two processes taking the same snapshot store it once)."""
-    content = plain(content)
+    kind, period, scope and hash, so two processes taking the same snapshot store it once).
+    `content` is plain JSON data as `gather` gives it (hashed as it will read back)."""
     digest = content_hash(content)
     values = {
         "kind": content["kind"],

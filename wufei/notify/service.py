@@ -49,8 +49,10 @@ from typing import Any
 from sqlalchemy import and_, case, delete, exists, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
-from wufei.db import utcnow
+from wufei.db import table_of, utcnow
 from wufei.departments.models import Department
 from wufei.lights.models import LightRecord
 from wufei.notices.models import NoticeIntent, NoticeKind
@@ -187,9 +189,7 @@ def claim_digests(session: Session, *, day: date, now: datetime | None = None) -
     digests = pending_digests(session, day=day)
     taken = set(session.scalars(select(Dispatch.key).where(Dispatch.day == day)))
     claimed = [
-        dispatch_id
-        for dispatch_id in (_claim(session, _next_key(d, taken), now) for d in digests)
-        if dispatch_id is not None
+        dispatch_id for dispatch_id in _claim(session, [_next_key(d, taken) for d in digests], now) if dispatch_id
     ]
     return {"digests": len(digests), "claimed": claimed, "skipped": len(digests) - len(claimed), "lease": now + LEASE}
 
@@ -379,15 +379,24 @@ def renew(session: Session, dispatch_id: int, lease: datetime, *, now: datetime 
 
 
 def _fenced_update(session: Session, dispatch_id: int, lease: datetime, **values: Any) -> bool:
-    """UPDATE … WHERE id AND status='claimed' AND next_attempt_at=lease RETURNING id: True when written."""
+    """UPDATE … WHERE id AND status='claimed' AND next_attempt_at=lease RETURNING id: True when written.
+
+    A Core statement on the table (the ORM's bulk UPDATE with synchronisation cost more than a
+    delivery's other work); a loaded Dispatch is given the written values here instead."""
+    table = table_of(Dispatch)
     held = session.execute(
-        update(Dispatch)
-        .where(Dispatch.id == dispatch_id, Dispatch.status == DispatchStatus.CLAIMED, Dispatch.next_attempt_at == lease)
+        update(table)
+        .where(table.c.id == dispatch_id, table.c.status == DispatchStatus.CLAIMED, table.c.next_attempt_at == lease)
         .values(**values)
-        .returning(Dispatch.id),
-        execution_options={"synchronize_session": "fetch"},
+        .returning(table.c.id)
     ).scalar()
-    return held is not None
+    if held is None:
+        return False
+    loaded = session.identity_map.get(identity_key(Dispatch, dispatch_id))
+    if loaded is not None:
+        for name, value in values.items():
+            set_committed_value(loaded, name, DispatchStatus(value) if name == "status" else value)
+    return True
 
 
 def attempt(
@@ -429,13 +438,14 @@ def attempt(
     unknown = set() if retry_unknown else {r.service_url for r in records if r.status == DeliveryStatus.UNKNOWN}
     confirmed = {r.service_url for r in records if r.status == DeliveryStatus.SENT}
 
-    attachments = bulletin_attachments(session, dispatch.intent_ids)
+    attachments = carried_attachments(session, dispatch.id)
     results: list[ServiceResult] = []
     for service, name in channels.targets(dispatch.tag, skip=skip):
-        held = renew(session, dispatch.id, lease, now=now)
-        if held is None:  # another run has the dispatch now: it sends the rest, records the outcome
-            return LOST, sum(1 for r in results if r.ok)
-        lease = held
+        if results:  # the lease was renewed above for the first service; a send may have been slow
+            held = renew(session, dispatch.id, lease, now=now)
+            if held is None:  # another run has the dispatch now: it sends the rest, records the outcome
+                return LOST, sum(1 for r in results if r.ok)
+            lease = held
         record = Delivery(
             dispatch_id=dispatch.id,
             service_url=name,
@@ -491,15 +501,14 @@ def deliveries(session: Session, dispatch_id: int) -> list[Delivery]:
     return list(session.scalars(select(Delivery).where(Delivery.dispatch_id == dispatch_id).order_by(Delivery.id)))
 
 
-def bulletin_attachments(session: Session, intent_ids: list[int]) -> list[Attachment]:
-    """The bulletin documents named by the dispatch's `bulletin_ready` intents (payload `files`,
-    else `path`), each named for the recipient after the bulletin's Chinese title: the files on
-    disk have ASCII names, a reader should see 「2024年5月无废城市建设工作通报.docx」."""
-    if not intent_ids:
-        return []
+def carried_attachments(session: Session, dispatch_id: int) -> list[Attachment]:
+    """The bulletin documents named by the `bulletin_ready` intents a dispatch carries (payload
+    `files`, else `path`), each named for the recipient after the bulletin's Chinese title: the
+    files on disk have ASCII names, a reader should see 「2024年5月无废城市建设工作通报.docx」."""
     payloads = session.scalars(
         select(NoticeIntent.payload)
-        .where(NoticeIntent.id.in_(intent_ids), NoticeIntent.kind == NoticeKind.BULLETIN_READY)
+        .join(DispatchIntent, DispatchIntent.intent_id == NoticeIntent.id)
+        .where(DispatchIntent.dispatch_id == dispatch_id, NoticeIntent.kind == NoticeKind.BULLETIN_READY)
         .order_by(NoticeIntent.id)
     )
     found: dict[Path, Attachment] = {}
@@ -596,43 +605,58 @@ def dispatch_as_dict(dispatch: Dispatch, records: list[Delivery], *, now: dateti
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _claim(session: Session, digest: Digest, now: datetime) -> int | None:
-    """The new dispatch's id, or None when its key is taken or another claim carries one of its
-    intents (then the dispatch is deleted again: its text names intents it would not carry)."""
-    values = {
-        "key": digest.key,
-        "day": digest.day,
-        "audience": digest.audience,
-        "department_id": digest.department_id,
-        "tag": digest.tag,
-        "subject": digest.subject,
-        "body": digest.body,
-        "status": str(DispatchStatus.CLAIMED),
-        "attempts": 0,
-        "next_attempt_at": now + LEASE,
-        "created_at": now,
-        "sent_at": None,
-    }
+def _claim(session: Session, digests: list[Digest], now: datetime) -> list[int | None]:
+    """Each digest's new dispatch id, or None when its key is taken or another claim carries one
+    of its intents (then the dispatch is deleted again: its text names intents it would not carry).
+
+    Two statements for all of them (each an INSERT … ON CONFLICT DO NOTHING RETURNING, sent as
+    many rows at once): the constraints decide row by row, exactly as one insert per digest would."""
+    if not digests:
+        return []
     name = session.get_bind().dialect.name
     dialect = {"postgresql": postgresql, "sqlite": sqlite}.get(name)
     if dialect is None:
         raise NotImplementedError(f"不支持的数据库：{name}（应为 SQLite 或 PostgreSQL）")
-    statement = (
-        dialect.insert(Dispatch).values(values).on_conflict_do_nothing(index_elements=["key"]).returning(Dispatch.id)
-    )
-    dispatch_id = session.execute(statement).scalar()
-    if dispatch_id is None:
-        return None
-    links = (
-        dialect.insert(DispatchIntent)
-        .values([{"intent_id": intent_id, "dispatch_id": dispatch_id} for intent_id in digest.intent_ids])
+    dispatches, links = table_of(Dispatch), table_of(DispatchIntent)
+    inserted = session.execute(
+        dialect.insert(dispatches)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(dispatches.c.id, dispatches.c.key),
+        [
+            {
+                "key": digest.key,
+                "day": digest.day,
+                "audience": digest.audience,
+                "department_id": digest.department_id,
+                "tag": digest.tag,
+                "subject": digest.subject,
+                "body": digest.body,
+                "status": str(DispatchStatus.CLAIMED),
+                "attempts": 0,
+                "next_attempt_at": now + LEASE,
+                "created_at": now,
+                "sent_at": None,
+            }
+            for digest in digests
+        ],
+    ).all()
+    ids = {key: dispatch_id for dispatch_id, key in inserted}
+    ours = [(ids[digest.key], digest) for digest in digests if digest.key in ids]
+    if not ours:
+        return [None] * len(digests)
+    carried = session.execute(
+        dialect.insert(links)
         .on_conflict_do_nothing(index_elements=["intent_id"])
-        .returning(DispatchIntent.intent_id)
-    )
-    if len(session.execute(links).scalars().all()) != len(digest.intent_ids):
-        session.execute(delete(Dispatch).where(Dispatch.id == dispatch_id))  # its links go with it (cascade)
-        return None
-    return dispatch_id
+        .returning(links.c.intent_id, links.c.dispatch_id),
+        [{"intent_id": intent_id, "dispatch_id": dispatch_id} for dispatch_id, d in ours for intent_id in d.intent_ids],
+    ).all()
+    counts: dict[int, int] = {}
+    for _, dispatch_id in carried:
+        counts[dispatch_id] = counts.get(dispatch_id, 0) + 1
+    short = {dispatch_id for dispatch_id, digest in ours if counts.get(dispatch_id, 0) != len(digest.intent_ids)}
+    if short:  # their links go with them (cascade)
+        session.execute(delete(dispatches).where(dispatches.c.id.in_(sorted(short))))
+    return [ids[d.key] if d.key in ids and ids[d.key] not in short else None for d in digests]
 
 
 def _flag_office(

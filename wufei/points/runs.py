@@ -38,10 +38,9 @@ from wufei.points import registry
 from wufei.points.issue import issue_run, world_for
 from wufei.points.registry import CadencePoint
 from wufei.reports.models import Report
-from wufei.reports.service import compliance, missing_streaks_on, open_tasks
+from wufei.reports.service import compliance, missing_streaks_on, open_task_leads
 from wufei.ruleset import Ruleset
 from wufei.tasks.milestones import ensure_milestones
-from wufei.tasks.models import Role, Task
 
 DAILY_SCAN, WEEKLY_REPORT = "daily-scan", "weekly-report"
 
@@ -228,17 +227,13 @@ def _window_notices(
 ) -> int:
     # Keyed per department and week: a department answers to one city, so cities run apart
     # never owe the same notice.
-    tasks = open_tasks(session, as_of=as_of, plan_ids=plan_ids)
     filed = set()
     if only_unfiled:
         filed = set(session.scalars(select(Report.task_id).where(Report.week_start == window.week_start)))
-    by_department: dict[int, list[Task]] = defaultdict(list)
-    for task in tasks:
-        if task.id in filed:
-            continue
-        for link in task.assignments:
-            if link.role == Role.LEAD:
-                by_department[link.department_id].append(task)
+    by_department: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for task_id, title, department_id in open_task_leads(session, as_of=as_of, plan_ids=plan_ids):
+        if task_id not in filed:
+            by_department[department_id].append((task_id, title))
     label = window.label
     intents = [
         {
@@ -255,8 +250,8 @@ def _window_notices(
                 "week_cn": window.chinese,
                 "due_at": window.due_at.isoformat(),
                 "due_at_cn": chinese_datetime(window.due_at),
-                "task_ids": [t.id for t in department_tasks],
-                "task_titles": [t.title for t in department_tasks],
+                "task_ids": [task_id for task_id, _ in department_tasks],
+                "task_titles": [title for _, title in department_tasks],
             },
         }
         for department_id, department_tasks in sorted(by_department.items())

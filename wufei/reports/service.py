@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Date, and_, case, func, literal, or_, select
+from sqlalchemy import Date, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from wufei.audit.service import apply_changes, jsonable, record
@@ -399,10 +399,38 @@ def add_input(
 
 
 def open_tasks(
-    session: Session, *, as_of: date, department_id: int | None = None, plan_ids: Iterable[int] | None = None
+    session: Session,
+    *,
+    as_of: date,
+    department_id: int | None = None,
+    plan_ids: Iterable[int] | None = None,
 ) -> list[Task]:
     """Tasks that report weekly on `as_of`: led, assigned, of a plan, not completed on or before `as_of`.
-    With `department_id`, only the tasks that department leads; with `plan_ids`, only these plans' tasks."""
+    With `department_id`, only the tasks that department leads; with `plan_ids`, only these plans' tasks.
+    Each comes with its plan, its assignments and their departments."""
+    query = _open(as_of=as_of, department_id=department_id, plan_ids=plan_ids).options(
+        selectinload(Task.plan), selectinload(Task.assignments).selectinload(TaskDepartment.department)
+    )
+    return list(session.scalars(query.order_by(Task.plan_id, Task.id)))
+
+
+def open_task_leads(
+    session: Session, *, as_of: date, plan_ids: Iterable[int] | None = None
+) -> list[tuple[int, str, int]]:
+    """(task id, title, lead department id) for each lead of each task `open_tasks` gives, in
+    plan, task and assignment order: what the reporting reminders need, without loading every
+    task's owners (a twentieth of the time)."""
+    query = (
+        _open(as_of=as_of, plan_ids=plan_ids)
+        .with_only_columns(Task.id, Task.title, TaskDepartment.department_id)
+        .join(TaskDepartment, TaskDepartment.task_id == Task.id)
+        .where(TaskDepartment.role == Role.LEAD)
+        .order_by(Task.plan_id, Task.id, TaskDepartment.position, TaskDepartment.id)
+    )
+    return [(task_id, title, department_id) for task_id, title, department_id in session.execute(query)]
+
+
+def _open(*, as_of: date, department_id: int | None = None, plan_ids: Iterable[int] | None = None) -> Select[Any]:
     query = supervised_tasks(select(Task)).where(or_(Task.completed_on.is_(None), Task.completed_on > as_of))
     if plan_ids is not None:
         query = query.where(Task.plan_id.in_(list(plan_ids)))
@@ -414,10 +442,7 @@ def open_tasks(
                 )
             )
         )
-    query = query.options(
-        selectinload(Task.plan), selectinload(Task.assignments).selectinload(TaskDepartment.department)
-    )
-    return list(session.scalars(query.order_by(Task.plan_id, Task.id)))
+    return query
 
 
 def reporting_start(

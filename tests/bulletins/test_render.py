@@ -1,0 +1,62 @@
+"""The Word tables, written as one piece of XML, read back as python-docx and Word read them."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from tests.bulletins.helpers import docx_tables
+from wufei.bulletins.document import Document, Section, Table
+from wufei.bulletins.render import _run_xml, column_shares, docx
+
+AWKWARD = ["普通文字", "", " 前后空格 ", "a&b<c>d", "第一行\n第二行", "甲\t乙", "回车\r后", "\n"]
+
+
+@pytest.mark.parametrize("text", AWKWARD)
+def test_a_cell_run_is_the_run_python_docx_writes_for_the_same_text(text):
+    from docx import Document as WordDocument
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    written = WordDocument().add_paragraph().add_run(text)._r
+    ours = parse_xml(_run_xml(text).replace("<w:r>", f"<w:r {nsdecls('w')}>", 1))
+    assert _canonical(ours) == _canonical(written)
+
+
+def _canonical(element) -> bytes:
+    return etree.tostring(element, method="c14n", exclusive=True)
+
+
+def test_a_table_reads_back_cell_by_cell_with_its_header_widths_styles_and_alignment(tmp_path):
+    from docx import Document as WordDocument
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    rows = [[text, str(number), "说明"] for number, text in enumerate(AWKWARD)]
+    table = Table("表1", ["名称", "数量", "备注"], rows, numeric=(1,))
+    doc = Document(
+        kind="monthly",
+        kind_cn="月调度通报",
+        title="2024年5月通报",
+        issuer="衡水市“无废城市”建设工作领导小组办公室",
+        scope="衡水市",
+        period={"label": "2024-05", "chinese": "2024年5月"},
+        date="2024-06-05",
+        snapshot_id="0123abcd",
+        data_as_of="2024-06-05",
+        sections=[Section("一、总体情况", [table])],
+    )
+    path = docx(doc, tmp_path / "t.docx")
+
+    expected = [["名称", "数量", "备注"]] + [[text.replace("\r", "\n"), n, note] for text, n, note in rows]
+    assert docx_tables(path) == [expected]
+    [word_table] = WordDocument(str(path)).tables
+    header, *body = word_table.rows
+    assert header._tr.trPr is not None and header._tr.trPr.xpath("./w:tblHeader")  # repeated on each page
+    assert {p.style.name for cell in header.cells for p in cell.paragraphs} == {"Wufei Table Header"}
+    assert {p.style.name for row in body for cell in row.cells for p in cell.paragraphs} == {"Wufei Table Text"}
+    assert [cell.paragraphs[0].alignment for cell in header.cells] == [WD_ALIGN_PARAGRAPH.CENTER] * 3
+    assert [cell.paragraphs[0].alignment for cell in body[0].cells] == [None, WD_ALIGN_PARAGRAPH.RIGHT, None]
+    widths = [cell.width for cell in body[0].cells]
+    assert [column.width for column in word_table.columns] == widths
+    shares = column_shares(table)
+    assert [round(w / sum(widths), 3) for w in widths] == [round(share, 3) for share in shares]
