@@ -13,7 +13,10 @@ Shapes read:
 - a plain list `市商务局、市供销社，冀州区人民政府` (001 projects and some indicator rows): nothing
   says who leads, so the first-named unit leads and the rest support, which is how Chinese
   documents order owners (牵头 first). The office can change it after import;
-- a single name, or `各相关部门` (nobody assigned yet: no leads at all).
+- a single name, or `各相关部门` (nobody assigned yet: no leads at all);
+- words that are not owners: a person or a post under a label (`责任领导：张三`, `分管副市长：…`,
+  `牵头领导：常务副区长`) names nobody; verbs such as 指导/统筹 read like 负责 (`A指导，B负责落实`:
+  A leads), `A、B等按职责分工，C、D` (the duty without its verb) makes A and B lead and C, D support.
 
 A document may state its convention once (`除标注“分别牵头”外，列第一位为牵头单位，下同`, `排在第一位
 的为牵头单位`): `owner_convention` recognises it, `parse_owners` drops it from the owner text (it
@@ -75,8 +78,14 @@ _LEAD, _SUPPORT, _DUTY, _IMPLEMENT, _RESPONSIBLE, _IGNORED = (
     "ignored",
 )
 
+# 责任领导：张三 / 分管副市长：李四 / 牵头市领导：…: a person or a post, never a unit.
+_PERSON_LABEL = (
+    r"(?:[省市区县镇乡]级)?(?:责任|分管|牵头|联系|包保|包联|协调|督导|主管|挂点|挂钩)?[省市区县]?"
+    rf"(?:{_alternatives('people')})(?:同志)?"
+)
 _LABEL = re.compile(
-    r"(?P<label>(?:牵头|主要|配合|其他|协同)责任(?:单位|部门)"
+    rf"(?P<label>{_PERSON_LABEL}"
+    r"|(?:牵头|主要|配合|其他|协同)责任(?:单位|部门)"
     r"|牵头(?:单位|部门)?门?|主办(?:单位|部门)?|主责(?:单位|部门)|责任(?:单位|部门)"
     r"|配合(?:单位|部门)?|协办(?:单位|部门)?|参与(?:单位|部门)?|参加(?:单位|部门)?|协助(?:单位|部门)?"
     r"|协同(?:单位|部门)|落实(?:单位|部门)|完成(?:时限|时间|期限)|时间节点|时限)\s*："
@@ -98,8 +107,11 @@ _CLAUSE = re.compile(
     rf"(?:{_alternatives('manner')})?"
     r"(?P<verb>按照?职责(?:分工)?负责落实|负责落实|抓好落实|组织落实|具体落实|落实"
     r"|分别牵头|牵头负责|负责牵头|牵头实施|牵头落实|牵头|主办|主责"
-    r"|按照?职责(?:分工)?负责|分工负责|各负其责|按职能负责|负责实施|负责"
-    r"|配合实施|配合落实|配合推进|配合|参与|参加|协助|协办)"
+    r"|按照?职责(?:分工)?负责|分工负责|各负其责|按职能负责|负责实施|分别负责|负责"
+    rf"|{_alternatives('guides')}"
+    r"|配合实施|配合落实|配合推进|配合|参与|参加|协助|协办"
+    # 市生态环境局、市工信局等按职责分工，各县（市）区政府: the duty stated without its verb
+    r"|按照?职责(?:分工)?)"
     r"(?:单位|部门)?$"
 )
 _VERB_ROLES: list[tuple[str, str]] = [
@@ -109,7 +121,10 @@ _VERB_ROLES: list[tuple[str, str]] = [
     ("主责", _LEAD),
     ("负责", _DUTY),
     ("各负其责", _DUTY),
+    ("职责", _DUTY),
+    *((word, _DUTY) for word in _WORDS["guides"]),
 ]
+_PERSON = re.compile(_PERSON_LABEL)
 # A mark after a name: 市生态环境局（牵头）
 _NAME_MARK = re.compile(r"（(?:牵头|主办|牵头单位|牵头部门)）$")
 # The document's own convention: 列第一位为牵头单位 / 排在第一位的为牵头单位 / 第一个单位为牵头单位
@@ -305,6 +320,8 @@ def _labelled(text: str) -> _Spec:
 
 
 def _label_role(label: str) -> str:
+    if _PERSON.fullmatch(label):
+        return _IGNORED  # a person or a post names no unit
     for word, role in _LABEL_ROLES:
         if label.startswith(word):
             return role
