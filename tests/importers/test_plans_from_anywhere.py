@@ -3,8 +3,8 @@ through the preview, import, and appear in `wufei tasks --json` with their owner
 and in the portal.
 
 The documents are published ones from the corpus (`tests/corpus/README.md`): 嘉兴市 (Word, a
-responsibility table), 铜川市 (PDF, numbered targets with `（X负责）`; the place is inferred from the
-body and flagged), 淮北市相山区 (a saved web page with a progress table). Nothing is registered for
+responsibility table), 铜川市 (PDF, numbered targets with `（X负责）`; the place is read from the
+document number's 铜, the text deciding among 铜川/铜陵/铜仁), 淮北市相山区 (a saved web page with a progress table). Nothing is registered for
 these places beforehand: their departments come from the standard agencies of any place in China.
 """
 
@@ -70,6 +70,7 @@ def imported(wufei) -> dict:
 
 
 def _plan_tasks(imported, fragment: str) -> list[dict]:
+    """The tasks of the plan whose key (its document number, else its title) holds the fragment."""
     [tasks] = [tasks for title, tasks in imported["plans"].items() if fragment in title]
     return tasks
 
@@ -82,21 +83,21 @@ def test_the_preview_shows_each_plan_with_its_place_and_its_records(imported):
     [pdf] = previews[PDF]["plans"]
     pdf_fields = {f["key"]: f for f in pdf["fields"]}
     assert pdf_fields["jurisdiction"]["value"] == "铜川市"
-    assert pdf_fields["jurisdiction"]["doubts"], "a place read from the body is flagged for a person"
+    assert pdf_fields["doc_number"]["value"] == "铜政办发〔2020〕14号"
     assert len(pdf["tasks"]) == 11
     [page] = previews[PAGE]["plans"]
     assert "相山区" in {f["key"]: f["value"] for f in page["fields"]}["jurisdiction"]
 
 
 def test_a_word_plan_of_zhejiang_lists_its_tasks_with_owners_and_due_dates(imported):
-    tasks = _plan_tasks(imported, "政府工作报告重点工作")
+    tasks = _plan_tasks(imported, "嘉政办发〔2022〕23号")
     first = next(t for t in tasks if t["title"].startswith("地区生产总值突破1万亿元"))
     assert first["leads"] == ["市发展和改革委员会"]  # written 市发展改革委: the standard agency's short form
     assert first["due_date"] == "2022-12-31"
 
 
 def test_a_pdf_plan_of_shaanxi_lists_its_tasks_with_their_leads(imported):
-    tasks = _plan_tasks(imported, "落实《政府工作报告》")
+    tasks = _plan_tasks(imported, "铜政办发〔2020〕14号")
     assert len(tasks) == 11
     energy = next(t for t in tasks if t["title"].startswith("单位生产总值能耗"))
     assert energy["leads"] == ["市发展和改革委员会"] and not energy["awaiting_assignment"]
