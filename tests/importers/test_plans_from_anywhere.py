@@ -4,8 +4,9 @@ and in the portal.
 
 The documents are published ones from the corpus (`tests/corpus/README.md`): 嘉兴市 (Word, a
 responsibility table), 铜川市 (PDF, numbered targets with `（X负责）`; the place is read from the
-document number's 铜, the text deciding among 铜川/铜陵/铜仁), 淮北市相山区 (a saved web page with a progress table). Nothing is registered for
-these places beforehand: their departments come from the standard agencies of any place in China.
+document number's 铜, the text deciding among 铜川/铜陵/铜仁), 淮北市相山区 (a saved web page with a
+progress table). Nothing is registered for these places beforehand: their departments come from the
+standard agencies of any place in China.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from wufei.importers.document import GRID, Document, Table
 from wufei.importers.records import Doubt, ImportError_, ParsedPlan, PlanKind
 from wufei.importers.text.evaluation import evaluation_indicators
 from wufei.importers.text.metadata import cell_totals, document_metadata
-from wufei.importers.text.paragraphs import main_tasks
+from wufei.importers.text.paragraphs import main_tasks, numbered_items
 from wufei.importers.text.refine import document_convention, refine
 from wufei.importers.text.table_records import records_from_tables
 
@@ -54,6 +54,12 @@ def interpret(document: Document) -> ParsedPlan:
         doubts=[*document.doubts, *meta.doubts, *tables.doubts],
         format=document.format,
     )
+    if not (plan.tasks or plan.indicators or plan.cells):
+        # Nothing names owners or heads a table: the numbered items are the tasks, awaiting owners.
+        plan.tasks = numbered_items(_without_tables(lines, document.tables))
+        if plan.tasks:
+            message = f"文件中没有写明责任单位的任务，已将{len(plan.tasks)}个编号条目读作待指定牵头单位的任务，请核对"
+            plan.doubts.append(Doubt("record", message))
     refine(plan, convention=convention)
     if document.format != "text":
         # Paragraph records know only their line; say where that is in this format (第12段, 第3页).
