@@ -167,6 +167,32 @@ _HIDE = str.maketrans(_HIDDEN)
 _ENCLOSED = re.compile(r"（[^（）]*）|“[^“”]*”")
 
 
+_UNIT_NAME = re.compile(rf"(?:{_alternatives('unit_ends')})(?:（[^（）]*）)?$")
+_UNIT_NAME_MAX = 20  # characters outside brackets: longer is a sentence, not a name
+_NOT_IN_A_NAME = re.compile(r"[。；：！？\d%％≥≤]")
+_TASK_VERB = re.compile(rf"^(?:{_alternatives('task_verbs')})")
+_TASK_TEXT_MIN = 6
+
+
+def looks_like_unit(name: str) -> bool:
+    """Whether a name reads as a unit by its shape alone: short, ending like a unit (…局, …委, …政府,
+    …管委会, …中心, …公司), no sentence or figure in it. 市直相关单位 and 各区县市 do; 建立监管平台 does not."""
+    bare = _ENCLOSED.sub("", name)
+    if len(bare) >= _TASK_TEXT_MIN and _TASK_VERB.match(bare):
+        return False
+    return 2 <= len(bare) <= _UNIT_NAME_MAX and not _NOT_IN_A_NAME.search(bare) and bool(_UNIT_NAME.search(name))
+
+
+def lists_units(text: str | None) -> bool:
+    """Whether a text is a list of units and nothing else (市城管局、区住建委，各街道): every name looks
+    like a unit, or the text reads as owners by its grammar (A牵头，B配合)."""
+    if not text or "。" in text:
+        return False
+    spec = parse_owners(text)
+    names = [*spec.leads, *spec.supporting, *spec.implementers]
+    return bool(names) and all(looks_like_unit(name) for name in names)
+
+
 def owner_convention(text: str | None) -> str | None:
     """FIRST_LEADS when the text states that the first unit listed leads, else None."""
     if text and "牵头" in text and _CONVENTION.search(re.sub(r"\s+", "", fold_punct(text))):
