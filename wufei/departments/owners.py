@@ -83,24 +83,44 @@ _PERSON_LABEL = (
     r"(?:[省市区县镇乡]级)?(?:责任|分管|牵头|联系|包保|包联|协调|督导|主管|挂点|挂钩)?[省市区县]?"
     rf"(?:{_alternatives('people')})(?:同志)?"
 )
+# 完成时限 / 时间节点 / 办结时间 / 时限要求 / 进度安排: a deadline's label (public: the paragraph reader
+# finds deadlines under the same labels).
+DEADLINE_LABEL = (
+    r"(?:(?:完成|办结|截止|计划完成|实施|推进)?(?:时限|时间|期限|年限|节点)(?:要求|安排|节点)?|进度安排|进度要求)"
+)
+PERSON_LABEL = _PERSON_LABEL
 _LABEL = re.compile(
     rf"(?P<label>{_PERSON_LABEL}"
     r"|(?:牵头|主要|配合|其他|协同)责任(?:单位|部门)"
-    r"|牵头(?:单位|部门)?门?|主办(?:单位|部门)?|主责(?:单位|部门)|责任(?:单位|部门)"
+    r"|牵头(?:单位|部门)?门?|主办(?:单位|部门)?|主责(?:单位|部门)|责任(?:单位|部门|主体)|实施主体"
     r"|配合(?:单位|部门)?|协办(?:单位|部门)?|参与(?:单位|部门)?|参加(?:单位|部门)?|协助(?:单位|部门)?"
-    r"|协同(?:单位|部门)|落实(?:单位|部门)|完成(?:时限|时间|期限)|时间节点|时限)\s*："
+    rf"|协同(?:单位|部门)|落实(?:单位|部门)|{DEADLINE_LABEL})\s*："
 )
+_DEADLINE = re.compile(DEADLINE_LABEL)
 _LABEL_ROLES: list[tuple[str, str]] = [
     ("牵头", _LEAD),
     ("主要", _LEAD),
     ("主办", _LEAD),
     ("主责", _LEAD),
     ("责任", _RESPONSIBLE),
+    ("实施主体", _RESPONSIBLE),
     ("落实", _IMPLEMENT),
-    ("完成", _IGNORED),
-    ("时间", _IGNORED),
-    ("时限", _IGNORED),
 ]
+# 【牵头单位】A【配合单位】B: a label in brackets instead of before a colon.
+_BRACKETED_LABEL = re.compile(
+    r"〔\s*((?:牵头|主要|配合|其他|协同|主办|主责|协办|参与|参加|协助|落实)?(?:责任)?(?:单位|部门|主体)"
+    rf"|牵头|配合|{DEADLINE_LABEL})\s*〕\s*：?"
+)
+
+
+def unbracket_labels(text: str) -> str:
+    """【牵头单位】A【配合单位】B (folded 〔牵头单位〕…) as 牵头单位：A；配合单位：B."""
+    if "〔" not in text and "【" not in text and "[" not in text:
+        return text
+    text = _BRACKETED_LABEL.sub(lambda m: "；" + m.group(1) + "：", fold_punct(text))
+    return re.sub(r"^；|(?<=[。；，])；", "", text)
+
+
 # A clause that ends in the role its units play. Longer verbs first.
 _CLAUSE = re.compile(
     r"^(?P<names>.*?)(?:等(?:有关|相关)?(?:部门|单位)?)?(?:为|作为)?"
@@ -346,8 +366,8 @@ def _labelled(text: str) -> _Spec:
 
 
 def _label_role(label: str) -> str:
-    if _PERSON.fullmatch(label):
-        return _IGNORED  # a person or a post names no unit
+    if _PERSON.fullmatch(label) or _DEADLINE.fullmatch(label):
+        return _IGNORED  # a person or a post names no unit; a deadline is read apart
     for word, role in _LABEL_ROLES:
         if label.startswith(word):
             return role
@@ -432,7 +452,7 @@ def _clean(raw: str | None) -> str:
     text = unicodedata.normalize("NFC", raw)
     # A line break inside a cell falls inside a word; a space may separate names (002).
     text = re.sub(r"[\r\n]+", "", text)
-    text = fold_punct(text).replace("\u00a0", " ").replace("\u3000", " ")
+    text = unbracket_labels(fold_punct(text)).replace("\u00a0", " ").replace("\u3000", " ")
     text = re.sub(r" {2,}", " ", text).strip(" 。；，")
     while len(text) >= 2 and text[0] in "〔（" and text[-1] in "〕）" and _balanced(text[1:-1]):
         text = text[1:-1].strip(" 。；，")

@@ -43,7 +43,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from wufei.departments.owners import owner_convention, parse_owners, split_names
+from wufei.departments.owners import (
+    DEADLINE_LABEL,
+    PERSON_LABEL,
+    owner_convention,
+    parse_owners,
+    split_names,
+    unbracket_labels,
+)
 from wufei.importers.records import ListKind, TaskRecord
 from wufei.importers.text.normalize import fold_punct, join_lines
 
@@ -85,15 +92,21 @@ _DEADLINE_ONLY = re.compile(
     r"^(?=.*(?:底|末|前|完成|年内|持续|长期|常态))(?:\d{4}\s*年|年内|年底|长期|持续|常态)[^，。；（）《》]{0,12}$"
 )
 # A line (or the rest of a line) naming owners or the deadline under a label.
-_OWNER_LABEL = r"(?:(?:牵头|主要|配合|其他|协同)?责任|牵头|主办|主责|配合|协办|参与|参加|协助|协同|落实)(?:单位|部门)"
-_DEADLINE_LABEL = r"(?:完成时限|完成时间|完成期限|时间节点|时限要求|进度安排|时限)"
-_LABEL_LINE = re.compile(rf"^[（(]?\s*(?:{_OWNER_LABEL}|{_DEADLINE_LABEL})\s*[：:]")
-_LABELLED_TAIL = re.compile(rf"[。；;，,\s]\s*[（(〔]?(?={_OWNER_LABEL}\s*[：:])")
+_OWNER_LABEL = (
+    r"(?:(?:(?:牵头|主要|配合|其他|协同)?责任|牵头|主办|主责|配合|协办|参与|参加|协助|协同|落实)(?:单位|部门)"
+    r"|责任主体|实施主体)"
+)
+_DEADLINE_LABEL = DEADLINE_LABEL
+# 牵头领导：… / 责任领导：… lines name a person: kept with the owner lines, read by nobody as an owner.
+_LABEL_LINE = re.compile(rf"^[（(]?\s*(?:{_OWNER_LABEL}|{_DEADLINE_LABEL}|{PERSON_LABEL})\s*[：:]")
+_LABELLED_TAIL = re.compile(rf"[。；;，,\s]\s*[（(〔]?(?=(?:{_OWNER_LABEL}|{PERSON_LABEL})\s*[：:])")
 _DEADLINE_PART = re.compile(rf"{_DEADLINE_LABEL}\s*：\s*(?P<deadline>[^；。]+)[；。]?")
 # A clause of an owner bracket that is a deadline, not a unit: 2023年底前完成 / 长期坚持
 _DEADLINE_CLAUSE = re.compile(r"\d{4}\s*年|年底|年内|季度|月底|长期坚持|持续推进|常态|每年|逐年")
 _UNIT_NAME_END = re.compile(r"(?:局|委|厅|办|府|会|社|部|行|院|处|室|站|所|队|组|司|团|中心|单位|部门|企业)(?:等)?$")
 _CONTINUATION_MAX = 40  # a wrapped owner line is short and has no full stop
+# A short 标签：内容 line (联系人：张三, 责任科室：环卫股) among a task's owner lines.
+_KEY_VALUE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[：:]\s*\S[^。]{0,40}$")
 # A line announcing a numbered list of tasks: 已完成任务包括： / 重点工作任务如下：
 # (A notice's 现将有关事项通知如下： announces its requirements, not tasks.)
 _TASK_LEAD_IN = re.compile(r"(?:任务|举措|重点工作|工作事项)[^，。；：通知要求]{0,6}(?:包括|如下|有|为)\s*：\s*$")
@@ -116,6 +129,7 @@ class _Paragraph:
     printed_number: int | None
     parts: list[str] = field(default_factory=list)
     labelled: list[str] = field(default_factory=list)  # 牵头单位：… / 完成时限：… lines under it
+    notes: list[str] = field(default_factory=list)  # other 标签：内容 lines among them (责任科室：环卫股)
     heading: bool = False  # a （一） heading that is a task of its own
     section_heading: str | None = None  # the whole heading line of its section (一、推进重大项目建设)
     listed: bool = False  # an item of a list the text announces as tasks (已完成任务包括：)
@@ -157,7 +171,13 @@ def main_tasks(lines: list[str], *, items: bool = False) -> list[TaskRecord]:
     start, end = span if span is not None else (0, len(lines))
     cut = _paragraphs(lines, start, end, whole=whole, items=items)
     pieces = [piece for p in cut for piece in _at_owner_clauses(p)]
-    paragraphs = [p for p in pieces if (_is_item(p) if items else _is_task(p, owners_required=whole))]
+    if items:
+        paragraphs = [p for p in pieces if _is_item(p)]
+    else:
+        tasks = [_is_task(p, owners_required=whole) for p in pieces]
+        if whole:
+            tasks = _with_siblings(pieces, tasks)
+        paragraphs = [p for p, task in zip(pieces, tasks) if task]
     _section_headings_as_titles(paragraphs)
     # Numbers restarting in each section, or sitting beside heading tasks, take the section: 3.1
     restarts = sum(1 for p in paragraphs if p.printed_number == 1) > 1 or any(p.heading for p in paragraphs)
@@ -397,7 +417,7 @@ def _paragraphs(
         current = None
 
     for index in range(start, end):
-        text = lines[index].strip()
+        text = unbracket_labels(lines[index].strip())
         if not text:
             continue  # blank lines separate pieces of one paragraph too (002): never a boundary
         if items and (item := _TOP_SECTION.match(text)) and _carries_text(text):
@@ -444,6 +464,9 @@ def _paragraphs(
             continue
         if current is not None and _LABEL_LINE.match(text) and not _bracket_open(current.parts):
             current.labelled.append(text)  # 牵头单位：… under the task
+            continue
+        if current is not None and current.labelled and _KEY_VALUE.match(text) and not _NUMBERED.match(text):
+            current.notes.append(text)  # 责任科室：环卫股 among the owner lines: the task's, but no owner
             continue
         if current is not None and current.labelled and _continues_label(current.labelled[-1], text):
             current.labelled[-1] += text
@@ -567,6 +590,32 @@ def _is_task(paragraph: _Paragraph, *, owners_required: bool = False) -> bool:
     )
 
 
+def _with_siblings(pieces: list[_Paragraph], tasks: list[bool]) -> list[bool]:
+    """Numbered items in one run (1, 2, 3 … without starting over) are all tasks when any of them is:
+    an item whose owners the text left out is a task awaiting them, not prose. A run none of whose
+    items names owners (1.各单位要高度重视 …) stays prose."""
+    out = list(tasks)
+    run: list[int] = []
+
+    def settle() -> None:
+        if any(tasks[k] for k in run):
+            for k in run:
+                out[k] = True
+
+    previous: int | None = None
+    for k, paragraph in enumerate(pieces):
+        number = paragraph.printed_number
+        if number is None:
+            continue
+        if paragraph.part == 0 and (previous is None or number != previous + 1):
+            settle()
+            run = []
+        run.append(k)
+        previous = number
+    settle()
+    return out
+
+
 def _is_item(paragraph: _Paragraph) -> bool:
     """A numbered item (1. …, or a heading item without items under it); prose between them is not."""
     return paragraph.printed_number is not None or paragraph.heading
@@ -616,6 +665,8 @@ def _task_record(paragraph: _Paragraph, number: str) -> tuple[TaskRecord, str | 
         owners_raw = "；".join(part for part in (owners_raw, labelled) if part) or None
         deadline_raw = deadline_raw or labelled_deadline
     title, content = split_heading(body.strip())
+    if paragraph.notes:
+        content = "\n".join(part for part in (content, *paragraph.notes) if part)
     record = TaskRecord(
         list_kind=ListKind.MAIN,
         number=number,

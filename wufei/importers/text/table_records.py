@@ -210,7 +210,8 @@ def _columns(header: list[str]) -> _Columns:
         elif role == "observed" and years[k] is not None:
             columns.observed.append((k, years[k]))
         elif role in columns.index:
-            columns.duplicate.append(k)
+            # A second 责任人 beside 责任领导 is another person: kept in the content, nothing to confirm.
+            (columns.unused if role == "leader" else columns.duplicate).append(k)
         else:
             columns.index[role] = k
     if year_columns and "baseline" not in columns.index and (len(year_columns) > 1 or targets):
