@@ -21,7 +21,8 @@ from wufei.importers.text.table_records import records_from_tables
 def interpret(document: Document) -> ParsedPlan:
     """What a document says: its plan, tasks, indicators and cells; ImportError_ if it says nothing."""
     lines, path = document.lines, document.path
-    meta = document_metadata(lines)
+    boxes = [[table.header, *(row.cells for row in table.rows)] for table in document.tables]
+    meta = document_metadata(lines, [[list(cells) for cells in box] for box in boxes])
     if not meta.title:
         if not document.tables:
             raise ImportError_(path, "找不到文件标题，文件可能为空")
