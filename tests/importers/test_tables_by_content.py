@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from tests.importers.test_tables_by_meaning import grid, read
 from wufei.departments.owners import lists_units, looks_like_unit
+from wufei.importers.document import Document
 from wufei.importers.headers import column_role
 from wufei.importers.readers.grid import GridRow, grid_table
 from wufei.importers.text.column_content import looks_like_deadline, looks_like_value, profile
+from wufei.importers.text.document import interpret
+from wufei.importers.text.tables import find_tables
 
 UNKNOWN = ["编次", "落实举措", "主抓部门", "协同推进部门", "办结节点"]
 
@@ -194,3 +197,23 @@ def test_what_cells_look_like():
     assert looks_like_value("≤0.35吨标准煤/万元") and looks_like_value("100%") and not looks_like_value("逐年提高")
     column = profile(["推进源头减量", "推进源头减量", "强化末端处置", None])
     assert (column.filled, round(column.distinct, 2)) == (3, 0.67)
+
+
+def test_tab_separated_rows_under_a_header_of_unknown_words_are_a_table_read_by_content():
+    text = [
+        "某镇2023年重点工作安排",
+        "编次\t工作事宜\t主抓\t协办\t办结",
+        "1\t完成农村生活垃圾分类示范村创建5个。\t镇农业办\t各村委会\t2023年10月",
+        "2\t推进畜禽粪污资源化利用，利用率达到90%。\t镇畜牧站\t镇环保办\t2023年12月",
+    ]
+    [table] = find_tables(text)
+    assert table.header == ["编次", "工作事宜", "主抓", "协办", "办结"]
+    plan = interpret(Document(path="安排.txt", format="text", lines=text, tables=[table]))
+    assert [(t.number, t.title, t.leads, t.supporting, t.deadline_raw) for t in plan.tasks] == [
+        ("1", "完成农村生活垃圾分类示范村创建5个", ("镇农业办",), ("各村委会",), "2023年10月"),
+        ("2", "推进畜禽粪污资源化利用，利用率达到90%", ("镇畜牧站",), ("镇环保办",), "2023年12月"),
+    ]
+
+
+def test_a_tab_separated_line_of_words_over_prose_is_no_table():
+    assert find_tables(["时间\t地点\t人物", "会议于上午召开，各单位参加。"]) == []
