@@ -51,3 +51,22 @@ def test_units_by_duty_without_a_verb_lead_and_the_collectives_after_them_suppor
     assert spec.supporting == ("各县（市）区政府", "经开区管委会")
     spec = parse_owners("省教育厅、省体育局按照职责分工")
     assert (spec.leads, spec.supporting) == (("省教育厅", "省体育局"), ())
+
+
+def test_a_preposition_before_the_first_name_is_no_part_of_it():
+    spec = parse_owners("由县城管局牵头，各乡镇配合")
+    assert (spec.leads, spec.supporting) == (("县城管局",), ("各乡镇",))
+
+
+def test_a_convention_in_brackets_after_the_names_applies_to_them():
+    spec = parse_owners("县委组织部、县人社局（列第一位的为牵头单位）")
+    assert (spec.leads, spec.supporting) == (("县委组织部",), ("县人社局",))
+
+
+def test_huitong_makes_the_first_lead_and_the_units_it_works_with_support():
+    spec = parse_owners("县住建局会同县自然资源局、县城管局负责，各乡镇落实")
+    assert (spec.leads, spec.supporting, spec.implementers) == (
+        ("县住建局",),
+        ("县自然资源局", "县城管局"),
+        ("各乡镇",),
+    )

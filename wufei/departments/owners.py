@@ -145,6 +145,12 @@ _VERB_ROLES: list[tuple[str, str]] = [
     *((word, _DUTY) for word in _WORDS["guides"]),
 ]
 _PERSON = re.compile(_PERSON_LABEL)
+# 市住建局会同市自然资源局(负责): the first leads, the one it works with supports.
+_TOGETHER = re.compile(
+    r"(?P<lead>[^，；。、：]+?)会同(?P<with>[^，；。：]+?)(?:共同|联合)?(?:负责|落实|实施|推进|组织实施)?(?=$|[，；。])"
+)
+# 由市城管局牵头: the preposition before a name is no part of it.
+_BEFORE_NAME = re.compile(r"^(?:由|请|责成)(?=[\u4e00-\u9fff]{3,})")
 # A mark after a name: 市生态环境局（牵头）
 _NAME_MARK = re.compile(r"（(?:牵头|主办|牵头单位|牵头部门)）$")
 # The document's own convention: 列第一位为牵头单位 / 排在第一位的为牵头单位 / 第一个单位为牵头单位
@@ -224,6 +230,7 @@ def owner_convention(text: str | None) -> str | None:
 def parse_owners(raw: str | None, *, convention: str | None = None) -> OwnerSpec:
     """Leads, supporting units and implementers named in an owner text, names as written."""
     text, stated = _without_conventions(_clean(raw))
+    text = _together(text)
     convention = stated or convention
     if not text or _UNASSIGNED.match(text):
         return OwnerSpec((), (), False, raw, convention=stated)
@@ -247,6 +254,7 @@ def parse_owner_columns(lead: str | None, supporting: str | None, *, convention:
     the others support); a cell with its own grammar (`A牵头，B配合`) is read by it.
     """
     text, stated = _without_conventions(_clean(lead))
+    text = _together(text)
     convention = stated or convention
     if text and not _UNASSIGNED.match(text) and (_LABEL.search(text) or _has_clause(text)):
         parsed = parse_owners(text, convention=convention)
@@ -275,6 +283,7 @@ def split_names(text: str) -> tuple[str, ...]:
     names: list[str] = []
     for piece in _collectives_kept(_protect(_clean(text))):
         piece = _TRAILING.sub("", _show(piece).strip(" ：。")).strip(" ：。")
+        piece = _BEFORE_NAME.sub("", piece)
         if not piece:
             continue
         if piece in ("单位", "部门") and names:
@@ -464,11 +473,24 @@ def _without_conventions(text: str) -> tuple[str, str | None]:
     if not text or not any(word in text for word in _CONVENTION_HINTS):
         return text, None
     stated = owner_convention(text)
+    # A／B（列第一位的为牵头单位）: the convention in brackets after the names
+    text = _ENCLOSED.sub(lambda m: "" if _states_convention(m.group(0)[1:-1]) else m.group(0), text).strip(" ，；")
     clauses = _clauses(text)
     kept = [clause for clause in clauses if not (_CONVENTION.search(clause) or _NOT_OWNERS.match(clause))]
     if len(kept) == len(clauses):
         return text, stated
     return "，".join(kept), stated
+
+
+def _states_convention(text: str) -> bool:
+    return bool(_CONVENTION.search(text) or _NOT_OWNERS.match(text.strip()))
+
+
+def _together(text: str) -> str:
+    """A会同B(负责): A leads and B works with it, as A牵头，B配合."""
+    if "会同" not in text:
+        return text
+    return _TOGETHER.sub(lambda m: f"{m['lead']}牵头，{m['with']}配合", text)
 
 
 def _clauses(text: str) -> list[str]:

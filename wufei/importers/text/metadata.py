@@ -47,7 +47,8 @@ _ABOUT = re.compile(r"(关于.+?的(?:答复|报告|批复|意见|函|复函|通
 # （征求意见稿）, （1-8月）.
 _TITLE_END = re.compile(
     r"(?:方案|规划|计划|意见|办法|报告|评估|总结|要点|答复|清单|分工|分解|细则|措施|举措|安排|行动|通知"
-    r"|纲要|指标体系|(?<=.{6})(?:完成|进展|推进|落实)情况)(?:（[^（）]{1,16}）)*$"
+    r"|纲要|指标体系|台账|(?:分解|分工|一览|任务|责任|推进|计划|安排|进度|目标|清单)表"
+    r"|(?<=.{6})(?:完成|进展|推进|落实)情况)(?:（[^（）]{1,16}）)*$"
 )  # …情况 only after a subject: 2022年完成情况 alone is a table's heading
 # A news report's sentence naming the document it reports: …印发《X》 / …发布《X》
 _REPORTED = re.compile(
