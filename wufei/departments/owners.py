@@ -16,7 +16,9 @@ Shapes read:
 - a single name, or `各相关部门` (nobody assigned yet: no leads at all);
 - words that are not owners: a person or a post under a label (`责任领导：张三`, `分管副市长：…`,
   `牵头领导：常务副区长`) names nobody; verbs such as 指导/统筹 read like 负责 (`A指导，B负责落实`:
-  A leads), `A、B等按职责分工，C、D` (the duty without its verb) makes A and B lead and C, D support.
+  A leads), `A、B等按职责分工，C、D` (the duty without its verb) makes A and B lead and C, D support;
+  `A会同B` is A leading with B's support; 由 before the first name is no part of it; a convention in
+  brackets after the names (`A、B（列第一位的为牵头单位）`) applies to them.
 
 A document may state its convention once (`除标注“分别牵头”外，列第一位为牵头单位，下同`, `排在第一位
 的为牵头单位`): `owner_convention` recognises it, `parse_owners` drops it from the owner text (it
