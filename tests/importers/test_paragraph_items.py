@@ -129,3 +129,19 @@ def test_a_document_whose_items_carry_their_text_reads_the_items():
         ("1", "深入打好蓝天保卫战"),
         ("2", "深入打好碧水保卫战"),
     ]
+
+
+def test_deadlines_without_a_year_or_by_quarter_close_a_paragraph_alone():
+    lines = [
+        "某县2022年为民办实事项目",
+        "新建城乡公交候车亭50个。（6月底前）",
+        "完成农村户厕改造800户。（三季度）",
+        "开展义诊巡诊活动。（每年）",
+        "人均公园绿地面积达到全省平均水平（2020年）。",
+    ]
+    tasks = main_tasks(lines)
+    assert [(task.title, task.deadline_raw) for task in tasks] == [
+        ("新建城乡公交候车亭50个", "6月底前"),
+        ("完成农村户厕改造800户", "三季度"),
+        ("开展义诊巡诊活动", "每年"),
+    ]

@@ -89,7 +89,9 @@ _STRUCTURED_OWNER_WORDS = ("牵头", "责任部门", "责任单位", "配合")
 _FOLLOWING_IMPLEMENTERS = re.compile(r"以下(?:各项工作|各项任务|工作|任务)?均需(.+?)(?:负责)?落实")
 # A deadline standing alone in parentheses: 2020年底需完成 / 2023年6月底前 / 长期坚持
 _DEADLINE_ONLY = re.compile(
-    r"^(?=.*(?:底|末|前|完成|年内|持续|长期|常态))(?:\d{4}\s*年|年内|年底|长期|持续|常态)[^，。；（）《》]{0,12}$"
+    r"^(?=.*(?:底|末|前|完成|年内|持续|长期|常态|季度|半年|年中|每年|逐年))"
+    r"(?:\d{4}\s*年|\d{1,2}\s*月|第?[一二三四1-4]季度|[上下]半年|年中|年内|年底|每年|逐年|长期|持续|常态)"
+    r"[^，。；（）《》]{0,12}$"
 )
 # A line (or the rest of a line) naming owners or the deadline under a label.
 _OWNER_LABEL = (
@@ -105,6 +107,7 @@ _DEADLINE_PART = re.compile(rf"{_DEADLINE_LABEL}\s*：\s*(?P<deadline>[^；。]+
 _DEADLINE_CLAUSE = re.compile(r"\d{4}\s*年|年底|年内|季度|月底|长期坚持|持续推进|常态|每年|逐年")
 _UNIT_NAME_END = re.compile(r"(?:局|委|厅|办|府|会|社|部|行|院|处|室|站|所|队|组|司|团|中心|单位|部门|企业)(?:等)?$")
 _CONTINUATION_MAX = 40  # a wrapped owner line is short and has no full stop
+_BARE_HEADING_MAX = 24  # a title or heading line; a paragraph's first line runs longer or has a comma
 # A short 标签：内容 line (联系人：张三, 责任科室：环卫股) among a task's owner lines.
 _KEY_VALUE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[：:]\s*\S[^。]{0,40}$")
 # A line announcing a numbered list of tasks: 已完成任务包括： / 重点工作任务如下：
@@ -482,6 +485,8 @@ def _paragraphs(
             )
             continue
         if current is None:
+            if _is_bare_heading(text) and _next_line(lines, index + 1, end):
+                continue  # 某县2022年为民办实事项目: a title or heading over paragraphs, no sentence of theirs
             current = _Paragraph(index + 1, section, list_name, None, [text], section_heading=section_heading)
         else:
             current.parts.append(text)
@@ -498,6 +503,16 @@ def _carries_text(text: str) -> bool:
     """Whether a 一、 line is an item with its text rather than a bare heading: long, or a sentence
     with more after it (一、打好蓝天保卫战。完成锅炉改造。)."""
     return len(text) > _TOP_HEADING_MAX or "。" in fold_punct(text).rstrip("。 ")
+
+
+def _is_bare_heading(text: str) -> bool:
+    """A short line without a sentence's punctuation, a bracket or a label: a title or a heading."""
+    folded = fold_punct(text)
+    return len(folded) <= _BARE_HEADING_MAX and not any(ch in folded for ch in "，。；：、（）〔〕")
+
+
+def _next_line(lines: list[str], start: int, end: int) -> str | None:
+    return next((lines[i].strip() for i in range(start, end) if lines[i].strip()), None)
 
 
 def _has_numbered_items(lines: list[str], start: int, end: int) -> bool:
