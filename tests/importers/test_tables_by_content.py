@@ -217,3 +217,31 @@ def test_tab_separated_rows_under_a_header_of_unknown_words_are_a_table_read_by_
 
 def test_a_tab_separated_line_of_words_over_prose_is_no_table():
     assert find_tables(["时间\t地点\t人物", "会议于上午召开，各单位参加。"]) == []
+
+
+def test_short_names_before_figures_under_unknown_headers_are_indicators():
+    records = read(
+        grid(
+            ["编次", "考评项目", "参考标准"],
+            ["1", "一般工业固体废物综合利用率", "≥90%"],
+            ["2", "单位产值能耗", "≤0.4吨标准煤/万元"],
+        )
+    )
+    assert [(i.number, i.name, i.target_raw) for i in records.indicators] == [
+        ("1", "一般工业固体废物综合利用率", "≥90%"),
+        ("2", "单位产值能耗", "≤0.4吨标准煤/万元"),
+    ]
+    assert [d.message.split("已按内容读作")[1] for d in records.doubts] == [
+        "序号，请确认",
+        "指标名称，请确认",
+        "目标值，请确认",
+    ]
+
+
+def test_a_year_s_target_beside_a_task_stays_in_the_task():
+    records = read(
+        grid(["序号", "重点任务", "年度目标", "牵头单位"], ["1", "推进塑料污染治理", "完成年度减量目标", "市发改委"])
+    )
+    [task] = records.tasks
+    assert (task.title, task.content, task.leads) == ("推进塑料污染治理", "年度目标：完成年度减量目标", ("市发改委",))
+    assert records.doubts == []

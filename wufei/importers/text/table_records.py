@@ -254,6 +254,7 @@ def _task_text_role(columns: _Columns) -> str:
 # The Chinese name of each role a column may be given by its content.
 _ROLE_NAMES = {
     "number": "序号",
+    "name": "指标名称",
     "task_name": "任务名称",
     "content": "任务内容",
     "category": "任务类别",
@@ -265,6 +266,7 @@ _ROLE_NAMES = {
     "target": "目标值",
 }
 _OWNER_ROLES = ("lead", "owners", "entity")
+_NAME_MAX = 20  # characters on average: an indicator's name, not a task's sentence
 _TEXT_ROLES = ("task_name", "content", "target")
 
 
@@ -294,8 +296,11 @@ def _by_content(table: Table, columns: _Columns) -> dict[int, str]:
 
     if "number" not in columns.index and open_columns and profiles[open_columns[0]].numbers >= NUMBER_SHARE:
         take("number", open_columns[0])
+    values = [k for k in open_columns if profiles[k].values >= SHARE]
+    names = [k for k in open_columns if profiles[k].is_text and profiles[k].mean_length <= _NAME_MAX]
+    if "name" not in columns.index and not columns.any(*_TEXT_ROLES) and values and names and names[0] < values[0]:
+        take("name", names[0])  # short texts before figures: indicators and their targets
     if "name" in columns.index:  # an indicator table
-        values = [k for k in open_columns if profiles[k].values >= SHARE]
         if "target" not in columns.index and values:
             if "baseline" not in columns.index and len(values) > 1:
                 take("baseline", values[0])
