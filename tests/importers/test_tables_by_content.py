@@ -245,3 +245,18 @@ def test_a_year_s_target_beside_a_task_stays_in_the_task():
     [task] = records.tasks
     assert (task.title, task.content, task.leads) == ("推进塑料污染治理", "年度目标：完成年度减量目标", ("市发改委",))
     assert records.doubts == []
+
+
+def test_a_project_s_place_and_money_are_kept_in_its_content_never_read_as_owners():
+    records = read(
+        grid(
+            ["序号", "项目名称", "建设地点", "总投资（万元）", "建设年限"],
+            ["1", "固废综合处置中心", "高新区", "35000", "2022-2024年"],
+            ["2", "再生资源分拣中心", "经开区", "8000", "2023年"],
+        )
+    )
+    assert [(t.title, t.leads, t.content) for t in records.tasks] == [
+        ("固废综合处置中心", None, "建设地点：高新区；总投资（万元）：35000"),
+        ("再生资源分拣中心", None, "建设地点：经开区；总投资（万元）：8000"),
+    ]
+    assert records.doubts == []
