@@ -145,3 +145,17 @@ def test_deadlines_without_a_year_or_by_quarter_close_a_paragraph_alone():
         ("完成农村户厕改造800户", "三季度"),
         ("开展义诊巡诊活动", "每年"),
     ]
+
+
+def test_a_heading_line_over_one_task_starting_with_its_body_is_its_title():
+    lines = [
+        "推动产业结构调整",
+        "深入落实区域协同发展战略，推动钢铁、焦化等行业转型升级，淘汰落后产能。（市发改委牵头，市工信局配合）",
+        "加强扬尘管控",
+        "推行施工工地六个百分百。严格渣土运输。（市住建局负责）",
+    ]
+    first, second = main_tasks(lines)
+    assert (first.title, first.owners_raw) == ("推动产业结构调整", "市发改委牵头，市工信局配合")
+    assert first.content.startswith("深入落实区域协同发展战略")
+    # a short first sentence is a heading of its own
+    assert (second.title, second.content) == ("推行施工工地六个百分百", "严格渣土运输。")

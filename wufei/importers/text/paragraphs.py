@@ -486,7 +486,10 @@ def _paragraphs(
             continue
         if current is None:
             if _is_bare_heading(text) and _next_line(lines, index + 1, end):
-                continue  # 某县2022年为民办实事项目: a title or heading over paragraphs, no sentence of theirs
+                # 推动产业结构调整 over its paragraph, 某县2022年为民办实事项目 over several: a heading, no
+                # sentence of theirs; over a single task starting with its body, that task's title.
+                section, section_heading = section + 1, text
+                continue
             current = _Paragraph(index + 1, section, list_name, None, [text], section_heading=section_heading)
         else:
             current.parts.append(text)
