@@ -79,3 +79,21 @@ def test_a_manner_word_before_the_verb_is_no_part_of_a_name():
     spec = parse_owners("市城管局牵头，各县区人民政府具体负责")
     assert (spec.leads, spec.supporting) == (("市城管局",), ("各县区人民政府",))
     assert parse_owners("市财政局、市税务局共同负责").leads == ("市财政局", "市税务局")
+
+
+def test_a_heading_carrying_its_text_without_owners_is_a_task_beside_sibling_headings_that_name_theirs():
+    lines = [
+        "某区重点工作分工",
+        "一、稳增长",
+        "（一）推进重大项目建设。全年新开工项目50个。（区发改委牵头，各街道配合）",
+        "（二）扩大有效投资，完成固定资产投资200亿元。力争更多项目纳入省市重点。",
+        "（三）优化营商环境。（区营商局负责）",
+        "二、工作要求",
+        "（一）加强组织领导，各单位主要负责同志要亲自抓。",
+        "（二）强化督查考核，区督查室按季度通报。",
+    ]
+    assert [(task.title, task.owners_raw) for task in main_tasks(lines)] == [
+        ("推进重大项目建设", "区发改委牵头，各街道配合"),
+        ("扩大有效投资，完成固定资产投资200亿元", None),
+        ("优化营商环境", "区营商局负责"),
+    ]

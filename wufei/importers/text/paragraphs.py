@@ -139,6 +139,7 @@ class _Paragraph:
     part: int = 0  # the n-th task of a paragraph holding several owner clauses (0: the first)
     top: int = 0  # the 一、 heading it stands under, reading a whole document's numbered items
     sub: int = 0  # the （一） heading it stands under, below `top`
+    candidate: bool = False  # a （二） heading carrying text but no owners: a task only beside sibling tasks
 
 
 @dataclass
@@ -177,9 +178,7 @@ def main_tasks(lines: list[str], *, items: bool = False) -> list[TaskRecord]:
     if items:
         paragraphs = [p for p in pieces if _is_item(p)]
     else:
-        tasks = [_is_task(p, owners_required=whole) for p in pieces]
-        if whole:
-            tasks = _with_siblings(pieces, tasks)
+        tasks = _with_siblings(pieces, [_is_task(p, owners_required=whole) for p in pieces])
         paragraphs = [p for p, task in zip(pieces, tasks) if task]
     _section_headings_as_titles(paragraphs)
     # Numbers restarting in each section, or sitting beside heading tasks, take the section: 3.1
@@ -450,6 +449,12 @@ def _paragraphs(
                 if not labels_follow:
                     close()
                 continue
+            if heading.re is _SECTION and not items and _carries_text(text):
+                # （二）推进…。具体做法…: a heading carrying its text but no owners, a task if its
+                # siblings are (see _with_siblings)
+                paragraphs.append(
+                    _Paragraph(index + 1, section, list_name, None, [heading.group(2)], heading=True, candidate=True)
+                )
             list_name = _heading_name(heading.group(2))
             section_heading = heading.group(2)
             continue
@@ -599,6 +604,8 @@ def _is_task(paragraph: _Paragraph, *, owners_required: bool = False) -> bool:
     its list as tasks."""
     text = join_lines(paragraph.parts)
     names_owners = bool(paragraph.labelled) or _trailing_owner(text) is not None
+    if paragraph.candidate:
+        return False
     if paragraph.printed_number is not None and (paragraph.listed or not owners_required):
         return True
     return (
@@ -611,27 +618,30 @@ def _is_task(paragraph: _Paragraph, *, owners_required: bool = False) -> bool:
 def _with_siblings(pieces: list[_Paragraph], tasks: list[bool]) -> list[bool]:
     """Numbered items in one run (1, 2, 3 … without starting over) are all tasks when any of them is:
     an item whose owners the text left out is a task awaiting them, not prose. A run none of whose
-    items names owners (1.各单位要高度重视 …) stays prose."""
+    items names owners (1.各单位要高度重视 …) stays prose. Headings carrying their text (（一）…（二）…)
+    run the same way."""
     out = list(tasks)
-    run: list[int] = []
-
-    def settle() -> None:
-        if any(tasks[k] for k in run):
-            for k in run:
-                out[k] = True
-
-    previous: int | None = None
-    for k, paragraph in enumerate(pieces):
-        number = paragraph.printed_number
-        if number is None:
-            continue
-        if paragraph.part == 0 and (previous is None or number != previous + 1):
-            settle()
-            run = []
-        run.append(k)
-        previous = number
-    settle()
+    for kind in ("number", "heading"):
+        run: list[int] = []
+        previous: int | None = None
+        for k, paragraph in enumerate(pieces):
+            heading_number = paragraph.section if paragraph.heading else None
+            number = paragraph.printed_number if kind == "number" else heading_number
+            if number is None:
+                continue
+            if paragraph.part == 0 and (previous is None or number != previous + 1):
+                _settle(run, tasks, out)
+                run = []
+            run.append(k)
+            previous = number
+        _settle(run, tasks, out)
     return out
+
+
+def _settle(run: list[int], tasks: list[bool], out: list[bool]) -> None:
+    if any(tasks[k] for k in run):
+        for k in run:
+            out[k] = True
 
 
 def _is_item(paragraph: _Paragraph) -> bool:
