@@ -260,3 +260,18 @@ def test_a_project_s_place_and_money_are_kept_in_its_content_never_read_as_owner
         ("再生资源分拣中心", None, "建设地点：经开区；总投资（万元）：8000"),
     ]
     assert records.doubts == []
+
+
+def test_one_column_naming_the_owners_and_the_deadline_is_split_into_both():
+    assert column_role("责任单位及完成时限") == "owners_deadline"
+    records = read(
+        grid(
+            ["序号", "重点任务", "责任单位及完成时限"],
+            ["1", "推进垃圾分类", "市城管局，2023年底前"],
+            ["2", "建设分拣中心", "市商务局、市供销社，持续推进"],
+        )
+    )
+    assert [(t.leads, t.supporting, t.deadline_raw) for t in records.tasks] == [
+        (("市城管局",), (), "2023年底前"),
+        (("市商务局",), ("市供销社",), "持续推进"),
+    ]

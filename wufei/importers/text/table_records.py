@@ -41,11 +41,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from wufei.departments.owners import OwnerSpec, parse_owner_columns, parse_owners
-from wufei.importers.headers import YEAR, column_role, column_roles, header_key, header_year, is_header_row
+from wufei.importers.headers import (
+    OWNERS_DEADLINE,
+    YEAR,
+    column_role,
+    column_roles,
+    header_key,
+    header_year,
+    is_header_row,
+)
 from wufei.importers.records import CellRecord, Doubt, IndicatorRecord, ListKind, TaskRecord
 from wufei.importers.text.column_content import NUMBER_SHARE, SHARE, ColumnContent, profile
 from wufei.importers.text.normalize import fold_punct, normalize_cell
-from wufei.importers.text.paragraphs import split_heading, split_trailing_owner
+from wufei.importers.text.paragraphs import owner_and_deadline, split_heading, split_trailing_owner
 from wufei.importers.text.tables import Row, Table
 from wufei.indicators.units import unit_in_name
 
@@ -205,6 +213,9 @@ def _columns(header: list[str]) -> _Columns:
             year_columns.append(k)
         elif role == "target":
             targets.append(k)
+        elif role == OWNERS_DEADLINE:
+            columns.index.setdefault("owners", k)  # the cell is split into the two (owner_and_deadline)
+            columns.index.setdefault("deadline", k)
         elif role in ("province_target", "national_target"):
             columns.other_targets.append(k)
         elif role == "observed" and years[k] is not None:
@@ -880,6 +891,8 @@ def _task_record(
         owners_text = entity if entity is not None else _list_text(row, columns, "owners")
         responsible = None
     body, deadline = cell_text, _cell(row, columns, "deadline")
+    if columns.index.get("owners") == columns.index.get("deadline") and owners_text:
+        owners_text, deadline = owner_and_deadline(owners_text)  # 市城管局，2023年底前 in one cell
     if not columns.any("entity", "owners", "lead", "supporting"):
         # 推进…。（市发展改革委牵头，市财政局配合，2023年底前完成）
         body, owners_text, named = split_trailing_owner(cell_text)
