@@ -24,7 +24,7 @@ from wufei.importers.headers import YEAR, column_role, column_roles, header_year
         ("序 号", "number"),
         ("2020年", YEAR),
         ("预计到2025年", "forecast"),
-        ("责任领导", None),
+        ("责任领导", "leader"),  # a person, never an owner
         ("电话", None),
     ],
 )

@@ -3,9 +3,10 @@ through the preview, import, and appear in `wufei tasks --json` with their owner
 and in the portal.
 
 The documents are published ones from the corpus (`tests/corpus/README.md`): 嘉兴市 (Word, a
-responsibility table), 铜川市 (PDF, numbered targets with `（X负责）`; no plan period, which is
-flagged), 淮北市相山区 (a saved web page with a progress table). Nothing is registered for
-these places beforehand: their departments come from the standard agencies of any place in China.
+responsibility table), 铜川市 (PDF, numbered targets with `（X负责）`; the place is read from the
+document number's 铜, the text deciding among 铜川/铜陵/铜仁), 淮北市相山区 (a saved web page with a
+progress table). Nothing is registered for these places beforehand: their departments come from the
+standard agencies of any place in China.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ def imported(wufei) -> dict:
 
 
 def _plan_tasks(imported, fragment: str) -> list[dict]:
+    """The tasks of the plan whose key (its document number, else its title) holds the fragment."""
     [tasks] = [tasks for title, tasks in imported["plans"].items() if fragment in title]
     return tasks
 
@@ -83,6 +85,7 @@ def test_the_preview_shows_each_plan_with_its_place_and_its_records(imported):
     pdf_fields = {f["key"]: f for f in pdf["fields"]}
     assert pdf_fields["jurisdiction"]["value"] == "铜川市"  # from 铜政办发, settled by the body
     assert pdf_fields["period"]["doubts"], "a period nobody could find is flagged for a person"
+    assert pdf_fields["doc_number"]["value"] == "铜政办发〔2020〕14号"
     assert len(pdf["tasks"]) == 11
     [page] = previews[PAGE]["plans"]
     assert "相山区" in {f["key"]: f["value"] for f in page["fields"]}["jurisdiction"]

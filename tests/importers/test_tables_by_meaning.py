@@ -169,11 +169,11 @@ def test_a_header_repeated_inside_a_table_is_not_a_task():
 
 
 def test_a_column_nobody_understood_is_a_plan_doubt_and_its_text_stays_in_the_content():
-    records = read(grid(["序号", "重点任务", "牵头单位", "责任领导"], ["1", "开展宣传。", "市委宣传部", "张三"]))
+    records = read(grid(["序号", "重点任务", "牵头单位", "督办领导"], ["1", "开展宣传。", "市委宣传部", "张三"]))
     [doubt] = records.doubts
-    assert (doubt.field, doubt.text) == ("column", "责任领导")
-    assert "表1" in doubt.message and "责任领导" in doubt.message
-    assert records.tasks[0].content == "责任领导：张三"
+    assert (doubt.field, doubt.text) == ("column", "督办领导")
+    assert "表1" in doubt.message and "督办领导" in doubt.message
+    assert records.tasks[0].content == "督办领导：张三"
 
 
 def test_an_unrecognised_table_holding_data_is_a_plan_doubt_and_a_layout_box_is_not():

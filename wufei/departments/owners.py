@@ -13,7 +13,12 @@ Shapes read:
 - a plain list `市商务局、市供销社，冀州区人民政府` (001 projects and some indicator rows): nothing
   says who leads, so the first-named unit leads and the rest support, which is how Chinese
   documents order owners (牵头 first). The office can change it after import;
-- a single name, or `各相关部门` (nobody assigned yet: no leads at all).
+- a single name, or `各相关部门` (nobody assigned yet: no leads at all);
+- words that are not owners: a person or a post under a label (`责任领导：张三`, `分管副市长：…`,
+  `牵头领导：常务副区长`) names nobody; verbs such as 指导/统筹 read like 负责 (`A指导，B负责落实`:
+  A leads), `A、B等按职责分工，C、D` (the duty without its verb) makes A and B lead and C, D support;
+  `A会同B` is A leading with B's support; 由 before the first name is no part of it; a convention in
+  brackets after the names (`A、B（列第一位的为牵头单位）`) applies to them.
 
 A document may state its convention once (`除标注“分别牵头”外，列第一位为牵头单位，下同`, `排在第一位
 的为牵头单位`): `owner_convention` recognises it, `parse_owners` drops it from the owner text (it
@@ -75,31 +80,60 @@ _LEAD, _SUPPORT, _DUTY, _IMPLEMENT, _RESPONSIBLE, _IGNORED = (
     "ignored",
 )
 
-_LABEL = re.compile(
-    r"(?P<label>(?:牵头|主要|配合|其他|协同)责任(?:单位|部门)"
-    r"|牵头(?:单位|部门)?门?|主办(?:单位|部门)?|主责(?:单位|部门)|责任(?:单位|部门)"
-    r"|配合(?:单位|部门)?|协办(?:单位|部门)?|参与(?:单位|部门)?|参加(?:单位|部门)?|协助(?:单位|部门)?"
-    r"|协同(?:单位|部门)|落实(?:单位|部门)|完成(?:时限|时间|期限)|时间节点|时限)\s*："
+# 责任领导：张三 / 分管副市长：李四 / 牵头市领导：…: a person or a post, never a unit.
+_PERSON_LABEL = (
+    r"(?:[省市区县镇乡]级)?(?:责任|分管|牵头|联系|包保|包联|协调|督导|主管|挂点|挂钩)?[省市区县]?"
+    rf"(?:{_alternatives('people')})(?:同志)?"
 )
+# 完成时限 / 时间节点 / 办结时间 / 时限要求 / 进度安排: a deadline's label (public: the paragraph reader
+# finds deadlines under the same labels).
+DEADLINE_LABEL = (
+    r"(?:(?:完成|办结|截止|计划完成|实施|推进)?(?:时限|时间|期限|年限|节点)(?:要求|安排|节点)?|进度安排|进度要求)"
+)
+PERSON_LABEL = _PERSON_LABEL
+_LABEL = re.compile(
+    rf"(?P<label>{_PERSON_LABEL}"
+    r"|(?:牵头|主要|配合|其他|协同)责任(?:单位|部门)"
+    r"|牵头(?:单位|部门)?门?|主办(?:单位|部门)?|主责(?:单位|部门)|责任(?:单位|部门|主体)|实施主体"
+    r"|配合(?:单位|部门)?|协办(?:单位|部门)?|参与(?:单位|部门)?|参加(?:单位|部门)?|协助(?:单位|部门)?"
+    rf"|协同(?:单位|部门)|落实(?:单位|部门)|{DEADLINE_LABEL})\s*："
+)
+_DEADLINE = re.compile(DEADLINE_LABEL)
 _LABEL_ROLES: list[tuple[str, str]] = [
     ("牵头", _LEAD),
     ("主要", _LEAD),
     ("主办", _LEAD),
     ("主责", _LEAD),
     ("责任", _RESPONSIBLE),
+    ("实施主体", _RESPONSIBLE),
     ("落实", _IMPLEMENT),
-    ("完成", _IGNORED),
-    ("时间", _IGNORED),
-    ("时限", _IGNORED),
 ]
+# 【牵头单位】A【配合单位】B: a label in brackets instead of before a colon.
+_BRACKETED_LABEL = re.compile(
+    r"〔\s*((?:牵头|主要|配合|其他|协同|主办|主责|协办|参与|参加|协助|落实)?(?:责任)?(?:单位|部门|主体)"
+    rf"|牵头|配合|{DEADLINE_LABEL})\s*〕\s*：?"
+)
+
+
+def unbracket_labels(text: str) -> str:
+    """【牵头单位】A【配合单位】B (folded 〔牵头单位〕…) as 牵头单位：A；配合单位：B."""
+    if "〔" not in text and "【" not in text and "[" not in text:
+        return text
+    text = _BRACKETED_LABEL.sub(lambda m: "；" + m.group(1) + "：", fold_punct(text))
+    return re.sub(r"^；|(?<=[。；，])；", "", text)
+
+
 # A clause that ends in the role its units play. Longer verbs first.
 _CLAUSE = re.compile(
     r"^(?P<names>.*?)(?:等(?:有关|相关)?(?:部门|单位)?)?(?:为|作为)?"
     rf"(?:{_alternatives('manner')})?"
     r"(?P<verb>按照?职责(?:分工)?负责落实|负责落实|抓好落实|组织落实|具体落实|落实"
     r"|分别牵头|牵头负责|负责牵头|牵头实施|牵头落实|牵头|主办|主责"
-    r"|按照?职责(?:分工)?负责|分工负责|各负其责|按职能负责|负责实施|负责"
-    r"|配合实施|配合落实|配合推进|配合|参与|参加|协助|协办)"
+    r"|按照?职责(?:分工)?负责|分工负责|各负其责|按职能负责|负责实施|分别负责|负责"
+    rf"|{_alternatives('guides')}"
+    r"|配合实施|配合落实|配合推进|配合|参与|参加|协助|协办"
+    # 市生态环境局、市工信局等按职责分工，各县（市）区政府: the duty stated without its verb
+    r"|按照?职责(?:分工)?)"
     r"(?:单位|部门)?$"
 )
 _VERB_ROLES: list[tuple[str, str]] = [
@@ -109,7 +143,16 @@ _VERB_ROLES: list[tuple[str, str]] = [
     ("主责", _LEAD),
     ("负责", _DUTY),
     ("各负其责", _DUTY),
+    ("职责", _DUTY),
+    *((word, _DUTY) for word in _WORDS["guides"]),
 ]
+_PERSON = re.compile(_PERSON_LABEL)
+# 市住建局会同市自然资源局(负责): the first leads, the one it works with supports.
+_TOGETHER = re.compile(
+    r"(?P<lead>[^，；。、：]+?)会同(?P<with>[^，；。：]+?)(?:共同|联合)?(?:负责|落实|实施|推进|组织实施)?(?=$|[，；。])"
+)
+# 由市城管局牵头: the preposition before a name is no part of it.
+_BEFORE_NAME = re.compile(r"^(?:由|请|责成)(?=[\u4e00-\u9fff]{3,})")
 # A mark after a name: 市生态环境局（牵头）
 _NAME_MARK = re.compile(r"（(?:牵头|主办|牵头单位|牵头部门)）$")
 # The document's own convention: 列第一位为牵头单位 / 排在第一位的为牵头单位 / 第一个单位为牵头单位
@@ -152,6 +195,32 @@ _HIDE = str.maketrans(_HIDDEN)
 _ENCLOSED = re.compile(r"（[^（）]*）|“[^“”]*”")
 
 
+_UNIT_NAME = re.compile(rf"(?:{_alternatives('unit_ends')})(?:（[^（）]*）)?$")
+_UNIT_NAME_MAX = 20  # characters outside brackets: longer is a sentence, not a name
+_NOT_IN_A_NAME = re.compile(r"[。；：！？\d%％≥≤]")
+_TASK_VERB = re.compile(rf"^(?:{_alternatives('task_verbs')})")
+_TASK_TEXT_MIN = 6
+
+
+def looks_like_unit(name: str) -> bool:
+    """Whether a name reads as a unit by its shape alone: short, ending like a unit (…局, …委, …政府,
+    …管委会, …中心, …公司), no sentence or figure in it. 市直相关单位 and 各区县市 do; 建立监管平台 does not."""
+    bare = _ENCLOSED.sub("", name)
+    if len(bare) >= _TASK_TEXT_MIN and _TASK_VERB.match(bare):
+        return False
+    return 2 <= len(bare) <= _UNIT_NAME_MAX and not _NOT_IN_A_NAME.search(bare) and bool(_UNIT_NAME.search(name))
+
+
+def lists_units(text: str | None) -> bool:
+    """Whether a text is a list of units and nothing else (市城管局、区住建委，各街道): every name looks
+    like a unit, or the text reads as owners by its grammar (A牵头，B配合)."""
+    if not text or "。" in text:
+        return False
+    spec = parse_owners(text)
+    names = [*spec.leads, *spec.supporting, *spec.implementers]
+    return bool(names) and all(looks_like_unit(name) for name in names)
+
+
 def owner_convention(text: str | None) -> str | None:
     """FIRST_LEADS when the text states that the first unit listed leads, else None."""
     if text and "牵头" in text and _CONVENTION.search(re.sub(r"\s+", "", fold_punct(text))):
@@ -163,6 +232,7 @@ def owner_convention(text: str | None) -> str | None:
 def parse_owners(raw: str | None, *, convention: str | None = None) -> OwnerSpec:
     """Leads, supporting units and implementers named in an owner text, names as written."""
     text, stated = _without_conventions(_clean(raw))
+    text = _together(text)
     convention = stated or convention
     if not text or _UNASSIGNED.match(text):
         return OwnerSpec((), (), False, raw, convention=stated)
@@ -186,6 +256,7 @@ def parse_owner_columns(lead: str | None, supporting: str | None, *, convention:
     the others support); a cell with its own grammar (`A牵头，B配合`) is read by it.
     """
     text, stated = _without_conventions(_clean(lead))
+    text = _together(text)
     convention = stated or convention
     if text and not _UNASSIGNED.match(text) and (_LABEL.search(text) or _has_clause(text)):
         parsed = parse_owners(text, convention=convention)
@@ -214,6 +285,7 @@ def split_names(text: str) -> tuple[str, ...]:
     names: list[str] = []
     for piece in _collectives_kept(_protect(_clean(text))):
         piece = _TRAILING.sub("", _show(piece).strip(" ：。")).strip(" ：。")
+        piece = _BEFORE_NAME.sub("", piece)
         if not piece:
             continue
         if piece in ("单位", "部门") and names:
@@ -305,6 +377,8 @@ def _labelled(text: str) -> _Spec:
 
 
 def _label_role(label: str) -> str:
+    if _PERSON.fullmatch(label) or _DEADLINE.fullmatch(label):
+        return _IGNORED  # a person or a post names no unit; a deadline is read apart
     for word, role in _LABEL_ROLES:
         if label.startswith(word):
             return role
@@ -389,7 +463,7 @@ def _clean(raw: str | None) -> str:
     text = unicodedata.normalize("NFC", raw)
     # A line break inside a cell falls inside a word; a space may separate names (002).
     text = re.sub(r"[\r\n]+", "", text)
-    text = fold_punct(text).replace("\u00a0", " ").replace("\u3000", " ")
+    text = unbracket_labels(fold_punct(text)).replace("\u00a0", " ").replace("\u3000", " ")
     text = re.sub(r" {2,}", " ", text).strip(" 。；，")
     while len(text) >= 2 and text[0] in "〔（" and text[-1] in "〕）" and _balanced(text[1:-1]):
         text = text[1:-1].strip(" 。；，")
@@ -401,11 +475,24 @@ def _without_conventions(text: str) -> tuple[str, str | None]:
     if not text or not any(word in text for word in _CONVENTION_HINTS):
         return text, None
     stated = owner_convention(text)
+    # A／B（列第一位的为牵头单位）: the convention in brackets after the names
+    text = _ENCLOSED.sub(lambda m: "" if _states_convention(m.group(0)[1:-1]) else m.group(0), text).strip(" ，；")
     clauses = _clauses(text)
     kept = [clause for clause in clauses if not (_CONVENTION.search(clause) or _NOT_OWNERS.match(clause))]
     if len(kept) == len(clauses):
         return text, stated
     return "，".join(kept), stated
+
+
+def _states_convention(text: str) -> bool:
+    return bool(_CONVENTION.search(text) or _NOT_OWNERS.match(text.strip()))
+
+
+def _together(text: str) -> str:
+    """A会同B(负责): A leads and B works with it, as A牵头，B配合."""
+    if "会同" not in text:
+        return text
+    return _TOGETHER.sub(lambda m: f"{m['lead']}牵头，{m['with']}配合", text)
 
 
 def _clauses(text: str) -> list[str]:

@@ -21,6 +21,8 @@ from wufei.importers.text.normalize import fold_punct, normalize_cell
 VOCABULARY = Path(__file__).resolve().parent / "headers.yaml"
 
 YEAR = "year"  # the role of a column headed by a year alone
+OWNERS_DEADLINE = "owners_deadline"  # 责任单位及完成时限: owners and the deadline in one cell
+_JOINED = re.compile(r"及|和|与|、|/|／")
 
 _BRACKETED = re.compile(r"（[^）]*）")
 _YEAR_IN_KEY = re.compile(r"^(?P<before>.*?)(?P<year>(?:19|20)\d{2})年?(?:度|底|末)?(?P<after>.*)$")
@@ -101,7 +103,10 @@ def column_roles(header: list[str], *, strict: bool = False) -> list[str | None]
     found = [match(header_key(text)) if text else None for text in header]
     plain = [YEAR if word == YEAR else words.get(word) if word else None for word in found]
     roles: list[str | None] = []
-    for word, role in zip(found, plain):
+    for text, word, role in zip(header, found, plain):
+        if not strict and text and _owners_and_deadline(header_key(text)):
+            roles.append(OWNERS_DEADLINE)
+            continue
         rule = context.get(word) if word else None
         if rule is None:
             roles.append(role)
@@ -109,6 +114,23 @@ def column_roles(header: list[str], *, strict: bool = False) -> list[str | None]
         beside = [value for key, value in rule.items() if key.startswith("beside_") and key[7:] in plain]
         roles.append(beside[0] if beside else rule.get("alone"))
     return roles
+
+
+def _owners_and_deadline(key: str) -> bool:
+    """责任单位及完成时限 / 牵头单位和时间节点: one column naming both who and by when."""
+    parts = [part for part in _JOINED.split(key) if part]
+    if len(parts) != 2:
+        return False
+    roles = {_alone(part) for part in parts}
+    return "deadline" in roles and bool(roles & {"lead", "owners", "supporting"})
+
+
+def _alone(key: str) -> str | None:
+    words, context = _vocabulary()
+    word = _word(key)
+    if word is None or word == YEAR:
+        return None
+    return words.get(word) or (context.get(word) or {}).get("alone")
 
 
 def is_header_row(cells: list[str | None], *, minimum: int = 2, strict: bool = False) -> bool:

@@ -5,8 +5,11 @@ Three kinds:
   `2020`, `2016年6底前`, `6月中旬` …). A FIXED deadline relative to another event
   (`省出台文件后2个月完成`) has no due date: it is kept as text with a doubt for the office.
 - ANNUAL: due every 31 December of the plan period (`完成年度任务`, `每年`, `逐年推进`, `2023年起每年`).
-- ONGOING: no final date (`持续推进`, `长期坚持`, `常态工作`, `2023年起`); reported every cycle, judged each
-  year end.
+- ONGOING: no final date (`持续推进`, `长期坚持`, `常态工作`, `2023年起`, `常年`, `立行立改`); reported every
+  cycle, judged each year end.
+- A date someone else sets (`按省统一部署`, `根据上级要求`) is relative: no due date, a doubt for the office.
+  A span of months (`2023年3-6月`) ends with its last month; `全年` is the year's end; `每年底前` without a
+  year is ANNUAL.
 
 Rules, decided once:
 - A year alone means the end of that year: plans say `2025年` for "by 2025"; 年底/年末 too; 年中 and
@@ -79,6 +82,9 @@ _ONGOING = (
     "长期",
     "持续开展",
     "持续",
+    "常年",
+    "立行立改",
+    "即知即改",
     "常态化",
     "常态",
     "经常性",
@@ -87,6 +93,11 @@ _ONGOING = (
     "每月",
 )
 _ANNUAL = ("完成年度任务", "年度任务", "每年", "逐年", "年度", "按年")
+# 按省统一部署 / 根据上级要求: the date comes from someone else, to be settled by the office.
+_AS_ORDERED = re.compile(
+    r"^(?:按|按照|根据|依据|视)(?:国家|中央|省|市|区|县|上级|省级|市级|部委|有关|相关)?[^，。；\d]{0,8}"
+    r"(?:部署|要求|安排|时限|进度|规定|通知)"
+)
 
 _CN_MONTH = {
     "十二": 12,
@@ -111,6 +122,8 @@ _EXPRESSION = re.compile(
     r"|(?P<day>(?:(?P<dy>\d{4})年)?(?P<dm>\d{1,2})月(?P<dd>\d{1,2})[日号]"
     r"|(?P<iy>\d{4})[-./](?P<im>\d{1,2})[-./](?P<id>\d{1,2})日?)"
     r"|(?P<ym>(?P<sy>\d{4})[-./](?P<sm>\d{1,2}))(?![\d月])"
+    # 2023年3-6月 / 3月至6月: a span of months ends with its last month.
+    r"|(?P<mrange>(?:(?P<ry>\d{4})年)?\d{1,2}月?(?:[-—–~]+|至|到)(?P<rm>\d{1,2})月)"
     # 2016年6底前: a month whose 月 was dropped before 底/末/旬.
     r"|(?P<month>(?:(?P<my>\d{4})年)?(?P<mm>\d{1,2})(?:月份?|(?=底|末|[上中下]旬)))"
     r"|(?P<part>(?:(?P<py>\d{4})年?)?(?P<pp>上半年|下半年|年中|年底|年末|年初|第?[一二三四1-4]季度))"
@@ -141,7 +154,7 @@ def parse_deadline(
             raise DeadlineError("未列完成期限，且不知道方案期限")
         return Deadline(DeadlineKind.FIXED, date(plan_end, 12, 31), raw, NOTE_NO_DEADLINE)
 
-    if _RELATIVE.search(text):
+    if _RELATIVE.search(text) or _AS_ORDERED.match(text):
         return Deadline(
             DeadlineKind.FIXED,
             None,
@@ -150,9 +163,14 @@ def parse_deadline(
             doubt=f"完成期限「{_shown(raw)}」相对于其他事项，请确定具体日期",
         )
 
-    found = _dates(text, raw, _context_year(plan_start, plan_end, issued_on))
     ongoing = any(word in text for word in _ONGOING)
     annual = any(word in text for word in _ANNUAL)
+    try:
+        found = _dates(text, raw, _context_year(plan_start, plan_end, issued_on))
+    except DeadlineError:
+        if annual and not re.search(r"\d{4}", text):
+            return Deadline(DeadlineKind.ANNUAL, None, raw, NOTE_ANNUAL)  # 每年底前: every year's end
+        raise
     doubt = "；".join(dict.fromkeys(d.doubt for d in found if d.doubt)) or None
     start = min((d.start for d in found if d.start is not None), default=None)
     dues = sorted((d.due, d.clause) for d in found if d.due is not None)
@@ -228,7 +246,7 @@ def _clean(raw: str | None) -> str:
         return ""
     # NFKC turns full-width digits and punctuation into ASCII; spaces carry no meaning here.
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw))
-    text = text.replace(",", "，").replace(";", "；")
+    text = text.replace(",", "，").replace(";", "；").replace("全年", "年底")  # 全年完成: by the year's end
     # 六月底 -> 6月底 (longest numerals first: 十二 before 十 and 二)
     return re.sub(r"(十[一二]|[一二三四五六七八九十])(?=月)", lambda m: str(_CN_MONTH[m.group(1)]), text)
 
@@ -268,7 +286,7 @@ def _dates(text: str, raw: str | None, context: _Year) -> list[_Found]:
 
 
 def _year_of(match: re.Match[str]) -> int | None:
-    for group in ("dy", "iy", "sy", "my", "py", "yy"):
+    for group in ("dy", "iy", "sy", "ry", "my", "py", "yy"):
         if match[group]:
             return int(match[group])
     return None
@@ -296,8 +314,8 @@ def _read(match: re.Match[str], tail: re.Match[str], year: int | None, raw: str 
     if match["day"]:
         month, day = (match["dm"], match["dd"]) if match["dm"] else (match["im"], match["id"])
         return _Found(_day(year, int(month), int(day), raw), None, "")
-    if match["ym"] or match["month"]:
-        month = int(match["sm"] or match["mm"])
+    if match["ym"] or match["month"] or match["mrange"]:
+        month = int(match["sm"] or match["mm"] or match["rm"])
         if not 1 <= month <= 12:
             raise DeadlineError(f"完成期限的月份无效：「{raw}」")
         if strict:

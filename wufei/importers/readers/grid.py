@@ -20,6 +20,13 @@ from wufei.importers.text.tables import caption_above
 # A header is looked for in the first rows only; rows above it are the table's title.
 HEADER_SEARCH_ROWS = 6
 _YEAR_LABEL = re.compile(r"^[（(]?\d{4}\s*年?[)）]?$")
+# Parts of a period under a merged header cell: 一季度, 上半年, 3月, 第一阶段, 2023年上半年
+_PERIOD_LABEL = re.compile(
+    r"^(?:\d{4}\s*年)?(?:第?[一二三四1-4]季度|[上下]半年|全年|年中|年底|\d{1,2}月(?:份|底)?"
+    r"|[一二三四五六七八九十]{1,2}月(?:份)?|第[一二三四五六七八九十\d]+(?:阶段|季|年度|批))$"
+)
+_LABEL_MAX = 12  # a sub-header label is short
+_SENTENCE = re.compile(r"[。；，,;]")
 
 
 @dataclass
@@ -131,29 +138,46 @@ def _distinct(cells: list[str | None]) -> list[str | None]:
 
 
 def _is_sub_header(top: GridRow, below: GridRow) -> bool:
-    """Whether the row under a header finishes it: 目标值 spanning 2025年 | 2030年, or 责任单位 over
-    牵头单位 | 配合单位 (a merged cell above, header words or years below, no data)."""
+    """Whether the row under a header finishes it: 目标值 spanning 2025年 | 2030年, 责任单位 over
+    牵头单位 | 配合单位, 工作目标 over 一季度 … 四季度 (a merged cell above, header words, years or
+    periods below, no data). A row repeating the header's other cells (their merge filled downwards)
+    finishes it whatever short labels it puts under the merged cell."""
     upper = [normalize_cell(c) for c in top.cells]
     lower = [normalize_cell(c) for c in below.cells]
     spans = any(a is not None and a == b for a, b in pairwise(upper))
     if not spans:
         return False
-    changed = [(a, b) for a, b in zip(upper, lower) if b is not None and b != a]
-    return bool(changed) and all(_YEAR_LABEL.match(b) or column_role(b) is not None for _, b in changed)
+    changed = [b for a, b in zip(upper, lower) if b is not None and b != a]
+    if not changed:
+        return False
+    if all(_is_label(b) for b in changed):
+        return True
+    repeated = sum(1 for a, b in zip(upper, lower) if a is not None and a == b)
+    return repeated >= 2 and all(len(b) <= _LABEL_MAX and not _SENTENCE.search(b) for b in changed)
+
+
+def _is_label(text: str) -> bool:
+    return bool(_YEAR_LABEL.match(text) or _PERIOD_LABEL.match(text)) or column_role(text) is not None
 
 
 def _combine_header(top: GridRow, below: GridRow) -> list[str]:
     header: list[str] = []
-    for a, b in zip((normalize_cell(c) for c in top.cells), (normalize_cell(c) for c in below.cells)):
+    upper = [normalize_cell(c) for c in top.cells]
+    for k, (a, b) in enumerate(zip(upper, (normalize_cell(c) for c in below.cells))):
         if b is None or b == a:
             header.append(a or "")
         elif a is None:
             header.append(b)
-        elif _YEAR_LABEL.match(b):
-            header.append(f"{a}（{b.strip('（）()')}）")
+        elif _YEAR_LABEL.match(b) or (column_role(b) is None and _spans(upper, k)):
+            header.append(f"{a}（{b.strip('（）()')}）")  # 工作目标（一季度）: the part of a merged column
         else:
             header.append(b)  # 牵头单位 under 责任单位: the lower word names the column
     return header
+
+
+def _spans(cells: list[str | None], k: int) -> bool:
+    """Whether the cell at k is one of a merged cell's copies (the same text beside it)."""
+    return cells[k] is not None and any(0 <= j < len(cells) and cells[j] == cells[k] for j in (k - 1, k + 1))
 
 
 def _caption(rows: list[GridRow]) -> list[str]:

@@ -3,7 +3,8 @@
 A page holds menus, breadcrumbs, related links and a footer around the article. The body is the
 element gov.cn sites mark for it (TRS_Editor, zoom, article, content …) holding the most text, or
 failing a mark the element with the most text outside links. Tables are read with rowspan and
-colspan filled from their anchor cell and <br> inside a cell kept as a line break. The encoding is
+colspan filled from their anchor cell and <br> inside a cell kept as a line break. Items of an
+ordered list (<ol>) carry the number a browser shows before them. The encoding is
 taken from the bytes (a BOM, the meta charset) and GBK pages are read as GB18030, their superset.
 """
 
@@ -42,6 +43,10 @@ _BLOCK = {
     "pre",
 }
 _GBK = {"gbk", "gb2312", "gb_2312-80", "x-gbk", "gb18030", "cp936"}
+# An item that prints its own number: 1. / 1、 / （一） / 一、
+_PRINTED_NUMBER = re.compile(
+    r"^\s*(?:\d{1,3}\s*[.．、。)）]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|[一二三四五六七八九十]+\s*、)"
+)
 
 
 def decode(path: Path, data: bytes) -> str:
@@ -146,6 +151,9 @@ class _Builder:
                 self.table(child)
             elif tag == "br":
                 self.flush()
+            elif tag == "ol":
+                self.flush()
+                self.ordered(child)
             elif tag in _BLOCK:
                 self.flush()
                 self.block(child)
@@ -154,6 +162,19 @@ class _Builder:
                 self.block(child)
             if child.tail:
                 self.current += child.tail
+
+    def ordered(self, element: lxml.html.HtmlElement) -> None:
+        """An <ol>: each item with the number a browser shows before it (1. 2. …), unless its text
+        prints a number of its own."""
+        number = _span(element.get("start"))
+        for item in element:
+            if not isinstance(item.tag, str) or item.tag.lower() != "li":
+                continue
+            if not _PRINTED_NUMBER.match("".join(item.itertext())):
+                self.current += f"{number}."
+            self.block(item)
+            self.flush()
+            number += 1
 
     def table(self, element: lxml.html.HtmlElement) -> None:
         rows = square(_grid(element, len(self.tables) + 1))

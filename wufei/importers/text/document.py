@@ -13,7 +13,7 @@ from wufei.importers.document import GRID, Document, Table
 from wufei.importers.records import Doubt, ImportError_, ParsedPlan, PlanKind
 from wufei.importers.text.evaluation import evaluation_indicators
 from wufei.importers.text.metadata import cell_totals, document_metadata
-from wufei.importers.text.paragraphs import main_tasks
+from wufei.importers.text.paragraphs import main_tasks, numbered_items
 from wufei.importers.text.refine import document_convention, refine
 from wufei.importers.text.table_records import records_from_tables
 
@@ -21,7 +21,8 @@ from wufei.importers.text.table_records import records_from_tables
 def interpret(document: Document) -> ParsedPlan:
     """What a document says: its plan, tasks, indicators and cells; ImportError_ if it says nothing."""
     lines, path = document.lines, document.path
-    meta = document_metadata(lines)
+    boxes = [[table.header, *(row.cells for row in table.rows)] for table in document.tables]
+    meta = document_metadata(lines, [[list(cells) for cells in box] for box in boxes])
     if not meta.title:
         if not document.tables:
             raise ImportError_(path, "找不到文件标题，文件可能为空")
@@ -54,6 +55,12 @@ def interpret(document: Document) -> ParsedPlan:
         doubts=[*document.doubts, *meta.doubts, *tables.doubts],
         format=document.format,
     )
+    if not (plan.tasks or plan.indicators or plan.cells):
+        # Nothing names owners or heads a table: the numbered items are the tasks, awaiting owners.
+        plan.tasks = numbered_items(_without_tables(lines, document.tables))
+        if plan.tasks:
+            message = f"文件中没有写明责任单位的任务，已将{len(plan.tasks)}个编号条目读作待指定牵头单位的任务，请核对"
+            plan.doubts.append(Doubt("record", message))
     refine(plan, convention=convention)
     if document.format != "text":
         # Paragraph records know only their line; say where that is in this format (第12段, 第3页).

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from wufei.importers.records import Doubt, PlanKind
 from wufei.importers.text.normalize import clean_spaces, fold_punct, join_lines
@@ -27,8 +28,8 @@ _WEB_CHROME = re.compile(
     r"|字号|【|\[|打印|关闭|分享|索引号|主题分类|体裁分类|发布机构|有效性|保存|收藏|扫一扫|相关链接|上一篇|下一篇)"
 )
 _WEB_KEYS = (
-    r"标题|名称|文件名称|发文字号|文号|发文机关|发布机构|成文日期|发布日期"
-    r"|索引号|组配分类|主题分类|体裁分类|有效性|生效日期"
+    r"标题|名称|文件名称|信息名称|发文字号|发文文号|发文序号|文号|发文机关|发文单位|发布机构|成文日期|发文日期"
+    r"|发布日期|索引号|组配分类|主题分类|体裁分类|有效性|信息有效性|生效日期|公开类型|公文时效"
 )
 # 名称: 关于…的通知 文号: 石政办发〔2023〕12号 — several fields may share a line.
 _WEB_FIELD = re.compile(rf"^(?:{_WEB_KEYS})\s*[：:]")
@@ -41,15 +42,20 @@ _ISSUER = re.compile(
     r"^([\u4e00-\u9fff]{2,24}?(?:人民政府办公室|人民政府办公厅|人民政府|委员会|办公室|办公厅|局|厅|委))$"
 )
 _NOTICE = re.compile(r"关于印发《?(.+?)》?的通知")
-_ABOUT = re.compile(r"(关于[^《》]+的(?:答复|报告|批复|意见|函|复函|通知|决定))$")
+_ABOUT = re.compile(r"(关于.+?的(?:答复|报告|批复|意见|函|复函|通知|决定|任务分工|分工方案|责任分工))$")
 # A title ends in the word naming what it is, then perhaps bracketed parts: （2019-2020年）, （试行）,
 # （征求意见稿）, （1-8月）.
 _TITLE_END = re.compile(
     r"(?:方案|规划|计划|意见|办法|报告|评估|总结|要点|答复|清单|分工|分解|细则|措施|举措|安排|行动|通知"
-    r"|纲要|指标体系|(?<=.{6})(?:完成|进展|推进|落实)情况)(?:（[^（）]{1,16}）)*$"
+    r"|纲要|指标体系|台账|(?:分解|分工|任务|责任|推进)表"
+    r"|(?<=.{6})(?:完成|进展|推进|落实)情况)(?:（[^（）]{1,16}）)*$"
 )  # …情况 only after a subject: 2022年完成情况 alone is a table's heading
 # A news report's sentence naming the document it reports: …印发《X》 / …发布《X》
-_REPORTED = re.compile(r"(?:印发|发布|出台|公布|制定)(?:了)?《(?P<title>[^《》]{4,80})》")
+_REPORTED = re.compile(
+    r"(?:印发|发布|出台|公布|制定)(?:了|的)?《(?P<title>[^《》]{4,80})》"
+    # 《X》公开征求意见 / 现将《X》印发给你们: the document named before the verb
+    r"|《(?P<named>[^《》]{4,80})》(?:已经[^。]{0,30}?)?(?:正式)?(?:公开征求意见|印发给你们|印发实施|予以印发)"
+)
 _REPORTED_BY = re.compile(
     r"(?:近日|日前|近期)?(?P<issuer>[\u4e00-\u9fff]{2,30}?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|局|厅|委员会|委))"
     r"(?:近日|日前)?(?:正式)?(?:印发|发布|出台|公布)(?:了)?《"
@@ -68,6 +74,15 @@ _WHOLE_TITLE = 12  # a line this long ending like a title is a title on its own,
 _NOTICE_MAX = 100  # issuer + 关于印发 + title + 的通知 on one line
 _SENTENCE_PUNCT = "，。；：！？"
 _NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*、|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|\d+\s*[.．、])")
+_CLOSING = re.compile(r"^特此(?:通知|函告|函复|批复|报告|公告)")
+_TOPIC = re.compile(r"^\s*(?:\d{1,2}|第[一二三四五六七八九十]+(?:部分|章|节|篇))\s+\S{1,15}$")
+# （长政发〔2012〕6号）: a document number in brackets on its own line.
+_BRACKETED = re.compile(r"^〔(.*)〕$")
+# 做好2020年政府工作 / 2021年市政府重点工作: the year a yearly work document is for.
+_WORK_YEAR = re.compile(
+    r"((?:19|20)\d{2})\s*年度?(?:的)?(?:全[市区县省])?(?:[市区县省]政府)?(?:政府|重点|主要|全年)?工作"
+)
+_YEARLY = ("政府工作报告", "年度")
 _CITED_PLAN = re.compile(r"《([^《》]{4,60}?(?:规划|方案|计划))》")
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")  # 成文日期：2023-05-06 on a web page
@@ -105,9 +120,11 @@ class DocumentMeta:
     doubts: list[Doubt] = field(default_factory=list)  # plan-level: a place or period a person must confirm
 
 
-def document_metadata(lines: list[str]) -> DocumentMeta:
-    """Title, number, issuer, date, place, kind and plan period of a document's text."""
-    front = _front_lines(lines)
+def document_metadata(lines: list[str], boxes: list[list[list[str | None]]] | None = None) -> DocumentMeta:
+    """Title, number, issuer, date, place, kind and plan period of a document's text. `boxes` are the
+    rows of tables beside the text, where a web page's metadata box (发文字号 | 兴政办发〔2022〕20号)
+    may stand."""
+    front = _box_fields(boxes or []) + _front_lines(lines)
     fields = _web_fields(front)
     body = [text for text in front if not _WEB_CHROME.match(text) and not _WEB_FIELD.match(text)]
     issuer = (
@@ -116,7 +133,7 @@ def document_metadata(lines: list[str]) -> DocumentMeta:
         or _reporting_issuer(front)
         or _issuer_of_about(front)
     )
-    explicit_title = _title([fields[key] for key in ("标题", "文件名称", "名称") if key in fields] + body)
+    explicit_title = _title([fields[key] for key in ("标题", "文件名称", "名称", "信息名称") if key in fields] + body)
     kind = _kind(explicit_title, lines)
     title = explicit_title
     if title is None and kind is PlanKind.EVALUATION:
@@ -129,11 +146,16 @@ def document_metadata(lines: list[str]) -> DocumentMeta:
         title = next((text for text in body if _could_be_title(text)), opening)
         if title:
             doubts.append(Doubt("title", f"未能识别文件标题，暂以「{title}」为标题，请核对并填写方案名称", title))
-    issued_on = _issued_on(lines) or _issued_on([fields.get("成文日期", "")])
-    period = _title_period(title) or _period(join_lines(lines)) or _by_year(lines, issued_on)
+    issued_on = _issued_on(lines) or _issued_on([fields.get(key, "") for key in ("成文日期", "发文日期")])
+    period = (
+        _title_period(title)
+        or _yearly_period(title, front, issued_on)
+        or _period(join_lines(lines))
+        or _by_year(lines, issued_on)
+    )
     doc_number = (
         _doc_number(body)
-        or _doc_number([fields[key] for key in ("发文字号", "文号") if key in fields])
+        or _doc_number([fields[key] for key in ("发文字号", "发文文号", "发文序号", "文号") if key in fields])
         or _number_field(front)
     )
     place = document_place(issuer=issuer, title=title, doc_number=doc_number, lines=lines)
@@ -148,6 +170,19 @@ def document_metadata(lines: list[str]) -> DocumentMeta:
         period_end=period[1] if period else None,
         doubts=[*doubts, *place.doubts],
     )
+
+
+def _box_fields(boxes: list[list[list[str | None]]]) -> list[str]:
+    """标签：内容 lines from tables of labels and values (索引号 | … | 发文字号 | …), each label a
+    known metadata field followed by its value in the next cell."""
+    found: list[str] = []
+    for rows in boxes:
+        for cells in rows:
+            for label, value in pairwise(cells):
+                key = re.sub(r"\s+", "", label or "")
+                if value and re.fullmatch(rf"(?:{_WEB_KEYS})", key):
+                    found.append(f"{key}：{value}")
+    return found
 
 
 def cell_totals(lines: list[str]) -> tuple[int | None, int | None]:
@@ -177,6 +212,8 @@ def _doc_number(front: list[str]) -> str | None:
     """A line that is a document number and nothing else; numbers cited in sentences don't count."""
     for text in front:
         folded = fold_punct(text).replace("（", "〔").replace("）", "〕")
+        if (bracketed := _BRACKETED.match(folded)) and "〔" in bracketed.group(1):
+            folded = bracketed.group(1).strip()
         match = _DOC_NUMBER.match(folded)
         if match:
             return f"{match.group(1)}〔{match.group(2)}〕{match.group(3)}号"
@@ -238,7 +275,12 @@ def _with_fragments(front: list[str], index: int) -> str:
 
 
 def _is_fragment(text: str) -> bool:
-    return len(text) <= _FRAGMENT_MAX and not any(ch in fold_punct(text) for ch in _SENTENCE_PUNCT + "：")
+    folded = fold_punct(text)
+    return (
+        len(text) <= _FRAGMENT_MAX
+        and not any(ch in folded for ch in _SENTENCE_PUNCT + "：")
+        and not _CLOSING.match(folded)
+    )
 
 
 def _issuer_of_about(front: list[str]) -> str | None:
@@ -264,8 +306,9 @@ def _reported(front: list[str]) -> str | None:
     for text in front[:_OPENING_LINES]:
         first_sentence = fold_punct(text).split("。")[0]  # folding keeps every character's place
         match = _REPORTED.search(first_sentence)
-        if match and _TITLE_END.search(match["title"]):
-            return text[match.start("title") : match.end("title")]
+        group = ("title" if match["title"] else "named") if match else None
+        if match and group and _TITLE_END.search(match[group]):
+            return text[match.start(group) : match.end(group)]
         notice = _NOTICE.search(first_sentence)
         if notice and first_sentence.endswith("的通知") and "《" not in first_sentence[: notice.start()]:
             return text[notice.start(1) : notice.end(1)]
@@ -273,9 +316,16 @@ def _reported(front: list[str]) -> str | None:
 
 
 def _could_be_title(text: str, max_length: int = _TITLE_MAX) -> bool:
-    """Short, not a sentence, and not a numbered heading of the body (三、保障措施)."""
+    """Short, not a sentence, not a numbered heading of the body (三、保障措施), a topic line (01 教育)
+    or a notice's closing formula (特此通知)."""
     folded = fold_punct(text)
-    return len(text) <= max_length and not any(ch in folded for ch in _SENTENCE_PUNCT) and not _NUMBERED.match(text)
+    return (
+        len(text) <= max_length
+        and not any(ch in folded for ch in _SENTENCE_PUNCT)
+        and not _NUMBERED.match(text)
+        and not _CLOSING.match(folded)
+        and not _TOPIC.match(text)
+    )
 
 
 def _kind(title: str | None, lines: list[str]) -> PlanKind:
@@ -364,6 +414,18 @@ def _title_period(title: str) -> tuple[int | None, int] | None:
         year = years.pop()
         return year, year
     return None
+
+
+def _yearly_period(title: str, front: list[str], issued_on: date | None) -> tuple[int, int] | None:
+    """A document dividing up a year's work (…落实《政府工作报告》…, …年度…) is for the year its opening
+    names as the work's (做好2020年政府工作), else the year it was issued."""
+    if not any(word in title for word in _YEARLY):
+        return None
+    named = Counter(int(year) for text in front for year in _WORK_YEAR.findall(clean_spaces(text)))
+    if named:
+        year = named.most_common(1)[0][0]
+        return year, year
+    return (issued_on.year, issued_on.year) if issued_on is not None else None
 
 
 def _by_year(lines: list[str], issued_on: date | None) -> tuple[int | None, int] | None:

@@ -28,6 +28,13 @@ heading over a single paragraph that starts straight with its body is that task'
 heading followed by its owner clause alone on the next line is a task with those owners. An
 owner clause opened at a paragraph's end and never closed is still read once the paragraph is
 complete, and a deadline alone in the closing parenthesis (``（2020年底需完成）``) is the deadline.
+
+Shapes that name no owner: a paragraph closed by its deadline alone (``…。（年内持续推进）``) is a
+task like one closed by its owners; a topic line (``01 教育``) heads the paragraphs under it; numbered
+items run on in one line (``（一）…。（二）…。``) are cut one a line first; a number printed with a
+full stop (``1。``) is a number. A document that names no owner anywhere and holds no table of
+records has its numbered items read as tasks awaiting their owners (`numbered_items`), rather than
+being refused.
 """
 
 from __future__ import annotations
@@ -36,7 +43,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from wufei.departments.owners import owner_convention, parse_owners, split_names
+from wufei.departments.owners import (
+    DEADLINE_LABEL,
+    PERSON_LABEL,
+    owner_convention,
+    parse_owners,
+    split_names,
+    unbracket_labels,
+)
 from wufei.importers.records import ListKind, TaskRecord
 from wufei.importers.text.normalize import fold_punct, join_lines
 
@@ -56,8 +70,13 @@ _TOP_HEADING_MAX = 30
 _SECTION = re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]+)\s*[）)]\s*(.*)$")
 # 一、加快工业绿色发展: a section when a whole document is read as the task part.
 _TOP_SECTION = re.compile(r"^\s*([一二三四五六七八九十]+)\s*、\s*(.*)$")
-# 1.标题 / 1．标题 / 1、标题; "2.5万吨" at the start of a wrapped line is not a number.
-_NUMBERED = re.compile(r"^\s*(\d{1,3})\s*[.．、](?!\d)\s*(.*)$")
+# 1.标题 / 1．标题 / 1、标题 / 1。标题 (a full stop some sites print for the dot); "2.5万吨" at the start
+# of a wrapped line is not a number.
+_NUMBERED = re.compile(r"^\s*(\d{1,3})\s*[.．、。](?!\d)\s*(.*)$")
+# 01 教育 / 第二部分 民生: a topic heading standing on its own line, a number and a few words, no sentence.
+_TOPIC_HEADING = re.compile(
+    r"^\s*(?:\d{1,2}|第[一二三四五六七八九十]+(?:部分|章|节|篇))\s+([^\s，。；：,.;:]{1,15})\s*$"
+)
 
 _OPENERS = "（〔"  # after fold_punct, ( [ 【 are folded to these
 _CLOSERS = "）〕"
@@ -70,18 +89,27 @@ _STRUCTURED_OWNER_WORDS = ("牵头", "责任部门", "责任单位", "配合")
 _FOLLOWING_IMPLEMENTERS = re.compile(r"以下(?:各项工作|各项任务|工作|任务)?均需(.+?)(?:负责)?落实")
 # A deadline standing alone in parentheses: 2020年底需完成 / 2023年6月底前 / 长期坚持
 _DEADLINE_ONLY = re.compile(
-    r"^(?=.*(?:底|末|前|完成|年内|持续|长期|常态))(?:\d{4}\s*年|年内|年底|长期|持续|常态)[^，。；（）《》]{0,12}$"
+    r"^(?=.*(?:底|末|前|完成|年内|持续|长期|常态|季度|半年|年中|每年|逐年))"
+    r"(?:\d{4}\s*年|\d{1,2}\s*月|第?[一二三四1-4]季度|[上下]半年|年中|年内|年底|每年|逐年|长期|持续|常态)"
+    r"[^，。；（）《》]{0,12}$"
 )
 # A line (or the rest of a line) naming owners or the deadline under a label.
-_OWNER_LABEL = r"(?:(?:牵头|主要|配合|其他|协同)?责任|牵头|主办|主责|配合|协办|参与|参加|协助|协同|落实)(?:单位|部门)"
-_DEADLINE_LABEL = r"(?:完成时限|完成时间|完成期限|时间节点|时限要求|进度安排|时限)"
-_LABEL_LINE = re.compile(rf"^[（(]?\s*(?:{_OWNER_LABEL}|{_DEADLINE_LABEL})\s*[：:]")
-_LABELLED_TAIL = re.compile(rf"[。；;，,\s]\s*[（(〔]?(?={_OWNER_LABEL}\s*[：:])")
+_OWNER_LABEL = (
+    r"(?:(?:(?:牵头|主要|配合|其他|协同)?责任|牵头|主办|主责|配合|协办|参与|参加|协助|协同|落实)(?:单位|部门)"
+    r"|责任主体|实施主体)"
+)
+_DEADLINE_LABEL = DEADLINE_LABEL
+# 牵头领导：… / 责任领导：… lines name a person: kept with the owner lines, read by nobody as an owner.
+_LABEL_LINE = re.compile(rf"^[（(]?\s*(?:{_OWNER_LABEL}|{_DEADLINE_LABEL}|{PERSON_LABEL})\s*[：:]")
+_LABELLED_TAIL = re.compile(rf"[。；;，,\s]\s*[（(〔]?(?=(?:{_OWNER_LABEL}|{PERSON_LABEL})\s*[：:])")
 _DEADLINE_PART = re.compile(rf"{_DEADLINE_LABEL}\s*：\s*(?P<deadline>[^；。]+)[；。]?")
 # A clause of an owner bracket that is a deadline, not a unit: 2023年底前完成 / 长期坚持
 _DEADLINE_CLAUSE = re.compile(r"\d{4}\s*年|年底|年内|季度|月底|长期坚持|持续推进|常态|每年|逐年")
 _UNIT_NAME_END = re.compile(r"(?:局|委|厅|办|府|会|社|部|行|院|处|室|站|所|队|组|司|团|中心|单位|部门|企业)(?:等)?$")
 _CONTINUATION_MAX = 40  # a wrapped owner line is short and has no full stop
+_BARE_HEADING_MAX = 24  # a title or heading line; a paragraph's first line runs longer or has a comma
+# A short 标签：内容 line (联系人：张三, 责任科室：环卫股) among a task's owner lines.
+_KEY_VALUE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[：:]\s*\S[^。]{0,40}$")
 # A line announcing a numbered list of tasks: 已完成任务包括： / 重点工作任务如下：
 # (A notice's 现将有关事项通知如下： announces its requirements, not tasks.)
 _TASK_LEAD_IN = re.compile(r"(?:任务|举措|重点工作|工作事项)[^，。；：通知要求]{0,6}(?:包括|如下|有|为)\s*：\s*$")
@@ -104,10 +132,14 @@ class _Paragraph:
     printed_number: int | None
     parts: list[str] = field(default_factory=list)
     labelled: list[str] = field(default_factory=list)  # 牵头单位：… / 完成时限：… lines under it
+    notes: list[str] = field(default_factory=list)  # other 标签：内容 lines among them (责任科室：环卫股)
     heading: bool = False  # a （一） heading that is a task of its own
     section_heading: str | None = None  # the whole heading line of its section (一、推进重大项目建设)
     listed: bool = False  # an item of a list the text announces as tasks (已完成任务包括：)
     part: int = 0  # the n-th task of a paragraph holding several owner clauses (0: the first)
+    top: int = 0  # the 一、 heading it stands under, reading a whole document's numbered items
+    sub: int = 0  # the （一） heading it stands under, below `top`
+    candidate: bool = False  # a （二） heading carrying text but no owners: a task only beside sibling tasks
 
 
 @dataclass
@@ -130,16 +162,24 @@ def chinese_numeral(text: str) -> int | None:
     return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[units] if units else 0)
 
 
-def main_tasks(lines: list[str]) -> list[TaskRecord]:
+def main_tasks(lines: list[str], *, items: bool = False) -> list[TaskRecord]:
     """Tasks of the 主要任务 part, with 1-based line numbers; [] when there is none.
 
-    Without a 主要任务 heading the whole text is read, and only paragraphs naming owners count.
+    Without a 主要任务 heading the whole text is read, and only paragraphs naming owners (or closing
+    with their deadline) count. With `items`, for a document that names no owner anywhere, every
+    numbered item of the whole text is a task (see `numbered_items`).
     """
-    span = _task_span(lines)
+    lines, origin = split_run_on_items(lines)
+    span = None if items else _task_span(lines)
     whole = span is None
     start, end = span if span is not None else (0, len(lines))
-    pieces = [piece for p in _paragraphs(lines, start, end, whole=whole) for piece in _at_owner_clauses(p)]
-    paragraphs = [p for p in pieces if _is_task(p, owners_required=whole)]
+    cut = _paragraphs(lines, start, end, whole=whole, items=items)
+    pieces = [piece for p in cut for piece in _at_owner_clauses(p)]
+    if items:
+        paragraphs = [p for p in pieces if _is_item(p)]
+    else:
+        tasks = _with_siblings(pieces, [_is_task(p, owners_required=whole) for p in pieces])
+        paragraphs = [p for p, task in zip(pieces, tasks) if task]
     _section_headings_as_titles(paragraphs)
     # Numbers restarting in each section, or sitting beside heading tasks, take the section: 3.1
     restarts = sum(1 for p in paragraphs if p.printed_number == 1) > 1 or any(p.heading for p in paragraphs)
@@ -151,13 +191,69 @@ def main_tasks(lines: list[str]) -> list[TaskRecord]:
         if paragraph.part and (paragraph.printed_number is not None or paragraph.heading):
             number = f"{number.split('-')[0]}-{paragraph.part + 1}"  # 3-2: the second task of item 3
         else:
-            number = _task_number(paragraph, restarts, unnumbered_in_section)
+            number = _task_number(paragraph, restarts, unnumbered_in_section, items=items)
         record, announced = _task_record(paragraph, number)
+        record.line = origin[record.line - 1]
         if record.implementers_raw is None:
             record.implementers_raw = following_implementers
         following_implementers = announced or following_implementers
         records.append(record)
     return records
+
+
+def numbered_items(lines: list[str]) -> list[TaskRecord]:
+    """Every numbered item of a document that names no owner anywhere, each a task awaiting its owners.
+
+    The last resort before a readable document would be refused: the items at the bottom of the
+    outline are the tasks (（一） headings without numbered items under them, 1. items), and long
+    一、 items that carry their own text. Section headings with items under them stay sections.
+    """
+    return main_tasks(lines, items=True)
+
+
+# Markers of a numbered item, by kind: （一） / （1） / 1. / 一、
+_ITEM_MARKERS = {
+    "paren_cn": r"[（(]\s*(?P<n>[一二三四五六七八九十]+)\s*[）)]",
+    "paren_num": r"[（(]\s*(?P<n>\d{1,2})\s*[）)]",
+    "num": r"(?P<n>\d{1,3})\s*[.．、。](?!\d)",
+    "cn": r"(?P<n>[一二三四五六七八九十]+)\s*、",
+}
+_ITEM_START = {kind: re.compile(rf"^\s*{marker}") for kind, marker in _ITEM_MARKERS.items()}
+# Where a run-on item may begin inside a line: after a sentence, a clause or a closing bracket.
+_ITEM_INSIDE = {kind: re.compile(rf"(?<=[。；;！？）〕\]])\s*{marker}") for kind, marker in _ITEM_MARKERS.items()}
+
+
+def split_run_on_items(lines: list[str]) -> tuple[list[str], list[int]]:
+    """Lines with numbered items run on in one line (（一）…。（二）…。) cut one item a line, and the
+    1-based original line of each. A line is cut only where the next number of the kind it starts
+    with follows a sentence: （1） sub-items inside a 1. item stay where they are."""
+    out: list[str] = []
+    origin: list[int] = []
+    for number, line in enumerate(lines, start=1):
+        pieces = _run_on_pieces(line)
+        out += pieces
+        origin += [number] * len(pieces)
+    return out, origin
+
+
+def _run_on_pieces(line: str) -> list[str]:
+    for kind, start in _ITEM_START.items():
+        first = start.match(line)
+        if first is None:
+            continue
+        value = _item_value(first["n"])
+        pieces, begin = [], 0
+        for found in _ITEM_INSIDE[kind].finditer(line, first.end()):
+            if value is not None and _item_value(found["n"]) == value + 1:
+                pieces.append(line[begin : found.start()].strip())
+                begin, value = found.start(), value + 1
+        pieces.append(line[begin:].strip())
+        return [piece for piece in pieces if piece]
+    return [line]
+
+
+def _item_value(text: str) -> int | None:
+    return int(text) if text.isdigit() else chinese_numeral(text)
 
 
 def split_heading(text: str) -> tuple[str, str | None]:
@@ -301,14 +397,18 @@ def _task_span(lines: list[str]) -> tuple[int, int] | None:
     return start + 1, len(lines)
 
 
-def _paragraphs(lines: list[str], start: int, end: int, *, whole: bool = False) -> list[_Paragraph]:
+def _paragraphs(
+    lines: list[str], start: int, end: int, *, whole: bool = False, items: bool = False
+) -> list[_Paragraph]:
     """Cut the part into paragraphs at task numbers, section headings, owner brackets and owner lines.
 
-    Reading a whole document, its top-level headings (一、…) are sections too.
+    Reading a whole document, its top-level headings (一、…) are sections too. With `items`, a
+    （一） heading without numbered items under it starts a paragraph of its own, and so does a long
+    一、 item carrying its text.
     """
     paragraphs: list[_Paragraph] = []
     current: _Paragraph | None = None
-    section, list_name, section_heading = 0, None, None
+    section, list_name, section_heading, top, sub = 0, None, None, 0, 0
     last_number, section_has_number = 0, False
     listing = False  # inside a numbered list the text announced as tasks (已完成任务包括：)
 
@@ -319,9 +419,15 @@ def _paragraphs(lines: list[str], start: int, end: int, *, whole: bool = False) 
         current = None
 
     for index in range(start, end):
-        text = lines[index].strip()
+        text = unbracket_labels(lines[index].strip())
         if not text:
             continue  # blank lines separate pieces of one paragraph too (002): never a boundary
+        if items and (item := _TOP_SECTION.match(text)) and _carries_text(text):
+            close()  # 一、提高站位，强化担当。各部门要…: an item carrying its own text
+            top = section = chinese_numeral(item.group(1)) or section + 1
+            sub = 0
+            current = _Paragraph(index + 1, section, list_name, None, [item.group(2)], heading=True, top=0)
+            continue
         heading = _SECTION.match(text) or (
             _TOP_SECTION.match(text) if whole and len(text) <= _TOP_HEADING_MAX else None
         )
@@ -329,6 +435,13 @@ def _paragraphs(lines: list[str], start: int, end: int, *, whole: bool = False) 
             close()
             section = chinese_numeral(heading.group(1)) or section + 1
             section_has_number, listing, section_heading = False, False, None
+            if heading.re is _TOP_SECTION:
+                top, sub = section, 0
+            else:
+                sub = section
+            if heading.re is _SECTION and items and not _has_numbered_items(lines, index + 1, end):
+                current = _Paragraph(index + 1, section, list_name, None, [heading.group(2)], heading=True, top=top)
+                continue
             labels_follow = _label_follows(lines, index + 1, end) or _owner_line_follows(lines, index + 1, end)
             if labels_follow or _names_owners_at_end(heading.group(2)):
                 # （一）推进垃圾分类。……（市城管局牵头）: a heading that names owners is a task itself.
@@ -336,8 +449,20 @@ def _paragraphs(lines: list[str], start: int, end: int, *, whole: bool = False) 
                 if not labels_follow:
                     close()
                 continue
+            if heading.re is _SECTION and not items and _carries_text(text):
+                # （二）推进…。具体做法…: a heading carrying its text but no owners, a task if its
+                # siblings are (see _with_siblings)
+                paragraphs.append(
+                    _Paragraph(index + 1, section, list_name, None, [heading.group(2)], heading=True, candidate=True)
+                )
             list_name = _heading_name(heading.group(2))
             section_heading = heading.group(2)
+            continue
+        if topic := _TOPIC_HEADING.match(text):
+            # 01 教育: a topic over the paragraphs after it, a category rather than a task's heading
+            close()
+            section, section_has_number, listing, section_heading = section + 1, False, False, None
+            list_name = topic.group(1)
             continue
         if _TASK_LEAD_IN.search(fold_punct(text)) and not _NUMBERED.match(text):
             # 已完成任务包括：— a numbered list of tasks follows, numbered afresh.
@@ -348,6 +473,9 @@ def _paragraphs(lines: list[str], start: int, end: int, *, whole: bool = False) 
         if current is not None and _LABEL_LINE.match(text) and not _bracket_open(current.parts):
             current.labelled.append(text)  # 牵头单位：… under the task
             continue
+        if current is not None and current.labelled and _KEY_VALUE.match(text) and not _NUMBERED.match(text):
+            current.notes.append(text)  # 责任科室：环卫股 among the owner lines: the task's, but no owner
+            continue
         if current is not None and current.labelled and _continues_label(current.labelled[-1], text):
             current.labelled[-1] += text
             continue
@@ -357,18 +485,53 @@ def _paragraphs(lines: list[str], start: int, end: int, *, whole: bool = False) 
         if numbered and _starts_task(int(numbered.group(1)), last_number, section_has_number):
             close()
             last_number, section_has_number = int(numbered.group(1)), True
-            current = _Paragraph(index + 1, section, list_name, last_number, [numbered.group(2)], listed=listing)
+            current = _Paragraph(
+                index + 1, section, list_name, last_number, [numbered.group(2)], listed=listing, top=top, sub=sub
+            )
             continue
         if current is None:
+            if _is_bare_heading(text) and _next_line(lines, index + 1, end):
+                # 推动产业结构调整 over its paragraph, 某县2022年为民办实事项目 over several: a heading, no
+                # sentence of theirs; over a single task starting with its body, that task's title.
+                section, section_heading = section + 1, text
+                continue
             current = _Paragraph(index + 1, section, list_name, None, [text], section_heading=section_heading)
         else:
             current.parts.append(text)
-        # Unnumbered tasks have nothing else to end them: the owner bracket does.
-        # Numbered tasks wait for the next number, so a bracket inside one is harmless.
-        if current.printed_number is None and _may_close(text) and _names_owners_at_end(join_lines(current.parts)):
+        # Unnumbered tasks have nothing else to end them: the owner bracket does, or a deadline
+        # closing the paragraph alone (…。（年内持续推进）). Numbered tasks wait for the next number,
+        # so a bracket inside one is harmless.
+        if current.printed_number is None and _may_close(text) and _closed_by_owners_or_deadline(current.parts):
             close()
     close()
     return paragraphs
+
+
+def _carries_text(text: str) -> bool:
+    """Whether a 一、 line is an item with its text rather than a bare heading: long, or a sentence
+    with more after it (一、打好蓝天保卫战。完成锅炉改造。)."""
+    return len(text) > _TOP_HEADING_MAX or "。" in fold_punct(text).rstrip("。 ")
+
+
+def _is_bare_heading(text: str) -> bool:
+    """A short line without a sentence's punctuation, a bracket or a label: a title or a heading."""
+    folded = fold_punct(text)
+    return len(folded) <= _BARE_HEADING_MAX and not any(ch in folded for ch in "，。；：、（）〔〕")
+
+
+def _next_line(lines: list[str], start: int, end: int) -> str | None:
+    return next((lines[i].strip() for i in range(start, end) if lines[i].strip()), None)
+
+
+def _has_numbered_items(lines: list[str], start: int, end: int) -> bool:
+    """Whether numbered items (1. …) stand under a heading, before the next heading."""
+    for index in range(start, end):
+        text = lines[index].strip()
+        if _SECTION.match(text) or (_TOP_SECTION.match(text) and len(text) <= _TOP_HEADING_MAX):
+            return False
+        if (numbered := _NUMBERED.match(text)) and numbered.group(1) == "1":
+            return True
+    return False
 
 
 def _bracket_open(parts: list[str]) -> bool:
@@ -396,6 +559,11 @@ def _may_close(line: str) -> bool:
     """Whether a line can end a paragraph's owners: it closes a bracket or carries a label."""
     folded = fold_punct(line).rstrip(_TRAILING_PUNCT)
     return folded[-1:] in _CLOSERS or "：" in folded
+
+
+def _closed_by_owners_or_deadline(parts: list[str]) -> bool:
+    text = join_lines(parts)
+    return _names_owners_at_end(text) or _trailing_deadline(text) is not None
 
 
 def _names_owners_at_end(text: str) -> bool:
@@ -431,19 +599,66 @@ def _heading_name(text: str) -> str | None:
 
 
 def _is_task(paragraph: _Paragraph, *, owners_required: bool = False) -> bool:
-    """A numbered paragraph is a task; an unnumbered one only if it names owners (else: prose).
-    Reading a whole document, a numbered one too, unless the text announced its list as tasks."""
+    """A numbered paragraph is a task; an unnumbered one only if it names owners or closes with its
+    deadline (else: prose). Reading a whole document, a numbered one too, unless the text announced
+    its list as tasks."""
     text = join_lines(paragraph.parts)
     names_owners = bool(paragraph.labelled) or _trailing_owner(text) is not None
+    if paragraph.candidate:
+        return False
     if paragraph.printed_number is not None and (paragraph.listed or not owners_required):
         return True
-    return names_owners or (owners_required and _LABELLED_TAIL.search(fold_punct(text)) is not None)
+    return (
+        names_owners
+        or _trailing_deadline(text) is not None
+        or (owners_required and _LABELLED_TAIL.search(fold_punct(text)) is not None)
+    )
 
 
-def _task_number(paragraph: _Paragraph, restarts: bool, unnumbered_in_section: dict[int, int]) -> str:
-    """Printed number when it runs on; section.n when it restarts or is missing."""
+def _with_siblings(pieces: list[_Paragraph], tasks: list[bool]) -> list[bool]:
+    """Numbered items in one run (1, 2, 3 … without starting over) are all tasks when any of them is:
+    an item whose owners the text left out is a task awaiting them, not prose. A run none of whose
+    items names owners (1.各单位要高度重视 …) stays prose. Headings carrying their text (（一）…（二）…)
+    run the same way."""
+    out = list(tasks)
+    for kind in ("number", "heading"):
+        run: list[int] = []
+        previous: int | None = None
+        for k, paragraph in enumerate(pieces):
+            heading_number = paragraph.section if paragraph.heading else None
+            number = paragraph.printed_number if kind == "number" else heading_number
+            if number is None:
+                continue
+            if paragraph.part == 0 and (previous is None or number != previous + 1):
+                _settle(run, tasks, out)
+                run = []
+            run.append(k)
+            previous = number
+        _settle(run, tasks, out)
+    return out
+
+
+def _settle(run: list[int], tasks: list[bool], out: list[bool]) -> None:
+    if any(tasks[k] for k in run):
+        for k in run:
+            out[k] = True
+
+
+def _is_item(paragraph: _Paragraph) -> bool:
+    """A numbered item (1. …, or a heading item without items under it); prose between them is not."""
+    return paragraph.printed_number is not None or paragraph.heading
+
+
+def _task_number(
+    paragraph: _Paragraph, restarts: bool, unnumbered_in_section: dict[int, int], *, items: bool = False
+) -> str:
+    """Printed number when it runs on; section.n when it restarts or is missing. Reading numbered items,
+    the outline above it: 2.1 for （一） under 二、, 2.3.1 for 1. under its （三）."""
     if paragraph.heading:
-        return str(paragraph.section)
+        return f"{paragraph.top}.{paragraph.section}" if paragraph.top else str(paragraph.section)
+    if items and paragraph.printed_number is not None and paragraph.sub:
+        outline = f"{paragraph.top}.{paragraph.sub}" if paragraph.top else str(paragraph.sub)
+        return f"{outline}.{paragraph.printed_number}"
     if paragraph.printed_number is not None:
         if restarts and paragraph.section:
             return f"{paragraph.section}.{paragraph.printed_number}"
@@ -478,6 +693,8 @@ def _task_record(paragraph: _Paragraph, number: str) -> tuple[TaskRecord, str | 
         owners_raw = "；".join(part for part in (owners_raw, labelled) if part) or None
         deadline_raw = deadline_raw or labelled_deadline
     title, content = split_heading(body.strip())
+    if paragraph.notes:
+        content = "\n".join(part for part in (content, *paragraph.notes) if part)
     record = TaskRecord(
         list_kind=ListKind.MAIN,
         number=number,

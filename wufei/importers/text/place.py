@@ -142,17 +142,27 @@ class _Reader:
     def _from_body(self) -> DocumentPlace:
         """The place the body names most, if it stands out: named twice or more, and more than
         twice as often as any place that is neither above nor under it (a national text naming
-        many provinces gives none)."""
+        many provinces gives none); or named once in a text naming no other place apart from
+        those above or under it (a fragment of a city's plan naming its 红庙岭 park once)."""
         ranked = sorted(self.mentions.items(), key=lambda item: -item[1])
-        if ranked and ranked[0][1] >= 2:
+        if ranked and ranked[0][1] >= 1:
             top, count = self.china.get(ranked[0][0]), ranked[0][1]
             related = {p.key for p in self.china.chain(top)}
             rivals = [
                 n for key, n in ranked[1:] if key not in related and top not in self.china.chain(self.china.get(key))
             ]
-            if count > 2 * max(rivals, default=0):
+            if (count >= 2 or not rivals) and count > 2 * max(rivals, default=0):
+                # 上海市 and 静安区 named as often: the place under the other is the more precise.
+                under = [self.china.get(key) for key, n in ranked[1:] if n == count]
+                top = max(
+                    [top, *(p for p in under if top in self.china.chain(p))], key=lambda p: len(self.china.chain(p))
+                )
                 name = self.china.unique_name(top)
-                message = f"文件未写明所属地区，按正文中出现最多的「{name}」（{count}次）识别，请核对"
+                message = (
+                    f"文件未写明所属地区，按正文中出现最多的「{name}」（{count}次）识别，请核对"
+                    if count > 1
+                    else f"文件未写明所属地区，按正文中唯一提到的「{name}」识别，请核对"
+                )
                 return DocumentPlace(name, (_doubt(message, name),), "正文")
         message = "无法确定文件所属地区：发文机关、标题、文号和正文均未写明，请指定地区"
         return DocumentPlace(None, (_doubt(message, None),))

@@ -23,6 +23,15 @@ Decisions:
 - A header cell spanning two columns (指标名称 over a group and a name) gives the group and the
   name; beside targets of its parts, the whole area's target column (全省目标值) is the target; a
   unit in brackets after an indicator's name is its unit when none is printed for it.
+- Content over vocabulary: a column whose header nobody understood gets the role its cells show
+  (`column_content`): numbers 1, 2, 3 the number, lists of units the owners (a first such column
+  leads, a second supports), dates and periods the deadline, figures beside an indicator's name the
+  target, the longest texts the task and a shorter spanning text column before it their group. Each
+  such reading is a plan-level doubt naming the column. A box of labels and values (索引号 / 发布日期)
+  holds no numbered texts and stays a table nobody understood.
+- A task cell spanning rows that each carry their own owners or deadline and their own content
+  (重点任务 over 工作措施) names a group: each row is a task titled by its content, the spanning text
+  its category.
 """
 
 from __future__ import annotations
@@ -32,10 +41,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from wufei.departments.owners import OwnerSpec, parse_owner_columns, parse_owners
-from wufei.importers.headers import YEAR, column_role, column_roles, header_key, header_year, is_header_row
+from wufei.importers.headers import (
+    OWNERS_DEADLINE,
+    YEAR,
+    column_role,
+    column_roles,
+    header_key,
+    header_year,
+    is_header_row,
+)
 from wufei.importers.records import CellRecord, Doubt, IndicatorRecord, ListKind, TaskRecord
+from wufei.importers.text.column_content import NUMBER_SHARE, SHARE, ColumnContent, profile
 from wufei.importers.text.normalize import fold_punct, normalize_cell
-from wufei.importers.text.paragraphs import split_heading, split_trailing_owner
+from wufei.importers.text.paragraphs import owner_and_deadline, split_heading, split_trailing_owner
 from wufei.importers.text.tables import Row, Table
 from wufei.indicators.units import unit_in_name
 
@@ -140,10 +158,12 @@ def records_from_tables(tables: list[Table], path: str, *, convention: str | Non
     task_tables: list[list[TaskRecord]] = []
     for table in tables:
         columns = _columns(table.header)
+        inferred = _by_content(table, columns)
         kind = _classify(columns)
         if kind is None:
             _unrecognised(table, path, result)
             continue
+        _flag_inferred(table, columns, inferred, result)
         _flag_columns(table, columns, kind, result)
         if kind == "indicators":
             result.indicators += _indicators(table, columns, path, result.warnings, convention)
@@ -193,12 +213,16 @@ def _columns(header: list[str]) -> _Columns:
             year_columns.append(k)
         elif role == "target":
             targets.append(k)
+        elif role == OWNERS_DEADLINE:
+            columns.index.setdefault("owners", k)  # the cell is split into the two (owner_and_deadline)
+            columns.index.setdefault("deadline", k)
         elif role in ("province_target", "national_target"):
             columns.other_targets.append(k)
         elif role == "observed" and years[k] is not None:
             columns.observed.append((k, years[k]))
         elif role in columns.index:
-            columns.duplicate.append(k)
+            # A second 责任人 beside 责任领导 is another person: kept in the content, nothing to confirm.
+            (columns.unused if role == "leader" else columns.duplicate).append(k)
         else:
             columns.index[role] = k
     if year_columns and "baseline" not in columns.index and (len(year_columns) > 1 or targets):
@@ -238,6 +262,103 @@ def _task_text_role(columns: _Columns) -> str:
     return next((role for role in ("task_name", "content", "target") if role in columns.index), "task_name")
 
 
+# The Chinese name of each role a column may be given by its content.
+_ROLE_NAMES = {
+    "number": "序号",
+    "name": "指标名称",
+    "task_name": "任务名称",
+    "content": "任务内容",
+    "category": "任务类别",
+    "deadline": "完成期限",
+    "lead": "牵头单位",
+    "supporting": "配合单位",
+    "owners": "责任单位",
+    "baseline": "现状值",
+    "target": "目标值",
+}
+_OWNER_ROLES = ("lead", "owners", "entity")
+_NAME_MAX = 20  # characters on average: an indicator's name, not a task's sentence
+_TEXT_ROLES = ("task_name", "content", "target")
+
+
+def _by_content(table: Table, columns: _Columns) -> dict[int, str]:
+    """Roles for the columns nobody understood by their header, from what their cells hold (see
+    `column_content`): 1, 2, 3 … is the number; short lists of units are owners (the first such column
+    leads, a second supports); dates and periods the deadline; figures beside an indicator's name its
+    target (the one before it, if two, its baseline); the longest texts the task, and a shorter text
+    column before it whose cells span several rows the group the tasks stand in. Only roles the header
+    left open are given; each column given one is returned (column → role)."""
+    rows = [row for row in table.rows if not _is_empty_row(row) and len({c for c in row.cells if c}) > 1]
+    named = set(columns.index.values()) | set(columns.other_targets) | {k for k, _ in columns.observed}
+    open_columns = [
+        k for k in range(len(table.header)) if k not in named and k not in columns.duplicate and _filled(rows, k)
+    ]
+    if not open_columns:
+        return {}
+    profiles = {k: profile([row.cells[k] if k < len(row.cells) else None for row in rows]) for k in open_columns}
+    inferred: dict[int, str] = {}
+
+    def take(role: str, k: int) -> None:
+        columns.index[role] = k
+        inferred[k] = role
+        open_columns.remove(k)
+        if k in columns.unknown:
+            columns.unknown.remove(k)
+
+    if "number" not in columns.index and open_columns and profiles[open_columns[0]].numbers >= NUMBER_SHARE:
+        take("number", open_columns[0])
+    values = [k for k in open_columns if profiles[k].values >= SHARE]
+    names = [k for k in open_columns if profiles[k].is_text and profiles[k].mean_length <= _NAME_MAX]
+    if "name" not in columns.index and not columns.any(*_TEXT_ROLES) and values and names and names[0] < values[0]:
+        take("name", names[0])  # short texts before figures: indicators and their targets
+    if "name" in columns.index:  # an indicator table
+        if "target" not in columns.index and values:
+            if "baseline" not in columns.index and len(values) > 1:
+                take("baseline", values[0])
+            take("target", values[-1])
+        return inferred
+    dated = [k for k in open_columns if profiles[k].deadlines >= SHARE]
+    if "deadline" not in columns.index and dated:
+        take("deadline", max(dated, key=lambda k: profiles[k].deadlines))
+    owners = [k for k in open_columns if profiles[k].owners >= SHARE]
+    if owners and not columns.any(*_OWNER_ROLES):
+        if "supporting" in columns.index or len(owners) > 1:
+            take("lead", owners.pop(0))
+        else:
+            take("owners", owners.pop(0))
+    if owners and columns.any("lead") and "supporting" not in columns.index:
+        take("supporting", owners.pop(0))
+    texts = [k for k in open_columns if profiles[k].is_text]
+    if texts and not columns.any(*_TEXT_ROLES):
+        task = max(texts, key=lambda k: profiles[k].mean_length)
+        take("task_name", task)
+        groups = [k for k in texts if k < task and profiles[k].distinct < 1]
+        if groups and "category" not in columns.index:
+            take("category", groups[-1])
+    elif texts and "task_name" in columns.index and "content" not in columns.index:
+        task = _text_profile(rows, columns.index["task_name"])
+        longer = [k for k in texts if profiles[k].mean_length > task.mean_length]
+        if longer:
+            take("content", max(longer, key=lambda k: profiles[k].mean_length))
+    return inferred
+
+
+def _filled(rows: list[Row], k: int) -> bool:
+    return any(k < len(row.cells) and row.cells[k] for row in rows)
+
+
+def _text_profile(rows: list[Row], k: int) -> ColumnContent:
+    return profile([row.cells[k] if k < len(row.cells) else None for row in rows])
+
+
+def _flag_inferred(table: Table, columns: _Columns, inferred: dict[int, str], result: TableRecords) -> None:
+    for k, role in sorted(inferred.items()):
+        header = normalize_cell(table.header[k]) if k < len(table.header) else None
+        label = f"列「{header}」" if header else f"第{k + 1}列"
+        message = f"{_table_where(table)}的{label}未能按表头识别，已按内容读作{_ROLE_NAMES.get(role, role)}，请确认"
+        result.doubts.append(Doubt("column", message, header))
+
+
 def _classify(columns: _Columns) -> str | None:
     if columns.has("category", "count") and columns.any("status", "lead", "owners"):
         return "cells"
@@ -249,10 +370,12 @@ def _classify(columns: _Columns) -> str | None:
         return "projects"
     if columns.has("task_name") and columns.any("entity", "owners", "lead", "supporting", "deadline"):
         return "tasks"
-    if columns.has("content") and columns.any("lead", "owners", "supporting") and columns.any("deadline", "number"):
-        return "tasks"  # 工作内容 / 责任单位 / 完成时限 with the task in the content column
+    if columns.has("content") and columns.any("lead", "owners", "supporting", "deadline"):
+        return "tasks"  # 工作内容 / 责任单位 / 完成时限, 牵头单位 / 目标任务 / 责任单位: the task in the content column
     if columns.has("target") and columns.any("lead", "owners") and not columns.any("name", "baseline", "unit"):
         return "tasks"  # 序号 / 2022年预期目标 / 责任单位: each target is a task of its owners
+    if columns.has("task_name", "number"):
+        return "tasks"  # numbered tasks with no owners yet: awaiting them
     return None
 
 
@@ -289,6 +412,8 @@ def _flag_columns(table: Table, columns: _Columns, kind: str, result: TableRecor
             columns.unused += columns.other_targets + [k for k, _ in columns.observed]
     kept = "其内容已并入任务内容" if kind in ("tasks", "projects") else "该列未导入"
     for k in columns.unknown:
+        if not _filled(table.rows, k):
+            continue  # nothing printed under it: nothing to lose or to confirm
         result.doubts.append(
             Doubt("column", f"{_table_where(table)}的列「{table.header[k]}」未能识别，{kept}，请确认", table.header[k])
         )
@@ -642,9 +767,13 @@ def _tasks(
     category: str | None = None
     cell_text: str | None = None
     previous: Row | None = None  # the row the last task was read from
-    for row in table.rows:
+    grouped = _grouped_rows(table, columns, name_role)
+    table_columns = columns
+    outside, in_group = None, False  # the category a group of rows stands in, restored after it
+    for index, row in enumerate(table.rows):
         if _is_empty_row(row) or _repeats_header(row, table.header):
             continue
+        columns = grouped.get(index, table_columns)
         heading = _section_heading(row, columns, name_role)
         if heading is not None:
             section += 1
@@ -653,7 +782,14 @@ def _tasks(
             elif "category" not in columns.index:
                 category = heading
             continue
-        category = _cell(row, columns, "category") or category
+        if index in grouped:
+            if not in_group:
+                outside, in_group = category, True  # the category the group stands in
+            category = _cell(row, columns, "category")
+        else:
+            if in_group:
+                category, in_group = outside, False
+            category = _cell(row, columns, "category") or category
         if records and previous is not None and _continues_task(previous, row, columns, name_role):
             # The task cell spans this row too (filled in from the merge) with the same owners and
             # deadline: the row holds the task's sub-tasks or progress, not a task of its own.
@@ -680,6 +816,40 @@ def _tasks(
 
 
 _SAME_TASK_ROLES = ("entity", "owners", "lead", "supporting", "deadline")
+
+
+def _grouped_rows(table: Table, columns: _Columns, name_role: str) -> dict[int, _Columns]:
+    """Rows under a task cell spanning them that each carry their own owners or deadline and their own
+    content: the spanning cell names their group (试点任务 over 细化措施), each row is a task titled by
+    its content. Returns the columns each such row is read with (row index → columns)."""
+    if name_role != "task_name" or "content" not in columns.index:
+        return {}
+    regrouped = _Columns(
+        index={
+            **{role: k for role, k in columns.index.items() if role != "content"},
+            "task_name": columns.index["content"],
+            "category": columns.index["task_name"],
+        },
+        header=columns.header,
+        unknown=columns.unknown,
+        duplicate=columns.duplicate,
+        unused=columns.unused,
+    )
+    out: dict[int, _Columns] = {}
+    rows = [(k, row) for k, row in enumerate(table.rows) if not _is_empty_row(row)]
+    start = 0
+    while start < len(rows):
+        task = _cell(rows[start][1], columns, "task_name")
+        end = start + 1
+        while task is not None and end < len(rows) and _cell(rows[end][1], columns, "task_name") == task:
+            end += 1
+        run = [row for _, row in rows[start:end]]
+        contents = [_cell(row, columns, "content") for row in run]
+        own = {tuple(_cell(row, columns, role) for role in _SAME_TASK_ROLES) for row in run}
+        if len(run) > 1 and len(own) > 1 and all(contents) and len(set(contents)) == len(contents):
+            out.update((k, regrouped) for k, _ in rows[start:end])
+        start = end
+    return out
 
 
 def _continues_task(previous: Row, row: Row, columns: _Columns, name_role: str) -> bool:
@@ -721,6 +891,8 @@ def _task_record(
         owners_text = entity if entity is not None else _list_text(row, columns, "owners")
         responsible = None
     body, deadline = cell_text, _cell(row, columns, "deadline")
+    if columns.index.get("owners") == columns.index.get("deadline") and owners_text:
+        owners_text, deadline = owner_and_deadline(owners_text)  # 市城管局，2023年底前 in one cell
     if not columns.any("entity", "owners", "lead", "supporting"):
         # 推进…。（市发展改革委牵头，市财政局配合，2023年底前完成）
         body, owners_text, named = split_trailing_owner(cell_text)

@@ -13,7 +13,9 @@ Four flattened layouts are recognised, from the text itself:
 
 A header is a run of cells most of which are known header words (`headers.yaml`), wherever
 序号 stands or whether it is there at all; a header cell broken over lines (现状值 /
-（2020年）) is joined. A header repeated at a page break continues the table it repeats.
+（2020年）) is joined. A header repeated at a page break continues the table it repeats. Tab-separated
+rows numbered from 1 under a line of short words nobody knows take that line as their header too: the
+table reader then reads the columns by what they hold.
 Rows that cannot be cut cleanly are kept as read and reported as the table's doubts.
 """
 
@@ -63,6 +65,8 @@ def find_tables(lines: list[str]) -> list[Table]:
     while i < len(lines):
         if _row_header(lines[i]) is not None:
             table, i_next = _parse_rows_table(lines, i)
+        elif (unknown := _unknown_row_header(lines, i)) is not None:
+            table, i_next = _parse_rows_table(lines, i, unknown)
         elif _cell_header(lines, i) is not None:
             table, i_next = _parse_cells_table(lines, i)
         elif (spaced := spaced_header(lines, i, page_breaks)) is not None:
@@ -180,6 +184,26 @@ def _row_header(line: str) -> list[str] | None:
     return cells
 
 
+def _unknown_row_header(lines: list[str], i: int) -> list[str] | None:
+    """A tab-separated line of short words nobody knows heading numbered tab-separated rows of its width
+    (编次 / 工作事宜 / 主抓 …, then 1 / … / …): a header all the same, for the table reader to read its
+    columns by what they hold."""
+    if "\t" not in lines[i] or _cell_text(lines[i]) is not None:
+        return None
+    cells = [normalize_cell(c) or "" for c in _split_row(lines[i])]
+    while cells and not cells[-1]:
+        cells.pop()
+    if len(cells) < MIN_HEADER_CELLS or any(len(c) > MAX_HEADER_CELL_CHARS or row_number(c) is not None for c in cells):
+        return None
+    j = _next_text_line(lines, i + 1)
+    if j is None or "\t" not in lines[j]:
+        return None
+    first = [normalize_cell(c) for c in _split_row(lines[j])]
+    if row_number(first[0] or "") != 1 or abs(len(first) - len(cells)) > 1:
+        return None
+    return cells
+
+
 def _row_header_more(header: list[str], line: str) -> list[str] | None:
     """The header with a second header line joined (\\t\\t（2020年）\\t（2025年）), or None if the line is no
     such continuation."""
@@ -197,8 +221,9 @@ def _row_header_more(header: list[str], line: str) -> list[str] | None:
     return joined
 
 
-def _parse_rows_table(lines: list[str], start: int) -> tuple[Table, int]:
-    header = _row_header(lines[start]) or []
+def _parse_rows_table(lines: list[str], start: int, header: list[str] | None = None) -> tuple[Table, int]:
+    unknown = header is not None  # a header of unknown words over rows numbered from 1
+    header = header or _row_header(lines[start]) or []
     header_end = start + 1
     if header_end < len(lines) and (more := _row_header_more(header, lines[header_end])) is not None:
         header, header_end = more, header_end + 1
@@ -208,7 +233,7 @@ def _parse_rows_table(lines: list[str], start: int) -> tuple[Table, int]:
     row_lines: list[int] = []
     too_wide: list[tuple[int, str]] = []
     printed = 0  # cells the last row printed (before padding)
-    numbered = column_role(header[0], strict=True) == "number"
+    numbered = unknown or column_role(header[0], strict=True) == "number"
     last_text = header_end - 1
     blank_before = False
     i = header_end
