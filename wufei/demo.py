@@ -28,6 +28,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "examples" / "seeds"
+OTHER_PLANS = ROOT / "examples" / "plans"  # other places' plans as published: Word, PDF, a web page
 OUT = Path(os.environ.get("WUFEI_DEMO_DIR", ROOT / "out" / "demo"))
 SHORT = os.environ.get("WUFEI_DEMO_SHORT", "") not in ("", "0")
 START = date(2023, 1, 1)
@@ -82,6 +83,7 @@ def main() -> int:
             )
     for result in failed:
         print(f"    ✗ {result.error}", file=sys.stderr)
+    previews = _preview_other_plans(engine)
 
     _step(
         "回放督查督办",
@@ -108,6 +110,7 @@ def main() -> int:
         ("导入结果", OUT / "import.json"),
         ("台账", ledger),
         ("导入模板", OUT / "导入模板.xlsx"),
+        ("其他地区方案预览", previews),
         ("周报表（示例部门）", summary["form"]),
         ("通报（Markdown、HTML、Word、Excel）", OUT / "bulletins"),
         ("发件箱（每日提醒与督办）", OUT / "outbox"),
@@ -142,6 +145,29 @@ def main() -> int:
     print()
     print(_took(clock.perf_counter() - started, clock.process_time() - cpu_started))
     return 1 if failed else 0
+
+
+def _preview_other_plans(engine) -> Path:
+    """Other places' plans as they were published, previewed as `wufei import --preview --out`
+    would: what would be stored, each doubt flagged for the office; nothing is written."""
+    from wufei.exporters.preview import write_preview_workbook
+    from wufei.importers.service import preview_paths
+
+    paths = sorted(OTHER_PLANS.iterdir())
+    _step("预览其他地区方案", f"{len(paths)} 个（Word、PDF、网页；仅预览，不写入数据库）")
+    previews = preview_paths(engine, paths)
+    for preview in previews:
+        if not preview.ok:
+            print(f"    ✗ {preview.error}", file=sys.stderr)
+        for plan in preview.plans:
+            place = next((f.value for f in plan.fields if f.key == "jurisdiction"), None) or "地区待确认"
+            print(
+                f"    《{plan.title}》（{place}，{Path(preview.file).suffix.lstrip('.')}）任务 {len(plan.tasks)}，"
+                f"指标 {len(plan.indicators)}，待确认 {plan.open_doubts} 项"
+            )
+    workbook = OUT / "其他地区方案预览.xlsx"
+    write_preview_workbook(workbook, previews)
+    return workbook
 
 
 def _took(wall: float, cpu: float) -> str:

@@ -76,6 +76,11 @@ def test_a_title_below_a_web_pages_navigation_is_found():
     assert document_metadata(lines).title == "某市“无废城市”建设重点任务分工"
 
 
+def test_a_web_pages_version_switch_is_no_part_of_the_title():
+    lines = ["手机版", "某市“无废城市”建设试点“四大体系”完成情况", "(截至2020年8月31日)", "分享到:"]
+    assert document_metadata(lines).title == "某市“无废城市”建设试点“四大体系”完成情况"
+
+
 @pytest.mark.parametrize(
     "title",
     ["某市“无废城市”建设任务清单", "某市2023年政府工作报告重点任务分工", "某市固体废物污染防治工作细则"],
