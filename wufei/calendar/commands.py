@@ -8,7 +8,7 @@ import re
 
 import click
 
-from wufei.clitools import echo_json, engine, parse_day
+from wufei.clitools import echo_json, engine, require_day
 from wufei.db import transaction
 
 WEEKDAYS = "一二三四五六日"
@@ -37,7 +37,7 @@ def set_command(day: str, kind: str, note: str | None) -> None:
     from wufei.calendar.service import KIND_NAMES, CalendarError, set_override
     from wufei.calendar.workdays import DayKind
 
-    when = parse_day(day, "DATE")
+    when = require_day(day, "DATE")
     try:
         with transaction(engine()) as session:
             set_override(session, day=when, kind=kind, note=note, actor=actor())
@@ -55,7 +55,7 @@ def unset_command(day: str) -> None:
     """取消某天的办公室设置，恢复国家安排"""
     from wufei.calendar.service import CalendarError, remove_override
 
-    when = parse_day(day, "DATE")
+    when = require_day(day, "DATE")
     try:
         with transaction(engine()) as session:
             remove_override(session, day=when, actor=actor())

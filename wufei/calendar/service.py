@@ -167,11 +167,14 @@ def month_days(session: Session, year: int, month: int) -> list[DayInfo]:
         raise CalendarError(f"无效的月份：{year}年{month}月")
     calendar = load_calendar(session)
     last = _month_calendar.monthrange(year, month)[1]
-    notes = dict(
+    rows = (
         session.execute(
             select(CalendarOverride.day, CalendarOverride.note).where(
                 CalendarOverride.day.between(date(year, month, 1), date(year, month, last))
             )
-        ).all()
-    )
+        )
+        .tuples()
+        .all()
+    )  # a Result has keys(): dict() would read it as a mapping
+    notes: dict[date, str | None] = dict(rows)
     return [describe_day(date(year, month, d), calendar, notes) for d in range(1, last + 1)]

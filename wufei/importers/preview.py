@@ -304,7 +304,8 @@ def _deadline_field(record, loaded: LoadedRecord | None) -> FieldView:
         kind = loaded.fields.get("deadline_kind")
         due = loaded.fields.get("due_date")
         note = loaded.fields.get("deadline_note")
-        resolved = "；".join(filter(None, [cn_date(due) if due else None, DEADLINE_KINDS.get(kind, kind), note]))
+        kind_name = DEADLINE_KINDS.get(kind, kind) if kind else None
+        resolved = "；".join(filter(None, [cn_date(due) if due else None, kind_name, note]))
         resolved = None if resolved == record.deadline_raw else resolved
     return FieldView("deadline", "完成期限", record.deadline_raw or "", resolved)
 

@@ -349,6 +349,7 @@ def _settle(
             shown, record_type, record_id = view, RecordType.PLAN, summary.plan_id
             label = "方案"
         else:
+            assert correction.index is not None  # checked with the record type in apply_corrections
             shown = getattr(view, RECORD_LISTS[correction.record_type])[correction.index]
             record_type = RecordType(correction.record_type)
             loaded = [r for r in summary.records if r.record_type == record_type]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 
 from wufei.importers.records import DOUBT_FIELDS, Doubt, ListKind, PlanKind
 from wufei.importers.text.normalize import normalize_cell
@@ -162,7 +163,7 @@ def doubt_line(doubt: Doubt) -> str:
     return f"【{DOUBT_FIELDS.get(doubt.field, doubt.field)}】{doubt.message}"
 
 
-def field_value(sheet: str, field: str, values: dict[str, object]) -> str | None:
+def field_value(sheet: str, field: str, values: Mapping[str, object]) -> str | None:
     """The value of the columns a doubt is about, compared as text; None when it has no column."""
     columns = DOUBT_COLUMNS.get(sheet, {}).get(field)
     if not columns:
@@ -272,7 +273,9 @@ def split_names(text: object) -> tuple[str, ...]:
     """Split on 、，, outside parentheses: 各县（市、区）政府 stays one name."""
     if text is None:
         return ()
-    names, current, depth = [], [], 0
+    names: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in str(text):
         if char in "（(":
             depth += 1
