@@ -7,7 +7,8 @@ Where a publisher's original attachment cannot be had, the corpus keeps the text
 it (`sources/<id>.txt`) and rebuilds the file an office would have received: a Word document with
 real tables (python-docx; merged cells where the publisher merged them, line breaks inside cells),
 a PDF with a text layer (LibreOffice converts that Word document), a web page with a real
-`<table>` or an Excel workbook (openpyxl; merged cells where the publisher merged them). The text is never changed: every builder asserts that the cells and paragraphs it lays
+`<table>` or an Excel workbook (openpyxl; merged cells where the publisher merged them).
+The text is never changed: every builder asserts that the cells and paragraphs it lays
 out hold exactly the source's text. What a builder drops is the hosting site's own chrome (a
 document-sharing site's banner and page markers), and the README says so per document.
 
@@ -34,9 +35,9 @@ from pathlib import Path
 
 import docx
 import openpyxl
-from openpyxl.styles import Alignment
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from openpyxl.styles import Alignment
 
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "sources"
@@ -649,6 +650,7 @@ def build_yuanlin(doc_id: str) -> tuple[Layout, str]:
     return Layout([Table(rows)]), text.replace("|", "")
 
 
+GZ_CHROME = ("欢迎访问 环保法制网!", "当前位置:首页 > 污染防治", "发布时间:2022-05-26来源: 贵州省生态环境厅作者:佚名")
 XIANGTAN_CHROME = "湘潭市城市管理和综合执法局 xtcg.xiangtan.gov.cn 发布时间:2023-10-13 19:49"
 
 
@@ -937,10 +939,7 @@ REBUILT: dict[str, tuple[str, Builder]] = {
     "jx_jishui_minsheng": ("html", build_jishui),
     "hn_yiyang_xczx_zhibiao": ("html", build_yiyang),
     # Batch 4, held out (holdout: true in the expected files)
-    "gz_sthjt_2020": (
-        "docx",
-        lambda d: build_dropping(d, ("欢迎访问 环保法制网!", "当前位置:首页 > 污染防治", "发布时间:2022-05-26来源: 贵州省生态环境厅作者:佚名")),
-    ),
+    "gz_sthjt_2020": ("docx", lambda d: build_dropping(d, GZ_CHROME)),
     "js_changzhou_2011": ("docx", build_plain),
     "gd_yuefu_2021": (
         "pdf",
