@@ -1,18 +1,20 @@
-"""Rebuild the corpus's Word, PDF and web-page files from the published texts in `sources/`.
+"""Rebuild the corpus's Word, PDF, web-page and spreadsheet files from the published texts in `sources/`.
 
-    .venv/bin/python tests/corpus/build.py          # writes tests/corpus/<id>.docx|.pdf|.html
+    .venv/bin/python tests/corpus/build.py          # writes tests/corpus/<id>.docx|.pdf|.html|.xlsx
     .venv/bin/python tests/corpus/build.py --check  # fails if a committed file differs from a fresh build
 
 Where a publisher's original attachment cannot be had, the corpus keeps the text as the page held
 it (`sources/<id>.txt`) and rebuilds the file an office would have received: a Word document with
 real tables (python-docx; merged cells where the publisher merged them, line breaks inside cells),
-a PDF with a text layer (LibreOffice converts that Word document) or a web page with a real
-`<table>`. The text is never changed: every builder asserts that the cells and paragraphs it lays
+a PDF with a text layer (LibreOffice converts that Word document), a web page with a real
+`<table>` or an Excel workbook (openpyxl; merged cells where the publisher merged them).
+The text is never changed: every builder asserts that the cells and paragraphs it lays
 out hold exactly the source's text. What a builder drops is the hosting site's own chrome (a
 document-sharing site's banner and page markers), and the README says so per document.
 
-The output is deterministic: fixed document properties, zip members stamped 1980-01-01, and the
-PDF's creation date and file identifier replaced by fixed values of the same length.
+The output is deterministic: fixed document properties, zip members stamped 1980-01-01, the
+PDF's creation date and file identifier replaced by fixed values of the same length, and the
+workbook's save time replaced by a fixed one.
 """
 
 from __future__ import annotations
@@ -32,8 +34,10 @@ from html import escape
 from pathlib import Path
 
 import docx
+import openpyxl
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from openpyxl.styles import Alignment
 
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "sources"
@@ -578,6 +582,126 @@ def build_yangling(doc_id: str) -> tuple[Layout, str]:
     return Layout([*front, Table(rows, header_rows=2)]), text.replace("|", "")
 
 
+# --- batch 4 (held out) ---------------------------------------------------------------------------
+
+
+def _pipe_cells(line: str) -> list[str]:
+    """The cells of a `a | b | c |` line copied from a page's table (the last `|` closes the row)."""
+    return [cell.strip() for cell in line.split("|")][:-1]
+
+
+def build_shishi(doc_id: str) -> tuple[Layout, str]:
+    # A WeChat post: the lead-in, the table's caption, then the table as `cell | cell |` lines. A
+    # project line without a number belongs to the number above it (序号 spans its lines), and the
+    # copy closed such a line with an empty cell.
+    text = source(doc_id)
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("序号 |"))
+    rows: list[list[Cell]] = [[Cell(c) for c in _pipe_cells(lines[start])]]
+    data = [_pipe_cells(line) for line in lines[start + 1 :] if line.strip()]
+    for i, cells in enumerate(data):
+        if cells[0].isdigit():
+            span = 1
+            while i + span < len(data) and not data[i + span][0].isdigit():
+                span += 1
+            rows.append([Cell(cells[0], rowspan=span), *(Cell(c) for c in cells[1:4])])
+        elif cells[3:] == [""]:
+            rows.append([Cell(c) for c in cells[:3]])
+        else:
+            raise SystemExit(f"{doc_id}: a row of {len(cells)} cells")
+    return Layout([*paragraphs(lines[:start]), Table(rows)]), text.replace("|", "")
+
+
+def build_miit(doc_id: str) -> tuple[Layout, str]:
+    # The page's lead-in, its table copied one `cell |` per line (`|` alone is an empty cell), then
+    # the table's note. Row 9 has no 牵头负责司局 cell: row 8's spans both.
+    text = source(doc_id)
+    lines = text.splitlines()
+    end = next(i for i, line in enumerate(lines[1:], 1) if not line.endswith("|"))
+    tokens = [line.removesuffix("|").strip() for line in lines[1:end]]
+    rows: list[list[Cell]] = [[Cell(c) for c in tokens[:7]]]
+    pos, number = 7, 0
+    while pos < len(tokens):
+        number += 1
+        nxt = tokens.index(str(number + 1), pos + 1) if str(number + 1) in tokens[pos + 1 :] else len(tokens)
+        cells = tokens[pos:nxt]
+        if len(cells) == 7:
+            span = 2 if number == 8 else 1
+            rows.append([*(Cell(c) for c in cells[:5]), Cell(cells[5], rowspan=span), Cell(cells[6])])
+        elif len(cells) == 6 and number == 9:
+            rows.append([Cell(c) for c in cells])
+        else:
+            raise SystemExit(f"{doc_id}: row {number} has {len(cells)} cells")
+        pos = nxt
+    return Layout([lines[0], Table(rows), *paragraphs(lines[end:])]), text.replace("|", "")
+
+
+def build_yuanlin(doc_id: str) -> tuple[Layout, str]:
+    # A law database's page 6 of a city's task table, copied as `cell | cell |` lines; the 协助单位
+    # cell of the first row held its two units on two lines, and 任务内容 spans both rows.
+    text = source(doc_id)
+    lines = text.splitlines()
+    header = [Cell(c) for c in _pipe_cells(lines[0])]
+    first = _pipe_cells(lines[1] + "\n" + lines[2])
+    second = _pipe_cells(lines[3])
+    if len(first) != 6 or len(second) != 5:
+        raise SystemExit(f"{doc_id}: rows of {len(first)} and {len(second)} cells")
+    rows = [header, [Cell(first[0], rowspan=2), *(Cell(c) for c in first[1:])], [Cell(c) for c in second]]
+    return Layout([Table(rows)]), text.replace("|", "")
+
+
+GZ_CHROME = ("欢迎访问 环保法制网!", "当前位置:首页 > 污染防治", "发布时间:2022-05-26来源: 贵州省生态环境厅作者:佚名")
+XIANGTAN_CHROME = "湘潭市城市管理和综合执法局 xtcg.xiangtan.gov.cn 发布时间:2023-10-13 19:49"
+
+
+def build_xiangtan(doc_id: str) -> tuple[Layout, str]:
+    # A project's performance-target form (an Excel sheet as offices fill it), copied from the page
+    # one `cell |` per line with runs of `|` for the grid: the page's title and the form's caption,
+    # label/value rows, then the indicators with 本年度绩效指标, 一级指标 and 二级指标 spanning rows.
+    # The site's line (publisher, address, date) is its chrome.
+    text = source(doc_id)
+    lines = [line for line in text.splitlines() if line != XIANGTAN_CHROME]
+    title, caption = lines[:2]
+    tokens = [line.removesuffix("|").strip() for line in lines[2:] if line.strip("| ")]
+    pos = 0
+
+    def take(n: int = 1) -> list[str]:
+        nonlocal pos
+        out = tokens[pos : pos + n]
+        pos += n
+        return out
+
+    def wide(label: str, value: str) -> list[Cell]:
+        return [Cell(label), Cell(value, colspan=5)]
+
+    def indicator() -> list[Cell]:
+        return [Cell(c) for c in take(3)]
+
+    rows: list[list[Cell]] = [[Cell(take()[0], colspan=6)]]
+    name, value, label, amount = take(4)
+    rows.append([Cell(name), Cell(value), Cell(label), Cell(amount, colspan=3)])
+    name, value, label, amount = take(4)
+    rows.append([Cell(name), Cell(value), Cell(label), Cell(amount, colspan=3)])
+    for _ in range(3):
+        rows.append(wide(*take(2)))
+    rows.append([Cell(take()[0], rowspan=11), *(Cell(c) for c in take(5))])
+    output, quantity = take(2)
+    rows.append([Cell(output, rowspan=5), Cell(quantity, rowspan=2), *indicator()])
+    rows.append(indicator())
+    for _ in range(3):
+        rows.append([Cell(take()[0]), *indicator()])
+    benefit, economic = take(2)
+    rows.append([Cell(benefit, rowspan=4), Cell(economic), Cell(""), Cell(""), Cell("")])
+    rows.append([Cell(take()[0]), *indicator()])
+    for _ in range(2):
+        rows.append([Cell(take()[0]), Cell(""), Cell(""), Cell("")])
+    rows.append([Cell(take()[0], colspan=2), *indicator()])
+    rows.append([Cell(take()[0]), Cell("", colspan=5)])
+    if pos != len(tokens):
+        raise SystemExit(f"{doc_id}: {len(tokens) - pos} cells left over")
+    return Layout([title, caption, Table(rows, header_rows=0)]), "\n".join(lines).replace("|", "")
+
+
 # --- writers --------------------------------------------------------------------------------------
 
 
@@ -720,6 +844,54 @@ def write_html(layout: Layout, path: Path) -> None:
     path.write_text("\n".join(out), encoding="utf-8")
 
 
+_XLSX_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def write_xlsx(layout: Layout, path: Path) -> None:
+    """One sheet: each paragraph a row of its own (merged across the tables' width), each table its grid."""
+    width = max((len(_grid(block)[0]) for block in layout.blocks if isinstance(block, Table)), default=1)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sheet1"
+    book.properties.creator = ""
+    book.properties.created = FIXED_TIME
+    wrap = Alignment(wrap_text=True, vertical="center")
+    row = 1
+    for block in layout.blocks:
+        if not isinstance(block, Table):
+            sheet.cell(row, 1, block)
+            if width > 1:
+                sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+            row += 1
+            continue
+        grid = _grid(block)
+        for r, cells in enumerate(block.rows):
+            for cell in cells:
+                c = grid[r].index(id(cell))
+                target = sheet.cell(row + r, c + 1, cell.text if cell.text else None)
+                target.alignment = wrap
+                if cell.colspan > 1 or cell.rowspan > 1:
+                    sheet.merge_cells(
+                        start_row=row + r,
+                        start_column=c + 1,
+                        end_row=row + r + cell.rowspan - 1,
+                        end_column=c + cell.colspan,
+                    )
+        row += len(block.rows)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = _fixed_zip(buffer.getvalue())
+    # openpyxl stamps the save time into docProps/core.xml; the fixed time keeps builds equal.
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            member = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                member = _XLSX_MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", member)
+            dst.writestr(info, member)
+    path.write_bytes(out.getvalue())
+
+
 # --- the corpus ------------------------------------------------------------------------------------
 
 Builder = Callable[[str], tuple[Layout, str]]
@@ -766,9 +938,29 @@ REBUILT: dict[str, tuple[str, Builder]] = {
     "hlj_jiamusi_shuiwuran_2018": ("html", lambda d: build_dropping(d, ("来源 :信用佳木斯 浏览 : 发布 :2018-08-03",))),
     "jx_jishui_minsheng": ("html", build_jishui),
     "hn_yiyang_xczx_zhibiao": ("html", build_yiyang),
+    # Batch 4, held out (holdout: true in the expected files)
+    "gz_sthjt_2020": ("docx", lambda d: build_dropping(d, GZ_CHROME)),
+    "js_changzhou_2011": ("docx", build_plain),
+    "gd_yuefu_2021": (
+        "pdf",
+        lambda d: build_dropping(
+            d,
+            (
+                "简体版 繁體版 信息无障碍",
+                "首页 > 专题中心 > 广东省乡村振兴局专题 > 政务公开 > 通知公告",
+                "时间 : 2021-05-14 22:01:43 来源 : 本网原创稿",
+                "【打印】 【字体:",
+            ),
+        ),
+    ),
+    "fj_shengtaisheng_2012": ("pdf", build_plain),
+    "sh_shishi_2024": ("html", build_shishi),
+    "cn_miit_kpi_2018": ("html", build_miit),
+    "xx_yuanlin_2010": ("xlsx", build_yuanlin),
+    "hn_xiangtan_jixiao_2023": ("xlsx", build_xiangtan),
 }
 
-WRITERS = {"docx": write_docx, "pdf": write_pdf, "html": write_html}
+WRITERS = {"docx": write_docx, "pdf": write_pdf, "html": write_html, "xlsx": write_xlsx}
 
 
 def build(doc_id: str, out_dir: Path) -> Path:
