@@ -451,6 +451,28 @@ def build_nongye(doc_id: str) -> tuple[Layout, str]:
 # --- batch 3 (held out) ---------------------------------------------------------------------------
 
 
+def build_pipe_form(doc_id: str, marker: str) -> tuple[Layout, str]:
+    """Paragraphs, then a form of `label | value |` rows from the line starting with `marker` (a value may
+    run onto the next line, its closing `|` there); the form has no header row."""
+    text = source(doc_id)
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(marker))
+    cells = [c.strip() for c in "\n".join(lines[start:]).split("|") if c.strip()]
+    if len(cells) % 2:
+        raise SystemExit(f"{doc_id}: {len(cells)} cells do not fill label/value rows")
+    rows = [[Cell(cells[i]), Cell(cells[i + 1])] for i in range(0, len(cells), 2)]
+    return Layout([*paragraphs(lines[:start]), Table(rows, header_rows=0)]), text.replace("|", "")
+
+
+def build_line_form(doc_id: str, marker: str) -> tuple[Layout, str]:
+    """Paragraphs, then a form whose label and value cells stand one per line from `marker` on."""
+    layout, text = build_split_at(doc_id, marker, 2)
+    form = layout.blocks[-1]
+    assert isinstance(form, Table)
+    form.header_rows = 0
+    return layout, text
+
+
 def build_dropping(doc_id: str, chrome: tuple[str, ...]) -> tuple[Layout, str]:
     """Paragraphs of the published text without the hosting page's chrome lines (dropped whole)."""
     text = source(doc_id)
@@ -958,6 +980,10 @@ REBUILT: dict[str, tuple[str, Builder]] = {
     "cn_miit_kpi_2018": ("html", build_miit),
     "xx_yuanlin_2010": ("xlsx", build_yuanlin),
     "hn_xiangtan_jixiao_2023": ("xlsx", build_xiangtan),
+    "jl_changchun_fengong_2012": ("docx", build_plain),
+    "xj_hebukesaier_zhenggai_2020": ("html", build_plain),
+    "xz_zjt_wushui_2023": ("docx", lambda d: build_pipe_form(d, "反馈问题")),
+    "xz_lasa_jtt_2023": ("pdf", lambda d: build_line_form(d, "反馈问题")),
 }
 
 WRITERS = {"docx": write_docx, "pdf": write_pdf, "html": write_html, "xlsx": write_xlsx}
