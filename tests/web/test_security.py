@@ -280,3 +280,25 @@ def test_a_supporting_liaison_does_not_see_the_lead_departments_extension_reques
     page = eco.get(f"/tasks/{supported.id}")
     assert page.status_code == 200
     assert "牵头部门内部的延期理由" not in page.text
+
+
+BEYOND_ANY_ID = "99999999999999999999"  # more than a 64-bit integer: the database cannot even compare it
+
+
+def test_an_id_out_of_any_range_is_not_found_and_the_server_goes_on(office, server):
+    task = server.tasks.spare[0]
+    for path in ("/tasks/", "/reports/", "/evidence/", "/departments/"):
+        assert office.get(path + BEYOND_ANY_ID).status_code == 404, path
+    csrf = csrf_of(office.get(f"/tasks/{task}").text)
+    for path in (
+        f"/tasks/{BEYOND_ANY_ID}/milestones",
+        f"/tasks/{BEYOND_ANY_ID}/owners",
+        f"/reports/{BEYOND_ANY_ID}/review",
+        f"/extensions/{BEYOND_ANY_ID}/decide",
+        f"/doubts/{BEYOND_ANY_ID}/decide",
+    ):
+        assert office.post(path, data={"csrf_token": csrf}).status_code == 404, path
+    assert office.get(f"/doubts?plan={BEYOND_ANY_ID}").status_code == 404
+    response = office.post(f"/tasks/{task}/owners", data={"csrf_token": csrf, "lead": BEYOND_ANY_ID})
+    assert response.status_code in (303, 400), response.text  # refused as an unknown department, not a 500
+    assert office.get(f"/tasks/{task}").status_code == 200  # the same connection still answers

@@ -19,6 +19,7 @@ from wufei.accounts.models import UserRole
 from wufei.accounts.service import AccountError, authenticate, end_session, redeem_sign_in_token, start_session
 from wufei.db import utcnow
 from wufei.web import imports, liaison, office, public, shared
+from wufei.web.ids import register_row_ids
 from wufei.web.portal import (
     ANONYMOUS_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -40,6 +41,7 @@ SECURITY_HEADERS = {
 
 
 def create_app(settings: Settings) -> FastAPI:
+    register_row_ids()  # the routes' {name:id} paths
     portal = Portal(settings)
     app = FastAPI(title="wufei 督查督办", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.portal = portal

@@ -48,6 +48,7 @@ from wufei.importers.service import (
 )
 from wufei.plans.models import Plan
 from wufei.tasks.models import Task, TaskDepartment
+from wufei.web.ids import row_id
 from wufei.web.portal import Portal, redirect
 
 OFFICE = UserRole.OFFICE
@@ -327,21 +328,24 @@ def router(portal: Portal) -> APIRouter:
     # --- doubts ---------------------------------------------------------------------------------
 
     @routes.get("/doubts")
-    def doubts_page(request: Request, plan: int | None = None, show_all: int = Query(0, alias="all")):
+    def doubts_page(request: Request, plan: str | None = None, show_all: int = Query(0, alias="all")):
+        plan_id = row_id(plan)
+        if plan is not None and plan_id is None:
+            raise HTTPException(404)
         with portal.work() as session:
             signed = portal.user(request, session, OFFICE)
             status = None if show_all else DoubtStatus.OPEN
-            rows = list_doubts(session, plan_ids=[plan] if plan else None, status=status)
+            rows = list_doubts(session, plan_ids=[plan_id] if plan_id else None, status=status)
             return portal.render(
                 request,
                 "doubts.html.j2",
                 signed=signed,
                 doubts=[{**doubt_as_dict(d), "awaiting": bool(d.task and d.task.awaiting_assignment)} for d in rows],
                 showing_all=bool(show_all),
-                plan=plan,
+                plan=plan_id,
             )
 
-    @routes.post("/doubts/{doubt_id:int}/decide")
+    @routes.post("/doubts/{doubt_id:id}/decide")
     async def decide(request: Request, doubt_id: int):
         form = await request.form()
 

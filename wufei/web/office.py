@@ -19,6 +19,7 @@ from wufei.reports.service import ReportError, review_report
 from wufei.tasks.assignment import AssignmentError, assign_owners, tasks_awaiting_owner
 from wufei.tasks.milestones import MilestoneError, remove_milestone, set_milestone
 from wufei.web import pages
+from wufei.web.ids import row_id
 from wufei.web.portal import Portal, redirect
 
 OFFICE = UserRole.OFFICE
@@ -52,7 +53,7 @@ def router(portal: Portal) -> APIRouter:
 
         async def endpoint(request: Request):
             form = await request.form()
-            params = dict(request.path_params)  # ints: the paths use {name:int}
+            params = dict(request.path_params)  # ints: the paths use {name:id}
 
             def work():
                 try:
@@ -90,7 +91,7 @@ def router(portal: Portal) -> APIRouter:
         )
         return redirect("/review", "reviewed_accept" if accept else "reviewed_return")
 
-    routes.add_api_route("/reports/{report_id:int}/review", post(review, "/review"), methods=["POST"])
+    routes.add_api_route("/reports/{report_id:id}/review", post(review, "/review"), methods=["POST"])
 
     # --- extensions --------------------------------------------------------------------------
 
@@ -114,7 +115,7 @@ def router(portal: Portal) -> APIRouter:
         )
         return redirect("/extensions", "extension_decided")
 
-    routes.add_api_route("/extensions/{extension_id:int}/decide", post(decide, "/extensions"), methods=["POST"])
+    routes.add_api_route("/extensions/{extension_id:id}/decide", post(decide, "/extensions"), methods=["POST"])
 
     # --- owners for tasks waiting for them ---------------------------------------------------
 
@@ -133,14 +134,14 @@ def router(portal: Portal) -> APIRouter:
 
         def picked(field: str) -> list[int]:
             typed = resolve_departments(session, str(form.get(f"{field}_names") or ""), prefer=prefer)
-            listed = [number for value in form.getlist(field) if (number := _int(value)) is not None]
+            listed = [number for value in form.getlist(field) if (number := row_id(value)) is not None]
             return listed + [d.id for d in typed]
 
         leads, supporting = picked("lead"), picked("supporting")
         assign_owners(session, task_id=task_id, lead_ids=leads, supporting_ids=supporting, actor=actor_of(signed))
         return redirect("/assign", "assigned")
 
-    routes.add_api_route("/tasks/{task_id:int}/owners", post(assign, "/assign"), methods=["POST"])
+    routes.add_api_route("/tasks/{task_id:id}/owners", post(assign, "/assign"), methods=["POST"])
 
     # --- milestones --------------------------------------------------------------------------
 
@@ -165,8 +166,8 @@ def router(portal: Portal) -> APIRouter:
         remove_milestone(session, task_id=task_id, due_date=day, actor=actor_of(signed))
         return redirect(f"/tasks/{task_id}", "milestone_removed")
 
-    routes.add_api_route("/tasks/{task_id:int}/milestones", post(milestone_set, "/tasks/{task_id}"), methods=["POST"])
+    routes.add_api_route("/tasks/{task_id:id}/milestones", post(milestone_set, "/tasks/{task_id}"), methods=["POST"])
     routes.add_api_route(
-        "/tasks/{task_id:int}/milestones/remove", post(milestone_remove, "/tasks/{task_id}"), methods=["POST"]
+        "/tasks/{task_id:id}/milestones/remove", post(milestone_remove, "/tasks/{task_id}"), methods=["POST"]
     )
     return routes

@@ -79,7 +79,7 @@ def router(portal: Portal) -> APIRouter:
             )
             return portal.render(request, "dashboard.html.j2", signed=signed, **data)
 
-    @routes.get("/tasks/{task_id}")
+    @routes.get("/tasks/{task_id:id}")
     def task_page(request: Request, task_id: int):
         with portal.work() as session:
             signed = portal.user(request, session)
@@ -103,7 +103,7 @@ def router(portal: Portal) -> APIRouter:
                 request, "departments.html.j2", signed=signed, departments=pages.departments_overview(session)
             )
 
-    @routes.get("/departments/{department_id}")
+    @routes.get("/departments/{department_id:id}")
     def department_page(request: Request, department_id: int):
         with portal.work() as session:
             signed = portal.user(request, session)
@@ -127,7 +127,7 @@ def router(portal: Portal) -> APIRouter:
                 request, "department.html.j2", signed=signed, department=department, tasks=tasks, reporting=reporting
             )
 
-    @routes.get("/reports/{report_id}")
+    @routes.get("/reports/{report_id:id}")
     def report_page(request: Request, report_id: int):
         with portal.work() as session:
             signed = portal.user(request, session)
@@ -147,7 +147,7 @@ def router(portal: Portal) -> APIRouter:
                 request, "report.html.j2", signed=signed, report=report, status_names=pages.STATUS_NAMES
             )
 
-    @routes.get("/evidence/{evidence_id}")
+    @routes.get("/evidence/{evidence_id:id}")
     def evidence_download(request: Request, evidence_id: int):
         with portal.work() as session:
             signed = portal.user(request, session)
