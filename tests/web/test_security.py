@@ -152,6 +152,18 @@ def test_an_upload_without_a_declared_length_or_without_a_session_is_refused_unr
     assert {p for p in server.evidence.rglob("*") if p.is_file()} == evidence_before
 
 
+def test_a_body_larger_than_a_form_is_refused_unless_a_signed_in_user_sends_files(eco, server):
+    task_id = server.tasks.spare[2]
+    before = _reports(server, task_id)
+    megabyte = b"x" * (1024 * 1024)
+    with httpx.Client(base_url=server.url) as anonymous:
+        assert anonymous.post("/login", content=megabyte).status_code == 413
+        unsigned = anonymous.post("/my/report", files={f"evidence_{task_id}": ("照片.jpg", megabyte, "image/jpeg")})
+        assert unsigned.status_code == 403
+    assert eco.post("/my/extensions", content=megabyte).status_code == 413  # no files there
+    assert len(_reports(server, task_id)) == len(before)
+
+
 def test_a_form_without_its_csrf_token_is_refused(eco, office, server):
     task_id = server.tasks.spare[3]
     assert _file(eco, {f"progress_{task_id}": "50"}).status_code == 403

@@ -31,6 +31,7 @@ from wufei.web.portal import (
     redirect,
 )
 
+FORM_BYTES = 256 * 1024  # any form of text fields: the largest is the weekly form of a busy department
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -46,18 +47,29 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="wufei 督查督办", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.portal = portal
 
-    largest = liaison.request_limit(portal.cadence)
+    uploads = {  # the only forms that carry files, and the largest body each takes
+        "/my/report": liaison.request_limit(portal.cadence),
+        "/import": settings.import_max_bytes + imports.FORM_OVERHEAD_BYTES,
+    }
+
+    def signed_in(request: Request) -> bool:
+        with portal.work() as session:
+            return portal.signed_in(request, session) is not None
 
     @app.middleware("http")
     async def body_limit(request: Request, call_next):
         # Bodies are refused by their declared length before anything reads them; a body
         # without one (chunked) is refused outright: browsers always declare it for a form.
+        # Only a signed-in user may send more than a form of text (sign-in forms included).
         if request.method in ("POST", "PUT", "PATCH"):
             length = request.headers.get("content-length")
             if length is None or not length.isdigit():
                 return PlainTextResponse("请求须注明长度", status_code=411)
-            if int(length) > largest:
+            declared = int(length)
+            if declared > uploads.get(request.url.path, FORM_BYTES):
                 return PlainTextResponse("请求过大", status_code=413)
+            if declared > FORM_BYTES and not await run_in_threadpool(signed_in, request):
+                return PlainTextResponse("请先登录", status_code=403)
         return await call_next(request)
 
     @app.middleware("http")
