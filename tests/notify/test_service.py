@@ -122,6 +122,20 @@ urls:
 """)
 
 
+def test_a_mistyped_tag_is_an_error_at_start_naming_its_line(outbox):
+    config = f"""version: 1
+urls:
+  - outbox://localhost{outbox}:
+      - tag: office, group, fallbak
+"""
+    with pytest.raises(ChannelError, match="第 4 行未知的标签「fallbak」"):
+        Channels(config)
+    aliased = config.replace("fallbak", "fallback, dept-sthjj, leader-7")
+    assert len(Channels(aliased, aliases={"sthjj": 3}).services) == 1
+    with pytest.raises(ChannelError, match="联系人表中没有标签「sthjj」的部门"):
+        Channels(aliased, aliases={})
+
+
 def test_no_matching_service_fails_and_is_retried(session, some_intents, channels_from, outbox):
     channels = channels_from(f"version: 1\nurls:\n  - outbox://localhost{outbox}:\n      - tag: office\n")
     summary = deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)

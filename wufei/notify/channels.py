@@ -28,6 +28,7 @@ import base64
 import json
 import logging
 import os
+import re
 import ssl
 import threading
 import time
@@ -50,6 +51,9 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_CONFIG = ROOT / "notifications" / "apprise.yaml"
 DEFAULT_OUTBOX = ROOT / "out" / "outbox"
 FALLBACK_TAG = "fallback"
+AUDIENCE_TAGS = ("office", "group", FALLBACK_TAG)
+_DEPARTMENT_TAG = re.compile(r"^(?:dept|leader)-(?P<department>.+)$")
+_TAG_SEPARATORS = re.compile(r"[\s,]+")
 
 
 class ChannelError(RuntimeError):
@@ -149,6 +153,39 @@ def listed_services(config: dict[str, Any]) -> int:
     return count
 
 
+def _check_tags(config: dict[str, Any], text: str, source: str, aliases: dict[str, int] | None) -> None:
+    """Every tag is one wufei sends to: a mistyped one (fallbak) would leave its messages with no
+    service at send time. A department's tag names its id, or an alias of the contacts when known."""
+    for tag in _listed_tags(config):
+        role = _DEPARTMENT_TAG.match(tag)
+        department = role["department"] if role else None
+        if tag in AUDIENCE_TAGS or (
+            department is not None and (department.isdigit() or aliases is None or department in aliases)
+        ):
+            continue
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if "tag" in row and tag in row), None)
+        raise ChannelError(
+            f"{source}：{f'第 {line} 行' if line else ''}未知的标签「{tag}」"
+            + (f"（联系人表中没有标签「{department}」的部门）" if department else "")
+            + "；可用 office、group、fallback、dept-<部门编号或标签>、leader-<部门编号或标签>"
+        )
+
+
+def _listed_tags(config: dict[str, Any]) -> list[str]:
+    tags: list[str] = []
+    for item in config.get("urls") or []:
+        if not isinstance(item, dict):
+            continue
+        for entries in item.values():
+            for entry in entries if isinstance(entries, list) else [entries]:
+                value = entry.get("tag") if isinstance(entry, dict) else None
+                if isinstance(value, str):
+                    tags += _TAG_SEPARATORS.split(value)
+                elif isinstance(value, list):
+                    tags += [str(v) for v in value]
+    return [tag for tag in tags if tag]
+
+
 class Channels:
     """The loaded services; `send(tag, subject, body)` delivers to each service with the tag."""
 
@@ -170,6 +207,7 @@ class Channels:
         if not isinstance(parsed, dict):
             raise ChannelError(f"{source}：应为 Apprise YAML 配置（含 urls 列表）")
         expected = listed_services(parsed)
+        _check_tags(parsed, text, source, aliases)
         config = apprise.AppriseConfig()
         if not config.add_config(text, format="yaml"):
             raise ChannelError(f"{source}：Apprise 无法读取该配置")
