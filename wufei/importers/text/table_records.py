@@ -72,6 +72,8 @@ _NUMBER = re.compile(r"^(?:\d+(?:[.．\-—]\d+)*|[（(]?[一二三四五六七�
 _SECTION_NUMBER = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|\d+\s*[、])\s*"
 )
+# Words of a column giving a change beside the value's own column: the value is the baseline or target.
+_GROWTH_WORDS = ("增长", "增速", "增幅", "增减", "同比", "比上年", "年均增")
 _ATTRIBUTES = ("约束性", "预期性", "引导性", "约束", "预期")
 # A header cell spanning a group column and the column it groups: the group's role.
 _GROUP_OF = {"name": "level2", "task_name": "category"}
@@ -203,6 +205,9 @@ def _columns(header: list[str]) -> _Columns:
     columns = _Columns(index={}, header=header)
     roles = _spanned_groups(header, column_roles(header))
     years = [header_year(text) for text in header]
+    if "name" in roles and "task_name" not in roles:
+        # An indicator table's 2021年完成 / 2022年计划 (words nobody listed beside a year): a column of that year.
+        roles = [YEAR if role is None and year is not None else role for role, year in zip(roles, years)]
     targets: list[int] = []
     year_columns: list[int] = []
     for k, (text, role) in enumerate(zip(header, roles)):
@@ -226,7 +231,7 @@ def _columns(header: list[str]) -> _Columns:
         else:
             columns.index[role] = k
     if year_columns and "baseline" not in columns.index and (len(year_columns) > 1 or targets):
-        first = min(year_columns, key=lambda k: years[k] or 0)
+        first = min(year_columns, key=lambda k: (years[k] or 0, _growth(header[k]), k))
         columns.index["baseline"] = first
         year_columns.remove(first)
     targets += year_columns
@@ -234,7 +239,9 @@ def _columns(header: list[str]) -> _Columns:
         # The target of the whole area (全省目标值 beside 苏南目标值) is the target; else the target of
         # the latest year, a column without a year taken as the last.
         whole = [k for k in targets if _WHOLE_AREA.match(header_key(header[k]))]
-        final = whole[0] if len(whole) == 1 else max(targets, key=lambda k: (years[k] or 9999, k))
+        final = (
+            whole[0] if len(whole) == 1 else max(targets, key=lambda k: (years[k] or 9999, not _growth(header[k]), k))
+        )
         columns.index["target"] = final
         columns.other_targets = [k for k in targets if k != final] + columns.other_targets
     if "baseline" in columns.index:
@@ -242,6 +249,11 @@ def _columns(header: list[str]) -> _Columns:
     if "target" in columns.index:
         columns.target_year = years[columns.index["target"]]
     return columns
+
+
+def _growth(text: str) -> bool:
+    """A column of the change (2022年计划（增长%）, 增速, 同比) rather than the value itself (绝对值)."""
+    return any(word in text for word in _GROWTH_WORDS)
 
 
 def _spanned_groups(header: list[str], roles: list[str | None]) -> list[str | None]:
@@ -585,7 +597,7 @@ def _indicators(
     for row, name in zip(table.rows, names):
         if _is_empty_row(row) or _repeats_header(row, table.header):
             continue
-        heading = _section_heading(row, columns, "name")
+        heading = _section_heading(row, columns, "name") or _numbered_name_alone(row, name)
         if heading is not None and "level1" not in columns.index:
             level1, level2 = heading, None  # a row heading the indicators under it
             continue
@@ -683,6 +695,14 @@ def _indicator_names(rows: list[Row], columns: _Columns) -> list[str | None]:
                 names[k : k + 1 + blanks] = parts
         k += 1 + blanks
     return names
+
+
+def _numbered_name_alone(row: Row, name: str | None) -> str | None:
+    """A row printing only a numbered name (一、创新驱动 / （二）环境质量) and no value: the group of the
+    indicators under it, not an indicator."""
+    if name is None or sum(1 for cell in row.cells if cell) != 1 or not _SECTION_NUMBER.match(name):
+        return None
+    return _SECTION_NUMBER.sub("", name).strip() or None
 
 
 # ------------------------------------------------------------ definitions
