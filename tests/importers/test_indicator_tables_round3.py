@@ -66,3 +66,41 @@ def test_a_numbered_name_alone_in_its_row_heads_the_indicators_under_it():
         ("生活垃圾回收利用率", "绿色生活"),
         ("建筑垃圾资源化利用", "绿色生活"),  # no number: an indicator whose values were left empty
     ]
+
+
+def test_a_table_laid_out_sideways_is_read_column_by_column():
+    table = grid(
+        ["主 要 指 标", "耕地保有量", "农村自来水普及率", "化肥使用量"],
+        ["2025年目标值", ">120万亩", "95%", "≤3.2万吨"],
+        ["属性", "约束性", "预期性", "约束性"],
+    )
+    records = read(table)
+    assert [(i.name, i.target_raw, i.target_year, i.attribute_raw, i.where) for i in records.indicators] == [
+        ("耕地保有量", ">120万亩", 2025, "约束性", "表1第2列"),
+        ("农村自来水普及率", "95%", 2025, "预期性", "表1第3列"),
+        ("化肥使用量", "≤3.2万吨", 2025, "约束性", "表1第4列"),
+    ]
+    assert records.doubts == []
+
+
+def test_a_table_whose_first_row_is_understood_is_never_turned():
+    table = grid(["指标名称", "目标值", "属性"], ["目标值", "95%", "约束性"], ["属性", "60", "预期性"])
+    assert [i.name for i in read(table).indicators] == ["目标值", "属性"]
+
+
+def test_a_spreadsheet_laid_out_sideways_under_its_title_row_is_read_like_a_word_table(tmp_path):
+    from wufei.importers.service import read_source
+
+    path = tmp_path / "指标.csv"
+    path.write_text(
+        "某县2025年乡村振兴主要指标,,,\n主要指标,耕地保有量,农村自来水普及率,化肥使用量\n"
+        "2025年目标值,>120万亩,95%,≤3.2万吨\n属性,约束性,预期性,约束性\n",
+        encoding="utf-8",
+    )
+    [plan] = read_source(path).plans
+    assert plan.title == "某县2025年乡村振兴主要指标"
+    assert [(i.name, i.target_raw, i.where) for i in plan.indicators] == [
+        ("耕地保有量", ">120万亩", "工作表「指标」第2列"),
+        ("农村自来水普及率", "95%", "工作表「指标」第3列"),
+        ("化肥使用量", "≤3.2万吨", "工作表「指标」第4列"),
+    ]

@@ -160,6 +160,8 @@ def records_from_tables(tables: list[Table], path: str, *, convention: str | Non
     task_tables: list[list[TaskRecord]] = []
     for table in tables:
         columns = _columns(table.header)
+        if _classify(columns) is None and (turned := _sideways(table)) is not None:
+            table, columns = turned, _columns(turned.header)
         inferred = _by_content(table, columns)
         kind = _classify(columns)
         if kind is None:
@@ -181,6 +183,38 @@ def records_from_tables(tables: list[Table], path: str, *, convention: str | Non
         _attach_definitions(table, result.indicators, path, result.warnings)
     _number_across_tables(task_tables)
     return result
+
+
+def _sideways(table: Table) -> Table | None:
+    """A table laid out sideways (主要指标 | name | name … over 2025年目标值 | value | value …): its first
+    column reads as a header and its first row does not, so each column is a record and the table is
+    read turned. None when it does not read so."""
+    first_column = [
+        table.header[0] if table.header else None,
+        *(row.cells[0] if row.cells else None for row in table.rows),
+    ]
+    if len(table.header) < 2 or len(first_column) < 2 or not is_header_row(first_column):
+        return None
+    turned = _columns([text or "" for text in first_column])
+    if _classify(turned) is None:
+        return None
+    place = _table_where(table)
+    rows = []
+    for k in range(1, len(table.header)):
+        cells = [table.header[k] or None, *(row.cells[k] if k < len(row.cells) else None for row in table.rows)]
+        raw = [table.header[k] or None, *(row.raw[k] if k < len(row.raw) else None for row in table.rows)]
+        rows.append(Row(cells=cells, line=table.start_line, raw=raw, where=f"{place}第{k + 1}列"))
+    header = [text or "" for text in first_column]
+    return Table(
+        header=header,
+        rows=rows,
+        caption=table.caption,
+        start_line=table.start_line,
+        end_line=table.end_line,
+        layout=table.layout,
+        where=table.where,
+        doubts=table.doubts,
+    )
 
 
 def _number_across_tables(task_tables: list[list[TaskRecord]]) -> None:
