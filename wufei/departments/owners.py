@@ -138,6 +138,7 @@ _CLAUSE = re.compile(
 )
 _VERB_ROLES: list[tuple[str, str]] = [
     ("落实", _IMPLEMENT),
+    ("负责实施", _IMPLEMENT),  # A、B牵头，C负责实施: C carries it out
     ("牵头", _LEAD),
     ("主办", _LEAD),
     ("主责", _LEAD),
@@ -147,6 +148,10 @@ _VERB_ROLES: list[tuple[str, str]] = [
     *((word, _DUTY) for word in _WORDS["guides"]),
 ]
 _PERSON = re.compile(_PERSON_LABEL)
+# 杨某某副市长 / 常务副区长 / 分管副县长: a person by name and post, never a unit.
+_PERSON_NAME = re.compile(
+    rf"^(?:[\u4e00-\u9fff]{{2,3}}(?:同志)?)?(?:常务|分管)?(?:{_alternatives('people')})(?:同志)?$"
+)
 # 市住建局会同市自然资源局(负责): the first leads, the one it works with supports.
 _TOGETHER = re.compile(
     r"(?P<lead>[^，；。、：]+?)会同(?P<with>[^，；。：]+?)(?:共同|联合)?(?:负责|落实|实施|推进|组织实施)?(?=$|[，；。])"
@@ -209,6 +214,11 @@ def looks_like_unit(name: str) -> bool:
     if len(bare) >= _TASK_TEXT_MIN and _TASK_VERB.match(bare):
         return False
     return 2 <= len(bare) <= _UNIT_NAME_MAX and not _NOT_IN_A_NAME.search(bare) and bool(_UNIT_NAME.search(name))
+
+
+def is_person(name: str) -> bool:
+    """Whether a name is a person by name and post (张某某副市长, 常务副区长), not a unit."""
+    return bool(_PERSON_NAME.match(name))
 
 
 def lists_units(text: str | None) -> bool:
@@ -396,6 +406,8 @@ def _by_clauses(text: str) -> _Spec:
             parsed.append((None, split_names(clause)))
         else:
             parsed.append((_verb_role(match["verb"]), split_names(match["names"])))
+    # 由张某某副市长负责，A牵头: the vice-mayor answers for it as a person; the units are the owners.
+    parsed = [(role, kept) for role, names in parsed if (kept := tuple(n for n in names if not is_person(n)))]
     has_lead = any(role == _LEAD for role, _ in parsed)
     spec = _Spec([], [])
     for role, names in parsed:
