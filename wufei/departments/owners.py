@@ -182,6 +182,11 @@ _LEVEL_START = re.compile(
     rf"^(?:{_alternatives('levels')})(?:（[^）]*）)?(?:$|(?:{_alternatives('levels')})|(?:{_alternatives('bodies')}))"
 )
 _JOINER = re.compile(_alternatives("joiners"))
+# A body named without its place (人民政府, 管委会, 党工委): the place is the one named before it.
+_BODY_ALONE = re.compile(rf"^(?:{_alternatives('bodies')}|党工委|工委)$")
+# 城乡一体化示范区、高新区党工委和管委会: places before the bodies they share, one collective.
+_PLACE_ONLY = re.compile(r"^[\u4e00-\u9fff]{2,12}(?:示范区|开发区|高新区|新区|园区|经开区)$")
+_SHARED_BODIES = re.compile(rf"^[\u4e00-\u9fff]{{2,12}}区(?:{_alternatives('bodies')}|党工委|工委)(?:和|及)管委会$")
 _NOT_AFTER_JOINER = re.compile(rf"^(?:{_alternatives('not_after_joiner')})")
 _JOINED_NAME_MIN = 3  # 党委和政府 is a phrase, not two units
 _TRAILING = re.compile(rf"(?<=[\u4e00-\u9fff）]{{2}})(?:{_alternatives('trailing')})$")
@@ -312,7 +317,9 @@ def _collectives_kept(text: str) -> list[str]:
     open_collective = bool(_LEVEL_FRAGMENT.match(_show(parts[0]).strip()))
     for separator, piece in zip(parts[1::2], parts[2::2]):
         shown = _show(piece).strip()
-        if open_collective and separator == "、" and _LEVEL_START.match(shown):
+        if (open_collective and separator == "、" and _LEVEL_START.match(shown)) or (
+            separator == "、" and _PLACE_ONLY.match(_show(items[-1]).strip()) and _SHARED_BODIES.match(shown)
+        ):
             items[-1] += _HIDDEN["、"] + piece
         else:
             items.append(piece)
@@ -336,6 +343,7 @@ def _joins_units(left: str, right: str) -> bool:
         and min(len(bare_left), len(bare_right)) >= _JOINED_NAME_MIN
         and bool(_UNIT_END.search(bare_left) and _UNIT_END.search(bare_right))
         and not _NOT_AFTER_JOINER.match(right)
+        and not _BODY_ALONE.match(bare_right)  # 各县（市、区）党委和人民政府: one place's two bodies
     )
 
 

@@ -145,6 +145,7 @@ class _Columns:
     unknown: list[int] = field(default_factory=list)  # columns nobody understood
     duplicate: list[int] = field(default_factory=list)  # columns of a role an earlier column has
     unused: list[int] = field(default_factory=list)  # understood, but not read by this kind of table
+    more_supporting: list[int] = field(default_factory=list)  # further supporting columns, read with the first
 
     def has(self, *roles: str) -> bool:
         return all(role in self.index for role in roles)
@@ -259,6 +260,8 @@ def _columns(header: list[str]) -> _Columns:
             columns.other_targets.append(k)
         elif role == "observed" and years[k] is not None:
             columns.observed.append((k, years[k]))
+        elif role == "supporting" and role in columns.index:
+            columns.more_supporting.append(k)  # 参与单位 and 责任单位 beside 牵头单位: both support
         elif role in columns.index:
             # A second 责任人 beside 责任领导 is another person: kept in the content, nothing to confirm.
             (columns.unused if role == "leader" else columns.duplicate).append(k)
@@ -520,9 +523,14 @@ def _value(row: Row, columns: _Columns, role: str) -> str | None:
 
 def _list_text(row: Row, columns: _Columns, role: str) -> str | None:
     """A column listing units: spaces that separated two names become 、 before normalizing."""
-    raw = _raw(row, columns, role)
+    k = columns.index.get(role)
+    return _list_text_at(row, k) if k is not None else None
+
+
+def _list_text_at(row: Row, k: int) -> str | None:
+    raw = row.raw[k] if k < len(row.raw) else None
     if raw is None:
-        return _cell(row, columns, role)
+        return row.cells[k] if k < len(row.cells) else None
     # A line break inside a cell is the page width, not a separator, unless a space stands before it or
     # a unit's name ends there and another's begins (局 / 市…: PDF drops the space a line breaks at).
     lines = [line for line in raw.split("\n") if line.strip()]
@@ -597,6 +605,8 @@ def _owners_from_columns(row: Row, columns: _Columns, convention: str | None) ->
         return None
     lead = _list_text(row, columns, "lead") if "lead" in columns.index else None
     supporting = _list_text(row, columns, "supporting") if "supporting" in columns.index else None
+    more = [_list_text_at(row, k) for k in columns.more_supporting]
+    supporting = "、".join(text for text in (supporting, *more) if text) or None
     if lead is None and supporting is None:
         return None
     parts = [f"牵头单位：{lead}" if lead else None, f"配合单位：{supporting}" if supporting else None]
