@@ -77,3 +77,22 @@ def test_fuze_shishi_names_the_implementers():
     assert (spec.leads, spec.implementers) == (("市生态环境局",), ("各区县政府",))
     alone = parse_owners("各乡镇人民政府负责实施")
     assert alone.leads == ("各乡镇人民政府",)
+
+
+def test_a_lead_stated_once_in_a_section_heading_leads_every_task_under_it():
+    lines = [
+        "一、县发展改革局牵头工作（3项）",
+        "1.建设冷链物流园区。完成一期主体工程。",
+        "2.推进以工代赈项目。",
+        "二、县住建局负责事项",
+        "3.改造老旧小区12个。（县财政局配合）",
+        "三、其他工作",
+        "4.开展秸秆禁烧巡查。",
+    ]
+    tasks = main_tasks(lines, items=True)
+    assert [(t.title, t.owners_raw) for t in tasks] == [
+        ("建设冷链物流园区", "县发展改革局牵头"),
+        ("推进以工代赈项目", "县发展改革局牵头"),
+        ("改造老旧小区12个", "县住建局负责，县财政局配合"),  # its own clause names who supports
+        ("开展秸秆禁烧巡查", None),
+    ]

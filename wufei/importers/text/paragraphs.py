@@ -128,6 +128,10 @@ _OWNER_CLAUSE = re.compile(
     rf"^(?:由|请)?(?P<names>[^，；。：（）]{{2,80}}?)(?:等(?:有关|相关)?(?:部门|单位))?{_OWNER_VERB}$"
 )
 _OWNER_SENTENCE_MAX = 90
+# 一、县示范区管委会牵头工作（8项）: a section whose heading names the lead of its tasks.
+_HEADING_OWNER = re.compile(
+    r"^(?P<clause>[^，；。：（）]{2,40}?(?:牵头|负责))(?:的)?(?:工作|任务|事项)\s*(?:（[^）]*）)?$"
+)
 # Text after an owner clause shorter than this is a remark, not a task of its own.
 _SEGMENT_MIN = 6
 # A news report's lead-in before the document's own text: …印发…的通知。通知指出：
@@ -720,6 +724,11 @@ def _task_record(paragraph: _Paragraph, number: str) -> tuple[TaskRecord, str | 
         labelled, labelled_deadline = owner_and_deadline("；".join(join_lines([line]) for line in paragraph.labelled))
         owners_raw = "；".join(part for part in (owners_raw, labelled) if part) or None
         deadline_raw = deadline_raw or labelled_deadline
+    if (heading_owner := _heading_owner(paragraph.list_name)) is not None and (
+        owners_raw is None or not parse_owners(owners_raw).leads
+    ):
+        # 一、县示范区管委会牵头工作（8项）: the lead of every task under it, beside units a task adds
+        owners_raw = "，".join(part for part in (heading_owner, owners_raw) if part)
     title, content = split_heading(body.strip())
     if paragraph.notes:
         content = "\n".join(part for part in (content, *paragraph.notes) if part)
@@ -766,6 +775,17 @@ def _trailing_owner(text: str) -> _Owner | None:
                     return _Owner(index, content)
                 return None
     return None
+
+
+def _heading_owner(heading: str | None) -> str | None:
+    """The owners a section heading states for every task under it: 县示范区管委会牵头工作（8项） /
+    市发展改革委负责事项, or None."""
+    if not heading:
+        return None
+    match = _HEADING_OWNER.match(fold_punct(heading).strip())
+    if match is None or _owner_clause(match["clause"]) != "unit":
+        return None
+    return match["clause"]
 
 
 def _owner_clause(clause: str) -> str | None:
