@@ -138,6 +138,7 @@ _CLAUSE = re.compile(
 )
 _VERB_ROLES: list[tuple[str, str]] = [
     ("落实", _IMPLEMENT),
+    ("负责实施", _IMPLEMENT),  # A、B牵头，C负责实施: C carries it out
     ("牵头", _LEAD),
     ("主办", _LEAD),
     ("主责", _LEAD),
@@ -147,6 +148,10 @@ _VERB_ROLES: list[tuple[str, str]] = [
     *((word, _DUTY) for word in _WORDS["guides"]),
 ]
 _PERSON = re.compile(_PERSON_LABEL)
+# 杨某某副市长 / 常务副区长 / 分管副县长: a person by name and post, never a unit.
+_PERSON_NAME = re.compile(
+    rf"^(?:[\u4e00-\u9fff]{{2,3}}(?:同志)?)?(?:常务|分管)?(?:{_alternatives('people')})(?:同志)?$"
+)
 # 市住建局会同市自然资源局(负责): the first leads, the one it works with supports.
 _TOGETHER = re.compile(
     r"(?P<lead>[^，；。、：]+?)会同(?P<with>[^，；。：]+?)(?:共同|联合)?(?:负责|落实|实施|推进|组织实施)?(?=$|[，；。])"
@@ -177,6 +182,11 @@ _LEVEL_START = re.compile(
     rf"^(?:{_alternatives('levels')})(?:（[^）]*）)?(?:$|(?:{_alternatives('levels')})|(?:{_alternatives('bodies')}))"
 )
 _JOINER = re.compile(_alternatives("joiners"))
+# A body named without its place (人民政府, 管委会, 党工委): the place is the one named before it.
+_BODY_ALONE = re.compile(rf"^(?:{_alternatives('bodies')}|党工委|工委)$")
+# 城乡一体化示范区、高新区党工委和管委会: places before the bodies they share, one collective.
+_PLACE_ONLY = re.compile(r"^[\u4e00-\u9fff]{2,12}(?:示范区|开发区|高新区|新区|园区|经开区)$")
+_SHARED_BODIES = re.compile(rf"^[\u4e00-\u9fff]{{2,12}}区(?:{_alternatives('bodies')}|党工委|工委)(?:和|及)管委会$")
 _NOT_AFTER_JOINER = re.compile(rf"^(?:{_alternatives('not_after_joiner')})")
 _JOINED_NAME_MIN = 3  # 党委和政府 is a phrase, not two units
 _TRAILING = re.compile(rf"(?<=[\u4e00-\u9fff）]{{2}})(?:{_alternatives('trailing')})$")
@@ -209,6 +219,11 @@ def looks_like_unit(name: str) -> bool:
     if len(bare) >= _TASK_TEXT_MIN and _TASK_VERB.match(bare):
         return False
     return 2 <= len(bare) <= _UNIT_NAME_MAX and not _NOT_IN_A_NAME.search(bare) and bool(_UNIT_NAME.search(name))
+
+
+def is_person(name: str) -> bool:
+    """Whether a name is a person by name and post (张某某副市长, 常务副区长), not a unit."""
+    return bool(_PERSON_NAME.match(name))
 
 
 def lists_units(text: str | None) -> bool:
@@ -302,7 +317,9 @@ def _collectives_kept(text: str) -> list[str]:
     open_collective = bool(_LEVEL_FRAGMENT.match(_show(parts[0]).strip()))
     for separator, piece in zip(parts[1::2], parts[2::2]):
         shown = _show(piece).strip()
-        if open_collective and separator == "、" and _LEVEL_START.match(shown):
+        if (open_collective and separator == "、" and _LEVEL_START.match(shown)) or (
+            separator == "、" and _PLACE_ONLY.match(_show(items[-1]).strip()) and _SHARED_BODIES.match(shown)
+        ):
             items[-1] += _HIDDEN["、"] + piece
         else:
             items.append(piece)
@@ -326,6 +343,7 @@ def _joins_units(left: str, right: str) -> bool:
         and min(len(bare_left), len(bare_right)) >= _JOINED_NAME_MIN
         and bool(_UNIT_END.search(bare_left) and _UNIT_END.search(bare_right))
         and not _NOT_AFTER_JOINER.match(right)
+        and not _BODY_ALONE.match(bare_right)  # 各县（市、区）党委和人民政府: one place's two bodies
     )
 
 
@@ -396,6 +414,8 @@ def _by_clauses(text: str) -> _Spec:
             parsed.append((None, split_names(clause)))
         else:
             parsed.append((_verb_role(match["verb"]), split_names(match["names"])))
+    # 由张某某副市长负责，A牵头: the vice-mayor answers for it as a person; the units are the owners.
+    parsed = [(role, kept) for role, names in parsed if (kept := tuple(n for n in names if not is_person(n)))]
     has_lead = any(role == _LEAD for role, _ in parsed)
     spec = _Spec([], [])
     for role, names in parsed:

@@ -99,7 +99,7 @@ def grid_table(
     instead of the table vanishing.
     """
     top = _header_index(rows)
-    header_at = top if top is not None else 0
+    header_at = top if top is not None else _first_row_of_cells(rows)
     header = [normalize_cell(c) or "" for c in rows[header_at].cells]
     header_rows = 1
     if top is not None and header_at + 1 < len(rows) and _is_sub_header(rows[header_at], rows[header_at + 1]):
@@ -126,6 +126,15 @@ def _header_index(rows: list[GridRow]) -> int | None:
             return k
     marked = [k for k, row in enumerate(rows[:HEADER_SEARCH_ROWS]) if row.marked_header]
     return marked[-1] if marked and marked == list(range(len(marked))) else None
+
+
+def _first_row_of_cells(rows: list[GridRow]) -> int:
+    """Where a table without a header row starts: after its title rows (one text across the table),
+    so a table laid out sideways (主要指标 | names … over 目标值 | values …) keeps its first row whole."""
+    for k, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if len({c for c in _distinct([normalize_cell(c) for c in row.cells]) if c}) > 1:
+            return k
+    return 0
 
 
 def _distinct(cells: list[str | None]) -> list[str | None]:

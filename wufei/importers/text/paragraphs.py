@@ -46,6 +46,7 @@ from dataclasses import dataclass, field, replace
 from wufei.departments.owners import (
     DEADLINE_LABEL,
     PERSON_LABEL,
+    is_person,
     owner_convention,
     parse_owners,
     split_names,
@@ -116,6 +117,21 @@ _TASK_LEAD_IN = re.compile(r"(?:任务|举措|重点工作|工作事项)[^，。
 # A task's sub-items (（1）加强…, ①…): its heading ends before the first.
 _SUB_ITEM = re.compile(r"[（(]\s*\d{1,2}\s*[）)]|[①-⑳]")
 _CLOCK = re.compile(r"\d:\d")  # 9:30 is a time, not a colon ending a heading
+# A page taken from the middle of a numbered list starts at an item no later than this.
+_FRAGMENT_NUMBER_MAX = 20
+# A clause naming owners and nothing else, outside brackets: 由市安监局负责 / 市发改委、市财政局等单位配合
+_OWNER_VERB = (
+    r"(?:按照?职责(?:分工)?负责|分别牵头|分别负责|总牵头|牵头负责|负责实施|负责落实"
+    r"|牵头|负责|配合|参与|参加|协助|协办|主办)"
+)
+_OWNER_CLAUSE = re.compile(
+    rf"^(?:由|请)?(?P<names>[^，；。：（）]{{2,80}}?)(?:等(?:有关|相关)?(?:部门|单位))?{_OWNER_VERB}$"
+)
+_OWNER_SENTENCE_MAX = 90
+# 一、县示范区管委会牵头工作（8项）: a section whose heading names the lead of its tasks.
+_HEADING_OWNER = re.compile(
+    r"^(?P<clause>[^，；。：（）]{2,40}?(?:牵头|负责))(?:的)?(?:工作|任务|事项)\s*(?:（[^）]*）)?$"
+)
 # Text after an owner clause shorter than this is a remark, not a task of its own.
 _SEGMENT_MIN = 6
 # A news report's lead-in before the document's own text: …印发…的通知。通知指出：
@@ -482,7 +498,10 @@ def _paragraphs(
         if current is not None and current.labelled:
             close()  # text after the owner lines starts the next paragraph
         numbered = _NUMBERED.match(text)
-        if numbered and _starts_task(int(numbered.group(1)), last_number, section_has_number):
+        if numbered and (
+            _starts_task(int(numbered.group(1)), last_number, section_has_number)
+            or _starts_fragment(int(numbered.group(1)), text, paragraphs, current)
+        ):
             close()
             last_number, section_has_number = int(numbered.group(1)), True
             current = _Paragraph(
@@ -592,6 +611,14 @@ def _starts_task(number: int, last_number: int, section_has_number: bool) -> boo
     return number == last_number + 1 or (number == 1 and not section_has_number)
 
 
+def _starts_fragment(number: int, text: str, paragraphs: list[_Paragraph], current: _Paragraph | None) -> bool:
+    """A page cut from the middle of a list opens at its item 2 or 7: before any other numbered item, a
+    numbered line that reads as a whole item (a sentence closed by 。) opens one."""
+    if number > _FRAGMENT_NUMBER_MAX or "。" not in fold_punct(text):
+        return False
+    return not any(p.printed_number is not None for p in [*paragraphs, *([current] if current else [])])
+
+
 def _heading_name(text: str) -> str | None:
     """(一) 加快工业绿色发展，持续降低固废产量。 → the text before its first 。"""
     name = join_lines([text]).split("。")[0].strip()
@@ -603,7 +630,9 @@ def _is_task(paragraph: _Paragraph, *, owners_required: bool = False) -> bool:
     deadline (else: prose). Reading a whole document, a numbered one too, unless the text announced
     its list as tasks."""
     text = join_lines(paragraph.parts)
-    names_owners = bool(paragraph.labelled) or _trailing_owner(text) is not None
+    names_owners = (
+        bool(paragraph.labelled) or _trailing_owner(text) is not None or _opening_owners(paragraph.parts) is not None
+    )
     if paragraph.candidate:
         return False
     if paragraph.printed_number is not None and (paragraph.listed or not owners_required):
@@ -688,10 +717,18 @@ def _task_record(paragraph: _Paragraph, number: str) -> tuple[TaskRecord, str | 
         body = body[: tail.start() + 1]
     elif (dated := _trailing_deadline(body)) is not None:
         body, deadline_raw = body[: dated.start], dated.content  # …领导小组（2020年底需完成）
+    elif (opening := _opening_owners(paragraph.parts)) is not None:
+        title_text, owners_raw, rest = opening  # 项目名称 / 由某某副市长负责，A牵头，B配合，做好…。
+        body = f"{title_text}。{rest}"
     if paragraph.labelled:
         labelled, labelled_deadline = owner_and_deadline("；".join(join_lines([line]) for line in paragraph.labelled))
         owners_raw = "；".join(part for part in (owners_raw, labelled) if part) or None
         deadline_raw = deadline_raw or labelled_deadline
+    if (heading_owner := _heading_owner(paragraph.list_name)) is not None and (
+        owners_raw is None or not parse_owners(owners_raw).leads
+    ):
+        # 一、县示范区管委会牵头工作（8项）: the lead of every task under it, beside units a task adds
+        owners_raw = "，".join(part for part in (heading_owner, owners_raw) if part)
     title, content = split_heading(body.strip())
     if paragraph.notes:
         content = "\n".join(part for part in (content, *paragraph.notes) if part)
@@ -719,8 +756,10 @@ def _trailing_owner(text: str) -> _Owner | None:
     for the one before it.
     """
     folded = fold_punct(text).rstrip(_TRAILING_PUNCT)
-    if not folded or folded[-1] not in _CLOSERS:
+    if not folded:
         return None
+    if folded[-1] not in _CLOSERS:
+        return _owner_sentence(folded)
     depth = 0
     for index in range(len(folded) - 1, -1, -1):
         char = folded[index]
@@ -736,6 +775,75 @@ def _trailing_owner(text: str) -> _Owner | None:
                     return _Owner(index, content)
                 return None
     return None
+
+
+def _heading_owner(heading: str | None) -> str | None:
+    """The owners a section heading states for every task under it: 县示范区管委会牵头工作（8项） /
+    市发展改革委负责事项, or None."""
+    if not heading:
+        return None
+    match = _HEADING_OWNER.match(fold_punct(heading).strip())
+    if match is None or _owner_clause(match["clause"]) != "unit":
+        return None
+    return match["clause"]
+
+
+def _owner_clause(clause: str) -> str | None:
+    """'unit' when a clause names units and what they do (由市安监局负责, 相关部门配合), 'person' when it names
+    only a person (由张某某副市长负责), else None."""
+    match = _OWNER_CLAUSE.match(clause.strip())
+    if match is None:
+        return None
+    names = split_names(match["names"])
+    if not names:
+        return None
+    if all(is_person(name) for name in names):
+        return "person"
+    units = all(
+        is_person(name) or _UNIT_NAME_END.search(name) or name.startswith(("各", "相关", "有关")) for name in names
+    )
+    return "unit" if units else None
+
+
+def _owner_run(clauses: list[str]) -> int:
+    """How many clauses at the start of a list name owners (0 when none names a unit)."""
+    count = 0
+    while count < len(clauses) and _owner_clause(clauses[count]) is not None:
+        count += 1
+    return count if any(_owner_clause(clause) == "unit" for clause in clauses[:count]) else 0
+
+
+def _owner_sentence(text: str) -> _Owner | None:
+    """The sentence closing a paragraph when it names owners and nothing else, without brackets:
+    ``…确保安全处置。由市环保局、市卫生局牵头，各县区政府负责实施。``"""
+    folded = fold_punct(text).rstrip(_TRAILING_PUNCT)
+    cut = max(folded.rfind("。"), folded.rfind("；"))
+    sentence = folded[cut + 1 :].strip()
+    if cut <= 0 or not sentence or len(sentence) > _OWNER_SENTENCE_MAX:
+        return None
+    clauses = [clause for clause in re.split(r"[，,]", sentence) if clause.strip()]
+    if _owner_run(clauses) != len(clauses):
+        return None
+    return _Owner(cut + 1, sentence)
+
+
+def _opening_owners(parts: list[str]) -> tuple[str, str, str] | None:
+    """(title, owners, the rest) of a task whose text opens with its owners after its heading:
+    ``兰州城市轨道交通项目`` / ``由某某副市长负责，市建设局牵头，市发改委配合，按照要求…。``"""
+    text = join_lines(parts)
+    folded = fold_punct(text)
+    if len(parts) > 1 and "。" not in fold_punct(parts[0]).rstrip("。"):
+        title = join_lines(parts[:1]).rstrip("。")
+        rest = fold_punct(join_lines(parts[1:]))
+    elif "。" in folded.rstrip("。"):
+        title, rest = folded.split("。", 1)
+    else:
+        return None
+    clauses = rest.split("，")
+    count = _owner_run(clauses)
+    if not count or count == len(clauses):
+        return None
+    return title.strip(), "，".join(clauses[:count]), "，".join(clauses[count:]).strip()
 
 
 def _unclosed_owner(text: str) -> _Owner | None:

@@ -72,6 +72,8 @@ _NUMBER = re.compile(r"^(?:\d+(?:[.．\-—]\d+)*|[（(]?[一二三四五六七�
 _SECTION_NUMBER = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|\d+\s*[、])\s*"
 )
+# Words of a column giving a change beside the value's own column: the value is the baseline or target.
+_GROWTH_WORDS = ("增长", "增速", "增幅", "增减", "同比", "比上年", "年均增")
 _ATTRIBUTES = ("约束性", "预期性", "引导性", "约束", "预期")
 # A header cell spanning a group column and the column it groups: the group's role.
 _GROUP_OF = {"name": "level2", "task_name": "category"}
@@ -143,6 +145,7 @@ class _Columns:
     unknown: list[int] = field(default_factory=list)  # columns nobody understood
     duplicate: list[int] = field(default_factory=list)  # columns of a role an earlier column has
     unused: list[int] = field(default_factory=list)  # understood, but not read by this kind of table
+    more_supporting: list[int] = field(default_factory=list)  # further supporting columns, read with the first
 
     def has(self, *roles: str) -> bool:
         return all(role in self.index for role in roles)
@@ -158,6 +161,8 @@ def records_from_tables(tables: list[Table], path: str, *, convention: str | Non
     task_tables: list[list[TaskRecord]] = []
     for table in tables:
         columns = _columns(table.header)
+        if _classify(columns) is None and (turned := _sideways(table)) is not None:
+            table, columns = turned, _columns(turned.header)
         inferred = _by_content(table, columns)
         kind = _classify(columns)
         if kind is None:
@@ -179,6 +184,38 @@ def records_from_tables(tables: list[Table], path: str, *, convention: str | Non
         _attach_definitions(table, result.indicators, path, result.warnings)
     _number_across_tables(task_tables)
     return result
+
+
+def _sideways(table: Table) -> Table | None:
+    """A table laid out sideways (主要指标 | name | name … over 2025年目标值 | value | value …): its first
+    column reads as a header and its first row does not, so each column is a record and the table is
+    read turned. None when it does not read so."""
+    first_column = [
+        table.header[0] if table.header else None,
+        *(row.cells[0] if row.cells else None for row in table.rows),
+    ]
+    if len(table.header) < 2 or len(first_column) < 2 or not is_header_row(first_column):
+        return None
+    turned = _columns([text or "" for text in first_column])
+    if _classify(turned) is None:
+        return None
+    place = _table_where(table)
+    rows = []
+    for k in range(1, len(table.header)):
+        cells = [table.header[k] or None, *(row.cells[k] if k < len(row.cells) else None for row in table.rows)]
+        raw = [table.header[k] or None, *(row.raw[k] if k < len(row.raw) else None for row in table.rows)]
+        rows.append(Row(cells=cells, line=table.start_line, raw=raw, where=f"{place}第{k + 1}列"))
+    header = [text or "" for text in first_column]
+    return Table(
+        header=header,
+        rows=rows,
+        caption=table.caption,
+        start_line=table.start_line,
+        end_line=table.end_line,
+        layout=table.layout,
+        where=table.where,
+        doubts=table.doubts,
+    )
 
 
 def _number_across_tables(task_tables: list[list[TaskRecord]]) -> None:
@@ -203,6 +240,9 @@ def _columns(header: list[str]) -> _Columns:
     columns = _Columns(index={}, header=header)
     roles = _spanned_groups(header, column_roles(header))
     years = [header_year(text) for text in header]
+    if "name" in roles and "task_name" not in roles:
+        # An indicator table's 2021年完成 / 2022年计划 (words nobody listed beside a year): a column of that year.
+        roles = [YEAR if role is None and year is not None else role for role, year in zip(roles, years)]
     targets: list[int] = []
     year_columns: list[int] = []
     for k, (text, role) in enumerate(zip(header, roles)):
@@ -220,13 +260,15 @@ def _columns(header: list[str]) -> _Columns:
             columns.other_targets.append(k)
         elif role == "observed" and years[k] is not None:
             columns.observed.append((k, years[k]))
+        elif role == "supporting" and role in columns.index:
+            columns.more_supporting.append(k)  # 参与单位 and 责任单位 beside 牵头单位: both support
         elif role in columns.index:
             # A second 责任人 beside 责任领导 is another person: kept in the content, nothing to confirm.
             (columns.unused if role == "leader" else columns.duplicate).append(k)
         else:
             columns.index[role] = k
     if year_columns and "baseline" not in columns.index and (len(year_columns) > 1 or targets):
-        first = min(year_columns, key=lambda k: years[k] or 0)
+        first = min(year_columns, key=lambda k: (years[k] or 0, _growth(header[k]), k))
         columns.index["baseline"] = first
         year_columns.remove(first)
     targets += year_columns
@@ -234,7 +276,9 @@ def _columns(header: list[str]) -> _Columns:
         # The target of the whole area (全省目标值 beside 苏南目标值) is the target; else the target of
         # the latest year, a column without a year taken as the last.
         whole = [k for k in targets if _WHOLE_AREA.match(header_key(header[k]))]
-        final = whole[0] if len(whole) == 1 else max(targets, key=lambda k: (years[k] or 9999, k))
+        final = (
+            whole[0] if len(whole) == 1 else max(targets, key=lambda k: (years[k] or 9999, not _growth(header[k]), k))
+        )
         columns.index["target"] = final
         columns.other_targets = [k for k in targets if k != final] + columns.other_targets
     if "baseline" in columns.index:
@@ -242,6 +286,11 @@ def _columns(header: list[str]) -> _Columns:
     if "target" in columns.index:
         columns.target_year = years[columns.index["target"]]
     return columns
+
+
+def _growth(text: str) -> bool:
+    """A column of the change (2022年计划（增长%）, 增速, 同比) rather than the value itself (绝对值)."""
+    return any(word in text for word in _GROWTH_WORDS)
 
 
 def _spanned_groups(header: list[str], roles: list[str | None]) -> list[str | None]:
@@ -474,9 +523,14 @@ def _value(row: Row, columns: _Columns, role: str) -> str | None:
 
 def _list_text(row: Row, columns: _Columns, role: str) -> str | None:
     """A column listing units: spaces that separated two names become 、 before normalizing."""
-    raw = _raw(row, columns, role)
+    k = columns.index.get(role)
+    return _list_text_at(row, k) if k is not None else None
+
+
+def _list_text_at(row: Row, k: int) -> str | None:
+    raw = row.raw[k] if k < len(row.raw) else None
     if raw is None:
-        return _cell(row, columns, role)
+        return row.cells[k] if k < len(row.cells) else None
     # A line break inside a cell is the page width, not a separator, unless a space stands before it or
     # a unit's name ends there and another's begins (局 / 市…: PDF drops the space a line breaks at).
     lines = [line for line in raw.split("\n") if line.strip()]
@@ -551,6 +605,8 @@ def _owners_from_columns(row: Row, columns: _Columns, convention: str | None) ->
         return None
     lead = _list_text(row, columns, "lead") if "lead" in columns.index else None
     supporting = _list_text(row, columns, "supporting") if "supporting" in columns.index else None
+    more = [_list_text_at(row, k) for k in columns.more_supporting]
+    supporting = "、".join(text for text in (supporting, *more) if text) or None
     if lead is None and supporting is None:
         return None
     parts = [f"牵头单位：{lead}" if lead else None, f"配合单位：{supporting}" if supporting else None]
@@ -585,7 +641,7 @@ def _indicators(
     for row, name in zip(table.rows, names):
         if _is_empty_row(row) or _repeats_header(row, table.header):
             continue
-        heading = _section_heading(row, columns, "name")
+        heading = _section_heading(row, columns, "name") or _numbered_name_alone(row, name)
         if heading is not None and "level1" not in columns.index:
             level1, level2 = heading, None  # a row heading the indicators under it
             continue
@@ -683,6 +739,14 @@ def _indicator_names(rows: list[Row], columns: _Columns) -> list[str | None]:
                 names[k : k + 1 + blanks] = parts
         k += 1 + blanks
     return names
+
+
+def _numbered_name_alone(row: Row, name: str | None) -> str | None:
+    """A row printing only a numbered name (一、创新驱动 / （二）环境质量) and no value: the group of the
+    indicators under it, not an indicator."""
+    if name is None or sum(1 for cell in row.cells if cell) != 1 or not _SECTION_NUMBER.match(name):
+        return None
+    return _SECTION_NUMBER.sub("", name).strip() or None
 
 
 # ------------------------------------------------------------ definitions

@@ -28,6 +28,7 @@ from wufei.importers.headers import column_role, header_key, is_header_row
 from wufei.importers.records import Doubt
 from wufei.importers.text.cell_rows import Grouping, Piece, group_cells
 from wufei.importers.text.normalize import join_lines, normalize_cell
+from wufei.importers.text.space_rows import read_space_table, space_header
 from wufei.importers.text.spaced import chunks, find_spaced_table, spaced_header
 from wufei.importers.text.table_lines import (
     ATTACHMENT_LABEL,
@@ -69,6 +70,8 @@ def find_tables(lines: list[str]) -> list[Table]:
             table, i_next = _parse_rows_table(lines, i, unknown)
         elif _cell_header(lines, i) is not None:
             table, i_next = _parse_cells_table(lines, i)
+        elif (words := space_header(lines, i)) is not None:
+            table, i_next = read_space_table(lines, i, words)
         elif (spaced := spaced_header(lines, i, page_breaks)) is not None:
             table, i_next = find_spaced_table(lines, i, spaced, page_breaks)
         elif (bare := _bare_header(lines, i)) is not None and (parsed := _parse_bare_table(lines, i, bare)):
