@@ -4,6 +4,7 @@ of its own (the world committed), and the `bulletin_ready` notices."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from click.testing import CliRunner
 from sqlalchemy import select
@@ -29,12 +30,13 @@ def test_write_bulletins_and_the_command_line_issue_once_and_notify_office_leade
 
     # the city's bulletin as a run on the 3rd working day of June issues it
     monthly = registry.point("monthly")
+    monkeypatch.chdir(tmp_path)  # a folder named relative to where the run started
     issued = issue_bulletins(
         fresh_engine,
         monthly,
         period=monthly.due_period(date(2024, 6, 5)),
         rules=W.RULESET,
-        out_dir=tmp_path / "flow",
+        out_dir=Path("flow"),
         figures_as_of=date(2024, 6, 5),
         notify_on=date(2024, 6, 5),
     )
@@ -65,6 +67,8 @@ def test_write_bulletins_and_the_command_line_issue_once_and_notify_office_leade
     )
     assert first.payload["title"] == "衡水市“无废城市”建设2024年5月调度通报"
     assert first.payload["path"].endswith("monthly-2024-05.html") and len(first.payload["snapshot_id"]) == 12
+    monkeypatch.chdir(tmp_path.parent)  # delivery runs elsewhere: the files are named absolutely
+    assert all(Path(file).is_absolute() and Path(file).is_file() for file in first.payload["files"])
 
     # the command line: same locked snapshot, same files, nobody notified twice
     monkeypatch.setenv("WUFEI_DATABASE_URL", fresh_engine.url.render_as_string(hide_password=False))

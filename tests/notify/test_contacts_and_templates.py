@@ -22,7 +22,8 @@ from wufei.departments.models import Department
 from wufei.lights.models import LightRecord
 from wufei.notices.service import create_intents
 from wufei.notify.digest import build_digests
-from wufei.notify.service import deliver
+from wufei.notify.models import Delivery, Dispatch
+from wufei.notify.service import deliver, retry
 from wufei.plans.models import Jurisdiction
 from wufei.tasks.models import Task
 
@@ -359,3 +360,32 @@ urls:
     assert "通报文件随邮件附送" in mail.get_body(preferencelist=("plain",)).get_content()
     [written] = outbox_messages(outbox)
     assert written["attachments"] == [{"name": "2024年5月无废城市建设工作通报.docx", "path": str(document)}]
+
+
+def test_a_bulletin_notice_whose_file_is_missing_is_not_sent_until_the_file_is_there(
+    session, departments, channels_from, outbox, tmp_path
+):
+    env, _ = departments
+    document = tmp_path / "bulletin-2024-05.docx"  # named, not (yet) on this machine
+    create_intents(
+        session,
+        [intent("b", "bulletin_ready", env.id, title="2024年5月无废城市建设工作通报", files=[str(document)])],
+    )
+    channels = channels_from(f"""
+version: 1
+urls:
+  - outbox://localhost{outbox}:
+      - tag: dept-{env.id}
+""")
+    summary = deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)
+    assert (summary["sent"], summary["failed"]) == (0, 1)
+    assert outbox_messages(outbox) == []
+    [dispatch] = session.scalars(select(Dispatch)).all()
+    [record] = session.scalars(select(Delivery).where(Delivery.dispatch_id == dispatch.id)).all()
+    assert record.status == "failed" and str(document) in record.error and dispatch.sent_at is None
+
+    document.write_bytes(b"PK\x03\x04 fake docx")
+    retried = retry(session, now=T0, channels=channels, zone=CADENCE.timezone, ignore_backoff=True)
+    assert retried["sent"] == 1
+    [message] = outbox_messages(outbox)
+    assert message["attachments"] == [{"name": "2024年5月无废城市建设工作通报.docx", "path": str(document)}]

@@ -66,6 +66,7 @@ BACKOFF = (timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1), time
 LEASE = timedelta(minutes=10)  # a claimed dispatch nobody finished is looked at again after this
 LOOKBACK = timedelta(days=31)  # intents older than this are no longer delivered
 NO_SERVICE = "（无匹配渠道）"
+NO_ATTACHMENT = "（附件缺失）"
 RETRIABLE = (DispatchStatus.FAILED, DispatchStatus.CLAIMED)
 RESENDABLE = (DispatchStatus.UNKNOWN, DispatchStatus.PERMANENT, DispatchStatus.FAILED)
 LOST = "lost"  # an attempt's outcome when its lease ran out and another run took the dispatch
@@ -438,9 +439,10 @@ def attempt(
     unknown = set() if retry_unknown else {r.service_url for r in records if r.status == DeliveryStatus.UNKNOWN}
     confirmed = {r.service_url for r in records if r.status == DeliveryStatus.SENT}
 
-    attachments = carried_attachments(session, dispatch.id)
+    attachments, missing = carried_attachments(session, dispatch.id)
     results: list[ServiceResult] = []
-    for service, name in channels.targets(dispatch.tag, skip=skip):
+    targets = [] if missing else channels.targets(dispatch.tag, skip=skip)
+    for service, name in targets:
         if results:  # the lease was renewed above for the first service; a send may have been slow
             held = renew(session, dispatch.id, lease, now=now)
             if held is None:  # another run has the dispatch now: it sends the rest, records the outcome
@@ -461,7 +463,22 @@ def attempt(
         record.status = DeliveryStatus.SENT if result.ok else DeliveryStatus.FAILED  # this run's own row: a fact
         record.error, record.duration_ms = result.error, result.duration_ms
         results.append(result)
-    if not results and not confirmed and not unknown:
+    problems = [f"{r.service_url}：{r.error}" for r in results if not r.ok]
+    if missing:  # sent without its bulletin, the message would be marked sent and the bulletin lost
+        error = "附件不存在，未发送：" + "、".join(missing)
+        session.add(
+            Delivery(
+                dispatch_id=dispatch.id,
+                service_url=NO_ATTACHMENT,
+                status=DeliveryStatus.FAILED,
+                error=error,
+                duration_ms=0,
+                attempted_at=clock(now),
+            )
+        )
+        problems.append(f"{NO_ATTACHMENT}：{error}")
+        results_failed = True
+    elif not results and not confirmed and not unknown:
         session.add(
             Delivery(
                 dispatch_id=dispatch.id,
@@ -490,9 +507,7 @@ def attempt(
     if not _fenced_update(session, dispatch.id, lease, status=str(status), attempts=attempts, **values):
         return LOST, messages
     if status == DispatchStatus.PERMANENT:
-        _flag_office(
-            session, dispatch, [f"{r.service_url}：{r.error}" for r in results if not r.ok], zone=zone, now=now
-        )
+        _flag_office(session, dispatch, problems, zone=zone, now=now)
     session.flush()
     return str(status), messages
 
@@ -501,10 +516,11 @@ def deliveries(session: Session, dispatch_id: int) -> list[Delivery]:
     return list(session.scalars(select(Delivery).where(Delivery.dispatch_id == dispatch_id).order_by(Delivery.id)))
 
 
-def carried_attachments(session: Session, dispatch_id: int) -> list[Attachment]:
+def carried_attachments(session: Session, dispatch_id: int) -> tuple[list[Attachment], list[str]]:
     """The bulletin documents named by the `bulletin_ready` intents a dispatch carries (payload
     `files`, else `path`), each named for the recipient after the bulletin's Chinese title: the
-    files on disk have ASCII names, a reader should see 「2024年5月无废城市建设工作通报.docx」."""
+    files on disk have ASCII names, a reader should see 「2024年5月无废城市建设工作通报.docx」.
+    Also the files named but not found (the dispatch must not go without them)."""
     payloads = session.scalars(
         select(NoticeIntent.payload)
         .join(DispatchIntent, DispatchIntent.intent_id == NoticeIntent.id)
@@ -512,15 +528,19 @@ def carried_attachments(session: Session, dispatch_id: int) -> list[Attachment]:
         .order_by(NoticeIntent.id)
     )
     found: dict[Path, Attachment] = {}
+    missing: list[str] = []
     for payload in payloads:
         payload = payload or {}
         for file in payload.get("files") or [payload.get("path")]:
             path = Path(file) if file else None
-            if path is None or path in found or not path.is_file():
+            if path is None or path in found:
+                continue
+            if not path.is_file():
+                missing.append(str(path))
                 continue
             title = payload.get("title")
             found[path] = Attachment(path=path, name=f"{title}{path.suffix}" if title else path.name)
-    return list(found.values())
+    return list(found.values()), missing
 
 
 def new_summary(**fields: Any) -> dict[str, Any]:

@@ -215,7 +215,8 @@ def ready_notices(
     group once, the liaison of every unit named on the scope's tasks; one per snapshot and
     recipient (a regenerated bulletin of the same snapshot notifies nobody twice, a refreshed
     one with new content does)."""
-    html = next((str(p) for p in paths if p.suffix == ".html"), None)
+    # Absolute: delivery may run from another directory, or on a worker sharing the folder.
+    html = next((str(p.resolve()) for p in paths if p.suffix == ".html"), None)
     payload = {
         "title": document.title,
         "period": document.period["chinese"],
@@ -224,7 +225,7 @@ def ready_notices(
         "scope": document.scope,
         "snapshot_id": snapshot.snapshot_id,
         "path": html,
-        "files": [str(p) for p in paths if p.suffix != ".png"],
+        "files": [str(p.resolve()) for p in paths if p.suffix != ".png"],
     }
     notice = point.notice
     if notice.template is not None:
