@@ -162,3 +162,15 @@ def test_short_labels_in_a_table_nobody_understood_are_no_tasks():
     records = read(table)
     assert records.tasks == []
     assert [d.field for d in records.doubts] == ["table"]
+
+
+def test_a_measure_closed_by_its_deadline_in_brackets_gives_the_deadline():
+    table = grid(
+        ["反馈问题", "部分企业危险废物贮存不规范。"],
+        ["整改措施", "开展危险废物规范化环境管理评估，督促企业建立管理台账（立行立改）"],
+        ["责任单位", "某县人民政府"],
+    )
+    records = read(table)
+    assert [(t.title, t.leads, t.deadline_raw) for t in records.tasks] == [
+        ("开展危险废物规范化环境管理评估，督促企业建立管理台账", ("某县人民政府",), "立行立改")
+    ]

@@ -53,7 +53,12 @@ from wufei.importers.headers import (
 from wufei.importers.records import CellRecord, Doubt, IndicatorRecord, ListKind, TaskRecord
 from wufei.importers.text.column_content import NUMBER_SHARE, SHARE, ColumnContent, looks_like_number, profile
 from wufei.importers.text.normalize import fold_punct, normalize_cell
-from wufei.importers.text.paragraphs import owner_and_deadline, split_heading, split_trailing_owner
+from wufei.importers.text.paragraphs import (
+    owner_and_deadline,
+    split_heading,
+    split_trailing_deadline,
+    split_trailing_owner,
+)
 from wufei.importers.text.table_forms import LABEL_MAX, as_form, form_pairs, split_at_header
 from wufei.importers.text.tables import Row, Table
 from wufei.indicators.units import unit_in_name
@@ -1027,6 +1032,8 @@ def _task_record(
         # 推进…。（市发展改革委牵头，市财政局配合，2023年底前完成）
         body, owners_text, named = split_trailing_owner(cell_text)
         deadline = deadline or named
+    if deadline is None:
+        body, deadline = split_trailing_deadline(body)  # …层层压实责任（立行立改）
     title, rest = split_heading(body)
     content_column = _cell(row, columns, "content") if "task_name" in columns.index else None
     record = TaskRecord(
