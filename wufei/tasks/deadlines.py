@@ -193,16 +193,17 @@ def parse_deadline(
 def deadlines_in_text(text: str | None, *, plan_start: int | None = None, plan_end: int | None = None) -> str | None:
     """The phrases in a task's own text that set its deadline (`到2025年底`, `2023年底前`), joined by ；.
 
-    Only phrases that say "by" count (到/至/于 a date, or a date followed by 前); 截至2021年底 reports
-    the past. Years outside the plan period are other plans' business (2030年前碳达峰) and skipped.
+    Only phrases that say "by" count (到/至/于 a date, or a date followed by 前, or 上半年/下半年 before
+    what is done by then); 截至2021年底 reports the past. Years after the plan period are other plans'
+    business (2030年前碳达峰) and skipped; earlier years stay (a rectification list published after its
+    dates: 2022年12月底前，制定…), the parser notes them as earlier than the plan.
     """
     if not text:
         return None
     phrases: list[str] = []
     for match in _IN_TEXT.finditer(_clean(text)):
-        phrase = match["a"] or match["b"]
-        year = int(phrase[:4])
-        if (plan_start is not None and year < plan_start) or (plan_end is not None and year > plan_end):
+        phrase = match["a"] or match["b"] or match["half"]
+        if phrase[:4].isdigit() and plan_end is not None and int(phrase[:4]) > plan_end:
             continue
         if phrase not in phrases:
             phrases.append(phrase)
@@ -212,6 +213,7 @@ def deadlines_in_text(text: str | None, *, plan_start: int | None = None, plan_e
 _IN_TEXT = re.compile(
     r"(?<![截止])(?:到|至|于|在)(?P<a>\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年?底|末)?(?:前|以前|之前)?)(?!\d)"
     r"|(?P<b>\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年?底|末)?(?:以前|之前|前))"
+    r"|(?<![年今明去])(?P<half>[上下]半年)(?=前|内|组织|完成|出台|建成|制定)"
 )
 
 

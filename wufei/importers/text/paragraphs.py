@@ -47,6 +47,7 @@ from wufei.departments.owners import (
     DEADLINE_LABEL,
     PERSON_LABEL,
     is_person,
+    looks_like_unit,
     owner_convention,
     parse_owners,
     split_names,
@@ -90,8 +91,8 @@ _STRUCTURED_OWNER_WORDS = ("牵头", "责任部门", "责任单位", "配合")
 _FOLLOWING_IMPLEMENTERS = re.compile(r"以下(?:各项工作|各项任务|工作|任务)?均需(.+?)(?:负责)?落实")
 # A deadline standing alone in parentheses: 2020年底需完成 / 2023年6月底前 / 长期坚持
 _DEADLINE_ONLY = re.compile(
-    r"^(?=.*(?:底|末|前|完成|年内|持续|长期|常态|季度|半年|年中|每年|逐年))"
-    r"(?:\d{4}\s*年|\d{1,2}\s*月|第?[一二三四1-4]季度|[上下]半年|年中|年内|年底|每年|逐年|长期|持续|常态)"
+    r"^(?=.*(?:底|末|前|完成|年内|持续|长期|常态|季度|半年|年中|每年|逐年|立行立改))"
+    r"(?:\d{4}\s*年|\d{1,2}\s*月|第?[一二三四1-4]季度|[上下]半年|年中|年内|年底|每年|逐年|长期|持续|常态|立行立改)"
     r"[^，。；（）《》]{0,12}$"
 )
 # A line (or the rest of a line) naming owners or the deadline under a label.
@@ -108,6 +109,11 @@ _DEADLINE_PART = re.compile(rf"{_DEADLINE_LABEL}\s*：\s*(?P<deadline>[^；。]+
 _DEADLINE_CLAUSE = re.compile(r"\d{4}\s*年|年底|年内|季度|月底|长期坚持|持续推进|常态|每年|逐年")
 _UNIT_NAME_END = re.compile(r"(?:局|委|厅|办|府|会|社|部|行|院|处|室|站|所|队|组|司|团|中心|单位|部门|企业)(?:等)?$")
 _CONTINUATION_MAX = 40  # a wrapped owner line is short and has no full stop
+_SECTION_NUMBER_START = re.compile(
+    r"^(?:[一二三四五六七八九十]+\s*[、.]|[（(][一二三四五六七八九十]+[）)]|\d+\s*[、.])\s*"
+)
+_PARTNER_MAX = 20  # characters of one unit's name after 会同
+_NAME_BREAK = re.compile(r"[、，。；：,（）]")
 _BARE_HEADING_MAX = 24  # a title or heading line; a paragraph's first line runs longer or has a comma
 # A short 标签：内容 line (联系人：张三, 责任科室：环卫股) among a task's owner lines.
 _KEY_VALUE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[：:]\s*\S[^。]{0,40}$")
@@ -728,7 +734,10 @@ def _task_record(paragraph: _Paragraph, number: str) -> tuple[TaskRecord, str | 
         owners_raw is None or not parse_owners(owners_raw).leads
     ):
         # 一、县示范区管委会牵头工作（8项）: the lead of every task under it, beside units a task adds
-        owners_raw = "，".join(part for part in (heading_owner, owners_raw) if part)
+        if owners_raw is None and (partners := _partners(body)):
+            owners_raw = f"{heading_owner}，{partners}配合"  # 会同市农委、财政局拟定…: the heading's unit leads
+        else:
+            owners_raw = "，".join(part for part in (heading_owner, owners_raw) if part)
     title, content = split_heading(body.strip())
     if paragraph.notes:
         content = "\n".join(part for part in (content, *paragraph.notes) if part)
@@ -779,13 +788,44 @@ def _trailing_owner(text: str) -> _Owner | None:
 
 def _heading_owner(heading: str | None) -> str | None:
     """The owners a section heading states for every task under it: 县示范区管委会牵头工作（8项） /
-    市发展改革委负责事项, or None."""
+    市发展改革委负责事项, or a heading naming one unit alone (一、市发展和改革委员会: a 目标任务书 listing
+    each unit's tasks under its name); else None."""
     if not heading:
         return None
-    match = _HEADING_OWNER.match(fold_punct(heading).strip())
+    folded = _SECTION_NUMBER_START.sub("", fold_punct(heading).strip()).strip()
+    if looks_like_unit(folded) and _UNIT_NAME_END.search(folded) and len(split_names(folded)) == 1:
+        return f"{folded}牵头"
+    match = _HEADING_OWNER.match(folded)
     if match is None or _owner_clause(match["clause"]) != "unit":
         return None
     return match["clause"]
+
+
+def _partners(body: str) -> str | None:
+    """The units a task opens by working with (会同市农委、科技局、财政局，拟定… / 会同市太湖办上半年组织…),
+    as a list, or None: each name is the longest run reading as a unit, names joined by 、."""
+    text = fold_punct(body).strip()
+    if not text.startswith("会同"):
+        return None
+    names: list[str] = []
+    index = len("会同")
+    while True:
+        ends = {
+            end
+            for end in range(index + 2, min(index + _PARTNER_MAX, len(text)) + 1)
+            if not _NAME_BREAK.search(text[index:end]) and looks_like_unit(text[index:end])
+        }
+        # A name ends at the shortest run that no longer run extends (市相关部|门 and 市发展和改革委|员会 go
+        # on; 市太湖办|上半年组织 and 市有关部门|根据省住建厅部署 do not).
+        end = min((end for end in ends if end + 1 not in ends and end + 2 not in ends), default=0)
+        if not end:
+            break
+        names.append(text[index:end])
+        index = end
+        if index >= len(text) or text[index] != "、":
+            break
+        index += 1
+    return "、".join(names) or None
 
 
 def _owner_clause(clause: str) -> str | None:
@@ -873,6 +913,12 @@ def _trailing_deadline(text: str) -> _Owner | None:
         return None
     content = folded[opened + 1 : -1].strip()
     return _Owner(opened, content) if _DEADLINE_ONLY.match(content) else None
+
+
+def split_trailing_deadline(text: str) -> tuple[str, str | None]:
+    """(text, deadline) of a text closed by a parenthesis holding only its deadline: …压实责任（立行立改）."""
+    dated = _trailing_deadline(text)
+    return (text[: dated.start].strip(), dated.content) if dated else (text, None)
 
 
 def _names_units(content: str) -> bool:

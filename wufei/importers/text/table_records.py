@@ -51,9 +51,15 @@ from wufei.importers.headers import (
     is_header_row,
 )
 from wufei.importers.records import CellRecord, Doubt, IndicatorRecord, ListKind, TaskRecord
-from wufei.importers.text.column_content import NUMBER_SHARE, SHARE, ColumnContent, profile
+from wufei.importers.text.column_content import NUMBER_SHARE, SHARE, ColumnContent, looks_like_number, profile
 from wufei.importers.text.normalize import fold_punct, normalize_cell
-from wufei.importers.text.paragraphs import owner_and_deadline, split_heading, split_trailing_owner
+from wufei.importers.text.paragraphs import (
+    owner_and_deadline,
+    split_heading,
+    split_trailing_deadline,
+    split_trailing_owner,
+)
+from wufei.importers.text.table_forms import LABEL_MAX, as_form, form_pairs, split_at_header
 from wufei.importers.text.tables import Row, Table
 from wufei.indicators.units import unit_in_name
 
@@ -89,6 +95,8 @@ _LIST_KINDS: list[tuple[str, ListKind]] = [
     ("监管体系", ListKind.REGULATION),
 ]
 
+# Roles of context around a task (a person, the problem found, a contact): kept in its content, never read.
+_CONTEXT_ROLES = {"leader", "problem", "contact"}
 # The roles each kind of record reads; in a task table other columns go into the content.
 _TASK_ROLES = {
     "number",
@@ -159,12 +167,24 @@ def records_from_tables(tables: list[Table], path: str, *, convention: str | Non
     result = TableRecords()
     definition_tables: list[Table] = []
     task_tables: list[list[TaskRecord]] = []
-    for table in tables:
+    for table in _parts(tables):
         columns = _columns(table.header)
+        if _classify(columns) is None and (form := as_form(table)) is not None:
+            table, columns = form, _columns(form.header)
         if _classify(columns) is None and (turned := _sideways(table)) is not None:
             table, columns = turned, _columns(turned.header)
+        if _classify(columns) is None and _header_is_data(table):
+            table = _header_as_row(table)
+            columns = _columns(table.header)
         inferred = _by_content(table, columns)
         kind = _classify(columns)
+        if kind is None and _tasks_by_content(table, columns, inferred):
+            kind = "tasks"
+            message = (
+                f"{_table_where(table)}的表头未能识别，已按内容读作任务表（任务{len(table.rows)}项），"
+                "请核对每项任务及其责任单位、完成期限"
+            )
+            result.doubts.append(Doubt("table", message, "、".join(text for text in table.header if text)))
         if kind is None:
             _unrecognised(table, path, result)
             continue
@@ -184,6 +204,54 @@ def records_from_tables(tables: list[Table], path: str, *, convention: str | Non
         _attach_definitions(table, result.indicators, path, result.warnings)
     _number_across_tables(task_tables)
     return result
+
+
+def _parts(tables: list[Table]) -> list[Table]:
+    """The tables, each one whose header is not understood cut at any header row further down."""
+    return [
+        part
+        for table in tables
+        for part in (split_at_header(table) if _classify(_columns(table.header)) is None else [table])
+    ]
+
+
+def _header_is_data(table: Table) -> bool:
+    """Whether a table's first row is data, not a header: no cell of it is a known header word, and one is
+    a printed number or longer than any header (a table printed without a header). A form's first row
+    (label and value) is no header either, but is read as a form."""
+    texts = [text for cell in table.header if (text := normalize_cell(cell))]
+    return (
+        bool(texts)
+        and not any(column_roles(table.header))
+        and any(looks_like_number(text) or len(text) > LABEL_MAX for text in texts)
+        and form_pairs(table) is None
+    )
+
+
+def _header_as_row(table: Table) -> Table:
+    cells = [normalize_cell(text) for text in table.header]
+    where = f"{table.where}第1行" if table.where else None
+    first = Row(cells=cells, line=table.start_line, raw=list(table.header), where=where)
+    return Table(
+        header=[f"第{k + 1}列" for k in range(len(table.header))],  # names a doubt can give; no role
+        rows=[first, *table.rows],
+        caption=table.caption,
+        start_line=table.start_line,
+        end_line=table.end_line,
+        layout=table.layout,
+        where=table.where,
+        doubts=table.doubts,
+    )
+
+
+def _tasks_by_content(table: Table, columns: _Columns, inferred: dict[int, str]) -> bool:
+    """Whether a table nobody understood reads as tasks by what its cells hold: its longest texts (found
+    by `_by_content`) the tasks, awaiting owners. Not a box of labels and values naming no task
+    (索引号 / 发布日期, 姓名 / 电话), nor a table without sentence-long texts."""
+    k = columns.index.get("task_name")
+    if k is None or k not in inferred or form_pairs(table) is not None:
+        return False
+    return _text_profile(table.rows, k).mean_length >= _TASK_TEXT_MIN
 
 
 def _sideways(table: Table) -> Table | None:
@@ -264,7 +332,8 @@ def _columns(header: list[str]) -> _Columns:
             columns.more_supporting.append(k)  # 参与单位 and 责任单位 beside 牵头单位: both support
         elif role in columns.index:
             # A second 责任人 beside 责任领导 is another person: kept in the content, nothing to confirm.
-            (columns.unused if role == "leader" else columns.duplicate).append(k)
+            # So is a second 核查情况 beside 反馈问题, or a second 联系电话: context a task keeps.
+            (columns.unused if role in _CONTEXT_ROLES else columns.duplicate).append(k)
         else:
             columns.index[role] = k
     if year_columns and "baseline" not in columns.index and (len(year_columns) > 1 or targets):
@@ -328,6 +397,7 @@ _ROLE_NAMES = {
 _OWNER_ROLES = ("lead", "owners", "entity")
 _NAME_MAX = 20  # characters on average: an indicator's name, not a task's sentence
 _TEXT_ROLES = ("task_name", "content", "target")
+_TASK_TEXT_MIN = 10  # characters on average: texts long enough to be tasks, read without a header
 
 
 def _by_content(table: Table, columns: _Columns) -> dict[int, str]:
@@ -433,7 +503,8 @@ def _table_where(table: Table) -> str:
 
 
 def _unrecognised(table: Table, path: str, result: TableRecords) -> None:
-    header = "、".join(text for text in table.header if text)
+    pairs = form_pairs(table)  # a form's labels say what it holds; its first row is half values
+    header = "、".join(label for label, _, _ in pairs) if pairs else "、".join(text for text in table.header if text)
     result.warnings.append(_where(path, table.start_line) + f"表头未识别，表格未导入：{header}")
     if _holds_data(table):
         result.doubts.append(
@@ -961,6 +1032,8 @@ def _task_record(
         # 推进…。（市发展改革委牵头，市财政局配合，2023年底前完成）
         body, owners_text, named = split_trailing_owner(cell_text)
         deadline = deadline or named
+    if deadline is None:
+        body, deadline = split_trailing_deadline(body)  # …层层压实责任（立行立改）
     title, rest = split_heading(body)
     content_column = _cell(row, columns, "content") if "task_name" in columns.index else None
     record = TaskRecord(
