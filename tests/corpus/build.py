@@ -918,6 +918,15 @@ def write_xlsx(layout: Layout, path: Path) -> None:
 
 Builder = Callable[[str], tuple[Layout, str]]
 
+WUHAN_CHROME = (
+    "主办单位:中共武汉市委宣传部",
+    "承办单位:长江网",
+    "武汉文化产业政策服务平台",
+    "2022-10-19 14:39",
+    "来源: 武汉市人民政府办公厅",
+    "【字体:",
+)
+
 REBUILT: dict[str, tuple[str, Builder]] = {
     # Word
     "ah_chuzhou_2020": ("docx", build_plain),
@@ -984,6 +993,11 @@ REBUILT: dict[str, tuple[str, Builder]] = {
     "xj_hebukesaier_zhenggai_2020": ("html", build_plain),
     "xz_zjt_wushui_2023": ("docx", lambda d: build_pipe_form(d, "反馈问题")),
     "xz_lasa_jtt_2023": ("pdf", lambda d: build_line_form(d, "反馈问题")),
+    # Batch 5, held out (holdout: true in the expected files)
+    "ln_zhongdian_2026": ("pdf", build_plain),
+    "sx_mubiao_2008": ("pdf", build_plain),
+    "hb_zerenfengong_2008": ("html", lambda d: build_dropping(d, ("法搜网--中国法律信息搜索网",))),
+    "hb_wuhan_fenjie_2018": ("docx", lambda d: build_dropping(d, WUHAN_CHROME)),
 }
 
 WRITERS = {"docx": write_docx, "pdf": write_pdf, "html": write_html, "xlsx": write_xlsx}
