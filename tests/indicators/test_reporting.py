@@ -146,7 +146,7 @@ def test_the_light_and_forecast_change_with_reported_values(session, rules, heng
     assert on_track.standing == "on_track"
     assert on_track.reason.startswith("按序时进度：2024年第2季度58%，序时应达56.69%")
     assert [p.period for p in on_track.series] == ["2024-Q2"]
-    assert on_track.path == [("2020-12-31", 49.0), ("2025-12-31", 60.0)]
+    assert [(p.end, p.value) for p in on_track.path] == [("2020-12-31", 49.0), ("2025-12-31", 60.0)]
     assert on_track.forecast == "可以完成"
 
 

@@ -171,7 +171,7 @@ def track_command(plan_ref: str | None, as_of: str | None, behind: bool, as_json
     from dataclasses import asdict
 
     from wufei.clitools import plan_ids
-    from wufei.indicators.reporting import track_summary, tracks
+    from wufei.indicators.reporting import TrackSummary, tracks
     from wufei.indicators.service import list_indicators
 
     cadence = _cadence()
@@ -189,10 +189,10 @@ def track_command(plan_ref: str | None, as_of: str | None, behind: bool, as_json
             f"[{row.indicator_id}] {row.name}（{row.frequency_cn}）{row.reason}；"
             f"预计{row.forecast}：{row.forecast_reason}"
         )
-    counts = track_summary(rows)
+    s = TrackSummary.of(rows)
     click.echo(
-        f"共 {counts['total']} 项：达标 {counts['met']}，按序时进度 {counts['on_track']}，"
-        f"落后序时进度 {counts['behind']}，逾期未报 {counts['overdue']}，无法判断 {counts['unknown']}"
+        f"共 {s.total} 项：达标 {s.met}，按序时进度 {s.on_track}，落后序时进度 {s.behind}，"
+        f"逾期未报 {s.overdue}，无法判断 {s.unknown}；预计可以完成 {s.can_complete}"
     )
 
 

@@ -390,6 +390,13 @@ class TrackPoint:
 
 
 @dataclass
+class PathPoint:
+    end: str  # ISO date: 31 December of the point's year
+    value: float
+    kind: str  # 基线 / 节点 / 目标
+
+
+@dataclass
 class IndicatorTrack:
     indicator_id: int
     number: str | None
@@ -408,7 +415,7 @@ class IndicatorTrack:
     latest: TrackPoint | None
     gap: float | None
     series: list[TrackPoint]
-    path: list[tuple[str, float]]  # (ISO date, value) of the trajectory's points
+    path: list[PathPoint]  # the trajectory's points
 
 
 def observations(indicator: Indicator, reports: Iterable[IndicatorReport]) -> list[Observation]:
@@ -508,7 +515,7 @@ def track(
         latest=series[-1] if series else None,
         gap=float(judgement.gap) if judgement.gap is not None else None,
         series=series,
-        path=[(f"{p.year}-12-31", float(p.value)) for p in path.points] if path else [],
+        path=[PathPoint(f"{p.year}-12-31", float(p.value), p.kind) for p in path.points] if path else [],
     )
 
 
@@ -551,8 +558,27 @@ def _end_of(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 16, tzinfo=UTC)
 
 
-def track_summary(rows: Sequence[IndicatorTrack]) -> dict[str, int]:
-    counts = dict.fromkeys(("met", "on_track", "behind", "overdue", "unknown"), 0)
-    for row in rows:
-        counts[row.standing] += 1
-    return {"total": len(rows), **counts, "can_complete": sum(1 for r in rows if r.forecast == rules_.CAN_COMPLETE)}
+@dataclass
+class TrackSummary:
+    total: int
+    met: int
+    on_track: int
+    behind: int
+    overdue: int
+    unknown: int
+    can_complete: int
+
+    @classmethod
+    def of(cls, rows: Sequence[IndicatorTrack]) -> TrackSummary:
+        def count(standing: str) -> int:
+            return sum(1 for r in rows if r.standing == standing)
+
+        return cls(
+            total=len(rows),
+            met=count("met"),
+            on_track=count("on_track"),
+            behind=count("behind"),
+            overdue=count("overdue"),
+            unknown=count("unknown"),
+            can_complete=sum(1 for r in rows if r.forecast == rules_.CAN_COMPLETE),
+        )
