@@ -194,6 +194,10 @@ def _print_import(result) -> None:
             "wufei.contacts.commands:contacts_template",
             "空白联系人表（部门、专班联系人、负责同志、邮箱、群机器人）",
         ),
+        "indicators": (
+            "wufei.indicators.commands:indicator_form_command",
+            "指标填报表（某部门负责的指标，预填上期数值、数据来源和统计口径）",
+        ),
         "weekly-report": (
             "wufei.reports.commands:weekly_form_command",
             "周报表（某部门某周牵头的在办任务，预填上次报送内容）",
@@ -327,10 +331,32 @@ def _with_lights(session, rows: list[dict], day: date) -> list[dict]:
     return [{**row, "as_of": day.isoformat(), **lights.get(row["id"], empty)} for row in rows]
 
 
-@main.command("indicators")
+@main.group(
+    "indicators",
+    cls=LazyGroup,
+    invoke_without_command=True,
+    lazy={
+        "report": (
+            "wufei.indicators.commands:report_command",
+            "报送一项指标某报送期的数值（数据来源、统计口径、佐证材料）",
+        ),
+        "import": ("wufei.indicators.commands:import_command", "导入填好的指标填报表（.xlsx）：有错误则全部不写入"),
+        "review": (
+            "wufei.indicators.commands:review_command",
+            "审核指标数值：采纳（--accept）或退回（--return --reason 理由）",
+        ),
+        "values": ("wufei.indicators.commands:values_command", "列出报送的指标数值（含各版本）"),
+        "track": ("wufei.indicators.commands:track_command", "各指标的亮灯、原因与完成预测（按序时进度、趋势）"),
+        "owner": ("wufei.indicators.commands:owner_command", "指定指标的责任单位（牵头单位）"),
+        "milestone": ("wufei.indicators.commands:milestone_command", "设定指标某年末的节点值（改变序时进度轨迹）"),
+    },
+)
 @_with_filters
-def indicators_command(plan_ref, dept, role, as_json) -> None:
-    """列出指标"""
+@click.pass_context
+def indicators_command(ctx, plan_ref, dept, role, as_json) -> None:
+    """列出指标；子命令报送、审核、跟踪指标"""
+    if ctx.invoked_subcommand is not None:
+        return
     from wufei.db import make_sessionmaker
     from wufei.indicators.service import indicator_as_dict, list_indicators
     from wufei.tasks.models import Role

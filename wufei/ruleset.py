@@ -3,11 +3,12 @@ then passed explicitly to the services that apply it (no service reads YAML on i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from wufei.assessment.rules import CircularRules
 from wufei.cadence.config import CadenceConfig
 from wufei.escalation.ladder import Ladder
+from wufei.indicators.trajectory import TrackingRules
 from wufei.lights.rules import LightRules
 
 
@@ -17,6 +18,7 @@ class Ruleset:
     lights: LightRules  # lights/rules.yaml
     scoring: CircularRules  # circular.yaml: quarterly and annual scoring, self-assessment
     ladder: Ladder  # escalation/ladder.yaml
+    tracking: TrackingRules = field(default_factory=TrackingRules)  # indicators/tracking.yaml
 
     @classmethod
     def load(cls) -> Ruleset:
@@ -26,4 +28,5 @@ class Ruleset:
             lights=LightRules.load(),
             scoring=CircularRules.load(),
             ladder=Ladder.load(),
+            tracking=TrackingRules.load(),
         )

@@ -19,6 +19,7 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from fractions import Fraction
 from pathlib import Path
 
 import yaml
@@ -29,6 +30,7 @@ from wufei.cadence.config import CadenceConfig
 from wufei.calendar.workdays import WorkCalendar
 from wufei.chinese import week_start
 from wufei.extensions.service import decide_extension, request_extension
+from wufei.indicators.trajectory import TrackingRules
 from wufei.reports.models import Report, ReportStatus
 from wufei.reports.service import open_tasks, review_report, stored_time, submit_report
 from wufei.tasks.models import Role, Task
@@ -106,11 +108,16 @@ class Simulation:
     # Days a stalled task asks for, or the office grants, an extension; found whenever the open
     # tasks are loaded, which happens at least on every week's first working day.
     extension_days: set[date] = field(default_factory=set)
+    tracking: TrackingRules = field(default_factory=TrackingRules)
+    indicator_months: set[tuple[int, int]] = field(default_factory=set)
 
     def play_day(self, session: Session, day: date) -> None:
         if not self.calendar.is_workday(day):
             return
         self._office_reviews(session, day)
+        if day.day >= 6 and (day.year, day.month) not in self.indicator_months:
+            self.indicator_months.add((day.year, day.month))
+            self._report_indicators(session, day)
         if not self._acts_on(day):
             return  # no department files or asks anything today: the open tasks need not be loaded
         tasks = open_tasks(session, as_of=day)
@@ -128,6 +135,47 @@ class Simulation:
             behaviour = behaviour_of(task)
             self._maybe_extend(session, task, behaviour, day)
             self._maybe_report(session, task, behaviour, day, filed)
+
+    def _report_indicators(self, session: Session, day: date) -> None:
+        """Once a month, each lead reports the values of the periods that ended: the first indicator
+        with a trajectory never reports, every third falls behind it, the rest keep to it; the
+        office accepts them."""
+        from wufei.cadence import periods
+        from wufei.indicators.models import Indicator, IndicatorReport
+        from wufei.indicators.reporting import indicator_trajectory, owners, review_value, submit_value
+        from wufei.indicators.trajectory import containing
+        from wufei.plans.models import Plan, PlanKind
+
+        indicators = session.scalars(
+            select(Indicator)
+            .join(Plan, Plan.id == Indicator.plan_id)
+            .where(Plan.kind == PlanKind.PLAN)
+            .options(selectinload(Indicator.plan), selectinload(Indicator.assignments))
+            .order_by(Indicator.id)
+        )
+        tracked = [(i, path) for i in indicators if owners(i) and (path := indicator_trajectory(i, ())) is not None]
+        filed = set(session.execute(select(IndicatorReport.indicator_id, IndicatorReport.period)).tuples())
+        at = datetime.combine(day, time(10), tzinfo=self.cadence.timezone)
+        for position, (indicator, path) in enumerate(tracked):
+            period = periods.previous(containing(self.tracking.frequency_of(indicator.name), day))
+            if position == 0 or (indicator.id, period.label) in filed or period.end.year < self.year - 1:
+                continue
+            expected, baseline = path.expected(period.end), Fraction(path.baseline.value)
+            step = (Fraction(path.target.value) - baseline) / 100
+            value = baseline + (expected - baseline) / 2 if position % 3 == 0 else expected + step
+            report = submit_value(
+                session,
+                indicator_id=indicator.id,
+                department_id=owners(indicator)[0],
+                period=period.label,
+                value=f"{float(value):.2f}",
+                source="统计年报" if period.kind == "annual" else "部门统计月报",
+                at=at,
+                actor="demo",
+                rules=self.tracking,
+                cadence=self.cadence,
+            )
+            review_value(session, report_id=report.id, accept=True, actor="demo-office", at=at, cadence=self.cadence)
 
     def _acts_on(self, day: date) -> bool:
         return day in (self._first_workday_of_week(day), self._filing_day(day)) or day in self.extension_days

@@ -44,6 +44,7 @@ def test_write_bulletins_and_the_command_line_issue_once_and_notify_office_leade
     assert sorted(p.name for p in paths) == [
         "monthly-2024-05-annex.xlsx",
         "monthly-2024-05-completion.png",
+        "monthly-2024-05-indicator_tracks.png",
         "monthly-2024-05-indicators.png",
         "monthly-2024-05-lights.png",
         "monthly-2024-05.docx",

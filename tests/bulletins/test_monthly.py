@@ -65,6 +65,7 @@ HEADINGS = [
     "（四）灯色变差任务",
     "四、红灯、黄灯任务",
     "五、指标进展",
+    "（一）指标填报与序时进度",
     "六、无废细胞建设",
     "七、下月（2024年6月）到期事项",
     "八、延期审批情况",
@@ -171,8 +172,8 @@ def test_the_may_annex_holds_every_table_and_the_ledger_rows_behind_them(may):
 
 def test_the_markdown_links_the_charts_written_beside_it(may):
     markdown = by_suffix(may.paths, ".md")
-    for key in ("lights", "completion", "indicators"):
+    for key in ("lights", "completion", "indicators", "indicator_tracks"):
         png = markdown.parent / f"monthly-2024-05-{key}.png"
         assert png.read_bytes().startswith(b"\x89PNG") and f"]({png.name})" in markdown.read_text(encoding="utf-8")
     html = by_suffix(may.paths, ".html").read_text(encoding="utf-8")
-    assert html.count('src="data:image/png;base64,') == 3 and "http" not in html.split("<body", 1)[1]
+    assert html.count('src="data:image/png;base64,') == 4 and "http" not in html.split("<body", 1)[1]

@@ -31,6 +31,8 @@ def test_the_dashboard_shows_lights_reporting_indicators_and_bulletins(office, s
         "已完成",
         "本周报送（2024年第23周）",
         "指标进展（2024年）",
+        "指标填报与序时进度",
+        "逾期未报：2023年数值应于2024年1月31日前报送，尚无数值",
         "各牵头单位灯色",
         "逾期任务",
         "近7天新亮红灯",

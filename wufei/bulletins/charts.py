@@ -183,3 +183,44 @@ def indicator_progress(title: str, rows: Sequence[dict[str, Any]]) -> bytes:
         ax.text(0.5, 0.5, "暂无可比较的数值指标", ha="center", va="center", transform=ax.transAxes, **_font(figure, 10))
     _style(ax, figure)
     return _png(figure)
+
+
+def indicator_trajectories(title: str, rows: Sequence[dict[str, Any]]) -> bytes:
+    """Small multiples, one per indicator: the reported values (dots, hollow while awaiting review)
+    against the trajectory from baseline through milestones to target (dashed)."""
+    from datetime import date as _date
+
+    from matplotlib.dates import DateFormatter, date2num
+
+    rows = list(rows)[:6]
+    columns = 2 if len(rows) > 1 else 1
+    lines = (len(rows) + columns - 1) // columns
+    figure = _figure(7.2, 2.3 * lines + 0.6)
+    for index, row in enumerate(rows, start=1):
+        ax = figure.add_subplot(lines, columns, index)
+        path = row["path"]
+        ax.plot(
+            date2num([_date.fromisoformat(p["end"]) for p in path]),
+            [p["value"] for p in path],
+            color="#888888",
+            linestyle="--",
+            linewidth=1,
+            label="序时进度轨迹",
+        )
+        points = row["series"]
+        colour = {"green": "#59a14f", "yellow": "#edc948", "red": "#e15759"}.get(row["colour"], "#bab0ac")
+        ax.plot(
+            date2num([_date.fromisoformat(p["end"]) for p in points]),
+            [p["value"] for p in points],
+            color=colour,
+            marker="o",
+            linewidth=1.2,
+            label="填报数值",
+        )
+        ax.set_title(f"{short(row['name'], 16)}（{row['unit'] or ''}）{row['standing_cn']}", **_font(figure, 8))
+        ax.xaxis.set_major_formatter(DateFormatter("%Y"))
+        _style(ax, figure)
+        if index == 1:
+            _legend(ax, figure)
+    figure.suptitle(title, **_font(figure, 11))
+    return _png(figure)

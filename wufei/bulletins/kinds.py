@@ -10,7 +10,9 @@ as percentages with one decimal, scores as given).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import date
+from decimal import Decimal
 from typing import Any, Protocol
 
 from wufei.bulletins import charts
@@ -21,10 +23,11 @@ from wufei.figures.annual import AnnualFigures, AnnualUnit
 from wufei.figures.codec import from_json, to_json
 from wufei.figures.common import COMPONENT_NAMES, IndicatorRef, ReportMiss, TaskRef, Totals
 from wufei.figures.half_year import HalfYearFigures
-from wufei.figures.monthly import Cells, ExtensionGranted, Indicators, MonthlyFigures
+from wufei.figures.monthly import Cells, ExtensionGranted, Indicators, IndicatorTracking, MonthlyFigures
 from wufei.figures.province import ProvinceFigures
 from wufei.figures.quarterly import QuarterlyFigures, QuarterlyRules, QuarterUnit
 from wufei.figures.self_assessment import SelfAssessmentFigures
+from wufei.indicators import trajectory
 from wufei.indicators.status import IndicatorStatus
 
 RECIPIENTS = "领导小组各成员单位，各县（市、区）人民政府，各功能区管委会："
@@ -203,6 +206,56 @@ def _indicator_section(section: Section, indicators: Indicators) -> None:
     if shares:  # no chart of nothing: the table already says 暂无数据
         section.add(
             Chart("indicators", "数值指标最新值与目标值", charts.indicator_progress("数值指标最新值与目标值", shares))
+        )
+
+
+def _tracking_section(section: Section, tracking: IndicatorTracking) -> None:
+    """From the values departments reported: each indicator's light with its reason, the forecast
+    with its basis, and a chart of the values against their trajectories."""
+    s = tracking.summary
+    section.add(
+        Paragraph(
+            f"截至{chinese_date(tracking.as_of)}，按各部门填报的数值和序时进度，{s.total}项指标中：达标{s.met}项，"
+            f"按序时进度{s.on_track}项，落后序时进度{s.behind}项，逾期未报{s.overdue}项，无法判断{s.unknown}项；"
+            f"预计可以完成{s.can_complete}项，存在不确定性{s.total - s.can_complete}项。"
+        )
+    )
+    shown = [t for t in tracking.items if t.standing != "unknown" or t.latest is not None]
+    section.add(
+        Table(
+            "指标跟踪情况",
+            ["编号", "指标", "报送频次", "最新值", "序时应达", "状态", "原因", "预计", "预测依据", "责任单位"],
+            [
+                [
+                    t.number or "",
+                    t.name,
+                    t.frequency_cn,
+                    f"{t.latest.period_cn} {trajectory.number(Decimal(str(t.latest.value)))}{t.unit or ''}"
+                    + ("（待审核）" if t.latest.pending else "")
+                    if t.latest
+                    else "—",
+                    f"{trajectory.number(Decimal(str(t.latest.expected)))}{t.unit or ''}"
+                    if t.latest and t.latest.expected is not None
+                    else "—",
+                    t.standing_cn,
+                    t.reason,
+                    t.forecast,
+                    t.forecast_reason,
+                    names(t.owners),
+                ]
+                for t in shown
+            ],
+            sheet="指标跟踪",
+        )
+    )
+    charted = [t for t in tracking.items if t.series and t.path][:6]
+    if charted:
+        section.add(
+            Chart(
+                "indicator_tracks",
+                "指标数值与序时进度轨迹",
+                charts.indicator_trajectories("指标数值与序时进度轨迹", [asdict(t) for t in charted]),
+            )
         )
 
 
@@ -452,7 +505,12 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         )
     )
 
-    _indicator_section(doc.section("指标进展"), f.indicators)
+    indicator_section = doc.section("指标进展")
+    _indicator_section(indicator_section, f.indicators)
+    if f.tracking is not None:
+        tracking = Section("指标填报与序时进度")
+        _tracking_section(tracking, f.tracking)
+        indicator_section.add(tracking)
     _cells_section(doc.section("无废细胞建设"), f.cells)
 
     upcoming = f.next_period

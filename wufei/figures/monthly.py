@@ -16,6 +16,7 @@ from wufei.cadence.periods import Period, PeriodKind
 from wufei.cells.models import CellCount
 from wufei.chinese import week_label
 from wufei.extensions.models import Extension, ExtensionStatus
+from wufei.figures.codec import absent_when_none
 from wufei.figures.common import (
     Figures,
     LightChange,
@@ -33,6 +34,7 @@ from wufei.figures.common import (
     with_light,
 )
 from wufei.figures.world import TaskRow, World
+from wufei.indicators.reporting import IndicatorTrack, TrackSummary, tracks
 from wufei.indicators.status import IndicatorStatus, IndicatorSummary, indicator_status
 from wufei.lights.models import Light
 from wufei.lights.rules import OVERDUE, LightResult
@@ -77,6 +79,15 @@ class Changes:
     closed: list[LightChange]
     recovered: list[LightChange]
     worsened: list[LightChange]
+
+
+@dataclass
+class IndicatorTracking:
+    """Each indicator's light, reason and forecast from the values reported by `as_of`."""
+
+    as_of: date
+    summary: TrackSummary
+    items: list[IndicatorTrack]
 
 
 @dataclass
@@ -151,6 +162,18 @@ class MonthlyFigures(Figures):
     cells: Cells | None
     next_period: FallingDue
     extensions_granted: list[ExtensionGranted]
+    tracking: IndicatorTracking | None = absent_when_none()  # figures stored before tracking have none
+
+
+def indicator_tracking(session: Session, world: World) -> IndicatorTracking:
+    rows = tracks(
+        session,
+        world.indicators(session),
+        as_of=world.as_of,
+        rules=world.rules.tracking,
+        reporting_since=world.rules.cadence.weekly.reporting_since,
+    )
+    return IndicatorTracking(world.as_of, TrackSummary.of(rows), rows)
 
 
 def monthly_figures(session: Session, world: World) -> MonthlyFigures:
@@ -188,6 +211,7 @@ def monthly_figures(session: Session, world: World) -> MonthlyFigures:
         cells=cells(session, world, indicators),
         next_period=falling_due(session, world, P.next_period(period)),
         extensions_granted=extensions_granted(session, world, period),
+        tracking=indicator_tracking(session, world),
     )
 
 

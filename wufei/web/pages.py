@@ -21,7 +21,9 @@ from wufei.departments.models import Department
 from wufei.doubts.service import count_open
 from wufei.extensions.service import effective_due_dates, list_extensions
 from wufei.indicators.models import Indicator, IndicatorDepartment
+from wufei.indicators.reporting import TrackSummary, tracks
 from wufei.indicators.status import indicator_status
+from wufei.indicators.trajectory import TrackingRules
 from wufei.lights.rules import OVERDUE, LightResult, LightRules
 from wufei.lights.service import compute_lights, count_lights, light_history
 from wufei.notices.service import KIND_NAMES, list_intents
@@ -109,6 +111,7 @@ def dashboard(
     light_rules: LightRules,
     bulletins_dir: Path,
     jurisdiction: str | None = None,
+    tracking_rules: TrackingRules | None = None,
 ) -> dict[str, Any]:
     """Lights overall and by lead department, overdue and newly red tasks, this week's missing
     reports, indicators, bulletins and the imported fields awaiting confirmation (待确认);
@@ -189,6 +192,9 @@ def dashboard(
         "missing": reporting,
         "missing_total": sum(r["missing"] for r in reporting),
         "indicators": indicators(session, year=today.year, plan_ids=plan_ids),
+        "tracking": indicator_tracking(
+            session, today=today, plan_ids=plan_ids, rules=tracking_rules or TrackingRules(), cadence=cadence
+        ),
         "bulletins": bulletins(bulletins_dir),
         "jurisdiction": jurisdiction,
         "jurisdictions": jurisdictions(session),
@@ -223,6 +229,27 @@ def indicators(session: Session, *, year: int, plan_ids: list[int] | None = None
         "off_track_items": [r for r in rows if r.on_track is False][:INDICATOR_OFF_TRACK_SHOWN],
         "items": rows,
     }
+
+
+def indicator_tracking(
+    session: Session, *, today: date, plan_ids: list[int] | None, rules: TrackingRules, cadence: CadenceConfig
+) -> dict[str, Any]:
+    """From reported values: how many indicators are behind their trajectory or overdue, and which."""
+    query = select(Indicator).join(Plan, Plan.id == Indicator.plan_id).where(Plan.kind == PlanKind.PLAN)
+    if plan_ids is not None:
+        query = query.where(Plan.id.in_(plan_ids))
+    listed = list(
+        session.scalars(
+            query.options(
+                selectinload(Indicator.plan),
+                selectinload(Indicator.values),
+                selectinload(Indicator.assignments).selectinload(IndicatorDepartment.department),
+            ).order_by(Indicator.plan_id, Indicator.id)
+        )
+    )
+    rows = tracks(session, listed, as_of=today, rules=rules, reporting_since=cadence.weekly.reporting_since)
+    behind = [r for r in rows if r.standing in ("behind", "overdue")]
+    return {"summary": TrackSummary.of(rows), "behind": behind[:INDICATOR_OFF_TRACK_SHOWN]}
 
 
 FORMS = {".docx": "Word", ".html": "网页", ".md": "Markdown", ".xlsx": "Excel"}

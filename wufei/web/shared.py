@@ -76,6 +76,7 @@ def router(portal: Portal) -> APIRouter:
                 light_rules=portal.light_rules,
                 bulletins_dir=portal.settings.bulletins_dir,
                 jurisdiction=jurisdiction or None,
+                tracking_rules=portal.rules.tracking,
             )
             return portal.render(request, "dashboard.html.j2", signed=signed, **data)
 
