@@ -1,8 +1,7 @@
 """Indicators: values departments report per period (versioned, reviewed, with evidence) and the
-office's milestones per year. Revises 0008: another branch adds a 0009 at the same time; the
-integrator re-chains.
+office's milestones per year.
 
-Revision ID: 0010
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-06 09:00:00
 """
@@ -12,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
