@@ -749,6 +749,8 @@ def _indicators(
         unit = _cell(row, columns, "unit")
         if unit is None and (in_name := unit_in_name(bare)) is not None:
             bare, unit = in_name  # 森林覆盖率(%) in a table without a unit for it
+        if unit is None and "unit" not in columns.index:
+            unit = _header_unit(columns)  # 2025年目标值（万吨）: the unit of the whole column
         record = IndicatorRecord(
             number=printed_number or "",
             name=bare,
@@ -790,6 +792,16 @@ def _indicators(
             _set_owners(record, parse_owners(record.owners_raw, convention=convention))
         records.append(record)
     return records
+
+
+def _header_unit(columns: _Columns) -> str | None:
+    """The unit a target (or else baseline) header prints in brackets, 目标值（万吨）, for a table without a
+    unit column; None when it prints none (（2025年） is a year, not a unit)."""
+    for role in ("target", "baseline"):
+        k = columns.index.get(role)
+        if k is not None and (in_header := unit_in_name(normalize_cell(columns.header[k]) or "")) is not None:
+            return in_header[1]
+    return None
 
 
 def _sub_items(raw: str | None) -> list[str] | None:
