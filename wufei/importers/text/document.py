@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from wufei.importers.document import GRID, Document, Table
-from wufei.importers.records import Doubt, ImportError_, ParsedPlan, PlanKind, TaskRecord
+from wufei.importers.records import Doubt, ImportError_, ParsedPlan, PlanKind
 from wufei.importers.text.evaluation import evaluation_indicators
 from wufei.importers.text.metadata import cell_totals, document_metadata
 from wufei.importers.text.paragraphs import main_tasks, numbered_items
@@ -46,7 +46,7 @@ def interpret(document: Document) -> ParsedPlan:
         issued_on=meta.issued_on,
         period_start=meta.period_start,
         period_end=meta.period_end,
-        tasks=tables.tasks,
+        tasks=main_tasks(_without_tables(lines, document.tables)) + tables.tasks,
         indicators=indicators,
         cells=tables.cells,
         cells_planned_total=planned,
@@ -55,26 +55,13 @@ def interpret(document: Document) -> ParsedPlan:
         doubts=[*document.doubts, *meta.doubts, *tables.doubts],
         format=document.format,
     )
-    body = main_tasks(_without_tables(lines, document.tables))
-    items = not (body or plan.tasks or plan.indicators or plan.cells)
-    if items:
+    if not (plan.tasks or plan.indicators or plan.cells):
         # Nothing names owners or heads a table: the numbered items are the tasks, awaiting owners.
-        body = numbered_items(_without_tables(lines, document.tables))
-    table_tasks = plan.tasks
-    plan.tasks = body + table_tasks
-    refine(plan, convention=convention)  # owners and deadlines found inside the text
-    body, requirements = _body_tasks(body, table_tasks)
-    plan.tasks = [task for task in plan.tasks if task not in requirements]
-    if items and (awaiting := [task for task in body if not _has_owner(task)]):
-        message = f"文件中没有写明责任单位的任务，已将{len(awaiting)}个编号条目读作待指定牵头单位的任务，请核对"
-        plan.doubts.append(Doubt("record", message))
-    if requirements:
-        titles = "、".join(f"「{task.title}」" for task in requirements[:3])
-        message = (
-            f"正文中{len(requirements)}个编号条目（{titles}等）既无责任单位也无完成时限，而其他任务写明了责任单位："
-            "视为通知的工作要求，未读作任务，请核对"
-        )
-        plan.doubts.append(Doubt("record", message, requirements[0].title))
+        plan.tasks = numbered_items(_without_tables(lines, document.tables))
+        if plan.tasks:
+            message = f"文件中没有写明责任单位的任务，已将{len(plan.tasks)}个编号条目读作待指定牵头单位的任务，请核对"
+            plan.doubts.append(Doubt("record", message))
+    refine(plan, convention=convention)
     if document.format != "text":
         # Paragraph records know only their line; say where that is in this format (第12段, 第3页).
         for record in [*plan.tasks, *plan.indicators, *plan.cells]:
@@ -84,20 +71,6 @@ def interpret(document: Document) -> ParsedPlan:
         tables = "；".join(doubt.message for doubt in plan.doubts if doubt.field == "table")
         raise ImportError_(path, "文件中没有找到任务、指标或无废细胞表格" + (f"（{tables}）" if tables else ""))
     return plan
-
-
-def _body_tasks(body: list[TaskRecord], table_tasks: list[TaskRecord]) -> tuple[list[TaskRecord], list[TaskRecord]]:
-    """(tasks of the body text, numbered items of the body that are no tasks). When other tasks (a table's, or
-    the body's own) name their owners, a body item naming neither owner nor deadline is what the notice asks
-    of everyone (一、责任到人，闭环管理。…), not a task of the list."""
-    if not any(_has_owner(task) for task in [*body, *table_tasks]):
-        return body, []
-    kept = [task for task in body if _has_owner(task) or task.deadline_raw]
-    return kept, [task for task in body if task not in kept]
-
-
-def _has_owner(task: TaskRecord) -> bool:
-    return bool(task.leads or task.supporting or task.owners_raw)
 
 
 def _without_tables(lines: list[str], tables: list[Table]) -> list[str]:
