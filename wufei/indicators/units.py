@@ -27,6 +27,11 @@ def _unit_pattern() -> re.Pattern[str]:
     return re.compile(rf"^{one}(?:\s*[/／每]\s*{one})*$")
 
 
+def is_unit(text: str) -> bool:
+    """Whether a cell holds only a unit (%, 万吨, 吨/万元): what a unit column prints."""
+    return bool(_unit_pattern().match(text.strip()))
+
+
 def unit_in_name(name: str) -> tuple[str, str] | None:
     """(name, unit) when the name ends with a bracketed unit, else None."""
     match = _TRAILING_BRACKET.match(name)

@@ -37,6 +37,7 @@ from wufei.importers.document import Row
 from wufei.importers.headers import column_roles
 from wufei.importers.text.normalize import join_lines, normalize_cell
 from wufei.importers.text.table_lines import row_number
+from wufei.indicators.units import is_unit
 
 # Costs, in the units of -log(probability) the column profiles give.
 CONTINUATION = 2.5  # a text line that continues the cell above
@@ -54,6 +55,8 @@ LEFT_OUT_UNLIKE = 4.0  # …in a text that prints its empty cells as blank lines
 LATE_LEFT_OUT = 3.0  # …after a cell of text in the same row
 UNNUMBERED_ROW = 3.0  # a second row between two numbers (a merged 序号)
 LEFTOVER = 1.0  # a text line after the last row, left out of the table
+UNLIKE_UNIT = 3.0  # a cell in a unit column that is no unit (%, 万吨), number or placeholder (-)
+VALUE_SERIES = 0.5  # a value continuing a cell of a column of values (one target per area: ≥60 / ≥40)
 # The most a row's number may jump by (rows lost their numbers in between: 13 to 52 in 001).
 MAX_JUMP = 100
 # Candidates for a row's number looked back over (besides the best one numbered one less).
@@ -133,6 +136,7 @@ class _Column:
     chars: frozenset[str]  # characters its cells use (empty: not known)
     opening: str | None = None  # how most of its cells open (牵头单位, 指标解释)
     sentences: bool = False  # whether its cells are sentences (most end with 。)
+    role: str | None = None  # what the header says the column holds
 
     def fill_cost(self, text: str) -> float:
         """How unlike this column's cells a cell of this text is."""
@@ -142,6 +146,8 @@ class _Column:
         cost += self._likeness(text)
         if self.opening is not None and not text.strip().startswith(self.opening):
             cost += NOT_OPENING
+        if self.role == "unit" and not is_unit(text) and not is_value(text):
+            cost += UNLIKE_UNIT
         return cost
 
     def part_cost(self, text: str) -> float:
@@ -191,7 +197,15 @@ def _profiles(header: list[str], samples: list[list[str | None]]) -> list[_Colum
             chars = chars.union(*(_characters(c) for c in filled))
         sentences = len(filled) >= _MIN_LEARNT and sum(c.endswith(_SENTENCE_ENDS) for c in filled) >= 0.6 * len(filled)
         columns.append(
-            _Column(empty=empty, value=value, length=length, chars=chars, opening=_opening(filled), sentences=sentences)
+            _Column(
+                empty=empty,
+                value=value,
+                length=length,
+                chars=chars,
+                opening=_opening(filled),
+                sentences=sentences,
+                role=role,
+            )
         )
     return columns
 
@@ -448,7 +462,7 @@ class _Aligner:
                 if not unnumbered:  # a number column holds only the numbers rows start at
                     relax(state, (i + 1, nc, 1, with_text), _CELL, self._fill_cost(text, c))
                 if o:
-                    relax(state, (i + 1, c, 1, f), _MORE, self._continuation_cost(text, c, _blanks_before(pieces, i)))
+                    relax(state, (i + 1, c, 1, f), _MORE, self._continuation_cost(pieces, i, c))
             else:
                 relax(state, (i + 1, nc, 0, with_piece), _EMPTY, UNNUMBERED_ROW if unnumbered else column.empty_cost)
                 relax(state, (i + 1, c, o, f), _BLANK, 0.0 if c == 0 else NOISE_BLANK)
@@ -472,12 +486,15 @@ class _Aligner:
             self._fills[key] = cost
         return self._fills[key]
 
-    def _continuation_cost(self, text: str, c: int, blanks: int) -> float:
+    def _continuation_cost(self, pieces: list[Piece], i: int, c: int) -> float:
+        text = pieces[i].text or ""
         column = self.columns[(c - 1) % self.width]  # the column of the cell above
-        after_blank = AFTER_BLANK * min(blanks, MAX_BLANKS_COUNTED)
+        after_blank = AFTER_BLANK * min(_blanks_before(pieces, i), MAX_BLANKS_COUNTED)
         if text.lstrip().startswith(("（", "(")):
             # （2021年） after a blank line inside a row; after a complete row, more likely a title.
             return BRACKET_CONTINUATION + (after_blank if c == 0 else 0.0)
+        if column.role != "unit" and _is_number(text) and _is_number(_text_above(pieces, i)):
+            return VALUE_SERIES + after_blank
         cost = LONG_TEXT_CONTINUATION if column.length >= _LONG_TEXT else CONTINUATION
         if self.openings and text.lstrip().startswith(self.openings):
             cost += NEW_CELL_OPENING
@@ -507,6 +524,28 @@ class _Aligner:
         return [_row(cells, line) for line, cells in rows if line is not None]
 
 
+def _join_cell(parts: list[str]) -> str:
+    """A cell's lines joined; a value under a value stays apart (one target per area: ≥60 ≥40)."""
+    joined = join_lines(parts[:1])
+    for above, part in pairwise(parts):
+        joined += (" " if _is_number(above) and _is_number(part) else "") + join_lines([part])
+    return joined
+
+
+def _is_number(text: str | None) -> bool:
+    """A number-like line (≥60, 0.5), not a placeholder."""
+    return text is not None and bool(_VALUE.match(text))
+
+
+def _text_above(pieces: list[Piece], i: int) -> str | None:
+    """The text line above piece i, blank lines skipped."""
+    while i > 0:
+        i -= 1
+        if pieces[i].text is not None:
+            return pieces[i].text
+    return None
+
+
 def _blanks_before(pieces: list[Piece], i: int) -> int:
     count = 0
     while i - count - 1 >= 0 and pieces[i - count - 1].text is None:
@@ -516,7 +555,7 @@ def _blanks_before(pieces: list[Piece], i: int) -> int:
 
 def _row(cells: list[list[str] | None], line: int) -> Row:
     return Row(
-        cells=[normalize_cell(join_lines(parts)) if parts else None for parts in cells],
+        cells=[normalize_cell(_join_cell(parts)) if parts else None for parts in cells],
         line=line + 1,
         raw=["\n".join(parts) if parts else None for parts in cells],
     )

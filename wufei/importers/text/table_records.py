@@ -39,8 +39,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from wufei.departments.owners import OwnerSpec, parse_owner_columns, parse_owners
+from wufei.importers.document import CELLS
 from wufei.importers.headers import (
     OWNERS_DEADLINE,
     YEAR,
@@ -66,6 +68,11 @@ from wufei.indicators.units import unit_in_name
 MARKS = "★※△✦"
 # Parts of a split name must be this long, so a stray space inside a word is never a split.
 MIN_SPLIT_PART = 6
+# A sub-item of an indicator on its own line is a word or more: 山区.
+MIN_SUB_ITEM = 2
+# A line ending like this goes on in the next; a line opening like this finishes the one above.
+_UNFINISHED = ("的", "和", "与", "及", "、", "，", ",", "（", "(", "/", "-", "—")
+_CONTINUING = ("（", "(", "）", ")", "、", "，", ",", "。", "；", "%", "/")
 
 _DEFINITION_START = re.compile(r"^指标(解释|说明)")
 _METHOD_START = re.compile(r"^计算(方法|方式|公式)")
@@ -735,10 +742,15 @@ def _indicators(
             warnings.append(_row_where(path, row) + f"指标「{name}」没有序号")
         if "number" not in columns.index:
             printed_number = str(len(records) + 1)
+        sub_items = _sub_items(_raw(row, columns, "name")) if table.layout == CELLS else None
+        if sub_items is not None:
+            name = sub_items[0]
         bare, marks = split_marks(name)
         unit = _cell(row, columns, "unit")
         if unit is None and (in_name := unit_in_name(bare)) is not None:
             bare, unit = in_name  # 森林覆盖率(%) in a table without a unit for it
+        if unit is None and "unit" not in columns.index:
+            unit = _header_unit(columns)  # 2025年目标值（万吨）: the unit of the whole column
         record = IndicatorRecord(
             number=printed_number or "",
             name=bare,
@@ -754,7 +766,11 @@ def _indicators(
             data_source=_list_text(row, columns, "data_source"),
             owners_raw=_list_text(row, columns, "owners"),
             attribute_raw=_cell(row, columns, "attribute"),
-            definition=_joined(_cell(row, columns, "definition"), _remark(row, columns)),
+            definition=_joined(
+                _cell(row, columns, "definition"),
+                f"分项：{'；'.join(sub_items[1:])}" if sub_items else None,
+                _remark(row, columns),
+            ),
             category=_cell(row, columns, "category"),
             forecast_raw=_cell(row, columns, "forecast"),
             where=row.where,
@@ -776,6 +792,33 @@ def _indicators(
             _set_owners(record, parse_owners(record.owners_raw, convention=convention))
         records.append(record)
     return records
+
+
+def _header_unit(columns: _Columns) -> str | None:
+    """The unit a target (or else baseline) header prints in brackets, 目标值（万吨）, for a table without a
+    unit column; None when it prints none (（2025年） is a year, not a unit)."""
+    for role in ("target", "baseline"):
+        k = columns.index.get(role)
+        if k is not None and (in_header := unit_in_name(normalize_cell(columns.header[k]) or "")) is not None:
+            return in_header[1]
+    return None
+
+
+def _sub_items(raw: str | None) -> list[str] | None:
+    """A name cell of a text table printing the indicator's name on its first line and its sub-items on the
+    lines under it (森林覆盖率 / 山区 / 丘陵区): [name, item, …]. Text tables keep a cell's lines as printed,
+    never wrapped, so a line under the name is an item of its own unless it reads as the rest of the line
+    above (a bracket, a line opening with punctuation or closing an unfinished one). None when the cell is
+    one line or its lines read as one name."""
+    if raw is None:
+        return None
+    lines = [normalize_cell(line) or "" for line in raw.split("\n") if line.strip()]
+    if len(lines) < 2 or any(len(line) < MIN_SUB_ITEM for line in lines):
+        return None
+    for above, line in pairwise(lines):
+        if above.endswith(_UNFINISHED) or line.startswith(_CONTINUING):
+            return None
+    return lines
 
 
 def _remark(row: Row, columns: _Columns) -> str | None:

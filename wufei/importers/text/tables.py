@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 from wufei.importers.document import CELLS, ROWS, Row, Table
-from wufei.importers.headers import column_role, header_key, is_header_row
+from wufei.importers.headers import column_role, column_roles, header_key, is_header_row
 from wufei.importers.records import Doubt
 from wufei.importers.text.cell_rows import Grouping, Piece, group_cells
 from wufei.importers.text.normalize import join_lines, normalize_cell
@@ -52,6 +52,10 @@ _NUMBERED_WORD = re.compile(r"[一二三四五六七八九十]+|\d+")
 _GROUP_WORDS = ("目标", "进度", "计划", "安排", "节点", "分解")
 # Known words a header of bare lines (no tabs) needs, unless it starts with 序号 right above the first row.
 BARE_HEADER_MINIMUM = 3
+# Of the gaps between a table's lines, the share with a blank line for a copy that puts one after every line.
+DOUBLE_SPACED_SHARE = 0.9
+# Roles of columns before 序号 that name groups of rows rather than a row's own cells.
+GROUP_ROLES = ("level1", "level2", "category", "task_name")
 
 
 def find_tables(lines: list[str]) -> list[Table]:
@@ -535,16 +539,19 @@ def _parse_bare_table(lines: list[str], start: int, found: tuple[list[str], int]
             i = repeated[1]  # the header repeated at a page break
             continue
         if is_heading(line) and (not pieces or pieces[-1].text is None):
-            j = _next_text_line(lines, i + 1)
+            label = _group_label(lines, i + 1)
+            j = _next_text_line(lines, (label if label is not None else i) + 1)
             if j is None or row_number(lines[j]) is None:
                 break  # the body goes on
+            text = line if label is None else f"{line.strip()}{lines[label].strip()}"
             empty: list[str | None] = [None] * (len(header) - 1)
-            headings.append(Row(cells=[normalize_cell(line), *empty], line=i + 1, raw=[line, *empty]))
-            i += 1
+            headings.append(Row(cells=[normalize_cell(text), *empty], line=i + 1, raw=[text, *empty]))
+            i = (label if label is not None else i) + 1
             continue
         pieces.append(Piece(i, line))
         i += 1
-    grouping = group_cells(header, pieces)
+    pieces = _single_spaced(pieces)
+    grouping = _group_rows(header, pieces)
     used = pieces[: grouping.used]
     rows = sorted(grouping.rows + [h for h in headings if not used or h.line <= used[-1].line + 1], key=_line)
     last = max([p.line for p in used if p.text is not None] + [h.line - 1 for h in rows], default=found[1] - 1)
@@ -555,6 +562,56 @@ def _parse_bare_table(lines: list[str], start: int, found: tuple[list[str], int]
     if not rows:
         table.doubts.append(Doubt("table", "表头下没有读到任何一行，请核对", None))
     return table, last + 1
+
+
+def _group_label(lines: list[str], i: int) -> int | None:
+    """The index of a group's name standing on its own line under its number ((一) / 制度与保障机制完善, the
+    merged cells of the columns before 序号), when a row's number follows it; None otherwise."""
+    j = _next_text_line(lines, i)
+    if j is None or not _may_be_header_word(lines[j]):
+        return None
+    after = _next_text_line(lines, j + 1)
+    return j if after is not None and row_number(lines[after]) is not None else None
+
+
+def _single_spaced(pieces: list[Piece]) -> list[Piece]:
+    """The pieces of a table copied with a blank line after every line (cell or line of a cell): one blank
+    line is nothing there, and each further blank line an empty cell. Other pieces are kept as they are."""
+    gaps: list[int] = []  # blank lines between consecutive text lines
+    run = 0
+    seen_text = False
+    for piece in pieces:
+        if piece.text is None:
+            run += 1
+            continue
+        if seen_text:
+            gaps.append(run)
+        seen_text, run = True, 0
+    if len(gaps) < MIN_HEADER_CELLS or sum(1 for gap in gaps if gap >= 1) < DOUBLE_SPACED_SHARE * len(gaps):
+        return pieces
+    single: list[Piece] = []
+    run_pieces: list[Piece] = []
+    for piece in pieces:
+        if piece.text is None:
+            run_pieces.append(piece)
+            continue
+        single += run_pieces[1:]
+        run_pieces = []
+        single.append(piece)
+    return single + run_pieces[1:]
+
+
+def _group_rows(header: list[str], pieces: list[Piece]) -> Grouping:
+    """Rows of a table whose 序号 is not its first column: the columns before it are groups (领域, 任务) printed
+    once as a heading above their rows, so rows are cut from the number on and the group columns left empty."""
+    roles = column_roles(header, strict=True)
+    if "number" not in roles[1:] or not all(role in GROUP_ROLES for role in roles[: roles.index("number")]):
+        return group_cells(header, pieces)
+    first = roles.index("number")
+    grouping = group_cells(header[first:], pieces)
+    empty: list[str | None] = [None] * first
+    grouping.rows = [Row(cells=[*empty, *row.cells], line=row.line, raw=[*empty, *row.raw]) for row in grouping.rows]
+    return grouping
 
 
 def _starts_over(lines: list[str], i: int, pieces: list[Piece]) -> bool:
