@@ -23,7 +23,7 @@ EXPECTED = sorted(CORPUS.glob("*.expected.yaml"))
 IDS = [p.name.removesuffix(".expected.yaml") for p in EXPECTED]
 README = (CORPUS / "README.md").read_text(encoding="utf-8")
 
-HELD_OUT_BATCH = None  # none now: batch 5 was scored blind twice, then opened for tuning (README)
+HELD_OUT_BATCH = 6  # batch 6 is held out: the importer is never tuned to it (README)
 TASK_KEYS = {"title", "leads", "supporting", "deadline", "due", "implementers"}
 INDICATOR_KEYS = {"name", "unit", "baseline", "target", "other_targets"}
 PLAN_KEYS = {"title", "jurisdiction", "doc_number", "period_start", "period_end"}
@@ -56,7 +56,7 @@ def published_text(doc_id: str, file: str) -> str:
 def test_document_is_well_formed(doc_id: str):
     data = load(doc_id)
     assert set(data) <= {"file", "batch", "holdout", "plan", "tasks", "indicators"}
-    assert data["batch"] in (1, 2, 3, 4, 5)
+    assert data["batch"] in (1, 2, 3, 4, 5, 6)
     assert data.get("holdout", False) is (data["batch"] == HELD_OUT_BATCH), "only the last batch is held out"
     path = CORPUS / data["file"]
     assert path.is_file() and path.stem == doc_id
@@ -113,9 +113,20 @@ def test_the_fifth_batch_mixes_the_formats_and_names_new_places():
     assert sum(len(data["tasks"]) for data in held) >= 20
 
 
+def test_the_sixth_batch_is_the_held_out_set():
+    # Batch 6 has one document (the brief asked for ten, every format and two indicator tables: the README says
+    # why there is only one, a plain text without an indicator table).
+    held = [load(doc_id) for doc_id in IDS if load(doc_id).get("holdout")]
+    assert {data["batch"] for data in held} == {HELD_OUT_BATCH}
+    assert len(held) == 1
+    assert Counter(Path(data["file"]).suffix for data in held) == {".txt": 1}
+    assert sum(len(data["tasks"]) for data in held) == 5
+
+
 def test_the_earlier_batches_keep_their_documents_as_tuning_data():
     batches = Counter(load(doc_id)["batch"] for doc_id in IDS)
     assert batches[1] == 25 and batches[2] == 12 and batches[3] == 16 and batches[4] == 15 and batches[5] == 5
+    assert batches[6] == 1
 
 
 @pytest.mark.parametrize("doc_id", sorted(k for k, (fmt, _) in build.REBUILT.items() if fmt != "pdf"))
