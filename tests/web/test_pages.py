@@ -100,7 +100,9 @@ def test_the_office_assigns_an_owner_to_a_task_waiting_for_one(office, server):
         assert [a.department_id for a in task.assignments if a.role == "lead"] == [server.tasks.ecology]
         entry = session.scalar(
             select(AuditEntry).where(
-                AuditEntry.entity == "tasks", AuditEntry.entity_id == task_id, AuditEntry.actor == "web:office"
+                AuditEntry.entity == "tasks",
+                AuditEntry.entity_id == task_id,
+                AuditEntry.actor == "办公室张三（office）",
             )
         )
         assert entry is not None and entry.source == "assign owners"

@@ -18,10 +18,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from wufei.accounts.models import UserRole
+from wufei.accounts.service import person
 from wufei.cadence.config import CadenceConfig
 from wufei.calendar.service import load_calendar
 from wufei.chinese import WeekError, parse_week, week_start
 from wufei.extensions.service import ExtensionError, list_extensions, request_extension
+from wufei.filetypes import size_text
 from wufei.reports.models import ReportInput
 from wufei.reports.service import ReportError, add_input, submit_report
 from wufei.tasks.models import Role, TaskDepartment
@@ -36,7 +38,7 @@ FORM_OVERHEAD_BYTES = 2 * 1024 * 1024
 
 
 def actor_of(signed) -> str:
-    return f"web:{signed.user.username}"
+    return person(signed.user)
 
 
 def own_task_ids(session, department_id: int, role: Role) -> set[int]:
@@ -108,7 +110,7 @@ def router(portal: Portal) -> APIRouter:
             values=values or {},
             error=error,
             allowed_types="、".join(allowed_types),
-            max_megabytes=max_file_bytes // (1024 * 1024),
+            max_size=size_text(max_file_bytes),
             status_code=status_code,
             **form,
         )
@@ -181,7 +183,7 @@ def router(portal: Portal) -> APIRouter:
             signed = portal.signed_in(request, session)
         return portal.render_error(
             request,
-            f"上传的文件过大（单个文件不超过 {max_file_bytes // (1024 * 1024)} MB）",
+            f"上传的文件过大（单个文件不超过 {size_text(max_file_bytes)}）",
             signed=signed,
             status_code=413,
             back="/my/report",

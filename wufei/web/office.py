@@ -9,9 +9,13 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi import APIRouter, Request
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
-from wufei.accounts.models import UserRole
+from wufei.accounts.models import User, UserRole
+from wufei.accounts.service import person
+from wufei.accounts.throttle import KIND_NAMES, LockoutError, lift_lockout, list_lockouts
+from wufei.db import utcnow
 from wufei.departments.naming import DepartmentNameError, resolve_departments
 from wufei.extensions.models import ExtensionStatus
 from wufei.extensions.service import ExtensionError, decide_extension, list_extensions
@@ -26,7 +30,7 @@ OFFICE = UserRole.OFFICE
 
 
 def actor_of(signed) -> str:
-    return f"web:{signed.user.username}"
+    return person(signed.user)
 
 
 def _int(value, default: int | None = None) -> int | None:
@@ -61,7 +65,14 @@ def router(portal: Portal) -> APIRouter:
                         signed = portal.user(request, session, OFFICE)
                         portal.check_csrf(form, signed)
                         return handler(session, signed, form, **params)
-                except (ReportError, ExtensionError, AssignmentError, MilestoneError, DepartmentNameError) as error:
+                except (
+                    ReportError,
+                    ExtensionError,
+                    AssignmentError,
+                    MilestoneError,
+                    DepartmentNameError,
+                    LockoutError,
+                ) as error:
                     with portal.work() as session:
                         signed = portal.signed_in(request, session)
                     return portal.render_error(request, str(error), signed=signed, back=back.format(**params))
@@ -170,4 +181,30 @@ def router(portal: Portal) -> APIRouter:
     routes.add_api_route(
         "/tasks/{task_id:id}/milestones/remove", post(milestone_remove, "/tasks/{task_id}"), methods=["POST"]
     )
+    # --- sign-in lockouts ----------------------------------------------------------------------
+
+    @routes.get("/lockouts")
+    def lockouts_page(request: Request):
+        with portal.work() as session:
+            signed = portal.user(request, session, OFFICE)
+            now = utcnow()
+            active = list_lockouts(session, at=now)
+            past = [row for row in list_lockouts(session, at=now, include_past=True) if row not in active][:30]
+            people = dict(session.execute(select(User.username, User.display_name)).tuples().all())
+            return portal.render(
+                request,
+                "lockouts.html.j2",
+                signed=signed,
+                active=active,
+                past=past,
+                people=people,
+                kind_names=KIND_NAMES,
+                rules=portal.settings.throttle,
+            )
+
+    def lift(session, signed, form, lockout_id: int):
+        lift_lockout(session, lockout_id=lockout_id, at=utcnow(), actor=actor_of(signed))
+        return redirect("/lockouts", "unlocked")
+
+    routes.add_api_route("/lockouts/{lockout_id:id}/lift", post(lift, "/lockouts"), methods=["POST"])
     return routes
