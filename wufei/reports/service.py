@@ -264,7 +264,7 @@ def review_report(
         raise ReportError(f"报告 {report_id} 已审核（{STATUS_NAMES[ReportStatus(report.status)]}），不能再次审核")
     reason = (reason or "").strip() or None
     if not accept and reason is None:
-        raise ReportError("退回报告须说明理由（--reason）")
+        raise ReportError("退回报告须说明理由")
     at = _aware(at, cadence)
     task = report.task
     status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED

@@ -36,11 +36,13 @@ from wufei.web import imports, liaison, office, public, shared
 from wufei.web.ids import register_row_ids
 from wufei.web.portal import (
     ANONYMOUS_CSRF_COOKIE,
+    NUL_MESSAGE,
     SESSION_COOKIE,
     TEMPLATES,
     Portal,
     Settings,
     SignInRequired,
+    read_form,
     redirect,
 )
 
@@ -89,6 +91,17 @@ def create_app(settings: Settings) -> FastAPI:
             return portal.signed_in(request, session) is not None
 
     @app.middleware("http")
+    async def no_nul(request: Request, call_next):
+        # A NUL in the address (%00) reaches no page: PostgreSQL cannot even compare text with it.
+        if (
+            b"%00" in request.scope.get("raw_path", b"")
+            or "\x00" in request.url.path
+            or b"%00" in request.url.query.encode()
+        ):
+            return await error_page(request, NUL_MESSAGE, 400)
+        return await call_next(request)
+
+    @app.middleware("http")
     async def body_limit(request: Request, call_next):
         # Bodies are refused by their declared length before anything reads them; a body
         # without one (chunked) is refused outright: browsers always declare it for a form.
@@ -103,6 +116,16 @@ def create_app(settings: Settings) -> FastAPI:
             if declared > FORM_BYTES and not await run_in_threadpool(signed_in, request):
                 return await error_page(request, "请先登录", 403)
         return await call_next(request)
+
+    @app.middleware("http")
+    async def server_faults(request: Request, call_next):
+        # Any fault is a Chinese page, answered here rather than by an exception handler (Starlette's
+        # re-raises after answering, and uvicorn then resets the connection).
+        try:
+            return await call_next(request)
+        except Exception:
+            log.exception("unhandled error on %s %s", request.method, request.url.path)
+            return await error_page(request, STATUS_MESSAGES[500], 500)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -154,11 +177,6 @@ def create_app(settings: Settings) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, _exc: RequestValidationError):
         return await error_page(request, STATUS_MESSAGES[422], 422)
-
-    @app.exception_handler(Exception)
-    async def server_error(request: Request, exc: Exception):
-        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        return await error_page(request, STATUS_MESSAGES[500], 500)
 
     @app.get("/static/style.css")
     def stylesheet() -> Response:
@@ -227,7 +245,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.post("/login")
     async def login(request: Request):
-        form = await request.form()
+        form = await read_form(request)
         portal.check_anonymous_csrf(request, form)
         username, password = str(form.get("username") or "").strip().lower(), str(form.get("password") or "")
         address, target = client_address(request), str(form.get("next") or "/")
@@ -257,7 +275,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.post("/signin/{token}")
     async def sign_in_with_link(request: Request, token: str):
-        form = await request.form()
+        form = await read_form(request)
         portal.check_anonymous_csrf(request, form)
 
         address = client_address(request)
@@ -280,7 +298,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.post("/logout")
     async def logout(request: Request):
-        form = await request.form()
+        form = await read_form(request)
 
         def work():
             with portal.work() as session:

@@ -51,7 +51,7 @@ from wufei.importers.service import (
 from wufei.plans.models import Plan
 from wufei.tasks.models import Task, TaskDepartment
 from wufei.web.ids import row_id
-from wufei.web.portal import Portal, redirect
+from wufei.web.portal import Portal, read_form, redirect
 
 OFFICE = UserRole.OFFICE
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -196,7 +196,7 @@ def router(portal: Portal) -> APIRouter:
         await run_in_threadpool(signed_office, request)
         if int(request.headers.get("content-length") or 0) > max_bytes + FORM_OVERHEAD_BYTES:
             return await run_in_threadpool(refuse, request, _too_large(max_bytes), 413)
-        form = await request.form(max_files=1, max_fields=10)
+        form = await read_form(request, max_files=1, max_fields=10)
         file = form.get("file")
         name, content = "", b""
         if isinstance(file, UploadFile) and file.filename:
@@ -260,7 +260,7 @@ def router(portal: Portal) -> APIRouter:
 
     async def _form(request: Request):
         await run_in_threadpool(signed_office, request)
-        return await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
+        return await read_form(request, max_files=0, max_fields=MAX_FORM_FIELDS)
 
     @routes.post("/import/{token}/commit")
     async def commit(request: Request, token: str):
@@ -349,7 +349,7 @@ def router(portal: Portal) -> APIRouter:
 
     @routes.post("/doubts/{doubt_id:id}/decide")
     async def decide(request: Request, doubt_id: int):
-        form = await request.form()
+        form = await read_form(request)
 
         def work():
             try:

@@ -28,7 +28,7 @@ from wufei.reports.models import ReportInput
 from wufei.reports.service import ReportError, add_input, submit_report
 from wufei.tasks.models import Role, TaskDepartment
 from wufei.web import pages
-from wufei.web.portal import Forbidden, Portal, redirect
+from wufei.web.portal import Forbidden, Portal, read_form, redirect
 from wufei.web.shared import own_department
 
 LIAISON = UserRole.LIAISON
@@ -128,7 +128,7 @@ def router(portal: Portal) -> APIRouter:
         await run_in_threadpool(_signed_liaison, request)
         if int(request.headers.get("content-length") or 0) > request_limit(portal.cadence):
             return await run_in_threadpool(_refuse_large, request)
-        form = await request.form(max_files=MAX_FILES)
+        form = await read_form(request, max_files=MAX_FILES)
         fields: dict[str, Any] = {}
         files: dict[int, list[tuple[str, bytes]]] = {}
         for key, value in form.multi_items():
@@ -262,7 +262,7 @@ def router(portal: Portal) -> APIRouter:
 
     @routes.post("/my/extensions")
     async def ask_extension(request: Request):
-        form = await request.form()
+        form = await read_form(request)
 
         def work():
             try:

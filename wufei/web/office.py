@@ -24,7 +24,7 @@ from wufei.tasks.assignment import AssignmentError, assign_owners, tasks_awaitin
 from wufei.tasks.milestones import MilestoneError, remove_milestone, set_milestone
 from wufei.web import pages
 from wufei.web.ids import row_id
-from wufei.web.portal import Portal, redirect
+from wufei.web.portal import Portal, read_form, redirect
 
 OFFICE = UserRole.OFFICE
 
@@ -56,7 +56,7 @@ def router(portal: Portal) -> APIRouter:
         sends no Referer, by its policy)."""
 
         async def endpoint(request: Request):
-            form = await request.form()
+            form = await read_form(request)
             params = dict(request.path_params)  # ints: the paths use {name:id}
 
             def work():

@@ -28,6 +28,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from wufei.accounts.models import UserRole
 from wufei.accounts.service import ROLE_NAMES, SignedIn, session_user
@@ -244,6 +245,18 @@ class Portal:
             back=back,
             heading=heading,
         )
+
+
+NUL_MESSAGE = "提交的内容含有不可见的控制字符（NUL），请删除后重新提交"
+
+
+async def read_form(request: Request, **limits: Any) -> FormData:
+    """The request's form (`limits` as Starlette's `request.form` takes them), refused (400) when
+    a text field holds a NUL, which no person types and PostgreSQL cannot store in text."""
+    form = await request.form(**limits)
+    if any(isinstance(value, str) and "\x00" in key + value for key, value in form.multi_items()):
+        raise HTTPException(status_code=400, detail=NUL_MESSAGE)
+    return form
 
 
 def redirect(path: str, notice: str | None = None) -> RedirectResponse:
