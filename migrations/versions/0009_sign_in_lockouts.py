@@ -1,4 +1,5 @@
-"""Portal: lockouts after too many failed sign-ins (per account name and per address)
+"""Portal: lockouts after too many failed sign-ins (per account name and per address); people
+named on records by display name (王五（eco）) instead of web:eco
 
 Revision ID: 0009
 Revises: 0008
@@ -16,6 +17,16 @@ branch_labels = None
 depends_on = None
 
 
+# Who filed, reviewed or decided, on the records people read (the audit trail is left as written).
+PEOPLE_COLUMNS = (
+    ("reports", "submitted_by"),
+    ("reports", "reviewed_by"),
+    ("report_inputs", "submitted_by"),
+    ("extensions", "decided_by"),
+    ("import_doubts", "decided_by"),
+)
+
+
 def upgrade() -> None:
     op.create_table(
         "sign_in_lockouts",
@@ -31,6 +42,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("sign_in_lockouts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_sign_in_lockouts_until"), ["until"], unique=False)
+
+    named = "users.display_name || '（' || users.username || '）'"
+    for table, column in PEOPLE_COLUMNS:
+        op.execute(
+            f"UPDATE {table} SET {column} = (SELECT {named} FROM users WHERE 'web:' || users.username = {column}) "
+            f"WHERE {column} LIKE 'web:%' AND EXISTS (SELECT 1 FROM users WHERE 'web:' || users.username = {column})"
+        )
 
 
 def downgrade() -> None:

@@ -164,6 +164,7 @@ def router(portal: Portal) -> APIRouter:
                     filed = _file_week(session, signed, week, fields, files, led, supported)
                     if not filed:
                         raise ReportError("没有填写任何任务的本周进度或配合情况，未报送")
+                    portal.refresh_lights(session, filed)
                 return redirect(f"/my/report?week={week.isocalendar().year}-W{week.isocalendar().week:02d}", "filed")
             except ReportError as error:
                 with portal.work() as session:
@@ -189,9 +190,10 @@ def router(portal: Portal) -> APIRouter:
             back="/my/report",
         )
 
-    def _file_week(session, signed, week: date, fields, files, led: set[int], supported: set[int]) -> int:
+    def _file_week(session, signed, week: date, fields, files, led: set[int], supported: set[int]) -> list[int]:
+        """Files the form's rows; the tasks filed for (reports and 配合情况)."""
         calendar, at, actor = load_calendar(session), portal.now(), actor_of(signed)
-        department_id, count = signed.user.department_id, 0
+        department_id, filed = signed.user.department_id, []
         for task_id in sorted(led):
             raw = str(fields.get(f"progress_{task_id}") or "").strip()
             if not raw:
@@ -215,7 +217,7 @@ def router(portal: Portal) -> APIRouter:
                 calendar=calendar,
                 cadence=portal.cadence,
             )
-            count += 1
+            filed.append(task_id)
         stray = [task_id for task_id in files if not str(fields.get(f"progress_{task_id}") or "").strip()]
         if stray:
             raise ReportError(f"任务 {stray[0]} 上传了佐证材料但未填写本周进度")
@@ -238,8 +240,8 @@ def router(portal: Portal) -> APIRouter:
                     actor=actor,
                     cadence=portal.cadence,
                 )
-                count += 1
-        return count
+                filed.append(task_id)
+        return filed
 
     # --- extensions ---------------------------------------------------------------------------
 

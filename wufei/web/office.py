@@ -91,7 +91,7 @@ def router(portal: Portal) -> APIRouter:
 
     def review(session, signed, form, report_id: int):
         accept = form.get("decision") == "accept"
-        review_report(
+        report = review_report(
             session,
             report_id=report_id,
             accept=accept,
@@ -100,6 +100,7 @@ def router(portal: Portal) -> APIRouter:
             at=portal.now(),
             cadence=portal.cadence,
         )
+        portal.refresh_lights(session, [report.task_id])
         return redirect("/review", "reviewed_accept" if accept else "reviewed_return")
 
     routes.add_api_route("/reports/{report_id:id}/review", post(review, "/review"), methods=["POST"])
@@ -116,7 +117,7 @@ def router(portal: Portal) -> APIRouter:
             return portal.render(request, "extensions.html.j2", signed=signed, pending=pending, decided=decided)
 
     def decide(session, signed, form, extension_id: int):
-        decide_extension(
+        extension = decide_extension(
             session,
             extension_id=extension_id,
             approve=form.get("decision") == "approve",
@@ -124,6 +125,7 @@ def router(portal: Portal) -> APIRouter:
             decided_on=portal.today(),
             actor=actor_of(signed),
         )
+        portal.refresh_lights(session, [extension.task_id])
         return redirect("/extensions", "extension_decided")
 
     routes.add_api_route("/extensions/{extension_id:id}/decide", post(decide, "/extensions"), methods=["POST"])
@@ -150,6 +152,7 @@ def router(portal: Portal) -> APIRouter:
 
         leads, supporting = picked("lead"), picked("supporting")
         assign_owners(session, task_id=task_id, lead_ids=leads, supporting_ids=supporting, actor=actor_of(signed))
+        portal.refresh_lights(session, [task_id])
         return redirect("/assign", "assigned")
 
     routes.add_api_route("/tasks/{task_id:id}/owners", post(assign, "/assign"), methods=["POST"])
@@ -168,6 +171,7 @@ def router(portal: Portal) -> APIRouter:
             title=str(form.get("title") or ""),
             actor=actor_of(signed),
         )
+        portal.refresh_lights(session, [task_id])
         return redirect(f"/tasks/{task_id}", "milestone_set")
 
     def milestone_remove(session, signed, form, task_id: int):
@@ -175,6 +179,7 @@ def router(portal: Portal) -> APIRouter:
         if day is None:
             raise MilestoneError("缺少节点日期")
         remove_milestone(session, task_id=task_id, due_date=day, actor=actor_of(signed))
+        portal.refresh_lights(session, [task_id])
         return redirect(f"/tasks/{task_id}", "milestone_removed")
 
     routes.add_api_route("/tasks/{task_id:id}/milestones", post(milestone_set, "/tasks/{task_id}"), methods=["POST"])

@@ -34,11 +34,13 @@ from wufei.accounts.models import UserRole
 from wufei.accounts.service import ROLE_NAMES, SignedIn, session_user
 from wufei.accounts.throttle import SignInThrottle, ThrottleRules
 from wufei.bulletins.render import bulletin_dir
+from wufei.calendar.service import load_calendar
 from wufei.chinese import chinese_date, chinese_week, week_label
 from wufei.db import transaction, utcnow
 from wufei.departments.naming import qualified_name
 from wufei.filetypes import size_text
 from wufei.lights.models import LIGHT_NAMES, UNSUPERVISED
+from wufei.lights.service import refresh_lights
 from wufei.ruleset import Ruleset
 from wufei.tasks.models import LIST_NAMES, ListKind
 
@@ -157,6 +159,17 @@ class Portal:
     def work(self) -> Iterator[Session]:
         with transaction(self.settings.engine) as session:
             yield session
+
+    def refresh_lights(self, session: Session, task_ids: Iterable[int]) -> None:
+        """The tasks' lights judged again and recorded after a change is saved (wufei.lights)."""
+        refresh_lights(
+            session,
+            task_ids=task_ids,
+            as_of=self.today(),
+            calendar=load_calendar(session),
+            cadence=self.cadence,
+            rules=self.light_rules,
+        )
 
     # --- who is asking -----------------------------------------------------------------------
 
