@@ -1,5 +1,9 @@
 """A department liaison's workspace: my tasks, the week's report form, extensions, reminders.
 
+The week's form is prefilled with each task's last answer; a row is filed only when the liaison
+changed it (or attached evidence) or ticked 「本周无变化，确认」 for it (or for all), so unchanged
+copies of earlier weeks never reach the office's queue. 「先预览」 shows what would be filed.
+
 Every write names tasks by id; each id is checked against the liaison's own department (lead
 for reports and extensions, supporting for 配合情况) before any service is called: a task of
 another department is refused with 403, whatever the form says. The whole week's form is one
@@ -9,6 +13,7 @@ transaction: one bad row (or file) and nothing is filed.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -24,15 +29,17 @@ from wufei.calendar.service import load_calendar
 from wufei.chinese import WeekError, parse_week, week_start
 from wufei.extensions.service import ExtensionError, list_extensions, request_extension
 from wufei.filetypes import size_text
-from wufei.reports.models import ReportInput
-from wufei.reports.service import ReportError, add_input, submit_report
-from wufei.tasks.models import Role, TaskDepartment
+from wufei.reports.models import Report, ReportInput
+from wufei.reports.service import ReportError, add_input, last_answers, submit_report
+from wufei.tasks.models import Role, Task, TaskDepartment
 from wufei.web import pages
 from wufei.web.portal import Forbidden, Portal, read_form, redirect
 from wufei.web.shared import own_department
 
 LIAISON = UserRole.LIAISON
-FIELD = re.compile(r"^(progress|done|problems|next|evidence|input)_(\d+)$")
+FIELD = re.compile(r"^(progress|done|problems|next|evidence|input|confirm)_(\d+)$")
+# The answers a row is prefilled with, and the report fields they come from.
+ANSWERS = {"progress": "progress", "done": "done_text", "problems": "problems", "next": "next_steps"}
 MAX_FILES = 30  # per form
 FORM_OVERHEAD_BYTES = 2 * 1024 * 1024
 
@@ -58,6 +65,41 @@ def _week_from(value: str | None, today: date) -> date:
         return parse_week(value)
     except WeekError:
         return week_start(today)
+
+
+@dataclass
+class WeekPlan:
+    """What the week's form would file: rows changed, rows confirmed unchanged, rows left out."""
+
+    changed: list[int] = field(default_factory=list)
+    confirmed: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+
+    def shown(self, session, files_attached: bool) -> dict[str, Any]:
+        titles = dict(
+            session.execute(
+                select(Task.id, Task.title).where(Task.id.in_(self.changed + self.confirmed + self.unchanged))
+            )
+            .tuples()
+            .all()
+        )
+        return {
+            "changed": [titles[t] for t in self.changed],
+            "confirmed": [titles[t] for t in self.confirmed],
+            "unchanged": [titles[t] for t in self.unchanged],
+            "files_attached": files_attached,
+        }
+
+
+def _text(value: Any) -> str:
+    return str(value or "").replace("\r\n", "\n").strip()
+
+
+def _changed(fields: dict[str, Any], task_id: int, last: Report | None) -> bool:
+    """Whether the row differs from the last answer it was prefilled with (no answer: any text is new)."""
+    if last is None:
+        return True
+    return any(_text(fields.get(f"{name}_{task_id}")) != _text(getattr(last, attr)) for name, attr in ANSWERS.items())
 
 
 def request_limit(cadence: CadenceConfig) -> int:
@@ -93,6 +135,7 @@ def router(portal: Portal) -> APIRouter:
         values: dict[str, Any] | None = None,
         error: str | None = None,
         status_code: int = 200,
+        plan: dict[str, Any] | None = None,
     ):
         form = pages.report_form(
             session,
@@ -109,6 +152,7 @@ def router(portal: Portal) -> APIRouter:
             week=week,
             values=values or {},
             error=error,
+            plan=plan,
             allowed_types="、".join(allowed_types),
             max_size=size_text(max_file_bytes),
             status_code=status_code,
@@ -161,9 +205,17 @@ def router(portal: Portal) -> APIRouter:
                             raise Forbidden(
                                 f"任务 {task_id} 不由本部门{'配合' if kind == 'input' else '牵头'}，不能报送"
                             )
+                    if fields.get("action") == "preview":
+                        plan = _plan_week(session, signed.user.department_id, week, fields, files, led)
+                        return _render_form(
+                            request, session, signed, week, values=fields, plan=plan.shown(session, bool(files))
+                        )
                     filed = _file_week(session, signed, week, fields, files, led, supported)
                     if not filed:
-                        raise ReportError("没有填写任何任务的本周进度或配合情况，未报送")
+                        raise ReportError(
+                            "没有要报送的内容：与上次相同的任务须勾选「本周无变化，确认」才报送，"
+                            "或填写本周进度和配合情况"
+                        )
                     portal.refresh_lights(session, filed)
                 return redirect(f"/my/report?week={week.isocalendar().year}-W{week.isocalendar().week:02d}", "filed")
             except ReportError as error:
@@ -190,14 +242,34 @@ def router(portal: Portal) -> APIRouter:
             back="/my/report",
         )
 
+    def _plan_week(session, department_id: int, week: date, fields, files, led: set[int]) -> WeekPlan:
+        """Which led rows the form files: changed ones, and unchanged ones the liaison confirmed."""
+        given = sorted(t for t in led if str(fields.get(f"progress_{t}") or "").strip())
+        last = last_answers(
+            session,
+            department_id=department_id,
+            task_ids=given,
+            as_of=max(portal.today(), week),
+            cadence=portal.cadence,
+        )
+        confirm_all = fields.get("confirm_all") == "1"
+        plan = WeekPlan()
+        for task_id in given:
+            if _changed(fields, task_id, last.get(task_id)) or task_id in files:
+                plan.changed.append(task_id)
+            elif confirm_all or fields.get(f"confirm_{task_id}") == "1":
+                plan.confirmed.append(task_id)
+            else:
+                plan.unchanged.append(task_id)
+        return plan
+
     def _file_week(session, signed, week: date, fields, files, led: set[int], supported: set[int]) -> list[int]:
-        """Files the form's rows; the tasks filed for (reports and 配合情况)."""
+        """Files the form's changed and confirmed rows and its new 配合情况; the tasks filed for."""
         calendar, at, actor = load_calendar(session), portal.now(), actor_of(signed)
         department_id, filed = signed.user.department_id, []
-        for task_id in sorted(led):
+        plan = _plan_week(session, department_id, week, fields, files, led)
+        for task_id in sorted(plan.changed + plan.confirmed):
             raw = str(fields.get(f"progress_{task_id}") or "").strip()
-            if not raw:
-                continue
             try:
                 progress = int(raw)
             except ValueError:
