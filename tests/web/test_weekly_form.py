@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from tests.web.conftest import csrf_of
+from tests.web.test_browser import _page, browser  # noqa: F401  (the Chromium fixture)
 from wufei.reports.models import Report
 
 W22, W23 = date(2024, 5, 27), date(2024, 6, 3)
@@ -72,3 +73,42 @@ def test_nothing_changed_and_nothing_confirmed_files_nothing_and_says_why(eco, s
     confirmed = eco.post("/my/report", data=form | {"confirm_all": "1"})
     assert confirmed.status_code == 303
     assert _weeks(server, four) == {t: [W22, W23] for t in four}
+
+
+def test_a_liaison_files_one_changed_row_of_four_in_chromium(browser, eco, server):
+    four = server.tasks.spare[18:22]
+    last_week = {"week": "2024-W22", "csrf_token": csrf_of(eco.get("/my/report?week=2024-W22").text)}
+    for task_id in four:
+        last_week |= {f"progress_{task_id}": "50", f"done_{task_id}": "按计划推进"}
+    assert eco.post("/my/report", data=last_week).status_code == 303
+
+    def filed_this_week() -> int:
+        with server.engine.connect() as connection:
+            return len(
+                connection.execute(
+                    select(Report.id).where(Report.week_start == W23, Report.department_id == server.tasks.ecology)
+                ).all()
+            )
+
+    before = filed_this_week()
+    liaison = _page(browser, server)
+    liaison.goto("/login")
+    liaison.fill("input[name=username]", "eco")
+    liaison.fill("input[name=password]", "correct-horse-42")
+    liaison.click("button:has-text('登录')")
+    liaison.wait_for_url("**/my/tasks")
+    liaison.goto("/my/report")
+    for task_id in four:
+        assert liaison.input_value(f"input[name=progress_{task_id}]") == "50"
+    liaison.fill(f"input[name=progress_{four[2]}]", "65")
+    liaison.fill(f"textarea[name=done_{four[2]}]", "完成第二批点位建设")
+    liaison.click("button:has-text('先预览')")
+    liaison.wait_for_selector("#plan")
+    assert "提交后将报送 1 项" in liaison.inner_text("#plan")
+    assert liaison.input_value(f"input[name=progress_{four[2]}]") == "65"  # the preview keeps what was typed
+    assert filed_this_week() == before
+    liaison.click("button:has-text('提交本周报送')")
+    liaison.wait_for_selector("text=已报送。")
+    assert filed_this_week() == before + 1
+    assert _weeks(server, four) == {four[0]: [W22], four[1]: [W22], four[2]: [W22, W23], four[3]: [W22]}
+    assert "本周已报送：第1版 进度 65%" in liaison.inner_text(f"#task-{four[2]}")

@@ -7,8 +7,11 @@ transaction (the services write the audit trail with the user as actor).
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
+from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
@@ -19,6 +22,7 @@ from wufei.db import utcnow
 from wufei.departments.naming import DepartmentNameError, resolve_departments
 from wufei.extensions.models import ExtensionStatus
 from wufei.extensions.service import ExtensionError, decide_extension, list_extensions
+from wufei.lights.models import LIGHT_NAMES
 from wufei.reports.service import ReportError, review_report
 from wufei.tasks.assignment import AssignmentError, assign_owners, tasks_awaiting_owner
 from wufei.tasks.milestones import MilestoneError, remove_milestone, set_milestone
@@ -45,6 +49,30 @@ def _day(value) -> date | None:
         return date.fromisoformat(str(value or "").strip())
     except ValueError:
         return None
+
+
+REVIEW_AGES = {3: "3天以上", 7: "7天以上", 14: "14天以上"}
+
+
+def review_filters(params) -> dict[str, Any]:
+    """The review queue's filters from a query (or a form's copy of one): only known keys and values."""
+
+    def one(name: str) -> str:
+        value = params.get(name) if hasattr(params, "getlist") or isinstance(params, dict) else None
+        if isinstance(value, list):
+            value = value[0] if value else None
+        return str(value or "").strip()
+
+    filters: dict[str, Any] = {}
+    if (department := row_id(one("department"))) is not None:
+        filters["department"] = department
+    if one("light") in LIGHT_NAMES:
+        filters["light"] = one("light")
+    if (age := row_id(one("age"))) in REVIEW_AGES:
+        filters["age"] = age
+    if (page := row_id(one("page"))) is not None and page > 1:
+        filters["page"] = page
+    return filters
 
 
 def router(portal: Portal) -> APIRouter:
@@ -85,9 +113,37 @@ def router(portal: Portal) -> APIRouter:
 
     @routes.get("/review")
     def review_page(request: Request):
+        filters = review_filters(request.query_params)
         with portal.work() as session:
             signed = portal.user(request, session, OFFICE)
-            return portal.render(request, "review.html.j2", signed=signed, reports=pages.review_queue(session))
+            queue = pages.review_queue(
+                session,
+                today=portal.today(),
+                now=portal.now(),
+                cadence=portal.cadence,
+                light_rules=portal.light_rules,
+                department_id=filters.get("department"),
+                light=filters.get("light"),
+                min_age_days=filters.get("age"),
+                page=filters.get("page") or 1,
+            )
+            return portal.render(
+                request,
+                "review.html.j2",
+                signed=signed,
+                filters=filters,
+                query=urlencode(filters),
+                page_query=lambda page: urlencode({**filters, "page": page}),
+                light_names=LIGHT_NAMES,
+                ages=REVIEW_AGES,
+                **queue,
+            )
+
+    def back_to_queue(form, notice: str) -> RedirectResponse:
+        """The queue as the office left it: same filters and page, at the card after the one acted on."""
+        query = urlencode({**review_filters(parse_qs(str(form.get("back") or ""))), "notice": notice})
+        following = row_id(form.get("next"))
+        return RedirectResponse(f"/review?{query}{f'#report-{following}' if following else ''}", status_code=303)
 
     def review(session, signed, form, report_id: int):
         accept = form.get("decision") == "accept"
@@ -101,9 +157,30 @@ def router(portal: Portal) -> APIRouter:
             cadence=portal.cadence,
         )
         portal.refresh_lights(session, [report.task_id])
-        return redirect("/review", "reviewed_accept" if accept else "reviewed_return")
+        return back_to_queue(form, "reviewed_accept" if accept else "reviewed_return")
 
     routes.add_api_route("/reports/{report_id:id}/review", post(review, "/review"), methods=["POST"])
+
+    def accept_several(session, signed, form):
+        chosen = sorted({number for value in form.getlist("report_id") if (number := row_id(value)) is not None})
+        if not chosen:
+            raise ReportError("请先勾选要采纳的报告")
+        tasks = []
+        for report_id in chosen:  # all or nothing: one that cannot be accepted stops the rest
+            report = review_report(
+                session,
+                report_id=report_id,
+                accept=True,
+                reason="",
+                actor=actor_of(signed),
+                at=portal.now(),
+                cadence=portal.cadence,
+            )
+            tasks.append(report.task_id)
+        portal.refresh_lights(session, tasks)
+        return back_to_queue(form, "reviewed_several")
+
+    routes.add_api_route("/review/accept", post(accept_several, "/review"), methods=["POST"])
 
     # --- extensions --------------------------------------------------------------------------
 

@@ -53,6 +53,7 @@ NOTICES = {
     "filed": "已报送。",
     "reviewed_accept": "已采纳报告。",
     "reviewed_return": "已退回报告，已通知牵头单位重新报送。",
+    "reviewed_several": "已采纳所选报告。",
     "extension_requested": "已提交延期申请，等待办公室审批。",
     "extension_decided": "已审批延期申请。",
     "assigned": "已指定牵头单位。",
