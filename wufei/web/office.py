@@ -210,12 +210,20 @@ def router(portal: Portal) -> APIRouter:
     # --- owners for tasks waiting for them ---------------------------------------------------
 
     @routes.get("/assign")
-    def assign_page(request: Request):
+    def assign_page(request: Request, task: str | None = None, q: str = ""):
+        """Tasks waiting for a lead; `task` and `q`: a search among the departments of that task's place."""
+        searched, text = row_id(task), q.strip()[:50]
         with portal.work() as session:
             signed = portal.user(request, session, OFFICE)
             tasks = tasks_awaiting_owner(session)
-            departments = pages.assignable_departments(session)
-            return portal.render(request, "assign.html.j2", signed=signed, tasks=tasks, departments=departments)
+            found = (
+                pages.search_task_place_departments(session, task_id=searched, text=text)
+                if searched is not None
+                else []
+            )
+            return portal.render(
+                request, "assign.html.j2", signed=signed, tasks=tasks, searched=searched, q=text, found=found
+            )
 
     def assign(session, signed, form, task_id: int):
         """Owners picked from the lists, or typed as the CLI takes them (衡水市/市商务局, an alias, a

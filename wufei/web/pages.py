@@ -17,7 +17,7 @@ from wufei.cadence.config import CadenceConfig
 from wufei.cadence.windows import reporting_window
 from wufei.calendar.service import load_calendar
 from wufei.chinese import WeekError, chinese_date, chinese_week, parse_week, week_start
-from wufei.departments.models import Department
+from wufei.departments.models import Department, DepartmentAlias
 from wufei.doubts.service import count_open
 from wufei.extensions.models import Extension, ExtensionStatus
 from wufei.extensions.service import effective_due_dates, list_extensions
@@ -373,14 +373,26 @@ def department_reporting(
     return rows
 
 
-def assignable_departments(session: Session) -> list[Department]:
-    """Departments the office can name as owners: every known unit but the leadership group."""
+ASSIGN_MATCHES_SHOWN = 30
+
+
+def search_task_place_departments(session: Session, *, task_id: int, text: str) -> list[Department]:
+    """Departments of the task's plan's place (not the leadership group) whose name or alias holds
+    `text` (市商务局, 商务, an alias), for the office to pick owners from without a list of every unit."""
+    text = text.strip()
+    if not text:
+        return []
+    place = select(Plan.jurisdiction_id).join(Task, Task.plan_id == Plan.id).where(Task.id == task_id)
+    named = Department.name.contains(text, autoescape=True) | Department.aliases.any(
+        DepartmentAlias.alias.contains(text, autoescape=True)
+    )
     return list(
         session.scalars(
             select(Department)
-            .where(Department.kind.not_in(["group", "unknown"]))
+            .where(Department.jurisdiction_id.in_(place), Department.kind.not_in(["group", "unknown"]), named)
             .options(selectinload(Department.jurisdiction))
-            .order_by(Department.jurisdiction_id, Department.name)
+            .order_by(Department.name)
+            .limit(ASSIGN_MATCHES_SHOWN)
         )
     )
 
