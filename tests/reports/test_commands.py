@@ -60,7 +60,7 @@ def task_id(wufei) -> int:
 
 def test_submit_list_and_review_a_report(wufei, task_id, tmp_path):
     photo = tmp_path / "现场.png"
-    photo.write_bytes(b"\x89PNG photo")
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n photo")
     output = wufei(
         "report",
         "submit",

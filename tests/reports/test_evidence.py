@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from datetime import date
 
 import pytest
@@ -15,6 +17,7 @@ from wufei.reports.evidence import EvidenceError, content_type_of, evidence_path
 from wufei.reports.models import Evidence, Report
 from wufei.reports.service import ReportError, submit_report
 
+PNG = b"\x89PNG\r\n\x1a\n a picture"
 PDF = b"%PDF-1.4 \xe7\x8e\xb0\xe5\x9c\xba\xe6\xa0\xb8\xe6\x9f\xa5"
 
 
@@ -70,9 +73,9 @@ def test_a_refused_file_stops_the_report_and_nothing_is_written(
 
 def test_a_file_over_the_size_limit_is_refused_by_name(tmp_path, evidence_dir):
     big = tmp_path / "航拍.png"
-    big.write_bytes(b"x" * 2048)
+    big.write_bytes(PNG + b"x" * (2048 - len(PNG)))
     strict = CadenceConfig.from_dict({"evidence": {"max_bytes": 1024, "allowed_types": ["png"]}}).evidence
-    with pytest.raises(EvidenceError, match="佐证材料「航拍.png」有 0.0 MB，超过单个文件上限"):
+    with pytest.raises(EvidenceError, match="佐证材料「航拍.png」有 2.0 KB，大于单个文件上限 1.0 KB"):
         store_files([big], rules=strict)
     assert not evidence_dir.exists()
 
@@ -93,7 +96,60 @@ def test_the_same_content_is_stored_once(tmp_path, evidence_dir):
     assert [p for p in evidence_dir.rglob("*") if p.is_file()] == [evidence_dir / first[0].stored_path]
 
 
+def test_a_size_just_over_the_limit_does_not_read_as_the_limit(tmp_path):
+    limit = 20 * 1024 * 1024
+    strict = CadenceConfig.from_dict({"evidence": {"max_bytes": limit, "allowed_types": ["pdf"]}}).evidence
+    with pytest.raises(EvidenceError) as refused:
+        store_files([("台账.pdf", PDF + b" " * (limit + 1 - len(PDF)))], rules=strict)
+    assert "有 20,971,521 字节，大于单个文件上限 20,971,520 字节" in str(refused.value)
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+TYPES = CadenceConfig.from_dict({"evidence": {"allowed_types": ["pdf", "jpg", "png", "docx", "xlsx", "xls", "txt"]}})
+XLSX = _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"})
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("报告.pdf", b"<!doctype html><html><script>alert(1)</script></html>"),  # a web page named .pdf
+        ("照片.jpg", b"MZ\x90\x00 a program"),
+        ("照片.png", b"\xff\xd8\xff\xe0 a JPEG named .png"),
+        ("台账.docx", XLSX),  # a zip, but a workbook, not a Word document
+        ("台账.xlsx", b"PK\x03\x04 not really a zip"),
+        ("旧表.xls", PDF),
+        ("说明.txt", b"\x00\x01\x02binary"),
+    ],
+)
+def test_a_file_whose_content_is_not_its_type_is_refused_and_nothing_is_written(name, content, evidence_dir):
+    with pytest.raises(EvidenceError, match=f"「{name}」的内容不是.*文件扩展名与内容不符"):
+        store_files([("台账.pdf", PDF), (name, content)], rules=TYPES.evidence)
+    assert not evidence_dir.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("台账.xlsx", XLSX),
+        ("总结.docx", _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<document/>"})),
+        ("旧表.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64),
+        ("清单.txt", "衡水市 无废城市".encode("gb18030")),
+        ("照片.png", PNG),
+    ],
+)
+def test_files_of_the_kind_their_name_says_are_stored(name, content, evidence_dir):
+    [stored] = store_files([(name, content)], rules=TYPES.evidence)
+    assert (evidence_dir / stored.stored_path).read_bytes() == content
+
+
 def test_an_office_file_keeps_its_full_content_type(tmp_path):
-    [stored] = store_files([("表.xlsx", b"PK")], rules=CADENCE.evidence)
+    [stored] = store_files([("表.xlsx", XLSX)], rules=CADENCE.evidence)
     assert stored.content_type == content_type_of("表.xlsx")
     assert stored.content_type.endswith("spreadsheetml.sheet")

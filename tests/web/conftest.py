@@ -61,6 +61,7 @@ class Server:
     tasks: Tasks
     bulletins: Path
     evidence: Path
+    app: object = None  # the FastAPI app it serves (its routes, for tests that walk them all)
 
 
 def _free_port() -> int:
@@ -154,7 +155,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
     )
     try:
         with serve(app) as url:
-            yield Server(url, engine, tasks, bulletins, evidence)
+            yield Server(url, engine, tasks, bulletins, evidence, app)
     finally:
         engine.dispose()
         patch.undo()

@@ -165,9 +165,9 @@ def test_upload_preview_correct_and_commit_over_http(portal, office, tmp_path):
         first = session.scalar(select(Task).where(Task.plan_id == plan.id, Task.number == "1"))
         assert [d.name for d in first.departments("lead")] == ["市生态环境局"]
         settled = session.scalar(select(ImportDoubt).where(ImportDoubt.task_id == first.id))
-        assert settled.status == DoubtStatus.CORRECTED and settled.decided_by == "web:office"
+        assert settled.status == DoubtStatus.CORRECTED and settled.decided_by == "办公室张三（office）"
         upload = session.scalar(select(AuditEntry).where(AuditEntry.action == "upload"))
-        assert upload.actor == "web:office" and upload.changes["file"] == [None, "衡政办字〔2024〕12号.txt"]
+        assert upload.actor == "办公室张三（office）" and upload.changes["file"] == [None, "衡政办字〔2024〕12号.txt"]
     assert office.get(preview_url).status_code == 404  # committed: the upload is gone
     with transaction(portal.engine) as session:
         waiting = session.scalar(select(Task).where(Task.plan_id == plan.id, Task.number == "4"))
@@ -221,9 +221,9 @@ def test_the_office_confirms_a_doubt_from_the_list_the_dashboard_links_to(portal
     assert decided.status_code == 303
     with transaction(portal.engine) as session:
         row = session.get(ImportDoubt, doubt.id)
-        assert row.status == DoubtStatus.CONFIRMED and row.decided_by == "web:office" and row.note == "已核实"
+        assert row.status == DoubtStatus.CONFIRMED and row.decided_by == "办公室张三（office）" and row.note == "已核实"
     assert f'id="doubt-{doubt.id}"' not in office.get("/doubts").text
-    assert "已确认：web:office" in office.get("/doubts?all=1").text
+    assert "已确认：办公室张三（office）" in office.get("/doubts?all=1").text
 
 
 def test_the_office_imports_a_plan_in_the_browser_correcting_one_owner(portal, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from tests.web.conftest import csrf_of
 from wufei.audit.models import AuditEntry
 from wufei.db import transaction
+from wufei.departments.models import Department
 from wufei.tasks.models import Task
 
 
@@ -102,7 +104,9 @@ def test_the_office_assigns_an_owner_to_a_task_waiting_for_one(office, server):
         assert [a.department_id for a in task.assignments if a.role == "lead"] == [server.tasks.ecology]
         entry = session.scalar(
             select(AuditEntry).where(
-                AuditEntry.entity == "tasks", AuditEntry.entity_id == task_id, AuditEntry.actor == "web:office"
+                AuditEntry.entity == "tasks",
+                AuditEntry.entity_id == task_id,
+                AuditEntry.actor == "办公室张三（office）",
             )
         )
         assert entry is not None and entry.source == "assign owners"
@@ -110,8 +114,8 @@ def test_the_office_assigns_an_owner_to_a_task_waiting_for_one(office, server):
 
 def test_the_office_names_owners_as_the_command_line_does(office, server):
     task_id, unchanged = server.tasks.awaiting[1], server.tasks.awaiting[2]
-    page = office.get("/assign").text
-    assert "衡水市/市生态环境局" in page  # the pickers show qualified names
+    page = office.get(f"/assign?task={task_id}&q=生态环境").text
+    assert "衡水市/市生态环境局" in page  # the search shows qualified names
     response = office.post(
         f"/tasks/{task_id}/owners",
         data={
@@ -131,6 +135,25 @@ def test_the_office_names_owners_as_the_command_line_does(office, server):
     assert "找不到部门「衡水市/商务局」" in refused.text and "衡水市/市商务局" in refused.text
     with transaction(server.engine) as session:
         assert session.get(Task, unchanged).awaiting_assignment
+
+
+def test_owners_are_found_by_search_among_the_plans_own_place_only(office, server):
+    task_id = server.tasks.awaiting[3]
+    whole = office.get("/assign").text
+    waiting = whole.count('<article class="card"')
+    assert len(whole.encode()) < 4000 + 2000 * waiting  # no list of every unit of every place per task
+    found = office.get(f"/assign?task={task_id}&q=商务").text
+    card = found.split(f'id="task-{task_id}"', 1)[1].split("</article>", 1)[0]
+    picked = re.findall(r'name="lead" value="(\d+)"', card)
+    assert picked and "衡水市/市商务局" in card
+    with transaction(server.engine) as session:
+        place = session.get(Task, task_id).plan.jurisdiction_id
+        assert {session.get(Department, int(d)).jurisdiction_id for d in picked} == {place}
+    assert "没有名称含「火星」的单位" in office.get(f"/assign?task={task_id}&q=火星").text
+    response = office.post(f"/tasks/{task_id}/owners", data={"csrf_token": csrf_of(found), "lead": picked[0]})
+    assert response.status_code == 303
+    with transaction(server.engine) as session:
+        assert [a.department_id for a in session.get(Task, task_id).assignments] == [int(picked[0])]
 
 
 def test_the_office_sets_and_removes_a_milestone(office, server):

@@ -91,3 +91,40 @@ def link_command(username: str, hours: float, base_url: str | None, actor: str) 
     except AccountError as error:
         raise click.ClickException(str(error)) from None
     click.echo(link)
+
+
+@users_group.command("lockouts")
+@click.option("--all", "include_past", is_flag=True, help="也列出已解除和已到期的锁定")
+@click.option("--json", "as_json", is_flag=True)
+def lockouts_command(include_past: bool, as_json: bool) -> None:
+    """列出因登录失败过多而暂停密码登录的账号和来源地址"""
+    from wufei.accounts.throttle import list_lockouts, lockout_as_dict
+    from wufei.db import utcnow
+
+    with make_sessionmaker(engine())() as session:
+        rows = [lockout_as_dict(r) for r in list_lockouts(session, at=utcnow(), include_past=include_past)]
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        until = str(row["until"])[:16].replace("T", " ")
+        state = f"已由 {row['lifted_by']} 解除" if row["lifted_by"] else f"锁定至 {until} UTC"
+        click.echo(f"[{row['id']}] {row['kind_cn']}「{row['key']}」  失败 {row['failures']} 次  {state}")
+    click.echo(f"共 {len(rows)} 项")
+
+
+@users_group.command("unlock")
+@click.argument("lockout_id", type=int)
+@click.option("--actor", default="office", show_default=True, help="操作人（记入变更记录）")
+def unlock_command(lockout_id: int, actor: str) -> None:
+    """提前解除一项登录锁定（编号见 wufei users lockouts）"""
+    from wufei.accounts.throttle import LockoutError, lift_lockout
+    from wufei.db import utcnow
+
+    try:
+        with transaction(engine()) as session:
+            row = lift_lockout(session, lockout_id=lockout_id, at=utcnow(), actor=actor)
+            summary = f"已解除{'账号' if row.kind == 'account' else '来源地址'}「{row.key}」的登录锁定"
+    except LockoutError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(summary)

@@ -13,7 +13,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wufei.db import Base, EnumText, Name, utcnow
+from wufei.db import Base, EnumText, Name, ShortText, utcnow
 from wufei.departments.models import Department
 
 
@@ -64,3 +64,20 @@ class WebSession(Base):
     expires_at: Mapped[datetime]
 
     user: Mapped[User] = relationship()
+
+
+class SignInLockout(Base):
+    """Password sign-in refused for an account name or an address until `until` (or until the
+    office lifts it), after too many failed sign-ins. Kept in the database, not in the counting
+    process, so every portal process and the CLI see and lift the same lockouts."""
+
+    __tablename__ = "sign_in_lockouts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ShortText]  # "account" (the name typed, known or not) or "address"
+    key: Mapped[Name]  # the account name (lower case) or the client address
+    locked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    until: Mapped[datetime] = mapped_column(index=True)
+    failures: Mapped[int]
+    lifted_at: Mapped[datetime | None]
+    lifted_by: Mapped[Name | None]

@@ -64,6 +64,12 @@ def verify_password(password: str, stored: str | None) -> bool:
     return hmac.compare_digest(digest.hex(), expected)
 
 
+def person(user: User) -> str:
+    """How a portal user is named in the audit trail and on records: 王五（eco）, the display
+    name people read with the unique account name beside it."""
+    return f"{user.display_name}（{user.username}）" if user.display_name != user.username else user.username
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -195,7 +201,7 @@ def redeem_sign_in_token(session: Session, *, token: str, at: datetime) -> User:
         raise AccountError("账号已停用")
     record(
         session,
-        actor=f"web:{user.username}",
+        actor=person(user),
         action="sign_in",
         entity="sign_in_tokens",
         entity_id=claimed.id,
@@ -234,7 +240,7 @@ def start_session(
     session.flush()
     record(
         session,
-        actor=f"web:{user.username}",
+        actor=person(user),
         action="sign_in",
         entity="web_sessions",
         entity_id=row.id,
@@ -268,7 +274,7 @@ def end_session(session: Session, *, cookie: str | None) -> None:
         return
     record(
         session,
-        actor=f"web:{row.user.username}",
+        actor=person(row.user),
         action="sign_out",
         entity="web_sessions",
         entity_id=row.id,

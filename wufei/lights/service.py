@@ -199,6 +199,25 @@ def record_lights(session: Session, *, as_of: date, results: Mapping[int, LightR
     return len(rows)
 
 
+def refresh_lights(
+    session: Session,
+    *,
+    task_ids: Iterable[int],
+    as_of: date,
+    calendar: WorkCalendar,
+    cadence: CadenceConfig,
+    rules: LightRules,
+) -> dict[int, LightResult]:
+    """Judge these tasks again and record what changed, as the daily scan does for every task:
+    called when a report, a review or a decision is saved, so the task's history never says
+    what the change just made untrue until the next scan."""
+    lights = compute_lights(
+        session, as_of=as_of, calendar=calendar, cadence=cadence, rules=rules, task_ids=list(task_ids)
+    )
+    record_lights(session, as_of=as_of, results=lights)
+    return lights
+
+
 def light_history(session: Session, *, task_id: int) -> list[LightRecord]:
     return list(
         session.scalars(

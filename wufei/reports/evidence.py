@@ -2,7 +2,7 @@
 
 Files live under WUFEI_EVIDENCE_DIR (default ./evidence) as `ab/cdef…` (the sha256 split after
 two characters), so the same photo attached to ten reports is stored once. Every file is
-checked (type from its extension, size) before any is written; a refused file is named in a
+checked (type from its extension and its content, size) before any is written; a refused file is named in a
 Chinese error. A stored file whose transaction later rolls back stays on disk unreferenced:
 harmless, and the next upload of the same content reuses it.
 """
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wufei.cadence.config import EvidenceRules
+from wufei.filetypes import content_matches, mismatch_message, size_pair
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -75,10 +76,6 @@ def _extension(file_name: str) -> str:
     return Path(file_name).suffix.lower().lstrip(".")
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB"
-
-
 def _check(source: EvidenceSource, max_bytes: int, allowed: tuple[str, ...]) -> _Checked:
     if isinstance(source, tuple):
         name, content = source
@@ -95,8 +92,15 @@ def _check(source: EvidenceSource, max_bytes: int, allowed: tuple[str, ...]) -> 
     if size == 0:
         raise EvidenceError(f"佐证材料「{name}」是空文件")
     if size > max_bytes:
-        raise EvidenceError(f"佐证材料「{name}」有 {_megabytes(size)}，超过单个文件上限 {_megabytes(max_bytes)}")
+        raise EvidenceError(_too_large(name, size, max_bytes))
+    if not content_matches(name, content if content is not None else path.read_bytes()):
+        raise EvidenceError(f"佐证材料{mismatch_message(name)}")
     return _Checked(name, extension, size, path, content)
+
+
+def _too_large(name: str, size: int, max_bytes: int) -> str:
+    size_text, limit_text = size_pair(size, max_bytes)
+    return f"佐证材料「{name}」有 {size_text}，大于单个文件上限 {limit_text}"
 
 
 def check_files(sources: Iterable[EvidenceSource], *, rules: EvidenceRules) -> None:
@@ -116,9 +120,7 @@ def store_files(
     for item in checked:
         content = item.content if item.content is not None else _read(item)
         if len(content) > max_bytes:  # grew since it was checked
-            raise EvidenceError(
-                f"佐证材料「{item.file_name}」有 {_megabytes(len(content))}，超过单个文件上限 {_megabytes(max_bytes)}"
-            )
+            raise EvidenceError(_too_large(item.file_name, len(content), max_bytes))
         digest = hashlib.sha256(content).hexdigest()
         relative = f"{digest[:2]}/{digest[2:]}"
         _write_once(root / relative, content)

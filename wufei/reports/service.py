@@ -264,7 +264,7 @@ def review_report(
         raise ReportError(f"报告 {report_id} 已审核（{STATUS_NAMES[ReportStatus(report.status)]}），不能再次审核")
     reason = (reason or "").strip() or None
     if not accept and reason is None:
-        raise ReportError("退回报告须说明理由（--reason）")
+        raise ReportError("退回报告须说明理由")
     at = _aware(at, cadence)
     task = report.task
     status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
@@ -532,11 +532,17 @@ def first_submissions(
 
 
 def latest_progress(
-    session: Session, *, as_of: date, cadence: CadenceConfig, task_ids: list[int] | None = None
+    session: Session,
+    *,
+    as_of: date,
+    cadence: CadenceConfig,
+    task_ids: list[int] | None = None,
+    accepted_only: bool = False,
 ) -> dict[int, tuple[int, date]]:
     """task_id → (progress, week_start) of its newest report (latest week, then latest version)
-    submitted by the end of `as_of` and not returned. One query, reading about one report per
-    task (`newest_of_each`), not every report ever filed."""
+    submitted by the end of `as_of` and not returned (with `accepted_only`: accepted by the office,
+    for what is published). One query, reading about one report per task (`newest_of_each`), not
+    every report ever filed."""
     if task_ids is not None and not task_ids:
         return {}
     owners = select(Task.id)
@@ -546,7 +552,7 @@ def latest_progress(
         select(Report.progress, Report.week_start)
         .where(
             Report.task_id == Task.id,
-            Report.status != ReportStatus.RETURNED,
+            Report.status == ReportStatus.ACCEPTED if accepted_only else Report.status != ReportStatus.RETURNED,
             Report.submitted_at < _utc(cadence.end_of_day(as_of)),
         )
         .order_by(Report.week_start.desc(), Report.version.desc())

@@ -33,10 +33,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from wufei.accounts.models import UserRole
+from wufei.accounts.service import person
 from wufei.audit import service as audit
 from wufei.doubts.models import DoubtStatus
 from wufei.doubts.service import DoubtError, decide_doubt, doubt_as_dict, list_doubts
 from wufei.exporters.preview import write_preview_workbook
+from wufei.filetypes import content_matches, mismatch_message, size_text
 from wufei.importers.preview import FieldView, FilePreview
 from wufei.importers.readers import READERS
 from wufei.importers.service import (
@@ -49,7 +51,7 @@ from wufei.importers.service import (
 from wufei.plans.models import Plan
 from wufei.tasks.models import Task, TaskDepartment
 from wufei.web.ids import row_id
-from wufei.web.portal import Portal, redirect
+from wufei.web.portal import Portal, read_form, redirect
 
 OFFICE = UserRole.OFFICE
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -68,7 +70,7 @@ EDITABLE = {
 
 
 def actor_of(signed) -> str:
-    return f"web:{signed.user.username}"
+    return person(signed.user)
 
 
 def allowed_suffixes() -> list[str]:
@@ -169,7 +171,7 @@ def router(portal: Portal) -> APIRouter:
     max_bytes = portal.settings.import_max_bytes
 
     def limits() -> dict[str, Any]:
-        return {"allowed_types": "、".join(allowed_suffixes()), "max_megabytes": round(max_bytes / 1024 / 1024, 1)}
+        return {"allowed_types": "、".join(allowed_suffixes()), "max_size": size_text(max_bytes)}
 
     def refuse(request, message: str, status_code: int = 400, back: str = "/import"):
         with portal.work() as session:
@@ -194,7 +196,7 @@ def router(portal: Portal) -> APIRouter:
         await run_in_threadpool(signed_office, request)
         if int(request.headers.get("content-length") or 0) > max_bytes + FORM_OVERHEAD_BYTES:
             return await run_in_threadpool(refuse, request, _too_large(max_bytes), 413)
-        form = await request.form(max_files=1, max_fields=10)
+        form = await read_form(request, max_files=1, max_fields=10)
         file = form.get("file")
         name, content = "", b""
         if isinstance(file, UploadFile) and file.filename:
@@ -258,7 +260,7 @@ def router(portal: Portal) -> APIRouter:
 
     async def _form(request: Request):
         await run_in_threadpool(signed_office, request)
-        return await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
+        return await read_form(request, max_files=0, max_fields=MAX_FORM_FIELDS)
 
     @routes.post("/import/{token}/commit")
     async def commit(request: Request, token: str):
@@ -347,7 +349,7 @@ def router(portal: Portal) -> APIRouter:
 
     @routes.post("/doubts/{doubt_id:id}/decide")
     async def decide(request: Request, doubt_id: int):
-        form = await request.form()
+        form = await read_form(request)
 
         def work():
             try:
@@ -381,10 +383,12 @@ def _check_upload(name: str, content: bytes, max_bytes: int) -> None:
         raise ImportPageError(_too_large(max_bytes), status_code=413)
     if not content:
         raise ImportPageError(f"文件「{name}」是空的")
+    if not content_matches(name, content):
+        raise ImportPageError(f"不能导入：{mismatch_message(name)}")
 
 
 def _too_large(max_bytes: int) -> str:
-    return f"上传的文件过大（不超过 {round(max_bytes / 1024 / 1024, 1)} MB）"
+    return f"上传的文件过大（不超过 {size_text(max_bytes)}）"
 
 
 def _sha(content: bytes) -> str:

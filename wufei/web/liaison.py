@@ -1,5 +1,9 @@
 """A department liaison's workspace: my tasks, the week's report form, extensions, reminders.
 
+The week's form is prefilled with each task's last answer; a row is filed only when the liaison
+changed it (or attached evidence) or ticked 「本周无变化，确认」 for it (or for all), so unchanged
+copies of earlier weeks never reach the office's queue. 「先预览」 shows what would be filed.
+
 Every write names tasks by id; each id is checked against the liaison's own department (lead
 for reports and extensions, supporting for 配合情况) before any service is called: a task of
 another department is refused with 403, whatever the form says. The whole week's form is one
@@ -9,6 +13,7 @@ transaction: one bad row (or file) and nothing is filed.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -18,25 +23,29 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from wufei.accounts.models import UserRole
+from wufei.accounts.service import person
 from wufei.cadence.config import CadenceConfig
 from wufei.calendar.service import load_calendar
 from wufei.chinese import WeekError, parse_week, week_start
 from wufei.extensions.service import ExtensionError, list_extensions, request_extension
-from wufei.reports.models import ReportInput
-from wufei.reports.service import ReportError, add_input, submit_report
-from wufei.tasks.models import Role, TaskDepartment
+from wufei.filetypes import size_text
+from wufei.reports.models import Report, ReportInput
+from wufei.reports.service import ReportError, add_input, last_answers, submit_report
+from wufei.tasks.models import Role, Task, TaskDepartment
 from wufei.web import pages
-from wufei.web.portal import Forbidden, Portal, redirect
+from wufei.web.portal import Forbidden, Portal, read_form, redirect
 from wufei.web.shared import own_department
 
 LIAISON = UserRole.LIAISON
-FIELD = re.compile(r"^(progress|done|problems|next|evidence|input)_(\d+)$")
+FIELD = re.compile(r"^(progress|done|problems|next|evidence|input|confirm)_(\d+)$")
+# The answers a row is prefilled with, and the report fields they come from.
+ANSWERS = {"progress": "progress", "done": "done_text", "problems": "problems", "next": "next_steps"}
 MAX_FILES = 30  # per form
 FORM_OVERHEAD_BYTES = 2 * 1024 * 1024
 
 
 def actor_of(signed) -> str:
-    return f"web:{signed.user.username}"
+    return person(signed.user)
 
 
 def own_task_ids(session, department_id: int, role: Role) -> set[int]:
@@ -56,6 +65,41 @@ def _week_from(value: str | None, today: date) -> date:
         return parse_week(value)
     except WeekError:
         return week_start(today)
+
+
+@dataclass
+class WeekPlan:
+    """What the week's form would file: rows changed, rows confirmed unchanged, rows left out."""
+
+    changed: list[int] = field(default_factory=list)
+    confirmed: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+
+    def shown(self, session, files_attached: bool) -> dict[str, Any]:
+        titles = dict(
+            session.execute(
+                select(Task.id, Task.title).where(Task.id.in_(self.changed + self.confirmed + self.unchanged))
+            )
+            .tuples()
+            .all()
+        )
+        return {
+            "changed": [titles[t] for t in self.changed],
+            "confirmed": [titles[t] for t in self.confirmed],
+            "unchanged": [titles[t] for t in self.unchanged],
+            "files_attached": files_attached,
+        }
+
+
+def _text(value: Any) -> str:
+    return str(value or "").replace("\r\n", "\n").strip()
+
+
+def _changed(fields: dict[str, Any], task_id: int, last: Report | None) -> bool:
+    """Whether the row differs from the last answer it was prefilled with (no answer: any text is new)."""
+    if last is None:
+        return True
+    return any(_text(fields.get(f"{name}_{task_id}")) != _text(getattr(last, attr)) for name, attr in ANSWERS.items())
 
 
 def request_limit(cadence: CadenceConfig) -> int:
@@ -91,6 +135,7 @@ def router(portal: Portal) -> APIRouter:
         values: dict[str, Any] | None = None,
         error: str | None = None,
         status_code: int = 200,
+        plan: dict[str, Any] | None = None,
     ):
         form = pages.report_form(
             session,
@@ -107,8 +152,9 @@ def router(portal: Portal) -> APIRouter:
             week=week,
             values=values or {},
             error=error,
+            plan=plan,
             allowed_types="、".join(allowed_types),
-            max_megabytes=max_file_bytes // (1024 * 1024),
+            max_size=size_text(max_file_bytes),
             status_code=status_code,
             **form,
         )
@@ -126,7 +172,7 @@ def router(portal: Portal) -> APIRouter:
         await run_in_threadpool(_signed_liaison, request)
         if int(request.headers.get("content-length") or 0) > request_limit(portal.cadence):
             return await run_in_threadpool(_refuse_large, request)
-        form = await request.form(max_files=MAX_FILES)
+        form = await read_form(request, max_files=MAX_FILES)
         fields: dict[str, Any] = {}
         files: dict[int, list[tuple[str, bytes]]] = {}
         for key, value in form.multi_items():
@@ -159,9 +205,18 @@ def router(portal: Portal) -> APIRouter:
                             raise Forbidden(
                                 f"任务 {task_id} 不由本部门{'配合' if kind == 'input' else '牵头'}，不能报送"
                             )
+                    if fields.get("action") == "preview":
+                        plan = _plan_week(session, signed.user.department_id, week, fields, files, led)
+                        return _render_form(
+                            request, session, signed, week, values=fields, plan=plan.shown(session, bool(files))
+                        )
                     filed = _file_week(session, signed, week, fields, files, led, supported)
                     if not filed:
-                        raise ReportError("没有填写任何任务的本周进度或配合情况，未报送")
+                        raise ReportError(
+                            "没有要报送的内容：与上次相同的任务须勾选「本周无变化，确认」才报送，"
+                            "或填写本周进度和配合情况"
+                        )
+                    portal.refresh_lights(session, filed)
                 return redirect(f"/my/report?week={week.isocalendar().year}-W{week.isocalendar().week:02d}", "filed")
             except ReportError as error:
                 with portal.work() as session:
@@ -181,19 +236,40 @@ def router(portal: Portal) -> APIRouter:
             signed = portal.signed_in(request, session)
         return portal.render_error(
             request,
-            f"上传的文件过大（单个文件不超过 {max_file_bytes // (1024 * 1024)} MB）",
+            f"上传的文件过大（单个文件不超过 {size_text(max_file_bytes)}）",
             signed=signed,
             status_code=413,
             back="/my/report",
         )
 
-    def _file_week(session, signed, week: date, fields, files, led: set[int], supported: set[int]) -> int:
+    def _plan_week(session, department_id: int, week: date, fields, files, led: set[int]) -> WeekPlan:
+        """Which led rows the form files: changed ones, and unchanged ones the liaison confirmed."""
+        given = sorted(t for t in led if str(fields.get(f"progress_{t}") or "").strip())
+        last = last_answers(
+            session,
+            department_id=department_id,
+            task_ids=given,
+            as_of=max(portal.today(), week),
+            cadence=portal.cadence,
+        )
+        confirm_all = fields.get("confirm_all") == "1"
+        plan = WeekPlan()
+        for task_id in given:
+            if _changed(fields, task_id, last.get(task_id)) or task_id in files:
+                plan.changed.append(task_id)
+            elif confirm_all or fields.get(f"confirm_{task_id}") == "1":
+                plan.confirmed.append(task_id)
+            else:
+                plan.unchanged.append(task_id)
+        return plan
+
+    def _file_week(session, signed, week: date, fields, files, led: set[int], supported: set[int]) -> list[int]:
+        """Files the form's changed and confirmed rows and its new 配合情况; the tasks filed for."""
         calendar, at, actor = load_calendar(session), portal.now(), actor_of(signed)
-        department_id, count = signed.user.department_id, 0
-        for task_id in sorted(led):
+        department_id, filed = signed.user.department_id, []
+        plan = _plan_week(session, department_id, week, fields, files, led)
+        for task_id in sorted(plan.changed + plan.confirmed):
             raw = str(fields.get(f"progress_{task_id}") or "").strip()
-            if not raw:
-                continue
             try:
                 progress = int(raw)
             except ValueError:
@@ -213,7 +289,7 @@ def router(portal: Portal) -> APIRouter:
                 calendar=calendar,
                 cadence=portal.cadence,
             )
-            count += 1
+            filed.append(task_id)
         stray = [task_id for task_id in files if not str(fields.get(f"progress_{task_id}") or "").strip()]
         if stray:
             raise ReportError(f"任务 {stray[0]} 上传了佐证材料但未填写本周进度")
@@ -236,8 +312,8 @@ def router(portal: Portal) -> APIRouter:
                     actor=actor,
                     cadence=portal.cadence,
                 )
-                count += 1
-        return count
+                filed.append(task_id)
+        return filed
 
     # --- extensions ---------------------------------------------------------------------------
 
@@ -260,7 +336,7 @@ def router(portal: Portal) -> APIRouter:
 
     @routes.post("/my/extensions")
     async def ask_extension(request: Request):
-        form = await request.form()
+        form = await read_form(request)
 
         def work():
             try:

@@ -7,26 +7,34 @@ transaction (the services write the audit trail with the user as actor).
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
+from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
-from wufei.accounts.models import UserRole
+from wufei.accounts.models import User, UserRole
+from wufei.accounts.service import person
+from wufei.accounts.throttle import KIND_NAMES, LockoutError, lift_lockout, list_lockouts
+from wufei.db import utcnow
 from wufei.departments.naming import DepartmentNameError, resolve_departments
 from wufei.extensions.models import ExtensionStatus
 from wufei.extensions.service import ExtensionError, decide_extension, list_extensions
+from wufei.lights.models import LIGHT_NAMES
 from wufei.reports.service import ReportError, review_report
 from wufei.tasks.assignment import AssignmentError, assign_owners, tasks_awaiting_owner
 from wufei.tasks.milestones import MilestoneError, remove_milestone, set_milestone
 from wufei.web import pages
 from wufei.web.ids import row_id
-from wufei.web.portal import Portal, redirect
+from wufei.web.portal import Portal, read_form, redirect
 
 OFFICE = UserRole.OFFICE
 
 
 def actor_of(signed) -> str:
-    return f"web:{signed.user.username}"
+    return person(signed.user)
 
 
 def _int(value, default: int | None = None) -> int | None:
@@ -43,6 +51,30 @@ def _day(value) -> date | None:
         return None
 
 
+REVIEW_AGES = {3: "3天以上", 7: "7天以上", 14: "14天以上"}
+
+
+def review_filters(params) -> dict[str, Any]:
+    """The review queue's filters from a query (or a form's copy of one): only known keys and values."""
+
+    def one(name: str) -> str:
+        value = params.get(name) if hasattr(params, "getlist") or isinstance(params, dict) else None
+        if isinstance(value, list):
+            value = value[0] if value else None
+        return str(value or "").strip()
+
+    filters: dict[str, Any] = {}
+    if (department := row_id(one("department"))) is not None:
+        filters["department"] = department
+    if one("light") in LIGHT_NAMES:
+        filters["light"] = one("light")
+    if (age := row_id(one("age"))) in REVIEW_AGES:
+        filters["age"] = age
+    if (page := row_id(one("page"))) is not None and page > 1:
+        filters["page"] = page
+    return filters
+
+
 def router(portal: Portal) -> APIRouter:
     routes = APIRouter()
 
@@ -52,7 +84,7 @@ def router(portal: Portal) -> APIRouter:
         sends no Referer, by its policy)."""
 
         async def endpoint(request: Request):
-            form = await request.form()
+            form = await read_form(request)
             params = dict(request.path_params)  # ints: the paths use {name:id}
 
             def work():
@@ -61,7 +93,14 @@ def router(portal: Portal) -> APIRouter:
                         signed = portal.user(request, session, OFFICE)
                         portal.check_csrf(form, signed)
                         return handler(session, signed, form, **params)
-                except (ReportError, ExtensionError, AssignmentError, MilestoneError, DepartmentNameError) as error:
+                except (
+                    ReportError,
+                    ExtensionError,
+                    AssignmentError,
+                    MilestoneError,
+                    DepartmentNameError,
+                    LockoutError,
+                ) as error:
                     with portal.work() as session:
                         signed = portal.signed_in(request, session)
                     return portal.render_error(request, str(error), signed=signed, back=back.format(**params))
@@ -74,13 +113,41 @@ def router(portal: Portal) -> APIRouter:
 
     @routes.get("/review")
     def review_page(request: Request):
+        filters = review_filters(request.query_params)
         with portal.work() as session:
             signed = portal.user(request, session, OFFICE)
-            return portal.render(request, "review.html.j2", signed=signed, reports=pages.review_queue(session))
+            queue = pages.review_queue(
+                session,
+                today=portal.today(),
+                now=portal.now(),
+                cadence=portal.cadence,
+                light_rules=portal.light_rules,
+                department_id=filters.get("department"),
+                light=filters.get("light"),
+                min_age_days=filters.get("age"),
+                page=filters.get("page") or 1,
+            )
+            return portal.render(
+                request,
+                "review.html.j2",
+                signed=signed,
+                filters=filters,
+                query=urlencode(filters),
+                page_query=lambda page: urlencode({**filters, "page": page}),
+                light_names=LIGHT_NAMES,
+                ages=REVIEW_AGES,
+                **queue,
+            )
+
+    def back_to_queue(form, notice: str) -> RedirectResponse:
+        """The queue as the office left it: same filters and page, at the card after the one acted on."""
+        query = urlencode({**review_filters(parse_qs(str(form.get("back") or ""))), "notice": notice})
+        following = row_id(form.get("next"))
+        return RedirectResponse(f"/review?{query}{f'#report-{following}' if following else ''}", status_code=303)
 
     def review(session, signed, form, report_id: int):
         accept = form.get("decision") == "accept"
-        review_report(
+        report = review_report(
             session,
             report_id=report_id,
             accept=accept,
@@ -89,9 +156,31 @@ def router(portal: Portal) -> APIRouter:
             at=portal.now(),
             cadence=portal.cadence,
         )
-        return redirect("/review", "reviewed_accept" if accept else "reviewed_return")
+        portal.refresh_lights(session, [report.task_id])
+        return back_to_queue(form, "reviewed_accept" if accept else "reviewed_return")
 
     routes.add_api_route("/reports/{report_id:id}/review", post(review, "/review"), methods=["POST"])
+
+    def accept_several(session, signed, form):
+        chosen = sorted({number for value in form.getlist("report_id") if (number := row_id(value)) is not None})
+        if not chosen:
+            raise ReportError("请先勾选要采纳的报告")
+        tasks = []
+        for report_id in chosen:  # all or nothing: one that cannot be accepted stops the rest
+            report = review_report(
+                session,
+                report_id=report_id,
+                accept=True,
+                reason="",
+                actor=actor_of(signed),
+                at=portal.now(),
+                cadence=portal.cadence,
+            )
+            tasks.append(report.task_id)
+        portal.refresh_lights(session, tasks)
+        return back_to_queue(form, "reviewed_several")
+
+    routes.add_api_route("/review/accept", post(accept_several, "/review"), methods=["POST"])
 
     # --- extensions --------------------------------------------------------------------------
 
@@ -105,7 +194,7 @@ def router(portal: Portal) -> APIRouter:
             return portal.render(request, "extensions.html.j2", signed=signed, pending=pending, decided=decided)
 
     def decide(session, signed, form, extension_id: int):
-        decide_extension(
+        extension = decide_extension(
             session,
             extension_id=extension_id,
             approve=form.get("decision") == "approve",
@@ -113,6 +202,7 @@ def router(portal: Portal) -> APIRouter:
             decided_on=portal.today(),
             actor=actor_of(signed),
         )
+        portal.refresh_lights(session, [extension.task_id])
         return redirect("/extensions", "extension_decided")
 
     routes.add_api_route("/extensions/{extension_id:id}/decide", post(decide, "/extensions"), methods=["POST"])
@@ -120,12 +210,20 @@ def router(portal: Portal) -> APIRouter:
     # --- owners for tasks waiting for them ---------------------------------------------------
 
     @routes.get("/assign")
-    def assign_page(request: Request):
+    def assign_page(request: Request, task: str | None = None, q: str = ""):
+        """Tasks waiting for a lead; `task` and `q`: a search among the departments of that task's place."""
+        searched, text = row_id(task), q.strip()[:50]
         with portal.work() as session:
             signed = portal.user(request, session, OFFICE)
             tasks = tasks_awaiting_owner(session)
-            departments = pages.assignable_departments(session)
-            return portal.render(request, "assign.html.j2", signed=signed, tasks=tasks, departments=departments)
+            found = (
+                pages.search_task_place_departments(session, task_id=searched, text=text)
+                if searched is not None
+                else []
+            )
+            return portal.render(
+                request, "assign.html.j2", signed=signed, tasks=tasks, searched=searched, q=text, found=found
+            )
 
     def assign(session, signed, form, task_id: int):
         """Owners picked from the lists, or typed as the CLI takes them (衡水市/市商务局, an alias, a
@@ -139,6 +237,7 @@ def router(portal: Portal) -> APIRouter:
 
         leads, supporting = picked("lead"), picked("supporting")
         assign_owners(session, task_id=task_id, lead_ids=leads, supporting_ids=supporting, actor=actor_of(signed))
+        portal.refresh_lights(session, [task_id])
         return redirect("/assign", "assigned")
 
     routes.add_api_route("/tasks/{task_id:id}/owners", post(assign, "/assign"), methods=["POST"])
@@ -157,6 +256,7 @@ def router(portal: Portal) -> APIRouter:
             title=str(form.get("title") or ""),
             actor=actor_of(signed),
         )
+        portal.refresh_lights(session, [task_id])
         return redirect(f"/tasks/{task_id}", "milestone_set")
 
     def milestone_remove(session, signed, form, task_id: int):
@@ -164,10 +264,37 @@ def router(portal: Portal) -> APIRouter:
         if day is None:
             raise MilestoneError("缺少节点日期")
         remove_milestone(session, task_id=task_id, due_date=day, actor=actor_of(signed))
+        portal.refresh_lights(session, [task_id])
         return redirect(f"/tasks/{task_id}", "milestone_removed")
 
     routes.add_api_route("/tasks/{task_id:id}/milestones", post(milestone_set, "/tasks/{task_id}"), methods=["POST"])
     routes.add_api_route(
         "/tasks/{task_id:id}/milestones/remove", post(milestone_remove, "/tasks/{task_id}"), methods=["POST"]
     )
+    # --- sign-in lockouts ----------------------------------------------------------------------
+
+    @routes.get("/lockouts")
+    def lockouts_page(request: Request):
+        with portal.work() as session:
+            signed = portal.user(request, session, OFFICE)
+            now = utcnow()
+            active = list_lockouts(session, at=now)
+            past = [row for row in list_lockouts(session, at=now, include_past=True) if row not in active][:30]
+            people = dict(session.execute(select(User.username, User.display_name)).tuples().all())
+            return portal.render(
+                request,
+                "lockouts.html.j2",
+                signed=signed,
+                active=active,
+                past=past,
+                people=people,
+                kind_names=KIND_NAMES,
+                rules=portal.settings.throttle,
+            )
+
+    def lift(session, signed, form, lockout_id: int):
+        lift_lockout(session, lockout_id=lockout_id, at=utcnow(), actor=actor_of(signed))
+        return redirect("/lockouts", "unlocked")
+
+    routes.add_api_route("/lockouts/{lockout_id:id}/lift", post(lift, "/lockouts"), methods=["POST"])
     return routes

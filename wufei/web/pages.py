@@ -6,19 +6,20 @@ Each function takes a Session and plain arguments and returns plain data for a t
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from wufei.cadence.config import CadenceConfig
 from wufei.cadence.windows import reporting_window
 from wufei.calendar.service import load_calendar
 from wufei.chinese import WeekError, chinese_date, chinese_week, parse_week, week_start
-from wufei.departments.models import Department
+from wufei.departments.models import Department, DepartmentAlias
 from wufei.doubts.service import count_open
+from wufei.extensions.models import Extension, ExtensionStatus
 from wufei.extensions.service import effective_due_dates, list_extensions
 from wufei.indicators.models import Indicator, IndicatorDepartment
 from wufei.indicators.reporting import TrackSummary, tracks
@@ -199,6 +200,7 @@ def dashboard(
         "jurisdiction": jurisdiction,
         "jurisdictions": jurisdictions(session),
         "doubts_open": count_open(session, plan_ids=plan_ids),
+        "waiting": waiting_for_office(session),
         "awaiting": sum(1 for t in tasks.values() if t.awaiting_assignment or not names(t, Role.LEAD)),
         "attention": [d for d in departments if d["red"] or d["yellow"]],
         "quiet": [d for d in departments if not (d["red"] or d["yellow"])],
@@ -398,14 +400,26 @@ def department_reporting(
     return rows
 
 
-def assignable_departments(session: Session) -> list[Department]:
-    """Departments the office can name as owners: every known unit but the leadership group."""
+ASSIGN_MATCHES_SHOWN = 30
+
+
+def search_task_place_departments(session: Session, *, task_id: int, text: str) -> list[Department]:
+    """Departments of the task's plan's place (not the leadership group) whose name or alias holds
+    `text` (市商务局, 商务, an alias), for the office to pick owners from without a list of every unit."""
+    text = text.strip()
+    if not text:
+        return []
+    place = select(Plan.jurisdiction_id).join(Task, Task.plan_id == Plan.id).where(Task.id == task_id)
+    named = Department.name.contains(text, autoescape=True) | Department.aliases.any(
+        DepartmentAlias.alias.contains(text, autoescape=True)
+    )
     return list(
         session.scalars(
             select(Department)
-            .where(Department.kind.not_in(["group", "unknown"]))
+            .where(Department.jurisdiction_id.in_(place), Department.kind.not_in(["group", "unknown"]), named)
             .options(selectinload(Department.jurisdiction))
-            .order_by(Department.jurisdiction_id, Department.name)
+            .order_by(Department.name)
+            .limit(ASSIGN_MATCHES_SHOWN)
         )
     )
 
@@ -499,8 +513,79 @@ def _latest_is(session: Session, report: Report) -> bool:
     return newest == report.version
 
 
-def review_queue(session: Session) -> list[Report]:
-    return list_reports(session, status=ReportStatus.SUBMITTED)
+REVIEW_PAGE_SIZE = 20
+
+
+def review_queue(
+    session: Session,
+    *,
+    today: date,
+    now: datetime,
+    cadence: CadenceConfig,
+    light_rules: LightRules,
+    department_id: int | None = None,
+    light: str | None = None,
+    min_age_days: int | None = None,
+    page: int = 1,
+    page_size: int = REVIEW_PAGE_SIZE,
+) -> dict[str, Any]:
+    """The reports waiting for review, filtered by department, the task's light today and how many
+    days they have waited, one page at a time; a refiled report comes with its previous version
+    (and the reason it was returned)."""
+    waiting = list_reports(session, status=ReportStatus.SUBMITTED)
+    lights = compute_lights(
+        session,
+        as_of=today,
+        calendar=load_calendar(session),
+        cadence=cadence,
+        rules=light_rules,
+        task_ids=list({r.task_id for r in waiting}),
+    )
+    light_of = {task_id: str(result.light) for task_id, result in lights.items()}
+
+    def waited(report: Report) -> int:
+        return (now - report.submitted_at).days
+
+    matching = [
+        r
+        for r in waiting
+        if (department_id is None or r.department_id == department_id)
+        and (light is None or light_of.get(r.task_id) == light)
+        and (min_age_days is None or waited(r) >= min_age_days)
+    ]
+    pages = max(1, -(-len(matching) // page_size))
+    page = min(max(page, 1), pages)
+    shown = matching[(page - 1) * page_size : page * page_size]
+    previous = {}
+    for report in shown:
+        if report.version > 1:
+            previous[report.id] = session.scalar(
+                select(Report).where(
+                    Report.task_id == report.task_id,
+                    Report.week_start == report.week_start,
+                    Report.version == report.version - 1,
+                )
+            )
+    departments = sorted({(r.department_id, r.department.name) for r in waiting}, key=lambda d: d[1])
+    return {
+        "reports": shown,
+        "waiting": len(waiting),
+        "matching": len(matching),
+        "page": page,
+        "pages": pages,
+        "departments": departments,
+        "lights": light_of,
+        "waited": {r.id: waited(r) for r in shown},
+        "previous": previous,
+    }
+
+
+def waiting_for_office(session: Session) -> dict[str, int]:
+    """What waits for the office: reports to review and extension requests to decide."""
+    return {
+        "reports": session.scalar(select(func.count()).where(Report.status == ReportStatus.SUBMITTED)) or 0,
+        "extensions": session.scalar(select(func.count()).where(Extension.status == ExtensionStatus.PENDING)) or 0,
+    }
 
 
 def _chinese_week_of(label: str) -> str:

@@ -10,9 +10,11 @@ WUFEI_TODAY for tests and the demo (which replays 2023).
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 import secrets
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,25 +28,32 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from wufei.accounts.models import UserRole
 from wufei.accounts.service import ROLE_NAMES, SignedIn, session_user
+from wufei.accounts.throttle import SignInThrottle, ThrottleRules
 from wufei.bulletins.render import bulletin_dir
+from wufei.calendar.service import load_calendar
 from wufei.chinese import chinese_date, chinese_week, week_label
 from wufei.db import transaction, utcnow
 from wufei.departments.naming import qualified_name
+from wufei.filetypes import size_text
 from wufei.lights.models import LIGHT_NAMES, UNSUPERVISED
+from wufei.lights.service import refresh_lights
 from wufei.ruleset import Ruleset
 from wufei.tasks.models import LIST_NAMES, ListKind
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SESSION_COOKIE = "wufei_session"
 ANONYMOUS_CSRF_COOKIE = "wufei_csrf"  # double-submit token for the sign-in forms (no session yet)
+ANONYMOUS_CSRF_SECONDS = 12 * 3600  # how long a sign-in form may stay open
 # Short notices shown after a redirect, by code (never text from the address bar).
 NOTICES = {
     "filed": "已报送。",
     "reviewed_accept": "已采纳报告。",
     "reviewed_return": "已退回报告，已通知牵头单位重新报送。",
+    "reviewed_several": "已采纳所选报告。",
     "extension_requested": "已提交延期申请，等待办公室审批。",
     "extension_decided": "已审批延期申请。",
     "assigned": "已指定牵头单位。",
@@ -52,8 +61,18 @@ NOTICES = {
     "milestone_removed": "已删除节点。",
     "signed_out": "已退出登录。",
     "doubt_decided": "已处理待确认项。",
+    "unlocked": "已解除登录锁定。",
 }
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
+ERROR_HEADINGS = {
+    403: "无权操作",
+    404: "找不到",
+    405: "无法操作",
+    413: "内容过大",
+    422: "参数有误",
+    429: "请稍后再试",
+    500: "系统出错",
+}
 
 
 class Forbidden(HTTPException):
@@ -79,6 +98,10 @@ class Settings:
     rules: Ruleset | None = None  # the rule files (tests pass their own); None: loaded when the portal starts
     imports_dir: Path = field(default_factory=lambda: Path(os.environ.get("WUFEI_IMPORT_DIR") or "imports"))
     import_max_bytes: int = IMPORT_MAX_BYTES  # largest plan file the office may upload
+    # Signs the sign-in forms' CSRF tokens (WUFEI_SECRET_KEY). Random per process when unset: then
+    # a sign-in form outlives neither a restart nor a trip to another process behind the same address.
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    throttle: ThrottleRules = field(default_factory=ThrottleRules)
 
     @classmethod
     def from_environment(cls, engine: Engine, **overrides: Any) -> Settings:
@@ -88,6 +111,8 @@ class Settings:
             "public_plans": public,
             "secure_cookies": os.environ.get("WUFEI_SECURE_COOKIES") == "1",
         }
+        if os.environ.get("WUFEI_SECRET_KEY"):
+            values["secret_key"] = os.environ["WUFEI_SECRET_KEY"]
         values.update(overrides)
         return cls(engine=engine, **values)
 
@@ -98,6 +123,7 @@ class Portal:
         self.rules = settings.rules if settings.rules is not None else Ruleset.load()
         self.cadence = self.rules.cadence
         self.light_rules = self.rules.lights
+        self.throttle = SignInThrottle(settings.throttle)
         self.templates = Environment(
             loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True
         )
@@ -106,13 +132,13 @@ class Portal:
             cn_week=chinese_week,
             week_label=week_label,
             light_cn=lambda light: LIGHT_NAMES.get(light, UNSUPERVISED),
-            local_time=self._local_time,
-            file_size=_file_size,
+            local_time=self.local_time,
+            file_size=size_text,
             list_cn=_list_cn,
             qualified_name=qualified_name,
         )
 
-    def _local_time(self, moment: datetime | None) -> str:
+    def local_time(self, moment: datetime | None) -> str:
         if moment is None:
             return "—"
         local = moment.astimezone(self.cadence.timezone)
@@ -134,6 +160,17 @@ class Portal:
     def work(self) -> Iterator[Session]:
         with transaction(self.settings.engine) as session:
             yield session
+
+    def refresh_lights(self, session: Session, task_ids: Iterable[int]) -> None:
+        """The tasks' lights judged again and recorded after a change is saved (wufei.lights)."""
+        refresh_lights(
+            session,
+            task_ids=task_ids,
+            as_of=self.today(),
+            calendar=load_calendar(session),
+            cadence=self.cadence,
+            rules=self.light_rules,
+        )
 
     # --- who is asking -----------------------------------------------------------------------
 
@@ -157,11 +194,28 @@ class Portal:
         if not sent or not hmac.compare_digest(sent, signed.csrf_token):
             raise Forbidden("表单已失效（缺少或错误的校验码），请刷新页面后重试")
 
-    @staticmethod
-    def check_anonymous_csrf(request: Request, form: Any) -> None:
+    def check_anonymous_csrf(self, request: Request, form: Any) -> None:
+        """The sign-in forms: the token sent must be the cookie's and one this portal signed."""
         sent, cookie = str(form.get("csrf_token") or ""), request.cookies.get(ANONYMOUS_CSRF_COOKIE) or ""
-        if not sent or not cookie or not hmac.compare_digest(sent, cookie):
+        if not sent or not cookie or not hmac.compare_digest(sent, cookie) or not self.issued_csrf(sent):
             raise Forbidden("表单已失效（缺少或错误的校验码），请刷新页面后重试")
+
+    def new_csrf_token(self) -> str:
+        """A sign-in form's token: a random nonce and the time, signed with the portal's secret."""
+        body = f"{secrets.token_urlsafe(24)}.{int(time.time())}"
+        return f"{body}.{self._sign(body)}"
+
+    def issued_csrf(self, token: str) -> bool:
+        """Whether this portal signed the token, less than ANONYMOUS_CSRF_SECONDS ago."""
+        body, _, signature = token.rpartition(".")
+        issued = body.rpartition(".")[2]
+        if not body or not issued.isdigit() or not hmac.compare_digest(signature, self._sign(body)):
+            return False
+        return 0 <= time.time() - int(issued) < ANONYMOUS_CSRF_SECONDS
+
+    def _sign(self, body: str) -> str:
+        key = self.settings.secret_key.encode("utf-8")
+        return hmac.new(key, b"csrf:" + body.encode("utf-8"), hashlib.sha256).hexdigest()
 
     # --- rendering ---------------------------------------------------------------------------
 
@@ -195,7 +249,7 @@ class Portal:
         if back:  # only a path of this site (a Referer may name any address)
             back = urlsplit(back).path if urlsplit(back).netloc == request.url.netloc else back
             back = back if back.startswith("/") and not back.startswith("//") else None
-        heading = {403: "无权操作", 404: "找不到", 413: "文件过大"}.get(status_code, "未能完成")
+        heading = ERROR_HEADINGS.get(status_code, "未能完成")
         return self.render(
             request,
             "error.html.j2",
@@ -207,12 +261,20 @@ class Portal:
         )
 
 
+NUL_MESSAGE = "提交的内容含有不可见的控制字符（NUL），请删除后重新提交"
+
+
+async def read_form(request: Request, **limits: Any) -> FormData:
+    """The request's form (`limits` as Starlette's `request.form` takes them), refused (400) when
+    a text field holds a NUL, which no person types and PostgreSQL cannot store in text."""
+    form = await request.form(**limits)
+    if any(isinstance(value, str) and "\x00" in key + value for key, value in form.multi_items()):
+        raise HTTPException(status_code=400, detail=NUL_MESSAGE)
+    return form
+
+
 def redirect(path: str, notice: str | None = None) -> RedirectResponse:
     return RedirectResponse(f"{path}{'&' if '?' in path else '?'}notice={notice}" if notice else path, status_code=303)
-
-
-def new_csrf_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 def _nav(role: str | None, path: str) -> list[dict[str, Any]]:
@@ -227,6 +289,7 @@ def _nav(role: str | None, path: str) -> list[dict[str, Any]]:
             ("/doubts", "待确认"),
             ("/departments", "部门"),
             ("/bulletins", "通报"),
+            ("/lockouts", "登录锁定"),
         )
     elif role == UserRole.LEADER:
         items = (("/dashboard", "总览"), ("/departments", "部门"), ("/bulletins", "通报"))
@@ -257,11 +320,3 @@ def _list_cn(kind: str) -> str:
         return LIST_NAMES[ListKind(kind)]
     except ValueError:
         return kind
-
-
-def _file_size(size: int) -> str:
-    if size < 1024:
-        return f"{size} 字节"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / 1024 / 1024:.1f} MB"

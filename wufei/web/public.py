@@ -1,7 +1,7 @@
 """The public page (公开): progress of tasks and indicators of the plans the office publishes,
 as a page and as open CSV and JSON. Off unless WUFEI_PUBLIC_PLANS names plans (or `*`).
 
-Only what a plan already publishes plus each task's light and latest reported progress: no
+Only what a plan already publishes plus each task's light and latest accepted progress: no
 report text, no evidence, no names of people.
 """
 
@@ -72,7 +72,8 @@ def router(portal: Portal) -> APIRouter:
             task_ids=ids,
         )
         due = effective_due_dates(session, as_of=today, task_ids=ids)
-        progress = latest_progress(session, as_of=today, cadence=portal.cadence, task_ids=ids)
+        # Only what the office accepted is published: a report not yet reviewed may still be returned.
+        progress = latest_progress(session, as_of=today, cadence=portal.cadence, task_ids=ids, accepted_only=True)
         rows = []
         for task in tasks:
             row = pages.task_row(task, lights.get(task.id), due=due.get(task.id), progress=progress.get(task.id))
