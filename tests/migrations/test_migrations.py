@@ -33,7 +33,7 @@ def test_models_match_the_migrations(fresh_engine):
     assert _model_drift(fresh_engine) == []
 
 
-def test_people_on_records_are_named_by_display_name_from_0009(fresh_engine):
+def test_people_on_records_are_named_by_display_name_from_0010(fresh_engine):
     from datetime import date
 
     from sqlalchemy import select, text
@@ -67,7 +67,7 @@ def test_people_on_records_are_named_by_display_name_from_0009(fresh_engine):
         record(
             session, actor="web:eco", action="update", entity="extensions", entity_id=None, entity_key="x", changes={}
         )
-    migrate.downgrade(fresh_engine, "0008")  # as written before 0009
+    migrate.downgrade(fresh_engine, "0009")  # as written before 0010
     migrate.upgrade(fresh_engine)
     with fresh_engine.connect() as connection:
         decided = connection.execute(text("SELECT decided_by FROM extensions ORDER BY id")).scalars().all()
