@@ -189,7 +189,7 @@ _PLACE_ONLY = re.compile(r"^[\u4e00-\u9fff]{2,12}(?:示范区|开发区|高新�
 _SHARED_BODIES = re.compile(rf"^[\u4e00-\u9fff]{{2,12}}区(?:{_alternatives('bodies')}|党工委|工委)(?:和|及)管委会$")
 _NOT_AFTER_JOINER = re.compile(rf"^(?:{_alternatives('not_after_joiner')})")
 _JOINED_NAME_MIN = 3  # 党委和政府 is a phrase, not two units
-_TRAILING = re.compile(rf"(?<=[\u4e00-\u9fff）]{{2}})(?:{_alternatives('trailing')})$")
+_TRAILING = re.compile(rf"(?<=[\u4e00-\u9fff）0-9]{{2}})(?:{_alternatives('trailing')})$")
 _CLAUSE_SEPARATORS = re.compile(r"[，；。]+")
 # A fragment of a space-separated list is a whole name when it ends like a unit's name;
 # otherwise it is the first half of a name broken by a stray space.

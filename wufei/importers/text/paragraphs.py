@@ -112,6 +112,7 @@ _CONTINUATION_MAX = 40  # a wrapped owner line is short and has no full stop
 _SECTION_NUMBER_START = re.compile(
     r"^(?:[一二三四五六七八九十]+\s*[、.]|[（(][一二三四五六七八九十]+[）)]|\d+\s*[、.])\s*"
 )
+_LISTED_NAME_MAX = 15  # a name in an unlabelled owner list inside an item's text
 _PARTNER_MAX = 20  # characters of one unit's name after 会同
 _NAME_BREAK = re.compile(r"[、，。；：,（）]")
 _BARE_HEADING_MAX = 24  # a title or heading line; a paragraph's first line runs longer or has a comma
@@ -383,7 +384,8 @@ def _owner_clause_ends(folded: str) -> list[int]:
             continue
         closes_sentence = folded[:opened].rstrip().endswith(("。", "；", "！")) or folded[index + 1 : end].strip()
         content = folded[opened + 1 : index]
-        if closes_sentence and any(word in content for word in _OWNER_WORDS) and not parse_owners(content).unassigned:
+        names_owners = any(word in content for word in _OWNER_WORDS) or _lists_owners(content)
+        if closes_sentence and names_owners and not parse_owners(content).unassigned:
             ends.append(end)
     return ends
 
@@ -780,7 +782,7 @@ def _trailing_owner(text: str) -> _Owner | None:
                 content = folded[index + 1 : -1].strip()
                 if owner_convention(content) and parse_owners(content).unassigned:
                     return _trailing_owner(folded[:index])
-                if any(word in content for word in _OWNER_WORDS) or _names_units(content):
+                if any(word in content for word in _OWNER_WORDS) or _names_units(content) or _lists_owners(content):
                     return _Owner(index, content)
                 return None
     return None
@@ -926,6 +928,17 @@ def _names_units(content: str) -> bool:
     owners, _deadline = owner_and_deadline(content)
     names = split_names(owners or "")
     return bool(names) and all(_UNIT_NAME_END.search(name) and len(name) <= 30 for name in names)
+
+
+def _lists_owners(content: str) -> bool:
+    """（省发改委、交通厅、宜昌市、武汉城市圈9市等）closing a sentence group inside an item: a list led by a
+    department's name (…局/委/厅/办) whose other names are short, so the first unit leads the group before it.
+    A parenthesis such as （市、区） or （含高新区） does not start with a department."""
+    owners, deadline = owner_and_deadline(content)
+    names = split_names(owners or "")
+    if deadline or len(names) < 2 or not _UNIT_NAME_END.search(names[0]) or len(names[0]) < 3:
+        return False
+    return all(len(name) <= _LISTED_NAME_MAX and not re.search(r"[，。；：\s]", name) for name in names)
 
 
 def _split_owner(content: str) -> tuple[str, str | None]:
