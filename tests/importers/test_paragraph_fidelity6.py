@@ -44,3 +44,58 @@ def test_a_parenthesis_that_names_no_department_does_not_cut_an_item():
     (task,) = main_tasks(lines)
     assert task.title == "推进新型城镇化(含高新区、经开区)"
     assert _owners(task) == (("市发改委",), ("建委",))
+
+
+ASSIGNMENT = [
+    "某某市人民政府关于印发2010年市政府工作目标责任分解的通知",
+    "一、王某某市长负责的工作",
+    "全面负责市政府工作任务的落实。",
+    "（一）市统计局牵头的工作",
+    "做好第六次人口普查工作，确保数据真实准确。",
+    "（二）市民政局牵头的工作",
+    "1.完善城乡低保制度，提高保障标准。",
+    "2.推进社区养老服务中心建设。",
+    "协同单位：市财政局、市卫生局等市直有关部门和各县区人民政府。",
+    "二、李某某副市长负责的工作",
+    "协助市长抓好市政府工作任务的落实。",
+    "（一）市水务局牵头的工作",
+    "1.实施中小河流治理工程。",
+    "协同单位：市财政局。",
+    "2.推进农村饮水安全工程建设。",
+    "协同单位：各县区人民政府。",
+]
+
+
+def test_a_lead_units_heading_makes_its_paragraphs_tasks_and_a_persons_heading_does_not():
+    tasks = main_tasks(ASSIGNMENT)
+    titles = [task.title for task in tasks]
+    assert "做好第六次人口普查工作，确保数据真实准确" in titles
+    assert not any("全面负责" in title or "协助市长" in title for title in titles)
+    census = tasks[titles.index("做好第六次人口普查工作，确保数据真实准确")]
+    assert _owners(census) == (("市统计局",), ())
+
+
+def test_a_support_line_closing_a_section_supports_each_of_its_items():
+    tasks = {task.title: task for task in main_tasks(ASSIGNMENT)}
+    shared = ("市财政局", "市卫生局", "市直有关部门", "各县区人民政府")
+    assert _owners(tasks["完善城乡低保制度，提高保障标准"]) == (("市民政局",), shared)
+    assert _owners(tasks["推进社区养老服务中心建设"]) == (("市民政局",), shared)
+
+
+def test_support_lines_under_each_item_stay_with_their_items():
+    tasks = {task.title: task for task in main_tasks(ASSIGNMENT)}
+    assert _owners(tasks["实施中小河流治理工程"]) == (("市水务局",), ("市财政局",))
+    assert _owners(tasks["推进农村饮水安全工程建设"]) == (("市水务局",), ("各县区人民政府",))
+
+
+def test_a_closing_support_line_is_not_shared_with_items_naming_owners():
+    lines = [
+        "二、主要任务",
+        "1.推进垃圾分类。（市城管局牵头）",
+        "2.建设回收网点。",
+        "配合单位：市商务局",
+        "三、保障措施",
+    ]
+    first, second = main_tasks(lines)
+    assert _owners(first) == (("市城管局",), ())
+    assert second.owners_raw == "配合单位：市商务局"

@@ -103,6 +103,7 @@ _OWNER_LABEL = (
 _DEADLINE_LABEL = DEADLINE_LABEL
 # 牵头领导：… / 责任领导：… lines name a person: kept with the owner lines, read by nobody as an owner.
 _LABEL_LINE = re.compile(rf"^[（(]?\s*(?:{_OWNER_LABEL}|{_DEADLINE_LABEL}|{PERSON_LABEL})\s*[：:]")
+_SUPPORT_LABEL_LINE = re.compile(r"^[（(]?\s*(?:配合|协同|协办|参与|参加|协助)(?:单位|部门)?\s*[：:]")
 _LABELLED_TAIL = re.compile(rf"[。；;，,\s]\s*[（(〔]?(?=(?:{_OWNER_LABEL}|{PERSON_LABEL})\s*[：:])")
 _DEADLINE_PART = re.compile(rf"{_DEADLINE_LABEL}\s*：\s*(?P<deadline>[^；。]+)[；。]?")
 # A clause of an owner bracket that is a deadline, not a unit: 2023年底前完成 / 长期坚持
@@ -204,6 +205,7 @@ def main_tasks(lines: list[str], *, items: bool = False) -> list[TaskRecord]:
         tasks = _with_siblings(pieces, [_is_task(p, owners_required=whole) for p in pieces])
         paragraphs = [p for p, task in zip(pieces, tasks) if task]
     _section_headings_as_titles(paragraphs)
+    _share_closing_support(paragraphs)
     # Numbers restarting in each section, or sitting beside heading tasks, take the section: 3.1
     restarts = sum(1 for p in paragraphs if p.printed_number == 1) > 1 or any(p.heading for p in paragraphs)
     records: list[TaskRecord] = []
@@ -388,6 +390,24 @@ def _owner_clause_ends(folded: str) -> list[int]:
         if closes_sentence and names_owners and not parse_owners(content).unassigned:
             ends.append(end)
     return ends
+
+
+def _share_closing_support(paragraphs: list[_Paragraph]) -> None:
+    """A supporting-units line closing a section (（三）省编办牵头的工作 / 1.… / 2.… / 协同单位：…) supports every
+    numbered item of the section, when no other item names owners of its own: it stands after the
+    last item because it is the section's, not the last item's."""
+    sections: dict[tuple[int, int, str | None], list[_Paragraph]] = {}
+    for paragraph in paragraphs:
+        if paragraph.printed_number is not None and not paragraph.part:
+            sections.setdefault((paragraph.top, paragraph.section, paragraph.list_name), []).append(paragraph)
+    for items in sections.values():
+        *earlier, last = items
+        if not earlier or not last.labelled or not all(_SUPPORT_LABEL_LINE.match(line) for line in last.labelled):
+            continue
+        if any(item.labelled or _trailing_owner(join_lines(item.parts)) is not None for item in earlier):
+            continue
+        for item in earlier:
+            item.labelled = list(last.labelled)
 
 
 def _section_headings_as_titles(paragraphs: list[_Paragraph]) -> None:
@@ -639,7 +659,10 @@ def _is_task(paragraph: _Paragraph, *, owners_required: bool = False) -> bool:
     its list as tasks."""
     text = join_lines(paragraph.parts)
     names_owners = (
-        bool(paragraph.labelled) or _trailing_owner(text) is not None or _opening_owners(paragraph.parts) is not None
+        bool(paragraph.labelled)
+        or _trailing_owner(text) is not None
+        or _opening_owners(paragraph.parts) is not None
+        or _heading_owner(paragraph.list_name) is not None  # （一）省监察厅牵头的工作, then its paragraph
     )
     if paragraph.candidate:
         return False
