@@ -99,3 +99,36 @@ def test_a_closing_support_line_is_not_shared_with_items_naming_owners():
     first, second = main_tasks(lines)
     assert _owners(first) == (("市城管局",), ())
     assert second.owners_raw == "配合单位：市商务局"
+
+
+def test_numbered_items_carrying_their_text_each_end_the_one_before_in_a_document_read_whole():
+    lines = [
+        "2027年市《政府工作报告》重点工作分工方案",
+        "为确保市《政府工作报告》明确的重点工作落到实处，现制定责任分工如下：",
+        "一、推动完成地区生产总值增长5%左右、城镇新增就业3万人以上等经济社会发展主要预期目标。"
+        "〔市发展改革委、市统计局等牵头，市直有关单位按职责分工负责〕",
+        "二、深入落实积极的财政政策，力争专项债券额度稳中有升。〔市财政局牵头，市直有关单位按职责分工负责〕",
+        "三、出台一批降低企业用能成本、物流成本的务实举措。（市发展改革委牵头，市交通运输局、市税务局按职责分工负责）",
+    ]
+    tasks = main_tasks(lines)
+    assert [task.title for task in tasks] == [
+        "推动完成地区生产总值增长5%左右、城镇新增就业3万人以上等经济社会发展主要预期目标",
+        "深入落实积极的财政政策，力争专项债券额度稳中有升",
+        "出台一批降低企业用能成本、物流成本的务实举措",
+    ]
+    assert [_owners(task) for task in tasks] == [
+        (("市发展改革委", "市统计局"), ("市直有关单位",)),
+        (("市财政局",), ("市直有关单位",)),
+        (("市发展改革委",), ("市交通运输局", "市税务局")),
+    ]
+
+
+def test_a_wrapped_line_starting_with_a_numeral_is_not_an_item():
+    lines = [
+        "某县重点工作分工方案",
+        "一、加快建设县城污水处理厂二期工程，确保年底前通水运行，做好配套管网建设，",
+        "三、四季度完成主体工程验收和试运行工作。（县住建局牵头，县财政局配合）",
+    ]
+    (task,) = main_tasks(lines)
+    assert task.title.startswith("加快建设县城污水处理厂二期工程")
+    assert "三、四季度" in task.title

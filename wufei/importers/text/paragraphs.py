@@ -472,6 +472,16 @@ def _paragraphs(
             sub = 0
             current = _Paragraph(index + 1, section, list_name, None, [item.group(2)], heading=True, top=0)
             continue
+        if whole and not items and (item := _TOP_SECTION.match(text)) and _next_top_item(item, top, text):
+            # 二、深入落实…，力争….〔省A牵头，…〕: a numbered item carrying its text, in a document read
+            # whole; it ends the paragraph before it and its number is no part of its title.
+            close()
+            top = section = chinese_numeral(item.group(1)) or section + 1
+            sub, section_has_number, listing, section_heading, list_name = 0, False, False, None, None
+            current = _Paragraph(index + 1, section, list_name, None, [item.group(2)], heading=True, top=0)
+            if _may_close(text) and _closed_by_owners_or_deadline(current.parts):
+                close()
+            continue
         heading = _SECTION.match(text) or (
             _TOP_SECTION.match(text) if whole and len(text) <= _TOP_HEADING_MAX else None
         )
@@ -552,6 +562,12 @@ def _paragraphs(
             close()
     close()
     return paragraphs
+
+
+def _next_top_item(item: re.Match, top: int, text: str) -> bool:
+    """Whether a 一、 line is the next top-level item and carries its text (too long for a heading): a
+    wrapped line that happens to start with 三、 is neither."""
+    return len(text.strip()) > _TOP_HEADING_MAX and chinese_numeral(item.group(1)) == top + 1
 
 
 def _carries_text(text: str) -> bool:
