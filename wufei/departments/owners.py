@@ -189,10 +189,14 @@ _PLACE_ONLY = re.compile(r"^[\u4e00-\u9fff]{2,12}(?:示范区|开发区|高新�
 _SHARED_BODIES = re.compile(rf"^[\u4e00-\u9fff]{{2,12}}区(?:{_alternatives('bodies')}|党工委|工委)(?:和|及)管委会$")
 _NOT_AFTER_JOINER = re.compile(rf"^(?:{_alternatives('not_after_joiner')})")
 _JOINED_NAME_MIN = 3  # 党委和政府 is a phrase, not two units
-_TRAILING = re.compile(rf"(?<=[\u4e00-\u9fff）]{{2}})(?:{_alternatives('trailing')})$")
+_TRAILING = re.compile(rf"(?<=[\u4e00-\u9fff）0-9]{{2}})(?:{_alternatives('trailing')})$")
 _CLAUSE_SEPARATORS = re.compile(r"[，；。]+")
 # A fragment of a space-separated list is a whole name when it ends like a unit's name;
 # otherwise it is the first half of a name broken by a stray space.
+# What follows 等 when it names a collective the units before it belong to: 省直有关部门, 市直各单位, 各成员单位
+_COLLECTIVE_AFTER_SUCH_AS = re.compile(
+    r"^[\u4e00-\u9fff（）]{0,6}(?:有关|相关|各|成员)(?:部门|单位|机构)$|^[\u4e00-\u9fff（）]{0,6}各(?:部门|单位)$"
+)
 _UNIT_END = re.compile(r"(?:局|委|厅|办|室|部|社|府|会|组|行|院|团|司|队|所|站|中心|企业|单位|部门|区|县)$")
 # Words that do not belong in a unit's name: what is left of a clause nobody could read.
 _ROLE_WORDS = re.compile(r"牵头|配合|参与|参加|协助|协办|主办|负责(?!“)|：")
@@ -306,8 +310,22 @@ def split_names(text: str) -> tuple[str, ...]:
         if piece in ("单位", "部门") and names:
             names[-1] += "、" + piece  # 各相关部门、单位 is one phrase
             continue
-        names += [name for part in _split_spaces(piece) for name in _split_joined(part)]
+        names += [
+            name for part in _split_spaces(piece) for name in _split_joined(part) for name in _split_such_as(name)
+        ]
     return tuple(dict.fromkeys(names))
+
+
+def _split_such_as(name: str) -> list[str]:
+    """省财政厅等省直有关部门 → 省财政厅, 省直有关部门: a unit given as an example of the collective after 等
+    is a name of its own, and so is the collective (a bare 等有关部门 closing a list is dropped before)."""
+    left, such_as, right = name.partition("等")
+    if not such_as or not _balanced(left):
+        return [name]
+    bare_left = _ENCLOSED.sub("", left)
+    if len(bare_left) >= _JOINED_NAME_MIN and _UNIT_END.search(bare_left) and _COLLECTIVE_AFTER_SUCH_AS.match(right):
+        return [left, right]
+    return [name]
 
 
 def _collectives_kept(text: str) -> list[str]:
@@ -363,8 +381,14 @@ def _labelled(text: str) -> _Spec:
     matches = list(_LABEL.finditer(text))
     roles = [_label_role(m["label"]) for m in matches]
     has_lead_label = _LEAD in roles
-    before = split_names(text[: matches[0].start()])
-    (spec.supporting if has_lead_label else spec.leads).extend(before)
+    before_text = text[: matches[0].start()]
+    if _has_clause(before_text):  # 省审计厅牵头，协同单位：… — the text before the labels has its own grammar
+        inner = _by_clauses(before_text)
+        spec.leads += inner.leads
+        spec.supporting += inner.supporting
+        spec.implementers += inner.implementers
+    else:
+        (spec.supporting if has_lead_label else spec.leads).extend(split_names(before_text))
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         part = text[match.end() : end]

@@ -241,11 +241,15 @@ def _issuer(front: list[str]) -> str | None:
 def _title(front: list[str]) -> str | None:
     """The plan a notice publishes, else a 关于…的答复 line, else a standalone title line, else the
     document a news report names in its opening sentence."""
-    for text in front:
+    for index, text in enumerate(front):
+        if "关于印发" in text and not _NOTICE.search(text) and index + 1 < len(front):
+            text += front[
+                index + 1
+            ]  # 某省人民政府关于印发《2026年 / 省〈政府工作报告〉…方案》的通知: a heading broken in two
         # Only a heading line: a sentence may cite another notice (…关于印发〈…〉的通知》要求).
         notice = _NOTICE.search(text) if _could_be_title(text, _NOTICE_MAX) else None
         if notice:
-            return notice.group(1)
+            return _own_heading(front, notice.group(1))
     for text in front:
         about = _ABOUT.search(text) if _could_be_title(text, _NOTICE_MAX) else None
         if about:
@@ -264,6 +268,17 @@ def _title(front: list[str]) -> str | None:
             if _could_be_title(following) and _TITLE_END.search(fold_punct(joined)):
                 return joined
     return _reported(front)
+
+
+def _own_heading(front: list[str], title: str) -> str:
+    """The plan's own heading when the text repeats the title a notice publishes: inside the notice's
+    《》 a nested title is printed 〈政府工作报告〉, the plan's heading prints it 《政府工作报告》."""
+    key = _title_key(title)
+    return next((text.strip() for text in front if text.strip() != title and _title_key(text) == key), title)
+
+
+def _title_key(text: str) -> str:
+    return re.sub(r"\s+", "", text).replace("〈", "《").replace("〉", "》")
 
 
 def _with_fragments(front: list[str], index: int) -> str:

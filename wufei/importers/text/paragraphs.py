@@ -103,6 +103,7 @@ _OWNER_LABEL = (
 _DEADLINE_LABEL = DEADLINE_LABEL
 # 牵头领导：… / 责任领导：… lines name a person: kept with the owner lines, read by nobody as an owner.
 _LABEL_LINE = re.compile(rf"^[（(]?\s*(?:{_OWNER_LABEL}|{_DEADLINE_LABEL}|{PERSON_LABEL})\s*[：:]")
+_SUPPORT_LABEL_LINE = re.compile(r"^[（(]?\s*(?:配合|协同|协办|参与|参加|协助)(?:单位|部门)?\s*[：:]")
 _LABELLED_TAIL = re.compile(rf"[。；;，,\s]\s*[（(〔]?(?=(?:{_OWNER_LABEL}|{PERSON_LABEL})\s*[：:])")
 _DEADLINE_PART = re.compile(rf"{_DEADLINE_LABEL}\s*：\s*(?P<deadline>[^；。]+)[；。]?")
 # A clause of an owner bracket that is a deadline, not a unit: 2023年底前完成 / 长期坚持
@@ -112,6 +113,7 @@ _CONTINUATION_MAX = 40  # a wrapped owner line is short and has no full stop
 _SECTION_NUMBER_START = re.compile(
     r"^(?:[一二三四五六七八九十]+\s*[、.]|[（(][一二三四五六七八九十]+[）)]|\d+\s*[、.])\s*"
 )
+_LISTED_NAME_MAX = 15  # a name in an unlabelled owner list inside an item's text
 _PARTNER_MAX = 20  # characters of one unit's name after 会同
 _NAME_BREAK = re.compile(r"[、，。；：,（）]")
 _BARE_HEADING_MAX = 24  # a title or heading line; a paragraph's first line runs longer or has a comma
@@ -203,6 +205,7 @@ def main_tasks(lines: list[str], *, items: bool = False) -> list[TaskRecord]:
         tasks = _with_siblings(pieces, [_is_task(p, owners_required=whole) for p in pieces])
         paragraphs = [p for p, task in zip(pieces, tasks) if task]
     _section_headings_as_titles(paragraphs)
+    _share_closing_support(paragraphs)
     # Numbers restarting in each section, or sitting beside heading tasks, take the section: 3.1
     restarts = sum(1 for p in paragraphs if p.printed_number == 1) > 1 or any(p.heading for p in paragraphs)
     records: list[TaskRecord] = []
@@ -383,9 +386,28 @@ def _owner_clause_ends(folded: str) -> list[int]:
             continue
         closes_sentence = folded[:opened].rstrip().endswith(("。", "；", "！")) or folded[index + 1 : end].strip()
         content = folded[opened + 1 : index]
-        if closes_sentence and any(word in content for word in _OWNER_WORDS) and not parse_owners(content).unassigned:
+        names_owners = any(word in content for word in _OWNER_WORDS) or _lists_owners(content)
+        if closes_sentence and names_owners and not parse_owners(content).unassigned:
             ends.append(end)
     return ends
+
+
+def _share_closing_support(paragraphs: list[_Paragraph]) -> None:
+    """A supporting-units line closing a section (（三）省编办牵头的工作 / 1.… / 2.… / 协同单位：…) supports every
+    numbered item of the section, when no other item names owners of its own: it stands after the
+    last item because it is the section's, not the last item's."""
+    sections: dict[tuple[int, int, str | None], list[_Paragraph]] = {}
+    for paragraph in paragraphs:
+        if paragraph.printed_number is not None and not paragraph.part:
+            sections.setdefault((paragraph.top, paragraph.section, paragraph.list_name), []).append(paragraph)
+    for items in sections.values():
+        *earlier, last = items
+        if not earlier or not last.labelled or not all(_SUPPORT_LABEL_LINE.match(line) for line in last.labelled):
+            continue
+        if any(item.labelled or _trailing_owner(join_lines(item.parts)) is not None for item in earlier):
+            continue
+        for item in earlier:
+            item.labelled = list(last.labelled)
 
 
 def _section_headings_as_titles(paragraphs: list[_Paragraph]) -> None:
@@ -449,6 +471,16 @@ def _paragraphs(
             top = section = chinese_numeral(item.group(1)) or section + 1
             sub = 0
             current = _Paragraph(index + 1, section, list_name, None, [item.group(2)], heading=True, top=0)
+            continue
+        if whole and not items and (item := _TOP_SECTION.match(text)) and _next_top_item(item, top, text):
+            # 二、深入落实…，力争….〔省A牵头，…〕: a numbered item carrying its text, in a document read
+            # whole; it ends the paragraph before it and its number is no part of its title.
+            close()
+            top = section = chinese_numeral(item.group(1)) or section + 1
+            sub, section_has_number, listing, section_heading, list_name = 0, False, False, None, None
+            current = _Paragraph(index + 1, section, list_name, None, [item.group(2)], heading=True, top=0)
+            if _may_close(text) and _closed_by_owners_or_deadline(current.parts):
+                close()
             continue
         heading = _SECTION.match(text) or (
             _TOP_SECTION.match(text) if whole and len(text) <= _TOP_HEADING_MAX else None
@@ -530,6 +562,12 @@ def _paragraphs(
             close()
     close()
     return paragraphs
+
+
+def _next_top_item(item: re.Match, top: int, text: str) -> bool:
+    """Whether a 一、 line is the next top-level item and carries its text (too long for a heading): a
+    wrapped line that happens to start with 三、 is neither."""
+    return len(text.strip()) > _TOP_HEADING_MAX and chinese_numeral(item.group(1)) == top + 1
 
 
 def _carries_text(text: str) -> bool:
@@ -637,7 +675,10 @@ def _is_task(paragraph: _Paragraph, *, owners_required: bool = False) -> bool:
     its list as tasks."""
     text = join_lines(paragraph.parts)
     names_owners = (
-        bool(paragraph.labelled) or _trailing_owner(text) is not None or _opening_owners(paragraph.parts) is not None
+        bool(paragraph.labelled)
+        or _trailing_owner(text) is not None
+        or _opening_owners(paragraph.parts) is not None
+        or _heading_owner(paragraph.list_name) is not None  # （一）省监察厅牵头的工作, then its paragraph
     )
     if paragraph.candidate:
         return False
@@ -780,7 +821,7 @@ def _trailing_owner(text: str) -> _Owner | None:
                 content = folded[index + 1 : -1].strip()
                 if owner_convention(content) and parse_owners(content).unassigned:
                     return _trailing_owner(folded[:index])
-                if any(word in content for word in _OWNER_WORDS) or _names_units(content):
+                if any(word in content for word in _OWNER_WORDS) or _names_units(content) or _lists_owners(content):
                     return _Owner(index, content)
                 return None
     return None
@@ -926,6 +967,17 @@ def _names_units(content: str) -> bool:
     owners, _deadline = owner_and_deadline(content)
     names = split_names(owners or "")
     return bool(names) and all(_UNIT_NAME_END.search(name) and len(name) <= 30 for name in names)
+
+
+def _lists_owners(content: str) -> bool:
+    """（省发改委、交通厅、宜昌市、武汉城市圈9市等）closing a sentence group inside an item: a list led by a
+    department's name (…局/委/厅/办) whose other names are short, so the first unit leads the group before it.
+    A parenthesis such as （市、区） or （含高新区） does not start with a department."""
+    owners, deadline = owner_and_deadline(content)
+    names = split_names(owners or "")
+    if deadline or len(names) < 2 or not _UNIT_NAME_END.search(names[0]) or len(names[0]) < 3:
+        return False
+    return all(len(name) <= _LISTED_NAME_MAX and not re.search(r"[，。；：\s]", name) for name in names)
 
 
 def _split_owner(content: str) -> tuple[str, str | None]:
