@@ -84,3 +84,26 @@ def test_0009_removes_the_doubles_concurrent_scans_left_then_keys_them(fresh_eng
         with pytest.raises(IntegrityError):  # the key holds from now on
             session.execute(insert(LightRecord), [rows[0]])
             session.flush()
+
+
+def test_0010_repairs_a_database_made_when_shipped_revisions_were_still_empty_or_narrower(fresh_engine):
+    """As the issue found them: 0004-0006 passed while empty (stamped 0006, no contacts), and
+    report_evidence.content_type made VARCHAR(64) by 0002 as it first shipped."""
+    from alembic import command
+    from sqlalchemy import text
+
+    migrate.upgrade(fresh_engine, "0003")
+    with fresh_engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("ALTER TABLE report_evidence ALTER COLUMN content_type TYPE VARCHAR(64)"))
+        config = migrate.alembic_config(fresh_engine)
+        config.attributes["connection"] = connection
+        command.stamp(config, "0006")
+    assert "contacts" not in _tables(fresh_engine)
+
+    migrate.upgrade(fresh_engine)
+    assert {"contacts", "snapshots", "users", "sign_in_tokens", "web_sessions"} <= _tables(fresh_engine)
+    assert _model_drift(fresh_engine) == []
+    columns = {c["name"]: c for c in inspect(fresh_engine).get_columns("report_evidence")}
+    if fresh_engine.dialect.name == "postgresql":
+        assert columns["content_type"]["type"].length == 127
