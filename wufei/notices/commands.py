@@ -220,11 +220,11 @@ def retry_command(ignore_backoff: bool, dispatch_id: int | None, resend: bool, a
 def confirm_command(dispatch_id: int, note: str | None) -> None:
     """办公室向对方核实已收到后，确认一条结果不明（待核实）的发送，不再补发"""
     from wufei.notify.runs import confirm
-    from wufei.notify.service import DispatchBusy
+    from wufei.notify.service import DecisionError, DispatchBusy
 
     try:
         confirmed = confirm(engine(), dispatch_id, note=note)
-    except (LookupError, ValueError, DispatchBusy) as error:
+    except (DecisionError, DispatchBusy) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"发送记录 {dispatch_id} 已确认送达" + (f"：{'、'.join(confirmed)}" if confirmed else ""))
 

@@ -82,6 +82,10 @@ class DispatchBusy(RuntimeError):
     """Another run holds the dispatch (its lease has not run out)."""
 
 
+class DecisionError(ValueError):
+    """The office's decision on a dispatch cannot be made (not found, or not in a state for it)."""
+
+
 Checkpoint = Callable[[], None]
 
 
@@ -382,12 +386,12 @@ def confirm(session: Session, dispatch_id: int, *, now: datetime | None = None, 
     as history) and the dispatch is `sent`. Returns the services confirmed.
 
     Only from `unknown`, by a conditional UPDATE (a resend running at the same time wins or loses
-    as a whole); anything else raises ValueError naming the status."""
+    as a whole); anything else raises DecisionError naming the status."""
     dispatch = session.get(Dispatch, dispatch_id)
     if dispatch is None:
-        raise LookupError(f"找不到发送记录 {dispatch_id}")
+        raise DecisionError(f"找不到发送记录 {dispatch_id}")
     if dispatch.status != DispatchStatus.UNKNOWN:
-        raise ValueError(f"发送记录 {dispatch_id} 的状态是「{dispatch.status}」，不是结果不明（待核实），无需确认")
+        raise DecisionError(f"发送记录 {dispatch_id} 的状态是「{dispatch.status}」，不是结果不明（待核实），无需确认")
     records = deliveries(session, dispatch_id)
     arrived = {r.service_url for r in records if r.status in (DeliveryStatus.SENT, DeliveryStatus.CONFIRMED)}
     doubtful = sorted({r.service_url for r in records if r.status == DeliveryStatus.UNKNOWN} - arrived)
@@ -566,6 +570,27 @@ def attempt(
         _flag_office(session, dispatch, problems, zone=zone, now=now)
     session.flush()
     return str(status), messages
+
+
+def awaiting_office(session: Session, *, now: datetime | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    """Dispatches the office must decide on, newest first: outcome unknown (confirm or resend) and
+    given up after the last attempt (resend), each with its deliveries (as `dispatch_as_dict`)."""
+    now = clock(now)
+    found = list(
+        session.scalars(
+            select(Dispatch)
+            .where(Dispatch.status.in_([DispatchStatus.UNKNOWN, DispatchStatus.PERMANENT]))
+            .order_by(Dispatch.day.desc(), Dispatch.id.desc())
+            .limit(limit)
+        )
+    )
+    records: dict[int, list[Delivery]] = {}
+    if found:
+        for record in session.scalars(
+            select(Delivery).where(Delivery.dispatch_id.in_([d.id for d in found])).order_by(Delivery.id)
+        ):
+            records.setdefault(record.dispatch_id, []).append(record)
+    return [dispatch_as_dict(d, records.get(d.id, []), now=now) for d in found]
 
 
 def deliveries(session: Session, dispatch_id: int) -> list[Delivery]:

@@ -52,6 +52,9 @@ NOTICES = {
     "milestone_removed": "已删除节点。",
     "signed_out": "已退出登录。",
     "doubt_decided": "已处理待确认项。",
+    "delivery_confirmed": "已确认送达，不再补发。",
+    "delivery_resent": "已补发。",
+    "delivery_resend_failed": "补发未成功，详见下方发送记录。",
 }
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -227,6 +230,7 @@ def _nav(role: str | None, path: str) -> list[dict[str, Any]]:
             ("/doubts", "待确认"),
             ("/departments", "部门"),
             ("/bulletins", "通报"),
+            ("/deliveries", "发送核实"),
         )
     elif role == UserRole.LEADER:
         items = (("/dashboard", "总览"), ("/departments", "部门"), ("/bulletins", "通报"))
