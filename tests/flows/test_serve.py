@@ -21,6 +21,8 @@ from tests.conftest import fresh_database_url
 from wufei import migrate
 from wufei.db import make_engine
 
+pytestmark = pytest.mark.slow  # two Prefect servers and several CLI processes
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
