@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from wufei.db import Base, load_all_models, make_engine
+from wufei.migrate import migrating
 
 load_all_models()
 target_metadata = Base.metadata
@@ -16,9 +17,8 @@ def run_migrations() -> None:
         _run(connection)
         return
     url = context.config.get_main_option("sqlalchemy.url") or None
-    with make_engine(url).connect() as connection:
+    with migrating(make_engine(url)) as connection:  # the alembic command: SQLite's foreign keys off, as in wufei
         _run(connection)
-        connection.commit()
 
 
 def _run(connection) -> None:

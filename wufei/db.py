@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -39,6 +39,7 @@ from sqlalchemy import (
     text,
     true,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 
@@ -207,19 +208,46 @@ def table_of(model: type[Base]) -> Table:
     return table
 
 
-def insert_rows(connection, table, rows: list[dict[str, Any]]) -> None:
-    """Insert one batch of rows (all with the same keys) into `table` on a Connection or Session."""
+def insert_rows(
+    connection,
+    table,
+    rows: list[dict[str, Any]],
+    *,
+    unique: Sequence[str] = (),
+    where: Any = None,
+    update: Sequence[str] = (),
+) -> None:
+    """Insert one batch of rows (all with the same keys) into `table` on a Connection or Session.
+
+    With `unique` (the columns of a unique index; `where`, the predicate of a partial one), a row
+    whose key is taken already updates the columns in `update`, or without them is skipped
+    (INSERT … ON CONFLICT DO UPDATE / DO NOTHING, the dialect's own): two writers at once, on
+    either database, leave each row once."""
     if not rows:
         return
     bind = connection.get_bind() if hasattr(connection, "get_bind") else connection
-    if bind.dialect.name != "postgresql":
-        connection.execute(insert(table), rows)
+    name = bind.dialect.name
+    if unique and name not in ("postgresql", "sqlite"):
+        raise NotImplementedError(f"不支持的数据库：{name}（应为 SQLite 或 PostgreSQL）")
+    make = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[name] if unique else insert
+
+    def on_conflict(statement):
+        if not unique:
+            return statement
+        if update:
+            return statement.on_conflict_do_update(
+                index_elements=list(unique), index_where=where, set_={c: statement.excluded[c] for c in update}
+            )
+        return statement.on_conflict_do_nothing(index_elements=list(unique), index_where=where)
+
+    if name != "postgresql":
+        connection.execute(on_conflict(make(table)), rows)
         return
     columns = list(rows[0])
     records = func.json_populate_recordset(
         literal_column(f"NULL::{table.name}"), cast(bindparam("rows", type_=Text), JSON)
     ).table_valued(*columns)
-    statement = insert(table).from_select(columns, select(*[records.c[c] for c in columns]))
+    statement = on_conflict(make(table).from_select(columns, select(*[records.c[c] for c in columns])))
     payload = json.dumps(
         [{k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()} for row in rows], ensure_ascii=False
     )

@@ -4,12 +4,14 @@ database is behind without loading Alembic (every command asks; few need to migr
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -32,7 +34,7 @@ def alembic_config(engine: Engine | None = None) -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
-    with engine.begin() as connection:
+    with migrating(engine) as connection:
         config = alembic_config(engine)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
@@ -41,10 +43,44 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def downgrade(engine: Engine, revision: str = "base") -> None:
     from alembic import command
 
-    with engine.begin() as connection:
+    with migrating(engine) as connection:
         config = alembic_config(engine)
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
+
+
+class ForeignKeyViolation(RuntimeError):
+    """A migration left rows whose parent is gone (SQLite, checked after the run)."""
+
+
+@contextmanager
+def migrating(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction for a migration run (committed at the end, rolled back on error).
+
+    SQLite: with foreign keys off for the run. Alembic's batch mode changes a table by copying it
+    and dropping the old one; with foreign keys on, the drop runs every ON DELETE CASCADE of its
+    children (a rebuild of `tasks` emptied `task_departments`). The pragma is a no-op inside a
+    transaction, so it is set before the run begins and set back before the connection returns to
+    the pool; `PRAGMA foreign_key_check` after the run refuses a migration that orphaned rows."""
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite:
+                    orphans = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if orphans:
+                        tables = sorted({f"{row[0]}→{row[2]}" for row in orphans})
+                        raise ForeignKeyViolation(
+                            f"迁移后有 {len(orphans)} 行引用了不存在的记录（{'、'.join(tables)}），已回滚"
+                        )
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 @cache

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from flows import cadence
-from flows.deployments import deployments, runner_deployments
+from flows.deployments import SERVED, deployments, runner_deployments
 from wufei.cadence.config import CadenceConfig
 from wufei.points import registry
 
@@ -54,7 +54,8 @@ def test_every_cadence_point_that_runs_by_itself_has_its_flow_and_deployment():
 def test_served_deployments_run_daily_in_the_cadence_time_zone():
     served = runner_deployments()
     assert ZONE == "Asia/Shanghai"  # the shipped cadence.yaml
-    assert {d.name for d in served} == set(deployments())
+    assert {d.flow_name for d in served} == {flow.name for flow, _cron in deployments().values()}
+    assert {d.name for d in served} == {SERVED}  # never prefect.yaml's <flow>/<flow>: no overwriting
     for deployment in served:
         [schedule] = deployment.schedules
         assert schedule.schedule.timezone == ZONE

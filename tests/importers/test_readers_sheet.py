@@ -48,8 +48,10 @@ def test_a_publisher_workbook_becomes_a_table_with_its_title_and_merged_cells_fi
         "工作表「任务分工」第4行",
         "工作表「任务分工」第5行",
     ]
-    [doubt] = document.doubts
-    assert "F3" in doubt.message and doubt.text == "=1+1"
+    formula, merged = document.doubts
+    assert "F3" in formula.message and formula.text == "=1+1"
+    assert merged.message == "工作表「任务分工」C3:C4 是合并单元格：第4行的该列已按首格「市生态环境局」填入，请核对"
+    assert merged.text == "市生态环境局"  # the title merged across A1:E1 is no data: no doubt
 
 
 # Headers the interpreter reads today (the grammar branch teaches it 重点任务 / 牵头单位 / 配合单位).

@@ -1,3 +1,4 @@
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -74,3 +75,76 @@ def test_people_on_records_are_named_by_display_name_from_0010(fresh_engine):
         actors = connection.execute(text("SELECT actor FROM audit_log WHERE entity_key = 'x'")).scalars().all()
     assert decided == ["王五（eco）", "web:gone"]  # an account no longer there keeps its old name
     assert actors == ["web:eco"]  # the audit trail is not rewritten
+def test_0011_removes_the_doubles_concurrent_scans_left_then_keys_them(fresh_engine, registry):
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import func, insert, select
+    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.orm import Session
+
+    from tests.conftest import _parsed
+    from tests.seed_files import HENGSHUI_PLAN
+    from wufei.audit.models import AuditEntry
+    from wufei.importers.service import load_source
+    from wufei.lights.models import LightRecord
+    from wufei.tasks.models import Task
+
+    migrate.upgrade(fresh_engine, "0010")
+    with Session(fresh_engine) as session:
+        load_source(session, _parsed(HENGSHUI_PLAN), registry=registry, actor="test", path=str(HENGSHUI_PLAN))
+        first, second = session.scalars(select(Task.id).order_by(Task.id).limit(2)).all()
+        day, at = date(2024, 1, 2), datetime(2024, 1, 2, 1, 0, tzinfo=UTC)
+        rows = [
+            {"task_id": task, "milestone_id": None, "as_of": day, "light": light, "rules": "r", "reason": light}
+            for task, light in [(first, "green"), (first, "yellow"), (second, "red"), (second, "red")]
+        ]
+        rows.append({**rows[0], "as_of": date(2024, 1, 3)})
+        session.execute(insert(LightRecord), rows)
+        generated = {"actor": "system", "action": "generate", "entity": "milestones", "entity_id": None}
+        session.execute(
+            insert(AuditEntry),
+            [
+                {**generated, "entity_key": "plans:all", "changes": {"milestones": 9}, "at": at, "source": None},
+                {**generated, "entity_key": "plans:all", "changes": {"milestones": 9}, "at": at, "source": None},
+                {**generated, "entity_key": "plans:all", "changes": {"milestones": 2}, "at": at, "source": None},
+            ],
+        )
+        session.commit()
+
+    migrate.upgrade(fresh_engine)
+    with Session(fresh_engine) as session:
+        kept = session.execute(
+            select(LightRecord.task_id, LightRecord.as_of, LightRecord.light).order_by(LightRecord.id)
+        ).all()
+        assert kept == [(first, day, "yellow"), (second, day, "red"), (first, date(2024, 1, 3), "green")]
+        audited = session.scalars(
+            select(AuditEntry.changes).where(AuditEntry.action == "generate").order_by(AuditEntry.id)
+        ).all()
+        assert audited == [{"milestones": 9}, {"milestones": 2}]
+        assert session.scalar(select(func.count()).select_from(LightRecord)) == 3
+        with pytest.raises(IntegrityError):  # the key holds from now on
+            session.execute(insert(LightRecord), [rows[0]])
+            session.flush()
+
+
+def test_0012_repairs_a_database_made_when_shipped_revisions_were_still_empty_or_narrower(fresh_engine):
+    """As the issue found them: 0004-0006 passed while empty (stamped 0006, no contacts), and
+    report_evidence.content_type made VARCHAR(64) by 0002 as it first shipped."""
+    from alembic import command
+    from sqlalchemy import text
+
+    migrate.upgrade(fresh_engine, "0003")
+    with fresh_engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("ALTER TABLE report_evidence ALTER COLUMN content_type TYPE VARCHAR(64)"))
+        config = migrate.alembic_config(fresh_engine)
+        config.attributes["connection"] = connection
+        command.stamp(config, "0006")
+    assert "contacts" not in _tables(fresh_engine)
+
+    migrate.upgrade(fresh_engine)
+    assert {"contacts", "snapshots", "users", "sign_in_tokens", "web_sessions"} <= _tables(fresh_engine)
+    assert _model_drift(fresh_engine) == []
+    columns = {c["name"]: c for c in inspect(fresh_engine).get_columns("report_evidence")}
+    if fresh_engine.dialect.name == "postgresql":
+        assert columns["content_type"]["type"].length == 127

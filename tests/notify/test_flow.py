@@ -58,5 +58,5 @@ def test_deliver_notices_is_deployed_after_the_daily_scan_in_both_places():
     ]
     assert declared["entrypoint"] == "flows/notify.py:deliver_notices"
     assert declared["schedules"] == [{"cron": cron, "timezone": "Asia/Shanghai"}]
-    [served] = [d for d in runner_deployments() if d.name == "deliver-notices"]
+    [served] = [d for d in runner_deployments() if d.flow_name == "deliver-notices"]
     assert served.schedules[0].schedule.timezone == "Asia/Shanghai"

@@ -44,10 +44,15 @@ class Workbook:
     departments: list[DepartmentRow] = field(default_factory=list)
 
 
+# (sheet, line, header) → the merged range a cell's value was copied from, e.g. "C2:C3"
+Merged = dict[tuple[str, int, str], str]
+
+
 def read_workbook(path: Path) -> Workbook:
     sheets = _read_sheets(path)
+    merged = _fill_merged(path, sheets) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
     reader = _Reader(str(path))
-    for row in _rows(sheets, S.PLANS, str(path)):
+    for row in _rows(sheets, S.PLANS, str(path), merged):
         reader.plan_from_row(row)
     for sheet, handler in (
         (S.TASKS, reader.task),
@@ -55,7 +60,7 @@ def read_workbook(path: Path) -> Workbook:
         (S.INDICATORS, reader.indicator),
         (S.CELLS, reader.cell),
     ):
-        for row in _rows(sheets, sheet, str(path)):
+        for row in _rows(sheets, sheet, str(path), merged):
             handler(row)
     workbook = Workbook(plans=reader.plans)
     for row in _rows(sheets, S.DEPARTMENTS, str(path)):
@@ -86,6 +91,34 @@ def _read_sheets(path: Path) -> dict[str, pd.DataFrame]:
     return known
 
 
+def _fill_merged(path: Path, sheets: dict[str, pd.DataFrame]) -> Merged:
+    """A cell merged down over several rows (a 牵头单位 shared by two tasks) is read by pandas in
+    its first row only: the rows under it would have no lead and no warning. Each such cell gets
+    the anchor's value, and the fill is returned, to become a doubt on the row's field."""
+    import openpyxl
+
+    filled: Merged = {}
+    workbook = openpyxl.load_workbook(path, data_only=True)
+    try:
+        for name, frame in sheets.items():
+            sheet = workbook[name]
+            headers = {cell.column: str(cell.value).strip() for cell in sheet[1] if cell.value is not None}
+            for merged in sheet.merged_cells.ranges:
+                header = headers.get(merged.min_col)
+                if merged.min_col != merged.max_col or merged.min_row < 2 or merged.max_row == merged.min_row:
+                    continue  # across columns, or the header row: not a value shared by rows
+                if header not in frame.columns or merged.min_row - 2 >= len(frame):
+                    continue
+                anchor = frame.at[merged.min_row - 2, header]
+                for line in range(merged.min_row + 1, min(merged.max_row, len(frame) + 1) + 1):
+                    if not str(frame.at[line - 2, header]).strip() and str(anchor).strip():
+                        frame.at[line - 2, header] = anchor
+                        filled[(name, line, header)] = merged.coord
+    finally:
+        workbook.close()
+    return filled
+
+
 def _sheet_of_csv(path: Path, frame: pd.DataFrame) -> str:
     """A CSV holds one sheet: recognise it by its required headers."""
     headers = {str(c).strip() for c in frame.columns}
@@ -108,8 +141,9 @@ def _sheet_of_csv(path: Path, frame: pd.DataFrame) -> str:
 
 
 class _Row:
-    def __init__(self, path: str, sheet: str, line: int, values: dict[str, str]):
+    def __init__(self, path: str, sheet: str, line: int, values: dict[str, str], merged: dict[str, str] | None = None):
         self.path, self.sheet, self.line, self.values = path, sheet, line, values
+        self.merged = merged or {}  # header → the merged range its value was copied from
 
     def get(self, header: str) -> str | None:
         return normalize_cell(self.values.get(header))
@@ -130,14 +164,24 @@ class _Row:
             raise self.error(header, f"{header}应为整数", value) from None
 
     def doubts(self) -> list[Doubt]:
-        """The doubts the row still carries from a preview or an export (its 待确认 columns)."""
-        return S.carried_doubts(self.sheet, self.values)
+        """The doubts the row still carries from a preview or an export (its 待确认 columns), and
+        one for each value copied from a merged cell above it."""
+        fields = {column: field for field, columns in S.DOUBT_COLUMNS.get(self.sheet, {}).items() for column in columns}
+        copied = [
+            Doubt(
+                fields.get(header, "record"),
+                f"{header}取自合并单元格 {cells} 的首格（工作表「{self.sheet}」第{self.line}行），请核对",
+                self.get(header),
+            )
+            for header, cells in self.merged.items()
+        ]
+        return S.carried_doubts(self.sheet, self.values) + copied
 
     def error(self, header: str, message: str, text: str | None = None) -> ImportError_:
         return ImportError_(self.path, message, line=self.line, cell=f"工作表「{self.sheet}」{header}列", text=text)
 
 
-def _rows(sheets: dict[str, pd.DataFrame], sheet: str, path: str):
+def _rows(sheets: dict[str, pd.DataFrame], sheet: str, path: str, merged: Merged | None = None):
     frame = sheets.get(sheet)
     if frame is None:
         return
@@ -145,10 +189,15 @@ def _rows(sheets: dict[str, pd.DataFrame], sheet: str, path: str):
     unknown = [c for c in frame.columns if c not in S.COLUMNS[sheet] and not c.startswith("Unnamed")]
     if unknown:
         raise ImportError_(path, f"工作表「{sheet}」有无法识别的列", line=1, text="、".join(unknown))
+    copies: dict[int, dict[str, str]] = {}  # line → header → merged range
+    for (name, at, header), cells in (merged or {}).items():
+        if name == sheet:
+            copies.setdefault(at, {})[header] = cells
     for index, record in enumerate(frame.to_dict("records")):
         values = {k: str(v) for k, v in record.items() if k in S.COLUMNS[sheet]}
+        line = index + 2  # row 1 holds the headers
         if any(v.strip() for v in values.values()):
-            yield _Row(path, sheet, index + 2, values)  # row 1 holds the headers
+            yield _Row(path, sheet, line, values, copies.get(line))
 
 
 _OBSERVED = re.compile(r"(\d{4})\s*年?\s*[:：]\s*([^；;]+)")

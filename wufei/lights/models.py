@@ -1,11 +1,12 @@
-"""The history of each task's (and milestone's) light: a row whenever it changes."""
+"""The history of each task's (and milestone's) light: a row whenever it changes, at most one a
+task and day (the day's last judgement)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index
+from sqlalchemy import ForeignKey, Index, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wufei.db import Base, Day, EnumText, LongText, ShortText, utcnow
@@ -24,7 +25,18 @@ UNSUPERVISED = "未纳入督办"  # what a task without a light (no lead departm
 
 class LightRecord(Base):
     __tablename__ = "light_history"
-    __table_args__ = (Index("ix_light_history_task_as_of", "task_id", "as_of"),)
+    __table_args__ = (
+        Index("ix_light_history_task_as_of", "task_id", "as_of"),
+        # A task's light once per day: two scans of the same day at once write its row once.
+        Index(
+            "uq_light_history_task_day",
+            "task_id",
+            "as_of",
+            unique=True,
+            sqlite_where=text("milestone_id IS NULL"),
+            postgresql_where=text("milestone_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))

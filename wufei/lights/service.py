@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wufei.cadence.config import CadenceConfig
-from wufei.db import batched, column_rows, insert_rows, newest_of_each, table_of
+from wufei.db import batched, column_rows, insert_rows, newest_of_each, table_of, utcnow
 from wufei.extensions.service import latest_approved_extensions
 from wufei.lights.models import Light, LightRecord
 from wufei.lights.rules import LightResult, LightRules, MemoCalendar, MilestonePoint, TaskState, judge
@@ -174,13 +174,16 @@ def record_lights(session: Session, *, as_of: date, results: Mapping[int, LightR
 
     A change is a different colour or a different set of rules fired, compared with the task's
     latest record on or before `as_of`. The reason's figures (days overdue, points behind) move
-    every day and are kept in the row, but do not by themselves make a new row. Idempotent.
+    every day and are kept in the row, but do not by themselves make a new row. Idempotent, and
+    safe beside another scan of the same day (one row per task and day: a later judgement of the
+    same day replaces the day's row, as the newest row won before).
     """
     if not results:
         return 0
     latest = _latest_records(session, as_of=as_of, task_ids=list(results))
     rows: list[dict[str, Any]] = []
-    for task_id, result in results.items():
+    now = utcnow()
+    for task_id, result in sorted(results.items()):  # in key order: two scans at once never deadlock
         codes = ",".join(result.rules)
         if latest.get(task_id) == (str(result.light), codes):
             continue
@@ -192,10 +195,18 @@ def record_lights(session: Session, *, as_of: date, results: Mapping[int, LightR
                 "light": str(result.light),
                 "rules": codes[:64],
                 "reason": result.reason,
+                "computed_at": now,
             }
         )
-    for batch in batched(rows):
-        insert_rows(session, LightRecord.__table__, batch)
+    for batch in batched(rows):  # a task's row of the day, once: a scan at the same time writes the same
+        insert_rows(
+            session,
+            LightRecord.__table__,
+            batch,
+            unique=("task_id", "as_of"),
+            where=LightRecord.milestone_id.is_(None),
+            update=("light", "rules", "reason", "computed_at"),
+        )
     return len(rows)
 
 

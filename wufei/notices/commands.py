@@ -124,7 +124,7 @@ DISPATCH_STATUS_NAMES = {
     "sent": "已发送",
     "failed": "发送失败（待重试）",
     "permanent": "发送失败（已通知办公室）",
-    "unknown": "发送中断（待核实）",
+    "unknown": "结果不明（待核实）",
     "claimed": "发送中",
 }
 
@@ -169,9 +169,11 @@ def deliver_command(as_of: str | None, concurrency: int, as_json: bool) -> None:
 
 
 @notices.command("retry")
-@click.option("--all", "ignore_backoff", is_flag=True, help="不等退避时间，立即重试所有失败的发送")
+@click.option("--all", "ignore_backoff", is_flag=True, help="不等退避时间，立即重试所有失败的发送（结果不明的不重发）")
 @click.option("--dispatch", "dispatch_id", type=int, help="只重试这一条发送记录")
-@click.option("--resend", is_flag=True, help="与 --dispatch 同用：办公室核实后，补发“发送中断（待核实）”或已放弃的发送")
+@click.option(
+    "--resend", is_flag=True, help="与 --dispatch 同用：办公室核实对方未收到后，补发“结果不明（待核实）”或已放弃的发送"
+)
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出")
 def retry_command(ignore_backoff: bool, dispatch_id: int | None, resend: bool, as_json: bool) -> None:
     """重试发送失败的通知（按退避时间：5分钟、15分钟、1小时、4小时；共5次）"""
@@ -210,6 +212,21 @@ def retry_command(ignore_backoff: bool, dispatch_id: int | None, resend: bool, a
         click.echo("没有到期需要重试的发送" + ("（可加 --all 立即重试）" if not ignore_backoff and not resend else ""))
         return
     click.echo(f"重试 {summary['due']} 条：{_outcome(summary)}")
+
+
+@notices.command("confirm")
+@click.option("--dispatch", "dispatch_id", type=int, required=True, help="结果不明（待核实）的发送记录编号")
+@click.option("--note", help="核实情况，如“已电话确认收到”")
+def confirm_command(dispatch_id: int, note: str | None) -> None:
+    """办公室向对方核实已收到后，确认一条结果不明（待核实）的发送，不再补发"""
+    from wufei.notify.runs import confirm
+    from wufei.notify.service import DecisionError, DispatchBusy
+
+    try:
+        confirmed = confirm(engine(), dispatch_id, note=note)
+    except (DecisionError, DispatchBusy) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"发送记录 {dispatch_id} 已确认送达" + (f"：{'、'.join(confirmed)}" if confirmed else ""))
 
 
 def _outcome(summary: dict[str, Any]) -> str:

@@ -47,6 +47,8 @@ from apprise.decorators import notify as apprise_notify
 from apprise.plugins.email import NotifyEmail
 from apprise.plugins.email import base as _email_plugin
 
+from wufei.notify import wire
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_CONFIG = ROOT / "notifications" / "apprise.yaml"
 DEFAULT_OUTBOX = ROOT / "out" / "outbox"
@@ -72,6 +74,7 @@ class ServiceResult:
     ok: bool
     error: str | None
     duration_ms: int
+    unknown: bool = False  # failed, but the message may have been taken (see wufei.notify.wire): never resent blindly
 
 
 class _ReusedSSLContexts:
@@ -99,6 +102,7 @@ class _ReusedSSLContexts:
 
 
 _email_plugin.ssl = _ReusedSSLContexts()  # type: ignore[assignment]  # stands in for the module: one method
+_email_plugin.smtplib = wire.WatchedSmtplib()  # type: ignore[assignment]  # reports when the content left
 
 
 @apprise_notify(on="outbox")
@@ -347,22 +351,26 @@ def _send_one(service: Any, name: str, subject: str, body: str, attachments=()) 
     content = convert_between(text_format, service.notify_format, content=body)
     started = time.monotonic()
     log = _capture.start()
-    try:
-        ok = bool(
-            service.notify(
-                body=content,
-                title=title,
-                notify_type=apprise.NotifyType.INFO,
-                body_format=text_format,
-                attach=_attach_for(service, attachments),
+    with wire.watch() as traffic:
+        try:
+            ok = bool(
+                service.notify(
+                    body=content,
+                    title=title,
+                    notify_type=apprise.NotifyType.INFO,
+                    body_format=text_format,
+                    attach=_attach_for(service, attachments),
+                )
             )
-        )
-        error = None if ok else (_last_lines("\n".join(log)) or "发送失败（Apprise 未给出原因）")
-    except Exception as exc:  # a plugin raising is a failed attempt, not a crash of the run
-        ok, error = False, f"{type(exc).__name__}: {exc}"
-    finally:
-        _capture.stop()
-    return ServiceResult(name, ok, error, int((time.monotonic() - started) * 1000))
+            error = None if ok else (_last_lines("\n".join(log)) or "发送失败（Apprise 未给出原因）")
+        except Exception as exc:  # a plugin raising is a failed attempt, not a crash of the run
+            ok, error = False, f"{type(exc).__name__}: {exc}"
+        finally:
+            _capture.stop()
+    unknown = not ok and traffic.uncertain
+    if unknown:
+        error = f"结果不明：{traffic.reason()}" + (f"\n{error}" if error else "")
+    return ServiceResult(name, ok, error, int((time.monotonic() - started) * 1000), unknown=unknown)
 
 
 def normalized_url(text: str, schemas: tuple[str, ...]) -> str | None:

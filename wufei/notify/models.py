@@ -19,14 +19,16 @@ class DispatchStatus(StrEnum):
     SENT = "sent"  # every matching service accepted it
     FAILED = "failed"  # at least one service failed; retried at next_attempt_at
     PERMANENT = "permanent"  # gave up after MAX_ATTEMPTS; flagged to the office
-    UNKNOWN = "unknown"  # a run died while a service was being sent to: flagged, not re-sent blindly
+    UNKNOWN = "unknown"  # the message may or may not have arrived (timeout after sending, connection lost
+    # after DATA, a run that died mid-send): flagged to the office, never re-sent without a person
 
 
 class DeliveryStatus(StrEnum):
     SENDING = "sending"  # committed before the network call; left behind only by a run that died
     SENT = "sent"
     FAILED = "failed"
-    UNKNOWN = "unknown"  # was `sending` when its run died: the message may or may not have left
+    UNKNOWN = "unknown"  # may or may not have arrived: no answer after sending, or `sending` when its run died
+    CONFIRMED = "confirmed"  # an unknown outcome the office checked with the recipient: it arrived
 
 
 class Dispatch(Base):

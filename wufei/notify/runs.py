@@ -130,6 +130,14 @@ def resend(
     return summary
 
 
+def confirm(engine: Engine, dispatch_id: int, *, note: str | None = None) -> list[str]:
+    """The office confirms that a dispatch whose outcome was unknown arrived (see service.confirm)."""
+    with make_sessionmaker(engine)() as session:
+        confirmed = service.confirm(session, dispatch_id, note=note)
+        session.commit()
+    return confirmed
+
+
 def scheduled_delivery(
     engine: Engine, day: date, *, cadence: CadenceConfig, now: datetime | None = None, concurrency: int = 4
 ) -> dict[str, Any]:

@@ -34,6 +34,11 @@ that must be durable before a message leaves the machine: after the claim, and a
   failure this system promises not to make, and the office can check with the recipient and
   `wufei notices retry --dispatch N --resend`. The other services of the dispatch carry on.
 
+A service that fails in the call itself is retried only when the failure is known to be before
+acceptance (refused, DNS, an error answered); a failure after the message may have been taken (no
+answer after sending, connection lost after DATA; `wufei.notify.wire`) is `unknown` the same way,
+at once. The office then confirms it (`confirm`) or resends it (`resend`).
+
 Without a checkpoint (one transaction for the whole call) a crash rolls the claim back with
 everything else, and the next run sends again; the flows always pass one.
 """
@@ -75,6 +80,10 @@ CLAIM_LOCK = 0x77756665_69636C6D  # PostgreSQL advisory lock serializing claim_d
 
 class DispatchBusy(RuntimeError):
     """Another run holds the dispatch (its lease has not run out)."""
+
+
+class DecisionError(ValueError):
+    """The office's decision on a dispatch cannot be made (not found, or not in a state for it)."""
 
 
 Checkpoint = Callable[[], None]
@@ -371,6 +380,47 @@ def resend(
     return summary
 
 
+def confirm(session: Session, dispatch_id: int, *, now: datetime | None = None, note: str | None = None) -> list[str]:
+    """The office's decision after checking with the recipient: a dispatch whose outcome was
+    unknown did arrive. Each service left unknown gets a `confirmed` delivery (the unknown row stays,
+    as history) and the dispatch is `sent`. Returns the services confirmed.
+
+    Only from `unknown`, by a conditional UPDATE (a resend running at the same time wins or loses
+    as a whole); anything else raises DecisionError naming the status."""
+    dispatch = session.get(Dispatch, dispatch_id)
+    if dispatch is None:
+        raise DecisionError(f"找不到发送记录 {dispatch_id}")
+    if dispatch.status != DispatchStatus.UNKNOWN:
+        raise DecisionError(f"发送记录 {dispatch_id} 的状态是「{dispatch.status}」，不是结果不明（待核实），无需确认")
+    records = deliveries(session, dispatch_id)
+    arrived = {r.service_url for r in records if r.status in (DeliveryStatus.SENT, DeliveryStatus.CONFIRMED)}
+    doubtful = sorted({r.service_url for r in records if r.status == DeliveryStatus.UNKNOWN} - arrived)
+    now = clock(now)
+    taken = session.execute(
+        update(Dispatch)
+        .where(Dispatch.id == dispatch_id, Dispatch.status == DispatchStatus.UNKNOWN)
+        .values(status=str(DispatchStatus.SENT), sent_at=now, next_attempt_at=None)
+        .returning(Dispatch.id),
+        execution_options={"synchronize_session": "fetch"},
+    ).scalar()
+    if taken is None:
+        session.refresh(dispatch)
+        raise DispatchBusy(f"发送记录 {dispatch_id} 的状态已变为「{dispatch.status}」（另一操作正在处理），未确认")
+    for service_url in doubtful:
+        session.add(
+            Delivery(
+                dispatch_id=dispatch_id,
+                service_url=service_url,
+                status=DeliveryStatus.CONFIRMED,
+                error=note or "办公室已向对方核实：已收到",
+                duration_ms=0,
+                attempted_at=now,
+            )
+        )
+    session.flush()
+    return doubtful
+
+
 def renew(session: Session, dispatch_id: int, lease: datetime, *, now: datetime | None = None) -> datetime | None:
     """Fencing: extend the lease only while this run still holds the dispatch (`claimed` with
     next_attempt_at equal to this run's `lease`). Returns the new lease, or None when the lease
@@ -434,10 +484,13 @@ def attempt(
     if abandoned:
         problems = [f"{r.service_url}：{r.error}" for r in abandoned]
         _flag_office(session, dispatch, problems, outcome="unknown", zone=zone, now=now)
-    done = {DeliveryStatus.SENT} if retry_unknown else {DeliveryStatus.SENT, DeliveryStatus.UNKNOWN}
+    arrived = {DeliveryStatus.SENT, DeliveryStatus.CONFIRMED}
+    done = arrived if retry_unknown else arrived | {DeliveryStatus.UNKNOWN}
     skip = {r.service_url for r in records if r.status in done}
-    unknown = set() if retry_unknown else {r.service_url for r in records if r.status == DeliveryStatus.UNKNOWN}
-    confirmed = {r.service_url for r in records if r.status == DeliveryStatus.SENT}
+    confirmed = {r.service_url for r in records if r.status in arrived}
+    unknown = (
+        set() if retry_unknown else {r.service_url for r in records if r.status == DeliveryStatus.UNKNOWN} - confirmed
+    )
 
     attachments, missing = carried_attachments(session, dispatch.id)
     results: list[ServiceResult] = []
@@ -460,10 +513,14 @@ def attempt(
         session.flush()
         checkpoint()  # durable before the network call: a crash now leaves a visible `sending` row
         result = channels.send_to(service, name, dispatch.subject, dispatch.body, attachments=attachments)
-        record.status = DeliveryStatus.SENT if result.ok else DeliveryStatus.FAILED  # this run's own row: a fact
+        record.status = (  # this run's own row: a fact, or `unknown` when the message may have been taken
+            DeliveryStatus.SENT if result.ok else DeliveryStatus.UNKNOWN if result.unknown else DeliveryStatus.FAILED
+        )
         record.error, record.duration_ms = result.error, result.duration_ms
         results.append(result)
-    problems = [f"{r.service_url}：{r.error}" for r in results if not r.ok]
+    doubtful = [r for r in results if r.unknown]
+    unknown |= {r.service_url for r in doubtful}
+    problems = [f"{r.service_url}：{r.error}" for r in results if not r.ok and not r.unknown]
     if missing:  # sent without its bulletin, the message would be marked sent and the bulletin lost
         error = "附件不存在，未发送：" + "、".join(missing)
         session.add(
@@ -491,7 +548,7 @@ def attempt(
         )
         results_failed = True
     else:
-        results_failed = any(not r.ok for r in results)
+        results_failed = bool(problems)  # failures known to be before acceptance: the only ones retried
 
     attempts, finished = dispatch.attempts + 1, clock(now)
     values: dict[str, datetime | None]
@@ -506,10 +563,34 @@ def attempt(
     messages = sum(1 for r in results if r.ok)
     if not _fenced_update(session, dispatch.id, lease, status=str(status), attempts=attempts, **values):
         return LOST, messages
+    if doubtful:  # the office checks with the recipient, then confirms or resends
+        reasons = [f"{r.service_url}：{r.error}" for r in doubtful]
+        _flag_office(session, dispatch, reasons, outcome="unknown", zone=zone, now=now)
     if status == DispatchStatus.PERMANENT:
         _flag_office(session, dispatch, problems, zone=zone, now=now)
     session.flush()
     return str(status), messages
+
+
+def awaiting_office(session: Session, *, now: datetime | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    """Dispatches the office must decide on, newest first: outcome unknown (confirm or resend) and
+    given up after the last attempt (resend), each with its deliveries (as `dispatch_as_dict`)."""
+    now = clock(now)
+    found = list(
+        session.scalars(
+            select(Dispatch)
+            .where(Dispatch.status.in_([DispatchStatus.UNKNOWN, DispatchStatus.PERMANENT]))
+            .order_by(Dispatch.day.desc(), Dispatch.id.desc())
+            .limit(limit)
+        )
+    )
+    records: dict[int, list[Delivery]] = {}
+    if found:
+        for record in session.scalars(
+            select(Delivery).where(Delivery.dispatch_id.in_([d.id for d in found])).order_by(Delivery.id)
+        ):
+            records.setdefault(record.dispatch_id, []).append(record)
+    return [dispatch_as_dict(d, records.get(d.id, []), now=now) for d in found]
 
 
 def deliveries(session: Session, dispatch_id: int) -> list[Delivery]:

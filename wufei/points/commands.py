@@ -106,12 +106,22 @@ def replay_command(start: str, end: str, out_dir: Path | None) -> None:
 
 
 @click.command("serve")
-def serve_command() -> None:
-    """按计划运行全部督查督办流程（需 Prefect 服务器，PREFECT_API_URL）"""
-    from flows.deployments import serve_all
+@click.option(
+    "--scheduler-wait",
+    type=click.FloatRange(1),
+    default=150,
+    show_default=True,
+    help="等待服务器调度器安排首批运行的秒数，超时即停止",
+)
+def serve_command(scheduler_wait: float) -> None:
+    """按计划运行全部督查督办流程（需已启动并启用调度器的 Prefect 服务器，PREFECT_API_URL）"""
+    from flows.deployments import ServeError, serve_all
 
     engine()  # create or check the database before the first run
-    serve_all()
+    try:
+        serve_all(scheduler_wait=scheduler_wait)
+    except ServeError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @click.command("bulletin")

@@ -93,7 +93,8 @@ def _check(source: EvidenceSource, max_bytes: int, allowed: tuple[str, ...]) -> 
         raise EvidenceError(f"佐证材料「{name}」是空文件")
     if size > max_bytes:
         raise EvidenceError(_too_large(name, size, max_bytes))
-    if not content_matches(name, content if content is not None else path.read_bytes()):
+    sample = path.read_bytes() if path is not None else content or b""
+    if not content_matches(name, sample):
         raise EvidenceError(f"佐证材料{mismatch_message(name)}")
     return _Checked(name, extension, size, path, content)
 

@@ -15,12 +15,13 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, func, insert, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from wufei.audit.models import AuditEntry
 from wufei.audit.service import apply_changes, record
 from wufei.chinese import chinese_date
+from wufei.db import table_of
 from wufei.extensions.models import Extension, ExtensionStatus
 from wufei.lights.rules import MilestonePoint, expected_progress, round_half_up
 from wufei.plans.models import Plan
@@ -75,7 +76,9 @@ def _tasks_cleared_by_office(session: Session) -> set[int]:
 def ensure_milestones(session: Session, *, plan_ids: list[int] | None = None, actor: str = "system") -> int:
     """Create the generated milestones of every FIXED task that has none; returns how many.
 
-    Set-based: one query for the tasks without milestones, one bulk insert. Idempotent.
+    Set-based: one query for the tasks without milestones, one bulk insert. Idempotent, and safe
+    beside another generation at the same moment: the unique (task_id, due_date) decides row by
+    row, and only the rows this call inserted are counted and audited.
     """
     has_any = exists().where(Milestone.task_id == Task.id)
     query = (
@@ -87,12 +90,10 @@ def ensure_milestones(session: Session, *, plan_ids: list[int] | None = None, ac
         query = query.where(Task.plan_id.in_(plan_ids))
     cleared = _tasks_cleared_by_office(session)
     rows: list[dict[str, Any]] = []
-    tasks = 0
     for task_id, due, issued_on, period_start in session.execute(query):
         if task_id in cleared:
             continue
         points = default_milestones(plan_start(issued_on, period_start), due)
-        tasks += bool(points)
         rows += [
             {
                 "task_id": task_id,
@@ -103,8 +104,9 @@ def ensure_milestones(session: Session, *, plan_ids: list[int] | None = None, ac
             }
             for p in points
         ]
-    if rows:
-        session.execute(_insert_ignoring_duplicates(session), rows)
+    insert = _insert_ignoring_duplicates(session)
+    created = session.execute(insert.returning(insert.table.c.task_id), rows).all() if rows else []
+    if created:  # the audit says what this run wrote: a scan racing it wrote nothing, and records nothing
         record(
             session,
             actor=actor,
@@ -112,9 +114,9 @@ def ensure_milestones(session: Session, *, plan_ids: list[int] | None = None, ac
             entity=ENTITY,
             entity_id=None,
             entity_key="plans:" + (",".join(map(str, plan_ids)) if plan_ids is not None else "all"),
-            changes={"tasks": tasks, "milestones": len(rows)},
+            changes={"tasks": len({task_id for (task_id,) in created}), "milestones": len(created)},
         )
-    return len(rows)
+    return len(created)
 
 
 def _insert_ignoring_duplicates(session: Session):
@@ -123,12 +125,12 @@ def _insert_ignoring_duplicates(session: Session):
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        return pg_insert(Milestone).on_conflict_do_nothing(index_elements=["task_id", "due_date"])
+        return pg_insert(table_of(Milestone)).on_conflict_do_nothing(index_elements=["task_id", "due_date"])
     if dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        return sqlite_insert(Milestone).on_conflict_do_nothing(index_elements=["task_id", "due_date"])
-    return insert(Milestone)
+        return sqlite_insert(table_of(Milestone)).on_conflict_do_nothing(index_elements=["task_id", "due_date"])
+    raise NotImplementedError(f"不支持的数据库：{dialect}（应为 SQLite 或 PostgreSQL）")
 
 
 def _task(session: Session, task_id: int) -> Task:

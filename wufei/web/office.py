@@ -1,4 +1,5 @@
-"""The office's work: the review queue, extension decisions, owner assignment, milestones.
+"""The office's work: the review queue, extension decisions, owner assignment, milestones, and
+the deliveries whose outcome it must decide (confirm or resend).
 
 Every POST: the office role, the form's CSRF token, then one domain service call in one
 transaction (the services write the audit trail with the user as actor).
@@ -23,6 +24,7 @@ from wufei.departments.naming import DepartmentNameError, resolve_departments
 from wufei.extensions.models import ExtensionStatus
 from wufei.extensions.service import ExtensionError, decide_extension, list_extensions
 from wufei.lights.models import LIGHT_NAMES
+from wufei.notify.service import DecisionError, DispatchBusy, awaiting_office, confirm
 from wufei.reports.service import ReportError, review_report
 from wufei.tasks.assignment import AssignmentError, assign_owners, tasks_awaiting_owner
 from wufei.tasks.milestones import MilestoneError, remove_milestone, set_milestone
@@ -100,6 +102,8 @@ def router(portal: Portal) -> APIRouter:
                     MilestoneError,
                     DepartmentNameError,
                     LockoutError,
+                    DecisionError,
+                    DispatchBusy,
                 ) as error:
                     with portal.work() as session:
                         signed = portal.signed_in(request, session)
@@ -206,6 +210,46 @@ def router(portal: Portal) -> APIRouter:
         return redirect("/extensions", "extension_decided")
 
     routes.add_api_route("/extensions/{extension_id:id}/decide", post(decide, "/extensions"), methods=["POST"])
+
+    # --- deliveries the office decides on -----------------------------------------------------
+
+    @routes.get("/deliveries")
+    def deliveries_page(request: Request):
+        with portal.work() as session:
+            signed = portal.user(request, session, OFFICE)
+            return portal.render(request, "deliveries.html.j2", signed=signed, dispatches=awaiting_office(session))
+
+    def confirm_arrival(session, signed, form, dispatch_id: int):
+        note = str(form.get("note") or "").strip()
+        confirm(session, dispatch_id, note=f"{note or '办公室已向对方核实：已收到'}（{signed.user.username}）")
+        return redirect("/deliveries", "delivery_confirmed")
+
+    routes.add_api_route("/deliveries/{dispatch_id:id}/confirm", post(confirm_arrival, "/deliveries"), methods=["POST"])
+
+    async def resend_endpoint(request: Request):
+        """Sent from here, outside the page's transaction: the send commits as `wufei notices
+        retry --resend` does (a `sending` row before the network call)."""
+        form = await request.form()
+        dispatch_id = int(request.path_params["dispatch_id"])
+
+        def work():
+            from wufei.notify.channels import ChannelError
+            from wufei.notify.runs import resend
+
+            with portal.work() as session:
+                signed = portal.user(request, session, OFFICE)
+                portal.check_csrf(form, signed)
+            try:
+                summary = resend(portal.settings.engine, dispatch_id, cadence=portal.cadence)
+            except (LookupError, DispatchBusy, ChannelError, ValueError) as error:
+                with portal.work() as session:
+                    signed = portal.signed_in(request, session)
+                return portal.render_error(request, str(error), signed=signed, back="/deliveries")
+            return redirect("/deliveries", "delivery_resent" if summary["sent"] else "delivery_resend_failed")
+
+        return await run_in_threadpool(work)
+
+    routes.add_api_route("/deliveries/{dispatch_id:id}/resend", resend_endpoint, methods=["POST"])
 
     # --- owners for tasks waiting for them ---------------------------------------------------
 

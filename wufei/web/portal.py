@@ -62,6 +62,9 @@ NOTICES = {
     "signed_out": "已退出登录。",
     "doubt_decided": "已处理待确认项。",
     "unlocked": "已解除登录锁定。",
+    "delivery_confirmed": "已确认送达，不再补发。",
+    "delivery_resent": "已补发。",
+    "delivery_resend_failed": "补发未成功，详见下方发送记录。",
 }
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 ERROR_HEADINGS = {
@@ -290,6 +293,7 @@ def _nav(role: str | None, path: str) -> list[dict[str, Any]]:
             ("/departments", "部门"),
             ("/bulletins", "通报"),
             ("/lockouts", "登录锁定"),
+            ("/deliveries", "发送核实"),
         )
     elif role == UserRole.LEADER:
         items = (("/dashboard", "总览"), ("/departments", "部门"), ("/bulletins", "通报"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -101,6 +102,7 @@ def _read_workbook(path: Path, format: str) -> Document:
     formulas = _open(path, data_only=False)
     grids: list[tuple[str, list[list[str | None]]]] = []
     doubts: list[Doubt] = []
+    shared: dict[str, list[tuple[str, int, int, str]]] = {}  # sheet → merged down: (range, first, last row, anchor)
     for sheet in values.worksheets:
         if sheet.sheet_state != "visible":
             continue
@@ -130,8 +132,26 @@ def _read_workbook(path: Path, format: str) -> Document:
                     if r - 1 < len(grid) and c - 1 < len(grid[r - 1]) and (r, c) != (merged.min_row, merged.min_col):
                         # A title or heading across the whole sheet is printed once, not in every column.
                         grid[r - 1][c - 1] = None if whole_row and merged.min_row == merged.max_row else anchor
+            if merged.min_col == merged.max_col and merged.max_row > merged.min_row and anchor:
+                shared.setdefault(sheet.title, []).append((merged.coord, merged.min_row, merged.max_row, anchor))
         grids.append((sheet.title, grid))
-    return _document(path, format, grids, doubts)
+    return _document(path, format, grids, doubts, shared)
+
+
+def _merged_doubts(name: str, table: Table, shared: list[tuple[str, int, int, str]]) -> list[Doubt]:
+    """A cell merged down over data rows (one 牵头单位 for two tasks) was copied into each row from
+    its anchor: right as a rule, but a person checks it (a header merged over two rows is not data)."""
+    numbers = [int(found[1]) for row in table.rows if row.where and (found := re.search(r"第(\d+)行$", row.where))]
+    if not numbers:
+        return []
+    doubts = []
+    for cells, first, last, anchor in shared:
+        if first < min(numbers):
+            continue
+        rows = f"第{last}行" if last == first + 1 else f"第{first + 1}至{last}行"
+        message = f"工作表「{name}」{cells} 是合并单元格：{rows}的该列已按首格「{anchor}」填入，请核对"
+        doubts.append(Doubt("record", message, anchor))
+    return doubts
 
 
 def _text(value: object) -> str | None:
@@ -146,7 +166,11 @@ def _text(value: object) -> str | None:
 
 
 def _document(
-    path: Path, format: str, grids: list[tuple[str, list[list[str | None]]]], doubts: list[Doubt]
+    path: Path,
+    format: str,
+    grids: list[tuple[str, list[list[str | None]]]],
+    doubts: list[Doubt],
+    shared: dict[str, list[tuple[str, int, int, str]]] | None = None,
 ) -> Document:
     lines: list[str] = []
     tables: list[Table] = []
@@ -159,6 +183,7 @@ def _document(
             lines.extend(c for r in rows for c in r.cells if c)
             continue
         table = grid_table(rows, line=0, where=f"工作表「{name}」")
+        doubts.extend(_merged_doubts(name, table, (shared or {}).get(name, [])))
         lines.extend(table.caption)  # the sheet's title rows, so the document's title is found
         lines.append("")
         table.start_line = table.end_line = len(lines)
