@@ -75,6 +75,8 @@ def test_people_on_records_are_named_by_display_name_from_0010(fresh_engine):
         actors = connection.execute(text("SELECT actor FROM audit_log WHERE entity_key = 'x'")).scalars().all()
     assert decided == ["王五（eco）", "web:gone"]  # an account no longer there keeps its old name
     assert actors == ["web:eco"]  # the audit trail is not rewritten
+
+
 def test_0011_removes_the_doubles_concurrent_scans_left_then_keys_them(fresh_engine, registry):
     from datetime import UTC, date, datetime
 
