@@ -34,7 +34,7 @@ def test_models_match_the_migrations(fresh_engine):
     assert _model_drift(fresh_engine) == []
 
 
-def test_people_on_records_are_named_by_display_name_from_0010(fresh_engine):
+def test_people_on_records_are_named_by_display_name_from_0011(fresh_engine):
     from datetime import date
 
     from sqlalchemy import select, text
@@ -68,7 +68,7 @@ def test_people_on_records_are_named_by_display_name_from_0010(fresh_engine):
         record(
             session, actor="web:eco", action="update", entity="extensions", entity_id=None, entity_key="x", changes={}
         )
-    migrate.downgrade(fresh_engine, "0009")  # as written before 0010
+    migrate.downgrade(fresh_engine, "0010")  # as written before 0011
     migrate.upgrade(fresh_engine)
     with fresh_engine.connect() as connection:
         decided = connection.execute(text("SELECT decided_by FROM extensions ORDER BY id")).scalars().all()
@@ -77,7 +77,7 @@ def test_people_on_records_are_named_by_display_name_from_0010(fresh_engine):
     assert actors == ["web:eco"]  # the audit trail is not rewritten
 
 
-def test_0011_removes_the_doubles_concurrent_scans_left_then_keys_them(fresh_engine, registry):
+def test_0012_removes_the_doubles_concurrent_scans_left_then_keys_them(fresh_engine, registry):
     from datetime import UTC, date, datetime
 
     from sqlalchemy import func, insert, select
@@ -91,7 +91,7 @@ def test_0011_removes_the_doubles_concurrent_scans_left_then_keys_them(fresh_eng
     from wufei.lights.models import LightRecord
     from wufei.tasks.models import Task
 
-    migrate.upgrade(fresh_engine, "0010")
+    migrate.upgrade(fresh_engine, "0011")
     with Session(fresh_engine) as session:
         load_source(session, _parsed(HENGSHUI_PLAN), registry=registry, actor="test", path=str(HENGSHUI_PLAN))
         first, second = session.scalars(select(Task.id).order_by(Task.id).limit(2)).all()
@@ -129,7 +129,7 @@ def test_0011_removes_the_doubles_concurrent_scans_left_then_keys_them(fresh_eng
             session.flush()
 
 
-def test_0012_repairs_a_database_made_when_shipped_revisions_were_still_empty_or_narrower(fresh_engine):
+def test_0009_repairs_a_database_made_when_shipped_revisions_were_still_empty_or_narrower(fresh_engine):
     """As the issue found them: 0004-0006 passed while empty (stamped 0006, no contacts), and
     report_evidence.content_type made VARCHAR(64) by 0002 as it first shipped."""
     from alembic import command

@@ -6,8 +6,8 @@ stamped past them without `contacts`, `snapshots` or the accounts tables. 0002 s
 `report_evidence.content_type` as VARCHAR(64) and was widened to 127 later in place: such a database
 refuses longer types on PostgreSQL. Revisions are never edited again; repairs are new revisions.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-06 14:00:00
 """
 
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from alembic import context, op
 from alembic.script import ScriptDirectory
 
-revision = "0012"
-down_revision = "0011"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
