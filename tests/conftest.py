@@ -164,9 +164,9 @@ def _parsed(path: Path):
 
 # Database-free tests (importer grammar, corpus, pure rules, readers) need not run on both backends:
 # a test is marked `nodb` when none of its fixtures (all of them, through every fixture they use) and
-# nothing in its module reaches a database, and the PostgreSQL pass deselects the mark. The SQLite
-# pass runs them with a guard: a `nodb` test that checks out a database connection fails, so a
-# test the marking misjudges shows itself there instead of silently skipping PostgreSQL.
+# nothing in its module reaches a database. `make test` runs them once (test-nodb) and deselects them
+# from the SQLite and PostgreSQL passes. While a `nodb` test runs, checking out a database connection
+# fails it, so a test the marking misjudges shows itself instead of silently skipping a backend.
 _DATABASE_WORDS = re.compile(
     r"\b(engine|session|Session|make_engine|create_engine|fresh_database_url|seeded_database|rolled_back|"
     r"import_paths|migrate|DATABASE_URL|WUFEI_DATABASE_URL|sqlite|postgres\w*)\b"
