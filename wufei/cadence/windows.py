@@ -56,7 +56,7 @@ class ReportingWindow:
 
 # Each calendar's windows, kept with it: the lights of a day walk every week since a plan began, and
 # a run asks for the same weeks again and again (a calendar is built per run; its days never change).
-_KNOWN: WeakKeyDictionary[WorkCalendar, dict[tuple, ReportingWindow | None]] = WeakKeyDictionary()
+_KNOWN: WeakKeyDictionary[WorkCalendar, dict[tuple[date, object, object], ReportingWindow | None]] = WeakKeyDictionary()
 
 
 def reporting_window(week_start_: date, calendar: WorkCalendar, config: CadenceConfig) -> ReportingWindow | None:
