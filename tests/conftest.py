@@ -6,8 +6,11 @@ transaction that is rolled back, so tests never see each other's rows.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import Pool
 
 from wufei import migrate
 from wufei.db import make_engine
@@ -156,3 +160,89 @@ def _parsed(path: Path):
     if key not in _PARSED:
         _PARSED[key] = read_source(path)
     return _PARSED[key]
+
+
+# Database-free tests (importer grammar, corpus, pure rules, readers) need not run on both backends:
+# a test is marked `nodb` when none of its fixtures (all of them, through every fixture they use) and
+# nothing in its module reaches a database. `make test` runs them once (test-nodb) and deselects them
+# from the SQLite and PostgreSQL passes. While a `nodb` test runs, checking out a database connection
+# fails it, so a test the marking misjudges shows itself instead of silently skipping a backend.
+_DATABASE_WORDS = re.compile(
+    r"\b(engine|session|Session|make_engine|create_engine|fresh_database_url|seeded_database|rolled_back|"
+    r"import_paths|migrate|DATABASE_URL|WUFEI_DATABASE_URL|sqlite|postgres\w*)\b"
+)
+_MODULE_DATABASE_WORDS = re.compile(
+    r"\b(make_engine|create_engine|fresh_database_url|seeded_database|rolled_back|import_paths|DATABASE_URL|"
+    r"WUFEI_DATABASE_URL)\b"
+)
+
+
+@functools.cache
+def _fixture_touches_database(function: Any) -> bool:
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
+        return True
+    body = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("@"))
+    return bool(_DATABASE_WORDS.search(body))
+
+
+@functools.cache
+def _module_touches_database(path: str) -> bool:
+    return bool(_MODULE_DATABASE_WORDS.search(Path(path).read_text(encoding="utf-8")))
+
+
+def touches_database(item: pytest.Item) -> bool:
+    if not isinstance(item, pytest.Function) or _module_touches_database(str(item.path)):
+        return True
+    for name in item.fixturenames:
+        for definition in item._fixtureinfo.name2fixturedefs.get(name, ()):
+            if definition.baseid == "" and definition.func.__module__.startswith("_pytest"):
+                continue  # pytest's own (tmp_path, monkeypatch, request, ...)
+            if _fixture_touches_database(definition.func):
+                return True
+    return False
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if not touches_database(item):
+            item.add_marker(pytest.mark.nodb)
+
+
+_GUARDED: list[str] = []  # the nodb test running now, if any
+_CHECKOUTS: list[str] = []
+
+
+@event.listens_for(Pool, "checkout")
+def _no_database_in_nodb_tests(*_: Any) -> None:
+    if _GUARDED:
+        _CHECKOUTS.append(_GUARDED[-1])
+        raise RuntimeError(f"{_GUARDED[-1]} is marked nodb but checked out a database connection")
+
+
+@contextmanager
+def _guarded(item: pytest.Item) -> Iterator[None]:
+    """Setup and call only: a later test's teardown may close a module's or the run's database."""
+    if item.get_closest_marker("nodb") is None:
+        yield
+        return
+    _GUARDED.append(item.nodeid)
+    try:
+        yield
+    finally:
+        _GUARDED.pop()
+    if item.nodeid in _CHECKOUTS:  # even when the test caught the error
+        pytest.fail(f"{item.nodeid} is marked nodb but checked out a database connection", pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item):
+    with _guarded(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    with _guarded(item):
+        return (yield)

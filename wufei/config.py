@@ -29,6 +29,14 @@ def office_path(name: str) -> Path | None:
     return None
 
 
+def parse_yaml(text: str) -> Any:
+    """YAML read safely by libyaml when PyYAML was built with it (the registry's books, agencies and
+    divisions are read by every import; the pure-Python parser takes several times as long)."""
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     import yaml
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from weakref import WeakKeyDictionary
 
 from wufei.cadence.config import CadenceConfig
 from wufei.calendar.workdays import WorkCalendar
@@ -53,10 +54,23 @@ class ReportingWindow:
         }
 
 
+# Each calendar's windows, kept with it: the lights of a day walk every week since a plan began, and
+# a run asks for the same weeks again and again (a calendar is built per run; its days never change).
+_KNOWN: WeakKeyDictionary[WorkCalendar, dict[tuple[date, object, object], ReportingWindow | None]] = WeakKeyDictionary()
+
+
 def reporting_window(week_start_: date, calendar: WorkCalendar, config: CadenceConfig) -> ReportingWindow | None:
     """The window of the week starting on Monday `week_start_`, or None when no report is expected."""
     if week_start_.weekday() != 0:
         raise WeekError(f"报送周应从星期一开始：{week_start_.isoformat()}")
+    known = _KNOWN.setdefault(calendar, {})
+    key = (week_start_, config.weekly, config.timezone)
+    if key not in known:
+        known[key] = _window(week_start_, calendar, config)
+    return known[key]
+
+
+def _window(week_start_: date, calendar: WorkCalendar, config: CadenceConfig) -> ReportingWindow | None:
     weekly = config.weekly
     week_end = week_start_ + timedelta(days=6)
     opens_from = week_start_ + timedelta(days=weekly.opens)

@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from wufei.config import parse_yaml
+
 AGENCIES_FILE = Path(__file__).resolve().parent / "data" / "standard" / "agencies.yaml"
 FORM_LEVELS = ("province", "city", "county")
 KINDS = frozenset({"bureau", "outside", "government", "group"})
@@ -80,7 +82,7 @@ def agency_names(naming: Naming, agencies: tuple[Agency, ...] | None = None) -> 
 @functools.cache
 def standard_agencies(path: Path = AGENCIES_FILE) -> tuple[Agency, ...]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = parse_yaml(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:
         raise AgencyError(f"{path}：无法读取标准部门名称表（{error}）") from None
     entries = data.get("agencies")

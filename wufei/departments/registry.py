@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from wufei.config import parse_yaml
 from wufei.departments.agencies import Agency, Naming, agency_names, standard_agencies
 from wufei.places import CITY, COUNTY, PROVINCE, Divisions, Place, divisions
 
@@ -437,7 +438,7 @@ def _collective_label(names: Iterable[str]) -> str:
 
 def _read_book(path: Path) -> _Book:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise RegistryError(f"{path}：无法读取登记表（{error}）") from None
     if not isinstance(data, dict) or not isinstance(data.get("jurisdiction"), dict):

@@ -10,8 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from wufei.departments.owners import split_names
 from wufei.importers import sheet_schema as S
@@ -26,6 +25,9 @@ from wufei.importers.records import (
     TaskRecord,
 )
 from wufei.importers.text.normalize import normalize_cell
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -78,6 +80,8 @@ def read_workbook(path: Path) -> Workbook:
 
 
 def _read_sheets(path: Path) -> dict[str, pd.DataFrame]:
+    import pandas as pd  # here: pandas costs a command that reads no workbook half a second
+
     try:
         if path.suffix.lower() == ".csv":
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import yaml
 
+from wufei.config import parse_yaml
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DIVISIONS_FILE = DATA_DIR / "divisions-2024.csv"
 SPECIAL_FILE = DATA_DIR / "special-areas.yaml"
@@ -346,7 +348,7 @@ def _read_divisions(path: Path) -> list[Place]:
 
 def _read_special(path: Path, divisions: list[Place]) -> list[Place]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = parse_yaml(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:
         raise DivisionsError(f"{path}：无法读取特殊地区表（{error}）") from None
     by_name: dict[str, list[Place]] = defaultdict(list)
@@ -378,7 +380,7 @@ def _read_special(path: Path, divisions: list[Place]) -> list[Place]:
 
 def _read_abbreviations(path: Path) -> dict[str, tuple[str, ...]]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = parse_yaml(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:
         raise DivisionsError(f"{path}：无法读取简称表（{error}）") from None
     table: dict[str, tuple[str, ...]] = defaultdict(tuple)

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Date, Select, and_, case, func, literal, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from wufei.audit.service import apply_changes, jsonable, record
@@ -36,7 +36,7 @@ from wufei.cadence.config import CadenceConfig
 from wufei.cadence.windows import ReportingWindow, reporting_window, windows_between
 from wufei.calendar.workdays import WorkCalendar
 from wufei.chinese import chinese_date_weekday, chinese_datetime, chinese_week, week_label
-from wufei.db import UtcDateTime, column_rows, newest_of_each, table_of
+from wufei.db import column_rows, moment_by_day, newest_of_each, table_of
 from wufei.departments.models import Department
 from wufei.notices.models import Audience, NoticeKind
 from wufei.plans.models import Plan, PlanKind
@@ -647,11 +647,7 @@ def _last_filed_weeks(
     if late_counts:
         filed &= Report.week_start.in_([window.week_start for window in windows])
     else:
-        # The week's due time, newest week first: the reports walked are mostly recent ones.
-        due_at = case(
-            {literal(window.week_start, Date()): literal(window.due_at, UtcDateTime()) for window in reversed(windows)},
-            value=Report.week_start,
-        )
+        due_at = moment_by_day(session, {window.week_start: window.due_at for window in windows}, Report.week_start)
         filed &= Report.submitted_at <= due_at
     newest = select(Report.week_start).where(Report.task_id == Task.id, filed).order_by(Report.week_start.desc())
     query = newest_of_each(session, tasks, Task, newest, table_of(Report))

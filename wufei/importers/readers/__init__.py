@@ -7,18 +7,32 @@ at all raises ImportError_ naming the file (and page or line where it can).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
 from wufei.importers.document import Document
-from wufei.importers.readers.docx import read_docx
-from wufei.importers.readers.html import read_html
-from wufei.importers.readers.office import read_office
-from wufei.importers.readers.pdf import read_pdf
-from wufei.importers.readers.sheet import read_sheet
 from wufei.importers.readers.text import read_text
 
 Reader = Callable[[Path], Document]
+
+
+def _on_first_use(module: str, name: str) -> Reader:
+    """A reader whose module (python-docx, lxml, pypdfium2, openpyxl behind it) is imported when a file of
+    its format is read: `wufei import` of text files need not load them."""
+
+    def read(path: Path) -> Document:
+        return getattr(importlib.import_module(f"wufei.importers.readers.{module}"), name)(path)
+
+    read.__name__ = name
+    return read
+
+
+read_docx = _on_first_use("docx", "read_docx")
+read_html = _on_first_use("html", "read_html")
+read_office = _on_first_use("office", "read_office")
+read_pdf = _on_first_use("pdf", "read_pdf")
+read_sheet = _on_first_use("sheet", "read_sheet")
 
 # Suffix -> reader. Spreadsheets in the ledger workbook's own shape are read by
 # wufei.importers.spreadsheet; other spreadsheets become documents here.

@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from wufei.importers.document import Document
-from wufei.importers.readers.docx import read_docx
 from wufei.importers.records import ImportError_
 
 TIMEOUT_SECONDS = 120
@@ -93,6 +92,8 @@ def libreoffice_copy(path: Path, target: str) -> Iterator[Path]:
 def read_office(path: Path) -> Document:
     converted = convert_with_libreoffice(path, "docx")
     try:
+        from wufei.importers.readers.docx import read_docx  # python-docx and lxml: only for Word files
+
         document = read_docx(converted.path, format=path.suffix.lower().lstrip("."))
     finally:
         converted.cleanup()

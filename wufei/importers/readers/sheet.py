@@ -16,9 +16,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
-
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
+from typing import TYPE_CHECKING
 
 from wufei.importers import sheet_schema as S
 from wufei.importers.document import Document, Table
@@ -26,6 +24,9 @@ from wufei.importers.readers.grid import GridRow, grid_table, is_layout_grid, sq
 from wufei.importers.readers.office import libreoffice_copy
 from wufei.importers.records import Doubt, ImportError_
 from wufei.importers.spreadsheet import Workbook, read_workbook
+
+if TYPE_CHECKING:
+    import openpyxl
 
 # A ledger sheet always names its plan in a 方案 column (or is the 方案 / 部门 sheet itself).
 _LEDGER_MARKERS = ({"方案"}, {"方案名称"}, {"名称", "地区"})
@@ -61,6 +62,9 @@ def is_ledger(path: Path) -> bool:
 
 
 def _open(path: Path, *, read_only: bool = False, data_only: bool = True) -> openpyxl.Workbook:
+    import openpyxl  # here: a command that opens no workbook need not load it
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         return openpyxl.load_workbook(path, read_only=read_only, data_only=data_only)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
