@@ -11,6 +11,7 @@ year (`2020年`) has the role `year`, which the table reader resolves (baseline 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -133,7 +134,7 @@ def _alone(key: str) -> str | None:
     return words.get(word) or (context.get(word) or {}).get("alone")
 
 
-def is_header_row(cells: list[str | None], *, minimum: int = 2, strict: bool = False) -> bool:
+def is_header_row(cells: Sequence[str | None], *, minimum: int = 2, strict: bool = False) -> bool:
     """Whether a row reads as a table header: at least `minimum` known header words, and most
     of its non-empty cells known. A year alone counts only beside a word (data rows hold years)."""
     texts = [c for c in cells if c and c.strip()]

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from wufei.departments.owners import split_names
 from wufei.importers import sheet_schema as S
@@ -111,7 +111,7 @@ def _fill_merged(path: Path, sheets: dict[str, pd.DataFrame]) -> Merged:
                 header = headers.get(merged.min_col)
                 if merged.min_col != merged.max_col or merged.min_row < 2 or merged.max_row == merged.min_row:
                     continue  # across columns, or the header row: not a value shared by rows
-                if header not in frame.columns or merged.min_row - 2 >= len(frame):
+                if header is None or header not in frame.columns or merged.min_row - 2 >= len(frame):
                     continue
                 anchor = frame.at[merged.min_row - 2, header]
                 for line in range(merged.min_row + 1, min(merged.max_row, len(frame) + 1) + 1):
@@ -342,7 +342,12 @@ class _Reader:
         )
 
 
-def _owner_columns(row: _Row) -> dict[str, tuple[str, ...] | None]:
+class _Owners(TypedDict):
+    leads: tuple[str, ...] | None
+    supporting: tuple[str, ...] | None
+
+
+def _owner_columns(row: _Row) -> _Owners:
     """Owner columns win; when both are empty the loader reads 责任原文 instead. Names are split as
     owner texts are, so a collective such as 各县（市、区）政府、开发区管委会 stays one name."""
     leads, supporting = split_names(row.get("牵头单位") or ""), split_names(row.get("配合单位") or "")

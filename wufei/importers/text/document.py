@@ -10,7 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from wufei.importers.document import GRID, Document, Table
-from wufei.importers.records import Doubt, ImportError_, ParsedPlan, PlanKind
+from wufei.importers.records import (
+    CellRecord,
+    Doubt,
+    ImportError_,
+    IndicatorRecord,
+    ParsedPlan,
+    PlanKind,
+    TaskRecord,
+)
 from wufei.importers.text.evaluation import evaluation_indicators
 from wufei.importers.text.metadata import cell_totals, document_metadata
 from wufei.importers.text.paragraphs import main_tasks, numbered_items
@@ -21,8 +29,10 @@ from wufei.importers.text.table_records import records_from_tables
 def interpret(document: Document) -> ParsedPlan:
     """What a document says: its plan, tasks, indicators and cells; ImportError_ if it says nothing."""
     lines, path = document.lines, document.path
-    boxes = [[table.header, *(row.cells for row in table.rows)] for table in document.tables]
-    meta = document_metadata(lines, [[list(cells) for cells in box] for box in boxes])
+    boxes: list[list[list[str | None]]] = [
+        [list(table.header), *(list(row.cells) for row in table.rows)] for table in document.tables
+    ]
+    meta = document_metadata(lines, boxes)
     if not meta.title:
         if not document.tables:
             raise ImportError_(path, "找不到文件标题，文件可能为空")
@@ -64,12 +74,13 @@ def interpret(document: Document) -> ParsedPlan:
     refine(plan, convention=convention)
     if document.format != "text":
         # Paragraph records know only their line; say where that is in this format (第12段, 第3页).
-        for record in [*plan.tasks, *plan.indicators, *plan.cells]:
+        records: list[TaskRecord | IndicatorRecord | CellRecord] = [*plan.tasks, *plan.indicators, *plan.cells]
+        for record in records:
             if record.where is None:
                 record.where = document.where(record.line)
     if not (plan.tasks or plan.indicators or plan.cells):
-        tables = "；".join(doubt.message for doubt in plan.doubts if doubt.field == "table")
-        raise ImportError_(path, "文件中没有找到任务、指标或无废细胞表格" + (f"（{tables}）" if tables else ""))
+        unread = "；".join(doubt.message for doubt in plan.doubts if doubt.field == "table")
+        raise ImportError_(path, "文件中没有找到任务、指标或无废细胞表格" + (f"（{unread}）" if unread else ""))
     return plan
 
 

@@ -14,6 +14,8 @@ as a header, so each part is read for what it is.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from wufei.importers.headers import column_roles, header_key, is_header_row
 from wufei.importers.text.column_content import looks_like_number
 from wufei.importers.text.normalize import normalize_cell
@@ -25,7 +27,7 @@ _TEXT_ROLES = {"task_name", "content"}
 _WHO_WHEN_ROLES = {"lead", "owners", "supporting", "entity", "deadline"}
 
 
-def _items(cells: list[str | None]) -> list[str]:
+def _items(cells: Sequence[str | None]) -> list[str]:
     """A row's filled cells, a cell repeated across merged columns once."""
     items: list[str] = []
     previous: str | None = None
@@ -47,7 +49,10 @@ def form_pairs(table: Table) -> list[tuple[str, str, str | None]] | None:
     if is_header_row(table.header):
         return None  # a header over rows of data (姓名 / 职务 / 电话), however short its cells
     pairs: list[tuple[str, str, str | None]] = []
-    rows = [(table.header, table.where), *((row.cells, row.where) for row in table.rows)]
+    rows: list[tuple[Sequence[str | None], str | None]] = [
+        (table.header, table.where),
+        *((row.cells, row.where) for row in table.rows),
+    ]
     odd = 0
     for cells, where in rows:
         items = _items(cells)
@@ -105,7 +110,8 @@ def split_at_header(table: Table) -> list[Table]:
     """The table cut at each row below its first that reads as a header (a form's label/value rows over
     its indicator table): the rows above, then a table under each such header. One table when none."""
     parts: list[Table] = []
-    header, rows = table.header, []
+    header = table.header
+    rows: list[Row] = []
     for row in table.rows:
         if is_header_row(_items(row.cells), minimum=3) and is_header_row(row.cells, minimum=3):
             parts.append(_part(table, header, rows))

@@ -333,8 +333,8 @@ def _columns(header: list[str]) -> _Columns:
             columns.index.setdefault("deadline", k)
         elif role in ("province_target", "national_target"):
             columns.other_targets.append(k)
-        elif role == "observed" and years[k] is not None:
-            columns.observed.append((k, years[k]))
+        elif role == "observed" and (year := years[k]) is not None:
+            columns.observed.append((k, year))
         elif role == "supporting" and role in columns.index:
             columns.more_supporting.append(k)  # 参与单位 and 责任单位 beside 牵头单位: both support
         elif role in columns.index:
@@ -462,8 +462,8 @@ def _by_content(table: Table, columns: _Columns) -> dict[int, str]:
         if groups and "category" not in columns.index:
             take("category", groups[-1])
     elif texts and "task_name" in columns.index and "content" not in columns.index:
-        task = _text_profile(rows, columns.index["task_name"])
-        longer = [k for k in texts if profiles[k].mean_length > task.mean_length]
+        titled = _text_profile(rows, columns.index["task_name"])
+        longer = [k for k in texts if profiles[k].mean_length > titled.mean_length]
         if longer:
             take("content", max(longer, key=lambda k: profiles[k].mean_length))
     return inferred
@@ -530,9 +530,11 @@ def _holds_data(table: Table) -> bool:
 
 
 def _flag_columns(table: Table, columns: _Columns, kind: str, result: TableRecords) -> None:
-    used = _TASK_ROLES if kind in ("tasks", "projects") else _INDICATOR_ROLES if kind == "indicators" else None
+    used: set[str] | None = None
     if kind in ("tasks", "projects"):
-        used = used | {_task_text_role(columns)}
+        used = _TASK_ROLES | {_task_text_role(columns)}
+    elif kind == "indicators":
+        used = _INDICATOR_ROLES
     if used is not None:
         columns.unused = [k for role, k in columns.index.items() if role not in used]
         if kind in ("tasks", "projects"):
@@ -895,7 +897,7 @@ def _definitions(table: Table) -> list[tuple[str, str, int]]:
                 continue
             if _DEFINITION_START.match(text):
                 building = subject is not None
-                if building:
+                if subject is not None:
                     definitions.append((subject[0], text, subject[1]))
                 subject = None
             elif building and _METHOD_START.match(text):
