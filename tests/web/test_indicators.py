@@ -10,7 +10,8 @@ import re
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.web.conftest import csrf_of
+from tests.web.conftest import PASSWORD, csrf_of
+from tests.web.test_browser import _page, browser  # noqa: F401  (the Chromium fixture)
 from wufei.indicators.models import Indicator, IndicatorReport
 
 
@@ -148,3 +149,45 @@ def test_the_excel_form_downloads_prefilled_and_uploads_all_rows_or_none(eco, ot
     filed = eco.post("/my/indicators/form", data={"csrf_token": csrf}, files={"file": ("指标.xlsx", good.getvalue())})
     assert filed.status_code == 303 and "indicator_form_filed" in filed.headers["location"]
     assert reports_of(server, compensation) == [("2023", "submitted", None)]
+
+
+def test_in_chromium_a_liaison_reports_the_office_accepts_and_the_light_changes_with_its_reason(browser, server):
+    disposal = indicator_id(server, "县级以上城市建成区医疗废物无害化处置率")
+    liaison = _page(browser, server)
+    liaison.goto("/login")
+    liaison.fill("input[name=username]", "eco")
+    liaison.fill("input[name=password]", PASSWORD)
+    liaison.click("button:has-text('登录')")
+    liaison.wait_for_url("**/my/tasks")
+    liaison.click("a:has-text('指标填报')")
+    liaison.wait_for_url("**/my/indicators")
+    row = liaison.locator(f"#indicator-{disposal}")
+    assert "逾期未报" in row.inner_text() and "尚无数值" in row.inner_text()
+    form = liaison.locator(f"#report-{disposal}")
+    form.locator("input[name=value]").fill("100")
+    form.locator("input[name=source]").fill("市卫生健康委员会医疗废物处置台账")
+    form.locator("input[name=caliber]").fill("县级以上城市建成区")
+    form.locator("button:has-text('报送')").click()
+    liaison.wait_for_url("**/my/indicators?notice=indicator_filed")
+    assert "已报送指标数值" in liaison.inner_text("main")
+    assert "待审核" in liaison.locator(f"#indicator-{disposal}").inner_text()
+
+    office = _page(browser, server)
+    office.goto("/login")
+    office.fill("input[name=username]", "office")
+    office.fill("input[name=password]", PASSWORD)
+    office.click("button:has-text('登录')")
+    office.wait_for_url("**/dashboard")
+    office.click("a:has-text('审核指标')")
+    office.wait_for_url("**/indicators/review")
+    card = office.locator("article", has_text="县级以上城市建成区医疗废物无害化处置率")
+    assert "市卫生健康委员会医疗废物处置台账" in card.inner_text()
+    card.locator("button:has-text('采纳')").click()
+    office.wait_for_url("**/indicators/review?notice=indicator_accepted")
+    office.screenshot(path="/tmp/wufei-indicator-review.png", full_page=True)
+
+    liaison.goto("/my/indicators")
+    after = liaison.locator(f"#indicator-{disposal}").inner_text()
+    assert "达标" in after and "逾期未报" not in after and "待审核" not in after
+    assert "已采纳" in liaison.inner_text("main")
+    liaison.screenshot(path="/tmp/wufei-my-indicators.png", full_page=True)
