@@ -17,7 +17,7 @@ done), and W01 of 2024 (not in the year); S3 主要任务 led by 城管局, neve
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -25,6 +25,8 @@ import pytest
 from tests.cadence import figures as F
 from tests.cadence.test_figures import CADENCE, CAL, CITY, ENV, RULES, Builder
 from wufei.indicators.models import Indicator, IndicatorDepartment, IndicatorValue
+from wufei.indicators.reporting import review_value, submit_value
+from wufei.indicators.trajectory import TrackingRules
 from wufei.plans.models import Jurisdiction
 from wufei.reports.models import Report
 
@@ -272,3 +274,69 @@ def test_a_self_assessment_computed_after_the_due_date_says_it_is_late(session, 
         light_rules=RULES,
     )
     assert late["late"] is True
+
+
+def test_reported_values_give_the_tracked_forecast_with_its_basis_imported_ones_otherwise(session, city):
+    env = city.departments[ENV].id
+    ids = {i.number: i.id for i in session.query(Indicator).filter(Indicator.plan.has(title="衡水市测试方案"))}
+
+    def file(number: str, value: str, day: date):
+        return submit_value(
+            session,
+            indicator_id=ids[number],
+            department_id=env,
+            period="2023",
+            value=value,
+            source="统计年报",
+            at=datetime(day.year, day.month, day.day, 10, tzinfo=CADENCE.timezone),
+            actor="测试",
+            rules=TrackingRules(),
+            cadence=CADENCE,
+        )
+
+    file("1", "50", date(2024, 1, 10))  # below the imported 58: the trend turns down
+    returned = file("2", "36", date(2024, 1, 10))
+    review_value(
+        session,
+        report_id=returned.id,
+        accept=False,
+        reason="口径不符",
+        actor="办公室",
+        at=datetime(2024, 1, 11, tzinfo=CADENCE.timezone),
+        cadence=CADENCE,
+    )
+    file("3", "0.2", date(2024, 1, 25))  # filed after the assessment's day: not counted
+    session.flush()
+    figures = F.self_assessment_figures(
+        session,
+        year=2023,
+        as_of=date(2024, 1, 20),
+        calendar=CAL,
+        jurisdiction="衡水市",
+        cadence=CADENCE,
+        light_rules=RULES,
+    )
+    rows = {r["number"]: r for r in figures["indicators"]["rows"]}
+    assert (rows["1"]["current_text"], rows["1"]["forecast"], rows["1"]["forecast_from"]) == (
+        "50",
+        "存在不确定性",
+        "填报数值",
+    )
+    assert (
+        rows["1"]["forecast_reason"]
+        == "据2023年填报数值50：按最近2期数值趋势（每年-5个百分点），2025年末约为39.99%，达不到目标值"
+    )
+    assert rows["1"]["current"] == {"year": 2023, "value": "50", "raw": "50"}
+    # A returned value and one filed after the day do not count: the imported values decide.
+    assert (rows["2"]["current_text"], rows["2"]["forecast"], "forecast_from" in rows["2"]) == (
+        "24",
+        "存在不确定性",
+        False,
+    )
+    assert rows["2"]["forecast_reason"] == "按2020—2023年年均变化0.67推算，2025年约为25.33，达不到目标值"
+    assert (rows["3"]["current_text"], rows["3"]["forecast"], "forecast_from" in rows["3"]) == (
+        "0.38",
+        "可以完成",
+        False,
+    )
+    assert figures["indicators"]["summary"]["can_complete"] == 2

@@ -1,8 +1,11 @@
 """年度自评估: the city's self-assessment of a year for the province, due (by default) 31 January of
 the next year, in the shape of seed 004 (an indicator table, then task progress by area).
 
-The current value is the latest one recorded for the year or before; the forecast follows the
-declared rule of wufei.assessment.forecast; 约束性/预期性 comes from the plan's indicator, else
+Where a department reported values for the year or before (wufei.indicators.reporting, not
+returned, filed by `as_of`), the current value is the latest reported one and the forecast is the
+indicator's tracked one (trajectory, then trend of the last values), with its basis; otherwise the
+current value is the latest one recorded (imported) and the forecast follows the declared rule of
+wufei.assessment.forecast; 约束性/预期性 comes from the plan's indicator, else
 from the matching row of the reference table (the newest evaluation of the jurisdiction, else of
 its province). Areas are the plan's lists and sections (list name, else the list kind), in plan
 order; each task's text is its newest weekly report (not returned) for a week of the year, filed
@@ -14,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -21,9 +25,18 @@ from sqlalchemy.orm import Session, selectinload
 from wufei.assessment import forecast as forecasting
 from wufei.assessment.rules import SelfAssessmentRules
 from wufei.chinese import chinese_date, week_label
+from wufei.figures.codec import absent_when_none
 from wufei.figures.common import Figures, LightCounts, PlanRef, plan_refs
 from wufei.figures.world import World, indicator_objects, last_reports
-from wufei.indicators.models import Indicator, IndicatorValue
+from wufei.indicators import trajectory
+from wufei.indicators.models import (
+    Indicator,
+    IndicatorMilestone,
+    IndicatorReport,
+    IndicatorReportStatus,
+    IndicatorValue,
+)
+from wufei.indicators.reporting import IndicatorTrack, track
 from wufei.indicators.status import indicator_status, number_text
 from wufei.lights.models import LIGHT_NAMES, UNSUPERVISED, Light
 from wufei.plans.models import Jurisdiction, Plan, PlanKind
@@ -88,6 +101,7 @@ class IndicatorRow:
     attribute_from: str | None  # plan | reference
     leads: list[str]
     reference: ReferenceRow | None
+    forecast_from: str | None = absent_when_none()  # 填报数值 when tracked from reported values
 
 
 @dataclass
@@ -259,6 +273,42 @@ def _observations(
     return (rows[-1] if rows else None), latest, reference
 
 
+def _reported_tracks(
+    session: Session, world: World, indicators: list[Indicator], year: int
+) -> dict[int, IndicatorTrack]:
+    """The tracks of the indicators with reported values for periods ending in `year` or before
+    (not returned, filed by `as_of`), judged on those values alone."""
+    ids = [i.id for i in indicators]
+    if not ids:
+        return {}
+    reports: dict[int, list[IndicatorReport]] = {}
+    for report in session.scalars(
+        select(IndicatorReport).where(
+            IndicatorReport.indicator_id.in_(ids),
+            IndicatorReport.period_end <= date(year, 12, 31),
+            IndicatorReport.status != IndicatorReportStatus.RETURNED,
+        )
+    ):
+        if report.submitted_at.astimezone(world.rules.cadence.timezone).date() <= world.as_of:
+            reports.setdefault(report.indicator_id, []).append(report)
+    milestones: dict[int, list[IndicatorMilestone]] = {}
+    for milestone in session.scalars(
+        select(IndicatorMilestone).where(IndicatorMilestone.indicator_id.in_(list(reports)))
+    ):
+        milestones.setdefault(milestone.indicator_id, []).append(milestone)
+    by_id = {i.id: i for i in indicators}
+    return {
+        indicator_id: track(
+            by_id[indicator_id],
+            as_of=min(world.as_of, date(year, 12, 31)),
+            rules=world.rules.tracking,
+            reports=reported,
+            milestones=milestones.get(indicator_id, []),
+        )
+        for indicator_id, reported in reports.items()
+    }
+
+
 def self_assessment_figures(session: Session, world: World) -> SelfAssessmentFigures:
     """The self-assessment of the world's year (an annual period) for its jurisdiction."""
     rules = world.rules.scoring.self_assessment
@@ -271,7 +321,9 @@ def self_assessment_figures(session: Session, world: World) -> SelfAssessmentFig
     source, reference = _reference_table(session, place, year)
 
     rows, matched_ids = [], set()
-    for seq, indicator in enumerate(world.indicators(session), start=1):
+    indicators = list(world.indicators(session))
+    tracked = _reported_tracks(session, world, indicators, year)
+    for seq, indicator in enumerate(indicators, start=1):
         status = indicator_status(indicator, year)
         shown, latest, before = _observations(indicator, year)
         numeric = indicator.target_kind == "numeric" and indicator.target_value is not None
@@ -298,6 +350,13 @@ def self_assessment_figures(session: Session, world: World) -> SelfAssessmentFig
         current_text = None
         if shown is not None:
             current_text = shown.value_raw or number_text(shown.value)
+        current = CurrentValue(shown.year, number_text(shown.value), shown.value_raw) if shown else None
+        reported = tracked.get(indicator.id)
+        if reported is not None and reported.latest is not None:
+            point = reported.latest
+            value = trajectory.number(Decimal(str(point.value)))
+            verdict, why = reported.forecast, f"据{point.period_cn}填报数值{value}：{reported.forecast_reason}"
+            current_text, current = value, CurrentValue(int(point.end[:4]), value, value)
         rows.append(
             IndicatorRow(
                 seq=seq,
@@ -310,7 +369,7 @@ def self_assessment_figures(session: Session, world: World) -> SelfAssessmentFig
                 marks=indicator.marks,
                 target=indicator.target_raw,
                 target_year=target.year,
-                current=(CurrentValue(shown.year, number_text(shown.value), shown.value_raw) if shown else None),
+                current=current,
                 current_text=current_text,
                 status=status.status,
                 status_cn=status.status_cn,
@@ -335,6 +394,7 @@ def self_assessment_figures(session: Session, world: World) -> SelfAssessmentFig
                     if match is not None
                     else None
                 ),
+                forecast_from="填报数值" if reported is not None and reported.latest is not None else None,
             )
         )
     counts = Counter(row.forecast for row in rows)

@@ -150,9 +150,17 @@ def _text(value: Any) -> str | None:
 
 
 def import_indicator_form(
-    session: Session, path: Path, *, at: datetime, actor: str, rules: TrackingRules, cadence: CadenceConfig
+    session: Session,
+    path: Path,
+    *,
+    at: datetime,
+    actor: str,
+    rules: TrackingRules,
+    cadence: CadenceConfig,
+    department_id: int | None = None,
 ) -> list[IndicatorReport]:
-    """File one value per row with 本期数值. Every row is checked first; any error writes nothing."""
+    """File one value per row with 本期数值. Every row is checked first; any error writes nothing.
+    `department_id`: the department uploading it (the portal); a form of another one is refused."""
     path = Path(path)
     try:
         book = load_workbook(path, data_only=True)
@@ -166,6 +174,8 @@ def import_indicator_form(
     department = session.get(Department, int(meta.get("department_id") or 0))
     if department is None:
         raise IndicatorFormError(path, [(0, "", f"表中的部门 {meta.get('department')} 在系统中不存在")])
+    if department_id is not None and department.id != department_id:
+        raise IndicatorFormError(path, [(0, "", f"这是「{department.name}」的指标填报表，本部门不能上传")])
     sheet = book[SHEET]
     headers = [_text(c.value) for c in sheet[HEADER_ROW]]
     missing = [h for h in (ID, PERIOD, VALUE, SOURCE, CALIBER, NOTE) if h not in headers]

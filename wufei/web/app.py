@@ -32,7 +32,7 @@ from wufei.accounts.service import (
 from wufei.accounts.throttle import active_lockout, lock, record_failure
 from wufei.audit.service import record
 from wufei.db import utcnow
-from wufei.web import imports, liaison, office, public, shared
+from wufei.web import imports, indicators, liaison, office, public, shared
 from wufei.web.ids import register_row_ids
 from wufei.web.portal import (
     ANONYMOUS_CSRF_COOKIE,
@@ -84,6 +84,7 @@ def create_app(settings: Settings) -> FastAPI:
     uploads = {  # the only forms that carry files, and the largest body each takes
         "/my/report": liaison.request_limit(portal.cadence),
         "/import": settings.import_max_bytes + imports.FORM_OVERHEAD_BYTES,
+        **indicators.upload_limits(portal),
     }
 
     def signed_in(request: Request) -> bool:
@@ -311,6 +312,6 @@ def create_app(settings: Settings) -> FastAPI:
 
         return await run_in_threadpool(work)
 
-    for module in (shared, office, imports, liaison, public):
+    for module in (shared, office, imports, liaison, indicators, public):
         app.include_router(module.router(portal))
     return app

@@ -286,6 +286,7 @@ def _nav(role: str | None, path: str) -> list[dict[str, Any]]:
         items = (
             ("/dashboard", "总览"),
             ("/review", "审核报告"),
+            ("/indicators/review", "审核指标"),
             ("/extensions", "延期审批"),
             ("/assign", "指定牵头单位"),
             ("/import", "导入方案"),
@@ -301,6 +302,7 @@ def _nav(role: str | None, path: str) -> list[dict[str, Any]]:
         items = (
             ("/my/tasks", "我的任务"),
             ("/my/report", "本周报送"),
+            ("/my/indicators", "指标填报"),
             ("/my/extensions", "延期申请"),
             ("/my/reminders", "提醒"),
         )
