@@ -40,7 +40,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine, Row
+from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 
 DEFAULT_URL = "sqlite:///wufei.db"
@@ -123,11 +123,21 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_begin_before_savepoint(connection: Connection, _name: str) -> None:
+    """pysqlite begins a transaction only before a write: a SAVEPOINT issued first would open the
+    transaction itself, and its RELEASE would commit for real, so the rest of the unit of work could
+    no longer undo it. Begin first, as the unit of work expects."""
+    driver = connection.connection.driver_connection
+    if driver is not None and not driver.in_transaction:
+        driver.execute("BEGIN")
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _sqlite_begin_before_savepoint)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")

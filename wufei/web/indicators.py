@@ -208,7 +208,8 @@ def router(portal: Portal) -> APIRouter:
                     session, target, department_id=department_id, as_of=portal.today(), rules=portal.rules.tracking
                 )
                 content = target.read_bytes()
-            name = f"指标填报表-{signed.user.department.name}-{portal.today():%Y%m%d}.xlsx"
+            department = signed.user.department
+            name = f"指标填报表-{department.name if department else department_id}-{portal.today():%Y%m%d}.xlsx"
         return Response(
             content,
             media_type=WORKBOOK_TYPE,
