@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from wufei.accounts.models import UserRole
 from wufei.accounts.service import AccountError, authenticate, end_session, redeem_sign_in_token, start_session
 from wufei.db import utcnow
-from wufei.web import imports, liaison, office, public, shared
+from wufei.web import cells, imports, liaison, office, public, shared
 from wufei.web.ids import register_row_ids
 from wufei.web.portal import (
     ANONYMOUS_CSRF_COOKIE,
@@ -196,6 +196,6 @@ def create_app(settings: Settings) -> FastAPI:
 
         return await run_in_threadpool(work)
 
-    for module in (shared, office, imports, liaison, public):
+    for module in (shared, office, imports, liaison, public, cells):
         app.include_router(module.router(portal))
     return app
