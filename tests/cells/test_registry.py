@@ -14,7 +14,7 @@ from wufei.cells.assessment import assess, assessments_of
 from wufei.cells.ledger import CellLedgerError, import_cells_workbook, write_cells_workbook
 from wufei.cells.models import Cell, CellEvent
 from wufei.cells.registry import CellError, add_cell, advance, get_cell, history_as_dicts, states_on
-from wufei.cells.rules import CellState
+from wufei.cells.rules import CellRules, CellState
 from wufei.reports.evidence import evidence_path
 
 
@@ -220,3 +220,36 @@ def test_a_ledger_with_errors_writes_nothing_and_names_each_row_and_column(sessi
     assert "第8行 I（退回原因）列：以“退回”状态登记须说明理由" in message
     assert session.scalar(select(func.count()).select_from(Cell)) == before
     assert session.scalar(select(func.count()).select_from(CellEvent)) == 0
+
+
+def test_the_lead_is_the_one_the_city_s_documents_give_the_category_else_the_data_file_s(session, hengshui):
+    rules = CellRules.from_dict(
+        {
+            "categories": {
+                "无废学校": {"lead": "市商务局", "criteria": [{"name": "宣传教育", "points": 10}]},
+                "无废饭店": {"lead": "市商务局", "criteria": [{"name": "光盘行动", "points": 10}]},
+            }
+        }
+    )
+    school = add_cell(
+        session,
+        jurisdiction=hengshui,
+        name="某校",
+        category="无废学校",
+        county="景县",
+        on=date(2024, 1, 2),
+        actor="o",
+        rules=rules,
+    )
+    assert school.department.name == "市教育局"  # 衡环办函〔2025〕28号's table
+    restaurant = add_cell(
+        session,
+        jurisdiction=hengshui,
+        name="某饭店",
+        category="无废饭店",
+        county="景县",
+        on=date(2024, 1, 2),
+        actor="o",
+        rules=rules,
+    )
+    assert restaurant.department.name == "市商务局"

@@ -4,8 +4,9 @@ of each change, and listing cells. Services take a Session and never commit.
 Rules decided here (the state machine itself is `wufei.cells.rules`):
 - A cell belongs to a city (the jurisdiction) and one of its counties: a county-level place under
   the city (桃城区, 深州市; 桃城 is read as 桃城区) or a zone the city's registry lists (衡水高新区).
-- Its responsible department is its category's lead (categories.yaml) in that city unless another
-  is named; the office may change it later.
+- Its responsible department is its category's lead unless another is named: the lead the city's
+  imported documents give the category (seed 000's table), else categories.yaml's; the office may
+  change it later.
 - A cell is unique by city, county and name.
 - A cell entered from an existing ledger (`initial`) may start in any state, recorded as one
   change on its day; after that every change follows the state machine.
@@ -23,11 +24,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from wufei.audit.service import apply_changes, record
 from wufei.cadence.config import EvidenceRules
-from wufei.cells.models import Cell, CellEvent, CellEvidence
-from wufei.cells.rules import STATE_NAMES, CellRuleError, CellRules, CellState, check_transition
+from wufei.cells.models import Cell, CellCount, CellEvent, CellEvidence
+from wufei.cells.rules import STATE_NAMES, Category, CellRuleError, CellRules, CellState, check_transition
 from wufei.departments.models import Department, DepartmentKind
 from wufei.departments.naming import DepartmentNameError, resolve_department
-from wufei.plans.models import Jurisdiction
+from wufei.plans.models import Jurisdiction, Plan
 from wufei.reports.evidence import EvidenceError, EvidenceSource, store_files
 
 MAX_TEXT = 2000
@@ -96,6 +97,21 @@ def responsible(session: Session, jurisdiction: Jurisdiction, written: str) -> D
     except DepartmentNameError as exc:
         raise CellError(str(exc), "department") from None
     return department
+
+
+def category_lead(session: Session, jurisdiction: Jurisdiction, category: Category) -> Department:
+    """A category's lead as the city's newest imported document names it (seed 000's table:
+    无废学校 — 市教育局), else as categories.yaml does."""
+    named = session.scalar(
+        select(Department)
+        .join(CellCount, CellCount.lead_department_id == Department.id)
+        .join(Plan, Plan.id == CellCount.plan_id)
+        .where(Plan.jurisdiction_id == jurisdiction.id, CellCount.category == category.name)
+        .where(Department.kind != DepartmentKind.UNKNOWN)
+        .order_by(Plan.id.desc())
+        .limit(1)
+    )
+    return named if named is not None else responsible(session, jurisdiction, category.lead)
 
 
 def _text(value: str | None, label: str) -> str | None:
@@ -173,7 +189,7 @@ def add_cell(
     except CellRuleError as exc:
         raise CellError(str(exc), "category") from None
     place = county_named(session, jurisdiction, county)
-    owner = responsible(session, jurisdiction, department or kind.lead)
+    owner = responsible(session, jurisdiction, department) if department else category_lead(session, jurisdiction, kind)
     if initial == CellState.RETURNED and not (reason or "").strip():
         raise CellError("以“退回”状态登记须说明理由", "reason")
     existing = session.scalar(
