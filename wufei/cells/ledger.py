@@ -21,6 +21,7 @@ from wufei.audit.service import record
 from wufei.cells.models import Cell
 from wufei.cells.registry import (
     CellError,
+    Lookups,
     add_cell,
     advance,
     get_cell,
@@ -198,12 +199,13 @@ def import_cells_workbook(
         raise CellLedgerError(path, errors)
     added: list[Cell] = []
     changed: list[Cell] = []
+    lookups = Lookups.of(session, jurisdiction)
     whole = session.begin_nested()
     for row in rows:
         try:
             with session.begin_nested():
                 if row.cell_id is None:
-                    added.append(_add(session, row, jurisdiction, actor, rules))
+                    added.append(_add(session, row, jurisdiction, actor, rules, lookups))
                 else:
                     cell = _update(session, row, jurisdiction, actor)
                     if cell is not None:
@@ -228,7 +230,9 @@ _FIELDS = {
 }
 
 
-def _add(session: Session, row: _Row, jurisdiction: Jurisdiction, actor: str, rules: CellRules) -> Cell:
+def _add(
+    session: Session, row: _Row, jurisdiction: Jurisdiction, actor: str, rules: CellRules, lookups: Lookups
+) -> Cell:
     v = row.values
     return add_cell(
         session,
@@ -244,6 +248,7 @@ def _add(session: Session, row: _Row, jurisdiction: Jurisdiction, actor: str, ru
         rules=rules,
         initial=row.state,
         reason=v.get(REASON),
+        lookups=lookups,
     )
 
 

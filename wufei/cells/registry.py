@@ -15,7 +15,7 @@ Rules decided here (the state machine itself is `wufei.cells.rules`):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -77,9 +77,11 @@ def counties(session: Session, jurisdiction: Jurisdiction) -> dict[str, str]:
     return names
 
 
-def county_named(session: Session, jurisdiction: Jurisdiction, written: str) -> str:
+def county_named(
+    session: Session, jurisdiction: Jurisdiction, written: str, known: dict[str, str] | None = None
+) -> str:
     text = (written or "").strip()
-    known = counties(session, jurisdiction)
+    known = known if known is not None else counties(session, jurisdiction)
     if text in known:
         return known[text]
     if text.startswith(jurisdiction.name) and text.removeprefix(jurisdiction.name) in known:
@@ -112,6 +114,23 @@ def category_lead(session: Session, jurisdiction: Jurisdiction, category: Catego
         .limit(1)
     )
     return named if named is not None else responsible(session, jurisdiction, category.lead)
+
+
+@dataclass
+class Lookups:
+    """What registering a city's cells looks up, read once for a batch (a workbook's rows)."""
+
+    counties: dict[str, str]
+    leads: dict[str, Department] = field(default_factory=dict)  # category → its lead
+
+    @classmethod
+    def of(cls, session: Session, jurisdiction: Jurisdiction) -> Lookups:
+        return cls(counties(session, jurisdiction))
+
+    def lead(self, session: Session, jurisdiction: Jurisdiction, category: Category) -> Department:
+        if category.name not in self.leads:
+            self.leads[category.name] = category_lead(session, jurisdiction, category)
+        return self.leads[category.name]
 
 
 def _text(value: str | None, label: str) -> str | None:
@@ -177,6 +196,7 @@ def add_cell(
     reason: str | None = None,
     evidence: Sequence[EvidenceSource] = (),
     evidence_rules: EvidenceRules | None = None,
+    lookups: Lookups | None = None,
 ) -> Cell:
     """Register a cell: by default an application (申报) on `on`."""
     title = _text(name, "细胞名称")
@@ -188,8 +208,9 @@ def add_cell(
         kind = rules.category(category)
     except CellRuleError as exc:
         raise CellError(str(exc), "category") from None
-    place = county_named(session, jurisdiction, county)
-    owner = responsible(session, jurisdiction, department) if department else category_lead(session, jurisdiction, kind)
+    lookups = lookups if lookups is not None else Lookups.of(session, jurisdiction)
+    place = county_named(session, jurisdiction, county, lookups.counties)
+    owner = responsible(session, jurisdiction, department) if department else lookups.lead(session, jurisdiction, kind)
     if initial == CellState.RETURNED and not (reason or "").strip():
         raise CellError("以“退回”状态登记须说明理由", "reason")
     existing = session.scalar(
