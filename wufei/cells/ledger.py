@@ -264,7 +264,7 @@ def _update(session: Session, row: _Row, jurisdiction: Jurisdiction, actor: str)
     if v.get(DEPARTMENT) and v[DEPARTMENT] != cell.department.name:
         set_department(session, cell_id=cell.id, department=v[DEPARTMENT] or "", actor=actor)
         touched = True
-    if (v.get(ADDRESS) or None) != cell.address:
+    if ADDRESS in v and v[ADDRESS] != cell.address:  # a workbook without the column leaves it
         record(
             session,
             actor=actor,
