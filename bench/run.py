@@ -16,6 +16,7 @@ BENCHES = [
     "import_text.py",
     "daily_scan.py",
     "monthly_bulletin.py",
+    "cells.py",
     "notify_smtp.py",
     "province_import.py",
     "province_scan.py",

@@ -71,6 +71,7 @@ class LazyGroup(click.Group):
             "wufei.points.commands:bulletin_command",
             "生成通报（Markdown、HTML、Word、Excel 附件），基于锁定的数据快照",
         ),
+        "cells": ("wufei.cells.commands:cells_group", "无废细胞：登记、状态变更、评估、台账导入导出"),
         "cadence": ("wufei.points.commands:cadence_group", "督查督办节奏：周报送、月调度、季通报、半年观摩、年终考核"),
         "calendar": ("wufei.calendar.commands:calendar_group", "工作日历：法定节假日、调休与办公室设置"),
         "contacts": ("wufei.contacts.commands:contacts_group", "部门联系人（专班联系人、负责同志、邮箱和群机器人）"),
@@ -190,6 +191,10 @@ def _print_import(result) -> None:
 @main.group(
     cls=LazyGroup,
     lazy={
+        "cells": (
+            "wufei.cells.commands:cells_template_command",
+            "无废细胞台账模板（空白；已有细胞时请用 wufei cells export）",
+        ),
         "contacts": (
             "wufei.contacts.commands:contacts_template",
             "空白联系人表（部门、专班联系人、负责同志、邮箱、群机器人）",

@@ -203,7 +203,9 @@ def _replay(engine) -> list[str]:
     rules = Ruleset.load()
     with make_sessionmaker(engine)() as session:
         calendar = load_calendar(session)
-    simulation = Simulation(calendar=calendar, cadence=rules.cadence, year=START.year, tracking=rules.tracking)
+    simulation = Simulation(
+        calendar=calendar, cadence=rules.cadence, year=START.year, tracking=rules.tracking, cell_rules=rules.cells
+    )
     run_point = command_runner()
     period_flows = {
         point.command: (point, cadence_flows.POINT_FLOWS[point.command])

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from wufei.assessment.rules import CircularRules
 from wufei.cadence.config import CadenceConfig
+from wufei.cells.rules import CellRules
 from wufei.escalation.ladder import Ladder
 from wufei.indicators.trajectory import TrackingRules
 from wufei.lights.rules import LightRules
@@ -19,6 +20,7 @@ class Ruleset:
     scoring: CircularRules  # circular.yaml: quarterly and annual scoring, self-assessment
     ladder: Ladder  # escalation/ladder.yaml
     tracking: TrackingRules = field(default_factory=TrackingRules)  # indicators/tracking.yaml
+    cells: CellRules = field(default_factory=CellRules)  # cells/categories.yaml
 
     @classmethod
     def load(cls) -> Ruleset:
@@ -29,4 +31,5 @@ class Ruleset:
             scoring=CircularRules.load(),
             ladder=Ladder.load(),
             tracking=TrackingRules.load(),
+            cells=CellRules.load(),
         )

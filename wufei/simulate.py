@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from wufei.cadence.config import CadenceConfig
 from wufei.calendar.workdays import WorkCalendar
+from wufei.cells.rules import CellRules
 from wufei.chinese import week_start
 from wufei.extensions.service import decide_extension, request_extension
 from wufei.indicators.trajectory import TrackingRules
@@ -95,6 +96,32 @@ def reported_progress(behaviour: str, expected: int) -> int:
     return max(0, min(100, value))
 
 
+# (month, day, cell, action, detail): 申报's detail is 类别@县（市、区）, 评分's the criteria's scores,
+# 退回's its reason.
+CELL_SCRIPT: tuple[tuple[int, int, str, str, str], ...] = (
+    (2, 6, "衡水市第一中学", "申报", "无废学校@桃城区"),
+    (2, 6, "冀州区周村", "申报", "无废乡村@冀州区"),
+    (2, 13, "景县人民医院", "申报", "无废医院@景县"),
+    (2, 13, "衡水湖景区", "申报", "无废景区@滨湖新区"),
+    (2, 20, "深州市某商场", "申报", "无废商场@深州市"),
+    (3, 1, "深州市某商场", "退回", "申报材料缺少垃圾分类管理制度"),
+    (3, 6, "衡水市第一中学", "创建中", ""),
+    (3, 6, "冀州区周村", "创建中", ""),
+    (3, 13, "景县人民医院", "创建中", ""),
+    (3, 13, "衡水湖景区", "创建中", ""),
+    (3, 20, "深州市某商场", "申报", "已补充制度文件"),
+    (4, 10, "深州市某商场", "创建中", ""),
+    (6, 5, "衡水市第一中学", "评估", ""),
+    (6, 5, "冀州区周村", "评估", ""),
+    (6, 12, "景县人民医院", "评估", ""),
+    (7, 10, "衡水市第一中学", "评分", "14,18,17,13,26"),
+    (7, 10, "冀州区周村", "评分", "13,27,22,13,14"),
+    (7, 17, "景县人民医院", "评分", "10,18,12,12,8"),
+    (9, 4, "深州市某商场", "评估", ""),
+    (10, 16, "深州市某商场", "评分", "13,26,22,13,13"),
+)
+
+
 @dataclass
 class Simulation:
     """Plays one day of department and office behaviour after the day's cadence runs."""
@@ -110,11 +137,14 @@ class Simulation:
     extension_days: set[date] = field(default_factory=set)
     tracking: TrackingRules = field(default_factory=TrackingRules)
     indicator_months: set[tuple[int, int]] = field(default_factory=set)
+    cell_rules: CellRules = field(default_factory=CellRules)
+    cell_steps_done: int = 0
 
     def play_day(self, session: Session, day: date) -> None:
         if not self.calendar.is_workday(day):
             return
         self._office_reviews(session, day)
+        self._play_cells(session, day)
         if day.day >= 6 and (day.year, day.month) not in self.indicator_months:
             self.indicator_months.add((day.year, day.month))
             self._report_indicators(session, day)
@@ -176,6 +206,51 @@ class Simulation:
                 cadence=self.cadence,
             )
             review_value(session, report_id=report.id, accept=True, actor="demo-office", at=at, cadence=self.cadence)
+
+    def _play_cells(self, session: Session, day: date) -> None:
+        """Hengshui's cells (CELL_SCRIPT) move through their states on the first working day on or
+        after each scripted day: most are named after their assessment, one is returned at its
+        assessment, one at its application (and applies again), one is still being built."""
+        from wufei.cells.assessment import assess
+        from wufei.cells.models import Cell
+        from wufei.cells.registry import add_cell, advance, jurisdiction_named
+        from wufei.cells.rules import parse_state
+
+        if not self.cell_rules.categories:
+            return
+        while self.cell_steps_done < len(CELL_SCRIPT):
+            month, day_of_month, name, action, detail = CELL_SCRIPT[self.cell_steps_done]
+            if date(self.year, month, day_of_month) > day:
+                return
+            city = jurisdiction_named(session, "衡水市")
+            cell = session.scalar(select(Cell).where(Cell.jurisdiction_id == city.id, Cell.name == name))
+            if action == "申报" and cell is None:
+                category, county = detail.split("@")
+                add_cell(
+                    session,
+                    jurisdiction=city,
+                    name=name,
+                    category=category,
+                    county=county,
+                    on=day,
+                    actor="demo",
+                    rules=self.cell_rules,
+                )
+            elif action == "评分" and cell is not None:
+                scores = dict(enumerate(detail.split(","), start=1))
+                assess(
+                    session,
+                    cell_id=cell.id,
+                    scores={str(k): v for k, v in scores.items()},
+                    on=day,
+                    actor="demo-office",
+                    rules=self.cell_rules,
+                )
+            elif cell is not None:
+                advance(
+                    session, cell_id=cell.id, to=parse_state(action), on=day, actor="demo-office", reason=detail or None
+                )
+            self.cell_steps_done += 1
 
     def _acts_on(self, day: date) -> bool:
         return day in (self._first_workday_of_week(day), self._filing_day(day)) or day in self.extension_days

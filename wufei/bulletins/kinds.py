@@ -20,6 +20,7 @@ from wufei.bulletins.document import Chart, Document, Paragraph, Section, Table
 from wufei.bulletins.snapshots import Content
 from wufei.chinese import chinese_date, chinese_week_of_label
 from wufei.figures.annual import AnnualFigures, AnnualUnit
+from wufei.figures.cells import CellFigures
 from wufei.figures.codec import from_json, to_json
 from wufei.figures.common import COMPONENT_NAMES, IndicatorRef, ReportMiss, TaskRef, Totals
 from wufei.figures.half_year import HalfYearFigures
@@ -307,6 +308,54 @@ def _cells_section(section: Section, cells: Cells | None) -> None:
     )
 
 
+def _cell_registry_section(section: Section, cells: CellFigures) -> None:
+    """The registered cells by category and by county (申报 → 创建中 → 评估 → 命名, 退回)."""
+    t = cells.total
+    section.add(
+        Paragraph(
+            f"截至{cn_date(cells.as_of)}，登记在册的无废细胞{t.applied + t.building + t.assessing + t.named}个："
+            f"申报{t.applied}个、创建中{t.building}个、评估{t.assessing}个、已命名{t.named}个"
+            + (f"（本期命名{t.named_in_period}个）" if t.named_in_period else "")
+            + (f"，另有退回{t.returned}个" if t.returned else "")
+            + (
+                f"；《{cells.planned_source}》计划建设{cells.planned_total}个，已命名的占{pct(t.completion_rate)}"
+                if cells.planned_total
+                else ""
+            )
+            + "。"
+            + "".join(f"{note}。" for note in cells.notes)
+        )
+    )
+    states = ["申报", "创建中", "评估", "命名", "本期命名", "退回"]
+
+    def counts(row) -> list[str]:
+        return [
+            str(v) for v in (row.applied, row.building, row.assessing, row.named, row.named_in_period, row.returned)
+        ]
+
+    section.add(
+        Table(
+            "无废细胞创建进展（按类别）",
+            ["类别", "牵头部门", "计划数", *states, "完成率"],
+            [
+                [c.name, c.lead or "—", num(c.planned), *counts(c), pct(c.completion_rate)]
+                for c in [*cells.by_category, t]
+            ],
+            sheet="无废细胞按类别",
+            numeric=(2, 3, 4, 5, 6, 7, 8),
+        )
+    )
+    section.add(
+        Table(
+            "无废细胞创建进展（按县市区）",
+            ["县（市、区）", *states],
+            [[c.name, *counts(c)] for c in [*cells.by_county, t]],
+            sheet="无废细胞按县市区",
+            numeric=(1, 2, 3, 4, 5, 6),
+        )
+    )
+
+
 def _extensions_table(items: list[ExtensionGranted]) -> Table:
     return Table(
         "延期审批情况",
@@ -511,7 +560,12 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         tracking = Section("指标填报与序时进度")
         _tracking_section(tracking, f.tracking)
         indicator_section.add(tracking)
-    _cells_section(doc.section("无废细胞建设"), f.cells)
+    cells_section = doc.section("无废细胞建设")
+    _cells_section(cells_section, f.cells)
+    if f.cell_registry is not None:
+        registry = Section("无废细胞创建进展")
+        _cell_registry_section(registry, f.cell_registry)
+        cells_section.add(registry)
 
     upcoming = f.next_period
     following = doc.section(f"下月（{upcoming.period.chinese}）到期事项")
@@ -708,6 +762,8 @@ def half_year(content: Content, snapshot_id: str, kind_cn: str) -> Document:
             sheet="待明确牵头单位",
         )
     )
+    if f.cell_registry is not None:
+        _cell_registry_section(doc.section("无废细胞创建情况"), f.cell_registry)
     doc.annex = _annex(content)
     return doc.number()
 

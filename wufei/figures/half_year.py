@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from wufei.cadence import periods as P
 from wufei.cadence.periods import PeriodKind
 from wufei.chinese import week_label
+from wufei.figures.cells import CellFigures
+from wufei.figures.codec import absent_when_none
 from wufei.figures.common import (
     Figures,
     LightCounts,
@@ -23,6 +25,7 @@ from wufei.figures.common import (
     plan_refs,
     with_light,
 )
+from wufei.figures.monthly import registry_figures
 from wufei.figures.world import World, last_reports
 from wufei.reports.service import local_time
 from wufei.tasks.models import ListKind
@@ -76,6 +79,7 @@ class HalfYearFigures(Figures):
     totals: ProjectTotals
     sites: list[Site]
     without_lead: list[WaitingProject]
+    cell_registry: CellFigures | None = absent_when_none()  # none while no cell is registered
 
 
 _ORDER = {"red": 0, "yellow": 1, "green": 2}
@@ -136,4 +140,5 @@ def half_year_figures(session: Session, world: World) -> HalfYearFigures:
             for t in projects
             if t.id not in world.lights
         ],
+        cell_registry=registry_figures(session, world),
     )

@@ -16,6 +16,7 @@ from wufei.cadence.periods import Period, PeriodKind
 from wufei.cells.models import CellCount
 from wufei.chinese import week_label
 from wufei.extensions.models import Extension, ExtensionStatus
+from wufei.figures.cells import CellFigures, cell_figures
 from wufei.figures.codec import absent_when_none
 from wufei.figures.common import (
     Figures,
@@ -163,6 +164,7 @@ class MonthlyFigures(Figures):
     next_period: FallingDue
     extensions_granted: list[ExtensionGranted]
     tracking: IndicatorTracking | None = absent_when_none()  # figures stored before tracking have none
+    cell_registry: CellFigures | None = absent_when_none()  # none while no cell is registered
 
 
 def indicator_tracking(session: Session, world: World) -> IndicatorTracking:
@@ -212,6 +214,19 @@ def monthly_figures(session: Session, world: World) -> MonthlyFigures:
         next_period=falling_due(session, world, P.next_period(period)),
         extensions_granted=extensions_granted(session, world, period),
         tracking=indicator_tracking(session, world),
+        cell_registry=registry_figures(session, world),
+    )
+
+
+def registry_figures(session: Session, world: World) -> CellFigures | None:
+    """The registered cells of the world's place at the end of its day, those named in its period."""
+    return cell_figures(
+        session,
+        jurisdiction=world.jurisdiction,
+        day=world.day,
+        rules=world.rules.cells,
+        indicators=world.indicators(session),
+        period_start=world.period.start,
     )
 
 

@@ -32,7 +32,7 @@ from wufei.accounts.service import (
 from wufei.accounts.throttle import active_lockout, lock, record_failure
 from wufei.audit.service import record
 from wufei.db import utcnow
-from wufei.web import imports, indicators, liaison, office, public, shared
+from wufei.web import cells, imports, indicators, liaison, office, public, shared
 from wufei.web.ids import register_row_ids
 from wufei.web.portal import (
     ANONYMOUS_CSRF_COOKIE,
@@ -312,6 +312,6 @@ def create_app(settings: Settings) -> FastAPI:
 
         return await run_in_threadpool(work)
 
-    for module in (shared, office, imports, liaison, indicators, public):
+    for module in (shared, office, imports, liaison, indicators, public, cells):
         app.include_router(module.router(portal))
     return app

@@ -16,11 +16,13 @@ from sqlalchemy.orm import Session, selectinload
 from wufei.cadence.config import CadenceConfig
 from wufei.cadence.windows import reporting_window
 from wufei.calendar.service import load_calendar
+from wufei.cells.rules import CellRules
 from wufei.chinese import WeekError, chinese_date, chinese_week, parse_week, week_start
 from wufei.departments.models import Department, DepartmentAlias
 from wufei.doubts.service import count_open
 from wufei.extensions.models import Extension, ExtensionStatus
 from wufei.extensions.service import effective_due_dates, list_extensions
+from wufei.figures.cells import cell_figures
 from wufei.indicators.models import Indicator, IndicatorDepartment
 from wufei.indicators.reporting import TrackSummary, tracks
 from wufei.indicators.status import indicator_status
@@ -113,6 +115,7 @@ def dashboard(
     bulletins_dir: Path,
     jurisdiction: str | None = None,
     tracking_rules: TrackingRules | None = None,
+    cell_rules: CellRules | None = None,
 ) -> dict[str, Any]:
     """Lights overall and by lead department, overdue and newly red tasks, this week's missing
     reports, indicators, bulletins and the imported fields awaiting confirmation (待确认);
@@ -195,6 +198,19 @@ def dashboard(
         "indicators": indicators(session, year=today.year, plan_ids=plan_ids),
         "tracking": indicator_tracking(
             session, today=today, plan_ids=plan_ids, rules=tracking_rules or TrackingRules(), cadence=cadence
+        ),
+        "cells": cell_figures(
+            session,
+            jurisdiction=jurisdiction,
+            day=today,
+            rules=cell_rules or CellRules(),
+            indicators=list(
+                session.scalars(
+                    select(Indicator).where(Indicator.plan_id.in_(plan_ids))
+                    if plan_ids is not None
+                    else select(Indicator)
+                )
+            ),
         ),
         "bulletins": bulletins(bulletins_dir),
         "jurisdiction": jurisdiction,

@@ -292,12 +292,13 @@ def _nav(role: str | None, path: str) -> list[dict[str, Any]]:
             ("/import", "导入方案"),
             ("/doubts", "待确认"),
             ("/departments", "部门"),
+            ("/cells", "无废细胞"),
             ("/bulletins", "通报"),
             ("/lockouts", "登录锁定"),
             ("/deliveries", "发送核实"),
         )
     elif role == UserRole.LEADER:
-        items = (("/dashboard", "总览"), ("/departments", "部门"), ("/bulletins", "通报"))
+        items = (("/dashboard", "总览"), ("/departments", "部门"), ("/cells", "无废细胞"), ("/bulletins", "通报"))
     elif role == UserRole.LIAISON:
         items = (
             ("/my/tasks", "我的任务"),
@@ -305,6 +306,7 @@ def _nav(role: str | None, path: str) -> list[dict[str, Any]]:
             ("/my/indicators", "指标填报"),
             ("/my/extensions", "延期申请"),
             ("/my/reminders", "提醒"),
+            ("/cells", "无废细胞"),
         )
     return [
         {"href": href, "label": label, "current": path == href or path.startswith(href + "/")} for href, label in items

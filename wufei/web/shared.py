@@ -77,6 +77,7 @@ def router(portal: Portal) -> APIRouter:
                 bulletins_dir=portal.settings.bulletins_dir,
                 jurisdiction=jurisdiction or None,
                 tracking_rules=portal.rules.tracking,
+                cell_rules=portal.rules.cells,
             )
             return portal.render(request, "dashboard.html.j2", signed=signed, **data)
 
