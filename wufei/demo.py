@@ -129,6 +129,10 @@ def main() -> int:
         f"延期申请 {summary['extensions']} 项，通知 {summary['notices']} 条"
     )
     print(
+        f"  指标填报 {summary['indicator_values']} 条（已采纳 {summary['indicator_accepted']} 条），"
+        f"无废细胞登记 {summary['cells']} 个（已命名 {summary['cells_named']} 个）"
+    )
+    print(
         f"  Prefect 流程运行 {len(flow_runs)} 次，通报 {len(bulletins)} 份（每份另有 .md/.html/.xlsx），"
         f"发件箱消息 {len(outbox)} 条"
     )
@@ -320,8 +324,11 @@ def _write_outputs(session) -> dict:
     from sqlalchemy import func, select
 
     from wufei.calendar.service import load_calendar
+    from wufei.cells.models import Cell
+    from wufei.cells.rules import CellState
     from wufei.extensions.models import Extension
     from wufei.figures.models import PeriodFigures
+    from wufei.indicators.models import IndicatorReport, IndicatorReportStatus
     from wufei.lights.service import compute_lights, count_lights
     from wufei.notices.models import NoticeIntent
     from wufei.notices.service import intents_as_dicts
@@ -381,6 +388,12 @@ def _write_outputs(session) -> dict:
         "returned": count(select(Report.id).where(Report.status == "returned")),
         "extensions": count(select(Extension.id)),
         "notices": len(intents),
+        "indicator_values": count(select(IndicatorReport.id)),
+        "indicator_accepted": count(
+            select(IndicatorReport.id).where(IndicatorReport.status == IndicatorReportStatus.ACCEPTED)
+        ),
+        "cells": count(select(Cell.id)),
+        "cells_named": count(select(Cell.id).where(Cell.state == CellState.NAMED)),
     }
 
 
