@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -74,3 +74,43 @@ def department_ids(session, name: str | None, *, prefer=()) -> list[int] | None:
     if name is None:
         return None
     return [department(session, name, prefer=prefer).id]
+
+
+def cadence_config():
+    """The office's cadence rules (cadence.yaml), loaded where a command starts."""
+    from wufei.cadence.config import CadenceConfig
+
+    return CadenceConfig.load()
+
+
+def parse_moment(value: str | None, cadence) -> datetime:
+    """An `--at` ISO date-time; without an offset it is local (Beijing) time. Default: now."""
+    zone = cadence.timezone
+    if value is None:
+        return datetime.now(zone)
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"时间应写成 2024-06-07T16:30（北京时间）：{value}", param_hint="--at") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def review_options(command):
+    """The options of a review command: --accept, or --return with --reason; --at."""
+    for option in reversed(
+        [
+            click.option("--accept", "decision", flag_value="accept", help="采纳"),
+            click.option("--return", "decision", flag_value="return", help="退回（须说明理由）"),
+            click.option("--reason", help="审核意见；退回时必填"),
+            click.option("--at", "at_value", help="审核时间（默认现在）"),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def require_decision(decision: str | None) -> bool:
+    """Whether a review accepts; a review naming neither --accept nor --return is refused."""
+    if decision is None:
+        raise click.UsageError("请指定 --accept（采纳）或 --return --reason 理由（退回）")
+    return decision == "accept"

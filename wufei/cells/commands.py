@@ -7,9 +7,8 @@ from pathlib import Path
 import click
 
 from wufei.calendar.commands import CommandError, actor
-from wufei.clitools import echo_json, engine, parse_day
+from wufei.clitools import cadence_config, echo_json, engine, parse_day
 from wufei.db import make_sessionmaker, transaction
-from wufei.reports.commands import _cadence
 
 JURISDICTION_HELP = "所属城市，如 衡水市（只导入过一个城市的方案时可省略）"
 
@@ -64,7 +63,7 @@ def add_command(name, category, county, address, dept, note, on_value, evidence,
     """登记一个无废细胞（申报）"""
     from wufei.cells.registry import CellError, add_cell, cell_as_dict
 
-    cadence = _cadence()
+    cadence = cadence_config()
     try:
         with transaction(engine()) as session:
             city = _jurisdiction(session, jurisdiction)
@@ -103,7 +102,7 @@ def advance_command(cell_id: int, state: str, on_value: str | None, reason: str 
     from wufei.cells.registry import CellError, advance
     from wufei.cells.rules import CellRuleError, parse_state
 
-    cadence = _cadence()
+    cadence = cadence_config()
     try:
         target = parse_state(state)
         with transaction(engine()) as session:
@@ -138,7 +137,7 @@ def assess_command(cell_id: int, scores: tuple[str, ...], on_value: str | None) 
         if not sep:
             raise click.BadParameter(f"应写成 细则序号=得分，如 1=14：{item}", param_hint="--score")
         written[key.strip()] = value.strip()
-    cadence = _cadence()
+    cadence = cadence_config()
     try:
         with transaction(engine()) as session:
             result = assess(
@@ -242,7 +241,7 @@ def import_command(path: Path, jurisdiction: str | None, on_value: str | None) -
     from wufei.cells.ledger import import_cells_workbook
     from wufei.cells.registry import CellError
 
-    today = parse_day(on_value, "--on") or _cadence().today()
+    today = parse_day(on_value, "--on") or cadence_config().today()
     try:
         with transaction(engine()) as session:
             city = _jurisdiction(session, jurisdiction) if jurisdiction else None
@@ -263,7 +262,7 @@ def export_command(path: Path, jurisdiction: str | None) -> None:
 
     with make_sessionmaker(engine())() as session:
         city = _jurisdiction(session, jurisdiction)
-        count = write_cells_workbook(session, path, jurisdiction=city, as_of=_cadence().today())
+        count = write_cells_workbook(session, path, jurisdiction=city, as_of=cadence_config().today())
     click.echo(f"已导出无废细胞台账：{path}（{count} 个）")
 
 
@@ -276,7 +275,7 @@ def cells_template_command(path: Path, jurisdiction: str | None) -> None:
 
     with make_sessionmaker(engine())() as session:
         city = _jurisdiction(session, jurisdiction)
-        write_cells_workbook(session, path, jurisdiction=city, as_of=_cadence().today(), empty=True)
+        write_cells_workbook(session, path, jurisdiction=city, as_of=cadence_config().today(), empty=True)
     click.echo(f"已生成无废细胞台账模板：{path}")
 
 

@@ -8,10 +8,17 @@ import click
 
 from wufei.audit.service import jsonable
 from wufei.calendar.commands import CommandError, actor
+from wufei.clitools import (
+    cadence_config,
+    echo_json,
+    engine,
+    parse_day,
+    parse_moment,
+    require_decision,
+    review_options,
+)
 from wufei.clitools import department as department_named
-from wufei.clitools import echo_json, engine, parse_day
 from wufei.db import make_sessionmaker, transaction
-from wufei.reports.commands import _at, _cadence
 
 
 def _rules():
@@ -56,7 +63,7 @@ def report_command(indicator_id, dept, period, value, source, caliber, note, evi
     """报送一项指标某报送期的数值（数据来源、统计口径、佐证材料）"""
     from wufei.indicators.reporting import IndicatorReportError, owners, submit_value, value_as_dict
 
-    cadence = _cadence()
+    cadence = cadence_config()
     try:
         with transaction(engine()) as session:
             indicator = _indicator(session, indicator_id)
@@ -71,7 +78,7 @@ def report_command(indicator_id, dept, period, value, source, caliber, note, evi
                 caliber=caliber,
                 note=note,
                 evidence=list(evidence),
-                at=_at(at_value, cadence),
+                at=parse_moment(at_value, cadence),
                 actor=actor(),
                 rules=_rules(),
                 cadence=cadence,
@@ -93,11 +100,11 @@ def import_command(path: Path, at_value: str | None) -> None:
     from wufei.indicators.form import import_indicator_form
     from wufei.indicators.reporting import IndicatorReportError
 
-    cadence = _cadence()
+    cadence = cadence_config()
     try:
         with transaction(engine()) as session:
             reports = import_indicator_form(
-                session, path, at=_at(at_value, cadence), actor=actor(), rules=_rules(), cadence=cadence
+                session, path, at=parse_moment(at_value, cadence), actor=actor(), rules=_rules(), cadence=cadence
             )
             lines = [_describe(r) for r in reports]
     except IndicatorReportError as exc:
@@ -109,26 +116,22 @@ def import_command(path: Path, at_value: str | None) -> None:
 
 @click.command("review")
 @click.argument("report_id", type=int)
-@click.option("--accept", "decision", flag_value="accept", help="采纳")
-@click.option("--return", "decision", flag_value="return", help="退回（须说明理由）")
-@click.option("--reason", help="审核意见；退回时必填")
-@click.option("--at", "at_value", help="审核时间（默认现在）")
+@review_options
 def review_command(report_id: int, decision: str | None, reason: str | None, at_value: str | None) -> None:
     """审核指标数值：采纳（--accept）或退回（--return --reason 理由）"""
     from wufei.indicators.reporting import IndicatorReportError, review_value
 
-    if decision is None:
-        raise click.UsageError("请指定 --accept（采纳）或 --return --reason 理由（退回）")
-    cadence = _cadence()
+    accept = require_decision(decision)
+    cadence = cadence_config()
     try:
         with transaction(engine()) as session:
             report = review_value(
                 session,
                 report_id=report_id,
-                accept=decision == "accept",
+                accept=accept,
                 reason=reason,
                 actor=actor(),
-                at=_at(at_value, cadence),
+                at=parse_moment(at_value, cadence),
                 cadence=cadence,
             )
             text = _describe(report)
@@ -174,7 +177,7 @@ def track_command(plan_ref: str | None, as_of: str | None, behind: bool, as_json
     from wufei.indicators.reporting import TrackSummary, tracks
     from wufei.indicators.service import list_indicators
 
-    cadence = _cadence()
+    cadence = cadence_config()
     day = parse_day(as_of) or cadence.today()
     with make_sessionmaker(engine())() as session:
         indicators = list_indicators(session, plan_ids=plan_ids(session, plan_ref))
@@ -238,7 +241,7 @@ def indicator_form_command(path: Path, dept: str, as_of: str | None) -> None:
     from wufei.indicators.form import write_indicator_form
     from wufei.indicators.reporting import IndicatorReportError
 
-    cadence = _cadence()
+    cadence = cadence_config()
     day = parse_day(as_of) or cadence.today()
     try:
         with make_sessionmaker(engine())() as session:

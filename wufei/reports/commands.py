@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
 
 from wufei.calendar.commands import CommandError, actor
+from wufei.clitools import (
+    cadence_config,
+    echo_json,
+    engine,
+    parse_day,
+    parse_moment,
+    require_decision,
+    review_options,
+)
 from wufei.clitools import department as department_named
-from wufei.clitools import echo_json, engine, parse_day
 from wufei.db import make_sessionmaker, transaction
 
 
@@ -25,24 +33,6 @@ def _week(value: str, option: str = "--week") -> date:
             return week_start(date.fromisoformat(value.strip()))
         except ValueError:
             raise click.BadParameter(str(error), param_hint=option) from None
-
-
-def _cadence():
-    from wufei.cadence.config import CadenceConfig
-
-    return CadenceConfig.load()
-
-
-def _at(value: str | None, cadence) -> datetime:
-    """An ISO date-time; without an offset it is local (Beijing) time. Default: now."""
-    zone = cadence.timezone
-    if value is None:
-        return datetime.now(zone)
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise click.BadParameter(f"时间应写成 2024-06-07T16:30（北京时间）：{value}", param_hint="--at") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
 def _holders(task, role: str = "lead") -> set[int]:
@@ -99,8 +89,8 @@ def submit_command(task_id, dept, week, progress, done, problems, next_steps, ev
     """报送一项任务的本周进展"""
     from wufei.reports.service import ReportError, report_as_dict, submit_report
 
-    cadence = _cadence()
-    week_start, at = _week(week), _at(at_value, cadence)
+    cadence = cadence_config()
+    week_start, at = _week(week), parse_moment(at_value, cadence)
     try:
         with transaction(engine()) as session:
             task = _task(session, task_id)
@@ -138,8 +128,8 @@ def import_command(path: Path, at_value: str | None, as_json: bool) -> None:
     from wufei.reports.form import import_weekly_form
     from wufei.reports.service import ReportError, report_as_dict
 
-    cadence = _cadence()
-    at = _at(at_value, cadence)
+    cadence = cadence_config()
+    at = parse_moment(at_value, cadence)
     try:
         with transaction(engine()) as session:
             reports = import_weekly_form(
@@ -158,26 +148,22 @@ def import_command(path: Path, at_value: str | None, as_json: bool) -> None:
 
 @report_group.command("review")
 @click.argument("report_id", type=int)
-@click.option("--accept", "decision", flag_value="accept", help="采纳")
-@click.option("--return", "decision", flag_value="return", help="退回（须说明理由）")
-@click.option("--reason", help="审核意见；退回时必填")
-@click.option("--at", "at_value", help="审核时间（默认现在）")
+@review_options
 def review_command(report_id: int, decision: str | None, reason: str | None, at_value: str | None) -> None:
     """审核报告：采纳（--accept）或退回（--return --reason 理由）"""
     from wufei.reports.service import ReportError, review_report
 
-    if decision is None:
-        raise click.UsageError("请指定 --accept（采纳）或 --return --reason 理由（退回）")
-    cadence = _cadence()
+    accept = require_decision(decision)
+    cadence = cadence_config()
     try:
         with transaction(engine()) as session:
             report = review_report(
                 session,
                 report_id=report_id,
-                accept=decision == "accept",
+                accept=accept,
                 reason=reason,
                 actor=actor(),
-                at=_at(at_value, cadence),
+                at=parse_moment(at_value, cadence),
                 cadence=cadence,
             )
             text, completed = _describe(report, cadence), report.task.completed_on
@@ -198,7 +184,7 @@ def list_command(week: str | None, dept: str | None, task_id: int | None, as_jso
     """列出报告（含各版本）"""
     from wufei.reports.service import list_reports, report_as_dict
 
-    cadence = _cadence()
+    cadence = cadence_config()
     with make_sessionmaker(engine())() as session:
         department_ids = [department_named(session, dept).id] if dept else None
         reports = list_reports(
@@ -238,7 +224,7 @@ def compliance_command(week: str, as_of: str | None, dept: str | None, as_json: 
     from wufei.reports.service import compliance
 
     week_start = _week(week)
-    cadence = _cadence()
+    cadence = cadence_config()
     day = parse_day(as_of) or cadence.today()
     with make_sessionmaker(engine())() as session:
         calendar = _calendar(session)
@@ -279,7 +265,7 @@ def input_command(task_id: int, dept: str, week: str, text: str, at_value: str |
     from wufei.reports.service import ReportError, add_input
 
     week_start = _week(week)
-    cadence = _cadence()
+    cadence = cadence_config()
     try:
         with transaction(engine()) as session:
             task = _task(session, task_id)
@@ -290,7 +276,7 @@ def input_command(task_id: int, dept: str, week: str, text: str, at_value: str |
                 department_id=department.id,
                 week_start=week_start,
                 text=text,
-                at=_at(at_value, cadence),
+                at=parse_moment(at_value, cadence),
                 actor=actor(),
                 cadence=cadence,
             )
@@ -312,7 +298,7 @@ def weekly_form_command(path: Path, dept: str, week: str, as_of: str | None) -> 
     from wufei.reports.service import ReportError
 
     week_start = _week(week)
-    cadence = _cadence()
+    cadence = cadence_config()
     day = parse_day(as_of) or cadence.today()
     try:
         with make_sessionmaker(engine())() as session:
