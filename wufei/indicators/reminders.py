@@ -263,7 +263,7 @@ def _recover(
         )
     ).all()
     for intent_id, step, label, payload in unresolved:
-        found = tracked.get((payload or {}).get("indicator_id"))
+        found = tracked.get(int((payload or {}).get("indicator_id") or 0))
         if found is None:
             continue  # another scope's indicator, or one gone: left as it is
         _, row = found

@@ -203,8 +203,8 @@ def router(portal: Portal) -> APIRouter:
                 return write(session, signed)
         except (CellError, CellRuleError) as error:
             with portal.work() as session:
-                signed = portal.signed_in(request, session)
-            return portal.render_error(request, str(error), signed=signed, back=back)
+                again = portal.signed_in(request, session)
+            return portal.render_error(request, str(error), signed=again, back=back)
 
     @routes.post("/cells/add")
     async def add(request: Request):
