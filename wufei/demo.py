@@ -132,6 +132,12 @@ def main() -> int:
         f"  指标填报 {summary['indicator_values']} 条（已采纳 {summary['indicator_accepted']} 条），"
         f"无废细胞登记 {summary['cells']} 个（已命名 {summary['cells_named']} 个）"
     )
+    reminded = summary["indicator_reminders"]
+    print(
+        f"  指标提醒 {sum(reminded.values())} 条（报送提醒 {reminded['indicator_due']} 条、"
+        f"逾期未报 {reminded['indicator_overdue']} 条、落后序时进度 {reminded['indicator_behind']} 条），"
+        f"细胞滞留提醒 {summary['cells_stalled']} 条"
+    )
     print(
         f"  Prefect 流程运行 {len(flow_runs)} 次，通报 {len(bulletins)} 份（每份另有 .md/.html/.xlsx），"
         f"发件箱消息 {len(outbox)} 条"
@@ -330,7 +336,7 @@ def _write_outputs(session) -> dict:
     from wufei.figures.models import PeriodFigures
     from wufei.indicators.models import IndicatorReport, IndicatorReportStatus
     from wufei.lights.service import compute_lights, count_lights
-    from wufei.notices.models import NoticeIntent
+    from wufei.notices.models import NoticeIntent, NoticeKind
     from wufei.notices.service import intents_as_dicts
     from wufei.notify.service import dispatch_views
     from wufei.reports.form import write_weekly_form
@@ -394,6 +400,11 @@ def _write_outputs(session) -> dict:
         ),
         "cells": count(select(Cell.id)),
         "cells_named": count(select(Cell.id).where(Cell.state == CellState.NAMED)),
+        "indicator_reminders": {
+            str(kind): count(select(NoticeIntent.id).where(NoticeIntent.kind == kind))
+            for kind in (NoticeKind.INDICATOR_DUE, NoticeKind.INDICATOR_OVERDUE, NoticeKind.INDICATOR_BEHIND)
+        },
+        "cells_stalled": count(select(NoticeIntent.id).where(NoticeIntent.kind == NoticeKind.CELL_STALLED)),
     }
 
 

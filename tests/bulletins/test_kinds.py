@@ -114,3 +114,68 @@ def test_the_province_view_ranks_the_cities(session, world, tmp_path):
     assert cities[0][:3] == ["排名", "城市", "纳入督办"]
     assert [row[:3] for row in cities[1:]] == [[1, "衡水市", 7]]
     assert "河北省“无废城市”建设2024年第2季度各市推进情况汇总" in by_suffix(issued.paths, ".md").read_text()
+
+
+def test_the_circular_and_the_assessment_carry_the_reported_indicator_values_against_their_trajectory(
+    session, world, issue
+):
+    """The world's indicator (49 → ≥60 over the plan's 2024–2025, 55 imported for 2023) gets its
+    2024 value reported by its lead: 52 on a path expecting 54.51 by the end of 2024 (a leap year), 2.51 points
+    behind (yellow: under a quarter of the 11-point change)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from tests.bulletins.helpers import md_tables
+    from wufei.departments.models import Department
+    from wufei.indicators.models import Indicator
+    from wufei.indicators.reporting import set_owner, submit_value
+
+    indicator = session.scalar(select(Indicator).where(Indicator.name == "一般工业固体废物综合利用率"))
+    env = session.scalar(select(Department).where(Department.name == W.ENV))
+    set_owner(session, indicator_id=indicator.id, department_id=env.id, actor="office")
+    submit_value(
+        session,
+        indicator_id=indicator.id,
+        department_id=env.id,
+        period="2024",
+        value="52",
+        source="市统计局",
+        at=datetime(2024, 7, 2, 10, tzinfo=ZoneInfo("Asia/Shanghai")),
+        actor="eco",
+        rules=W.RULESET.tracking,
+        cadence=W.CADENCE,
+    )
+    expected = [
+        "1",
+        "一般工业固体废物综合利用率",
+        "每年",
+        "2024年 52%（待审核）",
+        "54.51%",
+        "落后序时进度",
+        "落后序时进度2.51个百分点：2024年52%（待审核），序时应达54.51%（目标≥60）",
+        "存在不确定性",
+    ]
+    summary = (
+        "1项指标中：达标0项，按序时进度0项，落后序时进度1项，逾期未报0项，无法判断0项；"
+        "预计可以完成0项，存在不确定性1项。"
+    )
+    for kind, period, heading in (
+        ("quarterly", "2024-Q2", "指标填报与序时进度"),
+        ("annual", "2024", "（一）指标填报与序时进度"),
+    ):
+        issued = issue(kind, period, date(2024, 7, 5), name=kind)
+        docx, html, markdown = (by_suffix(issued.paths, suffix) for suffix in (".docx", ".html", ".md"))
+        html_body, html_tables = html_text(html)
+        for tables in (docx_tables(docx), html_tables, md_tables(markdown)):
+            [table] = [t for t in tables if t[0][:3] == ["编号", "指标", "报送频次"]]
+            assert table[1][:8] == expected and table[1][-1] == W.ENV, kind
+            assert table[1][8] == "按最近2期数值趋势（每年-2.99个百分点），2025年末约为49.01%，达不到目标值"
+        paragraphs = "\n".join(docx_paragraphs(docx))
+        assert heading in paragraphs and summary in paragraphs and summary in html_body
+        chart = markdown.parent / f"{markdown.stem}-indicator_tracks.png"
+        assert chart.read_bytes().startswith(b"\x89PNG") and f"]({chart.name})" in markdown.read_text(encoding="utf-8")
+        assert "指标数值与序时进度轨迹" in html_body
+    sheets = xlsx_sheets(by_suffix(issued.paths, "-annex.xlsx"))
+    assert sheets["指标跟踪"][1][:4] == ["1", "一般工业固体废物综合利用率", "每年", "2024年 52%（待审核）"]

@@ -94,3 +94,23 @@ def test_every_criterion_must_be_scored_within_its_points():
     scores = dict.fromkeys(names, Decimal(10))
     with pytest.raises(CellRuleError, match="得分应在0到15分之间：16"):
         judge(school, {**scores, names[0]: Decimal(16)})
+
+
+def test_the_days_a_cell_may_wait_in_a_state_are_data_and_typos_are_refused():
+    shipped = CellRules.load()
+    assert {state: stall.days for state, stall in shipped.stalled.items()} == {
+        CellState.APPLIED: 30,
+        CellState.BUILDING: 180,
+        CellState.ASSESSING: 30,
+    }
+    base = {"categories": {"无废饭店": {"lead": "市商务局", "criteria": [{"name": "分类", "points": 100}]}}}
+    office = CellRules.from_dict(base | {"stalled": {"评估": {"days": 10, "action": "请尽快评估。"}}})
+    assert office.stall(CellState.ASSESSING).days == 10 and office.stall(CellState.BUILDING) is None
+    for stalled, message in (
+        ({"命名": {"days": 10, "action": "…"}}, "不能包括“命名”"),
+        ({"评估": {"days": 0, "action": "…"}}, "days 应为正整数"),
+        ({"评估": {"days": 10}}, "action 应为一句中文"),
+        ({"评审": {"days": 10, "action": "…"}}, "不认识的细胞状态「评审」"),
+    ):
+        with pytest.raises(CellRuleError, match=message):
+            CellRules.from_dict(base | {"stalled": stalled})

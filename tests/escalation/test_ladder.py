@@ -10,7 +10,16 @@ import pytest
 from wufei.calendar.workdays import WorkCalendar
 from wufei.chinese import chinese_date
 from wufei.config import load_yaml
-from wufei.escalation.ladder import KINDS, Ladder, LadderError, Recipient, missing_steps, steps_due
+from wufei.escalation.ladder import (
+    KINDS,
+    Ladder,
+    LadderError,
+    Recipient,
+    behind_steps,
+    indicator_steps_due,
+    missing_steps,
+    steps_due,
+)
 from wufei.notices.models import NoticeKind
 
 CALENDAR = WorkCalendar()
@@ -150,6 +159,11 @@ def _broken(**changes):
         (_broken(colour="red"), "含未知字段：colour"),
         (_broken(action="请于{week}前整改"), "不能用的占位符：{week}"),
         (_broken(action="请于{due前整改"), "花括号不成对"),
+        (_broken(index=7, action="请报送{week}数值"), "不能用的占位符：{week}"),
+        (_broken(index=10, light="orange"), "light 应为 yellow（落后即提醒）或 red"),
+        (_broken(index=10, offset_workdays=3), "不应有 offset_workdays 或 streak"),
+        (_broken(index=3, light="red"), "不应有 light"),
+        (_broken(index=10, action="{indicator}落后{due}"), "不能用的占位符：{due}"),
     ],
 )
 def test_an_invalid_ladder_is_refused_with_a_chinese_message(config, message):
@@ -174,3 +188,29 @@ def test_repeat_must_be_weekly_or_once():
                 ]
             }
         )
+
+
+def test_an_indicator_period_is_owed_the_report_date_steps_until_its_value_is_in():
+    due = date(2024, 7, 15)  # a Monday: 2024-Q2's report date
+
+    def owed(as_of, reported=False):
+        steps = indicator_steps_due(due=due, reported=reported, as_of=as_of, calendar=CALENDAR, ladder=LADDER)
+        return [s.id for s in steps]
+
+    assert owed(date(2024, 7, 5)) == []  # 6 working days before
+    assert owed(date(2024, 7, 8)) == ["indicator_due_5"]
+    assert owed(due) == ["indicator_due_5"]
+    assert owed(date(2024, 7, 16)) == ["indicator_overdue_1"]
+    assert owed(date(2024, 7, 29)) == ["indicator_overdue_1", "indicator_overdue_10"]
+    assert owed(date(2024, 7, 29), reported=True) == []
+    # Task steps and indicator steps never mix.
+    assert not {s.id for s in LADDER.due_steps} & {s.id for s in LADDER.indicator_due_steps}
+
+
+def test_a_behind_indicator_reaches_the_steps_of_its_light():
+    assert [s.id for s in behind_steps("yellow", LADDER)] == ["indicator_behind"]
+    assert [s.id for s in behind_steps("red", LADDER)] == ["indicator_behind", "indicator_behind_red"]
+    assert behind_steps("green", LADDER) == []
+    red = LADDER.step("indicator_behind_red")
+    assert red.audience == (Recipient.LEAD_LEADER, Recipient.OFFICE)
+    assert red.render_action(period="2024年第2季度").startswith("请牵头单位负责同志研究加快推进的措施")

@@ -140,6 +140,19 @@ FULL_PAYLOAD = {
     "error": "连接超时",
     "dispatch_id": 7,
     "attempts": 5,
+    "indicator_id": 14,
+    "indicator_name": "一般工业固体废物综合利用率",
+    "period_cn": "2024年第2季度",
+    "step_title": "指标逾期未报",
+    "forecast": "存在不确定性",
+    "cell_id": 3,
+    "cell_name": "衡水市第一中学",
+    "category": "无废学校",
+    "county": "桃城区",
+    "state_cn": "申报",
+    "since_cn": "2024年3月1日",
+    "days": 31,
+    "limit_days": 30,
 }
 
 

@@ -30,6 +30,7 @@ from tests.seed_files import HENGSHUI_PLAN
 from wufei import migrate
 from wufei.accounts.service import add_user
 from wufei.cadence.config import CadenceConfig
+from wufei.cells.rules import CellRules
 from wufei.db import make_engine, transaction
 from wufei.importers.service import import_paths
 from wufei.plans.models import Plan
@@ -141,7 +142,9 @@ def server(tmp_path_factory) -> Iterator[Server]:
         )
 
     rules = dataclasses.replace(
-        RULESET, cadence=CadenceConfig.from_dict({"evidence": {"max_bytes": MAX_EVIDENCE_BYTES}})
+        RULESET,
+        cadence=CadenceConfig.from_dict({"evidence": {"max_bytes": MAX_EVIDENCE_BYTES}}),
+        cells=CellRules.load(),  # the shipped categories and checklists (the cell forms offer them)
     )
     app = create_app(
         Settings(

@@ -692,6 +692,8 @@ def quarterly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         lagging.add(Paragraph(text, emphasis=f"{named.department}（{named.group_cn}第{named.rank}名）："))
     if f.lagging:
         lagging.add(Paragraph("请被通报单位于通报印发后10个工作日内向领导小组办公室书面报告整改措施。"))
+    if f.tracking is not None:
+        _tracking_section(doc.section("指标填报与序时进度"), f.tracking)
     doc.annex = _annex(content)
     return doc.number()
 
@@ -890,7 +892,12 @@ def annual(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         section.add(_annual_table(heading, rows, weights, sheet))
         section.add(_score_chart(f"scores-{key}", heading.removesuffix("及排名"), rows))
         _breakdown(section, rows)
-    _indicator_section(doc.section("指标完成情况"), f.indicators)
+    indicator_section = doc.section("指标完成情况")
+    _indicator_section(indicator_section, f.indicators)
+    if f.tracking is not None:
+        tracking = Section("指标填报与序时进度")
+        _tracking_section(tracking, f.tracking)
+        indicator_section.add(tracking)
     _cells_section(doc.section("无废细胞建设"), f.cells)
     doc.annex = _annex(content)
     return doc.number()

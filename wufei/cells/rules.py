@@ -97,8 +97,17 @@ class Category:
 
 
 @dataclass(frozen=True)
+class Stall:
+    """How long a cell may stay in a state before its department and the office are reminded."""
+
+    days: int
+    action: str  # the next step, in Chinese
+
+
+@dataclass(frozen=True)
 class CellRules:
     categories: Mapping[str, Category] = field(default_factory=dict)
+    stalled: Mapping[CellState, Stall] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> CellRules:
@@ -108,7 +117,7 @@ class CellRules:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CellRules:
-        unknown = sorted(set(data) - {"pass_score", "categories"})
+        unknown = sorted(set(data) - {"pass_score", "categories", "stalled"})
         if unknown:
             raise CellRuleError(f"无废细胞类别文件中有不认识的设置：{'、'.join(map(str, unknown))}")
         default_pass = _percent(data.get("pass_score", 80), "pass_score")
@@ -118,7 +127,10 @@ class CellRules:
         categories: dict[str, Category] = {}
         for name, body in raw.items():
             categories[str(name)] = _category(str(name), body, default_pass)
-        return cls(categories)
+        return cls(categories, _stalled(data.get("stalled") or {}))
+
+    def stall(self, state: CellState) -> Stall | None:
+        return self.stalled.get(state)
 
     def category(self, name: str) -> Category:
         written = name.strip()
@@ -138,6 +150,26 @@ def _percent(value: object, key: str) -> Decimal:
     if not 0 < number <= 100:
         raise CellRuleError(f"{key} 应为0到100之间的数：{value}")
     return number
+
+
+def _stalled(raw: object) -> dict[CellState, Stall]:
+    """`stalled: {申报: {days: 30, action: …}, …}`: the states a cell can wait in (not 命名)."""
+    if not isinstance(raw, Mapping):
+        raise CellRuleError("stalled 应为状态到 days、action 的映射（如 创建中: {days: 180, action: …}）")
+    stalled: dict[CellState, Stall] = {}
+    for key, body in raw.items():
+        state = parse_state(str(key))
+        if state == CellState.NAMED:
+            raise CellRuleError("stalled 不能包括“命名”（命名后不再变更）")
+        if not isinstance(body, Mapping) or set(body) - {"days", "action"}:
+            raise CellRuleError(f"stalled.{key} 应写明 days（天数）和 action（下一步）")
+        days, action = body.get("days"), body.get("action")
+        if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+            raise CellRuleError(f"stalled.{key}.days 应为正整数（天）：{days}")
+        if not isinstance(action, str) or not action.strip():
+            raise CellRuleError(f"stalled.{key}.action 应为一句中文（下一步要做什么）")
+        stalled[state] = Stall(days, action.strip())
+    return stalled
 
 
 def _category(name: str, body: object, default_pass: Decimal) -> Category:

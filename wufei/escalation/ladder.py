@@ -10,6 +10,10 @@ validates that data and answers two questions:
   that missed days still issues every slip once. All applicable steps are listed: sending each
   only once is the notice store's job (unique keys), not this module's.
 - `missing_steps`: which missing-report steps a streak of missed weeks has reached.
+- `indicator_steps_due`: which steps apply on `as_of` to an indicator's period whose value is due
+  (报送期限) on `due` and not yet reported: the same rule as `steps_due`, on the indicator's
+  report date; `behind_steps`: which steps an indicator behind its trajectory (落后序时进度) has
+  reached, by its light (a `red` step only when it is red).
 
 Trigger days count working days on the WorkCalendar (调休 included): 7 working days before a
 deadline is `calendar.add_workdays(due, -7)`, the working day after it `add_workdays(due, 1)`.
@@ -33,6 +37,8 @@ if TYPE_CHECKING:
 class Anchor(StrEnum):
     DUE = "due"  # the task's (effective) deadline
     MISSING = "missing"  # consecutive reporting weeks closed without the task's report
+    INDICATOR_DUE = "indicator_due"  # an indicator period's report date (tracking.yaml's due_days)
+    INDICATOR_BEHIND = "indicator_behind"  # an indicator's latest value behind its trajectory
 
 
 class Recipient(StrEnum):
@@ -67,16 +73,24 @@ KINDS = (
     "report_returned",
     "extension_decided",
     "bulletin_ready",
+    "indicator_due",
+    "indicator_overdue",
+    "indicator_behind",
+    "cell_stalled",
 )
 
 # Placeholders an `action` sentence may use, per anchor.
 PLACEHOLDERS = {
     Anchor.DUE: frozenset({"due", "workdays_left", "days_overdue"}),
     Anchor.MISSING: frozenset({"week", "streak"}),
+    Anchor.INDICATOR_DUE: frozenset({"indicator", "period", "due", "workdays_left", "days_overdue"}),
+    Anchor.INDICATOR_BEHIND: frozenset({"indicator", "period", "reason"}),
 }
+DATED = (Anchor.DUE, Anchor.INDICATOR_DUE)  # anchors counted in working days from a date
+LIGHTS = ("yellow", "red")  # INDICATOR_BEHIND steps: from a yellow light (any lag) or a red one only
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
-_FIELDS = {"id", "anchor", "offset_workdays", "streak", "repeat", "audience", "kind", "title", "action"}
+_FIELDS = {"id", "anchor", "offset_workdays", "streak", "repeat", "light", "audience", "kind", "title", "action"}
 REPEATS = ("weekly", "once")
 
 
@@ -97,15 +111,16 @@ class Step:
     # MISSING steps: "weekly" reminds for every missed week from the threshold on; "once"
     # escalates once per streak (its notice is keyed by the streak's first week).
     repeat: str = "weekly"
+    light: str | None = None  # INDICATOR_BEHIND steps: yellow (any lag) or red
 
     @property
     def before_due(self) -> bool:
-        return self.anchor is Anchor.DUE and self.offset_workdays is not None and self.offset_workdays <= 0
+        return self.anchor in DATED and self.offset_workdays is not None and self.offset_workdays <= 0
 
     def trigger(self, due: date, calendar: WorkCalendar) -> date:
-        """The first day this (deadline) step applies to a task due on `due`."""
-        if self.anchor is not Anchor.DUE or self.offset_workdays is None:
-            raise LadderError(f"步骤 {self.id} 不以完成期限为基准，没有触发日")
+        """The first day this (deadline or report-date) step applies to something due on `due`."""
+        if self.anchor not in DATED or self.offset_workdays is None:
+            raise LadderError(f"步骤 {self.id} 不以完成期限或报送期限为基准，没有触发日")
         return calendar.add_workdays(due, self.offset_workdays)
 
     def render_action(self, **values: Any) -> str:
@@ -153,6 +168,14 @@ class Ladder:
     def missing_steps(self) -> tuple[Step, ...]:
         return tuple(s for s in self.steps if s.anchor is Anchor.MISSING)
 
+    @property
+    def indicator_due_steps(self) -> tuple[Step, ...]:
+        return tuple(s for s in self.steps if s.anchor is Anchor.INDICATOR_DUE)
+
+    @property
+    def indicator_behind_steps(self) -> tuple[Step, ...]:
+        return tuple(s for s in self.steps if s.anchor is Anchor.INDICATOR_BEHIND)
+
     def step(self, step_id: str) -> Step:
         for step in self.steps:
             if step.id == step_id:
@@ -168,8 +191,30 @@ def steps_due(*, due: date | None, done: bool, as_of: date, calendar: WorkCalend
     """
     if done or due is None:
         return []
+    return _applicable(ladder.due_steps, due=due, as_of=as_of, calendar=calendar)
+
+
+def indicator_steps_due(
+    *, due: date, reported: bool, as_of: date, calendar: WorkCalendar, ladder: Ladder
+) -> list[Step]:
+    """The report-date steps that apply on `as_of` to an indicator period whose value is due on
+    `due`: nothing once a value is reported; otherwise as `steps_due` (before the report date
+    from the trigger day to the report date, after it from the trigger day on)."""
+    if reported:
+        return []
+    return _applicable(ladder.indicator_due_steps, due=due, as_of=as_of, calendar=calendar)
+
+
+def behind_steps(light: str, ladder: Ladder) -> list[Step]:
+    """The behind-trajectory steps an indicator with this light (yellow or red) has reached."""
+    if light not in LIGHTS:
+        return []
+    return [s for s in ladder.indicator_behind_steps if s.light == "yellow" or s.light == light]
+
+
+def _applicable(steps: tuple[Step, ...], *, due: date, as_of: date, calendar: WorkCalendar) -> list[Step]:
     applicable = []
-    for step in ladder.due_steps:
+    for step in steps:
         trigger = step.trigger(due, calendar)
         if step.before_due:
             if trigger <= as_of <= due:
@@ -205,16 +250,25 @@ def _step(raw: Any, position: int) -> Step:
         anchor = Anchor(str(raw.get("anchor")))
     except ValueError:
         raise LadderError(
-            f"{where}的 anchor 应为 due（完成期限）或 missing（未报送）：「{raw.get('anchor')}」"
+            f"{where}的 anchor 应为 due（完成期限）、missing（未报送）、indicator_due（指标报送期限）"
+            f"或 indicator_behind（指标落后序时进度）：「{raw.get('anchor')}」"
         ) from None
 
     offset = raw.get("offset_workdays")
     streak = raw.get("streak")
-    if anchor is Anchor.DUE:
+    light = raw.get("light")
+    if anchor is not Anchor.INDICATOR_BEHIND and light is not None:
+        raise LadderError(f"{where}不以指标落后序时进度为基准，不应有 light")
+    if anchor in DATED:
         if not _is_int(offset):
             raise LadderError(f"{where}的 offset_workdays 应为整数个工作日（负数为到期前，正数为到期后）：「{offset}」")
         if streak is not None:
-            raise LadderError(f"{where}以完成期限为基准，不应有 streak")
+            raise LadderError(f"{where}以完成期限或报送期限为基准，不应有 streak")
+    elif anchor is Anchor.INDICATOR_BEHIND:
+        if light not in LIGHTS:
+            raise LadderError(f"{where}的 light 应为 yellow（落后即提醒）或 red（落后达红灯时）：「{light}」")
+        if offset is not None or streak is not None:
+            raise LadderError(f"{where}以指标落后序时进度为基准，不应有 offset_workdays 或 streak")
     else:
         if not _is_int(streak) or streak < 1:
             raise LadderError(f"{where}的 streak 应为不小于1的整数（连续未报送周数）：「{streak}」")
@@ -223,8 +277,8 @@ def _step(raw: Any, position: int) -> Step:
     repeat = raw.get("repeat", "weekly")
     if repeat not in REPEATS:
         raise LadderError(f"{where}的 repeat 应为 weekly（每周提醒）或 once（达到周数时一次）：「{repeat}」")
-    if anchor is Anchor.DUE and "repeat" in raw:
-        raise LadderError(f"{where}以完成期限为基准，不应有 repeat")
+    if anchor is not Anchor.MISSING and "repeat" in raw:
+        raise LadderError(f"{where}不以未报送周数为基准，不应有 repeat")
 
     audience_raw = raw.get("audience")
     if isinstance(audience_raw, str):
@@ -263,9 +317,10 @@ def _step(raw: Any, position: int) -> Step:
         kind=kind,
         title=title.strip(),
         action=action.strip(),
-        offset_workdays=offset if anchor is Anchor.DUE else None,
+        offset_workdays=offset if anchor in DATED else None,
         streak=streak if anchor is Anchor.MISSING else None,
         repeat=repeat,
+        light=light if anchor is Anchor.INDICATOR_BEHIND else None,
     )
 
 

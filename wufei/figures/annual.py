@@ -23,6 +23,7 @@ from wufei.assessment.rules import AnnualRules, AnnualWeights, SlipDeductions, w
 from wufei.cadence import periods as P
 from wufei.cadence.periods import PeriodKind
 from wufei.chinese import chinese_date
+from wufei.figures.codec import absent_when_none
 from wufei.figures.common import (
     Component,
     Figures,
@@ -37,7 +38,7 @@ from wufei.figures.common import (
     task_ref,
     totals,
 )
-from wufei.figures.monthly import Cells, Indicators, cells
+from wufei.figures.monthly import Cells, Indicators, IndicatorTracking, cells, indicator_tracking
 from wufei.figures.units import component, units
 from wufei.figures.world import SLIP_NAMES, Slip, TaskRow, World, slips
 from wufei.indicators.models import Indicator
@@ -151,6 +152,7 @@ class AnnualFigures(Figures):
     localities: list[AnnualUnit]
     indicators: Indicators
     cells: Cells | None
+    tracking: IndicatorTracking | None = absent_when_none()  # figures stored before tracking have none
 
 
 def _indicator_ref(status: IndicatorStatus) -> IndicatorRef:
@@ -360,6 +362,7 @@ def annual_figures(session: Session, world: World) -> AnnualFigures:
         localities=groups["locality"],
         indicators=Indicators(year_, IndicatorSummary.of(statuses), statuses),
         cells=cells(session, world, statuses),
+        tracking=indicator_tracking(session, world),
     )
 
 

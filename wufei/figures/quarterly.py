@@ -18,6 +18,7 @@ from wufei.assessment.rules import QuarterlyRules, weights_of
 from wufei.cadence import periods as P
 from wufei.cadence.periods import PeriodKind
 from wufei.chinese import chinese_date, week_label
+from wufei.figures.codec import absent_when_none
 from wufei.figures.common import (
     GROUP_NAMES,
     Component,
@@ -34,6 +35,7 @@ from wufei.figures.common import (
     task_ref,
     totals,
 )
+from wufei.figures.monthly import IndicatorTracking, indicator_tracking
 from wufei.figures.units import component, units
 from wufei.figures.world import Reporting, TaskRow, World
 from wufei.lights.models import LIGHT_NAMES, Light
@@ -131,6 +133,7 @@ class QuarterlyFigures(Figures):
     localities: list[QuarterUnit]
     praised: list[Praised]
     lagging: list[Lagging]
+    tracking: IndicatorTracking | None = absent_when_none()  # figures stored before tracking have none
 
 
 def quarterly_figures(session: Session, world: World) -> QuarterlyFigures:
@@ -152,6 +155,7 @@ def quarterly_figures(session: Session, world: World) -> QuarterlyFigures:
         localities=groups["locality"],
         praised=praised,
         lagging=lagging,
+        tracking=indicator_tracking(session, world),
     )
 
 

@@ -453,6 +453,15 @@ def indicator_trajectory(indicator: Indicator, milestones: Iterable[IndicatorMil
     )
 
 
+def reporting_from(indicator: Indicator, reporting_since: date | None) -> date | None:
+    """The first day an indicator's values are owed: its plan's start, never before the day
+    supervision went live (cadence.yaml's reporting_since); periods ending earlier are never overdue."""
+    plan = indicator.plan
+    started = plan_start(plan.issued_on, plan.period_start, plan.imported_at.date() if plan.imported_at else None)
+    starts = [d for d in (started, reporting_since) if d is not None]
+    return max(starts) if starts else None
+
+
 def track(
     indicator: Indicator,
     *,
@@ -466,9 +475,6 @@ def track(
     frequency = rules.frequency_of(indicator.name)
     seen = observations(indicator, reports)
     path = indicator_trajectory(indicator, milestones)
-    plan = indicator.plan
-    started = plan_start(plan.issued_on, plan.period_start, plan.imported_at.date() if plan.imported_at else None)
-    starts = [d for d in (started, reporting_since) if d is not None]
 
     def meets(value: Fraction) -> bool | None:
         return meets_target(indicator, Decimal(value.numerator) / Decimal(value.denominator))
@@ -483,7 +489,7 @@ def track(
         meets=meets,
         target_raw=indicator.target_raw,
         unit=indicator.unit,
-        reporting_from=max(starts) if starts else None,
+        reporting_from=reporting_from(indicator, reporting_since),
     )
     series = [
         TrackPoint(

@@ -34,6 +34,10 @@ class NoticeKind(StrEnum):
     REPORT_RETURNED = "report_returned"
     EXTENSION_DECIDED = "extension_decided"
     BULLETIN_READY = "bulletin_ready"
+    INDICATOR_DUE = "indicator_due"  # an indicator's value due soon (指标报送提醒)
+    INDICATOR_OVERDUE = "indicator_overdue"  # 指标逾期未报
+    INDICATOR_BEHIND = "indicator_behind"  # 指标落后序时进度
+    CELL_STALLED = "cell_stalled"  # a 无废细胞 in one state too long (细胞创建滞留)
     DELIVERY_FAILED = "delivery_failed"  # raised by delivery (wufei.notify), not by the ladder
 
 

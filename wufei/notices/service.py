@@ -41,6 +41,10 @@ KIND_NAMES = {
     "extension_decided": "延期审批结果",
     "bulletin_ready": "通报已生成",
     "delivery_failed": "通知发送失败",
+    "indicator_due": "指标报送提醒",
+    "indicator_overdue": "指标逾期未报",
+    "indicator_behind": "指标落后序时进度",
+    "cell_stalled": "细胞创建滞留提醒",
 }
 
 AUDIENCE_NAMES = {

@@ -32,8 +32,12 @@ KIND_NAMES = {
     "group_escalation": "提请领导小组督办",
     "yellow_slip": "黄色督办单",
     "overdue": "逾期提醒",
+    "indicator_overdue": "指标逾期未报",
+    "indicator_behind": "指标落后序时进度",
     "due_soon": "临期提醒",
     "report_missing": "未报送提醒",
+    "indicator_due": "指标报送提醒",
+    "cell_stalled": "细胞创建滞留提醒",
     "report_returned": "报告退回",
     "report_due": "报送截止提醒",
     "report_window_open": "报送开始",
@@ -61,6 +65,10 @@ PAYLOAD_FIELDS = frozenset(
         "period", "files", "path",
         # failed deliveries
         "outcome", "recipient", "tag", "day", "subject", "error", "dispatch_id", "attempts",
+        # indicators (reported values, the ladder's report-date and behind steps)
+        "indicator_id", "indicator_name", "period_cn", "step_title", "forecast",
+        # 无废细胞 stalled in a state
+        "cell_id", "cell_name", "category", "county", "state_cn", "since_cn", "days", "limit_days",
     }
 )  # fmt: skip
 

@@ -24,15 +24,18 @@ from sqlalchemy.orm import Session
 from wufei.bulletins.render import FORMS
 from wufei.cadence.windows import ReportingWindow, last_closed_week, reporting_window
 from wufei.calendar.service import load_calendar
+from wufei.calendar.workdays import WorkCalendar
+from wufei.cells.reminders import remind_stalled_cells
 from wufei.chinese import chinese_datetime, week_label, week_start
 from wufei.db import transaction, without_jit
 from wufei.escalation.service import scan
 from wufei.figures.store import store_figures
 from wufei.figures.world import World
+from wufei.indicators.reminders import remind_indicators
 from wufei.lights.service import compute_lights, record_lights
 from wufei.notices.models import Audience, NoticeKind
 from wufei.notices.service import create_intents
-from wufei.plans.models import Jurisdiction, JurisdictionLevel
+from wufei.plans.models import Jurisdiction, JurisdictionLevel, Plan
 from wufei.plans.queries import jurisdiction_named, scope_plan_ids, supervising_jurisdictions
 from wufei.points import registry
 from wufei.points.issue import issue_run, world_for
@@ -144,6 +147,7 @@ def _daily_scan(engine: Engine, as_of: date, rules: Ruleset, jurisdiction: str |
             streaks=streaks[yesterday],
             plan_ids=plan_ids,
         )
+        beside = _indicators_and_cells(session, as_of, calendar=calendar, rules=rules, plan_ids=plan_ids)
     counts: dict[str, int] = defaultdict(int)
     for result in lights.values():
         counts[str(result.light)] += 1
@@ -152,7 +156,29 @@ def _daily_scan(engine: Engine, as_of: date, rules: Ruleset, jurisdiction: str |
         "lights": dict(counts),
         "lights_changed": changed,
         "escalation": escalation.as_dict(),
+        **beside,
     }
+
+
+def _indicators_and_cells(
+    session: Session, as_of: date, *, calendar: WorkCalendar, rules: Ruleset, plan_ids: list[int] | None
+) -> dict[str, Any]:
+    """The scan's step beside the task ladder: indicator values due, overdue or behind their
+    trajectory (the ladder's indicator steps), and 无废细胞 stalled in a state (categories.yaml)."""
+    indicators = remind_indicators(
+        session,
+        as_of=as_of,
+        calendar=calendar,
+        ladder=rules.ladder,
+        tracking=rules.tracking,
+        cadence=rules.cadence,
+        plan_ids=plan_ids,
+    )
+    cities = (
+        None if plan_ids is None else set(session.scalars(select(Plan.jurisdiction_id).where(Plan.id.in_(plan_ids))))
+    )
+    cells = remind_stalled_cells(session, as_of=as_of, rules=rules.cells, jurisdiction_ids=cities)
+    return {"indicator_reminders": indicators.as_dict(), "cell_reminders": cells.as_dict()}
 
 
 def jurisdictions_to_scan(engine: Engine, *, within: str | None = None) -> list[str]:

@@ -85,6 +85,7 @@ def create_app(settings: Settings) -> FastAPI:
         "/my/report": liaison.request_limit(portal.cadence),
         "/import": settings.import_max_bytes + imports.FORM_OVERHEAD_BYTES,
         **indicators.upload_limits(portal),
+        **cells.upload_limits(portal),
     }
 
     def signed_in(request: Request) -> bool:
