@@ -6,7 +6,7 @@ PostgreSQL. Three working days after the reports end:
 
 1. the whole province in one run (the first scan: writes the first lights and every intent owed),
 2. one run per city (`daily_scan(..., jurisdiction=city)`), two at a time, as two workers of a
-   work pool would run the `province-daily-scan` fan-out: wall time of the lot, slowest city,
+   work pool would run the `fan-out/daily-scan-by-city` fan-out: wall time of the lot, slowest city,
 3. the whole province in one run again (the steady state, to compare with 2).
 
 then 4. the province roll-up of the month before (`province_figures`), 5. every intent owed

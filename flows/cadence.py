@@ -10,14 +10,13 @@ One flow per cadence point of the registry (wufei.points.registry) that runs by 
 after its command (monthly-dispatch …) and bound here under that name with underscores, so
 prefect.yaml's entrypoints (`flows/cadence.py:monthly_dispatch`) find it.
 
-Each flow takes an optional `jurisdiction`: one city of a province. `province-daily-scan` fans
-the daily scan out as one `daily-scan` deployment run per city, so that the workers of a work
-pool share a province (docs/province.md).
+Each flow takes an optional `jurisdiction`: one city of a province. `fan-out` (flows/fanout.py)
+starts one run per city of any of them, so that the workers of a work pool share a province or
+the nation (docs/province.md).
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -81,51 +80,3 @@ def point_flow(point: CadencePoint) -> Flow[..., dict[str, Any]]:
 
 POINT_FLOWS = {point.command: point_flow(point) for point in registry.scheduled() if point.command}
 globals().update({flow_.fn.__name__: flow_ for flow_ in POINT_FLOWS.values()})
-
-
-# No retries here: each city's run retries itself, and a retried fan-out would only find the
-# same runs again (their idempotency keys name this run, the day and the city).
-@flow(name="province-daily-scan")
-async def province_daily_scan(
-    as_of: str | None = None,
-    province: str | None = None,
-    deployment: str = "daily-scan/daily-scan",
-    poll_seconds: float = 5,
-) -> dict[str, Any]:
-    """The daily scan of a province, one `deployment` run per city, all at once: the pool's workers
-    share them. The cities are `runs.jurisdictions_to_scan` (every plan in exactly one run; with
-    `province`, its cities and, if it has plans of its own, the province). Fails when a city's run
-    does not complete; returns each city's state."""
-    from prefect.deployments.flow_runs import arun_deployment
-
-    day = run_day(as_of, Ruleset.load())
-    engine = make_engine()
-    try:
-        cities = runs.jurisdictions_to_scan(engine, within=province)
-    finally:
-        engine.dispose()
-    logger = get_run_logger()
-    logger.info("province-daily-scan for %s: %d jurisdictions", day.isoformat(), len(cities))
-    parent = flow_run.id or "local"
-    finished = await asyncio.gather(
-        *[
-            arun_deployment(
-                deployment,
-                parameters={"as_of": day.isoformat(), "jurisdiction": city},
-                flow_run_name=f"daily-scan {city} {day.isoformat()}",
-                timeout=None,
-                poll_interval=poll_seconds,
-                idempotency_key=f"{parent}|{day.isoformat()}|{city}",
-            )
-            for city in cities
-        ]
-    )
-    states = {city: run.state.name if run.state else "Unknown" for city, run in zip(cities, finished)}
-    failed = sorted(city for city, run in zip(cities, finished) if not (run.state and run.state.is_completed()))
-    if failed:
-        raise RuntimeError(f"daily-scan did not complete for {', '.join(failed)}: {states}")
-    return {
-        "as_of": day.isoformat(),
-        "jurisdictions": states,
-        "flow_runs": {city: str(run.id) for city, run in zip(cities, finished)},
-    }

@@ -13,9 +13,10 @@ from wufei.cadence.config import CadenceConfig
 from wufei.points import registry
 
 ROOT = Path(__file__).resolve().parents[2]
-# Deployments for a Prefect server with workers only (a province's fan-out): `wufei serve` runs
-# one process, where one unscoped daily-scan does the same work.
-PROVINCE_ONLY = {"province-daily-scan"}
+# Deployments for a Prefect server with workers only (a province's or the nation's fan-out, one
+# per cadence command): `wufei serve` runs one process, where one unscoped run does the same work.
+FANNED_OUT = {name for name in deployments() if name != "deliver-notices"}
+BY_CITY = {f"{name}-by-city" for name in FANNED_OUT}
 ZONE = CadenceConfig.load().timezone_name
 
 
@@ -25,7 +26,7 @@ def _declared() -> dict[str, dict]:
 
 def test_prefect_yaml_declares_every_served_deployment_with_the_same_schedule():
     declared = _declared()
-    assert set(declared) - PROVINCE_ONLY == set(deployments())
+    assert set(declared) - BY_CITY == set(deployments())
     for name, (flow, cron) in deployments().items():
         [schedule] = declared[name]["schedules"]
         assert schedule == {"cron": cron, "timezone": ZONE}
@@ -62,9 +63,13 @@ def test_served_deployments_run_daily_in_the_cadence_time_zone():
         assert schedule.schedule.cron.split()[2:] == ["*", "*", "*"]
 
 
-def test_the_province_fan_out_is_declared_with_its_schedule_inactive():
-    [province] = [d for d in _declared().values() if d["name"] == "province-daily-scan"]
-    assert province["entrypoint"] == "flows/cadence.py:province_daily_scan"
-    [schedule] = province["schedules"]
-    # Active beside daily-scan it would scan every task twice a day: a province switches them over.
-    assert schedule == {"cron": deployments()["daily-scan"][1], "timezone": ZONE, "active": False}
+def test_every_cadence_command_has_its_fan_out_declared_with_its_schedule_inactive():
+    declared = _declared()
+    for name in FANNED_OUT:
+        fanned = declared[f"{name}-by-city"]
+        assert fanned["entrypoint"] == "flows/fanout.py:fan_out"
+        assert fanned["parameters"] == {"command": name}
+        [schedule] = fanned["schedules"]
+        # Active beside the command's own deployment it would run every city twice: a province
+        # switches them over.
+        assert schedule == {"cron": deployments()[name][1], "timezone": ZONE, "active": False}

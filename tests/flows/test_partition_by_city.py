@@ -151,3 +151,33 @@ def test_the_fan_out_covers_every_plan_once_with_a_province_plan_and_its_cities(
     assert sum(len(scope) for scope in scopes) == len(every) and set().union(*scopes) == every
     assert runs.jurisdictions_to_scan(engine, within="河北省") == units
     engine.dispose()
+
+
+def test_a_fan_out_plans_one_run_per_city_and_nothing_on_a_day_with_nothing_to_do(province):
+    scan = runs.fan_out(province, "daily-scan", DAY, rules=RULESET)
+    assert scan.skipped is None
+    assert scan.runs == {city: {"as_of": "2024-01-02", "jurisdiction": city} for city in CITIES}
+    assert runs.fan_out(province, "daily-scan", date(2024, 1, 6), rules=RULESET).skipped == "非工作日"
+    # The monthly dispatch runs on the 3rd working day of the month (cadence.yaml): not on the 2nd,
+    # unless forced, and then each city's run is forced too.
+    monthly_off = runs.fan_out(province, "monthly-dispatch", DAY, rules=RULESET)
+    assert monthly_off.skipped and not monthly_off.runs
+    forced = runs.fan_out(province, "monthly-dispatch", DAY, rules=RULESET, force=True, within="湖南省")
+    assert forced.runs["株洲市"] == {"as_of": "2024-01-02", "force": True, "jurisdiction": "株洲市"}
+    with pytest.raises(ValueError, match="unknown cadence command"):
+        runs.fan_out(province, "monthly", DAY, rules=RULESET)
+
+
+def test_after_its_cities_a_fan_out_issues_the_province_roll_up_the_city_runs_leave_out(province, tmp_path):
+    day = date(2024, 6, 5)
+    for city in CITIES:
+        runs.run_point(
+            province, registry.point("monthly"), day, rules=RULESET, jurisdiction=city, out_dir=tmp_path, forms=("md",)
+        )
+    assert not (tmp_path / "湖南省").exists()
+    issued = runs.issue_rollups(province, "monthly-dispatch", day, rules=RULESET, out_dir=tmp_path, forms=("md",))
+    assert [(item.point.name, item.snapshot.scope) for item in issued] == [("province_monthly", "湖南省")]
+    rollup = next((tmp_path / "湖南省").glob("*.md")).read_text(encoding="utf-8")
+    assert all(city in rollup for city in CITIES)
+    assert runs.issue_rollups(province, "monthly-dispatch", day, rules=RULESET, within="长沙市", out_dir=tmp_path) == []
+    assert runs.issue_rollups(province, "daily-scan", day, rules=RULESET) == []

@@ -251,14 +251,18 @@ def province(*, seed: int = 1, cities: int = 14, tasks: int = 300, indicators: i
     return ProvinceSpec(name=N.PROVINCE, key=N.PROVINCE_KEY, cities=specs)
 
 
-def national(*, seed: int = 1, cities: int = 120, tasks: int = 300, indicators: int = 60) -> list[ProvinceSpec]:
-    """The national list: `cities` made-up cities spread over the provinces (4 each for 120)."""
+def national(
+    *, seed: int = 1, cities: int = 120, tasks: int = 300, indicators: int = 60, provinces: int | None = None
+) -> list[ProvinceSpec]:
+    """The national list: `cities` made-up cities spread over the provinces (4 each for 120), or
+    over the first `provinces` of them."""
     rng = random.Random(seed)
     taken: set[str] = set()
-    provinces: list[ProvinceSpec] = []
-    per_province = -(-cities // len(N.NATIONAL_PROVINCES))
+    names = N.NATIONAL_PROVINCES[:provinces] if provinces else N.NATIONAL_PROVINCES
+    specs_by_province: list[ProvinceSpec] = []
+    per_province = -(-cities // len(names))
     made = 0
-    for index, name in enumerate(N.NATIONAL_PROVINCES):
+    for index, name in enumerate(names):
         key = f"cn{index + 1:02d}"
         specs = []
         for number in range(min(per_province, cities - made)):
@@ -276,8 +280,8 @@ def national(*, seed: int = 1, cities: int = 120, tasks: int = 300, indicators: 
             )
             made += 1
         if specs:
-            provinces.append(ProvinceSpec(name=name, key=key, cities=specs))
-    return provinces
+            specs_by_province.append(ProvinceSpec(name=name, key=key, cities=specs))
+    return specs_by_province
 
 
 # --- files ---------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import gc
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -38,8 +39,8 @@ from wufei.notices.service import create_intents
 from wufei.plans.models import Jurisdiction, JurisdictionLevel, Plan
 from wufei.plans.queries import jurisdiction_named, scope_plan_ids, supervising_jurisdictions
 from wufei.points import registry
-from wufei.points.issue import issue_run, world_for
-from wufei.points.registry import CadencePoint
+from wufei.points.issue import Issued, issue_bulletins, issue_run, scopes, world_for
+from wufei.points.registry import CadencePoint, Scopes
 from wufei.reports.models import Report
 from wufei.reports.service import compliance, missing_streaks_on, open_task_leads
 from wufei.ruleset import Ruleset
@@ -198,6 +199,81 @@ def jurisdictions_to_scan(engine: Engine, *, within: str | None = None) -> list[
             parent = jurisdiction_named(session, within).id
             units = [row for row in units if parent in (row.id, row.parent_id)]
         return sorted(row.name for row in units)
+
+
+# --- fanned out over a province or the nation ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FanOut:
+    """The runs a fan-out of one cadence command starts on `day`: one per jurisdiction, with its
+    parameters, or none and why (`skipped`)."""
+
+    command: str
+    day: date
+    runs: dict[str, dict[str, Any]] = field(default_factory=dict)  # jurisdiction → the run's parameters
+    skipped: str | None = None
+
+
+def fan_out(
+    engine: Engine, command: str, day: date, *, rules: Ruleset, within: str | None = None, force: bool = False
+) -> FanOut:
+    """One run of `command` per jurisdiction (`jurisdictions_to_scan`: every plan in exactly one
+    run; `within` a province: its cities and its own plans). Nothing on a day the command would
+    skip anyway (a daily scan on a rest day, a period point off its run day unless `force`), so a
+    nation's pool does not start three hundred runs to do nothing."""
+    if command not in commands():
+        raise ValueError(f"unknown cadence command {command!r} (one of {', '.join(commands())})")
+    with transaction(engine) as session:
+        calendar = load_calendar(session)
+        if command == DAILY_SCAN and not calendar.is_workday(day):
+            return FanOut(command, day, skipped="非工作日")
+        point = None if command in (DAILY_SCAN, WEEKLY_REPORT) else registry.point(command)
+        if point is not None and not force and not point.runs_on(day, calendar, rules.cadence):
+            return FanOut(command, day, skipped="今日不是该环节的运行日")
+    parameters: dict[str, Any] = {"as_of": day.isoformat()} | ({"force": True} if point is not None and force else {})
+    return FanOut(
+        command,
+        day,
+        runs={name: parameters | {"jurisdiction": name} for name in jurisdictions_to_scan(engine, within=within)},
+    )
+
+
+def issue_rollups(
+    engine: Engine,
+    command: str,
+    day: date,
+    *,
+    rules: Ruleset,
+    within: str | None = None,
+    out_dir: Path | str | None = None,
+    forms: tuple[str, ...] = FORMS,
+) -> list[Issued]:
+    """The province roll-ups a period point's unscoped run issues after its own bulletins (each
+    province, or `within`), for a fan-out whose city runs have all completed: the city runs,
+    scoped, leave them out."""
+    if command in (DAILY_SCAN, WEEKLY_REPORT):
+        return []
+    point = registry.point(command)
+    issued: list[Issued] = []
+    for follower in registry.followers(point.name):
+        if follower.scopes is not Scopes.PROVINCES:
+            continue
+        with transaction(engine) as session:
+            provinces = scopes(session, follower)
+        if within is None or within in provinces:  # a city fanned out alone has no roll-up
+            issued += issue_bulletins(
+                engine,
+                follower,
+                period=point.due_period(day),
+                rules=rules,
+                out_dir=out_dir,
+                jurisdiction=within,
+                figures_as_of=day,
+                notify_on=day,
+                forms=forms,
+            )
+    return issued
 
 
 # --- the weekly report -------------------------------------------------------------------------

@@ -1,11 +1,13 @@
-"""A province on a Prefect server backed by PostgreSQL with two process workers, on loopback.
+"""A small nation (3 provinces × 3 cities) on a Prefect server backed by PostgreSQL with two
+process workers, on loopback.
 
 What docs/province.md tells an operator to do, done for real: `prefect server start` on a
 fresh PostgreSQL database, a process work pool, `prefect deploy` from prefect.yaml, two
-`prefect worker start` processes, then one `province-daily-scan` run that fans out one
-`daily-scan` run per city. Checks that every city's run completed, that both workers ran
-cities, and that the wufei database (PostgreSQL) holds each city's lights and notices
-exactly once: a later unscoped scan of the whole province finds nothing left to write.
+`prefect worker start` processes, then the `fan-out` runs of the daily scan and of the monthly
+dispatch for the whole nation, each starting one run per city. Checks that every city's run
+completed, that both workers ran cities, that the wufei database (PostgreSQL) holds each city's
+lights, notices and monthly figures exactly once (a later unscoped scan finds nothing left to
+write), and that the province roll-ups were issued after their cities.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from tests.rules import RULESET
 from wufei import migrate
 from wufei.db import make_engine, make_sessionmaker
 from wufei.departments.registry import Registry
+from wufei.figures.models import PeriodFigures
 from wufei.generate import plans
 from wufei.importers.service import import_paths
 from wufei.lights.models import LightRecord
@@ -38,7 +41,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgresql]
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFECT = str(Path(sys.executable).parent / "prefect")
-CITIES = 3
+PROVINCES, CITIES = 3, 9
 SCAN_DAY = "2024-01-02"
 
 
@@ -57,7 +60,7 @@ def postgres_databases():
         server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres", isolation_level="AUTOCOMMIT"
     )
     suffix = uuid.uuid4().hex[:8]
-    names = [f"prefect_province_{suffix}", f"wufei_province_{suffix}"]
+    names = [f"prefect_nation_{suffix}", f"wufei_nation_{suffix}"]
     with admin.connect() as connection:
         for name in names:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -119,15 +122,16 @@ def _create_run(api: str, deployment: str, parameters: dict) -> str:
     return created.json()["id"]
 
 
-def _province(engine, folder: Path) -> list[str]:
-    """A small generated province (3 cities × 40 tasks), imported from its plan workbooks."""
+def _nation(engine, folder: Path) -> tuple[list[str], list[str]]:
+    """A small generated nation (3 provinces × 3 cities × 20 tasks), imported from its plan
+    workbooks. Returns (provinces, cities)."""
     migrate.upgrade(engine)
-    spec = plans.province(seed=11, cities=CITIES, tasks=40, indicators=5)
+    spec = plans.national(seed=11, provinces=PROVINCES, cities=CITIES, tasks=20, indicators=3)
     files = plans.write_files(spec, folder)
     registry = Registry.load(plans.shipped_registry_files() + files.registries)
     results = import_paths(engine, files.workbooks, registry=registry)
     assert all(r.ok for r in results), [r.error for r in results]
-    return [city.name for city in spec.cities]
+    return [province.name for province in spec], [city.name for province in spec for city in province.cities]
 
 
 def _counts_by_city(engine) -> dict[str, tuple[int, int, int]]:
@@ -153,11 +157,32 @@ def _counts_by_city(engine) -> dict[str, tuple[int, int, int]]:
     return {city: (lights.get(city, 0), lit.get(city, 0), intents.get(city, 0)) for city in lights}
 
 
-def test_a_province_runs_one_daily_scan_per_city_on_two_workers(postgres_databases, tmp_path):
+def _run_to_end(api: str, deployment: str, parameters: dict, logs: dict[str, Path]) -> tuple[dict, list[dict]]:
+    """Start a run of `deployment`, wait for it to finish; (the run, the runs it started)."""
+    parent_id = _create_run(api, deployment, parameters)
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        by_id = {run["id"]: run for run in _flow_runs(api)}
+        parent = by_id.get(parent_id)
+        if parent and parent["state_type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
+            break
+        time.sleep(1)
+    else:
+        raise AssertionError(
+            f"{deployment} did not finish: {parent}\n" + "\n".join(p.read_text()[-2000:] for p in logs.values())
+        )
+    assert parent["state_type"] == "COMPLETED", (parent, {name: logs[name].read_text()[-3000:] for name in logs})
+    command = parameters["command"]
+    children = [run for run in by_id.values() if run["name"].startswith(f"{command} ") and run["id"] != parent_id]
+    return parent, children
+
+
+def test_a_nation_fans_out_each_command_one_run_per_city_over_two_workers(postgres_databases, tmp_path):
     server, prefect_db, wufei_db = postgres_databases
     wufei_url = f"{server}/{wufei_db}"
     engine = make_engine(wufei_url)
-    cities = _province(engine, tmp_path / "province")
+    provinces, cities = _nation(engine, tmp_path / "nation")
+    bulletins = tmp_path / "bulletins"
 
     port = _free_port()
     api = f"http://127.0.0.1:{port}/api"
@@ -173,6 +198,7 @@ def test_a_province_runs_one_daily_scan_per_city_on_two_workers(postgres_databas
         "PREFECT_WORKER_QUERY_SECONDS": "1",
         "WUFEI_HOME": str(ROOT),
         "WUFEI_DATABASE_URL": wufei_url,
+        "WUFEI_BULLETIN_DIR": str(bulletins),
     }
     processes: list[subprocess.Popen] = []
     logs: dict[str, Path] = {}
@@ -197,41 +223,25 @@ def test_a_province_runs_one_daily_scan_per_city_on_two_workers(postgres_databas
         )
         _wait_healthy(api, server_process, logs["server"])
         _prefect("work-pool", "create", "wufei", "--type", "process", env=env)
-        # Two slots each: the fan-out holds one while it waits, the three cities take the other three.
+        # Two slots each: the fan-out holds one while it waits, the cities share the other three.
         # (Started before the deploy: they start up while it runs.)
         for worker in ("worker-a", "worker-b"):
             start(worker, "worker", "start", "--pool", "wufei", "--name", worker, "--limit", "2")
-        _prefect("deploy", "--name", "daily-scan", "--name", "province-daily-scan", env=env)
+        deployed = ("daily-scan", "monthly-dispatch", "daily-scan-by-city", "monthly-dispatch-by-city")
+        _prefect("deploy", *[arg for name in deployed for arg in ("--name", name)], env=env)
 
-        # What `prefect deployment run province-daily-scan/province-daily-scan --param …` does,
-        # through the API (the CLI costs seconds of imports).
-        parent_id = _create_run(
-            api, "province-daily-scan/province-daily-scan", {"as_of": SCAN_DAY, "province": "湖南省", "poll_seconds": 1}
+        # What `prefect deployment run fan-out/daily-scan-by-city --param …` does, through the API
+        # (the CLI costs seconds of imports).
+        _scan, scans = _run_to_end(
+            api, "fan-out/daily-scan-by-city", {"command": "daily-scan", "as_of": SCAN_DAY, "poll_seconds": 1}, logs
         )
-
-        deadline = time.monotonic() + 150
-        while time.monotonic() < deadline:
-            by_id = {run["id"]: run for run in _flow_runs(api)}
-            parent = by_id.get(parent_id)
-            if parent and parent["state_type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
-                break
-            time.sleep(1)
-        else:
-            raise AssertionError(
-                f"the province run did not finish: {parent}\n" + "\n".join(p.read_text()[-2000:] for p in logs.values())
-            )
+        _dispatch, dispatches = _run_to_end(
+            api,
+            "fan-out/monthly-dispatch-by-city",
+            {"command": "monthly-dispatch", "as_of": SCAN_DAY, "force": True, "poll_seconds": 1},
+            logs,
+        )
         worker_logs = {name: logs[name].read_text() for name in ("worker-a", "worker-b")}
-        assert parent["state_type"] == "COMPLETED", (parent, worker_logs)
-
-        children = [run for run in by_id.values() if run["id"] != parent_id]
-        assert len(children) == CITIES
-        assert all(run["state_type"] == "COMPLETED" for run in children), children
-        assert sorted(run["parameters"]["jurisdiction"] for run in children) == sorted(cities)
-        assert all(run["parameters"]["as_of"] == SCAN_DAY for run in children)
-        ran_cities = {
-            name: [run["id"] for run in children if run["id"] in text_] for name, text_ in worker_logs.items()
-        }
-        assert all(ran_cities.values()), f"each worker should have run a city: {ran_cities}"
     finally:
         for process in reversed(processes):
             if process.poll() is None:
@@ -241,6 +251,15 @@ def test_a_province_runs_one_daily_scan_per_city_on_two_workers(postgres_databas
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+    for children in (scans, dispatches):
+        assert len(children) == CITIES
+        assert all(run["state_type"] == "COMPLETED" for run in children), children
+        assert sorted(run["parameters"]["jurisdiction"] for run in children) == sorted(cities)
+        assert all(run["parameters"]["as_of"] == SCAN_DAY for run in children)
+    assert all(run["parameters"]["force"] is True for run in dispatches)
+    ran = {name: [run["id"] for run in scans + dispatches if run["id"] in text_] for name, text_ in worker_logs.items()}
+    assert all(ran.values()), f"each worker should have run cities: {ran}"
 
     counts = _counts_by_city(engine)
     assert sorted(counts) == sorted(cities)
@@ -252,4 +271,13 @@ def test_a_province_runs_one_daily_scan_per_city_on_two_workers(postgres_databas
     assert again["lights_changed"] == 0
     assert again["escalation"]["created"] == 0 and again["escalation"]["already_existing"] > 0
     assert _counts_by_city(engine) == counts
+
+    # Each city's monthly figures once, and its bulletin; each province's roll-up after its cities.
+    with make_sessionmaker(engine)() as session:
+        monthly = session.execute(
+            select(PeriodFigures.scope, PeriodFigures.period).where(PeriodFigures.kind == "monthly")
+        )
+        assert sorted(scope for scope, _period in monthly) == sorted(cities)
+    for name in cities + provinces:
+        assert list((bulletins / name).glob("*.docx")), f"no bulletin for {name}: {sorted(bulletins.iterdir())}"
     engine.dispose()

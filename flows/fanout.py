@@ -1,0 +1,87 @@
+"""A cadence command fanned out over a province or the whole nation: one deployment run per city.
+
+Thin on purpose: `wufei.points.runs.fan_out` says which jurisdictions get a run (every plan in
+exactly one) and with which parameters, or that the day has nothing to do; this flow starts the
+runs of the command's own deployment (`<command>/<command>`, prefect.yaml) in the work pool,
+where whichever worker has a free slot takes the next one, waits for them, and fails naming the
+cities whose run did not complete. After a period point's cities it issues the province
+roll-ups, which the scoped city runs leave out (`runs.issue_rollups`). docs/province.md.
+
+No retries here: each city's run retries itself, and a retried fan-out only finds the runs it
+already started (their idempotency keys name this run, the command, the day and the city).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import Any
+
+from prefect import flow, get_run_logger
+from prefect.runtime import flow_run
+
+from flows.cadence import run_day
+from wufei.db import make_engine
+from wufei.points import runs
+from wufei.ruleset import Ruleset
+
+
+@flow(name="fan-out")
+async def fan_out(
+    command: str = runs.DAILY_SCAN,
+    as_of: str | None = None,
+    province: str | None = None,
+    force: bool = False,
+    poll_seconds: float = 5,
+) -> dict[str, Any]:
+    """`command` (daily-scan, weekly-report, monthly-dispatch …) for every city with plans, or
+    `province`'s, one run each, all at once; returns each city's final state."""
+    from prefect.deployments.flow_runs import arun_deployment
+
+    rules = Ruleset.load()
+    day = run_day(as_of, rules)
+    engine = make_engine()
+    try:
+        planned = runs.fan_out(engine, command, day, rules=rules, within=province, force=force)
+    finally:
+        engine.dispose()
+    logger = get_run_logger()
+    result: dict[str, Any] = {"command": command, "as_of": day.isoformat()}
+    if planned.skipped:
+        logger.info("fan-out %s for %s: skipped (%s)", command, day.isoformat(), planned.skipped)
+        return result | {"skipped": planned.skipped}
+    logger.info("fan-out %s for %s: %d jurisdictions", command, day.isoformat(), len(planned.runs))
+    parent = flow_run.id or "local"
+    cities = list(planned.runs)
+    finished = await asyncio.gather(
+        *[
+            arun_deployment(
+                f"{command}/{command}",
+                parameters=parameters,
+                flow_run_name=f"{command} {city} {day.isoformat()}",
+                timeout=None,
+                poll_interval=poll_seconds,
+                idempotency_key=f"{parent}|{command}|{day.isoformat()}|{city}",
+            )
+            for city, parameters in planned.runs.items()
+        ]
+    )
+    states = {city: run.state.name if run.state else "Unknown" for city, run in zip(cities, finished)}
+    failed = sorted(city for city, run in zip(cities, finished) if not (run.state and run.state.is_completed()))
+    if failed:
+        raise RuntimeError(f"{command} did not complete for {', '.join(failed)}: {states}")
+    rollups = await asyncio.to_thread(_rollups, command, day, rules, province)
+    return result | {
+        "jurisdictions": states,
+        "flow_runs": {city: str(run.id) for city, run in zip(cities, finished)},
+        "rollups": rollups,
+    }
+
+
+def _rollups(command: str, day: date, rules: Ruleset, province: str | None) -> list[str]:
+    engine = make_engine()
+    try:
+        issued = runs.issue_rollups(engine, command, day, rules=rules, within=province)
+    finally:
+        engine.dispose()
+    return [str(path) for item in issued for path in item.paths]
