@@ -4,6 +4,7 @@ of other runs are left alone."""
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from tests.rules import CADENCE
@@ -14,6 +15,8 @@ from wufei.notify.service import claim_digests, release, retry
 from .conftest import DAY, outbox_messages
 
 T0 = datetime(2024, 6, 3, 1, 0, tzinfo=UTC)
+pytestmark = pytest.mark.faults  # the fault suite of issue 14: `pytest -m faults`
+
 RUN = "0f6f3c1e-5a7b-4c8d-9e0f-123456789abc"
 
 
