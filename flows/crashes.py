@@ -25,6 +25,7 @@ from prefect.automations import AutomationCore
 from prefect.client.schemas.objects import StateType
 from prefect.events.actions import ChangeFlowRunState
 from prefect.events.schemas.automations import EventTrigger, Posture
+from prefect.events.schemas.events import ResourceSpecification
 
 CRASH_ZOMBIES = "wufei: mark runs whose heartbeats stopped as crashed"
 RETRY_CRASHED = "wufei: retry crashed runs"
@@ -50,7 +51,7 @@ def missed_window(heartbeat: int) -> timedelta:
 
 def automations(heartbeat: int) -> list[AutomationCore]:
     """The two automations (see the module's docstring)."""
-    wufei_deployment_runs = [
+    wufei_deployment_runs: list[ResourceSpecification | dict[str, str | list[str]]] = [
         {"prefect.resource.role": "tag", "prefect.resource.id": f"prefect.tag.{TAG}"},
         {"prefect.resource.role": "deployment"},  # only a deployment's run can be scheduled again
     ]
@@ -71,6 +72,8 @@ def automations(heartbeat: int) -> list[AutomationCore]:
         actions=[
             ChangeFlowRunState(
                 state=StateType.CRASHED,
+                name=None,
+                force=False,
                 message=f"{window.seconds} 秒内没有收到心跳：运行进程已终止（kill -9、机器宕机等），标记为崩溃",
             )
         ],
@@ -94,6 +97,7 @@ def automations(heartbeat: int) -> list[AutomationCore]:
             ChangeFlowRunState(
                 state=StateType.SCHEDULED,
                 name="AwaitingRetry",
+                force=False,
                 message="运行崩溃后自动重试（流程幂等：已完成的部分不会重复）",
             )
         ],
