@@ -18,6 +18,7 @@ from prefect import Flow, serve
 from prefect.schedules import Cron
 
 from flows import cadence, notify
+from flows.crashes import ensure_crash_handling
 from wufei.cadence.config import CadenceConfig
 from wufei.points import registry
 
@@ -142,6 +143,7 @@ def serve_all(*, scheduler_wait: float = SCHEDULER_WAIT) -> None:
 
     api_url = PREFECT_API_URL.value()
     check_server(api_url)
+    ensure_crash_handling()  # runs whose process died are marked Crashed and run again (flows/crashes.py)
 
     stopped: list[str] = []
 

@@ -6,6 +6,11 @@ and the weekly report (flows/deployments.py) on every day; digests go out on wor
 retries every time. Idempotent: a digest is claimed once by its unique key, so a retried,
 doubled or late run sends nothing twice, and a run that died mid-send is left visible
 (`wufei notices --json`) for the next run to resolve.
+
+The run's claims carry its flow run id. When the run crashed (its process killed, its machine
+lost: Prefect marks it Crashed when its heartbeats stop, flows/crashes.py) and is retried, the
+retry releases the claims its dead attempt held and sends what never left at once, instead of
+waiting out the 10-minute lease; a message that was on the wire stays `unknown`.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from prefect import flow, get_run_logger
+from prefect.runtime import flow_run
 
 from flows.cadence import run_day
 from wufei.db import make_engine
@@ -27,7 +33,8 @@ def deliver_notices(as_of: str | None = None, concurrency: int = 4) -> dict[str,
     day = run_day(as_of, rules)
     engine = make_engine()
     try:
-        result = runs.scheduled_delivery(engine, day, cadence=rules.cadence, concurrency=concurrency)
+        holder = str(flow_run.id) if flow_run.id else None
+        result = runs.scheduled_delivery(engine, day, cadence=rules.cadence, concurrency=concurrency, holder=holder)
     finally:
         engine.dispose()
     get_run_logger().info("deliver-notices for %s: %s", day.isoformat(), result)

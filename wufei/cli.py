@@ -15,10 +15,10 @@ from typing import Any
 
 import click
 
+from wufei.clitools import database_lost, parse_day
 from wufei.clitools import department_ids as _department_ids
 from wufei.clitools import echo_json as _echo_json
 from wufei.clitools import engine as _engine
-from wufei.clitools import parse_day
 from wufei.clitools import plan_ids as _plan_ids
 
 LIST_KIND_NAMES = {
@@ -41,6 +41,15 @@ class LazyGroup(click.Group):
     def __init__(self, *args: Any, lazy: dict[str, tuple[str, str]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.lazy = dict(lazy or {})
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as error:
+            lost = database_lost(error)
+            if lost is None:
+                raise
+            raise click.ClickException(lost) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.lazy))

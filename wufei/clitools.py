@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,23 @@ import click
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+
+
+def database_lost(error: BaseException) -> str | None:
+    """The Chinese message for a database that went away under a command (restarted, stopped,
+    unreachable), or None for any other error. Nothing half done stays: the unit of work that was
+    open is rolled back by the server, and every command can be run again without doubling."""
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    if not isinstance(error, OperationalError | InterfaceError):
+        return None
+    reason = str(error.orig or error).strip().splitlines()[0]
+    return (
+        f"数据库连接中断或无法连接（{reason}）：本次运行未完成，未提交的部分已由数据库撤销。"
+        "请确认数据库已恢复后重新运行（重复运行不会重复写入，也不会重复发送）"
+    )
 
 
 def engine() -> Engine:

@@ -26,7 +26,7 @@ from wufei.points import runs
 from wufei.tasks import milestones
 from wufei.tasks.models import Milestone
 
-pytestmark = pytest.mark.postgresql
+pytestmark = [pytest.mark.postgresql, pytest.mark.faults]
 
 FIRST_DAY, LATER_DAY = date(2024, 1, 2), date(2024, 1, 15)
 

@@ -24,6 +24,8 @@ from alembic.script import ScriptDirectory
 
 from wufei import migrate
 
+pytestmark = pytest.mark.faults  # the fault suite of issue 14: `pytest -m faults`
+
 ROWS = 2
 
 

@@ -15,6 +15,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from tests.rules import CADENCE
@@ -28,6 +29,8 @@ from wufei.plans.models import Jurisdiction
 
 from .conftest import intent
 from .test_unknown_outcomes import SlowWebhook
+
+pytestmark = pytest.mark.faults  # the fault suite of issue 14: `pytest -m faults`
 
 ROOT = Path(__file__).resolve().parents[2]
 WUFEI = str(Path(sys.executable).parent / "wufei")

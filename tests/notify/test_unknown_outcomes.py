@@ -28,6 +28,8 @@ from wufei.plans.models import Jurisdiction
 
 from .conftest import DAY, free_port, intent
 
+pytestmark = pytest.mark.faults  # the fault suite of issue 14: `pytest -m faults`
+
 T0 = datetime(2024, 6, 3, 1, 15, tzinfo=UTC)
 
 

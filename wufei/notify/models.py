@@ -46,6 +46,9 @@ class Dispatch(Base):
     status: Mapped[DispatchStatus] = mapped_column(EnumText(DispatchStatus))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
+    # The run holding the claim (a Prefect flow run id; None from the CLI): its retry after a crash
+    # releases what its dead attempt held (service.release) instead of waiting for the lease to run out.
+    holder: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
 

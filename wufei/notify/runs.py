@@ -39,14 +39,16 @@ def deliver_day(
     channels: Channels | None = None,
     now: datetime | None = None,
     concurrency: int = 1,
+    holder: str | None = None,
 ) -> dict[str, Any]:
     """Claim the digests of `day` (unresolved intents created on or before it) and send them.
+    `holder`: the flow run claiming them (see release_claims).
 
     `now` fixes the clock (tests, replays); by default every step reads the clock when it runs,
     so a lease taken late in a slow run is a fresh one (see service.attempt)."""
     channels = channels or load_channels(engine)
     with make_sessionmaker(engine)() as session:
-        claims = service.claim_digests(session, day=day, now=now)
+        claims = service.claim_digests(session, day=day, now=now, holder=holder)
         session.commit()
     summary = service.new_summary(
         day=day.isoformat(), digests=claims["digests"], claimed=len(claims["claimed"]), skipped=claims["skipped"]
@@ -80,6 +82,7 @@ def retry_due(
     ignore_backoff: bool = False,
     dispatch_ids: list[int] | None = None,
     concurrency: int = 1,
+    holder: str | None = None,
 ) -> dict[str, Any]:
     """Send the failed dispatches that are due again, and the claims whose run died."""
     channels = channels or load_channels(engine)
@@ -89,7 +92,7 @@ def retry_due(
 
     def send(dispatch_id: int) -> tuple[str, int] | None:
         with make_sessionmaker(engine)() as session:
-            lease = service.take(session, dispatch_id, now=now, ignore_backoff=ignore_backoff)
+            lease = service.take(session, dispatch_id, now=now, ignore_backoff=ignore_backoff, holder=holder)
             if lease is None:
                 session.rollback()
                 return None  # another retrier has it
@@ -138,23 +141,42 @@ def confirm(engine: Engine, dispatch_id: int, *, note: str | None = None) -> lis
     return confirmed
 
 
+def release_claims(engine: Engine, holder: str, *, now: datetime | None = None) -> int:
+    """The claims a dead attempt of run `holder` left, due now (service.release); committed."""
+    with make_sessionmaker(engine)() as session:
+        released = service.release(session, holder, now=now)
+        session.commit()
+    return released
+
+
 def scheduled_delivery(
-    engine: Engine, day: date, *, cadence: CadenceConfig, now: datetime | None = None, concurrency: int = 4
+    engine: Engine,
+    day: date,
+    *,
+    cadence: CadenceConfig,
+    now: datetime | None = None,
+    concurrency: int = 4,
+    holder: str | None = None,
 ) -> dict[str, Any]:
     """The flow's run: retries first (they are older), then, on a working day, the day's digests.
 
     Digests go out on working days only, like the scan that makes them; an intent created on a
-    weekend (an extension decided, a bulletin) waits for Monday's digest. Retries run every day."""
+    weekend (an extension decided, a bulletin) waits for Monday's digest. Retries run every day.
+
+    `holder` (the flow run's id): first, the claims an earlier attempt of the same run left when
+    it died are released, so that the retries below send them now (a retried run after a crash)."""
+    released = release_claims(engine, holder, now=now) if holder else 0
     channels = load_channels(engine)
     result: dict[str, Any] = {
         "day": day.isoformat(),
-        "retry": retry_due(engine, cadence=cadence, channels=channels, now=now, concurrency=concurrency),
+        "released": released,
+        "retry": retry_due(engine, cadence=cadence, channels=channels, now=now, concurrency=concurrency, holder=holder),
     }
     with make_sessionmaker(engine)() as session:
         workday = load_calendar(session).is_workday(day)
     if workday:
         result["deliver"] = deliver_day(
-            engine, day, cadence=cadence, channels=channels, now=now, concurrency=concurrency
+            engine, day, cadence=cadence, channels=channels, now=now, concurrency=concurrency, holder=holder
         )
     else:
         result["skipped"] = "非工作日"

@@ -188,9 +188,12 @@ def lock_claims(session: Session) -> None:
         )
 
 
-def claim_digests(session: Session, *, day: date, now: datetime | None = None) -> dict[str, Any]:
+def claim_digests(
+    session: Session, *, day: date, now: datetime | None = None, holder: str | None = None
+) -> dict[str, Any]:
     """Claim the day's pending digests; returns {"digests", "claimed": [dispatch ids], "skipped",
-    "lease": the claims' lease (their fencing token for `attempt`)}.
+    "lease": the claims' lease (their fencing token for `attempt`)}. `holder`: the run claiming
+    (a Prefect flow run id), whose retry after a crash may `release` them.
 
     A digest for an audience/department whose digest of the day was claimed already (intents
     created since, e.g. by a later run the same day) gets the next sequence number in its key."""
@@ -199,7 +202,9 @@ def claim_digests(session: Session, *, day: date, now: datetime | None = None) -
     digests = pending_digests(session, day=day)
     taken = set(session.scalars(select(Dispatch.key).where(Dispatch.day == day)))
     claimed = [
-        dispatch_id for dispatch_id in _claim(session, [_next_key(d, taken) for d in digests], now) if dispatch_id
+        dispatch_id
+        for dispatch_id in _claim(session, [_next_key(d, taken) for d in digests], now, holder=holder)
+        if dispatch_id
     ]
     return {"digests": len(digests), "claimed": claimed, "skipped": len(digests) - len(claimed), "lease": now + LEASE}
 
@@ -266,7 +271,12 @@ def due_dispatches(
 
 
 def take(
-    session: Session, dispatch_id: int, *, now: datetime | None = None, ignore_backoff: bool = False
+    session: Session,
+    dispatch_id: int,
+    *,
+    now: datetime | None = None,
+    ignore_backoff: bool = False,
+    holder: str | None = None,
 ) -> datetime | None:
     """Take a dispatch for one attempt (a lease): a conditional UPDATE that one caller wins. The
     dispatch is `claimed` again while the attempt runs, so `--all` (which ignores the backoff of
@@ -280,7 +290,7 @@ def take(
     taken = session.execute(
         update(Dispatch)
         .where(Dispatch.id == dispatch_id, Dispatch.status.in_(RETRIABLE), condition)
-        .values(status=str(DispatchStatus.CLAIMED), next_attempt_at=lease)
+        .values(status=str(DispatchStatus.CLAIMED), next_attempt_at=lease, holder=holder)
         .returning(Dispatch.id),
         execution_options={"synchronize_session": "fetch"},
     ).scalar()
@@ -348,6 +358,7 @@ def resend(
         .values(
             status=str(DispatchStatus.CLAIMED),
             next_attempt_at=lease,  # one more try, not a new series
+            holder=None,  # the office's, not a flow run's: no retry of a crashed run releases it
             attempts=case((Dispatch.attempts > MAX_ATTEMPTS - 1, MAX_ATTEMPTS - 1), else_=Dispatch.attempts),
         )
         .returning(Dispatch.id),
@@ -419,6 +430,24 @@ def confirm(session: Session, dispatch_id: int, *, now: datetime | None = None, 
         )
     session.flush()
     return doubtful
+
+
+def release(session: Session, holder: str, *, now: datetime | None = None) -> int:
+    """A run's retry after a crash (its process died: kill -9, the machine lost): the dispatches
+    its dead attempt still holds become due now instead of when their lease runs out. The retry
+    then takes them as abandoned claims (`retry`): never started, they are sent; a `sending` row
+    (the message may have left) makes the service `unknown`, never resent. Safe even if the old
+    attempt were alive: its lease no longer matches once taken (fencing), so it stops. Returns
+    how many were released."""
+    now = clock(now)
+    table = table_of(Dispatch)
+    released = session.execute(
+        update(table)
+        .where(table.c.holder == holder, table.c.status == DispatchStatus.CLAIMED, table.c.next_attempt_at > now)
+        .values(next_attempt_at=now)
+        .returning(table.c.id)
+    ).all()
+    return len(released)
 
 
 def renew(session: Session, dispatch_id: int, lease: datetime, *, now: datetime | None = None) -> datetime | None:
@@ -706,7 +735,7 @@ def dispatch_as_dict(dispatch: Dispatch, records: list[Delivery], *, now: dateti
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _claim(session: Session, digests: list[Digest], now: datetime) -> list[int | None]:
+def _claim(session: Session, digests: list[Digest], now: datetime, *, holder: str | None = None) -> list[int | None]:
     """Each digest's new dispatch id, or None when its key is taken or another claim carries one
     of its intents (then the dispatch is deleted again: its text names intents it would not carry).
 
@@ -735,6 +764,7 @@ def _claim(session: Session, digests: list[Digest], now: datetime) -> list[int |
                 "status": str(DispatchStatus.CLAIMED),
                 "attempts": 0,
                 "next_attempt_at": now + LEASE,
+                "holder": holder,
                 "created_at": now,
                 "sent_at": None,
             }
