@@ -100,7 +100,12 @@ class EnumText(TypeDecorator):
         return None if value is None else self.enum(value).value
 
     def process_result_value(self, value: Any, dialect: Any) -> StrEnum | None:
-        return None if value is None else self.enum(value)
+        if value is None:
+            return None
+        # The members by value, looked up directly: calling the enum costs several times as much,
+        # and a figures run reads thousands of these.
+        member = self.enum._value2member_map_.get(value)
+        return member if member is not None else self.enum(value)  # type: ignore[return-value]
 
 
 class Base(DeclarativeBase):

@@ -430,6 +430,44 @@ def test_the_may_2023_dispatch_lists_what_changed_since_30_april(may, world):
     assert changes["recovered"][0]["from_cn"] == "红灯" and changes["recovered"][0]["to_cn"] == "绿灯"
 
 
+def test_a_world_lights_its_tasks_on_any_day_as_the_lights_service_does(session, world):
+    # The world reads the lights' inputs once and lights each day from them (the monthly changes
+    # want two days): every day gives what compute_lights gives for the supervised tasks, with the
+    # deadline in force then (T9's extension counts from 12 May, not before).
+    from wufei.extensions.service import effective_due_dates
+    from wufei.lights.service import compute_lights
+    from wufei.points import registry
+    from wufei.points.issue import world_for
+
+    point = registry.point("monthly")
+    built = world_for(
+        session,
+        point,
+        scope="衡水市",
+        period=point.period("2023-05"),
+        as_of=date(2023, 6, 5),
+        calendar=CAL,
+        rules=F.ruleset(CADENCE, RULES),
+    )
+    plan_ids = built.plan_ids
+    for day in (date(2023, 4, 30), date(2023, 5, 11), date(2023, 5, 12), date(2023, 5, 31), date(2023, 6, 30)):
+        expected = compute_lights(
+            session,
+            as_of=day,
+            calendar=CAL,
+            cadence=CADENCE,
+            rules=RULES,
+            plan_ids=plan_ids,
+            include_awaiting=False,
+        )
+        assert built.lights_on(session, day) == expected, day
+        assert sorted(expected) == sorted(ids(world, "T1", "T2", "T3", "T4", "T5", "T7", "T8", "T9", "T10"))
+    due = effective_due_dates(session, as_of=date(2023, 5, 31), task_ids=list(built.lights))
+    assert built.due == due
+    assert built.light_inputs(session).due_on(built.tasks[world.tasks["T9"].id], date(2023, 5, 11)) == date(2023, 5, 31)
+    assert built.due[world.tasks["T9"].id] == date(2023, 9, 30)
+
+
 def test_the_may_2023_dispatch_lists_red_then_yellow_tasks_with_reason_and_owners(may, world):
     attention = may["attention"]
     assert [(a["task_id"], a["light"]) for a in attention] == [

@@ -41,15 +41,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from wufei.config import parse_yaml
 from wufei.importers.records import Doubt
 from wufei.importers.text.normalize import fold_punct
 
 FIRST_LEADS = "first_leads"  # the document says the first unit listed leads
 # Words of owner lists that are not names (collective fragments, joiners, trailing 等部门, 按职责).
 OWNER_WORDS = Path(__file__).resolve().parent / "owner_words.yaml"
-_WORDS: dict[str, list[str]] = yaml.safe_load(OWNER_WORDS.read_text(encoding="utf-8"))
+_WORDS: dict[str, list[str]] = parse_yaml(OWNER_WORDS.read_text(encoding="utf-8"))
 
 
 def _alternatives(key: str) -> str:

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -35,17 +35,18 @@ from wufei.cadence.windows import closed_weeks, reporting_window
 from wufei.calendar.workdays import WorkCalendar
 from wufei.db import column_rows
 from wufei.departments.models import Department, DepartmentKind
+from wufei.extensions.models import Extension, ExtensionStatus
 from wufei.indicators.models import Indicator, IndicatorDepartment
 from wufei.lights.models import LIGHT_NAMES, UNSUPERVISED, Light
-from wufei.lights.rules import OVERDUE, LightResult, MemoCalendar, judge
-from wufei.lights.service import task_states
+from wufei.lights.rules import OVERDUE, LightResult, MemoCalendar, MilestonePoint, TaskState, judge
 from wufei.notices.models import NoticeIntent, NoticeKind
 from wufei.plans.models import Plan
+from wufei.plans.queries import plan_start
 from wufei.reports.models import Report, ReportStatus
-from wufei.reports.service import expected_rows, first_submissions
+from wufei.reports.service import Expected, expected_rows, first_submissions, latest_progress, missing_streaks_on
 from wufei.ruleset import Ruleset
 from wufei.tasks.deadlines import DeadlineKind
-from wufei.tasks.models import ListKind, Role, Task, TaskDepartment
+from wufei.tasks.models import ListKind, Milestone, Role, Task, TaskDepartment
 
 ALL_SCOPE = "全部"  # the scope of figures over every jurisdiction's plans
 NOT_JUDGED = "未明确牵头单位，不纳入亮灯"
@@ -64,6 +65,7 @@ class PlanRow:
     period_end: int | None
     cells_planned_total: int | None
     cells_built_total: int | None
+    imported_at: datetime | None = None  # read only for a plan with neither issue date nor period
 
     @property
     def name(self) -> str:
@@ -82,6 +84,7 @@ class PlanRow:
             plan.period_end,
             plan.cells_planned_total,
             plan.cells_built_total,
+            plan.imported_at if plan.issued_on is None and plan.period_start is None else None,
         )
 
 
@@ -176,6 +179,7 @@ class World:
     lights: dict[int, LightResult]  # supervised tasks only
     due: dict[int, date | None]  # supervised tasks: the deadline in force on `day`
     _lights_on: dict[date, dict[int, LightResult]] = field(default_factory=dict, repr=False)
+    _light_inputs: LightInputs | None = field(default=None, repr=False)
     _reporting: dict[tuple[date, ...], Reporting] = field(default_factory=dict, repr=False)
     # Read once, when first asked for (not every point needs them).
     _weeks: list[date] | None = field(default=None, repr=False)
@@ -236,6 +240,12 @@ class World:
         if day not in self._lights_on:
             self._lights_on[day] = _lights(session, self, day)[0]
         return self._lights_on[day]
+
+    def light_inputs(self, session: Session) -> LightInputs:
+        """What the lights read whatever the day, read once for every day the world is lit on."""
+        if self._light_inputs is None:
+            self._light_inputs = _light_inputs(session, self)
+        return self._light_inputs
 
     def weeks(self) -> list[date]:
         """Mondays in the period whose reporting window closed by the end of `as_of`."""
@@ -358,22 +368,98 @@ def _tasks(session: Session, plans: list[PlanRow]) -> dict[int, TaskRow]:
     }
 
 
+@dataclass
+class LightInputs:
+    """What the lights of the world's supervised tasks need on any day, read once: the tasks'
+    facts come from the world's own rows; the approved extensions, milestones and the rows owed
+    weekly reports are three reads. Only the reports differ by day (`_lights`: two walks a day)."""
+
+    supervised: list[TaskRow]  # in task id order
+    extensions: dict[int, list[tuple[date, int, date]]]  # task → approved (decided on, id, new due date)
+    milestones: dict[int, tuple[MilestonePoint, ...]]
+    expected: list[Expected]  # the supervised tasks owed weekly reports (expected_rows)
+
+    def due_on(self, task: TaskRow, day: date) -> date | None:
+        """The deadline in force on `day`: the latest extension approved by then, else the plan's."""
+        approved = [item for item in self.extensions.get(task.id, ()) if item[0] <= day]
+        return (max(approved)[2] if approved else None) or task.due_date
+
+
+def _light_inputs(session: Session, world: World) -> LightInputs:
+    cadence = world.rules.cadence
+    # The figures score lead departments: tasks nobody leads yet are counted apart (without_lead).
+    rows = expected_rows(session, cadence=cadence, plan_ids=world.plan_ids)
+    supervised = [world.tasks[row.task_id] for row in rows if row.task_id in world.tasks]
+    ids = [task.id for task in supervised]
+    narrow = ids if len(ids) <= _IN_CHUNK else None  # else read every task's and keep the world's
+    extensions: dict[int, list[tuple[date, int, date]]] = defaultdict(list)
+    milestones: dict[int, list[MilestonePoint]] = defaultdict(list)
+    if ids:
+        wanted = set(ids)
+        query = select(Extension.task_id, Extension.decided_on, Extension.id, Extension.requested_due_date).where(
+            Extension.status == ExtensionStatus.APPROVED
+        )
+        if narrow is not None:
+            query = query.where(Extension.task_id.in_(narrow))
+        for task_id, decided_on, extension_id, requested in column_rows(session, query):
+            if task_id in wanted and decided_on is not None:
+                extensions[task_id].append((decided_on, extension_id, requested))
+        query = select(Milestone.task_id, Milestone.due_date, Milestone.expected_progress, Milestone.title)
+        if narrow is not None:
+            query = query.where(Milestone.task_id.in_(narrow))
+        for task_id, due_date, expected, title in column_rows(
+            session, query.order_by(Milestone.task_id, Milestone.due_date)
+        ):
+            if task_id in wanted:
+                milestones[task_id].append(MilestonePoint(due_date, expected, title))
+    return LightInputs(
+        supervised,
+        dict(extensions),
+        {task_id: tuple(points) for task_id, points in milestones.items()},
+        rows,
+    )
+
+
 def _lights(session: Session, world: World, day: date) -> tuple[dict[int, LightResult], dict[int, date | None]]:
-    """The supervised tasks' lights on `day` and their deadlines in force then."""
+    """The supervised tasks' lights on `day` and their deadlines in force then: the states
+    wufei.lights.service.task_states gives, built from the world's inputs (read once for every
+    day) and the day's newest progress and missing streaks (two walks of the reports)."""
     if not world.plans:
         return {}, {}
-    # The figures score lead departments: tasks nobody leads yet are counted apart (without_lead).
-    states = task_states(
+    inputs = world.light_inputs(session)
+    if not inputs.supervised:
+        return {}, {}
+    cadence = world.rules.cadence
+    ids = [task.id for task in inputs.supervised]
+    narrow = ids if len(ids) <= _IN_CHUNK else None
+    progress = latest_progress(session, as_of=day, cadence=cadence, task_ids=narrow)
+    streaks = missing_streaks_on(
         session,
-        as_of=day,
+        days=[day],
         calendar=world.calendar,
-        cadence=world.rules.cadence,
+        cadence=cadence,
         plan_ids=world.plan_ids,
-        include_awaiting=False,
-    )
+        expected=inputs.expected,
+    )[day]
     memo = MemoCalendar(world.calendar)
-    lights = {task_id: judge(state, day, memo, world.rules.lights) for task_id, state in states.items()}
-    return lights, {task_id: state.due for task_id, state in states.items()}
+    lights, due = {}, {}
+    for task in inputs.supervised:
+        reported = progress.get(task.id)
+        state = TaskState(
+            task_id=task.id,
+            deadline_kind=task.deadline_kind,
+            start=plan_start(task.plan.issued_on, task.plan.period_start) or date((task.due_date or day).year, 1, 1),
+            due=inputs.due_on(task, day),
+            original_due=task.due_date,
+            completed_on=task.completed_on,
+            progress=reported[0] if reported else None,
+            progress_week=reported[1] if reported else None,
+            missing_streak=streaks.get(task.id, 0),
+            milestones=inputs.milestones.get(task.id, ()),
+        )
+        lights[task.id] = judge(state, day, memo, world.rules.lights)
+        due[task.id] = state.due
+    return lights, due
 
 
 def _reporting(session: Session, world: World, weeks: list[date]) -> Reporting:
@@ -395,7 +481,11 @@ def _reporting(session: Session, world: World, weeks: list[date]) -> Reporting:
     if not windows or not world.plans:
         return Reporting(weeks, dict(counts), dict(misses))
     first, last = windows[0][0], windows[-1][0]
-    rows = expected_rows(session, cadence=cadence, open_from=first, plan_ids=world.plan_ids)
+    rows = [
+        row
+        for row in world.light_inputs(session).expected
+        if row.completed_on is None or row.completed_on >= first  # not completed before the first week
+    ]
     submissions = first_submissions(session, task_ids=None, weeks=(first, last), before=cadence.end_of_day(world.as_of))
     leads: dict[int, list[int]] = defaultdict(list)  # task → its lead departments
     for task_id in (row.task_id for row in rows):

@@ -15,8 +15,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from wufei.config import parse_yaml
 from wufei.importers.text.normalize import fold_punct, normalize_cell
 
 VOCABULARY = Path(__file__).resolve().parent / "headers.yaml"
@@ -46,7 +45,7 @@ def header_year(text: str | None) -> int | None:
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
-    data = yaml.safe_load(VOCABULARY.read_text(encoding="utf-8"))
+    data = parse_yaml(VOCABULARY.read_text(encoding="utf-8"))
     words: dict[str, str] = {}
     for role, names in data["roles"].items():
         for name in names:

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from wufei.config import parse_yaml
 
 UNITS = Path(__file__).resolve().parent / "units.yaml"
 
@@ -20,7 +20,7 @@ _TRAILING_BRACKET = re.compile(r"^(?P<name>.+?)\s*[（(]\s*(?P<unit>[^（）()]{
 
 @lru_cache(maxsize=1)
 def _unit_pattern() -> re.Pattern[str]:
-    data = yaml.safe_load(UNITS.read_text(encoding="utf-8"))
+    data = parse_yaml(UNITS.read_text(encoding="utf-8"))
     words = "|".join(re.escape(str(word)) for word in sorted(data["words"], key=lambda w: len(str(w)), reverse=True))
     magnitude = "[" + "".join(data["magnitudes"]) + "]?"
     one = rf"{magnitude}(?:{words})"

@@ -77,6 +77,10 @@ _SUFFIXES = (
     "旗",
     "盟",
 )
+# The suffixes by their last character, in the order above (3,200 names are shortened at each load).
+_SUFFIXES_ENDING: dict[str, tuple[str, ...]] = {
+    last: tuple(s for s in _SUFFIXES if s[-1] == last) for last in {s[-1] for s in _SUFFIXES}
+}
 # Peoples named in autonomous places' names; those of one character only with 族 (西藏 keeps its 藏).
 _PEOPLES = [
     "蒙古",
@@ -393,7 +397,8 @@ def _read_abbreviations(path: Path) -> dict[str, tuple[str, ...]]:
 
 def short_names(name: str, kind: str) -> tuple[str, ...]:
     """广东省 → 广东; 湘西土家族苗族自治州 → 湘西州, 湘西; 昌江黎族自治县 → 昌江县, 昌江; 景县 → (none)."""
-    stem = next((name[: -len(s)] for s in _SUFFIXES if name.endswith(s) and len(name) > len(s)), name)
+    candidates = _SUFFIXES_ENDING.get(name[-1:], ())
+    stem = next((name[: -len(s)] for s in candidates if name.endswith(s) and len(name) > len(s)), name)
     while kind.startswith("自治") and (people := _PEOPLE_END.search(stem)) and len(stem) - len(people.group()) >= 2:
         stem = stem[: people.start()]
     found = []

@@ -457,6 +457,10 @@ def reporting_start(
     return max(start, since) if since else start
 
 
+# Up to this many ids go into an IN list (PostgreSQL takes at most 65,535 parameters in a statement).
+_IN_LIMIT = 5000
+
+
 class Expected(NamedTuple):  # a tuple: built 100,000 times a scan
     task_id: int
     start: date
@@ -592,12 +596,15 @@ def missing_streaks_on(
     cadence: CadenceConfig,
     task_ids: list[int] | None = None,
     plan_ids: Iterable[int] | None = None,
+    expected: Sequence[Expected] | None = None,
 ) -> dict[date, dict[int, int]]:
     """`missing_streaks` for several days at once: day → task_id → streak. The daily scan wants
     today's (lights) and yesterday's (escalation). The tasks are read once, and each task's
     reports are walked once for all the days with the same closed windows (a report on time
     for a closed window was submitted before either day ended; when late reports count, the
-    day's end matters and each day is walked apart). Two queries for days that share windows."""
+    day's end matters and each day is walked apart). Two queries for days that share windows.
+    `expected`: the `expected_rows` of the tasks asked about, when the caller already has them
+    (a period's world reads them once for every day it is lit on); then only the walks run."""
     days = sorted(set(days))
     if task_ids is not None and not task_ids:
         return {day: {} for day in days}
@@ -605,8 +612,17 @@ def missing_streaks_on(
         return {}
     # Open at the end of the earliest day: the tasks open on any later day are among them.
     plan_ids = list(plan_ids) if plan_ids is not None else None
-    tasks = _expected_query(task_ids=task_ids, open_on=days[0], plan_ids=plan_ids)
-    everyone = expected_rows(session, cadence=cadence, task_ids=task_ids, open_on=days[0], plan_ids=plan_ids)
+    if expected is None:
+        tasks = _expected_query(task_ids=task_ids, open_on=days[0], plan_ids=plan_ids)
+        everyone = expected_rows(session, cadence=cadence, task_ids=task_ids, open_on=days[0], plan_ids=plan_ids)
+    else:
+        everyone = [row for row in expected if row.completed_on is None or row.completed_on > days[0]]
+        ids = [row.task_id for row in everyone]
+        tasks = (
+            select(Task.id).where(Task.id.in_(ids))
+            if len(ids) <= _IN_LIMIT
+            else _expected_query(task_ids=task_ids, open_on=days[0], plan_ids=plan_ids)
+        )
     late_counts = cadence.weekly.late_report_breaks_missing_streak
     walks: dict[tuple, dict[int, date]] = {}
     result: dict[date, dict[int, int]] = {}

@@ -32,8 +32,13 @@ _FOLD = str.maketrans(
 )
 
 
+_FOLDABLE = re.compile("[" + re.escape("".join(chr(code) for code in _FOLD)) + "]")
+
+
 def clean_spaces(text: str) -> str:
     """Drop spaces next to Chinese text, collapse the rest, trim."""
+    if " " not in text and "\t" not in text and "\u00a0" not in text and "\u3000" not in text:
+        return text.strip()  # most lines: nothing to drop (an import cleans some 30,000)
     text = text.replace("\u00a0", " ").replace("\u3000", " ")
     text = _STRAY_SPACE.sub("", text)
     return re.sub(r" {2,}", " ", text).strip()
@@ -41,7 +46,8 @@ def clean_spaces(text: str) -> str:
 
 def fold_punct(text: str) -> str:
     """ASCII brackets, colons, semicolons and commas to their full-width forms."""
-    return text.translate(_FOLD)
+    # Translating looks every character up in a dict; searching first is several times faster.
+    return text.translate(_FOLD) if _FOLDABLE.search(text) else text
 
 
 def normalize_cell(text: str | None) -> str | None:
