@@ -810,6 +810,8 @@ def _trailing_owner(text: str) -> _Owner | None:
         return None
     if folded[-1] not in _CLOSERS:
         return _owner_sentence(folded)
+    if folded[-2:-1] in _CLOSERS and _depth(folded) == -1:
+        folded = folded[:-2] + folded[-1]  # [A牵头，…不再列出)]: opened once, closed twice
     depth = 0
     for index in range(len(folded) - 1, -1, -1):
         char = folded[index]
@@ -825,6 +827,11 @@ def _trailing_owner(text: str) -> _Owner | None:
                     return _Owner(index, content)
                 return None
     return None
+
+
+def _depth(text: str) -> int:
+    """Brackets opened minus brackets closed."""
+    return sum(text.count(c) for c in _OPENERS) - sum(text.count(c) for c in _CLOSERS)
 
 
 def _heading_owner(heading: str | None) -> str | None:
