@@ -94,7 +94,8 @@ PERSON_LABEL = _PERSON_LABEL
 _LABEL = re.compile(
     rf"(?P<label>{_PERSON_LABEL}"
     r"|(?:牵头|主要|配合|其他|协同)责任(?:单位|部门)"
-    r"|牵头(?:单位|部门)?门?|主办(?:单位|部门)?|主责(?:单位|部门)|责任(?:单位|部门|主体)|实施主体"
+    r"|牵头(?:单位|部门)?门?|主办(?:单位|部门)?|主责(?:单位|部门)|承办(?:单位|部门)|责任(?:单位|部门|主体)|实施主体"
+    r"|(?:部门|责任)分工"
     r"|配合(?:单位|部门)?|协办(?:单位|部门)?|参与(?:单位|部门)?|参加(?:单位|部门)?|协助(?:单位|部门)?"
     rf"|协同(?:单位|部门)|落实(?:单位|部门)|{DEADLINE_LABEL})\s*："
 )
@@ -104,7 +105,9 @@ _LABEL_ROLES: list[tuple[str, str]] = [
     ("主要", _LEAD),
     ("主办", _LEAD),
     ("主责", _LEAD),
+    ("承办", _LEAD),  # 承办单位 in a supervision office's 交办 list: the unit that takes the matter on
     ("责任", _RESPONSIBLE),
+    ("部门分工", _RESPONSIBLE),  # 部门分工：A牵头，B配合 — read by its own grammar; a plain list: the first leads
     ("实施主体", _RESPONSIBLE),
     ("落实", _IMPLEMENT),
 ]
