@@ -46,3 +46,31 @@ def test_the_unit_taking_a_supervised_matter_on_leads():
     (task,) = main_tasks(lines)
     assert _roles(task.owners_raw) == (("县水务局",), ("县财政局", "县住建局"))
     assert task.deadline_raw == "2023年11月底前"
+
+
+def test_labels_on_the_items_own_line_after_a_space():
+    lines = [
+        "某某区2023年为民办实事任务分解表",
+        "1.新建社区食堂8个　牵头单位：区民政局　配合单位：各街道办事处　完成时限：2023年10月底前",
+        "2.改造农村公路40公里  责任单位：区交通局  完成时限：2023年11月底前",
+    ]
+    tasks = main_tasks(lines)
+    assert [(task.title, task.deadline_raw) for task in tasks] == [
+        ("新建社区食堂8个", "2023年10月底前"),
+        ("改造农村公路40公里", "2023年11月底前"),
+    ]
+    assert [_roles(task.owners_raw) for task in tasks] == [(("区民政局",), ("各街道办事处",)), (("区交通局",), ())]
+
+
+def test_the_signature_under_the_last_deadline_line_is_no_part_of_it():
+    lines = [
+        "关于2023年第一批重点督办事项的交办通知",
+        "1.完成老旧供水管网改造30公里。",
+        "承办单位：县水务局",
+        "办结时限：2023年11月底前",
+        "",
+        "某某县人民政府督查室",
+        "2023年3月2日",
+    ]
+    (task,) = main_tasks(lines)
+    assert task.deadline_raw == "2023年11月底前"

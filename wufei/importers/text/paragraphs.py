@@ -105,6 +105,7 @@ _DEADLINE_LABEL = DEADLINE_LABEL
 _LABEL_LINE = re.compile(rf"^[（(]?\s*(?:{_OWNER_LABEL}|{_DEADLINE_LABEL}|{PERSON_LABEL})\s*[：:]")
 _SUPPORT_LABEL_LINE = re.compile(r"^[（(]?\s*(?:配合|协同|协办|参与|参加|协助)(?:单位|部门)?\s*[：:]")
 _LABELLED_TAIL = re.compile(rf"[。；;，,\s]\s*[（(〔]?(?=(?:{_OWNER_LABEL}|{PERSON_LABEL})\s*[：:])")
+_DEADLINE_LINE = re.compile(rf"^[（(]?\s*{_DEADLINE_LABEL}\s*[：:]")
 _DEADLINE_PART = re.compile(rf"{_DEADLINE_LABEL}\s*：\s*(?P<deadline>[^；。]+)[；。]?")
 # A clause of an owner bracket that is a deadline, not a unit: 2023年底前完成 / 长期坚持
 _DEADLINE_CLAUSE = re.compile(r"\d{4}\s*年|年底|年内|季度|月底|长期坚持|持续推进|常态|每年|逐年")
@@ -248,14 +249,19 @@ _ITEM_START = {kind: re.compile(rf"^\s*{marker}") for kind, marker in _ITEM_MARK
 _ITEM_INSIDE = {kind: re.compile(rf"(?<=[。；;！？）〕\]])\s*{marker}") for kind, marker in _ITEM_MARKERS.items()}
 
 
+# 1.新建公共厕所20座　牵头单位：区城管局　完成时限：…: labels on the item's own line after a space.
+_SPACED_LABEL = re.compile(rf"(?<=\S)[ \t\u3000]+(?=(?:{_OWNER_LABEL}|{_DEADLINE_LABEL})\s*[：:])")
+
+
 def split_run_on_items(lines: list[str]) -> tuple[list[str], list[int]]:
     """Lines with numbered items run on in one line (（一）…。（二）…。) cut one item a line, and the
     1-based original line of each. A line is cut only where the next number of the kind it starts
-    with follows a sentence: （1） sub-items inside a 1. item stay where they are."""
+    with follows a sentence: （1） sub-items inside a 1. item stay where they are. Labels standing on an
+    item's line after a space (…20座　牵头单位：A　完成时限：…) are cut onto lines of their own."""
     out: list[str] = []
     origin: list[int] = []
     for number, line in enumerate(lines, start=1):
-        pieces = _run_on_pieces(line)
+        pieces = [piece for run_on in _run_on_pieces(line) for piece in _SPACED_LABEL.split(run_on)]
         out += pieces
         origin += [number] * len(pieces)
     return out, origin
@@ -637,7 +643,10 @@ def _names_owners_at_end(text: str) -> bool:
 
 
 def _continues_label(previous: str, text: str) -> bool:
-    """A line that carries on a wrapped owner line: short, no full stop, the line before unfinished."""
+    """A line that carries on a wrapped owner line: short, no full stop, the line before unfinished. A unit's
+    name under a deadline line (办结时限：…10月底前 / 某某市人民政府督查室) is the notice's signature."""
+    if _DEADLINE_LINE.match(previous) and looks_like_unit(text.strip()):
+        return False
     return (
         len(text) <= _CONTINUATION_MAX
         and "。" not in text
