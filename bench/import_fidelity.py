@@ -15,6 +15,7 @@ tests/corpus/README.md.
     .venv/bin/python bench/import_fidelity.py --tuning         # the tuning set only (never reads the held-out batch)
     .venv/bin/python bench/import_fidelity.py --batch 2        # one collection batch only
     .venv/bin/python bench/import_fidelity.py --json [FILE]    # the scores as JSON (stdout or FILE)
+    .venv/bin/python bench/import_fidelity.py --corpus tests/importers/unseen  # another folder of documents
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ CORPUS = ROOT / "tests" / "corpus"
 
 def score_one(expected_path: Path) -> DocumentScore:
     expected = load_expected(expected_path)
-    path = CORPUS / expected.file
+    path = expected_path.parent / expected.file
     try:
         plans = read_source(path).plans
     except ImportError_ as exc:
@@ -48,7 +49,7 @@ def score_one(expected_path: Path) -> DocumentScore:
 
 
 def _short(error: str) -> str:
-    return error.replace(f"{CORPUS}/", "")
+    return error.replace(f"{ROOT}/", "")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,9 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--holdout", action="store_true", help="score only the held-out batch (holdout: true)")
     parser.add_argument("--tuning", action="store_true", help="score only the tuning set (the held-out batch unread)")
     parser.add_argument("--batch", type=int, metavar="N", help="score only the documents of collection batch N")
+    parser.add_argument(
+        "--corpus", type=Path, default=CORPUS, metavar="DIR", help="a folder of documents and expected files"
+    )
     args = parser.parse_args(argv)
 
-    paths = sorted(CORPUS.glob("*.expected.yaml"))
+    paths = sorted(args.corpus.resolve().glob("*.expected.yaml"))
     if args.ids:
         wanted = set(args.ids)
         paths = [p for p in paths if p.name.removesuffix(".expected.yaml") in wanted]

@@ -93,7 +93,8 @@ PERSON_LABEL = _PERSON_LABEL
 _LABEL = re.compile(
     rf"(?P<label>{_PERSON_LABEL}"
     r"|(?:牵头|主要|配合|其他|协同)责任(?:单位|部门)"
-    r"|牵头(?:单位|部门)?门?|主办(?:单位|部门)?|主责(?:单位|部门)|责任(?:单位|部门|主体)|实施主体"
+    r"|牵头(?:单位|部门)?门?|主办(?:单位|部门)?|主责(?:单位|部门)|承办(?:单位|部门)|责任(?:单位|部门|主体)|实施主体"
+    r"|(?:部门|责任)分工"
     r"|配合(?:单位|部门)?|协办(?:单位|部门)?|参与(?:单位|部门)?|参加(?:单位|部门)?|协助(?:单位|部门)?"
     rf"|协同(?:单位|部门)|落实(?:单位|部门)|{DEADLINE_LABEL})\s*："
 )
@@ -103,7 +104,9 @@ _LABEL_ROLES: list[tuple[str, str]] = [
     ("主要", _LEAD),
     ("主办", _LEAD),
     ("主责", _LEAD),
+    ("承办", _LEAD),  # 承办单位 in a supervision office's 交办 list: the unit that takes the matter on
     ("责任", _RESPONSIBLE),
+    ("部门分工", _RESPONSIBLE),  # 部门分工：A牵头，B配合 — read by its own grammar; a plain list: the first leads
     ("实施主体", _RESPONSIBLE),
     ("落实", _IMPLEMENT),
 ]
@@ -166,6 +169,7 @@ _CONVENTION = re.compile(
 )
 # Clauses that name nobody: the convention, its exception, an announcement for later tasks.
 _NOT_OWNERS = re.compile(r"^(?:下同|除标注.*外|除注明.*外|以下.*均需.*|不再(?:做|作|进行)?(?:分工|列出)|以下同|后同)$")
+_ANNOUNCEMENT = re.compile(r"(?:^|(?<=。))以下[^。]*(?:。|$)")
 # 具体任务均涉及相关市（州）人民政府: the units every task involves carry it out (implementers).
 _INVOLVES = re.compile(r"^(?:具体|各项)?(?:任务|工作)?(?:均|都)?涉及(?P<names>.+)$")
 _CONVENTION_HINTS = ("第一", "首", "下同", "以下", "不再", "除标注", "除注明", "后同")
@@ -209,6 +213,20 @@ _ENCLOSED = re.compile(r"（[^（）]*）|“[^“”]*”")
 
 
 _UNIT_NAME = re.compile(rf"(?:{_alternatives('unit_ends')})(?:（[^（）]*）)?$")
+_NAME_BREAK = re.compile(r"[、，。；：,（）]")
+# A clause of a task's text opening with the units that answer for it (see `owners_in_sentences`).
+_IN_SENTENCE = re.compile(
+    r"(?:^|(?<=[，。；：]))(?P<by>由|请|责成)?(?P<names>[^，。；：（）〔〕“”]{2,80}?)(?:等(?:有关|相关)?(?:部门|单位))?"
+    r"(?P<verb>牵头负责|负责牵头|牵头|负责|主办|要)"
+)
+# 包片单位县气象局 / 陈家坝沿线包片单位县职教中心: a label before the name, ending in 单位/部门.
+_LABEL_BEFORE_NAME = re.compile(r"^[\u4e00-\u9fff]{0,10}?(?:单位|部门)(?=[\u4e00-\u9fff]{2,})")
+# What a unit does that is checking someone else's work, not doing it.
+_CHECKING = re.compile(r"^(?:对[^，。；]{0,30})?(?:进行)?(?:督查|督导|督办|检查|抽查|考核|监督|验收|巡查|暗访)")
+_EVERYONE = ("各", "有关", "相关", "全")
+_SUPPORT_CLAUSE = re.compile(
+    r"^(?P<names>[^，。；：]{2,80}?)(?:等(?:有关|相关)?(?:部门|单位))?(?:配合|参与|参加|协助|协办)(?:单位|部门)?$"
+)
 _UNIT_NAME_MAX = 20  # characters outside brackets: longer is a sentence, not a name
 _NOT_IN_A_NAME = re.compile(r"[。；：！？\d%％≥≤]")
 _TASK_VERB = re.compile(rf"^(?:{_alternatives('task_verbs')})")
@@ -222,6 +240,64 @@ def looks_like_unit(name: str) -> bool:
     if len(bare) >= _TASK_TEXT_MIN and _TASK_VERB.match(bare):
         return False
     return 2 <= len(bare) <= _UNIT_NAME_MAX and not _NOT_IN_A_NAME.search(bare) and bool(_UNIT_NAME.search(name))
+
+
+def units_at_start(text: str, *, longest: int = 20) -> list[str]:
+    """The units a text opens with, as a list joined by 、 (市农委、科技局、财政局，拟定… / 市太湖办上半年组织…):
+    each name is the shortest run reading as a unit that no longer run extends (市相关部|门 and
+    市发展和改革委|员会 go on; 市太湖办|上半年组织 and 市有关部门|根据省住建厅部署 do not)."""
+    names: list[str] = []
+    index = 0
+    while True:
+        ends = {
+            end
+            for end in range(index + 2, min(index + longest, len(text)) + 1)
+            if not _NAME_BREAK.search(text[index:end]) and looks_like_unit(text[index:end])
+        }
+        end = min((end for end in ends if end + 1 not in ends and end + 2 not in ends), default=0)
+        if not end:
+            break
+        names.append(text[index:end])
+        index = end
+        if index >= len(text) or text[index] != "、":
+            break
+        index += 1
+    return names
+
+
+def owners_in_sentences(text: str | None) -> str | None:
+    """The owners a task's own text names inside a sentence, as an owner text `parse_owners` reads, or None.
+
+    For a task that has no owner column, bracket or label: `整改要求：由县环卫站负责清除…` (县环卫站 leads),
+    `由包片单位A、B负责…` (a label such as 包片单位 before the first name is no part of it), `请A牵头抓好…`,
+    `由A牵头，B、C配合，…` (B and C support), `A要会同B加快…` (A leads, B supports). Only a clause opening with
+    its units does: units the text sends reports to (`报X`) or that check the work (`X对…进行抽查`,
+    `X负责督查`) own nothing, and a person (`由张某某副市长负责`) is no unit. The first such clause counts.
+    """
+    if not text:
+        return None
+    folded = re.sub(r"\s+", "", fold_punct(text))
+    for match in _IN_SENTENCE.finditer(folded):
+        names = [_LABEL_BEFORE_NAME.sub("", name) for name in split_names(match["names"])]
+        if not names or not all(looks_like_unit(name) and not is_person(name) for name in names):
+            continue
+        if match["verb"] == "要" and (match["by"] or any(name.startswith(_EVERYONE) for name in names)):
+            continue  # 各地各部门要加强组织领导: everyone is asked, nobody is named
+        after = folded[match.end() :]
+        if _CHECKING.match(after):
+            continue  # 县双创办负责督查: the unit checking the work owns nothing
+        verb = "牵头" if match["verb"] in ("要", "牵头负责", "负责牵头") else match["verb"]
+        owners = [f"{'、'.join(names)}{verb}"]
+        if after.startswith("会同") and (partners := units_at_start(after[len("会同") :])):
+            owners.append(f"{'、'.join(partners)}配合")  # A要会同B加快…: B works with A
+        clauses = re.split(r"[，；]", after)[1:] if "，" in after.split("。")[0] else []
+        for clause in clauses:
+            support = _SUPPORT_CLAUSE.match(clause)
+            if support is None or not all(looks_like_unit(name) for name in split_names(support["names"])):
+                break
+            owners.append(clause)  # 由A牵头，B、C配合，…
+        return "，".join(owners)
+    return None
 
 
 def is_person(name: str) -> bool:
@@ -518,6 +594,9 @@ def _without_conventions(text: str) -> tuple[str, str | None]:
     if not text or not any(word in text for word in _CONVENTION_HINTS):
         return text, None
     stated = owner_convention(text)
+    # …负责落实。以下均需各县政府落实，区政府无相关职能的，由市直部门负责，不再列出: a sentence announcing
+    # what holds for the tasks after this one names none of this task's owners.
+    text = _ANNOUNCEMENT.sub("", text).strip(" ，；。")
     # A／B（列第一位的为牵头单位）: the convention in brackets after the names
     text = _ENCLOSED.sub(lambda m: "" if _states_convention(m.group(0)[1:-1]) else m.group(0), text).strip(" ，；")
     clauses = _clauses(text)

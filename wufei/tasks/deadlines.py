@@ -194,26 +194,33 @@ def deadlines_in_text(text: str | None, *, plan_start: int | None = None, plan_e
     """The phrases in a task's own text that set its deadline (`到2025年底`, `2023年底前`), joined by ；.
 
     Only phrases that say "by" count (到/至/于 a date, or a date followed by 前, or 上半年/下半年 before
-    what is done by then); 截至2021年底 reports the past. Years after the plan period are other plans'
+    what is done by then, or a year opening a sentence before its figure when no other date does:
+    `2018年，…控制在…`); 截至2021年底 reports the past. Years after the plan period are other plans'
     business (2030年前碳达峰) and skipped; earlier years stay (a rectification list published after its
     dates: 2022年12月底前，制定…), the parser notes them as earlier than the plan.
     """
     if not text:
         return None
     phrases: list[str] = []
+    openings: list[str] = []
     for match in _IN_TEXT.finditer(_clean(text)):
-        phrase = match["a"] or match["b"] or match["half"]
+        phrase = match["a"] or match["b"] or match["half"] or match["opening"]
         if phrase[:4].isdigit() and plan_end is not None and int(phrase[:4]) > plan_end:
             continue
-        if phrase not in phrases:
-            phrases.append(phrase)
-    return "；".join(phrases) or None
+        found = openings if match["opening"] else phrases
+        if phrase not in found:
+            found.append(phrase)
+    # 2022年，完成9万千瓦；到2025年，新增50万千瓦: a year opening a sentence beside a "by" date is a step
+    # on the way, not the deadline; alone it is the deadline.
+    return "；".join(phrases or openings) or None
 
 
 _IN_TEXT = re.compile(
     r"(?<![截止])(?:到|至|于|在)(?P<a>\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年?底|末)?(?:前|以前|之前)?)(?!\d)"
     r"|(?P<b>\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年?底|末)?(?:以前|之前|前))"
     r"|(?<![年今明去])(?P<half>[上下]半年)(?=前|内|组织|完成|出台|建成|制定)"
+    # 2018年，用水总量控制在47.38亿立方米: a year opening a sentence states the year its figure is due
+    r"|(?:^|(?<=[。；]))(?P<opening>\d{4}年)(?=，)"
 )
 
 

@@ -97,14 +97,15 @@ _DEADLINE_ONLY = re.compile(
 )
 # A line (or the rest of a line) naming owners or the deadline under a label.
 _OWNER_LABEL = (
-    r"(?:(?:(?:牵头|主要|配合|其他|协同)?责任|牵头|主办|主责|配合|协办|参与|参加|协助|协同|落实)(?:单位|部门)"
-    r"|责任主体|实施主体)"
+    r"(?:(?:(?:牵头|主要|配合|其他|协同)?责任|牵头|主办|主责|承办|配合|协办|参与|参加|协助|协同|落实)(?:单位|部门)"
+    r"|责任主体|实施主体|(?:部门|责任)分工)"
 )
 _DEADLINE_LABEL = DEADLINE_LABEL
 # 牵头领导：… / 责任领导：… lines name a person: kept with the owner lines, read by nobody as an owner.
 _LABEL_LINE = re.compile(rf"^[（(]?\s*(?:{_OWNER_LABEL}|{_DEADLINE_LABEL}|{PERSON_LABEL})\s*[：:]")
 _SUPPORT_LABEL_LINE = re.compile(r"^[（(]?\s*(?:配合|协同|协办|参与|参加|协助)(?:单位|部门)?\s*[：:]")
 _LABELLED_TAIL = re.compile(rf"[。；;，,\s]\s*[（(〔]?(?=(?:{_OWNER_LABEL}|{PERSON_LABEL})\s*[：:])")
+_DEADLINE_LINE = re.compile(rf"^[（(]?\s*{_DEADLINE_LABEL}\s*[：:]")
 _DEADLINE_PART = re.compile(rf"{_DEADLINE_LABEL}\s*：\s*(?P<deadline>[^；。]+)[；。]?")
 # A clause of an owner bracket that is a deadline, not a unit: 2023年底前完成 / 长期坚持
 _DEADLINE_CLAUSE = re.compile(r"\d{4}\s*年|年底|年内|季度|月底|长期坚持|持续推进|常态|每年|逐年")
@@ -248,14 +249,19 @@ _ITEM_START = {kind: re.compile(rf"^\s*{marker}") for kind, marker in _ITEM_MARK
 _ITEM_INSIDE = {kind: re.compile(rf"(?<=[。；;！？）〕\]])\s*{marker}") for kind, marker in _ITEM_MARKERS.items()}
 
 
+# 1.新建公共厕所20座　牵头单位：区城管局　完成时限：…: labels on the item's own line after a space.
+_SPACED_LABEL = re.compile(rf"(?<=\S)[ \t\u3000]+(?=(?:{_OWNER_LABEL}|{_DEADLINE_LABEL})\s*[：:])")
+
+
 def split_run_on_items(lines: list[str]) -> tuple[list[str], list[int]]:
     """Lines with numbered items run on in one line (（一）…。（二）…。) cut one item a line, and the
     1-based original line of each. A line is cut only where the next number of the kind it starts
-    with follows a sentence: （1） sub-items inside a 1. item stay where they are."""
+    with follows a sentence: （1） sub-items inside a 1. item stay where they are. Labels standing on an
+    item's line after a space (…20座　牵头单位：A　完成时限：…) are cut onto lines of their own."""
     out: list[str] = []
     origin: list[int] = []
     for number, line in enumerate(lines, start=1):
-        pieces = _run_on_pieces(line)
+        pieces = [piece for run_on in _run_on_pieces(line) for piece in _SPACED_LABEL.split(run_on)]
         out += pieces
         origin += [number] * len(pieces)
     return out, origin
@@ -637,7 +643,10 @@ def _names_owners_at_end(text: str) -> bool:
 
 
 def _continues_label(previous: str, text: str) -> bool:
-    """A line that carries on a wrapped owner line: short, no full stop, the line before unfinished."""
+    """A line that carries on a wrapped owner line: short, no full stop, the line before unfinished. A unit's
+    name under a deadline line (办结时限：…10月底前 / 某某市人民政府督查室) is the notice's signature."""
+    if _DEADLINE_LINE.match(previous) and looks_like_unit(text.strip()):
+        return False
     return (
         len(text) <= _CONTINUATION_MAX
         and "。" not in text
@@ -810,6 +819,8 @@ def _trailing_owner(text: str) -> _Owner | None:
         return None
     if folded[-1] not in _CLOSERS:
         return _owner_sentence(folded)
+    if folded[-2:-1] in _CLOSERS and _depth(folded) == -1:
+        folded = folded[:-2] + folded[-1]  # [A牵头，…不再列出)]: opened once, closed twice
     depth = 0
     for index in range(len(folded) - 1, -1, -1):
         char = folded[index]
@@ -825,6 +836,11 @@ def _trailing_owner(text: str) -> _Owner | None:
                     return _Owner(index, content)
                 return None
     return None
+
+
+def _depth(text: str) -> int:
+    """Brackets opened minus brackets closed."""
+    return sum(text.count(c) for c in _OPENERS) - sum(text.count(c) for c in _CLOSERS)
 
 
 def _heading_owner(heading: str | None) -> str | None:

@@ -5,6 +5,8 @@ whole:
 - the owner convention it states once (`列第一位为牵头单位，下同`), applied to every owner text;
 - owners parsed into leads, supporting units and implementers on every record (so the preview
   shows them field by field), with a doubt on a name that could not be split;
+- for a task nothing else gives owners, the owners its own text names in a sentence (`由X负责…`), with
+  a doubt saying where they were read;
 - a task's deadline written inside its own text when it has no deadline of its own
   (`到2025年底，…`), read against the plan period;
 - numbers made unique within each list (two task tables numbered from 1, a table beside the
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from wufei.departments.owners import owner_convention, parse_owners, split_names
+from wufei.departments.owners import owner_convention, owners_in_sentences, parse_owners, split_names
 from wufei.importers.document import Document
 from wufei.importers.records import Doubt, ParsedPlan, TaskRecord
 from wufei.tasks.deadlines import deadlines_in_text
@@ -36,6 +38,8 @@ def document_convention(document: Document) -> str | None:
 
 def refine(plan: ParsedPlan, *, convention: str | None) -> None:
     """Owners, deadlines from text, unique numbers and plan doubts, in place."""
+    for task in plan.tasks:
+        _owners_from_text(task)
     for record in [*plan.tasks, *plan.indicators]:
         _owners(record, convention)
     for task in plan.tasks:
@@ -47,6 +51,17 @@ def refine(plan: ParsedPlan, *, convention: str | None) -> None:
         plan.doubts.append(
             Doubt("period", "未能从标题或正文确定规划期（起止年份），未列完成期限的任务无法确定到期日，请填写规划期")
         )
+
+
+def _owners_from_text(task: TaskRecord) -> None:
+    """整改要求：由县环卫站负责清除…: the owners a task without any names inside its own sentences."""
+    if task.owners_raw or task.leads is not None or task.supporting is not None:
+        return
+    found = owners_in_sentences("。".join(part for part in (task.title, task.content) if part))
+    if found:
+        task.owners_raw = found
+        message = f"责任单位是从任务内容的句子中读出的（「{found}」），请核对"
+        task.doubts.append(Doubt("leads", message, found))
 
 
 def _owners(record, convention: str | None) -> None:
