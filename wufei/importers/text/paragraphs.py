@@ -74,7 +74,9 @@ _SECTION = re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]+)\s*[）)
 _TOP_SECTION = re.compile(r"^\s*([一二三四五六七八九十]+)\s*、\s*(.*)$")
 # 1.标题 / 1．标题 / 1、标题 / 1。标题 (a full stop some sites print for the dot); "2.5万吨" at the start
 # of a wrapped line is not a number.
-_NUMBERED = re.compile(r"^\s*(\d{1,3})\s*[.．、。](?!\d)\s*(.*)$")
+# A four-digit year right after the dot (3.2024年9月底前，开展…) is the item's text, not a decimal's digits.
+_NOT_DECIMAL = r"(?!(?!\d{4}\s*年)\d)"
+_NUMBERED = re.compile(rf"^\s*(\d{{1,3}})\s*[.．、。]{_NOT_DECIMAL}\s*(.*)$")
 # 01 教育 / 第二部分 民生: a topic heading standing on its own line, a number and a few words, no sentence.
 _TOPIC_HEADING = re.compile(
     r"^\s*(?:\d{1,2}|第[一二三四五六七八九十]+(?:部分|章|节|篇))\s+([^\s，。；：,.;:]{1,15})\s*$"
@@ -125,6 +127,8 @@ _KEY_VALUE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[：:]\s*\S[^。]{0,40}$")
 _TASK_LEAD_IN = re.compile(r"(?:任务|举措|重点工作|工作事项)[^，。；：通知要求]{0,6}(?:包括|如下|有|为)\s*：\s*$")
 # A task's sub-items (（1）加强…, ①…): its heading ends before the first.
 _SUB_ITEM = re.compile(r"[（(]\s*\d{1,2}\s*[）)]|[①-⑳]")
+_BULLET = re.compile(r"^[★☆●○■□◆◇▲△▶►•※]\s*")
+_DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _CLOCK = re.compile(r"\d:\d")  # 9:30 is a time, not a colon ending a heading
 # A page taken from the middle of a numbered list starts at an item no later than this.
 _FRAGMENT_NUMBER_MAX = 20
@@ -241,7 +245,7 @@ def numbered_items(lines: list[str]) -> list[TaskRecord]:
 _ITEM_MARKERS = {
     "paren_cn": r"[（(]\s*(?P<n>[一二三四五六七八九十]+)\s*[）)]",
     "paren_num": r"[（(]\s*(?P<n>\d{1,2})\s*[）)]",
-    "num": r"(?P<n>\d{1,3})\s*[.．、。](?!\d)",
+    "num": rf"(?P<n>\d{{1,3}})\s*[.．、。]{_NOT_DECIMAL}",
     "cn": r"(?P<n>[一二三四五六七八九十]+)\s*、",
 }
 _ITEM_START = {kind: re.compile(rf"^\s*{marker}") for kind, marker in _ITEM_MARKERS.items()}
@@ -468,10 +472,19 @@ def _paragraphs(
             paragraphs.append(current)
         current = None
 
+    signature = _signature_lines(lines, start, end)
     for index in range(start, end):
         text = unbracket_labels(lines[index].strip())
         if not text:
             continue  # blank lines separate pieces of one paragraph too (002): never a boundary
+        if index in signature:
+            close()  # 某某领导小组办公室 / 2024年1月15日 under the list: the signature ends the last item
+            continue
+        if bullet := _BULLET.match(text):
+            # ★推进…: a bullet marks an item of its own, unnumbered; inside a numbered item it marks a point
+            text = text[bullet.end() :]
+            if current is not None and current.printed_number is None:
+                close()
         if items and (item := _TOP_SECTION.match(text)) and _carries_text(text):
             close()  # 一、提高站位，强化担当。各部门要…: an item carrying its own text
             top = section = chinese_numeral(item.group(1)) or section + 1
@@ -568,6 +581,18 @@ def _paragraphs(
             close()
     close()
     return paragraphs
+
+
+def _signature_lines(lines: list[str], start: int, end: int) -> set[int]:
+    """The indexes of a signature block: a line naming one unit and nothing else, then a line holding
+    only a date (莆田市…领导小组办公室 / 2024年1月15日), with nothing after them."""
+    filled = [i for i in range(start, end) if lines[i].strip()]
+    if len(filled) < 2:
+        return set()
+    name, dated = (lines[i].strip() for i in filled[-2:])
+    if _DATE_LINE.match(dated) and looks_like_unit(name) and not _NAME_BREAK.search(name) and len(name) <= 40:
+        return set(filled[-2:])
+    return set()
 
 
 def _next_top_item(item: re.Match, top: int, text: str) -> bool:
@@ -818,7 +843,7 @@ def _trailing_owner(text: str) -> _Owner | None:
     if not folded:
         return None
     if folded[-1] not in _CLOSERS:
-        return _owner_sentence(folded)
+        return _dash_owner(folded) or _owner_sentence(folded)
     if folded[-2:-1] in _CLOSERS and _depth(folded) == -1:
         folded = folded[:-2] + folded[-1]  # [A牵头，…不再列出)]: opened once, closed twice
     depth = 0
@@ -835,6 +860,19 @@ def _trailing_owner(text: str) -> _Owner | None:
                 if any(word in content for word in _OWNER_WORDS) or _names_units(content) or _lists_owners(content):
                     return _Owner(index, content)
                 return None
+    return None
+
+
+def _dash_owner(folded: str) -> _Owner | None:
+    """An em-dash tail naming the owners without a label: ``…提标改造。——市卫健委、市生态环境局``.
+    Only a tail that lists nothing but units counts (a dash inside a sentence introduces its text)."""
+    dash = folded.rfind("——")
+    content = folded[dash + 2 :].strip() if dash > 0 else ""
+    if not content or re.search(r"[。；：]", content):
+        return None
+    names = split_names(content)
+    if names and all(looks_like_unit(name) and len(name) <= 30 for name in names):
+        return _Owner(dash, content)
     return None
 
 

@@ -46,11 +46,21 @@ def refine(plan: ParsedPlan, *, convention: str | None) -> None:
         if task.deadline_raw is None:
             text = "".join(part for part in (task.title, task.content) if part)
             task.deadline_raw = deadlines_in_text(text, plan_start=plan.period_start, plan_end=plan.period_end)
+        if task.deadline_raw and task.title:
+            task.title = _without_opening_deadline(task.title, task.deadline_raw)
     _unique_numbers(plan.tasks)
     if plan.period_end is None and plan.tasks:
         plan.doubts.append(
             Doubt("period", "未能从标题或正文确定规划期（起止年份），未列完成期限的任务无法确定到期日，请填写规划期")
         )
+
+
+def _without_opening_deadline(title: str, deadline: str) -> str:
+    """A title opening with its own deadline clause (2024年9月底前，开展…) without it: the deadline is a field."""
+    head, comma, rest = title.partition("，")
+    if comma and rest and head.strip() == deadline.strip():
+        return rest.strip()
+    return title
 
 
 def _owners_from_text(task: TaskRecord) -> None:

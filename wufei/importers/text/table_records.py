@@ -1079,6 +1079,8 @@ def _task_record(
         deadline = deadline or named
     if deadline is None:
         body, deadline = split_trailing_deadline(body)  # …层层压实责任（立行立改）
+    if deadline is None and "deadline" not in columns.index:
+        deadline = _last_milestone(row, columns)
     title, rest = split_heading(body)
     content_column = _cell(row, columns, "content") if "task_name" in columns.index else None
     record = TaskRecord(
@@ -1104,6 +1106,23 @@ def _task_record(
         # One column listing every owner (责任单位 alone): the owner grammar reads it.
         _set_owners(record, parse_owners(record.owners_raw, convention=convention))
     return record
+
+
+# 季度目标（三季度） / 三季度: a quarter's column of milestones.
+_QUARTER_HEADER = re.compile(r"(第?[一二三四1-4]季度)[）)]?$")
+_NO_MILESTONE = ("—", "——", "-", "－", "/", "无")
+
+
+def _last_milestone(row: Row, columns: _Columns) -> str | None:
+    """Quarter columns standing in for a deadline column (一季度…四季度 under 季度目标, each cell a milestone):
+    the task falls due at the end of the last quarter holding one; that quarter's heading is the deadline."""
+    last = None
+    for k, text in enumerate(columns.header):
+        quarter = _QUARTER_HEADER.search(normalize_cell(text) or "")
+        cell = normalize_cell(row.cells[k]) if k < len(row.cells) else None
+        if quarter and cell and cell not in _NO_MILESTONE:
+            last = quarter.group(1)
+    return last
 
 
 def _set_owners(record: TaskRecord | IndicatorRecord, spec: OwnerSpec) -> None:

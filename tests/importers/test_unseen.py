@@ -1,0 +1,66 @@
+"""The importer on the made-up held-out documents (tests/importers/unseen/ and unseen2/): each document scores at
+least its figure after the last tuning round (so a regression fails), and finds its expected records with no more
+extra ones. The floors are raised when a round improves a document; `bench/import_fidelity.py --corpus DIR` prints
+the figures."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bench.import_fidelity import score_one  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+
+# id -> (fields right, fields scored, extra records at most), as scored after round 8 (branch fidelity8).
+FLOORS = {
+    "unseen": {
+        "ah_linquan_qingdan": (25, 25, 0),
+        "gd_jiangmen_yaodian": (15, 15, 0),
+        "gs_maiji_fenjie": (15, 15, 0),
+        "gx_fengong_fangan": (25, 25, 0),
+        "gz_huichuan_zerenshu": (12, 12, 0),
+        "ha_luohe_jiaoban": (15, 15, 0),
+        "hb_jingmen_zhibiao": (16, 16, 0),
+        "hlj_jixi_zhenggai": (15, 15, 0),
+        "xj_shayibake_taizhang": (20, 20, 0),
+        "xx_changwu_jiyao": (9, 13, 0),  # 6月底前 / 年底前 inside a meeting's sentence: the year is the meeting's
+    },
+    "unseen2": {
+        "fj_putian_qingdan": (16, 16, 0),
+        "gd_panyu_jiaoban": (20, 20, 0),
+        "hb_dazhi_taizhang": (25, 25, 0),
+        "jl_wufei_shishi": (25, 25, 0),
+        "jx_ganzhou_yaodian": (16, 16, 0),
+        "nm_baotou_fengong": (25, 25, 0),
+        "sc_mianyang_zhengzhi": (35, 35, 0),
+        "sn_xian_zhibiao": (20, 20, 0),
+        "sx_datong_fenjie": (20, 20, 0),
+        "sx_taiyuan_qingdan": (20, 20, 0),
+        "yn_yuxi_zhenggai": (9, 15, 6),  # three tables of a 整改方案: owners and deadlines not joined yet
+        "zj_shaoxing_tongzhi": (20, 20, 0),
+    },
+}
+CASES = [(folder, doc_id) for folder, docs in FLOORS.items() for doc_id in docs]
+
+
+def test_every_document_of_the_folders_has_a_floor():
+    for folder, docs in FLOORS.items():
+        found = {p.name.removesuffix(".expected.yaml") for p in (HERE / folder).glob("*.expected.yaml")}
+        assert found == set(docs), folder
+
+
+@pytest.mark.parametrize(("folder", "doc_id"), CASES, ids=[f"{f}/{d}" for f, d in CASES])
+def test_the_document_scores_at_least_its_floor(folder: str, doc_id: str):
+    right, total, extra = FLOORS[folder][doc_id]
+    score = score_one(HERE / folder / f"{doc_id}.expected.yaml")
+    assert not score.refused, score.error
+    assert (score.tasks_matched, score.indicators_matched) == (score.tasks_expected, score.indicators_expected)
+    assert score.total().total == total
+    assert score.total().right >= right, score.misses
+    assert score.extra <= extra
