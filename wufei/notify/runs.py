@@ -66,8 +66,11 @@ def deliver_day(
             session.commit()
             return outcome
 
-    for outcome in _map(send, claims["claimed"], concurrency):
-        service.tally(summary, outcome)
+    try:
+        for outcome in _map(send, claims["claimed"], concurrency):
+            service.tally(summary, outcome)
+    finally:
+        channels.close()  # the run's SMTP connections
     return summary
 
 
@@ -106,10 +109,13 @@ def retry_due(
             session.commit()
             return outcome
 
-    for outcome in _map(send, due, concurrency):
-        if outcome is not None:
-            summary["due"] += 1
-            service.tally(summary, outcome)
+    try:
+        for outcome in _map(send, due, concurrency):
+            if outcome is not None:
+                summary["due"] += 1
+                service.tally(summary, outcome)
+    finally:
+        channels.close()
     return summary
 
 
@@ -123,9 +129,12 @@ def resend(
 ) -> dict[str, Any]:
     channels = channels or load_channels(engine)
     with make_sessionmaker(engine)() as session:
-        summary = service.resend(
-            session, dispatch_id, channels=channels, zone=cadence.timezone, now=now, checkpoint=session.commit
-        )
+        try:
+            summary = service.resend(
+                session, dispatch_id, channels=channels, zone=cadence.timezone, now=now, checkpoint=session.commit
+            )
+        finally:
+            channels.close()
         session.commit()
     return summary
 
