@@ -1,25 +1,32 @@
 """Delivery runs over an engine: what the `deliver-notices` flow, `wufei notices deliver|retry`,
 the demo and the benchmark call. They own the transactions (wufei.notify.service never commits):
-every claim, and every `sending` row written before a network call, is committed at once, so a
-run that dies leaves a record of exactly how far it got (see wufei/notify/service.py).
+every claim, and every `sending` row written before a network call, is committed before the
+message leaves, so a run that dies leaves a record of exactly how far it got (see
+wufei/notify/service.py).
 
-`concurrency` > 1 sends that many dispatches at a time, each on a session of its own (threads:
-sending is network-bound). Claims are made first, in one transaction, by the calling thread.
+Claims are made first, in one transaction, by the calling thread. Then `concurrency` threads
+send (sending is network-bound), and one writer (wufei.notify.recorder) writes for all of them:
+a thread asks it for the lease and the `sending` row before each message and waits until they
+are committed, and hands over the answer and the outcome, which are committed with a later batch.
+Email to one server goes over one connection for the run (wufei.notify.mail), closed at the end.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import date, datetime, tzinfo
+from functools import partial
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from wufei.cadence.config import CadenceConfig
 from wufei.calendar.service import load_calendar
 from wufei.db import make_sessionmaker
 from wufei.notify import service
-from wufei.notify.channels import Channels
+from wufei.notify.channels import Channels, ServiceResult
+from wufei.notify.recorder import Recorder
 
 
 def load_channels(engine: Engine) -> Channels:
@@ -51,26 +58,17 @@ def deliver_day(
     summary = service.new_summary(
         day=day.isoformat(), digests=claims["digests"], claimed=len(claims["claimed"]), skipped=claims["skipped"]
     )
-
-    def send(dispatch_id: int) -> tuple[str, int]:
-        with make_sessionmaker(engine)() as session:
-            outcome = service.attempt(
-                session,
-                dispatch_id,
-                channels=channels,
-                zone=cadence.timezone,
-                now=now,
-                lease=claims["lease"],
-                checkpoint=session.commit,
-            )
-            session.commit()
-            return outcome
-
-    try:
-        for outcome in _map(send, claims["claimed"], concurrency):
-            service.tally(summary, outcome)
-    finally:
-        channels.close()  # the run's SMTP connections
+    outcomes = _send_all(
+        engine,
+        claims["claimed"],
+        channels=channels,
+        zone=cadence.timezone,
+        now=now,
+        concurrency=concurrency,
+        lease=claims["lease"],
+    )
+    for outcome in outcomes:
+        service.tally(summary, outcome)
     return summary
 
 
@@ -89,34 +87,84 @@ def retry_due(
     with make_sessionmaker(engine)() as session:
         due = service.due_dispatches(session, now=now, ignore_backoff=ignore_backoff, dispatch_ids=dispatch_ids)
     summary = service.new_summary(due=0)
+    outcomes = _send_all(
+        engine,
+        due,
+        channels=channels,
+        zone=cadence.timezone,
+        now=now,
+        concurrency=concurrency,
+        ignore_backoff=ignore_backoff,
+    )
+    for outcome in outcomes:
+        if outcome is not None:  # None: another retrier has it
+            summary["due"] += 1
+            service.tally(summary, outcome)
+    return summary
 
-    def send(dispatch_id: int) -> tuple[str, int] | None:
-        with make_sessionmaker(engine)() as session:
-            lease = service.take(session, dispatch_id, now=now, ignore_backoff=ignore_backoff)
-            if lease is None:
-                session.rollback()
-                return None  # another retrier has it
-            session.commit()
-            outcome = service.attempt(
-                session,
-                dispatch_id,
-                channels=channels,
-                zone=cadence.timezone,
-                now=now,
-                lease=lease,
-                checkpoint=session.commit,
-            )
-            session.commit()
-            return outcome
+
+def _send_all(
+    engine: Engine,
+    dispatch_ids: list[int],
+    *,
+    channels: Channels,
+    zone: tzinfo,
+    now: datetime | None,
+    concurrency: int,
+    lease: datetime | None = None,
+    ignore_backoff: bool = False,
+) -> list[tuple[str, int] | None]:
+    """Send each dispatch (held under `lease`, or taken now as a retry) on `concurrency` threads,
+    the recorder writing for them; each one's (status, messages), or None when it was not taken."""
+
+    def send(dispatch_id: int) -> Future:
+        def opening(session: Session) -> service.Attempt | bool | None:
+            held = lease
+            if held is None:  # a retry: take it first (another retrier may have it)
+                held = service.take(session, dispatch_id, now=now, ignore_backoff=ignore_backoff)
+                if held is None:
+                    return False
+            started = service.open_attempt(session, dispatch_id, channels=channels, zone=zone, lease=held, now=now)
+            if started is not None and started.targets:
+                service.start_send(session, started, started.targets[0][1], now=now)
+            return started
+
+        started = recorder.call(opening)
+        if started is False:
+            return _done(None)
+        if started is None:
+            return _done((service.LOST, 0))
+        for index, (target, name) in enumerate(started.targets):
+            if index and not recorder.call(partial(_start, started, name, now)):
+                return _done((service.LOST, started.messages))  # another run has it: it sends the rest
+            result = channels.send_to(target, name, started.subject, started.body, attachments=started.attachments)
+            recorder.post(partial(_finish, started, result))
+        return recorder.post(partial(_close, started, zone, now))
 
     try:
-        for outcome in _map(send, due, concurrency):
-            if outcome is not None:
-                summary["due"] += 1
-                service.tally(summary, outcome)
+        with Recorder(engine) as recorder:
+            pending = _map(send, dispatch_ids, concurrency)
     finally:
-        channels.close()
-    return summary
+        channels.close()  # the run's SMTP connections
+    return [future.result() for future in pending]
+
+
+def _start(started: service.Attempt, name: str, now: datetime | None, session: Session) -> bool:
+    return service.start_send(session, started, name, now=now)
+
+
+def _finish(started: service.Attempt, result: ServiceResult, session: Session) -> None:
+    service.finish_send(started, result)
+
+
+def _close(started: service.Attempt, zone: tzinfo, now: datetime | None, session: Session) -> tuple[str, int]:
+    return service.close_attempt(session, started, zone=zone, now=now)
+
+
+def _done(outcome: tuple[str, int] | None) -> Future:
+    future: Future = Future()
+    future.set_result(outcome)
+    return future
 
 
 def resend(

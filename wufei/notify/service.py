@@ -450,6 +450,28 @@ def _fenced_update(session: Session, dispatch_id: int, lease: datetime, **values
     return True
 
 
+@dataclasses.dataclass
+class Attempt:
+    """One attempt at a dispatch, between `open_attempt` and `close_attempt`: what the sender
+    needs (plain values: a sending thread never touches the session) and what was recorded."""
+
+    dispatch: Dispatch
+    lease: datetime  # the fencing token, renewed before each service is called
+    subject: str
+    body: str
+    attachments: list[Attachment]
+    missing: list[str]  # bulletin files named but not found: nothing is sent
+    targets: list[tuple[Any, str]]  # (service, privacy name) still to be called
+    confirmed: set[str]  # services that accepted it in an earlier attempt, or the office confirmed
+    unknown: set[str]  # services whose earlier outcome is unknown (skipped unless resending)
+    records: list[Delivery] = dataclasses.field(default_factory=list)  # this attempt's rows, in order
+    results: list[ServiceResult] = dataclasses.field(default_factory=list)
+
+    @property
+    def messages(self) -> int:
+        return sum(1 for r in self.results if r.ok)
+
+
 def attempt(
     session: Session,
     dispatch_id: int,
@@ -468,11 +490,42 @@ def attempt(
     it (`renew`); when another run took the dispatch (this one was too slow), the attempt stops
     sending and returns LOST, leaving the dispatch to that run. `sending` rows found now belong
     to a run that died mid-send: they become `unknown` and are not sent again unless `retry_unknown`.
+
+    The steps (`open_attempt`, `start_send`, `finish_send`, `close_attempt`) are what a delivery
+    run's single writer applies for its sending threads (wufei.notify.runs); here, one after the
+    other on one session.
     """
+    started = open_attempt(
+        session, dispatch_id, channels=channels, zone=zone, lease=lease, now=now, retry_unknown=retry_unknown
+    )
+    if started is None:
+        return LOST, 0
+    for service, name in started.targets:
+        if not start_send(session, started, name, now=now):
+            return LOST, started.messages  # another run has the dispatch now: it sends the rest, records the outcome
+        checkpoint()  # durable before the network call: a crash now leaves a visible `sending` row
+        finish_send(
+            started,
+            channels.send_to(service, name, started.subject, started.body, attachments=started.attachments),
+        )
+    return close_attempt(session, started, zone=zone, now=now)
+
+
+def open_attempt(
+    session: Session,
+    dispatch_id: int,
+    *,
+    channels: Channels,
+    zone: tzinfo,
+    lease: datetime,
+    now: datetime | None = None,
+    retry_unknown: bool = False,
+) -> Attempt | None:
+    """Renew the lease and read what the attempt sends, to which services; None when the lease
+    was lost (another run has the dispatch). `sending` rows of a run that died become `unknown`."""
     held = renew(session, dispatch_id, lease, now=now)
     if held is None:
-        return LOST, 0
-    lease = held
+        return None
     dispatch = session.get(Dispatch, dispatch_id)
     if dispatch is None:
         raise LookupError(f"找不到发送记录 {dispatch_id}")
@@ -491,38 +544,63 @@ def attempt(
     unknown = (
         set() if retry_unknown else {r.service_url for r in records if r.status == DeliveryStatus.UNKNOWN} - confirmed
     )
-
     attachments, missing = carried_attachments(session, dispatch.id)
-    results: list[ServiceResult] = []
-    targets = [] if missing else channels.targets(dispatch.tag, skip=skip)
-    for service, name in targets:
-        if results:  # the lease was renewed above for the first service; a send may have been slow
-            held = renew(session, dispatch.id, lease, now=now)
-            if held is None:  # another run has the dispatch now: it sends the rest, records the outcome
-                return LOST, sum(1 for r in results if r.ok)
-            lease = held
-        record = Delivery(
-            dispatch_id=dispatch.id,
-            service_url=name,
-            status=DeliveryStatus.SENDING,
-            error=None,
-            duration_ms=0,
-            attempted_at=clock(now),
-        )
-        session.add(record)
-        session.flush()
-        checkpoint()  # durable before the network call: a crash now leaves a visible `sending` row
-        result = channels.send_to(service, name, dispatch.subject, dispatch.body, attachments=attachments)
-        record.status = (  # this run's own row: a fact, or `unknown` when the message may have been taken
-            DeliveryStatus.SENT if result.ok else DeliveryStatus.UNKNOWN if result.unknown else DeliveryStatus.FAILED
-        )
-        record.error, record.duration_ms = result.error, result.duration_ms
-        results.append(result)
+    return Attempt(
+        dispatch=dispatch,
+        lease=held,
+        subject=dispatch.subject,
+        body=dispatch.body,
+        attachments=attachments,
+        missing=missing,
+        targets=[] if missing else channels.targets(dispatch.tag, skip=skip),
+        confirmed=confirmed,
+        unknown=unknown,
+    )
+
+
+def start_send(session: Session, attempt: Attempt, name: str, *, now: datetime | None = None) -> bool:
+    """Before service `name` is called: renew the lease (the first service's was renewed by
+    `open_attempt`) and add its `sending` row, which the caller makes durable before the call.
+    False when another run has the dispatch now (nothing is written)."""
+    if attempt.records:  # a send may have been slow
+        held = renew(session, attempt.dispatch.id, attempt.lease, now=now)
+        if held is None:
+            return False
+        attempt.lease = held
+    record = Delivery(
+        dispatch_id=attempt.dispatch.id,
+        service_url=name,
+        status=DeliveryStatus.SENDING,
+        error=None,
+        duration_ms=0,
+        attempted_at=clock(now),
+    )
+    session.add(record)
+    session.flush()
+    attempt.records.append(record)
+    return True
+
+
+def finish_send(attempt: Attempt, result: ServiceResult) -> None:
+    """The service's answer on this run's own row: a fact, or `unknown` when the message may have
+    been taken. (Written at the caller's next flush, whoever holds the dispatch by then.)"""
+    record = attempt.records[len(attempt.results)]
+    record.status = (
+        DeliveryStatus.SENT if result.ok else DeliveryStatus.UNKNOWN if result.unknown else DeliveryStatus.FAILED
+    )
+    record.error, record.duration_ms = result.error, result.duration_ms
+    attempt.results.append(result)
+
+
+def close_attempt(session: Session, attempt: Attempt, *, zone: tzinfo, now: datetime | None = None) -> tuple[str, int]:
+    """The dispatch's outcome from every service's answer, written only under the attempt's lease
+    (else LOST); the office is flagged for unknown outcomes and for giving up."""
+    dispatch, results = attempt.dispatch, attempt.results
     doubtful = [r for r in results if r.unknown]
-    unknown |= {r.service_url for r in doubtful}
+    unknown = attempt.unknown | {r.service_url for r in doubtful}
     problems = [f"{r.service_url}：{r.error}" for r in results if not r.ok and not r.unknown]
-    if missing:  # sent without its bulletin, the message would be marked sent and the bulletin lost
-        error = "附件不存在，未发送：" + "、".join(missing)
+    if attempt.missing:  # sent without its bulletin, the message would be marked sent and the bulletin lost
+        error = "附件不存在，未发送：" + "、".join(attempt.missing)
         session.add(
             Delivery(
                 dispatch_id=dispatch.id,
@@ -535,7 +613,7 @@ def attempt(
         )
         problems.append(f"{NO_ATTACHMENT}：{error}")
         results_failed = True
-    elif not results and not confirmed and not unknown:
+    elif not results and not attempt.confirmed and not unknown:
         session.add(
             Delivery(
                 dispatch_id=dispatch.id,
@@ -560,16 +638,15 @@ def attempt(
         status, values = DispatchStatus.PERMANENT, {"next_attempt_at": None}
     else:
         status, values = DispatchStatus.FAILED, {"next_attempt_at": finished + backoff(attempts)}
-    messages = sum(1 for r in results if r.ok)
-    if not _fenced_update(session, dispatch.id, lease, status=str(status), attempts=attempts, **values):
-        return LOST, messages
+    if not _fenced_update(session, dispatch.id, attempt.lease, status=str(status), attempts=attempts, **values):
+        return LOST, attempt.messages
     if doubtful:  # the office checks with the recipient, then confirms or resends
         reasons = [f"{r.service_url}：{r.error}" for r in doubtful]
         _flag_office(session, dispatch, reasons, outcome="unknown", zone=zone, now=now)
     if status == DispatchStatus.PERMANENT:
         _flag_office(session, dispatch, problems, zone=zone, now=now)
     session.flush()
-    return str(status), messages
+    return str(status), attempt.messages
 
 
 def awaiting_office(session: Session, *, now: datetime | None = None, limit: int = 200) -> list[dict[str, Any]]:
