@@ -136,6 +136,9 @@ def main() -> None:
             os.environ["WUFEI_APPRISE_CONFIG"] = str(config)
             for label, new_url in backends:
                 _measure(label, new_url(), port, received, count=count, concurrency=concurrency)
+            province = env_int("WUFEI_BENCH_PROVINCE_DIGESTS", 900)
+            for label, new_url in backends:
+                _politely(label, new_url, port, received, count=province, concurrency=concurrency)
     finally:
         server.terminate()
 
@@ -189,6 +192,47 @@ def _measure(label: str, url: str, port: int, received, *, count: int, concurren
         flush=True,
     )
     engine.dispose()
+
+
+def _politely(label: str, new_url, port: int, received, *, count: int, concurrency: int) -> None:
+    """Issue 14's figure: a province's digests with Apprise's politeness pause as shipped
+    (`request_rate_per_sec`, 5.5 s between two requests to one service), each on a new database:
+    in the production configuration (one mailto:// service per recipient, as the contacts make
+    them, all through the office's one SMTP server, WUFEI_SMTP_URL), and with every digest to one
+    service (`fallback`), the configuration issue 14 measured (62 digests in 89 s)."""
+    from sqlalchemy import select
+
+    from wufei.cadence.config import CadenceConfig
+    from wufei.db import make_engine
+    from wufei.departments.models import Department
+    from wufei.notify.channels import Channels
+    from wufei.notify.runs import deliver_day
+
+    server = f"mailto://127.0.0.1:{port}?from=office@wufei.test&format=text"
+    for shape in ("one service per recipient", "one service for all"):
+        engine = make_engine(new_url())
+        _build(engine, count)
+        with engine.connect() as connection:
+            ids = list(connection.scalars(select(Department.id).order_by(Department.id)))
+        if shape == "one service per recipient":
+            urls = "".join(f"  - {server}&to=dept{i}@wufei.test:\n      - tag: dept-{i}\n" for i in ids)
+        else:
+            urls = f"  - {server}&to=liaison@wufei.test:\n      - tag: fallback\n"
+        channels = Channels(f"version: 1\nurls:\n{urls}")
+        before = received.value
+        started = time.perf_counter()
+        summary = deliver_day(
+            engine, DAY, cadence=CadenceConfig.load(), channels=channels, now=datetime.now(UTC), concurrency=concurrency
+        )
+        elapsed = time.perf_counter() - started
+        _wait_for(received, before + count)
+        assert summary["sent"] == count == received.value - before, (summary, received.value - before)
+        print(
+            f"{label}: {count:,} digests with Apprise's pause in force ({shape}): {elapsed:.1f} s, "
+            f"{count / elapsed:,.0f} messages/s",
+            flush=True,
+        )
+        engine.dispose()
 
 
 if __name__ == "__main__":
