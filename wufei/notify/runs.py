@@ -68,7 +68,8 @@ def deliver_day(
         lease=claims["lease"],
     )
     for outcome in outcomes:
-        service.tally(summary, outcome)
+        if outcome is not None:  # always: the run's own claims are never "taken by another retrier"
+            service.tally(summary, outcome)
     return summary
 
 
