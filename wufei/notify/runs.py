@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime, tzinfo
-from functools import partial
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -46,14 +45,16 @@ def deliver_day(
     channels: Channels | None = None,
     now: datetime | None = None,
     concurrency: int = 1,
+    jurisdiction: str | None = None,
 ) -> dict[str, Any]:
-    """Claim the digests of `day` (unresolved intents created on or before it) and send them.
+    """Claim the digests of `day` (unresolved intents created on or before it; those in
+    `jurisdiction`'s scope only, when given: service.intent_scope) and send them.
 
     `now` fixes the clock (tests, replays); by default every step reads the clock when it runs,
     so a lease taken late in a slow run is a fresh one (see service.attempt)."""
     channels = channels or load_channels(engine)
     with make_sessionmaker(engine)() as session:
-        claims = service.claim_digests(session, day=day, now=now)
+        claims = service.claim_digests(session, day=day, now=now, jurisdiction=jurisdiction)
         session.commit()
     summary = service.new_summary(
         day=day.isoformat(), digests=claims["digests"], claimed=len(claims["claimed"]), skipped=claims["skipped"]
@@ -82,11 +83,15 @@ def retry_due(
     ignore_backoff: bool = False,
     dispatch_ids: list[int] | None = None,
     concurrency: int = 1,
+    jurisdiction: str | None = None,
 ) -> dict[str, Any]:
-    """Send the failed dispatches that are due again, and the claims whose run died."""
+    """Send the failed dispatches that are due again, and the claims whose run died (those
+    carrying an intent in `jurisdiction`'s scope only, when given)."""
     channels = channels or load_channels(engine)
     with make_sessionmaker(engine)() as session:
-        due = service.due_dispatches(session, now=now, ignore_backoff=ignore_backoff, dispatch_ids=dispatch_ids)
+        due = service.due_dispatches(
+            session, now=now, ignore_backoff=ignore_backoff, dispatch_ids=dispatch_ids, jurisdiction=jurisdiction
+        )
     summary = service.new_summary(due=0)
     outcomes = _send_all(
         engine,
@@ -118,48 +123,36 @@ def _send_all(
     """Send each dispatch (held under `lease`, or taken now as a retry) on `concurrency` threads,
     the recorder writing for them; each one's (status, messages), or None when it was not taken."""
 
-    def send(dispatch_id: int) -> Future:
-        def opening(session: Session) -> service.Attempt | bool | None:
-            held = lease
-            if held is None:  # a retry: take it first (another retrier may have it)
-                held = service.take(session, dispatch_id, now=now, ignore_backoff=ignore_backoff)
-                if held is None:
-                    return False
-            started = service.open_attempt(session, dispatch_id, channels=channels, zone=zone, lease=held, now=now)
-            if started is not None and started.targets:
-                service.start_send(session, started, started.targets[0][1], now=now)
-            return started
+    def opening(session: Session, openings: list[service.Opening]) -> list[service.Attempt | None]:
+        return service.open_attempts(session, openings, channels=channels, zone=zone, now=now)
 
-        started = recorder.call(opening)
-        if started is False:
-            return _done(None)
-        if started is None:
-            return _done((service.LOST, 0))
+    def starting(session: Session, starts: list[tuple[service.Attempt, str]]) -> list[bool]:
+        return service.start_sends(session, starts, now=now)
+
+    def finishing(session: Session, answers: list[tuple[int, ServiceResult]]) -> list[None]:
+        service.finish_sends(session, answers)
+        return [None] * len(answers)
+
+    def closing(session: Session, attempts: list[service.Attempt]) -> list[tuple[str, int]]:
+        return service.close_attempts(session, attempts, zone=zone, now=now)
+
+    def send(dispatch_id: int) -> Future:
+        started = recorder.call(opening, service.Opening(dispatch_id, lease, ignore_backoff=ignore_backoff))
+        if started is None:  # a retry another retrier took, or a claim whose lease ran out
+            return _done(None if lease is None else (service.LOST, 0))
         for index, (target, name) in enumerate(started.targets):
-            if index and not recorder.call(partial(_start, started, name, now)):
+            if index and not recorder.call(starting, (started, name)):
                 return _done((service.LOST, started.messages))  # another run has it: it sends the rest
             result = channels.send_to(target, name, started.subject, started.body, attachments=started.attachments)
-            recorder.post(partial(_finish, started, result))
-        return recorder.post(partial(_close, started, zone, now))
+            recorder.post(finishing, started.answered(result))
+        return recorder.post(closing, started)
 
     try:
-        with Recorder(engine) as recorder:
+        with Recorder(engine, (opening, starting, finishing, closing)) as recorder:
             pending = _map(send, dispatch_ids, concurrency)
     finally:
         channels.close()  # the run's SMTP connections
     return [future.result() for future in pending]
-
-
-def _start(started: service.Attempt, name: str, now: datetime | None, session: Session) -> bool:
-    return service.start_send(session, started, name, now=now)
-
-
-def _finish(started: service.Attempt, result: ServiceResult, session: Session) -> None:
-    service.finish_send(started, result)
-
-
-def _close(started: service.Attempt, zone: tzinfo, now: datetime | None, session: Session) -> tuple[str, int]:
-    return service.close_attempt(session, started, zone=zone, now=now)
 
 
 def _done(outcome: tuple[str, int] | None) -> Future:
@@ -197,22 +190,34 @@ def confirm(engine: Engine, dispatch_id: int, *, note: str | None = None) -> lis
 
 
 def scheduled_delivery(
-    engine: Engine, day: date, *, cadence: CadenceConfig, now: datetime | None = None, concurrency: int = 4
+    engine: Engine,
+    day: date,
+    *,
+    cadence: CadenceConfig,
+    now: datetime | None = None,
+    concurrency: int = 4,
+    jurisdiction: str | None = None,
 ) -> dict[str, Any]:
     """The flow's run: retries first (they are older), then, on a working day, the day's digests.
 
     Digests go out on working days only, like the scan that makes them; an intent created on a
-    weekend (an extension decided, a bulletin) waits for Monday's digest. Retries run every day."""
+    weekend (an extension decided, a bulletin) waits for Monday's digest. Retries run every day.
+    `jurisdiction` (a city, its counties folded in) scopes both to its intents (service.intent_scope),
+    so a nation's delivery fans out per city; the office's and the group's own notices, tied to no
+    task and no department, go out only with an unscoped run."""
     channels = load_channels(engine)
     result: dict[str, Any] = {
         "day": day.isoformat(),
-        "retry": retry_due(engine, cadence=cadence, channels=channels, now=now, concurrency=concurrency),
+        **({"jurisdiction": jurisdiction} if jurisdiction else {}),
+        "retry": retry_due(
+            engine, cadence=cadence, channels=channels, now=now, concurrency=concurrency, jurisdiction=jurisdiction
+        ),
     }
     with make_sessionmaker(engine)() as session:
         workday = load_calendar(session).is_workday(day)
     if workday:
         result["deliver"] = deliver_day(
-            engine, day, cadence=cadence, channels=channels, now=now, concurrency=concurrency
+            engine, day, cadence=cadence, channels=channels, now=now, concurrency=concurrency, jurisdiction=jurisdiction
         )
     else:
         result["skipped"] = "非工作日"
