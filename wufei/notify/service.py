@@ -222,7 +222,8 @@ def claim_digests(
     created since, e.g. by a later run the same day) gets the next sequence number in its key."""
     lock_claims(session)
     now = clock(now)
-    digests = pending_digests(session, day=day, jurisdiction=jurisdiction)
+    scoped = {"jurisdiction": jurisdiction} if jurisdiction is not None else {}
+    digests = pending_digests(session, day=day, **scoped)
     taken = set(session.scalars(select(Dispatch.key).where(Dispatch.day == day)))
     claimed = [
         dispatch_id for dispatch_id in _claim(session, [_next_key(d, taken) for d in digests], now) if dispatch_id
@@ -307,6 +308,14 @@ def take(
     dispatch is `claimed` again while the attempt runs, so `--all` (which ignores the backoff of
     `failed` ones) cannot take a dispatch another run is sending. Returns the lease (the fencing
     token to pass to `attempt`), or None when another run has the dispatch."""
+    lease, taken = take_all(session, [dispatch_id], now=now, ignore_backoff=ignore_backoff)
+    return lease if taken else None
+
+
+def take_all(
+    session: Session, dispatch_ids: list[int], *, now: datetime | None = None, ignore_backoff: bool = False
+) -> tuple[datetime, set[int]]:
+    """`take` for many dispatches in one UPDATE: the lease and the ids taken."""
     now = clock(now)
     condition = Dispatch.next_attempt_at <= now
     if ignore_backoff:
@@ -314,12 +323,12 @@ def take(
     lease = now + LEASE
     taken = session.execute(
         update(Dispatch)
-        .where(Dispatch.id == dispatch_id, Dispatch.status.in_(RETRIABLE), condition)
+        .where(Dispatch.id.in_(dispatch_ids), Dispatch.status.in_(RETRIABLE), condition)
         .values(status=str(DispatchStatus.CLAIMED), next_attempt_at=lease)
         .returning(Dispatch.id),
         execution_options={"synchronize_session": "fetch"},
-    ).scalar()
-    return lease if taken is not None else None
+    ).scalars()
+    return lease, set(taken)
 
 
 def retry(
@@ -466,21 +475,25 @@ def renew(session: Session, dispatch_id: int, lease: datetime, *, now: datetime 
 
 def _fenced_update(session: Session, dispatch_ids: list[int], lease: datetime, **values: Any) -> set[int]:
     """UPDATE … WHERE id IN (…) AND status='claimed' AND next_attempt_at=lease RETURNING id: the
-    ids written (one statement for every dispatch held under the same lease).
+    ids written (one statement for every dispatch held under the same lease)."""
+    return set(_fenced_rows(session, dispatch_ids, lease, values))
+
+
+def _fenced_rows(
+    session: Session, dispatch_ids: list[int], lease: datetime, values: dict[str, Any], *, read: bool = False
+) -> dict[int, DispatchRow | None]:
+    """`_fenced_update`, each written dispatch with its DispatchRow when `read` (the same round trip).
 
     A Core statement on the table (the ORM's bulk UPDATE with synchronisation cost more than a
     delivery's other work); a loaded Dispatch is given the written values here instead."""
     table = table_of(Dispatch)
-    held = set(
-        session.execute(
-            update(table)
-            .where(
-                table.c.id.in_(dispatch_ids), table.c.status == DispatchStatus.CLAIMED, table.c.next_attempt_at == lease
-            )
-            .values(**values)
-            .returning(table.c.id)
-        ).scalars()
+    returned = session.execute(
+        update(table)
+        .where(table.c.id.in_(dispatch_ids), table.c.status == DispatchStatus.CLAIMED, table.c.next_attempt_at == lease)
+        .values(**values)
+        .returning(*(table.c[name] for name in DISPATCH_ROW) if read else (table.c.id,))
     )
+    held = {row.id: DispatchRow(**row._mapping) if read else None for row in returned}
     for dispatch_id in held:
         loaded = session.identity_map.get(identity_key(Dispatch, dispatch_id))
         if loaded is not None:
@@ -489,15 +502,21 @@ def _fenced_update(session: Session, dispatch_ids: list[int], lease: datetime, *
     return held
 
 
-def _renew_all(session: Session, leases: dict[int, datetime], *, now: datetime | None) -> tuple[datetime, set[int]]:
-    """Renew many leases at once (one UPDATE per distinct lease): the new lease and the ids still held."""
-    fresh, held = clock(now) + LEASE, set()
+def _renew_all(
+    session: Session, leases: dict[int, datetime], *, now: datetime | None, read: bool = False
+) -> tuple[datetime, dict[int, DispatchRow | None]]:
+    """Renew many leases at once (one UPDATE per distinct lease): the new lease and the dispatches
+    still held (with their rows when `read`)."""
+    fresh, held = clock(now) + LEASE, {}
     by_lease: dict[datetime, list[int]] = {}
     for dispatch_id, lease in leases.items():
         by_lease.setdefault(lease, []).append(dispatch_id)
     for lease, ids in by_lease.items():
-        held |= _fenced_update(session, ids, lease, next_attempt_at=fresh)
+        held.update(_fenced_rows(session, ids, lease, {"next_attempt_at": fresh}, read=read))
     return fresh, held
+
+
+DISPATCH_ROW = ("id", "key", "day", "department_id", "tag", "subject", "body", "attempts")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -610,37 +629,32 @@ def open_attempts(
     `sending` rows of a run that died become `unknown`.
 
     A few statements for all of them: the leases renewed by one UPDATE per distinct lease (a
-    run's claims share one), then one SELECT each for the dispatches, their deliveries and their
-    bulletins, one INSERT for the `sending` rows."""
+    run's claims share one, returning the dispatches' rows) or the retries taken by one (then
+    read), one SELECT each for their deliveries and their bulletins, one INSERT for the `sending`
+    rows."""
     held: dict[int, datetime] = {}
+    rows: dict[int, DispatchRow] = {}
     renewing = {o.dispatch_id: o.lease for o in openings if o.lease is not None}
     if renewing:
-        fresh, renewed = _renew_all(session, renewing, now=now)
+        fresh, renewed = _renew_all(session, renewing, now=now, read=True)
         held.update((dispatch_id, fresh) for dispatch_id in renewed)
-    for opening in openings:
-        if opening.lease is None:
-            taken = take(session, opening.dispatch_id, now=now, ignore_backoff=opening.ignore_backoff)
-            if taken is not None:
-                held[opening.dispatch_id] = taken
+        rows.update((dispatch_id, row) for dispatch_id, row in renewed.items() if row is not None)
+    for ignore_backoff in (False, True):
+        taking = [o.dispatch_id for o in openings if o.lease is None and o.ignore_backoff == ignore_backoff]
+        if taking:
+            lease, taken = take_all(session, taking, now=now, ignore_backoff=ignore_backoff)
+            held.update((dispatch_id, lease) for dispatch_id in taken)
     if not held:
         return [None] * len(openings)
     ids = sorted(held)
     table, deliveries_table = table_of(Dispatch), table_of(Delivery)
-    rows = {
-        row.id: DispatchRow(**row._mapping)
-        for row in session.execute(
-            select(
-                table.c.id,
-                table.c.key,
-                table.c.day,
-                table.c.department_id,
-                table.c.tag,
-                table.c.subject,
-                table.c.body,
-                table.c.attempts,
-            ).where(table.c.id.in_(ids))
+    unread = [dispatch_id for dispatch_id in ids if dispatch_id not in rows]  # retries: read after `take_all`
+    if unread:
+        columns = [table.c[name] for name in DISPATCH_ROW]
+        rows.update(
+            (row.id, DispatchRow(**row._mapping))
+            for row in session.execute(select(*columns).where(table.c.id.in_(unread)))
         )
-    }
     records: dict[int, list[tuple[int, str, DeliveryStatus]]] = {}
     for record_id, dispatch_id, service_url, status in session.execute(
         select(
