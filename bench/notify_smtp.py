@@ -1,17 +1,15 @@
-"""Delivery throughput: 10,000 department digests through Apprise to a local SMTP server.
+"""Delivery throughput: 10,000 department digests through Apprise to a local SMTP server, against the floor.
 
-Builds an SQLite database with WUFEI_BENCH_DIGESTS departments (default 10,000) and one overdue
-intent each, an Apprise configuration with one mailto:// service tagged `fallback` (every
-`dept-<id>` tag falls back to it), and an aiosmtpd server on 127.0.0.1 in a child process (so the
-server does not share the sender's interpreter). Then measures `wufei.notify.runs.deliver_day`
-(build the digests, claim each with INSERT … ON CONFLICT DO NOTHING RETURNING, commit, write a
-`sending` row and commit before each send, send, record) with WUFEI_BENCH_CONCURRENCY threads
-(default 4): wall time, messages per second, the process's peak RSS. WUFEI_BENCH_POSTGRES=<server
-URL> runs it on PostgreSQL instead of SQLite; WUFEI_BENCH_SQLITE_SYNCHRONOUS=NORMAL shows what
-SQLite's fsync per commit costs (two commits per message: the claim's `sending` row, the result). Reference: the same
-subjects and bodies sent by a plain smtplib loop, over one connection, and with one connection
-per message (as Apprise does). The server counts what it received; every figure is checked
-against it.
+For each database (WUFEI_BENCH_DATABASES, default SQLite and PostgreSQL; see common.databases): a
+database with WUFEI_BENCH_DIGESTS departments (default 10,000) and one overdue intent each, an
+Apprise configuration with one mailto:// service tagged `fallback` (every `dept-<id>` tag falls
+back to it), and an aiosmtpd server on 127.0.0.1 in a child process (so the server does not share
+the sender's interpreter). First the floor: the same subjects and bodies sent by a plain smtplib
+loop, one thread, one connection. Then `wufei.notify.runs.deliver_day` (build the digests, claim
+them, write a `sending` row durably before each send, send, record) with WUFEI_BENCH_CONCURRENCY
+threads (default 4): wall time, messages per second, the ratio to the floor, the process's peak
+RSS. WUFEI_BENCH_SQLITE_SYNCHRONOUS=FULL shows what an fsync per SQLite commit costs. The server
+counts what it received; every figure is checked against it.
 """
 
 from __future__ import annotations
@@ -31,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import env_int  # noqa: E402
+from common import databases, env_int  # noqa: E402
 
 DAY = date(2024, 6, 3)
 
@@ -101,41 +99,16 @@ def _build(engine, count: int) -> None:
         )
 
 
-def _reference(port: int, messages: list[tuple[str, str]], *, per_message: bool) -> float:
+def _reference(port: int, messages: list[tuple[str, str]]) -> float:
+    """Seconds for a plain smtplib loop to send `messages` over one connection: the floor."""
     started = time.perf_counter()
-    client = None if per_message else smtplib.SMTP("127.0.0.1", port)
-    for subject, body in messages:
-        message = EmailMessage()
-        message["From"], message["To"], message["Subject"] = "office@wufei.test", "liaison@wufei.test", subject
-        message.set_content(body)
-        if per_message:
-            with smtplib.SMTP("127.0.0.1", port) as one:
-                one.send_message(message)
-        else:
+    with smtplib.SMTP("127.0.0.1", port) as client:
+        for subject, body in messages:
+            message = EmailMessage()
+            message["From"], message["To"], message["Subject"] = "office@wufei.test", "liaison@wufei.test", subject
+            message.set_content(body)
             client.send_message(message)
-    if client is not None:
-        client.quit()
     return time.perf_counter() - started
-
-
-def _database_url(folder: str) -> str:
-    """SQLite in `folder`, or a new database on the PostgreSQL server WUFEI_BENCH_POSTGRES names
-    (a server URL without a database, as scripts/postgres.sh prints)."""
-    server = os.environ.get("WUFEI_BENCH_POSTGRES")
-    if not server:
-        return f"sqlite:///{folder}/bench.db"
-    import uuid
-
-    from sqlalchemy import create_engine, text
-
-    name = f"wufei_bench_notify_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(
-        server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres", isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return f"{server}/{name}"
 
 
 def _wait_for(received, target: int, timeout: float = 30) -> None:
@@ -152,72 +125,114 @@ def main() -> None:
     server = multiprocessing.Process(target=_serve, args=(port, received, ready), daemon=True)
     server.start()
     ready.wait(30)
-    with tempfile.TemporaryDirectory(prefix="wufei-bench-notify-") as folder:
-        config = Path(folder) / "apprise.yaml"
-        config.write_text(
-            f"version: 1\nurls:\n  - mailto://127.0.0.1:{port}?from=office@wufei.test"
-            f"&to=liaison@wufei.test&format=text:\n      - tag: fallback\n",
-            encoding="utf-8",
-        )
-        os.environ["WUFEI_APPRISE_CONFIG"] = str(config)
-        os.environ["WUFEI_DATABASE_URL"] = _database_url(folder)
-
-        from sqlalchemy import func, select
-
-        from wufei.cadence.config import CadenceConfig
-        from wufei.db import make_engine, make_sessionmaker
-        from wufei.notify.models import Dispatch
-        from wufei.notify.runs import deliver_day, load_channels
-
-        engine = make_engine()
-        synchronous = os.environ.get("WUFEI_BENCH_SQLITE_SYNCHRONOUS")  # e.g. NORMAL: no fsync per commit in WAL
-        if synchronous:
-            from sqlalchemy import event
-
-            event.listen(
-                engine, "connect", lambda connection, _: connection.execute(f"PRAGMA synchronous={synchronous}")
+    try:
+        with tempfile.TemporaryDirectory(prefix="wufei-bench-notify-") as folder, databases() as backends:
+            config = Path(folder) / "apprise.yaml"
+            config.write_text(
+                f"version: 1\nurls:\n  - mailto://127.0.0.1:{port}?from=office@wufei.test"
+                f"&to=liaison@wufei.test&format=text:\n      - tag: fallback\n",
+                encoding="utf-8",
             )
-            print(f"SQLite synchronous={synchronous}", flush=True)
-        started = time.perf_counter()
-        _build(engine, count)
-        print(f"built {count:,} departments and intents in {time.perf_counter() - started:.1f} s", flush=True)
+            os.environ["WUFEI_APPRISE_CONFIG"] = str(config)
+            for label, new_url in backends:
+                _measure(label, new_url(), port, received, count=count, concurrency=concurrency)
+            province = env_int("WUFEI_BENCH_PROVINCE_DIGESTS", 900)  # 0: skip the politeness figure
+            for label, new_url in backends if province else ():
+                _politely(label, new_url, port, received, count=province, concurrency=concurrency)
+    finally:
+        server.terminate()
 
-        channels = load_channels(engine)
-        for service in channels.services:
-            service.request_rate_per_sec = 0  # Apprise's politeness wait (5.5 s per service) is for real servers
-        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+def _measure(label: str, url: str, port: int, received, *, count: int, concurrency: int) -> None:
+    """The floor (a plain smtplib loop over one connection, the same subjects and bodies), then
+    `deliver_day` on a database of `count` pending digests, then the ratio of the two rates."""
+    from wufei.cadence.config import CadenceConfig
+    from wufei.db import make_engine, make_sessionmaker
+    from wufei.notify.runs import deliver_day, load_channels
+    from wufei.notify.service import pending_digests
+
+    engine = make_engine(url)
+    synchronous = os.environ.get("WUFEI_BENCH_SQLITE_SYNCHRONOUS")  # e.g. FULL: an fsync per commit in WAL
+    if synchronous and engine.dialect.name == "sqlite":
+        from sqlalchemy import event
+
+        event.listen(engine, "connect", lambda connection, _: connection.execute(f"PRAGMA synchronous={synchronous}"))
+        print(f"SQLite synchronous={synchronous}", flush=True)
+    started = time.perf_counter()
+    _build(engine, count)
+    with make_sessionmaker(engine)() as session:
+        messages = [(d.subject, d.body) for d in pending_digests(session, day=DAY)]
+    assert len(messages) == count, len(messages)
+    print(f"{label}: built {count:,} departments and intents in {time.perf_counter() - started:.1f} s", flush=True)
+
+    before = received.value
+    floor = count / _reference(port, messages)
+    _wait_for(received, before + count)
+    assert received.value - before == count
+    print(f"{label}: floor, a plain smtplib loop (one thread, one connection): {floor:,.0f} messages/s", flush=True)
+
+    channels = load_channels(engine)
+    for service in channels.services:
+        service.request_rate_per_sec = 0  # Apprise's politeness wait (5.5 s per service): measured apart
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before = received.value
+    started = time.perf_counter()
+    summary = deliver_day(
+        engine, DAY, cadence=CadenceConfig.load(), channels=channels, now=datetime.now(UTC), concurrency=concurrency
+    )
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    _wait_for(received, before + summary["messages"])
+    assert summary["sent"] == summary["messages"] == count == received.value - before, (summary, received.value)
+    rate = count / elapsed
+    print(
+        f"{label}: wufei deliver_day, {count:,} digests, concurrency {concurrency}: {elapsed:.1f} s, "
+        f"{rate:,.0f} messages/s, {rate / floor:.2f}x the floor; peak RSS {peak:.0f} MiB "
+        f"(before the run {rss_before:.0f} MiB); the server received {received.value - before:,}",
+        flush=True,
+    )
+    engine.dispose()
+
+
+def _politely(label: str, new_url, port: int, received, *, count: int, concurrency: int) -> None:
+    """Issue 14's figure: a province's digests with Apprise's politeness pause as shipped
+    (`request_rate_per_sec`, 5.5 s between two requests to one service), each on a new database:
+    in the production configuration (one mailto:// service per recipient, as the contacts make
+    them, all through the office's one SMTP server, WUFEI_SMTP_URL), and with every digest to one
+    service (`fallback`), the configuration issue 14 measured (62 digests in 89 s)."""
+    from sqlalchemy import select
+
+    from wufei.cadence.config import CadenceConfig
+    from wufei.db import make_engine
+    from wufei.departments.models import Department
+    from wufei.notify.channels import Channels
+    from wufei.notify.runs import deliver_day
+
+    server = f"mailto://127.0.0.1:{port}?from=office@wufei.test&format=text"
+    for shape in ("one service per recipient", "one service for all"):
+        engine = make_engine(new_url())
+        _build(engine, count)
+        with engine.connect() as connection:
+            ids = list(connection.scalars(select(Department.id).order_by(Department.id)))
+        if shape == "one service per recipient":
+            urls = "".join(f"  - {server}&to=dept{i}@wufei.test:\n      - tag: dept-{i}\n" for i in ids)
+        else:
+            urls = f"  - {server}&to=liaison@wufei.test:\n      - tag: fallback\n"
+        channels = Channels(f"version: 1\nurls:\n{urls}")
+        before = received.value
         started = time.perf_counter()
         summary = deliver_day(
-            engine,
-            DAY,
-            cadence=CadenceConfig.load(),
-            channels=channels,
-            now=datetime.now(UTC),
-            concurrency=concurrency,
+            engine, DAY, cadence=CadenceConfig.load(), channels=channels, now=datetime.now(UTC), concurrency=concurrency
         )
         elapsed = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        _wait_for(received, summary["messages"])
-        assert summary["sent"] == summary["messages"] == count == received.value, (summary, received.value)
+        _wait_for(received, before + count)
+        assert summary["sent"] == count == received.value - before, (summary, received.value - before)
         print(
-            f"wufei deliver_day: {count:,} digests, concurrency {concurrency}: {elapsed:.1f} s, "
-            f"{count / elapsed:,.0f} messages/s; peak RSS {peak:.0f} MiB (before the run {rss_before:.0f} MiB); "
-            f"server received {received.value:,}",
+            f"{label}: {count:,} digests with Apprise's pause in force ({shape}): {elapsed:.1f} s, "
+            f"{count / elapsed:,.0f} messages/s",
             flush=True,
         )
-
-        with make_sessionmaker(engine)() as session:
-            messages = list(session.execute(select(Dispatch.subject, Dispatch.body).order_by(Dispatch.id)).tuples())
-            assert session.scalar(select(func.count()).select_from(Dispatch)) == count
-        for per_message in (False, True):
-            before = received.value
-            seconds = _reference(port, messages, per_message=per_message)
-            _wait_for(received, before + count)
-            assert received.value - before == count
-            how = "one connection per message" if per_message else "one connection"
-            print(f"reference smtplib loop ({how}): {seconds:.1f} s, {count / seconds:,.0f} messages/s", flush=True)
         engine.dispose()
-    server.terminate()
 
 
 if __name__ == "__main__":

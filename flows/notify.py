@@ -27,15 +27,19 @@ from wufei.ruleset import Ruleset
 
 
 @flow(name="deliver-notices", retries=2, retry_delay_seconds=60)
-def deliver_notices(as_of: str | None = None, concurrency: int = 4) -> dict[str, Any]:
-    """Retry due failures, then send the day's digests (one per department, audience and channel tag)."""
+def deliver_notices(as_of: str | None = None, concurrency: int = 4, jurisdiction: str | None = None) -> dict[str, Any]:
+    """Retry due failures, then send the day's digests (one per department, audience and channel tag);
+    with `jurisdiction` (a city, as the cadence flows take it), only the intents about its tasks or
+    addressed to its departments, so a nation's delivery can fan out per city."""
     rules = Ruleset.load()
     day = run_day(as_of, rules)
     engine = make_engine()
     try:
         holder = str(flow_run.id) if flow_run.id else None
-        result = runs.scheduled_delivery(engine, day, cadence=rules.cadence, concurrency=concurrency, holder=holder)
+        result = runs.scheduled_delivery(
+            engine, day, cadence=rules.cadence, concurrency=concurrency, holder=holder, jurisdiction=jurisdiction
+        )
     finally:
         engine.dispose()
-    get_run_logger().info("deliver-notices for %s: %s", day.isoformat(), result)
+    get_run_logger().info("deliver-notices for %s (%s): %s", day.isoformat(), jurisdiction or "全部", result)
     return result

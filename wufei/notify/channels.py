@@ -48,6 +48,7 @@ from apprise.plugins.email import NotifyEmail
 from apprise.plugins.email import base as _email_plugin
 
 from wufei.notify import wire
+from wufei.notify.mail import MailSessions
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_CONFIG = ROOT / "notifications" / "apprise.yaml"
@@ -240,6 +241,11 @@ class Channels:
             for tag in service.tags:
                 self._by_tag.setdefault(str(tag), []).append(service)
         self.source = source
+        self.mail = MailSessions()  # email goes over one connection per SMTP server until `close`
+
+    def close(self) -> None:
+        """Quit the SMTP connections kept for the run (a later send opens them again)."""
+        self.mail.close()
 
     @classmethod
     def load(
@@ -272,7 +278,7 @@ class Channels:
         *,
         attachments: list[Attachment] | tuple[Attachment, ...] = (),
     ) -> ServiceResult:
-        return _send_one(service, name, subject, body, attachments)
+        return _send_one(service, name, subject, body, attachments, mail=self.mail)
 
     def send(
         self, tag: str, subject: str, body: str, *, skip: set[str] | frozenset[str] = frozenset()
@@ -281,7 +287,9 @@ class Channels:
 
         Returns one result per service tried; an empty list means no service matched at all.
         """
-        return [_send_one(service, name, subject, body) for service, name in self.targets(tag, skip=skip)]
+        return [
+            _send_one(service, name, subject, body, mail=self.mail) for service, name in self.targets(tag, skip=skip)
+        ]
 
 
 def service_name(service: Any) -> str:
@@ -343,7 +351,11 @@ if _apprise_logger.getEffectiveLevel() > logging.WARNING:
     _apprise_logger.setLevel(logging.WARNING)
 
 
-def _send_one(service: Any, name: str, subject: str, body: str, attachments=()) -> ServiceResult:
+def _send_one(
+    service: Any, name: str, subject: str, body: str, attachments=(), *, mail: MailSessions | None = None
+) -> ServiceResult:
+    """One service's attempt: Apprise's `notify`, or for email the same calls over the run's kept
+    SMTP connection (`mail`); the outcome as wufei.notify.wire saw the traffic."""
     text_format = apprise.NotifyFormat.TEXT
     title = (
         subject if service.title_maxlen > 0 else convert_between(text_format, service.notify_format, content=subject)
@@ -353,16 +365,25 @@ def _send_one(service: Any, name: str, subject: str, body: str, attachments=()) 
     log = _capture.start()
     with wire.watch() as traffic:
         try:
-            ok = bool(
-                service.notify(
-                    body=content,
-                    title=title,
-                    notify_type=apprise.NotifyType.INFO,
-                    body_format=text_format,
-                    attach=_attach_for(service, attachments),
-                )
-            )
-            error = None if ok else (_last_lines("\n".join(log)) or "发送失败（Apprise 未给出原因）")
+            message = {
+                "body": content,
+                "title": title,
+                "notify_type": apprise.NotifyType.INFO,
+                "body_format": text_format,
+                "attach": _attach_for(service, attachments),
+            }
+            if mail is not None and isinstance(service, NotifyEmail):
+                errors = [
+                    mail.send(service, title=c["title"], body=c["body"], attach=c["attach"])
+                    for c in _calls(service, message)
+                ]
+                error = "；".join(e for e in errors if e) or None
+                ok = error is None and bool(errors)
+                if not errors:
+                    error = _last_lines("\n".join(log)) or "发送失败（Apprise 未给出原因）"
+            else:
+                ok = bool(service.notify(**message))
+                error = None if ok else (_last_lines("\n".join(log)) or "发送失败（Apprise 未给出原因）")
         except Exception as exc:  # a plugin raising is a failed attempt, not a crash of the run
             ok, error = False, f"{type(exc).__name__}: {exc}"
         finally:
@@ -371,6 +392,15 @@ def _send_one(service: Any, name: str, subject: str, body: str, attachments=()) 
     if unknown:
         error = f"结果不明：{traffic.reason()}" + (f"\n{error}" if error else "")
     return ServiceResult(name, ok, error, int((time.monotonic() - started) * 1000), unknown=unknown)
+
+
+def _calls(service: NotifyEmail, message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The calls `service.notify(**message)` makes to the plugin's `send` (the service enabled,
+    attachments wrapped, Apprise's overflow rules); none when `notify` would refuse (it logs why)."""
+    try:
+        return list(service._build_send_calls(**message))
+    except TypeError:
+        return []
 
 
 def normalized_url(text: str, schemas: tuple[str, ...]) -> str | None:

@@ -1,25 +1,31 @@
 """Delivery runs over an engine: what the `deliver-notices` flow, `wufei notices deliver|retry`,
 the demo and the benchmark call. They own the transactions (wufei.notify.service never commits):
-every claim, and every `sending` row written before a network call, is committed at once, so a
-run that dies leaves a record of exactly how far it got (see wufei/notify/service.py).
+every claim, and every `sending` row written before a network call, is committed before the
+message leaves, so a run that dies leaves a record of exactly how far it got (see
+wufei/notify/service.py).
 
-`concurrency` > 1 sends that many dispatches at a time, each on a session of its own (threads:
-sending is network-bound). Claims are made first, in one transaction, by the calling thread.
+Claims are made first, in one transaction, by the calling thread. Then `concurrency` threads
+send (sending is network-bound), and one writer (wufei.notify.recorder) writes for all of them:
+a thread asks it for the lease and the `sending` row before each message and waits until they
+are committed, and hands over the answer and the outcome, which are committed with a later batch.
+Email to one server goes over one connection for the run (wufei.notify.mail), closed at the end.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from wufei.cadence.config import CadenceConfig
 from wufei.calendar.service import load_calendar
 from wufei.db import make_sessionmaker
 from wufei.notify import service
-from wufei.notify.channels import Channels
+from wufei.notify.channels import Channels, ServiceResult
+from wufei.notify.recorder import Recorder
 
 
 def load_channels(engine: Engine) -> Channels:
@@ -40,36 +46,33 @@ def deliver_day(
     now: datetime | None = None,
     concurrency: int = 1,
     holder: str | None = None,
+    jurisdiction: str | None = None,
 ) -> dict[str, Any]:
-    """Claim the digests of `day` (unresolved intents created on or before it) and send them.
-    `holder`: the flow run claiming them (see release_claims).
+    """Claim the digests of `day` (unresolved intents created on or before it; those in
+    `jurisdiction`'s scope only, when given: service.intent_scope) and send them. `holder`: the
+    flow run claiming them (see release_claims).
 
     `now` fixes the clock (tests, replays); by default every step reads the clock when it runs,
     so a lease taken late in a slow run is a fresh one (see service.attempt)."""
     channels = channels or load_channels(engine)
     with make_sessionmaker(engine)() as session:
-        claims = service.claim_digests(session, day=day, now=now, holder=holder)
+        claims = service.claim_digests(session, day=day, now=now, holder=holder, jurisdiction=jurisdiction)
         session.commit()
     summary = service.new_summary(
         day=day.isoformat(), digests=claims["digests"], claimed=len(claims["claimed"]), skipped=claims["skipped"]
     )
-
-    def send(dispatch_id: int) -> tuple[str, int]:
-        with make_sessionmaker(engine)() as session:
-            outcome = service.attempt(
-                session,
-                dispatch_id,
-                channels=channels,
-                zone=cadence.timezone,
-                now=now,
-                lease=claims["lease"],
-                checkpoint=session.commit,
-            )
-            session.commit()
-            return outcome
-
-    for outcome in _map(send, claims["claimed"], concurrency):
-        service.tally(summary, outcome)
+    outcomes = _send_all(
+        engine,
+        claims["claimed"],
+        channels=channels,
+        zone=cadence.timezone,
+        now=now,
+        concurrency=concurrency,
+        lease=claims["lease"],
+    )
+    for outcome in outcomes:
+        if outcome is not None:  # always: the run's own claims are never "taken by another retrier"
+            service.tally(summary, outcome)
     return summary
 
 
@@ -83,37 +86,86 @@ def retry_due(
     dispatch_ids: list[int] | None = None,
     concurrency: int = 1,
     holder: str | None = None,
+    jurisdiction: str | None = None,
 ) -> dict[str, Any]:
-    """Send the failed dispatches that are due again, and the claims whose run died."""
+    """Send the failed dispatches that are due again, and the claims whose run died (those
+    carrying an intent in `jurisdiction`'s scope only, when given)."""
     channels = channels or load_channels(engine)
     with make_sessionmaker(engine)() as session:
-        due = service.due_dispatches(session, now=now, ignore_backoff=ignore_backoff, dispatch_ids=dispatch_ids)
+        due = service.due_dispatches(
+            session, now=now, ignore_backoff=ignore_backoff, dispatch_ids=dispatch_ids, jurisdiction=jurisdiction
+        )
     summary = service.new_summary(due=0)
-
-    def send(dispatch_id: int) -> tuple[str, int] | None:
-        with make_sessionmaker(engine)() as session:
-            lease = service.take(session, dispatch_id, now=now, ignore_backoff=ignore_backoff, holder=holder)
-            if lease is None:
-                session.rollback()
-                return None  # another retrier has it
-            session.commit()
-            outcome = service.attempt(
-                session,
-                dispatch_id,
-                channels=channels,
-                zone=cadence.timezone,
-                now=now,
-                lease=lease,
-                checkpoint=session.commit,
-            )
-            session.commit()
-            return outcome
-
-    for outcome in _map(send, due, concurrency):
-        if outcome is not None:
+    outcomes = _send_all(
+        engine,
+        due,
+        channels=channels,
+        zone=cadence.timezone,
+        now=now,
+        concurrency=concurrency,
+        ignore_backoff=ignore_backoff,
+        holder=holder,
+    )
+    for outcome in outcomes:
+        if outcome is not None:  # None: another retrier has it
             summary["due"] += 1
             service.tally(summary, outcome)
     return summary
+
+
+def _send_all(
+    engine: Engine,
+    dispatch_ids: list[int],
+    *,
+    channels: Channels,
+    zone: tzinfo,
+    now: datetime | None,
+    concurrency: int,
+    lease: datetime | None = None,
+    ignore_backoff: bool = False,
+    holder: str | None = None,
+) -> list[tuple[str, int] | None]:
+    """Send each dispatch (held under `lease`, or taken now as a retry) on `concurrency` threads,
+    the recorder writing for them; each one's (status, messages), or None when it was not taken."""
+
+    def opening(session: Session, openings: list[service.Opening]) -> list[service.Attempt | None]:
+        return service.open_attempts(session, openings, channels=channels, zone=zone, now=now)
+
+    def starting(session: Session, starts: list[tuple[service.Attempt, str]]) -> list[bool]:
+        return service.start_sends(session, starts, now=now)
+
+    def finishing(session: Session, answers: list[tuple[int, ServiceResult]]) -> list[None]:
+        service.finish_sends(session, answers)
+        return [None] * len(answers)
+
+    def closing(session: Session, attempts: list[service.Attempt]) -> list[tuple[str, int]]:
+        return service.close_attempts(session, attempts, zone=zone, now=now)
+
+    def send(dispatch_id: int) -> Future:
+        started = recorder.call(
+            opening, service.Opening(dispatch_id, lease, ignore_backoff=ignore_backoff, holder=holder)
+        )
+        if started is None:  # a retry another retrier took, or a claim whose lease ran out
+            return _done(None if lease is None else (service.LOST, 0))
+        for index, (target, name) in enumerate(started.targets):
+            if index and not recorder.call(starting, (started, name)):
+                return _done((service.LOST, started.messages))  # another run has it: it sends the rest
+            result = channels.send_to(target, name, started.subject, started.body, attachments=started.attachments)
+            recorder.post(finishing, started.answered(result))
+        return recorder.post(closing, started)
+
+    try:
+        with Recorder(engine, (opening, starting, finishing, closing)) as recorder:
+            pending = _map(send, dispatch_ids, concurrency)
+    finally:
+        channels.close()  # the run's SMTP connections
+    return [future.result() for future in pending]
+
+
+def _done(outcome: tuple[str, int] | None) -> Future:
+    future: Future = Future()
+    future.set_result(outcome)
+    return future
 
 
 def resend(
@@ -126,9 +178,12 @@ def resend(
 ) -> dict[str, Any]:
     channels = channels or load_channels(engine)
     with make_sessionmaker(engine)() as session:
-        summary = service.resend(
-            session, dispatch_id, channels=channels, zone=cadence.timezone, now=now, checkpoint=session.commit
-        )
+        try:
+            summary = service.resend(
+                session, dispatch_id, channels=channels, zone=cadence.timezone, now=now, checkpoint=session.commit
+            )
+        finally:
+            channels.close()
         session.commit()
     return summary
 
@@ -157,6 +212,7 @@ def scheduled_delivery(
     now: datetime | None = None,
     concurrency: int = 4,
     holder: str | None = None,
+    jurisdiction: str | None = None,
 ) -> dict[str, Any]:
     """The flow's run: retries first (they are older), then, on a working day, the day's digests.
 
@@ -164,19 +220,38 @@ def scheduled_delivery(
     weekend (an extension decided, a bulletin) waits for Monday's digest. Retries run every day.
 
     `holder` (the flow run's id): first, the claims an earlier attempt of the same run left when
-    it died are released, so that the retries below send them now (a retried run after a crash)."""
+    it died are released, so that the retries below send them now (a retried run after a crash).
+    `jurisdiction` (a city, its counties folded in) scopes both to its intents (service.intent_scope),
+    so a nation's delivery fans out per city; the office's and the group's own notices, tied to no
+    task and no department, go out only with an unscoped run."""
     released = release_claims(engine, holder, now=now) if holder else 0
     channels = load_channels(engine)
     result: dict[str, Any] = {
         "day": day.isoformat(),
+        **({"jurisdiction": jurisdiction} if jurisdiction else {}),
         "released": released,
-        "retry": retry_due(engine, cadence=cadence, channels=channels, now=now, concurrency=concurrency, holder=holder),
+        "retry": retry_due(
+            engine,
+            cadence=cadence,
+            channels=channels,
+            now=now,
+            concurrency=concurrency,
+            holder=holder,
+            jurisdiction=jurisdiction,
+        ),
     }
     with make_sessionmaker(engine)() as session:
         workday = load_calendar(session).is_workday(day)
     if workday:
         result["deliver"] = deliver_day(
-            engine, day, cadence=cadence, channels=channels, now=now, concurrency=concurrency, holder=holder
+            engine,
+            day,
+            cadence=cadence,
+            channels=channels,
+            now=now,
+            concurrency=concurrency,
+            holder=holder,
+            jurisdiction=jurisdiction,
         )
     else:
         result["skipped"] = "非工作日"

@@ -51,11 +51,12 @@ from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, or_, select, text, update
+from sqlalchemy import and_, bindparam, case, delete, exists, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
+from sqlalchemy.sql.elements import ColumnElement
 
 from wufei.db import table_of, utcnow
 from wufei.departments.models import Department
@@ -65,6 +66,9 @@ from wufei.notices.service import create_intents
 from wufei.notify.channels import Attachment, Channels, ServiceResult
 from wufei.notify.digest import Digest, build_digests
 from wufei.notify.models import Delivery, DeliveryStatus, Dispatch, DispatchIntent, DispatchStatus
+from wufei.plans.models import Jurisdiction, JurisdictionLevel
+from wufei.plans.queries import jurisdiction_named, scope_plan_ids
+from wufei.tasks.models import Task
 
 MAX_ATTEMPTS = 5
 BACKOFF = (timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1), timedelta(hours=4))
@@ -97,22 +101,41 @@ def backoff(attempts: int) -> timedelta:
     return BACKOFF[min(max(attempts, 1), len(BACKOFF)) - 1]
 
 
-def pending_digests(session: Session, *, day: date) -> list[Digest]:
-    """The digests `deliver` would claim for `day` (unresolved intents not in any dispatch)."""
+def intent_scope(session: Session, jurisdiction: str | None) -> ColumnElement[bool] | None:
+    """The intents a run scoped to `jurisdiction` delivers: about the tasks of the plans it answers
+    for (`scope_plan_ids`: a city's own and its counties') or addressed to the departments of that
+    jurisdiction and its counties. None without a jurisdiction (every intent). An intent tied to no
+    task and no department (an office or group notice) is in no scope: only an unscoped run sends it.
+    An unknown name is an error (as for the scans)."""
+    plan_ids = scope_plan_ids(session, jurisdiction)
+    if plan_ids is None or jurisdiction is None:
+        return None
+    place = jurisdiction_named(session, jurisdiction).id
+    places = select(Jurisdiction.id).where(
+        (Jurisdiction.id == place)
+        | ((Jurisdiction.parent_id == place) & (Jurisdiction.level == JurisdictionLevel.COUNTY))
+    )
+    return or_(
+        NoticeIntent.task_id.in_(select(Task.id).where(Task.plan_id.in_(plan_ids))),
+        NoticeIntent.department_id.in_(select(Department.id).where(Department.jurisdiction_id.in_(places))),
+    )
+
+
+def pending_digests(session: Session, *, day: date, jurisdiction: str | None = None) -> list[Digest]:
+    """The digests `deliver` would claim for `day` (unresolved intents not in any dispatch), of
+    the intents in `jurisdiction`'s scope only when one is given (`intent_scope`)."""
     since = day - LOOKBACK
     carried = exists().where(DispatchIntent.intent_id == NoticeIntent.id)
-    intents = list(
-        session.scalars(
-            select(NoticeIntent)
-            .where(
-                NoticeIntent.resolved_on.is_(None),
-                NoticeIntent.created_on <= day,
-                NoticeIntent.created_on >= since,
-                ~carried,
-            )
-            .order_by(NoticeIntent.id)
-        )
+    query = select(NoticeIntent).where(
+        NoticeIntent.resolved_on.is_(None),
+        NoticeIntent.created_on <= day,
+        NoticeIntent.created_on >= since,
+        ~carried,
     )
+    scope = intent_scope(session, jurisdiction)
+    if scope is not None:
+        query = query.where(scope)
+    intents = list(session.scalars(query.order_by(NoticeIntent.id)))
     if not intents:
         return []
     department_ids = sorted({i.department_id for i in intents if i.department_id is not None})
@@ -189,17 +212,24 @@ def lock_claims(session: Session) -> None:
 
 
 def claim_digests(
-    session: Session, *, day: date, now: datetime | None = None, holder: str | None = None
+    session: Session,
+    *,
+    day: date,
+    now: datetime | None = None,
+    holder: str | None = None,
+    jurisdiction: str | None = None,
 ) -> dict[str, Any]:
-    """Claim the day's pending digests; returns {"digests", "claimed": [dispatch ids], "skipped",
-    "lease": the claims' lease (their fencing token for `attempt`)}. `holder`: the run claiming
-    (a Prefect flow run id), whose retry after a crash may `release` them.
+    """Claim the day's pending digests (of `jurisdiction`'s intents only, when given); returns
+    {"digests", "claimed": [dispatch ids], "skipped", "lease": the claims' lease (their fencing
+    token for `attempt`)}. `holder`: the run claiming (a Prefect flow run id), whose retry after
+    a crash may `release` them.
 
     A digest for an audience/department whose digest of the day was claimed already (intents
     created since, e.g. by a later run the same day) gets the next sequence number in its key."""
     lock_claims(session)
     now = clock(now)
-    digests = pending_digests(session, day=day)
+    scoped = {"jurisdiction": jurisdiction} if jurisdiction is not None else {}
+    digests = pending_digests(session, day=day, **scoped)
     taken = set(session.scalars(select(Dispatch.key).where(Dispatch.day == day)))
     claimed = [
         dispatch_id
@@ -256,13 +286,22 @@ def due_dispatches(
     now: datetime | None = None,
     ignore_backoff: bool = False,
     dispatch_ids: list[int] | None = None,
+    jurisdiction: str | None = None,
 ) -> list[int]:
     """Ids of the failed dispatches whose next attempt is due, and of abandoned claims (lease run
-    out). `ignore_backoff` also takes failures not yet due (never a claim still under its lease)."""
+    out). `ignore_backoff` also takes failures not yet due (never a claim still under its lease).
+    `jurisdiction`: only dispatches whose intents are all in its scope (`intent_scope`): what a
+    scoped run claimed; one an unscoped run made of several cities' intents is retried unscoped."""
     now = clock(now)
     query = select(Dispatch.id).where(Dispatch.status.in_(RETRIABLE))
     if dispatch_ids is not None:
         query = query.where(Dispatch.id.in_(dispatch_ids))
+    scope = intent_scope(session, jurisdiction)
+    if scope is not None:
+        in_scope = select(NoticeIntent.id).where(scope)
+        carries = exists().where(DispatchIntent.dispatch_id == Dispatch.id)
+        foreign = exists().where(DispatchIntent.dispatch_id == Dispatch.id, DispatchIntent.intent_id.not_in(in_scope))
+        query = query.where(carries, ~foreign)
     if ignore_backoff:
         query = query.where((Dispatch.status == DispatchStatus.FAILED) | (Dispatch.next_attempt_at <= now))
     else:
@@ -282,6 +321,19 @@ def take(
     dispatch is `claimed` again while the attempt runs, so `--all` (which ignores the backoff of
     `failed` ones) cannot take a dispatch another run is sending. Returns the lease (the fencing
     token to pass to `attempt`), or None when another run has the dispatch."""
+    lease, taken = take_all(session, [dispatch_id], now=now, ignore_backoff=ignore_backoff, holder=holder)
+    return lease if taken else None
+
+
+def take_all(
+    session: Session,
+    dispatch_ids: list[int],
+    *,
+    now: datetime | None = None,
+    ignore_backoff: bool = False,
+    holder: str | None = None,
+) -> tuple[datetime, set[int]]:
+    """`take` for many dispatches in one UPDATE: the lease and the ids taken."""
     now = clock(now)
     condition = Dispatch.next_attempt_at <= now
     if ignore_backoff:
@@ -289,12 +341,12 @@ def take(
     lease = now + LEASE
     taken = session.execute(
         update(Dispatch)
-        .where(Dispatch.id == dispatch_id, Dispatch.status.in_(RETRIABLE), condition)
+        .where(Dispatch.id.in_(dispatch_ids), Dispatch.status.in_(RETRIABLE), condition)
         .values(status=str(DispatchStatus.CLAIMED), next_attempt_at=lease, holder=holder)
         .returning(Dispatch.id),
         execution_options={"synchronize_session": "fetch"},
-    ).scalar()
-    return lease if taken is not None else None
+    ).scalars()
+    return lease, set(taken)
 
 
 def retry(
@@ -455,28 +507,112 @@ def renew(session: Session, dispatch_id: int, lease: datetime, *, now: datetime 
     next_attempt_at equal to this run's `lease`). Returns the new lease, or None when the lease
     ran out and another run took the dispatch."""
     fresh = clock(now) + LEASE
-    return fresh if _fenced_update(session, dispatch_id, lease, next_attempt_at=fresh) else None
+    return fresh if _fenced_update(session, [dispatch_id], lease, next_attempt_at=fresh) else None
 
 
-def _fenced_update(session: Session, dispatch_id: int, lease: datetime, **values: Any) -> bool:
-    """UPDATE … WHERE id AND status='claimed' AND next_attempt_at=lease RETURNING id: True when written.
+def _fenced_update(session: Session, dispatch_ids: list[int], lease: datetime, **values: Any) -> set[int]:
+    """UPDATE … WHERE id IN (…) AND status='claimed' AND next_attempt_at=lease RETURNING id: the
+    ids written (one statement for every dispatch held under the same lease)."""
+    return set(_fenced_rows(session, dispatch_ids, lease, values))
+
+
+def _fenced_rows(
+    session: Session, dispatch_ids: list[int], lease: datetime, values: dict[str, Any], *, read: bool = False
+) -> dict[int, DispatchRow | None]:
+    """`_fenced_update`, each written dispatch with its DispatchRow when `read` (the same round trip).
 
     A Core statement on the table (the ORM's bulk UPDATE with synchronisation cost more than a
     delivery's other work); a loaded Dispatch is given the written values here instead."""
     table = table_of(Dispatch)
-    held = session.execute(
+    returned = session.execute(
         update(table)
-        .where(table.c.id == dispatch_id, table.c.status == DispatchStatus.CLAIMED, table.c.next_attempt_at == lease)
+        .where(table.c.id.in_(dispatch_ids), table.c.status == DispatchStatus.CLAIMED, table.c.next_attempt_at == lease)
         .values(**values)
-        .returning(table.c.id)
-    ).scalar()
-    if held is None:
-        return False
-    loaded = session.identity_map.get(identity_key(Dispatch, dispatch_id))
-    if loaded is not None:
-        for name, value in values.items():
-            set_committed_value(loaded, name, DispatchStatus(value) if name == "status" else value)
-    return True
+        .returning(*(table.c[name] for name in DISPATCH_ROW) if read else (table.c.id,))
+    )
+    held = {row.id: DispatchRow(**row._mapping) if read else None for row in returned}
+    for dispatch_id in held:
+        loaded = session.identity_map.get(identity_key(Dispatch, dispatch_id))
+        if loaded is not None:
+            for name, value in values.items():
+                set_committed_value(loaded, name, DispatchStatus(value) if name == "status" else value)
+    return held
+
+
+def _renew_all(
+    session: Session, leases: dict[int, datetime], *, now: datetime | None, read: bool = False
+) -> tuple[datetime, dict[int, DispatchRow | None]]:
+    """Renew many leases at once (one UPDATE per distinct lease): the new lease and the dispatches
+    still held (with their rows when `read`)."""
+    fresh, held = clock(now) + LEASE, {}
+    by_lease: dict[datetime, list[int]] = {}
+    for dispatch_id, lease in leases.items():
+        by_lease.setdefault(lease, []).append(dispatch_id)
+    for lease, ids in by_lease.items():
+        held.update(_fenced_rows(session, ids, lease, {"next_attempt_at": fresh}, read=read))
+    return fresh, held
+
+
+DISPATCH_ROW = ("id", "key", "day", "department_id", "tag", "subject", "body", "attempts")
+
+
+@dataclasses.dataclass(frozen=True)
+class DispatchRow:
+    """What an attempt reads of its dispatch once (a plain row: no lazy loads after a commit)."""
+
+    id: int
+    key: str
+    day: date
+    department_id: int | None
+    tag: str
+    subject: str
+    body: str
+    attempts: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Opening:
+    """A dispatch to open an attempt at: held under `lease` (a claim), or taken now (a retry: `take`)."""
+
+    dispatch_id: int
+    lease: datetime | None = None
+    ignore_backoff: bool = False  # a take: also failures not yet due
+    holder: str | None = None  # a take: the flow run taking it (see `release`)
+    retry_unknown: bool = False  # a resend: services left unknown are called again
+
+
+@dataclasses.dataclass
+class Attempt:
+    """One attempt at a dispatch, between `open_attempts` and `close_attempts`: what the sender
+    needs (plain values: a sending thread never touches the session) and what was recorded."""
+
+    dispatch: DispatchRow
+    lease: datetime  # the fencing token, renewed before each service is called
+    attachments: list[Attachment]
+    missing: list[str]  # bulletin files named but not found: nothing is sent
+    targets: list[tuple[Any, str]]  # (service, privacy name) still to be called
+    confirmed: set[str]  # services that accepted it in an earlier attempt, or the office confirmed
+    unknown: set[str]  # services whose earlier outcome is unknown (skipped unless resending)
+    records: list[int] = dataclasses.field(default_factory=list)  # this attempt's delivery ids, in order
+    results: list[ServiceResult] = dataclasses.field(default_factory=list)
+
+    @property
+    def subject(self) -> str:
+        return self.dispatch.subject
+
+    @property
+    def body(self) -> str:
+        return self.dispatch.body
+
+    @property
+    def messages(self) -> int:
+        return sum(1 for r in self.results if r.ok)
+
+    def answered(self, result: ServiceResult) -> tuple[int, ServiceResult]:
+        """Note the answer of the service last started; its delivery row and the answer, for `finish_sends`."""
+        record = self.records[len(self.results)]
+        self.results.append(result)
+        return record, result
 
 
 def attempt(
@@ -497,108 +633,257 @@ def attempt(
     it (`renew`); when another run took the dispatch (this one was too slow), the attempt stops
     sending and returns LOST, leaving the dispatch to that run. `sending` rows found now belong
     to a run that died mid-send: they become `unknown` and are not sent again unless `retry_unknown`.
+
+    The steps (`open_attempts`, `start_sends`, `finish_sends`, `close_attempts`) are what a
+    delivery run's single writer applies for its sending threads, many attempts at a time
+    (wufei.notify.runs); here, for one attempt, one after the other on one session.
     """
-    held = renew(session, dispatch_id, lease, now=now)
-    if held is None:
+    [started] = open_attempts(
+        session, [Opening(dispatch_id, lease, retry_unknown=retry_unknown)], channels=channels, zone=zone, now=now
+    )
+    if started is None:
         return LOST, 0
-    lease = held
-    dispatch = session.get(Dispatch, dispatch_id)
-    if dispatch is None:
-        raise LookupError(f"找不到发送记录 {dispatch_id}")
-    records = deliveries(session, dispatch.id)
-    abandoned = [r for r in records if r.status == DeliveryStatus.SENDING]
-    for record in abandoned:
-        record.status = DeliveryStatus.UNKNOWN
-        record.error = "发送过程中运行中断，无法确认是否已送达"
+    for index, (service, name) in enumerate(started.targets):
+        if index and not start_sends(session, [(started, name)], now=now)[0]:
+            return LOST, started.messages  # another run has the dispatch now: it sends the rest, records the outcome
+        checkpoint()  # durable before the network call: a crash now leaves a visible `sending` row
+        result = channels.send_to(service, name, started.subject, started.body, attachments=started.attachments)
+        finish_sends(session, [started.answered(result)])
+    [outcome] = close_attempts(session, [started], zone=zone, now=now)
+    return outcome
+
+
+def open_attempts(
+    session: Session,
+    openings: list[Opening],
+    *,
+    channels: Channels,
+    zone: tzinfo,
+    now: datetime | None = None,
+) -> list[Attempt | None]:
+    """Hold each dispatch (renew its lease, or `take` it) and read what the attempt sends, to which
+    services, and add the `sending` row of its first service (the caller makes it durable before
+    the call). None for a dispatch not held (the lease was lost, or another retrier took it).
+    `sending` rows of a run that died become `unknown`.
+
+    A few statements for all of them: the leases renewed by one UPDATE per distinct lease (a
+    run's claims share one, returning the dispatches' rows) or the retries taken by one (then
+    read), one SELECT each for their deliveries and their bulletins, one INSERT for the `sending`
+    rows."""
+    held: dict[int, datetime] = {}
+    rows: dict[int, DispatchRow] = {}
+    renewing = {o.dispatch_id: o.lease for o in openings if o.lease is not None}
+    if renewing:
+        fresh, renewed = _renew_all(session, renewing, now=now, read=True)
+        held.update((dispatch_id, fresh) for dispatch_id in renewed)
+        rows.update((dispatch_id, row) for dispatch_id, row in renewed.items() if row is not None)
+    takes = sorted({(o.ignore_backoff, o.holder or "") for o in openings if o.lease is None})
+    for ignore_backoff, holder in takes:
+        taking = [
+            o.dispatch_id
+            for o in openings
+            if o.lease is None and o.ignore_backoff == ignore_backoff and (o.holder or "") == holder
+        ]
+        lease, taken = take_all(session, taking, now=now, ignore_backoff=ignore_backoff, holder=holder or None)
+        held.update((dispatch_id, lease) for dispatch_id in taken)
+    if not held:
+        return [None] * len(openings)
+    ids = sorted(held)
+    table, deliveries_table = table_of(Dispatch), table_of(Delivery)
+    unread = [dispatch_id for dispatch_id in ids if dispatch_id not in rows]  # retries: read after `take_all`
+    if unread:
+        columns = [table.c[name] for name in DISPATCH_ROW]
+        rows.update(
+            (row.id, DispatchRow(**row._mapping))
+            for row in session.execute(select(*columns).where(table.c.id.in_(unread)))
+        )
+    records: dict[int, list[tuple[int, str, DeliveryStatus]]] = {}
+    for record_id, dispatch_id, service_url, status in session.execute(
+        select(
+            deliveries_table.c.id,
+            deliveries_table.c.dispatch_id,
+            deliveries_table.c.service_url,
+            deliveries_table.c.status,
+        )
+        .where(deliveries_table.c.dispatch_id.in_(ids))
+        .order_by(deliveries_table.c.id)
+    ):
+        records.setdefault(dispatch_id, []).append((record_id, service_url, status))
+    bulletins = carried_attachments_of(session, ids)
+
+    abandoned = [(dispatch_id, r) for dispatch_id in ids for r in records.get(dispatch_id, ()) if r[2] == "sending"]
     if abandoned:
-        problems = [f"{r.service_url}：{r.error}" for r in abandoned]
-        _flag_office(session, dispatch, problems, outcome="unknown", zone=zone, now=now)
+        error = "发送过程中运行中断，无法确认是否已送达"
+        session.execute(
+            update(deliveries_table)
+            .where(deliveries_table.c.id.in_([r[0] for _, r in abandoned]))
+            .values(status=DeliveryStatus.UNKNOWN, error=error)
+        )
+        for dispatch_id in sorted({dispatch_id for dispatch_id, _ in abandoned}):
+            problems = [f"{r[1]}：{error}" for d, r in abandoned if d == dispatch_id]
+            _flag_office(session, rows[dispatch_id], problems, outcome="unknown", zone=zone, now=now)
     arrived = {DeliveryStatus.SENT, DeliveryStatus.CONFIRMED}
-    done = arrived if retry_unknown else arrived | {DeliveryStatus.UNKNOWN}
-    skip = {r.service_url for r in records if r.status in done}
-    confirmed = {r.service_url for r in records if r.status in arrived}
-    unknown = (
-        set() if retry_unknown else {r.service_url for r in records if r.status == DeliveryStatus.UNKNOWN} - confirmed
+    opened: dict[int, Attempt] = {}
+    for opening in openings:
+        row = rows.get(opening.dispatch_id) if opening.dispatch_id in held else None
+        if opening.dispatch_id in held and row is None:
+            raise LookupError(f"找不到发送记录 {opening.dispatch_id}")
+        if row is None or row.id in opened:
+            continue
+        statuses = [
+            (url, DeliveryStatus.UNKNOWN if status == "sending" else status)
+            for _, url, status in records.get(row.id, ())
+        ]
+        done = arrived if opening.retry_unknown else arrived | {DeliveryStatus.UNKNOWN}
+        confirmed = {url for url, status in statuses if status in arrived}
+        unknown = (
+            set() if opening.retry_unknown else {url for url, s in statuses if s == DeliveryStatus.UNKNOWN} - confirmed
+        )
+        attachments, missing = bulletins.get(row.id, ([], []))
+        opened[row.id] = Attempt(
+            dispatch=row,
+            lease=held[row.id],
+            attachments=attachments,
+            missing=missing,
+            targets=[] if missing else channels.targets(row.tag, skip={url for url, s in statuses if s in done}),
+            confirmed=confirmed,
+            unknown=unknown,
+        )
+    first = [(a, a.targets[0][1]) for a in opened.values() if a.targets]
+    _add_sending(session, first, now=now)
+    return [opened.pop(o.dispatch_id, None) for o in openings]  # a dispatch named twice is opened once
+
+
+def start_sends(session: Session, starts: list[tuple[Attempt, str]], *, now: datetime | None = None) -> list[bool]:
+    """Before each service `name` is called (after an attempt's first, whose lease `open_attempts`
+    renewed): renew the attempt's lease and add the service's `sending` row, which the caller
+    makes durable before the call. False where another run has the dispatch now (nothing written)."""
+    fresh, held = _renew_all(session, {a.dispatch.id: a.lease for a, _ in starts}, now=now)
+    going = [(a, name) for a, name in starts if a.dispatch.id in held]
+    for started, _ in going:
+        started.lease = fresh
+    _add_sending(session, going, now=now)
+    return [a.dispatch.id in held for a, _ in starts]
+
+
+def _add_sending(session: Session, starts: list[tuple[Attempt, str]], *, now: datetime | None) -> None:
+    if not starts:
+        return
+    table, at = table_of(Delivery), clock(now)
+    ids = session.execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True),
+        [
+            {
+                "dispatch_id": a.dispatch.id,
+                "service_url": name,
+                "status": DeliveryStatus.SENDING,
+                "error": None,
+                "duration_ms": 0,
+                "attempted_at": at,
+            }
+            for a, name in starts
+        ],
+    ).scalars()
+    for (started, _), record_id in zip(starts, ids, strict=True):
+        started.records.append(record_id)
+
+
+def finish_sends(session: Session, answers: list[tuple[int, ServiceResult]]) -> None:
+    """Each service's answer on this run's own `sending` row (`Attempt.answered`): a fact, or
+    `unknown` when the message may have been taken. Written whoever holds the dispatch by then."""
+    if not answers:
+        return
+    table = table_of(Delivery)
+    session.execute(
+        update(table)
+        .where(table.c.id == bindparam("record"))
+        .values(
+            status=bindparam("answer", type_=table.c.status.type),
+            error=bindparam("reason", type_=table.c.error.type),
+            duration_ms=bindparam("took", type_=table.c.duration_ms.type),
+        ),
+        [
+            {
+                "record": record_id,
+                "answer": DeliveryStatus.SENT
+                if result.ok
+                else DeliveryStatus.UNKNOWN
+                if result.unknown
+                else DeliveryStatus.FAILED,
+                "reason": result.error,
+                "took": result.duration_ms,
+            }
+            for record_id, result in answers
+        ],
     )
 
-    attachments, missing = carried_attachments(session, dispatch.id)
-    results: list[ServiceResult] = []
-    targets = [] if missing else channels.targets(dispatch.tag, skip=skip)
-    for service, name in targets:
-        if results:  # the lease was renewed above for the first service; a send may have been slow
-            held = renew(session, dispatch.id, lease, now=now)
-            if held is None:  # another run has the dispatch now: it sends the rest, records the outcome
-                return LOST, sum(1 for r in results if r.ok)
-            lease = held
-        record = Delivery(
-            dispatch_id=dispatch.id,
-            service_url=name,
-            status=DeliveryStatus.SENDING,
-            error=None,
-            duration_ms=0,
-            attempted_at=clock(now),
-        )
-        session.add(record)
-        session.flush()
-        checkpoint()  # durable before the network call: a crash now leaves a visible `sending` row
-        result = channels.send_to(service, name, dispatch.subject, dispatch.body, attachments=attachments)
-        record.status = (  # this run's own row: a fact, or `unknown` when the message may have been taken
-            DeliveryStatus.SENT if result.ok else DeliveryStatus.UNKNOWN if result.unknown else DeliveryStatus.FAILED
-        )
-        record.error, record.duration_ms = result.error, result.duration_ms
-        results.append(result)
-    doubtful = [r for r in results if r.unknown]
-    unknown |= {r.service_url for r in doubtful}
-    problems = [f"{r.service_url}：{r.error}" for r in results if not r.ok and not r.unknown]
-    if missing:  # sent without its bulletin, the message would be marked sent and the bulletin lost
-        error = "附件不存在，未发送：" + "、".join(missing)
-        session.add(
-            Delivery(
-                dispatch_id=dispatch.id,
-                service_url=NO_ATTACHMENT,
-                status=DeliveryStatus.FAILED,
-                error=error,
-                duration_ms=0,
-                attempted_at=clock(now),
-            )
-        )
-        problems.append(f"{NO_ATTACHMENT}：{error}")
-        results_failed = True
-    elif not results and not confirmed and not unknown:
-        session.add(
-            Delivery(
-                dispatch_id=dispatch.id,
-                service_url=NO_SERVICE,
-                status=DeliveryStatus.FAILED,
-                error=f"没有带标签 {dispatch.tag} 或 fallback 的通知渠道",
-                duration_ms=0,
-                attempted_at=clock(now),
-            )
-        )
-        results_failed = True
-    else:
-        results_failed = bool(problems)  # failures known to be before acceptance: the only ones retried
 
-    attempts, finished = dispatch.attempts + 1, clock(now)
-    values: dict[str, datetime | None]
-    if not results_failed and unknown:
-        status, values = DispatchStatus.UNKNOWN, {"next_attempt_at": None}
-    elif not results_failed:
-        status, values = DispatchStatus.SENT, {"sent_at": finished, "next_attempt_at": None}
-    elif attempts >= MAX_ATTEMPTS:
-        status, values = DispatchStatus.PERMANENT, {"next_attempt_at": None}
-    else:
-        status, values = DispatchStatus.FAILED, {"next_attempt_at": finished + backoff(attempts)}
-    messages = sum(1 for r in results if r.ok)
-    if not _fenced_update(session, dispatch.id, lease, status=str(status), attempts=attempts, **values):
-        return LOST, messages
-    if doubtful:  # the office checks with the recipient, then confirms or resends
-        reasons = [f"{r.service_url}：{r.error}" for r in doubtful]
-        _flag_office(session, dispatch, reasons, outcome="unknown", zone=zone, now=now)
-    if status == DispatchStatus.PERMANENT:
-        _flag_office(session, dispatch, problems, zone=zone, now=now)
-    session.flush()
-    return str(status), messages
+def close_attempts(
+    session: Session, attempts: list[Attempt], *, zone: tzinfo, now: datetime | None = None
+) -> list[tuple[str, int]]:
+    """Each dispatch's outcome from every service's answer, written only under the attempt's lease
+    (else LOST); the office is flagged for unknown outcomes and for giving up. One UPDATE for all
+    the attempts with the same lease and the same outcome (a run's are mostly `sent`)."""
+    finished = clock(now)
+    rows: list[dict[str, Any]] = []
+    planned: list[tuple[Attempt, DispatchStatus, list[str], list[ServiceResult]]] = []
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for started in attempts:
+        dispatch, results = started.dispatch, started.results
+        doubtful = [r for r in results if r.unknown]
+        unknown = started.unknown | {r.service_url for r in doubtful}
+        problems = [f"{r.service_url}：{r.error}" for r in results if not r.ok and not r.unknown]
+        failure = None
+        if started.missing:  # sent without its bulletin, the message would be marked sent and the bulletin lost
+            failure = (NO_ATTACHMENT, "附件不存在，未发送：" + "、".join(started.missing))
+            problems.append(f"{NO_ATTACHMENT}：{failure[1]}")
+        elif not results and not started.confirmed and not unknown:
+            failure = (NO_SERVICE, f"没有带标签 {dispatch.tag} 或 fallback 的通知渠道")
+        if failure is not None:
+            rows.append(
+                {
+                    "dispatch_id": dispatch.id,
+                    "service_url": failure[0],
+                    "status": DeliveryStatus.FAILED,
+                    "error": failure[1],
+                    "duration_ms": 0,
+                    "attempted_at": finished,
+                }
+            )
+        failed = failure is not None or bool(problems)  # failures known to be before acceptance: the only ones retried
+        attempts_made = dispatch.attempts + 1
+        moments: tuple[datetime | None, datetime | None]  # next_attempt_at, sent_at
+        if not failed and unknown:
+            status, moments = DispatchStatus.UNKNOWN, (None, None)
+        elif not failed:
+            status, moments = DispatchStatus.SENT, (None, finished)
+        elif attempts_made >= MAX_ATTEMPTS:
+            status, moments = DispatchStatus.PERMANENT, (None, None)
+        else:
+            status, moments = DispatchStatus.FAILED, (finished + backoff(attempts_made), None)
+        groups.setdefault((started.lease, status, attempts_made, *moments), []).append(dispatch.id)
+        planned.append((started, status, problems, doubtful))
+    if rows:
+        session.execute(insert(table_of(Delivery)), rows)
+    written: set[int] = set()
+    for (lease, status, attempts_made, next_attempt_at, sent_at), ids in groups.items():
+        changes: dict[str, Any] = {"status": str(status), "attempts": attempts_made, "next_attempt_at": next_attempt_at}
+        if sent_at is not None:
+            changes["sent_at"] = sent_at
+        written |= _fenced_update(session, ids, lease, **changes)
+    outcomes: list[tuple[str, int]] = []
+    for started, status, problems, doubtful in planned:
+        if started.dispatch.id not in written:
+            outcomes.append((LOST, started.messages))
+            continue
+        dispatch = dataclasses.replace(started.dispatch, attempts=started.dispatch.attempts + 1)
+        if doubtful:  # the office checks with the recipient, then confirms or resends
+            reasons = [f"{r.service_url}：{r.error}" for r in doubtful]
+            _flag_office(session, dispatch, reasons, outcome="unknown", zone=zone, now=now)
+        if status == DispatchStatus.PERMANENT:
+            _flag_office(session, dispatch, problems, zone=zone, now=now)
+        outcomes.append((str(status), started.messages))
+    return outcomes
 
 
 def awaiting_office(session: Session, *, now: datetime | None = None, limit: int = 200) -> list[dict[str, Any]]:
@@ -631,26 +916,32 @@ def carried_attachments(session: Session, dispatch_id: int) -> tuple[list[Attach
     `files`, else `path`), each named for the recipient after the bulletin's Chinese title: the
     files on disk have ASCII names, a reader should see 「2024年5月无废城市建设工作通报.docx」.
     Also the files named but not found (the dispatch must not go without them)."""
-    payloads = session.scalars(
-        select(NoticeIntent.payload)
+    return carried_attachments_of(session, [dispatch_id]).get(dispatch_id, ([], []))
+
+
+def carried_attachments_of(session: Session, dispatch_ids: list[int]) -> dict[int, tuple[list[Attachment], list[str]]]:
+    """`carried_attachments` of many dispatches in one query (only those that carry a bulletin)."""
+    rows = session.execute(
+        select(DispatchIntent.dispatch_id, NoticeIntent.payload)
         .join(DispatchIntent, DispatchIntent.intent_id == NoticeIntent.id)
-        .where(DispatchIntent.dispatch_id == dispatch_id, NoticeIntent.kind == NoticeKind.BULLETIN_READY)
-        .order_by(NoticeIntent.id)
+        .where(DispatchIntent.dispatch_id.in_(dispatch_ids), NoticeIntent.kind == NoticeKind.BULLETIN_READY)
+        .order_by(DispatchIntent.dispatch_id, NoticeIntent.id)
     )
-    found: dict[Path, Attachment] = {}
-    missing: list[str] = []
-    for payload in payloads:
+    found: dict[int, dict[Path, Attachment]] = {}
+    missing: dict[int, list[str]] = {}
+    for dispatch_id, payload in rows:
         payload = payload or {}
+        carried, absent = found.setdefault(dispatch_id, {}), missing.setdefault(dispatch_id, [])
         for file in payload.get("files") or [payload.get("path")]:
             path = Path(file) if file else None
-            if path is None or path in found:
+            if path is None or path in carried:
                 continue
             if not path.is_file():
-                missing.append(str(path))
+                absent.append(str(path))
                 continue
             title = payload.get("title")
-            found[path] = Attachment(path=path, name=f"{title}{path.suffix}" if title else path.name)
-    return list(found.values()), missing
+            carried[path] = Attachment(path=path, name=f"{title}{path.suffix}" if title else path.name)
+    return {dispatch_id: (list(carried.values()), missing[dispatch_id]) for dispatch_id, carried in found.items()}
 
 
 def new_summary(**fields: Any) -> dict[str, Any]:
@@ -792,7 +1083,7 @@ def _claim(session: Session, digests: list[Digest], now: datetime, *, holder: st
 
 def _flag_office(
     session: Session,
-    dispatch: Dispatch,
+    dispatch: DispatchRow,
     errors: list[str],
     *,
     zone: tzinfo,

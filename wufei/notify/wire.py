@@ -40,6 +40,11 @@ class Watch:
     _in_flight: str | None = None  # set while content is out and no answer came yet
 
     @property
+    def in_flight(self) -> bool:
+        """An email's content is out and its answer has not come (yet, or ever)."""
+        return self._in_flight is not None
+
+    @property
     def uncertain(self) -> bool:
         return bool(self.doubts) or self._in_flight is not None or self.accepted > 0
 
@@ -62,8 +67,12 @@ def watch() -> Iterator[Watch]:
         _local.watch = None
 
 
-def _watching() -> Watch | None:
+def current() -> Watch | None:
+    """The calling thread's watch, while `watch()` is active in it."""
     return getattr(_local, "watch", None)
+
+
+_watching = current
 
 
 # --- HTTP ---------------------------------------------------------------------------------------

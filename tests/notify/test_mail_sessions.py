@@ -1,0 +1,128 @@
+"""Email over one SMTP connection per server for a run (wufei.notify.mail), against the real
+aiosmtpd server of conftest: every recipient's service shares the office's server, so a run says
+EHLO once; a connection the server closed meanwhile is reopened and the message arrives once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from tests.rules import CADENCE
+from wufei import migrate
+from wufei.db import make_sessionmaker, transaction
+from wufei.departments.models import Department
+from wufei.notices.service import create_intents
+from wufei.notify import runs
+from wufei.notify.channels import Channels
+from wufei.notify.models import Delivery, Dispatch
+from wufei.notify.service import deliver
+from wufei.plans.models import Jurisdiction
+
+from .conftest import DAY, intent
+
+T0 = datetime(2024, 6, 3, 1, 0, tzinfo=UTC)
+
+
+def _count_connections(smtp) -> list[str]:
+    """The server's EHLO greetings: one per connection a client opened."""
+    greetings: list[str] = []
+
+    async def handle_EHLO(server, session, envelope, hostname, responses):
+        greetings.append(hostname)
+        session.host_name = hostname  # what aiosmtpd does itself when no hook is set
+        return responses
+
+    smtp.inbox.handle_EHLO = handle_EHLO
+    return greetings
+
+
+def _departments(session, count: int) -> list[Department]:
+    city = Jurisdiction(name="测试市", level="city")
+    units = [Department(jurisdiction=city, name=f"测试部门{n}", kind="bureau") for n in range(count)]
+    session.add_all(units)
+    session.flush()
+    create_intents(
+        session, [intent(f"p{d.id}", "overdue", d.id, title=f"{d.name}的任务", days_overdue=2) for d in units]
+    )
+    return units
+
+
+def _per_recipient(smtp, units, outbox) -> str:
+    """As contacts make them: one mailto service per recipient, all through one server."""
+    urls = "".join(f"  - {smtp.url(f'dept{d.id}@wufei.test')}:\n      - tag: dept-{d.id}\n" for d in units)
+    return f"version: 1\nurls:\n{urls}  - outbox://localhost{outbox}:\n      - tag: office\n"
+
+
+def test_a_run_sends_every_recipients_email_over_one_connection(fresh_engine, outbox, smtp, tmp_path, monkeypatch):
+    migrate.upgrade(fresh_engine)
+    with transaction(fresh_engine) as session:
+        units = _departments(session, 8)
+    config = tmp_path / "apprise.yaml"
+    config.write_text(_per_recipient(smtp, units, outbox), encoding="utf-8")
+    monkeypatch.setenv("WUFEI_APPRISE_CONFIG", str(config))
+    greetings = _count_connections(smtp)
+    smtp.start()
+
+    summary = runs.deliver_day(fresh_engine, DAY, now=T0, cadence=CADENCE, concurrency=3)
+    assert (summary["sent"], summary["messages"]) == (8, 8), summary
+    assert sorted(m["to"] for m in smtp.inbox.messages) == sorted(f"dept{d.id}@wufei.test" for d in units)
+    assert len(greetings) == 1  # eight services, three sending threads, one server: one connection
+
+    with make_sessionmaker(fresh_engine)() as session:
+        assert set(session.scalars(select(Delivery.status))) == {"sent"}
+
+
+def test_a_kept_connection_the_server_closed_is_reopened_and_each_email_arrives_once(
+    session, outbox, smtp, channels_from, monkeypatch
+):
+    units = _departments(session, 6)
+    channels = channels_from(_per_recipient(smtp, units, outbox))
+    greetings = _count_connections(smtp)
+    real_send, sent = Channels.send_to, []
+
+    def server_restarts_after_three(self, *args, **kwargs):
+        if len(sent) == 3:  # the server goes away and comes back: the kept connection is dead
+            smtp.stop()
+            smtp.start()
+        sent.append(args[1])
+        return real_send(self, *args, **kwargs)
+
+    smtp.start()
+    monkeypatch.setattr(Channels, "send_to", server_restarts_after_three)
+    summary = deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)
+    channels.close()
+
+    assert (summary["sent"], summary["failed"], summary["unknown"]) == (6, 0, 0)
+    assert sorted(m["to"] for m in smtp.inbox.messages) == sorted(f"dept{d.id}@wufei.test" for d in units)
+    assert len(greetings) == 2  # the first connection, and the one reopened after the restart
+    assert {d.status for d in session.scalars(select(Dispatch))} == {"sent"}
+
+
+def test_a_kept_connection_lost_after_data_is_unknown_and_not_sent_again_over_a_new_one(
+    session, outbox, smtp, channels_from
+):
+    """The reopening is only for a connection found dead before the message left: one lost
+    after DATA's 354 (the server took the second email, then dropped) stays `unknown`."""
+    units = _departments(session, 3)
+    channels = channels_from(_per_recipient(smtp, units, outbox))
+    greetings = _count_connections(smtp)
+    inbox, take = smtp.inbox, type(smtp.inbox).handle_DATA
+
+    async def drop_the_second(server, session_, envelope):
+        await take(inbox, server, session_, envelope)
+        if len(inbox.messages) == 2:
+            server.transport.abort()
+        return "250 OK"
+
+    inbox.handle_DATA = drop_the_second
+    smtp.start()
+    summary = deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)
+    channels.close()
+
+    assert (summary["sent"], summary["unknown"], summary["failed"]) == (2, 1, 0)
+    assert len(smtp.inbox.messages) == 3  # each email once: the dropped one was not sent again
+    assert len(greetings) == 2  # the third email went over a new connection
+    unknown = session.scalars(select(Dispatch).where(Dispatch.status == "unknown")).one()
+    [record] = session.scalars(select(Delivery).where(Delivery.dispatch_id == unknown.id))
+    assert record.status == "unknown" and "DATA" in record.error

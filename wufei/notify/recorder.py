@@ -1,0 +1,138 @@
+"""The single writer of a delivery run: the sending threads hand it their steps, it applies them
+on its own session and commits them together, one transaction per batch.
+
+With every sending thread writing its own rows, threads queued for SQLite's one write lock (half
+the wall time of 10,000 digests) and each step paid a commit of its own. Here a thread never
+touches the database: it asks the recorder for what must be durable before a message leaves (the
+lease renewed and its `sending` row: `call`, which returns once that batch is committed) and hands
+over what is only recorded after it (the answer, the dispatch's outcome: `post`, committed with
+a later batch, at the latest when the run ends). A batch is whatever the threads handed over
+while the previous one was being written, up to BATCH items; one that holds only outcomes waits
+up to LINGER for more.
+
+A step is a function applied to all of a batch's items of its kind at once (`apply(session,
+items) -> results`, set-based: a few statements for the batch, not a few per item), the kinds in
+the order the recorder was given them (a run's: open, start, finish, close), so that one writer
+keeps up with many sending threads on PostgreSQL too, where each statement is a round trip.
+
+The guarantees are the service's (wufei.notify.service): a `sending` row is committed before its
+message leaves, so a run that dies between a send and its record leaves it `sending`, which the
+next run marks `unknown` and never sends again; the outcome is written only under the attempt's
+lease (the fence).
+
+A step that fails rolls its whole batch back: the threads waiting on it get the error, and the
+recorder refuses every later step (`RecorderFailed`), so nothing more is sent; outcomes of that
+batch are lost, which leaves their messages `sending`, hence `unknown`, never sent twice.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from wufei.db import make_sessionmaker
+
+BATCH = 500  # items in one transaction at most
+LINGER = 0.02  # seconds a batch of outcomes only waits for more before it is written
+
+Step = Callable[[Session, list[Any]], Sequence[Any]]  # applied to a batch's items of its kind: a result each
+_STOP = object()
+
+
+class RecorderFailed(RuntimeError):
+    """A batch could not be written; the run stops sending."""
+
+
+class Recorder:
+    """`with Recorder(engine, steps) as recorder:` starts the writer thread; leaving writes what is
+    left and stops it (and raises the first failure, if the body did not raise). `steps`: the kinds
+    of step, in the order a batch applies them."""
+
+    def __init__(self, engine: Engine, steps: Sequence[Step]):
+        self._engine = engine
+        self._steps = list(steps)
+        self._queue: queue.Queue[Any] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="wufei-notify-recorder", daemon=True)
+        self._failure: BaseException | None = None
+
+    def __enter__(self) -> Recorder:
+        self._thread.start()
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        self._queue.put(_STOP)
+        self._thread.join()
+        if error is None and self._failure is not None:
+            raise RecorderFailed(f"发送记录写入数据库失败，已停止发送：{self._failure}") from self._failure
+
+    def call(self, step: Step, item: Any) -> Any:
+        """Apply `step` to `item` and return its result once it is committed (before a message leaves)."""
+        return self._submit(step, item, urgent=True).result()
+
+    def post(self, step: Step, item: Any) -> Future:
+        """Apply `step` to `item` with a later batch; the future holds its result once committed."""
+        return self._submit(step, item, urgent=False)
+
+    def _submit(self, step: Step, item: Any, *, urgent: bool) -> Future:
+        if step not in self._steps:
+            raise ValueError(f"unknown recorder step {step!r}")
+        future: Future = Future()
+        if self._failure is not None:
+            future.set_exception(RecorderFailed(f"发送记录写入数据库失败，已停止发送：{self._failure}"))
+        else:
+            self._queue.put((step, item, future, urgent))
+        return future
+
+    def _run(self) -> None:
+        with make_sessionmaker(self._engine)() as session:
+            stopping = False
+            while not stopping:
+                batch, stopping = self._next_batch()
+                if batch:
+                    self._write(session, batch)
+
+    def _next_batch(self) -> tuple[list[tuple[Step, Any, Future, bool]], bool]:
+        first = self._queue.get()
+        if first is _STOP:
+            return [], True
+        batch, urgent = [first], first[3]
+        deadline = time.monotonic() + LINGER
+        while len(batch) < BATCH:
+            try:
+                item = self._queue.get_nowait() if urgent else self._queue.get(timeout=deadline - time.monotonic())
+            except (queue.Empty, ValueError):  # ValueError: the deadline passed (a negative timeout)
+                break
+            if item is _STOP:
+                return batch, True
+            batch.append(item)
+            urgent = urgent or item[3]
+        return batch, False
+
+    def _write(self, session: Session, batch: list[tuple[Step, Any, Future, bool]]) -> None:
+        if self._failure is not None:
+            for _, _, future, _ in batch:
+                future.set_exception(RecorderFailed(f"发送记录写入数据库失败，已停止发送：{self._failure}"))
+            return
+        done: list[tuple[Future, Any]] = []
+        try:
+            for step in self._steps:
+                mine = [(item, future) for kind, item, future, _ in batch if kind is step]
+                if mine:
+                    results = step(session, [item for item, _ in mine])
+                    done.extend((future, result) for (_, future), result in zip(mine, results, strict=True))
+            session.commit()
+        except BaseException as error:
+            session.rollback()
+            self._failure = error
+            for _, _, future, _ in batch:
+                future.set_exception(error)
+            return
+        for future, result in done:
+            future.set_result(result)
