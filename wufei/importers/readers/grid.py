@@ -102,9 +102,11 @@ def grid_table(
     header_at = top if top is not None else _first_row_of_cells(rows)
     header = [normalize_cell(c) or "" for c in rows[header_at].cells]
     header_rows = 1
-    if top is not None and header_at + 1 < len(rows) and _is_sub_header(rows[header_at], rows[header_at + 1]):
-        header = _combine_header(rows[header_at], rows[header_at + 1])
-        header_rows = 2
+    if top is not None and header_at + 1 < len(rows):
+        upper = _unmerged_upper(rows[header_at], rows[header_at + 1]) or rows[header_at]
+        if _is_sub_header(upper, rows[header_at + 1]):
+            header = _combine_header(upper, rows[header_at + 1])
+            header_rows = 2
     caption = _caption(rows[:header_at])
     if lines_above is not None:
         caption = caption_above(lines_above, len(lines_above) - 1, floor) + caption
@@ -163,6 +165,31 @@ def _is_sub_header(top: GridRow, below: GridRow) -> bool:
         return True
     repeated = sum(1 for a, b in zip(upper, lower) if a is not None and a == b)
     return repeated >= 2 and all(len(b) <= _LABEL_MAX and not _SENTENCE.search(b) for b in changed)
+
+
+def _unmerged_upper(top: GridRow, below: GridRow) -> GridRow | None:
+    """The upper row of a two-row header saved without its merges (CSV: a merged cell's text in its first
+    cell only), its merged cells' text put back over the labels under them: 责任单位 | (empty) over
+    牵头单位 | 配合单位. None when the rows are not such a header (the lower row holds only labels, and each
+    label under an empty cell has the merged cell's first label to its left)."""
+    upper = [normalize_cell(c) for c in top.cells]
+    lower = [normalize_cell(c) for c in below.cells]
+    if not any(a is None and b is not None for a, b in zip(upper, lower)):
+        return None
+    if not all(_is_label(b) for b in lower if b is not None):
+        return None
+    filled = list(top.cells)
+    anchor: str | None = None
+    for k, (a, b) in enumerate(zip(upper, lower)):
+        if a is not None:
+            anchor = top.cells[k] if b is not None else None
+        elif b is not None:
+            if anchor is None:
+                return None
+            filled[k] = anchor
+        else:
+            anchor = None
+    return GridRow(cells=filled, where=top.where, marked_header=top.marked_header)
 
 
 def _is_label(text: str) -> bool:

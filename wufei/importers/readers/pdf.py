@@ -399,7 +399,9 @@ def _assemble(path: str, pages: list[_Page]) -> Document:
     lines: list[str] = []
     line_pages: list[int] = []
     tables: list[Table] = []
-    open_table: tuple[Table, _PageTable] | None = None  # the last table, while nothing but it has followed
+    # The last table, while nothing but it has followed: the table, its last part, and the rows printed above
+    # its data (title and header rows), which a page repeats at its top.
+    open_table: tuple[Table, _PageTable, list[list[str | None]]] | None = None
     # The lowest a table reaches on any page: a table part that ends there was cut by the page end.
     body_bottom = max((b.bottom for page in pages for b in page.blocks if isinstance(b, _PageTable)), default=0.0)
     for page in pages:
@@ -415,8 +417,8 @@ def _assemble(path: str, pages: list[_Page]) -> Document:
                 row.where = row.where.replace("{table}", str(on_page))
             if k == 0 and open_table is not None and _goes_on(open_table[1], block):
                 cut = open_table[1].bottom >= max(body_bottom - CUT_TOLERANCE, page.height * 0.8)
-                _continue_table(open_table[0], block, cut=cut)
-                open_table = (open_table[0], block)
+                _continue_table(open_table[0], block, open_table[2], cut=cut)
+                open_table = (open_table[0], block, open_table[2])
                 continue
             floor = tables[-1].start_line if tables else 0
             lines.append("")
@@ -425,7 +427,7 @@ def _assemble(path: str, pages: list[_Page]) -> Document:
                 block.rows, line=len(lines), where=f"第{page.number}页表{on_page}", lines_above=lines, floor=floor
             )
             tables.append(table)
-            open_table = (table, block)
+            open_table = (table, block, _head_rows(table, block))
     return Document(path=path, format="pdf", lines=lines, tables=tables, pages=line_pages)
 
 
@@ -436,19 +438,28 @@ def _goes_on(before: _PageTable, after: _PageTable) -> bool:
     return all(abs(a - b) <= 3 * SNAP for a, b in zip(before.columns, after.columns))
 
 
-def _continue_table(table: Table, part: _PageTable, *, cut: bool) -> None:
-    """Rows of a table's part on the next page joined to it; `cut` when the part before ran to the page end,
-    so that its last row may go on here."""
+def _head_rows(table: Table, part: _PageTable) -> list[list[str | None]]:
+    """The rows a table's first part prints above its data: its title and header rows (all of them when it
+    has no data row yet), and the header as read."""
+    first_data = next((k for k, row in enumerate(part.rows) if table.rows and row.where == table.rows[0].where), None)
+    heads = [[normalize_cell(c) for c in row.cells] for row in part.rows[:first_data]]
+    return [*heads, [h or None for h in table.header]]
+
+
+def _continue_table(table: Table, part: _PageTable, heads: list[list[str | None]], *, cut: bool) -> None:
+    """Rows of a table's part on the next page joined to it, the title and header rows the page prints again
+    at its top skipped; `cut` when the part before ran to the page end, so that its last row may go on here."""
     header = table.header
     rows = part.rows
     number_column = next((k for k, role in enumerate(column_roles(header)) if role == "number"), None)
-    for k, grid_row in enumerate(rows):
+    repeated = 0
+    while repeated < min(len(rows), len(heads)) and [normalize_cell(c) for c in rows[repeated].cells] in heads:
+        repeated += 1
+    for k, grid_row in enumerate(rows[repeated:], start=repeated):
         cells = [normalize_cell(c) for c in grid_row.cells]
-        if k == 0 and cells == [h or None for h in header]:
-            continue  # the header printed again on this page
         if not any(cells):
             continue
-        first = k == 0 or (k == 1 and [normalize_cell(c) for c in rows[0].cells] == [h or None for h in header])
+        first = k == repeated
         if first and _broken_row(table, cells, number_column, cut=cut):
             _join_row(table.rows[-1], grid_row.cells)
             continue
@@ -462,8 +473,13 @@ def _broken_row(table: Table, cells: list[str | None], number_column: int | None
     if not table.rows:
         return False
     number = cells[number_column] if number_column is not None else None
-    if cut:
+    if cut and number_column is not None:
         return number is None
+    if cut:
+        # No number to tell: a row broken over the page leaves empty here a cell it finished on the page
+        # before (its short owner cell), a row of its own fills the cells the row before filled.
+        before = table.rows[-1].cells
+        return any(before[k] is not None and cells[k] is None for k in range(len(cells)))
     if number_column is None or number is not None:
         return False
     before = table.rows[-1].cells

@@ -47,6 +47,8 @@ AFTER_BLANK = 1.0  # …for each blank line before it (up to three)
 MAX_BLANKS_COUNTED = 3
 NEW_CELL_OPENING = 3.0  # …when it opens the way a column's cells do (牵头单位：, 指标解释：)
 UNFINISHED_SENTENCE = 1.5  # …when it is no sentence, in a column of sentences
+GROUP_SENTENCE = 4.0  # a sentence in a column of group names (领域, 类别), which are headings
+STRAY_SENTENCE = 2.0  # …when it is a sentence longer than the cells of its column, which are none
 OTHER_OPENING = 3.0  # a cell that opens the way another column's cells do
 NOT_OPENING = 1.0  # a cell that does not open the way its column's cells do
 NOISE_BLANK = 1.0  # a blank line inside a row that is not an empty cell
@@ -55,16 +57,21 @@ LEFT_OUT_UNLIKE = 4.0  # …in a text that prints its empty cells as blank lines
 LATE_LEFT_OUT = 3.0  # …after a cell of text in the same row
 UNNUMBERED_ROW = 3.0  # a second row between two numbers (a merged 序号)
 LEFTOVER = 1.0  # a text line after the last row, left out of the table
+UNMARKED_LEFTOVER = 3.0  # …when no blank line stands between (a copy whose every line had one)
 UNLIKE_UNIT = 3.0  # a cell in a unit column that is no unit (%, 万吨), number or placeholder (-)
 VALUE_SERIES = 0.5  # a value continuing a cell of a column of values (one target per area: ≥60 / ≥40)
 # The most a row's number may jump by (rows lost their numbers in between: 13 to 52 in 001).
 MAX_JUMP = 100
+WHOLE_ROW = 0.3  # a row number after exactly one line per cell: 17 after 16 | 名称 | % | 14.4 | 17 (a value)
 # Candidates for a row's number looked back over (besides the best one numbered one less).
 ANCHOR_WINDOW = 32
 # Rows whose lines cost more than this on average are reported as a rough fit (rows that fit cost some 0.2
 # to 0.5 a line).
 ROUGH_FIT = 1.5
 
+# A labelled part of a cell of owners: 牵头单位：… / 配合部门：…
+_OWNER_LABEL = re.compile(r"^\s*(?:牵头|配合|协办|协同|参与|参加|责任|主办|主责)(?:单位|部门)\s*[:：]")
+_OWNER_WORDS = re.compile(r"牵头|配合|负责|参与|参加|协助|协办|协同|主办|落实")
 _VALUE = re.compile(r"^\s*[<>≤≥＜＞=≈约~]*\s*[-+]?\d")
 _PLACEHOLDERS = {"/", "／", "-", "—", "——", "－", "无", "×"}
 _LONG_TEXT = 20  # median length of a column of long text
@@ -148,6 +155,15 @@ class _Column:
             cost += NOT_OPENING
         if self.role == "unit" and not is_unit(text) and not is_value(text):
             cost += UNLIKE_UNIT
+        owners = self.role in ("lead", "supporting", "owners")  # never sentences, whatever a first cut learnt
+        if (
+            self.role in _SHORT_ROLES
+            and (owners or not self.sentences)
+            and _is_stray_sentence(text, self.length, self.role)
+        ):
+            cost += STRAY_SENTENCE  # a sentence of a task or a paragraph after the table, not owners or a date
+        if self.role in _GROUP_ROLES and text.rstrip().endswith(_SENTENCE_ENDS):
+            cost += GROUP_SENTENCE  # a group's name is a heading, not a sentence
         return cost
 
     def part_cost(self, text: str) -> float:
@@ -158,6 +174,8 @@ class _Column:
             cost += 0.5 * abs(math.log(max(len(text.strip()), 1) / self.length))
         if self.sentences and not text.rstrip().endswith(_SENTENCE_ENDS):
             cost += UNFINISHED_SENTENCE
+        elif not self.sentences and _is_long_sentence(text, self.length):
+            cost += STRAY_SENTENCE  # a paragraph after the table, not the rest of a cell (names, a date)
         return cost
 
     def _likeness(self, text: str) -> float:
@@ -173,6 +191,27 @@ class _Column:
     @cached_property
     def empty_cost(self) -> float:
         return -math.log(min(max(self.empty, 0.02), 0.95))
+
+
+# Columns whose cell often spans the rows of a group (领域, 类别).
+_GROUP_ROLES = ("level1", "level2", "category")
+# Columns whose cells are names, dates or values, never a paragraph's sentence.
+_SHORT_ROLES = ("lead", "supporting", "owners", "deadline", "unit", "number")
+
+
+def _is_stray_sentence(text: str, length: float, role: str | None) -> bool:
+    """A sentence in a column of names, dates or values: longer than its cells, or, in a column of owners,
+    clauses that name no role (加强统筹协调，细化工作措施。)."""
+    if _is_long_sentence(text, length):
+        return True
+    text = text.strip()
+    owners = role in ("lead", "supporting", "owners")
+    return owners and text.endswith(_SENTENCE_ENDS) and "，" in text and not _OWNER_WORDS.search(text)
+
+
+def _is_long_sentence(text: str, length: float) -> bool:
+    text = text.strip()
+    return text.endswith(_SENTENCE_ENDS) and len(text) > max(length, 1)
 
 
 @lru_cache(maxsize=4096)
@@ -226,9 +265,11 @@ def _opening(cells: list[str]) -> str | None:
 # ------------------------------------------------------------------ rows
 
 
-def group_cells(header: list[str], pieces: list[Piece]) -> Grouping:
+def group_cells(header: list[str], pieces: list[Piece], *, double_spaced: bool = False) -> Grouping:
     """Cut the pieces after a header into rows of the header's width; the last rows may end before the
-    pieces do (text after the table)."""
+    pieces do (text after the table). `double_spaced`: the pieces of a copy that had a blank line after every
+    line, those blank lines removed (see tables._single_spaced): a blank line left is an empty cell, and no
+    blank line marks where the table ends."""
     width = len(header)
     if all(p.text is None for p in pieces):
         return Grouping(rows=[], used=0)
@@ -245,13 +286,21 @@ def group_cells(header: list[str], pieces: list[Piece]) -> Grouping:
     left_out = LEFT_OUT_UNLIKE if _prints_empty_cells(pieces, segments, width) else LEFT_OUT
     # Columns are learnt twice: from the rows that need no choice, then from every row cut with that.
     samples = _clean_rows(pieces, segments, width, numbered)
-    first = _Aligner(_profiles(header, samples), numbered=numbered, left_out=left_out)
+    if double_spaced and any(role in _GROUP_ROLES for role in column_roles(header, strict=True)):
+        # A copy that leaves out group cells spanning rows: a row of the header's width may be one whose
+        # group cell is left out and another cell broken over two lines, so no row is beyond doubt.
+        samples = []
+    # Owners printed as labelled lines (牵头单位：… / 配合单位：…): an owners cell opens with its label.
+    labelled = sum(1 for p in pieces if p.text is not None and _OWNER_LABEL.match(p.text)) >= 2
+    first = _Aligner(
+        _profiles(header, samples), numbered=numbered, left_out=left_out, double_spaced=double_spaced, labelled=labelled
+    )
     last = len(segments) - 1
     cut = [
         first.align(pieces[a:b], anchored=anchored, final=k == last)[0] for k, (a, b, anchored) in enumerate(segments)
     ]
     learnt = _profiles(header, [row.cells for rows in cut for row in rows])
-    aligner = _Aligner(learnt, numbered=numbered, left_out=left_out)
+    aligner = _Aligner(learnt, numbered=numbered, left_out=left_out, double_spaced=double_spaced, labelled=labelled)
     grouping = Grouping(rows=[], used=len(pieces))
     for k, (start, end, anchored) in enumerate(segments):
         final = k == len(segments) - 1
@@ -299,6 +348,8 @@ def _anchors(pieces: list[Piece], width: int) -> list[int]:
             # A row holds at least a few cells: a number right behind the last one is a cell's value.
             if texts_before[k] - texts_before[previous_k + 1] < max(1, (width - 1) // 3):
                 step -= 1.0
+            elif texts_before[k] - texts_before[previous_k] == width:
+                step += WHOLE_ROW  # the row before holds as many lines as the header has cells
             if best[i] + own + step > score:
                 score, link = best[i] + own + step, i
         best.append(score)
@@ -375,8 +426,18 @@ class _Aligner:
     what the current row has used: nothing, pieces (its number, blank cells) or text); column 0 is also
     "a row is complete"."""
 
-    def __init__(self, columns: list[_Column], *, numbered: bool, left_out: float):
+    def __init__(
+        self,
+        columns: list[_Column],
+        *,
+        numbered: bool,
+        left_out: float,
+        double_spaced: bool = False,
+        labelled: bool = False,
+    ):
         self.columns = columns
+        self.double_spaced = double_spaced
+        self.labelled = labelled
         self.width = len(columns)
         self.numbered = numbered
         self.left_out = left_out
@@ -427,9 +488,13 @@ class _Aligner:
                 continue  # nothing read
             if i < n and not final:
                 continue
-            if i < n and pieces[i].text is not None and (i == 0 or pieces[i - 1].text is not None):
+            ends_here = i == n or pieces[i].text is None or (i > 0 and pieces[i - 1].text is None)
+            if not ends_here and not self.double_spaced:
                 continue  # a table ends at a blank line
-            leftover = LEFTOVER * sum(1 for p in pieces[i:] if p.text is not None)
+            # In a copy with a blank line after every line no blank line marks the end (those left are empty
+            # cells): the table's last rows are kept unless the text after them fits its columns poorly.
+            per_line = UNMARKED_LEFTOVER if self.double_spaced else LEFTOVER
+            leftover = per_line * sum(1 for p in pieces[i:] if p.text is not None)
             for o in range(2):
                 if cost[i][0][o][0] < _INF:
                     ends.append((cost[i][0][o][0] + leftover, -i, (i, 0, o, 0)))
@@ -465,13 +530,18 @@ class _Aligner:
                     relax(state, (i + 1, c, 1, f), _MORE, self._continuation_cost(pieces, i, c))
             else:
                 relax(state, (i + 1, nc, 0, with_piece), _EMPTY, UNNUMBERED_ROW if unnumbered else column.empty_cost)
-                relax(state, (i + 1, c, o, f), _BLANK, 0.0 if c == 0 else NOISE_BLANK)
+                # In a copy with a blank line after every line, a blank line left is most likely an empty cell.
+                noise = NOISE_BLANK if c or self.double_spaced else 0.0
+                relax(state, (i + 1, c, o, f), _BLANK, noise)
         if c == w - 1 and f == _NOTHING:
             return  # a row of nothing but left-out cells
         # A cell is left out where a merged cell spans rows: in a column often empty, hardly elsewhere; and
         # merged cells are the first columns (一级指标, 类别), so the cells a row prints are its last ones.
         if unnumbered:
             left_out = UNNUMBERED_ROW
+        elif self.double_spaced and column.role in _GROUP_ROLES:
+            # A browser's copy prints an empty cell (&nbsp;) but leaves out a group cell spanning rows.
+            left_out = LEFT_OUT
         else:
             left_out = 2 * column.empty_cost + self._left_out + (LATE_LEFT_OUT if f == _TEXT else 0.0)
         relax(state, (i, nc, 0, kept), _LEFT_OUT, left_out)
@@ -483,6 +553,8 @@ class _Aligner:
             opening = self.columns[c].opening
             if any(text.lstrip().startswith(other) for other in self.openings if other != opening):
                 cost += OTHER_OPENING  # opens the way another column's cells do
+            if self.labelled and self.columns[c].role == "owners" and not _OWNER_LABEL.match(text):
+                cost += OTHER_OPENING  # the owners' cells open with their labels here
             self._fills[key] = cost
         return self._fills[key]
 
@@ -495,6 +567,12 @@ class _Aligner:
             return BRACKET_CONTINUATION + (after_blank if c == 0 else 0.0)
         if column.role != "unit" and _is_number(text) and _is_number(_text_above(pieces, i)):
             return VALUE_SERIES + after_blank
+        if _OWNER_LABEL.match(text):
+            # 牵头单位：… / 配合单位：… lines make one cell of an owners column, and no other column's text.
+            if column.role == "owners":
+                return BRACKET_CONTINUATION + after_blank
+            if any(c.role == "owners" for c in self.columns):
+                return NEW_CELL_OPENING + CONTINUATION + after_blank
         cost = LONG_TEXT_CONTINUATION if column.length >= _LONG_TEXT else CONTINUATION
         if self.openings and text.lstrip().startswith(self.openings):
             cost += NEW_CELL_OPENING

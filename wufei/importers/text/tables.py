@@ -140,7 +140,16 @@ def _header_prefix(cells: list[str], *, complete: bool, minimum: int = 2) -> tup
 def _nest_series(cells: list[str]) -> list[str]:
     """A two-row header flattened into one run puts the words of its second row last: 工作绩效目标 … 一季度
     二季度 三季度 四季度. A series at the end (words alike but for a number) goes under the one word of the
-    first row that names a group of columns (目标, 进度, 计划 …): 工作绩效目标（一季度）…"""
+    first row that names a group of columns (目标, 进度, 计划 …): 工作绩效目标（一季度）…; lead and supporting
+    words last go in place of the one owners word of the first row (责任单位 over 牵头单位 | 配合单位)."""
+    roles = [column_role(cell, strict=True) for cell in cells]
+    parts = 0
+    while parts < len(cells) - 1 and roles[-1 - parts] in ("lead", "supporting"):
+        parts += 1
+    owners = [k for k in range(len(cells) - parts) if roles[k] == "owners"]
+    if parts >= 2 and len(owners) == 1:
+        k = owners[0]
+        return [*cells[:k], *cells[len(cells) - parts :], *cells[k + 1 : len(cells) - parts]]
     series = 0
     while series < len(cells) - 1 and _series_key(cells[-1 - series]) == _series_key(cells[-1]):
         series += 1
@@ -527,7 +536,8 @@ def _parse_bare_table(lines: list[str], start: int, found: tuple[list[str], int]
     while i < len(lines):
         line = lines[i]
         if is_blank(line) or is_page_number(line):
-            pieces.append(Piece(i, None))
+            # A cell printed as &nbsp; copies as a line of U+00A0: an empty cell, not a blank between lines.
+            pieces.append(Piece(i, line if "\u00a0" in line else None))
             i += 1
             continue
         if "\t" in line or TERMINATOR.match(line) or spaced_header(lines, i) is not None:
@@ -550,8 +560,10 @@ def _parse_bare_table(lines: list[str], start: int, found: tuple[list[str], int]
             continue
         pieces.append(Piece(i, line))
         i += 1
-    pieces = _single_spaced(pieces)
-    grouping = _group_rows(header, pieces)
+    single = _single_spaced(pieces)
+    double_spaced = len(single) < len(pieces)
+    pieces = [Piece(p.line, None) if p.text is not None and is_blank(p.text) else p for p in single]
+    grouping = _group_rows(header, pieces, double_spaced=double_spaced)
     used = pieces[: grouping.used]
     rows = sorted(grouping.rows + [h for h in headings if not used or h.line <= used[-1].line + 1], key=_line)
     last = max([p.line for p in used if p.text is not None] + [h.line - 1 for h in rows], default=found[1] - 1)
@@ -601,14 +613,14 @@ def _single_spaced(pieces: list[Piece]) -> list[Piece]:
     return single + run_pieces[1:]
 
 
-def _group_rows(header: list[str], pieces: list[Piece]) -> Grouping:
+def _group_rows(header: list[str], pieces: list[Piece], *, double_spaced: bool = False) -> Grouping:
     """Rows of a table whose 序号 is not its first column: the columns before it are groups (领域, 任务) printed
     once as a heading above their rows, so rows are cut from the number on and the group columns left empty."""
     roles = column_roles(header, strict=True)
     if "number" not in roles[1:] or not all(role in GROUP_ROLES for role in roles[: roles.index("number")]):
-        return group_cells(header, pieces)
+        return group_cells(header, pieces, double_spaced=double_spaced)
     first = roles.index("number")
-    grouping = group_cells(header[first:], pieces)
+    grouping = group_cells(header[first:], pieces, double_spaced=double_spaced)
     empty: list[str | None] = [None] * first
     grouping.rows = [Row(cells=[*empty, *row.cells], line=row.line, raw=[*empty, *row.raw]) for row in grouping.rows]
     return grouping
