@@ -10,10 +10,11 @@ PostgreSQL, measures `wufei.points.runs.daily_scan`:
 - first run on 2024-01-02 (writes the first light history and the escalation intents),
 - next working day, 2024-01-03 (the steady state),
 
-each in a child process of its own: wall time of the call, and the child's peak RSS, which the
-child reports itself (`getrusage(RUSAGE_SELF).ru_maxrss` at its end: `os.wait4` after the
-vfork+exec of `subprocess` reports the parent's peak instead). The RSS of the child after its
-imports and first connection is given alongside.
+each in a child process of its own: wall time of the call, its CPU time (on SQLite all of the
+work, so a figure a busy machine moves less), and the child's peak RSS, which the child reports
+itself (`getrusage(RUSAGE_SELF).ru_maxrss` at its end: `os.wait4` after the vfork+exec of
+`subprocess` reports the parent's peak instead). The RSS of the child after its imports and
+first connection is given alongside.
 
 The floor: a hand-written SQL statement (`bench/floor/daily_scan.<dialect>.sql`) reading the rows
 the scan reads for every open task (the task, its newest report, its next milestone) and writing
@@ -365,6 +366,12 @@ def _floor_table(engine) -> None:
         )
 
 
+def _cpu_seconds() -> float:
+    """This process's CPU time so far (user and system)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _peak_rss_kib() -> int:
     """This process's peak RSS in KiB (Linux reports ru_maxrss in KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -382,10 +389,10 @@ def measure_in_child() -> None:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
             before = _peak_rss_kib()
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), _cpu_seconds()
             written = connection.execute(statement, {"day": day.isoformat()}).rowcount
             connection.commit()
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
             result: Any = {"rows": written}
     else:
         from wufei.points.runs import daily_scan
@@ -395,11 +402,17 @@ def measure_in_child() -> None:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
         before = _peak_rss_kib()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu_seconds()
         result = daily_scan(engine, day, rules=rules)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     engine.dispose()
-    figures = {"elapsed": elapsed, "rss_before_kib": before, "rss_peak_kib": _peak_rss_kib(), "result": result}
+    figures = {
+        "elapsed": elapsed,
+        "cpu": cpu,
+        "rss_before_kib": before,
+        "rss_peak_kib": _peak_rss_kib(),
+        "result": result,
+    }
     print(json.dumps(figures, ensure_ascii=False))
 
 
@@ -438,19 +451,22 @@ def _build_engine(url: str):
 
 def _built(label: str, url: str, count: int) -> str:
     """Build the data into the empty database `url`; with WUFEI_BENCH_KEEP=1, copy it from the kept
-    one (built there first when missing). Returns the build's summary line."""
+    one (built there first when missing, under a temporary name until complete) and bring the copy
+    to the current schema. Returns the build's summary line."""
     keep = os.environ.get("WUFEI_BENCH_KEEP") == "1"
     name = f"daily_scan_{count}_v{DATA_VERSION}"
     if keep and url.startswith("sqlite:///"):
         kept = ROOT / "out" / "bench" / f"{name}.db"
         if not kept.exists():
             kept.parent.mkdir(parents=True, exist_ok=True)
-            line = _build_into(label, f"sqlite:///{kept}", count)
+            partial = kept.with_suffix(".partial.db")
+            partial.unlink(missing_ok=True)
+            line = _build_into(label, f"sqlite:///{partial}", count)
+            partial.rename(kept)
         else:
             line = f"  build ({label}): kept data {kept} (WUFEI_BENCH_KEEP=1)"
         shutil.copyfile(kept, url.removeprefix("sqlite:///"))
-        return line
-    if keep:
+    elif keep:
         server, database = url.rsplit("/", 1)
         template = f"wufei_bench_{name}"
         admin = create_engine(
@@ -459,17 +475,25 @@ def _built(label: str, url: str, count: int) -> str:
         with admin.connect() as connection:
             exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": template}).first()
         if exists is None:
+            partial = f"{template}_partial"
             with admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{template}"'))
-            line = _build_into(label, f"{server}/{template}", count)
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{partial}"'))
+                connection.execute(text(f'CREATE DATABASE "{partial}"'))
+            line = _build_into(label, f"{server}/{partial}", count)
+            with admin.connect() as connection:
+                connection.execute(text(f'ALTER DATABASE "{partial}" RENAME TO "{template}"'))
         else:
             line = f"  build ({label}): kept data in database {template} (WUFEI_BENCH_KEEP=1)"
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE "{database}"'))
             connection.execute(text(f'CREATE DATABASE "{database}" TEMPLATE "{template}"'))
         admin.dispose()
-        return line
-    return _build_into(label, url, count)
+    else:
+        return _build_into(label, url, count)
+    engine = make_engine(url)
+    migrate.upgrade(engine)  # data kept under an older schema
+    engine.dispose()
+    return line
 
 
 def _build_into(label: str, url: str, count: int) -> str:
@@ -496,16 +520,18 @@ def run(label: str, url: str, count: int) -> None:
         result = scan["result"]
         escalation = result["escalation"]
         print(
-            f"  {name} ({result['as_of']}): lights {result['lights']}, {result['lights_changed']:,} light records "
-            f"written, {escalation['created']:,} intents created, {escalation['already_existing']:,} already "
-            f"stored, {escalation['resolved']:,} resolved",
+            f"  {name} ({result['as_of']}): lights {result['lights']}, {result.get('lights_judged', '?')} judged, "
+            f"{result['lights_changed']:,} light records written, {escalation['created']:,} intents created, "
+            f"{escalation['already_existing']:,} already stored, {escalation['resolved']:,} resolved",
             flush=True,
         )
         print(
             f"daily scan, {count:,} tasks ({label}), {name}: {scan['elapsed']:.2f} s, peak RSS "
             f"{scan['rss_peak_kib'] / mib:.0f} MiB ({scan['rss_before_kib'] / mib:.0f} MiB after imports); "
             f"floor {floor['elapsed']:.2f} s ({floor['result']['rows']:,} rows, peak RSS "
-            f"{floor['rss_peak_kib'] / mib:.0f} MiB); ratio {scan['elapsed'] / floor['elapsed']:.1f}x",
+            f"{floor['rss_peak_kib'] / mib:.0f} MiB); ratio {scan['elapsed'] / floor['elapsed']:.1f}x; "
+            f"CPU of the measuring process {scan['cpu']:.2f} s / {floor['cpu']:.2f} s "
+            f"({scan['cpu'] / max(floor['cpu'], 1e-3):.1f}x; on SQLite all the work, on PostgreSQL the client's)",
             flush=True,
         )
 
