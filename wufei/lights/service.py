@@ -261,6 +261,7 @@ def scan_lights(
         )
     fingerprints = dict(column_rows(session, inputs))
     results: dict[int, LightResult] = {}
+    rows: list[tuple[Any, ...]] = []
     if fingerprints:
         states = task_states(
             session,
@@ -273,7 +274,6 @@ def scan_lights(
         )
         memo = MemoCalendar(calendar)
         closes = _next_window_close(as_of, calendar, cadence)
-        rows = []
         for task_id, task_state in sorted(states.items()):  # in key order: two scans at once never deadlock
             result = results[task_id] = judge(task_state, as_of, memo, rules)
             again = recheck_on(task_state, as_of, rules, next_window_close=closes)
@@ -286,16 +286,17 @@ def scan_lights(
                     fingerprints[task_id],
                 )
             )
-        insert_values(
-            session,
-            LightState.__table__,
-            ("task_id", "light", "rules", "recheck_on", "inputs"),
-            rows,
-            constants={"judged_on": as_of},
-            unique=("task_id",),
-            update=("judged_on", "light", "rules", "recheck_on", "inputs"),
-        )
+    # The history, then the states, each in task order (two scans at once take their locks alike).
     changed = record_lights(session, as_of=as_of, results=results)
+    insert_values(
+        session,
+        LightState.__table__,
+        ("task_id", "light", "rules", "recheck_on", "inputs"),
+        rows,
+        constants={"judged_on": as_of},
+        unique=("task_id",),
+        update=("judged_on", "light", "rules", "recheck_on", "inputs"),
+    )
     counts = column_rows(
         session,
         _scope(
@@ -364,6 +365,9 @@ def _inputs_query(
                 + _text(func.max(milestone.c.id))
                 + ","
                 + _text(func.sum(milestone.c.expected_progress))
+                + ","
+                # weighted by id: two milestones changed at once in opposite ways still change it
+                + _text(func.sum(milestone.c.expected_progress * milestone.c.id))
                 + ","
                 + _text(func.min(milestone.c.due_date))
                 + ","
