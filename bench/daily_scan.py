@@ -12,9 +12,9 @@ PostgreSQL, measures `wufei.points.runs.daily_scan`:
 
 each in a child process of its own: wall time of the call, its CPU time (on SQLite all of the
 work, so a figure a busy machine moves less), and the child's peak RSS, which the child reports
-itself (`getrusage(RUSAGE_SELF).ru_maxrss` at its end: `os.wait4` after the vfork+exec of
-`subprocess` reports the parent's peak instead). The RSS of the child after its imports and
-first connection is given alongside.
+itself from its own address space's high-water mark (VmHWM in /proc/self/status): `os.wait4`
+and `ru_maxrss` both carry the parent's peak into a child started by vfork+exec on Linux. The
+RSS of the child after its imports and first connection is given alongside.
 
 The floor: a hand-written SQL statement (`bench/floor/daily_scan.<dialect>.sql`) reading the rows
 the scan reads for every open task (the task, its newest report, its next milestone) and writing
@@ -373,8 +373,14 @@ def _cpu_seconds() -> float:
 
 
 def _peak_rss_kib() -> int:
-    """This process's peak RSS in KiB (Linux reports ru_maxrss in KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    """This process's own peak RSS in KiB: the high-water mark of its address space (VmHWM), which
+    exec starts afresh. `getrusage(RUSAGE_SELF).ru_maxrss` would not do: Linux keeps the peak of
+    the address space the process had before exec, and after subprocess's vfork that is the
+    parent's (a 350 MiB parent made every child report 350 MiB)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # not Linux: the best there is
 
 
 def measure_in_child() -> None:
