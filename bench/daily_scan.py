@@ -536,8 +536,10 @@ def run(label: str, url: str, count: int) -> None:
             f"{scan['rss_peak_kib'] / mib:.0f} MiB ({scan['rss_before_kib'] / mib:.0f} MiB after imports); "
             f"floor {floor['elapsed']:.2f} s ({floor['result']['rows']:,} rows, peak RSS "
             f"{floor['rss_peak_kib'] / mib:.0f} MiB); ratio {scan['elapsed'] / floor['elapsed']:.1f}x; "
-            f"CPU of the measuring process {scan['cpu']:.2f} s / {floor['cpu']:.2f} s "
-            f"({scan['cpu'] / max(floor['cpu'], 1e-3):.1f}x; on SQLite all the work, on PostgreSQL the client's)",
+            f"CPU of the measuring process {scan['cpu']:.2f} s / {floor['cpu']:.2f} s"
+            + (  # on SQLite all the work is the process's; on PostgreSQL the floor's is the server's
+                f" ({scan['cpu'] / floor['cpu']:.1f}x)" if label == "SQLite" and floor["cpu"] > 0 else ""
+            ),
             flush=True,
         )
 
