@@ -10,15 +10,23 @@ PostgreSQL, measures `wufei.points.runs.daily_scan`:
 - first run on 2024-01-02 (writes the first light history and the escalation intents),
 - next working day, 2024-01-03 (the steady state),
 
-each in a child process of its own: wall time of the call, and the child's peak RSS (from
-`os.wait4`, the per-child form of `getrusage(RUSAGE_CHILDREN)`; the RSS of the child after its
-imports and first connection is given alongside). The reference is one plain SQL count of
-overdue tasks on the same data (median of 5, warm).
+each in a child process of its own: wall time of the call, its CPU time (on SQLite all of the
+work, so a figure a busy machine moves less), and the child's peak RSS, which the child reports
+itself from its own address space's high-water mark (VmHWM in /proc/self/status): `os.wait4`
+and `ru_maxrss` both carry the parent's peak into a child started by vfork+exec on Linux. The
+RSS of the child after its imports and first connection is given alongside.
+
+The floor: a hand-written SQL statement (`bench/floor/daily_scan.<dialect>.sql`) reading the rows
+the scan reads for every open task (the task, its newest report, its next milestone) and writing
+one row per task, timed in a child process the same way on the same data and day (median of 3),
+and the ratio of the scan to it.
 
 PostgreSQL: the server in WUFEI_BENCH_POSTGRES (a server URL, no database name), else the one
 `scripts/postgres.sh` starts; a database of its own is created and dropped. Set
 WUFEI_BENCH_DATABASES=sqlite (or postgresql) to run one only, WUFEI_BENCH_TASKS=2000 to try it
-quickly. The build is timed apart from the measured figures.
+quickly. The build is timed apart from the measured figures. WUFEI_BENCH_KEEP=1 keeps the built
+data for the next run (SQLite: a file under out/bench/; PostgreSQL: a template database on the
+server) and measures on a copy of it, to measure again without building again.
 """
 
 from __future__ import annotations
@@ -27,9 +35,9 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,7 +51,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from common import databases, env_int  # noqa: E402
-from sqlalchemy import event, insert, text  # noqa: E402
+from sqlalchemy import create_engine, event, insert, text  # noqa: E402
 
 from wufei import migrate  # noqa: E402
 from wufei.cadence.config import CadenceConfig  # noqa: E402
@@ -343,47 +351,91 @@ def build(engine, count: int) -> dict[str, int]:
 
 # --- measuring -------------------------------------------------------------------------------
 
+FLOOR_DIR = ROOT / "bench" / "floor"
+DATA_VERSION = 1  # bump when the generated data changes: kept databases of another version are rebuilt
+
+
+def _floor_table(engine) -> None:
+    """The table the floor statement writes its row per task into (not wufei's)."""
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "CREATE TABLE bench_floor (task_id integer NOT NULL, as_of date NOT NULL, progress integer, "
+                "week_start date, milestone_due date, milestone_expected integer)"
+            )
+        )
+
+
+def _cpu_seconds() -> float:
+    """This process's CPU time so far (user and system)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _peak_rss_kib() -> int:
+    """This process's own peak RSS in KiB: the high-water mark of its address space (VmHWM), which
+    exec starts afresh. `getrusage(RUSAGE_SELF).ru_maxrss` would not do: Linux keeps the peak of
+    the address space the process had before exec, and after subprocess's vfork that is the
+    parent's (a 350 MiB parent made every child report 350 MiB)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # not Linux: the best there is
+
 
 def measure_in_child() -> None:
-    """Child side: `daily_scan(url, day)`; prints one JSON line."""
-    url, day = sys.argv[2], date.fromisoformat(sys.argv[3])
-    from wufei.points.runs import daily_scan
-    from wufei.ruleset import Ruleset
-
-    rules = Ruleset.load()
+    """Child side: `daily_scan(url, day)` (mode `scan`) or the floor statement (mode `floor`);
+    prints one JSON line with the elapsed time and this process's own peak RSS."""
+    mode, url, day = sys.argv[2], sys.argv[3], date.fromisoformat(sys.argv[4])
     engine = make_engine(url)
-    with engine.connect() as connection:
-        connection.execute(text("SELECT 1"))
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
-    result = daily_scan(engine, day, rules=rules)
-    elapsed = time.perf_counter() - started
+    if mode == "floor":
+        statement = text((FLOOR_DIR / f"daily_scan.{engine.dialect.name}.sql").read_text(encoding="utf-8"))
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM bench_floor"))
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            before = _peak_rss_kib()
+            started, cpu = time.perf_counter(), _cpu_seconds()
+            written = connection.execute(statement, {"day": day.isoformat()}).rowcount
+            connection.commit()
+            elapsed, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+            result: Any = {"rows": written}
+    else:
+        from wufei.points.runs import daily_scan
+        from wufei.ruleset import Ruleset
+
+        rules = Ruleset.load()
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        before = _peak_rss_kib()
+        started, cpu = time.perf_counter(), _cpu_seconds()
+        result = daily_scan(engine, day, rules=rules)
+        elapsed, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     engine.dispose()
-    print(json.dumps({"elapsed": elapsed, "rss_before_kib": before, "result": result}, ensure_ascii=False))
+    figures = {
+        "elapsed": elapsed,
+        "cpu": cpu,
+        "rss_before_kib": before,
+        "rss_peak_kib": _peak_rss_kib(),
+        "result": result,
+    }
+    print(json.dumps(figures, ensure_ascii=False))
 
 
-def _child(url: str, day: date) -> tuple[dict[str, Any], int]:
-    """Run one scan in a child process; (its JSON, its peak RSS in KiB)."""
-    with tempfile.TemporaryFile("w+") as out:
-        process = subprocess.Popen([sys.executable, __file__, "--measure", url, day.isoformat()], stdout=out)
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
-            raise RuntimeError(f"the scan of {day} failed (exit {process.returncode})")
-        out.seek(0)
-        return json.loads(out.read().strip().splitlines()[-1]), usage.ru_maxrss
+def _child(mode: str, url: str, day: date) -> dict[str, Any]:
+    """Run one scan (or the floor) in a child process of its own; its JSON line."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--measure", mode, url, day.isoformat()], stdout=subprocess.PIPE, text=True
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the {mode} of {day} failed (exit {done.returncode})")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _reference(engine) -> float:
-    times = []
-    with engine.connect() as connection:
-        for _ in range(5):
-            started = time.perf_counter()
-            connection.execute(
-                text("SELECT count(*) FROM tasks WHERE due_date < :day AND completed_on IS NULL"), {"day": FIRST_DAY}
-            ).scalar_one()
-            times.append(time.perf_counter() - started)
-    return sorted(times)[len(times) // 2]
+def _floor(url: str, day: date) -> dict[str, Any]:
+    """The floor on `day`: the median of three runs, each in a child process of its own."""
+    runs = sorted((_child("floor", url, day) for _ in range(3)), key=lambda figures: figures["elapsed"])
+    return runs[1]
 
 
 def _build_engine(url: str):
@@ -403,41 +455,93 @@ def _build_engine(url: str):
     return engine
 
 
-def run(label: str, url: str, count: int) -> None:
+def _built(label: str, url: str, count: int) -> str:
+    """Build the data into the empty database `url`; with WUFEI_BENCH_KEEP=1, copy it from the kept
+    one (built there first when missing, under a temporary name until complete) and bring the copy
+    to the current schema. Returns the build's summary line."""
+    keep = os.environ.get("WUFEI_BENCH_KEEP") == "1"
+    name = f"daily_scan_{count}_v{DATA_VERSION}"
+    if keep and url.startswith("sqlite:///"):
+        kept = ROOT / "out" / "bench" / f"{name}.db"
+        if not kept.exists():
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            partial = kept.with_suffix(".partial.db")
+            partial.unlink(missing_ok=True)
+            line = _build_into(label, f"sqlite:///{partial}", count)
+            partial.rename(kept)
+        else:
+            line = f"  build ({label}): kept data {kept} (WUFEI_BENCH_KEEP=1)"
+        shutil.copyfile(kept, url.removeprefix("sqlite:///"))
+    elif keep:
+        server, database = url.rsplit("/", 1)
+        template = f"wufei_bench_{name}"
+        admin = create_engine(
+            server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres", isolation_level="AUTOCOMMIT"
+        )
+        with admin.connect() as connection:
+            exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": template}).first()
+        if exists is None:
+            partial = f"{template}_partial"
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{partial}"'))
+                connection.execute(text(f'CREATE DATABASE "{partial}"'))
+            line = _build_into(label, f"{server}/{partial}", count)
+            with admin.connect() as connection:
+                connection.execute(text(f'ALTER DATABASE "{partial}" RENAME TO "{template}"'))
+        else:
+            line = f"  build ({label}): kept data in database {template} (WUFEI_BENCH_KEEP=1)"
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{database}"'))
+            connection.execute(text(f'CREATE DATABASE "{database}" TEMPLATE "{template}"'))
+        admin.dispose()
+    else:
+        return _build_into(label, url, count)
+    engine = make_engine(url)
+    migrate.upgrade(engine)  # data kept under an older schema
+    engine.dispose()
+    return line
+
+
+def _build_into(label: str, url: str, count: int) -> str:
     engine = _build_engine(url)
     migrate.upgrade(engine)
     started = time.perf_counter()
     counts = build(engine, count)
+    _floor_table(engine)
     built = time.perf_counter() - started
     engine.dispose()
-    engine = make_engine(url)
-    print(
+    return (
         f"  build ({label}): {built:.1f} s for {counts['tasks']:,} tasks, {counts['task_departments']:,} "
         f"department links, {counts['milestones']:,} milestones, {counts['reports']:,} reports "
-        f"(not part of the figures)",
-        flush=True,
+        f"(not part of the figures)"
     )
-    first, first_rss = _child(url, FIRST_DAY)
-    second, second_rss = _child(url, NEXT_DAY)
-    reference = _reference(engine)
-    engine.dispose()
+
+
+def run(label: str, url: str, count: int) -> None:
+    print(_built(label, url, count), flush=True)
     mib = 1024
-    for name, (figures, _) in (("first run", (first, first_rss)), ("next day", (second, second_rss))):
-        result = figures["result"]
+    for name, day in (("first day", FIRST_DAY), ("next day", NEXT_DAY)):
+        floor = _floor(url, day)
+        scan = _child("scan", url, day)
+        result = scan["result"]
         escalation = result["escalation"]
         print(
-            f"  {name} ({result['as_of']}): lights {result['lights']}, {result['lights_changed']:,} light records "
-            f"written, {escalation['created']:,} intents created, {escalation['already_existing']:,} already "
-            f"stored, {escalation['resolved']:,} resolved",
+            f"  {name} ({result['as_of']}): lights {result['lights']}, {result.get('lights_judged', '?')} judged, "
+            f"{result['lights_changed']:,} light records written, {escalation['created']:,} intents created, "
+            f"{escalation['already_existing']:,} already stored, {escalation['resolved']:,} resolved",
             flush=True,
         )
-    print(
-        f"daily scan, {count:,} tasks ({label}): first run {first['elapsed']:.1f} s, "
-        f"next day {second['elapsed']:.1f} s, peak RSS {first_rss / mib:.0f} MiB / {second_rss / mib:.0f} MiB "
-        f"(child process; {first['rss_before_kib'] / mib:.0f} MiB after imports); "
-        f"reference count of overdue tasks {reference:.4f} s",
-        flush=True,
-    )
+        print(
+            f"daily scan, {count:,} tasks ({label}), {name}: {scan['elapsed']:.2f} s, peak RSS "
+            f"{scan['rss_peak_kib'] / mib:.0f} MiB ({scan['rss_before_kib'] / mib:.0f} MiB after imports); "
+            f"floor {floor['elapsed']:.2f} s ({floor['result']['rows']:,} rows, peak RSS "
+            f"{floor['rss_peak_kib'] / mib:.0f} MiB); ratio {scan['elapsed'] / floor['elapsed']:.1f}x; "
+            f"CPU of the measuring process {scan['cpu']:.2f} s / {floor['cpu']:.2f} s"
+            + (  # on SQLite all the work is the process's; on PostgreSQL the floor's is the server's
+                f" ({scan['cpu'] / floor['cpu']:.1f}x)" if label == "SQLite" and floor["cpu"] > 0 else ""
+            ),
+            flush=True,
+        )
 
 
 def main() -> None:

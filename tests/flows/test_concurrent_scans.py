@@ -20,7 +20,8 @@ from wufei.db import make_engine, make_sessionmaker
 from wufei.generate import plans
 from wufei.generate.load import import_files
 from wufei.generate.reports import load_weekly_reports
-from wufei.lights.models import LightRecord
+from wufei.lights import service as light_service
+from wufei.lights.models import LightRecord, LightState
 from wufei.notices.models import NoticeIntent
 from wufei.points import runs
 from wufei.tasks import milestones
@@ -94,8 +95,9 @@ def test_two_scans_of_the_same_day_at_once_write_each_row_once(province, monkeyp
         intents = session.scalar(select(func.count()).select_from(NoticeIntent))
         assert first_lights > 0 and intents > 0
 
-    # A later day: both judge every task, then both write the lights that changed.
-    later = _both_at_once(province, LATER_DAY, monkeypatch, runs, "record_lights")
+    # A later day: both judge the tasks whose inputs or date changed, then both write the lights
+    # that changed (and then the tasks' states).
+    later = _both_at_once(province, LATER_DAY, monkeypatch, light_service, "record_lights")
     assert later[0]["lights_changed"] == later[1]["lights_changed"] > 0  # each found the changes...
     with make_sessionmaker(province)() as session:
         assert _doubles(session, LightRecord.task_id, LightRecord.as_of) == 0  # ...and each row is there once
@@ -104,6 +106,8 @@ def test_two_scans_of_the_same_day_at_once_write_each_row_once(province, monkeyp
         assert session.scalar(select(func.count()).select_from(Milestone)) == made
         assert session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "generate")) == 1
         assert _doubles(session, NoticeIntent.key) == 0
+        judged = session.scalar(select(func.count()).select_from(LightState).where(LightState.judged_on == LATER_DAY))
+        assert judged == later[0]["lights_judged"] == later[1]["lights_judged"] > 0
 
     # A third scan of that day, alone, finds nothing to write.
     again = runs.daily_scan(province, LATER_DAY, rules=RULESET)

@@ -8,17 +8,24 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import hengshui_plan_id
-from tests.lights.factories import file_report, tasks_of
+from tests.lights.factories import file_report, lead_of, tasks_of
 from tests.rules import CADENCE
 from wufei.cadence.config import CadenceConfig
 from wufei.calendar.workdays import WorkCalendar
 from wufei.extensions.service import decide_extension, request_extension
-from wufei.lights.models import Light, LightRecord
+from wufei.lights.models import Light, LightRecord, LightState
 from wufei.lights.rules import LightRules
-from wufei.lights.service import compute_lights, light_history, lights_as_dicts, record_lights, task_states
+from wufei.lights.service import (
+    compute_lights,
+    light_history,
+    lights_as_dicts,
+    record_lights,
+    scan_lights,
+    task_states,
+)
 from wufei.reports.models import ReportStatus
-from wufei.tasks.milestones import ensure_milestones
-from wufei.tasks.models import Role, Task
+from wufei.tasks.milestones import ensure_milestones, set_milestone
+from wufei.tasks.models import Milestone, Role, Task
 
 CAL = WorkCalendar()
 RULES = LightRules()
@@ -238,3 +245,50 @@ def test_long_id_lists_are_filtered_without_an_oversized_in_clause(session, plan
     assert record_lights(session, as_of=DAY, results=results) == 5
     assert record_lights(session, as_of=DAY, results=results) == 0
     assert set(extensions.effective_due_dates(session, as_of=DAY, task_ids=picked)) == set(picked)
+
+
+def _scan(session, plan_id, day, **kw):
+    return scan_lights(session, as_of=day, calendar=CAL, cadence=CADENCE, rules=RULES, plan_ids=[plan_id], **kw)
+
+
+def test_the_scan_judges_again_exactly_the_tasks_whose_inputs_changed(session, plan_id):
+    wednesday, thursday = date(2023, 6, 28), date(2023, 6, 29)  # no window closes between them
+    ensure_milestones(session, plan_ids=[plan_id])  # as the daily scan does first
+    everyone = _scan(session, plan_id, wednesday)
+    assert everyone.judged == sum(everyone.counts.values()) > 50
+    _scan(session, plan_id, thursday)  # what the date alone moves by Thursday
+    assert _scan(session, plan_id, thursday).judged == 0  # nothing changed since
+
+    reported, moved, extended = tasks_of(session, plan_id, kind="fixed", due=date(2023, 12, 31))[:3]
+    file_report(session, reported, date(2023, 6, 26), 55)
+    milestone = session.scalars(select(Milestone).where(Milestone.task_id == moved.id)).first()
+    set_milestone(
+        session,
+        task_id=moved.id,
+        due_date=milestone.due_date,
+        expected_progress=(milestone.expected_progress + 7) % 100,
+        title=milestone.title,
+        actor="office",
+    )
+    extension = request_extension(
+        session,
+        task_id=extended.id,
+        department_id=lead_of(extended),
+        requested_on=date(2023, 6, 20),
+        new_due=date(2024, 6, 30),
+        reason="设备到货推迟",
+        actor="test",
+    )
+    decide_extension(session, extension_id=extension.id, approve=True, note=None, decided_on=thursday, actor="office")
+    before = dict(session.execute(select(LightState.task_id, LightState.inputs)).tuples().all())
+
+    again = _scan(session, plan_id, thursday)
+    after = dict(session.execute(select(LightState.task_id, LightState.inputs)).tuples().all())
+    assert again.judged == 3
+    assert {task_id for task_id in after if after[task_id] != before[task_id]} == {reported.id, moved.id, extended.id}
+    # the same lights as judging every task
+    full = _scan(session, plan_id, thursday, full=True)
+    assert full.judged == everyone.judged and full.counts == again.counts
+    judged = lights(session, plan_id, thursday)
+    states = dict(session.execute(select(LightState.task_id, LightState.light)).tuples().all())
+    assert states == {task_id: result.light for task_id, result in judged.items()}

@@ -28,6 +28,7 @@ transaction (never committed here).
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -46,7 +47,7 @@ from wufei.db import column_rows
 from wufei.escalation.ladder import RECIPIENT_NAMES, Ladder, Recipient, Step, missing_steps, steps_due
 from wufei.extensions.service import effective_due_query
 from wufei.notices.models import Audience, NoticeIntent
-from wufei.notices.service import BATCH, IN_CHUNK, create_intents_returning, intent_key, resolve_intents
+from wufei.notices.service import BATCH, IN_CHUNK, create_intents_bulk, intent_key, resolve_intents
 from wufei.plans.models import Plan
 from wufei.plans.queries import plan_start, supervised_tasks
 from wufei.reports.service import missing_streaks
@@ -171,21 +172,25 @@ def scan(
 class _Collector:
     """Gathers the intents a scan owes, skips the keys it already knows are stored (no payload
     is built for them), and inserts the rest in batches as they come, so memory stays flat.
-    The insert's ON CONFLICT DO NOTHING remains the guarantee; the skip only saves work."""
+    The insert's ON CONFLICT DO NOTHING remains the guarantee; the skip only saves work.
+
+    Payloads are JSON text put together from the parts intents share (the task's, the step's,
+    the recipient's, each serialised once), not a dict per intent."""
 
     def __init__(self, session: Session, *, known: set[str], as_of: date):
         self.session, self.known, self.as_of = session, known, as_of
         self.counts: Counter[str] = Counter()
         self.offered = 0  # distinct keys owed today
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[tuple[Any, ...]] = []
         self.created: list[tuple[int, str]] = []
         self.seen: set[str] = set()
+        self.task_json: dict[int, str] = {}
 
-    def add(self, step: Step, task: _OpenTask, *, period: str, period_name: str, payload) -> None:
-        """Owe `step` about `task` to its recipients; `payload()` builds the shared payload on demand."""
-        shared: dict[str, Any] | None = None
+    def add(self, step: Step, task: _OpenTask, *, period: str, period_name: str, extra: str) -> None:
+        """Owe `step` about `task` to its recipients; `extra`: the step's part of the payload (JSON)."""
+        shared: str | None = None
         for recipient in step.audience:
-            audience, departments, role = _AUDIENCE[recipient]
+            audience, departments, _role = _AUDIENCE[recipient]
             for department_id in getattr(task, departments) if departments else (None,):
                 key = intent_key(
                     step.id,
@@ -203,32 +208,23 @@ class _Collector:
                 if key in self.known:
                     continue
                 if shared is None:
-                    shared = payload()
-                self.rows.append(
-                    {
-                        "key": key,
-                        "kind": step.kind,
-                        "step": step.id,
-                        "audience": str(audience),
-                        "department_id": department_id,
-                        "task_id": task.id,
-                        "period": period,
-                        "created_on": self.as_of,
-                        "payload": shared
-                        | {
-                            "recipient": str(recipient),
-                            "recipient_name": RECIPIENT_NAMES[recipient],
-                            "role": str(role) if role else None,
-                        },
-                    }
-                )
+                    task_json = self.task_json.get(task.id)
+                    if task_json is None:
+                        task_json = self.task_json[task.id] = _json(_task_payload(task))
+                    shared = f"{task_json[:-1]}, {extra[1:-1]}, "
+                payload = shared + _RECIPIENT_JSON[recipient][1:]
+                self.rows.append((key, str(step.kind), step.id, str(audience), department_id, task.id, period, payload))
         if len(self.rows) >= BATCH:
             self.flush()
 
     def flush(self) -> None:
         if self.rows:
-            self.created.extend(create_intents_returning(self.session, self.rows))
+            self.created.extend(create_intents_bulk(self.session, self.rows, created_on=self.as_of))
             self.rows = []
+
+
+def _json(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 # --- open tasks ---------------------------------------------------------------------------------
@@ -431,22 +427,18 @@ def _deadline_intents(
         overdue, left = max(counts[due], 0), max(-counts[due], 0)
         values = {"due": chinese_date(due), "days_overdue": overdue, "workdays_left": left}
         for step in steps:
-            extra = {
-                "days_overdue": overdue,
-                "workdays_left": left,
-                "step": step.id,
-                "kind": step.kind,
-                "step_title": step.title,
-                "action": step.render_action(**values),
-            }
+            extra = _json(
+                {
+                    "days_overdue": overdue,
+                    "workdays_left": left,
+                    "step": step.id,
+                    "kind": step.kind,
+                    "step_title": step.title,
+                    "action": step.render_action(**values),
+                }
+            )
             for task in due_tasks:
-                collector.add(
-                    step,
-                    task,
-                    period=due.isoformat(),
-                    period_name="due",
-                    payload=lambda task=task, extra=extra: _task_payload(task) | extra,
-                )
+                collector.add(step, task, period=due.isoformat(), period_name="due", extra=extra)
 
 
 class _MemoCalendar(WorkCalendar):
@@ -523,7 +515,7 @@ def _missing_intents(
 ) -> None:
     """`starts`: streak → its first week (`_streak_starts`), for every streak of an open task."""
     label, chinese = week_label(week), chinese_week(week)
-    by_streak: dict[int, list[tuple[Step, str, dict[str, Any]]]] = {}
+    by_streak: dict[int, list[tuple[Step, str, str]]] = {}
     for task_id, streak in sorted(streaks.items()):
         task = tasks.get(task_id)
         if task is None or streak <= 0:
@@ -534,27 +526,23 @@ def _missing_intents(
                 (
                     step,
                     first if step.repeat == "once" else label,
-                    {
-                        "week": label,
-                        "week_cn": chinese,
-                        "streak": streak,
-                        "streak_since": first,
-                        "step": step.id,
-                        "kind": step.kind,
-                        "step_title": step.title,
-                        "action": step.render_action(week=chinese, streak=streak),
-                    },
+                    _json(
+                        {
+                            "week": label,
+                            "week_cn": chinese,
+                            "streak": streak,
+                            "streak_since": first,
+                            "step": step.id,
+                            "kind": step.kind,
+                            "step_title": step.title,
+                            "action": step.render_action(week=chinese, streak=streak),
+                        }
+                    ),
                 )
                 for step in missing_steps(streak, ladder)
             ]
         for step, period, extra in by_streak[streak]:
-            collector.add(
-                step,
-                task,
-                period=period,
-                period_name="week",
-                payload=lambda task=task, extra=extra: _task_payload(task) | extra,
-            )
+            collector.add(step, task, period=period, period_name="week", extra=extra)
 
 
 def _streak_starts(latest: date, streaks: set[int], calendar: WorkCalendar, cadence: CadenceConfig) -> dict[int, date]:
@@ -597,4 +585,12 @@ _AUDIENCE = {
     Recipient.LEAD_LEADER: (Audience.LEADER, "leads", Role.LEAD),
     Recipient.OFFICE: (Audience.OFFICE, None, None),
     Recipient.GROUP: (Audience.GROUP, None, None),
+}
+
+# The recipient's part of each payload, serialised once.
+_RECIPIENT_JSON = {
+    recipient: _json(
+        {"recipient": str(recipient), "recipient_name": RECIPIENT_NAMES[recipient], "role": str(role) if role else None}
+    )
+    for recipient, (_audience, _departments, role) in _AUDIENCE.items()
 }

@@ -3,10 +3,10 @@ task and day (the day's last judgement)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, text
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wufei.db import Base, Day, EnumText, LongText, ShortText, utcnow
@@ -46,3 +46,20 @@ class LightRecord(Base):
     rules: Mapped[ShortText]  # the rule codes that fired, comma-separated
     reason: Mapped[LongText]  # Chinese, for people
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LightState(Base):
+    """Each task's light as the daily scan last judged it, with what it was judged from: the next
+    scan judges a task again only when its inputs differ from `inputs` (a fingerprint computed in
+    SQL: deadline, extension, completion, lead, newest report, milestones, the rules in force) or
+    the day reaches `recheck_on` (the first day the light could change by the date alone), and
+    carries the others forward as they are. A cache of the scan, rebuilt by a full scan."""
+
+    __tablename__ = "light_states"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    judged_on: Mapped[Day]
+    light: Mapped[Light] = mapped_column(EnumText(Light))
+    rules: Mapped[ShortText]  # the rule codes that fired, comma-separated
+    recheck_on: Mapped[date | None] = mapped_column(index=True)  # None: only a change of inputs changes it
+    inputs: Mapped[str] = mapped_column(String(300))

@@ -26,6 +26,7 @@ function of the state, so a red task that catches up turns yellow or green by it
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
@@ -358,3 +359,71 @@ def _year_end(state: TaskState, as_of: date, rules: LightRules, facts: dict[str,
         return []
     facts["year_end"] = year_end
     return [_Fired(rules.year_end_no_report, YEAR_END_NO_REPORT, f"{year_end.year}年末无进展报送")]
+
+
+def recheck_on(
+    state: TaskState,
+    as_of: date,
+    rules: LightRules,
+    *,
+    next_window_close: date | None,
+) -> date | None:
+    """The first day after `as_of` on which `judge` could give another light or other rules for
+    this state, the state itself unchanged (no new report, deadline, milestone …); None when only
+    a change of the state can change them. Erring early is safe (the task is judged again and
+    nothing changes); the daily scan judges a task again on this day, or when its inputs change.
+
+    `next_window_close`: the first day after `as_of` on which a reporting window closes (the day
+    a missing-report streak can grow), as the caller's calendar says."""
+    candidates: list[date] = []
+    if state.deadline_kind == ANNUAL:
+        candidates.append(date(as_of.year + 1, 1, 1))  # a new year, a new annual task
+        if state.completed_on is not None and date(as_of.year, 1, 1) <= state.completed_on <= as_of:
+            return min(candidates)
+        start = max(state.start, date(as_of.year, 1, 1))
+        due: date | None = date(as_of.year, 12, 31)
+        this_year = state.progress_week is not None and state.progress_week.year == as_of.year
+        progress = state.progress if this_year else None
+    else:
+        if state.completed_on is not None and state.completed_on <= as_of:
+            return None
+        start, due, progress = state.start, state.due, state.progress
+    if state.completed_on is not None and state.completed_on > as_of:
+        candidates.append(state.completed_on)
+    if state.deadline_kind == ONGOING:
+        candidates.append(date(as_of.year + 1, 1, 1))  # the year-end check looks at the year just ended
+    elif due is not None and due >= start:
+        candidates += _deadline_changes(start, due, progress or 0, state.milestones, as_of, rules)
+    if not state.awaiting and state.missing_streak < rules.missing_reports_red and next_window_close is not None:
+        candidates.append(next_window_close)
+    return min((day for day in candidates if day > as_of), default=None)
+
+
+def _deadline_changes(
+    start: date,
+    due: date,
+    done: int,
+    milestones: Iterable[MilestonePoint],
+    as_of: date,
+    rules: LightRules,
+) -> list[date]:
+    """Days the deadline rules could change on, progress unchanged: the due date drawing near
+    (due_soon counts working days: a month ahead covers the longest holidays), passing, a
+    milestone passing, 序时进度 reaching the next lag threshold."""
+    tomorrow = as_of + timedelta(days=1)
+    days = []
+    if due >= as_of:
+        margin = timedelta(days=2 * (rules.due_soon_workdays + 1) + 15)
+        days += [due + timedelta(days=1), max(due - margin, tomorrow)]
+    days += [m.due_date + timedelta(days=1) for m in milestones if m.due_date >= as_of]
+    span = (due - start).days
+    if span > 0:
+        lag = round_half_up(expected_progress(start, due, as_of)) - done
+        for threshold in sorted({max(rules.lag_yellow_points, 1), max(rules.lag_red_points, 1)}):
+            if lag < threshold <= 100 - done:
+                # round_half_up(100·x/span) − done ≥ threshold ⇔ x ≥ (threshold + done − 0.5)·span/100;
+                # a day early, against rounding
+                elapsed = math.ceil((threshold + done - 0.5) * span / 100)
+                days.append(max(start + timedelta(days=elapsed - 1), tomorrow))
+                break
+    return days

@@ -7,19 +7,29 @@ daily scan handles a hundred thousand tasks without a query per task.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, String, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from wufei.cadence.config import CadenceConfig
-from wufei.db import batched, column_rows, insert_rows, newest_of_each, table_of, utcnow
+from wufei.db import column_rows, insert_values, newest_of_each, table_of, utcnow
 from wufei.extensions.service import latest_approved_extensions
-from wufei.lights.models import Light, LightRecord
-from wufei.lights.rules import LightResult, LightRules, MemoCalendar, MilestonePoint, TaskState, judge
+from wufei.lights.models import Light, LightRecord, LightState
+from wufei.lights.rules import (
+    LightResult,
+    LightRules,
+    MemoCalendar,
+    MilestonePoint,
+    TaskState,
+    judge,
+    recheck_on,
+)
 from wufei.plans.models import Plan
 from wufei.plans.queries import awaiting_lead, plan_start, plan_tasks, supervised_tasks
 from wufei.tasks.models import Milestone, Task
@@ -181,33 +191,220 @@ def record_lights(session: Session, *, as_of: date, results: Mapping[int, LightR
     if not results:
         return 0
     latest = _latest_records(session, as_of=as_of, task_ids=list(results))
-    rows: list[dict[str, Any]] = []
-    now = utcnow()
+    rows: list[tuple[Any, ...]] = []
     for task_id, result in sorted(results.items()):  # in key order: two scans at once never deadlock
         codes = ",".join(result.rules)
         if latest.get(task_id) == (str(result.light), codes):
             continue
-        rows.append(
-            {
-                "task_id": task_id,
-                "milestone_id": None,
-                "as_of": as_of,
-                "light": str(result.light),
-                "rules": codes[:64],
-                "reason": result.reason,
-                "computed_at": now,
-            }
-        )
-    for batch in batched(rows):  # a task's row of the day, once: a scan at the same time writes the same
-        insert_rows(
-            session,
-            LightRecord.__table__,
-            batch,
-            unique=("task_id", "as_of"),
-            where=LightRecord.milestone_id.is_(None),
-            update=("light", "rules", "reason", "computed_at"),
-        )
+        rows.append((task_id, str(result.light), codes[:64], result.reason))
+    # a task's row of the day, once: a scan at the same time writes the same
+    insert_values(
+        session,
+        LightRecord.__table__,
+        ("task_id", "light", "rules", "reason"),
+        rows,
+        constants={"milestone_id": None, "as_of": as_of, "computed_at": utcnow()},
+        unique=("task_id", "as_of"),
+        where="milestone_id IS NULL",
+        update=("light", "rules", "reason", "computed_at"),
+    )
     return len(rows)
+
+
+@dataclass
+class LightScan:
+    """What `scan_lights` did: every task's light counted, how many were judged again, how many
+    history rows were written."""
+
+    counts: dict[str, int]
+    judged: int
+    changed: int
+
+
+def scan_lights(
+    session: Session,
+    *,
+    as_of: date,
+    calendar: WorkCalendar,
+    cadence: CadenceConfig,
+    rules: LightRules,
+    streaks: Mapping[int, int] | None = None,
+    plan_ids: Iterable[int] | None = None,
+    full: bool = False,
+) -> LightScan:
+    """The daily scan's lights: judge the tasks whose inputs changed since their last judgement
+    (`LightState`), whose light may change with the date by now (`recheck_on`), or never judged;
+    record what changed; carry the others forward as they are. With `full`, judge every task
+    (the result is the same: a test replays a year both ways).
+
+    The inputs are compared in SQL (one query, like reading the rows themselves); only the tasks
+    judged again travel to Python. `streaks`: today's missing-report streaks, when the caller has
+    them (the escalation reads them for every task anyway)."""
+    plan_ids = list(plan_ids) if plan_ids is not None else None
+    inputs = _inputs_query(session, as_of=as_of, calendar=calendar, cadence=cadence, rules=rules, plan_ids=plan_ids)
+    if not full:
+        # OFFSET 0 keeps the subquery whole (neither database pulls it up), so that each task's
+        # fingerprint is computed once, not once for the SELECT list and again for the comparison.
+        computed = inputs.offset(0).subquery("computed")
+        state = table_of(LightState)
+        inputs = (
+            select(computed.c.id, computed.c.inputs)
+            .outerjoin(state, state.c.task_id == computed.c.id)
+            .where(
+                or_(
+                    state.c.task_id.is_(None),
+                    state.c.inputs != computed.c.inputs,
+                    state.c.recheck_on <= as_of,
+                    state.c.judged_on > as_of,
+                )
+            )
+        )
+    fingerprints = dict(column_rows(session, inputs))
+    results: dict[int, LightResult] = {}
+    rows: list[tuple[Any, ...]] = []
+    if fingerprints:
+        states = task_states(
+            session,
+            as_of=as_of,
+            calendar=calendar,
+            cadence=cadence,
+            task_ids=fingerprints,
+            plan_ids=plan_ids,
+            streaks=streaks,
+        )
+        memo = MemoCalendar(calendar)
+        closes = _next_window_close(as_of, calendar, cadence)
+        for task_id, task_state in sorted(states.items()):  # in key order: two scans at once never deadlock
+            result = results[task_id] = judge(task_state, as_of, memo, rules)
+            again = recheck_on(task_state, as_of, rules, next_window_close=closes)
+            rows.append(
+                (
+                    task_id,
+                    str(result.light),
+                    ",".join(result.rules)[:64],
+                    again.isoformat() if again else None,
+                    fingerprints[task_id],
+                )
+            )
+    # The history, then the states, each in task order (two scans at once take their locks alike).
+    changed = record_lights(session, as_of=as_of, results=results)
+    insert_values(
+        session,
+        LightState.__table__,
+        ("task_id", "light", "rules", "recheck_on", "inputs"),
+        rows,
+        constants={"judged_on": as_of},
+        unique=("task_id",),
+        update=("judged_on", "light", "rules", "recheck_on", "inputs"),
+    )
+    counts = column_rows(
+        session,
+        _scope(
+            select(LightState.light, func.count()).select_from(Task).join(LightState, LightState.task_id == Task.id),
+            task_ids=None,
+            plan_ids=plan_ids,
+            include_awaiting=True,
+        ).group_by(LightState.light),
+    )
+    return LightScan(counts={str(light): count for light, count in counts}, judged=len(results), changed=changed)
+
+
+def _next_window_close(as_of: date, calendar: WorkCalendar, cadence: CadenceConfig) -> date | None:
+    """The first day after `as_of` by whose end another reporting window has closed (when
+    missing-report streaks can grow), within the next eight weeks."""
+    from wufei.cadence.windows import reporting_window
+    from wufei.chinese import week_start
+
+    end = cadence.end_of_day(as_of)
+    monday = week_start(as_of)
+    for _ in range(9):
+        window = reporting_window(monday, calendar, cadence)
+        if window is not None and window.due_at >= end:
+            return max(cadence.local(window.due_at).date(), as_of + timedelta(days=1))
+        monday += timedelta(days=7)
+    return None
+
+
+def _inputs_query(
+    session: Session,
+    *,
+    as_of: date,
+    calendar: WorkCalendar,
+    cadence: CadenceConfig,
+    rules: LightRules,
+    plan_ids: list[int] | None,
+) -> Select:
+    """SELECT task id, the fingerprint of what its light is judged from on `as_of`: the deadline
+    and its kind, the extension in force, completion, the plan's start, whether it awaits a lead,
+    its newest report counted (by id: a new version, a return, a new week change it), its
+    milestones, and the rules, cadence and calendar overrides in force (a change of those judges
+    every task again)."""
+    from wufei.reports.models import Report, ReportStatus
+    from wufei.reports.service import _utc
+
+    extension = latest_approved_extensions(as_of)
+    newest_report = (
+        select(Report.id)
+        .where(
+            Report.task_id == Task.id,
+            Report.status != ReportStatus.RETURNED,
+            Report.submitted_at < _utc(cadence.end_of_day(as_of)),
+        )
+        .order_by(Report.week_start.desc(), Report.version.desc())
+        .limit(1)
+        .correlate(Task)
+        .scalar_subquery()
+    )
+    milestone = table_of(Milestone)
+    milestones = (
+        select(
+            milestone.c.task_id,
+            (
+                _text(func.count())
+                + ","
+                + _text(func.max(milestone.c.id))
+                + ","
+                + _text(func.sum(milestone.c.expected_progress))
+                + ","
+                # weighted by id: two milestones changed at once in opposite ways still change it
+                + _text(func.sum(milestone.c.expected_progress * milestone.c.id))
+                + ","
+                + _text(func.min(milestone.c.due_date))
+                + ","
+                + _text(func.max(milestone.c.due_date))
+            ).label("summary"),
+        )
+        .group_by(milestone.c.task_id)
+        .subquery()
+    )
+    scan_key = hashlib.sha1(
+        repr((rules, cadence, sorted(calendar.overrides.items()))).encode("utf-8"), usedforsecurity=False
+    ).hexdigest()[:12]
+    fingerprint = literal(scan_key, String)
+    for part in (
+        Task.deadline_kind,
+        Task.due_date,
+        Task.completed_on,
+        Plan.issued_on,
+        Plan.period_start,
+        extension.c.requested_due_date,
+        case((awaiting_lead(), "1"), else_="0"),
+        newest_report,
+        milestones.c.summary,
+    ):
+        fingerprint = fingerprint + "|" + _text(part)
+    query = (
+        plan_tasks(select(Task.id, fingerprint.label("inputs")))
+        .outerjoin(extension, extension.c.task_id == Task.id)
+        .outerjoin(milestones, milestones.c.task_id == Task.id)
+    )
+    if plan_ids is not None:
+        query = query.where(Task.plan_id.in_(plan_ids))
+    return query
+
+
+def _text(value: Any) -> Any:
+    return func.coalesce(cast(value, String), "")
 
 
 def refresh_lights(

@@ -90,6 +90,65 @@ def create_intents_returning(session: Session, intents: Iterable[Mapping[str, An
     return created
 
 
+# The columns of a bulk row (`create_intents_bulk`), in order; created_on and created_at are the
+# same for the whole call and are added to each row as processed once.
+BULK_COLUMNS = ("key", "kind", "step", "audience", "department_id", "task_id", "period", "payload")
+_SQLITE_ROWS = 2500  # rows per multi-row VALUES: 10 parameters each, under SQLite's 32,766
+
+
+def create_intents_bulk(session: Session, rows: list[tuple[Any, ...]], *, created_on: date) -> list[tuple[int, str]]:
+    """`create_intents_returning` for a scan's many intents, without a mapping per row: each row
+    is a tuple of `BULK_COLUMNS` whose payload is JSON text already (a scan builds it from the
+    parts its intents share), keys unique and valid (the caller makes them with `intent_key`).
+    ON CONFLICT (key) DO NOTHING; returns (id, step) of the rows inserted. SQLite: multi-row
+    VALUES … RETURNING; PostgreSQL: one JSON parameter per batch, as `create_intents_returning`."""
+    if not rows:
+        return []
+    rows = sorted(rows)  # by key: concurrent writers take their locks in the same order
+    table = table_of(NoticeIntent)
+    dialect = session.get_bind().dialect
+    created_at = utcnow()
+    created: list[tuple[int, str]] = []
+    if dialect.name == "sqlite":
+        day = table.c.created_on.type.bind_processor(dialect)
+        moment = table.c.created_at.type.bind_processor(dialect)
+        constants = (day(created_on) if day else created_on, moment(created_at) if moment else created_at)
+        columns = ", ".join(BULK_COLUMNS + ("created_on", "created_at"))
+        connection = session.connection()
+        for start in range(0, len(rows), _SQLITE_ROWS):
+            batch = rows[start : start + _SQLITE_ROWS]
+            values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(batch))
+            parameters = tuple(value for row in batch for value in (*row, *constants))
+            statement = (
+                f"INSERT INTO {table.name} ({columns}) VALUES {values} ON CONFLICT (key) DO NOTHING RETURNING id, step"
+            )
+            created.extend(connection.exec_driver_sql(statement, parameters).tuples())
+        return created
+    insert = _insert_statement(session)
+    on, at = json.dumps(created_on.isoformat()), json.dumps(created_at.isoformat())
+    for start in range(0, len(rows), BATCH):
+        text = "[" + ", ".join(_bulk_json(row, on, at) for row in rows[start : start + BATCH]) + "]"
+        created.extend(insert(text))
+    return created
+
+
+def _bulk_json(row: tuple[Any, ...], created_on: str, created_at: str) -> str:
+    key, kind, step, audience, department_id, task_id, period, payload = row
+    head = json.dumps(
+        {
+            "key": key,
+            "kind": kind,
+            "step": step,
+            "audience": audience,
+            "department_id": department_id,
+            "task_id": task_id,
+            "period": period,
+        },
+        ensure_ascii=False,
+    )
+    return f'{head[:-1]}, "created_on": {created_on}, "created_at": {created_at}, "payload": {payload}}}'
+
+
 def resolve_intents(
     session: Session,
     *,
@@ -222,8 +281,11 @@ def _insert_statement(session: Session):
             .returning(table.c.id, table.c.step)
         )
 
-        def insert(batch: list[dict[str, Any]]) -> list[tuple[int, str]]:
-            text = json.dumps([_json_row(row) for row in batch], ensure_ascii=False)
+        def insert(batch: list[dict[str, Any]] | str) -> list[tuple[int, str]]:
+            """A batch of rows, or the JSON text of one (`create_intents_bulk`)."""
+            text = (
+                batch if isinstance(batch, str) else json.dumps([_json_row(row) for row in batch], ensure_ascii=False)
+            )
             return list(session.execute(statement, {"rows": text}).tuples())
 
         return insert

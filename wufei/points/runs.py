@@ -33,7 +33,7 @@ from wufei.escalation.service import scan
 from wufei.figures.store import store_figures
 from wufei.figures.world import World
 from wufei.indicators.reminders import remind_indicators
-from wufei.lights.service import compute_lights, record_lights
+from wufei.lights.service import scan_lights
 from wufei.notices.models import Audience, NoticeKind
 from wufei.notices.service import create_intents
 from wufei.plans.models import Jurisdiction, JurisdictionLevel, Plan
@@ -105,15 +105,19 @@ def _scoped(result: dict[str, Any], jurisdiction: str | None) -> dict[str, Any]:
 # --- the daily scan ----------------------------------------------------------------------------
 
 
-def daily_scan(engine: Engine, as_of: date, *, rules: Ruleset, jurisdiction: str | None = None) -> dict[str, Any]:
-    """Lights for every open task, then the escalation ladder; working days only. With
+def daily_scan(
+    engine: Engine, as_of: date, *, rules: Ruleset, jurisdiction: str | None = None, full: bool = False
+) -> dict[str, Any]:
+    """Lights for every task, then the escalation ladder; working days only. With
     `jurisdiction`, only the tasks of the plans it answers for: a province scans each city in its
-    own run, several at once, and they touch disjoint rows."""
+    own run, several at once, and they touch disjoint rows. The lights are judged again only for
+    the tasks whose inputs changed or whose light can change with the date (`scan_lights`); with
+    `full`, for every task."""
     with _no_cyclic_gc():
-        return _daily_scan(engine, as_of, rules, jurisdiction)
+        return _daily_scan(engine, as_of, rules, jurisdiction, full)
 
 
-def _daily_scan(engine: Engine, as_of: date, rules: Ruleset, jurisdiction: str | None) -> dict[str, Any]:
+def _daily_scan(engine: Engine, as_of: date, rules: Ruleset, jurisdiction: str | None, full: bool) -> dict[str, Any]:
     with transaction(engine) as session:
         calendar = load_calendar(session)
         scope = _scoped({"as_of": as_of.isoformat()}, jurisdiction)
@@ -129,7 +133,7 @@ def _daily_scan(engine: Engine, as_of: date, rules: Ruleset, jurisdiction: str |
         streaks = missing_streaks_on(
             session, days=[as_of, yesterday], calendar=calendar, cadence=cadence, plan_ids=plan_ids
         )
-        lights = compute_lights(
+        lights = scan_lights(
             session,
             as_of=as_of,
             calendar=calendar,
@@ -137,8 +141,8 @@ def _daily_scan(engine: Engine, as_of: date, rules: Ruleset, jurisdiction: str |
             rules=rules.lights,
             streaks=streaks[as_of],
             plan_ids=plan_ids,
+            full=full,
         )
-        changed = record_lights(session, as_of=as_of, results=lights)
         escalation = scan(
             session,
             as_of=as_of,
@@ -149,13 +153,11 @@ def _daily_scan(engine: Engine, as_of: date, rules: Ruleset, jurisdiction: str |
             plan_ids=plan_ids,
         )
         beside = _indicators_and_cells(session, as_of, calendar=calendar, rules=rules, plan_ids=plan_ids)
-    counts: dict[str, int] = defaultdict(int)
-    for result in lights.values():
-        counts[str(result.light)] += 1
     return scope | {
         "milestones_created": milestones,
-        "lights": dict(counts),
-        "lights_changed": changed,
+        "lights": lights.counts,
+        "lights_judged": lights.judged,
+        "lights_changed": lights.changed,
         "escalation": escalation.as_dict(),
         **beside,
     }
