@@ -320,16 +320,16 @@ def insert_values(
                 update=update,
             )
         return
-    fixed = []
+    processed: list[Any] = []
     for name, value in constants.items():
         process = table.c[name].type.bind_processor(dialect)
-        fixed.append(process(value) if process else value)
+        processed.append(process(value) if process else value)
     names = list(columns) + list(constants)
     statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     if unique:
         statement += f" ON CONFLICT ({', '.join(unique)})" + (f" WHERE {where}" if where else "")
         statement += " DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in update) if update else " DO NOTHING"
-    extra = tuple(fixed)
+    extra = tuple(processed)
     connection = connection.connection() if hasattr(connection, "get_bind") else connection
     connection.exec_driver_sql(statement, [row + extra for row in rows])
 

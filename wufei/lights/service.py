@@ -259,7 +259,7 @@ def scan_lights(
                 )
             )
         )
-    fingerprints = dict(column_rows(session, inputs))
+    fingerprints: dict[int, Any] = {row[0]: row[1] for row in column_rows(session, inputs)}
     results: dict[int, LightResult] = {}
     rows: list[tuple[Any, ...]] = []
     if fingerprints:

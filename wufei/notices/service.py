@@ -294,7 +294,8 @@ def _insert_statement(session: Session):
             sqlite.insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id, table.c.step)
         )
 
-        def insert(batch: list[dict[str, Any]]) -> list[tuple[int, str]]:
+        def insert(batch: list[dict[str, Any]] | str) -> list[tuple[int, str]]:
+            assert not isinstance(batch, str), "JSON batches are PostgreSQL's"
             return list(session.execute(statement, batch).tuples())
 
         return insert
