@@ -268,7 +268,7 @@ def main() -> None:
                 check=True,
                 capture_output=True,
             )
-            commands = ["daily-scan", "monthly-dispatch"]
+            commands = ["daily-scan", "deliver-notices", "monthly-dispatch"]
             names = [arg for command in commands for arg in ("--name", command, "--name", f"{command}-by-city")]
             subprocess.run(
                 [PREFECT, "--no-prompt", "deploy", *names], cwd=ROOT, env=env, check=True, capture_output=True
@@ -292,7 +292,7 @@ def main() -> None:
                 f"PostgreSQL for wufei and Prefect; load average {os.getloadavg()[0]:.1f}"
             )
             print(f"{'what':<34}{'wall':>9}{'city runs':>11}{'summed':>10}  peak RSS per worker (tree / largest run)")
-            for command, extra in (("daily-scan", {}), ("monthly-dispatch", {"force": True})):
+            for command, extra in (("daily-scan", {}), ("deliver-notices", {}), ("monthly-dispatch", {"force": True})):
                 with TreeSampler(workers) as sampler:
                     started = time.perf_counter()
                     run_id = _create_run(

@@ -5,7 +5,9 @@ exactly one) and with which parameters, or that the day has nothing to do; this 
 runs of the command's own deployment (`<command>/<command>`, prefect.yaml) in the work pool,
 where whichever worker has a free slot takes the next one, waits for them, and fails naming the
 cities whose run did not complete. After a period point's cities it issues the province
-roll-ups, which the scoped city runs leave out (`runs.issue_rollups`). docs/province.md.
+roll-ups, which the scoped city runs leave out (`runs.issue_rollups`); after the cities'
+deliveries of a nation it sends what no city run may send (the office's and the group's own
+notices, tied to no task and no department) by one unscoped delivery. docs/province.md.
 
 No retries here: each city's run retries itself, and a retried fan-out only finds the runs it
 already started (their idempotency keys name this run, the command, the day and the city).
@@ -34,8 +36,8 @@ async def fan_out(
     force: bool = False,
     poll_seconds: float = 5,
 ) -> dict[str, Any]:
-    """`command` (daily-scan, weekly-report, monthly-dispatch …) for every city with plans, or
-    `province`'s, one run each, all at once; returns each city's final state."""
+    """`command` (daily-scan, weekly-report, monthly-dispatch …, deliver-notices) for every city
+    with plans, or `province`'s, one run each, all at once; returns each city's final state."""
     from prefect.deployments.flow_runs import arun_deployment
 
     rules = Ruleset.load()
@@ -70,18 +72,27 @@ async def fan_out(
     failed = sorted(city for city, run in zip(cities, finished) if not (run.state and run.state.is_completed()))
     if failed:
         raise RuntimeError(f"{command} did not complete for {', '.join(failed)}: {states}")
-    rollups = await asyncio.to_thread(_rollups, command, day, rules, province)
-    return result | {
-        "jurisdictions": states,
-        "flow_runs": {city: str(run.id) for city, run in zip(cities, finished)},
-        "rollups": rollups,
-    }
+    after = await asyncio.to_thread(_after_cities, command, day, rules, province, None if parent == "local" else parent)
+    return (
+        result
+        | {"jurisdictions": states, "flow_runs": {city: str(run.id) for city, run in zip(cities, finished)}}
+        | after
+    )
 
 
-def _rollups(command: str, day: date, rules: Ruleset, province: str | None) -> list[str]:
+def _after_cities(command: str, day: date, rules: Ruleset, province: str | None, holder: str | None) -> dict[str, Any]:
+    """What the whole needs once every city's run is done: a period point's province roll-ups; the
+    notices of no city, when the nation's delivery fanned out (a province's leaves them to the
+    nation's, or to an unscoped deliver-notices run)."""
     engine = make_engine()
     try:
+        if command == runs.DELIVER_NOTICES:
+            if province is not None:
+                return {}
+            from wufei.notify.runs import scheduled_delivery
+
+            return {"unscoped": scheduled_delivery(engine, day, cadence=rules.cadence, holder=holder)}
         issued = runs.issue_rollups(engine, command, day, rules=rules, within=province)
     finally:
         engine.dispose()
-    return [str(path) for item in issued for path in item.paths]
+    return {"rollups": [str(path) for item in issued for path in item.paths]}

@@ -15,7 +15,7 @@ from wufei.points import registry
 ROOT = Path(__file__).resolve().parents[2]
 # Deployments for a Prefect server with workers only (a province's or the nation's fan-out, one
 # per cadence command): `wufei serve` runs one process, where one unscoped run does the same work.
-FANNED_OUT = {name for name in deployments() if name != "deliver-notices"}
+FANNED_OUT = set(deployments())
 BY_CITY = {f"{name}-by-city" for name in FANNED_OUT}
 ZONE = CadenceConfig.load().timezone_name
 

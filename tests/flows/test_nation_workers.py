@@ -3,10 +3,10 @@ process workers, on loopback.
 
 What docs/province.md tells an operator to do, done for real: `prefect server start` on a
 fresh PostgreSQL database, a process work pool, `prefect deploy` from prefect.yaml, two
-`prefect worker start` processes, then the `fan-out` runs of the daily scan and of the monthly
-dispatch for the whole nation, each starting one run per city. Checks that every city's run
+`prefect worker start` processes, then the `fan-out` runs of the daily scan, the delivery and
+the monthly dispatch for the whole nation, each starting one run per city. Checks that every city's run
 completed, that both workers ran cities, that the wufei database (PostgreSQL) holds each city's
-lights, notices and monthly figures exactly once (a later unscoped scan finds nothing left to
+lights, notices, sent digests and monthly figures exactly once (a later unscoped scan finds nothing left to
 write), and that the province roll-ups were issued after their cities.
 """
 
@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, exists, func, select, text
 
 from tests.rules import RULESET
 from wufei import migrate
@@ -32,7 +32,8 @@ from wufei.figures.models import PeriodFigures
 from wufei.generate import plans
 from wufei.importers.service import import_paths
 from wufei.lights.models import LightRecord
-from wufei.notices.models import NoticeIntent
+from wufei.notices.models import NoticeIntent, NoticeKind
+from wufei.notify.models import Dispatch, DispatchIntent
 from wufei.plans.models import Jurisdiction, Plan
 from wufei.points import runs
 from wufei.tasks.models import Task
@@ -199,6 +200,7 @@ def test_a_nation_fans_out_each_command_one_run_per_city_over_two_workers(postgr
         "WUFEI_HOME": str(ROOT),
         "WUFEI_DATABASE_URL": wufei_url,
         "WUFEI_BULLETIN_DIR": str(bulletins),
+        "WUFEI_OUTBOX_DIR": str(tmp_path / "outbox"),
     }
     processes: list[subprocess.Popen] = []
     logs: dict[str, Path] = {}
@@ -227,13 +229,20 @@ def test_a_nation_fans_out_each_command_one_run_per_city_over_two_workers(postgr
         # (Started before the deploy: they start up while it runs.)
         for worker in ("worker-a", "worker-b"):
             start(worker, "worker", "start", "--pool", "wufei", "--name", worker, "--limit", "2")
-        deployed = ("daily-scan", "monthly-dispatch", "daily-scan-by-city", "monthly-dispatch-by-city")
+        commands = ("daily-scan", "deliver-notices", "monthly-dispatch")
+        deployed = [name for command in commands for name in (command, f"{command}-by-city")]
         _prefect("deploy", *[arg for name in deployed for arg in ("--name", name)], env=env)
 
         # What `prefect deployment run fan-out/daily-scan-by-city --param …` does, through the API
         # (the CLI costs seconds of imports).
         _scan, scans = _run_to_end(
             api, "fan-out/daily-scan-by-city", {"command": "daily-scan", "as_of": SCAN_DAY, "poll_seconds": 1}, logs
+        )
+        _delivery, deliveries = _run_to_end(
+            api,
+            "fan-out/deliver-notices-by-city",
+            {"command": "deliver-notices", "as_of": SCAN_DAY, "poll_seconds": 1},
+            logs,
         )
         _dispatch, dispatches = _run_to_end(
             api,
@@ -252,13 +261,14 @@ def test_a_nation_fans_out_each_command_one_run_per_city_over_two_workers(postgr
             except subprocess.TimeoutExpired:
                 process.kill()
 
-    for children in (scans, dispatches):
+    for children in (scans, deliveries, dispatches):
         assert len(children) == CITIES
         assert all(run["state_type"] == "COMPLETED" for run in children), children
         assert sorted(run["parameters"]["jurisdiction"] for run in children) == sorted(cities)
         assert all(run["parameters"]["as_of"] == SCAN_DAY for run in children)
     assert all(run["parameters"]["force"] is True for run in dispatches)
-    ran = {name: [run["id"] for run in scans + dispatches if run["id"] in text_] for name, text_ in worker_logs.items()}
+    every = scans + deliveries + dispatches
+    ran = {name: [run["id"] for run in every if run["id"] in text_] for name, text_ in worker_logs.items()}
     assert all(ran.values()), f"each worker should have run cities: {ran}"
 
     counts = _counts_by_city(engine)
@@ -271,6 +281,23 @@ def test_a_nation_fans_out_each_command_one_run_per_city_over_two_workers(postgr
     assert again["lights_changed"] == 0
     assert again["escalation"]["created"] == 0 and again["escalation"]["already_existing"] > 0
     assert _counts_by_city(engine) == counts
+
+    # Every digest the scans owed was sent once, by its city's run (none left to the unscoped one).
+    with make_sessionmaker(engine)() as session:
+        statuses = session.execute(select(Dispatch.status, func.count()).group_by(Dispatch.status)).all()
+        keys = session.scalars(select(Dispatch.key)).all()
+        # (the monthly dispatch, run after the delivery, owes its 通报已生成 notices to the next one)
+        unsent = session.scalar(
+            select(func.count())
+            .select_from(NoticeIntent)
+            .where(
+                NoticeIntent.kind != NoticeKind.BULLETIN_READY,
+                ~exists().where(DispatchIntent.intent_id == NoticeIntent.id),
+            )
+        )
+    assert dict(statuses) == {"sent": len(keys)} and len(keys) == len(set(keys)) > 0, statuses
+    assert unsent == 0
+    assert len(list((tmp_path / "outbox").rglob("*"))) >= len(keys)
 
     # Each city's monthly figures once, and its bulletin; each province's roll-up after its cities.
     with make_sessionmaker(engine)() as session:

@@ -164,6 +164,9 @@ def test_a_fan_out_plans_one_run_per_city_and_nothing_on_a_day_with_nothing_to_d
     assert monthly_off.skipped and not monthly_off.runs
     forced = runs.fan_out(province, "monthly-dispatch", DAY, rules=RULESET, force=True, within="湖南省")
     assert forced.runs["株洲市"] == {"as_of": "2024-01-02", "force": True, "jurisdiction": "株洲市"}
+    # Delivery retries every day: its fan-out runs on a rest day too.
+    delivery = runs.fan_out(province, "deliver-notices", date(2024, 1, 6), rules=RULESET)
+    assert delivery.runs == {city: {"as_of": "2024-01-06", "jurisdiction": city} for city in CITIES}
     with pytest.raises(ValueError, match="unknown cadence command"):
         runs.fan_out(province, "monthly", DAY, rules=RULESET)
 

@@ -47,6 +47,7 @@ from wufei.ruleset import Ruleset
 from wufei.tasks.milestones import ensure_milestones
 
 DAILY_SCAN, WEEKLY_REPORT = "daily-scan", "weekly-report"
+DELIVER_NOTICES = "deliver-notices"  # not a cadence point, but fanned out like one (flows/notify.py)
 
 
 def commands() -> list[str]:
@@ -224,13 +225,14 @@ def fan_out(
     run; `within` a province: its cities and its own plans). Nothing on a day the command would
     skip anyway (a daily scan on a rest day, a period point off its run day unless `force`), so a
     nation's pool does not start three hundred runs to do nothing."""
-    if command not in commands():
-        raise ValueError(f"unknown cadence command {command!r} (one of {', '.join(commands())})")
+    fanned = [*commands(), DELIVER_NOTICES]
+    if command not in fanned:
+        raise ValueError(f"unknown cadence command {command!r} (one of {', '.join(fanned)})")
     with transaction(engine) as session:
         calendar = load_calendar(session)
         if command == DAILY_SCAN and not calendar.is_workday(day):
             return FanOut(command, day, skipped="非工作日")
-        point = None if command in (DAILY_SCAN, WEEKLY_REPORT) else registry.point(command)
+        point = None if command in (DAILY_SCAN, WEEKLY_REPORT, DELIVER_NOTICES) else registry.point(command)
         if point is not None and not force and not point.runs_on(day, calendar, rules.cadence):
             return FanOut(command, day, skipped="今日不是该环节的运行日")
     parameters: dict[str, Any] = {"as_of": day.isoformat()} | ({"force": True} if point is not None and force else {})
@@ -254,7 +256,7 @@ def issue_rollups(
     """The province roll-ups a period point's unscoped run issues after its own bulletins (each
     province, or `within`), for a fan-out whose city runs have all completed: the city runs,
     scoped, leave them out."""
-    if command in (DAILY_SCAN, WEEKLY_REPORT):
+    if command in (DAILY_SCAN, WEEKLY_REPORT, DELIVER_NOTICES):
         return []
     point = registry.point(command)
     issued: list[Issued] = []
