@@ -120,9 +120,10 @@ def _create_run(api: str, deployment: str, parameters: dict) -> str:
 
 
 def _province(engine, folder: Path) -> list[str]:
-    """A small generated province (3 cities × 40 tasks), imported from its plan workbooks."""
+    """A small generated province (3 cities × 12 tasks, each city's own departments and deadlines:
+    enough for lights and notices in every city), imported from its plan workbooks."""
     migrate.upgrade(engine)
-    spec = plans.province(seed=11, cities=CITIES, tasks=40, indicators=5)
+    spec = plans.province(seed=11, cities=CITIES, tasks=12, indicators=2)
     files = plans.write_files(spec, folder)
     registry = Registry.load(plans.shipped_registry_files() + files.registries)
     results = import_paths(engine, files.workbooks, registry=registry)
