@@ -28,8 +28,13 @@ demo-short: install
 
 # Both databases at once (2 cores), and the tests that reach no database once (marked nodb by
 # tests/conftest.py), started when a core frees up; each pass's output is printed whole when it ends.
+# The PostgreSQL pass, the longest, runs on two pytest-xdist workers so that it takes up both cores
+# once the others are done; a module's tests, and the tests sharing the Prefect test server, stay on
+# one worker, the slow ones handed out first (tests/conftest.py).
 test: install system-packages
-	$(MAKE) --no-print-directory -k -j2 --output-sync=target test-sqlite test-postgres test-nodb
+	$(MAKE) --no-print-directory -k -j2 --output-sync=target test-postgres test-sqlite test-nodb
+
+XDIST := -n 2 --dist loadgroup --no-loadscope-reorder
 
 # Each pass ends with its ten slowest tests, so a slow fixture shows itself.
 test-sqlite: install system-packages
@@ -37,7 +42,7 @@ test-sqlite: install system-packages
 
 # Installs Debian's PostgreSQL if missing and starts a throwaway server on loopback.
 test-postgres: install system-packages
-	WUFEI_TEST_DATABASE_URL=$$(scripts/postgres.sh) $(PY) -m pytest -q --durations=10 -m 'not nodb'
+	WUFEI_TEST_DATABASE_URL=$$(scripts/postgres.sh) $(PY) -m pytest -q --durations=10 -m 'not nodb' $(XDIST)
 
 # Importer grammar, corpus, readers, pure rules: the same on either database. A nodb test that opens a
 # database connection fails here, so a test the marking misjudges shows itself.

@@ -11,6 +11,7 @@ import hashlib
 import inspect
 import os
 import re
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,6 +47,47 @@ def fresh_database_url(tmp_dir: Path) -> str:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return f"{server}/{name}"
+
+
+def copy_database(template_url: str, tmp_dir: Path) -> str:
+    """A new database holding what `template_url` holds (the template's engines disposed): the
+    SQLite file backed up, or PostgreSQL's CREATE DATABASE … TEMPLATE. For a fixture that would
+    otherwise migrate and import the same documents for every test."""
+    server = _server_url()
+    if server is None:
+        url = fresh_database_url(tmp_dir)
+        source = sqlite3.connect(template_url.removeprefix("sqlite:///"))
+        target = sqlite3.connect(url.removeprefix("sqlite:///"))
+        with source, target:
+            source.backup(target)
+        source.close()
+        target.close()
+        return url
+    name = f"wufei_test_{uuid.uuid4().hex[:10]}"
+    template = template_url.rsplit("/", 1)[1]
+    admin = create_engine(
+        server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres", isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    admin.dispose()
+    return f"{server}/{name}"
+
+
+@pytest.fixture(scope="session")
+def hengshui_template(tmp_path_factory) -> str:
+    """The URL of a migrated database with the Hengshui plan imported, built once for the run and
+    never opened again: copy it with `copy_database` (tests/flows' `flow_database` does)."""
+    from tests.seed_files import HENGSHUI_PLAN
+    from wufei.importers.service import import_paths
+
+    url = fresh_database_url(tmp_path_factory.mktemp("hengshui-template"))
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    [result] = import_paths(engine, [HENGSHUI_PLAN])
+    assert result.ok, result.error
+    engine.dispose()
+    return url
 
 
 @pytest.fixture(scope="session")
@@ -129,7 +171,7 @@ def prefect_server():
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=60):
+    with prefect_test_harness(server_startup_timeout=180):  # a cap: a loaded machine starts it slowly
         yield
 
 
@@ -204,10 +246,32 @@ def touches_database(item: pytest.Item) -> bool:
     return False
 
 
+# Shared expensive fixtures: under pytest-xdist (`make test` splits the PostgreSQL pass over two
+# workers, --dist loadgroup) the tests that use one run on one worker, so it is set up once.
+_SHARED_BY_GROUP = ("prefect_server",)
+
+
+def _xdist_group(item: pytest.Item) -> str:
+    """A module's tests stay together (its module fixtures are built once); the users of a shared
+    session fixture form one group across modules."""
+    for name in _SHARED_BY_GROUP:
+        if name in getattr(item, "fixturenames", ()):
+            return name
+    return item.nodeid.split("::", 1)[0]
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if not touches_database(item):
             item.add_marker(pytest.mark.nodb)
+    if getattr(config.option, "loadgroup", False):  # set by pytest-xdist in its workers for --dist loadgroup
+        for item in items:
+            item.add_marker(pytest.mark.xdist_group(_xdist_group(item)))
+        # The longest groups first (xdist hands out groups in this order with --no-loadscope-reorder),
+        # so the last one to finish is a short one and both workers end together.
+        slow = {_xdist_group(item) for item in items if item.get_closest_marker("slow")} | set(_SHARED_BY_GROUP)
+        items.sort(key=lambda item: _xdist_group(item) not in slow)
 
 
 _GUARDED: list[str] = []  # the nodb test running now, if any

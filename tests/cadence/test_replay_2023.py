@@ -29,6 +29,8 @@ from wufei.reports.models import Report
 from wufei.simulate import Simulation, behaviour_of, office_config
 from wufei.tasks.models import Task
 
+pytestmark = pytest.mark.slow  # the year is replayed once for the module (tens of seconds)
+
 PLAN = "衡政办字〔2022〕57号"
 
 

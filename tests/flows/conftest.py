@@ -5,20 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import fresh_database_url
-from tests.seed_files import HENGSHUI_PLAN
-from wufei import migrate
+from tests.conftest import copy_database
 from wufei.db import make_engine
-from wufei.importers.service import import_paths
 
 
 @pytest.fixture
-def flow_database(tmp_path, monkeypatch):
-    url = fresh_database_url(tmp_path)
+def flow_database(tmp_path, monkeypatch, hengshui_template):
+    """A copy of the migrated database with the Hengshui plan (imported once for the run)."""
+    url = copy_database(hengshui_template, tmp_path)
     engine = make_engine(url)
-    migrate.upgrade(engine)
-    [result] = import_paths(engine, [HENGSHUI_PLAN])
-    assert result.ok, result.error
     monkeypatch.setenv("WUFEI_DATABASE_URL", url)
     monkeypatch.setenv("WUFEI_BULLETIN_DIR", str(tmp_path / "bulletins"))
     yield engine
