@@ -10,6 +10,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from wufei.audit.models import AuditEntry
+from wufei.db import table_of
 
 
 def jsonable(value: Any) -> Any:
@@ -90,4 +91,4 @@ def entry(
 def record_many(session: Session, entries: list[dict[str, Any]]) -> None:
     """Many entries (from `entry`) as one multi-row INSERT: an import writes hundreds."""
     if entries:
-        session.execute(insert(AuditEntry.__table__), entries)
+        session.execute(insert(table_of(AuditEntry)), entries)
