@@ -39,7 +39,6 @@ from sqlalchemy import (
     text,
     true,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 
@@ -261,7 +260,12 @@ def insert_rows(
     name = bind.dialect.name
     if unique and name not in ("postgresql", "sqlite"):
         raise NotImplementedError(f"不支持的数据库：{name}（应为 SQLite 或 PostgreSQL）")
-    make = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[name] if unique else insert
+    if unique:  # the dialect's own INSERT (ON CONFLICT); its module is loaded only here
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        make = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[name]
+    else:
+        make = insert
 
     def on_conflict(statement):
         if not unique:

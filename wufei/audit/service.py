@@ -6,9 +6,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from wufei.audit.models import AuditEntry
+from wufei.db import table_of
 
 
 def jsonable(value: Any) -> Any:
@@ -63,3 +65,30 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def entry(
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    entity_key: str,
+    changes: dict[str, Any],
+    source: str | None,
+) -> dict[str, Any]:
+    """One audit entry's columns, for `record_many`."""
+    return {
+        "actor": actor,
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "entity_key": entity_key[:200],
+        "changes": changes,
+        "source": source,
+    }
+
+
+def record_many(session: Session, entries: list[dict[str, Any]]) -> None:
+    """Many entries (from `entry`) as one multi-row INSERT: an import writes hundreds."""
+    if entries:
+        session.execute(insert(table_of(AuditEntry)), entries)

@@ -3,11 +3,12 @@ names in documents resolved to them. Services take a Session and never commit.""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
+from wufei.db import table_of
 from wufei.departments.models import Department, DepartmentAlias, DepartmentKind
-from wufei.departments.registry import Registry, ResolutionKind
+from wufei.departments.registry import Registry, ResolutionKind, Unit
 from wufei.importers.records import ImportError_
 from wufei.plans.models import Jurisdiction
 from wufei.tasks.models import Role, TaskDepartment
@@ -42,31 +43,53 @@ def ensure_jurisdiction(
 
 
 def sync_registry_departments(session: Session, registry: Registry, jurisdiction: Jurisdiction) -> int:
-    """Add the registry's units and aliases that the database lacks; never deletes."""
-    existing = {
-        d.name: d
-        for d in session.scalars(
-            select(Department)
-            .where(Department.jurisdiction_id == jurisdiction.id)
-            .options(selectinload(Department.aliases))
+    """Add the registry's units and aliases that the database lacks; never deletes. Read and
+    written as rows: every file an import reads checks a hundred units and their aliases."""
+    units = registry.units(jurisdiction.name)
+    session.flush()  # departments added in this session count as stored
+    stored = {
+        name: (department_id, kind)
+        for department_id, name, kind in session.execute(
+            select(Department.id, Department.name, Department.kind).where(Department.jurisdiction_id == jurisdiction.id)
         )
     }
-    added = 0
-    for unit in registry.units(jurisdiction.name):
-        department = existing.get(unit.name)
-        if department is None:
-            department = Department(jurisdiction_id=jurisdiction.id, name=unit.name, kind=unit.kind)
-            session.add(department)
-            existing[unit.name] = department
-            added += 1
-        elif department.kind == DepartmentKind.UNKNOWN:
-            department.kind = DepartmentKind(unit.kind)  # the office has since added it to the registry
-        have = {a.alias for a in department.aliases}
+    have = set(
+        session.execute(
+            select(DepartmentAlias.department_id, DepartmentAlias.alias)
+            .join(Department, Department.id == DepartmentAlias.department_id)
+            .where(Department.jurisdiction_id == jurisdiction.id)
+        ).tuples()
+    )
+    firsts: dict[str, Unit] = {}  # a unit named twice is stored once, as first listed
+    for unit in units:
+        if unit.name not in stored:
+            firsts.setdefault(unit.name, unit)
+    new = list(firsts.values())
+    if new:
+        table = table_of(Department)
+        ids = session.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True),
+            [{"jurisdiction_id": jurisdiction.id, "name": u.name, "kind": u.kind, "parent_id": None} for u in new],
+        ).scalars()
+        added = {unit.name for unit in new}
+        stored.update({unit.name: (department_id, unit.kind) for unit, department_id in zip(new, ids, strict=True)})
+    else:
+        added = set()
+    aliases = []
+    for unit in units:
+        department_id, kind = stored[unit.name]
+        if unit.name not in added and kind == DepartmentKind.UNKNOWN:
+            department = session.get(Department, department_id)
+            if department is not None:  # the office has since added it to the registry
+                department.kind = DepartmentKind(unit.kind)
         for alias in unit.aliases:
-            if alias not in have:
-                department.aliases.append(DepartmentAlias(alias=alias))
+            if (department_id, alias) not in have:
+                have.add((department_id, alias))
+                aliases.append({"department_id": department_id, "alias": alias})
+    if aliases:
+        session.execute(insert(table_of(DepartmentAlias)), aliases)
     session.flush()
-    return added
+    return len(new)
 
 
 def upsert_department(

@@ -4,20 +4,12 @@ task and day (the day's last judgement)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wufei.db import Base, Day, EnumText, LongText, ShortText, utcnow
-
-
-class Light(StrEnum):
-    GREEN = "green"
-    YELLOW = "yellow"
-    RED = "red"
-    DONE = "done"
-
+from wufei.lights.rules import Light
 
 LIGHT_NAMES: dict[str, str] = {Light.GREEN: "绿灯", Light.YELLOW: "黄灯", Light.RED: "红灯", Light.DONE: "已完成"}
 UNSUPERVISED = "未纳入督办"  # what a task without a light (no lead department yet) shows instead

@@ -30,10 +30,21 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from wufei.chinese import chinese_date
-from wufei.lights.models import Light
+
+
+class Light(StrEnum):
+    """A task's light (its column type in `wufei.lights.models`). It lives with the rules, which
+    import nothing heavy: the importer reads them without loading the light history's model."""
+
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+    DONE = "done"
+
 
 if TYPE_CHECKING:  # the calendar is passed in; only its methods are used
     from wufei.calendar.workdays import WorkCalendar

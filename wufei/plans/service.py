@@ -23,12 +23,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from wufei.audit import service as audit
 from wufei.audit.models import AuditEntry
 from wufei.cells.models import CellCount
+from wufei.db import table_of
 from wufei.departments.owners import parse_owners, split_names
 from wufei.departments.registry import Registry
 from wufei.departments.service import OwnerResolver, ensure_jurisdiction
@@ -159,8 +160,8 @@ def import_plan(
     summary.changes[plan_change] += 1
 
     sync = _Sync(session, plan, resolver, actor, source, summary, parsed.complete)
-    task_objects = sync.children(Task, TaskDepartment, tasks, ("list_kind", "number"), "task_id")
-    sync.milestones(tasks, task_objects)
+    task_ids = sync.children(Task, TaskDepartment, tasks, ("list_kind", "number"), "task_id")
+    sync.milestones(tasks, task_ids)
     sync.children(Indicator, IndicatorDepartment, indicators, ("number", "seq"), "indicator_id")
     sync.cells(cells)
     summary.warnings.extend(resolver.warnings)
@@ -534,11 +535,16 @@ class _Sync:
         self.session, self.plan, self.resolver = session, plan, resolver
         self.actor, self.source, self.summary = actor, source, summary
         self.complete = complete  # whether records missing from the source are removed
+        self.entries: list[dict[str, Any]] = []  # audit entries not yet written (`_write_audit`)
 
     def children(
         self, model, link_model, rows: list[_Row], key_fields: tuple[str, str], link_fk: str
-    ) -> dict[tuple[str, ...], Any]:
-        """Create, update and (for a complete source) delete the plan's children; the rows' objects by key."""
+    ) -> dict[tuple[str, ...], int]:
+        """Create, update and (for a complete source) delete the plan's children; the rows' ids by key.
+
+        Records already stored are updated through their objects; new ones, most of a first import,
+        go in as a few multi-row INSERTs (the records, their departments, their values, the audit
+        entries) rather than a unit-of-work object each."""
         loads = [selectinload(model.assignments).selectinload(link_model.department)]
         if model is Indicator:
             loads.append(selectinload(Indicator.values))
@@ -549,6 +555,7 @@ class _Sync:
         entity = model.__tablename__
         record_type = RecordType.TASK if model is Task else RecordType.INDICATOR
         done: list[tuple[str, Any, _Row, dict[str, Any], dict[str, list[str]]]] = []
+        created: list[tuple[_Row, dict[int, tuple[Role, int, str | None]]]] = []
         for row in rows:
             wanted, departments = self._owners_wanted(row)
             if model is Task and not departments.get(ROLE_FIELDS[Role.LEAD]):
@@ -557,28 +564,66 @@ class _Sync:
             self._add_owner_doubts(row, needs_lead=model is Task)
             obj = existing.pop(row.key, None)
             if obj is None:
-                obj = model(plan_id=self.plan.id, **row.fields)
-                self.session.add(obj)
-                action, changes = (
-                    "create",
-                    {k: [None, audit.jsonable(v)] for k, v in row.fields.items() if v is not None},
-                )
-            else:
-                action, changes = "update", audit.apply_changes(obj, row.fields)
+                changes = {k: [None, audit.jsonable(v)] for k, v in row.fields.items() if v is not None}
+                changes.update(self._owner_changes({}, wanted, self.resolver.names))
+                for value in row.values:
+                    changes[f"value_{value['year']}"] = [None, value["value_raw"]]
+                created.append((row, wanted))
+                done.append(("create", None, row, changes, departments))
+                continue
+            changes = audit.apply_changes(obj, row.fields)
             changes.update(self._sync_owners(obj, link_model, wanted))
             if model is Indicator:
                 changes.update(self._sync_values(obj, row.values))
-            done.append((action, obj, row, changes, departments))
+            done.append(("update", obj, row, changes, departments))
         if self.complete:
             for key, obj in existing.items():
                 self._delete(entity, obj, "/".join(key))
-        self.session.flush()  # one round of inserts; ids are known from here on
+        self.session.flush()  # the updates and deletes; then the new records, ids in the rows' order
+        new_ids = iter(self._insert_created(model, link_model, link_fk, created))
+        ids: dict[tuple[str, ...], int] = {}
         for action, obj, row, changes, departments in done:
-            self._audit(action, entity, obj.id, self._key(row), changes)
-            self._loaded(record_type, obj.id, row, action, changes, departments)
-        return {row.key: obj for _action, obj, row, *_ in done}
+            record_id = obj.id if obj is not None else next(new_ids)
+            ids[row.key] = record_id
+            self._audit(action, entity, record_id, self._key(row), changes)
+            self._loaded(record_type, record_id, row, action, changes, departments)
+        self._write_audit()
+        return ids
 
-    def milestones(self, rows: list[_Row], tasks: dict[tuple[str, ...], Task]) -> None:
+    def _insert_created(
+        self, model, link_model, link_fk: str, created: list[tuple[_Row, dict[int, tuple[Role, int, str | None]]]]
+    ) -> list[int]:
+        """The new records, their department links and (indicators) values; their ids in order."""
+        if not created:
+            return []
+        table = table_of(model)
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        ids = list(
+            self.session.execute(statement, [{"plan_id": self.plan.id, **row.fields} for row, _ in created]).scalars()
+        )
+        links = [
+            {
+                link_fk: record_id,
+                "department_id": department_id,
+                "role": role,
+                "position": position,
+                "source_name": source_name,
+            }
+            for record_id, (_row, wanted) in zip(ids, created, strict=True)
+            for department_id, (role, position, source_name) in wanted.items()
+        ]
+        if links:
+            self.session.execute(insert(table_of(link_model)), links)
+        values = [
+            {"indicator_id": record_id, **value}
+            for record_id, (row, _wanted) in zip(ids, created, strict=True)
+            for value in row.values
+        ]
+        if values:
+            self.session.execute(insert(table_of(IndicatorValue)), values)
+        return ids
+
+    def milestones(self, rows: list[_Row], task_ids: dict[tuple[str, ...], int]) -> None:
         """The earlier dates of each task's deadline as its milestones (source `document`).
 
         Expected progress is the elapsed share of the task by then (序时进度). Milestones the
@@ -600,10 +645,19 @@ class _Sync:
                 select(AuditEntry.entity_key).where(AuditEntry.entity == "milestones", AuditEntry.action == "delete")
             )
         )
+        needed = [task_ids[row.key] for row in rows if row.checkpoints or task_ids[row.key] in documented]
+        if not needed:
+            return
+        tasks = {
+            task.id: task
+            for task in self.session.scalars(
+                select(Task).where(Task.id.in_(needed)).options(selectinload(Task.milestones))
+            )
+        }
         created: list[Milestone] = []
         for row in rows:
-            task = tasks[row.key]
-            if not row.checkpoints and task.id not in documented:
+            task = tasks.get(task_ids[row.key])
+            if task is None:
                 continue
             wanted = {
                 point.due_date: point
@@ -634,18 +688,11 @@ class _Sync:
         for milestone in created:
             changes = {"due_date": [None, milestone.due_date.isoformat()], "title": [None, milestone.title]}
             self._audit_milestone("create", milestone, changes)
+        self._write_audit()
 
     def _audit_milestone(self, action: str, milestone: Milestone, changes: dict[str, Any]) -> None:
-        audit.record(
-            self.session,
-            actor=self.actor,
-            action=action,
-            entity="milestones",
-            entity_id=milestone.id,
-            entity_key=f"document:{milestone.task_id}|{milestone.due_date.isoformat()}",
-            changes=changes,
-            source=self.source,
-        )
+        key = f"document:{milestone.task_id}|{milestone.due_date.isoformat()}"
+        self.entries.append(audit.entry(self.actor, action, "milestones", milestone.id, key, changes, self.source))
 
     def cells(self, rows: list[_Row]) -> None:
         existing: dict[tuple[str, ...], CellCount] = {
@@ -672,6 +719,7 @@ class _Sync:
         for action, obj, row, changes, departments in done:
             self._audit(action, "cell_counts", obj.id, self._key(row), changes)
             self._loaded(RecordType.CELL, obj.id, row, action, changes, departments)
+        self._write_audit()
 
     def _loaded(
         self,
@@ -738,7 +786,7 @@ class _Sync:
         if current == wanted:
             return {}
         names = {**self.resolver.names, **{a.department_id: a.department.name for a in obj.assignments}}
-        old = _owner_summary(sorted(current.items(), key=lambda item: item[1][1]), names)
+        changes = self._owner_changes(current, wanted, names)
         for link in list(obj.assignments):
             if link.department_id not in wanted:
                 obj.assignments.remove(link)
@@ -751,6 +799,18 @@ class _Sync:
                 )
             else:
                 link.role, link.position, link.source_name = role, position, source_name
+        return changes
+
+    @staticmethod
+    def _owner_changes(
+        current: dict[int, tuple[Role, int, str | None]],
+        wanted: dict[int, tuple[Role, int, str | None]],
+        names: dict[int, str],
+    ) -> dict[str, list[Any]]:
+        """The owner names by role before and after, for the roles whose names change."""
+        if current == wanted:
+            return {}
+        old = _owner_summary(sorted(current.items(), key=lambda item: item[1][1]), names)
         new = _owner_summary(wanted.items(), names)
         return {
             role: [old.get(role, []), new.get(role, [])]
@@ -796,16 +856,14 @@ class _Sync:
             self.summary.changes["unchanged"] += 1
             return
         self.summary.changes[{"create": "created", "update": "updated", "delete": "deleted"}[action]] += 1
-        audit.record(
-            self.session,
-            actor=self.actor,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            entity_key=key,
-            changes=changes,
-            source=self.source,
-        )
+        self.entries.append(audit.entry(self.actor, action, entity, entity_id, key, changes, self.source))
+
+    def _write_audit(self) -> None:
+        """The audit entries gathered so far, in one multi-row INSERT after what is pending."""
+        if self.entries:
+            self.session.flush()
+            audit.record_many(self.session, self.entries)
+            self.entries = []
 
     def _key(self, row: _Row) -> str:
         return f"{self.plan.doc_number or self.plan.title}/" + "/".join(row.key)

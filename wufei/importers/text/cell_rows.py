@@ -472,12 +472,17 @@ class _Aligner:
         for i in range(start[0], n + 1):
             row_start = [list(pair) for pair in cost[i][0]]
             columns = list(range(w))
+            # A state's steps at the cost they were last taken from: taken again from the same cost they
+            # would improve nothing, so the second pass takes only the states whose cost fell.
+            taken: dict[tuple[int, int, int], float] = {}
             # A left-out last cell completes a row without using a piece: column 0 again, seen once more.
             while columns:
                 for c in columns:
                     for o in range(2):
                         for f in (_NOTHING, _PIECES, _TEXT):
-                            if cost[i][c][o][f] < _INF:
+                            value = cost[i][c][o][f]
+                            if value < _INF and taken.get((c, o, f)) != value:
+                                taken[(c, o, f)] = value
                                 self._steps(pieces, (i, c, o, f), relax)
                 again = cost[i][0] != row_start
                 row_start = [list(pair) for pair in cost[i][0]]
