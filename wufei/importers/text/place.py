@@ -25,8 +25,8 @@ _SIGNED_DATE = re.compile(
 )
 _NOTICE_ISSUER = re.compile(r"^(.{2,40}?)关于")
 _LEADING_NOISE = re.compile(r"^(?:中共|中国共产党|\d{4}(?:[-—–至]\d{4})?年度?|[《“\"「（(])+")
-# After a two-character name (景县, 城区) a title goes on like this; 城区生活垃圾… is no place.
-_AFTER_SHORT_NAME = re.compile(r"^(?:$|[“\"《（(「]|关于|人民政府|政府|十[一二三四五六七八九])")
+# After a two-character name (景县, 城区) a title goes on like this (攸县2024年…); 城区生活垃圾… is no place.
+_AFTER_SHORT_NAME = re.compile(r"^(?:$|[“\"《（(「]|关于|人民政府|政府|十[一二三四五六七八九]|\d{4}年)")
 
 
 @dataclass(frozen=True)

@@ -161,6 +161,7 @@ class _Columns:
     duplicate: list[int] = field(default_factory=list)  # columns of a role an earlier column has
     unused: list[int] = field(default_factory=list)  # understood, but not read by this kind of table
     more_supporting: list[int] = field(default_factory=list)  # further supporting columns, read with the first
+    milestones: dict[int, str] = field(default_factory=dict)  # column -> its period (2025年) under one deadline
 
     def has(self, *roles: str) -> bool:
         return all(role in self.index for role in roles)
@@ -343,6 +344,7 @@ def _columns(header: list[str]) -> _Columns:
             (columns.unused if role in _CONTEXT_ROLES else columns.duplicate).append(k)
         else:
             columns.index[role] = k
+    _deadline_years_as_milestones(columns, roles, years)
     if year_columns and "baseline" not in columns.index and (len(year_columns) > 1 or targets):
         first = min(year_columns, key=lambda k: (years[k] or 0, _growth(header[k]), k))
         columns.index["baseline"] = first
@@ -538,7 +540,8 @@ def _flag_columns(table: Table, columns: _Columns, kind: str, result: TableRecor
     if used is not None:
         columns.unused = [k for role, k in columns.index.items() if role not in used]
         if kind in ("tasks", "projects"):
-            columns.unused += columns.other_targets + [k for k, _ in columns.observed]
+            # Milestones stay in the task's content too: 完成时限（2024年）：完成选址
+            columns.unused += columns.other_targets + [k for k, _ in columns.observed] + list(columns.milestones)
     kept = "其内容已并入任务内容" if kind in ("tasks", "projects") else "该列未导入"
     for k in columns.unknown:
         if not _filled(table.rows, k):
@@ -1113,15 +1116,28 @@ _QUARTER_HEADER = re.compile(r"(第?[一二三四1-4]季度)[）)]?$")
 _NO_MILESTONE = ("—", "——", "-", "－", "/", "无")
 
 
+def _deadline_years_as_milestones(columns: _Columns, roles: list[str | None], years: list[int | None]) -> None:
+    """完成时限 merged over 2024年 / 2025年: each year's cell holds that year's milestone (完成选址, 建成投运), not
+    a deadline; the columns are milestone columns, read like quarter columns."""
+    dated = [k for k, role in enumerate(roles) if role == "deadline"]
+    if len(dated) < 2 or any(years[k] is None for k in dated) or len({years[k] for k in dated}) < len(dated):
+        return
+    columns.milestones = {k: f"{years[k]}年" for k in dated}
+    del columns.index["deadline"]
+    columns.duplicate = [k for k in columns.duplicate if k not in columns.milestones]
+
+
 def _last_milestone(row: Row, columns: _Columns) -> str | None:
-    """Quarter columns standing in for a deadline column (一季度…四季度 under 季度目标, each cell a milestone):
-    the task falls due at the end of the last quarter holding one; that quarter's heading is the deadline."""
+    """Quarter columns standing in for a deadline column (一季度…四季度 under 季度目标, each cell a milestone), or
+    year columns under one 完成时限: the task falls due at the end of the last period holding a milestone; that
+    period's heading is the deadline."""
     last = None
     for k, text in enumerate(columns.header):
         quarter = _QUARTER_HEADER.search(normalize_cell(text) or "")
+        period = quarter.group(1) if quarter else columns.milestones.get(k)
         cell = normalize_cell(row.cells[k]) if k < len(row.cells) else None
-        if quarter and cell and cell not in _NO_MILESTONE:
-            last = quarter.group(1)
+        if period and cell and cell not in _NO_MILESTONE:
+            last = period
     return last
 
 
