@@ -108,3 +108,71 @@ def test_a_county_s_two_character_name_before_the_plan_s_year_is_its_place():
         issuer=None, title="攸县2024年“无废城市”建设重点任务分工表", doc_number=None, lines=["攸县2024年…"]
     )
     assert (found.name, found.doubts) == ("攸县", ())
+
+
+def _docx(tmp_path: Path, blocks: list[str | list[list[str]]]) -> Path:
+    out = docx.Document()
+    for block in blocks:
+        if isinstance(block, str):
+            out.add_paragraph(block)
+        else:
+            add_table(out, block)
+    path = tmp_path / "zhenggai.docx"
+    out.save(str(path))
+    return path
+
+
+def test_a_task_list_and_a_duty_list_with_the_same_numbers_and_names_are_one_list(tmp_path: Path):
+    path = _docx(
+        tmp_path,
+        [
+            "某市固体废物问题整改方案",
+            "一、问题清单",
+            [["序号", "问题", "具体表现"], ["1", "消纳场建设滞后", "库容不足。"], ["2", "收运不及时", "暂存超时。"]],
+            "二、任务清单",
+            [
+                ["序号", "整改任务", "整改措施", "整改时限"],
+                ["1", "加快消纳场建设", "新建消纳场2处。", "2025年6月底前"],
+                ["2", "完善收运体系", "每48小时收运一次。", "立行立改"],
+            ],
+            "三、责任清单",
+            [
+                ["序号", "整改任务", "责任领导", "牵头单位", "配合单位"],
+                ["1", "加快消纳场建设", "王某", "市住建局", "市自然资源局"],
+                ["2", "完善收运体系", "李某", "市卫健委", "市生态环境局"],
+            ],
+        ],
+    )
+    [plan] = read_source(path).plans
+    assert [(task.title, task.deadline_raw) for task in plan.tasks] == [
+        ("加快消纳场建设", "2025年6月底前"),
+        ("完善收运体系", "立行立改"),
+    ]
+    assert [(task.leads, task.supporting) for task in plan.tasks] == [
+        (("市住建局",), ("市自然资源局",)),
+        (("市卫健委",), ("市生态环境局",)),
+    ]
+    first = plan.tasks[0].content
+    assert "新建消纳场2处" in first and "问题：消纳场建设滞后" in first  # the measure and the problem kept
+    assert [d.field for d in plan.doubts].count("table") == 2  # both joins are shown to a person
+
+
+def test_two_task_tables_numbered_alike_but_naming_other_tasks_stay_apart(tmp_path: Path):
+    path = _docx(
+        tmp_path,
+        [
+            "某市重点任务分工",
+            [
+                ["序号", "重点任务", "完成时限"],
+                ["1", "建成餐厨垃圾处理厂", "2024年底"],
+                ["2", "开展塑料污染治理", "2025年底"],
+            ],
+            [
+                ["序号", "重点任务", "牵头单位"],
+                ["1", "推进秸秆综合利用", "市农业农村局"],
+                ["2", "创建无废学校", "市教育局"],
+            ],
+        ],
+    )
+    [plan] = read_source(path).plans
+    assert len(plan.tasks) == 4

@@ -42,7 +42,7 @@ FLOORS = {
         "sn_xian_zhibiao": (20, 20, 0),
         "sx_datong_fenjie": (20, 20, 0),
         "sx_taiyuan_qingdan": (20, 20, 0),
-        "yn_yuxi_zhenggai": (9, 15, 6),  # three tables of a 整改方案: owners and deadlines not joined yet
+        "yn_yuxi_zhenggai": (15, 15, 0),
         "zj_shaoxing_tongzhi": (20, 20, 0),
     },
     "unseen3": {
