@@ -176,3 +176,18 @@ def test_two_task_tables_numbered_alike_but_naming_other_tasks_stay_apart(tmp_pa
     )
     [plan] = read_source(path).plans
     assert len(plan.tasks) == 4
+
+
+def test_a_five_year_plan_written_out_names_the_period():
+    from wufei.importers.text.metadata import document_metadata
+
+    meta = document_metadata(["关于落实某市国民经济和社会发展第十二个五年规划纲要主要目标和任务工作分工的通知"])
+    assert (meta.period_start, meta.period_end) == (2011, 2015)
+
+
+def test_a_notice_s_heading_names_its_office_without_印发_even_broken_after_关于():
+    lines = ["内蒙古自治区人民政府关于", "推动城市群一体化发展若干举措的通知", "现就有关举措通知如下。"]
+    found = document_place(issuer=None, title="推动城市群一体化发展若干举措的通知", doc_number=None, lines=lines)
+    assert (found.name, found.doubts) == ("内蒙古自治区", ())
+    cited = ["按照市人民政府关于", "垃圾分类的部署，推进各项工作。"]  # a sentence citing an office: no place
+    assert document_place(issuer=None, title="某项工作方案", doc_number=None, lines=cited).name is None
