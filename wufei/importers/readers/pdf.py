@@ -374,7 +374,8 @@ def _drop_running_lines(pages: list[_Page]) -> None:
                 seen[_DIGITS.sub("#", block.text.strip())] += 1
                 if block.text.strip().isdigit():
                     offsets[int(block.text) - page.number] += 1
-    running = {text for text, n in seen.items() if len(pages) >= 3 and n >= max(3, len(pages) // 2)}
+    # On most of three pages or more; on both pages of a two-page document (the office's name over each).
+    running = {text for text, n in seen.items() if n >= (max(3, len(pages) // 2) if len(pages) >= 3 else 2)}
     running.discard("#")
     offset, count = offsets.most_common(1)[0] if offsets else (0, 0)
     numbered = count >= max(2, len(pages) // 2)

@@ -210,6 +210,7 @@ def main_tasks(lines: list[str], *, items: bool = False) -> list[TaskRecord]:
         tasks = _with_siblings(pieces, [_is_task(p, owners_required=whole) for p in pieces])
         paragraphs = [p for p, task in zip(pieces, tasks) if task]
     _section_headings_as_titles(paragraphs)
+    _share_closing_owners(paragraphs)
     _share_closing_support(paragraphs)
     # Numbers restarting in each section, or sitting beside heading tasks, take the section: 3.1
     restarts = sum(1 for p in paragraphs if p.printed_number == 1) > 1 or any(p.heading for p in paragraphs)
@@ -402,15 +403,38 @@ def _owner_clause_ends(folded: str) -> list[int]:
     return ends
 
 
-def _share_closing_support(paragraphs: list[_Paragraph]) -> None:
-    """A supporting-units line closing a section (（三）省编办牵头的工作 / 1.… / 2.… / 协同单位：…) supports every
-    numbered item of the section, when no other item names owners of its own: it stands after the
-    last item because it is the section's, not the last item's."""
+def _numbered_sections(paragraphs: list[_Paragraph]) -> list[list[_Paragraph]]:
     sections: dict[tuple[int, int, str | None], list[_Paragraph]] = {}
     for paragraph in paragraphs:
         if paragraph.printed_number is not None and not paragraph.part:
             sections.setdefault((paragraph.top, paragraph.section, paragraph.list_name), []).append(paragraph)
-    for items in sections.values():
+    return list(sections.values())
+
+
+def _share_closing_owners(paragraphs: list[_Paragraph]) -> None:
+    """Owner lines closing each （一） section (1.… / 2.… / 责任单位：…), the document's habit in every section
+    that has them: the lines are the section's, so they own every numbered item of it. The habit shows when
+    at least two sections close so, no item but a section's last has owner lines, and no earlier item names
+    owners of its own."""
+    sections = _numbered_sections(paragraphs)
+    closed = [items for items in sections if items[-1].labelled]
+    if len(closed) < 2 or not any(len(items) > 1 for items in closed):
+        return
+    for items in sections:
+        if any(item.labelled or _trailing_owner(join_lines(item.parts)) is not None for item in items[:-1]):
+            return
+    for *earlier, last in closed:
+        if all(_SUPPORT_LABEL_LINE.match(line) for line in last.labelled):
+            continue  # a supporting line alone: _share_closing_support decides
+        for item in earlier:
+            item.labelled = list(last.labelled)
+
+
+def _share_closing_support(paragraphs: list[_Paragraph]) -> None:
+    """A supporting-units line closing a section (（三）省编办牵头的工作 / 1.… / 2.… / 协同单位：…) supports every
+    numbered item of the section, when no other item names owners of its own: it stands after the
+    last item because it is the section's, not the last item's."""
+    for items in _numbered_sections(paragraphs):
         *earlier, last = items
         if not earlier or not last.labelled or not all(_SUPPORT_LABEL_LINE.match(line) for line in last.labelled):
             continue

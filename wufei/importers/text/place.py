@@ -24,9 +24,10 @@ _SIGNED_DATE = re.compile(
     r"^(?:\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)$"
 )
 _NOTICE_ISSUER = re.compile(r"^(.{2,40}?)关于")
+_NOTICE_ENDS = ("的通知", "的意见", "的决定", "的通报", "的批复", "关于")
 _LEADING_NOISE = re.compile(r"^(?:中共|中国共产党|\d{4}(?:[-—–至]\d{4})?年度?|[《“\"「（(])+")
-# After a two-character name (景县, 城区) a title goes on like this; 城区生活垃圾… is no place.
-_AFTER_SHORT_NAME = re.compile(r"^(?:$|[“\"《（(「]|关于|人民政府|政府|十[一二三四五六七八九])")
+# After a two-character name (景县, 城区) a title goes on like this (攸县2024年…); 城区生活垃圾… is no place.
+_AFTER_SHORT_NAME = re.compile(r"^(?:$|[“\"《（(「]|关于|人民政府|政府|十[一二三四五六七八九]|\d{4}年)")
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class _Reader:
         if issuer:
             self.named.append(("发文机关", issuer))
         for text in nonblank[:25]:
-            if (notice := _NOTICE_ISSUER.match(text)) and "印发" in text:
+            if (notice := _NOTICE_ISSUER.match(text)) and ("印发" in text or _issued_notice(notice.group(1), text)):
                 self.named.append(("发文机关", notice.group(1)))
         if title:
             self.named.append(("标题", title))
@@ -169,6 +170,12 @@ class _Reader:
 
     def _found(self, place: Place, where: str) -> DocumentPlace:
         return DocumentPlace(self.china.unique_name(place), (), where)
+
+
+def _issued_notice(issuer: str, text: str) -> bool:
+    """内蒙古自治区人民政府关于推动…的通知 (or its first line, broken after 关于): a notice's heading naming its
+    office, not a sentence citing one."""
+    return bool(_OFFICE.search(issuer)) and text.endswith(_NOTICE_ENDS)
 
 
 def _signatures(lines: Sequence[str]) -> list[str]:

@@ -161,6 +161,7 @@ class _Columns:
     duplicate: list[int] = field(default_factory=list)  # columns of a role an earlier column has
     unused: list[int] = field(default_factory=list)  # understood, but not read by this kind of table
     more_supporting: list[int] = field(default_factory=list)  # further supporting columns, read with the first
+    milestones: dict[int, str] = field(default_factory=dict)  # column -> its period (2025年) under one deadline
 
     def has(self, *roles: str) -> bool:
         return all(role in self.index for role in roles)
@@ -174,6 +175,7 @@ def records_from_tables(tables: list[Table], path: str, *, convention: str | Non
     result = TableRecords()
     definition_tables: list[Table] = []
     task_tables: list[list[TaskRecord]] = []
+    read_tables: list[tuple[Table, list[TaskRecord]]] = []
     for table in _parts(tables):
         columns = _columns(table.header)
         if _classify(columns) is None and (form := as_form(table)) is not None:
@@ -204,13 +206,118 @@ def records_from_tables(tables: list[Table], path: str, *, convention: str | Non
         elif kind in ("projects", "tasks"):
             tasks = _tasks(table, columns, path, result.warnings, project=kind == "projects", convention=convention)
             task_tables.append(tasks)
-            result.tasks += tasks
+            read_tables.append((table, tasks))
         elif kind == "cells":
             result.cells += _cells(table, columns, path, result.warnings)
     for table in definition_tables:
         _attach_definitions(table, result.indicators, path, result.warnings)
+    task_tables = _join_by_number(read_tables, result.doubts)
+    result.tasks += [task for tasks in task_tables for task in tasks]
     _number_across_tables(task_tables)
     return result
+
+
+def _join_by_number(read: list[tuple[Table, list[TaskRecord]]], doubts: list[Doubt]) -> list[list[TaskRecord]]:
+    """Tables that list the same tasks under the same numbers (a 整改方案's 任务清单 and 责任清单: 序号/整改任务/
+    整改措施/整改时限, then 序号/整改任务/牵头单位/配合单位) are one list: each row is joined to the row of the
+    table before with its number when the two rows print the same task name, the task taking that name as its
+    title and the fields of both. A table before them with the same numbers naming no owner and no deadline
+    (the 问题清单) is their context: its cells go into the joined tasks' content."""
+    lists = [(table, tasks) for table, tasks in read]
+    k = 1
+    while k < len(lists):
+        (before_table, before), (table, tasks) = lists[k - 1], lists[k]
+        names = _shared_names(before_table, before, table, tasks)
+        if names is None:
+            k += 1
+            continue
+        for task, other, name in zip(before, tasks, names):
+            _join_task(task, other, name)
+        message = f"{_table_where(table)}与{_table_where(before_table)}按序号和任务名称读作同一批任务，已合并，请核对"
+        doubts.append(Doubt("table", message, None))
+        del lists[k]
+    for k in range(len(lists) - 1, 0, -1):
+        (context_table, context), (table, tasks) = lists[k - 1], lists[k]
+        if (
+            _same_numbers(context, tasks)
+            and not any(_names_work(task) for task in context)
+            and any(_names_work(task) for task in tasks)
+        ):
+            for task, row in zip(tasks, _rows_of(context_table, context)):
+                task.content = _joined(_row_text(context_table, row), task.content)
+            into = _table_where(table)
+            message = f"{_table_where(context_table)}未列责任单位和完成期限，已按序号并入{into}各任务的内容，请核对"
+            doubts.append(Doubt("table", message, None))
+            del lists[k - 1]
+    return [tasks for _, tasks in lists]
+
+
+def _same_numbers(before: list[TaskRecord], tasks: list[TaskRecord]) -> bool:
+    numbers = [task.number for task in tasks]
+    return len(tasks) >= 2 and all(numbers) and numbers == [task.number for task in before]
+
+
+def _names_work(task: TaskRecord) -> bool:
+    return bool(task.owners_raw or task.leads or task.deadline_raw)
+
+
+def _rows_of(table: Table, tasks: list[TaskRecord]) -> list[Row]:
+    by_where = {row.where: row for row in table.rows if row.where}
+    return [by_where.get(task.where) or Row(cells=[], line=task.line) for task in tasks]
+
+
+def _shared_names(
+    before_table: Table, before: list[TaskRecord], table: Table, tasks: list[TaskRecord]
+) -> list[str] | None:
+    """The task name each pair of same-numbered rows prints in both tables, or None when the tables are not
+    one list (other numbers, a row sharing no name, or both naming owners or both deadlines)."""
+    if not _same_numbers(before, tasks) or any(task.where is None for task in before + tasks):
+        return None
+    if any(_both(a, b, "deadline_raw") or (_names_owners(a) and _names_owners(b)) for a, b in zip(before, tasks)):
+        return None
+    names = []
+    for a, b in zip(_rows_of(before_table, before), _rows_of(table, tasks)):
+        shared = {c for c in a.cells if c and not looks_like_number(c)} & {c for c in b.cells if c}
+        if not shared:
+            return None
+        names.append(max(shared, key=len))
+    return names
+
+
+def _both(a: TaskRecord, b: TaskRecord, field_name: str) -> bool:
+    return bool(getattr(a, field_name) and getattr(b, field_name))
+
+
+def _names_owners(task: TaskRecord) -> bool:
+    return bool(task.owners_raw or task.leads)
+
+
+def _join_task(task: TaskRecord, other: TaskRecord, name: str) -> None:
+    """`other` (the same task in a later table) joined into `task`, titled by the name both print."""
+    if task.title != name:
+        lines = [line for line in (task.content or "").split("\n") if not line.endswith(f"：{name}")]
+        task.content = _joined(task.title, *lines)
+        task.title = name
+    task.content = _joined(
+        task.content, *[line for line in (other.content or "").split("\n") if not line.endswith(f"：{name}")]
+    )
+    for field_name in ("owners_raw", "implementers_raw", "deadline_raw", "responsible_entity"):
+        if getattr(task, field_name) is None:
+            setattr(task, field_name, getattr(other, field_name))
+    if task.leads is None and other.leads is not None:
+        task.leads, task.supporting, task.implementers = other.leads, other.supporting, other.implementers
+    task.doubts += other.doubts
+
+
+def _row_text(table: Table, row: Row) -> str | None:
+    """A context row's cells as 表头：内容, its number left out."""
+    roles = column_roles(table.header)
+    parts = [
+        f"{normalize_cell(table.header[k])}：{cell}"
+        for k, cell in enumerate(row.cells)
+        if cell and k < len(table.header) and roles[k] != "number"
+    ]
+    return "；".join(parts) or None
 
 
 def _parts(tables: list[Table]) -> list[Table]:
@@ -343,6 +450,7 @@ def _columns(header: list[str]) -> _Columns:
             (columns.unused if role in _CONTEXT_ROLES else columns.duplicate).append(k)
         else:
             columns.index[role] = k
+    _deadline_years_as_milestones(columns, roles, years)
     if year_columns and "baseline" not in columns.index and (len(year_columns) > 1 or targets):
         first = min(year_columns, key=lambda k: (years[k] or 0, _growth(header[k]), k))
         columns.index["baseline"] = first
@@ -538,7 +646,8 @@ def _flag_columns(table: Table, columns: _Columns, kind: str, result: TableRecor
     if used is not None:
         columns.unused = [k for role, k in columns.index.items() if role not in used]
         if kind in ("tasks", "projects"):
-            columns.unused += columns.other_targets + [k for k, _ in columns.observed]
+            # Milestones stay in the task's content too: 完成时限（2024年）：完成选址
+            columns.unused += columns.other_targets + [k for k, _ in columns.observed] + list(columns.milestones)
     kept = "其内容已并入任务内容" if kind in ("tasks", "projects") else "该列未导入"
     for k in columns.unknown:
         if not _filled(table.rows, k):
@@ -1113,15 +1222,28 @@ _QUARTER_HEADER = re.compile(r"(第?[一二三四1-4]季度)[）)]?$")
 _NO_MILESTONE = ("—", "——", "-", "－", "/", "无")
 
 
+def _deadline_years_as_milestones(columns: _Columns, roles: list[str | None], years: list[int | None]) -> None:
+    """完成时限 merged over 2024年 / 2025年: each year's cell holds that year's milestone (完成选址, 建成投运), not
+    a deadline; the columns are milestone columns, read like quarter columns."""
+    dated = [k for k, role in enumerate(roles) if role == "deadline"]
+    if len(dated) < 2 or any(years[k] is None for k in dated) or len({years[k] for k in dated}) < len(dated):
+        return
+    columns.milestones = {k: f"{years[k]}年" for k in dated}
+    del columns.index["deadline"]
+    columns.duplicate = [k for k in columns.duplicate if k not in columns.milestones]
+
+
 def _last_milestone(row: Row, columns: _Columns) -> str | None:
-    """Quarter columns standing in for a deadline column (一季度…四季度 under 季度目标, each cell a milestone):
-    the task falls due at the end of the last quarter holding one; that quarter's heading is the deadline."""
+    """Quarter columns standing in for a deadline column (一季度…四季度 under 季度目标, each cell a milestone), or
+    year columns under one 完成时限: the task falls due at the end of the last period holding a milestone; that
+    period's heading is the deadline."""
     last = None
     for k, text in enumerate(columns.header):
         quarter = _QUARTER_HEADER.search(normalize_cell(text) or "")
+        period = quarter.group(1) if quarter else columns.milestones.get(k)
         cell = normalize_cell(row.cells[k]) if k < len(row.cells) else None
-        if quarter and cell and cell not in _NO_MILESTONE:
-            last = quarter.group(1)
+        if period and cell and cell not in _NO_MILESTONE:
+            last = period
     return last
 
 
