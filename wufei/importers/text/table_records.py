@@ -263,7 +263,7 @@ def _names_work(task: TaskRecord) -> bool:
 
 def _rows_of(table: Table, tasks: list[TaskRecord]) -> list[Row]:
     by_where = {row.where: row for row in table.rows if row.where}
-    return [by_where.get(task.where) or Row(cells=[], line=task.line) for task in tasks]
+    return [(by_where.get(task.where) if task.where else None) or Row(cells=[], line=task.line) for task in tasks]
 
 
 def _shared_names(
