@@ -53,7 +53,8 @@ async def fan_out(
         logger.info("fan-out %s for %s: skipped (%s)", command, day.isoformat(), planned.skipped)
         return result | {"skipped": planned.skipped}
     logger.info("fan-out %s for %s: %d jurisdictions", command, day.isoformat(), len(planned.runs))
-    parent = flow_run.id or "local"
+    holder = str(flow_run.id) if flow_run.id else None  # this run, claiming the notices of no city
+    parent = holder or "local"
     cities = list(planned.runs)
     finished = await asyncio.gather(
         *[
@@ -72,7 +73,7 @@ async def fan_out(
     failed = sorted(city for city, run in zip(cities, finished) if not (run.state and run.state.is_completed()))
     if failed:
         raise RuntimeError(f"{command} did not complete for {', '.join(failed)}: {states}")
-    after = await asyncio.to_thread(_after_cities, command, day, rules, province, None if parent == "local" else parent)
+    after = await asyncio.to_thread(_after_cities, command, day, rules, province, holder)
     return (
         result
         | {"jurisdictions": states, "flow_runs": {city: str(run.id) for city, run in zip(cities, finished)}}
