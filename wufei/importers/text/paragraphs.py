@@ -52,6 +52,7 @@ from wufei.departments.owners import (
     parse_owners,
     split_names,
     unbracket_labels,
+    units_at_start,
 )
 from wufei.importers.records import ListKind, TaskRecord
 from wufei.importers.text.normalize import fold_punct, join_lines
@@ -922,29 +923,11 @@ def _heading_owner(heading: str | None) -> str | None:
 
 def _partners(body: str) -> str | None:
     """The units a task opens by working with (会同市农委、科技局、财政局，拟定… / 会同市太湖办上半年组织…),
-    as a list, or None: each name is the longest run reading as a unit, names joined by 、."""
+    as a list joined by 、, or None (owners.units_at_start)."""
     text = fold_punct(body).strip()
     if not text.startswith("会同"):
         return None
-    names: list[str] = []
-    index = len("会同")
-    while True:
-        ends = {
-            end
-            for end in range(index + 2, min(index + _PARTNER_MAX, len(text)) + 1)
-            if not _NAME_BREAK.search(text[index:end]) and looks_like_unit(text[index:end])
-        }
-        # A name ends at the shortest run that no longer run extends (市相关部|门 and 市发展和改革委|员会 go
-        # on; 市太湖办|上半年组织 and 市有关部门|根据省住建厅部署 do not).
-        end = min((end for end in ends if end + 1 not in ends and end + 2 not in ends), default=0)
-        if not end:
-            break
-        names.append(text[index:end])
-        index = end
-        if index >= len(text) or text[index] != "、":
-            break
-        index += 1
-    return "、".join(names) or None
+    return "、".join(units_at_start(text[len("会同") :], longest=_PARTNER_MAX)) or None
 
 
 def _owner_clause(clause: str) -> str | None:
