@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import sys
+import threading
 import time as clock
 from datetime import date, datetime, time
 from pathlib import Path
@@ -41,14 +42,14 @@ else:
 
 def main() -> int:
     started, cpu_started = clock.perf_counter(), clock.process_time()
+    _settle_heap()  # the set-up's imports are collected less often too
     OUT.mkdir(parents=True, exist_ok=True)
     database = OUT / "wufei.db"
     for leftover in OUT.glob("wufei.db*"):
         leftover.unlink()
     os.environ["WUFEI_DATABASE_URL"] = f"sqlite:///{database}"
     os.environ["WUFEI_EVIDENCE_DIR"] = str(OUT / "evidence")
-    for folder in ("outbox", "bulletins", "prefect"):
-        shutil.rmtree(OUT / folder, ignore_errors=True)
+    _discard([OUT / folder for folder in ("outbox", "bulletins", "prefect")])
     os.environ["WUFEI_OUTBOX_DIR"] = str(OUT / "outbox")
     os.environ["WUFEI_BULLETIN_DIR"] = str(OUT / "bulletins")
     os.environ["WUFEI_PORTAL_URL"] = PORTAL
@@ -57,6 +58,7 @@ def main() -> int:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # Prefect gives its ephemeral server 20 s to start; a busy 2-core machine can take longer.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    prefect_server = _start_prefect_server()
 
     from wufei import migrate
     from wufei.db import make_engine, make_sessionmaker, transaction
@@ -90,7 +92,8 @@ def main() -> int:
         f"{START.isoformat()} 至 {END.isoformat()}（全部方案，模拟各部门报送与办公室审核；"
         "月调度、季通报、半年观摩、年终考核经 Prefect 流程运行并生成通报，每日提醒写入发件箱）",
     )
-    flow_runs = _replay(engine)
+    _settle_heap()
+    flow_runs = _replay(engine, prefect_server)
 
     with make_sessionmaker(engine)() as session:
         summary = _write_outputs(session)
@@ -199,8 +202,34 @@ PORTAL = f"http://127.0.0.1:{PORTAL_PORT}"
 _LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": "已完成"}
 
 
-def _replay(engine) -> list[str]:
-    """The year, day by day; returns the ids of the Prefect flow runs."""
+def _discard(folders: list[Path]) -> None:
+    """Move an earlier run's folders aside and delete them, and any an interrupted run left, in the
+    background: its outbox alone holds some 7,000 files, seconds of deleting on a busy disk."""
+    for folder in folders:
+        if folder.exists():
+            folder.rename(folder.with_name(f".{folder.name}-old-{clock.time_ns()}"))
+    for old in OUT.glob(".*-old-*"):
+        threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True}, daemon=True).start()
+
+
+def _start_prefect_server() -> threading.Thread | None:
+    """Start Prefect's ephemeral server now, beside the set-up, as the first flow run would (when
+    no PREFECT_API_URL names a server): it creates and migrates its database, some 10 s of the
+    second core, which the first flow run would otherwise wait for."""
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        return None
+    # The first flow run finds the server started (the same instance: one per port) and uses it.
+    starting = threading.Thread(target=SubprocessASGIServer().start, name="prefect-server-start", daemon=True)
+    starting.start()
+    return starting
+
+
+def _replay(engine, prefect_server: threading.Thread | None = None) -> list[str]:
+    """The year, day by day; returns the ids of the Prefect flow runs (the first waits for
+    `prefect_server` to have started)."""
     from flows import cadence as cadence_flows
     from wufei.calendar.service import load_calendar
     from wufei.db import make_sessionmaker, transaction
@@ -231,6 +260,8 @@ def _replay(engine) -> list[str]:
         point, period_flow = period_flows[name]
         if not point.runs_on(day, calendar, rules.cadence):
             return {"skipped": "不是运行日"}
+        if prefect_server is not None:
+            prefect_server.join()  # a failed start is tried again, and reported, by the flow run
         state: Any = period_flow(as_of=day.isoformat(), return_state=True)
         flow_runs.append(str(state.state_details.flow_run_id))
         return state.result()

@@ -185,6 +185,7 @@ def indicator_progress(title: str, rows: Sequence[dict[str, Any]]) -> bytes:
     return _png(figure)
 
 
+@_memo
 def indicator_trajectories(title: str, rows: Sequence[dict[str, Any]]) -> bytes:
     """Small multiples, one per indicator: the reported values (dots, hollow while awaiting review)
     against the trajectory from baseline through milestones to target (dashed)."""

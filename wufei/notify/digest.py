@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -107,9 +108,16 @@ def portal_url() -> str | None:
 
 
 def environment(folder: Path | None = None) -> Environment:
-    folder = folder or Path(os.environ.get("WUFEI_TEMPLATE_DIR") or TEMPLATES)
+    """The templates' environment, one per folder: its compiled templates are kept for every later
+    delivery (compiling them took a fifth of a day's delivery), and a template edited since is
+    reloaded (Jinja checks each file's modification time)."""
+    return _environment(str(folder or Path(os.environ.get("WUFEI_TEMPLATE_DIR") or TEMPLATES)))
+
+
+@lru_cache(maxsize=8)
+def _environment(folder: str) -> Environment:
     return Environment(
-        loader=FileSystemLoader(str(folder)),
+        loader=FileSystemLoader(folder),
         undefined=StrictUndefined,
         finalize=lambda value: "" if value is None else value,  # a field a payload lacks prints nothing
         autoescape=False,
