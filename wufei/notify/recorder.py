@@ -20,7 +20,10 @@ a statement is its own transaction and costs one round trip instead of three (BE
 statement, COMMIT; psycopg waits for each); the service writes a run's usual steps as one
 statement each (wufei.notify.service: `_hold_and_start`, `_finish_and_close`) and wraps the
 others' statements in a transaction of their own (`atomic`). A step's threads go on as soon as
-its statement returns, while the batch's later steps are written.
+its statement returns, while the batch's later steps are written. The writer keeps its connection
+while steps keep coming and gives it back to the pool after IDLE without one: the pool checks a
+connection when it is taken (a round trip), so a writer that waited out a database restart
+reconnects, and a busy one does not pay that check per batch.
 
 The guarantees are the service's (wufei.notify.service): a `sending` row is committed before its
 message leaves, so a run that dies between a send and its record leaves it `sending`, which the
@@ -49,6 +52,7 @@ from wufei.db import make_sessionmaker
 
 BATCH = 500  # items in one transaction at most
 LINGER = 0.02  # seconds a batch of outcomes only waits for more before it is written
+IDLE = 0.1  # seconds without a step after which the writer gives its connection back (PostgreSQL)
 
 Step = Callable[[Session, list[Any]], Sequence[Any]]  # applied to a batch's items of its kind: a result each
 _STOP = object()
@@ -106,12 +110,16 @@ class Recorder:
         with make_sessionmaker(engine)() as session:
             stopping = False
             while not stopping:
-                batch, stopping = self._next_batch()
+                batch, stopping = self._next_batch(session)
                 if batch:
                     self._write(session, batch)
 
-    def _next_batch(self) -> tuple[list[tuple[Step, Any, Future, bool]], bool]:
-        first = self._queue.get()
+    def _next_batch(self, session: Session) -> tuple[list[tuple[Step, Any, Future, bool]], bool]:
+        try:
+            first = self._queue.get(timeout=IDLE)
+        except queue.Empty:  # idle: the connection goes back to the pool, checked (pinged) when taken again
+            session.close()
+            first = self._queue.get()
         if first is _STOP:
             return [], True
         batch, urgent = [first], first[3]
@@ -143,7 +151,8 @@ class Recorder:
                         for future, result in done:
                             future.set_result(result)
                         done.clear()
-            session.commit()  # in autocommit, nothing to commit: the connection goes back to the pool
+            if not self._autocommit:
+                session.commit()
         except BaseException as error:
             session.rollback()
             self._failure = error
