@@ -668,7 +668,7 @@ def atomic(session: Session) -> Iterator[None]:
     a PostgreSQL connection in autocommit (a delivery run's writer: each single statement commits
     by itself, one round trip) they get a transaction of their own."""
     driver = session.connection().connection.driver_connection
-    if getattr(driver, "autocommit", False) is True and hasattr(driver, "transaction"):
+    if driver is not None and getattr(driver, "autocommit", False) is True and hasattr(driver, "transaction"):
         with driver.transaction():
             yield
     else:
@@ -851,9 +851,10 @@ def start_sends(session: Session, starts: list[tuple[Attempt, str]], *, now: dat
     finish_sends(session, [answer for started, _ in starts for answer in started.unwritten()])
     fresh, held = _hold_and_start(session, [(a.dispatch.id, a.lease, name) for a, name in starts], now=now)
     for started, _ in starts:
-        if started.dispatch.id in held:
+        record_id = held.get(started.dispatch.id)
+        if record_id is not None:  # held: its `sending` row
             started.lease = fresh
-            started.records.append(held[started.dispatch.id])
+            started.records.append(record_id)
     return [a.dispatch.id in held for a, _ in starts]
 
 
@@ -1045,8 +1046,8 @@ def close_attempts(
         for started, _, _, _, changes in planned:
             groups.setdefault((started.lease, *sorted(changes.items())), []).append(started.dispatch.id)
         written: set[int] = set()
-        for (lease, *changes), ids in groups.items():
-            written |= _fenced_update(session, ids, lease, **dict(changes))
+        for (lease, *values), ids in groups.items():
+            written |= _fenced_update(session, ids, lease, **dict(values))
         outcomes: list[tuple[str, int]] = []
         for started, status, problems, doubtful, _ in planned:
             if started.dispatch.id not in written:
