@@ -1,28 +1,39 @@
 """The single writer of a delivery run: the sending threads hand it their steps, it applies them
-on its own session and commits them together, one transaction per batch.
+on its own session, batch by batch.
 
 With every sending thread writing its own rows, threads queued for SQLite's one write lock (half
 the wall time of 10,000 digests) and each step paid a commit of its own. Here a thread never
 touches the database: it asks the recorder for what must be durable before a message leaves (the
-lease renewed and its `sending` row: `call`, which returns once that batch is committed) and hands
-over what is only recorded after it (the answer, the dispatch's outcome: `post`, committed with
-a later batch, at the latest when the run ends). A batch is whatever the threads handed over
+lease renewed and its `sending` row: `call`, which returns once that is committed) and hands
+over what is only recorded after it (the answers and the dispatch's outcome: `post`, committed
+with a later batch, at the latest when the run ends). A batch is whatever the threads handed over
 while the previous one was being written, up to BATCH items; one that holds only outcomes waits
 up to LINGER for more.
 
 A step is a function applied to all of a batch's items of its kind at once (`apply(session,
 items) -> results`, set-based: a few statements for the batch, not a few per item), the kinds in
-the order the recorder was given them (a run's: open, start, finish, close), so that one writer
-keeps up with many sending threads on PostgreSQL too, where each statement is a round trip.
+the order the recorder was given them (a run's: open, start, close), so that one writer keeps up
+with many sending threads on PostgreSQL too, where each statement is a round trip.
+
+SQLite: a batch is one transaction, committed once. PostgreSQL: the session is in autocommit, so
+a statement is its own transaction and costs one round trip instead of three (BEGIN, the
+statement, COMMIT; psycopg waits for each); the service writes a run's usual steps as one
+statement each (wufei.notify.service: `_hold_and_start`, `_finish_and_close`) and wraps the
+others' statements in a transaction of their own (`atomic`). A step's threads go on as soon as
+its statement returns, while the batch's later steps are written. The writer keeps its connection
+while steps keep coming and gives it back to the pool after IDLE without one: the pool checks a
+connection when it is taken (a round trip), so a writer that waited out a database restart
+reconnects, and a busy one does not pay that check per batch.
 
 The guarantees are the service's (wufei.notify.service): a `sending` row is committed before its
 message leaves, so a run that dies between a send and its record leaves it `sending`, which the
 next run marks `unknown` and never sends again; the outcome is written only under the attempt's
 lease (the fence).
 
-A step that fails rolls its whole batch back: the threads waiting on it get the error, and the
-recorder refuses every later step (`RecorderFailed`), so nothing more is sent; outcomes of that
-batch are lost, which leaves their messages `sending`, hence `unknown`, never sent twice.
+A step that fails is rolled back (with the rest of its batch on SQLite): the threads waiting on
+it get the error, and the recorder refuses every later step (`RecorderFailed`), so nothing more
+is sent; outcomes not written are lost, which leaves their messages `sending`, hence `unknown`,
+never sent twice.
 """
 
 from __future__ import annotations
@@ -41,6 +52,7 @@ from wufei.db import make_sessionmaker
 
 BATCH = 500  # items in one transaction at most
 LINGER = 0.02  # seconds a batch of outcomes only waits for more before it is written
+IDLE = 0.1  # seconds without a step after which the writer gives its connection back (PostgreSQL)
 
 Step = Callable[[Session, list[Any]], Sequence[Any]]  # applied to a batch's items of its kind: a result each
 _STOP = object()
@@ -61,6 +73,9 @@ class Recorder:
         self._queue: queue.Queue[Any] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="wufei-notify-recorder", daemon=True)
         self._failure: BaseException | None = None
+        # PostgreSQL: each statement its own transaction (one round trip, not BEGIN, statement,
+        # COMMIT); a step writing several statements together makes them one (service.atomic).
+        self._autocommit = engine.dialect.name == "postgresql"
 
     def __enter__(self) -> Recorder:
         self._thread.start()
@@ -91,15 +106,20 @@ class Recorder:
         return future
 
     def _run(self) -> None:
-        with make_sessionmaker(self._engine)() as session:
+        engine = self._engine.execution_options(isolation_level="AUTOCOMMIT") if self._autocommit else self._engine
+        with make_sessionmaker(engine)() as session:
             stopping = False
             while not stopping:
-                batch, stopping = self._next_batch()
+                batch, stopping = self._next_batch(session)
                 if batch:
                     self._write(session, batch)
 
-    def _next_batch(self) -> tuple[list[tuple[Step, Any, Future, bool]], bool]:
-        first = self._queue.get()
+    def _next_batch(self, session: Session) -> tuple[list[tuple[Step, Any, Future, bool]], bool]:
+        try:
+            first = self._queue.get(timeout=IDLE)
+        except queue.Empty:  # idle: the connection goes back to the pool, checked (pinged) when taken again
+            session.close()
+            first = self._queue.get()
         if first is _STOP:
             return [], True
         batch, urgent = [first], first[3]
@@ -127,12 +147,18 @@ class Recorder:
                 if mine:
                     results = step(session, [item for item, _ in mine])
                     done.extend((future, result) for (_, future), result in zip(mine, results, strict=True))
-            session.commit()
+                    if self._autocommit:  # written: the threads waiting for it may go on
+                        for future, result in done:
+                            future.set_result(result)
+                        done.clear()
+            if not self._autocommit:
+                session.commit()
         except BaseException as error:
             session.rollback()
             self._failure = error
             for _, _, future, _ in batch:
-                future.set_exception(error)
+                if not future.done():
+                    future.set_exception(error)
             return
         for future, result in done:
             future.set_result(result)

@@ -24,8 +24,10 @@ from wufei.cadence.config import CadenceConfig
 from wufei.calendar.service import load_calendar
 from wufei.db import make_sessionmaker
 from wufei.notify import service
-from wufei.notify.channels import Channels, ServiceResult
+from wufei.notify.channels import Channels
 from wufei.notify.recorder import Recorder
+
+READ_AHEAD = 200  # claims read at once for the sending threads
 
 
 def load_channels(engine: Engine) -> Channels:
@@ -128,15 +130,19 @@ def _send_all(
     """Send each dispatch (held under `lease`, or taken now as a retry) on `concurrency` threads,
     the recorder writing for them; each one's (status, messages), or None when it was not taken."""
 
+    known: dict[int, service.HeldReads] = {}  # the claims' reads, read ahead (lease given)
+    position = {dispatch_id: index for index, dispatch_id in enumerate(dispatch_ids)} if lease is not None else {}
+
     def opening(session: Session, openings: list[service.Opening]) -> list[service.Attempt | None]:
-        return service.open_attempts(session, openings, channels=channels, zone=zone, now=now)
+        unread = [o.dispatch_id for o in openings if o.dispatch_id in position and o.dispatch_id not in known]
+        if unread:  # this claim and the next ones, in the order the threads take them
+            start = min(position[dispatch_id] for dispatch_id in unread)
+            known.update(service.read_held(session, sorted({*dispatch_ids[start : start + READ_AHEAD], *unread})))
+        ours = {o.dispatch_id: known.pop(o.dispatch_id) for o in openings if o.dispatch_id in known}
+        return service.open_attempts(session, openings, channels=channels, zone=zone, now=now, known=ours)
 
     def starting(session: Session, starts: list[tuple[service.Attempt, str]]) -> list[bool]:
         return service.start_sends(session, starts, now=now)
-
-    def finishing(session: Session, answers: list[tuple[int, ServiceResult]]) -> list[None]:
-        service.finish_sends(session, answers)
-        return [None] * len(answers)
 
     def closing(session: Session, attempts: list[service.Attempt]) -> list[tuple[str, int]]:
         return service.close_attempts(session, attempts, zone=zone, now=now)
@@ -150,12 +156,13 @@ def _send_all(
         for index, (target, name) in enumerate(started.targets):
             if index and not recorder.call(starting, (started, name)):
                 return _done((service.LOST, started.messages))  # another run has it: it sends the rest
-            result = channels.send_to(target, name, started.subject, started.body, attachments=started.attachments)
-            recorder.post(finishing, started.answered(result))
-        return recorder.post(closing, started)
+            started.answered(
+                channels.send_to(target, name, started.subject, started.body, attachments=started.attachments)
+            )
+        return recorder.post(closing, started)  # with the answers
 
     try:
-        with Recorder(engine, (opening, starting, finishing, closing)) as recorder:
+        with Recorder(engine, (opening, starting, closing)) as recorder:
             pending = _map(send, dispatch_ids, concurrency)
     finally:
         channels.close()  # the run's SMTP connections

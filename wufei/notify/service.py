@@ -45,8 +45,9 @@ everything else, and the next run sends again; the flows always pass one.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
@@ -512,44 +513,42 @@ def renew(session: Session, dispatch_id: int, lease: datetime, *, now: datetime 
 
 def _fenced_update(session: Session, dispatch_ids: list[int], lease: datetime, **values: Any) -> set[int]:
     """UPDATE … WHERE id IN (…) AND status='claimed' AND next_attempt_at=lease RETURNING id: the
-    ids written (one statement for every dispatch held under the same lease)."""
-    return set(_fenced_rows(session, dispatch_ids, lease, values))
-
-
-def _fenced_rows(
-    session: Session, dispatch_ids: list[int], lease: datetime, values: dict[str, Any], *, read: bool = False
-) -> dict[int, DispatchRow | None]:
-    """`_fenced_update`, each written dispatch with its DispatchRow when `read` (the same round trip).
+    ids written (one statement for every dispatch held under the same lease).
 
     A Core statement on the table (the ORM's bulk UPDATE with synchronisation cost more than a
     delivery's other work); a loaded Dispatch is given the written values here instead."""
     table = table_of(Dispatch)
-    returned = session.execute(
-        update(table)
-        .where(table.c.id.in_(dispatch_ids), table.c.status == DispatchStatus.CLAIMED, table.c.next_attempt_at == lease)
-        .values(**values)
-        .returning(*(table.c[name] for name in DISPATCH_ROW) if read else (table.c.id,))
+    held = set(
+        session.execute(
+            update(table)
+            .where(
+                table.c.id.in_(dispatch_ids), table.c.status == DispatchStatus.CLAIMED, table.c.next_attempt_at == lease
+            )
+            .values(**values)
+            .returning(table.c.id)
+        ).scalars()
     )
-    held = {row.id: DispatchRow(**row._mapping) if read else None for row in returned}
-    for dispatch_id in held:
+    _sync_loaded(session, dict.fromkeys(held, values))
+    return held
+
+
+def _sync_loaded(session: Session, written: dict[int, dict[str, Any]]) -> None:
+    """Give a Dispatch the session has loaded the values just written to its row by a Core statement."""
+    for dispatch_id, values in written.items():
         loaded = session.identity_map.get(identity_key(Dispatch, dispatch_id))
         if loaded is not None:
             for name, value in values.items():
                 set_committed_value(loaded, name, DispatchStatus(value) if name == "status" else value)
-    return held
 
 
-def _renew_all(
-    session: Session, leases: dict[int, datetime], *, now: datetime | None, read: bool = False
-) -> tuple[datetime, dict[int, DispatchRow | None]]:
-    """Renew many leases at once (one UPDATE per distinct lease): the new lease and the dispatches
-    still held (with their rows when `read`)."""
-    fresh, held = clock(now) + LEASE, {}
+def _renew_all(session: Session, leases: dict[int, datetime], *, now: datetime | None) -> tuple[datetime, set[int]]:
+    """Renew many leases at once (one UPDATE per distinct lease): the new lease and the dispatches still held."""
+    fresh, held = clock(now) + LEASE, set()
     by_lease: dict[datetime, list[int]] = {}
     for dispatch_id, lease in leases.items():
         by_lease.setdefault(lease, []).append(dispatch_id)
     for lease, ids in by_lease.items():
-        held.update(_fenced_rows(session, ids, lease, {"next_attempt_at": fresh}, read=read))
+        held |= _fenced_update(session, ids, lease, next_attempt_at=fresh)
     return fresh, held
 
 
@@ -595,6 +594,7 @@ class Attempt:
     unknown: set[str]  # services whose earlier outcome is unknown (skipped unless resending)
     records: list[int] = dataclasses.field(default_factory=list)  # this attempt's delivery ids, in order
     results: list[ServiceResult] = dataclasses.field(default_factory=list)
+    written: int = 0  # how many of the results are written on their delivery rows
 
     @property
     def subject(self) -> str:
@@ -608,11 +608,71 @@ class Attempt:
     def messages(self) -> int:
         return sum(1 for r in self.results if r.ok)
 
-    def answered(self, result: ServiceResult) -> tuple[int, ServiceResult]:
-        """Note the answer of the service last started; its delivery row and the answer, for `finish_sends`."""
-        record = self.records[len(self.results)]
+    def answered(self, result: ServiceResult) -> None:
+        """Note the answer of the service last started; the attempt's next step (`start_sends`
+        before its next service, else `close_attempts`) writes it on its `sending` row."""
         self.results.append(result)
-        return record, result
+
+    def unwritten(self) -> list[tuple[int, ServiceResult]]:
+        """The answers noted since the last write, each with its delivery row (for `finish_sends`)."""
+        answers = list(zip(self.records[self.written :], self.results[self.written :], strict=False))
+        self.written = len(self.results)
+        return answers
+
+
+@dataclasses.dataclass(frozen=True)
+class HeldReads:
+    """What opening an attempt reads of a dispatch: its row, its deliveries (id, service, status) and
+    its bulletins (attachments, files missing). Nobody else writes them while the dispatch is held,
+    so for a run's own claims they may be read ahead (`read_held`) and used once the lease holds."""
+
+    row: DispatchRow
+    records: list[tuple[int, str, DeliveryStatus]]
+    attachments: list[Attachment]
+    missing: list[str]
+
+
+def read_held(session: Session, dispatch_ids: list[int]) -> dict[int, HeldReads]:
+    """`HeldReads` of each dispatch found, three statements for all of them."""
+    if not dispatch_ids:
+        return {}
+    table, deliveries_table = table_of(Dispatch), table_of(Delivery)
+    rows = {
+        row.id: DispatchRow(**row._mapping)
+        for row in session.execute(
+            select(*(table.c[name] for name in DISPATCH_ROW)).where(table.c.id.in_(dispatch_ids))
+        )
+    }
+    records: dict[int, list[tuple[int, str, DeliveryStatus]]] = {}
+    for record_id, dispatch_id, service_url, status in session.execute(
+        select(
+            deliveries_table.c.id,
+            deliveries_table.c.dispatch_id,
+            deliveries_table.c.service_url,
+            deliveries_table.c.status,
+        )
+        .where(deliveries_table.c.dispatch_id.in_(dispatch_ids))
+        .order_by(deliveries_table.c.id)
+    ):
+        records.setdefault(dispatch_id, []).append((record_id, service_url, status))
+    bulletins = carried_attachments_of(session, dispatch_ids)
+    return {
+        dispatch_id: HeldReads(row, records.get(dispatch_id, []), *bulletins.get(dispatch_id, ([], [])))
+        for dispatch_id, row in rows.items()
+    }
+
+
+@contextlib.contextmanager
+def atomic(session: Session) -> Iterator[None]:
+    """Several statements as one unit. Inside the session's transaction there is nothing to do; on
+    a PostgreSQL connection in autocommit (a delivery run's writer: each single statement commits
+    by itself, one round trip) they get a transaction of their own."""
+    driver = session.connection().connection.driver_connection
+    if driver is not None and getattr(driver, "autocommit", False) is True and hasattr(driver, "transaction"):
+        with driver.transaction():
+            yield
+    else:
+        yield
 
 
 def attempt(
@@ -634,9 +694,9 @@ def attempt(
     sending and returns LOST, leaving the dispatch to that run. `sending` rows found now belong
     to a run that died mid-send: they become `unknown` and are not sent again unless `retry_unknown`.
 
-    The steps (`open_attempts`, `start_sends`, `finish_sends`, `close_attempts`) are what a
-    delivery run's single writer applies for its sending threads, many attempts at a time
-    (wufei.notify.runs); here, for one attempt, one after the other on one session.
+    The steps (`open_attempts`, `start_sends`, `close_attempts`) are what a delivery run's single
+    writer applies for its sending threads, many attempts at a time (wufei.notify.runs); here, for
+    one attempt, one after the other on one session.
     """
     [started] = open_attempts(
         session, [Opening(dispatch_id, lease, retry_unknown=retry_unknown)], channels=channels, zone=zone, now=now
@@ -647,8 +707,9 @@ def attempt(
         if index and not start_sends(session, [(started, name)], now=now)[0]:
             return LOST, started.messages  # another run has the dispatch now: it sends the rest, records the outcome
         checkpoint()  # durable before the network call: a crash now leaves a visible `sending` row
-        result = channels.send_to(service, name, started.subject, started.body, attachments=started.attachments)
-        finish_sends(session, [started.answered(result)])
+        started.answered(
+            channels.send_to(service, name, started.subject, started.body, attachments=started.attachments)
+        )
     [outcome] = close_attempts(session, [started], zone=zone, now=now)
     return outcome
 
@@ -660,23 +721,89 @@ def open_attempts(
     channels: Channels,
     zone: tzinfo,
     now: datetime | None = None,
+    known: dict[int, HeldReads] | None = None,
 ) -> list[Attempt | None]:
     """Hold each dispatch (renew its lease, or `take` it) and read what the attempt sends, to which
     services, and add the `sending` row of its first service (the caller makes it durable before
     the call). None for a dispatch not held (the lease was lost, or another retrier took it).
     `sending` rows of a run that died become `unknown`.
 
-    A few statements for all of them: the leases renewed by one UPDATE per distinct lease (a
-    run's claims share one, returning the dispatches' rows) or the retries taken by one (then
-    read), one SELECT each for their deliveries and their bulletins, one INSERT for the `sending`
-    rows."""
+    `known`: the `read_held` reads of claims this run holds, read ahead. When every opening is
+    such a claim with nothing left `sending`, renewing the leases and adding the `sending` rows is
+    all there is to write: one statement on PostgreSQL (`_hold_and_start`). Otherwise, in one
+    transaction: the leases renewed by one UPDATE per distinct lease or the retries taken by one,
+    then read (`read_held`), one INSERT for the `sending` rows."""
+    known = known or {}
+    if all(
+        o.lease is not None
+        and o.dispatch_id in known
+        and all(status != DeliveryStatus.SENDING for _, _, status in known[o.dispatch_id].records)
+        for o in openings
+    ):
+        return _open_known(session, openings, known, channels=channels, now=now)
+    with atomic(session):
+        return _open(session, openings, channels=channels, zone=zone, now=now)
+
+
+def _open_known(
+    session: Session,
+    openings: list[Opening],
+    known: dict[int, HeldReads],
+    *,
+    channels: Channels,
+    now: datetime | None,
+) -> list[Attempt | None]:
+    planned: dict[int, Attempt] = {}
+    for opening in openings:
+        if opening.dispatch_id not in planned:
+            assert opening.lease is not None  # open_attempts sends only claims here
+            planned[opening.dispatch_id] = _new_attempt(opening, known[opening.dispatch_id], opening.lease, channels)
+    fresh, held = _hold_and_start(
+        session,
+        [(a.dispatch.id, a.lease, a.targets[0][1] if a.targets else None) for a in planned.values()],
+        now=now,
+    )
+    opened: dict[int, Attempt] = {}
+    for dispatch_id, record_id in held.items():
+        started = opened[dispatch_id] = planned[dispatch_id]
+        started.lease = fresh
+        if record_id is not None:
+            started.records.append(record_id)
+    return [opened.pop(o.dispatch_id, None) for o in openings]  # a dispatch named twice is opened once
+
+
+def _new_attempt(opening: Opening, reads: HeldReads, lease: datetime, channels: Channels) -> Attempt:
+    arrived = {DeliveryStatus.SENT, DeliveryStatus.CONFIRMED}
+    statuses = [
+        (url, DeliveryStatus.UNKNOWN if status == DeliveryStatus.SENDING else status)
+        for _, url, status in reads.records
+    ]
+    done = arrived if opening.retry_unknown else arrived | {DeliveryStatus.UNKNOWN}
+    confirmed = {url for url, status in statuses if status in arrived}
+    unknown = (
+        set() if opening.retry_unknown else {url for url, s in statuses if s == DeliveryStatus.UNKNOWN} - confirmed
+    )
+    return Attempt(
+        dispatch=reads.row,
+        lease=lease,
+        attachments=reads.attachments,
+        missing=reads.missing,
+        targets=[]
+        if reads.missing
+        else channels.targets(reads.row.tag, skip={url for url, s in statuses if s in done}),
+        confirmed=confirmed,
+        unknown=unknown,
+    )
+
+
+def _open(
+    session: Session, openings: list[Opening], *, channels: Channels, zone: tzinfo, now: datetime | None
+) -> list[Attempt | None]:
     held: dict[int, datetime] = {}
-    rows: dict[int, DispatchRow] = {}
     renewing = {o.dispatch_id: o.lease for o in openings if o.lease is not None}
     if renewing:
-        fresh, renewed = _renew_all(session, renewing, now=now, read=True)
+        fresh, renewed = _renew_all(session, renewing, now=now)
         held.update((dispatch_id, fresh) for dispatch_id in renewed)
-        rows.update((dispatch_id, row) for dispatch_id, row in renewed.items() if row is not None)
     takes = sorted({(o.ignore_backoff, o.holder or "") for o in openings if o.lease is None})
     for ignore_backoff, holder in takes:
         taking = [
@@ -689,31 +816,11 @@ def open_attempts(
     if not held:
         return [None] * len(openings)
     ids = sorted(held)
-    table, deliveries_table = table_of(Dispatch), table_of(Delivery)
-    unread = [dispatch_id for dispatch_id in ids if dispatch_id not in rows]  # retries: read after `take_all`
-    if unread:
-        columns = [table.c[name] for name in DISPATCH_ROW]
-        rows.update(
-            (row.id, DispatchRow(**row._mapping))
-            for row in session.execute(select(*columns).where(table.c.id.in_(unread)))
-        )
-    records: dict[int, list[tuple[int, str, DeliveryStatus]]] = {}
-    for record_id, dispatch_id, service_url, status in session.execute(
-        select(
-            deliveries_table.c.id,
-            deliveries_table.c.dispatch_id,
-            deliveries_table.c.service_url,
-            deliveries_table.c.status,
-        )
-        .where(deliveries_table.c.dispatch_id.in_(ids))
-        .order_by(deliveries_table.c.id)
-    ):
-        records.setdefault(dispatch_id, []).append((record_id, service_url, status))
-    bulletins = carried_attachments_of(session, ids)
-
-    abandoned = [(dispatch_id, r) for dispatch_id in ids for r in records.get(dispatch_id, ()) if r[2] == "sending"]
+    reads = read_held(session, ids)
+    abandoned = [(d, r) for d in ids if d in reads for r in reads[d].records if r[2] == DeliveryStatus.SENDING]
     if abandoned:
         error = "发送过程中运行中断，无法确认是否已送达"
+        deliveries_table = table_of(Delivery)
         session.execute(
             update(deliveries_table)
             .where(deliveries_table.c.id.in_([r[0] for _, r in abandoned]))
@@ -721,33 +828,15 @@ def open_attempts(
         )
         for dispatch_id in sorted({dispatch_id for dispatch_id, _ in abandoned}):
             problems = [f"{r[1]}：{error}" for d, r in abandoned if d == dispatch_id]
-            _flag_office(session, rows[dispatch_id], problems, outcome="unknown", zone=zone, now=now)
-    arrived = {DeliveryStatus.SENT, DeliveryStatus.CONFIRMED}
+            _flag_office(session, reads[dispatch_id].row, problems, outcome="unknown", zone=zone, now=now)
     opened: dict[int, Attempt] = {}
     for opening in openings:
-        row = rows.get(opening.dispatch_id) if opening.dispatch_id in held else None
-        if opening.dispatch_id in held and row is None:
-            raise LookupError(f"找不到发送记录 {opening.dispatch_id}")
-        if row is None or row.id in opened:
+        if opening.dispatch_id not in held or opening.dispatch_id in opened:
             continue
-        statuses = [
-            (url, DeliveryStatus.UNKNOWN if status == "sending" else status)
-            for _, url, status in records.get(row.id, ())
-        ]
-        done = arrived if opening.retry_unknown else arrived | {DeliveryStatus.UNKNOWN}
-        confirmed = {url for url, status in statuses if status in arrived}
-        unknown = (
-            set() if opening.retry_unknown else {url for url, s in statuses if s == DeliveryStatus.UNKNOWN} - confirmed
-        )
-        attachments, missing = bulletins.get(row.id, ([], []))
-        opened[row.id] = Attempt(
-            dispatch=row,
-            lease=held[row.id],
-            attachments=attachments,
-            missing=missing,
-            targets=[] if missing else channels.targets(row.tag, skip={url for url, s in statuses if s in done}),
-            confirmed=confirmed,
-            unknown=unknown,
+        if opening.dispatch_id not in reads:
+            raise LookupError(f"找不到发送记录 {opening.dispatch_id}")
+        opened[opening.dispatch_id] = _new_attempt(
+            opening, reads[opening.dispatch_id], held[opening.dispatch_id], channels
         )
     first = [(a, a.targets[0][1]) for a in opened.values() if a.targets]
     _add_sending(session, first, now=now)
@@ -756,40 +845,106 @@ def open_attempts(
 
 def start_sends(session: Session, starts: list[tuple[Attempt, str]], *, now: datetime | None = None) -> list[bool]:
     """Before each service `name` is called (after an attempt's first, whose lease `open_attempts`
-    renewed): renew the attempt's lease and add the service's `sending` row, which the caller
-    makes durable before the call. False where another run has the dispatch now (nothing written)."""
-    fresh, held = _renew_all(session, {a.dispatch.id: a.lease for a, _ in starts}, now=now)
-    going = [(a, name) for a, name in starts if a.dispatch.id in held]
-    for started, _ in going:
-        started.lease = fresh
-    _add_sending(session, going, now=now)
+    renewed): write the answers noted since (`finish_sends`), renew the attempt's lease and add the
+    service's `sending` row, which the caller makes durable before the call. False where another
+    run has the dispatch now (no `sending` row written)."""
+    finish_sends(session, [answer for started, _ in starts for answer in started.unwritten()])
+    fresh, held = _hold_and_start(session, [(a.dispatch.id, a.lease, name) for a, name in starts], now=now)
+    for started, _ in starts:
+        record_id = held.get(started.dispatch.id)
+        if record_id is not None:  # held: its `sending` row
+            started.lease = fresh
+            started.records.append(record_id)
     return [a.dispatch.id in held for a, _ in starts]
 
 
-def _add_sending(session: Session, starts: list[tuple[Attempt, str]], *, now: datetime | None) -> None:
-    if not starts:
-        return
-    table, at = table_of(Delivery), clock(now)
-    ids = session.execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True),
-        [
+_HOLD_AND_START = text(
+    """
+    WITH wanted AS (
+        SELECT * FROM unnest(CAST(:ids AS integer[]), CAST(:leases AS timestamptz[]), CAST(:names AS text[]))
+            AS wanted(id, lease, service_url)
+    ), held AS (
+        UPDATE dispatches SET next_attempt_at = :fresh FROM wanted
+        WHERE dispatches.id = ANY(CAST(:ids AS integer[])) AND dispatches.id = wanted.id
+            AND dispatches.status = 'claimed' AND dispatches.next_attempt_at = wanted.lease
+        RETURNING dispatches.id
+    ), sending AS (
+        INSERT INTO deliveries (dispatch_id, service_url, status, error, duration_ms, attempted_at)
+        SELECT wanted.id, wanted.service_url, 'sending', NULL, 0, :at FROM wanted JOIN held ON held.id = wanted.id
+        WHERE wanted.service_url IS NOT NULL
+        RETURNING id, dispatch_id
+    )
+    SELECT held.id, sending.id FROM held LEFT JOIN sending ON sending.dispatch_id = held.id
+    """
+)
+
+
+def _hold_and_start(
+    session: Session, starts: list[tuple[int, datetime, str | None]], *, now: datetime | None
+) -> tuple[datetime, dict[int, int | None]]:
+    """Renew each dispatch's lease (fenced, as `renew`) and, where a service name is given, add its
+    `sending` row, only for the dispatches still held: the new lease and, for each of them, the
+    `sending` row's id. PostgreSQL: one statement (an UPDATE and an INSERT in one WITH), a round
+    trip that commits by itself on the writer's autocommit connection. Elsewhere two."""
+    if session.get_bind().dialect.name != "postgresql":
+        fresh, renewed = _renew_all(session, {dispatch_id: lease for dispatch_id, lease, _ in starts}, now=now)
+        going = [(dispatch_id, name) for dispatch_id, _, name in starts if dispatch_id in renewed and name is not None]
+        records = dict(zip((d for d, _ in going), _insert_sending(session, going, now=now), strict=True))
+        return fresh, {dispatch_id: records.get(dispatch_id) for dispatch_id in renewed}
+    fresh, at = clock(now) + LEASE, clock(now)
+    held: dict[int, int | None] = dict(
+        session.execute(
+            _HOLD_AND_START,
             {
-                "dispatch_id": a.dispatch.id,
-                "service_url": name,
-                "status": DeliveryStatus.SENDING,
-                "error": None,
-                "duration_ms": 0,
-                "attempted_at": at,
-            }
-            for a, name in starts
-        ],
-    ).scalars()
+                "ids": [dispatch_id for dispatch_id, _, _ in starts],
+                "leases": [lease for _, lease, _ in starts],
+                "names": [name for _, _, name in starts],
+                "fresh": fresh,
+                "at": at,
+            },
+        )
+        .tuples()
+        .all()
+    )
+    _sync_loaded(session, {dispatch_id: {"next_attempt_at": fresh} for dispatch_id in held})
+    return fresh, held
+
+
+def _add_sending(session: Session, starts: list[tuple[Attempt, str]], *, now: datetime | None) -> None:
+    ids = _insert_sending(session, [(a.dispatch.id, name) for a, name in starts], now=now)
     for (started, _), record_id in zip(starts, ids, strict=True):
         started.records.append(record_id)
 
 
+def _insert_sending(session: Session, starts: list[tuple[int, str]], *, now: datetime | None) -> list[int]:
+    """The `sending` rows of (dispatch id, service name) pairs, one INSERT; their ids in order."""
+    if not starts:
+        return []
+    table, at = table_of(Delivery), clock(now)
+    return list(
+        session.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True),
+            [
+                {
+                    "dispatch_id": dispatch_id,
+                    "service_url": name,
+                    "status": DeliveryStatus.SENDING,
+                    "error": None,
+                    "duration_ms": 0,
+                    "attempted_at": at,
+                }
+                for dispatch_id, name in starts
+            ],
+        ).scalars()
+    )
+
+
+def _answer_status(result: ServiceResult) -> DeliveryStatus:
+    return DeliveryStatus.SENT if result.ok else DeliveryStatus.UNKNOWN if result.unknown else DeliveryStatus.FAILED
+
+
 def finish_sends(session: Session, answers: list[tuple[int, ServiceResult]]) -> None:
-    """Each service's answer on this run's own `sending` row (`Attempt.answered`): a fact, or
+    """Each service's answer on this run's own `sending` row (`Attempt.unwritten`): a fact, or
     `unknown` when the message may have been taken. Written whoever holds the dispatch by then."""
     if not answers:
         return
@@ -803,31 +958,48 @@ def finish_sends(session: Session, answers: list[tuple[int, ServiceResult]]) -> 
             duration_ms=bindparam("took", type_=table.c.duration_ms.type),
         ),
         [
-            {
-                "record": record_id,
-                "answer": DeliveryStatus.SENT
-                if result.ok
-                else DeliveryStatus.UNKNOWN
-                if result.unknown
-                else DeliveryStatus.FAILED,
-                "reason": result.error,
-                "took": result.duration_ms,
-            }
+            {"record": record_id, "answer": _answer_status(result), "reason": result.error, "took": result.duration_ms}
             for record_id, result in answers
         ],
     )
+
+
+_FINISH_AND_CLOSE = text(
+    """
+    WITH answered AS (
+        UPDATE deliveries SET status = answer.status, error = answer.error, duration_ms = answer.took
+        FROM unnest(
+            CAST(:records AS integer[]), CAST(:answers AS text[]), CAST(:reasons AS text[]), CAST(:took AS integer[])
+        ) AS answer(id, status, error, took)
+        WHERE deliveries.id = ANY(CAST(:records AS integer[])) AND deliveries.id = answer.id
+    ), outcome AS (
+        SELECT * FROM unnest(
+            CAST(:ids AS integer[]), CAST(:leases AS timestamptz[]), CAST(:statuses AS text[]),
+            CAST(:attempts AS integer[]), CAST(:next_attempts AS timestamptz[]), CAST(:sent AS timestamptz[])
+        ) AS outcome(id, lease, status, attempts, next_attempt_at, sent_at)
+    )
+    UPDATE dispatches SET status = outcome.status, attempts = outcome.attempts,
+        next_attempt_at = outcome.next_attempt_at, sent_at = COALESCE(outcome.sent_at, dispatches.sent_at)
+    FROM outcome
+    WHERE dispatches.id = ANY(CAST(:ids AS integer[])) AND dispatches.id = outcome.id
+        AND dispatches.status = 'claimed' AND dispatches.next_attempt_at = outcome.lease
+    RETURNING dispatches.id
+    """
+)
 
 
 def close_attempts(
     session: Session, attempts: list[Attempt], *, zone: tzinfo, now: datetime | None = None
 ) -> list[tuple[str, int]]:
     """Each dispatch's outcome from every service's answer, written only under the attempt's lease
-    (else LOST); the office is flagged for unknown outcomes and for giving up. One UPDATE for all
-    the attempts with the same lease and the same outcome (a run's are mostly `sent`)."""
+    (else LOST), with the answers not yet written (`finish_sends`); the office is flagged for
+    unknown outcomes and for giving up. One UPDATE for all the attempts with the same lease and the
+    same outcome (a run's are mostly `sent`); on PostgreSQL, when nobody is flagged and no failure
+    row is added, the answers and the outcomes are one statement."""
     finished = clock(now)
+    answers = [answer for started in attempts for answer in started.unwritten()]
     rows: list[dict[str, Any]] = []
-    planned: list[tuple[Attempt, DispatchStatus, list[str], list[ServiceResult]]] = []
-    groups: dict[tuple[Any, ...], list[int]] = {}
+    planned: list[tuple[Attempt, DispatchStatus, list[str], list[ServiceResult], dict[str, Any]]] = []
     for started in attempts:
         dispatch, results = started.dispatch, started.results
         doubtful = [r for r in results if r.unknown]
@@ -852,38 +1024,75 @@ def close_attempts(
             )
         failed = failure is not None or bool(problems)  # failures known to be before acceptance: the only ones retried
         attempts_made = dispatch.attempts + 1
-        moments: tuple[datetime | None, datetime | None]  # next_attempt_at, sent_at
+        changes: dict[str, Any] = {"attempts": attempts_made, "next_attempt_at": None}
         if not failed and unknown:
-            status, moments = DispatchStatus.UNKNOWN, (None, None)
+            status = DispatchStatus.UNKNOWN
         elif not failed:
-            status, moments = DispatchStatus.SENT, (None, finished)
+            status, changes["sent_at"] = DispatchStatus.SENT, finished
         elif attempts_made >= MAX_ATTEMPTS:
-            status, moments = DispatchStatus.PERMANENT, (None, None)
+            status = DispatchStatus.PERMANENT
         else:
-            status, moments = DispatchStatus.FAILED, (finished + backoff(attempts_made), None)
-        groups.setdefault((started.lease, status, attempts_made, *moments), []).append(dispatch.id)
-        planned.append((started, status, problems, doubtful))
-    if rows:
-        session.execute(insert(table_of(Delivery)), rows)
-    written: set[int] = set()
-    for (lease, status, attempts_made, next_attempt_at, sent_at), ids in groups.items():
-        changes: dict[str, Any] = {"status": str(status), "attempts": attempts_made, "next_attempt_at": next_attempt_at}
-        if sent_at is not None:
-            changes["sent_at"] = sent_at
-        written |= _fenced_update(session, ids, lease, **changes)
-    outcomes: list[tuple[str, int]] = []
-    for started, status, problems, doubtful in planned:
-        if started.dispatch.id not in written:
-            outcomes.append((LOST, started.messages))
-            continue
-        dispatch = dataclasses.replace(started.dispatch, attempts=started.dispatch.attempts + 1)
-        if doubtful:  # the office checks with the recipient, then confirms or resends
-            reasons = [f"{r.service_url}：{r.error}" for r in doubtful]
-            _flag_office(session, dispatch, reasons, outcome="unknown", zone=zone, now=now)
-        if status == DispatchStatus.PERMANENT:
-            _flag_office(session, dispatch, problems, zone=zone, now=now)
-        outcomes.append((str(status), started.messages))
-    return outcomes
+            status, changes["next_attempt_at"] = DispatchStatus.FAILED, finished + backoff(attempts_made)
+        changes["status"] = str(status)
+        planned.append((started, status, problems, doubtful, changes))
+    flagging = any(doubtful or status == DispatchStatus.PERMANENT for _, status, _, doubtful, _ in planned)
+    if session.get_bind().dialect.name == "postgresql" and not rows and not flagging:
+        return _finish_and_close(session, answers, planned)
+    with atomic(session):
+        finish_sends(session, answers)
+        if rows:
+            session.execute(insert(table_of(Delivery)), rows)
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        for started, _, _, _, changes in planned:
+            groups.setdefault((started.lease, *sorted(changes.items())), []).append(started.dispatch.id)
+        written: set[int] = set()
+        for (lease, *values), ids in groups.items():
+            written |= _fenced_update(session, ids, lease, **dict(values))
+        outcomes: list[tuple[str, int]] = []
+        for started, status, problems, doubtful, _ in planned:
+            if started.dispatch.id not in written:
+                outcomes.append((LOST, started.messages))
+                continue
+            dispatch = dataclasses.replace(started.dispatch, attempts=started.dispatch.attempts + 1)
+            if doubtful:  # the office checks with the recipient, then confirms or resends
+                reasons = [f"{r.service_url}：{r.error}" for r in doubtful]
+                _flag_office(session, dispatch, reasons, outcome="unknown", zone=zone, now=now)
+            if status == DispatchStatus.PERMANENT:
+                _flag_office(session, dispatch, problems, zone=zone, now=now)
+            outcomes.append((str(status), started.messages))
+        return outcomes
+
+
+def _finish_and_close(
+    session: Session,
+    answers: list[tuple[int, ServiceResult]],
+    planned: list[tuple[Attempt, DispatchStatus, list[str], list[ServiceResult], dict[str, Any]]],
+) -> list[tuple[str, int]]:
+    """`close_attempts` on PostgreSQL when nobody is flagged: the answers and the fenced outcomes in one statement."""
+    written = set(
+        session.execute(
+            _FINISH_AND_CLOSE,
+            {
+                "records": [record_id for record_id, _ in answers],
+                "answers": [str(_answer_status(result)) for _, result in answers],
+                "reasons": [result.error for _, result in answers],
+                "took": [result.duration_ms for _, result in answers],
+                "ids": [started.dispatch.id for started, *_ in planned],
+                "leases": [started.lease for started, *_ in planned],
+                "statuses": [changes["status"] for *_, changes in planned],
+                "attempts": [changes["attempts"] for *_, changes in planned],
+                "next_attempts": [changes["next_attempt_at"] for *_, changes in planned],
+                "sent": [changes.get("sent_at") for *_, changes in planned],
+            },
+        ).scalars()
+    )
+    _sync_loaded(
+        session, {started.dispatch.id: changes for started, *_, changes in planned if started.dispatch.id in written}
+    )
+    return [
+        (str(status), started.messages) if started.dispatch.id in written else (LOST, started.messages)
+        for started, status, *_ in planned
+    ]
 
 
 def awaiting_office(session: Session, *, now: datetime | None = None, limit: int = 200) -> list[dict[str, Any]]:
