@@ -440,13 +440,14 @@ class Filings:
     def _add(self, session: Session, *conditions: Any) -> None:
         by_task = self.by_task
         added = set()
-        for task_id, week, version, progress, status, submitted_at in column_rows(
+        returned = (Report.status == ReportStatus.RETURNED).label("returned")  # a flag: no enum to convert
+        for task_id, week, version, progress, is_returned, submitted_at in column_rows(
             session,
             select(
-                Report.task_id, Report.week_start, Report.version, Report.progress, Report.status, Report.submitted_at
+                Report.task_id, Report.week_start, Report.version, Report.progress, returned, Report.submitted_at
             ).where(*conditions, Report.submitted_at < self.until),
         ):
-            filing = Filing(week, version, progress, status == ReportStatus.RETURNED, submitted_at)
+            filing = Filing(week, version, progress, bool(is_returned), submitted_at)
             if task_id in by_task:
                 by_task[task_id].append(filing)
             else:
@@ -467,6 +468,13 @@ class LightInputs:
     milestones: dict[int, tuple[MilestonePoint, ...]]
     expected: list[Expected]  # the supervised tasks owed weekly reports (expected_rows)
     _filings: Filings | None = None
+    _memo: MemoCalendar | None = None
+
+    def memo(self, calendar: WorkCalendar) -> MemoCalendar:
+        """One memo of working-day counts for every day the world is lit on."""
+        if self._memo is None:
+            self._memo = MemoCalendar(calendar)
+        return self._memo
 
     def due_on(self, task: TaskRow, day: date) -> date | None:
         """The deadline in force on `day`: the latest extension approved by then, else the plan's."""
@@ -538,7 +546,7 @@ def _lights(session: Session, world: World, day: date) -> tuple[dict[int, LightR
         return {}, {}
     filings = inputs.filings(session, world, world.rules.cadence.end_of_day(day))
     answers = _answers(session, world, inputs, filings, day)
-    memo = MemoCalendar(world.calendar)
+    memo = inputs.memo(world.calendar)
     starts: dict[int, date | None] = {}  # plan → its start
     lights, due = {}, {}
     for task in inputs.supervised:
