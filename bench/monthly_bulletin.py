@@ -15,14 +15,15 @@ after one warm-up run):
 - rendering: the document and its four forms (Markdown, HTML, .docx, .xlsx annex) with the charts
   drawn afresh each time;
 - reference: one plain SQL aggregate over the same rows (tasks by completion joined to their
-  reports of the month, grouped by lead department).
+  reports of the month, grouped by lead department), the median of 5 runs in each attempt.
 
 Figures and reference are given in wall time and in this process's CPU time: on a shared machine
 a wall time of milliseconds is mostly waiting for a core, and SQLite runs in the process, so its
 CPU ratio is the steadier one (PostgreSQL's work happens in the server and is not counted).
 
-The floor the project holds itself to: figures at most 10× the reference; the line says whether
-this run met it.
+The floor the project holds itself to: figures at most 10× the reference, in CPU time on SQLite
+(a wall time of a few milliseconds on a shared machine is mostly waiting), in wall time on
+PostgreSQL (whose work is the server's); the line says whether this run met it.
 
 SQLite by default; WUFEI_BENCH_DATABASES=sqlite,postgresql adds PostgreSQL (the server in
 WUFEI_BENCH_POSTGRES, else the one scripts/postgres.sh starts).
@@ -65,7 +66,8 @@ RUN_DAY = date(2025, 1, 6)  # the 3rd working day of January 2025
 DEPARTMENTS = 20
 SEED = 20250106
 REPEAT = 3
-FLOOR = 10  # figures at most this many times the plain aggregate
+REFERENCE_RUNS = 5
+FLOOR = 10  # figures at most this many times the plain aggregate, in CPU time
 
 
 def build(engine, count: int) -> dict[str, int]:
@@ -229,9 +231,13 @@ def measure(engine) -> dict[str, float]:
             render.docx(doc, out / "b.docx")
             render.xlsx(doc, out / "b.xlsx")
             rendering = time.perf_counter() - started
-            started, cpu = time.perf_counter(), time.process_time()
-            session.execute(REFERENCE, {"start": period.start, "day": period.end}).all()
-            reference, reference_cpu = time.perf_counter() - started, time.process_time() - cpu
+            walls, cpus = [], []
+            for _ in range(REFERENCE_RUNS):  # a few milliseconds: one run is mostly noise
+                started, cpu = time.perf_counter(), time.process_time()
+                session.execute(REFERENCE, {"start": period.start, "day": period.end}).all()
+                walls.append(time.perf_counter() - started)
+                cpus.append(time.process_time() - cpu)
+            reference, reference_cpu = _median(walls), _median(cpus)
             session.rollback()
         if attempt:  # the first run warms the caches
             for key, value in (
@@ -269,15 +275,18 @@ def run(label: str, url: str, count: int) -> None:
     ratio = result["figures"] / result["reference"] if result["reference"] else float("inf")
     cpu_ratio = result["figures_cpu"] / result["reference_cpu"] if result["reference_cpu"] else float("inf")
     server = "" if label == "SQLite" else ", the server's work not counted"
+    # SQLite works in this process: its CPU time is the steady measure. PostgreSQL's work is the
+    # server's: there the wall time is judged.
+    judged, measure_name = (cpu_ratio, "CPU") if label == "SQLite" else (ratio, "wall time")
     print(
         f"monthly bulletin {PERIOD}, {counts['tasks']} tasks, five years of reports ({label}), median of {REPEAT}: "
         f"figures {result['figures']:.2f} s; snapshot (figures + ledger rows + history, stored) "
         f"{result['snapshot']:.2f} s ({result['ledger_tasks']} task rows, {result['ledger_reports']} report rows); "
         f"rendering (document, 3 charts, md, html, docx, xlsx) {result['rendering']:.2f} s; "
-        f"reference SQL aggregate {result['reference'] * 1000:.1f} ms (figures = {ratio:.1f}× reference, "
-        f"floor {FLOOR}×: {'met' if ratio <= FLOOR else 'NOT met'}); "
+        f"reference SQL aggregate {result['reference'] * 1000:.1f} ms (figures = {ratio:.1f}× reference); "
         f"CPU of this process: figures {result['figures_cpu'] * 1000:.1f} ms, reference "
-        f"{result['reference_cpu'] * 1000:.2f} ms ({cpu_ratio:.1f}×{server}); "
+        f"{result['reference_cpu'] * 1000:.2f} ms ({cpu_ratio:.1f}×{server}); floor {FLOOR}× in {measure_name}: "
+        f"{'met' if judged <= FLOOR else 'NOT met'}; "
         f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB (the process, build included)",
         flush=True,
     )

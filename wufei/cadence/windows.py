@@ -56,18 +56,36 @@ class ReportingWindow:
 
 # Each calendar's windows, kept with it: the lights of a day walk every week since a plan began, and
 # a run asks for the same weeks again and again (a calendar is built per run; its days never change).
-_KNOWN: WeakKeyDictionary[WorkCalendar, dict[tuple[date, object, object], ReportingWindow | None]] = WeakKeyDictionary()
+# Keyed by the rules first (hashing the rules costs more than finding a week), then by Monday; the
+# lists `windows_between` gave are kept by (first week, day) beside them.
+_Known = dict[date, ReportingWindow | None]
+_Lists = dict[tuple[date, date], tuple[ReportingWindow, ...]]
+_KNOWN: WeakKeyDictionary[WorkCalendar, dict[tuple[object, object], tuple[_Known, _Lists]]] = WeakKeyDictionary()
+
+
+def _known(calendar: WorkCalendar, config: CadenceConfig) -> tuple[_Known, _Lists]:
+    by_rules = _KNOWN.get(calendar)
+    if by_rules is None:
+        by_rules = _KNOWN[calendar] = {}
+    key = (config.weekly, config.timezone)
+    known = by_rules.get(key)
+    if known is None:
+        known = by_rules[key] = ({}, {})
+    return known
 
 
 def reporting_window(week_start_: date, calendar: WorkCalendar, config: CadenceConfig) -> ReportingWindow | None:
     """The window of the week starting on Monday `week_start_`, or None when no report is expected."""
     if week_start_.weekday() != 0:
         raise WeekError(f"报送周应从星期一开始：{week_start_.isoformat()}")
-    known = _KNOWN.setdefault(calendar, {})
-    key = (week_start_, config.weekly, config.timezone)
-    if key not in known:
-        known[key] = _window(week_start_, calendar, config)
-    return known[key]
+    return _week(week_start_, calendar, config, _known(calendar, config)[0])
+
+
+def _week(monday: date, calendar: WorkCalendar, config: CadenceConfig, known: _Known) -> ReportingWindow | None:
+    if monday in known:
+        return known[monday]
+    window = known[monday] = _window(monday, calendar, config)
+    return window
 
 
 def _window(week_start_: date, calendar: WorkCalendar, config: CadenceConfig) -> ReportingWindow | None:
@@ -102,15 +120,19 @@ def windows_between(
     first_week: date, as_of: date, calendar: WorkCalendar, config: CadenceConfig
 ) -> list[ReportingWindow]:
     """The windows of the closed weeks from `first_week` to `as_of`, oldest first."""
-    end = config.end_of_day(as_of)
-    windows: list[ReportingWindow] = []
+    weeks, lists = _known(calendar, config)
     monday = week_start(first_week)
-    while monday <= as_of:
-        window = reporting_window(monday, calendar, config)
-        if window is not None and window.due_at < end:
-            windows.append(window)
-        monday += timedelta(days=7)
-    return windows
+    found = lists.get((monday, as_of))
+    if found is None:
+        end = config.end_of_day(as_of)
+        windows: list[ReportingWindow] = []
+        while monday <= as_of:
+            window = _week(monday, calendar, config, weeks)
+            if window is not None and window.due_at < end:
+                windows.append(window)
+            monday += timedelta(days=7)
+        found = lists[(week_start(first_week), as_of)] = tuple(windows)
+    return list(found)
 
 
 def last_closed_week(as_of: date, calendar: WorkCalendar, config: CadenceConfig) -> date | None:

@@ -45,7 +45,12 @@ def _days_in(year: int) -> int:
 
 
 def _index(day: date) -> int:
-    return day.timetuple().tm_yday - 1
+    return day.toordinal() - _first_ordinal(day.year)  # `timetuple().tm_yday` costs ten times as much
+
+
+@cache
+def _first_ordinal(year: int) -> int:
+    return date(year, 1, 1).toordinal()
 
 
 class WorkCalendar:

@@ -22,28 +22,31 @@ Definitions (the same in every figure):
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from wufei.cadence.periods import Period
-from wufei.cadence.windows import closed_weeks, reporting_window
+from wufei.cadence.windows import closed_weeks, reporting_window, windows_between
 from wufei.calendar.workdays import WorkCalendar
+from wufei.chinese import week_start
 from wufei.db import column_rows
 from wufei.departments.models import Department, DepartmentKind
 from wufei.extensions.models import Extension, ExtensionStatus
 from wufei.indicators.models import Indicator, IndicatorDepartment
 from wufei.lights.models import LIGHT_NAMES, UNSUPERVISED, Light
-from wufei.lights.rules import OVERDUE, LightResult, MemoCalendar, MilestonePoint, TaskState, judge
+from wufei.lights.rules import ANNUAL, OVERDUE, LightResult, MemoCalendar, MilestonePoint, TaskState, judge
 from wufei.notices.models import NoticeIntent, NoticeKind
-from wufei.plans.models import Plan
-from wufei.plans.queries import plan_start
+from wufei.plans.models import Plan, PlanKind
+from wufei.plans.queries import is_supervised, plan_start
 from wufei.reports.models import Report, ReportStatus
-from wufei.reports.service import Expected, expected_rows, first_submissions, latest_progress, missing_streaks_on
+from wufei.reports.service import Expected, first_submissions, reporting_start
 from wufei.ruleset import Ruleset
 from wufei.tasks.deadlines import DeadlineKind
 from wufei.tasks.models import ListKind, Milestone, Role, Task, TaskDepartment
@@ -65,6 +68,7 @@ class PlanRow:
     period_end: int | None
     cells_planned_total: int | None
     cells_built_total: int | None
+    kind: PlanKind
     imported_at: datetime | None = None  # read only for a plan with neither issue date nor period
 
     @property
@@ -84,6 +88,7 @@ class PlanRow:
             plan.period_end,
             plan.cells_planned_total,
             plan.cells_built_total,
+            plan.kind,
             plan.imported_at if plan.issued_on is None and plan.period_start is None else None,
         )
 
@@ -110,6 +115,7 @@ class TaskRow:
     due_date: date | None  # as printed in the plan
     completed_on: date | None
     responsible_entity: str | None
+    awaiting_assignment: bool
     owners: tuple[Owner, ...]  # in assignment order
 
     @property
@@ -321,6 +327,7 @@ def _tasks(session: Session, plans: list[PlanRow]) -> dict[int, TaskRow]:
     by_id = {plan.id: plan for plan in plans}
     ids = list(by_id)
     owners: dict[int, list[Owner]] = defaultdict(list)
+    shared: dict[tuple[int, Role], Owner] = {}  # one Owner per department and role, as often as it owns
     for task_id, department_id, name, kind, role in column_rows(
         session,
         select(TaskDepartment.task_id, Department.id, Department.name, Department.kind, TaskDepartment.role)
@@ -329,67 +336,175 @@ def _tasks(session: Session, plans: list[PlanRow]) -> dict[int, TaskRow]:
         .where(Task.plan_id.in_(ids))
         .order_by(TaskDepartment.task_id, TaskDepartment.position, TaskDepartment.id),
     ):
-        owners[task_id].append(Owner(department_id, name, kind, role))
-    return {
-        row.id: TaskRow(
-            row.id,
-            by_id[row.plan_id],
-            row.list_kind,
-            row.list_name,
-            row.category,
-            row.number,
-            row.title,
-            row.deadline_raw,
-            row.deadline_kind,
-            row.due_date,
-            row.completed_on,
-            row.responsible_entity,
-            tuple(owners.get(row.id, ())),
+        owner = shared.get((department_id, role))
+        if owner is None:
+            owner = shared[(department_id, role)] = Owner(department_id, name, kind, role)
+        owners[task_id].append(owner)
+    rows = column_rows(
+        session,
+        select(
+            Task.id,
+            Task.plan_id,
+            Task.list_kind,
+            Task.list_name,
+            Task.category,
+            Task.number,
+            Task.title,
+            Task.deadline_raw,
+            Task.deadline_kind,
+            Task.due_date,
+            Task.completed_on,
+            Task.responsible_entity,
+            Task.awaiting_assignment,
         )
-        for row in column_rows(
+        .where(Task.plan_id.in_(ids))
+        .order_by(Task.plan_id, Task.id),
+    )
+    none: tuple[Owner, ...] = ()
+    return {
+        task_id: TaskRow(
+            task_id,
+            by_id[plan_id],
+            kind,
+            name,
+            category,
+            number,
+            title,
+            raw,
+            deadline,
+            due,
+            done,
+            entity,
+            awaiting,
+            tuple(owners[task_id]) if task_id in owners else none,
+        )
+        for task_id, plan_id, kind, name, category, number, title, raw, deadline, due, done, entity, awaiting in rows
+    }
+
+
+class Filing(NamedTuple):  # a tuple: a world reads thousands
+    week_start: date
+    version: int
+    progress: int
+    returned: bool
+    submitted_at: datetime  # aware, UTC
+
+
+_FLOOR_MARGIN = timedelta(weeks=2)
+
+
+@dataclass
+class Answers:
+    """What the lights of a day ask of the reports: each supervised task's newest progress (as
+    `latest_progress` gives it) and each open task's missing streak (as `missing_streaks`)."""
+
+    progress: dict[int, tuple[int, date]]  # task → (progress, week)
+    streaks: dict[int, int]
+
+
+@dataclass
+class Filings:
+    """The weekly reports of the world's tasks the lights and the reporting read, each task's
+    newest first (latest week, then version), submitted before `until` (the end of `as_of`):
+    those of the weeks from `floor` on, read at once, and every one of the tasks in `whole`.
+
+    `floor` is two weeks before the week holding `floor_day`: the day before the period (the
+    monthly changes light it) or the lights' day, whichever is earlier. The reports since answer
+    most tasks' questions of any day from `floor_day` on; the older reports of the tasks they do
+    not answer on `floor_day` (nothing filed since the floor that counts) are read right after,
+    in one more read: an answer on a day is one on every later day too."""
+
+    floor_day: date
+    floor: date
+    until: datetime
+    by_task: dict[int, list[Filing]]
+    whole: set[int] = field(default_factory=set)
+    answers: dict[date, Answers] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, session: Session, world: World, inputs: LightInputs, until: datetime) -> Filings:
+        floor_day = min(world.period.start - timedelta(days=1), world.day)
+        floor = week_start(floor_day) - _FLOOR_MARGIN
+        tasks = select(Task.id).where(Task.plan_id.in_(world.plan_ids))
+        filings = cls(floor_day, floor, until, {})
+        filings._add(session, Report.task_id.in_(tasks), Report.week_start >= floor)
+        _answers(session, world, inputs, filings, floor_day)
+        return filings
+
+    def read_whole(self, session: Session, task_ids: list[int]) -> None:
+        """Read the reports before the floor of these tasks (none is in `whole` yet)."""
+        for start in range(0, len(task_ids), _IN_CHUNK):
+            self._add(session, Report.task_id.in_(task_ids[start : start + _IN_CHUNK]), Report.week_start < self.floor)
+        self.whole.update(task_ids)
+
+    def _add(self, session: Session, *conditions: Any) -> None:
+        by_task = self.by_task
+        added = set()
+        returned = (Report.status == ReportStatus.RETURNED).label("returned")  # a flag: no enum to convert
+        for task_id, week, version, progress, is_returned, submitted_at in column_rows(
             session,
             select(
-                Task.id,
-                Task.plan_id,
-                Task.list_kind,
-                Task.list_name,
-                Task.category,
-                Task.number,
-                Task.title,
-                Task.deadline_raw,
-                Task.deadline_kind,
-                Task.due_date,
-                Task.completed_on,
-                Task.responsible_entity,
-            )
-            .where(Task.plan_id.in_(ids))
-            .order_by(Task.plan_id, Task.id),
-        )
-    }
+                Report.task_id, Report.week_start, Report.version, Report.progress, returned, Report.submitted_at
+            ).where(*conditions, Report.submitted_at < self.until),
+        ):
+            filing = Filing(week, version, progress, bool(is_returned), submitted_at)
+            if task_id in by_task:
+                by_task[task_id].append(filing)
+            else:
+                by_task[task_id] = [filing]
+            added.add(task_id)
+        for task_id in added:  # (task, week, version) is unique: newest week, then version, first
+            by_task[task_id].sort(reverse=True)
 
 
 @dataclass
 class LightInputs:
-    """What the lights of the world's supervised tasks need on any day, read once: the tasks'
-    facts come from the world's own rows; the approved extensions, milestones and the rows owed
-    weekly reports are three reads. Only the reports differ by day (`_lights`: two walks a day)."""
+    """What the lights of the world's supervised tasks need on any day, read once: the tasks' facts
+    come from the world's own rows (which tasks are supervised, when they start reporting); the
+    approved extensions, the milestones and the weekly reports (`Filings`) are read."""
 
     supervised: list[TaskRow]  # in task id order
     extensions: dict[int, list[tuple[date, int, date]]]  # task → approved (decided on, id, new due date)
     milestones: dict[int, tuple[MilestonePoint, ...]]
     expected: list[Expected]  # the supervised tasks owed weekly reports (expected_rows)
+    _filings: Filings | None = None
+    _memo: MemoCalendar | None = None
+
+    def memo(self, calendar: WorkCalendar) -> MemoCalendar:
+        """One memo of working-day counts for every day the world is lit on."""
+        if self._memo is None:
+            self._memo = MemoCalendar(calendar)
+        return self._memo
 
     def due_on(self, task: TaskRow, day: date) -> date | None:
         """The deadline in force on `day`: the latest extension approved by then, else the plan's."""
         approved = [item for item in self.extensions.get(task.id, ()) if item[0] <= day]
         return (max(approved)[2] if approved else None) or task.due_date
 
+    def filings(self, session: Session, world: World, before: datetime) -> Filings:
+        """The reports, read up to `before` at least (the end of `as_of`, or of a later day asked)."""
+        if self._filings is None or self._filings.until < before:
+            until = max(before, world.rules.cadence.end_of_day(max(world.as_of, world.day))).astimezone(UTC)
+            self._filings = Filings.read(session, world, self, until)
+        return self._filings
+
 
 def _light_inputs(session: Session, world: World) -> LightInputs:
     cadence = world.rules.cadence
     # The figures score lead departments: tasks nobody leads yet are counted apart (without_lead).
-    rows = expected_rows(session, cadence=cadence, plan_ids=world.plan_ids)
-    supervised = [world.tasks[row.task_id] for row in rows if row.task_id in world.tasks]
+    # The supervised tasks and when their reporting starts (expected_rows), from the world's rows.
+    supervised = sorted(
+        (
+            task
+            for task in world.tasks.values()
+            if is_supervised(task.plan.kind, task.awaiting_assignment, any(o.role == Role.LEAD for o in task.owners))
+        ),
+        key=lambda task: task.id,
+    )
+    starts: dict[int, date] = {}  # plan → its reporting start
+    for plan in world.plans:
+        starts[plan.id] = reporting_start(plan.issued_on, plan.period_start, plan.imported_at, cadence)
+    rows = [Expected(task.id, starts[task.plan_id], task.completed_on) for task in supervised]
     ids = [task.id for task in supervised]
     narrow = ids if len(ids) <= _IN_CHUNK else None  # else read every task's and keep the world's
     extensions: dict[int, list[tuple[date, int, date]]] = defaultdict(list)
@@ -423,43 +538,96 @@ def _light_inputs(session: Session, world: World) -> LightInputs:
 def _lights(session: Session, world: World, day: date) -> tuple[dict[int, LightResult], dict[int, date | None]]:
     """The supervised tasks' lights on `day` and their deadlines in force then: the states
     wufei.lights.service.task_states gives, built from the world's inputs (read once for every
-    day) and the day's newest progress and missing streaks (two walks of the reports)."""
+    day), with the newest progress and the missing streak found in the world's reports."""
     if not world.plans:
         return {}, {}
     inputs = world.light_inputs(session)
     if not inputs.supervised:
         return {}, {}
-    cadence = world.rules.cadence
-    ids = [task.id for task in inputs.supervised]
-    narrow = ids if len(ids) <= _IN_CHUNK else None
-    progress = latest_progress(session, as_of=day, cadence=cadence, task_ids=narrow)
-    streaks = missing_streaks_on(
-        session,
-        days=[day],
-        calendar=world.calendar,
-        cadence=cadence,
-        plan_ids=world.plan_ids,
-        expected=inputs.expected,
-    )[day]
-    memo = MemoCalendar(world.calendar)
+    filings = inputs.filings(session, world, world.rules.cadence.end_of_day(day))
+    answers = _answers(session, world, inputs, filings, day)
+    memo = inputs.memo(world.calendar)
+    starts: dict[int, date | None] = {}  # plan → its start
     lights, due = {}, {}
     for task in inputs.supervised:
-        reported = progress.get(task.id)
+        plan = task.plan
+        if plan.id not in starts:
+            starts[plan.id] = plan_start(plan.issued_on, plan.period_start)
+        reported = answers.progress.get(task.id)
         state = TaskState(
             task_id=task.id,
             deadline_kind=task.deadline_kind,
-            start=plan_start(task.plan.issued_on, task.plan.period_start) or date((task.due_date or day).year, 1, 1),
+            start=starts[plan.id] or date((task.due_date or day).year, 1, 1),
             due=inputs.due_on(task, day),
             original_due=task.due_date,
             completed_on=task.completed_on,
             progress=reported[0] if reported else None,
             progress_week=reported[1] if reported else None,
-            missing_streak=streaks.get(task.id, 0),
+            missing_streak=answers.streaks.get(task.id, 0),
             milestones=inputs.milestones.get(task.id, ()),
         )
         lights[task.id] = judge(state, day, memo, world.rules.lights)
         due[task.id] = state.due
     return lights, due
+
+
+def _answers(session: Session, world: World, inputs: LightInputs, filings: Filings, day: date) -> Answers:
+    """The day's answers (kept), from the filings; the older reports of the tasks they leave
+    unanswered are read first. Progress is wanted of every task a done light does not settle,
+    streaks of the open tasks (`missing_streaks`: the closed windows from the task's start after
+    the latest one it filed for in time)."""
+    if day in filings.answers:
+        return filings.answers[day]
+    cadence = world.rules.cadence
+    before = cadence.end_of_day(day)
+    late_counts = cadence.weekly.late_report_breaks_missing_streak
+    rows = [row for row in inputs.expected if row.completed_on is None or row.completed_on > day]
+    windows = windows_between(min(row.start for row in rows), day, world.calendar, cadence) if rows else []
+    due_at = {window.week_start: window.due_at for window in windows}
+
+    def newest(task_id: int) -> tuple[int, date] | None:
+        for filing in filings.by_task.get(task_id, ()):
+            if not filing.returned and filing.submitted_at < before:
+                return filing.progress, filing.week_start
+        return None
+
+    def last_filed(row: Expected) -> date | None:
+        for filing in filings.by_task.get(row.task_id, ()):
+            if filing.week_start < row.start:
+                return None  # weeks before the task's start do not count
+            due = due_at.get(filing.week_start)
+            if due is not None and filing.submitted_at < before and (late_counts or filing.submitted_at <= due):
+                return filing.week_start
+        return None
+
+    progress = {task.id: newest(task.id) for task in inputs.supervised}
+    filed = {row.task_id: last_filed(row) for row in rows} if windows else {}
+    unknown = {
+        task.id
+        for task in inputs.supervised
+        if progress[task.id] is None
+        and task.id not in filings.whole
+        and (task.completed_on is None or task.completed_on > day or task.deadline_kind == ANNUAL)
+    }
+    unknown.update(
+        row.task_id
+        for row in rows
+        if windows and filed[row.task_id] is None and row.start < filings.floor and row.task_id not in filings.whole
+    )
+    if unknown:
+        filings.read_whole(session, sorted(unknown))
+        progress.update((task_id, newest(task_id)) for task_id in unknown)
+        filed.update((row.task_id, last_filed(row)) for row in rows if windows and row.task_id in unknown)
+    weeks = [window.week_start for window in windows]
+    one_day = timedelta(days=1)
+    streaks = {}
+    for row in rows if windows else ():
+        last = filed[row.task_id]
+        streaks[row.task_id] = len(weeks) - bisect_left(weeks, row.start if last is None else last + one_day)
+    answers = filings.answers[day] = Answers(
+        {task_id: answer for task_id, answer in progress.items() if answer is not None}, streaks
+    )
+    return answers
 
 
 def _reporting(session: Session, world: World, weeks: list[date]) -> Reporting:
@@ -468,8 +636,8 @@ def _reporting(session: Session, world: World, weeks: list[date]) -> Reporting:
     The rules are those of wufei.reports.service.compliance (a task is expected in a week that
     starts on or after its plan's start, unless it was completed before the week ended without
     reporting for it; on time = first submitted by the window's close; submissions count up to
-    the end of `as_of`; a task with two leads counts for both), applied to all the weeks at once:
-    three reads whatever the number of weeks and tasks, not three per week."""
+    the end of `as_of`; a task with two leads counts for both), applied to all the weeks at once,
+    from the world's reports (`Filings`), not a read per week."""
     cadence = world.rules.cadence
     counts: dict[int, ReportTally] = defaultdict(ReportTally)
     misses: dict[int, list[tuple[date, int, str]]] = defaultdict(list)
@@ -481,12 +649,25 @@ def _reporting(session: Session, world: World, weeks: list[date]) -> Reporting:
     if not windows or not world.plans:
         return Reporting(weeks, dict(counts), dict(misses))
     first, last = windows[0][0], windows[-1][0]
+    inputs = world.light_inputs(session)
     rows = [
         row
-        for row in world.light_inputs(session).expected
+        for row in inputs.expected
         if row.completed_on is None or row.completed_on >= first  # not completed before the first week
     ]
-    submissions = first_submissions(session, task_ids=None, weeks=(first, last), before=cadence.end_of_day(world.as_of))
+    before = cadence.end_of_day(world.as_of)
+    filings = inputs.filings(session, world, before)
+    submissions: dict[tuple[int, date], datetime]
+    if first >= filings.floor:
+        submissions = {}  # (task, week) → its first submission of any version
+        for task_id, reports in filings.by_task.items():
+            for filing in reports:
+                if first <= filing.week_start <= last and filing.submitted_at < before:
+                    known = submissions.get((task_id, filing.week_start))
+                    if known is None or filing.submitted_at < known:
+                        submissions[(task_id, filing.week_start)] = filing.submitted_at
+    else:
+        submissions = first_submissions(session, task_ids=None, weeks=(first, last), before=before)
     leads: dict[int, list[int]] = defaultdict(list)  # task → its lead departments
     for task_id in (row.task_id for row in rows):
         task = world.tasks.get(task_id)

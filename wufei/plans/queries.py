@@ -49,6 +49,11 @@ def supervised_tasks(query: Select[Any]) -> Select[Any]:
     return plan_tasks(query).where(Task.awaiting_assignment.is_(False), _has_lead())
 
 
+def is_supervised(plan_kind: PlanKind | str, awaiting_assignment: bool, has_lead: bool) -> bool:
+    """`supervised_tasks` for a task already read: of a plan, assigned, with a lead department."""
+    return plan_kind == PlanKind.PLAN and not awaiting_assignment and has_lead
+
+
 def awaiting_lead() -> Any:
     """A column expression: the task waits for the office to name its lead."""
     return or_(Task.awaiting_assignment, ~_has_lead())
