@@ -11,13 +11,14 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, String, case, cast, func, literal, or_, select
+from sqlalchemy import Select, String, case, cast, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from wufei.cadence.config import CadenceConfig
+from wufei.cadence.windows import next_window_close
 from wufei.db import column_rows, insert_values, newest_of_each, table_of, utcnow
 from wufei.extensions.service import latest_approved_extensions
 from wufei.lights.models import Light, LightRecord, LightState
@@ -32,7 +33,7 @@ from wufei.lights.rules import (
 )
 from wufei.plans.models import Plan
 from wufei.plans.queries import awaiting_lead, plan_start, plan_tasks, supervised_tasks
-from wufei.tasks.models import Milestone, Task
+from wufei.tasks.models import Milestone, Role, Task, TaskDepartment
 
 if TYPE_CHECKING:
     from wufei.calendar.workdays import WorkCalendar
@@ -213,35 +214,40 @@ def record_lights(session: Session, *, as_of: date, results: Mapping[int, LightR
 
 @dataclass
 class LightScan:
-    """What `scan_lights` did: every task's light counted, how many were judged again, how many
+    """What `scan_lights` did: every task's light counted, which tasks were judged again, how many
     history rows were written."""
 
     counts: dict[str, int]
-    judged: int
+    judged_ids: frozenset[int]
     changed: int
 
+    @property
+    def judged(self) -> int:
+        return len(self.judged_ids)
 
-def scan_lights(
+
+def tasks_to_judge(
     session: Session,
     *,
     as_of: date,
     calendar: WorkCalendar,
     cadence: CadenceConfig,
     rules: LightRules,
-    streaks: Mapping[int, int] | None = None,
     plan_ids: Iterable[int] | None = None,
     full: bool = False,
-) -> LightScan:
-    """The daily scan's lights: judge the tasks whose inputs changed since their last judgement
-    (`LightState`), whose light may change with the date by now (`recheck_on`), or never judged;
-    record what changed; carry the others forward as they are. With `full`, judge every task
-    (the result is the same: a test replays a year both ways).
+    ladder: object = None,
+) -> dict[int, str]:
+    """task → the fingerprint of its inputs, for the tasks the daily scan judges again on `as_of`:
+    those whose inputs changed since their last judgement (`LightState`), whose light may change
+    with the date by now (`recheck_on`), or never judged; with `full`, every task.
 
     The inputs are compared in SQL (one query, like reading the rows themselves); only the tasks
-    judged again travel to Python. `streaks`: today's missing-report streaks, when the caller has
-    them (the escalation reads them for every task anyway)."""
+    judged again travel to Python. `ladder`: the escalation ladder the same scan applies (a change
+    of it, like a change of the rules, judges every task again)."""
     plan_ids = list(plan_ids) if plan_ids is not None else None
-    inputs = _inputs_query(session, as_of=as_of, calendar=calendar, cadence=cadence, rules=rules, plan_ids=plan_ids)
+    inputs = _inputs_query(
+        session, as_of=as_of, calendar=calendar, cadence=cadence, rules=rules, plan_ids=plan_ids, ladder=ladder
+    )
     if not full:
         # OFFSET 0 keeps the subquery whole (neither database pulls it up), so that each task's
         # fingerprint is computed once, not once for the SELECT list and again for the comparison.
@@ -259,7 +265,30 @@ def scan_lights(
                 )
             )
         )
-    fingerprints: dict[int, Any] = {row[0]: row[1] for row in column_rows(session, inputs)}
+    return {row[0]: row[1] for row in column_rows(session, inputs)}
+
+
+def scan_lights(
+    session: Session,
+    *,
+    as_of: date,
+    calendar: WorkCalendar,
+    cadence: CadenceConfig,
+    rules: LightRules,
+    streaks: Mapping[int, int] | None = None,
+    plan_ids: Iterable[int] | None = None,
+    full: bool = False,
+    fingerprints: Mapping[int, str] | None = None,
+) -> LightScan:
+    """The daily scan's lights: judge the tasks `tasks_to_judge` gives (or `fingerprints`, what it
+    gave the caller), record what changed, carry the others forward as they are. With `full`,
+    judge every task (the result is the same: a test replays a year both ways). `streaks`: today's
+    missing-report streaks of (at least) the tasks judged, when the caller has them."""
+    plan_ids = list(plan_ids) if plan_ids is not None else None
+    if fingerprints is None:
+        fingerprints = tasks_to_judge(
+            session, as_of=as_of, calendar=calendar, cadence=cadence, rules=rules, plan_ids=plan_ids, full=full
+        )
     results: dict[int, LightResult] = {}
     rows: list[tuple[Any, ...]] = []
     if fingerprints:
@@ -273,7 +302,7 @@ def scan_lights(
             streaks=streaks,
         )
         memo = MemoCalendar(calendar)
-        closes = _next_window_close(as_of, calendar, cadence)
+        closes = next_window_close(as_of, calendar, cadence)
         for task_id, task_state in sorted(states.items()):  # in key order: two scans at once never deadlock
             result = results[task_id] = judge(task_state, as_of, memo, rules)
             again = recheck_on(task_state, as_of, rules, next_window_close=closes)
@@ -306,23 +335,34 @@ def scan_lights(
             include_awaiting=True,
         ).group_by(LightState.light),
     )
-    return LightScan(counts={str(light): count for light, count in counts}, judged=len(results), changed=changed)
+    return LightScan(
+        counts={str(light): count for light, count in counts}, judged_ids=frozenset(results), changed=changed
+    )
 
 
-def _next_window_close(as_of: date, calendar: WorkCalendar, cadence: CadenceConfig) -> date | None:
-    """The first day after `as_of` by whose end another reporting window has closed (when
-    missing-report streaks can grow), within the next eight weeks."""
-    from wufei.cadence.windows import reporting_window
-    from wufei.chinese import week_start
+def escalation_due(session: Session, *, as_of: date, plan_ids: Iterable[int] | None = None) -> set[int]:
+    """The tasks whose `escalate_on` has come by `as_of` (the ladder can owe them something new by
+    the date alone since their escalation was last looked at)."""
+    query = select(LightState.task_id).where(LightState.escalate_on <= as_of)
+    if plan_ids is not None:
+        query = query.join(Task, Task.id == LightState.task_id).where(Task.plan_id.in_(list(plan_ids)))
+    return {task_id for (task_id,) in column_rows(session, query)}
 
-    end = cadence.end_of_day(as_of)
-    monday = week_start(as_of)
-    for _ in range(9):
-        window = reporting_window(monday, calendar, cadence)
-        if window is not None and window.due_at >= end:
-            return max(cadence.local(window.due_at).date(), as_of + timedelta(days=1))
-        monday += timedelta(days=7)
-    return None
+
+def schedule_escalation(session: Session, next_on: Mapping[int, date | None]) -> None:
+    """Keep, in each of these tasks' states, the day its escalation must be looked at again (None:
+    only when its inputs change). One UPDATE per day and chunk of ids, days and ids in order (two
+    scans at once take their locks alike)."""
+    by_day: dict[date | None, list[int]] = defaultdict(list)
+    for task_id, day in next_on.items():
+        by_day[day].append(task_id)
+    state = table_of(LightState)
+    for day in sorted(by_day, key=lambda d: (d is None, d or date.min)):
+        ids = sorted(by_day[day])
+        for start in range(0, len(ids), _IN_LIMIT):
+            session.execute(
+                update(state).where(state.c.task_id.in_(ids[start : start + _IN_LIMIT])).values(escalate_on=day)
+            )
 
 
 def _inputs_query(
@@ -333,12 +373,13 @@ def _inputs_query(
     cadence: CadenceConfig,
     rules: LightRules,
     plan_ids: list[int] | None,
+    ladder: object = None,
 ) -> Select:
-    """SELECT task id, the fingerprint of what its light is judged from on `as_of`: the deadline
-    and its kind, the extension in force, completion, the plan's start, whether it awaits a lead,
-    its newest report counted (by id: a new version, a return, a new week change it), its
-    milestones, and the rules, cadence and calendar overrides in force (a change of those judges
-    every task again)."""
+    """SELECT task id, the fingerprint of what its light and its escalation are judged from on
+    `as_of`: the deadline and its kind, the extension in force, completion, the plan's start,
+    whether it awaits a lead, its departments (the escalation's recipients), its newest report
+    counted (by id: a new version, a return, a new week change it), its milestones, and the rules,
+    ladder, cadence and calendar overrides in force (a change of those judges every task again)."""
     from wufei.reports.models import Report, ReportStatus
     from wufei.reports.service import _utc
 
@@ -377,8 +418,17 @@ def _inputs_query(
         .group_by(milestone.c.task_id)
         .subquery()
     )
+    link = table_of(TaskDepartment)
+    # each link weighted by its department, place and role: a department swapped, moved or given
+    # another role changes the sum
+    weight = link.c.department_id * (link.c.position + 1) * case((link.c.role == Role.LEAD, 1), else_=7)
+    departments = (
+        select(link.c.task_id, (_text(func.count()) + "," + _text(func.sum(weight))).label("summary"))
+        .group_by(link.c.task_id)
+        .subquery()
+    )
     scan_key = hashlib.sha1(
-        repr((rules, cadence, sorted(calendar.overrides.items()))).encode("utf-8"), usedforsecurity=False
+        repr((rules, ladder, cadence, sorted(calendar.overrides.items()))).encode("utf-8"), usedforsecurity=False
     ).hexdigest()[:12]
     fingerprint = literal(scan_key, String)
     for part in (
@@ -391,12 +441,14 @@ def _inputs_query(
         case((awaiting_lead(), "1"), else_="0"),
         newest_report,
         milestones.c.summary,
+        departments.c.summary,
     ):
         fingerprint = fingerprint + "|" + _text(part)
     query = (
         plan_tasks(select(Task.id, fingerprint.label("inputs")))
         .outerjoin(extension, extension.c.task_id == Task.id)
         .outerjoin(milestones, milestones.c.task_id == Task.id)
+        .outerjoin(departments, departments.c.task_id == Task.id)
     )
     if plan_ids is not None:
         query = query.where(Task.plan_id.in_(plan_ids))
