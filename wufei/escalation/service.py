@@ -183,29 +183,36 @@ def scan(
 def _next_on(
     tasks: Mapping[int, _OpenTask], *, as_of: date, calendar: WorkCalendar, ladder: Ladder, cadence: CadenceConfig
 ) -> dict[int, date | None]:
-    """task → the first day after `as_of` on which the ladder can owe it a notice it is not owed
-    on `as_of`, its inputs unchanged: the next trigger day of a deadline step (one computation per
-    due date), or the day after the next reporting window closes (a missing week counts from the
-    day after its window closed, and a streak that grows is owed anew). None: only a change of its
-    inputs can."""
-    calendar = _MemoCalendar(calendar)
-    after_close: date | None = None
-    if ladder.missing_steps:
-        close = next_window_close(as_of - timedelta(days=1), calendar, cadence)
-        after_close = close + timedelta(days=1) if close is not None else None
-    triggers: dict[date, date | None] = {}
-    next_on: dict[int, date | None] = {}
-    for task in tasks.values():
-        day = after_close
-        if task.due is not None and not task.before_plan:
-            if task.due not in triggers:
-                later = [d for s in ladder.due_steps if (d := s.trigger(task.due, calendar)) > as_of]
-                triggers[task.due] = min(later, default=None)
-            trigger = triggers[task.due]
+    days = EscalationDays(as_of=as_of, calendar=calendar, ladder=ladder, cadence=cadence)
+    return {task.id: days.next_on(task.due, before_plan=task.before_plan) for task in tasks.values()}
+
+
+class EscalationDays:
+    """For an open task, the first day after `as_of` on which the ladder can owe it a notice it is
+    not owed on `as_of`, its inputs unchanged: the next trigger day of a deadline step (computed
+    once per due date), or the day after the next reporting window closes (a missing week counts
+    from the day after its window closed, and a streak that grows is owed anew). None: only a
+    change of its inputs can."""
+
+    def __init__(self, *, as_of: date, calendar: WorkCalendar, ladder: Ladder, cadence: CadenceConfig):
+        self.as_of, self.ladder = as_of, ladder
+        self.calendar = _MemoCalendar(calendar)
+        self.after_close: date | None = None
+        if ladder.missing_steps:
+            close = next_window_close(as_of - timedelta(days=1), calendar, cadence)
+            self.after_close = close + timedelta(days=1) if close is not None else None
+        self.triggers: dict[date, date | None] = {}
+
+    def next_on(self, due: date | None, *, before_plan: bool) -> date | None:
+        day = self.after_close
+        if due is not None and not before_plan:
+            trigger = self.triggers.get(due, date.min)
+            if trigger == date.min:
+                later = [d for s in self.ladder.due_steps if (d := s.trigger(due, self.calendar)) > self.as_of]
+                trigger = self.triggers[due] = min(later, default=None)
             if trigger is not None and (day is None or trigger < day):
                 day = trigger
-        next_on[task.id] = day
-    return next_on
+        return day
 
 
 class _Collector:

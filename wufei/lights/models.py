@@ -43,7 +43,7 @@ class LightRecord(Base):
 class LightState(Base):
     """Each task's light as the daily scan last judged it, with what it was judged from: the next
     scan judges a task again only when its inputs differ from `inputs` (a fingerprint computed in
-    SQL: deadline, extension, completion, owners, newest report, milestones, the rules and ladder
+    SQL: deadline, extension, completion, lead, newest report, milestones, the rules and ladder
     in force) or the day reaches `recheck_on` (the first day the light could change by the date
     alone), and carries the others forward as they are. Its escalation looks at a task again only
     when the task is judged again or the day reaches `escalate_on` (the first day the ladder can

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -33,7 +33,7 @@ from wufei.lights.rules import (
 )
 from wufei.plans.models import Plan
 from wufei.plans.queries import awaiting_lead, plan_start, plan_tasks, supervised_tasks
-from wufei.tasks.models import Milestone, Role, Task, TaskDepartment
+from wufei.tasks.models import Milestone, Task
 
 if TYPE_CHECKING:
     from wufei.calendar.workdays import WorkCalendar
@@ -279,11 +279,14 @@ def scan_lights(
     plan_ids: Iterable[int] | None = None,
     full: bool = False,
     fingerprints: Mapping[int, str] | None = None,
+    escalate_on: Callable[[TaskState], date | None] | None = None,
 ) -> LightScan:
     """The daily scan's lights: judge the tasks `tasks_to_judge` gives (or `fingerprints`, what it
     gave the caller), record what changed, carry the others forward as they are. With `full`,
     judge every task (the result is the same: a test replays a year both ways). `streaks`: today's
-    missing-report streaks of (at least) the tasks judged, when the caller has them."""
+    missing-report streaks of (at least) the tasks judged, when the caller has them.
+    `escalate_on`: a judged task's `LightState.escalate_on` from its state (without it, `as_of`:
+    the next scan's escalation looks at the task)."""
     plan_ids = list(plan_ids) if plan_ids is not None else None
     if fingerprints is None:
         fingerprints = tasks_to_judge(
@@ -306,6 +309,7 @@ def scan_lights(
         for task_id, task_state in sorted(states.items()):  # in key order: two scans at once never deadlock
             result = results[task_id] = judge(task_state, as_of, memo, rules)
             again = recheck_on(task_state, as_of, rules, next_window_close=closes)
+            escalate = escalate_on(task_state) if escalate_on is not None else as_of
             rows.append(
                 (
                     task_id,
@@ -313,6 +317,7 @@ def scan_lights(
                     ",".join(result.rules)[:64],
                     again.isoformat() if again else None,
                     fingerprints[task_id],
+                    escalate.isoformat() if escalate else None,
                 )
             )
     # The history, then the states, each in task order (two scans at once take their locks alike).
@@ -320,11 +325,11 @@ def scan_lights(
     insert_values(
         session,
         LightState.__table__,
-        ("task_id", "light", "rules", "recheck_on", "inputs"),
+        ("task_id", "light", "rules", "recheck_on", "inputs", "escalate_on"),
         rows,
         constants={"judged_on": as_of},
         unique=("task_id",),
-        update=("judged_on", "light", "rules", "recheck_on", "inputs"),
+        update=("judged_on", "light", "rules", "recheck_on", "inputs", "escalate_on"),
     )
     counts = column_rows(
         session,
@@ -377,9 +382,12 @@ def _inputs_query(
 ) -> Select:
     """SELECT task id, the fingerprint of what its light and its escalation are judged from on
     `as_of`: the deadline and its kind, the extension in force, completion, the plan's start,
-    whether it awaits a lead, its departments (the escalation's recipients), its newest report
-    counted (by id: a new version, a return, a new week change it), its milestones, and the rules,
-    ladder, cadence and calendar overrides in force (a change of those judges every task again)."""
+    whether it awaits a lead, its newest report counted (by id: a new version, a return, a new week
+    change it), its milestones, and the rules, ladder, cadence and calendar overrides in force (a
+    change of those judges every task again). Its departments (the escalation's recipients) are
+    left out, an aggregate over every link each day: the only change of them that keeps the task
+    (a re-import naming other owners) drops its state instead (`wufei.plans.service`), and naming
+    the lead of a task that awaited one changes whether it awaits one."""
     from wufei.reports.models import Report, ReportStatus
     from wufei.reports.service import _utc
 
@@ -418,15 +426,6 @@ def _inputs_query(
         .group_by(milestone.c.task_id)
         .subquery()
     )
-    link = table_of(TaskDepartment)
-    # each link weighted by its department, place and role: a department swapped, moved or given
-    # another role changes the sum
-    weight = link.c.department_id * (link.c.position + 1) * case((link.c.role == Role.LEAD, 1), else_=7)
-    departments = (
-        select(link.c.task_id, (_text(func.count()) + "," + _text(func.sum(weight))).label("summary"))
-        .group_by(link.c.task_id)
-        .subquery()
-    )
     scan_key = hashlib.sha1(
         repr((rules, ladder, cadence, sorted(calendar.overrides.items()))).encode("utf-8"), usedforsecurity=False
     ).hexdigest()[:12]
@@ -441,14 +440,12 @@ def _inputs_query(
         case((awaiting_lead(), "1"), else_="0"),
         newest_report,
         milestones.c.summary,
-        departments.c.summary,
     ):
         fingerprint = fingerprint + "|" + _text(part)
     query = (
         plan_tasks(select(Task.id, fingerprint.label("inputs")))
         .outerjoin(extension, extension.c.task_id == Task.id)
         .outerjoin(milestones, milestones.c.task_id == Task.id)
-        .outerjoin(departments, departments.c.task_id == Task.id)
     )
     if plan_ids is not None:
         query = query.where(Task.plan_id.in_(plan_ids))

@@ -29,10 +29,11 @@ from wufei.calendar.workdays import WorkCalendar
 from wufei.cells.reminders import remind_stalled_cells
 from wufei.chinese import chinese_datetime, week_label, week_start
 from wufei.db import transaction, without_jit
-from wufei.escalation.service import scan
+from wufei.escalation.service import EscalationDays, scan
 from wufei.figures.store import store_figures
 from wufei.figures.world import World
 from wufei.indicators.reminders import remind_indicators
+from wufei.lights.rules import TaskState
 from wufei.lights.service import escalation_due, scan_lights, schedule_escalation, tasks_to_judge
 from wufei.notices.models import Audience, NoticeKind
 from wufei.notices.service import create_intents
@@ -157,6 +158,13 @@ def _daily_scan(engine: Engine, as_of: date, rules: Ruleset, jurisdiction: str |
             plan_ids=plan_ids,
             task_ids=examined if examined is not None and len(examined) <= _STREAKS_BY_ID else None,
         )
+        days = EscalationDays(as_of=as_of, calendar=calendar, ladder=rules.ladder, cadence=cadence)
+
+        def escalate_on(state: TaskState) -> date | None:  # the escalation's, for an open task
+            if state.awaiting or (state.completed_on is not None and state.completed_on <= as_of):
+                return None
+            return days.next_on(state.due, before_plan=state.due is not None and state.due < state.start)
+
         lights = scan_lights(
             session,
             as_of=as_of,
@@ -166,6 +174,7 @@ def _daily_scan(engine: Engine, as_of: date, rules: Ruleset, jurisdiction: str |
             streaks=streaks[as_of],
             plan_ids=plan_ids,
             fingerprints=fingerprints,
+            escalate_on=escalate_on,
         )
         escalation = scan(
             session,
@@ -177,8 +186,11 @@ def _daily_scan(engine: Engine, as_of: date, rules: Ruleset, jurisdiction: str |
             plan_ids=plan_ids,
             task_ids=examined,
         )
-        # the tasks looked at that are not open (completed, awaiting a lead) wait for an input change
-        schedule_escalation(session, dict.fromkeys(fingerprints if examined is None else examined) | escalation.next_on)
+        # The judged tasks' states carry their day already; the others looked at (their day came)
+        # get the next one. Those not open (completed, awaiting a lead) wait for an input change.
+        if examined is not None:
+            looked = dict.fromkeys(examined) | escalation.next_on
+            schedule_escalation(session, {t: day for t, day in looked.items() if t not in lights.judged_ids})
         beside = _indicators_and_cells(session, as_of, calendar=calendar, rules=rules, plan_ids=plan_ids)
     return scope | {
         "milestones_created": milestones,
