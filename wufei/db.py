@@ -290,6 +290,12 @@ def insert_rows(
     connection.execute(statement, {"rows": payload})
 
 
+def sqlite_text(value: Any) -> Any:
+    """A datetime as the text sqlite3's default adapter stores for it (`isoformat(" ")`), once for
+    a value every row of a batch shares instead of once per row; other values as they are."""
+    return value.isoformat(" ") if isinstance(value, datetime) else value
+
+
 def insert_values(
     connection,
     table,
@@ -327,7 +333,7 @@ def insert_values(
     processed: list[Any] = []
     for name, value in constants.items():
         process = table.c[name].type.bind_processor(dialect)
-        processed.append(process(value) if process else value)
+        processed.append(sqlite_text(process(value) if process else value))
     names = list(columns) + list(constants)
     statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     if unique:

@@ -21,7 +21,7 @@ from sqlalchemy import JSON, Select, Text, bindparam, cast, func, literal_column
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from wufei.db import table_of, utcnow
+from wufei.db import sqlite_text, table_of, utcnow
 from wufei.departments.models import Department
 from wufei.notices.models import Audience, NoticeIntent
 
@@ -112,7 +112,10 @@ def create_intents_bulk(session: Session, rows: list[tuple[Any, ...]], *, create
     if dialect.name == "sqlite":
         day = table.c.created_on.type.bind_processor(dialect)
         moment = table.c.created_at.type.bind_processor(dialect)
-        constants = (day(created_on) if day else created_on, moment(created_at) if moment else created_at)
+        constants = (
+            sqlite_text(day(created_on) if day else created_on),
+            sqlite_text(moment(created_at) if moment else created_at),
+        )
         columns = ", ".join(BULK_COLUMNS + ("created_on", "created_at"))
         connection = session.connection()
         for start in range(0, len(rows), _SQLITE_ROWS):
