@@ -317,6 +317,9 @@ def insert_values(
     bind = connection.get_bind() if hasattr(connection, "get_bind") else connection
     dialect = bind.dialect
     constants = dict(constants or {})
+    if dialect.name == "postgresql":
+        _insert_arrays(connection, table, columns, rows, constants=constants, unique=unique, where=where, update=update)
+        return
     if dialect.name != "sqlite":
         names = list(columns) + list(constants)
         fixed = tuple(constants.values())
@@ -342,6 +345,41 @@ def insert_values(
     extra = tuple(processed)
     connection = connection.connection() if hasattr(connection, "get_bind") else connection
     connection.exec_driver_sql(statement, [row + extra for row in rows])
+
+
+ARRAY_ROWS = 20_000  # rows per statement of `_insert_arrays`
+
+
+def _insert_arrays(
+    connection,
+    table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    constants: Mapping[str, Any],
+    unique: Sequence[str],
+    where: str | None,
+    update: Sequence[str],
+) -> None:
+    """`insert_values` on PostgreSQL: each batch travels as one JSON parameter, a list of the rows'
+    value lists (json.dumps of tuples, done in C; no mapping per row), read back by position and
+    cast to each column's type; the constants are parameters of their own."""
+    dialect = (connection.get_bind() if hasattr(connection, "get_bind") else connection).dialect
+    values = [f"CAST(e->>{i} AS {table.c[name].type.compile(dialect=dialect)})" for i, name in enumerate(columns)]
+    values += [f"CAST(:k_{name} AS {table.c[name].type.compile(dialect=dialect)})" for name in constants]
+    statement = (
+        f"INSERT INTO {table.name} ({', '.join([*columns, *constants])}) "
+        f"SELECT {', '.join(values)} FROM json_array_elements(CAST(:rows AS json)) AS e"
+    )
+    if unique:
+        statement += f" ON CONFLICT ({', '.join(unique)})" + (f" WHERE {where}" if where else "")
+        statement += " DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in update) if update else " DO NOTHING"
+    compiled = text(statement).bindparams(
+        bindparam("rows", type_=Text),
+        *(bindparam(f"k_{name}", value, type_=table.c[name].type) for name, value in constants.items()),
+    )
+    for start in range(0, len(rows), ARRAY_ROWS):
+        connection.execute(compiled, {"rows": json.dumps(rows[start : start + ARRAY_ROWS], ensure_ascii=False)})
 
 
 @contextmanager

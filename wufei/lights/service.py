@@ -306,20 +306,25 @@ def scan_lights(
         )
         memo = MemoCalendar(calendar)
         closes = next_window_close(as_of, calendar, cadence)
+        # Judged once per distinct state: the rules read nothing of the task but its state, and
+        # tasks share deadlines, progress and streaks (100,000 tasks are some 30,000 states).
+        judged: dict[tuple[Any, ...], tuple[LightResult, str, str, str | None, str | None]] = {}
         for task_id, task_state in sorted(states.items()):  # in key order: two scans at once never deadlock
-            result = results[task_id] = judge(task_state, as_of, memo, rules)
-            again = recheck_on(task_state, as_of, rules, next_window_close=closes)
-            escalate = escalate_on(task_state) if escalate_on is not None else as_of
-            rows.append(
-                (
-                    task_id,
+            key = _state_key(task_state)
+            done = judged.get(key)
+            if done is None:
+                result = judge(task_state, as_of, memo, rules)
+                again = recheck_on(task_state, as_of, rules, next_window_close=closes)
+                escalate = escalate_on(task_state) if escalate_on is not None else as_of
+                done = judged[key] = (
+                    result,
                     str(result.light),
                     ",".join(result.rules)[:64],
                     again.isoformat() if again else None,
-                    fingerprints[task_id],
                     escalate.isoformat() if escalate else None,
                 )
-            )
+            results[task_id] = done[0]
+            rows.append((task_id, done[1], done[2], done[3], fingerprints[task_id], done[4]))
     # The history, then the states, each in task order (two scans at once take their locks alike).
     changed = record_lights(session, as_of=as_of, results=results)
     insert_values(
@@ -342,6 +347,23 @@ def scan_lights(
     )
     return LightScan(
         counts={str(light): count for light, count in counts}, judged_ids=frozenset(results), changed=changed
+    )
+
+
+def _state_key(state: TaskState) -> tuple[Any, ...]:
+    """Everything of a task's state but its id: what `judge`, `recheck_on` and the escalation's
+    day read (a test checks the fields)."""
+    return (
+        state.deadline_kind,
+        state.start,
+        state.due,
+        state.original_due,
+        state.completed_on,
+        state.progress,
+        state.progress_week,
+        state.missing_streak,
+        tuple(state.milestones),
+        state.awaiting,
     )
 
 
