@@ -22,10 +22,10 @@ def upgrade() -> None:
     op.add_column("light_states", sa.Column("escalate_on", sa.Date(), nullable=True))
     # States kept before: their tasks are looked at by the next scan's escalation.
     op.execute("UPDATE light_states SET escalate_on = judged_on")
-    op.create_index(op.f("ix_light_states_escalate_on"), "light_states", ["escalate_on"], unique=False)
+    # No index: the scan reads every state anyway (the fingerprints' comparison), and an index
+    # would be one more to update for each state written.
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_light_states_escalate_on"), table_name="light_states")
     with op.batch_alter_table("light_states") as batch:
         batch.drop_column("escalate_on")

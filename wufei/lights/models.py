@@ -58,4 +58,4 @@ class LightState(Base):
     rules: Mapped[ShortText]  # the rule codes that fired, comma-separated
     recheck_on: Mapped[date | None] = mapped_column(index=True)  # None: only a change of inputs changes it
     inputs: Mapped[str] = mapped_column(String(300))
-    escalate_on: Mapped[date | None] = mapped_column(index=True)  # None: only a change of inputs
+    escalate_on: Mapped[date | None]  # None: only a change of inputs

@@ -12,9 +12,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Select, String, case, cast, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, FromClause, Select, String, case, cast, func, literal, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from wufei.cadence.config import CadenceConfig
@@ -65,10 +65,12 @@ def task_states(
     plan_ids: Iterable[int] | None = None,
     streaks: Mapping[int, int] | None = None,
     include_awaiting: bool = True,
+    progress: Mapping[int, tuple[int, date]] | None = None,
 ) -> dict[int, TaskState]:
     """What the light rules need for each task, as of a day.
     `streaks`: the tasks' `missing_streaks` as of the same day, when the caller already has them;
-    `include_awaiting`: whether tasks nobody leads yet are included (see `_scope`)."""
+    `include_awaiting`: whether tasks nobody leads yet are included (see `_scope`); `progress`:
+    the tasks' `latest_progress` as of the same day, when the caller already has them."""
     from wufei.reports.service import latest_progress, missing_streaks
 
     wanted = set(task_ids) if task_ids is not None else None
@@ -113,7 +115,8 @@ def task_states(
 
     ids = [row[0] for row in tasks]
     narrow = ids if len(ids) <= _IN_LIMIT else None
-    progress = latest_progress(session, as_of=as_of, cadence=cadence, task_ids=narrow)
+    if progress is None:
+        progress = latest_progress(session, as_of=as_of, cadence=cadence, task_ids=narrow)
     if streaks is None:
         streaks = missing_streaks(session, as_of=as_of, calendar=calendar, cadence=cadence, task_ids=narrow)
 
@@ -226,6 +229,15 @@ class LightScan:
         return len(self.judged_ids)
 
 
+class Judging(NamedTuple):
+    """A task `tasks_to_judge` gives: the fingerprint of its inputs and its newest report counted
+    (progress and week; None without one), read by the same query."""
+
+    inputs: str
+    progress: int | None
+    progress_week: date | None
+
+
 def tasks_to_judge(
     session: Session,
     *,
@@ -236,8 +248,9 @@ def tasks_to_judge(
     plan_ids: Iterable[int] | None = None,
     full: bool = False,
     ladder: object = None,
-) -> dict[int, str]:
-    """task → the fingerprint of its inputs, for the tasks the daily scan judges again on `as_of`:
+) -> dict[int, Judging]:
+    """task → the fingerprint of its inputs (and its newest report), for the tasks the daily scan
+    judges again on `as_of`:
     those whose inputs changed since their last judgement (`LightState`), whose light may change
     with the date by now (`recheck_on`), or never judged; with `full`, every task.
 
@@ -254,7 +267,7 @@ def tasks_to_judge(
         computed = inputs.offset(0).subquery("computed")
         state = table_of(LightState)
         inputs = (
-            select(computed.c.id, computed.c.inputs)
+            select(computed.c.id, computed.c.inputs, computed.c.progress, computed.c.week_start)
             .outerjoin(state, state.c.task_id == computed.c.id)
             .where(
                 or_(
@@ -265,7 +278,7 @@ def tasks_to_judge(
                 )
             )
         )
-    return {row[0]: row[1] for row in column_rows(session, inputs)}
+    return {row[0]: Judging(row[1], row[2], row[3]) for row in column_rows(session, inputs)}
 
 
 def scan_lights(
@@ -278,7 +291,7 @@ def scan_lights(
     streaks: Mapping[int, int] | None = None,
     plan_ids: Iterable[int] | None = None,
     full: bool = False,
-    fingerprints: Mapping[int, str] | None = None,
+    fingerprints: Mapping[int, Judging] | None = None,
     escalate_on: Callable[[TaskState], date | None] | None = None,
 ) -> LightScan:
     """The daily scan's lights: judge the tasks `tasks_to_judge` gives (or `fingerprints`, what it
@@ -303,6 +316,11 @@ def scan_lights(
             task_ids=fingerprints,
             plan_ids=plan_ids,
             streaks=streaks,
+            progress={
+                task_id: (judging.progress, judging.progress_week)
+                for task_id, judging in fingerprints.items()
+                if judging.progress is not None and judging.progress_week is not None
+            },
         )
         memo = MemoCalendar(calendar)
         closes = next_window_close(as_of, calendar, cadence)
@@ -324,7 +342,7 @@ def scan_lights(
                     escalate.isoformat() if escalate else None,
                 )
             results[task_id] = done[0]
-            rows.append((task_id, done[1], done[2], done[3], fingerprints[task_id], done[4]))
+            rows.append((task_id, done[1], done[2], done[3], fingerprints[task_id].inputs, done[4]))
     # The history, then the states, each in task order (two scans at once take their locks alike).
     changed = record_lights(session, as_of=as_of, results=results)
     insert_values(
@@ -414,18 +432,27 @@ def _inputs_query(
     from wufei.reports.service import _utc
 
     extension = latest_approved_extensions(as_of)
-    newest_report = (
-        select(Report.id)
-        .where(
-            Report.task_id == Task.id,
-            Report.status != ReportStatus.RETURNED,
-            Report.submitted_at < _utc(cadence.end_of_day(as_of)),
-        )
-        .order_by(Report.week_start.desc(), Report.version.desc())
-        .limit(1)
-        .correlate(Task)
-        .scalar_subquery()
+    counted = (
+        Report.task_id == Task.id,
+        Report.status != ReportStatus.RETURNED,
+        Report.submitted_at < _utc(cadence.end_of_day(as_of)),
     )
+    newest_first = (Report.week_start.desc(), Report.version.desc())
+    newest: FromClause
+    joined: ColumnElement[bool]
+    if session.get_bind().dialect.name == "postgresql":  # a LATERAL join, as the floor reads it
+        newest = (
+            select(Report.id, Report.progress, Report.week_start)
+            .where(*counted)
+            .order_by(*newest_first)
+            .limit(1)
+            .lateral("newest")
+        )
+        joined = true()
+    else:  # SQLite: the row whose id the correlated subquery finds
+        newest = table_of(Report).alias("newest")
+        newest_id = select(Report.id).where(*counted).order_by(*newest_first).limit(1).correlate(Task)
+        joined = newest.c.id == newest_id.scalar_subquery()
     milestone = table_of(Milestone)
     milestones = (
         select(
@@ -460,14 +487,15 @@ def _inputs_query(
         Plan.period_start,
         extension.c.requested_due_date,
         case((awaiting_lead(), "1"), else_="0"),
-        newest_report,
+        newest.c.id,
         milestones.c.summary,
     ):
         fingerprint = fingerprint + "|" + _text(part)
     query = (
-        plan_tasks(select(Task.id, fingerprint.label("inputs")))
+        plan_tasks(select(Task.id, fingerprint.label("inputs"), newest.c.progress, newest.c.week_start))
         .outerjoin(extension, extension.c.task_id == Task.id)
         .outerjoin(milestones, milestones.c.task_id == Task.id)
+        .outerjoin(newest, joined)
     )
     if plan_ids is not None:
         query = query.where(Task.plan_id.in_(plan_ids))
