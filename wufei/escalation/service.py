@@ -21,9 +21,11 @@ One pass, set-based (a fixed number of queries whatever the number of tasks):
    extension or a new streak gives fresh intents. Keys the scan already read as stored are not
    offered again (no payload is built for them): that only saves work, the insert decides.
 
-100,000 open tasks (≈500,000 intents on the first scan) take about 50 s the first time and
-7–20 s on the following days (PostgreSQL / SQLite, measured here). The caller owns the
-transaction (never committed here).
+The daily scan (`wufei.points.runs.daily_scan`) passes `task_ids`: the tasks judged again that day
+and those whose `LightState.escalate_on` came (`EscalationDays`: a deadline step's next trigger
+day, the day after the next reporting window closes); the others owe nothing new, so the steps
+above run over those only (`bench/daily_scan.py` measures it). The caller owns the transaction
+(never committed here).
 """
 
 from __future__ import annotations
