@@ -308,6 +308,12 @@ def insert_rows(
     connection.execute(statement, {"rows": payload})
 
 
+def sqlite_text(value: Any) -> Any:
+    """A datetime as the text sqlite3's default adapter stores for it (`isoformat(" ")`), once for
+    a value every row of a batch shares instead of once per row; other values as they are."""
+    return value.isoformat(" ") if isinstance(value, datetime) else value
+
+
 def insert_values(
     connection,
     table,
@@ -329,6 +335,9 @@ def insert_values(
     bind = connection.get_bind() if hasattr(connection, "get_bind") else connection
     dialect = bind.dialect
     constants = dict(constants or {})
+    if dialect.name == "postgresql":
+        _insert_arrays(connection, table, columns, rows, constants=constants, unique=unique, where=where, update=update)
+        return
     if dialect.name != "sqlite":
         names = list(columns) + list(constants)
         fixed = tuple(constants.values())
@@ -345,7 +354,7 @@ def insert_values(
     processed: list[Any] = []
     for name, value in constants.items():
         process = table.c[name].type.bind_processor(dialect)
-        processed.append(process(value) if process else value)
+        processed.append(sqlite_text(process(value) if process else value))
     names = list(columns) + list(constants)
     statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     if unique:
@@ -354,6 +363,41 @@ def insert_values(
     extra = tuple(processed)
     connection = connection.connection() if hasattr(connection, "get_bind") else connection
     connection.exec_driver_sql(statement, [row + extra for row in rows])
+
+
+ARRAY_ROWS = 20_000  # rows per statement of `_insert_arrays`
+
+
+def _insert_arrays(
+    connection,
+    table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    constants: Mapping[str, Any],
+    unique: Sequence[str],
+    where: str | None,
+    update: Sequence[str],
+) -> None:
+    """`insert_values` on PostgreSQL: each batch travels as one JSON parameter, a list of the rows'
+    value lists (json.dumps of tuples, done in C; no mapping per row), read back by position and
+    cast to each column's type; the constants are parameters of their own."""
+    dialect = (connection.get_bind() if hasattr(connection, "get_bind") else connection).dialect
+    values = [f"CAST(e->>{i} AS {table.c[name].type.compile(dialect=dialect)})" for i, name in enumerate(columns)]
+    values += [f"CAST(:k_{name} AS {table.c[name].type.compile(dialect=dialect)})" for name in constants]
+    statement = (
+        f"INSERT INTO {table.name} ({', '.join([*columns, *constants])}) "
+        f"SELECT {', '.join(values)} FROM json_array_elements(CAST(:rows AS json)) AS e"
+    )
+    if unique:
+        statement += f" ON CONFLICT ({', '.join(unique)})" + (f" WHERE {where}" if where else "")
+        statement += " DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in update) if update else " DO NOTHING"
+    compiled = text(statement).bindparams(
+        bindparam("rows", type_=Text),
+        *(bindparam(f"k_{name}", value, type_=table.c[name].type) for name, value in constants.items()),
+    )
+    for start in range(0, len(rows), ARRAY_ROWS):
+        connection.execute(compiled, {"rows": json.dumps(rows[start : start + ARRAY_ROWS], ensure_ascii=False)})
 
 
 @contextmanager

@@ -2,7 +2,9 @@
 the date; the others keep their state. Replayed over 2023 (the year of tests/cadence/
 test_replay_2023.py: Hengshui's plan, generated department behaviour with reports, late reports,
 silences, a return and an extension), every working day's incremental scan must leave each task
-with the light and rules a full judgement of that day gives, and write the same history rows."""
+with the light and rules a full judgement of that day gives, and write the same history rows; its
+escalation, which looks only at the tasks judged again or whose `escalate_on` came, must leave
+nothing for a full escalation of that day to create or resolve."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from wufei import migrate
 from wufei.cadence.config import CadenceConfig
 from wufei.calendar.service import load_calendar
 from wufei.db import make_engine, make_sessionmaker, transaction
+from wufei.escalation.service import scan
 from wufei.importers.service import import_paths
 from wufei.lights.models import LightRecord, LightState
 from wufei.lights.service import compute_lights
@@ -66,6 +69,13 @@ def replayed(tmp_path_factory):
                 before = _latest_history(session, day)
             result = daily_scan(engine, day, rules=rules)
             with make_sessionmaker(engine)() as session:
+                # every open task against the ladder, then rolled back: what the day's scan left undone
+                escalation = scan(
+                    session, as_of=day, calendar=calendar, ladder=rules.ladder, cadence=rules.cadence
+                ).as_dict()
+                result["left_undone"] = (escalation["created"], escalation["resolved"])
+                result["open_tasks"] = escalation["tasks"]
+                session.rollback()
                 full = _full_judgement(session, day, rules)
                 states = {
                     task_id: (str(light), codes)
@@ -115,3 +125,18 @@ def test_most_days_most_tasks_are_carried_forward(replayed):
     assert replayed[0][5]["lights_judged"] == tasks  # the first scan judges every task
     assert sum(judged) < 0.5 * tasks * len(judged)
     assert min(judged) < 0.2 * tasks
+
+
+def test_each_day_the_escalation_leaves_nothing_for_a_full_one_to_do(replayed):
+    undone = {day: result["left_undone"] for day, *_rest, result in replayed if result["left_undone"] != (0, 0)}
+    assert undone == {}
+    created = sum(result["escalation"]["created"] for *_rest, result in replayed)
+    resolved = sum(result["escalation"]["resolved"] for *_rest, result in replayed)
+    assert created > 200 and resolved > 0  # the year escalates: the comparison is not about empty days
+
+
+def test_most_days_the_escalation_looks_at_few_tasks(replayed):
+    looked = [result["escalation"]["tasks"] for *_rest, result in replayed[1:]]
+    open_tasks = [result["open_tasks"] for *_rest, result in replayed[1:]]
+    assert sum(looked) < 0.6 * sum(open_tasks)  # every task is looked at after each window closes
+    assert min(looked) < 0.2 * max(open_tasks)

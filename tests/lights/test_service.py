@@ -292,3 +292,41 @@ def test_the_scan_judges_again_exactly_the_tasks_whose_inputs_changed(session, p
     judged = lights(session, plan_id, thursday)
     states = dict(session.execute(select(LightState.task_id, LightState.light)).tuples().all())
     assert states == {task_id: result.light for task_id, result in judged.items()}
+
+
+def test_the_scan_judges_once_per_state_keyed_by_every_field_but_the_task():
+    # scan_lights judges tasks with the same state once: the key must cover every other field.
+    from dataclasses import fields, replace
+
+    from wufei.lights.rules import MilestonePoint, TaskState
+    from wufei.lights.service import _state_key
+
+    state = TaskState(
+        task_id=1,
+        deadline_kind="fixed",
+        start=date(2023, 1, 1),
+        due=date(2024, 6, 30),
+        original_due=date(2024, 3, 31),
+        completed_on=None,
+        progress=40,
+        progress_week=date(2023, 12, 25),
+        missing_streak=1,
+        milestones=(MilestonePoint(date(2024, 3, 31), 50, "节点"),),
+        awaiting=False,
+    )
+    assert _state_key(replace(state, task_id=2)) == _state_key(state)
+    others = {
+        "deadline_kind": "annual",
+        "start": date(2022, 1, 1),
+        "due": date(2024, 7, 31),
+        "original_due": date(2024, 6, 30),
+        "completed_on": date(2024, 1, 2),
+        "progress": 41,
+        "progress_week": date(2024, 1, 1),
+        "missing_streak": 2,
+        "milestones": (),
+        "awaiting": True,
+    }
+    assert set(others) == {f.name for f in fields(TaskState)} - {"task_id"}
+    for name, value in others.items():
+        assert _state_key(replace(state, **{name: value})) != _state_key(state), name

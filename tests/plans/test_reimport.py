@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+from tests.rules import CADENCE, RULESET
 from tests.seed_files import HENGSHUI_PLAN
 from wufei import migrate
 from wufei.audit.models import AuditEntry
+from wufei.calendar.workdays import WorkCalendar
 from wufei.db import make_sessionmaker
 from wufei.importers.service import import_paths
+from wufei.lights.models import LightState
+from wufei.lights.service import scan_lights, tasks_to_judge
 from wufei.plans.models import Plan
 from wufei.tasks.models import Task
 
@@ -97,3 +102,25 @@ def test_one_bad_file_does_not_stop_the_others(fresh_engine, tmp_path):
     results = import_paths(fresh_engine, [missing, HENGSHUI_PLAN])
     assert [r.ok for r in results] == [False, True]
     assert "文件不存在" in results[0].error
+
+
+def test_a_changed_owner_drops_the_tasks_kept_judgement_so_the_next_scan_looks_at_it(session, load, tmp_path):
+    # The daily scan's fingerprint leaves the departments out: a re-import naming other owners
+    # drops the task's state, and the next scan judges it and looks at its escalation as a new task's.
+    load(HENGSHUI_PLAN)
+    day, calendar = date(2024, 1, 2), WorkCalendar()
+    scan_lights(session, as_of=day, calendar=calendar, cadence=CADENCE, rules=RULESET.lights)
+    states = _count(session, LightState)
+    assert states > 100
+    assert tasks_to_judge(session, as_of=day, calendar=calendar, cadence=CADENCE, rules=RULESET.lights) == {}
+    corrected = _copy_with(
+        tmp_path,
+        "牵头单位：市科学技术局；配合单位：各县市区人民政府",
+        "牵头单位：市生态环境局；配合单位：各县市区人民政府",
+    )
+    load(corrected)
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "update", AuditEntry.entity == "tasks"))
+    assert session.get(LightState, entry.entity_id) is None
+    assert _count(session, LightState) == states - 1
+    again = tasks_to_judge(session, as_of=day, calendar=calendar, cadence=CADENCE, rules=RULESET.lights)
+    assert list(again) == [entry.entity_id]

@@ -146,3 +146,16 @@ def last_closed_week(as_of: date, calendar: WorkCalendar, config: CadenceConfig)
             return monday
         monday -= timedelta(days=7)
     return None
+
+
+def next_window_close(as_of: date, calendar: WorkCalendar, config: CadenceConfig) -> date | None:
+    """The first day after `as_of` by whose end another reporting window has closed (when
+    missing-report streaks can grow), within the next eight weeks."""
+    end = config.end_of_day(as_of)
+    monday = week_start(as_of)
+    for _ in range(9):
+        window = reporting_window(monday, calendar, config)
+        if window is not None and window.due_at >= end:
+            return max(config.local(window.due_at).date(), as_of + timedelta(days=1))
+        monday += timedelta(days=7)
+    return None

@@ -21,9 +21,11 @@ One pass, set-based (a fixed number of queries whatever the number of tasks):
    extension or a new streak gives fresh intents. Keys the scan already read as stored are not
    offered again (no payload is built for them): that only saves work, the insert decides.
 
-100,000 open tasks (≈500,000 intents on the first scan) take about 50 s the first time and
-7–20 s on the following days (PostgreSQL / SQLite, measured here). The caller owns the
-transaction (never committed here).
+The daily scan (`wufei.points.runs.daily_scan`) passes `task_ids`: the tasks judged again that day
+and those whose `LightState.escalate_on` came (`EscalationDays`: a deadline step's next trigger
+day, the day after the next reporting window closes); the others owe nothing new, so the steps
+above run over those only (`bench/daily_scan.py` measures it). The caller owns the transaction
+(never committed here).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from wufei.cadence.config import CadenceConfig
-from wufei.cadence.windows import last_closed_week, reporting_window
+from wufei.cadence.windows import last_closed_week, next_window_close, reporting_window
 from wufei.calendar.workdays import WorkCalendar
 from wufei.chinese import chinese_date, chinese_week, week_label
 from wufei.db import column_rows
@@ -69,6 +71,9 @@ class ScanResult:
     resolved: int = 0
     resolutions: dict[str, int] = field(default_factory=dict)  # 已完成 / 已延期 / 期限已调整 → count
     created_ids: list[int] = field(default_factory=list)
+    # open task → the first day after `as_of` the ladder can owe it something new by the date
+    # alone (a deadline step's trigger day, the day after the next reporting window closes)
+    next_on: dict[int, date | None] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -106,14 +111,18 @@ def scan(
     cadence: CadenceConfig,
     streaks: Mapping[int, int] | None = None,
     plan_ids: Collection[int] | None = None,
+    task_ids: Collection[int] | None = None,
 ) -> ScanResult:
     """Create today's escalation intents and resolve the ones that no longer hold. `streaks`: the
     tasks' `missing_streaks` as of the day before `as_of`, when the caller already has them.
     `plan_ids`: only these plans' tasks and their intents (one city of a province, so that the
-    cities of a province can be scanned at once by several workers: they touch disjoint rows)."""
+    cities of a province can be scanned at once by several workers: they touch disjoint rows).
+    `task_ids`: only these tasks (the daily scan's: those whose inputs changed or whose day came,
+    `LightState.escalate_on`); the others owe nothing new today."""
     result = ScanResult(as_of=as_of)
     plan_ids = sorted(set(plan_ids)) if plan_ids is not None else None
-    tasks = _open_tasks(session, as_of=as_of, plan_ids=plan_ids)
+    only = sorted(set(task_ids)) if task_ids is not None else None
+    tasks = _open_tasks(session, as_of=as_of, plan_ids=plan_ids, task_ids=only)
     result.tasks = len(tasks)
 
     missing: tuple[Mapping[int, int], date] | None = None
@@ -125,6 +134,7 @@ def scan(
             cadence=cadence,
             streaks=streaks,
             plan_ids=plan_ids,
+            task_ids=only,
         )
     week = week_label(missing[1]) if missing else None
     starts: dict[int, date] = {}  # streak → the first week of a streak that long ending with `week`
@@ -147,6 +157,7 @@ def scan(
         once_periods=once_periods,
         result=result,
         plan_ids=plan_ids,
+        task_ids=only,
     )
     _add_departments(
         session,
@@ -154,6 +165,7 @@ def scan(
         _owed(tasks, as_of=as_of, calendar=calendar, ladder=ladder, missing=missing),
         as_of=as_of,
         plan_ids=plan_ids,
+        every_open=only is None,
     )
     collector = _Collector(session, known=known, as_of=as_of)
     _deadline_intents(collector, tasks, as_of=as_of, calendar=calendar, ladder=ladder)
@@ -166,7 +178,43 @@ def scan(
     result.created_by_step = dict(Counter(step for _, step in collector.created))
     result.created = len(collector.created)
     result.already_existing = collector.offered - result.created
+    result.next_on = _next_on(tasks, as_of=as_of, calendar=calendar, ladder=ladder, cadence=cadence)
     return result
+
+
+def _next_on(
+    tasks: Mapping[int, _OpenTask], *, as_of: date, calendar: WorkCalendar, ladder: Ladder, cadence: CadenceConfig
+) -> dict[int, date | None]:
+    days = EscalationDays(as_of=as_of, calendar=calendar, ladder=ladder, cadence=cadence)
+    return {task.id: days.next_on(task.due, before_plan=task.before_plan) for task in tasks.values()}
+
+
+class EscalationDays:
+    """For an open task, the first day after `as_of` on which the ladder can owe it a notice it is
+    not owed on `as_of`, its inputs unchanged: the next trigger day of a deadline step (computed
+    once per due date), or the day after the next reporting window closes (a missing week counts
+    from the day after its window closed, and a streak that grows is owed anew). None: only a
+    change of its inputs can."""
+
+    def __init__(self, *, as_of: date, calendar: WorkCalendar, ladder: Ladder, cadence: CadenceConfig):
+        self.as_of, self.ladder = as_of, ladder
+        self.calendar = _MemoCalendar(calendar)
+        self.after_close: date | None = None
+        if ladder.missing_steps:
+            close = next_window_close(as_of - timedelta(days=1), calendar, cadence)
+            self.after_close = close + timedelta(days=1) if close is not None else None
+        self.triggers: dict[date, date | None] = {}
+
+    def next_on(self, due: date | None, *, before_plan: bool) -> date | None:
+        day = self.after_close
+        if due is not None and not before_plan:
+            trigger = self.triggers.get(due, date.min)
+            if trigger == date.min:
+                later = [d for s in self.ladder.due_steps if (d := s.trigger(due, self.calendar)) > self.as_of]
+                trigger = self.triggers[due] = min(later, default=None)
+            if trigger is not None and (day is None or trigger < day):
+                day = trigger
+        return day
 
 
 class _Collector:
@@ -230,9 +278,12 @@ def _json(value: dict[str, Any]) -> str:
 # --- open tasks ---------------------------------------------------------------------------------
 
 
-def _open_tasks(session: Session, *, as_of: date, plan_ids: list[int] | None = None) -> dict[int, _OpenTask]:
-    """Open tasks with the deadline in force: one query. Their departments are read apart
-    (`_add_departments`), for the tasks owed something today only."""
+def _open_tasks(
+    session: Session, *, as_of: date, plan_ids: list[int] | None = None, task_ids: list[int] | None = None
+) -> dict[int, _OpenTask]:
+    """Open tasks (of `task_ids`, when given) with the deadline in force: one query (on SQLite one
+    per 5,000 ids, IN_CHUNK). Their departments are read apart (`_add_departments`), for the tasks
+    owed something today only."""
     due = effective_due_query(as_of).subquery()
     # The same tasks as wufei.reports.service.open_tasks (a test checks it), read as columns.
     not_done = (Task.completed_on.is_(None)) | (Task.completed_on > as_of)
@@ -257,7 +308,7 @@ def _open_tasks(session: Session, *, as_of: date, plan_ids: list[int] | None = N
     )
     if plan_ids is not None:
         query = query.where(Task.plan_id.in_(plan_ids))
-    rows = column_rows(session, query)
+    rows = _rows_of(session, query, Task.id, task_ids)
     return {
         row[0]: _OpenTask(
             id=row[0],
@@ -273,12 +324,38 @@ def _open_tasks(session: Session, *, as_of: date, plan_ids: list[int] | None = N
     }
 
 
+def _rows_of(session: Session, query, column, ids: list[int] | None) -> list[Any]:
+    """The rows of `query` whose `column`, its first, is one of `ids` (every row when None):
+    PostgreSQL takes the ids as one array (psycopg parses a long IN list slowly), SQLite one IN
+    list per 5,000, or every row, filtered here, when there are more."""
+    if ids is None:
+        return column_rows(session, query)
+    if not ids:
+        return []
+    if len(ids) > IN_CHUNK and session.get_bind().dialect.name == "sqlite":
+        wanted = set(ids)
+        return [row for row in column_rows(session, query) if row[0] in wanted]
+    if session.get_bind().dialect.name == "postgresql":
+        return column_rows(session, query.where(column == any_(bindparam("ids", ids, type_=postgresql.ARRAY(Integer)))))
+    return [
+        row
+        for start in range(0, len(ids), IN_CHUNK)
+        for row in column_rows(session, query.where(column.in_(ids[start : start + IN_CHUNK])))
+    ]
+
+
 def _add_departments(
-    session: Session, tasks: dict[int, _OpenTask], task_ids: set[int], *, as_of: date, plan_ids: list[int] | None = None
+    session: Session,
+    tasks: dict[int, _OpenTask],
+    task_ids: set[int],
+    *,
+    as_of: date,
+    plan_ids: list[int] | None = None,
+    every_open: bool = True,
 ) -> None:
     """Fill in the lead and supporting departments of these open tasks, in assignment order: one
-    query for all open tasks when most are asked for, else one for these (on SQLite one per
-    5,000, IN_CHUNK; PostgreSQL takes them as one array: psycopg parses a long IN list slowly)."""
+    query for all open tasks when `tasks` are every open task and most are asked for, else one
+    for these (`_rows_of`)."""
     if not task_ids:
         return
     query = (
@@ -286,26 +363,19 @@ def _add_departments(
         .where(TaskDepartment.role.in_([Role.LEAD, Role.SUPPORTING]))
         .order_by(TaskDepartment.task_id, TaskDepartment.position, TaskDepartment.id)
     )
-    if 2 * len(task_ids) > len(tasks):
+    if every_open and 2 * len(task_ids) > len(tasks):
         not_done = (Task.completed_on.is_(None)) | (Task.completed_on > as_of)
         query = supervised_tasks(query.join(Task, Task.id == TaskDepartment.task_id)).where(not_done)
         if plan_ids is not None:
             query = query.where(Task.plan_id.in_(plan_ids))
-        parts = [column_rows(session, query)]
-    elif session.get_bind().dialect.name == "postgresql":  # the ids as one array parameter
-        array = bindparam("task_ids", sorted(task_ids), type_=postgresql.ARRAY(Integer))
-        parts = [column_rows(session, query.where(TaskDepartment.task_id == any_(array)))]
+        links = column_rows(session, query)
     else:
-        ids = sorted(task_ids)
-        parts = [
-            column_rows(session, query.where(TaskDepartment.task_id.in_(ids[start : start + IN_CHUNK])))
-            for start in range(0, len(ids), IN_CHUNK)
-        ]
-    for links in parts:
-        for task_id, department_id, role in links:
-            if task_id in task_ids:
-                task = tasks[task_id]
-                (task.leads if role == Role.LEAD else task.supporting).append(department_id)
+        links = _rows_of(session, query, TaskDepartment.task_id, sorted(task_ids))
+    # rows of several chunks: each chunk is in assignment order, and a task is in one chunk only
+    for task_id, department_id, role in links:
+        if task_id in task_ids:
+            task = tasks[task_id]
+            (task.leads if role == Role.LEAD else task.supporting).append(department_id)
 
 
 def _owed(
@@ -356,10 +426,12 @@ def _recover(
     once_periods: Collection[str] = frozenset(),
     result: ScanResult,
     plan_ids: list[int] | None = None,
+    task_ids: list[int] | None = None,
 ) -> set[str]:
     """Resolve what no longer holds; return the keys of the unresolved intents that still do
     (deadline steps about the deadline in force, missing steps about `week`, and the `once`
-    missing steps about the first weeks of today's streaks, `once_periods`)."""
+    missing steps about the first weeks of today's streaks, `once_periods`). `task_ids`: of these
+    tasks only."""
     ladder_steps = [s.id for s in ladder.steps]
     due_steps = {s.id for s in ladder.due_steps}
     resolutions: Counter[str] = Counter()
@@ -367,9 +439,15 @@ def _recover(
     completed = select(Task.id).where(Task.completed_on.is_not(None), Task.completed_on <= as_of)
     if plan_ids is not None:
         completed = completed.where(Task.plan_id.in_(plan_ids))
-    resolutions[RESOLVED_DONE] = resolve_intents(
-        session, task_ids=completed, on=as_of, resolution=RESOLVED_DONE, steps=ladder_steps
-    )
+    if task_ids is not None:  # the completed among them, by id
+        done = [row[0] for row in _rows_of(session, completed, Task.id, task_ids)]
+        resolutions[RESOLVED_DONE] = resolve_intents(
+            session, task_ids=done, on=as_of, resolution=RESOLVED_DONE, steps=ladder_steps
+        )
+    else:
+        resolutions[RESOLVED_DONE] = resolve_intents(
+            session, task_ids=completed, on=as_of, resolution=RESOLVED_DONE, steps=ladder_steps
+        )
 
     known: set[str] = set()
     stale: dict[str, list[int]] = defaultdict(list)
@@ -382,12 +460,11 @@ def _recover(
         wanted = missing if wanted is None else (wanted | missing)
     if wanted is not None:
         query = select(
-            NoticeIntent.id, NoticeIntent.key, NoticeIntent.step, NoticeIntent.task_id, NoticeIntent.period
+            NoticeIntent.task_id, NoticeIntent.id, NoticeIntent.key, NoticeIntent.step, NoticeIntent.period
         ).where(NoticeIntent.resolved_on.is_(None), NoticeIntent.task_id.is_not(None), wanted)
         if plan_ids is not None:  # this city's intents only: another city's scan owns the rest
             query = query.where(NoticeIntent.task_id.in_(select(Task.id).where(Task.plan_id.in_(plan_ids))))
-        unresolved = column_rows(session, query)
-        for intent_id, key, step, task_id, period in unresolved:
+        for task_id, intent_id, key, step, period in _rows_of(session, query, NoticeIntent.task_id, task_ids):
             task = tasks.get(task_id)
             if step not in due_steps or task is None:
                 known.add(key)  # a task no longer open keeps its intents as they are
@@ -490,6 +567,7 @@ def _streaks(
     cadence: CadenceConfig,
     streaks: Mapping[int, int] | None = None,
     plan_ids: list[int] | None = None,
+    task_ids: list[int] | None = None,
 ) -> tuple[Mapping[int, int], date] | None:
     """task → consecutive missed weeks, and the Monday of the latest week counted.
 
@@ -500,7 +578,10 @@ def _streaks(
     if week is None:
         return None
     if streaks is None:
-        streaks = missing_streaks(session, as_of=closed_by, calendar=calendar, cadence=cadence, plan_ids=plan_ids)
+        narrow = task_ids if task_ids is not None and len(task_ids) <= IN_CHUNK else None
+        streaks = missing_streaks(
+            session, as_of=closed_by, calendar=calendar, cadence=cadence, plan_ids=plan_ids, task_ids=narrow
+        )
     return streaks, week
 
 

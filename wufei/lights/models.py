@@ -43,9 +43,12 @@ class LightRecord(Base):
 class LightState(Base):
     """Each task's light as the daily scan last judged it, with what it was judged from: the next
     scan judges a task again only when its inputs differ from `inputs` (a fingerprint computed in
-    SQL: deadline, extension, completion, lead, newest report, milestones, the rules in force) or
-    the day reaches `recheck_on` (the first day the light could change by the date alone), and
-    carries the others forward as they are. A cache of the scan, rebuilt by a full scan."""
+    SQL: deadline, extension, completion, lead, newest report, milestones, the rules and ladder
+    in force) or the day reaches `recheck_on` (the first day the light could change by the date
+    alone), and carries the others forward as they are. Its escalation looks at a task again only
+    when the task is judged again or the day reaches `escalate_on` (the first day the ladder can
+    owe it something new by the date alone: a deadline step's trigger day, the day after a
+    reporting window closes). A cache of the scan, rebuilt by a full scan."""
 
     __tablename__ = "light_states"
 
@@ -55,3 +58,4 @@ class LightState(Base):
     rules: Mapped[ShortText]  # the rule codes that fired, comma-separated
     recheck_on: Mapped[date | None] = mapped_column(index=True)  # None: only a change of inputs changes it
     inputs: Mapped[str] = mapped_column(String(300))
+    escalate_on: Mapped[date | None]  # None: only a change of inputs

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from wufei.audit import service as audit
@@ -519,6 +519,17 @@ def _upsert_plan(
     return plan, "unchanged", set()
 
 
+def _forget_light_states(session: Session, task_ids: list[int]) -> None:
+    """The daily scan's kept judgements of these tasks (`LightState`), whose departments changed:
+    its next run judges them and looks at their escalation again, as for new tasks (the kept
+    fingerprint leaves the departments out). Read only here: an import that changes no owners
+    does not load the lights' models."""
+    from wufei.lights.models import LightState
+
+    for start in range(0, len(task_ids), 5000):  # ids per IN list
+        session.execute(delete(LightState).where(LightState.task_id.in_(task_ids[start : start + 5000])))
+
+
 class _Sync:
     """Brings one plan's children in line with the validated rows."""
 
@@ -556,6 +567,7 @@ class _Sync:
         record_type = RecordType.TASK if model is Task else RecordType.INDICATOR
         done: list[tuple[str, Any, _Row, dict[str, Any], dict[str, list[str]]]] = []
         created: list[tuple[_Row, dict[int, tuple[Role, int, str | None]]]] = []
+        new_owners: list[int] = []  # tasks stored before whose departments change
         for row in rows:
             wanted, departments = self._owners_wanted(row)
             if model is Task and not departments.get(ROLE_FIELDS[Role.LEAD]):
@@ -572,7 +584,10 @@ class _Sync:
                 done.append(("create", None, row, changes, departments))
                 continue
             changes = audit.apply_changes(obj, row.fields)
-            changes.update(self._sync_owners(obj, link_model, wanted))
+            owners = self._sync_owners(obj, link_model, wanted)
+            if owners and model is Task:
+                new_owners.append(obj.id)
+            changes.update(owners)
             if model is Indicator:
                 changes.update(self._sync_values(obj, row.values))
             done.append(("update", obj, row, changes, departments))
@@ -580,6 +595,8 @@ class _Sync:
             for key, obj in existing.items():
                 self._delete(entity, obj, "/".join(key))
         self.session.flush()  # the updates and deletes; then the new records, ids in the rows' order
+        if new_owners:
+            _forget_light_states(self.session, new_owners)
         new_ids = iter(self._insert_created(model, link_model, link_fk, created))
         ids: dict[tuple[str, ...], int] = {}
         for action, obj, row, changes, departments in done:
