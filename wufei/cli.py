@@ -144,9 +144,11 @@ def import_command(
         # import's older-generation passes scan them (each full pass ~45 ms; another tenth of the CPU).
         # Only when this command loads them: a process running many commands (the tests) freezes once.
         gc.disable()
-        importlib.import_module("wufei.importers.service")
-        gc.freeze()
-        gc.enable()
+        try:
+            importlib.import_module("wufei.importers.service")
+            gc.freeze()
+        finally:
+            gc.enable()
     from wufei.importers.service import import_paths
 
     if preview:
