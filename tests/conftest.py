@@ -29,6 +29,8 @@ from wufei.db import make_engine
 from wufei.departments.registry import Registry
 from wufei.importers.service import load_source, read_source
 
+pytest_plugins = ("tests.replay_2023",)  # the 2023 replay, once for the run
+
 
 def _server_url() -> str | None:
     return os.environ.get("WUFEI_TEST_DATABASE_URL") or None
@@ -248,7 +250,7 @@ def touches_database(item: pytest.Item) -> bool:
 
 # Shared expensive fixtures: under pytest-xdist (`make test` splits the PostgreSQL pass over two
 # workers, --dist loadgroup) the tests that use one run on one worker, so it is set up once.
-_SHARED_BY_GROUP = ("prefect_server",)
+_SHARED_BY_GROUP = ("prefect_server", "replay_2023")
 
 
 def _xdist_group(item: pytest.Item) -> str:
