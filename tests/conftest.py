@@ -252,6 +252,19 @@ def touches_database(item: pytest.Item) -> bool:
 # workers, --dist loadgroup) the tests that use one run on one worker, so it is set up once.
 _SHARED_BY_GROUP = ("prefect_server", "replay_2023")
 
+# The groups that take longest, longest first (the durations `make test` prints, on a loaded 2-core
+# machine): handed out before the other slow groups (marked `slow`), and those before the rest.
+_LONGEST_FIRST = (
+    "tests/flows/test_nation_workers.py",
+    "replay_2023",
+    "tests/flows/test_crashed_runs.py",
+    "prefect_server",
+    "tests/flows/test_serve.py",
+    "tests/test_readme.py",
+    "tests/web/test_every_route.py",
+    "tests/importers/test_readers_pdf.py",
+)
+
 
 def _xdist_group(item: pytest.Item) -> str:
     """A module's tests stay together (its module fixtures are built once); the users of a shared
@@ -273,7 +286,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         # The longest groups first (xdist hands out groups in this order with --no-loadscope-reorder),
         # so the last one to finish is a short one and both workers end together.
         slow = {_xdist_group(item) for item in items if item.get_closest_marker("slow")} | set(_SHARED_BY_GROUP)
-        items.sort(key=lambda item: _xdist_group(item) not in slow)
+
+        def order(item: pytest.Item) -> int:
+            group = _xdist_group(item)
+            if group in _LONGEST_FIRST:
+                return _LONGEST_FIRST.index(group)
+            return len(_LONGEST_FIRST) + (group not in slow)
+
+        items.sort(key=order)
 
 
 _GUARDED: list[str] = []  # the nodb test running now, if any
