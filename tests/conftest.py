@@ -255,10 +255,10 @@ _SHARED_BY_GROUP = ("prefect_server", "replay_2023")
 # The groups that take longest, longest first (the durations `make test` prints, on a loaded 2-core
 # machine): handed out before the other slow groups (marked `slow`), and those before the rest.
 _LONGEST_FIRST = (
-    "tests/flows/test_nation_workers.py",
     "replay_2023",
-    "tests/flows/test_crashed_runs.py",
+    "tests/flows/test_nation_workers.py",
     "prefect_server",
+    "tests/flows/test_crashed_runs.py",
     "tests/flows/test_serve.py",
     "tests/test_readme.py",
     "tests/web/test_every_route.py",
