@@ -26,28 +26,28 @@ demo: install
 demo-short: install
 	WUFEI_DEMO_SHORT=1 $(PY) -m wufei.demo
 
-# Both databases at once (2 cores), and the tests that reach no database once (marked nodb by
-# tests/conftest.py), started when a core frees up; each pass's output is printed whole when it ends.
-# The PostgreSQL pass, the longest, runs on two pytest-xdist workers so that it takes up both cores
-# once the others are done; a module's tests, and the tests sharing the Prefect test server, stay on
-# one worker, the slow ones handed out first (tests/conftest.py).
+# Both databases at once, each pass on two pytest-xdist workers: four processes on 2 cores, so that
+# while a test waits (a Prefect heartbeat, a server starting, a subprocess) another uses the core.
+# The tests that reach no database (marked nodb by tests/conftest.py) run once, in the SQLite pass.
+# A module's tests, and the users of a shared session fixture (the Prefect test server, the 2023
+# replay), stay on one worker; the longest groups are handed out first (tests/conftest.py). Each
+# pass's output is printed whole when it ends, with its ten slowest tests.
 test: install system-packages
-	$(MAKE) --no-print-directory -k -j2 --output-sync=target test-postgres test-sqlite test-nodb
+	$(MAKE) --no-print-directory -k -j2 --output-sync=target test-postgres test-sqlite
 
 XDIST := -n 2 --dist loadgroup --no-loadscope-reorder
 
-# Each pass ends with its ten slowest tests, so a slow fixture shows itself.
 test-sqlite: install system-packages
-	$(PY) -m pytest -q --durations=10 -m 'not postgresql and not nodb'
+	$(PY) -m pytest -q --durations=10 -m 'not postgresql' $(XDIST)
 
 # Installs Debian's PostgreSQL if missing and starts a throwaway server on loopback.
 test-postgres: install system-packages
 	WUFEI_TEST_DATABASE_URL=$$(scripts/postgres.sh) $(PY) -m pytest -q --durations=10 -m 'not nodb' $(XDIST)
 
 # Importer grammar, corpus, readers, pure rules: the same on either database. A nodb test that opens a
-# database connection fails here, so a test the marking misjudges shows itself.
+# database connection fails, so a test the marking misjudges shows itself.
 test-nodb: install system-packages
-	$(PY) -m pytest -q --durations=10 -m nodb
+	$(PY) -m pytest -q --durations=10 -m nodb $(XDIST)
 
 # The fault suite of issue 14 alone (it runs in both passes of `make test` too): kill -9 of a worker
 # on a real Prefect server, PostgreSQL restarted under a scan and a delivery, two scans at once,

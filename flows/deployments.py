@@ -48,6 +48,10 @@ SERVED = "wufei-serve"
 SCHEDULER_WAIT = 150.0  # seconds for the server's scheduler to schedule the served deployments (it loops every 60 s)
 
 
+def _exit_on_sigterm(*_: Any) -> None:
+    raise SystemExit(0)
+
+
 class ServeError(RuntimeError):
     """`wufei serve` cannot run its schedules here; the message is Chinese and says what to do."""
 
@@ -111,12 +115,32 @@ def scheduled_runs(api_url: str) -> int:
     return int(response.json())
 
 
+def served_deployments(api_url: str) -> int:
+    """How many `<flow>/wufei-serve` deployments the server holds."""
+    import httpx
+
+    names = {"deployments": {"name": {"any_": [SERVED]}}}
+    response = httpx.post(f"{api_url.rstrip('/')}/deployments/count", json=names, timeout=10)
+    response.raise_for_status()
+    return int(response.json())
+
+
 def watch_scheduler(api_url: str, *, wait: float, stop: Callable[[str], None]) -> threading.Thread:
     """A thread that calls `stop(message)` when the served deployments have no scheduled run
-    after `wait` seconds: the server runs without its scheduler (`prefect server start
-    --no-services`, or its services died), and nothing would ever run."""
+    `wait` seconds after they all exist on the server: the server runs without its scheduler
+    (`prefect server start --no-services`, or its services died), and nothing would ever run.
+    The wait starts once they exist: creating them takes a while on a loaded machine, and a
+    scheduler cannot schedule a deployment before it exists."""
+    expected = len(deployments())
 
     def watch() -> None:
+        while True:
+            try:
+                if served_deployments(api_url) >= expected:
+                    break
+            except Exception:  # the server restarting: ask again (serving fails by itself if it is gone)
+                pass
+            time.sleep(1.0)
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             time.sleep(min(5.0, max(deadline - time.monotonic(), 0.1)))
@@ -151,6 +175,10 @@ def serve_all(*, scheduler_wait: float = SCHEDULER_WAIT) -> None:
         stopped.append(message)
         os.kill(os.getpid(), signal.SIGTERM)  # the runner shuts down on SIGTERM (by SystemExit(0))
 
+    # Until the runner installs its own SIGTERM handler (it first creates the deployments, slowly on a
+    # loaded machine), ours ends serving the same way: without it the watcher's SIGTERM killed the
+    # process before it could say why.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     watch_scheduler(api_url, wait=scheduler_wait, stop=stop)
     try:
         # Missed runs fire at once after a restart; the flows are idempotent, so no pause.

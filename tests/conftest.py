@@ -29,6 +29,8 @@ from wufei.db import make_engine
 from wufei.departments.registry import Registry
 from wufei.importers.service import load_source, read_source
 
+pytest_plugins = ("tests.replay_2023",)  # the 2023 replay, once for the run
+
 
 def _server_url() -> str | None:
     return os.environ.get("WUFEI_TEST_DATABASE_URL") or None
@@ -248,7 +250,20 @@ def touches_database(item: pytest.Item) -> bool:
 
 # Shared expensive fixtures: under pytest-xdist (`make test` splits the PostgreSQL pass over two
 # workers, --dist loadgroup) the tests that use one run on one worker, so it is set up once.
-_SHARED_BY_GROUP = ("prefect_server",)
+_SHARED_BY_GROUP = ("prefect_server", "replay_2023")
+
+# The groups that take longest, longest first (the durations `make test` prints, on a loaded 2-core
+# machine): handed out before the other slow groups (marked `slow`), and those before the rest.
+_LONGEST_FIRST = (
+    "replay_2023",
+    "tests/flows/test_nation_workers.py",
+    "prefect_server",
+    "tests/flows/test_crashed_runs.py",
+    "tests/flows/test_serve.py",
+    "tests/test_readme.py",
+    "tests/web/test_every_route.py",
+    "tests/importers/test_readers_pdf.py",
+)
 
 
 def _xdist_group(item: pytest.Item) -> str:
@@ -271,7 +286,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         # The longest groups first (xdist hands out groups in this order with --no-loadscope-reorder),
         # so the last one to finish is a short one and both workers end together.
         slow = {_xdist_group(item) for item in items if item.get_closest_marker("slow")} | set(_SHARED_BY_GROUP)
-        items.sort(key=lambda item: _xdist_group(item) not in slow)
+
+        def order(item: pytest.Item) -> int:
+            group = _xdist_group(item)
+            if group in _LONGEST_FIRST:
+                return _LONGEST_FIRST.index(group)
+            return len(_LONGEST_FIRST) + (group not in slow)
+
+        items.sort(key=order)
 
 
 _GUARDED: list[str] = []  # the nodb test running now, if any

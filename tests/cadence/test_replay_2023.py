@@ -1,4 +1,5 @@
-"""A year of supervision replayed for Hengshui with generated department behaviour.
+"""A year of supervision replayed for Hengshui with generated department behaviour (the replay
+shared with tests/lights/test_incremental_scan.py: tests/replay_2023.py).
 
 The expectations below were worked out by hand from the behaviours in wufei/simulate.py
 and the 2023 calendar before the replay ran. The plan was issued on 2022-10-07, so a task
@@ -12,50 +13,29 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import fresh_database_url
-from tests.seed_files import HENGSHUI_PLAN
-from wufei import migrate
 from wufei.cadence.config import CadenceConfig
 from wufei.cadence.windows import reporting_window
 from wufei.calendar.service import load_calendar
-from wufei.db import make_engine, make_sessionmaker, transaction
+from wufei.db import make_sessionmaker
 from wufei.extensions.models import Extension
-from wufei.importers.service import import_paths
 from wufei.lights.rules import LightRules
 from wufei.lights.service import compute_lights
 from wufei.notices.models import NoticeIntent
-from wufei.points.commands import command_runner, replay
 from wufei.reports.models import Report
-from wufei.simulate import Simulation, behaviour_of, office_config
+from wufei.simulate import behaviour_of
 from wufei.tasks.models import Task
 
-pytestmark = pytest.mark.slow  # the year is replayed once for the module (tens of seconds)
+pytestmark = pytest.mark.slow  # the year is replayed once for the run (minutes): tests/replay_2023.py
 
 PLAN = "衡政办字〔2022〕57号"
 
 
 @pytest.fixture(scope="module")
-def year(tmp_path_factory):
-    # The office goes live on 1 January 2023: earlier weeks are not counted as missed.
-    config = office_config(tmp_path_factory.mktemp("config"), reporting_since=date(2023, 1, 1))
-    patch = pytest.MonkeyPatch()
-    patch.setenv("WUFEI_CONFIG_DIR", str(config))
-    engine = make_engine(fresh_database_url(tmp_path_factory.mktemp("replay")))
-    migrate.upgrade(engine)
-    assert import_paths(engine, [HENGSHUI_PLAN])[0].ok
-    with make_sessionmaker(engine)() as session:
-        simulation = Simulation(calendar=load_calendar(session), cadence=CadenceConfig.load(), year=2023)
-
-    def play(day: date) -> None:
-        with transaction(engine) as session:
-            simulation.play_day(session, day)
-
-    # The runs issue their bulletins as the flows do (Markdown only here: the forms are tested apart).
-    runner = command_runner(out_dir=tmp_path_factory.mktemp("bulletins"), forms=("md",))
-    replay(engine, date(2023, 1, 1), date(2024, 1, 2), runner=runner, on_day=play)
-    yield engine
-    engine.dispose()
-    patch.undo()
+def year(replay_2023):
+    """The engine of the year replayed once for the run (tests/replay_2023.py), the office's
+    configuration in force for the judgements below."""
+    with replay_2023.configured():
+        yield replay_2023.engine
 
 
 def _task(session, list_kind: str, number: str) -> Task:

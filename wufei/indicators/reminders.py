@@ -35,6 +35,7 @@ from wufei.cadence.config import CadenceConfig
 from wufei.cadence.periods import Period
 from wufei.calendar.workdays import WorkCalendar
 from wufei.chinese import chinese_date
+from wufei.departments.models import Department
 from wufei.escalation.ladder import (
     RECIPIENT_NAMES,
     Anchor,
@@ -96,19 +97,44 @@ def intent_key(step: str, *, indicator_id: int, period: str, audience: str, depa
 
 
 def supervised_indicators(session: Session, *, plan_ids: Collection[int] | None = None) -> list[Indicator]:
-    """The indicators of supervised plans (of these plans), with what their tracks read."""
+    """The indicators of supervised plans (of these plans), with their plans and values; their
+    departments are read apart (`owners_of`)."""
     query = select(Indicator).join(Plan, Plan.id == Indicator.plan_id).where(Plan.kind == PlanKind.PLAN)
     if plan_ids is not None:
         query = query.where(Plan.id.in_(sorted(plan_ids)))
     return list(
         session.scalars(
-            query.options(
-                selectinload(Indicator.plan),
-                selectinload(Indicator.values),
-                selectinload(Indicator.assignments).selectinload(IndicatorDepartment.department),
-            ).order_by(Indicator.plan_id, Indicator.id)
+            query.options(selectinload(Indicator.plan), selectinload(Indicator.values)).order_by(
+                Indicator.plan_id, Indicator.id
+            )
         )
     )
+
+
+@dataclass(frozen=True)
+class Owner:
+    role: Role
+    department_id: int
+    name: str
+
+
+def owners_of(session: Session, indicator_ids: Collection[int]) -> dict[int, list[Owner]]:
+    """Indicator id → its departments in their order, read as plain rows: the scan runs daily, and
+    building a mapped object for each of an indicator's many departments cost most of its time."""
+    owners: dict[int, list[Owner]] = {indicator_id: [] for indicator_id in indicator_ids}
+    for indicator_id, role, department_id, name in session.execute(
+        select(
+            IndicatorDepartment.indicator_id,
+            IndicatorDepartment.role,
+            IndicatorDepartment.department_id,
+            Department.name,
+        )
+        .join(Department, Department.id == IndicatorDepartment.department_id)
+        .where(IndicatorDepartment.indicator_id.in_(sorted(owners)))
+        .order_by(IndicatorDepartment.indicator_id, IndicatorDepartment.position, IndicatorDepartment.id)
+    ):
+        owners[indicator_id].append(Owner(role=role, department_id=department_id, name=name))
+    return owners
 
 
 def remind_indicators(
@@ -131,7 +157,9 @@ def remind_indicators(
     if not indicators:
         return result
     since = cadence.weekly.reporting_since
-    rows = tracks(session, indicators, as_of=as_of, rules=tracking, reporting_since=since)
+    owners = owners_of(session, [indicator.id for indicator in indicators])
+    leads = {i: [owner.name for owner in found if owner.role == Role.LEAD] for i, found in owners.items()}
+    rows = tracks(session, indicators, as_of=as_of, rules=tracking, reporting_since=since, leads=leads)
     tracked = {indicator.id: (indicator, row) for indicator, row in zip(indicators, rows, strict=True)}
 
     intents: list[dict[str, Any]] = []
@@ -162,12 +190,14 @@ def remind_indicators(
                     "workdays_left": values["workdays_left"],
                     "days_overdue": values["days_overdue"],
                 }
-                intents.extend(_intents(step, indicator, row, period, as_of, values, extra))
+                intents.extend(_intents(step, indicator, owners[indicator.id], row, period, as_of, values, extra))
         if row.standing == str(rules_.Standing.BEHIND) and row.latest is not None:
             period = periods.parse(row.latest.period)
             values = {"indicator": indicator.name, "period": period.chinese, "reason": row.reason}
             for step in behind_steps(row.colour, ladder):
-                intents.extend(_intents(step, indicator, row, period, as_of, values, {"gap": row.gap}))
+                intents.extend(
+                    _intents(step, indicator, owners[indicator.id], row, period, as_of, values, {"gap": row.gap})
+                )
 
     result.resolutions = _recover(session, tracked=tracked, as_of=as_of, steps=steps)
     created = create_intents_returning(session, intents)
@@ -196,6 +226,7 @@ def _reported(row: IndicatorTrack, period: Period) -> bool:
 def _intents(
     step: Step,
     indicator: Indicator,
+    owners: list[Owner],
     row: IndicatorTrack,
     period: Period,
     as_of: date,
@@ -221,7 +252,7 @@ def _intents(
     made = []
     for recipient in step.audience:
         audience, role = _AUDIENCE[recipient]
-        departments = [a.department_id for a in indicator.assignments if a.role == role] if role is not None else [None]
+        departments = [o.department_id for o in owners if o.role == role] if role is not None else [None]
         for department_id in departments:
             made.append(
                 {

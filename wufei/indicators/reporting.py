@@ -14,7 +14,7 @@ Rules decided here:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -470,11 +470,15 @@ def track(
     reports: Iterable[IndicatorReport] = (),
     milestones: Iterable[IndicatorMilestone] = (),
     reporting_since: date | None = None,
+    leads: Sequence[str] | None = None,
 ) -> IndicatorTrack:
-    """An indicator's light, reason and forecast on `as_of` (its plan, values and owners loaded)."""
+    """An indicator's light, reason and forecast on `as_of` (its plan and values loaded, and its
+    `leads`: the lead departments' names, given or read from its loaded assignments)."""
     frequency = rules.frequency_of(indicator.name)
     seen = observations(indicator, reports)
     path = indicator_trajectory(indicator, milestones)
+    if leads is None:
+        leads = [a.department.name for a in indicator.assignments if a.role == Role.LEAD]
 
     def meets(value: Fraction) -> bool | None:
         return meets_target(indicator, Decimal(value.numerator) / Decimal(value.denominator))
@@ -511,7 +515,7 @@ def track(
         target_raw=indicator.target_raw,
         frequency=str(frequency),
         frequency_cn=rules_.FREQUENCY_NAMES[frequency],
-        owners=[a.department.name for a in indicator.assignments if a.role == Role.LEAD],
+        owners=list(leads),
         standing=str(judgement.standing),
         standing_cn=rules_.STANDING_NAMES[judgement.standing],
         colour=judgement.colour,
@@ -532,8 +536,10 @@ def tracks(
     as_of: date,
     rules: TrackingRules,
     reporting_since: date | None = None,
+    leads: Mapping[int, Sequence[str]] | None = None,
 ) -> list[IndicatorTrack]:
-    """Every indicator's track, reading their reports and milestones in two queries."""
+    """Every indicator's track, reading their reports and milestones in two queries (`leads`:
+    indicator id → its lead departments' names, when its assignments are not loaded)."""
     ids = [i.id for i in indicators]
     reports: dict[int, list[IndicatorReport]] = {i: [] for i in ids}
     milestones: dict[int, list[IndicatorMilestone]] = {i: [] for i in ids}
@@ -554,6 +560,7 @@ def tracks(
             reports=reports[i.id],
             milestones=milestones[i.id],
             reporting_since=reporting_since,
+            leads=leads.get(i.id, ()) if leads is not None else None,
         )
         for i in indicators
     ]
