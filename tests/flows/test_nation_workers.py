@@ -276,8 +276,9 @@ def test_a_nation_fans_out_each_command_one_run_per_city_over_two_workers(postgr
     for city, (lights, lit, intents) in counts.items():
         assert lights == lit > 0, city  # one light record per task: each city scanned once
         assert intents > 0, city
-    # Nothing is missing or doubled: a later unscoped scan of the day writes nothing new.
-    again = runs.daily_scan(engine, date.fromisoformat(SCAN_DAY), rules=RULESET)
+    # Nothing is missing or doubled: a later unscoped full scan of the day (every task judged and run
+    # through the ladder again, not only those whose inputs changed) writes nothing new.
+    again = runs.daily_scan(engine, date.fromisoformat(SCAN_DAY), rules=RULESET, full=True)
     assert again["lights_changed"] == 0
     assert again["escalation"]["created"] == 0 and again["escalation"]["already_existing"] > 0
     assert _counts_by_city(engine) == counts
