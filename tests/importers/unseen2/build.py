@@ -390,14 +390,18 @@ DOCUMENTS: dict[str, tuple[str, Callable[[Path], None]]] = {
 }
 
 
-def main(argv: list[str]) -> int:
-    wanted = argv or list(DOCUMENTS)
-    for doc_id in wanted:
-        suffix, write = DOCUMENTS[doc_id]
-        path = HERE / f"{doc_id}.{suffix}"
+def write_documents(documents: dict[str, tuple[str, Callable[[Path], None]]], folder: Path, wanted: list[str]) -> int:
+    """Write the `wanted` documents (all when none named) into `folder`, naming each as written."""
+    for doc_id in wanted or list(documents):
+        suffix, write = documents[doc_id]
+        path = folder / f"{doc_id}.{suffix}"
         write(path)
         print(path.name)
     return 0
+
+
+def main(argv: list[str]) -> int:
+    return write_documents(DOCUMENTS, HERE, argv)
 
 
 if __name__ == "__main__":

@@ -278,13 +278,7 @@ DOCUMENTS: dict[str, tuple[str, Callable[[Path], None]]] = {
 
 
 def main(argv: list[str]) -> int:
-    wanted = argv or list(DOCUMENTS)
-    for doc_id in wanted:
-        suffix, write = DOCUMENTS[doc_id]
-        path = HERE / f"{doc_id}.{suffix}"
-        write(path)
-        print(path.name)
-    return 0
+    return _round2.write_documents(DOCUMENTS, HERE, argv)
 
 
 if __name__ == "__main__":
