@@ -747,7 +747,7 @@ def write_docx(layout: Layout, path: Path) -> None:
             document.add_paragraph(block)
     buffer = io.BytesIO()
     document.save(buffer)
-    path.write_bytes(_fixed_zip(buffer.getvalue()))
+    path.write_bytes(fixed_zip(buffer.getvalue()))
 
 
 def _docx_table(document, table: Table) -> None:
@@ -790,7 +790,7 @@ def _grid(table: Table) -> list[list[int]]:
     return grid  # type: ignore[return-value]
 
 
-def _fixed_zip(data: bytes) -> bytes:
+def fixed_zip(data: bytes) -> bytes:
     """The same zip with every member stamped at one fixed time, so builds compare equal."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -902,7 +902,7 @@ def write_xlsx(layout: Layout, path: Path) -> None:
         row += len(block.rows)
     buffer = io.BytesIO()
     book.save(buffer)
-    data = _fixed_zip(buffer.getvalue())
+    data = fixed_zip(buffer.getvalue())
     # openpyxl stamps the save time into docProps/core.xml; the fixed time keeps builds equal.
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:

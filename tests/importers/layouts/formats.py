@@ -36,12 +36,12 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from openpyxl.styles import Alignment
 
+from tests.corpus.build import fixed_zip
 from tests.importers.layouts.layouts import Grid, Page
 
 FORMATS = ("docx", "pdf", "html", "txt", "xlsx", "csv")
 SHEET_FORMATS = ("xlsx", "csv")  # formats that hold a table only (no prose layouts)
 FIXED_TIME = datetime(2000, 1, 1)
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -118,17 +118,6 @@ def _docx_table(document: docx.document.Document, grid: Grid) -> None:
         table.cell(r0, c0).merge(table.cell(r1, c1))  # w:gridSpan across, w:vMerge down
     for r in range(grid.title_rows + grid.header_rows):
         table.rows[r]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-
-
-def fixed_zip(data: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
 
 
 # --------------------------------------------------------------------------- PDF
