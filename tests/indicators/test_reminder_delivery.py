@@ -81,7 +81,7 @@ def test_indicator_and_cell_reminders_reach_the_outbox_once(tmp_path, registry, 
     leader = _to(sent, "市生态环境局负责同志：")
     assert "「一般工业固体废物综合利用率」2024年第2季度数值应于2024年7月15日前报送，已逾期10个工作日未报" in leader
     assert "下一步：请牵头单位负责同志督促报送，并书面说明逾期原因。" in leader
-    office = _to(sent, "领导小组办公室领导小组办公室：")
+    office = _to(sent, "领导小组办公室：")  # not 领导小组办公室领导小组办公室
     assert "【指标逾期未报】" in office and "【细胞创建滞留提醒】" in office
     assert "无废细胞「衡水市第一中学」（桃城区，无废学校）自2024年3月1日起处于“申报”，已150天，超过30天" in office
     assert "无废细胞「衡水市第一中学」" in _to(sent, f"{education}专班联系人：")

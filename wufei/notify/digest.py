@@ -181,7 +181,8 @@ def render(env: Environment, intents: list[Any], *, day: date, audience: str, de
         "portal_url": portal_url(),
         "home": HOME_PATHS.get(audience, "/"),
         "department": department,
-        "recipient": AUDIENCE_NAMES.get(audience, ""),
+        # a department's liaison or leader; the office and the group are greeted by their name alone
+        "recipient": "" if department == AUDIENCE_NAMES.get(audience) else AUDIENCE_NAMES.get(audience, ""),
         "day": day,
         "day_cn": chinese_date(day),
         "count": len(intents),
