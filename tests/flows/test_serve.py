@@ -170,10 +170,10 @@ def test_a_server_whose_scheduler_schedules_nothing_stops_it_with_an_error(env, 
                 pass
             assert quiet.poll() is None and time.monotonic() < deadline, "prefect server did not start"
             time.sleep(0.5)
-        started = time.monotonic()
-        done = _serve(env | {"PREFECT_API_URL": api}, "--scheduler-wait", "1")
+        # It stops by itself with its error; `_serve`'s timeout only guards against a hang (no timed
+        # assertion: at load 16 the stop took 77 s).
+        done = _serve(env | {"PREFECT_API_URL": api}, "--scheduler-wait", "1", timeout=240)
         assert done.returncode == 1 and "没有为 wufei serve 的部署安排任何运行" in done.stderr, done.stderr
-        assert time.monotonic() - started < 60
         assert _deployment(api, "daily-scan/wufei-serve") == 200
     finally:
         os.killpg(quiet.pid, signal.SIGTERM)
