@@ -650,7 +650,11 @@ def _print_steps(steps: dict[str, list[float]] | None, scan: dict[str, Any], flo
         scan["server_cpu"] - sum(f[2] for f in top),
     ]
     print(f"    {'step':40} {'wall s':>7} {'CPU s':>7} {'server':>7} {'x floor CPU':>11}")
-    for label, (wall, cpu, server) in [*steps.items(), ("rest (commit, set-up)", rest)]:
+    order = {label: i for i, (_module, _name, label) in enumerate(_STEPS)}
+    for label, (wall, cpu, server) in [
+        *sorted(steps.items(), key=lambda s: order[s[0]]),
+        ("rest (commit, set-up)", rest),
+    ]:
         ratio = f"{(cpu + server) / floor_cpu:.2f}" if floor_cpu > 0 else "-"
         print(f"    {label:40} {wall:7.2f} {cpu:7.2f} {server:7.2f} {ratio:>11}")
     print(f"    {'the floor':40} {floor['elapsed']:7.2f} {floor['cpu']:7.2f} {floor['server_cpu']:7.2f}", flush=True)
