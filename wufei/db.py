@@ -189,24 +189,6 @@ def without_jit(session: Session) -> None:
         session.execute(text("SET LOCAL jit = off"))
 
 
-@contextmanager
-def larger_page_cache(session: Session, kib: int = 65_536) -> Iterator[None]:
-    """SQLite: a page cache of up to `kib` KiB on the session's connection while the block runs
-    (the default 2 MiB, back afterwards: the cache is given back). A scan reads and indexes some
-    hundred megabytes; with the default cache it reads the same pages from the file again and
-    again, a system call each. Elsewhere nothing."""
-    if session.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    driver = session.connection().connection.driver_connection
-    before = driver.execute("PRAGMA cache_size").fetchone()[0]
-    driver.execute(f"PRAGMA cache_size=-{int(kib)}")
-    try:
-        yield
-    finally:
-        driver.execute(f"PRAGMA cache_size={int(before)}")
-
-
 def column_rows(session: Session, statement: Any) -> list[Row]:
     """All rows of a SELECT of plain columns, run on the session's connection: the same rows as
     `session.execute(statement).all()`, without the ORM's per-row bookkeeping, and fetched in

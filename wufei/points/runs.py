@@ -28,7 +28,7 @@ from wufei.calendar.service import load_calendar
 from wufei.calendar.workdays import WorkCalendar
 from wufei.cells.reminders import remind_stalled_cells
 from wufei.chinese import chinese_datetime, week_label, week_start
-from wufei.db import larger_page_cache, transaction, without_jit
+from wufei.db import transaction, without_jit
 from wufei.escalation.service import EscalationDays, scan
 from wufei.figures.store import store_figures
 from wufei.figures.world import World
@@ -130,16 +130,8 @@ def _daily_scan(engine: Engine, as_of: date, rules: Ruleset, jurisdiction: str |
         if not calendar.is_workday(as_of):
             return scope | {"skipped": "非工作日"}
         without_jit(session)
-        with larger_page_cache(session):
-            return _scan_steps(
-                session,
-                as_of,
-                rules,
-                calendar=calendar,
-                plan_ids=scope_plan_ids(session, jurisdiction),
-                scope=scope,
-                full=full,
-            )
+        plan_ids = scope_plan_ids(session, jurisdiction)
+        return _scan_steps(session, as_of, rules, calendar=calendar, plan_ids=plan_ids, scope=scope, full=full)
 
 
 def _scan_steps(
