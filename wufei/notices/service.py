@@ -271,11 +271,8 @@ def _insert_statement(session: Session):
             .returning(table.c.id, table.c.step)
         )
 
-        def insert(batch: list[dict[str, Any]] | str) -> list[tuple[int, str]]:
-            """A batch of rows, or the JSON text of one (`create_intents_bulk`)."""
-            text = (
-                batch if isinstance(batch, str) else json.dumps([_json_row(row) for row in batch], ensure_ascii=False)
-            )
+        def insert(batch: list[dict[str, Any]]) -> list[tuple[int, str]]:
+            text = json.dumps([_json_row(row) for row in batch], ensure_ascii=False)
             return list(session.execute(statement, {"rows": text}).tuples())
 
         return insert
@@ -284,8 +281,7 @@ def _insert_statement(session: Session):
             sqlite.insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id, table.c.step)
         )
 
-        def insert(batch: list[dict[str, Any]] | str) -> list[tuple[int, str]]:
-            assert not isinstance(batch, str), "JSON batches are PostgreSQL's"
+        def insert(batch: list[dict[str, Any]]) -> list[tuple[int, str]]:
             return list(session.execute(statement, batch).tuples())
 
         return insert
