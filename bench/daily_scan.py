@@ -21,6 +21,11 @@ the scan reads for every open task (the task, its newest report, its next milest
 one row per task, timed in a child process the same way on the same data and day (median of 3),
 and the ratio of the scan to it.
 
+On PostgreSQL the server process's CPU is printed beside the client's (read from /proc: the
+server runs on this machine), and the ratio of the two together. WUFEI_BENCH_STEPS=1 times each
+step of the scan (wall, CPU, the server's CPU, against the floor's CPU); WUFEI_BENCH_DAYS=first (or
+next) measures one day only.
+
 PostgreSQL: the server in WUFEI_BENCH_POSTGRES (a server URL, no database name), else the one
 `scripts/postgres.sh` starts; a database of its own is created and dropped. Set
 WUFEI_BENCH_DATABASES=sqlite (or postgresql) to run one only, WUFEI_BENCH_TASKS=2000 to try it
