@@ -21,6 +21,11 @@ the scan reads for every open task (the task, its newest report, its next milest
 one row per task, timed in a child process the same way on the same data and day (median of 3),
 and the ratio of the scan to it.
 
+On PostgreSQL the server process's CPU is printed beside the client's (read from /proc: the
+server runs on this machine), and the ratio of the two together. WUFEI_BENCH_STEPS=1 times each
+step of the scan (wall, CPU, the server's CPU, against the floor's CPU); WUFEI_BENCH_DAYS=first (or
+next) measures one day only.
+
 PostgreSQL: the server in WUFEI_BENCH_POSTGRES (a server URL, no database name), else the one
 `scripts/postgres.sh` starts; a database of its own is created and dropped. Set
 WUFEI_BENCH_DATABASES=sqlite (or postgresql) to run one only, WUFEI_BENCH_TASKS=2000 to try it
@@ -366,10 +371,32 @@ def _floor_table(engine) -> None:
         )
 
 
+_SERVER_PIDS: list[int] = []  # the PostgreSQL server process serving the measured connection
+
+
 def _cpu_seconds() -> float:
     """This process's CPU time so far (user and system)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def _server_cpu_seconds() -> float:
+    """The CPU time so far of the PostgreSQL server process serving the measured connection (read
+    from /proc: the server runs on this machine), 0 on SQLite or when it cannot be read."""
+    total = 0.0
+    for pid in _SERVER_PIDS:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _serve_connection(connection) -> None:
+    """Remember which server process serves `connection` (PostgreSQL), for `_server_cpu_seconds`."""
+    if connection.dialect.name == "postgresql":
+        _SERVER_PIDS[:] = [connection.execute(text("SELECT pg_backend_pid()")).scalar_one()]
 
 
 def _peak_rss_kib() -> int:
@@ -383,6 +410,59 @@ def _peak_rss_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # not Linux: the best there is
 
 
+# The scan's steps timed one by one with WUFEI_BENCH_STEPS=1: (module, function) → the step's
+# name, the outer steps first; an inner step's time is part of its outer one's.
+_STEPS = (
+    ("wufei.points.runs", "ensure_milestones", "milestones"),
+    ("wufei.points.runs", "tasks_to_judge", "read: fingerprints (floor-like read)"),
+    ("wufei.points.runs", "escalation_due", "read: escalation due"),
+    ("wufei.points.runs", "missing_streaks_on", "read: missing-report streaks"),
+    ("wufei.points.runs", "scan_lights", "lights"),
+    ("wufei.lights.service", "task_states", "  lights: read states"),
+    ("wufei.lights.service", "_judge_states", "  lights: judge"),
+    ("wufei.lights.service", "record_lights", "  lights: write history"),
+    ("wufei.lights.service", "_write_states", "  lights: write states"),
+    ("wufei.lights.service", "_count_lights", "  lights: count"),
+    ("wufei.points.runs", "scan", "escalation"),
+    ("wufei.escalation.service", "_open_tasks", "  escalation: read open tasks"),
+    ("wufei.escalation.service", "_recover", "  escalation: recover"),
+    ("wufei.escalation.service", "_add_departments", "  escalation: read departments"),
+    ("wufei.escalation.service", "_deadline_intents", "  escalation: deadline intents"),
+    ("wufei.escalation.service", "_missing_intents", "  escalation: missing intents"),
+    ("wufei.escalation.service", "create_intents_bulk", "    escalation: write intents"),
+    ("wufei.escalation.service", "_next_on", "  escalation: next days"),
+    ("wufei.points.runs", "schedule_escalation", "schedule escalation"),
+    ("wufei.points.runs", "_indicators_and_cells", "indicators and cells"),
+)
+
+
+def _time_steps() -> dict[str, list[float]]:
+    """Wrap the scan's steps (`_STEPS`, those present) with timers; returns step → [wall, CPU,
+    server CPU], filled in as the scan runs."""
+    import functools
+    import importlib
+
+    figures: dict[str, list[float]] = {}
+    for module_name, name, label in _STEPS:
+        owner = importlib.import_module(module_name)
+        function = getattr(owner, name, None)
+        if function is None:
+            continue
+
+        def timed(*args, __function=function, __label=label, **kwargs):
+            started, cpu, server = time.perf_counter(), _cpu_seconds(), _server_cpu_seconds()
+            try:
+                return __function(*args, **kwargs)
+            finally:
+                figure = figures.setdefault(__label, [0.0, 0.0, 0.0])
+                figure[0] += time.perf_counter() - started
+                figure[1] += _cpu_seconds() - cpu
+                figure[2] += _server_cpu_seconds() - server
+
+        setattr(owner, name, functools.wraps(function)(timed))
+    return figures
+
+
 def measure_in_child() -> None:
     """Child side: `daily_scan(url, day)` (mode `scan`) or the floor statement (mode `floor`);
     prints one JSON line with the elapsed time and this process's own peak RSS."""
@@ -394,27 +474,35 @@ def measure_in_child() -> None:
             connection.execute(text("DELETE FROM bench_floor"))
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
+            _serve_connection(connection)
             before = _peak_rss_kib()
-            started, cpu = time.perf_counter(), _cpu_seconds()
+            started, cpu, server = time.perf_counter(), _cpu_seconds(), _server_cpu_seconds()
             written = connection.execute(statement, {"day": day.isoformat()}).rowcount
             connection.commit()
             elapsed, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+            server = _server_cpu_seconds() - server
             result: Any = {"rows": written}
     else:
         from wufei.points.runs import daily_scan
         from wufei.ruleset import Ruleset
 
         rules = Ruleset.load()
+        steps = _time_steps() if os.environ.get("WUFEI_BENCH_STEPS") == "1" else None
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
+            _serve_connection(connection)  # the pool's one connection: the scan's
         before = _peak_rss_kib()
-        started, cpu = time.perf_counter(), _cpu_seconds()
+        started, cpu, server = time.perf_counter(), _cpu_seconds(), _server_cpu_seconds()
         result = daily_scan(engine, day, rules=rules)
         elapsed, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+        server = _server_cpu_seconds() - server
+        if steps is not None:
+            result["steps"] = steps
     engine.dispose()
     figures = {
         "elapsed": elapsed,
         "cpu": cpu,
+        "server_cpu": server,
         "rss_before_kib": before,
         "rss_peak_kib": _peak_rss_kib(),
         "result": result,
@@ -520,7 +608,10 @@ def _build_into(label: str, url: str, count: int) -> str:
 def run(label: str, url: str, count: int) -> None:
     print(_built(label, url, count), flush=True)
     mib = 1024
+    wanted = os.environ.get("WUFEI_BENCH_DAYS", "first,next").split(",")
     for name, day in (("first day", FIRST_DAY), ("next day", NEXT_DAY)):
+        if name.split()[0] not in wanted:
+            continue
         floor = _floor(url, day)
         scan = _child("scan", url, day)
         result = scan["result"]
@@ -539,9 +630,39 @@ def run(label: str, url: str, count: int) -> None:
             f"CPU of the measuring process {scan['cpu']:.2f} s / {floor['cpu']:.2f} s"
             + (  # on SQLite all the work is the process's; on PostgreSQL the floor's is the server's
                 f" ({scan['cpu'] / floor['cpu']:.1f}x)" if label == "SQLite" and floor["cpu"] > 0 else ""
+            )
+            + (  # PostgreSQL: the server process's CPU too, read from /proc (the server runs here)
+                f"; with the server's CPU {scan['cpu'] + scan['server_cpu']:.2f} s / "
+                f"{floor['cpu'] + floor['server_cpu']:.2f} s "
+                f"({(scan['cpu'] + scan['server_cpu']) / (floor['cpu'] + floor['server_cpu']):.1f}x)"
+                if label == "PostgreSQL" and floor["server_cpu"] > 0
+                else ""
             ),
             flush=True,
         )
+        _print_steps(result.get("steps"), scan, floor)
+
+
+def _print_steps(steps: dict[str, list[float]] | None, scan: dict[str, Any], floor: dict[str, Any]) -> None:
+    """The steps' figures (WUFEI_BENCH_STEPS=1): wall, CPU (and the server's), CPU against the floor's."""
+    if not steps:
+        return
+    floor_cpu = floor["cpu"] + floor["server_cpu"]
+    top = [figure for label, figure in steps.items() if not label.startswith(" ")]
+    rest = [
+        scan["elapsed"] - sum(f[0] for f in top),
+        scan["cpu"] - sum(f[1] for f in top),
+        scan["server_cpu"] - sum(f[2] for f in top),
+    ]
+    print(f"    {'step':40} {'wall s':>7} {'CPU s':>7} {'server':>7} {'x floor CPU':>11}")
+    order = {label: i for i, (_module, _name, label) in enumerate(_STEPS)}
+    for label, (wall, cpu, server) in [
+        *sorted(steps.items(), key=lambda s: order[s[0]]),
+        ("rest (commit, set-up)", rest),
+    ]:
+        ratio = f"{(cpu + server) / floor_cpu:.2f}" if floor_cpu > 0 else "-"
+        print(f"    {label:40} {wall:7.2f} {cpu:7.2f} {server:7.2f} {ratio:>11}")
+    print(f"    {'the floor':40} {floor['elapsed']:7.2f} {floor['cpu']:7.2f} {floor['server_cpu']:7.2f}", flush=True)
 
 
 def main() -> None:

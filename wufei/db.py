@@ -91,7 +91,9 @@ class UtcDateTime(TypeDecorator):
         def process(value: Any) -> datetime | None:
             # The naive UTC text SQLAlchemy stores ('2024-12-06 09:00:00.000000') read as UTC in one
             # step: `replace(tzinfo=...)` alone costs four times the parsing, and figures read
-            # thousands of these.
+            # thousands of these. NULL at once (the scan's streaks read one per task).
+            if value is None:
+                return None
             if isinstance(value, str) and len(value) in (19, 26):
                 try:
                     return datetime.fromisoformat(value + "+00:00")
@@ -328,15 +330,16 @@ def insert_values(
     """`insert_rows` for many rows given as tuples of `columns`, each value as the database takes
     it (str, int, None; a date as ISO text), and `constants`, the same for every row (converted by
     their columns' types once): a scan's hundred thousand rows without SQLAlchemy converting each
-    value (on SQLite, its per-row conversion took longer than the insert). `where`: the predicate
-    of a partial unique index, as SQL text."""
+    value (on SQLite, its per-row conversion took longer than the insert; SQLite: executemany on
+    the driver's cursor; PostgreSQL: `copy_into`). `where`: the predicate of a partial unique
+    index, as SQL text."""
     if not rows:
         return
     bind = connection.get_bind() if hasattr(connection, "get_bind") else connection
     dialect = bind.dialect
     constants = dict(constants or {})
     if dialect.name == "postgresql":
-        _insert_arrays(connection, table, columns, rows, constants=constants, unique=unique, where=where, update=update)
+        copy_into(connection, table, columns, rows, constants=constants, unique=unique, where=where, update=update)
         return
     if dialect.name != "sqlite":
         names = list(columns) + list(constants)
@@ -365,39 +368,58 @@ def insert_values(
     connection.exec_driver_sql(statement, [row + extra for row in rows])
 
 
-ARRAY_ROWS = 20_000  # rows per statement of `_insert_arrays`
-
-
-def _insert_arrays(
+def copy_into(
     connection,
     table,
     columns: Sequence[str],
-    rows: Sequence[tuple[Any, ...]],
+    rows: Iterable[Sequence[Any]],
     *,
-    constants: Mapping[str, Any],
-    unique: Sequence[str],
-    where: str | None,
-    update: Sequence[str],
-) -> None:
-    """`insert_values` on PostgreSQL: each batch travels as one JSON parameter, a list of the rows'
-    value lists (json.dumps of tuples, done in C; no mapping per row), read back by position and
-    cast to each column's type; the constants are parameters of their own."""
-    dialect = (connection.get_bind() if hasattr(connection, "get_bind") else connection).dialect
-    values = [f"CAST(e->>{i} AS {table.c[name].type.compile(dialect=dialect)})" for i, name in enumerate(columns)]
-    values += [f"CAST(:k_{name} AS {table.c[name].type.compile(dialect=dialect)})" for name in constants]
-    statement = (
-        f"INSERT INTO {table.name} ({', '.join([*columns, *constants])}) "
-        f"SELECT {', '.join(values)} FROM json_array_elements(CAST(:rows AS json)) AS e"
-    )
+    constants: Mapping[str, Any] | None = None,
+    unique: Sequence[str] = (),
+    where: str | None = None,
+    update: Sequence[str] = (),
+    returning: Sequence[str] = (),
+) -> list[tuple[Any, ...]]:
+    """PostgreSQL: `rows` (tuples of `columns`, values as `insert_values` takes them) sent with
+    `COPY … FROM STDIN` (psycopg's `cursor.copy()`, the rows formatted in C) into a temporary table
+    of those columns, then moved into `table` by one `INSERT … SELECT … ORDER BY` the unique columns
+    (two writers at once take their locks in the same order) `ON CONFLICT` as in `insert_values`,
+    with `constants` as parameters of their own. Returns the `returning` columns of the rows
+    inserted. Inside the caller's transaction (the temporary table is dropped at the end)."""
+    constants = dict(constants or {})
+    session_connection = connection.connection() if hasattr(connection, "get_bind") else connection
+    dialect = session_connection.dialect
+    driver = session_connection.connection.driver_connection
+    load = f"_load_{table.name}"
+
+    def type_of(name: str) -> str:
+        return table.c[name].type.compile(dialect=dialect)
+
+    names = [*columns, *constants]
+    selected = [*columns, *(f"CAST(%s AS {type_of(name)})" for name in constants)]
+    statement = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {', '.join(selected)} FROM {load}"
+    ordered = [name for name in unique if name in columns]  # the others are constants
+    if ordered:
+        statement += f" ORDER BY {', '.join(ordered)}"
     if unique:
-        statement += f" ON CONFLICT ({', '.join(unique)})" + (f" WHERE {where}" if where else "")
+        statement += f" ON CONFLICT ({', '.join(unique)})"
+        statement += f" WHERE {where}" if where else ""
         statement += " DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in update) if update else " DO NOTHING"
-    compiled = text(statement).bindparams(
-        bindparam("rows", type_=Text),
-        *(bindparam(f"k_{name}", value, type_=table.c[name].type) for name, value in constants.items()),
-    )
-    for start in range(0, len(rows), ARRAY_ROWS):
-        connection.execute(compiled, {"rows": json.dumps(rows[start : start + ARRAY_ROWS], ensure_ascii=False)})
+    if returning:
+        statement += f" RETURNING {', '.join(returning)}"
+    processed = []
+    for name, value in constants.items():
+        process = table.c[name].type.bind_processor(dialect)
+        processed.append(process(value) if process else value)
+    with driver.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {load} ({', '.join(f'{name} {type_of(name)}' for name in columns)})")
+        with cursor.copy(f"COPY {load} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(statement, processed)
+        inserted = cursor.fetchall() if returning else []
+        cursor.execute(f"DROP TABLE {load}")
+    return inserted
 
 
 @contextmanager

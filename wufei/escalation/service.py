@@ -163,7 +163,6 @@ def scan(
         session,
         tasks,
         _owed(tasks, as_of=as_of, calendar=calendar, ladder=ladder, missing=missing),
-        as_of=as_of,
         plan_ids=plan_ids,
         every_open=only is None,
     )
@@ -349,7 +348,6 @@ def _add_departments(
     tasks: dict[int, _OpenTask],
     task_ids: set[int],
     *,
-    as_of: date,
     plan_ids: list[int] | None = None,
     every_open: bool = True,
 ) -> None:
@@ -364,10 +362,11 @@ def _add_departments(
         .order_by(TaskDepartment.task_id, TaskDepartment.position, TaskDepartment.id)
     )
     if every_open and 2 * len(task_ids) > len(tasks):
-        not_done = (Task.completed_on.is_(None)) | (Task.completed_on > as_of)
-        query = supervised_tasks(query.join(Task, Task.id == TaskDepartment.task_id)).where(not_done)
+        # Every link (of these plans), kept below for the tasks asked for: the open supervised
+        # tasks are known already, and asking the database again (a join to the task and its plan
+        # and a lead check for each link) cost more than the links themselves.
         if plan_ids is not None:
-            query = query.where(Task.plan_id.in_(plan_ids))
+            query = query.join(Task, Task.id == TaskDepartment.task_id).where(Task.plan_id.in_(plan_ids))
         links = column_rows(session, query)
     else:
         links = _rows_of(session, query, TaskDepartment.task_id, sorted(task_ids))

@@ -101,17 +101,9 @@ def task_states(
     if not tasks:
         return {}
 
-    scope_ids = _scope(select(Task.id), task_ids=task_ids, plan_ids=plan_ids, include_awaiting=include_awaiting)
-    milestones: dict[int, list[MilestonePoint]] = defaultdict(list)
-    for task_id, due_date, expected, title in column_rows(
-        session,
-        (
-            select(Milestone.task_id, Milestone.due_date, Milestone.expected_progress, Milestone.title)
-            .where(Milestone.task_id.in_(scope_ids.scalar_subquery()))
-            .order_by(Milestone.task_id, Milestone.due_date)
-        ),
-    ):
-        milestones[task_id].append(MilestonePoint(due_date, expected, title))
+    milestones = _milestones(
+        session, _scope(select(Task.id), task_ids=task_ids, plan_ids=plan_ids, include_awaiting=include_awaiting)
+    )
 
     ids = [row[0] for row in tasks]
     narrow = ids if len(ids) <= _IN_LIMIT else None
@@ -135,7 +127,7 @@ def task_states(
             progress=reported[0] if reported else None,
             progress_week=reported[1] if reported else None,
             missing_streak=streaks.get(task_id, 0),
-            milestones=tuple(milestones.get(task_id, ())),
+            milestones=milestones.get(task_id, ()),
             awaiting=bool(awaiting),
         )
     return states
@@ -230,12 +222,20 @@ class LightScan:
 
 
 class Judging(NamedTuple):
-    """A task `tasks_to_judge` gives: the fingerprint of its inputs and its newest report counted
-    (progress and week; None without one), read by the same query."""
+    """A task `tasks_to_judge` gives: the fingerprint of its inputs, its newest report counted
+    (progress and week; None without one) and the task's own inputs to its light, read by the same
+    query (the scan judges from them without reading the tasks again)."""
 
     inputs: str
     progress: int | None
     progress_week: date | None
+    deadline_kind: str
+    due_date: date | None  # as printed in the plan
+    completed_on: date | None
+    issued_on: date | None  # the plan's
+    period_start: int | None  # the plan's
+    extended_due: date | None  # the latest approved extension's
+    awaiting: bool
 
 
 def tasks_to_judge(
@@ -267,7 +267,7 @@ def tasks_to_judge(
         computed = inputs.offset(0).subquery("computed")
         state = table_of(LightState)
         inputs = (
-            select(computed.c.id, computed.c.inputs, computed.c.progress, computed.c.week_start)
+            select(*computed.c)
             .outerjoin(state, state.c.task_id == computed.c.id)
             .where(
                 or_(
@@ -278,7 +278,7 @@ def tasks_to_judge(
                 )
             )
         )
-    return {row[0]: Judging(row[1], row[2], row[3]) for row in column_rows(session, inputs)}
+    return {row[0]: Judging(*row[1:]) for row in column_rows(session, inputs)}
 
 
 def scan_lights(
@@ -308,43 +308,123 @@ def scan_lights(
     results: dict[int, LightResult] = {}
     rows: list[tuple[Any, ...]] = []
     if fingerprints:
-        states = task_states(
+        if streaks is None:
+            from wufei.reports.service import missing_streaks
+
+            ids = sorted(fingerprints)
+            streaks = missing_streaks(
+                session,
+                as_of=as_of,
+                calendar=calendar,
+                cadence=cadence,
+                task_ids=ids if len(ids) <= _IN_LIMIT else None,
+                plan_ids=plan_ids,
+            )
+        milestones = _milestones(
             session,
+            _scope(
+                select(Task.id),
+                task_ids=list(fingerprints) if len(fingerprints) <= _IN_LIMIT else None,
+                plan_ids=plan_ids,
+                include_awaiting=True,
+            ),
+        )
+        results, rows = _judge_states(
+            fingerprints,
+            milestones,
+            streaks,
             as_of=as_of,
             calendar=calendar,
             cadence=cadence,
-            task_ids=fingerprints,
-            plan_ids=plan_ids,
-            streaks=streaks,
-            progress={
-                task_id: (judging.progress, judging.progress_week)
-                for task_id, judging in fingerprints.items()
-                if judging.progress is not None and judging.progress_week is not None
-            },
+            rules=rules,
+            escalate_on=escalate_on,
         )
-        memo = MemoCalendar(calendar)
-        closes = next_window_close(as_of, calendar, cadence)
-        # Judged once per distinct state: the rules read nothing of the task but its state, and
-        # tasks share deadlines, progress and streaks (the benchmark's 100,000 tasks are 9,775 states).
-        judged: dict[tuple[Any, ...], tuple[LightResult, str, str, str | None, str | None]] = {}
-        for task_id, task_state in sorted(states.items()):  # in key order: two scans at once never deadlock
-            key = _state_key(task_state)
-            done = judged.get(key)
-            if done is None:
-                result = judge(task_state, as_of, memo, rules)
-                again = recheck_on(task_state, as_of, rules, next_window_close=closes)
-                escalate = escalate_on(task_state) if escalate_on is not None else as_of
-                done = judged[key] = (
-                    result,
-                    str(result.light),
-                    ",".join(result.rules)[:64],
-                    again.isoformat() if again else None,
-                    escalate.isoformat() if escalate else None,
-                )
-            results[task_id] = done[0]
-            rows.append((task_id, done[1], done[2], done[3], fingerprints[task_id].inputs, done[4]))
     # The history, then the states, each in task order (two scans at once take their locks alike).
     changed = record_lights(session, as_of=as_of, results=results)
+    _write_states(session, rows, as_of=as_of)
+    return LightScan(counts=_count_lights(session, plan_ids=plan_ids), judged_ids=frozenset(results), changed=changed)
+
+
+def _judge_states(
+    fingerprints: Mapping[int, Judging],
+    milestones: Mapping[int, tuple[MilestonePoint, ...]],
+    streaks: Mapping[int, int],
+    *,
+    as_of: date,
+    calendar: WorkCalendar,
+    cadence: CadenceConfig,
+    rules: LightRules,
+    escalate_on: Callable[[TaskState], date | None] | None,
+) -> tuple[dict[int, LightResult], list[tuple[Any, ...]]]:
+    """Each task's light, and its `LightState` row (task, light, rules, recheck_on, inputs,
+    escalate_on), in task order: one pass over the rows `tasks_to_judge` read, the state the rules
+    read (as `task_states` makes it) put together as a key, and judged once per distinct key: the
+    rules read nothing of the task but its state, and tasks share deadlines, progress and streaks
+    (the benchmark's 100,000 tasks are 9,775 states)."""
+    results: dict[int, LightResult] = {}
+    rows: list[tuple[Any, ...]] = []
+    memo = MemoCalendar(calendar)
+    closes = next_window_close(as_of, calendar, cadence)
+    starts: dict[tuple[Any, ...], date | None] = {}  # one plan start per plan
+    no_milestones: tuple[MilestonePoint, ...] = ()
+    judged: dict[tuple[Any, ...], tuple[LightResult, str, str, str | None, str | None]] = {}
+    for task_id in sorted(fingerprints):  # in key order: two scans at once never deadlock
+        row = fingerprints[task_id]
+        due = row.extended_due or row.due_date
+        plan = (row.issued_on, row.period_start)
+        start = starts.get(plan, date.min)
+        if start == date.min:
+            start = starts[plan] = plan_start(row.issued_on, row.period_start)
+        if start is None:
+            start = date((due or as_of).year, 1, 1)
+        reported = row.progress is not None and row.progress_week is not None
+        key = (
+            row.deadline_kind,
+            start,
+            due,
+            row.due_date,
+            row.completed_on,
+            row.progress if reported else None,
+            row.progress_week if reported else None,
+            streaks.get(task_id, 0),
+            milestones.get(task_id, no_milestones),
+            bool(row.awaiting),
+        )
+        done = judged.get(key)
+        if done is None:
+            task_state = TaskState(task_id, *key)
+            result = judge(task_state, as_of, memo, rules)
+            again = recheck_on(task_state, as_of, rules, next_window_close=closes)
+            escalate = escalate_on(task_state) if escalate_on is not None else as_of
+            done = judged[key] = (
+                result,
+                str(result.light),
+                ",".join(result.rules)[:64],
+                again.isoformat() if again else None,
+                escalate.isoformat() if escalate else None,
+            )
+        results[task_id] = done[0]
+        rows.append((task_id, done[1], done[2], done[3], row.inputs, done[4]))
+    return results, rows
+
+
+def _milestones(session: Session, tasks: Select) -> dict[int, tuple[MilestonePoint, ...]]:
+    """task → its milestones in due order, for the tasks `tasks` (a SELECT of task ids) selects."""
+    milestones: dict[int, list[MilestonePoint]] = defaultdict(list)
+    for task_id, due_date, expected, title in column_rows(
+        session,
+        (
+            select(Milestone.task_id, Milestone.due_date, Milestone.expected_progress, Milestone.title)
+            .where(Milestone.task_id.in_(tasks.scalar_subquery()))
+            .order_by(Milestone.task_id, Milestone.due_date)
+        ),
+    ):
+        milestones[task_id].append(MilestonePoint(due_date, expected, title))
+    return {task_id: tuple(points) for task_id, points in milestones.items()}
+
+
+def _write_states(session: Session, rows: list[tuple[Any, ...]], *, as_of: date) -> None:
+    """Upsert the judged tasks' `LightState` rows (`_judge_states`)."""
     insert_values(
         session,
         LightState.__table__,
@@ -354,6 +434,10 @@ def scan_lights(
         unique=("task_id",),
         update=("judged_on", "light", "rules", "recheck_on", "inputs", "escalate_on"),
     )
+
+
+def _count_lights(session: Session, *, plan_ids: list[int] | None) -> dict[str, int]:
+    """Every task's light (its state's), counted by colour."""
     counts = column_rows(
         session,
         _scope(
@@ -363,14 +447,12 @@ def scan_lights(
             include_awaiting=True,
         ).group_by(LightState.light),
     )
-    return LightScan(
-        counts={str(light): count for light, count in counts}, judged_ids=frozenset(results), changed=changed
-    )
+    return {str(light): count for light, count in counts}
 
 
 def _state_key(state: TaskState) -> tuple[Any, ...]:
     """Everything of a task's state but its id: what `judge`, `recheck_on` and the escalation's
-    day read (a test checks the fields)."""
+    day read (a test checks the fields), in `TaskState`'s order, as `_judge_states` keys its rows."""
     return (
         state.deadline_kind,
         state.start,
@@ -454,27 +536,31 @@ def _inputs_query(
         newest_id = select(Report.id).where(*counted).order_by(*newest_first).limit(1).correlate(Task)
         joined = newest.c.id == newest_id.scalar_subquery()
     milestone = table_of(Milestone)
-    milestones = (
-        select(
-            milestone.c.task_id,
-            (
-                _text(func.count())
-                + ","
-                + _text(func.max(milestone.c.id))
-                + ","
-                + _text(func.sum(milestone.c.expected_progress))
-                + ","
-                # weighted by id: two milestones changed at once in opposite ways still change it
-                + _text(func.sum(milestone.c.expected_progress * milestone.c.id))
-                + ","
-                + _text(func.min(milestone.c.due_date))
-                + ","
-                + _text(func.max(milestone.c.due_date))
-            ).label("summary"),
-        )
-        .group_by(milestone.c.task_id)
-        .subquery()
+    summary = (
+        _text(func.count())
+        + ","
+        + _text(func.max(milestone.c.id))
+        + ","
+        + _text(func.sum(milestone.c.expected_progress))
+        + ","
+        # weighted by id: two milestones changed at once in opposite ways still change it
+        + _text(func.sum(milestone.c.expected_progress * milestone.c.id))
+        + ","
+        + _text(func.min(milestone.c.due_date))
+        + ","
+        + _text(func.max(milestone.c.due_date))
     )
+    milestones: Any = None
+    if session.get_bind().dialect.name == "postgresql":  # one aggregate over every milestone, joined
+        milestones = select(milestone.c.task_id, summary.label("summary")).group_by(milestone.c.task_id).subquery()
+        milestone_summary: Any = milestones.c.summary
+    else:  # SQLite: each task's own, through its (task, due date) index (a tenth less than the join)
+        milestone_summary = (
+            select(case((func.count() == 0, None), else_=summary))  # none: NULL, as the outer join gives
+            .where(milestone.c.task_id == Task.id)
+            .correlate(Task)
+            .scalar_subquery()
+        )
     scan_key = hashlib.sha1(
         repr((rules, ladder, cadence, sorted(calendar.overrides.items()))).encode("utf-8"), usedforsecurity=False
     ).hexdigest()[:12]
@@ -488,15 +574,30 @@ def _inputs_query(
         extension.c.requested_due_date,
         case((awaiting_lead(), "1"), else_="0"),
         newest.c.id,
-        milestones.c.summary,
+        milestone_summary,
     ):
         fingerprint = fingerprint + "|" + _text(part)
     query = (
-        plan_tasks(select(Task.id, fingerprint.label("inputs"), newest.c.progress, newest.c.week_start))
+        plan_tasks(
+            select(
+                Task.id,
+                fingerprint.label("inputs"),
+                newest.c.progress,
+                newest.c.week_start,
+                Task.deadline_kind,
+                Task.due_date,
+                Task.completed_on,
+                Plan.issued_on,
+                Plan.period_start,
+                extension.c.requested_due_date.label("extended_due"),
+                awaiting_lead().label("awaiting"),
+            )
+        )
         .outerjoin(extension, extension.c.task_id == Task.id)
-        .outerjoin(milestones, milestones.c.task_id == Task.id)
         .outerjoin(newest, joined)
     )
+    if milestones is not None:
+        query = query.outerjoin(milestones, milestones.c.task_id == Task.id)
     if plan_ids is not None:
         query = query.where(Task.plan_id.in_(plan_ids))
     return query

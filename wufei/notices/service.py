@@ -18,11 +18,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Select, Text, bindparam, cast, func, literal_column, select, update
-from sqlalchemy import text as sql_text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from wufei.db import sqlite_text, table_of, utcnow
+from wufei.db import copy_into, sqlite_text, table_of, utcnow
 from wufei.departments.models import Department
 from wufei.notices.models import Audience, NoticeIntent
 
@@ -102,7 +101,7 @@ def create_intents_bulk(session: Session, rows: list[tuple[Any, ...]], *, create
     is a tuple of `BULK_COLUMNS` whose payload is JSON text already (a scan builds it from the
     parts its intents share), keys unique and valid (the caller makes them with `intent_key`).
     ON CONFLICT (key) DO NOTHING; returns (id, step) of the rows inserted. SQLite: multi-row
-    VALUES … RETURNING; PostgreSQL: one JSON parameter per batch, as `create_intents_returning`."""
+    VALUES … RETURNING; PostgreSQL: COPY and one INSERT … SELECT (`wufei.db.copy_into`)."""
     if not rows:
         return []
     rows = sorted(rows)  # by key: concurrent writers take their locks in the same order
@@ -128,38 +127,15 @@ def create_intents_bulk(session: Session, rows: list[tuple[Any, ...]], *, create
             )
             created.extend(connection.exec_driver_sql(statement, parameters).tuples())
         return created
-    # PostgreSQL: each batch as one JSON parameter, a list of the rows' value lists with the
-    # payload's JSON text spliced in last (json.dumps of the other values, done in C; no mapping
-    # per row), read back by position; the day and the moment are parameters of their own.
-    statement = _bulk_statement(session)
-    for start in range(0, len(rows), BATCH):
-        text = ", ".join(
-            f"{json.dumps(row[:-1], ensure_ascii=False)[:-1]}, {row[-1]}]" for row in rows[start : start + BATCH]
-        )
-        result = session.execute(statement, {"rows": f"[{text}]", "created_on": created_on, "created_at": created_at})
-        created.extend(result.tuples())
-    return created
-
-
-def _bulk_statement(session: Session):
-    """`create_intents_bulk`'s INSERT on PostgreSQL (see there), ON CONFLICT (key) DO NOTHING,
-    returning (id, step) of the rows inserted."""
-    table = table_of(NoticeIntent)
-    dialect = session.get_bind().dialect
-
-    def typed(expression: str, column: str) -> str:
-        return f"CAST({expression} AS {table.c[column].type.compile(dialect=dialect)})"
-
-    values = [typed(f"e->>{i}", column) for i, column in enumerate(BULK_COLUMNS[:-1])]
-    values += [f"e->{len(BULK_COLUMNS) - 1}", typed(":created_on", "created_on"), typed(":created_at", "created_at")]
-    columns = ", ".join(BULK_COLUMNS + ("created_on", "created_at"))
-    return sql_text(
-        f"INSERT INTO {table.name} ({columns}) SELECT {', '.join(values)} "
-        "FROM json_array_elements(CAST(:rows AS json)) AS e ON CONFLICT (key) DO NOTHING RETURNING id, step"
-    ).bindparams(
-        bindparam("rows", type_=Text),
-        bindparam("created_on", type_=table.c.created_on.type),
-        bindparam("created_at", type_=table.c.created_at.type),
+    # PostgreSQL: COPY into a temporary table, one INSERT … SELECT from it (`copy_into`).
+    return copy_into(
+        session,
+        table,
+        BULK_COLUMNS,
+        rows,
+        constants={"created_on": created_on, "created_at": created_at},
+        unique=("key",),
+        returning=("id", "step"),
     )
 
 
@@ -295,11 +271,8 @@ def _insert_statement(session: Session):
             .returning(table.c.id, table.c.step)
         )
 
-        def insert(batch: list[dict[str, Any]] | str) -> list[tuple[int, str]]:
-            """A batch of rows, or the JSON text of one (`create_intents_bulk`)."""
-            text = (
-                batch if isinstance(batch, str) else json.dumps([_json_row(row) for row in batch], ensure_ascii=False)
-            )
+        def insert(batch: list[dict[str, Any]]) -> list[tuple[int, str]]:
+            text = json.dumps([_json_row(row) for row in batch], ensure_ascii=False)
             return list(session.execute(statement, {"rows": text}).tuples())
 
         return insert
@@ -308,8 +281,7 @@ def _insert_statement(session: Session):
             sqlite.insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id, table.c.step)
         )
 
-        def insert(batch: list[dict[str, Any]] | str) -> list[tuple[int, str]]:
-            assert not isinstance(batch, str), "JSON batches are PostgreSQL's"
+        def insert(batch: list[dict[str, Any]]) -> list[tuple[int, str]]:
             return list(session.execute(statement, batch).tuples())
 
         return insert

@@ -130,68 +130,82 @@ def _daily_scan(engine: Engine, as_of: date, rules: Ruleset, jurisdiction: str |
         if not calendar.is_workday(as_of):
             return scope | {"skipped": "非工作日"}
         without_jit(session)
-        cadence = rules.cadence
         plan_ids = scope_plan_ids(session, jurisdiction)
-        milestones = ensure_milestones(session, plan_ids=plan_ids)
-        # Only the tasks whose inputs changed or whose day came are looked at (all with `full`):
-        # judged again (lights), and looked at by the ladder (escalation), which also looks at
-        # the tasks whose `escalate_on` came.
-        fingerprints = tasks_to_judge(
-            session,
-            as_of=as_of,
-            calendar=calendar,
-            cadence=cadence,
-            rules=rules.lights,
-            plan_ids=plan_ids,
-            full=full,
-            ladder=rules.ladder,
-        )
-        examined = None if full else sorted(set(fingerprints) | escalation_due(session, as_of=as_of, plan_ids=plan_ids))
-        # The lights count the weeks closed by today, the escalation those closed by yesterday:
-        # read together, each task's reports are walked once (twice on the day a week's window closes).
-        yesterday = as_of - timedelta(days=1)
-        streaks = missing_streaks_on(
-            session,
-            days=[as_of, yesterday],
-            calendar=calendar,
-            cadence=cadence,
-            plan_ids=plan_ids,
-            task_ids=examined if examined is not None and len(examined) <= _STREAKS_BY_ID else None,
-        )
-        days = EscalationDays(as_of=as_of, calendar=calendar, ladder=rules.ladder, cadence=cadence)
+        return _scan_steps(session, as_of, rules, calendar=calendar, plan_ids=plan_ids, scope=scope, full=full)
 
-        def escalate_on(state: TaskState) -> date | None:  # the escalation's, for an open task
-            if state.awaiting or (state.completed_on is not None and state.completed_on <= as_of):
-                return None
-            return days.next_on(state.due, before_plan=state.due is not None and state.due < state.start)
 
-        lights = scan_lights(
-            session,
-            as_of=as_of,
-            calendar=calendar,
-            cadence=cadence,
-            rules=rules.lights,
-            streaks=streaks[as_of],
-            plan_ids=plan_ids,
-            fingerprints=fingerprints,
-            escalate_on=escalate_on,
-        )
-        escalation = scan(
-            session,
-            as_of=as_of,
-            calendar=calendar,
-            ladder=rules.ladder,
-            cadence=cadence,
-            streaks=streaks[yesterday],
-            plan_ids=plan_ids,
-            task_ids=examined,
-        )
-        # The judged tasks' states carry their day already; the others looked at (their day came)
-        # get the next one. Those not open (completed, awaiting a lead) wait for an input change.
-        if examined is not None:
-            looked = dict.fromkeys(examined) | escalation.next_on
-            schedule_escalation(session, {t: day for t, day in looked.items() if t not in lights.judged_ids})
-        beside = _indicators_and_cells(session, as_of, calendar=calendar, rules=rules, plan_ids=plan_ids)
+def _scan_steps(
+    session: Session,
+    as_of: date,
+    rules: Ruleset,
+    *,
+    calendar: WorkCalendar,
+    plan_ids: list[int] | None,
+    scope: dict[str, Any],
+    full: bool,
+) -> dict[str, Any]:
+    """The daily scan's steps, in the caller's transaction (`_daily_scan`)."""
+    cadence = rules.cadence
+    milestones = ensure_milestones(session, plan_ids=plan_ids)
+    # Only the tasks whose inputs changed or whose day came are looked at (all with `full`):
+    # judged again (lights), and looked at by the ladder (escalation), which also looks at
+    # the tasks whose `escalate_on` came.
+    fingerprints = tasks_to_judge(
+        session,
+        as_of=as_of,
+        calendar=calendar,
+        cadence=cadence,
+        rules=rules.lights,
+        plan_ids=plan_ids,
+        full=full,
+        ladder=rules.ladder,
+    )
+    examined = None if full else sorted(set(fingerprints) | escalation_due(session, as_of=as_of, plan_ids=plan_ids))
+    # The lights count the weeks closed by today, the escalation those closed by yesterday:
+    # read together, each task's reports are walked once (twice on the day a week's window closes).
+    yesterday = as_of - timedelta(days=1)
+    streaks = missing_streaks_on(
+        session,
+        days=[as_of, yesterday],
+        calendar=calendar,
+        cadence=cadence,
+        plan_ids=plan_ids,
+        task_ids=examined if examined is not None and len(examined) <= _STREAKS_BY_ID else None,
+    )
+    days = EscalationDays(as_of=as_of, calendar=calendar, ladder=rules.ladder, cadence=cadence)
+
+    def escalate_on(state: TaskState) -> date | None:  # the escalation's, for an open task
+        if state.awaiting or (state.completed_on is not None and state.completed_on <= as_of):
+            return None
+        return days.next_on(state.due, before_plan=state.due is not None and state.due < state.start)
+
+    lights = scan_lights(
+        session,
+        as_of=as_of,
+        calendar=calendar,
+        cadence=cadence,
+        rules=rules.lights,
+        streaks=streaks[as_of],
+        plan_ids=plan_ids,
+        fingerprints=fingerprints,
+        escalate_on=escalate_on,
+    )
+    escalation = scan(
+        session,
+        as_of=as_of,
+        calendar=calendar,
+        ladder=rules.ladder,
+        cadence=cadence,
+        streaks=streaks[yesterday],
+        plan_ids=plan_ids,
+        task_ids=examined,
+    )
+    # The judged tasks' states carry their day already; the others looked at (their day came)
+    # get the next one. Those not open (completed, awaiting a lead) wait for an input change.
+    if examined is not None:
+        looked = dict.fromkeys(examined) | escalation.next_on
+        schedule_escalation(session, {t: day for t, day in looked.items() if t not in lights.judged_ids})
+    beside = _indicators_and_cells(session, as_of, calendar=calendar, rules=rules, plan_ids=plan_ids)
     return scope | {
         "milestones_created": milestones,
         "lights": lights.counts,
