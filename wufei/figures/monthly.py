@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from wufei.assessment.scoring import rate
 from wufei.cadence import periods as P
 from wufei.cadence.periods import Period, PeriodKind
 from wufei.cells.models import CellCount
 from wufei.chinese import week_label
-from wufei.extensions.models import Extension, ExtensionStatus
 from wufei.figures.cells import CellFigures, cell_figures
 from wufei.figures.codec import absent_when_none
 from wufei.figures.common import (
@@ -40,7 +39,7 @@ from wufei.indicators.status import IndicatorStatus, IndicatorSummary, indicator
 from wufei.lights.models import Light
 from wufei.lights.rules import OVERDUE, LightResult
 from wufei.plans.models import Jurisdiction, Plan
-from wufei.tasks.models import Milestone, Role, Task
+from wufei.tasks.models import Role
 
 
 @dataclass
@@ -365,54 +364,33 @@ def falling_due(session: Session, world: World, window: Period) -> FallingDue:
         if not world.done(task.id) and (d := world.due.get(task.id)) and d in window
     ]
     tasks.sort(key=lambda r: (r.due_date or date.max, r.task_id))
-    open_ids = [task.id for task in world.supervised() if not world.done(task.id)]
-    milestones = []
-    if open_ids:
-        for milestone in session.scalars(
-            select(Milestone)
-            .where(
-                Milestone.task_id.in_(select(Task.id).where(Task.plan_id.in_(world.plan_ids))),
-                Milestone.due_date.between(window.start, window.end),
-            )
-            .order_by(Milestone.due_date, Milestone.id)
-        ):
-            if milestone.task_id in world.lights and not world.done(milestone.task_id):
-                task = world.tasks[milestone.task_id]
-                milestones.append(
-                    MilestoneDue(
-                        **brief(task),
-                        milestone=milestone.title,
-                        due_date=milestone.due_date,
-                        expected_progress=milestone.expected_progress,
-                    )
-                )
+    milestones = [
+        MilestoneDue(
+            **brief(world.tasks[milestone.task_id]),
+            milestone=milestone.title,
+            due_date=milestone.due_date,
+            expected_progress=milestone.expected,
+        )
+        for milestone in sorted(world.milestones(session), key=lambda m: (m.due_date, m.id))
+        if window.start <= milestone.due_date <= window.end
+        and milestone.task_id in world.lights
+        and not world.done(milestone.task_id)
+    ]
     return FallingDue(PeriodInfo.of(window), tasks, milestones)
 
 
 def extensions_granted(session: Session, world: World, period: Period) -> list[ExtensionGranted]:
-    if not world.plan_ids:
-        return []
-    rows = session.scalars(
-        select(Extension)
-        .join(Task, Task.id == Extension.task_id)
-        .where(
-            Task.plan_id.in_(world.plan_ids),
-            Extension.status == ExtensionStatus.APPROVED,
-            Extension.decided_on.between(period.start, world.day),
-        )
-        .options(selectinload(Extension.department))
-        .order_by(Extension.decided_on, Extension.id)
-    )
     return [
         ExtensionGranted(
             **brief(world.tasks[e.task_id]),
             extension_id=e.id,
-            department=e.department.name,
+            department=e.department,
             requested_on=e.requested_on,
-            decided_on=e.decided_on,  # type: ignore[arg-type]  # approved: decided
+            decided_on=e.decided_on,  # type: ignore[arg-type]  # in the period: decided
             original_due_date=e.original_due_date,
-            new_due_date=e.requested_due_date,
+            new_due_date=e.new_due_date,
             reason=e.reason,
         )
-        for e in rows
+        for e in world.approved_extensions(session)  # by decision day, then id
+        if e.decided_on is not None and period.start <= e.decided_on <= world.day
     ]

@@ -27,16 +27,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from wufei.cadence.periods import Period
 from wufei.cadence.windows import closed_weeks, reporting_window, windows_between
 from wufei.calendar.workdays import WorkCalendar
 from wufei.chinese import week_start
-from wufei.db import column_rows
+from wufei.db import plain_rows
 from wufei.departments.models import Department, DepartmentKind
 from wufei.extensions.models import Extension, ExtensionStatus
 from wufei.indicators.models import Indicator, IndicatorDepartment
@@ -192,6 +194,8 @@ class World:
     _indicators: list[Indicator] | None = field(default=None, repr=False)
     _reports: list[Report] | None = field(default=None, repr=False)
     _slips: dict[int, list[Slip]] | None = field(default=None, repr=False)
+    _extensions: list[ApprovedExtension] | None = field(default=None, repr=False)
+    _milestones: list[MilestoneRow] | None = field(default=None, repr=False)
 
     @property
     def plan_ids(self) -> list[int]:
@@ -278,6 +282,21 @@ class World:
             self._indicators = indicator_objects(session, self.plan_ids)
         return self._indicators
 
+    def approved_extensions(self, session: Session) -> list[ApprovedExtension]:
+        """The approved extensions of every task of the plans, by decision day then id (the lights
+        read the supervised tasks', the monthly figures those granted in the period)."""
+        if self._extensions is None:
+            rows = plain_rows(session, _EXTENSIONS, {"plans": self.plan_ids}) if self.plans else []
+            self._extensions = [ApprovedExtension(*row) for row in rows]
+        return self._extensions
+
+    def milestones(self, session: Session) -> list[MilestoneRow]:
+        """The milestones of every task of the plans, by task, due date, id."""
+        if self._milestones is None:
+            rows = plain_rows(session, _MILESTONES, {"plans": self.plan_ids}) if self.plans else []
+            self._milestones = [MilestoneRow(*row) for row in rows]
+        return self._milestones
+
     def period_reports(self, session: Session) -> list[Report]:
         """The weekly reports of the period's weeks filed by the end of `as_of` (the ledger)."""
         if self._reports is None:
@@ -321,45 +340,49 @@ def build_world(
     return world
 
 
+# The world's reads, built once (building a statement costs about as much as running it here).
+_PLANS = bindparam("plans", expanding=True)
+_OWNERS = (
+    select(TaskDepartment.task_id, Department.id, Department.name, Department.kind, TaskDepartment.role)
+    .join(Department, Department.id == TaskDepartment.department_id)
+    .join(Task, Task.id == TaskDepartment.task_id)
+    .where(Task.plan_id.in_(_PLANS))
+    .order_by(TaskDepartment.task_id, TaskDepartment.position, TaskDepartment.id)
+)
+_TASKS = (
+    select(
+        Task.id,
+        Task.plan_id,
+        Task.list_kind,
+        Task.list_name,
+        Task.category,
+        Task.number,
+        Task.title,
+        Task.deadline_raw,
+        Task.deadline_kind,
+        Task.due_date,
+        Task.completed_on,
+        Task.responsible_entity,
+        Task.awaiting_assignment,
+    )
+    .where(Task.plan_id.in_(_PLANS))
+    .order_by(Task.plan_id, Task.id)
+)
+
+
 def _tasks(session: Session, plans: list[PlanRow]) -> dict[int, TaskRow]:
     if not plans:
         return {}
     by_id = {plan.id: plan for plan in plans}
-    ids = list(by_id)
+    ids = {"plans": list(by_id)}
     owners: dict[int, list[Owner]] = defaultdict(list)
     shared: dict[tuple[int, Role], Owner] = {}  # one Owner per department and role, as often as it owns
-    for task_id, department_id, name, kind, role in column_rows(
-        session,
-        select(TaskDepartment.task_id, Department.id, Department.name, Department.kind, TaskDepartment.role)
-        .join(Department, Department.id == TaskDepartment.department_id)
-        .join(Task, Task.id == TaskDepartment.task_id)
-        .where(Task.plan_id.in_(ids))
-        .order_by(TaskDepartment.task_id, TaskDepartment.position, TaskDepartment.id),
-    ):
+    for task_id, department_id, name, kind, role in plain_rows(session, _OWNERS, ids):
         owner = shared.get((department_id, role))
         if owner is None:
             owner = shared[(department_id, role)] = Owner(department_id, name, kind, role)
         owners[task_id].append(owner)
-    rows = column_rows(
-        session,
-        select(
-            Task.id,
-            Task.plan_id,
-            Task.list_kind,
-            Task.list_name,
-            Task.category,
-            Task.number,
-            Task.title,
-            Task.deadline_raw,
-            Task.deadline_kind,
-            Task.due_date,
-            Task.completed_on,
-            Task.responsible_entity,
-            Task.awaiting_assignment,
-        )
-        .where(Task.plan_id.in_(ids))
-        .order_by(Task.plan_id, Task.id),
-    )
+    rows = plain_rows(session, _TASKS, ids)
     none: tuple[Owner, ...] = ()
     return {
         task_id: TaskRow(
@@ -382,12 +405,53 @@ def _tasks(session: Session, plans: list[PlanRow]) -> dict[int, TaskRow]:
     }
 
 
-class Filing(NamedTuple):  # a tuple: a world reads thousands
-    week_start: date
-    version: int
-    progress: int
-    returned: bool
-    submitted_at: datetime  # aware, UTC
+class ApprovedExtension(NamedTuple):
+    id: int
+    task_id: int
+    department: str  # who asked
+    requested_on: date
+    decided_on: date | None
+    original_due_date: date
+    new_due_date: date
+    reason: str
+
+
+class MilestoneRow(NamedTuple):
+    id: int
+    task_id: int
+    due_date: date
+    expected: int  # percent
+    title: str
+
+
+_EXTENSIONS = (
+    select(
+        Extension.id,
+        Extension.task_id,
+        Department.name,
+        Extension.requested_on,
+        Extension.decided_on,
+        Extension.original_due_date,
+        Extension.requested_due_date,
+        Extension.reason,
+    )
+    .join(Department, Department.id == Extension.department_id)
+    .where(
+        Extension.status == ExtensionStatus.APPROVED,
+        Extension.task_id.in_(select(Task.id).where(Task.plan_id.in_(_PLANS))),
+    )
+    .order_by(Extension.decided_on, Extension.id)
+)
+_MILESTONES = (
+    select(Milestone.id, Milestone.task_id, Milestone.due_date, Milestone.expected_progress, Milestone.title)
+    .where(Milestone.task_id.in_(select(Task.id).where(Task.plan_id.in_(_PLANS))))
+    .order_by(Milestone.task_id, Milestone.due_date, Milestone.id)
+)
+
+
+# A weekly report as the lights and the reporting read it: (task id, week start, version, progress,
+# returned, submitted at (aware, UTC)), a plain tuple as read (a world reads thousands).
+Filing = tuple[int, date, int, int, bool, datetime]
 
 
 _FLOOR_MARGIN = timedelta(weeks=2)
@@ -425,36 +489,47 @@ class Filings:
     def read(cls, session: Session, world: World, inputs: LightInputs, until: datetime) -> Filings:
         floor_day = min(world.period.start - timedelta(days=1), world.day)
         floor = week_start(floor_day) - _FLOOR_MARGIN
-        tasks = select(Task.id).where(Task.plan_id.in_(world.plan_ids))
         filings = cls(floor_day, floor, until, {})
-        filings._add(session, Report.task_id.in_(tasks), Report.week_start >= floor)
+        filings._add(session, _RECENT_FILINGS, {"plans": world.plan_ids, "floor": floor})
         _answers(session, world, inputs, filings, floor_day)
         return filings
 
     def read_whole(self, session: Session, task_ids: list[int]) -> None:
         """Read the reports before the floor of these tasks (none is in `whole` yet)."""
         for start in range(0, len(task_ids), _IN_CHUNK):
-            self._add(session, Report.task_id.in_(task_ids[start : start + _IN_CHUNK]), Report.week_start < self.floor)
+            self._add(session, _OLDER_FILINGS, {"tasks": task_ids[start : start + _IN_CHUNK], "floor": self.floor})
         self.whole.update(task_ids)
 
-    def _add(self, session: Session, *conditions: Any) -> None:
+    def _add(self, session: Session, statement: Any, params: dict[str, Any]) -> None:
         by_task = self.by_task
-        added = set()
-        returned = (Report.status == ReportStatus.RETURNED).label("returned")  # a flag: no enum to convert
-        for task_id, week, version, progress, is_returned, submitted_at in column_rows(
-            session,
-            select(
-                Report.task_id, Report.week_start, Report.version, Report.progress, returned, Report.submitted_at
-            ).where(*conditions, Report.submitted_at < self.until),
-        ):
-            filing = Filing(week, version, progress, bool(is_returned), submitted_at)
-            if task_id in by_task:
-                by_task[task_id].append(filing)
+        rows = plain_rows(session, statement, {**params, "until": self.until})  # by task, newest first
+        for task_id, filings in groupby(rows, itemgetter(0)):
+            known = by_task.get(task_id)
+            if known is None:
+                by_task[task_id] = list(filings)
             else:
-                by_task[task_id] = [filing]
-            added.add(task_id)
-        for task_id in added:  # (task, week, version) is unique: newest week, then version, first
-            by_task[task_id].sort(reverse=True)
+                known.extend(filings)  # older weeks than those known (read_whole)
+
+
+_FILING = select(
+    Report.task_id,
+    Report.week_start,
+    Report.version,
+    Report.progress,
+    (Report.status == ReportStatus.RETURNED).label("returned"),  # a flag: no enum to convert
+    Report.submitted_at,
+).where(Report.submitted_at < bindparam("until", type_=Report.submitted_at.type))
+# (task, week, version) is unique: each task's reports newest week, then newest version, first.
+_NEWEST_FIRST = (Report.task_id, Report.week_start.desc(), Report.version.desc())
+# The reports of the plans' tasks from the floor's week on; the older ones of some tasks.
+_RECENT_FILINGS = _FILING.where(
+    Report.task_id.in_(select(Task.id).where(Task.plan_id.in_(_PLANS))),
+    Report.week_start >= bindparam("floor", type_=Report.week_start.type),
+).order_by(*_NEWEST_FIRST)
+_OLDER_FILINGS = _FILING.where(
+    Report.task_id.in_(bindparam("tasks", expanding=True)),
+    Report.week_start < bindparam("floor", type_=Report.week_start.type),
+).order_by(*_NEWEST_FIRST)
 
 
 @dataclass
@@ -505,28 +580,15 @@ def _light_inputs(session: Session, world: World) -> LightInputs:
     for plan in world.plans:
         starts[plan.id] = reporting_start(plan.issued_on, plan.period_start, plan.imported_at, cadence)
     rows = [Expected(task.id, starts[task.plan_id], task.completed_on) for task in supervised]
-    ids = [task.id for task in supervised]
-    narrow = ids if len(ids) <= _IN_CHUNK else None  # else read every task's and keep the world's
+    wanted = {task.id for task in supervised}
     extensions: dict[int, list[tuple[date, int, date]]] = defaultdict(list)
     milestones: dict[int, list[MilestonePoint]] = defaultdict(list)
-    if ids:
-        wanted = set(ids)
-        query = select(Extension.task_id, Extension.decided_on, Extension.id, Extension.requested_due_date).where(
-            Extension.status == ExtensionStatus.APPROVED
-        )
-        if narrow is not None:
-            query = query.where(Extension.task_id.in_(narrow))
-        for task_id, decided_on, extension_id, requested in column_rows(session, query):
-            if task_id in wanted and decided_on is not None:
-                extensions[task_id].append((decided_on, extension_id, requested))
-        query = select(Milestone.task_id, Milestone.due_date, Milestone.expected_progress, Milestone.title)
-        if narrow is not None:
-            query = query.where(Milestone.task_id.in_(narrow))
-        for task_id, due_date, expected, title in column_rows(
-            session, query.order_by(Milestone.task_id, Milestone.due_date)
-        ):
-            if task_id in wanted:
-                milestones[task_id].append(MilestonePoint(due_date, expected, title))
+    for extension in world.approved_extensions(session):
+        if extension.task_id in wanted and extension.decided_on is not None:
+            extensions[extension.task_id].append((extension.decided_on, extension.id, extension.new_due_date))
+    for task_id, due_date, expected, title in (m[1:] for m in world.milestones(session)):
+        if task_id in wanted:
+            milestones[task_id].append(MilestonePoint(due_date, expected, title))
     return LightInputs(
         supervised,
         dict(extensions),
@@ -586,18 +648,19 @@ def _answers(session: Session, world: World, inputs: LightInputs, filings: Filin
     due_at = {window.week_start: window.due_at for window in windows}
 
     def newest(task_id: int) -> tuple[int, date] | None:
-        for filing in filings.by_task.get(task_id, ()):
-            if not filing.returned and filing.submitted_at < before:
-                return filing.progress, filing.week_start
+        for _task, week, _version, progress, returned, submitted_at in filings.by_task.get(task_id, ()):
+            if not returned and submitted_at < before:
+                return progress, week
         return None
 
     def last_filed(row: Expected) -> date | None:
-        for filing in filings.by_task.get(row.task_id, ()):
-            if filing.week_start < row.start:
+        start = row.start
+        for _task, week, _version, _progress, _returned, submitted_at in filings.by_task.get(row.task_id, ()):
+            if week < start:
                 return None  # weeks before the task's start do not count
-            due = due_at.get(filing.week_start)
-            if due is not None and filing.submitted_at < before and (late_counts or filing.submitted_at <= due):
-                return filing.week_start
+            due = due_at.get(week)
+            if due is not None and submitted_at < before and (late_counts or submitted_at <= due):
+                return week
         return None
 
     progress = {task.id: newest(task.id) for task in inputs.supervised}
@@ -661,40 +724,46 @@ def _reporting(session: Session, world: World, weeks: list[date]) -> Reporting:
     if first >= filings.floor:
         submissions = {}  # (task, week) → its first submission of any version
         for task_id, reports in filings.by_task.items():
-            for filing in reports:
-                if first <= filing.week_start <= last and filing.submitted_at < before:
-                    known = submissions.get((task_id, filing.week_start))
-                    if known is None or filing.submitted_at < known:
-                        submissions[(task_id, filing.week_start)] = filing.submitted_at
+            for _task, week, _version, _progress, _returned, submitted_at in reports:
+                if first <= week <= last and submitted_at < before:
+                    known = submissions.get((task_id, week))
+                    if known is None or submitted_at < known:
+                        submissions[(task_id, week)] = submitted_at
     else:
         submissions = first_submissions(session, task_ids=None, weeks=(first, last), before=before)
-    leads: dict[int, list[int]] = defaultdict(list)  # task → its lead departments
-    for task_id in (row.task_id for row in rows):
+    weekly = [(monday, monday + timedelta(days=6), window.due_at) for monday, window in windows]
+    for task_id, start, completed_on in rows:
         task = world.tasks.get(task_id)
-        if task is not None:
-            leads[task_id] = [o.department_id for o in task.owners if o.role == Role.LEAD]
-    for monday, window in windows:
-        week_end = monday + timedelta(days=6)
-        for row in rows:
-            if row.start > monday or (row.completed_on is not None and row.completed_on < monday):
+        leads = [o.department_id for o in task.owners if o.role == Role.LEAD] if task is not None else []
+        if not leads:
+            continue
+        on_time = late = missing = 0
+        missed: list[tuple[date, int, str]] = []
+        for monday, week_end, due_at in weekly:
+            if start > monday or (completed_on is not None and completed_on < monday):
                 continue
-            filed_at = submissions.get((row.task_id, monday))
-            if filed_at is None and row.completed_on is not None and row.completed_on <= week_end:
-                continue  # completed that week without a report for it: nothing owed
-            status = "missing" if filed_at is None else ("on_time" if filed_at <= window.due_at else "late")
-            for department_id in leads.get(row.task_id, ()):
-                tally = counts[department_id]
-                tally.expected += 1
-                if status == "missing":
-                    tally.missing += 1
-                    misses[department_id].append((monday, row.task_id, status))
-                else:
-                    tally.filed += 1
-                    if status == "late":
-                        tally.late += 1
-                        misses[department_id].append((monday, row.task_id, status))
-                    else:
-                        tally.on_time += 1
+            filed_at = submissions.get((task_id, monday))
+            if filed_at is None:
+                if completed_on is not None and completed_on <= week_end:
+                    continue  # completed that week without a report for it: nothing owed
+                missing += 1
+                missed.append((monday, task_id, "missing"))
+            elif filed_at <= due_at:
+                on_time += 1
+            else:
+                late += 1
+                missed.append((monday, task_id, "late"))
+        if not (on_time or late or missing):
+            continue
+        for department_id in leads:  # a task with two leads counts for both
+            tally = counts[department_id]
+            tally.expected += on_time + late + missing
+            tally.filed += on_time + late
+            tally.on_time += on_time
+            tally.late += late
+            tally.missing += missing
+            if missed:
+                misses[department_id].extend(missed)
     for items in misses.values():
         items.sort(key=lambda item: (item[0], item[1]))
     return Reporting(weeks, dict(counts), dict(misses))
