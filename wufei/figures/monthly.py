@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from wufei.assessment.scoring import rate
@@ -15,6 +15,7 @@ from wufei.cadence import periods as P
 from wufei.cadence.periods import Period, PeriodKind
 from wufei.cells.models import CellCount
 from wufei.chinese import week_label
+from wufei.db import plain_rows
 from wufei.figures.cells import CellFigures, cell_figures
 from wufei.figures.codec import absent_when_none
 from wufei.figures.common import (
@@ -271,6 +272,17 @@ def changes(world: World, before: dict[int, LightResult], before_day: date) -> C
         now = world.lights[task.id]
         was = before.get(task.id)
         now_light, was_light = str(now.light), (str(was.light) if was else None)
+        overdue = OVERDUE in now.rules and not (was and OVERDUE in was.rules)
+        if now_light == Light.DONE and was_light != Light.DONE:
+            change = "closed"
+        elif was_light in ("red", "yellow") and now_light == Light.GREEN:
+            change = "recovered"
+        elif was_light in _SEVERITY and now_light in _SEVERITY and _SEVERITY[now_light] > _SEVERITY[was_light]:
+            change = "worsened"
+        elif not overdue:
+            continue  # most tasks: nothing to list
+        else:
+            change = None
         entry = LightChange(
             **brief(task),
             from_=was_light,
@@ -279,14 +291,10 @@ def changes(world: World, before: dict[int, LightResult], before_day: date) -> C
             to_cn=light_name(now_light),
             reason=now.reason,
         )
-        if OVERDUE in now.rules and not (was and OVERDUE in was.rules):
+        if overdue:
             lists["newly_overdue"].append(entry)
-        if now_light == Light.DONE and was_light != Light.DONE:
-            lists["closed"].append(entry)
-        elif was_light in ("red", "yellow") and now_light == Light.GREEN:
-            lists["recovered"].append(entry)
-        elif was_light in _SEVERITY and now_light in _SEVERITY and _SEVERITY[now_light] > _SEVERITY[was_light]:
-            lists["worsened"].append(entry)
+        if change is not None:
+            lists[change].append(entry)
     return Changes(
         since=before_day,
         newly_overdue_count=len(lists["newly_overdue"]),
@@ -308,25 +316,33 @@ def _plain(name: str) -> str:
     return "".join(ch for ch in name if ch not in "“”\"'‘’「」")
 
 
+# The plan whose cell counts are the newest: of the place (its name bound as `place`), or of any.
+_CELL_SOURCE = (
+    select(Plan.id, Plan.doc_number, Plan.title, Plan.cells_planned_total, Plan.cells_built_total)
+    .where(Plan.id.in_(select(CellCount.plan_id)))
+    .order_by(Plan.id.desc())
+    .limit(1)
+)
+_PLACE_CELL_SOURCE = _CELL_SOURCE.join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id).where(
+    Jurisdiction.name == bindparam("place")
+)
+
+
 def cells(session: Session, world: World, indicators: list[IndicatorStatus]) -> Cells | None:
     """The newest cell counts recorded for the jurisdiction (a progress reply may carry them)
     against the plan total, with each category's target where an indicator names it."""
-    query = (
-        select(Plan)
-        .join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id)
-        .where(Plan.id.in_(select(CellCount.plan_id)))
-    )
-    if world.jurisdiction is not None:
-        query = query.where(Jurisdiction.name == world.jurisdiction)
-    source = session.scalars(query.order_by(Plan.id.desc()).limit(1)).first()
-    if source is None:
+    if world.jurisdiction is None:
+        found = plain_rows(session, _CELL_SOURCE)
+    else:
+        found = plain_rows(session, _PLACE_CELL_SOURCE, {"place": world.jurisdiction})
+    if not found:
         return None
-    rows = list(session.scalars(select(CellCount).where(CellCount.plan_id == source.id).order_by(CellCount.id)))
-    planned = source.cells_planned_total
+    source_id, doc_number, title, planned, built_total = found[0]
+    rows = list(session.scalars(select(CellCount).where(CellCount.plan_id == source_id).order_by(CellCount.id)))
     if planned is None:
         planned = next((plan.cells_planned_total for plan in world.plans if plan.cells_planned_total), None)
     counted = sum(row.count or 0 for row in rows)
-    built = source.cells_built_total if source.cells_built_total is not None else counted
+    built = built_total if built_total is not None else counted
     targets: dict[str, tuple[str, str]] = {}
     for row in rows:
         match = next((i for i in indicators if row.category in _plain(i.name) and i.target.value), None)
@@ -336,7 +352,7 @@ def cells(session: Session, world: World, indicators: list[IndicatorStatus]) -> 
     if counted != built:
         notes.append(f"各类数量合计{counted}个，与文件所述累计{built}个不一致")
     return Cells(
-        source=source.doc_number or source.title,
+        source=doc_number or title,
         planned_total=planned,
         built_total=built,
         categories_sum=counted,

@@ -103,7 +103,7 @@ class Owner:
     role: Role
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass takes three times as long to build (a world holds thousands)
 class TaskRow:
     id: int
     plan: PlanRow
@@ -195,6 +195,7 @@ class World:
     _reports: list[Report] | None = field(default=None, repr=False)
     _slips: dict[int, list[Slip]] | None = field(default=None, repr=False)
     _extensions: list[ApprovedExtension] | None = field(default=None, repr=False)
+    _supervised: tuple[dict[int, LightResult], list[TaskRow]] | None = field(default=None, repr=False)
     _milestones: list[MilestoneRow] | None = field(default=None, repr=False)
 
     @property
@@ -202,7 +203,10 @@ class World:
         return [plan.id for plan in self.plans]
 
     def supervised(self) -> list[TaskRow]:
-        return [task for task_id, task in self.tasks.items() if task_id in self.lights]
+        """The tasks the lights judge, in the world's order (kept: the figures ask often)."""
+        if self._supervised is None or self._supervised[0] is not self.lights:
+            self._supervised = (self.lights, [task for task_id, task in self.tasks.items() if task_id in self.lights])
+        return list(self._supervised[1])
 
     def light(self, task_id: int) -> Light | None:
         result = self.lights.get(task_id)
@@ -343,11 +347,14 @@ def build_world(
 # The world's reads, built once (building a statement costs about as much as running it here).
 _PLANS = bindparam("plans", expanding=True)
 _OWNERS = (
-    select(TaskDepartment.task_id, Department.id, Department.name, Department.kind, TaskDepartment.role)
-    .join(Department, Department.id == TaskDepartment.department_id)
+    select(TaskDepartment.task_id, TaskDepartment.department_id, TaskDepartment.role)
     .join(Task, Task.id == TaskDepartment.task_id)
     .where(Task.plan_id.in_(_PLANS))
     .order_by(TaskDepartment.task_id, TaskDepartment.position, TaskDepartment.id)
+)
+# The owning departments apart: a few dozen, where joined to the links they were read once a link.
+_DEPARTMENTS = select(Department.id, Department.name, Department.kind).where(
+    Department.id.in_(bindparam("departments", expanding=True))
 )
 _TASKS = (
     select(
@@ -375,12 +382,20 @@ def _tasks(session: Session, plans: list[PlanRow]) -> dict[int, TaskRow]:
         return {}
     by_id = {plan.id: plan for plan in plans}
     ids = {"plans": list(by_id)}
+    links = plain_rows(session, _OWNERS, ids)
+    wanted = sorted({department_id for _task, department_id, _role in links})
+    departments = {}
+    for start in range(0, len(wanted), _IN_CHUNK):
+        for department_id, name, kind in plain_rows(
+            session, _DEPARTMENTS, {"departments": wanted[start : start + _IN_CHUNK]}
+        ):
+            departments[department_id] = (name, kind)
     owners: dict[int, list[Owner]] = defaultdict(list)
     shared: dict[tuple[int, Role], Owner] = {}  # one Owner per department and role, as often as it owns
-    for task_id, department_id, name, kind, role in plain_rows(session, _OWNERS, ids):
+    for task_id, department_id, role in links:
         owner = shared.get((department_id, role))
         if owner is None:
-            owner = shared[(department_id, role)] = Owner(department_id, name, kind, role)
+            owner = shared[(department_id, role)] = Owner(department_id, *departments[department_id], role)
         owners[task_id].append(owner)
     rows = plain_rows(session, _TASKS, ids)
     none: tuple[Owner, ...] = ()
@@ -449,9 +464,10 @@ _MILESTONES = (
 )
 
 
-# A weekly report as the lights and the reporting read it: (task id, week start, version, progress,
-# returned, submitted at (aware, UTC)), a plain tuple as read (a world reads thousands).
-Filing = tuple[int, date, int, int, bool, datetime]
+# A weekly report as the lights and the reporting read it: (task id, week start, progress, returned,
+# submitted at (aware, UTC)), a plain tuple as read (a world reads thousands); a task's come newest
+# first (latest week, then version), so the version itself is not read.
+Filing = tuple[int, date, int, bool, datetime]
 
 
 _FLOOR_MARGIN = timedelta(weeks=2)
@@ -514,7 +530,6 @@ class Filings:
 _FILING = select(
     Report.task_id,
     Report.week_start,
-    Report.version,
     Report.progress,
     (Report.status == ReportStatus.RETURNED).label("returned"),  # a flag: no enum to convert
     Report.submitted_at,
@@ -553,7 +568,10 @@ class LightInputs:
 
     def due_on(self, task: TaskRow, day: date) -> date | None:
         """The deadline in force on `day`: the latest extension approved by then, else the plan's."""
-        approved = [item for item in self.extensions.get(task.id, ()) if item[0] <= day]
+        extended = self.extensions.get(task.id)
+        if not extended:
+            return task.due_date
+        approved = [item for item in extended if item[0] <= day]
         return (max(approved)[2] if approved else None) or task.due_date
 
     def filings(self, session: Session, world: World, before: datetime) -> Filings:
@@ -609,27 +627,26 @@ def _lights(session: Session, world: World, day: date) -> tuple[dict[int, LightR
     filings = inputs.filings(session, world, world.rules.cadence.end_of_day(day))
     answers = _answers(session, world, inputs, filings, day)
     memo = inputs.memo(world.calendar)
-    starts: dict[int, date | None] = {}  # plan → its start
+    starts = {plan.id: plan_start(plan.issued_on, plan.period_start) for plan in world.plans}
+    progress, streaks, milestones, rules = answers.progress, answers.streaks, inputs.milestones, world.rules.lights
     lights, due = {}, {}
     for task in inputs.supervised:
-        plan = task.plan
-        if plan.id not in starts:
-            starts[plan.id] = plan_start(plan.issued_on, plan.period_start)
-        reported = answers.progress.get(task.id)
+        task_id = task.id
+        reported = progress.get(task_id)
         state = TaskState(
-            task_id=task.id,
+            task_id=task_id,
             deadline_kind=task.deadline_kind,
-            start=starts[plan.id] or date((task.due_date or day).year, 1, 1),
+            start=starts[task.plan.id] or date((task.due_date or day).year, 1, 1),
             due=inputs.due_on(task, day),
             original_due=task.due_date,
             completed_on=task.completed_on,
             progress=reported[0] if reported else None,
             progress_week=reported[1] if reported else None,
-            missing_streak=answers.streaks.get(task.id, 0),
-            milestones=inputs.milestones.get(task.id, ()),
+            missing_streak=streaks.get(task_id, 0),
+            milestones=milestones.get(task_id, ()),
         )
-        lights[task.id] = judge(state, day, memo, world.rules.lights)
-        due[task.id] = state.due
+        lights[task_id] = judge(state, day, memo, rules)
+        due[task_id] = state.due
     return lights, due
 
 
@@ -648,14 +665,14 @@ def _answers(session: Session, world: World, inputs: LightInputs, filings: Filin
     due_at = {window.week_start: window.due_at for window in windows}
 
     def newest(task_id: int) -> tuple[int, date] | None:
-        for _task, week, _version, progress, returned, submitted_at in filings.by_task.get(task_id, ()):
+        for _task, week, progress, returned, submitted_at in filings.by_task.get(task_id, ()):
             if not returned and submitted_at < before:
                 return progress, week
         return None
 
     def last_filed(row: Expected) -> date | None:
         start = row.start
-        for _task, week, _version, _progress, _returned, submitted_at in filings.by_task.get(row.task_id, ()):
+        for _task, week, _progress, _returned, submitted_at in filings.by_task.get(row.task_id, ()):
             if week < start:
                 return None  # weeks before the task's start do not count
             due = due_at.get(week)
@@ -663,15 +680,15 @@ def _answers(session: Session, world: World, inputs: LightInputs, filings: Filin
                 return week
         return None
 
-    progress = {task.id: newest(task.id) for task in inputs.supervised}
-    filed = {row.task_id: last_filed(row) for row in rows} if windows else {}
-    unknown = {
+    # A task done by the day (an annual task: possibly done another year) is lit done whatever it reported.
+    wanted = [
         task.id
         for task in inputs.supervised
-        if progress[task.id] is None
-        and task.id not in filings.whole
-        and (task.completed_on is None or task.completed_on > day or task.deadline_kind == ANNUAL)
-    }
+        if task.completed_on is None or task.completed_on > day or task.deadline_kind == ANNUAL
+    ]
+    progress = {task_id: newest(task_id) for task_id in wanted}
+    filed = {row.task_id: last_filed(row) for row in rows} if windows else {}
+    unknown = {task_id for task_id in wanted if progress[task_id] is None and task_id not in filings.whole}
     unknown.update(
         row.task_id
         for row in rows
@@ -724,7 +741,7 @@ def _reporting(session: Session, world: World, weeks: list[date]) -> Reporting:
     if first >= filings.floor:
         submissions = {}  # (task, week) → its first submission of any version
         for task_id, reports in filings.by_task.items():
-            for _task, week, _version, _progress, _returned, submitted_at in reports:
+            for _task, week, _progress, _returned, submitted_at in reports:
                 if first <= week <= last and submitted_at < before:
                     known = submissions.get((task_id, week))
                     if known is None or submitted_at < known:
@@ -788,21 +805,22 @@ def _period_reports(session: Session, world: World) -> list[Report]:
     )
 
 
+_INDICATORS = (
+    select(Indicator)
+    .where(Indicator.plan_id.in_(_PLANS))
+    .options(
+        selectinload(Indicator.plan),
+        selectinload(Indicator.values),
+        selectinload(Indicator.assignments).selectinload(IndicatorDepartment.department),
+    )
+    .order_by(Indicator.plan_id, Indicator.id)
+)
+
+
 def indicator_objects(session: Session, plan_ids: list[int]) -> list[Indicator]:
     if not plan_ids:
         return []
-    return list(
-        session.scalars(
-            select(Indicator)
-            .where(Indicator.plan_id.in_(plan_ids))
-            .options(
-                selectinload(Indicator.plan),
-                selectinload(Indicator.values),
-                selectinload(Indicator.assignments).selectinload(IndicatorDepartment.department),
-            )
-            .order_by(Indicator.plan_id, Indicator.id)
-        )
-    )
+    return list(session.scalars(_INDICATORS, {"plans": plan_ids}))
 
 
 def last_reports(
