@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from operator import itemgetter
 from typing import Annotated, Any, ClassVar
 from weakref import WeakKeyDictionary
 
@@ -233,7 +234,8 @@ def plain_rows(session: Session, statement: Any, params: Mapping[str, Any] | Non
     ]
     if not rows or not processors:
         return rows
-    columns: list[Iterable[Any]] = list(zip(*rows, strict=True))
+    # A column at a time (itemgetter, not zip(*rows): that makes an iterator a row).
+    columns: list[Iterable[Any]] = [map(itemgetter(i), rows) for i in range(len(described))]
     for i, processor in processors:
         columns[i] = map(processor, columns[i])
     return list(zip(*columns, strict=True))

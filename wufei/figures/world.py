@@ -658,11 +658,12 @@ def _answers(session: Session, world: World, inputs: LightInputs, filings: Filin
     if day in filings.answers:
         return filings.answers[day]
     cadence = world.rules.cadence
-    before = cadence.end_of_day(day)
+    # In UTC, as the reports' times are: comparing times of two zones costs ten times as much.
+    before = cadence.end_of_day(day).astimezone(UTC)
     late_counts = cadence.weekly.late_report_breaks_missing_streak
     rows = [row for row in inputs.expected if row.completed_on is None or row.completed_on > day]
     windows = windows_between(min(row.start for row in rows), day, world.calendar, cadence) if rows else []
-    due_at = {window.week_start: window.due_at for window in windows}
+    due_at = {window.week_start: window.due_at.astimezone(UTC) for window in windows}
 
     def newest(task_id: int) -> tuple[int, date] | None:
         for _task, week, progress, returned, submitted_at in filings.by_task.get(task_id, ()):
@@ -735,7 +736,7 @@ def _reporting(session: Session, world: World, weeks: list[date]) -> Reporting:
         for row in inputs.expected
         if row.completed_on is None or row.completed_on >= first  # not completed before the first week
     ]
-    before = cadence.end_of_day(world.as_of)
+    before = cadence.end_of_day(world.as_of).astimezone(UTC)  # UTC, as the reports' times are
     filings = inputs.filings(session, world, before)
     submissions: dict[tuple[int, date], datetime]
     if first >= filings.floor:
@@ -748,7 +749,7 @@ def _reporting(session: Session, world: World, weeks: list[date]) -> Reporting:
                         submissions[(task_id, week)] = submitted_at
     else:
         submissions = first_submissions(session, task_ids=None, weeks=(first, last), before=before)
-    weekly = [(monday, monday + timedelta(days=6), window.due_at) for monday, window in windows]
+    weekly = [(monday, monday + timedelta(days=6), window.due_at.astimezone(UTC)) for monday, window in windows]
     for task_id, start, completed_on in rows:
         task = world.tasks.get(task_id)
         leads = [o.department_id for o in task.owners if o.role == Role.LEAD] if task is not None else []
