@@ -239,10 +239,12 @@ def department_rows(world: World, period: Period, weeks: list[date], *, reportin
                 led[owner.department_id].append(task)
                 owners[owner.department_id] = owner
     rows = []
+    results = world.lights  # every supervised task's
     for department_id, tasks in led.items():
         owner = owners[department_id]
-        done = [t for t in tasks if world.done(t.id)]
-        lights = Counter(world.light(t.id) for t in tasks)
+        judged = [results[t.id] for t in tasks]
+        done = [t for t, result in zip(tasks, judged, strict=True) if result.light == Light.DONE]
+        lights = Counter(result.light for result in judged)
         rows.append(
             DepartmentProgress(
                 department_id=department_id,
@@ -252,7 +254,7 @@ def department_rows(world: World, period: Period, weeks: list[date], *, reportin
                 done=len(done),
                 done_on_time=sum(1 for t in done if t.done_on_time()),
                 done_in_period=sum(1 for t in tasks if t.completed_on and period.start <= t.completed_on <= world.day),
-                overdue=sum(world.overdue(t.id) for t in tasks),
+                overdue=sum(1 for result in judged if OVERDUE in result.rules),
                 red=lights[Light.RED],
                 yellow=lights[Light.YELLOW],
                 green=lights[Light.GREEN],

@@ -74,9 +74,14 @@ def scope_plans(session: Session, jurisdiction: str | None, *, until: date | Non
     only its own, its cities are scopes of their own); every jurisdiction's without one. `until`:
     only plans issued by that day (or without an issue date). In id order; none for a name no
     jurisdiction has (`scope_plan_ids` refuses one)."""
+    return list(session.scalars(*scope_query(jurisdiction, until=until)))
+
+
+def scope_query(jurisdiction: str | None, *, until: date | None = None) -> tuple[Select, dict[str, Any]]:
+    """`scope_plans`' statement (SELECT plans, built once) and its parameters."""
     query = _SCOPE[(jurisdiction is not None, until is not None)]
     params = {"place": jurisdiction, "until": until}
-    return list(session.scalars(query, {key: value for key, value in params.items() if value is not None}))
+    return query, {key: value for key, value in params.items() if value is not None}
 
 
 def _scope_query(place: bool, until: bool) -> Select:
