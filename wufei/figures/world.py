@@ -774,9 +774,11 @@ def _reporting(session: Session, world: World, weeks: list[date]) -> Reporting:
     submissions: dict[tuple[int, date], datetime]
     if first >= filings.floor:
         submissions = {}  # (task, week) → its first submission of any version
-        for task_id, reports in filings.by_task.items():
-            for _task, week, _progress, _returned, submitted_at in reports:
-                if first <= week <= last and submitted_at < before:
+        for task_id, _start, _completed_on in rows:
+            for _task, week, _progress, _returned, submitted_at in filings.by_task.get(task_id, ()):
+                if week < first:
+                    break  # newest first: the rest are older still
+                if week <= last and submitted_at < before:
                     known = submissions.get((task_id, week))
                     if known is None or submitted_at < known:
                         submissions[(task_id, week)] = submitted_at
