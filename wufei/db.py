@@ -223,7 +223,7 @@ def plain_rows(session: Session, statement: Any, params: Mapping[str, Any] | Non
     result = connection.execute(statement, params or {})
     try:
         cursor = result.cursor
-        rows, described = cursor.fetchall(), cursor.description  # the driver's tuples, unconverted
+        rows, described = list(cursor.fetchall()), cursor.description  # the driver's tuples, unconverted
     finally:
         result.close()
     dialect = connection.dialect

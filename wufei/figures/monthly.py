@@ -404,7 +404,7 @@ def extensions_granted(session: Session, world: World, period: Period) -> list[E
             extension_id=e.id,
             department=e.department,
             requested_on=e.requested_on,
-            decided_on=e.decided_on,  # type: ignore[arg-type]  # in the period: decided
+            decided_on=e.decided_on,
             original_due_date=e.original_due_date,
             new_due_date=e.new_due_date,
             reason=e.reason,

@@ -31,7 +31,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import BindParameter, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from wufei.cadence.periods import Period
@@ -116,10 +116,26 @@ def scope_plan_rows(session: Session, jurisdiction: str | None, *, until: date |
     query, params = scope_query(jurisdiction, until=until)
     if query not in _SCOPE_ROWS:
         _SCOPE_ROWS[query] = query.with_only_columns(*_PLAN_COLUMNS)
-    return [
-        PlanRow(*row[:10], row[10] if row[4] is None and row[5] is None else None)
-        for row in plain_rows(session, _SCOPE_ROWS[query], params)
-    ]
+    rows = []
+    for row in plain_rows(session, _SCOPE_ROWS[query], params):
+        plan_id, place, title, doc_number, issued_on, period_start, period_end, planned, built, kind, imported = row
+        undated = issued_on is None and period_start is None  # PlanRow.of: the import time only for these
+        rows.append(
+            PlanRow(
+                plan_id,
+                place,
+                title,
+                doc_number,
+                issued_on,
+                period_start,
+                period_end,
+                planned,
+                built,
+                kind,
+                imported if undated else None,
+            )
+        )
+    return rows
 
 
 @dataclass(frozen=True)
@@ -372,7 +388,7 @@ def build_world(
 
 
 # The world's reads, built once (building a statement costs about as much as running it here).
-_PLANS = bindparam("plans", expanding=True)
+_PLANS: BindParameter[Any] = bindparam("plans", expanding=True)
 _OWNERS = (
     select(TaskDepartment.task_id, TaskDepartment.department_id, TaskDepartment.role)
     .join(Task, Task.id == TaskDepartment.task_id)
