@@ -15,7 +15,11 @@ after one warm-up run):
 - rendering: the document and its four forms (Markdown, HTML, .docx, .xlsx annex) with the charts
   drawn afresh each time;
 - reference: one plain SQL aggregate over the same rows (tasks by completion joined to their
-  reports of the month, grouped by lead department), the median of 5 runs in each attempt.
+  reports of the month, grouped by lead department), the median of 5 runs in each attempt. The
+  figures rest on more rows than that: their changes since last month need last month's lights,
+  hence each task's newest report before the period. A second aggregate that also reads those
+  (one index walk a task) is printed beside the floor for comparison; the floor is judged on the
+  first, as issue 13 set it.
 
 Figures and reference are given in wall time and in this process's CPU time: on a shared machine
 a wall time of milliseconds is mostly waiting for a core, and SQLite runs in the process, so its
@@ -186,6 +190,21 @@ REFERENCE = text("""
     GROUP BY d.department_id""")
 
 
+# The same, with what last month's lights rest on: each task's newest report before the period.
+REFERENCE_WITH_LAST_MONTH = text("""
+    SELECT d.department_id, count(DISTINCT t.id) AS tasks,
+           count(DISTINCT CASE WHEN t.completed_on <= :day THEN t.id END) AS done,
+           count(r.id) AS reports, sum(CASE WHEN r.late THEN 1 ELSE 0 END) AS late,
+           count(DISTINCT p.task_id) AS reported_before
+    FROM tasks t
+    JOIN task_departments d ON d.task_id = t.id AND d.role = 'lead'
+    LEFT JOIN reports p ON p.id = (
+        SELECT n.id FROM reports n WHERE n.task_id = t.id AND n.week_start < :start
+        ORDER BY n.week_start DESC, n.version DESC LIMIT 1)
+    LEFT JOIN reports r ON r.task_id = t.id AND r.week_start BETWEEN :start AND :day
+    GROUP BY d.department_id""")
+
+
 def _median(samples: list[float]) -> float:
     return statistics.median(samples)
 
@@ -208,6 +227,7 @@ def measure(engine) -> dict[str, float]:
         "reference": [],
         "figures_cpu": [],
         "reference_cpu": [],
+        "with_last_month_cpu": [],
     }
     out = Path(tempfile.mkdtemp())
     for attempt in range(REPEAT + 1):
@@ -238,6 +258,12 @@ def measure(engine) -> dict[str, float]:
                 walls.append(time.perf_counter() - started)
                 cpus.append(time.process_time() - cpu)
             reference, reference_cpu = _median(walls), _median(cpus)
+            cpus = []
+            for _ in range(REFERENCE_RUNS):
+                cpu = time.process_time()
+                session.execute(REFERENCE_WITH_LAST_MONTH, {"start": period.start, "day": period.end}).all()
+                cpus.append(time.process_time() - cpu)
+            with_last_month_cpu = _median(cpus)
             session.rollback()
         if attempt:  # the first run warms the caches
             for key, value in (
@@ -247,6 +273,7 @@ def measure(engine) -> dict[str, float]:
                 ("reference", reference),
                 ("figures_cpu", computing_cpu),
                 ("reference_cpu", reference_cpu),
+                ("with_last_month_cpu", with_last_month_cpu),
             ):
                 times[key].append(value)
     rows = len(content["ledger"]["tasks"]), len(content["ledger"]["reports"])
@@ -274,6 +301,9 @@ def run(label: str, url: str, count: int) -> None:
     engine.dispose()
     ratio = result["figures"] / result["reference"] if result["reference"] else float("inf")
     cpu_ratio = result["figures_cpu"] / result["reference_cpu"] if result["reference_cpu"] else float("inf")
+    last_month_ratio = (
+        result["figures_cpu"] / result["with_last_month_cpu"] if result["with_last_month_cpu"] else float("inf")
+    )
     server = "" if label == "SQLite" else ", the server's work not counted"
     # SQLite works in this process: its CPU time is the steady measure. PostgreSQL's work is the
     # server's: there the wall time is judged.
@@ -287,6 +317,9 @@ def run(label: str, url: str, count: int) -> None:
         f"CPU of this process: figures {result['figures_cpu'] * 1000:.1f} ms, reference "
         f"{result['reference_cpu'] * 1000:.2f} ms ({cpu_ratio:.1f}×{server}); floor {FLOOR}× in {measure_name}: "
         f"{'met' if judged <= FLOOR else 'NOT met'}; "
+        f"beside it, the aggregate that also reads last month's state (each task's newest report before the "
+        f"period) {result['with_last_month_cpu'] * 1000:.2f} ms of CPU "
+        f"({last_month_ratio:.1f}×, not judged); "
         f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB (the process, build included)",
         flush=True,
     )

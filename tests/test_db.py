@@ -1,12 +1,19 @@
-"""A unit of work is all or nothing on both databases, savepoints inside it included."""
+"""A unit of work is all or nothing on both databases, savepoints inside it included; plain rows read as a
+SELECT gives them."""
 
 from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
-from wufei.db import transaction
-from wufei.plans.models import Jurisdiction
+from wufei.db import plain_rows, transaction
+from wufei.departments.models import Department, DepartmentKind
+from wufei.plans.models import Jurisdiction, Plan, PlanKind
+from wufei.reports.models import Report, ReportStatus
+from wufei.tasks.models import ListKind, Task
 
 
 def test_a_released_savepoint_is_undone_when_its_unit_of_work_fails(engine):
@@ -17,3 +24,64 @@ def test_a_released_savepoint_is_undone_when_its_unit_of_work_fails(engine):
         raise RuntimeError("a later step fails")
     with transaction(engine) as session:
         assert session.scalar(select(Jurisdiction).where(Jurisdiction.name == "回滚测试市")) is None
+
+
+def test_plain_rows_gives_the_values_a_select_gives_as_plain_tuples(session):
+    """The figures' large reads: each column converted by its type as SQLAlchemy would (dates,
+    aware UTC times, enum members, flags, NULLs), in the statement's order, on either database."""
+    place = Jurisdiction(name="行读取测试市", level="city")
+    session.add(place)
+    session.flush()
+    plan = Plan(jurisdiction_id=place.id, title="测试方案", kind=PlanKind.PLAN, issued_on=date(2024, 3, 1))
+    department = Department(jurisdiction_id=place.id, name="测试局", kind=DepartmentKind.BUREAU)
+    session.add_all([plan, department])
+    session.flush()
+    task = Task(plan_id=plan.id, list_kind=ListKind.MAIN, number="1", title="测试任务", deadline_kind="fixed")
+    session.add(task)
+    session.flush()
+    shanghai = ZoneInfo("Asia/Shanghai")
+    session.add_all(
+        [
+            Report(
+                task_id=task.id,
+                department_id=department.id,
+                week_start=date(2024, 12, 2),
+                version=version,
+                progress=progress,
+                submitted_at=datetime(2024, 12, 6, 9, 30, 15, 123456, tzinfo=shanghai),
+                late=version == 2,
+                status=status,
+                reviewed_at=None if version == 1 else datetime(2024, 12, 7, 8, 0, tzinfo=UTC),
+            )
+            for version, progress, status in ((1, 40, ReportStatus.RETURNED), (2, 45, ReportStatus.ACCEPTED))
+        ]
+    )
+    session.flush()
+    statement = (
+        select(
+            Report.task_id,
+            Report.week_start,
+            Report.progress,
+            Report.late,
+            Report.status,
+            (Report.status == ReportStatus.RETURNED).label("returned"),
+            Report.submitted_at,
+            Report.reviewed_at,
+            Task.completed_on,
+        )
+        .join(Task, Task.id == Report.task_id)
+        .where(Report.task_id == task.id)
+        .order_by(Report.version)
+    )
+    rows = plain_rows(session, statement)
+    assert rows == [tuple(row) for row in session.execute(statement).all()]
+    assert all(type(row) is tuple for row in rows)
+    first, second = rows
+    assert first[1] == date(2024, 12, 2) and type(first[1]) is date
+    assert first[3] is False and second[3] is True
+    assert first[4] is ReportStatus.RETURNED and second[4] is ReportStatus.ACCEPTED
+    assert first[5] is True and second[5] is False
+    assert first[6] == datetime(2024, 12, 6, 1, 30, 15, 123456, tzinfo=UTC) and first[6].utcoffset() == timedelta(0)
+    assert first[7] is None and second[7] == datetime(2024, 12, 7, 8, 0, tzinfo=UTC)
+    assert first[8] is None
+    assert plain_rows(session, statement.where(Report.progress > 100)) == []

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from operator import itemgetter
 from typing import Annotated, Any, ClassVar
 from weakref import WeakKeyDictionary
 
@@ -126,6 +127,19 @@ class EnumText(TypeDecorator):
         member = self.enum._value2member_map_.get(value)
         return member if member is not None else self.enum(value)  # type: ignore[return-value]
 
+    def result_processor(self, dialect: Any, coltype: Any) -> Any:
+        # The lookup itself, not TypeDecorator's wrapper around process_result_value (a third of
+        # the time of reading a task's owners).
+        members, enum = self.enum._value2member_map_, self.enum
+
+        def process(value: Any) -> StrEnum | None:
+            if value is None:
+                return None
+            member = members.get(value)
+            return member if member is not None else enum(value)  # type: ignore[return-value]
+
+        return process
+
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
@@ -197,6 +211,36 @@ def column_rows(session: Session, statement: Any) -> list[Row]:
     if session.autoflush:
         session.flush()
     return list(session.connection().execute(statement).all())
+
+
+def plain_rows(session: Session, statement: Any, params: Mapping[str, Any] | None = None) -> list[tuple]:
+    """All rows of a SELECT of plain columns as tuples, each value converted as SQLAlchemy would
+    (its column type's result processor), a column at a time: no Row objects and no per-row
+    bookkeeping. For the large reads of a figures run (thousands of rows), where building Rows
+    was most of the cost (a third of `column_rows`' time on 1,300 reports). Pending changes are
+    flushed first (autoflush)."""
+    if session.autoflush:
+        session.flush()
+    connection = session.connection()
+    result = connection.execute(statement, params or {})
+    try:
+        cursor = result.cursor
+        rows, described = list(cursor.fetchall()), cursor.description  # the driver's tuples, unconverted
+    finally:
+        result.close()
+    dialect = connection.dialect
+    processors = [
+        (i, processor)
+        for i, (column, description) in enumerate(zip(statement.selected_columns, described, strict=True))
+        if (processor := column.type.dialect_impl(dialect).result_processor(dialect, description[1])) is not None
+    ]
+    if not rows or not processors:
+        return rows
+    # A column at a time (itemgetter, not zip(*rows): that makes an iterator a row).
+    columns: list[Iterable[Any]] = [map(itemgetter(i), rows) for i in range(len(described))]
+    for i, processor in processors:
+        columns[i] = map(processor, columns[i])
+    return list(zip(*columns, strict=True))
 
 
 def newest_of_each(session: Session, owners: Select, owner: Any, newest: Select, table: Table) -> Select:

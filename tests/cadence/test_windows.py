@@ -9,7 +9,7 @@ import pytest
 
 from wufei.cadence.config import CadenceConfig, ConfigError, RunDay
 from wufei.cadence.windows import closed_weeks, last_closed_week, reporting_window
-from wufei.calendar.workdays import DayKind, WorkCalendar
+from wufei.calendar.workdays import DayKind, UnknownYearWarning, WorkCalendar
 from wufei.chinese import WeekError, chinese_week, parse_week, week_label, week_start
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -164,3 +164,22 @@ def test_the_last_closed_week_skips_the_weeks_without_a_window(calendar, cadence
     # Friday 23 February 2024, 17:00 closes W08; the Spring Festival week (W07) has no window.
     assert last_closed_week(date(2024, 2, 22), calendar, cadence) == date(2024, 2, 5)
     assert last_closed_week(date(2024, 2, 23), calendar, cadence) == date(2024, 2, 19)
+
+
+def test_calendars_with_the_same_office_days_share_a_week_and_others_do_not(cadence):
+    # Loaded afresh for each run, equal calendars work a week out once; an office day set apart
+    # (Friday 6 December 2024 declared a holiday) gives that calendar its own window.
+    week = date(2024, 12, 2)
+    first = reporting_window(week, WorkCalendar(), cadence)
+    assert reporting_window(week, WorkCalendar(), cadence) is first
+    holiday = WorkCalendar({date(2024, 12, 6): DayKind.HOLIDAY})
+    assert reporting_window(week, holiday, cadence).due_at == datetime(2024, 12, 5, 17, tzinfo=SHANGHAI)
+    assert first.due_at == datetime(2024, 12, 6, 17, tzinfo=SHANGHAI)
+    assert reporting_window(week, WorkCalendar({date(2024, 12, 6): DayKind.HOLIDAY}), cadence).due_at.day == 5
+
+
+def test_a_week_of_a_year_the_national_calendar_does_not_know_warns_on_each_calendar(cadence):
+    week = date(2029, 6, 4)  # chinese_calendar knows no 2029
+    for _ in range(2):
+        with pytest.warns(UnknownYearWarning, match="2029年"):
+            assert reporting_window(week, WorkCalendar(), cadence).due_at.date() == date(2029, 6, 8)

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from weakref import WeakKeyDictionary
 
 from wufei.cadence.config import CadenceConfig
-from wufei.calendar.workdays import WorkCalendar
+from wufei.calendar.workdays import WorkCalendar, national_year
 from wufei.chinese import WeekError, chinese_week, week_label, week_start
 
 
@@ -58,9 +58,17 @@ class ReportingWindow:
 # a run asks for the same weeks again and again (a calendar is built per run; its days never change).
 # Keyed by the rules first (hashing the rules costs more than finding a week), then by Monday; the
 # lists `windows_between` gave are kept by (first week, day) beside them.
-_Known = dict[date, ReportingWindow | None]
+#
+# A week whose years (and the years either side) the national calendar knows has the same window on
+# every calendar with the same days set by the office and the same rules: those are kept once for all
+# such calendars (`_SHARED`), so a process that loads the calendar for each run (a flow worker, the
+# demo's replay, the portal) works each week out once. Weeks next to a year the package does not know
+# are kept per calendar: working them out warns on each calendar (UnknownYearWarning).
+_Windows = dict[date, ReportingWindow | None]
+_Known = tuple[_Windows, _Windows]  # (shared by equal calendars, this calendar's own)
 _Lists = dict[tuple[date, date], tuple[ReportingWindow, ...]]
 _KNOWN: WeakKeyDictionary[WorkCalendar, dict[tuple[object, object], tuple[_Known, _Lists]]] = WeakKeyDictionary()
+_SHARED: dict[tuple[object, ...], _Windows] = {}
 
 
 def _known(calendar: WorkCalendar, config: CadenceConfig) -> tuple[_Known, _Lists]:
@@ -70,7 +78,8 @@ def _known(calendar: WorkCalendar, config: CadenceConfig) -> tuple[_Known, _List
     key = (config.weekly, config.timezone)
     known = by_rules.get(key)
     if known is None:
-        known = by_rules[key] = ({}, {})
+        shared = _SHARED.setdefault((type(calendar), frozenset(calendar.overrides.items()), *key), {})
+        known = by_rules[key] = ((shared, {}), {})
     return known
 
 
@@ -82,9 +91,15 @@ def reporting_window(week_start_: date, calendar: WorkCalendar, config: CadenceC
 
 
 def _week(monday: date, calendar: WorkCalendar, config: CadenceConfig, known: _Known) -> ReportingWindow | None:
-    if monday in known:
-        return known[monday]
-    window = known[monday] = _window(monday, calendar, config)
+    shared, own = known
+    if monday in shared:
+        return shared[monday]
+    if monday in own:
+        return own[monday]
+    window = _window(monday, calendar, config)
+    year = monday.year
+    nationally_known = all(national_year(y) is not None for y in (year - 1, year, year + 1))
+    (shared if nationally_known else own)[monday] = window
     return window
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from wufei.assessment.scoring import rate
@@ -70,6 +70,13 @@ def category_targets(indicators: Sequence[Indicator], categories: list[str]) -> 
     return targets
 
 
+# The cells of every place, or of one (its name bound as `place`); built once (a figures run asks
+# even where no cell is registered, and building a statement cost more than running it).
+_PLACE = select(Jurisdiction.id).where(Jurisdiction.name == bindparam("place")).scalar_subquery()
+_CELLS = select(Cell.id, Cell.category, Cell.county, Cell.department_id).order_by(Cell.id)
+_PLACE_CELLS = _CELLS.where(Cell.jurisdiction_id == _PLACE)
+
+
 def cell_figures(
     session: Session,
     *,
@@ -81,18 +88,20 @@ def cell_figures(
 ) -> CellFigures | None:
     """The registry's figures for a city (None: every city) at the end of `day`; None when no cell
     of the place is registered by then. `period_start` counts the cells named since."""
-    query = select(Cell.id, Cell.category, Cell.county, Cell.department_id)
-    plans = select(Plan).where(Plan.cells_planned_total.is_not(None))
-    if jurisdiction is not None:
-        place = select(Jurisdiction.id).where(Jurisdiction.name == jurisdiction).scalar_subquery()
-        query = query.where(Cell.jurisdiction_id == place)
-        plans = plans.where(Plan.jurisdiction_id == place)
-    rows = list(session.execute(query.order_by(Cell.id)))
+    if jurisdiction is None:
+        rows = list(session.execute(_CELLS))
+    else:
+        rows = list(session.execute(_PLACE_CELLS, {"place": jurisdiction}))
     states = states_on(session, [r.id for r in rows], day)
     rows = [r for r in rows if r.id in states]
     if not rows:
         return None
-    source = session.scalars(plans.order_by(Plan.id.desc()).limit(1)).first()
+    plans = select(Plan).where(Plan.cells_planned_total.is_not(None))
+    if jurisdiction is not None:
+        plans = plans.where(Plan.jurisdiction_id == _PLACE)
+    source = session.scalars(
+        plans.order_by(Plan.id.desc()).limit(1), {"place": jurisdiction} if jurisdiction is not None else None
+    ).first()
     planned_total = source.cells_planned_total if source is not None else None
     from wufei.departments.models import Department
 

@@ -7,15 +7,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
 
 from wufei.assessment.scoring import rate
 from wufei.cadence import periods as P
 from wufei.cadence.periods import Period, PeriodKind
 from wufei.cells.models import CellCount
 from wufei.chinese import week_label
-from wufei.extensions.models import Extension, ExtensionStatus
+from wufei.db import plain_rows
 from wufei.figures.cells import CellFigures, cell_figures
 from wufei.figures.codec import absent_when_none
 from wufei.figures.common import (
@@ -40,7 +40,7 @@ from wufei.indicators.status import IndicatorStatus, IndicatorSummary, indicator
 from wufei.lights.models import Light
 from wufei.lights.rules import OVERDUE, LightResult
 from wufei.plans.models import Jurisdiction, Plan
-from wufei.tasks.models import Milestone, Role, Task
+from wufei.tasks.models import Role
 
 
 @dataclass
@@ -239,10 +239,12 @@ def department_rows(world: World, period: Period, weeks: list[date], *, reportin
                 led[owner.department_id].append(task)
                 owners[owner.department_id] = owner
     rows = []
+    results = world.lights  # every supervised task's
     for department_id, tasks in led.items():
         owner = owners[department_id]
-        done = [t for t in tasks if world.done(t.id)]
-        lights = Counter(world.light(t.id) for t in tasks)
+        judged = [results[t.id] for t in tasks]
+        done = [t for t, result in zip(tasks, judged, strict=True) if result.light == Light.DONE]
+        lights = Counter(result.light for result in judged)
         rows.append(
             DepartmentProgress(
                 department_id=department_id,
@@ -252,7 +254,7 @@ def department_rows(world: World, period: Period, weeks: list[date], *, reportin
                 done=len(done),
                 done_on_time=sum(1 for t in done if t.done_on_time()),
                 done_in_period=sum(1 for t in tasks if t.completed_on and period.start <= t.completed_on <= world.day),
-                overdue=sum(world.overdue(t.id) for t in tasks),
+                overdue=sum(1 for result in judged if OVERDUE in result.rules),
                 red=lights[Light.RED],
                 yellow=lights[Light.YELLOW],
                 green=lights[Light.GREEN],
@@ -272,6 +274,17 @@ def changes(world: World, before: dict[int, LightResult], before_day: date) -> C
         now = world.lights[task.id]
         was = before.get(task.id)
         now_light, was_light = str(now.light), (str(was.light) if was else None)
+        overdue = OVERDUE in now.rules and not (was and OVERDUE in was.rules)
+        if now_light == Light.DONE and was_light != Light.DONE:
+            change = "closed"
+        elif was_light in ("red", "yellow") and now_light == Light.GREEN:
+            change = "recovered"
+        elif was_light in _SEVERITY and now_light in _SEVERITY and _SEVERITY[now_light] > _SEVERITY[was_light]:
+            change = "worsened"
+        elif not overdue:
+            continue  # most tasks: nothing to list
+        else:
+            change = None
         entry = LightChange(
             **brief(task),
             from_=was_light,
@@ -280,14 +293,10 @@ def changes(world: World, before: dict[int, LightResult], before_day: date) -> C
             to_cn=light_name(now_light),
             reason=now.reason,
         )
-        if OVERDUE in now.rules and not (was and OVERDUE in was.rules):
+        if overdue:
             lists["newly_overdue"].append(entry)
-        if now_light == Light.DONE and was_light != Light.DONE:
-            lists["closed"].append(entry)
-        elif was_light in ("red", "yellow") and now_light == Light.GREEN:
-            lists["recovered"].append(entry)
-        elif was_light in _SEVERITY and now_light in _SEVERITY and _SEVERITY[now_light] > _SEVERITY[was_light]:
-            lists["worsened"].append(entry)
+        if change is not None:
+            lists[change].append(entry)
     return Changes(
         since=before_day,
         newly_overdue_count=len(lists["newly_overdue"]),
@@ -309,25 +318,33 @@ def _plain(name: str) -> str:
     return "".join(ch for ch in name if ch not in "“”\"'‘’「」")
 
 
+# The plan whose cell counts are the newest: of the place (its name bound as `place`), or of any.
+_CELL_SOURCE = (
+    select(Plan.id, Plan.doc_number, Plan.title, Plan.cells_planned_total, Plan.cells_built_total)
+    .where(Plan.id.in_(select(CellCount.plan_id)))
+    .order_by(Plan.id.desc())
+    .limit(1)
+)
+_PLACE_CELL_SOURCE = _CELL_SOURCE.join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id).where(
+    Jurisdiction.name == bindparam("place")
+)
+
+
 def cells(session: Session, world: World, indicators: list[IndicatorStatus]) -> Cells | None:
     """The newest cell counts recorded for the jurisdiction (a progress reply may carry them)
     against the plan total, with each category's target where an indicator names it."""
-    query = (
-        select(Plan)
-        .join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id)
-        .where(Plan.id.in_(select(CellCount.plan_id)))
-    )
-    if world.jurisdiction is not None:
-        query = query.where(Jurisdiction.name == world.jurisdiction)
-    source = session.scalars(query.order_by(Plan.id.desc()).limit(1)).first()
-    if source is None:
+    if world.jurisdiction is None:
+        found = plain_rows(session, _CELL_SOURCE)
+    else:
+        found = plain_rows(session, _PLACE_CELL_SOURCE, {"place": world.jurisdiction})
+    if not found:
         return None
-    rows = list(session.scalars(select(CellCount).where(CellCount.plan_id == source.id).order_by(CellCount.id)))
-    planned = source.cells_planned_total
+    source_id, doc_number, title, planned, built_total = found[0]
+    rows = list(session.scalars(select(CellCount).where(CellCount.plan_id == source_id).order_by(CellCount.id)))
     if planned is None:
         planned = next((plan.cells_planned_total for plan in world.plans if plan.cells_planned_total), None)
     counted = sum(row.count or 0 for row in rows)
-    built = source.cells_built_total if source.cells_built_total is not None else counted
+    built = built_total if built_total is not None else counted
     targets: dict[str, tuple[str, str]] = {}
     for row in rows:
         match = next((i for i in indicators if row.category in _plain(i.name) and i.target.value), None)
@@ -337,7 +354,7 @@ def cells(session: Session, world: World, indicators: list[IndicatorStatus]) -> 
     if counted != built:
         notes.append(f"各类数量合计{counted}个，与文件所述累计{built}个不一致")
     return Cells(
-        source=source.doc_number or source.title,
+        source=doc_number or title,
         planned_total=planned,
         built_total=built,
         categories_sum=counted,
@@ -365,54 +382,33 @@ def falling_due(session: Session, world: World, window: Period) -> FallingDue:
         if not world.done(task.id) and (d := world.due.get(task.id)) and d in window
     ]
     tasks.sort(key=lambda r: (r.due_date or date.max, r.task_id))
-    open_ids = [task.id for task in world.supervised() if not world.done(task.id)]
-    milestones = []
-    if open_ids:
-        for milestone in session.scalars(
-            select(Milestone)
-            .where(
-                Milestone.task_id.in_(select(Task.id).where(Task.plan_id.in_(world.plan_ids))),
-                Milestone.due_date.between(window.start, window.end),
-            )
-            .order_by(Milestone.due_date, Milestone.id)
-        ):
-            if milestone.task_id in world.lights and not world.done(milestone.task_id):
-                task = world.tasks[milestone.task_id]
-                milestones.append(
-                    MilestoneDue(
-                        **brief(task),
-                        milestone=milestone.title,
-                        due_date=milestone.due_date,
-                        expected_progress=milestone.expected_progress,
-                    )
-                )
+    milestones = [
+        MilestoneDue(
+            **brief(world.tasks[milestone.task_id]),
+            milestone=milestone.title,
+            due_date=milestone.due_date,
+            expected_progress=milestone.expected,
+        )
+        for milestone in sorted(world.milestones(session), key=lambda m: (m.due_date, m.id))
+        if window.start <= milestone.due_date <= window.end
+        and milestone.task_id in world.lights
+        and not world.done(milestone.task_id)
+    ]
     return FallingDue(PeriodInfo.of(window), tasks, milestones)
 
 
 def extensions_granted(session: Session, world: World, period: Period) -> list[ExtensionGranted]:
-    if not world.plan_ids:
-        return []
-    rows = session.scalars(
-        select(Extension)
-        .join(Task, Task.id == Extension.task_id)
-        .where(
-            Task.plan_id.in_(world.plan_ids),
-            Extension.status == ExtensionStatus.APPROVED,
-            Extension.decided_on.between(period.start, world.day),
-        )
-        .options(selectinload(Extension.department))
-        .order_by(Extension.decided_on, Extension.id)
-    )
     return [
         ExtensionGranted(
             **brief(world.tasks[e.task_id]),
             extension_id=e.id,
-            department=e.department.name,
+            department=e.department,
             requested_on=e.requested_on,
-            decided_on=e.decided_on,  # type: ignore[arg-type]  # approved: decided
+            decided_on=e.decided_on,
             original_due_date=e.original_due_date,
-            new_due_date=e.requested_due_date,
+            new_due_date=e.new_due_date,
             reason=e.reason,
         )
-        for e in rows
+        for e in world.approved_extensions(session)  # by decision day, then id
+        if e.decided_on is not None and period.start <= e.decided_on <= world.day
     ]

@@ -27,16 +27,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import BindParameter, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from wufei.cadence.periods import Period
 from wufei.cadence.windows import closed_weeks, reporting_window, windows_between
 from wufei.calendar.workdays import WorkCalendar
 from wufei.chinese import week_start
-from wufei.db import column_rows
+from wufei.db import plain_rows
 from wufei.departments.models import Department, DepartmentKind
 from wufei.extensions.models import Extension, ExtensionStatus
 from wufei.indicators.models import Indicator, IndicatorDepartment
@@ -44,7 +46,7 @@ from wufei.lights.models import LIGHT_NAMES, UNSUPERVISED, Light
 from wufei.lights.rules import ANNUAL, OVERDUE, LightResult, MemoCalendar, MilestonePoint, TaskState, judge
 from wufei.notices.models import NoticeIntent, NoticeKind
 from wufei.plans.models import Plan, PlanKind
-from wufei.plans.queries import is_supervised, plan_start
+from wufei.plans.queries import is_supervised, plan_start, scope_query
 from wufei.reports.models import Report, ReportStatus
 from wufei.reports.service import Expected, first_submissions, reporting_start
 from wufei.ruleset import Ruleset
@@ -93,6 +95,49 @@ class PlanRow:
         )
 
 
+_PLAN_COLUMNS = (
+    Plan.id,
+    Plan.jurisdiction_id,
+    Plan.title,
+    Plan.doc_number,
+    Plan.issued_on,
+    Plan.period_start,
+    Plan.period_end,
+    Plan.cells_planned_total,
+    Plan.cells_built_total,
+    Plan.kind,
+    Plan.imported_at,
+)
+_SCOPE_ROWS: dict[Select, Select] = {}  # scope_plans' statements, reading the columns of a PlanRow
+
+
+def scope_plan_rows(session: Session, jurisdiction: str | None, *, until: date | None = None) -> list[PlanRow]:
+    """`wufei.plans.queries.scope_plans` as rows."""
+    query, params = scope_query(jurisdiction, until=until)
+    if query not in _SCOPE_ROWS:
+        _SCOPE_ROWS[query] = query.with_only_columns(*_PLAN_COLUMNS)
+    rows = []
+    for row in plain_rows(session, _SCOPE_ROWS[query], params):
+        plan_id, place, title, doc_number, issued_on, period_start, period_end, planned, built, kind, imported = row
+        undated = issued_on is None and period_start is None  # PlanRow.of: the import time only for these
+        rows.append(
+            PlanRow(
+                plan_id,
+                place,
+                title,
+                doc_number,
+                issued_on,
+                period_start,
+                period_end,
+                planned,
+                built,
+                kind,
+                imported if undated else None,
+            )
+        )
+    return rows
+
+
 @dataclass(frozen=True)
 class Owner:
     department_id: int
@@ -101,7 +146,7 @@ class Owner:
     role: Role
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass takes three times as long to build (a world holds thousands)
 class TaskRow:
     id: int
     plan: PlanRow
@@ -192,13 +237,19 @@ class World:
     _indicators: list[Indicator] | None = field(default=None, repr=False)
     _reports: list[Report] | None = field(default=None, repr=False)
     _slips: dict[int, list[Slip]] | None = field(default=None, repr=False)
+    _extensions: list[ApprovedExtension] | None = field(default=None, repr=False)
+    _supervised: tuple[dict[int, LightResult], list[TaskRow]] | None = field(default=None, repr=False)
+    _milestones: list[MilestoneRow] | None = field(default=None, repr=False)
 
     @property
     def plan_ids(self) -> list[int]:
         return [plan.id for plan in self.plans]
 
     def supervised(self) -> list[TaskRow]:
-        return [task for task_id, task in self.tasks.items() if task_id in self.lights]
+        """The tasks the lights judge, in the world's order (kept: the figures ask often)."""
+        if self._supervised is None or self._supervised[0] is not self.lights:
+            self._supervised = (self.lights, [task for task_id, task in self.tasks.items() if task_id in self.lights])
+        return list(self._supervised[1])
 
     def light(self, task_id: int) -> Light | None:
         result = self.lights.get(task_id)
@@ -278,6 +329,21 @@ class World:
             self._indicators = indicator_objects(session, self.plan_ids)
         return self._indicators
 
+    def approved_extensions(self, session: Session) -> list[ApprovedExtension]:
+        """The approved extensions of every task of the plans, by decision day then id (the lights
+        read the supervised tasks', the monthly figures those granted in the period)."""
+        if self._extensions is None:
+            rows = plain_rows(session, _EXTENSIONS, {"plans": self.plan_ids}) if self.plans else []
+            self._extensions = [ApprovedExtension(*row) for row in rows]
+        return self._extensions
+
+    def milestones(self, session: Session) -> list[MilestoneRow]:
+        """The milestones of every task of the plans, by task, due date, id."""
+        if self._milestones is None:
+            rows = plain_rows(session, _MILESTONES, {"plans": self.plan_ids}) if self.plans else []
+            self._milestones = [MilestoneRow(*row) for row in rows]
+        return self._milestones
+
     def period_reports(self, session: Session) -> list[Report]:
         """The weekly reports of the period's weeks filed by the end of `as_of` (the ledger)."""
         if self._reports is None:
@@ -321,45 +387,60 @@ def build_world(
     return world
 
 
+# The world's reads, built once (building a statement costs about as much as running it here).
+_PLANS: BindParameter[Any] = bindparam("plans", expanding=True)
+_OWNERS = (
+    select(TaskDepartment.task_id, TaskDepartment.department_id, TaskDepartment.role)
+    .join(Task, Task.id == TaskDepartment.task_id)
+    .where(Task.plan_id.in_(_PLANS))
+    .order_by(TaskDepartment.task_id, TaskDepartment.position, TaskDepartment.id)
+)
+# The owning departments apart: a few dozen, where joined to the links they were read once a link.
+_DEPARTMENTS = select(Department.id, Department.name, Department.kind).where(
+    Department.id.in_(bindparam("departments", expanding=True))
+)
+_TASKS = (
+    select(
+        Task.id,
+        Task.plan_id,
+        Task.list_kind,
+        Task.list_name,
+        Task.category,
+        Task.number,
+        Task.title,
+        Task.deadline_raw,
+        Task.deadline_kind,
+        Task.due_date,
+        Task.completed_on,
+        Task.responsible_entity,
+        Task.awaiting_assignment,
+    )
+    .where(Task.plan_id.in_(_PLANS))
+    .order_by(Task.plan_id, Task.id)
+)
+
+
 def _tasks(session: Session, plans: list[PlanRow]) -> dict[int, TaskRow]:
     if not plans:
         return {}
     by_id = {plan.id: plan for plan in plans}
-    ids = list(by_id)
+    ids = {"plans": list(by_id)}
+    links = plain_rows(session, _OWNERS, ids)
+    wanted = sorted({department_id for _task, department_id, _role in links})
+    departments = {}
+    for start in range(0, len(wanted), _IN_CHUNK):
+        for department_id, name, kind in plain_rows(
+            session, _DEPARTMENTS, {"departments": wanted[start : start + _IN_CHUNK]}
+        ):
+            departments[department_id] = (name, kind)
     owners: dict[int, list[Owner]] = defaultdict(list)
     shared: dict[tuple[int, Role], Owner] = {}  # one Owner per department and role, as often as it owns
-    for task_id, department_id, name, kind, role in column_rows(
-        session,
-        select(TaskDepartment.task_id, Department.id, Department.name, Department.kind, TaskDepartment.role)
-        .join(Department, Department.id == TaskDepartment.department_id)
-        .join(Task, Task.id == TaskDepartment.task_id)
-        .where(Task.plan_id.in_(ids))
-        .order_by(TaskDepartment.task_id, TaskDepartment.position, TaskDepartment.id),
-    ):
+    for task_id, department_id, role in links:
         owner = shared.get((department_id, role))
         if owner is None:
-            owner = shared[(department_id, role)] = Owner(department_id, name, kind, role)
+            owner = shared[(department_id, role)] = Owner(department_id, *departments[department_id], role)
         owners[task_id].append(owner)
-    rows = column_rows(
-        session,
-        select(
-            Task.id,
-            Task.plan_id,
-            Task.list_kind,
-            Task.list_name,
-            Task.category,
-            Task.number,
-            Task.title,
-            Task.deadline_raw,
-            Task.deadline_kind,
-            Task.due_date,
-            Task.completed_on,
-            Task.responsible_entity,
-            Task.awaiting_assignment,
-        )
-        .where(Task.plan_id.in_(ids))
-        .order_by(Task.plan_id, Task.id),
-    )
+    rows = plain_rows(session, _TASKS, ids)
     none: tuple[Owner, ...] = ()
     return {
         task_id: TaskRow(
@@ -382,12 +463,54 @@ def _tasks(session: Session, plans: list[PlanRow]) -> dict[int, TaskRow]:
     }
 
 
-class Filing(NamedTuple):  # a tuple: a world reads thousands
-    week_start: date
-    version: int
-    progress: int
-    returned: bool
-    submitted_at: datetime  # aware, UTC
+class ApprovedExtension(NamedTuple):
+    id: int
+    task_id: int
+    department: str  # who asked
+    requested_on: date
+    decided_on: date | None
+    original_due_date: date
+    new_due_date: date
+    reason: str
+
+
+class MilestoneRow(NamedTuple):
+    id: int
+    task_id: int
+    due_date: date
+    expected: int  # percent
+    title: str
+
+
+_EXTENSIONS = (
+    select(
+        Extension.id,
+        Extension.task_id,
+        Department.name,
+        Extension.requested_on,
+        Extension.decided_on,
+        Extension.original_due_date,
+        Extension.requested_due_date,
+        Extension.reason,
+    )
+    .join(Department, Department.id == Extension.department_id)
+    .where(
+        Extension.status == ExtensionStatus.APPROVED,
+        Extension.task_id.in_(select(Task.id).where(Task.plan_id.in_(_PLANS))),
+    )
+    .order_by(Extension.decided_on, Extension.id)
+)
+_MILESTONES = (
+    select(Milestone.id, Milestone.task_id, Milestone.due_date, Milestone.expected_progress, Milestone.title)
+    .where(Milestone.task_id.in_(select(Task.id).where(Task.plan_id.in_(_PLANS))))
+    .order_by(Milestone.task_id, Milestone.due_date, Milestone.id)
+)
+
+
+# A weekly report as the lights and the reporting read it: (task id, week start, progress, returned,
+# submitted at (aware, UTC)), a plain tuple as read (a world reads thousands); a task's come newest
+# first (latest week, then version), so the version itself is not read.
+Filing = tuple[int, date, int, bool, datetime]
 
 
 _FLOOR_MARGIN = timedelta(weeks=2)
@@ -420,41 +543,52 @@ class Filings:
     by_task: dict[int, list[Filing]]
     whole: set[int] = field(default_factory=set)
     answers: dict[date, Answers] = field(default_factory=dict)
+    closes: dict[date, datetime] = field(default_factory=dict)  # week → when its window closes, in UTC
 
     @classmethod
     def read(cls, session: Session, world: World, inputs: LightInputs, until: datetime) -> Filings:
         floor_day = min(world.period.start - timedelta(days=1), world.day)
         floor = week_start(floor_day) - _FLOOR_MARGIN
-        tasks = select(Task.id).where(Task.plan_id.in_(world.plan_ids))
         filings = cls(floor_day, floor, until, {})
-        filings._add(session, Report.task_id.in_(tasks), Report.week_start >= floor)
+        filings._add(session, _RECENT_FILINGS, {"plans": world.plan_ids, "floor": floor})
         _answers(session, world, inputs, filings, floor_day)
         return filings
 
     def read_whole(self, session: Session, task_ids: list[int]) -> None:
         """Read the reports before the floor of these tasks (none is in `whole` yet)."""
         for start in range(0, len(task_ids), _IN_CHUNK):
-            self._add(session, Report.task_id.in_(task_ids[start : start + _IN_CHUNK]), Report.week_start < self.floor)
+            self._add(session, _OLDER_FILINGS, {"tasks": task_ids[start : start + _IN_CHUNK], "floor": self.floor})
         self.whole.update(task_ids)
 
-    def _add(self, session: Session, *conditions: Any) -> None:
+    def _add(self, session: Session, statement: Any, params: dict[str, Any]) -> None:
         by_task = self.by_task
-        added = set()
-        returned = (Report.status == ReportStatus.RETURNED).label("returned")  # a flag: no enum to convert
-        for task_id, week, version, progress, is_returned, submitted_at in column_rows(
-            session,
-            select(
-                Report.task_id, Report.week_start, Report.version, Report.progress, returned, Report.submitted_at
-            ).where(*conditions, Report.submitted_at < self.until),
-        ):
-            filing = Filing(week, version, progress, bool(is_returned), submitted_at)
-            if task_id in by_task:
-                by_task[task_id].append(filing)
+        rows = plain_rows(session, statement, {**params, "until": self.until})  # by task, newest first
+        for task_id, filings in groupby(rows, itemgetter(0)):
+            known = by_task.get(task_id)
+            if known is None:
+                by_task[task_id] = list(filings)
             else:
-                by_task[task_id] = [filing]
-            added.add(task_id)
-        for task_id in added:  # (task, week, version) is unique: newest week, then version, first
-            by_task[task_id].sort(reverse=True)
+                known.extend(filings)  # older weeks than those known (read_whole)
+
+
+_FILING = select(
+    Report.task_id,
+    Report.week_start,
+    Report.progress,
+    (Report.status == ReportStatus.RETURNED).label("returned"),  # a flag: no enum to convert
+    Report.submitted_at,
+).where(Report.submitted_at < bindparam("until", type_=Report.submitted_at.type))
+# (task, week, version) is unique: each task's reports newest week, then newest version, first.
+_NEWEST_FIRST = (Report.task_id, Report.week_start.desc(), Report.version.desc())
+# The reports of the plans' tasks from the floor's week on; the older ones of some tasks.
+_RECENT_FILINGS = _FILING.where(
+    Report.task_id.in_(select(Task.id).where(Task.plan_id.in_(_PLANS))),
+    Report.week_start >= bindparam("floor", type_=Report.week_start.type),
+).order_by(*_NEWEST_FIRST)
+_OLDER_FILINGS = _FILING.where(
+    Report.task_id.in_(bindparam("tasks", expanding=True)),
+    Report.week_start < bindparam("floor", type_=Report.week_start.type),
+).order_by(*_NEWEST_FIRST)
 
 
 @dataclass
@@ -478,7 +612,10 @@ class LightInputs:
 
     def due_on(self, task: TaskRow, day: date) -> date | None:
         """The deadline in force on `day`: the latest extension approved by then, else the plan's."""
-        approved = [item for item in self.extensions.get(task.id, ()) if item[0] <= day]
+        extended = self.extensions.get(task.id)
+        if not extended:
+            return task.due_date
+        approved = [item for item in extended if item[0] <= day]
         return (max(approved)[2] if approved else None) or task.due_date
 
     def filings(self, session: Session, world: World, before: datetime) -> Filings:
@@ -505,28 +642,15 @@ def _light_inputs(session: Session, world: World) -> LightInputs:
     for plan in world.plans:
         starts[plan.id] = reporting_start(plan.issued_on, plan.period_start, plan.imported_at, cadence)
     rows = [Expected(task.id, starts[task.plan_id], task.completed_on) for task in supervised]
-    ids = [task.id for task in supervised]
-    narrow = ids if len(ids) <= _IN_CHUNK else None  # else read every task's and keep the world's
+    wanted = {task.id for task in supervised}
     extensions: dict[int, list[tuple[date, int, date]]] = defaultdict(list)
     milestones: dict[int, list[MilestonePoint]] = defaultdict(list)
-    if ids:
-        wanted = set(ids)
-        query = select(Extension.task_id, Extension.decided_on, Extension.id, Extension.requested_due_date).where(
-            Extension.status == ExtensionStatus.APPROVED
-        )
-        if narrow is not None:
-            query = query.where(Extension.task_id.in_(narrow))
-        for task_id, decided_on, extension_id, requested in column_rows(session, query):
-            if task_id in wanted and decided_on is not None:
-                extensions[task_id].append((decided_on, extension_id, requested))
-        query = select(Milestone.task_id, Milestone.due_date, Milestone.expected_progress, Milestone.title)
-        if narrow is not None:
-            query = query.where(Milestone.task_id.in_(narrow))
-        for task_id, due_date, expected, title in column_rows(
-            session, query.order_by(Milestone.task_id, Milestone.due_date)
-        ):
-            if task_id in wanted:
-                milestones[task_id].append(MilestonePoint(due_date, expected, title))
+    for extension in world.approved_extensions(session):
+        if extension.task_id in wanted and extension.decided_on is not None:
+            extensions[extension.task_id].append((extension.decided_on, extension.id, extension.new_due_date))
+    for task_id, due_date, expected, title in (m[1:] for m in world.milestones(session)):
+        if task_id in wanted:
+            milestones[task_id].append(MilestonePoint(due_date, expected, title))
     return LightInputs(
         supervised,
         dict(extensions),
@@ -547,27 +671,27 @@ def _lights(session: Session, world: World, day: date) -> tuple[dict[int, LightR
     filings = inputs.filings(session, world, world.rules.cadence.end_of_day(day))
     answers = _answers(session, world, inputs, filings, day)
     memo = inputs.memo(world.calendar)
-    starts: dict[int, date | None] = {}  # plan → its start
+    starts = {plan.id: plan_start(plan.issued_on, plan.period_start) for plan in world.plans}
+    progress, streaks, milestones, rules = answers.progress, answers.streaks, inputs.milestones, world.rules.lights
+    extensions = inputs.extensions
     lights, due = {}, {}
     for task in inputs.supervised:
-        plan = task.plan
-        if plan.id not in starts:
-            starts[plan.id] = plan_start(plan.issued_on, plan.period_start)
-        reported = answers.progress.get(task.id)
+        task_id = task.id
+        reported = progress.get(task_id)
         state = TaskState(
-            task_id=task.id,
+            task_id=task_id,
             deadline_kind=task.deadline_kind,
-            start=starts[plan.id] or date((task.due_date or day).year, 1, 1),
-            due=inputs.due_on(task, day),
+            start=starts[task.plan.id] or date((task.due_date or day).year, 1, 1),
+            due=inputs.due_on(task, day) if task_id in extensions else task.due_date,
             original_due=task.due_date,
             completed_on=task.completed_on,
             progress=reported[0] if reported else None,
             progress_week=reported[1] if reported else None,
-            missing_streak=answers.streaks.get(task.id, 0),
-            milestones=inputs.milestones.get(task.id, ()),
+            missing_streak=streaks.get(task_id, 0),
+            milestones=milestones.get(task_id, ()),
         )
-        lights[task.id] = judge(state, day, memo, world.rules.lights)
-        due[task.id] = state.due
+        lights[task_id] = judge(state, day, memo, rules)
+        due[task_id] = state.due
     return lights, due
 
 
@@ -579,36 +703,42 @@ def _answers(session: Session, world: World, inputs: LightInputs, filings: Filin
     if day in filings.answers:
         return filings.answers[day]
     cadence = world.rules.cadence
-    before = cadence.end_of_day(day)
+    # In UTC, as the reports' times are: comparing times of two zones costs ten times as much.
+    before = cadence.end_of_day(day).astimezone(UTC)
     late_counts = cadence.weekly.late_report_breaks_missing_streak
     rows = [row for row in inputs.expected if row.completed_on is None or row.completed_on > day]
     windows = windows_between(min(row.start for row in rows), day, world.calendar, cadence) if rows else []
-    due_at = {window.week_start: window.due_at for window in windows}
+    closes = filings.closes  # in UTC, worked out once for every day asked
+    for window in windows:
+        if window.week_start not in closes:
+            closes[window.week_start] = window.due_at.astimezone(UTC)
+    due_at = {window.week_start: closes[window.week_start] for window in windows}
 
     def newest(task_id: int) -> tuple[int, date] | None:
-        for filing in filings.by_task.get(task_id, ()):
-            if not filing.returned and filing.submitted_at < before:
-                return filing.progress, filing.week_start
+        for _task, week, progress, returned, submitted_at in filings.by_task.get(task_id, ()):
+            if not returned and submitted_at < before:
+                return progress, week
         return None
 
     def last_filed(row: Expected) -> date | None:
-        for filing in filings.by_task.get(row.task_id, ()):
-            if filing.week_start < row.start:
+        start = row.start
+        for _task, week, _progress, _returned, submitted_at in filings.by_task.get(row.task_id, ()):
+            if week < start:
                 return None  # weeks before the task's start do not count
-            due = due_at.get(filing.week_start)
-            if due is not None and filing.submitted_at < before and (late_counts or filing.submitted_at <= due):
-                return filing.week_start
+            due = due_at.get(week)
+            if due is not None and submitted_at < before and (late_counts or submitted_at <= due):
+                return week
         return None
 
-    progress = {task.id: newest(task.id) for task in inputs.supervised}
-    filed = {row.task_id: last_filed(row) for row in rows} if windows else {}
-    unknown = {
+    # A task done by the day (an annual task: possibly done another year) is lit done whatever it reported.
+    wanted = [
         task.id
         for task in inputs.supervised
-        if progress[task.id] is None
-        and task.id not in filings.whole
-        and (task.completed_on is None or task.completed_on > day or task.deadline_kind == ANNUAL)
-    }
+        if task.completed_on is None or task.completed_on > day or task.deadline_kind == ANNUAL
+    ]
+    progress = {task_id: newest(task_id) for task_id in wanted}
+    filed = {row.task_id: last_filed(row) for row in rows} if windows else {}
+    unknown = {task_id for task_id in wanted if progress[task_id] is None and task_id not in filings.whole}
     unknown.update(
         row.task_id
         for row in rows
@@ -655,46 +785,54 @@ def _reporting(session: Session, world: World, weeks: list[date]) -> Reporting:
         for row in inputs.expected
         if row.completed_on is None or row.completed_on >= first  # not completed before the first week
     ]
-    before = cadence.end_of_day(world.as_of)
+    before = cadence.end_of_day(world.as_of).astimezone(UTC)  # UTC, as the reports' times are
     filings = inputs.filings(session, world, before)
     submissions: dict[tuple[int, date], datetime]
     if first >= filings.floor:
         submissions = {}  # (task, week) → its first submission of any version
-        for task_id, reports in filings.by_task.items():
-            for filing in reports:
-                if first <= filing.week_start <= last and filing.submitted_at < before:
-                    known = submissions.get((task_id, filing.week_start))
-                    if known is None or filing.submitted_at < known:
-                        submissions[(task_id, filing.week_start)] = filing.submitted_at
+        for task_id, _start, _completed_on in rows:
+            for _task, week, _progress, _returned, submitted_at in filings.by_task.get(task_id, ()):
+                if week < first:
+                    break  # newest first: the rest are older still
+                if week <= last and submitted_at < before:
+                    known = submissions.get((task_id, week))
+                    if known is None or submitted_at < known:
+                        submissions[(task_id, week)] = submitted_at
     else:
         submissions = first_submissions(session, task_ids=None, weeks=(first, last), before=before)
-    leads: dict[int, list[int]] = defaultdict(list)  # task → its lead departments
-    for task_id in (row.task_id for row in rows):
+    weekly = [(monday, monday + timedelta(days=6), window.due_at.astimezone(UTC)) for monday, window in windows]
+    for task_id, start, completed_on in rows:
         task = world.tasks.get(task_id)
-        if task is not None:
-            leads[task_id] = [o.department_id for o in task.owners if o.role == Role.LEAD]
-    for monday, window in windows:
-        week_end = monday + timedelta(days=6)
-        for row in rows:
-            if row.start > monday or (row.completed_on is not None and row.completed_on < monday):
+        leads = [o.department_id for o in task.owners if o.role == Role.LEAD] if task is not None else []
+        if not leads:
+            continue
+        on_time = late = missing = 0
+        missed: list[tuple[date, int, str]] = []
+        for monday, week_end, due_at in weekly:
+            if start > monday or (completed_on is not None and completed_on < monday):
                 continue
-            filed_at = submissions.get((row.task_id, monday))
-            if filed_at is None and row.completed_on is not None and row.completed_on <= week_end:
-                continue  # completed that week without a report for it: nothing owed
-            status = "missing" if filed_at is None else ("on_time" if filed_at <= window.due_at else "late")
-            for department_id in leads.get(row.task_id, ()):
-                tally = counts[department_id]
-                tally.expected += 1
-                if status == "missing":
-                    tally.missing += 1
-                    misses[department_id].append((monday, row.task_id, status))
-                else:
-                    tally.filed += 1
-                    if status == "late":
-                        tally.late += 1
-                        misses[department_id].append((monday, row.task_id, status))
-                    else:
-                        tally.on_time += 1
+            filed_at = submissions.get((task_id, monday))
+            if filed_at is None:
+                if completed_on is not None and completed_on <= week_end:
+                    continue  # completed that week without a report for it: nothing owed
+                missing += 1
+                missed.append((monday, task_id, "missing"))
+            elif filed_at <= due_at:
+                on_time += 1
+            else:
+                late += 1
+                missed.append((monday, task_id, "late"))
+        if not (on_time or late or missing):
+            continue
+        for department_id in leads:  # a task with two leads counts for both
+            tally = counts[department_id]
+            tally.expected += on_time + late + missing
+            tally.filed += on_time + late
+            tally.on_time += on_time
+            tally.late += late
+            tally.missing += missing
+            if missed:
+                misses[department_id].extend(missed)
     for items in misses.values():
         items.sort(key=lambda item: (item[0], item[1]))
     return Reporting(weeks, dict(counts), dict(misses))
@@ -719,21 +857,26 @@ def _period_reports(session: Session, world: World) -> list[Report]:
     )
 
 
-def indicator_objects(session: Session, plan_ids: list[int]) -> list[Indicator]:
-    if not plan_ids:
-        return []
-    return list(
-        session.scalars(
-            select(Indicator)
-            .where(Indicator.plan_id.in_(plan_ids))
-            .options(
-                selectinload(Indicator.plan),
-                selectinload(Indicator.values),
-                selectinload(Indicator.assignments).selectinload(IndicatorDepartment.department),
-            )
-            .order_by(Indicator.plan_id, Indicator.id)
-        )
+_INDICATORS = (
+    select(Indicator)
+    .where(Indicator.plan_id.in_(_PLANS))
+    .options(
+        selectinload(Indicator.plan),
+        selectinload(Indicator.values),
+        selectinload(Indicator.assignments).selectinload(IndicatorDepartment.department),
     )
+    .order_by(Indicator.plan_id, Indicator.id)
+)
+
+
+_ANY_INDICATOR = select(Indicator.id).where(Indicator.plan_id.in_(_PLANS)).limit(1)
+
+
+def indicator_objects(session: Session, plan_ids: list[int]) -> list[Indicator]:
+    # Many scopes have none: a plain look first (loading ORM objects cost five times as much even for none).
+    if not plan_ids or not plain_rows(session, _ANY_INDICATOR, {"plans": plan_ids}):
+        return []
+    return list(session.scalars(_INDICATORS, {"plans": plan_ids}))
 
 
 def last_reports(

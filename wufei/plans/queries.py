@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Date, Select, bindparam, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from wufei.plans.models import Jurisdiction, JurisdictionLevel, Plan, PlanKind
@@ -74,16 +74,32 @@ def scope_plans(session: Session, jurisdiction: str | None, *, until: date | Non
     only its own, its cities are scopes of their own); every jurisdiction's without one. `until`:
     only plans issued by that day (or without an issue date). In id order; none for a name no
     jurisdiction has (`scope_plan_ids` refuses one)."""
+    return list(session.scalars(*scope_query(jurisdiction, until=until)))
+
+
+def scope_query(jurisdiction: str | None, *, until: date | None = None) -> tuple[Select, dict[str, Any]]:
+    """`scope_plans`' statement (SELECT plans, built once) and its parameters."""
+    query = _SCOPE[(jurisdiction is not None, until is not None)]
+    params = {"place": jurisdiction, "until": until}
+    return query, {key: value for key, value in params.items() if value is not None}
+
+
+def _scope_query(place: bool, until: bool) -> Select:
     query = select(Plan).where(Plan.kind == PlanKind.PLAN)
-    if jurisdiction is not None:
-        place = select(Jurisdiction.id).where(Jurisdiction.name == jurisdiction).scalar_subquery()
+    if place:
+        named = select(Jurisdiction.id).where(Jurisdiction.name == bindparam("place")).scalar_subquery()
         counties = select(Jurisdiction.id).where(
-            Jurisdiction.parent_id == place, Jurisdiction.level == JurisdictionLevel.COUNTY
+            Jurisdiction.parent_id == named, Jurisdiction.level == JurisdictionLevel.COUNTY
         )
-        query = query.where((Plan.jurisdiction_id == place) | Plan.jurisdiction_id.in_(counties))
-    if until is not None:
-        query = query.where(Plan.issued_on.is_(None) | (Plan.issued_on <= until))
-    return list(session.scalars(query.order_by(Plan.id)))
+        query = query.where((Plan.jurisdiction_id == named) | Plan.jurisdiction_id.in_(counties))
+    if until:
+        query = query.where(Plan.issued_on.is_(None) | (Plan.issued_on <= bindparam("until", type_=Date)))
+    return query.order_by(Plan.id)
+
+
+# `scope_plans`' statements (with a jurisdiction's name bound, with a day bound), built once: the
+# figures of every run and every page of the portal ask.
+_SCOPE = {(place, until): _scope_query(place, until) for place in (False, True) for until in (False, True)}
 
 
 def scope_plan_ids(session: Session, jurisdiction: str | None) -> list[int] | None:

@@ -32,11 +32,11 @@ from wufei.figures.codec import from_json
 from wufei.figures.common import PlanRef
 from wufei.figures.province import province_plans
 from wufei.figures.store import stored_figures
-from wufei.figures.world import ALL_SCOPE, PlanRow, World, build_world
+from wufei.figures.world import ALL_SCOPE, PlanRow, World, build_world, scope_plan_rows
 from wufei.notices.models import Audience
 from wufei.notices.service import create_intents
 from wufei.plans.models import Jurisdiction, Plan
-from wufei.plans.queries import scope_plans, supervising_jurisdictions
+from wufei.plans.queries import supervising_jurisdictions
 from wufei.points import registry
 from wufei.points.registry import CadencePoint, PointError, Scopes
 from wufei.ruleset import Ruleset
@@ -99,7 +99,7 @@ def world_for(
     elif point.scopes is Scopes.PROVINCES:
         plans = province_plans(session, scope, period)[1]
     else:
-        plans = scope_plans(session, jurisdiction, until=period.end)
+        plans = scope_plan_rows(session, jurisdiction, until=period.end)
     return build_world(
         session,
         scope=scope,
