@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
 from wufei.chinese import chinese_date
 from wufei.lights.models import LIGHT_NAMES
@@ -139,6 +139,7 @@ def build_digests(
     resolved and not in `delivered` (ids already in a dispatch). Intents are objects or mappings
     with id, kind, audience, department_id, created_on, payload, resolved_on."""
     env = env or environment()
+    chosen: dict[tuple[str, ...], Template] = {}  # the templates found for each kind, once per build
     groups: dict[tuple[str, int | None], list[Any]] = defaultdict(list)
     for intent in intents:
         if _get(intent, "resolved_on") is not None or _get(intent, "id") in delivered:
@@ -154,7 +155,7 @@ def build_digests(
             audience, audience
         )
         tag = tag_for(audience, department_id)
-        subject, body = render(env, members, day=day, audience=audience, department=department)
+        subject, body = render(env, members, day=day, audience=audience, department=department, chosen=chosen)
         digests.append(
             Digest(
                 day=day,
@@ -171,14 +172,26 @@ def build_digests(
     return digests
 
 
-def render(env: Environment, intents: list[Any], *, day: date, audience: str, department: str) -> tuple[str, str]:
-    """Subject and body: a single intent keeps its kind's subject; several get the digest subject."""
+def render(
+    env: Environment,
+    intents: list[Any],
+    *,
+    day: date,
+    audience: str,
+    department: str,
+    chosen: dict[tuple[str, ...], Template] | None = None,
+) -> tuple[str, str]:
+    """Subject and body: a single intent keeps its kind's subject; several get the digest subject.
+    `chosen`: the templates already found for a list of names (a day's digests look each up once:
+    finding one checks its file's modification time)."""
+    chosen = {} if chosen is None else chosen
+    portal = portal_url()
     sections: dict[str, list[str]] = {}
     for intent in intents:
         kind = str(_get(intent, "kind"))
-        sections.setdefault(kind, []).append(_render_kind(env, kind, "body", intent, department))
+        sections.setdefault(kind, []).append(_render_kind(env, kind, "body", intent, department, chosen, portal))
     context = {
-        "portal_url": portal_url(),
+        "portal_url": portal,
         "home": HOME_PATHS.get(audience, "/"),
         "department": department,
         # a department's liaison or leader; the office and the group are greeted by their name alone
@@ -191,28 +204,44 @@ def render(env: Environment, intents: list[Any], *, day: date, audience: str, de
         ],
     }
     if len(intents) == 1:
-        subject = _render_kind(env, str(_get(intents[0], "kind")), "subject", intents[0], department)
+        subject = _render_kind(env, str(_get(intents[0], "kind")), "subject", intents[0], department, chosen, portal)
     else:
-        subject = env.get_template("digest/subject.j2").render(context).strip()
-    body = env.get_template("digest/body.j2").render(context).strip() + "\n"
+        subject = _select(env, ("digest/subject.j2",), chosen).render(context).strip()
+    body = _select(env, ("digest/body.j2",), chosen).render(context).strip() + "\n"
     return _one_line(subject)[:200], body
 
 
-def _render_kind(env: Environment, kind: str, part: str, intent: Any, department: str) -> str:
+def _render_kind(
+    env: Environment,
+    kind: str,
+    part: str,
+    intent: Any,
+    department: str,
+    chosen: dict[tuple[str, ...], Template],
+    portal: str | None,
+) -> str:
     """With the templates the payload names (`template`: a cadence point's own words), else the
     kind's, else the default ones."""
     payload = _get(intent, "payload") or {}
-    names = [f"{payload['template']}/{part}.j2"] if payload.get("template") else []
-    template = env.select_template([*names, f"{kind}/{part}.j2", f"default/{part}.j2"])
+    names = (f"{payload['template']}/{part}.j2",) if payload.get("template") else ()
+    template = _select(env, (*names, f"{kind}/{part}.j2", f"default/{part}.j2"), chosen)
     return template.render(
         p=dict.fromkeys(PAYLOAD_FIELDS) | dict(payload),
         department=department,
         kind=kind,
         kind_name=KIND_NAMES.get(kind, kind),
         period=_get(intent, "period"),
-        portal_url=portal_url(),
+        portal_url=portal,
         light_name=LIGHT_NAMES.get(str(payload.get("light")), payload.get("light")),
     ).strip()
+
+
+def _select(env: Environment, names: tuple[str, ...], chosen: dict[tuple[str, ...], Template]) -> Template:
+    """The first of `names` that exists (`Environment.select_template`), looked up once per `chosen`."""
+    template = chosen.get(names)
+    if template is None:
+        template = chosen[names] = env.select_template(list(names))
+    return template
 
 
 def _one_line(text: str) -> str:

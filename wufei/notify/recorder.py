@@ -8,7 +8,12 @@ lease renewed and its `sending` row: `call`, which returns once that is committe
 over what is only recorded after it (the answers and the dispatch's outcome: `post`, committed
 with a later batch, at the latest when the run ends). A batch is whatever the threads handed over
 while the previous one was being written, up to BATCH items; one that holds only outcomes waits
-up to LINGER for more.
+up to LINGER for more. Outcomes are held back while threads are waiting: the writer writes the
+waiting threads' steps first and the outcomes once nobody waits (LINGER without a step), once
+BATCH of them are held, or after HOLD, so that on PostgreSQL a thread's `sending` row does not
+queue behind a round trip for outcomes (that halved the SMTP connection's idle time between
+messages). A run that dies meanwhile leaves those messages `sending`, hence `unknown`: never sent
+twice, at most HOLD's worth of them for the office to check.
 
 A step is a function applied to all of a batch's items of its kind at once (`apply(session,
 items) -> results`, set-based: a few statements for the batch, not a few per item), the kinds in
@@ -52,6 +57,7 @@ from wufei.db import make_sessionmaker
 
 BATCH = 500  # items in one transaction at most
 LINGER = 0.02  # seconds a batch of outcomes only waits for more before it is written
+HOLD = 0.1  # seconds outcomes wait at most while threads' steps keep the writer busy
 IDLE = 0.1  # seconds without a step after which the writer gives its connection back (PostgreSQL)
 
 Step = Callable[[Session, list[Any]], Sequence[Any]]  # applied to a batch's items of its kind: a result each
@@ -108,17 +114,28 @@ class Recorder:
     def _run(self) -> None:
         engine = self._engine.execution_options(isolation_level="AUTOCOMMIT") if self._autocommit else self._engine
         with make_sessionmaker(engine)() as session:
+            held: list[tuple[Step, Any, Future, bool]] = []  # outcomes, written after the waiting threads' steps
+            since = 0.0  # when the oldest of them was handed over
             stopping = False
             while not stopping:
-                batch, stopping = self._next_batch(session)
-                if batch:
-                    self._write(session, batch)
+                batch, stopping = self._next_batch(session, holding=bool(held))
+                urgent = [item for item in batch if item[3]]
+                if not held:
+                    since = time.monotonic()
+                held += [item for item in batch if not item[3]]
+                if urgent:
+                    self._write(session, urgent)
+                if held and (stopping or not urgent or len(held) >= BATCH or time.monotonic() - since >= HOLD):
+                    self._write(session, held)
+                    held = []
 
-    def _next_batch(self, session: Session) -> tuple[list[tuple[Step, Any, Future, bool]], bool]:
-        try:
-            first = self._queue.get(timeout=IDLE)
-        except queue.Empty:  # idle: the connection goes back to the pool, checked (pinged) when taken again
-            session.close()
+    def _next_batch(self, session: Session, *, holding: bool) -> tuple[list[tuple[Step, Any, Future, bool]], bool]:
+        try:  # with outcomes held, a quiet LINGER is the time to write them
+            first = self._queue.get(timeout=LINGER if holding else IDLE)
+        except queue.Empty:
+            if holding:
+                return [], False
+            session.close()  # idle: the connection goes back to the pool, checked (pinged) when taken again
             first = self._queue.get()
         if first is _STOP:
             return [], True
