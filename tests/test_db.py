@@ -7,10 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
-from wufei.db import plain_rows, transaction
+from wufei.db import insert_values, plain_rows, transaction
 from wufei.departments.models import Department, DepartmentKind
+from wufei.lights.models import LightRecord
+from wufei.lights.rules import Light
 from wufei.plans.models import Jurisdiction, Plan, PlanKind
 from wufei.reports.models import Report, ReportStatus
 from wufei.tasks.models import ListKind, Task
@@ -85,3 +87,44 @@ def test_plain_rows_gives_the_values_a_select_gives_as_plain_tuples(session):
     assert first[7] is None and second[7] == datetime(2024, 12, 7, 8, 0, tzinfo=UTC)
     assert first[8] is None
     assert plain_rows(session, statement.where(Report.progress > 100)) == []
+
+
+def test_insert_values_stores_constants_as_an_orm_insert_stores_them(session):
+    """The scan's bulk rows share constants (the day, the time computed); each is stored in the
+    form SQLAlchemy stores it (on SQLite: naive UTC text, no '+00:00'), so SQL comparing the
+    column with rows the ORM wrote orders them right."""
+    place = Jurisdiction(name="批量写入测试市", level="city")
+    session.add(place)
+    session.flush()
+    plan = Plan(jurisdiction_id=place.id, title="测试方案", kind=PlanKind.PLAN, issued_on=date(2024, 3, 1))
+    session.add(plan)
+    session.flush()
+    tasks = [
+        Task(plan_id=plan.id, list_kind=ListKind.MAIN, number=str(n), title="测试任务", deadline_kind="fixed")
+        for n in (1, 2)
+    ]
+    session.add_all(tasks)
+    session.flush()
+    at = datetime(2024, 12, 6, 17, 30, 15, 123456, tzinfo=ZoneInfo("Asia/Shanghai"))
+    session.add(
+        LightRecord(
+            task_id=tasks[0].id, as_of=date(2024, 12, 6), light=Light.GREEN, rules="", reason="", computed_at=at
+        )
+    )
+    session.flush()
+    insert_values(
+        session,
+        LightRecord.__table__,
+        ("task_id", "light", "rules", "reason"),
+        [(tasks[1].id, "green", "", "")],
+        constants={"milestone_id": None, "as_of": date(2024, 12, 6), "computed_at": at},
+    )
+    stored = session.execute(
+        text(
+            "SELECT CAST(computed_at AS TEXT), CAST(as_of AS TEXT) FROM light_history WHERE task_id IN (:a, :b)"
+            " ORDER BY task_id"
+        ),
+        {"a": tasks[0].id, "b": tasks[1].id},
+    ).all()
+    assert stored[0] == stored[1], stored
+    assert session.scalar(select(LightRecord.computed_at).where(LightRecord.task_id == tasks[1].id)) == at

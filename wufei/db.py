@@ -400,7 +400,9 @@ def insert_values(
         return
     processed: list[Any] = []
     for name, value in constants.items():
-        process = table.c[name].type.bind_processor(dialect)
+        # the dialect's own type: a TypeDecorator's generic impl leaves an aware datetime as it is,
+        # stored as text ending in '+00:00' where SQLAlchemy stores naive UTC text
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         processed.append(sqlite_text(process(value) if process else value))
     names = list(columns) + list(constants)
     statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
@@ -453,7 +455,9 @@ def copy_into(
         statement += f" RETURNING {', '.join(returning)}"
     processed = []
     for name, value in constants.items():
-        process = table.c[name].type.bind_processor(dialect)
+        # the dialect's own type: a TypeDecorator's generic impl leaves an aware datetime as it is,
+        # stored as text ending in '+00:00' where SQLAlchemy stores naive UTC text
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         processed.append(process(value) if process else value)
     with driver.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {load} ({', '.join(f'{name} {type_of(name)}' for name in columns)})")
