@@ -3,9 +3,11 @@ read it: tests/cadence/test_replay_2023.py (what the year left behind) and
 tests/lights/test_incremental_scan.py (what each working day's scan did).
 
 Hengshui's plan, an office live from 1 January 2023, generated department behaviour
-(wufei/simulate.py), every cadence point on every day as the schedules fire, bulletins included
-(Markdown only: the forms are tested apart). A year takes minutes, so it is replayed once: its
-users form one pytest-xdist group (`_SHARED_BY_GROUP` in tests/conftest.py).
+(wufei/simulate.py), every cadence point on every day as the schedules fire, bulletins included:
+each one's snapshot taken and locked, its document built and its notices made, but written in no
+form, so none of its charts is drawn (the forms and the charts are tested apart, in
+tests/bulletins). A year takes minutes, so it is replayed once: its users form one pytest-xdist
+group (`_SHARED_BY_GROUP` in tests/conftest.py).
 
 Per-day checks go in `_after_the_scan`: it runs on each working day right after the daily scan,
 before that day's other points and before the departments act, and records in a `ScanDay` what the
@@ -85,7 +87,7 @@ def replay_2023(tmp_path_factory, hengshui_template) -> Iterator[Year]:
         with make_sessionmaker(engine)() as session:
             calendar = load_calendar(session)
         simulation = Simulation(calendar=calendar, cadence=rules.cadence, year=2023)
-        run_point = command_runner(out_dir=tmp_path_factory.mktemp("bulletins"), forms=("md",))
+        run_point = command_runner(out_dir=tmp_path_factory.mktemp("bulletins"), forms=())
 
         def runner(name: str, engine_: Engine, day: date) -> dict[str, Any]:
             result = run_point(name, engine_, day)

@@ -1,6 +1,11 @@
 """`prefect deploy --all` from prefect.yaml, then a process worker runs a deployed flow.
 
-The same steps an office runs on its server (see README), against the test server."""
+The same steps an office runs on its server (see README), against the test server.
+
+Backend-independent (run once, in the SQLite pass): what it proves is prefect.yaml and a process
+worker; the deployed flow's work on the database is tested on both databases elsewhere (the daily
+scan's flow in test_cadence_flows.py, a process worker's flow run on PostgreSQL in
+test_crashed_runs.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from wufei.db import make_sessionmaker
@@ -16,6 +22,8 @@ from wufei.lights.models import LightRecord
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFECT = str(Path(sys.executable).parent / "prefect")
+
+pytestmark = pytest.mark.backend_independent
 
 
 def _prefect(*args: str, env: dict[str, str], timeout: int = 180) -> str:

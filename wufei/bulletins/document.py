@@ -8,9 +8,10 @@ database here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any, Union
 
 from wufei.chinese import chinese_date
@@ -57,15 +58,23 @@ class Table:
 
 @dataclass
 class Chart:
+    """A chart drawn when a form first asks for its `png` (the Markdown's PNG file, the HTML, the
+    Word file), not when the document is built: a document only built, or written as the annex
+    alone, draws nothing."""
+
     key: str  # file-name part: completion / lights / indicators
     title: str
-    png: bytes = b""
+    draw: Callable[[], bytes] = field(default=bytes, repr=False, compare=False)  # wufei.bulletins.charts
     number: str = ""
     type: str = "chart"
 
     @property
     def caption(self) -> str:
         return f"{self.number} {self.title}".strip()
+
+    @cached_property
+    def png(self) -> bytes:
+        return self.draw()
 
 
 Block = Union[Paragraph, Table, Chart, "Section"]

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any, Protocol
 
 from wufei.bulletins import charts
@@ -162,7 +163,7 @@ def _lights_chart(content: Content) -> Chart | None:
     """None when no month has figures yet (nothing to draw)."""
     history = [to_json(point) for point in content.history.lights]
     title = "近12个月任务亮灯情况（月末）"
-    return Chart("lights", title, charts.lights_over_time(title, history)) if history else None
+    return Chart("lights", title, partial(charts.lights_over_time, title, history)) if history else None
 
 
 def _indicator_rows(items: list[IndicatorStatus]) -> list[list[str]]:
@@ -206,7 +207,11 @@ def _indicator_section(section: Section, indicators: Indicators) -> None:
     shares = _indicator_shares(indicators.items)
     if shares:  # no chart of nothing: the table already says 暂无数据
         section.add(
-            Chart("indicators", "数值指标最新值与目标值", charts.indicator_progress("数值指标最新值与目标值", shares))
+            Chart(
+                "indicators",
+                "数值指标最新值与目标值",
+                partial(charts.indicator_progress, "数值指标最新值与目标值", shares),
+            )
         )
 
 
@@ -255,7 +260,7 @@ def _tracking_section(section: Section, tracking: IndicatorTracking) -> None:
             Chart(
                 "indicator_tracks",
                 "指标数值与序时进度轨迹",
-                charts.indicator_trajectories("指标数值与序时进度轨迹", [asdict(t) for t in charted]),
+                partial(charts.indicator_trajectories, "指标数值与序时进度轨迹", [asdict(t) for t in charted]),
             )
         )
 
@@ -493,7 +498,8 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         Chart(
             "completion",
             "各单位牵头任务完成及亮灯情况",
-            charts.lights_by_unit(
+            partial(
+                charts.lights_by_unit,
                 "各单位牵头任务完成及亮灯情况",
                 [
                     {"name": d.department, "done": d.done, "green": d.green, "yellow": d.yellow, "red": d.red}
@@ -648,7 +654,9 @@ def _score_chart(key: str, title: str, rows: Sequence[QuarterUnit | AnnualUnit])
     return Chart(
         key,
         title,
-        charts.rates_by_unit(title, [{"name": r.department, "value": r.score} for r in rows], xlabel="得分（分）"),
+        partial(
+            charts.rates_by_unit, title, [{"name": r.department, "value": r.score} for r in rows], xlabel="得分（分）"
+        ),
     )
 
 
@@ -1088,8 +1096,11 @@ def province(content: Content, snapshot_id: str, kind_cn: str) -> Document:
             Chart(
                 "scores-cities",
                 "各市得分",
-                charts.rates_by_unit(
-                    "各市得分", [{"name": r.scope, "value": r.score} for r in rows], xlabel="得分（分）"
+                partial(
+                    charts.rates_by_unit,
+                    "各市得分",
+                    [{"name": r.scope, "value": r.score} for r in rows],
+                    xlabel="得分（分）",
                 ),
             )
         )

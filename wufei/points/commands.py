@@ -57,14 +57,15 @@ def replay(
 
 def command_runner(*, out_dir: Path | None = None, force: bool = False, forms: tuple[str, ...] | None = None) -> Runner:
     """Runs each point through `runs.run_command` with the rules loaded now, once (`forms`: the
-    bulletins' forms, all four by default)."""
+    bulletins' forms, all four by default; none, `()`, issues each bulletin without writing a file)."""
     from wufei.bulletins.render import FORMS
     from wufei.ruleset import Ruleset
 
     rules = Ruleset.load()
+    written = FORMS if forms is None else forms
 
     def run(name: str, engine_: Any, day: date) -> dict[str, Any]:
-        return runs.run_command(name, engine_, day, rules=rules, force=force, out_dir=out_dir, forms=forms or FORMS)
+        return runs.run_command(name, engine_, day, rules=rules, force=force, out_dir=out_dir, forms=written)
 
     return run
 
