@@ -27,7 +27,7 @@ BENCHES = [
 
 # bench/nation.py by itself runs the full nation (300 cities × 300 tasks, five years of weekly
 # reports: docs/province.md has its times). Here it runs one a benchmark run can afford: one city
-# in each of the 31 provincial units, a year of reports (a few minutes on a loaded 2-core machine).
+# in each of the 31 provincial units, a year of reports.
 # WUFEI_BENCH_NATION_FULL=1 runs the full nation here too; any WUFEI_BENCH_* size set wins.
 AFFORDABLE = {"nation.py": {"WUFEI_BENCH_NATION_CITIES": "31", "WUFEI_BENCH_REPORTS_UNTIL": "2021-12-31"}}
 
