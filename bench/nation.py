@@ -1,12 +1,14 @@
 """The nation on one pool: a generated nation on PostgreSQL, a Prefect server, 4 process workers.
 
-Builds (once; the database is kept and reused by name) a generated nation: the national list's
-provincial units (wufei.generate.plans.national), WUFEI_BENCH_NATION_CITIES cities (default 300)
-of WUFEI_BENCH_CITY_TASKS tasks (300), imported from their plan workbooks, with weekly reports
-from the plans' issue (early 2021) to WUFEI_BENCH_REPORTS_UNTIL (2025-12-31: five years). Then
-starts a Prefect server on its own PostgreSQL database, a process work pool and
-WUFEI_BENCH_WORKERS workers (4, each running WUFEI_BENCH_WORKER_LIMIT flow runs at once, 1), and
-runs, for the first working days after the reports end, as docs/province.md tells an operator:
+Builds (once; the database is kept as a template and reused by name) a generated nation: the
+national list's provincial units (wufei.generate.plans.national), WUFEI_BENCH_NATION_CITIES cities
+(default 300) of WUFEI_BENCH_CITY_TASKS tasks (300), imported from their plan workbooks, with
+weekly reports from the plans' issue (early 2021) to WUFEI_BENCH_REPORTS_UNTIL (2025-12-31: five
+years; loaded by COPY). Each run works on a copy of it (CREATE DATABASE … TEMPLATE), so every
+run's scan is a first day's. Then starts a Prefect server on its own PostgreSQL database, a process
+work pool and WUFEI_BENCH_WORKERS workers (4, each running WUFEI_BENCH_WORKER_LIMIT flow runs at
+once, 1), and runs, for the first working day after the reports end, as docs/province.md tells an
+operator (WUFEI_BENCH_NATION_COMMANDS, comma-separated, picks some):
 
 1. the national daily scan: `fan-out/daily-scan-by-city`, one `daily-scan` run per city,
 2. the delivery of what the scan owes: `fan-out/deliver-notices-by-city`, one run per city
@@ -14,25 +16,32 @@ runs, for the first working days after the reports end, as docs/province.md tell
 3. the monthly dispatch for every city: `fan-out/monthly-dispatch-by-city` (forced), then the
    province roll-ups in the fan-out run.
 
-For each it prints the end-to-end wall time (creating the run to its end), the city runs'
-summed run time, and the peak memory of each worker: its whole process tree (the worker and the
-flow-run processes it started) and the largest single flow-run process, sampled from /proc
-every 0.2 s.
+For each it prints the end-to-end wall time (creating the run to its end); the city runs' summed
+run time and their median start-up (the worker taking the run to its flow starting: the process's
+imports); the CPU of the city runs' processes (exact, from the workers' reaped children, less the
+fan-out run's own process, sampled); the peak memory of each worker: its whole process tree (the
+worker and the flow-run processes it started) and the largest single flow-run process, sampled
+from /proc every 0.2 s; and the load average, since the machine is shared.
+WUFEI_BENCH_ENGINE_COMMAND=1 makes the pool start each run's engine directly, without the
+supervisor process Prefect 3.8 puts in front of it (docs/province.md, "Workers").
 
-    .venv/bin/python bench/nation.py          # the full nation: the build alone takes an hour or more
-    WUFEI_BENCH_NATION_CITIES=60 WUFEI_BENCH_REPORTS_UNTIL=2021-12-31 .venv/bin/python bench/nation.py
+    .venv/bin/python bench/nation.py          # the full nation (docs/province.md has its times)
+    .venv/bin/python bench/run.py nation.py   # 31 cities, a year of reports: what `make bench` runs
+    WUFEI_BENCH_NATION_CITIES=8 WUFEI_BENCH_REPORTS_UNTIL=2021-03-31 .venv/bin/python bench/nation.py
 """
 
 from __future__ import annotations
 
+import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +63,9 @@ from wufei.generate.load import import_files  # noqa: E402
 from wufei.generate.reports import load_weekly_reports  # noqa: E402
 
 PREFECT = str(Path(sys.executable).parent / "prefect")
+COMMANDS = {"daily-scan": {}, "deliver-notices": {}, "monthly-dispatch": {"force": True}}  # in this order
 PAGE = os.sysconf("SC_PAGE_SIZE")
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _sizes() -> dict[str, Any]:
@@ -64,6 +75,7 @@ def _sizes() -> dict[str, Any]:
         "until": date.fromisoformat(os.environ.get("WUFEI_BENCH_REPORTS_UNTIL", "2025-12-31")),
         "workers": env_int("WUFEI_BENCH_WORKERS", 4),
         "limit": env_int("WUFEI_BENCH_WORKER_LIMIT", 1),
+        "commands": os.environ.get("WUFEI_BENCH_NATION_COMMANDS", ",".join(COMMANDS)).split(","),
     }
 
 
@@ -98,14 +110,18 @@ def _build(server: str, sizes: dict[str, Any], folder: Path) -> str:
     results = import_files(engine, plans.write_files(spec, folder))
     imported = time.perf_counter() - started
     tasks = sum(s.counts.get("tasks", 0) for r in results for s in r.plans)
+    import_load = os.getloadavg()[0]
+    loading = time.perf_counter()
     loaded = load_weekly_reports(engine, cadence=CadenceConfig.load(), seed=1, until=sizes["until"])
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE nation_built (built_at timestamp DEFAULT now())"))
     engine.dispose()
     print(
         f"nation database {name}: {len(spec)} provincial units, {sizes['cities']} cities, {tasks:,} tasks "
-        f"imported in {imported:.0f} s; {loaded.get('reports', 0):,} weekly reports loaded, "
-        f"{time.perf_counter() - started:.0f} s in all"
+        f"imported from their workbooks in {imported:.0f} s (load {import_load:.1f}); "
+        f"{loaded.get('reports', 0):,} weekly reports loaded in {time.perf_counter() - loading:.0f} s "
+        f"(load {os.getloadavg()[0]:.1f}); {time.perf_counter() - started:.0f} s in all",
+        flush=True,
     )
     return url
 
@@ -124,6 +140,27 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _cpu(pid: int) -> tuple[float, float]:
+    """CPU seconds (user + system) of process `pid` itself, and of its finished children it has
+    waited for (theirs included): for a worker, every flow-run process it started."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0, 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS, (int(fields[13]) + int(fields[14])) / TICKS
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and of its live descendants (the Prefect server and its API process)."""
+    total, stack = 0.0, [pid]
+    while stack:
+        current = stack.pop()
+        total += sum(_cpu(current))
+        stack += _children(current)
+    return total
+
+
 def _rss(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/statm") as handle:
@@ -133,32 +170,44 @@ def _rss(pid: int) -> int:
 
 
 class TreeSampler:
-    """Peak RSS of each worker's process tree and of its largest flow-run process."""
+    """Peak RSS of each worker's process tree and of its largest flow-run process; the CPU of the
+    flow-run processes each worker started (exact, from the worker's reaped children) and of each
+    one's tree by its top process's pid (the run's `infrastructure_pid`), sampled every 0.2 s."""
 
     def __init__(self, workers: dict[str, int]) -> None:
         self.workers = workers
         self.tree_peak = dict.fromkeys(workers, 0)
         self.run_peak = dict.fromkeys(workers, 0)
+        self.run_cpu: dict[int, float] = {}  # a flow run's top process (pid) → CPU of its tree
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
     def __enter__(self) -> TreeSampler:
+        self._cpu_before = {name: _cpu(pid)[1] for name, pid in self.workers.items()}
         self._thread.start()
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        time.sleep(1)  # the last flow-run processes are reaped by their worker
+        self.runs_cpu = {name: _cpu(pid)[1] - self._cpu_before[name] for name, pid in self.workers.items()}
 
     def _loop(self) -> None:
         while not self._stop.wait(0.2):
             for name, pid in self.workers.items():
-                descendants, stack = [], _children(pid)
-                while stack:
-                    child = stack.pop()
-                    descendants.append(child)
-                    stack += _children(child)
-                sizes = [_rss(child) for child in descendants]
+                every = []
+                for top in _children(pid):
+                    tree, stack = [top], _children(top)
+                    while stack:
+                        child = stack.pop()
+                        tree.append(child)
+                        stack += _children(child)
+                    own, reaped = _cpu(top)
+                    used = own + reaped + sum(_cpu(child)[0] for child in tree[1:])
+                    self.run_cpu[top] = max(self.run_cpu.get(top, 0.0), used)
+                    every += tree
+                sizes = [_rss(child) for child in every]
                 self.tree_peak[name] = max(self.tree_peak[name], _rss(pid) + sum(sizes))
                 self.run_peak[name] = max([self.run_peak[name], *sizes])
 
@@ -204,6 +253,37 @@ def _city_runs(api: str, command: str, day: str) -> list[dict[str, Any]]:
             return runs
 
 
+def _pool_template(tmp: Path, env: dict[str, str]) -> list[str]:
+    """With WUFEI_BENCH_ENGINE_COMMAND=1, a pool whose workers start each flow run's engine
+    directly (`python -m prefect.engine`, the pool's `command`), without the workspace supervisor
+    process Prefect 3.8 puts in front of it by default; otherwise the default pool."""
+    if os.environ.get("WUFEI_BENCH_ENGINE_COMMAND", "") in ("", "0"):
+        return []
+    done = subprocess.run(
+        [PREFECT, "work-pool", "get-default-base-job-template", "--type", "process"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    template = json.loads(done.stdout)
+    template["variables"]["properties"]["command"]["default"] = f"{sys.executable} -m prefect.engine"
+    path = tmp / "process-pool.json"
+    path.write_text(json.dumps(template))
+    print("pool: each flow run's engine started directly (no supervisor process)")
+    return ["--base-job-template", str(path)]
+
+
+def _start_up(api: str, run: dict[str, Any]) -> float:
+    """Seconds from the worker taking the run (Pending) to its flow starting (Running): the
+    flow-run process's start-up (the supervisor, the engine, the entrypoint's imports)."""
+    states = httpx.get(f"{api}/flow_run_states/", params={"flow_run_id": run["id"]}, timeout=30).raise_for_status()
+    stamps = {state["type"]: state["timestamp"] for state in sorted(states.json(), key=lambda s: s["timestamp"])}
+    if "PENDING" not in stamps or "RUNNING" not in stamps:
+        return float("nan")
+    return (datetime.fromisoformat(stamps["RUNNING"]) - datetime.fromisoformat(stamps["PENDING"])).total_seconds()
+
+
 def main() -> None:
     sizes = _sizes()
     server = postgres_server()
@@ -211,7 +291,10 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        url = _build(server, sizes, tmp / "nation")
+        built = _build(server, sizes, tmp / "nation")
+        # Each run works on a copy: the built nation stays as it was built, and every run's scan is a first day's.
+        copy = f"{built.rsplit('/', 1)[1]}_run_{os.getpid()}"
+        url = f"{server}/{copy}"
         day = sizes["until"] + timedelta(days=1)
         calendar = WorkCalendar()
         while not calendar.is_workday(day):
@@ -219,6 +302,9 @@ def main() -> None:
         prefect_db = f"prefect_nation_{os.getpid()}"
         admin = _admin(server)
         with admin.connect() as connection:
+            started = time.perf_counter()
+            connection.execute(text(f'CREATE DATABASE "{copy}" TEMPLATE "{built.rsplit("/", 1)[1]}"'))
+            print(f"copied for this run in {time.perf_counter() - started:.0f} s")
             connection.execute(text(f'CREATE DATABASE "{prefect_db}"'))
         port = _free_port()
         api = f"http://127.0.0.1:{port}/api"
@@ -252,7 +338,9 @@ def main() -> None:
             return process
 
         try:
-            start("server", "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-services", "--no-ui")
+            server_pid = start(
+                "server", "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-services", "--no-ui"
+            ).pid
             deadline = time.monotonic() + 120
             while True:
                 try:
@@ -262,8 +350,9 @@ def main() -> None:
                     if time.monotonic() > deadline:
                         raise
                 time.sleep(0.5)
+            pool = ["work-pool", "create", "wufei", "--type", "process", *_pool_template(tmp, env)]
             subprocess.run(
-                [PREFECT, "--no-prompt", "work-pool", "create", "wufei", "--type", "process"],
+                [PREFECT, "--no-prompt", *pool],
                 env=env,
                 check=True,
                 capture_output=True,
@@ -291,8 +380,15 @@ def main() -> None:
                 f"{sizes['workers']} process workers × {sizes['limit']} slot(s); day {day.isoformat()}; "
                 f"PostgreSQL for wufei and Prefect; load average {os.getloadavg()[0]:.1f}"
             )
-            print(f"{'what':<34}{'wall':>9}{'city runs':>11}{'summed':>10}  peak RSS per worker (tree / largest run)")
-            for command, extra in (("daily-scan", {}), ("deliver-notices", {}), ("monthly-dispatch", {"force": True})):
+            print(
+                "per command: end-to-end wall; the city runs, their run time summed and their median start-up\n"
+                "(the worker taking a run to its flow starting); the CPU of the city runs' processes (supervisor and\n"
+                "engine) in all and per run, the fan-out run's and the Prefect server's; peak RSS per worker (its\n"
+                "process tree / its largest flow-run process); the 1-minute load average at the end"
+            )
+            for command in sizes["commands"]:
+                extra = COMMANDS[command]
+                server_before = _tree_cpu(server_pid)
                 with TreeSampler(workers) as sampler:
                     started = time.perf_counter()
                     run_id = _create_run(
@@ -300,14 +396,26 @@ def main() -> None:
                     )
                     finished = _wait(api, run_id)
                     wall = time.perf_counter() - started
+                load = os.getloadavg()[0]
+                server_cpu = _tree_cpu(server_pid) - server_before
                 cities = _city_runs(api, command, day.isoformat())
                 summed = sum(run.get("total_run_time") or 0 for run in cities)
+                start_up = statistics.median(_start_up(api, run) for run in cities) if cities else float("nan")
+                # The fan-out's own process polls its cities for as long as they run: left out.
+                fan_out_cpu = sampler.run_cpu.get(int(finished.get("infrastructure_pid") or 0), 0.0)
+                cpu = sum(sampler.runs_cpu.values()) - fan_out_cpu
                 memory = ", ".join(
-                    f"{sampler.tree_peak[name] / 2**20:.0f}/{sampler.run_peak[name] / 2**20:.0f} MiB"
-                    for name in workers
+                    f"{sampler.tree_peak[name] / 2**20:.0f}/{sampler.run_peak[name] / 2**20:.0f}" for name in workers
                 )
                 state = "" if finished["state_type"] == "COMPLETED" else f"  ({finished['state_type']})"
-                print(f"{command + ' (fan-out)':<34}{wall:>8.1f}s{len(cities):>11}{summed:>9.0f}s  {memory}{state}")
+                print(
+                    f"{command} (fan-out): wall {wall:.1f} s, {len(cities)} city runs, run time {summed:.0f} s summed, "
+                    f"start-up {start_up:.1f} s (median); CPU {cpu:.0f} s, "
+                    f"{cpu / max(len(cities), 1):.2f} s a city run (fan-out {fan_out_cpu:.0f} s, Prefect server "
+                    f"{server_cpu:.0f} s); "
+                    f"peak RSS {memory} MiB; load {load:.1f}{state}",
+                    flush=True,
+                )
         finally:
             for process in reversed(processes):
                 if process.poll() is None:
@@ -319,6 +427,7 @@ def main() -> None:
                     process.kill()
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{prefect_db}" WITH (FORCE)'))
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)'))
             admin.dispose()
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from prefect import Flow, serve
 from prefect.schedules import Cron
 
-from flows import cadence, notify
+from flows import cadence, notify, points
 from flows.crashes import ensure_crash_handling
 from wufei.cadence.config import CadenceConfig
 from wufei.points import registry
@@ -33,7 +33,7 @@ def deployments() -> dict[str, tuple[Flow[..., Any], str]]:
         "weekly-report": (cadence.weekly_report, "0 9 * * *"),
         **{
             point.command: (
-                cadence.POINT_FLOWS.get(point.command) or cadence.point_flow(point),
+                points.POINT_FLOWS.get(point.command) or points.point_flow(point),
                 point.cron or "0 10 * * *",
             )
             for point in registry.scheduled()

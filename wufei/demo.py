@@ -230,7 +230,7 @@ def _start_prefect_server() -> threading.Thread | None:
 def _replay(engine, prefect_server: threading.Thread | None = None) -> list[str]:
     """The year, day by day; returns the ids of the Prefect flow runs (the first waits for
     `prefect_server` to have started)."""
-    from flows import cadence as cadence_flows
+    from flows import points as point_flows
     from wufei.calendar.service import load_calendar
     from wufei.db import make_sessionmaker, transaction
     from wufei.notify.runs import scheduled_delivery
@@ -247,7 +247,7 @@ def _replay(engine, prefect_server: threading.Thread | None = None) -> list[str]
     )
     run_point = command_runner()
     period_flows = {
-        point.command: (point, cadence_flows.POINT_FLOWS[point.command])
+        point.command: (point, point_flows.POINT_FLOWS[point.command])
         for point in registry.scheduled()
         if point.command is not None
     }

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from flows import cadence
+from flows import cadence, points
 from wufei.bulletins.models import Snapshot
 from wufei.db import make_sessionmaker
 from wufei.figures.models import PeriodFigures
@@ -62,8 +62,8 @@ def test_weekly_report_counts_the_closed_week(prefect_server, flow_database):
 
 def test_period_flows_run_on_their_working_day_and_store_figures_once(prefect_server, flow_database):
     # 2024-06-05 is the 3rd working day of June (the 3rd is a Monday): May's dispatch.
-    assert cadence.monthly_dispatch(as_of="2024-06-04")["skipped"]
-    monthly = cadence.monthly_dispatch(as_of="2024-06-05")
+    assert points.monthly_dispatch(as_of="2024-06-04")["skipped"]
+    monthly = points.monthly_dispatch(as_of="2024-06-05")
     assert monthly["period"] == "2024-05" and monthly["scopes"] == ["衡水市"]
     # …and issues the bulletin in every form, from a locked snapshot (the run again rewrites it)
     written = {Path(path).name for path in monthly["bulletins"]}
@@ -73,7 +73,7 @@ def test_period_flows_run_on_their_working_day_and_store_figures_once(prefect_se
         "monthly-2024-05.docx",
         "monthly-2024-05-annex.xlsx",
     } <= written
-    again = cadence.monthly_dispatch(as_of="2024-06-05")
+    again = points.monthly_dispatch(as_of="2024-06-05")
     assert _count(flow_database, PeriodFigures) == 1
     assert {Path(path).name for path in again["bulletins"]} == written
     with make_sessionmaker(flow_database)() as session:
@@ -81,9 +81,9 @@ def test_period_flows_run_on_their_working_day_and_store_figures_once(prefect_se
         assert {(s.kind, s.scope) for s in snapshots} == {("monthly", "衡水市"), ("province_monthly", "河北省")}
         assert all(s.locked_at is not None and s.period == "2024-05" for s in snapshots)
 
-    assert cadence.quarterly_circular(as_of="2024-07-01", force=True)["period"] == "2024-Q2"
-    assert cadence.half_year_review(as_of="2024-07-01", force=True)["period"] == "2024-H1"
-    assert cadence.annual_assessment(as_of="2024-01-22", force=True)["period"] == "2023"
+    assert points.quarterly_circular(as_of="2024-07-01", force=True)["period"] == "2024-Q2"
+    assert points.half_year_review(as_of="2024-07-01", force=True)["period"] == "2024-H1"
+    assert points.annual_assessment(as_of="2024-01-22", force=True)["period"] == "2023"
     assert _count(flow_database, PeriodFigures) == 4
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from flows import cadence
+from flows import cadence, points
 from flows.deployments import SERVED, deployments, runner_deployments
 from wufei.cadence.config import CadenceConfig
 from wufei.points import registry
@@ -32,7 +32,8 @@ def test_prefect_yaml_declares_every_served_deployment_with_the_same_schedule():
         assert schedule == {"cron": cron, "timezone": ZONE}
         module, function = declared[name]["entrypoint"].split(":")
         assert module == flow.fn.__module__.replace(".", "/") + ".py" and function == flow.fn.__name__
-        assert getattr(cadence if module == "flows/cadence.py" else None, function, flow) is flow
+        module_object = {"flows/cadence.py": cadence, "flows/points.py": points}.get(module)
+        assert getattr(module_object, function, flow) is flow
 
 
 def test_every_cadence_point_that_runs_by_itself_has_its_flow_and_deployment():
@@ -40,7 +41,7 @@ def test_every_cadence_point_that_runs_by_itself_has_its_flow_and_deployment():
     for point in registry.scheduled():
         flow, cron = deployments()[point.command]
         assert flow.name == point.command and cron == point.cron
-        assert declared[point.command]["entrypoint"] == f"flows/cadence.py:{point.command.replace('-', '_')}"
+        assert declared[point.command]["entrypoint"] == f"flows/points.py:{point.command.replace('-', '_')}"
     followers = {p.name for p in registry.points() if p.follows}
     assert followers == {
         "self_assessment",

@@ -156,8 +156,8 @@ def test_a_point_declared_in_one_module_runs_end_to_end_through_the_registry(spe
     assert (tmp_path / "cli" / "衡水市" / "special-review-2024-05.md").read_text(encoding="utf-8") == text
 
     # Its flow and deployment come from the registry.
-    from flows.cadence import point_flow
     from flows.deployments import deployments
+    from flows.points import point_flow
 
     flow, cron = deployments()["special-review"]
     assert (flow.name, cron) == ("special-review", "0 11 * * *")

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -31,7 +31,6 @@ from wufei.chinese import chinese_datetime, week_label, week_start
 from wufei.db import transaction, without_jit
 from wufei.escalation.service import EscalationDays, scan
 from wufei.figures.store import store_figures
-from wufei.figures.world import World
 from wufei.indicators.reminders import remind_indicators
 from wufei.lights.rules import TaskState
 from wufei.lights.service import escalation_due, scan_lights, schedule_escalation, tasks_to_judge
@@ -40,12 +39,15 @@ from wufei.notices.service import create_intents
 from wufei.plans.models import Jurisdiction, JurisdictionLevel, Plan
 from wufei.plans.queries import jurisdiction_named, scope_plan_ids, supervising_jurisdictions
 from wufei.points import registry
-from wufei.points.issue import Issued, issue_bulletins, issue_run, scopes, world_for
 from wufei.points.registry import CadencePoint, Scopes
 from wufei.reports.models import Report
 from wufei.reports.service import compliance, missing_streaks_on, open_task_leads
 from wufei.ruleset import Ruleset
 from wufei.tasks.milestones import ensure_milestones
+
+if TYPE_CHECKING:
+    from wufei.figures.world import World
+    from wufei.points.issue import Issued
 
 DAILY_SCAN, WEEKLY_REPORT = "daily-scan", "weekly-report"
 DELIVER_NOTICES = "deliver-notices"  # not a cadence point, but fanned out like one (flows/notify.py)
@@ -277,14 +279,14 @@ def fan_out(
     run; `within` a province: its cities and its own plans). Nothing on a day the command would
     skip anyway (a daily scan on a rest day, a period point off its run day unless `force`), so a
     nation's pool does not start three hundred runs to do nothing."""
-    fanned = [*commands(), DELIVER_NOTICES]
-    if command not in fanned:
-        raise ValueError(f"unknown cadence command {command!r} (one of {', '.join(fanned)})")
+    daily = (DAILY_SCAN, WEEKLY_REPORT, DELIVER_NOTICES)
+    if command not in daily and command not in commands():  # the registry (every bulletin builder) only if needed
+        raise ValueError(f"unknown cadence command {command!r} (one of {', '.join([*commands(), DELIVER_NOTICES])})")
     with transaction(engine) as session:
         calendar = load_calendar(session)
         if command == DAILY_SCAN and not calendar.is_workday(day):
             return FanOut(command, day, skipped="非工作日")
-        point = None if command in (DAILY_SCAN, WEEKLY_REPORT, DELIVER_NOTICES) else registry.point(command)
+        point = None if command in daily else registry.point(command)
         if point is not None and not force and not point.runs_on(day, calendar, rules.cadence):
             return FanOut(command, day, skipped="今日不是该环节的运行日")
     parameters: dict[str, Any] = {"as_of": day.isoformat()} | ({"force": True} if point is not None and force else {})
@@ -310,6 +312,8 @@ def issue_rollups(
     scoped, leave them out."""
     if command in (DAILY_SCAN, WEEKLY_REPORT, DELIVER_NOTICES):
         return []
+    from wufei.points.issue import issue_bulletins, scopes  # bulletins: not for a daily scan's process
+
     point = registry.point(command)
     issued: list[Issued] = []
     for follower in registry.followers(point.name):
@@ -435,6 +439,8 @@ def run_point(
     jurisdiction with plans (or of `jurisdiction`), built once, its figures computed and stored,
     then the bulletins issued from the same worlds (`wufei.points.issue.issue_run`: into
     `out_dir`, default WUFEI_BULLETIN_DIR)."""
+    from wufei.points.issue import issue_run, world_for  # bulletins: not for a daily scan's process
+
     with transaction(engine) as session:
         calendar = load_calendar(session)
         if not force and not point.runs_on(as_of, calendar, rules.cadence):
