@@ -26,8 +26,8 @@ BENCHES = [
 ]
 
 # bench/nation.py by itself runs the full nation (300 cities × 300 tasks, five years of weekly
-# reports: docs/province.md has its times). Here it runs one a benchmark run can afford: one city
-# in each of the 31 provincial units, a year of reports.
+# reports: docs/province.md has its times). Here it runs one a benchmark run can afford: 31 cities
+# of the national list (over 16 provincial units), a year of reports.
 # WUFEI_BENCH_NATION_FULL=1 runs the full nation here too; any WUFEI_BENCH_* size set wins.
 AFFORDABLE = {"nation.py": {"WUFEI_BENCH_NATION_CITIES": "31", "WUFEI_BENCH_REPORTS_UNTIL": "2021-12-31"}}
 
