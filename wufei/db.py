@@ -354,6 +354,23 @@ def insert_rows(
     connection.execute(statement, {"rows": payload})
 
 
+_BIND_PROCESSORS: dict[tuple[str, str, str], Any] = {}  # (dialect, table, column): its bind processor or None
+
+
+def driver_value(dialect: Any, column: Any, value: Any) -> Any:
+    """`value` as the driver takes it for `column` (a table's Column), converted as SQLAlchemy binds
+    it: through the dialect's own type (a TypeDecorator's generic impl leaves an aware datetime as
+    it is, stored on SQLite as text ending in '+00:00' where SQLAlchemy stores naive UTC text, and
+    lease fences compare that text). For statements sent to the DBAPI connection directly."""
+    if value is None:
+        return None
+    key = (dialect.name, column.table.name, column.name)
+    if key not in _BIND_PROCESSORS:
+        _BIND_PROCESSORS[key] = column.type.dialect_impl(dialect).bind_processor(dialect)
+    process = _BIND_PROCESSORS[key]
+    return process(value) if process is not None else value
+
+
 def sqlite_text(value: Any) -> Any:
     """A datetime as the text sqlite3's default adapter stores for it (`isoformat(" ")`), once for
     a value every row of a batch shares instead of once per row; other values as they are."""
@@ -398,12 +415,7 @@ def insert_values(
                 update=update,
             )
         return
-    processed: list[Any] = []
-    for name, value in constants.items():
-        # the dialect's own type: a TypeDecorator's generic impl leaves an aware datetime as it is,
-        # stored as text ending in '+00:00' where SQLAlchemy stores naive UTC text
-        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        processed.append(sqlite_text(process(value) if process else value))
+    processed = [sqlite_text(driver_value(dialect, table.c[name], value)) for name, value in constants.items()]
     names = list(columns) + list(constants)
     statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     if unique:
@@ -453,12 +465,7 @@ def copy_into(
         statement += " DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in update) if update else " DO NOTHING"
     if returning:
         statement += f" RETURNING {', '.join(returning)}"
-    processed = []
-    for name, value in constants.items():
-        # the dialect's own type: a TypeDecorator's generic impl leaves an aware datetime as it is,
-        # stored as text ending in '+00:00' where SQLAlchemy stores naive UTC text
-        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        processed.append(process(value) if process else value)
+    processed = [driver_value(dialect, table.c[name], value) for name, value in constants.items()]
     with driver.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {load} ({', '.join(f'{name} {type_of(name)}' for name in columns)})")
         with cursor.copy(f"COPY {load} ({', '.join(columns)}) FROM STDIN") as copy:

@@ -59,7 +59,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.elements import ColumnElement
 
-from wufei.db import Base, table_of, utcnow
+from wufei.db import Base, driver_value, table_of, utcnow
 from wufei.departments.models import Department
 from wufei.lights.models import LightRecord
 from wufei.notices.models import NoticeIntent, NoticeKind
@@ -557,21 +557,9 @@ def _driver(session: Session) -> tuple[Any, bool]:
     return connection.connection.driver_connection, connection.dialect.name == "postgresql"
 
 
-_BINDS: dict[tuple[str, str, str], Callable[[Any], Any] | None] = {}
-
-
 def _bound(session: Session, table: str, column: str, value: Any) -> Any:
-    """`value` as the driver takes it for `table.column`, converted as SQLAlchemy would bind it
-    (on SQLite a timestamp is the text `2024-06-03 01:00:00.000000`, which fences compare)."""
-    if value is None:
-        return None
-    dialect = session.get_bind().dialect
-    key = (dialect.name, table, column)
-    if key not in _BINDS:
-        kind = Base.metadata.tables[table].c[column].type
-        _BINDS[key] = kind.dialect_impl(dialect).bind_processor(dialect)
-    process = _BINDS[key]
-    return process(value) if process is not None else value
+    """`value` as the driver takes it for `table.column` (`wufei.db.driver_value`)."""
+    return driver_value(session.get_bind().dialect, Base.metadata.tables[table].c[column], value)
 
 
 def _sync_loaded(session: Session, written: dict[int, dict[str, Any]]) -> None:
