@@ -122,6 +122,36 @@ def db_upgrade() -> None:
     click.echo(f"数据库已是最新版本：{engine.url.render_as_string(hide_password=True)}")
 
 
+@main.group("config")
+def config_group() -> None:
+    """规则配置（WUFEI_CONFIG_DIR 中办公室的文件与随附默认）"""
+
+
+@config_group.command("check")
+def config_check() -> None:
+    """检查规则文件：读的是哪一份、能否读取，以及办公室文件可能没想到的后果"""
+    from wufei.ruleset import check_rule_files
+
+    checks, unread = check_rule_files()
+    for check in checks:
+        if not check.office:
+            source = "随附默认"
+        else:
+            source = "办公室文件，叠加在随附默认之上" if check.layered else "办公室文件，整份替换随附默认"
+        click.echo(f"{check.name}  {source}  {check.path}")
+        if check.error is not None:
+            click.echo(f"  错误：{check.error}")
+        for advisory in check.advisories:
+            click.echo(f"  提醒：{advisory}")
+    for name in unread:
+        click.echo(f"{name}  WUFEI_CONFIG_DIR 中的这个文件不是规则文件，不会被读取（文件名写错了吗？）")
+    errors = sum(check.error is not None for check in checks)
+    if errors:
+        raise click.ClickException(f"{errors} 个规则文件有错误，督查督办流程无法启动")
+    advisories = sum(len(check.advisories) for check in checks) + len(unread)
+    click.echo(f"全部 {len(checks)} 个规则文件可读取" + (f"，{advisories} 条提醒" if advisories else ""))
+
+
 @main.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出每个文件的结果")
