@@ -675,20 +675,22 @@ def _lights(session: Session, world: World, day: date) -> tuple[dict[int, LightR
     progress, streaks, milestones, rules = answers.progress, answers.streaks, inputs.milestones, world.rules.lights
     extensions = inputs.extensions
     lights, due = {}, {}
+    none = (None, None)
     for task in inputs.supervised:
         task_id = task.id
-        reported = progress.get(task_id)
+        progress_now, week = progress.get(task_id, none)
+        # By position, in TaskState's order: keywords take twice as long, and a bulletin builds one a task and day.
         state = TaskState(
-            task_id=task_id,
-            deadline_kind=task.deadline_kind,
-            start=starts[task.plan.id] or date((task.due_date or day).year, 1, 1),
-            due=inputs.due_on(task, day) if task_id in extensions else task.due_date,
-            original_due=task.due_date,
-            completed_on=task.completed_on,
-            progress=reported[0] if reported else None,
-            progress_week=reported[1] if reported else None,
-            missing_streak=streaks.get(task_id, 0),
-            milestones=milestones.get(task_id, ()),
+            task_id,
+            task.deadline_kind,
+            starts[task.plan.id] or date((task.due_date or day).year, 1, 1),  # start
+            inputs.due_on(task, day) if task_id in extensions else task.due_date,  # due, as in force
+            task.due_date,  # original_due
+            task.completed_on,
+            progress_now,
+            week,  # progress_week
+            streaks.get(task_id, 0),  # missing_streak
+            milestones.get(task_id, ()),
         )
         lights[task_id] = judge(state, day, memo, rules)
         due[task_id] = state.due
