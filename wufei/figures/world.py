@@ -543,7 +543,6 @@ class Filings:
     by_task: dict[int, list[Filing]]
     whole: set[int] = field(default_factory=set)
     answers: dict[date, Answers] = field(default_factory=dict)
-    closes: dict[date, datetime] = field(default_factory=dict)  # week → when its window closes, in UTC
 
     @classmethod
     def read(cls, session: Session, world: World, inputs: LightInputs, until: datetime) -> Filings:
@@ -710,11 +709,7 @@ def _answers(session: Session, world: World, inputs: LightInputs, filings: Filin
     late_counts = cadence.weekly.late_report_breaks_missing_streak
     rows = [row for row in inputs.expected if row.completed_on is None or row.completed_on > day]
     windows = windows_between(min(row.start for row in rows), day, world.calendar, cadence) if rows else []
-    closes = filings.closes  # in UTC, worked out once for every day asked
-    for window in windows:
-        if window.week_start not in closes:
-            closes[window.week_start] = window.due_at.astimezone(UTC)
-    due_at = {window.week_start: closes[window.week_start] for window in windows}
+    due_at = {window.week_start: window.due_at_utc for window in windows}
 
     def newest(task_id: int) -> tuple[int, date] | None:
         for _task, week, progress, returned, submitted_at in filings.by_task.get(task_id, ()):
@@ -802,7 +797,7 @@ def _reporting(session: Session, world: World, weeks: list[date]) -> Reporting:
                         submissions[(task_id, week)] = submitted_at
     else:
         submissions = first_submissions(session, task_ids=None, weeks=(first, last), before=before)
-    weekly = [(monday, monday + timedelta(days=6), window.due_at.astimezone(UTC)) for monday, window in windows]
+    weekly = [(monday, monday + timedelta(days=6), window.due_at_utc) for monday, window in windows]
     for task_id, start, completed_on in rows:
         task = world.tasks.get(task_id)
         leads = [o.department_id for o in task.owners if o.role == Role.LEAD] if task is not None else []
