@@ -128,17 +128,21 @@ class EnumText(TypeDecorator):
         return member if member is not None else self.enum(value)  # type: ignore[return-value]
 
     def result_processor(self, dialect: Any, coltype: Any) -> Any:
-        # The lookup itself, not TypeDecorator's wrapper around process_result_value (a third of
-        # the time of reading a task's owners).
-        members, enum = self.enum._value2member_map_, self.enum
+        # A dict's own lookup, not TypeDecorator's wrapper around process_result_value (a third of
+        # the time of reading a task's owners) nor a Python function (half of what is left).
+        return _Members(self.enum).__getitem__
 
-        def process(value: Any) -> StrEnum | None:
-            if value is None:
-                return None
-            member = members.get(value)
-            return member if member is not None else enum(value)  # type: ignore[return-value]
 
-        return process
+class _Members(dict[Any, Any]):
+    """An enum's members by value, NULL as None; any other value is the enum's to refuse."""
+
+    def __init__(self, enum: type[StrEnum]):
+        super().__init__(enum._value2member_map_)
+        self[None] = None
+        self.enum = enum
+
+    def __missing__(self, value: Any) -> StrEnum:
+        return self.enum(value)
 
 
 class Base(DeclarativeBase):
