@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 WEEKDAY_NAMES = "一二三四五六日"
 
@@ -24,6 +25,7 @@ class WeekError(ValueError):
     """A week label or configuration that names no week; the message is Chinese."""
 
 
+@lru_cache(maxsize=4096)  # a bulletin names the same few deadlines hundreds of times
 def chinese_date(day: date) -> str:
     """`2024年6月7日`."""
     return f"{day.year}年{day.month}月{day.day}日"
