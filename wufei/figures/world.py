@@ -561,13 +561,15 @@ class Filings:
 
     def _add(self, session: Session, statement: Any, params: dict[str, Any]) -> None:
         by_task = self.by_task
-        rows = plain_rows(session, statement, {**params, "until": self.until})  # by task, newest first
+        rows = plain_rows(session, statement, {**params, "until": self.until})  # by task, oldest first
         for task_id, filings in groupby(rows, itemgetter(0)):
+            newest_first = list(filings)
+            newest_first.reverse()
             known = by_task.get(task_id)
             if known is None:
-                by_task[task_id] = list(filings)
+                by_task[task_id] = newest_first
             else:
-                known.extend(filings)  # older weeks than those known (read_whole)
+                known.extend(newest_first)  # older weeks than those known (read_whole)
 
 
 _FILING = select(
@@ -577,17 +579,19 @@ _FILING = select(
     (Report.status == ReportStatus.RETURNED).label("returned"),  # a flag: no enum to convert
     Report.submitted_at,
 ).where(Report.submitted_at < bindparam("until", type_=Report.submitted_at.type))
-# (task, week, version) is unique: each task's reports newest week, then newest version, first.
-_NEWEST_FIRST = (Report.task_id, Report.week_start.desc(), Report.version.desc())
+# (task, week, version) is unique: each task's reports oldest week, then oldest version, first, in the
+# order of that unique index (read newest first, SQLite sorted every task's reports again), then
+# reversed, a task at a time.
+_INDEX_ORDER = (Report.task_id, Report.week_start, Report.version)
 # The reports of the plans' tasks from the floor's week on; the older ones of some tasks.
 _RECENT_FILINGS = _FILING.where(
     Report.task_id.in_(select(Task.id).where(Task.plan_id.in_(_PLANS))),
     Report.week_start >= bindparam("floor", type_=Report.week_start.type),
-).order_by(*_NEWEST_FIRST)
+).order_by(*_INDEX_ORDER)
 _OLDER_FILINGS = _FILING.where(
     Report.task_id.in_(bindparam("tasks", expanding=True)),
     Report.week_start < bindparam("floor", type_=Report.week_start.type),
-).order_by(*_NEWEST_FIRST)
+).order_by(*_INDEX_ORDER)
 
 
 @dataclass
