@@ -267,16 +267,16 @@ class MemoCalendar:
         return self.calendar.is_workday(day)
 
     def workdays_between(self, start: date, end: date) -> int:
-        key = (start, end)
-        if key not in self._between:
-            self._between[key] = self.calendar.workdays_between(start, end)
-        return self._between[key]
+        count = self._between.get((start, end))
+        if count is None:
+            count = self._between[(start, end)] = self.calendar.workdays_between(start, end)
+        return count
 
     def add_workdays(self, day: date, n: int) -> date:
-        key = (day, n)
-        if key not in self._added:
-            self._added[key] = self.calendar.add_workdays(day, n)
-        return self._added[key]
+        added = self._added.get((day, n))
+        if added is None:
+            added = self._added[(day, n)] = self.calendar.add_workdays(day, n)
+        return added
 
 
 def expected_progress(start: date, due: date, as_of: date) -> float:
@@ -329,7 +329,7 @@ def _deadline_rules(
             fired.append(_Fired(Light.YELLOW, DUE_SOON, text))
 
     done = progress or 0
-    if rules.milestone_overdue is not None:
+    if rules.milestone_overdue is not None and milestones:
         missed = [m for m in milestones if m.due_date < as_of and done < m.expected_progress]
         if missed:
             m = max(missed, key=lambda m: (m.due_date, m.expected_progress))
