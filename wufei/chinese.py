@@ -25,9 +25,13 @@ class WeekError(ValueError):
     """A week label or configuration that names no week; the message is Chinese."""
 
 
-@lru_cache(maxsize=4096)  # a bulletin names the same few deadlines hundreds of times
 def chinese_date(day: date) -> str:
     """`2024年6月7日`."""
+    return _chinese_date(day)
+
+
+@lru_cache(maxsize=4096)  # kept: a bulletin names the same few deadlines hundreds of times
+def _chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 

@@ -117,7 +117,7 @@ class UtcDateTime(TypeDecorator):
                 pass
             return list(map(process, values))
 
-        process.column = column  # type: ignore[attr-defined]
+        process.column = column
         return process
 
 
