@@ -87,6 +87,10 @@ def test_plain_rows_gives_the_values_a_select_gives_as_plain_tuples(session):
     assert first[7] is None and second[7] == datetime(2024, 12, 7, 8, 0, tzinfo=UTC)
     assert first[8] is None
     assert plain_rows(session, statement.where(Report.progress > 100)) == []
+    # A status its enum does not know is refused as SQLAlchemy refuses it, not read as NULL.
+    session.execute(text("UPDATE reports SET status = 'lost' WHERE version = 1"))
+    with pytest.raises(ValueError, match="'lost' is not a valid ReportStatus"):
+        plain_rows(session, statement)
 
 
 def test_insert_values_stores_constants_as_an_orm_insert_stores_them(session):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 WEEKDAY_NAMES = "一二三四五六日"
 
@@ -26,6 +27,11 @@ class WeekError(ValueError):
 
 def chinese_date(day: date) -> str:
     """`2024年6月7日`."""
+    return _chinese_date(day)
+
+
+@lru_cache(maxsize=4096)  # kept: a bulletin names the same few deadlines hundreds of times
+def _chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 

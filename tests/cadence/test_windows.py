@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from wufei.cadence.config import CadenceConfig, ConfigError, RunDay
-from wufei.cadence.windows import closed_weeks, last_closed_week, reporting_window
+from wufei.cadence.windows import closed_weeks, last_closed_week, reporting_window, windows_between
 from wufei.calendar.workdays import DayKind, UnknownYearWarning, WorkCalendar
 from wufei.chinese import WeekError, chinese_week, parse_week, week_label, week_start
 
@@ -176,6 +176,26 @@ def test_calendars_with_the_same_office_days_share_a_week_and_others_do_not(cade
     assert reporting_window(week, holiday, cadence).due_at == datetime(2024, 12, 5, 17, tzinfo=SHANGHAI)
     assert first.due_at == datetime(2024, 12, 6, 17, tzinfo=SHANGHAI)
     assert reporting_window(week, WorkCalendar({date(2024, 12, 6): DayKind.HOLIDAY}), cadence).due_at.day == 5
+
+
+def test_equal_calendars_share_the_windows_between_two_days_and_others_do_not(cadence):
+    # A run loads its calendar afresh: the weeks since a plan began are walked once for equal calendars.
+    first = windows_between(date(2024, 1, 1), date(2024, 12, 31), WorkCalendar(), cadence)
+    again = windows_between(date(2024, 1, 1), date(2024, 12, 31), WorkCalendar(), cadence)
+    assert len(first) == 51 and all(a is b for a, b in zip(again, first, strict=True))  # W07 has no window
+    holiday = WorkCalendar({date(2024, 12, 6): DayKind.HOLIDAY})
+    own = windows_between(date(2024, 1, 1), date(2024, 12, 31), holiday, cadence)
+    assert [w.due_at.day for w in own if w.week_start == date(2024, 12, 2)] == [5]
+    assert [w.due_at.day for w in first if w.week_start == date(2024, 12, 2)] == [6]
+    # Each window's close in UTC, as reports' times are read, is kept with it.
+    assert first[-1].due_at_utc == first[-1].due_at and first[-1].due_at_utc.tzinfo is UTC
+
+
+def test_windows_into_a_year_the_national_calendar_does_not_know_warn_on_each_calendar(cadence):
+    for _ in range(2):
+        with pytest.warns(UnknownYearWarning, match="2029年"):
+            windows = windows_between(date(2029, 6, 4), date(2029, 6, 30), WorkCalendar(), cadence)
+        assert [w.due_at.date() for w in windows][:1] == [date(2029, 6, 8)]
 
 
 def test_a_week_of_a_year_the_national_calendar_does_not_know_warns_on_each_calendar(cadence):

@@ -13,8 +13,10 @@ Pure: the calendar and the cadence rules (`CadenceConfig`) are arguments; no dat
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from weakref import WeakKeyDictionary
 
 from wufei.cadence.config import CadenceConfig
@@ -37,6 +39,12 @@ class ReportingWindow:
     def chinese(self) -> str:
         return chinese_week(self.week_start)
 
+    @cached_property
+    def due_at_utc(self) -> datetime:
+        """`due_at` in UTC, as reports' times are read (comparing times of two zones costs ten times
+        as much); kept, as the window is: the windows of equal calendars are shared."""
+        return self.due_at.astimezone(UTC)
+
     @property
     def due_on(self) -> date:
         return self.due_at.date()
@@ -57,7 +65,8 @@ class ReportingWindow:
 # Each calendar's windows, kept with it: the lights of a day walk every week since a plan began, and
 # a run asks for the same weeks again and again (a calendar is built per run; its days never change).
 # Keyed by the rules first (hashing the rules costs more than finding a week), then by Monday; the
-# lists `windows_between` gave are kept by (first week, day) beside them.
+# lists `windows_between` gave are kept by (first week, day) beside them, and shared like the weeks
+# when every week of the list is.
 #
 # A week whose years (and the years either side) the national calendar knows has the same window on
 # every calendar with the same days set by the office and the same rules: those are kept once for all
@@ -65,10 +74,11 @@ class ReportingWindow:
 # demo's replay, the portal) works each week out once. Weeks next to a year the package does not know
 # are kept per calendar: working them out warns on each calendar (UnknownYearWarning).
 _Windows = dict[date, ReportingWindow | None]
-_Known = tuple[_Windows, _Windows]  # (shared by equal calendars, this calendar's own)
 _Lists = dict[tuple[date, date], tuple[ReportingWindow, ...]]
+_Known = tuple[_Windows, _Windows, _Lists]  # (weeks shared by equal calendars, this calendar's own, shared lists)
 _KNOWN: WeakKeyDictionary[WorkCalendar, dict[tuple[object, object], tuple[_Known, _Lists]]] = WeakKeyDictionary()
 _SHARED: dict[tuple[object, ...], _Windows] = {}
+_SHARED_LISTS: dict[tuple[object, ...], _Lists] = {}
 
 
 def _known(calendar: WorkCalendar, config: CadenceConfig) -> tuple[_Known, _Lists]:
@@ -78,8 +88,9 @@ def _known(calendar: WorkCalendar, config: CadenceConfig) -> tuple[_Known, _List
     key = (config.weekly, config.timezone)
     known = by_rules.get(key)
     if known is None:
-        shared = _SHARED.setdefault((type(calendar), frozenset(calendar.overrides.items()), *key), {})
-        known = by_rules[key] = ((shared, {}), {})
+        equal = (type(calendar), frozenset(calendar.overrides.items()), *key)
+        shared = _SHARED.setdefault(equal, {})
+        known = by_rules[key] = ((shared, {}, _SHARED_LISTS.setdefault(equal, {})), {})
     return known
 
 
@@ -91,7 +102,7 @@ def reporting_window(week_start_: date, calendar: WorkCalendar, config: CadenceC
 
 
 def _week(monday: date, calendar: WorkCalendar, config: CadenceConfig, known: _Known) -> ReportingWindow | None:
-    shared, own = known
+    shared, own, _lists = known
     if monday in shared:
         return shared[monday]
     if monday in own:
@@ -137,17 +148,30 @@ def windows_between(
     """The windows of the closed weeks from `first_week` to `as_of`, oldest first."""
     weeks, lists = _known(calendar, config)
     monday = week_start(first_week)
-    found = lists.get((monday, as_of))
+    key = (monday, as_of)
+    found = lists.get(key)
     if found is None:
-        end = config.end_of_day(as_of)
-        windows: list[ReportingWindow] = []
-        while monday <= as_of:
-            window = _week(monday, calendar, config, weeks)
-            if window is not None and window.due_at < end:
-                windows.append(window)
-            monday += timedelta(days=7)
-        found = lists[(week_start(first_week), as_of)] = tuple(windows)
+        _shared, own, shared_lists = weeks
+        found = shared_lists.get(key)
+        if found is None:
+            end = config.end_of_day(as_of)
+            windows: list[ReportingWindow] = []
+            while monday <= as_of:
+                window = _week(monday, calendar, config, weeks)
+                if window is not None and window.due_at < end:
+                    windows.append(window)
+                monday += timedelta(days=7)
+            found = tuple(windows)
+            if not any(week in own for week in _mondays(key[0], as_of)):
+                shared_lists[key] = found
+        lists[key] = found
     return list(found)
+
+
+def _mondays(first: date, last: date) -> Iterator[date]:
+    while first <= last:
+        yield first
+        first += timedelta(days=7)
 
 
 def last_closed_week(as_of: date, calendar: WorkCalendar, config: CadenceConfig) -> date | None:

@@ -543,7 +543,6 @@ class Filings:
     by_task: dict[int, list[Filing]]
     whole: set[int] = field(default_factory=set)
     answers: dict[date, Answers] = field(default_factory=dict)
-    closes: dict[date, datetime] = field(default_factory=dict)  # week → when its window closes, in UTC
 
     @classmethod
     def read(cls, session: Session, world: World, inputs: LightInputs, until: datetime) -> Filings:
@@ -562,13 +561,15 @@ class Filings:
 
     def _add(self, session: Session, statement: Any, params: dict[str, Any]) -> None:
         by_task = self.by_task
-        rows = plain_rows(session, statement, {**params, "until": self.until})  # by task, newest first
+        rows = plain_rows(session, statement, {**params, "until": self.until})  # by task, oldest first
         for task_id, filings in groupby(rows, itemgetter(0)):
+            newest_first = list(filings)
+            newest_first.reverse()
             known = by_task.get(task_id)
             if known is None:
-                by_task[task_id] = list(filings)
+                by_task[task_id] = newest_first
             else:
-                known.extend(filings)  # older weeks than those known (read_whole)
+                known.extend(newest_first)  # older weeks than those known (read_whole)
 
 
 _FILING = select(
@@ -578,17 +579,19 @@ _FILING = select(
     (Report.status == ReportStatus.RETURNED).label("returned"),  # a flag: no enum to convert
     Report.submitted_at,
 ).where(Report.submitted_at < bindparam("until", type_=Report.submitted_at.type))
-# (task, week, version) is unique: each task's reports newest week, then newest version, first.
-_NEWEST_FIRST = (Report.task_id, Report.week_start.desc(), Report.version.desc())
+# (task, week, version) is unique: each task's reports oldest week, then oldest version, first, in the
+# order of that unique index (read newest first, SQLite sorted every task's reports again), then
+# reversed, a task at a time.
+_INDEX_ORDER = (Report.task_id, Report.week_start, Report.version)
 # The reports of the plans' tasks from the floor's week on; the older ones of some tasks.
 _RECENT_FILINGS = _FILING.where(
     Report.task_id.in_(select(Task.id).where(Task.plan_id.in_(_PLANS))),
     Report.week_start >= bindparam("floor", type_=Report.week_start.type),
-).order_by(*_NEWEST_FIRST)
+).order_by(*_INDEX_ORDER)
 _OLDER_FILINGS = _FILING.where(
     Report.task_id.in_(bindparam("tasks", expanding=True)),
     Report.week_start < bindparam("floor", type_=Report.week_start.type),
-).order_by(*_NEWEST_FIRST)
+).order_by(*_INDEX_ORDER)
 
 
 @dataclass
@@ -675,20 +678,22 @@ def _lights(session: Session, world: World, day: date) -> tuple[dict[int, LightR
     progress, streaks, milestones, rules = answers.progress, answers.streaks, inputs.milestones, world.rules.lights
     extensions = inputs.extensions
     lights, due = {}, {}
+    none = (None, None)
     for task in inputs.supervised:
         task_id = task.id
-        reported = progress.get(task_id)
+        progress_now, week = progress.get(task_id, none)
+        # By position, in TaskState's order: keywords take twice as long, and a bulletin builds one a task and day.
         state = TaskState(
-            task_id=task_id,
-            deadline_kind=task.deadline_kind,
-            start=starts[task.plan.id] or date((task.due_date or day).year, 1, 1),
-            due=inputs.due_on(task, day) if task_id in extensions else task.due_date,
-            original_due=task.due_date,
-            completed_on=task.completed_on,
-            progress=reported[0] if reported else None,
-            progress_week=reported[1] if reported else None,
-            missing_streak=streaks.get(task_id, 0),
-            milestones=milestones.get(task_id, ()),
+            task_id,
+            task.deadline_kind,
+            starts[task.plan.id] or date((task.due_date or day).year, 1, 1),  # start
+            inputs.due_on(task, day) if task_id in extensions else task.due_date,  # due, as in force
+            task.due_date,  # original_due
+            task.completed_on,
+            progress_now,
+            week,  # progress_week
+            streaks.get(task_id, 0),  # missing_streak
+            milestones.get(task_id, ()),
         )
         lights[task_id] = judge(state, day, memo, rules)
         due[task_id] = state.due
@@ -708,11 +713,7 @@ def _answers(session: Session, world: World, inputs: LightInputs, filings: Filin
     late_counts = cadence.weekly.late_report_breaks_missing_streak
     rows = [row for row in inputs.expected if row.completed_on is None or row.completed_on > day]
     windows = windows_between(min(row.start for row in rows), day, world.calendar, cadence) if rows else []
-    closes = filings.closes  # in UTC, worked out once for every day asked
-    for window in windows:
-        if window.week_start not in closes:
-            closes[window.week_start] = window.due_at.astimezone(UTC)
-    due_at = {window.week_start: closes[window.week_start] for window in windows}
+    due_at = {window.week_start: window.due_at_utc for window in windows}
 
     def newest(task_id: int) -> tuple[int, date] | None:
         for _task, week, progress, returned, submitted_at in filings.by_task.get(task_id, ()):
@@ -800,7 +801,7 @@ def _reporting(session: Session, world: World, weeks: list[date]) -> Reporting:
                         submissions[(task_id, week)] = submitted_at
     else:
         submissions = first_submissions(session, task_ids=None, weeks=(first, last), before=before)
-    weekly = [(monday, monday + timedelta(days=6), window.due_at.astimezone(UTC)) for monday, window in windows]
+    weekly = [(monday, monday + timedelta(days=6), window.due_at_utc) for monday, window in windows]
     for task_id, start, completed_on in rows:
         task = world.tasks.get(task_id)
         leads = [o.department_id for o in task.owners if o.role == Role.LEAD] if task is not None else []

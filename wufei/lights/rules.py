@@ -159,7 +159,11 @@ class MilestonePoint(NamedTuple):
     title: str
 
 
-@dataclass(frozen=True)
+# TaskState and LightResult are values: never assign to a field of one (make another, e.g. with
+# dataclasses.replace); the daily scan shares one result among the tasks of equal states. They are
+# not frozen all the same: a frozen dataclass takes four times as long to build, and a monthly
+# bulletin builds two of each per task and day lit.
+@dataclass(slots=True, unsafe_hash=True)
 class TaskState:
     task_id: int
     deadline_kind: str
@@ -170,11 +174,11 @@ class TaskState:
     progress: int | None = None  # latest reported progress, percent
     progress_week: date | None = None  # the reporting week (Monday) of that report
     missing_streak: int = 0  # consecutive closed reporting weeks without a report
-    milestones: tuple[MilestonePoint, ...] | list[MilestonePoint] = field(default_factory=tuple)
+    milestones: tuple[MilestonePoint, ...] | list[MilestonePoint] = ()
     awaiting: bool = False  # no lead department yet: judged on its deadline, flagged as waiting
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value, never changed (see TaskState)
 class LightResult:
     light: Light
     rules: tuple[str, ...]  # codes of the rules that fired, worst first
@@ -192,6 +196,7 @@ class _Fired(NamedTuple):  # a tuple: a scan makes one or two per task
 
 
 _ORDER = [OVERDUE, BEFORE_ISSUE, MILESTONE_MISSED, LAG, DUE_SOON, AWAITING, MISSING_REPORTS, YEAR_END_NO_REPORT]
+_RANK = {(light, code): (-severity, _ORDER.index(code)) for light, severity in _SEVERITY.items() for code in _ORDER}
 
 
 def judge(state: TaskState, as_of: date, calendar: Workdays, rules: LightRules | None = None) -> LightResult:
@@ -231,9 +236,11 @@ def judge(state: TaskState, as_of: date, calendar: Workdays, rules: LightRules |
 
     if not fired:
         return LightResult(Light.GREEN, (ON_TRACK,), "按计划推进", facts)
-    if len(fired) > 1:
-        fired.sort(key=lambda f: (-_SEVERITY[f.light], _ORDER.index(f.code)))
-    return LightResult(fired[0].light, tuple(f.code for f in fired), "；".join(f.reason for f in fired), facts)
+    if len(fired) == 1:
+        light, code, reason = fired[0]
+        return LightResult(light, (code,), reason, facts)
+    fired.sort(key=lambda f: _RANK[f.light, f.code])
+    return LightResult(fired[0].light, tuple([f.code for f in fired]), "；".join([f.reason for f in fired]), facts)
 
 
 def judge_all(
@@ -260,16 +267,16 @@ class MemoCalendar:
         return self.calendar.is_workday(day)
 
     def workdays_between(self, start: date, end: date) -> int:
-        key = (start, end)
-        if key not in self._between:
-            self._between[key] = self.calendar.workdays_between(start, end)
-        return self._between[key]
+        count = self._between.get((start, end))
+        if count is None:
+            count = self._between[(start, end)] = self.calendar.workdays_between(start, end)
+        return count
 
     def add_workdays(self, day: date, n: int) -> date:
-        key = (day, n)
-        if key not in self._added:
-            self._added[key] = self.calendar.add_workdays(day, n)
-        return self._added[key]
+        added = self._added.get((day, n))
+        if added is None:
+            added = self._added[(day, n)] = self.calendar.add_workdays(day, n)
+        return added
 
 
 def expected_progress(start: date, due: date, as_of: date) -> float:
@@ -322,7 +329,7 @@ def _deadline_rules(
             fired.append(_Fired(Light.YELLOW, DUE_SOON, text))
 
     done = progress or 0
-    if rules.milestone_overdue is not None:
+    if rules.milestone_overdue is not None and milestones:
         missed = [m for m in milestones if m.due_date < as_of and done < m.expected_progress]
         if missed:
             m = max(missed, key=lambda m: (m.due_date, m.expected_progress))
