@@ -12,6 +12,7 @@ from tests.web.conftest import csrf_of
 from wufei.audit.models import AuditEntry
 from wufei.db import transaction
 from wufei.departments.models import Department
+from wufei.extensions.models import Extension
 from wufei.tasks.models import Task
 
 
@@ -189,7 +190,11 @@ def test_a_liaison_asks_for_an_extension_and_the_office_decides(eco, office, ser
     assert response.status_code == 303, response.text
     queue = office.get("/extensions").text
     assert "设备采购延迟" in queue
-    extension_id = int(queue.split("/extensions/")[1].split("/decide")[0])
+    with transaction(server.engine) as session:  # this request's, whatever else the queue holds
+        extension_id = session.scalars(
+            select(Extension.id).where(Extension.task_id == task_id, Extension.reason == "设备采购延迟")
+        ).one()
+    assert f"/extensions/{extension_id}/decide" in queue
     response = office.post(
         f"/extensions/{extension_id}/decide", data={"csrf_token": csrf_of(queue), "decision": "approve", "note": "同意"}
     )

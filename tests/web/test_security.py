@@ -217,10 +217,22 @@ def test_a_wrong_password_is_refused_and_passwords_are_hashed(server):
     assert all(len(c) == 64 for c in cookies)
 
 
-def test_every_web_write_is_in_the_audit_trail_with_the_user(server):
+def test_every_web_write_is_in_the_audit_trail_with_the_user(eco, other, server):
+    filed = {}
+    for client, task_id in ((eco, server.tasks.spare[4]), (other, server.tasks.foreign)):
+        response = _file(client, {"csrf_token": _form(client), "week": "2024-W22", f"progress_{task_id}": "15"})
+        assert response.status_code == 303, response.text
+        filed[_reports(server, task_id)[-1].id] = task_id
     with transaction(server.engine) as session:
-        actors = set(session.scalars(select(AuditEntry.actor).where(AuditEntry.entity == "reports")))
-    assert {"生态环境局王五（eco）", "赵六（other）"} <= actors  # people's names, not account names alone
+        actors = dict(
+            session.execute(
+                select(AuditEntry.entity_id, AuditEntry.actor).where(
+                    AuditEntry.entity == "reports", AuditEntry.entity_id.in_(filed)
+                )
+            ).all()
+        )
+    # people's names, not account names alone
+    assert sorted(actors.values()) == sorted(["生态环境局王五（eco）", "赵六（other）"])
 
 
 def test_signing_in_never_redirects_to_another_site(server):
