@@ -27,7 +27,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from flows.crashes import CRASH_ZOMBIES, RETRY_CRASHED
 from tests.conftest import fresh_database_url
 from tests.notify.conftest import free_port, intent
 from wufei import migrate
@@ -220,6 +219,8 @@ def test_a_killed_worker_s_run_ends_crashed_and_its_retry_sends_the_rest_once(no
         assert made.returncode == 0 and "已建立" in made.stdout, made.stdout + made.stderr
         deployed = prefect("deploy", "--name", "deliver-notices")
         assert "ensure_crash_handling" in deployed, deployed  # prefect.yaml's build step ran
+
+        from flows.crashes import CRASH_ZOMBIES, RETRY_CRASHED  # Prefect: imported here, not at collection
 
         automations = httpx.post(f"{api}/automations/filter", json={}, timeout=10).json()
         by_name = {a["name"]: a for a in automations}
