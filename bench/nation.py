@@ -22,8 +22,9 @@ imports); the CPU of the city runs' processes (exact, from the workers' reaped c
 fan-out run's own process, sampled); the peak memory of each worker: its whole process tree (the
 worker and the flow-run processes it started) and the largest single flow-run process, sampled
 from /proc every 0.2 s; and the load average, since the machine is shared.
-WUFEI_BENCH_ENGINE_COMMAND=1 makes the pool start each run's engine directly, without the
-supervisor process Prefect 3.8 puts in front of it (docs/province.md, "Workers").
+The pool is the one `wufei work-pool` makes (each run's engine started directly by the worker);
+WUFEI_BENCH_SUPERVISOR=1 makes Prefect's default, with the supervisor process Prefect 3.8 puts in
+front of each engine, to compare (docs/province.md, "Workers").
 
     .venv/bin/python bench/nation.py          # the full nation (docs/province.md has its times)
     .venv/bin/python bench/run.py nation.py   # 31 cities, a year of reports: what `make bench` runs
@@ -32,7 +33,6 @@ supervisor process Prefect 3.8 puts in front of it (docs/province.md, "Workers")
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import statistics
@@ -253,25 +253,16 @@ def _city_runs(api: str, command: str, day: str) -> list[dict[str, Any]]:
             return runs
 
 
-def _pool_template(tmp: Path, env: dict[str, str]) -> list[str]:
-    """With WUFEI_BENCH_ENGINE_COMMAND=1, a pool whose workers start each flow run's engine
-    directly (`python -m prefect.engine`, the pool's `command`), without the workspace supervisor
-    process Prefect 3.8 puts in front of it by default; otherwise the default pool."""
-    if os.environ.get("WUFEI_BENCH_ENGINE_COMMAND", "") in ("", "0"):
-        return []
-    done = subprocess.run(
-        [PREFECT, "work-pool", "get-default-base-job-template", "--type", "process"],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    template = json.loads(done.stdout)
-    template["variables"]["properties"]["command"]["default"] = f"{sys.executable} -m prefect.engine"
-    path = tmp / "process-pool.json"
-    path.write_text(json.dumps(template))
-    print("pool: each flow run's engine started directly (no supervisor process)")
-    return ["--base-job-template", str(path)]
+def _make_pool(env: dict[str, str]) -> None:
+    """The pool `wufei` as shipped (`wufei work-pool`: each flow run's engine started directly by
+    the worker); with WUFEI_BENCH_SUPERVISOR=1, Prefect's default process pool, whose workers put
+    the workspace supervisor process in front of each run's engine, to compare."""
+    if os.environ.get("WUFEI_BENCH_SUPERVISOR", "") in ("", "0"):
+        command = [str(Path(sys.executable).parent / "wufei"), "work-pool"]
+    else:
+        command = [PREFECT, "--no-prompt", "work-pool", "create", "wufei", "--type", "process"]
+        print("pool: Prefect's default (the supervisor process, then the engine)")
+    subprocess.run(command, env=env, check=True, capture_output=True)
 
 
 def _start_up(api: str, run: dict[str, Any]) -> float:
@@ -350,13 +341,7 @@ def main() -> None:
                     if time.monotonic() > deadline:
                         raise
                 time.sleep(0.5)
-            pool = ["work-pool", "create", "wufei", "--type", "process", *_pool_template(tmp, env)]
-            subprocess.run(
-                [PREFECT, "--no-prompt", *pool],
-                env=env,
-                check=True,
-                capture_output=True,
-            )
+            _make_pool(env)
             commands = ["daily-scan", "deliver-notices", "monthly-dispatch"]
             names = [arg for command in commands for arg in ("--name", command, "--name", f"{command}-by-city")]
             subprocess.run(

@@ -12,7 +12,7 @@ than the commands); every other line (prefect, or one that sets variables) runs 
 
 A comment may end with a note for this test (say why in the README prose if it is not obvious):
 - `(test: --help)`: the command starts a server or needs one (`prefect server start`, `prefect
-  worker start`, `wufei serve`, `wufei web`, `prefect work-pool create`, `prefect deploy`): it is
+  worker start`, `wufei serve`, `wufei web`, `wufei work-pool`, `prefect deploy`): it is
   run with `--help` appended, and every option the line names must appear in that help.
 - `(test: not run)`: `make demo` and `make test`, which .ci/run runs itself on a clean clone.
 

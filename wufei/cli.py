@@ -100,6 +100,10 @@ class LazyGroup(click.Group):
         ),
         "users": ("wufei.accounts.commands:users_group", "门户账号：新建、列出、生成登录链接"),
         "web": ("wufei.web.commands:web_command", "启动门户网站（办公室、部门联系人、领导使用）"),
+        "work-pool": (
+            "wufei.points.commands:work_pool_command",
+            "建立或更新 Prefect 进程工作池：每个流程运行由本环境的 Python 直接启动引擎（需 PREFECT_API_URL）",
+        ),
     },
 )
 def main() -> None:

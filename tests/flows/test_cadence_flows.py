@@ -7,7 +7,6 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from flows import cadence, points
 from wufei.bulletins.models import Snapshot
 from wufei.db import make_sessionmaker
 from wufei.figures.models import PeriodFigures
@@ -21,6 +20,8 @@ def _count(engine, model) -> int:
 
 
 def test_daily_scan_records_lights_and_intents_and_a_repeated_run_adds_nothing(prefect_server, flow_database):
+    from flows import cadence
+
     first = cadence.daily_scan(as_of="2024-01-02")
     assert first["as_of"] == "2024-01-02"
     assert sum(first["lights"].values()) > 0
@@ -34,6 +35,8 @@ def test_daily_scan_records_lights_and_intents_and_a_repeated_run_adds_nothing(p
 
 
 def test_daily_scan_skips_a_holiday(prefect_server, flow_database):
+    from flows import cadence
+
     assert cadence.daily_scan(as_of="2024-02-12")["skipped"] == "非工作日"  # Spring Festival
 
 
@@ -41,6 +44,8 @@ def test_a_late_scheduled_run_works_on_the_day_it_was_scheduled_for_in_china_tim
     from prefect.client.orchestration import get_client
     from prefect.flow_engine import run_flow
     from prefect.states import Scheduled
+
+    from flows import cadence
 
     # 17:00 UTC on 29 June is already 30 June in Shanghai.
     scheduled = datetime(2023, 6, 29, 17, 0, tzinfo=UTC)
@@ -54,6 +59,8 @@ def test_a_late_scheduled_run_works_on_the_day_it_was_scheduled_for_in_china_tim
 
 
 def test_weekly_report_counts_the_closed_week(prefect_server, flow_database):
+    from flows import cadence
+
     result = cadence.weekly_report(as_of="2024-01-08")  # Monday: last week's window has closed
     assert result["closed"]["week"] == "2024-W01"
     assert result["closed"]["missing"] > 0
@@ -61,6 +68,8 @@ def test_weekly_report_counts_the_closed_week(prefect_server, flow_database):
 
 
 def test_period_flows_run_on_their_working_day_and_store_figures_once(prefect_server, flow_database):
+    from flows import points
+
     # 2024-06-05 is the 3rd working day of June (the 3rd is a Monday): May's dispatch.
     assert points.monthly_dispatch(as_of="2024-06-04")["skipped"]
     monthly = points.monthly_dispatch(as_of="2024-06-05")

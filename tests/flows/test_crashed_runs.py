@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -26,7 +27,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from flows.crashes import CRASH_ZOMBIES, RETRY_CRASHED
 from tests.conftest import fresh_database_url
 from tests.notify.conftest import free_port, intent
 from wufei import migrate
@@ -90,14 +90,23 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _kill_tree(process: subprocess.Popen) -> list[int]:
-    """kill -9 the worker and every process under it (its flow run's), at once: no one reports."""
+def _command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _kill_tree(process: subprocess.Popen) -> list[str]:
+    """kill -9 the worker and every process under it (its flow run's), at once: no one reports.
+    Returns the command lines of the processes killed."""
     victims = [process.pid, *_descendants(process.pid)]
+    command_lines = [_command_line(pid) for pid in victims]
     for pid in victims:
         with contextlib.suppress(ProcessLookupError):  # gone already
             os.kill(pid, signal.SIGKILL)
     process.wait(30)
-    return victims
+    return command_lines
 
 
 def _states(api: str, flow_run_id: str) -> list[tuple[str, str]]:
@@ -203,9 +212,15 @@ def test_a_killed_worker_s_run_ends_crashed_and_its_retry_sends_the_rest_once(no
     try:
         start("server", "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui")
         _wait(healthy, timeout=120, what="prefect server did not start", logs=logs)
-        prefect("work-pool", "create", "wufei", "--type", "process")
+        # The pool the project ships (`wufei work-pool`): each run's engine started directly, no supervisor.
+        made = subprocess.run(
+            [str(BIN / "wufei"), "work-pool"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert made.returncode == 0 and "已建立" in made.stdout, made.stdout + made.stderr
         deployed = prefect("deploy", "--name", "deliver-notices")
         assert "ensure_crash_handling" in deployed, deployed  # prefect.yaml's build step ran
+
+        from flows.crashes import CRASH_ZOMBIES, RETRY_CRASHED  # Prefect: imported here, not at collection
 
         automations = httpx.post(f"{api}/automations/filter", json={}, timeout=10).json()
         by_name = {a["name"]: a for a in automations}
@@ -228,7 +243,11 @@ def test_a_killed_worker_s_run_ends_crashed_and_its_retry_sends_the_rest_once(no
         )
         killed_at = time.monotonic()
         victims = _kill_tree(worker)
-        assert len(victims) >= 2  # the worker and its flow run's process
+        # the worker and its flow run's engine, started by the worker itself (the pool's command, no supervisor)
+        assert " worker start " in victims[0], victims
+        engine_command = re.compile(rf"{re.escape(str(BIN))}/python3? -m prefect\.engine $")
+        assert any(engine_command.match(line) for line in victims[1:]), victims
+        assert not any("_workspace_supervisor" in line for line in victims), victims
         assert len(smtp.arrivals) == 1  # one on the wire, two never started
         smtp.hold.clear()
 

@@ -1,5 +1,7 @@
 """prefect.yaml, `wufei serve` and the registry of cadence points declare the same deployments,
-daily, in the cadence time zone (cadence.yaml `timezone`)."""
+daily, in the cadence time zone (cadence.yaml `timezone`). The flows (Prefect, the bulletin and
+delivery code) are imported by the tests, not at collection: every pytest-xdist worker collects
+this module."""
 
 from __future__ import annotations
 
@@ -7,17 +9,19 @@ from pathlib import Path
 
 import yaml
 
-from flows import cadence, points
-from flows.deployments import SERVED, deployments, runner_deployments
 from wufei.cadence.config import CadenceConfig
 from wufei.points import registry
 
 ROOT = Path(__file__).resolve().parents[2]
-# Deployments for a Prefect server with workers only (a province's or the nation's fan-out, one
-# per cadence command): `wufei serve` runs one process, where one unscoped run does the same work.
-FANNED_OUT = set(deployments())
-BY_CITY = {f"{name}-by-city" for name in FANNED_OUT}
 ZONE = CadenceConfig.load().timezone_name
+
+
+def _fanned_out() -> set[str]:
+    """Deployments for a Prefect server with workers only (a province's or the nation's fan-out, one
+    per cadence command): `wufei serve` runs one process, where one unscoped run does the same work."""
+    from flows.deployments import deployments
+
+    return set(deployments())
 
 
 def _declared() -> dict[str, dict]:
@@ -25,8 +29,11 @@ def _declared() -> dict[str, dict]:
 
 
 def test_prefect_yaml_declares_every_served_deployment_with_the_same_schedule():
+    from flows import cadence, points
+    from flows.deployments import deployments
+
     declared = _declared()
-    assert set(declared) - BY_CITY == set(deployments())
+    assert set(declared) - {f"{name}-by-city" for name in _fanned_out()} == set(deployments())
     for name, (flow, cron) in deployments().items():
         [schedule] = declared[name]["schedules"]
         assert schedule == {"cron": cron, "timezone": ZONE}
@@ -37,6 +44,8 @@ def test_prefect_yaml_declares_every_served_deployment_with_the_same_schedule():
 
 
 def test_every_cadence_point_that_runs_by_itself_has_its_flow_and_deployment():
+    from flows.deployments import deployments
+
     declared = _declared()
     for point in registry.scheduled():
         flow, cron = deployments()[point.command]
@@ -54,6 +63,8 @@ def test_every_cadence_point_that_runs_by_itself_has_its_flow_and_deployment():
 
 
 def test_served_deployments_run_daily_in_the_cadence_time_zone():
+    from flows.deployments import SERVED, deployments, runner_deployments
+
     served = runner_deployments()
     assert ZONE == "Asia/Shanghai"  # the shipped cadence.yaml
     assert {d.flow_name for d in served} == {flow.name for flow, _cron in deployments().values()}
@@ -65,8 +76,10 @@ def test_served_deployments_run_daily_in_the_cadence_time_zone():
 
 
 def test_every_cadence_command_has_its_fan_out_declared_with_its_schedule_inactive():
+    from flows.deployments import deployments
+
     declared = _declared()
-    for name in FANNED_OUT:
+    for name in _fanned_out():
         fanned = declared[f"{name}-by-city"]
         assert fanned["entrypoint"] == "flows/fanout.py:fan_out"
         assert fanned["parameters"] == {"command": name}

@@ -42,6 +42,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgresql]
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFECT = str(Path(sys.executable).parent / "prefect")
+WUFEI = str(Path(sys.executable).parent / "wufei")
 PROVINCES, CITIES = 3, 9
 SCAN_DAY = "2024-01-02"
 
@@ -111,6 +112,14 @@ def _flow_runs(api: str) -> list[dict]:
     return response.json()
 
 
+def _flow_run(api: str, flow_run_id: str) -> dict:
+    import httpx
+
+    response = httpx.get(f"{api}/flow_runs/{flow_run_id}", timeout=10)
+    response.raise_for_status()
+    return response.json()
+
+
 def _create_run(api: str, deployment: str, parameters: dict) -> str:
     import httpx
 
@@ -163,9 +172,8 @@ def _run_to_end(api: str, deployment: str, parameters: dict, logs: dict[str, Pat
     parent_id = _create_run(api, deployment, parameters)
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
-        by_id = {run["id"]: run for run in _flow_runs(api)}
-        parent = by_id.get(parent_id)
-        if parent and parent["state_type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
+        parent = _flow_run(api, parent_id)
+        if parent["state_type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
             break
         time.sleep(1)
     else:
@@ -174,7 +182,7 @@ def _run_to_end(api: str, deployment: str, parameters: dict, logs: dict[str, Pat
         )
     assert parent["state_type"] == "COMPLETED", (parent, {name: logs[name].read_text()[-3000:] for name in logs})
     command = parameters["command"]
-    children = [run for run in by_id.values() if run["name"].startswith(f"{command} ") and run["id"] != parent_id]
+    children = [run for run in _flow_runs(api) if run["name"].startswith(f"{command} ") and run["id"] != parent_id]
     return parent, children
 
 
@@ -224,7 +232,9 @@ def test_a_nation_fans_out_each_command_one_run_per_city_over_two_workers(postgr
             "server", "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-services", "--no-ui"
         )
         _wait_healthy(api, server_process, logs["server"])
-        _prefect("work-pool", "create", "wufei", "--type", "process", env=env)
+        # The pool the project ships: each run's engine started by the worker itself (no supervisor).
+        made = subprocess.run([WUFEI, "work-pool"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        assert made.returncode == 0 and "已建立" in made.stdout, made.stdout + made.stderr
         # Two slots each: the fan-out holds one while it waits, the cities share the other three.
         # (Started before the deploy: they start up while it runs.)
         for worker in ("worker-a", "worker-b"):

@@ -1,4 +1,5 @@
-"""`prefect deploy --all` from prefect.yaml, then a process worker runs a deployed flow.
+"""`prefect deploy --all` from prefect.yaml, then a process worker of the shipped pool (`wufei
+work-pool`: the worker starts the engine itself) runs a deployed flow.
 
 The same steps an office runs on its server (see README), against the test server.
 
@@ -9,6 +10,7 @@ test_crashed_runs.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -17,6 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from flows.pool import ensure_work_pool
 from wufei.db import make_sessionmaker
 from wufei.lights.models import LightRecord
 
@@ -43,7 +46,7 @@ def test_deploy_all_and_a_process_worker_runs_the_daily_scan(prefect_server, flo
         "WUFEI_HOME": str(ROOT),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     }
-    _prefect("work-pool", "create", "wufei", "--type", "process", "--overwrite", env=env)
+    asyncio.run(ensure_work_pool())  # `wufei work-pool` (tests/flows/test_pool.py): the engine as the pool's command
     _prefect("deploy", "--all", env=env)
     listed = _prefect("deployment", "ls", env=env)
     for name in (

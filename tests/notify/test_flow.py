@@ -8,8 +8,6 @@ from pathlib import Path
 import yaml
 from sqlalchemy import func, select
 
-from flows import cadence, notify
-from flows.deployments import deployments, runner_deployments
 from tests.flows.conftest import flow_database  # noqa: F401  (the shared engine fixture)
 from wufei.db import make_sessionmaker
 from wufei.notify.models import Delivery, Dispatch
@@ -25,6 +23,8 @@ def _count(engine, model) -> int:
 
 
 def test_delivery_follows_the_daily_scan_and_a_second_run_sends_nothing(prefect_server, flow_database, outbox):
+    from flows import cadence, notify
+
     scan = cadence.daily_scan(as_of="2024-01-02")
     assert scan["as_of"] == "2024-01-02"
     first = notify.deliver_notices(as_of="2024-01-02")
@@ -41,11 +41,16 @@ def test_delivery_follows_the_daily_scan_and_a_second_run_sends_nothing(prefect_
 
 
 def test_on_a_holiday_only_retries_run(prefect_server, flow_database, outbox):
+    from flows import notify
+
     result = notify.deliver_notices(as_of="2024-02-12")  # Spring Festival
     assert result["skipped"] == "非工作日" and "deliver" not in result
 
 
 def test_deliver_notices_is_deployed_after_the_daily_scan_in_both_places():
+    from flows import notify
+    from flows.deployments import deployments, runner_deployments
+
     flow, cron = deployments()["deliver-notices"]
     assert flow is notify.deliver_notices
     scan_minute, scan_hour = map(int, deployments()["daily-scan"][1].split()[:2])

@@ -125,6 +125,22 @@ def serve_command(scheduler_wait: float) -> None:
         raise click.ClickException(str(error)) from None
 
 
+@click.command("work-pool")
+@click.option("--name", default="wufei", show_default=True, help="工作池名称（prefect.yaml 的部署用 wufei）")
+def work_pool_command(name: str) -> None:
+    """建立或更新 Prefect 进程工作池：每个流程运行由本环境的 Python 直接启动引擎（需 PREFECT_API_URL）"""
+    import asyncio
+
+    from flows.pool import PoolError, engine_command, ensure_work_pool
+
+    try:
+        outcome = asyncio.run(ensure_work_pool(name))
+    except PoolError as error:
+        raise click.ClickException(str(error)) from None
+    done = {"created": "已建立", "updated": "已更新", "unchanged": "已是最新"}[outcome]
+    click.echo(f"工作池 {name} {done}：worker 为每个流程运行执行 {engine_command()}")
+
+
 @click.command("bulletin")
 @click.argument("kind", type=RegistryChoice(registry.bulletin_kinds))
 @click.option("--period", required=True, help="期间：2024-05、2024-Q2、2024-H1 或 2024")
