@@ -47,7 +47,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
@@ -1306,10 +1307,7 @@ def _claim(session: Session, digests: list[Digest], now: datetime, *, holder: st
         .returning(links.c.intent_id, links.c.dispatch_id),
         [{"intent_id": intent_id, "dispatch_id": dispatch_id} for dispatch_id, d in ours for intent_id in d.intent_ids],
     ).all()
-    counts: dict[int, int] = {}
-    for _, dispatch_id in carried:
-        counts[dispatch_id] = counts.get(dispatch_id, 0) + 1
-    short = {dispatch_id for dispatch_id, digest in ours if counts.get(dispatch_id, 0) != len(digest.intent_ids)}
+    short = _short_claims(ours, carried)
     if short:  # their links go with them (cascade)
         session.execute(delete(dispatches).where(dispatches.c.id.in_(sorted(short))))
     return [ids[d.key] if d.key in ids and ids[d.key] not in short else None for d in digests]
@@ -1365,13 +1363,17 @@ def _claim_postgres(session: Session, digests: list[Digest], now: datetime, *, h
     carried = driver.execute(
         _CARRY_INTENTS, {"intents": [i for i, _ in pairs], "dispatches": [d for _, d in pairs]}
     ).fetchall()
-    counts: dict[int, int] = {}
-    for _, dispatch_id in carried:
-        counts[dispatch_id] = counts.get(dispatch_id, 0) + 1
-    short = {dispatch_id for dispatch_id, digest in ours if counts.get(dispatch_id, 0) != len(digest.intent_ids)}
+    short = _short_claims(ours, carried)
     if short:  # their links go with them (cascade)
         driver.execute("DELETE FROM dispatches WHERE id = ANY(%s)", [sorted(short)])
     return [ids[d.key] if d.key in ids and ids[d.key] not in short else None for d in digests]
+
+
+def _short_claims(ours: list[tuple[int, Digest]], carried: Sequence[Any]) -> set[int]:
+    """The new dispatches of `ours` that carried fewer intents than their digest holds (`carried`:
+    (intent, dispatch) rows inserted): another run carried the rest, so these must not be sent."""
+    counts = Counter(dispatch_id for _, dispatch_id in carried)
+    return {dispatch_id for dispatch_id, digest in ours if counts[dispatch_id] != len(digest.intent_ids)}
 
 
 def _flag_office(
