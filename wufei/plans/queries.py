@@ -31,10 +31,13 @@ def find_plans(session: Session, ref: str) -> list[Plan]:
 # --- shared definitions: what is supervised, which plans a jurisdiction answers for, when a plan starts
 
 
+# An alias: the query may select from task_departments itself (the links of supervised tasks). Made
+# once: a new alias per query costs half a millisecond, and the scans build thousands of queries.
+_LEAD_LINK = aliased(TaskDepartment)
+
+
 def _has_lead() -> Any:
-    # An alias: the query may select from task_departments itself (the links of supervised tasks).
-    link = aliased(TaskDepartment)
-    return exists().where(link.task_id == Task.id, link.role == Role.LEAD).correlate(Task)
+    return exists().where(_LEAD_LINK.task_id == Task.id, _LEAD_LINK.role == Role.LEAD).correlate(Task)
 
 
 def plan_tasks(query: Select[Any]) -> Select[Any]:
