@@ -109,7 +109,8 @@ def _replaced_file_advisories(rule_file: RuleFile, office: dict[str, Any], shipp
         advisories.append(f"未写 {'、'.join(unwritten)}：本文件整份替换随附文件，这些设置取程序内的默认值")
     if rule_file.name == "ladder.yaml":
         office_anchors = {step.get("anchor") for step in office.get("steps") or [] if isinstance(step, dict)}
-        for anchor, name in ANCHOR_NAMES.items():
+        for anchor in Anchor:  # a new anchor is checked too, named by its code until it has a name
+            name = ANCHOR_NAMES.get(anchor, anchor.value)
             shipped_steps = [step for step in shipped["steps"] if step.get("anchor") == anchor.value]
             if shipped_steps and anchor.value not in office_anchors:
                 advisories.append(
