@@ -41,7 +41,8 @@ from wufei.chinese import week_start
 from wufei.db import plain_rows
 from wufei.departments.models import Department, DepartmentKind
 from wufei.extensions.models import Extension, ExtensionStatus
-from wufei.indicators.models import Indicator, IndicatorDepartment
+from wufei.indicators.models import Indicator
+from wufei.indicators.service import WITH_PLAN_VALUES_OWNERS
 from wufei.lights.models import LIGHT_NAMES, UNSUPERVISED, Light
 from wufei.lights.rules import ANNUAL, OVERDUE, LightResult, MemoCalendar, MilestonePoint, TaskState, judge
 from wufei.notices.models import NoticeIntent, NoticeKind
@@ -861,11 +862,7 @@ def _period_reports(session: Session, world: World) -> list[Report]:
 _INDICATORS = (
     select(Indicator)
     .where(Indicator.plan_id.in_(_PLANS))
-    .options(
-        selectinload(Indicator.plan),
-        selectinload(Indicator.values),
-        selectinload(Indicator.assignments).selectinload(IndicatorDepartment.department),
-    )
+    .options(*WITH_PLAN_VALUES_OWNERS)
     .order_by(Indicator.plan_id, Indicator.id)
 )
 

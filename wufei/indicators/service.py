@@ -11,6 +11,13 @@ from wufei.audit.service import jsonable
 from wufei.indicators.models import Indicator, IndicatorDepartment
 from wufei.tasks.models import Role
 
+# What a listing of indicators shows of each: its plan, its values and its departments, loaded with it.
+WITH_PLAN_VALUES_OWNERS = (
+    selectinload(Indicator.plan),
+    selectinload(Indicator.values),
+    selectinload(Indicator.assignments).selectinload(IndicatorDepartment.department),
+)
+
 
 def list_indicators(
     session: Session,
@@ -19,11 +26,7 @@ def list_indicators(
     department_ids: list[int] | None = None,
     role: Role | None = None,
 ) -> list[Indicator]:
-    query = select(Indicator).options(
-        selectinload(Indicator.plan),
-        selectinload(Indicator.values),
-        selectinload(Indicator.assignments).selectinload(IndicatorDepartment.department),
-    )
+    query = select(Indicator).options(*WITH_PLAN_VALUES_OWNERS)
     if plan_ids is not None:
         query = query.where(Indicator.plan_id.in_(plan_ids))
     if department_ids is not None:

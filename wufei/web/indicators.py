@@ -17,7 +17,6 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -27,7 +26,7 @@ from wufei.cadence import periods
 from wufei.filetypes import content_matches, mismatch_message, size_text
 from wufei.indicators import trajectory as rules_
 from wufei.indicators.form import import_indicator_form, write_indicator_form
-from wufei.indicators.models import Indicator, IndicatorDepartment, IndicatorReport, IndicatorReportStatus
+from wufei.indicators.models import Indicator, IndicatorReport, IndicatorReportStatus
 from wufei.indicators.reporting import (
     STATUS_NAMES,
     IndicatorReportError,
@@ -36,6 +35,7 @@ from wufei.indicators.reporting import (
     submit_value,
     tracks,
 )
+from wufei.indicators.service import WITH_PLAN_VALUES_OWNERS, list_indicators
 from wufei.tasks.models import Role
 from wufei.web.portal import Forbidden, Portal, read_form, redirect
 from wufei.web.shared import own_department
@@ -61,21 +61,7 @@ def upload_limits(portal: Portal) -> dict[str, int]:
 
 
 def _led(session, department_id: int) -> list[Indicator]:
-    led = select(IndicatorDepartment.indicator_id).where(
-        IndicatorDepartment.department_id == department_id, IndicatorDepartment.role == Role.LEAD
-    )
-    return list(
-        session.scalars(
-            select(Indicator)
-            .where(Indicator.id.in_(led))
-            .options(
-                selectinload(Indicator.plan),
-                selectinload(Indicator.values),
-                selectinload(Indicator.assignments).selectinload(IndicatorDepartment.department),
-            )
-            .order_by(Indicator.plan_id, Indicator.id)
-        )
-    )
+    return list_indicators(session, department_ids=[department_id], role=Role.LEAD)
 
 
 def _path_text(track) -> str:
@@ -279,11 +265,7 @@ def router(portal: Portal) -> APIRouter:
                 session.scalars(
                     select(Indicator)
                     .where(Indicator.id.in_({r.indicator_id for r in waiting}))
-                    .options(
-                        selectinload(Indicator.plan),
-                        selectinload(Indicator.values),
-                        selectinload(Indicator.assignments).selectinload(IndicatorDepartment.department),
-                    )
+                    .options(*WITH_PLAN_VALUES_OWNERS)
                 )
             )
             rows = {row["track"].indicator_id: row for row in indicator_rows(session, portal, indicators)}

@@ -25,6 +25,7 @@ from wufei.extensions.service import effective_due_dates, list_extensions
 from wufei.figures.cells import cell_figures
 from wufei.indicators.models import Indicator, IndicatorDepartment
 from wufei.indicators.reporting import TrackSummary, tracks
+from wufei.indicators.service import WITH_PLAN_VALUES_OWNERS
 from wufei.indicators.status import indicator_status
 from wufei.indicators.trajectory import TrackingRules
 from wufei.lights.rules import OVERDUE, LightResult, LightRules
@@ -256,15 +257,7 @@ def indicator_tracking(
     query = select(Indicator).join(Plan, Plan.id == Indicator.plan_id).where(Plan.kind == PlanKind.PLAN)
     if plan_ids is not None:
         query = query.where(Plan.id.in_(plan_ids))
-    listed = list(
-        session.scalars(
-            query.options(
-                selectinload(Indicator.plan),
-                selectinload(Indicator.values),
-                selectinload(Indicator.assignments).selectinload(IndicatorDepartment.department),
-            ).order_by(Indicator.plan_id, Indicator.id)
-        )
-    )
+    listed = list(session.scalars(query.options(*WITH_PLAN_VALUES_OWNERS).order_by(Indicator.plan_id, Indicator.id)))
     rows = tracks(session, listed, as_of=today, rules=rules, reporting_since=cadence.weekly.reporting_since)
     behind = [r for r in rows if r.standing in ("behind", "overdue")]
     return {"summary": TrackSummary.of(rows), "behind": behind[:INDICATOR_OFF_TRACK_SHOWN]}
