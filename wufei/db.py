@@ -42,6 +42,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.engine import Connection, Engine, Row
+from sqlalchemy.engine.processors import str_to_date
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 
 DEFAULT_URL = "sqlite:///wufei.db"
@@ -248,12 +249,7 @@ def plain_rows(session: Session, statement: Any, params: Mapping[str, Any] | Non
         rows, described = list(cursor.fetchall()), cursor.description  # the driver's tuples, unconverted
     finally:
         result.close()
-    dialect = connection.dialect
-    processors = [
-        (i, processor)
-        for i, (column, description) in enumerate(zip(statement.selected_columns, described, strict=True))
-        if (processor := column.type.dialect_impl(dialect).result_processor(dialect, description[1])) is not None
-    ]
+    processors = _processors(statement, connection.dialect, described)
     if not rows or not processors:
         return rows
     # A column at a time (itemgetter, not zip(*rows): that makes an iterator a row).
@@ -262,6 +258,50 @@ def plain_rows(session: Session, statement: Any, params: Mapping[str, Any] | Non
         whole = getattr(processor, "column", None)  # a converter of whole columns (UtcDateTime's on SQLite)
         columns[i] = whole(columns[i]) if whole is not None else map(processor, columns[i])
     return list(zip(*columns, strict=True))
+
+
+# Each statement's converters, by dialect and the driver's column types: made once (an enum's is a
+# dict of its members, UtcDateTime's two closures; making them on every read cost a tenth of a
+# figures run's reads). Weak: a statement or an engine gone takes its converters with it.
+_PROCESSORS: WeakKeyDictionary[Any, WeakKeyDictionary[Any, dict[tuple[Any, ...], list[tuple[int, Any]]]]] = (
+    WeakKeyDictionary()
+)
+
+
+def _processors(statement: Any, dialect: Any, described: Sequence[Sequence[Any]]) -> list[tuple[int, Any]]:
+    """(column index, converter) for the columns of `statement` that have one (as SQLAlchemy
+    converts them: each column type's result processor)."""
+    by_types = _PROCESSORS.setdefault(statement, WeakKeyDictionary()).setdefault(dialect, {})
+    types = tuple(description[1] for description in described)
+    found = by_types.get(types)
+    if found is None:
+        found = by_types[types] = [
+            (i, _DAYS.__getitem__ if processor is str_to_date else processor)
+            for i, (column, description) in enumerate(zip(statement.selected_columns, described, strict=True))
+            if (processor := column.type.dialect_impl(dialect).result_processor(dialect, description[1])) is not None
+        ]
+    return found
+
+
+class _Days(dict[Any, Any]):
+    """SQLite's date text as dates, each text parsed once (by SQLAlchemy's own parser) and the date
+    shared: a figures run reads thousands of dates of a few weeks, and parsing each cost six times
+    a lookup. Dates are immutable, so sharing one is safe."""
+
+    _MOST = 100_000  # distinct texts kept (three centuries of days): then forgotten, and parsed again
+
+    def __init__(self) -> None:
+        super().__init__({None: None})
+
+    def __missing__(self, text: Any) -> date | None:
+        if len(self) > self._MOST:
+            self.clear()
+            self[None] = None
+        day = self[text] = str_to_date(text)
+        return day
+
+
+_DAYS = _Days()
 
 
 def newest_of_each(session: Session, owners: Select, owner: Any, newest: Select, table: Table) -> Select:
