@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, text
 
+from wufei import db
 from wufei.db import insert_values, plain_rows, transaction
 from wufei.departments.models import Department, DepartmentKind
 from wufei.lights.models import LightRecord
@@ -91,6 +92,35 @@ def test_plain_rows_gives_the_values_a_select_gives_as_plain_tuples(session):
     session.execute(text("UPDATE reports SET status = 'lost' WHERE version = 1"))
     with pytest.raises(ValueError, match="'lost' is not a valid ReportStatus"):
         plain_rows(session, statement)
+
+
+def test_plain_rows_reads_a_statement_again_as_its_rows_are_now(session, monkeypatch):
+    """Each statement's converters are kept (per engine) and SQLite's date texts parsed once each:
+    a second read of a statement gives its rows as they are now, NULL stays None after the parsed
+    dates are forgotten, and a date text SQLAlchemy cannot parse is refused as it refuses it."""
+    monkeypatch.setattr(db._Days, "_MOST", 2)  # forget the parsed dates after two
+    place = Jurisdiction(name="行再读测试市", level="city")
+    session.add(place)
+    session.flush()
+    plans = [
+        Plan(jurisdiction_id=place.id, title=f"测试方案{n}", kind=PlanKind.PLAN, issued_on=issued)
+        for n, issued in enumerate((date(2024, 3, 1), None, date(2019, 11, 30)))
+    ]
+    session.add_all(plans)
+    session.flush()
+    statement = select(Plan.id, Plan.issued_on, Plan.kind).where(Plan.jurisdiction_id == place.id).order_by(Plan.id)
+    expected = [(plan.id, plan.issued_on, PlanKind.PLAN) for plan in plans]
+    assert plain_rows(session, statement) == expected
+    for day in (date(2031, 7, 9), date(2032, 2, 29), date(2033, 1, 1)):  # each one a text not seen before
+        plans[0].issued_on = day
+        session.flush()
+        expected[0] = (plans[0].id, day, PlanKind.PLAN)
+        assert plain_rows(session, statement) == expected
+    assert plain_rows(session, statement)[1][1] is None
+    if session.get_bind().dialect.name == "sqlite":  # PostgreSQL keeps no date as text
+        session.execute(text("UPDATE plans SET issued_on = '2024-02-30' WHERE id = :id"), {"id": plans[2].id})
+        with pytest.raises(ValueError):
+            plain_rows(session, statement)
 
 
 def test_insert_values_stores_constants_as_an_orm_insert_stores_them(session):
