@@ -88,11 +88,12 @@ def replay_2023(tmp_path_factory, hengshui_template) -> Iterator[Year]:
             calendar = load_calendar(session)
         simulation = Simulation(calendar=calendar, cadence=rules.cadence, year=2023)
         run_point = command_runner(out_dir=tmp_path_factory.mktemp("bulletins"), forms=())
+        history = _History()
 
         def runner(name: str, engine_: Engine, day: date) -> dict[str, Any]:
             result = run_point(name, engine_, day)
             if name == runs.DAILY_SCAN and calendar.is_workday(day):
-                year.days.append(_after_the_scan(engine, day, rules, result))
+                year.days.append(_after_the_scan(engine, day, rules, result, history))
             return result
 
         def on_day(day: date) -> None:
@@ -104,14 +105,14 @@ def replay_2023(tmp_path_factory, hengshui_template) -> Iterator[Year]:
     engine.dispose()
 
 
-def _after_the_scan(engine: Engine, day: date, rules: Ruleset, scan: dict[str, Any]) -> ScanDay:
+def _after_the_scan(engine: Engine, day: date, rules: Ruleset, scan: dict[str, Any], history: _History) -> ScanDay:
     with make_sessionmaker(engine)() as session:  # read only (rolled back when closed)
         # every open task against the ladder, then rolled back: what the day's scan left undone
         escalation = escalate(
             session, as_of=day, calendar=load_calendar(session), ladder=rules.ladder, cadence=rules.cadence
         ).as_dict()
         session.rollback()
-        before = _latest_history(session, before=day)
+        before = history.latest_before(session, day)
         lights = compute_lights(
             session, as_of=day, calendar=load_calendar(session), cadence=rules.cadence, rules=rules.lights
         )
@@ -141,12 +142,23 @@ def _after_the_scan(engine: Engine, day: date, rules: Ruleset, scan: dict[str, A
     )
 
 
-def _latest_history(session, *, before: date) -> Lights:
-    latest: Lights = {}
-    for task_id, light, rules in session.execute(
-        select(LightRecord.task_id, LightRecord.light, LightRecord.rules)
-        .where(LightRecord.milestone_id.is_(None), LightRecord.as_of < before)
-        .order_by(LightRecord.as_of, LightRecord.id)
-    ):
-        latest[task_id] = (str(light), rules)
-    return latest
+class _History:
+    """Each task's latest light history row dated before a day, read a day at a time: the rows of
+    a past day never change (a day's scan and the reports filed that day write that day's rows), so
+    only those dated since the previous call are read, not the whole year's again each day."""
+
+    def __init__(self) -> None:
+        self.latest: Lights = {}
+        self.read_until: date | None = None  # every row dated before it is in `latest`
+
+    def latest_before(self, session, day: date) -> Lights:
+        query = select(LightRecord.task_id, LightRecord.light, LightRecord.rules).where(
+            LightRecord.milestone_id.is_(None), LightRecord.as_of < day
+        )
+        if self.read_until is not None:
+            assert day >= self.read_until, "the replay goes forward"
+            query = query.where(LightRecord.as_of >= self.read_until)
+        for task_id, light, rules in session.execute(query.order_by(LightRecord.as_of, LightRecord.id)):
+            self.latest[task_id] = (str(light), rules)
+        self.read_until = day
+        return dict(self.latest)

@@ -13,7 +13,8 @@ than the commands); every other line (prefect, or one that sets variables) runs 
 A comment may end with a note for this test (say why in the README prose if it is not obvious):
 - `(test: --help)`: the command starts a server or needs one (`prefect server start`, `prefect
   worker start`, `wufei serve`, `wufei web`, `wufei work-pool`, `prefect deploy`): it is
-  run with `--help` appended, and every option the line names must appear in that help.
+  run with `--help` appended, and every option the line names must appear in that help (a test
+  of its own, run once: no database is reached).
 - `(test: not run)`: `make demo` and `make test`, which .ci/run runs itself on a clean clone.
 
 Files a command reads that no earlier command writes are made here (`FILES`). Adding an example to
@@ -115,7 +116,50 @@ def test_the_readme_has_examples_and_every_note_is_known(examples):
 
 def test_every_readme_command_runs_as_written(examples, tmp_path, monkeypatch):
     """On the suite's database: the README's own SQLite file, or a fresh PostgreSQL database in
-    the PostgreSQL pass (the README's `export WUFEI_DATABASE_URL=…` line says either works)."""
+    the PostgreSQL pass (the README's `export WUFEI_DATABASE_URL=…` line says either works). The
+    lines checked with `--help` are the next test's."""
+    _reader_folder(tmp_path, monkeypatch)
+    postgres = os.environ.get("WUFEI_TEST_DATABASE_URL")
+    ran, failures = 0, []
+    for example in examples:
+        if example.note is not None:
+            continue  # not run, or checked with --help
+        exported = EXPORT.match(example.command)
+        if exported:
+            name, value = exported.groups()
+            monkeypatch.setenv(
+                name, fresh_database_url(tmp_path) if postgres and name == "WUFEI_DATABASE_URL" else value
+            )
+            continue
+        failure, _ = _run(example.command)
+        ran += 1
+        if failure:
+            failures.append(f"{example}\n  {failure}")
+    assert not failures, "README examples that fail as written:\n" + "\n".join(failures)
+    assert ran > 35
+
+
+@pytest.mark.backend_independent
+def test_every_readme_command_checked_with_help_names_only_options_it_has(examples, tmp_path, monkeypatch):
+    """The lines marked `(test: --help)`, in the same kind of folder: each with `--help` appended
+    exits 0 and lists every option the line names. Backend-independent (run once, in the SQLite
+    pass): a command asked for its help reaches no database (Prefect's and click's help are printed
+    before any command runs)."""
+    _reader_folder(tmp_path, monkeypatch)
+    checked = [example for example in examples if example.note == "--help"]
+    failures = []
+    for example in checked:
+        failure, output = _run(example.command + " --help")
+        failure = failure or _unknown_options(example.command, output)
+        if failure:
+            failures.append(f"{example}\n  {failure}")
+    assert not failures, "README examples that fail as written:\n" + "\n".join(failures)
+    assert len(checked) >= 8
+
+
+def _reader_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh folder as a reader's: the virtualenv and examples linked, the files no command
+    writes made, the working directory, and the settings of this process (WUFEI_* only these)."""
     folder = tmp_path / "readme"
     folder.mkdir()
     (folder / ".venv").symlink_to(sys.prefix)
@@ -135,28 +179,13 @@ def test_every_readme_command_runs_as_written(examples, tmp_path, monkeypatch):
     for key, value in settings.items():
         monkeypatch.setenv(key, value)
     monkeypatch.chdir(folder)
-    postgres = os.environ.get("WUFEI_TEST_DATABASE_URL")
-    ran, failures = 0, []
-    for example in examples:
-        if example.note == "not run":
-            continue
-        exported = EXPORT.match(example.command)
-        if exported:
-            name, value = exported.groups()
-            monkeypatch.setenv(
-                name, fresh_database_url(tmp_path) if postgres and name == "WUFEI_DATABASE_URL" else value
-            )
-            continue
-        command = example.command + (" --help" if example.note == "--help" else "")
-        words = shlex.split(command)
-        failure, output = _run_in_process(words[1:]) if words[0] in WUFEI else _run_in_bash(command)
-        if failure is None and example.note == "--help":
-            failure = _unknown_options(example.command, output)
-        ran += 1
-        if failure:
-            failures.append(f"{example}\n  {failure}")
-    assert not failures, "README examples that fail as written:\n" + "\n".join(failures)
-    assert ran > 35
+    return folder
+
+
+def _run(command: str) -> tuple[str | None, str]:
+    """(what went wrong or None, the output): `wufei` in this process, anything else in bash."""
+    words = shlex.split(command)
+    return _run_in_process(words[1:]) if words[0] in WUFEI else _run_in_bash(command)
 
 
 def _run_in_process(args: list[str]) -> tuple[str | None, str]:

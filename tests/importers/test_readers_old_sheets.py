@@ -1,5 +1,10 @@
 """Old Excel (.xls) and WPS (.et) spreadsheets through LibreOffice Calc: real files saved by LibreOffice from
-workbooks built with openpyxl, read as a publisher's table or as wufei's own import workbook."""
+workbooks built with openpyxl, read as a publisher's table or as wufei's own import workbook.
+
+Backend-independent (run once, in the SQLite pass): what these prove is the reading, LibreOffice's
+conversion and the records it gives, the same whichever database. The one test that imports into a
+database imports the import workbook, whose records it first proves equal to the .xlsx's; the .xlsx
+is imported on both databases by tests/exporters/test_ledger.py (the template as an example plan)."""
 
 from __future__ import annotations
 
@@ -14,6 +19,8 @@ from tests.importers.same_records import assert_same_records
 from wufei.exporters.ledger import write_template
 from wufei.importers.records import ImportError_
 from wufei.importers.service import import_paths, read_source
+
+pytestmark = pytest.mark.backend_independent  # see the module's docstring
 
 TITLE = "石家庄市“无废城市”建设重点任务分工方案"
 # Headers the interpreter reads today (the grammar branch teaches it 重点任务 / 牵头单位 / 配合单位).

@@ -21,7 +21,7 @@ from wufei.importers.service import read_source
 @pytest.fixture(scope="module")
 def seed_pdfs(tmp_path_factory) -> dict[str, Path]:
     """Every seed as a Word file with real tables (a header repeated on each page), printed to PDF
-    when a test first asks for it: the PostgreSQL pass runs only the import test, which prints one."""
+    when a test first asks for it."""
     folder = tmp_path_factory.mktemp("pdf")
     seeds = {seed.name: seed for seed in (CELLS_REPLY, HENGSHUI_PLAN, BAODING_PLAN, HEBEI_PLAN, EVALUATION)}
 
@@ -137,7 +137,11 @@ def test_an_encrypted_pdf_is_refused_saying_so(seed_pdfs, tmp_path):
         read_source(path)
 
 
+@pytest.mark.backend_independent
 def test_wufei_import_takes_a_pdf_plan(wufei, seed_pdfs):
+    """Backend-independent (run once, in the SQLite pass): what it adds to the reading tests above is
+    that `wufei import` takes a PDF; the Hengshui plan's records are imported into PostgreSQL by
+    tests/test_cli.py's `wufei import` and by every test built on it (`hengshui_template`)."""
     result = json.loads(wufei("import", str(seed_pdfs[HENGSHUI_PLAN.name]), "--json").output)
     assert result[0]["ok"], result
     counts = result[0]["plans"][0]["counts"]

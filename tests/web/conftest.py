@@ -2,7 +2,9 @@
 with the Hengshui plan imported, and accounts for the office, two liaisons and a leader.
 
 One server for the whole run (starting one costs seconds); it commits, so each test uses tasks
-no other test touches (`Tasks` names them) or restores what it changed.
+no other test touches (`Tasks` names them) or restores what it changed. The Chromium tests share one
+headless Chromium while a worker runs this folder's tests (`chromium`), each in pages of its own
+(`new_page`).
 Business day: Wednesday 5 June 2024 (2024年第23周, due Friday 7 June 17:00).
 """
 
@@ -13,7 +15,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -40,6 +42,16 @@ from wufei.web.portal import Settings
 
 TODAY = date(2024, 6, 5)
 PASSWORD = "correct-horse-42"
+CHROMIUM = "/usr/bin/chromium"  # Debian's
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SHOTS = Path("/tmp")  # screenshots of the main pages: /tmp/wufei-*.png
 MAX_EVIDENCE_BYTES = 100_000  # small, so an oversized upload is quick to send
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -228,3 +240,33 @@ def leader(server) -> Iterator[httpx.Client]:
     client = sign_in(server, "leader")
     yield client
     client.close()
+
+
+@pytest.fixture(scope="package")
+def chromium() -> Iterator[object]:
+    """One headless Chromium (driven by Playwright) for the tests of this folder a worker runs in a
+    row: launching one costs about a second of CPU. Package scope, not session: between its calls
+    Playwright's sync API leaves its event loop marked running, which `asyncio.run` elsewhere refuses."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(chromium) -> Iterator[Callable[[str], object]]:
+    """`new_page(base_url)`: a page in a browser context of its own (its own cookies: one person
+    signed in), closed after the test."""
+    contexts = []
+
+    def open_page(base_url: str):
+        context = chromium.new_context(base_url=base_url, viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        context.set_default_timeout(15000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

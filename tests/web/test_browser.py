@@ -5,42 +5,14 @@ pages go to /tmp/wufei-*.png."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 
+from tests.web.conftest import SHOTS
 from wufei.accounts.service import find_user, sign_in_link
 from wufei.db import transaction, utcnow
 from wufei.reports.models import Report
 from wufei.tasks.models import Task
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SHOTS = Path("/tmp")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        browser.close()
-
-
-def _page(browser, server):
-    context = browser.new_context(base_url=server.url, viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    context.set_default_timeout(15000)
-    return context.new_page()
 
 
 def _latest_report(server, task_id: int) -> Report:
@@ -48,14 +20,20 @@ def _latest_report(server, task_id: int) -> Report:
         return session.scalar(select(Report).where(Report.task_id == task_id).order_by(Report.id.desc()).limit(1))
 
 
-def test_a_liaison_files_the_office_returns_the_liaison_refiles_and_the_office_accepts(browser, server, tmp_path):
+@pytest.mark.backend_independent
+def test_a_liaison_files_the_office_returns_the_liaison_refiles_and_the_office_accepts(new_page, server, tmp_path):
+    """Backend-independent (run once, in the SQLite pass): what Chromium adds is the browser's side,
+    the pages' forms, links and buttons as a person uses them. The same routes are proven on both
+    databases over HTTP: the sign-in link and evidence in test_security.py, returning and refiling in
+    test_review_queue.py, accepting in test_after_a_change.py, the dashboard in test_pages.py; a 100 %
+    report completing its task in tests/reports/test_service.py."""
     first, second = server.tasks.first, server.tasks.second
     with transaction(server.engine) as session:
         link = sign_in_link(
             session, user_id=find_user(session, "eco").id, at=utcnow(), actor="test", base_url=server.url
         )
 
-    office = _page(browser, server)
+    office = new_page(server.url)
     office.goto("/login")
     office.fill("input[name=username]", "office")
     office.fill("input[name=password]", "correct-horse-42")
@@ -65,7 +43,7 @@ def test_a_liaison_files_the_office_returns_the_liaison_refiles_and_the_office_a
     office.screenshot(path=str(SHOTS / "wufei-dashboard.png"), full_page=True)
 
     # The liaison follows the link from a reminder and files the week for two tasks.
-    liaison = _page(browser, server)
+    liaison = new_page(server.url)
     liaison.goto(link)
     liaison.click("button:has-text('登录')")
     liaison.wait_for_url("**/my/tasks")

@@ -13,13 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 
 from tests.conftest import fresh_database_url
 from tests.preview_plan import another_plan
-from tests.web.conftest import PASSWORD, TODAY, csrf_of, serve, sign_in
-from tests.web.test_browser import ARGS, CHROMIUM, SHOTS
+from tests.web.conftest import PASSWORD, SHOTS, TODAY, csrf_of, serve, sign_in
 from wufei import migrate
 from wufei.accounts.service import add_user
 from wufei.audit.models import AuditEntry
@@ -226,41 +224,40 @@ def test_the_office_confirms_a_doubt_from_the_list_the_dashboard_links_to(portal
     assert "已确认：办公室张三（office）" in office.get("/doubts?all=1").text
 
 
-def test_the_office_imports_a_plan_in_the_browser_correcting_one_owner(portal, tmp_path):
+@pytest.mark.backend_independent
+def test_the_office_imports_a_plan_in_the_browser_correcting_one_owner(new_page, portal, tmp_path):
+    """Backend-independent (run once, in the SQLite pass): what Chromium adds is the upload, the
+    preview's fields and buttons as a person uses them; uploading, correcting a preview and committing
+    it are proven on both databases over HTTP by test_upload_preview_correct_and_commit_over_http."""
     plan_file = _plan_file(tmp_path, 16)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        context = browser.new_context(base_url=portal.url, viewport={"width": 1366, "height": 900}, locale="zh-CN")
-        context.set_default_timeout(15000)
-        page = context.new_page()
-        page.goto("/login")
-        page.fill("input[name=username]", "office")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button:has-text('登录')")
-        page.wait_for_url("**/dashboard")
-        doubts_before = int(page.inner_text("#count-doubts"))
-        awaiting_before = int(page.inner_text("#count-awaiting"))
+    page = new_page(portal.url)
+    page.goto("/login")
+    page.fill("input[name=username]", "office")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button:has-text('登录')")
+    page.wait_for_url("**/dashboard")
+    doubts_before = int(page.inner_text("#count-doubts"))
+    awaiting_before = int(page.inner_text("#count-awaiting"))
 
-        page.click("nav a:has-text('导入方案')")
-        page.wait_for_url("**/import")
-        page.set_input_files("input[name=file]", str(plan_file))
-        page.click("button:has-text('上传并预览')")
-        page.wait_for_selector("text=导入预览")
-        row = page.locator("#task-0-0")
-        assert "未识别的单位「市生态环境厅」" in row.inner_text()
-        assert row.locator("td.doubt").count() >= 1
-        page.screenshot(path=str(SHOTS / "wufei-import-preview.png"), full_page=True)
-        row.locator("input[name='task0-0-leads']").fill("市生态环境局")
-        page.click("button:has-text('确认导入')")
-        page.wait_for_selector("text=已导入")
-        page.screenshot(path=str(SHOTS / "wufei-import-done.png"), full_page=True)
-        imported = page.locator("tr:has-text('建立固体废物统计制度')")
-        assert "市生态环境局" in imported.inner_text()
+    page.click("nav a:has-text('导入方案')")
+    page.wait_for_url("**/import")
+    page.set_input_files("input[name=file]", str(plan_file))
+    page.click("button:has-text('上传并预览')")
+    page.wait_for_selector("text=导入预览")
+    row = page.locator("#task-0-0")
+    assert "未识别的单位「市生态环境厅」" in row.inner_text()
+    assert row.locator("td.doubt").count() >= 1
+    page.screenshot(path=str(SHOTS / "wufei-import-preview.png"), full_page=True)
+    row.locator("input[name='task0-0-leads']").fill("市生态环境局")
+    page.click("button:has-text('确认导入')")
+    page.wait_for_selector("text=已导入")
+    page.screenshot(path=str(SHOTS / "wufei-import-done.png"), full_page=True)
+    imported = page.locator("tr:has-text('建立固体废物统计制度')")
+    assert "市生态环境局" in imported.inner_text()
 
-        imported.locator("a").click()
-        page.wait_for_selector("text=建立固体废物统计制度")
-        assert "市生态环境局" in page.inner_text("main")
-        page.goto("/dashboard")
-        assert int(page.inner_text("#count-doubts")) == doubts_before + 2
-        assert int(page.inner_text("#count-awaiting")) == awaiting_before + 2  # lit and listed, not dropped
-        browser.close()
+    imported.locator("a").click()
+    page.wait_for_selector("text=建立固体废物统计制度")
+    assert "市生态环境局" in page.inner_text("main")
+    page.goto("/dashboard")
+    assert int(page.inner_text("#count-doubts")) == doubts_before + 2
+    assert int(page.inner_text("#count-awaiting")) == awaiting_before + 2  # lit and listed, not dropped

@@ -7,11 +7,11 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests.web.conftest import PASSWORD, csrf_of
-from tests.web.test_browser import _page, browser  # noqa: F401  (the Chromium fixture)
 from wufei.indicators.models import Indicator, IndicatorReport
 
 
@@ -151,9 +151,13 @@ def test_the_excel_form_downloads_prefilled_and_uploads_all_rows_or_none(eco, ot
     assert reports_of(server, compensation) == [("2023", "submitted", None)]
 
 
-def test_in_chromium_a_liaison_reports_the_office_accepts_and_the_light_changes_with_its_reason(browser, server):
+@pytest.mark.backend_independent
+def test_in_chromium_a_liaison_reports_the_office_accepts_and_the_light_changes_with_its_reason(new_page, server):
+    """Backend-independent (run once, in the SQLite pass): what Chromium adds is the pages' forms
+    and buttons as a person uses them; reporting, accepting and the light that follows are proven on
+    both databases over HTTP by test_a_liaison_reports_a_value_the_office_returns_then_accepts_and_the_light_follows."""
     disposal = indicator_id(server, "县级以上城市建成区医疗废物无害化处置率")
-    liaison = _page(browser, server)
+    liaison = new_page(server.url)
     liaison.goto("/login")
     liaison.fill("input[name=username]", "eco")
     liaison.fill("input[name=password]", PASSWORD)
@@ -172,7 +176,7 @@ def test_in_chromium_a_liaison_reports_the_office_accepts_and_the_light_changes_
     assert "已报送指标数值" in liaison.inner_text("main")
     assert "待审核" in liaison.locator(f"#indicator-{disposal}").inner_text()
 
-    office = _page(browser, server)
+    office = new_page(server.url)
     office.goto("/login")
     office.fill("input[name=username]", "office")
     office.fill("input[name=password]", PASSWORD)

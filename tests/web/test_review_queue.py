@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from tests.rules import RULESET
 from tests.web.conftest import csrf_of
-from tests.web.test_browser import _page, browser  # noqa: F401  (the Chromium fixture)
 from wufei.calendar.service import load_calendar
 from wufei.db import transaction
 from wufei.plans.models import Plan
@@ -170,8 +169,12 @@ def test_a_refiled_report_shows_its_returned_version_and_the_reason(office, eco,
     assert "第二稿，附台账" in block and "上一版（第1版）退回理由：「缺少审批台账」" in block and "第一稿" in block
 
 
-def test_the_office_works_a_queue_of_100_reports_page_by_page_in_chromium(browser, server, queue):
-    office = _page(browser, server)
+@pytest.mark.backend_independent
+def test_the_office_works_a_queue_of_100_reports_page_by_page_in_chromium(new_page, server, queue):
+    """Backend-independent (run once, in the SQLite pass): what Chromium adds is the pager, the
+    buttons and the ticked boxes as a person uses them; the queue's paging, filters, one accept and
+    several at once are proven on both databases over HTTP by this module's other tests."""
+    office = new_page(server.url)
     office.goto("/login")
     office.fill("input[name=username]", "office")
     office.fill("input[name=password]", "correct-horse-42")

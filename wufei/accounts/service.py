@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from wufei.accounts.models import SignInToken, User, UserRole, WebSession
 from wufei.audit.service import record
@@ -253,9 +253,11 @@ def start_session(
 def session_user(session: Session, *, cookie: str | None, at: datetime) -> SignedIn | None:
     if not cookie:
         return None
+    # Every page asks: one SELECT joining the user and their department (each is many-to-one),
+    # not one per relationship.
     row = session.scalar(
         select(WebSession)
-        .options(selectinload(WebSession.user).selectinload(User.department))
+        .options(joinedload(WebSession.user).joinedload(User.department))
         .where(WebSession.token_hash == token_hash(cookie), WebSession.expires_at > at)
     )
     if row is None or not row.user.active:
