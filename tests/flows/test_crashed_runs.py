@@ -29,6 +29,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from tests.conftest import fresh_database_url
+from tests.flows.conftest import only_server_services
 from tests.notify.conftest import free_port, intent
 from wufei import migrate
 from wufei.db import make_engine, make_sessionmaker, transaction
@@ -180,7 +181,10 @@ def test_a_killed_worker_s_run_ends_crashed_and_its_retry_sends_the_rest_once(no
         "PREFECT_SERVER_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{tmp_path / 'prefect.db'}",
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_UI_ENABLED": "false",
-        "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false",  # the test creates its one run itself
+        # What crash handling needs of the server's services: the triggers (the two automations and their
+        # actions) and the event persister (the heartbeats the test reads back). Not the scheduler: the
+        # test creates its one run itself.
+        **only_server_services("triggers", "event_persister"),
         "PREFECT_WORKER_QUERY_SECONDS": "1",
         "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT),  # the workers' runs and the deploy step alike
         "WUFEI_HOME": str(ROOT),

@@ -23,6 +23,7 @@ import httpx
 import pytest
 
 from tests.conftest import fresh_database_url
+from tests.flows.conftest import only_server_services
 from wufei import migrate
 from wufei.db import make_engine
 
@@ -76,7 +77,7 @@ def test_a_server_that_does_not_answer_is_named(env):
 
 @pytest.fixture
 def server(tmp_path):
-    """`prefect server start` on loopback with its services (the scheduler looping every second)."""
+    """`prefect server start` on loopback with its scheduler (looping every second)."""
     port = _free_port()
     home = tmp_path / "server-home"
     log = (tmp_path / "server.log").open("w")
@@ -84,6 +85,7 @@ def server(tmp_path):
         "PREFECT_HOME": str(home),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "1",
+        **only_server_services("scheduler"),  # what `wufei serve` watches for; none of the others
         "PREFECT_SERVER_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{tmp_path / 'prefect.db'}",
     }
     process = subprocess.Popen(
