@@ -18,3 +18,32 @@ def flow_database(tmp_path, monkeypatch, hengshui_template):
     monkeypatch.setenv("WUFEI_BULLETIN_DIR", str(tmp_path / "bulletins"))
     yield engine
     engine.dispose()
+
+
+# The services of `prefect server start` (Prefect 3.8), by the name of their PREFECT_SERVER_SERVICES_<NAME>_ENABLED
+# setting; the triggers service runs the automations' actions too.
+SERVER_SERVICES = (
+    "cancellation_cleanup",
+    "cleanup_reconciler",
+    "db_vacuum",
+    "event_logger",
+    "event_persister",
+    "foreman",
+    "late_runs",
+    "pause_expirations",
+    "repossessor",
+    "scheduler",
+    "task_run_recorder",
+    "triggers",
+)
+
+
+def only_server_services(*kept: str) -> dict[str, str]:
+    """The environment of a test's `prefect server start` that runs only the services `kept`: each one
+    off is a loop the server no longer runs for nothing while the test waits (and, for the late runs
+    service, a run the test scheduled that it can no longer relabel `Late` under the test's feet)."""
+    assert set(kept) <= set(SERVER_SERVICES), kept
+    return {
+        f"PREFECT_SERVER_SERVICES_{name.upper()}_ENABLED": "true" if name in kept else "false"
+        for name in SERVER_SERVICES
+    }

@@ -4,6 +4,11 @@ A work pool's worker starts a new process for every run, and a nation's daily sc
 runs a day: each run's process imports its deployment's entrypoint module first. A daily scan
 needs neither the bulletins' charts (matplotlib) nor Apprise; a monthly dispatch draws charts
 but sends nothing. Each check runs in a fresh interpreter, as a flow run's process would.
+
+Backend-independent (run once, in the SQLite pass): what it proves is which modules an entrypoint
+and its run load, which no database changes (no module this checks is imported by a dialect's code
+path); the same runs' work on each database is tested on both (a city's daily scan and monthly
+figures in test_partition_by_city.py, the flows themselves in test_cadence_flows.py).
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from wufei.generate import plans
 from wufei.generate.load import import_files
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.backend_independent  # two fresh interpreters, each importing Prefect and wufei
+
 HEAVY = ("matplotlib", "apprise", "pandas", "openpyxl", "docx")
 
 RUN = """

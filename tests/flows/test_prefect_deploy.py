@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
@@ -48,18 +49,23 @@ def test_deploy_all_and_a_process_worker_runs_the_daily_scan(prefect_server, flo
     }
     asyncio.run(ensure_work_pool())  # `wufei work-pool` (tests/flows/test_pool.py): the engine as the pool's command
     _prefect("deploy", "--all", env=env)
-    listed = _prefect("deployment", "ls", env=env)
-    for name in (
+    # What `prefect deployment ls` and `prefect deployment run daily-scan/daily-scan --param …` do, through
+    # the API (each CLI command costs seconds of imports).
+    api = httpx.Client(base_url=PREFECT_API_URL.value(), timeout=10)
+    listed = {deployment["name"] for deployment in api.post("/deployments/filter", json={}).json()}
+    assert {
         "daily-scan",
         "weekly-report",
         "monthly-dispatch",
         "quarterly-circular",
         "half-year-review",
         "annual-assessment",
-    ):
-        assert name in listed
-
-    _prefect("deployment", "run", "daily-scan/daily-scan", "--param", "as_of=2024-01-02", env=env)
+    } <= listed, listed
+    scan = api.get("/deployments/name/daily-scan/daily-scan").json()
+    api.post(
+        f"/deployments/{scan['id']}/create_flow_run", json={"parameters": {"as_of": "2024-01-02"}}
+    ).raise_for_status()
+    api.close()
     _prefect("worker", "start", "--pool", "wufei", "--run-once", env=env, timeout=240)
     with make_sessionmaker(flow_database)() as session:
         assert session.scalar(select(func.count()).select_from(LightRecord)) > 0
