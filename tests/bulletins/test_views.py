@@ -15,18 +15,10 @@ from lxml import etree
 from playwright.sync_api import sync_playwright
 
 from tests.bulletins.helpers import by_suffix
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from wufei.bulletins import charts
 from wufei.bulletins.models import Snapshot
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 

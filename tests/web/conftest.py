@@ -26,6 +26,7 @@ import pytest
 import uvicorn
 from sqlalchemy import select
 
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import fresh_database_url
 from tests.rules import RULESET
 from tests.seed_files import HENGSHUI_PLAN
@@ -42,15 +43,6 @@ from wufei.web.portal import Settings
 
 TODAY = date(2024, 6, 5)
 PASSWORD = "correct-horse-42"
-CHROMIUM = "/usr/bin/chromium"  # Debian's
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SHOTS = Path("/tmp")  # screenshots of the main pages: /tmp/wufei-*.png
 MAX_EVIDENCE_BYTES = 100_000  # small, so an oversized upload is quick to send
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
