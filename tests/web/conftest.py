@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -204,6 +205,15 @@ def sign_in(server: Server, username: str) -> httpx.Client:
     )
     assert response.status_code == 303, response.text
     return client
+
+
+def sign_in_page(page: Any, username: str, *, lands_on: str) -> None:
+    """Sign `page` in through the login form, as a person does, and wait for the page it lands on."""
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button:has-text('登录')")
+    page.wait_for_url(f"**{lands_on}")
 
 
 @pytest.fixture(scope="module")

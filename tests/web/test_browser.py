@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.web.conftest import SHOTS
+from tests.web.conftest import SHOTS, sign_in_page
 from wufei.accounts.service import find_user, sign_in_link
 from wufei.db import transaction, utcnow
 from wufei.reports.models import Report
@@ -34,11 +34,7 @@ def test_a_liaison_files_the_office_returns_the_liaison_refiles_and_the_office_a
         )
 
     office = new_page(server.url)
-    office.goto("/login")
-    office.fill("input[name=username]", "office")
-    office.fill("input[name=password]", "correct-horse-42")
-    office.click("button:has-text('登录')")
-    office.wait_for_url("**/dashboard")
+    sign_in_page(office, "office", lands_on="/dashboard")
     done_before = int(office.inner_text("#count-done"))
     office.screenshot(path=str(SHOTS / "wufei-dashboard.png"), full_page=True)
 

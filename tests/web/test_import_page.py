@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from tests.conftest import fresh_database_url
 from tests.preview_plan import another_plan
-from tests.web.conftest import PASSWORD, SHOTS, TODAY, csrf_of, serve, sign_in
+from tests.web.conftest import PASSWORD, SHOTS, TODAY, csrf_of, serve, sign_in, sign_in_page
 from wufei import migrate
 from wufei.accounts.service import add_user
 from wufei.audit.models import AuditEntry
@@ -231,11 +231,7 @@ def test_the_office_imports_a_plan_in_the_browser_correcting_one_owner(new_page,
     it are proven on both databases over HTTP by test_upload_preview_correct_and_commit_over_http."""
     plan_file = _plan_file(tmp_path, 16)
     page = new_page(portal.url)
-    page.goto("/login")
-    page.fill("input[name=username]", "office")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button:has-text('登录')")
-    page.wait_for_url("**/dashboard")
+    sign_in_page(page, "office", lands_on="/dashboard")
     doubts_before = int(page.inner_text("#count-doubts"))
     awaiting_before = int(page.inner_text("#count-awaiting"))
 

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.web.conftest import PASSWORD, csrf_of
+from tests.web.conftest import csrf_of, sign_in_page
 from wufei.indicators.models import Indicator, IndicatorReport
 
 
@@ -158,11 +158,7 @@ def test_in_chromium_a_liaison_reports_the_office_accepts_and_the_light_changes_
     both databases over HTTP by test_a_liaison_reports_a_value_the_office_returns_then_accepts_and_the_light_follows."""
     disposal = indicator_id(server, "县级以上城市建成区医疗废物无害化处置率")
     liaison = new_page(server.url)
-    liaison.goto("/login")
-    liaison.fill("input[name=username]", "eco")
-    liaison.fill("input[name=password]", PASSWORD)
-    liaison.click("button:has-text('登录')")
-    liaison.wait_for_url("**/my/tasks")
+    sign_in_page(liaison, "eco", lands_on="/my/tasks")
     liaison.click("a:has-text('指标填报')")
     liaison.wait_for_url("**/my/indicators")
     row = liaison.locator(f"#indicator-{disposal}")
@@ -177,11 +173,7 @@ def test_in_chromium_a_liaison_reports_the_office_accepts_and_the_light_changes_
     assert "待审核" in liaison.locator(f"#indicator-{disposal}").inner_text()
 
     office = new_page(server.url)
-    office.goto("/login")
-    office.fill("input[name=username]", "office")
-    office.fill("input[name=password]", PASSWORD)
-    office.click("button:has-text('登录')")
-    office.wait_for_url("**/dashboard")
+    sign_in_page(office, "office", lands_on="/dashboard")
     office.click("a:has-text('审核指标')")
     office.wait_for_url("**/indicators/review")
     card = office.locator("article", has_text="县级以上城市建成区医疗废物无害化处置率")

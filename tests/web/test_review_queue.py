@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.rules import RULESET
-from tests.web.conftest import csrf_of
+from tests.web.conftest import csrf_of, sign_in_page
 from wufei.calendar.service import load_calendar
 from wufei.db import transaction
 from wufei.plans.models import Plan
@@ -175,11 +175,7 @@ def test_the_office_works_a_queue_of_100_reports_page_by_page_in_chromium(new_pa
     buttons and the ticked boxes as a person uses them; the queue's paging, filters, one accept and
     several at once are proven on both databases over HTTP by this module's other tests."""
     office = new_page(server.url)
-    office.goto("/login")
-    office.fill("input[name=username]", "office")
-    office.fill("input[name=password]", "correct-horse-42")
-    office.click("button:has-text('登录')")
-    office.wait_for_url("**/dashboard")
+    sign_in_page(office, "office", lands_on="/dashboard")
     assert int(office.inner_text("#count-review")) == _waiting(server) >= 90
     office.click("#count-review a")
     office.wait_for_url("**/review")

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.web.conftest import csrf_of
+from tests.web.conftest import csrf_of, sign_in_page
 from wufei.reports.models import Report
 
 W22, W23 = date(2024, 5, 27), date(2024, 6, 3)
@@ -96,11 +96,7 @@ def test_a_liaison_files_one_changed_row_of_four_in_chromium(new_page, eco, serv
 
     before = filed_this_week()
     liaison = new_page(server.url)
-    liaison.goto("/login")
-    liaison.fill("input[name=username]", "eco")
-    liaison.fill("input[name=password]", "correct-horse-42")
-    liaison.click("button:has-text('登录')")
-    liaison.wait_for_url("**/my/tasks")
+    sign_in_page(liaison, "eco", lands_on="/my/tasks")
     liaison.goto("/my/report")
     for task_id in four:
         assert liaison.input_value(f"input[name=progress_{task_id}]") == "50"
