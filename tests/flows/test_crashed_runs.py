@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import os
 import re
 import signal
@@ -29,7 +28,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from tests.conftest import fresh_database_url
-from tests.flows.conftest import only_server_services
+from tests.flows.conftest import api_client, only_server_services
 from tests.notify.conftest import free_port, intent
 from wufei import migrate
 from wufei.db import make_engine, make_sessionmaker, transaction
@@ -75,13 +74,6 @@ class HoldingSmtp:
         self.controller.stop()
 
 
-@functools.cache
-def _http() -> httpx.Client:
-    """One HTTP client for the test's many calls to the Prefect API: `httpx.get` makes a new client
-    each call, loading the CA bundle (about 25 ms of CPU against 0.5 ms)."""
-    return httpx.Client(timeout=10)
-
-
 def _descendants(pid: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
@@ -119,13 +111,13 @@ def _kill_tree(process: subprocess.Popen) -> list[str]:
 
 
 def _states(api: str, flow_run_id: str) -> list[tuple[str, str]]:
-    response = _http().get(f"{api}/flow_run_states/", params={"flow_run_id": flow_run_id}, timeout=10)
+    response = api_client().get(f"{api}/flow_run_states/", params={"flow_run_id": flow_run_id}, timeout=10)
     response.raise_for_status()
     return [(state["type"], state["name"]) for state in sorted(response.json(), key=lambda s: s["timestamp"])]
 
 
 def _heartbeats(api: str, flow_run_id: str) -> int:
-    found = _http().post(
+    found = api_client().post(
         f"{api}/events/filter",
         json={
             "filter": {
@@ -217,7 +209,7 @@ def test_a_killed_worker_s_run_ends_crashed_and_its_retry_sends_the_rest_once(no
     def healthy() -> bool:
         assert processes[0].poll() is None, logs["server"].read_text()[-3000:]
         try:
-            return _http().get(f"{api}/health", timeout=2).status_code == 200
+            return api_client().get(f"{api}/health", timeout=2).status_code == 200
         except httpx.HTTPError:
             return False
 
@@ -234,12 +226,12 @@ def test_a_killed_worker_s_run_ends_crashed_and_its_retry_sends_the_rest_once(no
 
         from flows.crashes import CRASH_ZOMBIES, RETRY_CRASHED  # Prefect: imported here, not at collection
 
-        automations = _http().post(f"{api}/automations/filter", json={}, timeout=10).json()
+        automations = api_client().post(f"{api}/automations/filter", json={}, timeout=10).json()
         by_name = {a["name"]: a for a in automations}
         assert set(by_name) == {CRASH_ZOMBIES, RETRY_CRASHED}
         assert by_name[CRASH_ZOMBIES]["trigger"]["within"] == 2 * HEARTBEAT  # two missed beats
-        deployment = _http().get(f"{api}/deployments/name/deliver-notices/deliver-notices", timeout=10).json()
-        created = _http().post(
+        deployment = api_client().get(f"{api}/deployments/name/deliver-notices/deliver-notices", timeout=10).json()
+        created = api_client().post(
             f"{api}/deployments/{deployment['id']}/create_flow_run",
             json={"parameters": {"as_of": "2024-06-03", "concurrency": 1}},
             timeout=10,
@@ -272,7 +264,7 @@ def test_a_killed_worker_s_run_ends_crashed_and_its_retry_sends_the_rest_once(no
                 for dispatch in session.scalars(select(Dispatch))
             )
         assert statuses == [("claimed", ()), ("claimed", ()), ("claimed", ("sending",))]
-        assert _http().get(f"{api}/flow_runs/{run_id}", timeout=10).json()["state_type"] == "RUNNING"  # a zombie
+        assert api_client().get(f"{api}/flow_runs/{run_id}", timeout=10).json()["state_type"] == "RUNNING"  # a zombie
 
         # Nobody reports the death: the missing heartbeats do. Crashed, then scheduled again.
         _wait(
@@ -291,14 +283,14 @@ def test_a_killed_worker_s_run_ends_crashed_and_its_retry_sends_the_rest_once(no
         start("worker-b", "worker", "start", "--pool", "wufei", "--name", "worker-b")  # as systemd restarts it
         _wait(
             lambda: (
-                _http().get(f"{api}/flow_runs/{run_id}", timeout=10).json()["state_type"]
+                api_client().get(f"{api}/flow_runs/{run_id}", timeout=10).json()["state_type"]
                 in ("COMPLETED", "FAILED", "CRASHED")
             ),
             timeout=180,
             what="the retried run did not finish",
             logs=logs,
         )
-        run = _http().get(f"{api}/flow_runs/{run_id}", timeout=10).json()
+        run = api_client().get(f"{api}/flow_runs/{run_id}", timeout=10).json()
         assert run["state_type"] == "COMPLETED", (_states(api, run_id), logs["worker-b"].read_text()[-3000:])
         assert run["run_count"] == 2
         assert time.monotonic() - killed_at < 600  # before the claims' 10-minute lease ran out: released

@@ -12,7 +12,6 @@ write), and that the province roll-ups were issued after their cities.
 
 from __future__ import annotations
 
-import functools
 import os
 import socket
 import subprocess
@@ -25,6 +24,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, exists, func, select, text
 
+from tests.flows.conftest import api_client
 from tests.rules import RULESET
 from wufei import migrate
 from wufei.db import make_engine, make_sessionmaker
@@ -76,15 +76,6 @@ def postgres_databases():
         admin.dispose()
 
 
-@functools.cache
-def _http():
-    """One HTTP client for the test's many calls to the Prefect API: `httpx.get` makes a new client
-    each call, loading the CA bundle (about 25 ms of CPU against 0.5 ms)."""
-    import httpx
-
-    return httpx.Client(timeout=10)
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -106,7 +97,7 @@ def _wait_healthy(api: str, server: subprocess.Popen, log: Path, timeout: float 
     while time.monotonic() < deadline:
         assert server.poll() is None, f"prefect server exited:\n{log.read_text()[-3000:]}"
         try:
-            if _http().get(f"{api}/health", timeout=2).status_code == 200:
+            if api_client().get(f"{api}/health", timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
@@ -115,21 +106,21 @@ def _wait_healthy(api: str, server: subprocess.Popen, log: Path, timeout: float 
 
 
 def _flow_runs(api: str) -> list[dict]:
-    response = _http().post(f"{api}/flow_runs/filter", json={"limit": 200}, timeout=10)
+    response = api_client().post(f"{api}/flow_runs/filter", json={"limit": 200}, timeout=10)
     response.raise_for_status()
     return response.json()
 
 
 def _flow_run(api: str, flow_run_id: str) -> dict:
-    response = _http().get(f"{api}/flow_runs/{flow_run_id}", timeout=10)
+    response = api_client().get(f"{api}/flow_runs/{flow_run_id}", timeout=10)
     response.raise_for_status()
     return response.json()
 
 
 def _create_run(api: str, deployment: str, parameters: dict) -> str:
-    found = _http().get(f"{api}/deployments/name/{deployment}", timeout=10)
+    found = api_client().get(f"{api}/deployments/name/{deployment}", timeout=10)
     found.raise_for_status()
-    created = _http().post(
+    created = api_client().post(
         f"{api}/deployments/{found.json()['id']}/create_flow_run", json={"parameters": parameters}, timeout=10
     )
     created.raise_for_status()

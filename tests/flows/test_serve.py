@@ -10,7 +10,6 @@ The flows themselves run on both databases in tests/flows/test_cadence_flows.py.
 
 from __future__ import annotations
 
-import functools
 import os
 import signal
 import socket
@@ -23,7 +22,7 @@ import httpx
 import pytest
 
 from tests.conftest import fresh_database_url
-from tests.flows.conftest import only_server_services
+from tests.flows.conftest import api_client, only_server_services
 from wufei import migrate
 from wufei.db import make_engine
 
@@ -31,13 +30,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.backend_independent]  # two Prefect 
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-
-
-@functools.cache
-def _http() -> httpx.Client:
-    """One HTTP client for the test's many calls to the Prefect API: `httpx.get` makes a new client
-    each call, loading the CA bundle (about 25 ms of CPU against 0.5 ms)."""
-    return httpx.Client(timeout=10)
 
 
 def _free_port() -> int:
@@ -100,7 +92,7 @@ def server(tmp_path):
     while True:
         assert process.poll() is None, (tmp_path / "server.log").read_text()[-3000:]
         try:
-            if _http().get(f"{api}/health", timeout=2).status_code == 200:
+            if api_client().get(f"{api}/health", timeout=2).status_code == 200:
                 break
         except httpx.HTTPError:
             pass
@@ -113,12 +105,12 @@ def server(tmp_path):
 
 
 def _deployment(api: str, name: str) -> int:
-    return _http().get(f"{api}/deployments/name/{name}", timeout=10).status_code
+    return api_client().get(f"{api}/deployments/name/{name}", timeout=10).status_code
 
 
 def _scheduled(api: str, name: str) -> int:
     flow, deployment = name.split("/")
-    response = _http().post(
+    response = api_client().post(
         f"{api}/flow_runs/count",
         json={"flows": {"name": {"any_": [flow]}}, "deployments": {"name": {"any_": [deployment]}}},
         timeout=10,
@@ -150,8 +142,8 @@ def test_it_serves_under_its_own_names_on_a_server_with_a_scheduler(env, server)
         process.wait(30)
 
     # `prefect deploy --all` on the same server afterwards: a second `wufei serve` refuses to double every run.
-    flow = _http().post(f"{server}/flows/", json={"name": "daily-scan"}, timeout=10).json()
-    _http().post(f"{server}/deployments/", json={"name": "daily-scan", "flow_id": flow["id"]}, timeout=10)
+    flow = api_client().post(f"{server}/flows/", json={"name": "daily-scan"}, timeout=10).json()
+    api_client().post(f"{server}/deployments/", json={"name": "daily-scan", "flow_id": flow["id"]}, timeout=10)
     done = _serve(env | {"PREFECT_API_URL": server})
     assert done.returncode == 1 and "已有 prefect deploy 创建的部署（daily-scan/daily-scan" in done.stderr, done.stderr
 
@@ -178,7 +170,7 @@ def test_a_server_whose_scheduler_schedules_nothing_stops_it_with_an_error(env, 
         deadline = time.monotonic() + 120
         while True:
             try:
-                if _http().get(f"{api}/health", timeout=2).status_code == 200:
+                if api_client().get(f"{api}/health", timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
