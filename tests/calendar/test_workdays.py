@@ -70,6 +70,8 @@ def test_workdays_between_counts_the_end_but_not_the_start(calendar):
     assert calendar.workdays_between(date(2024, 6, 7), date(2024, 6, 11)) == 1  # Mon 10th is 端午节
     assert calendar.workdays_between(date(2024, 9, 27), date(2024, 10, 8)) == 3  # 29th, 30th, 8th
     assert calendar.workdays_between(date(2024, 10, 8), date(2024, 9, 27)) == -3
+    assert calendar.workdays_between(date(2024, 9, 30), date(2024, 10, 8)) == 1  # the holiday between
+    assert calendar.workdays_between(date(2024, 10, 7), date(2024, 10, 8)) == 1
 
 
 def test_the_first_working_day_of_october_2024_is_the_8th(calendar):
@@ -94,6 +96,31 @@ def test_workdays_between_agrees_with_counting_day_by_day_across_years_and_overr
     for start, end in pairs:
         assert calendar.workdays_between(start, end) == _counted_day_by_day(calendar, start, end)
         assert calendar.workdays_between(end, start) == -_counted_day_by_day(calendar, start, end)
+
+
+def _added_day_by_day(calendar: WorkCalendar, day: date, n: int) -> date:
+    for _ in range(abs(n)):
+        day += timedelta(days=1 if n > 0 else -1)
+        while not calendar.is_workday(day):
+            day += timedelta(days=1 if n > 0 else -1)
+    return day
+
+
+def test_add_workdays_agrees_with_walking_day_by_day_across_years_and_overrides():
+    calendar = WorkCalendar({date(2024, 6, 8): "workday", date(2025, 1, 2): "holiday", date(2026, 12, 31): "holiday"})
+    days = [date(2023, 12, 29), date(2024, 1, 1), date(2024, 6, 7), date(2024, 6, 8), date(2024, 12, 31)]
+    for day in days:
+        for n in (-400, -260, -11, -3, -2, -1, 1, 2, 3, 10, 250, 450):
+            assert calendar.add_workdays(day, n) == _added_day_by_day(calendar, day, n), (day, n)
+
+
+def test_add_workdays_into_an_unknown_year_warns_as_is_workday_does():
+    calendar = WorkCalendar()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        # Thu 31st, Fri 1st (no holiday known for 2027), then Monday to Wednesday
+        assert calendar.add_workdays(date(2026, 12, 30), 5) == date(2027, 1, 6)
+    assert [str(w.message)[:6] for w in caught if issubclass(w.category, UnknownYearWarning)] == ["2027年的"]
 
 
 def test_workdays_between_into_an_unknown_year_warns_as_is_workday_does():

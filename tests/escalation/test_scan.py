@@ -271,16 +271,6 @@ def test_the_office_can_replace_the_ladder_through_the_config_dir(session, plan,
     assert {i.task_id for i in list_intents(session)} == _led(plan, DUE_2022) | _led(plan, DUE_2023)
 
 
-def test_working_days_counted_in_one_walk_match_the_calendar():
-    from wufei.escalation.service import _workdays_from
-
-    as_of = date(2024, 10, 8)  # the first working day after the National Day holiday
-    dues = [as_of + timedelta(days=n) for n in range(-400, 400, 7)] + [as_of, date(2024, 9, 30), date(2024, 10, 7)]
-    counts = _workdays_from(as_of, dict.fromkeys(dues), CALENDAR)
-    assert counts == {due: CALENDAR.workdays_between(due, as_of) for due in dues}
-    assert counts[date(2024, 9, 30)] == 1 and counts[date(2024, 10, 7)] == 1 and counts[as_of] == 0
-
-
 def test_the_leader_hears_once_per_streak_while_the_liaison_is_reminded_every_week(session, plan):
     cadence = CadenceConfig.from_dict({"weekly_report": {"reporting_since": "2024-05-06"}})
     never = plan[sorted(_led(plan, DUE_2025))[2]]

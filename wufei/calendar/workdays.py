@@ -9,6 +9,7 @@ fall back to Monday–Friday, with a warning naming the year. Pure: no database 
 from __future__ import annotations
 
 import warnings
+from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from enum import StrEnum
@@ -85,9 +86,13 @@ class WorkCalendar:
 
     def _through(self, day: date) -> int:
         """Working days from 1 January of `day`'s year through `day`."""
-        if day.year not in self._running:
-            self._running[day.year] = tuple(accumulate(self._year(day.year)))
-        return self._running[day.year][_index(day)]
+        return self._running_of(day.year)[_index(day)]
+
+    def _running_of(self, year: int) -> tuple[int, ...]:
+        """Working days from 1 January of `year` through each of its days."""
+        if year not in self._running:
+            self._running[year] = tuple(accumulate(self._year(year)))
+        return self._running[year]
 
     def _unknown(self, year: int) -> None:
         if year not in self.unknown_years:
@@ -113,11 +118,26 @@ class WorkCalendar:
         return day
 
     def add_workdays(self, day: date, n: int) -> date:
-        """`n` working days after `day` (before it when n < 0); n = 0 is `day` itself."""
-        step = 1 if n >= 0 else -1
-        for _ in range(abs(n)):
-            day = self.next_workday(day) if step > 0 else self.previous_workday(day)
-        return day
+        """`n` working days after `day` (before it when n < 0); n = 0 is `day` itself. Found in
+        the years' running counts, not by walking day by day: the escalation ladder asks for every
+        due date and step on every scan."""
+        if n == 0:
+            return day
+        year = day.year
+        # the result's place among its year's working days (1 = the first), counted from `day`'s year
+        if n > 0:
+            place = self._through(day) + n
+            while place > self._running_of(year)[-1]:
+                place -= self._running_of(year)[-1]
+                year += 1
+        else:
+            place = self._through(day) - self._year(year)[_index(day)] + n + 1
+            while place < 1:
+                year -= 1
+                place += self._running_of(year)[-1]
+        found = date(year, 1, 1) + timedelta(days=bisect_left(self._running_of(year), place))
+        self._warn_if_assumed(min(day, found), max(day, found))
+        return found
 
     def workdays_between(self, start: date, end: date) -> int:
         """Working days in (start, end]: 1 from Friday to the next Monday; negative if end < start."""
@@ -126,11 +146,16 @@ class WorkCalendar:
         count = self._through(end) - self._through(start)
         for year in range(start.year, end.year):
             count += self._through(date(year, 12, 31))
-        for year in sorted(self._assumed & set(range(start.year, end.year + 1))):  # a warning, as is_workday gives
-            first, last = max(start + timedelta(days=1), date(year, 1, 1)), min(end, date(year, 12, 31))
-            if any(day not in self.overrides for day in _days(first, last)):
-                self._unknown(year)
+        self._warn_if_assumed(start + timedelta(days=1), end)
         return count
+
+    def _warn_if_assumed(self, first: date, last: date) -> None:
+        """The warning `is_workday` gives, for a count over the days first..last that did not ask
+        it day by day."""
+        for year in sorted(self._assumed & set(range(first.year, last.year + 1))):
+            days = _days(max(first, date(year, 1, 1)), min(last, date(year, 12, 31)))
+            if any(day not in self.overrides for day in days):
+                self._unknown(year)
 
     def nth_workday_of_month(self, year: int, month: int, n: int) -> date:
         """The n-th working day of a month (1-based)."""

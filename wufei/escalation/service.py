@@ -197,7 +197,7 @@ class EscalationDays:
 
     def __init__(self, *, as_of: date, calendar: WorkCalendar, ladder: Ladder, cadence: CadenceConfig):
         self.as_of, self.ladder = as_of, ladder
-        self.calendar = _MemoCalendar(calendar)
+        self.calendar = calendar
         self.after_close: date | None = None
         if ladder.missing_steps:
             close = next_window_close(as_of - timedelta(days=1), calendar, cadence)
@@ -386,7 +386,6 @@ def _owed(
     missing: tuple[Mapping[int, int], date] | None,
 ) -> set[int]:
     """The open tasks owed some step today (the ones whose departments the keys need)."""
-    calendar = _MemoCalendar(calendar)
     steps: dict[date, bool] = {}
     owed = set()
     for task in tasks.values():
@@ -493,8 +492,7 @@ def _deadline_intents(
             by_due[task.due].append(task)
     if not by_due:
         return
-    calendar = _MemoCalendar(calendar)
-    counts = _workdays_from(as_of, by_due, calendar)
+    counts = {due: calendar.workdays_between(due, as_of) for due in by_due}  # > 0: overdue, < 0: left
     for due, due_tasks in sorted(by_due.items()):
         # The steps depend only on the due date: computed once per date, not per task.
         steps = steps_due(due=due, done=False, as_of=as_of, calendar=calendar, ladder=ladder)
@@ -515,44 +513,6 @@ def _deadline_intents(
             )
             for task in due_tasks:
                 collector.add(step, task, period=due.isoformat(), period_name="due", extra=extra)
-
-
-class _MemoCalendar(WorkCalendar):
-    """The scan's view of a calendar: each day is asked once (chinese_calendar validates every
-    call, which dominates a scan over thousands of due dates)."""
-
-    def __init__(self, calendar: WorkCalendar):
-        super().__init__(calendar.overrides)
-        self._calendar = calendar
-        self._days: dict[date, bool] = {}
-
-    def is_workday(self, day: date) -> bool:
-        known = self._days.get(day)
-        if known is None:
-            known = self._days[day] = self._calendar.is_workday(day)
-        return known
-
-
-def _workdays_from(as_of: date, dues: Mapping[date, Any], calendar: WorkCalendar) -> dict[date, int]:
-    """due → `calendar.workdays_between(due, as_of)` for every due date, in one walk each way
-    (positive: working days overdue; negative: working days left)."""
-    counts: dict[date, int] = {}
-    ordered = sorted(dues)
-    past = [d for d in ordered if d <= as_of]
-    future = [d for d in ordered if d > as_of]
-    count, day = 0, as_of
-    for due in reversed(past):  # (due, as_of]: walk back from as_of
-        while day > due:
-            count += calendar.is_workday(day)
-            day -= timedelta(days=1)
-        counts[due] = count
-    count, day = 0, as_of
-    for due in future:  # (as_of, due]: walk forward
-        while day < due:
-            day += timedelta(days=1)
-            count += calendar.is_workday(day)
-        counts[due] = -count
-    return counts
 
 
 # --- missing-report steps -----------------------------------------------------------------------
