@@ -4,7 +4,9 @@ registry (wufei.points.registry); the runs issue their bulletins as the flows do
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -46,13 +48,26 @@ def replay(
     (the demo passes one that runs the periodic points as Prefect flows)."""
     results = []
     day = start
-    while day <= end:
-        for name in runs.commands():
-            results.append({"point": name, **runner(name, engine_, day)})
-        if on_day:
-            on_day(day)
-        day += timedelta(days=1)
+    with _frozen_heap():
+        while day <= end:
+            for name in runs.commands():
+                results.append({"point": name, **runner(name, engine_, day)})
+            if on_day:
+                on_day(day)
+            day += timedelta(days=1)
     return results
+
+
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """What the process holds before a replay (its modules, a test run's collected tests) left out
+    of the cyclic garbage collector's walks while it runs: a year's replay has some twenty full
+    collections, and each walked all of it again (80 ms each, 1.9 s of the 2023 replay's CPU)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def command_runner(*, out_dir: Path | None = None, force: bool = False, forms: tuple[str, ...] | None = None) -> Runner:
