@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 
 class PeriodKind(StrEnum):
@@ -134,8 +135,10 @@ _LABELS: list[tuple[re.Pattern[str], PeriodKind]] = [
 ]
 
 
+@lru_cache(maxsize=4096)
 def parse(label: str) -> Period:
-    """`2024-W23`, `2024-05`, `2024-Q2`, `2024-H1` or `2024` (case-insensitive letters)."""
+    """`2024-W23`, `2024-05`, `2024-Q2`, `2024-H1` or `2024` (case-insensitive letters). Kept:
+    periods are immutable, and the daily scan parses the same few labels again every day."""
     text = (label or "").strip().upper()
     for pattern, kind in _LABELS:
         if match := pattern.match(text):

@@ -96,6 +96,14 @@ def intent_key(step: str, *, indicator_id: int, period: str, audience: str, depa
     return f"{step}|indicator:{indicator_id}|period:{period}|{audience}|dept:{dept}"
 
 
+def _indicator_of(key: str) -> int | None:
+    """The indicator an `intent_key` names (its payload says so too, but the key needs no JSON
+    decoded: the scan reads every unresolved indicator intent each day)."""
+    part = key.split("|", 2)[1] if key.count("|") >= 2 else ""
+    number = part.removeprefix("indicator:")
+    return int(number) if part.startswith("indicator:") and number.isdigit() else None
+
+
 def supervised_indicators(session: Session, *, plan_ids: Collection[int] | None = None) -> list[Indicator]:
     """The indicators of supervised plans (of these plans), with their plans and values; their
     departments are read apart (`owners_of`)."""
@@ -287,14 +295,14 @@ def _recover(
     anchors = {step.id: step.anchor for step in steps}
     stale: dict[str, list[int]] = {}
     unresolved = session.execute(
-        select(NoticeIntent.id, NoticeIntent.step, NoticeIntent.period, NoticeIntent.payload).where(
+        select(NoticeIntent.id, NoticeIntent.step, NoticeIntent.period, NoticeIntent.key).where(
             NoticeIntent.resolved_on.is_(None),
             NoticeIntent.task_id.is_(None),
             NoticeIntent.step.in_(sorted(anchors)),
         )
     ).all()
-    for intent_id, step, label, payload in unresolved:
-        found = tracked.get(int((payload or {}).get("indicator_id") or 0))
+    for intent_id, step, label, key in unresolved:
+        found = tracked.get(_indicator_of(key))
         if found is None:
             continue  # another scope's indicator, or one gone: left as it is
         _, row = found
