@@ -134,13 +134,18 @@ def _clean_text(value: str | None, field: str, limit: int) -> str | None:
     return value or None
 
 
-def _latest_version(session: Session, task_id: int, week: date) -> Report | None:
-    return session.scalar(
-        select(Report)
-        .where(Report.task_id == task_id, Report.week_start == week)
-        .order_by(Report.version.desc())
-        .limit(1)
-    )
+def _latest_version(session: Session, task_id: int, week: date) -> tuple[int, str] | None:
+    """(version, status) of the task's newest report for the week. Without autoflush: every report
+    is flushed when filed, so what is pending (the last filing's audit entry) cannot change the
+    answer, and is flushed with this filing rather than in a flush of its own."""
+    with session.no_autoflush:
+        row = session.execute(
+            select(Report.version, Report.status)
+            .where(Report.task_id == task_id, Report.week_start == week)
+            .order_by(Report.version.desc())
+            .limit(1)
+        ).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 # --- filing -----------------------------------------------------------------------------------
@@ -188,10 +193,10 @@ def submit_report(
         )
 
     latest = _latest_version(session, task_id, week_start)
-    if latest is not None and latest.status != ReportStatus.RETURNED:
+    if latest is not None and latest[1] != ReportStatus.RETURNED:
         raise ReportError(
-            f"任务 {task_name(task)} 本周（{chinese_week(week_start)}）已报送（第{latest.version}版，"
-            f"{STATUS_NAMES[ReportStatus(latest.status)]}），不能重复报送；如需修改，请领导小组办公室先退回"
+            f"任务 {task_name(task)} 本周（{chinese_week(week_start)}）已报送（第{latest[0]}版，"
+            f"{STATUS_NAMES[ReportStatus(latest[1])]}），不能重复报送；如需修改，请领导小组办公室先退回"
         )
 
     try:
@@ -203,7 +208,7 @@ def submit_report(
         task_id=task.id,
         department_id=department_id,
         week_start=week_start,
-        version=latest.version + 1 if latest is not None else 1,
+        version=latest[0] + 1 if latest is not None else 1,
         progress=progress,
         submitted_at=_utc(at),
         submitted_by=actor,
