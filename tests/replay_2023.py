@@ -107,15 +107,14 @@ def replay_2023(tmp_path_factory, hengshui_template) -> Iterator[Year]:
 
 def _after_the_scan(engine: Engine, day: date, rules: Ruleset, scan: dict[str, Any], history: _History) -> ScanDay:
     with make_sessionmaker(engine)() as session:  # read only (rolled back when closed)
+        calendar = load_calendar(session)
         # every open task against the ladder, then rolled back: what the day's scan left undone
         escalation = escalate(
-            session, as_of=day, calendar=load_calendar(session), ladder=rules.ladder, cadence=rules.cadence
+            session, as_of=day, calendar=calendar, ladder=rules.ladder, cadence=rules.cadence
         ).as_dict()
         session.rollback()
         before = history.latest_before(session, day)
-        lights = compute_lights(
-            session, as_of=day, calendar=load_calendar(session), cadence=rules.cadence, rules=rules.lights
-        )
+        lights = compute_lights(session, as_of=day, calendar=calendar, cadence=rules.cadence, rules=rules.lights)
         full = {task_id: (str(result.light), ",".join(result.rules)) for task_id, result in lights.items()}
         states = {
             task_id: (str(light), codes)
