@@ -135,9 +135,9 @@ def _clean_text(value: str | None, field: str, limit: int) -> str | None:
 
 
 def _latest_version(session: Session, task_id: int, week: date) -> tuple[int, str] | None:
-    """(version, status) of the task's newest report for the week. Without autoflush: every report
-    is flushed when filed, so what is pending (the last filing's audit entry) cannot change the
-    answer, and is flushed with this filing rather than in a flush of its own."""
+    """(version, status) of the task's newest report for the week. Without autoflush: a report is
+    flushed when filed and when reviewed (`review_report`), so what is pending (the last filing's
+    audit entry) cannot change the answer, and is flushed with this filing rather than alone."""
     with session.no_autoflush:
         row = session.execute(
             select(Report.version, Report.status)
@@ -331,7 +331,7 @@ def review_report(
             changes=apply_changes(task, {"completed_on": completed}),
             source=f"review report:{report.id}",
         )
-    session.flush()
+    session.flush()  # a refiling after a return reads the status without autoflush (`_latest_version`)
     return report
 
 
