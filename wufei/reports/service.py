@@ -81,8 +81,14 @@ def local_time(value: datetime | None, cadence: CadenceConfig) -> datetime | Non
 # --- lookups ----------------------------------------------------------------------------------
 
 
+# Built once: a loader option is immutable, and building it cost more than the identity-map
+# lookup that usually answers (the office reviews, and departments file, thousands in a year).
+_WITH_PLAN_AND_OWNERS = (selectinload(Task.plan), selectinload(Task.assignments))
+_WITH_TASK_AND_PLAN = (selectinload(Report.task).selectinload(Task.plan),)
+
+
 def _task(session: Session, task_id: int) -> Task:
-    task = session.get(Task, task_id, options=[selectinload(Task.plan), selectinload(Task.assignments)])
+    task = session.get(Task, task_id, options=_WITH_PLAN_AND_OWNERS)
     if task is None:
         raise ReportError(f"找不到任务 {task_id}")
     return task
@@ -262,7 +268,7 @@ def review_report(
     cadence: CadenceConfig,
 ) -> Report:
     """Accept (采纳) or return (退回, with a reason) a submitted report."""
-    report = session.get(Report, report_id, options=[selectinload(Report.task).selectinload(Task.plan)])
+    report = session.get(Report, report_id, options=_WITH_TASK_AND_PLAN)
     if report is None:
         raise ReportError(f"找不到报告 {report_id}")
     if report.status != ReportStatus.SUBMITTED:
