@@ -171,6 +171,7 @@ def remind_indicators(
     tracked = {indicator.id: (indicator, row) for indicator, row in zip(indicators, rows, strict=True)}
 
     intents: list[dict[str, Any]] = []
+    due_steps: dict[date, list[Step]] = {}  # report date → its steps owed today (if not reported)
     for indicator, row in tracked.values():
         frequency = tracking.frequency_of(indicator.name)
         start = reporting_from(indicator, since)
@@ -178,9 +179,13 @@ def remind_indicators(
             if start is not None and period.end < start:
                 continue
             due = rules_.due_on(period, tracking)
-            owed = indicator_steps_due(
-                due=due, reported=_reported(row, period), as_of=as_of, calendar=calendar, ladder=ladder
-            )
+            if _reported(row, period):
+                continue
+            if due not in due_steps:
+                due_steps[due] = indicator_steps_due(
+                    due=due, reported=False, as_of=as_of, calendar=calendar, ladder=ladder
+                )
+            owed = due_steps[due]
             if not owed:
                 continue
             counted = calendar.workdays_between(due, as_of)
@@ -207,8 +212,10 @@ def remind_indicators(
                     _intents(step, indicator, owners[indicator.id], row, period, as_of, values, {"gap": row.gap})
                 )
 
-    result.resolutions = _recover(session, tracked=tracked, as_of=as_of, steps=steps)
-    created = create_intents_returning(session, intents)
+    result.resolutions, stored = _recover(session, tracked=tracked, as_of=as_of, steps=steps)
+    # Keys stored already are not offered again (the insert would skip them too): most days
+    # owe nothing new, and then nothing is inserted at all.
+    created = create_intents_returning(session, [intent for intent in intents if intent["key"] not in stored])
     result.created_ids = sorted(i for i, _ in created)
     result.created_by_step = dict(Counter(step for _, step in created))
     result.created = len(created)
@@ -290,8 +297,9 @@ def _recover(
     tracked: dict[int, tuple[Indicator, IndicatorTrack]],
     as_of: date,
     steps: tuple[Step, ...],
-) -> dict[str, int]:
-    """Resolve the unresolved intents of these indicators that no longer hold (see the module)."""
+) -> tuple[dict[str, int], set[str]]:
+    """Resolve the unresolved intents of these indicators that no longer hold (see the module);
+    also returns the keys of every unresolved intent read (resolved now or not)."""
     anchors = {step.id: step.anchor for step in steps}
     stale: dict[str, list[int]] = {}
     unresolved = session.execute(
@@ -302,7 +310,8 @@ def _recover(
         )
     ).all()
     for intent_id, step, label, key in unresolved:
-        found = tracked.get(_indicator_of(key))
+        indicator_id = _indicator_of(key)
+        found = tracked.get(indicator_id) if indicator_id is not None else None
         if found is None:
             continue  # another scope's indicator, or one gone: left as it is
         _, row = found
@@ -319,4 +328,4 @@ def _recover(
         resolved = resolve_intents(session, intent_ids=ids, on=as_of, resolution=resolution)
         if resolved:
             resolutions[resolution] = resolved
-    return resolutions
+    return resolutions, {key for _, _, _, key in unresolved}
