@@ -220,6 +220,8 @@ def monthly_figures(session: Session, world: World) -> MonthlyFigures:
 
 def registry_figures(session: Session, world: World) -> CellFigures | None:
     """The registered cells of the world's place at the end of its day, those named in its period."""
+    if not world.place_may_have("place_has_cells"):
+        return None  # as cell_figures gives where no cell is registered
     return cell_figures(
         session,
         jurisdiction=world.jurisdiction,
@@ -333,6 +335,8 @@ _PLACE_CELL_SOURCE = _CELL_SOURCE.join(Jurisdiction, Jurisdiction.id == Plan.jur
 def cells(session: Session, world: World, indicators: list[IndicatorStatus]) -> Cells | None:
     """The newest cell counts recorded for the jurisdiction (a progress reply may carry them)
     against the plan total, with each category's target where an indicator names it."""
+    if not world.place_may_have("place_has_cell_counts"):
+        return None  # as found below where no plan of the place has cell counts
     if world.jurisdiction is None:
         found = plain_rows(session, _CELL_SOURCE)
     else:

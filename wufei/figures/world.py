@@ -25,18 +25,19 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
 from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import BindParameter, Select, bindparam, exists, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from wufei.cadence.periods import Period
 from wufei.cadence.windows import closed_weeks, reporting_window, windows_between
 from wufei.calendar.workdays import WorkCalendar
+from wufei.cells.models import Cell, CellCount
 from wufei.chinese import week_start
 from wufei.db import plain_rows
 from wufei.departments.models import Department, DepartmentKind
@@ -46,7 +47,7 @@ from wufei.indicators.service import WITH_PLAN_VALUES_OWNERS
 from wufei.lights.models import LIGHT_NAMES, UNSUPERVISED, Light
 from wufei.lights.rules import ANNUAL, OVERDUE, LightResult, MemoCalendar, MilestonePoint, TaskState, judge
 from wufei.notices.models import NoticeIntent, NoticeKind
-from wufei.plans.models import Plan, PlanKind
+from wufei.plans.models import Jurisdiction, Plan, PlanKind
 from wufei.plans.queries import is_supervised, plan_start, scope_query
 from wufei.reports.models import Report, ReportStatus
 from wufei.reports.service import Expected, first_submissions, reporting_start
@@ -78,6 +79,11 @@ class PlanRow:
     has_indicators: bool | None = None
     has_milestones: bool | None = None
     has_extensions: bool | None = None
+    # Whether the scope's place (every place, for figures over all) has cell counts in a plan / any
+    # cell registered, read with its plans (the same on every plan's row): the monthly figures read
+    # neither for a place with none. None: not known.
+    place_has_cell_counts: bool | None = None
+    place_has_cells: bool | None = None
 
     @property
     def name(self) -> str:
@@ -120,6 +126,17 @@ _PLAN_COLUMNS = (
     .where(Task.plan_id == Plan.id, Extension.task_id == Task.id, Extension.status == ExtensionStatus.APPROVED)
     .label("has_extensions"),
 )
+_COUNTED = aliased(Plan)  # a plan with cell counts, apart from the plan read
+_NAMED = select(Jurisdiction.id).where(Jurisdiction.name == bindparam("place")).scalar_subquery()
+# What the place has, as monthly.cells and cells.cell_figures read it: of the place named, or of any.
+_PLACE_HAS = (
+    exists().where(CellCount.plan_id == _COUNTED.id, _COUNTED.jurisdiction_id == _NAMED).label("place_has_cell_counts"),
+    exists().where(Cell.jurisdiction_id == _NAMED).label("place_has_cells"),
+)
+_ANY_HAS = (
+    select(CellCount.id).exists().label("place_has_cell_counts"),
+    select(Cell.id).exists().label("place_has_cells"),
+)
 _SCOPE_ROWS: dict[Select, Select] = {}  # scope_plans' statements, reading the columns of a PlanRow
 
 
@@ -127,10 +144,12 @@ def scope_plan_rows(session: Session, jurisdiction: str | None, *, until: date |
     """`wufei.plans.queries.scope_plans` as rows."""
     query, params = scope_query(jurisdiction, until=until)
     if query not in _SCOPE_ROWS:
-        _SCOPE_ROWS[query] = query.with_only_columns(*_PLAN_COLUMNS)
+        _SCOPE_ROWS[query] = query.with_only_columns(
+            *_PLAN_COLUMNS, *(_ANY_HAS if jurisdiction is None else _PLACE_HAS)
+        )
     rows = []
     for row in plain_rows(session, _SCOPE_ROWS[query], params):
-        fields, has = row[:-3], row[-3:]  # has: indicators, milestones, approved extensions
+        fields, has = row[:-5], row[-5:]  # has: indicators, milestones, approved extensions; the place's cells
         plan_id, place, title, doc_number, issued_on, period_start, period_end, planned, built, kind, imported = fields
         undated = issued_on is None and period_start is None  # PlanRow.of: the import time only for these
         rows.append(
@@ -296,7 +315,8 @@ class World:
             self.day,
             self.calendar,
             self.rules,
-            [plan for plan in self.plans if plan.id in ids],
+            # The place's cells as read were another place's: not known for this one.
+            [replace(plan, place_has_cell_counts=None, place_has_cells=None) for plan in self.plans if plan.id in ids],
             tasks,
             {i: r for i, r in self.lights.items() if i in tasks},
             {i: d for i, d in self.due.items() if i in tasks},
@@ -362,6 +382,11 @@ class World:
             rows = [] if none else plain_rows(session, _MILESTONES, {"plans": self.plan_ids})
             self._milestones = [MilestoneRow(*row) for row in rows]
         return self._milestones
+
+    def place_may_have(self, what: str) -> bool:
+        """False when the plans' read said the scope's place has no cell counts in a plan
+        (`place_has_cell_counts`) / no cell registered (`place_has_cells`)."""
+        return not self.plans or getattr(self.plans[0], what) is not False
 
     def _none_has(self, what: str) -> bool:
         """No plan of the world has it, as the plans' read said (True for a world without plans)."""
@@ -632,6 +657,10 @@ class LightInputs:
     expected: list[Expected]  # the supervised tasks owed weekly reports (expected_rows)
     _filings: Filings | None = None
     _memo: MemoCalendar | None = None
+    # A task done by the day lit (not an annual one) is lit done whatever else it has, the reason
+    # naming only its completion day (judge): one light a completion day, for every day the world
+    # is lit on (the monthly changes light the tasks done before both days twice).
+    done_lights: dict[date, LightResult] = field(default_factory=dict)
 
     def memo(self, calendar: WorkCalendar) -> MemoCalendar:
         """One memo of working-day counts for every day the world is lit on."""
@@ -703,10 +732,17 @@ def _lights(session: Session, world: World, day: date) -> tuple[dict[int, LightR
     starts = {plan.id: plan_start(plan.issued_on, plan.period_start) for plan in world.plans}
     progress, streaks, milestones, rules = answers.progress, answers.streaks, inputs.milestones, world.rules.lights
     extensions = inputs.extensions
+    done_lights = inputs.done_lights
     lights, due = {}, {}
     none = (None, None)
     for task in inputs.supervised:
         task_id = task.id
+        completed_on = task.completed_on
+        settled = completed_on is not None and completed_on <= day and task.deadline_kind != ANNUAL
+        if settled and completed_on in done_lights:
+            lights[task_id] = done_lights[completed_on]
+            due[task_id] = inputs.due_on(task, day) if task_id in extensions else task.due_date
+            continue
         progress_now, week = progress.get(task_id, none)
         # By position, in TaskState's order: keywords take twice as long, and a bulletin builds one a task and day.
         state = TaskState(
@@ -715,14 +751,16 @@ def _lights(session: Session, world: World, day: date) -> tuple[dict[int, LightR
             starts[task.plan.id] or date((task.due_date or day).year, 1, 1),  # start
             inputs.due_on(task, day) if task_id in extensions else task.due_date,  # due, as in force
             task.due_date,  # original_due
-            task.completed_on,
+            completed_on,
             progress_now,
             week,  # progress_week
             streaks.get(task_id, 0),  # missing_streak
             milestones.get(task_id, ()),
         )
-        lights[task_id] = judge(state, day, memo, rules)
+        result = lights[task_id] = judge(state, day, memo, rules)
         due[task_id] = state.due
+        if settled:
+            done_lights[completed_on] = result
     return lights, due
 
 
