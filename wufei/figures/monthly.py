@@ -40,7 +40,6 @@ from wufei.indicators.status import IndicatorStatus, IndicatorSummary, indicator
 from wufei.lights.models import Light
 from wufei.lights.rules import OVERDUE, LightResult
 from wufei.plans.models import Jurisdiction, Plan
-from wufei.tasks.models import Role
 
 
 @dataclass
@@ -236,10 +235,9 @@ def department_rows(world: World, period: Period, weeks: list[date], *, reportin
     led: dict[int, list[TaskRow]] = defaultdict(list)
     owners = {}
     for task in world.supervised():
-        for owner in task.owners:
-            if owner.role == Role.LEAD:
-                led[owner.department_id].append(task)
-                owners[owner.department_id] = owner
+        for owner in task.lead_owners:
+            led[owner.department_id].append(task)
+            owners[owner.department_id] = owner
     rows = []
     results = world.lights  # every supervised task's
     for department_id, tasks in led.items():

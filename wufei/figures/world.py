@@ -195,6 +195,9 @@ class TaskRow:
     responsible_entity: str | None
     awaiting_assignment: bool
     owners: tuple[Owner, ...]  # in assignment order
+    # The lead owners among them, apart: the lights, the reporting and the figures ask for them of
+    # every task (a task without one is not supervised).
+    lead_owners: tuple[Owner, ...]
 
     @property
     def plan_id(self) -> int:
@@ -205,7 +208,7 @@ class TaskRow:
 
     @property
     def leads(self) -> list[str]:
-        return self.names(Role.LEAD)
+        return [owner.name for owner in self.lead_owners]
 
     @property
     def supporting(self) -> list[str]:
@@ -485,12 +488,15 @@ def _tasks(session: Session, plans: list[PlanRow]) -> dict[int, TaskRow]:
         ):
             departments[department_id] = (name, kind)
     owners: dict[int, list[Owner]] = defaultdict(list)
+    leads: dict[int, list[Owner]] = defaultdict(list)
     shared: dict[tuple[int, Role], Owner] = {}  # one Owner per department and role, as often as it owns
     for task_id, department_id, role in links:
         owner = shared.get((department_id, role))
         if owner is None:
             owner = shared[(department_id, role)] = Owner(department_id, *departments[department_id], role)
         owners[task_id].append(owner)
+        if role == Role.LEAD:
+            leads[task_id].append(owner)
     rows = plain_rows(session, _TASKS, ids)
     none: tuple[Owner, ...] = ()
     return {
@@ -509,6 +515,7 @@ def _tasks(session: Session, plans: list[PlanRow]) -> dict[int, TaskRow]:
             entity,
             awaiting,
             tuple(owners[task_id]) if task_id in owners else none,
+            tuple(leads[task_id]) if task_id in leads else none,
         )
         for task_id, plan_id, kind, name, category, number, title, raw, deadline, due, done, entity, awaiting in rows
     }
@@ -692,7 +699,7 @@ def _light_inputs(session: Session, world: World) -> LightInputs:
         (
             task
             for task in world.tasks.values()
-            if is_supervised(task.plan.kind, task.awaiting_assignment, any(o.role == Role.LEAD for o in task.owners))
+            if is_supervised(task.plan.kind, task.awaiting_assignment, bool(task.lead_owners))
         ),
         key=lambda task: task.id,
     )
@@ -868,7 +875,7 @@ def _reporting(session: Session, world: World, weeks: list[date]) -> Reporting:
     weekly = [(monday, monday + timedelta(days=6), window.due_at_utc) for monday, window in windows]
     for task_id, start, completed_on in rows:
         task = world.tasks.get(task_id)
-        leads = [o.department_id for o in task.owners if o.role == Role.LEAD] if task is not None else []
+        leads = [o.department_id for o in task.lead_owners] if task is not None else []
         if not leads:
             continue
         on_time = late = missing = 0
