@@ -126,7 +126,8 @@ class WorkCalendar:
         count = self._through(end) - self._through(start)
         for year in range(start.year, end.year):
             count += self._through(date(year, 12, 31))
-        for year in sorted(self._assumed & set(range(start.year, end.year + 1))):  # a warning, as is_workday gives
+        # A warning for a year assumed, as is_workday gives (every year counted is loaded by now).
+        for year in sorted(self._assumed & set(range(start.year, end.year + 1))) if self._assumed else ():
             first, last = max(start + timedelta(days=1), date(year, 1, 1)), min(end, date(year, 12, 31))
             if any(day not in self.overrides for day in _days(first, last)):
                 self._unknown(year)

@@ -859,31 +859,36 @@ def _reporting(session: Session, world: World, weeks: list[date]) -> Reporting:
     ]
     before = cadence.end_of_day(world.as_of).astimezone(UTC)  # UTC, as the reports' times are
     filings = inputs.filings(session, world, before)
-    submissions: dict[tuple[int, date], datetime]
+    submissions: dict[int, dict[date, datetime]] = defaultdict(dict)  # task → week → its first submission
     if first >= filings.floor:
-        submissions = {}  # (task, week) → its first submission of any version
         for task_id, _start, _completed_on in rows:
+            filed = submissions[task_id]
             for _task, week, _progress, _returned, submitted_at in filings.by_task.get(task_id, ()):
                 if week < first:
                     break  # newest first: the rest are older still
                 if week <= last and submitted_at < before:
-                    known = submissions.get((task_id, week))
+                    known = filed.get(week)
                     if known is None or submitted_at < known:
-                        submissions[(task_id, week)] = submitted_at
+                        filed[week] = submitted_at  # of any version
     else:
-        submissions = first_submissions(session, task_ids=None, weeks=(first, last), before=before)
+        for (task_id, week), submitted_at in first_submissions(
+            session, task_ids=None, weeks=(first, last), before=before
+        ).items():
+            submissions[task_id][week] = submitted_at
     weekly = [(monday, monday + timedelta(days=6), window.due_at_utc) for monday, window in windows]
+    nothing: dict[date, datetime] = {}
     for task_id, start, completed_on in rows:
         task = world.tasks.get(task_id)
         leads = [o.department_id for o in task.lead_owners] if task is not None else []
         if not leads:
             continue
+        filed = submissions.get(task_id, nothing)
         on_time = late = missing = 0
         missed: list[tuple[date, int, str]] = []
         for monday, week_end, due_at in weekly:
             if start > monday or (completed_on is not None and completed_on < monday):
                 continue
-            filed_at = submissions.get((task_id, monday))
+            filed_at = filed.get(monday)
             if filed_at is None:
                 if completed_on is not None and completed_on <= week_end:
                     continue  # completed that week without a report for it: nothing owed
