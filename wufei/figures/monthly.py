@@ -273,6 +273,8 @@ def changes(world: World, before: dict[int, LightResult], before_day: date) -> C
     for task in world.supervised():
         now = world.lights[task.id]
         was = before.get(task.id)
+        if was is not None and was.light == now.light and (OVERDUE not in now.rules or OVERDUE in was.rules):
+            continue  # the same light and not newly overdue (most tasks): nothing to list
         now_light, was_light = str(now.light), (str(was.light) if was else None)
         overdue = OVERDUE in now.rules and not (was and OVERDUE in was.rules)
         if now_light == Light.DONE and was_light != Light.DONE:

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from wufei.chinese import chinese_date
@@ -368,15 +369,21 @@ def _year_end(state: TaskState, as_of: date, rules: LightRules, facts: dict[str,
     """The year just ended must carry a report in its last weeks, or a report since."""
     if rules.year_end_no_report is None or rules.year_end_report_weeks <= 0:
         return []
-    year_end = date(as_of.year - 1, 12, 31)
+    year_end, window_start = _year_end_weeks(as_of.year - 1, rules.year_end_report_weeks)
     if year_end < state.start:
         return []
-    last_monday = year_end - timedelta(days=year_end.weekday())
-    window_start = last_monday - timedelta(weeks=rules.year_end_report_weeks - 1)
     if state.progress_week is not None and state.progress_week >= window_start:
         return []
     facts["year_end"] = year_end
     return [_Fired(rules.year_end_no_report, YEAR_END_NO_REPORT, f"{year_end.year}年末无进展报送")]
+
+
+@cache  # a few years and settings: a bulletin asks once an ongoing task and day lit
+def _year_end_weeks(year: int, weeks: int) -> tuple[date, date]:
+    """31 December of `year` and the Monday of the first of its last `weeks` weeks."""
+    year_end = date(year, 12, 31)
+    last_monday = year_end - timedelta(days=year_end.weekday())
+    return year_end, last_monday - timedelta(weeks=weeks - 1)
 
 
 def recheck_on(
