@@ -776,7 +776,7 @@ def _lights(session: Session, world: World, day: date) -> tuple[dict[int, LightR
         )
         result = lights[task_id] = judge(state, day, memo, rules)
         due[task_id] = state.due
-        if settled:
+        if settled and completed_on is not None:  # (settled implies it: for the type checker)
             done_lights[completed_on] = result
     return lights, due
 
