@@ -151,7 +151,9 @@ class WorkCalendar:
 
     def _warn_if_assumed(self, first: date, last: date) -> None:
         """The warning `is_workday` gives, for a count over the days first..last that did not ask
-        it day by day."""
+        it day by day (every year counted is loaded by now)."""
+        if not self._assumed:
+            return
         for year in sorted(self._assumed & set(range(first.year, last.year + 1))):
             days = _days(max(first, date(year, 1, 1)), min(last, date(year, 12, 31)))
             if any(day not in self.overrides for day in days):

@@ -15,7 +15,7 @@ from wufei.cadence import periods as P
 from wufei.cadence.periods import Period, PeriodKind
 from wufei.chinese import chinese_date, week_label
 from wufei.figures.codec import from_json, key, to_json
-from wufei.figures.world import ReportTally, TaskRow, World
+from wufei.figures.world import NOT_JUDGED, ReportTally, TaskRow, World
 from wufei.lights.models import LIGHT_NAMES, UNSUPERVISED, Light
 
 
@@ -261,14 +261,18 @@ def brief(task: TaskRow) -> BriefFields:
 
 def with_light(world: World, task: TaskRow) -> TaskWithLight:
     result = world.lights.get(task.id)
+    if result is None:
+        light, light_cn, reason, rules = None, UNSUPERVISED, NOT_JUDGED, []
+    else:
+        light, light_cn, reason, rules = str(result.light), LIGHT_NAMES[result.light], result.reason, list(result.rules)
     return TaskWithLight(
         **brief(task),
         due_date=world.due.get(task.id),
         deadline_raw=task.deadline_raw,
-        light=str(result.light) if result else None,
-        light_cn=world.light_cn(task.id),
-        reason=world.reason(task.id),
-        rules=list(result.rules) if result else [],
+        light=light,
+        light_cn=light_cn,
+        reason=reason,
+        rules=rules,
     )
 
 

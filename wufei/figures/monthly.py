@@ -40,7 +40,6 @@ from wufei.indicators.status import IndicatorStatus, IndicatorSummary, indicator
 from wufei.lights.models import Light
 from wufei.lights.rules import OVERDUE, LightResult
 from wufei.plans.models import Jurisdiction, Plan
-from wufei.tasks.models import Role
 
 
 @dataclass
@@ -220,6 +219,8 @@ def monthly_figures(session: Session, world: World) -> MonthlyFigures:
 
 def registry_figures(session: Session, world: World) -> CellFigures | None:
     """The registered cells of the world's place at the end of its day, those named in its period."""
+    if not world.place_may_have("place_has_cells"):
+        return None  # as cell_figures gives where no cell is registered
     return cell_figures(
         session,
         jurisdiction=world.jurisdiction,
@@ -234,10 +235,9 @@ def department_rows(world: World, period: Period, weeks: list[date], *, reportin
     led: dict[int, list[TaskRow]] = defaultdict(list)
     owners = {}
     for task in world.supervised():
-        for owner in task.owners:
-            if owner.role == Role.LEAD:
-                led[owner.department_id].append(task)
-                owners[owner.department_id] = owner
+        for owner in task.lead_owners:
+            led[owner.department_id].append(task)
+            owners[owner.department_id] = owner
     rows = []
     results = world.lights  # every supervised task's
     for department_id, tasks in led.items():
@@ -273,6 +273,8 @@ def changes(world: World, before: dict[int, LightResult], before_day: date) -> C
     for task in world.supervised():
         now = world.lights[task.id]
         was = before.get(task.id)
+        if was is not None and was.light == now.light and (OVERDUE not in now.rules or OVERDUE in was.rules):
+            continue  # the same light and not newly overdue (most tasks): nothing to list
         now_light, was_light = str(now.light), (str(was.light) if was else None)
         overdue = OVERDUE in now.rules and not (was and OVERDUE in was.rules)
         if now_light == Light.DONE and was_light != Light.DONE:
@@ -333,6 +335,8 @@ _PLACE_CELL_SOURCE = _CELL_SOURCE.join(Jurisdiction, Jurisdiction.id == Plan.jur
 def cells(session: Session, world: World, indicators: list[IndicatorStatus]) -> Cells | None:
     """The newest cell counts recorded for the jurisdiction (a progress reply may carry them)
     against the plan total, with each category's target where an indicator names it."""
+    if not world.place_may_have("place_has_cell_counts"):
+        return None  # as found below where no plan of the place has cell counts
     if world.jurisdiction is None:
         found = plain_rows(session, _CELL_SOURCE)
     else:

@@ -27,7 +27,7 @@ from wufei.indicators.status import IndicatorStatus, indicator_status
 from wufei.notices.models import NoticeKind
 from wufei.plans.models import Jurisdiction
 from wufei.plans.queries import scope_plans
-from wufei.tasks.models import ListKind, Role
+from wufei.tasks.models import ListKind
 
 ROLLUP_KINDS = (PeriodKind.MONTHLY, PeriodKind.QUARTERLY, PeriodKind.HALF_YEAR, PeriodKind.ANNUAL)
 ROLLUP_METHOD = [
@@ -194,7 +194,7 @@ def _counts(world: World, period: Period, reporting: Reporting, indicators: list
     due = [t for t in supervised if (d := world.due.get(t.id)) is not None and d <= world.day]
     done = [t for t in due if t.completed_on is not None and t.completed_on <= world.day]
     on_time = [t for t in done if t.completed_on is not None and t.completed_on <= world.due[t.id]]  # type: ignore[operator]
-    leads = {o.department_id for t in supervised for o in t.owners if o.role == Role.LEAD}
+    leads = {o.department_id for t in supervised for o in t.lead_owners}
     filed = ReportCounts()
     for department_id in leads:
         filed.add(ReportCounts.of(reporting.of(department_id)))

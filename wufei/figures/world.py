@@ -25,18 +25,19 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
 from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import BindParameter, Select, bindparam, exists, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from wufei.cadence.periods import Period
 from wufei.cadence.windows import closed_weeks, reporting_window, windows_between
 from wufei.calendar.workdays import WorkCalendar
+from wufei.cells.models import Cell, CellCount
 from wufei.chinese import week_start
 from wufei.db import plain_rows
 from wufei.departments.models import Department, DepartmentKind
@@ -46,7 +47,7 @@ from wufei.indicators.service import WITH_PLAN_VALUES_OWNERS
 from wufei.lights.models import LIGHT_NAMES, UNSUPERVISED, Light
 from wufei.lights.rules import ANNUAL, OVERDUE, LightResult, MemoCalendar, MilestonePoint, TaskState, judge
 from wufei.notices.models import NoticeIntent, NoticeKind
-from wufei.plans.models import Plan, PlanKind
+from wufei.plans.models import Jurisdiction, Plan, PlanKind
 from wufei.plans.queries import is_supervised, plan_start, scope_query
 from wufei.reports.models import Report, ReportStatus
 from wufei.reports.service import Expected, first_submissions, reporting_start
@@ -78,6 +79,11 @@ class PlanRow:
     has_indicators: bool | None = None
     has_milestones: bool | None = None
     has_extensions: bool | None = None
+    # Whether the scope's place (every place, for figures over all) has cell counts in a plan / any
+    # cell registered, read with its plans (the same on every plan's row): the monthly figures read
+    # neither for a place with none. None: not known.
+    place_has_cell_counts: bool | None = None
+    place_has_cells: bool | None = None
 
     @property
     def name(self) -> str:
@@ -120,6 +126,17 @@ _PLAN_COLUMNS = (
     .where(Task.plan_id == Plan.id, Extension.task_id == Task.id, Extension.status == ExtensionStatus.APPROVED)
     .label("has_extensions"),
 )
+_COUNTED = aliased(Plan)  # a plan with cell counts, apart from the plan read
+_NAMED = select(Jurisdiction.id).where(Jurisdiction.name == bindparam("place")).scalar_subquery()
+# What the place has, as monthly.cells and cells.cell_figures read it: of the place named, or of any.
+_PLACE_HAS = (
+    exists().where(CellCount.plan_id == _COUNTED.id, _COUNTED.jurisdiction_id == _NAMED).label("place_has_cell_counts"),
+    exists().where(Cell.jurisdiction_id == _NAMED).label("place_has_cells"),
+)
+_ANY_HAS = (
+    select(CellCount.id).exists().label("place_has_cell_counts"),
+    select(Cell.id).exists().label("place_has_cells"),
+)
 _SCOPE_ROWS: dict[Select, Select] = {}  # scope_plans' statements, reading the columns of a PlanRow
 
 
@@ -127,10 +144,12 @@ def scope_plan_rows(session: Session, jurisdiction: str | None, *, until: date |
     """`wufei.plans.queries.scope_plans` as rows."""
     query, params = scope_query(jurisdiction, until=until)
     if query not in _SCOPE_ROWS:
-        _SCOPE_ROWS[query] = query.with_only_columns(*_PLAN_COLUMNS)
+        _SCOPE_ROWS[query] = query.with_only_columns(
+            *_PLAN_COLUMNS, *(_ANY_HAS if jurisdiction is None else _PLACE_HAS)
+        )
     rows = []
     for row in plain_rows(session, _SCOPE_ROWS[query], params):
-        fields, has = row[:-3], row[-3:]  # has: indicators, milestones, approved extensions
+        fields, has = row[:-5], row[-5:]  # has: indicators, milestones, approved extensions; the place's cells
         plan_id, place, title, doc_number, issued_on, period_start, period_end, planned, built, kind, imported = fields
         undated = issued_on is None and period_start is None  # PlanRow.of: the import time only for these
         rows.append(
@@ -176,6 +195,9 @@ class TaskRow:
     responsible_entity: str | None
     awaiting_assignment: bool
     owners: tuple[Owner, ...]  # in assignment order
+    # The lead owners among them, apart: the lights, the reporting and the figures ask for them of
+    # every task (a task without one is not supervised).
+    lead_owners: tuple[Owner, ...]
 
     @property
     def plan_id(self) -> int:
@@ -186,7 +208,7 @@ class TaskRow:
 
     @property
     def leads(self) -> list[str]:
-        return self.names(Role.LEAD)
+        return [owner.name for owner in self.lead_owners]
 
     @property
     def supporting(self) -> list[str]:
@@ -296,7 +318,8 @@ class World:
             self.day,
             self.calendar,
             self.rules,
-            [plan for plan in self.plans if plan.id in ids],
+            # The place's cells as read were another place's: not known for this one.
+            [replace(plan, place_has_cell_counts=None, place_has_cells=None) for plan in self.plans if plan.id in ids],
             tasks,
             {i: r for i, r in self.lights.items() if i in tasks},
             {i: d for i, d in self.due.items() if i in tasks},
@@ -363,6 +386,11 @@ class World:
             self._milestones = [MilestoneRow(*row) for row in rows]
         return self._milestones
 
+    def place_may_have(self, what: str) -> bool:
+        """False when the plans' read said the scope's place has no cell counts in a plan
+        (`place_has_cell_counts`) / no cell registered (`place_has_cells`)."""
+        return not self.plans or getattr(self.plans[0], what) is not False
+
     def _none_has(self, what: str) -> bool:
         """No plan of the world has it, as the plans' read said (True for a world without plans)."""
         return all(getattr(plan, what) is False for plan in self.plans)
@@ -425,6 +453,10 @@ _OWNERS = (
 _DEPARTMENTS = select(Department.id, Department.name, Department.kind).where(
     Department.id.in_(bindparam("departments", expanding=True))
 )
+# On PostgreSQL joined all the same: there a round trip costs more than the names read once a link.
+_NAMED_OWNERS = _OWNERS.join(Department, Department.id == TaskDepartment.department_id).add_columns(
+    Department.name, Department.kind
+)
 _TASKS = (
     select(
         Task.id,
@@ -451,21 +483,30 @@ def _tasks(session: Session, plans: list[PlanRow]) -> dict[int, TaskRow]:
         return {}
     by_id = {plan.id: plan for plan in plans}
     ids = {"plans": list(by_id)}
-    links = plain_rows(session, _OWNERS, ids)
-    wanted = sorted({department_id for _task, department_id, _role in links})
     departments = {}
-    for start in range(0, len(wanted), _IN_CHUNK):
-        for department_id, name, kind in plain_rows(
-            session, _DEPARTMENTS, {"departments": wanted[start : start + _IN_CHUNK]}
-        ):
+    if session.get_bind().dialect.name == "postgresql":
+        links = []
+        for task_id, department_id, role, name, kind in plain_rows(session, _NAMED_OWNERS, ids):
+            links.append((task_id, department_id, role))
             departments[department_id] = (name, kind)
+    else:
+        links = plain_rows(session, _OWNERS, ids)
+        wanted = sorted({department_id for _task, department_id, _role in links})
+        for start in range(0, len(wanted), _IN_CHUNK):
+            for department_id, name, kind in plain_rows(
+                session, _DEPARTMENTS, {"departments": wanted[start : start + _IN_CHUNK]}
+            ):
+                departments[department_id] = (name, kind)
     owners: dict[int, list[Owner]] = defaultdict(list)
+    leads: dict[int, list[Owner]] = defaultdict(list)
     shared: dict[tuple[int, Role], Owner] = {}  # one Owner per department and role, as often as it owns
     for task_id, department_id, role in links:
         owner = shared.get((department_id, role))
         if owner is None:
             owner = shared[(department_id, role)] = Owner(department_id, *departments[department_id], role)
         owners[task_id].append(owner)
+        if role == Role.LEAD:
+            leads[task_id].append(owner)
     rows = plain_rows(session, _TASKS, ids)
     none: tuple[Owner, ...] = ()
     return {
@@ -484,6 +525,7 @@ def _tasks(session: Session, plans: list[PlanRow]) -> dict[int, TaskRow]:
             entity,
             awaiting,
             tuple(owners[task_id]) if task_id in owners else none,
+            tuple(leads[task_id]) if task_id in leads else none,
         )
         for task_id, plan_id, kind, name, category, number, title, raw, deadline, due, done, entity, awaiting in rows
     }
@@ -632,6 +674,10 @@ class LightInputs:
     expected: list[Expected]  # the supervised tasks owed weekly reports (expected_rows)
     _filings: Filings | None = None
     _memo: MemoCalendar | None = None
+    # A task done by the day lit (not an annual one) is lit done whatever else it has, the reason
+    # naming only its completion day (judge): one light a completion day, for every day the world
+    # is lit on (the monthly changes light the tasks done before both days twice).
+    done_lights: dict[date, LightResult] = field(default_factory=dict)
 
     def memo(self, calendar: WorkCalendar) -> MemoCalendar:
         """One memo of working-day counts for every day the world is lit on."""
@@ -663,7 +709,7 @@ def _light_inputs(session: Session, world: World) -> LightInputs:
         (
             task
             for task in world.tasks.values()
-            if is_supervised(task.plan.kind, task.awaiting_assignment, any(o.role == Role.LEAD for o in task.owners))
+            if is_supervised(task.plan.kind, task.awaiting_assignment, bool(task.lead_owners))
         ),
         key=lambda task: task.id,
     )
@@ -703,10 +749,17 @@ def _lights(session: Session, world: World, day: date) -> tuple[dict[int, LightR
     starts = {plan.id: plan_start(plan.issued_on, plan.period_start) for plan in world.plans}
     progress, streaks, milestones, rules = answers.progress, answers.streaks, inputs.milestones, world.rules.lights
     extensions = inputs.extensions
+    done_lights = inputs.done_lights
     lights, due = {}, {}
     none = (None, None)
     for task in inputs.supervised:
         task_id = task.id
+        completed_on = task.completed_on
+        settled = completed_on is not None and completed_on <= day and task.deadline_kind != ANNUAL
+        if settled and completed_on in done_lights:
+            lights[task_id] = done_lights[completed_on]
+            due[task_id] = inputs.due_on(task, day) if task_id in extensions else task.due_date
+            continue
         progress_now, week = progress.get(task_id, none)
         # By position, in TaskState's order: keywords take twice as long, and a bulletin builds one a task and day.
         state = TaskState(
@@ -715,14 +768,16 @@ def _lights(session: Session, world: World, day: date) -> tuple[dict[int, LightR
             starts[task.plan.id] or date((task.due_date or day).year, 1, 1),  # start
             inputs.due_on(task, day) if task_id in extensions else task.due_date,  # due, as in force
             task.due_date,  # original_due
-            task.completed_on,
+            completed_on,
             progress_now,
             week,  # progress_week
             streaks.get(task_id, 0),  # missing_streak
             milestones.get(task_id, ()),
         )
-        lights[task_id] = judge(state, day, memo, rules)
+        result = lights[task_id] = judge(state, day, memo, rules)
         due[task_id] = state.due
+        if settled and completed_on is not None:  # (settled implies it: for the type checker)
+            done_lights[completed_on] = result
     return lights, due
 
 
@@ -814,31 +869,36 @@ def _reporting(session: Session, world: World, weeks: list[date]) -> Reporting:
     ]
     before = cadence.end_of_day(world.as_of).astimezone(UTC)  # UTC, as the reports' times are
     filings = inputs.filings(session, world, before)
-    submissions: dict[tuple[int, date], datetime]
+    submissions: dict[int, dict[date, datetime]] = defaultdict(dict)  # task → week → its first submission
     if first >= filings.floor:
-        submissions = {}  # (task, week) → its first submission of any version
         for task_id, _start, _completed_on in rows:
+            filed = submissions[task_id]
             for _task, week, _progress, _returned, submitted_at in filings.by_task.get(task_id, ()):
                 if week < first:
                     break  # newest first: the rest are older still
                 if week <= last and submitted_at < before:
-                    known = submissions.get((task_id, week))
+                    known = filed.get(week)
                     if known is None or submitted_at < known:
-                        submissions[(task_id, week)] = submitted_at
+                        filed[week] = submitted_at  # of any version
     else:
-        submissions = first_submissions(session, task_ids=None, weeks=(first, last), before=before)
+        for (task_id, week), submitted_at in first_submissions(
+            session, task_ids=None, weeks=(first, last), before=before
+        ).items():
+            submissions[task_id][week] = submitted_at
     weekly = [(monday, monday + timedelta(days=6), window.due_at_utc) for monday, window in windows]
+    nothing: dict[date, datetime] = {}
     for task_id, start, completed_on in rows:
         task = world.tasks.get(task_id)
-        leads = [o.department_id for o in task.owners if o.role == Role.LEAD] if task is not None else []
+        leads = [o.department_id for o in task.lead_owners] if task is not None else []
         if not leads:
             continue
+        filed = submissions.get(task_id, nothing)
         on_time = late = missing = 0
         missed: list[tuple[date, int, str]] = []
         for monday, week_end, due_at in weekly:
             if start > monday or (completed_on is not None and completed_on < monday):
                 continue
-            filed_at = submissions.get((task_id, monday))
+            filed_at = filed.get(monday)
             if filed_at is None:
                 if completed_on is not None and completed_on <= week_end:
                     continue  # completed that week without a report for it: nothing owed

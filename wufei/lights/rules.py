@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from wufei.chinese import chinese_date
@@ -183,7 +184,6 @@ class LightResult:
     light: Light
     rules: tuple[str, ...]  # codes of the rules that fired, worst first
     reason: str  # Chinese, each fired rule joined with "；"
-    facts: Mapping[str, Any] = field(default_factory=dict, compare=False)  # numbers behind the reason
 
     def as_dict(self) -> dict[str, Any]:
         return {"light": str(self.light), "reason": self.reason, "rules": list(self.rules)}
@@ -202,7 +202,6 @@ _RANK = {(light, code): (-severity, _ORDER.index(code)) for light, severity in _
 def judge(state: TaskState, as_of: date, calendar: Workdays, rules: LightRules | None = None) -> LightResult:
     """The task's light on `as_of`."""
     rules = rules or LightRules()
-    facts: dict[str, Any] = {}
 
     if state.deadline_kind == ANNUAL:
         year = as_of.year
@@ -222,25 +221,25 @@ def judge(state: TaskState, as_of: date, calendar: Workdays, rules: LightRules |
     fired: list[_Fired] = []
     if state.awaiting:
         if state.deadline_kind != ONGOING and due is not None:
-            deadline = _deadline_rules(start, due, progress, milestones, as_of, calendar, rules, facts)
+            deadline = _deadline_rules(start, due, progress, milestones, as_of, calendar, rules)
             fired += [f for f in deadline if f.code in (OVERDUE, BEFORE_ISSUE, DUE_SOON)]
         if rules.awaiting_assignment is not None:
             fired.append(_Fired(rules.awaiting_assignment, AWAITING, "待指定牵头单位，指定后纳入周报送"))
     elif state.deadline_kind == ONGOING:
-        fired += _year_end(state, as_of, rules, facts)
-        fired += _reporting(state, rules, facts)
+        fired += _year_end(state, as_of, rules)
+        fired += _reporting(state, rules)
     else:
         if due is not None:
-            fired += _deadline_rules(start, due, progress, milestones, as_of, calendar, rules, facts)
-        fired += _reporting(state, rules, facts)
+            fired += _deadline_rules(start, due, progress, milestones, as_of, calendar, rules)
+        fired += _reporting(state, rules)
 
     if not fired:
-        return LightResult(Light.GREEN, (ON_TRACK,), "按计划推进", facts)
+        return LightResult(Light.GREEN, (ON_TRACK,), "按计划推进")
     if len(fired) == 1:
         light, code, reason = fired[0]
-        return LightResult(light, (code,), reason, facts)
+        return LightResult(light, (code,), reason)
     fired.sort(key=lambda f: _RANK[f.light, f.code])
-    return LightResult(fired[0].light, tuple([f.code for f in fired]), "；".join([f.reason for f in fired]), facts)
+    return LightResult(fired[0].light, tuple([f.code for f in fired]), "；".join([f.reason for f in fired]))
 
 
 def judge_all(
@@ -300,9 +299,7 @@ def _deadline_rules(
     as_of: date,
     calendar: Workdays,
     rules: LightRules,
-    facts: dict[str, Any],
 ) -> list[_Fired]:
-    facts["due"] = due
     if due < start:
         # 2021年底 in a plan issued in 2022: listed as done before the plan; the office confirms.
         if rules.before_issue is None:
@@ -313,12 +310,10 @@ def _deadline_rules(
     fired: list[_Fired] = []
     if due < as_of:
         late = calendar.workdays_between(due, as_of)
-        facts["overdue_workdays"] = late
         late_text = f"已逾期{late}个工作日" if late > 0 else "已逾期"
         fired.append(_Fired(Light.RED, OVERDUE, f"{late_text}（应于{chinese_date(due)}完成）"))
     elif due < calendar.add_workdays(as_of, rules.due_soon_workdays + 1):  # within N working days
         left = calendar.workdays_between(as_of, due)
-        facts["workdays_left"] = left
         if left <= rules.due_soon_workdays:
             if left > 0:
                 text = f"距完成期限还有{left}个工作日（{chinese_date(due)}）"
@@ -333,7 +328,6 @@ def _deadline_rules(
         missed = [m for m in milestones if m.due_date < as_of and done < m.expected_progress]
         if missed:
             m = max(missed, key=lambda m: (m.due_date, m.expected_progress))
-            facts["milestone"] = m
             fired.append(
                 _Fired(
                     rules.milestone_overdue,
@@ -344,7 +338,6 @@ def _deadline_rules(
 
     expected = round_half_up(expected_progress(start, due, as_of))
     lag = expected - done
-    facts["expected_progress"], facts["lag"] = expected, lag
     light = Light.RED if lag >= rules.lag_red_points else Light.YELLOW if lag >= rules.lag_yellow_points else None
     if light is not None and lag > 0:
         head = f"进度{progress}%" if progress is not None else "尚未报送进度（按0%计）"
@@ -352,9 +345,8 @@ def _deadline_rules(
     return fired
 
 
-def _reporting(state: TaskState, rules: LightRules, facts: dict[str, Any]) -> list[_Fired]:
+def _reporting(state: TaskState, rules: LightRules) -> list[_Fired]:
     streak = state.missing_streak
-    facts["missing_streak"] = streak
     if streak >= rules.missing_reports_red:
         light = Light.RED
     elif streak >= rules.missing_reports_yellow:
@@ -364,19 +356,24 @@ def _reporting(state: TaskState, rules: LightRules, facts: dict[str, Any]) -> li
     return [_Fired(light, MISSING_REPORTS, f"连续{streak}周未报送进展")]
 
 
-def _year_end(state: TaskState, as_of: date, rules: LightRules, facts: dict[str, Any]) -> list[_Fired]:
+def _year_end(state: TaskState, as_of: date, rules: LightRules) -> list[_Fired]:
     """The year just ended must carry a report in its last weeks, or a report since."""
     if rules.year_end_no_report is None or rules.year_end_report_weeks <= 0:
         return []
-    year_end = date(as_of.year - 1, 12, 31)
+    year_end, window_start = _year_end_weeks(as_of.year - 1, rules.year_end_report_weeks)
     if year_end < state.start:
         return []
-    last_monday = year_end - timedelta(days=year_end.weekday())
-    window_start = last_monday - timedelta(weeks=rules.year_end_report_weeks - 1)
     if state.progress_week is not None and state.progress_week >= window_start:
         return []
-    facts["year_end"] = year_end
     return [_Fired(rules.year_end_no_report, YEAR_END_NO_REPORT, f"{year_end.year}年末无进展报送")]
+
+
+@cache  # a few years and settings: a bulletin asks once an ongoing task and day lit
+def _year_end_weeks(year: int, weeks: int) -> tuple[date, date]:
+    """31 December of `year` and the Monday of the first of its last `weeks` weeks."""
+    year_end = date(year, 12, 31)
+    last_monday = year_end - timedelta(days=year_end.weekday())
+    return year_end, last_monday - timedelta(weeks=weeks - 1)
 
 
 def recheck_on(
