@@ -52,7 +52,8 @@ START_TIMEOUT = 120.0  # seconds for a new server to import everything and liste
 PER_RUN_ENV_PREFIX = "PREFECT__"  # the worker's per-run variables (flow run id, control channel): not the server's
 ENGINE = "prefect.engine"
 SERVER_NAME = "wufei-forksrv"  # its process name (ps, bench/nation.py); a child's is `run-<client pid>`
-STATUS = struct.Struct("!i")
+STATUS = struct.Struct("!i")  # server to client: the run's exit code, or minus its signal, or:
+REFUSED = -(2**31)  # not forked: the client runs the engine itself
 LENGTH = struct.Struct("!I")
 PEER = struct.Struct("3i")  # SO_PEERCRED: pid, uid, gid
 
@@ -85,9 +86,7 @@ def client(argv: list[str]) -> int:
         connection = _connect_or_start(socket_path(os.getppid()))
         _send_request(connection, module, argv)
     except OSError as error:
-        print(f"flows.forkserver: no fork server ({error}); running {module} in this process", file=sys.stderr)
-        sys.stderr.flush()
-        os.execv(sys.executable, [sys.executable, "-m", module, *argv])
+        _run_cold(module, argv, f"no fork server ({error})")
 
     def relay(signum: int, _frame: Any) -> None:
         with contextlib.suppress(OSError):
@@ -100,12 +99,21 @@ def client(argv: list[str]) -> int:
         print("flows.forkserver: the fork server went away before the run ended", file=sys.stderr)
         return 1
     (code,) = STATUS.unpack(status)
+    if code == REFUSED:
+        _run_cold(module, argv, "the fork server could not fork this run (its log says why)")
     if code < 0:  # the child died of a signal: so does this process, for the worker to see
         with contextlib.suppress(OSError, ValueError):  # SIGKILL and SIGSTOP have no handler to reset
             signal.signal(-code, signal.SIG_DFL)
         os.kill(os.getpid(), -code)
         return 128 - code
     return code
+
+
+def _run_cold(module: str, argv: list[str], why: str) -> None:
+    """What the pool's command did before: the engine in this process, imported afresh."""
+    print(f"flows.forkserver: {why}; running {module} in this process", file=sys.stderr)
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-m", module, *argv])
 
 
 def _connect_or_start(path: Path) -> socket.socket:
@@ -221,8 +229,10 @@ def serve(path: Path, worker_pid: int, ready: int) -> None:
                     if threading.active_count() != 1:
                         raise RuntimeError("more than one thread: a fork would copy another thread's held locks")
                     child = _fork(connection, listener, selector, children)
-                except Exception:  # this run's client gets no status and says so; the server carries on
+                except Exception:  # this run's client runs it cold; the server carries on
                     traceback.print_exc()
+                    with contextlib.suppress(OSError):
+                        connection.sendall(STATUS.pack(REFUSED))
                     connection.close()
                     continue
                 child_fd = os.pidfd_open(child)

@@ -4,8 +4,9 @@ Run for real: this test process stands for the worker (the client's parent), a m
 what it was given (tests/flows/forkserver_probe.py) for `prefect.engine`. A run gets its client's
 arguments, environment (Prefect's settings rebuilt from it), working directory and streams, and
 its exit status goes back through the client; the client's signals reach the run; a run dies with
-its killed client (what tests/flows/test_crashed_runs.py relies on, with Prefect's engine); the
-server ends with its worker.
+its killed client (what tests/flows/test_crashed_runs.py relies on, with Prefect's engine); a
+request the server cannot fork for is refused (the client then runs the engine itself) and the
+server carries on; the server ends with its worker.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from flows.forkserver import socket_path
+from flows.forkserver import LENGTH, REFUSED, STATUS, socket_path
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = ["-m", "flows.forkserver", "-m", "tests.flows.forkserver_probe"]
@@ -104,3 +106,16 @@ def test_the_server_ends_with_its_worker():
     server = json.loads(printed)["parent"]
     assert _gone(server), "the fork server outlived its worker"
     assert not socket_path(int(shell)).exists()
+
+
+def test_a_request_the_server_cannot_run_is_refused_and_the_server_serves_the_next():
+    """A refused client runs the engine itself (`_run_cold`, the pool's command as it was before)."""
+    first = _client("0")
+    first.communicate("", timeout=180)  # the server of this process (the worker) is up
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as raw:
+        raw.connect(str(socket_path(os.getpid())))
+        raw.sendall(LENGTH.pack(5) + b"not j")
+        assert STATUS.unpack(raw.recv(STATUS.size)) == (REFUSED,)
+    again = _client("5")
+    again.communicate("", timeout=60)
+    assert again.returncode == 5
