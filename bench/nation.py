@@ -17,13 +17,14 @@ operator (WUFEI_BENCH_NATION_COMMANDS, comma-separated, picks some):
    province roll-ups in the fan-out run.
 
 For each it prints the end-to-end wall time (creating the run to its end); the city runs' summed
-run time and their median start-up (the worker taking the run to its flow starting: the process's
-imports); the CPU of the city runs' processes (exact, from the workers' reaped children, less the
-fan-out run's own process, sampled); the peak memory of each worker: its whole process tree (the
-worker and the flow-run processes it started) and the largest single flow-run process, sampled
-from /proc every 0.2 s; and the load average, since the machine is shared.
-The pool is the one `wufei work-pool` makes (each run's engine started directly by the worker);
-WUFEI_BENCH_SUPERVISOR=1 makes Prefect's default, with the supervisor process Prefect 3.8 puts in
+run time and their median start-up (the worker taking the run to its flow starting); the CPU of
+the city runs' processes (exact, from the workers' reaped children and their fork servers' own and
+reaped children's, less the fan-out run's processes, sampled), with and without the fork servers'
+own (their imports, once per worker); the peak memory of each worker: its whole process tree (the
+worker, its fork server and the flow-run processes, in PSS) and the largest single flow-run
+process (RSS), sampled from /proc every 0.2 s; and the load average, since the machine is shared.
+The pool is the one `wufei work-pool` makes (each run's engine forked by the worker's fork server,
+flows/forkserver.py); WUFEI_BENCH_SUPERVISOR=1 makes Prefect's default, with the supervisor process Prefect 3.8 puts in
 front of each engine, to compare (docs/province.md, "Workers").
 
     .venv/bin/python bench/nation.py          # the full nation (docs/province.md has its times)
