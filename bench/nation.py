@@ -17,13 +17,14 @@ operator (WUFEI_BENCH_NATION_COMMANDS, comma-separated, picks some):
    province roll-ups in the fan-out run.
 
 For each it prints the end-to-end wall time (creating the run to its end); the city runs' summed
-run time and their median start-up (the worker taking the run to its flow starting: the process's
-imports); the CPU of the city runs' processes (exact, from the workers' reaped children, less the
-fan-out run's own process, sampled); the peak memory of each worker: its whole process tree (the
-worker and the flow-run processes it started) and the largest single flow-run process, sampled
-from /proc every 0.2 s; and the load average, since the machine is shared.
-The pool is the one `wufei work-pool` makes (each run's engine started directly by the worker);
-WUFEI_BENCH_SUPERVISOR=1 makes Prefect's default, with the supervisor process Prefect 3.8 puts in
+run time and their median start-up (the worker taking the run to its flow starting); the CPU of
+the city runs' processes (exact, from the workers' reaped children and their fork servers' own and
+reaped children's, less the fan-out run's processes, sampled), with and without the fork servers'
+own (their imports, once per worker); the peak memory of each worker: its whole process tree (the
+worker, its fork server and the flow-run processes, in PSS) and the largest single flow-run
+process (RSS), sampled from /proc every 0.2 s; and the load average, since the machine is shared.
+The pool is the one `wufei work-pool` makes (each run's engine forked by the worker's fork server,
+flows/forkserver.py); WUFEI_BENCH_SUPERVISOR=1 makes Prefect's default, with the supervisor process Prefect 3.8 puts in
 front of each engine, to compare (docs/province.md, "Workers").
 
     .venv/bin/python bench/nation.py          # the full nation (docs/province.md has its times)
@@ -33,6 +34,7 @@ front of each engine, to compare (docs/province.md, "Workers").
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import statistics
@@ -54,6 +56,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from common import env_int, postgres_server  # noqa: E402
 
+from flows.forkserver import SERVER_NAME  # noqa: E402
 from wufei import migrate  # noqa: E402
 from wufei.cadence.config import CadenceConfig  # noqa: E402
 from wufei.calendar.workdays import WorkCalendar  # noqa: E402
@@ -161,6 +164,19 @@ def _tree_cpu(pid: int) -> float:
     return total
 
 
+def _pss(pid: int) -> int:
+    """A process's proportional set size: the pages it shares with others (a fork server's child
+    with its server) counted in part, so that a tree's sum is what it holds."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def _rss(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/statm") as handle:
@@ -171,33 +187,62 @@ def _rss(pid: int) -> int:
 
 class TreeSampler:
     """Peak RSS of each worker's process tree and of its largest flow-run process; the CPU of the
-    flow-run processes each worker started (exact, from the worker's reaped children) and of each
-    one's tree by its top process's pid (the run's `infrastructure_pid`), sampled every 0.2 s."""
+    flow-run processes each worker started (exact, from the worker's reaped children: the pool's
+    command, flows/forkserver.py's client) and of its fork server (exact: its own, its imports once,
+    and its reaped children, the runs' engines), and of each run's processes by the pid of the
+    process the worker started (the run's `infrastructure_pid`), sampled every 0.2 s."""
 
     def __init__(self, workers: dict[str, int]) -> None:
         self.workers = workers
         self.tree_peak = dict.fromkeys(workers, 0)
         self.run_peak = dict.fromkeys(workers, 0)
-        self.run_cpu: dict[int, float] = {}  # a flow run's top process (pid) → CPU of its tree
+        self.run_cpu: dict[tuple[int, int], float] = {}  # (the run's process, a top process) → its tree's CPU
+        self.servers: dict[str, int] = {}  # worker → its fork server's pid
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
     def __enter__(self) -> TreeSampler:
+        self._find_servers()
         self._cpu_before = {name: _cpu(pid)[1] for name, pid in self.workers.items()}
+        self._server_before = {name: sum(_cpu(pid)) for name, pid in self.servers.items()}
+        self._server_own_before = {name: _cpu(pid)[0] for name, pid in self.servers.items()}
         self._thread.start()
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        time.sleep(1)  # the last flow-run processes are reaped by their worker
-        self.runs_cpu = {name: _cpu(pid)[1] - self._cpu_before[name] for name, pid in self.workers.items()}
+        time.sleep(1)  # the last flow-run processes are reaped by their worker and fork server
+        self._find_servers()
+        self.runs_cpu = {
+            name: _cpu(pid)[1]
+            - self._cpu_before[name]
+            + (sum(_cpu(self.servers[name])) - self._server_before.get(name, 0.0) if name in self.servers else 0.0)
+            for name, pid in self.workers.items()
+        }
+        # the fork servers' own CPU: their imports (once, the first command) and their loop
+        self.servers_own_cpu = sum(
+            _cpu(pid)[0] - self._server_own_before.get(name, 0.0) for name, pid in self.servers.items()
+        )
+
+    def _find_servers(self) -> None:
+        if len(self.servers) == len(self.workers):
+            return
+        names = {str(pid): name for name, pid in self.workers.items()}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                with contextlib.suppress(OSError):
+                    if Path(f"/proc/{entry}/comm").read_text().strip() == SERVER_NAME:
+                        worker = Path(f"/proc/{entry}/cmdline").read_bytes().decode().split("\0")[-2]
+                        if worker in names:
+                            self.servers[names[worker]] = int(entry)
 
     def _loop(self) -> None:
         while not self._stop.wait(0.2):
+            self._find_servers()
             for name, pid in self.workers.items():
                 every = []
-                for top in _children(pid):
+                for top in [*_children(pid), *_children(self.servers.get(name, 0))]:
                     tree, stack = [top], _children(top)
                     while stack:
                         child = stack.pop()
@@ -205,11 +250,27 @@ class TreeSampler:
                         stack += _children(child)
                     own, reaped = _cpu(top)
                     used = own + reaped + sum(_cpu(child)[0] for child in tree[1:])
-                    self.run_cpu[top] = max(self.run_cpu.get(top, 0.0), used)
+                    run = _forked_for(top) or top  # a fork server's child counts for its client
+                    self.run_cpu[(run, top)] = max(self.run_cpu.get((run, top), 0.0), used)
                     every += tree
-                sizes = [_rss(child) for child in every]
-                self.tree_peak[name] = max(self.tree_peak[name], _rss(pid) + sum(sizes))
-                self.run_peak[name] = max([self.run_peak[name], *sizes])
+                server = self.servers.get(name)
+                tree = [pid, *([server] if server else []), *every]
+                self.tree_peak[name] = max(self.tree_peak[name], sum(_pss(member) for member in tree))
+                self.run_peak[name] = max([self.run_peak[name], *(_rss(child) for child in every)])
+
+    def cpu_of_run(self, pid: int) -> float:
+        """CPU of the run whose worker started process `pid`: it, and the engine forked for it."""
+        return sum(used for (run, _), used in self.run_cpu.items() if run == pid)
+
+
+def _forked_for(pid: int) -> int | None:
+    """The client pid a fork server's child runs for (its name, `run-<pid>`), or None."""
+    try:
+        with open(f"/proc/{pid}/comm") as handle:
+            name = handle.read().strip()
+    except OSError:
+        return None
+    return int(name[4:]) if name.startswith("run-") and name[4:].isdigit() else None
 
 
 # --- the pool ----------------------------------------------------------------------------------
@@ -367,9 +428,12 @@ def main() -> None:
             )
             print(
                 "per command: end-to-end wall; the city runs, their run time summed and their median start-up\n"
-                "(the worker taking a run to its flow starting); the CPU of the city runs' processes (supervisor and\n"
-                "engine) in all and per run, the fan-out run's and the Prefect server's; peak RSS per worker (its\n"
-                "process tree / its largest flow-run process); the 1-minute load average at the end"
+                "(the worker taking a run to its flow starting); the CPU of the city runs' processes (the pool's\n"
+                "command, the engine, the workers' fork servers: their imports once, counted in the first command) in\n"
+                "all and per run, and per run without the fork servers' own; the fan-out run's and the Prefect\n"
+                "server's; peak memory per worker (its process tree and fork server, PSS / its largest flow-run\n"
+                "process, RSS: a forked engine's counts the pages it shares with its fork server);\n"
+                "the 1-minute load average at the end"
             )
             for command in sizes["commands"]:
                 extra = COMMANDS[command]
@@ -387,7 +451,7 @@ def main() -> None:
                 summed = sum(run.get("total_run_time") or 0 for run in cities)
                 start_up = statistics.median(_start_up(api, run) for run in cities) if cities else float("nan")
                 # The fan-out's own process polls its cities for as long as they run: left out.
-                fan_out_cpu = sampler.run_cpu.get(int(finished.get("infrastructure_pid") or 0), 0.0)
+                fan_out_cpu = sampler.cpu_of_run(int(finished.get("infrastructure_pid") or 0))
                 cpu = sum(sampler.runs_cpu.values()) - fan_out_cpu
                 memory = ", ".join(
                     f"{sampler.tree_peak[name] / 2**20:.0f}/{sampler.run_peak[name] / 2**20:.0f}" for name in workers
@@ -396,9 +460,11 @@ def main() -> None:
                 print(
                     f"{command} (fan-out): wall {wall:.1f} s, {len(cities)} city runs, run time {summed:.0f} s summed, "
                     f"start-up {start_up:.1f} s (median); CPU {cpu:.0f} s, "
-                    f"{cpu / max(len(cities), 1):.2f} s a city run (fan-out {fan_out_cpu:.0f} s, Prefect server "
-                    f"{server_cpu:.0f} s); "
-                    f"peak RSS {memory} MiB; load {load:.1f}{state}",
+                    f"{cpu / max(len(cities), 1):.2f} s a city run, "
+                    f"{(cpu - sampler.servers_own_cpu) / max(len(cities), 1):.2f} s without the fork servers' own "
+                    f"{sampler.servers_own_cpu:.1f} s (fan-out {fan_out_cpu:.0f} s, "
+                    f"Prefect server {server_cpu:.0f} s); "
+                    f"peak PSS/RSS {memory} MiB; load {load:.1f}{state}",
                     flush=True,
                 )
         finally:

@@ -1,13 +1,15 @@
 """The work pool `wufei` (`wufei work-pool`): a process pool whose workers start each flow run's
-engine directly, `<this virtualenv's python> -m prefect.engine`.
+engine through the worker's fork server, `<this virtualenv's python> -m flows.forkserver`.
 
 Prefect 3.8's process worker, on a pool with no `command`, puts a supervisor process in front of
 each run's engine (`prefect.runner._workspace_supervisor`: Prefect imported once more, about 1.5 s
 of CPU a run, to resolve the workspace). wufei's deployments need none of it (the pull step only
-sets the working directory, which the engine runs itself): with the engine as the pool's command a
-city's run costs about 40 % less CPU (docs/province.md, "Workers"; bench/nation.py). The engine
-sends the heartbeats the crash automations watch (flows/crashes.py), so a run killed with its
-worker is still marked Crashed and run again (tests/flows/test_crashed_runs.py).
+sets the working directory, which the engine runs itself). And the engine's own start, Prefect and
+the flow modules imported afresh, was most of a city run's CPU: the pool's command is a small
+client that has the engine forked from a process that imported them once (flows/forkserver.py;
+docs/province.md, "Workers"; bench/nation.py). The engine sends the heartbeats the crash
+automations watch (flows/crashes.py), and dies with its client, so a run killed with its worker is
+still marked Crashed and run again (tests/flows/test_crashed_runs.py).
 
 The command names the interpreter of the installation that makes the pool: workers must have
 wufei installed at the same path (docs/province.md). Run again after moving the installation.
@@ -25,8 +27,9 @@ POOL = "wufei"
 
 
 def engine_command(python: str | None = None) -> str:
-    """What a worker runs for each flow run: the engine, with `python` (this interpreter)."""
-    return shlex.join([python or sys.executable, "-m", "prefect.engine"])
+    """What a worker runs for each flow run: the engine, forked by the worker's fork server of
+    `python` (this interpreter)."""
+    return shlex.join([python or sys.executable, "-m", "flows.forkserver"])
 
 
 def with_engine_command(template: dict[str, Any], command: str) -> dict[str, Any]:

@@ -4,10 +4,11 @@ server start` with its services, a process work pool, `prefect deploy` from pref
 build step makes the crash automations, flows/crashes.py), a `prefect worker start` whose run
 sends three digests through a real SMTP server that holds the first one. While the first message
 is on the wire the worker and its flow process are killed (-9, the machine lost: nobody reports
-anything). Then: the server marks the run Crashed (its heartbeats stopped), schedules it again,
-a restarted worker runs it, the retry releases the dead attempt's claims (long before their
-10-minute lease runs out) and sends the two digests that never left; the one on the wire is
-`unknown`, for the office. The SMTP server counts each message once."""
+anything; the run's engine, which the worker's fork server forked for the pool's command, dies
+with that command, flows/forkserver.py). Then: the server marks the run Crashed (its heartbeats
+stopped), schedules it again, a restarted worker runs it, the retry releases the dead attempt's
+claims (long before their 10-minute lease runs out) and sends the two digests that never left;
+the one on the wire is `unknown`, for the office. The SMTP server counts each message once."""
 
 from __future__ import annotations
 
@@ -88,6 +89,18 @@ def _descendants(pid: int) -> list[int]:
         for child in children.get(stack.pop(), []):
             found.append(child)
             stack.append(child)
+    return found
+
+
+def _forked_engines(worker: int) -> list[int]:
+    """The engines the worker's fork server forked for the worker's processes (flows/forkserver.py
+    names each `run-<its client's pid>`)."""
+    clients = {f"run-{pid}" for pid in _descendants(worker)}
+    found = []
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError):
+            if entry.name.isdigit() and (entry / "comm").read_text().strip() in clients:
+                found.append(int(entry.name))
     return found
 
 
@@ -245,13 +258,22 @@ def test_a_killed_worker_s_run_ends_crashed_and_its_retry_sends_the_rest_once(no
         _wait(
             lambda: _heartbeats(api, run_id), timeout=20, what="no heartbeat of the run reached the server", logs=logs
         )
+        engines = _forked_engines(worker.pid)
+        assert engines, "the run's engine was not forked by the worker's fork server"
         killed_at = time.monotonic()
         victims = _kill_tree(worker)
-        # the worker and its flow run's engine, started by the worker itself (the pool's command, no supervisor)
+        # the worker and its flow run's process, started by the worker itself (the pool's command, no
+        # supervisor): the fork server's client, whose engine dies with it (the server kills it at once)
         assert " worker start " in victims[0], victims
-        engine_command = re.compile(rf"{re.escape(str(BIN))}/python3? -m prefect\.engine $")
-        assert any(engine_command.match(line) for line in victims[1:]), victims
+        pool_command = re.compile(rf"{re.escape(str(BIN))}/python3? -m flows\.forkserver $")
+        assert any(pool_command.match(line) for line in victims[1:]), victims
         assert not any("_workspace_supervisor" in line for line in victims), victims
+        _wait(
+            lambda: not any(Path(f"/proc/{pid}").exists() for pid in engines),
+            timeout=10,
+            what="the run's engine outlived its killed client",
+            logs=logs,
+        )
         assert len(smtp.arrivals) == 1  # one on the wire, two never started
         smtp.hold.clear()
 

@@ -49,7 +49,7 @@ def test_the_pool_starts_each_run_s_engine_with_this_python(prefect_server):
     name = f"wufei-{uuid.uuid4().hex[:6]}"
     made = CliRunner().invoke(wufei, ["work-pool", "--name", name])
     assert made.exit_code == 0, made.output
-    engine = shlex.join([sys.executable, "-m", "prefect.engine"])
+    engine = shlex.join([sys.executable, "-m", "flows.forkserver"])
     assert made.output.strip() == f"工作池 {name} 已建立：worker 为每个流程运行执行 {engine}"
     pool = _pool(name)
     assert pool.type == "process" and _command(pool) == engine
@@ -74,7 +74,7 @@ def test_a_pool_made_before_gets_the_engine_command_and_keeps_its_own_settings(p
 
     assert asyncio.run(ensure_work_pool(name, python="/srv/wufei/.venv/bin/python")) == "updated"
     pool = _pool(name)
-    assert _command(pool) == "/srv/wufei/.venv/bin/python -m prefect.engine"
+    assert _command(pool) == "/srv/wufei/.venv/bin/python -m flows.forkserver"
     assert pool.base_job_template["variables"]["properties"]["env"]["default"] == {"WUFEI_HOME": "/srv/wufei"}
 
 
