@@ -45,7 +45,16 @@ from wufei.extensions.models import Extension, ExtensionStatus
 from wufei.indicators.models import Indicator
 from wufei.indicators.service import WITH_PLAN_VALUES_OWNERS
 from wufei.lights.models import LIGHT_NAMES, UNSUPERVISED, Light
-from wufei.lights.rules import ANNUAL, OVERDUE, LightResult, MemoCalendar, MilestonePoint, TaskState, judge
+from wufei.lights.rules import (
+    ANNUAL,
+    OVERDUE,
+    LightResult,
+    MemoCalendar,
+    MilestonePoint,
+    TaskState,
+    done_light,
+    judge,
+)
 from wufei.notices.models import NoticeIntent, NoticeKind
 from wufei.plans.models import Jurisdiction, Plan, PlanKind
 from wufei.plans.queries import is_supervised, plan_start, scope_query
@@ -674,10 +683,6 @@ class LightInputs:
     expected: list[Expected]  # the supervised tasks owed weekly reports (expected_rows)
     _filings: Filings | None = None
     _memo: MemoCalendar | None = None
-    # A task done by the day lit (not an annual one) is lit done whatever else it has, the reason
-    # naming only its completion day (judge): one light a completion day, for every day the world
-    # is lit on (the monthly changes light the tasks done before both days twice).
-    done_lights: dict[date, LightResult] = field(default_factory=dict)
 
     def memo(self, calendar: WorkCalendar) -> MemoCalendar:
         """One memo of working-day counts for every day the world is lit on."""
@@ -749,15 +754,13 @@ def _lights(session: Session, world: World, day: date) -> tuple[dict[int, LightR
     starts = {plan.id: plan_start(plan.issued_on, plan.period_start) for plan in world.plans}
     progress, streaks, milestones, rules = answers.progress, answers.streaks, inputs.milestones, world.rules.lights
     extensions = inputs.extensions
-    done_lights = inputs.done_lights
     lights, due = {}, {}
     none = (None, None)
     for task in inputs.supervised:
         task_id = task.id
         completed_on = task.completed_on
-        settled = completed_on is not None and completed_on <= day and task.deadline_kind != ANNUAL
-        if settled and completed_on in done_lights:
-            lights[task_id] = done_lights[completed_on]
+        if completed_on is not None and completed_on <= day and task.deadline_kind != ANNUAL:
+            lights[task_id] = done_light(completed_on)  # what judge gives it, without its state
             due[task_id] = inputs.due_on(task, day) if task_id in extensions else task.due_date
             continue
         progress_now, week = progress.get(task_id, none)
@@ -774,10 +777,8 @@ def _lights(session: Session, world: World, day: date) -> tuple[dict[int, LightR
             streaks.get(task_id, 0),  # missing_streak
             milestones.get(task_id, ()),
         )
-        result = lights[task_id] = judge(state, day, memo, rules)
+        lights[task_id] = judge(state, day, memo, rules)
         due[task_id] = state.due
-        if settled and completed_on is not None:  # (settled implies it: for the type checker)
-            done_lights[completed_on] = result
     return lights, due
 
 

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from wufei.chinese import chinese_date
@@ -199,6 +199,14 @@ _ORDER = [OVERDUE, BEFORE_ISSUE, MILESTONE_MISSED, LAG, DUE_SOON, AWAITING, MISS
 _RANK = {(light, code): (-severity, _ORDER.index(code)) for light, severity in _SEVERITY.items() for code in _ORDER}
 
 
+@lru_cache(maxsize=8192)
+def done_light(completed_on: date) -> LightResult:
+    """The light of a task (not an annual one) done on `completed_on`, on that day and every day
+    after: done, whatever else it has. One shared value a completion day (never changed), so that
+    the figures, which light every task on two days, judge a done task by its completion day only."""
+    return LightResult(Light.DONE, (DONE,), f"已于{chinese_date(completed_on)}完成")
+
+
 def judge(state: TaskState, as_of: date, calendar: Workdays, rules: LightRules | None = None) -> LightResult:
     """The task's light on `as_of`."""
     rules = rules or LightRules()
@@ -215,7 +223,7 @@ def judge(state: TaskState, as_of: date, calendar: Workdays, rules: LightRules |
         milestones = [m for m in state.milestones if m.due_date.year == year]
     else:
         if state.completed_on is not None and state.completed_on <= as_of:
-            return LightResult(Light.DONE, (DONE,), f"已于{chinese_date(state.completed_on)}完成")
+            return done_light(state.completed_on)
         start, due, progress, milestones = state.start, state.due, state.progress, list(state.milestones)
 
     fired: list[_Fired] = []
