@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, event, select, text
 
 from wufei import db
-from wufei.db import insert_values, plain_rows, transaction
+from wufei.db import insert_values, plain_rows, plain_rows_together, transaction
 from wufei.departments.models import Department, DepartmentKind
 from wufei.lights.models import LightRecord
 from wufei.lights.rules import Light
@@ -92,6 +92,75 @@ def test_plain_rows_gives_the_values_a_select_gives_as_plain_tuples(session):
     session.execute(text("UPDATE reports SET status = 'lost' WHERE version = 1"))
     with pytest.raises(ValueError, match="'lost' is not a valid ReportStatus"):
         plain_rows(session, statement)
+
+
+def test_plain_rows_together_gives_each_read_as_plain_rows_gives_it(session):
+    """Reads sent together (one round trip on PostgreSQL) give, in order, the rows each gives
+    alone: converted values, expanding parameters, no rows, changes not yet flushed; each
+    statement is still told to the connection's listeners (the tests that count statements)."""
+    place = Jurisdiction(name="合读测试市", level="city")
+    session.add(place)
+    session.flush()
+    plan = Plan(jurisdiction_id=place.id, title="测试方案", kind=PlanKind.PLAN, issued_on=date(2024, 3, 1))
+    department = Department(jurisdiction_id=place.id, name="合读局", kind=DepartmentKind.BUREAU)
+    session.add_all([plan, department])
+    session.flush()
+    tasks = [
+        Task(plan_id=plan.id, list_kind=ListKind.MAIN, number=str(n), title=f"任务{n}", deadline_kind="fixed")
+        for n in (1, 2)
+    ]
+    session.add_all(tasks)
+    session.flush()
+    shanghai = ZoneInfo("Asia/Shanghai")
+    session.add_all(
+        Report(
+            task_id=task.id,
+            department_id=department.id,
+            week_start=date(2024, 12, 2),
+            version=1,
+            progress=10 * n,
+            submitted_at=datetime(2024, 12, 6, 9, n, tzinfo=shanghai),
+            late=False,
+            status=ReportStatus.ACCEPTED,
+            reviewed_at=datetime(2024, 12, 7, 8, 0, tzinfo=UTC) if n == 1 else None,
+        )
+        for n, task in enumerate(tasks, start=1)
+    )
+    session.add(Task(plan_id=plan.id, list_kind=ListKind.MAIN, number="3", title="任务3", deadline_kind="fixed"))
+    reports = (
+        select(Report.task_id, Report.progress, Report.status, Report.submitted_at, Report.reviewed_at)
+        .where(Report.task_id.in_(bindparam("tasks", expanding=True)))
+        .order_by(Report.task_id)
+    )
+    numbers = select(Task.number, Task.plan_id).where(Task.plan_id == plan.id).order_by(Task.number)
+    reads = [
+        (reports, {"tasks": [task.id for task in tasks]}),
+        (numbers, {}),  # the third task not flushed yet: read all the same
+        (reports, {"tasks": [-1]}),
+    ]
+    told: list[str] = []
+
+    def tell(_connection, _cursor, statement, *_args):
+        if statement.lstrip().startswith("SELECT"):  # not the flush's inserts
+            told.append(statement)
+
+    connection = session.connection()
+    event.listen(connection, "before_cursor_execute", tell)
+    try:
+        together = plain_rows_together(session, reads)
+    finally:
+        event.remove(connection, "before_cursor_execute", tell)
+    assert len(told) == 3
+    assert together == [plain_rows(session, statement, params) for statement, params in reads]
+    first, second = together[0]
+    assert first == (tasks[0].id, 10, ReportStatus.ACCEPTED, datetime(2024, 12, 6, 1, 1, tzinfo=UTC), first[4])
+    assert first[4] == datetime(2024, 12, 7, 8, 0, tzinfo=UTC) and second[4] is None
+    assert second[3] == datetime(2024, 12, 6, 1, 2, tzinfo=UTC) and second[3].utcoffset() == timedelta(0)
+    assert together[1] == [("1", plan.id), ("2", plan.id), ("3", plan.id)]
+    assert together[2] == []
+    if session.get_bind().dialect.name == "postgresql":
+        # Sessions run in UTC (make_engine): the driver's times need no conversion.
+        assert session.execute(text("SHOW TimeZone")).scalar() == "UTC"
 
 
 def test_plain_rows_reads_a_statement_again_as_its_rows_are_now(session, monkeypatch):
