@@ -4,6 +4,7 @@ test server, `prefect_server`, is in tests/conftest.py)."""
 from __future__ import annotations
 
 import functools
+import time
 from typing import Any
 
 import pytest
@@ -56,7 +57,21 @@ def only_server_services(*kept: str) -> dict[str, str]:
 def api_client() -> Any:
     """One HTTP client for a test's many calls to a Prefect API it started: `httpx.get` makes a new
     client each call, loading the CA bundle (about 25 ms of CPU against 0.5 ms). httpx is imported
-    here, not at collection."""
+    here, not at collection.
+
+    It asks again when the server answers 503, as Prefect's own client does: a Prefect server on
+    SQLite answers 503 ("errors clients can retry on", prefect/server/api/server.py) when its
+    database is busy, e.g. while its services write events beside a test's request."""
     import httpx
 
-    return httpx.Client(timeout=10)
+    class RetryBusy(httpx.HTTPTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            for wait in (0.5, 1, 2, 4, 8):
+                response = super().handle_request(request)
+                if response.status_code != 503:
+                    return response
+                response.close()
+                time.sleep(wait)
+            return super().handle_request(request)
+
+    return httpx.Client(timeout=10, transport=RetryBusy())

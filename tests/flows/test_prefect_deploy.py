@@ -1,5 +1,6 @@
 """`prefect deploy --all` from prefect.yaml, then a process worker of the shipped pool (`wufei
-work-pool`: the worker starts the engine itself) runs a deployed flow.
+work-pool`: each run's engine forked by the worker's fork server, flows/forkserver.py) runs a
+deployed flow.
 
 The same steps an office runs on its server (see README), against the test server.
 
@@ -16,11 +17,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import func, select
 
 from flows.pool import ensure_work_pool
+from tests.flows.conftest import api_client
 from wufei.db import make_sessionmaker
 from wufei.lights.models import LightRecord
 
@@ -51,8 +52,8 @@ def test_deploy_all_and_a_process_worker_runs_the_daily_scan(prefect_server, flo
     _prefect("deploy", "--all", env=env)
     # What `prefect deployment ls` and `prefect deployment run daily-scan/daily-scan --param …` do, through
     # the API (each CLI command costs seconds of imports).
-    api = httpx.Client(base_url=PREFECT_API_URL.value(), timeout=10)
-    listed = {deployment["name"] for deployment in api.post("/deployments/filter", json={}).json()}
+    api, base = api_client(), PREFECT_API_URL.value()
+    listed = {deployment["name"] for deployment in api.post(f"{base}/deployments/filter", json={}).json()}
     assert {
         "daily-scan",
         "weekly-report",
@@ -61,11 +62,10 @@ def test_deploy_all_and_a_process_worker_runs_the_daily_scan(prefect_server, flo
         "half-year-review",
         "annual-assessment",
     } <= listed, listed
-    scan = api.get("/deployments/name/daily-scan/daily-scan").json()
+    scan = api.get(f"{base}/deployments/name/daily-scan/daily-scan").json()
     api.post(
-        f"/deployments/{scan['id']}/create_flow_run", json={"parameters": {"as_of": "2024-01-02"}}
+        f"{base}/deployments/{scan['id']}/create_flow_run", json={"parameters": {"as_of": "2024-01-02"}}
     ).raise_for_status()
-    api.close()
     _prefect("worker", "start", "--pool", "wufei", "--run-once", env=env, timeout=240)
     with make_sessionmaker(flow_database)() as session:
         assert session.scalar(select(func.count()).select_from(LightRecord)) > 0
