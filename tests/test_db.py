@@ -29,16 +29,22 @@ def test_a_released_savepoint_is_undone_when_its_unit_of_work_fails(engine):
         assert session.scalar(select(Jurisdiction).where(Jurisdiction.name == "回滚测试市")) is None
 
 
-def test_plain_rows_gives_the_values_a_select_gives_as_plain_tuples(session):
-    """The figures' large reads: each column converted by its type as SQLAlchemy would (dates,
-    aware UTC times, enum members, flags, NULLs), in the statement's order, on either database."""
-    place = Jurisdiction(name="行读取测试市", level="city")
+def _plan_and_department(session, place_name: str, department_name: str) -> tuple[Plan, Department]:
+    """A new city with a plan and a bureau, flushed."""
+    place = Jurisdiction(name=place_name, level="city")
     session.add(place)
     session.flush()
     plan = Plan(jurisdiction_id=place.id, title="测试方案", kind=PlanKind.PLAN, issued_on=date(2024, 3, 1))
-    department = Department(jurisdiction_id=place.id, name="测试局", kind=DepartmentKind.BUREAU)
+    department = Department(jurisdiction_id=place.id, name=department_name, kind=DepartmentKind.BUREAU)
     session.add_all([plan, department])
     session.flush()
+    return plan, department
+
+
+def test_plain_rows_gives_the_values_a_select_gives_as_plain_tuples(session):
+    """The figures' large reads: each column converted by its type as SQLAlchemy would (dates,
+    aware UTC times, enum members, flags, NULLs), in the statement's order, on either database."""
+    plan, department = _plan_and_department(session, "行读取测试市", "测试局")
     task = Task(plan_id=plan.id, list_kind=ListKind.MAIN, number="1", title="测试任务", deadline_kind="fixed")
     session.add(task)
     session.flush()
@@ -98,13 +104,7 @@ def test_plain_rows_together_gives_each_read_as_plain_rows_gives_it(session):
     """Reads sent together (one round trip on PostgreSQL) give, in order, the rows each gives
     alone: converted values, expanding parameters, no rows, changes not yet flushed; each
     statement is still told to the connection's listeners (the tests that count statements)."""
-    place = Jurisdiction(name="合读测试市", level="city")
-    session.add(place)
-    session.flush()
-    plan = Plan(jurisdiction_id=place.id, title="测试方案", kind=PlanKind.PLAN, issued_on=date(2024, 3, 1))
-    department = Department(jurisdiction_id=place.id, name="合读局", kind=DepartmentKind.BUREAU)
-    session.add_all([plan, department])
-    session.flush()
+    plan, department = _plan_and_department(session, "合读测试市", "合读局")
     tasks = [
         Task(plan_id=plan.id, list_kind=ListKind.MAIN, number=str(n), title=f"任务{n}", deadline_kind="fixed")
         for n in (1, 2)
