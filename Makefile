@@ -4,6 +4,11 @@ PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 
+# Python's bytecode cache on, even where the environment turns it off (PYTHONDONTWRITEBYTECODE, set by
+# some container images): otherwise every CLI, worker and flow process compiles wufei again, and every
+# pytest worker rewrites every test module again (about 4 s of CPU a worker).
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: install system-packages demo demo-short test test-sqlite test-postgres test-nodb test-faults check bench clean
 
 $(STAMP):
