@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import fresh_database_url
+from tests.conftest import copy_database, fresh_database_url
 from tests.rules import CADENCE, RULESET
 from tests.seed_files import ALL_SEEDS
 from wufei import migrate
@@ -36,13 +36,23 @@ def province_files(tmp_path_factory):
     return plans.write_files(plans.province(seed=3, cities=2, tasks=30, indicators=3), folder)
 
 
-@pytest.fixture
-def province(province_files, tmp_path):
-    """A fresh database with the two cities imported and their reports up to the end of 2023."""
-    engine = make_engine(fresh_database_url(tmp_path))
+@pytest.fixture(scope="module")
+def province_template(province_files, tmp_path_factory) -> str:
+    """The URL of a database with the two cities imported and their reports up to the end of 2023,
+    built once for the module and never opened again: each test gets a copy (`province`)."""
+    url = fresh_database_url(tmp_path_factory.mktemp("province-template"))
+    engine = make_engine(url)
     migrate.upgrade(engine)
     import_files(engine, province_files)
     load_weekly_reports(engine, cadence=CADENCE, seed=3, until=date(2023, 12, 31))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def province(province_template, tmp_path):
+    """A database of its own holding the two cities and their reports (a copy of the template)."""
+    engine = make_engine(copy_database(province_template, tmp_path))
     yield engine
     engine.dispose()
 
@@ -72,16 +82,13 @@ def test_a_city_scan_touches_only_that_citys_tasks(province):
     assert intent_tasks and intent_tasks <= tasks["长沙市"]
 
 
-def test_each_city_scanned_apart_writes_what_one_whole_scan_writes(province, province_files, tmp_path):
+def test_each_city_scanned_apart_writes_what_one_whole_scan_writes(province, province_template, tmp_path):
     for city in CITIES:
         runs.daily_scan(province, DAY, rules=RULESET, jurisdiction=city)
     by_city = _written(province)
 
     (tmp_path / "whole").mkdir()
-    whole = make_engine(fresh_database_url(tmp_path / "whole"))
-    migrate.upgrade(whole)
-    import_files(whole, province_files)
-    load_weekly_reports(whole, cadence=CADENCE, seed=3, until=date(2023, 12, 31))
+    whole = make_engine(copy_database(province_template, tmp_path / "whole"))  # the same cities, unscanned
     runs.daily_scan(whole, DAY, rules=RULESET)
     assert _written(whole)[:2] == by_city[:2]
     whole.dispose()

@@ -6,6 +6,7 @@ text gives.
 
 from __future__ import annotations
 
+import functools
 import html
 import shutil
 import subprocess
@@ -83,28 +84,50 @@ def add_table(out: docx.document.Document, rows: list[list[str | None]], *, repe
 
 
 def convert(source: Path, target_format: str, out_dir: Path, *, timeout: int = 180) -> Path:
-    """LibreOffice headless conversion (pdf, doc, docx, odt, rtf), in a profile of its own."""
+    """LibreOffice headless conversion (pdf, doc, docx, odt, rtf)."""
+    [result] = convert_all([source], target_format, out_dir, timeout=timeout)
+    return result
+
+
+def convert_all(sources: list[Path], target_format: str, out_dir: Path, *, timeout: int = 180) -> list[Path]:
+    """The files converted by one LibreOffice run: starting LibreOffice (some 1.2 s of CPU) is most of
+    what converting a plan costs, so a module needing several files makes them together. Their stems
+    must differ (each is written to `out_dir` under its stem)."""
+    assert len({source.stem for source in sources}) == len(sources), "one output file per stem"
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice is needed to build this test file"
-    with tempfile.TemporaryDirectory(prefix="wufei-lo-") as profile:
-        subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                target_format,
-                "--outdir",
-                str(out_dir),
-                str(source),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=timeout,
-        )
-    result = out_dir / (source.stem + "." + target_format.split(":")[0])
-    assert result.exists(), f"LibreOffice did not write {result}"
-    return result
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={_profile().as_uri()}",
+            "--headless",
+            "--convert-to",
+            target_format,
+            "--outdir",
+            str(out_dir),
+            *(str(source) for source in sources),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=timeout,
+    )
+    results = [out_dir / (source.stem + "." + target_format.split(":")[0]) for source in sources]
+    missing = [result for result in results if not result.exists()]
+    assert not missing, f"LibreOffice did not write {missing}"
+    return results
+
+
+@functools.cache
+def _profile() -> Path:
+    """A LibreOffice profile for this process, made by its first conversion and reused by the next
+    (a fresh profile costs each start some 0.2 s more). One process converts one file at a time; a
+    profile is never shared between processes (pytest-xdist workers), which would lock it."""
+    folder = tempfile.TemporaryDirectory(prefix="wufei-lo-")
+    _PROFILES.append(folder)  # removed when the process ends
+    return Path(folder.name) / "profile"
+
+
+_PROFILES: list[tempfile.TemporaryDirectory] = []
 
 
 def pdftotext_layout(pdf: Path, out: Path) -> Path:

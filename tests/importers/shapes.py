@@ -6,6 +6,7 @@ PDF (a Word file with real tables printed by LibreOffice, page heads, footers an
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import docx
@@ -14,7 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from tests.importers.render import convert, pdftotext_layout, seed_document, write_docx
+from tests.importers.render import convert_all, pdftotext_layout, seed_document, write_docx
 
 _LEADING_TAB = re.compile(r"^[ \u3000]*\t")
 _EMPTY_CELL = re.compile(r"^[ \u3000]*\t[ \u3000]*$")
@@ -31,24 +32,45 @@ def without_empty_cells(text: str) -> str:
     return without_tabs("\n".join(line for line in text.split("\n") if not _EMPTY_CELL.match(line)))
 
 
-def layout_text(seed: Path, folder: Path, *, running_head: str | None = None, centred: bool = False) -> Path:
-    """The seed as a Word file with real tables (header repeated on each page), printed to PDF by LibreOffice
-    and run through `pdftotext -layout`; with `running_head`, every page also has that head and its number
-    centred in the footer; `centred` centres every table cell vertically (a row's number then stands in its
-    middle line)."""
-    source = write_docx(seed_document(seed), folder / f"{seed.stem}.docx")
-    if running_head is not None or centred:
+@dataclass(frozen=True)
+class Print:
+    """A seed printed as a Word file with real tables (header repeated on each page): with `running_head`,
+    every page also has that head and its number centred in the footer; `centred` centres every table cell
+    vertically (a row's number then stands in its middle line)."""
+
+    seed: Path
+    running_head: str | None = None
+    centred: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.seed.stem + ("-headed" if self.running_head else "") + ("-centred" if self.centred else "")
+
+
+def layout_texts(prints: list[Print], folder: Path) -> list[Path]:
+    """Each print's Word file printed to PDF by LibreOffice (one run for all of them) and run through
+    `pdftotext -layout`: <seed stem>.layout.txt, in a folder of its own for each print."""
+    sources = [_word_file(print_, folder / f"{print_.name}.docx") for print_ in prints]
+    texts = []
+    for print_, pdf in zip(prints, convert_all(sources, "pdf", folder)):
+        (folder / print_.name).mkdir()
+        texts.append(pdftotext_layout(pdf, folder / print_.name / f"{print_.seed.stem}.layout.txt"))
+    return texts
+
+
+def _word_file(print_: Print, path: Path) -> Path:
+    source = write_docx(seed_document(print_.seed), path)
+    if print_.running_head is not None or print_.centred:
         document = docx.Document(str(source))
-        if running_head is not None:
-            add_running_head(document, running_head)
-        if centred:
+        if print_.running_head is not None:
+            add_running_head(document, print_.running_head)
+        if print_.centred:
             for table in document.tables:
                 for row in table.rows:
                     for cell in row.cells:
                         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         document.save(str(source))
-    pdf = convert(source, "pdf", folder)
-    return pdftotext_layout(pdf, folder / f"{seed.stem}.layout.txt")
+    return source
 
 
 def add_running_head(document: docx.document.Document, head: str) -> None:

@@ -9,7 +9,7 @@ import docx
 import pytest
 from PIL import Image
 
-from tests.importers.render import add_table, convert, seed_document, write_docx
+from tests.importers.render import add_table, convert_all, seed_document, write_docx
 from tests.importers.same_records import assert_same_records, cell_fields, indicator_fields, plan_fields, task_fields
 from tests.seed_files import BAODING_PLAN, CELLS_REPLY, EVALUATION, HEBEI_PLAN, HENGSHUI_PLAN
 from tests.test_cli import wufei  # noqa: F401  (the CLI fixture)
@@ -17,21 +17,33 @@ from wufei.importers.readers.pdf import SCANNED, read_pdf
 from wufei.importers.records import ImportError_
 from wufei.importers.service import read_source
 
+RUNNING_HEADERS = "running-headers"  # the plan of test_page_numbers_and_running_headers_are_dropped
+
 
 @pytest.fixture(scope="module")
 def seed_pdfs(tmp_path_factory) -> dict[str, Path]:
-    """Every seed as a Word file with real tables (a header repeated on each page), printed to PDF
-    when a test first asks for it."""
+    """Every seed as a Word file with real tables (a header repeated on each page), and a plan with a
+    page head and page numbers (RUNNING_HEADERS), printed to PDF by one LibreOffice run."""
     folder = tmp_path_factory.mktemp("pdf")
-    seeds = {seed.name: seed for seed in (CELLS_REPLY, HENGSHUI_PLAN, BAODING_PLAN, HEBEI_PLAN, EVALUATION)}
+    seeds = (CELLS_REPLY, HENGSHUI_PLAN, BAODING_PLAN, HEBEI_PLAN, EVALUATION)
+    sources = [write_docx(seed_document(seed), folder / f"{seed.stem}.docx") for seed in seeds]
+    sources.append(_with_running_headers(folder / "plan.docx"))
+    pdfs = convert_all(sources, "pdf", folder)
+    return {**{seed.name: pdf for seed, pdf in zip(seeds, pdfs)}, RUNNING_HEADERS: pdfs[-1]}
 
-    class Printed(dict[str, Path]):
-        def __missing__(self, name: str) -> Path:
-            seed = seeds[name]
-            self[name] = convert(write_docx(seed_document(seed), folder / f"{seed.stem}.docx"), "pdf", folder)
-            return self[name]
 
-    return Printed()
+def _with_running_headers(path: Path) -> Path:
+    """120 rows under a page head (衡水市人民政府文件) and a page number (- 1 -) on every page."""
+    out = docx.Document()
+    section = out.sections[0]
+    section.header.paragraphs[0].text = "衡水市人民政府文件"
+    section.footer.paragraphs[0].text = "- 1 -"
+    out.add_paragraph("衡水市“无废城市”建设重点任务分工方案")
+    rows = [["序号", "重点任务", "牵头单位", "配合单位", "完成时限"]]
+    rows += [[str(n), f"第{n}项任务的内容" * 3, "市生态环境局", "市发展改革委", "2025年底前"] for n in range(1, 121)]
+    add_table(out, rows)
+    out.save(str(path))
+    return path
 
 
 @pytest.mark.parametrize("seed", [CELLS_REPLY, HEBEI_PLAN], ids=lambda p: p.stem)
@@ -87,26 +99,12 @@ def test_every_line_has_its_page_and_every_row_names_its_page(seed_pdfs):
     assert plan.tasks[0].where.startswith("第") and plan.tasks[0].where.endswith("页")
 
 
-def test_page_numbers_and_running_headers_are_dropped(tmp_path):
-    out = docx.Document()
-    section = out.sections[0]
-    section.header.paragraphs[0].text = "衡水市人民政府文件"
-    section.footer.paragraphs[0].text = "- 1 -"
-    out.add_paragraph("衡水市“无废城市”建设重点任务分工方案")
-    rows = [["序号", "重点任务", "牵头单位", "配合单位", "完成时限"]]
-    rows += [[str(n), f"第{n}项任务的内容" * 3, "市生态环境局", "市发展改革委", "2025年底前"] for n in range(1, 121)]
-    add_table(out, rows)
-    pdf = convert(_save(out, tmp_path / "plan.docx"), "pdf", tmp_path)
-    document = read_pdf(pdf)
+def test_page_numbers_and_running_headers_are_dropped(seed_pdfs):
+    document = read_pdf(seed_pdfs[RUNNING_HEADERS])
     assert "衡水市人民政府文件" not in document.lines
     assert not any(line.strip() in ("- 1 -",) for line in document.lines)
     [table] = document.tables
     assert [row.cells[0] for row in table.rows] == [str(n) for n in range(1, 121)]
-
-
-def _save(out, path: Path) -> Path:
-    out.save(str(path))
-    return path
 
 
 def test_a_scanned_pdf_without_text_is_refused_saying_so(tmp_path):

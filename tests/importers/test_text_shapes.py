@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.importers.same_records import assert_same_records, indicator_fields, plan_fields, task_fields
-from tests.importers.shapes import layout_text, without_empty_cells, without_tabs
+from tests.importers.shapes import Print, layout_texts, without_empty_cells, without_tabs
 from tests.seed_files import BAODING_PLAN, CELLS_REPLY, EVALUATION, HEBEI_PLAN, HENGSHUI_PLAN
 from wufei.importers.document import CELLS, ROWS, SPACED
 from wufei.importers.readers.text import read_lines, read_text
@@ -92,14 +92,19 @@ def test_hengshui_plan_with_merged_cells_left_out_keeps_every_row(tmp_path):
     assert same >= 110
 
 
+BAODING_CENTRED = "baoding-centred"  # the key of 002 with its cells centred in `layouts`
+
+
 @pytest.fixture(scope="module")
 def layouts(tmp_path_factory) -> dict[str, Path]:
-    """001 and 002 printed to PDF (002 with a page head and page numbers) and run through pdftotext -layout."""
-    folder = tmp_path_factory.mktemp("layout")
-    return {
-        HENGSHUI_PLAN.name: layout_text(HENGSHUI_PLAN, folder),
-        BAODING_PLAN.name: layout_text(BAODING_PLAN, folder, running_head="保定市人民政府办公室"),
+    """001 and 002 printed to PDF (002 with a page head and page numbers, and again with its cells centred)
+    by one LibreOffice run and run through pdftotext -layout."""
+    prints = {
+        HENGSHUI_PLAN.name: Print(HENGSHUI_PLAN),
+        BAODING_PLAN.name: Print(BAODING_PLAN, running_head="保定市人民政府办公室"),
+        BAODING_CENTRED: Print(BAODING_PLAN, centred=True),
     }
+    return dict(zip(prints, layout_texts(list(prints.values()), tmp_path_factory.mktemp("layout"))))
 
 
 def test_baoding_plan_through_pdftotext_layout_gives_the_records_of_its_text(layouts):
@@ -132,12 +137,12 @@ def test_hengshui_plan_through_pdftotext_layout(layouts):
     assert any("指标解释说明」" in m and "与表头的列对不上" in m for m in messages)
 
 
-def test_baoding_plan_with_cells_centred_through_pdftotext_layout(tmp_path):
+def test_baoding_plan_with_cells_centred_through_pdftotext_layout(layouts):
     """Word's 居中 cells: a header word centred above and below the header line, rows cut around their
     numbers, a row broken over a page laid out from the top of each part. Three rows near a page break come
     out mixed; the table says its rows were reckoned."""
     expected = read_source(BAODING_PLAN).plans[0]
-    [plan] = read_source(layout_text(BAODING_PLAN, tmp_path, centred=True)).plans
+    [plan] = read_source(layouts[BAODING_CENTRED]).plans
     assert task_fields(plan) == task_fields(expected)
     assert len(plan.indicators) == 65
     assert [i[0] for i in indicator_fields(plan)] == [i[0] for i in indicator_fields(expected)]
