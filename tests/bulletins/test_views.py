@@ -27,7 +27,12 @@ def may(issue):
     return issue("monthly", "2024-05", date(2024, 6, 5))
 
 
+@pytest.mark.backend_independent
 def test_the_html_bulletin_renders_in_chromium_without_overflowing_tables_and_with_its_chinese_text(may, tmp_path):
+    """Backend-independent (run once, in the SQLite pass): what Chromium adds is how the written file
+    lays out and draws; the HTML's text and tables are proven on both databases by
+    tests/bulletins/test_monthly.py (test_the_may_bulletin_says_the_overall_figures_and_reporting_in_every_form
+    and test_the_may_bulletin_tables_list_each_department_the_red_and_yellow_tasks_and_the_extension)."""
     html = by_suffix(may.paths, ".html")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -143,9 +148,13 @@ def test_the_snapshots_table_matches_its_migration(engine):
     assert [d for d in drift if "snapshots" in repr(d)] == []
 
 
+@pytest.mark.backend_independent
 def test_the_docx_opens_in_libreoffice_as_a_paged_document_with_its_chinese_text(may, tmp_path):
     """As a user would open it: LibreOffice lays the .docx out as PDF pages (A4), whose text
-    layer has the title and the first section in Chinese; the first page as PNG for a look."""
+    layer has the title and the first section in Chinese; the first page as PNG for a look.
+    Backend-independent (run once, in the SQLite pass): LibreOffice reads the written file; the
+    .docx's text, tables and layout are proven on both databases by test_monthly.py (as for the
+    HTML above) and by test_the_docx_is_laid_out_like_an_official_document_with_east_asian_fonts."""
     docx = by_suffix(may.paths, ".docx")
     subprocess.run(
         [
