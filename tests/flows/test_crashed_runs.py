@@ -30,6 +30,7 @@ from sqlalchemy import select
 
 from tests.conftest import fresh_database_url
 from tests.flows.conftest import api_client, only_server_services
+from tests.flows.prefect_database import ON_A_COPY, copy_prefect_database
 from tests.notify.conftest import free_port, intent
 from wufei import migrate
 from wufei.db import make_engine, make_sessionmaker, transaction
@@ -183,7 +184,8 @@ def test_a_killed_worker_s_run_ends_crashed_and_its_retry_sends_the_rest_once(no
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {
         "PREFECT_HOME": str(tmp_path / "prefect-home"),
         "PREFECT_API_URL": api,
-        "PREFECT_SERVER_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{tmp_path / 'prefect.db'}",
+        "PREFECT_SERVER_DATABASE_CONNECTION_URL": copy_prefect_database(tmp_path / "prefect.db"),
+        **ON_A_COPY,
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_UI_ENABLED": "false",
         # What crash handling needs of the server's services: the triggers (the two automations and their
