@@ -167,14 +167,32 @@ def hengshui_plan_id(session: Session) -> int:
 
 @pytest.fixture(scope="session")
 def prefect_server():
-    """One Prefect test server for every engine test of the run (it takes ~10 s to start). Here, not
-    in tests/flows/conftest.py: a session fixture imported into another folder's module starts a
-    second server."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from prefect.testing.utilities import prefect_test_harness
+    """One Prefect test server for every engine test of the run. Here, not in tests/flows/conftest.py:
+    a session fixture imported into another folder's module starts a second server.
 
-    with prefect_test_harness(server_startup_timeout=180):  # a cap: a loaded machine starts it slowly
-        yield
+    Its database is a copy of a migrated one (tests/flows/prefect_database.py): the harness puts it
+    in a temporary folder of its own making, which is made here with the copy already in it."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    import tempfile
+
+    import prefect.testing.utilities as harness
+    from prefect.settings import PREFECT_SERVER_REGISTER_BLOCKS_ON_START, temporary_settings
+
+    from tests.flows.prefect_database import copy_prefect_database
+
+    def folder_with_database() -> str:
+        folder = tempfile.mkdtemp()
+        copy_prefect_database(Path(folder) / "prefect-test.db")  # the name prefect_test_harness gives it
+        return folder
+
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        temporary_settings({PREFECT_SERVER_REGISTER_BLOCKS_ON_START: False}),  # in the copy already
+    ):
+        patch.setattr(harness, "mkdtemp", folder_with_database)
+        with harness.prefect_test_harness(server_startup_timeout=180):  # a cap: a loaded machine starts it slowly
+            patch.undo()
+            yield
 
 
 @pytest.fixture(scope="session")

@@ -75,3 +75,16 @@ def api_client() -> Any:
             return super().handle_request(request)
 
     return httpx.Client(timeout=10, transport=RetryBusy())
+
+
+def make_work_pool(api: str) -> str:
+    """`ensure_work_pool` (what `wufei work-pool` runs) against the Prefect server at `api`, in this
+    process: "created", "updated" or "unchanged"."""
+    import asyncio
+
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.pool import ensure_work_pool
+
+    with temporary_settings({PREFECT_API_URL: api}):
+        return asyncio.run(ensure_work_pool())

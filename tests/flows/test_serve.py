@@ -23,6 +23,7 @@ import pytest
 
 from tests.conftest import fresh_database_url
 from tests.flows.conftest import api_client, only_server_services
+from tests.flows.prefect_database import ON_A_COPY, copy_prefect_database
 from wufei import migrate
 from wufei.db import make_engine
 
@@ -78,7 +79,8 @@ def server(tmp_path):
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "1",
         **only_server_services("scheduler"),  # what `wufei serve` watches for; none of the others
-        "PREFECT_SERVER_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{tmp_path / 'prefect.db'}",
+        "PREFECT_SERVER_DATABASE_CONNECTION_URL": copy_prefect_database(tmp_path / "prefect.db"),
+        **ON_A_COPY,
     }
     process = subprocess.Popen(
         [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
@@ -156,7 +158,8 @@ def test_a_server_whose_scheduler_schedules_nothing_stops_it_with_an_error(env, 
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {
         "PREFECT_HOME": str(tmp_path / "quiet-home"),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_SERVER_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{tmp_path / 'quiet.db'}",
+        "PREFECT_SERVER_DATABASE_CONNECTION_URL": copy_prefect_database(tmp_path / "quiet.db"),
+        **ON_A_COPY,
     }
     quiet = subprocess.Popen(
         [str(BIN / "prefect"), "server", "start", "--no-services", "--host", "127.0.0.1", "--port", str(port)],
