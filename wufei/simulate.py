@@ -300,12 +300,10 @@ class Simulation:
         return self.calendar.next_workday(wednesday, include=True)
 
     def _office_reviews(self, session: Session, day: date) -> None:
-        pending = session.scalars(
-            select(Report)
-            .where(Report.status == ReportStatus.SUBMITTED)
-            .options(selectinload(Report.task).selectinload(Task.plan))
-            .order_by(Report.id)
-        )
+        query = select(Report).where(Report.status == ReportStatus.SUBMITTED).order_by(Report.id)
+        if not self.returned_done:  # until one is returned, each report's task is looked at (its behaviour)
+            query = query.options(selectinload(Report.task).selectinload(Task.plan))
+        pending = session.scalars(query)
         at = datetime.combine(day, time(9, 30), self.cadence.timezone)
         accepted = []
         for report in list(pending):
