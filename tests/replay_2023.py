@@ -29,6 +29,7 @@ from sqlalchemy.engine import Engine
 
 from tests.conftest import copy_database
 from wufei.calendar.service import load_calendar
+from wufei.calendar.workdays import WorkCalendar
 from wufei.db import make_engine, make_sessionmaker, transaction
 from wufei.escalation.service import scan as escalate
 from wufei.lights.models import LightRecord, LightState
@@ -93,7 +94,7 @@ def replay_2023(tmp_path_factory, hengshui_template) -> Iterator[Year]:
         def runner(name: str, engine_: Engine, day: date) -> dict[str, Any]:
             result = run_point(name, engine_, day)
             if name == runs.DAILY_SCAN and calendar.is_workday(day):
-                year.days.append(_after_the_scan(engine, day, rules, result, history))
+                year.days.append(_after_the_scan(engine, day, calendar, rules, result, history))
             return result
 
         def on_day(day: date) -> None:
@@ -105,9 +106,11 @@ def replay_2023(tmp_path_factory, hengshui_template) -> Iterator[Year]:
     engine.dispose()
 
 
-def _after_the_scan(engine: Engine, day: date, rules: Ruleset, scan: dict[str, Any], history: _History) -> ScanDay:
+def _after_the_scan(
+    engine: Engine, day: date, calendar: WorkCalendar, rules: Ruleset, scan: dict[str, Any], history: _History
+) -> ScanDay:
+    """`calendar`: the replay's, loaded once (nothing in it changes the office's calendar)."""
     with make_sessionmaker(engine)() as session:  # read only (rolled back when closed)
-        calendar = load_calendar(session)
         # every open task against the ladder, then rolled back: what the day's scan left undone
         escalation = escalate(
             session, as_of=day, calendar=calendar, ladder=rules.ladder, cadence=rules.cadence

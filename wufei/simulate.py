@@ -33,7 +33,7 @@ from wufei.chinese import week_start
 from wufei.extensions.service import decide_extension, request_extension
 from wufei.indicators.trajectory import TrackingRules
 from wufei.reports.models import Report, ReportStatus
-from wufei.reports.service import open_tasks, review_report, stored_time, submit_report
+from wufei.reports.service import accept_reports, open_tasks, review_report, stored_time, submit_report
 from wufei.tasks.models import Role, Task
 
 OFFICE = "领导小组办公室"
@@ -300,13 +300,12 @@ class Simulation:
         return self.calendar.next_workday(wednesday, include=True)
 
     def _office_reviews(self, session: Session, day: date) -> None:
-        pending = session.scalars(
-            select(Report)
-            .where(Report.status == ReportStatus.SUBMITTED)
-            .options(selectinload(Report.task).selectinload(Task.plan))
-            .order_by(Report.id)
-        )
+        query = select(Report).where(Report.status == ReportStatus.SUBMITTED).order_by(Report.id)
+        if not self.returned_done:  # until one is returned, each report's task is looked at (its behaviour)
+            query = query.options(selectinload(Report.task).selectinload(Task.plan))
+        pending = session.scalars(query)
         at = datetime.combine(day, time(9, 30), self.cadence.timezone)
+        accepted = []
         for report in list(pending):
             if self.cadence.today(stored_time(report.submitted_at)) >= day:
                 continue
@@ -340,7 +339,9 @@ class Simulation:
                     cadence=self.cadence,
                 )
                 continue
-            review_report(session, report_id=report.id, accept=True, actor=OFFICE, at=at, cadence=self.cadence)
+            accepted.append(report.id)
+        # accepted together, as the office's review queue does (one flush, not one per report)
+        accept_reports(session, report_ids=accepted, actor=OFFICE, at=at, cadence=self.cadence)
 
     def _maybe_extend(self, session: Session, task: Task, behaviour: str, day: date) -> None:
         if behaviour != "stalled" or task.due_date is None or task.deadline_kind != "fixed":

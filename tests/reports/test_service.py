@@ -14,6 +14,7 @@ from wufei.notices.models import NoticeIntent
 from wufei.reports.models import Report, ReportInput, ReportStatus
 from wufei.reports.service import (
     ReportError,
+    accept_reports,
     add_input,
     open_task_leads,
     open_tasks,
@@ -198,6 +199,36 @@ def test_accepting_a_full_report_completes_the_task_on_its_submission_day(sessio
     assert hengshui.task.completed_on == date(2024, 6, 5)
     assert hengshui.task not in open_tasks(session, as_of=date(2024, 6, 5))
     assert hengshui.task in open_tasks(session, as_of=date(2024, 6, 4))
+
+
+def test_several_reports_are_accepted_at_once_each_audited_and_a_full_one_completes_its_task(session, hengshui, file):
+    full = file(progress=100, when=at(date(2024, 6, 5)))
+    other = file(task=hengshui.task, week=date(2024, 6, 10), progress=100, when=at(date(2024, 6, 12)))
+    accepted = accept_reports(
+        session, report_ids=[other.id, full.id, full.id], actor="办公室", at=at(date(2024, 6, 13)), cadence=CADENCE
+    )
+    assert [r.id for r in accepted] == sorted([full.id, other.id])
+    session.expire_all()
+    assert {r.status for r in session.scalars(select(Report))} == {"accepted"}
+    assert hengshui.task.completed_on == date(2024, 6, 5)  # the first full report's day
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "update").order_by(AuditEntry.id))
+    assert [(e.entity, e.entity_id, e.changes.get("status")) for e in entries] == [
+        ("reports", full.id, ["submitted", "accepted"]),
+        ("tasks", hengshui.task.id, None),
+        ("reports", other.id, ["submitted", "accepted"]),
+    ]
+
+
+def test_accepting_several_changes_none_when_one_cannot_be_accepted(session, file):
+    first, second = file(), file(week=date(2024, 6, 10), when=at(date(2024, 6, 12)))
+    review_report(session, report_id=second.id, accept=True, actor="办公室", at=at(date(2024, 6, 13)), cadence=CADENCE)
+    with pytest.raises(ReportError, match=f"报告 {second.id} 已审核（已采纳）"):
+        accept_reports(
+            session, report_ids=[first.id, second.id], actor="办公室", at=at(date(2024, 6, 13)), cadence=CADENCE
+        )
+    with pytest.raises(ReportError, match="找不到报告 0"):
+        accept_reports(session, report_ids=[first.id, 0], actor="办公室", at=at(date(2024, 6, 13)), cadence=CADENCE)
+    assert first.status == "submitted"
 
 
 def test_accepting_a_partial_report_leaves_the_task_open(session, hengshui, file):

@@ -18,3 +18,11 @@ def run_day(rule: RunDay, year: int, month: int, calendar: WorkCalendar) -> date
 
 def runs_on(rule: RunDay, day: date, calendar: WorkCalendar) -> bool:
     return run_day(rule, day.year, day.month, calendar) == day
+
+
+def may_run_on(rule: RunDay, day: date) -> bool:
+    """False when `day` cannot be the run day whatever the calendar says: a month the point does
+    not run in, or a day before the month's n-th working day can fall (on its n-th day at the
+    earliest). A point's run skips such a day without reading the calendar: in a replay most
+    of the days of a quarterly, half-year or annual point."""
+    return rule.runs_in(day.month) and day.day >= rule.workday_of_month

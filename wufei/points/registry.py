@@ -92,6 +92,10 @@ class CadencePoint:
     def runs_on(self, day: date, calendar: WorkCalendar, cadence: CadenceConfig) -> bool:
         return schedule.runs_on(self.run_day(cadence), day, calendar)
 
+    def may_run_on(self, day: date, cadence: CadenceConfig) -> bool:
+        """False when no calendar makes `day` its run day (`schedule.may_run_on`)."""
+        return schedule.may_run_on(self.run_day(cadence), day)
+
     def due_period(self, run_day: date) -> Period:
         """The period a run on `run_day` reports on."""
         return P.due_period(self.period_kind, run_day)

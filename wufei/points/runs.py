@@ -444,12 +444,13 @@ def run_point(
     `out_dir`, default WUFEI_BULLETIN_DIR)."""
     from wufei.points.issue import issue_run, world_for  # bulletins: not for a daily scan's process
 
+    skipped = {"as_of": as_of.isoformat(), "kind": point.name, "skipped": "今日不是该环节的运行日"}
+    if not force and not point.may_run_on(as_of, rules.cadence):  # whatever the calendar: not read
+        return _scoped(skipped, jurisdiction)
     with no_cyclic_gc(), transaction(engine) as session:  # the worlds and their figures; not the bulletins
         calendar = load_calendar(session)
         if not force and not point.runs_on(as_of, calendar, rules.cadence):
-            return _scoped(
-                {"as_of": as_of.isoformat(), "kind": point.name, "skipped": "今日不是该环节的运行日"}, jurisdiction
-            )
+            return _scoped(skipped, jurisdiction)
         period = point.due_period(as_of)
         if jurisdiction is not None:
             jurisdiction_named(session, jurisdiction)  # an unknown name fails here

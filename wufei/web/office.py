@@ -25,7 +25,7 @@ from wufei.extensions.models import ExtensionStatus
 from wufei.extensions.service import ExtensionError, decide_extension, list_extensions
 from wufei.lights.models import LIGHT_NAMES
 from wufei.notify.service import DecisionError, DispatchBusy, awaiting_office, confirm
-from wufei.reports.service import ReportError, review_report
+from wufei.reports.service import ReportError, accept_reports, review_report
 from wufei.tasks.assignment import AssignmentError, assign_owners, tasks_awaiting_owner
 from wufei.tasks.milestones import MilestoneError, remove_milestone, set_milestone
 from wufei.web import pages
@@ -169,18 +169,10 @@ def router(portal: Portal) -> APIRouter:
         chosen = sorted({number for value in form.getlist("report_id") if (number := row_id(value)) is not None})
         if not chosen:
             raise ReportError("请先勾选要采纳的报告")
-        tasks = []
-        for report_id in chosen:  # all or nothing: one that cannot be accepted stops the rest
-            report = review_report(
-                session,
-                report_id=report_id,
-                accept=True,
-                reason="",
-                actor=actor_of(signed),
-                at=portal.now(),
-                cadence=portal.cadence,
-            )
-            tasks.append(report.task_id)
+        reports = accept_reports(  # all or nothing: one that cannot be accepted stops the rest
+            session, report_ids=chosen, actor=actor_of(signed), at=portal.now(), cadence=portal.cadence
+        )
+        tasks = [report.task_id for report in reports]
         portal.refresh_lights(session, tasks)
         return back_to_queue(form, "reviewed_several")
 
