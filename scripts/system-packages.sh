@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Debian packages the tests and documents need: PostgreSQL, Chromium for the browser tests and the
+# Debian packages the tests and documents need: PostgreSQL, headless Chromium for the browser tests and the
 # bulletin render check, CJK fonts so that pages and charts show Chinese text, LibreOffice
 # with poppler to open the Word bulletins as pages (and to read .doc/.wps documents and .xls/.et
 # spreadsheets on import), pdftotext for the tests of text from PDFs.
 set -euo pipefail
-wanted=(postgresql chromium fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils)
+wanted=(postgresql chromium-headless-shell fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils)
 missing=()
 for package in "${wanted[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

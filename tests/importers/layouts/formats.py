@@ -36,13 +36,13 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from openpyxl.styles import Alignment
 
+from tests.chromium import CHROMIUM
 from tests.corpus.build import fixed_zip
 from tests.importers.layouts.layouts import Grid, Page
 
 FORMATS = ("docx", "pdf", "html", "txt", "xlsx", "csv")
 SHEET_FORMATS = ("xlsx", "csv")  # formats that hold a table only (no prose layouts)
 FIXED_TIME = datetime(2000, 1, 1)
-CHROMIUM = "/usr/bin/chromium"
 
 
 # --------------------------------------------------------------------------- grid helpers
