@@ -99,7 +99,7 @@ def convert_all(sources: list[Path], target_format: str, out_dir: Path, *, timeo
     subprocess.run(
         [
             soffice,
-            f"-env:UserInstallation={_profile().as_uri()}",
+            f"-env:UserInstallation={(Path(_profile_folder().name) / 'profile').as_uri()}",
             "--headless",
             "--convert-to",
             target_format,
@@ -118,16 +118,12 @@ def convert_all(sources: list[Path], target_format: str, out_dir: Path, *, timeo
 
 
 @functools.cache
-def _profile() -> Path:
-    """A LibreOffice profile for this process, made by its first conversion and reused by the next
-    (a fresh profile costs each start some 0.2 s more). One process converts one file at a time; a
-    profile is never shared between processes (pytest-xdist workers), which would lock it."""
-    folder = tempfile.TemporaryDirectory(prefix="wufei-lo-")
-    _PROFILES.append(folder)  # removed when the process ends
-    return Path(folder.name) / "profile"
-
-
-_PROFILES: list[tempfile.TemporaryDirectory] = []
+def _profile_folder() -> tempfile.TemporaryDirectory:
+    """The folder of this process's LibreOffice profile, made by its first conversion and reused by
+    the next (a fresh profile costs each start some 0.2 s more); removed when the process ends. One
+    process converts one file at a time; a profile is never shared between processes (pytest-xdist
+    workers), which would lock it."""
+    return tempfile.TemporaryDirectory(prefix="wufei-lo-")
 
 
 def pdftotext_layout(pdf: Path, out: Path) -> Path:
