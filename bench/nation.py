@@ -25,7 +25,8 @@ worker, its fork server and the flow-run processes, in PSS) and the largest sing
 process (RSS), sampled from /proc every 0.2 s; and the load average, since the machine is shared.
 The pool is the one `wufei work-pool` makes (each run's engine forked by the worker's fork server,
 flows/forkserver.py); WUFEI_BENCH_SUPERVISOR=1 makes Prefect's default, with the supervisor process Prefect 3.8 puts in
-front of each engine, to compare (docs/province.md, "Workers").
+front of each engine, to compare (docs/province.md, "Workers"). WUFEI_BENCH_FANOUT_AHEAD sets the
+fan-out's window (city runs unfinished at once, flows/fanout.py; 0: all at once, as before it).
 
     .venv/bin/python bench/nation.py          # the full nation (docs/province.md has its times)
     .venv/bin/python bench/run.py nation.py   # 31 cities, a year of reports: what `make bench` runs
@@ -79,6 +80,10 @@ def _sizes() -> dict[str, Any]:
         "workers": env_int("WUFEI_BENCH_WORKERS", 4),
         "limit": env_int("WUFEI_BENCH_WORKER_LIMIT", 1),
         "commands": os.environ.get("WUFEI_BENCH_NATION_COMMANDS", ",".join(COMMANDS)).split(","),
+        # the fan-out's window (flows/fanout.py, AHEAD unless set; 0: every city's run at once, as before)
+        "ahead": {"ahead": int(os.environ["WUFEI_BENCH_FANOUT_AHEAD"])}
+        if "WUFEI_BENCH_FANOUT_AHEAD" in os.environ
+        else {},
     }
 
 
@@ -198,6 +203,7 @@ class TreeSampler:
         self.run_peak = dict.fromkeys(workers, 0)
         self.run_cpu: dict[tuple[int, int], float] = {}  # (the run's process, a top process) → its tree's CPU
         self.servers: dict[str, int] = {}  # worker → its fork server's pid
+        self.loads: list[float] = []  # the 1-minute load average, sampled
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -239,6 +245,7 @@ class TreeSampler:
 
     def _loop(self) -> None:
         while not self._stop.wait(0.2):
+            self.loads.append(os.getloadavg()[0])
             self._find_servers()
             for name, pid in self.workers.items():
                 every = []
@@ -261,6 +268,15 @@ class TreeSampler:
     def cpu_of_run(self, pid: int) -> float:
         """CPU of the run whose worker started process `pid`: it, and the engine forked for it."""
         return sum(used for (run, _), used in self.run_cpu.items() if run == pid)
+
+
+def _digests_sent(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT count(*) FROM dispatches WHERE status = 'sent'")).scalar_one()
+    finally:
+        engine.dispose()
 
 
 def _forked_for(pid: int) -> int | None:
@@ -424,6 +440,7 @@ def main() -> None:
             }
             print(
                 f"{sizes['workers']} process workers × {sizes['limit']} slot(s); day {day.isoformat()}; "
+                f"fan-out window {sizes['ahead'].get('ahead', 'as shipped')}; "
                 f"PostgreSQL for wufei and Prefect; load average {os.getloadavg()[0]:.1f}"
             )
             print(
@@ -433,7 +450,7 @@ def main() -> None:
                 "all and per run, and per run without the fork servers' own; the fan-out run's and the Prefect\n"
                 "server's; peak memory per worker (its process tree and fork server, PSS / its largest flow-run\n"
                 "process, RSS: a forked engine's counts the pages it shares with its fork server);\n"
-                "the 1-minute load average at the end"
+                "the 1-minute load average during the command (lowest–highest) and at its end"
             )
             for command in sizes["commands"]:
                 extra = COMMANDS[command]
@@ -441,11 +458,14 @@ def main() -> None:
                 with TreeSampler(workers) as sampler:
                     started = time.perf_counter()
                     run_id = _create_run(
-                        api, f"fan-out/{command}-by-city", {"command": command, "as_of": day.isoformat(), **extra}
+                        api,
+                        f"fan-out/{command}-by-city",
+                        {"command": command, "as_of": day.isoformat(), **extra, **sizes["ahead"]},
                     )
                     finished = _wait(api, run_id)
                     wall = time.perf_counter() - started
                 load = os.getloadavg()[0]
+                during = f"{min(sampler.loads, default=load):.1f}–{max(sampler.loads, default=load):.1f}"
                 server_cpu = _tree_cpu(server_pid) - server_before
                 cities = _city_runs(api, command, day.isoformat())
                 summed = sum(run.get("total_run_time") or 0 for run in cities)
@@ -457,6 +477,7 @@ def main() -> None:
                     f"{sampler.tree_peak[name] / 2**20:.0f}/{sampler.run_peak[name] / 2**20:.0f}" for name in workers
                 )
                 state = "" if finished["state_type"] == "COMPLETED" else f"  ({finished['state_type']})"
+                sent = f"; digests sent in all {_digests_sent(url):,}" if command == "deliver-notices" else ""
                 print(
                     f"{command} (fan-out): wall {wall:.1f} s, {len(cities)} city runs, run time {summed:.0f} s summed, "
                     f"start-up {start_up:.1f} s (median); CPU {cpu:.0f} s, "
@@ -464,18 +485,24 @@ def main() -> None:
                     f"{(cpu - sampler.servers_own_cpu) / max(len(cities), 1):.2f} s without the fork servers' own "
                     f"{sampler.servers_own_cpu:.1f} s (fan-out {fan_out_cpu:.0f} s, "
                     f"Prefect server {server_cpu:.0f} s); "
-                    f"peak PSS/RSS {memory} MiB; load {load:.1f}{state}",
+                    f"peak PSS/RSS {memory} MiB; load {during}, {load:.1f} at the end{sent}{state}",
                     flush=True,
                 )
         finally:
-            for process in reversed(processes):
-                if process.poll() is None:
-                    process.terminate()
-            for process in reversed(processes):
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            # The workers, then the server. Workers here did not exit on SIGTERM until killed, and
+            # 30 s each, one after another, was 2 min of teardown under the benchmarks' lock: one
+            # deadline for a group.
+            for group in (processes[1:], processes[:1]):
+                for process in group:
+                    if process.poll() is None:
+                        process.terminate()
+                deadline = time.monotonic() + 30
+                for process in group:
+                    try:
+                        process.wait(timeout=max(0.1, deadline - time.monotonic()))
+                    except subprocess.TimeoutExpired:
+                        process.kill()
+                        process.wait()
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{prefect_db}" WITH (FORCE)'))
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)'))

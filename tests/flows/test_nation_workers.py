@@ -4,8 +4,9 @@ process workers, on loopback.
 What docs/province.md tells an operator to do, done for real: `prefect server start` on a
 fresh PostgreSQL database, a process work pool, `prefect deploy` from prefect.yaml, two
 `prefect worker start` processes, then the `fan-out` runs of the daily scan, the delivery and
-the monthly dispatch for the whole nation, each starting one run per city. Checks that every city's run
-completed, that both workers ran cities, that the wufei database (PostgreSQL) holds each city's
+the monthly dispatch for the whole nation, each starting one run per city (the scan two at a
+time, the others all at once). Checks that every city's run completed, that the scan's never had
+more than two unfinished, that both workers ran cities, that the wufei database (PostgreSQL) holds each city's
 lights, notices, sent digests and monthly figures exactly once (a later unscoped scan finds nothing left to
 write), and that the province roll-ups were issued after their cities.
 """
@@ -18,7 +19,7 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -180,6 +181,15 @@ def _run_to_end(api: str, deployment: str, parameters: dict, logs: dict[str, Pat
     return parent, children
 
 
+def _most_unfinished_at_a_creation(runs_: list[dict]) -> int:
+    """The most of `runs_` created and not finished when one of them was created (itself included)."""
+    created = {run["id"]: datetime.fromisoformat(run["created"]) for run in runs_}
+    ended = {run["id"]: datetime.fromisoformat(run["end_time"]) for run in runs_}
+    return max(
+        sum(1 for other in runs_ if created[other["id"]] <= created[run["id"]] < ended[other["id"]]) for run in runs_
+    )
+
+
 def test_a_nation_fans_out_each_command_one_run_per_city_over_two_workers(postgres_databases, tmp_path):
     server, prefect_db, wufei_db = postgres_databases
     wufei_url = f"{server}/{wufei_db}"
@@ -240,8 +250,12 @@ def test_a_nation_fans_out_each_command_one_run_per_city_over_two_workers(postgr
 
         # What `prefect deployment run fan-out/daily-scan-by-city --param …` does, through the API
         # (the CLI costs seconds of imports).
+        # Two cities at a time (the nation's default window is wider than these 9 cities).
         _scan, scans = _run_to_end(
-            api, "fan-out/daily-scan-by-city", {"command": "daily-scan", "as_of": SCAN_DAY, "poll_seconds": 1}, logs
+            api,
+            "fan-out/daily-scan-by-city",
+            {"command": "daily-scan", "as_of": SCAN_DAY, "poll_seconds": 1, "ahead": 2},
+            logs,
         )
         _delivery, deliveries = _run_to_end(
             api,
@@ -272,6 +286,8 @@ def test_a_nation_fans_out_each_command_one_run_per_city_over_two_workers(postgr
         assert sorted(run["parameters"]["jurisdiction"] for run in children) == sorted(cities)
         assert all(run["parameters"]["as_of"] == SCAN_DAY for run in children)
     assert all(run["parameters"]["force"] is True for run in dispatches)
+    # The scan's window: when each city's run was created, at most two were unfinished, itself included.
+    assert _most_unfinished_at_a_creation(scans) == 2
     every = scans + deliveries + dispatches
     ran = {name: [run["id"] for run in every if run["id"] in text_] for name, text_ in worker_logs.items()}
     assert all(ran.values()), f"each worker should have run cities: {ran}"
