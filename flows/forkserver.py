@@ -46,6 +46,12 @@ WARM_MODULES = (
     "flows.points",
     "flows.notify",
     "flows.fanout",
+    # what a period point's bulletin loads when it first draws and writes (wufei.bulletins.charts,
+    # .render import them lazily, since a command may never need them)
+    "matplotlib.figure",
+    "wufei.bulletins.fonts",
+    "docx",
+    "openpyxl",
 )
 RELAYED_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2)
 START_TIMEOUT = 120.0  # seconds for a new server to import everything and listen
