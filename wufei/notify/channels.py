@@ -78,6 +78,15 @@ class ServiceResult:
     unknown: bool = False  # failed, but the message may have been taken (see wufei.notify.wire): never resent blindly
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A message to one email service built ahead of its send (`Channels.draft`): for each call
+    the plugin would make, its emails or why they cannot be built."""
+
+    service: Any
+    calls: list[list[Any] | str]
+
+
 class _ReusedSSLContexts:
     """Stands in for the `ssl` module inside Apprise's email plugin, which builds a new default
     SSL context for every message, even over plain SMTP: loading the CA store each time cost
@@ -272,6 +281,24 @@ class Channels:
         """(service, privacy name) for every service for `tag` except those named in `skip`."""
         return [(service, name) for service in self.services_for(tag) if (name := self._names[id(service)]) not in skip]
 
+    def draft(
+        self, service: Any, subject: str, body: str, *, attachments: list[Attachment] | tuple[Attachment, ...] = ()
+    ) -> Draft | None:
+        """The email `send_to` would send to `service`, built now (a run builds the next messages
+        while the connection carries the last); None for other services, and when Apprise would
+        refuse to send (`send_to` then says why)."""
+        if not isinstance(service, NotifyEmail):
+            return None
+        try:
+            calls = _calls(service, _message(service, subject, body, attachments))
+        except Exception:  # `send_to` meets it again, inside the attempt, and records it
+            return None
+        if not calls:
+            return None
+        return Draft(
+            service, [self.mail.build(service, title=c["title"], body=c["body"], attach=c["attach"]) for c in calls]
+        )
+
     def send_to(
         self,
         service: Any,
@@ -280,8 +307,10 @@ class Channels:
         body: str,
         *,
         attachments: list[Attachment] | tuple[Attachment, ...] = (),
+        draft: Draft | None = None,
     ) -> ServiceResult:
-        return _send_one(service, name, subject, body, attachments, mail=self.mail)
+        """Send to one service; `draft`: the same message to it, built ahead (`draft`)."""
+        return _send_one(service, name, subject, body, attachments, mail=self.mail, draft=draft)
 
     def send(
         self, tag: str, subject: str, body: str, *, skip: set[str] | frozenset[str] = frozenset()
@@ -354,38 +383,55 @@ if _apprise_logger.getEffectiveLevel() > logging.WARNING:
     _apprise_logger.setLevel(logging.WARNING)
 
 
+def _message(service: Any, subject: str, body: str, attachments) -> dict[str, Any]:
+    """The arguments of `service.notify` for a text message."""
+    text_format = apprise.NotifyFormat.TEXT
+    return {
+        "body": convert_between(text_format, service.notify_format, content=body),
+        "title": subject
+        if service.title_maxlen > 0
+        else convert_between(text_format, service.notify_format, content=subject),
+        "notify_type": apprise.NotifyType.INFO,
+        "body_format": text_format,
+        "attach": _attach_for(service, attachments),
+    }
+
+
 def _send_one(
-    service: Any, name: str, subject: str, body: str, attachments=(), *, mail: MailSessions | None = None
+    service: Any,
+    name: str,
+    subject: str,
+    body: str,
+    attachments=(),
+    *,
+    mail: MailSessions | None = None,
+    draft: Draft | None = None,
 ) -> ServiceResult:
     """One service's attempt: Apprise's `notify`, or for email the same calls over the run's kept
-    SMTP connection (`mail`); the outcome as wufei.notify.wire saw the traffic."""
-    text_format = apprise.NotifyFormat.TEXT
-    title = (
-        subject if service.title_maxlen > 0 else convert_between(text_format, service.notify_format, content=subject)
-    )
-    content = convert_between(text_format, service.notify_format, content=body)
+    SMTP connection (`mail`; `draft`: the emails built ahead); the outcome as wufei.notify.wire saw
+    the traffic."""
+    if draft is not None and draft.service is not service:
+        raise ValueError("draft built for another service")
     started = time.monotonic()
     log = _capture.start()
     with wire.watch() as traffic:
         try:
-            message = {
-                "body": content,
-                "title": title,
-                "notify_type": apprise.NotifyType.INFO,
-                "body_format": text_format,
-                "attach": _attach_for(service, attachments),
-            }
             if mail is not None and isinstance(service, NotifyEmail):
-                errors = [
-                    mail.send(service, title=c["title"], body=c["body"], attach=c["attach"])
-                    for c in _calls(service, message)
-                ]
+                calls = (
+                    draft.calls
+                    if draft is not None
+                    else [
+                        mail.build(service, title=c["title"], body=c["body"], attach=c["attach"])
+                        for c in _calls(service, _message(service, subject, body, attachments))
+                    ]
+                )
+                errors = [mail.send(service, built) for built in calls]
                 error = "；".join(e for e in errors if e) or None
                 ok = error is None and bool(errors)
                 if not errors:
                     error = _last_lines("\n".join(log)) or "发送失败（Apprise 未给出原因）"
             else:
-                ok = bool(service.notify(**message))
+                ok = bool(service.notify(**_message(service, subject, body, attachments)))
                 error = None if ok else (_last_lines("\n".join(log)) or "发送失败（Apprise 未给出原因）")
         except Exception as exc:  # a plugin raising is a failed attempt, not a crash of the run
             ok, error = False, f"{type(exc).__name__}: {exc}"

@@ -97,6 +97,11 @@ class Recorder:
         """Apply `step` to `item` and return its result once it is committed (before a message leaves)."""
         return self._submit(step, item, urgent=True).result()
 
+    def call_all(self, step: Step, items: Sequence[Any]) -> list[Any]:
+        """`call` for several items at once: handed over together, they are written in one batch."""
+        futures = [self._submit(step, item, urgent=True) for item in items]
+        return [future.result() for future in futures]
+
     def post(self, step: Step, item: Any) -> Future:
         """Apply `step` to `item` with a later batch; the future holds its result once committed."""
         return self._submit(step, item, urgent=False)

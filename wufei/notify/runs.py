@@ -4,16 +4,24 @@ every claim, and every `sending` row written before a network call, is committed
 message leaves, so a run that dies leaves a record of exactly how far it got (see
 wufei/notify/service.py).
 
-Claims are made first, in one transaction, by the calling thread. Then `concurrency` threads
-send (sending is network-bound), and one writer (wufei.notify.recorder) writes for all of them:
-a thread asks it for the lease and the `sending` row before each message and waits until they
-are committed, and hands over the answer and the outcome, which are committed with a later batch.
-Email to one server goes over one connection for the run (wufei.notify.mail), closed at the end.
+Claims are made first, in one transaction, by the calling thread. Then the calling thread opens
+the attempts ahead of the senders: it asks the one writer (wufei.notify.recorder) for the leases
+and the `sending` rows of the next attempts, a few in one batch, and once they are committed builds
+each one's first email (Apprise's MIME) and queues it; `concurrency` threads take them from the
+queue and send (sending is network-bound), handing the answers and outcomes to the writer, which
+commits them with a later batch. At most `concurrency` attempts are open and unanswered at any
+time (the window): that is how many messages a run that dies can leave `sending`, hence
+`unknown`, besides the answers the writer holds back (at most HOLD's worth, wufei.notify.recorder).
+Email to one server goes over one connection for the run (wufei.notify.mail), closed at the end:
+while it carries one message, the next ones are committed and built, so it goes from one to the
+next without waiting for the database or for the interpreter's work of building them.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
+import queue
+import threading
+from concurrent.futures import Future
 from datetime import date, datetime, tzinfo
 from typing import Any
 
@@ -24,7 +32,7 @@ from wufei.cadence.config import CadenceConfig
 from wufei.calendar.service import load_calendar
 from wufei.db import make_sessionmaker
 from wufei.notify import service
-from wufei.notify.channels import Channels
+from wufei.notify.channels import Channels, Draft
 from wufei.notify.recorder import Recorder
 
 READ_AHEAD = 200  # claims read at once for the sending threads
@@ -128,7 +136,11 @@ def _send_all(
     holder: str | None = None,
 ) -> list[tuple[str, int] | None]:
     """Send each dispatch (held under `lease`, or taken now as a retry) on `concurrency` threads,
-    the recorder writing for them; each one's (status, messages), or None when it was not taken."""
+    the recorder writing for them; each one's (status, messages), or None when it was not taken.
+
+    The calling thread opens the attempts (their `sending` rows committed) in groups of half the
+    window as soon as that many of the open ones are answered (a batch of one per message cost
+    the writer a third more CPU), builds their first emails and queues them for the senders."""
 
     known: dict[int, service.HeldReads] = {}  # the claims' reads, read ahead (lease given)
     position = {dispatch_id: index for index, dispatch_id in enumerate(dispatch_ids)} if lease is not None else {}
@@ -147,26 +159,90 @@ def _send_all(
     def closing(session: Session, attempts: list[service.Attempt]) -> list[tuple[str, int]]:
         return service.close_attempts(session, attempts, zone=zone, now=now)
 
-    def send(dispatch_id: int) -> Future:
-        started = recorder.call(
-            opening, service.Opening(dispatch_id, lease, ignore_backoff=ignore_backoff, holder=holder)
-        )
-        if started is None:  # a retry another retrier took, or a claim whose lease ran out
-            return _done(None if lease is None else (service.LOST, 0))
-        for index, (target, name) in enumerate(started.targets):
-            if index and not recorder.call(starting, (started, name)):
-                return _done((service.LOST, started.messages))  # another run has it: it sends the rest
-            started.answered(
-                channels.send_to(target, name, started.subject, started.body, attachments=started.attachments)
-            )
+    outcomes: list[Future | None] = [None] * len(dispatch_ids)
+    ready: queue.Queue[tuple[int, service.Attempt, Draft | None] | None] = queue.Queue()  # and the email built
+    unanswered = threading.Semaphore(concurrency)  # opened attempts whose service has not answered yet
+    failures: list[BaseException] = []
+
+    def open_ahead() -> None:
+        """Open the attempts in groups of half the window (one batch for the writer) as soon as that
+        many of the opened ones have been answered, so the senders find the next ones committed."""
+        group = max(1, concurrency // 2)
+        for start in range(0, len(dispatch_ids), group):
+            chunk = range(start, min(start + group, len(dispatch_ids)))
+            for _ in chunk:
+                unanswered.acquire()
+            if failures:
+                return
+            openings = [
+                service.Opening(dispatch_ids[index], lease, ignore_backoff=ignore_backoff, holder=holder)
+                for index in chunk
+            ]
+            for index, started in zip(chunk, recorder.call_all(opening, openings), strict=True):
+                if started is None:  # a retry another retrier took, or a claim whose lease ran out
+                    unanswered.release()
+                    outcomes[index] = _done(None if lease is None else (service.LOST, 0))
+                else:  # its first email built now, while the senders send the ones opened before
+                    ready.put((index, started, _draft(channels, started)))
+
+    def send(started: service.Attempt, draft: Draft | None) -> Future:
+        try:
+            for number, (target, name) in enumerate(started.targets):
+                if number and not recorder.call(starting, (started, name)):
+                    return _done((service.LOST, started.messages))  # another run has it: it sends the rest
+                started.answered(
+                    channels.send_to(
+                        target,
+                        name,
+                        started.subject,
+                        started.body,
+                        attachments=started.attachments,
+                        draft=None if number else draft,
+                    )
+                )
+        finally:
+            unanswered.release()
         return recorder.post(closing, started)  # with the answers
+
+    def sender() -> None:
+        while (item := ready.get()) is not None:
+            index, started, draft = item
+            try:
+                outcomes[index] = send(started, draft)
+            except BaseException as error:  # the recorder failed: it refuses every later step
+                failures.append(error)
+                outcomes[index] = _done(None)
 
     try:
         with Recorder(engine, (opening, starting, closing)) as recorder:
-            pending = _map(send, dispatch_ids, concurrency)
+            senders = [
+                threading.Thread(target=sender, name=f"wufei-notify-{number}", daemon=True)
+                for number in range(max(1, concurrency))
+            ]
+            for thread in senders:
+                thread.start()
+            try:
+                open_ahead()
+            except BaseException as error:
+                failures.append(error)
+            finally:
+                for _ in senders:
+                    ready.put(None)
+                for thread in senders:
+                    thread.join()
+            if failures:
+                raise failures[0]
     finally:
         channels.close()  # the run's SMTP connections
-    return [future.result() for future in pending]
+    return [future.result() if future is not None else None for future in outcomes]
+
+
+def _draft(channels: Channels, started: service.Attempt) -> Draft | None:
+    """The attempt's first message, built by the thread opening attempts while the senders send."""
+    if not started.targets:
+        return None
+    target, _ = started.targets[0]
+    return channels.draft(target, started.subject, started.body, attachments=started.attachments)
 
 
 def _done(outcome: tuple[str, int] | None) -> Future:
@@ -263,10 +339,3 @@ def scheduled_delivery(
     else:
         result["skipped"] = "非工作日"
     return result
-
-
-def _map(function, items: list[int], concurrency: int) -> list[Any]:
-    if concurrency <= 1 or len(items) <= 1:
-        return [function(item) for item in items]
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="wufei-notify") as pool:
-        return list(pool.map(function, items))
