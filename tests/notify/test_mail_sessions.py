@@ -54,13 +54,20 @@ def _per_recipient(smtp, units, outbox) -> str:
     return f"version: 1\nurls:\n{urls}  - outbox://localhost{outbox}:\n      - tag: office\n"
 
 
-def test_a_run_sends_every_recipients_email_over_one_connection(fresh_engine, outbox, smtp, tmp_path, monkeypatch):
-    migrate.upgrade(fresh_engine)
-    with transaction(fresh_engine) as session:
-        units = _departments(session, 8)
+def configured_recipients(engine, count: int, *, smtp, outbox, tmp_path, monkeypatch) -> list[Department]:
+    """`count` departments in a migrated database, each reached by its own mailto service through
+    the test server (`_per_recipient`), configured for the runs of this test."""
+    migrate.upgrade(engine)
+    with transaction(engine) as session:
+        units = _departments(session, count)
     config = tmp_path / "apprise.yaml"
     config.write_text(_per_recipient(smtp, units, outbox), encoding="utf-8")
     monkeypatch.setenv("WUFEI_APPRISE_CONFIG", str(config))
+    return units
+
+
+def test_a_run_sends_every_recipients_email_over_one_connection(fresh_engine, outbox, smtp, tmp_path, monkeypatch):
+    units = configured_recipients(fresh_engine, 8, smtp=smtp, outbox=outbox, tmp_path=tmp_path, monkeypatch=monkeypatch)
     greetings = _count_connections(smtp)
     smtp.start()
 

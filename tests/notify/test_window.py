@@ -14,13 +14,12 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from tests.rules import CADENCE
-from wufei import migrate
-from wufei.db import make_sessionmaker, transaction
+from wufei.db import make_sessionmaker
 from wufei.notify import runs
 from wufei.notify.models import Delivery
 
 from .conftest import DAY
-from .test_mail_sessions import _departments, _per_recipient
+from .test_mail_sessions import configured_recipients
 
 T0 = datetime(2024, 6, 3, 1, 0, tzinfo=UTC)
 
@@ -31,12 +30,9 @@ def _sending(engine) -> int:
 
 
 def test_a_run_has_at_most_concurrency_messages_open_and_unanswered(fresh_engine, outbox, smtp, tmp_path, monkeypatch):
-    migrate.upgrade(fresh_engine)
-    with transaction(fresh_engine) as session:
-        units = _departments(session, 12)
-    config = tmp_path / "apprise.yaml"
-    config.write_text(_per_recipient(smtp, units, outbox), encoding="utf-8")
-    monkeypatch.setenv("WUFEI_APPRISE_CONFIG", str(config))
+    units = configured_recipients(
+        fresh_engine, 12, smtp=smtp, outbox=outbox, tmp_path=tmp_path, monkeypatch=monkeypatch
+    )
     answer_first, first_arrived = threading.Event(), threading.Event()
     keep = smtp.inbox.handle_DATA
 
