@@ -109,3 +109,4 @@ def test_the_window_notices_name_the_week_and_deadline_the_chinese_way(flow_data
         digest = build_digests(intents[:1], day=date(2024, 6, 3), department_names={})[0]
     assert "2024年第23周进展报送已开始，截止时间2024年6月7日" in digest.body
     assert "2024-W23" not in digest.body and "T17:00" not in digest.body
+    assert digest.subject.startswith("【报送开始】") and digest.subject.endswith("：2024年第23周进展报送")

@@ -173,6 +173,8 @@ def test_every_notice_kind_renders_its_own_subject_and_body_with_strict_template
         [digest] = build_digests([intent], day=DAY, department_names={1: "市生态环境局"})
         assert digest.subject.startswith("【") and "市生态环境局" in digest.body
         assert "None" not in digest.subject + digest.body
+        if payload:  # weeks the Chinese way (2024年第23周), never the ISO key the payload also carries
+            assert "2024-W23" not in digest.subject + digest.body
     assert (TEMPLATES / str(kind) / "subject.j2").is_file() and (TEMPLATES / str(kind) / "body.j2").is_file()
 
 
