@@ -12,6 +12,7 @@ Q2 2024 scores by the shipped rules (completion 40, on time 30, reporting 30; re
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from tests.bulletins import world as W
@@ -68,6 +69,9 @@ def test_the_annual_assessment_shows_each_units_score_its_items_and_what_earned_
         env = next(t for t in details if any("1 修订生活垃圾分类管理办法" in row[2] for row in t))
         assert any(row[1] == "失分" and row[2] == "1 修订生活垃圾分类管理办法" for row in env)
         assert any(row[1] == "得分" and row[2] == "2 建设无废学校" for row in env)
+        # a missed or late weekly report is named by its week the Chinese way (T4, silent since W18)
+        assert any(re.fullmatch(r"2024年第\d{1,2}周 4 .+", row[2]) for t in details for row in t)
+        assert not re.search(r"\d{4}-W\d{2}", text + repr(tables))
         # in the annex, every unit's breakdown shares one sheet, a column naming the unit's table
         sheets = xlsx_sheets(by_suffix(issued.paths, "-annex.xlsx"))
         items = sheets["各单位得分失分事项"]
@@ -91,6 +95,8 @@ def test_the_self_assessment_lists_the_indicators_with_forecasts_and_the_tasks_b
     assert indicators[1][6] == figures["indicators"]["rows"][0]["forecast"]
     progress = [t for t in tables if t[0][:2] == ["编号", "任务"]]
     assert sorted(row[1] for t in progress for row in t[1:]) == sorted(W.TITLES.values())
+    latest = [row[5] for t in progress for row in t[1:] if row[5] != "—"]
+    assert latest and all(re.match(r"2024年第\d{1,2}周，进度\d+%：", cell) for cell in latest), latest
 
 
 def test_the_province_view_ranks_the_cities(session, world, tmp_path):

@@ -802,7 +802,7 @@ def _annual_table(title: str, rows: list[AnnualUnit], weights: dict[str, float],
 
 def _ref_text(ref: TaskRef | ReportMiss | IndicatorRef) -> str:
     if isinstance(ref, ReportMiss):  # a weekly report missed or late
-        return f"{ref.week} {task_name(ref) if ref.title else ''}".strip()
+        return f"{chinese_week_of_label(ref.week)} {task_name(ref) if ref.title else ''}".strip()
     if isinstance(ref, IndicatorRef):
         return ref.name
     return task_name(ref)
@@ -1002,7 +1002,10 @@ def self_assessment(content: Content, snapshot_id: str, kind_cn: str) -> Documen
                         names(i.leads),
                         i.state_cn,
                         i.light_cn,
-                        (f"{i.latest_report.week}，进度{i.latest_report.progress}%：{i.latest_report.done_text or '—'}")
+                        (
+                            f"{chinese_week_of_label(i.latest_report.week)}，进度{i.latest_report.progress}%："
+                            f"{i.latest_report.done_text or '—'}"
+                        )
                         if i.latest_report
                         else "—",
                     ]
