@@ -42,7 +42,7 @@ def fresh_database_url(tmp_dir: Path) -> str:
     if server is None:
         return f"sqlite:///{tmp_dir / f'wufei-{uuid.uuid4().hex[:8]}.db'}"
     name = f"wufei_test_{uuid.uuid4().hex[:10]}"
-    _on_server(server, f'CREATE DATABASE "{name}"')
+    on_server(server, f'CREATE DATABASE "{name}"')
     _CREATED.append(name)
     return f"{server}/{name}"
 
@@ -63,7 +63,7 @@ def copy_database(template_url: str, tmp_dir: Path) -> str:
         return url
     name = f"wufei_test_{uuid.uuid4().hex[:10]}"
     template = template_url.rsplit("/", 1)[1]
-    _on_server(server, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    on_server(server, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     _CREATED.append(name)
     return f"{server}/{name}"
 
@@ -71,7 +71,7 @@ def copy_database(template_url: str, tmp_dir: Path) -> str:
 _CREATED: list[str] = []  # this process's databases on the PostgreSQL server, dropped when it ends
 
 
-def _on_server(server: str, *statements: str) -> None:
+def on_server(server: str, *statements: str) -> None:
     """Run statements on the server's maintenance database, outside a transaction."""
     admin = create_engine(
         server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres", isolation_level="AUTOCOMMIT"
@@ -88,7 +88,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     keep its database."""
     server = _server_url()
     if server is not None and _CREATED:
-        _on_server(server, *(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in _CREATED))
+        on_server(server, *(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in _CREATED))
         _CREATED.clear()
 
 

@@ -23,8 +23,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, exists, func, select, text
+from sqlalchemy import exists, func, select
 
+from tests.conftest import on_server
 from tests.flows.conftest import api_client, make_work_pool
 from tests.rules import RULESET
 from wufei import migrate
@@ -59,21 +60,13 @@ def _postgres_server() -> str:
 def postgres_databases():
     """Two fresh databases on the loopback server: Prefect's and wufei's (kept apart)."""
     server = _postgres_server()
-    admin = create_engine(
-        server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres", isolation_level="AUTOCOMMIT"
-    )
     suffix = uuid.uuid4().hex[:8]
     names = [f"prefect_nation_{suffix}", f"wufei_nation_{suffix}"]
-    with admin.connect() as connection:
-        for name in names:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    on_server(server, *(f'CREATE DATABASE "{name}"' for name in names))
     try:
         yield server, names[0], names[1]
     finally:
-        with admin.connect() as connection:
-            for name in names:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        on_server(server, *(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names))
 
 
 def _free_port() -> int:
