@@ -164,9 +164,17 @@ def test_the_may_annex_holds_every_table_and_the_ledger_rows_behind_them(may):
     ]
     reports = sheets["周报送记录"]
     assert len(reports) - 1 == 22  # W19–W22: T1, T3, T5, T7, T8 four each, T2 two, T4 none
-    assert {row[0] for row in reports[1:]} == {"2024-W19", "2024-W20", "2024-W21", "2024-W22"}
-    assert ["2024-W20", "2", "建设无废学校", W.ENV, 1, 100, "2024-05-17 09:00", "否", "已采纳"] in [
-        row[:9] for row in reports[1:]
+    # The week the Chinese way, and its Monday beside it for a spreadsheet to sort by (as text,
+    # 2024年第9周 would sort after 2024年第49周).
+    assert reports[0][:2] == ["周次", "周起始日"]
+    assert {(row[0], row[1]) for row in reports[1:]} == {
+        ("2024年第19周", "2024-05-06"),
+        ("2024年第20周", "2024-05-13"),
+        ("2024年第21周", "2024-05-20"),
+        ("2024年第22周", "2024-05-27"),
+    }
+    assert ["2024年第20周", "2024-05-13", "2", "建设无废学校", W.ENV, 1, 100, "2024-05-17 09:00", "否", "已采纳"] in [
+        row[:10] for row in reports[1:]
     ]
 
 

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from wufei.bulletins import charts
 from wufei.bulletins.document import Chart, Document, Paragraph, Section, Table
 from wufei.bulletins.snapshots import Content
-from wufei.chinese import chinese_date, chinese_week_of_label
+from wufei.chinese import WeekError, chinese_date, chinese_week_of_label, parse_week
 from wufei.figures.annual import AnnualFigures, AnnualUnit
 from wufei.figures.cells import CellFigures
 from wufei.figures.codec import from_json, to_json
@@ -47,6 +47,7 @@ TASK_COLUMNS = (
 )
 REPORT_COLUMNS = (
     "周次",
+    "周起始日",
     "任务编号",
     "任务名称",
     "报送单位",
@@ -400,7 +401,8 @@ def _annex(content: Content) -> list[Table]:
     ]
     reports = [
         [
-            r.week,
+            chinese_week_of_label(r.week),
+            _week_monday(r.week),
             r.number,
             r.title,
             r.department,
@@ -418,8 +420,17 @@ def _annex(content: Content) -> list[Table]:
     ]
     return [
         Table("任务台账", list(TASK_COLUMNS), tasks, sheet="任务台账"),
-        Table("周报送记录", list(REPORT_COLUMNS), reports, sheet="周报送记录", numeric=(4, 5)),
+        Table("周报送记录", list(REPORT_COLUMNS), reports, sheet="周报送记录", numeric=(5, 6)),
     ]
+
+
+def _week_monday(label: str) -> str:
+    """The week's Monday (2024-05-13): the column a spreadsheet sorts and filters by, since
+    2024年第9周 sorts after 2024年第49周 as text."""
+    try:
+        return parse_week(label).isoformat()
+    except WeekError:
+        return ""
 
 
 # --- 月调度 --------------------------------------------------------------------------------------
