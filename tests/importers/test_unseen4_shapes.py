@@ -1,0 +1,61 @@
+"""Shapes of round 10's unseen documents (tests/importers/unseen4/), each by its mechanism: a publisher's workbook
+whose sheets are named 指标 and 任务 is not wufei's own import workbook; a title closed by its period in parentheses
+is the plan's title, not a task closed by its deadline; a web page's heading printed above the element marked as the
+article is its title; a table typed with ideographic spaces between its columns is a table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from wufei.importers.readers.sheet import is_ledger
+from wufei.importers.service import read_source
+
+
+def _workbook(path: Path, sheets: dict[str, list[list[str]]]) -> Path:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+PUBLISHER_SHEETS = {
+    "指标": [
+        ["表1 某市“无废城市”建设指标"],
+        ["序号", "指标名称", "单位", "2023年现状值", "2025年目标值"],
+        ["1", "生活垃圾回收利用率", "%", "36", "40"],
+    ],
+    "任务": [
+        ["表2 某市“无废城市”建设重点任务"],
+        ["序号", "重点任务", "牵头部门", "配合部门", "完成时间"],
+        ["1", "推进农作物秸秆综合利用", "市农业农村局", "各县（市、区）人民政府", "2025年6月"],
+        ["2", "开展“无废港口”建设", "市交通运输局", "市港口集团", "2024年底"],
+    ],
+    "填表说明": [["填表说明"], ["1.现状值为2023年统计数据。"], ["2.请于每月5日前报送上月进展情况。"]],
+}
+
+
+def test_a_publishers_workbook_with_sheets_named_like_the_ledgers_is_read_as_its_tables(tmp_path: Path):
+    path = _workbook(tmp_path / "某市指标和任务.xlsx", PUBLISHER_SHEETS)
+    assert not is_ledger(path)
+    plan = read_source(path).plans[0]
+    assert [(t.title, t.leads, t.supporting, t.deadline_raw) for t in plan.tasks] == [
+        ("推进农作物秸秆综合利用", ("市农业农村局",), ("各县（市、区）人民政府",), "2025年6月"),
+        ("开展“无废港口”建设", ("市交通运输局",), ("市港口集团",), "2024年底"),
+    ]
+    assert [(i.name, i.unit, i.baseline_raw, i.target_raw) for i in plan.indicators] == [
+        ("生活垃圾回收利用率", "%", "36", "40")
+    ]
+
+
+def test_wufeis_own_workbook_is_still_told_by_the_markers_in_its_sheets_first_row(tmp_path: Path):
+    path = _workbook(
+        tmp_path / "导入.xlsx",
+        {"任务": [["方案", "序号", "任务名称", "牵头单位"], ["某市方案", "1", "推进秸秆综合利用", "市农业农村局"]]},
+    )
+    assert is_ledger(path)
