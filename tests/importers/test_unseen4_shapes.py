@@ -59,3 +59,30 @@ def test_wufeis_own_workbook_is_still_told_by_the_markers_in_its_sheets_first_ro
         {"任务": [["方案", "序号", "任务名称", "牵头单位"], ["某市方案", "1", "推进秸秆综合利用", "市农业农村局"]]},
     )
     assert is_ledger(path)
+
+
+def test_a_title_closed_by_its_period_in_parentheses_is_not_a_task(tmp_path: Path):
+    path = _workbook(
+        tmp_path / "台账.xlsx",
+        {
+            "Sheet1": [
+                ["某市“无废城市”建设重点任务推进台账（2024年第三季度）"],
+                ["序号", "重点任务", "责任单位", "完成时限"],
+                ["1", "建设危险废物焚烧处置项目", "市生态环境局", "2024年12月"],
+                ["2", "推进餐厨废弃物资源化利用", "市城管局", "2024年9月"],
+            ]
+        },
+    )
+    plan = read_source(path).plans[0]
+    assert plan.title == "某市“无废城市”建设重点任务推进台账（2024年第三季度）"
+    assert [t.title for t in plan.tasks] == ["建设危险废物焚烧处置项目", "推进餐厨废弃物资源化利用"]
+
+
+def test_a_paragraph_closed_by_its_deadline_below_the_title_is_still_a_task(tmp_path: Path):
+    path = tmp_path / "要点.txt"
+    path.write_text(
+        "某市“无废城市”建设工作要点（2024年）\n一、重点任务\n1.开展塑料污染治理专项行动（2024年底前完成）\n",
+        encoding="utf-8",
+    )
+    plan = read_source(path).plans[0]
+    assert [(t.title, t.deadline_raw) for t in plan.tasks] == [("开展塑料污染治理专项行动", "2024年底前完成")]
