@@ -86,3 +86,23 @@ def test_a_paragraph_closed_by_its_deadline_below_the_title_is_still_a_task(tmp_
     )
     plan = read_source(path).plans[0]
     assert [(t.title, t.deadline_raw) for t in plan.tasks] == [("开展塑料污染治理专项行动", "2024年底前完成")]
+
+
+PAGE = """<html><head><meta charset="utf-8"><title>某市2025年“无废城市”建设工作要点 - 某市人民政府</title></head>
+<body><div class="header"><a href="/">首页</a></div>
+<div class="main"><h1>某市2025年“无废城市”建设工作要点</h1><div class="meta">发布时间：2025-03-18</div>
+<div class="article-content"><p>2025年是“无废城市”建设的关键之年，各责任单位要压实责任。</p>
+<table><thead><tr><th>序号</th><th>工作内容</th><th>责任单位</th><th>完成时间</th></tr></thead>
+<tbody><tr><td>1</td><td>推进快递包装绿色转型</td><td><p>市邮政管理局</p><p>市商务局</p></td><td>2025年12月</td></tr>
+</tbody></table></div></div></body></html>"""
+
+
+def test_a_web_pages_heading_above_its_marked_article_is_the_title(tmp_path: Path):
+    path = tmp_path / "page.html"
+    path.write_text(PAGE, encoding="utf-8")
+    plan = read_source(path).plans[0]
+    assert plan.title == "某市2025年“无废城市”建设工作要点"
+    assert (plan.period_start, plan.period_end) == (2025, 2025)
+    assert [(t.title, t.leads, t.supporting) for t in plan.tasks] == [
+        ("推进快递包装绿色转型", ("市邮政管理局",), ("市商务局",))
+    ]
