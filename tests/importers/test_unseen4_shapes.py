@@ -11,6 +11,7 @@ import openpyxl
 
 from wufei.importers.readers.sheet import is_ledger
 from wufei.importers.service import read_source
+from wufei.importers.text.tables import find_tables
 
 
 def _workbook(path: Path, sheets: dict[str, list[list[str]]]) -> Path:
@@ -106,3 +107,30 @@ def test_a_web_pages_heading_above_its_marked_article_is_the_title(tmp_path: Pat
     assert [(t.title, t.leads, t.supporting) for t in plan.tasks] == [
         ("推进快递包装绿色转型", ("市邮政管理局",), ("市商务局",))
     ]
+
+
+TYPED = [
+    "某市“无废城市”建设重点任务清单",
+    "",
+    "序号　重点任务　责任单位　完成时限",
+    "1　推进秸秆综合利用　市农业农村局、市发展改革委　2025年11月底前",
+    "2　推进“无废商超”创建　市商务局　　持续推进",
+    "3　建设畜禽粪污资源化利用项目　市畜牧业发展中心",
+    "",
+    "某市“无废城市”建设工作领导小组办公室",
+]
+
+
+def test_a_table_typed_with_ideographic_spaces_between_columns_is_a_table():
+    (table,) = find_tables(TYPED)
+    assert table.header == ["序号", "重点任务", "责任单位", "完成时限"]
+    assert [row.cells for row in table.rows] == [
+        ["1", "推进秸秆综合利用", "市农业农村局、市发展改革委", "2025年11月底前"],
+        ["2", "推进“无废商超”创建", "市商务局", "持续推进"],
+        ["3", "建设畜禽粪污资源化利用项目", "市畜牧业发展中心", None],
+    ]
+
+
+def test_labels_parted_by_ideographic_spaces_on_an_items_line_are_no_table():
+    lines = ["1.推进秸秆综合利用。", "牵头单位：市农业农村局　配合单位：市发展改革委　完成时限：2025年底"]
+    assert find_tables(lines) == []
