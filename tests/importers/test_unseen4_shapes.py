@@ -134,3 +134,55 @@ def test_a_table_typed_with_ideographic_spaces_between_columns_is_a_table():
 def test_labels_parted_by_ideographic_spaces_on_an_items_line_are_no_table():
     lines = ["1.推进秸秆综合利用。", "牵头单位：市农业农村局　配合单位：市发展改革委　完成时限：2025年底"]
     assert find_tables(lines) == []
+
+
+def _sheet_plan(tmp_path: Path, rows: list[list[str | None]], merges: list[str] = ()) -> object:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    for cells in merges:
+        sheet.merge_cells(cells)
+    path = tmp_path / "台账.xlsx"
+    book.save(path)
+    return read_source(path).plans[0]
+
+
+def test_progress_per_quarter_is_context_not_milestones_and_nothing_to_confirm(tmp_path: Path):
+    plan = _sheet_plan(
+        tmp_path,
+        [
+            ["某市“无废城市”建设重点任务推进台账"],
+            ["序号", "重点任务", "责任单位", "进度(%)", None, None, "进展情况"],
+            [None, None, None, "一季度", "二季度", "三季度", None],
+            ["1", "建设危险废物焚烧处置项目", "市生态环境局", "30", "55", "80", "主体工程完工"],
+        ],
+        ["A2:A3", "B2:B3", "C2:C3", "D2:F2", "G2:G3"],
+    )
+    (task,) = plan.tasks
+    assert task.deadline_raw is None  # no 完成时限 column, and how far the work got is no deadline
+    assert task.content == "进度(%)（一季度）：30；进度(%)（二季度）：55；进度(%)（三季度）：80；进展情况：主体工程完工"
+    assert [d for d in plan.doubts if d.field == "column"] == []
+
+
+def test_a_second_column_of_context_is_kept_in_the_content(tmp_path: Path):
+    plan = _sheet_plan(
+        tmp_path,
+        [
+            ["某市督办事项清单"],
+            ["序号", "任务来源", "工作任务", "责任领导", "责任人", "责任单位", "完成时限"],
+            [
+                "1",
+                "市委常委会",
+                "规范医疗废物收集处置",
+                "市政府副市长刘强",
+                "市卫生健康委主任赵勇",
+                "市卫生健康委",
+                "2025年6月",
+            ],
+        ],
+    )
+    (task,) = plan.tasks
+    assert (task.title, task.leads, task.deadline_raw) == ("规范医疗废物收集处置", ("市卫生健康委",), "2025年6月")
+    assert task.content == "任务来源：市委常委会；责任领导：市政府副市长刘强；责任人：市卫生健康委主任赵勇"
+    assert [d for d in plan.doubts if d.field == "column"] == []
