@@ -186,3 +186,12 @@ def test_a_second_column_of_context_is_kept_in_the_content(tmp_path: Path):
     assert (task.title, task.leads, task.deadline_raw) == ("规范医疗废物收集处置", ("市卫生健康委",), "2025年6月")
     assert task.content == "任务来源：市委常委会；责任领导：市政府副市长刘强；责任人：市卫生健康委主任赵勇"
     assert [d for d in plan.doubts if d.field == "column"] == []
+
+
+def test_a_typed_row_with_more_pieces_than_the_header_is_kept_and_flagged():
+    lines = [*TYPED[:4], "2　推进“无废商超”创建　市商务局　市供销社　持续推进", *TYPED[5:]]
+    (table,) = find_tables(lines)
+    assert [row.cells[0] for row in table.rows] == ["1", "2", "3"]
+    assert table.rows[1].cells[3] == "市供销社持续推进"  # the surplus folded into the last column, and flagged:
+    (doubt,) = table.doubts
+    assert "第5行的单元格多于表头的4列" in doubt.message and "市供销社" in (doubt.text or "")

@@ -5,9 +5,10 @@ types) between its columns, one row a line:
     1　推进秸秆“五化”综合利用　市农业农村局、市发展改革委　2025年11月底前
 
 Read as tab-separated rows: the header line's pieces must read as a header (known words), and the lines
-under it, up to a blank line, are its rows while they keep to its width (a row may leave its last cells
-empty). An ideographic space at a line's start is indentation, not a column; a run of them is one
-separator (typists align columns with several).
+under it with two pieces or more, up to a blank line, are its rows (a row may leave its last cells empty;
+one with more pieces than the header, names parted by an ideographic space inside a cell, is kept and
+flagged by the rows' reader). An ideographic space at a line's start is indentation, not a column; a run
+of them is one separator (typists align columns with several).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def ideographic_rows(lines: list[str]) -> list[str]:
             continue
         out[i] = "\t".join(header)
         j = i + 1
-        while j < len(lines) and (row := _pieces(lines[j])) is not None and 2 <= len(row) <= len(header):
+        while j < len(lines) and (row := _pieces(lines[j])) is not None and len(row) >= 2:
             out[j] = "\t".join(row)
             j += 1
         i = j
