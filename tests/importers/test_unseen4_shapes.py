@@ -1,7 +1,8 @@
 """Shapes of round 10's unseen documents (tests/importers/unseen4/), each by its mechanism: a publisher's workbook
 whose sheets are named 指标 and 任务 is not wufei's own import workbook; a title closed by its period in parentheses
 is the plan's title, not a task closed by its deadline; a web page's heading printed above the element marked as the
-article is its title; a table typed with ideographic spaces between its columns is a table."""
+article is its title; a table typed with ideographic spaces between its columns is a table; progress columns are
+context, not milestones; a table's label (表1, 附表2：) before the title is no part of it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import openpyxl
 
 from wufei.importers.readers.sheet import is_ledger
 from wufei.importers.service import read_source
+from wufei.importers.text.metadata import document_metadata
 from wufei.importers.text.tables import find_tables
 
 
@@ -195,3 +197,13 @@ def test_a_typed_row_with_more_pieces_than_the_header_is_kept_and_flagged():
     assert table.rows[1].cells[3] == "市供销社持续推进"  # the surplus folded into the last column, and flagged:
     (doubt,) = table.doubts
     assert "第5行的单元格多于表头的4列" in doubt.message and "市供销社" in (doubt.text or "")
+
+
+def test_a_table_or_attachment_label_before_the_title_is_no_part_of_it():
+    for line in (
+        "表1 某市“无废城市”建设重点任务清单",
+        "附表2：某市“无废城市”建设重点任务清单",
+        "附件1 某市“无废城市”建设重点任务清单",
+    ):
+        assert document_metadata([line, "序号", "1"]).title == "某市“无废城市”建设重点任务清单", line
+    assert document_metadata(["表彰决定", "序号"]).title == "表彰决定"

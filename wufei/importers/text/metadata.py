@@ -64,6 +64,8 @@ _REPORTED_BY = re.compile(
 _TAG = re.compile(r"^〔[^〔〕]{1,30}〕")
 # A bullet a web page's metadata list puts before each field: • 文号：…
 _BULLET = re.compile(r"^[•·●◆■□▪\-*]\s*")
+# A table's or attachment's label before the title on its line (表1 某市…清单 / 附表2：某市…): no part of the title.
+_TABLE_LABEL = re.compile(r"^(?:附件|附表|表)\s*\d{1,2}\s*[:：.．、]?\s*(?=\S{6})")
 # 文号：X / 发文字号 X / 文 号 X (a table's label with a space inside, the colon lost)
 _NUMBER_FIELD = re.compile(
     r"(?:发文字号|发文文号|文\s*号)\s*：?\s*(?P<number>[\u4e00-\u9fff]{1,10}\s*〔\s*\d{4}\s*〕\s*\d{1,4}\s*号)"
@@ -198,7 +200,7 @@ def _front_lines(lines: list[str]) -> list[str]:
     """The first non-blank lines, without markdown heading marks and stray spaces."""
     front = []
     for line in lines:
-        text = clean_spaces(_BULLET.sub("", _MARKDOWN.sub("", line.strip())))
+        text = _TABLE_LABEL.sub("", clean_spaces(_BULLET.sub("", _MARKDOWN.sub("", line.strip()))))
         untagged = _TAG.sub("", fold_punct(text))
         if untagged != fold_punct(text) and len(untagged) >= _WHOLE_TITLE and not untagged.startswith("〔"):
             text = text[len(text) - len(untagged) :]  # 【市政府重点工作】滁州市人民政府关于…的通知
