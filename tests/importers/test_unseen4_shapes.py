@@ -2,7 +2,8 @@
 whose sheets are named 指标 and 任务 is not wufei's own import workbook; a title closed by its period in parentheses
 is the plan's title, not a task closed by its deadline; a web page's heading printed above the element marked as the
 article is its title; a table typed with ideographic spaces between its columns is a table; progress columns are
-context, not milestones; a table's label (表1, 附表2：) before the title is no part of it."""
+context, not milestones; a table's label (表1, 附表2：) before the title is no part of it; a leader named by post
+(市政府副市长张伟) in a list of owners is no unit."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 
+from wufei.departments.owners import parse_owner_columns, parse_owners
 from wufei.importers.readers.sheet import is_ledger
 from wufei.importers.service import read_source
 from wufei.importers.text.metadata import document_metadata
@@ -207,3 +209,18 @@ def test_a_table_or_attachment_label_before_the_title_is_no_part_of_it():
     ):
         assert document_metadata([line, "序号", "1"]).title == "某市“无废城市”建设重点任务清单", line
     assert document_metadata(["表彰决定", "序号"]).title == "表彰决定"
+
+
+def test_a_leader_named_by_post_in_a_list_of_owners_is_no_unit():
+    spec = parse_owners("市政府副市长张伟，市生态环境局、市工信局")
+    assert (spec.leads, spec.supporting) == (("市生态环境局",), ("市工信局",))
+    spec = parse_owners("省政府副省长王刚；省生态环境厅、省发展改革委")
+    assert (spec.leads, spec.supporting) == (("省生态环境厅",), ("省发展改革委",))
+    columns = parse_owner_columns("市生态环境局局长李强、市生态环境局", "市财政局")
+    assert (columns.leads, columns.supporting) == (("市生态环境局",), ("市财政局",))
+    assert parse_owners("副市长王芳、市住建局").leads == ("市住建局",)
+
+
+def test_units_that_read_like_posts_stay_units():
+    for name in ("市人民政府办公室", "市委宣传部", "区政府办", "市长江办", "各县市区人民政府"):
+        assert parse_owners(name).leads == (name,), name
