@@ -42,7 +42,8 @@ _BLOCK = {
     "dt",
     "pre",
 }
-# How far above the article's body its heading is looked for (div.main > h1 + div.content: one level).
+# How far above the article's body its heading is looked for: in its parent (div.main > h1 + div.content, or
+# > div.title > h1) or grandparent (div.main > h1 + div.box > div.content), never up to the page's banner.
 _HEADING_LEVELS = 2
 _GBK = {"gbk", "gb2312", "gb_2312-80", "x-gbk", "gb18030", "cp936"}
 # An item that prints its own number: 1. / 1、 / （一） / 一、
