@@ -224,3 +224,16 @@ def test_a_leader_named_by_post_in_a_list_of_owners_is_no_unit():
 def test_units_that_read_like_posts_stay_units():
     for name in ("市人民政府办公室", "市委宣传部", "区政府办", "市长江办", "各县市区人民政府"):
         assert parse_owners(name).leads == (name,), name
+
+
+def test_every_context_column_of_an_indicator_table_is_named_as_not_imported(tmp_path: Path):
+    plan = _sheet_plan(
+        tmp_path,
+        [
+            ["某市“无废城市”建设指标"],
+            ["序号", "指标名称", "单位", "目标值", "联系人", "联系电话"],
+            ["1", "生活垃圾回收利用率", "%", "40", "李娜", "0935-1234567"],
+        ],
+    )
+    assert [i.name for i in plan.indicators] == ["生活垃圾回收利用率"]
+    assert [d.text for d in plan.doubts if d.field == "column"] == ["联系人", "联系电话"]
