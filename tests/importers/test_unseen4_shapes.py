@@ -3,7 +3,7 @@ whose sheets are named 指标 and 任务 is not wufei's own import workbook; a t
 is the plan's title, not a task closed by its deadline; a web page's heading printed above the element marked as the
 article is its title; a table typed with ideographic spaces between its columns is a table; progress columns are
 context, not milestones; a table's label (表1, 附表2：) before the title is no part of it; a leader named by post
-(市政府副市长张伟) in a list of owners is no unit."""
+(市政府副市长张伟) in a list of owners is no unit; a table saved alone belongs to the place its cells' places lie in."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from wufei.departments.owners import parse_owner_columns, parse_owners
 from wufei.importers.readers.sheet import is_ledger
 from wufei.importers.service import read_source
 from wufei.importers.text.metadata import document_metadata
+from wufei.importers.text.place import document_place
 from wufei.importers.text.tables import find_tables
 
 
@@ -237,3 +238,23 @@ def test_every_context_column_of_an_indicator_table_is_named_as_not_imported(tmp
     )
     assert [i.name for i in plan.indicators] == ["生活垃圾回收利用率"]
     assert [d.text for d in plan.doubts if d.field == "column"] == ["联系人", "联系电话"]
+
+
+def test_a_task_table_saved_alone_belongs_to_the_city_its_counties_lie_in(tmp_path: Path):
+    path = tmp_path / "督办事项.csv"
+    path.write_bytes(
+        (
+            "序号,工作任务,责任单位,配合单位,完成时限\r\n"
+            "1,推进古浪县工业固废综合利用项目建设,古浪县人民政府,市工信局,2025年12月31日\r\n"
+            "2,整治民勤县建筑垃圾乱堆乱放问题,民勤县人民政府,市住建局,2025年9月\r\n"
+        ).encode("gb18030")
+    )
+    plan = read_source(path).plans[0]
+    assert plan.jurisdiction == "武威市"  # not 古浪县, whose name stands in a cell beside a date like a signature
+    (doubt,) = [d for d in plan.doubts if d.field == "jurisdiction"]
+    assert doubt.message == "文件未写明所属地区，正文提到的古浪县、民勤县同属武威市，按武威市识别，请核对"
+
+
+def test_places_named_in_two_provinces_give_no_place():
+    lines = ["推进古浪县固废利用。", "学习鄱阳县经验。"]
+    assert document_place(issuer=None, title="重点工作", doc_number=None, lines=lines).name is None

@@ -161,7 +161,9 @@ def document_metadata(lines: list[str], boxes: list[list[list[str | None]]] | No
         or _doc_number([fields[key] for key in ("发文字号", "发文文号", "发文序号", "文号") if key in fields])
         or _number_field(front)
     )
-    place = document_place(issuer=issuer, title=title, doc_number=doc_number, lines=lines)
+    # A table's cells are the body too: a task table saved alone names its places only there (古浪县人民政府).
+    cells = [cell for box in boxes or [] for row in box for cell in row if cell]
+    place = document_place(issuer=issuer, title=title, doc_number=doc_number, lines=lines, cells=cells)
     return DocumentMeta(
         title=title,
         doc_number=doc_number,
