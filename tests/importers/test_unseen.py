@@ -1,4 +1,4 @@
-"""The importer on the made-up held-out documents (tests/importers/unseen/, unseen2/ and unseen3/): each document
+"""The importer on the made-up held-out documents (tests/importers/unseen/ to unseen4/): each document
 scores at least its figure after the last tuning round (so a regression fails), and finds its expected records with
 no more extra ones. The floors are raised when a round improves a document; `bench/import_fidelity.py --corpus DIR`
 prints the figures."""
@@ -17,7 +17,7 @@ from bench.import_fidelity import score_one  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 
-# id -> (fields right, fields scored, extra records at most), as scored after the last round (branch fidelity9).
+# id -> (fields right, fields scored, extra records at most), as scored after the last round (branch fidelity10).
 FLOORS = {
     "unseen": {
         "ah_linquan_qingdan": (25, 25, 0),
@@ -56,6 +56,18 @@ FLOORS = {
         "sd_zibo_shishi": (19, 19, 0),
         "sx_changzhi_qingdan": (20, 20, 0),
         "xz_linzhi_wps": (20, 20, 0),
+    },
+    "unseen4": {
+        "ah_wuhu_taizhang": (20, 20, 0),
+        "gs_wuwei_jiaoban": (20, 20, 0),
+        "hlj_qiqihar_qingdan": (20, 20, 0),
+        "hn_loudi_zerenren": (20, 20, 0),
+        "hub_shengji_fengong": (25, 25, 0),
+        "js_yancheng_shuangbiao": (27, 27, 0),
+        "nx_yinchuan_yaodian": (20, 20, 0),
+        "sc_neijiang_fenjie": (25, 25, 0),
+        "yn_qujing_shishi": (20, 20, 0),
+        "zj_quzhou_fengong": (20, 20, 0),
     },
 }
 CASES = [(folder, doc_id) for folder, docs in FLOORS.items() for doc_id in docs]

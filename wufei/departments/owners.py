@@ -154,6 +154,13 @@ _PERSON = re.compile(_PERSON_LABEL)
 _PERSON_NAME = re.compile(
     rf"^(?:[\u4e00-\u9fff]{{2,3}}(?:同志)?)?(?:常务|分管)?(?:{_alternatives('people')})(?:同志)?$"
 )
+# 市政府副市长张伟 / 市生态环境局局长李强 / 副市长王芳: a post after the body it serves, or a deputy's post, and
+# the person's name after it (as lists of owners name the leader answering for a task).
+_POST_AND_NAME = re.compile(
+    r"^(?:(?:[省市区县州](?:人民)?政府|[省市区县州]委|[\u4e00-\u9fff]{2,14}?(?:局|委|厅|办|中心))"
+    rf"(?:常务|分管)?(?:{_alternatives('people')})(?:同志)?(?:[\u4e00-\u9fff]{{2,3}})?"
+    r"|(?:常务|分管)?副[省市区县州]长[\u4e00-\u9fff]{2,3})$"
+)
 # 市住建局会同市自然资源局(负责): the first leads, the one it works with supports.
 _TOGETHER = re.compile(
     r"(?P<lead>[^，；。、：]+?)会同(?P<with>[^，；。：]+?)(?:共同|联合)?(?:负责|落实|实施|推进|组织实施)?(?=$|[，；。])"
@@ -302,7 +309,7 @@ def owners_in_sentences(text: str | None) -> str | None:
 
 def is_person(name: str) -> bool:
     """Whether a name is a person by name and post (张某某副市长, 常务副区长), not a unit."""
-    return bool(_PERSON_NAME.match(name))
+    return bool(_PERSON_NAME.match(name) or _POST_AND_NAME.match(name))
 
 
 def lists_units(text: str | None) -> bool:
@@ -338,8 +345,15 @@ def parse_owners(raw: str | None, *, convention: str | None = None) -> OwnerSpec
             # 列第一位为牵头单位: units responsible "by duty" are led by the first of them.
             spec = _Spec(spec.leads[:1], spec.leads[1:], spec.implementers)
     else:
-        spec = _marked_list(split_names(text))
+        spec = _marked_list(_units(split_names(text)))
     return _finish(spec, raw, stated)
+
+
+def _units(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The names of a plain list without the persons in it (市政府副市长张伟，市生态环境局…: the leader answering
+    for the task is named first, the units after; the first unit leads). A list of persons only is kept."""
+    units = tuple(name for name in names if not is_person(name))
+    return units or names
 
 
 @lru_cache(maxsize=8192)
@@ -356,7 +370,7 @@ def parse_owner_columns(lead: str | None, supporting: str | None, *, convention:
         parsed = parse_owners(text, convention=convention)
         spec = _Spec(list(parsed.leads), list(parsed.supporting), list(parsed.implementers), parsed.all_co_lead)
     else:
-        names = split_names(text) if text and not _UNASSIGNED.match(text) else ()
+        names = _units(split_names(text)) if text and not _UNASSIGNED.match(text) else ()
         if convention == FIRST_LEADS and supporting is None:
             spec = _Spec(list(names[:1]), list(names[1:]))
         else:

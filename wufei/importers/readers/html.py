@@ -42,6 +42,9 @@ _BLOCK = {
     "dt",
     "pre",
 }
+# How far above the article's body its heading is looked for: in its parent (div.main > h1 + div.content, or
+# > div.title > h1) or grandparent (div.main > h1 + div.box > div.content), never up to the page's banner.
+_HEADING_LEVELS = 2
 _GBK = {"gbk", "gb2312", "gb_2312-80", "x-gbk", "gb18030", "cp936"}
 # An item that prints its own number: 1. / 1、 / （一） / 一、
 _PRINTED_NUMBER = re.compile(
@@ -80,11 +83,29 @@ def read_html(path: Path) -> Document:
     builder = _Builder(str(path))
     builder.block(body)
     builder.flush()
-    title = _page_title(root)
     lines = builder.lines
+    heading = _heading_above(root, body)
+    if heading and heading not in lines[:3]:
+        lines.insert(0, heading)  # the article's title printed above the element marked as its body
+    title = _page_title(root)
     if title and not any(line.strip() for line in lines[:3]):
         lines.insert(0, title)
     return Document(path=str(path), format="html", lines=lines, tables=builder.tables)
+
+
+def _heading_above(root: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> str | None:
+    """The last heading (<h1>–<h3>) before the body inside the body's nearest ancestors: a portal prints an
+    article's title in a heading beside the element it marks as the text (<h1> over div.article-content)."""
+    order = {element: k for k, element in enumerate(root.iter())}
+    for ancestor in list(body.iterancestors())[:_HEADING_LEVELS]:
+        if ancestor.tag == "body":
+            break
+        headings = [
+            h for h in ancestor.iter("h1", "h2", "h3") if order[h] < order[body] and body not in h.iterancestors()
+        ]
+        if headings:
+            return _clean(" ".join(headings[-1].itertext())) or None
+    return None
 
 
 def _page_title(root: lxml.html.HtmlElement) -> str | None:

@@ -57,7 +57,14 @@ def is_ledger(path: Path) -> bool:
         headers = {cell.strip() for cell in rows[0]} if rows else set()
         return any(marker <= headers for marker in _LEDGER_MARKERS)
     if suffix in (".xlsx", ".xlsm"):
-        return bool(set(_open(path, read_only=True).sheetnames) & set(S.COLUMNS))
+        # A publisher's workbook may name its sheets 指标 and 任务 too: only the markers in a sheet's first
+        # row tell wufei's own workbook from it.
+        book = _open(path, read_only=True)
+        for name in set(book.sheetnames) & set(S.COLUMNS):
+            first = next(book[name].iter_rows(max_row=1, values_only=True), ())
+            headers = {str(cell).strip() for cell in first if cell is not None}
+            if any(marker <= headers for marker in _LEDGER_MARKERS):
+                return True
     return False
 
 

@@ -56,7 +56,7 @@ def interpret(document: Document) -> ParsedPlan:
         issued_on=meta.issued_on,
         period_start=meta.period_start,
         period_end=meta.period_end,
-        tasks=main_tasks(_without_tables(lines, document.tables)) + tables.tasks,
+        tasks=_not_the_title(main_tasks(_without_tables(lines, document.tables)), lines, meta.title) + tables.tasks,
         indicators=indicators,
         cells=tables.cells,
         cells_planned_total=planned,
@@ -82,6 +82,24 @@ def interpret(document: Document) -> ParsedPlan:
         unread = "；".join(doubt.message for doubt in plan.doubts if doubt.field == "table")
         raise ImportError_(path, "文件中没有找到任务、指标或无废细胞表格" + (f"（{unread}）" if unread else ""))
     return plan
+
+
+def _not_the_title(tasks: list[TaskRecord], lines: list[str], title: str) -> list[TaskRecord]:
+    """Paragraph tasks without the document's own title: a title closed by its period in parentheses
+    (…推进台账（2024年第三季度）) reads like a task closed by its deadline, but it names the plan."""
+    key = _compact(title)
+    return [
+        task
+        for task in tasks
+        if task.owners_raw
+        or not (0 < task.line <= len(lines))
+        or not (text := _compact(lines[task.line - 1]))
+        or not (text in key and 2 * len(text) >= len(key))  # a line of a title broken in two counts too
+    ]
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
 
 
 def _without_tables(lines: list[str], tables: list[Table]) -> list[str]:

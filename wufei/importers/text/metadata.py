@@ -64,6 +64,8 @@ _REPORTED_BY = re.compile(
 _TAG = re.compile(r"^〔[^〔〕]{1,30}〕")
 # A bullet a web page's metadata list puts before each field: • 文号：…
 _BULLET = re.compile(r"^[•·●◆■□▪\-*]\s*")
+# A table's or attachment's label before the title on its line (表1 某市…清单 / 附表2：某市…): no part of the title.
+_TABLE_LABEL = re.compile(r"^(?:附件|附表|表)\s*\d{1,2}\s*[:：.．、]?\s*(?=\S{6})")
 # 文号：X / 发文字号 X / 文 号 X (a table's label with a space inside, the colon lost)
 _NUMBER_FIELD = re.compile(
     r"(?:发文字号|发文文号|文\s*号)\s*：?\s*(?P<number>[\u4e00-\u9fff]{1,10}\s*〔\s*\d{4}\s*〕\s*\d{1,4}\s*号)"
@@ -159,7 +161,9 @@ def document_metadata(lines: list[str], boxes: list[list[list[str | None]]] | No
         or _doc_number([fields[key] for key in ("发文字号", "发文文号", "发文序号", "文号") if key in fields])
         or _number_field(front)
     )
-    place = document_place(issuer=issuer, title=title, doc_number=doc_number, lines=lines)
+    # A table's cells are the body too: a task table saved alone names its places only there (古浪县人民政府).
+    cells = [cell for box in boxes or [] for row in box for cell in row if cell]
+    place = document_place(issuer=issuer, title=title, doc_number=doc_number, lines=lines, cells=cells)
     return DocumentMeta(
         title=title,
         doc_number=doc_number,
@@ -198,7 +202,7 @@ def _front_lines(lines: list[str]) -> list[str]:
     """The first non-blank lines, without markdown heading marks and stray spaces."""
     front = []
     for line in lines:
-        text = clean_spaces(_BULLET.sub("", _MARKDOWN.sub("", line.strip())))
+        text = _TABLE_LABEL.sub("", clean_spaces(_BULLET.sub("", _MARKDOWN.sub("", line.strip()))))
         untagged = _TAG.sub("", fold_punct(text))
         if untagged != fold_punct(text) and len(untagged) >= _WHOLE_TITLE and not untagged.startswith("〔"):
             text = text[len(text) - len(untagged) :]  # 【市政府重点工作】滁州市人民政府关于…的通知

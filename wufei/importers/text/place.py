@@ -18,6 +18,7 @@ from wufei.importers.records import Doubt
 from wufei.importers.text.normalize import clean_spaces
 from wufei.places import Divisions, Place, divisions
 
+_NAMED_MAX = 4  # places named in a doubt before 等N处
 _BODY_CHARS = 20_000  # the place of a document is named early; a long annex adds only noise
 _OFFICE = re.compile(r"(?:人民政府|办公室|办公厅|管理委员会|管委会|局|厅|委员会|委)$")
 _SIGNED_DATE = re.compile(
@@ -38,15 +39,22 @@ class DocumentPlace:
 
 
 def document_place(
-    *, issuer: str | None, title: str | None, doc_number: str | None, lines: Sequence[str]
+    *, issuer: str | None, title: str | None, doc_number: str | None, lines: Sequence[str], cells: Sequence[str] = ()
 ) -> DocumentPlace:
-    """The place a document belongs to, with a doubt when it is uncertain or not found."""
-    return _Reader(divisions(), issuer, title, doc_number, lines).read()
+    """The place a document belongs to, with a doubt when it is uncertain or not found. `cells`, the text of
+    its tables, count as its body (never as a title or a signature)."""
+    return _Reader(divisions(), issuer, title, doc_number, lines, cells).read()
 
 
 class _Reader:
     def __init__(
-        self, china: Divisions, issuer: str | None, title: str | None, doc_number: str | None, lines: Sequence[str]
+        self,
+        china: Divisions,
+        issuer: str | None,
+        title: str | None,
+        doc_number: str | None,
+        lines: Sequence[str],
+        cells: Sequence[str],
     ):
         self.china, self.doc_number = china, doc_number
         texts = [clean_spaces(line) for line in lines]
@@ -60,7 +68,7 @@ class _Reader:
         if title:
             self.named.append(("标题", title))
         self.named += [("落款", text) for text in _signatures(nonblank)]
-        self._body = "".join(nonblank)[:_BODY_CHARS]
+        self._body = "".join([*nonblank, *(clean_spaces(cell) for cell in cells)])[:_BODY_CHARS]
         self._mentions: dict[str, int] | None = None
 
     @property
@@ -144,7 +152,10 @@ class _Reader:
         """The place the body names most, if it stands out: named twice or more, and more than
         twice as often as any place that is neither above nor under it (a national text naming
         many provinces gives none); or named once in a text naming no other place apart from
-        those above or under it (a fragment of a city's plan naming its 红庙岭 park once)."""
+        those above or under it (a fragment of a city's plan naming its 红庙岭 park once). Failing
+        that, when the body gives work to the governments of two or more places (古浪县人民政府, 民勤县人民政府),
+        the nearest place all the places named lie in: a city's list naming its counties. Two places named
+        otherwise (推进福州市…，学习厦门市经验) give none."""
         ranked = sorted(self.mentions.items(), key=lambda item: -item[1])
         if ranked and ranked[0][1] >= 1:
             top, count = self.china.get(ranked[0][0]), ranked[0][1]
@@ -165,8 +176,30 @@ class _Reader:
                     else f"文件未写明所属地区，按正文中唯一提到的「{name}」识别，请核对"
                 )
                 return DocumentPlace(name, (_doubt(message, name),), "正文")
+        governed = [key for key, _ in ranked if self._names_government(self.china.get(key))]
+        shared = self._shared_parent([self.china.get(key) for key, _ in ranked]) if len(governed) >= 2 else None
+        if shared is not None:
+            # 古浪县人民政府 and 民勤县人民政府 given tasks, no place outside 武威市 named: the city's list.
+            names = [self.china.unique_name(self.china.get(key)) for key, _ in ranked]
+            named = "、".join(names[:_NAMED_MAX]) + (f"等{len(names)}处" if len(names) > _NAMED_MAX else "")
+            name = self.china.unique_name(shared)
+            message = f"文件未写明所属地区，正文提到的{named}同属{name}，按{name}识别，请核对"
+            return DocumentPlace(name, (_doubt(message, name),), "正文")
         message = "无法确定文件所属地区：发文机关、标题、文号和正文均未写明，请指定地区"
         return DocumentPlace(None, (_doubt(message, None),))
+
+    def _names_government(self, place: Place) -> bool:
+        """Whether the body names the place's government (古浪县人民政府, 古浪县政府) as a body given work."""
+        names = (place.name, *place.short)
+        return any(f"{name}{body}" in self._body for name in names for body in ("人民政府", "政府"))
+
+    def _shared_parent(self, places: Sequence[Place]) -> Place | None:
+        """The nearest place every one of several places the body names lies in (or is), if any."""
+        if len(places) < 2:
+            return None
+        chains = [self.china.chain(place) for place in places]
+        others = [{p.key for p in chain} for chain in chains[1:]]
+        return next((p for p in chains[0] if all(p.key in keys for keys in others)), None)
 
     def _found(self, place: Place, where: str) -> DocumentPlace:
         return DocumentPlace(self.china.unique_name(place), (), where)

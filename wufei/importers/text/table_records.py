@@ -102,8 +102,9 @@ _LIST_KINDS: list[tuple[str, ListKind]] = [
     ("监管体系", ListKind.REGULATION),
 ]
 
-# Roles of context around a task (a person, the problem found, a contact): kept in its content, never read.
-_CONTEXT_ROLES = {"leader", "problem", "contact"}
+# Roles of context around a task (a person, the problem found, a contact, the progress reported, where it came
+# from): kept in its content, never read; a second column of one (进度 per quarter beside 进展情况) is no duplicate.
+_CONTEXT_ROLES = {"leader", "problem", "contact", "status", "origin"}
 # The roles each kind of record reads; in a task table other columns go into the content.
 _TASK_ROLES = {
     "number",
@@ -644,7 +645,8 @@ def _flag_columns(table: Table, columns: _Columns, kind: str, result: TableRecor
     elif kind == "indicators":
         used = _INDICATOR_ROLES
     if used is not None:
-        columns.unused = [k for role, k in columns.index.items() if role not in used]
+        # Kept with the second columns of a context role already set aside (进度 per quarter, a second 责任人).
+        columns.unused = [k for role, k in columns.index.items() if role not in used] + columns.unused
         if kind in ("tasks", "projects"):
             # Milestones stay in the task's content too: 完成时限（2024年）：完成选址
             columns.unused += columns.other_targets + [k for k, _ in columns.observed] + list(columns.milestones)
@@ -1240,6 +1242,8 @@ def _last_milestone(row: Row, columns: _Columns) -> str | None:
     last = None
     for k, text in enumerate(columns.header):
         quarter = _QUARTER_HEADER.search(normalize_cell(text) or "")
+        if quarter and column_role(text) in ("status", "observed"):
+            quarter = None  # 进度(%)（三季度）: how far the work got by then, not a milestone planned (季度目标)
         period = quarter.group(1) if quarter else columns.milestones.get(k)
         cell = normalize_cell(row.cells[k]) if k < len(row.cells) else None
         if period and cell and cell not in _NO_MILESTONE:

@@ -9,7 +9,8 @@ Four flattened layouts are recognised, from the text itself:
   by the header's column count;
 * cells on their own lines without the tab (a page copied from a browser): rows are cut
   by the header's width and the shape of the data (see `cell_rows`);
-* columns parted by runs of spaces, as `pdftotext -layout` prints a table (see `spaced`).
+* columns parted by runs of spaces, as `pdftotext -layout` prints a table (see `spaced`);
+* columns parted by ideographic spaces, as a table is typed (read as tab-separated, see `ideographic_rows`).
 
 A header is a run of cells most of which are known header words (`headers.yaml`), wherever
 序号 stands or whether it is there at all; a header cell broken over lines (现状值 /
@@ -27,6 +28,7 @@ from wufei.importers.document import CELLS, ROWS, Row, Table
 from wufei.importers.headers import column_role, column_roles, header_key, is_header_row
 from wufei.importers.records import Doubt
 from wufei.importers.text.cell_rows import Grouping, Piece, group_cells
+from wufei.importers.text.ideographic_rows import ideographic_rows
 from wufei.importers.text.normalize import join_lines, normalize_cell
 from wufei.importers.text.space_rows import read_space_table, space_header
 from wufei.importers.text.spaced import chunks, find_spaced_table, spaced_header
@@ -61,7 +63,7 @@ GROUP_ROLES = ("level1", "level2", "category", "task_name")
 def find_tables(lines: list[str]) -> list[Table]:
     """Every table in a document's lines (index 0 is line 1). A form feed (a page break in text from a PDF)
     may start a line."""
-    lines = [line.rstrip("\r\n") for line in lines]
+    lines = ideographic_rows([line.rstrip("\r\n") for line in lines])
     page_breaks = {k for k, line in enumerate(lines) if "\f" in line}
     lines = [line.replace("\f", "") for line in lines]
     tables: list[Table] = []
