@@ -110,8 +110,10 @@ _SUPPORT_LABEL_LINE = re.compile(r"^[（(]?\s*(?:配合|协同|协办|参与|参
 _LABELLED_TAIL = re.compile(rf"[。；;，,\s]\s*[（(〔]?(?=(?:{_OWNER_LABEL}|{PERSON_LABEL})\s*[：:])")
 _DEADLINE_LINE = re.compile(rf"^[（(]?\s*{_DEADLINE_LABEL}\s*[：:]")
 _DEADLINE_PART = re.compile(rf"{_DEADLINE_LABEL}\s*：\s*(?P<deadline>[^；。]+)[；。]?")
-# A clause of an owner bracket that is a deadline, not a unit: 2023年底前完成 / 长期坚持
-_DEADLINE_CLAUSE = re.compile(r"\d{4}\s*年|年底|年内|季度|月底|长期坚持|持续推进|常态|每年|逐年")
+# A clause of an owner bracket that is a deadline, not a unit: 2023年底前完成 / 长期坚持 / “十四五”期间 / 即日起
+_DEADLINE_CLAUSE = re.compile(
+    r"\d{4}\s*年|年底|年内|季度|月底|长期坚持|持续推进|常态|每年|逐年|十[一二三四五六七八九]五[”\"’']?\s*(?:期间|时期)|即日起"
+)
 _UNIT_NAME_END = re.compile(r"(?:局|委|厅|办|府|会|社|部|行|院|处|室|站|所|队|组|司|团|中心|单位|部门|企业)(?:等)?$")
 _CONTINUATION_MAX = 40  # a wrapped owner line is short and has no full stop
 _SECTION_NUMBER_START = re.compile(
