@@ -425,7 +425,12 @@ def _assemble(path: str, pages: list[_Page]) -> Document:
             lines.append("")
             line_pages.append(page.number)
             table = grid_table(
-                block.rows, line=len(lines), where=f"第{page.number}页表{on_page}", lines_above=lines, floor=floor
+                block.rows,
+                line=len(lines),
+                where=f"第{page.number}页表{on_page}",
+                lines_above=lines,
+                floor=floor,
+                typed_breaks=False,  # a cell's lines wrap where the column ends
             )
             tables.append(table)
             open_table = (table, block, _head_rows(table, block))

@@ -810,8 +810,21 @@ def _extra_text(row: Row, columns: _Columns) -> str | None:
     parts = []
     for k in sorted(set(columns.unused)):
         if k < len(row.cells) and row.cells[k]:
-            parts.append(f"{normalize_cell(columns.header[k])}：{row.cells[k]}")
+            parts.append(f"{normalize_cell(columns.header[k])}：{_statements(row, k)}")
     return "；".join(parts) or None
+
+
+def _statements(row: Row, k: int) -> str | None:
+    """A context cell's text; lines a typed break parts (项目已开工⏎完成投资40%) are kept apart by a ，
+    where the first does not end in a mark of its own, not run together as one statement."""
+    raw = row.raw[k] if row.typed_breaks and k < len(row.raw) else None
+    lines = [text for line in (raw or "").split("\n") if (text := normalize_cell(line))]
+    if len(lines) < 2:
+        return row.cells[k]
+    return "".join(line if line[-1] in _STATEMENT_END else line + "，" for line in lines[:-1]) + lines[-1]
+
+
+_STATEMENT_END = "。；，、：;,:！？!?"
 
 
 def _joined(*parts: str | None) -> str | None:
@@ -935,7 +948,7 @@ def _sub_items(raw: str | None) -> list[str] | None:
 
 
 def _remark(row: Row, columns: _Columns) -> str | None:
-    remark = _cell(row, columns, "remark")
+    remark = _statements(row, columns.index["remark"]) if "remark" in columns.index else None
     return f"备注：{remark}" if remark else None
 
 
