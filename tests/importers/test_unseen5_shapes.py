@@ -1,11 +1,14 @@
 """Shapes of round 11's unseen documents (tests/importers/unseen5/), each by its mechanism: a Word table pasted into a
 text box is read after the paragraph the box is anchored in; a web page's grid of <div>s styled as a table
 (display: table / table-row / table-cell) is read as the table it shows; a header word after a level of government
-(市级牵头, 市级配合, 县级责任) has that word's role."""
+(市级牵头, 市级配合, 县级责任) has that word's role; a five-year plan's span (“十四五”期间) is a deadline at its last
+year's end and 即日起 an ongoing one, both read as the deadline of an owner clause; 每年12月底前 recurs; a typed line
+break in a context cell (a CSV's quoted cell) keeps its two statements apart."""
 
 from __future__ import annotations
 
 import io
+from datetime import date
 from pathlib import Path
 
 import docx
@@ -15,6 +18,7 @@ from docx.oxml import parse_xml
 from wufei.importers.headers import column_roles
 from wufei.importers.records import ImportError_
 from wufei.importers.service import read_source
+from wufei.tasks.deadlines import DeadlineKind, parse_deadline
 
 TASK_ROWS = [
     ["序号", "工作任务", "牵头单位", "配合单位", "完成时限"],
@@ -127,3 +131,45 @@ def test_a_level_of_government_before_a_header_word_is_set_aside():
         "deadline",
     ]
     assert column_roles(["重点任务", "县级责任", "完成时限"]) == ["task_name", "owners", "deadline"]
+
+
+def test_a_five_year_plans_span_is_the_end_of_its_last_year_and_from_now_on_is_ongoing():
+    assert parse_deadline("“十四五”期间完成").due_date == date(2025, 12, 31)
+    assert parse_deadline("十三五时期").due_date == date(2020, 12, 31)
+    assert parse_deadline("十四五末").due_date == date(2025, 12, 31)
+    from_now = parse_deadline("即日起开展")
+    assert (from_now.kind, from_now.due_date) == (DeadlineKind.ONGOING, None)
+    assert parse_deadline("即日起至2025年底").due_date == date(2025, 12, 31)
+
+
+def test_a_month_every_year_recurs_even_when_the_plan_gives_a_year():
+    every_year = parse_deadline("每年12月底前", plan_start=2024, plan_end=2024)
+    assert (every_year.kind, every_year.due_date) == (DeadlineKind.ANNUAL, None)
+    # a year printed beside 每年 still starts the series
+    assert parse_deadline("2023年起每年", plan_start=2023, plan_end=2025).start_year == 2023
+
+
+def test_an_owner_clause_closed_by_a_five_year_span_or_from_now_on_names_no_unit_for_it(tmp_path: Path):
+    path = tmp_path / "分工.txt"
+    path.write_text(
+        "某市“十四五”时期“无废城市”建设重点任务分工\n"
+        "1．完善再生资源回收网络，建成区域性分拣中心3个。（市商务局牵头，市供销社配合，“十四五”期间完成）\n"
+        "2．开展长江岸线固体废物排查整治。（市生态环境局牵头，市水利局配合，即日起开展）\n",
+        encoding="utf-8",
+    )
+    assert _tasks(path) == [
+        ("完善再生资源回收网络，建成区域性分拣中心3个", ("市商务局",), ("市供销社",), "“十四五”期间完成"),
+        ("开展长江岸线固体废物排查整治", ("市生态环境局",), ("市水利局",), "即日起开展"),
+    ]
+
+
+def test_a_typed_line_break_in_a_context_cell_keeps_its_statements_apart(tmp_path: Path):
+    path = tmp_path / "督办.csv"
+    path.write_text(
+        "序号,工作任务,责任单位,完成时限,进展情况,备注\n"
+        '1,规范医疗废物收集处置,市卫生健康委,2025年6月30日,"项目已开工\n完成投资40%","一期已验收。\n二期在建"\n',
+        encoding="utf-8",
+    )
+    task = read_source(path).plans[0].tasks[0]
+    assert "进展情况：项目已开工，完成投资40%" in (task.content or "")
+    assert "备注：一期已验收。二期在建" in (task.content or "")
