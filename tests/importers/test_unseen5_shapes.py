@@ -15,6 +15,7 @@ import docx
 import pytest
 from docx.oxml import parse_xml
 
+from wufei.departments.owners import parse_owners
 from wufei.importers.headers import column_roles
 from wufei.importers.records import ImportError_
 from wufei.importers.service import read_source
@@ -173,3 +174,12 @@ def test_a_typed_line_break_in_a_context_cell_keeps_its_statements_apart(tmp_pat
     task = read_source(path).plans[0].tasks[0]
     assert "进展情况：项目已开工，完成投资40%" in (task.content or "")
     assert "备注：一期已验收。二期在建" in (task.content or "")
+
+
+def test_a_person_leading_makes_the_first_unit_the_clause_names_the_lead_with_a_doubt():
+    spec = parse_owners("市政府副市长张伟牵头，市生态环境局、市水利和湖泊局配合")
+    assert (spec.leads, spec.supporting) == (("市生态环境局",), ("市水利和湖泊局",))
+    assert [d.field for d in spec.doubts] == ["leads"] and "市政府副市长张伟" in spec.doubts[0].message
+    # a unit leading beside the person: the person is dropped, nothing is guessed
+    spec = parse_owners("由张某某副市长负责，市城管局牵头，市财政局配合")
+    assert (spec.leads, spec.supporting, spec.doubts) == (("市城管局",), ("市财政局",), ())
