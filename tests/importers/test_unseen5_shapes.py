@@ -19,6 +19,7 @@ from wufei.departments.owners import parse_owners
 from wufei.importers.headers import column_roles
 from wufei.importers.records import ImportError_
 from wufei.importers.service import read_source
+from wufei.importers.text.normalize import with_chinese_stops
 from wufei.tasks.deadlines import DeadlineKind, parse_deadline
 
 TASK_ROWS = [
@@ -183,3 +184,30 @@ def test_a_person_leading_makes_the_first_unit_the_clause_names_the_lead_with_a_
     # a unit leading beside the person: the person is dropped, nothing is guessed
     spec = parse_owners("由张某某副市长负责，市城管局牵头，市财政局配合")
     assert (spec.leads, spec.supporting, spec.doubts) == (("市城管局",), ("市财政局",), ())
+
+
+ASCII_PUNCTUATED = [
+    '某市"无废城市"建设2025年工作要点',
+    "为推进建设,现提出工作要点如下:",
+    "1) 推进电子废物规范回收,建成回收网点50个. (责任单位: 市生态环境局; 配合单位: 市商务局; 完成时限: 2025年9月底前)",
+    "2) 规范港口船舶垃圾处置,处置率达到2.5倍. (责任单位: 市交通运输局; 完成时限: 2025年6月底前)",
+]
+
+
+def test_a_document_typed_with_english_punctuation_is_read_with_its_stops_and_numbers(tmp_path: Path):
+    path = tmp_path / "要点.txt"
+    path.write_text("\n".join(ASCII_PUNCTUATED) + "\n", encoding="utf-8")
+    assert _tasks(path) == [
+        ("推进电子废物规范回收,建成回收网点50个", ("市生态环境局",), ("市商务局",), "2025年9月底前"),
+        ("规范港口船舶垃圾处置,处置率达到2.5倍", ("市交通运输局",), (), "2025年6月底前"),
+    ]
+
+
+def test_english_stops_are_read_only_in_a_document_typed_with_english_punctuation():
+    lines = with_chinese_stops(ASCII_PUNCTUATED)
+    assert lines[2].startswith("1.推进电子废物规范回收,建成回收网点50个。 (责任单位")
+    assert "2.5倍。" in lines[3]  # a decimal point stays
+    chinese = ["1.推进回收，建成网点50个。（责任单位：市生态环境局）", "见www.example.cn.", "2) 子项，说明。"]
+    assert with_chinese_stops(chinese) is chinese
+    dotted = ["1.推进回收,建成网点. (责任单位: 甲局; 配合单位: 乙局)", "1) 子项,说明."]
+    assert with_chinese_stops(dotted)[1] == "1) 子项,说明。"  # items already numbered 1.: 1) stays a sub-item
