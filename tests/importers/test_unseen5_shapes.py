@@ -211,3 +211,32 @@ def test_english_stops_are_read_only_in_a_document_typed_with_english_punctuatio
     assert with_chinese_stops(chinese) is chinese
     dotted = ["1.推进回收,建成网点. (责任单位: 甲局; 配合单位: 乙局)", "1) 子项,说明."]
     assert with_chinese_stops(dotted)[1] == "1) 子项,说明。"  # items already numbered 1.: 1) stays a sub-item
+
+
+def test_sub_items_on_their_own_lines_each_closed_by_owners_are_the_tasks_under_their_heading(tmp_path: Path):
+    path = tmp_path / "方案.txt"
+    path.write_text(
+        "某市“无废城市”建设实施方案\n一、主要任务\n（一）推进工业领域减污降碳\n1.提升工业固体废物综合利用水平\n"
+        "(1)推进陶瓷废料综合利用。①建设生产线；②推广新型建材。（牵头单位：市工信局；配合单位：甲县人民政府；"
+        "完成时限：2025年6月底前）\n"
+        "(2)开展粉煤灰利用示范。（牵头单位：市发改委；完成时限：2025年12月底前）\n"
+        "2.推进工业园区固废集中收运。（牵头单位：市生态环境局；完成时限：2025年9月底前）\n",
+        encoding="utf-8",
+    )
+    plan = read_source(path).plans[0]
+    assert _tasks(path) == [
+        ("推进陶瓷废料综合利用", ("市工信局",), ("甲县人民政府",), "2025年6月底前"),
+        ("开展粉煤灰利用示范", ("市发改委",), (), "2025年12月底前"),
+        ("推进工业园区固废集中收运", ("市生态环境局",), (), "2025年9月底前"),
+    ]
+    assert "提升工业固体废物综合利用水平" in (plan.tasks[0].content or "")
+
+
+def test_sub_items_closed_by_one_owner_clause_together_stay_one_task(tmp_path: Path):
+    path = tmp_path / "方案.txt"
+    path.write_text(
+        "某市“无废城市”建设实施方案\n1.提升工业固体废物综合利用水平\n(1)推进陶瓷废料综合利用。\n(2)开展粉煤灰利用示范。\n"
+        "（牵头单位：市工信局；完成时限：2025年6月底前）\n",
+        encoding="utf-8",
+    )
+    assert [task[0] for task in _tasks(path)] == ["提升工业固体废物综合利用水平"]
