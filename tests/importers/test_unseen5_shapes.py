@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import docx
+import openpyxl
 import pytest
 from docx.oxml import parse_xml
 
@@ -240,3 +241,53 @@ def test_sub_items_closed_by_one_owner_clause_together_stay_one_task(tmp_path: P
         encoding="utf-8",
     )
     assert [task[0] for task in _tasks(path)] == ["提升工业固体废物综合利用水平"]
+
+
+def _one_sheet(path: Path, rows: list[list[str]]) -> Path:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def test_a_target_column_per_year_beside_a_task_and_no_deadline_column_gives_the_last_years_milestone(
+    tmp_path: Path,
+):
+    path = _one_sheet(
+        tmp_path / "清单.xlsx",
+        [
+            ["某市“无废城市”建设三年任务清单（2024—2026年）"],
+            ["序号", "任务名称", "责任单位", "2024年目标", "2025年目标", "2026年目标"],
+            ["1", "推进海洋渔业废弃物回收利用", "市海洋发展局", "建成站点10个", "建成站点20个", "全覆盖"],
+            ["2", "建设餐厨废弃物处理项目", "市城市管理局", "完成选址", "建成投运", ""],
+        ],
+    )
+    plan = read_source(path).plans[0]
+    assert [(t.title, t.deadline_raw) for t in plan.tasks] == [
+        ("推进海洋渔业废弃物回收利用", "2026年"),
+        ("建设餐厨废弃物处理项目", "2025年"),
+    ]
+    assert "2024年目标：完成选址" in (plan.tasks[1].content or "")
+
+
+def test_year_targets_beside_a_deadline_column_or_in_an_indicator_table_stay_as_they_were(tmp_path: Path):
+    with_deadline = _one_sheet(
+        tmp_path / "清单.xlsx",
+        [
+            ["某市任务清单"],
+            ["序号", "任务名称", "责任单位", "2024年目标", "2025年目标", "完成时限"],
+            ["1", "建设餐厨废弃物处理项目", "市城市管理局", "完成选址", "建成投运", "2025年6月底前"],
+        ],
+    )
+    assert read_source(with_deadline).plans[0].tasks[0].deadline_raw == "2025年6月底前"
+    indicators = _one_sheet(
+        tmp_path / "指标.xlsx",
+        [
+            ["某市指标体系"],
+            ["序号", "指标名称", "单位", "2024年目标", "2025年目标"],
+            ["1", "生活垃圾回收利用率", "%", "38", "40"],
+        ],
+    )
+    indicator = read_source(indicators).plans[0].indicators[0]
+    assert (indicator.name, indicator.target_raw) == ("生活垃圾回收利用率", "40")
