@@ -291,3 +291,18 @@ def test_year_targets_beside_a_deadline_column_or_in_an_indicator_table_stay_as_
     )
     indicator = read_source(indicators).plans[0].indicators[0]
     assert (indicator.name, indicator.target_raw) == ("生活垃圾回收利用率", "40")
+
+
+def test_a_container_styled_as_a_table_without_a_grid_inside_keeps_its_text(tmp_path: Path):
+    """The clearfix idiom (.clearfix:after { display: table }) and a lone `display: table` box are no grid: the
+    article inside them is still read (renamed to <table> it would vanish, having no rows)."""
+    path = tmp_path / "方案.html"
+    path.write_text(
+        "<html><head><meta charset='utf-8'><style>.clearfix:after { content: ''; display: table; }"
+        " .box { display: table; }</style></head><body><div class='article clearfix'><div class='box'>"
+        "<p>某市“无废城市”建设重点任务</p>"
+        "<p>1.推进煤矸石综合利用。（牵头单位：市工信局；配合单位：市能源局；完成时限：2025年9月底前）</p>"
+        "</div></div></body></html>",
+        encoding="utf-8",
+    )
+    assert _tasks(path) == [("推进煤矸石综合利用", ("市工信局",), ("市能源局",), "2025年9月底前")]

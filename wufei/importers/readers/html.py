@@ -112,7 +112,8 @@ _DISPLAY = re.compile(r"(?:^|;)\s*display\s*:\s*([-a-z]+)", re.I)
 
 def _styled_tables(root: lxml.html.HtmlElement) -> None:
     """Elements styled as a table's parts (a class rule's last class in the page's <style>, or an inline
-    style) are renamed to them, so a <div> grid is read like the <table> it is drawn as."""
+    style) are renamed to them, so a <div> grid is read like the <table> it is drawn as. Only a whole grid is:
+    a table holding two rows or more of two cells or more (a clearfix's `display: table` on :after is no grid)."""
     by_class: dict[str, str] = {}
     for style in root.iter("style"):
         for selectors, declarations in _CSS_RULE.findall(style.text_content()):
@@ -120,16 +121,26 @@ def _styled_tables(root: lxml.html.HtmlElement) -> None:
             if not display or display.group(1).lower() not in _DISPLAY_TAGS:
                 continue
             for selector in selectors.split(","):
-                classes = re.findall(r"\.([-\w]+)", selector.strip().split()[-1] if selector.strip() else "")
-                if classes:
+                last = selector.split()[-1] if selector.split() else ""
+                classes = re.findall(r"\.([-\w]+)", last)
+                if classes and ":" not in last:  # a pseudo-element (.clearfix:after) styles no element
                     by_class[classes[-1]] = _DISPLAY_TAGS[display.group(1).lower()]
-    for element in root.iter("div", "span", "section", "ul", "li", "p"):
+    styled: dict[lxml.html.HtmlElement, str] = {}
+    for element in root.iter("div", "span", "section", "ul", "ol", "li", "p", "dl", "dd", "dt"):
         inline = _DISPLAY.search(element.get("style") or "")
         tag = _DISPLAY_TAGS.get(inline.group(1).lower()) if inline else None
         for name in reversed((element.get("class") or "").split()):
             tag = tag or by_class.get(name)
         if tag:
-            element.tag = tag
+            styled[element] = tag
+    for table in [element for element, tag in styled.items() if tag == "table"]:
+        groups = [child for child in table if styled.get(child) in ("thead", "tbody", "tfoot")]
+        rows = [row for parent in (table, *groups) for row in parent if styled.get(row) == "tr"]
+        cells = [[cell for cell in row if styled.get(cell) == "td"] for row in rows]
+        if len(rows) < 2 or any(len(row_cells) < 2 for row_cells in cells):
+            continue
+        for element in (table, *groups, *rows, *(cell for row_cells in cells for cell in row_cells)):
+            element.tag = styled[element]
 
 
 def _heading_above(root: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> str | None:
