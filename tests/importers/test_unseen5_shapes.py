@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 from docx.oxml import parse_xml
 
+from tests.importers.render import convert_all
 from wufei.departments.owners import parse_owners
 from wufei.importers.headers import column_roles
 from wufei.importers.records import ImportError_
@@ -306,3 +307,50 @@ def test_a_container_styled_as_a_table_without_a_grid_inside_keeps_its_text(tmp_
         encoding="utf-8",
     )
     assert _tasks(path) == [("推进煤矸石综合利用", ("市工信局",), ("市能源局",), "2025年9月底前")]
+
+
+def _wide_sheet(path: Path, header: list[str], rows: list[list[str]], widths: list[int]) -> Path:
+    """A sheet with no borders, its columns too wide for one A4 page: LibreOffice prints them on pages side by side."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["某市“无废城市”建设2025年重点任务推进表"])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    for k, width in enumerate(widths):
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(k + 1)].width = width
+    book.save(path)
+    return path
+
+
+def test_an_unruled_sheet_printed_over_pages_side_by_side_is_one_table(tmp_path: Path):
+    header = ["序号", "重点任务", "具体措施", "牵头单位", "配合单位", "完成时限"]
+    rows = [
+        [
+            "1",
+            "推进建筑垃圾资源化利用",
+            "建成资源化利用项目1个，年处理能力达到30万吨",
+            "市住建局",
+            "市城管局",
+            "2025年10月底前",
+        ],
+        [
+            "2",
+            "加强危险废物规范化管理",
+            "开展规范化环境管理评估，重点单位全覆盖",
+            "市生态环境局",
+            "各县（区）人民政府",
+            "2025年11月底前",
+        ],
+        ["3", "推动“无废景区”建设", "创建“无废景区”3个", "市文旅局", "", "2025年12月底前"],
+    ]
+    source = _wide_sheet(tmp_path / "推进表.xlsx", header, rows, [6, 30, 60, 24, 28, 20])
+    (path,) = convert_all([source], "pdf", tmp_path)
+    plan = read_source(path).plans[0]
+    assert plan.title == "某市“无废城市”建设2025年重点任务推进表"
+    assert _tasks(path) == [
+        ("推进建筑垃圾资源化利用", ("市住建局",), ("市城管局",), "2025年10月底前"),
+        ("加强危险废物规范化管理", ("市生态环境局",), ("各县（区）人民政府",), "2025年11月底前"),
+        ("推动“无废景区”建设", ("市文旅局",), (), "2025年12月底前"),
+    ]
+    assert plan.tasks[0].content == "建成资源化利用项目1个，年处理能力达到30万吨"
