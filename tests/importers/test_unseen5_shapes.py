@@ -209,6 +209,8 @@ def test_english_stops_are_read_only_in_a_document_typed_with_english_punctuatio
     lines = with_chinese_stops(ASCII_PUNCTUATED)
     assert lines[2].startswith("1.推进电子废物规范回收,建成回收网点50个。 (责任单位")
     assert "2.5倍。" in lines[3]  # a decimal point stays
+    named = with_chinese_stops(["某市实施方案.pdf", *ASCII_PUNCTUATED[1:]])
+    assert named[0] == "某市实施方案.pdf"  # a file's name is no sentence
     chinese = ["1.推进回收，建成网点50个。（责任单位：市生态环境局）", "见www.example.cn.", "2) 子项，说明。"]
     assert with_chinese_stops(chinese) is chinese
     dotted = ["1.推进回收,建成网点. (责任单位: 甲局; 配合单位: 乙局)", "1) 子项,说明."]

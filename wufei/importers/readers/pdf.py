@@ -427,9 +427,9 @@ def _side_by_side_table(run: list[_Page], pages_rows: list[list[list[_Char]]]) -
     if not is_header_row(grid[0]):
         return None
     where = f"第{run[0].number}-{run[-1].number}页表{{table}}"
-    rows = [GridRow(cells=cells, where=f"{where}第{r + 1}行") for r, cells in enumerate(grid)]
+    grid_rows = [GridRow(cells=cells, where=f"{where}第{r + 1}行") for r, cells in enumerate(grid)]
     bottom = max(c.y1 for c in last_rows[-1])
-    return _PageTable(rows=square(rows), top=header_top, bottom=bottom, columns=[]), header_top
+    return _PageTable(rows=square(grid_rows), top=header_top, bottom=bottom, columns=[]), header_top
 
 
 def _word_starts(header: list[_Char]) -> list[float]:
