@@ -1,4 +1,4 @@
-"""The importer on the made-up held-out documents (tests/importers/unseen/ to unseen4/): each document
+"""The importer on the made-up held-out documents (tests/importers/unseen/ to unseen5/): each document
 scores at least its figure after the last tuning round (so a regression fails), and finds its expected records with
 no more extra ones. The floors are raised when a round improves a document; `bench/import_fidelity.py --corpus DIR`
 prints the figures."""
@@ -17,7 +17,7 @@ from bench.import_fidelity import score_one  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 
-# id -> (fields right, fields scored, extra records at most), as scored after the last round (branch fidelity10).
+# id -> (fields right, fields scored, extra records at most), as scored after the last round (branch fidelity11).
 FLOORS = {
     "unseen": {
         "ah_linquan_qingdan": (25, 25, 0),
@@ -68,6 +68,19 @@ FLOORS = {
         "sc_neijiang_fenjie": (25, 25, 0),
         "yn_qujing_shishi": (20, 20, 0),
         "zj_quzhou_fengong": (20, 20, 0),
+    },
+    "unseen5": {
+        "ah_jinzhai_xiangzhen": (15, 15, 0),
+        "fj_xiamen_divgrid": (15, 15, 0),
+        "gd_zhuhai_banjiao": (15, 15, 0),
+        "hb_yichang_qiantou": (20, 20, 0),
+        "hn_hengyang_laoshi": (20, 20, 0),
+        "jx_pingxiang_fangan": (15, 15, 0),
+        "nm_chifeng_wenbenkuang": (15, 15, 0),
+        "sc_yibin_daochu": (15, 15, 0),
+        "sd_dongying_qiantao": (15, 15, 0),
+        "sd_weihai_niandu": (15, 15, 0),
+        "xz_lasa_kuanbiao": (15, 15, 0),
     },
 }
 CASES = [(folder, doc_id) for folder, docs in FLOORS.items() for doc_id in docs]

@@ -463,6 +463,7 @@ class _Spec:
     supporting: list[str]
     implementers: list[str] = field(default_factory=list)
     all_co_lead: bool = False
+    doubts: list[Doubt] = field(default_factory=list)
 
 
 def _labelled(text: str) -> _Spec:
@@ -528,6 +529,7 @@ def _by_clauses(text: str) -> _Spec:
         else:
             parsed.append((_verb_role(match["verb"]), split_names(match["names"])))
     # 由张某某副市长负责，A牵头: the vice-mayor answers for it as a person; the units are the owners.
+    persons_lead = [n for role, names in parsed if role in (_LEAD, _DUTY) for n in names if is_person(n)]
     parsed = [(role, kept) for role, names in parsed if (kept := tuple(n for n in names if not is_person(n)))]
     has_lead = any(role == _LEAD for role, _ in parsed)
     spec = _Spec([], [])
@@ -548,6 +550,18 @@ def _by_clauses(text: str) -> _Spec:
     if not spec.leads and not spec.supporting and spec.implementers:
         # 各市政府、雄安新区管委会负责落实 on its own: those who carry it out answer for it.
         spec.leads, spec.implementers, spec.all_co_lead = spec.implementers, [], True
+    if persons_lead and not spec.leads and spec.supporting:
+        # 市政府副市长张伟牵头，A、B配合: a person leads and no unit does; the task is followed through a unit,
+        # so the first unit the clause names leads, for the office to confirm.
+        first = spec.supporting.pop(0)
+        spec.leads = [first]
+        spec.doubts.append(
+            Doubt(
+                "leads",
+                f"「{'、'.join(persons_lead)}」是个人，未写牵头单位，已按其后第一个单位「{first}」牵头，请核对",
+                first,
+            )
+        )
     return spec
 
 
@@ -573,7 +587,7 @@ def _finish(spec: _Spec, raw: str | None, stated: str | None) -> OwnerSpec:
     leads = tuple(dict.fromkeys(spec.leads))
     supporting = tuple(name for name in dict.fromkeys(spec.supporting) if name not in leads)
     implementers = tuple(dict.fromkeys(spec.implementers or ()))
-    doubts = [_doubt("leads", name) for name in leads if _doubtful(name)]
+    doubts = [*spec.doubts, *(_doubt("leads", name) for name in leads if _doubtful(name))]
     doubts += [_doubt("supporting", name) for name in supporting + implementers if _doubtful(name)]
     return OwnerSpec(leads, supporting, spec.all_co_lead, raw, implementers, tuple(doubts), stated)
 

@@ -35,6 +35,9 @@ class Row:
     # the rare rule that needs the spaces or line breaks normalize_cell removes.
     raw: list[str | None] = field(default_factory=list)
     where: str | None = None  # how a person finds the row, when `line` alone does not say it: 表2第5行
+    # Whether a line break in `raw` was typed (a spreadsheet's Alt+Enter, Word's or a web page's break) and so
+    # parts two statements, rather than a PDF's line wrapping inside a word or a sentence.
+    typed_breaks: bool = False
 
 
 @dataclass

@@ -28,6 +28,8 @@ _BRACKETED = re.compile(r"（[^）]*）")
 _YEAR_IN_KEY = re.compile(r"^(?P<before>.*?)(?P<year>(?:19|20)\d{2})年?(?:度|底|末)?(?P<after>.*)$")
 _YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年?")
 _SUFFIX_MIN = 3  # shorter words (单位, 指标, 目标) end too many unrelated headers
+# The level of government a column's owners belong to, written before the word: 市级牵头, 县级责任.
+_LEVEL = re.compile(r"^(?:省|市|州|盟|县|区|旗|乡|镇|村|县区|县市区|市县)级")
 
 
 def header_key(text: str) -> str:
@@ -68,6 +70,9 @@ def _word(key: str) -> str | None:
         if rest in words or rest in context:
             return rest
         key = rest
+    level = _LEVEL.match(key)
+    if level and (key[level.end() :] in words or key[level.end() :] in context):
+        return key[level.end() :]
     for start in range(len(key) - _SUFFIX_MIN + 1):  # the longest ending first
         if key[start:] in words or key[start:] in context:
             return key[start:]

@@ -5,13 +5,15 @@ Three kinds:
   `2020`, `2016年6底前`, `6月中旬` …). A FIXED deadline relative to another event
   (`省出台文件后2个月完成`) has no due date: it is kept as text with a doubt for the office.
 - ANNUAL: due every 31 December of the plan period (`完成年度任务`, `每年`, `逐年推进`, `2023年起每年`).
-- ONGOING: no final date (`持续推进`, `长期坚持`, `常态工作`, `2023年起`, `常年`, `立行立改`); reported every
-  cycle, judged each year end.
+- ONGOING: no final date (`持续推进`, `长期坚持`, `常态工作`, `2023年起`, `常年`, `立行立改`, `即日起`); reported
+  every cycle, judged each year end.
 - A date someone else sets (`按省统一部署`, `根据上级要求`) is relative: no due date, a doubt for the office.
   A span of months (`2023年3-6月`) ends with its last month; `全年` is the year's end; `每年底前` without a
   year is ANNUAL.
 
 Rules, decided once:
+- A five-year plan's span (`“十四五”期间`, `十四五时期`, `十四五末`) is the end of its last year (2025).
+- `每年12月底前` without a year recurs every year (ANNUAL): the month is each year's, not one year's.
 - A year alone means the end of that year: plans say `2025年` for "by 2025"; 年底/年末 too; 年中 and
   上半年 the 30 June; a quarter its last day; 上旬/中旬/下旬 the 10th/20th/last day of the month.
 - `前` straight after a month or a year (`9月前`, `2025年前`) is read strictly, as before that month or
@@ -91,6 +93,7 @@ _ONGOING = (
     "每季度",
     "每半年",
     "每月",
+    "即日起",
 )
 _ANNUAL = ("完成年度任务", "年度任务", "每年", "逐年", "年度", "按年")
 # 按省统一部署 / 根据上级要求: the date comes from someone else, to be settled by the office.
@@ -98,6 +101,12 @@ _AS_ORDERED = re.compile(
     r"^(?:按|按照|根据|依据|视)(?:国家|中央|省|市|区|县|上级|省级|市级|部委|有关|相关)?[^，。；\d]{0,8}"
     r"(?:部署|要求|安排|时限|进度|规定|通知)"
 )
+
+# “十四五”期间 / 十三五时期 / 十四五末: the span of a five-year plan (the 3rd began in 1966, unbroken since).
+_FIVE_YEAR_SPAN = re.compile(r"十([一二三四五六七八九])五[”’\"']?\s*(?:期间|时期|期末|末)")
+_FIVE_YEAR_NUMBER = "一二三四五六七八九"
+# 每年 / 逐年 naming a month or a part of the year, not a year: the same date every year.
+_EVERY_YEAR = re.compile(r"每年|逐年")
 
 _CN_MONTH = {
     "十二": 12,
@@ -163,8 +172,11 @@ def parse_deadline(
             doubt=f"完成期限「{_shown(raw)}」相对于其他事项，请确定具体日期",
         )
 
+    text = _FIVE_YEAR_SPAN.sub(_five_year_end, text)
     ongoing = any(word in text for word in _ONGOING)
     annual = any(word in text for word in _ANNUAL)
+    if _EVERY_YEAR.search(text) and not re.search(r"\d{4}", text):
+        return Deadline(DeadlineKind.ANNUAL, None, raw, NOTE_ANNUAL)  # 每年12月底前: every year's December
     try:
         found = _dates(text, raw, _context_year(plan_start, plan_end, issued_on))
     except DeadlineError:
@@ -188,6 +200,12 @@ def parse_deadline(
     last = dues[-1][0]
     checkpoints = tuple(dict.fromkeys(Checkpoint(due, clause) for due, clause in dues if due < last))
     return Deadline(DeadlineKind.FIXED, last, raw, _note_for(last, plan_start, issued_on), doubt, checkpoints, start)
+
+
+def _five_year_end(match: re.Match[str]) -> str:
+    """十四五期间 → 2025年底: the last year of the 14th five-year plan (2021–2025)."""
+    number = 10 + _FIVE_YEAR_NUMBER.index(match.group(1)) + 1
+    return f"{1966 + 5 * (number - 3) + 4}年底"
 
 
 def deadlines_in_text(text: str | None, *, plan_start: int | None = None, plan_end: int | None = None) -> str | None:

@@ -5,7 +5,9 @@ their order, merged cells (w:gridSpan across, w:vMerge down) are filled from the
 table nested in a cell is read too. Word repeats a header row marked w:tblHeader on each page by
 itself, so it stands once in the file (the mark helps find a header of unknown words); a header
 typed again is recognised by its text. A paragraph numbered by Word's automatic list numbering
-gets its number as printed (1. / （一）), because a task's number often exists only there.
+gets its number as printed (1. / （一）), because a task's number often exists only there. A text box
+(a floating shape anchored in a paragraph) is read after the paragraph holding it, as a block of its own:
+a task table is sometimes pasted into one.
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ class _Builder:
         for child in parent:
             if child.tag == _w("p"):
                 self.lines.extend(_split_lines(self.numbering.label(child) + paragraph_text(child)))
+                for box in text_boxes(child):
+                    self.block(box)
             elif child.tag == _w("tbl"):
                 self.table(child)
             elif child.tag in (_w("sdt"), _w("customXml")):
@@ -147,6 +151,21 @@ def paragraph_text(p: etree._Element) -> str:
 
     walk(p)
     return "".join(out)
+
+
+def text_boxes(p: etree._Element) -> list[etree._Element]:
+    """The contents (w:txbxContent) of the text boxes anchored in a paragraph, outermost only, once each:
+    a DrawingML box's VML copy under mc:Fallback is the same box."""
+    boxes: list[etree._Element] = []
+    for content in p.iter(_w("txbxContent")):
+        ancestor = content.getparent()
+        while ancestor is not None and ancestor is not p:
+            if ancestor.tag in (_FALLBACK, _w("txbxContent")):
+                break
+            ancestor = ancestor.getparent()
+        else:
+            boxes.append(content)
+    return boxes
 
 
 def _split_lines(text: str) -> list[str]:

@@ -89,7 +89,13 @@ def grid_text(rows: list[GridRow]) -> list[str]:
 
 
 def grid_table(
-    rows: list[GridRow], *, line: int, where: str, lines_above: list[str] | None = None, floor: int = 0
+    rows: list[GridRow],
+    *,
+    line: int,
+    where: str,
+    lines_above: list[str] | None = None,
+    floor: int = 0,
+    typed_breaks: bool = True,
 ) -> Table:
     """The table of a grid whose rows are already squared (see `square`) and not a layout grid.
 
@@ -118,7 +124,7 @@ def grid_table(
             continue  # the header printed again at the top of the next page
         if not any(cells):
             continue
-        data.append(Row(cells=cells, line=line, raw=list(row.cells), where=row.where))
+        data.append(Row(cells=cells, line=line, raw=list(row.cells), where=row.where, typed_breaks=typed_breaks))
     return Table(header=header, rows=data, caption=caption, start_line=line, end_line=line, layout=GRID, where=where)
 
 

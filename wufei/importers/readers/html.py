@@ -4,7 +4,9 @@ A page holds menus, breadcrumbs, related links and a footer around the article. 
 element gov.cn sites mark for it (TRS_Editor, zoom, article, content …) holding the most text, or
 failing a mark the element with the most text outside links. Tables are read with rowspan and
 colspan filled from their anchor cell and <br> inside a cell kept as a line break. Items of an
-ordered list (<ol>) carry the number a browser shows before them. The encoding is
+ordered list (<ol>) carry the number a browser shows before them. A grid drawn with <div>s styled as a table
+(display: table / table-row / table-cell, in a class rule of the page's <style> or inline) is read as the
+table it shows. The encoding is
 taken from the bytes (a BOM, the meta charset) and GBK pages are read as GB18030, their superset.
 """
 
@@ -77,6 +79,7 @@ def read_html(path: Path) -> Document:
         root = lxml.html.document_fromstring(decode(path, data))
     except (etree.ParserError, ValueError) as exc:
         raise ImportError_(str(path), f"无法读取网页（{exc}）") from exc
+    _styled_tables(root)
     for element in root.iter(*_SKIP):
         element.drop_tree() if element.getparent() is not None else None
     body = _article(root)
@@ -91,6 +94,53 @@ def read_html(path: Path) -> Document:
     if title and not any(line.strip() for line in lines[:3]):
         lines.insert(0, title)
     return Document(path=str(path), format="html", lines=lines, tables=builder.tables)
+
+
+# CSS table display values and the element a browser lays each out as.
+_DISPLAY_TAGS = {
+    "table": "table",
+    "inline-table": "table",
+    "table-header-group": "thead",
+    "table-row-group": "tbody",
+    "table-footer-group": "tfoot",
+    "table-row": "tr",
+    "table-cell": "td",
+}
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_DISPLAY = re.compile(r"(?:^|;)\s*display\s*:\s*([-a-z]+)", re.I)
+
+
+def _styled_tables(root: lxml.html.HtmlElement) -> None:
+    """Elements styled as a table's parts (a class rule's last class in the page's <style>, or an inline
+    style) are renamed to them, so a <div> grid is read like the <table> it is drawn as. Only a whole grid is:
+    a table holding two rows or more of two cells or more (a clearfix's `display: table` on :after is no grid)."""
+    by_class: dict[str, str] = {}
+    for style in root.iter("style"):
+        for selectors, declarations in _CSS_RULE.findall(style.text_content()):
+            display = _DISPLAY.search(declarations)
+            if not display or display.group(1).lower() not in _DISPLAY_TAGS:
+                continue
+            for selector in selectors.split(","):
+                last = selector.split()[-1] if selector.split() else ""
+                classes = re.findall(r"\.([-\w]+)", last)
+                if classes and ":" not in last:  # a pseudo-element (.clearfix:after) styles no element
+                    by_class[classes[-1]] = _DISPLAY_TAGS[display.group(1).lower()]
+    styled: dict[lxml.html.HtmlElement, str] = {}
+    for element in root.iter("div", "span", "section", "ul", "ol", "li", "p", "dl", "dd", "dt"):
+        inline = _DISPLAY.search(element.get("style") or "")
+        tag = _DISPLAY_TAGS.get(inline.group(1).lower()) if inline else None
+        for name in reversed((element.get("class") or "").split()):
+            tag = tag or by_class.get(name)
+        if tag:
+            styled[element] = tag
+    for table in [element for element, tag in styled.items() if tag == "table"]:
+        groups = [child for child in table if styled.get(child) in ("thead", "tbody", "tfoot")]
+        rows = [row for parent in (table, *groups) for row in parent if styled.get(row) == "tr"]
+        cells = [[cell for cell in row if styled.get(cell) == "td"] for row in rows]
+        if len(rows) < 2 or any(len(row_cells) < 2 for row_cells in cells):
+            continue
+        for element in (table, *groups, *rows, *(cell for row_cells in cells for cell in row_cells)):
+            element.tag = styled[element]
 
 
 def _heading_above(root: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> str | None:

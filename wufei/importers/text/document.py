@@ -21,6 +21,7 @@ from wufei.importers.records import (
 )
 from wufei.importers.text.evaluation import evaluation_indicators
 from wufei.importers.text.metadata import cell_totals, document_metadata
+from wufei.importers.text.normalize import with_chinese_stops
 from wufei.importers.text.paragraphs import main_tasks, numbered_items
 from wufei.importers.text.refine import document_convention, refine
 from wufei.importers.text.table_records import records_from_tables
@@ -28,7 +29,7 @@ from wufei.importers.text.table_records import records_from_tables
 
 def interpret(document: Document) -> ParsedPlan:
     """What a document says: its plan, tasks, indicators and cells; ImportError_ if it says nothing."""
-    lines, path = document.lines, document.path
+    lines, path = with_chinese_stops(document.lines), document.path
     boxes: list[list[list[str | None]]] = [
         [list(table.header), *(list(row.cells) for row in table.rows)] for table in document.tables
     ]

@@ -66,3 +66,26 @@ def join_lines(lines: list[str]) -> str:
 
 def is_blank(line: str) -> bool:
     return not line.strip()
+
+
+# A document typed with English punctuation throughout (推进回收,建成网点50个. (责任单位: A; …)): its marks next to
+# Chinese text are mostly ASCII. Its full stops and its `1)` item numbers are then read as 。 and `1.`.
+_ASCII_MARK_BY_CJK = re.compile(rf"(?<=[{_CJK}])[,;:]|[,;:](?=\s*[{_CJK}])")
+_FULL_WIDTH_MARK = re.compile("[，；：。]")
+_ASCII_STOP = re.compile(rf"(?<=[{_CJK}”\"’)）%])\.(?![\dA-Za-z])")  # not 2.5, not 方案.pdf
+_PARENTHESIS_NUMBER = re.compile(r"^(\s*\d{1,3})\)\s*")
+_DOT_NUMBER = re.compile(r"^\s*\d{1,3}\s*[.．、。]")
+_ASCII_MARKS_MIN = 3
+
+
+def with_chinese_stops(lines: list[str]) -> list[str]:
+    """The lines of a document typed with English punctuation, its sentences closed by 。 where a full stop
+    follows Chinese text (not a decimal point, not a file name's 方案.pdf) and its `1)` items numbered `1.`
+    (unless items are numbered so already); any other document's lines unchanged. Line numbers are kept."""
+    ascii_marks = sum(len(_ASCII_MARK_BY_CJK.findall(line)) for line in lines)
+    full_width = sum(len(_FULL_WIDTH_MARK.findall(line)) for line in lines)
+    if ascii_marks < _ASCII_MARKS_MIN or ascii_marks <= 2 * full_width:
+        return lines
+    dotted = any(_DOT_NUMBER.match(line) for line in lines)
+    out = [_ASCII_STOP.sub("。", line) for line in lines]
+    return out if dotted else [_PARENTHESIS_NUMBER.sub(r"\1.", line) for line in out]

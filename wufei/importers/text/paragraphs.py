@@ -110,10 +110,14 @@ _SUPPORT_LABEL_LINE = re.compile(r"^[（(]?\s*(?:配合|协同|协办|参与|参
 _LABELLED_TAIL = re.compile(rf"[。；;，,\s]\s*[（(〔]?(?=(?:{_OWNER_LABEL}|{PERSON_LABEL})\s*[：:])")
 _DEADLINE_LINE = re.compile(rf"^[（(]?\s*{_DEADLINE_LABEL}\s*[：:]")
 _DEADLINE_PART = re.compile(rf"{_DEADLINE_LABEL}\s*：\s*(?P<deadline>[^；。]+)[；。]?")
-# A clause of an owner bracket that is a deadline, not a unit: 2023年底前完成 / 长期坚持
-_DEADLINE_CLAUSE = re.compile(r"\d{4}\s*年|年底|年内|季度|月底|长期坚持|持续推进|常态|每年|逐年")
+# A clause of an owner bracket that is a deadline, not a unit: 2023年底前完成 / 长期坚持 / “十四五”期间 / 即日起
+_DEADLINE_CLAUSE = re.compile(
+    r"\d{4}\s*年|年底|年内|季度|月底|长期坚持|持续推进|常态|每年|逐年|十[一二三四五六七八九]五[”\"’']?\s*(?:期间|时期)|即日起"
+)
 _UNIT_NAME_END = re.compile(r"(?:局|委|厅|办|府|会|社|部|行|院|处|室|站|所|队|组|司|团|中心|单位|部门|企业)(?:等)?$")
 _CONTINUATION_MAX = 40  # a wrapped owner line is short and has no full stop
+# (1) / （2）: a sub-item's number at the start of its own line
+_SUB_ITEM_LINE = re.compile(r"^\s*[（(]\s*\d{1,2}\s*[）)]\s*")
 _SECTION_NUMBER_START = re.compile(
     r"^(?:[一二三四五六七八九十]+\s*[、.]|[（(][一二三四五六七八九十]+[）)]|\d+\s*[、.])\s*"
 )
@@ -344,8 +348,15 @@ def _at_owner_clauses(paragraph: _Paragraph) -> list[_Paragraph]:
     """A paragraph whose owner clauses each close a group of sentences, cut into one task per clause.
 
     ``A。B。（省甲牵头）C。（省乙牵头）``: the owners close A–B, then C. Text after the last clause
-    that names nobody stays with the task before it.
+    that names nobody stays with the task before it. A heading line over sub-items on lines of their own,
+    each closed by its owners (``1.提升…水平`` / ``(1)推进…。（牵头单位：…）`` / ``(2)…（…）``), is their group:
+    each sub-item is a task, the heading kept in its content.
     """
+    if items := _owned_sub_items(paragraph.parts):
+        return [
+            replace(paragraph, parts=[item], labelled=[], notes=[paragraph.parts[0], *paragraph.notes], part=k)
+            for k, item in enumerate(items)
+        ]
     segments = _owner_segments(join_lines(paragraph.parts))
     if len(segments) < 2:
         return [paragraph]
@@ -360,6 +371,23 @@ def _at_owner_clauses(paragraph: _Paragraph) -> list[_Paragraph]:
         )
         for k, segment in enumerate(segments)
     ]
+
+
+def _owned_sub_items(parts: list[str]) -> list[str]:
+    """The sub-items under a heading line when each stands on its own line, numbered (1) / （2）, and closes
+    with its own owner clause; the items without their numbers. Empty for any other paragraph."""
+    heading, items = parts[0], parts[1:]
+    if not items or _holds_sentence(heading) or _trailing_owner(heading) is not None:
+        return []
+    numbered = [_SUB_ITEM_LINE.match(item) for item in items]
+    if not all(numbered) or any(_trailing_owner(item) is None for item in items):
+        return []
+    return [item[match.end() :].strip() for item, match in zip(items, numbered) if match]
+
+
+def _holds_sentence(text: str) -> bool:
+    """Whether a line holds a sentence (a full stop or a semicolon), not just a heading's words."""
+    return any(mark in text for mark in "。；;")
 
 
 def _owner_segments(text: str) -> list[str]:

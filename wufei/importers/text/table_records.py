@@ -452,6 +452,7 @@ def _columns(header: list[str]) -> _Columns:
         else:
             columns.index[role] = k
     _deadline_years_as_milestones(columns, roles, years)
+    targets = _target_years_as_milestones(columns, targets, years)
     if year_columns and "baseline" not in columns.index and (len(year_columns) > 1 or targets):
         first = min(year_columns, key=lambda k: (years[k] or 0, _growth(header[k]), k))
         columns.index["baseline"] = first
@@ -810,8 +811,21 @@ def _extra_text(row: Row, columns: _Columns) -> str | None:
     parts = []
     for k in sorted(set(columns.unused)):
         if k < len(row.cells) and row.cells[k]:
-            parts.append(f"{normalize_cell(columns.header[k])}：{row.cells[k]}")
+            parts.append(f"{normalize_cell(columns.header[k])}：{_statements(row, k)}")
     return "；".join(parts) or None
+
+
+def _statements(row: Row, k: int) -> str | None:
+    """A context cell's text; lines a typed break parts (项目已开工⏎完成投资40%) are kept apart by a ，
+    where the first does not end in a mark of its own, not run together as one statement."""
+    raw = row.raw[k] if row.typed_breaks and k < len(row.raw) else None
+    lines = [text for line in (raw or "").split("\n") if (text := normalize_cell(line))]
+    if len(lines) < 2:
+        return row.cells[k]
+    return "".join(line if line[-1] in _STATEMENT_END else line + "，" for line in lines[:-1]) + lines[-1]
+
+
+_STATEMENT_END = "。；，、：;,:！？!?"
 
 
 def _joined(*parts: str | None) -> str | None:
@@ -935,7 +949,7 @@ def _sub_items(raw: str | None) -> list[str] | None:
 
 
 def _remark(row: Row, columns: _Columns) -> str | None:
-    remark = _cell(row, columns, "remark")
+    remark = _statements(row, columns.index["remark"]) if "remark" in columns.index else None
     return f"备注：{remark}" if remark else None
 
 
@@ -1233,6 +1247,18 @@ def _deadline_years_as_milestones(columns: _Columns, roles: list[str | None], ye
     columns.milestones = {k: f"{years[k]}年" for k in dated}
     del columns.index["deadline"]
     columns.duplicate = [k for k in columns.duplicate if k not in columns.milestones]
+
+
+def _target_years_as_milestones(columns: _Columns, targets: list[int], years: list[int | None]) -> list[int]:
+    """A task list with a target column per year (2024年目标 / 2025年目标 / 2026年目标) and no 完成时限: each
+    year's target is that year's milestone, read like year columns under one 完成时限. The targets left."""
+    if not columns.has("task_name") or columns.any("name", "deadline") or columns.milestones:
+        return targets
+    dated = [k for k in targets if years[k] is not None]
+    if len(dated) < 2 or len({years[k] for k in dated}) < len(dated):
+        return targets
+    columns.milestones = {k: f"{years[k]}年" for k in dated}
+    return [k for k in targets if k not in columns.milestones]
 
 
 def _last_milestone(row: Row, columns: _Columns) -> str | None:
