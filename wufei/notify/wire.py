@@ -48,6 +48,19 @@ class Watch:
     def uncertain(self) -> bool:
         return bool(self.doubts) or self._in_flight is not None or self.accepted > 0
 
+    def report(self) -> tuple[int, int, list[str], str | None]:
+        """What this watch saw, for another process's watch (wufei.notify.courier): `absorb` it there."""
+        return self.accepted, self.answered, list(self.doubts), self._in_flight
+
+    def absorb(self, report: tuple[int, int, list[str], str | None]) -> None:
+        """Add what a watch in another process saw (`report`) to this one, as if seen here."""
+        accepted, answered, doubts, in_flight = report
+        self.accepted += accepted
+        self.answered += answered
+        self.doubts.extend(doubts)
+        if in_flight is not None:
+            self._in_flight = in_flight
+
     def reason(self) -> str:
         if self.doubts or self._in_flight:
             return "；".join([*self.doubts, *([self._in_flight] if self._in_flight else [])])
