@@ -26,9 +26,11 @@ service's `request_rate_per_sec`) is kept between two connections opened to one 
 from __future__ import annotations
 
 import email.quoprimime
+import functools
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from email import _policybase
 from typing import Any
 
 from apprise.plugins.email import NotifyEmail
@@ -49,6 +51,28 @@ def _qp_header_length(octets: Iterable[int]) -> int:
 
 
 email.quoprimime.header_length = _qp_header_length  # type: ignore[assignment]  # the same function, faster
+
+_fold_header = _policybase.Compat32._fold  # type: ignore[attr-defined]  # private in the stubs
+
+
+@functools.lru_cache(maxsize=512)
+def _folded(max_line_length: int | None, linesep: str, name: str, value: str, sanitize: bool) -> str:
+    policy = _policybase.Compat32(max_line_length=max_line_length, linesep=linesep)
+    return _fold_header(policy, name, value, sanitize)
+
+
+def _fold_remembered(self: _policybase.Compat32, name: str, value: Any, sanitize: bool) -> str:
+    """`Compat32._fold`, a header written out, remembered for the plain-text values: of an email's
+    nine headers six are the same from one digest to the next (sender, recipient, the MIME ones) or
+    within a second (the date), and writing each out (`Header.encode`) was a quarter of building an
+    email. The result depends only on the arguments and the policy's line length and separator; a
+    `Header` value (Apprise's subject) is written out each time."""
+    if type(value) is str:
+        return _folded(self.max_line_length, self.linesep, name, value, sanitize)
+    return _fold_header(self, name, value, sanitize)
+
+
+_policybase.Compat32._fold = _fold_remembered  # type: ignore[attr-defined]  # the same function, remembered
 
 ServerKey = tuple[str, int, str, str, str, bool]  # host, port, secure mode, user, password, verify
 
