@@ -252,7 +252,8 @@ def _stale(error: BaseException) -> bool:
 
 def main() -> None:
     """Serve requests from stdin until it closes, answering each on stdout; then quit."""
-    requests, answers = sys.stdin.fileno(), sys.stdout.fileno()
+    requests, answers = sys.stdin.fileno(), os.dup(sys.stdout.fileno())
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # anything printed goes to stderr, not into the answers
     conversation = _Conversation()
     try:
         while (request := _read_frame(requests)) is not None:
