@@ -80,3 +80,35 @@ def test_the_quoted_printable_header_length_is_the_standard_library_s():
     for sample in samples:
         assert email.quoprimime.header_length(sample) == reference(sample)
         assert email.quoprimime.header_length(bytearray(sample)) == reference(sample)
+
+
+def test_a_remembered_header_is_written_out_as_the_standard_library_writes_it():
+    """wufei.notify.mail remembers `Compat32._fold` for plain-text values; the stdlib's own function,
+    kept there, must give the same text for every policy, first time and remembered."""
+    from email import policy as policies
+    from email.header import Header
+
+    from wufei.notify import mail
+
+    assert policies.compat32._fold is not mail._fold_header
+    values = [
+        "office@wufei.test",
+        "=?utf-8?b?5biC55Sf5oCB546v5aKD5bGA?= <dept12@wufei.test>",
+        "Mon, 03 Jun 2024 09:00:00 +0800",
+        'text/plain; charset="utf-8"',
+        "a header long enough to be folded over more than one line " * 3,
+        "无废城市 plain text not ASCII",
+        "surrogate \udce4 escaped",
+    ]
+    for policy in (
+        policies.compat32,
+        policies.compat32.clone(linesep="\r\n"),
+        policies.compat32.clone(max_line_length=None),
+    ):
+        for value in values:
+            for sanitize in (True, False):
+                expected = mail._fold_header(policy, "X-Test", value, sanitize)
+                assert policy._fold("X-Test", value, sanitize) == expected
+                assert policy._fold("X-Test", value, sanitize) == expected  # remembered
+        subject = Header("【逾期提醒】推进第12项任务", "utf-8")
+        assert policy.fold("Subject", subject) == mail._fold_header(policy, "Subject", subject, True)

@@ -112,6 +112,7 @@ class _ReusedSSLContexts:
 
 
 _email_plugin.ssl = _ReusedSSLContexts()  # type: ignore[assignment]  # stands in for the module: one method
+wire.watch_http()  # requests report what left
 _email_plugin.smtplib = wire.WatchedSmtplib()  # type: ignore[assignment]  # reports when the content left
 
 

@@ -5,14 +5,17 @@ message: 30% of the wall time of 10,000 digests. Here the message is still built
 (`NotifyEmail.prepare_emails` with the service's own settings, exactly as its `send` builds it),
 and sent over a connection kept per server (host, port, security, login): the services of the
 contacts are one per recipient but share the office's server (WUFEI_SMTP_URL), so a run holds one
-connection, shared by its sending threads one message at a time (a connection is one
-conversation), and quits it at the end (`close`).
+connection, and quits it at the end (`close`).
 
-The outcome rules are wufei.notify.wire's, unchanged: the connections are its watched `SMTP` and
-`SMTP_SSL`, so a connection lost after DATA's 354 is `unknown`, a refusal is a known failure. A
-kept connection the server has closed meanwhile (an idle timeout, a 421 before the message) fails
-before the content leaves; then, and only then, the message is sent once more over a new
-connection. Any failure drops the connection: the next message opens a fresh one.
+The connection is held by a courier, a child process per server (wufei.notify.courier), which
+carries the conversation while this process builds and records: the sending threads hand it
+their messages in order and each waits for its answer. The outcome rules are wufei.notify.wire's,
+unchanged: the courier's connections are its watched `SMTP` and `SMTP_SSL` and its watch's
+report is added to the sending thread's, so a connection lost after DATA's 354 is `unknown`, a
+refusal is a known failure. A kept connection the server has closed meanwhile (an idle timeout, a
+421 before the message) fails before the content leaves; then, and only then, the message is sent
+once more over a new connection. Any failure drops the connection: the next message opens a fresh
+one. A courier that dies holding a message leaves it `unknown`; the next message starts a new one.
 
 Apprise's politeness pause (`request_rate_per_sec`, 5.5 s for every plugin) spaces its requests
 to one service; Apprise itself sends an email to several recipients back to back over one
@@ -22,20 +25,18 @@ service's `request_rate_per_sec`) is kept between two connections opened to one 
 
 from __future__ import annotations
 
-import contextlib
 import email.quoprimime
-import smtplib
-import ssl
+import functools
 import threading
-import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from email import _policybase
 from typing import Any
 
 from apprise.plugins.email import NotifyEmail
-from apprise.plugins.email.common import SecureMailMode
 
 from wufei.notify import wire
+from wufei.notify.courier import Courier, CourierGone
 
 _QP_HEADER_SAFE = bytes(octet for octet in range(256) if email.quoprimime.header_length(bytes([octet])) == 1)
 
@@ -51,16 +52,40 @@ def _qp_header_length(octets: Iterable[int]) -> int:
 
 email.quoprimime.header_length = _qp_header_length  # type: ignore[assignment]  # the same function, faster
 
+_fold_header = _policybase.Compat32._fold  # type: ignore[attr-defined]  # private in the stubs
+
+
+@functools.lru_cache(maxsize=512)
+def _folded(max_line_length: int | None, linesep: str, name: str, value: str, sanitize: bool) -> str:
+    policy = _policybase.Compat32(max_line_length=max_line_length, linesep=linesep)
+    return _fold_header(policy, name, value, sanitize)
+
+
+def _fold_remembered(self: _policybase.Compat32, name: str, value: Any, sanitize: bool) -> str:
+    """`Compat32._fold`, a header written out, remembered for the plain-text values: of an email's
+    nine headers six are the same from one digest to the next (sender, recipient, the MIME ones) or
+    within a second (the date), and writing each out (`Header.encode`) was a quarter of building an
+    email. The result depends only on the arguments and the policy's line length and separator; a
+    `Header` value (Apprise's subject) is written out each time."""
+    if type(value) is str:
+        return _folded(self.max_line_length, self.linesep, name, value, sanitize)
+    return _fold_header(self, name, value, sanitize)
+
+
+_policybase.Compat32._fold = _fold_remembered  # type: ignore[attr-defined]  # the same function, remembered
+
 ServerKey = tuple[str, int, str, str, str, bool]  # host, port, secure mode, user, password, verify
+
+_COURIER_LOST = "投递子进程在发送中退出，服务器可能已接收"
 
 
 @dataclass
 class _Server:
-    """One server's kept connection; `lock` makes its use one message at a time."""
+    """One server's courier (its kept connection); `lock` guards replacing it."""
 
     lock: threading.Lock = field(default_factory=threading.Lock)
-    connection: smtplib.SMTP | None = None
-    opened_at: float = -float("inf")  # time.monotonic() when the last connection was opened
+    courier: Courier | None = None
+    opened_at: float = -float("inf")  # time.monotonic() when the courier last opened a connection
 
 
 def server_key(service: NotifyEmail) -> ServerKey:
@@ -75,7 +100,7 @@ def server_key(service: NotifyEmail) -> ServerKey:
 
 
 class MailSessions:
-    """The SMTP connections of one run, one per server, kept until `close`."""
+    """The SMTP connections of one run, one courier per server, kept until `close`."""
 
     def __init__(self) -> None:
         self._servers: dict[ServerKey, _Server] = {}
@@ -122,41 +147,40 @@ class MailSessions:
 
     def _send_email(self, service: NotifyEmail, email: Any) -> str | None:
         server = self._server(service)
-        traffic = wire.current()
-        with server.lock:
-            reused = server.connection is not None
-            answered = traffic.answered if traffic is not None else 0
-            try:
-                with self._connection(service, server) as connection:
-                    connection.sendmail(service.from_addr[1], email.to_addrs, email.body)
-                return None
-            except (OSError, smtplib.SMTPException, RuntimeError) as first:
-                content_left = traffic is None or traffic.in_flight or traffic.answered != answered
-                if not reused or content_left or not _stale(first):
-                    return _describe(service, email, first)
-            try:  # the kept connection had been closed by the server before this message: once more, anew
-                with self._connection(service, server) as connection:
-                    connection.sendmail(service.from_addr[1], email.to_addrs, email.body)
-                return None
-            except (OSError, smtplib.SMTPException, RuntimeError) as again:
-                return _describe(service, email, again)
-
-    @contextlib.contextmanager
-    def _connection(self, service: NotifyEmail, server: _Server) -> Iterator[smtplib.SMTP]:
-        """The server's kept connection, opened if needed; dropped (closed) when a use fails."""
-        if server.connection is None:
-            pause = service.request_rate_per_sec - (time.monotonic() - server.opened_at)
-            if pause > 0:  # the politeness pause between two connections to a server
-                time.sleep(pause)
-            server.opened_at = time.monotonic()
-            server.connection = _open(service)
+        request = (
+            (*server_key(service), float(service.socket_connect_timeout)),  # how the courier opens a connection
+            float(service.request_rate_per_sec),
+            server.opened_at,
+            service.from_addr[1],
+            list(email.to_addrs),
+            email.body,
+        )
         try:
-            yield server.connection
-        except BaseException:
-            connection, server.connection = server.connection, None
-            with contextlib.suppress(OSError, smtplib.SMTPException):
-                connection.close()
-            raise
+            answer = self._courier(server).send(request)
+        except CourierGone:  # it had exited before: the request never left this process, once more anew
+            try:
+                answer = self._courier(server).send(request)
+            except CourierGone:
+                return _describe(service, email, "投递子进程无法启动")
+        traffic = wire.current()
+        if answer is None:  # it died holding the message: it may have sent it
+            if traffic is not None:
+                traffic.doubts.append(_COURIER_LOST)
+            return _describe(service, email, _COURIER_LOST)
+        failure, report, opened_at = answer
+        server.opened_at = max(server.opened_at, opened_at)
+        if traffic is not None:
+            traffic.absorb(report)
+        return None if failure is None else _describe(service, email, ": ".join(failure))
+
+    def _courier(self, server: _Server) -> Courier:
+        """The server's courier, started anew when there is none or the last one died."""
+        with server.lock:
+            if server.courier is None or server.courier.dead:
+                if server.courier is not None:
+                    server.courier.close()
+                server.courier = Courier()
+            return server.courier
 
     def _server(self, service: NotifyEmail) -> _Server:
         key = server_key(service)
@@ -164,51 +188,21 @@ class MailSessions:
             return self._servers.setdefault(key, _Server())
 
     def close(self) -> None:
-        """Quit every kept connection (the end of a run)."""
+        """Quit every kept connection (the end of a run): each courier quits and exits."""
         with self._lock:
             servers, self._servers = list(self._servers.values()), {}
         for server in servers:
             with server.lock:
-                connection, server.connection = server.connection, None
-                if connection is not None:
-                    with contextlib.suppress(OSError, smtplib.SMTPException):
-                        connection.quit()
+                courier, server.courier = server.courier, None
+            if courier is not None:
+                courier.close()
+
+    def couriers(self) -> list[int]:
+        """The process ids of the couriers running now (tests kill one)."""
+        with self._lock:
+            servers = list(self._servers.values())
+        return [s.courier.pid for s in servers if s.courier is not None and not s.courier.dead]
 
 
-def _open(service: NotifyEmail) -> smtplib.SMTP:
-    """A connection as the plugin's `send` opens one: SSL or STARTTLS per the URL, the login."""
-    context = ssl.create_default_context()
-    if not service.verify_certificate:
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    timeout = service.socket_connect_timeout
-    connection: smtplib.SMTP
-    if service.secure_mode == SecureMailMode.SSL:
-        connection = wire.WatchedSmtplib.SMTP_SSL(
-            service.smtp_host, service.port, None, timeout=timeout, context=context
-        )
-    else:
-        connection = wire.WatchedSmtplib.SMTP(service.smtp_host, service.port, None, timeout=timeout)
-    try:
-        if service.secure_mode == SecureMailMode.STARTTLS:
-            connection.starttls(context=context)
-        if service.user and service.password:
-            connection.login(service.user, service.password)
-    except BaseException:
-        with contextlib.suppress(OSError, smtplib.SMTPException):
-            connection.close()
-        raise
-    return connection
-
-
-def _stale(error: BaseException) -> bool:
-    """A kept connection the server closed while it was idle: gone, reset, or a 421 (closing)."""
-    if isinstance(error, smtplib.SMTPServerDisconnected | ConnectionError):
-        return True
-    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code == 421
-
-
-def _describe(service: NotifyEmail, email: Any, error: BaseException) -> str:
-    return (
-        f"发往 {email.recipient} 的邮件经 {service.smtp_host}:{service.port} 发送失败：{type(error).__name__}: {error}"
-    )
+def _describe(service: NotifyEmail, email: Any, error: str) -> str:
+    return f"发往 {email.recipient} 的邮件经 {service.smtp_host}:{service.port} 发送失败：{error}"

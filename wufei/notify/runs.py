@@ -12,9 +12,10 @@ queue and send (sending is network-bound), handing the answers and outcomes to t
 commits them with a later batch. At most `concurrency` attempts are open and unanswered at any
 time (the window): that is how many messages a run that dies can leave `sending`, hence
 `unknown`, besides the answers the writer holds back (at most HOLD's worth, wufei.notify.recorder).
-Email to one server goes over one connection for the run (wufei.notify.mail), closed at the end:
-while it carries one message, the next ones are committed and built, so it goes from one to the
-next without waiting for the database or for the interpreter's work of building them.
+Email to one server goes over one connection for the run, held by a courier process
+(wufei.notify.mail, wufei.notify.courier) and closed at the end: while it carries one message, the
+next ones are committed, built and handed to it, so it goes from one to the next without waiting
+for the database or for this interpreter's work of building them.
 """
 
 from __future__ import annotations

@@ -7,8 +7,9 @@ SMTP reply). A webhook that timed out waiting for the answer, or an SMTP connect
 message was sent (after DATA's 354), may have delivered it: repeating it sends it twice. So while
 `watch()` is active in a thread, the two ways Apprise's plugins reach the network report here:
 
-- HTTP: every plugin goes through `requests`, whose `HTTPAdapter.send` is wrapped (only a thread
-  being watched is observed; the others pass straight through);
+- HTTP: every plugin goes through `requests`, whose `HTTPAdapter.send` is wrapped
+  (`watch_http`, which wufei.notify.channels calls; only a thread being watched is observed, the
+  others pass straight through; the SMTP courier, which sends no HTTP, never imports `requests`);
 - SMTP: the email plugin's `smtplib` is a module standing in for the real one whose `SMTP` and
   `SMTP_SSL` note when the message's content starts to leave and what the server answered.
 
@@ -24,10 +25,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-
-import requests
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
 
 
 @dataclass
@@ -47,6 +44,19 @@ class Watch:
     @property
     def uncertain(self) -> bool:
         return bool(self.doubts) or self._in_flight is not None or self.accepted > 0
+
+    def report(self) -> tuple[int, int, list[str], str | None]:
+        """What this watch saw, for another process's watch (wufei.notify.courier): `absorb` it there."""
+        return self.accepted, self.answered, list(self.doubts), self._in_flight
+
+    def absorb(self, report: tuple[int, int, list[str], str | None]) -> None:
+        """Add what a watch in another process saw (`report`) to this one, as if seen here."""
+        accepted, answered, doubts, in_flight = report
+        self.accepted += accepted
+        self.answered += answered
+        self.doubts.extend(doubts)
+        if in_flight is not None:
+            self._in_flight = in_flight
 
     def reason(self) -> str:
         if self.doubts or self._in_flight:
@@ -77,11 +87,12 @@ _watching = current
 
 # --- HTTP ---------------------------------------------------------------------------------------
 
-_original_send = HTTPAdapter.send
-
 
 def _before_sending(error: BaseException) -> bool:
     """A `requests` error raised before the request could leave: refused, DNS, connect timeout, TLS."""
+    import requests
+    from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
+
     if isinstance(error, (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError)):
         return True
     if isinstance(error, requests.exceptions.ConnectionError):
@@ -91,21 +102,29 @@ def _before_sending(error: BaseException) -> bool:
     return False
 
 
-def _watched_send(self: HTTPAdapter, request: Any, *args: Any, **kwargs: Any) -> Any:
-    current = _watching()
-    if current is None:
-        return _original_send(self, request, *args, **kwargs)
-    try:
-        response = _original_send(self, request, *args, **kwargs)
-    except Exception as error:
-        if not _before_sending(error):
-            current.doubts.append(f"HTTP 请求已发出但未得到答复（{type(error).__name__}），对方可能已收到")
-        raise
-    current.answered += 1  # an answer, even 200 with an error code in its body, is a known outcome
-    return response
+def watch_http() -> None:
+    """Wrap `requests`' `HTTPAdapter.send` (once) so that a watched thread's requests report here."""
+    from requests.adapters import HTTPAdapter
 
+    original = HTTPAdapter.send
+    if getattr(original, "wufei_watched", False):
+        return
 
-HTTPAdapter.send = _watched_send  # type: ignore[method-assign]  # observes, then does exactly what it did
+    def watched_send(self: HTTPAdapter, request: Any, *args: Any, **kwargs: Any) -> Any:
+        current = _watching()
+        if current is None:
+            return original(self, request, *args, **kwargs)
+        try:
+            response = original(self, request, *args, **kwargs)
+        except Exception as error:
+            if not _before_sending(error):
+                current.doubts.append(f"HTTP 请求已发出但未得到答复（{type(error).__name__}），对方可能已收到")
+            raise
+        current.answered += 1  # an answer, even 200 with an error code in its body, is a known outcome
+        return response
+
+    watched_send.wufei_watched = True  # type: ignore[attr-defined]
+    HTTPAdapter.send = watched_send  # type: ignore[method-assign]  # observes, then does exactly what it did
 
 
 # --- SMTP ---------------------------------------------------------------------------------------
