@@ -87,19 +87,26 @@ def docx_file(blocks: list[str | list[list[Cell]]], path: Path) -> None:
 
 
 def pdf_file(blocks: list[str | list[list[Cell]]], path: Path) -> None:
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        raise SystemExit("LibreOffice (soffice) is needed to build the PDF file")
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / (path.stem + ".docx")
         docx_file(blocks, source)
+        soffice_convert(source, "pdf", path)
+
+
+def soffice_convert(source: Path, target: str, path: Path) -> None:
+    """LibreOffice converts `source` to the `target` filter (pdf, xls, doc); the result is copied to `path`
+    (the later rounds' builders use it too)."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        raise SystemExit("LibreOffice (soffice) is needed to build this file")
+    with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(
             [
                 soffice,
                 f"-env:UserInstallation=file://{tmp}/profile",
                 "--headless",
                 "--convert-to",
-                "pdf",
+                target,
                 "--outdir",
                 tmp,
                 str(source),
@@ -108,7 +115,7 @@ def pdf_file(blocks: list[str | list[list[Cell]]], path: Path) -> None:
             capture_output=True,
             timeout=180,
         )
-        shutil.copyfile(Path(tmp) / (path.stem + ".pdf"), path)
+        shutil.copyfile(Path(tmp) / (source.stem + "." + target.split(":")[0]), path)
 
 
 def xlsx_file(rows: list[list[Cell | datetime]], path: Path, date_format: str = 'yyyy"年"m"月"d"日"') -> None:

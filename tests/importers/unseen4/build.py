@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -54,29 +52,6 @@ def _repeat_header_row(document) -> None:
     properties = row.get_or_add_trPr()
     properties.append(OxmlElement("w:tblHeader"))
     assert properties.find(qn("w:tblHeader")) is not None
-
-
-def _soffice_pdf(source: Path, path: Path) -> None:
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        raise SystemExit("LibreOffice (soffice) is needed to build the PDF file")
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation=file://{tmp}/profile",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                tmp,
-                str(source),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
-        shutil.copyfile(Path(tmp) / (source.stem + ".pdf"), path)
 
 
 def _fixed_modified(path: Path) -> None:
@@ -198,7 +173,7 @@ def sc_neijiang_fenjie(path: Path) -> None:
         source = Path(tmp) / (path.stem + ".docx")
         docx_file(["内江市“无废城市”建设2024年度工作任务分解表", *[notice] * 6, rows], source)
         _rewrite_docx(source, _repeat_header_row)
-        _soffice_pdf(source, path)
+        _round2.soffice_convert(source, "pdf", path)
 
 
 def ah_wuhu_taizhang(path: Path) -> None:

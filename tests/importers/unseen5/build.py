@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -34,30 +32,6 @@ def _load(name: str, folder: str):
 _round2 = _load("unseen2_build", "unseen2")
 _round4 = _load("unseen4_build", "unseen4")
 docx_file, xlsx_file, Cell = _round2.docx_file, _round2.xlsx_file, _round2.Cell
-
-
-def _soffice_convert(source: Path, target: str, path: Path) -> None:
-    """LibreOffice converts `source` to the `target` filter (pdf, xls, doc) and the result is copied to `path`."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        raise SystemExit("LibreOffice (soffice) is needed to build this file")
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation=file://{tmp}/profile",
-                "--headless",
-                "--convert-to",
-                target,
-                "--outdir",
-                tmp,
-                str(source),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
-        shutil.copyfile(Path(tmp) / (source.stem + "." + target.split(":")[0]), path)
 
 
 def _save(document, path: Path) -> None:
@@ -187,7 +161,7 @@ def xz_lasa_kuanbiao(path: Path) -> None:
         sheet.page_setup.orientation = "portrait"
         sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
         book.save(source)
-        _soffice_convert(source, "pdf", path)
+        _round2.soffice_convert(source, "pdf", path)
 
 
 def hn_hengyang_laoshi(path: Path) -> None:
@@ -212,7 +186,7 @@ def hn_hengyang_laoshi(path: Path) -> None:
             ],
             source,
         )
-        _soffice_convert(source, "xls", path)
+        _round2.soffice_convert(source, "xls", path)
 
 
 def jx_pingxiang_fangan(path: Path) -> None:
@@ -238,7 +212,7 @@ def jx_pingxiang_fangan(path: Path) -> None:
             ],
             source,
         )
-        _soffice_convert(source, "doc", path)
+        _round2.soffice_convert(source, "doc", path)
 
 
 def sd_weihai_niandu(path: Path) -> None:
