@@ -4,6 +4,7 @@ EHLO once; a connection the server closed meanwhile is reopened and the message 
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -24,12 +25,14 @@ from .conftest import DAY, intent
 T0 = datetime(2024, 6, 3, 1, 0, tzinfo=UTC)
 
 
-def _count_connections(smtp) -> list[str]:
-    """The server's EHLO greetings: one per connection a client opened."""
+def _count_connections(smtp, opened: list[float] | None = None) -> list[str]:
+    """The server's EHLO greetings: one per connection a client opened (and when, into `opened`)."""
     greetings: list[str] = []
 
     async def handle_EHLO(server, session, envelope, hostname, responses):
         greetings.append(hostname)
+        if opened is not None:
+            opened.append(time.monotonic())
         session.host_name = hostname  # what aiosmtpd does itself when no hook is set
         return responses
 
@@ -104,6 +107,41 @@ def test_a_kept_connection_the_server_closed_is_reopened_and_each_email_arrives_
     assert sorted(m["to"] for m in smtp.inbox.messages) == sorted(f"dept{d.id}@wufei.test" for d in units)
     assert len(greetings) == 2  # the first connection, and the one reopened after the restart
     assert {d.status for d in session.scalars(select(Dispatch))} == {"sent"}
+
+
+def test_a_connection_reopened_to_a_server_waits_the_politeness_pause_since_the_last_one_opened(
+    session, outbox, smtp, channels_from, monkeypatch
+):
+    """Over a kept connection messages follow each other; a new connection to the same server (here,
+    after the server restarted) waits Apprise's pause (`request_rate_per_sec`) since the last one was
+    opened, as Apprise spaces its requests to one service."""
+    from apprise.plugins.base import NotifyBase
+
+    pause = 0.8
+    monkeypatch.setattr(NotifyBase, "request_rate_per_sec", pause)  # conftest sets it to 0 for every other test
+    units = _departments(session, 4)
+    channels = channels_from(_per_recipient(smtp, units, outbox))
+    opened: list[float] = []
+    greetings = _count_connections(smtp, opened)
+    real_send, sent = Channels.send_to, []
+
+    def server_restarts_after_two(self, *args, **kwargs):
+        if len(sent) == 2:
+            smtp.stop()
+            smtp.start()
+        sent.append(args[1])
+        return real_send(self, *args, **kwargs)
+
+    smtp.start()
+    monkeypatch.setattr(Channels, "send_to", server_restarts_after_two)
+    summary = deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)
+    channels.close()
+
+    assert (summary["sent"], summary["failed"], summary["unknown"]) == (4, 0, 0)
+    assert len(greetings) == 2 and len(smtp.inbox.messages) == 4
+    # The pause runs from the client's opening, the greetings come a connect and a banner later: a few
+    # milliseconds either way. Without the pause the two greetings are milliseconds apart.
+    assert opened[1] - opened[0] >= 0.9 * pause
 
 
 def test_a_kept_connection_lost_after_data_is_unknown_and_not_sent_again_over_a_new_one(
