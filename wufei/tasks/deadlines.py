@@ -135,7 +135,9 @@ _EXPRESSION = re.compile(
     r"|(?P<mrange>(?:(?P<ry>\d{4})年)?\d{1,2}月?(?:[-—–~]+|至|到)(?P<rm>\d{1,2})月)"
     # 2016年6底前: a month whose 月 was dropped before 底/末/旬.
     r"|(?P<month>(?:(?P<my>\d{4})年)?(?P<mm>\d{1,2})(?:月份?|(?=底|末|[上中下]旬)))"
-    r"|(?P<part>(?:(?P<py>\d{4})年?)?(?P<pp>上半年|下半年|年中|年底|年末|年初|第?[一二三四1-4]季度))"
+    # 24年底: a year typed with two digits is this century's, only before 年 and a part of the year.
+    r"|(?P<part>(?:(?P<py>\d{4})年?|(?<!\d)(?P<short>\d{2})(?=年)年?)?"
+    r"(?P<pp>上半年|下半年|年中|年底|年末|年初|第?[一二三四1-4]季度|Q[1-4](?!\d)))"
     r"|(?P<year>(?P<yy>\d{4})年?)"
 )
 _TAIL = re.compile(r"(?P<when>底|末|初|上旬|中旬|下旬)?(?P<before>以前|之前|前)?(?P<since>起|开始|以来|以后)?")
@@ -316,6 +318,8 @@ def _year_of(match: re.Match[str]) -> int | None:
     for group in ("dy", "iy", "sy", "ry", "my", "py", "yy"):
         if match[group]:
             return int(match[group])
+    if match["short"]:
+        return 2000 + int(match["short"])
     return None
 
 
@@ -377,8 +381,8 @@ def _month_part(year: int, month: int, when: str | None) -> date:
 def _part(year: int, part: str) -> date:
     if part in ("上半年", "年中"):
         return date(year, 6, 30)
-    if "季度" in part:
-        month = _QUARTER[part.removeprefix("第")[0]] * 3
+    if "季度" in part or part.startswith("Q"):  # 三季度, 第3季度, Q3
+        month = _QUARTER[part.removeprefix("第").removeprefix("Q")[0]] * 3
         return date(year, month, calendar.monthrange(year, month)[1])
     return date(year, 12, 31)  # 下半年, 年底, 年末
 

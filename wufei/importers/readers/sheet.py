@@ -16,7 +16,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wufei.importers import sheet_schema as S
 from wufei.importers.document import Document, Table
@@ -118,11 +118,13 @@ def _read_workbook(path: Path, format: str) -> Document:
         if sheet.sheet_state != "visible":
             continue
         formula_sheet = formulas[sheet.title]
+        hidden = _hidden_columns(sheet)
         grid: list[list[str | None]] = []
         for row in sheet.iter_rows():
             cells: list[str | None] = []
             for cell in row:
-                cells.append(_text(cell.value))
+                # A hidden column is no part of the table as shown (superseded dates, a helper column): empty.
+                cells.append(None if cell.column in hidden else _text(cell.value, cell.number_format))
                 if cell.value is None:
                     source = formula_sheet[cell.coordinate].value
                     if isinstance(source, str) and source.startswith("="):
@@ -165,13 +167,50 @@ def _merged_doubts(name: str, table: Table, shared: list[tuple[str, int, int, st
     return doubts
 
 
-def _text(value: object) -> str | None:
+def _hidden_columns(sheet: Any) -> set[int]:
+    """Numbers (1 = A) of the columns a sheet hides; a dimension may stand for a run of columns."""
+    return {
+        k
+        for dimension in sheet.column_dimensions.values()
+        if dimension.hidden and dimension.min is not None
+        for k in range(dimension.min, (dimension.max or dimension.min) + 1)
+    }
+
+
+# A date format's parts: quoted text, an escaped character, a run of y, m or d, anything else.
+_DATE_FORMAT_PART = re.compile(r'"([^"]*)"|\\(.)|(y+|m+|d+)|(.)', re.IGNORECASE)
+
+
+def _date_as_shown(value: Any, number_format: str | None) -> str:
+    """A date cell as its number format shows it (yyyy/m/d → 2025/6/30, yyyy.m → 2025.6). Other formats show
+    the date the Chinese way (2025年6月30日): one with times, month or day names, or a two-digit year, and
+    one not ordered year, month, day (Excel's built-in short date, stored as mm-dd-yy, shows as the
+    reader's locale has it: 2025/6/30 in a Chinese one)."""
+    chinese = f"{value.year}年{value.month}月{value.day}日"
+    fmt = (number_format or "").split(";")[0]
+    if not fmt or re.search(r"[hs\[@]|general|m{3,}|d{3,}", fmt, re.IGNORECASE):
+        return chinese
+    order = "".join(token[0].lower() for _, _, token, _ in _DATE_FORMAT_PART.findall(fmt) if token)
+    if order not in ("ym", "ymd") or not re.search("yyyy", fmt, re.IGNORECASE):
+        return chinese
+    shown = []
+    for quoted, escaped, token, other in _DATE_FORMAT_PART.findall(fmt):
+        if token:
+            kind, width = token[0].lower(), len(token)
+            number = {"y": value.year if width > 2 else value.year % 100, "m": value.month, "d": value.day}[kind]
+            shown.append(f"{number:0{min(width, 2)}d}" if kind != "y" or width <= 2 else str(number))
+        else:
+            shown.append(quoted or escaped or other)
+    return "".join(shown)
+
+
+def _text(value: object, number_format: str | None = None) -> str | None:
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if hasattr(value, "strftime") and hasattr(value, "year"):
-        return f"{value.year}年{value.month}月{value.day}日"  # type: ignore[attr-defined]
+        return _date_as_shown(value, number_format)
     text = str(value).replace("\r\n", "\n").replace("_x000D_", "")
     return text if text.strip() else None
 

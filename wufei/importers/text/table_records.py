@@ -38,10 +38,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from itertools import pairwise
 
-from wufei.departments.owners import OwnerSpec, parse_owner_columns, parse_owners
+from wufei.departments.owners import OwnerSpec, looks_like_unit, parse_owner_columns, parse_owners
 from wufei.importers.document import CELLS
 from wufei.importers.headers import (
     OWNERS_DEADLINE,
@@ -64,6 +65,7 @@ from wufei.importers.text.paragraphs import (
 from wufei.importers.text.table_forms import LABEL_MAX, as_form, form_pairs, split_at_header
 from wufei.importers.text.tables import Row, Table
 from wufei.indicators.units import unit_in_name
+from wufei.tasks.deadlines import DeadlineError, parse_deadline
 
 MARKS = "★※△✦"
 # Parts of a split name must be this long, so a stray space inside a word is never a split.
@@ -163,6 +165,7 @@ class _Columns:
     unused: list[int] = field(default_factory=list)  # understood, but not read by this kind of table
     more_supporting: list[int] = field(default_factory=list)  # further supporting columns, read with the first
     milestones: dict[int, str] = field(default_factory=dict)  # column -> its period (2025年) under one deadline
+    unit_marks: list[int] = field(default_factory=list)  # a responsibility matrix's unit columns (★ / ○ cells)
 
     def has(self, *roles: str) -> bool:
         return all(role in self.index for role in roles)
@@ -199,6 +202,8 @@ def records_from_tables(tables: list[Table], path: str, *, convention: str | Non
             _unrecognised(table, path, result)
             continue
         _flag_inferred(table, columns, inferred, result)
+        if kind in ("tasks", "projects"):
+            _find_unit_marks(table, columns)
         _flag_columns(table, columns, kind, result)
         if kind == "indicators":
             result.indicators += _indicators(table, columns, path, result.warnings, convention)
@@ -724,12 +729,18 @@ def _list_text_at(row: Row, k: int) -> str | None:
     if raw is None:
         return row.cells[k] if k < len(row.cells) else None
     # A line break inside a cell is the page width, not a separator, unless a space stands before it or
-    # a unit's name ends there and another's begins (局 / 市…: PDF drops the space a line breaks at).
+    # a unit's name ends there and another's begins (局 / 市…: PDF drops the space a line breaks at). A
+    # typed break (a web page's <br>, Alt+Enter) parts two lines that each read as a unit (市自然资源局 /
+    # 什邡市人民政府), not the pieces of one name typed narrow (市政 / 府办 / 公厅: too short to be one).
     lines = [line for line in raw.split("\n") if line.strip()]
     joined = ""
     for k, line in enumerate(lines):
         joined += line.strip()
-        if k + 1 < len(lines) and (line[-1].isspace() or _parts_names(line.strip(), lines[k + 1].strip())):
+        if k + 1 < len(lines) and (
+            line[-1].isspace()
+            or _parts_names(line.strip(), lines[k + 1].strip())
+            or (row.typed_breaks and _typed_unit(line) and _typed_unit(lines[k + 1]))
+        ):
             joined += " "
     parts = re.split(r"[ \t\u3000\u00a0]+", joined.strip())
     text = parts[0]
@@ -737,6 +748,13 @@ def _list_text_at(row: Row, k: int) -> str | None:
         separate = text[-1] in _UNIT_END and part[0] not in "、，,；;）)"
         text += ("、" if separate else "") + part
     return normalize_cell(text)
+
+
+_TYPED_UNIT_MIN = 3  # 团市委, 市委办; 府办 and 公厅 are a name's pieces
+
+
+def _typed_unit(line: str) -> bool:
+    return len(line.strip()) >= _TYPED_UNIT_MIN and looks_like_unit(line.strip())
 
 
 def _parts_names(before: str, after: str) -> bool:
@@ -804,6 +822,53 @@ def _owners_from_columns(row: Row, columns: _Columns, convention: str | None) ->
     parts = [f"牵头单位：{lead}" if lead else None, f"配合单位：{supporting}" if supporting else None]
     raw = "；".join(p for p in parts if p) if supporting else lead
     return _ColumnOwners(parse_owner_columns(lead, supporting, convention=convention), raw)
+
+
+# A responsibility matrix (分工表 with one column per unit): a filled mark for the lead, a hollow one or a
+# tick for a supporting unit.
+_LEAD_MARKS = frozenset("★●◆■▲◎")
+_SUPPORT_MARKS = frozenset("☆○◇□△√✓✔")
+_MATRIX_MIN_UNITS = 2
+
+
+def _find_unit_marks(table: Table, columns: _Columns) -> None:
+    """Columns nobody understood whose headers read as units and whose cells hold only marks (★, ○, √) or
+    nothing: a responsibility matrix. They become the owners' columns (see `_owners_from_marks`)."""
+    if columns.any("entity", "owners", "lead", "supporting"):
+        return
+    marks = _LEAD_MARKS | _SUPPORT_MARKS
+    found = [
+        k
+        for k in columns.unknown
+        if looks_like_unit(table.header[k] or "")
+        and _filled(table.rows, k)
+        and all(
+            (_value_at(row, k) or "") in marks or not _value_at(row, k)
+            for row in table.rows
+            if _row_has_task(row, columns)
+        )
+    ]
+    if len(found) >= _MATRIX_MIN_UNITS:
+        columns.unit_marks = found
+        columns.unknown = [k for k in columns.unknown if k not in found]
+
+
+def _row_has_task(row: Row, columns: _Columns) -> bool:
+    return _cell(row, columns, _task_text_role(columns)) is not None
+
+
+def _owners_from_marks(row: Row, columns: _Columns, convention: str | None) -> _ColumnOwners | None:
+    """A matrix row's owners: the units marked as leading lead, those marked as supporting support; with no
+    lead mark in the row, the first unit marked leads (the columns' order, as a 责任单位 list's)."""
+    marked = [(columns.header[k], _value_at(row, k) or "") for k in columns.unit_marks]
+    marked = [(unit, mark) for unit, mark in marked if mark]
+    if not marked:
+        return None
+    leads = [unit for unit, mark in marked if mark in _LEAD_MARKS] or [marked[0][0]]
+    supporting = [unit for unit, _ in marked if unit not in leads]
+    lead_text, supporting_text = "、".join(leads), "、".join(supporting) or None
+    raw = f"牵头单位：{lead_text}" + (f"；配合单位：{supporting_text}" if supporting_text else "")
+    return _ColumnOwners(parse_owner_columns(lead_text, supporting_text, convention=convention), raw)
 
 
 def _extra_text(row: Row, columns: _Columns) -> str | None:
@@ -1114,6 +1179,9 @@ def _tasks(
         elif number is None:
             warnings.append(_row_where(path, row) + f"任务「{cell_text}」没有序号")
         record = _task_record(row, columns, text, number or "", kind, list_name, category, project, convention)
+        if records and _unit_part(records[-1], record, columns):
+            _join_unit_part(records[-1], record)
+            continue
         records.append(record)
         sections.append(section)
     _number_within_sections(records, sections)
@@ -1170,6 +1238,39 @@ def _continues_task(previous: Row, row: Row, columns: _Columns, name_role: str) 
     )
 
 
+def _unit_part(before: TaskRecord, record: TaskRecord, columns: _Columns) -> bool:
+    """Whether a row is one unit's part of the task above: the task cell and the number cell span both rows
+    (filled in from the merge), each row naming its own unit and deadline (任务 over 市商务局 2025年6月底前 /
+    市供销社 2025年9月底前). A table without a number column, or with a content column (its rows are
+    sub-tasks, see `_grouped_rows`), is not read this way: equal texts there may be two tasks."""
+    return (
+        "number" in columns.index
+        and "content" not in columns.index
+        and bool(record.number)
+        and (record.number, record.title, record.content) == (before.number, before.title, before.content)
+        and bool(record.leads or record.supporting)
+    )
+
+
+def _join_unit_part(task: TaskRecord, part: TaskRecord) -> None:
+    """Each unit answers for its own part: its units join the task's (leads with leads, supporting with
+    supporting), and the task is due with the latest part, whose deadline text it keeps."""
+    task.leads = tuple(dict.fromkeys((*(task.leads or ()), *(part.leads or ()))))
+    task.supporting = tuple(dict.fromkeys((*(task.supporting or ()), *(part.supporting or ()))))
+    task.owners_raw = _joined(task.owners_raw, part.owners_raw)
+    task.doubts += part.doubts
+    if _due(part.deadline_raw) >= _due(task.deadline_raw):
+        task.deadline_raw = part.deadline_raw
+
+
+def _due(raw: str | None) -> date:
+    """A part's due date for picking the latest; an unreadable or missing one counts as earliest."""
+    try:
+        return parse_deadline(raw, plan_end=date.max.year).due_date or date.min
+    except DeadlineError:
+        return date.min
+
+
 def _row_detail(row: Row, columns: _Columns) -> str | None:
     """What a continuing row adds to its task: its content cell and the cells of other columns."""
     content = _cell(row, columns, "content") if "task_name" in columns.index else None
@@ -1221,7 +1322,7 @@ def _task_record(
         deadline_raw=deadline,
         where=row.where,
     )
-    owners = _owners_from_columns(row, columns, convention)
+    owners = _owners_from_columns(row, columns, convention) or _owners_from_marks(row, columns, convention)
     if owners is not None:
         record.owners_raw = owners.raw
         if owners_text and owners_text not in (record.owners_raw or ""):

@@ -30,6 +30,7 @@ from wufei.importers.records import Doubt
 from wufei.importers.text.cell_rows import Grouping, Piece, group_cells
 from wufei.importers.text.ideographic_rows import ideographic_rows
 from wufei.importers.text.normalize import join_lines, normalize_cell
+from wufei.importers.text.pipe_rows import pipe_rows
 from wufei.importers.text.space_rows import read_space_table, space_header
 from wufei.importers.text.spaced import chunks, find_spaced_table, spaced_header
 from wufei.importers.text.table_lines import (
@@ -63,7 +64,7 @@ GROUP_ROLES = ("level1", "level2", "category", "task_name")
 def find_tables(lines: list[str]) -> list[Table]:
     """Every table in a document's lines (index 0 is line 1). A form feed (a page break in text from a PDF)
     may start a line."""
-    lines = ideographic_rows([line.rstrip("\r\n") for line in lines])
+    lines = ideographic_rows(pipe_rows([line.rstrip("\r\n") for line in lines]))
     page_breaks = {k for k, line in enumerate(lines) if "\f" in line}
     lines = [line.replace("\f", "") for line in lines]
     tables: list[Table] = []
