@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from wufei.importers.service import read_source
-from wufei.tasks.deadlines import parse_deadline
+from wufei.tasks.deadlines import DeadlineError, parse_deadline
 
 
 def _tasks(path: Path) -> list[tuple]:
@@ -47,10 +47,20 @@ def test_a_markdown_pipe_table_is_read_as_a_table(tmp_path: Path):
         ("2025年Q3", date(2025, 9, 30)),
         ("2025Q1", date(2025, 3, 31)),
         ("24年Q4", date(2024, 12, 31)),
+        ("25年6月底前", date(2025, 6, 30)),
+        ("25年6月30日前", date(2025, 6, 30)),
+        ("24年11月", date(2024, 11, 30)),
     ],
 )
 def test_a_two_digit_year_before_a_part_of_the_year_and_a_quarter_written_q_are_read(raw: str, due: date):
     assert parse_deadline(raw).due_date == due
+
+
+@pytest.mark.parametrize("raw", ["用10年时间基本建成", "实施3年6个月", "近10年12月份数据"])
+def test_a_two_digit_number_before_years_in_a_duration_or_a_span_gives_no_date(raw: str):
+    """Guard: 10年 counts years (a duration); 近10年12月份 names no year. Neither is a deadline."""
+    with pytest.raises(DeadlineError):
+        parse_deadline(raw)
 
 
 def test_a_responsibility_matrix_names_the_lead_and_supporting_units_by_their_marks(tmp_path: Path):

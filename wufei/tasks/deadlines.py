@@ -128,15 +128,17 @@ _QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4":
 # come first: a range before a year, a day before a month.
 _EXPRESSION = re.compile(
     r"(?P<range>(?P<r0>\d{4})年?(?:[-—–~]+|至|到)(?P<r1>\d{4})年?)"
-    r"|(?P<day>(?:(?P<dy>\d{4})年)?(?P<dm>\d{1,2})月(?P<dd>\d{1,2})[日号]"
+    # 24年底 / 25年6月底前 / 25年6月30日: a year typed with two digits is this century's (19 to 99: the
+    # plans began in 2019), only before 年 and a month, a day or a part of the year (用10年时间, 近10年12月份
+    # are no years).
+    r"|(?P<day>(?:(?P<dy>\d{4})年|(?<!\d)(?P<dshort>19|[2-9]\d)年)?(?P<dm>\d{1,2})月(?P<dd>\d{1,2})[日号]"
     r"|(?P<iy>\d{4})[-./](?P<im>\d{1,2})[-./](?P<id>\d{1,2})日?)"
     r"|(?P<ym>(?P<sy>\d{4})[-./](?P<sm>\d{1,2}))(?![\d月])"
     # 2023年3-6月 / 3月至6月: a span of months ends with its last month.
     r"|(?P<mrange>(?:(?P<ry>\d{4})年)?\d{1,2}月?(?:[-—–~]+|至|到)(?P<rm>\d{1,2})月)"
     # 2016年6底前: a month whose 月 was dropped before 底/末/旬.
-    r"|(?P<month>(?:(?P<my>\d{4})年)?(?P<mm>\d{1,2})(?:月份?|(?=底|末|[上中下]旬)))"
-    # 24年底: a year typed with two digits is this century's, only before 年 and a part of the year.
-    r"|(?P<part>(?:(?P<py>\d{4})年?|(?<!\d)(?P<short>\d{2})(?=年)年?)?"
+    r"|(?P<month>(?:(?P<my>\d{4})年|(?<!\d)(?P<mshort>19|[2-9]\d)年)?(?P<mm>\d{1,2})(?:月份?|(?=底|末|[上中下]旬)))"
+    r"|(?P<part>(?:(?P<py>\d{4})年?|(?<!\d)(?P<short>19|[2-9]\d)(?=年)年?)?"
     r"(?P<pp>上半年|下半年|年中|年底|年末|年初|第?[一二三四1-4]季度|Q[1-4](?!\d)))"
     r"|(?P<year>(?P<yy>\d{4})年?)"
 )
@@ -318,8 +320,9 @@ def _year_of(match: re.Match[str]) -> int | None:
     for group in ("dy", "iy", "sy", "ry", "my", "py", "yy"):
         if match[group]:
             return int(match[group])
-    if match["short"]:
-        return 2000 + int(match["short"])
+    for group in ("dshort", "mshort", "short"):
+        if match[group]:
+            return 2000 + int(match[group])
     return None
 
 
