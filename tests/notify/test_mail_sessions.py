@@ -83,23 +83,28 @@ def test_a_run_sends_every_recipients_email_over_one_connection(fresh_engine, ou
         assert set(session.scalars(select(Delivery.status))) == {"sent"}
 
 
+def _restart_server_after(count: int, smtp, monkeypatch) -> None:
+    """The server goes away and comes back after `count` sends: the run's kept connection is dead."""
+    real_send, sent = Channels.send_to, []
+
+    def restarting(self, *args, **kwargs):
+        if len(sent) == count:
+            smtp.stop()
+            smtp.start()
+        sent.append(args[1])
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(Channels, "send_to", restarting)
+
+
 def test_a_kept_connection_the_server_closed_is_reopened_and_each_email_arrives_once(
     session, outbox, smtp, channels_from, monkeypatch
 ):
     units = _departments(session, 6)
     channels = channels_from(_per_recipient(smtp, units, outbox))
     greetings = _count_connections(smtp)
-    real_send, sent = Channels.send_to, []
-
-    def server_restarts_after_three(self, *args, **kwargs):
-        if len(sent) == 3:  # the server goes away and comes back: the kept connection is dead
-            smtp.stop()
-            smtp.start()
-        sent.append(args[1])
-        return real_send(self, *args, **kwargs)
-
     smtp.start()
-    monkeypatch.setattr(Channels, "send_to", server_restarts_after_three)
+    _restart_server_after(3, smtp, monkeypatch)
     summary = deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)
     channels.close()
 
@@ -123,17 +128,8 @@ def test_a_connection_reopened_to_a_server_waits_the_politeness_pause_since_the_
     channels = channels_from(_per_recipient(smtp, units, outbox))
     opened: list[float] = []
     greetings = _count_connections(smtp, opened)
-    real_send, sent = Channels.send_to, []
-
-    def server_restarts_after_two(self, *args, **kwargs):
-        if len(sent) == 2:
-            smtp.stop()
-            smtp.start()
-        sent.append(args[1])
-        return real_send(self, *args, **kwargs)
-
     smtp.start()
-    monkeypatch.setattr(Channels, "send_to", server_restarts_after_two)
+    _restart_server_after(2, smtp, monkeypatch)
     summary = deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)
     channels.close()
 
