@@ -45,11 +45,11 @@ def test_the_half_year_list_puts_each_project_to_visit_with_owner_company_state_
     assert "拟观摩在建及存在风险的项目1个" in html
     sites = next(t for t in tables if t[0][:2] == ["序号", "项目"])
     assert [row[:7] for row in sites[1:]] == [
-        ["1", "5 工业固废综合利用项目", W.TAOCHENG, "衡水某某环保有限公司", "桃城区", "2024年12月31日", "黄灯"]
+        ["1", "工程项目5 工业固废综合利用项目", W.TAOCHENG, "衡水某某环保有限公司", "桃城区", "2024年12月31日", "黄灯"]
     ]
     assert sites[1][8] == "2024年第26周，进度5%：工业固废综合利用项目按计划推进"
     waiting = next(t for t in tables if t[0] == ["项目", "责任主体", "完成期限"])
-    assert waiting[1:] == [["6 危险废物集中处置中心", "衡水某某处置有限公司", "2024年12月31日前"]]
+    assert waiting[1:] == [["工程项目6 危险废物集中处置中心", "衡水某某处置有限公司", "2024年12月31日前"]]
 
 
 def test_the_annual_assessment_shows_each_units_score_its_items_and_what_earned_or_lost_them(issue):

@@ -51,7 +51,7 @@ DEPARTMENT_ROWS = [  # most lead tasks first, then by name; reports of W19–W22
 ATTENTION = [
     ("红灯", "1 修订生活垃圾分类管理办法", W.ENV),
     ("红灯", "4 开展无废机关创建", W.CITY),
-    ("黄灯", "5 工业固废综合利用项目", W.TAOCHENG),
+    ("黄灯", "工程项目5 工业固废综合利用项目", W.TAOCHENG),
 ]
 EXTENSION = [
     "7 餐厨垃圾处理设施改造",
@@ -144,7 +144,7 @@ def test_the_may_bulletin_tables_list_each_department_the_red_and_yellow_tasks_a
         assert [[row[0] for row in t[1:]] for t in changes] == [
             ["1 修订生活垃圾分类管理办法"],  # newly overdue
             ["2 建设无废学校"],  # closed
-            ["1 修订生活垃圾分类管理办法", "4 开展无废机关创建", "5 工业固废综合利用项目"],  # worsened
+            ["1 修订生活垃圾分类管理办法", "4 开展无废机关创建", "工程项目5 工业固废综合利用项目"],  # worsened
         ]  # recovered: none, said as 无。
         due_next = _table_after(tables, "到期日", "任务")
         assert [row[:3] for row in due_next[1:]] == [["2024年6月20日", "8 编制无废城市宣传方案", W.ENV]]
@@ -159,8 +159,9 @@ def test_the_may_annex_holds_every_table_and_the_ledger_rows_behind_them(may):
     assert sheets["各单位情况"][0] == DEPARTMENT_HEADER
     assert sheets["各单位情况"][1] == [1, W.CITY, 3, 0, 0, 0, 0, 1, 0, 2, 12, 8, 0, 4]  # numbers stay numbers
     tasks = sheets["任务台账"]
-    assert tasks[0][:4] == ["灯色", "方案", "编号", "任务名称"]
-    assert sorted((row[2], row[0]) for row in tasks[1:]) == [
+    assert tasks[0][:5] == ["灯色", "方案", "清单", "编号", "任务名称"]
+    assert ("工程项目", "5", "工业固废综合利用项目") in [tuple(row[2:5]) for row in tasks[1:]]
+    assert sorted((row[3], row[0]) for row in tasks[1:]) == [
         ("1", "红灯"),
         ("2", "已完成"),
         ("3", "绿灯"),
@@ -184,7 +185,7 @@ def test_the_may_annex_holds_every_table_and_the_ledger_rows_behind_them(may):
     }
     row = ["2024年第20周", datetime(2024, 5, 13), "2", "建设无废学校", W.ENV, 1, 100, datetime(2024, 5, 17, 9, 0)]
     assert [*row, "否", "已采纳"] in [r[:10] for r in reports[1:]]
-    assert tasks[0][7] == "现行期限" and datetime(2024, 5, 31) in [r[7] for r in tasks[1:]]
+    assert tasks[0][8] == "现行期限" and datetime(2024, 5, 31) in [r[8] for r in tasks[1:]]
     assert sheets["延期审批"][1][2:6] == [
         datetime(2024, 5, 16),
         datetime(2024, 5, 20),

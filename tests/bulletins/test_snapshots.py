@@ -44,14 +44,14 @@ def test_a_regenerated_bulletin_is_byte_identical_after_the_ledger_changed(sessi
     again = issue("monthly", "2024-05", RUN_DAY, name="again")
     assert again.snapshot.id == first.snapshot.id and again.snapshot_id == first.snapshot_id
     assert _contents(again.paths) == _contents(first.paths)
-    assert "推进建筑垃圾资源化利用" in [row[3] for row in xlsx_sheets(by_suffix(again.paths, ".xlsx"))["任务台账"]]
+    assert "推进建筑垃圾资源化利用" in [row[4] for row in xlsx_sheets(by_suffix(again.paths, ".xlsx"))["任务台账"]]
 
     refreshed = issue("monthly", "2024-05", RUN_DAY, name="refreshed", refresh=True)
     assert refreshed.snapshot_id != first.snapshot_id
     markdown = by_suffix(refreshed.paths, ".md").read_text(encoding="utf-8")
     assert "其中已完成2项" in markdown and "逾期未完成0项" in markdown
     tasks = xlsx_sheets(by_suffix(refreshed.paths, ".xlsx"))["任务台账"]
-    assert "推进建筑垃圾资源化利用（已改名）" in [row[3] for row in tasks]
+    assert "推进建筑垃圾资源化利用（已改名）" in [row[4] for row in tasks]
     assert f"数据快照：{refreshed.snapshot_id}" in markdown
     # the old snapshot is kept, and later regenerations follow the newest locked one
     assert session.scalar(select(func.count()).select_from(Snapshot)) == 2

@@ -213,7 +213,7 @@ def test_the_circular_lists_the_tasks_and_weeks_behind_each_quarterly_point(q2, 
     rows = units(q2)
     env_completion = component(rows[ENV], "completion")
     assert notes(env_completion["missed"]) == [("2", "未完成（期限2023年5月15日）")]
-    assert [r["number"] for r in env_completion["counted"]] == ["1", "8"]
+    assert [r["number"] for r in env_completion["counted"]] == ["1", "工程项目8"]  # 8 is on the project list
     # 城管局's five missing reports: T3 in April (W14–W17) and T4 in W21.
     missed = component(rows[CITY], "reporting")["missed"]
     assert [(m["week"], m["number"], m["status"]) for m in missed] == [
@@ -226,7 +226,7 @@ def test_the_circular_lists_the_tasks_and_weeks_behind_each_quarterly_point(q2, 
     assert [(m["week"], m["status_cn"]) for m in component(rows[TAOCHENG], "reporting")["missed"]] == [
         ("2023-W19", "迟报")
     ]
-    assert [(d["kind_cn"], d["number"], d["points"]) for d in rows[CITY]["deductions"]] == [("季末红灯", "7", -5)]
+    assert [(d["kind_cn"], d["number"], d["points"]) for d in rows[CITY]["deductions"]] == [("季末红灯", "工程项目7", -5)]
     assert rows[CITY]["deductions"][0]["note"].endswith("扣5分")
 
 

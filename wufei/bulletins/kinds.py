@@ -36,6 +36,7 @@ RECIPIENTS = "领导小组各成员单位，各县（市、区）人民政府，
 TASK_COLUMNS = (
     "灯色",
     "方案",
+    "清单",
     "编号",
     "任务名称",
     "牵头单位",
@@ -384,6 +385,7 @@ def _annex(content: Content) -> list[Table]:
         [
             t.light_cn,
             t.plan,
+            t.list_kind,
             t.number,
             t.title,
             names(t.leads),
@@ -415,7 +417,7 @@ def _annex(content: Content) -> list[Table]:
         for r in ledger.reports
     ]
     return [
-        Table("任务台账", list(TASK_COLUMNS), tasks, sheet="任务台账", dates=(7, 8)),
+        Table("任务台账", list(TASK_COLUMNS), tasks, sheet="任务台账", dates=(8, 9)),
         Table("周报送记录", list(REPORT_COLUMNS), reports, sheet="周报送记录", numeric=(5, 6), dates=(1, 7)),
     ]
 
@@ -430,7 +432,9 @@ def _week_monday(label: str) -> str:
 
 
 def _moment(local: str) -> str:
-    """A snapshot's local time (2024-06-07 16:30) as 2024年6月7日 16:30."""
+    """A snapshot's local time (2024-06-07 16:30) as 2024年6月7日 16:30 ("" stays "")."""
+    if not local:
+        return ""
     day, _, clock = local.partition(" ")
     return f"{cn_date(date.fromisoformat(day))} {clock}".strip()
 

@@ -222,7 +222,7 @@ def ledger_rows(session: Session, world: World) -> Ledger:
             LedgerReport(
                 week=week_label(report.week_start),
                 task_id=report.task_id,
-                number=task.number,
+                number=task.reference,
                 title=task.title,
                 department=report.department.name,
                 version=report.version,

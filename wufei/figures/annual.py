@@ -293,7 +293,7 @@ def annual_figures(session: Session, world: World) -> AnnualFigures:
                 points=-per_slip[slip.kind],
                 task_id=task.id,
                 plan=task.plan.name,
-                number=task.number,
+                number=task.reference,
                 title=task.title,
                 note=f"{chinese_date(slip.date)}发出{SLIP_NAMES[slip.kind]}，扣{per_slip[slip.kind]:g}分",
             )

@@ -252,7 +252,7 @@ def brief(task: TaskRow) -> BriefFields:
         "task_id": task.id,
         "plan": task.plan.name,
         "list_kind": str(task.list_kind),
-        "number": task.number,
+        "number": task.reference,
         "title": task.title,
         "leads": task.leads,
         "supporting": task.supporting,
@@ -277,7 +277,7 @@ def with_light(world: World, task: TaskRow) -> TaskWithLight:
 
 
 def task_ref(task: TaskRow, note: str | None = None) -> TaskRef:
-    return TaskRef(task.id, task.plan.name, task.number, task.title, note)
+    return TaskRef(task.id, task.plan.name, task.reference, task.title, note)
 
 
 def report_misses(world: World, misses: list[tuple[date, int, str]]) -> list[Ref]:
@@ -291,7 +291,7 @@ def report_misses(world: World, misses: list[tuple[date, int, str]]) -> list[Ref
                 status=status,
                 status_cn=REPORT_MISS_NAMES[status],
                 task_id=task_id,
-                number=task.number if task else None,
+                number=task.reference if task else None,
                 title=task.title if task else None,
             )
         )

@@ -160,7 +160,7 @@ def quarterly_figures(session: Session, world: World) -> QuarterlyFigures:
 
 
 def _named(world: World, tasks: list[TaskRow]) -> list[NamedTask]:
-    return [NamedTask(t.id, t.number, t.title, world.lights[t.id].reason) for t in tasks]
+    return [NamedTask(t.id, t.reference, t.title, world.lights[t.id].reason) for t in tasks]
 
 
 def _components(
@@ -333,7 +333,7 @@ def quarter_units(
                         points=-per_light[light],
                         task_id=t.id,
                         plan=t.plan.name,
-                        number=t.number,
+                        number=t.reference,
                         title=t.title,
                         note=f"{world.lights[t.id].reason}，扣{per_light[light]:g}分",
                     )

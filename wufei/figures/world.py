@@ -62,7 +62,7 @@ from wufei.reports.models import Report, ReportStatus
 from wufei.reports.service import Expected, first_submissions, reporting_start
 from wufei.ruleset import Ruleset
 from wufei.tasks.deadlines import DeadlineKind
-from wufei.tasks.models import ListKind, Milestone, Role, Task, TaskDepartment
+from wufei.tasks.models import ListKind, Milestone, Role, Task, TaskDepartment, task_reference
 
 ALL_SCOPE = "全部"  # the scope of figures over every jurisdiction's plans
 NOT_JUDGED = "未明确牵头单位，不纳入亮灯"
@@ -207,6 +207,11 @@ class TaskRow:
     # The lead owners among them, apart: the lights, the reporting and the figures ask for them of
     # every task (a task without one is not supervised).
     lead_owners: tuple[Owner, ...]
+
+    @property
+    def reference(self) -> str:
+        """The task's number as the figures print it (tasks.models.task_reference)."""
+        return task_reference(self.list_kind, self.number)
 
     @property
     def plan_id(self) -> int:

@@ -34,6 +34,15 @@ LIST_NAMES = {
 }
 
 
+def task_reference(list_kind: str, number: str) -> str:
+    """How figures and bulletins refer to a task: its number, after its list's name where a plan
+    numbers several lists apart (工程项目2, 技术体系10 and 监管体系10 in one plan); a main task's
+    number as printed (1.1)."""
+    if list_kind == ListKind.MAIN or not number:
+        return number
+    return f"{LIST_NAMES.get(ListKind(list_kind), '')}{number}"
+
+
 class Role(StrEnum):
     LEAD = "lead"  # 牵头单位
     SUPPORTING = "supporting"  # 配合单位 / 责任部门 (in 002)
