@@ -1,5 +1,6 @@
-"""Old Excel (.xls) and WPS (.et) spreadsheets through LibreOffice Calc: real files saved by LibreOffice from
-workbooks built with openpyxl, read as a publisher's table or as wufei's own import workbook.
+"""Old Excel (.xls), WPS (.et) and OpenDocument (.ods) spreadsheets through LibreOffice Calc: real
+files saved by LibreOffice from workbooks built with openpyxl, read as a publisher's table or as
+wufei's own import workbook.
 
 Backend-independent (run once, in the SQLite pass): what these prove is the reading, LibreOffice's
 conversion and the records it gives, the same whichever database. The one test that imports into a
@@ -83,6 +84,16 @@ def test_a_wps_spreadsheet_is_read_like_an_old_excel_file(publisher_xls, tmp_pat
     shutil.copyfile(publisher_xls, et)
     [plan] = read_source(et).plans
     assert plan.format == "et" and len(plan.tasks) == 3
+
+
+def test_an_opendocument_spreadsheet_gives_the_records_of_the_xlsx(tmp_path):
+    """LibreOffice's and WPS's own format (.ods), converted like .xls."""
+    xlsx = _publisher_xlsx(tmp_path / "任务分工表.xlsx")
+    ods = convert(xlsx, "ods", tmp_path / "ods")
+    assert ods.suffix == ".ods" and ods.read_bytes()[:2] == b"PK"
+    [plan] = read_source(ods).plans
+    assert plan.format == "ods" and plan.path == str(ods)
+    assert_same_records(read_source(xlsx).plans[0], plan)
 
 
 def test_the_import_workbook_saved_as_xls_is_read_as_the_import_workbook(fresh_engine, tmp_path):

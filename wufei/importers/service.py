@@ -36,8 +36,11 @@ from wufei.importers.text.document import interpret
 from wufei.plans.service import ImportSummary, import_plan, owners_of
 
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".csv"}
-# Old Excel and WPS spreadsheets: LibreOffice makes them .xlsx, then they are read as either kind of workbook.
-CONVERTED_SHEET_SUFFIXES = {".xls", ".et"}
+# Old Excel, WPS and OpenDocument spreadsheets: LibreOffice makes them .xlsx, then they are read as
+# either kind of workbook.
+CONVERTED_SHEET_SUFFIXES = {".xls", ".et", ".ods"}
+# Every file an import takes (the command line and the web page alike).
+IMPORTABLE_SUFFIXES = frozenset({*READERS, *SHEET_SUFFIXES, *CONVERTED_SHEET_SUFFIXES})
 
 
 @dataclass
@@ -76,7 +79,7 @@ def read_source(path: Path) -> Workbook:
         return read_workbook(path)
     reader = READERS.get(suffix)
     if reader is None:
-        known = " ".join(sorted([*READERS, *CONVERTED_SHEET_SUFFIXES]))
+        known = " ".join(sorted(IMPORTABLE_SUFFIXES))
         raise ImportError_(str(path), f"无法识别的文件格式（支持 {known}）", text=suffix)
     return Workbook(plans=[interpret(reader(path))])
 

@@ -40,9 +40,8 @@ from wufei.doubts.service import DoubtError, decide_doubt, doubt_as_dict, list_d
 from wufei.exporters.preview import write_preview_workbook
 from wufei.filetypes import content_matches, mismatch_message, size_text
 from wufei.importers.preview import FieldView, FilePreview
-from wufei.importers.readers import READERS
 from wufei.importers.service import (
-    SHEET_SUFFIXES,
+    IMPORTABLE_SUFFIXES,
     Correction,
     import_corrected,
     preview_corrected,
@@ -74,7 +73,7 @@ def actor_of(signed) -> str:
 
 
 def allowed_suffixes() -> list[str]:
-    return sorted({*READERS, *SHEET_SUFFIXES})
+    return sorted(IMPORTABLE_SUFFIXES)
 
 
 class ImportPageError(Exception):

@@ -30,6 +30,7 @@ def _on_first_use(module: str, name: str) -> Reader:
 
 read_docx = _on_first_use("docx", "read_docx")
 read_html = _on_first_use("html", "read_html")
+read_mht = _on_first_use("mht", "read_mht")
 read_office = _on_first_use("office", "read_office")
 read_pdf = _on_first_use("pdf", "read_pdf")
 read_sheet = _on_first_use("sheet", "read_sheet")
@@ -44,6 +45,10 @@ READERS: dict[str, Reader] = {
     ".pdf": read_pdf,
     ".html": read_html,
     ".htm": read_html,
+    ".shtml": read_html,  # the address of many gov.cn articles (…/t20230208_2147809.shtml)
+    ".xhtml": read_html,
+    ".mht": read_mht,  # a page saved as one file (单个文件网页) by a browser or by Word
+    ".mhtml": read_mht,
     ".doc": read_office,  # through LibreOffice
     ".wps": read_office,
     ".rtf": read_office,

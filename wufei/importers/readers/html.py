@@ -1,4 +1,4 @@
-"""Web pages saved from a government site (.html, .htm): the article body, its paragraphs and tables.
+"""Web pages saved from a government site (.html, .htm, .shtml, .xhtml): the article body, its paragraphs and tables.
 
 A page holds menus, breadcrumbs, related links and a footer around the article. The body is the
 element gov.cn sites mark for it (TRS_Editor, zoom, article, content …) holding the most text, or
@@ -75,8 +75,13 @@ def read_html(path: Path) -> Document:
     data = path.read_bytes()
     if not data.strip():
         raise ImportError_(str(path), "文件为空")
+    return page_document(path, decode(path, data))
+
+
+def page_document(path: Path, page: str) -> Document:
+    """The article of a page's decoded HTML (a saved page's, or the page inside an .mht archive)."""
     try:
-        root = lxml.html.document_fromstring(decode(path, data))
+        root = lxml.html.document_fromstring(page)
     except (etree.ParserError, ValueError) as exc:
         raise ImportError_(str(path), f"无法读取网页（{exc}）") from exc
     _styled_tables(root)
