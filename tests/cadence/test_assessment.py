@@ -226,7 +226,9 @@ def test_the_circular_lists_the_tasks_and_weeks_behind_each_quarterly_point(q2, 
     assert [(m["week"], m["status_cn"]) for m in component(rows[TAOCHENG], "reporting")["missed"]] == [
         ("2023-W19", "迟报")
     ]
-    assert [(d["kind_cn"], d["number"], d["points"]) for d in rows[CITY]["deductions"]] == [("季末红灯", "工程项目7", -5)]
+    assert [(d["kind_cn"], d["number"], d["points"]) for d in rows[CITY]["deductions"]] == [
+        ("季末红灯", "工程项目7", -5)
+    ]
     assert rows[CITY]["deductions"][0]["note"].endswith("扣5分")
 
 
