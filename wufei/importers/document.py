@@ -57,7 +57,7 @@ class Table:
 @dataclass
 class Document:
     path: str
-    format: str  # text | docx | doc | wps | rtf | odt | pdf | html | xlsx | xls | csv
+    format: str  # text | docx | doc | wps | rtf | odt | pdf | ofd | html | xlsx | xls | csv
     lines: list[str]
     tables: list[Table] = field(default_factory=list)
     # Page of each line (1-based), for formats with pages; None otherwise.

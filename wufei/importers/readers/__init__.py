@@ -31,6 +31,7 @@ def _on_first_use(module: str, name: str) -> Reader:
 read_docx = _on_first_use("docx", "read_docx")
 read_html = _on_first_use("html", "read_html")
 read_mht = _on_first_use("mht", "read_mht")
+read_ofd = _on_first_use("ofd", "read_ofd")
 read_office = _on_first_use("office", "read_office")
 read_pdf = _on_first_use("pdf", "read_pdf")
 read_sheet = _on_first_use("sheet", "read_sheet")
@@ -43,6 +44,7 @@ READERS: dict[str, Reader] = {
     ".md": read_text,
     ".docx": read_docx,
     ".pdf": read_pdf,
+    ".ofd": read_ofd,  # GB/T 33190, the format of electronic official documents (电子公文)
     ".html": read_html,
     ".htm": read_html,
     ".shtml": read_html,  # the address of many gov.cn articles (…/t20230208_2147809.shtml)

@@ -46,7 +46,7 @@ _DIGITS = re.compile(r"\d+")
 
 
 @dataclass
-class _Char:
+class Char:
     text: str
     x0: float
     y0: float  # top, measured down from the top of the page
@@ -87,8 +87,8 @@ class _Page:
     blocks: list[_Line | _PageTable] = field(default_factory=list)
     # The characters on the page when it draws no rules, and their printed lines: a wide sheet's columns may go on
     # from the page before.
-    unruled: list[_Char] = field(default_factory=list)
-    unruled_rows: list[list[_Char]] = field(default_factory=list)
+    unruled: list[Char] = field(default_factory=list)
+    unruled_rows: list[list[Char]] = field(default_factory=list)
 
 
 def read_pdf(path: Path) -> Document:
@@ -105,9 +105,14 @@ def read_pdf(path: Path) -> Document:
         pdf.close()
     if not any(page.blocks for page in pages):
         raise ImportError_(str(path), SCANNED)
+    return pages_document(str(path), pages)
+
+
+def pages_document(path: str, pages: list[_Page]) -> Document:
+    """The document of laid-out pages (a PDF's, or an OFD's read the same way)."""
     _sheets_side_by_side(pages)
     _drop_running_lines(pages)
-    return _assemble(str(path), pages)
+    return _assemble(path, pages)
 
 
 # ------------------------------------------------------------------ one page
@@ -115,12 +120,25 @@ def read_pdf(path: Path) -> Document:
 
 def _read_page(page: pdfium.PdfPage, number: int) -> _Page:
     width, height = page.get_size()
-    chars = [char for char in _chars(page, height) if char.x1 > 0 and char.x0 < width]  # not clipped off the page
+    chars = _chars(page, height)
     horizontal, vertical = _rules(page, height)
+    page.close()
+    return layout_page(number, width, height, chars, horizontal, vertical)
+
+
+Rule = tuple[float, float, float]  # a horizontal (y, x0, x1) or vertical (x, y0, y1) ruling line, in points
+
+
+def layout_page(
+    number: int, width: float, height: float, chars: list[Char], horizontal: list[Rule], vertical: list[Rule]
+) -> _Page:
+    """A page's lines and ruled tables, top to bottom, from its characters and ruling lines (points, y
+    measured down from the top of the page)."""
+    chars = [char for char in chars if char.x1 > 0 and char.x0 < width]  # not clipped off the page
     tables = _tables(horizontal, vertical)
     result = _Page(number=number, height=height, unruled=chars if not horizontal and not vertical else [])
     placed: list[tuple[float, _Line | _PageTable]] = []
-    free: list[_Char] = []
+    free: list[Char] = []
     for char in chars:
         box = next((t for t in tables if t.contains(char)), None)
         if box is None:
@@ -140,15 +158,14 @@ def _read_page(page: pdfium.PdfPage, number: int) -> _Page:
         placed.append((line.top, line))
     placed.sort(key=lambda item: item[0])
     result.blocks = [block for _, block in placed]
-    page.close()
     return result
 
 
-def _chars(page: pdfium.PdfPage, height: float) -> list[_Char]:
+def _chars(page: pdfium.PdfPage, height: float) -> list[Char]:
     textpage = page.get_textpage()
     count = textpage.count_chars()
     text = textpage.get_text_range(0, count) if count else ""
-    chars: list[_Char] = []
+    chars: list[Char] = []
     if len(text) != count:  # characters outside the BMP: read one at a time
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, k)) for k in range(count))
     for k, ch in enumerate(text):
@@ -157,7 +174,7 @@ def _chars(page: pdfium.PdfPage, height: float) -> list[_Char]:
         if ch in "\r\n" or pdfium_c.FPDFText_IsGenerated(textpage.raw, k) == 1:
             continue
         left, bottom, right, top = textpage.get_charbox(k, loose=True)
-        chars.append(_Char(ch, left, height - top, right, height - bottom))
+        chars.append(Char(ch, left, height - top, right, height - bottom))
     textpage.close()
     return chars
 
@@ -206,9 +223,9 @@ class _Grid:
         self.ys, self.xs = ys, xs
         self.horizontal, self.vertical = horizontal, vertical
         self.top, self.bottom, self.left, self.right = ys[0], ys[-1], xs[0], xs[-1]
-        self.chars: list[_Char] = []
+        self.chars: list[Char] = []
 
-    def contains(self, char: _Char) -> bool:
+    def contains(self, char: Char) -> bool:
         return self.left <= char.cx <= self.right and self.top <= char.cy <= self.bottom
 
     def _has_vertical(self, x: float, y0: float, y1: float) -> bool:
@@ -240,7 +257,7 @@ class _Grid:
                     union(r * n_cols + c, r * n_cols + c + 1)
                 if r + 1 < n_rows and not self._has_horizontal(self.ys[r + 1], self.xs[c], self.xs[c + 1]):
                     union(r * n_cols + c, (r + 1) * n_cols + c)
-        texts: dict[int, list[_Char]] = {}
+        texts: dict[int, list[Char]] = {}
         for char in self.chars:
             r = _index(self.ys, char.cy)
             c = _index(self.xs, char.cx)
@@ -297,9 +314,9 @@ def _tables(horizontal, vertical) -> list[_Grid]:
     return grids
 
 
-def _group_lines(chars: list[_Char]) -> list[list[_Char]]:
+def _group_lines(chars: list[Char]) -> list[list[Char]]:
     """Characters in reading order, grouped into printed lines."""
-    lines: list[list[_Char]] = []
+    lines: list[list[Char]] = []
     for char in sorted(chars, key=lambda ch: (ch.cy, ch.x0)):
         if lines:
             last = lines[-1]
@@ -313,9 +330,9 @@ def _group_lines(chars: list[_Char]) -> list[list[_Char]]:
     return lines
 
 
-def _join(line: list[_Char]) -> str:
+def _join(line: list[Char]) -> str:
     out = ""
-    previous: _Char | None = None
+    previous: Char | None = None
     for char in line:
         gap = previous is not None and char.x0 - previous.x1 > max(previous.y1 - previous.y0, 1.0) * 0.15
         if gap and not out.endswith(" ") and not char.text.isspace():
@@ -326,11 +343,11 @@ def _join(line: list[_Char]) -> str:
     return out.lstrip().rstrip() + (" " if out[-1:].isspace() else "")
 
 
-def _cell_text(chars: list[_Char]) -> str | None:
+def _cell_text(chars: list[Char]) -> str | None:
     return "\n".join(_join(line) for line in _group_lines(chars)) or None
 
 
-def _lines(chars: list[_Char], grouped: list[list[_Char]] | None = None) -> list[_Line]:
+def _lines(chars: list[Char], grouped: list[list[Char]] | None = None) -> list[_Line]:
     """Printed lines, a paragraph's lines joined again: a line that runs to the right edge of the text and
     is followed closely by a line that is not indented goes on in it."""
     lines = [
@@ -393,7 +410,7 @@ def _sheets_side_by_side(pages: list[_Page]) -> None:
         k = end
 
 
-def _same_rows(before: list[list[_Char]], after: list[list[_Char]]) -> bool:
+def _same_rows(before: list[list[Char]], after: list[list[Char]]) -> bool:
     """Whether a page's rows stand at the heights of the page before's (its header and at least two data rows):
     the columns of one sheet printed side by side."""
     tops = [min(c.y0 for c in row) for row in before]
@@ -401,7 +418,7 @@ def _same_rows(before: list[list[_Char]], after: list[list[_Char]]) -> bool:
     return len(after) > _MIN_SHEET_ROWS and all(matched)
 
 
-def _side_by_side_table(run: list[_Page], pages_rows: list[list[list[_Char]]]) -> tuple[_PageTable, float] | None:
+def _side_by_side_table(run: list[_Page], pages_rows: list[list[list[Char]]]) -> tuple[_PageTable, float] | None:
     """The sheet's rows (cells of every page, left to right) under the header row they all start with, and the
     header's height; None when the first rows the pages share do not read as a table header."""
     last_rows = pages_rows[-1]
@@ -418,7 +435,7 @@ def _side_by_side_table(run: list[_Page], pages_rows: list[list[list[_Char]]]) -
         cells: list[str | None] = []
         for rows, starts in zip(pages_rows, columns_per_page):
             row = next((r for r in rows if abs(min(c.y0 for c in r) - top) <= ROW_TOLERANCE), [])
-            parts: list[list[_Char]] = [[] for _ in starts]
+            parts: list[list[Char]] = [[] for _ in starts]
             for char in row:
                 column = max((j for j, x in enumerate(starts) if char.x0 >= x - 2.0), default=0)
                 parts[column].append(char)
@@ -432,7 +449,7 @@ def _side_by_side_table(run: list[_Page], pages_rows: list[list[list[_Char]]]) -
     return _PageTable(rows=square(grid_rows), top=header_top, bottom=bottom, columns=[]), header_top
 
 
-def _word_starts(header: list[_Char]) -> list[float]:
+def _word_starts(header: list[Char]) -> list[float]:
     """Where each word of a header row starts: a gap wider than a character parts two columns' words."""
     starts = [header[0].x0]
     for before, char in itertools.pairwise(header):
