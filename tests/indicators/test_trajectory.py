@@ -52,7 +52,17 @@ def quarter(label: str, value: str, pending: bool = False) -> Observation:
     return Observation(periods.parse(label), Decimal(value), pending)
 
 
-def judged(observations, *, as_of=date(2024, 7, 20), path=None, meets=None, direction="up", frequency=None):
+def judged(
+    observations,
+    *,
+    as_of=date(2024, 7, 20),
+    path=None,
+    meets=None,
+    direction="up",
+    frequency=None,
+    target_raw="≥80",
+    unit="%",
+):
     return judge(
         as_of=as_of,
         frequency=frequency or Frequency.QUARTERLY,
@@ -61,8 +71,8 @@ def judged(observations, *, as_of=date(2024, 7, 20), path=None, meets=None, dire
         path=rising_path() if path is None else path,
         direction=direction,
         meets=meets or at_least(Decimal(80)),
-        target_raw="≥80",
-        unit="%",
+        target_raw=target_raw,
+        unit=unit,
         reporting_from=date(2024, 1, 1),
     )
 
@@ -156,17 +166,13 @@ def test_a_small_intensity_behind_its_trajectory_says_by_how_much_and_its_target
         milestones={},
         plan_years=None,
     )
-    behind = judge(
-        as_of=date(2024, 7, 20),
-        frequency=Frequency.QUARTERLY,
-        rules=RULES,
-        observations=[quarter("2024-Q2", "0.0353")],
+    behind = judged(
+        [quarter("2024-Q2", "0.0353")],
         path=falling,
         direction="down",
         meets=at_most(Decimal("0.02")),
         target_raw="0.02",
         unit="吨/万元",
-        reporting_from=date(2024, 1, 1),
     )
     assert behind.standing == Standing.BEHIND
     assert behind.reason == (
