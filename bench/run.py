@@ -16,6 +16,7 @@ BENCHES = [
     "import_grammar.py",
     "import_text.py",
     "daily_scan.py",
+    "scan_lower_bound.py",
     "monthly_bulletin.py",
     "cells.py",
     "notify_smtp.py",
@@ -29,7 +30,10 @@ BENCHES = [
 # reports: docs/province.md has its times). Here it runs one a benchmark run can afford: 31 cities
 # of the national list (over 16 provincial units), a year of reports.
 # WUFEI_BENCH_NATION_FULL=1 runs the full nation here too; any WUFEI_BENCH_* size set wins.
-AFFORDABLE = {"nation.py": {"WUFEI_BENCH_NATION_CITIES": "31", "WUFEI_BENCH_REPORTS_UNTIL": "2021-12-31"}}
+AFFORDABLE = {
+    "nation.py": {"WUFEI_BENCH_NATION_CITIES": "31", "WUFEI_BENCH_REPORTS_UNTIL": "2021-12-31"},
+    "scan_lower_bound.py": {"WUFEI_BENCH_TASKS": "20000"},  # a ratio: the size barely moves it
+}
 
 if __name__ == "__main__":
     here = Path(__file__).resolve().parent
