@@ -1,17 +1,20 @@
 """Shapes of the corpus's batch 7 (tests/corpus/, its tuning documents), each by its mechanism: a doubled dash
 printed for a bullet (--做好…) marks an item of its own, never part of its title, and an item that short is an
-item, not a heading; a line holding a colon and units' names only under a paragraph (：市市容局) is an owner line
-whose label was lost."""
+item, not a heading; a bare kind of zone after a collective's levels (各镇、街道、工业园区) is one more kind the
+collective covers; a line holding a colon and units' names only under a paragraph (：市市容局) is an owner line
+whose label was lost; a span of years opening a sentence (从2010-2014年，…) is due at its end."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from wufei.departments.owners import parse_owners
+from wufei.departments.owners import parse_owners, split_names
 from wufei.importers.records import ImportError_
 from wufei.importers.service import read_source
+from wufei.tasks.deadlines import deadlines_in_text, parse_deadline
 
 
 def _tasks(path: Path) -> list[tuple]:
@@ -66,6 +69,14 @@ def test_a_page_footer_of_spaced_dashes_marks_no_item(tmp_path: Path):
     assert titles == ["完善街道党工委的领导体制机制,优化决策程序", "构建四级上下贯通的基层党建工作体系"]
 
 
+def test_a_bare_zone_after_a_collective_s_levels_is_part_of_the_collective():
+    assert split_names("各镇、街道、工业园区") == ("各镇、街道、工业园区",)
+    assert split_names("区环保局、各镇、街道、开发区") == ("区环保局", "各镇、街道、开发区")
+    # a zone with its place's name is a unit of its own, and a bare zone after a named unit is not joined to it
+    assert split_names("各镇、街道、青浦工业园区") == ("各镇、街道", "青浦工业园区")
+    assert split_names("市发改委、开发区") == ("市发改委", "开发区")
+
+
 def test_an_owner_line_whose_label_was_lost_names_the_lead(tmp_path: Path):
     # ah_huaibei_minsheng_2010: the paragraph and its `：市市容局` line were refused, no task found
     path = tmp_path / "民生工程.txt"
@@ -86,3 +97,13 @@ def test_a_colon_line_that_names_no_unit_is_no_owner_line(tmp_path: Path):
     )
     with pytest.raises(ImportError_):
         read_source(path)
+
+
+def test_a_span_of_years_opening_a_sentence_is_due_at_its_end():
+    text = "从2010-2014年,每年配套建设4-5个乡镇的生活垃圾收集、转运设施。"
+    assert deadlines_in_text(text) == "2010-2014年"
+    assert parse_deadline(deadlines_in_text(text)).due_date == date(2014, 12, 31)
+    # a span ending after the plan belongs to another plan, as a single year does
+    assert deadlines_in_text("2024—2030年,逐步推进。", plan_end=2025) is None
+    # a span inside a sentence states no deadline by itself
+    assert deadlines_in_text("总结2010-2014年,每年建设的经验。") is None
