@@ -1275,13 +1275,24 @@ def _unit_part(before: TaskRecord, record: TaskRecord, columns: _Columns) -> boo
 
 def _join_unit_part(task: TaskRecord, part: TaskRecord) -> None:
     """Each unit answers for its own part: its units join the task's (leads with leads, supporting with
-    supporting), and the task is due with the latest part, whose deadline text it keeps."""
+    supporting), and the task is due with the latest part, whose deadline text it keeps; every part's deadline,
+    with the units whose it is, is kept apart (市商务局：2025年6月底前): the earlier ones are its milestones."""
+    if not task.part_deadlines and task.deadline_raw:
+        task.part_deadlines = (_part_deadline(task),)  # the first row's, before its units are joined
     task.leads = tuple(dict.fromkeys((*(task.leads or ()), *(part.leads or ()))))
     task.supporting = tuple(dict.fromkeys((*(task.supporting or ()), *(part.supporting or ()))))
     task.owners_raw = _joined(task.owners_raw, part.owners_raw)
     task.doubts += part.doubts
+    if part.deadline_raw:
+        task.part_deadlines += (_part_deadline(part),)
     if _due(part.deadline_raw) >= _due(task.deadline_raw):
         task.deadline_raw = part.deadline_raw
+
+
+def _part_deadline(part: TaskRecord) -> str:
+    """A unit's part of a task as a milestone: its units and its deadline as printed."""
+    units = "、".join((*(part.leads or ()), *(part.supporting or ())))
+    return f"{units}：{part.deadline_raw}" if units else part.deadline_raw or ""
 
 
 def _due(raw: str | None) -> date:
