@@ -2,7 +2,8 @@
 printed for a bullet (--做好…) marks an item of its own, never part of its title, and an item that short is an
 item, not a heading; a bare kind of zone after a collective's levels (各镇、街道、工业园区) is one more kind the
 collective covers; a line holding a colon and units' names only under a paragraph (：市市容局) is an owner line
-whose label was lost; a span of years opening a sentence (从2010-2014年，…) is due at its end."""
+whose label was lost; a span of years opening a sentence (从2010-2014年，…) is due at its end. And one older miss
+(batch 3): numbered items run on in one line are cut after an ASCII closing bracket too."""
 
 from __future__ import annotations
 
@@ -107,3 +108,19 @@ def test_a_span_of_years_opening_a_sentence_is_due_at_its_end():
     assert deadlines_in_text("2024—2030年,逐步推进。", plan_end=2025) is None
     # a span inside a sentence states no deadline by itself
     assert deadlines_in_text("总结2010-2014年,每年建设的经验。") is None
+
+
+def test_items_run_on_after_an_ascii_closing_bracket_are_cut_apart(tmp_path: Path):
+    # hlj_zhengfu_fengong_2013 (batch 3): the second item kept its number (二) in its title: a run-on item was cut
+    # only after a full-width bracket, and this copy prints ASCII ones.
+    path = tmp_path / "分工.txt"
+    path.write_text(
+        "某省人民政府关于落实《政府工作报告》重点工作责任分工的意见\n"
+        "一、全省经济社会发展主要目标\n"
+        "(一)地区生产总值增长11%左右。(省发改委负责)(二)公共财政收入增长13%左右。(省财政厅主办,省国税局协办)\n",
+        encoding="utf-8",
+    )
+    assert _tasks(path) == [
+        ("地区生产总值增长11%左右", ("省发改委",), ()),
+        ("公共财政收入增长13%左右", ("省财政厅",), ("省国税局",)),
+    ]

@@ -261,8 +261,9 @@ _ITEM_MARKERS = {
     "cn": r"(?P<n>[一二三四五六七八九十]+)\s*、",
 }
 _ITEM_START = {kind: re.compile(rf"^\s*{marker}") for kind, marker in _ITEM_MARKERS.items()}
-# Where a run-on item may begin inside a line: after a sentence, a clause or a closing bracket.
-_ITEM_INSIDE = {kind: re.compile(rf"(?<=[。；;！？）〕\]])\s*{marker}") for kind, marker in _ITEM_MARKERS.items()}
+# Where a run-on item may begin inside a line: after a sentence, a clause or a closing bracket (full-width or
+# ASCII: …。(省发改委负责)(二)…).
+_ITEM_INSIDE = {kind: re.compile(rf"(?<=[。；;！？）〕\])])\s*{marker}") for kind, marker in _ITEM_MARKERS.items()}
 
 
 # 1.新建公共厕所20座　牵头单位：区城管局　完成时限：…: labels on the item's own line after a space.
