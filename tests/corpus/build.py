@@ -998,6 +998,11 @@ REBUILT: dict[str, tuple[str, Builder]] = {
     "sx_mubiao_2008": ("pdf", build_plain),
     "hb_zerenfengong_2008": ("html", lambda d: build_dropping(d, ("法搜网--中国法律信息搜索网",))),
     "hb_wuhan_fenjie_2018": ("docx", lambda d: build_dropping(d, WUHAN_CHROME)),
+    # Batch 7 (sc_tuopin_zhenggai_2018 held out)
+    "zj_cangnan_minsheng_2022": ("html", lambda d: build_split_at(d, "序号", 5)),
+    "sh_qingpu_huanbao": ("docx", build_plain),
+    "sc_tuopin_zhenggai_2018": ("pdf", build_plain),
+    "zj_gongshu_daqi_2018": ("pdf", build_plain),
 }
 
 WRITERS = {"docx": write_docx, "pdf": write_pdf, "html": write_html, "xlsx": write_xlsx}

@@ -191,6 +191,9 @@ _LEVEL_FRAGMENT = re.compile(rf"^[各全]?(?:{_alternatives('levels')})(?:（[^�
 _LEVEL_START = re.compile(
     rf"^(?:{_alternatives('levels')})(?:（[^）]*）)?(?:$|(?:{_alternatives('levels')})|(?:{_alternatives('bodies')}))"
 )
+# 各镇、街道、工业园区: a kind of zone named bare (no place before it) after a collective's levels is
+# one more kind its 各 covers; a zone is a unit only with its place's name (青浦工业园区).
+_BARE_ZONE = re.compile(r"^(?:工业园区|产业园区|园区|开发区|经开区|高新区|工业集中区)(?:（[^）]*）)?$")
 _JOINER = re.compile(_alternatives("joiners"))
 # A body named without its place (人民政府, 管委会, 党工委): the place is the one named before it.
 _BODY_ALONE = re.compile(rf"^(?:{_alternatives('bodies')}|党工委|工委)$")
@@ -424,7 +427,7 @@ def _collectives_kept(text: str) -> list[str]:
     open_collective = bool(_LEVEL_FRAGMENT.match(_show(parts[0]).strip()))
     for separator, piece in zip(parts[1::2], parts[2::2]):
         shown = _show(piece).strip()
-        if (open_collective and separator == "、" and _LEVEL_START.match(shown)) or (
+        if (open_collective and separator == "、" and (_LEVEL_START.match(shown) or _BARE_ZONE.match(shown))) or (
             separator == "、" and _PLACE_ONLY.match(_show(items[-1]).strip()) and _SHARED_BODIES.match(shown)
         ):
             items[-1] += _HIDDEN["、"] + piece

@@ -92,6 +92,9 @@ class TaskRecord:
     responsible_entity: str | None = None  # company (责任主体) of a project
     implementers_raw: str | None = None  # 各市政府、雄安新区管委会 负责落实
     deadline_raw: str | None = None  # as printed; None when the list has no deadline column
+    # The deadlines of a task's parts printed apart (one row per unit), each with whose part it is (市商务局：
+    # 2025年6月底前): the task is due with the latest, those before it are its milestones.
+    part_deadlines: tuple[str, ...] = ()
     # Spreadsheets name owners in columns; when given they win over owners_raw.
     leads: tuple[str, ...] | None = None
     supporting: tuple[str, ...] | None = None

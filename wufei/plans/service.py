@@ -12,7 +12,8 @@ never commit.
 
 A deadline naming several dates (2022年底前完成A，2025年底前完成B) is due on the last;
 the earlier ones become the task's milestones (source `document`), which keep the
-yearly generated ones away and which the office may change like its own.
+yearly generated ones away and which the office may change like its own. So do the
+earlier deadlines of a task's parts printed apart (one row per responsible unit).
 """
 
 from __future__ import annotations
@@ -267,8 +268,27 @@ def _task_row(parsed: ParsedPlan, record: TaskRecord) -> _Row:
         owners=owners,
         line=record.line,
         record=record,
-        checkpoints=deadline.checkpoints,
+        checkpoints=deadline.checkpoints + _part_checkpoints(parsed, record),
     )
+
+
+def _part_checkpoints(parsed: ParsedPlan, record: TaskRecord) -> tuple[Checkpoint, ...]:
+    """The dates of a task's parts printed apart (市商务局：2025年6月底前, one row per unit): those before the
+    task's due date become its milestones like the earlier dates of its deadline; an unreadable one is none."""
+    points = []
+    for text in record.part_deadlines:
+        try:
+            due = parse_deadline(
+                text.split("：", 1)[-1],
+                plan_start=parsed.period_start,
+                plan_end=parsed.period_end,
+                issued_on=parsed.issued_on,
+            ).due_date
+        except DeadlineError:
+            continue
+        if due is not None:
+            points.append(Checkpoint(due, text))
+    return tuple(points)
 
 
 def _deadline(parsed: ParsedPlan, record: TaskRecord) -> Deadline:

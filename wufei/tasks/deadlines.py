@@ -227,8 +227,8 @@ def deadlines_in_text(text: str | None, *, plan_start: int | None = None, plan_e
     openings: list[str] = []
     for match in _IN_TEXT.finditer(_clean(text)):
         phrase = match["a"] or match["b"] or match["half"] or match["opening"]
-        if phrase[:4].isdigit() and plan_end is not None and int(phrase[:4]) > plan_end:
-            continue
+        if phrase[:4].isdigit() and plan_end is not None and int(re.findall(r"\d{4}", phrase)[-1]) > plan_end:
+            continue  # a span's last year decides (2010-2014年)
         found = openings if match["opening"] else phrases
         if phrase not in found:
             found.append(phrase)
@@ -241,8 +241,9 @@ _IN_TEXT = re.compile(
     r"(?<![截止])(?:到|至|于|在)(?P<a>\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年?底|末)?(?:前|以前|之前)?)(?!\d)"
     r"|(?P<b>\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年?底|末)?(?:以前|之前|前))"
     r"|(?<![年今明去])(?P<half>[上下]半年)(?=前|内|组织|完成|出台|建成|制定)"
-    # 2018年，用水总量控制在47.38亿立方米: a year opening a sentence states the year its figure is due
-    r"|(?:^|(?<=[。；]))(?P<opening>\d{4}年)(?=，)"
+    # 2018年，用水总量控制在47.38亿立方米: a year opening a sentence states the year its figure is due;
+    # so does a span of years (从2010-2014年，每年建设…: due at the span's end)
+    r"|(?:^|(?<=[。；]))从?(?P<opening>\d{4}年|\d{4}[-—–－~至]\d{4}年)(?=，)"
 )
 
 

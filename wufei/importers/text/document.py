@@ -23,7 +23,7 @@ from wufei.importers.text.evaluation import evaluation_indicators
 from wufei.importers.text.metadata import cell_totals, document_metadata
 from wufei.importers.text.normalize import with_chinese_stops
 from wufei.importers.text.paragraphs import main_tasks, numbered_items
-from wufei.importers.text.refine import document_convention, refine
+from wufei.importers.text.refine import document_convention, document_mark_roles, refine
 from wufei.importers.text.table_records import records_from_tables
 
 
@@ -42,7 +42,8 @@ def interpret(document: Document) -> ParsedPlan:
         message = f"文件中没有标题，暂以文件名「{meta.title}」为标题，请核对并填写方案名称"
         meta.doubts.append(Doubt("title", message, meta.title))
     convention = document_convention(document)  # 列第一位为牵头单位, stated once for every row
-    tables = records_from_tables(document.tables, path, convention=convention)
+    legend = document_mark_roles(document)  # 注：★为牵头单位，○为配合单位
+    tables = records_from_tables(document.tables, path, convention=convention, legend=legend)
     indicators = tables.indicators
     if meta.kind is PlanKind.EVALUATION or not indicators:
         indicators = indicators + evaluation_indicators(lines)

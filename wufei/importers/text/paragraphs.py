@@ -109,6 +109,9 @@ _LABEL_LINE = re.compile(rf"^[（(]?\s*(?:{_OWNER_LABEL}|{_DEADLINE_LABEL}|{PERS
 _SUPPORT_LABEL_LINE = re.compile(r"^[（(]?\s*(?:配合|协同|协办|参与|参加|协助)(?:单位|部门)?\s*[：:]")
 _LABELLED_TAIL = re.compile(rf"[。；;，,\s]\s*[（(〔]?(?=(?:{_OWNER_LABEL}|{PERSON_LABEL})\s*[：:])")
 _DEADLINE_LINE = re.compile(rf"^[（(]?\s*{_DEADLINE_LABEL}\s*[：:]")
+# ：市市容局 under a task: an owner line whose label a copy lost, the colon kept. It names units only, and
+# they lead, as under a 责任单位 line standing alone.
+_LOST_LABEL_LINE = re.compile(r"^[：:]\s*(?P<names>[^：:。；]+?)[。；]?$")
 _DEADLINE_PART = re.compile(rf"{_DEADLINE_LABEL}\s*：\s*(?P<deadline>[^；。]+)[；。]?")
 # A clause of an owner bracket that is a deadline, not a unit: 2023年底前完成 / 长期坚持 / “十四五”期间 / 即日起
 _DEADLINE_CLAUSE = re.compile(
@@ -132,7 +135,9 @@ _KEY_VALUE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[：:]\s*\S[^。]{0,40}$")
 _TASK_LEAD_IN = re.compile(r"(?:任务|举措|重点工作|工作事项)[^，。；：通知要求]{0,6}(?:包括|如下|有|为)\s*：\s*$")
 # A task's sub-items (（1）加强…, ①…): its heading ends before the first.
 _SUB_ITEM = re.compile(r"[（(]\s*\d{1,2}\s*[）)]|[①-⑳]")
-_BULLET = re.compile(r"^[★☆●○■□◆◇▲△▶►•※]\s*")
+# A mark opening an unnumbered item: a symbol (★推进…), or a doubled dash some copies print for the
+# bullet (--做好…, ——建立…; not a page footer's spaced dashes, — — — 2 —).
+_BULLET = re.compile(r"^(?:[★☆●○■□◆◇▲△▶►•※]|--|——|－－)(?![-—－\s])\s*")
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _CLOCK = re.compile(r"\d:\d")  # 9:30 is a time, not a colon ending a heading
 # A page taken from the middle of a numbered list starts at an item no later than this.
@@ -174,6 +179,7 @@ class _Paragraph:
     top: int = 0  # the 一、 heading it stands under, reading a whole document's numbered items
     sub: int = 0  # the （一） heading it stands under, below `top`
     candidate: bool = False  # a （二） heading carrying text but no owners: a task only beside sibling tasks
+    marked: bool = False  # opened by an item mark (★, --): an item with its own title, never a heading
 
 
 @dataclass
@@ -255,8 +261,9 @@ _ITEM_MARKERS = {
     "cn": r"(?P<n>[一二三四五六七八九十]+)\s*、",
 }
 _ITEM_START = {kind: re.compile(rf"^\s*{marker}") for kind, marker in _ITEM_MARKERS.items()}
-# Where a run-on item may begin inside a line: after a sentence, a clause or a closing bracket.
-_ITEM_INSIDE = {kind: re.compile(rf"(?<=[。；;！？）〕\]])\s*{marker}") for kind, marker in _ITEM_MARKERS.items()}
+# Where a run-on item may begin inside a line: after a sentence, a clause or a closing bracket (full-width or
+# ASCII: …。(省发改委负责)(二)…).
+_ITEM_INSIDE = {kind: re.compile(rf"(?<=[。；;！？）〕\])])\s*{marker}") for kind, marker in _ITEM_MARKERS.items()}
 
 
 # 1.新建公共厕所20座　牵头单位：区城管局　完成时限：…: labels on the item's own line after a space.
@@ -485,6 +492,7 @@ def _section_headings_as_titles(paragraphs: list[_Paragraph]) -> None:
             and tasks_in_section[paragraph.section] == 1
             and paragraph.printed_number is None
             and not paragraph.heading
+            and not paragraph.marked
             and not paragraph.part
             and not any(char in heading for char in "。；：")
             and len(split_heading(join_lines(paragraph.parts))[0]) > _TOP_HEADING_MAX
@@ -533,11 +541,13 @@ def _paragraphs(
         if index in signature:
             close()  # 某某领导小组办公室 / 2024年1月15日 under the list: the signature ends the last item
             continue
+        marked = False
         if bullet := _BULLET.match(text):
             # ★推进…: a bullet marks an item of its own, unnumbered; inside a numbered item it marks a point
             text = text[bullet.end() :]
-            if current is not None and current.printed_number is None:
+            if current is None or current.printed_number is None:
                 close()
+                marked = True
         if items and (item := _TOP_SECTION.match(text)) and _carries_text(text):
             close()  # 一、提高站位，强化担当。各部门要…: an item carrying its own text
             top = section = chinese_numeral(item.group(1)) or section + 1
@@ -599,6 +609,9 @@ def _paragraphs(
         if current is not None and _LABEL_LINE.match(text) and not _bracket_open(current.parts):
             current.labelled.append(text)  # 牵头单位：… under the task
             continue
+        if current is not None and (lost := _LOST_LABEL_LINE.match(text)) and _units_only(lost.group("names")):
+            current.labelled.append("责任单位：" + lost.group("names"))
+            continue
         if current is not None and current.labelled and _KEY_VALUE.match(text) and not _NUMBERED.match(text):
             current.notes.append(text)  # 责任科室：环卫股 among the owner lines: the task's, but no owner
             continue
@@ -619,12 +632,14 @@ def _paragraphs(
             )
             continue
         if current is None:
-            if _is_bare_heading(text) and _next_line(lines, index + 1, end):
+            if not marked and _is_bare_heading(text) and _next_line(lines, index + 1, end):
                 # 推动产业结构调整 over its paragraph, 某县2022年为民办实事项目 over several: a heading, no
                 # sentence of theirs; over a single task starting with its body, that task's title.
                 section, section_heading = section + 1, text
                 continue
-            current = _Paragraph(index + 1, section, list_name, None, [text], section_heading=section_heading)
+            current = _Paragraph(
+                index + 1, section, list_name, None, [text], section_heading=section_heading, marked=marked
+            )
         else:
             current.parts.append(text)
         # Unnumbered tasks have nothing else to end them: the owner bracket does, or a deadline
@@ -700,6 +715,12 @@ def _owner_line_follows(lines: list[str], start: int, end: int) -> bool:
     following = next((lines[i].strip() for i in range(start, end) if lines[i].strip()), "")
     owner = _trailing_owner(following) if following[:1] in "（〔(【[" else None
     return owner is not None and owner.start == 0
+
+
+def _units_only(text: str) -> bool:
+    """Whether a text is a list of units' names and nothing else (市市容局、市城管局)."""
+    names = split_names(text)
+    return bool(names) and all(looks_like_unit(name) for name in names)
 
 
 def _may_close(line: str) -> bool:

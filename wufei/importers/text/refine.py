@@ -21,6 +21,7 @@ from collections import Counter
 from wufei.departments.owners import owner_convention, owners_in_sentences, parse_owners, split_names
 from wufei.importers.document import Document
 from wufei.importers.records import Doubt, ParsedPlan, TaskRecord
+from wufei.importers.text.table_records import mark_roles
 from wufei.tasks.deadlines import deadlines_in_text
 
 
@@ -34,6 +35,18 @@ def document_convention(document: Document) -> str | None:
             if convention := owner_convention(text):
                 return convention
     return None
+
+
+def document_mark_roles(document: Document) -> dict[str, str]:
+    """What the document's legend (注：★为牵头单位，○为配合单位) says its matrix marks mean, wherever it is
+    printed: a line of the text, a table's caption or a row of the table."""
+    roles: dict[str, str] = {}
+    for table in document.tables:
+        for text in [*table.caption, *(cell for row in table.rows for cell in row.cells if cell)]:
+            roles |= mark_roles(text)
+    for line in document.lines:
+        roles |= mark_roles(line)
+    return roles
 
 
 def refine(plan: ParsedPlan, *, convention: str | None) -> None:

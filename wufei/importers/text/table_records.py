@@ -166,6 +166,7 @@ class _Columns:
     more_supporting: list[int] = field(default_factory=list)  # further supporting columns, read with the first
     milestones: dict[int, str] = field(default_factory=dict)  # column -> its period (2025年) under one deadline
     unit_marks: list[int] = field(default_factory=list)  # a responsibility matrix's unit columns (★ / ○ cells)
+    mark_roles: dict[str, str] = field(default_factory=dict)  # what the document's legend says each mark means
 
     def has(self, *roles: str) -> bool:
         return all(role in self.index for role in roles)
@@ -174,8 +175,11 @@ class _Columns:
         return any(role in self.index for role in roles)
 
 
-def records_from_tables(tables: list[Table], path: str, *, convention: str | None = None) -> TableRecords:
-    """Records of every table; `convention` is the document's owner convention (FIRST_LEADS)."""
+def records_from_tables(
+    tables: list[Table], path: str, *, convention: str | None = None, legend: dict[str, str] | None = None
+) -> TableRecords:
+    """Records of every table; `convention` is the document's owner convention (FIRST_LEADS), `legend` what
+    the document says its matrix marks mean (`mark_roles`)."""
     result = TableRecords()
     definition_tables: list[Table] = []
     task_tables: list[list[TaskRecord]] = []
@@ -203,7 +207,7 @@ def records_from_tables(tables: list[Table], path: str, *, convention: str | Non
             continue
         _flag_inferred(table, columns, inferred, result)
         if kind in ("tasks", "projects"):
-            _find_unit_marks(table, columns)
+            _find_unit_marks(table, columns, legend or {})
         _flag_columns(table, columns, kind, result)
         if kind == "indicators":
             result.indicators += _indicators(table, columns, path, result.warnings, convention)
@@ -825,18 +829,30 @@ def _owners_from_columns(row: Row, columns: _Columns, convention: str | None) ->
 
 
 # A responsibility matrix (分工表 with one column per unit): a filled mark for the lead, a hollow one or a
-# tick for a supporting unit.
+# tick for a supporting unit, unless the document's legend says otherwise (see `mark_roles`).
 _LEAD_MARKS = frozenset("★●◆■▲◎")
 _SUPPORT_MARKS = frozenset("☆○◇□△√✓✔")
 _MATRIX_MIN_UNITS = 2
+# 注：★为牵头单位，○为配合单位 / 标“▲”的为牵头部门 / ●表示配合: a legend stating what a mark means.
+_LEGEND = re.compile(
+    r"(?:标注?有?)?[“\"‘']?(?P<mark>[^\w\s，。；：、,.;:“”\"‘’'（）()【】\[\]<>《》—-])[”\"’']?"
+    r"\s*(?:的|者)?\s*(?:为|表示|代表|即)\s*(?P<role>牵头|主责|主办|责任|配合|协同|协办|参与|参加|协助)"
+)
+_LEAD_ROLES = ("牵头", "主责", "主办", "责任")
 
 
-def _find_unit_marks(table: Table, columns: _Columns) -> None:
-    """Columns nobody understood whose headers read as units and whose cells hold only marks (★, ○, √) or
-    nothing: a responsibility matrix. They become the owners' columns (see `_owners_from_marks`)."""
+def mark_roles(text: str) -> dict[str, str]:
+    """The marks a legend explains and their roles, "lead" or "supporting" (★为牵头单位 → ★: lead)."""
+    return {match["mark"]: "lead" if match["role"] in _LEAD_ROLES else "supporting" for match in _LEGEND.finditer(text)}
+
+
+def _find_unit_marks(table: Table, columns: _Columns, legend: dict[str, str]) -> None:
+    """Columns nobody understood whose headers read as units and whose cells hold only marks (★, ○, √, or one
+    the document's legend explains) or nothing: a responsibility matrix. They become the owners' columns (see
+    `_owners_from_marks`), read with the legend."""
     if columns.any("entity", "owners", "lead", "supporting"):
         return
-    marks = _LEAD_MARKS | _SUPPORT_MARKS
+    marks = _LEAD_MARKS | _SUPPORT_MARKS | set(legend)
     found = [
         k
         for k in columns.unknown
@@ -849,7 +865,7 @@ def _find_unit_marks(table: Table, columns: _Columns) -> None:
         )
     ]
     if len(found) >= _MATRIX_MIN_UNITS:
-        columns.unit_marks = found
+        columns.unit_marks, columns.mark_roles = found, legend
         columns.unknown = [k for k in columns.unknown if k not in found]
 
 
@@ -858,13 +874,18 @@ def _row_has_task(row: Row, columns: _Columns) -> bool:
 
 
 def _owners_from_marks(row: Row, columns: _Columns, convention: str | None) -> _ColumnOwners | None:
-    """A matrix row's owners: the units marked as leading lead, those marked as supporting support; with no
-    lead mark in the row, the first unit marked leads (the columns' order, as a 责任单位 list's)."""
+    """A matrix row's owners: the units marked as leading lead, those marked as supporting support (as the
+    legend says, else ★● lead and ○√ support); with no lead mark in the row, the first unit marked leads (the
+    columns' order, as a 责任单位 list's)."""
     marked = [(columns.header[k], _value_at(row, k) or "") for k in columns.unit_marks]
     marked = [(unit, mark) for unit, mark in marked if mark]
     if not marked:
         return None
-    leads = [unit for unit, mark in marked if mark in _LEAD_MARKS] or [marked[0][0]]
+
+    def leads_by(mark: str) -> bool:
+        return columns.mark_roles[mark] == "lead" if mark in columns.mark_roles else mark in _LEAD_MARKS
+
+    leads = [unit for unit, mark in marked if leads_by(mark)] or [marked[0][0]]
     supporting = [unit for unit, _ in marked if unit not in leads]
     lead_text, supporting_text = "、".join(leads), "、".join(supporting) or None
     raw = f"牵头单位：{lead_text}" + (f"；配合单位：{supporting_text}" if supporting_text else "")
@@ -1254,13 +1275,24 @@ def _unit_part(before: TaskRecord, record: TaskRecord, columns: _Columns) -> boo
 
 def _join_unit_part(task: TaskRecord, part: TaskRecord) -> None:
     """Each unit answers for its own part: its units join the task's (leads with leads, supporting with
-    supporting), and the task is due with the latest part, whose deadline text it keeps."""
+    supporting), and the task is due with the latest part, whose deadline text it keeps; every part's deadline,
+    with the units whose it is, is kept apart (市商务局：2025年6月底前): the earlier ones are its milestones."""
+    if not task.part_deadlines and task.deadline_raw:
+        task.part_deadlines = (_part_deadline(task),)  # the first row's, before its units are joined
     task.leads = tuple(dict.fromkeys((*(task.leads or ()), *(part.leads or ()))))
     task.supporting = tuple(dict.fromkeys((*(task.supporting or ()), *(part.supporting or ()))))
     task.owners_raw = _joined(task.owners_raw, part.owners_raw)
     task.doubts += part.doubts
+    if part.deadline_raw:
+        task.part_deadlines += (_part_deadline(part),)
     if _due(part.deadline_raw) >= _due(task.deadline_raw):
         task.deadline_raw = part.deadline_raw
+
+
+def _part_deadline(part: TaskRecord) -> str:
+    """A unit's part of a task as a milestone: its units and its deadline as printed."""
+    units = "、".join((*(part.leads or ()), *(part.supporting or ())))
+    return f"{units}：{part.deadline_raw}" if units else part.deadline_raw or ""
 
 
 def _due(raw: str | None) -> date:
