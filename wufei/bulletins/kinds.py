@@ -178,7 +178,7 @@ def _indicator_rows(items: list[IndicatorStatus]) -> list[list[str]]:
                 item.unit or "",
                 item.baseline.raw or "—",
                 item.target.raw or "—",
-                f"{latest.value}（{latest.label}）" if latest else "—",
+                f"{latest.value}（{latest.period_name}{'，待审核' if latest.pending else ''}）" if latest else "—",
                 item.status_cn,
                 "—" if item.on_track is None else ("是" if item.on_track else "否"),
                 names(item.leads),

@@ -195,10 +195,10 @@ class ScoredIndicator:
     def ref(self) -> IndicatorRef:
         latest, scored = self.shown.latest, self.scored
         if self.awaiting_review and latest is not None:
-            note = f"{latest.label}{latest.value}{self.shown.unit or ''}，未采纳前不计入"
+            note = f"{latest.period_name}填报{latest.value}{self.shown.unit or ''}，待审核，采纳后计入"
             return IndicatorRef(scored.indicator_id, scored.number, scored.name, "pending", "数值待审核", note)
         if latest is not None and latest.pending:
-            newer = f"（{latest.period_cn}数值{latest.value}{self.shown.unit or ''}待审核，未计入）"
+            newer = f"（{latest.period_name}填报{latest.value}{self.shown.unit or ''}待审核，未计入）"
             return IndicatorRef(
                 scored.indicator_id,
                 scored.number,

@@ -51,9 +51,9 @@ class LatestValue:
     pending: bool | None = absent_when_none()  # True: reported, not yet reviewed (待审核)
 
     @property
-    def label(self) -> str:
-        """Its period in Chinese, marked when it awaits review: 2023年第3季度（待审核）."""
-        return f"{self.period_cn or f'{self.year}年'}{'（待审核）' if self.pending else ''}"
+    def period_name(self) -> str:
+        """Its period in Chinese: 2022年, 2023年第3季度, 2023年11月."""
+        return self.period_cn or f"{self.year}年"
 
 
 @dataclass
@@ -258,7 +258,7 @@ def indicator_status(
     )
     if shown is not None:
         explanation = (
-            f"{shown.label}{shown.value}{unit}（"
+            f"{shown.period_name}{shown.value}{unit}（{'待审核，' if shown.pending else ''}"
             f"{'基线' + (indicator.baseline_raw or '') + '，' if indicator.baseline_raw else ''}"
             f"目标{indicator.target_raw or '未列'}）：{status_cn}"
         )
