@@ -38,6 +38,14 @@ def xlsx_sheets(path: Path) -> dict[str, list[list[object]]]:
     return {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets}
 
 
+def xlsx_number_formats(path: Path, sheet: str, *, row: int) -> list[str]:
+    """The number format of each cell of one row (1-based), as a spreadsheet shows the value."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(str(path))
+    return [cell.number_format for cell in book[sheet][row]]
+
+
 class _Text(HTMLParser):
     def __init__(self):
         super().__init__()

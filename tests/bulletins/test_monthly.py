@@ -5,12 +5,20 @@ The right answers below are worked out from the world's table by hand; every for
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
 from tests.bulletins import world as W
-from tests.bulletins.helpers import by_suffix, docx_paragraphs, docx_tables, html_text, md_tables, xlsx_sheets
+from tests.bulletins.helpers import (
+    by_suffix,
+    docx_paragraphs,
+    docx_tables,
+    html_text,
+    md_tables,
+    xlsx_number_formats,
+    xlsx_sheets,
+)
 
 TITLE = "衡水市“无废城市”建设2024年5月调度通报"
 OVERALL = (
@@ -48,10 +56,10 @@ ATTENTION = [
 EXTENSION = [
     "7 餐厨垃圾处理设施改造",
     W.CITY,
-    "2024-05-16",
-    "2024-05-20",
-    "2024-05-31",
-    "2024-09-30",
+    "2024年5月16日",
+    "2024年5月20日",
+    "2024年5月31日",
+    "2024年9月30日",
     "设备采购周期延长",
 ]
 INDICATOR = ["1", "一般工业固体废物综合利用率", "%", "49", "≥60", "55（2023年）", "较基线向好", "是", "—"]
@@ -139,7 +147,7 @@ def test_the_may_bulletin_tables_list_each_department_the_red_and_yellow_tasks_a
             ["1 修订生活垃圾分类管理办法", "4 开展无废机关创建", "5 工业固废综合利用项目"],  # worsened
         ]  # recovered: none, said as 无。
         due_next = _table_after(tables, "到期日", "任务")
-        assert [row[:3] for row in due_next[1:]] == [["2024-06-20", "8 编制无废城市宣传方案", W.ENV]]
+        assert [row[:3] for row in due_next[1:]] == [["2024年6月20日", "8 编制无废城市宣传方案", W.ENV]]
         assert _table_after(tables, "任务", "申请单位")[1:] == [EXTENSION]
         assert _table_after(tables, "编号", "指标")[1:] == [INDICATOR]
 
@@ -165,17 +173,26 @@ def test_the_may_annex_holds_every_table_and_the_ledger_rows_behind_them(may):
     reports = sheets["周报送记录"]
     assert len(reports) - 1 == 22  # W19–W22: T1, T3, T5, T7, T8 four each, T2 two, T4 none
     # The week the Chinese way, and its Monday beside it for a spreadsheet to sort by (as text,
-    # 2024年第9周 would sort after 2024年第49周).
+    # 2024年第9周 would sort after 2024年第49周): dates and times are the workbook's own, shown the
+    # Chinese way.
     assert reports[0][:2] == ["周次", "周起始日"]
     assert {(row[0], row[1]) for row in reports[1:]} == {
-        ("2024年第19周", "2024-05-06"),
-        ("2024年第20周", "2024-05-13"),
-        ("2024年第21周", "2024-05-20"),
-        ("2024年第22周", "2024-05-27"),
+        ("2024年第19周", datetime(2024, 5, 6)),
+        ("2024年第20周", datetime(2024, 5, 13)),
+        ("2024年第21周", datetime(2024, 5, 20)),
+        ("2024年第22周", datetime(2024, 5, 27)),
     }
-    assert ["2024年第20周", "2024-05-13", "2", "建设无废学校", W.ENV, 1, 100, "2024-05-17 09:00", "否", "已采纳"] in [
-        row[:10] for row in reports[1:]
+    row = ["2024年第20周", datetime(2024, 5, 13), "2", "建设无废学校", W.ENV, 1, 100, datetime(2024, 5, 17, 9, 0)]
+    assert [*row, "否", "已采纳"] in [r[:10] for r in reports[1:]]
+    assert tasks[0][7] == "现行期限" and datetime(2024, 5, 31) in [r[7] for r in tasks[1:]]
+    assert sheets["延期审批"][1][2:6] == [
+        datetime(2024, 5, 16),
+        datetime(2024, 5, 20),
+        datetime(2024, 5, 31),
+        datetime(2024, 9, 30),
     ]
+    formats = xlsx_number_formats(by_suffix(may.paths, "-annex.xlsx"), "周报送记录", row=2)
+    assert (formats[1], formats[7]) == ('yyyy"年"m"月"d"日"', 'yyyy"年"m"月"d"日" hh:mm')
 
 
 def test_the_markdown_links_the_charts_written_beside_it(may):

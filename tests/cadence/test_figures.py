@@ -945,9 +945,23 @@ def test_the_hengshui_plan_with_no_reports_at_all_is_red_throughout_may_2023(ses
     assert may["totals"]["by_light"] == {"green": 0, "yellow": 0, "red": 78, "done": 0}
     assert may["totals"]["overdue"] == 7  # the seven due at the end of 2022
     assert may["indicators"]["summary"]["total"] == 59 and may["indicators"]["summary"]["no_data"] == 59
-    cells = may["cells"]
-    assert (cells["planned_total"], cells["built_total"], cells["categories_sum"]) == (480, 733, 735)
+    assert may["cells"] is None  # the reply giving the cell counts is 衡环办函〔2025〕28号: not out in May 2023
     assert may["reporting"]["missing"] == may["reporting"]["expected"] > 0
+
+
+def test_the_cell_counts_of_the_2025_reply_are_cited_from_its_year_on(session, load):
+    load(CELLS_REPLY)
+    load(HENGSHUI_PLAN)
+
+    def cells_of(period: str, as_of: date):
+        return F.monthly_figures(
+            session, period=period, as_of=as_of, calendar=CAL, jurisdiction="衡水市", cadence=CADENCE, light_rules=RULES
+        )["cells"]
+
+    assert cells_of("2024-12", date(2025, 1, 6)) is None  # out in 2025: a December 2024 dispatch says nothing of it
+    cells = cells_of("2025-01", date(2025, 2, 5))
+    assert cells["source"] == "衡环办函〔2025〕28号"
+    assert (cells["planned_total"], cells["built_total"], cells["categories_sum"]) == (480, 733, 735)
 
 
 # --- keeping them -----------------------------------------------------------------------------

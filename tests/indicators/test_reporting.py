@@ -131,7 +131,7 @@ def test_the_light_and_forecast_change_with_reported_values(session, rules, heng
     filed = report(session, rules, h.reuse, h.ecology, "2024-Q2", "56", date(2024, 7, 16))
     behind = tracks(session, [h.reuse], as_of=date(2024, 7, 20), rules=rules)[0]
     assert behind.standing == "behind" and behind.colour == "yellow"
-    assert behind.reason.startswith("落后序时进度0.69个百分点：2024年第2季度56%（待审核），序时应达56.69%（目标60）")
+    assert behind.reason.startswith("落后序时进度0.69个百分点：2024年第2季度56%（待审核），序时应达56.69%（目标60%）")
     assert behind.forecast == "存在不确定性"
 
     # a returned value no longer counts: overdue again

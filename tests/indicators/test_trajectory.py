@@ -135,7 +135,7 @@ def test_linear_trajectory_and_milestones_bend_it():
 def test_on_track_when_the_value_reaches_the_trajectory():
     result = judged([quarter("2024-Q2", "70")])
     assert result.standing == Standing.ON_TRACK and result.colour == "green"
-    assert result.reason == "按序时进度：2024年第2季度70%，序时应达69.98%（目标≥80）"
+    assert result.reason == "按序时进度：2024年第2季度70%，序时应达69.98%（目标≥80%）"
 
 
 def test_behind_names_the_gap_in_points_and_turns_red_past_the_share():
@@ -144,6 +144,34 @@ def test_behind_names_the_gap_in_points_and_turns_red_past_the_share():
     assert yellow.reason.startswith("落后序时进度2.98个百分点：2024年第2季度67%")
     red = judged([quarter("2024-Q2", "64")])  # 5.98 of 20 ≥ a quarter
     assert red.colour == "red"
+
+
+def test_a_small_intensity_behind_its_trajectory_says_by_how_much_and_its_target_takes_the_unit():
+    # 0.05 吨/万元 at the end of 2022 → 0.02 at the end of 2025: 0.035 expected at mid-2024.
+    falling = trajectory(
+        baseline=Decimal("0.05"),
+        baseline_year=2022,
+        target=Decimal("0.02"),
+        target_year=2025,
+        milestones={},
+        plan_years=None,
+    )
+    behind = judge(
+        as_of=date(2024, 7, 20),
+        frequency=Frequency.QUARTERLY,
+        rules=RULES,
+        observations=[quarter("2024-Q2", "0.0353")],
+        path=falling,
+        direction="down",
+        meets=at_most(Decimal("0.02")),
+        target_raw="0.02",
+        unit="吨/万元",
+        reporting_from=date(2024, 1, 1),
+    )
+    assert behind.standing == Standing.BEHIND
+    assert behind.reason == (
+        "落后序时进度0.000273吨/万元：2024年第2季度0.0353吨/万元，序时应达0.035吨/万元（目标0.02吨/万元）"
+    )
 
 
 def test_met_beats_the_trajectory_and_falling_indicators_compare_the_other_way():

@@ -46,6 +46,7 @@ class Table:
     rows: list[list[str]]
     sheet: str = ""  # the .xlsx sheet name (≤ 31 characters); the title without its number when empty
     numeric: tuple[int, ...] = ()  # column indexes aligned right
+    dates: tuple[int, ...] = ()  # column indexes of dates (2024年5月31日): the .xlsx holds them as dates
     empty: str = "无。"  # said instead of an empty table
     merge: bool = False  # in the .xlsx, share `sheet` with the other tables of that name (a column says which)
     number: str = ""

@@ -106,11 +106,6 @@ def cn_date(value: date | None) -> str:
     return chinese_date(value) if value else "—"
 
 
-def iso(value: date | None) -> str:
-    """A date as the tables print it: 2024-05-31 (— when there is none)."""
-    return value.isoformat() if value else "—"
-
-
 def due_text(due_date: date | None, deadline_raw: str | None) -> str:
     """The deadline in force as a Chinese date, else the plan's wording (长期坚持, 每年…)."""
     return cn_date(due_date) if due_date else deadline_raw or "—"
@@ -370,15 +365,16 @@ def _extensions_table(items: list[ExtensionGranted]) -> Table:
             [
                 task_name(e),
                 e.department,
-                iso(e.requested_on),
-                iso(e.decided_on),
-                iso(e.original_due_date),
-                iso(e.new_due_date),
+                cn_date(e.requested_on),
+                cn_date(e.decided_on),
+                cn_date(e.original_due_date),
+                cn_date(e.new_due_date),
                 e.reason,
             ]
             for e in items
         ],
         sheet="延期审批",
+        dates=(2, 3, 4, 5),
     )
 
 
@@ -393,8 +389,8 @@ def _annex(content: Content) -> list[Table]:
             names(t.leads),
             names(t.supporting),
             t.deadline_raw or "—",
-            iso(t.due_date),
-            iso(t.completed_on),
+            cn_date(t.due_date),
+            cn_date(t.completed_on),
             t.reason,
         ]
         for t in ledger.tasks
@@ -408,7 +404,7 @@ def _annex(content: Content) -> list[Table]:
             r.department,
             str(r.version),
             str(r.progress),
-            r.submitted_at,
+            _moment(r.submitted_at),
             "是" if r.late else "否",
             r.status,
             r.done_text or "",
@@ -419,18 +415,24 @@ def _annex(content: Content) -> list[Table]:
         for r in ledger.reports
     ]
     return [
-        Table("任务台账", list(TASK_COLUMNS), tasks, sheet="任务台账"),
-        Table("周报送记录", list(REPORT_COLUMNS), reports, sheet="周报送记录", numeric=(5, 6)),
+        Table("任务台账", list(TASK_COLUMNS), tasks, sheet="任务台账", dates=(7, 8)),
+        Table("周报送记录", list(REPORT_COLUMNS), reports, sheet="周报送记录", numeric=(5, 6), dates=(1, 7)),
     ]
 
 
 def _week_monday(label: str) -> str:
-    """The week's Monday (2024-05-13): the column a spreadsheet sorts and filters by, since
-    2024年第9周 sorts after 2024年第49周 as text."""
+    """The week's Monday (2024年5月13日, a date in the workbook): the column a spreadsheet sorts and
+    filters by, since 2024年第9周 sorts after 2024年第49周 as text."""
     try:
-        return parse_week(label).isoformat()
+        return cn_date(parse_week(label))
     except WeekError:
         return ""
+
+
+def _moment(local: str) -> str:
+    """A snapshot's local time (2024-06-07 16:30) as 2024年6月7日 16:30."""
+    day, _, clock = local.partition(" ")
+    return f"{cn_date(date.fromisoformat(day))} {clock}".strip()
 
 
 # --- 月调度 --------------------------------------------------------------------------------------
@@ -568,6 +570,7 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
                 for i in f.attention
             ],
             sheet="红黄灯任务",
+            dates=(4,),
         )
     )
 
@@ -596,8 +599,9 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         Table(
             "下月到期任务",
             ["到期日", "任务", "牵头单位", "当前灯色", "原因"],
-            [[iso(t.due_date), task_name(t), names(t.leads), t.light_cn, t.reason] for t in upcoming.tasks],
+            [[cn_date(t.due_date), task_name(t), names(t.leads), t.light_cn, t.reason] for t in upcoming.tasks],
             sheet="下月到期任务",
+            dates=(0,),
         )
     )
     following.add(
@@ -605,11 +609,12 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
             "下月到期节点",
             ["到期日", "任务", "节点", "应达进度（%）", "牵头单位"],
             [
-                [iso(m.due_date), task_name(m), m.milestone, str(m.expected_progress), names(m.leads)]
+                [cn_date(m.due_date), task_name(m), m.milestone, str(m.expected_progress), names(m.leads)]
                 for m in upcoming.milestones
             ],
             sheet="下月到期节点",
             numeric=(3,),
+            dates=(0,),
         )
     )
 
@@ -772,6 +777,7 @@ def half_year(content: Content, snapshot_id: str, kind_cn: str) -> Document:
             ["序号", "项目", "牵头单位", "责任主体", "所在地", "现行期限", "状态", "判定原因", "最近一次报送"],
             rows,
             sheet="观摩项目",
+            dates=(5,),
         )
     )
     waiting = doc.section("尚未明确牵头单位的项目")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import os
 import re
-from datetime import datetime, time
+from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -402,14 +402,15 @@ def xlsx(doc: Document, path: Path) -> Path:
     merged: dict[str, Any] = {}  # sheet name → the sheet several tables share (one per unit otherwise)
     for table in doc.tables() + doc.annex:
         columns, rows = list(table.columns), [list(row) for row in table.rows]
-        numeric = table.numeric
+        numeric, dates = table.numeric, table.dates
         if table.merge:
             columns, rows = ["表", *columns], [[table.title, *row] for row in rows]
             numeric = tuple(index + 1 for index in table.numeric)
+            dates = tuple(index + 1 for index in table.dates)
             if table.sheet in merged:
                 sheet = merged[table.sheet]
                 for values in rows:
-                    sheet.append([_number(v) if index in numeric else v for index, v in enumerate(values)])
+                    sheet.append(_cells(sheet, values, numeric, dates))
                 continue
         name = _sheet_name(table.sheet or table.title, used)
         sheet = book.create_sheet(name)
@@ -426,7 +427,7 @@ def xlsx(doc: Document, path: Path) -> Path:
             header.append(cell)
         sheet.append(header)
         for values in rows:
-            sheet.append([_number(v) if index in numeric else v for index, v in enumerate(values)])
+            sheet.append(_cells(sheet, values, numeric, dates))
     book.properties.creator = doc.issuer
     book.properties.title = doc.title
     book.properties.identifier = doc.snapshot_id
@@ -443,6 +444,34 @@ def _sheet_name(wanted: str, used: set[str]) -> str:
         name, n = f"{base[:26]}{n}", n + 1
     used.add(name)
     return name
+
+
+def _cells(sheet: Any, values: list[str], numeric: tuple[int, ...], dates: tuple[int, ...]) -> list[Any]:
+    return [
+        _number(v) if index in numeric else _dated(sheet, v) if index in dates else v for index, v in enumerate(values)
+    ]
+
+
+_CHINESE_MOMENT = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日(?: (\d{1,2}):(\d{2}))?")
+_DAY_FORMAT = 'yyyy"年"m"月"d"日"'
+
+
+def _dated(sheet: Any, value: str) -> Any:
+    """A date (2024年5月31日) or a moment (2024年5月31日 16:30) as the workbook's own date, shown
+    the same way: a spreadsheet sorts and filters it as a date; "—" stays text."""
+    from openpyxl.cell import WriteOnlyCell
+
+    match = _CHINESE_MOMENT.fullmatch(value)
+    if match is None:
+        return value
+    year, month, day, hour, minute = match.groups()
+    if hour is None:
+        cell = WriteOnlyCell(sheet, date(int(year), int(month), int(day)))
+        cell.number_format = _DAY_FORMAT
+    else:
+        cell = WriteOnlyCell(sheet, datetime(int(year), int(month), int(day), int(hour), int(minute)))
+        cell.number_format = f"{_DAY_FORMAT} hh:mm"
+    return cell
 
 
 def _number(value: str):

@@ -8,7 +8,6 @@ plans 480) and a category's own target where an indicator names the category wit
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from wufei.cells.rules import CellRules, CellState
 from wufei.db import plain_rows
 from wufei.indicators.models import Indicator
 from wufei.plans.models import Jurisdiction, Plan
+from wufei.plans.queries import issued_by
 
 
 @dataclass
@@ -154,7 +154,11 @@ def cell_figures(
     ]
     counties = [tally(name, by_county[name], None) for name in sorted(by_county, key=_county_order(jurisdiction))]
     notes = []
-    if source is not None and source.cells_built_total is not None and _issued_by(source, day):
+    if (
+        source is not None
+        and source.cells_built_total is not None
+        and issued_by(source.issued_on, source.doc_number, day) is True
+    ):
         named = summed[CellState.NAMED]
         registered_total = sum(summed[s] for s in CellState if s != CellState.RETURNED)
         if registered_total != source.cells_built_total:
@@ -173,15 +177,6 @@ def cell_figures(
         by_county=counties,
         notes=notes,
     )
-
-
-def _issued_by(plan: Plan, day: date) -> bool:
-    """Whether the document giving the built total was out by `day` (its date, else the year of its
-    number: 衡环办函〔2025〕28号): comparing the registry with a later document says nothing."""
-    if plan.issued_on is not None:
-        return plan.issued_on <= day
-    match = re.search(r"[〔\[(（](\d{4})[〕\])）]", plan.doc_number or "")
-    return match is not None and int(match.group(1)) <= day.year
 
 
 def _county_order(jurisdiction: str | None):

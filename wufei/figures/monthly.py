@@ -40,6 +40,7 @@ from wufei.indicators.status import IndicatorStatus, IndicatorSummary
 from wufei.lights.models import Light
 from wufei.lights.rules import OVERDUE, LightResult
 from wufei.plans.models import Jurisdiction, Plan
+from wufei.plans.queries import issued_by
 
 
 @dataclass
@@ -322,12 +323,11 @@ def _plain(name: str) -> str:
     return "".join(ch for ch in name if ch not in "“”\"'‘’「」")
 
 
-# The plan whose cell counts are the newest: of the place (its name bound as `place`), or of any.
+# The plans with cell counts, newest first: of the place (its name bound as `place`), or of any.
 _CELL_SOURCE = (
-    select(Plan.id, Plan.doc_number, Plan.title, Plan.cells_planned_total, Plan.cells_built_total)
+    select(Plan.id, Plan.doc_number, Plan.title, Plan.cells_planned_total, Plan.cells_built_total, Plan.issued_on)
     .where(Plan.id.in_(select(CellCount.plan_id)))
     .order_by(Plan.id.desc())
-    .limit(1)
 )
 _PLACE_CELL_SOURCE = _CELL_SOURCE.join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id).where(
     Jurisdiction.name == bindparam("place")
@@ -336,16 +336,19 @@ _PLACE_CELL_SOURCE = _CELL_SOURCE.join(Jurisdiction, Jurisdiction.id == Plan.jur
 
 def cells(session: Session, world: World, indicators: list[IndicatorStatus]) -> Cells | None:
     """The newest cell counts recorded for the jurisdiction (a progress reply may carry them)
-    against the plan total, with each category's target where an indicator names it."""
+    against the plan total, with each category's target where an indicator names it. A document
+    out after the figures' day is not cited (a reply of 2025 says nothing of 2023); one whose date
+    is not known is."""
     if not world.place_may_have("place_has_cell_counts"):
         return None  # as found below where no plan of the place has cell counts
     if world.jurisdiction is None:
         found = plain_rows(session, _CELL_SOURCE)
     else:
         found = plain_rows(session, _PLACE_CELL_SOURCE, {"place": world.jurisdiction})
+    found = [row for row in found if issued_by(row[5], row[1], world.day) is not False]
     if not found:
         return None
-    source_id, doc_number, title, planned, built_total = found[0]
+    source_id, doc_number, title, planned, built_total, _ = found[0]
     rows = list(session.scalars(select(CellCount).where(CellCount.plan_id == source_id).order_by(CellCount.id)))
     if planned is None:
         planned = next((plan.cells_planned_total for plan in world.plans if plan.cells_planned_total), None)

@@ -26,6 +26,7 @@ its light with the reason, and the forecast. Every input is an argument; the rul
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -257,13 +258,22 @@ class Judgement:
 
 
 def number(value: Fraction | Decimal) -> str:
-    """2 decimals at most, no trailing zeros: 55, 55.33, 0.38."""
-    text = f"{round(float(value), 2):.2f}".rstrip("0").rstrip(".")
+    """2 decimals, no trailing zeros: 55, 55.33, 0.38; below 0.1, three significant digits, so that
+    a small intensity and its gap still read (0.0353 吨/万元 behind 0.035 by 0.00027, not by 0)."""
+    figure = float(value)
+    decimals = 2 if figure == 0 or abs(figure) >= 0.1 else min(6, 2 - math.floor(math.log10(abs(figure))))
+    text = f"{figure:.{decimals}f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
 def amount(value: Fraction | Decimal, unit: str | None) -> str:
     return f"{number(value)}{unit or ''}"
+
+
+def _with_unit(target_raw: str, unit: str | None) -> str:
+    """A target printed as a bare number takes the indicator's unit (≥35 → ≥35%, 0.4 → 0.4吨/万元);
+    one in words (逐年提高, 完成省定任务) stays as written."""
+    return f"{target_raw}{unit.strip()}" if unit and target_raw[-1:].isdigit() else target_raw
 
 
 def _difference(value: Fraction, unit: str | None) -> str:
@@ -295,7 +305,7 @@ def judge(
         else None
     )
     forecast, forecast_reason = _forecast(values, path, direction, meets, unit, rules)
-    target_text = f"目标{target_raw}" if target_raw else "目标未列"
+    target_text = f"目标{_with_unit(target_raw, unit)}" if target_raw else "目标未列"
     latest_text = (
         f"{latest.period.chinese}{amount(latest.value, unit)}{'（待审核）' if latest.pending else ''}" if latest else ""
     )

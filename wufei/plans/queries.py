@@ -3,6 +3,7 @@ every part shares: which tasks are supervised, which plans a jurisdiction answer
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -126,6 +127,18 @@ def supervising_jurisdictions(session: Session) -> list[str]:
             .order_by(Jurisdiction.name)
         )
     )
+
+
+_NUMBER_YEAR = re.compile(r"[〔\[(（](\d{4})[〕\])）]")
+
+
+def issued_by(issued_on: date | None, doc_number: str | None, day: date) -> bool | None:
+    """Whether a document was out by `day`: its date, else the year of its number (衡环办函〔2025〕28号
+    was not out in 2024); None when neither tells. Figures for a day cite no later document."""
+    if issued_on is not None:
+        return issued_on <= day
+    match = _NUMBER_YEAR.search(doc_number or "")
+    return int(match.group(1)) <= day.year if match else None
 
 
 def plan_start(issued_on: date | None, period_start: int | None, imported_on: date | None = None) -> date | None:
