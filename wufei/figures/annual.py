@@ -23,7 +23,7 @@ awaiting review or not (as the tracking), marked 待审核.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -173,9 +173,9 @@ class AnnualFigures(Figures):
     tracking: IndicatorTracking | None = absent_when_none()  # figures stored before tracking have none
 
 
-def _indicator_ref(status: IndicatorStatus, note: str | None = None) -> IndicatorRef:
+def _indicator_ref(status: IndicatorStatus) -> IndicatorRef:
     return IndicatorRef(
-        status.indicator_id, status.number, status.name, status.status, status.status_cn, note or status.explanation
+        status.indicator_id, status.number, status.name, status.status, status.status_cn, status.explanation
     )
 
 
@@ -194,21 +194,14 @@ class ScoredIndicator:
         return self.scored.latest is None and self.shown.latest is not None
 
     def ref(self) -> IndicatorRef:
-        latest, scored = self.shown.latest, self.scored
-        if self.awaiting_review and latest is not None:
-            note = f"{latest.period_name}填报{latest.value}{self.shown.unit or ''}，待审核，采纳后计入"
-            return IndicatorRef(scored.indicator_id, scored.number, scored.name, "pending", "数值待审核", note)
-        if latest is not None and latest.pending:
-            newer = f"（{latest.period_name}填报{latest.value}{self.shown.unit or ''}待审核，未计入）"
-            return IndicatorRef(
-                scored.indicator_id,
-                scored.number,
-                scored.name,
-                scored.status,
-                scored.status_cn + newer,
-                scored.explanation + newer,
-            )
-        return _indicator_ref(scored)
+        latest, scored = self.shown.latest, _indicator_ref(self.scored)
+        if latest is None or not latest.pending:
+            return scored
+        filed = f"{latest.period_name}填报{latest.value}{self.shown.unit or ''}"
+        if self.awaiting_review:
+            return replace(scored, status="pending", status_cn="数值待审核", note=f"{filed}，待审核，采纳后计入")
+        newer = f"（{filed}待审核，未计入）"
+        return replace(scored, status_cn=scored.status_cn + newer, note=scored.note + newer)
 
 
 def _unit_indicators(indicators: list[ScoredIndicator], department_id: int, group: str) -> list[ScoredIndicator]:
