@@ -185,3 +185,56 @@ def test_the_circular_and_the_assessment_carry_the_reported_indicator_values_aga
         assert "指标数值与序时进度轨迹" in html_body
     sheets = xlsx_sheets(by_suffix(issued.paths, "-annex.xlsx"))
     assert sheets["指标跟踪"][1][:4] == ["1", "一般工业固体废物综合利用率", "每年", "2024年 52%（待审核）"]
+
+
+def test_the_monthly_progress_table_shows_a_filed_quarterly_value_by_its_quarter_as_the_tracking_does(
+    session, world, issue
+):
+    """The world's indicator (49 → ≥60, 55 imported for 2023) gets its 2024 Q1 value, 56.2, filed by
+    its lead on 10 April and not yet reviewed: the May dispatch's 表7 shows it by its quarter, marked
+    待审核, against 2023's 55 (on main: 55（2023年）, 较基线向好, while 表8 showed 56.2)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from tests.bulletins.helpers import md_tables
+    from wufei.departments.models import Department
+    from wufei.indicators.models import Indicator
+    from wufei.indicators.reporting import set_owner, submit_value
+    from wufei.indicators.trajectory import TrackingRules
+
+    indicator = session.scalar(select(Indicator).where(Indicator.name == "一般工业固体废物综合利用率"))
+    env = session.scalar(select(Department).where(Department.name == W.ENV))
+    set_owner(session, indicator_id=indicator.id, department_id=env.id, actor="office")
+    submit_value(
+        session,
+        indicator_id=indicator.id,
+        department_id=env.id,
+        period="2024-Q1",
+        value="56.2",
+        source="市统计局",
+        at=datetime(2024, 4, 10, 10, tzinfo=ZoneInfo("Asia/Shanghai")),
+        actor="eco",
+        rules=TrackingRules.load(),  # 综合利用率: quarterly
+        cadence=W.CADENCE,
+    )
+    issued = issue("monthly", "2024-05", date(2024, 6, 5), name="monthly")
+    docx, markdown = by_suffix(issued.paths, ".docx"), by_suffix(issued.paths, ".md")
+    for tables in (docx_tables(docx), md_tables(markdown)):
+        [progress] = [t for t in tables if t[0][:2] == ["编号", "指标"] and "进展" in t[0]]
+        assert progress[1] == [
+            "1",
+            "一般工业固体废物综合利用率",
+            "%",
+            "49",
+            "≥60",
+            "56.2（2024年第1季度，待审核）",
+            "较2023年向好",
+            "是",
+            W.ENV,
+        ]
+        [tracking] = [t for t in tables if t[0][:3] == ["编号", "指标", "报送频次"]]
+        assert tracking[1][3] == "2024年第1季度 56.2%（待审核）"
+    paragraphs = "\n".join(docx_paragraphs(docx))
+    assert "纳入监测的指标1项，截至2024年：已达到目标值0项，向好1项" in paragraphs

@@ -17,6 +17,7 @@ from wufei.figures.codec import to_json
 from wufei.figures.store import store_figures  # noqa: F401  (the tests use it from here)
 from wufei.figures.world import ALL_SCOPE
 from wufei.indicators.status import indicator_status as typed_indicator_status
+from wufei.indicators.trajectory import TrackingRules
 from wufei.lights.rules import LightRules
 from wufei.points import registry
 from wufei.points.issue import world_for
@@ -27,6 +28,7 @@ def ruleset(
     cadence: CadenceConfig | None = None,
     light_rules: LightRules | None = None,
     rules: dict[str, Any] | None = None,
+    tracking: TrackingRules | None = None,
 ) -> Ruleset:
     """The shipped rules, with the test's own where it gives them (circular.yaml overrides as a dict)."""
     return Ruleset(
@@ -34,6 +36,7 @@ def ruleset(
         lights=light_rules or LightRules(),
         scoring=CircularRules.from_dict(rules),
         ladder=Ladder.load(),
+        tracking=tracking or TrackingRules(),
     )
 
 
@@ -48,10 +51,11 @@ def compute(
     cadence: CadenceConfig | None = None,
     light_rules: LightRules | None = None,
     rules: dict[str, Any] | None = None,
+    tracking: TrackingRules | None = None,
 ) -> Any:
     """The typed figures of point `name` for the period and scope."""
     point = registry.point(name)
-    chosen = ruleset(cadence, light_rules, rules)
+    chosen = ruleset(cadence, light_rules, rules, tracking)
     world = world_for(
         session,
         point,

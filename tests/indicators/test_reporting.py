@@ -150,6 +150,27 @@ def test_the_light_and_forecast_change_with_reported_values(session, rules, heng
     assert on_track.forecast == "可以完成"
 
 
+def test_the_office_sees_a_filed_value_awaiting_review_the_public_page_only_once_accepted(
+    session, rules, hengshui_indicators
+):
+    """The dashboard's indicator status counts a value awaiting review, marked; the public page
+    publishes only what the office accepted (wufei.web.pages.indicators)."""
+    from wufei.web.pages import indicators
+
+    h = hengshui_indicators
+
+    def latest(accepted_only: bool):
+        page = indicators(session, year=2024, plan_ids=[h.reuse.plan_id], accepted_only=accepted_only)
+        [row] = [r for r in page["items"] if r.indicator_id == h.reuse.id]
+        return (row.latest.period_cn, row.latest.value, row.latest.pending) if row.latest else None, row.status_cn
+
+    filed = report(session, rules, h.reuse, h.ecology, "2024-Q2", "56", date(2024, 7, 16))
+    assert latest(False) == (("2024年第2季度", "56", True), "较基线（2020年）向好")
+    assert latest(True) == (None, "暂无数据")
+    review_value(session, report_id=filed.id, accept=True, actor="o", at=at(date(2024, 7, 17)), cadence=CADENCE)
+    assert latest(False) == latest(True) == (("2024年第2季度", "56", None), "较基线（2020年）向好")
+
+
 def test_trend_of_reported_values_decides_the_forecast(session, rules, hengshui_indicators):
     h = hengshui_indicators
     for period, value, day in (

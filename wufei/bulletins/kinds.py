@@ -174,7 +174,7 @@ def _indicator_rows(items: list[IndicatorStatus]) -> list[list[str]]:
                 item.unit or "",
                 item.baseline.raw or "—",
                 item.target.raw or "—",
-                f"{latest.value}（{latest.year}年）" if latest else "—",
+                f"{latest.value}（{latest.period_name}{'，待审核' if latest.pending else ''}）" if latest else "—",
                 item.status_cn,
                 "—" if item.on_track is None else ("是" if item.on_track else "否"),
                 names(item.leads),
@@ -906,7 +906,10 @@ def annual(content: Content, snapshot_id: str, kind_cn: str) -> Document:
     overall.add(
         Paragraph(
             f"考核规则：{parts}；每张黄色督办单扣{num(d.yellow_slip)}分、红色督办单扣{num(d.red_slip)}分；"
-            f"有期限任务按{uses}考核。" + ("本结果为暂定结果，以领导小组审定为准。" if f.provisional else "")
+            f"有期限任务按{uses}考核"
+            + (f"；{f.rules.indicator_values}" if f.rules.indicator_values else "")
+            + "。"
+            + ("本结果为暂定结果，以领导小组审定为准。" if f.provisional else "")
         )
     )
     overall.add(_lights_chart(content))

@@ -8,12 +8,22 @@ ones done by that date. Reporting counts the weeks of the year closed by `as_of`
 count those the unit answers for that are on track (indicator_status); one without a value
 counts as off track unless `indicator_no_data_counts` is 0; one that cannot be judged (no
 target, no direction) is left out. Every slip of the year on the unit's tasks is deducted.
+
+Indicators are judged on the values imported from plans and evaluations and on the values the
+departments reported for periods ending in the year or before that the office accepted (采纳) by
+the end of `as_of` (VALUES_RULE). A value awaiting review neither earns nor loses points: the
+score ranks departments officially, so a number counts once the office has checked it, and a
+department is not marked down for a review still in the office's hands. An indicator whose
+only values await review is left out (不计入, named so that the office reviews it before issuing);
+one with an older accepted value is judged on that, the newer value named as awaiting review.
+A returned value never counts. The bulletin's indicator tables show every value not returned,
+awaiting review or not (as the tracking), marked 待审核.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -42,7 +52,7 @@ from wufei.figures.monthly import Cells, Indicators, IndicatorTracking, cells, i
 from wufei.figures.units import component, units
 from wufei.figures.world import SLIP_NAMES, Slip, TaskRow, World, slips
 from wufei.indicators.models import Indicator
-from wufei.indicators.status import IndicatorStatus, IndicatorSummary, indicator_status
+from wufei.indicators.status import IndicatorStatus, IndicatorSummary
 from wufei.lights.models import LIGHT_NAMES, Light
 from wufei.notices.models import NoticeKind
 from wufei.tasks.deadlines import DeadlineKind
@@ -57,6 +67,14 @@ class AnnualRulesUsed:
     deductions: SlipDeductions
     indicator_no_data_counts: float
     assessment_uses: str  # original | extended
+    indicator_values: str | None = absent_when_none()  # VALUES_RULE; none in figures stored before it
+
+
+VALUES_RULE = (
+    "指标数值以方案、评估文件所列数值和各部门填报并经领导小组办公室采纳的数值为准；"
+    "待审核的填报数值未经核实，既不得分也不失分（仅有待审核数值的指标不参评，宜在考核前审核完毕），"
+    "已退回的不计入"
+)
 
 
 @dataclass
@@ -161,17 +179,40 @@ def _indicator_ref(status: IndicatorStatus) -> IndicatorRef:
     )
 
 
-def _unit_indicators(
-    indicators: list[tuple[Indicator, IndicatorStatus]], department_id: int, group: str
-) -> list[tuple[Indicator, IndicatorStatus]]:
+@dataclass(eq=False)
+class ScoredIndicator:
+    """An indicator as the score judges it (`scored`: on accepted values) and as the tables show it
+    (`shown`: every value not returned)."""
+
+    indicator: Indicator
+    scored: IndicatorStatus
+    shown: IndicatorStatus
+
+    @property
+    def awaiting_review(self) -> bool:
+        """Its only values for the year await review: left out of the score."""
+        return self.scored.latest is None and self.shown.latest is not None
+
+    def ref(self) -> IndicatorRef:
+        latest, scored = self.shown.latest, _indicator_ref(self.scored)
+        if latest is None or not latest.pending:
+            return scored
+        filed = f"{latest.period_name}填报{latest.value}{self.shown.unit or ''}"
+        if self.awaiting_review:
+            return replace(scored, status="pending", status_cn="数值待审核", note=f"{filed}，待审核，采纳后计入")
+        newer = f"（{filed}待审核，未计入）"
+        return replace(scored, status_cn=scored.status_cn + newer, note=scored.note + newer)
+
+
+def _unit_indicators(indicators: list[ScoredIndicator], department_id: int, group: str) -> list[ScoredIndicator]:
     """The indicators a unit answers for: a department those it leads, a county-level unit every
     one it is named on (as with tasks)."""
     return [
-        (indicator, status)
-        for indicator, status in indicators
+        row
+        for row in indicators
         if any(
             a.department_id == department_id and (group == "locality" or a.role == Role.LEAD)
-            for a in indicator.assignments
+            for a in row.indicator.assignments
         )
     ]
 
@@ -189,7 +230,16 @@ def annual_figures(session: Session, world: World) -> AnnualFigures:
     weeks = world.weeks()
     reporting = world.reporting(session)
     issued = slips(session, world)
-    indicator_rows = [(i, indicator_status(i, year_)) for i in world.indicators(session)]
+    statuses = world.indicator_statuses(session, year_)
+    indicator_rows = [
+        ScoredIndicator(i, scored, shown)
+        for i, scored, shown in zip(
+            world.indicators(session),
+            world.indicator_statuses(session, year_, accepted_only=True),
+            statuses,
+            strict=True,
+        )
+    ]
     weights = rules.weights
     per_slip = {NoticeKind.YELLOW_SLIP: rules.deductions.yellow_slip, NoticeKind.RED_SLIP: rules.deductions.red_slip}
     no_data_counts = bool(rules.indicator_no_data_counts)
@@ -223,9 +273,12 @@ def annual_figures(session: Session, world: World) -> AnnualFigures:
         filed = reporting.of(department_id)
         own_indicators = _unit_indicators(indicator_rows, department_id, unit.group)
         judged = [
-            (i, s) for i, s in own_indicators if s.on_track is not None or (no_data_counts and s.status == "no_data")
+            row
+            for row in own_indicators
+            if not row.awaiting_review
+            and (row.scored.on_track is not None or (no_data_counts and row.scored.status == "no_data"))
         ]
-        on_track = [(i, s) for i, s in judged if s.on_track is True]
+        on_track = [row for row in judged if row.scored.on_track is True]
         unit_slips: list[tuple[Slip, TaskRow]] = sorted(
             ((slip, t) for t in tasks for slip in issued.get(t.id, [])),
             key=lambda pair: (pair[0].date, pair[1].id, pair[0].kind),
@@ -277,10 +330,11 @@ def annual_figures(session: Session, world: World) -> AnnualFigures:
             len(on_track),
             len(judged),
             rule="所负责指标中，截至年末最新数值达到目标值或向好（保持）的比例"
-            + ("；无数据的指标按未达标计" if no_data_counts else "；无数据的指标不计入"),
-            counted=[_indicator_ref(s) for _, s in on_track],
-            missed=[_indicator_ref(s) for _, s in judged if s.on_track is not True],
-            excluded=[_indicator_ref(s) for i, s in own_indicators if (i, s) not in judged],
+            + ("；无数据的指标按未达标计" if no_data_counts else "；无数据的指标不计入")
+            + "；填报数值经采纳后计入，待审核的不计入",
+            counted=[row.ref() for row in on_track],
+            missed=[row.ref() for row in judged if row.scored.on_track is not True],
+            excluded=[row.ref() for row in own_indicators if row not in judged],
         )
         components = [completion, timeliness, reporting_part, indicator_part]
         deductions = [
@@ -343,7 +397,6 @@ def annual_figures(session: Session, world: World) -> AnnualFigures:
         )
     for rows in groups.values():
         scoring.rank(rows, name=lambda r: r.department, tiebreak=lambda r: r.department_id)
-    statuses = [status for _, status in indicator_rows]
     return AnnualFigures(
         kind=str(PeriodKind.ANNUAL),
         kind_cn=P.KIND_NAMES[PeriodKind.ANNUAL],
@@ -354,7 +407,7 @@ def annual_figures(session: Session, world: World) -> AnnualFigures:
         plans=plan_refs(world),
         provisional=False,
         rules=AnnualRulesUsed(
-            rules.weights, rules.deductions, rules.indicator_no_data_counts, light_rules.assessment_uses
+            rules.weights, rules.deductions, rules.indicator_no_data_counts, light_rules.assessment_uses, VALUES_RULE
         ),
         totals=totals(world, period),
         reporting=WeekCount(len(weeks)),

@@ -36,7 +36,7 @@ from wufei.figures.common import (
 )
 from wufei.figures.world import TaskRow, World
 from wufei.indicators.reporting import IndicatorTrack, TrackSummary, tracks
-from wufei.indicators.status import IndicatorStatus, IndicatorSummary, indicator_status
+from wufei.indicators.status import IndicatorStatus, IndicatorSummary
 from wufei.lights.models import Light
 from wufei.lights.rules import OVERDUE, LightResult
 from wufei.plans.models import Jurisdiction, Plan
@@ -174,6 +174,8 @@ def indicator_tracking(session: Session, world: World) -> IndicatorTracking:
         as_of=world.as_of,
         rules=world.rules.tracking,
         reporting_since=world.rules.cadence.weekly.reporting_since,
+        reports=world.indicator_reports(session),
+        at=world.filed_until,
     )
     return IndicatorTracking(world.as_of, TrackSummary.of(rows), rows)
 
@@ -185,7 +187,7 @@ def monthly_figures(session: Session, world: World) -> MonthlyFigures:
     before_day = min(before.end, world.as_of)
     weeks = world.weeks()
     reporting = world.reporting(session)
-    indicators = [indicator_status(i, period.end.year) for i in world.indicators(session)]
+    indicators = world.indicator_statuses(session, period.end.year)
     departments = department_rows(world, period, weeks, reporting_of=reporting.of)
     summed = ReportCounts()
     for row in departments:

@@ -2,7 +2,9 @@
 up over the cities under a province, with the province's own plans.
 
 All cities are read together: the plans, tasks, lights, reports, indicators and slips of the
-whole province are each one read (the province's world), then split by plan.
+whole province are each one read (the province's world), then split by plan. The cities are
+ranked, so their indicators are judged as the year-end score judges them: on imported values and
+reported values accepted by `as_of` (wufei.figures.annual).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from wufei.figures.codec import absent_when_none
 from wufei.figures.common import Figures, LightCounts, PeriodInfo, ReportCounts, totals
 from wufei.figures.quarterly import Weeks, quarter_units
 from wufei.figures.world import PlanRow, Reporting, World, slips
-from wufei.indicators.status import IndicatorStatus, indicator_status
+from wufei.indicators.status import IndicatorStatus
 from wufei.notices.models import NoticeKind
 from wufei.plans.models import Jurisdiction
 from wufei.plans.queries import scope_plans
@@ -35,6 +37,7 @@ ROLLUP_METHOD = [
     "完成率、按期率、按时报送率、指标达标率、红灯占比：由相加后的分子、分母重新计算，不取各市比率的平均值。",
     "各市得分：按本期规则的权重乘以该市的比率相加（不含扣分，扣分按单位计，与城市规模有关），仅用于各市之间比较；名次并列者同列。",
     "省方案落实：省方案中由某市人民政府负责落实的任务，列在该市一行供参考，只计入省本级，不计入该市。",
+    "指标达标率：指标数值以方案、评估文件所列数值和各部门填报并经采纳的数值为准，待审核、已退回的不计入（与年终考核相同）。",
 ]
 
 
@@ -236,8 +239,10 @@ def province_figures(session: Session, world: World, kind: PeriodKind) -> Provin
     top = places[0] if places else None
     reporting = world.reporting(session)
     indicators_by_plan: dict[int, list[IndicatorStatus]] = defaultdict(list)
-    for indicator in world.indicators(session):
-        indicators_by_plan[indicator.plan_id].append(indicator_status(indicator, period.end.year))
+    for indicator, status in zip(
+        world.indicators(session), world.indicator_statuses(session, period.end.year, accepted_only=True), strict=True
+    ):
+        indicators_by_plan[indicator.plan_id].append(status)
     issued = slips(session, world)
     # Each plan belongs to one row: the province's own, or the city whose scope holds it.
     owner_of: dict[int, Jurisdiction] = {}

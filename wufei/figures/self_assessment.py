@@ -37,7 +37,7 @@ from wufei.indicators.models import (
     IndicatorValue,
 )
 from wufei.indicators.reporting import IndicatorTrack, track
-from wufei.indicators.status import indicator_status, number_text
+from wufei.indicators.status import number_text, review_status
 from wufei.lights.models import LIGHT_NAMES, UNSUPERVISED, Light
 from wufei.plans.models import Jurisdiction, Plan, PlanKind
 from wufei.tasks.models import LIST_NAMES, Role
@@ -277,33 +277,32 @@ def _reported_tracks(
     session: Session, world: World, indicators: list[Indicator], year: int
 ) -> dict[int, IndicatorTrack]:
     """The tracks of the indicators with reported values for periods ending in `year` or before
-    (not returned, filed by `as_of`), judged on those values alone."""
-    ids = [i.id for i in indicators]
-    if not ids:
-        return {}
+    (not returned, filed by `as_of`: the world's read), judged on those values alone."""
+    year_end = date(year, 12, 31)
     reports: dict[int, list[IndicatorReport]] = {}
-    for report in session.scalars(
-        select(IndicatorReport).where(
-            IndicatorReport.indicator_id.in_(ids),
-            IndicatorReport.period_end <= date(year, 12, 31),
-            IndicatorReport.status != IndicatorReportStatus.RETURNED,
-        )
-    ):
-        if report.submitted_at.astimezone(world.rules.cadence.timezone).date() <= world.as_of:
-            reports.setdefault(report.indicator_id, []).append(report)
+    for indicator_id, filed in world.indicator_reports(session).items():
+        kept = [
+            r
+            for r in filed
+            if r.period_end <= year_end and review_status(r, world.filed_until) != IndicatorReportStatus.RETURNED
+        ]
+        if kept:
+            reports[indicator_id] = kept
     milestones: dict[int, list[IndicatorMilestone]] = {}
-    for milestone in session.scalars(
-        select(IndicatorMilestone).where(IndicatorMilestone.indicator_id.in_(list(reports)))
-    ):
-        milestones.setdefault(milestone.indicator_id, []).append(milestone)
+    if reports:
+        for milestone in session.scalars(
+            select(IndicatorMilestone).where(IndicatorMilestone.indicator_id.in_(list(reports)))
+        ):
+            milestones.setdefault(milestone.indicator_id, []).append(milestone)
     by_id = {i.id: i for i in indicators}
     return {
         indicator_id: track(
             by_id[indicator_id],
-            as_of=min(world.as_of, date(year, 12, 31)),
+            as_of=min(world.as_of, year_end),
             rules=world.rules.tracking,
             reports=reported,
             milestones=milestones.get(indicator_id, []),
+            at=world.filed_until,
         )
         for indicator_id, reported in reports.items()
     }
@@ -323,8 +322,9 @@ def self_assessment_figures(session: Session, world: World) -> SelfAssessmentFig
     rows, matched_ids = [], set()
     indicators = list(world.indicators(session))
     tracked = _reported_tracks(session, world, indicators, year)
-    for seq, indicator in enumerate(indicators, start=1):
-        status = indicator_status(indicator, year)
+    for seq, (indicator, status) in enumerate(
+        zip(indicators, world.indicator_statuses(session, year), strict=True), start=1
+    ):
         shown, latest, before = _observations(indicator, year)
         numeric = indicator.target_kind == "numeric" and indicator.target_value is not None
         target = forecasting.Target(

@@ -42,8 +42,10 @@ from wufei.chinese import week_start
 from wufei.db import plain_rows, plain_rows_together
 from wufei.departments.models import Department, DepartmentKind
 from wufei.extensions.models import Extension, ExtensionStatus
-from wufei.indicators.models import Indicator
+from wufei.indicators.models import Indicator, IndicatorReport
+from wufei.indicators.reporting import filed_by
 from wufei.indicators.service import WITH_PLAN_VALUES_OWNERS
+from wufei.indicators.status import IndicatorStatus, indicator_status
 from wufei.lights.models import LIGHT_NAMES, UNSUPERVISED, Light
 from wufei.lights.rules import (
     ANNUAL,
@@ -285,6 +287,7 @@ class World:
     # Read once, when first asked for (not every point needs them).
     _weeks: list[date] | None = field(default=None, repr=False)
     _indicators: list[Indicator] | None = field(default=None, repr=False)
+    _indicator_reports: dict[int, list[IndicatorReport]] | None = field(default=None, repr=False)
     _reports: list[Report] | None = field(default=None, repr=False)
     _slips: dict[int, list[Slip]] | None = field(default=None, repr=False)
     _extensions: list[ApprovedExtension] | None = field(default=None, repr=False)
@@ -385,6 +388,28 @@ class World:
             else:
                 self._indicators = indicator_objects(session, self.plan_ids, probe=not self._all_have("has_indicators"))
         return self._indicators
+
+    @property
+    def filed_until(self) -> datetime:
+        """The first instant after `as_of` where the office is: what was filed or reviewed before
+        it is what the figures see."""
+        return self.rules.cadence.end_of_day(self.as_of)
+
+    def indicator_reports(self, session: Session) -> dict[int, list[IndicatorReport]]:
+        """indicator id → the values its departments reported by the end of `as_of`, every version
+        (one query; the indicators' tracking and their year's status read the same)."""
+        if self._indicator_reports is None:
+            self._indicator_reports = filed_by(session, [i.id for i in self.indicators(session)], self.filed_until)
+        return self._indicator_reports
+
+    def indicator_statuses(self, session: Session, year: int, *, accepted_only: bool = False) -> list[IndicatorStatus]:
+        """Each indicator's status up to the end of `year` on the values known at `as_of`, in
+        `indicators` order."""
+        reports = self.indicator_reports(session)
+        return [
+            indicator_status(i, year, reports.get(i.id, ()), at=self.filed_until, accepted_only=accepted_only)
+            for i in self.indicators(session)
+        ]
 
     def approved_extensions(self, session: Session) -> list[ApprovedExtension]:
         """The approved extensions of every task of the plans, by decision day then id (the lights

@@ -9,7 +9,7 @@ Rules decided here:
   A period's value may be reported once the period has started; after its due day it is late.
 - The track reads the imported yearly values (from evaluations) and the reported ones that were not
   returned (a value awaiting review counts, marked 待审核); a reported value wins over an imported
-  one for the same year.
+  one for the same year (wufei.indicators.status.observations: the year's status reads the same).
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ from wufei.indicators.models import (
     IndicatorReport,
     IndicatorReportStatus,
 )
-from wufei.indicators.status import meets_target
-from wufei.indicators.trajectory import Judgement, Observation, TrackingRules, Trajectory
+from wufei.indicators.status import meets_target, observations
+from wufei.indicators.trajectory import Judgement, TrackingRules, Trajectory
 from wufei.plans.queries import plan_start
 from wufei.reports.evidence import EvidenceError, EvidenceSource, store_files
 from wufei.tasks.models import Role
@@ -418,25 +418,6 @@ class IndicatorTrack:
     path: list[PathPoint]  # the trajectory's points
 
 
-def observations(indicator: Indicator, reports: Iterable[IndicatorReport]) -> list[Observation]:
-    """Imported yearly values, then reported ones not returned (the newest version of each period)."""
-    by_period: dict[str, Observation] = {}
-    for value in indicator.values:
-        if value.value is not None:
-            by_period[str(value.year)] = Observation(periods.year(value.year), value.value)
-    newest: dict[str, IndicatorReport] = {}
-    for report in reports:
-        if report.status != IndicatorReportStatus.RETURNED and (
-            report.period not in newest or report.version > newest[report.period].version
-        ):
-            newest[report.period] = report
-    for label, report in newest.items():
-        by_period[label] = Observation(
-            periods.parse(label), report.value, pending=report.status == IndicatorReportStatus.SUBMITTED
-        )
-    return sorted(by_period.values(), key=lambda o: (o.period.end, o.period.start))
-
-
 def indicator_trajectory(indicator: Indicator, milestones: Iterable[IndicatorMilestone]) -> Trajectory | None:
     plan = indicator.plan
     years = (plan.period_start, plan.period_end) if plan.period_start and plan.period_end else None
@@ -471,11 +452,13 @@ def track(
     milestones: Iterable[IndicatorMilestone] = (),
     reporting_since: date | None = None,
     leads: Sequence[str] | None = None,
+    at: datetime | None = None,
 ) -> IndicatorTrack:
     """An indicator's light, reason and forecast on `as_of` (its plan and values loaded, and its
-    `leads`: the lead departments' names, given or read from its loaded assignments)."""
+    `leads`: the lead departments' names, given or read from its loaded assignments; review
+    statuses as they stood at `at`, now when None)."""
     frequency = rules.frequency_of(indicator.name)
-    seen = observations(indicator, reports)
+    seen = observations(indicator, reports, at=at)
     path = indicator_trajectory(indicator, milestones)
     if leads is None:
         leads = [a.department.name for a in indicator.assignments if a.role == Role.LEAD]
@@ -537,19 +520,17 @@ def tracks(
     rules: TrackingRules,
     reporting_since: date | None = None,
     leads: Mapping[int, Sequence[str]] | None = None,
+    reports: Mapping[int, Sequence[IndicatorReport]] | None = None,
+    at: datetime | None = None,
 ) -> list[IndicatorTrack]:
-    """Every indicator's track, reading their reports and milestones in two queries (`leads`:
-    indicator id → its lead departments' names, when its assignments are not loaded)."""
+    """Every indicator's track, reading their reports (unless given: `filed_by`'s) and milestones in
+    two queries (`leads`: indicator id → its lead departments' names, when its assignments are not
+    loaded; `at`: the moment review statuses are read as of)."""
     ids = [i.id for i in indicators]
-    reports: dict[int, list[IndicatorReport]] = {i: [] for i in ids}
+    if reports is None:
+        reports = filed_by(session, ids, _end_of(as_of))
     milestones: dict[int, list[IndicatorMilestone]] = {i: [] for i in ids}
     if ids:
-        for report in session.scalars(
-            select(IndicatorReport).where(
-                IndicatorReport.indicator_id.in_(ids), IndicatorReport.submitted_at <= _end_of(as_of)
-            )
-        ):
-            reports[report.indicator_id].append(report)
         for milestone in session.scalars(select(IndicatorMilestone).where(IndicatorMilestone.indicator_id.in_(ids))):
             milestones[milestone.indicator_id].append(milestone)
     return [
@@ -557,13 +538,29 @@ def tracks(
             i,
             as_of=as_of,
             rules=rules,
-            reports=reports[i.id],
+            reports=reports.get(i.id, ()),
             milestones=milestones[i.id],
             reporting_since=reporting_since,
             leads=leads.get(i.id, ()) if leads is not None else None,
+            at=at,
         )
         for i in indicators
     ]
+
+
+def filed_by(
+    session: Session, indicator_ids: Sequence[int], until: datetime | None
+) -> dict[int, list[IndicatorReport]]:
+    """indicator id → every version of its reported values submitted before `until` (all when
+    None), in one query."""
+    reports: dict[int, list[IndicatorReport]] = {i: [] for i in indicator_ids}
+    if indicator_ids:
+        query = select(IndicatorReport).where(IndicatorReport.indicator_id.in_(list(indicator_ids)))
+        if until is not None:
+            query = query.where(IndicatorReport.submitted_at < until)
+        for report in session.scalars(query):
+            reports[report.indicator_id].append(report)
+    return reports
 
 
 def _end_of(day: date) -> datetime:

@@ -241,6 +241,8 @@ class Observation:
     period: Period
     value: Decimal
     pending: bool = False  # reported, not yet reviewed
+    source: str | None = None  # the document or department that gave it
+    forecast: str | None = None  # the forecast an evaluation gave with an imported value
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from wufei.extensions.models import Extension, ExtensionStatus
 from wufei.extensions.service import effective_due_dates, list_extensions
 from wufei.figures.cells import cell_figures
 from wufei.indicators.models import Indicator, IndicatorDepartment
-from wufei.indicators.reporting import TrackSummary, tracks
+from wufei.indicators.reporting import TrackSummary, filed_by, tracks
 from wufei.indicators.service import WITH_PLAN_VALUES_OWNERS
 from wufei.indicators.status import indicator_status
 from wufei.indicators.trajectory import TrackingRules
@@ -224,7 +224,11 @@ def dashboard(
     }
 
 
-def indicators(session: Session, *, year: int, plan_ids: list[int] | None = None) -> dict[str, Any]:
+def indicators(
+    session: Session, *, year: int, plan_ids: list[int] | None = None, accepted_only: bool = False
+) -> dict[str, Any]:
+    """The indicators' status in `year` on every value known now (the public page: `accepted_only`,
+    no reported value the office has not accepted)."""
     query = (
         select(Indicator)
         .join(Plan, Plan.id == Indicator.plan_id)
@@ -237,7 +241,9 @@ def indicators(session: Session, *, year: int, plan_ids: list[int] | None = None
     )
     if plan_ids is not None:
         query = query.where(Plan.id.in_(plan_ids))
-    rows = [indicator_status(indicator, year) for indicator in session.scalars(query)]
+    listed = list(session.scalars(query))
+    reports = filed_by(session, [i.id for i in listed], None)
+    rows = [indicator_status(i, year, reports[i.id], accepted_only=accepted_only) for i in listed]
     statuses = Counter(row.status_cn for row in rows)
     return {
         "year": year,

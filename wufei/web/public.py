@@ -92,7 +92,9 @@ def router(portal: Portal) -> APIRouter:
         return rows
 
     def indicator_rows(session, plans: list[Plan]) -> list[dict[str, Any]]:
-        items = pages.indicators(session, year=portal.today().year, plan_ids=[p.id for p in plans])["items"]
+        items = pages.indicators(session, year=portal.today().year, plan_ids=[p.id for p in plans], accepted_only=True)[
+            "items"
+        ]
         return [
             {
                 "number": i.number,
