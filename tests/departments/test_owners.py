@@ -248,3 +248,10 @@ def test_every_seed_owner_string_gives_clean_names():
         if not spec.unassigned and not spec.leads:
             bad.append((raw, "no lead"))
     assert bad == []
+
+
+def test_a_name_keeps_no_bracket_it_does_not_pair():
+    """A clause's own bracket left on a name where a label followed the clause on its line."""
+    assert split_names("县城管局）") == ("县城管局",)
+    assert split_names("（县城管局、县财政局") == ("县城管局", "县财政局")
+    assert split_names("市委宣传部（市文明办）") == ("市委宣传部（市文明办）",)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from wufei.importers.records import ListKind
+from wufei.importers.service import read_source
 from wufei.importers.text.paragraphs import chinese_numeral, main_tasks
 
 SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
@@ -248,3 +249,20 @@ def test_a_document_without_a_main_task_heading_gives_no_tasks():
 )
 def test_chinese_numerals_read_as_numbers(text, value):
     assert chinese_numeral(text) == value
+
+
+def test_an_owner_bracket_with_its_deadline_label_after_it_on_the_line_gives_clean_owners(tmp_path):
+    plan = tmp_path / "某县重点任务分工.txt"
+    plan.write_text(
+        "某县重点任务分工\n"
+        "1.推进一般工业固体废物综合利用。（牵头单位：县工信局）\n"
+        "2.建成餐厨垃圾处理设施。（牵头单位：县城管局；配合单位：县财政局）完成时限：2024年12月底前\n"
+        "3.开展无废学校创建。（牵头单位：县教育局）完成时限：2025年6月底前\n",
+        encoding="utf-8",
+    )
+    [parsed] = read_source(plan).plans
+    assert [(t.leads, t.supporting, t.deadline_raw) for t in parsed.tasks] == [
+        (("县工信局",), (), None),
+        (("县城管局",), ("县财政局",), "2024年12月底前"),
+        (("县教育局",), (), "2025年6月底前"),
+    ]

@@ -397,6 +397,7 @@ def split_names(text: str) -> tuple[str, ...]:
     for piece in _collectives_kept(_protect(_clean(text))):
         piece = _TRAILING.sub("", _show(piece).strip(" ：。")).strip(" ：。")
         piece = _BEFORE_NAME.sub("", piece)
+        piece = _unmatched_brackets_off(piece)
         if not piece:
             continue
         if piece in ("单位", "部门") and names:
@@ -406,6 +407,16 @@ def split_names(text: str) -> tuple[str, ...]:
             name for part in _split_spaces(piece) for name in _split_joined(part) for name in _split_such_as(name)
         ]
     return tuple(dict.fromkeys(names))
+
+
+def _unmatched_brackets_off(name: str) -> str:
+    """A name without a bracket it does not pair: 县城管局） (the clause's own bracket, left on the name
+    where a label followed it: （牵头单位：县城管局）完成时限：…) is 县城管局; 市委宣传部（市文明办） stays."""
+    while name and name[-1] in "）〕)" and not _balanced(name):
+        name = name[:-1].rstrip()
+    while name and name[0] in "（〔(" and not _balanced(name):
+        name = name[1:].lstrip()
+    return name
 
 
 def _split_such_as(name: str) -> list[str]:
