@@ -4,6 +4,7 @@ advances, ruling lines as paths; tests/importers/render.write_ofd), read by read
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -95,3 +96,117 @@ def test_an_ofd_of_scanned_pages_is_refused_asking_for_a_text_version(printed, t
     with pytest.raises(ImportError_) as error:
         read_source(scanned)
     assert SCANNED in str(error.value) and "扫描件.ofd" in str(error.value)
+
+
+# --- an OFD as office suites' converters write one, by hand -------------------------------------
+
+NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+PAGE_BOX = "0 0 297 210"  # landscape, in the page's own Area
+CJK, LATIN = 4.2, 2.1  # advances in mm at size 4.2: a Chinese character, a Times digit or sign
+LINES = [
+    "某县“无废城市”建设重点任务分工",
+    "1.推进一般工业固体废物综合利用，综合利用率达到95%以上。（牵头单位：县工信局；配合单位：县生态环境分局）",
+    "完成时限：2025年6月底前",
+    "2.建成餐厨垃圾处理设施，日处理能力达到100吨。（牵头单位：县城管局）完成时限：2024年12月底前",
+]
+
+
+def _runs(text: str) -> list[str]:
+    """The line cut where the font changes: 仿宋 for Chinese, Times New Roman for digits and signs."""
+    runs: list[str] = []
+    for ch in text:
+        if runs and runs[-1][-1].isascii() == ch.isascii():
+            runs[-1] += ch
+        else:
+            runs.append(ch)
+    return runs
+
+
+def _handmade_page() -> str:
+    """Text objects over the whole page (Boundary = the page, X/Y absolute), one per font run, the
+    run's last character without an advance; the second task's first line and its deadline line in
+    one object, the second TextCode without X; a grey shading box (filled, not stroked) behind the
+    title; the page number in the template, not here."""
+    objects = [
+        '<ofd:PathObject ID="5" Boundary="15 14 267 10" Stroke="false" Fill="true"><ofd:FillColor Value="230 230 230"/>'
+        "<ofd:AbbreviatedData>M 0 0 L 267 0 L 267 10 L 0 10 C</ofd:AbbreviatedData></ofd:PathObject>"
+    ]
+    for number, line in enumerate(LINES[:3]):
+        x, baseline = 20.0, 20.0 + 9 * number
+        for run in _runs(line):
+            step = LATIN if run[0].isascii() else CJK
+            delta = f"g {len(run) - 1} {step}" if len(run) > 2 else (f"{step}" if len(run) == 2 else "")
+            font = "4" if run[0].isascii() else "3"
+            objects.append(
+                f'<ofd:TextObject ID="{10 + len(objects)}" Boundary="{PAGE_BOX}" Font="{font}" Size="4.2">'
+                f'<ofd:TextCode X="{x:.2f}" Y="{baseline:.2f}"'
+                + (f' DeltaX="{delta}"' if delta else "")
+                + f">{run}</ofd:TextCode></ofd:TextObject>"
+            )
+            x += step * len(run)
+    # The second task in one 仿宋 object of two lines: its digits drawn at the 仿宋 advance.
+    first, second = LINES[3][:30], LINES[3][30:]
+    objects.append(
+        f'<ofd:TextObject ID="90" Boundary="{PAGE_BOX}" Font="3" Size="4.2">'
+        f'<ofd:TextCode X="20" Y="47" DeltaX="g {len(first) - 1} {CJK}">{first}</ofd:TextCode>'
+        f'<ofd:TextCode Y="56" DeltaX="g {len(second) - 1} {CJK}">{second}</ofd:TextCode></ofd:TextObject>'
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page {NS}><ofd:Template TemplateID="7" ZOrder="Background"/>'
+        f"<ofd:Area><ofd:PhysicalBox>{PAGE_BOX}</ofd:PhysicalBox></ofd:Area>"
+        f'<ofd:Content><ofd:Layer ID="2" Type="Body">{"".join(objects)}</ofd:Layer></ofd:Content></ofd:Page>'
+    )
+
+
+def _handmade(path: Path, page: str) -> Path:
+    """The package as 数科/福昕 lay it out, the page named from the package's root."""
+    return _zip(
+        path,
+        {
+            "OFD.xml": f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD {NS} Version="1.0" DocType="OFD">'
+            "<ofd:DocBody><ofd:DocInfo><ofd:DocID>1</ofd:DocID></ofd:DocInfo>"
+            "<ofd:DocRoot>/Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
+            "Doc_0/Document.xml": f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document {NS}><ofd:CommonData>'
+            "<ofd:MaxUnitID>99</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox>"
+            '</ofd:PageArea><ofd:TemplatePage ID="7" BaseLoc="Tpls/Tpl_0/Content.xml"/></ofd:CommonData>'
+            '<ofd:Pages><ofd:Page ID="1" BaseLoc="Doc_0/Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>',
+            "Doc_0/Tpls/Tpl_0/Content.xml": f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page {NS}><ofd:Content>'
+            f'<ofd:Layer ID="3"><ofd:TextObject ID="8" Boundary="140 195 20 6" Size="3.5">'
+            f'<ofd:TextCode X="0" Y="4" DeltaX="1.8 1.8 1.8">- 1 -</ofd:TextCode></ofd:TextObject>'
+            f"</ofd:Layer></ofd:Content></ofd:Page>",
+            "Doc_0/Pages/Page_0/Content.xml": page,
+        },
+    )
+
+
+def test_an_ofd_laid_out_as_office_converters_write_it_gives_its_tasks(tmp_path):
+    [plan] = read_source(_handmade(tmp_path / "分工.ofd", _handmade_page())).plans
+    assert plan.title == "某县“无废城市”建设重点任务分工"
+    assert [(t.number, t.title, t.leads, t.supporting, t.deadline_raw) for t in plan.tasks] == [
+        (
+            "1",
+            "推进一般工业固体废物综合利用，综合利用率达到95%以上",
+            ("县工信局",),
+            ("县生态环境分局",),
+            "2025年6月底前",
+        ),
+        ("2", "建成餐厨垃圾处理设施，日处理能力达到100吨", ("县城管局",), (), "2024年12月底前"),
+    ]
+    assert not plan.tasks[0].where.startswith("表")  # the shading box is no table
+
+
+@pytest.mark.parametrize(
+    "breaking",
+    [
+        lambda page: re.sub(r'DeltaX="[^"]*"', 'DeltaX="g 3"', page, count=1),  # a `g` without its value
+        lambda page: page.replace("L 267 10 L 0 10 C", "L 267", 1),  # a path cut short
+        lambda page: page.replace('Boundary="0 0 297 210"', 'Boundary="0 0 x 210"', 1),  # a box not of numbers
+    ],
+    ids=["delta", "path", "boundary"],
+)
+def test_a_malformed_page_is_refused_naming_the_file_and_page(breaking, tmp_path):
+    page = breaking(_handmade_page())
+    assert page != _handmade_page()
+    with pytest.raises(ImportError_) as error:
+        read_source(_handmade(tmp_path / "坏页.ofd", page))
+    assert "坏页.ofd" in str(error.value) and "第1页" in str(error.value), str(error.value)

@@ -1,20 +1,25 @@
 """OFD (GB/T 33190, the format of China's electronic official documents, 电子公文): read like a PDF.
 
 An .ofd file is a zip: OFD.xml names the document's root (Doc_0/Document.xml), which lists its
-pages; each page's Content.xml places text objects (a run of characters: its box, its font size,
-the first character's position and the advance to each next one, DeltaX, where `g 5 3.5` stands
-for five advances of 3.5) and path objects (ruling lines: `M x y L x y`) in millimetres, y down
-from the top, relative to the object's box and its transformation (CTM). The characters and
-ruling lines are turned into points and laid out by the PDF reader's rules (lines, ruled tables,
-tables going on over pages, running headers), so both formats read a plan the same way.
-A page's template (a letterhead) is not read: only the page's own content.
+pages; each page's Content.xml places text objects (runs of characters: a box, a font size, each
+TextCode's baseline origin X/Y, the TextCode before's X or Y when missing, and the advance to each
+next character, DeltaX, where `g 5 3.5` stands for five advances of 3.5) and path objects (ruling
+lines: `M x y L x y`, boxes closed by `C`; a box filled but not stroked is shading, no rule) in
+millimetres, y down from the top, relative to the object's box and its transformation (CTM, which
+may scale or rotate). The characters and ruling lines are turned into points and laid out by the
+PDF reader's rules (lines, ruled tables, tables going on over pages, running headers), so both
+formats read a plan the same way. A page's template (a letterhead, a page number) is not read.
+A file that cannot be read is refused naming the file, and the page where it can.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
+from bisect import bisect_right
+from collections import defaultdict
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -25,46 +30,26 @@ from wufei.importers.records import ImportError_
 POINTS_PER_MM = 72 / 25.4
 SCANNED = "该 OFD 文件没有文字（可能是扫描件），请提供 Word 版或文字版"
 A4 = (0.0, 0.0, 210.0, 297.0)
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?")
-_PATH_TOKEN = re.compile(r"[A-Za-z]|-?\d+(?:\.\d+)?(?:[eE]-?\d+)?")
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_PATH_TOKEN = re.compile(r"[A-Za-z]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _ASCENT = 0.88  # of the font size above the baseline; the rest below it
-_LATIN_EM = 0.55  # a Latin letter's or a digit's width, of the font size
+_LAST_GLYPH_EMS = 1.0  # a run's last character has no advance: an em at most, up to the next character
+_CURVE_NUMBERS = {"B": 6, "Q": 4, "A": 7}  # curves are no ruling lines: their numbers are skipped
+# What a malformed page raises while it is read (a number that is none, a path cut short).
+_MALFORMED = (ValueError, IndexError, KeyError, ZeroDivisionError, OverflowError)
 
 Matrix = tuple[float, float, float, float, float, float]
+Box = tuple[float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
 def read_ofd(path: Path) -> Document:
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise ImportError_(str(path), "无法打开 OFD 文件（不是 OFD 压缩包，文件可能已损坏）") from exc
     with archive:
-        names = set(archive.namelist())
-        if "OFD.xml" not in names:
-            raise ImportError_(str(path), "不是 OFD 文件：压缩包中没有 OFD.xml")
-        root_name = _text(_xml(archive, "OFD.xml", path), "DocRoot")
-        if not root_name:
-            raise ImportError_(str(path), "OFD.xml 中没有文档根节点（DocRoot）", text=_head(archive, "OFD.xml"))
-        document_name = str(PurePosixPath(root_name.lstrip("/")))
-        if document_name not in names:
-            raise ImportError_(str(path), f"OFD 文件缺少文档「{document_name}」")
-        document = _xml(archive, document_name, path)
-        folder = PurePosixPath(document_name).parent
-        default_box = _box(_text(document, "PhysicalBox")) or A4
-        pages = []
-        for number, page in enumerate(document.iter("{*}Page"), start=1):
-            location = page.get("BaseLoc")
-            if not location:
-                continue
-            name = str(PurePosixPath(location.lstrip("/")) if location.startswith("/") else folder / location)
-            if name not in names:
-                raise ImportError_(str(path), f"OFD 文件缺少第{number}页（{name}）")
-            content = _xml(archive, name, path)
-            box = _box(_text(content, "PhysicalBox")) or default_box
-            chars, horizontal, vertical = _objects(content)
-            width, height = box[2] * POINTS_PER_MM, box[3] * POINTS_PER_MM
-            pages.append(layout_page(number, width, height, chars, horizontal, vertical))
+        pages = _pages(archive, path)
     if not pages:
         raise ImportError_(str(path), "OFD 文件中没有页面")
     if not any(page.blocks for page in pages):
@@ -74,11 +59,63 @@ def read_ofd(path: Path) -> Document:
     return document
 
 
+def _pages(archive: zipfile.ZipFile, path: Path) -> list:
+    names = {name.lower(): name for name in archive.namelist()}
+    if "ofd.xml" not in names:
+        raise ImportError_(str(path), "不是 OFD 文件：压缩包中没有 OFD.xml")
+    root_name = _text(_xml(archive, names["ofd.xml"], path), "DocRoot")
+    if not root_name:
+        raise ImportError_(str(path), "OFD.xml 中没有文档根节点（DocRoot）", text=_head(archive, names["ofd.xml"]))
+    document_name = _find(names, PurePosixPath("."), root_name)
+    if document_name is None:
+        raise ImportError_(str(path), f"OFD 文件缺少文档「{root_name}」")
+    document = _xml(archive, document_name, path)
+    folder = PurePosixPath(document_name).parent
+    try:
+        default_box = _box(_text(document, "PhysicalBox")) or A4
+    except _MALFORMED:
+        default_box = A4
+    pages = []
+    for number, page in enumerate(document.iter("{*}Page"), start=1):
+        location = page.get("BaseLoc")
+        if not location:
+            continue
+        name = _find(names, folder, location)
+        if name is None:
+            raise ImportError_(str(path), f"OFD 文件缺少第{number}页（{location}）")
+        content = _xml(archive, name, path)
+        try:
+            box = _box(_text(content, "PhysicalBox")) or default_box
+            chars, horizontal, vertical = _objects(content)
+            width, height = box[2] * POINTS_PER_MM, box[3] * POINTS_PER_MM
+            pages.append(layout_page(number, width, height, chars, horizontal, vertical))
+        except _MALFORMED as exc:
+            raise ImportError_(
+                str(path), f"OFD 文件第{number}页无法读取（{name} 中有无法识别的数值、路径或位置）", text=str(exc)[:120]
+            ) from exc
+    return pages
+
+
+def _find(names: dict[str, str], folder: PurePosixPath, location: str) -> str | None:
+    """A part named by a BaseLoc or DocRoot: relative to the naming file's folder (the standard's
+    layout), else from the package's root; %-escapes decoded and case ignored if need be."""
+    for raw in (location, unquote(location)):
+        relative = raw.lstrip("/")
+        candidates = [relative] if raw.startswith("/") else [str(folder / relative), relative]
+        for candidate in candidates:
+            found = names.get(str(PurePosixPath(candidate)).lower())
+            if found is not None:
+                return found
+    return None
+
+
 def _xml(archive: zipfile.ZipFile, name: str, path: Path) -> etree._Element:
     try:
         return etree.fromstring(archive.read(name))
     except etree.XMLSyntaxError as exc:
         raise ImportError_(str(path), f"OFD 文件中的「{name}」无法读取（{exc}）", text=_head(archive, name)) from exc
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+        raise ImportError_(str(path), f"OFD 文件中的「{name}」无法解压（{exc}）") from exc
 
 
 def _head(archive: zipfile.ZipFile, name: str) -> str:
@@ -94,7 +131,7 @@ def _numbers(text: str | None) -> list[float]:
     return [float(n) for n in _NUMBER.findall(text or "")]
 
 
-def _box(text: str | None) -> tuple[float, float, float, float] | None:
+def _box(text: str | None) -> Box | None:
     values = _numbers(text)
     return (values[0], values[1], values[2], values[3]) if len(values) == 4 else None
 
@@ -114,7 +151,7 @@ def _advances(text: str | None) -> list[float]:
     out: list[float] = []
     k = 0
     while k < len(tokens):
-        if tokens[k] == "g" and k + 2 < len(tokens):
+        if tokens[k] == "g":
             out += [float(tokens[k + 2])] * int(float(tokens[k + 1]))
             k += 3
         else:
@@ -125,57 +162,90 @@ def _advances(text: str | None) -> list[float]:
 
 def _objects(content: etree._Element) -> tuple[list[Char], list[Rule], list[Rule]]:
     chars: list[Char] = []
+    guessed: list[tuple[int, float]] = []  # characters whose width was guessed, and an em
     horizontal: list[Rule] = []
     vertical: list[Rule] = []
     for element in content.iter("{*}TextObject", "{*}PathObject"):
         box = _box(element.get("Boundary"))
-        if box is None:
-            continue
+        if box is None:  # required by the standard: an object placed nowhere is a broken page
+            raise ValueError(f"对象 {element.get('ID', '')} 的位置（Boundary）无法读取：{element.get('Boundary')}")
         ctm = _matrix(element.get("CTM"))
         if etree.QName(element).localname == "TextObject":
-            chars += _text_chars(element, box, ctm)
+            _text_chars(element, box, ctm, chars, guessed)
         else:
             _path_rules(element, box, ctm, horizontal, vertical)
+    _fit_guessed(chars, guessed)
     return chars, horizontal, vertical
 
 
-def _text_chars(element: etree._Element, box: tuple[float, float, float, float], ctm: Matrix) -> list[Char]:
-    size = float(element.get("Size") or 0) or 3.5
-    scale = abs(ctm[3]) or 1.0
-    height = size * scale
-    chars: list[Char] = []
+def _text_chars(
+    element: etree._Element, box: Box, ctm: Matrix, chars: list[Char], guessed: list[tuple[int, float]]
+) -> None:
+    size = float(_numbers(element.get("Size"))[0]) if _numbers(element.get("Size")) else 3.5
+    given_x = given_y = 0.0
     for code in element.iter("{*}TextCode"):
         text = code.text or ""
-        x, y = float(code.get("X") or 0), float(code.get("Y") or 0)
+        # A TextCode without X or Y takes the X or Y of the TextCode before it (GB/T 33190, 11.3).
+        given_x = float(code.get("X")) if code.get("X") is not None else given_x
+        given_y = float(code.get("Y")) if code.get("Y") is not None else given_y
+        x, y = given_x, given_y
         steps, drops = _advances(code.get("DeltaX")), _advances(code.get("DeltaY"))
         for k, ch in enumerate(text):
             advance = steps[k] if k < len(steps) else 0.0
             # The glyph's own width: the advance to the next character, unless that jumps past an em (one
-            # text object may run across a table's cells): then an em (half of one for a Latin letter).
-            width = advance if 0 < advance <= size else size * (_LATIN_EM if ch.isascii() else 1.0)
-            left, baseline = _apply(ctm, x, y)
-            right, _ = _apply(ctm, x + width, y)
+            # text object may run across a table's cells) or there is none (the run's last character).
+            known = 0 < advance <= size
+            width = advance if known else size * _LAST_GLYPH_EMS
             if ch.isprintable():
-                x0, x1 = box[0] + min(left, right), box[0] + max(left, right)
-                top, bottom = box[1] + baseline - height * _ASCENT, box[1] + baseline + height * (1 - _ASCENT)
+                corners = [
+                    _apply(ctm, x + dx, y + dy) for dx in (0.0, width) for dy in (-size * _ASCENT, size * (1 - _ASCENT))
+                ]
+                xs, ys = [box[0] + c[0] for c in corners], [box[1] + c[1] for c in corners]
+                if not known:
+                    guessed.append((len(chars), (max(ys) - min(ys)) * POINTS_PER_MM))
                 chars.append(
-                    Char(ch, x0 * POINTS_PER_MM, top * POINTS_PER_MM, x1 * POINTS_PER_MM, bottom * POINTS_PER_MM)
+                    Char(
+                        ch,
+                        min(xs) * POINTS_PER_MM,
+                        min(ys) * POINTS_PER_MM,
+                        max(xs) * POINTS_PER_MM,
+                        max(ys) * POINTS_PER_MM,
+                    )
                 )
             x += advance
             y += drops[k] if k < len(drops) else 0.0
-    return chars
 
 
-def _path_rules(
-    element: etree._Element,
-    box: tuple[float, float, float, float],
-    ctm: Matrix,
-    horizontal: list[Rule],
-    vertical: list[Rule],
-) -> None:
-    """The straight strokes of a path (M/L segments; a closed box's four sides) as ruling lines."""
+def _fit_guessed(chars: list[Char], guessed: list[tuple[int, float]]) -> None:
+    """A character whose width was guessed ends where the next character on its line starts, if
+    that comes first: 仿宋「达到」 then Times「95%」 then 仿宋「以上」 in three objects read 达到95%以上,
+    with no space the guess would open or a cell border it would cross."""
+    if not guessed:
+        return
+    rows: dict[int, list[float]] = defaultdict(list)
+    for char in chars:
+        rows[round(char.y1)].append(char.x0)
+    for row in rows.values():
+        row.sort()
+    for index, _ in guessed:
+        char = chars[index]
+        starts = sorted(
+            x for key in (round(char.y1) - 1, round(char.y1), round(char.y1) + 1) for x in rows.get(key, [])
+        )
+        at = bisect_right(starts, char.x0 + 0.01)
+        if at < len(starts) and starts[at] < char.x1:
+            char.x1 = max(starts[at], char.x0 + 0.1)
+
+
+def _path_rules(element: etree._Element, box: Box, ctm: Matrix, horizontal: list[Rule], vertical: list[Rule]) -> None:
+    """The straight strokes of a path (M/L segments; a closed box's four sides) as ruling lines; a
+    box filled and not stroked is shading, unless it is as thin as a rule (a bar drawn filled)."""
+    stroked = element.get("Stroke", "true").lower() != "false"
+    filled = element.get("Fill", "false").lower() == "true"
     data = next(element.iter("{*}AbbreviatedData"), None)
     tokens = _PATH_TOKEN.findall(data.text or "") if data is not None else []
+    found_h: list[Rule] = []
+    found_v: list[Rule] = []
     points: list[tuple[float, float]] = []
     start: tuple[float, float] | None = None
     k = 0
@@ -187,16 +257,26 @@ def _path_rules(
             k += 2
             point = ((box[0] + x) * POINTS_PER_MM, (box[1] + y) * POINTS_PER_MM)
             if command == "L" and points:  # a stroke from the last point
-                _segment(points[-1], point, horizontal, vertical)
+                _segment(points[-1], point, found_h, found_v)
             else:
                 start = point
             points.append(point)
         elif command == "C" and points and start is not None:  # close: back to the subpath's start
-            _segment(points[-1], start, horizontal, vertical)
+            _segment(points[-1], start, found_h, found_v)
             points.append(start)
-        elif command in ("B", "Q", "A"):  # curves are no ruling lines: skip their numbers
-            k += {"B": 6, "Q": 4, "A": 7}[command]
+        elif command in _CURVE_NUMBERS:
+            k += _CURVE_NUMBERS[command]
             points = []
+    if stroked:
+        horizontal += found_h
+        vertical += found_v
+    elif filled:
+        width, height = box[2] * POINTS_PER_MM, box[3] * POINTS_PER_MM
+        left, top = box[0] * POINTS_PER_MM, box[1] * POINTS_PER_MM
+        if height <= SNAP and width >= MIN_RULE:
+            horizontal.append((top + height / 2, left, left + width))
+        elif width <= SNAP and height >= MIN_RULE:
+            vertical.append((left + width / 2, top, top + height))
 
 
 def _segment(a: tuple[float, float], b: tuple[float, float], horizontal: list[Rule], vertical: list[Rule]) -> None:
