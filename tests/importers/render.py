@@ -224,7 +224,7 @@ def write_ofd(pdf: Path, path: Path) -> Path:
             scale = size if n % 3 == 2 else 1.0
             baseline = (bottom - top) * mm * 0.88  # the line's box: 88 % above the baseline
             text = html.escape("".join(g[0] for g in run))
-            delta = _advances_text([a / scale for a in advances])
+            delta = advances_text([a / scale for a in advances])
             ctm = f' CTM="{scale:.4f} 0 0 {scale:.4f} 0 0"' if scale != 1.0 else ""
             objects.append(
                 f'<ofd:TextObject ID="{len(objects) + 10}" Boundary="{x0 * mm:.3f} {top * mm:.3f} '
@@ -280,7 +280,7 @@ def write_ofd(pdf: Path, path: Path) -> Path:
     return path
 
 
-def _advances_text(advances: list[float]) -> str:
+def advances_text(advances: list[float]) -> str:
     """DeltaX as OFD writes it: runs of three or more equal advances as `g N v`."""
     parts: list[str] = []
     k = 0

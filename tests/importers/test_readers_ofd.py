@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.importers.render import convert_all, seed_document, write_docx, write_ofd
+from tests.importers.render import advances_text, convert_all, seed_document, write_docx, write_ofd
 from tests.importers.same_records import assert_same_records
 from tests.seed_files import CELLS_REPLY, HEBEI_PLAN, HENGSHUI_PLAN
-from wufei.importers.readers.ofd import SCANNED
+from wufei.importers.readers.ofd import SCANNED, read_ofd
 from wufei.importers.records import ImportError_
 from wufei.importers.service import read_source
 
@@ -102,7 +102,14 @@ def test_an_ofd_of_scanned_pages_is_refused_asking_for_a_text_version(printed, t
 
 NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
 PAGE_BOX = "0 0 297 210"  # landscape, in the page's own Area
-CJK, LATIN = 4.2, 2.1  # advances in mm at size 4.2: a Chinese character, a Times digit or sign
+CJK = 4.2  # the advance in mm of a Chinese character at size 4.2
+LATIN = {"%": 3.5, ".": 1.05}  # Times New Roman's % is wider than a digit (2.1), its full stop narrower
+
+
+def _advance(ch: str) -> float:
+    return LATIN.get(ch, 2.1) if ch.isascii() else CJK
+
+
 LINES = [
     "某县“无废城市”建设重点任务分工",
     "1.推进一般工业固体废物综合利用，综合利用率达到95%以上。（牵头单位：县工信局；配合单位：县生态环境分局）",
@@ -134,8 +141,8 @@ def _handmade_page() -> str:
     for number, line in enumerate(LINES[:3]):
         x, baseline = 20.0, 20.0 + 9 * number
         for run in _runs(line):
-            step = LATIN if run[0].isascii() else CJK
-            delta = f"g {len(run) - 1} {step}" if len(run) > 2 else (f"{step}" if len(run) == 2 else "")
+            steps = [_advance(ch) for ch in run]
+            delta = advances_text(steps[:-1])  # the run's last character has no advance
             font = "4" if run[0].isascii() else "3"
             objects.append(
                 f'<ofd:TextObject ID="{10 + len(objects)}" Boundary="{PAGE_BOX}" Font="{font}" Size="4.2">'
@@ -143,7 +150,7 @@ def _handmade_page() -> str:
                 + (f' DeltaX="{delta}"' if delta else "")
                 + f">{run}</ofd:TextCode></ofd:TextObject>"
             )
-            x += step * len(run)
+            x += sum(steps)
     # The second task in one 仿宋 object of two lines: its digits drawn at the 仿宋 advance.
     first, second = LINES[3][:30], LINES[3][30:]
     objects.append(
@@ -180,7 +187,10 @@ def _handmade(path: Path, page: str) -> Path:
 
 
 def test_an_ofd_laid_out_as_office_converters_write_it_gives_its_tasks(tmp_path):
-    [plan] = read_source(_handmade(tmp_path / "分工.ofd", _handmade_page())).plans
+    ofd = _handmade(tmp_path / "分工.ofd", _handmade_page())
+    # The Times run 95% ends without an advance; the 仿宋 run 以上 starts where it ends: no space between.
+    assert any("达到95%以上。" in line for line in read_ofd(ofd).lines)
+    [plan] = read_source(ofd).plans
     assert plan.title == "某县“无废城市”建设重点任务分工"
     assert [(t.number, t.title, t.leads, t.supporting, t.deadline_raw) for t in plan.tasks] == [
         (
