@@ -33,6 +33,8 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
 # Zip containers and the part each must hold.
 OFFICE_PARTS = {"docx": "word/", "xlsx": "xl/", "xlsm": "xl/", "pptx": "ppt/", "odt": "content.xml"}
 TEXT = {"txt", "text", "csv", "md", "html", "htm"}
+# Systems' 导出Excel often writes a web page's table under the .xls name; Excel and LibreOffice open it.
+HTML_SAVED_AS = {"xls"}
 KIND_NAMES = {
     "pdf": "PDF",
     "jpg": "JPEG 图片",
@@ -58,6 +60,8 @@ def content_matches(file_name: str, content: bytes) -> bool:
     kind = extension(file_name)
     if kind in OFFICE_PARTS:
         return _zip_holds(content, OFFICE_PARTS[kind])
+    if kind in HTML_SAVED_AS and _is_text(content) and content.lstrip()[:1] == b"<":
+        return True
     if kind in SIGNATURES:
         return content.startswith(SIGNATURES[kind])
     if kind == "mp4":

@@ -160,16 +160,16 @@ def test_the_may_annex_holds_every_table_and_the_ledger_rows_behind_them(may):
     assert sheets["各单位情况"][1] == [1, W.CITY, 3, 0, 0, 0, 0, 1, 0, 2, 12, 8, 0, 4]  # numbers stay numbers
     tasks = sheets["任务台账"]
     assert tasks[0][:5] == ["灯色", "方案", "清单", "编号", "任务名称"]
-    assert ("工程项目", "5", "工业固废综合利用项目") in [tuple(row[2:5]) for row in tasks[1:]]
+    assert ("工程项目", "工程项目5", "工业固废综合利用项目") in [tuple(row[2:5]) for row in tasks[1:]]
     assert sorted((row[3], row[0]) for row in tasks[1:]) == [
         ("1", "红灯"),
         ("2", "已完成"),
         ("3", "绿灯"),
         ("4", "红灯"),
-        ("5", "黄灯"),
-        ("6", "未纳入督办"),
         ("7", "绿灯"),
         ("8", "绿灯"),
+        ("工程项目5", "黄灯"),  # numbered as 周报送记录 and the tables name it
+        ("工程项目6", "未纳入督办"),
     ]
     reports = sheets["周报送记录"]
     assert len(reports) - 1 == 22  # W19–W22: T1, T3, T5, T7, T8 four each, T2 two, T4 none

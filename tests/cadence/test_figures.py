@@ -949,6 +949,34 @@ def test_the_hengshui_plan_with_no_reports_at_all_is_red_throughout_may_2023(ses
     assert may["reporting"]["missing"] == may["reporting"]["expected"] > 0
 
 
+def test_the_newest_reply_by_its_date_gives_the_cell_counts_whatever_the_order_they_came_in(session, world):
+    """A reply of 2024 imported before a reply of 2023: December 2024 cites 2024's counts (the
+    world's own undated reply of 733, imported first, is older than both by date unknown)."""
+    for title, issued, built, schools in (
+        ("关于2024年无废细胞建设进展的答复", date(2024, 11, 20), 900, 45),
+        ("关于2023年无废细胞建设进展的答复", date(2023, 11, 20), 600, 25),
+    ):
+        reply = world.plan(title, issued_on=issued, kind="progress", cells_planned_total=480, cells_built_total=built)
+        session.add(
+            CellCount(
+                plan=reply,
+                number="1",
+                category="无废学校",
+                count=schools,
+                unit="所",
+                count_raw=f"{schools}所",
+                status="已完成",
+            )
+        )
+    session.flush()
+    december = F.monthly_figures(
+        session, period="2024-12", as_of=date(2025, 1, 6), calendar=CAL, jurisdiction="衡水市"
+    )["cells"]
+    assert (december["source"], december["built_total"]) == ("关于2024年无废细胞建设进展的答复", 900)
+    june = F.monthly_figures(session, period="2024-06", as_of=date(2024, 7, 3), calendar=CAL, jurisdiction="衡水市")
+    assert (june["cells"]["source"], june["cells"]["built_total"]) == ("关于2023年无废细胞建设进展的答复", 600)
+
+
 def test_the_cell_counts_of_the_2025_reply_are_cited_from_its_year_on(session, load):
     load(CELLS_REPLY)
     load(HENGSHUI_PLAN)

@@ -47,6 +47,14 @@ def test_a_seed_saved_as_a_single_file_page_gives_the_records_of_its_text(seed, 
     assert_same_records(read_source(seed).plans[0], plan)
 
 
+def test_a_plain_page_saved_under_the_mht_name_is_read_as_the_page(tmp_path):
+    page = write_html(seed_document(ALL_SEEDS[0]), tmp_path / "page.html")
+    mht = tmp_path / "方案.mht"
+    mht.write_bytes(page.read_bytes())
+    [plan] = read_source(mht).plans
+    assert_same_records(read_source(page).plans[0], plan)
+
+
 def test_an_archive_without_a_page_is_refused_naming_the_file(tmp_path):
     archive = EmailMessage()
     archive.make_mixed()

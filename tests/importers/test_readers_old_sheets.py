@@ -86,6 +86,23 @@ def test_a_wps_spreadsheet_is_read_like_an_old_excel_file(publisher_xls, tmp_pat
     assert plan.format == "et" and len(plan.tasks) == 3
 
 
+def test_a_web_page_a_system_exported_under_the_xls_name_gives_the_records_of_the_xlsx(tmp_path):
+    """导出Excel in many office systems writes an HTML table named .xls; LibreOffice opens it as Excel does."""
+    cells = "".join(f"<td>{c}</td>" for c in HEADER)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in ROWS)
+    page = (
+        '<html><head><meta charset="gb2312"></head><body><table>'
+        f'<tr><td colspan="5">{TITLE}</td></tr><tr>{cells}</tr>{body}</table></body></html>'
+    )
+    exported = tmp_path / "任务分工导出.xls"
+    exported.write_bytes(page.encode("gb18030"))
+    [plan] = read_source(exported).plans
+    assert plan.format == "xls" and plan.title == TITLE
+    assert [(t.number, t.title, t.leads, t.supporting, t.deadline_raw) for t in plan.tasks] == [
+        (r[0], r[1], (r[2],), (r[3],), r[4]) for r in ROWS
+    ]
+
+
 def test_an_opendocument_spreadsheet_gives_the_records_of_the_xlsx(tmp_path):
     """LibreOffice's and WPS's own format (.ods), converted like .xls."""
     xlsx = _publisher_xlsx(tmp_path / "任务分工表.xlsx")

@@ -200,7 +200,7 @@ def ledger_rows(session: Session, world: World) -> Ledger:
             task_id=task.id,
             plan=task.plan.name,
             list_kind=LIST_NAMES.get(task.list_kind, str(task.list_kind)),
-            number=task.number,
+            number=task.reference,  # as 周报送记录 and the bulletin's tables name it: 工程项目2
             title=task.title,
             leads=task.leads,
             supporting=task.supporting,

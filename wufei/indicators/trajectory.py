@@ -27,6 +27,7 @@ its light with the reason, and the forecast. Every input is an argument; the rul
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -258,10 +259,11 @@ class Judgement:
 
 
 def number(value: Fraction | Decimal) -> str:
-    """2 decimals, no trailing zeros: 55, 55.33, 0.38; below 0.1, three significant digits, so that
-    a small intensity and its gap still read (0.0353 吨/万元 behind 0.035 by 0.00027, not by 0)."""
+    """2 decimals, no trailing zeros: 55, 55.33, 0.38; below 1, three significant digits, so that a
+    small intensity and its gap still read (0.0353 吨/万元 behind 0.035 by 0.000273, not by 0; 0.353
+    against 0.35)."""
     figure = float(value)
-    decimals = 2 if figure == 0 or abs(figure) >= 0.1 else min(6, 2 - math.floor(math.log10(abs(figure))))
+    decimals = 2 if figure == 0 or abs(figure) >= 1 else min(6, 2 - math.floor(math.log10(abs(figure))))
     text = f"{figure:.{decimals}f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
@@ -270,10 +272,14 @@ def amount(value: Fraction | Decimal, unit: str | None) -> str:
     return f"{number(value)}{unit or ''}"
 
 
+_BARE_TARGET = re.compile(r"[≥≤><=＞＜]{0,2}\s*\d+(?:\.\d+)?")
+
+
 def _with_unit(target_raw: str, unit: str | None) -> str:
-    """A target printed as a bare number takes the indicator's unit (≥35 → ≥35%, 0.4 → 0.4吨/万元);
-    one in words (逐年提高, 完成省定任务) stays as written."""
-    return f"{target_raw}{unit.strip()}" if unit and target_raw[-1:].isdigit() else target_raw
+    """A target printed as a bare number, with or without its comparator, takes the indicator's unit
+    (≥35 → ≥35%, 0.4 → 0.4吨/万元); one in words stays as written (逐年提高; 较2020年提高5, where the
+    unit could be 个百分点 or %)."""
+    return f"{target_raw}{unit.strip()}" if unit and _BARE_TARGET.fullmatch(target_raw.strip()) else target_raw
 
 
 def _difference(value: Fraction, unit: str | None) -> str:

@@ -132,13 +132,20 @@ def supervising_jurisdictions(session: Session) -> list[str]:
 _NUMBER_YEAR = re.compile(r"[〔\[(（](\d{4})[〕\])）]")
 
 
-def issued_by(issued_on: date | None, doc_number: str | None, day: date) -> bool | None:
-    """Whether a document was out by `day`: its date, else the year of its number (衡环办函〔2025〕28号
-    was not out in 2024); None when neither tells. Figures for a day cite no later document."""
+def known_issue_day(issued_on: date | None, doc_number: str | None) -> date | None:
+    """When a document was out at the latest known: its date, else the first day of its number's
+    year (衡环办函〔2025〕28号: 2025-01-01); None when neither tells."""
     if issued_on is not None:
-        return issued_on <= day
+        return issued_on
     match = _NUMBER_YEAR.search(doc_number or "")
-    return int(match.group(1)) <= day.year if match else None
+    return date(int(match.group(1)), 1, 1) if match else None
+
+
+def issued_by(issued_on: date | None, doc_number: str | None, day: date) -> bool | None:
+    """Whether a document was out by `day` (衡环办函〔2025〕28号 was not out in 2024); None when
+    neither its date nor its number tells. Figures for a day cite no later document."""
+    known = known_issue_day(issued_on, doc_number)
+    return known <= day if known is not None else None
 
 
 def plan_start(issued_on: date | None, period_start: int | None, imported_on: date | None = None) -> date | None:

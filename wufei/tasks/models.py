@@ -35,9 +35,9 @@ LIST_NAMES = {
 
 
 def task_reference(list_kind: str, number: str) -> str:
-    """How figures and bulletins refer to a task: its number, after its list's name where a plan
-    numbers several lists apart (工程项目2, 技术体系10 and 监管体系10 in one plan); a main task's
-    number as printed (1.1)."""
+    """How figures and bulletins refer to a task: a main task by its number as printed (1.1), a task of
+    any other list by its list's name and number (工程项目2), since plans number those lists apart
+    (技术体系10 and 监管体系10 in one plan)."""
     if list_kind == ListKind.MAIN or not number:
         return number
     return f"{LIST_NAMES.get(ListKind(list_kind), '')}{number}"

@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from wufei.importers.document import Document
-from wufei.importers.readers.html import decode, page_document
+from wufei.importers.readers.html import decode, page_document, read_html
 from wufei.importers.records import ImportError_
 
 _GBK = {"gbk", "gb2312", "gb_2312-80", "x-gbk", "cp936"}
@@ -22,6 +22,8 @@ def read_mht(path: Path) -> Document:
         raise ImportError_(str(path), "文件为空")
     archive = email.message_from_bytes(data, policy=policy.default)
     page = next((part for part in archive.walk() if part.get_content_type() == "text/html"), None)
+    if not archive.is_multipart() and data.lstrip()[:1] == b"<":
+        return read_html(path)  # a plain page saved under the .mht name
     if not isinstance(page, EmailMessage):
         first = next((line.strip() for line in data.decode("latin-1").splitlines() if line.strip()), "")
         raise ImportError_(str(path), "不是单个文件网页（.mht）：其中没有网页（text/html）部分", text=first[:80])
