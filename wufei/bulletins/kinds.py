@@ -283,9 +283,10 @@ def _indicator_shares(items: list[IndicatorStatus]) -> list[dict[str, Any]]:
     return rows
 
 
-def _cells_section(section: Section, cells: Cells | None) -> None:
+def _cells_section(section: Section, cells: Cells | None, *, registry_follows: bool = False) -> None:
     if not cells:
-        section.add(Paragraph("暂无无废细胞建设数据。"))
+        if not registry_follows:  # else the registry's own figures follow: no 暂无 above them
+            section.add(Paragraph("暂无无废细胞建设数据。"))
         return
     planned = cells.planned_total
     section.add(
@@ -585,7 +586,7 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         _tracking_section(tracking, f.tracking)
         indicator_section.add(tracking)
     cells_section = doc.section("无废细胞建设")
-    _cells_section(cells_section, f.cells)
+    _cells_section(cells_section, f.cells, registry_follows=f.cell_registry is not None)
     if f.cell_registry is not None:
         registry = Section("无废细胞创建进展")
         _cell_registry_section(registry, f.cell_registry)

@@ -24,7 +24,7 @@ from wufei.cells.rules import CellRules, CellState
 from wufei.db import plain_rows
 from wufei.indicators.models import Indicator
 from wufei.plans.models import Jurisdiction, Plan
-from wufei.plans.queries import issued_by
+from wufei.plans.queries import issued_by, known_issue_day
 
 
 @dataclass
@@ -108,9 +108,15 @@ def cell_figures(
     plans = select(Plan).where(Plan.cells_planned_total.is_not(None))
     if jurisdiction is not None:
         plans = plans.where(Plan.jurisdiction_id == _PLACE)
-    source = session.scalars(
-        plans.order_by(Plan.id.desc()).limit(1), {"place": jurisdiction} if jurisdiction is not None else None
-    ).first()
+    # The newest document giving the plan's total that was out by `day` (one of 2025 says nothing
+    # of 2023), by its date, else its number's year, then the last imported.
+    candidates = [
+        plan
+        for plan in session.scalars(plans, {"place": jurisdiction} if jurisdiction is not None else None)
+        if issued_by(plan.issued_on, plan.doc_number, day) is not False
+    ]
+    candidates.sort(key=lambda plan: (known_issue_day(plan.issued_on, plan.doc_number) or date.min, plan.id))
+    source = candidates[-1] if candidates else None
     planned_total = source.cells_planned_total if source is not None else None
     from wufei.departments.models import Department
 
