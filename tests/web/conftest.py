@@ -109,6 +109,15 @@ def _tasks(session) -> Tasks:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> Iterator[Server]:
+    """The portal most web tests share in a worker (imports and sign-ups done once)."""
+    # It reaches a database (its engine): tests using it are never marked nodb (tests/conftest.py).
+    with started_server(tmp_path_factory) as started:
+        yield started
+
+
+@contextmanager
+def started_server(tmp_path_factory) -> Iterator[Server]:
+    """A portal on a fresh database holding the Hengshui plan and four users, under a real server."""
     root = tmp_path_factory.mktemp("portal")
     evidence, bulletins = root / "evidence", root / "bulletins"
     bulletins.mkdir()
