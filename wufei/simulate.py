@@ -16,6 +16,7 @@ working days before its deadline for three more months; the office approves the 
 
 from __future__ import annotations
 
+import math
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -40,6 +41,8 @@ OFFICE = "领导小组办公室"
 BEHAVIOURS = ["steady"] * 5 + ["early", "late", "silent", "lagging", "stalled"]
 SILENT_FROM = (4, 1)  # silent tasks stop reporting from 1 April
 RETURNED_WEEK = 10
+# Units of things counted one by one: the demo's departments report whole numbers of them.
+COUNTED_UNITS = {"个", "家", "座", "处", "所", "户", "辆", "台", "套", "件", "项", "宗"}
 DONE_TEXT = {
     "steady": "按计划推进，完成本周阶段工作",
     "early": "提前完成阶段目标，正在收尾",
@@ -192,13 +195,16 @@ class Simulation:
                 continue
             expected, baseline = path.expected(period.end), Fraction(path.baseline.value)
             step = (Fraction(path.target.value) - baseline) / 100
-            value = baseline + (expected - baseline) / 2 if position % 3 == 0 else expected + step
+            behind = position % 3 == 0
+            value = baseline + (expected - baseline) / 2 if behind else expected + step
+            if (indicator.unit or "").strip() in COUNTED_UNITS:  # 18个 factories, not 18.9
+                value = Fraction(math.floor(value) if behind else math.ceil(value))
             report = submit_value(
                 session,
                 indicator_id=indicator.id,
                 department_id=owners(indicator)[0],
                 period=period.label,
-                value=f"{float(value):.2f}",
+                value=f"{float(value):.2f}".removesuffix(".00"),
                 source="统计年报" if period.kind == "annual" else "部门统计月报",
                 at=at,
                 actor="demo",
