@@ -190,3 +190,16 @@ def test_the_cadence_stored_every_month_quarter_and_half_year(year):
     assert {("monthly", f"2023-{m:02d}") for m in range(1, 12)} <= periods
     assert {("quarterly", "2023-Q1"), ("quarterly", "2023-Q2"), ("quarterly", "2023-Q3")} <= periods
     assert ("half_year", "2023-H1") in periods and ("annual", "2022") in periods
+
+
+def test_departments_report_whole_numbers_of_things_counted_one_by_one(year):
+    from wufei.indicators.models import Indicator, IndicatorReport
+    from wufei.simulate import COUNTED_UNITS
+
+    with make_sessionmaker(year)() as session:
+        rows = session.execute(
+            select(Indicator.unit, IndicatorReport.value).join(Indicator, Indicator.id == IndicatorReport.indicator_id)
+        ).all()
+    counted = [value for unit, value in rows if (unit or "").strip() in COUNTED_UNITS]
+    assert counted and all(value == int(value) for value in counted)  # 19个 factories, never 18.9
+    assert any(value != int(value) for unit, value in rows if unit == "%")  # rates keep their decimals
