@@ -74,7 +74,7 @@ MID_2023 = date(2023, 6, 30)  # 266 of 450 days from issue to 2023-12-31: 序时
             date(2023, 12, 29),
             Light.YELLOW,
             ("due_soon",),
-            "今天是完成期限（2023年12月29日）",
+            "当日为完成期限（2023年12月29日）",
         ),
         (fixed(progress=60, missing_streak=2), MID_2023, Light.YELLOW, ("missing_reports",), "连续2周未报送进展"),
         (fixed(progress=60, missing_streak=3), MID_2023, Light.RED, ("missing_reports",), "连续3周未报送进展"),

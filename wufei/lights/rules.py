@@ -326,7 +326,9 @@ def _deadline_rules(
             if left > 0:
                 text = f"距完成期限还有{left}个工作日（{chinese_date(due)}）"
             elif as_of == due:
-                text = f"今天是完成期限（{chinese_date(due)}）"
+                text = (
+                    f"当日为完成期限（{chinese_date(due)}）"  # read the same in that day's notice and a later bulletin
+                )
             else:
                 text = f"距完成期限已无工作日（{chinese_date(due)}）"
             fired.append(_Fired(Light.YELLOW, DUE_SOON, text))
