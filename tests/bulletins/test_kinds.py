@@ -122,18 +122,14 @@ def test_the_province_view_ranks_the_cities(session, world, tmp_path):
     assert "河北省“无废城市”建设2024年第2季度各市推进情况汇总" in by_suffix(issued.paths, ".md").read_text()
 
 
-def test_the_circular_and_the_assessment_carry_the_reported_indicator_values_against_their_trajectory(
-    session, world, issue
-):
-    """The world's indicator (49 → ≥60 over the plan's 2024–2025, 55 imported for 2023) gets its
-    2024 value reported by its lead: 52 on a path expecting 54.51 by the end of 2024 (a leap year), 2.51 points
-    behind (yellow: under a quarter of the 11-point change)."""
+def _lead_files_the_indicator(session, *, period: str, value: str, at: tuple[int, int, int], rules) -> None:
+    """The world's indicator (一般工业固体废物综合利用率) given its lead, 市生态环境局, who files
+    `value` for `period` at 10:00 on the day `at` (not yet reviewed)."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
     from sqlalchemy import select
 
-    from tests.bulletins.helpers import md_tables
     from wufei.departments.models import Department
     from wufei.indicators.models import Indicator
     from wufei.indicators.reporting import set_owner, submit_value
@@ -145,14 +141,25 @@ def test_the_circular_and_the_assessment_carry_the_reported_indicator_values_aga
         session,
         indicator_id=indicator.id,
         department_id=env.id,
-        period="2024",
-        value="52",
+        period=period,
+        value=value,
         source="市统计局",
-        at=datetime(2024, 7, 2, 10, tzinfo=ZoneInfo("Asia/Shanghai")),
+        at=datetime(*at, 10, tzinfo=ZoneInfo("Asia/Shanghai")),
         actor="eco",
-        rules=W.RULESET.tracking,
+        rules=rules,
         cadence=W.CADENCE,
     )
+
+
+def test_the_circular_and_the_assessment_carry_the_reported_indicator_values_against_their_trajectory(
+    session, world, issue
+):
+    """The world's indicator (49 → ≥60 over the plan's 2024–2025, 55 imported for 2023) gets its
+    2024 value reported by its lead: 52 on a path expecting 54.51 by the end of 2024 (a leap year), 2.51 points
+    behind (yellow: under a quarter of the 11-point change)."""
+    from tests.bulletins.helpers import md_tables
+
+    _lead_files_the_indicator(session, period="2024", value="52", at=(2024, 7, 2), rules=W.RULESET.tracking)
     expected = [
         "1",
         "一般工业固体废物综合利用率",
@@ -193,32 +200,11 @@ def test_the_monthly_progress_table_shows_a_filed_quarterly_value_by_its_quarter
     """The world's indicator (49 → ≥60, 55 imported for 2023) gets its 2024 Q1 value, 56.2, filed by
     its lead on 10 April and not yet reviewed: the May dispatch's 表7 shows it by its quarter, marked
     待审核, against 2023's 55 (on main: 55（2023年）, 较基线向好, while 表8 showed 56.2)."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    from sqlalchemy import select
-
     from tests.bulletins.helpers import md_tables
-    from wufei.departments.models import Department
-    from wufei.indicators.models import Indicator
-    from wufei.indicators.reporting import set_owner, submit_value
     from wufei.indicators.trajectory import TrackingRules
 
-    indicator = session.scalar(select(Indicator).where(Indicator.name == "一般工业固体废物综合利用率"))
-    env = session.scalar(select(Department).where(Department.name == W.ENV))
-    set_owner(session, indicator_id=indicator.id, department_id=env.id, actor="office")
-    submit_value(
-        session,
-        indicator_id=indicator.id,
-        department_id=env.id,
-        period="2024-Q1",
-        value="56.2",
-        source="市统计局",
-        at=datetime(2024, 4, 10, 10, tzinfo=ZoneInfo("Asia/Shanghai")),
-        actor="eco",
-        rules=TrackingRules.load(),  # 综合利用率: quarterly
-        cadence=W.CADENCE,
-    )
+    # 综合利用率: quarterly in the shipped rules
+    _lead_files_the_indicator(session, period="2024-Q1", value="56.2", at=(2024, 4, 10), rules=TrackingRules.load())
     issued = issue("monthly", "2024-05", date(2024, 6, 5), name="monthly")
     docx, markdown = by_suffix(issued.paths, ".docx"), by_suffix(issued.paths, ".md")
     for tables in (docx_tables(docx), md_tables(markdown)):
