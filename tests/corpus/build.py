@@ -927,6 +927,9 @@ WUHAN_CHROME = (
     "【字体:",
 )
 
+# The portal's read-aloud, date, source and share items above the task form.
+GUANGZHOU_CHROME_2019 = ("  • 听全文", "  • 2019-08-23", "  • 来源:市府办公厅", "  • 分享到", "  • -")
+
 REBUILT: dict[str, tuple[str, Builder]] = {
     # Word
     "ah_chuzhou_2020": ("docx", build_plain),
@@ -1003,6 +1006,11 @@ REBUILT: dict[str, tuple[str, Builder]] = {
     "sh_qingpu_huanbao": ("docx", build_plain),
     "sc_tuopin_zhenggai_2018": ("pdf", build_plain),
     "zj_gongshu_daqi_2018": ("pdf", build_plain),
+    # Batch 8 (sh_baoshan_fenjie_2008 held out)
+    "sc_dazhu_zhize_2008": ("docx", lambda d: build_dropping(d, ("来源:信息公开办", "发布日期:2009-01-04", "点击数:人次"))),
+    "gd_guangzhou_zdgz135_2023": ("docx", lambda d: build_pipe_form(d, "重点工作")),
+    "gd_guangzhou_renwu97_2019": ("pdf", lambda d: build_dropping(d, GUANGZHOU_CHROME_2019)),
+    "sh_baoshan_fenjie_2008": ("html", build_plain),
 }
 
 WRITERS = {"docx": write_docx, "pdf": write_pdf, "html": write_html, "xlsx": write_xlsx}

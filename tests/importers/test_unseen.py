@@ -29,7 +29,7 @@ FLOORS = {
         "hb_jingmen_zhibiao": (16, 16, 0),
         "hlj_jixi_zhenggai": (15, 15, 0),
         "xj_shayibake_taizhang": (20, 20, 0),
-        "xx_changwu_jiyao": (9, 13, 0),  # 6月底前 / 年底前 inside a meeting's sentence: the year is the meeting's
+        "xx_changwu_jiyao": (10, 13, 0),  # 6月底前 read (fidelity14); its year (the meeting's) and 年底前 not
     },
     "unseen2": {
         "fj_putian_qingdan": (16, 16, 0),

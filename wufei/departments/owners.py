@@ -310,6 +310,76 @@ def owners_in_sentences(text: str | None) -> str | None:
     return None
 
 
+# A duty item names a matter, then who manages it (a county's 职责 notice):
+#   人车分行按照《…》规定应由公安部门负责管理，现由县公安局委托县城管办负责管理，并行使行政处罚权。
+#   废品收购站点按照《…》规定，行业管理为县商务局。 / 两轮摩托车非法载客由县公安局负责牵头管理，县交通局协管。
+_STATUTE = r"按照?(?:《[^》]{1,40}》(?:的|有关)?(?:规定)?|(?:有关)?规定)"  # 按照《…》规定 / 按照《…条例》
+_DUTY_START = re.compile(rf"{_STATUTE}|(?:应|现)?由|(?:行业|日常)?(?:管理|主管|监管)(?:部门|单位)?为")
+_DUTY_STATUTE = re.compile(rf"^{_STATUTE}")
+_DUTY_BY = re.compile(
+    r"^(?P<now>现将[^，。；]{0,20}?|应|现)?由(?P<names>[^，。；：]{2,40}?)(?P<verb>负责牵头|牵头负责|牵头|负责|主管)"
+)
+_DUTY_IS = re.compile(r"^(?:行业|日常)?(?:管理|主管|监管)(?:部门|单位)?为(?P<names>[^，。；：]{2,40})$")
+_DUTY_HELPS = re.compile(r"^(?P<names>[^，。；：]{2,40}?)(?:协管|配合|协助|参与)$")
+_DUTY_MATTER_MAX = 60
+
+
+def duty_attribution(text: str | None) -> tuple[str, str] | None:
+    """(matter, owners) of a one-sentence duty item that names its matter and then who manages it, as an owner
+    text `parse_owners` reads; None when the sentence is no such item.
+
+    `A委托B负责管理`: B manages (A only entrusts its power, owning nothing); a duty stated now (`现由…`) overrides
+    the one the law assigns (`应由X负责管理`); `行业管理为X`: X leads; `由X负责牵头管理，Y协管`: Y supports.
+    Clauses after them that name no unit (`并行使行政处罚权`) are the duty's content.
+    """
+    if not text:
+        return None
+    folded = fold_punct(text).strip().rstrip("。；")
+    if "。" in folded or "；" in folded:
+        return None
+    start = _DUTY_START.search(folded)
+    if start is None or start.start() < 2:
+        return None
+    matter = folded[: start.start()].strip()
+    if len(matter) > _DUTY_MATTER_MAX or "，" in matter or "：" in matter:
+        return None
+    statutory: str | None = None
+    present: str | None = None
+    helpers: list[str] = []
+    for index, clause in enumerate(folded[start.start() :].split("，")):
+        clause = _DUTY_STATUTE.sub("", clause, count=1).strip() if index == 0 else clause.strip()
+        if not clause:
+            continue
+        if by := _DUTY_BY.match(clause):
+            if _CHECKING.match(clause[by.end() :]):
+                return None  # 由县双创办负责督查: checking the work is no owning it
+            names = by["names"].rsplit("委托", 1)[-1]
+            if not _all_units(names):
+                return None
+            if by["now"] == "应":
+                statutory = names
+            else:
+                present = names
+        elif owned := _DUTY_IS.match(clause):
+            if not _all_units(owned["names"]):
+                return None
+            present = owned["names"]
+        elif (helps := _DUTY_HELPS.match(clause)) and _all_units(helps["names"]):
+            helpers.append(helps["names"])
+        elif index == 0:
+            return None  # the sentence does not go on to say who manages it
+    lead = present or statutory
+    if lead is None:
+        return None
+    owners = [f"{lead}牵头", *(f"{names}配合" for names in helpers)]
+    return matter, "，".join(owners)
+
+
+def _all_units(names: str) -> bool:
+    found = split_names(names)
+    return bool(found) and all(looks_like_unit(name) and not is_person(name) for name in found)
+
+
 def is_person(name: str) -> bool:
     """Whether a name is a person by name and post (张某某副市长, 常务副区长), not a unit."""
     return bool(_PERSON_NAME.match(name) or _POST_AND_NAME.match(name))

@@ -215,7 +215,8 @@ def _five_year_end(match: re.Match[str]) -> str:
 def deadlines_in_text(text: str | None, *, plan_start: int | None = None, plan_end: int | None = None) -> str | None:
     """The phrases in a task's own text that set its deadline (`到2025年底`, `2023年底前`), joined by ；.
 
-    Only phrases that say "by" count (到/至/于 a date, or a date followed by 前, or 上半年/下半年 before
+    Only phrases that say "by" count (到/至/于 a date, or a date followed by 前 — a month alone too, `4月底前`,
+    in the plan's year —, or 上半年/下半年 before
     what is done by then, or a year opening a sentence before its figure when no other date does:
     `2018年，…控制在…`); 截至2021年底 reports the past. Years after the plan period are other plans'
     business (2030年前碳达峰) and skipped; earlier years stay (a rectification list published after its
@@ -226,7 +227,7 @@ def deadlines_in_text(text: str | None, *, plan_start: int | None = None, plan_e
     phrases: list[str] = []
     openings: list[str] = []
     for match in _IN_TEXT.finditer(_clean(text)):
-        phrase = match["a"] or match["b"] or match["half"] or match["opening"]
+        phrase = match["a"] or match["b"] or match["half"] or match["month"] or match["opening"]
         if phrase[:4].isdigit() and plan_end is not None and int(re.findall(r"\d{4}", phrase)[-1]) > plan_end:
             continue  # a span's last year decides (2010-2014年)
         found = openings if match["opening"] else phrases
@@ -241,6 +242,8 @@ _IN_TEXT = re.compile(
     r"(?<![截止])(?:到|至|于|在)(?P<a>\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年?底|末)?(?:前|以前|之前)?)(?!\d)"
     r"|(?P<b>\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年?底|末)?(?:以前|之前|前))"
     r"|(?<![年今明去])(?P<half>[上下]半年)(?=前|内|组织|完成|出台|建成|制定)"
+    # 4月底前完成摸底: a month without its year, by which the step is done (the plan's year, when parsed)
+    r"|(?<![\d年月至到-])(?P<month>\d{1,2}月(?:\d{1,2}日)?(?:底|末|上旬|中旬|下旬)?(?:以前|之前|前))"
     # 2018年，用水总量控制在47.38亿立方米: a year opening a sentence states the year its figure is due;
     # so does a span of years (从2010-2014年，每年建设…: due at the span's end)
     r"|(?:^|(?<=[。；]))从?(?P<opening>\d{4}年|\d{4}[-—–－~至]\d{4}年)(?=，)"

@@ -155,6 +155,8 @@ _OWNER_SENTENCE_MAX = 90
 _HEADING_OWNER = re.compile(
     r"^(?P<clause>[^，；。：（）]{2,40}?(?:牵头|负责))(?:的)?(?:工作|任务|事项)\s*(?:（[^）]*）)?$"
 )
+# 重点工作：推进… over 牵头单位：…: a label naming what follows as the task, no part of its title.
+_TASK_LABEL = re.compile(r"^(?:重点工作|工作任务|重点任务|主要任务|任务内容|工作内容|工作事项)\s*[：:]\s*(?=\S)")
 # Text after an owner clause shorter than this is a remark, not a task of its own.
 _SEGMENT_MIN = 6
 # A news report's lead-in before the document's own text: …印发…的通知。通知指出：
@@ -887,7 +889,7 @@ def _task_record(paragraph: _Paragraph, number: str) -> tuple[TaskRecord, str | 
             owners_raw = f"{heading_owner}，{partners}配合"  # 会同市农委、财政局拟定…: the heading's unit leads
         else:
             owners_raw = "，".join(part for part in (heading_owner, owners_raw) if part)
-    title, content = split_heading(body.strip())
+    title, content = split_heading(_TASK_LABEL.sub("", body.strip(), count=1))
     if paragraph.notes:
         content = "\n".join(part for part in (content, *paragraph.notes) if part)
     record = TaskRecord(
@@ -931,10 +933,21 @@ def _trailing_owner(text: str) -> _Owner | None:
                 content = folded[index + 1 : -1].strip()
                 if owner_convention(content) and parse_owners(content).unassigned:
                     return _trailing_owner(folded[:index])
-                if any(word in content for word in _OWNER_WORDS) or _names_units(content) or _lists_owners(content):
+                if any(word in content for word in _OWNER_WORDS):
+                    return _Owner(index, content)
+                if _part_of_a_name(folded[:index], content):
+                    return None  # 旌德县政府（办公室）: the government's office, one name, no owner clause
+                if _names_units(content) or _lists_owners(content):
                     return _Owner(index, content)
                 return None
     return None
+
+
+def _part_of_a_name(before: str, content: str) -> bool:
+    """Whether a bracket of one unit's name, with no owner word, is glued to the unit named right before it:
+    旌德县政府（办公室）, 市委宣传部（市文明办） name one body (its office, its other name), not its owners."""
+    names = split_names(content)
+    return len(names) == 1 and _UNIT_NAME_END.search(before.rstrip()) is not None
 
 
 def _dash_owner(folded: str) -> _Owner | None:

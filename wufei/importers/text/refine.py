@@ -5,8 +5,9 @@ whole:
 - the owner convention it states once (`列第一位为牵头单位，下同`), applied to every owner text;
 - owners parsed into leads, supporting units and implementers on every record (so the preview
   shows them field by field), with a doubt on a name that could not be split;
-- for a task nothing else gives owners, the owners its own text names in a sentence (`由X负责…`), with
-  a doubt saying where they were read;
+- for a task nothing else gives owners, the owners its own text names in a sentence (`由X负责…`), or, for a
+  duty item, the unit its attribution hands the matter to (`人车分行…现由A委托B负责管理`: the title is the
+  matter, B leads), with a doubt saying where they were read;
 - a task's deadline written inside its own text when it has no deadline of its own
   (`到2025年底，…`), read against the plan period;
 - numbers made unique within each list (two task tables numbered from 1, a table beside the
@@ -16,9 +17,16 @@ whole:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
-from wufei.departments.owners import owner_convention, owners_in_sentences, parse_owners, split_names
+from wufei.departments.owners import (
+    duty_attribution,
+    owner_convention,
+    owners_in_sentences,
+    parse_owners,
+    split_names,
+)
 from wufei.importers.document import Document
 from wufei.importers.records import Doubt, ParsedPlan, TaskRecord
 from wufei.importers.text.table_records import mark_roles
@@ -59,8 +67,8 @@ def refine(plan: ParsedPlan, *, convention: str | None) -> None:
         if task.deadline_raw is None:
             text = "".join(part for part in (task.title, task.content) if part)
             task.deadline_raw = deadlines_in_text(text, plan_start=plan.period_start, plan_end=plan.period_end)
-        if task.deadline_raw and task.title:
-            task.title = _without_opening_deadline(task.title, task.deadline_raw)
+        if task.title:
+            task.title = _without_opening_time(task.title, task.deadline_raw)
     _unique_numbers(plan.tasks)
     if plan.period_end is None and plan.tasks:
         plan.doubts.append(
@@ -68,17 +76,36 @@ def refine(plan: ParsedPlan, *, convention: str | None) -> None:
         )
 
 
-def _without_opening_deadline(title: str, deadline: str) -> str:
-    """A title opening with its own deadline clause (2024年9月底前，开展…) without it: the deadline is a field."""
+def _without_opening_time(title: str, deadline: str | None) -> str:
+    """A title opening with its own deadline clause (2024年9月底前，开展…) without it: the deadline is a field.
+    So is a "by" date glued to the step it closes (4月底前完成摸底), and a span of months the step runs
+    through before its comma (6月-9月，组织…) is no part of what is done."""
+    if (span := _MONTH_SPAN.match(title)) and title[span.end() :].strip().startswith(("，", ",")):
+        return title[span.end() :].strip().lstrip("，,").strip()
+    if not deadline:
+        return title
     head, comma, rest = title.partition("，")
     if comma and rest and head.strip() == deadline.strip():
         return rest.strip()
+    first = deadline.split("；")[0].strip()
+    if first.endswith("前") and title.startswith(first) and len(title) > len(first) + 1:
+        return title[len(first) :].lstrip("，, ")
     return title
+
+
+_MONTH_SPAN = re.compile(r"\d{1,2}月\s*[-—–－~至到]\s*\d{1,2}月")
 
 
 def _owners_from_text(task: TaskRecord) -> None:
     """整改要求：由县环卫站负责清除…: the owners a task without any names inside its own sentences."""
     if task.owners_raw or task.leads is not None or task.supporting is not None:
+        return
+    if task.content is None and (duty := duty_attribution(task.title)) is not None:
+        # 人车分行…现由县公安局委托县城管办负责管理: the duty's matter is its title, the unit managing it its owner
+        sentence = task.title
+        task.title, task.owners_raw = duty
+        message = f"责任单位是从职责句「{sentence}」中读出的（「{task.owners_raw}」），请核对"
+        task.doubts.append(Doubt("leads", message, task.owners_raw))
         return
     found = owners_in_sentences("。".join(part for part in (task.title, task.content) if part))
     if found:

@@ -22,6 +22,7 @@ from wufei.importers.text.normalize import normalize_cell
 from wufei.importers.text.tables import Row, Table
 
 LABEL_MAX = 12  # characters: a form's label, not a value
+COLON_LABEL_MAX = 24  # a label closed by its colon
 MIN_PAIRS = 3  # label/value pairs, so a two-column table of data is not taken for a form
 _TEXT_ROLES = {"task_name", "content"}
 _WHO_WHEN_ROLES = {"lead", "owners", "supporting", "entity", "deadline"}
@@ -39,8 +40,12 @@ def _items(cells: Sequence[str | None]) -> list[str]:
     return items
 
 
-def _is_label(text: str) -> bool:
-    return len(text) <= LABEL_MAX and bool(header_key(text)) and not looks_like_number(text)
+def _label(text: str) -> str | None:
+    """The label a form's cell prints, without the colon that may close it (重点工作：), or None when the cell
+    reads as a value. A colon marks a label, so a longer one counts (进展情况、存在问题及下一步工作建议：)."""
+    bare = text.rstrip("：: ").strip()
+    limit = COLON_LABEL_MAX if bare != text.strip() else LABEL_MAX
+    return bare if len(bare) <= limit and header_key(bare) and not looks_like_number(bare) else None
 
 
 def form_pairs(table: Table) -> list[tuple[str, str, str | None]] | None:
@@ -59,10 +64,11 @@ def form_pairs(table: Table) -> list[tuple[str, str, str | None]] | None:
         if not items:
             continue
         odd += len(items) % 2
-        if len(items) > 4 or not all(_is_label(label) for label in items[::2]):
+        labels = [_label(label) for label in items[::2]]
+        if len(items) > 4 or not all(labels):
             return None
         # A label standing last without its value (left blank, or merged into the label) pairs with nothing.
-        pairs += [(items[k], items[k + 1], where) for k in range(0, len(items) - 1, 2)]
+        pairs += [(labels[k // 2] or "", items[k + 1], where) for k in range(0, len(items) - 1, 2)]
     # Rows of three (姓名 / 职务 / 电话 and the people under it) are a list, not labels with values.
     return pairs if len(pairs) >= MIN_PAIRS and odd * 3 <= len(rows) else None
 
