@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -104,3 +105,12 @@ def test_template_and_export_write_workbooks(wufei, tmp_path):
     output = wufei("export", str(tmp_path / "台账.xlsx"), "--plan", "衡政办字〔2022〕57号").output
     assert "任务 85 项" in output and "项目 27 项" in output and "指标 59 项" in output
     assert (tmp_path / "台账.xlsx").stat().st_size > 10_000
+
+
+def test_the_import_help_names_every_format_the_importer_takes(wufei):
+    """The help is written out (the command line does not load the importers for --help): it must
+    not fall behind the formats the importer reads."""
+    from wufei.importers.service import IMPORTABLE_SUFFIXES
+
+    shown = set(re.findall(r"\.[a-z]+\b", wufei("import", "--help").output))
+    assert shown >= IMPORTABLE_SUFFIXES, sorted(IMPORTABLE_SUFFIXES - shown)
