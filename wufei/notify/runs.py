@@ -155,12 +155,13 @@ def _send_all(
     The calling thread opens the attempts (their `sending` rows committed) in groups of half the
     window as soon as that many of the open ones are answered (a batch of one per message cost
     the writer a third more CPU), builds their first emails and queues them for the senders.
-    Meanwhile a claiming thread renders the unclaimed digests part by part and hands each part
-    to the writer (`service.claim_part`, with the outcomes, when no thread waits for it); its ids
-    join the run's. It sleeps a moment after every RUN digests (about 1 ms of work): the
-    interpreter otherwise lets a thread that computes run on for its switch interval (5 ms) while
-    a sender waits to take its answer from the courier, and the window empties. (A sleep after
-    each digest cost 0.6 s more CPU in switches at 10,000 digests; after every 4, about 0.5 s.)"""
+    Meanwhile a claiming thread renders the unclaimed digests part by part and claims each part
+    on a connection of its own (`service.claim_part`; through the writer, each part held it 7-20
+    ms while the window emptied); its ids join the run's. It sleeps a moment after every RUN
+    digests (about 1 ms of work): the interpreter otherwise lets a thread that computes run on for
+    its switch interval (5 ms) while a sender waits to take its answer from the courier, and the
+    window empties. (A sleep after each digest cost 0.6 s more CPU in switches at 10,000 digests;
+    after every 4, about 0.5 s.)"""
 
     ids = list(dispatch_ids)  # grows while parts are claimed
     known: dict[int, service.HeldReads] = {}  # the claims' reads, read ahead (lease given)
@@ -182,10 +183,6 @@ def _send_all(
     def closing(session: Session, attempts: list[service.Attempt]) -> list[tuple[str, int]]:
         return service.close_attempts(session, attempts, zone=zone, now=now)
 
-    def claiming(session: Session, parts: list[list[Digest]]) -> list[list[int]]:
-        assert unclaimed is not None
-        return [service.claim_part(session, part, unclaimed) for part in parts]
-
     outcomes: list[Future | None] = [None] * len(ids)
     ready: queue.Queue[tuple[int, service.Attempt, Draft | None] | None] = queue.Queue()  # and the email built
     unanswered = threading.Semaphore(concurrency)  # opened attempts whose service has not answered yet
@@ -194,18 +191,20 @@ def _send_all(
     def claim_rest() -> None:
         nonlocal claiming_done
         try:
-            while unclaimed is not None and unclaimed.groups and not failures:
-                part: list[Digest] = []
-                while len(part) < PART and unclaimed.groups:
-                    part += unclaimed.render(min(RUN, PART - len(part)))
-                    time.sleep(PAUSE)  # the other threads take the interpreter now, not in 5 ms
-                claimed = recorder.post(claiming, part).result()
-                with claims:
-                    position.update((dispatch_id, len(ids) + n) for n, dispatch_id in enumerate(claimed))
-                    outcomes.extend([None] * len(claimed))
-                    ids.extend(claimed)
-                    claims.notify_all()
-        except BaseException as error:  # the recorder failed (it refuses every later step), or rendering
+            with make_sessionmaker(engine)() as session:  # its own connection: the writer never waits for a part
+                while unclaimed is not None and unclaimed.groups and not failures:
+                    part: list[Digest] = []
+                    while len(part) < PART and unclaimed.groups:
+                        part += unclaimed.render(min(RUN, PART - len(part)))
+                        time.sleep(PAUSE)  # the other threads take the interpreter now, not in 5 ms
+                    claimed = service.claim_part(session, part, unclaimed)
+                    session.commit()
+                    with claims:
+                        position.update((dispatch_id, len(ids) + n) for n, dispatch_id in enumerate(claimed))
+                        outcomes.extend([None] * len(claimed))
+                        ids.extend(claimed)
+                        claims.notify_all()
+        except BaseException as error:  # the database, or rendering: the run stops sending
             failures.append(error)
         finally:
             with claims:
@@ -268,7 +267,7 @@ def _send_all(
                 outcomes[index] = _done(None)
 
     try:
-        with Recorder(engine, (opening, starting, closing, claiming)) as recorder:
+        with Recorder(engine, (opening, starting, closing)) as recorder:
             senders = [
                 threading.Thread(target=sender, name=f"wufei-notify-{number}", daemon=True)
                 for number in range(max(1, concurrency))
