@@ -140,36 +140,6 @@ def build_digests(
     with id, kind, audience, department_id, created_on, payload, resolved_on."""
     env = env or environment()
     chosen: dict[tuple[str, ...], Template] = {}  # the templates found for each kind, once per build
-    return [
-        render_group(env, group, chosen=chosen)
-        for group in group_intents(intents, day=day, department_names=department_names, delivered=delivered)
-    ]
-
-
-@dataclass(frozen=True)
-class Group:
-    """The intents of one digest, in the order its message lists them, before it is rendered."""
-
-    day: date
-    audience: str
-    department_id: int | None
-    department: str
-    members: tuple[Any, ...]
-
-    @property
-    def tag(self) -> str:
-        return tag_for(self.audience, self.department_id)
-
-    @property
-    def key(self) -> str:
-        return digest_key(self.day, self.audience, self.department_id, self.tag)
-
-
-def group_intents(
-    intents: Iterable[Any], *, day: date, department_names: Mapping[int, str], delivered: Collection[int] = ()
-) -> list[Group]:
-    """`build_digests` without the rendering: its digests' groups, in the same order (a run
-    renders them part by part while it sends the first ones: wufei.notify.runs)."""
     groups: dict[tuple[str, int | None], list[Any]] = defaultdict(list)
     for intent in intents:
         if _get(intent, "resolved_on") is not None or _get(intent, "id") in delivered:
@@ -177,32 +147,29 @@ def group_intents(
         if _get(intent, "created_on") > day:
             continue
         groups[(str(_get(intent, "audience")), _get(intent, "department_id"))].append(intent)
-    found = []
+
+    digests = []
     for (audience, department_id), members in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1] or 0)):
         members.sort(key=lambda i: (_rank(_get(i, "kind")), _get(i, "created_on"), _get(i, "id")))
         department = (department_names.get(department_id) if department_id is not None else None) or AUDIENCE_NAMES.get(
             audience, audience
         )
-        found.append(Group(day, audience, department_id, department, tuple(members)))
-    return found
-
-
-def render_group(env: Environment, group: Group, *, chosen: dict[tuple[str, ...], Template] | None = None) -> Digest:
-    """The digest of one group: its subject and body rendered (`render`)."""
-    subject, body = render(
-        env, list(group.members), day=group.day, audience=group.audience, department=group.department, chosen=chosen
-    )
-    return Digest(
-        day=group.day,
-        audience=group.audience,
-        department_id=group.department_id,
-        department=group.department,
-        tag=group.tag,
-        key=group.key,
-        subject=subject,
-        body=body,
-        intent_ids=tuple(sorted(_get(i, "id") for i in group.members)),
-    )
+        tag = tag_for(audience, department_id)
+        subject, body = render(env, members, day=day, audience=audience, department=department, chosen=chosen)
+        digests.append(
+            Digest(
+                day=day,
+                audience=audience,
+                department_id=department_id,
+                department=department,
+                tag=tag,
+                key=digest_key(day, audience, department_id, tag),
+                subject=subject,
+                body=body,
+                intent_ids=tuple(sorted(_get(i, "id") for i in members)),
+            )
+        )
+    return digests
 
 
 def render(

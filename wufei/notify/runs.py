@@ -4,13 +4,10 @@ every claim, and every `sending` row written before a network call, is committed
 message leaves, so a run that dies leaves a record of exactly how far it got (see
 wufei/notify/service.py).
 
-The claims come first: the calling thread reads the day's pending digests and claims the first
-FIRST_PART of them in one transaction (service.claim_first); a claiming thread renders and claims
-the others part by part while the first ones are sent (rendering 10,000 digests took a second
-before the first message could leave). The calling thread opens the attempts ahead of the
-senders: it asks the one writer (wufei.notify.recorder) for the leases and the `sending` rows of
-the next attempts, a few in one batch, and once they are committed builds each one's first email
-(Apprise's MIME) and queues it; `concurrency` threads take them from the
+Claims are made first, in one transaction, by the calling thread. Then the calling thread opens
+the attempts ahead of the senders: it asks the one writer (wufei.notify.recorder) for the leases
+and the `sending` rows of the next attempts, a few in one batch, and once they are committed builds
+each one's first email (Apprise's MIME) and queues it; `concurrency` threads take them from the
 queue and send (sending is network-bound), handing the answers and outcomes to the writer, which
 commits them with a later batch. At most `concurrency` attempts are open and unanswered at any
 time (the window): that is how many messages a run that dies can leave `sending`, hence
@@ -25,7 +22,6 @@ from __future__ import annotations
 
 import queue
 import threading
-import time
 from concurrent.futures import Future
 from datetime import date, datetime, tzinfo
 from typing import Any
@@ -38,13 +34,9 @@ from wufei.calendar.service import load_calendar
 from wufei.db import make_sessionmaker
 from wufei.notify import service
 from wufei.notify.channels import Channels, Draft
-from wufei.notify.digest import Digest
 from wufei.notify.recorder import Recorder
 
 READ_AHEAD = 200  # claims read at once for the sending threads
-FIRST_PART = 200  # digests claimed before the first message leaves; the others while it is sent
-PART = 200  # digests rendered and claimed at a time while the run sends
-RUN, PAUSE = 16, 0.00005  # the claiming thread sleeps PAUSE seconds after rendering RUN digests (_send_all)
 
 
 def load_channels(engine: Engine) -> Channels:
@@ -75,22 +67,19 @@ def deliver_day(
     so a lease taken late in a slow run is a fresh one (see service.attempt)."""
     channels = channels or load_channels(engine)
     with make_sessionmaker(engine)() as session:
-        first, rest = service.claim_first(
-            session, day=day, first=FIRST_PART, now=now, holder=holder, jurisdiction=jurisdiction
-        )
+        claims = service.claim_digests(session, day=day, now=now, holder=holder, jurisdiction=jurisdiction)
         session.commit()
+    summary = service.new_summary(
+        day=day.isoformat(), digests=claims["digests"], claimed=len(claims["claimed"]), skipped=claims["skipped"]
+    )
     outcomes = _send_all(
         engine,
-        first["claimed"],
+        claims["claimed"],
         channels=channels,
         zone=cadence.timezone,
         now=now,
         concurrency=concurrency,
-        lease=first["lease"],
-        unclaimed=rest,
-    )
-    summary = service.new_summary(
-        day=day.isoformat(), digests=first["digests"], claimed=len(outcomes), skipped=first["digests"] - len(outcomes)
+        lease=claims["lease"],
     )
     for outcome in outcomes:
         if outcome is not None:  # always: the run's own claims are never "taken by another retrier"
@@ -146,34 +135,22 @@ def _send_all(
     lease: datetime | None = None,
     ignore_backoff: bool = False,
     holder: str | None = None,
-    unclaimed: service.Unclaimed | None = None,
 ) -> list[tuple[str, int] | None]:
     """Send each dispatch (held under `lease`, or taken now as a retry) on `concurrency` threads,
     the recorder writing for them; each one's (status, messages), or None when it was not taken.
-    `unclaimed`: digests of the day still to be claimed (under `lease`), sent after `dispatch_ids`.
 
     The calling thread opens the attempts (their `sending` rows committed) in groups of half the
     window as soon as that many of the open ones are answered (a batch of one per message cost
-    the writer a third more CPU), builds their first emails and queues them for the senders.
-    Meanwhile a claiming thread renders the unclaimed digests part by part and claims each part
-    on a connection of its own (`service.claim_part`; through the writer, each part held it 7-20
-    ms while the window emptied); its ids join the run's. It sleeps a moment after every RUN
-    digests (about 1 ms of work): the interpreter otherwise lets a thread that computes run on for
-    its switch interval (5 ms) while a sender waits to take its answer from the courier, and the
-    window empties. (A sleep after each digest cost 0.6 s more CPU in switches at 10,000 digests;
-    after every 4, about 0.5 s.)"""
+    the writer a third more CPU), builds their first emails and queues them for the senders."""
 
-    ids = list(dispatch_ids)  # grows while parts are claimed
     known: dict[int, service.HeldReads] = {}  # the claims' reads, read ahead (lease given)
-    position = {dispatch_id: index for index, dispatch_id in enumerate(ids)} if lease is not None else {}
-    claims = threading.Condition()  # a part claimed, or the last one
-    claiming_done = unclaimed is None or not unclaimed.groups
+    position = {dispatch_id: index for index, dispatch_id in enumerate(dispatch_ids)} if lease is not None else {}
 
     def opening(session: Session, openings: list[service.Opening]) -> list[service.Attempt | None]:
         unread = [o.dispatch_id for o in openings if o.dispatch_id in position and o.dispatch_id not in known]
         if unread:  # this claim and the next ones, in the order the threads take them
             start = min(position[dispatch_id] for dispatch_id in unread)
-            known.update(service.read_held(session, sorted({*ids[start : start + READ_AHEAD], *unread})))
+            known.update(service.read_held(session, sorted({*dispatch_ids[start : start + READ_AHEAD], *unread})))
         ours = {o.dispatch_id: known.pop(o.dispatch_id) for o in openings if o.dispatch_id in known}
         return service.open_attempts(session, openings, channels=channels, zone=zone, now=now, known=ours)
 
@@ -183,53 +160,24 @@ def _send_all(
     def closing(session: Session, attempts: list[service.Attempt]) -> list[tuple[str, int]]:
         return service.close_attempts(session, attempts, zone=zone, now=now)
 
-    outcomes: list[Future | None] = [None] * len(ids)
+    outcomes: list[Future | None] = [None] * len(dispatch_ids)
     ready: queue.Queue[tuple[int, service.Attempt, Draft | None] | None] = queue.Queue()  # and the email built
     unanswered = threading.Semaphore(concurrency)  # opened attempts whose service has not answered yet
     failures: list[BaseException] = []
-
-    def claim_rest() -> None:
-        nonlocal claiming_done
-        try:
-            with make_sessionmaker(engine)() as session:  # its own connection: the writer never waits for a part
-                while unclaimed is not None and unclaimed.groups and not failures:
-                    part: list[Digest] = []
-                    while len(part) < PART and unclaimed.groups:
-                        part += unclaimed.render(min(RUN, PART - len(part)))
-                        time.sleep(PAUSE)  # the other threads take the interpreter now, not in 5 ms
-                    claimed = service.claim_part(session, part, unclaimed)
-                    session.commit()
-                    with claims:
-                        position.update((dispatch_id, len(ids) + n) for n, dispatch_id in enumerate(claimed))
-                        outcomes.extend([None] * len(claimed))
-                        ids.extend(claimed)
-                        claims.notify_all()
-        except BaseException as error:  # the database, or rendering: the run stops sending
-            failures.append(error)
-        finally:
-            with claims:
-                claiming_done = True
-                claims.notify_all()
 
     def open_ahead() -> None:
         """Open the attempts in groups of half the window (one batch for the writer) as soon as that
         many of the opened ones have been answered, so the senders find the next ones committed."""
         group = max(1, concurrency // 2)
-        start = 0
-        while True:
-            with claims:
-                while len(ids) <= start and not claiming_done:
-                    claims.wait()
-                chunk = range(start, min(start + group, len(ids)))
-            if not chunk:
-                return
-            start = chunk.stop
+        for start in range(0, len(dispatch_ids), group):
+            chunk = range(start, min(start + group, len(dispatch_ids)))
             for _ in chunk:
                 unanswered.acquire()
             if failures:
                 return
             openings = [
-                service.Opening(ids[index], lease, ignore_backoff=ignore_backoff, holder=holder) for index in chunk
+                service.Opening(dispatch_ids[index], lease, ignore_backoff=ignore_backoff, holder=holder)
+                for index in chunk
             ]
             for index, started in zip(chunk, recorder.call_all(opening, openings), strict=True):
                 if started is None:  # a retry another retrier took, or a claim whose lease ran out
@@ -272,15 +220,13 @@ def _send_all(
                 threading.Thread(target=sender, name=f"wufei-notify-{number}", daemon=True)
                 for number in range(max(1, concurrency))
             ]
-            claimer = threading.Thread(target=claim_rest, name="wufei-notify-claims", daemon=True)
-            for thread in [*senders, claimer]:
+            for thread in senders:
                 thread.start()
             try:
                 open_ahead()
             except BaseException as error:
                 failures.append(error)
             finally:
-                claimer.join()
                 for _ in senders:
                     ready.put(None)
                 for thread in senders:

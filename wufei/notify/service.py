@@ -9,9 +9,7 @@ the caller whose dispatch stands sends it, so running `deliver` twice, at once, 
 at once sends each intent once. "Pending" (unresolved, in no dispatch) is read from that table.
 Claiming is also serialized (`lock_claims`: a PostgreSQL advisory lock, the SQLite write lock):
 not for correctness, but so that two runs do not both render every digest and then find one of
-them wasted. A delivery run claims in parts (`claim_first`, then `claim_part` while it sends):
-the same constraints decide each digest, so a part claimed after another run's claims skips
-what they carry; each part is one transaction. A retry takes a dispatch by a
+them wasted. A retry takes a dispatch by a
 conditional UPDATE (a lease on next_attempt_at), so two retriers do not both send.
 
 Leases are fencing tokens: a lease runs from the clock at the moment it is taken, `attempt`
@@ -49,7 +47,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -67,7 +65,7 @@ from wufei.lights.models import LightRecord
 from wufei.notices.models import NoticeIntent, NoticeKind
 from wufei.notices.service import create_intents
 from wufei.notify.channels import Attachment, Channels, ServiceResult
-from wufei.notify.digest import Digest, Group, build_digests, environment, group_intents, render_group
+from wufei.notify.digest import Digest, build_digests
 from wufei.notify.models import Delivery, DeliveryStatus, Dispatch, DispatchIntent, DispatchStatus
 from wufei.plans.models import Jurisdiction, JurisdictionLevel
 from wufei.plans.queries import jurisdiction_named, scope_plan_ids
@@ -127,20 +125,6 @@ def intent_scope(session: Session, jurisdiction: str | None) -> ColumnElement[bo
 def pending_digests(session: Session, *, day: date, jurisdiction: str | None = None) -> list[Digest]:
     """The digests `deliver` would claim for `day` (unresolved intents not in any dispatch), of
     the intents in `jurisdiction`'s scope only when one is given (`intent_scope`)."""
-    rows, names = _pending_rows(session, day=day, jurisdiction=jurisdiction)
-    return build_digests(rows, day=day, department_names=names) if rows else []
-
-
-def pending_groups(session: Session, *, day: date, jurisdiction: str | None = None) -> list[Group]:
-    """`pending_digests` before they are rendered: each digest's intents (`digest.group_intents`)."""
-    rows, names = _pending_rows(session, day=day, jurisdiction=jurisdiction)
-    return group_intents(rows, day=day, department_names=names) if rows else []
-
-
-def _pending_rows(
-    session: Session, *, day: date, jurisdiction: str | None
-) -> tuple[list[dict[str, Any]], dict[int, str]]:
-    """The pending intents (with their task's light) and the names of their departments."""
     since = day - LOOKBACK
     carried = exists().where(DispatchIntent.intent_id == NoticeIntent.id)
     # Plain rows, not ORM objects: a day's 10,000 intents loaded as objects cost half a second
@@ -156,7 +140,7 @@ def _pending_rows(
         query = query.where(scope)
     intents = session.execute(query.order_by(NoticeIntent.id)).all()
     if not intents:
-        return [], {}
+        return []
     department_ids = sorted({i.department_id for i in intents if i.department_id is not None})
     names = (
         dict(
@@ -168,7 +152,8 @@ def _pending_rows(
         else {}
     )
     lights = current_lights(session, {i.task_id for i in intents if i.task_id is not None}, day=day)
-    return [_with_light(i, lights.get(i.task_id) if i.task_id is not None else None) for i in intents], names
+    rows = [_with_light(i, lights.get(i.task_id) if i.task_id is not None else None) for i in intents]
+    return build_digests(rows, day=day, department_names=names)
 
 
 def current_lights(session: Session, task_ids: set[int], *, day: date) -> dict[int, tuple[str, str]]:
@@ -258,64 +243,6 @@ def claim_digests(
         if dispatch_id
     ]
     return {"digests": len(digests), "claimed": claimed, "skipped": len(digests) - len(claimed), "lease": now + LEASE}
-
-
-@dataclasses.dataclass
-class Unclaimed:
-    """The pending digests of a day read under the claim lock and left to be claimed in parts
-    (`claim_first`, `claim_part`): rendering 10,000 digests took a second before the first of
-    them could be sent. Claimed later, a digest is decided by the same constraints as in one
-    transaction (its key, its intents' `dispatch_intents` rows): one another run claimed since
-    is skipped, so an intent is still carried once; the lease is the first part's, and each part
-    is claimed whole or not at all."""
-
-    day: date
-    now: datetime  # the claims' clock: their lease is now + LEASE
-    holder: str | None
-    groups: deque[Group]  # not rendered yet, in the order they are claimed
-    taken: set[str]  # the day's keys taken when they were read
-    chosen: dict[tuple[str, ...], Any] = dataclasses.field(default_factory=dict)  # templates found once
-
-    @property
-    def lease(self) -> datetime:
-        return self.now + LEASE
-
-    def render(self, count: int) -> list[Digest]:
-        """The next `count` digests rendered (taken off `groups`)."""
-        env = environment()
-        part = [self.groups.popleft() for _ in range(min(count, len(self.groups)))]
-        return [_next_key(render_group(env, group, chosen=self.chosen), self.taken) for group in part]
-
-
-def claim_first(
-    session: Session,
-    *,
-    day: date,
-    first: int,
-    now: datetime | None = None,
-    holder: str | None = None,
-    jurisdiction: str | None = None,
-) -> tuple[dict[str, Any], Unclaimed]:
-    """`claim_digests` of the first `first` digests only (the caller commits); the others are read
-    with them and returned unrendered, to be claimed by `claim_part` (the first ones are sent
-    meanwhile). "digests" counts them all; "skipped" the first part's only."""
-    lock_claims(session)
-    now = clock(now)
-    scoped = {"jurisdiction": jurisdiction} if jurisdiction is not None else {}
-    groups = pending_groups(session, day=day, **scoped)
-    taken = set(session.scalars(select(Dispatch.key).where(Dispatch.day == day)))
-    rest = Unclaimed(day=day, now=now, holder=holder, groups=deque(groups), taken=taken)
-    part = rest.render(first)
-    claimed = claim_part(session, part, rest)
-    summary = {"digests": len(groups), "claimed": claimed, "skipped": len(part) - len(claimed), "lease": rest.lease}
-    return summary, rest
-
-
-def claim_part(session: Session, digests: list[Digest], rest: Unclaimed) -> list[int]:
-    """Claim digests `rest.render` made, as one unit (the caller commits; `atomic` on a writer in
-    autocommit): their dispatch ids, without those another run's claims carry already."""
-    with atomic(session):
-        return [dispatch_id for dispatch_id in _claim(session, digests, rest.now, holder=rest.holder) if dispatch_id]
 
 
 def _next_key(digest: Digest, taken: set[str]) -> Digest:
