@@ -1278,10 +1278,9 @@ _SQLITE_ROWS = 1000  # dispatches in one INSERT on SQLite (13 parameters each; S
 
 
 def _claim_sqlite(session: Session, digests: list[Digest], now: datetime, *, holder: str | None) -> list[int | None]:
-    """`_claim` on SQLite: every row's values bound before the first statement, each INSERT of many
-    rows sent to the driver. Bound by SQLAlchemy, a delivery run's part of 200 digests held the
-    database's write lock 7-22 ms (the lock is taken at the first INSERT, and the intents' rows
-    were bound after it), while the run's writer waited to commit the next `sending` rows."""
+    """`_claim` on SQLite: every row's values bound once (the day, the lease and the clock are the
+    same for all), each INSERT of many rows sent to the driver: 0.11 s for 10,000 digests, before
+    the first message can leave, where SQLAlchemy's bulk INSERT … RETURNING took 0.20-0.28 s."""
     driver, _ = _driver(session)
     lease, at = (
         _bound(session, "dispatches", "next_attempt_at", now + LEASE),
