@@ -92,6 +92,26 @@ def test_claims_made_together_are_decided_digest_by_digest(session, some_intents
     assert links == dict.fromkeys(first.intent_ids, claimed) | dict.fromkeys(second.intent_ids, result[2])
 
 
+def test_claims_sent_in_several_statements_are_decided_as_in_one(session, some_intents, outbox, monkeypatch):
+    """SQLite sends a claim's rows in statements of at most `_SQLITE_ROWS` digests: one digest a
+    statement here, and the decisions are those of the test above (PostgreSQL: one statement)."""
+    import dataclasses
+
+    from wufei.notify import service
+    from wufei.notify.models import DispatchIntent
+
+    monkeypatch.setattr(service, "_SQLITE_ROWS", 1)
+    first, second = service.pending_digests(session, day=DAY)
+    [claimed] = service._claim(session, [first], T0)
+    again = dataclasses.replace(first, key=first.key + "|2")
+    result = service._claim(session, [first, again, second], T0)
+    assert result[:2] == [None, None] and result[2] is not None
+    assert [d.id for d in _dispatches(session)] == [claimed, result[2]]
+    links = dict(session.execute(select(DispatchIntent.intent_id, DispatchIntent.dispatch_id)).tuples().all())
+    assert links == dict.fromkeys(first.intent_ids, claimed) | dict.fromkeys(second.intent_ids, result[2])
+    assert {d.next_attempt_at for d in _dispatches(session)} == {T0 + service.LEASE}  # the lease fence's value
+
+
 def test_new_intents_the_next_day_get_a_new_digest_and_resolved_ones_none(session, departments, some_intents, outbox):
     channels = Channels.load()
     deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)
