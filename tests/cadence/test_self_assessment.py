@@ -340,3 +340,13 @@ def test_reported_values_give_the_tracked_forecast_with_its_basis_imported_ones_
         False,
     )
     assert figures["indicators"]["summary"]["can_complete"] == 2
+
+
+def test_the_report_says_how_many_reference_indicators_are_still_unmatched(session, city, tmp_path):
+    from tests.bulletins.issuing import issue_bulletin
+
+    issued = issue_bulletin(
+        session, kind="self-assessment", period="2023", scope="衡水市", out_dir=tmp_path, as_of=date(2024, 1, 20)
+    )
+    text = next(p for p in issued.paths if p.suffix == ".md").read_text(encoding="utf-8")
+    assert "指标表对照衡水市中期评估的格式，1项已对应，参照表中另有1项尚未对应，列于后表，请补充。" in text

@@ -967,7 +967,13 @@ def self_assessment(content: Content, snapshot_id: str, kind_cn: str) -> Documen
             + ("（已超过报送期限）" if f.late else "")
             + "。"
             + (
-                f"指标表对照{reference.doc_number or reference.title}的格式，{summary.matched}项已对应。"
+                f"指标表对照{reference.doc_number or reference.title}的格式，{summary.matched}项已对应"
+                + (
+                    f"，参照表中另有{len(f.indicators.reference_unmatched)}项尚未对应，列于后表，请补充"
+                    if f.indicators.reference_unmatched
+                    else ""
+                )
+                + "。"
                 if reference
                 else ""
             )
