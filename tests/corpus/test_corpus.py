@@ -59,7 +59,8 @@ def test_document_is_well_formed(doc_id: str):
     data = load(doc_id)
     assert set(data) <= {"file", "batch", "holdout", "plan", "tasks", "indicators"}
     assert data["batch"] in (1, 2, 3, 4, 5, 6, 7, 8, 9)
-    assert not data.get("holdout", False) or data["batch"] in HELD_OUT_BATCHES, "only the last batches hold held-out documents"
+    held_out_batch = data["batch"] in HELD_OUT_BATCHES
+    assert not data.get("holdout", False) or held_out_batch, "only the last batches hold held-out documents"
     path = CORPUS / data["file"]
     assert path.is_file() and path.stem == doc_id
     assert path.suffix in FORMATS
