@@ -1,12 +1,16 @@
 """Shapes of the corpus's batch 9 (tests/corpus/, its tuning documents), each by its mechanism: a web page's table
 as a text copy keeps it, one row a line with ` | ` between the cells, each row padded with bars to the table's
 width, the cells a spanning cell covers left out of the rows below it and a form's side label before the header;
-such a row is a whole row, so the line after the last one is no part of its last cell."""
+such a row is a whole row, so the line after the last one is no part of its last cell; a forum's copy parts the
+cells by ` , ` instead, and a run of such rows numbered one by one is a table even when the copy starts below its
+header (its columns read by what they hold); a document typed with English punctuation has its cells' sentences
+closed by 。 as its paragraphs have."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from wufei.departments.owners import parse_owners
 from wufei.importers.service import read_source
 
 _FORM = (
@@ -65,4 +69,46 @@ def test_a_bar_in_a_line_or_two_makes_no_table(tmp_path: Path):
     assert [(t.title, t.deadline_raw) for t in read_source(wiki).plans[0].tasks] == [
         ("推进磷石膏综合利用", "2024年6月"),
         ("建设危险废物处置中心", "2024年底"),
+    ]
+
+
+def test_a_comma_parted_copy_of_a_table_without_its_header_is_read_by_its_columns(tmp_path: Path):
+    # fj_fuzhou_ljfl_zhize_2019: refused on main (no table found). Rows numbered from 4 (the copy starts below the
+    # header), cells parted by ` , `, a comma inside a duty without spaces; a line opened by `, ` is a further duty
+    # of the row above (its number and unit cells span it) and takes them from it; the duties' full stops are
+    # ASCII, so each title is the duty's first sentence.
+    path = tmp_path / "职责.txt"
+    path.write_text(
+        "编辑: 某网友 | 2020-05-06 |\n"
+        "4 , 市商务局 , 指导再生资源回收网点建设,规范回收行为.做好回收企业的监督工作. ,\n"
+        "5 , 市卫健委 , 组织医疗机构开展生活垃圾分类工作. ,,\n"
+        ", 监督医疗废物与生活垃圾分开收集. ,\n"
+        "6 , 市机关事务局 , 推动公共机构率先实行生活垃圾强制分类. ,\n",
+        encoding="utf-8",
+    )
+    tasks = read_source(path).plans[0].tasks
+    assert [(t.number, t.title, t.leads or parse_owners(t.owners_raw).leads) for t in tasks] == [
+        ("4", "指导再生资源回收网点建设,规范回收行为", ("市商务局",)),
+        ("5", "组织医疗机构开展生活垃圾分类工作", ("市卫健委",)),
+        ("5-2", "监督医疗废物与生活垃圾分开收集", ("市卫健委",)),
+        ("6", "推动公共机构率先实行生活垃圾强制分类", ("市机关事务局",)),
+    ]
+
+
+def test_commas_in_prose_make_no_table(tmp_path: Path):
+    # Guard (holds on main too): English-punctuated numbered items with ` , ` between their clauses stay
+    # paragraphs: their first cell would be no bare row number.
+    path = tmp_path / "方案.txt"
+    path.write_text(
+        "某县垃圾分类工作方案\n"
+        "1.推进垃圾分类 , 建成投放点100个. (县城管局牵头, 各乡镇配合)\n"
+        "2.开展宣传 , 覆盖全部社区. (县委宣传部牵头)\n"
+        "3.加强考核 , 纳入年度目标. (县督查室负责)\n",
+        encoding="utf-8",
+    )
+    tasks = read_source(path).plans[0].tasks
+    assert [t.title for t in tasks] == [
+        "推进垃圾分类,建成投放点100个",
+        "开展宣传,覆盖全部社区",
+        "加强考核,纳入年度目标",
     ]

@@ -65,15 +65,20 @@ GROUP_ROLES = ("level1", "level2", "category", "task_name")
 def find_tables(lines: list[str]) -> list[Table]:
     """Every table in a document's lines (index 0 is line 1). A form feed (a page break in text from a PDF)
     may start a line."""
-    lines, whole_rows = bar_rows(pipe_rows([line.rstrip("\r\n") for line in lines]))
-    lines = ideographic_rows(lines)
+    parted = bar_rows(pipe_rows([line.rstrip("\r\n") for line in lines]))
+    whole_rows = parted.whole_rows
+    lines = ideographic_rows(parted.lines)
     page_breaks = {k for k, line in enumerate(lines) if "\f" in line}
     lines = [line.replace("\f", "") for line in lines]
     tables: list[Table] = []
     i = 0
     previous_end = 0  # index just past the previous table
     while i < len(lines):
-        if _row_header(lines[i]) is not None:
+        if i in parted.headerless:
+            # Numbered rows a copy kept without their header: read by what their columns hold.
+            width = parted.headerless[i]
+            table, i_next = _parse_rows_table(lines, i, [""] * width, whole_rows=whole_rows, headerless=True)
+        elif _row_header(lines[i]) is not None:
             table, i_next = _parse_rows_table(lines, i, whole_rows=whole_rows)
         elif (unknown := _unknown_row_header(lines, i)) is not None:
             table, i_next = _parse_rows_table(lines, i, unknown, whole_rows=whole_rows)
@@ -248,13 +253,15 @@ def _parse_rows_table(
     header: list[str] | None = None,
     *,
     whole_rows: frozenset[int] | set[int] = frozenset(),
+    headerless: bool = False,
 ) -> tuple[Table, int]:
     """A tab-separated table from its header on; `whole_rows` are lines that each hold a whole row (a bar-parted
-    copy's), so the line after the last of them is no rest of its last cell."""
+    copy's), so the line after the last of them is no rest of its last cell; a `headerless` table's rows start at
+    `start`."""
     unknown = header is not None  # a header of unknown words over rows numbered from 1
     header = header or _row_header(lines[start]) or []
-    header_end = start + 1
-    if header_end < len(lines) and (more := _row_header_more(header, lines[header_end])) is not None:
+    header_end = start if headerless else start + 1
+    if not headerless and header_end < len(lines) and (more := _row_header_more(header, lines[header_end])) is not None:
         header, header_end = more, header_end + 1
     width = len(header)
     rows: list[Row] = []
