@@ -23,9 +23,9 @@ EXPECTED = sorted(CORPUS.glob("*.expected.yaml"))
 IDS = [p.name.removesuffix(".expected.yaml") for p in EXPECTED]
 README = (CORPUS / "README.md").read_text(encoding="utf-8")
 
-# The last two batches; their documents marked holdout: true are never tuned to (README): batch 7's held-out
-# documents stay held out after batch 8 was collected.
-HELD_OUT_BATCHES = (7, 8)
+# The last three batches; their documents marked holdout: true are never tuned to (README): batch 7's and 8's
+# held-out documents stay held out after batch 9 was collected.
+HELD_OUT_BATCHES = (7, 8, 9)
 TASK_KEYS = {"title", "leads", "supporting", "deadline", "due", "implementers"}
 INDICATOR_KEYS = {"name", "unit", "baseline", "target", "other_targets"}
 PLAN_KEYS = {"title", "jurisdiction", "doc_number", "period_start", "period_end"}
@@ -58,8 +58,9 @@ def published_text(doc_id: str, file: str) -> str:
 def test_document_is_well_formed(doc_id: str):
     data = load(doc_id)
     assert set(data) <= {"file", "batch", "holdout", "plan", "tasks", "indicators"}
-    assert data["batch"] in (1, 2, 3, 4, 5, 6, 7, 8)
-    assert not data.get("holdout", False) or data["batch"] in HELD_OUT_BATCHES, "only the last batches hold held-out documents"
+    assert data["batch"] in (1, 2, 3, 4, 5, 6, 7, 8, 9)
+    held_out_batch = data["batch"] in HELD_OUT_BATCHES
+    assert not data.get("holdout", False) or held_out_batch, "only the last batches hold held-out documents"
     path = CORPUS / data["file"]
     assert path.is_file() and path.stem == doc_id
     assert path.suffix in FORMATS
@@ -137,6 +138,17 @@ def test_the_eighth_batch_holds_its_own_held_out_part():
     assert len(batch) == 7 and len(held) == 3
     assert set(Counter(Path(data["file"]).suffix for data in batch)) == {".txt", ".docx", ".pdf", ".html"}
     assert sum(len(data["tasks"]) for data in batch) >= 20
+
+
+def test_the_ninth_batch_holds_its_own_held_out_part():
+    # Batch 9: a short round (about forty minutes); three documents of shapes the corpus lacked (a performance-target
+    # form as the store keeps a table, a forum copy of a duty table with its cells parted by commas, a county's
+    # progress summary as blocks of labelled lines). The brief asked for four to six; the README says how the store
+    # was searched. One is held out.
+    batch = [load(doc_id) for doc_id in IDS if load(doc_id)["batch"] == 9]
+    held = [data for data in batch if data.get("holdout")]
+    assert len(batch) == 3 and len(held) == 1
+    assert sum(len(data.get("tasks") or []) + len(data.get("indicators") or []) for data in batch) >= 19
 
 
 def test_the_earlier_batches_keep_their_documents_as_tuning_data():

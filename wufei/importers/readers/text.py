@@ -8,6 +8,7 @@ from pathlib import Path
 
 from wufei.importers.document import Document
 from wufei.importers.records import ImportError_
+from wufei.importers.text.normalize import with_chinese_stops
 from wufei.importers.text.table_lines import page_furniture
 from wufei.importers.text.tables import find_tables
 
@@ -31,7 +32,9 @@ def read_lines(path: Path) -> list[str]:
 
 
 def read_text(path: Path) -> Document:
-    lines = read_lines(path)
+    # A document typed with English punctuation has its sentences closed by 。 in its tables' cells too (a forum's
+    # copy of a table: 做好…规划设置要求.做好…工作.), as its paragraphs have when they are read.
+    lines = with_chinese_stops(read_lines(path))
     tables = find_tables(lines)  # form feeds tell it where pages break
     page_breaks = {k for k, line in enumerate(lines) if "\f" in line}
     lines = [line.replace("\f", "") for line in lines]

@@ -27,6 +27,7 @@ import re
 from wufei.importers.document import CELLS, ROWS, Row, Table
 from wufei.importers.headers import column_role, column_roles, header_key, is_header_row
 from wufei.importers.records import Doubt
+from wufei.importers.text.bar_rows import bar_rows
 from wufei.importers.text.cell_rows import Grouping, Piece, group_cells
 from wufei.importers.text.ideographic_rows import ideographic_rows
 from wufei.importers.text.normalize import join_lines, normalize_cell
@@ -64,17 +65,23 @@ GROUP_ROLES = ("level1", "level2", "category", "task_name")
 def find_tables(lines: list[str]) -> list[Table]:
     """Every table in a document's lines (index 0 is line 1). A form feed (a page break in text from a PDF)
     may start a line."""
-    lines = ideographic_rows(pipe_rows([line.rstrip("\r\n") for line in lines]))
+    parted = bar_rows(pipe_rows([line.rstrip("\r\n") for line in lines]))
+    whole_rows = parted.whole_rows
+    lines = ideographic_rows(parted.lines)
     page_breaks = {k for k, line in enumerate(lines) if "\f" in line}
     lines = [line.replace("\f", "") for line in lines]
     tables: list[Table] = []
     i = 0
     previous_end = 0  # index just past the previous table
     while i < len(lines):
-        if _row_header(lines[i]) is not None:
-            table, i_next = _parse_rows_table(lines, i)
+        if i in parted.headerless:
+            # Numbered rows a copy kept without their header: read by what their columns hold.
+            width = parted.headerless[i]
+            table, i_next = _parse_rows_table(lines, i, [""] * width, whole_rows=whole_rows, headerless=True)
+        elif _row_header(lines[i]) is not None:
+            table, i_next = _parse_rows_table(lines, i, whole_rows=whole_rows)
         elif (unknown := _unknown_row_header(lines, i)) is not None:
-            table, i_next = _parse_rows_table(lines, i, unknown)
+            table, i_next = _parse_rows_table(lines, i, unknown, whole_rows=whole_rows)
         elif _cell_header(lines, i) is not None:
             table, i_next = _parse_cells_table(lines, i)
         elif (words := space_header(lines, i)) is not None:
@@ -240,11 +247,21 @@ def _row_header_more(header: list[str], line: str) -> list[str] | None:
     return joined
 
 
-def _parse_rows_table(lines: list[str], start: int, header: list[str] | None = None) -> tuple[Table, int]:
+def _parse_rows_table(
+    lines: list[str],
+    start: int,
+    header: list[str] | None = None,
+    *,
+    whole_rows: frozenset[int] | set[int] = frozenset(),
+    headerless: bool = False,
+) -> tuple[Table, int]:
+    """A tab-separated table from its header on; `whole_rows` are lines that each hold a whole row (a bar-parted
+    copy's), so the line after the last of them is no rest of its last cell; a `headerless` table's rows start at
+    `start`."""
     unknown = header is not None  # a header of unknown words over rows numbered from 1
     header = header or _row_header(lines[start]) or []
-    header_end = start + 1
-    if header_end < len(lines) and (more := _row_header_more(header, lines[header_end])) is not None:
+    header_end = start if headerless else start + 1
+    if not headerless and header_end < len(lines) and (more := _row_header_more(header, lines[header_end])) is not None:
         header, header_end = more, header_end + 1
     width = len(header)
     rows: list[Row] = []
@@ -295,7 +312,7 @@ def _parse_rows_table(lines: list[str], start: int, header: list[str] | None = N
             continue
         # A line without tabs right under a row is the rest of that row's last cell;
         # after a blank line it is the text that follows the table.
-        if blank_before or not raw_rows or TERMINATOR.match(line):
+        if blank_before or not raw_rows or TERMINATOR.match(line) or row_lines[-1] - 1 in whole_rows:
             break
         last_filled = max((k for k, parts in enumerate(raw_rows[-1]) if "".join(parts).strip()), default=width - 1)
         raw_rows[-1][last_filled].append(line)
