@@ -12,23 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from wufei.departments.owners import parse_owners, split_names
+from tests.importers.resolved import resolved_tasks
+from wufei.departments.owners import split_names
 from wufei.importers.records import ImportError_
 from wufei.importers.service import read_source
 from wufei.tasks.deadlines import deadlines_in_text, parse_deadline
-
-
-def _tasks(path: Path) -> list[tuple]:
-    """Title, leads and supporting units as the loader resolves them (the reader's, else its owner text's)."""
-    plan = read_source(path).plans[0]
-    found = []
-    for task in plan.tasks:
-        if task.leads is None and task.supporting is None:
-            spec = parse_owners(task.owners_raw)
-            found.append((task.title, spec.leads, spec.supporting))
-        else:
-            found.append((task.title, tuple(task.leads or ()), tuple(task.supporting or ())))
-    return found
 
 
 def test_a_doubled_dash_marks_an_item_and_a_short_marked_item_is_no_heading(tmp_path: Path):
@@ -48,7 +36,7 @@ def test_a_doubled_dash_marks_an_item_and_a_short_marked_item_is_no_heading(tmp_
         "责任单位:区环保局、区教育局\n",
         encoding="utf-8",
     )
-    assert _tasks(path) == [
+    assert resolved_tasks(path) == [
         ("建立健全工业危险废物全过程环境监督管理体系", ("区环保局",), ("各相关镇",)),
         ("全区开展生态镇创建工作,街道辖区内农村化地区也要达到生态镇的水平", ("区环保局",), ("各相关镇",)),
         ("进一步开展创建绿色社区和绿色学校工作", ("区环保局",), ("区教育局",)),
@@ -66,7 +54,7 @@ def test_a_page_footer_of_spaced_dashes_marks_no_item(tmp_path: Path):
         "牵头单位:区委组织部\n",
         encoding="utf-8",
     )
-    titles = [title for title, _, _ in _tasks(path)]
+    titles = [title for title, _, _ in resolved_tasks(path)]
     assert titles == ["完善街道党工委的领导体制机制,优化决策程序", "构建四级上下贯通的基层党建工作体系"]
 
 
@@ -85,7 +73,7 @@ def test_an_owner_line_whose_label_was_lost_names_the_lead(tmp_path: Path):
         "每年配套建设4-5个乡镇的生活垃圾收集、转运设施,实现农村环境卫生明显改善。\n:市市容局\n",
         encoding="utf-8",
     )
-    assert _tasks(path) == [
+    assert resolved_tasks(path) == [
         ("每年配套建设4-5个乡镇的生活垃圾收集、转运设施,实现农村环境卫生明显改善", ("市市容局",), ())
     ]
 
@@ -120,7 +108,7 @@ def test_items_run_on_after_an_ascii_closing_bracket_are_cut_apart(tmp_path: Pat
         "(一)地区生产总值增长11%左右。(省发改委负责)(二)公共财政收入增长13%左右。(省财政厅主办,省国税局协办)\n",
         encoding="utf-8",
     )
-    assert _tasks(path) == [
+    assert resolved_tasks(path) == [
         ("地区生产总值增长11%左右", ("省发改委",), ()),
         ("公共财政收入增长13%左右", ("省财政厅",), ("省国税局",)),
     ]

@@ -11,22 +11,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from wufei.departments.owners import parse_owners
+from tests.importers.resolved import resolved_tasks
 from wufei.importers.service import read_source
 from wufei.tasks.deadlines import deadlines_in_text, parse_deadline
-
-
-def _tasks(path: Path) -> list[tuple]:
-    """Title, leads and supporting units as the loader resolves them (the reader's, else its owner text's)."""
-    plan = read_source(path).plans[0]
-    found = []
-    for task in plan.tasks:
-        if task.leads is None and task.supporting is None:
-            spec = parse_owners(task.owners_raw)
-            found.append((task.title, spec.leads, spec.supporting))
-        else:
-            found.append((task.title, tuple(task.leads or ()), tuple(task.supporting or ())))
-    return found
 
 
 def test_a_duty_item_is_its_matter_managed_by_the_unit_it_is_handed_to(tmp_path: Path):
@@ -45,7 +32,7 @@ def test_a_duty_item_is_its_matter_managed_by_the_unit_it_is_handed_to(tmp_path:
         "    四、两轮摩托车非法载客、擅自设置雨篷由县公安局负责牵头管理,县交通局协管。\n",
         encoding="utf-8",
     )
-    assert _tasks(path) == [
+    assert resolved_tasks(path) == [
         ("人车分行", ("县城管办",), ()),
         ("对占用城市道路摆摊设点", ("县城管办",), ()),
         ("废品收购站点", ("县商务局",), ()),
@@ -64,7 +51,7 @@ def test_a_sentence_that_is_no_duty_item_keeps_its_title(tmp_path: Path):
         "3.生活垃圾由环卫工人统一收集清运。\n",
         encoding="utf-8",
     )
-    assert _tasks(path) == [
+    assert resolved_tasks(path) == [
         ("加快建设污水处理厂,由县住建局负责", ("县住建局",), ()),
         ("门前三包落实情况由县双创办负责督查", (), ()),
         ("生活垃圾由环卫工人统一收集清运", (), ()),
@@ -123,7 +110,7 @@ def test_a_task_label_is_no_part_of_the_title(tmp_path: Path):
         "第一季度:制定年度重点工作计划。\n",
         encoding="utf-8",
     )
-    assert _tasks(path)[0] == ("推进更高层次的广佛同城化,强化广佛地区增长极建设", ("市发展改革委",), ())
+    assert resolved_tasks(path)[0] == ("推进更高层次的广佛同城化,强化广佛地区增长极建设", ("市发展改革委",), ())
 
 
 def test_a_form_whose_labels_close_with_a_colon(tmp_path: Path):
@@ -138,4 +125,6 @@ def test_a_form_whose_labels_close_with_a_colon(tmp_path: Path):
         "</table></body></html>",
         encoding="utf-8",
     )
-    assert _tasks(path) == [("统筹违法建设治理与城市更新,促进违法建设科学分类治理", ("市城市管理综合执法局",), ())]
+    assert resolved_tasks(path) == [
+        ("统筹违法建设治理与城市更新,促进违法建设科学分类治理", ("市城市管理综合执法局",), ())
+    ]
