@@ -24,7 +24,7 @@ from wufei.cells.rules import CellRules, CellState
 from wufei.db import plain_rows
 from wufei.indicators.models import Indicator
 from wufei.plans.models import Jurisdiction, Plan
-from wufei.plans.queries import issued_by, known_issue_day
+from wufei.plans.queries import issued_by, newest_out_by
 
 
 @dataclass
@@ -108,15 +108,12 @@ def cell_figures(
     plans = select(Plan).where(Plan.cells_planned_total.is_not(None))
     if jurisdiction is not None:
         plans = plans.where(Plan.jurisdiction_id == _PLACE)
-    # The newest document giving the plan's total that was out by `day` (one of 2025 says nothing
-    # of 2023), by its date, else its number's year, then the last imported.
-    candidates = [
-        plan
-        for plan in session.scalars(plans, {"place": jurisdiction} if jurisdiction is not None else None)
-        if issued_by(plan.issued_on, plan.doc_number, day) is not False
-    ]
-    candidates.sort(key=lambda plan: (known_issue_day(plan.issued_on, plan.doc_number) or date.min, plan.id))
-    source = candidates[-1] if candidates else None
+    # The newest document giving the plan's total that was out by `day` (one of 2025 says nothing of 2023).
+    source = newest_out_by(
+        session.scalars(plans, {"place": jurisdiction} if jurisdiction is not None else None),
+        day,
+        lambda plan: (plan.issued_on, plan.doc_number, plan.id),
+    )
     planned_total = source.cells_planned_total if source is not None else None
     from wufei.departments.models import Department
 

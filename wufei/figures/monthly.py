@@ -40,7 +40,7 @@ from wufei.indicators.status import IndicatorStatus, IndicatorSummary
 from wufei.lights.models import Light
 from wufei.lights.rules import OVERDUE, LightResult
 from wufei.plans.models import Jurisdiction, Plan
-from wufei.plans.queries import issued_by, known_issue_day
+from wufei.plans.queries import newest_out_by
 
 
 @dataclass
@@ -345,13 +345,10 @@ def cells(session: Session, world: World, indicators: list[IndicatorStatus]) -> 
         found = plain_rows(session, _CELL_SOURCE)
     else:
         found = plain_rows(session, _PLACE_CELL_SOURCE, {"place": world.jurisdiction})
-    found = [row for row in found if issued_by(row[5], row[1], world.day) is not False]
-    # The newest document by its date (a reply of 2023 imported after one of 2024 is the older), then
-    # the last imported among those of one day or of none.
-    found.sort(key=lambda row: (known_issue_day(row[5], row[1]) or date.min, row[0]), reverse=True)
-    if not found:
+    newest = newest_out_by(found, world.day, lambda row: (row[5], row[1], row[0]))
+    if newest is None:
         return None
-    source_id, doc_number, title, planned, built_total, _ = found[0]
+    source_id, doc_number, title, planned, built_total, _ = newest
     rows = list(session.scalars(select(CellCount).where(CellCount.plan_id == source_id).order_by(CellCount.id)))
     if planned is None:
         planned = next((plan.cells_planned_total for plan in world.plans if plan.cells_planned_total), None)

@@ -4,8 +4,9 @@ every part shares: which tasks are supervised, which plans a jurisdiction answer
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Date, Select, bindparam, exists, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -146,6 +147,24 @@ def issued_by(issued_on: date | None, doc_number: str | None, day: date) -> bool
     neither its date nor its number tells. Figures for a day cite no later document."""
     known = known_issue_day(issued_on, doc_number)
     return known <= day if known is not None else None
+
+
+Document = TypeVar("Document")
+
+
+def newest_out_by(
+    documents: Iterable[Document], day: date, facts: Callable[[Document], tuple[date | None, str | None, int]]
+) -> Document | None:
+    """The newest of `documents` out by `day` (`facts`: its issue date, number and id): by its date,
+    else its number's year (a reply of 2023 imported after one of 2024 is the older), then the last
+    imported; one whose date nothing tells counts as out, older than any dated one."""
+
+    def known(document: Document) -> tuple[date, int]:
+        issued_on, doc_number, id_ = facts(document)
+        return known_issue_day(issued_on, doc_number) or date.min, id_
+
+    out = [d for d in documents if issued_by(*facts(d)[:2], day) is not False]
+    return max(out, key=known, default=None)
 
 
 def plan_start(issued_on: date | None, period_start: int | None, imported_on: date | None = None) -> date | None:
