@@ -189,3 +189,34 @@ def test_agency_names_are_written_for_the_place():
     assert "市环保局" in names["市生态环境局"].aliases
     county = {a.name for a in agency_names(Naming("county", "区", "南山区", "南山"))}
     assert "区人民法院" in county and "区中级人民法院" not in county and "区邮政管理局" not in county
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("滁州海关", "滁州海关"),
+        ("市人行", "中国人民银行滁州市分行"),
+        ("市人民银行", "中国人民银行滁州市分行"),
+        ("市烟草专卖局", "市烟草专卖局"),
+        ("国网滁州供电公司", "国网滁州供电公司"),
+        ("市供电公司", "国网滁州供电公司"),
+    ],
+)
+def test_vertically_managed_offices_and_the_grid_are_supporting_units_anywhere(registry, written, canonical):
+    # Plans name them among the supporting units (customs for imported waste, the tobacco bureau for
+    # its packaging, the grid for solar panels); without a registry file they were 未识别的单位.
+    assert unit(registry, written, "滁州市") == (canonical, "滁州市", "outside")
+
+
+@pytest.mark.parametrize("written", ["市人民医院", "滁州学院"])
+def test_an_unknown_name_is_not_offered_units_it_shares_only_the_place_or_renmin_with(registry, written):
+    # 市人民医院 was offered 市人民检察院 and 市人民政府; 滁州学院 the city's government (by 滁州 alone).
+    resolution = registry.resolve(written, "滁州市")
+    assert resolution.kind is ResolutionKind.UNKNOWN
+    assert resolution.suggestions == ()
+    assert "请在登记表中补充" in resolution.warning
+
+
+def test_an_unknown_name_is_offered_the_unit_whose_own_words_are_close(registry):
+    resolution = registry.resolve("滁州市生态环保局", "滁州市")
+    assert resolution.suggestions[0] == "市生态环境局"

@@ -299,10 +299,18 @@ class Registry:
     @staticmethod
     def _unknown(written: str, chain: list[_Book]) -> Resolution:
         # The document's own jurisdiction first: 市生态环境厅 in a city is more likely 市生态环境局.
+        # Names are compared by what follows the place and the level (市人民银行 and 市人民政府
+        # share only 市人民; 滁州海关 and 滁州市人民政府 only 滁州): a suggestion shares the unit's
+        # own words, or none is made.
         close: list[str] = []
+        own_words = _function_part(written, chain[0])
         for book in chain:
-            matches = difflib.get_close_matches(written, list(book.exact), n=6, cutoff=0.6)
-            close += [book.exact[match] for match in matches]
+            by_function: dict[str, list[str]] = {}
+            for name in book.exact:
+                by_function.setdefault(_function_part(name, book), []).append(name)
+            words = _function_part(own_words, book)
+            matches = difflib.get_close_matches(words, list(by_function), n=6, cutoff=0.6)
+            close += [book.exact[name] for match in matches for name in by_function[match]]
         suggestions = tuple(dict.fromkeys(close))[:3]
         hint = f"，是否为：{'、'.join(suggestions)}？" if suggestions else "，请在登记表中补充"
         return Resolution(
@@ -312,6 +320,20 @@ class Registry:
             suggestions=suggestions,
             warning=f"未识别的单位「{written}」（{chain[0].jurisdiction.name}）{hint}",
         )
+
+
+def _function_part(name: str, book: _Book) -> str:
+    """The unit's own words: 滁州市生态环境局 and 市生态环境局 are both 生态环境局; 人民 is in too many
+    names to tell two apart (市人民医院 is not 市人民检察院)."""
+    for place_name in book.place_names:  # longest first
+        if name.startswith(place_name) and len(name) > len(place_name):
+            name = name[len(place_name) :]
+            break
+    for prefix in sorted(book.prefixes, key=len, reverse=True):
+        if prefix and name.startswith(prefix) and len(name) > len(prefix):
+            name = name[len(prefix) :]
+            break
+    return name.replace("人民", "") or name
 
 
 def _with_warning(resolution: Resolution, warning: str) -> Resolution:
