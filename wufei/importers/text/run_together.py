@@ -1,0 +1,92 @@
+"""A table whose rows a copy ran together on one line, cells parted only by spaces (a forum post or a news
+site's repost of a table that lost its borders): ``序号 任务 牵头单位 配合单位 完成时限 1 建成… 市城管局 市发改委、
+市住建局 2024年10月底前 2 开展… …``, on one long line or a few.
+
+The header is a run of known header words starting with 序号 and followed by the first row's number; each row
+starts with the next number and takes the pieces up to the number after it. A row with more pieces than the
+header has columns is shared out the way `space_rows.fit_pieces` shares a wrapped row; one it cannot share
+cleanly is kept as read and named in the table's doubt.
+"""
+
+from __future__ import annotations
+
+import re
+
+from wufei.importers.document import SPACED, Row, Table
+from wufei.importers.headers import column_role, is_header_row
+from wufei.importers.records import Doubt
+from wufei.importers.text.normalize import normalize_cell
+from wufei.importers.text.space_rows import MAX_HEADER_WORD, MIN_COLUMNS, fit_pieces
+from wufei.importers.text.table_lines import is_blank, line_list
+
+_NUMBER = re.compile(r"^\d{1,3}$")
+_SPACES = re.compile(r"[ \u3000\u00a0]+")
+
+
+def run_together_header(lines: list[str], i: int) -> list[str] | None:
+    """The header words opening line i when rows follow them on the same line, or None."""
+    pieces = _pieces(lines[i])
+    if "\t" in lines[i] or len(pieces) <= MIN_COLUMNS or column_role(pieces[0], strict=True) != "number":
+        return None
+    width = next((k for k, piece in enumerate(pieces) if piece == "1"), None)
+    if width is None or width < MIN_COLUMNS or len(pieces) < 2 * width:
+        return None
+    header = pieces[:width]
+    if any(len(word) > MAX_HEADER_WORD for word in header) or not is_header_row(header, minimum=3, strict=True):
+        return None
+    return header
+
+
+def read_run_together(lines: list[str], i: int, header: list[str]) -> tuple[Table, int]:
+    """The rows after the header at line i, over the following lines while each opens with the next
+    row's number; and the index of the first line after the table."""
+    width = len(header)
+    stream = [(i, piece) for piece in _pieces(lines[i])[width:]]
+    last = i
+    expected_next = _last_number(stream) + 1
+    j = i + 1
+    while j < len(lines) and (is_blank(lines[j]) or _pieces(lines[j])[:1] == [str(expected_next)]):
+        if not is_blank(lines[j]):
+            stream += [(j, piece) for piece in _pieces(lines[j])]
+            expected_next = _last_number(stream) + 1
+            last = j
+        j += 1
+    rows: list[Row] = []
+    uncertain: list[int] = []
+    for line, pieces in _rows(stream, width):
+        cells, sure = fit_pieces(pieces, width)
+        if not sure:
+            uncertain.append(line + 1)
+        rows.append(Row(cells=[normalize_cell(cell) for cell in cells], line=line + 1, raw=[c or None for c in cells]))
+    table = Table(header=header, rows=rows, caption=[], start_line=i + 1, end_line=last + 1, layout=SPACED)
+    if uncertain:
+        where = line_list(sorted(set(uncertain)))
+        message = f"{where}的表格各行连在一起、单元格以空格分隔，已按最可能的分法读取，请核对"
+        table.doubts.append(Doubt("table", message, lines[uncertain[0] - 1].strip()[:80]))
+    return table, last + 1
+
+
+def _rows(stream: list[tuple[int, str]], width: int) -> list[tuple[int, list[str]]]:
+    """The stream of pieces cut before each next row number (a number piece once the row has its cells)."""
+    rows: list[tuple[int, list[str]]] = []
+    expected = 1
+    for line, piece in stream:
+        if piece == str(expected) and (not rows or len(rows[-1][1]) >= width):
+            rows.append((line, [piece]))
+            expected += 1
+        elif rows:
+            rows[-1][1].append(piece)
+    return rows
+
+
+def _last_number(stream: list[tuple[int, str]]) -> int:
+    """The last row number the stream has reached (numbers counted up from 1)."""
+    expected = 1
+    for _, piece in stream:
+        if piece == str(expected):
+            expected += 1
+    return expected - 1
+
+
+def _pieces(line: str) -> list[str]:
+    return [piece for piece in _SPACES.split(line.strip(" \u3000\u00a0")) if piece]
