@@ -25,6 +25,7 @@ from wufei.importers.text.normalize import with_chinese_stops
 from wufei.importers.text.paragraphs import main_tasks, numbered_items
 from wufei.importers.text.refine import document_convention, document_mark_roles, refine
 from wufei.importers.text.table_records import records_from_tables
+from wufei.importers.text.tables import find_tables
 
 
 def interpret(document: Document) -> ParsedPlan:
@@ -73,6 +74,12 @@ def interpret(document: Document) -> ParsedPlan:
         if plan.tasks:
             message = f"文件中没有写明责任单位的任务，已将{len(plan.tasks)}个编号条目读作待指定牵头单位的任务，请核对"
             plan.doubts.append(Doubt("record", message))
+    if not (plan.tasks or plan.indicators or plan.cells) and document.format != "text":
+        # A table its editor or converter flattened into paragraphs (a web page's cells as <p> one by one, rows
+        # run together in one paragraph): read as a text copy's table is, since nothing else was read.
+        flattened = records_from_tables(find_tables(lines), path, convention=convention, legend=legend)
+        plan.tasks, plan.indicators, plan.cells = flattened.tasks, flattened.indicators, flattened.cells
+        plan.doubts += flattened.doubts
     refine(plan, convention=convention)
     if document.format != "text":
         # Paragraph records know only their line; say where that is in this format (第12段, 第3页).
