@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
@@ -57,6 +58,20 @@ def test_a_file_without_a_task_list_is_read_paragraph_by_paragraph_each_with_a_d
     assert plan.tasks[0].title.startswith("会议要求，城区主次干道实行每日两扫")
     assert all([d.message for d in t.doubts] == [CANDIDATE_DOUBT] for t in plan.tasks)
     assert any("未识别出任务清单结构" in d.message and "3个" in d.message for d in plan.doubts)
+
+
+def test_a_word_file_without_a_task_list_is_read_the_same_way(tmp_path):
+    document = docx.Document()
+    for line in MINUTES.splitlines():
+        document.add_paragraph(line)
+    document.save(tmp_path / "纪要.docx")
+    plan = read_source(tmp_path / "纪要.docx").plans[0]
+    assert [(t.where, t.owners_raw) for t in plan.tasks] == [
+        ("第3段", "市城市管理综合行政执法局"),
+        ("第4段", "桃城区人民政府"),
+        ("第5段", "市住房和城乡建设局"),
+    ]
+    assert all(d.message == CANDIDATE_DOUBT for t in plan.tasks for d in t.doubts)
 
 
 def test_a_file_with_nothing_task_like_is_refused_naming_the_file_and_what_was_looked_for(tmp_path):

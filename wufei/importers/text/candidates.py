@@ -1,7 +1,7 @@
 """The last-resort reading of a readable file in which no task list, table or numbered item was recognised.
 
-A file is never refused whole only because its layout is unknown: every paragraph (or table row) that names
-a unit-like owner (…局/委/办/中心/公司/政府/街道/乡/镇) or a deadline becomes a candidate task, and each
+A file is never refused whole only because its layout is unknown: every paragraph that names
+a unit-like owner (…局/委/厅/办/中心/公司/政府/街道/乡/镇) or a deadline becomes a candidate task, and each
 carries a doubt saying it was read paragraph by paragraph, so the preview shows it and a person decides.
 A file with no such paragraph is still refused, naming what was looked for (`NOTHING_TASK_LIKE`).
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 from wufei.departments.owners import DEADLINE_LABEL
-from wufei.importers.document import Table
 from wufei.importers.records import Doubt, ListKind, TaskRecord
 from wufei.importers.text.normalize import fold_punct
 from wufei.importers.text.paragraphs import split_heading, split_trailing_owner
@@ -19,7 +18,7 @@ from wufei.tasks.deadlines import deadlines_in_text
 
 CANDIDATE_DOUBT = "未识别出任务清单结构，按段落读取，请逐条核对名称、责任单位和完成期限"
 NOTHING_TASK_LIKE = (
-    "文件中没有找到任务、指标或无废细胞表格，也没有写明责任单位（…局、委、办、中心、公司、政府、街道、乡、镇）"
+    "文件中没有找到任务、指标或无废细胞表格，也没有写明责任单位（…局、委、厅、办、中心、公司、政府、街道、乡、镇）"
     "或完成时限的段落"
 )
 
@@ -30,7 +29,8 @@ _UNIT = re.compile(
     r"(?P<name>[\u4e00-\u9fff]{1,16}?(?:人民政府|政府|管委会|委员会|街道办事处|街道|办公室|中心|公司|局|委|厅|办|乡|镇))"
     r"(?=[\s，。；：、,;:）)等\d]|$|负责|牵头|配合|参与|要|应|须|加强|完成|开展|落实|做好|推进|组织|于|在)"
 )
-_NOT_UNIT = re.compile(r"(?:城乡|城镇|村镇|乡镇)$|^(?:负责|牵头|配合|由|请)")  # 统筹城乡 is no unit; 各乡镇 follows 各
+# 统筹城乡 and 小城镇 are no units (各乡镇 is: a collective), nor a clause opened by what it asks of a unit.
+_NOT_UNIT = re.compile(r"(?<!各)(?:城乡|城镇|村镇|乡镇)$|^(?:负责|牵头|配合|由|请)")
 _LABELLED_DEADLINE = re.compile(rf"{DEADLINE_LABEL}\s*[：:]\s*(?P<deadline>[^；;。，,\s]+)")
 _BARE_DATE = re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?(?:年?底|末)?(?:以前|之前|前)?")
 _DATE_ONLY = re.compile(rf"^\s*(?:{_BARE_DATE.pattern})\s*$")
@@ -45,9 +45,10 @@ _TITLE_MAX = 60
 _WORDS_MIN = 6  # characters besides units' names that make a paragraph say something
 
 
-def candidate_tasks(lines: list[str], tables: list[Table], *, title: str) -> list[TaskRecord]:
-    """Candidate tasks of a file nothing else was read from: its task-like paragraphs, then its task-like
-    table rows, each flagged with `CANDIDATE_DOUBT`."""
+def candidate_tasks(lines: list[str], *, title: str) -> list[TaskRecord]:
+    """Candidate tasks of a file nothing else was read from: its task-like paragraphs, each flagged with
+    `CANDIDATE_DOUBT`. Tables are not read again here: the table reader already reads columns nobody names by
+    what they hold, and a table it set aside (a contact list, a page's information box) holds no tasks."""
     key = _compact(title)
     records: list[TaskRecord] = []
     for index, line in enumerate(lines):
@@ -57,12 +58,6 @@ def candidate_tasks(lines: list[str], tables: list[Table], *, title: str) -> lis
         record = _from_text(text, line=index + 1, number=str(len(records) + 1))
         if record is not None:
             records.append(record)
-    for table in tables:
-        for row in table.rows:
-            record = _from_row([cell for cell in row.cells if cell], line=row.line, number=str(len(records) + 1))
-            if record is not None:
-                record.where = row.where
-                records.append(record)
     return records
 
 
@@ -77,19 +72,6 @@ def _from_text(text: str, *, line: int, number: str) -> TaskRecord | None:
     if not title or _DATE_ONLY.match(title):
         return None
     return _record(title, content, owners, deadline, line=line, number=number, source=text)
-
-
-def _from_row(cells: list[str], *, line: int, number: str) -> TaskRecord | None:
-    """A row whose cells hold a task's text beside a cell of units' names or a deadline."""
-    owners = next((cell for cell in cells if _all_units(cell)), None)
-    deadline = next((cell for cell in cells if _DATE_ONLY.match(cell)), None)
-    texts = [c for c in cells if c not in (owners, deadline) and not c.isdigit() and re.search(r"[\u4e00-\u9fff]", c)]
-    if not (owners or deadline) or not texts:
-        return None
-    title, content = split_heading(texts[0])
-    rest = "；".join(texts[1:])
-    content = "；".join(part for part in (content, rest) if part) or None
-    return _record(title, content, owners, deadline, line=line, number=number, source="｜".join(cells))
 
 
 def _record(
@@ -116,13 +98,6 @@ def _units_named(text: str) -> str | None:
         if not _NOT_UNIT.search(name) and name not in names:
             names.append(name)
     return "、".join(names) or None
-
-
-def _all_units(cell: str) -> bool:
-    parts = [part for part in re.split(r"[、，,；;\s]+", fold_punct(cell)) if part]
-    return bool(parts) and all(
-        (m := _UNIT.fullmatch(part)) is not None and not _NOT_UNIT.search(m["name"]) for part in parts
-    )
 
 
 def _deadline_in(text: str) -> str | None:

@@ -83,7 +83,7 @@ def interpret(document: Document) -> ParsedPlan:
         plan.doubts += flattened.doubts
     if not (plan.tasks or plan.indicators or plan.cells):
         # No structure recognised at all: task-like paragraphs and rows, each awaiting a person's check.
-        plan.tasks = candidate_tasks(lines, document.tables, title=meta.title)
+        plan.tasks = candidate_tasks(_without_tables(lines, document.tables), title=meta.title)
         if plan.tasks:
             found = len(plan.tasks)
             message = f"未识别出任务清单结构，已将{found}个写明责任单位或完成时限的段落读作候选任务，请逐条核对"
