@@ -144,3 +144,16 @@ def test_a_rectification_target_and_its_deadline_run_on_in_one_line_under_a_numb
         ("部分小区大件垃圾长期未清运", ("区城管局",), ()),
     ]
     assert [t.deadline_raw for t in plan.tasks] == ["2025年4月30日前", "立行立改"]  # no page buttons in it
+
+
+def test_a_run_together_table_may_follow_its_caption_on_the_same_line(tmp_path: Path):
+    path = tmp_path / "帖子.txt"
+    path.write_text(
+        "某区2025年“无废城市”建设任务分工\n"
+        "附件：任务分工表 序号 工作任务 牵头单位 配合单位 完成时限 1 建设厨余垃圾就地处理设施 区城管局 "
+        "区商务局、各街道办事处 2025年5月底前 2 开展废旧家电回收进社区活动 区商务局 区供销社 2025年8月底前 "
+        "3 完成工业园区固体废物台账建设 区生态环境分局 区工信局 2025年全年\n",
+        encoding="utf-8",
+    )
+    assert resolved_tasks(path) == EXPECTED
+    assert _deadlines(path) == DEADLINES

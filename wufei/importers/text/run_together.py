@@ -24,10 +24,15 @@ _SPACES = re.compile(r"[ \u3000\u00a0]+")
 
 
 def run_together_header(lines: list[str], i: int) -> list[str] | None:
-    """The header words opening line i when rows follow them on the same line, or None."""
+    """The header words on line i when rows follow them on the same line, or None. Words before 序号 are the
+    table's caption run on before it (附件：某某分工表 序号 任务 …)."""
     pieces = _pieces(lines[i])
-    if "\t" in lines[i] or len(pieces) <= MIN_COLUMNS or column_role(pieces[0], strict=True) != "number":
+    if "\t" in lines[i] or len(pieces) <= MIN_COLUMNS:
         return None
+    start = next((k for k, piece in enumerate(pieces) if column_role(piece, strict=True) == "number"), None)
+    if start is None:
+        return None
+    pieces = pieces[start:]
     width = next((k for k, piece in enumerate(pieces) if piece == "1"), None)
     if width is None or width < MIN_COLUMNS or len(pieces) < 2 * width:
         return None
@@ -38,10 +43,12 @@ def run_together_header(lines: list[str], i: int) -> list[str] | None:
 
 
 def read_run_together(lines: list[str], i: int, header: list[str]) -> tuple[Table, int]:
-    """The rows after the header at line i, over the following lines while each opens with the next
+    """The rows after the header on line i, over the following lines while each opens with the next
     row's number; and the index of the first line after the table."""
     width = len(header)
-    stream = [(i, piece) for piece in _pieces(lines[i])[width:]]
+    pieces = _pieces(lines[i])
+    start = pieces.index(header[0])
+    stream = [(i, piece) for piece in pieces[start + width :]]
     last = i
     expected_next = _last_number(stream) + 1
     j = i + 1
