@@ -157,3 +157,47 @@ def test_a_run_together_table_may_follow_its_caption_on_the_same_line(tmp_path: 
     )
     assert resolved_tasks(path) == EXPECTED
     assert _deadlines(path) == DEADLINES
+
+
+def test_a_header_on_its_own_line_over_rows_run_together_on_the_next(tmp_path: Path):
+    path = tmp_path / "帖子.txt"
+    path.write_text(
+        "某区2025年“无废城市”建设任务分工表\n"
+        "序号 工作任务 牵头单位 配合单位 完成时限\n"
+        "1 建设厨余垃圾就地处理设施 区城管局 区商务局、各街道办事处 2025年5月底前 2 开展废旧家电回收进社区活动 "
+        "区商务局 区供销社 2025年8月底前 3 完成工业园区固体废物台账建设 区生态环境分局 区工信局 2025年全年\n",
+        encoding="utf-8",
+    )
+    assert resolved_tasks(path) == EXPECTED
+    assert _deadlines(path) == DEADLINES
+
+
+def test_a_single_space_table_one_row_a_line_is_still_read_a_row_a_line(tmp_path: Path):
+    """Guard: rows each on their own line (round 9's single-space table) are no rows run together, even with a
+    number among a row's cells."""
+    path = tmp_path / "帖子.txt"
+    path.write_text(
+        "某区2025年“无废城市”建设任务分工表\n"
+        "序号 工作任务 牵头单位 配合单位 完成时限\n"
+        "1 建设厨余垃圾就地处理设施 区城管局 区商务局、各街道办事处 2025年5月底前\n"
+        "2 开展废旧家电回收进社区活动 区商务局 区供销社 2025年8月底前\n"
+        "3 完成工业园区固体废物台账建设 区生态环境分局 区工信局 2025年全年\n",
+        encoding="utf-8",
+    )
+    assert resolved_tasks(path) == EXPECTED
+    assert _deadlines(path) == DEADLINES
+
+
+def test_rows_run_together_each_with_its_header_words_before_its_cells(tmp_path: Path):
+    """A phone page's copy of a table: every row repeats the header's words before its cells."""
+    rows = [
+        ["1", "建设厨余垃圾就地处理设施", "区城管局", "区商务局、各街道办事处", "2025年5月底前"],
+        ["2", "开展废旧家电回收进社区活动", "区商务局", "区供销社", "2025年8月底前"],
+        ["3", "完成工业园区固体废物台账建设", "区生态环境分局", "区工信局", "2025年全年"],
+    ]
+    labels = ["序号", "工作任务", "牵头单位", "配合单位", "完成时限"]
+    run = [" ".join(f"{label} {cell}" for label, cell in zip(labels, row)) for row in rows]
+    path = tmp_path / "手机版.txt"
+    path.write_text(f"某区2025年“无废城市”建设任务分工表\n{run[0]} {run[1]}\n{run[2]}\n返回顶部\n", encoding="utf-8")
+    assert resolved_tasks(path) == EXPECTED
+    assert _deadlines(path) == DEADLINES
