@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests.conftest import fresh_database_url
+from tests.importers.test_candidate_tasks import APPEAL, MINUTES
 from tests.preview_plan import another_plan
 from tests.web.conftest import PASSWORD, SHOTS, TODAY, csrf_of, serve, sign_in, sign_in_page
 from wufei import migrate
@@ -27,6 +28,7 @@ from wufei.departments.registry import Registry
 from wufei.departments.service import ensure_jurisdiction
 from wufei.doubts.models import DoubtStatus, ImportDoubt
 from wufei.importers import sheet_schema as S
+from wufei.importers.text.candidates import CANDIDATE_DOUBT
 from wufei.plans.models import Plan
 from wufei.tasks.models import Task
 from wufei.web.app import create_app
@@ -257,3 +259,27 @@ def test_the_office_imports_a_plan_in_the_browser_correcting_one_owner(new_page,
     page.goto("/dashboard")
     assert int(page.inner_text("#count-doubts")) == doubts_before + 2
     assert int(page.inner_text("#count-awaiting")) == awaiting_before + 2  # lit and listed, not dropped
+
+
+def test_a_file_without_a_task_list_is_previewed_with_a_doubt_on_each_paragraph(portal, office, tmp_path):
+    """The last-resort reading (tests/importers/test_candidate_tasks.py) as the office sees it: previewed, each
+    candidate flagged, committed with its doubts open; a file with nothing task-like refused naming file and reason."""
+    minutes = tmp_path / "推进会纪要.txt"
+    minutes.write_text(MINUTES, encoding="utf-8")
+    preview_url = _upload(office, minutes).headers["location"]
+    page = office.get(preview_url)
+    assert page.status_code == 200 and "导入预览" in page.text
+    assert page.text.count(f"待确认：{CANDIDATE_DOUBT}") == 3
+    assert "已将3个写明责任单位或完成时限的段落读作候选任务" in page.text
+    done = office.post(f"{preview_url}/commit", data={"csrf_token": csrf_of(page.text)})
+    assert done.status_code == 200 and "已导入" in done.text
+    with transaction(portal.engine) as session:
+        plan = session.scalar(select(Plan).where(Plan.title == "衡水市城市环境卫生整治推进会会议纪要"))
+        tasks = session.scalars(select(Task).where(Task.plan_id == plan.id)).all()
+        flagged = session.scalars(select(ImportDoubt).where(ImportDoubt.message == CANDIDATE_DOUBT)).all()
+        assert len(tasks) == 3 and sorted(d.task_id for d in flagged) == sorted(t.id for t in tasks)
+
+    appeal = tmp_path / "倡议书.txt"
+    appeal.write_text(APPEAL, encoding="utf-8")
+    response = _upload(office, appeal)
+    assert response.status_code == 400 and "倡议书.txt" in response.text and "完成时限的段落" in response.text

@@ -87,7 +87,7 @@ _PERSON_LABEL = (
 # 完成时限 / 时间节点 / 办结时间 / 时限要求 / 进度安排: a deadline's label (public: the paragraph reader
 # finds deadlines under the same labels).
 DEADLINE_LABEL = (
-    r"(?:(?:完成|办结|截止|计划完成|实施|推进)?(?:时限|时间|期限|年限|节点)(?:要求|安排|节点)?|进度安排|进度要求)"
+    r"(?:(?:完成|办结|截止|计划完成|实施|推进|整改)?(?:时限|时间|期限|年限|节点)(?:要求|安排|节点)?|进度安排|进度要求)"
 )
 PERSON_LABEL = _PERSON_LABEL
 _LABEL = re.compile(

@@ -19,12 +19,14 @@ from wufei.importers.records import (
     PlanKind,
     TaskRecord,
 )
+from wufei.importers.text.candidates import NOTHING_TASK_LIKE, candidate_tasks
 from wufei.importers.text.evaluation import evaluation_indicators
 from wufei.importers.text.metadata import cell_totals, document_metadata
 from wufei.importers.text.normalize import with_chinese_stops
 from wufei.importers.text.paragraphs import main_tasks, numbered_items
 from wufei.importers.text.refine import document_convention, document_mark_roles, refine
 from wufei.importers.text.table_records import records_from_tables
+from wufei.importers.text.tables import find_tables
 
 
 def interpret(document: Document) -> ParsedPlan:
@@ -73,6 +75,19 @@ def interpret(document: Document) -> ParsedPlan:
         if plan.tasks:
             message = f"文件中没有写明责任单位的任务，已将{len(plan.tasks)}个编号条目读作待指定牵头单位的任务，请核对"
             plan.doubts.append(Doubt("record", message))
+    if not (plan.tasks or plan.indicators or plan.cells) and document.format != "text":
+        # A table its editor or converter flattened into paragraphs (a web page's cells as <p> one by one, rows
+        # run together in one paragraph): read as a text copy's table is, since nothing else was read.
+        flattened = records_from_tables(find_tables(lines), path, convention=convention, legend=legend)
+        plan.tasks, plan.indicators, plan.cells = flattened.tasks, flattened.indicators, flattened.cells
+        plan.doubts += flattened.doubts
+    if not (plan.tasks or plan.indicators or plan.cells):
+        # No structure recognised at all: task-like paragraphs and rows, each awaiting a person's check.
+        plan.tasks = candidate_tasks(_without_tables(lines, document.tables), title=meta.title)
+        if plan.tasks:
+            found = len(plan.tasks)
+            message = f"未识别出任务清单结构，已将{found}个写明责任单位或完成时限的段落读作候选任务，请逐条核对"
+            plan.doubts.append(Doubt("record", message))
     refine(plan, convention=convention)
     if document.format != "text":
         # Paragraph records know only their line; say where that is in this format (第12段, 第3页).
@@ -82,7 +97,7 @@ def interpret(document: Document) -> ParsedPlan:
                 record.where = document.where(record.line)
     if not (plan.tasks or plan.indicators or plan.cells):
         unread = "；".join(doubt.message for doubt in plan.doubts if doubt.field == "table")
-        raise ImportError_(path, "文件中没有找到任务、指标或无废细胞表格" + (f"（{unread}）" if unread else ""))
+        raise ImportError_(path, NOTHING_TASK_LIKE + (f"（{unread}）" if unread else ""))
     return plan
 
 

@@ -159,6 +159,15 @@ _HEADING_OWNER = re.compile(
 _TASK_LABEL = re.compile(r"^(?:重点工作|工作任务|重点任务|主要任务|任务内容|工作内容|工作事项)\s*[：:]\s*(?=\S)")
 # Text after an owner clause shorter than this is a remark, not a task of its own.
 _SEGMENT_MIN = 6
+# 整改措施：… / 整改目标：… / 整改时限：… under a problem closed by its owners: the problem's measure and deadline.
+_RECTIFICATION_LINE = re.compile(r"^整改(?:措施|目标|要求|内容|方案|时限|期限)\s*[：:]")
+_RECTIFICATION_DEADLINE = re.compile(r"整改(?:时限|期限)\s*[：:]")
+# 【打印本页】【关闭窗口】: a web page's buttons copied with its text, never part of a task.
+_PAGE_BUTTONS = re.compile(
+    r"^(?:[〔【\[]\s*(?:打印本页|打印|关闭窗口|关闭|返回顶部|收藏|分享|保存本页)\s*[〕】\]]\s*)+$"
+)
+# 一是… / 二是…: an item of a list of problems or measures, its ordinal no part of its title.
+_ORDINAL_IS = re.compile(r"^[一二三四五六七八九十]{1,3}是(?=[\u4e00-\u9fff“])")
 # A news report's lead-in before the document's own text: …印发…的通知。通知指出：
 _NEWS_LEAD_IN = re.compile(
     r"^[^。]*(?:印发|发布|出台|公布)[^。]*。\s*(?:通知|方案|意见|文件|计划|规划)中?(?:指出|提出|明确|要求|强调)[：，]"
@@ -536,14 +545,27 @@ def _paragraphs(
         current = None
 
     signature = _signature_lines(lines, start, end)
+    closed_by_owners: _Paragraph | None = None  # the problem the 整改… lines right after it belong to
     for index in range(start, end):
         text = unbracket_labels(lines[index].strip())
         if not text:
             continue  # blank lines separate pieces of one paragraph too (002): never a boundary
-        if index in signature:
+        if index in signature or _PAGE_BUTTONS.match(text):
             close()  # 某某领导小组办公室 / 2024年1月15日 under the list: the signature ends the last item
             continue
+        if _RECTIFICATION_LINE.match(text) and (target := current or closed_by_owners) is not None:
+            note, deadline = _rectification_parts(text)
+            if note:
+                target.notes.append(note)
+            if deadline:
+                target.labelled.append(deadline)
+            continue
+        closed_by_owners = None
         marked = False
+        if ordinal := _ORDINAL_IS.match(text):
+            text = text[ordinal.end() :]  # 一是…: an item of its own, like a bullet's
+            close()
+            marked = True
         if bullet := _BULLET.match(text):
             # ★推进…: a bullet marks an item of its own, unnumbered; inside a numbered item it marks a point
             text = text[bullet.end() :]
@@ -648,9 +670,18 @@ def _paragraphs(
         # closing the paragraph alone (…。（年内持续推进）). Numbered tasks wait for the next number,
         # so a bracket inside one is harmless.
         if current.printed_number is None and _may_close(text) and _closed_by_owners_or_deadline(current.parts):
+            closed_by_owners = current
             close()
     close()
     return paragraphs
+
+
+def _rectification_parts(text: str) -> tuple[str | None, str | None]:
+    """A 整改… line as (the measure or target it states, its 整改时限 clause): `整改目标：…。整改时限：2024年底`."""
+    deadline = _RECTIFICATION_DEADLINE.search(text)
+    if deadline is None:
+        return text, None
+    return (text[: deadline.start()].strip() or None), text[deadline.start() :].strip(" 。；")
 
 
 def _signature_lines(lines: list[str], start: int, end: int) -> set[int]:

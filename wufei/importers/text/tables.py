@@ -32,6 +32,12 @@ from wufei.importers.text.cell_rows import Grouping, Piece, group_cells
 from wufei.importers.text.ideographic_rows import ideographic_rows
 from wufei.importers.text.normalize import join_lines, normalize_cell
 from wufei.importers.text.pipe_rows import pipe_rows
+from wufei.importers.text.run_together import (
+    labelled_header,
+    read_labelled,
+    read_run_together,
+    run_together_header,
+)
 from wufei.importers.text.space_rows import read_space_table, space_header
 from wufei.importers.text.spaced import chunks, find_spaced_table, spaced_header
 from wufei.importers.text.table_lines import (
@@ -84,6 +90,10 @@ def find_tables(lines: list[str]) -> list[Table]:
             table, i_next = _parse_rows_table(lines, i, unknown, whole_rows=whole_rows)
         elif _cell_header(lines, i) is not None:
             table, i_next = _parse_cells_table(lines, i)
+        elif (labels := labelled_header(lines, i)) is not None:
+            table, i_next = read_labelled(lines, i, labels)
+        elif (run_on := run_together_header(lines, i)) is not None:
+            table, i_next = read_run_together(lines, i, run_on)
         elif (words := space_header(lines, i)) is not None:
             table, i_next = read_space_table(lines, i, words)
         elif (spaced := spaced_header(lines, i, page_breaks)) is not None:

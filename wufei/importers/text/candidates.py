@@ -1,0 +1,125 @@
+"""The last-resort reading of a readable file in which no task list, table or numbered item was recognised.
+
+A file is never refused whole only because its layout is unknown: every paragraph that names
+a unit-like owner (…局/委/厅/办/中心/公司/政府/街道/乡/镇) or a deadline becomes a candidate task, and each
+carries a doubt saying it was read paragraph by paragraph, so the preview shows it and a person decides.
+A file with no such paragraph is still refused, naming what was looked for (`NOTHING_TASK_LIKE`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from wufei.departments.owners import DEADLINE_LABEL
+from wufei.importers.records import Doubt, ListKind, TaskRecord
+from wufei.importers.text.normalize import fold_punct
+from wufei.importers.text.paragraphs import split_heading, split_trailing_owner
+from wufei.tasks.deadlines import deadlines_in_text
+
+CANDIDATE_DOUBT = "未识别出任务清单结构，按段落读取，请逐条核对名称、责任单位和完成期限"
+NOTHING_TASK_LIKE = (
+    "文件中没有找到任务、指标或无废细胞表格，也没有写明责任单位（…局、委、厅、办、中心、公司、政府、街道、乡、镇）"
+    "或完成时限的段落"
+)
+
+# A unit-like name standing on its own: after a break (start, punctuation, a space, 由) and before a break, a
+# date or what a unit is asked to do (市住建局加强巡查, 桃城区人民政府12月底前完成).
+_UNIT = re.compile(
+    r"(?:^|(?<=[\s，。；：、,;:（(由]))"
+    r"(?P<name>[\u4e00-\u9fff]{1,16}?(?:人民政府|政府|管委会|委员会|街道办事处|街道|办公室|中心|公司|局|委|厅|办|乡|镇))"
+    r"(?=[\s，。；：、,;:）)等\d]|$|负责|牵头|配合|参与|要|应|须|加强|完成|开展|落实|做好|推进|组织|于|在)"
+)
+# 统筹城乡 and 小城镇 are no units (各乡镇 is: a collective), nor a clause opened by what it asks of a unit.
+_NOT_UNIT = re.compile(r"(?<!各)(?:城乡|城镇|村镇|乡镇)$|^(?:负责|牵头|配合|由|请)")
+_LABELLED_DEADLINE = re.compile(rf"{DEADLINE_LABEL}\s*[：:]\s*(?P<deadline>[^；;。，,\s]+)")
+_BARE_DATE = re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?(?:年?底|末)?(?:以前|之前|前)?")
+_DATE_ONLY = re.compile(rf"^\s*(?:{_BARE_DATE.pattern})\s*$")
+# A web page's or a portal's furniture: source, dates, clicks, print buttons; never a task.
+_PAGE_FURNITURE = re.compile(
+    r"来源\s*[：:]|发布(?:时间|日期|机构)|浏览次数|点击[数量]|责任编辑|版权所有|主办单位|打印本页|关闭窗口"
+)
+_LEADING_NUMBER = re.compile(
+    r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|[一二三四五六七八九十]+\s*[、是]|\d{1,3}\s*[.．、]|[①-⑳])\s*"
+)
+_TITLE_MAX = 60
+_WORDS_MIN = 6  # characters besides units' names that make a paragraph say something
+
+
+def candidate_tasks(lines: list[str], *, title: str) -> list[TaskRecord]:
+    """Candidate tasks of a file nothing else was read from: its task-like paragraphs, each flagged with
+    `CANDIDATE_DOUBT`. Tables are not read again here: the table reader already reads columns nobody names by
+    what they hold, and a table it set aside (a contact list, a page's information box) holds no tasks."""
+    key = _compact(title)
+    records: list[TaskRecord] = []
+    for index, line in enumerate(lines):
+        text = line.strip()
+        if not text or _compact(text) in key or _PAGE_FURNITURE.search(text):
+            continue
+        record = _from_text(text, line=index + 1, number=str(len(records) + 1))
+        if record is not None:
+            records.append(record)
+    return records
+
+
+def _from_text(text: str, *, line: int, number: str) -> TaskRecord | None:
+    body = _LEADING_NUMBER.sub("", text)
+    body, owners, deadline = split_trailing_owner(body)
+    owners = owners or _units_named(body)
+    deadline = deadline or _deadline_in(body)
+    if not (owners or deadline) or _is_signature(body, owners) or not _says_something(body, owners):
+        return None
+    title, content = split_heading(_LABELLED_DEADLINE.sub("", body).strip(" ，；。"))
+    if not title or _DATE_ONLY.match(title):
+        return None
+    return _record(title, content, owners, deadline, line=line, number=number, source=text)
+
+
+def _record(
+    title: str, content: str | None, owners: str | None, deadline: str | None, *, line: int, number: str, source: str
+) -> TaskRecord:
+    if len(title) > _TITLE_MAX:  # a long paragraph with no stop: the person shortens it
+        title, content = title[:_TITLE_MAX] + "…", title if content is None else f"{title}。{content}"
+    return TaskRecord(
+        list_kind=ListKind.MAIN,
+        number=number,
+        title=title,
+        line=line,
+        content=content,
+        owners_raw=owners,
+        deadline_raw=deadline,
+        doubts=[Doubt("record", CANDIDATE_DOUBT, source[:120])],
+    )
+
+
+def _units_named(text: str) -> str | None:
+    names: list[str] = []
+    for match in _UNIT.finditer(fold_punct(text)):
+        name = match["name"]
+        if not _NOT_UNIT.search(name) and name not in names:
+            names.append(name)
+    return "、".join(names) or None
+
+
+def _deadline_in(text: str) -> str | None:
+    labelled = _LABELLED_DEADLINE.search(fold_punct(text))
+    if labelled is not None:
+        return labelled["deadline"]
+    return deadlines_in_text(text)
+
+
+def _is_signature(body: str, owners: str | None) -> bool:
+    """A line that is only a unit's name (the issuing office under the text) or only a date."""
+    bare = body.strip(" ，。；")
+    return bool(_DATE_ONLY.match(bare)) or (owners is not None and _compact(bare) == _compact(owners))
+
+
+def _says_something(body: str, owners: str | None) -> bool:
+    """Whether the paragraph holds words besides its units' names (出席：A、B、C is a list, no task)."""
+    rest = body
+    for name in re.split(r"[、，；]", owners or ""):
+        rest = rest.replace(name, "") if name else rest
+    return len(re.findall(r"[\u4e00-\u9fff]", rest)) >= _WORDS_MIN
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
