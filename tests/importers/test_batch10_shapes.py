@@ -4,7 +4,7 @@ naming its own owners keeps them); a notice printing a form's labels as its numb
 二、整改实施主体 / 三、重点措施 / … / 五、完成时限) is one record read as that form, in any format; a label run into its
 text (一、整改任务秸秆禁烧…) is no part of the title, and a section saying how the work went (三、完成情况：…) is no
 task; a place's governing body followed by another of its bodies named without the place (园区党工委、管委会) is one
-owner."""
+owner; a contact line (联系人：… 联系电话：…) under a paragraph names no owner."""
 
 from __future__ import annotations
 
@@ -144,3 +144,17 @@ def test_a_place_s_two_governing_bodies_are_one_owner():
     # Guard: a government and its departments are two owners.
     spec = parse_owners("某县人民政府、有关部门")
     assert (spec.leads, spec.supporting) == (("某县人民政府",), ("有关部门",))
+
+
+def test_a_contact_line_under_a_paragraph_names_no_owner(tmp_path: Path):
+    # xj_hebukesaier_zhenggai_2020's closing lines: on main the paragraph over `联系人：… 联系电话：…` was a task
+    # owned by the contact line (an extra record).
+    path = tmp_path / "公示.txt"
+    path.write_text(
+        "关于第三项整改任务完成情况的公示\n"
+        "建设城北污水处理厂。（县住建局牵头，县生态环境局配合）\n"
+        "公示时间为5个工作日，请社会各界予以监督。\n"
+        "联系人：王主任 联系电话：0991-1234567\n",
+        encoding="utf-8",
+    )
+    assert resolved_tasks(path) == [("建设城北污水处理厂", ("县住建局",), ("县生态环境局",))]

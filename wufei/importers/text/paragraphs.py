@@ -114,6 +114,7 @@ _LABEL_LINE = re.compile(rf"^[（(]?\s*(?:{_OWNER_LABEL}|{_DEADLINE_LABEL}|{PERS
 _SUPPORT_LABEL_LINE = re.compile(r"^[（(]?\s*(?:配合|协同|协办|参与|参加|协助)(?:单位|部门)?\s*[：:]")
 _LABELLED_TAIL = re.compile(rf"[。；;，,\s]\s*[（(〔]?(?=(?:{_OWNER_LABEL}|{PERSON_LABEL})\s*[：:])")
 _DEADLINE_LINE = re.compile(rf"^[（(]?\s*{_DEADLINE_LABEL}\s*[：:]")
+_CONTACT_LINE = re.compile(r"^[（(]?\s*联系(?:人|电话|方式)\s*[：:]")
 # ：市市容局 under a task: an owner line whose label a copy lost, the colon kept. It names units only, and
 # they lead, as under a 责任单位 line standing alone.
 _LOST_LABEL_LINE = re.compile(r"^[：:]\s*(?P<names>[^：:。；]+?)[。；]?$")
@@ -827,7 +828,7 @@ def _is_task(paragraph: _Paragraph, *, owners_required: bool = False) -> bool:
     its list as tasks."""
     text = join_lines(paragraph.parts)
     names_owners = (
-        bool(paragraph.labelled)
+        any(not _CONTACT_LINE.match(line) for line in paragraph.labelled)  # 联系人：… names whom to call, no owner
         or _trailing_owner(text) is not None
         or _opening_owners(paragraph.parts) is not None
         or _heading_owner(paragraph.list_name) is not None  # （一）省监察厅牵头的工作, then its paragraph
