@@ -200,6 +200,11 @@ _BODY_ALONE = re.compile(rf"^(?:{_alternatives('bodies')}|党工委|工委)$")
 # 城乡一体化示范区、高新区党工委和管委会: places before the bodies they share, one collective.
 _PLACE_ONLY = re.compile(r"^[\u4e00-\u9fff]{2,12}(?:示范区|开发区|高新区|新区|园区|经开区)$")
 _SHARED_BODIES = re.compile(rf"^[\u4e00-\u9fff]{{2,12}}区(?:{_alternatives('bodies')}|党工委|工委)(?:和|及)管委会$")
+# 宿马园区党工委、管委会: a place's governing body, then another of the same place named without it (one
+# collective); 县人民政府、有关部门 names two.
+_GOVERNING_BODIES = "党工委|工委|党委|管委会|人民政府|政府"
+_PLACE_BODY = re.compile(rf"^[\u4e00-\u9fff]{{2,12}}(?:{_GOVERNING_BODIES})$")
+_ANOTHER_BODY = re.compile(rf"^(?:{_GOVERNING_BODIES})$")
 _NOT_AFTER_JOINER = re.compile(rf"^(?:{_alternatives('not_after_joiner')})")
 _JOINED_NAME_MIN = 3  # 党委和政府 is a phrase, not two units
 _TRAILING = re.compile(rf"(?<=[\u4e00-\u9fff）0-9]{{2}})(?:{_alternatives('trailing')})$")
@@ -508,8 +513,10 @@ def _collectives_kept(text: str) -> list[str]:
     open_collective = bool(_LEVEL_FRAGMENT.match(_show(parts[0]).strip()))
     for separator, piece in zip(parts[1::2], parts[2::2]):
         shown = _show(piece).strip()
-        if (open_collective and separator == "、" and (_LEVEL_START.match(shown) or _BARE_ZONE.match(shown))) or (
-            separator == "、" and _PLACE_ONLY.match(_show(items[-1]).strip()) and _SHARED_BODIES.match(shown)
+        if (
+            (open_collective and separator == "、" and (_LEVEL_START.match(shown) or _BARE_ZONE.match(shown)))
+            or (separator == "、" and _PLACE_ONLY.match(_show(items[-1]).strip()) and _SHARED_BODIES.match(shown))
+            or (separator == "、" and _PLACE_BODY.match(_show(items[-1]).strip()) and _ANOTHER_BODY.match(shown))
         ):
             items[-1] += _HIDDEN["、"] + piece
         else:

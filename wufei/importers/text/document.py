@@ -25,6 +25,7 @@ from wufei.importers.text.metadata import cell_totals, document_metadata
 from wufei.importers.text.normalize import with_chinese_stops
 from wufei.importers.text.paragraphs import main_tasks, numbered_items
 from wufei.importers.text.refine import document_convention, document_mark_roles, refine
+from wufei.importers.text.section_forms import section_form
 from wufei.importers.text.table_records import records_from_tables
 from wufei.importers.text.tables import find_tables
 
@@ -45,7 +46,9 @@ def interpret(document: Document) -> ParsedPlan:
         meta.doubts.append(Doubt("title", message, meta.title))
     convention = document_convention(document)  # 列第一位为牵头单位, stated once for every row
     legend = document_mark_roles(document)  # 注：★为牵头单位，○为配合单位
-    tables = records_from_tables(document.tables, path, convention=convention, legend=legend)
+    # 一、整改问题 / … / 二、整改实施主体 / …: a notice printing a form's labels as its sections is read as that form.
+    found = [*document.tables, *([form] if (form := section_form(lines)) is not None else [])]
+    tables = records_from_tables(found, path, convention=convention, legend=legend)
     indicators = tables.indicators
     if meta.kind is PlanKind.EVALUATION or not indicators:
         indicators = indicators + evaluation_indicators(lines)
@@ -60,7 +63,7 @@ def interpret(document: Document) -> ParsedPlan:
         issued_on=meta.issued_on,
         period_start=meta.period_start,
         period_end=meta.period_end,
-        tasks=_not_the_title(main_tasks(_without_tables(lines, document.tables)), lines, meta.title) + tables.tasks,
+        tasks=_not_the_title(main_tasks(_without_tables(lines, found)), lines, meta.title) + tables.tasks,
         indicators=indicators,
         cells=tables.cells,
         cells_planned_total=planned,
@@ -71,7 +74,7 @@ def interpret(document: Document) -> ParsedPlan:
     )
     if not (plan.tasks or plan.indicators or plan.cells):
         # Nothing names owners or heads a table: the numbered items are the tasks, awaiting owners.
-        plan.tasks = numbered_items(_without_tables(lines, document.tables))
+        plan.tasks = numbered_items(_without_tables(lines, found))
         if plan.tasks:
             message = f"文件中没有写明责任单位的任务，已将{len(plan.tasks)}个编号条目读作待指定牵头单位的任务，请核对"
             plan.doubts.append(Doubt("record", message))

@@ -25,7 +25,9 @@ or items of a numbered list the text announces as tasks (已完成任务包括�
 Within a paragraph, each owner clause that closes a group of sentences closes one task
 (``A。（省甲牵头）B。（省乙牵头）``: two tasks, the second numbered 1-2 after item 1). A section
 heading over a single paragraph that starts straight with its body is that task's title; a
-heading followed by its owner clause alone on the next line is a task with those owners. An
+heading followed by its owner clause alone on the next line is a task with those owners, while a short
+heading closed by an owner clause over numbered items (``一、南山风景区（责任单位：市旅文局）`` / ``1.…``) names
+the owners of those items (an item naming its own keeps them) and is no task itself. An
 owner clause opened at a paragraph's end and never closed is still read once the paragraph is
 complete, and a deadline alone in the closing parenthesis (``（2020年底需完成）``) is the deadline.
 
@@ -34,7 +36,8 @@ task like one closed by its owners; a topic line (``01 教育``) heads the parag
 items run on in one line (``（一）…。（二）…。``) are cut one a line first; a number printed with a
 full stop (``1。``) is a number. A document that names no owner anywhere and holds no table of
 records has its numbered items read as tasks awaiting their owners (`numbered_items`), rather than
-being refused.
+being refused; there a form's label run into an item's text (``一、整改任务秸秆禁烧…``) is no part of its
+title, and an item labelled with what a form prints beside its task (``三、完成情况：…``) is no task.
 """
 
 from __future__ import annotations
@@ -54,8 +57,10 @@ from wufei.departments.owners import (
     unbracket_labels,
     units_at_start,
 )
+from wufei.importers.headers import column_role
 from wufei.importers.records import ListKind, TaskRecord
 from wufei.importers.text.normalize import fold_punct, join_lines
+from wufei.importers.text.section_forms import label_and_value
 
 _CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -109,6 +114,7 @@ _LABEL_LINE = re.compile(rf"^[（(]?\s*(?:{_OWNER_LABEL}|{_DEADLINE_LABEL}|{PERS
 _SUPPORT_LABEL_LINE = re.compile(r"^[（(]?\s*(?:配合|协同|协办|参与|参加|协助)(?:单位|部门)?\s*[：:]")
 _LABELLED_TAIL = re.compile(rf"[。；;，,\s]\s*[（(〔]?(?=(?:{_OWNER_LABEL}|{PERSON_LABEL})\s*[：:])")
 _DEADLINE_LINE = re.compile(rf"^[（(]?\s*{_DEADLINE_LABEL}\s*[：:]")
+_CONTACT_LINE = re.compile(r"^[（(]?\s*联系(?:人|电话|方式)\s*[：:]")
 # ：市市容局 under a task: an owner line whose label a copy lost, the colon kept. It names units only, and
 # they lead, as under a 责任单位 line standing alone.
 _LOST_LABEL_LINE = re.compile(r"^[：:]\s*(?P<names>[^：:。；]+?)[。；]?$")
@@ -191,6 +197,7 @@ class _Paragraph:
     sub: int = 0  # the （一） heading it stands under, below `top`
     candidate: bool = False  # a （二） heading carrying text but no owners: a task only beside sibling tasks
     marked: bool = False  # opened by an item mark (★, --): an item with its own title, never a heading
+    section_owners: str | None = None  # 一、南山风景区（责任单位：市旅文局）: owners its heading names for its items
 
 
 @dataclass
@@ -536,6 +543,7 @@ def _paragraphs(
     current: _Paragraph | None = None
     section, list_name, section_heading, top, sub = 0, None, None, 0, 0
     last_number, section_has_number = 0, False
+    section_owners: str | None = None  # the owner clause of the heading over the numbered items that follow
     listing = False  # inside a numbered list the text announced as tasks (已完成任务包括：)
 
     def close() -> None:
@@ -572,11 +580,21 @@ def _paragraphs(
             if current is None or current.printed_number is None:
                 close()
                 marked = True
-        if items and (item := _TOP_SECTION.match(text)) and _carries_text(text):
+        item = _TOP_SECTION.match(text) if items else None
+        labelled = label_and_value(item.group(2)) if item else None
+        run_on = labelled is not None and bool(labelled[1])  # 一、整改任务秸秆禁烧…
+        if item and (_carries_text(text) or run_on):
             close()  # 一、提高站位，强化担当。各部门要…: an item carrying its own text
             top = section = chinese_numeral(item.group(1)) or section + 1
             sub = 0
-            current = _Paragraph(index + 1, section, list_name, None, [item.group(2)], heading=True, top=0)
+            body = item.group(2)
+            if labelled is not None and run_on:
+                # 一、整改任务秸秆禁烧…: a form's label run into its value, no part of the task; 三、完成情况：… says
+                # what a form prints beside its task (how it went, its target), no task of its own.
+                if column_role(labelled[0]) != "task_name":
+                    continue
+                body = labelled[1]
+            current = _Paragraph(index + 1, section, list_name, None, [body], heading=True, top=0)
             continue
         if whole and not items and (item := _TOP_SECTION.match(text)) and _next_top_item(item, top, text):
             # 二、深入落实…，力争….〔省A牵头，…〕: a numbered item carrying its text, in a document read
@@ -594,7 +612,7 @@ def _paragraphs(
         if heading and not (current is not None and _LABEL_LINE.match(text)):
             close()
             section = chinese_numeral(heading.group(1)) or section + 1
-            section_has_number, listing, section_heading = False, False, None
+            section_has_number, listing, section_heading, section_owners = False, False, None, None
             if heading.re is _TOP_SECTION:
                 top, sub = section, 0
             else:
@@ -603,6 +621,13 @@ def _paragraphs(
                 current = _Paragraph(index + 1, section, list_name, None, [heading.group(2)], heading=True, top=top)
                 continue
             labels_follow = _label_follows(lines, index + 1, end) or _owner_line_follows(lines, index + 1, end)
+            named = None if labels_follow else _named_section(heading.group(2))
+            if named is not None and _has_numbered_items(lines, index + 1, end):
+                # 一、南山风景区（责任单位：市旅文局） over 1.… 2.…: a name and the owners of the items under it,
+                # no task of its own; an item naming its own owners keeps them.
+                list_name = section_heading = named[0]
+                section_owners = named[1]
+                continue
             if labels_follow or _names_owners_at_end(heading.group(2)):
                 # （一）推进垃圾分类。……（市城管局牵头）: a heading that names owners is a task itself.
                 current = _Paragraph(index + 1, section, list_name, None, [heading.group(2)], heading=True)
@@ -652,7 +677,15 @@ def _paragraphs(
             close()
             last_number, section_has_number = int(numbered.group(1)), True
             current = _Paragraph(
-                index + 1, section, list_name, last_number, [numbered.group(2)], listed=listing, top=top, sub=sub
+                index + 1,
+                section,
+                list_name,
+                last_number,
+                [numbered.group(2)],
+                listed=listing,
+                top=top,
+                sub=sub,
+                section_owners=section_owners,
             )
             continue
         if current is None:
@@ -804,6 +837,16 @@ def _starts_fragment(number: int, text: str, paragraphs: list[_Paragraph], curre
     return not any(p.printed_number is not None for p in [*paragraphs, *([current] if current else [])])
 
 
+def _named_section(text: str) -> tuple[str, str] | None:
+    """(name, owner clause) of a heading that is a short name closed by the owners of what stands under it
+    (南山风景区（责任单位：市旅文局）), else None: a heading with a sentence of its own is a task."""
+    owner = _trailing_owner(text)
+    if owner is None:
+        return None
+    name = fold_punct(text)[: owner.start].strip()
+    return (name, owner.content) if name and _is_bare_heading(name) else None
+
+
 def _heading_name(text: str) -> str | None:
     """(一) 加快工业绿色发展，持续降低固废产量。 → the text before its first 。"""
     name = join_lines([text]).split("。")[0].strip()
@@ -816,10 +859,11 @@ def _is_task(paragraph: _Paragraph, *, owners_required: bool = False) -> bool:
     its list as tasks."""
     text = join_lines(paragraph.parts)
     names_owners = (
-        bool(paragraph.labelled)
+        any(not _CONTACT_LINE.match(line) for line in paragraph.labelled)  # 联系人：… names whom to call, no owner
         or _trailing_owner(text) is not None
         or _opening_owners(paragraph.parts) is not None
         or _heading_owner(paragraph.list_name) is not None  # （一）省监察厅牵头的工作, then its paragraph
+        or paragraph.section_owners is not None  # 一、南山风景区（责任单位：市旅文局）, then its numbered items
     )
     if paragraph.candidate:
         return False
@@ -912,6 +956,9 @@ def _task_record(paragraph: _Paragraph, number: str) -> tuple[TaskRecord, str | 
         labelled, labelled_deadline = owner_and_deadline("；".join(join_lines([line]) for line in paragraph.labelled))
         owners_raw = "；".join(part for part in (owners_raw, labelled) if part) or None
         deadline_raw = deadline_raw or labelled_deadline
+    if owners_raw is None and paragraph.section_owners is not None:
+        owners_raw, section_deadline = owner_and_deadline(paragraph.section_owners)
+        deadline_raw = deadline_raw or section_deadline
     if (heading_owner := _heading_owner(paragraph.list_name)) is not None and (
         owners_raw is None or not parse_owners(owners_raw).leads
     ):

@@ -1,0 +1,103 @@
+"""A notice that prints a form's labels as its sections: one record, read as a form is.
+
+Offices publish a rectification's 公示 or 验收意见 as numbered sections whose headings are a form's labels, each
+over its value (一、整改问题 / （一）… / 二、整改实施主体 / 宿马园区党工委、管委会 / 三、重点措施 / … / 五、完成时限 /
+2024年12月底), or with the value run straight on after the label (一、整改任务秸秆禁烧…。 / 二、整改目标全县…). Such
+a notice is one record: `section_form` turns its sections into the one-row table a form of label/value rows
+becomes (table_forms.as_form), so the table reader reads its task, owners and deadline by their labels.
+
+A plan's own outline (一、工作目标 / 二、主要任务 / 三、保障措施) is no form: every heading must be a label the
+vocabulary knows, every value short (a paragraph, not a chapter), and the labels must name a task and who does it
+or by when, as a form's must (table_forms.form_labels_name_a_task). A section's single value numbered （一） as the
+first of its items carries no number of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from wufei.importers.document import CELLS, Row, Table
+from wufei.importers.headers import column_roles
+from wufei.importers.text.normalize import normalize_cell
+from wufei.importers.text.table_forms import LABEL_MAX, form_labels_name_a_task
+
+_SECTION = re.compile(r"^\s*([一二三四五六七八九十]+)\s*、\s*(.*)$")
+_NUMERALS = "一二三四五六七八九十"
+MIN_SECTIONS = 3
+VALUE_MAX_LINES = 3  # non-blank lines under one label: a form's value, not a chapter
+RUN_ON_LABEL_MIN = 4  # 整改任务秸秆禁烧…: a shorter word (目标明确…) opens a sentence, it labels nothing
+_FIRST_ITEM = re.compile(r"^\s*(?:[（(]\s*[一1]\s*[）)]|1\s*[.．、])\s*")
+
+
+def section_form(lines: list[str]) -> Table | None:
+    """The notice's sections as a one-row table (its labels the header), or None when no run of three or more
+    sections 一、二、三… is a form naming a task (index 0 of `lines` is line 1)."""
+    start = next((k for k, line in enumerate(lines) if _numbered(line) == 1), None)
+    if start is None:
+        return None
+    labels: list[str] = []
+    values: list[list[tuple[int, str]]] = []  # (line index, text) of each section's value
+    for k in range(start, len(lines)):
+        text = lines[k].strip()
+        number = _numbered(text)
+        if number == len(labels) + 1:
+            split = label_and_value(_SECTION.match(text).group(2))  # type: ignore[union-attr]
+            if split is None:
+                break
+            labels.append(split[0])
+            values.append([(k, split[1])] if split[1] else [])
+        elif number is not None:
+            break  # another list, or numbers out of order: the form, if any, ended
+        elif text:
+            if len(values[-1]) == VALUE_MAX_LINES:
+                break  # a chapter, or the notice's closing lines after its last section
+            values[-1].append((k, text))
+    if len(labels) < MIN_SECTIONS or not all(values) or not form_labels_name_a_task(labels):
+        return None
+    values[-1] = values[-1][:1]  # the last section's paragraph; what follows closes the notice (公示期, 联系电话)
+    for value in values:
+        if len(value) == 1:  # （一）对唐河开展打捞清理工作。: a section's only item, numbered as its first
+            k, text = value[0]
+            value[0] = (k, _FIRST_ITEM.sub("", text, count=1))
+    cells: list[str | None] = [normalize_cell("\n".join(text for _, text in value)) for value in values]
+    return Table(
+        header=labels,
+        rows=[Row(cells=cells, line=start + 1, raw=["\n".join(text for _, text in value) for value in values])],
+        caption=[],
+        start_line=start + 1,
+        end_line=values[-1][-1][0] + 1,
+        layout=CELLS,
+    )
+
+
+def _numbered(line: str) -> int | None:
+    """The number of a 一、 section heading (1 for 一、), or None."""
+    match = _SECTION.match(line)
+    if match is None or len(match.group(1)) > 1:
+        return None  # 十一、 and beyond: no form has so many labels
+    return _NUMERALS.index(match.group(1)) + 1
+
+
+def label_and_value(text: str) -> tuple[str, str] | None:
+    """(label, the value printed on the heading's own line) of a section heading that is a form's label: the whole
+    heading (二、整改实施主体), a label closed by its colon (三、完成情况：全县…), or a whole word of the vocabulary
+    the value runs on from without one (一、整改任务秸秆禁烧…); None when the heading is no label."""
+    text = text.strip()
+    label, colon, after = (re.split(r"([：:])", text, maxsplit=1) + ["", ""])[:3]
+    label = label.strip()
+    if len(label) <= LABEL_MAX and _known(label):
+        return label, after.strip()
+    if colon:
+        return None
+    for end in range(min(len(text) - 1, LABEL_MAX), RUN_ON_LABEL_MIN - 1, -1):
+        if column_roles([text[:end]], strict=True)[0] is not None:
+            return text[:end], text[end:].strip()
+    return None
+
+
+def _known(label: str) -> bool:
+    """Whether a label reads as a form's: a word of the header vocabulary, or a longer one ending with such a word
+    (整改实施主体, 整改责任单位)."""
+    return column_roles([label], strict=True)[0] is not None or (
+        len(label) >= 4 and column_roles([label])[0] is not None
+    )
