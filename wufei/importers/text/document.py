@@ -88,8 +88,8 @@ def interpret(document: Document) -> ParsedPlan:
         # No structure recognised at all: task-like paragraphs and rows, each awaiting a person's check.
         plan.tasks = candidate_tasks(_without_tables(lines, document.tables), title=meta.title)
         if plan.tasks:
-            found = len(plan.tasks)
-            message = f"未识别出任务清单结构，已将{found}个写明责任单位或完成时限的段落读作候选任务，请逐条核对"
+            count = len(plan.tasks)
+            message = f"未识别出任务清单结构，已将{count}个写明责任单位或完成时限的段落读作候选任务，请逐条核对"
             plan.doubts.append(Doubt("record", message))
     refine(plan, convention=convention)
     if document.format != "text":
