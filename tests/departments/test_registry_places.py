@@ -208,15 +208,35 @@ def test_vertically_managed_offices_and_the_grid_are_supporting_units_anywhere(r
     assert unit(registry, written, "滁州市") == (canonical, "滁州市", "outside")
 
 
-@pytest.mark.parametrize("written", ["市人民医院", "滁州学院"])
+@pytest.mark.parametrize("written", ["市人民医院", "滁州学院", "市中医院"])
 def test_an_unknown_name_is_not_offered_units_it_shares_only_the_place_or_renmin_with(registry, written):
-    # 市人民医院 was offered 市人民检察院 and 市人民政府; 滁州学院 the city's government (by 滁州 alone).
+    # 市人民医院 was offered 市人民检察院 and 市人民政府; 滁州学院 the city's government (by 滁州 alone);
+    # 市中医院 the court, by its two-character alias 市中院.
     resolution = registry.resolve(written, "滁州市")
     assert resolution.kind is ResolutionKind.UNKNOWN
     assert resolution.suggestions == ()
     assert "请在登记表中补充" in resolution.warning
 
 
-def test_an_unknown_name_is_offered_the_unit_whose_own_words_are_close(registry):
-    resolution = registry.resolve("滁州市生态环保局", "滁州市")
-    assert resolution.suggestions[0] == "市生态环境局"
+@pytest.mark.parametrize(
+    ("written", "first"),
+    [("滁州市生态环保局", "市生态环境局"), ("市市监局", "市市场监督管理局"), ("省生态环保厅", "省生态环境厅")],
+)
+def test_an_unknown_name_is_offered_the_unit_whose_own_words_are_close_at_its_level_first(registry, written, first):
+    assert registry.resolve(written, "滁州市").suggestions[0] == first
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("合肥海关", "合肥海关"),
+        ("合肥市生态环境局", "合肥市生态环境局"),
+        ("琅琊区城管局", "琅琊区城市管理综合行政执法局"),
+        ("来安县住建局", "来安县住房和城乡建设局"),
+    ],
+)
+def test_a_unit_named_with_another_places_name_is_that_places_unit_under_its_full_name(registry, written, canonical):
+    # In 滁州市's plan: a county's bureau named with its county, a neighbouring city's customs and
+    # bureau. They are kept with the plan's units, named with their place: 合肥市生态环境局 is not
+    # 滁州市's 市生态环境局, nor 来安县's 县住房和城乡建设局 the county next door's.
+    assert unit(registry, written, "滁州市")[:2] == (canonical, "滁州市")

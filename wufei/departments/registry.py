@@ -113,6 +113,8 @@ class _Book:
     # Names matched by their shape rather than listed (各区人民政府, 有关部门) -> canonical.
     patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
     generic: bool = False  # built from the division data and the standard agencies
+    # Unknown names' close matches: each entry by the unit's own words (Registry._own_words), built when first asked.
+    by_own_words: dict[str, list[str]] | None = None
 
     def add_name(self, written: str, canonical: str) -> None:
         for table, key in ((self.exact, written), (self.normal, name_key(written))):
@@ -209,7 +211,7 @@ class Registry:
                     if (canonical := book.lookup(prefix + written)) is not None:
                         found = self._found(written, canonical, book)
                         return _with_warning(found, f"「{written}」按「{canonical}」识别，请核对")
-        return self._unknown(written, chain)
+        return self._in_place_named(written, chain) or self._unknown(written, chain)
 
     # --- internals --------------------------------------------------------------------------
 
@@ -296,21 +298,53 @@ class Registry:
             jurisdiction=where,
         )
 
-    @staticmethod
-    def _unknown(written: str, chain: list[_Book]) -> Resolution:
-        # The document's own jurisdiction first: 市生态环境厅 in a city is more likely 市生态环境局.
-        # Names are compared by what follows the place and the level (市人民银行 and 市人民政府
-        # share only 市人民; 滁州海关 and 滁州市人民政府 only 滁州): a suggestion shares the unit's
-        # own words, or none is made.
+    def _in_place_named(self, written: str, chain: list[_Book]) -> Resolution | None:
+        """A unit named with another place's name (来安县住建局 or 合肥海关 in 滁州市's plan) is that
+        place's unit, when the name stands for one place only. It is kept with the document's own
+        units under its full name with its place (来安县住房和城乡建设局), so that it is told apart
+        from the document's own 县… or 市… units wherever a department is named alone."""
+        place_name = self._place_name_at_start(written)
+        place = self._place(place_name) if place_name else None
+        if place is None or self._places is None:
+            return None
+        name = self._places.unique_name(place)
+        if any(book.jurisdiction.name == name for book in chain):
+            return None  # the document's own place and those above it were tried already
+        for book in self._level(name):
+            for candidate in self._candidates(written, book):
+                if (canonical := book.lookup(candidate)) is None or canonical not in book.units:
+                    continue  # a collective of another place's units is no owner a plan names this way
+                prefixes = sorted((p for p in book.prefixes if p and canonical.startswith(p)), key=len)
+                full = place.name + canonical[len(prefixes[-1]) :] if prefixes else canonical
+                return Resolution(
+                    written,
+                    ResolutionKind.UNIT,
+                    full,
+                    (full,),
+                    jurisdiction=chain[0].jurisdiction.name,
+                    unit_kind=book.units[canonical].kind,
+                )
+        return None
+
+    def _place_name_at_start(self, text: str) -> str | None:
+        match = self._places.match_at(text) if self._places is not None else None
+        return match[0] if match else None
+
+    def _unknown(self, written: str, chain: list[_Book]) -> Resolution:
+        # Names are compared by the unit's own words, the place and the level left out (市人民银行
+        # and 市人民政府 share only 市人民; 滁州学院 and 滁州市人民政府 only 滁州): a suggestion shares
+        # the unit's own words, or none is made.
         close: list[str] = []
-        own_words = _function_part(written, chain[0])
+        words = self._own_words(written)
         for book in chain:
-            by_function: dict[str, list[str]] = {}
-            for name in book.exact:
-                by_function.setdefault(_function_part(name, book), []).append(name)
-            words = _function_part(own_words, book)
-            matches = difflib.get_close_matches(words, list(by_function), n=6, cutoff=0.6)
-            close += [book.exact[name] for match in matches for name in by_function[match]]
+            if words is None:
+                break  # a bare place name is close to no unit
+            index = self._by_own_words(book)
+            matches = difflib.get_close_matches(words, list(index), n=6, cutoff=0.6)
+            close += [book.exact[name] for match in matches for name in index[match]]
+        # The level written first: 省生态环保厅 is likelier the province's 生态环境厅 than a city's bureau.
+        level = next((word for word in _LEVEL_WORDS if written.startswith(word)), None)
+        close.sort(key=lambda name: not (level and name.startswith(level)))
         suggestions = tuple(dict.fromkeys(close))[:3]
         hint = f"，是否为：{'、'.join(suggestions)}？" if suggestions else "，请在登记表中补充"
         return Resolution(
@@ -321,19 +355,32 @@ class Registry:
             warning=f"未识别的单位「{written}」（{chain[0].jurisdiction.name}）{hint}",
         )
 
+    def _by_own_words(self, book: _Book) -> dict[str, list[str]]:
+        if book.by_own_words is None:
+            book.by_own_words = {}
+            for name in book.exact:
+                if (own := self._own_words(name)) is not None and len(own) >= 3:
+                    book.by_own_words.setdefault(own, []).append(name)
+        return book.by_own_words
 
-def _function_part(name: str, book: _Book) -> str:
-    """The unit's own words: 滁州市生态环境局 and 市生态环境局 are both 生态环境局; 人民 is in too many
-    names to tell two apart (市人民医院 is not 市人民检察院)."""
-    for place_name in book.place_names:  # longest first
-        if name.startswith(place_name) and len(name) > len(place_name):
+    def _own_words(self, name: str) -> str | None:
+        """What names the unit itself: 滁州市生态环境局 and 市生态环境局 are both 生态环境局; None for
+        a place's bare name. 人民 is in too many names to tell two apart (市人民医院 is not
+        市人民检察院), and two characters (市中院) are too few to tell by spelling."""
+        place_name = self._place_name_at_start(name)
+        if place_name is not None:
+            if len(name) == len(place_name):
+                return None
             name = name[len(place_name) :]
-            break
-    for prefix in sorted(book.prefixes, key=len, reverse=True):
-        if prefix and name.startswith(prefix) and len(name) > len(prefix):
-            name = name[len(prefix) :]
-            break
-    return name.replace("人民", "") or name
+        for level in _LEVEL_WORDS:
+            if name.startswith(level) and len(name) > len(level):
+                name = name[len(level) :]
+                break
+        return name.replace("人民", "") or name
+
+
+# The level a unit's name starts with after its place (市生态环境局, 自治区生态环境厅), longest first.
+_LEVEL_WORDS = ("自治区", "自治州", "地区", "省", "市", "区", "县", "州", "旗", "盟")
 
 
 def _with_warning(resolution: Resolution, warning: str) -> Resolution:
