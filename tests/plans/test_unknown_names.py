@@ -20,9 +20,7 @@ def test_an_unknown_owner_is_kept_with_a_warning_and_suggestions(session, load, 
     assert "第" in warning and "行" in warning
 
 
-def test_units_of_other_places_are_stored_under_their_full_names_not_merged_with_the_plans_own(
-    session, load, tmp_path
-):
+def test_units_of_other_places_are_stored_under_their_full_names_not_merged_with_the_plans_own(session, load, tmp_path):
     plan = tmp_path / "滁州.txt"
     plan.write_text(
         "滁州市“无废城市”建设工作任务分工\n"
