@@ -31,7 +31,6 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
-import select
 import smtplib
 import ssl
 import struct
@@ -39,7 +38,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -170,29 +168,17 @@ Opening = tuple[str, int, str, str, str, bool, float]  # host, port, secure mode
 
 
 class _Conversation:
-    """The courier's kept connection and the rules of one message over it. `meanwhile` is called
-    while the server reads a message's content, before its answer is awaited (`_ReadingAhead`)."""
+    """The courier's kept connection and the rules of one message over it."""
 
-    def __init__(self, meanwhile: Callable[[], None] | None = None) -> None:
-        self.connection: _SMTP | _SMTPSSL | None = None
+    def __init__(self) -> None:
+        self.connection: smtplib.SMTP | None = None
         self.opened_at = -float("inf")  # time.monotonic(), shared by every process on the machine
-        self.meanwhile = meanwhile
 
     def deliver(
-        self,
-        opening: Opening,
-        pause: float,
-        opened_at: float,
-        sender: str,
-        to: list[str],
-        body: str,
-        unbuilt: tuple[str, str] | None = None,
+        self, opening: Opening, pause: float, opened_at: float, sender: str, to: list[str], body: str
     ) -> Answer:
-        """Send one message; `unbuilt`: why its email could not be built (then nothing is sent)."""
         self.opened_at = max(self.opened_at, opened_at)
         with wire.watch() as traffic:
-            if unbuilt is not None:  # a known failure: nothing of it left
-                return unbuilt, traffic.report(), self.opened_at
             error: BaseException | None = None
             reused = self.connection is not None
             try:
@@ -218,7 +204,6 @@ class _Conversation:
                 time.sleep(wait)
             self.opened_at = time.monotonic()
             self.connection = _open(opening)
-            self.connection.meanwhile = self.meanwhile
         try:
             self.connection.sendmail(sender, to, body)
         except BaseException:  # any failure drops the connection: the next message opens a new one
@@ -234,47 +219,18 @@ class _Conversation:
             self.connection = None
 
 
-class _ReadingAhead:
-    """A connection that calls `meanwhile` once a message's content has gone out, before it reads
-    the server's answer to it (the second reply within DATA, after the 354): the courier reads the
-    next request and builds its email while the server reads this one, as the parent did before."""
-
-    meanwhile: Callable[[], None] | None = None
-    _in_data = False
-    _replies_in_data = 0
-
-    def data(self, msg: Any) -> tuple[int, bytes]:
-        self._replies_in_data = 0
-        return super().data(msg)  # type: ignore[misc]
-
-    def getreply(self) -> tuple[int, bytes]:
-        if self._in_data:
-            self._replies_in_data += 1
-            if self._replies_in_data == 2 and self.meanwhile is not None:  # the content is out
-                self.meanwhile()
-        return super().getreply()  # type: ignore[misc]
-
-
-class _SMTP(_ReadingAhead, wire._WatchedSMTP):
-    pass
-
-
-class _SMTPSSL(_ReadingAhead, wire._WatchedSMTPSSL):
-    pass
-
-
-def _open(opening: Opening) -> _SMTP | _SMTPSSL:
+def _open(opening: Opening) -> smtplib.SMTP:
     """A connection as Apprise's email plugin opens one: SSL or STARTTLS per the URL, the login."""
     host, port, secure_mode, user, password, verify, timeout = opening
     context = ssl.create_default_context()
     if not verify:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
-    connection: _SMTP | _SMTPSSL
+    connection: smtplib.SMTP
     if secure_mode == "ssl":
-        connection = _SMTPSSL(host, port, None, timeout=timeout, context=context)
+        connection = wire.WatchedSmtplib.SMTP_SSL(host, port, None, timeout=timeout, context=context)
     else:
-        connection = _SMTP(host, port, None, timeout=timeout)
+        connection = wire.WatchedSmtplib.SMTP(host, port, None, timeout=timeout)
     try:
         if secure_mode == "starttls":
             connection.starttls(context=context)
@@ -294,50 +250,13 @@ def _stale(error: BaseException) -> bool:
     return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code == 421
 
 
-class _Requests:
-    """The requests from the parent, in order, each with its email built (`build`) when it came
-    as a plain one (wufei.notify.mail.Plain); `ahead` takes the next one off the pipe only if it is
-    already there, so the courier never waits for the parent while the server has a message."""
-
-    def __init__(self, fd: int, build: Callable[[Any], tuple[list[str], str]]) -> None:
-        self._fd, self._build = fd, build
-        self._read: list[tuple[Any, ...]] = []  # read and built, not yet delivered (at most one)
-        self._ended = False
-
-    def ahead(self) -> None:
-        if not self._read and not self._ended and select.select([self._fd], [], [], 0)[0]:
-            self._take()
-
-    def next(self) -> tuple[Any, ...] | None:
-        if not self._read and not self._ended:
-            self._take()
-        return self._read.pop(0) if self._read else None
-
-    def _take(self) -> None:
-        request = _read_frame(self._fd)
-        if request is None:
-            self._ended = True
-            return
-        *head, to, body, plain = request
-        unbuilt = None
-        if plain is not None:
-            try:
-                to, body = self._build(plain)
-            except Exception as error:  # nothing left: a known failure, the parent is told why
-                unbuilt = (type(error).__name__, f"无法生成邮件（{error}）")
-        self._read.append((*head, to, body, unbuilt))
-
-
 def main() -> None:
     """Serve requests from stdin until it closes, answering each on stdout; then quit."""
-    fd, answers = sys.stdin.fileno(), os.dup(sys.stdout.fileno())
+    requests, answers = sys.stdin.fileno(), os.dup(sys.stdout.fileno())
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # anything printed goes to stderr, not into the answers
-    from wufei.notify.mail import build_plain  # Apprise's email plugin, and mail's faster header writing
-
-    requests = _Requests(fd, build_plain)
-    conversation = _Conversation(meanwhile=requests.ahead)
+    conversation = _Conversation()
     try:
-        while (request := requests.next()) is not None:
+        while (request := _read_frame(requests)) is not None:
             answer = marshal.dumps(conversation.deliver(*request))
             _write(answers, _HEADER.pack(len(answer)) + answer)
     except BrokenPipeError:  # the parent is gone

@@ -27,16 +27,13 @@ from __future__ import annotations
 
 import email.quoprimime
 import functools
-import pickle
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email import _policybase
 from typing import Any
 
-from apprise import NotifyFormat
 from apprise.plugins.email import NotifyEmail
-from apprise.plugins.email.base import PGP_MODE_DEFAULT
 
 from wufei.notify import wire
 from wufei.notify.courier import Courier, CourierGone
@@ -81,92 +78,6 @@ ServerKey = tuple[str, int, str, str, str, bool]  # host, port, secure mode, use
 
 _COURIER_LOST = "投递子进程在发送中退出，服务器可能已接收"
 
-# What the courier needs to build a plain email (`build_plain`), in the values `marshal` carries:
-# subject, body, notify format, sender (name or False, address), recipient (name or False, address),
-# cc, bcc, reply-to, SMTP host (the Message-ID's domain), headers, names, inline, the time zone
-# (pickled: the Date header's).
-PlainSpec = tuple[
-    str,
-    str,
-    str,
-    list[Any],
-    list[Any],
-    list[str],
-    list[str],
-    list[str],
-    str,
-    dict[str, str],
-    dict[str, Any],
-    bool,
-    bytes,
-]
-
-
-@dataclass(frozen=True)
-class Plain:
-    """An email without attachments or PGP, built by the courier that sends it (`build_plain`),
-    not here: building it (Apprise's MIME, 0.15-0.25 ms of CPU) was a fifth of this process's
-    work per message, which the courier does while the server reads the last one."""
-
-    recipient: str
-    spec: PlainSpec
-
-
-@functools.lru_cache(maxsize=16)
-def _pickled_zone(zone: Any) -> bytes:
-    return pickle.dumps(zone)
-
-
-@functools.lru_cache(maxsize=16)
-def _zone(pickled: bytes) -> Any:
-    return pickle.loads(pickled)  # written by the parent process, over its own pipe
-
-
-def _plain(service: NotifyEmail, title: str, body: str, target: tuple[Any, str], headers: dict[str, str]) -> Plain:
-    return Plain(
-        target[1],
-        (
-            title,
-            body,
-            NotifyFormat(service.notify_format).value,
-            list(service.from_addr),
-            list(target),
-            sorted(service.cc),
-            sorted(service.bcc),
-            sorted(service.reply_to),
-            service.smtp_host,
-            headers,
-            dict(service.names),
-            bool(service.inline),
-            _pickled_zone(service.tzinfo),
-        ),
-    )
-
-
-def build_plain(spec: PlainSpec) -> tuple[list[str], str]:
-    """The courier's side of `Plain`: the email's envelope recipients and text, built by Apprise's
-    `prepare_emails` with the service's settings as `MailSessions.build` would have built it."""
-    subject, body, notify_format, from_addr, target, cc, bcc, reply_to, smtp_host, headers, names, inline, zone = spec
-    [email] = NotifyEmail.prepare_emails(
-        subject=subject,
-        body=body,
-        notify_format=NotifyFormat(notify_format),
-        from_addr=tuple(from_addr),
-        to=[tuple(target)],
-        cc=set(cc),
-        bcc=set(bcc),
-        reply_to=set(reply_to),
-        smtp_host=smtp_host,
-        attach=None,
-        headers=headers,
-        names=names,
-        pgp=None,
-        pgp_mode=PGP_MODE_DEFAULT,
-        inline=inline,
-        tzinfo=_zone(zone),
-    )
-    return list(email.to_addrs), email.body
-
 
 @dataclass
 class _Server:
@@ -198,13 +109,10 @@ class MailSessions:
     def build(self, service: NotifyEmail, *, title: str, body: str, attach: Any = None) -> list[Any] | str:
         """The emails of one of the calls `service.notify` would make to its `send`
         (`_build_send_calls`: title and body as the plugin takes them, attachments wrapped), built as
-        its `send` builds them, one per recipient; or why they cannot be (Chinese). A run builds
-        them ahead of `send`. Plain ones (no attachment, no PGP) are left to the courier (`Plain`)."""
+        its `send` builds them; or why they cannot be (Chinese). A run builds them ahead of `send`."""
         if not service.targets:
             return "没有收件人（邮件地址中缺少 to=）"
         headers = {"X-Application": service.app_id, **service.headers}
-        if attach is None and service.pgp_mode == PGP_MODE_DEFAULT:
-            return [_plain(service, title, body, target, headers) for target in service.targets]
         try:
             return list(
                 NotifyEmail.prepare_emails(
@@ -239,15 +147,13 @@ class MailSessions:
 
     def _send_email(self, service: NotifyEmail, email: Any) -> str | None:
         server = self._server(service)
-        plain = isinstance(email, Plain)
         request = (
             (*server_key(service), float(service.socket_connect_timeout)),  # how the courier opens a connection
             float(service.request_rate_per_sec),
             server.opened_at,
             service.from_addr[1],
-            [] if plain else list(email.to_addrs),
-            "" if plain else email.body,
-            email.spec if plain else None,  # the courier builds it
+            list(email.to_addrs),
+            email.body,
         )
         try:
             answer = self._courier(server).send(request)
