@@ -61,6 +61,7 @@ class Sheet:
     freeze: str | None = None  # the first cell not frozen, e.g. "C4"
     filter_row: int | None = None  # the header row that carries an autofilter
     widths: dict[str, float] = field(default_factory=dict)
+    hidden_rows: tuple[int, ...] = ()  # 1-based
 
 
 def workbook(sheets: list[Sheet], path: Path, via_libreoffice: str | None = None) -> None:
@@ -103,6 +104,8 @@ def workbook(sheets: list[Sheet], path: Path, via_libreoffice: str | None = None
         if spec.filter_row:
             last = openpyxl.utils.get_column_letter(width)
             sheet.auto_filter.ref = f"A{spec.filter_row}:{last}{len(spec.rows)}"
+        for row_number in spec.hidden_rows:
+            sheet.row_dimensions[row_number].hidden = True
         for column, size in spec.widths.items():
             sheet.column_dimensions[column].width = size
     buffer = io.BytesIO()
@@ -424,6 +427,43 @@ def fj_zhangzhou_tixi(path: Path) -> None:
     workbook(sheets, path)
 
 
+def hn_changde_kongge(path: Path) -> None:
+    """A sheet laid out by hand: the table starts at B3 (column A and two rows left empty as a margin), header
+    cells spaced out and broken over two lines (`序  号`, `牵头\n单位`), 序号 stored as text, one lead merged down
+    over the two tasks it leads."""
+    rows: list[list] = [
+        [],
+        ["", ("常德市“无废城市”建设2024年重点任务责任清单", 1, 5)],
+        [],
+        ["", "序  号", "重 点 任 务", "牵头\n单位", "配合\n单位", "完成\n时限"],
+        ["", Text("1"), "推进工业固体废物减量化", ("市工业和信息化局", 2, 1), "市生态环境局", "2024年9月底前"],
+        ["", Text("2"), "开展绿色工厂创建", None, "市发展和改革委员会", "2024年12月底前"],
+        ["", Text("3"), "建设生活垃圾分类处理体系", "市城市管理和综合执法局", "各区县（市）人民政府", "2024年11月底前"],
+        ["", Text("4"), "推进水泥窑协同处置固体废物", "石门县人民政府", "市生态环境局", "2024年10月底前"],
+    ]
+    workbook([Sheet("清单", rows, widths={"A": 3, "C": 34})], path)
+
+
+def nm_ordos_xiaoji(path: Path) -> None:
+    """A 台账 with category rows typed in the task column (not merged), a 小计 row after each category, a hidden
+    row (a task dropped from this year's list), a 状态 column, and a 填表人/联系电话 line below the table."""
+    rows: list[list] = [
+        [("鄂尔多斯市2024年“无废城市”建设任务台账", 1, 6)],
+        ["序号", "任务名称", "责任单位", "完成时限", "状态", "备注"],
+        ["", "一、煤炭开采固体废物", "", "", "", ""],
+        [1, "推进煤矸石井下充填", "市能源局", "2024年12月底前", "推进中", ""],
+        [2, "开展露天煤矿排土场生态修复", "市自然资源局", "2024年10月底前", "推进中", ""],
+        [3, "建设煤矸石综合利用发电项目", "市能源局", "2024年6月底前", "暂缓", "项目已调整出年度计划"],
+        ["小计", "", "", "", "", "2项"],
+        ["", "二、化工固体废物", "", "", "", ""],
+        [4, "开展电石渣综合利用", "市工业和信息化局", "2024年11月底前", "推进中", ""],
+        [5, "规范气化渣贮存场所", "市生态环境局", "2024年9月底前", "已完成", ""],
+        ["小计", "", "", "", "", "2项"],
+        [("填表人：王某某    联系电话：0477-8581234", 1, 6)],
+    ]
+    workbook([Sheet("台账", rows, hidden_rows=(6,), freeze="A3")], path)
+
+
 DOCUMENTS = {
     "ha_luoyang_tianbao": ("xlsx", ha_luoyang_tianbao),
     "sc_nanchong_liangji": ("xls", sc_nanchong_liangji),
@@ -433,6 +473,8 @@ DOCUMENTS = {
     "js_suqian_wps": ("et", js_suqian_wps),
     "sx_yuncheng_gbk": ("csv", sx_yuncheng_gbk),
     "fj_zhangzhou_tixi": ("xlsx", fj_zhangzhou_tixi),
+    "hn_changde_kongge": ("xlsx", hn_changde_kongge),
+    "nm_ordos_xiaoji": ("xlsx", nm_ordos_xiaoji),
 }
 
 
