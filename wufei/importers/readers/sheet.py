@@ -121,13 +121,13 @@ def _read_workbook(path: Path, format: str) -> Document:
         formula_sheet = formulas[sheet.title]
         hidden = _hidden_columns(sheet)
         hidden_rows = _hidden_rows(sheet)
-        if hidden_rows:
-            numbers = "、".join(f"第{n}行" for n in sorted(hidden_rows))
-            doubts.append(Doubt("record", f"工作表「{sheet.title}」{numbers}是隐藏行，未导入，请核对"))
+        skipped: list[int] = []  # hidden rows holding something
         grid: list[list[str | None]] = []
         for row in sheet.iter_rows():
             cells: list[str | None] = []
             if row and row[0].row in hidden_rows:
+                if any(cell.value is not None for cell in row):
+                    skipped.append(row[0].row)
                 grid.append([None] * len(row))
                 continue
             for cell in row:
@@ -145,6 +145,9 @@ def _read_workbook(path: Path, format: str) -> Document:
                             )
                         )
             grid.append(cells)
+        if skipped:
+            numbers = "、".join(f"第{n}行" for n in skipped)
+            doubts.append(Doubt("record", f"工作表「{sheet.title}」{numbers}是隐藏行，未导入，请核对"))
         for merged in sheet.merged_cells.ranges:
             anchor = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(grid) else None
             whole_row = merged.min_col == 1 and merged.max_col >= max((len(r) for r in grid), default=0)
