@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import re
 import sys
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +36,19 @@ def _load(name: str, folder: str):
 
 _round2 = _load("unseen2_build", "unseen2")
 _fixed_zip, soffice_convert, FIXED_TIME = _round2._fixed_zip, _round2.soffice_convert, _round2.FIXED_TIME
+# openpyxl stamps the time of saving as the book's modified time, whatever was set: pinned after saving.
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def _pinned(data: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", body)
+            dst.writestr(info, body)
+    return _fixed_zip(out.getvalue())
 
 
 @dataclass(frozen=True)
@@ -111,7 +126,7 @@ def workbook(sheets: list[Sheet], path: Path, via_libreoffice: str | None = None
     buffer = io.BytesIO()
     book.save(buffer)
     if via_libreoffice is None:
-        path.write_bytes(_fixed_zip(buffer.getvalue()))
+        path.write_bytes(_pinned(buffer.getvalue()))
         return
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / (path.stem + ".xlsx")
