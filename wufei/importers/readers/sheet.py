@@ -3,8 +3,10 @@
 Every sheet becomes a table: its header row found by meaning, the title rows above it kept as
 the caption (and as the document's lines, so the title is found), merged cells filled from their
 anchor. A formula cell gives the value Excel saved with it; one saved without a value is kept
-empty with a doubt naming the cell. Workbooks in wufei's own ledger shape (sheets 方案/任务/指标 …,
-columns 方案 …) are not read here but by `wufei.importers.spreadsheet` (see `is_ledger`).
+empty with a doubt naming the cell. Hidden sheets, columns and rows are no part of the book as
+shown (a row hidden by hand is a task taken out; a doubt names it), but rows a filter hides are still
+read. Workbooks in wufei's own ledger shape (sheets 方案/任务/指标 …, columns 方案 …) are not read
+here but by `wufei.importers.spreadsheet` (see `is_ledger`).
 
 CSV comes in UTF-8 (with or without a BOM) or, from Excel on Chinese Windows, GBK: read as GB18030.
 """
@@ -119,9 +121,16 @@ def _read_workbook(path: Path, format: str) -> Document:
             continue
         formula_sheet = formulas[sheet.title]
         hidden = _hidden_columns(sheet)
+        hidden_rows = _hidden_rows(sheet)
+        skipped: list[int] = []  # hidden rows holding something
         grid: list[list[str | None]] = []
         for row in sheet.iter_rows():
             cells: list[str | None] = []
+            if row and row[0].row in hidden_rows:
+                if any(cell.value is not None for cell in row):
+                    skipped.append(row[0].row)
+                grid.append([None] * len(row))
+                continue
             for cell in row:
                 # A hidden column is no part of the table as shown (superseded dates, a helper column): empty.
                 cells.append(None if cell.column in hidden else _text(cell.value, cell.number_format))
@@ -137,6 +146,9 @@ def _read_workbook(path: Path, format: str) -> Document:
                             )
                         )
             grid.append(cells)
+        if skipped:
+            numbers = "、".join(f"第{n}行" for n in skipped)
+            doubts.append(Doubt("record", f"工作表「{sheet.title}」{numbers}是隐藏行，未导入，请核对"))
         for merged in sheet.merged_cells.ranges:
             anchor = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(grid) else None
             whole_row = merged.min_col == 1 and merged.max_col >= max((len(r) for r in grid), default=0)
@@ -175,6 +187,15 @@ def _hidden_columns(sheet: Any) -> set[int]:
         if dimension.hidden and dimension.min is not None
         for k in range(dimension.min, (dimension.max or dimension.min) + 1)
     }
+
+
+def _hidden_rows(sheet: Any) -> set[int]:
+    """Numbers (1 = first) of the rows a sheet hides by hand. A filter hides rows too, and marks them hidden
+    in the file just the same: with a filter's condition set on the sheet, its hidden rows are still read
+    (the list is whole; the filter only narrowed the view of whoever saved it)."""
+    if sheet.auto_filter.ref and sheet.auto_filter.filterColumn:
+        return set()
+    return {number for number, dimension in sheet.row_dimensions.items() if dimension.hidden}
 
 
 # A date format's parts: quoted text, an escaped character, a run of y, m or d, anything else.

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from itertools import pairwise
 
@@ -96,6 +96,15 @@ _GROUP_OF = {"name": "level2", "task_name": "category"}
 _WHOLE_AREA = re.compile(r"^全(?:省|市|区|县|州|盟|旗|国)")
 # A task number printed at the start of the task cell: 57.务实开展… / 3、加强…
 _CELL_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.．、](?!\d)\s*")
+# A heading's ordinal (一、 / （一）), which a numbered table's task rows do not carry in their 序号.
+_CHAPTER_ORDINAL = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)])")
+# A whole number where a date belongs (45657): an Excel date serial whose date format a paste or a text
+# column lost. Days from 1899-12-30 (Excel's day 0 as it counts), read only within 2000-2099 (36526-73050).
+_DATE_SERIAL = re.compile(r"^\s*(\d{5})\s*$")
+_SERIAL_DAY_0 = date(1899, 12, 30)
+_SERIAL_RANGE = range(36526, 73051)
+# A row adding up the rows above it (合计, 小计 after a category, 总计): no task.
+_TOTALS = re.compile(r"^(?:合|小|总)\s*计\s*[:：]?$")
 
 _LIST_KINDS: list[tuple[str, ListKind]] = [
     ("制度体系", ListKind.INSTITUTION),
@@ -793,8 +802,10 @@ def _repeats_header(row: Row, header: list[str]) -> bool:
     return [header_key(c or "") for c in row.cells] == [header_key(h) for h in header] or is_header_row(row.cells)
 
 
-def _section_heading(row: Row, columns: _Columns, name_role: str) -> str | None:
-    """A row that heads the rows under it (一、制度体系 in the 序号 column, or one text across all)."""
+def _section_heading(row: Row, columns: _Columns, name_role: str, numbered: bool = False) -> str | None:
+    """A row that heads the rows under it (一、制度体系 in the 序号 column, or one text across all). In a
+    table whose rows are `numbered`, a row without a number holding only a text opened by a heading's
+    ordinal (一、煤炭开采固体废物 typed in the task column, not merged across) heads them too."""
     texts = [c for c in row.cells if c]
     if not texts:
         return None
@@ -804,7 +815,15 @@ def _section_heading(row: Row, columns: _Columns, name_role: str) -> str | None:
         if number is None and len(texts) == 1 and _cell(row, columns, name_role):
             return None  # a task whose other cells are empty
         return _SECTION_NUMBER.sub("", text).strip() or text
+    if numbered and number is None and texts == [_cell(row, columns, name_role)] and _CHAPTER_ORDINAL.match(texts[0]):
+        return _SECTION_NUMBER.sub("", texts[0]).strip() or texts[0]
     return None
+
+
+def _is_totals(row: Row) -> bool:
+    """A row adding up those above it: its first text is 合计, 小计 or 总计 (合  计)."""
+    first = next((c for c in row.cells if c and c.strip()), None)
+    return first is not None and _TOTALS.match(first.strip()) is not None
 
 
 @dataclass(frozen=True)
@@ -1161,11 +1180,12 @@ def _tasks(
     grouped = _grouped_rows(table, columns, name_role)
     table_columns = columns
     outside, in_group = None, False  # the category a group of rows stands in, restored after it
+    numbered = any(_cell(row, columns, "number") for row in table.rows)
     for index, row in enumerate(table.rows):
-        if _is_empty_row(row) or _repeats_header(row, table.header):
+        if _is_empty_row(row) or _repeats_header(row, table.header) or _is_totals(row):
             continue
         columns = grouped.get(index, table_columns)
-        heading = _section_heading(row, columns, name_role)
+        heading = _section_heading(row, columns, name_role, numbered)
         if heading is not None:
             section += 1
             if kind is not ListKind.PROJECT and any(word in heading for word, _ in _LIST_KINDS):
@@ -1335,6 +1355,9 @@ def _task_record(
         # 推进…。（市发展改革委牵头，市财政局配合，2023年底前完成）
         body, owners_text, named = split_trailing_owner(cell_text)
         deadline = deadline or named
+    serial = _serial_date(deadline)
+    if serial is not None:
+        deadline = serial
     if deadline is None:
         body, deadline = split_trailing_deadline(body)  # …层层压实责任（立行立改）
     if deadline is None and "deadline" not in columns.index:
@@ -1355,6 +1378,9 @@ def _task_record(
         where=row.where,
     )
     owners = _owners_from_columns(row, columns, convention) or _owners_from_marks(row, columns, convention)
+    if serial is not None:
+        message = f"完成时限「{_cell(row, columns, 'deadline')}」按 Excel 日期序号读作 {serial}，请核对"
+        record.doubts.append(Doubt("deadline", message, _cell(row, columns, "deadline")))
     if owners is not None:
         record.owners_raw = owners.raw
         if owners_text and owners_text not in (record.owners_raw or ""):
@@ -1364,6 +1390,16 @@ def _task_record(
         # One column listing every owner (责任单位 alone): the owner grammar reads it.
         _set_owners(record, parse_owners(record.owners_raw, convention=convention))
     return record
+
+
+def _serial_date(text: str | None) -> str | None:
+    """A deadline cell holding an Excel date serial as the date it stands for, the Chinese way (45657 →
+    2024年12月31日, as a date cell without a year-first format shows); None when it is no such number."""
+    found = _DATE_SERIAL.match(text or "")
+    if found is None or int(found.group(1)) not in _SERIAL_RANGE:
+        return None
+    day = _SERIAL_DAY_0 + timedelta(days=int(found.group(1)))
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 # 季度目标（三季度） / 三季度: a quarter's column of milestones.

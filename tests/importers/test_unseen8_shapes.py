@@ -1,0 +1,158 @@
+"""Shapes of round 18's unseen workbooks (tests/importers/unseen8/), each by its mechanism, on workbooks made up apart
+from the folder's: a totals row (合计, 小计 after a category, 总计) is no task; in a numbered table, a row without a
+number holding only a text opened by a heading's ordinal (一、/（一）) in the task column heads the rows under it; a
+deadline cell holding an Excel date serial (45657) is the date it stands for, with a doubt; a row hidden by hand is
+not read (a doubt names it), while rows a filter hides still are. The guards: an unnumbered table's lone （一）… row
+stays a task, and a number out of the serials' range stays as printed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from openpyxl.worksheet.filters import FilterColumn, Filters
+
+from wufei.importers.service import read_source
+from wufei.tasks.deadlines import parse_deadline
+
+HEADER = ["序号", "工作任务", "牵头单位", "完成时限", "备注"]
+
+
+def _book(rows: list[list], path: Path) -> openpyxl.Workbook:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return book
+
+
+def _tasks(path: Path) -> list[tuple]:
+    plan = read_source(path).plans[0]
+    return [(t.title, t.leads, t.deadline_raw) for t in plan.tasks]
+
+
+def test_totals_rows_are_no_tasks(tmp_path: Path):
+    path = tmp_path / "项目表.xlsx"
+    book = _book(
+        [
+            ["某市2024年重点项目表"],
+            ["序号", "项目名称", "总投资（万元）", "责任单位", "完成时限"],
+            [1, "餐厨废弃物资源化利用项目", "12000", "市城市管理局", "2024年12月底"],
+            [2, "秸秆综合利用产业园", "8500", "某县人民政府", "2024年10月底"],
+            ["小计", None, "20500", None, None],
+            [3, "医疗废物处置中心提标改造", "4600", "市生态环境局", "2024年11月底"],
+            ["合  计", None, None, "25100", None],
+        ],
+        path,
+    )
+    book.active.merge_cells("A7:C7")
+    book.save(path)
+    assert [title for title, _, _ in _tasks(path)] == [
+        "餐厨废弃物资源化利用项目",
+        "秸秆综合利用产业园",
+        "医疗废物处置中心提标改造",
+    ]
+
+    csv = tmp_path / "台账.csv"
+    csv.write_bytes(
+        "某市2024年工作台账,,,\r\n序号,工作任务,牵头单位,完成时限\r\n"
+        "1,开展赤泥综合利用,市科技局,2024年12月底前\r\n总计,1项,,\r\n".encode("gb18030")
+    )
+    assert _tasks(csv) == [("开展赤泥综合利用", ("市科技局",), "2024年12月底前")]
+
+
+def test_an_ordinal_row_without_a_number_heads_the_rows_of_a_numbered_table(tmp_path: Path):
+    path = tmp_path / "台账.xlsx"
+    _book(
+        [
+            ["某市2024年任务台账"],
+            HEADER,
+            [None, "一、煤炭开采固体废物", None, None, None],
+            [1, "推进煤矸石井下充填", "市能源局", "2024年12月底前", None],
+            [None, "（二）化工固体废物", None, None, None],
+            [2, "开展电石渣综合利用", "市工业和信息化局", "2024年11月底前", None],
+        ],
+        path,
+    )
+    tasks = read_source(path).plans[0].tasks
+    assert [(t.title, t.category) for t in tasks] == [
+        ("推进煤矸石井下充填", "煤炭开采固体废物"),
+        ("开展电石渣综合利用", "化工固体废物"),
+    ]
+
+
+def test_an_unnumbered_tables_lone_ordinal_row_stays_a_task(tmp_path: Path):
+    """Guard: with no number in any row, （一）… alone in the task column is a task whose other cells are empty."""
+    path = tmp_path / "清单.xlsx"
+    _book(
+        [
+            ["某市2024年任务清单"],
+            HEADER,
+            [None, "（一）推进煤矸石井下充填", "市能源局", "2024年12月底前", None],
+            [None, "（二）开展电石渣综合利用", None, None, None],
+        ],
+        path,
+    )
+    assert [title for title, _, _ in _tasks(path)] == ["（一）推进煤矸石井下充填", "（二）开展电石渣综合利用"]
+
+
+def test_an_excel_serial_in_the_deadline_column_is_the_date_it_stands_for(tmp_path: Path):
+    path = tmp_path / "台账.xlsx"
+    book = _book(
+        [
+            ["某市2024年工作台账"],
+            ["序号", "完成时限", "牵头单位", "工作任务"],
+            [1, "45657", "市生态环境局", "开展危险废物运输专项整治"],
+            [2, "45565", "市商务局", "规范再生资源回收站点"],
+            [3, "30000", "市水务局", "开展污泥无害化处置"],
+        ],
+        path,
+    )
+    for cell in ("B3", "B4", "B5"):
+        book.active[cell].number_format = "@"
+    book.save(path)
+    tasks = read_source(path).plans[0].tasks
+    assert [(t.deadline_raw, str(parse_deadline(t.deadline_raw).due_date)) for t in tasks[:2]] == [
+        ("2024年12月31日", "2024-12-31"),
+        ("2024年9月30日", "2024-09-30"),
+    ]
+    assert any("45657" in doubt.message and doubt.field == "deadline" for doubt in tasks[0].doubts)
+    # 30000 would be 1982: out of the serials read (2000-2099), it stays as printed.
+    assert tasks[2].deadline_raw == "30000"
+
+
+def _hidden_row_book(path: Path, *, filtered: bool) -> None:
+    book = _book(
+        [
+            ["某市2024年任务台账"],
+            HEADER,
+            [1, "推进煤矸石井下充填", "市能源局", "2024年12月底前", "推进中"],
+            [2, "建设煤矸石综合利用发电项目", "市能源局", "2024年6月底前", "暂缓"],
+            [3, "开展电石渣综合利用", "市工业和信息化局", "2024年11月底前", "推进中"],
+        ],
+        path,
+    )
+    sheet = book.active
+    sheet.row_dimensions[4].hidden = True
+    if filtered:
+        sheet.auto_filter.ref = "A2:E5"
+        sheet.auto_filter.filterColumn.append(FilterColumn(colId=4, filters=Filters(filter=["推进中"])))
+    book.save(path)
+
+
+def test_a_row_hidden_by_hand_is_not_read_and_a_doubt_names_it(tmp_path: Path):
+    path = tmp_path / "台账.xlsx"
+    _hidden_row_book(path, filtered=False)
+    plan = read_source(path).plans[0]
+    assert [t.title for t in plan.tasks] == ["推进煤矸石井下充填", "开展电石渣综合利用"]
+    assert any("第4行是隐藏行" in doubt.message for doubt in plan.doubts)
+
+
+def test_rows_a_filter_hides_are_still_read(tmp_path: Path):
+    """Guard: a filter's hidden rows are part of the list; only the view of whoever saved it was narrowed."""
+    path = tmp_path / "台账.xlsx"
+    _hidden_row_book(path, filtered=True)
+    plan = read_source(path).plans[0]
+    assert [t.title for t in plan.tasks] == ["推进煤矸石井下充填", "建设煤矸石综合利用发电项目", "开展电石渣综合利用"]
+    assert not any("隐藏行" in doubt.message for doubt in plan.doubts)
