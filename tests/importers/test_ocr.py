@@ -5,6 +5,8 @@ recognised. The web page's preview of a scan is in tests/web/test_import_page.py
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -110,6 +112,55 @@ def test_a_photo_of_a_list_is_read_by_ocr_and_a_misread_unit_shows_as_a_doubt(sc
     messages = [d.message for d in supporting.doubts]
     assert any("各县《市" in m for m in messages), messages  # the registry does not know the misread name
     assert any(d.message == RECORD for d in view.tasks[2].doubts)
+
+
+def scanned_ofd(pdf: Path, out: Path) -> Path:
+    """An OFD whose page is a scan: an image object filling the page, its PNG a resource of the document
+    (PublicRes.xml, its folder named by BaseLoc), as a scanner's OFD export writes one."""
+    png = io.BytesIO()
+    page_images(pdf, bilevel=True)[0].save(png, format="PNG", dpi=(SCAN_DPI, SCAN_DPI))
+    document = pdfium.PdfDocument(str(pdf))
+    width, height = (side * 25.4 / 72 for side in document[0].get_size())
+    document.close()
+    ns = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(
+            "OFD.xml",
+            f'<ofd:OFD {ns} Version="1.1"><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>'
+            "</ofd:DocBody></ofd:OFD>",
+        )
+        archive.writestr(
+            "Doc_0/Document.xml",
+            f"<ofd:Document {ns}><ofd:CommonData><ofd:PageArea><ofd:PhysicalBox>0 0 {width:.2f} {height:.2f}"
+            "</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData>"
+            '<ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>',
+        )
+        archive.writestr(
+            "Doc_0/PublicRes.xml",
+            f'<ofd:Res {ns} BaseLoc="Res"><ofd:MultiMedias><ofd:MultiMedia ID="5" Type="Image" Format="PNG">'
+            "<ofd:MediaFile>scan_0.png</ofd:MediaFile></ofd:MultiMedia></ofd:MultiMedias></ofd:Res>",
+        )
+        archive.writestr("Doc_0/Res/scan_0.png", png.getvalue())
+        archive.writestr(
+            "Doc_0/Pages/Page_0/Content.xml",
+            f'<ofd:Page {ns}><ofd:Content><ofd:Layer ID="2"><ofd:ImageObject ID="9" Boundary="0 0 {width:.2f} '
+            f'{height:.2f}" CTM="{width:.2f} 0 0 {height:.2f} 0 0" ResourceID="5"/></ofd:Layer></ofd:Content>'
+            "</ofd:Page>",
+        )
+    return out
+
+
+def test_a_scanned_ofd_is_read_by_ocr_like_the_photo(scans, tmp_path):
+    """The page of the photo above as an OFD's image object: the same four tasks, owners and deadlines, each
+    flagged. (An OFD page drawing an image that its resources do not name stays refused as having no text:
+    tests/importers/test_readers_ofd.py.)"""
+    [photo] = read_source(scans["paragraphs"]).plans
+    [plan] = read_source(scanned_ofd(PARAGRAPHS_PDF, tmp_path / "新乡工作要点.ofd")).plans
+    assert plan.format == "ofd" and plan.title == photo.title
+    fields = [(t.title, t.leads, t.supporting, t.deadline_raw) for t in plan.tasks]
+    assert fields == [(t.title, t.leads, t.supporting, t.deadline_raw) for t in photo.tasks]
+    assert len(plan.tasks) == 4 and all(task.doubts[0].message == RECORD for task in plan.tasks)
+    assert any(d.message.startswith("第1页是扫描件") for d in plan.doubts)
 
 
 def test_without_tesseract_a_scan_is_refused_naming_the_file_and_what_to_install(scans, tmp_path, monkeypatch):
