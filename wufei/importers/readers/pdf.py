@@ -103,12 +103,11 @@ def read_pdf(path: Path) -> Document:
         pages: list[_Page] = []
         scans: list[int] = []  # pages with no text but an image: a scan, read by OCR
         for k in range(len(pdf)):
-            page = pdf[k]
-            if _is_scan(page):
+            laid = _read_page(pdf[k], k + 1)
+            if laid is None:
                 scans.append(k)
-                page.close()
             else:
-                pages.append(_read_page(page, k + 1))
+                pages.append(laid)
         if scans:
             return _read_scans(path, pdf, scans, pages)
     finally:
@@ -116,13 +115,6 @@ def read_pdf(path: Path) -> Document:
     if not any(page.blocks for page in pages):
         raise ImportError_(str(path), SCANNED)
     return pages_document(str(path), pages)
-
-
-def _is_scan(page: pdfium.PdfPage) -> bool:
-    textpage = page.get_textpage()
-    count = textpage.count_chars()
-    textpage.close()
-    return count == 0 and any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))
 
 
 def _read_scans(path: Path, pdf: pdfium.PdfDocument, scans: list[int], pages: list[_Page]) -> Document:
@@ -149,9 +141,13 @@ def pages_document(path: str, pages: list[_Page]) -> Document:
 # ------------------------------------------------------------------ one page
 
 
-def _read_page(page: pdfium.PdfPage, number: int) -> _Page:
+def _read_page(page: pdfium.PdfPage, number: int) -> _Page | None:
+    """The page laid out; None for a scan (no text, an image drawn), which OCR reads."""
     width, height = page.get_size()
     chars = _chars(page, height)
+    if not chars and any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3)):
+        page.close()
+        return None
     horizontal, vertical = _rules(page, height)
     page.close()
     return layout_page(number, width, height, chars, horizontal, vertical)
