@@ -12,7 +12,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 import yaml
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from wufei.importers.readers.ocr import MISSING, NOTHING_READ
 from wufei.importers.records import ImportError_
@@ -55,15 +55,22 @@ def scans(tmp_path_factory) -> dict[str, Path]:
     }
 
 
+@pytest.fixture(scope="module")
+def table_plan(scans):
+    """The table scan read once for the tests that look at it."""
+    [plan] = read_source(scans["table"]).plans
+    return plan
+
+
 def expected_tasks(pdf: Path) -> list[dict]:
     return yaml.safe_load(pdf.with_suffix(".expected.yaml").read_text(encoding="utf-8"))["tasks"]
 
 
-def test_an_image_only_pdf_is_read_by_ocr_into_its_table_tasks_each_flagged(scans):
+def test_an_image_only_pdf_is_read_by_ocr_into_its_table_tasks_each_flagged(table_plan):
     """The two-page ruled table (its header printed again on page 2) read from the scan: every owner and
     deadline as the text layer gives them; a title OCR misread (a quote mark) is not silently trusted: its
     record carries the OCR doubt, as every record does."""
-    [plan] = read_source(scans["table"]).plans
+    plan = table_plan
     assert plan.title == "内江市“无废城市“建设2024年度工作任务分解表"  # “ for ” as OCR read it, flagged below
     assert plan.jurisdiction == "内江市" and plan.format == "pdf"
     expected = expected_tasks(TABLE_PDF)
@@ -84,6 +91,24 @@ def test_an_image_only_pdf_is_read_by_ocr_into_its_table_tasks_each_flagged(scan
         "第1页表1第4行",
         "第2页表1第2行",
         "第2页表1第3行",
+    ]
+
+
+def test_a_frame_drawn_round_the_page_does_not_read_its_table_twice(table_plan, tmp_path):
+    """A scan whose pages have a frame round them (a ruled box holding the whole page, the table inside):
+    the table is read once, as without the frame (its characters go to the innermost grid, in the PDF
+    reader too)."""
+    plain = table_plan
+    framed = []
+    for image in page_images(TABLE_PDF):
+        ImageDraw.Draw(image).rectangle((30, 30, image.width - 30, image.height - 30), outline=0, width=3)
+        framed.append(image)
+    path = tmp_path / "加框扫描件.pdf"
+    framed[0].save(path, save_all=True, append_images=framed[1:], resolution=SCAN_DPI)
+    [plan] = read_source(path).plans
+    assert len(plan.tasks) == 5
+    assert [(t.title, t.leads, t.supporting, t.deadline_raw) for t in plan.tasks] == [
+        (t.title, t.leads, t.supporting, t.deadline_raw) for t in plain.tasks
     ]
 
 

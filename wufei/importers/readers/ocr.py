@@ -31,6 +31,7 @@ from wufei.importers.readers.pdf import Char, Rule, _Page, layout_page, pages_do
 from wufei.importers.records import ImportError_
 
 DPI = 300  # a PDF page is rendered at this resolution: 200 dpi misread 牵头 as 达头 and 固体 as 国体 on a 10.5 pt table
+MIN_IMAGE_DPI = 150  # an image saying less is taken as scanned at DPI
 LANGUAGE = "chi_sim"
 LOW_CONFIDENCE = 60.0  # Tesseract's confidence (0-100) under which a word is shown to a person
 TIMEOUT_SECONDS = 300  # one page
@@ -67,11 +68,13 @@ def read_image(path: Path) -> Document:
     try:
         with Image.open(path) as image:
             frames = [ImageOps.exif_transpose(frame.convert("RGB")) for frame in ImageSequence.Iterator(image)]
-            dpi = image.info.get("dpi", (DPI, DPI))[0] or DPI
+            dpi = float(image.info.get("dpi", (DPI, DPI))[0] or DPI)
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise ImportError_(str(path), f"无法打开图片文件，文件可能已损坏（{exc}）") from exc
+    if dpi < MIN_IMAGE_DPI:
+        dpi = DPI  # a phone writes 72 dpi whatever it photographed: the page is taken as scanned at 300 dpi
     program = require_tesseract(str(path))
-    pages = [recognise(program, frame, number, float(dpi), str(path)) for number, frame in enumerate(frames, start=1)]
+    pages = [recognise(program, frame, number, dpi, str(path)) for number, frame in enumerate(frames, start=1)]
     document = scanned_document(str(path), pages)
     document.format = "image"
     return document
@@ -104,18 +107,19 @@ def recognise(program: str, image: Image.Image, number: int, dpi: float, path: s
     horizontal_px, vertical_px, rules = _ruling_lines(grey < DARK)
     horizontal = [(y * scale, x0 * scale, x1 * scale) for y, x0, x1 in horizontal_px]
     vertical = [(x * scale, y0 * scale, y1 * scale) for x, y0, y1 in vertical_px]
-    cleaned = grey.copy()
-    cleaned[rules] = 255
-    around = cleaned.copy()
+    around = grey.copy()
+    around[rules] = 255
     pieces: list[tuple[Image.Image, int, int]] = []  # an image for Tesseract, and where it stands on the page
-    for grid in tables_of(horizontal, vertical):
+    # Smaller grids first, each blanked once read: a frame drawn round a page and its table reads the table once.
+    grids = sorted(tables_of(horizontal, vertical), key=lambda g: (g.right - g.left) * (g.bottom - g.top))
+    for grid in grids:
+        for x0, y0, x1, y1 in grid.cells():
+            box = (round(x0 / scale), round(y0 / scale), round(x1 / scale), round(y1 / scale))
+            if (around[box[1] : box[3], box[0] : box[2]] < DARK).any():
+                pieces.append((Image.fromarray(around[box[1] : box[3], box[0] : box[2]].copy()), box[0], box[1]))
         top, bottom = round(grid.top / scale), round(grid.bottom / scale)
         left, right = round(grid.left / scale), round(grid.right / scale)
         around[top:bottom, left:right] = 255
-        for x0, y0, x1, y1 in grid.cells():
-            box = (round(x0 / scale), round(y0 / scale), round(x1 / scale), round(y1 / scale))
-            if (cleaned[box[1] : box[3], box[0] : box[2]] < DARK).any():
-                pieces.append((Image.fromarray(cleaned[box[1] : box[3], box[0] : box[2]]), box[0], box[1]))
     try:
         # The page around the tables, its layout found by Tesseract; the cells, each a block of lines.
         words = _tesseract(program, [(Image.fromarray(around), 0, 0)], dpi, PAGE_LAYOUT)

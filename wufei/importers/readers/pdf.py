@@ -167,7 +167,10 @@ def layout_page(
     placed: list[tuple[float, _Line | _PageTable]] = []
     free: list[Char] = []
     for char in chars:
-        box = next((t for t in tables if t.contains(char)), None)
+        # The innermost grid holding it: a frame ruled round a page holds its table too.
+        box = min(
+            (t for t in tables if t.contains(char)), key=lambda t: (t.right - t.left) * (t.bottom - t.top), default=None
+        )
         if box is None:
             free.append(char)
         else:
