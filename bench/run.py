@@ -11,6 +11,7 @@ BENCHES = [
     "commands.py",
     "import_seeds.py",
     "import_pdf.py",
+    "ocr.py",
     "places.py",
     "import_preview.py",
     "import_grammar.py",

@@ -166,7 +166,7 @@ def import_command(
     paths: tuple[Path, ...], as_json: bool, jurisdiction: str | None, preview: bool, out: Path | None
 ) -> None:
     """导入方案文件（文档：.txt .text .md .docx .doc .wps .rtf .odt .pdf .ofd .html .htm .shtml .xhtml .mht .mhtml；
-    表格：.xlsx .xlsm .xls .et .ods .csv）"""
+    表格：.xlsx .xlsm .xls .et .ods .csv；扫描件与图片经文字识别（OCR）读取：.png .jpg .jpeg .tif .tiff）"""
     if out is not None and not preview:
         raise click.UsageError("--out 只能与 --preview 合用")
     # The modules, ORM state and parsed documents of an import live until the command ends: the

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import docx
+import pypdfium2 as pdfium
 import pytest
-from PIL import Image
 
 from tests.importers.render import add_table, convert_all, seed_document, write_docx
 from tests.importers.same_records import assert_same_records, cell_fields, indicator_fields, plan_fields, task_fields
@@ -107,9 +107,12 @@ def test_page_numbers_and_running_headers_are_dropped(seed_pdfs):
     assert [row.cells[0] for row in table.rows] == [str(n) for n in range(1, 121)]
 
 
-def test_a_scanned_pdf_without_text_is_refused_saying_so(tmp_path):
+def test_a_pdf_without_text_or_images_is_refused_saying_so(tmp_path):
+    """(A scan, its pages images, is read by OCR: tests/importers/test_ocr.py, a blank one refused there.)"""
     path = tmp_path / "扫描件.pdf"
-    Image.new("RGB", (600, 800), "white").save(path)
+    document = pdfium.PdfDocument.new()
+    document.new_page(595, 842)
+    document.save(str(path))
     with pytest.raises(ImportError_) as error:
         read_source(path)
     assert "扫描件.pdf" in str(error.value) and SCANNED in str(error.value)

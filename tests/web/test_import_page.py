@@ -283,3 +283,19 @@ def test_a_file_without_a_task_list_is_previewed_with_a_doubt_on_each_paragraph(
     appeal.write_text(APPEAL, encoding="utf-8")
     response = _upload(office, appeal)
     assert response.status_code == 400 and "倡议书.txt" in response.text and "完成时限的段落" in response.text
+
+
+def test_a_scanned_page_is_previewed_with_the_ocr_doubt_on_every_task(portal, office, tmp_path):
+    """A photo of a 工作要点 page (tests/importers/test_ocr.py reads it): the preview says it was read by OCR,
+    with which page and confidence, and shows the OCR doubt on each of its four tasks."""
+    from tests.importers.test_ocr import PARAGRAPHS_PDF, scanned_png
+    from wufei.importers.text.recognised import RECORD
+
+    scan = scanned_png(PARAGRAPHS_PDF, tmp_path / "新乡工作要点.png")
+    response = _upload(office, scan)
+    assert response.status_code == 303, response.text
+    page = office.get(response.headers["location"])
+    assert page.status_code == 200 and "导入预览" in page.text
+    assert page.text.count(f"待确认：{RECORD}") == 4
+    assert "第1页是扫描件，由文字识别（OCR）读取，平均置信度" in page.text
+    assert "图片（文字识别）" in page.text

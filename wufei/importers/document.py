@@ -54,10 +54,30 @@ class Table:
     doubts: list[Doubt] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class LowConfidence:
+    page: int
+    text: str
+    confidence: float  # Tesseract's, 0-100
+
+
+@dataclass
+class Recognition:
+    """What OCR read: the pages it recognised, the confidence of each word, the words it was unsure of."""
+
+    pages: list[int]
+    confidences: list[float] = field(default_factory=list)  # one per word, 0-100
+    low: list[LowConfidence] = field(default_factory=list)
+
+    @property
+    def mean_confidence(self) -> float:
+        return sum(self.confidences) / len(self.confidences) if self.confidences else 0.0
+
+
 @dataclass
 class Document:
     path: str
-    format: str  # text | docx | doc | wps | rtf | odt | pdf | ofd | html | xlsx | xls | csv
+    format: str  # text | docx | doc | wps | rtf | odt | pdf | ofd | html | xlsx | xls | csv | image
     lines: list[str]
     tables: list[Table] = field(default_factory=list)
     # Page of each line (1-based), for formats with pages; None otherwise.
@@ -65,6 +85,8 @@ class Document:
     # What the reader could not be sure of (rows of a text table it could not cut cleanly):
     # they become plan-level doubts.
     doubts: list[Doubt] = field(default_factory=list)
+    # Pages read from images by OCR (a scan): every record read from it is flagged for a person.
+    ocr: Recognition | None = None
 
     def where(self, line: int) -> str:
         """A 1-based line named the way a person finds it in this format."""

@@ -25,7 +25,7 @@ TYPE_NAMES = {"plan": "方案", "task": "任务", "project": "项目", "indicato
 CHANGE_NAMES = {"created": "新增", "updated": "更新", "unchanged": "不变"}
 STATUS_NAMES = {"open": "待确认", "confirmed": "已确认", "corrected": "已更正"}
 FORMAT_NAMES = {"text": "文本", "docx": "Word", "doc": "Word", "wps": "WPS", "pdf": "PDF", "html": "网页"}
-FORMAT_NAMES |= {"xlsx": "Excel", "csv": "CSV", "workbook": "导入工作簿", "ofd": "OFD"}
+FORMAT_NAMES |= {"xlsx": "Excel", "csv": "CSV", "workbook": "导入工作簿", "ofd": "OFD", "image": "图片（文字识别）"}
 
 
 @dataclass

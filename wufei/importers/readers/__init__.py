@@ -30,6 +30,7 @@ def _on_first_use(module: str, name: str) -> Reader:
 
 read_docx = _on_first_use("docx", "read_docx")
 read_html = _on_first_use("html", "read_html")
+read_image = _on_first_use("ocr", "read_image")
 read_mht = _on_first_use("mht", "read_mht")
 read_ofd = _on_first_use("ofd", "read_ofd")
 read_office = _on_first_use("office", "read_office")
@@ -60,4 +61,10 @@ READERS: dict[str, Reader] = {
     ".xlsx": read_sheet,
     ".xlsm": read_sheet,
     ".csv": read_sheet,
+    # A photo or scan of a plan or list, read by OCR (Tesseract), every record flagged for a person to check.
+    ".png": read_image,
+    ".jpg": read_image,
+    ".jpeg": read_image,
+    ".tif": read_image,
+    ".tiff": read_image,
 }

@@ -9,15 +9,18 @@ millimetres, y down from the top, relative to the object's box and its transform
 may scale or rotate). The characters and ruling lines are turned into points and laid out by the
 PDF reader's rules (lines, ruled tables, tables going on over pages, running headers), so both
 formats read a plan the same way. A page's template (a letterhead, a page number) is not read.
-A file that cannot be read is refused naming the file, and the page where it can.
+A file that cannot be read is refused naming the file, and the page where it can. A page with no text
+that draws images (a scan) is drawn again from its images and read by OCR (readers/ocr.py).
 """
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from bisect import bisect_right
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
@@ -30,6 +33,7 @@ from wufei.importers.records import ImportError_
 POINTS_PER_MM = 72 / 25.4
 SCANNED = "该 OFD 文件没有文字（可能是扫描件），请提供 Word 版或文字版"
 A4 = (0.0, 0.0, 210.0, 297.0)
+MIN_SCAN_DPI, MAX_SCAN_DPI = 200.0, 600.0  # a scanned page is drawn again for OCR at its own resolution, within these
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _PATH_TOKEN = re.compile(r"[A-Za-z]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _ASCENT = 0.88  # of the font size above the baseline; the rest below it
@@ -49,7 +53,11 @@ def read_ofd(path: Path) -> Document:
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise ImportError_(str(path), "无法打开 OFD 文件（不是 OFD 压缩包，文件可能已损坏）") from exc
     with archive:
-        pages = _pages(archive, path)
+        pages, scans = _pages(archive, path)
+        if scans:
+            document = _read_scans(archive, path, scans, pages)
+            document.format = "ofd"
+            return document
     if not pages:
         raise ImportError_(str(path), "OFD 文件中没有页面")
     if not any(page.blocks for page in pages):
@@ -59,7 +67,48 @@ def read_ofd(path: Path) -> Document:
     return document
 
 
-def _pages(archive: zipfile.ZipFile, path: Path) -> list:
+@dataclass
+class _Scan:
+    """A page with no text whose image objects (a scan) are read by OCR: each image's part file, and the
+    box it fills on the page (millimetres)."""
+
+    number: int
+    box: Box
+    images: list[tuple[str, Box]]
+
+
+def _read_scans(archive: zipfile.ZipFile, path: Path, scans: list[_Scan], pages: list) -> Document:
+    """Scanned pages drawn again at the OCR's resolution (each image stretched over its box) and read by OCR,
+    with the pages that have text."""
+    from PIL import Image, UnidentifiedImageError
+
+    from wufei.importers.readers import ocr  # Pillow, numpy and the tesseract program: only for scans
+
+    program = ocr.require_tesseract(str(path))
+    recognised = []
+    for scan in scans:
+        images: list[tuple[Image.Image, Box]] = []
+        for name, box in scan.images:
+            try:
+                with Image.open(io.BytesIO(archive.read(name))) as opened:
+                    images.append((opened.convert("L"), box))
+            except (UnidentifiedImageError, OSError, ValueError, zipfile.BadZipFile) as exc:
+                raise ImportError_(str(path), f"OFD 文件第{scan.number}页的图片「{name}」无法读取（{exc}）") from exc
+        # At the scan's own resolution (its sharpest image's): resampling a black-and-white scan blurs it.
+        native = max((image.width / (box[2] / 25.4) for image, box in images if box[2] > 0), default=MIN_SCAN_DPI)
+        dpi = min(max(native, MIN_SCAN_DPI), MAX_SCAN_DPI)
+        pixels_per_mm = dpi / 25.4
+        canvas = Image.new("L", (round(scan.box[2] * pixels_per_mm), round(scan.box[3] * pixels_per_mm)), 255)
+        for image, (x, y, width, height) in images:
+            size = (max(round(width * pixels_per_mm), 1), max(round(height * pixels_per_mm), 1))
+            placed = image if image.size == size else image.resize(size)
+            canvas.paste(placed, (round((x - scan.box[0]) * pixels_per_mm), round((y - scan.box[1]) * pixels_per_mm)))
+        recognised.append(ocr.recognise(program, canvas, scan.number, dpi, str(path)))
+    return ocr.scanned_document(str(path), recognised, pages)
+
+
+def _pages(archive: zipfile.ZipFile, path: Path) -> tuple[list, list[_Scan]]:
+    """The pages with text laid out, and the pages that are scans (no text, images drawn)."""
     names = {name.lower(): name for name in archive.namelist()}
     if "ofd.xml" not in names:
         raise ImportError_(str(path), "不是 OFD 文件：压缩包中没有 OFD.xml")
@@ -75,7 +124,9 @@ def _pages(archive: zipfile.ZipFile, path: Path) -> list:
         default_box = _box(_text(document, "PhysicalBox")) or A4
     except _MALFORMED:
         default_box = A4
+    media = _media(archive, names, document, folder)
     pages = []
+    scans: list[_Scan] = []
     for number, page in enumerate(document.iter("{*}Page"), start=1):
         location = page.get("BaseLoc")
         if not location:
@@ -87,13 +138,45 @@ def _pages(archive: zipfile.ZipFile, path: Path) -> list:
         try:
             box = _box(_text(content, "PhysicalBox")) or default_box
             chars, horizontal, vertical = _objects(content)
+            images = [
+                (media[image.get("ResourceID", "")], boxed)
+                for image in content.iter("{*}ImageObject")
+                if image.get("ResourceID", "") in media and (boxed := _box(image.get("Boundary"))) is not None
+            ]
+            if not chars and images:
+                scans.append(_Scan(number, box, images))
+                continue
             width, height = box[2] * POINTS_PER_MM, box[3] * POINTS_PER_MM
             pages.append(layout_page(number, width, height, chars, horizontal, vertical))
         except _MALFORMED as exc:
             raise ImportError_(
                 str(path), f"OFD 文件第{number}页无法读取（{name} 中有无法识别的数值、路径或位置）", text=str(exc)[:120]
             ) from exc
-    return pages
+    return pages, scans
+
+
+def _media(
+    archive: zipfile.ZipFile, names: dict[str, str], document: etree._Element, folder: PurePosixPath
+) -> dict[str, str]:
+    """The image files of the document's resources (PublicRes, DocumentRes), by resource ID: each resource
+    file names a folder (BaseLoc) its media files are in."""
+    found: dict[str, str] = {}
+    for tag in ("PublicRes", "DocumentRes"):
+        for element in document.iter(f"{{*}}{tag}"):
+            res_name = _find(names, folder, (element.text or "").strip()) if element.text else None
+            if res_name is None:
+                continue
+            try:
+                res = etree.fromstring(archive.read(res_name))
+            except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError):
+                continue  # a page that draws from it is then read as having no image
+            base = PurePosixPath(res_name).parent / res.get("BaseLoc", "")
+            for item in res.iter("{*}MultiMedia"):
+                file = next(item.iter("{*}MediaFile"), None)
+                located = _find(names, base, file.text.strip()) if file is not None and file.text else None
+                if located is not None:
+                    found[item.get("ID", "")] = located
+    return found
 
 
 def _find(names: dict[str, str], folder: PurePosixPath, location: str) -> str | None:

@@ -100,12 +100,35 @@ def read_pdf(path: Path) -> Document:
             raise ImportError_(str(path), "PDF 文件已加密，无法读取，请提供未加密的文件") from exc
         raise ImportError_(str(path), f"无法打开 PDF 文件，文件可能已损坏（{message}）") from exc
     try:
-        pages = [_read_page(pdf[k], k + 1) for k in range(len(pdf))]
+        pages: list[_Page] = []
+        scans: list[int] = []  # pages with no text but an image: a scan, read by OCR
+        for k in range(len(pdf)):
+            laid = _read_page(pdf[k], k + 1)
+            if laid is None:
+                scans.append(k)
+            else:
+                pages.append(laid)
+        if scans:
+            return _read_scans(path, pdf, scans, pages)
     finally:
         pdf.close()
     if not any(page.blocks for page in pages):
         raise ImportError_(str(path), SCANNED)
     return pages_document(str(path), pages)
+
+
+def _read_scans(path: Path, pdf: pdfium.PdfDocument, scans: list[int], pages: list[_Page]) -> Document:
+    """A PDF some of whose pages are scans: those are rendered and read by OCR, the others as text."""
+    from wufei.importers.readers import ocr  # Pillow, numpy and the tesseract program: only for scans
+
+    program = ocr.require_tesseract(str(path))
+    recognised = []
+    for k in scans:
+        page = pdf[k]
+        image = page.render(scale=ocr.DPI / 72, grayscale=True).to_pil()
+        page.close()
+        recognised.append(ocr.recognise(program, image, k + 1, ocr.DPI, str(path)))
+    return ocr.scanned_document(str(path), recognised, pages)
 
 
 def pages_document(path: str, pages: list[_Page]) -> Document:
@@ -118,9 +141,13 @@ def pages_document(path: str, pages: list[_Page]) -> Document:
 # ------------------------------------------------------------------ one page
 
 
-def _read_page(page: pdfium.PdfPage, number: int) -> _Page:
+def _read_page(page: pdfium.PdfPage, number: int) -> _Page | None:
+    """The page laid out; None for a scan (no text, an image drawn), which OCR reads."""
     width, height = page.get_size()
     chars = _chars(page, height)
+    if not chars and any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3)):
+        page.close()
+        return None
     horizontal, vertical = _rules(page, height)
     page.close()
     return layout_page(number, width, height, chars, horizontal, vertical)
@@ -135,12 +162,15 @@ def layout_page(
     """A page's lines and ruled tables, top to bottom, from its characters and ruling lines (points, y
     measured down from the top of the page)."""
     chars = [char for char in chars if char.x1 > 0 and char.x0 < width]  # not clipped off the page
-    tables = _tables(horizontal, vertical)
+    tables = tables_of(horizontal, vertical)
     result = _Page(number=number, height=height, unruled=chars if not horizontal and not vertical else [])
     placed: list[tuple[float, _Line | _PageTable]] = []
     free: list[Char] = []
     for char in chars:
-        box = next((t for t in tables if t.contains(char)), None)
+        # The innermost grid holding it: a frame ruled round a page holds its table too.
+        box = min(
+            (t for t in tables if t.contains(char)), key=lambda t: (t.right - t.left) * (t.bottom - t.top), default=None
+        )
         if box is None:
             free.append(char)
         else:
@@ -238,6 +268,36 @@ class _Grid:
 
     def rows(self, page: int) -> list[GridRow]:
         n_rows, n_cols = len(self.ys) - 1, len(self.xs) - 1
+        anchor = self.anchors()
+        texts: dict[int, list[Char]] = {}
+        for char in self.chars:
+            r = _index(self.ys, char.cy)
+            c = _index(self.xs, char.cx)
+            texts.setdefault(anchor[r * n_cols + c], []).append(char)
+        rows: list[GridRow] = []
+        for r in range(n_rows):
+            anchors = anchor[r * n_cols : (r + 1) * n_cols]
+            cells = [_cell_text(texts.get(a, [])) for a in anchors]
+            if len(set(anchors)) == 1 and n_cols > 1:
+                cells = [cells[0]] + [None] * (n_cols - 1)  # a heading row across the table
+            rows.append(GridRow(cells=cells, where=f"第{page}页表{{table}}第{r + 1}行"))
+        return rows
+
+    def cells(self) -> list[tuple[float, float, float, float]]:
+        """The box (x0, y0, x1, y1) of each cell, merged cells as one."""
+        n_cols = len(self.xs) - 1
+        boxes: dict[int, tuple[float, float, float, float]] = {}
+        for k, a in enumerate(self.anchors()):
+            r, c = divmod(k, n_cols)
+            box = (self.xs[c], self.ys[r], self.xs[c + 1], self.ys[r + 1])
+            known = boxes.get(a, box)
+            boxes[a] = (min(known[0], box[0]), min(known[1], box[1]), max(known[2], box[2]), max(known[3], box[3]))
+        return list(boxes.values())
+
+    def anchors(self) -> list[int]:
+        """For each grid cell, row by row, the first grid cell of the merged cell it belongs to: a missing
+        border between two grid cells merges them."""
+        n_rows, n_cols = len(self.ys) - 1, len(self.xs) - 1
         parent = list(range(n_rows * n_cols))
 
         def find(k: int) -> int:
@@ -257,19 +317,7 @@ class _Grid:
                     union(r * n_cols + c, r * n_cols + c + 1)
                 if r + 1 < n_rows and not self._has_horizontal(self.ys[r + 1], self.xs[c], self.xs[c + 1]):
                     union(r * n_cols + c, (r + 1) * n_cols + c)
-        texts: dict[int, list[Char]] = {}
-        for char in self.chars:
-            r = _index(self.ys, char.cy)
-            c = _index(self.xs, char.cx)
-            texts.setdefault(find(r * n_cols + c), []).append(char)
-        rows: list[GridRow] = []
-        for r in range(n_rows):
-            anchors = [find(r * n_cols + c) for c in range(n_cols)]
-            cells = [_cell_text(texts.get(a, [])) for a in anchors]
-            if len(set(anchors)) == 1 and n_cols > 1:
-                cells = [cells[0]] + [None] * (n_cols - 1)  # a heading row across the table
-            rows.append(GridRow(cells=cells, where=f"第{page}页表{{table}}第{r + 1}行"))
-        return rows
+        return [find(k) for k in range(n_rows * n_cols)]
 
 
 def _index(bounds: list[float], value: float) -> int:
@@ -279,7 +327,7 @@ def _index(bounds: list[float], value: float) -> int:
     return len(bounds) - 2
 
 
-def _tables(horizontal, vertical) -> list[_Grid]:
+def tables_of(horizontal: list[Rule], vertical: list[Rule]) -> list[_Grid]:
     """Connected sets of ruling lines that draw at least a 2×2 grid."""
     edges = [("h", e) for e in horizontal] + [("v", e) for e in vertical]
     parent = list(range(len(edges)))
@@ -536,8 +584,8 @@ def _assemble(path: str, pages: list[_Page]) -> Document:
 
 def _goes_on(before: _PageTable, after: _PageTable) -> bool:
     """Whether a table at the top of a page continues the table that ended the page before: same columns."""
-    if len(before.columns) != len(after.columns):
-        return False
+    if len(before.columns) != len(after.columns) or len(before.rows[0].cells) != len(after.rows[0].cells):
+        return False  # (a column empty on one page is dropped from its rows)
     return all(abs(a - b) <= 3 * SNAP for a, b in zip(before.columns, after.columns))
 
 

@@ -24,6 +24,7 @@ from wufei.importers.text.evaluation import evaluation_indicators
 from wufei.importers.text.metadata import cell_totals, document_metadata
 from wufei.importers.text.normalize import with_chinese_stops
 from wufei.importers.text.paragraphs import main_tasks, numbered_items
+from wufei.importers.text.recognised import flag_recognised
 from wufei.importers.text.refine import document_convention, document_mark_roles, refine
 from wufei.importers.text.section_forms import section_form
 from wufei.importers.text.table_records import records_from_tables
@@ -101,6 +102,8 @@ def interpret(document: Document) -> ParsedPlan:
     if not (plan.tasks or plan.indicators or plan.cells):
         unread = "；".join(doubt.message for doubt in plan.doubts if doubt.field == "table")
         raise ImportError_(path, NOTHING_TASK_LIKE + (f"（{unread}）" if unread else ""))
+    if document.ocr is not None:
+        flag_recognised(plan, document.ocr)
     return plan
 
 

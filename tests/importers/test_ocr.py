@@ -1,0 +1,216 @@
+"""Scans read by OCR (real Tesseract, no mocks): an image-only PDF and a PNG made from PDFs the unseen sets
+already hold, read into the records their text gives, every record flagged for a person; refused, naming
+the file and what to install, when Tesseract or its Chinese data is missing; refused when nothing was
+recognised. The web page's preview of a scan is in tests/web/test_import_page.py."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+import yaml
+from PIL import Image, ImageDraw
+
+from wufei.importers.readers.ocr import MISSING, NOTHING_READ
+from wufei.importers.records import ImportError_
+from wufei.importers.service import IMPORTABLE_SUFFIXES, preview_paths, read_source
+from wufei.importers.text.recognised import RECORD
+
+HERE = Path(__file__).parent
+TABLE_PDF = HERE / "unseen4" / "sc_neijiang_fenjie.pdf"  # two pages, a ruled table going on over the page
+PARAGRAPHS_PDF = HERE / "unseen7" / "ha_xinxiang_yaodian.pdf"  # one page of 工作要点 paragraphs
+SCAN_DPI = 200  # as an office scanner saves a page
+
+
+def page_images(pdf: Path, *, bilevel: bool = False) -> list[Image.Image]:
+    """The pages as a scanner gives them: grey (or black and white) pixels, no text."""
+    document = pdfium.PdfDocument(str(pdf))
+    images = [page.render(scale=SCAN_DPI / 72, grayscale=True).to_pil() for page in document]
+    document.close()
+    return [image.convert("1", dither=Image.Dither.NONE) if bilevel else image.convert("L") for image in images]
+
+
+def scanned_pdf(pdf: Path, out: Path) -> Path:
+    """An image-only PDF of `pdf`'s pages (Pillow writes each page as one image)."""
+    first, *rest = page_images(pdf)
+    first.save(out, save_all=True, append_images=rest, resolution=SCAN_DPI)
+    return out
+
+
+def scanned_png(pdf: Path, out: Path) -> Path:
+    """A black-and-white PNG of the first page (21 KB: small enough for the web page's upload limit in its test)."""
+    page_images(pdf, bilevel=True)[0].save(out, dpi=(SCAN_DPI, SCAN_DPI), optimize=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def scans(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("scans")
+    return {
+        "table": scanned_pdf(TABLE_PDF, folder / "内江分解表扫描件.pdf"),
+        "paragraphs": scanned_png(PARAGRAPHS_PDF, folder / "新乡工作要点.png"),
+    }
+
+
+@pytest.fixture(scope="module")
+def table_plan(scans):
+    """The table scan read once for the tests that look at it."""
+    [plan] = read_source(scans["table"]).plans
+    return plan
+
+
+def expected_tasks(pdf: Path) -> list[dict]:
+    return yaml.safe_load(pdf.with_suffix(".expected.yaml").read_text(encoding="utf-8"))["tasks"]
+
+
+def test_an_image_only_pdf_is_read_by_ocr_into_its_table_tasks_each_flagged(table_plan):
+    """The two-page ruled table (its header printed again on page 2) read from the scan: every owner and
+    deadline as the text layer gives them; a title OCR misread (a quote mark) is not silently trusted: its
+    record carries the OCR doubt, as every record does."""
+    plan = table_plan
+    assert plan.title == "内江市“无废城市“建设2024年度工作任务分解表"  # “ for ” as OCR read it, flagged below
+    assert plan.jurisdiction == "内江市" and plan.format == "pdf"
+    expected = expected_tasks(TABLE_PDF)
+    assert len(plan.tasks) == len(expected) == 5
+    for task, wanted in zip(plan.tasks, expected):
+        assert list(task.leads or ()) == wanted["leads"], task
+        assert list(task.supporting or ()) == wanted["supporting"], task
+        assert task.deadline_raw == wanted["deadline"], task
+        assert task.doubts[0].message == RECORD
+    titles = [task.title for task in plan.tasks]
+    assert titles[:3] + titles[4:] == [t["title"] for t in expected[:3] + expected[4:]]
+    assert titles[3] != expected[3]["title"]  # 开展“无废学校“创建…: the misread shows, and is flagged
+    [scan_doubt] = [d for d in plan.doubts if "扫描件" in d.message]
+    assert scan_doubt.message.startswith("第1-2页是扫描件，由文字识别（OCR）读取，平均置信度 ")
+    assert [task.where for task in plan.tasks] == [
+        "第1页表1第2行",
+        "第1页表1第3行",
+        "第1页表1第4行",
+        "第2页表1第2行",
+        "第2页表1第3行",
+    ]
+
+
+def test_a_frame_drawn_round_the_page_does_not_read_its_table_twice(table_plan, tmp_path):
+    """A scan whose pages have a frame round them (a ruled box holding the whole page, the table inside):
+    the table is read once, as without the frame (its characters go to the innermost grid, in the PDF
+    reader too)."""
+    plain = table_plan
+    framed = []
+    for image in page_images(TABLE_PDF):
+        ImageDraw.Draw(image).rectangle((30, 30, image.width - 30, image.height - 30), outline=0, width=3)
+        framed.append(image)
+    path = tmp_path / "加框扫描件.pdf"
+    framed[0].save(path, save_all=True, append_images=framed[1:], resolution=SCAN_DPI)
+    [plan] = read_source(path).plans
+    assert len(plan.tasks) == 5
+    assert [(t.title, t.leads, t.supporting, t.deadline_raw) for t in plan.tasks] == [
+        (t.title, t.leads, t.supporting, t.deadline_raw) for t in plain.tasks
+    ]
+
+
+def test_a_photo_of_a_list_is_read_by_ocr_and_a_misread_unit_shows_as_a_doubt(scans, engine):
+    """A PNG of one page of paragraphs (牵头单位：…配合单位：…完成时限：…): four tasks with their owners and
+    deadlines; where OCR misread a bracket (各县《市、区）人民政府) the low-confidence word is named on the
+    owner field, and the registry's unknown-name doubt shows it in the preview."""
+    [plan] = read_source(scans["paragraphs"]).plans
+    assert plan.title == "新乡市2024年“无废城市“建设工作要点" and plan.format == "image"
+    expected = expected_tasks(PARAGRAPHS_PDF)
+    assert [t.title for t in plan.tasks] == [t["title"] for t in expected]
+    assert [t.deadline_raw for t in plan.tasks] == [t["deadline"] for t in expected]
+    assert [list(t.leads or ()) for t in plan.tasks] == [t["leads"] for t in expected]
+    right = [k for k, t in enumerate(plan.tasks) if list(t.supporting or ()) == expected[k]["supporting"]]
+    assert right == [0, 1, 3]
+    misread = plan.tasks[2]
+    assert misread.supporting == ("各县《市", "区）人民政府")
+    assert any(d.field == "leads" and d.text == "《市" for d in misread.doubts), misread.doubts
+    assert all(task.doubts[0].message == RECORD for task in plan.tasks)
+    [scan_doubt] = [d for d in plan.doubts if "扫描件" in d.message]
+    assert scan_doubt.message.startswith("第1页是扫描件") and "识别把握较低" in scan_doubt.message
+
+    [preview] = preview_paths(engine, [scans["paragraphs"]])
+    [view] = preview.plans
+    supporting = next(f for f in view.tasks[2].fields if f.key == "supporting")
+    messages = [d.message for d in supporting.doubts]
+    assert any("各县《市" in m for m in messages), messages  # the registry does not know the misread name
+    assert any(d.message == RECORD for d in view.tasks[2].doubts)
+
+
+def scanned_ofd(pdf: Path, out: Path) -> Path:
+    """An OFD whose page is a scan: an image object filling the page, its PNG a resource of the document
+    (PublicRes.xml, its folder named by BaseLoc), as a scanner's OFD export writes one."""
+    png = io.BytesIO()
+    page_images(pdf, bilevel=True)[0].save(png, format="PNG", dpi=(SCAN_DPI, SCAN_DPI))
+    document = pdfium.PdfDocument(str(pdf))
+    width, height = (side * 25.4 / 72 for side in document[0].get_size())
+    document.close()
+    ns = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(
+            "OFD.xml",
+            f'<ofd:OFD {ns} Version="1.1"><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>'
+            "</ofd:DocBody></ofd:OFD>",
+        )
+        archive.writestr(
+            "Doc_0/Document.xml",
+            f"<ofd:Document {ns}><ofd:CommonData><ofd:PageArea><ofd:PhysicalBox>0 0 {width:.2f} {height:.2f}"
+            "</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData>"
+            '<ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>',
+        )
+        archive.writestr(
+            "Doc_0/PublicRes.xml",
+            f'<ofd:Res {ns} BaseLoc="Res"><ofd:MultiMedias><ofd:MultiMedia ID="5" Type="Image" Format="PNG">'
+            "<ofd:MediaFile>scan_0.png</ofd:MediaFile></ofd:MultiMedia></ofd:MultiMedias></ofd:Res>",
+        )
+        archive.writestr("Doc_0/Res/scan_0.png", png.getvalue())
+        archive.writestr(
+            "Doc_0/Pages/Page_0/Content.xml",
+            f'<ofd:Page {ns}><ofd:Content><ofd:Layer ID="2"><ofd:ImageObject ID="9" Boundary="0 0 {width:.2f} '
+            f'{height:.2f}" CTM="{width:.2f} 0 0 {height:.2f} 0 0" ResourceID="5"/></ofd:Layer></ofd:Content>'
+            "</ofd:Page>",
+        )
+    return out
+
+
+def test_a_scanned_ofd_is_read_by_ocr_like_the_photo(scans, tmp_path):
+    """The page of the photo above as an OFD's image object: the same four tasks, owners and deadlines, each
+    flagged. (An OFD page drawing an image that its resources do not name stays refused as having no text:
+    tests/importers/test_readers_ofd.py.)"""
+    [photo] = read_source(scans["paragraphs"]).plans
+    [plan] = read_source(scanned_ofd(PARAGRAPHS_PDF, tmp_path / "新乡工作要点.ofd")).plans
+    assert plan.format == "ofd" and plan.title == photo.title
+    fields = [(t.title, t.leads, t.supporting, t.deadline_raw) for t in plan.tasks]
+    assert fields == [(t.title, t.leads, t.supporting, t.deadline_raw) for t in photo.tasks]
+    assert len(plan.tasks) == 4 and all(task.doubts[0].message == RECORD for task in plan.tasks)
+    assert any(d.message.startswith("第1页是扫描件") for d in plan.doubts)
+
+
+def test_without_tesseract_a_scan_is_refused_naming_the_file_and_what_to_install(scans, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # the real lookup, on a PATH without the program
+    for scan in scans.values():
+        with pytest.raises(ImportError_) as error:
+            read_source(scan)
+        assert scan.name in str(error.value) and MISSING in str(error.value)
+        assert "apt-get install tesseract-ocr tesseract-ocr-chi-sim" in str(error.value)
+
+
+def test_without_the_chinese_data_a_scan_is_refused_the_same_way(scans, tmp_path, monkeypatch):
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))  # Tesseract finds no language there
+    with pytest.raises(ImportError_) as error:
+        read_source(scans["paragraphs"])
+    assert scans["paragraphs"].name in str(error.value) and MISSING in str(error.value)
+
+
+def test_a_blank_scan_is_refused_saying_nothing_was_recognised(tmp_path):
+    for path in (tmp_path / "空白扫描件.pdf", tmp_path / "空白照片.jpg"):
+        Image.new("RGB", (600, 800), "white").save(path)
+        with pytest.raises(ImportError_) as error:
+            read_source(path)
+        assert path.name in str(error.value) and NOTHING_READ in str(error.value)
+
+
+def test_images_are_importable_suffixes():
+    assert {".png", ".jpg", ".jpeg", ".tif", ".tiff"} <= IMPORTABLE_SUFFIXES

@@ -1,0 +1,262 @@
+"""Scanned pages read by OCR: an image-only PDF or OFD page, a photo or scan of a list (.png/.jpg/.tif).
+
+Tesseract (the `tesseract` program with its Simplified Chinese data, chi_sim) reads each page image
+and gives its words with their boxes and confidence (`tsv` output). The words become characters with
+positions in points, and a table's ruling lines are found in the image itself (long thin runs of dark
+pixels); both go to the PDF reader's `layout_page`, so a scan's tables, paragraphs, tables going on
+over pages and running headers are read by the same rules as a printed PDF's. The rules are painted
+out of the image before Tesseract reads it: left in, they are read as 「|」 and 「“」 beside the text.
+
+What OCR read is never trusted silently: the document carries a `Recognition` (the pages, each word's
+confidence, the words it was unsure of), from which every record gets a doubt for a person to check
+against the paper.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+from wufei.importers.document import Document, LowConfidence, Recognition
+from wufei.importers.readers.pdf import Char, Rule, _Page, layout_page, pages_document, tables_of
+from wufei.importers.records import ImportError_
+
+DPI = 300  # a PDF page is rendered at this resolution: 200 dpi misread 牵头 as 达头 and 固体 as 国体 on a 10.5 pt table
+MIN_IMAGE_DPI = 150  # an image saying less is taken as scanned at DPI
+LANGUAGE = "chi_sim"
+LOW_CONFIDENCE = 60.0  # Tesseract's confidence (0-100) under which a word is shown to a person
+TIMEOUT_SECONDS = 300  # one page
+DARK = 128  # grey level under which a pixel is ink
+# A ruling line is a run of ink at least this share of the page's width (horizontal) or height (vertical):
+# longer than a character's stroke or a dash, shorter than the narrowest table column or one-line row.
+RULE_SHARE_WIDE = 1 / 25
+RULE_SHARE_TALL = 1 / 35
+RULE_MARGIN_PX = 3  # pixels around a ruling line painted out with it
+RULE_THICKNESS_PX = 6  # thicker runs are a filled area, not a line
+MISSING = (
+    "是扫描件（图片），需要文字识别（OCR）才能读取，但本机未安装 Tesseract 或其简体中文语言包："
+    "请安装（apt-get install tesseract-ocr tesseract-ocr-chi-sim）后重新导入，或提供 Word 版或文字版"
+)
+NOTHING_READ = "是扫描件（图片），文字识别（OCR）未能识别出文字，请提供更清晰的扫描件、Word 版或文字版"
+
+
+def require_tesseract(path: str) -> str:
+    """The tesseract program, when it and its Chinese data are installed; else the file is refused saying
+    what to install."""
+    program = shutil.which("tesseract")
+    if program is not None:
+        try:
+            listed = subprocess.run([program, "--list-langs"], capture_output=True, text=True, timeout=60).stdout
+        except (OSError, subprocess.SubprocessError):
+            listed = ""
+        if LANGUAGE in listed.split():
+            return program
+    raise ImportError_(path, MISSING)
+
+
+def read_image(path: Path) -> Document:
+    """A photo or scan of a plan or list: each frame (a TIFF may hold several pages) is a page."""
+    try:
+        with Image.open(path) as image:
+            frames = [ImageOps.exif_transpose(frame.convert("RGB")) for frame in ImageSequence.Iterator(image)]
+            dpi = float(image.info.get("dpi", (DPI, DPI))[0] or DPI)
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise ImportError_(str(path), f"无法打开图片文件，文件可能已损坏（{exc}）") from exc
+    if dpi < MIN_IMAGE_DPI:
+        dpi = DPI  # a phone writes 72 dpi whatever it photographed: the page is taken as scanned at 300 dpi
+    program = require_tesseract(str(path))
+    pages = [recognise(program, frame, number, dpi, str(path)) for number, frame in enumerate(frames, start=1)]
+    document = scanned_document(str(path), pages)
+    document.format = "image"
+    return document
+
+
+def scanned_document(path: str, pages: Iterable[tuple[_Page, Recognition]], others: Iterable[_Page] = ()) -> Document:
+    """The document of recognised pages (and of pages read from a text layer, for a PDF that has both),
+    with what OCR was unsure of; refused when OCR read nothing at all."""
+    recognised = list(pages)
+    laid = sorted([*others, *(page for page, _ in recognised)], key=lambda page: page.number)
+    if not any(page.blocks for page in laid):
+        raise ImportError_(path, NOTHING_READ)
+    document = pages_document(path, laid)
+    document.ocr = Recognition(
+        pages=[page.number for page, _ in recognised],
+        confidences=[c for _, found in recognised for c in found.confidences],
+        low=[word for _, found in recognised for word in found.low],
+    )
+    return document
+
+
+def recognise(program: str, image: Image.Image, number: int, dpi: float, path: str) -> tuple[_Page, Recognition]:
+    """One page image laid out as a page (points, y down from the top) with what OCR found on it.
+
+    Each cell of a ruled table is read as an image of its own, and the page around the tables as another:
+    read whole, Tesseract runs a line on across the cells and reads the gap between two cells' text as a
+    quote mark (「市卫生健康 ” 委」)."""
+    grey = np.asarray(image.convert("L"))
+    scale = 72.0 / dpi
+    horizontal_px, vertical_px, rules = _ruling_lines(grey < DARK)
+    horizontal = [(y * scale, x0 * scale, x1 * scale) for y, x0, x1 in horizontal_px]
+    vertical = [(x * scale, y0 * scale, y1 * scale) for x, y0, y1 in vertical_px]
+    around = grey.copy()
+    around[rules] = 255
+    pieces: list[tuple[Image.Image, int, int]] = []  # an image for Tesseract, and where it stands on the page
+    # Smaller grids first, each blanked once read: a frame drawn round a page and its table reads the table once.
+    grids = sorted(tables_of(horizontal, vertical), key=lambda g: (g.right - g.left) * (g.bottom - g.top))
+    for grid in grids:
+        for x0, y0, x1, y1 in grid.cells():
+            box = (round(x0 / scale), round(y0 / scale), round(x1 / scale), round(y1 / scale))
+            if (around[box[1] : box[3], box[0] : box[2]] < DARK).any():
+                pieces.append((Image.fromarray(around[box[1] : box[3], box[0] : box[2]].copy()), box[0], box[1]))
+        top, bottom = round(grid.top / scale), round(grid.bottom / scale)
+        left, right = round(grid.left / scale), round(grid.right / scale)
+        around[top:bottom, left:right] = 255
+    try:
+        # The page around the tables, its layout found by Tesseract; the cells, each a block of lines.
+        words = _tesseract(program, [(Image.fromarray(around), 0, 0)], dpi, PAGE_LAYOUT)
+        if pieces:
+            words += _tesseract(program, pieces, dpi, BLOCK_LAYOUT)
+    except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
+        raise ImportError_(path, f"第{number}页文字识别（OCR）失败（{exc}），请提供 Word 版或文字版") from exc
+    height, width = grey.shape
+    page = layout_page(number, width * scale, height * scale, _chars(words, scale), horizontal, vertical)
+    found = Recognition(
+        pages=[number],
+        confidences=[word.confidence for word in words],
+        low=[LowConfidence(number, w.text, round(w.confidence)) for w in words if w.confidence < LOW_CONFIDENCE],
+    )
+    return page, found
+
+
+# ------------------------------------------------------------------ ruling lines
+
+
+def _ruling_lines(ink: np.ndarray) -> tuple[list[Rule], list[Rule], np.ndarray]:
+    """Horizontal (y, x0, x1) and vertical (x, y0, y1) ruling lines in pixels, and the mask of their pixels."""
+    height, width = ink.shape
+    horizontal, wide = _runs(ink, max(int(width * RULE_SHARE_WIDE), 8))
+    vertical_t, tall = _runs(ink.T, max(int(height * RULE_SHARE_TALL), 8))
+    mask = wide | tall.T
+    # A few pixels around each line too: its blurred edge is ink enough for OCR to read as 「|」 or 「“」.
+    grown = mask.copy()
+    for shift in range(1, RULE_MARGIN_PX + 1):
+        grown[shift:, :] |= mask[:-shift, :]
+        grown[:-shift, :] |= mask[shift:, :]
+        grown[:, shift:] |= mask[:, :-shift]
+        grown[:, :-shift] |= mask[:, shift:]
+    return horizontal, vertical_t, grown
+
+
+def _runs(ink: np.ndarray, minimum: int) -> tuple[list[Rule], np.ndarray]:
+    """Runs of ink along each row at least `minimum` long, as lines (row, start, end) with the rows of one
+    line's thickness merged, and the mask of the runs' pixels. Runs stacked thicker than a line (a filled
+    area, a black seal) are no lines."""
+    padded = np.zeros((ink.shape[0], ink.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = ink
+    steps = np.diff(padded, axis=1)
+    rows, starts = np.nonzero(steps == 1)
+    _, ends = np.nonzero(steps == -1)
+    keep = ends - starts >= minimum
+    rows, starts, ends = rows[keep], starts[keep], ends[keep]
+    mask = np.zeros(ink.shape, dtype=bool)
+    lines: list[list[int]] = []  # [first row, last row, start, end]
+    for row, start, end in sorted(zip(rows.tolist(), starts.tolist(), ends.tolist())):
+        mask[row, start:end] = True
+        merged = next((line for line in lines if line[1] >= row - 1 and start < line[3] and end > line[2]), None)
+        if merged is not None:
+            merged[1] = row
+            merged[2], merged[3] = min(merged[2], start), max(merged[3], end)
+        else:
+            lines.append([row, row, start, end])
+    found: list[Rule] = []
+    for first, last, start, end in lines:
+        if last - first + 1 > RULE_THICKNESS_PX:
+            mask[first : last + 1, start:end] = False
+            continue
+        found.append(((first + last + 1) / 2, float(start), float(end)))
+    return found, mask
+
+
+# ------------------------------------------------------------------ Tesseract
+
+
+class _Word:
+    def __init__(self, text: str, left: int, right: int, top: int, bottom: int, line: tuple[int, ...], conf: float):
+        self.text, self.left, self.right, self.top, self.bottom = text, left, right, top, bottom
+        self.line, self.confidence = line, conf
+
+
+PAGE_LAYOUT = "3"  # Tesseract's page segmentation: find the blocks of text
+BLOCK_LAYOUT = "6"  # one block of lines (a cell: as a page, a cell holding a lone 1 reads as nothing)
+PADDING_PX = 12  # white around a cell's image: Tesseract reads text touching the image's edge poorly
+
+
+def _tesseract(program: str, pieces: list[tuple[Image.Image, int, int]], dpi: float, layout: str) -> list[_Word]:
+    """The words Tesseract reads in each image (placed at its left and top on the page), in reading order,
+    each with its line's height. One run reads them all: loading the Chinese model is a good part of a run."""
+    with tempfile.TemporaryDirectory(prefix="wufei-ocr-") as folder:
+        names = []
+        for k, (image, _, _) in enumerate(pieces):
+            name = Path(folder) / f"{k}.pgm"  # uncompressed: nothing to spend on encoding
+            ImageOps.expand(image, PADDING_PX, fill=255).save(name)
+            names.append(str(name))
+        listing = Path(folder) / "images.txt"
+        listing.write_text("\n".join(names) + "\n")
+        command = [program, str(listing), "stdout", "-l", LANGUAGE, "--dpi", str(round(dpi)), "--psm", layout, "tsv"]
+        # One thread: OpenMP's threads spin on a machine whose cores are shared.
+        environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        try:
+            result = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, env=environment)
+        except subprocess.TimeoutExpired as exc:
+            raise RuntimeError(f"超过 {TIMEOUT_SECONDS} 秒") from exc
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr.decode(errors="replace")[-300:].strip())
+    lines: dict[tuple[int, ...], tuple[int, int]] = {}
+    words: list[_Word] = []
+    for row in csv.DictReader(io.StringIO(result.stdout.decode("utf-8")), delimiter="\t", quoting=csv.QUOTE_NONE):
+        piece = int(row["page_num"]) - 1
+        key = (piece, int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
+        dx, dy = pieces[piece][1] - PADDING_PX, pieces[piece][2] - PADDING_PX
+        left, top = int(row["left"]) + dx, int(row["top"]) + dy
+        width, height = int(row["width"]), int(row["height"])
+        if row["level"] == "4":
+            lines[key] = (top, top + height)
+        elif row["level"] == "5" and (row["text"] or "").strip():
+            line_top, line_bottom = lines.get(key, (top, top + height))
+            conf = float(row["conf"])
+            words.append(_Word(row["text"].strip(), left, left + width, line_top, line_bottom, key, conf))
+    return words
+
+
+def _chars(words: list[_Word], scale: float) -> list[Char]:
+    """Each word's characters, its box shared among them, in Tesseract's reading order. Its word boxes are
+    rough (a quote mark's box may reach over the next three words), so a word ends no later than the next
+    word of its line starts, and starts no earlier than the one before ends. A Chinese character is boxed
+    by its ink (废 narrower than 城), so a gap opens between words of one line: it is closed when it is
+    narrower than the line is high (a table's cells are read apart), so that the PDF reader sees no space
+    there."""
+    chars: list[Char] = []
+    end = 0.0  # where the word before on the same line ends
+    for k, word in enumerate(words):
+        same_line = k > 0 and words[k - 1].line == word.line
+        left = max(float(word.left), end) if same_line else float(word.left)
+        right = float(word.right)
+        after = words[k + 1] if k + 1 < len(words) and words[k + 1].line == word.line else None
+        if after is not None and after.left > left and after.left - right <= word.bottom - word.top:
+            right = after.left
+        right = max(right, left + len(word.text))
+        step = (right - left) / len(word.text)
+        for n, ch in enumerate(word.text):
+            x0 = left + n * step
+            chars.append(Char(ch, x0 * scale, word.top * scale, (x0 + step) * scale, word.bottom * scale))
+        end = right
+    return chars
