@@ -80,3 +80,16 @@ def test_a_number_among_row_one_words_beyond_the_header_width_is_no_run_together
     plan = read_source(path).plans[0]
     assert [task.number for task in plan.tasks] == ["1", "2", "3"]
     assert resolved_tasks(path)[1:] == [(task, (lead,), (support,)) for task, lead, support, _ in ROWS[1:3]]
+
+
+def test_rows_go_on_past_the_thousandth(tmp_path: Path):
+    """Guard: rows 1 and 2 after the header on its line, then a row a line up to 1,002; four-digit numbers open
+    rows too (the running count must not stop at 999)."""
+    task, lead, support, deadline = ROWS[0]
+    lines = [
+        f"{HEADER} {_row(1)} {_row(2)}",
+        *(f"{n} {task}第{n}项 {lead} {support} {deadline}" for n in range(3, 1003)),
+    ]
+    plan = read_source(_write(tmp_path, "\n".join(lines))).plans[0]
+    assert len(plan.tasks) == 1002
+    assert plan.tasks[-1].title == f"{task}第1002项"

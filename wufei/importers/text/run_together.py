@@ -22,7 +22,7 @@ from wufei.importers.text.normalize import normalize_cell
 from wufei.importers.text.space_rows import MAX_HEADER_WORD, MIN_COLUMNS, fit_pieces
 from wufei.importers.text.table_lines import is_blank, line_list, next_text_line
 
-_NUMBER = re.compile(r"^\d{1,3}$")
+_NUMBER = re.compile(r"^\d{1,5}$")  # a row number: tables of thousands of rows exist
 _SPACES = re.compile(r"[ \u3000\u00a0]+")
 _SKIP = 3  # a row number lost may be followed by the next two; farther is a number among the words
 _MERGED_PIECES = 3  # a row of more than three pieces a column holds rows run into it
