@@ -72,3 +72,19 @@ def test_measures_and_deadlines_belong_to_the_sub_item_they_follow(tmp_path: Pat
     assert "设置临时消纳点" in (second.content or "") and "改造渗滤液收集池" not in (second.content or "")
     assert (first.deadline_raw, second.deadline_raw) == ("2025年3月底前", "2025年6月底前")
     assert by_title["长效机制建设"].deadline_raw == "2025年底前"
+
+
+def test_measures_follow_their_problem_when_a_sub_item_spans_lines(tmp_path: Path):
+    """(2) a heading line over ① closed by its owners (sc_tuopin_zhenggai_2018's shape): the group is cut at its
+    owner clauses, and each 整改措施 goes to the problem its owners closed just before it."""
+    tasks = _tasks(
+        tmp_path,
+        "某县脱贫攻坚问题整改方案\n一、整改内容\n1.专项整改问题\n"
+        "（1）脱贫人口指标集中安排给计划退出村。（牵头单位：县扶贫办；责任单位：各乡镇）\n"
+        "整改措施：科学确定脱贫人口指标。\n（2）住房安全方面。\n"
+        "①有的易地扶贫搬迁建房面积超标。（牵头单位：县住建局；责任单位：各乡镇）\n整改措施：开展建房面积专项核查。\n",
+    )
+    texts = [f"{task.title}{task.content}" for task in tasks]
+    assert len(texts) == 2
+    assert "科学确定脱贫人口指标" in texts[0] and "开展建房面积专项核查" not in texts[0]
+    assert "开展建房面积专项核查" in texts[1] and "科学确定脱贫人口指标" not in texts[1]

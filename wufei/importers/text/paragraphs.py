@@ -198,7 +198,8 @@ class _Paragraph:
     candidate: bool = False  # a （二） heading carrying text but no owners: a task only beside sibling tasks
     marked: bool = False  # opened by an item mark (★, --): an item with its own title, never a heading
     section_owners: str | None = None  # 一、南山风景区（责任单位：市旅文局）: owners its heading names for its items
-    # 整改措施：… / 整改时限：… lines under a (1) sub-item line of its parts: (that part's index, measure, deadline)
+    # 整改措施：… / 整改时限：… lines after an item among its parts closed by owners: (that part's index, measure,
+    # deadline)
     sub_item_notes: list[tuple[int, str | None, str | None]] = field(default_factory=list)
 
 
@@ -395,19 +396,32 @@ def _at_owner_clauses(paragraph: _Paragraph) -> list[_Paragraph]:
             )
             for k, item in enumerate(items)
         ]
-    if paragraph.sub_item_notes:  # sub-items not read apart: their measures and deadlines are the paragraph's
+    text = join_lines(paragraph.parts)
+    segments = _owner_segments(text)
+    if len(segments) < 2:
+        # Sub-items not read apart: their measures and deadlines are the paragraph's.
         paragraph.notes += [note for _, note, _ in paragraph.sub_item_notes if note]
         paragraph.labelled += [deadline for _, _, deadline in paragraph.sub_item_notes if deadline]
         paragraph.sub_item_notes = []
-    segments = _owner_segments(join_lines(paragraph.parts))
-    if len(segments) < 2:
         return [paragraph]
     last = len(segments) - 1
+    ends = _owner_clause_ends(fold_punct(text))
+
+    def segment_of(index: int) -> int:  # the task whose text the part at `index` ends in
+        end = len(join_lines(paragraph.parts[: index + 1]))
+        return min(sum(1 for cut in ends if cut < end), last)
+
+    placed = [(segment_of(index), note, deadline) for index, note, deadline in paragraph.sub_item_notes]
     return [
         replace(
             paragraph,
             parts=[segment],
-            labelled=paragraph.labelled if k == last else [],
+            labelled=[
+                *(paragraph.labelled if k == last else []),
+                *(deadline for at, _, deadline in placed if at == k and deadline),
+            ],
+            notes=[*paragraph.notes, *(note for at, note, _ in placed if at == k and note)],
+            sub_item_notes=[],
             part=k,
             heading=paragraph.heading and k == 0,
         )
@@ -580,8 +594,9 @@ def _paragraphs(
             continue
         if _RECTIFICATION_LINE.match(text) and (target := current or closed_by_owners) is not None:
             note, deadline = _rectification_parts(text)
-            if target is current and len(target.parts) > 1 and _SUB_ITEM_LINE.match(target.parts[-1]):
-                # 1.专项整改问题 / (1)…（牵头单位：…）/ 整改措施：…: the measure and deadline of (1), not of its group
+            if target is current and len(target.parts) > 1 and _closes_itself(join_lines(target.parts[1:])):
+                # 1.专项整改问题 / (1)…（牵头单位：…）/ 整改措施：…: the measure and deadline of the item its owners
+                # just closed, not of every item of its group
                 target.sub_item_notes.append((len(target.parts) - 1, note, deadline))
                 continue
             if note:
