@@ -6,7 +6,9 @@ The header is a run of known header words starting with 序号 (after any captio
 first row's number, or standing alone over a line holding rows 1 and 2; each row starts with the next number and
 takes the pieces up to the number after it. A row with more pieces than the header has columns is shared out the
 way `space_rows.fit_pieces` shares a wrapped row; one it cannot share cleanly is kept as read and named in the
-table's doubt. A phone page's copy puts the header's words before every row's cells (序号 1 任务 … 牵头单位 … 序号
+table's doubt. A row number missing or glued to its text (``3建设…``) would leave every later row in the row before
+it: the next higher number starts a row again (see `_rows`), and a row still holding far more pieces than columns
+is kept as read, not shared out, and flagged as rows merged. A phone page's copy puts the header's words before every row's cells (序号 1 任务 … 牵头单位 … 序号
 2 …): the labels are the header words found again after 序号 2, each cell the pieces between its label and the next.
 """
 
