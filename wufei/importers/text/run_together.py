@@ -8,8 +8,10 @@ takes the pieces up to the number after it. A row with more pieces than the head
 way `space_rows.fit_pieces` shares a wrapped row; one it cannot share cleanly is kept as read and named in the
 table's doubt. A row number missing or glued to its text (``3建设…``) would leave every later row in the row before
 it: the next higher number starts a row again (see `_rows`), and a row still holding far more pieces than columns
-is kept as read, not shared out, and flagged as rows merged. A phone page's copy puts the header's words before every row's cells (序号 1 任务 … 牵头单位 … 序号
-2 …): the labels are the header words found again after 序号 2, each cell the pieces between its label and the next.
+is kept as read, not shared out, and flagged as rows merged.
+
+A phone page's copy puts the header's words before every row's cells (序号 1 任务 … 牵头单位 … 序号 2 …): the
+labels are the header words found again after 序号 2, each cell the pieces between its label and the next.
 """
 
 from __future__ import annotations
