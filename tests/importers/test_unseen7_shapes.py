@@ -173,8 +173,8 @@ def test_a_header_on_its_own_line_over_rows_run_together_on_the_next(tmp_path: P
 
 
 def test_a_single_space_table_one_row_a_line_is_still_read_a_row_a_line(tmp_path: Path):
-    """Guard: rows each on their own line (round 9's single-space table) are no rows run together, even with a
-    number among a row's cells."""
+    """Guard: rows each on their own line (round 9's single-space table) are no rows run together. Row 1 holding
+    a number among its words is proved in test_run_together_rows (a number beyond the header's width)."""
     path = tmp_path / "帖子.txt"
     path.write_text(
         "某区2025年“无废城市”建设任务分工表\n"

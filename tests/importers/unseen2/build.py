@@ -407,9 +407,10 @@ def write_documents(documents: dict[str, tuple[str, Callable[[Path], None]]], fo
     return 0
 
 
-def main(argv: list[str]) -> int:
-    return write_documents(DOCUMENTS, HERE, argv)
+def run(documents: dict[str, tuple[str, Callable[[Path], None]]], folder: Path) -> None:
+    """Every round's command line: write the documents named on it (all when none) into `folder`, and exit."""
+    sys.exit(write_documents(documents, folder, sys.argv[1:]))
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    run(DOCUMENTS, HERE)

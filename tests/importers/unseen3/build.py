@@ -14,7 +14,6 @@ import importlib.util
 import io
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -277,9 +276,5 @@ DOCUMENTS: dict[str, tuple[str, Callable[[Path], None]]] = {
 }
 
 
-def main(argv: list[str]) -> int:
-    return _round2.write_documents(DOCUMENTS, HERE, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    _round2.run(DOCUMENTS, HERE)

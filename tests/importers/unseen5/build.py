@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import sys
 import tempfile
 from pathlib import Path
 
@@ -296,9 +295,5 @@ DOCUMENTS = {
 }
 
 
-def main(argv: list[str]) -> int:
-    return _round2.write_documents(DOCUMENTS, HERE, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    _round2.run(DOCUMENTS, HERE)

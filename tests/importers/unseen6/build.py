@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -137,9 +136,5 @@ DOCUMENTS = {
 }
 
 
-def main(argv: list[str]) -> int:
-    return _round2.write_documents(DOCUMENTS, HERE, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    _round2.run(DOCUMENTS, HERE)

@@ -11,7 +11,6 @@ PDF output, so only the Word files rebuild byte for byte.
 from __future__ import annotations
 
 import importlib.util
-import sys
 import tempfile
 from pathlib import Path
 
@@ -147,9 +146,5 @@ DOCUMENTS = {
 }
 
 
-def main(argv: list[str]) -> int:
-    return _round2.write_documents(DOCUMENTS, HERE, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    _round2.run(DOCUMENTS, HERE)

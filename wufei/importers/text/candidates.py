@@ -1,19 +1,25 @@
 """The last-resort reading of a readable file in which no task list, table or numbered item was recognised.
 
 A file is never refused whole only because its layout is unknown: every paragraph that names
-a unit-like owner (…局/委/厅/办/中心/公司/政府/街道/乡/镇) or a deadline becomes a candidate task, and each
-carries a doubt saying it was read paragraph by paragraph, so the preview shows it and a person decides.
-A file with no such paragraph is still refused, naming what was looked for (`NOTHING_TASK_LIKE`).
+a unit-like owner (…局/委/厅/办/中心/公司/政府/街道/乡/镇, starting with its level or place or a standard agency's
+name) or a deadline becomes a candidate task, and each carries a doubt saying it was read paragraph by paragraph,
+so the preview shows it and a person decides. When no candidate names a standard agency or a government, the plan
+has a doubt that the file may be no plan (news, a speech): kept, not refused, as the reading is there to show a
+person what was found. A file with no such paragraph is still refused, naming what was looked for
+(`NOTHING_TASK_LIKE`), and so is one with more than `MAX_CANDIDATES` (no person checks thousands one by one).
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from wufei.departments.agencies import standard_agencies
 from wufei.departments.owners import DEADLINE_LABEL
 from wufei.importers.records import Doubt, ListKind, TaskRecord
 from wufei.importers.text.normalize import fold_punct
 from wufei.importers.text.paragraphs import split_heading, split_trailing_owner
+from wufei.places import divisions
 from wufei.tasks.deadlines import deadlines_in_text
 
 CANDIDATE_DOUBT = "未识别出任务清单结构，按段落读取，请逐条核对名称、责任单位和完成期限"
@@ -22,15 +28,24 @@ NOTHING_TASK_LIKE = (
     "或完成时限的段落"
 )
 
-# A unit-like name standing on its own: after a break (start, punctuation, a space, 由) and before a break, a
-# date or what a unit is asked to do (市住建局加强巡查, 桃城区人民政府12月底前完成).
+# A unit-like name standing on its own: after a break (start, punctuation, a space, 由/请/负责/牵头) and before a
+# break, a date or what a unit is asked to do (市住建局加强巡查, 桃城区人民政府12月底前完成). A name never starts
+# with the word before it (由市城管局牵头: 由 is looked past, not the name rejected); 负责人/负责同志 are people.
 _UNIT = re.compile(
-    r"(?:^|(?<=[\s，。；：、,;:（(由]))"
+    r"(?:^|(?<=[\s，。；：、,;:（(由请])|(?<=负责)|(?<=牵头)|(?<=会同))"
+    r"(?!由|请|负责|牵头|配合|会同)"
     r"(?P<name>[\u4e00-\u9fff]{1,16}?(?:人民政府|政府|管委会|委员会|街道办事处|街道|办公室|中心|公司|局|委|厅|办|乡|镇))"
-    r"(?=[\s，。；：、,;:）)等\d]|$|负责|牵头|配合|参与|要|应|须|加强|完成|开展|落实|做好|推进|组织|于|在)"
+    r"(?P<role>牵头|配合)?"
+    r"(?=[\s，。；：、,;:）)等\d]|$|负责(?!人|同志)|牵头|配合|参与|要|应|须|加强|完成|开展|落实|做好|推进|组织|于|在)"
 )
-# 统筹城乡 and 小城镇 are no units (各乡镇 is: a collective), nor a clause opened by what it asks of a unit.
-_NOT_UNIT = re.compile(r"(?<!各)(?:城乡|城镇|村镇|乡镇)$|^(?:负责|牵头|配合|由|请)")
+# 统筹城乡 and 小城镇 are no units (各乡镇 is: a collective).
+_NOT_UNIT = re.compile(r"(?<!各)(?:城乡|城镇|村镇|乡镇)$")
+# A unit starts with its level or its place (市住建局, 各乡镇, 琅琊区城管局) unless its name is a standard agency's:
+# 以人民为中心, 新格局, 政务服务大厅 and 无废小镇 only end like units.
+_LEVEL_START = ("市", "区", "县", "省", "州", "旗", "各")
+# A year is a deadline only when something says it is one (2025年底前, 2024年完成); 2023年，… dates a fact.
+_DEADLINE_WORD = re.compile(r"[前底末]|完成")
+MAX_CANDIDATES = 300  # more paragraphs than any plan's tasks: a file of another kind (a yearbook, a whole site)
 _LABELLED_DEADLINE = re.compile(rf"{DEADLINE_LABEL}\s*[：:]\s*(?P<deadline>[^；;。，,\s]+)")
 _BARE_DATE = re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?(?:年?底|末)?(?:以前|之前|前)?")
 _DATE_ONLY = re.compile(rf"^\s*(?:{_BARE_DATE.pattern})\s*$")
@@ -61,12 +76,34 @@ def candidate_tasks(lines: list[str], *, title: str) -> list[TaskRecord]:
     return records
 
 
+def too_many_candidates(count: int) -> str:
+    """Why a file with this many candidate paragraphs is refused: a person cannot check them one by one, and a
+    file holding that many is no plan (a yearbook, a whole web site saved as one page)."""
+    return (
+        f"未识别出任务清单结构，按段落读出{count}个候选任务，超过{MAX_CANDIDATES}个，无法逐条核对；"
+        "文件可能不是工作方案或任务清单（如整本汇编、整个网站的页面），请只保留任务部分或整理为表格后再导入"
+    )
+
+
+def none_known(records: list[TaskRecord]) -> bool:
+    """Whether no candidate names an owner a standard agency's name or a government fits: news or a speech
+    names units in passing, a plan names its departments."""
+    return not any(_is_known_unit(name) for record in records for name in _names(record.owners_raw))
+
+
+NOT_A_PLAN = (
+    "候选任务中没有一个写明常见部门（如市生态环境局、区住建局）为责任单位，"
+    "文件可能不是工作方案或任务清单，请核对后再提交"
+)
+
+
 def _from_text(text: str, *, line: int, number: str) -> TaskRecord | None:
     body = _LEADING_NUMBER.sub("", text)
     body, owners, deadline = split_trailing_owner(body)
     owners = owners or _units_named(body)
     deadline = deadline or _deadline_in(body)
-    if not (owners or deadline) or _is_signature(body, owners) or not _says_something(body, owners):
+    # A signature (a unit's name alone, a date alone) says nothing besides them: no task.
+    if not (owners or deadline) or not _says_something(body, owners):
         return None
     title, content = split_heading(_LABELLED_DEADLINE.sub("", body).strip(" ，；。"))
     if not title or _DATE_ONLY.match(title):
@@ -92,32 +129,57 @@ def _record(
 
 
 def _units_named(text: str) -> str | None:
-    names: list[str] = []
+    """The units a paragraph names, each with its role when it says it (市城管局牵头，市财政局配合)."""
+    names: dict[str, str] = {}
     for match in _UNIT.finditer(fold_punct(text)):
         name = match["name"]
-        if not _NOT_UNIT.search(name) and name not in names:
-            names.append(name)
+        if _is_unit(name) and name not in names:
+            names[name] = match["role"] or ""
+    if any(names.values()):
+        return "，".join(name + role for name, role in names.items())
     return "、".join(names) or None
+
+
+def _is_unit(name: str) -> bool:
+    if _NOT_UNIT.search(name):
+        return False
+    return name.startswith(_LEVEL_START) or divisions().match_at(name) is not None or _is_known_unit(name)
+
+
+@cache
+def _agency_words() -> tuple[str, ...]:
+    words = {"人民政府", "政府"}
+    for agency in standard_agencies():
+        for name in [*agency.forms.values(), *(alias for aliases in agency.aliases.values() for alias in aliases)]:
+            if "{" not in name and len(name) >= 3:
+                words.add(name)
+    return tuple(words)
+
+
+def _is_known_unit(name: str) -> bool:
+    return name.endswith(_agency_words())
+
+
+def _names(owners: str | None) -> list[str]:
+    return [re.sub(r"(?:牵头|配合|负责)$", "", name) for name in re.split(r"[、，；]", owners or "") if name]
 
 
 def _deadline_in(text: str) -> str | None:
     labelled = _LABELLED_DEADLINE.search(fold_punct(text))
     if labelled is not None:
         return labelled["deadline"]
-    return deadlines_in_text(text)
-
-
-def _is_signature(body: str, owners: str | None) -> bool:
-    """A line that is only a unit's name (the issuing office under the text) or only a date."""
-    bare = body.strip(" ，。；")
-    return bool(_DATE_ONLY.match(bare)) or (owners is not None and _compact(bare) == _compact(owners))
+    found = deadlines_in_text(text)
+    if found is None:
+        return None
+    after = text[text.find(found) + len(found) :] if found in text else ""
+    return found if _DEADLINE_WORD.search(found) or _DEADLINE_WORD.match(after.lstrip()) else None
 
 
 def _says_something(body: str, owners: str | None) -> bool:
     """Whether the paragraph holds words besides its units' names (出席：A、B、C is a list, no task)."""
     rest = body
-    for name in re.split(r"[、，；]", owners or ""):
-        rest = rest.replace(name, "") if name else rest
+    for name in _names(owners):
+        rest = rest.replace(name, "")
     return len(re.findall(r"[\u4e00-\u9fff]", rest)) >= _WORDS_MIN
 
 

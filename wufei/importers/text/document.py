@@ -19,7 +19,14 @@ from wufei.importers.records import (
     PlanKind,
     TaskRecord,
 )
-from wufei.importers.text.candidates import NOTHING_TASK_LIKE, candidate_tasks
+from wufei.importers.text.candidates import (
+    MAX_CANDIDATES,
+    NOT_A_PLAN,
+    NOTHING_TASK_LIKE,
+    candidate_tasks,
+    none_known,
+    too_many_candidates,
+)
 from wufei.importers.text.evaluation import evaluation_indicators
 from wufei.importers.text.metadata import cell_totals, document_metadata
 from wufei.importers.text.normalize import with_chinese_stops
@@ -82,16 +89,23 @@ def interpret(document: Document) -> ParsedPlan:
     if not (plan.tasks or plan.indicators or plan.cells) and document.format != "text":
         # A table its editor or converter flattened into paragraphs (a web page's cells as <p> one by one, rows
         # run together in one paragraph): read as a text copy's table is, since nothing else was read.
-        flattened = records_from_tables(find_tables(lines), path, convention=convention, legend=legend)
+        flat_tables = find_tables(lines)
+        found += flat_tables
+        flattened = records_from_tables(flat_tables, path, convention=convention, legend=legend)
         plan.tasks, plan.indicators, plan.cells = flattened.tasks, flattened.indicators, flattened.cells
+        plan.warnings += flattened.warnings
         plan.doubts += flattened.doubts
     if not (plan.tasks or plan.indicators or plan.cells):
-        # No structure recognised at all: task-like paragraphs and rows, each awaiting a person's check.
-        plan.tasks = candidate_tasks(_without_tables(lines, document.tables), title=meta.title)
+        # No structure recognised at all: task-like paragraphs, each awaiting a person's check.
+        plan.tasks = candidate_tasks(_without_tables(lines, found), title=meta.title)
+        if len(plan.tasks) > MAX_CANDIDATES:
+            raise ImportError_(path, too_many_candidates(len(plan.tasks)))
         if plan.tasks:
             count = len(plan.tasks)
             message = f"未识别出任务清单结构，已将{count}个写明责任单位或完成时限的段落读作候选任务，请逐条核对"
             plan.doubts.append(Doubt("record", message))
+            if none_known(plan.tasks):
+                plan.doubts.append(Doubt("record", NOT_A_PLAN))
     refine(plan, convention=convention)
     if document.format != "text":
         # Paragraph records know only their line; say where that is in this format (第12段, 第3页).

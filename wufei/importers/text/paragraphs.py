@@ -198,6 +198,9 @@ class _Paragraph:
     candidate: bool = False  # a （二） heading carrying text but no owners: a task only beside sibling tasks
     marked: bool = False  # opened by an item mark (★, --): an item with its own title, never a heading
     section_owners: str | None = None  # 一、南山风景区（责任单位：市旅文局）: owners its heading names for its items
+    # 整改措施：… / 整改时限：… lines after an item among its parts closed by owners: (that part's index, measure,
+    # deadline)
+    sub_item_notes: list[tuple[int, str | None, str | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -379,18 +382,46 @@ def _at_owner_clauses(paragraph: _Paragraph) -> list[_Paragraph]:
     """
     if items := _owned_sub_items(paragraph.parts):
         return [
-            replace(paragraph, parts=[item], labelled=[], notes=[paragraph.parts[0], *paragraph.notes], part=k)
+            replace(
+                paragraph,
+                parts=[item],
+                labelled=[deadline for index, _, deadline in paragraph.sub_item_notes if index == k + 1 and deadline],
+                notes=[
+                    paragraph.parts[0],
+                    *paragraph.notes,
+                    *(note for index, note, _ in paragraph.sub_item_notes if index == k + 1 and note),
+                ],
+                sub_item_notes=[],
+                part=k,
+            )
             for k, item in enumerate(items)
         ]
-    segments = _owner_segments(join_lines(paragraph.parts))
+    text = join_lines(paragraph.parts)
+    segments = _owner_segments(text)
     if len(segments) < 2:
+        # Sub-items not read apart: their measures and deadlines are the paragraph's.
+        paragraph.notes += [note for _, note, _ in paragraph.sub_item_notes if note]
+        paragraph.labelled += [deadline for _, _, deadline in paragraph.sub_item_notes if deadline]
+        paragraph.sub_item_notes = []
         return [paragraph]
     last = len(segments) - 1
+    ends = _owner_clause_ends(fold_punct(text))
+
+    def segment_of(index: int) -> int:  # the task whose text the part at `index` ends in
+        end = len(join_lines(paragraph.parts[: index + 1]))
+        return min(sum(1 for cut in ends if cut < end), last)
+
+    placed = [(segment_of(index), note, deadline) for index, note, deadline in paragraph.sub_item_notes]
     return [
         replace(
             paragraph,
             parts=[segment],
-            labelled=paragraph.labelled if k == last else [],
+            labelled=[
+                *(paragraph.labelled if k == last else []),
+                *(deadline for at, _, deadline in placed if at == k and deadline),
+            ],
+            notes=[*paragraph.notes, *(note for at, note, _ in placed if at == k and note)],
+            sub_item_notes=[],
             part=k,
             heading=paragraph.heading and k == 0,
         )
@@ -563,6 +594,11 @@ def _paragraphs(
             continue
         if _RECTIFICATION_LINE.match(text) and (target := current or closed_by_owners) is not None:
             note, deadline = _rectification_parts(text)
+            if target is current and len(target.parts) > 1 and _closes_itself(join_lines(target.parts[1:])):
+                # 1.专项整改问题 / (1)…（牵头单位：…）/ 整改措施：…: the measure and deadline of the item its owners
+                # just closed, not of every item of its group
+                target.sub_item_notes.append((len(target.parts) - 1, note, deadline))
+                continue
             if note:
                 target.notes.append(note)
             if deadline:
@@ -570,10 +606,15 @@ def _paragraphs(
             continue
         closed_by_owners = None
         marked = False
-        if ordinal := _ORDINAL_IS.match(text):
-            text = text[ordinal.end() :]  # 一是…: an item of its own, like a bullet's
+        if (ordinal := _ORDINAL_IS.match(text)) and (current is None or _closes_itself(text[ordinal.end() :])):
+            # 一是…（市甲牵头）: an item of its own, like a bullet's, when its line names its owners; one that does
+            # not is a point of the task it follows (（二）加强监管。/ 一是…；/ 二是…。/ 责任单位：…).
+            text = text[ordinal.end() :]
             close()
             marked = True
+        elif ordinal and current is not None and _closes_itself(join_lines(current.parts)):
+            current.notes.append(text)  # 2．推动…（市住建局牵头）。/ 一是…: a point of a task its owners closed
+            continue
         if bullet := _BULLET.match(text):
             # ★推进…: a bullet marks an item of its own, unnumbered; inside a numbered item it marks a point
             text = text[bullet.end() :]
@@ -793,6 +834,11 @@ def _may_close(line: str) -> bool:
     """Whether a line can end a paragraph's owners: it closes a bracket or carries a label."""
     folded = fold_punct(line).rstrip(_TRAILING_PUNCT)
     return folded[-1:] in _CLOSERS or "：" in folded
+
+
+def _closes_itself(line: str) -> bool:
+    """Whether a line ends with its own owners or deadline."""
+    return _may_close(line) and _closed_by_owners_or_deadline([line])
 
 
 def _closed_by_owners_or_deadline(parts: list[str]) -> bool:

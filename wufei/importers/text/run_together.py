@@ -6,23 +6,30 @@ The header is a run of known header words starting with 序号 (after any captio
 first row's number, or standing alone over a line holding rows 1 and 2; each row starts with the next number and
 takes the pieces up to the number after it. A row with more pieces than the header has columns is shared out the
 way `space_rows.fit_pieces` shares a wrapped row; one it cannot share cleanly is kept as read and named in the
-table's doubt. A phone page's copy puts the header's words before every row's cells (序号 1 任务 … 牵头单位 … 序号
-2 …): the labels are the header words found again after 序号 2, each cell the pieces between its label and the next.
+table's doubt. A row number missing or glued to its text (``3建设…``) would leave every later row in the row before
+it: the next higher number starts a row again (see `_rows`), and a row still holding far more pieces than columns
+is kept as read, not shared out, and flagged as rows merged.
+
+A phone page's copy puts the header's words before every row's cells (序号 1 任务 … 牵头单位 … 序号 2 …): the
+labels are the header words found again after 序号 2, each cell the pieces between its label and the next.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from wufei.importers.document import SPACED, Row, Table
 from wufei.importers.headers import column_role, is_header_row
 from wufei.importers.records import Doubt
 from wufei.importers.text.normalize import normalize_cell
 from wufei.importers.text.space_rows import MAX_HEADER_WORD, MIN_COLUMNS, fit_pieces
-from wufei.importers.text.table_lines import is_blank, line_list
+from wufei.importers.text.table_lines import is_blank, line_list, next_text_line
 
-_NUMBER = re.compile(r"^\d{1,3}$")
+_NUMBER = re.compile(r"^\d{1,5}$")  # a row number: tables of thousands of rows exist
 _SPACES = re.compile(r"[ \u3000\u00a0]+")
+_SKIP = 3  # a row number lost may be followed by the next two; farther is a number among the words
+_MERGED_PIECES = 3  # a row of more than three pieces a column holds rows run into it
 
 
 def run_together_header(lines: list[str], i: int) -> list[str] | None:
@@ -37,12 +44,16 @@ def run_together_header(lines: list[str], i: int) -> list[str] | None:
     pieces = pieces[start:]
     width = next((k for k, piece in enumerate(pieces) if piece == "1"), None)
     if width is None:
-        # The header alone on its line, the rows run together on the next: 1 … 2 … on one line.
+        # The header alone on its line, the rows run together on the next: 1 … 2 … on one line. A line after
+        # that opening with 2 makes it a table one row a line (round 9's), row 1 holding a number among its words.
         width = len(pieces)
-        j = _next_text(lines, i + 1)
+        j = next_text_line(lines, i + 1)
         following = _pieces(lines[j]) if j is not None else []
         second = next((k for k, piece in enumerate(following) if piece == "2" and k >= width), None)
         if following[:1] != ["1"] or second is None or len(following) < second + width:
+            return None
+        after = next_text_line(lines, j + 1) if j is not None else None
+        if after is not None and _pieces(lines[after])[:1] == ["2"]:
             return None
     elif len(pieces) < 2 * width:
         return None
@@ -80,7 +91,7 @@ def read_labelled(lines: list[str], i: int, header: list[str]) -> tuple[Table, i
     pieces = _pieces(lines[i])
     stream = [(i, piece) for piece in pieces[pieces.index(label) :]]
     last, j = i, i + 1
-    while (k := _next_text(lines, j)) is not None and _pieces(lines[k])[:1] == [label]:
+    while (k := next_text_line(lines, j)) is not None and _pieces(lines[k])[:1] == [label]:
         stream += [(k, piece) for piece in _pieces(lines[k])]
         last, j = k, k + 1
     found: list[tuple[int, list[list[str]]]] = []  # each row's line and its cells' pieces
@@ -113,56 +124,99 @@ def read_run_together(lines: list[str], i: int, header: list[str]) -> tuple[Tabl
     pieces = _pieces(lines[i])
     start = pieces.index(header[0])
     stream = [(i, piece) for piece in pieces[start + width :]]
-    last = i
-    expected_next = _last_number(stream) + 1
-    j = i + 1
-    while j < len(lines) and (is_blank(lines[j]) or _pieces(lines[j])[:1] == [str(expected_next)]):
+    expected = _count_on(1, (piece for _, piece in stream))  # a running count: a file of many lines stays linear
+    last, j = i, i + 1
+    while j < len(lines) and (is_blank(lines[j]) or _opens_row(_pieces(lines[j]), expected, width)):
         if not is_blank(lines[j]):
-            stream += [(j, piece) for piece in _pieces(lines[j])]
-            expected_next = _last_number(stream) + 1
+            line_pieces = _pieces(lines[j])
+            opening = int(line_pieces[0]) if _NUMBER.match(line_pieces[0]) else expected
+            stream += [(j, piece) for piece in line_pieces]
+            expected = _count_on(max(expected, opening), line_pieces)
             last = j
         j += 1
     rows: list[Row] = []
     uncertain: list[int] = []
-    for line, pieces in _rows(stream, width):
-        cells, sure = fit_pieces(pieces, width)
+    merged: list[int] = []
+    cut, skipped = _rows(stream, width)
+    for line, row in cut:
+        if len(row) > _MERGED_PIECES * width:
+            # Far more pieces than cells: rows whose numbers are missing ran into this one. Sharing them out
+            # would cost time growing with the cube of the pieces and still be a guess; kept as read.
+            cells, sure = _as_read(row, width), False
+            merged.append(line + 1)
+        else:
+            cells, sure = fit_pieces(row, width)
         if not sure:
             uncertain.append(line + 1)
         rows.append(Row(cells=[normalize_cell(cell) for cell in cells], line=line + 1, raw=[c or None for c in cells]))
     table = Table(header=header, rows=rows, caption=[], start_line=i + 1, end_line=last + 1, layout=SPACED)
-    if uncertain:
+    if skipped or merged:
+        numbers = "、".join(str(number) for number in skipped)
+        missing = f"序号{numbers}未单独出现（缺失或与文字连写），" if skipped else ""
+        where = line_list(sorted(set(merged or [line + 1 for line, _ in cut])))
+        message = f"{where}的表格各行连在一起，{missing}其前后几行可能已并为一行读取，请逐行核对并拆分"
+        table.doubts.append(Doubt("table", message, lines[(merged or [i + 1])[0] - 1].strip()[:80]))
+    elif uncertain:
         where = line_list(sorted(set(uncertain)))
         message = f"{where}的表格各行连在一起、单元格以空格分隔，已按最可能的分法读取，请核对"
         table.doubts.append(Doubt("table", message, lines[uncertain[0] - 1].strip()[:80]))
     return table, last + 1
 
 
-def _rows(stream: list[tuple[int, str]], width: int) -> list[tuple[int, list[str]]]:
-    """The stream of pieces cut before each next row number (a number piece once the row has its cells)."""
-    rows: list[tuple[int, list[str]]] = []
-    expected = 1
-    for line, piece in stream:
-        if piece == str(expected) and (not rows or len(rows[-1][1]) >= width):
-            rows.append((line, [piece]))
-            expected += 1
-        elif rows:
-            rows[-1][1].append(piece)
-    return rows
-
-
-def _last_number(stream: list[tuple[int, str]]) -> int:
-    """The last row number the stream has reached (numbers counted up from 1)."""
-    expected = 1
-    for _, piece in stream:
+def _count_on(expected: int, pieces: Iterable[str]) -> int:
+    """The next row number expected after these pieces, counting up from `expected`."""
+    for piece in pieces:
         if piece == str(expected):
             expected += 1
-    return expected - 1
+    return expected
 
 
-def _next_text(lines: list[str], i: int) -> int | None:
-    while i < len(lines) and is_blank(lines[i]):
-        i += 1
-    return i if i < len(lines) else None
+def _opens_row(pieces: list[str], expected: int, width: int) -> bool:
+    """Whether a line opens the next row: with its number, a little beyond it (a row number lost), or with it
+    glued to a row's worth of text (``3完成… 区生态环境分局 区工信局 2025年全年``)."""
+    if not pieces:
+        return False
+    if _NUMBER.match(pieces[0]):
+        return expected <= int(pieces[0]) < expected + _SKIP
+    glued = re.match(rf"{expected}(?=[\u4e00-\u9fff])", pieces[0]) is not None
+    return glued and len(pieces) >= width - 1
+
+
+def _rows(stream: list[tuple[int, str]], width: int) -> tuple[list[tuple[int, list[str]]], list[int]]:
+    """The stream of pieces cut before each next row number (a number piece once the row has its cells), and
+    the row numbers skipped. A row number missing or glued to its text (``3建设…``) would otherwise leave every
+    later row in the one before it: once a row has its cells, a number a little beyond the expected one starts
+    the next row when the expected one does not follow soon (a number among a row's words is followed by the
+    expected one)."""
+    rows: list[tuple[int, list[str]]] = []
+    skipped: list[int] = []
+    expected = 1
+    for n, (line, piece) in enumerate(stream):
+        full = not rows or len(rows[-1][1]) >= width
+        number = int(piece) if _NUMBER.match(piece) else None
+        if full and number == expected:
+            rows.append((line, [piece]))
+            expected += 1
+        elif (
+            rows
+            and full
+            and number is not None
+            and expected < number < expected + _SKIP
+            and all(later != str(expected) for _, later in stream[n + 1 : n + 1 + 2 * width])
+        ):
+            rows.append((line, [piece]))
+            skipped += range(expected, number)
+            expected = number + 1
+        elif rows:
+            rows[-1][1].append(piece)
+    return rows, skipped
+
+
+def _as_read(pieces: list[str], width: int) -> list[str]:
+    """A row too long to share out: its number, then its words in the task's cell, its last pieces (owners,
+    deadline) in the last cells."""
+    tail = width - 2
+    return [pieces[0], "".join(pieces[1 : len(pieces) - tail]), *pieces[len(pieces) - tail :]]
 
 
 def _pieces(line: str) -> list[str]:

@@ -21,7 +21,7 @@ from wufei.importers.document import SPACED, Row, Table
 from wufei.importers.headers import column_role, is_header_row
 from wufei.importers.records import Doubt
 from wufei.importers.text.normalize import normalize_cell
-from wufei.importers.text.table_lines import is_blank, is_page_number, line_list
+from wufei.importers.text.table_lines import line_list, next_text_line
 
 MIN_COLUMNS = 4  # fewer single-spaced words are a sentence as often as a header
 MAX_HEADER_WORD = 10
@@ -42,7 +42,7 @@ def space_header(lines: list[str], i: int) -> list[str] | None:
         return None
     if column_role(words[0], strict=True) != "number" or not is_header_row(words, minimum=3, strict=True):
         return None
-    j = _next_text(lines, i + 1)
+    j = next_text_line(lines, i + 1)
     if j is None or _row_start(lines[j]) != 1:
         return None
     return words
@@ -56,7 +56,7 @@ def read_space_table(lines: list[str], i: int, header: list[str]) -> tuple[Table
     expected = 1
     j = i + 1
     last = i
-    while (k := _next_text(lines, j)) is not None and _row_start(lines[k]) == expected:
+    while (k := next_text_line(lines, j)) is not None and _row_start(lines[k]) == expected:
         pieces = lines[k].strip(" \u3000\u00a0").split(" ")
         cells, sure = fit_pieces(pieces, width)
         if not sure:
@@ -127,11 +127,3 @@ def _unlikely_break(before: str, after: str) -> bool:
 def _row_start(line: str) -> int | None:
     first = line.strip(" \u3000\u00a0").split(" ")[0]
     return int(first) if _NUMBER.match(first) and " " in line.strip() else None
-
-
-def _next_text(lines: list[str], i: int) -> int | None:
-    while i < len(lines):
-        if not is_blank(lines[i]) and not is_page_number(lines[i]):
-            return i
-        i += 1
-    return None

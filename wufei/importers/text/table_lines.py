@@ -28,6 +28,15 @@ def is_blank(line: str) -> bool:
     return not line.strip(" \u3000\u00a0")
 
 
+def next_text_line(lines: list[str], i: int) -> int | None:
+    """Index of the first non-blank, non-page-number line at or after i."""
+    while i < len(lines):
+        if not is_blank(lines[i]) and not is_page_number(lines[i]):
+            return i
+        i += 1
+    return None
+
+
 def is_page_number(line: str) -> bool:
     """- 3 -, 第3页, 第3页 共20页 (a bare number could be a row's)."""
     return bool(_PAGE_NUMBER.match(line))

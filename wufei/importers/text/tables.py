@@ -48,6 +48,7 @@ from wufei.importers.text.table_lines import (
     is_heading,
     is_page_number,
     line_list,
+    next_text_line,
     row_number,
 )
 
@@ -123,15 +124,6 @@ def _cell_text(line: str) -> str | None:
     return stripped[1:]
 
 
-def _next_text_line(lines: list[str], i: int) -> int | None:
-    """Index of the first non-blank, non-page-number line at or after i."""
-    while i < len(lines):
-        if not is_blank(lines[i]) and not is_page_number(lines[i]):
-            return i
-        i += 1
-    return None
-
-
 def _normalize(parts: list[str]) -> str | None:
     return normalize_cell(join_lines(parts))
 
@@ -190,9 +182,9 @@ def _series_key(text: str) -> str:
 def _starts_rows(lines: list[str], i: int) -> bool:
     """Whether the next text line at or after i is a row's number (after its tab, if any); headings of groups
     of rows (一、…) may stand before it."""
-    j = _next_text_line(lines, i)
+    j = next_text_line(lines, i)
     while j is not None and is_heading(lines[j]):
-        j = _next_text_line(lines, j + 1)
+        j = next_text_line(lines, j + 1)
     if j is None:
         return False
     text = _cell_text(lines[j])
@@ -231,7 +223,7 @@ def _unknown_row_header(lines: list[str], i: int) -> list[str] | None:
         cells.pop()
     if len(cells) < MIN_HEADER_CELLS or any(len(c) > MAX_HEADER_CELL_CHARS or row_number(c) is not None for c in cells):
         return None
-    j = _next_text_line(lines, i + 1)
+    j = next_text_line(lines, i + 1)
     if j is None or "\t" not in lines[j]:
         return None
     first = [normalize_cell(c) for c in _split_row(lines[j])]
@@ -451,7 +443,7 @@ def _parse_cells_table(lines: list[str], start: int) -> tuple[Table, int]:
 
 def _table_goes_on(lines: list[str], i: int) -> bool:
     """Whether the next text line is a data cell of the same table."""
-    j = _next_text_line(lines, i)
+    j = next_text_line(lines, i)
     if j is None:
         return False
     text = _cell_text(lines[j])
@@ -521,7 +513,7 @@ def _bare_header(lines: list[str], start: int) -> tuple[list[str], int] | None:
     while i < len(lines):
         line = lines[i]
         if is_blank(line):
-            j = _next_text_line(lines, i)
+            j = next_text_line(lines, i)
             if j is None or not _may_be_header_word(lines[j]):
                 break
             i = j
@@ -580,7 +572,7 @@ def _parse_bare_table(lines: list[str], start: int, found: tuple[list[str], int]
             continue
         if is_heading(line) and (not pieces or pieces[-1].text is None):
             label = _group_label(lines, i + 1)
-            j = _next_text_line(lines, (label if label is not None else i) + 1)
+            j = next_text_line(lines, (label if label is not None else i) + 1)
             if j is None or row_number(lines[j]) is None:
                 break  # the body goes on
             text = line if label is None else f"{line.strip()}{lines[label].strip()}"
@@ -609,10 +601,10 @@ def _parse_bare_table(lines: list[str], start: int, found: tuple[list[str], int]
 def _group_label(lines: list[str], i: int) -> int | None:
     """The index of a group's name standing on its own line under its number ((一) / 制度与保障机制完善, the
     merged cells of the columns before 序号), when a row's number follows it; None otherwise."""
-    j = _next_text_line(lines, i)
+    j = next_text_line(lines, i)
     if j is None or not _may_be_header_word(lines[j]):
         return None
-    after = _next_text_line(lines, j + 1)
+    after = next_text_line(lines, j + 1)
     return j if after is not None and row_number(lines[after]) is not None else None
 
 
@@ -658,7 +650,7 @@ def _group_rows(header: list[str], pieces: list[Piece], *, double_spaced: bool =
 
 def _starts_over(lines: list[str], i: int, pieces: list[Piece]) -> bool:
     """Whether rows numbered again from 1 follow a header like this table's: the next table's."""
-    j = _next_text_line(lines, i)
+    j = next_text_line(lines, i)
     numbered = any(row_number(p.text) is not None for p in pieces)
     return numbered and j is not None and row_number(lines[j]) == 1
 
