@@ -11,11 +11,9 @@ the run (the aiosmtpd child is still running, so it is not counted), start-up in
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import resource
 import sys
-import tempfile
 import threading
 import time
 from datetime import UTC, datetime
@@ -26,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from common import databases, env_int  # noqa: E402
-from notify_smtp import DAY, _build, _free_port, _serve  # noqa: E402
+from notify_smtp import DAY, _build, smtp_server_as_fallback  # noqa: E402
 
 _cpu: dict[str, float] = {}
 _lock = threading.Lock()
@@ -97,24 +95,9 @@ def _measure(label: str, url: str, *, count: int, concurrency: int) -> None:
 def main() -> None:
     count = env_int("WUFEI_BENCH_DIGESTS", 3_000)
     concurrency = env_int("WUFEI_BENCH_CONCURRENCY", 4)
-    port = _free_port()
-    received, ready = multiprocessing.Value("i", 0), multiprocessing.Event()
-    server = multiprocessing.Process(target=_serve, args=(port, received, ready), daemon=True)
-    server.start()
-    ready.wait(30)
-    try:
-        with tempfile.TemporaryDirectory(prefix="wufei-bench-cpu-") as folder, databases() as backends:
-            config = Path(folder) / "apprise.yaml"
-            config.write_text(
-                f"version: 1\nurls:\n  - mailto://127.0.0.1:{port}?from=office@wufei.test"
-                f"&to=liaison@wufei.test&format=text:\n      - tag: fallback\n",
-                encoding="utf-8",
-            )
-            os.environ["WUFEI_APPRISE_CONFIG"] = str(config)
-            for label, new_url in backends:
-                _measure(label, new_url(), count=count, concurrency=concurrency)
-    finally:
-        server.terminate()
+    with smtp_server_as_fallback(), databases() as backends:
+        for label, new_url in backends:
+            _measure(label, new_url(), count=count, concurrency=concurrency)
 
 
 if __name__ == "__main__":

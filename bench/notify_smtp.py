@@ -23,9 +23,12 @@ import smtplib
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -131,13 +134,25 @@ def _wait_for(received, target: int, timeout: float = 30) -> None:
 def main() -> None:
     count = env_int("WUFEI_BENCH_DIGESTS", 10_000)
     concurrency = env_int("WUFEI_BENCH_CONCURRENCY", 4)
+    with smtp_server_as_fallback() as (port, received), databases() as backends:
+        for label, new_url in backends:
+            _measure(label, new_url(), port, received, count=count, concurrency=concurrency)
+        province = env_int("WUFEI_BENCH_PROVINCE_DIGESTS", 900)  # 0: skip the politeness figure
+        for label, new_url in backends if province else ():
+            _politely(label, new_url, port, received, count=province, concurrency=concurrency)
+
+
+@contextmanager
+def smtp_server_as_fallback() -> Iterator[tuple[int, Any]]:
+    """A local aiosmtpd server in a process of its own, made every digest's channel (Apprise's
+    `fallback` tag): yields its port and the shared count of messages it received."""
     port = _free_port()
     received, ready = multiprocessing.Value("i", 0), multiprocessing.Event()
     server = multiprocessing.Process(target=_serve, args=(port, received, ready), daemon=True)
     server.start()
     ready.wait(30)
     try:
-        with tempfile.TemporaryDirectory(prefix="wufei-bench-notify-") as folder, databases() as backends:
+        with tempfile.TemporaryDirectory(prefix="wufei-bench-notify-") as folder:
             config = Path(folder) / "apprise.yaml"
             config.write_text(
                 f"version: 1\nurls:\n  - mailto://127.0.0.1:{port}?from=office@wufei.test"
@@ -145,11 +160,7 @@ def main() -> None:
                 encoding="utf-8",
             )
             os.environ["WUFEI_APPRISE_CONFIG"] = str(config)
-            for label, new_url in backends:
-                _measure(label, new_url(), port, received, count=count, concurrency=concurrency)
-            province = env_int("WUFEI_BENCH_PROVINCE_DIGESTS", 900)  # 0: skip the politeness figure
-            for label, new_url in backends if province else ():
-                _politely(label, new_url, port, received, count=province, concurrency=concurrency)
+            yield port, received
     finally:
         server.terminate()
 
