@@ -156,3 +156,30 @@ def test_rows_a_filter_hides_are_still_read(tmp_path: Path):
     plan = read_source(path).plans[0]
     assert [t.title for t in plan.tasks] == ["推进煤矸石井下充填", "建设煤矸石综合利用发电项目", "开展电石渣综合利用"]
     assert not any("隐藏行" in doubt.message for doubt in plan.doubts)
+
+
+# Round 18's review (sheetfix18): a task named 合计 stays a task.
+
+
+def test_a_totals_row_names_no_owner_and_no_deadline_and_a_doubt_names_it(tmp_path: Path):
+    path = tmp_path / "清单.xlsx"
+    _book(
+        [
+            ["某市2024年度重点任务清单"],
+            ["任务名称", "责任单位", "完成时限", "备注"],
+            ["推进工业固体废物资源化利用", "市经济和信息化局", "2024年12月底前", None],
+            ["合计", "市统计局", "2024年12月底前", "统计全市固体废物产生量合计"],
+            ["建成医疗废物收集转运体系", "市卫生健康委", "2024年9月底前", None],
+            ["合计：3项", None, None, None],
+        ],
+        path,
+    )
+    plan = read_source(path).plans[0]
+    assert [(t.title, t.leads, t.deadline_raw) for t in plan.tasks] == [
+        ("推进工业固体废物资源化利用", ("市经济和信息化局",), "2024年12月底前"),
+        ("合计", ("市统计局",), "2024年12月底前"),
+        ("建成医疗废物收集转运体系", ("市卫生健康委",), "2024年9月底前"),
+    ]
+    assert [d.message for d in plan.doubts if "合计行" in d.message] == [
+        "工作表「Sheet」第6行「合计：3项」是合计行，未作为任务导入，请核对"
+    ]
