@@ -3,7 +3,10 @@ from the folder's: a totals row (合计, 小计 after a category, 总计) is no 
 number holding only a text opened by a heading's ordinal (一、/（一）) in the task column heads the rows under it; a
 deadline cell holding an Excel date serial (45657) is the date it stands for, with a doubt; a row hidden by hand is
 not read (a doubt names it), while rows a filter hides still are. The guards: an unnumbered table's lone （一）… row
-stays a task, and a number out of the serials' range stays as printed."""
+stays a task, and a number out of the serials' range stays as printed. After the review of round 18: a totals row
+names no owner and no deadline (a task named 合计 stays a task) and a doubt names it; rows of a collapsed outline group
+are read; a hidden row holding a merged cell's anchor still fills the rows shown; the hidden rows' doubt names runs
+of rows, ten at most."""
 
 from __future__ import annotations
 

@@ -4,8 +4,9 @@ Every sheet becomes a table: its header row found by meaning, the title rows abo
 the caption (and as the document's lines, so the title is found), merged cells filled from their
 anchor. A formula cell gives the value Excel saved with it; one saved without a value is kept
 empty with a doubt naming the cell. Hidden sheets, columns and rows are no part of the book as
-shown (a row hidden by hand is a task taken out; a doubt names it), but rows a filter hides are still
-read. Workbooks in wufei's own ledger shape (sheets 方案/任务/指标 …, columns 方案 …) are not read
+shown (a row hidden by hand is a task taken out; a doubt names the rows), but rows a filter hides or
+a collapsed outline group folds away are still read, and a merged cell's anchor in a hidden row still
+fills the rows shown. Workbooks in wufei's own ledger shape (sheets 方案/任务/指标 …, columns 方案 …) are not read
 here but by `wufei.importers.spreadsheet` (see `is_ledger`).
 
 CSV comes in UTF-8 (with or without a BOM) or, from Excel on Chinese Windows, GBK: read as GB18030.
