@@ -3,7 +3,10 @@ from the folder's: a totals row (合计, 小计 after a category, 总计) is no 
 number holding only a text opened by a heading's ordinal (一、/（一）) in the task column heads the rows under it; a
 deadline cell holding an Excel date serial (45657) is the date it stands for, with a doubt; a row hidden by hand is
 not read (a doubt names it), while rows a filter hides still are. The guards: an unnumbered table's lone （一）… row
-stays a task, and a number out of the serials' range stays as printed."""
+stays a task, and a number out of the serials' range stays as printed. After the review of round 18: a totals row
+names no owner and no deadline (a task named 合计 stays a task) and a doubt names it; rows of a collapsed outline group
+are read; a hidden row holding a merged cell's anchor still fills the rows shown; the hidden rows' doubt names runs
+of rows, ten at most."""
 
 from __future__ import annotations
 
@@ -156,3 +159,103 @@ def test_rows_a_filter_hides_are_still_read(tmp_path: Path):
     plan = read_source(path).plans[0]
     assert [t.title for t in plan.tasks] == ["推进煤矸石井下充填", "建设煤矸石综合利用发电项目", "开展电石渣综合利用"]
     assert not any("隐藏行" in doubt.message for doubt in plan.doubts)
+
+
+# Round 18's review (sheetfix18): a task named 合计 stays a task; rows of a collapsed outline group are read; a hidden
+# row holding a merged cell's anchor still gives its value to the rows shown; the hidden rows' doubt names runs.
+
+
+def test_a_totals_row_names_no_owner_and_no_deadline_and_a_doubt_names_it(tmp_path: Path):
+    path = tmp_path / "清单.xlsx"
+    _book(
+        [
+            ["某市2024年度重点任务清单"],
+            ["任务名称", "责任单位", "完成时限", "备注"],
+            ["推进工业固体废物资源化利用", "市经济和信息化局", "2024年12月底前", None],
+            ["合计", "市统计局", "2024年12月底前", "统计全市固体废物产生量合计"],
+            ["建成医疗废物收集转运体系", "市卫生健康委", "2024年9月底前", None],
+            ["合计：3项", None, None, None],
+        ],
+        path,
+    )
+    plan = read_source(path).plans[0]
+    assert [(t.title, t.leads, t.deadline_raw) for t in plan.tasks] == [
+        ("推进工业固体废物资源化利用", ("市经济和信息化局",), "2024年12月底前"),
+        ("合计", ("市统计局",), "2024年12月底前"),
+        ("建成医疗废物收集转运体系", ("市卫生健康委",), "2024年9月底前"),
+    ]
+    assert [d.message for d in plan.doubts if "合计行" in d.message] == [
+        "工作表「Sheet」第6行「合计：3项」是合计行，未作为任务导入，请核对"
+    ]
+
+
+def test_rows_of_a_collapsed_outline_group_are_read(tmp_path: Path):
+    """Rows hidden because their group is folded (outlineLevel 1) are read, as a filter's hidden rows are."""
+    path = tmp_path / "台账.xlsx"
+    book = _book(
+        [
+            ["某市2024年任务台账"],
+            HEADER,
+            [None, "一、工业固体废物", None, None, None],
+            [1, "推进工业固体废物资源化利用", "市经济和信息化局", "2024年12月底前", None],
+            [2, "开展工业园区固废排查", "市生态环境局", "2024年6月底前", None],
+            [None, "二、医疗废物", None, None, None],
+            [3, "建成医疗废物收集转运体系", "市卫生健康委", "2024年9月底前", None],
+        ],
+        path,
+    )
+    for number in (4, 5, 7):
+        book.active.row_dimensions[number].outlineLevel = 1
+        book.active.row_dimensions[number].hidden = True
+    book.save(path)
+    plan = read_source(path).plans[0]
+    assert [(t.title, t.category) for t in plan.tasks] == [
+        ("推进工业固体废物资源化利用", "工业固体废物"),
+        ("开展工业园区固废排查", "工业固体废物"),
+        ("建成医疗废物收集转运体系", "医疗废物"),
+    ]
+    assert not any("隐藏行" in doubt.message for doubt in plan.doubts)
+
+
+def test_a_hidden_row_holding_a_merged_anchor_still_fills_the_rows_shown(tmp_path: Path):
+    path = tmp_path / "台账.xlsx"
+    book = _book(
+        [
+            ["某市2024年任务台账"],
+            ["类别", "序号", "任务名称", "责任单位", "完成时限"],
+            ["工业固体废物", 1, "开展工业园区固废排查（已取消）", "市生态环境局", "2024年6月底前"],
+            [None, 2, "推进工业固体废物资源化利用", "市经济和信息化局", "2024年12月底前"],
+            [None, 3, "推进尾矿综合利用", "市自然资源和规划局", "2024年12月底前"],
+            ["医疗废物", 4, "建成医疗废物收集转运体系", "市卫生健康委", "2024年9月底前"],
+        ],
+        path,
+    )
+    book.active.merge_cells("A3:A5")
+    book.active.row_dimensions[3].hidden = True
+    book.save(path)
+    plan = read_source(path).plans[0]
+    assert [(t.title, t.category) for t in plan.tasks] == [
+        ("推进工业固体废物资源化利用", "工业固体废物"),
+        ("推进尾矿综合利用", "工业固体废物"),
+        ("建成医疗废物收集转运体系", "医疗废物"),
+    ]
+    messages = [doubt.message for doubt in plan.doubts]
+    assert "工作表「Sheet」第3行是隐藏行，未导入，请核对" in messages
+    assert "工作表「Sheet」A3:A5 是合并单元格：第4至5行的该列已按首格「工业固体废物」填入，请核对" in messages
+
+
+def test_the_hidden_rows_doubt_names_runs_of_rows_within_a_bound(tmp_path: Path):
+    path = tmp_path / "台账.xlsx"
+    rows = [["某市2024年任务台账"], HEADER]
+    rows += [[k, f"推进第{k}项固体废物治理任务", "市生态环境局", "2024年12月底前", None] for k in range(1, 800)]
+    book = _book(rows, path)
+    hidden = [*range(4, 504), 600, *range(700, 760, 2)]  # a run of 500 rows, one row, then 30 rows one by one
+    for number in hidden:
+        book.active.row_dimensions[number].hidden = True
+    book.save(path)
+    plan = read_source(path).plans[0]
+    assert len(plan.tasks) == 799 - len(hidden)
+    (message,) = [doubt.message for doubt in plan.doubts if "隐藏行" in doubt.message]
+    assert message.startswith("工作表「Sheet」第4-503行、第600行、第700行、第702行、")
+    assert message.count("第") == 10  # ten runs named, then how many rows in all
+    assert message.endswith("第714行等（共531行）是隐藏行，未导入，请核对")

@@ -4,8 +4,9 @@ Every sheet becomes a table: its header row found by meaning, the title rows abo
 the caption (and as the document's lines, so the title is found), merged cells filled from their
 anchor. A formula cell gives the value Excel saved with it; one saved without a value is kept
 empty with a doubt naming the cell. Hidden sheets, columns and rows are no part of the book as
-shown (a row hidden by hand is a task taken out; a doubt names it), but rows a filter hides are still
-read. Workbooks in wufei's own ledger shape (sheets 方案/任务/指标 …, columns 方案 …) are not read
+shown (a row hidden by hand is a task taken out; a doubt names the rows), but rows a filter hides or
+a collapsed outline group folds away are still read, and a merged cell's anchor in a hidden row still
+fills the rows shown. Workbooks in wufei's own ledger shape (sheets 方案/任务/指标 …, columns 方案 …) are not read
 here but by `wufei.importers.spreadsheet` (see `is_ledger`).
 
 CSV comes in UTF-8 (with or without a BOM) or, from Excel on Chinese Windows, GBK: read as GB18030.
@@ -17,6 +18,7 @@ import csv
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -115,7 +117,7 @@ def _read_workbook(path: Path, format: str) -> Document:
     formulas = _open(path, data_only=False)
     grids: list[tuple[str, list[list[str | None]]]] = []
     doubts: list[Doubt] = []
-    shared: dict[str, list[tuple[str, int, int, str]]] = {}  # sheet → merged down: (range, first, last row, anchor)
+    shared: dict[str, list[_MergedDown]] = {}  # sheet → its cells merged down
     for sheet in values.worksheets:
         if sheet.sheet_state != "visible":
             continue
@@ -147,35 +149,53 @@ def _read_workbook(path: Path, format: str) -> Document:
                         )
             grid.append(cells)
         if skipped:
-            numbers = "、".join(f"第{n}行" for n in skipped)
-            doubts.append(Doubt("record", f"工作表「{sheet.title}」{numbers}是隐藏行，未导入，请核对"))
+            doubts.append(Doubt("record", f"工作表「{sheet.title}」{_row_ranges(skipped)}是隐藏行，未导入，请核对"))
         for merged in sheet.merged_cells.ranges:
             anchor = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(grid) else None
+            if merged.min_row in hidden_rows and merged.min_col not in hidden:
+                # The anchor's row is hidden (a task taken out), not the value it gives the rows shown under it.
+                anchor_cell = sheet.cell(merged.min_row, merged.min_col)
+                anchor = _text(anchor_cell.value, anchor_cell.number_format)
             whole_row = merged.min_col == 1 and merged.max_col >= max((len(r) for r in grid), default=0)
             for r in range(merged.min_row, merged.max_row + 1):
+                if r in hidden_rows:
+                    continue
                 for c in range(merged.min_col, merged.max_col + 1):
                     if r - 1 < len(grid) and c - 1 < len(grid[r - 1]) and (r, c) != (merged.min_row, merged.min_col):
                         # A title or heading across the whole sheet is printed once, not in every column.
                         grid[r - 1][c - 1] = None if whole_row and merged.min_row == merged.max_row else anchor
-            if merged.min_col == merged.max_col and merged.max_row > merged.min_row and anchor:
-                shared.setdefault(sheet.title, []).append((merged.coord, merged.min_row, merged.max_row, anchor))
+            filled = [r for r in range(merged.min_row + 1, merged.max_row + 1) if r not in hidden_rows]
+            if merged.min_col == merged.max_col and filled and anchor:
+                merged_down = _MergedDown(merged.coord, merged.min_row, filled, anchor, merged.min_row in hidden_rows)
+                shared.setdefault(sheet.title, []).append(merged_down)
         grids.append((sheet.title, grid))
     return _document(path, format, grids, doubts, shared)
 
 
-def _merged_doubts(name: str, table: Table, shared: list[tuple[str, int, int, str]]) -> list[Doubt]:
+@dataclass(frozen=True)
+class _MergedDown:
+    """A cell merged down over rows: its range (A3:A5), the anchor's row, the rows shown that took its value."""
+
+    cells: str
+    first: int
+    filled: list[int]
+    anchor: str
+    anchor_hidden: bool  # the anchor's row is hidden: its value still fills the rows shown
+
+
+def _merged_doubts(name: str, table: Table, shared: list[_MergedDown]) -> list[Doubt]:
     """A cell merged down over data rows (one 牵头单位 for two tasks) was copied into each row from
     its anchor: right as a rule, but a person checks it (a header merged over two rows is not data)."""
     numbers = [int(found[1]) for row in table.rows if row.where and (found := re.search(r"第(\d+)行$", row.where))]
     if not numbers:
         return []
     doubts = []
-    for cells, first, last, anchor in shared:
-        if first < min(numbers):
+    for merged in shared:
+        if merged.first < min(numbers) and not merged.anchor_hidden:
             continue
-        rows = f"第{last}行" if last == first + 1 else f"第{first + 1}至{last}行"
-        message = f"工作表「{name}」{cells} 是合并单元格：{rows}的该列已按首格「{anchor}」填入，请核对"
-        doubts.append(Doubt("record", message, anchor))
+        rows = _row_ranges(merged.filled, through="至")
+        message = f"工作表「{name}」{merged.cells} 是合并单元格：{rows}的该列已按首格「{merged.anchor}」填入，请核对"
+        doubts.append(Doubt("record", message, merged.anchor))
     return doubts
 
 
@@ -192,10 +212,30 @@ def _hidden_columns(sheet: Any) -> set[int]:
 def _hidden_rows(sheet: Any) -> set[int]:
     """Numbers (1 = first) of the rows a sheet hides by hand. A filter hides rows too, and marks them hidden
     in the file just the same: with a filter's condition set on the sheet, its hidden rows are still read
-    (the list is whole; the filter only narrowed the view of whoever saved it)."""
+    (the list is whole; the filter only narrowed the view of whoever saved it). So are the rows of a
+    collapsed outline group (outlineLevel > 0): folded away for reading, not taken out."""
     if sheet.auto_filter.ref and sheet.auto_filter.filterColumn:
         return set()
-    return {number for number, dimension in sheet.row_dimensions.items() if dimension.hidden}
+    return {
+        number for number, dimension in sheet.row_dimensions.items() if dimension.hidden and not dimension.outlineLevel
+    }
+
+
+_RANGES_SHOWN = 10  # a doubt names this many runs of hidden rows at most (a sheet may hide thousands)
+
+
+def _row_ranges(numbers: list[int], through: str = "-") -> str:
+    """Row numbers as runs (第4-503行、第600行), the first `_RANGES_SHOWN` of them, then how many in all."""
+    runs: list[list[int]] = []
+    for number in sorted(numbers):
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    shown = "、".join(
+        f"第{first}行" if first == last else f"第{first}{through}{last}行" for first, last in runs[:_RANGES_SHOWN]
+    )
+    return shown if len(runs) <= _RANGES_SHOWN else f"{shown}等（共{len(numbers)}行）"
 
 
 # A date format's parts: quoted text, an escaped character, a run of y, m or d, anything else.
@@ -241,7 +281,7 @@ def _document(
     format: str,
     grids: list[tuple[str, list[list[str | None]]]],
     doubts: list[Doubt],
-    shared: dict[str, list[tuple[str, int, int, str]]] | None = None,
+    shared: dict[str, list[_MergedDown]] | None = None,
 ) -> Document:
     lines: list[str] = []
     tables: list[Table] = []

@@ -103,8 +103,12 @@ _CHAPTER_ORDINAL = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.
 _DATE_SERIAL = re.compile(r"^\s*(\d{5})\s*$")
 _SERIAL_DAY_0 = date(1899, 12, 30)
 _SERIAL_RANGE = range(36526, 73051)
-# A row adding up the rows above it (合计, 小计 after a category, 总计): no task.
-_TOTALS = re.compile(r"^(?:合|小|总)\s*计\s*[:：]?$")
+# A row adding up the rows above it (合计, 小计 after a category, 总计, 合计：3项): no task when it names no owner
+# and no deadline (a task called 合计 has both).
+_TOTALS = re.compile(r"^(?:合|小|总)\s*计\s*[:：]?\s*(?:[（(]?\s*(?:共\s*)?\d+\s*(?:项|个|条|家|处)?\s*[）)]?)?$")
+# A cell holding only a figure (a sum of 万元 in a column read as owners): no owner's name, no deadline.
+_FIGURE = re.compile(r"^\s*[\d.,，]+\s*$")
+_TOTALS_EMPTY_ROLES = ("entity", "owners", "lead", "supporting", "deadline")  # what a totals row leaves blank
 
 _LIST_KINDS: list[tuple[str, ListKind]] = [
     ("制度体系", ListKind.INSTITUTION),
@@ -223,7 +227,9 @@ def records_from_tables(
         elif kind == "definitions":
             definition_tables.append(table)
         elif kind in ("projects", "tasks"):
-            tasks = _tasks(table, columns, path, result.warnings, project=kind == "projects", convention=convention)
+            tasks = _tasks(
+                table, columns, path, result.warnings, result.doubts, project=kind == "projects", convention=convention
+            )
             task_tables.append(tasks)
             read_tables.append((table, tasks))
         elif kind == "cells":
@@ -820,10 +826,16 @@ def _section_heading(row: Row, columns: _Columns, name_role: str, numbered: bool
     return None
 
 
-def _is_totals(row: Row) -> bool:
-    """A row adding up those above it: its first text is 合计, 小计 or 总计 (合  计)."""
+def _is_totals(row: Row, columns: _Columns) -> bool:
+    """A row adding up those above it: its first text is 合计, 小计 or 总计 (合  计, 合计：3项), and no cell
+    of its owners or deadline holds more than a figure (a task named 合计 has an owner and a deadline)."""
     first = next((c for c in row.cells if c and c.strip()), None)
-    return first is not None and _TOTALS.match(first.strip()) is not None
+    if first is None or _TOTALS.match(first.strip()) is None:
+        return False
+    return not any(
+        (text := _cell(row, columns, role)) and text != first and not _FIGURE.match(text)
+        for role in _TOTALS_EMPTY_ROLES
+    )
 
 
 @dataclass(frozen=True)
@@ -1162,7 +1174,14 @@ def _list_kind(caption: list[str]) -> tuple[ListKind, str | None]:
 
 
 def _tasks(
-    table: Table, columns: _Columns, path: str, warnings: list[str], *, project: bool, convention: str | None
+    table: Table,
+    columns: _Columns,
+    path: str,
+    warnings: list[str],
+    doubts: list[Doubt],
+    *,
+    project: bool,
+    convention: str | None,
 ) -> list[TaskRecord]:
     if project:
         kind = ListKind.PROJECT
@@ -1182,9 +1201,14 @@ def _tasks(
     outside, in_group = None, False  # the category a group of rows stands in, restored after it
     numbered = any(_cell(row, columns, "number") for row in table.rows)
     for index, row in enumerate(table.rows):
-        if _is_empty_row(row) or _repeats_header(row, table.header) or _is_totals(row):
+        if _is_empty_row(row) or _repeats_header(row, table.header):
             continue
         columns = grouped.get(index, table_columns)
+        if _is_totals(row, columns):
+            first = next(c for c in row.cells if c and c.strip())
+            place = row.where or f"第{row.line}行"
+            doubts.append(Doubt("record", f"{place}「{first}」是合计行，未作为任务导入，请核对", first))
+            continue
         heading = _section_heading(row, columns, name_role, numbered)
         if heading is not None:
             section += 1
