@@ -14,7 +14,7 @@ import pytest
 import yaml
 from PIL import Image, ImageDraw
 
-from wufei.importers.readers.ocr import MISSING, NOTHING_READ
+from wufei.importers.readers.ocr import MISSING, NOT_READ, NOTHING_READ
 from wufei.importers.records import ImportError_
 from wufei.importers.service import IMPORTABLE_SUFFIXES, preview_paths, read_source
 from wufei.importers.text.recognised import RECORD
@@ -214,3 +214,36 @@ def test_a_blank_scan_is_refused_saying_nothing_was_recognised(tmp_path):
 
 def test_images_are_importable_suffixes():
     assert {".png", ".jpg", ".jpeg", ".tif", ".tiff"} <= IMPORTABLE_SUFFIXES
+
+
+def with_seal_page(pdf: Path, out: Path) -> Path:
+    """`pdf` (text pages) with a last page that is only an image: a red seal ring, no words in it."""
+    seal = Image.new("RGB", (1240, 1754), "white")
+    ImageDraw.Draw(seal).ellipse((420, 600, 820, 1000), outline=(200, 0, 0), width=14)
+    image_pdf = io.BytesIO()
+    seal.save(image_pdf, format="PDF", resolution=150)
+    document = pdfium.PdfDocument(str(pdf))
+    document.import_pages(pdfium.PdfDocument(image_pdf.getvalue()))
+    document.save(str(out))
+    document.close()
+    return out
+
+
+def test_a_text_pdf_with_a_seal_page_flags_only_recognised_pages(tmp_path):
+    """The seal page is recognised and gives no words: the text pages' records carry no OCR doubt, and the
+    plan no doubt saying pages were recognised."""
+    [plan] = read_source(with_seal_page(TABLE_PDF, tmp_path / "带印章页.pdf")).plans
+    expected = expected_tasks(TABLE_PDF)
+    assert [t.title for t in plan.tasks] == [t["title"] for t in expected]
+    assert not any(d.message == RECORD for task in plan.tasks for d in task.doubts)
+    assert not any("扫描件" in d.message for d in plan.doubts), plan.doubts
+
+
+def test_without_tesseract_a_text_pdf_with_a_seal_page_imports_its_text_pages(tmp_path, monkeypatch):
+    """Tesseract missing: the text pages are read as before OCR came, a doubt names the page not read."""
+    path = with_seal_page(TABLE_PDF, tmp_path / "带印章页.pdf")
+    monkeypatch.setenv("PATH", str(tmp_path))  # the real lookup, on a PATH without the program
+    [plan] = read_source(path).plans
+    assert [t.title for t in plan.tasks] == [t["title"] for t in expected_tasks(TABLE_PDF)]
+    [unread] = [d for d in plan.doubts if "扫描件" in d.message]
+    assert unread.message == "第3页" + NOT_READ

@@ -20,7 +20,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +28,8 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from wufei.importers.document import Document, LowConfidence, Recognition
 from wufei.importers.readers.pdf import Char, Rule, _Page, layout_page, pages_document, tables_of
-from wufei.importers.records import ImportError_
+from wufei.importers.records import Doubt, ImportError_
+from wufei.importers.text.recognised import page_names
 
 DPI = 300  # a PDF page is rendered at this resolution: 200 dpi misread 牵头 as 达头 and 固体 as 国体 on a 10.5 pt table
 MIN_IMAGE_DPI = 150  # an image saying less is taken as scanned at DPI
@@ -46,21 +47,51 @@ MISSING = (
     "是扫描件（图片），需要文字识别（OCR）才能读取，但本机未安装 Tesseract 或其简体中文语言包："
     "请安装（apt-get install tesseract-ocr tesseract-ocr-chi-sim）后重新导入，或提供 Word 版或文字版"
 )
+NOT_READ = (
+    "是扫描件（图片），需要文字识别（OCR）才能读取，但本机未安装 Tesseract 或其简体中文语言包，这些页未读取，"
+    "其中的内容未导入：请安装（apt-get install tesseract-ocr tesseract-ocr-chi-sim）后重新导入，或对照原件补录"
+)
 NOTHING_READ = "是扫描件（图片），文字识别（OCR）未能识别出文字，请提供更清晰的扫描件、Word 版或文字版"
 
 
-def require_tesseract(path: str) -> str:
-    """The tesseract program, when it and its Chinese data are installed; else the file is refused saying
-    what to install."""
+def find_tesseract() -> str | None:
+    """The tesseract program, when it and its Chinese data are installed."""
     program = shutil.which("tesseract")
-    if program is not None:
-        try:
-            listed = subprocess.run([program, "--list-langs"], capture_output=True, text=True, timeout=60).stdout
-        except (OSError, subprocess.SubprocessError):
-            listed = ""
-        if LANGUAGE in listed.split():
-            return program
-    raise ImportError_(path, MISSING)
+    if program is None:
+        return None
+    try:
+        listed = subprocess.run([program, "--list-langs"], capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return program if LANGUAGE in listed.split() else None
+
+
+def require_tesseract(path: str) -> str:
+    """The tesseract program; without it (or its Chinese data) the file is refused saying what to install."""
+    program = find_tesseract()
+    if program is None:
+        raise ImportError_(path, MISSING)
+    return program
+
+
+def read_scanned_pages(
+    path: str, numbers: list[int], render: Callable[[int], tuple[Image.Image, float]], others: list[_Page]
+) -> Document:
+    """A PDF's or OFD's pages that are scans (`render` draws page `number` as an image at a resolution)
+    read by OCR, with the pages read from their text (`others`). Without Tesseract the text pages are
+    still imported, a doubt naming the pages not read; a file of scans only is refused saying what to install."""
+    program = find_tesseract()
+    if program is None:
+        if not any(page.blocks for page in others):
+            raise ImportError_(path, MISSING)
+        document = pages_document(path, others)
+        document.doubts.append(Doubt("record", page_names(numbers) + NOT_READ))
+        return document
+    recognised = []
+    for number in numbers:
+        image, dpi = render(number)
+        recognised.append(recognise(program, image, number, dpi, path))
+    return scanned_document(path, recognised, others)
 
 
 def read_image(path: Path) -> Document:
@@ -82,12 +113,16 @@ def read_image(path: Path) -> Document:
 
 def scanned_document(path: str, pages: Iterable[tuple[_Page, Recognition]], others: Iterable[_Page] = ()) -> Document:
     """The document of recognised pages (and of pages read from a text layer, for a PDF that has both),
-    with what OCR was unsure of; refused when OCR read nothing at all."""
-    recognised = list(pages)
+    with what OCR was unsure of on the pages where it read words (a seal page where it read none carries no
+    doubt); refused when nothing at all was read."""
+    recognised = [(page, found) for page, found in pages]
     laid = sorted([*others, *(page for page, _ in recognised)], key=lambda page: page.number)
     if not any(page.blocks for page in laid):
         raise ImportError_(path, NOTHING_READ)
     document = pages_document(path, laid)
+    recognised = [(page, found) for page, found in recognised if found.confidences]
+    if not recognised:
+        return document
     document.ocr = Recognition(
         pages=[page.number for page, _ in recognised],
         confidences=[c for _, found in recognised for c in found.confidences],

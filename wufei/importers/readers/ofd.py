@@ -84,9 +84,10 @@ def _read_scans(archive: zipfile.ZipFile, path: Path, scans: list[_Scan], pages:
 
     from wufei.importers.readers import ocr  # Pillow, numpy and the tesseract program: only for scans
 
-    program = ocr.require_tesseract(str(path))
-    recognised = []
-    for scan in scans:
+    by_number = {scan.number: scan for scan in scans}
+
+    def render(number: int) -> tuple[Image.Image, float]:
+        scan = by_number[number]
         images: list[tuple[Image.Image, Box]] = []
         for name, box in scan.images:
             try:
@@ -103,8 +104,9 @@ def _read_scans(archive: zipfile.ZipFile, path: Path, scans: list[_Scan], pages:
             size = (max(round(width * pixels_per_mm), 1), max(round(height * pixels_per_mm), 1))
             placed = image if image.size == size else image.resize(size)
             canvas.paste(placed, (round((x - scan.box[0]) * pixels_per_mm), round((y - scan.box[1]) * pixels_per_mm)))
-        recognised.append(ocr.recognise(program, canvas, scan.number, dpi, str(path)))
-    return ocr.scanned_document(str(path), recognised, pages)
+        return canvas, dpi
+
+    return ocr.read_scanned_pages(str(path), list(by_number), render, pages)
 
 
 def _pages(archive: zipfile.ZipFile, path: Path) -> tuple[list, list[_Scan]]:

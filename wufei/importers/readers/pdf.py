@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -32,6 +33,9 @@ from wufei.importers.headers import column_roles, is_header_row
 from wufei.importers.readers.grid import GridRow, grid_table, is_layout_grid, square
 from wufei.importers.records import ImportError_
 from wufei.importers.text.normalize import normalize_cell
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 SCANNED = "该 PDF 没有文字层（可能是扫描件），请提供 Word 版或文字版"
 SNAP = 2.0  # points: ruling lines closer than this are one line
@@ -121,14 +125,14 @@ def _read_scans(path: Path, pdf: pdfium.PdfDocument, scans: list[int], pages: li
     """A PDF some of whose pages are scans: those are rendered and read by OCR, the others as text."""
     from wufei.importers.readers import ocr  # Pillow, numpy and the tesseract program: only for scans
 
-    program = ocr.require_tesseract(str(path))
-    recognised = []
-    for k in scans:
-        page = pdf[k]
-        image = page.render(scale=ocr.DPI / 72, grayscale=True).to_pil()
-        page.close()
-        recognised.append(ocr.recognise(program, image, k + 1, ocr.DPI, str(path)))
-    return ocr.scanned_document(str(path), recognised, pages)
+    def render(number: int) -> tuple[Image.Image, float]:
+        page = pdf[number - 1]
+        try:
+            return page.render(scale=ocr.DPI / 72, grayscale=True).to_pil(), ocr.DPI
+        finally:
+            page.close()
+
+    return ocr.read_scanned_pages(str(path), [k + 1 for k in scans], render, pages)
 
 
 def pages_document(path: str, pages: list[_Page]) -> Document:
