@@ -6,6 +6,7 @@ recognised. The web page's preview of a scan is in tests/web/test_import_page.py
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from PIL import Image, ImageDraw
 
 from wufei.importers.readers.ocr import MISSING, NOT_READ, NOTHING_READ
 from wufei.importers.records import ImportError_
-from wufei.importers.service import IMPORTABLE_SUFFIXES, preview_paths, read_source
+from wufei.importers.service import IMPORTABLE_SUFFIXES, import_paths, preview_paths, read_source
 from wufei.importers.text.recognised import RECORD
 
 HERE = Path(__file__).parent
@@ -247,3 +248,51 @@ def test_without_tesseract_a_text_pdf_with_a_seal_page_imports_its_text_pages(tm
     assert [t.title for t in plan.tasks] == [t["title"] for t in expected_tasks(TABLE_PDF)]
     [unread] = [d for d in plan.doubts if "扫描件" in d.message]
     assert unread.message == "第3页" + NOT_READ
+
+
+def test_a_crafted_image_is_refused_naming_the_file_and_the_batch_goes_on(tmp_path, engine):
+    """A PNG of 15000×15000 pixels (56 KB: Pillow refuses it as a decompression bomb), one of 8000×7000
+    (over the 50-megapixel cap: refused before it is decoded), a truncated JPEG, and a TIFF of 101 pages:
+    each refused in Chinese naming the file; a good file imported in the same batch."""
+    bomb, large = tmp_path / "炸弹.png", tmp_path / "超大.png"
+    Image.new("1", (15000, 15000), 1).save(bomb)
+    Image.new("1", (8000, 7000), 1).save(large)
+    truncated = tmp_path / "不完整.jpg"
+    whole = io.BytesIO()
+    Image.new("L", (400, 400), 200).save(whole, format="JPEG")
+    truncated.write_bytes(whole.getvalue()[: len(whole.getvalue()) // 2])
+    frames = tmp_path / "多页.tif"
+    page = Image.new("L", (20, 20), 255)
+    page.save(frames, save_all=True, append_images=[page] * 100)
+    refusals = {
+        bomb: "图片像素过多（可能是异常构造的文件），无法读取",
+        large: "图片过大（8000×7000 像素，超过 5000 万像素）",
+        truncated: "无法打开图片文件，文件可能已损坏或不完整",
+        frames: "图片文件有 101 页，超过 100 页",
+    }
+    results = import_paths(engine, [*refusals, TABLE_PDF])
+    for result, (path, message) in zip(results, refusals.items()):
+        assert not result.ok and result.error is not None
+        assert str(path) in result.error and message in result.error, result.error
+    [good] = results[-1].plans
+    assert results[-1].ok and good.counts["tasks"] == len(expected_tasks(TABLE_PDF)), good.counts
+
+
+def test_a_page_of_a_crafted_size_is_refused_naming_the_page(tmp_path):
+    """An image-only PDF page of 200×200 inches (3.6 gigapixels at 300 dpi) and an OFD page box of
+    5000×5000 mm: refused naming the page, not drawn."""
+    pdf = tmp_path / "超大页面.pdf"
+    Image.new("L", (200, 200), 255).save(pdf, resolution=1)  # 200 pixels at 1 dpi: a 200-inch page
+    ofd = scanned_ofd(PARAGRAPHS_PDF, tmp_path / "正常.ofd")
+    huge = tmp_path / "超大页面.ofd"
+    with zipfile.ZipFile(ofd) as source, zipfile.ZipFile(huge, "w") as out:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "Doc_0/Document.xml":
+                data = re.sub(rb"<ofd:PhysicalBox>[^<]*<", b"<ofd:PhysicalBox>0 0 5000 5000<", data)
+            out.writestr(item, data)
+    for path, size in ((pdf, "5080×5080 毫米"), (huge, "5000×5000 毫米")):
+        with pytest.raises(ImportError_) as error:
+            read_source(path)
+        assert str(path) in str(error.value), error.value
+        assert f"第1页页面过大（{size}），无法进行文字识别（OCR）" in str(error.value), error.value

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from wufei.importers.document import Document, LowConfidence, Recognition
 from wufei.importers.readers.pdf import Char, Rule, _Page, layout_page, pages_document, tables_of
@@ -33,6 +33,13 @@ from wufei.importers.text.recognised import page_names
 
 DPI = 300  # a PDF page is rendered at this resolution: 200 dpi misread 牵头 as 达头 and 固体 as 国体 on a 10.5 pt table
 MIN_IMAGE_DPI = 150  # an image saying less is taken as scanned at DPI
+# A page image holds at most this many pixels (an A0 sheet at 200 dpi; 50 MB grey): a crafted page or image
+# bigger would take gigabytes. A page is drawn at a lower resolution to fit, down to MIN_DRAW_DPI.
+MAX_PIXELS = 50_000_000
+MIN_DRAW_DPI = 100.0
+MAX_FRAMES = 100  # pages of one TIFF
+# What Pillow raises on a broken or truncated image (SyntaxError and EOFError from some decoders).
+UNREADABLE_IMAGE = (UnidentifiedImageError, OSError, ValueError, EOFError, SyntaxError)
 LANGUAGE = "chi_sim"
 LOW_CONFIDENCE = 60.0  # Tesseract's confidence (0-100) under which a word is shown to a person
 TIMEOUT_SECONDS = 300  # one page
@@ -95,20 +102,52 @@ def read_scanned_pages(
 
 
 def read_image(path: Path) -> Document:
-    """A photo or scan of a plan or list: each frame (a TIFF may hold several pages) is a page."""
+    """A photo or scan of a plan or list: each frame (a TIFF may hold several pages) is a page, read one at a
+    time. A crafted file (too many pixels or frames, broken data) is refused naming the file."""
     try:
         with Image.open(path) as image:
-            frames = [ImageOps.exif_transpose(frame.convert("RGB")) for frame in ImageSequence.Iterator(image)]
-            dpi = float(image.info.get("dpi", (DPI, DPI))[0] or DPI)
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise ImportError_(str(path), f"无法打开图片文件，文件可能已损坏（{exc}）") from exc
-    if dpi < MIN_IMAGE_DPI:
-        dpi = DPI  # a phone writes 72 dpi whatever it photographed: the page is taken as scanned at 300 dpi
-    program = require_tesseract(str(path))
-    pages = [recognise(program, frame, number, dpi, str(path)) for number, frame in enumerate(frames, start=1)]
+            frames = getattr(image, "n_frames", 1)
+            if frames > MAX_FRAMES:
+                raise ImportError_(str(path), f"图片文件有 {frames} 页，超过 {MAX_FRAMES} 页，请分成几个文件导入")
+            program = require_tesseract(str(path))
+            pages = []
+            for number in range(1, frames + 1):
+                image.seek(number - 1)
+                if image.width * image.height > MAX_PIXELS:
+                    where = f"第{number}页" if frames > 1 else ""
+                    raise ImportError_(str(path), f"图片{where}{too_many_pixels(image.width, image.height)}")
+                dpi = float(image.info.get("dpi", (DPI, DPI))[0] or DPI)
+                if dpi < MIN_IMAGE_DPI:
+                    dpi = DPI  # a phone writes 72 dpi whatever it photographed: taken as scanned at 300 dpi
+                frame = ImageOps.exif_transpose(image.convert("L"))
+                pages.append(recognise(program, frame, number, dpi, str(path)))
+    except Image.DecompressionBombError as exc:
+        raise ImportError_(str(path), "图片像素过多（可能是异常构造的文件），无法读取") from exc
+    except UNREADABLE_IMAGE as exc:
+        raise ImportError_(str(path), "无法打开图片文件，文件可能已损坏或不完整") from exc
     document = scanned_document(str(path), pages)
     document.format = "image"
     return document
+
+
+def too_many_pixels(width: int, height: int) -> str:
+    return (
+        f"过大（{width}×{height} 像素，超过 {MAX_PIXELS // 10_000} 万像素），无法进行文字识别（OCR），"
+        "请缩小后重新导入，或提供 Word 版或文字版"
+    )
+
+
+def fitting_dpi(width_mm: float, height_mm: float, dpi: float, path: str, number: int) -> float:
+    """The resolution a page is drawn at for OCR: `dpi`, lowered so the image holds at most MAX_PIXELS (a
+    page of a crafted size would take gigabytes); such a page is refused when even MIN_DRAW_DPI is too much."""
+    square_inches = (width_mm / 25.4) * (height_mm / 25.4)
+    if square_inches * dpi * dpi <= MAX_PIXELS:
+        return dpi
+    fitted = (MAX_PIXELS / square_inches) ** 0.5
+    if fitted < MIN_DRAW_DPI:
+        size = f"{width_mm:.0f}×{height_mm:.0f} 毫米"
+        raise ImportError_(path, f"第{number}页页面过大（{size}），无法进行文字识别（OCR），请提供 Word 版或文字版")
+    return fitted
 
 
 def scanned_document(path: str, pages: Iterable[tuple[_Page, Recognition]], others: Iterable[_Page] = ()) -> Document:

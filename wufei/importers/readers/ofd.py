@@ -80,7 +80,7 @@ class _Scan:
 def _read_scans(archive: zipfile.ZipFile, path: Path, scans: list[_Scan], pages: list) -> Document:
     """Scanned pages drawn again at the OCR's resolution (each image stretched over its box) and read by OCR,
     with the pages that have text."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
     from wufei.importers.readers import ocr  # Pillow, numpy and the tesseract program: only for scans
 
@@ -90,18 +90,25 @@ def _read_scans(archive: zipfile.ZipFile, path: Path, scans: list[_Scan], pages:
         scan = by_number[number]
         images: list[tuple[Image.Image, Box]] = []
         for name, box in scan.images:
+            unreadable = f"OFD 文件第{scan.number}页的图片「{name}」"
             try:
                 with Image.open(io.BytesIO(archive.read(name))) as opened:
+                    if opened.width * opened.height > ocr.MAX_PIXELS:
+                        raise ImportError_(str(path), unreadable + ocr.too_many_pixels(opened.width, opened.height))
                     images.append((opened.convert("L"), box))
-            except (UnidentifiedImageError, OSError, ValueError, zipfile.BadZipFile) as exc:
-                raise ImportError_(str(path), f"OFD 文件第{scan.number}页的图片「{name}」无法读取（{exc}）") from exc
+            except Image.DecompressionBombError as exc:
+                raise ImportError_(str(path), unreadable + "像素过多（可能是异常构造的文件），无法读取") from exc
+            except (*ocr.UNREADABLE_IMAGE, zipfile.BadZipFile) as exc:
+                raise ImportError_(str(path), unreadable + "无法读取，文件可能已损坏") from exc
         # At the scan's own resolution (its sharpest image's): resampling a black-and-white scan blurs it.
         native = max((image.width / (box[2] / 25.4) for image, box in images if box[2] > 0), default=MIN_SCAN_DPI)
-        dpi = min(max(native, MIN_SCAN_DPI), MAX_SCAN_DPI)
+        dpi = ocr.fitting_dpi(scan.box[2], scan.box[3], min(max(native, MIN_SCAN_DPI), MAX_SCAN_DPI), str(path), number)
         pixels_per_mm = dpi / 25.4
         canvas = Image.new("L", (round(scan.box[2] * pixels_per_mm), round(scan.box[3] * pixels_per_mm)), 255)
         for image, (x, y, width, height) in images:
             size = (max(round(width * pixels_per_mm), 1), max(round(height * pixels_per_mm), 1))
+            if size[0] * size[1] > ocr.MAX_PIXELS:  # a crafted box far larger than the page
+                raise ImportError_(str(path), f"OFD 文件第{scan.number}页的图片{ocr.too_many_pixels(*size)}")
             placed = image if image.size == size else image.resize(size)
             canvas.paste(placed, (round((x - scan.box[0]) * pixels_per_mm), round((y - scan.box[1]) * pixels_per_mm)))
         return canvas, dpi

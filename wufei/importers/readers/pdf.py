@@ -128,7 +128,9 @@ def _read_scans(path: Path, pdf: pdfium.PdfDocument, scans: list[int], pages: li
     def render(number: int) -> tuple[Image.Image, float]:
         page = pdf[number - 1]
         try:
-            return page.render(scale=ocr.DPI / 72, grayscale=True).to_pil(), ocr.DPI
+            width, height = (side * 25.4 / 72 for side in page.get_size())
+            dpi = ocr.fitting_dpi(width, height, ocr.DPI, str(path), number)
+            return page.render(scale=dpi / 72, grayscale=True).to_pil(), dpi
         finally:
             page.close()
 
