@@ -5,12 +5,14 @@ recognised. The web page's preview of a scan is in tests/web/test_import_page.py
 
 from __future__ import annotations
 
+import ctypes
 import io
 import re
 import zipfile
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 import yaml
 from PIL import Image, ImageDraw
@@ -296,3 +298,34 @@ def test_a_page_of_a_crafted_size_is_refused_naming_the_page(tmp_path):
             read_source(path)
         assert str(path) in str(error.value), error.value
         assert f"第1页页面过大（{size}），无法进行文字识别（OCR）" in str(error.value), error.value
+
+
+def stamped_scan_after_text(pdf: Path, out: Path) -> Path:
+    """`pdf`'s first page as text, its second a scan whose page number 「- 2 -」 is stamped on as text (as a
+    scanner's software or a PDF editor adds it): a text layer of five characters over an image."""
+    scan = io.BytesIO()
+    page_images(pdf)[1].save(scan, format="PDF", resolution=SCAN_DPI)
+    document = pdfium.PdfDocument(str(pdf))
+    document.del_page(1)
+    document.import_pages(pdfium.PdfDocument(scan.getvalue()))
+    page = document[1]
+    number = pdfium_c.FPDFPageObj_NewTextObj(document.raw, b"Helvetica", 9.0)
+    text = ctypes.create_string_buffer("- 2 -".encode("utf-16-le") + b"\0\0")
+    pdfium_c.FPDFText_SetText(number, ctypes.cast(text, pdfium_c.FPDF_WIDESTRING))
+    pdfium_c.FPDFPageObj_Transform(number, 1, 0, 0, 1, page.get_width() / 2, 20)
+    pdfium_c.FPDFPage_InsertObject(page.raw, number)
+    page.gen_content()
+    document.save(str(out))
+    document.close()
+    return out
+
+
+def test_a_scanned_page_with_a_stamped_page_number_is_read_by_ocr(tmp_path):
+    """Page 2's images cover it and its text layer is a page number: it is a scan, read by OCR (its two tasks),
+    only its records flagged; page 1's three tasks come from the text layer, unflagged."""
+    [plan] = read_source(stamped_scan_after_text(TABLE_PDF, tmp_path / "末页扫描.pdf")).plans
+    expected = expected_tasks(TABLE_PDF)
+    assert [t.where for t in plan.tasks][3:] == ["第2页表1第2行", "第2页表1第3行"]
+    assert [list(t.leads or ()) for t in plan.tasks] == [t["leads"] for t in expected]
+    assert [any(d.message == RECORD for d in t.doubts) for t in plan.tasks] == [False] * 3 + [True] * 2
+    assert any(d.message.startswith("第2页是扫描件") for d in plan.doubts)

@@ -27,7 +27,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from wufei.importers.document import Document
-from wufei.importers.readers.pdf import MIN_RULE, SNAP, Char, Rule, layout_page, pages_document
+from wufei.importers.readers.pdf import MIN_RULE, SNAP, Char, Rule, is_scan, layout_page, pages_document
 from wufei.importers.records import ImportError_
 
 POINTS_PER_MM = 72 / 25.4
@@ -152,7 +152,7 @@ def _pages(archive: zipfile.ZipFile, path: Path) -> tuple[list, list[_Scan]]:
                 for image in content.iter("{*}ImageObject")
                 if image.get("ResourceID", "") in media and (boxed := _box(image.get("Boundary"))) is not None
             ]
-            if not chars and images:
+            if images and is_scan(chars, _covered(images, box), box[2] * box[3]):
                 scans.append(_Scan(number, box, images))
                 continue
             width, height = box[2] * POINTS_PER_MM, box[3] * POINTS_PER_MM
@@ -162,6 +162,15 @@ def _pages(archive: zipfile.ZipFile, path: Path) -> tuple[list, list[_Scan]]:
                 str(path), f"OFD 文件第{number}页无法读取（{name} 中有无法识别的数值、路径或位置）", text=str(exc)[:120]
             ) from exc
     return pages, scans
+
+
+def _covered(images: list[tuple[str, Box]], page: Box) -> float:
+    """The area the images' boxes cover on the page (mm², overlaps counted twice)."""
+    right, bottom = page[0] + page[2], page[1] + page[3]
+    return sum(
+        max(min(x + w, right) - max(x, page[0]), 0.0) * max(min(y + h, bottom) - max(y, page[1]), 0.0)
+        for _, (x, y, w, h) in images
+    )
 
 
 def _media(
