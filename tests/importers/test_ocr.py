@@ -329,3 +329,17 @@ def test_a_scanned_page_with_a_stamped_page_number_is_read_by_ocr(tmp_path):
     assert [list(t.leads or ()) for t in plan.tasks] == [t["leads"] for t in expected]
     assert [any(d.message == RECORD for d in t.doubts) for t in plan.tasks] == [False] * 3 + [True] * 2
     assert any(d.message.startswith("第2页是扫描件") for d in plan.doubts)
+
+
+def test_an_image_scanned_at_150_dpi_is_enlarged_before_it_is_read(tmp_path):
+    """Page 1 of the table scanned at 150 dpi (a TIFF): enlarged to 300 dpi, its owners are read (as it is,
+    Tesseract read none of the six owner cells)."""
+    path = tmp_path / "150dpi.tif"
+    document = pdfium.PdfDocument(str(TABLE_PDF))
+    document[0].render(scale=150 / 72, grayscale=True).to_pil().convert("L").save(path, dpi=(150, 150))
+    document.close()
+    [plan] = read_source(path).plans
+    expected = expected_tasks(TABLE_PDF)[:3]
+    assert [t.deadline_raw for t in plan.tasks] == [t["deadline"] for t in expected]
+    right = [list(getattr(t, f) or ()) == w[f] for t, w in zip(plan.tasks, expected) for f in ("leads", "supporting")]
+    assert sum(right) >= 5, [(t.leads, t.supporting) for t in plan.tasks]

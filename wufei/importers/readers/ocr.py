@@ -120,6 +120,7 @@ def read_image(path: Path) -> Document:
                 if dpi < MIN_IMAGE_DPI:
                     dpi = DPI  # a phone writes 72 dpi whatever it photographed: taken as scanned at 300 dpi
                 frame = ImageOps.exif_transpose(image.convert("L"))
+                frame, dpi = _at_reading_resolution(frame, dpi)
                 pages.append(recognise(program, frame, number, dpi, str(path)))
     except Image.DecompressionBombError as exc:
         raise ImportError_(str(path), "图片像素过多（可能是异常构造的文件），无法读取") from exc
@@ -128,6 +129,18 @@ def read_image(path: Path) -> Document:
     document = scanned_document(str(path), pages)
     document.format = "image"
     return document
+
+
+def _at_reading_resolution(image: Image.Image, dpi: float) -> tuple[Image.Image, float]:
+    """An image scanned under DPI enlarged to DPI (LANCZOS), within MAX_PIXELS: Tesseract reads a 10.5 pt table
+    scanned at 150 dpi far worse as it is (owners right in 1 of 10 cells) than enlarged (8 of 10)."""
+    if dpi >= DPI:
+        return image, dpi
+    factor = min(DPI / dpi, (MAX_PIXELS / (image.width * image.height)) ** 0.5)
+    if factor <= 1:
+        return image, dpi
+    size = (round(image.width * factor), round(image.height * factor))
+    return image.resize(size, Image.Resampling.LANCZOS), dpi * factor
 
 
 def too_many_pixels(width: int, height: int) -> str:
