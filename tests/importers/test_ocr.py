@@ -343,3 +343,31 @@ def test_an_image_scanned_at_150_dpi_is_enlarged_before_it_is_read(tmp_path):
     assert [t.deadline_raw for t in plan.tasks] == [t["deadline"] for t in expected]
     right = [list(getattr(t, f) or ()) == w[f] for t, w in zip(plan.tasks, expected) for f in ("leads", "supporting")]
     assert sum(right) >= 5, [(t.leads, t.supporting) for t in plan.tasks]
+
+
+@pytest.mark.parametrize(
+    ("ending", "reason"),
+    [
+        ("kill -9 $$", "第1页文字识别（OCR）程序被系统终止（可能是内存不足）"),
+        ('echo "Error in pixReadStream: Unknown format" >&2; exit 1', "第1页文字识别（OCR）程序出错退出"),
+    ],
+)
+def test_a_failed_recognition_is_refused_in_chinese_with_the_details_in_the_log(
+    tmp_path, monkeypatch, caplog, ending, reason
+):
+    """A tesseract that lists its Chinese data then dies (killed, as the kernel does when memory runs out) or
+    exits with an error: the refusal names the file, the page and the cause in Chinese; what the program said
+    goes to the log, not to the user."""
+    program = tmp_path / "tesseract"
+    program.write_text(f'#!/bin/bash\nif [ "$1" = "--list-langs" ]; then echo chi_sim; exit 0; fi\n{ending}\n')
+    program.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    image = tmp_path / "照片.png"
+    Image.new("L", (200, 200), 255).save(image)
+    with pytest.raises(ImportError_) as error:
+        read_source(image)
+    assert f"{image}：{reason}，请重新导入，或提供 Word 版或文字版" in str(error.value)
+    assert not re.search(
+        r"[A-Za-z]{3}", str(error.value).replace(str(image), "").replace("Word", "").replace("OCR", "")
+    )
+    assert any("tesseract exited with" in record.getMessage() for record in caplog.records)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import os
 import shutil
 import subprocess
@@ -30,6 +31,8 @@ from wufei.importers.document import Document, LowConfidence, Recognition
 from wufei.importers.readers.pdf import Char, Rule, _Page, layout_page, pages_document, tables_of
 from wufei.importers.records import Doubt, ImportError_
 from wufei.importers.text.recognised import page_names
+
+log = logging.getLogger(__name__)
 
 DPI = 300  # a PDF page is rendered at this resolution: 200 dpi misread 牵头 as 达头 and 固体 as 国体 on a 10.5 pt table
 MIN_IMAGE_DPI = 150  # an image saying less is taken as scanned at DPI
@@ -212,8 +215,8 @@ def recognise(program: str, image: Image.Image, number: int, dpi: float, path: s
         words = _tesseract(program, [(Image.fromarray(around), 0, 0)], dpi, PAGE_LAYOUT)
         if pieces:
             words += _tesseract(program, pieces, dpi, BLOCK_LAYOUT)
-    except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
-        raise ImportError_(path, f"第{number}页文字识别（OCR）失败（{exc}），请提供 Word 版或文字版") from exc
+    except OcrFailed as exc:
+        raise ImportError_(path, f"第{number}页{exc.reason}，请重新导入，或提供 Word 版或文字版") from exc
     height, width = grey.shape
     page = layout_page(number, width * scale, height * scale, _chars(words, scale), horizontal, vertical)
     found = Recognition(
@@ -276,6 +279,14 @@ def _runs(ink: np.ndarray, minimum: int) -> tuple[list[Rule], np.ndarray]:
 # ------------------------------------------------------------------ Tesseract
 
 
+class OcrFailed(Exception):
+    """Tesseract did not read a page: `reason` says why in Chinese for the user; the details go to the log."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 class _Word:
     def __init__(self, text: str, left: int, right: int, top: int, bottom: int, line: tuple[int, ...], conf: float):
         self.text, self.left, self.right, self.top, self.bottom = text, left, right, top, bottom
@@ -304,9 +315,17 @@ def _tesseract(program: str, pieces: list[tuple[Image.Image, int, int]], dpi: fl
         try:
             result = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, env=environment)
         except subprocess.TimeoutExpired as exc:
-            raise RuntimeError(f"超过 {TIMEOUT_SECONDS} 秒") from exc
+            log.warning("tesseract timed out after %s s: %s", TIMEOUT_SECONDS, command)
+            raise OcrFailed(f"文字识别（OCR）超过 {TIMEOUT_SECONDS} 秒未完成") from exc
+        except OSError as exc:
+            log.warning("tesseract could not be run: %s", exc)
+            raise OcrFailed("文字识别（OCR）程序无法运行") from exc
     if result.returncode != 0:
-        raise RuntimeError(result.stderr.decode(errors="replace")[-300:].strip())
+        details = result.stderr.decode(errors="replace")[-300:].strip()
+        log.warning("tesseract exited with %s: %s", result.returncode, details)
+        if result.returncode < 0:  # killed by a signal: most often for want of memory
+            raise OcrFailed("文字识别（OCR）程序被系统终止（可能是内存不足）")
+        raise OcrFailed("文字识别（OCR）程序出错退出")
     lines: dict[tuple[int, ...], tuple[int, int]] = {}
     words: list[_Word] = []
     for row in csv.DictReader(io.StringIO(result.stdout.decode("utf-8")), delimiter="\t", quoting=csv.QUOTE_NONE):
