@@ -69,23 +69,48 @@ def expected_tasks(pdf: Path) -> list[dict]:
     return yaml.safe_load(pdf.with_suffix(".expected.yaml").read_text(encoding="utf-8"))["tasks"]
 
 
+def expected_plan_title(pdf: Path) -> str:
+    return yaml.safe_load(pdf.with_suffix(".expected.yaml").read_text(encoding="utf-8"))["plan"]["title"]
+
+
+FIELDS = ("title", "leads", "supporting", "deadline")
+
+
+def matched_fields(tasks, expected: list[dict]) -> int:
+    """How many of the tasks' fields (title, leads, supporting, deadline) are as the text layer gives them;
+    each field that differs must carry a doubt (the OCR doubt on its record, or one on the field): what OCR
+    misread is never taken silently. Not which misreads Tesseract makes: they change with its version."""
+    matched = 0
+    for task, wanted in zip(tasks, expected, strict=True):
+        read = {
+            "title": task.title,
+            "leads": list(task.leads or ()),
+            "supporting": list(task.supporting or ()),
+            "deadline": task.deadline_raw,
+        }
+        flagged = {doubt.field for doubt in task.doubts}
+        for name in FIELDS:
+            if read[name] == wanted[name]:
+                matched += 1
+            else:
+                assert {"record", name} & flagged, (name, read[name], wanted[name], task.doubts)
+    return matched
+
+
+def same_but_quotes(text: str | None) -> str:
+    return re.sub('[“”"]', '"', text or "")
+
+
 def test_an_image_only_pdf_is_read_by_ocr_into_its_table_tasks_each_flagged(table_plan):
-    """The two-page ruled table (its header printed again on page 2) read from the scan: every owner and
-    deadline as the text layer gives them; a title OCR misread (a quote mark) is not silently trusted: its
-    record carries the OCR doubt, as every record does."""
+    """The two-page ruled table (its header printed again on page 2) read from the scan: its five tasks in
+    their rows, at least 18 of their 20 fields as the text layer gives them, every record flagged."""
     plan = table_plan
-    assert plan.title == "内江市“无废城市“建设2024年度工作任务分解表"  # “ for ” as OCR read it, flagged below
+    assert same_but_quotes(plan.title) == same_but_quotes(expected_plan_title(TABLE_PDF))  # OCR mixes “ and ”
     assert plan.jurisdiction == "内江市" and plan.format == "pdf"
     expected = expected_tasks(TABLE_PDF)
     assert len(plan.tasks) == len(expected) == 5
-    for task, wanted in zip(plan.tasks, expected):
-        assert list(task.leads or ()) == wanted["leads"], task
-        assert list(task.supporting or ()) == wanted["supporting"], task
-        assert task.deadline_raw == wanted["deadline"], task
-        assert task.doubts[0].message == RECORD
-    titles = [task.title for task in plan.tasks]
-    assert titles[:3] + titles[4:] == [t["title"] for t in expected[:3] + expected[4:]]
-    assert titles[3] != expected[3]["title"]  # 开展“无废学校“创建…: the misread shows, and is flagged
+    assert all(task.doubts[0].message == RECORD for task in plan.tasks)
+    assert matched_fields(plan.tasks, expected) >= 18
     [scan_doubt] = [d for d in plan.doubts if "扫描件" in d.message]
     assert scan_doubt.message.startswith("第1-2页是扫描件，由文字识别（OCR）读取，平均置信度 ")
     assert [task.where for task in plan.tasks] == [
@@ -116,30 +141,32 @@ def test_a_frame_drawn_round_the_page_does_not_read_its_table_twice(table_plan, 
 
 
 def test_a_photo_of_a_list_is_read_by_ocr_and_a_misread_unit_shows_as_a_doubt(scans, engine):
-    """A PNG of one page of paragraphs (牵头单位：…配合单位：…完成时限：…): four tasks with their owners and
-    deadlines; where OCR misread a bracket (各县《市、区）人民政府) the low-confidence word is named on the
-    owner field, and the registry's unknown-name doubt shows it in the preview."""
+    """A PNG of one page of paragraphs (牵头单位：…配合单位：…完成时限：…): its four tasks, at least 14 of their
+    16 fields as the text layer gives them, every record flagged; each word OCR was unsure of is named on the
+    field it stands in, and in the preview a supporting unit misread carries a doubt (the registry's, as it
+    does not know the misread name, or OCR's)."""
     [plan] = read_source(scans["paragraphs"]).plans
-    assert plan.title == "新乡市2024年“无废城市“建设工作要点" and plan.format == "image"
+    assert same_but_quotes(plan.title) == same_but_quotes(expected_plan_title(PARAGRAPHS_PDF))
+    assert plan.format == "image"
     expected = expected_tasks(PARAGRAPHS_PDF)
-    assert [t.title for t in plan.tasks] == [t["title"] for t in expected]
-    assert [t.deadline_raw for t in plan.tasks] == [t["deadline"] for t in expected]
-    assert [list(t.leads or ()) for t in plan.tasks] == [t["leads"] for t in expected]
-    right = [k for k, t in enumerate(plan.tasks) if list(t.supporting or ()) == expected[k]["supporting"]]
-    assert right == [0, 1, 3]
-    misread = plan.tasks[2]
-    assert misread.supporting == ("各县《市", "区）人民政府")
-    assert any(d.field == "leads" and d.text == "《市" for d in misread.doubts), misread.doubts
+    assert len(plan.tasks) == len(expected) == 4
     assert all(task.doubts[0].message == RECORD for task in plan.tasks)
+    assert matched_fields(plan.tasks, expected) >= 14
     [scan_doubt] = [d for d in plan.doubts if "扫描件" in d.message]
     assert scan_doubt.message.startswith("第1页是扫描件") and "识别把握较低" in scan_doubt.message
+    unsure = re.findall("「([^」]{2,})」", scan_doubt.message.split("识别把握较低")[1])
+    for task in plan.tasks:
+        for word in unsure:
+            if word in (task.title or "") + "".join(task.supporting or ()) + "".join(task.leads or ()):
+                assert any(d.text == word for d in task.doubts), (word, task.doubts)
 
     [preview] = preview_paths(engine, [scans["paragraphs"]])
     [view] = preview.plans
-    supporting = next(f for f in view.tasks[2].fields if f.key == "supporting")
-    messages = [d.message for d in supporting.doubts]
-    assert any("各县《市" in m for m in messages), messages  # the registry does not know the misread name
-    assert any(d.message == RECORD for d in view.tasks[2].doubts)
+    for task, shown, wanted in zip(plan.tasks, view.tasks, expected, strict=True):
+        supporting = next(f for f in shown.fields if f.key == "supporting")
+        assert any(d.message == RECORD for d in shown.doubts)
+        for name in set(task.supporting or ()) - set(wanted["supporting"]):
+            assert any(name in d.message for d in supporting.doubts + shown.doubts), (name, supporting.doubts)
 
 
 def scanned_ofd(pdf: Path, out: Path) -> Path:
