@@ -136,9 +136,10 @@ def read_image(path: Path) -> Document:
 
 
 def _at_reading_resolution(image: Image.Image, dpi: float) -> tuple[Image.Image, float]:
-    """An image scanned under ENLARGE_UNDER_DPI (150 dpi, not 200) enlarged to DPI (LANCZOS), within MAX_PIXELS: Tesseract reads a
-    10.5 pt table scanned at 150 dpi far worse as it is (owners right in 0 of 6 cells) than enlarged (6 of 6).
-    At 200 dpi it is not: a black-and-white page of paragraphs enlarged to 300 ran two tasks into one."""
+    """An image scanned under ENLARGE_UNDER_DPI (150 dpi, not 200) enlarged to DPI (LANCZOS), within MAX_PIXELS:
+    Tesseract reads a 10.5 pt table scanned at 150 dpi far worse as it is (owners right in 0 of 6 cells) than
+    enlarged (6 of 6). At 200 dpi it does not: a black-and-white page of paragraphs enlarged to 300 ran two
+    tasks into one."""
     if dpi >= ENLARGE_UNDER_DPI:
         return image, dpi
     factor = min(DPI / dpi, (MAX_PIXELS / (image.width * image.height)) ** 0.5)
