@@ -16,22 +16,34 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from wufei.importers.document import Document, LowConfidence, Recognition
 from wufei.importers.readers.pdf import Char, Rule, _Page, layout_page, pages_document, tables_of
-from wufei.importers.records import ImportError_
+from wufei.importers.records import Doubt, ImportError_
+from wufei.importers.text.recognised import page_names
+
+log = logging.getLogger(__name__)
 
 DPI = 300  # a PDF page is rendered at this resolution: 200 dpi misread 牵头 as 达头 and 固体 as 国体 on a 10.5 pt table
 MIN_IMAGE_DPI = 150  # an image saying less is taken as scanned at DPI
+ENLARGE_UNDER_DPI = 180  # an image scanned at less is enlarged to DPI (a PNG stores 200 dpi as 199.9994)
+# A page image holds at most this many pixels (an A0 sheet at 200 dpi; 50 MB grey): a crafted page or image
+# bigger would take gigabytes. A page is drawn at a lower resolution to fit, down to MIN_DRAW_DPI.
+MAX_PIXELS = 50_000_000
+MIN_DRAW_DPI = 100.0
+MAX_FRAMES = 100  # pages of one TIFF
+# What Pillow raises on a broken or truncated image (SyntaxError and EOFError from some decoders).
+UNREADABLE_IMAGE = (UnidentifiedImageError, OSError, ValueError, EOFError, SyntaxError)
 LANGUAGE = "chi_sim"
 LOW_CONFIDENCE = 60.0  # Tesseract's confidence (0-100) under which a word is shown to a person
 TIMEOUT_SECONDS = 300  # one page
@@ -46,48 +58,129 @@ MISSING = (
     "是扫描件（图片），需要文字识别（OCR）才能读取，但本机未安装 Tesseract 或其简体中文语言包："
     "请安装（apt-get install tesseract-ocr tesseract-ocr-chi-sim）后重新导入，或提供 Word 版或文字版"
 )
+NOT_READ = (
+    "是扫描件（图片），需要文字识别（OCR）才能读取，但本机未安装 Tesseract 或其简体中文语言包，这些页未读取，"
+    "其中的内容未导入：请安装（apt-get install tesseract-ocr tesseract-ocr-chi-sim）后重新导入，或对照原件补录"
+)
 NOTHING_READ = "是扫描件（图片），文字识别（OCR）未能识别出文字，请提供更清晰的扫描件、Word 版或文字版"
 
 
-def require_tesseract(path: str) -> str:
-    """The tesseract program, when it and its Chinese data are installed; else the file is refused saying
-    what to install."""
+def find_tesseract() -> str | None:
+    """The tesseract program, when it and its Chinese data are installed."""
     program = shutil.which("tesseract")
-    if program is not None:
-        try:
-            listed = subprocess.run([program, "--list-langs"], capture_output=True, text=True, timeout=60).stdout
-        except (OSError, subprocess.SubprocessError):
-            listed = ""
-        if LANGUAGE in listed.split():
-            return program
-    raise ImportError_(path, MISSING)
+    if program is None:
+        return None
+    try:
+        listed = subprocess.run([program, "--list-langs"], capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return program if LANGUAGE in listed.split() else None
+
+
+def require_tesseract(path: str) -> str:
+    """The tesseract program; without it (or its Chinese data) the file is refused saying what to install."""
+    program = find_tesseract()
+    if program is None:
+        raise ImportError_(path, MISSING)
+    return program
+
+
+def read_scanned_pages(
+    path: str, numbers: list[int], render: Callable[[int], tuple[Image.Image, float]], others: list[_Page]
+) -> Document:
+    """A PDF's or OFD's pages that are scans (`render` draws page `number` as an image at a resolution)
+    read by OCR, with the pages read from their text (`others`). Without Tesseract the text pages are
+    still imported, a doubt naming the pages not read; a file of scans only is refused saying what to install."""
+    program = find_tesseract()
+    if program is None:
+        if not any(page.blocks for page in others):
+            raise ImportError_(path, MISSING)
+        document = pages_document(path, others)
+        document.doubts.append(Doubt("record", page_names(numbers) + NOT_READ))
+        return document
+    recognised = []
+    for number in numbers:
+        image, dpi = render(number)
+        recognised.append(recognise(program, image, number, dpi, path))
+    return scanned_document(path, recognised, others)
 
 
 def read_image(path: Path) -> Document:
-    """A photo or scan of a plan or list: each frame (a TIFF may hold several pages) is a page."""
+    """A photo or scan of a plan or list: each frame (a TIFF may hold several pages) is a page, read one at a
+    time. A crafted file (too many pixels or frames, broken data) is refused naming the file."""
     try:
         with Image.open(path) as image:
-            frames = [ImageOps.exif_transpose(frame.convert("RGB")) for frame in ImageSequence.Iterator(image)]
-            dpi = float(image.info.get("dpi", (DPI, DPI))[0] or DPI)
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise ImportError_(str(path), f"无法打开图片文件，文件可能已损坏（{exc}）") from exc
-    if dpi < MIN_IMAGE_DPI:
-        dpi = DPI  # a phone writes 72 dpi whatever it photographed: the page is taken as scanned at 300 dpi
-    program = require_tesseract(str(path))
-    pages = [recognise(program, frame, number, dpi, str(path)) for number, frame in enumerate(frames, start=1)]
+            frames = getattr(image, "n_frames", 1)
+            if frames > MAX_FRAMES:
+                raise ImportError_(str(path), f"图片文件有 {frames} 页，超过 {MAX_FRAMES} 页，请分成几个文件导入")
+            program = require_tesseract(str(path))
+            pages = []
+            for number in range(1, frames + 1):
+                image.seek(number - 1)
+                if image.width * image.height > MAX_PIXELS:
+                    where = f"第{number}页" if frames > 1 else ""
+                    raise ImportError_(str(path), f"图片{where}{too_many_pixels(image.width, image.height)}")
+                dpi = float(image.info.get("dpi", (DPI, DPI))[0] or DPI)
+                if dpi < MIN_IMAGE_DPI:
+                    dpi = DPI  # a phone writes 72 dpi whatever it photographed: taken as scanned at 300 dpi
+                frame = ImageOps.exif_transpose(image.convert("L"))
+                frame, dpi = _at_reading_resolution(frame, dpi)
+                pages.append(recognise(program, frame, number, dpi, str(path)))
+    except Image.DecompressionBombError as exc:
+        raise ImportError_(str(path), "图片像素过多（可能是异常构造的文件），无法读取") from exc
+    except UNREADABLE_IMAGE as exc:
+        raise ImportError_(str(path), "无法打开图片文件，文件可能已损坏或不完整") from exc
     document = scanned_document(str(path), pages)
     document.format = "image"
     return document
 
 
+def _at_reading_resolution(image: Image.Image, dpi: float) -> tuple[Image.Image, float]:
+    """An image scanned under ENLARGE_UNDER_DPI (150 dpi, not 200) enlarged to DPI (LANCZOS), within MAX_PIXELS:
+    Tesseract reads a 10.5 pt table scanned at 150 dpi far worse as it is (owners right in 0 of 6 cells) than
+    enlarged (6 of 6). At 200 dpi it does not: a black-and-white page of paragraphs enlarged to 300 ran two
+    tasks into one."""
+    if dpi >= ENLARGE_UNDER_DPI:
+        return image, dpi
+    factor = min(DPI / dpi, (MAX_PIXELS / (image.width * image.height)) ** 0.5)
+    if factor <= 1:
+        return image, dpi
+    size = (round(image.width * factor), round(image.height * factor))
+    return image.resize(size, Image.Resampling.LANCZOS), dpi * factor
+
+
+def too_many_pixels(width: int, height: int) -> str:
+    return (
+        f"过大（{width}×{height} 像素，超过 {MAX_PIXELS // 10_000} 万像素），无法进行文字识别（OCR），"
+        "请缩小后重新导入，或提供 Word 版或文字版"
+    )
+
+
+def fitting_dpi(width_mm: float, height_mm: float, dpi: float, path: str, number: int) -> float:
+    """The resolution a page is drawn at for OCR: `dpi`, lowered so the image holds at most MAX_PIXELS (a
+    page of a crafted size would take gigabytes); such a page is refused when even MIN_DRAW_DPI is too much."""
+    square_inches = (width_mm / 25.4) * (height_mm / 25.4)
+    if square_inches * dpi * dpi <= MAX_PIXELS:
+        return dpi
+    fitted = (MAX_PIXELS / square_inches) ** 0.5
+    if fitted < MIN_DRAW_DPI:
+        size = f"{width_mm:.0f}×{height_mm:.0f} 毫米"
+        raise ImportError_(path, f"第{number}页页面过大（{size}），无法进行文字识别（OCR），请提供 Word 版或文字版")
+    return fitted
+
+
 def scanned_document(path: str, pages: Iterable[tuple[_Page, Recognition]], others: Iterable[_Page] = ()) -> Document:
     """The document of recognised pages (and of pages read from a text layer, for a PDF that has both),
-    with what OCR was unsure of; refused when OCR read nothing at all."""
-    recognised = list(pages)
+    with what OCR was unsure of on the pages where it read words (a seal page where it read none carries no
+    doubt); refused when nothing at all was read."""
+    recognised = [(page, found) for page, found in pages]
     laid = sorted([*others, *(page for page, _ in recognised)], key=lambda page: page.number)
     if not any(page.blocks for page in laid):
         raise ImportError_(path, NOTHING_READ)
     document = pages_document(path, laid)
+    recognised = [(page, found) for page, found in recognised if found.confidences]
+    if not recognised:
+        return document
     document.ocr = Recognition(
         pages=[page.number for page, _ in recognised],
         confidences=[c for _, found in recognised for c in found.confidences],
@@ -125,8 +218,8 @@ def recognise(program: str, image: Image.Image, number: int, dpi: float, path: s
         words = _tesseract(program, [(Image.fromarray(around), 0, 0)], dpi, PAGE_LAYOUT)
         if pieces:
             words += _tesseract(program, pieces, dpi, BLOCK_LAYOUT)
-    except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
-        raise ImportError_(path, f"第{number}页文字识别（OCR）失败（{exc}），请提供 Word 版或文字版") from exc
+    except OcrFailed as exc:
+        raise ImportError_(path, f"第{number}页{exc.reason}，请重新导入，或提供 Word 版或文字版") from exc
     height, width = grey.shape
     page = layout_page(number, width * scale, height * scale, _chars(words, scale), horizontal, vertical)
     found = Recognition(
@@ -189,6 +282,14 @@ def _runs(ink: np.ndarray, minimum: int) -> tuple[list[Rule], np.ndarray]:
 # ------------------------------------------------------------------ Tesseract
 
 
+class OcrFailed(Exception):
+    """Tesseract did not read a page: `reason` says why in Chinese for the user; the details go to the log."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 class _Word:
     def __init__(self, text: str, left: int, right: int, top: int, bottom: int, line: tuple[int, ...], conf: float):
         self.text, self.left, self.right, self.top, self.bottom = text, left, right, top, bottom
@@ -217,9 +318,17 @@ def _tesseract(program: str, pieces: list[tuple[Image.Image, int, int]], dpi: fl
         try:
             result = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, env=environment)
         except subprocess.TimeoutExpired as exc:
-            raise RuntimeError(f"超过 {TIMEOUT_SECONDS} 秒") from exc
+            log.warning("tesseract timed out after %s s: %s", TIMEOUT_SECONDS, command)
+            raise OcrFailed(f"文字识别（OCR）超过 {TIMEOUT_SECONDS} 秒未完成") from exc
+        except OSError as exc:
+            log.warning("tesseract could not be run: %s", exc)
+            raise OcrFailed("文字识别（OCR）程序无法运行") from exc
     if result.returncode != 0:
-        raise RuntimeError(result.stderr.decode(errors="replace")[-300:].strip())
+        details = result.stderr.decode(errors="replace")[-300:].strip()
+        log.warning("tesseract exited with %s: %s", result.returncode, details)
+        if result.returncode < 0:  # killed by a signal: most often for want of memory
+            raise OcrFailed("文字识别（OCR）程序被系统终止（可能是内存不足）")
+        raise OcrFailed("文字识别（OCR）程序出错退出")
     lines: dict[tuple[int, ...], tuple[int, int]] = {}
     words: list[_Word] = []
     for row in csv.DictReader(io.StringIO(result.stdout.decode("utf-8")), delimiter="\t", quoting=csv.QUOTE_NONE):

@@ -27,7 +27,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from wufei.importers.document import Document
-from wufei.importers.readers.pdf import MIN_RULE, SNAP, Char, Rule, layout_page, pages_document
+from wufei.importers.readers.pdf import MIN_RULE, SNAP, Char, Rule, is_scan, layout_page, pages_document
 from wufei.importers.records import ImportError_
 
 POINTS_PER_MM = 72 / 25.4
@@ -80,31 +80,40 @@ class _Scan:
 def _read_scans(archive: zipfile.ZipFile, path: Path, scans: list[_Scan], pages: list) -> Document:
     """Scanned pages drawn again at the OCR's resolution (each image stretched over its box) and read by OCR,
     with the pages that have text."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
     from wufei.importers.readers import ocr  # Pillow, numpy and the tesseract program: only for scans
 
-    program = ocr.require_tesseract(str(path))
-    recognised = []
-    for scan in scans:
+    by_number = {scan.number: scan for scan in scans}
+
+    def render(number: int) -> tuple[Image.Image, float]:
+        scan = by_number[number]
         images: list[tuple[Image.Image, Box]] = []
         for name, box in scan.images:
+            unreadable = f"OFD 文件第{scan.number}页的图片「{name}」"
             try:
                 with Image.open(io.BytesIO(archive.read(name))) as opened:
+                    if opened.width * opened.height > ocr.MAX_PIXELS:
+                        raise ImportError_(str(path), unreadable + ocr.too_many_pixels(opened.width, opened.height))
                     images.append((opened.convert("L"), box))
-            except (UnidentifiedImageError, OSError, ValueError, zipfile.BadZipFile) as exc:
-                raise ImportError_(str(path), f"OFD 文件第{scan.number}页的图片「{name}」无法读取（{exc}）") from exc
+            except Image.DecompressionBombError as exc:
+                raise ImportError_(str(path), unreadable + "像素过多（可能是异常构造的文件），无法读取") from exc
+            except (*ocr.UNREADABLE_IMAGE, zipfile.BadZipFile) as exc:
+                raise ImportError_(str(path), unreadable + "无法读取，文件可能已损坏") from exc
         # At the scan's own resolution (its sharpest image's): resampling a black-and-white scan blurs it.
         native = max((image.width / (box[2] / 25.4) for image, box in images if box[2] > 0), default=MIN_SCAN_DPI)
-        dpi = min(max(native, MIN_SCAN_DPI), MAX_SCAN_DPI)
+        dpi = ocr.fitting_dpi(scan.box[2], scan.box[3], min(max(native, MIN_SCAN_DPI), MAX_SCAN_DPI), str(path), number)
         pixels_per_mm = dpi / 25.4
         canvas = Image.new("L", (round(scan.box[2] * pixels_per_mm), round(scan.box[3] * pixels_per_mm)), 255)
         for image, (x, y, width, height) in images:
             size = (max(round(width * pixels_per_mm), 1), max(round(height * pixels_per_mm), 1))
+            if size[0] * size[1] > ocr.MAX_PIXELS:  # a crafted box far larger than the page
+                raise ImportError_(str(path), f"OFD 文件第{scan.number}页的图片{ocr.too_many_pixels(*size)}")
             placed = image if image.size == size else image.resize(size)
             canvas.paste(placed, (round((x - scan.box[0]) * pixels_per_mm), round((y - scan.box[1]) * pixels_per_mm)))
-        recognised.append(ocr.recognise(program, canvas, scan.number, dpi, str(path)))
-    return ocr.scanned_document(str(path), recognised, pages)
+        return canvas, dpi
+
+    return ocr.read_scanned_pages(str(path), list(by_number), render, pages)
 
 
 def _pages(archive: zipfile.ZipFile, path: Path) -> tuple[list, list[_Scan]]:
@@ -143,7 +152,7 @@ def _pages(archive: zipfile.ZipFile, path: Path) -> tuple[list, list[_Scan]]:
                 for image in content.iter("{*}ImageObject")
                 if image.get("ResourceID", "") in media and (boxed := _box(image.get("Boundary"))) is not None
             ]
-            if not chars and images:
+            if images and is_scan(chars, _covered(images, box), box[2] * box[3]):
                 scans.append(_Scan(number, box, images))
                 continue
             width, height = box[2] * POINTS_PER_MM, box[3] * POINTS_PER_MM
@@ -153,6 +162,15 @@ def _pages(archive: zipfile.ZipFile, path: Path) -> tuple[list, list[_Scan]]:
                 str(path), f"OFD 文件第{number}页无法读取（{name} 中有无法识别的数值、路径或位置）", text=str(exc)[:120]
             ) from exc
     return pages, scans
+
+
+def _covered(images: list[tuple[str, Box]], page: Box) -> float:
+    """The area the images' boxes cover on the page (mm², overlaps counted twice)."""
+    right, bottom = page[0] + page[2], page[1] + page[3]
+    return sum(
+        max(min(x + w, right) - max(x, page[0]), 0.0) * max(min(y + h, bottom) - max(y, page[1]), 0.0)
+        for _, (x, y, w, h) in images
+    )
 
 
 def _media(

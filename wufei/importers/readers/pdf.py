@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -33,6 +34,9 @@ from wufei.importers.readers.grid import GridRow, grid_table, is_layout_grid, sq
 from wufei.importers.records import ImportError_
 from wufei.importers.text.normalize import normalize_cell
 
+if TYPE_CHECKING:
+    from PIL import Image
+
 SCANNED = "该 PDF 没有文字层（可能是扫描件），请提供 Word 版或文字版"
 SNAP = 2.0  # points: ruling lines closer than this are one line
 MIN_RULE = 4.0  # points: shorter strokes are not table borders
@@ -41,6 +45,10 @@ CUT_TOLERANCE = (
 )
 SHORT_CELL = 8  # characters: a column whose cells are mostly this short holds values, not prose
 EDGE_BAND = 0.08  # top and bottom share of a page where running headers and footers stand
+# A page with fewer characters in its text layer than this whose images cover this share of it is a scan with
+# a page number or a stamp added as text: its text is in the images.
+SCAN_TEXT_CHARS = 20
+SCAN_COVER = 0.5
 _PAGE_NUMBER = re.compile(r"^\s*([-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
 _DIGITS = re.compile(r"\d+")
 
@@ -121,14 +129,16 @@ def _read_scans(path: Path, pdf: pdfium.PdfDocument, scans: list[int], pages: li
     """A PDF some of whose pages are scans: those are rendered and read by OCR, the others as text."""
     from wufei.importers.readers import ocr  # Pillow, numpy and the tesseract program: only for scans
 
-    program = ocr.require_tesseract(str(path))
-    recognised = []
-    for k in scans:
-        page = pdf[k]
-        image = page.render(scale=ocr.DPI / 72, grayscale=True).to_pil()
-        page.close()
-        recognised.append(ocr.recognise(program, image, k + 1, ocr.DPI, str(path)))
-    return ocr.scanned_document(str(path), recognised, pages)
+    def render(number: int) -> tuple[Image.Image, float]:
+        page = pdf[number - 1]
+        try:
+            width, height = (side * 25.4 / 72 for side in page.get_size())
+            dpi = ocr.fitting_dpi(width, height, ocr.DPI, str(path), number)
+            return page.render(scale=dpi / 72, grayscale=True).to_pil(), dpi
+        finally:
+            page.close()
+
+    return ocr.read_scanned_pages(str(path), [k + 1 for k in scans], render, pages)
 
 
 def pages_document(path: str, pages: list[_Page]) -> Document:
@@ -142,15 +152,34 @@ def pages_document(path: str, pages: list[_Page]) -> Document:
 
 
 def _read_page(page: pdfium.PdfPage, number: int) -> _Page | None:
-    """The page laid out; None for a scan (no text, an image drawn), which OCR reads."""
+    """The page laid out; None for a scan, which OCR reads: no text and an image drawn, or images covering most
+    of the page and hardly any text (a page number stamped on a scanned page)."""
     width, height = page.get_size()
     chars = _chars(page, height)
-    if not chars and any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3)):
+    if _is_scan(page, chars, width, height):
         page.close()
         return None
     horizontal, vertical = _rules(page, height)
     page.close()
     return layout_page(number, width, height, chars, horizontal, vertical)
+
+
+def _is_scan(page: pdfium.PdfPage, chars: list[Char], width: float, height: float) -> bool:
+    images = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))
+    covered = 0.0
+    for image in images:
+        left, bottom, right, top = image.get_bounds()
+        covered += max(min(right, width) - max(left, 0.0), 0.0) * max(min(top, height) - max(bottom, 0.0), 0.0)
+    return bool(images) and is_scan(chars, covered, width * height)
+
+
+def is_scan(chars: list[Char], image_area: float, page_area: float) -> bool:
+    """Whether a page that draws images (`image_area` of its `page_area`, clipped to the page) is a scan to read
+    by OCR: no text, or hardly any (a stamped page number) over images covering most of it."""
+    if not chars:
+        return True
+    sparse = sum(1 for char in chars if not char.text.isspace()) < SCAN_TEXT_CHARS
+    return sparse and image_area >= SCAN_COVER * page_area
 
 
 Rule = tuple[float, float, float]  # a horizontal (y, x0, x1) or vertical (x, y0, y1) ruling line, in points
