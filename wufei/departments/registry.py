@@ -335,13 +335,12 @@ class Registry:
         # and 市人民政府 share only 市人民; 滁州学院 and 滁州市人民政府 only 滁州): a suggestion shares
         # the unit's own words, or none is made.
         close: list[str] = []
-        words = self._own_words(written)
-        for book in chain:
-            if words is None:
-                break  # a bare place name is close to no unit
-            index = self._by_own_words(book)
-            matches = difflib.get_close_matches(words, list(index), n=6, cutoff=0.6)
-            close += [book.exact[name] for match in matches for name in index[match]]
+        words = self._own_words(written)  # None: a bare place name, close to no unit
+        if words is not None:
+            for book in chain:
+                index = self._by_own_words(book)
+                matches = difflib.get_close_matches(words, list(index), n=6, cutoff=0.6)
+                close += [book.exact[name] for match in matches for name in index[match]]
         # The level written first: 省生态环保厅 is likelier the province's 生态环境厅 than a city's bureau.
         level = next((word for word in _LEVEL_WORDS if written.startswith(word)), None)
         close.sort(key=lambda name: not (level and name.startswith(level)))
