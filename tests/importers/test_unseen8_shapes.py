@@ -189,6 +189,27 @@ def test_a_totals_row_names_no_owner_and_no_deadline_and_a_doubt_names_it(tmp_pa
     ]
 
 
+def test_subtotal_and_grand_total_rows_are_named_by_their_own_word(tmp_path: Path):
+    path = tmp_path / "清单.xlsx"
+    _book(
+        [
+            ["某市2024年度重点任务清单"],
+            ["任务名称", "责任单位", "完成时限"],
+            ["推进工业固体废物资源化利用", "市经济和信息化局", "2024年12月底前"],
+            ["小  计", None, None],
+            ["建成医疗废物收集转运体系", "市卫生健康委", "2024年9月底前"],
+            ["总计（2项）", None, None],
+        ],
+        path,
+    )
+    plan = read_source(path).plans[0]
+    assert [t.title for t in plan.tasks] == ["推进工业固体废物资源化利用", "建成医疗废物收集转运体系"]
+    assert [d.message for d in plan.doubts if "计行" in d.message] == [
+        "工作表「Sheet」第4行「小计」是小计行，未作为任务导入，请核对",
+        "工作表「Sheet」第6行「总计（2项）」是总计行，未作为任务导入，请核对",
+    ]
+
+
 def test_rows_of_a_collapsed_outline_group_are_read(tmp_path: Path):
     """Rows hidden because their group is folded (outlineLevel 1) are read, as a filter's hidden rows are."""
     path = tmp_path / "台账.xlsx"

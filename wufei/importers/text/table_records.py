@@ -1207,7 +1207,8 @@ def _tasks(
         if _is_totals(row, columns):
             first = next(c for c in row.cells if c and c.strip())
             place = row.where or f"第{row.line}行"
-            doubts.append(Doubt("record", f"{place}「{first}」是合计行，未作为任务导入，请核对", first))
+            word = first.strip()[0] + "计"  # 合计, 小计 or 总计, as the row says it
+            doubts.append(Doubt("record", f"{place}「{first}」是{word}行，未作为任务导入，请核对", first))
             continue
         heading = _section_heading(row, columns, name_role, numbered)
         if heading is not None:
