@@ -94,3 +94,40 @@ def test_the_office_names_the_place_the_document_leaves_unclear(migrated, tmp_pa
         assert plan.jurisdiction.name == "衡水市" and plan.title == "某某市工作要点"
         # Owners resolve in the corrected place: its county governments, its bureaus.
         assert len(_task(session, "2").departments("supporting")) == 11
+
+
+def test_records_left_out_are_not_imported_and_corrections_after_them_land_on_the_right_task(migrated, tmp_path):
+    """The office unticks a record that is no task (a candidate read from a paragraph): it is not stored, nor
+    its doubts; a correction of a later record still lands on that record, not on the one that moved up."""
+    path = write_plan(tmp_path)
+    corrections = [
+        Correction(0, "task", 1, "omit", "1"),
+        Correction(0, "task", 1, "deadline", "2024年9月底"),  # corrected, then left out: nothing to store
+        Correction(0, "task", 2, "leads", "桃城区人民政府"),
+    ]
+    result = import_corrected(migrated, path, corrections, actor="web:office", source_name="工作要点.txt")
+    assert result.ok, result.error
+    with make_sessionmaker(migrated)() as session:
+        numbers = sorted(t.number for t in session.scalars(select(Task).where(Task.list_kind == "institution")))
+        assert numbers == ["1", "3", "4"]
+        assert [d.name for d in _task(session, "3").departments("lead")] == ["桃城区人民政府"]
+        settled = session.scalars(select(ImportDoubt).where(ImportDoubt.task_id == _task(session, "3").id)).all()
+        assert settled and all(d.status == DoubtStatus.CORRECTED for d in settled)
+        assert _task(session, "4").departments("lead") == []  # untouched: its doubt stays open
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "correct"))
+        assert entry.changes["制度体系 2/不导入"][1] is None and entry.changes["制度体系 2/不导入"][0]
+        assert "制度体系 2/deadline" not in entry.changes
+
+
+def test_leaving_out_every_record_of_a_plan_is_refused_saying_to_skip_the_file(tmp_path):
+    source = read_source(write_plan(tmp_path))
+    plan = source.plans[0]
+    everything = [
+        Correction(0, kind, index, "omit", "1")
+        for kind, records in (("task", plan.tasks), ("indicator", plan.indicators), ("cell", plan.cells))
+        for index in range(len(records))
+    ]
+    with pytest.raises(CorrectionError, match="已全部选为不导入"):
+        apply_corrections(source, everything)
+    with pytest.raises(CorrectionError, match="无法更正"):
+        apply_corrections(read_source(write_plan(tmp_path)), [Correction(0, "plan", None, "omit", "1")])

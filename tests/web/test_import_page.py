@@ -285,6 +285,30 @@ def test_a_file_without_a_task_list_is_previewed_with_a_doubt_on_each_paragraph(
     assert response.status_code == 400 and "倡议书.txt" in response.text and "完成时限的段落" in response.text
 
 
+def test_the_office_leaves_out_a_candidate_that_is_no_task_and_the_rest_is_imported(portal, office, tmp_path):
+    """Each record of the preview has a 不导入 box; a ticked one is neither in the import workbook nor imported,
+    and the audit trail says which record the office left out."""
+    title = "衡水市城中村环境整治推进会会议纪要"
+    minutes = tmp_path / "城中村推进会纪要.txt"
+    minutes.write_text(MINUTES.replace("衡水市城市环境卫生整治推进会会议纪要", title, 1), encoding="utf-8")
+    preview_url = _upload(office, minutes).headers["location"]
+    page = office.get(preview_url)
+    assert [f'name="task0-{i}-omit"' in page.text for i in range(4)] == [True, True, True, False]
+    form = {"csrf_token": csrf_of(page.text), "task0-2-omit": "1", "task0-1-deadline": "2024年12月底前"}
+    workbook = load_workbook(io.BytesIO(office.post(f"{preview_url}/workbook", data=form).content))[S.TASKS]
+    assert sum(1 for row in workbook.iter_rows(min_row=2, values_only=True) if any(row)) == 2
+    done = office.post(f"{preview_url}/commit", data=form)
+    assert done.status_code == 200 and "已导入" in done.text
+    with transaction(portal.engine) as session:
+        plan = session.scalar(select(Plan).where(Plan.title == title))
+        tasks = session.scalars(select(Task).where(Task.plan_id == plan.id).order_by(Task.id)).all()
+        assert [t.title for t in tasks if "建筑工地" in t.title] == []
+        assert len(tasks) == 2 and tasks[1].due_date.isoformat() == "2024-12-31"
+        corrected = select(AuditEntry).where(AuditEntry.action == "correct", AuditEntry.entity_id == plan.id)
+        entry = session.scalar(corrected)
+        assert [key for key in entry.changes if key.endswith("/不导入")] == ["主要任务 3/不导入"]
+
+
 def test_a_scanned_page_is_previewed_with_the_ocr_doubt_on_every_task(portal, office, tmp_path):
     """A photo of a 工作要点 page (tests/importers/test_ocr.py reads it): the preview says it was read by OCR,
     with which page and confidence, and shows the OCR doubt on each of its four tasks."""

@@ -220,6 +220,7 @@ class Correction:
 
 RECORD_LISTS = {"task": "tasks", "indicator": "indicators", "cell": "cells"}
 OWNER_FIELDS = ("leads", "supporting", "implementers")
+OMIT = "omit"  # a correction leaving a record out of the import (a candidate that is no task)
 CORRECTABLE = {
     "plan": {"title", "jurisdiction", "period", "doc_number", "issuer"},
     "task": {"title", "deadline", *OWNER_FIELDS},
@@ -230,9 +231,14 @@ _YEARS = re.compile(r"^\s*(\d{4})\s*年?\s*(?:[-—–~～至到]+\s*(\d{4})\s*�
 
 
 def apply_corrections(source: Workbook, corrections: Iterable[Correction]) -> None:
-    """Put the corrected values into the parsed records, dropping the parser's doubts on those fields."""
+    """Put the corrected values into the parsed records, dropping the parser's doubts on those fields,
+    then leave out the records the person chose not to import (indexes are the preview's)."""
+    omitted: dict[tuple[int, str], set[int]] = {}
     for correction in corrections:
-        if correction.plan >= len(source.plans) or correction.field not in CORRECTABLE.get(correction.record_type, ()):
+        omit = correction.field == OMIT and correction.record_type in RECORD_LISTS
+        if correction.plan >= len(source.plans) or not (
+            omit or correction.field in CORRECTABLE.get(correction.record_type, ())
+        ):
             raise CorrectionError(f"无法更正此栏目：{correction.record_type}/{correction.field}")
         plan = source.plans[correction.plan]
         value = correction.value.strip()
@@ -243,9 +249,20 @@ def apply_corrections(source: Workbook, corrections: Iterable[Correction]) -> No
         records = getattr(plan, RECORD_LISTS[correction.record_type])
         if correction.index is None or not 0 <= correction.index < len(records):
             raise CorrectionError(f"找不到要更正的记录：{correction.record_type} {correction.index}")
+        if omit:
+            omitted.setdefault((correction.plan, correction.record_type), set()).add(correction.index)
+            continue
         record = records[correction.index]
         _correct_record(record, correction.field, value)
         record.doubts = [d for d in record.doubts if d.field != correction.field]
+    for (plan_index, record_type), indexes in omitted.items():
+        plan = source.plans[plan_index]
+        records = getattr(plan, RECORD_LISTS[record_type])
+        setattr(plan, RECORD_LISTS[record_type], [r for i, r in enumerate(records) if i not in indexes])
+    for plan_index in {plan_index for plan_index, _ in omitted}:
+        plan = source.plans[plan_index]
+        if not (plan.tasks or plan.indicators or plan.cells):
+            raise CorrectionError(f"《{plan.title}》的记录已全部选为不导入：不导入此文件即可，无需确认导入")
 
 
 def _correct_plan(plan: ParsedPlan, name: str, value: str) -> None:
@@ -341,8 +358,10 @@ def _settle(
     actor: str,
     source: str,
 ) -> None:
-    """Store the doubts each correction settled as 已更正, and audit the corrections."""
+    """Store the doubts each correction settled as 已更正, and audit the corrections and the records
+    left out (their doubts are not stored: the record is not)."""
     audited: dict[int, dict[str, list[Any]]] = {}
+    omitted = {(c.plan, c.record_type, c.index) for c in corrections if c.field == OMIT}
     for correction in corrections:
         view = before.plans[correction.plan] if correction.plan < len(before.plans) else None
         summary = summaries[correction.plan]
@@ -354,9 +373,23 @@ def _settle(
         else:
             assert correction.index is not None  # checked with the record type in apply_corrections
             shown = getattr(view, RECORD_LISTS[correction.record_type])[correction.index]
+            if correction.field == OMIT:
+                title = shown.field("title")
+                changes = audited.setdefault(summary.plan_id, {})
+                changes[f"{shown.label}/不导入"] = [title.value if title else shown.label, None]
+                continue
+            if (correction.plan, correction.record_type, correction.index) in omitted:
+                continue  # corrected, then left out
             record_type = RecordType(correction.record_type)
             loaded = [r for r in summary.records if r.record_type == record_type]
-            record_id = loaded[correction.index].id
+            before_it = sum(
+                1
+                for plan, kind, index in omitted
+                if (plan, kind) == (correction.plan, correction.record_type)
+                and index is not None
+                and index < correction.index
+            )
+            record_id = loaded[correction.index - before_it].id
             label = shown.label
         field_view = next((f for f in shown.fields if f.key == correction.field), None)
         old = field_view.value if field_view else ""

@@ -42,6 +42,7 @@ from wufei.filetypes import content_matches, mismatch_message, size_text
 from wufei.importers.preview import FieldView, FilePreview
 from wufei.importers.service import (
     IMPORTABLE_SUFFIXES,
+    OMIT,
     Correction,
     import_corrected,
     preview_corrected,
@@ -144,6 +145,8 @@ def corrections_from(preview: FilePreview, values: dict[str, str]) -> list[Corre
         for record_type, records in (("task", plan.tasks), ("indicator", plan.indicators), ("cell", plan.cells)):
             for record in records:
                 candidates += [(record_type, record.index, f) for f in record.fields if f.key in EDITABLE[record.kind]]
+                if values.get(field_name(record_type, plan.index, record.index, OMIT)) == "1":
+                    corrections.append(Correction(plan.index, record_type, record.index, OMIT, "1"))
         for record_type, index, shown in candidates:
             name = field_name(record_type, plan.index, index, shown.key)
             if name in values and values[name].strip() != shown.value.strip():
