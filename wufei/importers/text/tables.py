@@ -51,6 +51,7 @@ from wufei.importers.text.table_lines import (
     next_text_line,
     row_number,
 )
+from wufei.importers.text.unnumbered_rows import read_unnumbered, unnumbered_header
 
 MAX_CAPTION_LINES = 3
 # A caption line is a title, not a paragraph of body text.
@@ -101,6 +102,10 @@ def find_tables(lines: list[str]) -> list[Table]:
             table, i_next = find_spaced_table(lines, i, spaced, page_breaks)
         elif (bare := _bare_header(lines, i)) is not None and (parsed := _parse_bare_table(lines, i, bare)):
             table, i_next = parsed
+        elif (unnumbered := unnumbered_header(lines, i)) is not None and (
+            read := read_unnumbered(lines, i, *unnumbered)
+        ):
+            table, i_next = read
         else:
             i += 1
             continue

@@ -1,0 +1,48 @@
+"""Habits of the real documents held out from batch 7 to 9 and graduated to tuning data in round 19 (tests/corpus/
+README, Round 19), each tested with a made-up text of the same habit, never the document's own: a table whose
+header and rows a copy ran together on one line without 序号 or row numbers (each row's task a sentence closed by
+its full stop, its owner and deadline pieces after it, wrapped with a space inside)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.importers.resolved import resolved_tasks
+from wufei.importers.service import read_source
+
+_UNNUMBERED = (
+    "发布者: 老张 2020-05-06\n"
+    "附件 某镇2020年河道保洁工作责任清单 工作内容 牵头单位 协助单位 完成时限 "
+    "负责全镇河道保洁的统筹协调,制定保洁考核办法. 镇农业 服务中心 6月底前出台 考核办法 "
+    "负责主要河道水面漂浮物的打捞和岸坡垃圾清理. 镇环卫所 长期坚持 "
+    "负责沿河企业排污口的排查,督促企业整改到位.发现偷排的及时上报. 镇安监办 镇派出所 9月底前完成\n"
+)
+
+
+def test_a_run_together_table_without_row_numbers_is_cut_at_its_tasks_full_stops(tmp_path: Path):
+    # hb_jianli_daqi_2018's habit: on main the rows were no table (its run-together reader needs 序号 and row numbers)
+    # and the text became one candidate task.
+    path = tmp_path / "责任清单.txt"
+    path.write_text(_UNNUMBERED, encoding="utf-8")
+    assert resolved_tasks(path) == [
+        ("负责全镇河道保洁的统筹协调,制定保洁考核办法", ("镇农业服务中心",), ()),
+        ("负责主要河道水面漂浮物的打捞和岸坡垃圾清理", ("镇环卫所",), ()),
+        ("负责沿河企业排污口的排查,督促企业整改到位", ("镇安监办",), ("镇派出所",)),
+    ]
+    tasks = read_source(path).plans[0].tasks
+    assert [task.deadline_raw for task in tasks] == ["6月底前出台考核办法", "长期坚持", "9月底前完成"]
+    assert tasks[2].content is not None and "发现偷排的及时上报" in tasks[2].content
+
+
+def test_header_words_in_a_sentence_make_no_table_without_rows_after_them(tmp_path: Path):
+    # Guard (holds on main too): column names quoted in a notice's sentence, one closed sentence after them, are no
+    # table: a table without row numbers needs two rows, each a sentence followed by owner pieces.
+    path = tmp_path / "通知.txt"
+    path.write_text(
+        "某县关于报送河道保洁责任清单的通知\n"
+        "请各乡镇对照 工作内容 责任单位 配合单位 完成时限 逐项填写,不得漏项. 县政府办 汇总后于6月底前上报.\n",
+        encoding="utf-8",
+    )
+    plan = read_source(path).plans[0]
+    assert not any("没有序号" in doubt.message for doubt in plan.doubts)
+    assert not any(task.title.startswith("逐项填写") for task in plan.tasks)
