@@ -1,7 +1,8 @@
 """Habits of the real documents held out from batch 7 to 9 and graduated to tuning data in round 19 (tests/corpus/
 README, Round 19), each tested with a made-up text of the same habit, never the document's own: a table whose
 header and rows a copy ran together on one line without 序号 or row numbers (each row's task a sentence closed by
-its full stop, its owner and deadline pieces after it, wrapped with a space inside)."""
+its full stop, its owner and deadline pieces after it, wrapped with a space inside); blocks of labelled lines, each
+label alone on its line over its value, a block opened by its number and the label naming its record."""
 
 from __future__ import annotations
 
@@ -46,3 +47,54 @@ def test_header_words_in_a_sentence_make_no_table_without_rows_after_them(tmp_pa
     plan = read_source(path).plans[0]
     assert not any("没有序号" in doubt.message for doubt in plan.doubts)
     assert not any(task.title.startswith("逐项填写") for task in plan.tasks)
+
+
+_BLOCKS = (
+    "某区2022年民生实事项目推进情况汇总\n"
+    "1 项目名称：建设社区养老服务中心\n"
+    "建设内容：\n"
+    "新建社区养老服务中心3个，配备助餐点。\n"
+    "责任单位\n"
+    "区民政局、区住建局\n"
+    "推进情况：\n"
+    "2个中心已完成主体施工，4月30日完成招标。\n"
+    "2 项目名称：改造老旧小区雨污管网\n"
+    "建设内容：\n"
+    "完成12个老旧小区雨污分流改造。\n"
+    "责任单位：\n"
+    "区水务局\n"
+    "推进情况：\n"
+    "已完成5个小区改造。\n"
+)
+
+
+def test_blocks_of_labelled_lines_are_one_record_each(tmp_path: Path):
+    # js_baoying_banshishi's habit: on main the first block was one task titled by the document's title run into its
+    # label (…汇总1项目名称) and the second block was lost.
+    path = tmp_path / "民生实事.txt"
+    path.write_text(_BLOCKS, encoding="utf-8")
+    assert resolved_tasks(path) == [
+        ("建设社区养老服务中心", ("区民政局",), ("区住建局",)),
+        ("改造老旧小区雨污管网", ("区水务局",), ()),
+    ]
+    tasks = read_source(path).plans[0].tasks
+    assert [task.deadline_raw for task in tasks] == [None, None]  # a date in the progress is what was done
+    assert tasks[0].content is not None and "新建社区养老服务中心3个" in tasks[0].content
+
+
+def test_labelled_lines_without_a_record_label_make_no_blocks(tmp_path: Path):
+    # Guard (holds on main too): labels alone on their lines (联系人： / 联系电话：) under a task name no record of
+    # their own: blocks open with the label naming their record (项目名称, 工作任务).
+    path = tmp_path / "通知.txt"
+    path.write_text(
+        "某县关于做好防汛工作的通知\n"
+        "1.加强汛期值班值守。（县应急局牵头，县水利局配合）\n"
+        "联系人：\n张三\n联系电话：\n12345678\n"
+        "2.开展河道清障。（县水利局牵头）\n"
+        "联系人：\n李四\n联系电话：\n87654321\n",
+        encoding="utf-8",
+    )
+    assert resolved_tasks(path) == [
+        ("加强汛期值班值守", ("县应急局",), ("县水利局",)),
+        ("开展河道清障", ("县水利局",), ()),
+    ]
