@@ -2,7 +2,9 @@
 README, Round 19), each tested with a made-up text of the same habit, never the document's own: a table whose
 header and rows a copy ran together on one line without 序号 or row numbers (each row's task a sentence closed by
 its full stop, its owner and deadline pieces after it, wrapped with a space inside); blocks of labelled lines, each
-label alone on its line over its value, a block opened by its number and the label naming its record."""
+label alone on its line over its value, a block opened by its number and the label naming its record; a table one
+cell a line, blank lines between cells, whose header breaks a word after the government it belongs to (区政府 /
+分管领导), whose sections are rows of their own (强化…。 / （一） / 加强…。) and whose last row the copy cut short."""
 
 from __future__ import annotations
 
@@ -98,3 +100,58 @@ def test_labelled_lines_without_a_record_label_make_no_blocks(tmp_path: Path):
         ("加强汛期值班值守", ("县应急局",), ("县水利局",)),
         ("开展河道清障", ("县水利局",), ()),
     ]
+
+
+def _cells(*cells: str) -> str:
+    """A table copied from a web page one cell a line, a blank line after each (an empty cell: a line of nothing)."""
+    return "".join(f"{cell}\n\n" for cell in cells)
+
+
+_HEADER = ("序号", "工作任务", "区政府", "分管领导", "牵头单位", "配合单位", "备注")
+_ROWS = (
+    *("1", "建成区级智慧停车管理平台。", "刘 强", "区交通运输局", "区数据局、区公安分局", ""),
+    *("2", "推进老旧小区电梯加装。", "陈 红", "区住建局", "各街道", ""),
+)
+
+
+def test_a_header_word_broken_after_its_government_is_one_column(tmp_path: Path):
+    # gd_guangzhou_fengong_2021's habit: on main 区政府 and 分管领导 were two columns, one more than the rows have,
+    # and no row was read.
+    path = tmp_path / "分工.txt"
+    path.write_text("某区2022年重点工作责任分工\n\n" + _cells(*_HEADER, *_ROWS), encoding="utf-8")
+    assert resolved_tasks(path) == [
+        ("建成区级智慧停车管理平台", ("区交通运输局",), ("区数据局", "区公安分局")),
+        ("推进老旧小区电梯加装", ("区住建局",), ("各街道",)),
+    ]
+
+
+def test_section_rows_above_the_rows_are_no_records(tmp_path: Path):
+    # gd_guangzhou_fengong_2021's habit: on main a section's name across the table (推动…。) and its numbered heading
+    # ((一) over 加强…。) ended the table, and the heading was read as the one task, the rows its content.
+    header = ("序号", "工作任务", "分管领导", "牵头单位", "配合单位", "备注")
+    sections = ("推动城市更新提质增效。", "", "", "", "", "", "（一）", "加强基础设施建设。", "", "", "", "")
+    path = tmp_path / "分工.txt"
+    path.write_text(
+        "某区2022年重点工作责任分工\n\n" + _cells(*header, *sections, *_ROWS),
+        encoding="utf-8",
+    )
+    assert resolved_tasks(path) == [
+        ("建成区级智慧停车管理平台", ("区交通运输局",), ("区数据局", "区公安分局")),
+        ("推进老旧小区电梯加装", ("区住建局",), ("各街道",)),
+    ]
+
+
+def test_a_last_row_cut_short_lacks_its_last_cells(tmp_path: Path):
+    # gd_guangzhou_fengong_2021's habit: on main the last row, its 备注 cut off by the copy, had its supporting units
+    # read as its 备注.
+    header = ("序号", "工作任务", "分管领导", "牵头单位", "配合单位", "备注")
+    supporting = "区发展改革局、区财政局、区住建局、区市场监管局、区生态环境分局,各街道办事处"
+    cut = ("2", "实施背街小巷环境整治。", "刘 强", "区城管局", supporting)
+    path = tmp_path / "分工.txt"
+    # The copy ends with the last cell's text, no line break after it.
+    path.write_text("某区2022年重点工作责任分工\n\n" + _cells(*header, *_ROWS[:6], *cut).rstrip("\n"), encoding="utf-8")
+    assert resolved_tasks(path)[-1] == (
+        "实施背街小巷环境整治",
+        ("区城管局",),
+        ("区发展改革局", "区财政局", "区住建局", "区市场监管局", "区生态环境分局", "各街道办事处"),
+    )
