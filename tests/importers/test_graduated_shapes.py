@@ -4,7 +4,8 @@ header and rows a copy ran together on one line without 序号 or row numbers (e
 its full stop, its owner and deadline pieces after it, wrapped with a space inside); blocks of labelled lines, each
 label alone on its line over its value, a block opened by its number and the label naming its record; a table one
 cell a line, blank lines between cells, whose header breaks a word after the government it belongs to (区政府 /
-分管领导), whose sections are rows of their own (强化…。 / （一） / 加强…。) and whose last row the copy cut short."""
+分管领导), whose sections are rows of their own (强化…。 / （一） / 加强…。) and whose last row the copy cut short;
+sub-items closed by their own owner clause under a heading that has none, one of them a short heading over ① items."""
 
 from __future__ import annotations
 
@@ -155,3 +156,40 @@ def test_a_last_row_cut_short_lacks_its_last_cells(tmp_path: Path):
         ("区城管局",),
         ("区发展改革局", "区财政局", "区住建局", "区市场监管局", "区生态环境分局", "各街道办事处"),
     )
+
+
+def test_owned_sub_items_under_a_group_heading_are_the_records(tmp_path: Path):
+    # sc_tuopin_zhenggai_2018's habit: on main the heading 1.… titled the first record, its (1) problem the content,
+    # and (2)…方面。 titled the second with its ① problem as content.
+    path = tmp_path / "整改方案.txt"
+    path.write_text(
+        "某乡镇环境问题整改方案\n"
+        "一、整改内容\n"
+        "1.环境卫生问题\n"
+        "(1)部分村庄垃圾收运不及时,存在积存垃圾。(牵头单位:环卫所;责任单位:各村委会)\n"
+        "整改措施:增加收运频次,每日清运一次。\n"
+        "(2)河道管护方面。\n"
+        "①个别河段漂浮物清理不及时,岸坡有垃圾堆放。(牵头单位:水务站、农业服务中心;责任单位:沿河各村)\n"
+        "整改措施:落实河段保洁责任人,每周巡河两次。\n",
+        encoding="utf-8",
+    )
+    assert resolved_tasks(path) == [
+        ("部分村庄垃圾收运不及时,存在积存垃圾", ("环卫所",), ("各村委会",)),
+        ("个别河段漂浮物清理不及时,岸坡有垃圾堆放", ("水务站", "农业服务中心"), ("沿河各村",)),
+    ]
+    tasks = read_source(path).plans[0].tasks
+    assert tasks[1].content is not None and "河道管护方面" in tasks[1].content and "每周巡河两次" in tasks[1].content
+
+
+def test_a_sub_item_without_owners_under_the_heading_keeps_the_paragraph_whole(tmp_path: Path):
+    # Guard (holds on main too): sub-items that do not all close with owners are the content of their item.
+    path = tmp_path / "方案.txt"
+    path.write_text(
+        "某乡镇环境整治方案\n"
+        "一、主要任务\n"
+        "1.开展村庄清洁行动。\n"
+        "(1)清理村内积存垃圾。\n"
+        "(2)整治乱堆乱放。(牵头单位:环卫所;责任单位:各村委会)\n",
+        encoding="utf-8",
+    )
+    assert [title for title, _, _ in resolved_tasks(path)] == ["开展村庄清洁行动"]

@@ -127,6 +127,7 @@ _UNIT_NAME_END = re.compile(r"(?:局|委|厅|办|府|会|社|部|行|院|处|室
 _CONTINUATION_MAX = 40  # a wrapped owner line is short and has no full stop
 # (1) / （2）: a sub-item's number at the start of its own line
 _SUB_ITEM_LINE = re.compile(r"^\s*[（(]\s*\d{1,2}\s*[）)]\s*")
+_CIRCLED_ITEM_LINE = re.compile(r"^\s*[①-⑳]\s*")
 _SECTION_NUMBER_START = re.compile(
     r"^(?:[一二三四五六七八九十]+\s*[、.]|[（(][一二三四五六七八九十]+[）)]|\d+\s*[、.])\s*"
 )
@@ -385,16 +386,16 @@ def _at_owner_clauses(paragraph: _Paragraph) -> list[_Paragraph]:
             replace(
                 paragraph,
                 parts=[item],
-                labelled=[deadline for index, _, deadline in paragraph.sub_item_notes if index == k + 1 and deadline],
+                labelled=[deadline for index, _, deadline in paragraph.sub_item_notes if index == at and deadline],
                 notes=[
-                    paragraph.parts[0],
+                    *headings,
                     *paragraph.notes,
-                    *(note for index, note, _ in paragraph.sub_item_notes if index == k + 1 and note),
+                    *(note for index, note, _ in paragraph.sub_item_notes if index == at and note),
                 ],
                 sub_item_notes=[],
                 part=k,
             )
-            for k, item in enumerate(items)
+            for k, (at, item, headings) in enumerate(items)
         ]
     text = join_lines(paragraph.parts)
     segments = _owner_segments(text)
@@ -429,16 +430,37 @@ def _at_owner_clauses(paragraph: _Paragraph) -> list[_Paragraph]:
     ]
 
 
-def _owned_sub_items(parts: list[str]) -> list[str]:
+def _owned_sub_items(parts: list[str]) -> list[tuple[int, str, list[str]]]:
     """The sub-items under a heading line when each stands on its own line, numbered (1) / （2）, and closes
-    with its own owner clause; the items without their numbers. Empty for any other paragraph."""
+    with its own owner clause: each item's part index, its text without its number, and the headings over it.
+    A sub-item may itself be a short heading over items ① ② each closing with its owners (``(2)住房安全方面。`` /
+    ``①有的…。（牵头单位：…）``). Empty for any other paragraph."""
     heading, items = parts[0], parts[1:]
     if not items or _holds_sentence(heading) or _trailing_owner(heading) is not None:
         return []
-    numbered = [_SUB_ITEM_LINE.match(item) for item in items]
-    if not all(numbered) or any(_trailing_owner(item) is None for item in items):
-        return []
-    return [item[match.end() :].strip() for item, match in zip(items, numbered) if match]
+    found: list[tuple[int, str, list[str]]] = []
+    group: str | None = None  # the (2) heading over ① items
+    for index, item in enumerate(items, start=1):
+        numbered = _SUB_ITEM_LINE.match(item)
+        circled = _CIRCLED_ITEM_LINE.match(item) if group is not None else None
+        mark = numbered or circled
+        if mark is None:
+            return []
+        text = item[mark.end() :].strip()
+        if _trailing_owner(item) is not None:
+            found.append((index, text, [heading, *([group] if circled and group else [])]))
+            group = group if circled else None
+        elif numbered and _is_group_heading(text) and index < len(items) and _CIRCLED_ITEM_LINE.match(items[index]):
+            group = text
+        else:
+            return []
+    return found
+
+
+def _is_group_heading(text: str) -> bool:
+    """A sub-item that only names a group of items under it: 住房安全方面。 (a few words, one full stop at most)."""
+    words = text.rstrip("。")
+    return 0 < len(words) <= _BARE_HEADING_MAX and not any(mark in words for mark in "。；;，,：:")
 
 
 def _holds_sentence(text: str) -> bool:
