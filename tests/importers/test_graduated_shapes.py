@@ -5,7 +5,9 @@ its full stop, its owner and deadline pieces after it, wrapped with a space insi
 label alone on its line over its value, a block opened by its number and the label naming its record; a table one
 cell a line, blank lines between cells, whose header breaks a word after the government it belongs to (区政府 /
 分管领导), whose sections are rows of their own (强化…。 / （一） / 加强…。) and whose last row the copy cut short;
-sub-items closed by their own owner clause under a heading that has none, one of them a short heading over ① items."""
+sub-items closed by their own owner clause under a heading that has none, one of them a short heading over ① items;
+a rectification list whose labels run on after the values before them, whose title, section and first problem share
+a line, and whose problems have a 整改目标 line before their owner lines."""
 
 from __future__ import annotations
 
@@ -193,3 +195,51 @@ def test_a_sub_item_without_owners_under_the_heading_keeps_the_paragraph_whole(t
         encoding="utf-8",
     )
     assert [title for title, _, _ in resolved_tasks(path)] == ["开展村庄清洁行动"]
+
+
+def test_a_form_s_labels_run_on_after_their_values_are_cut_apart(tmp_path: Path):
+    # yn_chuxiong_zhenggai's habit: on main the owner text ran on through 责任人： into the measures and the deadline
+    # through 整改措施：.
+    path = tmp_path / "整改清单.txt"
+    path.write_text(
+        "某县环保督察反馈问题整改清单\n"
+        "一、监管不到位\n"
+        "(一)部分企业危险废物台账不规范,未按要求申报。\n"
+        "责任单位:县生态环境局、县工信局,各乡镇责任人:县生态环境局主要负责人整改时限:2021年6月底前"
+        "整改措施:开展危险废物规范化管理培训。\n",
+        encoding="utf-8",
+    )
+    assert resolved_tasks(path) == [
+        ("部分企业危险废物台账不规范,未按要求申报", ("县生态环境局",), ("县工信局", "各乡镇"))
+    ]
+    assert read_source(path).plans[0].tasks[0].deadline_raw == "2021年6月底前"
+
+
+def test_a_title_section_and_problem_run_on_in_one_line_are_cut_apart(tmp_path: Path):
+    # yn_chuxiong_zhenggai's habit: on main the problem was no record; the one task was titled by the line above.
+    path = tmp_path / "整改清单.txt"
+    path.write_text(
+        "反馈意见整改汇编\n"
+        "某县环保督察反馈问题整改清单一、监管不到位(一)部分企业危险废物台账不规范,未按要求申报。\n"
+        "责任单位:县生态环境局、县工信局\n"
+        "整改时限:2021年6月底前\n",
+        encoding="utf-8",
+    )
+    assert resolved_tasks(path) == [("部分企业危险废物台账不规范,未按要求申报", ("县生态环境局",), ("县工信局",))]
+
+
+def test_a_rectification_target_before_the_owner_lines_belongs_to_the_problem(tmp_path: Path):
+    # yn_chuxiong_zhenggai's habit: on main the 整改目标： line was read as a task of its own, titled 整改目标.
+    path = tmp_path / "整改清单.txt"
+    path.write_text(
+        "某县环保督察反馈问题整改清单\n"
+        "一、监管不到位\n"
+        "(一)部分企业危险废物台账不规范,未按要求申报。\n"
+        "整改目标:台账规范率达到100%。\n"
+        "责任单位:县生态环境局、县工信局\n"
+        "整改时限:2021年6月底前\n",
+        encoding="utf-8",
+    )
+    assert resolved_tasks(path) == [("部分企业危险废物台账不规范,未按要求申报", ("县生态环境局",), ("县工信局",))]
+    task = read_source(path).plans[0].tasks[0]
+    assert task.content is not None and "台账规范率达到100%" in task.content

@@ -45,6 +45,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from wufei.departments.owners import (
     DEADLINE_LABEL,
@@ -292,6 +293,31 @@ _ITEM_INSIDE = {kind: re.compile(rf"(?<=[。；;！？）〕\])])\s*{marker}") f
 _SPACED_LABEL = re.compile(rf"(?<=\S)[ \t\u3000]+(?=(?:{_OWNER_LABEL}|{_DEADLINE_LABEL})\s*[：:])")
 
 
+# 整改目标：… 责任单位：A，B责任人：… 整改时限：立行立改整改措施：…: a form's labels run on with the values before them.
+_FORM_LABEL = re.compile(
+    rf"(?:{_OWNER_LABEL}|{PERSON_LABEL}|{_DEADLINE_LABEL}|整改(?:目标|措施|要求|内容|方案))\s*[：:]"
+)
+_RUN_ON_LABELS_MIN = 3  # distinct labels in one line: a form run together, not a sentence naming one
+
+
+# 某州…整改措施清单一、认识不深（一）部分…: a copy running a list's title, its first section and that section's
+# first item together on one line.
+_RUN_ON_OUTLINE = re.compile(
+    r"^(?P<title>[^。；，,]{6,80}?(?:清单|方案|计划|措施|台账|分工))(?P<section>一\s*、[^。；，,（(]{1,15})"
+    r"(?P<item>[（(]\s*一\s*[）)].+)$"
+)
+
+
+def _glued_labels(line: str) -> list[str]:
+    """A line holding a form's labels run on after the values before them, cut before each label; the line
+    itself for any other."""
+    found = [match for match in _FORM_LABEL.finditer(line) if _depth(fold_punct(line[: match.start()])) == 0]
+    if len({match.group().rstrip("：: ") for match in found}) < _RUN_ON_LABELS_MIN:
+        return [line]
+    cuts = [0, *(match.start() for match in found if match.start() > 0), len(line)]
+    return [piece for start, end in pairwise(cuts) if (piece := line[start:end].strip())]
+
+
 def split_run_on_items(lines: list[str]) -> tuple[list[str], list[int]]:
     """Lines with numbered items run on in one line (（一）…。（二）…。) cut one item a line, and the
     1-based original line of each. A line is cut only where the next number of the kind it starts
@@ -300,7 +326,15 @@ def split_run_on_items(lines: list[str]) -> tuple[list[str], list[int]]:
     out: list[str] = []
     origin: list[int] = []
     for number, line in enumerate(lines, start=1):
-        pieces = [piece for run_on in _run_on_pieces(line) for piece in _SPACED_LABEL.split(run_on)]
+        outline = _RUN_ON_OUTLINE.match(line.strip())
+        parts = [outline["title"], outline["section"], outline["item"]] if outline else [line]
+        pieces = [
+            piece
+            for part in parts
+            for glued in _glued_labels(part)
+            for run_on in _run_on_pieces(glued)
+            for piece in _SPACED_LABEL.split(run_on)
+        ]
         out += pieces
         origin += [number] * len(pieces)
     return out, origin
@@ -833,8 +867,10 @@ def _bracket_open(parts: list[str]) -> bool:
 
 
 def _label_follows(lines: list[str], start: int, end: int) -> bool:
-    """Whether the next non-blank line names owners under a label (牵头单位：…)."""
-    following = next((lines[i].strip() for i in range(start, end) if lines[i].strip()), "")
+    """Whether the next non-blank line names owners under a label (牵头单位：…), a problem's 整改目标：… line
+    before them aside."""
+    texts = (text for i in range(start, end) if (text := lines[i].strip()))
+    following = next((text for text in texts if not _RECTIFICATION_LINE.match(text)), "")
     return bool(_LABEL_LINE.match(following))
 
 
