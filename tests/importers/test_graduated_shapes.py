@@ -40,6 +40,15 @@ def test_a_run_together_table_without_row_numbers_is_cut_at_its_tasks_full_stops
     assert tasks[2].content is not None and "发现偷排的及时上报" in tasks[2].content
 
 
+def test_the_caption_run_on_before_such_a_table_s_header_is_the_title(tmp_path: Path):
+    # hb_jianli_daqi_2018's habit: on main the forum's poster line was the title, no period was read, and the
+    # deadlines that name a month (6月底前…) had no year.
+    path = tmp_path / "责任清单.txt"
+    path.write_text(_UNNUMBERED, encoding="utf-8")
+    plan = read_source(path).plans[0]
+    assert (plan.title, plan.period_start, plan.period_end) == ("某镇2020年河道保洁工作责任清单", 2020, 2020)
+
+
 def test_header_words_in_a_sentence_make_no_table_without_rows_after_them(tmp_path: Path):
     # Guard (holds on main too): column names quoted in a notice's sentence, one closed sentence after them, are no
     # table: a table without row numbers needs two rows, each a sentence followed by owner pieces.
