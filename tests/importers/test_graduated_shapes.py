@@ -7,7 +7,8 @@ cell a line, blank lines between cells, whose header breaks a word after the gov
 分管领导), whose sections are rows of their own (强化…。 / （一） / 加强…。) and whose last row the copy cut short;
 sub-items closed by their own owner clause under a heading that has none, one of them a short heading over ① items;
 a rectification list whose labels run on after the values before them, whose title, section and first problem share
-a line, and whose problems have a 整改目标 line before their owner lines."""
+a line, and whose problems have a 整改目标 line before their owner lines; an item closed by an owner sentence whose
+table's last cell, its deadline, a copy ran on after it (…镇（街道）、区城管局等按职责分工负责全年)."""
 
 from __future__ import annotations
 
@@ -252,3 +253,30 @@ def test_a_rectification_target_before_the_owner_lines_belongs_to_the_problem(tm
     assert resolved_tasks(path) == [("部分企业危险废物台账不规范,未按要求申报", ("县生态环境局",), ("县工信局",))]
     task = read_source(path).plans[0].tasks[0]
     assert task.content is not None and "台账规范率达到100%" in task.content
+
+
+def test_a_deadline_run_on_after_the_closing_owner_sentence_is_set_apart(tmp_path: Path):
+    # js_zhonglou_ljfl_2023's habit: on main 全年 glued to the owner sentence hid it (no owners, no deadline), and
+    # 镇（街道）, the towns and sub-districts named by their level, was no owner.
+    path = tmp_path / "任务清单.txt"
+    path.write_text(
+        "某区2023年生活垃圾分类工作任务清单\n"
+        "1、推进垃圾分类进小区,新增示范小区20个。镇(街道)、区城管局等按职责分工负责全年\n"
+        "2、开展垃圾分类宣传进校园活动。区教育局负责2023年6月底前\n",
+        encoding="utf-8",
+    )
+    assert resolved_tasks(path) == [
+        ("推进垃圾分类进小区,新增示范小区20个", ("镇（街道）", "区城管局"), ()),
+        ("开展垃圾分类宣传进校园活动", ("区教育局",), ()),
+    ]
+    assert [task.deadline_raw for task in read_source(path).plans[0].tasks] == ["全年", "2023年6月底前"]
+
+
+def test_an_owner_sentence_ending_in_a_unit_keeps_its_last_name(tmp_path: Path):
+    # Guard (holds on main too): an owner sentence with nothing run on after it is read whole.
+    path = tmp_path / "任务清单.txt"
+    path.write_text(
+        "某区2023年生活垃圾分类工作任务清单\n1、推进垃圾分类进小区,新增示范小区20个。区城管局牵头,各街道配合\n",
+        encoding="utf-8",
+    )
+    assert resolved_tasks(path) == [("推进垃圾分类进小区,新增示范小区20个", ("区城管局",), ("各街道",))]

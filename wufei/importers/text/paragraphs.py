@@ -122,7 +122,7 @@ _LOST_LABEL_LINE = re.compile(r"^[：:]\s*(?P<names>[^：:。；]+?)[。；]?$")
 _DEADLINE_PART = re.compile(rf"{_DEADLINE_LABEL}\s*：\s*(?P<deadline>[^；。]+)[；。]?")
 # A clause of an owner bracket that is a deadline, not a unit: 2023年底前完成 / 长期坚持 / “十四五”期间 / 即日起
 _DEADLINE_CLAUSE = re.compile(
-    r"\d{4}\s*年|年底|年内|季度|月底|长期坚持|持续推进|常态|每年|逐年|十[一二三四五六七八九]五[”\"’']?\s*(?:期间|时期)|即日起"
+    r"\d{4}\s*年|年底|年内|全年|季度|月底|长期坚持|持续推进|常态|每年|逐年|十[一二三四五六七八九]五[”\"’']?\s*(?:期间|时期)|即日起"
 )
 _UNIT_NAME_END = re.compile(r"(?:局|委|厅|办|府|会|社|部|行|院|处|室|站|所|队|组|司|团|中心|单位|部门|企业)(?:等)?$")
 _CONTINUATION_MAX = 40  # a wrapped owner line is short and has no full stop
@@ -156,9 +156,12 @@ _OWNER_VERB = (
     r"|牵头|负责|配合|参与|参加|协助|协办|主办)"
 )
 _OWNER_CLAUSE = re.compile(
-    rf"^(?:由|请)?(?P<names>[^，；。：（）]{{2,80}}?)(?:等(?:有关|相关)?(?:部门|单位))?{_OWNER_VERB}$"
+    rf"^(?:由|请)?(?P<names>(?:[^，；。：（）]|（[^，；。：（）]{{1,8}}）){{2,80}}?)(?:等(?:有关|相关)?(?:部门|单位))?{_OWNER_VERB}$"
 )
 _OWNER_SENTENCE_MAX = 90
+_GLUED_PERIOD = re.compile(
+    rf"{_OWNER_VERB}(?P<period>全年|(?:\d{{4}}年)?(?:\d{{1,2}}月)?(?:底前|底|前)|\d{{4}}年|长期坚持|持续推进)$"
+)
 # 一、县示范区管委会牵头工作（8项）: a section whose heading names the lead of its tasks.
 _HEADING_OWNER = re.compile(
     r"^(?P<clause>[^，；。：（）]{2,40}?(?:牵头|负责))(?:的)?(?:工作|任务|事项)\s*(?:（[^）]*）)?$"
@@ -1186,9 +1189,15 @@ def _owner_clause(clause: str) -> str | None:
     if all(is_person(name) for name in names):
         return "person"
     units = all(
-        is_person(name) or _UNIT_NAME_END.search(name) or name.startswith(("各", "相关", "有关")) for name in names
+        is_person(name) or _UNIT_NAME_END.search(name) or name.startswith(("各", "相关", "有关")) or _is_level(name)
+        for name in names
     )
     return "unit" if units else None
+
+
+def _is_level(name: str) -> bool:
+    """镇（街道） / 乡镇: every body of a level of government under the plan's, named by the level."""
+    return re.fullmatch(r"(?:乡镇|镇|乡|街道|村|社区)(?:（(?:乡镇|镇|乡|街道|村|社区)）)?", name) is not None
 
 
 def _owner_run(clauses: list[str]) -> int:
@@ -1207,10 +1216,13 @@ def _owner_sentence(text: str) -> _Owner | None:
     sentence = folded[cut + 1 :].strip()
     if cut <= 0 or not sentence or len(sentence) > _OWNER_SENTENCE_MAX:
         return None
-    clauses = [clause for clause in re.split(r"[，,]", sentence) if clause.strip()]
+    # …等按职责分工负责全年: the deadline a copy ran on after the owners (a table's last cell), set apart.
+    period = _GLUED_PERIOD.search(sentence)
+    owners = sentence[: period.start("period")] if period else sentence
+    clauses = [clause for clause in re.split(r"[，,]", owners) if clause.strip()]
     if _owner_run(clauses) != len(clauses):
         return None
-    return _Owner(cut + 1, sentence)
+    return _Owner(cut + 1, f"{owners}，{period['period']}" if period else sentence)
 
 
 def _opening_owners(parts: list[str]) -> tuple[str, str, str] | None:
