@@ -32,6 +32,7 @@ _DATE_OPENING = re.compile(r"^(?:\d{4}年)?(?:\d{1,2}月(?:底|末|中旬|上旬
 _OWNER_ROLES = {"owners", "lead", "supporting", "implementers"}
 _LEVELS = ("省", "市", "区", "县", "州", "旗", "镇", "乡", "各")
 _MIN_ROWS = 2
+_MAX_COLUMNS = 8  # a task, owner columns and a deadline: a longer run of short words is no such header
 
 
 def unnumbered_header(lines: list[str], i: int) -> tuple[list[str], int] | None:
@@ -40,9 +41,16 @@ def unnumbered_header(lines: list[str], i: int) -> tuple[list[str], int] | None:
     if "\t" in lines[i]:
         return None
     pieces = _pieces(lines[i])
+    if not any(column_roles([piece], strict=True)[0] in _OWNER_ROLES for piece in pieces):
+        return None
     for start in range(len(pieces)):
         end = start
-        while end < len(pieces) and len(pieces[end]) <= MAX_HEADER_WORD and not pieces[end].endswith(_STOPS):
+        while (
+            end < len(pieces)
+            and end - start < _MAX_COLUMNS
+            and len(pieces[end]) <= MAX_HEADER_WORD
+            and not pieces[end].endswith(_STOPS)
+        ):
             end += 1
         # The header is the longest run of short words from here that reads as one; a task's sentence follows it.
         for stop in range(end, start + MIN_COLUMNS - 1, -1):
