@@ -138,6 +138,26 @@ def test_a_header_word_broken_after_its_government_is_one_column(tmp_path: Path)
     ]
 
 
+def test_a_column_of_districts_is_no_government_over_the_next_word(tmp_path: Path):
+    # Guard: a column headed 区 (which district) is a column of its own, not the government of the next header word.
+    header = ("序号", "区", "工作任务", "牵头单位", "配合单位")
+    rows = (
+        "1",
+        "东城区",
+        "建成社区养老服务中心。",
+        "区民政局",
+        "区卫健委",
+        "2",
+        "西城区",
+        "改造老旧小区管网。",
+        "区水务局",
+        "各街道",
+    )
+    path = tmp_path / "分工.txt"
+    path.write_text("某市2022年民生实事分工\n\n" + _cells(*header, *rows), encoding="utf-8")
+    assert [title for title, _, _ in resolved_tasks(path)] == ["建成社区养老服务中心", "改造老旧小区管网"]
+
+
 def test_section_rows_above_the_rows_are_no_records(tmp_path: Path):
     # gd_guangzhou_fengong_2021's habit: on main a section's name across the table (推动…。) and its numbered heading
     # ((一) over 加强…。) ended the table, and the heading was read as the one task, the rows its content.

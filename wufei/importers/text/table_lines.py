@@ -20,7 +20,7 @@ HEADING_MAX_CHARS = 30
 _ROW_NUMBER = re.compile(r"^\s*(\d{1,4})\s*[.、．]?\s*$")
 _DIGITS = re.compile(r"\d+")
 # 市政府 / 区级 alone on a header line: whose the column below it is, the column's word on the next line.
-_GOVERNMENT = re.compile(r"^[省市区县州旗镇乡](?:政府|委|级|人民政府)?$")
+_GOVERNMENT = re.compile(r"^[省市区县州旗镇乡](?:人民政府|政府|委|级)$")
 # Lines named in a doubt before "等N行".
 MAX_LINES_NAMED = 5
 
