@@ -163,6 +163,15 @@ def test_mentions_count_places_named_in_running_text_but_not_generic_words(china
     assert "城区" not in counts and "成县" not in counts
 
 
+def test_a_street_named_after_a_place_is_no_mention_of_it(china):
+    # js_baoying_banshishi (tests/corpus, round 19): 衡阳路, a county's street, made the county's summary 衡阳市's.
+    text = "在老新建河的西侧至衡阳路河新开引水河道，南京东路步行街改造。静安区街道办事处，衡阳市路灯管理处。"
+    counts = {china.get(key).name: n for key, n in china.mentions(text).items()}
+    assert "南京市" not in counts
+    assert counts["衡阳市"] == 1  # 衡阳市路灯管理处: the full name is the city's
+    assert counts["静安区"] == 1  # 静安区街道办事处: the district's sub-district offices
+
+
 def test_a_broken_division_file_is_refused_naming_file_and_line(tmp_path):
     path = tmp_path / "divisions.csv"
     path.write_text("# comment\ncode,name,type,parent\n110000,北京市,直辖市,\n1101,东城区,市辖区,110000\n", "utf-8")

@@ -300,9 +300,11 @@ class Divisions:
                 position += 1
                 continue
             written, places = match
+            position += len(written)
+            if not written.endswith(_LEVEL_ENDS) and _STREET.match(text, position):
+                continue  # 衡阳路, 南京东路: a street named after a place's short name, no mention of it
             for place in places:
                 counts[place.key] += 1
-            position += len(written)
         return counts
 
     def abbreviated(self, char: str) -> tuple[Place, ...]:
@@ -314,6 +316,11 @@ class Divisions:
 
     def __len__(self) -> int:
         return len(self._places)
+
+
+# What follows a place's name when it names a street: 路, 街, 大道, 巷, or a direction then 路 (南京东路).
+_STREET = re.compile(r"[东西南北中]?(?:路|大街|街(?!道)|大道|巷)")
+_LEVEL_ENDS = ("省", "市", "县", "区", "州", "旗", "盟")
 
 
 @functools.cache

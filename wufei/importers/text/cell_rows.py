@@ -443,6 +443,8 @@ class _Aligner:
         self.left_out = left_out
         self.openings = tuple(c.opening for c in columns if c.opening)
         self._fills: dict[tuple[str, int], float] = {}
+        self._left_out = left_out
+        self._cut_at = -1
 
     def align(self, pieces: list[Piece], *, anchored: bool, final: bool) -> tuple[list[Row], int, float]:
         n, w = len(pieces), self.width
@@ -453,6 +455,8 @@ class _Aligner:
             texts.pop()
         several_rows = len(texts) > 2 * w
         self._left_out = LEFT_OUT if several_rows and texts.count(None) * 2 * w < len(texts) else self.left_out
+        # Where the text ends inside a row (a copy cut short), the cells it lacks are its last ones.
+        self._cut_at = n if final else -1
         cost = [[[[_INF] * 3 for _ in range(2)] for _ in range(w)] for _ in range(n + 1)]
         back: dict[tuple[int, int, int, int], tuple[tuple[int, int, int, int], int, int]] = {}
         if anchored:
@@ -548,7 +552,8 @@ class _Aligner:
             # A browser's copy prints an empty cell (&nbsp;) but leaves out a group cell spanning rows.
             left_out = LEFT_OUT
         else:
-            left_out = 2 * column.empty_cost + self._left_out + (LATE_LEFT_OUT if f == _TEXT else 0.0)
+            late = LATE_LEFT_OUT if f == _TEXT and i != self._cut_at else 0.0
+            left_out = 2 * column.empty_cost + self._left_out + late
         relax(state, (i, nc, 0, kept), _LEFT_OUT, left_out)
 
     def _fill_cost(self, text: str, c: int) -> float:

@@ -28,6 +28,7 @@ from wufei.importers.text.candidates import (
     too_many_candidates,
 )
 from wufei.importers.text.evaluation import evaluation_indicators
+from wufei.importers.text.labelled_blocks import labelled_blocks
 from wufei.importers.text.metadata import cell_totals, document_metadata
 from wufei.importers.text.normalize import with_chinese_stops
 from wufei.importers.text.paragraphs import main_tasks, numbered_items
@@ -56,6 +57,8 @@ def interpret(document: Document) -> ParsedPlan:
     legend = document_mark_roles(document)  # 注：★为牵头单位，○为配合单位
     # 一、整改问题 / … / 二、整改实施主体 / …: a notice printing a form's labels as its sections is read as that form.
     found = [*document.tables, *([form] if (form := section_form(lines)) is not None else [])]
+    # 01 项目名称：… / 项目内容： / … / 责任单位 / …, block after block: each block a record, read as a form's rows.
+    found += [blocks] if not document.tables and (blocks := labelled_blocks(lines)) is not None else []
     tables = records_from_tables(found, path, convention=convention, legend=legend)
     indicators = tables.indicators
     if meta.kind is PlanKind.EVALUATION or not indicators:

@@ -19,6 +19,8 @@ from wufei.importers.records import Doubt, PlanKind
 from wufei.importers.text.normalize import clean_spaces, fold_punct, join_lines
 from wufei.importers.text.paragraphs import chinese_numeral
 from wufei.importers.text.place import document_place
+from wufei.importers.text.table_lines import ATTACHMENT_LABEL
+from wufei.importers.text.unnumbered_rows import unnumbered_header
 
 _FRONT_LINES = 40  # front matter (number, issuer, title) sits in the first non-blank lines
 # What a web page leaves around the document when saved or copied: navigation, page tools,
@@ -202,6 +204,8 @@ def _front_lines(lines: list[str]) -> list[str]:
     """The first non-blank lines, without markdown heading marks and stray spaces."""
     front = []
     for line in lines:
+        if (caption := _caption_before_header(line)) is not None:
+            line = caption  # 附件 某县…职责清单 工作任务和内容 责任单位 … : the table's caption, then the table run on
         text = _TABLE_LABEL.sub("", clean_spaces(_BULLET.sub("", _MARKDOWN.sub("", line.strip()))))
         untagged = _TAG.sub("", fold_punct(text))
         if untagged != fold_punct(text) and len(untagged) >= _WHOLE_TITLE and not untagged.startswith("〔"):
@@ -211,6 +215,17 @@ def _front_lines(lines: list[str]) -> list[str]:
         if len(front) == _FRONT_LINES:
             break
     return front
+
+
+def _caption_before_header(line: str) -> str | None:
+    """The words before a table's header run on in the same line, without an attachment label (附件), or None."""
+    found = unnumbered_header([line], 0)
+    if found is None:
+        return None
+    pieces = line.split()
+    header, stop = found
+    caption = [piece for piece in pieces[: stop - len(header)] if not ATTACHMENT_LABEL.match(piece)]
+    return " ".join(caption) or None
 
 
 def _doc_number(front: list[str]) -> str | None:

@@ -45,6 +45,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from wufei.departments.owners import (
     DEADLINE_LABEL,
@@ -121,12 +122,13 @@ _LOST_LABEL_LINE = re.compile(r"^[：:]\s*(?P<names>[^：:。；]+?)[。；]?$")
 _DEADLINE_PART = re.compile(rf"{_DEADLINE_LABEL}\s*：\s*(?P<deadline>[^；。]+)[；。]?")
 # A clause of an owner bracket that is a deadline, not a unit: 2023年底前完成 / 长期坚持 / “十四五”期间 / 即日起
 _DEADLINE_CLAUSE = re.compile(
-    r"\d{4}\s*年|年底|年内|季度|月底|长期坚持|持续推进|常态|每年|逐年|十[一二三四五六七八九]五[”\"’']?\s*(?:期间|时期)|即日起"
+    r"\d{4}\s*年|年底|年内|全年|季度|月底|长期坚持|持续推进|常态|每年|逐年|十[一二三四五六七八九]五[”\"’']?\s*(?:期间|时期)|即日起"
 )
 _UNIT_NAME_END = re.compile(r"(?:局|委|厅|办|府|会|社|部|行|院|处|室|站|所|队|组|司|团|中心|单位|部门|企业)(?:等)?$")
 _CONTINUATION_MAX = 40  # a wrapped owner line is short and has no full stop
 # (1) / （2）: a sub-item's number at the start of its own line
 _SUB_ITEM_LINE = re.compile(r"^\s*[（(]\s*\d{1,2}\s*[）)]\s*")
+_CIRCLED_ITEM_LINE = re.compile(r"^\s*[①-⑳]\s*")
 _SECTION_NUMBER_START = re.compile(
     r"^(?:[一二三四五六七八九十]+\s*[、.]|[（(][一二三四五六七八九十]+[）)]|\d+\s*[、.])\s*"
 )
@@ -154,9 +156,12 @@ _OWNER_VERB = (
     r"|牵头|负责|配合|参与|参加|协助|协办|主办)"
 )
 _OWNER_CLAUSE = re.compile(
-    rf"^(?:由|请)?(?P<names>[^，；。：（）]{{2,80}}?)(?:等(?:有关|相关)?(?:部门|单位))?{_OWNER_VERB}$"
+    rf"^(?:由|请)?(?P<names>(?:[^，；。：（）]|（[^，；。：（）]{{1,8}}）){{2,80}}?)(?:等(?:有关|相关)?(?:部门|单位))?{_OWNER_VERB}$"
 )
 _OWNER_SENTENCE_MAX = 90
+_GLUED_PERIOD = re.compile(
+    rf"{_OWNER_VERB}(?P<period>全年|(?:\d{{4}}年)?(?:\d{{1,2}}月)?(?:底前|底|前)|\d{{4}}年|长期坚持|持续推进)$"
+)
 # 一、县示范区管委会牵头工作（8项）: a section whose heading names the lead of its tasks.
 _HEADING_OWNER = re.compile(
     r"^(?P<clause>[^，；。：（）]{2,40}?(?:牵头|负责))(?:的)?(?:工作|任务|事项)\s*(?:（[^）]*）)?$"
@@ -291,6 +296,31 @@ _ITEM_INSIDE = {kind: re.compile(rf"(?<=[。；;！？）〕\])])\s*{marker}") f
 _SPACED_LABEL = re.compile(rf"(?<=\S)[ \t\u3000]+(?=(?:{_OWNER_LABEL}|{_DEADLINE_LABEL})\s*[：:])")
 
 
+# 整改目标：… 责任单位：A，B责任人：… 整改时限：立行立改整改措施：…: a form's labels run on with the values before them.
+_FORM_LABEL = re.compile(
+    rf"(?:{_OWNER_LABEL}|{PERSON_LABEL}|{_DEADLINE_LABEL}|整改(?:目标|措施|要求|内容|方案))\s*[：:]"
+)
+_RUN_ON_LABELS_MIN = 3  # distinct labels in one line: a form run together, not a sentence naming one
+
+
+# 某州…整改措施清单一、认识不深（一）部分…: a copy running a list's title, its first section and that section's
+# first item together on one line.
+_RUN_ON_OUTLINE = re.compile(
+    r"^(?P<title>[^。；，,]{6,80}?(?:清单|方案|计划|措施|台账|分工))(?P<section>一\s*、[^。；，,（(]{1,15})"
+    r"(?P<item>[（(]\s*一\s*[）)].+)$"
+)
+
+
+def _glued_labels(line: str) -> list[str]:
+    """A line holding a form's labels run on after the values before them, cut before each label; the line
+    itself for any other."""
+    found = [match for match in _FORM_LABEL.finditer(line) if _depth(fold_punct(line[: match.start()])) == 0]
+    if len({match.group().rstrip("：: ") for match in found}) < _RUN_ON_LABELS_MIN:
+        return [line]
+    cuts = [0, *(match.start() for match in found if match.start() > 0), len(line)]
+    return [piece for start, end in pairwise(cuts) if (piece := line[start:end].strip())]
+
+
 def split_run_on_items(lines: list[str]) -> tuple[list[str], list[int]]:
     """Lines with numbered items run on in one line (（一）…。（二）…。) cut one item a line, and the
     1-based original line of each. A line is cut only where the next number of the kind it starts
@@ -299,7 +329,15 @@ def split_run_on_items(lines: list[str]) -> tuple[list[str], list[int]]:
     out: list[str] = []
     origin: list[int] = []
     for number, line in enumerate(lines, start=1):
-        pieces = [piece for run_on in _run_on_pieces(line) for piece in _SPACED_LABEL.split(run_on)]
+        outline = _RUN_ON_OUTLINE.match(line.strip())
+        parts = [outline["title"], outline["section"], outline["item"]] if outline else [line]
+        pieces = [
+            piece
+            for part in parts
+            for glued in _glued_labels(part)
+            for run_on in _run_on_pieces(glued)
+            for piece in _SPACED_LABEL.split(run_on)
+        ]
         out += pieces
         origin += [number] * len(pieces)
     return out, origin
@@ -385,16 +423,16 @@ def _at_owner_clauses(paragraph: _Paragraph) -> list[_Paragraph]:
             replace(
                 paragraph,
                 parts=[item],
-                labelled=[deadline for index, _, deadline in paragraph.sub_item_notes if index == k + 1 and deadline],
+                labelled=[deadline for index, _, deadline in paragraph.sub_item_notes if index == at and deadline],
                 notes=[
-                    paragraph.parts[0],
+                    *headings,
                     *paragraph.notes,
-                    *(note for index, note, _ in paragraph.sub_item_notes if index == k + 1 and note),
+                    *(note for index, note, _ in paragraph.sub_item_notes if index == at and note),
                 ],
                 sub_item_notes=[],
                 part=k,
             )
-            for k, item in enumerate(items)
+            for k, (at, item, headings) in enumerate(items)
         ]
     text = join_lines(paragraph.parts)
     segments = _owner_segments(text)
@@ -429,16 +467,37 @@ def _at_owner_clauses(paragraph: _Paragraph) -> list[_Paragraph]:
     ]
 
 
-def _owned_sub_items(parts: list[str]) -> list[str]:
+def _owned_sub_items(parts: list[str]) -> list[tuple[int, str, list[str]]]:
     """The sub-items under a heading line when each stands on its own line, numbered (1) / （2）, and closes
-    with its own owner clause; the items without their numbers. Empty for any other paragraph."""
+    with its own owner clause: each item's part index, its text without its number, and the headings over it.
+    A sub-item may itself be a short heading over items ① ② each closing with its owners (``(2)住房安全方面。`` /
+    ``①有的…。（牵头单位：…）``). Empty for any other paragraph."""
     heading, items = parts[0], parts[1:]
     if not items or _holds_sentence(heading) or _trailing_owner(heading) is not None:
         return []
-    numbered = [_SUB_ITEM_LINE.match(item) for item in items]
-    if not all(numbered) or any(_trailing_owner(item) is None for item in items):
-        return []
-    return [item[match.end() :].strip() for item, match in zip(items, numbered) if match]
+    found: list[tuple[int, str, list[str]]] = []
+    group: str | None = None  # the (2) heading over ① items
+    for index, item in enumerate(items, start=1):
+        numbered = _SUB_ITEM_LINE.match(item)
+        circled = _CIRCLED_ITEM_LINE.match(item) if group is not None else None
+        mark = numbered or circled
+        if mark is None:
+            return []
+        text = item[mark.end() :].strip()
+        if _trailing_owner(item) is not None:
+            found.append((index, text, [heading, *([group] if circled and group else [])]))
+            group = group if circled else None
+        elif numbered and _is_group_heading(text) and index < len(items) and _CIRCLED_ITEM_LINE.match(items[index]):
+            group = text
+        else:
+            return []
+    return found
+
+
+def _is_group_heading(text: str) -> bool:
+    """A sub-item that only names a group of items under it: 住房安全方面。 (a few words, one full stop at most)."""
+    words = text.rstrip("。")
+    return 0 < len(words) <= _BARE_HEADING_MAX and not any(mark in words for mark in "。；;，,：:")
 
 
 def _holds_sentence(text: str) -> bool:
@@ -811,8 +870,10 @@ def _bracket_open(parts: list[str]) -> bool:
 
 
 def _label_follows(lines: list[str], start: int, end: int) -> bool:
-    """Whether the next non-blank line names owners under a label (牵头单位：…)."""
-    following = next((lines[i].strip() for i in range(start, end) if lines[i].strip()), "")
+    """Whether the next non-blank line names owners under a label (牵头单位：…), a problem's 整改目标：… line
+    before them aside."""
+    texts = (text for i in range(start, end) if (text := lines[i].strip()))
+    following = next((text for text in texts if not _RECTIFICATION_LINE.match(text)), "")
     return bool(_LABEL_LINE.match(following))
 
 
@@ -1128,9 +1189,15 @@ def _owner_clause(clause: str) -> str | None:
     if all(is_person(name) for name in names):
         return "person"
     units = all(
-        is_person(name) or _UNIT_NAME_END.search(name) or name.startswith(("各", "相关", "有关")) for name in names
+        is_person(name) or _UNIT_NAME_END.search(name) or name.startswith(("各", "相关", "有关")) or _is_level(name)
+        for name in names
     )
     return "unit" if units else None
+
+
+def _is_level(name: str) -> bool:
+    """镇（街道） / 乡镇: every body of a level of government under the plan's, named by the level."""
+    return re.fullmatch(r"(?:乡镇|镇|乡|街道|村|社区)(?:（(?:乡镇|镇|乡|街道|村|社区)）)?", name) is not None
 
 
 def _owner_run(clauses: list[str]) -> int:
@@ -1149,10 +1216,13 @@ def _owner_sentence(text: str) -> _Owner | None:
     sentence = folded[cut + 1 :].strip()
     if cut <= 0 or not sentence or len(sentence) > _OWNER_SENTENCE_MAX:
         return None
-    clauses = [clause for clause in re.split(r"[，,]", sentence) if clause.strip()]
+    # …等按职责分工负责全年: the deadline a copy ran on after the owners (a table's last cell), set apart.
+    period = _GLUED_PERIOD.search(sentence)
+    owners = sentence[: period.start("period")] if period else sentence
+    clauses = [clause for clause in re.split(r"[，,]", owners) if clause.strip()]
     if _owner_run(clauses) != len(clauses):
         return None
-    return _Owner(cut + 1, sentence)
+    return _Owner(cut + 1, f"{owners}，{period['period']}" if period else sentence)
 
 
 def _opening_owners(parts: list[str]) -> tuple[str, str, str] | None:

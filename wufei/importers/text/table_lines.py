@@ -19,6 +19,8 @@ _HEADING = re.compile(rf"^\s*({_CN_NUMBER}\s*、|[（(]\s*{_CN_NUMBER}\s*[）)]|
 HEADING_MAX_CHARS = 30
 _ROW_NUMBER = re.compile(r"^\s*(\d{1,4})\s*[.、．]?\s*$")
 _DIGITS = re.compile(r"\d+")
+# 市政府 / 区级 alone on a header line: whose the column below it is, the column's word on the next line.
+_GOVERNMENT = re.compile(r"^[省市区县州旗镇乡](?:人民政府|政府|委|级)$")
 # Lines named in a doubt before "等N行".
 MAX_LINES_NAMED = 5
 
@@ -54,8 +56,9 @@ def row_number(text: str | None) -> int | None:
 
 
 def continues_header(previous: str, text: str) -> bool:
-    """Whether a header line finishes the header cell above: 现状值 / （2020年）, 完成 / 期限, 牵头 / 单位."""
-    if text.startswith(("（", "(")) or not header_key(text):
+    """Whether a header line finishes the header cell above: 现状值 / （2020年）, 完成 / 期限, 牵头 / 单位, and a
+    word after the government it belongs to, broken after it (市政府 / 分管领导, 区级 / 牵头单位)."""
+    if text.startswith(("（", "(")) or not header_key(text) or _GOVERNMENT.match(previous):
         return True
     # Only a whole vocabulary word joins: 序号 / 一级指标 read together end like a word, yet are two cells.
     return is_known_word(previous + text)

@@ -42,6 +42,7 @@ from wufei.importers.text.space_rows import read_space_table, space_header
 from wufei.importers.text.spaced import chunks, find_spaced_table, spaced_header
 from wufei.importers.text.table_lines import (
     ATTACHMENT_LABEL,
+    HEADING_MAX_CHARS,
     TERMINATOR,
     continues_header,
     is_blank,
@@ -51,6 +52,7 @@ from wufei.importers.text.table_lines import (
     next_text_line,
     row_number,
 )
+from wufei.importers.text.unnumbered_rows import read_unnumbered, unnumbered_header
 
 MAX_CAPTION_LINES = 3
 # A caption line is a title, not a paragraph of body text.
@@ -101,6 +103,10 @@ def find_tables(lines: list[str]) -> list[Table]:
             table, i_next = find_spaced_table(lines, i, spaced, page_breaks)
         elif (bare := _bare_header(lines, i)) is not None and (parsed := _parse_bare_table(lines, i, bare)):
             table, i_next = parsed
+        elif (unnumbered := unnumbered_header(lines, i)) is not None and (
+            read := read_unnumbered(lines, i, *unnumbered)
+        ):
+            table, i_next = read
         else:
             i += 1
             continue
@@ -570,6 +576,12 @@ def _parse_bare_table(lines: list[str], start: int, found: tuple[list[str], int]
                 break  # a different table starts here (the same header under a title of its own)
             i = repeated[1]  # the header repeated at a page break
             continue
+        if _opens_with_section(lines, i, pieces):
+            # 强化科技创新支撑能力。 across the table above its first (一) or row: a section's name, no row.
+            blank: list[str | None] = [None] * (len(header) - 1)
+            headings.append(Row(cells=[normalize_cell(line), *blank], line=i + 1, raw=[line, *blank]))
+            i += 1
+            continue
         if is_heading(line) and (not pieces or pieces[-1].text is None):
             label = _group_label(lines, i + 1)
             j = next_text_line(lines, (label if label is not None else i) + 1)
@@ -602,10 +614,25 @@ def _group_label(lines: list[str], i: int) -> int | None:
     """The index of a group's name standing on its own line under its number ((一) / 制度与保障机制完善, the
     merged cells of the columns before 序号), when a row's number follows it; None otherwise."""
     j = next_text_line(lines, i)
-    if j is None or not _may_be_header_word(lines[j]):
+    if j is None or not (_may_be_header_word(lines[j]) or _is_heading_text(lines[j])):
         return None
     after = next_text_line(lines, j + 1)
     return j if after is not None and row_number(lines[after]) is not None else None
+
+
+def _opens_with_section(lines: list[str], i: int, pieces: list[Piece]) -> bool:
+    """Whether line i, the first text under a header, is a section's name across the table: a heading's text
+    followed by a heading or a row's number."""
+    if any(piece.text is not None for piece in pieces) or not _is_heading_text(lines[i]):
+        return False
+    j = next_text_line(lines, i + 1)
+    return j is not None and (is_heading(lines[j]) or row_number(lines[j]) is not None)
+
+
+def _is_heading_text(line: str) -> bool:
+    """A heading's text closed by its full stop ((一) / 加强战略科技力量建设。): one short sentence, no clause in it."""
+    text = normalize_cell(line)
+    return text is not None and len(text) <= HEADING_MAX_CHARS and re.fullmatch(r"[^，,；;：:。]+。", text) is not None
 
 
 def _single_spaced(pieces: list[Piece]) -> list[Piece]:
