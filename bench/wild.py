@@ -181,9 +181,8 @@ def check_plan(result: PageResult, plan: ParsedPlan, summary: ImportSummary) -> 
             result.flag("title", f"{len(title)} characters: {title[:60]}")
         for role in ROLES:
             for name in record.owners.get(role, ()):
-                if (role, name) in doubted or role in doubted_fields and name in " ".join(
-                    d.text or "" for d in record.doubts
-                ):
+                doubted_texts = " ".join(d.text or "" for d in record.doubts if d.field == role)
+                if (role, name) in doubted or name in doubted_texts:
                     continue
                 if fragment(name):
                     result.flag("owner", f"{role}: {name}")
