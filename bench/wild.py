@@ -15,7 +15,7 @@ open doubts per record, and flags for garbage read silently:
     repeat  the same record name twice in one plan
     crash   an exception other than the importer's refusal (a traceback is a bug)
     refusal a refusal whose message is not Chinese or does not name the file
-    no-lead a task with no lead and no doubt saying it lacks one
+    no-lead a record with no lead and no doubt saying it lacks one
 
     .venv/bin/python bench/wild.py [ids…]      # the table and the totals
     .venv/bin/python bench/wild.py --flags     # and every flagged value
@@ -186,7 +186,7 @@ def check_plan(result: PageResult, plan: ParsedPlan, summary: ImportSummary) -> 
                     continue
                 if fragment(name):
                     result.flag("owner", f"{role}: {name}")
-        if str(record.record_type) == "task" and not leads and "leads" not in doubted_fields:
+        if not leads and "leads" not in doubted_fields:
             result.flag("no-lead", title[:60])
     for name, count in names.items():
         if count > 1:
@@ -208,13 +208,17 @@ def fragment(name: str) -> bool:
     return len(name) > OWNER_MAX or bool(OWNER_VERBS.search(name)) or name.startswith(OWNER_OPENERS)
 
 
-def run(paths: list[Path]) -> list[PageResult]:
+def check_pages(paths: list[Path], engine, registry: Registry) -> list[PageResult]:
+    """Each page read and loaded against `engine` (a migrated database; nothing stays written)."""
     kinds = page_kinds()
-    registry = Registry.load()
+    return [check_page(path, engine, registry, kinds.get(path.stem, "")) for path in paths]
+
+
+def run(paths: list[Path]) -> list[PageResult]:
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{tmp}/wild.db")
         migrate.upgrade(engine)
-        results = [check_page(path, engine, registry, kinds.get(path.stem, "")) for path in paths]
+        results = check_pages(paths, engine, Registry.load())
         engine.dispose()
     return results
 
