@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from wufei.departments.owners import owners_in_sentences
 from wufei.importers.service import read_source
 
 
@@ -162,3 +163,42 @@ def test_the_title_line_with_its_publisher_is_no_task(tmp_path: Path):
         "1.严格履行生态环境保护责任,2023年底前完成。(市交通运输局负责)\n",
     )
     assert [t.owners_raw for t in plan.tasks] == ["市交通运输局负责"]
+
+
+def test_a_table_of_contents_gives_no_tasks(tmp_path: Path):
+    # zj_xihu_wufei_zhengqiu_2020: on main each contents line (（一）推动生活垃圾减量与资源化利用... 4) was a task
+    # awaiting its lead, beside the same heading in the body.
+    plan = _plan(
+        tmp_path,
+        "实施方案.txt",
+        "某区“无废城市”建设实施方案\n"
+        "目录\n"
+        "一、总则... 1\n"
+        "(一)指导思想... 1\n"
+        "二、主要实施任务... 4\n"
+        "(一)推动生活垃圾减量与资源化利用... 4\n"
+        "(二)促进建筑垃圾分类利用与消纳…………6\n"
+        "一、总则\n"
+        "(一)指导思想\n"
+        "以新发展理念为指导,推进固体废物减量。\n"
+        "二、主要实施任务\n"
+        "(一)推动生活垃圾减量与资源化利用\n"
+        "1.推行生活垃圾分类,2021年底前全覆盖。\n",
+    )
+    titles = [t.title for t in plan.tasks]
+    assert not any("..." in t or "…" in t for t in titles)
+    assert len(titles) == len(set(titles))
+
+
+def test_a_role_word_in_a_sentence_is_no_owner(tmp_path: Path):
+    # hn_huarong_zhongdian_2021, ah_qiaocheng_fenjie_2020, nm_erlianhaote_jiedu_2024: on main
+    # 「主要责任单位要切实履行…」 and 「牵头单位要发挥…」 gave the tasks a lead named 主要责任单位 / 牵头单位 (a role,
+    # nobody's name); tj_zhongdiangongzuo_2020: 「…是贯彻落实中央决策部署和市委部署要求的具体行动」 gave one named
+    # 是贯彻落实中央决策部署和市委部署.
+    assert owners_in_sentences("主要责任单位要切实履行主职主责，建立协作机制") is None
+    assert owners_in_sentences("其他责任单位要积极配合") is None
+    assert owners_in_sentences("明确责任分工。牵头单位要发挥组织协调、统筹推进作用") is None
+    assert owners_in_sentences("重点工作是贯彻落实中央决策部署和市委部署要求的具体行动") is None
+    # Guards: a unit asked in a sentence still leads.
+    assert owners_in_sentences("由县环卫站负责清除积存垃圾") == "县环卫站负责"
+    assert owners_in_sentences("市住建局要会同市城管局加快推进") == "市住建局牵头，市城管局配合"

@@ -110,10 +110,17 @@ def is_page_furniture(line: str) -> bool:
     return bool(_PAGE_FURNITURE.search(line))
 
 
+# A table of contents' line: a heading, a leader of dots, its page (一、总则... 1 / （二）…………6); a document typed
+# with ASCII stops has its first dot made 。 by then (总则。.. 1).
+_CONTENTS_LINE = re.compile(r"(?:[.。…·]{3,}|…{2,})\s*\d{1,3}\s*$")
+
+
 def without_page_furniture(lines: list[str]) -> list[str]:
-    """The lines with the page's furniture and its footer blocks blanked (line numbers kept)."""
+    """The lines with the page's furniture, its footer blocks and a table of contents blanked (line numbers
+    kept): the headings the contents list come again in the body, where they are read."""
     kept, in_footer = [], False
     for line in lines:
         in_footer = bool(line.strip()) and (in_footer or bool(_SITE_FOOTER.search(line)))
-        kept.append("" if in_footer or is_page_furniture(line) else line)
+        blank = in_footer or is_page_furniture(line) or bool(_CONTENTS_LINE.search(line))
+        kept.append("" if blank else line)
     return kept
