@@ -202,3 +202,35 @@ def test_a_role_word_in_a_sentence_is_no_owner(tmp_path: Path):
     # Guards: a unit asked in a sentence still leads.
     assert owners_in_sentences("由县环卫站负责清除积存垃圾") == "县环卫站负责"
     assert owners_in_sentences("市住建局要会同市城管局加快推进") == "市住建局牵头，市城管局配合"
+
+
+_TRADITIONAL = (
+    "武漢市某區人民政府辦公室關於印發2024年重點工作任務分工方案的通知\n"
+    "各街道辦事處,區政府各部門:\n"
+    "現將《2024年重點工作任務分工方案》印發給你們,請認真貫徹落實。\n"
+    "1.推進生活垃圾分類,2024年底前實現全覆蓋。(區城管局牽頭,區住建局配合)\n"
+    "2.開展建築垃圾專項整治。(責任單位:區住建局)\n"
+)
+
+
+def test_a_traditional_copy_is_read_in_simplified_with_a_doubt(tmp_path: Path):
+    # hb_wuhan_zerenfenjie_2024, ln_panjin_fenjie_2021, qh_wufei_zhidaoyijian_2023: on main a mirror's traditional
+    # copy named no place (武漢市), no owner (牽頭, 責任單位) and no title; the page was refused for its place.
+    plan = _plan(tmp_path, "繁體.txt", _TRADITIONAL)
+    assert plan.jurisdiction == "武汉市"
+    assert [(t.leads, t.supporting, t.deadline_raw) for t in plan.tasks] == [
+        (("区城管局",), ("区住建局",), "2024年底前"),
+        (("区住建局",), (), None),
+    ]
+    assert any(d.message.startswith("文件为繁体字") for d in plan.doubts)
+
+
+def test_a_simplified_text_is_left_as_it_is(tmp_path: Path):
+    # Guard (holds on main too): a simplified plan using a character the table maps (显著, 著力) is not converted.
+    plan = _plan(
+        tmp_path,
+        "简体.txt",
+        "某市生态环境局2024年工作要点\n1.著力推进生活垃圾分类,成效显著提升,2024年底前完成。(市城管局牵头)\n",
+    )
+    assert plan.tasks[0].title.startswith("著力推进生活垃圾分类,成效显著提升")
+    assert not any(d.message.startswith("文件为繁体字") for d in plan.doubts)

@@ -36,10 +36,12 @@ from wufei.importers.text.refine import document_convention, document_mark_roles
 from wufei.importers.text.section_forms import section_form
 from wufei.importers.text.table_records import records_from_tables
 from wufei.importers.text.tables import find_tables
+from wufei.importers.text.traditional import as_simplified
 
 
 def interpret(document: Document) -> ParsedPlan:
     """What a document says: its plan, tasks, indicators and cells; ImportError_ if it says nothing."""
+    document = as_simplified(document)  # a mirror's traditional copy: read in the characters rules are written in
     lines, path = with_chinese_stops(document.lines), document.path
     boxes: list[list[list[str | None]]] = [
         [list(table.header), *(list(row.cells) for row in table.rows)] for table in document.tables
