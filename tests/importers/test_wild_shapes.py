@@ -234,3 +234,18 @@ def test_a_simplified_text_is_left_as_it_is(tmp_path: Path):
     )
     assert plan.tasks[0].title.startswith("著力推进生活垃圾分类,成效显著提升")
     assert not any(d.message.startswith("文件为繁体字") for d in plan.doubts)
+
+
+def test_a_notices_salutation_is_no_candidate_task(tmp_path: Path):
+    # sh_jiading_haimian_2024: on main the addressees 「各镇人民政府,区政府相关委、办、局、街道办事处,…管委会:」 were
+    # a candidate task led by 各镇人民政府.
+    plan = _plan(
+        tmp_path,
+        "实施方案.txt",
+        "某区海绵城市建设实施方案\n"
+        "各镇人民政府,区政府相关委、办、局、街道办事处,某工业区管委会:\n"
+        "区建设管理委拟定的实施方案已经区政府同意,现转发给你们,请认真按照执行。\n"
+        "到2025年底,50平方公里以上建设用地面积达到海绵城市建设目标要求。\n",
+    )
+    assert not any(t.title.startswith("各镇人民政府") for t in plan.tasks)
+    assert any("2025年底" in (t.deadline_raw or "") for t in plan.tasks)

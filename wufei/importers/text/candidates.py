@@ -68,8 +68,8 @@ def candidate_tasks(lines: list[str], *, title: str) -> list[TaskRecord]:
     records: list[TaskRecord] = []
     for index, line in enumerate(without_page_furniture(lines)):
         text = line.strip()
-        if not text or _compact(text) in key or _PAGE_FURNITURE.search(text):
-            continue
+        if not text or _compact(text) in key or _PAGE_FURNITURE.search(text) or text.endswith(("：", ":")):
+            continue  # 各镇人民政府，区政府各部门： / …通知如下：: a salutation or a lead-in introduces what follows
         record = _from_text(text, line=index + 1, number=str(len(records) + 1))
         if record is not None:
             records.append(record)
