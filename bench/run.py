@@ -24,6 +24,7 @@ BENCHES = [
     "province_import.py",
     "province_scan.py",
     "import_fidelity.py",
+    "wild.py",
     "nation.py",
 ]
 

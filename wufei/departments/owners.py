@@ -232,8 +232,10 @@ _NAME_BREAK = re.compile(r"[、，。；：,（）]")
 # A clause of a task's text opening with the units that answer for it (see `owners_in_sentences`).
 _IN_SENTENCE = re.compile(
     r"(?:^|(?<=[，。；：]))(?P<by>由|请|责成)?(?P<names>[^，。；：（）〔〕“”]{2,80}?)(?:等(?:有关|相关)?(?:部门|单位))?"
-    r"(?P<verb>牵头负责|负责牵头|牵头|负责|主办|要)"
+    r"(?P<verb>牵头负责|负责牵头|牵头|负责|主办|要(?!求))"  # …部署要求的行动: 要求 is a noun, asking nobody
 )
+# 主要责任单位要… / 牵头单位要…: a role a plan gives, nobody's name.
+_ROLE_WORD = re.compile(r"^(?:主要|其他|牵头|配合|协同|协办|主办|承办|责任)*(?:责任)?(?:单位|部门)$")
 # 包片单位县气象局 / 陈家坝沿线包片单位县职教中心: a label before the name, ending in 单位/部门.
 _LABEL_BEFORE_NAME = re.compile(r"^[\u4e00-\u9fff]{0,10}?(?:单位|部门)(?=[\u4e00-\u9fff]{2,})")
 # What a unit does that is checking someone else's work, not doing it.
@@ -294,7 +296,9 @@ def owners_in_sentences(text: str | None) -> str | None:
     folded = re.sub(r"\s+", "", fold_punct(text))
     for match in _IN_SENTENCE.finditer(folded):
         names = [_LABEL_BEFORE_NAME.sub("", name) for name in split_names(match["names"])]
-        if not names or not all(looks_like_unit(name) and not is_person(name) for name in names):
+        if not names or not all(
+            looks_like_unit(name) and not is_person(name) and not _ROLE_WORD.match(name) for name in names
+        ):
             continue
         if match["verb"] == "要" and (match["by"] or any(name.startswith(_EVERYONE) for name in names)):
             continue  # 各地各部门要加强组织领导: everyone is asked, nobody is named

@@ -17,7 +17,7 @@ from functools import cache
 from wufei.departments.agencies import standard_agencies
 from wufei.departments.owners import DEADLINE_LABEL
 from wufei.importers.records import Doubt, ListKind, TaskRecord
-from wufei.importers.text.normalize import fold_punct
+from wufei.importers.text.normalize import fold_punct, without_page_furniture
 from wufei.importers.text.paragraphs import split_heading, split_trailing_owner
 from wufei.places import divisions
 from wufei.tasks.deadlines import deadlines_in_text
@@ -66,10 +66,10 @@ def candidate_tasks(lines: list[str], *, title: str) -> list[TaskRecord]:
     what they hold, and a table it set aside (a contact list, a page's information box) holds no tasks."""
     key = _compact(title)
     records: list[TaskRecord] = []
-    for index, line in enumerate(lines):
+    for index, line in enumerate(without_page_furniture(lines)):
         text = line.strip()
-        if not text or _compact(text) in key or _PAGE_FURNITURE.search(text):
-            continue
+        if not text or _compact(text) in key or _PAGE_FURNITURE.search(text) or text.endswith(("：", ":")):
+            continue  # 各镇人民政府，区政府各部门： / …通知如下：: a salutation or a lead-in introduces what follows
         record = _from_text(text, line=index + 1, number=str(len(records) + 1))
         if record is not None:
             records.append(record)

@@ -37,10 +37,12 @@ from wufei.importers.text.refine import document_convention, document_mark_roles
 from wufei.importers.text.section_forms import section_form
 from wufei.importers.text.table_records import records_from_tables
 from wufei.importers.text.tables import find_tables
+from wufei.importers.text.traditional import as_simplified
 
 
 def interpret(document: Document) -> ParsedPlan:
     """What a document says: its plan, tasks, indicators and cells; ImportError_ if it says nothing."""
+    document = as_simplified(document)  # a mirror's traditional copy: read in the characters rules are written in
     lines, path = with_chinese_stops(document.lines), document.path
     boxes: list[list[list[str | None]]] = [
         [list(table.header), *(list(row.cells) for row in table.rows)] for table in document.tables
@@ -131,11 +133,18 @@ def _not_the_title(tasks: list[TaskRecord], lines: list[str], title: str) -> lis
     return [
         task
         for task in tasks
-        if task.owners_raw
+        if (task.owners_raw and not _publisher_after_title(lines, task, key))
         or not (0 < task.line <= len(lines))
         or not (text := _compact(lines[task.line - 1]))
         or not (text in key and 2 * len(text) >= len(key))  # a line of a title broken in two counts too
     ]
+
+
+def _publisher_after_title(lines: list[str], task: TaskRecord, key: str) -> bool:
+    """The title line with its publisher after a dash (…整改措施完成情况公示表——拉萨市人民政府): no task led by it."""
+    if not (0 < task.line <= len(lines)) or _compact(lines[task.line - 1]) != key:
+        return False
+    return key.endswith((_compact(f"——{task.owners_raw}"), _compact(f"—{task.owners_raw}")))
 
 
 def _compact(text: str) -> str:

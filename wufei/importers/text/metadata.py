@@ -73,6 +73,7 @@ _NUMBER_FIELD = re.compile(
     r"(?:发文字号|发文文号|文\s*号)\s*：?\s*(?P<number>[\u4e00-\u9fff]{1,10}\s*〔\s*\d{4}\s*〕\s*\d{1,4}\s*号)"
 )
 _FRAGMENT_MAX = 4  # a title broken into short pieces (xx / 县 / 2022 / 年…方案)
+_ATTACHMENT = re.compile(r"^(?:附件|附表)\s*\d{0,2}$")  # a label on its own line above the title, no piece of it
 _TITLE_MAX = 60
 _WHOLE_TITLE = 12  # a line this long ending like a title is a title on its own, not a title's end
 _NOTICE_MAX = 100  # issuer + 关于印发 + title + 的通知 on one line
@@ -275,7 +276,7 @@ def _title(front: list[str]) -> str | None:
         if about:
             return about.group(1)
     for index, text in enumerate(front):
-        if not _could_be_title(text):
+        if not _could_be_title(text) or _ATTACHMENT.match(fold_punct(text)):
             continue
         if _TITLE_END.search(fold_punct(text)):
             return _with_fragments(front, index)
@@ -315,6 +316,7 @@ def _is_fragment(text: str) -> bool:
         len(text) <= _FRAGMENT_MAX
         and not any(ch in folded for ch in _SENTENCE_PUNCT + "：")
         and not _CLOSING.match(folded)
+        and not _ATTACHMENT.match(folded)
     )
 
 

@@ -89,3 +89,38 @@ def with_chinese_stops(lines: list[str]) -> list[str]:
     dotted = any(_DOT_NUMBER.match(line) for line in lines)
     out = [_ASCII_STOP.sub("。", line) for line in lines]
     return out if dotted else [_PARENTHESIS_NUMBER.sub(r"\1.", line) for line in out]
+
+
+# What a web page prints around a document, never a task, a deadline or an owner: its position and date
+# lines (当前位置：…, 时间：… 来源：…, 来源：… 时间：…点击：), its information lines (发布机构：… 成文日期：…,
+# 索 引 号：…) and its reading tools (浏览次数, 打印本页). 数据来源 (an indicator's source) and 发布 inside a
+# sentence are no furniture.
+_PAGE_FURNITURE = re.compile(
+    r"(?<!数据)(?:信息)?来源\s*[：:]|浏览次数|访问量\s*[：:]|点击[率数量]?\s*[：:]|发布(?:时间|日期|机构)\s*[：:]"
+    r"|成文日期\s*[：:]|索\s*引\s*号\s*[：:]|公开(?:属性|类型|期限|方式)\s*[：:]|主题分类\s*[：:]|责任编辑"
+    r"|^\s*(?:当前位置|您(?:当前)?的?位置|现在时间是?)\s*[：:]|打印本页|关闭窗口"
+)
+# A site's footer: what follows it in its block (主办单位：… 承办：… 电话：…, 负责日常维护) is the site's,
+# not the document's.
+_SITE_FOOTER = re.compile(r"版权所有|Copyright|All Rights Reserved|ICP备|公网安备|网站标识码", re.IGNORECASE)
+
+
+def is_page_furniture(line: str) -> bool:
+    """Whether a line is the web page's around the document (its date, source and information lines)."""
+    return bool(_PAGE_FURNITURE.search(line))
+
+
+# A table of contents' line: a heading, a leader of dots, its page (一、总则... 1 / （二）…………6); a document typed
+# with ASCII stops has its first dot made 。 by then (总则。.. 1).
+_CONTENTS_LINE = re.compile(r"(?:[.。…·]{3,}|…{2,})\s*\d{1,3}\s*$")
+
+
+def without_page_furniture(lines: list[str]) -> list[str]:
+    """The lines with the page's furniture, its footer blocks and a table of contents blanked (line numbers
+    kept): the headings the contents list come again in the body, where they are read."""
+    kept, in_footer = [], False
+    for line in lines:
+        in_footer = bool(line.strip()) and (in_footer or bool(_SITE_FOOTER.search(line)))
+        blank = in_footer or is_page_furniture(line) or bool(_CONTENTS_LINE.search(line))
+        kept.append("" if blank else line)
+    return kept

@@ -60,7 +60,7 @@ from wufei.departments.owners import (
 )
 from wufei.importers.headers import column_role
 from wufei.importers.records import ListKind, TaskRecord
-from wufei.importers.text.normalize import fold_punct, join_lines
+from wufei.importers.text.normalize import fold_punct, join_lines, without_page_furniture
 from wufei.importers.text.section_forms import label_and_value
 
 _CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -235,7 +235,7 @@ def main_tasks(lines: list[str], *, items: bool = False) -> list[TaskRecord]:
     with their deadline) count. With `items`, for a document that names no owner anywhere, every
     numbered item of the whole text is a task (see `numbered_items`).
     """
-    lines, origin = split_run_on_items(lines)
+    lines, origin = split_run_on_items(without_page_furniture(lines))
     span = None if items else _task_span(lines)
     whole = span is None
     start, end = span if span is not None else (0, len(lines))

@@ -26,7 +26,8 @@ _SIGNED_DATE = re.compile(
 )
 _NOTICE_ISSUER = re.compile(r"^(.{2,40}?)关于")
 _NOTICE_ENDS = ("的通知", "的意见", "的决定", "的通报", "的批复", "关于")
-_LEADING_NOISE = re.compile(r"^(?:中共|中国共产党|\d{4}(?:[-—–至]\d{4})?年度?|[《“\"「（(])+")
+# 关于铁东区…的公示: a title saying what it is about names its place after 关于.
+_LEADING_NOISE = re.compile(r"^(?:中共|中国共产党|关于|\d{4}(?:[-—–至]\d{4})?年度?|[《“\"「（(])+")
 # After a two-character name (景县, 城区) a title goes on like this (攸县2024年…); 城区生活垃圾… is no place.
 _AFTER_SHORT_NAME = re.compile(r"^(?:$|[“\"《（(「]|关于|人民政府|政府|十[一二三四五六七八九]|\d{4}年)")
 

@@ -1,0 +1,251 @@
+"""Habits of the real pages in tests/wild/ (round wild19), each by its mechanism, on made-up texts of the same habit:
+a web page's furniture lines (时间：… 来源：…, 来源：… 时间：…点击:, 当前位置：…, 发布机构：… 成文日期：…, 责任部门：…
+发布日期：…) are no task, no deadline and no owner; a site's footer (版权所有 / Copyright, then 主办单位：… 承办：…
+电话：…) names no owner; an attachment label on its own line (附件) is no piece of the title after it; a title opening
+with 关于 names its place after it (关于铁东区…的公示 is 四平市's 铁东区 when the text names 四平市)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from wufei.departments.owners import owners_in_sentences
+from wufei.importers.service import read_source
+
+
+def _plan(tmp_path: Path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    [plan] = read_source(path).plans
+    return plan
+
+
+def test_a_portal_date_line_is_no_deadline_and_its_label_no_task(tmp_path: Path):
+    # ha_luoshan_ducha_news_2023: on main 「现在时间是」 was a task due on the page's date, its deadline
+    # 「2023年02月10日来源：https…浏览次数：1156」.
+    plan = _plan(
+        tmp_path,
+        "转载.txt",
+        "现在时间是:2024年11月22日\n"
+        "某市推进垃圾分类工作\n"
+        "时间 : 2023年02月10日  来源 : https://www.example.cn/a.htm  作者 :   浏览次数 : 88\n"
+        "\n"
+        "1.推进生活垃圾分类设施建设,2023年底前完成。(市城管局牵头)\n",
+    )
+    assert [(t.title, t.deadline_raw) for t in plan.tasks] == [
+        ("推进生活垃圾分类设施建设,2023年底前完成", "2023年底前")
+    ]
+
+
+def test_a_source_line_with_its_time_and_clicks_is_no_task(tmp_path: Path):
+    # xx_ducha_zhenggai_guiding: on main 「来源」 was a task due 「2025-09-05点击：」.
+    plan = _plan(
+        tmp_path,
+        "规定.txt",
+        "某区整改工作安排\n"
+        "来源:www.example.com 编辑: 某网 时间:2025-09-05点击:\n"
+        "一、推进问题整改\n"
+        "1. 完成整改台账建立(区生态环境局负责)\n",
+    )
+    titles = [t.title for t in plan.tasks]
+    assert "来源" not in titles
+    assert all(t.deadline_raw is None or "点击" not in t.deadline_raw for t in plan.tasks)
+
+
+def test_a_breadcrumb_and_a_publishing_line_are_no_task(tmp_path: Path):
+    # dara.gd (gd_zhengfugongzuobaogao_fengong_2021): on main the breadcrumb was a task whose deadline was the
+    # publishing line and the notice after it.
+    plan = _plan(
+        tmp_path,
+        "分工方案.txt",
+        "首页 > 政务公开 > 通知公告\n"
+        "某省人民政府关于印发2021年重点任务分工方案的通知\n"
+        "时间 : 2021-05-14 22:01:43 来源 : 本网原创稿\n"
+        "各地级以上市人民政府,省政府各部门:\n"
+        "现将《2021年重点任务分工方案》印发给你们。\n"
+        "2021年重点任务分工方案\n"
+        "1.地区生产总值增长6%以上。\n"
+        "部门分工:省发展改革委牵头,各地配合。\n",
+    )
+    assert [t.title for t in plan.tasks] == ["地区生产总值增长6%以上"]
+
+
+def test_a_pages_information_lines_name_no_owner(tmp_path: Path):
+    # nx_yinchuan_shengtai_2023: on main 「当前位置」 was a task led by 「银川市生态环境局发布日期：2023-09-12」
+    # (责任部门 is an owner's label, but on this line it is the page's).
+    plan = _plan(
+        tmp_path,
+        "行动方案.txt",
+        "无障碍 | 长者版\n"
+        "\n"
+        "当前位置: 首页>政府信息公开>部门文件\n"
+        "\n"
+        "索 引 号:11640100MB/2023-00213 效力状态:有效\n"
+        "发布机构:某市生态环境局 成文日期:2023-09-12\n"
+        "责任部门:某市生态环境局 发布日期:2023-09-12\n"
+        "名 称:关于印发《某市生态建设三年行动方案》的通知\n"
+        "\n"
+        "某市生态建设三年行动方案\n"
+        "\n"
+        "为全面加强生态环境保护,制定本方案。\n"
+        "\n"
+        "一、总体要求\n"
+        "\n"
+        "(一)指导思想\n"
+        "\n"
+        "以新发展理念为指导,改善生态环境质量。\n",
+    )
+    assert "当前位置" not in [t.title for t in plan.tasks]
+    assert not any("发布日期" in (t.owners_raw or "") for t in plan.tasks)
+
+
+def test_a_site_footer_names_no_owner(tmp_path: Path):
+    # ha_luoshan_ducha_news_2023: on main the news paragraph above the footer was a task led by
+    # 「罗山县人民政府承办：罗山县人民政府办公室电话：0376-2178559」.
+    plan = _plan(
+        tmp_path,
+        "新闻.txt",
+        "某县开展督察整改\n"
+        "1.完成污水管网建设,2024年底前完成。(县住建局负责)\n"
+        "\n"
+        "新华社北京2月9日电 记者从生态环境部获悉,3省公开整改方案。\n"
+        "\n"
+        "Copyright @ 2017 www.example.gov.cn All Rights Reserved. 某县人民政府\n"
+        "某县人民政府信息公开办负责日常维护\n"
+        "主办单位:某县人民政府 承办:某县人民政府办公室 电话:0376-2178559\n",
+    )
+    owners = [t.owners_raw or "" for t in plan.tasks]
+    assert not any("电话" in owner or "承办" in owner for owner in owners)
+    assert plan.tasks[0].title.startswith("完成污水管网建设")
+
+
+def test_an_attachment_label_is_no_part_of_the_title(tmp_path: Path):
+    # zj_xihu_wufei_zhengqiu_2020: on main the title was 「附件西湖区“无废城市”建设实施方案(征求意见稿)」 and the
+    # district, no longer at the title's start, was not found: the page was refused for its place.
+    plan = _plan(
+        tmp_path,
+        "征求意见.txt",
+        "关于公开征求意见的公告\n"
+        "按照《浙江省全域“无废城市”建设工作方案》以及杭州市工作部署,我局起草了实施方案。\n"
+        "附件\n"
+        "\n"
+        "西湖区“无废城市”建设实施方案(征求意见稿)\n"
+        "\n"
+        "一、主要任务\n"
+        "1.推进生活垃圾分类(区城管局负责)\n",
+    )
+    assert plan.title == "西湖区“无废城市”建设实施方案(征求意见稿)"
+    assert plan.jurisdiction == "杭州市西湖区"
+
+
+def test_a_title_opening_with_guanyu_names_its_place(tmp_path: Path):
+    # jl_tiedong_ducha_gongshi_2019: on main 「关于铁东区…的公示情况说明」 gave no place (铁东区 is 四平's and 鞍山's):
+    # the page was refused for its place though it names 四平市 twice.
+    plan = _plan(
+        tmp_path,
+        "公示.txt",
+        "关于铁东区督察反馈问题整改情况的公示\n"
+        "根据四平市整改工作领导小组的要求,现对整改完成情况进行公示。\n"
+        "1.完成河道清理(区水利局负责)\n"
+        "四平市铁东区河湖管理中心\n",
+    )
+    assert plan.jurisdiction == "四平市铁东区"
+
+
+def test_the_title_line_with_its_publisher_is_no_task(tmp_path: Path):
+    # Guard (holds on main too, where the date line under it hid it): with the page's date line blanked, the title
+    # line 「…公示表——某市人民政府」 must not become a task led by its publisher.
+    plan = _plan(
+        tmp_path,
+        "公示表.txt",
+        "督察反馈意见整改措施完成情况公示表——某市人民政府\n"
+        "日期:2023 年 09 月 12 日 来源:某自治区交通运输厅\n"
+        "\n"
+        "1.严格履行生态环境保护责任,2023年底前完成。(市交通运输局负责)\n",
+    )
+    assert [t.owners_raw for t in plan.tasks] == ["市交通运输局负责"]
+
+
+def test_a_table_of_contents_gives_no_tasks(tmp_path: Path):
+    # zj_xihu_wufei_zhengqiu_2020: on main each contents line (（一）推动生活垃圾减量与资源化利用... 4) was a task
+    # awaiting its lead, beside the same heading in the body.
+    plan = _plan(
+        tmp_path,
+        "实施方案.txt",
+        "某区“无废城市”建设实施方案\n"
+        "目录\n"
+        "一、总则... 1\n"
+        "(一)指导思想... 1\n"
+        "二、主要实施任务... 4\n"
+        "(一)推动生活垃圾减量与资源化利用... 4\n"
+        "(二)促进建筑垃圾分类利用与消纳…………6\n"
+        "一、总则\n"
+        "(一)指导思想\n"
+        "以新发展理念为指导,推进固体废物减量。\n"
+        "二、主要实施任务\n"
+        "(一)推动生活垃圾减量与资源化利用\n"
+        "1.推行生活垃圾分类,2021年底前全覆盖。\n",
+    )
+    titles = [t.title for t in plan.tasks]
+    assert not any("..." in t or "…" in t for t in titles)
+    assert len(titles) == len(set(titles))
+
+
+def test_a_role_word_in_a_sentence_is_no_owner(tmp_path: Path):
+    # hn_huarong_zhongdian_2021, ah_qiaocheng_fenjie_2020, nm_erlianhaote_jiedu_2024: on main
+    # 「主要责任单位要切实履行…」 and 「牵头单位要发挥…」 gave the tasks a lead named 主要责任单位 / 牵头单位 (a role,
+    # nobody's name); tj_zhongdiangongzuo_2020: 「…是贯彻落实中央决策部署和市委部署要求的具体行动」 gave one named
+    # 是贯彻落实中央决策部署和市委部署.
+    assert owners_in_sentences("主要责任单位要切实履行主职主责，建立协作机制") is None
+    assert owners_in_sentences("其他责任单位要积极配合") is None
+    assert owners_in_sentences("明确责任分工。牵头单位要发挥组织协调、统筹推进作用") is None
+    assert owners_in_sentences("重点工作是贯彻落实中央决策部署和市委部署要求的具体行动") is None
+    # Guards: a unit asked in a sentence still leads.
+    assert owners_in_sentences("由县环卫站负责清除积存垃圾") == "县环卫站负责"
+    assert owners_in_sentences("市住建局要会同市城管局加快推进") == "市住建局牵头，市城管局配合"
+
+
+_TRADITIONAL = (
+    "武漢市某區人民政府辦公室關於印發2024年重點工作任務分工方案的通知\n"
+    "各街道辦事處,區政府各部門:\n"
+    "現將《2024年重點工作任務分工方案》印發給你們,請認真貫徹落實。\n"
+    "1.推進生活垃圾分類,2024年底前實現全覆蓋。(區城管局牽頭,區住建局配合)\n"
+    "2.開展建築垃圾專項整治。(責任單位:區住建局)\n"
+)
+
+
+def test_a_traditional_copy_is_read_in_simplified_with_a_doubt(tmp_path: Path):
+    # hb_wuhan_zerenfenjie_2024, ln_panjin_fenjie_2021, qh_wufei_zhidaoyijian_2023: on main a mirror's traditional
+    # copy named no place (武漢市), no owner (牽頭, 責任單位) and no title; the page was refused for its place.
+    plan = _plan(tmp_path, "繁體.txt", _TRADITIONAL)
+    assert plan.jurisdiction == "武汉市"
+    assert [(t.leads, t.supporting, t.deadline_raw) for t in plan.tasks] == [
+        (("区城管局",), ("区住建局",), "2024年底前"),
+        (("区住建局",), (), None),
+    ]
+    assert any(d.message.startswith("文件为繁体字") for d in plan.doubts)
+
+
+def test_a_simplified_text_is_left_as_it_is(tmp_path: Path):
+    # Guard (holds on main too): a simplified plan using a character the table maps (显著, 著力) is not converted.
+    plan = _plan(
+        tmp_path,
+        "简体.txt",
+        "某市生态环境局2024年工作要点\n1.著力推进生活垃圾分类,成效显著提升,2024年底前完成。(市城管局牵头)\n",
+    )
+    assert plan.tasks[0].title.startswith("著力推进生活垃圾分类,成效显著提升")
+    assert not any(d.message.startswith("文件为繁体字") for d in plan.doubts)
+
+
+def test_a_notices_salutation_is_no_candidate_task(tmp_path: Path):
+    # sh_jiading_haimian_2024: on main the addressees 「各镇人民政府,区政府相关委、办、局、街道办事处,…管委会:」 were
+    # a candidate task led by 各镇人民政府.
+    plan = _plan(
+        tmp_path,
+        "实施方案.txt",
+        "某区海绵城市建设实施方案\n"
+        "各镇人民政府,区政府相关委、办、局、街道办事处,某工业区管委会:\n"
+        "区建设管理委拟定的实施方案已经区政府同意,现转发给你们,请认真按照执行。\n"
+        "到2025年底,50平方公里以上建设用地面积达到海绵城市建设目标要求。\n",
+    )
+    assert not any(t.title.startswith("各镇人民政府") for t in plan.tasks)
+    assert any("2025年底" in (t.deadline_raw or "") for t in plan.tasks)
