@@ -19,6 +19,7 @@ import yaml
 from PIL import Image, ImageDraw
 
 from wufei.importers.readers.ocr import MISSING, NOT_READ, NOTHING_READ, STRAIGHT, skew_of
+from wufei.importers.readers.pdf import SCANNED
 from wufei.importers.records import ImportError_
 from wufei.importers.service import IMPORTABLE_SUFFIXES, preview_paths, read_source
 from wufei.importers.text.recognised import RECORD
@@ -471,3 +472,86 @@ def test_ruling_lines_broken_by_a_faint_copy_are_joined_and_the_table_is_found(t
     assert [task.where for task in plan.tasks] == ["第1页表1第2行", "第1页表1第3行", "第1页表1第4行"]
     assert all(task.doubts[0].message == RECORD for task in plan.tasks)
     assert matched_fields(plan.tasks, expected_tasks(TABLE_PDF)[:3]) >= 11
+
+
+def outlined_pdf(pdf: Path, out: Path, *, glyphs: bool = True) -> Path:
+    """`pdf` "printed" with its text turned into outlines: each character drawn as its glyph's filled path (the
+    font's own outline from pdfium, in em units, scaled by the font size), the text objects removed: no text
+    layer, no image. Without `glyphs`, the text is only removed: a blank form of the table's rules."""
+    document = pdfium.PdfDocument(str(pdf))
+    for page in document:
+        text = page.get_textpage()
+        paths = []  # drawn after the text is removed
+        for k in range(text.count_chars()):
+            obj = pdfium_c.FPDFText_GetTextObject(text.raw, k)
+            code = pdfium_c.FPDFText_GetUnicode(text.raw, k)
+            if not obj or chr(code).isspace() or not glyphs:
+                continue
+            size, matrix = ctypes.c_float(), pdfium_c.FS_MATRIX()
+            pdfium_c.FPDFTextObj_GetFontSize(obj, size)
+            pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
+            x, y = ctypes.c_double(), ctypes.c_double()
+            pdfium_c.FPDFText_GetCharOrigin(text.raw, k, x, y)
+            glyph = pdfium_c.FPDFFont_GetGlyphPath(pdfium_c.FPDFTextObj_GetFont(obj), code, size.value)
+            path = None
+            bezier: list[tuple[float, float]] = []
+            for s in range(pdfium_c.FPDFGlyphPath_CountGlyphSegments(glyph) if glyph else 0):
+                segment = pdfium_c.FPDFGlyphPath_GetGlyphPathSegment(glyph, s)
+                gx, gy = ctypes.c_float(), ctypes.c_float()
+                pdfium_c.FPDFPathSegment_GetPoint(segment, gx, gy)
+                ex, ey = gx.value * size.value, gy.value * size.value
+                point = (x.value + matrix.a * ex + matrix.c * ey, y.value + matrix.b * ex + matrix.d * ey)
+                kind = pdfium_c.FPDFPathSegment_GetType(segment)
+                if path is None:
+                    path = pdfium_c.FPDFPageObj_CreateNewPath(*point)
+                elif kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+                    pdfium_c.FPDFPath_MoveTo(path, *point)
+                elif kind == pdfium_c.FPDF_SEGMENT_LINETO:
+                    pdfium_c.FPDFPath_LineTo(path, *point)
+                else:
+                    bezier.append(point)
+                    if len(bezier) == 3:
+                        pdfium_c.FPDFPath_BezierTo(path, *bezier[0], *bezier[1], *bezier[2])
+                        bezier = []
+                if pdfium_c.FPDFPathSegment_GetClose(segment):
+                    pdfium_c.FPDFPath_Close(path)
+            if path is not None:
+                pdfium_c.FPDFPath_SetDrawMode(path, pdfium_c.FPDF_FILLMODE_WINDING, False)
+                pdfium_c.FPDFPageObj_SetFillColor(path, 0, 0, 0, 255)
+                paths.append(path)
+        text.close()
+        for obj in list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=1)):
+            pdfium_c.FPDFPage_RemoveObject(page.raw, obj.raw)
+            pdfium_c.FPDFPageObj_Destroy(obj.raw)
+        for path in paths:
+            pdfium_c.FPDFPage_InsertObject(page.raw, path)
+        page.gen_content()
+    document.save(str(out))
+    document.close()
+    return out
+
+
+def test_a_pdf_of_outlined_text_is_read_by_ocr_and_a_blank_form_stays_without_text(tmp_path):
+    """The table PDF with its text turned into outlines (filled glyph paths; no text layer, no image): its pages
+    are rendered and read by OCR, its five tasks in their rows, at least 18 of 20 fields as the text layer gives
+    them, each record and the plan flagged as for a scan. The same PDF with its text removed (only the table's
+    rules: a blank form) is still refused as having no text layer."""
+    outlined = outlined_pdf(TABLE_PDF, tmp_path / "转曲.pdf")
+    with pdfium.PdfDocument(str(outlined)) as document:
+        assert all(page.get_textpage().count_chars() == 0 for page in document)
+    [plan] = read_source(outlined).plans
+    assert [task.where for task in plan.tasks] == [
+        "第1页表1第2行",
+        "第1页表1第3行",
+        "第1页表1第4行",
+        "第2页表1第2行",
+        "第2页表1第3行",
+    ]
+    assert all(task.doubts[0].message == RECORD for task in plan.tasks)
+    assert matched_fields(plan.tasks, expected_tasks(TABLE_PDF)) >= 18
+    assert any(d.message.startswith("第1-2页是扫描件，由文字识别（OCR）读取") for d in plan.doubts)
+
+    blank = outlined_pdf(TABLE_PDF, tmp_path / "空白表格.pdf", glyphs=False)
+    with pytest.raises(ImportError_) as error:
+        read_source(blank)
+    assert str(blank) in str(error.value) and SCANNED in str(error.value)
