@@ -555,3 +555,66 @@ def test_a_pdf_of_outlined_text_is_read_by_ocr_and_a_blank_form_stays_without_te
     with pytest.raises(ImportError_) as error:
         read_source(blank)
     assert str(blank) in str(error.value) and SCANNED in str(error.value)
+
+
+def patched_zip(path: Path, part: str, *, flags: int = 0, method: int | None = None, crc: int | None = None) -> Path:
+    """`path` with one part's zip headers changed in place: general-purpose flags or'ed in (bit 0: encrypted),
+    its compression method, its CRC in the central directory; the data left as it is."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(part)
+    local = info.header_offset
+    central = data.index(b"PK\x01\x02" + bytes(data[data.index(b"PK\x01\x02") + 4 : data.index(b"PK\x01\x02") + 4]))
+    while (
+        data[central + 46 : central + 46 + int.from_bytes(data[central + 28 : central + 30], "little")] != part.encode()
+    ):
+        central = data.index(b"PK\x01\x02", central + 4)
+    for header, flag_at, method_at in ((local, 6, 8), (central, 8, 10)):
+        flag = int.from_bytes(data[header + flag_at : header + flag_at + 2], "little") | flags
+        data[header + flag_at : header + flag_at + 2] = flag.to_bytes(2, "little")
+        if method is not None:
+            data[header + method_at : header + method_at + 2] = method.to_bytes(2, "little")
+    if crc is not None:
+        data[central + 16 : central + 20] = crc.to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_broken_ofd_archive_is_refused_in_chinese_naming_the_file_and_the_part(tmp_path, caplog):
+    """A scanned OFD whose page image cannot be unpacked (encrypted, an unknown compression method, its data
+    damaged: a wrong CRC), whose page is not XML, or whose page has a text whose advances are no numbers: each
+    refused before OCR, in Chinese, naming the file and the part; what zipfile or lxml said (English) goes to the
+    log only (before, it was put into the message, and an encrypted image was no refusal at all)."""
+    image, content = "Doc_0/Res/scan_0.png", "Doc_0/Pages/Page_0/Content.xml"
+    base = scanned_ofd(PARAGRAPHS_PDF, tmp_path / "原件.ofd")
+
+    def copy(name: str, **replaced: bytes) -> Path:
+        out = tmp_path / name
+        with zipfile.ZipFile(base) as source, zipfile.ZipFile(out, "w") as archive:
+            for item in source.infolist():
+                archive.writestr(item.filename, replaced.get(item.filename.replace("/", "_"), source.read(item)))
+        return out
+
+    page = zipfile.ZipFile(base).read(content)
+    odd_advances = (  # DeltaX's 「g N v」 with no number for N
+        b'<ofd:TextObject ID="10" Boundary="0 0 20 10" Font="1" Size="3">'
+        b'<ofd:TextCode X="0" Y="3" DeltaX="g x 3">ab</ofd:TextCode></ofd:TextObject>'
+    )
+    cases = {
+        patched_zip(copy("加密.ofd"), image, flags=0x1): f"「{image}」无法解压（已加密，需要密码）",
+        patched_zip(copy("压缩方式.ofd"), image, method=99): f"「{image}」无法解压（使用了不支持的压缩方式）",
+        patched_zip(copy("损坏.ofd"), image, crc=12345): f"「{image}」无法解压（压缩数据已损坏或不完整）",
+        copy(
+            "坏页.ofd", **{content.replace("/", "_"): page[: len(page) // 2]}
+        ): f"「{content}」无法读取（不是完整的 XML",
+        copy(
+            "坏数值.ofd", **{content.replace("/", "_"): page.replace(b"</ofd:Layer>", odd_advances + b"</ofd:Layer>")}
+        ): (f"第1页无法读取（{content} 中有无法识别的数值、路径或位置）"),
+    }
+    for path, message in cases.items():
+        with pytest.raises(ImportError_) as error:
+            read_source(path)
+        assert str(path) in str(error.value) and message in error.value.message, error.value
+        words = error.value.message.replace(image, "").replace(content, "")
+        assert not re.search("[A-Za-z]{3}", re.sub("OFD|XML|PDF|Word", "", words)), words
+    assert any("cannot be unpacked" in record.getMessage() for record in caplog.records)
