@@ -68,7 +68,7 @@ RULE_BROKEN = 0.5  # share of its length inked under which a closed line is no r
 MAX_SKEW = 5.0  # degrees either way searched
 SKEW_STEP, SKEW_FINE_STEP = 0.25, 0.05  # degrees: a coarse search, then a fine one round its best
 SKEW_WIDTH = 1000  # pixels: the page is shrunk to about this width to estimate its skew (0.01-0.04 s a page)
-STRAIGHT = 0.1  # degrees: a page estimated under this is read as it is (5 pixels across A4 at 300 dpi)
+STRAIGHT = 0.15  # degrees: a page estimated under this is read as it is (a straight bilevel page: 0.1 at most)
 MISSING = (
     "是扫描件（图片），需要文字识别（OCR）才能读取，但本机未安装 Tesseract 或其简体中文语言包："
     "请安装（apt-get install tesseract-ocr tesseract-ocr-chi-sim）后重新导入，或提供 Word 版或文字版"
