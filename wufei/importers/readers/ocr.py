@@ -363,18 +363,23 @@ def _runs(
     for first, last, start, end in lines:
         if last - first + 1 > RULE_THICKNESS_PX:
             continue
-        if gap > 0 and not _rule_like(ink, first, last, start, end, long, clear_side):
+        if gap > 0 and not _rule_like(ink, (first, last, start, end), minimum, long, clear_side):
             continue
         mask[first : last + 1, start:end] = closed[first : last + 1, start:end]
         found.append(((first + last + 1) / 2, float(start), float(end)))
     return found, mask
 
 
-def _rule_like(ink: np.ndarray, first: int, last: int, start: int, end: int, long: int, clear_side: bool) -> bool:
-    """Whether a line found with its gaps closed is a rule: printed whole (a row of it inked all along), or
-    inked over at least RULE_BROKEN of its length, at least `long`, and with a side clear if asked (_runs)."""
+def _rule_like(ink: np.ndarray, line: tuple[int, int, int, int], minimum: int, long: int, clear_side: bool) -> bool:
+    """Whether a line (first row, last row, start, end) found with its gaps closed is a rule: one found without
+    closing them (a row of it holds a run of ink `minimum` long), or one inked over at least RULE_BROKEN of its
+    length, at least `long`, and with a side clear if asked (_runs)."""
+    first, last, start, end = line
     rows = ink[first : last + 1, start:end]
-    if rows.all(axis=1).any():
+    padded = np.zeros((rows.shape[0], rows.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = rows
+    steps = np.diff(padded, axis=1)
+    if (np.nonzero(steps == -1)[1] - np.nonzero(steps == 1)[1] >= minimum).any():
         return True
     if rows.any(axis=0).mean() < RULE_BROKEN or end - start < long:
         return False
