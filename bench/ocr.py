@@ -1,13 +1,20 @@
-"""Reading a scan by OCR: CPU seconds per page and the fields matched on a known scan, at 200 and 300 dpi.
+"""Reading a scan by OCR: CPU seconds per page and the fields matched on a known scan, at 200 and 300 dpi,
+and scanned askew.
 
 The scan is tests/importers/unseen4/sc_neijiang_fenjie.pdf (two pages: a notice and a ruled table of five
 tasks going on over the page) rasterised at 200 dpi into an image-only PDF, as tests/importers/test_ocr.py
-makes it. The reader renders each page again at the resolution measured (wufei.importers.readers.ocr.DPI) and
-reads it with tesseract; the resolutions are measured in turns, `ROUNDS` times. CPU time is this process's
-and tesseract's (getrusage of the children). Fields matched: title, leads, supporting and deadline of each
-task against the file's expected.yaml (20 in all).
+makes it; the skewed scans are the same pages turned by 1 and by -3 degrees (BICUBIC, white corners). The
+reader renders each page again at the resolution measured (wufei.importers.readers.ocr.DPI) and reads it with
+tesseract; the skewed scans are read at 300 dpi. Each is measured in turns, `ROUNDS` times. CPU time is this
+process's and tesseract's (getrusage of the children). Fields matched: title, leads, supporting and deadline of
+each task against the file's expected.yaml (20 in all). The skew estimate alone (`ocr.skew_of` on each page
+drawn at 300 dpi) is timed where the code has one, so its cost on a straight page is seen apart. Where the code
+keeps an upload's read (wufei.importers.kept), the straight scan is read twice as the web page reads it (kept
+in a folder, as an upload's): the second read's CPU is what showing the preview again costs.
 
     .venv/bin/python bench/ocr.py [rounds]
+
+It runs against main's code too (copy it into a worktree of main): what main lacks is skipped.
 """
 
 from __future__ import annotations
@@ -16,16 +23,22 @@ import os
 import resource
 import sys
 import tempfile
+import time
 from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.importers.test_ocr import TABLE_PDF, expected_tasks, scanned_pdf  # noqa: E402
+from tests.importers.test_ocr import SCAN_DPI, TABLE_PDF, expected_tasks, page_images, scanned_pdf  # noqa: E402
 from wufei.importers.readers import ocr  # noqa: E402
 from wufei.importers.service import read_source  # noqa: E402
 
 RESOLUTIONS = (200, 300)
+SKEWS = (1.0, -3.0)  # degrees
 
 
 def cpu() -> float:
@@ -44,10 +57,38 @@ def matched(scan: Path) -> int:
     return count
 
 
+def skewed_pdf(angle: float, out: Path) -> Path:
+    turned = [image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255) for image in page_images(TABLE_PDF)]
+    turned[0].save(out, save_all=True, append_images=turned[1:], resolution=SCAN_DPI)
+    return out
+
+
+def estimate_seconds() -> str:
+    """CPU seconds per page of the skew estimate on the straight pages drawn at 300 dpi, and the angles found."""
+    document = pdfium.PdfDocument(str(TABLE_PDF))
+    pages = [np.asarray(page.render(scale=300 / 72, grayscale=True).to_pil().convert("L")) for page in document]
+    document.close()
+    before = time.process_time()
+    angles = [ocr.skew_of(page) for page in pages]
+    spent = (time.process_time() - before) / len(pages)
+    return f"{spent:.3f} s CPU per page, angles {angles} (straight under {ocr.STRAIGHT})"
+
+
+def kept_seconds(scan: Path, folder: Path) -> str:
+    """CPU seconds of the first and the second read of the scan with its read kept in `folder`."""
+    spent = []
+    for _ in range(2):
+        before = cpu()
+        read_source(scan, keep_in=folder)
+        spent.append(cpu() - before)
+    return f"first {spent[0]:.2f} s, again {spent[1]:.3f} s CPU for the 2 pages"
+
+
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 2
     with tempfile.TemporaryDirectory() as folder:
         scan = scanned_pdf(TABLE_PDF, Path(folder) / "scan.pdf")
+        skewed = {angle: skewed_pdf(angle, Path(folder) / f"skewed{angle}.pdf") for angle in SKEWS}
         print(f"load {os.getloadavg()[0]:.2f}")
         for round_ in range(1, rounds + 1):
             for dpi in RESOLUTIONS:
@@ -56,6 +97,18 @@ def main() -> None:
                 fields = matched(scan)
                 spent = cpu() - before
                 print(f"round {round_} {dpi} dpi: {spent / 2:.2f} s CPU per page, fields matched {fields}/20")
+            ocr.DPI = 300
+            for angle, path in skewed.items():
+                before = cpu()
+                fields = matched(path)
+                spent = cpu() - before
+                print(f"round {round_} turned {angle:+} deg: {spent / 2:.2f} s CPU per page, fields {fields}/20")
+            if hasattr(ocr, "skew_of"):
+                print(f"round {round_} skew estimate: {estimate_seconds()}")
+            if "keep_in" in read_source.__code__.co_varnames:
+                kept = Path(folder) / f"upload{round_}"
+                kept.mkdir()
+                print(f"round {round_} read kept: {kept_seconds(scan, kept)}")
         print(f"load {os.getloadavg()[0]:.2f}")
 
 

@@ -6,6 +6,7 @@ plan and counts stay as the other tests expect them."""
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -309,17 +310,40 @@ def test_the_office_leaves_out_a_candidate_that_is_no_task_and_the_rest_is_impor
         assert [key for key in entry.changes if key.endswith("/不导入")] == ["主要任务 3/不导入"]
 
 
-def test_a_scanned_page_is_previewed_with_the_ocr_doubt_on_every_task(portal, office, tmp_path):
+def test_a_scanned_page_is_previewed_with_the_ocr_doubt_on_every_task_and_read_by_ocr_once(
+    portal, office, tmp_path, caplog
+):
     """A photo of a 工作要点 page (tests/importers/test_ocr.py reads it): the preview says it was read by OCR,
-    with which page and confidence, and shows the OCR doubt on each of its four tasks."""
+    with which page and confidence, and shows the OCR doubt on each of its four tasks. Tesseract runs when the
+    file is uploaded, and not again when the preview is shown a second time, downloaded as the workbook or
+    committed: the read is kept with the upload (counted by the reader's log line for each run)."""
     from tests.importers.test_ocr import PARAGRAPHS_PDF, scanned_png
     from wufei.importers.text.recognised import RECORD
 
+    def runs() -> int:
+        return sum(record.getMessage().startswith("tesseract ran on") for record in caplog.records)
+
+    caplog.set_level(logging.INFO, logger="wufei.importers.readers.ocr")
     scan = scanned_png(PARAGRAPHS_PDF, tmp_path / "新乡工作要点.png")
     response = _upload(office, scan)
     assert response.status_code == 303, response.text
-    page = office.get(response.headers["location"])
+    uploaded = runs()
+    assert uploaded >= 1
+    preview_url = response.headers["location"]
+    page = office.get(preview_url)
     assert page.status_code == 200 and "导入预览" in page.text
     assert page.text.count(f"待确认：{RECORD}") == 4
     assert "第1页是扫描件，由文字识别（OCR）读取，平均置信度" in page.text
     assert "图片（文字识别）" in page.text
+
+    assert office.get(preview_url).text == page.text
+    with transaction(portal.engine) as session:
+        before = set(session.scalars(select(Plan.id)))
+    form = {"csrf_token": csrf_of(page.text)}
+    assert office.post(f"{preview_url}/workbook", data=form).status_code == 200
+    done = office.post(f"{preview_url}/commit", data=form)
+    assert done.status_code == 200 and "已导入" in done.text
+    assert runs() == uploaded
+    with transaction(portal.engine) as session:
+        [plan] = set(session.scalars(select(Plan.id))) - before
+        assert len(session.scalars(select(Task).where(Task.plan_id == plan)).all()) == 4

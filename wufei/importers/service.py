@@ -27,6 +27,7 @@ from wufei.departments.registry import Registry
 from wufei.departments.service import ensure_jurisdiction, upsert_department
 from wufei.doubts.models import RecordType
 from wufei.doubts.service import record_corrections
+from wufei.importers.kept import kept_read
 from wufei.importers.preview import FilePreview, PlanView, plan_view
 from wufei.importers.readers import READERS
 from wufei.importers.readers.sheet import is_ledger, read_converted_sheet
@@ -67,10 +68,13 @@ class FileResult:
         }
 
 
-def read_source(path: Path) -> Workbook:
-    """Parse one file into plans (and department rows for workbooks); raises ImportError_."""
+def read_source(path: Path, *, keep_in: Path | None = None) -> Workbook:
+    """Parse one file into plans (and department rows for workbooks); raises ImportError_. With `keep_in` (an
+    upload's own folder), the read is kept there and given back for the same file (wufei.importers.kept)."""
     if not path.exists():
         raise ImportError_(str(path), "文件不存在")
+    if keep_in is not None:
+        return kept_read(path, keep_in, read_source)
     suffix = path.suffix.lower()
     if suffix in CONVERTED_SHEET_SUFFIXES:
         source = read_converted_sheet(path)
@@ -136,15 +140,16 @@ def preview_paths(
     registry: Registry | None = None,
     actor: str = "preview",
     jurisdiction: str | None = None,
+    keep_in: Path | None = None,
 ) -> list[FilePreview]:
     """What importing these files one after the other would store (with `jurisdiction` as in
-    `import_paths`); nothing is written."""
+    `import_paths`); nothing is written. `keep_in`: where each file's read is kept (`read_source`)."""
     registry = registry or Registry.load()
     previews = []
     with _rolled_back(engine) as session:
         for path in paths:
             try:
-                source = read_source(path)
+                source = read_source(path, keep_in=keep_in)
             except ImportError_ as exc:
                 previews.append(FilePreview(file=str(path), ok=False, error=str(exc)))
                 continue
@@ -321,19 +326,22 @@ def import_corrected(
     registry: Registry | None = None,
     actor: str = "import",
     source_name: str | None = None,
+    keep_in: Path | None = None,
 ) -> FileResult:
-    """Import one file with a person's corrections, in one transaction: all of it or nothing.
+    """Import one file with a person's corrections, in one transaction: all of it or nothing (`keep_in`: where
+    its read is kept, `read_source`).
 
     The doubts shown on each corrected field are stored as 已更正 by `actor`, with the old and
     new value; the corrections themselves go into the audit trail."""
     registry = registry or Registry.load()
     name = source_name or str(path)
     try:
-        corrected = read_source(path)
+        corrected = read_source(path, keep_in=keep_in)
         apply_corrections(corrected, corrections)
         with transaction(engine) as session:
             savepoint = session.begin_nested()  # the preview the person saw, to know what they settled
-            before = preview_source(session, read_source(path), registry=registry, actor=actor, path=name)
+            seen = read_source(path, keep_in=keep_in)
+            before = preview_source(session, seen, registry=registry, actor=actor, path=name)
             savepoint.rollback()
             summaries, departments = load_source(session, corrected, registry=registry, actor=actor, path=name)
             _settle(session, before, summaries, corrections, actor=actor, source=name)
@@ -426,12 +434,14 @@ def preview_corrected(
     *,
     registry: Registry | None = None,
     source_name: str | None = None,
+    keep_in: Path | None = None,
 ) -> FilePreview:
-    """The preview of a file with a person's corrections put in (for the import workbook); writes nothing."""
+    """The preview of a file with a person's corrections put in (for the import workbook); writes nothing
+    (`keep_in`: where its read is kept, `read_source`)."""
     registry = registry or Registry.load()
     name = source_name or str(path)
     try:
-        source = read_source(path)
+        source = read_source(path, keep_in=keep_in)
         apply_corrections(source, corrections)
     except (ImportError_, CorrectionError) as exc:
         return FilePreview(file=name, ok=False, error=str(exc))

@@ -214,7 +214,7 @@ def router(portal: Portal) -> APIRouter:
                 upload = store.save(name, content, uploaded_by=signed.user.username)
                 # Only a file that can be read is kept (and audited as uploaded). The preview runs
                 # on its own connection, outside any transaction of this request.
-                [preview] = preview_paths(portal.settings.engine, [upload.path])
+                [preview] = preview_paths(portal.settings.engine, [upload.path], keep_in=upload.path.parent)
                 if not preview.ok:
                     store.remove(upload)
                     raise ImportPageError(_readable(preview, upload).error or "无法读取此文件")
@@ -238,7 +238,7 @@ def router(portal: Portal) -> APIRouter:
     # --- preview, correct, commit ---------------------------------------------------------------
 
     def render_preview(request, upload: Upload, *, values=None, error=None, status_code=200):
-        preview = _readable(preview_paths(portal.settings.engine, [upload.path])[0], upload)
+        preview = _readable(preview_paths(portal.settings.engine, [upload.path], keep_in=upload.path.parent)[0], upload)
         with portal.work() as session:
             signed = portal.user(request, session, OFFICE)
             return portal.render(
@@ -274,13 +274,14 @@ def router(portal: Portal) -> APIRouter:
                 portal.check_csrf(form, signed)
             upload = store.find(token)
             values = {k: str(v) for k, v in form.items()}
-            [shown] = preview_paths(portal.settings.engine, [upload.path])
+            [shown] = preview_paths(portal.settings.engine, [upload.path], keep_in=upload.path.parent)
             result = import_corrected(
                 portal.settings.engine,
                 upload.path,
                 corrections_from(shown, values),
                 actor=actor_of(signed),
                 source_name=upload.name,
+                keep_in=upload.path.parent,
             )
             if not result.ok:
                 message = (result.error or "").replace(str(upload.path), upload.name)
@@ -310,9 +311,13 @@ def router(portal: Portal) -> APIRouter:
                 portal.check_csrf(form, signed)
             upload = store.find(token)
             values = {k: str(v) for k, v in form.items()}
-            [shown] = preview_paths(portal.settings.engine, [upload.path])
+            [shown] = preview_paths(portal.settings.engine, [upload.path], keep_in=upload.path.parent)
             corrected = preview_corrected(
-                portal.settings.engine, upload.path, corrections_from(shown, values), source_name=upload.name
+                portal.settings.engine,
+                upload.path,
+                corrections_from(shown, values),
+                source_name=upload.name,
+                keep_in=upload.path.parent,
             )
             if not corrected.ok:
                 return render_preview(request, upload, values=values, error=corrected.error, status_code=400)

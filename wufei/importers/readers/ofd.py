@@ -16,8 +16,10 @@ that draws images (a scan) is drawn again from its images and read by OCR (reade
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zipfile
+import zlib
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
@@ -30,6 +32,8 @@ from wufei.importers.document import Document
 from wufei.importers.readers.pdf import MIN_RULE, SNAP, Char, Rule, is_scan, layout_page, pages_document
 from wufei.importers.records import ImportError_
 
+log = logging.getLogger(__name__)
+
 POINTS_PER_MM = 72 / 25.4
 SCANNED = "该 OFD 文件没有文字（可能是扫描件），请提供 Word 版或文字版"
 A4 = (0.0, 0.0, 210.0, 297.0)
@@ -41,6 +45,9 @@ _LAST_GLYPH_EMS = 1.0  # a run's last character has no advance: an em at most, u
 _CURVE_NUMBERS = {"B": 6, "Q": 4, "A": 7}  # curves are no ruling lines: their numbers are skipped
 # What a malformed page raises while it is read (a number that is none, a path cut short).
 _MALFORMED = (ValueError, IndexError, KeyError, ZeroDivisionError, OverflowError)
+# What reading a part out of the archive raises: a part encrypted (RuntimeError), compressed by a method zipfile
+# does not know (NotImplementedError), or damaged (a CRC or deflate error, the data cut short).
+_UNPACKING = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError)
 
 Matrix = tuple[float, float, float, float, float, float]
 Box = tuple[float, float, float, float]
@@ -91,14 +98,15 @@ def _read_scans(archive: zipfile.ZipFile, path: Path, scans: list[_Scan], pages:
         images: list[tuple[Image.Image, Box]] = []
         for name, box in scan.images:
             unreadable = f"OFD 文件第{scan.number}页的图片「{name}」"
+            data = _part(archive, name, path)
             try:
-                with Image.open(io.BytesIO(archive.read(name))) as opened:
+                with Image.open(io.BytesIO(data)) as opened:
                     if opened.width * opened.height > ocr.MAX_PIXELS:
                         raise ImportError_(str(path), unreadable + ocr.too_many_pixels(opened.width, opened.height))
                     images.append((opened.convert("L"), box))
             except Image.DecompressionBombError as exc:
                 raise ImportError_(str(path), unreadable + "像素过多（可能是异常构造的文件），无法读取") from exc
-            except (*ocr.UNREADABLE_IMAGE, zipfile.BadZipFile) as exc:
+            except ocr.UNREADABLE_IMAGE as exc:
                 raise ImportError_(str(path), unreadable + "无法读取，文件可能已损坏") from exc
         # At the scan's own resolution (its sharpest image's): resampling a black-and-white scan blurs it.
         native = max((image.width / (box[2] / 25.4) for image, box in images if box[2] > 0), default=MIN_SCAN_DPI)
@@ -121,9 +129,11 @@ def _pages(archive: zipfile.ZipFile, path: Path) -> tuple[list, list[_Scan]]:
     names = {name.lower(): name for name in archive.namelist()}
     if "ofd.xml" not in names:
         raise ImportError_(str(path), "不是 OFD 文件：压缩包中没有 OFD.xml")
-    root_name = _text(_xml(archive, names["ofd.xml"], path), "DocRoot")
+    root = _xml(archive, names["ofd.xml"], path)
+    root_name = _text(root, "DocRoot")
     if not root_name:
-        raise ImportError_(str(path), "OFD.xml 中没有文档根节点（DocRoot）", text=_head(archive, names["ofd.xml"]))
+        head = etree.tostring(root, encoding="unicode")[:80]
+        raise ImportError_(str(path), "OFD.xml 中没有文档根节点（DocRoot）", text=head)
     document_name = _find(names, PurePosixPath("."), root_name)
     if document_name is None:
         raise ImportError_(str(path), f"OFD 文件缺少文档「{root_name}」")
@@ -158,8 +168,9 @@ def _pages(archive: zipfile.ZipFile, path: Path) -> tuple[list, list[_Scan]]:
             width, height = box[2] * POINTS_PER_MM, box[3] * POINTS_PER_MM
             pages.append(layout_page(number, width, height, chars, horizontal, vertical))
         except _MALFORMED as exc:
+            log.warning("OFD %s page %s (%s) is malformed: %r", path, number, name, exc)
             raise ImportError_(
-                str(path), f"OFD 文件第{number}页无法读取（{name} 中有无法识别的数值、路径或位置）", text=str(exc)[:120]
+                str(path), f"OFD 文件第{number}页无法读取（{name} 中有无法识别的数值、路径或位置）"
             ) from exc
     return pages, scans
 
@@ -186,7 +197,7 @@ def _media(
                 continue
             try:
                 res = etree.fromstring(archive.read(res_name))
-            except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError):
+            except (etree.XMLSyntaxError, *_UNPACKING):
                 continue  # a page that draws from it is then read as having no image
             base = PurePosixPath(res_name).parent / res.get("BaseLoc", "")
             for item in res.iter("{*}MultiMedia"):
@@ -211,16 +222,35 @@ def _find(names: dict[str, str], folder: PurePosixPath, location: str) -> str | 
 
 
 def _xml(archive: zipfile.ZipFile, name: str, path: Path) -> etree._Element:
+    """A part of the archive parsed as XML; refused in Chinese naming the part (what lxml said, in English, goes
+    to the log), its first characters shown."""
+    data = _part(archive, name, path)
     try:
-        return etree.fromstring(archive.read(name))
+        return etree.fromstring(data)
     except etree.XMLSyntaxError as exc:
-        raise ImportError_(str(path), f"OFD 文件中的「{name}」无法读取（{exc}）", text=_head(archive, name)) from exc
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
-        raise ImportError_(str(path), f"OFD 文件中的「{name}」无法解压（{exc}）") from exc
+        log.warning("OFD %s part %s is not well-formed XML: %s", path, name, exc)
+        where = f"第{exc.lineno}行" if exc.lineno else ""
+        message = f"OFD 文件中的「{name}」无法读取（不是完整的 XML，{where}有误，文件可能已损坏）"
+        raise ImportError_(str(path), message, text=data[:80].decode("utf-8", "replace")) from exc
 
 
-def _head(archive: zipfile.ZipFile, name: str) -> str:
-    return archive.read(name)[:80].decode("utf-8", "replace")
+def _part(archive: zipfile.ZipFile, name: str, path: Path) -> bytes:
+    """A part's bytes; refused in Chinese naming the part and why it cannot be unpacked (zipfile's English
+    to the log)."""
+    try:
+        return archive.read(name)
+    except _UNPACKING as exc:
+        log.warning("OFD %s part %s cannot be unpacked: %r", path, name, exc)
+        # NotImplementedError is a RuntimeError: an unknown method; zipfile raises RuntimeError for a password.
+        if isinstance(exc, RuntimeError) and not isinstance(exc, NotImplementedError) and "password" in str(exc):
+            why = "已加密，需要密码"
+        elif isinstance(exc, RuntimeError):
+            why = "使用了不支持的压缩方式"
+        else:
+            why = "压缩数据已损坏或不完整"
+        raise ImportError_(
+            str(path), f"OFD 文件中的「{name}」无法解压（{why}），请重新导出或提供 PDF 版、Word 版"
+        ) from exc
 
 
 def _text(root: etree._Element, tag: str) -> str | None:

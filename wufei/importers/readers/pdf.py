@@ -49,6 +49,11 @@ EDGE_BAND = 0.08  # top and bottom share of a page where running headers and foo
 # a page number or a stamp added as text: its text is in the images.
 SCAN_TEXT_CHARS = 20
 SCAN_COVER = 0.5
+# A page with no text whose filled paths, character-sized, hold this many segments or more is text turned into
+# outlines ("printed" to PDF so): read by OCR like a scan. A Chinese character's outline has 30-120 segments,
+# so this is a dozen characters or more; a blank form's rules and boxes are thin or few.
+OUTLINED_SEGMENTS = 1000
+GLYPH_MAX_POINTS = 72.0  # a path bigger than this either way is no character (a shaded box, a frame)
 _PAGE_NUMBER = re.compile(r"^\s*([-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
 _DIGITS = re.compile(r"\d+")
 
@@ -153,10 +158,11 @@ def pages_document(path: str, pages: list[_Page]) -> Document:
 
 def _read_page(page: pdfium.PdfPage, number: int) -> _Page | None:
     """The page laid out; None for a scan, which OCR reads: no text and an image drawn, or images covering most
-    of the page and hardly any text (a page number stamped on a scanned page)."""
+    of the page and hardly any text (a page number stamped on a scanned page), or no text and its characters
+    drawn as outlines."""
     width, height = page.get_size()
     chars = _chars(page, height)
-    if _is_scan(page, chars, width, height):
+    if _is_scan(page, chars, width, height) or (not chars and _is_outlined(page)):
         page.close()
         return None
     horizontal, vertical = _rules(page, height)
@@ -171,6 +177,23 @@ def _is_scan(page: pdfium.PdfPage, chars: list[Char], width: float, height: floa
         left, bottom, right, top = image.get_bounds()
         covered += max(min(right, width) - max(left, 0.0), 0.0) * max(min(top, height) - max(bottom, 0.0), 0.0)
     return bool(images) and is_scan(chars, covered, width * height)
+
+
+def _is_outlined(page: pdfium.PdfPage) -> bool:
+    """Whether a page's filled, character-sized paths hold OUTLINED_SEGMENTS segments or more: its text was
+    turned into outlines (glyph shapes), with no text layer to read."""
+    segments = 0
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3):
+        left, bottom, right, top = obj.get_bounds()
+        if not (SNAP < right - left <= GLYPH_MAX_POINTS and SNAP < top - bottom <= GLYPH_MAX_POINTS):
+            continue  # a rule, or bigger than a character
+        fill, stroked = ctypes.c_int(), ctypes.c_int()
+        pdfium_c.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill), ctypes.byref(stroked))
+        if fill.value:
+            segments += pdfium_c.FPDFPath_CountSegments(obj.raw)
+            if segments >= OUTLINED_SEGMENTS:
+                return True
+    return False
 
 
 def is_scan(chars: list[Char], image_area: float, page_area: float) -> bool:
