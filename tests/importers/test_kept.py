@@ -36,3 +36,18 @@ def test_a_read_is_kept_per_file_content_bounded_and_read_again_when_broken(tmp_
         kept.write_bytes(b"not a pickle")
     assert kept_read(path, tmp_path, counted).plans[0].doc_number == f"衡政办字〔2024〕{22 + KEPT_READS}号"
     assert len(reads) == 1 + KEPT_READS + 2
+
+
+def test_the_stamp_changes_with_code_and_data_files_and_not_with_caches(tmp_path):
+    """A kept read is read again when the header words or the places data change, not only the code."""
+    from wufei.importers.kept import stamp_of
+
+    (tmp_path / "reader.py").write_text("x = 1\n")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "headers.yaml").write_text("a: 1\n")
+    (tmp_path / "__pycache__").mkdir()
+    first = stamp_of(tmp_path)
+    (tmp_path / "__pycache__" / "reader.cpython-311.pyc").write_bytes(b"compiled")
+    assert stamp_of(tmp_path) == first
+    (tmp_path / "data" / "headers.yaml").write_text("a: 1\nb: 2\n")
+    assert stamp_of(tmp_path) != first

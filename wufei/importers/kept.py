@@ -51,9 +51,21 @@ def kept_read(path: Path, folder: Path, read: Callable[[Path], T]) -> T:
     return result
 
 
+STAMPED_SUFFIXES = {".py", ".yaml", ".yml", ".json", ".csv", ".txt"}
+
+
 @functools.cache
 def _code_stamp() -> str:
-    """The importers' source files' sizes and times, once a process: another version of the code reads again."""
-    root = Path(__file__).parent
-    stamps = sorted(f"{p.relative_to(root)}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in root.rglob("*.py"))
+    """The package's stamp, once a process: another version of the code, of the header words (headers.yaml) or
+    of the places a plan is matched to reads the file again."""
+    return stamp_of(Path(__file__).parents[1])
+
+
+def stamp_of(root: Path) -> str:
+    """The sizes and times of the code and data files under `root`."""
+    stamps = sorted(
+        f"{p.relative_to(root)}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
+        for p in root.rglob("*")
+        if p.suffix in STAMPED_SUFFIXES and "__pycache__" not in p.parts
+    )
     return hashlib.sha256("\n".join(stamps).encode()).hexdigest()
