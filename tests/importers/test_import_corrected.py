@@ -131,3 +131,20 @@ def test_leaving_out_every_record_of_a_plan_is_refused_saying_to_skip_the_file(t
         apply_corrections(source, everything)
     with pytest.raises(CorrectionError, match="无法更正"):
         apply_corrections(read_source(write_plan(tmp_path)), [Correction(0, "plan", None, "omit", "1")])
+
+
+def test_a_record_imported_before_cannot_be_left_out_and_so_deleted(migrated, tmp_path):
+    """不导入 on a re-import would delete the stored task (the file is the whole plan): refused, nothing written;
+    a left-out record's emptied name is no error (it is not imported)."""
+    path = write_plan(tmp_path)
+    assert import_corrected(migrated, path, [], actor="web:office").ok
+    with make_sessionmaker(migrated)() as session:
+        before = sorted(t.number for t in session.scalars(select(Task)))
+    left_out = [Correction(0, "task", 1, "omit", "1"), Correction(0, "task", 1, "title", " ")]
+    result = import_corrected(migrated, path, left_out, actor="web:office")
+    assert not result.ok and "「制度体系 2」已导入过，不导入会删除已导入的记录" in result.error
+    with make_sessionmaker(migrated)() as session:
+        assert sorted(t.number for t in session.scalars(select(Task))) == before
+    source = read_source(path)
+    apply_corrections(source, left_out)
+    assert len(source.plans[0].tasks) == len(read_source(path).plans[0].tasks) - 1

@@ -238,7 +238,8 @@ _YEARS = re.compile(r"^\s*(\d{4})\s*年?\s*(?:[-—–~～至到]+\s*(\d{4})\s*�
 def apply_corrections(source: Workbook, corrections: Iterable[Correction]) -> None:
     """Put the corrected values into the parsed records, dropping the parser's doubts on those fields,
     then leave out the records the person chose not to import (indexes are the preview's)."""
-    omitted: dict[tuple[int, str], set[int]] = {}
+    corrections = list(corrections)
+    left_out = {(c.plan, c.record_type, c.index) for c in corrections if c.field == OMIT}
     for correction in corrections:
         omit = correction.field == OMIT and correction.record_type in RECORD_LISTS
         if correction.plan >= len(source.plans) or not (
@@ -254,17 +255,17 @@ def apply_corrections(source: Workbook, corrections: Iterable[Correction]) -> No
         records = getattr(plan, RECORD_LISTS[correction.record_type])
         if correction.index is None or not 0 <= correction.index < len(records):
             raise CorrectionError(f"找不到要更正的记录：{correction.record_type} {correction.index}")
-        if omit:
-            omitted.setdefault((correction.plan, correction.record_type), set()).add(correction.index)
-            continue
+        if omit or (correction.plan, correction.record_type, correction.index) in left_out:
+            continue  # a record left out is not corrected (an emptied name included)
         record = records[correction.index]
         _correct_record(record, correction.field, value)
         record.doubts = [d for d in record.doubts if d.field != correction.field]
-    for (plan_index, record_type), indexes in omitted.items():
+    for plan_index, record_type in {(plan, kind) for plan, kind, _ in left_out}:
         plan = source.plans[plan_index]
         records = getattr(plan, RECORD_LISTS[record_type])
-        setattr(plan, RECORD_LISTS[record_type], [r for i, r in enumerate(records) if i not in indexes])
-    for plan_index in {plan_index for plan_index, _ in omitted}:
+        kept = [r for i, r in enumerate(records) if (plan_index, record_type, i) not in left_out]
+        setattr(plan, RECORD_LISTS[record_type], kept)
+    for plan_index in {plan for plan, _, _ in left_out}:
         plan = source.plans[plan_index]
         if not (plan.tasks or plan.indicators or plan.cells):
             raise CorrectionError(f"《{plan.title}》的记录已全部选为不导入：不导入此文件即可，无需确认导入")
@@ -343,6 +344,7 @@ def import_corrected(
             seen = read_source(path, keep_in=keep_in)
             before = preview_source(session, seen, registry=registry, actor=actor, path=name)
             savepoint.rollback()
+            _refuse_leaving_out_stored(before, corrections)
             summaries, departments = load_source(session, corrected, registry=registry, actor=actor, path=name)
             _settle(session, before, summaries, corrections, actor=actor, source=name)
         return FileResult(file=name, ok=True, plans=summaries, departments=departments)
@@ -350,6 +352,19 @@ def import_corrected(
         return FileResult(file=name, ok=False, error=str(exc))
     except IntegrityError as exc:
         return FileResult(file=name, ok=False, error=conflict_message(name, exc))
+
+
+def _refuse_leaving_out_stored(before: FilePreview, corrections: list[Correction]) -> None:
+    """不导入 leaves a new record out; a record imported before would be deleted by the import (the file is the
+    whole plan), which a box labelled 不导入 must not do silently."""
+    for correction in corrections:
+        if correction.field != OMIT or correction.plan >= len(before.plans) or correction.index is None:
+            continue
+        shown = getattr(before.plans[correction.plan], RECORD_LISTS[correction.record_type])[correction.index]
+        if shown.change not in (None, "created"):
+            raise CorrectionError(
+                f"「{shown.label}」已导入过，不导入会删除已导入的记录：请取消勾选；确需删除，请在方案文件中删去该条后重新导入"
+            )
 
 
 def conflict_message(path: str, exc: IntegrityError) -> str:

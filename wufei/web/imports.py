@@ -251,6 +251,7 @@ def router(portal: Portal) -> APIRouter:
                 error=error,
                 editable=EDITABLE,
                 field_name=field_name,
+                omit=OMIT,
                 status_code=status_code,
             )
 
