@@ -23,9 +23,9 @@ EXPECTED = sorted(CORPUS.glob("*.expected.yaml"))
 IDS = [p.name.removesuffix(".expected.yaml") for p in EXPECTED]
 README = (CORPUS / "README.md").read_text(encoding="utf-8")
 
-# The last four batches; their documents marked holdout: true are never tuned to (README): batch 7's, 8's and 9's
-# held-out documents stay held out after batch 10 was collected.
-HELD_OUT_BATCHES = (7, 8, 9, 10)
+# The last batches; their documents marked holdout: true are never tuned to (README): batch 7's, 8's, 9's and 10's
+# held-out documents stay held out after batch 11 was collected.
+HELD_OUT_BATCHES = (7, 8, 9, 10, 11)
 TASK_KEYS = {"title", "leads", "supporting", "deadline", "due", "implementers"}
 INDICATOR_KEYS = {"name", "unit", "baseline", "target", "other_targets"}
 PLAN_KEYS = {"title", "jurisdiction", "doc_number", "period_start", "period_end"}
@@ -58,7 +58,7 @@ def published_text(doc_id: str, file: str) -> str:
 def test_document_is_well_formed(doc_id: str):
     data = load(doc_id)
     assert set(data) <= {"file", "batch", "holdout", "plan", "tasks", "indicators"}
-    assert data["batch"] in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10)
+    assert data["batch"] in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
     held_out_batch = data["batch"] in HELD_OUT_BATCHES
     assert not data.get("holdout", False) or held_out_batch, "only the last batches hold held-out documents"
     path = CORPUS / data["file"]
@@ -159,6 +159,16 @@ def test_the_tenth_batch_holds_its_own_held_out_part():
     held = [data for data in batch if data.get("holdout")]
     assert len(batch) == 5 and len(held) == 2
     assert sum(len(data.get("tasks") or []) for data in batch) >= 18
+
+
+def test_the_eleventh_batch_holds_its_own_held_out_part():
+    # Batch 11: provinces the corpus lacked or barely had (广西's first document, 吉林's, 青海's and 北京's second) and
+    # kinds of publisher with few documents (a development zone's responsibility list, a district centre's 销号 公示, a
+    # district's progress table); the brief asked for five to eight. Two are held out.
+    batch = [load(doc_id) for doc_id in IDS if load(doc_id)["batch"] == 11]
+    held = [data for data in batch if data.get("holdout")]
+    assert len(batch) == 5 and len(held) == 2
+    assert sum(len(data.get("tasks") or []) for data in batch) >= 7
 
 
 def test_the_earlier_batches_keep_their_documents_as_tuning_data():
