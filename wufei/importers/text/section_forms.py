@@ -10,6 +10,11 @@ A plan's own outline (一、工作目标 / 二、主要任务 / 三、保障措�
 vocabulary knows, every value short (a paragraph, not a chapter), and the labels must name a task and who does it
 or by when, as a form's must (table_forms.form_labels_name_a_task). A section's single value numbered （一） as the
 first of its items carries no number of its own.
+
+A 公示 may print the form's labels unnumbered, each opening its line with a colon (整改任务：… / 整改目标：… /
+整改完成情况： over 1、… 2、… 3、…, the work done). Such lines are a form too when they name the task and who does it,
+by when, or how it went (the notice reports on one task), and when no label comes back after them: labelled
+lines repeating under every task (项目名称：… / 责任单位：… then 项目名称：… again) are a list, read elsewhere.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from __future__ import annotations
 import re
 
 from wufei.importers.document import CELLS, Row, Table
-from wufei.importers.headers import column_roles
+from wufei.importers.headers import column_roles, header_key
 from wufei.importers.text.normalize import normalize_cell
 from wufei.importers.text.table_forms import LABEL_MAX, form_labels_name_a_task
 
@@ -31,10 +36,11 @@ _FIRST_ITEM = re.compile(r"^\s*(?:[（(]\s*[一1]\s*[）)]|1\s*[.．、])\s*")
 
 def section_form(lines: list[str]) -> Table | None:
     """The notice's sections as a one-row table (its labels the header), or None when no run of three or more
-    sections 一、二、三… is a form naming a task (index 0 of `lines` is line 1)."""
+    sections 一、二、三… (or of lines opening with a label and its colon) is a form naming a task (index 0 of
+    `lines` is line 1)."""
     start = next((k for k, line in enumerate(lines) if _numbered(line) == 1), None)
     if start is None:
-        return None
+        return _labelled_lines_form(lines)
     labels: list[str] = []
     values: list[list[tuple[int, str]]] = []  # (line index, text) of each section's value
     for k in range(start, len(lines)):
@@ -54,6 +60,56 @@ def section_form(lines: list[str]) -> Table | None:
             values[-1].append((k, text))
     if len(labels) < MIN_SECTIONS or not all(values) or not form_labels_name_a_task(labels):
         return None
+    return _one_row_form(labels, values, start)
+
+
+def _labelled_lines_form(lines: list[str]) -> Table | None:
+    """Lines opening with a form's label and its colon (整改任务：… / 整改目标：… / 整改完成情况：), each followed by at
+    most three lines of its value, as a one-row table; None when they are no form reporting on one task."""
+    start = next((k for k, line in enumerate(lines) if _colon_label(line) is not None), None)
+    if start is None:
+        return None
+    labels: list[str] = []
+    values: list[list[tuple[int, str]]] = []
+    end = len(lines)
+    for k in range(start, len(lines)):
+        text = lines[k].strip()
+        split = _colon_label(text)
+        if split is not None and all(header_key(split[0]) != header_key(seen) for seen in labels):
+            labels.append(split[0])
+            values.append([(k, split[1])] if split[1] else [])
+        elif split is not None:
+            end = k  # a label again: labelled blocks one a task, a list rather than one form
+            break
+        elif text:
+            if len(values[-1]) == VALUE_MAX_LINES:
+                end = k
+                break  # the notice's closing lines (特此公示, 公示时间, the signature)
+            values[-1].append((k, text))
+    roles = set(column_roles(labels))
+    names_a_task = "task_name" in roles and (form_labels_name_a_task(labels) or "status" in roles)
+    if len(labels) < MIN_SECTIONS or not all(values) or not names_a_task:
+        return None
+    seen = {header_key(label) for label in labels}
+    if any((split := _colon_label(line.strip())) is not None and header_key(split[0]) in seen for line in lines[end:]):
+        return None  # its labels come back further down: a list of labelled blocks
+    # 整改完成情况： over 1、… 2、… 3、…: the work done reported on the task, none of it a task of its own
+    return _one_row_form(labels, values, start, end=values[-1][-1][0])
+
+
+def _colon_label(line: str) -> tuple[str, str] | None:
+    """(label, value) of a line opening with a form's label closed by its colon (整改任务：…), else None."""
+    label, colon, after = (re.split(r"([：:])", line, maxsplit=1) + ["", ""])[:3]
+    label = label.strip()
+    if not colon or not label or len(label) > LABEL_MAX or not _known(label):
+        return None
+    return label, after.strip()
+
+
+def _one_row_form(labels: list[str], values: list[list[tuple[int, str]]], start: int, *, end: int = 0) -> Table:
+    """The form's one row; `end` (index of its last line) keeps lines after the last section's first one in the
+    form's span, so that no other reader takes them."""
+    end = max(end, values[-1][0][0])
     values[-1] = values[-1][:1]  # the last section's paragraph; what follows closes the notice (公示期, 联系电话)
     for value in values:
         if len(value) == 1:  # （一）对唐河开展打捞清理工作。: a section's only item, numbered as its first
@@ -65,7 +121,7 @@ def section_form(lines: list[str]) -> Table | None:
         rows=[Row(cells=cells, line=start + 1, raw=["\n".join(text for _, text in value) for value in values])],
         caption=[],
         start_line=start + 1,
-        end_line=values[-1][-1][0] + 1,
+        end_line=end + 1,
         layout=CELLS,
     )
 
