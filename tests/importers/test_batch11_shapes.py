@@ -73,6 +73,21 @@ def test_a_notice_printing_a_form_s_labels_on_their_lines_is_one_record(tmp_path
     assert "渗滤液全部规范收集处理" in (tasks[0].content or "")
 
 
+def test_a_labelled_line_before_the_notice_s_text_is_passed_over(tmp_path: Path):
+    # A contact line heading the page is a label of its own, no form: the form is the run of labels after it.
+    path = tmp_path / "整改公示.txt"
+    path.write_text(
+        _NOTICE.replace(
+            "某县环保督察反馈问题整改情况公示\n",
+            "某县环保督察反馈问题整改情况公示\n联系电话：0431-5551234\n发布时间 2023-06-01\n"
+            "来源 县住建局\n浏览次数 12\n",
+        ),
+        encoding="utf-8",
+    )
+    tasks = read_source(path).plans[0].tasks
+    assert [task.title for task in tasks] == ["部分乡镇生活垃圾转运站渗滤液收集设施不完善，存在外溢风险"]
+
+
 def test_labelled_blocks_repeating_under_every_task_stay_a_list(tmp_path: Path):
     # Guard (holds on main too): the labels coming back under the next task make a list, not one form.
     path = tmp_path / "任务清单.txt"

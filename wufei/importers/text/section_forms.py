@@ -65,36 +65,43 @@ def section_form(lines: list[str]) -> Table | None:
 
 def _labelled_lines_form(lines: list[str]) -> Table | None:
     """Lines opening with a form's label and its colon (整改任务：… / 整改目标：… / 整改完成情况：), each followed by at
-    most three lines of its value, as a one-row table; None when they are no form reporting on one task."""
-    start = next((k for k, line in enumerate(lines) if _colon_label(line) is not None), None)
-    if start is None:
-        return None
+    most three lines of its value, as a one-row table; None when they are no form reporting on one task. A run of
+    such lines that is no form (a contact line before the notice's text) is passed over for the next run."""
+    start = 0
+    while (start := next((k for k in range(start, len(lines)) if _colon_label(lines[k]) is not None), -1)) >= 0:
+        labels, values, end, repeated = _labelled_run(lines, start)
+        if repeated:
+            return None  # a label again: labelled blocks one a task, a list rather than one form
+        roles = set(column_roles(labels))
+        names_a_task = "task_name" in roles and (form_labels_name_a_task(labels) or "status" in roles)
+        if len(labels) >= MIN_SECTIONS and all(values) and names_a_task:
+            seen = {header_key(label) for label in labels}
+            if any((split := _colon_label(line.strip())) and header_key(split[0]) in seen for line in lines[end:]):
+                return None  # its labels come back further down: a list of labelled blocks
+            # 整改完成情况： over 1、… 2、… 3、…: the work done reported on the task, none of it a task of its own
+            return _one_row_form(labels, values, start, end=values[-1][-1][0])
+        start = end
+    return None
+
+
+def _labelled_run(lines: list[str], start: int) -> tuple[list[str], list[list[tuple[int, str]]], int, bool]:
+    """(labels, values, index of the first line after the run, whether a label came back) of the labelled lines
+    from `start` on, each with at most three lines of value under it."""
     labels: list[str] = []
     values: list[list[tuple[int, str]]] = []
-    end = len(lines)
     for k in range(start, len(lines)):
         text = lines[k].strip()
         split = _colon_label(text)
-        if split is not None and all(header_key(split[0]) != header_key(seen) for seen in labels):
+        if split is not None and any(header_key(split[0]) == header_key(seen) for seen in labels):
+            return labels, values, k, True
+        if split is not None:
             labels.append(split[0])
             values.append([(k, split[1])] if split[1] else [])
-        elif split is not None:
-            end = k  # a label again: labelled blocks one a task, a list rather than one form
-            break
         elif text:
             if len(values[-1]) == VALUE_MAX_LINES:
-                end = k
-                break  # the notice's closing lines (特此公示, 公示时间, the signature)
+                return labels, values, k, False  # the notice's closing lines (特此公示, 公示时间, the signature)
             values[-1].append((k, text))
-    roles = set(column_roles(labels))
-    names_a_task = "task_name" in roles and (form_labels_name_a_task(labels) or "status" in roles)
-    if len(labels) < MIN_SECTIONS or not all(values) or not names_a_task:
-        return None
-    seen = {header_key(label) for label in labels}
-    if any((split := _colon_label(line.strip())) is not None and header_key(split[0]) in seen for line in lines[end:]):
-        return None  # its labels come back further down: a list of labelled blocks
-    # 整改完成情况： over 1、… 2、… 3、…: the work done reported on the task, none of it a task of its own
-    return _one_row_form(labels, values, start, end=values[-1][-1][0])
+    return labels, values, len(lines), False
 
 
 def _colon_label(line: str) -> tuple[str, str] | None:
