@@ -4,7 +4,11 @@ supports them, as it does beside a 牵头单位 label; a 公示 printing a form'
 with a colon (整改任务：… / 整改目标：… / 整改完成情况： over 1、… 2、…), is one record read as that form, the work done
 under its progress label no task and the 公示 period no deadline, while labelled blocks repeating under every task
 stay a list; a table of tasks and how they went (工作任务 / 完成情况) without owners or numbers is a table of tasks
-awaiting their owners."""
+awaiting their owners. Found on the three documents added after the round's first tuning: a 交办单 printed as
+labels alone over their values is such a form too, labels the vocabulary does not know (交办单编号：, 公示时间：) ending
+the value above them and labels left empty holding nothing; a notice whose opening says the task is its own
+(我单位所承担的…) names its signing office as the owner; a portal's posting line (时间: 2018-06-07 12:40 来源:) is no
+deadline of the lines above it."""
 
 from __future__ import annotations
 
@@ -71,6 +75,7 @@ def test_a_notice_printing_a_form_s_labels_on_their_lines_is_one_record(tmp_path
     assert [task.title for task in tasks] == ["部分乡镇生活垃圾转运站渗滤液收集设施不完善，存在外溢风险"]
     assert tasks[0].deadline_raw is None
     assert "渗滤液全部规范收集处理" in (tasks[0].content or "")
+    assert not tasks[0].leads and not tasks[0].owners_raw  # the notice does not say the task is its signer's
 
 
 def test_a_labelled_line_before_the_notice_s_text_is_passed_over(tmp_path: Path):
@@ -120,3 +125,62 @@ def test_a_table_of_tasks_and_how_they_went_is_a_table_of_tasks(tmp_path: Path):
     )
     tasks = read_source(path).plans[0].tasks
     assert [task.title for task in tasks] == ["改造老旧供水管网20公里", "新建社区养老服务站3个"]
+
+
+def test_an_assignment_sheet_of_labels_over_their_values_is_one_record(tmp_path: Path):
+    # js_zhenjiang_jiaobandan_2024: on main the system's menu line and the first labels made a task of their own.
+    path = tmp_path / "交办单.txt"
+    path.write_text(
+        "督办系统 交办单 任务进展\n"
+        "交办单编号:\n"
+        "12\n"
+        "交办日期:\n"
+        "2023-09-14\n"
+        "责任单位:\n"
+        "区城市管理局\n"
+        "当前状态:\n"
+        "已办结\n"
+        "交办单文件:\n"
+        "交办单标题:\n"
+        "关于对老城区夜间施工噪声扰民问题交办的通知\n"
+        "交办内容:\n"
+        "近期群众多次反映老城区夜间施工噪声扰民,请你单位立即核查处理并反馈结果。\n",
+        encoding="utf-8",
+    )
+    tasks = read_source(path).plans[0].tasks
+    assert [task.title for task in tasks] == ["关于对老城区夜间施工噪声扰民问题交办的通知"]
+    assert resolved_tasks(path) == [("关于对老城区夜间施工噪声扰民问题交办的通知", ("区城市管理局",), ())]
+    assert tasks[0].deadline_raw is None  # 交办日期 is when it was assigned
+    assert "夜间施工噪声扰民" in (tasks[0].content or "")
+
+
+def test_a_notice_of_its_own_task_is_owned_by_the_office_signing_it(tmp_path: Path):
+    # jl_changchun_fuyu_zhenggai_2018: on main the portal's breadcrumb was a task, dated by the posting line under
+    # it, and the labelled task was not read.
+    path = tmp_path / "整改公示.html"
+    path.write_text(
+        "<html><body><p>您当前的位置:首页 &gt; 通知公告</p><p>东湖街道完成环保督察反馈问题整改任务情况公示</p>"
+        "<p>时间: 2019-05-10 09:30 来源:</p>"
+        "<p>我单位所承担的环保督察反馈第五项问题的整改任务,现已完成整改并通过验收。</p>"
+        "<p>整改任务:辖区内小河沟沿岸垃圾堆积,雨季污水直排入河。</p>"
+        "<p>整改目标:2020年全面达到考核要求。</p>"
+        "<p>整改措施:清理沿岸垃圾,封堵直排口。</p>"
+        "<p>整改效果（或整改完成情况）:沿岸垃圾已清理完毕,直排口全部封堵。</p>"
+        "<p>现对以上整改内容予以公示,公示期为2019年5月10日至2019年5月16日。</p>"
+        "<p>东湖街道办事处</p><p>2019年5月9日</p></body></html>",
+        encoding="utf-8",
+    )
+    tasks = read_source(path).plans[0].tasks
+    assert resolved_tasks(path) == [("辖区内小河沟沿岸垃圾堆积,雨季污水直排入河", ("东湖街道办事处",), ())]
+    assert tasks[0].deadline_raw is None
+
+
+def test_a_completion_time_under_a_task_is_still_its_deadline(tmp_path: Path):
+    # Guard (holds on main too): only a portal's posting line (a date with its clock time, or 来源) is set aside.
+    path = tmp_path / "分工.txt"
+    path.write_text(
+        "某区2024年重点工作分工\n1.完成老旧小区改造12个。\n牵头单位：区住建局\n完成时间：2024年10月底\n",
+        encoding="utf-8",
+    )
+    tasks = read_source(path).plans[0].tasks
+    assert [(task.title, task.deadline_raw) for task in tasks] == [("完成老旧小区改造12个", "2024年10月底")]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from wufei.departments.owners import looks_like_unit
 from wufei.importers.document import CELLS, Row, Table
 from wufei.importers.headers import column_roles, header_key
 from wufei.importers.text.normalize import normalize_cell
@@ -31,6 +32,14 @@ _NUMERALS = "一二三四五六七八九十"
 MIN_SECTIONS = 3
 VALUE_MAX_LINES = 3  # non-blank lines under one label: a form's value, not a chapter
 RUN_ON_LABEL_MIN = 4  # 整改任务秸秆禁烧…: a shorter word (目标明确…) opens a sentence, it labels nothing
+# 交办单编号： / 公示时间：: a short label the vocabulary does not know, closing the value above it.
+_OTHER_LABEL = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,{LABEL_MAX}}}\s*[：:]")
+_BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
+_NOT_A_LABEL = re.compile(r"[\d，。、；,.;（）()\s]")
+_OWNER_ROLES = {"lead", "owners", "entity", "supporting"}
+# 我单位所承担的…整改任务: the notice's own office answers for the task it reports on.
+_OWN_TASK = re.compile(r"(?:我|本)(?:单位|部门|局|委|办|厅|中心|街道|镇|乡|处|所|站|队)所?(?:承担|负责|牵头)的")
+_DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _FIRST_ITEM = re.compile(r"^\s*(?:[（(]\s*[一1]\s*[）)]|1\s*[.．、])\s*")
 
 
@@ -68,49 +77,77 @@ def _labelled_lines_form(lines: list[str]) -> Table | None:
     most three lines of its value, as a one-row table; None when they are no form reporting on one task. A run of
     such lines that is no form (a contact line before the notice's text) is passed over for the next run."""
     start = 0
-    while (start := next((k for k in range(start, len(lines)) if _colon_label(lines[k]) is not None), -1)) >= 0:
+    while (start := next((k for k in range(start, len(lines)) if _known_label(lines[k]) is not None), -1)) >= 0:
         labels, values, end, repeated = _labelled_run(lines, start)
         if repeated:
             return None  # a label again: labelled blocks one a task, a list rather than one form
         roles = set(column_roles(labels))
         names_a_task = "task_name" in roles and (form_labels_name_a_task(labels) or "status" in roles)
-        if len(labels) >= MIN_SECTIONS and all(values) and names_a_task:
+        if len(labels) >= MIN_SECTIONS and names_a_task:
             seen = {header_key(label) for label in labels}
-            if any((split := _colon_label(line.strip())) and header_key(split[0]) in seen for line in lines[end:]):
+            if any((split := _known_label(line)) and header_key(split[0]) in seen for line in lines[end:]):
                 return None  # its labels come back further down: a list of labelled blocks
             # 整改完成情况： over 1、… 2、… 3、…: the work done reported on the task, none of it a task of its own
-            return _one_row_form(labels, values, start, end=values[-1][-1][0])
+            last = values[-1][-1][0]
+            if not roles & _OWNER_ROLES and (owner := _signing_owner(lines, start)) is not None:
+                # the last section's paragraph only (what follows closes the notice), then the signing office
+                labels, values = [*labels, "责任单位"], [*values[:-1], values[-1][:1], [owner]]
+            return _one_row_form(labels, values, start, end=last)
         start = end
     return None
 
 
 def _labelled_run(lines: list[str], start: int) -> tuple[list[str], list[list[tuple[int, str]]], int, bool]:
     """(labels, values, index of the first line after the run, whether a label came back) of the labelled lines
-    from `start` on, each with at most three lines of value under it."""
+    from `start` on, each with at most three lines of value under it. A label the vocabulary does not know
+    (交办单编号：, 公示时间：) ends the value before it and is no part of the form, nor is a label left empty."""
     labels: list[str] = []
     values: list[list[tuple[int, str]]] = []
+    known = True
     for k in range(start, len(lines)):
         text = lines[k].strip()
-        split = _colon_label(text)
+        split = _known_label(text)
         if split is not None and any(header_key(split[0]) == header_key(seen) for seen in labels):
-            return labels, values, k, True
+            return _filled(labels, values) + (k, True)
         if split is not None:
             labels.append(split[0])
             values.append([(k, split[1])] if split[1] else [])
-        elif text:
+            known = True
+        elif _OTHER_LABEL.match(text):
+            known = False
+        elif text and known:
             if len(values[-1]) == VALUE_MAX_LINES:
-                return labels, values, k, False  # the notice's closing lines (特此公示, 公示时间, the signature)
+                return _filled(labels, values) + (k, False)  # the notice's closing lines (特此公示, the signature)
             values[-1].append((k, text))
-    return labels, values, len(lines), False
+    return _filled(labels, values) + (len(lines), False)
 
 
-def _colon_label(line: str) -> tuple[str, str] | None:
-    """(label, value) of a line opening with a form's label closed by its colon (整改任务：…), else None."""
-    label, colon, after = (re.split(r"([：:])", line, maxsplit=1) + ["", ""])[:3]
+def _filled(labels: list[str], values: list[list[tuple[int, str]]]) -> tuple[list[str], list[list[tuple[int, str]]]]:
+    kept = [(label, value) for label, value in zip(labels, values, strict=True) if value]
+    return [label for label, _ in kept], [value for _, value in kept]
+
+
+def _known_label(line: str) -> tuple[str, str] | None:
+    """(label, value) of a line opening with a form's label the vocabulary knows, closed by its colon (整改任务：…,
+    整改效果（或整改完成情况）：…), else None."""
+    label, colon, after = (re.split(r"([：:])", line.strip(), maxsplit=1) + ["", ""])[:3]
     label = label.strip()
-    if not colon or not label or len(label) > LABEL_MAX or not _known(label):
-        return None
+    bare = _BRACKETED.sub("", label)  # 整改效果（或整改完成情况）: the word before its gloss
+    if not colon or not bare or len(bare) > LABEL_MAX or _NOT_A_LABEL.search(bare) or not _known(label):
+        return None  # 1.河道沿岸存在…（责任单位：…: a sentence with a label inside, no label
     return label, after.strip()
+
+
+def _signing_owner(lines: list[str], start: int) -> tuple[int, str] | None:
+    """(line index, name) of the unit signing a notice whose opening says the task is its own (我单位所承担的…): the
+    last lines are that unit's name and the date."""
+    if not _OWN_TASK.search("".join(lines[:start])):
+        return None
+    filled = [k for k, line in enumerate(lines) if line.strip()]
+    if len(filled) < 2 or not _DATE_LINE.match(lines[filled[-1]].strip()):
+        return None
+    name = lines[filled[-2]].strip()
+    return (filled[-2], name) if looks_like_unit(name) else None
 
 
 def _one_row_form(labels: list[str], values: list[list[tuple[int, str]]], start: int, *, end: int = 0) -> Table:
