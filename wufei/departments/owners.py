@@ -4,7 +4,8 @@ Shapes read:
 - labelled: `牵头单位：A、B；配合单位：C，各县市区人民政府…` (001, also the typo `牵头单位门：`),
   `〔牵头部门：A；责任部门：B…〕` (002, where 责任部门 beside a lead label plays the supporting role),
   `（牵头单位：X 参加单位：Y）`, labels 主办/协办/参与/参加/协助/协同; `责任单位：A、B、C` alone lists
-  the lead first and the units supporting it after (how Chinese documents order owners);
+  the lead first and the units supporting it after (how Chinese documents order owners), while after leads a
+  clause already stated (`A、B等按职责分工负责。责任单位：C、D`, `A牵头，责任单位：B`) every unit it lists supports;
 - clauses ending in a role: `A、B牵头，C、D参与`, `A牵头，B配合`, `A负责`, `A、B分别牵头`, `（A牵头）`,
   `A为牵头单位`, `…负责落实` (implementers), `A（牵头）、B、C` (a mark after a name);
 - duty: `省A、省B等部门按职责分工负责` / `省A负责` (003): every named unit is a co-lead; a clause
@@ -572,6 +573,9 @@ def _labelled(text: str) -> _Spec:
         spec.leads += inner.leads
         spec.supporting += inner.supporting
         spec.implementers += inner.implementers
+        # A、B等按职责分工负责。责任单位：C、D / A牵头，责任单位：B: the leads are stated, so a 责任单位 list after
+        # them supports, as it does beside a 牵头单位 label.
+        has_lead_label = has_lead_label or bool(inner.leads)
     else:
         (spec.supporting if has_lead_label else spec.leads).extend(split_names(before_text))
     for i, match in enumerate(matches):

@@ -116,6 +116,8 @@ _SUPPORT_LABEL_LINE = re.compile(r"^[（(]?\s*(?:配合|协同|协办|参与|参
 _LABELLED_TAIL = re.compile(rf"[。；;，,\s]\s*[（(〔]?(?=(?:{_OWNER_LABEL}|{PERSON_LABEL})\s*[：:])")
 _DEADLINE_LINE = re.compile(rf"^[（(]?\s*{_DEADLINE_LABEL}\s*[：:]")
 _CONTACT_LINE = re.compile(r"^[（(]?\s*联系(?:人|电话|方式)\s*[：:]")
+# 时间: 2018-06-07 12:40 来源: / 发布时间：2023-05-08 09:12: a portal's posting time (its clock time, its source)
+_PAGE_TIME_LINE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*\d{1,2}\s*[:：]\s*\d{2}|来源\s*[：:]")
 # ：市市容局 under a task: an owner line whose label a copy lost, the colon kept. It names units only, and
 # they lead, as under a 责任单位 line standing alone.
 _LOST_LABEL_LINE = re.compile(r"^[：:]\s*(?P<names>[^：:。；]+?)[。；]?$")
@@ -756,6 +758,9 @@ def _paragraphs(
             section_heading = None
             continue
         if current is not None and _LABEL_LINE.match(text) and not _bracket_open(current.parts):
+            if _PAGE_TIME_LINE.search(text):
+                close()  # 时间: 2018-06-07 12:40 来源:: when the page was posted, no deadline of the lines above
+                continue
             current.labelled.append(text)  # 牵头单位：… under the task
             continue
         if current is not None and (lost := _LOST_LABEL_LINE.match(text)) and _units_only(lost.group("names")):

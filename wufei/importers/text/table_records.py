@@ -636,6 +636,8 @@ def _classify(columns: _Columns) -> str | None:
         return "tasks"  # 序号 / 2022年预期目标 / 责任单位: each target is a task of its owners
     if columns.has("task_name", "number"):
         return "tasks"  # numbered tasks with no owners yet: awaiting them
+    if columns.has("task_name", "status"):
+        return "tasks"  # a task and how it went (a 公示's 整改任务 / 整改完成情况): awaiting its owners
     return None
 
 
