@@ -301,6 +301,7 @@ _FORM_LABEL = re.compile(
     rf"(?:{_OWNER_LABEL}|{PERSON_LABEL}|{_DEADLINE_LABEL}|整改(?:目标|措施|要求|内容|方案))\s*[：:]"
 )
 _RUN_ON_LABELS_MIN = 3  # distinct labels in one line: a form run together, not a sentence naming one
+_LABEL_BREAKS = frozenset("。.，,；;、：:！!？?")  # a label after these follows its own break, not glued on
 
 
 # 某州…整改措施清单一、认识不深（一）部分…: a copy running a list's title, its first section and that section's
@@ -312,13 +313,33 @@ _RUN_ON_OUTLINE = re.compile(
 
 
 def _glued_labels(line: str) -> list[str]:
-    """A line holding a form's labels run on after the values before them, cut before each label; the line
-    itself for any other."""
-    found = [match for match in _FORM_LABEL.finditer(line) if _depth(fold_punct(line[: match.start()])) == 0]
-    if len({match.group().rstrip("：: ") for match in found}) < _RUN_ON_LABELS_MIN:
+    """A line holding a form's labels run on after the values before them, cut before each label outside
+    brackets, each value's trailing comma or semicolon dropped; the line itself for any other. A form run on
+    glues at least three distinct labels to the values before them with no punctuation between
+    (…各乡镇责任人：…负责人整改时限：…底前整改措施：…); a sentence naming labels after its commas
+    (明确责任单位：A，责任人：B，整改时限：C) is no form."""
+    found = list(_FORM_LABEL.finditer(line))
+    glued = {match.group().rstrip("：: ") for match in found if _follows_value(line, match.start())}
+    if len(glued) < _RUN_ON_LABELS_MIN:  # checked before any bracket counting: most lines stop here
         return [line]
-    cuts = [0, *(match.start() for match in found if match.start() > 0), len(line)]
-    return [piece for start, end in pairwise(cuts) if (piece := line[start:end].strip())]
+    folded = fold_punct(line)
+    outside: list[re.Match[str]] = []
+    depth, counted = 0, 0
+    for match in found:  # one pass left to right: the depth before each label
+        depth += _depth(folded[counted : match.start()])
+        counted = match.start()
+        if depth == 0:
+            outside.append(match)
+    glued = {match.group().rstrip("：: ") for match in outside if _follows_value(line, match.start())}
+    if len(glued) < _RUN_ON_LABELS_MIN:
+        return [line]
+    cuts = [0, *(match.start() for match in outside if match.start() > 0), len(line)]
+    return [piece for start, end in pairwise(cuts) if (piece := line[start:end].strip().rstrip("，,；;").strip())]
+
+
+def _follows_value(line: str, start: int) -> bool:
+    """A label at start glued to the value before it: no punctuation or space between."""
+    return start > 0 and not line[start - 1].isspace() and line[start - 1] not in _LABEL_BREAKS
 
 
 def split_run_on_items(lines: list[str]) -> tuple[list[str], list[int]]:
