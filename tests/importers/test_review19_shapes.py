@@ -8,6 +8,10 @@ Made-up texts of each habit, never a corpus document's."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from tests.importers.resolved import resolved_tasks
+from wufei.importers.service import read_source
 from wufei.importers.text.paragraphs import split_run_on_items
 
 
@@ -27,3 +31,47 @@ def test_a_form_s_run_on_values_lose_their_trailing_comma_or_semicolon():
         "整改时限:立行立改,长期坚持",
         "整改措施:开展培训。",
     ]
+
+
+def test_any_deadline_run_on_after_a_closing_owner_sentence_is_set_apart(tmp_path: Path):
+    # On main only 全年, a year or a month's 底前 were set apart: 负责年内 and 负责3月 hid the owners.
+    path = tmp_path / "任务清单.txt"
+    path.write_text(
+        "某县2023年农村垃圾治理工作任务清单\n"
+        "1、完善村收集点建设,新增收集点30个。县住建局负责年内\n"
+        "2、开展垃圾分类培训。县农业农村局负责3月\n"
+        "3、推进再生资源回收网点建设。县商务局负责全年完成\n",
+        encoding="utf-8",
+    )
+    assert resolved_tasks(path) == [
+        ("完善村收集点建设,新增收集点30个", ("县住建局",), ()),
+        ("开展垃圾分类培训", ("县农业农村局",), ()),
+        ("推进再生资源回收网点建设", ("县商务局",), ()),
+    ]
+    assert [task.deadline_raw for task in read_source(path).plans[0].tasks] == ["年内", "3月", "全年完成"]
+
+
+def test_an_owner_verb_before_a_task_s_own_words_is_no_run_on_deadline(tmp_path: Path):
+    # Guard: 全年统筹调度 opens with a deadline's word but is work, not a deadline: the sentence names no owners alone.
+    path = tmp_path / "任务清单.txt"
+    path.write_text(
+        "某县2023年农村垃圾治理工作任务清单\n1、完善村收集点建设,新增收集点30个。县住建局负责全年统筹调度\n",
+        encoding="utf-8",
+    )
+    tasks = read_source(path).plans[0].tasks
+    assert [task.deadline_raw for task in tasks] == [None]
+
+
+def test_a_run_on_deadline_closing_an_item_inside_a_record_is_no_owner_of_the_record(tmp_path: Path):
+    # On main 县工信局负责全年, closing the run-on item (三), became the lead of the whole 一、 record with no doubt.
+    path = tmp_path / "工作要点.txt"
+    path.write_text(
+        "某县2023年固体废物治理工作要点\n"
+        "一、推进工业固废减量（一）开展清洁生产审核。县工业和信息化局负责，2023年底前完成。"
+        "（二）加强尾矿综合利用。县发展改革局牵头，县自然资源局配合，长期坚持。"
+        "（三）推进大宗固废综合利用。县工信局负责全年。\n",
+        encoding="utf-8",
+    )
+    tasks = read_source(path).plans[0].tasks
+    assert all(task.deadline_raw != "全年" for task in tasks)
+    assert all(task.owners_raw is None or "县工信局" not in task.owners_raw for task in tasks)

@@ -60,6 +60,7 @@ from wufei.departments.owners import (
 )
 from wufei.importers.headers import column_role
 from wufei.importers.records import ListKind, TaskRecord
+from wufei.importers.text.column_content import is_bare_deadline
 from wufei.importers.text.normalize import fold_punct, join_lines, without_page_furniture
 from wufei.importers.text.section_forms import label_and_value
 
@@ -122,7 +123,7 @@ _LOST_LABEL_LINE = re.compile(r"^[：:]\s*(?P<names>[^：:。；]+?)[。；]?$")
 _DEADLINE_PART = re.compile(rf"{_DEADLINE_LABEL}\s*：\s*(?P<deadline>[^；。]+)[；。]?")
 # A clause of an owner bracket that is a deadline, not a unit: 2023年底前完成 / 长期坚持 / “十四五”期间 / 即日起
 _DEADLINE_CLAUSE = re.compile(
-    r"\d{4}\s*年|年底|年内|全年|季度|月底|长期坚持|持续推进|常态|每年|逐年|十[一二三四五六七八九]五[”\"’']?\s*(?:期间|时期)|即日起"
+    r"\d{4}\s*年|\d{1,2}\s*月|年底|年内|全年|季度|月底|长期坚持|持续推进|常态|每年|逐年|十[一二三四五六七八九]五[”\"’']?\s*(?:期间|时期)|即日起"
 )
 _UNIT_NAME_END = re.compile(r"(?:局|委|厅|办|府|会|社|部|行|院|处|室|站|所|队|组|司|团|中心|单位|部门|企业)(?:等)?$")
 _CONTINUATION_MAX = 40  # a wrapped owner line is short and has no full stop
@@ -159,9 +160,7 @@ _OWNER_CLAUSE = re.compile(
     rf"^(?:由|请)?(?P<names>(?:[^，；。：（）]|（[^，；。：（）]{{1,8}}）){{2,80}}?)(?:等(?:有关|相关)?(?:部门|单位))?{_OWNER_VERB}$"
 )
 _OWNER_SENTENCE_MAX = 90
-_GLUED_PERIOD = re.compile(
-    rf"{_OWNER_VERB}(?P<period>全年|(?:\d{{4}}年)?(?:\d{{1,2}}月)?(?:底前|底|前)|\d{{4}}年|长期坚持|持续推进)$"
-)
+_OWNER_VERB_INSIDE = re.compile(_OWNER_VERB)
 # 一、县示范区管委会牵头工作（8项）: a section whose heading names the lead of its tasks.
 _HEADING_OWNER = re.compile(
     r"^(?P<clause>[^，；。：（）]{2,40}?(?:牵头|负责))(?:的)?(?:工作|任务|事项)\s*(?:（[^）]*）)?$"
@@ -1237,13 +1236,28 @@ def _owner_sentence(text: str) -> _Owner | None:
     sentence = folded[cut + 1 :].strip()
     if cut <= 0 or not sentence or len(sentence) > _OWNER_SENTENCE_MAX:
         return None
-    # …等按职责分工负责全年: the deadline a copy ran on after the owners (a table's last cell), set apart.
-    period = _GLUED_PERIOD.search(sentence)
-    owners = sentence[: period.start("period")] if period else sentence
+    period = _glued_period(sentence, folded[:cut])
+    owners = sentence[: len(sentence) - len(period)] if period else sentence
     clauses = [clause for clause in re.split(r"[，,]", owners) if clause.strip()]
     if _owner_run(clauses) != len(clauses):
         return None
-    return _Owner(cut + 1, f"{owners}，{period['period']}" if period else sentence)
+    return _Owner(cut + 1, f"{owners}，{period}" if period else sentence)
+
+
+def _glued_period(sentence: str, before: str) -> str | None:
+    """The deadline a copy ran on after an owner sentence's verb (a table's last cell: …等按职责分工负责全年,
+    区教育局负责年内), when it reads as a deadline and nothing else and the sentence closes the whole record: no
+    sentence before it in the paragraph opens with owners (…。市工业和信息化局负责，2024年底前完成。（二）… closes
+    an item run on inside the record, not the record)."""
+    for verb in _OWNER_VERB_INSIDE.finditer(sentence):
+        tail = sentence[verb.end() :]
+        if not is_bare_deadline(tail):
+            continue
+        earlier = (re.split(r"[，,]", part) for part in re.split(r"[。；]", before))
+        if any(_owner_run(clauses) for clauses in earlier):
+            return None
+        return tail
+    return None
 
 
 def _opening_owners(parts: list[str]) -> tuple[str, str, str] | None:
