@@ -75,3 +75,73 @@ def test_a_run_on_deadline_closing_an_item_inside_a_record_is_no_owner_of_the_re
     tasks = read_source(path).plans[0].tasks
     assert all(task.deadline_raw != "全年" for task in tasks)
     assert all(task.owners_raw is None or "县工信局" not in task.owners_raw for task in tasks)
+
+
+_BLOCKS = (
+    "某区2022年民生实事项目推进情况汇总\n"
+    "\n"
+    "1 项目名称：建设社区养老服务中心\n"
+    "建设内容：\n"
+    "新建社区养老服务中心3个。\n"
+    "责任单位\n"
+    "区民政局\n"
+    "2 项目名称：改造老旧小区雨污管网\n"
+    "建设内容：\n"
+    "完成12个老旧小区雨污分流改造。\n"
+    "责任单位\n"
+    "区水务局\n"
+)
+
+
+def test_the_paragraph_signature_and_date_after_the_blocks_belong_to_no_block(tmp_path: Path):
+    # On main the last block's owner cell ran on through the closing paragraph, the office and the date.
+    path = tmp_path / "民生实事.txt"
+    path.write_text(
+        _BLOCKS + "\n下一步，各责任单位要倒排工期，确保全部项目年底前建成投用。\n\n某区人民政府办公室\n2022年9月1日\n",
+        encoding="utf-8",
+    )
+    assert resolved_tasks(path) == [
+        ("建设社区养老服务中心", ("区民政局",), ()),
+        ("改造老旧小区雨污管网", ("区水务局",), ()),
+    ]
+    assert read_source(path).plans[0].tasks[1].owners_raw == "区水务局"
+
+
+def test_a_lone_contact_line_after_the_blocks_keeps_them(tmp_path: Path):
+    # On main a 联系人： line, a label the first block lacks, threw every block away.
+    path = tmp_path / "民生实事.txt"
+    path.write_text(_BLOCKS + "联系人：\n李某 12345678\n", encoding="utf-8")
+    assert resolved_tasks(path) == [
+        ("建设社区养老服务中心", ("区民政局",), ()),
+        ("改造老旧小区雨污管网", ("区水务局",), ()),
+    ]
+    assert read_source(path).plans[0].tasks[1].owners_raw == "区水务局"
+
+
+_SHORT_TASKS = (
+    "附件 某镇安全生产工作职责清单 工作任务 牵头单位 配合单位 完成时限 "
+    "组织安全生产检查. 镇安监办 镇派出所 每季度一次 "
+    "开展应急演练. 镇应急办 6月底前 "
+    "排查燃气隐患. 镇城建办 镇市场监管所 持续开展\n"
+)
+
+
+def test_a_run_together_table_s_short_tasks_closed_by_an_ascii_full_stop_are_rows(tmp_path: Path):
+    # On main a short task ending in an ASCII full stop was taken for an owner's cell of the row before it.
+    path = tmp_path / "职责清单.txt"
+    path.write_text(_SHORT_TASKS, encoding="utf-8")
+    # (the ASCII stop left on a title is no part of this habit)
+    assert [(title.rstrip("."), leads, supporting) for title, leads, supporting in resolved_tasks(path)] == [
+        ("组织安全生产检查", ("镇安监办",), ("镇派出所",)),
+        ("开展应急演练", ("镇应急办",), ()),
+        ("排查燃气隐患", ("镇城建办",), ("镇市场监管所",)),
+    ]
+    assert [task.deadline_raw for task in read_source(path).plans[0].tasks] == ["每季度一次", "6月底前", "持续开展"]
+
+
+def test_a_run_together_table_without_row_numbers_is_flagged_once_named(tmp_path: Path):
+    # The table's doubt was asserted by no test; on main it named the table twice (第1行的表格：第1行的表格各行…).
+    path = tmp_path / "职责清单.txt"
+    path.write_text(_SHORT_TASKS, encoding="utf-8")
+    messages = [doubt.message for doubt in read_source(path).plans[0].doubts if doubt.field == "table"]
+    assert messages == ["第1行的表格：各行连在一起、没有序号，已按句号分行、按单位名称和完成时限分列读取，请逐行核对"]

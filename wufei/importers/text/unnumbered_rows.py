@@ -22,7 +22,7 @@ from wufei.importers.records import Doubt
 from wufei.importers.text.column_content import looks_like_deadline
 from wufei.importers.text.normalize import normalize_cell
 from wufei.importers.text.space_rows import MAX_HEADER_WORD, MIN_COLUMNS
-from wufei.importers.text.table_lines import is_blank, line_list
+from wufei.importers.text.table_lines import is_blank
 
 _SPACES = re.compile(r"[ \u3000\u00a0]+")
 _STOPS = ("。", ".", "；", ";", "！", "？")
@@ -92,8 +92,8 @@ def read_unnumbered(lines: list[str], i: int, header: list[str], first: int) -> 
         raw: list[str | None] = [cell or None for cell in cells]
         rows.append(Row(cells=[normalize_cell(cell) for cell in cells], line=line + 1, raw=raw))
     table = Table(header=header, rows=rows, caption=[], start_line=i + 1, end_line=last + 1, layout=SPACED)
-    where = line_list(sorted({row.line for row in rows}))
-    message = f"{where}的表格各行连在一起、没有序号，已按句号分行、按单位名称和完成时限分列读取，请逐行核对"
+    # The table's name (第1行的表格, or its title) is put before the message where the table's doubts are named.
+    message = "各行连在一起、没有序号，已按句号分行、按单位名称和完成时限分列读取，请逐行核对"
     table.doubts.append(Doubt("table", message, lines[i].strip()[:80]))
     return table, last + 1
 
@@ -129,7 +129,7 @@ def _closed(stream: list[tuple[int, str]]) -> bool:
 
 
 def _is_cell_piece(piece: str) -> bool:
-    return len(piece) <= _CELL_PIECE_MAX and not _SENTENCE_MARKS.search(piece)
+    return len(piece) <= _CELL_PIECE_MAX and not _SENTENCE_MARKS.search(piece) and not piece.endswith(_STOPS)
 
 
 def _split_deadline(pieces: list[str]) -> tuple[list[str], list[str]]:
