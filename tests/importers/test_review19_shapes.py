@@ -145,3 +145,27 @@ def test_a_run_together_table_without_row_numbers_is_flagged_once_named(tmp_path
     path.write_text(_SHORT_TASKS, encoding="utf-8")
     messages = [doubt.message for doubt in read_source(path).plans[0].doubts if doubt.field == "table"]
     assert messages == ["第1行的表格：各行连在一起、没有序号，已按句号分行、按单位名称和完成时限分列读取，请逐行核对"]
+
+
+def test_header_words_in_a_report_s_sentence_make_no_caption_of_the_words_before_them(tmp_path: Path):
+    # On main the words before header words a news report names (通报要求 工作任务 牵头单位 …) became the title,
+    # though no table was read on the line.
+    path = tmp_path / "新闻.txt"
+    path.write_text(
+        "某镇召开环境整治推进会 2023-04-02 来源：镇党政办\n"
+        "通报要求 工作任务 牵头单位 配合单位 完成时限 均要明确。 各村 要抓好落实。 镇城建办 负责统筹。\n"
+        "1.开展河道巡查。（镇城建办牵头）\n",
+        encoding="utf-8",
+    )
+    assert read_source(path).plans[0].title != "通报要求"
+    assert read_source(path).plans[0].title.startswith("某镇召开环境整治推进会")
+
+
+def test_a_caption_with_an_em_space_before_the_header_is_the_title_whole(tmp_path: Path):
+    # On main the caption was cut at the em space (str.split), not where the header reader cuts its pieces.
+    path = tmp_path / "职责清单.txt"
+    path.write_text(
+        _SHORT_TASKS.replace("附件 某镇安全生产工作职责清单", "附件 某镇2023年\u2003安全生产工作职责清单"),
+        encoding="utf-8",
+    )
+    assert read_source(path).plans[0].title == "某镇2023年\u2003安全生产工作职责清单"

@@ -40,7 +40,7 @@ def unnumbered_header(lines: list[str], i: int) -> tuple[list[str], int] | None:
     runs on after them, or None. Words before the header are the table's caption (附件 某某职责清单)."""
     if "\t" in lines[i]:
         return None
-    pieces = _pieces(lines[i])
+    pieces = line_pieces(lines[i])
     if not any(column_roles([piece], strict=True)[0] in _OWNER_ROLES for piece in pieces):
         return None
     for start in range(len(pieces)):
@@ -63,11 +63,11 @@ def unnumbered_header(lines: list[str], i: int) -> tuple[list[str], int] | None:
 def read_unnumbered(lines: list[str], i: int, header: list[str], first: int) -> tuple[Table, int] | None:
     """The rows after the header on line i, over the text lines that follow while they hold pieces of rows; and
     the index of the first line after the table. None when the pieces do not make rows of this shape."""
-    stream = [(i, piece) for piece in _pieces(lines[i])[first:]]
+    stream = [(i, piece) for piece in line_pieces(lines[i])[first:]]
     last, j = i, i + 1
-    while j < len(lines) and (is_blank(lines[j]) or len(_pieces(lines[j])) >= 2 or not _closed(stream)):
+    while j < len(lines) and (is_blank(lines[j]) or len(line_pieces(lines[j])) >= 2 or not _closed(stream)):
         if not is_blank(lines[j]):
-            stream += [(j, piece) for piece in _pieces(lines[j])]
+            stream += [(j, piece) for piece in line_pieces(lines[j])]
             last = j
         j += 1
     cut = _rows(stream)
@@ -154,5 +154,6 @@ def _names(pieces: list[str]) -> list[str]:
     return names
 
 
-def _pieces(line: str) -> list[str]:
+def line_pieces(line: str) -> list[str]:
+    """A line's pieces between its spaces, as the header and rows are cut (not at an em space inside a piece)."""
     return [piece for piece in _SPACES.split(line.strip(" \u3000\u00a0")) if piece]
