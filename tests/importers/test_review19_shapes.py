@@ -13,6 +13,7 @@ from pathlib import Path
 from tests.importers.resolved import resolved_tasks
 from wufei.importers.service import read_source
 from wufei.importers.text.paragraphs import split_run_on_items
+from wufei.importers.text.table_lines import continues_header
 
 
 def test_labels_named_after_a_sentence_s_commas_are_no_form_run_on():
@@ -169,3 +170,11 @@ def test_a_caption_with_an_em_space_before_the_header_is_the_title_whole(tmp_pat
         encoding="utf-8",
     )
     assert read_source(path).plans[0].title == "某镇2023年\u2003安全生产工作职责清单"
+
+
+def test_a_bare_level_heads_no_next_header_word_but_an_owner_or_leader_word():
+    # On main any header word after 省级 / 市级 / 区政府 joined it: 省级 / 市级 / 县级 became 省级市级 / 县级.
+    assert not continues_header("省级", "市级")
+    assert not continues_header("市级", "县级")
+    assert continues_header("区级", "牵头单位")
+    assert continues_header("市政府", "分管领导")
