@@ -108,6 +108,25 @@ def test_the_paragraph_signature_and_date_after_the_blocks_belong_to_no_block(tm
     assert read_source(path).plans[0].tasks[1].owners_raw == "区水务局"
 
 
+def test_blocks_printed_a_blank_line_after_every_line_end_at_a_paragraph_longer_than_their_values(tmp_path: Path):
+    # The same with a web copy's rhythm, a blank line after every line: the blank line before a value is no break,
+    # the closing paragraph, longer than any value, is (on main it ran into the last owner cell).
+    lines = [
+        *_BLOCKS.splitlines()[2:],
+        "下一步，各责任单位要倒排工期，挂图作战，确保全部项目年底前建成投用，让群众早日受益。",
+        "某区人民政府办公室",
+    ]
+    path = tmp_path / "民生实事.txt"
+    path.write_text(
+        "某区2022年民生实事项目推进情况汇总\n\n" + "".join(f"{line}\n\n" for line in lines), encoding="utf-8"
+    )
+    assert resolved_tasks(path) == [
+        ("建设社区养老服务中心", ("区民政局",), ()),
+        ("改造老旧小区雨污管网", ("区水务局",), ()),
+    ]
+    assert read_source(path).plans[0].tasks[1].owners_raw == "区水务局"
+
+
 def test_a_lone_contact_line_after_the_blocks_keeps_them(tmp_path: Path):
     # On main a 联系人： line, a label the first block lacks, threw every block away.
     path = tmp_path / "民生实事.txt"

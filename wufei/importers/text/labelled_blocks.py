@@ -42,7 +42,8 @@ def labelled_blocks(lines: list[str]) -> Table | None:
             continue
         label, value = _label(line, opening=not labels or _opens(line, labels[0]))
         if label is None:
-            if blocks and _closes_blocks(lines, k, blank_inside=blank_inside, longest=longest):
+            has_value = bool(blocks and current is not None and blocks[-1][1].get(current))
+            if has_value and _closes_blocks(lines, k, blank_inside, longest):
                 break  # the closing paragraph, the signature and date after it belong to no block
             if blocks and current is not None:
                 blocks[-1][1][current].append(line.strip())
@@ -80,10 +81,10 @@ def _next_is_value(lines: list[str], k: int) -> bool:
     return bool(_LABEL_LINE.match(before)) and before.rstrip().endswith(("：", ":"))
 
 
-def _closes_blocks(lines: list[str], k: int, *, blank_inside: bool, longest: int) -> bool:
-    """Whether line k, no label, is a paragraph closing the blocks (下一步，我们将…。 after a blank line): a
-    sentence closed by its full stop after a blank line the blocks do not print between their lines, or longer
-    than any of their values."""
+def _closes_blocks(lines: list[str], k: int, blank_inside: bool, longest: int) -> bool:
+    """Whether line k, no label, after a value is a paragraph closing the blocks (下一步，我们将…。 after a blank
+    line): a sentence closed by its full stop after a blank line the blocks do not print between their lines, or
+    longer than any of their values."""
     line = lines[k].strip()
     after_blank = k > 0 and not lines[k - 1].strip()
     return after_blank and line.endswith("。") and (not blank_inside or len(line) > longest)
