@@ -172,6 +172,17 @@ def test_a_street_named_after_a_place_is_no_mention_of_it(china):
     assert counts["静安区"] == 1  # 静安区街道办事处: the district's sub-district offices
 
 
+def test_a_word_opened_by_road_or_street_after_a_place_is_a_mention_of_it(china):
+    # On main 深圳路径, 重庆路网, … were read as streets named after the places: no mention of them.
+    text = (
+        "探索深圳路径，完善重庆路网，改造贵阳路灯，湖南路桥集团承建，上海路演推介，打造成都街区。衡阳路南京西路改造。"
+    )
+    counts = {china.get(key).name: n for key, n in china.mentions(text).items()}
+    for name in ("深圳市", "重庆市", "贵阳市", "湖南省", "上海市", "成都市"):
+        assert counts.get(name) == 1, name
+    assert "衡阳市" not in counts and "南京市" not in counts  # streets still
+
+
 def test_a_broken_division_file_is_refused_naming_file_and_line(tmp_path):
     path = tmp_path / "divisions.csv"
     path.write_text("# comment\ncode,name,type,parent\n110000,北京市,直辖市,\n1101,东城区,市辖区,110000\n", "utf-8")

@@ -318,8 +318,9 @@ class Divisions:
         return len(self._places)
 
 
-# What follows a place's name when it names a street: 路, 街, 大道, 巷, or a direction then 路 (南京东路).
-_STREET = re.compile(r"[东西南北中]?(?:路|大街|街(?!道)|大道|巷)")
+# What follows a place's name when it names a street: 路, 街, 大道, 巷, or a direction then 路 (南京东路); not a word
+# 路 or 街 opens (深圳路径, 重庆路网, 湖南路桥集团, 上海路演, 成都街区: the place named).
+_STREET = re.compile(r"[东西南北中]?(?:路(?![径线网桥灯演况政基费子标])|大街|街(?![道区头景])|大道|巷)")
 _LEVEL_ENDS = ("省", "市", "县", "区", "州", "旗", "盟")
 
 

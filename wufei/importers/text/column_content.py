@@ -32,6 +32,7 @@ _DEADLINE_CHARS = re.compile(
     r"完成持续推进长期坚持常态化每逐步开展实施按]"
 )
 _DEADLINE_OTHER_MAX = 3
+_BARE_DEADLINE_OTHER_MAX = 1  # 全年's 全
 _VALUE = re.compile(
     r"^(?:[≥≤><＞＜≧≦±]|不[低高少多超]于|大于|小于|达到|约)?\s*[-+]?\d+(?:[.,，]\d+)*\s*[%‰％]?"
     r"\s*[\u4e00-\u9fff/／a-zA-Z²³·\s]{0,10}$"
@@ -93,6 +94,20 @@ def looks_like_deadline(text: str) -> bool:
     except DeadlineError:
         return False
     return deadline.note == NOTE_RELATIVE or len(_DEADLINE_CHARS.sub("", text)) <= _DEADLINE_OTHER_MAX
+
+
+def is_bare_deadline(text: str) -> bool:
+    """A deadline and nothing else, as a copy runs one on after an owner verb (…负责全年 / 年内 / 3月 /
+    2024年底前完成); not a task's words that open with one (全年统筹调度)."""
+    if not text or len(text) > _DEADLINE_MAX or len(_DEADLINE_CHARS.sub("", text)) > _BARE_DEADLINE_OTHER_MAX:
+        return False
+    if _DEADLINE_WORDS.search(text):
+        return True
+    try:
+        parse_deadline(text, plan_start=2000, plan_end=2000)
+    except DeadlineError:
+        return False
+    return True
 
 
 def looks_like_value(text: str) -> bool:

@@ -25,20 +25,33 @@ _LABEL_LINE = re.compile(
     r"^\s*(?:(?P<number>\d{1,3})\s+)?(?P<label>[\u4e00-\u9fff、]{2,12})\s*(?P<colon>[：:])?\s*(?P<value>.*)$"
 )
 MIN_BLOCKS = 2
+_CONTACT = re.compile(r"^联系(?:人|电话|方式)$")
 
 
 def labelled_blocks(lines: list[str]) -> Table | None:
     """The blocks of labelled lines as a table, one row a block (index 0 of `lines` is line 1), or None."""
     labels: list[str] = []  # the first block's, in order
     blocks: list[tuple[int, dict[str, list[str]]]] = []  # each block's line index and its values by label
-    current = ""
+    current: str | None = ""  # the label whose value the lines are; None under a contact line, whose value is none
     last = 0
+    blank_inside = False  # blank lines between a block's lines: a copy's rhythm, no paragraph break
+    longest = 0  # the longest value line in the blocks
     for k, line in enumerate(lines):
+        if not line.strip():
+            blank_inside = blank_inside or (bool(blocks) and k > 0 and _next_is_value(lines, k))
+            continue
         label, value = _label(line, opening=not labels or _opens(line, labels[0]))
         if label is None:
-            if blocks and line.strip():
+            has_value = bool(blocks and current is not None and blocks[-1][1].get(current))
+            if has_value and _closes_blocks(lines, k, blank_inside, longest):
+                break  # the closing paragraph, the signature and date after it belong to no block
+            if blocks and current is not None:
                 blocks[-1][1][current].append(line.strip())
+                longest = max(longest, len(line.strip()))
                 last = k
+            continue
+        if blocks and _CONTACT.match(label):
+            current = None  # 联系人： alone among the blocks: the contact, no label of theirs
             continue
         key = header_key(label)
         if not blocks and column_role(label, strict=True) != "task_name":
@@ -60,6 +73,21 @@ def labelled_blocks(lines: list[str]) -> Table | None:
         raw = ["\n".join(values.get(header_key(label), [])) or None for label in labels]
         rows.append(Row(cells=[normalize_cell(cell) for cell in raw], line=k + 1, raw=raw))
     return Table(header=labels, rows=rows, caption=[], start_line=blocks[0][0] + 1, end_line=last + 1, layout=CELLS)
+
+
+def _next_is_value(lines: list[str], k: int) -> bool:
+    """Whether the blank line k stands between a block's label and its value (a copy blank-lining every line)."""
+    before = lines[k - 1]
+    return bool(_LABEL_LINE.match(before)) and before.rstrip().endswith(("：", ":"))
+
+
+def _closes_blocks(lines: list[str], k: int, blank_inside: bool, longest: int) -> bool:
+    """Whether line k, no label, after a value is a paragraph closing the blocks (下一步，我们将…。 after a blank
+    line): a sentence closed by its full stop after a blank line the blocks do not print between their lines, or
+    longer than any of their values."""
+    line = lines[k].strip()
+    after_blank = k > 0 and not lines[k - 1].strip()
+    return after_blank and line.endswith("。") and (not blank_inside or len(line) > longest)
 
 
 def _opens(line: str, first: str) -> bool:

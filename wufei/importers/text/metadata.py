@@ -20,7 +20,7 @@ from wufei.importers.text.normalize import clean_spaces, fold_punct, join_lines
 from wufei.importers.text.paragraphs import chinese_numeral
 from wufei.importers.text.place import document_place
 from wufei.importers.text.table_lines import ATTACHMENT_LABEL
-from wufei.importers.text.unnumbered_rows import unnumbered_header
+from wufei.importers.text.unnumbered_rows import line_pieces, read_unnumbered, unnumbered_header
 
 _FRONT_LINES = 40  # front matter (number, issuer, title) sits in the first non-blank lines
 # What a web page leaves around the document when saved or copied: navigation, page tools,
@@ -204,8 +204,8 @@ def cell_totals(lines: list[str]) -> tuple[int | None, int | None]:
 def _front_lines(lines: list[str]) -> list[str]:
     """The first non-blank lines, without markdown heading marks and stray spaces."""
     front = []
-    for line in lines:
-        if (caption := _caption_before_header(line)) is not None:
+    for k, line in enumerate(lines):
+        if (caption := _caption_before_header(lines, k)) is not None:
             line = caption  # 附件 某县…职责清单 工作任务和内容 责任单位 … : the table's caption, then the table run on
         text = _TABLE_LABEL.sub("", clean_spaces(_BULLET.sub("", _MARKDOWN.sub("", line.strip()))))
         untagged = _TAG.sub("", fold_punct(text))
@@ -218,12 +218,13 @@ def _front_lines(lines: list[str]) -> list[str]:
     return front
 
 
-def _caption_before_header(line: str) -> str | None:
-    """The words before a table's header run on in the same line, without an attachment label (附件), or None."""
-    found = unnumbered_header([line], 0)
-    if found is None:
+def _caption_before_header(lines: list[str], k: int) -> str | None:
+    """The words before a table's header run on in line k, without an attachment label (附件), or None: only when
+    the table after them is read (会议明确了 工作任务 责任单位 … 等内容。 in a news report is no caption)."""
+    found = unnumbered_header(lines, k)
+    if found is None or read_unnumbered(lines, k, *found) is None:
         return None
-    pieces = line.split()
+    pieces = line_pieces(lines[k])
     header, stop = found
     caption = [piece for piece in pieces[: stop - len(header)] if not ATTACHMENT_LABEL.match(piece)]
     return " ".join(caption) or None

@@ -60,6 +60,7 @@ from wufei.departments.owners import (
 )
 from wufei.importers.headers import column_role
 from wufei.importers.records import ListKind, TaskRecord
+from wufei.importers.text.column_content import is_bare_deadline
 from wufei.importers.text.normalize import fold_punct, join_lines, without_page_furniture
 from wufei.importers.text.section_forms import label_and_value
 
@@ -124,7 +125,7 @@ _LOST_LABEL_LINE = re.compile(r"^[：:]\s*(?P<names>[^：:。；]+?)[。；]?$")
 _DEADLINE_PART = re.compile(rf"{_DEADLINE_LABEL}\s*：\s*(?P<deadline>[^；。]+)[；。]?")
 # A clause of an owner bracket that is a deadline, not a unit: 2023年底前完成 / 长期坚持 / “十四五”期间 / 即日起
 _DEADLINE_CLAUSE = re.compile(
-    r"\d{4}\s*年|年底|年内|全年|季度|月底|长期坚持|持续推进|常态|每年|逐年|十[一二三四五六七八九]五[”\"’']?\s*(?:期间|时期)|即日起"
+    r"\d{4}\s*年|\d{1,2}\s*月|年底|年内|全年|季度|月底|长期坚持|持续推进|常态|每年|逐年|十[一二三四五六七八九]五[”\"’']?\s*(?:期间|时期)|即日起"
 )
 _UNIT_NAME_END = re.compile(r"(?:局|委|厅|办|府|会|社|部|行|院|处|室|站|所|队|组|司|团|中心|单位|部门|企业)(?:等)?$")
 _CONTINUATION_MAX = 40  # a wrapped owner line is short and has no full stop
@@ -161,9 +162,7 @@ _OWNER_CLAUSE = re.compile(
     rf"^(?:由|请)?(?P<names>(?:[^，；。：（）]|（[^，；。：（）]{{1,8}}）){{2,80}}?)(?:等(?:有关|相关)?(?:部门|单位))?{_OWNER_VERB}$"
 )
 _OWNER_SENTENCE_MAX = 90
-_GLUED_PERIOD = re.compile(
-    rf"{_OWNER_VERB}(?P<period>全年|(?:\d{{4}}年)?(?:\d{{1,2}}月)?(?:底前|底|前)|\d{{4}}年|长期坚持|持续推进)$"
-)
+_OWNER_VERB_INSIDE = re.compile(_OWNER_VERB)
 # 一、县示范区管委会牵头工作（8项）: a section whose heading names the lead of its tasks.
 _HEADING_OWNER = re.compile(
     r"^(?P<clause>[^，；。：（）]{2,40}?(?:牵头|负责))(?:的)?(?:工作|任务|事项)\s*(?:（[^）]*）)?$"
@@ -303,6 +302,7 @@ _FORM_LABEL = re.compile(
     rf"(?:{_OWNER_LABEL}|{PERSON_LABEL}|{_DEADLINE_LABEL}|整改(?:目标|措施|要求|内容|方案))\s*[：:]"
 )
 _RUN_ON_LABELS_MIN = 3  # distinct labels in one line: a form run together, not a sentence naming one
+_LABEL_BREAKS = frozenset("。.，,；;、：:！!？?")  # a label after these follows its own break, not glued on
 
 
 # 某州…整改措施清单一、认识不深（一）部分…: a copy running a list's title, its first section and that section's
@@ -314,13 +314,33 @@ _RUN_ON_OUTLINE = re.compile(
 
 
 def _glued_labels(line: str) -> list[str]:
-    """A line holding a form's labels run on after the values before them, cut before each label; the line
-    itself for any other."""
-    found = [match for match in _FORM_LABEL.finditer(line) if _depth(fold_punct(line[: match.start()])) == 0]
-    if len({match.group().rstrip("：: ") for match in found}) < _RUN_ON_LABELS_MIN:
+    """A line holding a form's labels run on after the values before them, cut before each label outside
+    brackets, each value's trailing comma or semicolon dropped; the line itself for any other. A form run on
+    glues at least three distinct labels to the values before them with no punctuation between
+    (…各乡镇责任人：…负责人整改时限：…底前整改措施：…); a sentence naming labels after its commas
+    (明确责任单位：A，责任人：B，整改时限：C) is no form."""
+    found = list(_FORM_LABEL.finditer(line))
+    glued = {match.group().rstrip("：: ") for match in found if _follows_value(line, match.start())}
+    if len(glued) < _RUN_ON_LABELS_MIN:  # checked before any bracket counting: most lines stop here
         return [line]
-    cuts = [0, *(match.start() for match in found if match.start() > 0), len(line)]
-    return [piece for start, end in pairwise(cuts) if (piece := line[start:end].strip())]
+    folded = fold_punct(line)
+    outside: list[re.Match[str]] = []
+    depth, counted = 0, 0
+    for match in found:  # one pass left to right: the depth before each label
+        depth += _depth(folded[counted : match.start()])
+        counted = match.start()
+        if depth == 0:
+            outside.append(match)
+    glued = {match.group().rstrip("：: ") for match in outside if _follows_value(line, match.start())}
+    if len(glued) < _RUN_ON_LABELS_MIN:
+        return [line]
+    cuts = [0, *(match.start() for match in outside if match.start() > 0), len(line)]
+    return [piece for start, end in pairwise(cuts) if (piece := line[start:end].strip().rstrip("，,；;").strip())]
+
+
+def _follows_value(line: str, start: int) -> bool:
+    """A label at start glued to the value before it: no punctuation or space between."""
+    return start > 0 and not line[start - 1].isspace() and line[start - 1] not in _LABEL_BREAKS
 
 
 def split_run_on_items(lines: list[str]) -> tuple[list[str], list[int]]:
@@ -1221,13 +1241,28 @@ def _owner_sentence(text: str) -> _Owner | None:
     sentence = folded[cut + 1 :].strip()
     if cut <= 0 or not sentence or len(sentence) > _OWNER_SENTENCE_MAX:
         return None
-    # …等按职责分工负责全年: the deadline a copy ran on after the owners (a table's last cell), set apart.
-    period = _GLUED_PERIOD.search(sentence)
-    owners = sentence[: period.start("period")] if period else sentence
+    period = _glued_period(sentence, folded[:cut])
+    owners = sentence[: len(sentence) - len(period)] if period else sentence
     clauses = [clause for clause in re.split(r"[，,]", owners) if clause.strip()]
     if _owner_run(clauses) != len(clauses):
         return None
-    return _Owner(cut + 1, f"{owners}，{period['period']}" if period else sentence)
+    return _Owner(cut + 1, f"{owners}，{period}" if period else sentence)
+
+
+def _glued_period(sentence: str, before: str) -> str | None:
+    """The deadline a copy ran on after an owner sentence's verb (a table's last cell: …等按职责分工负责全年,
+    区教育局负责年内), when it reads as a deadline and nothing else and the sentence closes the whole record: no
+    sentence before it in the paragraph opens with owners (…。市工业和信息化局负责，2024年底前完成。（二）… closes
+    an item run on inside the record, not the record)."""
+    for verb in _OWNER_VERB_INSIDE.finditer(sentence):
+        tail = sentence[verb.end() :]
+        if not is_bare_deadline(tail):
+            continue
+        earlier = (re.split(r"[，,]", part) for part in re.split(r"[。；]", before))
+        if any(_owner_run(clauses) for clauses in earlier):
+            return None
+        return tail
+    return None
 
 
 def _opening_owners(parts: list[str]) -> tuple[str, str, str] | None:

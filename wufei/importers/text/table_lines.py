@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from wufei.importers.headers import header_key, is_known_word
+from wufei.importers.headers import column_role, header_key, is_known_word
 
 # Text that closes a table even when it touches the last cell: a note, the next attachment.
 TERMINATOR = re.compile(r"^\s*(注\s*[:：]|附件\s*\d*\s*$|附表\s*\d*\s*$)")
@@ -21,6 +21,8 @@ _ROW_NUMBER = re.compile(r"^\s*(\d{1,4})\s*[.、．]?\s*$")
 _DIGITS = re.compile(r"\d+")
 # 市政府 / 区级 alone on a header line: whose the column below it is, the column's word on the next line.
 _GOVERNMENT = re.compile(r"^[省市区县州旗镇乡](?:人民政府|政府|委|级)$")
+# The words a government's body heads in a header broken after it: its owners or its leader.
+_UNDER_GOVERNMENT = {"owners", "lead", "supporting", "implementers", "leader"}
 # Lines named in a doubt before "等N行".
 MAX_LINES_NAMED = 5
 
@@ -58,8 +60,10 @@ def row_number(text: str | None) -> int | None:
 def continues_header(previous: str, text: str) -> bool:
     """Whether a header line finishes the header cell above: 现状值 / （2020年）, 完成 / 期限, 牵头 / 单位, and a
     word after the government it belongs to, broken after it (市政府 / 分管领导, 区级 / 牵头单位)."""
-    if text.startswith(("（", "(")) or not header_key(text) or _GOVERNMENT.match(previous):
+    if text.startswith(("（", "(")) or not header_key(text):
         return True
+    if _GOVERNMENT.match(previous) and column_role(text, strict=True) in _UNDER_GOVERNMENT:
+        return True  # not 省级 / 市级 / 县级, a column each
     # Only a whole vocabulary word joins: 序号 / 一级指标 read together end like a word, yet are two cells.
     return is_known_word(previous + text)
 

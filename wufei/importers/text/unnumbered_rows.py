@@ -22,7 +22,7 @@ from wufei.importers.records import Doubt
 from wufei.importers.text.column_content import looks_like_deadline
 from wufei.importers.text.normalize import normalize_cell
 from wufei.importers.text.space_rows import MAX_HEADER_WORD, MIN_COLUMNS
-from wufei.importers.text.table_lines import is_blank, line_list
+from wufei.importers.text.table_lines import is_blank
 
 _SPACES = re.compile(r"[ \u3000\u00a0]+")
 _STOPS = ("。", ".", "；", ";", "！", "？")
@@ -40,7 +40,7 @@ def unnumbered_header(lines: list[str], i: int) -> tuple[list[str], int] | None:
     runs on after them, or None. Words before the header are the table's caption (附件 某某职责清单)."""
     if "\t" in lines[i]:
         return None
-    pieces = _pieces(lines[i])
+    pieces = line_pieces(lines[i])
     if not any(column_roles([piece], strict=True)[0] in _OWNER_ROLES for piece in pieces):
         return None
     for start in range(len(pieces)):
@@ -63,11 +63,11 @@ def unnumbered_header(lines: list[str], i: int) -> tuple[list[str], int] | None:
 def read_unnumbered(lines: list[str], i: int, header: list[str], first: int) -> tuple[Table, int] | None:
     """The rows after the header on line i, over the text lines that follow while they hold pieces of rows; and
     the index of the first line after the table. None when the pieces do not make rows of this shape."""
-    stream = [(i, piece) for piece in _pieces(lines[i])[first:]]
+    stream = [(i, piece) for piece in line_pieces(lines[i])[first:]]
     last, j = i, i + 1
-    while j < len(lines) and (is_blank(lines[j]) or len(_pieces(lines[j])) >= 2 or not _closed(stream)):
+    while j < len(lines) and (is_blank(lines[j]) or len(line_pieces(lines[j])) >= 2 or not _closed(stream)):
         if not is_blank(lines[j]):
-            stream += [(j, piece) for piece in _pieces(lines[j])]
+            stream += [(j, piece) for piece in line_pieces(lines[j])]
             last = j
         j += 1
     cut = _rows(stream)
@@ -92,8 +92,8 @@ def read_unnumbered(lines: list[str], i: int, header: list[str], first: int) -> 
         raw: list[str | None] = [cell or None for cell in cells]
         rows.append(Row(cells=[normalize_cell(cell) for cell in cells], line=line + 1, raw=raw))
     table = Table(header=header, rows=rows, caption=[], start_line=i + 1, end_line=last + 1, layout=SPACED)
-    where = line_list(sorted({row.line for row in rows}))
-    message = f"{where}的表格各行连在一起、没有序号，已按句号分行、按单位名称和完成时限分列读取，请逐行核对"
+    # The table's name (第1行的表格, or its title) is put before the message where the table's doubts are named.
+    message = "各行连在一起、没有序号，已按句号分行、按单位名称和完成时限分列读取，请逐行核对"
     table.doubts.append(Doubt("table", message, lines[i].strip()[:80]))
     return table, last + 1
 
@@ -129,7 +129,7 @@ def _closed(stream: list[tuple[int, str]]) -> bool:
 
 
 def _is_cell_piece(piece: str) -> bool:
-    return len(piece) <= _CELL_PIECE_MAX and not _SENTENCE_MARKS.search(piece)
+    return len(piece) <= _CELL_PIECE_MAX and not _SENTENCE_MARKS.search(piece) and not piece.endswith(_STOPS)
 
 
 def _split_deadline(pieces: list[str]) -> tuple[list[str], list[str]]:
@@ -154,5 +154,6 @@ def _names(pieces: list[str]) -> list[str]:
     return names
 
 
-def _pieces(line: str) -> list[str]:
+def line_pieces(line: str) -> list[str]:
+    """A line's pieces between its spaces, as the header and rows are cut (not at an em space inside a piece)."""
     return [piece for piece in _SPACES.split(line.strip(" \u3000\u00a0")) if piece]
