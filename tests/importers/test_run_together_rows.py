@@ -28,9 +28,12 @@ def _text(task: TaskRecord) -> str:
     return "".join(filter(None, [task.title, task.content, task.owners_raw, task.deadline_raw]))
 
 
+TITLE = "某区2025年“无废城市”建设任务分工表"
+
+
 def _write(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "帖子.txt"
-    path.write_text(f"某区2025年“无废城市”建设任务分工表\n{body}\n", encoding="utf-8")
+    path.write_text(f"{TITLE}\n{body}\n", encoding="utf-8")
     return path
 
 
@@ -47,6 +50,11 @@ def test_a_row_number_glued_to_its_text_does_not_pull_the_later_rows_into_the_ro
     assert ROWS[1][0] in _text(plan.tasks[0])
     doubts = [doubt.message for doubt in plan.doubts]
     assert any("序号2未单独出现" in message and "并为一行" in message for message in doubts), doubts
+    # The table is named once, before the message (it said 表格「…」：第2行的表格各行连在一起…).
+    assert (
+        f"表格「{TITLE}」：各行连在一起，序号2未单独出现（缺失或与文字连写），第2行前后几行可能已并为一行读取，请逐行核对并拆分"
+        in doubts
+    )
 
 
 def test_a_row_number_missing_on_a_line_of_its_own_keeps_the_following_lines_in_the_table(tmp_path: Path):

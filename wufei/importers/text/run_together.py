@@ -154,11 +154,12 @@ def read_run_together(lines: list[str], i: int, header: list[str]) -> tuple[Tabl
         numbers = "、".join(str(number) for number in skipped)
         missing = f"序号{numbers}未单独出现（缺失或与文字连写），" if skipped else ""
         where = line_list(sorted(set(merged or [line + 1 for line, _ in cut])))
-        message = f"{where}的表格各行连在一起，{missing}其前后几行可能已并为一行读取，请逐行核对并拆分"
+        # The table's place goes before the message (表格「…」：); the message names the rows.
+        message = f"各行连在一起，{missing}{where}前后几行可能已并为一行读取，请逐行核对并拆分"
         table.doubts.append(Doubt("table", message, lines[(merged or [i + 1])[0] - 1].strip()[:80]))
     elif uncertain:
         where = line_list(sorted(set(uncertain)))
-        message = f"{where}的表格各行连在一起、单元格以空格分隔，已按最可能的分法读取，请核对"
+        message = f"各行连在一起、单元格以空格分隔，{where}已按最可能的分法读取，请核对"
         table.doubts.append(Doubt("table", message, lines[uncertain[0] - 1].strip()[:80]))
     return table, last + 1
 
