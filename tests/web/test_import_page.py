@@ -313,6 +313,28 @@ def test_the_office_leaves_out_a_candidate_that_is_no_task_and_the_rest_is_impor
     assert [f'name="task0-{i}-omit"' in again for i in range(3)] == [False, False, True]
 
 
+@pytest.mark.backend_independent
+def test_the_office_ticks_a_candidate_out_in_the_browser(new_page, portal, tmp_path):
+    """Backend-independent (run once, in the SQLite pass): the 不导入 box as a person uses it; what a ticked box
+    leaves out is proven on both databases over HTTP by test_the_office_leaves_out_a_candidate_that_is_no_task…"""
+    title = "衡水市背街小巷环境整治推进会会议纪要"
+    minutes = tmp_path / "背街小巷推进会纪要.txt"
+    minutes.write_text(MINUTES.replace("衡水市城市环境卫生整治推进会会议纪要", title, 1), encoding="utf-8")
+    page = new_page(portal.url)
+    sign_in_page(page, "office", lands_on="/dashboard")
+    page.goto("/import")
+    page.set_input_files("input[name=file]", str(minutes))
+    page.click("button:has-text('上传并预览')")
+    page.wait_for_selector("text=导入预览")
+    page.locator("#task-0-2").get_by_label("不导入").check()
+    page.click("button:has-text('确认导入')")
+    page.wait_for_selector("text=已导入")
+    with transaction(portal.engine) as session:
+        plan = session.scalar(select(Plan).where(Plan.title == title))
+        titles = [t.title for t in session.scalars(select(Task).where(Task.plan_id == plan.id))]
+    assert len(titles) == 2 and not any("建筑工地" in t for t in titles)
+
+
 def test_a_scanned_page_is_previewed_with_the_ocr_doubt_on_every_task_and_read_by_ocr_once(
     portal, office, tmp_path, caplog
 ):
