@@ -281,3 +281,35 @@ def test_the_leader_hears_once_per_streak_while_the_liaison_is_reminded_every_we
     escalated = {(i.period, i.audience) for i in mine if i.step == "missing_3"}
     assert liaison == ["2024-W22", "2024-W23"]
     assert escalated == {("2024-W19", "leader"), ("2024-W19", "office")}
+
+
+def test_a_report_filed_for_a_reminded_week_answers_that_weeks_reminder_only(session, plan):
+    """The liaison's 未报送提醒 of a week is answered (已补报) when that week's report is filed,
+    late; the escalation about the streak (keyed by its first week) stays: one late report does
+    not end a streak of weeks without a report on time."""
+    from wufei.reports.service import submit_report
+
+    cadence = CadenceConfig.from_dict({"weekly_report": {"reporting_since": "2024-05-06"}})
+    never = plan[sorted(_led(plan, DUE_2025))[2]]
+    _run(session, date(2024, 6, 3), cadence=cadence)  # W19–W22 missed: streak 4
+    _run(session, date(2024, 6, 11), cadence=cadence)  # W23 missed too
+    [lead] = never.departments(Role.LEAD)
+    submit_report(
+        session,
+        task_id=never.id,
+        department_id=lead.id,
+        week_start=date(2024, 6, 3),  # W23, filed late on Wednesday 12 June
+        progress=30,
+        done_text="补报第23周进展",
+        problems=None,
+        next_steps=None,
+        at=datetime(2024, 6, 12, 9, 0, tzinfo=cadence.timezone),
+        actor="test",
+        calendar=CALENDAR,
+        cadence=cadence,
+    )
+    mine = {(i.step, i.period): i for i in list_intents(session, kind="report_missing") if i.task_id == never.id}
+    answered = mine[("missing_1", "2024-W23")]
+    assert (answered.resolved_on, answered.resolution) == (date(2024, 6, 12), "已补报")
+    assert mine[("missing_1", "2024-W22")].resolved_on is None  # W22 is still unreported
+    assert mine[("missing_3", "2024-W19")].resolved_on is None
