@@ -301,9 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         by_set = {f"set {b}": totals([r for r in results if r.batch == b]) for b in sorted({r.batch for r in results})}
         print(
-            json.dumps(
-                {"pages": [asdict(r) for r in results], "totals": totals(results), **by_set}, ensure_ascii=False
-            )
+            json.dumps({"pages": [asdict(r) for r in results], "totals": totals(results), **by_set}, ensure_ascii=False)
         )
         return 0
     print(report(results, show_flags=args.flags))

@@ -1,8 +1,9 @@
-"""Every real page of tests/wild/ and tests/wild/batch2/ (two sets of published pages nobody wrote records for: plans, lists, news, explainers,
-reports) read and loaded as the preview does, in a transaction rolled back. What must hold on any input: no
-exception but the importer's own refusal; a refusal in Chinese that names the file; every record with a lead or a
-doubt saying it lacks one; no owner that is a piece of a sentence, no record named by the page around the document
-(来源, 当前位置, a breadcrumb) and no deadline that is the page's date line unless a doubt says so.
+"""Every real page of tests/wild/ and tests/wild/batch2/ (two sets of published pages nobody wrote records for:
+plans, lists, news, explainers, reports) read and loaded as the preview does, in a transaction rolled back. What
+must hold on any input: no exception but the importer's own refusal; a refusal in Chinese that names the file;
+every record with a lead or a doubt saying it lacks one; no owner that is a piece of a sentence, no record named by
+the page around the document (来源, 当前位置, a breadcrumb) and no deadline that is the page's date line unless a
+doubt says so.
 `bench/wild.py --flags` prints the same checks page by page."""
 
 from __future__ import annotations
