@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from wufei.departments.owners import owners_in_sentences
+from wufei.importers.records import ImportError_
 from wufei.importers.service import read_source
 
 
@@ -92,10 +95,16 @@ def test_a_pages_information_lines_name_no_owner(tmp_path: Path):
         "\n"
         "(一)指导思想\n"
         "\n"
-        "以新发展理念为指导,改善生态环境质量。\n",
+        "以新发展理念为指导,改善生态环境质量。\n"
+        "\n"
+        "二、重点任务\n"
+        "\n"
+        "推进生态修复工程,2024年底前完成。(市生态环境局负责)\n",
     )
+    # The plan's opening alone (指导思想) holds no task since round wild20, so the page carries one task after it.
     assert "当前位置" not in [t.title for t in plan.tasks]
     assert not any("发布日期" in (t.owners_raw or "") for t in plan.tasks)
+    assert [t.owners_raw for t in plan.tasks] == ["市生态环境局负责"]
 
 
 def test_a_site_footer_names_no_owner(tmp_path: Path):
@@ -249,3 +258,49 @@ def test_a_notices_salutation_is_no_candidate_task(tmp_path: Path):
     )
     assert not any(t.title.startswith("各镇人民政府") for t in plan.tasks)
     assert any("2025年底" in (t.deadline_raw or "") for t in plan.tasks)
+
+
+# Round wild20: habits of the second set (tests/wild/batch2/) and the leftovers of round wild19.
+
+_OUTLINE_PLAN = (
+    "某市人民政府办公室关于印发某市“无废城市”建设实施方案的通知\n"
+    "各区人民政府,市直有关单位:\n"
+    "现将《某市“无废城市”建设实施方案》印发给你们,请认真组织实施。\n"
+    "某市人民政府办公室\n"
+    "2024年5月6日\n"
+    "某市“无废城市”建设实施方案\n"
+    "一、总体要求\n"
+    "(一)指导思想。\n"
+    "以习近平新时代中国特色社会主义思想为指导,推动固体废物减量化、资源化、无害化。\n"
+    "(二)基本原则。\n"
+    "1.统筹谋划、系统推进\n"
+    "坚持全市一盘棋,统筹推进各类固体废物治理。\n"
+    "2.问题导向、突出特色\n"
+    "聚焦突出问题,补齐短板弱项。\n"
+    "(三)工作目标。\n"
+    "到2025年,固体废物产生强度稳步下降,综合利用水平明显提升。\n"
+)
+
+
+def test_outline_headings_and_the_points_under_them_are_no_tasks(tmp_path: Path):
+    # hb_qianjiang_wufei_2024, sd_liaocheng_qu_wufei_2023, hi_zhenggai_fangan_2020 (and seven plans of the first
+    # set): on main 指导思想, 工作目标 and the principles under 基本原则 were tasks awaiting a lead.
+    plan = _plan(
+        tmp_path,
+        "实施方案.txt",
+        _OUTLINE_PLAN + "二、主要任务\n"
+        "(一)推进工业固体废物综合利用。到2025年底前,建成工业固废综合利用项目2个。\n"
+        "(二)推行农业绿色生产。到2025年底前,秸秆综合利用率稳定在92%以上。\n",
+    )
+    assert [t.title for t in plan.tasks] == ["推进工业固体废物综合利用", "推行农业绿色生产"]
+
+
+def test_a_plans_opening_without_its_tasks_is_refused_naming_what_was_read(tmp_path: Path):
+    # The same pages cut by the store before their tasks: on main they were read as the headings alone; a plan
+    # opening holds no task, and the refusal says what it did hold.
+    path = tmp_path / "实施方案.txt"
+    path.write_text(_OUTLINE_PLAN, encoding="utf-8")
+    with pytest.raises(ImportError_) as refused:
+        read_source(path)
+    assert "实施方案.txt" in str(refused.value)
+    assert "只读到方案开头的指导思想、基本原则、工作目标，其中没有任务" in str(refused.value)

@@ -207,6 +207,7 @@ class _Paragraph:
     # 整改措施：… / 整改时限：… lines after an item among its parts closed by owners: (that part's index, measure,
     # deadline)
     sub_item_notes: list[tuple[int, str | None, str | None]] = field(default_factory=list)
+    under: str | None = None  # the （二） heading a numbered item stands under (基本原则 over 1. 2. 3.)
 
 
 @dataclass
@@ -243,7 +244,7 @@ def main_tasks(lines: list[str], *, items: bool = False) -> list[TaskRecord]:
     cut = _paragraphs(lines, start, end, whole=whole, items=items)
     pieces = [piece for p in cut for piece in _at_owner_clauses(p)]
     if items:
-        paragraphs = [p for p in pieces if _is_item(p)]
+        paragraphs = [p for p in pieces if _is_item(p) and not _in_outline_preamble(p)]
     else:
         tasks = _with_siblings(pieces, [_is_task(p, owners_required=whole) for p in pieces])
         paragraphs = [p for p, task in zip(pieces, tasks) if task]
@@ -811,6 +812,7 @@ def _paragraphs(
                 top=top,
                 sub=sub,
                 section_owners=section_owners,
+                under=section_heading,
             )
             continue
         if current is None:
@@ -1035,6 +1037,34 @@ def _settle(run: list[int], tasks: list[bool], out: list[bool]) -> None:
     if any(tasks[k] for k in run):
         for k in run:
             out[k] = True
+
+
+# A plan's preamble headings (（一）指导思想 / （二）基本原则 / （三）工作目标): what the plan is for, never a task
+# awaiting a lead, and neither are the points under them (基本原则 over 1.统筹谋划 2.问题导向).
+_OUTLINE_HEADING = re.compile(
+    r"^\s*(?:指导思想|(?:基本|工作|建设)原则|总体(?:要求|目标|思路)|(?:工作|主要|建设|具体|发展)目标|工作思路"
+    r"|(?:实施|建设|适用)范围(?:(?:及|和|与)(?:目标|时限))?|编制依据|总则|基本要求)\s*(?:[。.：:]|$)"
+)
+
+
+def preamble_headings(lines: list[str]) -> list[str]:
+    """The preamble headings of a plan's outline in the text (指导思想, 基本原则), in order, each once: what a plan's
+    opening holds when its tasks are not in the file."""
+    found: list[str] = []
+    for line in lines:
+        heading = _SECTION.match(line.strip())
+        words = heading and _OUTLINE_HEADING.match(heading.group(2))
+        if words:
+            name = words.group().strip().rstrip("。.：:")
+            found += [name] if name not in found else []
+    return found
+
+
+def _in_outline_preamble(paragraph: _Paragraph) -> bool:
+    """Whether a numbered item is a preamble heading of the plan's outline or a point under one."""
+    if paragraph.heading:
+        return bool(paragraph.parts) and bool(_OUTLINE_HEADING.match(paragraph.parts[0]))
+    return paragraph.under is not None and bool(_OUTLINE_HEADING.match(paragraph.under))
 
 
 def _is_item(paragraph: _Paragraph) -> bool:
