@@ -304,3 +304,24 @@ def test_a_plans_opening_without_its_tasks_is_refused_naming_what_was_read(tmp_p
         read_source(path)
     assert "实施方案.txt" in str(refused.value)
     assert "只读到方案开头的指导思想、基本原则、工作目标，其中没有任务" in str(refused.value)
+
+
+def test_a_document_sites_upload_lines_are_no_task_and_its_title_runs_into_no_task(tmp_path: Path):
+    # hb_huitoukan_zhenggai_jinzhan_2019: on main 上传人 was a task due on the upload date (上传时间:2022-08-05);
+    # the site's 资源描述 line and the list's title run into its first section were next in line to be tasks.
+    plan = _plan(
+        tmp_path,
+        "进展清单.txt",
+        "某市垃圾分类问题整改进展清单\n"
+        "\n"
+        "上传人:Zh****g 文档编号:10293847 上传时间:2022-08-05 格式:DOCX 页数:12 大小:30.5KB\n"
+        "返回 下载 相关 举报\n"
+        "某市垃圾分类问题整改进展清单_第1页\n"
+        "第1页 / 共12页\n"
+        "资源描述\n"
+        "某市垃圾分类问题整改进展清单一、关于“部分小区分类设施不全”的问题。整改进展情况:已经完成。"
+        " 1.完善小区分类收集设施,2022年底前完成(市城管局负责)。\n",
+    )
+    assert [(t.title, t.owners_raw, t.deadline_raw) for t in plan.tasks] == [
+        ("关于“部分小区分类设施不全”的问题", "市城管局负责", "2022年底前")
+    ]

@@ -313,6 +313,10 @@ _RUN_ON_OUTLINE = re.compile(
     r"(?P<item>[（(]\s*一\s*[）)].+)$"
 )
 
+# 某省整改进展清单一、关于…的问题。整改进展情况：…: a document site's copy running the list's title into its first
+# section.
+_RUN_ON_TITLE = re.compile(r"^(?P<title>[^。；，,（(]{6,80}?(?:清单|方案|台账))(?P<rest>一\s*、.{6,})$")
+
 
 def _glued_labels(line: str) -> list[str]:
     """A line holding a form's labels run on after the values before them, cut before each label outside
@@ -353,7 +357,11 @@ def split_run_on_items(lines: list[str]) -> tuple[list[str], list[int]]:
     origin: list[int] = []
     for number, line in enumerate(lines, start=1):
         outline = _RUN_ON_OUTLINE.match(line.strip())
-        parts = [outline["title"], outline["section"], outline["item"]] if outline else [line]
+        titled = None if outline else _RUN_ON_TITLE.match(line.strip())
+        if outline:
+            parts = [outline["title"], outline["section"], outline["item"]]
+        else:
+            parts = [titled["title"], titled["rest"]] if titled else [line]
         pieces = [
             piece
             for part in parts
