@@ -325,3 +325,38 @@ def test_a_document_sites_upload_lines_are_no_task_and_its_title_runs_into_no_ta
     assert [(t.title, t.owners_raw, t.deadline_raw) for t in plan.tasks] == [
         ("关于“部分小区分类设施不全”的问题", "市城管局负责", "2022年底前")
     ]
+
+
+def test_a_number_left_alone_on_its_line_is_no_task(tmp_path: Path):
+    # gx_nanning_canchu_zhaobiao_2012: on main 2、 alone on its line was a task without a name, and the loader
+    # refused the whole file for it (第26行 任务名称：任务名称不能为空).
+    plan = _plan(
+        tmp_path,
+        "任务分工.txt",
+        "某县2024年垃圾分类工作任务分工\n"
+        "1、推进垃圾分类设施建设,2024年底前完成。(县城管局牵头)\n"
+        "2、\n"
+        "3、开展垃圾分类宣传进社区活动,2024年6月底前完成。(县住建局牵头)\n"
+        "4、\n",
+    )
+    assert [(t.number, t.owners_raw) for t in plan.tasks] == [("1", "县城管局牵头"), ("3", "县住建局牵头")]
+
+
+def test_a_bid_notices_numbered_fields_are_no_tasks(tmp_path: Path):
+    # gx_nanning_canchu_zhaobiao_2012: on main 项目名称, 项目编号 and 招标内容 were tasks awaiting a lead; a form's
+    # field labels hold no task, and a notice of nothing but fields is no plan.
+    path = tmp_path / "招标公告.txt"
+    path.write_text(
+        "某县生活垃圾转运站项目招标公告\n"
+        "第一章 招标公告\n"
+        "1、项目名称:\n"
+        "某县生活垃圾转运站项目\n"
+        "2、项目编号:\n"
+        "ABC-2024-001\n"
+        "3、招标内容:\n"
+        "生活垃圾转运站一座及配套收运车辆\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportError_) as refused:
+        read_source(path)
+    assert "招标公告.txt" in str(refused.value)

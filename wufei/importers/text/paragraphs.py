@@ -244,7 +244,7 @@ def main_tasks(lines: list[str], *, items: bool = False) -> list[TaskRecord]:
     cut = _paragraphs(lines, start, end, whole=whole, items=items)
     pieces = [piece for p in cut for piece in _at_owner_clauses(p)]
     if items:
-        paragraphs = [p for p in pieces if _is_item(p) and not _in_outline_preamble(p)]
+        paragraphs = [p for p in pieces if _is_item(p) and not _in_outline_preamble(p) and not _is_form_field(p)]
     else:
         tasks = _with_siblings(pieces, [_is_task(p, owners_required=whole) for p in pieces])
         paragraphs = [p for p, task in zip(pieces, tasks) if task]
@@ -263,6 +263,8 @@ def main_tasks(lines: list[str], *, items: bool = False) -> list[TaskRecord]:
         else:
             number = _task_number(paragraph, restarts, unnumbered_in_section, items=items)
         record, announced = _task_record(paragraph, number)
+        if not (record.title or record.content or record.owners_raw or record.deadline_raw):
+            continue  # 2、 alone on its line: a number a copy kept without its item, nothing to read
         record.line = origin[record.line - 1]
         if record.implementers_raw is None:
             record.implementers_raw = following_implementers
@@ -1073,6 +1075,15 @@ def _in_outline_preamble(paragraph: _Paragraph) -> bool:
     if paragraph.heading:
         return bool(paragraph.parts) and bool(_OUTLINE_HEADING.match(paragraph.parts[0]))
     return paragraph.under is not None and bool(_OUTLINE_HEADING.match(paragraph.under))
+
+
+# 1、项目名称： / 3、项目编号：: a numbered field of a form (a bid notice's), its value on the lines after it.
+_FIELD_LABEL = re.compile(r"^\s*[^\s，。；,;：:]{2,10}\s*[：:]\s*$")
+
+
+def _is_form_field(paragraph: _Paragraph) -> bool:
+    """Whether a numbered item is a form's field label standing on its own line (no task, whatever its value)."""
+    return bool(paragraph.parts) and bool(_FIELD_LABEL.match(paragraph.parts[0]))
 
 
 def _is_item(paragraph: _Paragraph) -> bool:
