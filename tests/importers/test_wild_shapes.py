@@ -360,3 +360,20 @@ def test_a_bid_notices_numbered_fields_are_no_tasks(tmp_path: Path):
     with pytest.raises(ImportError_) as refused:
         read_source(path)
     assert "招标公告.txt" in str(refused.value)
+
+
+def test_pinyin_printed_after_characters_is_no_part_of_a_name(tmp_path: Path):
+    # cq_gaoxiao_yijianshi_fanti_2024: on main a mirror's pinyin with tones stayed in the titles (明确工作责(zé)任)
+    # and split the owners' names (负(fù)责), so no task had an owner.
+    plan = _plan(
+        tmp_path,
+        "通知.txt",
+        "各區(qū)縣(自治縣)人民政府,市政府各部門,有關(guān)單位:\n"
+        "《某市重點(diǎn)事項(xiàng)工作任務(wù)》已經(jīng)市政府同意,現(xiàn)印發(fā)給你們,請認(rèn)真貫徹執(zhí)行。\n"
+        "一、明確工作責(zé)任。市政府辦公廳負(fù)責(zé)統籌推進(jìn)工作,2024年底前完成。\n"
+        "二、完善推進(jìn)機制。市大數(shù)據(jù)發(fā)展局負(fù)責(zé)夯實(shí)平臺支撐能力,2024年6月底前完成。\n",
+    )
+    assert [(t.title, t.owners_raw) for t in plan.tasks] == [
+        ("明确工作责任", "市政府办公厅负责"),
+        ("完善推进机制", "市大数据发展局负责"),
+    ]
