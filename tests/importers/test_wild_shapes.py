@@ -377,3 +377,20 @@ def test_pinyin_printed_after_characters_is_no_part_of_a_name(tmp_path: Path):
         ("明确工作责任", "市政府办公厅负责"),
         ("完善推进机制", "市大数据发展局负责"),
     ]
+
+
+def test_sentence_pieces_ending_like_units_name_no_owner(tmp_path: Path):
+    # ln_dawa_fenjie_2021, js_qidong_shenji_zhenggai_news_2024, sc_hongyuan_huiyi_2021: on main a paragraph read
+    # as a candidate task was led by 在充分征求区政府, by 某市政府办公室召集该市纪委 and by 县委常委 (a seat, not a
+    # unit), each with a doubt.
+    plan = _plan(
+        tmp_path,
+        "推进情况.txt",
+        "某区2021年重点工作推进情况\n"
+        "为全面完成各项工作任务,在充分征求区政府、经济园区主要领导意见后,2021年底前完成任务分解。\n"
+        "近日,某市政府办公室召集该市纪委、审计局召开专题推进会,2021年底前完成整改。\n"
+        "县委常委、政法委书记张某某主持会议,县住建局负责推进乱搭乱建整治,2021年10月底前完成。\n",
+    )
+    owners = " ".join(t.owners_raw or "" for t in plan.tasks)
+    assert "县住建局" in owners
+    assert not any(piece in owners for piece in ("在充分征求", "召集", "县委常委"))
