@@ -394,3 +394,19 @@ def test_sentence_pieces_ending_like_units_name_no_owner(tmp_path: Path):
     owners = " ".join(t.owners_raw or "" for t in plan.tasks)
     assert "县住建局" in owners
     assert not any(piece in owners for piece in ("在充分征求", "召集", "县委常委"))
+
+
+def test_bars_a_copy_printed_for_left_out_cells_name_no_owner(tmp_path: Path):
+    # zj_zhoushan_ljfl_fenjie_2018: on main the `||` a law database's copy printed for a row's two merged cells (its
+    # group and its overall lead) was a supporting unit of three tasks.
+    plan = _plan(
+        tmp_path,
+        "任务分解表.txt",
+        "某市垃圾分类工作任务分解表\n"
+        "序号 |\n工作任务 |\n主要工作内容 |\n完成时间 |\n总牵头单位 |\n分项牵头单位 |\n参与单位 |\n"
+        "1 |\n源头减量 |\n开展过度包装专项治理。 |\n2018年 |\n市城管局 |\n市发改委 |\n市商务局、市市场监管局 |\n"
+        "2 |\n开展净菜进城试点。 |\n2018年 |\n市市场监管局 |\n市供销社 |\n||\n"
+        "3 |\n推行绿色快递包装。 |\n2019年 |\n市邮政管理局 |\n市商务局 |\n||\n",
+    )
+    owners = [name for t in plan.tasks for name in (*(t.leads or ()), *(t.supporting or ()))]
+    assert owners and not any("|" in name for name in owners)
