@@ -410,3 +410,17 @@ def test_bars_a_copy_printed_for_left_out_cells_name_no_owner(tmp_path: Path):
     )
     owners = [name for t in plan.tasks for name in (*(t.leads or ()), *(t.supporting or ()))]
     assert owners and not any("|" in name for name in owners)
+
+
+def test_an_ascii_full_stop_closing_a_run_together_tables_task_is_no_part_of_its_name(tmp_path: Path):
+    # Left from round wild19 (a township's duty list run together on one line): on main the titles kept their
+    # ASCII full stop (组织安全生产检查.).
+    plan = _plan(
+        tmp_path,
+        "职责清单.txt",
+        "附件 某镇安全生产工作职责清单 工作任务 牵头单位 配合单位 完成时限 "
+        "组织安全生产检查. 镇安监办 镇派出所 每季度一次 "
+        "开展应急演练. 镇应急办 6月底前 "
+        "排查燃气隐患. 镇城建办 镇市场监管所 持续开展\n",
+    )
+    assert [t.title for t in plan.tasks] == ["组织安全生产检查", "开展应急演练", "排查燃气隐患"]
