@@ -424,3 +424,21 @@ def test_an_ascii_full_stop_closing_a_run_together_tables_task_is_no_part_of_its
         "排查燃气隐患. 镇城建办 镇市场监管所 持续开展\n",
     )
     assert [t.title for t in plan.tasks] == ["组织安全生产检查", "开展应急演练", "排查燃气隐患"]
+
+
+def test_each_levels_responsibility_column_gives_that_levels_owners(tmp_path: Path):
+    # Left from round wild19: on main only the 省级 column was read, the 市级 and 县级 columns were put in the
+    # task's content as columns meaning the same as the first.
+    plan = _plan(
+        tmp_path,
+        "任务分工表.txt",
+        "某省“无废城市”建设任务分工表\n"
+        "序号\t重点任务\t省级责任单位\t市级责任单位\t县级责任单位\t完成时限\n"
+        "1\t推进工业固废综合利用\t省工业和信息化厅（牵头）、省生态环境厅\t市工信局（牵头）、市生态环境局\t县工信局\t2025年底前\n"
+        "2\t推行垃圾分类\t省住房城乡建设厅\t市城管局（牵头）、市住建局\t县城管局、县住建局\t2024年底前\n",
+    )
+    assert [(t.leads, t.supporting) for t in plan.tasks] == [
+        (("省工业和信息化厅", "市工信局", "县工信局"), ("省生态环境厅", "市生态环境局")),
+        (("省住房城乡建设厅", "市城管局", "县城管局"), ("市住建局", "县住建局")),
+    ]
+    assert not any(d.field == "column" for d in plan.doubts)
