@@ -442,3 +442,34 @@ def test_each_levels_responsibility_column_gives_that_levels_owners(tmp_path: Pa
         (("省住房城乡建设厅", "市城管局", "县城管局"), ("市住建局", "县住建局")),
     ]
     assert not any(d.field == "column" for d in plan.doubts)
+
+
+def test_contents_lines_without_leaders_and_a_plans_status_are_no_tasks_or_owners(tmp_path: Path):
+    # sx_liulin_wufei_2024: on main a contents line printed without leaders (附件1 …指标体系32) was a task, and the
+    # notice's lines a task led by 试行, the (试行) of the plan's title (试行 only ends like a bank's name).
+    text = (
+        "某政办发〔2024〕53号\n"
+        "某县人民政府办公室\n"
+        "关于印发某县“无废城市”建设实施方案\n"
+        "(试行)的通知\n"
+        "各乡(镇)人民政府,县直有关单位:\n"
+        "《某县“无废城市”建设实施方案(试行)》已经县人民政府同意,现印发给你们,请认真贯彻执行。\n"
+        "某县人民政府办公室\n"
+        "2024年12月26日\n"
+        "目 录\n"
+        "一、总体要求5\n"
+        "(一)指导思想 5\n"
+        "(二)建设目标7\n"
+        "二、主要任务7\n"
+        "附件1 某县“无废城市”建设指标体系32\n"
+        "某县“无废城市”建设实施方案(试行)\n"
+        "为深入贯彻落实习近平生态文明思想,加快形成绿色发展方式和生活方式,结合\n"
+    )
+    path = tmp_path / "实施方案.txt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ImportError_):  # the store cut it before its tasks: nothing in it is a task
+        read_source(path)
+    tasks = "实际,制定本方案。\n二、主要任务\n1.推进工业固废综合利用,2025年底前建成项目2个。\n"
+    path.write_text(text + tasks, encoding="utf-8")
+    [plan] = read_source(path).plans
+    assert [(t.title, t.owners_raw) for t in plan.tasks] == [("推进工业固废综合利用,2025年底前建成项目2个", None)]

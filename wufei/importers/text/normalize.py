@@ -117,12 +117,20 @@ def is_page_furniture(line: str) -> bool:
 _CONTENTS_LINE = re.compile(r"(?:[.。…·]{3,}|…{2,})\s*\d{1,3}\s*$")
 
 
+# 目 录 over contents lines printed without leaders, the page glued to the heading (（三）建设目标7, 附件1 …体系32).
+_CONTENTS_HEADING = re.compile(r"^\s*目\s*录\s*$")
+_PAGE_AT_END = re.compile(r"\D\s*\d{1,3}\s*$")
+
+
 def without_page_furniture(lines: list[str]) -> list[str]:
     """The lines with the page's furniture, its footer blocks and a table of contents blanked (line numbers
-    kept): the headings the contents list come again in the body, where they are read."""
-    kept, in_footer = [], False
+    kept): the headings the contents list come again in the body, where they are read. Under a 目录 heading, the
+    lines ending with their page are contents lines, leaders or none."""
+    kept, in_footer, in_contents = [], False, False
     for line in lines:
         in_footer = bool(line.strip()) and (in_footer or bool(_SITE_FOOTER.search(line)))
-        blank = in_footer or is_page_furniture(line) or bool(_CONTENTS_LINE.search(line))
+        if line.strip():
+            in_contents = bool(_CONTENTS_HEADING.match(line)) or (in_contents and bool(_PAGE_AT_END.search(line)))
+        blank = in_footer or in_contents or is_page_furniture(line) or bool(_CONTENTS_LINE.search(line))
         kept.append("" if blank else line)
     return kept

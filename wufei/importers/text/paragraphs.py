@@ -1196,10 +1196,15 @@ def _trailing_owner(text: str) -> _Owner | None:
                     return _Owner(index, content)
                 if _part_of_a_name(folded[:index], content):
                     return None  # 旌德县政府（办公室）: the government's office, one name, no owner clause
+                if _DOCUMENT_STATUS.match(content):
+                    return None  # …实施方案（试行）: the document's status, no owner (试行 only ends like 银行)
                 if _names_units(content) or _lists_owners(content):
                     return _Owner(index, content)
                 return None
     return None
+
+
+_DOCUMENT_STATUS = re.compile(r"^(?:试行|暂行|草案|征求意见稿|送审稿|讨论稿|修订稿|修订版|\d{4}年修订)$")
 
 
 def _part_of_a_name(before: str, content: str) -> bool:
