@@ -473,3 +473,19 @@ def test_contents_lines_without_leaders_and_a_plans_status_are_no_tasks_or_owner
     path.write_text(text + tasks, encoding="utf-8")
     [plan] = read_source(path).plans
     assert [(t.title, t.owners_raw) for t in plan.tasks] == [("推进工业固废综合利用,2025年底前建成项目2个", None)]
+
+
+def test_a_pages_information_box_cell_by_cell_is_no_title(tmp_path: Path):
+    # zj_dongliu_jiedao_zongjie_2024: on main the plan was titled 组配分类|计划总结|发布机构|东柳街道|, a row of
+    # the page's information box; the title is the cell closed by its bar below it.
+    plan = _plan(
+        tmp_path,
+        "工作安排.txt",
+        "索引号 | K16059504/2024-117342 | ||\n"
+        "组配分类 | 计划总结 | 发布机构 | 某街道 |\n"
+        "生成日期 | 2024-03-21 | 公开方式 | 主动公开 |\n"
+        "某街道2024年重点工作安排 |\n"
+        "发布日期: 2024-03-21 11:04 信息来源: 某街道 |\n"
+        "1.推进垃圾分类设施建设,2024年底前完成。(街道城管办负责)\n",
+    )
+    assert plan.title == "某街道2024年重点工作安排"

@@ -211,6 +211,7 @@ def _front_lines(lines: list[str]) -> list[str]:
         untagged = _TAG.sub("", fold_punct(text))
         if untagged != fold_punct(text) and len(untagged) >= _WHOLE_TITLE and not untagged.startswith("〔"):
             text = text[len(text) - len(untagged) :]  # 【市政府重点工作】滁州市人民政府关于…的通知
+        text = text.rstrip(" |")  # 某街道2024年工作思路 |: a cell of the page's box, closed by its bar
         if text:
             front.append(text)
         if len(front) == _FRONT_LINES:
@@ -359,6 +360,7 @@ def _could_be_title(text: str, max_length: int = _TITLE_MAX) -> bool:
     folded = fold_punct(text)
     return (
         len(text) <= max_length
+        and "|" not in text.rstrip(" |")  # 组配分类 | 计划总结 | 发布机构 |: a page's information box, cell by cell
         and not any(ch in folded for ch in _SENTENCE_PUNCT)
         and not _NUMBERED.match(text)
         and not _CLOSING.match(folded)
