@@ -489,3 +489,21 @@ def test_a_pages_information_box_cell_by_cell_is_no_title(tmp_path: Path):
         "1.推进垃圾分类设施建设,2024年底前完成。(街道城管办负责)\n",
     )
     assert plan.title == "某街道2024年重点工作安排"
+
+
+def test_a_portals_column_name_above_the_title_is_no_part_of_it(tmp_path: Path):
+    # cq_dazu_wancheng_2024: on main the title was 网站专栏2023年度政府工作报告重点工作完成情况, the portal's menu
+    # word taken for a piece of the title broken off before it.
+    plan = _plan(
+        tmp_path,
+        "完成情况.txt",
+        "网站专栏\n"
+        "首页 走进某区 政务公开 政务服务\n"
+        "您当前的位置: 首页>政务公开>政府工作报告\n"
+        "\n"
+        "2023年度政府工作报告重点工作完成情况\n"
+        "\n"
+        "日期:2024-05-29\n"
+        "1.实现工业投资增长20%以上,2023年底前完成。(区经济信息委负责)\n",
+    )
+    assert plan.title == "2023年度政府工作报告重点工作完成情况"
