@@ -2,7 +2,14 @@
 a web page's furniture lines (时间：… 来源：…, 来源：… 时间：…点击:, 当前位置：…, 发布机构：… 成文日期：…, 责任部门：…
 发布日期：…) are no task, no deadline and no owner; a site's footer (版权所有 / Copyright, then 主办单位：… 承办：…
 电话：…) names no owner; an attachment label on its own line (附件) is no piece of the title after it; a title opening
-with 关于 names its place after it (关于铁东区…的公示 is 四平市's 铁东区 when the text names 四平市)."""
+with 关于 names its place after it (关于铁东区…的公示 is 四平市's 铁东区 when the text names 四平市).
+
+Round wild20 adds the habits of the second set (tests/wild/batch2/) and the leftovers of round wild19: a plan's
+preamble headings are no tasks and an opening holding nothing else is refused saying so; a document site's upload
+lines, a number alone on its line, a form's numbered fields, pinyin after characters, sentence pieces and seats as
+owners, `||` padding, contents lines without leaders, a plan's (试行), an information box's cells as a title and a
+portal's menu word are no tasks, owners or titles; each level's owner column is read; an ASCII stop closing a
+run-together table's task is no part of its name."""
 
 from __future__ import annotations
 
