@@ -466,6 +466,10 @@ def parse_owner_columns(lead: str | None, supporting: str | None, *, convention:
     return _finish(spec, raw, stated)
 
 
+# A name holds a character or a letter: a run of bars or dashes is what a copy printed for an empty cell.
+_NAMES_SOMETHING = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
 @lru_cache(maxsize=8192)
 def split_names(text: str) -> tuple[str, ...]:
     """Unit names in a list, in order, without duplicates.
@@ -478,8 +482,8 @@ def split_names(text: str) -> tuple[str, ...]:
         piece = _TRAILING.sub("", _show(piece).strip(" ：。")).strip(" ：。")
         piece = _BEFORE_NAME.sub("", piece)
         piece = _unmatched_brackets_off(piece)
-        if not piece:
-            continue
+        if not _NAMES_SOMETHING.search(piece):
+            continue  # || / —— / ／: a copy's padding or an empty cell's mark, no name
         if piece in ("单位", "部门") and names:
             names[-1] += "、" + piece  # 各相关部门、单位 is one phrase
             continue

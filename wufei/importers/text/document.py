@@ -31,7 +31,7 @@ from wufei.importers.text.evaluation import evaluation_indicators
 from wufei.importers.text.labelled_blocks import labelled_blocks
 from wufei.importers.text.metadata import cell_totals, document_metadata
 from wufei.importers.text.normalize import with_chinese_stops
-from wufei.importers.text.paragraphs import main_tasks, numbered_items
+from wufei.importers.text.paragraphs import main_tasks, numbered_items, preamble_headings
 from wufei.importers.text.recognised import flag_recognised
 from wufei.importers.text.refine import document_convention, document_mark_roles, refine
 from wufei.importers.text.section_forms import section_form
@@ -120,7 +120,10 @@ def interpret(document: Document) -> ParsedPlan:
                 record.where = document.where(record.line)
     if not (plan.tasks or plan.indicators or plan.cells):
         unread = "；".join(doubt.message for doubt in plan.doubts if doubt.field == "table")
-        raise ImportError_(path, NOTHING_TASK_LIKE + (f"（{unread}）" if unread else ""))
+        opening = preamble_headings(lines)
+        # A plan's opening (the store or the sender cut it before its tasks): say what was found.
+        found_only = f"；只读到方案开头的{'、'.join(opening)}，其中没有任务" if opening else ""
+        raise ImportError_(path, NOTHING_TASK_LIKE + (f"（{unread}）" if unread else "") + found_only)
     if document.ocr is not None:
         flag_recognised(plan, document.ocr)
     return plan

@@ -26,7 +26,7 @@ _FRONT_LINES = 40  # front matter (number, issuer, title) sits in the first non-
 # What a web page leaves around the document when saved or copied: navigation, page tools,
 # and the publisher's metadata table (索引号 / 发文机关 / 标题 / 发文字号 / 成文日期 …).
 _WEB_CHROME = re.compile(
-    r"^(?:网站首页|网站地图|无障碍|登录|注册|English|繁體|首页|当前位置|您当前的位置|您的位置|位置|来源|信息来源|发布时间|发布日期|更新时间|浏览次数|访问量|点击数"
+    r"^(?:网站首页|网站地图|网站专栏|网站导航|无障碍|登录|注册|English|繁體|首页|当前位置|您当前的位置|您的位置|位置|来源|信息来源|发布时间|发布日期|更新时间|浏览次数|访问量|点击数"
     r"|字号|【|\[|打印|关闭|分享|手机版|移动版|电脑版|关怀版|长者模式|索引号|主题分类|体裁分类|发布机构|有效性|保存|收藏|扫一扫|相关链接|上一篇|下一篇)"
 )
 _WEB_KEYS = (
@@ -211,6 +211,7 @@ def _front_lines(lines: list[str]) -> list[str]:
         untagged = _TAG.sub("", fold_punct(text))
         if untagged != fold_punct(text) and len(untagged) >= _WHOLE_TITLE and not untagged.startswith("〔"):
             text = text[len(text) - len(untagged) :]  # 【市政府重点工作】滁州市人民政府关于…的通知
+        text = text.rstrip(" |")  # 某街道2024年工作思路 |: a cell of the page's box, closed by its bar
         if text:
             front.append(text)
         if len(front) == _FRONT_LINES:
@@ -359,6 +360,7 @@ def _could_be_title(text: str, max_length: int = _TITLE_MAX) -> bool:
     folded = fold_punct(text)
     return (
         len(text) <= max_length
+        and "|" not in text.rstrip(" |")  # 组配分类 | 计划总结 | 发布机构 |: a page's information box, cell by cell
         and not any(ch in folded for ch in _SENTENCE_PUNCT)
         and not _NUMBERED.match(text)
         and not _CLOSING.match(folded)
