@@ -1,12 +1,16 @@
 """Shapes of the corpus's batch 12 (tests/corpus/, its tuning documents), each by its mechanism: a supervision
 office's notice setting one date for every problem listed under it (…并于5月20日前将问题整改完成) gives that
-date to each problem naming none, while a date asking for a report does not."""
+date to each problem naming none, while a date asking for a report does not; a finding over labelled lines closed by
+a bare 整改措施： (一、督察意见：… / 责任单位：… / 整改时限：… / 整改措施： / 1.… 2.…) has its numbered measures as the
+tasks, each with the finding's owners and time limit, while labelled lines under items without measures stay with
+their items; a collective's two bodies carrying glosses in brackets (各市（地）党委、政府（行署）) are one name."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
+from wufei.departments.owners import parse_owners
 from wufei.importers.service import read_source
 from wufei.tasks.deadlines import parse_deadline
 
@@ -53,3 +57,58 @@ def test_a_date_for_the_report_is_no_deadline_of_the_problems(tmp_path: Path):
     # Guard (holds on main too): the notice asks for a report by then, not for the problems to be fixed.
     found = _tasks(tmp_path, "6月10日", "将整改情况报送区政府督查室")
     assert [task.deadline_raw for task, _ in found] == [None, None, "6月30日前完成"]
+
+
+_FINDING = (
+    "一、督察意见：一些地方对生态环境保护工作研究不够，有些方面抓得不紧。\n"
+    "责任单位：省直各有关部门，各市（地）党委、政府（行署）。\n"
+    "整改时限：立行立改、长期坚持。\n"
+    "整改目标：层层压实生态环境保护责任。\n"
+    "整改措施：\n"
+    "1.组织集中学习培训，深入学习生态文明建设的重要论述。\n"
+    "2.建立督办制度，督促有关部门按照各自职责实施监督检查。\n"
+    "二、督察意见：部分县城污水处理设施建设滞后。\n"
+    "责任单位：省住建厅。\n"
+    "整改时限：2025年底前。\n"
+    "整改措施：\n"
+    "1.加快推进县城污水处理厂建设。\n"
+)
+
+
+def test_the_numbered_measures_under_a_finding_s_labelled_lines_are_the_tasks(tmp_path: Path):
+    # hlj_ducha_zhenggai: on main the finding was one task titled by its label 督察意见, the measures its content.
+    path = tmp_path / "整改方案.txt"
+    path.write_text(_FINDING, encoding="utf-8")
+    tasks = read_source(path).plans[0].tasks
+    assert [task.title for task in tasks] == [
+        "组织集中学习培训，深入学习生态文明建设的重要论述",
+        "建立督办制度，督促有关部门按照各自职责实施监督检查",
+        "加快推进县城污水处理厂建设",
+    ]
+    assert [task.deadline_raw for task in tasks] == ["立行立改、长期坚持", "立行立改、长期坚持", "2025年底前"]
+    first, _, last = (parse_owners(task.owners_raw) for task in tasks)
+    assert (first.leads, first.supporting) == (("省直各有关部门",), ("各市（地）党委、政府（行署）",))
+    assert (last.leads, last.supporting) == (("省住建厅",), ())
+    assert "研究不够" in (tasks[0].content or "") and "层层压实" in (tasks[0].content or "")
+
+
+def test_a_finding_over_labelled_lines_without_measures_stays_one_task(tmp_path: Path):
+    # Guard (holds on main too): labelled lines under a numbered item with no measures listed keep it the task.
+    path = tmp_path / "整改方案.txt"
+    path.write_text(
+        "某县整改方案\n1.县城污水处理设施建设滞后。\n责任单位：县住建局。\n整改时限：2025年底前。\n"
+        "2.部分乡镇垃圾转运不及时。\n责任单位：县城管局。\n整改时限：2024年底前。\n",
+        encoding="utf-8",
+    )
+    tasks = read_source(path).plans[0].tasks
+    assert [(task.title, task.deadline_raw) for task in tasks] == [
+        ("县城污水处理设施建设滞后", "2025年底前"),
+        ("部分乡镇垃圾转运不及时", "2024年底前"),
+    ]
+
+
+def test_a_collective_s_two_bodies_with_glosses_in_brackets_are_one_name():
+    # hlj_ducha_zhenggai: on main 各市（地）党委、政府（行署） was split into two names at its 、.
+    spec = parse_owners("省直各有关部门，各市（地）党委、政府（行署）")
+    assert spec.supporting == ("各市（地）党委、政府（行署）",)
+    assert parse_owners("县人民政府、有关部门").supporting == ("有关部门",)  # guard: two names stay two
