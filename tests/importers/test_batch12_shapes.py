@@ -3,7 +3,9 @@ office's notice setting one date for every problem listed under it (…并于5�
 date to each problem naming none, while a date asking for a report does not; a finding over labelled lines closed by
 a bare 整改措施： (一、督察意见：… / 责任单位：… / 整改时限：… / 整改措施： / 1.… 2.…) has its numbered measures as the
 tasks, each with the finding's owners and time limit, while labelled lines under items without measures stay with
-their items; a collective's two bodies carrying glosses in brackets (各市（地）党委、政府（行署）) are one name."""
+their items; a collective's two bodies carrying glosses in brackets (各市（地）党委、政府（行署）) are one name; a 销号
+form kept a cell a line (整改任务 | / value | / | / 责任单位 | / …) is read by its label cells, while a task table's
+header typed a cell a line stays a header."""
 
 from __future__ import annotations
 
@@ -112,3 +114,58 @@ def test_a_collective_s_two_bodies_with_glosses_in_brackets_are_one_name():
     spec = parse_owners("省直各有关部门，各市（地）党委、政府（行署）")
     assert spec.supporting == ("各市（地）党委、政府（行署）",)
     assert parse_owners("县人民政府、有关部门").supporting == ("有关部门",)  # guard: two names stay two
+
+
+_CELL_FORM = (
+    "关于生态环境保护督察整改任务\n"
+    "销号的公示\n"
+    "第3项整改任务已整改完成，并通过验收，现予以公示。\n"
+    "某市水务局\n"
+    "2025年3月2日\n"
+    "整改任务完成情况表\n"
+    "|\n"
+    "整改任务 |\n"
+    "第3项整改任务：部分乡镇污水管网建设滞后，生活污水收集率偏低。 |\n"
+    "|\n"
+    "责任单位 |\n"
+    "市水务局、各乡镇人民政府 |\n"
+    "|\n"
+    "整改目标 |\n"
+    "乡镇生活污水收集率达到70%。 |\n"
+    "|\n"
+    "整改措施 |\n"
+    "1.2024年6月前，制定污水管网建设计划。 2.督促各乡镇按计划推进管网建设。\n"
+    "|\n"
+    "|\n"
+    "完成情况 |\n"
+    "1.2024年5月完成建设计划编制。 2.新建管网40公里，已投入使用。 |\n"
+)
+
+
+def test_a_form_kept_a_cell_a_line_is_read_by_its_label_cells(tmp_path: Path):
+    # nm_tongliao_xiaohao_2025: on main the form was not read; the two measures inside its 整改措施 cell were two
+    # tasks without owners.
+    path = tmp_path / "销号公示.txt"
+    path.write_text(_CELL_FORM, encoding="utf-8")
+    tasks = read_source(path).plans[0].tasks
+    assert [task.title for task in tasks] == ["第3项整改任务"]
+    spec = parse_owners(tasks[0].owners_raw)
+    assert (spec.leads, spec.supporting) == (("市水务局",), ("各乡镇人民政府",))
+    assert "污水管网建设滞后" in (tasks[0].content or "")
+
+
+def test_a_task_table_typed_a_cell_a_line_stays_a_table(tmp_path: Path):
+    # Guard (holds on main too): header cells one after another (序号 | / 重点工作 | / 责任单位 |) are a table's
+    # header, not a form's labels, and each numbered row is a task.
+    path = tmp_path / "责任清单.txt"
+    path.write_text(
+        "2025年园区重点工作及责任清单\n序号 |\n重点工作 |\n责任单位 |\n完成时限 |\n"
+        "1 |\n推进污水处理厂提标改造。 |\n规划建设局 |\n全年 |\n"
+        "2 |\n完成工业固废规范化贮存场所建设。 |\n安全环保局 |\n6月底前 |\n",
+        encoding="utf-8",
+    )
+    tasks = read_source(path).plans[0].tasks
+    assert [(task.title, task.deadline_raw) for task in tasks] == [
+        ("推进污水处理厂提标改造", "全年"),
+        ("完成工业固废规范化贮存场所建设", "6月底前"),
+    ]
