@@ -1,6 +1,7 @@
 """Shapes of the corpus's batch 12 (tests/corpus/, its tuning documents), each by its mechanism: a supervision
 office's notice setting one date for every problem listed under it (…并于5月20日前将问题整改完成) gives that
-date to each problem naming none, while a date asking for a report does not; a finding over labelled lines closed by
+date to each problem naming none, while a date asking for a report does not; a title ending 的公示 (broken over
+two lines too) names the plan; a finding over labelled lines closed by
 a bare 整改措施： (一、督察意见：… / 责任单位：… / 整改时限：… / 整改措施： / 1.… 2.…) has its numbered measures as the
 tasks, each with the finding's owners and time limit, while labelled lines under items without measures stay with
 their items; a collective's two bodies carrying glosses in brackets (各市（地）党委、政府（行署）) are one name; a 销号
@@ -169,3 +170,13 @@ def test_a_task_table_typed_a_cell_a_line_stays_a_table(tmp_path: Path):
         ("推进污水处理厂提标改造", "全年"),
         ("完成工业固废规范化贮存场所建设", "6月底前"),
     ]
+
+
+def test_a_notice_titled_as_a_public_notice_names_the_plan_even_broken_over_two_lines(tmp_path: Path):
+    # nm_tongliao_xiaohao_2025, xj_beitun_zhenggai_2024: on main the bureau's name and the portal's welcome line
+    # were taken for the title, a title ending 的公示 being none.
+    path = tmp_path / "销号公示.txt"
+    path.write_text(_CELL_FORM, encoding="utf-8")
+    plan = read_source(path).plans[0]
+    assert plan.title == "关于生态环境保护督察整改任务销号的公示"
+    assert all(doubt.field != "title" for doubt in plan.doubts)  # read as the title, not guessed
