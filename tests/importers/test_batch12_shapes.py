@@ -6,7 +6,8 @@ a bare 整改措施： (一、督察意见：… / 责任单位：… / 整改�
 tasks, each with the finding's owners and time limit, while labelled lines under items without measures stay with
 their items; a collective's two bodies carrying glosses in brackets (各市（地）党委、政府（行署）) are one name; a 销号
 form kept a cell a line (整改任务 | / value | / | / 责任单位 | / …) is read by its label cells, while a task table's
-header typed a cell a line stays a header."""
+header typed a cell a line stays a header; the work done a form reports (完成情况：…于2025年6月23日开工建设) and a
+date until which something waited (直到2023年7月7日) set no deadline."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from wufei.departments.owners import parse_owners
 from wufei.importers.service import read_source
-from wufei.tasks.deadlines import parse_deadline
+from wufei.tasks.deadlines import deadlines_in_text, parse_deadline
 
 _NOTICE = (
     "某区人民政府督查通知单\n"
@@ -180,3 +181,13 @@ def test_a_notice_titled_as_a_public_notice_names_the_plan_even_broken_over_two_
     plan = read_source(path).plans[0]
     assert plan.title == "关于生态环境保护督察整改任务销号的公示"
     assert all(doubt.field != "title" for doubt in plan.doubts)  # read as the title, not guessed
+
+
+def test_the_work_done_and_a_date_until_which_something_waited_set_no_deadline(tmp_path: Path):
+    # nm_tongliao_xiaohao_2025: on main every date printed in the form was the task's deadline, the problem's history
+    # (直到2023年7月7日…才启动实施) and the work done (工程于2025年6月23日开工建设) too.
+    path = tmp_path / "销号公示.txt"
+    path.write_text(_CELL_FORM.replace("2.新建管网40公里", "2.工程于2025年6月23日开工建设"), encoding="utf-8")
+    assert read_source(path).plans[0].tasks[0].deadline_raw == "2024年6月前"  # the measures' own step only
+    assert deadlines_in_text("直到2023年7月7日市政府再次研究后才启动实施") is None
+    assert deadlines_in_text("到2023年7月7日完成验收") == "2023年7月7日"  # guard: 到 a date is a deadline
