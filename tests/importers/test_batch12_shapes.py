@@ -7,7 +7,8 @@ tasks, each with the finding's owners and time limit, while labelled lines under
 their items; a collective's two bodies carrying glosses in brackets (各市（地）党委、政府（行署）) are one name; a 销号
 form kept a cell a line (整改任务 | / value | / | / 责任单位 | / …) is read by its label cells, while a task table's
 header typed a cell a line stays a header; the work done a form reports (完成情况：…于2025年6月23日开工建设) and a
-date until which something waited (直到2023年7月7日) set no deadline."""
+date until which something waited (直到2023年7月7日) set no deadline; nor do a span of dates (公示期为…至2026年1月12日)
+and 直到 name the year a plan works towards."""
 
 from __future__ import annotations
 
@@ -191,3 +192,16 @@ def test_the_work_done_and_a_date_until_which_something_waited_set_no_deadline(t
     assert read_source(path).plans[0].tasks[0].deadline_raw == "2024年6月前"  # the measures' own step only
     assert deadlines_in_text("直到2023年7月7日市政府再次研究后才启动实施") is None
     assert deadlines_in_text("到2023年7月7日完成验收") == "2023年7月7日"  # guard: 到 a date is a deadline
+
+
+def test_a_span_of_dates_and_a_date_until_which_something_waited_name_no_plan_period(tmp_path: Path):
+    # nm_tongliao_xiaohao_2025: on main its 公示期 (2025年12月29日至2026年1月12日) made the plan run 2025-2026.
+    path = tmp_path / "销号公示.txt"
+    path.write_text(
+        _CELL_FORM.replace("现予以公示。", "公示期为2025年3月2日至2026年1月12日。直到2023年7月7日才启动。"),
+        encoding="utf-8",
+    )
+    plan = read_source(path).plans[0]
+    assert (plan.period_start, plan.period_end) == (None, None)
+    path.write_text(_CELL_FORM.replace("现予以公示。", "到2027年，乡镇污水收集率达到80%。"), encoding="utf-8")
+    assert read_source(path).plans[0].period_end == 2027  # guard: 到 a year is the year a plan works towards

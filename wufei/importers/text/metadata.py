@@ -100,8 +100,9 @@ _FIVE_YEAR_PLAN = re.compile(r"十([一二三四五六七八九])(?:个五年|�
 _YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:[-—–~～]+|至|到)\s*((?:19|20)\d{2})\s*年")
 _BRACKETED_RANGE = re.compile(r"（((?:19|20)\d{2})\s*年?\s*(?:[-—–~～]+|至|到)\s*((?:19|20)\d{2})\s*年?）")
 _ONE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?")
-# 到2025年 / 至2025年底: the year a plan's targets are set for, when nothing else names the period.
-_BY_YEAR = re.compile(r"(?<![截止])(?:到|至)\s*((?:19|20)\d{2})\s*年")
+# 到2025年 / 至2025年底: the year a plan's targets are set for, when nothing else names the period. 截至 and 直到
+# (until) report, and 至 after a day closes a span of dates (公示期为2025年12月29日至2026年1月12日).
+_BY_YEAR = re.compile(r"(?<![截止直日])(?:到|至)\s*((?:19|20)\d{2})\s*年")
 # A report on how far a plan's targets have come: 一、主要目标完成情况.
 _EVALUATION_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、.*(?:目标|任务)完成情况")
 _PROGRESS_WORDS = ("答复", "进展", "情况报告", "工作总结")
