@@ -204,8 +204,9 @@ _SHARED_BODIES = re.compile(rf"^[\u4e00-\u9fff]{{2,12}}区(?:{_alternatives('bod
 # 宿马园区党工委、管委会: a place's governing body, then another of the same place named without it (one
 # collective); 县人民政府、有关部门 names two.
 _GOVERNING_BODIES = "党工委|工委|党委|管委会|人民政府|政府"
-_PLACE_BODY = re.compile(rf"^[\u4e00-\u9fff]{{2,12}}(?:{_GOVERNING_BODIES})$")
-_ANOTHER_BODY = re.compile(rf"^(?:{_GOVERNING_BODIES})$")
+# 各市（地）党委、政府（行署）: a place and a body may carry a short gloss in brackets.
+_PLACE_BODY = re.compile(rf"^(?:[\u4e00-\u9fff]|（[^（）]{{1,6}}）){{2,12}}(?:{_GOVERNING_BODIES})$")
+_ANOTHER_BODY = re.compile(rf"^(?:{_GOVERNING_BODIES})(?:（[^（）]{{1,6}}）)?$")
 _NOT_AFTER_JOINER = re.compile(rf"^(?:{_alternatives('not_after_joiner')})")
 _JOINED_NAME_MIN = 3  # 党委和政府 is a phrase, not two units
 _TRAILING = re.compile(rf"(?<=[\u4e00-\u9fff）0-9]{{2}})(?:{_alternatives('trailing')})$")

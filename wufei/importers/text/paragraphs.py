@@ -178,6 +178,8 @@ _RECTIFICATION_DEADLINE = re.compile(r"整改(?:时限|期限)\s*[：:]")
 _PAGE_BUTTONS = re.compile(
     r"^(?:[〔【\[]\s*(?:打印本页|打印|关闭窗口|关闭|返回顶部|收藏|分享|保存本页)\s*[〕】\]]\s*)+$"
 )
+# 整改措施： alone on its line, the last of a finding's labelled lines: the numbered measures under it follow.
+_MEASURES_LABEL = re.compile(r"^(?:整改|具体|主要|工作)?措施\s*[：:]$")
 # 一是… / 二是…: an item of a list of problems or measures, its ordinal no part of its title.
 _ORDINAL_IS = re.compile(r"^[一二三四五六七八九十]{1,3}是(?=[\u4e00-\u9fff“])")
 # A news report's lead-in before the document's own text: …印发…的通知。通知指出：
@@ -242,7 +244,7 @@ def main_tasks(lines: list[str], *, items: bool = False) -> list[TaskRecord]:
     whole = span is None
     start, end = span if span is not None else (0, len(lines))
     cut = _paragraphs(lines, start, end, whole=whole, items=items)
-    pieces = [piece for p in cut for piece in _at_owner_clauses(p)]
+    pieces = _measures_under_findings([piece for p in cut for piece in _at_owner_clauses(p)])
     if items:
         paragraphs = [p for p in pieces if _is_item(p) and not _in_outline_preamble(p) and not _is_form_field(p)]
     else:
@@ -578,6 +580,33 @@ def _owner_clause_ends(folded: str) -> list[int]:
         if closes_sentence and names_owners and not parse_owners(content).unassigned:
             ends.append(end)
     return ends
+
+
+def _measures_under_findings(pieces: list[_Paragraph]) -> list[_Paragraph]:
+    """A finding over labelled lines closed by a bare 整改措施： (一、督察意见：… / 责任单位：… / 整改时限：… /
+    整改措施： / 1.… / 2.…): its numbered measures are the tasks, each carrying the finding's owners and time limit
+    and the finding as its context; the finding, what was wrong, is no task of its own."""
+    out: list[_Paragraph] = []
+    k = 0
+    while k < len(pieces):
+        finding = pieces[k]
+        measures: list[_Paragraph] = []
+        if finding.labelled and finding.notes and _MEASURES_LABEL.match(finding.notes[-1].strip()):
+            for paragraph in pieces[k + 1 :]:
+                if paragraph.printed_number != len(measures) + 1 or paragraph.labelled or paragraph.heading:
+                    break
+                measures.append(paragraph)
+        if not measures:
+            out.append(finding)
+            k += 1
+            continue
+        context = [join_lines(finding.parts), *finding.notes[:-1]]  # the finding and its target (整改目标：…)
+        for measure in measures:
+            measure.labelled = list(finding.labelled)
+            measure.notes[:0] = context
+        out += measures
+        k += 1 + len(measures)
+    return out
 
 
 def _numbered_sections(paragraphs: list[_Paragraph]) -> list[list[_Paragraph]]:
