@@ -267,8 +267,8 @@ RESOLVED_FILED = "已补报"  # a reminder comes after the week's deadline: what
 def _answer_missing_reminders(session: Session, report: Report, *, on: date) -> None:
     """The week's 未报送提醒 sent for this task are answered by its report: the liaison's page
     shows them 已补报, and one not yet delivered is not sent. Only the reminders about this one
-    week (the payload's week is the intent's own): an escalation keyed by a streak's first week
-    is about the streak, which this report alone may not end."""
+    week (`week_reminder` in the payload, see `wufei.escalation.service._missing_intents`): an
+    escalation about a streak of weeks stays, as this report alone may not end the streak."""
     label = week_label(report.week_start)
     answered = [
         intent_id
@@ -280,7 +280,7 @@ def _answer_missing_reminders(session: Session, report: Report, *, on: date) -> 
                 NoticeIntent.resolved_on.is_(None),
             )
         )
-        if (payload or {}).get("week") == label
+        if (payload or {}).get("week_reminder")
     ]
     if answered:
         resolve_intents(session, intent_ids=answered, on=on, resolution=RESOLVED_FILED)
