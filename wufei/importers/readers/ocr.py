@@ -135,11 +135,7 @@ def read_image(path: Path) -> Document:
                 if image.width * image.height > MAX_PIXELS:
                     where = f"第{number}页" if frames > 1 else ""
                     raise ImportError_(str(path), f"图片{where}{too_many_pixels(image.width, image.height)}")
-                dpi = float(image.info.get("dpi", (DPI, DPI))[0] or DPI)
-                if dpi < MIN_IMAGE_DPI:
-                    dpi = DPI  # a phone writes 72 dpi whatever it photographed: taken as scanned at 300 dpi
-                frame = ImageOps.exif_transpose(image.convert("L"))
-                frame, dpi = _at_reading_resolution(frame, dpi)
+                frame, dpi = prepared(image)
                 pages.append(recognise(program, frame, number, dpi, str(path)))
     except Image.DecompressionBombError as exc:
         raise ImportError_(str(path), "图片像素过多（可能是异常构造的文件），无法读取") from exc
@@ -148,6 +144,16 @@ def read_image(path: Path) -> Document:
     document = scanned_document(str(path), pages)
     document.format = "image"
     return document
+
+
+def prepared(image: Image.Image) -> tuple[Image.Image, float]:
+    """An image (a photo, a scan, a picture in a document) as OCR reads it: grey, turned as its EXIF says, at
+    the resolution it states (under MIN_IMAGE_DPI taken as DPI), enlarged when scanned coarsely."""
+    dpi = float(image.info.get("dpi", (DPI, DPI))[0] or DPI)
+    if dpi < MIN_IMAGE_DPI:
+        dpi = DPI  # a phone writes 72 dpi whatever it photographed: taken as scanned at 300 dpi
+    frame = ImageOps.exif_transpose(image.convert("L"))
+    return _at_reading_resolution(frame, dpi)
 
 
 def _at_reading_resolution(image: Image.Image, dpi: float) -> tuple[Image.Image, float]:
