@@ -68,6 +68,7 @@ class Recognition:
     pages: list[int]
     confidences: list[float] = field(default_factory=list)  # one per word, 0-100
     low: list[LowConfidence] = field(default_factory=list)
+    turned: dict[int, int] = field(default_factory=dict)  # page -> degrees turned clockwise to stand upright
     unit: str = "页"  # what `pages` number: a file's pages, or the pictures in a Word file or web page (张图片)
 
     @property

@@ -122,12 +122,7 @@ class Pictures:
             document.doubts.append(Doubt("record", page_names(self.unread, UNIT) + MISSING_TESSERACT))
         recognised = [found for found in self.recognised if found.confidences]
         if recognised:
-            document.ocr = Recognition(
-                pages=[number for found in recognised for number in found.pages],
-                confidences=[c for found in recognised for c in found.confidences],
-                low=[word for found in recognised for word in found.low],
-                unit=UNIT,
-            )
+            document.ocr = ocr.combined(recognised, UNIT)
 
     def _tesseract(self) -> str | None:
         if self._program is False:

@@ -33,6 +33,10 @@ def flag_recognised(plan: ParsedPlan, recognition: Recognition) -> None:
         shown = "".join(f"「{word.text}」" for word in low[:SHOWN_WORDS]) + ("等" if len(low) > SHOWN_WORDS else "")
         message += f"；{len(low)} 处识别把握较低：{shown}"
     plan.doubts.append(Doubt("record", message + "。请对照原件逐条核对"))
+    for turn in sorted(set(recognition.turned.values())):
+        turned = page_names(sorted(n for n, t in recognition.turned.items() if t == turn), recognition.unit)
+        how = "倒置" if turn == 180 else "横置"
+        plan.doubts.append(Doubt("record", f"{turned}方向{how}，已顺时针旋转{turn}度转正后识别，请对照原件核对"))
     records: list[TaskRecord | IndicatorRecord | CellRecord] = [*plan.tasks, *plan.indicators, *plan.cells]
     for record in records:
         if not _on_recognised_page(record.where, recognition):
