@@ -14,6 +14,7 @@ pages.
 
 from __future__ import annotations
 
+import logging
 import re
 import zipfile
 from pathlib import Path
@@ -26,6 +27,8 @@ from lxml import etree
 from wufei.importers.document import Document, Table
 from wufei.importers.readers.grid import GridRow, grid_table, grid_text, is_layout_grid, square
 from wufei.importers.records import ImportError_
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from wufei.importers.readers.pictures import Pictures
@@ -51,9 +54,8 @@ def read_docx(path: Path, *, format: str = "docx") -> Document:
     try:
         package = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
-        raise ImportError_(
-            str(path), f"无法打开 Word 文件，文件可能已损坏或不是 .docx 格式（{type(exc).__name__}）"
-        ) from exc
+        log.info("python-docx cannot open %s: %r", path, exc)
+        raise ImportError_(str(path), "无法打开 Word 文件，文件可能已损坏或不是 .docx 格式") from exc
     numbering = _Numbering(package)
     builder = _Builder(str(path), format, numbering, package)
     builder.block(package.element.body)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +32,8 @@ from lxml import etree
 from wufei.importers.document import Document, Table
 from wufei.importers.readers.grid import GridRow, grid_table, is_layout_grid, square
 from wufei.importers.records import ImportError_
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from wufei.importers.readers.pictures import Pictures
@@ -138,7 +141,8 @@ def page_document(path: Path, page: str, resolve: Resolve | None = None) -> Docu
     try:
         root = lxml.html.document_fromstring(page)
     except (etree.ParserError, ValueError) as exc:
-        raise ImportError_(str(path), f"无法读取网页（{exc}）") from exc
+        log.info("lxml cannot parse %s: %s", path, exc)
+        raise ImportError_(str(path), "无法读取网页：其中没有可读的网页内容") from exc
     _styled_tables(root)
     for element in root.iter(*_SKIP):
         element.drop_tree() if element.getparent() is not None else None
