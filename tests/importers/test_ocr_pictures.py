@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw
 from tests.importers.render import convert
 from tests.importers.test_ocr import SCAN_DPI, TABLE_PDF, expected_tasks, matched_fields, page_images
 from wufei.importers.readers.docx import read_docx
+from wufei.importers.readers.mht import read_mht
 from wufei.importers.readers.ocr import MISSING
 from wufei.importers.records import ImportError_
 from wufei.importers.service import read_source
@@ -110,14 +111,19 @@ def test_without_tesseract_a_word_file_of_pictures_is_refused_and_one_with_text_
     assert MISSING.replace("是扫描件（图片）", "内容是图片") in str(error.value)
 
 
-def web_page(first: str, second: str, *more: str) -> str:
+def web_page(first: str, second: str, *more: str, text: bool = True) -> str:
+    """A gov.cn article: a banner picture and menus above, a footer below, the article holding the notice's
+    paragraphs (unless not `text`) and the pictures."""
     images = "".join(f'<p><img src="{src}"></p>' for src in (first, second, *more))
     return (
         '<html><head><meta charset="utf-8"><title>关于印发分解表的通知_内江市人民政府</title></head><body>'
-        '<div class="nav"><a href="/">首页</a></div><h1>关于印发分解表的通知</h1><div class="TRS_Editor">'
-        + "".join(f"<p>{line}</p>" for line in NOTICE[1:])
+        '<div class="nav"><img src="banner.png"><a href="/">首页</a><a href="/zwgk">政务公开</a></div>'
+        '<div class="main"><h1>关于印发分解表的通知</h1><div class="info">发布时间：2024-03-01 来源：市政府办公室</div>'
+        '<div class="TRS_Editor">'
+        + "".join(f"<p>{line}</p>" for line in (NOTICE[1:] if text else []))
         + images
-        + "</div></body></html>"
+        + "</div></div><div class='footer'>主办：内江市人民政府办公室 地址：内江市东兴区 电话：0832-1234567"
+        " 网站标识码5110000001 蜀ICP备05003004号</div></body></html>"
     )
 
 
@@ -144,15 +150,24 @@ def test_a_saved_web_page_reads_its_pictures_from_its_files_folder_and_data_uris
 
 def test_an_mht_page_reads_its_pictures_from_its_parts(pictures, tmp_path):
     """A page saved as one file (单个文件网页): its pictures are the archive's parts, one addressed in full
-    and one relative to the page's address."""
+    and one relative to the page's address. Its article holds only the pictures: it is still the article
+    (a picture counts as 200 characters in finding it), not the whole page, whose banner is no picture of
+    the article (the pictures are numbered 1 and 2) and whose footer is no line of it."""
     archive = MIMEMultipart("related")
-    html = MIMEText(web_page("http://www.neijiang.gov.cn/a/1.png", "2.png"), "html", "utf-8")
+    page = web_page("http://www.neijiang.gov.cn/a/1.png", "2.png", text=False)
+    html = MIMEText(page, "html", "utf-8")
     html["Content-Location"] = "http://www.neijiang.gov.cn/a/page.html"
     archive.attach(html)
     for number, data in enumerate(pictures, start=1):
         part = MIMEImage(data, "png")
         part["Content-Location"] = f"http://www.neijiang.gov.cn/a/{number}.png"
         archive.attach(part)
+    banner = io.BytesIO()
+    Image.new("L", (1000, 150), 200).save(banner, "PNG")
+    part = MIMEImage(banner.getvalue(), "png")
+    part["Content-Location"] = "http://www.neijiang.gov.cn/a/banner.png"
+    archive.attach(part)
     path = tmp_path / "通知.mht"
     path.write_bytes(archive.as_bytes())
     assert_table_read(path, 1)
+    assert not any("蜀ICP备" in line for line in read_mht(path).lines)

@@ -70,6 +70,7 @@ _BLOCK = {
 # > div.title > h1) or grandparent (div.main > h1 + div.box > div.content), never up to the page's banner.
 _HEADING_LEVELS = 2
 _GBK = {"gbk", "gb2312", "gb_2312-80", "x-gbk", "gb18030", "cp936"}
+PICTURE_TEXT = 200  # characters a picture counts for in finding the article (a pictured page holds hundreds)
 # An item that prints its own number: 1. / 1、 / （一） / 一、
 _PRINTED_NUMBER = re.compile(
     r"^\s*(?:\d{1,3}\s*[.．、。)）]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|[一二三四五六七八九十]+\s*、)"
@@ -236,9 +237,12 @@ def _page_title(root: lxml.html.HtmlElement) -> str | None:
 
 
 def _text_length(element: lxml.html.HtmlElement) -> int:
+    """The characters of an element outside links, a picture outside links counted as PICTURE_TEXT of them: an
+    article published as pictures of its pages is still the article, not the page's menus and footer."""
     text = "".join(element.itertext())
     links = sum(len("".join(a.itertext())) for a in element.iter("a"))
-    return len(re.sub(r"\s+", "", text)) - links
+    pictures = sum(1 for img in element.iter("img") if not any(a.tag == "a" for a in img.iterancestors()))
+    return len(re.sub(r"\s+", "", text)) - links + PICTURE_TEXT * pictures
 
 
 def _article(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:

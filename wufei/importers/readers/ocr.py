@@ -220,7 +220,9 @@ def combined(recognised: list[Recognition], unit: str = "页") -> Recognition:
     )
 
 
-def recognise(program: str, image: Image.Image, number: int, dpi: float, path: str) -> tuple[_Page, Recognition]:
+def recognise(
+    program: str, image: Image.Image, number: int, dpi: float, path: str, unit: str = "页"
+) -> tuple[_Page, Recognition]:
     """One page image laid out as a page (points, y down from the top) with what OCR found on it, turned
     upright first when it was scanned askew (up to MAX_SKEW), sideways or upside down.
 
@@ -228,20 +230,20 @@ def recognise(program: str, image: Image.Image, number: int, dpi: float, path: s
     on the test scans, 19-27 turned by 90 or 180 degrees) does Tesseract's orientation detection (OSD, 0.5-0.9
     s of CPU a page) say how it is turned, and the page turned back is read again, kept when it reads better. A
     page whose ink lines up in columns more sharply than in rows (a page on its side) is asked about first,
-    saving the read of it on its side."""
+    saving the read of it on its side. A failure names the page, or the picture (`unit` 张图片)."""
     grey = _straightened(image.convert("L"))
     first: tuple[_Page, Recognition] | None = None
     if not _sideways(grey):
-        first = _read(program, grey, number, dpi, path)
+        first = _read(program, grey, number, dpi, path, unit)
         if first[1].mean_confidence >= POOR_CONFIDENCE or not first[1].confidences:
             return first
     turn = _orientation(program, grey, dpi)
     if turn == 0:
-        return first if first is not None else _read(program, grey, number, dpi, path)
+        return first if first is not None else _read(program, grey, number, dpi, path, unit)
     log.info("page %d turned by %d degrees: read turned back", number, turn)
-    page, found = _read(program, grey.rotate(-turn, expand=True), number, dpi, path)
+    page, found = _read(program, grey.rotate(-turn, expand=True), number, dpi, path, unit)
     if first is None and found.mean_confidence < POOR_CONFIDENCE:
-        first = _read(program, grey, number, dpi, path)  # the page turned reads no better: as it stands?
+        first = _read(program, grey, number, dpi, path, unit)  # the page turned reads no better: as it stands?
     if first is not None and first[1].mean_confidence >= found.mean_confidence:
         return first
     found.turned = {number: turn}
@@ -282,7 +284,7 @@ def _orientation(program: str, image: Image.Image, dpi: float) -> int:
     return int(found.group(1)) % 360
 
 
-def _read(program: str, image: Image.Image, number: int, dpi: float, path: str) -> tuple[_Page, Recognition]:
+def _read(program: str, image: Image.Image, number: int, dpi: float, path: str, unit: str) -> tuple[_Page, Recognition]:
     """The page read as it stands (grey, straightened).
 
     Each cell of a ruled table is read as an image of its own, and the page around the tables as another:
@@ -312,7 +314,7 @@ def _read(program: str, image: Image.Image, number: int, dpi: float, path: str) 
         if pieces:
             words += _tesseract(program, pieces, dpi, BLOCK_LAYOUT)
     except OcrFailed as exc:
-        raise ImportError_(path, f"第{number}页{exc.reason}，请重新导入，或提供 Word 版或文字版") from exc
+        raise ImportError_(path, f"第{number}{unit}{exc.reason}，请重新导入，或提供 Word 版或文字版") from exc
     height, width = grey.shape
     page = layout_page(number, width * scale, height * scale, _chars(words, scale), horizontal, vertical)
     found = Recognition(

@@ -88,7 +88,7 @@ class Pictures:
             message = f"第{number}{UNIT}（{source}）无法打开（格式不支持或已损坏），其中的内容未导入：请对照原件补录"
             self.doubts.append(Doubt("record", message))
             return
-        page, found = ocr.recognise(program, frame, number, dpi, self.path)
+        page, found = ocr.recognise(program, frame, number, dpi, self.path, UNIT)
         self.run.append(page)
         self.recognised.append(found)
 
