@@ -72,6 +72,7 @@ SKEW_STEP, SKEW_FINE_STEP = 0.25, 0.05  # degrees: a coarse search, then a fine 
 SKEW_WIDTH = 1000  # pixels: the page is shrunk to about this width to estimate its skew (0.01-0.04 s a page)
 STRAIGHT = 0.15  # degrees: a page estimated under this is read as it is (a straight bilevel page: 0.1 at most)
 POOR_CONFIDENCE = 50.0  # a page read with a mean confidence under this may be turned: its orientation is asked
+PROBE_WORDS = 5  # words around a page's tables enough to judge whether it reads poorly
 MISSING = (
     "是扫描件（图片），需要文字识别（OCR）才能读取，但本机未安装 Tesseract 或其简体中文语言包："
     "请安装（apt-get install tesseract-ocr tesseract-ocr-chi-sim）后重新导入，或提供 Word 版或文字版"
@@ -230,12 +231,16 @@ def recognise(
     on the test scans, 19-27 turned by 90 or 180 degrees) does Tesseract's orientation detection (OSD, 0.5-0.9
     s of CPU a page) say how it is turned, and the page turned back is read again, kept when it reads better. A
     page whose ink lines up in columns more sharply than in rows (a page on its side) is asked about first,
-    saving the read of it on its side. A failure names the page, or the picture (`unit` 张图片)."""
+    saving the read of it on its side; so is a table page whose text around its tables reads poorly (its cells
+    are not read then). A failure names the page, or the picture (`unit` 张图片)."""
     grey = _straightened(image.convert("L"))
     first: tuple[_Page, Recognition] | None = None
     if not _sideways(grey):
-        first = _read(program, grey, number, dpi, path, unit)
-        if first[1].mean_confidence >= POOR_CONFIDENCE or not first[1].confidences:
+        try:
+            first = _read(program, grey, number, dpi, path, unit, probe=True)
+        except _ReadsPoorly:
+            first = None
+        if first is not None and (first[1].mean_confidence >= POOR_CONFIDENCE or not first[1].confidences):
             return first
     turn = _orientation(program, grey, dpi)
     if turn == 0:
@@ -284,8 +289,15 @@ def _orientation(program: str, image: Image.Image, dpi: float) -> int:
     return int(found.group(1)) % 360
 
 
-def _read(program: str, image: Image.Image, number: int, dpi: float, path: str, unit: str) -> tuple[_Page, Recognition]:
-    """The page read as it stands (grey, straightened).
+class _ReadsPoorly(Exception):
+    """The page around a page's tables read poorly: it may be turned, its cells are not worth reading yet."""
+
+
+def _read(
+    program: str, image: Image.Image, number: int, dpi: float, path: str, unit: str, *, probe: bool = False
+) -> tuple[_Page, Recognition]:
+    """The page read as it stands (grey, straightened). With `probe`, _ReadsPoorly is raised when the page
+    around its tables (PROBE_WORDS words or more) reads poorly, before its cells are read.
 
     Each cell of a ruled table is read as an image of its own, and the page around the tables as another:
     read whole, Tesseract runs a line on across the cells and reads the gap between two cells' text as a
@@ -311,6 +323,9 @@ def _read(program: str, image: Image.Image, number: int, dpi: float, path: str, 
     try:
         # The page around the tables, its layout found by Tesseract; the cells, each a block of lines.
         words = _tesseract(program, [(Image.fromarray(around), 0, 0)], dpi, PAGE_LAYOUT)
+        poor = len(words) >= PROBE_WORDS and sum(word.confidence for word in words) / len(words) < POOR_CONFIDENCE
+        if probe and pieces and poor:
+            raise _ReadsPoorly()
         if pieces:
             words += _tesseract(program, pieces, dpi, BLOCK_LAYOUT)
     except OcrFailed as exc:
