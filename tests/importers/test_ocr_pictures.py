@@ -14,6 +14,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 from docx.shared import Cm
 from PIL import Image, ImageDraw
 
@@ -109,6 +110,30 @@ def test_without_tesseract_a_word_file_of_pictures_is_refused_and_one_with_text_
         read_source(only_pictures)
     assert only_pictures.name in str(error.value) and "apt-get install tesseract-ocr" in str(error.value)
     assert MISSING.replace("是扫描件（图片）", "内容是图片") in str(error.value)
+
+
+def test_pictures_floating_and_in_table_cells_are_found_in_reading_order(pictures, tmp_path, monkeypatch):
+    """A picture in a table's cell (read after the table) and a floating one (wp:anchor) are found, in the
+    order they stand, a seal in a cell skipped: without Tesseract the doubt names the two pictures read, 2 and
+    3, not the seal (1), and the document's text and table are read (no OCR run: found, not read)."""
+    document = docx.Document()
+    document.add_paragraph(NOTICE[0])
+    table = document.add_table(rows=2, cols=2)
+    for row, cells in zip(table.rows, [("序号", "任务"), ("1", "推进垃圾分类")], strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    table.rows[0].cells[0].paragraphs[0].add_run().add_picture(io.BytesIO(seal()), width=Cm(4.2))
+    table.rows[1].cells[1].paragraphs[0].add_run().add_picture(io.BytesIO(pictures[0]), width=Cm(8))
+    floating = document.add_paragraph("附件").add_run()
+    floating.add_picture(io.BytesIO(pictures[1]), width=Cm(15))
+    inline = floating._r.find(".//" + qn("wp:inline"))
+    inline.tag = qn("wp:anchor")  # the same picture floating: anchored in the paragraph
+    path = tmp_path / "表中图片.docx"
+    document.save(path)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    read = read_docx(path)
+    assert read.lines[0] == NOTICE[0] and read.tables[0].rows[0].cells == ["1", "推进垃圾分类"]
+    assert [doubt.message[:8] for doubt in read.doubts] == ["第2-3张图片中"]
 
 
 def web_page(first: str, second: str, *more: str, text: bool = True) -> str:
