@@ -22,7 +22,7 @@ from tests.importers.render import convert
 from tests.importers.test_ocr import SCAN_DPI, TABLE_PDF, expected_tasks, matched_fields, page_images
 from wufei.importers.readers.docx import read_docx
 from wufei.importers.readers.mht import read_mht
-from wufei.importers.readers.ocr import MISSING
+from wufei.importers.readers.pictures import ONLY_PICTURES
 from wufei.importers.records import ImportError_
 from wufei.importers.service import read_source
 from wufei.importers.text.recognised import RECORD_PICTURE
@@ -109,7 +109,7 @@ def test_without_tesseract_a_word_file_of_pictures_is_refused_and_one_with_text_
     with pytest.raises(ImportError_) as error:
         read_source(only_pictures)
     assert only_pictures.name in str(error.value) and "apt-get install tesseract-ocr" in str(error.value)
-    assert MISSING.replace("是扫描件（图片）", "内容是图片") in str(error.value)
+    assert ONLY_PICTURES in str(error.value)
 
 
 def test_pictures_floating_and_in_table_cells_are_found_in_reading_order(pictures, tmp_path, monkeypatch):

@@ -37,6 +37,10 @@ MIN_PRINTED_CM = 5.0  # printed narrower: a seal (4.2 cm) or a logo
 UNIT = "张图片"
 _PAGE_WHERE = re.compile(r"^第(\d+(?:-\d+)?)页")
 
+ONLY_PICTURES = (
+    "文件中的内容是图片，需要文字识别（OCR）才能读取，但本机未安装 Tesseract 或其简体中文语言包："
+    "请安装（apt-get install tesseract-ocr tesseract-ocr-chi-sim）后重新导入，或提供文字版"
+)
 MISSING_TESSERACT = (
     "中的内容是图片，需要文字识别（OCR）才能读取，但本机未安装 Tesseract 或其简体中文语言包，未读取，"
     "其中的内容未导入：请安装（apt-get install tesseract-ocr tesseract-ocr-chi-sim）后重新导入，或对照原件补录"
@@ -118,7 +122,7 @@ class Pictures:
         document.doubts.extend(self.doubts)
         if self.unread:
             if not any(line.strip() for line in document.lines) and not document.tables:
-                raise ImportError_(self.path, ocr.MISSING.replace("是扫描件（图片）", "内容是图片"))
+                raise ImportError_(self.path, ONLY_PICTURES)
             document.doubts.append(Doubt("record", page_names(self.unread, UNIT) + MISSING_TESSERACT))
         recognised = [found for found in self.recognised if found.confidences]
         if recognised:
