@@ -155,7 +155,7 @@ def web_page(first: str, second: str, *more: str, text: bool = True) -> str:
 def test_a_saved_web_page_reads_its_pictures_from_its_files_folder_and_data_uris(pictures, tmp_path):
     """A page saved as 网页，全部: page 1 of the table in 通知_files, page 2 as a data: URI. A picture named but
     missing, one leading out of the page's folder and one on another site are named in doubts (not fetched,
-    not read), and a broken data: URI too; the table is read all the same."""
+    not read) in one doubt, and a broken data: URI in another; the table is read all the same."""
     folder = tmp_path / "site"
     (folder / "通知_files").mkdir(parents=True)
     (folder / "通知_files" / "image001.png").write_bytes(pictures[0])
@@ -168,8 +168,8 @@ def test_a_saved_web_page_reads_its_pictures_from_its_files_folder_and_data_uris
     assert_table_read(page, 1)
     [plan] = read_source(page).plans
     messages = [doubt.message for doubt in plan.doubts]
-    for number, src in enumerate(away, start=3):
-        assert f"第{number}张图片（{src}）未找到，其中的内容未导入：请对照原件补录" in messages
+    named = "、".join(f"第{number}张图片（{src}）" for number, src in enumerate(away, start=3))
+    assert f"3 张图片未找到，其中的内容未导入：{named}；如其中有任务清单，请对照原件补录" in messages
     assert "第6张图片（内嵌图片）无法打开（格式不支持或已损坏），其中的内容未导入：请对照原件补录" in messages
 
 

@@ -35,6 +35,7 @@ MIN_WIDTH_PX = 300  # a line of a dozen 10.5-point characters at 96 dpi (a scree
 MIN_HEIGHT_PX = 40  # two such lines
 MIN_PRINTED_CM = 5.0  # printed narrower: a seal (4.2 cm) or a logo
 UNIT = "张图片"
+SHOWN_MISSING = 10  # pictures not found named in the doubt
 _PAGE_WHERE = re.compile(r"^第(\d+(?:-\d+)?)页")
 
 ONLY_PICTURES = (
@@ -59,6 +60,7 @@ class Pictures:
         self.line_pictures: dict[int, int] = {}  # 1-based line of the document -> the picture it was read from
         self.doubts: list[Doubt] = []
         self.unread: list[int] = []  # pictures not read for want of Tesseract
+        self.missing: list[str] = []  # pictures not found: 第3张图片（通知_files/image002.png）
         self._program: str | bool | None = False  # not looked for yet
 
     def add(self, data: bytes | None, source: str, printed_cm: float | None = None) -> None:
@@ -67,7 +69,7 @@ class Pictures:
         self.count += 1
         number = self.count
         if data is None:
-            self.doubts.append(Doubt("record", f"第{number}{UNIT}（{source}）未找到，其中的内容未导入：请对照原件补录"))
+            self.missing.append(f"第{number}{UNIT}（{source}）")
             return
         if printed_cm is not None and printed_cm < MIN_PRINTED_CM:
             return
@@ -120,6 +122,11 @@ class Pictures:
         pictures could not be read for want of Tesseract is refused saying what to install."""
         document.line_pictures = self.line_pictures
         document.doubts.extend(self.doubts)
+        if self.missing:
+            # One doubt for them all: a page saved without its folder misses its icons too.
+            named = "、".join(self.missing[:SHOWN_MISSING]) + ("等" if len(self.missing) > SHOWN_MISSING else "")
+            message = f"{len(self.missing)} 张图片未找到，其中的内容未导入：{named}；如其中有任务清单，请对照原件补录"
+            document.doubts.append(Doubt("record", message))
         if self.unread:
             if not any(line.strip() for line in document.lines) and not document.tables:
                 raise ImportError_(self.path, ONLY_PICTURES)
