@@ -14,6 +14,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm
 from PIL import Image, ImageDraw
@@ -28,6 +29,8 @@ from wufei.importers.service import read_source
 from wufei.importers.text.recognised import RECORD_PICTURE
 
 NOTICE = ["关于印发分解表的通知", "各县（市、区）人民政府，市级有关部门：", "现将任务分解表印发给你们，请抓好落实。"]
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 WHERE = ["表1第2行", "表1第3行", "表1第4行", "表1第2行", "表1第3行"]
 
 
@@ -134,6 +137,31 @@ def test_pictures_floating_and_in_table_cells_are_found_in_reading_order(picture
     read = read_docx(path)
     assert read.lines[0] == NOTICE[0] and read.tables[0].rows[0].cells == ["1", "推进垃圾分类"]
     assert [doubt.message[:8] for doubt in read.doubts] == ["第2-3张图片中"]
+
+
+def vml_picture(document: docx.document.Document, data: bytes, width: str) -> None:
+    """A paragraph showing a picture the VML way (w:pict/v:shape/v:imagedata), as WPS and old Word write it."""
+    rid, _ = document.part.get_or_add_image(io.BytesIO(data))
+    paragraph = document.add_paragraph()
+    paragraph._p.append(
+        parse_xml(
+            f'<w:r xmlns:w="{W}" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:r="{R}"><w:pict>'
+            f'<v:shape style="width:{width};height:100pt"><v:imagedata r:id="{rid}"/></v:shape></w:pict></w:r>'
+        )
+    )
+
+
+def test_vml_pictures_are_found_and_a_seal_sized_one_skipped(pictures, tmp_path, monkeypatch):
+    """Pictures written the VML way: a seal printed 119 pt wide (4.2 cm) skipped, a page printed 425 pt wide
+    found (picture 2: without Tesseract, named as not read)."""
+    document = docx.Document()
+    document.add_paragraph(NOTICE[0])
+    vml_picture(document, seal(), "119pt")
+    vml_picture(document, pictures[0], "425pt")
+    path = tmp_path / "VML图片.docx"
+    document.save(path)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert [doubt.message[:12] for doubt in read_docx(path).doubts] == ["第2张图片中的内容是图片"]
 
 
 def web_page(first: str, second: str, *more: str, text: bool = True) -> str:
