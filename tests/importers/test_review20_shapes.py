@@ -209,3 +209,15 @@ def test_level_columns_keep_the_convention_a_column_states():
         parse_owners("各县（市、区）人民政府"),
     ]
     assert _together_specs(specs, None).convention == FIRST_LEADS
+
+
+def test_a_reported_meeting_one_unit_convened_names_no_owner(tmp_path: Path):
+    # Guard (passes on main too): news of a meeting (近日…召集…召开推进会, no deadline) stays no candidate task;
+    # js_qidong_shenji_zhenggai_news_2024 is refused as before.
+    path = tmp_path / "新闻.txt"
+    path.write_text(
+        "某县召开审计整改推进会\n近日,某县政府办公室召集县财政局、县审计局召开专题推进会,听取审计发现问题整改情况汇报。\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportError_):
+        read_source(path)

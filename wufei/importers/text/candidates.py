@@ -100,8 +100,8 @@ NOT_A_PLAN = (
 def _from_text(text: str, *, line: int, number: str) -> TaskRecord | None:
     body = _LEADING_NUMBER.sub("", text)
     body, owners, deadline = split_trailing_owner(body)
-    owners = owners or _units_named(body)
     deadline = deadline or _deadline_in(body)
+    owners = owners or _units_named(body, commanding=deadline is not None)
     # A signature (a unit's name alone, a date alone) says nothing besides them: no task.
     if not (owners or deadline) or not _says_something(body, owners):
         return None
@@ -128,14 +128,16 @@ def _record(
     )
 
 
-def _units_named(text: str) -> str | None:
-    """The units a paragraph names, each with its role when it says it (市城管局牵头，市财政局配合)."""
+def _units_named(text: str, *, commanding: bool = True) -> str | None:
+    """The units a paragraph names, each with its role when it says it (市城管局牵头，市财政局配合). With
+    `commanding`, one unit convening or urging another (县城管局召集县住建局) names both; without (a paragraph
+    naming no deadline: 近日,某市政府办公室召集…召开推进会 reports a meeting), neither."""
     names: dict[str, str] = {}
     folded = fold_punct(text)
     convened_until = -1  # after 召集 / 带领 up to the end of its sentence: the units named take part, none leads
     for match in _UNIT.finditer(folded):
         name, role = match["name"], match["role"] or ""
-        if (verb := _COMMANDING.search(name)) is not None:
+        if (verb := _COMMANDING.search(name)) is not None and commanding:
             # 县城管局召集县住建局 / 县政府督促县城管局: one unit acting on another in the same words; the convener
             # leads those it convenes, the unit urged to work leads it (who urges it is no owner of the work)
             before, after = name[: verb.start()], name[verb.end() :]
