@@ -32,8 +32,10 @@ from wufei.importers.text.table_lines import row_number
 # A cell boundary: a bar with a space on at least one side, or a run of padding bars.
 _BAR = re.compile(r"\s*\|+\s*")
 # A comma between cells has a space on both sides; a comma inside a cell's sentence has none (造成污染的,按照…).
-_COMMA = re.compile(r"\s+,+\s+")
-_COMMA_END = re.compile(r"\s*,+$")
+# A run of spaces is tried from its first space only, never given back (\s++): from each of its spaces the search
+# read the rest of the run again, quadratic on a space-padded line. The same matches.
+_COMMA = re.compile(r"(?<!\s)\s++,+\s+")
+_COMMA_END = re.compile(r"(?<!\s)\s*+,+$")
 # Rows a run needs to be a table rather than a line that happens to hold a bar (a site's `繁体 | IPV6` banner).
 MIN_ROWS = 3
 # Words a header needs besides a side label.

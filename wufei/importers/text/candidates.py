@@ -100,8 +100,8 @@ NOT_A_PLAN = (
 def _from_text(text: str, *, line: int, number: str) -> TaskRecord | None:
     body = _LEADING_NUMBER.sub("", text)
     body, owners, deadline = split_trailing_owner(body)
-    owners = owners or _units_named(body)
     deadline = deadline or _deadline_in(body)
+    owners = owners or _units_named(body, commanding=deadline is not None)
     # A signature (a unit's name alone, a date alone) says nothing besides them: no task.
     if not (owners or deadline) or not _says_something(body, owners):
         return None
@@ -128,13 +128,29 @@ def _record(
     )
 
 
-def _units_named(text: str) -> str | None:
-    """The units a paragraph names, each with its role when it says it (市城管局牵头，市财政局配合)."""
+def _units_named(text: str, *, commanding: bool = True) -> str | None:
+    """The units a paragraph names, each with its role when it says it (市城管局牵头，市财政局配合). With
+    `commanding`, one unit convening or urging another (县城管局召集县住建局) names both; without (a paragraph
+    naming no deadline: 近日,某市政府办公室召集…召开推进会 reports a meeting), neither."""
     names: dict[str, str] = {}
-    for match in _UNIT.finditer(fold_punct(text)):
-        name = match["name"]
+    folded = fold_punct(text)
+    convened_until = -1  # after 召集 / 带领 up to the end of its sentence: the units named take part, none leads
+    for match in _UNIT.finditer(folded):
+        name, role = match["name"], match["role"] or ""
+        if (verb := _COMMANDING.search(name)) is not None and commanding:
+            # 县城管局召集县住建局 / 县政府督促县城管局: one unit acting on another in the same words; the convener
+            # leads those it convenes, the unit urged to work leads it (who urges it is no owner of the work)
+            before, after = name[: verb.start()], name[verb.end() :]
+            convening = verb.group() != "督促"
+            if convening and _is_unit(before) and before not in names:
+                names[before] = "牵头"
+            if _is_unit(after) and after not in names:
+                names[after] = "配合" if convening else "牵头"
+            if convening:
+                convened_until = len(folded) if (stop := folded.find("。", match.end())) < 0 else stop
+            continue
         if _is_unit(name) and name not in names:
-            names[name] = match["role"] or ""
+            names[name] = role or ("配合" if match.start() < convened_until else "")
     if any(names.values()):
         return "，".join(name + role for name, role in names.items())
     return "、".join(names) or None
@@ -143,6 +159,9 @@ def _units_named(text: str) -> str | None:
 # A piece of a sentence ending like a unit: opened by a preposition (在充分征求区政府), holding what one unit does to
 # another (启东市政府办公室召集该市纪委), or a person's seat (县委常委).
 _SENTENCE_PIECE = re.compile(r"^(?:在|对|按照?|根据|依据)|召集|征求|带领|督促|召开|听取|常委$")
+
+
+_COMMANDING = re.compile(r"召集|带领|督促")
 
 
 def _is_unit(name: str) -> bool:

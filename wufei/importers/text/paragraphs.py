@@ -59,7 +59,7 @@ from wufei.departments.owners import (
     units_at_start,
 )
 from wufei.importers.headers import column_role
-from wufei.importers.records import ListKind, TaskRecord
+from wufei.importers.records import Doubt, ListKind, TaskRecord
 from wufei.importers.text.column_content import is_bare_deadline
 from wufei.importers.text.normalize import fold_punct, join_lines, without_page_furniture
 from wufei.importers.text.section_forms import label_and_value
@@ -76,6 +76,7 @@ _SPAN_START = re.compile(
 # length check keeps a wrapped body line that happens to start with 三、 out.
 _TOP_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*、\s*\S")
 _TOP_HEADING_MAX = 30
+_HEADING_STOPS = frozenset("。.；;，,")  # a heading's words end at these; a label's value never starts with one
 # （一）强化顶层设计引领，构建无废制度体系 / (一) 加快工业绿色发展
 _SECTION = re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]+)\s*[）)]\s*(.*)$")
 # 一、加快工业绿色发展: a section when a whole document is read as the task part.
@@ -114,7 +115,9 @@ _DEADLINE_LABEL = DEADLINE_LABEL
 # 牵头领导：… / 责任领导：… lines name a person: kept with the owner lines, read by nobody as an owner.
 _LABEL_LINE = re.compile(rf"^[（(]?\s*(?:{_OWNER_LABEL}|{_DEADLINE_LABEL}|{PERSON_LABEL})\s*[：:]")
 _SUPPORT_LABEL_LINE = re.compile(r"^[（(]?\s*(?:配合|协同|协办|参与|参加|协助)(?:单位|部门)?\s*[：:]")
-_LABELLED_TAIL = re.compile(rf"[。；;，,\s]\s*[（(〔]?(?=(?:{_OWNER_LABEL}|{PERSON_LABEL})\s*[：:])")
+# A run of spaces is tried from its first space only, and never given back (\s*+): from each of its spaces the
+# search read the rest of the run again, quadratic on a space-padded line. The same leftmost match.
+_LABELLED_TAIL = re.compile(rf"(?:[。；;，,]|(?<!\s)\s)\s*+[（(〔]?(?=(?:{_OWNER_LABEL}|{PERSON_LABEL})\s*[：:])")
 _DEADLINE_LINE = re.compile(rf"^[（(]?\s*{_DEADLINE_LABEL}\s*[：:]")
 _CONTACT_LINE = re.compile(r"^[（(]?\s*联系(?:人|电话|方式)\s*[：:]")
 # 时间: 2018-06-07 12:40 来源: / 发布时间：2023-05-08 09:12: a portal's posting time (its clock time, its source)
@@ -245,8 +248,14 @@ def main_tasks(lines: list[str], *, items: bool = False) -> list[TaskRecord]:
     start, end = span if span is not None else (0, len(lines))
     cut = _paragraphs(lines, start, end, whole=whole, items=items)
     pieces = _measures_under_findings([piece for p in cut for piece in _at_owner_clauses(p)])
+    targets: list[_Paragraph] = []
     if items:
-        paragraphs = [p for p in pieces if _is_item(p) and not _in_outline_preamble(p) and not _is_form_field(p)]
+        numbered = [p for p in pieces if _is_item(p) and not _is_form_field(p)]
+        paragraphs = [p for p in numbered if not _in_outline_preamble(p)]
+        if not paragraphs:
+            # 一、工作目标 over 1.建成示范小区3个 and nothing else: the plan's only items are its targets, read as
+            # tasks awaiting a lead (each with a doubt) rather than losing them all
+            paragraphs = targets = [p for p in numbered if _reads_as_target(p)]
     else:
         tasks = _with_siblings(pieces, [_is_task(p, owners_required=whole) for p in pieces])
         paragraphs = [p for p, task in zip(pieces, tasks) if task]
@@ -268,6 +277,9 @@ def main_tasks(lines: list[str], *, items: bool = False) -> list[TaskRecord]:
         if not (record.title or record.content or record.owners_raw or record.deadline_raw):
             continue  # 2、 alone on its line: a number a copy kept without its item, nothing to read
         record.line = origin[record.line - 1]
+        if any(paragraph is target for target in targets):
+            message = f"该条目列在“{paragraph.under}”之下，可能是工作目标而非任务，请核对"
+            record.doubts.append(Doubt("record", message, record.title))
         if record.implementers_raw is None:
             record.implementers_raw = following_implementers
         following_implementers = announced or following_implementers
@@ -318,8 +330,12 @@ _RUN_ON_OUTLINE = re.compile(
 )
 
 # 某省整改进展清单一、关于…的问题。整改进展情况：…: a document site's copy running the list's title into its first
-# section.
-_RUN_ON_TITLE = re.compile(r"^(?P<title>[^。；，,（(]{6,80}?(?:清单|方案|台账))(?P<rest>一\s*、.{6,})$")
+# section. Never a numbered item's line (1.推进…按照建设方案一、二期工程…), nor a word followed by an enumeration
+# (方案一、二期, 清单一、二类): a first section's words never start with 二.
+_RUN_ON_TITLE = re.compile(
+    r"^(?!\s*(?:\d{1,3}|[一二三四五六七八九十]+)\s*[.．、。])"
+    r"(?P<title>[^。；，,（(]{6,80}?(?:清单|方案|台账))(?P<rest>一\s*、(?!\s*[二两]).{6,})$"
+)
 
 
 def _glued_labels(line: str) -> list[str]:
@@ -744,12 +760,23 @@ def _paragraphs(
                 marked = True
         item = _TOP_SECTION.match(text) if items else None
         labelled = label_and_value(item.group(2)) if item else None
+        if labelled is not None and labelled[1][:1] in _HEADING_STOPS:
+            labelled = None  # 二、主要任务。各乡镇要…: a heading closed by its stop, no label run into its value
         run_on = labelled is not None and bool(labelled[1])  # 一、整改任务秸秆禁烧…
         if item and (_carries_text(text) or run_on):
             close()  # 一、提高站位，强化担当。各部门要…: an item carrying its own text
             top = section = chinese_numeral(item.group(1)) or section + 1
-            sub = 0
+            # a new 一、 section: the numbered items after it stand under it, no longer under the （二）工作目标
+            # of the section before
+            sub, section_has_number, listing, section_heading, list_name = 0, False, False, None, None
             body = item.group(2)
+            if _SPAN_START.match(f"{item.group(1)}、{split_heading(body)[0]}") and _has_numbered_items(
+                lines, index + 1, end
+            ):
+                # 二、主要任务。各乡镇要结合实际…： the task part's heading and its lead-in over the numbered items,
+                # no task of its own
+                list_name = split_heading(body)[0]
+                continue
             if labelled is not None and run_on:
                 # 一、整改任务秸秆禁烧…: a form's label run into its value, no part of the task; 三、完成情况：… says
                 # what a form prints beside its task (how it went, its target), no task of its own.
@@ -1090,8 +1117,13 @@ def preamble_headings(lines: list[str]) -> list[str]:
     """The preamble headings of a plan's outline in the text (指导思想, 基本原则), in order, each once: what a plan's
     opening holds when its tasks are not in the file."""
     found: list[str] = []
-    for line in lines:
-        heading = _SECTION.match(line.strip())
+    texts = [line.strip() for line in lines if line.strip()]
+    for index, text in enumerate(texts):
+        heading = _SECTION.match(text)
+        if heading is None and (top := _TOP_SECTION.match(text)) and len(text) <= _TOP_HEADING_MAX:
+            # 一、工作目标 over its own points counts too; 一、总体要求 over （一）指导思想 only wraps the headings
+            wraps = index + 1 < len(texts) and _SECTION.match(texts[index + 1]) is not None
+            heading = None if wraps else top
         words = heading and _OUTLINE_HEADING.match(heading.group(2))
         if words:
             name = words.group().strip().rstrip("。.：:")
@@ -1106,8 +1138,27 @@ def _in_outline_preamble(paragraph: _Paragraph) -> bool:
     return paragraph.under is not None and bool(_OUTLINE_HEADING.match(paragraph.under))
 
 
-# 1、项目名称： / 3、项目编号：: a numbered field of a form (a bid notice's), its value on the lines after it.
-_FIELD_LABEL = re.compile(r"^\s*[^\s，。；,;：:]{2,10}\s*[：:]\s*$")
+# （二）工作目标 / 一、主要目标: a target heading, the items under it what the plan is to reach.
+_TARGET_HEADING = re.compile(r"目标\s*[。.：:]?\s*$")
+
+
+def _reads_as_target(paragraph: _Paragraph) -> bool:
+    """A numbered item under a target heading that names a quantity or a date (建成示范小区3个, 2024年底前完成):
+    a task's words, where the points under 基本原则 (统筹谋划、系统推进) name none."""
+    return (
+        not paragraph.heading
+        and paragraph.under is not None
+        and bool(_TARGET_HEADING.search(paragraph.under))
+        and bool(re.search(r"\d", join_lines(paragraph.parts)))
+    )
+
+
+# 1、项目名称： / 3、项目编号：: a numbered field of a form (a bid notice's), its value on the lines after it. Only
+# such a form's own labels: 1.强化源头减量： over its text is a plan's item with its heading.
+_FIELD_LABEL = re.compile(
+    r"^\s*(?:(?:项目|招标|采购|工程)(?:名称|编号|内容|概况|地点|规模|预算|范围)|招标(?:人|代理机构)|投标人资格要求"
+    r"|资金来源|建设(?:地点|规模)|联系(?:人|方式|电话)|(?:报名|开标|投标截止)(?:时间|地点))\s*[：:]\s*$"
+)
 
 
 def _is_form_field(paragraph: _Paragraph) -> bool:

@@ -1439,18 +1439,28 @@ _LEVEL = re.compile(r"^\s*(?:省|市|州|盟|县|区|旗|乡镇|镇|乡|街道)(
 
 
 def _together_specs(specs: list[OwnerSpec], raw: str | None) -> OwnerSpec:
-    """The owners of every level's column: each level's leads lead, its supporting units support."""
+    """The owners of every level's column: each level's leads lead, its supporting units support; a unit leading
+    at one level and supporting at another is named once, as a lead. Several levels naming leads (市工信局 at the
+    city's, 各县（市、区）人民政府 at the county's) give co-leads nobody stated: a doubt says so."""
 
     def union(names: list[tuple[str, ...]]) -> tuple[str, ...]:
         return tuple(dict.fromkeys(name for group in names for name in group))
 
+    leads = union([spec.leads for spec in specs])
+    doubts = [doubt for spec in specs for doubt in spec.doubts]
+    leading_levels = [spec for spec in specs if spec.leads]
+    all_co_lead = all(spec.all_co_lead for spec in specs)
+    if len(leading_levels) > 1 and not all_co_lead:
+        named = "；".join("、".join(spec.leads) for spec in leading_levels)
+        doubts.append(Doubt("leads", f"各级责任单位分别列有牵头单位（{named}），已都读作牵头单位，请确认", raw))
     return OwnerSpec(
-        leads=union([spec.leads for spec in specs]),
-        supporting=union([spec.supporting for spec in specs]),
-        all_co_lead=all(spec.all_co_lead for spec in specs),
+        leads=leads,
+        supporting=tuple(name for name in union([spec.supporting for spec in specs]) if name not in leads),
+        all_co_lead=all_co_lead,
         raw=raw,
         implementers=union([spec.implementers for spec in specs]),
-        doubts=tuple(doubt for spec in specs for doubt in spec.doubts),
+        doubts=tuple(doubts),
+        convention=next((spec.convention for spec in specs if spec.convention), None),
     )
 
 

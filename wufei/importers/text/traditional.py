@@ -46,8 +46,11 @@ def is_traditional(lines: list[str]) -> bool:
     return traditional >= _MIN and traditional >= _SHARE * chinese
 
 
-# 責(zé)任 / 發(fa)布: a mirror's copy printing a character's pinyin in brackets after it, with or without tones.
-_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6})\)")
+# 責(zé)任 / 發(fa)布: a mirror's copy printing a character's pinyin in brackets after it, with or without tones. A
+# syllable holds a vowel: 產生強度(t), 100萬(t) and (kg) are units, kept.
+_PINYIN = re.compile(
+    r"(?<=[\u4e00-\u9fff])\((?=[^)]*[aeiouüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)"
+)
 _PINYIN_MIN = 3  # annotations that make a copy an annotated one, not a sentence with a bracketed letter
 
 
