@@ -482,7 +482,7 @@ def test_the_may_2023_dispatch_lists_red_then_yellow_tasks_with_reason_and_owner
     # 58 of 150 days from 3 April to 31 August: 39% expected, 5% reported.
     assert t7["reason"] == "进度5%，落后序时进度34个百分点"
     assert (t7["leads"], t7["supporting"], t7["light_cn"]) == ([CITY], [JIZHOU], "红灯")
-    assert t4["reason"] == "连续1周未报送进展"
+    assert t4["reason"] == "连续1周未按时报送进展"
 
 
 def test_the_may_2023_dispatch_judges_indicators_by_their_latest_value_up_to_2023(may):

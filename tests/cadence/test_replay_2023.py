@@ -113,7 +113,7 @@ def test_a_silent_department_turns_yellow_then_red_and_its_leader_hears_once(yea
         tenth = _light(session, task, date(2023, 4, 10))
         assert tenth.light == "yellow" and "missing_reports" in tenth.rules
         red = _light(session, task, date(2023, 4, 24))
-        assert red.light == "red" and "连续3周未报送" in red.reason
+        assert red.light == "red" and "连续3周未按时报送" in red.reason
         escalations = _intents(session, task, "missing_3")
         assert {(i.period, i.audience) for i in escalations} == {("2023-W14", "leader"), ("2023-W14", "office")}
         assert escalations[0].created_on == date(2023, 4, 23)

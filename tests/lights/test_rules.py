@@ -76,8 +76,8 @@ MID_2023 = date(2023, 6, 30)  # 266 of 450 days from issue to 2023-12-31: 序时
             ("due_soon",),
             "当日为完成期限（2023年12月29日）",
         ),
-        (fixed(progress=60, missing_streak=2), MID_2023, Light.YELLOW, ("missing_reports",), "连续2周未报送进展"),
-        (fixed(progress=60, missing_streak=3), MID_2023, Light.RED, ("missing_reports",), "连续3周未报送进展"),
+        (fixed(progress=60, missing_streak=2), MID_2023, Light.YELLOW, ("missing_reports",), "连续2周未按时报送进展"),
+        (fixed(progress=60, missing_streak=3), MID_2023, Light.RED, ("missing_reports",), "连续3周未按时报送进展"),
         (
             fixed(due=date(2021, 12, 31)),
             MID_2023,
@@ -97,7 +97,7 @@ def test_every_rule_that_fired_is_named_worst_first():
     assert result.light == Light.RED
     assert result.rules == ("overdue", "lag", "missing_reports")
     assert result.reason == (
-        "已逾期12个工作日（应于2023年12月31日完成）；尚未报送进度（按0%计），落后序时进度100个百分点；连续2周未报送进展"
+        "已逾期12个工作日（应于2023年12月31日完成）；尚未报送进度（按0%计），落后序时进度100个百分点；连续2周未按时报送进展"
     )
 
 
@@ -147,9 +147,9 @@ def test_a_red_task_that_catches_up_turns_yellow_then_green():
     ("streak", "light", "reason"),
     [
         (0, Light.GREEN, "按计划推进"),
-        (1, Light.YELLOW, "连续1周未报送进展"),
-        (2, Light.YELLOW, "连续2周未报送进展"),
-        (3, Light.RED, "连续3周未报送进展"),
+        (1, Light.YELLOW, "连续1周未按时报送进展"),
+        (2, Light.YELLOW, "连续2周未按时报送进展"),
+        (3, Light.RED, "连续3周未按时报送进展"),
     ],
 )
 def test_an_ongoing_task_is_judged_on_reporting_only(streak, light, reason):

@@ -113,7 +113,7 @@ def test_an_ongoing_task_turns_yellow_after_two_silent_weeks_and_recovers_with_a
     task = tasks_of(session, plan_id, kind="ongoing")[0]
     file_report(session, task, date(2023, 6, 12), 30)
     quiet = lights(session, plan_id, task_ids=[task.id])[task.id]
-    assert (quiet.light, quiet.reason) == (Light.YELLOW, "连续2周未报送进展")
+    assert (quiet.light, quiet.reason) == (Light.YELLOW, "连续2周未按时报送进展")
     file_report(session, task, LAST_WEEK, 35)
     assert lights(session, plan_id, task_ids=[task.id])[task.id].light == Light.GREEN
 

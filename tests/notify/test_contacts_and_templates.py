@@ -254,6 +254,8 @@ def test_every_kind_names_the_task_the_light_and_reason_the_next_step_and_the_po
     if kind != "bulletin_ready":
         assert "当前红灯（已逾期且未报送）。" in body
     assert NEXT_STEP[kind] in body
+    if kind == "report_missing":  # the streak counts weeks without a report on time (late ones too, by default)
+        assert "2024年第22周进展未报送（连续2周未按时报送）" in body
     assert f"详情：https://wfc.example.gov.cn{LINKS[kind]}" in body
     assert "请登录督办平台办理：https://wfc.example.gov.cn/my/reminders" in body
     assert "None" not in body and "{{" not in body

@@ -9,6 +9,7 @@ from wufei.notices.service import create_intents, resolve_intents
 from wufei.notify.channels import ChannelError, Channels
 from wufei.notify.models import Delivery, Dispatch
 from wufei.notify.service import BACKOFF, MAX_ATTEMPTS, deliver, retry
+from wufei.plans.models import Jurisdiction
 
 from .conftest import DAY, intent, outbox_messages
 
@@ -236,3 +237,55 @@ def test_an_intent_a_dispatch_carries_is_never_claimed_again_the_constraint_says
     assert service._claim(session, [stale], T0) == [None]
     assert len(_dispatches(session)) == before
     assert sorted(session.scalars(select(DispatchIntent.intent_id))) == carried
+
+
+def test_an_office_digest_of_several_cities_names_each_items_city(session, outbox):
+    """An unscoped run gathers the office's items of every city into one digest (the shipped
+    channels route every office to one fallback): each item says whose plan it is, a city's items
+    together; a digest of one city's items is written as before, without the name."""
+    from wufei.indicators.models import Indicator
+    from wufei.notify.service import pending_digests
+    from wufei.plans.models import Plan
+    from wufei.tasks.models import Task
+
+    def plan_in(city: str, number: str) -> Plan:
+        plan = Plan(
+            jurisdiction=Jurisdiction(name=city, level="city"), title=f"{city}无废城市建设实施方案", kind="plan"
+        )
+        plan.doc_number = number
+        session.add(plan)
+        return plan
+
+    hengshui, baoding = plan_in("衡水市", "衡政办字〔2022〕57号"), plan_in("保定市", "保政办函〔2022〕50号")
+    tasks = [
+        Task(plan=plan, list_kind="main", number="1", title=title, deadline_kind="ongoing")
+        for plan, title in ((hengshui, "统一垃圾分类标准"), (baoding, "推进绿色建材产业建链强链"))
+    ]
+    indicator = Indicator(
+        plan=baoding, number="3", name="一般工业固体废物综合利用率", target_kind="none", direction="up"
+    )
+    session.add_all([*tasks, indicator])
+    session.flush()
+    create_intents(
+        session,
+        [
+            {**intent("h", "group_escalation", None, audience="office", title=tasks[0].title, days_overdue=30),
+             "task_id": tasks[0].id},
+            {**intent("b", "group_escalation", None, audience="office", title=tasks[1].title, days_overdue=31),
+             "task_id": tasks[1].id},
+            intent("i", "indicator_overdue", None, audience="office", indicator_id=indicator.id,
+                   indicator_name=indicator.name, period_cn="2024年第1季度", due_date_cn="2024年4月15日",
+                   days_overdue=30),
+            {**intent("g", "group_escalation", None, audience="group", title=tasks[0].title, days_overdue=30),
+             "task_id": tasks[0].id},
+        ],
+    )  # fmt: skip
+    session.flush()
+
+    digests = {d.audience: d for d in pending_digests(session, day=DAY)}
+    office = digests["office"].body.splitlines()
+    mentions = [line for line in office if line[:1].isdigit()]
+    assert mentions[0].startswith("1. 保定市：") and "推进绿色建材产业建链强链" in mentions[0]
+    assert mentions[1].startswith("2. 衡水市：") and "统一垃圾分类标准" in mentions[1]
+    assert any(line.startswith("1. 保定市：") and "一般工业固体废物综合利用率" in line for line in mentions[2:])
+    assert "衡水市：" not in digests["group"].body and "统一垃圾分类标准" in digests["group"].body

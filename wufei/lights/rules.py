@@ -363,7 +363,7 @@ def _reporting(state: TaskState, rules: LightRules) -> list[_Fired]:
         light = Light.YELLOW
     else:
         return []
-    return [_Fired(light, MISSING_REPORTS, f"连续{streak}周未报送进展")]
+    return [_Fired(light, MISSING_REPORTS, f"连续{streak}周未按时报送进展")]
 
 
 def _year_end(state: TaskState, as_of: date, rules: LightRules) -> list[_Fired]:

@@ -137,7 +137,8 @@ def build_digests(
 ) -> list[Digest]:
     """One digest per (audience, department) of the intents created on or before `day`, not
     resolved and not in `delivered` (ids already in a dispatch). Intents are objects or mappings
-    with id, kind, audience, department_id, created_on, payload, resolved_on."""
+    with id, kind, audience, department_id, created_on, payload, resolved_on, and optionally place
+    (the city or county whose plan the intent is about: see `render`)."""
     env = env or environment()
     chosen: dict[tuple[str, ...], Template] = {}  # the templates found for each kind, once per build
     groups: dict[tuple[str, int | None], list[Any]] = defaultdict(list)
@@ -150,7 +151,9 @@ def build_digests(
 
     digests = []
     for (audience, department_id), members in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1] or 0)):
-        members.sort(key=lambda i: (_rank(_get(i, "kind")), _get(i, "created_on"), _get(i, "id")))
+        members.sort(
+            key=lambda i: (_rank(_get(i, "kind")), _get(i, "place") or "", _get(i, "created_on"), _get(i, "id"))
+        )
         department = (department_names.get(department_id) if department_id is not None else None) or AUDIENCE_NAMES.get(
             audience, audience
         )
@@ -186,10 +189,15 @@ def render(
     finding one checks its file's modification time)."""
     chosen = {} if chosen is None else chosen
     portal = portal_url()
+    # an office digest gathering several cities' items (an unscoped run) names each item's city
+    several_places = len({_get(i, "place") for i in intents} - {None}) > 1
     sections: dict[str, list[str]] = {}
     for intent in intents:
         kind = str(_get(intent, "kind"))
-        sections.setdefault(kind, []).append(_render_kind(env, kind, "body", intent, department, chosen, portal))
+        entry = _render_kind(env, kind, "body", intent, department, chosen, portal)
+        if several_places and _get(intent, "place"):
+            entry = f"{_get(intent, 'place')}：{entry}"
+        sections.setdefault(kind, []).append(entry)
     context = {
         "portal_url": portal,
         "home": HOME_PATHS.get(audience, "/"),

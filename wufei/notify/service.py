@@ -61,13 +61,14 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from wufei.db import Base, driver_value, table_of, utcnow
 from wufei.departments.models import Department
+from wufei.indicators.models import Indicator
 from wufei.lights.models import LightRecord
-from wufei.notices.models import NoticeIntent, NoticeKind
+from wufei.notices.models import Audience, NoticeIntent, NoticeKind
 from wufei.notices.service import create_intents
 from wufei.notify.channels import Attachment, Channels, ServiceResult
 from wufei.notify.digest import Digest, build_digests
 from wufei.notify.models import Delivery, DeliveryStatus, Dispatch, DispatchIntent, DispatchStatus
-from wufei.plans.models import Jurisdiction, JurisdictionLevel
+from wufei.plans.models import Jurisdiction, JurisdictionLevel, Plan
 from wufei.plans.queries import jurisdiction_named, scope_plan_ids
 from wufei.tasks.models import Task
 
@@ -152,8 +153,38 @@ def pending_digests(session: Session, *, day: date, jurisdiction: str | None = N
         else {}
     )
     lights = current_lights(session, {i.task_id for i in intents if i.task_id is not None}, day=day)
-    rows = [_with_light(i, lights.get(i.task_id) if i.task_id is not None else None) for i in intents]
+    places = _office_places(session, intents)
+    rows = [_with_light(i, lights.get(i.task_id) if i.task_id is not None else None, places.get(i.id)) for i in intents]
     return build_digests(rows, day=day, department_names=names)
+
+
+def _office_places(session: Session, intents: Sequence[Any]) -> dict[int, str]:
+    """intent id → the place whose plan it is about (its task's or indicator's), for the office's
+    and the group's intents: an unscoped run gathers several cities' items into one office digest,
+    which must say whose each item is. Department digests stay within their department's place."""
+    tasks: dict[int, list[int]] = {}
+    indicators: dict[int, list[int]] = {}
+    for intent in intents:
+        if intent.audience not in (Audience.OFFICE, Audience.GROUP):
+            continue
+        indicator = (intent.payload or {}).get("indicator_id")
+        if intent.task_id is not None:
+            tasks.setdefault(intent.task_id, []).append(intent.id)
+        elif isinstance(indicator, int):
+            indicators.setdefault(indicator, []).append(intent.id)
+    places: dict[int, str] = {}
+    for model, owners in ((Task, tasks), (Indicator, indicators)):
+        ids = sorted(owners)
+        for start in range(0, len(ids), 5000):
+            rows = session.execute(
+                select(model.id, Jurisdiction.name)
+                .join(Plan, Plan.id == model.plan_id)
+                .join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id)
+                .where(model.id.in_(ids[start : start + 5000]))
+            )
+            for owner_id, place in rows:
+                places.update(dict.fromkeys(owners[owner_id], place))
+    return places
 
 
 def current_lights(session: Session, task_ids: set[int], *, day: date) -> dict[int, tuple[str, str]]:
@@ -179,7 +210,7 @@ def current_lights(session: Session, task_ids: set[int], *, day: date) -> dict[i
 INTENT_FIELDS = ("id", "kind", "audience", "department_id", "task_id", "created_on", "period", "resolved_on", "payload")
 
 
-def _with_light(intent: Any, light: tuple[str, str] | None) -> dict[str, Any]:
+def _with_light(intent: Any, light: tuple[str, str] | None, place: str | None = None) -> dict[str, Any]:
     payload = dict(intent.payload or {})
     if light is not None and "light" not in payload:
         payload["light"], payload["light_reason"] = light
@@ -192,6 +223,7 @@ def _with_light(intent: Any, light: tuple[str, str] | None) -> dict[str, Any]:
         "period": intent.period,
         "resolved_on": intent.resolved_on,
         "payload": payload,
+        "place": place,
     }
 
 
