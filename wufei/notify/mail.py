@@ -3,8 +3,9 @@
 Apprise's email plugin opens a connection, says EHLO (STARTTLS, login) and quits for every
 message: 30% of the wall time of 10,000 digests. Here the message is what the plugin builds
 (`NotifyEmail.prepare_emails` with the service's own settings, as its `send` builds it: written
-directly by wufei.notify.mime for a plain email, the same bytes, else by the plugin), and sent over a connection kept per server (host, port, security, login): the services of the
-contacts are one per recipient but share the office's server (WUFEI_SMTP_URL), so a run holds one
+directly by wufei.notify.mime for a plain email, the same bytes, else by the plugin), and sent
+over a connection kept per server (host, port, security, login): the services of the contacts
+are one per recipient but share the office's server (WUFEI_SMTP_URL), so a run holds one
 connection, and quits it at the end (`close`).
 
 The connection is held by a courier, a child process per server (wufei.notify.courier), which
