@@ -17,7 +17,7 @@ open doubts per record, and flags for garbage read silently:
     refusal a refusal whose message is not Chinese or does not name the file
     no-lead a record with no lead and no doubt saying it lacks one
 
-    .venv/bin/python bench/wild.py [ids…]      # the table and the totals
+    .venv/bin/python bench/wild.py [ids…]      # the table and the totals (the first set, the second, both)
     .venv/bin/python bench/wild.py --flags     # and every flagged value
     .venv/bin/python bench/wild.py --json      # per page, as JSON
 """
@@ -46,6 +46,8 @@ from wufei.importers.service import _rolled_back, read_source  # noqa: E402
 from wufei.plans.service import ImportSummary, LoadedRecord, import_plan  # noqa: E402
 
 WILD = ROOT / "tests" / "wild"
+# The first set (round wild19) sits in tests/wild, the second (round wild20) in tests/wild/batch2.
+SETS = {1: WILD, 2: WILD / "batch2"}
 SUFFIXES = (".txt", ".html")
 OWNER_MAX = 20
 # Words that make a name a piece of a sentence: no unit's name holds them.
@@ -67,6 +69,7 @@ ROLES = ("leads", "supporting", "implementers")
 class PageResult:
     page: str
     kind: str
+    batch: int = 1
     refused: str | None = None
     crashed: str | None = None
     plans: int = 0
@@ -94,8 +97,14 @@ def page_kinds() -> dict[str, str]:
     return kinds
 
 
-def wild_pages() -> list[Path]:
-    return sorted(p for p in WILD.iterdir() if p.suffix in SUFFIXES)
+def wild_pages(batch: int | None = None) -> list[Path]:
+    """The pages of one set (1, 2), or of every set."""
+    folders = [SETS[batch]] if batch else list(SETS.values())
+    return [p for folder in folders for p in sorted(folder.iterdir()) if p.suffix in SUFFIXES]
+
+
+def page_batch(path: Path) -> int:
+    return next(batch for batch, folder in SETS.items() if path.parent == folder)
 
 
 def refusal_problem(path: Path, message: str) -> str | None:
@@ -108,7 +117,7 @@ def refusal_problem(path: Path, message: str) -> str | None:
 
 
 def check_page(path: Path, engine, registry: Registry, kind: str = "") -> PageResult:
-    result = PageResult(page=path.stem, kind=kind)
+    result = PageResult(page=path.stem, kind=kind, batch=page_batch(path))
     try:
         source = read_source(path)
     except ImportError_ as exc:
@@ -255,25 +264,31 @@ def report(results: list[PageResult], *, show_flags: bool) -> str:
         if show_flags:
             for name, values in sorted(r.flags.items()):
                 lines.extend(f"      {name}: {value}" for value in values)
-    t = totals(results)
-    per = f"{t['doubts'] / t['records']:.2f}" if t["records"] else "-"
-    flag_text = ", ".join(f"{k.removeprefix('flag_')} {v}" for k, v in t.items() if k.startswith("flag_")) or "none"
-    lines.append(
-        f"total: {t['pages']} pages, {t['refused']} refused ({t['refused_plans']} of them plans or lists), "
-        f"{t['crashed']} crashed; {t['records']} records, "
-        f"{t['owned']} with a recognised lead, {t['dated']} with a due date, {per} open doubts a record; "
-        f"{t['flagged']} flags ({flag_text})"
-    )
+    batches = sorted({r.batch for r in results})
+    sets = [(f"set {b}", [r for r in results if r.batch == b]) for b in batches]
+    if len(batches) > 1:
+        sets.append(("both", results))
+    for label, chosen in sets:
+        t = totals(chosen)
+        per = f"{t['doubts'] / t['records']:.2f}" if t["records"] else "-"
+        flag_text = ", ".join(f"{k.removeprefix('flag_')} {v}" for k, v in t.items() if k.startswith("flag_")) or "none"
+        lines.append(
+            f"{label}: {t['pages']} pages, {t['refused']} refused ({t['refused_plans']} of them plans or lists), "
+            f"{t['crashed']} crashed; {t['records']} records, "
+            f"{t['owned']} with a recognised lead, {t['dated']} with a due date, {per} open doubts a record; "
+            f"{t['flagged']} flags ({flag_text})"
+        )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="The importer on real pages without expected records.")
-    parser.add_argument("ids", nargs="*", help="page ids (default: every page in tests/wild)")
+    parser.add_argument("ids", nargs="*", help="page ids (default: every page in tests/wild and its batch2)")
+    parser.add_argument("--set", type=int, choices=sorted(SETS), help="only the first (1) or the second (2) set")
     parser.add_argument("--flags", action="store_true", help="list every flagged value")
     parser.add_argument("--json", action="store_true", help="per page, as JSON")
     args = parser.parse_args(argv)
-    paths = wild_pages()
+    paths = wild_pages(args.set)
     if args.ids:
         wanted = set(args.ids)
         paths = [p for p in paths if p.stem in wanted]
@@ -284,7 +299,10 @@ def main(argv: list[str] | None = None) -> int:
     results = run(paths)
     elapsed = time.perf_counter() - started
     if args.json:
-        print(json.dumps({"pages": [asdict(r) for r in results], "totals": totals(results)}, ensure_ascii=False))
+        by_set = {f"set {b}": totals([r for r in results if r.batch == b]) for b in sorted({r.batch for r in results})}
+        print(
+            json.dumps({"pages": [asdict(r) for r in results], "totals": totals(results), **by_set}, ensure_ascii=False)
+        )
         return 0
     print(report(results, show_flags=args.flags))
     print(f"read and loaded {len(paths)} pages in {elapsed:.1f} s")

@@ -281,3 +281,58 @@ def test_the_leader_hears_once_per_streak_while_the_liaison_is_reminded_every_we
     escalated = {(i.period, i.audience) for i in mine if i.step == "missing_3"}
     assert liaison == ["2024-W22", "2024-W23"]
     assert escalated == {("2024-W19", "leader"), ("2024-W19", "office")}
+
+
+def _file_late(session, task, week, at, cadence):
+    from wufei.reports.service import submit_report
+
+    [lead] = task.departments(Role.LEAD)
+    return submit_report(
+        session,
+        task_id=task.id,
+        department_id=lead.id,
+        week_start=week,
+        progress=30,
+        done_text="补报进展",
+        problems=None,
+        next_steps=None,
+        at=datetime.combine(at, time(9), tzinfo=cadence.timezone),
+        actor="test",
+        calendar=CALENDAR,
+        cadence=cadence,
+    )
+
+
+def test_a_report_filed_for_a_reminded_week_answers_that_weeks_reminder_only(session, plan):
+    """The liaison's 未报送提醒 of a week is answered (已补报) when that week's report is filed,
+    late; the escalation about the streak (keyed by its first week) stays, even when the first
+    week's report is filed: one late report does not end a streak of weeks without a report on time."""
+    cadence = CadenceConfig.from_dict({"weekly_report": {"reporting_since": "2024-05-06"}})
+    never = plan[sorted(_led(plan, DUE_2025))[2]]
+    _run(session, date(2024, 6, 3), cadence=cadence)  # W19–W22 missed: streak 4
+    _run(session, date(2024, 6, 11), cadence=cadence)  # W23 missed too
+    _file_late(session, never, date(2024, 6, 3), date(2024, 6, 12), cadence)  # W23
+    _file_late(session, never, date(2024, 5, 6), date(2024, 6, 12), cadence)  # W19, the streak's first week
+    mine = {(i.step, i.period): i for i in list_intents(session, kind="report_missing") if i.task_id == never.id}
+    answered = mine[("missing_1", "2024-W23")]
+    assert (answered.resolved_on, answered.resolution) == (date(2024, 6, 12), "已补报")
+    assert mine[("missing_1", "2024-W22")].resolved_on is None  # W22 is still unreported
+    assert mine[("missing_3", "2024-W19")].resolved_on is None
+
+
+def test_a_week_filed_late_before_the_scan_gets_no_reminder_but_counts_as_missed(session, plan):
+    """A report filed after Friday's deadline but before the next scan: the week still counts
+    in the streak (late reports do not break it by default), but nobody is asked for it."""
+    cadence = CadenceConfig.from_dict({"weekly_report": {"reporting_since": "2024-05-06"}})
+    never = plan[sorted(_led(plan, DUE_2025))[2]]
+    _run(session, date(2024, 6, 3), cadence=cadence)
+    _file_late(session, never, date(2024, 6, 3), date(2024, 6, 11), cadence)  # W23, before the scan at 09:00
+    _run(session, date(2024, 6, 11), cadence=cadence)
+    mine = [i for i in list_intents(session, kind="report_missing") if i.task_id == never.id]
+    assert {i.period for i in mine if i.step == "missing_1"} == {"2024-W22"}
+    others = {i.task_id for i in list_intents(session, kind="report_missing") if i.period == "2024-W23"}
+    assert others and never.id not in others  # the others' W23 reminders are made as before
+    from wufei.reports.service import missing_streaks
+
+    streak = missing_streaks(session, as_of=date(2024, 6, 10), calendar=CALENDAR, cadence=cadence, task_ids=[never.id])
+    assert streak[never.id] == 5  # W19–W23: the late W23 counts

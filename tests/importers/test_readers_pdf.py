@@ -118,11 +118,16 @@ def test_a_pdf_without_text_or_images_is_refused_saying_so(tmp_path):
     assert "扫描件.pdf" in str(error.value) and SCANNED in str(error.value)
 
 
-@pytest.mark.parametrize("content", [b"", b"%PDF-1.4\nnot really", b"hello"], ids=["empty", "truncated", "text"])
-def test_a_broken_pdf_is_refused_naming_the_file(content, tmp_path):
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "文件为空"), (b"%PDF-1.4\nnot really", "无法打开 PDF 文件"), (b"hello", "无法打开 PDF 文件")],
+    ids=["empty", "truncated", "text"],
+)
+def test_a_broken_pdf_is_refused_naming_the_file(content, message, tmp_path):
+    """(PDFium's English kept from the user: tests/importers/test_refusals_in_chinese.py.)"""
     path = tmp_path / "方案.pdf"
     path.write_bytes(content)
-    with pytest.raises(ImportError_, match="方案.pdf.*无法打开 PDF 文件"):
+    with pytest.raises(ImportError_, match=f"方案.pdf.*{message}"):
         read_source(path)
 
 

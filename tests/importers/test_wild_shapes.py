@@ -2,13 +2,23 @@
 a web page's furniture lines (时间：… 来源：…, 来源：… 时间：…点击:, 当前位置：…, 发布机构：… 成文日期：…, 责任部门：…
 发布日期：…) are no task, no deadline and no owner; a site's footer (版权所有 / Copyright, then 主办单位：… 承办：…
 电话：…) names no owner; an attachment label on its own line (附件) is no piece of the title after it; a title opening
-with 关于 names its place after it (关于铁东区…的公示 is 四平市's 铁东区 when the text names 四平市)."""
+with 关于 names its place after it (关于铁东区…的公示 is 四平市's 铁东区 when the text names 四平市).
+
+Round wild20 adds the habits of the second set (tests/wild/batch2/) and the leftovers of round wild19: a plan's
+preamble headings are no tasks and an opening holding nothing else is refused saying so; a document site's upload
+lines, a number alone on its line, a form's numbered fields, pinyin after characters, sentence pieces and seats as
+owners, `||` padding, contents lines without leaders, a plan's (试行), an information box's cells as a title and a
+portal's menu word are no tasks, owners or titles; each level's owner column is read; an ASCII stop closing a
+run-together table's task is no part of its name."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from wufei.departments.owners import owners_in_sentences
+from wufei.importers.records import ImportError_
 from wufei.importers.service import read_source
 
 
@@ -92,10 +102,16 @@ def test_a_pages_information_lines_name_no_owner(tmp_path: Path):
         "\n"
         "(一)指导思想\n"
         "\n"
-        "以新发展理念为指导,改善生态环境质量。\n",
+        "以新发展理念为指导,改善生态环境质量。\n"
+        "\n"
+        "二、重点任务\n"
+        "\n"
+        "推进生态修复工程,2024年底前完成。(市生态环境局负责)\n",
     )
+    # The plan's opening alone (指导思想) holds no task since round wild20, so the page carries one task after it.
     assert "当前位置" not in [t.title for t in plan.tasks]
     assert not any("发布日期" in (t.owners_raw or "") for t in plan.tasks)
+    assert [t.owners_raw for t in plan.tasks] == ["市生态环境局负责"]
 
 
 def test_a_site_footer_names_no_owner(tmp_path: Path):
@@ -249,3 +265,252 @@ def test_a_notices_salutation_is_no_candidate_task(tmp_path: Path):
     )
     assert not any(t.title.startswith("各镇人民政府") for t in plan.tasks)
     assert any("2025年底" in (t.deadline_raw or "") for t in plan.tasks)
+
+
+# Round wild20: habits of the second set (tests/wild/batch2/) and the leftovers of round wild19.
+
+_OUTLINE_PLAN = (
+    "某市人民政府办公室关于印发某市“无废城市”建设实施方案的通知\n"
+    "各区人民政府,市直有关单位:\n"
+    "现将《某市“无废城市”建设实施方案》印发给你们,请认真组织实施。\n"
+    "某市人民政府办公室\n"
+    "2024年5月6日\n"
+    "某市“无废城市”建设实施方案\n"
+    "一、总体要求\n"
+    "(一)指导思想。\n"
+    "以习近平新时代中国特色社会主义思想为指导,推动固体废物减量化、资源化、无害化。\n"
+    "(二)基本原则。\n"
+    "1.统筹谋划、系统推进\n"
+    "坚持全市一盘棋,统筹推进各类固体废物治理。\n"
+    "2.问题导向、突出特色\n"
+    "聚焦突出问题,补齐短板弱项。\n"
+    "(三)工作目标。\n"
+    "到2025年,固体废物产生强度稳步下降,综合利用水平明显提升。\n"
+)
+
+
+def test_outline_headings_and_the_points_under_them_are_no_tasks(tmp_path: Path):
+    # hb_qianjiang_wufei_2024, sd_liaocheng_qu_wufei_2023, hi_zhenggai_fangan_2020 (and seven plans of the first
+    # set): on main 指导思想, 工作目标 and the principles under 基本原则 were tasks awaiting a lead.
+    plan = _plan(
+        tmp_path,
+        "实施方案.txt",
+        _OUTLINE_PLAN + "二、主要任务\n"
+        "(一)推进工业固体废物综合利用。到2025年底前,建成工业固废综合利用项目2个。\n"
+        "(二)推行农业绿色生产。到2025年底前,秸秆综合利用率稳定在92%以上。\n",
+    )
+    assert [t.title for t in plan.tasks] == ["推进工业固体废物综合利用", "推行农业绿色生产"]
+
+
+def test_a_plans_opening_without_its_tasks_is_refused_naming_what_was_read(tmp_path: Path):
+    # The same pages cut by the store before their tasks: on main they were read as the headings alone; a plan
+    # opening holds no task, and the refusal says what it did hold.
+    path = tmp_path / "实施方案.txt"
+    path.write_text(_OUTLINE_PLAN, encoding="utf-8")
+    with pytest.raises(ImportError_) as refused:
+        read_source(path)
+    assert "实施方案.txt" in str(refused.value)
+    assert "只读到方案开头的指导思想、基本原则、工作目标，其中没有任务" in str(refused.value)
+
+
+def test_a_document_sites_upload_lines_are_no_task_and_its_title_runs_into_no_task(tmp_path: Path):
+    # hb_huitoukan_zhenggai_jinzhan_2019: on main 上传人 was a task due on the upload date (上传时间:2022-08-05);
+    # the site's 资源描述 line and the list's title run into its first section were next in line to be tasks.
+    plan = _plan(
+        tmp_path,
+        "进展清单.txt",
+        "某市垃圾分类问题整改进展清单\n"
+        "\n"
+        "上传人:Zh****g 文档编号:10293847 上传时间:2022-08-05 格式:DOCX 页数:12 大小:30.5KB\n"
+        "返回 下载 相关 举报\n"
+        "某市垃圾分类问题整改进展清单_第1页\n"
+        "第1页 / 共12页\n"
+        "资源描述\n"
+        "某市垃圾分类问题整改进展清单一、关于“部分小区分类设施不全”的问题。整改进展情况:已经完成。"
+        " 1.完善小区分类收集设施,2022年底前完成(市城管局负责)。\n",
+    )
+    assert [(t.title, t.owners_raw, t.deadline_raw) for t in plan.tasks] == [
+        ("关于“部分小区分类设施不全”的问题", "市城管局负责", "2022年底前")
+    ]
+
+
+def test_a_number_left_alone_on_its_line_is_no_task(tmp_path: Path):
+    # gx_nanning_canchu_zhaobiao_2012: on main 2、 alone on its line was a task without a name, and the loader
+    # refused the whole file for it (第26行 任务名称：任务名称不能为空).
+    plan = _plan(
+        tmp_path,
+        "任务分工.txt",
+        "某县2024年垃圾分类工作任务分工\n"
+        "1、推进垃圾分类设施建设,2024年底前完成。(县城管局牵头)\n"
+        "2、\n"
+        "3、开展垃圾分类宣传进社区活动,2024年6月底前完成。(县住建局牵头)\n"
+        "4、\n",
+    )
+    assert [(t.number, t.owners_raw) for t in plan.tasks] == [("1", "县城管局牵头"), ("3", "县住建局牵头")]
+
+
+def test_a_bid_notices_numbered_fields_are_no_tasks(tmp_path: Path):
+    # gx_nanning_canchu_zhaobiao_2012: on main 项目名称, 项目编号 and 招标内容 were tasks awaiting a lead; a form's
+    # field labels hold no task, and a notice of nothing but fields is no plan.
+    path = tmp_path / "招标公告.txt"
+    path.write_text(
+        "某县生活垃圾转运站项目招标公告\n"
+        "第一章 招标公告\n"
+        "1、项目名称:\n"
+        "某县生活垃圾转运站项目\n"
+        "2、项目编号:\n"
+        "ABC-2024-001\n"
+        "3、招标内容:\n"
+        "生活垃圾转运站一座及配套收运车辆\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportError_) as refused:
+        read_source(path)
+    assert "招标公告.txt" in str(refused.value)
+
+
+def test_pinyin_printed_after_characters_is_no_part_of_a_name(tmp_path: Path):
+    # cq_gaoxiao_yijianshi_fanti_2024: on main a mirror's pinyin with tones stayed in the titles (明确工作责(zé)任)
+    # and split the owners' names (负(fù)责), so no task had an owner.
+    plan = _plan(
+        tmp_path,
+        "通知.txt",
+        "各區(qū)縣(自治縣)人民政府,市政府各部門,有關(guān)單位:\n"
+        "《某市重點(diǎn)事項(xiàng)工作任務(wù)》已經(jīng)市政府同意,現(xiàn)印發(fā)給你們,請認(rèn)真貫徹執(zhí)行。\n"
+        "一、明確工作責(zé)任。市政府辦公廳負(fù)責(zé)統籌推進(jìn)工作,2024年底前完成。\n"
+        "二、完善推進(jìn)機制。市大數(shù)據(jù)發(fā)展局負(fù)責(zé)夯實(shí)平臺支撐能力,2024年6月底前完成。\n",
+    )
+    assert [(t.title, t.owners_raw) for t in plan.tasks] == [
+        ("明确工作责任", "市政府办公厅负责"),
+        ("完善推进机制", "市大数据发展局负责"),
+    ]
+
+
+def test_sentence_pieces_ending_like_units_name_no_owner(tmp_path: Path):
+    # ln_dawa_fenjie_2021, js_qidong_shenji_zhenggai_news_2024, sc_hongyuan_huiyi_2021: on main a paragraph read
+    # as a candidate task was led by 在充分征求区政府, by 某市政府办公室召集该市纪委 and by 县委常委 (a seat, not a
+    # unit), each with a doubt.
+    plan = _plan(
+        tmp_path,
+        "推进情况.txt",
+        "某区2021年重点工作推进情况\n"
+        "为全面完成各项工作任务,在充分征求区政府、经济园区主要领导意见后,2021年底前完成任务分解。\n"
+        "近日,某市政府办公室召集该市纪委、审计局召开专题推进会,2021年底前完成整改。\n"
+        "县委常委、政法委书记张某某主持会议,县住建局负责推进乱搭乱建整治,2021年10月底前完成。\n",
+    )
+    owners = " ".join(t.owners_raw or "" for t in plan.tasks)
+    assert "县住建局" in owners
+    assert not any(piece in owners for piece in ("在充分征求", "召集", "县委常委"))
+
+
+def test_bars_a_copy_printed_for_left_out_cells_name_no_owner(tmp_path: Path):
+    # zj_zhoushan_ljfl_fenjie_2018: on main the `||` a law database's copy printed for a row's two merged cells (its
+    # group and its overall lead) was a supporting unit of three tasks.
+    plan = _plan(
+        tmp_path,
+        "任务分解表.txt",
+        "某市垃圾分类工作任务分解表\n"
+        "序号 |\n工作任务 |\n主要工作内容 |\n完成时间 |\n总牵头单位 |\n分项牵头单位 |\n参与单位 |\n"
+        "1 |\n源头减量 |\n开展过度包装专项治理。 |\n2018年 |\n市城管局 |\n市发改委 |\n市商务局、市市场监管局 |\n"
+        "2 |\n开展净菜进城试点。 |\n2018年 |\n市市场监管局 |\n市供销社 |\n||\n"
+        "3 |\n推行绿色快递包装。 |\n2019年 |\n市邮政管理局 |\n市商务局 |\n||\n",
+    )
+    owners = [name for t in plan.tasks for name in (*(t.leads or ()), *(t.supporting or ()))]
+    assert owners and not any("|" in name for name in owners)
+
+
+def test_an_ascii_full_stop_closing_a_run_together_tables_task_is_no_part_of_its_name(tmp_path: Path):
+    # Left from round wild19 (a township's duty list run together on one line): on main the titles kept their
+    # ASCII full stop (组织安全生产检查.).
+    plan = _plan(
+        tmp_path,
+        "职责清单.txt",
+        "附件 某镇安全生产工作职责清单 工作任务 牵头单位 配合单位 完成时限 "
+        "组织安全生产检查. 镇安监办 镇派出所 每季度一次 "
+        "开展应急演练. 镇应急办 6月底前 "
+        "排查燃气隐患. 镇城建办 镇市场监管所 持续开展\n",
+    )
+    assert [t.title for t in plan.tasks] == ["组织安全生产检查", "开展应急演练", "排查燃气隐患"]
+
+
+def test_each_levels_responsibility_column_gives_that_levels_owners(tmp_path: Path):
+    # Left from round wild19: on main only the 省级 column was read, the 市级 and 县级 columns were put in the
+    # task's content as columns meaning the same as the first.
+    plan = _plan(
+        tmp_path,
+        "任务分工表.txt",
+        "某省“无废城市”建设任务分工表\n"
+        "序号\t重点任务\t省级责任单位\t市级责任单位\t县级责任单位\t完成时限\n"
+        "1\t推进工业固废综合利用\t省工业和信息化厅（牵头）、省生态环境厅\t市工信局（牵头）、市生态环境局\t县工信局\t2025年底前\n"
+        "2\t推行垃圾分类\t省住房城乡建设厅\t市城管局（牵头）、市住建局\t县城管局、县住建局\t2024年底前\n",
+    )
+    assert [(t.leads, t.supporting) for t in plan.tasks] == [
+        (("省工业和信息化厅", "市工信局", "县工信局"), ("省生态环境厅", "市生态环境局")),
+        (("省住房城乡建设厅", "市城管局", "县城管局"), ("市住建局", "县住建局")),
+    ]
+    assert not any(d.field == "column" for d in plan.doubts)
+
+
+def test_contents_lines_without_leaders_and_a_plans_status_are_no_tasks_or_owners(tmp_path: Path):
+    # sx_liulin_wufei_2024: on main a contents line printed without leaders (附件1 …指标体系32) was a task, and the
+    # notice's lines a task led by 试行, the (试行) of the plan's title (试行 only ends like a bank's name).
+    text = (
+        "某政办发〔2024〕53号\n"
+        "某县人民政府办公室\n"
+        "关于印发某县“无废城市”建设实施方案\n"
+        "(试行)的通知\n"
+        "各乡(镇)人民政府,县直有关单位:\n"
+        "《某县“无废城市”建设实施方案(试行)》已经县人民政府同意,现印发给你们,请认真贯彻执行。\n"
+        "某县人民政府办公室\n"
+        "2024年12月26日\n"
+        "目 录\n"
+        "一、总体要求5\n"
+        "(一)指导思想 5\n"
+        "(二)建设目标7\n"
+        "二、主要任务7\n"
+        "附件1 某县“无废城市”建设指标体系32\n"
+        "某县“无废城市”建设实施方案(试行)\n"
+        "为深入贯彻落实习近平生态文明思想,加快形成绿色发展方式和生活方式,结合\n"
+    )
+    path = tmp_path / "实施方案.txt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ImportError_):  # the store cut it before its tasks: nothing in it is a task
+        read_source(path)
+    tasks = "实际,制定本方案。\n二、主要任务\n1.推进工业固废综合利用,2025年底前建成项目2个。\n"
+    path.write_text(text + tasks, encoding="utf-8")
+    [plan] = read_source(path).plans
+    assert [(t.title, t.owners_raw) for t in plan.tasks] == [("推进工业固废综合利用,2025年底前建成项目2个", None)]
+
+
+def test_a_pages_information_box_cell_by_cell_is_no_title(tmp_path: Path):
+    # zj_dongliu_jiedao_zongjie_2024: on main the plan was titled 组配分类|计划总结|发布机构|东柳街道|, a row of
+    # the page's information box; the title is the cell closed by its bar below it.
+    plan = _plan(
+        tmp_path,
+        "工作安排.txt",
+        "索引号 | K16059504/2024-117342 | ||\n"
+        "组配分类 | 计划总结 | 发布机构 | 某街道 |\n"
+        "生成日期 | 2024-03-21 | 公开方式 | 主动公开 |\n"
+        "某街道2024年重点工作安排 |\n"
+        "发布日期: 2024-03-21 11:04 信息来源: 某街道 |\n"
+        "1.推进垃圾分类设施建设,2024年底前完成。(街道城管办负责)\n",
+    )
+    assert plan.title == "某街道2024年重点工作安排"
+
+
+def test_a_portals_column_name_above_the_title_is_no_part_of_it(tmp_path: Path):
+    # cq_dazu_wancheng_2024: on main the title was 网站专栏2023年度政府工作报告重点工作完成情况, the portal's menu
+    # word taken for a piece of the title broken off before it.
+    plan = _plan(
+        tmp_path,
+        "完成情况.txt",
+        "网站专栏\n"
+        "首页 走进某区 政务公开 政务服务\n"
+        "您当前的位置: 首页>政务公开>政府工作报告\n"
+        "\n"
+        "2023年度政府工作报告重点工作完成情况\n"
+        "\n"
+        "日期:2024-05-29\n"
+        "1.实现工业投资增长20%以上,2023年底前完成。(区经济信息委负责)\n",
+    )
+    assert plan.title == "2023年度政府工作报告重点工作完成情况"

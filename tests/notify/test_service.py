@@ -243,6 +243,8 @@ def test_an_office_digest_of_several_cities_names_each_items_city(session, outbo
     """An unscoped run gathers the office's items of every city into one digest (the shipped
     channels route every office to one fallback): each item says whose plan it is, a city's items
     together; a digest of one city's items is written as before, without the name."""
+    from wufei.cells.models import Cell
+    from wufei.departments.models import Department
     from wufei.indicators.models import Indicator
     from wufei.notify.service import pending_digests
     from wufei.plans.models import Plan
@@ -266,6 +268,17 @@ def test_an_office_digest_of_several_cities_names_each_items_city(session, outbo
     )
     session.add_all([*tasks, indicator])
     session.flush()
+    school = Cell(
+        jurisdiction_id=hengshui.jurisdiction_id,
+        name="桃城区第一中学",
+        category="无废学校",
+        county="桃城区",
+        department=Department(jurisdiction=hengshui.jurisdiction, name="市教育局", kind="bureau"),
+        state="building",
+        state_on=DAY,
+    )
+    session.add(school)
+    session.flush()
     create_intents(
         session,
         [
@@ -276,6 +289,9 @@ def test_an_office_digest_of_several_cities_names_each_items_city(session, outbo
             intent("i", "indicator_overdue", None, audience="office", indicator_id=indicator.id,
                    indicator_name=indicator.name, period_cn="2024年第1季度", due_date_cn="2024年4月15日",
                    days_overdue=30),
+            intent("c", "cell_stalled", None, audience="office", cell_id=school.id, cell_name=school.name,
+                   county="桃城区", category="无废学校", state_cn="创建中", since_cn="2024年1月2日", days=150,
+                   limit_days=120, action="请督促"),
             {**intent("g", "group_escalation", None, audience="group", title=tasks[0].title, days_overdue=30),
              "task_id": tasks[0].id},
         ],
@@ -288,4 +304,5 @@ def test_an_office_digest_of_several_cities_names_each_items_city(session, outbo
     assert mentions[0].startswith("1. 保定市：") and "推进绿色建材产业建链强链" in mentions[0]
     assert mentions[1].startswith("2. 衡水市：") and "统一垃圾分类标准" in mentions[1]
     assert any(line.startswith("1. 保定市：") and "一般工业固体废物综合利用率" in line for line in mentions[2:])
+    assert any(line.startswith("1. 衡水市：无废细胞「桃城区第一中学」") for line in mentions[2:])
     assert "衡水市：" not in digests["group"].body and "统一垃圾分类标准" in digests["group"].body

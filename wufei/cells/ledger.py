@@ -7,6 +7,7 @@ different 责任部门 or 地址 is recorded as such."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -31,6 +32,8 @@ from wufei.cells.registry import (
 from wufei.cells.rules import STATE_NAMES, CellRuleError, CellRules, CellState, parse_state
 from wufei.chinese import chinese_date
 from wufei.plans.models import Jurisdiction
+
+log = logging.getLogger(__name__)
 
 SHEET, META = "无废细胞台账", "_wufei"
 ID, NAME, CATEGORY, COUNTY, ADDRESS, DEPARTMENT = "编号", "细胞名称", "类别", "县（市、区）", "地址", "责任部门"
@@ -140,7 +143,8 @@ def import_cells_workbook(
     try:
         book = load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise CellLedgerError(path, [(0, "", f"无法读取表格（{exc.__class__.__name__}：{exc}）")]) from exc
+        log.info("openpyxl cannot open %s: %r", path, exc)  # its English to the log, not to the user
+        raise CellLedgerError(path, [(0, "", "无法读取表格：文件可能已损坏或不是 .xlsx 格式")]) from exc
     if SHEET not in book.sheetnames:
         raise CellLedgerError(path, [(0, "", f"缺少工作表「{SHEET}」，请用 wufei template cells 生成台账模板后填写")])
     if jurisdiction is None:

@@ -20,6 +20,7 @@ Services take a Session and never commit.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ from sqlalchemy.orm import Session
 from wufei.contacts.models import Contact
 from wufei.db import utcnow
 from wufei.departments.naming import matching_departments, qualified_name
+
+log = logging.getLogger(__name__)
 
 SHEET = "联系人"
 DEPARTMENT, ALIAS = "部门", "标签"
@@ -158,7 +161,8 @@ def import_contacts(session: Session, path: Path) -> ImportSummary:
     try:
         book = load_workbook(path, data_only=True, read_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ContactsError(path, [(0, "", f"无法读取表格（{exc.__class__.__name__}：{exc}）")]) from exc
+        log.info("openpyxl cannot open %s: %r", path, exc)  # its English to the log, not to the user
+        raise ContactsError(path, [(0, "", "无法读取表格：文件可能已损坏或不是 .xlsx 格式")]) from exc
     sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     header_row, columns = _headers(rows, path)

@@ -204,8 +204,9 @@ _SHARED_BODIES = re.compile(rf"^[\u4e00-\u9fff]{{2,12}}区(?:{_alternatives('bod
 # 宿马园区党工委、管委会: a place's governing body, then another of the same place named without it (one
 # collective); 县人民政府、有关部门 names two.
 _GOVERNING_BODIES = "党工委|工委|党委|管委会|人民政府|政府"
-_PLACE_BODY = re.compile(rf"^[\u4e00-\u9fff]{{2,12}}(?:{_GOVERNING_BODIES})$")
-_ANOTHER_BODY = re.compile(rf"^(?:{_GOVERNING_BODIES})$")
+# 各市（地）党委、政府（行署）: a place and a body may carry a short gloss in brackets.
+_PLACE_BODY = re.compile(rf"^(?:[\u4e00-\u9fff]|（[^（）]{{1,6}}）){{2,12}}(?:{_GOVERNING_BODIES})$")
+_ANOTHER_BODY = re.compile(rf"^(?:{_GOVERNING_BODIES})(?:（[^（）]{{1,6}}）)?$")
 _NOT_AFTER_JOINER = re.compile(rf"^(?:{_alternatives('not_after_joiner')})")
 _JOINED_NAME_MIN = 3  # 党委和政府 is a phrase, not two units
 _TRAILING = re.compile(rf"(?<=[\u4e00-\u9fff）0-9]{{2}})(?:{_alternatives('trailing')})$")
@@ -466,6 +467,10 @@ def parse_owner_columns(lead: str | None, supporting: str | None, *, convention:
     return _finish(spec, raw, stated)
 
 
+# A name holds a character or a letter: a run of bars or dashes is what a copy printed for an empty cell.
+_NAMES_SOMETHING = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
 @lru_cache(maxsize=8192)
 def split_names(text: str) -> tuple[str, ...]:
     """Unit names in a list, in order, without duplicates.
@@ -478,8 +483,8 @@ def split_names(text: str) -> tuple[str, ...]:
         piece = _TRAILING.sub("", _show(piece).strip(" ：。")).strip(" ：。")
         piece = _BEFORE_NAME.sub("", piece)
         piece = _unmatched_brackets_off(piece)
-        if not piece:
-            continue
+        if not _NAMES_SOMETHING.search(piece):
+            continue  # || / —— / ／: a copy's padding or an empty cell's mark, no name
         if piece in ("单位", "部门") and names:
             names[-1] += "、" + piece  # 各相关部门、单位 is one phrase
             continue

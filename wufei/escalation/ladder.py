@@ -117,6 +117,12 @@ class Step:
     def before_due(self) -> bool:
         return self.anchor in DATED and self.offset_workdays is not None and self.offset_workdays <= 0
 
+    @property
+    def reminds_of_the_week(self) -> bool:
+        """A MISSING step repeated for every missed week from the first: a reminder about that one
+        week, answered by its report however late (a step from a longer streak is about the streak)."""
+        return self.anchor is Anchor.MISSING and self.repeat == "weekly" and self.streak == 1
+
     def trigger(self, due: date, calendar: WorkCalendar) -> date:
         """The first day this (deadline or report-date) step applies to something due on `due`."""
         if self.anchor not in DATED or self.offset_workdays is None:

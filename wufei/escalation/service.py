@@ -52,6 +52,7 @@ from wufei.notices.models import Audience, NoticeIntent
 from wufei.notices.service import BATCH, IN_CHUNK, create_intents_bulk, intent_key, resolve_intents
 from wufei.plans.models import Plan
 from wufei.plans.queries import plan_start, supervised_tasks
+from wufei.reports.models import Report
 from wufei.reports.service import missing_streaks
 from wufei.tasks.models import Role, Task, TaskDepartment
 
@@ -169,7 +170,15 @@ def scan(
     collector = _Collector(session, known=known, as_of=as_of)
     _deadline_intents(collector, tasks, as_of=as_of, calendar=calendar, ladder=ladder)
     if missing:
-        _missing_intents(collector, tasks, streaks=missing[0], week=missing[1], ladder=ladder, starts=starts)
+        _missing_intents(
+            collector,
+            tasks,
+            streaks=missing[0],
+            week=missing[1],
+            ladder=ladder,
+            starts=starts,
+            filed_late=_filed_late(session, missing[1]),
+        )
     collector.flush()
 
     result.counts = dict(collector.counts)
@@ -544,6 +553,12 @@ def _streaks(
     return streaks, week
 
 
+def _filed_late(session: Session, week: date) -> set[int]:
+    """The tasks whose report for `week` came after its deadline: the week still counts as missed
+    (by default), but no reminder asks for a report already filed."""
+    return set(session.scalars(select(Report.task_id).where(Report.week_start == week, Report.late.is_(True))))
+
+
 def _missing_intents(
     collector: _Collector,
     tasks: dict[int, _OpenTask],
@@ -552,8 +567,12 @@ def _missing_intents(
     week: date,
     ladder: Ladder,
     starts: Mapping[int, date],
+    filed_late: Collection[int] = frozenset(),
 ) -> None:
-    """`starts`: streak → its first week (`_streak_starts`), for every streak of an open task."""
+    """`starts`: streak → its first week (`_streak_starts`), for every streak of an open task.
+    `filed_late`: tasks whose report for `week` came late, owed the streak's steps but not the
+    week's reminder. The week's reminders say so in their payload (`week_reminder`): filing that
+    week's report answers them (`wufei.reports.service`)."""
     label, chinese = week_label(week), chinese_week(week)
     by_streak: dict[int, list[tuple[Step, str, str]]] = {}
     for task_id, streak in sorted(streaks.items()):
@@ -576,12 +595,15 @@ def _missing_intents(
                             "kind": step.kind,
                             "step_title": step.title,
                             "action": step.render_action(week=chinese, streak=streak),
+                            **({"week_reminder": True} if step.reminds_of_the_week else {}),
                         }
                     ),
                 )
                 for step in missing_steps(streak, ladder)
             ]
         for step, period, extra in by_streak[streak]:
+            if step.reminds_of_the_week and task_id in filed_late:
+                continue
             collector.add(step, task, period=period, period_name="week", extra=extra)
 
 

@@ -68,6 +68,8 @@ class Recognition:
     pages: list[int]
     confidences: list[float] = field(default_factory=list)  # one per word, 0-100
     low: list[LowConfidence] = field(default_factory=list)
+    turned: dict[int, int] = field(default_factory=dict)  # page -> degrees turned clockwise to stand upright
+    unit: str = "页"  # what `pages` number: a file's pages, or the pictures in a Word file or web page (张图片)
 
     @property
     def mean_confidence(self) -> float:
@@ -87,9 +89,13 @@ class Document:
     doubts: list[Doubt] = field(default_factory=list)
     # Pages read from images by OCR (a scan): every record read from it is flagged for a person.
     ocr: Recognition | None = None
+    # Lines read by OCR from a picture inside a Word file or web page: 1-based line -> the picture's number.
+    line_pictures: dict[int, int] = field(default_factory=dict)
 
     def where(self, line: int) -> str:
         """A 1-based line named the way a person finds it in this format."""
+        if line in self.line_pictures:
+            return f"第{self.line_pictures[line]}张图片"
         if self.pages is not None and 1 <= line <= len(self.pages):
             return f"第{self.pages[line - 1]}页"
         if self.format in ("docx", "doc", "wps", "rtf", "odt", "html"):

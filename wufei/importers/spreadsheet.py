@@ -6,6 +6,7 @@ whole file is rejected (the caller writes nothing).
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +26,8 @@ from wufei.importers.records import (
     TaskRecord,
 )
 from wufei.importers.text.normalize import normalize_cell
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -88,7 +91,8 @@ def _read_sheets(path: Path) -> dict[str, pd.DataFrame]:
             return {_sheet_of_csv(path, frame): frame}
         frames = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
     except (ValueError, OSError, UnicodeDecodeError) as exc:
-        raise ImportError_(str(path), f"无法读取表格（{exc}）") from exc
+        log.info("pandas cannot read %s: %s", path, exc)
+        raise ImportError_(str(path), "无法读取表格，文件可能已损坏或格式不符") from exc
     known = {name: frame for name, frame in frames.items() if name in S.COLUMNS}
     if not known:
         raise ImportError_(str(path), f"没有可识别的工作表，应为：{'、'.join(S.COLUMNS)}", text="、".join(frames))

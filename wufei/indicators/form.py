@@ -3,6 +3,7 @@ source and 口径; read back all rows or none, each error naming its row and col
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -24,6 +25,8 @@ from wufei.indicators.models import Indicator, IndicatorDepartment, IndicatorRep
 from wufei.indicators.reporting import IndicatorReportError, parse_value, submit_value
 from wufei.indicators.trajectory import TrackingRules
 from wufei.tasks.models import Role
+
+log = logging.getLogger(__name__)
 
 SHEET, META = "指标填报", "_wufei"
 ID, NAME, UNIT, TARGET, FREQUENCY = "指标编号", "指标名称", "单位", "目标值", "报送频次"
@@ -165,7 +168,8 @@ def import_indicator_form(
     try:
         book = load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise IndicatorFormError(path, [(0, "", f"无法读取表格（{exc.__class__.__name__}：{exc}）")]) from exc
+        log.info("openpyxl cannot open %s: %r", path, exc)  # its English to the log, not to the uploader
+        raise IndicatorFormError(path, [(0, "", "无法读取表格：文件可能已损坏或不是 .xlsx 格式")]) from exc
     if SHEET not in book.sheetnames or META not in book.sheetnames:
         raise IndicatorFormError(
             path, [(0, "", f"不是本系统生成的指标填报表（缺少工作表「{SHEET}」），请用 wufei template indicators 生成")]

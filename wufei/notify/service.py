@@ -60,6 +60,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.elements import ColumnElement
 
+from wufei.cells.models import Cell
 from wufei.db import Base, driver_value, table_of, utcnow
 from wufei.departments.models import Department
 from wufei.indicators.models import Indicator
@@ -160,31 +161,38 @@ def pending_digests(session: Session, *, day: date, jurisdiction: str | None = N
 
 
 def _office_places(session: Session, intents: Sequence[Any]) -> dict[int, str]:
-    """intent id → the place whose plan it is about (its task's or indicator's), for the office's
-    and the group's intents: an unscoped run gathers several cities' items into one office digest,
-    which must say whose each item is. Department digests stay within their department's place."""
-    tasks: dict[int, list[int]] = {}
-    indicators: dict[int, list[int]] = {}
+    """intent id → the place it is about (its task's or indicator's plan's, its cell's city), for
+    the office's and the group's intents: an unscoped run gathers several cities' items into one
+    office digest, which must say whose each item is. Department digests stay within their
+    department's place; a bulletin's notice names its place in its title, a failed delivery none."""
+    owned: dict[str, dict[int, list[int]]] = {"task": {}, "indicator": {}, "cell": {}}
     for intent in intents:
         if intent.audience not in (Audience.OFFICE, Audience.GROUP):
             continue
-        indicator = (intent.payload or {}).get("indicator_id")
-        if intent.task_id is not None:
-            tasks.setdefault(intent.task_id, []).append(intent.id)
-        elif isinstance(indicator, int):
-            indicators.setdefault(indicator, []).append(intent.id)
+        payload = intent.payload or {}
+        for kind, owner in (("task", intent.task_id), *((k, payload.get(f"{k}_id")) for k in ("indicator", "cell"))):
+            if isinstance(owner, int):
+                owned[kind].setdefault(owner, []).append(intent.id)
+                break
+    by_kind = {  # owner kind → (its id column, its place's name)
+        "task": (
+            Task.id,
+            select(Jurisdiction.name).where(Jurisdiction.id == Plan.jurisdiction_id, Plan.id == Task.plan_id),
+        ),
+        "indicator": (
+            Indicator.id,
+            select(Jurisdiction.name).where(Jurisdiction.id == Plan.jurisdiction_id, Plan.id == Indicator.plan_id),
+        ),
+        "cell": (Cell.id, select(Jurisdiction.name).where(Jurisdiction.id == Cell.jurisdiction_id)),
+    }
     places: dict[int, str] = {}
-    for model, owners in ((Task, tasks), (Indicator, indicators)):
+    for kind, owners in owned.items():
+        column, place = by_kind[kind]
         ids = sorted(owners)
         for start in range(0, len(ids), 5000):
-            rows = session.execute(
-                select(model.id, Jurisdiction.name)
-                .join(Plan, Plan.id == model.plan_id)
-                .join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id)
-                .where(model.id.in_(ids[start : start + 5000]))
-            )
-            for owner_id, place in rows:
-                places.update(dict.fromkeys(owners[owner_id], place))
+            query = select(column, place.scalar_subquery()).where(column.in_(ids[start : start + 5000]))
+            for owner, name in session.execute(query):
+                places.update(dict.fromkeys(owners[owner], name))
     return places
 
 

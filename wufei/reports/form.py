@@ -18,6 +18,7 @@ A hidden sheet `_wufei` carries the department, the week and the prefilled value
 from __future__ import annotations
 
 import contextlib
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -38,6 +39,8 @@ from wufei.departments.models import Department
 from wufei.reports.models import Report, ReportStatus
 from wufei.reports.service import STATUS_NAMES, ReportError, last_answers, open_tasks, submit_report
 from wufei.tasks.models import LIST_NAMES, Role, Task
+
+log = logging.getLogger(__name__)
 
 SHEET = "周报送"
 META = "_wufei"
@@ -273,7 +276,8 @@ def import_weekly_form(
     try:
         book = load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise FormError(path, [(0, "", f"无法读取表格（{exc.__class__.__name__}：{exc}）")]) from exc
+        log.info("openpyxl cannot open %s: %r", path, exc)  # its English to the log, not to the user
+        raise FormError(path, [(0, "", "无法读取表格：文件可能已损坏或不是 .xlsx 格式")]) from exc
     if META not in book.sheetnames or SHEET not in book.sheetnames:
         raise FormError(
             path,

@@ -38,7 +38,8 @@ from wufei.calendar.workdays import WorkCalendar
 from wufei.chinese import chinese_date_weekday, chinese_datetime, chinese_week, week_label
 from wufei.db import column_rows, moment_by_day, newest_of_each, table_of
 from wufei.departments.models import Department
-from wufei.notices.models import Audience, NoticeKind
+from wufei.notices.models import Audience, NoticeIntent, NoticeKind
+from wufei.notices.service import resolve_intents
 from wufei.plans.models import Plan, PlanKind
 from wufei.plans.queries import plan_start, supervised_tasks
 from wufei.reports.evidence import EvidenceError, EvidenceSource, store_files
@@ -256,7 +257,33 @@ def submit_report(
             **({"evidence": [None, [f.file_name for f in stored]]} if stored else {}),
         },
     )
+    _answer_missing_reminders(session, report, on=at.astimezone(cadence.timezone).date())
     return report
+
+
+RESOLVED_FILED = "已补报"  # a reminder comes after the week's deadline: what answers it is late
+
+
+def _answer_missing_reminders(session: Session, report: Report, *, on: date) -> None:
+    """The week's 未报送提醒 sent for this task are answered by its report: the liaison's page
+    shows them 已补报, and one not yet delivered is not sent. Only the reminders about this one
+    week (`week_reminder` in the payload, see `wufei.escalation.service._missing_intents`): an
+    escalation about a streak of weeks stays, as this report alone may not end the streak."""
+    label = week_label(report.week_start)
+    answered = [
+        intent_id
+        for intent_id, payload in session.execute(
+            select(NoticeIntent.id, NoticeIntent.payload).where(
+                NoticeIntent.task_id == report.task_id,
+                NoticeIntent.kind == NoticeKind.REPORT_MISSING,
+                NoticeIntent.period == label,
+                NoticeIntent.resolved_on.is_(None),
+            )
+        )
+        if (payload or {}).get("week_reminder")
+    ]
+    if answered:
+        resolve_intents(session, intent_ids=answered, on=on, resolution=RESOLVED_FILED)
 
 
 def _report_key(task: Task, week: date, version: int) -> str:

@@ -218,9 +218,9 @@ def deadlines_in_text(text: str | None, *, plan_start: int | None = None, plan_e
     Only phrases that say "by" count (到/至/于 a date, or a date followed by 前 — a month alone too, `4月底前`,
     in the plan's year —, or 上半年/下半年 before
     what is done by then, or a year opening a sentence before its figure when no other date does:
-    `2018年，…控制在…`); 截至2021年底 reports the past. Years after the plan period are other plans'
-    business (2030年前碳达峰) and skipped; earlier years stay (a rectification list published after its
-    dates: 2022年12月底前，制定…), the parser notes them as earlier than the plan.
+    `2018年，…控制在…`); 截至2021年底 reports the past, and so does 直到2023年7月7日 (until then). Years after
+    the plan period are other plans' business (2030年前碳达峰) and skipped; earlier years stay (a rectification
+    list published after its dates: 2022年12月底前，制定…), the parser notes them as earlier than the plan.
     """
     if not text:
         return None
@@ -239,7 +239,7 @@ def deadlines_in_text(text: str | None, *, plan_start: int | None = None, plan_e
 
 
 _IN_TEXT = re.compile(
-    r"(?<![截止])(?:到|至|于|在)(?P<a>\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年?底|末)?(?:前|以前|之前)?)(?!\d)"
+    r"(?<![截止直])(?:到|至|于|在)(?P<a>\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年?底|末)?(?:前|以前|之前)?)(?!\d)"
     r"|(?P<b>\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年?底|末)?(?:以前|之前|前))"
     r"|(?<![年今明去])(?P<half>[上下]半年)(?=前|内|组织|完成|出台|建成|制定)"
     # 4月底前完成摸底: a month without its year, by which the step is done (the plan's year, when parsed)

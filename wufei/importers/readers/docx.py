@@ -7,13 +7,18 @@ itself, so it stands once in the file (the mark helps find a header of unknown w
 typed again is recognised by its text. A paragraph numbered by Word's automatic list numbering
 gets its number as printed (1. / （一）), because a task's number often exists only there. A text box
 (a floating shape anchored in a paragraph) is read after the paragraph holding it, as a block of its own:
-a task table is sometimes pasted into one.
+a task table is sometimes pasted into one. Pictures (inline or floating, in tables too) are read by OCR after
+the paragraph or table holding them (see `readers.pictures`): a task list is often pasted as pictures of its
+pages.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
@@ -23,8 +28,20 @@ from wufei.importers.document import Document, Table
 from wufei.importers.readers.grid import GridRow, grid_table, grid_text, is_layout_grid, square
 from wufei.importers.records import ImportError_
 
+log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from wufei.importers.readers.pictures import Pictures
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NS = {"w": W}
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_V = "urn:schemas-microsoft-com:vml"
+EMU_PER_CM = 360_000
+_VML_WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*([\d.]+)\s*(pt|in|cm|mm|px)", re.I)
+_CM_PER = {"pt": 2.54 / 72, "in": 2.54, "cm": 1.0, "mm": 0.1, "px": 2.54 / 96}
 _SKIP = {f"{{{W}}}txbxContent", f"{{{W}}}del", f"{{{W}}}moveFrom", f"{{{W}}}instrText", f"{{{W}}}delText"}
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
@@ -37,29 +54,38 @@ def read_docx(path: Path, *, format: str = "docx") -> Document:
     try:
         package = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
-        raise ImportError_(
-            str(path), f"无法打开 Word 文件，文件可能已损坏或不是 .docx 格式（{type(exc).__name__}）"
-        ) from exc
+        log.info("python-docx cannot open %s: %r", path, exc)
+        raise ImportError_(str(path), "无法打开 Word 文件，文件可能已损坏或不是 .docx 格式") from exc
     numbering = _Numbering(package)
-    builder = _Builder(str(path), format, numbering)
+    builder = _Builder(str(path), format, numbering, package)
     builder.block(package.element.body)
-    return Document(path=str(path), format=format, lines=builder.lines, tables=builder.tables)
+    document = Document(path=str(path), format=format, lines=builder.lines, tables=builder.tables)
+    if builder.pictures is not None:
+        builder.pictures.flush(builder.lines, builder.tables)
+        builder.pictures.finish(document)
+    return document
 
 
 class _Builder:
-    def __init__(self, path: str, format: str, numbering: _Numbering):
-        self.path, self.format, self.numbering = path, format, numbering
+    def __init__(self, path: str, format: str, numbering: _Numbering, package: docx.document.Document):
+        self.path, self.format, self.numbering, self.package = path, format, numbering, package
         self.lines: list[str] = []
         self.tables: list[Table] = []
+        self.pictures: Pictures | None = None  # made at the first picture: Pillow, numpy and OCR only then
 
     def block(self, parent: etree._Element) -> None:
         """Paragraphs and tables of a body, cell or content control, in order."""
         for child in parent:
             if child.tag == _w("p"):
-                self.lines.extend(_split_lines(self.numbering.label(child) + paragraph_text(child)))
+                text = self.numbering.label(child) + paragraph_text(child)
+                if text.strip():
+                    self.flush_pictures()
+                self.lines.extend(_split_lines(text))
+                self.read_pictures(child)
                 for box in text_boxes(child):
                     self.block(box)
             elif child.tag == _w("tbl"):
+                self.flush_pictures()
                 self.table(child)
             elif child.tag in (_w("sdt"), _w("customXml")):
                 content = child.find("w:sdtContent", _NS)
@@ -80,8 +106,24 @@ class _Builder:
         self.lines.append("")
         line = len(self.lines)
         self.tables.append(grid_table(rows, line=line, where=f"表{number}", lines_above=self.lines, floor=floor))
+        for p in tbl.iterfind("w:tr/w:tc/w:p", _NS):
+            self.read_pictures(p)  # pictures in the table's cells, read after it
         for inner in nested:
+            self.flush_pictures()
             self.table(inner)
+
+    def read_pictures(self, p: etree._Element) -> None:
+        """The pictures shown in a paragraph, in order, handed to OCR."""
+        for blob, source, printed_cm in _paragraph_pictures(self.package, p):
+            if self.pictures is None:
+                from wufei.importers.readers.pictures import Pictures
+
+                self.pictures = Pictures(self.path)
+            self.pictures.add(blob, source, printed_cm)
+
+    def flush_pictures(self) -> None:
+        if self.pictures is not None:
+            self.pictures.flush(self.lines, self.tables)
 
     def grid(self, tbl: etree._Element) -> tuple[list[GridRow], list[etree._Element]]:
         number = len(self.tables) + 1
@@ -166,6 +208,44 @@ def text_boxes(p: etree._Element) -> list[etree._Element]:
         else:
             boxes.append(content)
     return boxes
+
+
+def _paragraph_pictures(
+    package: docx.document.Document, p: etree._Element
+) -> list[tuple[bytes | None, str, float | None]]:
+    """The pictures a paragraph shows (DrawingML, inline or floating, or VML), outside its text boxes and once
+    each (a DrawingML picture's VML copy under mc:Fallback is the same picture): each one's bytes (None when it
+    is linked, not stored), its name, and its printed width in centimetres when given."""
+    found: list[tuple[bytes | None, str, float | None]] = []
+    for element in p.iter(f"{{{_A}}}blip", f"{{{_V}}}imagedata"):
+        ancestor = element.getparent()
+        while ancestor is not None and ancestor is not p:
+            if ancestor.tag in (_FALLBACK, _w("txbxContent")):
+                break
+            ancestor = ancestor.getparent()
+        else:
+            if element.tag == f"{{{_A}}}blip":
+                rid = element.get(f"{{{_R}}}embed") or element.get(f"{{{_R}}}link")
+                drawing = next((a for a in element.iterancestors(_w("drawing"))), None)
+                extent = drawing.find(f".//{{{_WP}}}extent") if drawing is not None else None
+                printed = int(extent.get("cx", "0")) / EMU_PER_CM if extent is not None else None
+            else:
+                rid = element.get(f"{{{_R}}}id")
+                shape = element.getparent()
+                width = _VML_WIDTH.search(shape.get("style") or "") if shape is not None else None
+                printed = float(width.group(1)) * _CM_PER[width.group(2).lower()] if width else None
+            if rid:
+                found.append((*_picture_part(package, rid), printed or None))
+    return found
+
+
+def _picture_part(package: docx.document.Document, rid: str) -> tuple[bytes | None, str]:
+    rel = package.part.rels.get(rid)
+    if rel is None:
+        return None, rid
+    if rel.is_external:
+        return None, rel.target_ref  # a picture linked from a file on the author's disk: not in the document
+    return rel.target_part.blob, rel.target_part.partname.split("/")[-1]
 
 
 def _split_lines(text: str) -> list[str]:

@@ -8,12 +8,23 @@ ordered list (<ol>) carry the number a browser shows before them. A grid drawn w
 (display: table / table-row / table-cell, in a class rule of the page's <style> or inline) is read as the
 table it shows. The encoding is
 taken from the bytes (a BOM, the meta charset) and GBK pages are read as GB18030, their superset.
+
+Pictures in the article (a task list published as images of its pages) are read by OCR in their place (see
+`readers.pictures`): `data:` URIs, a saved page's files beside it (its `xxx_files` folder, never outside the
+page's own folder), an .mht archive's parts. A picture not found is named in a doubt; nothing is fetched from the
+network.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -21,6 +32,17 @@ from lxml import etree
 from wufei.importers.document import Document, Table
 from wufei.importers.readers.grid import GridRow, grid_table, is_layout_grid, square
 from wufei.importers.records import ImportError_
+
+log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from wufei.importers.readers.pictures import Pictures
+
+# A picture's bytes by its address on the page (src), None when the page's file does not hold it.
+Resolve = Callable[[str], bytes | None]
+_DATA_URI = re.compile(r"^data:[^,]*?(;base64)?,", re.I | re.S)
+_PX_WIDTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$", re.I)
+_STYLE_WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*(\d+(?:\.\d+)?)\s*px", re.I)
 
 # Class or id words gov.cn content systems give the article body.
 _BODY_MARKS = re.compile(r"TRS_Editor|trs_editor|zoom|article|content|zw|detail|main-txt|pages_content|con", re.I)
@@ -48,6 +70,7 @@ _BLOCK = {
 # > div.title > h1) or grandparent (div.main > h1 + div.box > div.content), never up to the page's banner.
 _HEADING_LEVELS = 2
 _GBK = {"gbk", "gb2312", "gb_2312-80", "x-gbk", "gb18030", "cp936"}
+PICTURE_TEXT = 200  # characters a picture counts for in finding the article (a pictured page holds hundreds)
 # An item that prints its own number: 1. / 1、 / （一） / 一、
 _PRINTED_NUMBER = re.compile(
     r"^\s*(?:\d{1,3}\s*[.．、。)）]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|[一二三四五六七八九十]+\s*、)"
@@ -75,30 +98,75 @@ def read_html(path: Path) -> Document:
     data = path.read_bytes()
     if not data.strip():
         raise ImportError_(str(path), "文件为空")
-    return page_document(path, decode(path, data))
+    return page_document(path, decode(path, data), beside_the_page(path))
 
 
-def page_document(path: Path, page: str) -> Document:
-    """The article of a page's decoded HTML (a saved page's, or the page inside an .mht archive)."""
+def data_uri(src: str) -> bytes | None:
+    """The bytes a `data:` URI holds (b"" when its base64 is broken), None for another address."""
+    match = _DATA_URI.match(src)
+    if match is None:
+        return None
+    payload = src[match.end() :]
+    if not match.group(1):
+        return unquote(payload).encode("latin-1", errors="replace")
+    try:
+        return base64.b64decode("".join(payload.split()), validate=False)
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def beside_the_page(path: Path) -> Resolve:
+    """A saved page's pictures: `data:` URIs, and files addressed relative to the page inside its own folder (a
+    browser's 网页，全部 saves them in `xxx_files` beside it). Another site's address, an absolute path or one
+    leading out of the page's folder is not read (and never fetched)."""
+    folder = path.resolve().parent
+
+    def resolve(src: str) -> bytes | None:
+        inline = data_uri(src)
+        if inline is not None:
+            return inline
+        parts = urlsplit(src)
+        if parts.scheme not in ("", "file") or parts.netloc or not parts.path or parts.path.startswith("/"):
+            return None
+        candidate = (folder / unquote(parts.path)).resolve()
+        if not candidate.is_relative_to(folder) or not candidate.is_file():
+            return None
+        return candidate.read_bytes()
+
+    return resolve
+
+
+def page_document(path: Path, page: str, resolve: Resolve | None = None) -> Document:
+    """The article of a page's decoded HTML (a saved page's, or the page inside an .mht archive); its pictures
+    found by `resolve` and read by OCR."""
     try:
         root = lxml.html.document_fromstring(page)
     except (etree.ParserError, ValueError) as exc:
-        raise ImportError_(str(path), f"无法读取网页（{exc}）") from exc
+        log.info("lxml cannot parse %s: %s", path, exc)
+        raise ImportError_(str(path), "无法读取网页：其中没有可读的网页内容") from exc
     _styled_tables(root)
     for element in root.iter(*_SKIP):
         element.drop_tree() if element.getparent() is not None else None
     body = _article(root)
-    builder = _Builder(str(path))
+    builder = _Builder(str(path), resolve)
     builder.block(body)
     builder.flush()
+    if builder.pictures is not None:
+        builder.pictures.flush(builder.lines, builder.tables)
     lines = builder.lines
+    read = len(lines)
     heading = _heading_above(root, body)
     if heading and heading not in lines[:3]:
         lines.insert(0, heading)  # the article's title printed above the element marked as its body
     title = _page_title(root)
     if title and not any(line.strip() for line in lines[:3]):
         lines.insert(0, title)
-    return Document(path=str(path), format="html", lines=lines, tables=builder.tables)
+    document = Document(path=str(path), format="html", lines=lines, tables=builder.tables)
+    if builder.pictures is not None:
+        shift = len(lines) - read  # a heading or title put above the article's lines
+        builder.pictures.line_pictures = {line + shift: n for line, n in builder.pictures.line_pictures.items()}
+        builder.pictures.finish(document)
+    return document
 
 
 # CSS table display values and the element a browser lays each out as.
@@ -169,9 +237,12 @@ def _page_title(root: lxml.html.HtmlElement) -> str | None:
 
 
 def _text_length(element: lxml.html.HtmlElement) -> int:
+    """The characters of an element outside links, a picture outside links counted as PICTURE_TEXT of them: an
+    article published as pictures of its pages is still the article, not the page's menus and footer."""
     text = "".join(element.itertext())
     links = sum(len("".join(a.itertext())) for a in element.iter("a"))
-    return len(re.sub(r"\s+", "", text)) - links
+    pictures = sum(1 for img in element.iter("img") if not any(a.tag == "a" for a in img.iterancestors()))
+    return len(re.sub(r"\s+", "", text)) - links + PICTURE_TEXT * pictures
 
 
 def _article(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
@@ -202,16 +273,37 @@ def _article(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
 
 
 class _Builder:
-    def __init__(self, path: str):
-        self.path = path
+    def __init__(self, path: str, resolve: Resolve | None = None):
+        self.path, self.resolve = path, resolve
         self.lines: list[str] = []
         self.tables: list[Table] = []
         self.current = ""
+        self.pictures: Pictures | None = None  # made at the first picture: Pillow, numpy and OCR only then
 
     def flush(self) -> None:
         if self.current.strip():
+            self.flush_pictures()
             self.lines.append(_clean(self.current))
         self.current = ""
+
+    def flush_pictures(self) -> None:
+        if self.pictures is not None:
+            self.pictures.flush(self.lines, self.tables)
+
+    def picture(self, img: lxml.html.HtmlElement) -> None:
+        """A picture of the article handed to OCR: its bytes found by `resolve`, its printed width (in px, a
+        CSS pixel being 1/96 inch) when the page gives one."""
+        src = (img.get("src") or "").strip()
+        if not src or self.resolve is None:
+            return
+        if self.pictures is None:
+            from wufei.importers.readers.pictures import Pictures
+
+            self.pictures = Pictures(self.path)
+        width = _PX_WIDTH.match(img.get("width") or "") or _STYLE_WIDTH.search(img.get("style") or "")
+        printed_cm = float(width.group(1)) * 2.54 / 96 if width else None
+        source = "内嵌图片" if src.lower().startswith("data:") else unquote(src)[-80:]
+        self.pictures.add(self.resolve(src), source, printed_cm)
 
     def block(self, element: lxml.html.HtmlElement) -> None:
         if element.text:
@@ -225,6 +317,9 @@ class _Builder:
             if tag == "table":
                 self.flush()
                 self.table(child)
+            elif tag == "img":
+                self.flush()
+                self.picture(child)
             elif tag == "br":
                 self.flush()
             elif tag == "ol":
@@ -262,12 +357,15 @@ class _Builder:
                 self.block(cell)
                 self.flush()
             return
+        self.flush_pictures()
         floor = self.tables[-1].start_line if self.tables else 0
         number = len(self.tables) + 1
         self.lines.append("")
         self.tables.append(
             grid_table(rows, line=len(self.lines), where=f"表{number}", lines_above=self.lines, floor=floor)
         )
+        for img in element.iter("img"):
+            self.picture(img)  # pictures in the table's cells, read after it
 
 
 def _has_inner_tables(table: lxml.html.HtmlElement) -> bool:

@@ -18,6 +18,7 @@ import csv
 import io
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -63,12 +64,18 @@ BROKEN_RULE_SHARE_WIDE = 1 / 5
 RULE_SIDE_PX = 12  # a vertical line's sides: the columns from RULE_MARGIN_PX to this beyond its edge
 RULE_CLEAR_SIDE = 0.1  # share of its length inked under which a side is clear
 RULE_BROKEN = 0.5  # share of its length inked under which a closed line is no rule (a dotted rule's dots: half)
-# A page scanned or photographed askew (office copiers and phones: 0.5-3 degrees) is straightened before its
-# rules are found: a ruling line 1 degree off rises 40 pixels across an A4 page at 300 dpi, and is no row's run.
-MAX_SKEW = 5.0  # degrees either way searched
+# A page scanned or photographed askew (office copiers: 0.5-3 degrees, a phone held by hand more) is straightened
+# before its rules are found: a ruling line 1 degree off rises 40 pixels across an A4 page at 300 dpi, and is no
+# row's run.
+MAX_SKEW = 15.0  # degrees either way searched (±5 before: 0.011 s a page; ±15: 0.019 s)
 SKEW_STEP, SKEW_FINE_STEP = 0.25, 0.05  # degrees: a coarse search, then a fine one round its best
 SKEW_WIDTH = 1000  # pixels: the page is shrunk to about this width to estimate its skew (0.01-0.04 s a page)
 STRAIGHT = 0.15  # degrees: a page estimated under this is read as it is (a straight bilevel page: 0.1 at most)
+POOR_CONFIDENCE = 50.0  # a page read with a mean confidence under this may be turned: its orientation is asked
+# Words around a page's tables enough to judge it reads poorly before its cells are read: a paragraph (the
+# table scan's page 1 upside down: 736 words, mean 20); not the marks left of a skewed page's rules (page 2
+# turned by 1 degree: 14 words, mean 37, its whole read 81).
+PROBE_WORDS = 50
 MISSING = (
     "是扫描件（图片），需要文字识别（OCR）才能读取，但本机未安装 Tesseract 或其简体中文语言包："
     "请安装（apt-get install tesseract-ocr tesseract-ocr-chi-sim）后重新导入，或提供 Word 版或文字版"
@@ -135,11 +142,7 @@ def read_image(path: Path) -> Document:
                 if image.width * image.height > MAX_PIXELS:
                     where = f"第{number}页" if frames > 1 else ""
                     raise ImportError_(str(path), f"图片{where}{too_many_pixels(image.width, image.height)}")
-                dpi = float(image.info.get("dpi", (DPI, DPI))[0] or DPI)
-                if dpi < MIN_IMAGE_DPI:
-                    dpi = DPI  # a phone writes 72 dpi whatever it photographed: taken as scanned at 300 dpi
-                frame = ImageOps.exif_transpose(image.convert("L"))
-                frame, dpi = _at_reading_resolution(frame, dpi)
+                frame, dpi = prepared(image)
                 pages.append(recognise(program, frame, number, dpi, str(path)))
     except Image.DecompressionBombError as exc:
         raise ImportError_(str(path), "图片像素过多（可能是异常构造的文件），无法读取") from exc
@@ -148,6 +151,16 @@ def read_image(path: Path) -> Document:
     document = scanned_document(str(path), pages)
     document.format = "image"
     return document
+
+
+def prepared(image: Image.Image) -> tuple[Image.Image, float]:
+    """An image (a photo, a scan, a picture in a document) as OCR reads it: grey, turned as its EXIF says, at
+    the resolution it states (under MIN_IMAGE_DPI taken as DPI), enlarged when scanned coarsely."""
+    dpi = float(image.info.get("dpi", (DPI, DPI))[0] or DPI)
+    if dpi < MIN_IMAGE_DPI:
+        dpi = DPI  # a phone writes 72 dpi whatever it photographed: taken as scanned at 300 dpi
+    frame = ImageOps.exif_transpose(image.convert("L"))
+    return _at_reading_resolution(frame, dpi)
 
 
 def _at_reading_resolution(image: Image.Image, dpi: float) -> tuple[Image.Image, float]:
@@ -196,21 +209,103 @@ def scanned_document(path: str, pages: Iterable[tuple[_Page, Recognition]], othe
     recognised = [(page, found) for page, found in recognised if found.confidences]
     if not recognised:
         return document
-    document.ocr = Recognition(
-        pages=[page.number for page, _ in recognised],
-        confidences=[c for _, found in recognised for c in found.confidences],
-        low=[word for _, found in recognised for word in found.low],
-    )
+    document.ocr = combined([found for _, found in recognised])
     return document
 
 
-def recognise(program: str, image: Image.Image, number: int, dpi: float, path: str) -> tuple[_Page, Recognition]:
-    """One page image laid out as a page (points, y down from the top) with what OCR found on it.
+def combined(recognised: list[Recognition], unit: str = "页") -> Recognition:
+    """What OCR read on several pages (or pictures) as one."""
+    return Recognition(
+        pages=[number for found in recognised for number in found.pages],
+        confidences=[c for found in recognised for c in found.confidences],
+        low=[word for found in recognised for word in found.low],
+        turned={number: turn for found in recognised for number, turn in found.turned.items()},
+        unit=unit,
+    )
+
+
+def recognise(
+    program: str, image: Image.Image, number: int, dpi: float, path: str, unit: str = "页"
+) -> tuple[_Page, Recognition]:
+    """One page image laid out as a page (points, y down from the top) with what OCR found on it, turned
+    upright first when it was scanned askew (up to MAX_SKEW), sideways or upside down.
+
+    A page is read as it is; only when it reads poorly (mean confidence under POOR_CONFIDENCE: 89-91 upright
+    on the test scans, 19-27 turned by 90 or 180 degrees) does Tesseract's orientation detection (OSD, 0.5-0.9
+    s of CPU a page) say how it is turned, and the page turned back is read again, kept when it reads better. A
+    page whose ink lines up in columns more sharply than in rows (a page on its side) is asked about first,
+    saving the read of it on its side; so is a table page whose text around its tables reads poorly (its cells
+    are not read then). A failure names the page, or the picture (`unit` 张图片)."""
+    grey = _straightened(image.convert("L"))
+    first: tuple[_Page, Recognition] | None = None
+    if not _sideways(grey):
+        try:
+            first = _read(program, grey, number, dpi, path, unit, probe=True)
+        except _ReadsPoorly:
+            first = None
+        if first is not None and (first[1].mean_confidence >= POOR_CONFIDENCE or not first[1].confidences):
+            return first
+    turn = _orientation(program, grey, dpi)
+    if turn == 0:
+        return first if first is not None else _read(program, grey, number, dpi, path, unit)
+    log.info("page %d turned by %d degrees: read turned back", number, turn)
+    page, found = _read(program, grey.rotate(-turn, expand=True), number, dpi, path, unit)
+    if first is None and found.mean_confidence < POOR_CONFIDENCE:
+        first = _read(program, grey, number, dpi, path, unit)  # the page turned reads no better: as it stands?
+    if first is not None and first[1].mean_confidence >= found.mean_confidence:
+        return first
+    found.turned = {number: turn}
+    return page, found
+
+
+def _sideways(image: Image.Image) -> bool:
+    """Whether a page's ink stacks into columns more sharply than into rows (the sum of squared counts, as
+    `skew_of` measures rows): lines of text and a table's rules run across an upright page (rows 1.5-7 times
+    as sharp on the test scans), down one on its side."""
+    factor = max(1, round(image.width / SKEW_WIDTH))
+    ink = np.asarray(image.convert("L").reduce(factor)) < DARK
+    rows, columns = ink.sum(axis=1, dtype=np.float64), ink.sum(axis=0, dtype=np.float64)
+    if not rows.any():
+        return False
+    return float((columns * columns).sum()) / len(rows) > float((rows * rows).sum()) / len(columns)
+
+
+def _orientation(program: str, image: Image.Image, dpi: float) -> int:
+    """How far (degrees, clockwise: 0, 90, 180, 270) a page is to be turned to stand upright, as Tesseract's
+    orientation and script detection says; 0 when it cannot say (too little text, no osd data)."""
+    log.info("tesseract asked how the page is turned (osd)")  # counted by a test: not on a page read well
+    with tempfile.TemporaryDirectory(prefix="wufei-osd-") as folder:
+        name = Path(folder) / "page.pgm"
+        image.convert("L").save(name)
+        command = [program, str(name), "stdout", "--dpi", str(round(dpi)), "--psm", "0", "-l", "osd"]
+        try:
+            result = subprocess.run(
+                command, capture_output=True, timeout=TIMEOUT_SECONDS, env={**os.environ, "OMP_THREAD_LIMIT": "1"}
+            )
+        except (subprocess.TimeoutExpired, OSError) as exc:
+            log.warning("tesseract's orientation detection failed: %s", exc)
+            return 0
+    found = re.search(rb"Rotate:\s*(\d+)", result.stdout)
+    if result.returncode != 0 or found is None:
+        log.info("no orientation found (exit %s): %s", result.returncode, result.stderr[-200:])
+        return 0
+    return int(found.group(1)) % 360
+
+
+class _ReadsPoorly(Exception):
+    """The page around a page's tables read poorly: it may be turned, its cells are not worth reading yet."""
+
+
+def _read(
+    program: str, image: Image.Image, number: int, dpi: float, path: str, unit: str, *, probe: bool = False
+) -> tuple[_Page, Recognition]:
+    """The page read as it stands (grey, straightened). With `probe`, _ReadsPoorly is raised when the page
+    around its tables (PROBE_WORDS words or more) reads poorly, before its cells are read.
 
     Each cell of a ruled table is read as an image of its own, and the page around the tables as another:
     read whole, Tesseract runs a line on across the cells and reads the gap between two cells' text as a
-    quote mark (「市卫生健康 ” 委」). A skewed page is straightened first."""
-    grey = np.asarray(_straightened(image.convert("L")))
+    quote mark (「市卫生健康 ” 委」)."""
+    grey = np.asarray(image)
     scale = 72.0 / dpi
     horizontal_px, vertical_px, rules = _ruling_lines(grey < DARK, round(RULE_GAP_INCHES * dpi))
     horizontal = [(y * scale, x0 * scale, x1 * scale) for y, x0, x1 in horizontal_px]
@@ -231,10 +326,13 @@ def recognise(program: str, image: Image.Image, number: int, dpi: float, path: s
     try:
         # The page around the tables, its layout found by Tesseract; the cells, each a block of lines.
         words = _tesseract(program, [(Image.fromarray(around), 0, 0)], dpi, PAGE_LAYOUT)
+        poor = len(words) >= PROBE_WORDS and sum(word.confidence for word in words) / len(words) < POOR_CONFIDENCE
+        if probe and pieces and poor:
+            raise _ReadsPoorly()
         if pieces:
             words += _tesseract(program, pieces, dpi, BLOCK_LAYOUT)
     except OcrFailed as exc:
-        raise ImportError_(path, f"第{number}页{exc.reason}，请重新导入，或提供 Word 版或文字版") from exc
+        raise ImportError_(path, f"第{number}{unit}{exc.reason}，请重新导入，或提供 Word 版或文字版") from exc
     height, width = grey.shape
     page = layout_page(number, width * scale, height * scale, _chars(words, scale), horizontal, vertical)
     found = Recognition(

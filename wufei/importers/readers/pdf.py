@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ from wufei.importers.headers import column_roles, is_header_row
 from wufei.importers.readers.grid import GridRow, grid_table, is_layout_grid, square
 from wufei.importers.records import ImportError_
 from wufei.importers.text.normalize import normalize_cell
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -104,19 +107,35 @@ class _Page:
     unruled_rows: list[list[Char]] = field(default_factory=list)
 
 
+# PDFium's refusals (FPDF_GetLastError) as the user reads them; its English goes to the log.
+_CANNOT_OPEN = "无法打开 PDF 文件，文件可能已损坏"
+_PDFIUM_REFUSALS = {
+    pdfium_c.FPDF_ERR_FILE: "无法打开 PDF 文件（文件无法读取）",
+    pdfium_c.FPDF_ERR_FORMAT: "无法打开 PDF 文件：不是 PDF 格式，或文件已损坏、不完整",
+    pdfium_c.FPDF_ERR_PASSWORD: "PDF 文件已加密，无法读取，请提供未加密的文件",
+    pdfium_c.FPDF_ERR_SECURITY: "PDF 文件已加密（加密方式不受支持），无法读取，请提供未加密的文件",
+    pdfium_c.FPDF_ERR_PAGE: "无法打开 PDF 文件：页面已损坏",
+}
+
+
 def read_pdf(path: Path) -> Document:
+    if path.stat().st_size == 0:
+        raise ImportError_(str(path), "文件为空")
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
-        message = str(exc)
-        if "password" in message.lower():
-            raise ImportError_(str(path), "PDF 文件已加密，无法读取，请提供未加密的文件") from exc
-        raise ImportError_(str(path), f"无法打开 PDF 文件，文件可能已损坏（{message}）") from exc
+        log.info("pdfium cannot open %s: %s (error %s)", path, exc, getattr(exc, "err_code", None))
+        raise ImportError_(str(path), _PDFIUM_REFUSALS.get(getattr(exc, "err_code", None), _CANNOT_OPEN)) from exc
     try:
         pages: list[_Page] = []
         scans: list[int] = []  # pages with no text but an image: a scan, read by OCR
         for k in range(len(pdf)):
-            laid = _read_page(pdf[k], k + 1)
+            try:
+                page = pdf[k]
+            except pdfium.PdfiumError as exc:
+                log.info("pdfium cannot load page %d of %s: %s", k + 1, path, exc)
+                raise ImportError_(str(path), f"第{k + 1}页已损坏，无法读取") from exc
+            laid = _read_page(page, k + 1)
             if laid is None:
                 scans.append(k)
             else:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from wufei.importers.readers.grid import GridRow, grid_table, is_layout_grid, sq
 from wufei.importers.readers.office import libreoffice_copy
 from wufei.importers.records import Doubt, ImportError_
 from wufei.importers.spreadsheet import Workbook, read_workbook
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     import openpyxl
@@ -50,7 +53,8 @@ def csv_rows(path: Path) -> list[list[str]]:
     try:
         return list(csv.reader(io.StringIO(decode_csv(path), newline="")))
     except csv.Error as exc:
-        raise ImportError_(str(path), f"CSV 文件格式有误（{exc}）") from exc
+        log.info("csv cannot read %s: %s", path, exc)
+        raise ImportError_(str(path), "CSV 文件格式有误（有单元格过长，或引号不成对）") from exc
 
 
 def is_ledger(path: Path) -> bool:
@@ -79,9 +83,8 @@ def _open(path: Path, *, read_only: bool = False, data_only: bool = True) -> ope
     try:
         return openpyxl.load_workbook(path, read_only=read_only, data_only=data_only)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
-        raise ImportError_(
-            str(path), f"无法打开 Excel 文件，文件可能已损坏或不是 .xlsx 格式（{type(exc).__name__}）"
-        ) from exc
+        log.info("openpyxl cannot open %s: %r", path, exc)
+        raise ImportError_(str(path), "无法打开 Excel 文件，文件可能已损坏或不是 .xlsx 格式") from exc
 
 
 def read_sheet(path: Path) -> Document:

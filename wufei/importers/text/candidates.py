@@ -140,8 +140,13 @@ def _units_named(text: str) -> str | None:
     return "、".join(names) or None
 
 
+# A piece of a sentence ending like a unit: opened by a preposition (在充分征求区政府), holding what one unit does to
+# another (启东市政府办公室召集该市纪委), or a person's seat (县委常委).
+_SENTENCE_PIECE = re.compile(r"^(?:在|对|按照?|根据|依据)|召集|征求|带领|督促|召开|听取|常委$")
+
+
 def _is_unit(name: str) -> bool:
-    if _NOT_UNIT.search(name):
+    if _NOT_UNIT.search(name) or _SENTENCE_PIECE.search(name):
         return False
     return name.startswith(_LEVEL_START) or divisions().match_at(name) is not None or _is_known_unit(name)
 

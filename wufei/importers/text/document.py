@@ -31,7 +31,8 @@ from wufei.importers.text.evaluation import evaluation_indicators
 from wufei.importers.text.labelled_blocks import labelled_blocks
 from wufei.importers.text.metadata import cell_totals, document_metadata
 from wufei.importers.text.normalize import with_chinese_stops
-from wufei.importers.text.paragraphs import main_tasks, numbered_items
+from wufei.importers.text.notice_deadline import with_notice_deadline
+from wufei.importers.text.paragraphs import main_tasks, numbered_items, preamble_headings
 from wufei.importers.text.recognised import flag_recognised
 from wufei.importers.text.refine import document_convention, document_mark_roles, refine
 from wufei.importers.text.section_forms import section_form
@@ -76,7 +77,7 @@ def interpret(document: Document) -> ParsedPlan:
         issued_on=meta.issued_on,
         period_start=meta.period_start,
         period_end=meta.period_end,
-        tasks=_not_the_title(main_tasks(_without_tables(lines, found)), lines, meta.title) + tables.tasks,
+        tasks=_paragraph_tasks(lines, found, meta.title) + tables.tasks,
         indicators=indicators,
         cells=tables.cells,
         cells_planned_total=planned,
@@ -120,10 +121,19 @@ def interpret(document: Document) -> ParsedPlan:
                 record.where = document.where(record.line)
     if not (plan.tasks or plan.indicators or plan.cells):
         unread = "；".join(doubt.message for doubt in plan.doubts if doubt.field == "table")
-        raise ImportError_(path, NOTHING_TASK_LIKE + (f"（{unread}）" if unread else ""))
+        opening = preamble_headings(lines)
+        # A plan's opening (the store or the sender cut it before its tasks): say what was found.
+        found_only = f"；只读到方案开头的{'、'.join(opening)}，其中没有任务" if opening else ""
+        raise ImportError_(path, NOTHING_TASK_LIKE + (f"（{unread}）" if unread else "") + found_only)
     if document.ocr is not None:
         flag_recognised(plan, document.ocr)
     return plan
+
+
+def _paragraph_tasks(lines: list[str], found: list[Table], title: str) -> list[TaskRecord]:
+    """The tasks read from the paragraphs around the tables; a notice's one date for all of them given to each."""
+    body = _without_tables(lines, found)
+    return with_notice_deadline(_not_the_title(main_tasks(body), lines, title), body)
 
 
 def _not_the_title(tasks: list[TaskRecord], lines: list[str], title: str) -> list[TaskRecord]:

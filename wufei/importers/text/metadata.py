@@ -26,7 +26,7 @@ _FRONT_LINES = 40  # front matter (number, issuer, title) sits in the first non-
 # What a web page leaves around the document when saved or copied: navigation, page tools,
 # and the publisher's metadata table (索引号 / 发文机关 / 标题 / 发文字号 / 成文日期 …).
 _WEB_CHROME = re.compile(
-    r"^(?:网站首页|网站地图|无障碍|登录|注册|English|繁體|首页|当前位置|您当前的位置|您的位置|位置|来源|信息来源|发布时间|发布日期|更新时间|浏览次数|访问量|点击数"
+    r"^(?:网站首页|网站地图|网站专栏|网站导航|无障碍|登录|注册|English|繁體|首页|当前位置|您当前的位置|您的位置|位置|来源|信息来源|发布时间|发布日期|更新时间|浏览次数|访问量|点击数"
     r"|字号|【|\[|打印|关闭|分享|手机版|移动版|电脑版|关怀版|长者模式|索引号|主题分类|体裁分类|发布机构|有效性|保存|收藏|扫一扫|相关链接|上一篇|下一篇)"
 )
 _WEB_KEYS = (
@@ -44,11 +44,11 @@ _ISSUER = re.compile(
     r"^([\u4e00-\u9fff]{2,24}?(?:人民政府办公室|人民政府办公厅|人民政府|委员会|办公室|办公厅|局|厅|委))$"
 )
 _NOTICE = re.compile(r"关于印发《?(.+?)》?的通知")
-_ABOUT = re.compile(r"(关于.+?的(?:答复|报告|批复|意见|函|复函|通知|决定|任务分工|分工方案|责任分工))$")
+_ABOUT = re.compile(r"(关于.+?的(?:答复|报告|批复|意见|函|复函|通知|决定|任务分工|分工方案|责任分工|公示))$")
 # A title ends in the word naming what it is, then perhaps bracketed parts: （2019-2020年）, （试行）,
 # （征求意见稿）, （1-8月）.
 _TITLE_END = re.compile(
-    r"(?:方案|规划|计划|意见|办法|报告|评估|总结|要点|答复|清单|分工|分解|细则|措施|举措|安排|行动|通知"
+    r"(?:方案|规划|计划|意见|办法|报告|评估|总结|要点|答复|清单|分工|分解|细则|措施|举措|安排|行动|通知|(?<=的)公示"
     r"|纲要|指标体系|台账|(?:分解|分工|任务|责任|推进)表"
     r"|(?<=.{6})(?:完成|进展|推进|落实)情况)(?:（[^（）]{1,16}）)*$"
 )  # …情况 only after a subject: 2022年完成情况 alone is a table's heading
@@ -100,8 +100,9 @@ _FIVE_YEAR_PLAN = re.compile(r"十([一二三四五六七八九])(?:个五年|�
 _YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:[-—–~～]+|至|到)\s*((?:19|20)\d{2})\s*年")
 _BRACKETED_RANGE = re.compile(r"（((?:19|20)\d{2})\s*年?\s*(?:[-—–~～]+|至|到)\s*((?:19|20)\d{2})\s*年?）")
 _ONE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?")
-# 到2025年 / 至2025年底: the year a plan's targets are set for, when nothing else names the period.
-_BY_YEAR = re.compile(r"(?<![截止])(?:到|至)\s*((?:19|20)\d{2})\s*年")
+# 到2025年 / 至2025年底: the year a plan's targets are set for, when nothing else names the period. 截至 and 直到
+# (until) report, and 至 after a day closes a span of dates (公示期为2025年12月29日至2026年1月12日).
+_BY_YEAR = re.compile(r"(?<![截止直日])(?:到|至)\s*((?:19|20)\d{2})\s*年")
 # A report on how far a plan's targets have come: 一、主要目标完成情况.
 _EVALUATION_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、.*(?:目标|任务)完成情况")
 _PROGRESS_WORDS = ("答复", "进展", "情况报告", "工作总结")
@@ -211,6 +212,7 @@ def _front_lines(lines: list[str]) -> list[str]:
         untagged = _TAG.sub("", fold_punct(text))
         if untagged != fold_punct(text) and len(untagged) >= _WHOLE_TITLE and not untagged.startswith("〔"):
             text = text[len(text) - len(untagged) :]  # 【市政府重点工作】滁州市人民政府关于…的通知
+        text = text.rstrip(" |")  # 某街道2024年工作思路 |: a cell of the page's box, closed by its bar
         if text:
             front.append(text)
         if len(front) == _FRONT_LINES:
@@ -359,6 +361,7 @@ def _could_be_title(text: str, max_length: int = _TITLE_MAX) -> bool:
     folded = fold_punct(text)
     return (
         len(text) <= max_length
+        and "|" not in text.rstrip(" |")  # 组配分类 | 计划总结 | 发布机构 |: a page's information box, cell by cell
         and not any(ch in folded for ch in _SENTENCE_PUNCT)
         and not _NUMBERED.match(text)
         and not _CLOSING.match(folded)

@@ -93,10 +93,12 @@ def with_chinese_stops(lines: list[str]) -> list[str]:
 
 # What a web page prints around a document, never a task, a deadline or an owner: its position and date
 # lines (当前位置：…, 时间：… 来源：…, 来源：… 时间：…点击：), its information lines (发布机构：… 成文日期：…,
-# 索 引 号：…) and its reading tools (浏览次数, 打印本页). 数据来源 (an indicator's source) and 发布 inside a
-# sentence are no furniture.
+# 索 引 号：…), its reading tools (浏览次数, 打印本页) and a document site's upload lines (上传人：… 文档编号：…
+# 上传时间：…, 资源描述, 第1页 / 共12页). 数据来源 (an indicator's source) and 发布 inside a sentence are no furniture.
 _PAGE_FURNITURE = re.compile(
     r"(?<!数据)(?:信息)?来源\s*[：:]|浏览次数|访问量\s*[：:]|点击[率数量]?\s*[：:]|发布(?:时间|日期|机构)\s*[：:]"
+    r"|上传(?:人|者|时间)\s*[：:]|文档编号\s*[：:]|^\s*(?:资源描述|文档简介|下载本文档|点击查看更多\S*)\s*$|^\s*返回\s+下载"
+    r"|^\s*第\s*\d+\s*页\s*/\s*共\s*\d+\s*页\s*$|_第\d+页\s*$|已阅读\d+页|本文档由用户提供并上传"
     r"|成文日期\s*[：:]|索\s*引\s*号\s*[：:]|公开(?:属性|类型|期限|方式)\s*[：:]|主题分类\s*[：:]|责任编辑"
     r"|^\s*(?:当前位置|您(?:当前)?的?位置|现在时间是?)\s*[：:]|打印本页|关闭窗口"
 )
@@ -115,12 +117,20 @@ def is_page_furniture(line: str) -> bool:
 _CONTENTS_LINE = re.compile(r"(?:[.。…·]{3,}|…{2,})\s*\d{1,3}\s*$")
 
 
+# 目 录 over contents lines printed without leaders, the page glued to the heading (（三）建设目标7, 附件1 …体系32).
+_CONTENTS_HEADING = re.compile(r"^\s*目\s*录\s*$")
+_PAGE_AT_END = re.compile(r"\D\s*\d{1,3}\s*$")
+
+
 def without_page_furniture(lines: list[str]) -> list[str]:
     """The lines with the page's furniture, its footer blocks and a table of contents blanked (line numbers
-    kept): the headings the contents list come again in the body, where they are read."""
-    kept, in_footer = [], False
+    kept): the headings the contents list come again in the body, where they are read. Under a 目录 heading, the
+    lines ending with their page are contents lines, leaders or none."""
+    kept, in_footer, in_contents = [], False, False
     for line in lines:
         in_footer = bool(line.strip()) and (in_footer or bool(_SITE_FOOTER.search(line)))
-        blank = in_footer or is_page_furniture(line) or bool(_CONTENTS_LINE.search(line))
+        if line.strip():
+            in_contents = bool(_CONTENTS_HEADING.match(line)) or (in_contents and bool(_PAGE_AT_END.search(line)))
+        blank = in_footer or in_contents or is_page_furniture(line) or bool(_CONTENTS_LINE.search(line))
         kept.append("" if blank else line)
     return kept

@@ -178,6 +178,8 @@ _RECTIFICATION_DEADLINE = re.compile(r"整改(?:时限|期限)\s*[：:]")
 _PAGE_BUTTONS = re.compile(
     r"^(?:[〔【\[]\s*(?:打印本页|打印|关闭窗口|关闭|返回顶部|收藏|分享|保存本页)\s*[〕】\]]\s*)+$"
 )
+# 整改措施： alone on its line, the last of a finding's labelled lines: the numbered measures under it follow.
+_MEASURES_LABEL = re.compile(r"^(?:整改|具体|主要|工作)?措施\s*[：:]$")
 # 一是… / 二是…: an item of a list of problems or measures, its ordinal no part of its title.
 _ORDINAL_IS = re.compile(r"^[一二三四五六七八九十]{1,3}是(?=[\u4e00-\u9fff“])")
 # A news report's lead-in before the document's own text: …印发…的通知。通知指出：
@@ -207,6 +209,7 @@ class _Paragraph:
     # 整改措施：… / 整改时限：… lines after an item among its parts closed by owners: (that part's index, measure,
     # deadline)
     sub_item_notes: list[tuple[int, str | None, str | None]] = field(default_factory=list)
+    under: str | None = None  # the （二） heading a numbered item stands under (基本原则 over 1. 2. 3.)
 
 
 @dataclass
@@ -241,9 +244,9 @@ def main_tasks(lines: list[str], *, items: bool = False) -> list[TaskRecord]:
     whole = span is None
     start, end = span if span is not None else (0, len(lines))
     cut = _paragraphs(lines, start, end, whole=whole, items=items)
-    pieces = [piece for p in cut for piece in _at_owner_clauses(p)]
+    pieces = _measures_under_findings([piece for p in cut for piece in _at_owner_clauses(p)])
     if items:
-        paragraphs = [p for p in pieces if _is_item(p)]
+        paragraphs = [p for p in pieces if _is_item(p) and not _in_outline_preamble(p) and not _is_form_field(p)]
     else:
         tasks = _with_siblings(pieces, [_is_task(p, owners_required=whole) for p in pieces])
         paragraphs = [p for p, task in zip(pieces, tasks) if task]
@@ -262,6 +265,8 @@ def main_tasks(lines: list[str], *, items: bool = False) -> list[TaskRecord]:
         else:
             number = _task_number(paragraph, restarts, unnumbered_in_section, items=items)
         record, announced = _task_record(paragraph, number)
+        if not (record.title or record.content or record.owners_raw or record.deadline_raw):
+            continue  # 2、 alone on its line: a number a copy kept without its item, nothing to read
         record.line = origin[record.line - 1]
         if record.implementers_raw is None:
             record.implementers_raw = following_implementers
@@ -312,6 +317,10 @@ _RUN_ON_OUTLINE = re.compile(
     r"(?P<item>[（(]\s*一\s*[）)].+)$"
 )
 
+# 某省整改进展清单一、关于…的问题。整改进展情况：…: a document site's copy running the list's title into its first
+# section.
+_RUN_ON_TITLE = re.compile(r"^(?P<title>[^。；，,（(]{6,80}?(?:清单|方案|台账))(?P<rest>一\s*、.{6,})$")
+
 
 def _glued_labels(line: str) -> list[str]:
     """A line holding a form's labels run on after the values before them, cut before each label outside
@@ -352,7 +361,11 @@ def split_run_on_items(lines: list[str]) -> tuple[list[str], list[int]]:
     origin: list[int] = []
     for number, line in enumerate(lines, start=1):
         outline = _RUN_ON_OUTLINE.match(line.strip())
-        parts = [outline["title"], outline["section"], outline["item"]] if outline else [line]
+        titled = None if outline else _RUN_ON_TITLE.match(line.strip())
+        if outline:
+            parts = [outline["title"], outline["section"], outline["item"]]
+        else:
+            parts = [titled["title"], titled["rest"]] if titled else [line]
         pieces = [
             piece
             for part in parts
@@ -567,6 +580,33 @@ def _owner_clause_ends(folded: str) -> list[int]:
         if closes_sentence and names_owners and not parse_owners(content).unassigned:
             ends.append(end)
     return ends
+
+
+def _measures_under_findings(pieces: list[_Paragraph]) -> list[_Paragraph]:
+    """A finding over labelled lines closed by a bare 整改措施： (一、督察意见：… / 责任单位：… / 整改时限：… /
+    整改措施： / 1.… / 2.…): its numbered measures are the tasks, each carrying the finding's owners and time limit
+    and the finding as its context; the finding, what was wrong, is no task of its own."""
+    out: list[_Paragraph] = []
+    k = 0
+    while k < len(pieces):
+        finding = pieces[k]
+        measures: list[_Paragraph] = []
+        if finding.labelled and finding.notes and _MEASURES_LABEL.match(finding.notes[-1].strip()):
+            for paragraph in pieces[k + 1 :]:
+                if paragraph.printed_number != len(measures) + 1 or paragraph.labelled or paragraph.heading:
+                    break
+                measures.append(paragraph)
+        if not measures:
+            out.append(finding)
+            k += 1
+            continue
+        context = [join_lines(finding.parts), *finding.notes[:-1]]  # the finding and its target (整改目标：…)
+        for measure in measures:
+            measure.labelled = list(finding.labelled)
+            measure.notes[:0] = context
+        out += measures
+        k += 1 + len(measures)
+    return out
 
 
 def _numbered_sections(paragraphs: list[_Paragraph]) -> list[list[_Paragraph]]:
@@ -811,6 +851,7 @@ def _paragraphs(
                 top=top,
                 sub=sub,
                 section_owners=section_owners,
+                under=section_heading,
             )
             continue
         if current is None:
@@ -1037,6 +1078,43 @@ def _settle(run: list[int], tasks: list[bool], out: list[bool]) -> None:
             out[k] = True
 
 
+# A plan's preamble headings (（一）指导思想 / （二）基本原则 / （三）工作目标): what the plan is for, never a task
+# awaiting a lead, and neither are the points under them (基本原则 over 1.统筹谋划 2.问题导向).
+_OUTLINE_HEADING = re.compile(
+    r"^\s*(?:指导思想|(?:基本|工作|建设)原则|总体(?:要求|目标|思路)|(?:工作|主要|建设|具体|发展)目标|工作思路"
+    r"|(?:实施|建设|适用)范围(?:(?:及|和|与)(?:目标|时限))?|编制依据|总则|基本要求)\s*(?:[。.：:]|$)"
+)
+
+
+def preamble_headings(lines: list[str]) -> list[str]:
+    """The preamble headings of a plan's outline in the text (指导思想, 基本原则), in order, each once: what a plan's
+    opening holds when its tasks are not in the file."""
+    found: list[str] = []
+    for line in lines:
+        heading = _SECTION.match(line.strip())
+        words = heading and _OUTLINE_HEADING.match(heading.group(2))
+        if words:
+            name = words.group().strip().rstrip("。.：:")
+            found += [name] if name not in found else []
+    return found
+
+
+def _in_outline_preamble(paragraph: _Paragraph) -> bool:
+    """Whether a numbered item is a preamble heading of the plan's outline or a point under one."""
+    if paragraph.heading:
+        return bool(paragraph.parts) and bool(_OUTLINE_HEADING.match(paragraph.parts[0]))
+    return paragraph.under is not None and bool(_OUTLINE_HEADING.match(paragraph.under))
+
+
+# 1、项目名称： / 3、项目编号：: a numbered field of a form (a bid notice's), its value on the lines after it.
+_FIELD_LABEL = re.compile(r"^\s*[^\s，。；,;：:]{2,10}\s*[：:]\s*$")
+
+
+def _is_form_field(paragraph: _Paragraph) -> bool:
+    """Whether a numbered item is a form's field label standing on its own line (no task, whatever its value)."""
+    return bool(paragraph.parts) and bool(_FIELD_LABEL.match(paragraph.parts[0]))
+
+
 def _is_item(paragraph: _Paragraph) -> bool:
     """A numbered item (1. …, or a heading item without items under it); prose between them is not."""
     return paragraph.printed_number is not None or paragraph.heading
@@ -1147,10 +1225,15 @@ def _trailing_owner(text: str) -> _Owner | None:
                     return _Owner(index, content)
                 if _part_of_a_name(folded[:index], content):
                     return None  # 旌德县政府（办公室）: the government's office, one name, no owner clause
+                if _DOCUMENT_STATUS.match(content):
+                    return None  # …实施方案（试行）: the document's status, no owner (试行 only ends like 银行)
                 if _names_units(content) or _lists_owners(content):
                     return _Owner(index, content)
                 return None
     return None
+
+
+_DOCUMENT_STATUS = re.compile(r"^(?:试行|暂行|草案|征求意见稿|送审稿|讨论稿|修订稿|修订版|\d{4}年修订)$")
 
 
 def _part_of_a_name(before: str, content: str) -> bool:

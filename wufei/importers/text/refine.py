@@ -28,6 +28,7 @@ from wufei.departments.owners import (
     split_names,
 )
 from wufei.importers.document import Document
+from wufei.importers.headers import column_role
 from wufei.importers.records import Doubt, ParsedPlan, TaskRecord
 from wufei.importers.text.table_records import mark_roles
 from wufei.tasks.deadlines import deadlines_in_text
@@ -65,7 +66,7 @@ def refine(plan: ParsedPlan, *, convention: str | None) -> None:
         _owners(record, convention)
     for task in plan.tasks:
         if task.deadline_raw is None:
-            text = "".join(part for part in (task.title, task.content) if part)
+            text = "".join(part for part in (task.title, _without_progress(task.content)) if part)
             task.deadline_raw = deadlines_in_text(text, plan_start=plan.period_start, plan_end=plan.period_end)
         if task.title:
             task.title = _without_opening_time(task.title, task.deadline_raw)
@@ -74,6 +75,14 @@ def refine(plan: ParsedPlan, *, convention: str | None) -> None:
         plan.doubts.append(
             Doubt("period", "未能从标题或正文确定规划期（起止年份），未列完成期限的任务无法确定到期日，请填写规划期")
         )
+
+
+def _without_progress(content: str | None) -> str | None:
+    """A task's content without the work done it reports (完成情况：…工程于2025年6月23日开工建设): a date there is
+    when something happened, never when the task is due."""
+    if not content:
+        return content
+    return _PROGRESS.sub(lambda m: "" if column_role(m["label"]) == "status" else m[0], content)
 
 
 def _without_opening_time(title: str, deadline: str | None) -> str:
@@ -94,6 +103,8 @@ def _without_opening_time(title: str, deadline: str | None) -> str:
 
 
 _MONTH_SPAN = re.compile(r"\d{1,2}月\s*[-—–－~至到]\s*\d{1,2}月")
+# 表头：内容 in a task's content, up to the next such label or the line's end.
+_PROGRESS = re.compile(r"(?:^|(?<=[；\n]))(?P<label>[^；\n：]{2,12})：.*?(?=；[^；\n：]{2,12}：|\n|$)", re.MULTILINE)
 
 
 def _owners_from_text(task: TaskRecord) -> None:

@@ -20,6 +20,7 @@ lines repeating under every task (项目名称：… / 责任单位：… then �
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from wufei.departments.owners import looks_like_unit
 from wufei.importers.document import CELLS, Row, Table
@@ -40,6 +41,8 @@ _OWNER_ROLES = {"lead", "owners", "entity", "supporting"}
 # 我单位所承担的…整改任务: the notice's own office answers for the task it reports on.
 _OWN_TASK = re.compile(r"(?:我|本)(?:单位|部门|局|委|办|厅|中心|街道|镇|乡|处|所|站|队)所?(?:承担|负责|牵头)的")
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+# 整改任务 | / … | / |: a cell of a table a search store keeps a cell a line, closed by a bar (a lone bar ends a row).
+_CELL_LINE = re.compile(r"^(.*?)\s*\|$")
 _FIRST_ITEM = re.compile(r"^\s*(?:[（(]\s*[一1]\s*[）)]|1\s*[.．、])\s*")
 
 
@@ -76,6 +79,7 @@ def _labelled_lines_form(lines: list[str]) -> Table | None:
     """Lines opening with a form's label and its colon (整改任务：… / 整改目标：… / 整改完成情况：), each followed by at
     most three lines of its value, as a one-row table; None when they are no form reporting on one task. A run of
     such lines that is no form (a contact line before the notice's text) is passed over for the next run."""
+    lines = _label_cells_as_lines(lines)
     start = 0
     while (start := next((k for k in range(start, len(lines)) if _known_label(lines[k]) is not None), -1)) >= 0:
         labels, values, end, repeated = _labelled_run(lines, start)
@@ -95,6 +99,22 @@ def _labelled_lines_form(lines: list[str]) -> Table | None:
             return _one_row_form(labels, values, start, end=last)
         start = end
     return None
+
+
+def _label_cells_as_lines(lines: list[str]) -> list[str]:
+    """A form as a search store keeps a page's table, a cell a line closed by ` |` and a lone `|` between rows
+    (整改任务 | / its value | / | / 责任单位 | / …): its label cells as labelled lines (整改任务：) over their values,
+    the bars dropped, the lines keeping their numbers. A table's header typed a cell a line (序号 | / 重点工作 | /
+    责任单位 |) is no such form: its label cells follow one another, where a form's each stand over a value."""
+    cells = [
+        (match.group(1).strip(), True) if (match := _CELL_LINE.match(line.strip())) else (line, False) for line in lines
+    ]
+    filled = [k for k, (text, _) in enumerate(cells) if text.strip()]
+    labels = {k for k in filled if cells[k][1] and _known_label(f"{cells[k][0]}：") is not None}
+    following = dict(pairwise(filled))
+    if len(labels) < MIN_SECTIONS or any(k not in following or following[k] in labels for k in labels):
+        return lines
+    return [f"{text}：" if k in labels else text for k, (text, _) in enumerate(cells)]
 
 
 def _labelled_run(lines: list[str], start: int) -> tuple[list[str], list[list[tuple[int, str]]], int, bool]:

@@ -177,6 +177,7 @@ class _Columns:
     duplicate: list[int] = field(default_factory=list)  # columns of a role an earlier column has
     unused: list[int] = field(default_factory=list)  # understood, but not read by this kind of table
     more_supporting: list[int] = field(default_factory=list)  # further supporting columns, read with the first
+    level_owners: list[int] = field(default_factory=list)  # 市级责任单位 / 县级责任单位 after 省级责任单位
     milestones: dict[int, str] = field(default_factory=dict)  # column -> its period (2025年) under one deadline
     unit_marks: list[int] = field(default_factory=list)  # a responsibility matrix's unit columns (★ / ○ cells)
     mark_roles: dict[str, str] = field(default_factory=dict)  # what the document's legend says each mark means
@@ -469,6 +470,13 @@ def _columns(header: list[str]) -> _Columns:
             columns.observed.append((k, year))
         elif role == "supporting" and role in columns.index:
             columns.more_supporting.append(k)  # 参与单位 and 责任单位 beside 牵头单位: both support
+        elif (
+            role == "owners"
+            and role in columns.index
+            and _LEVEL.match(text)
+            and _LEVEL.match(header[columns.index[role]])
+        ):
+            columns.level_owners.append(k)  # 省级 / 市级 / 县级责任单位: each level's owners, read alike
         elif role in columns.index:
             # A second 责任人 beside 责任领导 is another person: kept in the content, nothing to confirm.
             # So is a second 核查情况 beside 反馈问题, or a second 联系电话: context a task keeps.
@@ -1413,10 +1421,37 @@ def _task_record(
         if owners_text and owners_text not in (record.owners_raw or ""):
             record.owners_raw = "；".join(p for p in (record.owners_raw, owners_text) if p)
         _set_owners(record, owners.spec)
+    elif columns.level_owners:
+        # One owners column a level (省级 / 市级 / 县级责任单位): each read alone, as its header says, then together.
+        texts = [owners_text, *(_list_text_at(row, k) for k in columns.level_owners)]
+        record.owners_raw = "；".join(text for text in texts if text) or None
+        specs = [parse_owners(text, convention=convention) for text in texts if text]
+        if specs:
+            _set_owners(record, _together_specs(specs, record.owners_raw))
     elif record.owners_raw:
         # One column listing every owner (责任单位 alone): the owner grammar reads it.
         _set_owners(record, parse_owners(record.owners_raw, convention=convention))
     return record
+
+
+# 省级责任单位 / 市级… / 县（市、区）级… / 乡镇级…: a column of one level of government's owners.
+_LEVEL = re.compile(r"^\s*(?:省|市|州|盟|县|区|旗|乡镇|镇|乡|街道)(?:[（(][^）)]{1,8}[）)])?级")
+
+
+def _together_specs(specs: list[OwnerSpec], raw: str | None) -> OwnerSpec:
+    """The owners of every level's column: each level's leads lead, its supporting units support."""
+
+    def union(names: list[tuple[str, ...]]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(name for group in names for name in group))
+
+    return OwnerSpec(
+        leads=union([spec.leads for spec in specs]),
+        supporting=union([spec.supporting for spec in specs]),
+        all_co_lead=all(spec.all_co_lead for spec in specs),
+        raw=raw,
+        implementers=union([spec.implementers for spec in specs]),
+        doubts=tuple(doubt for spec in specs for doubt in spec.doubts),
+    )
 
 
 def _serial_date(text: str | None) -> str | None:

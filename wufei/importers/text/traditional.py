@@ -46,19 +46,26 @@ def is_traditional(lines: list[str]) -> bool:
     return traditional >= _MIN and traditional >= _SHARE * chinese
 
 
+# 責(zé)任 / 發(fa)布: a mirror's copy printing a character's pinyin in brackets after it, with or without tones.
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6})\)")
+_PINYIN_MIN = 3  # annotations that make a copy an annotated one, not a sentence with a bracketed letter
+
+
 def simplified(text: str) -> str:
     return text.translate(_table())
 
 
 def as_simplified(document: Document) -> Document:
     """The document in simplified characters with a doubt saying so, if it is printed in traditional ones;
-    else the document itself."""
+    else the document itself. A copy annotated with pinyin after its characters loses the annotations."""
     cells = [cell or "" for table in document.tables for row in table.rows for cell in row.cells]
     if not is_traditional(document.lines + [cell for table in document.tables for cell in table.header] + cells):
         return document
+    annotated = sum(len(_PINYIN.findall(line)) for line in document.lines) >= _PINYIN_MIN
+    lines = [_PINYIN.sub("", line) for line in document.lines] if annotated else document.lines
     return replace(
         document,
-        lines=[simplified(line) for line in document.lines],
+        lines=[simplified(line) for line in lines],
         tables=[_simplified_table(table) for table in document.tables],
         doubts=[*document.doubts, Doubt("record", CONVERTED)],
     )

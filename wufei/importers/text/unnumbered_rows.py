@@ -82,7 +82,9 @@ def read_unnumbered(lines: list[str], i: int, header: list[str], first: int) -> 
         names = _names(owners)
         if not names or not all(looks_like_unit(name) for name in names):
             return None
-        cells = ["".join(task), *[""] * (len(header) - 1)]
+        # 组织安全生产检查. : an ASCII full stop closing the task is its 。, no part of its name.
+        sentence = "".join(task)
+        cells = [sentence[:-1] + "。" if sentence.endswith(".") else sentence, *[""] * (len(header) - 1)]
         for column, name in zip(owner_columns, names):
             cells[column] = name
         if len(names) > len(owner_columns):

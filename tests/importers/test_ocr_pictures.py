@@ -1,0 +1,226 @@
+"""Task lists pasted as pictures into a Word file or a web page, read by OCR in their place (real Tesseract, no
+mocks): the two pages of the table scan (tests/importers/test_ocr.py) pasted as two pictures after the notice's
+own paragraphs, in a .docx, a .doc LibreOffice wrote from it, a page saved with its `_files` folder and `data:`
+URIs, and an .mht archive. A seal-sized picture is skipped; a picture missing or broken is named in a doubt."""
+
+from __future__ import annotations
+
+import base64
+import io
+from email.mime.image import MIMEImage
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
+from docx.shared import Cm
+from PIL import Image, ImageDraw
+
+from tests.importers.render import convert
+from tests.importers.test_ocr import SCAN_DPI, TABLE_PDF, expected_tasks, matched_fields, page_images
+from wufei.importers.readers.docx import read_docx
+from wufei.importers.readers.mht import read_mht
+from wufei.importers.readers.pictures import ONLY_PICTURES
+from wufei.importers.records import ImportError_
+from wufei.importers.service import read_source
+from wufei.importers.text.recognised import RECORD_PICTURE
+
+NOTICE = ["关于印发分解表的通知", "各县（市、区）人民政府，市级有关部门：", "现将任务分解表印发给你们，请抓好落实。"]
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+WHERE = ["表1第2行", "表1第3行", "表1第4行", "表1第2行", "表1第3行"]
+
+
+@pytest.fixture(scope="module")
+def pictures() -> list[bytes]:
+    """The table's two pages as PNG pictures (grey, 200 dpi, as a scanner or a screenshot tool saves them)."""
+    out = []
+    for image in page_images(TABLE_PDF):
+        data = io.BytesIO()
+        image.save(data, "PNG", dpi=(SCAN_DPI, SCAN_DPI))
+        out.append(data.getvalue())
+    return out
+
+
+def seal() -> bytes:
+    """A red seal's shape in black, 300 px across (printed 4.2 cm: a 公章)."""
+    image = Image.new("L", (300, 300), 255)
+    ImageDraw.Draw(image).ellipse((10, 10, 290, 290), outline=0, width=8)
+    ImageDraw.Draw(image).text((120, 140), "SEAL", fill=0)
+    data = io.BytesIO()
+    image.save(data, "PNG")
+    return data.getvalue()
+
+
+def pictured_docx(pictures: list[bytes], out: Path, *, with_text: bool = True) -> Path:
+    document = docx.Document()
+    for line in NOTICE if with_text else []:
+        document.add_paragraph(line)
+    document.add_picture(io.BytesIO(seal()), width=Cm(4.2))  # picture 1: a seal, skipped
+    for data in pictures:  # pictures 2 and 3: the table's pages, printed the width of the text
+        document.add_picture(io.BytesIO(data), width=Cm(15))
+    document.save(out)
+    return out
+
+
+def assert_table_read(path: Path, first: int) -> None:
+    """The five tasks in their rows, named by their picture (the first page `first`), at least 18 of their 20
+    fields as the text layer gives them (each other one doubted), every record flagged as read from a picture."""
+    [plan] = read_source(path).plans
+    assert [task.where for task in plan.tasks] == [f"第{first + (k > 2)}张图片{where}" for k, where in enumerate(WHERE)]
+    assert all(task.doubts[0].message == RECORD_PICTURE for task in plan.tasks)
+    assert matched_fields(plan.tasks, expected_tasks(TABLE_PDF)) >= 18
+    [ocr_doubt] = [d for d in plan.doubts if "文字识别（OCR）读取" in d.message]
+    assert ocr_doubt.message.startswith(f"第{first}-{first + 1}张图片由文字识别（OCR）读取，平均置信度 ")
+
+
+def test_a_word_file_whose_table_is_pictures_reads_its_paragraphs_and_the_pictured_table_in_order(pictures, tmp_path):
+    """The notice's paragraphs, then a seal (skipped: printed under 5 cm) and the table pictured over two
+    pages: the paragraphs first, then the pictures' lines, and one table of five tasks going on over both
+    pictures. On main the pictures were not read: the file gave its three paragraphs and no task."""
+    path = pictured_docx(pictures, tmp_path / "分解表图片.docx")
+    document = read_docx(path)
+    assert document.lines[:3] == NOTICE
+    # Picture 2's title lines after the paragraphs (picture 3 holds only the table going on).
+    assert set(document.line_pictures.values()) == {2} and min(document.line_pictures) > 3
+    assert any("任务分解表" in document.lines[line - 1] for line in document.line_pictures)
+    assert document.ocr is not None and document.ocr.pages == [2, 3]  # the seal (picture 1) not read
+    assert_table_read(path, 2)
+
+
+@pytest.mark.libreoffice
+def test_a_doc_with_the_pictured_table_is_read_the_same_through_libreoffice(pictures, tmp_path):
+    """The same document saved as .doc (by LibreOffice, as Word 97-2003 writes it), read through the
+    LibreOffice conversion the .doc reader uses: its pictures keep their order and the table is read alike."""
+    source = pictured_docx(pictures, tmp_path / "分解表图片.docx")
+    assert_table_read(convert(source, "doc", tmp_path / "doc"), 2)
+
+
+def test_without_tesseract_a_word_file_of_pictures_is_refused_and_one_with_text_names_them(
+    pictures, tmp_path, monkeypatch
+):
+    with_text = pictured_docx(pictures, tmp_path / "有文字.docx")
+    only_pictures = pictured_docx(pictures, tmp_path / "只有图片.docx", with_text=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # the real lookup, on a PATH without the program
+    document = read_docx(with_text)
+    assert document.lines[:3] == NOTICE and document.ocr is None
+    [doubt] = document.doubts
+    assert doubt.message.startswith("第2-3张图片中的内容是图片，需要文字识别（OCR）才能读取，但本机未安装 Tesseract")
+    with pytest.raises(ImportError_) as error:
+        read_source(only_pictures)
+    assert only_pictures.name in str(error.value) and "apt-get install tesseract-ocr" in str(error.value)
+    assert ONLY_PICTURES in str(error.value)
+
+
+def test_pictures_floating_and_in_table_cells_are_found_in_reading_order(pictures, tmp_path, monkeypatch):
+    """A picture in a table's cell (read after the table) and a floating one (wp:anchor) are found, in the
+    order they stand, a seal in a cell skipped: without Tesseract the doubt names the two pictures read, 2 and
+    3, not the seal (1), and the document's text and table are read (no OCR run: found, not read)."""
+    document = docx.Document()
+    document.add_paragraph(NOTICE[0])
+    table = document.add_table(rows=2, cols=2)
+    for row, cells in zip(table.rows, [("序号", "任务"), ("1", "推进垃圾分类")], strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    table.rows[0].cells[0].paragraphs[0].add_run().add_picture(io.BytesIO(seal()), width=Cm(4.2))
+    table.rows[1].cells[1].paragraphs[0].add_run().add_picture(io.BytesIO(pictures[0]), width=Cm(8))
+    floating = document.add_paragraph("附件").add_run()
+    floating.add_picture(io.BytesIO(pictures[1]), width=Cm(15))
+    inline = floating._r.find(".//" + qn("wp:inline"))
+    inline.tag = qn("wp:anchor")  # the same picture floating: anchored in the paragraph
+    path = tmp_path / "表中图片.docx"
+    document.save(path)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    read = read_docx(path)
+    assert read.lines[0] == NOTICE[0] and read.tables[0].rows[0].cells == ["1", "推进垃圾分类"]
+    assert [doubt.message[:8] for doubt in read.doubts] == ["第2-3张图片中"]
+
+
+def vml_picture(document: docx.document.Document, data: bytes, width: str) -> None:
+    """A paragraph showing a picture the VML way (w:pict/v:shape/v:imagedata), as WPS and old Word write it."""
+    rid, _ = document.part.get_or_add_image(io.BytesIO(data))
+    paragraph = document.add_paragraph()
+    paragraph._p.append(
+        parse_xml(
+            f'<w:r xmlns:w="{W}" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:r="{R}"><w:pict>'
+            f'<v:shape style="width:{width};height:100pt"><v:imagedata r:id="{rid}"/></v:shape></w:pict></w:r>'
+        )
+    )
+
+
+def test_vml_pictures_are_found_and_a_seal_sized_one_skipped(pictures, tmp_path, monkeypatch):
+    """Pictures written the VML way: a seal printed 119 pt wide (4.2 cm) skipped, a page printed 425 pt wide
+    found (picture 2: without Tesseract, named as not read)."""
+    document = docx.Document()
+    document.add_paragraph(NOTICE[0])
+    vml_picture(document, seal(), "119pt")
+    vml_picture(document, pictures[0], "425pt")
+    path = tmp_path / "VML图片.docx"
+    document.save(path)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert [doubt.message[:12] for doubt in read_docx(path).doubts] == ["第2张图片中的内容是图片"]
+
+
+def web_page(first: str, second: str, *more: str, text: bool = True) -> str:
+    """A gov.cn article: a banner picture and menus above, a footer below, the article holding the notice's
+    paragraphs (unless not `text`) and the pictures."""
+    images = "".join(f'<p><img src="{src}"></p>' for src in (first, second, *more))
+    return (
+        '<html><head><meta charset="utf-8"><title>关于印发分解表的通知_内江市人民政府</title></head><body>'
+        '<div class="nav"><img src="banner.png"><a href="/">首页</a><a href="/zwgk">政务公开</a></div>'
+        '<div class="main"><h1>关于印发分解表的通知</h1><div class="info">发布时间：2024-03-01 来源：市政府办公室</div>'
+        '<div class="TRS_Editor">'
+        + "".join(f"<p>{line}</p>" for line in (NOTICE[1:] if text else []))
+        + images
+        + "</div></div><div class='footer'>主办：内江市人民政府办公室 地址：内江市东兴区 电话：0832-1234567"
+        " 网站标识码5110000001 蜀ICP备05003004号</div></body></html>"
+    )
+
+
+def test_a_saved_web_page_reads_its_pictures_from_its_files_folder_and_data_uris(pictures, tmp_path):
+    """A page saved as 网页，全部: page 1 of the table in 通知_files, page 2 as a data: URI. A picture named but
+    missing, one leading out of the page's folder and one on another site are named in doubts (not fetched,
+    not read) in one doubt, and a broken data: URI in another; the table is read all the same."""
+    folder = tmp_path / "site"
+    (folder / "通知_files").mkdir(parents=True)
+    (folder / "通知_files" / "image001.png").write_bytes(pictures[0])
+    (tmp_path / "outside.png").write_bytes(pictures[0])
+    inline = "data:image/png;base64," + base64.b64encode(pictures[1]).decode()
+    broken = "data:image/png;base64," + base64.b64encode(b"not a picture").decode()
+    page = folder / "通知.html"
+    away = ("通知_files/image002.png", "../outside.png", "http://www.neijiang.gov.cn/a/3.png")
+    page.write_text(web_page("通知_files/image001.png", inline, *away, broken), encoding="utf-8")
+    assert_table_read(page, 1)
+    [plan] = read_source(page).plans
+    messages = [doubt.message for doubt in plan.doubts]
+    named = "、".join(f"第{number}张图片（{src}）" for number, src in enumerate(away, start=3))
+    assert f"3 张图片未找到，其中的内容未导入：{named}；如其中有任务清单，请对照原件补录" in messages
+    assert "第6张图片（内嵌图片）无法打开（格式不支持或已损坏），其中的内容未导入：请对照原件补录" in messages
+
+
+def test_an_mht_page_reads_its_pictures_from_its_parts(pictures, tmp_path):
+    """A page saved as one file (单个文件网页): its pictures are the archive's parts, one addressed in full
+    and one relative to the page's address. Its article holds only the pictures: it is still the article
+    (a picture counts as 200 characters in finding it), not the whole page, whose banner is no picture of
+    the article (the pictures are numbered 1 and 2) and whose footer is no line of it."""
+    archive = MIMEMultipart("related")
+    page = web_page("http://www.neijiang.gov.cn/a/1.png", "2.png", text=False)
+    html = MIMEText(page, "html", "utf-8")
+    html["Content-Location"] = "http://www.neijiang.gov.cn/a/page.html"
+    archive.attach(html)
+    for number, data in enumerate(pictures, start=1):
+        part = MIMEImage(data, "png")
+        part["Content-Location"] = f"http://www.neijiang.gov.cn/a/{number}.png"
+        archive.attach(part)
+    banner = io.BytesIO()
+    Image.new("L", (1000, 150), 200).save(banner, "PNG")
+    part = MIMEImage(banner.getvalue(), "png")
+    part["Content-Location"] = "http://www.neijiang.gov.cn/a/banner.png"
+    archive.attach(part)
+    path = tmp_path / "通知.mht"
+    path.write_bytes(archive.as_bytes())
+    assert_table_read(path, 1)
+    assert not any("蜀ICP备" in line for line in read_mht(path).lines)

@@ -1,0 +1,146 @@
+"""Pictures inside a Word file or a web page, read by OCR in their place.
+
+Offices often paste a task list into a document as pictures: its pages scanned or screenshotted, one picture
+a page. Each picture big enough to hold text is read by the same OCR path as a scanned page (`ocr.recognise`:
+its ruling lines found, each cell read alone) and laid out as a page; the pictures following one another with
+no text between them are a run of pages, assembled by the PDF reader's rules (`pages_document`), so a table
+pictured over two pages is one table. The run's lines and tables go into the document's own at the picture's
+place, named 第N张图片 (N counts every picture of the document, as a person counts them), and every record
+read from a picture is flagged for checking like a scan's.
+
+A picture too small to hold a line of text is skipped: under MIN_WIDTH_PX by MIN_HEIGHT_PX pixels (an icon,
+a bullet, a rule drawn as an image), or printed under MIN_PRINTED_CM wide where the document gives its size (a
+seal is 4-4.5 cm across, a logo smaller; a pictured table or page is the width of the text, 14-16 cm). A
+picture that cannot be found (a web page saved without its folder) or opened is named in a doubt; it never
+stops the document being read, and nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+
+from PIL import Image
+
+from wufei.importers.document import Document, Recognition, Table
+from wufei.importers.readers import ocr
+from wufei.importers.readers.pdf import _Page, pages_document
+from wufei.importers.records import Doubt, ImportError_
+from wufei.importers.text.recognised import page_names
+
+log = logging.getLogger(__name__)
+
+MIN_WIDTH_PX = 300  # a line of a dozen 10.5-point characters at 96 dpi (a screenshot) is 170 px wide
+MIN_HEIGHT_PX = 40  # two such lines
+MIN_PRINTED_CM = 5.0  # printed narrower: a seal (4.2 cm) or a logo
+UNIT = "张图片"
+SHOWN_MISSING = 10  # pictures not found named in the doubt
+_PAGE_WHERE = re.compile(r"^第(\d+(?:-\d+)?)页")
+
+ONLY_PICTURES = (
+    "文件中的内容是图片，需要文字识别（OCR）才能读取，但本机未安装 Tesseract 或其简体中文语言包："
+    "请安装（apt-get install tesseract-ocr tesseract-ocr-chi-sim）后重新导入，或提供文字版"
+)
+MISSING_TESSERACT = (
+    "中的内容是图片，需要文字识别（OCR）才能读取，但本机未安装 Tesseract 或其简体中文语言包，未读取，"
+    "其中的内容未导入：请安装（apt-get install tesseract-ocr tesseract-ocr-chi-sim）后重新导入，或对照原件补录"
+)
+
+
+class Pictures:
+    """The pictures of one document as its reader meets them: `add` each in reading order, `flush` before the
+    document's own next text or table (the run read so far goes in there), `finish` at the end."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.count = 0  # pictures met, read or not
+        self.run: list[_Page] = []
+        self.recognised: list[Recognition] = []
+        self.line_pictures: dict[int, int] = {}  # 1-based line of the document -> the picture it was read from
+        self.doubts: list[Doubt] = []
+        self.unread: list[int] = []  # pictures not read for want of Tesseract
+        self.missing: list[str] = []  # pictures not found: 第3张图片（通知_files/image002.png）
+        self._program: str | bool | None = False  # not looked for yet
+
+    def add(self, data: bytes | None, source: str, printed_cm: float | None = None) -> None:
+        """The next picture: its bytes (None when it cannot be found), where it came from (a file name or
+        address, for the doubt), and its printed width when the document gives it."""
+        self.count += 1
+        number = self.count
+        if data is None:
+            self.missing.append(f"第{number}{UNIT}（{source}）")
+            return
+        if printed_cm is not None and printed_cm < MIN_PRINTED_CM:
+            return
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                if image.width < MIN_WIDTH_PX or image.height < MIN_HEIGHT_PX:
+                    return
+                if image.width * image.height > ocr.MAX_PIXELS:
+                    message = f"第{number}{UNIT}{ocr.too_many_pixels(image.width, image.height)}"
+                    self.doubts.append(Doubt("record", message))
+                    return
+                program = self._tesseract()
+                if program is None:
+                    self.unread.append(number)
+                    return
+                frame, dpi = ocr.prepared(image)
+        except Image.DecompressionBombError:
+            self.doubts.append(Doubt("record", f"第{number}{UNIT}像素过多（可能是异常构造的文件），未读取"))
+            return
+        except ocr.UNREADABLE_IMAGE as exc:
+            log.info("picture %d of %s (%s) not opened: %s", number, self.path, source, exc)
+            message = f"第{number}{UNIT}（{source}）无法打开（格式不支持或已损坏），其中的内容未导入：请对照原件补录"
+            self.doubts.append(Doubt("record", message))
+            return
+        page, found = ocr.recognise(program, frame, number, dpi, self.path, UNIT)
+        self.run.append(page)
+        self.recognised.append(found)
+
+    def flush(self, lines: list[str], tables: list[Table]) -> None:
+        """The run of pictures read so far laid into the document's lines and tables at their end."""
+        if not self.run:
+            return
+        read = pages_document(self.path, self.run)
+        self.run = []
+        offset = len(lines)
+        for k, line in enumerate(read.lines):
+            lines.append(line)
+            self.line_pictures[offset + k + 1] = (read.pages or [])[k]
+        for table in read.tables:
+            table.start_line += offset
+            table.end_line += offset
+            table.where = _picture_where(table.where)
+            for row in table.rows:
+                row.line += offset
+                row.where = _picture_where(row.where)
+            tables.append(table)
+
+    def finish(self, document: Document) -> None:
+        """What was read and what was not, on the document; a document with nothing else to read whose
+        pictures could not be read for want of Tesseract is refused saying what to install."""
+        document.line_pictures = self.line_pictures
+        document.doubts.extend(self.doubts)
+        if self.missing:
+            # One doubt for them all: a page saved without its folder misses its icons too.
+            named = "、".join(self.missing[:SHOWN_MISSING]) + ("等" if len(self.missing) > SHOWN_MISSING else "")
+            message = f"{len(self.missing)} 张图片未找到，其中的内容未导入：{named}；如其中有任务清单，请对照原件补录"
+            document.doubts.append(Doubt("record", message))
+        if self.unread:
+            if not any(line.strip() for line in document.lines) and not document.tables:
+                raise ImportError_(self.path, ONLY_PICTURES)
+            document.doubts.append(Doubt("record", page_names(self.unread, UNIT) + MISSING_TESSERACT))
+        recognised = [found for found in self.recognised if found.confidences]
+        if recognised:
+            document.ocr = ocr.combined(recognised, UNIT)
+
+    def _tesseract(self) -> str | None:
+        if self._program is False:
+            self._program = ocr.find_tesseract()
+        return self._program if isinstance(self._program, str) else None
+
+
+def _picture_where(where: str | None) -> str | None:
+    """第2页表1第3行, as the PDF reader names a page's row, named for the picture: 第2张图片表1第3行."""
+    return _PAGE_WHERE.sub(lambda m: f"第{m.group(1)}{UNIT}", where) if where else where
