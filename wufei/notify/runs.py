@@ -7,7 +7,7 @@ wufei/notify/service.py).
 Claims are made first, in one transaction, by the calling thread. Then the calling thread opens
 the attempts ahead of the senders: it asks the one writer (wufei.notify.recorder) for the leases
 and the `sending` rows of the next attempts, a few in one batch, and once they are committed builds
-each one's first email (Apprise's MIME) and queues it; `concurrency` threads take them from the
+each one's first email (wufei.notify.mime, or Apprise) and queues it; `concurrency` threads take them from the
 queue and send (sending is network-bound), handing the answers and outcomes to the writer, which
 commits them with a later batch. At most `concurrency` attempts are open and unanswered at any
 time (the window): that is how many messages a run that dies can leave `sending`, hence

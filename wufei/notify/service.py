@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timedelta, tzinfo
@@ -609,6 +610,8 @@ def _bound(session: Session, table: str, column: str, value: Any) -> Any:
 
 def _sync_loaded(session: Session, written: dict[int, dict[str, Any]]) -> None:
     """Give a Dispatch the session has loaded the values just written to its row by a Core statement."""
+    if not session.identity_map:  # a run's writer loads none: a key per dispatch built for nothing
+        return
     for dispatch_id, values in written.items():
         loaded = session.identity_map.get(identity_key(Dispatch, dispatch_id))
         if loaded is not None:
@@ -933,18 +936,20 @@ def start_sends(session: Session, starts: list[tuple[Attempt, str]], *, now: dat
     return [a.dispatch.id in held for a, _ in starts]
 
 
-_HOLD_AND_START = """
-    WITH wanted AS (
-        SELECT * FROM unnest(CAST(%(ids)s AS integer[]), CAST(%(leases)s AS timestamptz[]), CAST(%(names)s AS text[]))
-            AS wanted(id, lease, service_url)
-    ), held AS (
-        UPDATE dispatches SET next_attempt_at = %(fresh)s FROM wanted
-        WHERE dispatches.id = ANY(CAST(%(ids)s AS integer[])) AND dispatches.id = wanted.id
+@functools.lru_cache(maxsize=64)
+def _hold_and_start_sql(rows: int) -> str:
+    """The statement of `_hold_and_start` on PostgreSQL for `rows` dispatches, its values one parameter
+    each (psycopg dumps a scalar in C; an array of two cost about as much as the rest of the batch)."""
+    wanted = ", ".join(["(CAST(%s AS integer), CAST(%s AS timestamptz), CAST(%s AS text))"] * rows)
+    return f"""
+    WITH wanted(id, lease, service_url) AS (VALUES {wanted}), held AS (
+        UPDATE dispatches SET next_attempt_at = %s FROM wanted
+        WHERE dispatches.id IN ({", ".join(["CAST(%s AS integer)"] * rows)}) AND dispatches.id = wanted.id
             AND dispatches.status = 'claimed' AND dispatches.next_attempt_at = wanted.lease
         RETURNING dispatches.id
     ), sending AS (
         INSERT INTO deliveries (dispatch_id, service_url, status, error, duration_ms, attempted_at)
-        SELECT wanted.id, wanted.service_url, 'sending', NULL, 0, %(at)s FROM wanted JOIN held ON held.id = wanted.id
+        SELECT wanted.id, wanted.service_url, 'sending', NULL, 0, %s FROM wanted JOIN held ON held.id = wanted.id
         WHERE wanted.service_url IS NOT NULL
         RETURNING id, dispatch_id
     )
@@ -967,18 +972,9 @@ def _hold_and_start(
         records = dict(zip((d for d, _ in going), _insert_sending(session, going, now=now), strict=True))
         return fresh, {dispatch_id: records.get(dispatch_id) for dispatch_id in renewed}
     fresh, at = clock(now) + LEASE, clock(now)
-    held: dict[int, int | None] = dict(
-        driver.execute(
-            _HOLD_AND_START,
-            {
-                "ids": [dispatch_id for dispatch_id, _, _ in starts],
-                "leases": [lease for _, lease, _ in starts],
-                "names": [name for _, _, name in starts],
-                "fresh": fresh,
-                "at": at,
-            },
-        ).fetchall()
-    )
+    parameters = [value for start in starts for value in start]
+    parameters += [fresh, *(dispatch_id for dispatch_id, _, _ in starts), at]
+    held: dict[int, int | None] = dict(driver.execute(_hold_and_start_sql(len(starts)), parameters).fetchall())
     _sync_loaded(session, {dispatch_id: {"next_attempt_at": fresh} for dispatch_id in held})
     return fresh, held
 
