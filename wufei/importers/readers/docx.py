@@ -118,7 +118,8 @@ class _Builder:
             if self.pictures is None:
                 from wufei.importers.readers.pictures import Pictures
 
-                self.pictures = Pictures(self.path)
+                # A file LibreOffice converted may hold pictures of the server's disk (see readers.pictures).
+                self.pictures = Pictures(self.path, read=self.format == "docx")
             self.pictures.add(blob, source, printed_cm)
 
     def flush_pictures(self) -> None:

@@ -12,7 +12,13 @@ A picture too small to hold a line of text is skipped: under MIN_WIDTH_PX by MIN
 a bullet, a rule drawn as an image), or printed under MIN_PRINTED_CM wide where the document gives its size (a
 seal is 4-4.5 cm across, a logo smaller; a pictured table or page is the width of the text, 14-16 cm). A
 picture that cannot be found (a web page saved without its folder) or opened is named in a doubt; it never
-stops the document being read, and nothing is fetched from the network.
+stops the document being read. This reader fetches nothing: a .docx picture linked, not stored, is only named,
+and a web page's pictures come only from its own folder, its data: URIs or its archive.
+
+The pictures of a file converted by LibreOffice (.doc, .wps, .rtf, .odt) are not read, only named in one doubt:
+LibreOffice embeds the file a link in the original points to (an .rtf's INCLUDEPICTURE "file:///etc/…"), so a
+picture there may be a file of the server's disk, not of the upload. (The conversion itself still follows such
+links; only what they bring is not shown.)
 """
 
 from __future__ import annotations
@@ -47,19 +53,23 @@ MISSING_TESSERACT = (
     "其中的内容未导入：请安装（apt-get install tesseract-ocr tesseract-ocr-chi-sim）后重新导入，或对照原件补录"
 )
 
+CONVERTED = "请另存为 .docx 或 PDF 后导入"
+
 
 class Pictures:
     """The pictures of one document as its reader meets them: `add` each in reading order, `flush` before the
     document's own next text or table (the run read so far goes in there), `finish` at the end."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, *, read: bool = True):
         self.path = path
+        self.read = read  # False: a file LibreOffice converted, whose pictures may come from the server's disk
         self.count = 0  # pictures met, read or not
         self.run: list[_Page] = []
         self.recognised: list[Recognition] = []
         self.line_pictures: dict[int, int] = {}  # 1-based line of the document -> the picture it was read from
         self.doubts: list[Doubt] = []
         self.unread: list[int] = []  # pictures not read for want of Tesseract
+        self.converted: list[int] = []  # pictures of a converted file, not read
         self.missing: list[str] = []  # pictures not found: 第3张图片（通知_files/image002.png）
         self._program: str | bool | None = False  # not looked for yet
 
@@ -72,6 +82,9 @@ class Pictures:
             self.missing.append(f"第{number}{UNIT}（{source}）")
             return
         if printed_cm is not None and printed_cm < MIN_PRINTED_CM:
+            return
+        if not self.read:
+            self.converted.append(number)  # not opened: its size or format says nothing of where it came from
             return
         try:
             with Image.open(io.BytesIO(data)) as image:
@@ -127,6 +140,9 @@ class Pictures:
             named = "、".join(self.missing[:SHOWN_MISSING]) + ("等" if len(self.missing) > SHOWN_MISSING else "")
             message = f"{len(self.missing)} 张图片未找到，其中的内容未导入：{named}；如其中有任务清单，请对照原件补录"
             document.doubts.append(Doubt("record", message))
+        if self.converted:
+            message = f"文件中有{len(self.converted)}张图片未识别（{page_names(self.converted, UNIT)}）：{CONVERTED}"
+            document.doubts.append(Doubt("record", message))
         if self.unread:
             if not any(line.strip() for line in document.lines) and not document.tables:
                 raise ImportError_(self.path, ONLY_PICTURES)
@@ -139,6 +155,17 @@ class Pictures:
         if self._program is False:
             self._program = ocr.find_tesseract()
         return self._program if isinstance(self._program, str) else None
+
+
+def big_enough(data: bytes, printed_cm: float | None = None) -> bool:
+    """Whether a picture's bytes open as one big enough to hold text (its header only is read)."""
+    if printed_cm is not None and printed_cm < MIN_PRINTED_CM:
+        return False
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.width >= MIN_WIDTH_PX and image.height >= MIN_HEIGHT_PX
+    except (Image.DecompressionBombError, *ocr.UNREADABLE_IMAGE):
+        return False
 
 
 def _picture_where(where: str | None) -> str | None:
