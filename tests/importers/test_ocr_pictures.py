@@ -21,6 +21,8 @@ from PIL import Image, ImageDraw
 
 from tests.importers.render import convert
 from tests.importers.test_ocr import SCAN_DPI, TABLE_PDF, expected_tasks, matched_fields, page_images
+from wufei.importers.readers import ocr as ocr_module
+from wufei.importers.readers import pictures as pictures_module
 from wufei.importers.readers.docx import read_docx
 from wufei.importers.readers.html import read_html
 from wufei.importers.readers.mht import read_mht
@@ -296,3 +298,68 @@ def test_decorative_pictures_missing_from_the_page_do_not_make_the_whole_page_it
         encoding="utf-8",
     )
     assert read_html(page).lines == ["某某市无废城市建设工作方案（2024-2026年）", *TASKS]
+
+
+def blank(shade: int) -> bytes:
+    """A picture just big enough to be read (300×40), its own by its shade: Tesseract reads it fast, to nothing."""
+    data = io.BytesIO()
+    Image.new("L", (300, 40), shade).save(data, "PNG")
+    return data.getvalue()
+
+
+def test_a_picture_shown_many_times_is_read_once_and_pictures_past_the_cap_are_named(pictures, tmp_path, monkeypatch):
+    """One page of the table shown 40 times (python-docx stores it once, as Word does: one part, 40 references)
+    is read once, at its first place. Past MAX_READ pictures read (set to 3 here: 30 is 45 s of Tesseract) and
+    past PIXEL_BUDGET the rest are named in one doubt, not read. On main each reference was read again (the
+    reviewer's 1000 references: 188 s) and there was no cap."""
+    document = docx.Document()
+    document.add_paragraph(NOTICE[0])
+    for _ in range(40):
+        document.add_picture(io.BytesIO(pictures[0]), width=Cm(15))
+    path = tmp_path / "同一图片.docx"
+    document.save(path)
+    read = read_docx(path)
+    assert read.ocr is not None and read.ocr.pages == [1]
+    assert set(read.line_pictures.values()) == {1} and read.doubts == []
+
+    monkeypatch.setattr(pictures_module, "MAX_READ", 3)
+    document = docx.Document()
+    document.add_paragraph(NOTICE[0])
+    for shade in range(250, 244, -1):  # pictures 1-6, each its own
+        document.add_picture(io.BytesIO(blank(shade)), width=Cm(8))
+    document.save(path)
+    [doubt] = read_docx(path).doubts
+    assert doubt.message.startswith("文件中图片过多（超过 3 张或共 10000 万像素），第4-6张图片未识别，其中的内容未导入")
+
+    monkeypatch.setattr(pictures_module, "PIXEL_BUDGET", 2 * 300 * 40)
+    [doubt] = read_docx(path).doubts
+    assert "第3-6张图片未识别" in doubt.message
+
+
+def test_a_picture_ocr_fails_on_is_named_in_a_doubt_and_the_document_still_read(pictures, tmp_path, monkeypatch):
+    """Tesseract timing out on a picture (its time limit cut to a millisecond: the real program, really
+    stopped) names the picture in a doubt; the document's text is read. On main the whole file was refused."""
+    path = pictured_docx(pictures[:1], tmp_path / "超时.docx")
+    monkeypatch.setattr(ocr_module, "TIMEOUT_SECONDS", 0.001)
+    document = read_docx(path)
+    assert document.lines[:3] == NOTICE and document.ocr is None
+    [doubt] = document.doubts
+    assert doubt.message.startswith("第2张图片（image2.png）文字识别（OCR）超过 0.001 秒未完成，其中的内容未导入")
+
+
+def test_a_strip_smaller_than_a_page_is_never_asked_how_it_is_turned(tmp_path, caplog):
+    """A letterhead strip (1600×200) of text printed upside down reads poorly; being no page, it is read as it
+    stands and Tesseract's orientation detection (0.5-0.9 s a page) is not run. On main it was."""
+    strip = Image.new("L", (1600, 200), 255)
+    ImageDraw.Draw(strip).text((40, 40), "WUFEI CITY GOVERNMENT OFFICE 2024", fill=0, font_size=90)
+    data = io.BytesIO()
+    strip.rotate(180).save(data, "PNG")
+    document = docx.Document()
+    document.add_paragraph(NOTICE[0])
+    document.add_picture(io.BytesIO(data.getvalue()), width=Cm(15))
+    path = tmp_path / "红头.docx"
+    document.save(path)
+    with caplog.at_level("INFO", logger="wufei.importers.readers.ocr"):
+        read_docx(path)
+    assert any("tesseract ran" in record.message for record in caplog.records)
+    assert not any("(osd)" in record.message for record in caplog.records)

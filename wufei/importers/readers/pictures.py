@@ -12,8 +12,11 @@ A picture too small to hold a line of text is skipped: under MIN_WIDTH_PX by MIN
 a bullet, a rule drawn as an image), or printed under MIN_PRINTED_CM wide where the document gives its size (a
 seal is 4-4.5 cm across, a logo smaller; a pictured table or page is the width of the text, 14-16 cm). A
 picture that cannot be found (a web page saved without its folder) or opened is named in a doubt; it never
-stops the document being read. This reader fetches nothing: a .docx picture linked, not stored, is only named,
-and a web page's pictures come only from its own folder, its data: URIs or its archive.
+stops the document being read, nor does Tesseract failing on one picture. A picture shown many times is
+read once, and a document's reading is capped (MAX_READ pictures, PIXEL_BUDGET pixels): the pictures past it
+are named in one doubt. Only a page-sized picture is asked how it is turned (OSD). This reader fetches
+nothing: a .docx picture linked, not stored, is only named, and a web page's pictures come only from its own
+folder, its data: URIs or its archive.
 
 The pictures of a file converted by LibreOffice (.doc, .wps, .rtf, .odt) are not read, only named in one doubt:
 LibreOffice embeds the file a link in the original points to (an .rtf's INCLUDEPICTURE "file:///etc/…"), so a
@@ -23,6 +26,7 @@ links; only what they bring is not shown.)
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import re
@@ -42,6 +46,9 @@ MIN_HEIGHT_PX = 40  # two such lines
 MIN_PRINTED_CM = 5.0  # printed narrower: a seal (4.2 cm) or a logo
 UNIT = "张图片"
 SHOWN_MISSING = 10  # pictures not found named in the doubt
+MAX_READ = 30  # pictures read by OCR in one document (1.4-1.6 s of CPU each); the rest named in a doubt
+PIXEL_BUDGET = 100_000_000  # pixels read by OCR in one document: 25 A4 pages at 200 dpi
+PAGE_SIDE_PX = 1000  # a picture this big both ways may be a page turned on its side (an A5 at 200 dpi: 1165)
 _PAGE_WHERE = re.compile(r"^第(\d+(?:-\d+)?)页")
 
 ONLY_PICTURES = (
@@ -70,6 +77,9 @@ class Pictures:
         self.doubts: list[Doubt] = []
         self.unread: list[int] = []  # pictures not read for want of Tesseract
         self.converted: list[int] = []  # pictures of a converted file, not read
+        self.over: list[int] = []  # pictures past MAX_READ or PIXEL_BUDGET, not read
+        self.seen: set[bytes] = set()  # digests of the pictures read: one picture shown many times is read once
+        self.pixels = 0  # read so far
         self.missing: list[str] = []  # pictures not found: 第3张图片（通知_files/image002.png）
         self._program: str | bool | None = False  # not looked for yet
 
@@ -98,7 +108,15 @@ class Pictures:
                 if program is None:
                     self.unread.append(number)
                     return
+                digest = hashlib.sha1(data).digest()
+                if digest in self.seen:
+                    return  # shown again: read where it first stood
+                if len(self.seen) >= MAX_READ or self.pixels + image.width * image.height > PIXEL_BUDGET:
+                    self.over.append(number)
+                    return
+                self.seen.add(digest)
                 frame, dpi = ocr.prepared(image)
+                self.pixels += frame.width * frame.height
         except Image.DecompressionBombError:
             self.doubts.append(Doubt("record", f"第{number}{UNIT}像素过多（可能是异常构造的文件），未读取"))
             return
@@ -107,7 +125,15 @@ class Pictures:
             message = f"第{number}{UNIT}（{source}）无法打开（格式不支持或已损坏），其中的内容未导入：请对照原件补录"
             self.doubts.append(Doubt("record", message))
             return
-        page, found = ocr.recognise(program, frame, number, dpi, self.path, UNIT)
+        page_sized = min(frame.width, frame.height) >= PAGE_SIDE_PX
+        try:
+            page, found = ocr.recognise(program, frame, number, dpi, self.path, UNIT, turned=page_sized)
+        except ImportError_ as exc:  # Tesseract timed out or crashed on this picture: the rest is still read
+            log.info("picture %d of %s (%s) not read: %s", number, self.path, source, exc.message)
+            reason = exc.__cause__.reason if isinstance(exc.__cause__, ocr.OcrFailed) else "文字识别（OCR）失败"
+            message = f"第{number}{UNIT}（{source}）{reason}，其中的内容未导入：请重新导入，或对照原件补录"
+            self.doubts.append(Doubt("record", message))
+            return
         self.run.append(page)
         self.recognised.append(found)
 
@@ -143,6 +169,12 @@ class Pictures:
         if self.converted:
             message = f"文件中有{len(self.converted)}张图片未识别（{page_names(self.converted, UNIT)}）：{CONVERTED}"
             document.doubts.append(Doubt("record", message))
+        if self.over:
+            message = (
+                f"文件中图片过多（超过 {MAX_READ} 张或共 {PIXEL_BUDGET // 10_000} 万像素），"
+                f"{_named(self.over)}未识别，其中的内容未导入：请分成几个文件导入，或对照原件补录"
+            )
+            document.doubts.append(Doubt("record", message))
         if self.unread:
             if not any(line.strip() for line in document.lines) and not document.tables:
                 raise ImportError_(self.path, ONLY_PICTURES)
@@ -155,6 +187,13 @@ class Pictures:
         if self._program is False:
             self._program = ocr.find_tesseract()
         return self._program if isinstance(self._program, str) else None
+
+
+def _named(numbers: list[int]) -> str:
+    """第31-40张图片, or the first SHOWN_MISSING of scattered ones and 等."""
+    if len(numbers) <= SHOWN_MISSING or numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return page_names(numbers, UNIT)
+    return page_names(numbers[:SHOWN_MISSING], UNIT) + "等"
 
 
 def big_enough(data: bytes, printed_cm: float | None = None) -> bool:
