@@ -50,10 +50,15 @@ def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
+# What python-docx raises on a file that is no Word package; AttributeError on one whose [Content_Types].xml is
+# not OOXML's (<Types/> without its namespace).
+UNOPENABLE = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, AttributeError, etree.XMLSyntaxError)
+
+
 def read_docx(path: Path, *, format: str = "docx") -> Document:
     try:
         package = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+    except UNOPENABLE as exc:
         log.info("python-docx cannot open %s: %r", path, exc)
         raise ImportError_(str(path), "无法打开 Word 文件，文件可能已损坏或不是 .docx 格式") from exc
     numbering = _Numbering(package)
