@@ -363,3 +363,26 @@ def test_a_strip_smaller_than_a_page_is_never_asked_how_it_is_turned(tmp_path, c
         read_docx(path)
     assert any("tesseract ran" in record.message for record in caplog.records)
     assert not any("(osd)" in record.message for record in caplog.records)
+
+
+def test_a_picture_that_reads_poorly_beside_the_documents_own_text_adds_no_lines(tmp_path):
+    """The upside-down strip (no table, mean confidence under 50) after a notice's paragraph: no line of it is
+    added, one doubt names it. Alone in a document it is still read (nothing else to show). On main its
+    garbage was added as lines of the plan."""
+    strip = Image.new("L", (1600, 200), 255)
+    ImageDraw.Draw(strip).text((40, 40), "WUFEI CITY GOVERNMENT OFFICE 2024", fill=0, font_size=90)
+    data = io.BytesIO()
+    strip.rotate(180).save(data, "PNG")
+    paths = []
+    for with_text in (True, False):
+        document = docx.Document()
+        if with_text:
+            document.add_paragraph(NOTICE[0])
+        document.add_picture(io.BytesIO(data.getvalue()), width=Cm(15))
+        paths.append(tmp_path / f"红头{with_text}.docx")
+        document.save(paths[-1])
+    beside = read_docx(paths[0])
+    assert [line for line in beside.lines if line.strip()] == [NOTICE[0]] and beside.line_pictures == {}
+    [doubt] = beside.doubts
+    assert doubt.message.startswith("第1张图片文字识别（OCR）置信度低（平均 ")
+    assert read_docx(paths[1]).line_pictures

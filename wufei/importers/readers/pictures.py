@@ -14,7 +14,9 @@ seal is 4-4.5 cm across, a logo smaller; a pictured table or page is the width o
 picture that cannot be found (a web page saved without its folder) or opened is named in a doubt; it never
 stops the document being read, nor does Tesseract failing on one picture. A picture shown many times is
 read once, and a document's reading is capped (MAX_READ pictures, PIXEL_BUDGET pixels): the pictures past it
-are named in one doubt. Only a page-sized picture is asked how it is turned (OSD). This reader fetches
+are named in one doubt. Only a page-sized picture is asked how it is turned (OSD). In a document with text
+of its own a picture that reads poorly (under POOR_PICTURE) and holds no table adds no lines, only a doubt: a
+seal's or a letterhead's reading is garbage. This reader fetches
 nothing: a .docx picture linked, not stored, is only named, and a web page's pictures come only from its own
 folder, its data: URIs or its archive.
 
@@ -35,7 +37,7 @@ from PIL import Image
 
 from wufei.importers.document import Document, Recognition, Table
 from wufei.importers.readers import ocr
-from wufei.importers.readers.pdf import _Page, pages_document
+from wufei.importers.readers.pdf import _Page, _PageTable, pages_document
 from wufei.importers.records import Doubt, ImportError_
 from wufei.importers.text.recognised import page_names
 
@@ -48,6 +50,7 @@ UNIT = "张图片"
 SHOWN_MISSING = 10  # pictures not found named in the doubt
 MAX_READ = 30  # pictures read by OCR in one document (1.4-1.6 s of CPU each); the rest named in a doubt
 PIXEL_BUDGET = 100_000_000  # pixels read by OCR in one document: 25 A4 pages at 200 dpi
+POOR_PICTURE = 50.0  # mean confidence under which a picture without a table is taken for a seal, a letterhead, a photo
 PAGE_SIDE_PX = 1000  # a picture this big both ways may be a page turned on its side (an A5 at 200 dpi: 1165)
 _PAGE_WHERE = re.compile(r"^第(\d+(?:-\d+)?)页")
 
@@ -80,6 +83,7 @@ class Pictures:
         self.over: list[int] = []  # pictures past MAX_READ or PIXEL_BUDGET, not read
         self.seen: set[bytes] = set()  # digests of the pictures read: one picture shown many times is read once
         self.pixels = 0  # read so far
+        self.poor: list[tuple[_Page, Recognition]] = []  # read poorly, no table: kept out unless nothing else is read
         self.missing: list[str] = []  # pictures not found: 第3张图片（通知_files/image002.png）
         self._program: str | bool | None = False  # not looked for yet
 
@@ -134,6 +138,10 @@ class Pictures:
             message = f"第{number}{UNIT}（{source}）{reason}，其中的内容未导入：请重新导入，或对照原件补录"
             self.doubts.append(Doubt("record", message))
             return
+        table = any(isinstance(block, _PageTable) for block in page.blocks)
+        if found.confidences and found.mean_confidence < POOR_PICTURE and not table:
+            self.poor.append((page, found))
+            return
         self.run.append(page)
         self.recognised.append(found)
 
@@ -159,6 +167,20 @@ class Pictures:
     def finish(self, document: Document) -> None:
         """What was read and what was not, on the document; a document with nothing else to read whose
         pictures could not be read for want of Tesseract is refused saying what to install."""
+        own_text = any(line.strip() for k, line in enumerate(document.lines, 1) if k not in self.line_pictures)
+        if self.poor and (own_text or document.tables):
+            # A seal, a letterhead or a photo beside the document's own text: its reading would be garbage lines.
+            numbers = [page.number for page, _ in self.poor]
+            mean = sum(found.mean_confidence for _, found in self.poor) / len(self.poor)
+            message = (
+                f"{_named(numbers)}文字识别（OCR）置信度低（平均 {mean:.0f}），可能是印章、红头或照片，未导入："
+                "如其中有任务，请对照原件补录"
+            )
+            self.doubts.append(Doubt("record", message))
+        elif self.poor:  # nothing else to read: what the pictures give is shown, flagged
+            self.run = [page for page, _ in self.poor]
+            self.recognised += [found for _, found in self.poor]
+            self.flush(document.lines, document.tables)
         document.line_pictures = self.line_pictures
         document.doubts.extend(self.doubts)
         if self.missing:
