@@ -386,3 +386,45 @@ def test_a_picture_that_reads_poorly_beside_the_documents_own_text_adds_no_lines
     [doubt] = beside.doubts
     assert doubt.message.startswith("第1张图片文字识别（OCR）置信度低（平均 ")
     assert read_docx(paths[1]).line_pictures
+
+
+def test_a_picture_with_its_vml_copy_under_mc_fallback_is_one_picture(pictures, tmp_path, monkeypatch):
+    """Word writes a DrawingML picture inside mc:AlternateContent with a VML copy under mc:Fallback (for older
+    readers): it is one picture, counted and read once. Without the mc:Fallback rule the copy would be
+    picture 2 and the doubt would name 第1-2张图片."""
+    document = docx.Document()
+    document.add_paragraph(NOTICE[0])
+    run = document.add_paragraph().add_run()
+    run.add_picture(io.BytesIO(pictures[0]), width=Cm(15))
+    drawing = run._r.find(qn("w:drawing"))
+    rid = drawing.find(".//" + qn("a:blip")).get(qn("r:embed"))
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    alternate = parse_xml(
+        f'<mc:AlternateContent xmlns:mc="{mc}" xmlns:w="{W}" xmlns:v="urn:schemas-microsoft-com:vml" '
+        f'xmlns:r="{R}"><mc:Choice Requires="wps"/><mc:Fallback><w:pict><v:shape style="width:425pt;height:600pt">'
+        f'<v:imagedata r:id="{rid}"/></v:shape></w:pict></mc:Fallback></mc:AlternateContent>'
+    )
+    run._r.remove(drawing)
+    alternate[0].append(drawing)
+    run._r.append(alternate)
+    path = tmp_path / "兼容.docx"
+    document.save(path)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert [doubt.message[:12] for doubt in read_docx(path).doubts] == ["第1张图片中的内容是图片"]
+
+
+def test_the_documents_own_task_is_not_flagged_as_read_from_a_picture(pictures, tmp_path):
+    """A task typed in the document's own text, then the pictured table: the five pictured tasks carry the
+    OCR flag, the typed one does not (a flag on every record would pass the other tests)."""
+    document = docx.Document()
+    document.add_paragraph("某某市无废城市建设工作方案")
+    document.add_paragraph(TASKS[0])
+    for data in pictures:
+        document.add_picture(io.BytesIO(data), width=Cm(15))
+    path = tmp_path / "文字和图片.docx"
+    document.save(path)
+    [plan] = read_source(path).plans
+    own = [task for task in plan.tasks if task.title.startswith("推进生活垃圾分类")]
+    assert len(own) == 1 and not any(d.message == RECORD_PICTURE for d in own[0].doubts)
+    pictured = [task for task in plan.tasks if task.where and "张图片" in task.where]
+    assert len(pictured) == 5 and all(any(d.message == RECORD_PICTURE for d in task.doubts) for task in pictured)
