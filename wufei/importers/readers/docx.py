@@ -50,10 +50,15 @@ def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
+# What python-docx raises on a file that is no Word package; AttributeError on one whose [Content_Types].xml is
+# not OOXML's (<Types/> without its namespace).
+UNOPENABLE = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, AttributeError, etree.XMLSyntaxError)
+
+
 def read_docx(path: Path, *, format: str = "docx") -> Document:
     try:
         package = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+    except UNOPENABLE as exc:
         log.info("python-docx cannot open %s: %r", path, exc)
         raise ImportError_(str(path), "无法打开 Word 文件，文件可能已损坏或不是 .docx 格式") from exc
     numbering = _Numbering(package)
@@ -118,7 +123,8 @@ class _Builder:
             if self.pictures is None:
                 from wufei.importers.readers.pictures import Pictures
 
-                self.pictures = Pictures(self.path)
+                # A file LibreOffice converted may hold pictures of the server's disk (see readers.pictures).
+                self.pictures = Pictures(self.path, read=self.format == "docx")
             self.pictures.add(blob, source, printed_cm)
 
     def flush_pictures(self) -> None:

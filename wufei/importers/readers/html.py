@@ -9,10 +9,10 @@ ordered list (<ol>) carry the number a browser shows before them. A grid drawn w
 table it shows. The encoding is
 taken from the bytes (a BOM, the meta charset) and GBK pages are read as GB18030, their superset.
 
-Pictures in the article (a task list published as images of its pages) are read by OCR in their place (see
-`readers.pictures`): `data:` URIs, a saved page's files beside it (its `xxx_files` folder, never outside the
-page's own folder), an .mht archive's parts. A picture not found is named in a doubt; nothing is fetched from the
-network.
+Pictures in the article (a task list published as images of its pages) are read by OCR (see `readers.pictures`):
+`data:` URIs, a saved page's files beside it (its `xxx_files` folder, never outside the page's own folder), an
+.mht archive's parts. A picture never breaks the text it stands in (an icon inside a sentence); what it reads
+goes after the line holding it. A picture not found is named in a doubt; nothing is fetched from the network.
 """
 
 from __future__ import annotations
@@ -147,7 +147,7 @@ def page_document(path: Path, page: str, resolve: Resolve | None = None) -> Docu
     _styled_tables(root)
     for element in root.iter(*_SKIP):
         element.drop_tree() if element.getparent() is not None else None
-    body = _article(root)
+    body = _article(root, resolve)
     builder = _Builder(str(path), resolve)
     builder.block(body)
     builder.flush()
@@ -236,18 +236,51 @@ def _page_title(root: lxml.html.HtmlElement) -> str | None:
     return titles[0].split("_")[0].strip() if titles else None
 
 
-def _text_length(element: lxml.html.HtmlElement) -> int:
-    """The characters of an element outside links, a picture outside links counted as PICTURE_TEXT of them: an
-    article published as pictures of its pages is still the article, not the page's menus and footer."""
+def _text_length(element: lxml.html.HtmlElement, counted: Callable[[lxml.html.HtmlElement], bool] | None = None) -> int:
+    """The characters of an element outside links; with `counted`, each picture outside links it counts adds
+    PICTURE_TEXT of them: an article published as pictures of its pages is still the article, not the page's
+    menus and footer."""
     text = "".join(element.itertext())
     links = sum(len("".join(a.itertext())) for a in element.iter("a"))
-    pictures = sum(1 for img in element.iter("img") if not any(a.tag == "a" for a in img.iterancestors()))
-    return len(re.sub(r"\s+", "", text)) - links + PICTURE_TEXT * pictures
+    length = len(re.sub(r"\s+", "", text)) - links
+    if counted is None:
+        return length
+    pictures = [img for img in element.iter("img") if not any(a.tag == "a" for a in img.iterancestors())]
+    return length + PICTURE_TEXT * sum(1 for img in pictures if counted(img))
 
 
-def _article(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+def _readable_pictures(resolve: Resolve | None) -> Callable[[lxml.html.HtmlElement], bool]:
+    """Whether a picture is one OCR would read (found, and big enough to hold text), each looked at once: a
+    banner, an icon or a picture the page's file does not hold makes no article."""
+    seen: dict[lxml.html.HtmlElement, bool] = {}
+
+    def readable(img: lxml.html.HtmlElement) -> bool:
+        if img not in seen:
+            src = (img.get("src") or "").strip()
+            data = resolve(src) if src and resolve is not None else None
+            if not data:
+                seen[img] = False
+            else:
+                from wufei.importers.readers.pictures import big_enough
+
+                seen[img] = big_enough(data, _printed_cm(img))
+        return seen[img]
+
+    return readable
+
+
+def _printed_cm(img: lxml.html.HtmlElement) -> float | None:
+    """A picture's printed width when the page gives one, in cm (a CSS pixel is 1/96 inch)."""
+    width = _PX_WIDTH.match(img.get("width") or "") or _STYLE_WIDTH.search(img.get("style") or "")
+    return float(width.group(1)) * 2.54 / 96 if width else None
+
+
+def _article(root: lxml.html.HtmlElement, resolve: Resolve | None = None) -> lxml.html.HtmlElement:
     """The element holding the article: the marked one with most text, else the one with most text outside
-    links, descending while one child holds nearly all of it."""
+    links, descending while one child holds nearly all of it. Pictures OCR would read count in choosing
+    between elements, not in the page's total a marked element must hold a share of: a few decorative
+    pictures in the header do not make the whole page the article."""
+    counted = _readable_pictures(resolve)
     marked = [
         element
         for element in root.iter("div", "td", "article", "section", "span")
@@ -257,16 +290,17 @@ def _article(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     if body is None:
         body = root
     total = max(_text_length(body), 1)
-    marked = [m for m in marked if _text_length(m) >= total * 0.3]
+    marked = [m for m in marked if _text_length(m, counted) >= total * 0.3]
     if marked:
         # The innermost marked element that still holds most of the text.
-        best = max(_text_length(m) for m in marked)
-        candidates = [m for m in marked if _text_length(m) >= best * 0.9]
+        best = max(_text_length(m, counted) for m in marked)
+        candidates = [m for m in marked if _text_length(m, counted) >= best * 0.9]
         return min(candidates, key=lambda m: len(list(m.iter())))
     element = body
     while True:
         children = [c for c in element if isinstance(c.tag, str)]
-        heavy = [c for c in children if _text_length(c) >= _text_length(element) * 0.8]
+        whole = _text_length(element, counted)
+        heavy = [c for c in children if _text_length(c, counted) >= whole * 0.8]
         if len(heavy) != 1 or heavy[0].tag == "table":
             return element
         element = heavy[0]
@@ -279,12 +313,17 @@ class _Builder:
         self.tables: list[Table] = []
         self.current = ""
         self.pictures: Pictures | None = None  # made at the first picture: Pillow, numpy and OCR only then
+        self.inside_line = False  # a picture met inside the current line: its reading goes after the line
 
     def flush(self) -> None:
         if self.current.strip():
-            self.flush_pictures()
+            if not self.inside_line:
+                self.flush_pictures()
             self.lines.append(_clean(self.current))
+            if self.inside_line:
+                self.flush_pictures()
         self.current = ""
+        self.inside_line = False
 
     def flush_pictures(self) -> None:
         if self.pictures is not None:
@@ -300,10 +339,11 @@ class _Builder:
             from wufei.importers.readers.pictures import Pictures
 
             self.pictures = Pictures(self.path)
-        width = _PX_WIDTH.match(img.get("width") or "") or _STYLE_WIDTH.search(img.get("style") or "")
-        printed_cm = float(width.group(1)) * 2.54 / 96 if width else None
+        if self.current.strip() and not self.inside_line:
+            self.flush_pictures()  # pictures before the line's text go before it
+            self.inside_line = True
         source = "内嵌图片" if src.lower().startswith("data:") else unquote(src)[-80:]
-        self.pictures.add(self.resolve(src), source, printed_cm)
+        self.pictures.add(self.resolve(src), source, _printed_cm(img))
 
     def block(self, element: lxml.html.HtmlElement) -> None:
         if element.text:
@@ -318,8 +358,7 @@ class _Builder:
                 self.flush()
                 self.table(child)
             elif tag == "img":
-                self.flush()
-                self.picture(child)
+                self.picture(child)  # never a break: an icon stands inside a sentence
             elif tag == "br":
                 self.flush()
             elif tag == "ol":

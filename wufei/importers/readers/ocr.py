@@ -225,7 +225,7 @@ def combined(recognised: list[Recognition], unit: str = "页") -> Recognition:
 
 
 def recognise(
-    program: str, image: Image.Image, number: int, dpi: float, path: str, unit: str = "页"
+    program: str, image: Image.Image, number: int, dpi: float, path: str, unit: str = "页", *, turned: bool = True
 ) -> tuple[_Page, Recognition]:
     """One page image laid out as a page (points, y down from the top) with what OCR found on it, turned
     upright first when it was scanned askew (up to MAX_SKEW), sideways or upside down.
@@ -235,9 +235,15 @@ def recognise(
     s of CPU a page) say how it is turned, and the page turned back is read again, kept when it reads better. A
     page whose ink lines up in columns more sharply than in rows (a page on its side) is asked about first,
     saving the read of it on its side; so is a table page whose text around its tables reads poorly (its cells
-    are not read then). A failure names the page, or the picture (`unit` 张图片)."""
+    are not read then). Without `turned` (a picture smaller than a page: a strip of a letterhead, a seal) the
+    page is read as it stands, never asked about. A failure names the page, or the picture (`unit` 张图片)."""
     grey = _straightened(image.convert("L"))
     first: tuple[_Page, Recognition] | None = None
+    if not turned:
+        try:
+            return _read(program, grey, number, dpi, path, unit, probe=True)
+        except _ReadsPoorly:
+            return _read(program, grey, number, dpi, path, unit)
     if not _sideways(grey):
         try:
             first = _read(program, grey, number, dpi, path, unit, probe=True)
