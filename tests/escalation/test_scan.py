@@ -336,3 +336,33 @@ def test_a_week_filed_late_before_the_scan_gets_no_reminder_but_counts_as_missed
 
     streak = missing_streaks(session, as_of=date(2024, 6, 10), calendar=CALENDAR, cadence=cadence, task_ids=[never.id])
     assert streak[never.id] == 5  # W19–W23: the late W23 counts
+
+
+def test_a_streaks_escalation_is_resolved_when_a_report_on_time_ends_the_streak(session, plan):
+    """The leader's escalation is about a streak of weeks (keyed by its first week): once a week's
+    report comes in on time the streak is over, and the escalation with it (已恢复按时报送; one not
+    yet delivered is not sent). The weeks still unreported keep their own reminders; another
+    task's escalation about a streak still running stays; a new streak escalates anew."""
+    cadence = CadenceConfig.from_dict({"weekly_report": {"reporting_since": "2024-05-06"}})
+    never, other = (plan[t] for t in sorted(_led(plan, DUE_2025))[2:4])
+    _run(session, date(2024, 6, 3), cadence=cadence)  # W19–W22 missed: streak 4, escalated (W19)
+    on_time = _file_late(session, never, date(2024, 6, 3), date(2024, 6, 6), cadence)  # W23, on Thursday
+    assert on_time.late is False
+    _run(session, date(2024, 6, 11), cadence=cadence)  # W23 closed: never's streak is over
+    mine = {(i.step, i.period): i for i in list_intents(session, kind="report_missing") if i.task_id == never.id}
+    for audience_intent in (i for (step, _), i in mine.items() if step == "missing_3"):
+        assert (audience_intent.resolved_on, audience_intent.resolution) == (date(2024, 6, 11), "已恢复按时报送")
+    assert mine[("missing_1", "2024-W22")].resolved_on is None  # W22 itself is still unreported
+    theirs = [
+        i for i in list_intents(session, kind="report_missing") if i.task_id == other.id and i.step == "missing_3"
+    ]
+    assert theirs and all(i.resolved_on is None for i in theirs)  # other's W19– streak goes on
+
+    for day in (date(2024, 6, 17), date(2024, 6, 24), date(2024, 7, 1)):  # W24–W26 missed: a new streak
+        _run(session, day, cadence=cadence)
+    escalations = {
+        (i.period, i.resolved_on)
+        for i in list_intents(session, kind="report_missing")
+        if i.task_id == never.id and i.step == "missing_3"
+    }
+    assert escalations == {("2024-W19", date(2024, 6, 11)), ("2024-W24", None)}

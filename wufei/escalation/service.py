@@ -8,7 +8,9 @@ One pass, set-based (a fixed number of queries whatever the number of tasks):
    supporting departments;
 2. recovery: unresolved ladder intents of tasks completed by `as_of` are resolved 已完成;
    unresolved deadline intents about a date that is no longer the task's deadline are resolved
-   已延期 (or 期限已调整 when the deadline moved earlier or went away);
+   已延期 (or 期限已调整 when the deadline moved earlier or went away); an unresolved escalation
+   about a streak of missed weeks (a `once` missing step, keyed by the streak's first week) whose
+   streak is over, a week reported on time, is resolved 已恢复按时报送;
 3. the deadline steps that apply on `as_of` (`ladder.steps_due`, computed once per due date),
    and the missing-report steps the task's streak of missed weeks has reached
    (`ladder.missing_steps`), each turned into one intent per recipient department (or one for
@@ -59,6 +61,7 @@ from wufei.tasks.models import Role, Task, TaskDepartment
 RESOLVED_DONE = "已完成"
 RESOLVED_EXTENDED = "已延期"
 RESOLVED_MOVED = "期限已调整"
+RESOLVED_RESUMED = "已恢复按时报送"  # the streak an escalation was about ended with a report on time
 
 
 @dataclass
@@ -70,7 +73,7 @@ class ScanResult:
     created: int = 0
     already_existing: int = 0
     resolved: int = 0
-    resolutions: dict[str, int] = field(default_factory=dict)  # 已完成 / 已延期 / 期限已调整 → count
+    resolutions: dict[str, int] = field(default_factory=dict)  # 已完成 / 已延期 / 期限已调整 / 已恢复按时报送 → count
     created_ids: list[int] = field(default_factory=list)
     # open task → the first day after `as_of` the ladder can owe it something new by the date
     # alone (a deadline step's trigger day, the day after the next reporting window closes)
@@ -140,6 +143,7 @@ def scan(
     week = week_label(missing[1]) if missing else None
     starts: dict[int, date] = {}  # streak → the first week of a streak that long ending with `week`
     once_periods: set[str] = set()  # the periods of the `once` steps owed today
+    streak_weeks: dict[int, str | None] | None = None  # task → the first week of its streak today
     if missing:
         lengths = {streak for task_id, streak in missing[0].items() if streak > 0 and task_id in tasks}
         starts = _streak_starts(missing[1], lengths, calendar, cadence)
@@ -147,6 +151,10 @@ def scan(
             week_label(starts[streak])
             for streak in lengths
             if any(step.repeat == "once" for step in missing_steps(streak, ladder))
+        }
+        streak_weeks = {
+            task_id: week_label(starts[streak]) if (streak := missing[0].get(task_id, 0)) > 0 else None
+            for task_id in tasks
         }
 
     known = _recover(
@@ -156,6 +164,7 @@ def scan(
         tasks=tasks,
         week=week,
         once_periods=once_periods,
+        streak_weeks=streak_weeks,
         result=result,
         plan_ids=plan_ids,
         task_ids=only,
@@ -431,13 +440,16 @@ def _recover(
     tasks: dict[int, _OpenTask],
     week: str | None,
     once_periods: Collection[str] = frozenset(),
+    streak_weeks: Mapping[int, str | None] | None = None,
     result: ScanResult,
     plan_ids: list[int] | None = None,
     task_ids: list[int] | None = None,
 ) -> set[str]:
     """Resolve what no longer holds; return the keys of the unresolved intents that still do
     (deadline steps about the deadline in force, missing steps about `week`, and the `once`
-    missing steps about the first weeks of today's streaks, `once_periods`). `task_ids`: of these
+    missing steps about the first weeks of today's streaks, `once_periods`). `streak_weeks`: each
+    open task's streak today by its first week (None: no streak); a `once` escalation about
+    another streak is resolved, as that streak ended with a report on time. `task_ids`: of these
     tasks only."""
     ladder_steps = [s.id for s in ladder.steps]
     due_steps = {s.id for s in ladder.due_steps}
@@ -481,6 +493,18 @@ def _recover(
                 continue
             later = task.due is not None and task.due.isoformat() > period
             stale[RESOLVED_EXTENDED if later else RESOLVED_MOVED].append(intent_id)
+    once_steps = [s.id for s in ladder.missing_steps if s.repeat == "once"]
+    if streak_weeks is not None and once_steps:
+        escalations = select(NoticeIntent.task_id, NoticeIntent.id, NoticeIntent.period).where(
+            NoticeIntent.resolved_on.is_(None), NoticeIntent.step.in_(once_steps)
+        )
+        if plan_ids is not None:
+            escalations = escalations.where(NoticeIntent.task_id.in_(select(Task.id).where(Task.plan_id.in_(plan_ids))))
+        stale[RESOLVED_RESUMED] = [
+            intent_id
+            for task_id, intent_id, period in _rows_of(session, escalations, NoticeIntent.task_id, task_ids)
+            if task_id in streak_weeks and period != streak_weeks[task_id]
+        ]
     for resolution, ids in sorted(stale.items()):
         resolutions[resolution] += resolve_intents(session, intent_ids=ids, on=as_of, resolution=resolution)
 
