@@ -4,6 +4,7 @@ import pytest
 
 from wufei.notices.models import NoticeKind
 from wufei.notify.digest import PAYLOAD_FIELDS, TEMPLATES, build_digests, digest_key, environment, tag_for
+from wufei.notify.mime import header_value
 
 DAY = date(2024, 6, 3)
 
@@ -197,3 +198,22 @@ def test_a_template_naming_a_field_no_payload_carries_fails_loudly(tmp_path):
     }
     with pytest.raises(UndefinedError, match="tittle"):
         build_digests([intent], day=DAY, department_names={}, env=environment(tmp_path / "templates"))
+
+
+def test_a_long_task_title_is_cut_in_the_subject_and_whole_in_the_body():
+    """A task's title can run to 150 characters; a subject of it whole was a header line of about
+    1,400 characters once encoded, past RFC 5322's 998. The subject keeps its first 59 and 「…」."""
+    title = "推进" + "建筑垃圾资源化利用和工业固体废物综合利用" * 7 + "项目建设"
+    [digest] = build_digests(
+        [row(1, "red_slip", "liaison", 1, title=title, due_date_cn="2024年5月31日", days_overdue=20)],
+        day=DAY,
+        department_names=NAMES,
+    )
+    assert len(digest.subject) == 60 and digest.subject.endswith("…")
+    assert digest.subject.startswith("【红色督办单】市生态环境局：推进建筑垃圾") and title in digest.body
+    assert len(f"Subject: {header_value(digest.subject)}") < 998  # the header line the email carries
+
+    [short] = build_digests(
+        [row(2, "red_slip", "liaison", 1, title="建设危险废物集中处置中心")], day=DAY, department_names=NAMES
+    )
+    assert short.subject == "【红色督办单】市生态环境局：建设危险废物集中处置中心"  # short ones are left whole

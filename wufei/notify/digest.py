@@ -216,7 +216,7 @@ def render(
     else:
         subject = _select(env, ("digest/subject.j2",), chosen).render(context).strip()
     body = _select(env, ("digest/body.j2",), chosen).render(context).strip() + "\n"
-    return _one_line(subject)[:200], body
+    return _subject(subject), body
 
 
 def _render_kind(
@@ -254,6 +254,19 @@ def _select(env: Environment, names: tuple[str, ...], chosen: dict[tuple[str, ..
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+# What a mail client shows of a subject. An email's UTF-8 subject is one encoded word on one line
+# (Apprise's way, `wufei.notify.mime`), 9 characters for each Chinese one: 60 keep the line near 560,
+# well under RFC 5322's 998, where a task's whole title (100–200 characters) went past it.
+SUBJECT_LENGTH = 60
+
+
+def _subject(text: str) -> str:
+    """On one line and at most SUBJECT_LENGTH characters, a longer one cut with 「…」 (the body
+    says it whole)."""
+    line = _one_line(text)
+    return line if len(line) <= SUBJECT_LENGTH else line[: SUBJECT_LENGTH - 1] + "…"
 
 
 def _rank(kind: str) -> int:
