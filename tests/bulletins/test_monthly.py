@@ -204,3 +204,30 @@ def test_the_markdown_links_the_charts_written_beside_it(may):
         assert png.read_bytes().startswith(b"\x89PNG") and f"]({png.name})" in markdown.read_text(encoding="utf-8")
     html = by_suffix(may.paths, ".html").read_text(encoding="utf-8")
     assert html.count('src="data:image/png;base64,') == 4 and "http" not in html.split("<body", 1)[1]
+
+
+def test_the_overview_names_tasks_awaiting_a_lead_only_when_there_are_some():
+    """「另有0项尚未明确牵头单位」 read in every bulletin of a plan whose tasks all have a lead."""
+    from dataclasses import replace
+
+    from wufei.bulletins.kinds import _lights_paragraph
+    from wufei.figures.common import LightCounts, Totals
+
+    totals = Totals(
+        tasks=39,
+        supervised=39,
+        without_lead=0,
+        by_light=LightCounts(28, 3, 8, 0),
+        overdue=0,
+        due_in_period=0,
+        done_in_period=0,
+    )
+    text = _lights_paragraph(totals, date(2023, 11, 30), "本月").text
+    assert text == (
+        "截至2023年11月30日，纳入督办的任务39项，其中已完成0项、绿灯28项、黄灯3项、红灯8项，逾期未完成0项；"
+        "本月到期0项，本月完成0项。"
+    )
+    awaiting = _lights_paragraph(replace(totals, tasks=40, without_lead=1), date(2023, 11, 30), "本月").text
+    assert awaiting.startswith(
+        "截至2023年11月30日，纳入督办的任务39项（另有1项尚未明确牵头单位，待指定后计入），其中已完成0项"
+    )

@@ -150,7 +150,8 @@ def _lights_paragraph(totals: Totals, lights_as_of: date, period_word: str) -> P
     by = totals.by_light
     return Paragraph(
         f"截至{cn_date(lights_as_of)}，纳入督办的任务{totals.supervised}项"
-        f"（另有{totals.without_lead}项尚未明确牵头单位，待指定后计入），其中已完成{by.done}项、绿灯{by.green}项、"
+        + (f"（另有{totals.without_lead}项尚未明确牵头单位，待指定后计入）" if totals.without_lead else "")
+        + f"，其中已完成{by.done}项、绿灯{by.green}项、"
         f"黄灯{by.yellow}项、红灯{by.red}项，逾期未完成{totals.overdue}项；"
         f"{period_word}到期{totals.due_in_period}项，{period_word}完成{totals.done_in_period}项。"
     )
@@ -745,7 +746,8 @@ def half_year(content: Content, snapshot_id: str, kind_cn: str) -> Document:
     overall.add(
         Paragraph(
             f"截至{cn_date(f.lights_as_of)}，工程项目共{totals.projects}个，纳入督办{totals.supervised}个"
-            f"（另有{totals.without_lead}个尚未明确牵头单位），其中已完成{by.done}个、绿灯{by.green}个、"
+            + (f"（另有{totals.without_lead}个尚未明确牵头单位）" if totals.without_lead else "")
+            + f"，其中已完成{by.done}个、绿灯{by.green}个、"
             f"黄灯{by.yellow}个、红灯{by.red}个。拟观摩在建及存在风险的项目{totals.to_visit}个，"
             f"红灯、黄灯项目列前。"
         )
