@@ -230,6 +230,16 @@ def test_forecast_by_the_trend_of_the_last_values():
     assert judged([], as_of=date(2024, 1, 5)).forecast == UNCERTAIN
 
 
+def test_a_projection_just_short_of_the_target_does_not_read_as_the_target():
+    """97.996 % against 98 % read 「约为98%，达不到目标值」 in the demo's bulletin: the projection gets
+    the decimals that tell it from the target; one well apart keeps two."""
+    flat = judged([quarter("2024-Q1", "79.996"), quarter("2024-Q2", "79.996")])
+    assert flat.forecast == UNCERTAIN
+    assert flat.forecast_reason.endswith("2025年末约为79.996%，达不到目标值")
+    slow = judged([quarter("2023-Q4", "67"), quarter("2024-Q1", "67.2"), quarter("2024-Q2", "67.4")])
+    assert "2025年末约为68.61%，达不到目标值" in slow.forecast_reason
+
+
 def test_pending_values_count_and_say_so():
     result = judged([quarter("2024-Q2", "70", pending=True)])
     assert "（待审核）" in result.reason

@@ -282,6 +282,16 @@ def _with_unit(target_raw: str, unit: str | None) -> str:
     return f"{target_raw}{unit.strip()}" if unit and _BARE_TARGET.fullmatch(target_raw.strip()) else target_raw
 
 
+def _amount_apart(value: Fraction, other: Fraction, unit: str | None) -> str:
+    """`amount`, with as many more decimals (up to 6) as it takes not to read as `other` when it is
+    not: a projection of 97.996 % against a target of 98 % is 约为97.996%, not 约为98% and 达不到."""
+    text, decimals = number(value), 2
+    while value != other and text == number(other) and decimals < 6:
+        decimals += 1
+        text = f"{float(value):.{decimals}f}".rstrip("0").rstrip(".")
+    return f"{text}{unit or ''}"
+
+
 def _difference(value: Fraction, unit: str | None) -> str:
     return f"{number(value)}个百分点" if unit and unit.strip() in ("%", "％") else amount(value, unit)
 
@@ -382,7 +392,7 @@ def _forecast(
         projected, yearly = _trend(recent, target_day)
         basis = (
             f"按最近{len(recent)}期数值趋势（每年{'+' if yearly >= 0 else ''}{_difference(yearly, unit)}），"
-            f"{path.target.year}年末约为{amount(projected, unit)}"
+            f"{path.target.year}年末约为{_amount_apart(projected, Fraction(path.target.value), unit)}"
         )
         return (CAN_COMPLETE, f"{basis}，可达到目标值") if meets(projected) else (UNCERTAIN, f"{basis}，达不到目标值")
     expected = path.expected(latest.period.end)
