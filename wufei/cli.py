@@ -126,6 +126,28 @@ def db_upgrade() -> None:
     click.echo(f"数据库已是最新版本：{engine.url.render_as_string(hide_password=True)}")
 
 
+@db.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def db_backup(target: Path) -> None:
+    """备份数据库到一个新文件（SQLite 在线备份；PostgreSQL 用 pg_dump），备份期间可照常使用"""
+    from wufei.backup import BackupError, backup_database
+    from wufei.db import make_engine
+
+    engine = make_engine()
+    try:
+        made = backup_database(engine, target)
+    except BackupError as exc:
+        raise click.ClickException(f"备份失败：{exc}") from exc
+    size = f"{made.size / 1_048_576:.1f} MB" if made.size >= 1_048_576 else f"{made.size / 1024:.0f} KB"
+    if made.kind == "sqlite":
+        contents = f"{made.tables} 张表，方案 {made.plans or 0} 个、任务 {made.tasks or 0} 项，完整性检查通过"
+        how = f"恢复：停止 wufei serve 和门户后，用此文件替换 {engine.url.database}"
+    else:
+        contents = f"{made.tables} 张表的数据，备份文件可完整读取"
+        how = "恢复：停止 wufei serve 和门户后，pg_restore --clean --if-exists --no-owner -d <库> <备份文件>"
+    click.echo(f"已备份到 {made.path}（{size}，{contents}）\n{how}")
+
+
 @main.group("config")
 def config_group() -> None:
     """规则配置（WUFEI_CONFIG_DIR 中办公室的文件与随附默认）"""
