@@ -49,7 +49,7 @@ def main() -> int:
         leftover.unlink()
     os.environ["WUFEI_DATABASE_URL"] = f"sqlite:///{database}"
     os.environ["WUFEI_EVIDENCE_DIR"] = str(OUT / "evidence")
-    _discard([OUT / folder for folder in ("outbox", "bulletins", "prefect")])
+    _discard([OUT / folder for folder in ("outbox", "bulletins", "prefect", "backup")])
     os.environ["WUFEI_OUTBOX_DIR"] = str(OUT / "outbox")
     os.environ["WUFEI_BULLETIN_DIR"] = str(OUT / "bulletins")
     os.environ["WUFEI_PORTAL_URL"] = PORTAL
@@ -61,6 +61,7 @@ def main() -> int:
     prefect_server = _start_prefect_server()
 
     from wufei import migrate
+    from wufei.backup import backup_database
     from wufei.db import make_engine, make_sessionmaker, transaction
     from wufei.exporters.ledger import export_ledger, write_template
     from wufei.importers.service import import_paths
@@ -103,6 +104,8 @@ def main() -> int:
     write_template(OUT / "导入模板.xlsx")
     with transaction(engine) as session:
         links = _portal_accounts(session)
+    (OUT / "backup").mkdir()
+    backup = backup_database(engine, OUT / "backup" / f"wufei-{END.isoformat()}.db").path
 
     bulletins = sorted((OUT / "bulletins").rglob("*.docx"))
     outbox = list((OUT / "outbox").glob("*.json"))
@@ -110,6 +113,7 @@ def main() -> int:
     print("演示完成。请查看：")
     for label, path in [
         ("数据库", database),
+        ("数据库备份", backup),
         ("导入结果", OUT / "import.json"),
         ("台账", ledger),
         ("导入模板", OUT / "导入模板.xlsx"),
