@@ -217,3 +217,18 @@ def test_a_long_task_title_is_cut_in_the_subject_and_whole_in_the_body():
         [row(2, "red_slip", "liaison", 1, title="建设危险废物集中处置中心")], day=DAY, department_names=NAMES
     )
     assert short.subject == "【红色督办单】市生态环境局：建设危险废物集中处置中心"  # short ones are left whole
+
+
+def test_a_missed_report_links_the_liaison_to_the_form_and_the_others_to_the_task(monkeypatch):
+    """The liaison files the report (/my/report); the leader and the office, told of the streak,
+    cannot file it: their link is the task's page, where its reports and light are."""
+    monkeypatch.setenv("WUFEI_PORTAL_URL", "https://duban.example.gov.cn")
+    kwargs = {"task_id": 42, "title": "建设危险废物集中处置中心", "week_cn": "2024年第22周", "streak": 3}
+    digests = build_digests(
+        [row(1, "report_missing", a, 1, **kwargs) for a in ("liaison", "leader", "office")],
+        day=DAY,
+        department_names=NAMES,
+    )
+    links = {d.audience: d.body.split("详情：")[1].split()[0] for d in digests if "详情：" in d.body}
+    portal = "https://duban.example.gov.cn"
+    assert links == {"liaison": f"{portal}/my/report", "leader": f"{portal}/tasks/42", "office": f"{portal}/tasks/42"}

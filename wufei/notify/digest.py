@@ -194,7 +194,7 @@ def render(
     sections: dict[str, list[str]] = {}
     for intent in intents:
         kind = str(_get(intent, "kind"))
-        entry = _render_kind(env, kind, "body", intent, department, chosen, portal)
+        entry = _render_kind(env, kind, "body", intent, audience, department, chosen, portal)
         if several_places and _get(intent, "place"):
             entry = f"{_get(intent, 'place')}：{entry}"
         sections.setdefault(kind, []).append(entry)
@@ -212,7 +212,9 @@ def render(
         ],
     }
     if len(intents) == 1:
-        subject = _render_kind(env, str(_get(intents[0], "kind")), "subject", intents[0], department, chosen, portal)
+        subject = _render_kind(
+            env, str(_get(intents[0], "kind")), "subject", intents[0], audience, department, chosen, portal
+        )
     else:
         subject = _select(env, ("digest/subject.j2",), chosen).render(context).strip()
     body = _select(env, ("digest/body.j2",), chosen).render(context).strip() + "\n"
@@ -224,6 +226,7 @@ def _render_kind(
     kind: str,
     part: str,
     intent: Any,
+    audience: str,
     department: str,
     chosen: dict[tuple[str, ...], Template],
     portal: str | None,
@@ -235,6 +238,7 @@ def _render_kind(
     template = _select(env, (*names, f"{kind}/{part}.j2", f"default/{part}.j2"), chosen)
     return template.render(
         p=dict.fromkeys(PAYLOAD_FIELDS) | dict(payload),
+        audience=audience,
         department=department,
         kind=kind,
         kind_name=KIND_NAMES.get(kind, kind),
