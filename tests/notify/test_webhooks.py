@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -22,9 +22,9 @@ from sqlalchemy import select
 from tests.rules import CADENCE
 from wufei.notices.service import create_intents
 from wufei.notify.models import Delivery
-from wufei.notify.service import deliver
+from wufei.notify.service import deliver, retry
 
-from .conftest import DAY, intent
+from .conftest import DAY, intent, outbox_messages
 
 T0 = datetime(2024, 6, 3, 1, 0, tzinfo=UTC)
 WECOM_KEY, DING_TOKEN, DING_SECRET, FEISHU_TOKEN = (
@@ -35,11 +35,30 @@ WECOM_KEY, DING_TOKEN, DING_SECRET, FEISHU_TOKEN = (
 )
 
 
+WECOM_TEXT_BYTES, DING_REQUEST_BYTES, FEISHU_REQUEST_BYTES = 2048, 20000, 20 * 1024  # the platforms' limits
+
+
+def _answer(path: str, raw: bytes, payload: dict, refusal: dict | None) -> dict:
+    """What the platform answers, with HTTP 200 either way: its documented refusals of a message
+    too long (企业微信 40058, 钉钉 460101, 飞书 9499), or `refusal`, or its acceptance."""
+    if refusal is not None:
+        return refusal
+    if path.startswith("/wecom") and len(payload["text"]["content"].encode("utf-8")) > WECOM_TEXT_BYTES:
+        return {"errcode": 40058, "errmsg": "text.content exceed max length 2048"}
+    if path.startswith("/dingtalk") and len(raw) > DING_REQUEST_BYTES:
+        return {"errcode": 460101, "errmsg": "message too long, exceed 20000 bytes"}
+    if path.startswith("/feishu") and len(raw) > FEISHU_REQUEST_BYTES:
+        return {"code": 9499, "msg": "request body too large"}
+    return {"errcode": 0, "errmsg": "ok"} if "feishu" not in path else {"code": 0, "msg": "success"}
+
+
 class Receiver:
-    """A real HTTP server on 127.0.0.1 that records each POST (path, query, JSON body)."""
+    """A real HTTP server on 127.0.0.1 that records each POST (path, query, JSON body, size) and
+    answers as the platform would (`_answer`; `refusal`: every message refused with it)."""
 
     def __init__(self):
         self.requests: list[dict] = []
+        self.refusal: dict | None = None
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -47,16 +66,17 @@ class Receiver:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 parts = urlsplit(self.path)
+                payload = json.loads(raw.decode("utf-8"))
                 receiver.requests.append(
                     {
                         "path": parts.path,
                         "query": parse_qs(parts.query),
                         "content_type": self.headers.get("Content-Type"),
-                        "json": json.loads(raw.decode("utf-8")),
+                        "json": payload,
+                        "size": len(raw),
                     }
                 )
-                answer = {"errcode": 0, "errmsg": "ok"} if "feishu" not in parts.path else {"code": 0, "msg": "success"}
-                data = json.dumps(answer).encode()
+                data = json.dumps(_answer(parts.path, raw, payload, receiver.refusal)).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
@@ -165,3 +185,80 @@ def test_a_robot_answering_with_an_error_code_is_a_failed_delivery(
     assert (summary["failed"], summary["messages"]) == (1, 0)
     [record] = session.scalars(select(Delivery)).all()
     assert record.status == "failed" and "404" in record.error and WECOM_KEY not in (record.error + record.service_url)
+
+
+def _long_digest(session, department_id: int, count: int) -> list[str]:
+    """`count` red slips for one department, with titles as long as real plans write them."""
+    titles = [
+        f"第{n}项 推进建筑垃圾资源化利用和工业固体废物综合利用项目建设并完善全过程监管体系" for n in range(1, count + 1)
+    ]
+    create_intents(
+        session,
+        [
+            intent(f"long-{n}", "red_slip", department_id, title=title, due_date_cn="2024年5月31日", days_overdue=20)
+            for n, title in enumerate(titles, 1)
+        ],
+    )
+    return titles
+
+
+def test_a_digest_too_long_for_a_robot_is_cut_to_what_it_takes_and_the_email_keeps_it_whole(
+    session, departments, channels_from, outbox, receiver, monkeypatch
+):
+    """企业微信 refuses a text over 2,048 bytes: a dozen items (about 7 KB) went out every day and
+    failed every day. The robots get the first items whole, a line counting the others and the
+    portal's link; the outbox (as an email would) gets every item."""
+    monkeypatch.setenv("WUFEI_PORTAL_URL", "https://duban.example.gov.cn")
+    env, _ = departments
+    titles = _long_digest(session, env.id, 12)
+    channels = channels_from(f"""
+version: 1
+urls:
+  - wecombot://{WECOM_KEY}:
+      - tag: dept-{env.id}
+  - dingtalk://{DING_SECRET}@{DING_TOKEN}/:
+      - tag: dept-{env.id}
+  - feishu://{FEISHU_TOKEN}:
+      - tag: dept-{env.id}
+  - outbox://localhost{outbox}:
+      - tag: dept-{env.id}, fallback
+""")
+    summary = deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)
+    assert (summary["sent"], summary["failed"], summary["messages"]) == (1, 0, 4)
+    assert {r.status for r in session.scalars(select(Delivery))} == {"sent"}
+
+    [whole] = outbox_messages(outbox)
+    assert all(title in whole["body"] for title in titles) and "未在此列出" not in whole["body"]
+    by_platform = {r["path"].split("/")[1]: r for r in receiver.requests}
+    wecom = by_platform["wecom"]["json"]["text"]["content"]
+    assert len(wecom.encode("utf-8")) <= WECOM_TEXT_BYTES
+    assert (
+        by_platform["dingtalk"]["size"] <= DING_REQUEST_BYTES and by_platform["feishu"]["size"] <= FEISHU_REQUEST_BYTES
+    )
+    in_order = sorted(titles, key=whole["body"].index)  # the digest's order
+    listed = [t for t in in_order if f"「{t}」" in wecom]
+    assert 1 <= len(listed) < 12 and listed == in_order[: len(listed)]  # the first items, whole
+    assert f"……另有{12 - len(listed)}项未在此列出，请登录督办平台查看全部。" in wecom
+    assert wecom.startswith("【无废城市建设督办】市生态环境局：12条提醒")
+    assert wecom.rstrip().endswith("本通知由无废城市建设督办系统自动发送。")
+    assert "请登录督办平台办理：https://duban.example.gov.cn/my/reminders" in wecom
+
+
+def test_a_robot_refusing_in_a_200_answer_is_a_failed_send_not_a_sent_one(
+    session, departments, channels_from, outbox, receiver
+):
+    """The platforms answer HTTP 200 with an error code when they refuse (a security keyword
+    missing, a bad signature, 20 a minute exceeded); Apprise looks at the status only. The send is
+    failed, with the platform's reason, and retried like any other failure, never marked sent."""
+    env, _ = departments
+    create_intents(session, [intent("k", "due_soon", env.id, title="开展无废细胞建设")])
+    receiver.refusal = {"errcode": 310000, "errmsg": "keywords not in content"}
+    channels = channels_from(f"version: 1\nurls:\n  - wecombot://{WECOM_KEY}:\n      - tag: dept-{env.id}\n")
+    summary = deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)
+    assert (summary["sent"], summary["failed"]) == (0, 1) and len(receiver.requests) == 1
+    [record] = session.scalars(select(Delivery)).all()
+    assert record.status == "failed" and "errcode=310000" in record.error and "keywords not in content" in record.error
+
+    receiver.refusal = None  # the office adds the keyword: the retry goes out
+    retried = retry(session, now=T0 + timedelta(minutes=6), channels=channels, zone=CADENCE.timezone)
+    assert retried["sent"] == 1 and len(receiver.requests) == 2

@@ -44,10 +44,14 @@ import yaml
 from apprise.attachment.file import AttachFile
 from apprise.conversion import convert_between
 from apprise.decorators import notify as apprise_notify
+from apprise.plugins.dingtalk import NotifyDingTalk
 from apprise.plugins.email import NotifyEmail
 from apprise.plugins.email import base as _email_plugin
+from apprise.plugins.feishu import NotifyFeishu
+from apprise.plugins.wecombot import NotifyWeComBot
 
 from wufei.notify import wire
+from wufei.notify.fit import Limit, fit
 from wufei.notify.mail import MailSessions
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -384,9 +388,24 @@ if _apprise_logger.getEffectiveLevel() > logging.WARNING:
     _apprise_logger.setLevel(logging.WARNING)
 
 
+# What the group robots take in one message (wufei.notify.fit says why): 企业微信 counts the text's
+# UTF-8, 钉钉 and 飞书 the request, in which their plugins escape each Chinese character; the
+# request's other fields (message type, title, signature) take the rest of 20,000.
+ROBOT_LIMITS: dict[type, Limit] = {
+    NotifyWeComBot: Limit(2048, json_escaped=False),
+    NotifyDingTalk: Limit(19_500, json_escaped=True),
+    NotifyFeishu: Limit(19_500, json_escaped=True),
+}
+
+
 def _message(service: Any, subject: str, body: str, attachments) -> dict[str, Any]:
-    """The arguments of `service.notify` for a text message."""
+    """The arguments of `service.notify` for a text message (for a group robot, cut to what it takes)."""
     text_format = apprise.NotifyFormat.TEXT
+    limit = ROBOT_LIMITS.get(type(service))
+    if limit is not None:
+        # the subject goes too: as the body's first line (Apprise's `notify`) or a field of its own
+        room = limit.size - limit.measure(f"{subject}\r\n")
+        body = fit(body, room, limit)
     return {
         "body": convert_between(text_format, service.notify_format, content=body),
         "title": subject
@@ -415,7 +434,7 @@ def _send_one(
         raise ValueError("draft built for another service")
     started = time.monotonic()
     log = _capture.start()
-    with wire.watch() as traffic:
+    with wire.watch(platform_codes=type(service) in ROBOT_LIMITS) as traffic:
         try:
             if mail is not None and isinstance(service, NotifyEmail):
                 calls = (
@@ -434,6 +453,8 @@ def _send_one(
             else:
                 ok = bool(service.notify(**_message(service, subject, body, attachments)))
                 error = None if ok else (_last_lines("\n".join(log)) or "发送失败（Apprise 未给出原因）")
+                if ok and traffic.refusals:  # Apprise took the platform's 200 for an acceptance
+                    ok, error = False, "；".join(traffic.refusals)
         except Exception as exc:  # a plugin raising is a failed attempt, not a crash of the run
             ok, error = False, f"{type(exc).__name__}: {exc}"
         finally:

@@ -34,6 +34,12 @@ class Watch:
     accepted: int = 0  # emails the SMTP server took with 250
     answered: int = 0
     doubts: list[str] = field(default_factory=list)
+    # A group robot's platform (企业微信, 钉钉, 飞书) answers HTTP 200 with an error code in the
+    # body when it refuses a message (too long, a keyword missing, a bad signature, too many a
+    # minute); Apprise's plugins look at the status only. With `platform_codes`, those answers
+    # are noted in `refusals`: a message refused, known not delivered, safe to send again.
+    platform_codes: bool = False
+    refusals: list[str] = field(default_factory=list)
     _in_flight: str | None = None  # set while content is out and no answer came yet
 
     @property
@@ -68,8 +74,8 @@ _local = threading.local()
 
 
 @contextmanager
-def watch() -> Iterator[Watch]:
-    current = Watch()
+def watch(*, platform_codes: bool = False) -> Iterator[Watch]:
+    current = Watch(platform_codes=platform_codes)
     _local.watch = current
     try:
         yield current
@@ -102,6 +108,27 @@ def _before_sending(error: BaseException) -> bool:
     return False
 
 
+def _platform_refusal(response: Any) -> str | None:
+    """A robot platform's refusal in a 200 answer: 企业微信's and 钉钉's `errcode`, 飞书's `code`
+    (its older webhooks' `StatusCode`), anything but 0; None for an acceptance or a body that is no
+    JSON object."""
+    if response.status_code != 200:
+        return None  # the plugin sees an HTTP error itself
+    try:
+        answer = response.json()
+    except ValueError:
+        return None
+    if not isinstance(answer, dict):
+        return None
+    for code, message in (("errcode", "errmsg"), ("code", "msg"), ("StatusCode", "StatusMessage")):
+        value = answer.get(code)
+        if value not in (None, 0, "0"):
+            return f"对方拒收（{code}={value}：{answer.get(message) or '未说明'}）"
+        if value is not None:
+            return None
+    return None
+
+
 def watch_http() -> None:
     """Wrap `requests`' `HTTPAdapter.send` (once) so that a watched thread's requests report here."""
     from requests.adapters import HTTPAdapter
@@ -121,6 +148,8 @@ def watch_http() -> None:
                 current.doubts.append(f"HTTP 请求已发出但未得到答复（{type(error).__name__}），对方可能已收到")
             raise
         current.answered += 1  # an answer, even 200 with an error code in its body, is a known outcome
+        if current.platform_codes and (refusal := _platform_refusal(response)):
+            current.refusals.append(refusal)
         return response
 
     watched_send.wufei_watched = True  # type: ignore[attr-defined]
