@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import re
+from pathlib import Path
 
 import click
 
@@ -47,6 +48,76 @@ def set_command(day: str, kind: str, note: str | None) -> None:
         f"已设置：{when.isoformat()}（星期{WEEKDAYS[when.weekday()]}）为{KIND_NAMES[DayKind(kind)]}"
         + (f"，{note}" if note else "")
     )
+
+
+@calendar_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="只显示读到的安排，不写入")
+def import_command(path: Path, dry_run: bool) -> None:
+    """读入国务院办公厅的节假日安排通知（文本、网页、Word、PDF），录入当年的放假与调休上班日"""
+    from wufei.calendar.notice import NoticeError, read_notice
+    from wufei.calendar.service import CalendarError, import_notice
+    from wufei.importers.readers import READERS
+    from wufei.importers.records import ImportError_
+    from wufei.importers.text.traditional import is_traditional, simplified
+
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise CommandError(f"{path}：不支持的文件类型（可用 .txt、.html、.docx、.pdf 等）")
+    try:
+        lines = reader(path).lines
+    except ImportError_ as exc:
+        raise CommandError(str(exc)) from exc
+    text = "\n".join(lines)
+    try:
+        notice = read_notice(simplified(text) if is_traditional(lines) else text)
+    except NoticeError as exc:
+        raise CommandError(f"{path}：{exc}") from exc
+    click.echo(f"{notice.year}年部分节假日安排" + (f"（{notice.number}）" if notice.number else "") + "：")
+    for festival in notice.festivals:
+        work = "、".join(f"{_cn(d)}（星期{WEEKDAYS[d.weekday()]}）" for d in festival.work)
+        click.echo(
+            f"  {festival.names}：{_span(festival.off)}放假，共{len(festival.off)}天"
+            + (f"；{work}上班" if work else "")
+        )
+    if notice.doubts:
+        click.echo("需要核对：", err=True)
+        for doubt in notice.doubts:
+            click.echo(f"  - {doubt}", err=True)
+        raise CommandError("未写入：请对照通知原文核对，或用 wufei calendar set 逐日录入")
+    if dry_run:
+        click.echo("（--dry-run：未写入）")
+        return
+    try:
+        with transaction(engine()) as session:
+            done = import_notice(session, notice, actor=actor())
+    except CalendarError as exc:
+        raise CommandError(str(exc)) from exc
+    where = "系统内置的国家安排" if done.known else "此前的安排（办公室设置，其余按周一至周五推定）"
+    click.echo(f"已写入 {done.written} 天的办公室设置；与{where}不同的有 {done.differing} 天")
+
+
+def _cn(day) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+def _span(days) -> str:
+    """The days as runs: 1月28日至2月4日, 2022年12月31日至2023年1月2日, 5月1日、5月3日."""
+    if not days:
+        return "（无）"
+    ordered = sorted(days)
+    several_years = ordered[0].year != ordered[-1].year
+    runs: list[list] = []
+    for day in ordered:
+        if runs and (day - runs[-1][-1]).days == 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+
+    def name(day) -> str:
+        return f"{day.year}年{_cn(day)}" if several_years else _cn(day)
+
+    return "、".join(name(run[0]) if len(run) == 1 else f"{name(run[0])}至{name(run[-1])}" for run in runs)
 
 
 @calendar_group.command("unset")

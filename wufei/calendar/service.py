@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar as _month_calendar
 import warnings
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 import chinese_calendar
@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from wufei.audit.service import apply_changes, jsonable, record
 from wufei.calendar.models import CalendarOverride
-from wufei.calendar.workdays import DayKind, UnknownYearWarning, WorkCalendar
+from wufei.calendar.notice import HolidayNotice
+from wufei.calendar.workdays import DayKind, UnknownYearWarning, WorkCalendar, national_year
 
 ENTITY = "calendar_overrides"
 KIND_NAMES = {DayKind.WORKDAY: "工作日", DayKind.HOLIDAY: "休息日"}
@@ -178,3 +179,46 @@ def month_days(session: Session, year: int, month: int) -> list[DayInfo]:
     )  # a Result has keys(): dict() would read it as a mapping
     notes: dict[date, str | None] = dict(rows)
     return [describe_day(date(year, month, d), calendar, notes) for d in range(1, last + 1)]
+
+
+@dataclass(frozen=True)
+class NoticeImport:
+    year: int
+    written: int  # office arrangements entered or changed
+    differing: int  # days the notice says otherwise than wufei had them (national, office's or assumed)
+    known: bool  # chinese_calendar already had the year
+
+
+def import_notice(session: Session, notice: HolidayNotice, *, actor: str) -> NoticeImport:
+    """Enter a holiday notice read without doubts (`wufei.calendar.notice`): for a year
+    chinese_calendar does not know, every day of it (the notice's days with their festival, the
+    others Monday to Friday), so the year is known and no longer assumed; for a year it knows, only
+    the days the notice says otherwise. Each entry is audited like `set_override`."""
+    if notice.doubts:
+        raise CalendarError("通知中有需要核对的内容，未写入：" + "；".join(notice.doubts))
+    source = f"（{notice.number}）" if notice.number else f"（{notice.year}年节假日安排通知）"
+    named = notice.days()
+    known = national_year(notice.year) is not None
+    calendar = load_calendar(session)
+    days = sorted(set(named) | (set() if known else set(_year_days(notice.year))))
+    written = differing = 0
+    for day in days:
+        worked, why = named.get(day, (day.weekday() < 5, None))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UnknownYearWarning)
+            had = calendar.is_workday(day)
+        differing += had != worked
+        if had == worked and day not in calendar.overrides and national_year(day.year) is not None:
+            continue  # the built-in national arrangement says it already
+        kind = DayKind.WORKDAY if worked else DayKind.HOLIDAY
+        existing = session.get(CalendarOverride, day)
+        note = f"{why}{source}" if why else None
+        if existing is None or existing.kind != str(kind) or existing.note != note:
+            set_override(session, day=day, kind=kind, note=note, actor=actor)
+            written += 1
+    return NoticeImport(notice.year, written, differing, known)
+
+
+def _year_days(year: int) -> list[date]:
+    first = date(year, 1, 1)
+    return [first + timedelta(days=n) for n in range((date(year + 1, 1, 1) - first).days)]
