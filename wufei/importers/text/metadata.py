@@ -40,6 +40,8 @@ _OPENING_LINES = 12  # an untitled report names what it evaluates in its opening
 _MARKDOWN = re.compile(r"^#+\s*")
 # 衡政办字〔2022〕57号; other bracket forms are folded to 〔〕 first.
 _DOC_NUMBER = re.compile(r"^([\u4e00-\u9fff]{1,10})\s*〔\s*(\d{4})\s*〕\s*(\d{1,4})\s*号$")
+# …实施方案的通知黔府办发〔2017〕76号: a copy ran the notice's number on at the end of its title's line.
+_NUMBER_AFTER_NOTICE = re.compile(r"的通知\s*(?P<number>[\u4e00-\u9fff]{1,10}\s*〔\s*\d{4}\s*〕\s*\d{1,4}\s*号)$")
 _ISSUER = re.compile(
     r"^([\u4e00-\u9fff]{2,24}?(?:人民政府办公室|人民政府办公厅|人民政府|委员会|办公室|办公厅|局|厅|委))$"
 )
@@ -233,11 +235,14 @@ def _caption_before_header(lines: list[str], k: int) -> str | None:
 
 
 def _doc_number(front: list[str]) -> str | None:
-    """A line that is a document number and nothing else; numbers cited in sentences don't count."""
+    """A line that is a document number and nothing else, or one a notice's title line ends with; numbers cited in
+    sentences don't count."""
     for text in front:
         folded = fold_punct(text).replace("（", "〔").replace("）", "〕")
         if (bracketed := _BRACKETED.match(folded)) and "〔" in bracketed.group(1):
             folded = bracketed.group(1).strip()
+        if after := _NUMBER_AFTER_NOTICE.search(folded):
+            folded = after["number"]
         match = _DOC_NUMBER.match(folded)
         if match:
             return f"{match.group(1)}〔{match.group(2)}〕{match.group(3)}号"

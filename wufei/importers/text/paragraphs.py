@@ -61,6 +61,7 @@ from wufei.departments.owners import (
 from wufei.importers.headers import column_role
 from wufei.importers.records import Doubt, ListKind, TaskRecord
 from wufei.importers.text.column_content import is_bare_deadline
+from wufei.importers.text.group_leads import with_group_leads
 from wufei.importers.text.normalize import fold_punct, join_lines, without_page_furniture
 from wufei.importers.text.section_forms import label_and_value
 
@@ -86,6 +87,8 @@ _TOP_SECTION = re.compile(r"^\s*([一二三四五六七八九十]+)\s*、\s*(.*)
 # A four-digit year right after the dot (3.2024年9月底前，开展…) is the item's text, not a decimal's digits.
 _NOT_DECIMAL = r"(?!(?!\d{4}\s*年)\d)"
 _NUMBERED = re.compile(rf"^\s*(\d{{1,3}})\s*[.．、。]{_NOT_DECIMAL}\s*(.*)$")
+# 2.50个小区新增…: the number expected next, run into the figure its item opens with (see _number_into_figure).
+_NUMBER_INTO_FIGURE = re.compile(r"^\s*(\d{1,3})\s*[.．](\d.*)$")
 # 01 教育 / 第二部分 民生: a topic heading standing on its own line, a number and a few words, no sentence.
 _TOPIC_HEADING = re.compile(
     r"^\s*(?:\d{1,2}|第[一二三四五六七八九十]+(?:部分|章|节|篇))\s+([^\s，。；：,.;:]{1,15})\s*$"
@@ -242,7 +245,7 @@ def main_tasks(lines: list[str], *, items: bool = False) -> list[TaskRecord]:
     with their deadline) count. With `items`, for a document that names no owner anywhere, every
     numbered item of the whole text is a task (see `numbered_items`).
     """
-    lines, origin = split_run_on_items(without_page_furniture(lines))
+    lines, origin = split_run_on_items(with_group_leads(without_page_furniture(lines)))
     span = None if items else _task_span(lines)
     whole = span is None
     start, end = span if span is not None else (0, len(lines))
@@ -811,9 +814,13 @@ def _paragraphs(
                 continue
             labels_follow = _label_follows(lines, index + 1, end) or _owner_line_follows(lines, index + 1, end)
             named = None if labels_follow else _named_section(heading.group(2))
-            if named is not None and _has_numbered_items(lines, index + 1, end):
+            if named is not None and (
+                _has_numbered_items(lines, index + 1, end)
+                or (heading.re is _TOP_SECTION and _has_items_in_sections(lines, index + 1, end))
+            ):
                 # 一、南山风景区（责任单位：市旅文局） over 1.… 2.…: a name and the owners of the items under it,
-                # no task of its own; an item naming its own owners keeps them.
+                # no task of its own; an item naming its own owners keeps them. 一、加快调整能源结构（省发改委总牵头）
+                # over （一）… / 1.…: the same, its items a level further down.
                 list_name = section_heading = named[0]
                 section_owners = named[1]
                 continue
@@ -861,7 +868,7 @@ def _paragraphs(
             continue
         if current is not None and current.labelled:
             close()  # text after the owner lines starts the next paragraph
-        numbered = _NUMBERED.match(text)
+        numbered = _NUMBERED.match(text) or _number_into_figure(text, last_number, lines[start:index])
         if numbered and (
             _starts_task(int(numbered.group(1)), last_number, section_has_number)
             or _starts_fragment(int(numbered.group(1)), text, paragraphs, current)
@@ -955,6 +962,17 @@ def _has_numbered_items(lines: list[str], start: int, end: int) -> bool:
     return False
 
 
+def _has_items_in_sections(lines: list[str], start: int, end: int) -> bool:
+    """Whether a 一、 heading stands over （一） sections holding numbered items, before the next 一、 heading."""
+    for index in range(start, end):
+        text = lines[index].strip()
+        if _TOP_SECTION.match(text) and len(text) <= _TOP_HEADING_MAX:
+            return False
+        if _SECTION.match(text) and _has_numbered_items(lines, index + 1, end):
+            return True
+    return False
+
+
 def _bracket_open(parts: list[str]) -> bool:
     """Whether the paragraph so far leaves a bracket open: a label on the next line (责任部门：…〕) then
     goes on inside that bracket, wrapped there by the page width, and is no owner line of its own."""
@@ -1027,6 +1045,18 @@ def _starts_task(number: int, last_number: int, section_has_number: bool) -> boo
     anything else at the start of a line is a wrapped sentence.
     """
     return number == last_number + 1 or (number == 1 and not section_has_number)
+
+
+def _number_into_figure(text: str, last_number: int, before: list[str]) -> re.Match | None:
+    """The next item of a running list whose number runs into the figure its text opens with (1.…。 / 2.50个小区…
+    / 3.… / 4.460个居村…): the number expected next, on a line after a closed sentence, an owner clause or an owner
+    line. A wrapped line opening with a decimal (…总量达到 / 2.5万吨) follows a line its sentence runs on from."""
+    match = _NUMBER_INTO_FIGURE.match(text)
+    if match is None or last_number < 1 or int(match.group(1)) != last_number + 1:
+        return None
+    previous = next((line.strip() for line in reversed(before) if line.strip()), "")
+    closed = fold_punct(previous).rstrip(" \t").endswith(("。", "；", "！", "？", *_CLOSERS))
+    return match if closed or _LABEL_LINE.match(previous) else None
 
 
 def _starts_fragment(number: int, text: str, paragraphs: list[_Paragraph], current: _Paragraph | None) -> bool:
