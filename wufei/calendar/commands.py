@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import re
+from datetime import date
 from pathlib import Path
 
 import click
@@ -53,7 +54,8 @@ def set_command(day: str, kind: str, note: str | None) -> None:
 @calendar_group.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="只显示读到的安排，不写入")
-def import_command(path: Path, dry_run: bool) -> None:
+@click.option("--force", is_flag=True, help="系统已内置当年安排而通知与之不同时，仍以通知为准写入")
+def import_command(path: Path, dry_run: bool, force: bool) -> None:
     """读入国务院办公厅的节假日安排通知（文本、网页、Word、PDF），录入当年的放假与调休上班日"""
     from wufei.calendar.notice import NoticeError, read_notice
     from wufei.calendar.service import CalendarError, import_notice
@@ -90,31 +92,38 @@ def import_command(path: Path, dry_run: bool) -> None:
         return
     try:
         with transaction(engine()) as session:
-            done = import_notice(session, notice, actor=actor())
+            done = import_notice(session, notice, actor=actor(), force=force)
     except CalendarError as exc:
         raise CommandError(str(exc)) from exc
     where = "系统内置的国家安排" if done.known else "此前的安排（办公室设置，其余按周一至周五推定）"
-    click.echo(f"已写入 {done.written} 天的办公室设置；与{where}不同的有 {done.differing} 天")
+    click.echo(
+        f"已写入 {done.written} 天的办公室设置"
+        + (f"，撤销此前录入而本通知未列的 {done.withdrawn} 天" if done.withdrawn else "")
+        + f"；与{where}不同的有 {done.differing} 天"
+    )
+    if done.kept:
+        shown = "、".join(day.isoformat() for day in done.kept)
+        click.echo(f"办公室逐日设置的 {len(done.kept)} 天保留不变：{shown}（如需按通知，先 wufei calendar unset）")
 
 
-def _cn(day) -> str:
+def _cn(day: date) -> str:
     return f"{day.month}月{day.day}日"
 
 
-def _span(days) -> str:
+def _span(days: list[date]) -> str:
     """The days as runs: 1月28日至2月4日, 2022年12月31日至2023年1月2日, 5月1日、5月3日."""
     if not days:
         return "（无）"
     ordered = sorted(days)
     several_years = ordered[0].year != ordered[-1].year
-    runs: list[list] = []
+    runs: list[list[date]] = []
     for day in ordered:
         if runs and (day - runs[-1][-1]).days == 1:
             runs[-1].append(day)
         else:
             runs.append([day])
 
-    def name(day) -> str:
+    def name(day: date) -> str:
         return f"{day.year}年{_cn(day)}" if several_years else _cn(day)
 
     return "、".join(name(run[0]) if len(run) == 1 else f"{name(run[0])}至{name(run[-1])}" for run in runs)

@@ -24,10 +24,11 @@ from datetime import date, timedelta
 FESTIVALS = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
 _WEEKDAYS = "一二三四五六日"
 
-_YEAR = re.compile(r"关于\s*(\d{4})\s*年\s*部分节假日安排|现将\s*(\d{4})\s*年\s*元旦")
+_TITLE_YEAR = re.compile(r"关于\s*(\d{4})\s*年\s*部分节假日安排")
+_SAID = re.compile(r"现将\s*(\d{4})\s*年(?P<names>[^。]*?)放假")  # 现将2027年元旦、春节……放假调休日期的具体安排
 _NUMBER = re.compile(r"国办发明电\s*[〔［\[(（]\s*\d{4}\s*[〕］\])）]\s*\d+\s*号")
 _ITEM = re.compile(  # 二、春节： (a repost may drop the number: - 春节：)
-    rf"(?:^|[。\s\-•·])(?:[一二三四五六七八九十]+\s*[、.．]\s*)?(?P<names>(?:{'|'.join(FESTIVALS)})(?:\s*[、和]\s*(?:{'|'.join(FESTIVALS)}))*)\s*[:：]"
+    rf"(?:^|[。：:；;\s\-•·])(?:(?:[一二三四五六七八九十]+|\d{{1,2}})\s*[、.．]\s*)?(?P<names>(?:{'|'.join(FESTIVALS)})(?:\s*[、和]\s*(?:{'|'.join(FESTIVALS)}))*)\s*[:：]"
 )
 _DATE = r"(?:(?P<{p}year>\d{{4}})\s*年\s*)?(?:(?P<{p}month>\d{{1,2}})\s*月\s*)?(?P<{p}day>\d{{1,2}})\s*日"
 _NOTE = r"(?:\s*[（(](?P<{p}note>[^（）()]*)[）)])?"
@@ -72,10 +73,14 @@ class HolidayNotice:
 def read_notice(text: str) -> HolidayNotice:
     """The notice in `text` (simplified characters); NoticeError when it is none."""
     flat = re.sub(r"\s+", " ", text)
-    found = _YEAR.search(flat)
-    if found is None:
+    said = {int(m[1]): m["names"] for m in _SAID.finditer(flat)}
+    years = set(said) or {int(m[1]) for m in _TITLE_YEAR.finditer(flat)}
+    if not years:
         raise NoticeError("不是国务院办公厅的节假日安排通知：未找到「关于XXXX年部分节假日安排」或「现将XXXX年元旦……」")
-    year = int(found[1] or found[2])
+    if len(years) > 1:  # a saved page's 上一篇/下一篇, or two notices in one file
+        listed = "、".join(f"{y}年" for y in sorted(years))
+        raise NoticeError(f"文中有{listed}的节假日安排，请只留下要录入的一份通知")
+    [year] = years
     items = list(_ITEM.finditer(flat))
     if not items:
         raise NoticeError(f"未读到{year}年的节假日安排：没有「一、元旦：……」这样的条目")
@@ -93,6 +98,10 @@ def read_notice(text: str) -> HolidayNotice:
         for name in festival.names.split("、"):
             seen[name] = seen.get(name, 0) + 1
     doubts += [f"{name}出现{count}次" for name, count in seen.items() if count > 1]
+    # every notice names the festivals it arranges (现将2027年元旦、春节……): one without its item is
+    # a line the reader missed, and its days would silently be ordinary working days
+    expected = [name for name in FESTIVALS if name in said.get(year, "")] or list(FESTIVALS)
+    doubts += [f"通知列出的{name}未读到放假安排" for name in expected if name not in seen]
     numbered = _NUMBER.search(flat)
     return HolidayNotice(year, re.sub(r"\s+", "", numbered[0]) if numbered else None, festivals, doubts)
 
@@ -100,6 +109,8 @@ def read_notice(text: str) -> HolidayNotice:
 def _festival(names: str, body: str, year: int, doubts: list[str]) -> Festival:
     festival = Festival(names)
     for sentence in filter(None, (s.strip() for s in re.split(r"[。；;]", body))):
+        if sentence.startswith("鼓励"):  # 鼓励各单位……安排职工在除夕（2月9日）休息: advice, not the arrangement
+            continue
         for clause in filter(None, (c.strip() for c in re.split(r"[，,]", sentence))):
             if total := _TOTAL.search(clause):
                 festival.stated = int(total[1])
@@ -148,8 +159,11 @@ def _days_of(
 
 
 def _date(span: re.Match[str], p: str, year: int, month: int | None, names: str, doubts: list[str]) -> date | None:
-    year = int(span[f"{p}year"] or year)
     month = int(span[f"{p}month"]) if span[f"{p}month"] else month
+    if span[f"{p}year"]:
+        year = int(span[f"{p}year"])
+    elif p == "a" and month == 12 and "元旦" in names:  # 元旦：12月31日至1月2日, the notice's year begins inside it
+        year -= 1
     if month is None:
         doubts.append(f"{names}：「{span[0]}」没有月份")
         return None

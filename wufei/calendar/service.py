@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar as _month_calendar
 import warnings
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
 import chinese_calendar
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from wufei.audit.service import apply_changes, jsonable, record
 from wufei.calendar.models import CalendarOverride
 from wufei.calendar.notice import HolidayNotice
-from wufei.calendar.workdays import DayKind, UnknownYearWarning, WorkCalendar, national_year
+from wufei.calendar.workdays import DayKind, UnknownYearWarning, WorkCalendar, each_day, national_year
 
 ENTITY = "calendar_overrides"
 KIND_NAMES = {DayKind.WORKDAY: "工作日", DayKind.HOLIDAY: "休息日"}
@@ -184,41 +184,91 @@ def month_days(session: Session, year: int, month: int) -> list[DayInfo]:
 @dataclass(frozen=True)
 class NoticeImport:
     year: int
-    written: int  # office arrangements entered or changed
+    written: int  # arrangements entered or changed
+    withdrawn: int  # days an earlier import of this year's notice had entered and this one does not name
+    kept: list[date]  # the office's own day-by-day entries, left as they are
     differing: int  # days the notice says otherwise than wufei had them (national, office's or assumed)
     known: bool  # chinese_calendar already had the year
 
 
-def import_notice(session: Session, notice: HolidayNotice, *, actor: str) -> NoticeImport:
-    """Enter a holiday notice read without doubts (`wufei.calendar.notice`): for a year
-    chinese_calendar does not know, every day of it (the notice's days with their festival, the
-    others Monday to Friday), so the year is known and no longer assumed; for a year it knows, only
-    the days the notice says otherwise. Each entry is audited like `set_override`."""
+class NoticeDisagrees(CalendarError):
+    """A notice for a year chinese_calendar knows that says otherwise on some days."""
+
+    def __init__(self, year: int, days: list[date]):
+        self.days = days
+        shown = "、".join(d.isoformat() for d in days[:10]) + ("……" if len(days) > 10 else "")
+        super().__init__(
+            f"系统内置的国家安排已含{year}年，通知与之不同的有 {len(days)} 天（{shown}）：请核对通知是否为最终版本"
+            "（如春节假期后来延长）；确认以通知为准时加 --force"
+        )
+
+
+def _imported_mark(year: int) -> str:
+    return f"据国务院{year}年节假日安排"
+
+
+def _is_imported(note: str | None) -> bool:
+    return bool(note) and "据国务院" in note and "年节假日安排" in note  # type: ignore[operator]
+
+
+def import_notice(session: Session, notice: HolidayNotice, *, actor: str, force: bool = False) -> NoticeImport:
+    """Enter a holiday notice read without doubts (`wufei.calendar.notice`).
+
+    A year chinese_calendar does not know is entered whole (the notice's days with their festival,
+    the others Monday to Friday), so it is no longer assumed. For a year it knows, the notice is a
+    check: a day it says otherwise is NoticeDisagrees unless `force` (the 2020 notice, before the
+    Spring Festival was extended, would undo the extension), and then only those days are entered.
+    Each entry's note names the notice (据国务院2027年节假日安排), so importing a corrected notice
+    withdraws the days the earlier one entered and this one does not name; the office's own
+    day-by-day entries (`set_override`) are never changed, only listed, and neither is a day
+    another year's notice entered (2027-12-31 of the 2028 元旦). Each change is audited."""
     if notice.doubts:
         raise CalendarError("通知中有需要核对的内容，未写入：" + "；".join(notice.doubts))
-    source = f"（{notice.number}）" if notice.number else f"（{notice.year}年节假日安排通知）"
     named = notice.days()
+    mark = _imported_mark(notice.year)
+    source = f"（{mark}，{notice.number}）" if notice.number else f"（{mark}）"
+    year_days = list(each_day(date(notice.year, 1, 1), date(notice.year, 12, 31)))
     known = national_year(notice.year) is not None
     calendar = load_calendar(session)
-    days = sorted(set(named) | (set() if known else set(_year_days(notice.year))))
-    written = differing = 0
-    for day in days:
-        worked, why = named.get(day, (day.weekday() < 5, None))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UnknownYearWarning)
-            had = calendar.is_workday(day)
-        differing += had != worked
-        if had == worked and day not in calendar.overrides and national_year(day.year) is not None:
-            continue  # the built-in national arrangement says it already
+    overrides = {
+        row.day: row
+        for row in session.scalars(
+            select(CalendarOverride).where(
+                CalendarOverride.day.between(date(notice.year - 1, 12, 1), date(notice.year + 1, 1, 31))
+            )
+        )
+    }
+
+    def said(day: date) -> tuple[bool, str | None]:
+        return named.get(day, (day.weekday() < 5, None))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnknownYearWarning)
+        differing = [day for day in sorted(set(year_days) | set(named)) if calendar.is_workday(day) != said(day)[0]]
+    if known:
+        national = WorkCalendar()
+        disagree = [day for day in sorted(set(year_days) | set(named)) if national.is_workday(day) != said(day)[0]]
+        if disagree and not force:
+            raise NoticeDisagrees(notice.year, disagree)
+        wanted = set(disagree)
+    else:
+        wanted = set(year_days) | set(named)
+
+    written, kept = 0, []
+    for day in sorted(wanted):
+        row = overrides.get(day)
+        if row is not None and not _is_imported(row.note):
+            kept.append(day)  # the office's own entry
+            continue
+        if row is not None and mark not in (row.note or "") and day not in named:
+            continue  # another year's notice named it
+        worked, why = said(day)
         kind = DayKind.WORKDAY if worked else DayKind.HOLIDAY
-        existing = session.get(CalendarOverride, day)
-        note = f"{why}{source}" if why else None
-        if existing is None or existing.kind != str(kind) or existing.note != note:
+        note = f"{why or KIND_NAMES[kind]}{source}"
+        if row is None or row.kind != str(kind) or row.note != note:
             set_override(session, day=day, kind=kind, note=note, actor=actor)
             written += 1
-    return NoticeImport(notice.year, written, differing, known)
-
-
-def _year_days(year: int) -> list[date]:
-    first = date(year, 1, 1)
-    return [first + timedelta(days=n) for n in range((date(year + 1, 1, 1) - first).days)]
+    stale = [day for day, row in overrides.items() if mark in (row.note or "") and day not in wanted]
+    for day in stale:
+        remove_override(session, day=day, actor=actor)
+    return NoticeImport(notice.year, written, len(stale), kept, len(differing), known)

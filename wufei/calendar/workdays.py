@@ -155,7 +155,7 @@ class WorkCalendar:
         if not self._assumed:
             return
         for year in sorted(self._assumed & set(range(first.year, last.year + 1))):
-            days = _days(max(first, date(year, 1, 1)), min(last, date(year, 12, 31)))
+            days = each_day(max(first, date(year, 1, 1)), min(last, date(year, 12, 31)))
             if any(day not in self.overrides for day in days):
                 self._unknown(year)
 
@@ -168,7 +168,7 @@ class WorkCalendar:
         return self.previous_workday(day, include=True)
 
 
-def _days(first: date, last: date) -> Iterator[date]:
+def each_day(first: date, last: date) -> Iterator[date]:
     day = first
     while day <= last:
         yield day
