@@ -231,3 +231,14 @@ def test_insert_values_stores_constants_as_an_orm_insert_stores_them(session):
     ).all()
     assert stored[0] == stored[1], stored
     assert session.scalar(select(LightRecord.computed_at).where(LightRecord.task_id == tasks[1].id)) == at
+
+
+def test_a_database_password_with_a_percent_sign_reaches_the_migrations_whole():
+    """`wufei db upgrade` failed with "invalid interpolation syntax" on a password such as p@ss%word
+    (written p%40ss%25word in the URL): Alembic reads its options through configparser."""
+    from wufei import migrate
+
+    engine = db.make_engine("postgresql://wufei:p%40ss%25word@127.0.0.1:5432/wufei")
+    url = migrate.alembic_config(engine).get_main_option("sqlalchemy.url")
+    assert url == "postgresql+psycopg://wufei:p%40ss%25word@127.0.0.1:5432/wufei"
+    engine.dispose()

@@ -138,14 +138,38 @@ def db_backup(target: Path) -> None:
         made = backup_database(engine, target)
     except BackupError as exc:
         raise click.ClickException(f"备份失败：{exc}") from exc
-    size = f"{made.size / 1_048_576:.1f} MB" if made.size >= 1_048_576 else f"{made.size / 1024:.0f} KB"
     if made.kind == "sqlite":
         contents = f"{made.tables} 张表，方案 {made.plans or 0} 个、任务 {made.tasks or 0} 项，完整性检查通过"
-        how = f"恢复：停止 wufei serve 和门户后，用此文件替换 {engine.url.database}"
     else:
         contents = f"{made.tables} 张表的数据，备份文件可完整读取"
-        how = "恢复：停止 wufei serve 和门户后，pg_restore --clean --if-exists --no-owner -d <库> <备份文件>"
-    click.echo(f"已备份到 {made.path}（{size}，{contents}）\n{how}")
+    how = f"恢复：停止 wufei serve 和门户后运行 wufei db restore {made.path}"
+    click.echo(f"已备份到 {made.path}（{_size(made.size)}，{contents}）\n{how}")
+
+
+@db.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="不再询问，直接恢复")
+def db_restore(source: Path, yes: bool) -> None:
+    """用备份文件恢复数据库（先把当前数据库另存在备份文件旁）；恢复前请停止 wufei serve 和门户"""
+    from wufei import migrate
+    from wufei.backup import BackupError, restore_database
+    from wufei.db import make_engine
+
+    engine = make_engine()
+    where = engine.url.render_as_string(hide_password=True)
+    if not yes:
+        click.confirm(f"将用 {source} 覆盖当前数据库 {where}（覆盖前先另存当前数据库），确定吗？", abort=True)
+    try:
+        restored = restore_database(engine, source)
+    except BackupError as exc:
+        raise click.ClickException(f"恢复失败：{exc}") from exc
+    click.echo(f"已用 {restored.source} 恢复数据库 {where}；恢复前的数据库另存为 {restored.before.path}")
+    if migrate.current_revision(engine) != migrate.head_revision():
+        click.echo("备份来自其他版本的 wufei：请运行 wufei db upgrade 后再启动")
+
+
+def _size(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{size / 1024:.0f} KB"
 
 
 @main.group("config")
