@@ -366,3 +366,20 @@ def test_a_streaks_escalation_is_resolved_when_a_report_on_time_ends_the_streak(
         if i.task_id == never.id and i.step == "missing_3"
     }
     assert escalations == {("2024-W19", date(2024, 6, 11)), ("2024-W24", None)}
+
+
+def test_where_a_late_report_breaks_a_streak_the_escalation_ends_as_reported_not_on_time(session, plan):
+    """With `late_report_breaks_missing_streak: true` a late report ends the streak too: the
+    escalation is 已恢复报送, never 已恢复按时报送 about a report that was late."""
+    cadence = CadenceConfig.from_dict(
+        {"weekly_report": {"reporting_since": "2024-05-06", "late_report_breaks_missing_streak": True}}
+    )
+    never = plan[sorted(_led(plan, DUE_2025))[2]]
+    _run(session, date(2024, 6, 3), cadence=cadence)  # W19–W22 missed: escalated (W19)
+    late = _file_late(session, never, date(2024, 6, 3), date(2024, 6, 11), cadence)  # W23, after Friday
+    assert late.late is True
+    _run(session, date(2024, 6, 12), cadence=cadence)  # the streak is walked as of the day before
+    escalations = [
+        i for i in list_intents(session, kind="report_missing") if i.task_id == never.id and i.step == "missing_3"
+    ]
+    assert escalations and {(i.resolved_on, i.resolution) for i in escalations} == {(date(2024, 6, 12), "已恢复报送")}

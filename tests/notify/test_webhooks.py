@@ -262,3 +262,44 @@ def test_a_robot_refusing_in_a_200_answer_is_a_failed_send_not_a_sent_one(
     receiver.refusal = None  # the office adds the keyword: the retry goes out
     retried = retry(session, now=T0 + timedelta(minutes=6), channels=channels, zone=CADENCE.timezone)
     assert retried["sent"] == 1 and len(receiver.requests) == 2
+
+
+def test_a_robot_in_html_format_gets_a_digest_that_fits_once_converted(
+    session, departments, channels_from, outbox, receiver
+):
+    """With ?format=html each line break is sent as <br/>: cut on the plain text, a dozen items came
+    to 2,185 bytes and were refused every day."""
+    env, _ = departments
+    _long_digest(session, env.id, 12)
+    channels = channels_from(
+        f"version: 1\nurls:\n  - wecombot://{WECOM_KEY}?format=html:\n      - tag: dept-{env.id}\n"
+    )
+    summary = deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)
+    assert (summary["sent"], summary["failed"]) == (1, 0)
+    [request] = receiver.requests
+    content = request["json"]["text"]["content"]
+    assert "<br/>" in content and len(content.encode("utf-8")) <= WECOM_TEXT_BYTES and "未在此列出" in content
+
+
+@pytest.mark.parametrize(
+    ("answer", "refused"),
+    [
+        ({"errcode": 0, "errmsg": "ok"}, None),
+        ({"code": 0, "msg": "success"}, None),
+        ({"StatusCode": 0, "StatusMessage": "success"}, None),
+        ({"code": 0, "StatusCode": 9499, "StatusMessage": "Bad Request"}, "StatusCode=9499"),
+        ({"errcode": 130101, "errmsg": "send too fast"}, "errcode=130101"),
+        ([], None),  # not an object: nothing a platform says
+    ],
+)
+def test_a_platform_refusal_is_any_error_code_in_the_answer(answer, refused):
+    from wufei.notify.wire import _platform_refusal
+
+    class Answer:
+        status_code = 200
+
+        def json(self):
+            return answer
+
+    found = _platform_refusal(Answer())
+    assert (found is None) if refused is None else (refused in found)

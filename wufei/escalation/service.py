@@ -62,6 +62,7 @@ RESOLVED_DONE = "已完成"
 RESOLVED_EXTENDED = "已延期"
 RESOLVED_MOVED = "期限已调整"
 RESOLVED_RESUMED = "已恢复按时报送"  # the streak an escalation was about ended with a report on time
+RESOLVED_REPORTED = "已恢复报送"  # … with a report, late or not (`late_report_breaks_missing_streak`)
 
 
 @dataclass
@@ -165,6 +166,7 @@ def scan(
         week=week,
         once_periods=once_periods,
         streak_weeks=streak_weeks,
+        streak_ended=RESOLVED_REPORTED if cadence.weekly.late_report_breaks_missing_streak else RESOLVED_RESUMED,
         result=result,
         plan_ids=plan_ids,
         task_ids=only,
@@ -441,6 +443,7 @@ def _recover(
     week: str | None,
     once_periods: Collection[str] = frozenset(),
     streak_weeks: Mapping[int, str | None] | None = None,
+    streak_ended: str = RESOLVED_RESUMED,
     result: ScanResult,
     plan_ids: list[int] | None = None,
     task_ids: list[int] | None = None,
@@ -449,8 +452,8 @@ def _recover(
     (deadline steps about the deadline in force, missing steps about `week`, and the `once`
     missing steps about the first weeks of today's streaks, `once_periods`). `streak_weeks`: each
     open task's streak today by its first week (None: no streak); a `once` escalation about
-    another streak is resolved, as that streak ended with a report on time. `task_ids`: of these
-    tasks only."""
+    another streak is resolved `streak_ended`, as that streak ended with a report (on time, unless
+    a late one breaks a streak too). `task_ids`: of these tasks only."""
     ladder_steps = [s.id for s in ladder.steps]
     due_steps = {s.id for s in ladder.due_steps}
     resolutions: Counter[str] = Counter()
@@ -500,7 +503,7 @@ def _recover(
         )
         if plan_ids is not None:
             escalations = escalations.where(NoticeIntent.task_id.in_(select(Task.id).where(Task.plan_id.in_(plan_ids))))
-        stale[RESOLVED_RESUMED] = [
+        stale[streak_ended] = [
             intent_id
             for task_id, intent_id, period in _rows_of(session, escalations, NoticeIntent.task_id, task_ids)
             if task_id in streak_weeks and period != streak_weeks[task_id]

@@ -403,9 +403,12 @@ def _message(service: Any, subject: str, body: str, attachments) -> dict[str, An
     text_format = apprise.NotifyFormat.TEXT
     limit = ROBOT_LIMITS.get(type(service))
     if limit is not None:
+
+        def sent(text: str) -> int:  # as the robot gets it: in the service's format (HTML: <br/>, &nbsp;)
+            return limit.measure(convert_between(text_format, service.notify_format, content=text))
+
         # the subject goes too: as the body's first line (Apprise's `notify`) or a field of its own
-        room = limit.size - limit.measure(f"{subject}\r\n")
-        body = fit(body, room, limit)
+        body = fit(body, limit.size - sent(subject) - limit.measure("\r\n"), sent)
     return {
         "body": convert_between(text_format, service.notify_format, content=body),
         "title": subject

@@ -122,10 +122,8 @@ def _platform_refusal(response: Any) -> str | None:
         return None
     for code, message in (("errcode", "errmsg"), ("code", "msg"), ("StatusCode", "StatusMessage")):
         value = answer.get(code)
-        if value not in (None, 0, "0"):
+        if value not in (None, 0, "0"):  # any of them: {"code": 0, "StatusCode": 9499} is a refusal
             return f"对方拒收（{code}={value}：{answer.get(message) or '未说明'}）"
-        if value is not None:
-            return None
     return None
 
 
