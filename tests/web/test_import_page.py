@@ -372,3 +372,48 @@ def test_a_scanned_page_is_previewed_with_the_ocr_doubt_on_every_task_and_read_b
     with transaction(portal.engine) as session:
         [plan] = set(session.scalars(select(Plan.id))) - before
         assert len(session.scalars(select(Task).where(Task.plan_id == plan)).all()) == 4
+
+
+def test_the_same_doubt_on_several_tasks_is_one_card_decided_once_for_all(portal, office, tmp_path):
+    """An unknown owner written on every task (各县（市、区）政府、开发区管委会 in 保定's plan: 23 cards
+    saying the same) is one card naming each task, with one decision for all of them."""
+    text = (
+        another_plan(17)
+        .replace("牵头单位：市机关事务管理局", "牵头单位：市生态环境厅")
+        .replace("牵头单位：有关县市区人民政府", "牵头单位：市生态环境厅")
+    )
+    path = tmp_path / "衡政办字〔2024〕17号.txt"
+    path.write_text(text, encoding="utf-8")
+    preview_url = _upload(office, path).headers["location"]
+    page = office.get(preview_url)
+    assert office.post(f"{preview_url}/commit", data={"csrf_token": csrf_of(page.text)}).status_code == 200
+    with transaction(portal.engine) as session:
+        plan = _plan(portal, 17)
+        same = [
+            row.id
+            for row in session.scalars(
+                select(ImportDoubt).where(ImportDoubt.plan_id == plan.id, ImportDoubt.text == "市生态环境厅")
+            )
+        ]
+    assert len(same) == 3
+    listing = office.get("/doubts")
+    assert listing.text.count('name="doubt" value=') >= 3 and "（3 处）" in listing.text
+    assert f'id="doubt-{same[0]}"' in listing.text and f'id="doubt-{same[1]}"' not in listing.text  # one card
+    token = csrf_of(listing.text)
+    stranger = office.post(
+        "/doubts/decide",
+        data={"csrf_token": token, "decision": "confirmed", "note": "已核实", "doubt": [*map(str, same), "999999"]},
+    )
+    assert stranger.status_code == 400  # one that does not exist: none is decided
+    with transaction(portal.engine) as session:
+        assert {session.get(ImportDoubt, i).status for i in same} == {DoubtStatus.OPEN}
+    decided = office.post(
+        "/doubts/decide",
+        data={"csrf_token": token, "decision": "corrected", "note": "已在登记表补充", "doubt": [str(i) for i in same]},
+    )
+    assert decided.status_code == 303
+    with transaction(portal.engine) as session:
+        assert {(session.get(ImportDoubt, i).status, session.get(ImportDoubt, i).note) for i in same} == {
+            (DoubtStatus.CORRECTED, "已在登记表补充")
+        }
+    assert "（3 处）" not in office.get("/doubts").text

@@ -346,14 +346,45 @@ def router(portal: Portal) -> APIRouter:
             signed = portal.user(request, session, OFFICE)
             status = None if show_all else DoubtStatus.OPEN
             rows = list_doubts(session, plan_ids=[plan_id] if plan_id else None, status=status)
+            doubts = [{**doubt_as_dict(d), "awaiting": bool(d.task and d.task.awaiting_assignment)} for d in rows]
             return portal.render(
                 request,
                 "doubts.html.j2",
                 signed=signed,
-                doubts=[{**doubt_as_dict(d), "awaiting": bool(d.task and d.task.awaiting_assignment)} for d in rows],
+                groups=_same_doubts(doubts),
+                count=len(doubts),
                 showing_all=bool(show_all),
                 plan=plan_id,
             )
+
+    @routes.post("/doubts/decide")
+    async def decide_same(request: Request):
+        """One decision for the open doubts a group lists (the same question on many records of a
+        plan: 各县（市、区）政府 unknown on twenty tasks), all or none."""
+        form = await read_form(request)
+
+        def work():
+            ids = sorted({number for value in form.getlist("doubt") if (number := row_id(value)) is not None})
+            try:
+                with portal.work() as session:
+                    signed = portal.user(request, session, OFFICE)
+                    portal.check_csrf(form, signed)
+                    if not ids:
+                        raise DoubtError("没有选中待确认项")
+                    status = DoubtStatus.CORRECTED if form.get("decision") == "corrected" else DoubtStatus.CONFIRMED
+                    for doubt_id in ids:
+                        decide_doubt(
+                            session,
+                            doubt_id=doubt_id,
+                            status=status,
+                            note=str(form.get("note") or ""),
+                            actor=actor_of(signed),
+                        )
+                return redirect("/doubts", "doubt_decided")
+            except DoubtError as error:
+                return refuse(request, str(error), back="/doubts")
+
+        return await run_in_threadpool(work)
 
     @routes.post("/doubts/{doubt_id:id}/decide")
     async def decide(request: Request, doubt_id: int):
@@ -379,6 +410,21 @@ def router(portal: Portal) -> APIRouter:
         return await run_in_threadpool(work)
 
     return routes
+
+
+def _same_doubts(doubts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The open doubts of a plan asking the same thing about the same text, one group each (in the
+    order of their first), so the office answers once; a decided doubt stays on its own."""
+    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for doubt in doubts:
+        key: tuple[Any, ...] = (
+            (doubt["plan_id"], doubt["field"], doubt["message"], doubt["text"])
+            if doubt["status"] == "open"
+            else ("decided", doubt["id"])
+        )
+        group = groups.setdefault(key, {**doubt, "members": []})
+        group["members"].append(doubt)
+    return list(groups.values())
 
 
 def _check_upload(name: str, content: bytes, max_bytes: int) -> None:
