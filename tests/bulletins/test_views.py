@@ -93,7 +93,8 @@ def test_the_docx_is_laid_out_like_an_official_document_with_east_asian_fonts(ma
     assert east_asia(header) == "方正小标宋简体" and str(header.runs[0].font.color.rgb) == "C00000"
     assert header.alignment == 1 and title.alignment == 1  # centred
     assert kind._p.pPr.find(f"{W_NS}pBdr").find(f"{W_NS}bottom").get(f"{W_NS}color") == "C00000"  # the red rule
-    assert title.text == "衡水市“无废城市”建设2024年5月调度通报" and east_asia(title) == "方正小标宋简体"
+    # two lines broken where the title reads well, not Word's wrap leaving 报 alone on the second
+    assert title.text == "衡水市“无废城市”建设\n2024年5月调度通报" and east_asia(title) == "方正小标宋简体"
     assert title.runs[0].font.size.pt == 22
     heading = next(p for p in paragraphs if p.text == "一、总体情况")
     sub = next(p for p in paragraphs if p.text == "（一）新增逾期任务")
@@ -180,3 +181,16 @@ def test_the_docx_opens_in_libreoffice_as_a_paged_document_with_its_chinese_text
     assert "一、" in text
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
     assert (tmp_path / "page-1.png").stat().st_size > 10_000
+
+
+def test_a_long_title_is_broken_where_it_reads_well_and_never_over_the_width():
+    from wufei.bulletins.render import TITLE_CHARACTERS, title_lines
+
+    assert title_lines("衡水市“无废城市”建设2023年11月调度通报") == ["衡水市“无废城市”建设", "2023年11月调度通报"]
+    assert title_lines("保定市“无废城市”建设2023年度考核结果") == ["保定市“无废城市”建设", "2023年度考核结果"]
+    assert title_lines("衡水市2023年度考核结果") == ["衡水市2023年度考核结果"]  # fits: one line
+    odd = "甲" * 33  # no point that reads well: the middle
+    assert title_lines(odd) == ["甲" * 17, "甲" * 16]
+    for title in ("内蒙古自治区锡林郭勒盟二连浩特市“无废城市”建设2023年第3季度通报", odd):
+        lines = title_lines(title)
+        assert all(len(line) <= TITLE_CHARACTERS for line in lines) and "".join(lines) == title

@@ -188,7 +188,11 @@ def docx(doc: Document, path: Path) -> Path:
         f"{doc.kind_cn}　{doc.period['chinese']}", size=14, align=WD_ALIGN_PARAGRAPH.CENTER, line=None, after=4
     )
     _red_rule(head)
-    paragraph(doc.title, font=TITLE_FONT, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, before=20, after=16, line=36)
+    title = paragraph("", align=WD_ALIGN_PARAGRAPH.CENTER, before=20, after=16, line=36)
+    for number, line_text in enumerate(title_lines(doc.title)):
+        if number:
+            title.add_run().add_break()
+        _run(title, line_text, font=TITLE_FONT, size=22)
     if doc.recipients:
         paragraph(doc.recipients)
 
@@ -240,6 +244,28 @@ def docx(doc: Document, path: Path) -> Path:
         paragraph(note, size=10.5, line=None)
     word.save(str(path))
     return path
+
+
+TITLE_CHARACTERS = 20  # of 二号 (22 pt) on an A4 line between GB/T 9704's margins (156 mm)
+# Where a title reads well broken: after the place's 建设 or 工作, before the year, before 关于.
+_TITLE_BREAKS = re.compile(r"(?<=建设)|(?<=工作)|(?=\d{4}年)|(?=关于)")
+
+
+def title_lines(title: str) -> list[str]:
+    """A title too long for one line broken in two as official documents break it, at a point
+    that reads well and leaves neither line over the width (a last line of one character, 报,
+    is what Word's own wrapping gave); in the middle when no such point fits."""
+    if len(title) <= TITLE_CHARACTERS:
+        return [title]
+    points = [m.start() for m in _TITLE_BREAKS.finditer(title) if 0 < m.start() < len(title)]
+    fitting = [p for p in points if p <= TITLE_CHARACTERS and len(title) - p <= TITLE_CHARACTERS]
+    if fitting:
+        cut = min(fitting, key=lambda p: abs(len(title) - 2 * p))  # the most even
+    elif len(title) <= 2 * TITLE_CHARACTERS:
+        cut = (len(title) + 1) // 2
+    else:
+        return [title]  # three lines or more: Word's wrapping
+    return [title[:cut], title[cut:]]
 
 
 def _append_rows(table, item: Table, widths: list[int], header_style: str, text_style: str) -> None:
