@@ -122,6 +122,9 @@ def test_the_docx_is_laid_out_like_an_official_document_with_east_asian_fonts(ma
         style_font(first_table.rows[0].cells[0]) == "黑体" and style_font(first_table.rows[1].cells[1]) == "仿宋_GB2312"
     )
     assert first_table.rows[0]._tr.trPr.find(f"{W_NS}tblHeader") is not None  # repeated on each page
+    # fourteen columns: 1 mm margins (Word's 1.9 mm took half a count column, and 108 wrapped)
+    margins = first_table._tbl.tblPr.find(f"{W_NS}tblCellMar")
+    assert len(first_table.columns) > 8 and margins.find(f"{W_NS}left").get(f"{W_NS}w") == "57"
 
 
 def test_charts_have_a_cjk_font_and_are_byte_for_byte_repeatable():

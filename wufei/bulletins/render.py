@@ -220,6 +220,8 @@ def docx(doc: Document, path: Path) -> Path:
             table = word.add_table(rows=0, cols=len(item.columns))
             table.style = "Table Grid"
             table.alignment = WD_TABLE_ALIGNMENT.CENTER
+            if wide:
+                _narrow_cell_margins(table)
             widths = [Emu(int(text_width * share)) for share in column_shares(item)]
             for column, width in zip(table.columns, widths):
                 column.width = width
@@ -307,6 +309,16 @@ def _run_xml(text: str) -> str:
     return f"<w:r>{''.join(parts)}</w:r>"
 
 
+def _narrow_cell_margins(table) -> None:
+    """1 mm each side instead of Word's 1.9 mm: in a table of fourteen columns, the margins took
+    half of a narrow column, and a three-digit count (108) wrapped onto two lines."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    margins = "".join(f'<w:{side} w:w="57" w:type="dxa"/>' for side in ("left", "right"))
+    table._tbl.tblPr.append(parse_xml(f"<w:tblCellMar {nsdecls('w')}>{margins}</w:tblCellMar>"))
+
+
 def column_shares(table: Table) -> list[float]:
     """Each column's share of the text width, from the longest text it holds (Chinese characters
     count double; a header asks for four characters at most and wraps beyond; long texts wrap,
@@ -314,7 +326,7 @@ def column_shares(table: Table) -> list[float]:
     wanted = []
     for index, column in enumerate(table.columns):
         longest = max([min(_width(column), 8)] + [_width(row[index]) for row in table.rows[:100]])
-        wanted.append(min(max(longest, 5), 48) + 2)  # + the cell's margins
+        wanted.append(min(max(longest, 6), 48) + 2)  # + the cell's margins
     total = sum(wanted)
     return [w / total for w in wanted]
 
