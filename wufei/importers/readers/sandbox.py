@@ -37,7 +37,9 @@ def unsandboxed_allowed() -> bool:
 def sandboxed(bwrap: str, command: list[str], work: Path) -> list[str]:
     """`command` (its program an absolute path) run by `bwrap` with no network, the system read-only and
     `work` the only folder writable and seen; killed with its caller."""
-    arguments = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+    # --as-pid-1: bwrap waits for the program itself, so no init of bwrap's is left for the caller's parent
+    # to reap (a zombie under a container's PID 1 that reaps nothing) and its CPU time counts as the caller's.
+    arguments = [bwrap, "--unshare-all", "--as-pid-1", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
     for folder in (*READ_ONLY, *program_folder(Path(command[0]))):
         if os.path.exists(folder):
             arguments += ["--ro-bind", folder, folder]
