@@ -1,7 +1,8 @@
 """LibreOffice's conversion of an upload with and without its bubblewrap sandbox: wall and CPU seconds of
 reading a .doc (seed plan 保定方案 saved as Word 97 by LibreOffice: 39 tasks, 65 indicators) and a .xls (the
 three-task publisher table of tests/importers/test_readers_old_sheets.py saved as Excel 97), each through
-`read_source` (the conversion, then the .docx or .xlsx read).
+`read_source` (the conversion, then the .docx or .xlsx read); and bwrap alone, running /usr/bin/true in
+the same sandbox, 20 times.
 
 Without the sandbox is the code's own path when bwrap is missing and WUFEI_UNSANDBOXED_CONVERSION=1 allows
 converting without it: PATH is a folder of links to /usr/bin's programs but bwrap. The two are measured in
@@ -18,6 +19,7 @@ import logging
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +33,7 @@ from tests.importers.render import convert, seed_document, write_docx  # noqa: E
 from tests.importers.test_office_sandbox import path_without_bwrap  # noqa: E402
 from tests.importers.test_readers_old_sheets import _publisher_xlsx  # noqa: E402
 from tests.seed_files import BAODING_PLAN  # noqa: E402
+from wufei.importers.readers import sandbox  # noqa: E402
 from wufei.importers.service import read_source  # noqa: E402
 
 ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
@@ -76,6 +79,14 @@ def main() -> None:
     for (kind, mode), runs in figures.items():
         walls, cpus = [w for w, _ in runs], [c for _, c in runs]
         print(f"{kind} {mode:>10}: wall {spread(walls)} s, CPU {spread(cpus)} s over {len(runs)} runs")
+    bwrap = sandbox.bwrap()
+    assert bwrap is not None, "bwrap is needed to measure the sandbox"
+    alone = [
+        measured(functools.partial(subprocess.run, sandbox.sandboxed(bwrap, ["/usr/bin/true"], folder), check=True))
+        for _ in range(20)
+    ]
+    walls, cpus = [1000 * w for w, _ in alone], [1000 * c for _, c in alone]
+    print(f"the sandbox alone (bwrap running /usr/bin/true, 20 times): wall {spread(walls)} ms, CPU {spread(cpus)} ms")
     for kind in files:
         extra = [s[1] - n[1] for s, n in zip(figures[(kind, "sandbox")], figures[(kind, "no sandbox")], strict=True)]
         print(f"{kind}: the sandbox's CPU, pair by pair: {spread(extra)} s")
