@@ -54,9 +54,8 @@ def spread(values: list[float]) -> str:
     return f"{min(values):.2f}–{max(values):.2f} (median {statistics.median(values):.2f})"
 
 
-def main() -> None:
+def main(folder: Path) -> None:
     logging.disable(logging.WARNING)  # the unsandboxed path warns on every conversion
-    folder = Path(tempfile.mkdtemp(prefix="bench-convert-"))
     files = {
         "doc": convert(write_docx(seed_document(BAODING_PLAN), folder / "保定方案.docx"), "doc:MS Word 97", folder),
         "xls": convert(_publisher_xlsx(folder / "任务分工表.xlsx"), "xls", folder),
@@ -93,4 +92,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with tempfile.TemporaryDirectory(prefix="bench-convert-") as folder:
+        main(Path(folder))
