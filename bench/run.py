@@ -12,6 +12,7 @@ BENCHES = [
     "import_seeds.py",
     "import_pdf.py",
     "ocr.py",
+    "convert.py",
     "places.py",
     "import_preview.py",
     "import_grammar.py",

@@ -2,10 +2,12 @@
 # Debian packages the tests and documents need: PostgreSQL, headless Chromium for the browser tests and the
 # bulletin render check, CJK fonts so that pages and charts show Chinese text, LibreOffice
 # with poppler to open the Word bulletins as pages (and to read .doc/.wps documents and .xls/.et
-# spreadsheets on import), pdftotext for the tests of text from PDFs, Tesseract with its Simplified Chinese
-# data to read scanned PDFs and photos of a list (OCR).
+# spreadsheets on import), bubblewrap to run those conversions in a sandbox (no network, nothing of the disk
+# but the system and the conversion's folder: LibreOffice follows the links of a document), pdftotext for the
+# tests of text from PDFs, Tesseract with its Simplified Chinese data to read scanned PDFs and photos of a
+# list (OCR).
 set -euo pipefail
-wanted=(postgresql chromium-headless-shell fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils tesseract-ocr tesseract-ocr-chi-sim)
+wanted=(postgresql chromium-headless-shell fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui bubblewrap poppler-utils tesseract-ocr tesseract-ocr-chi-sim)
 missing=()
 for package in "${wanted[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

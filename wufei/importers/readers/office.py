@@ -2,11 +2,13 @@
 read as Word; spreadsheets (.xls, .et) converted to .xlsx (see `readers.sheet.read_converted_sheet`).
 
 LibreOffice runs headless in a profile of its own for each conversion, so imports running at the same
-time do not share (and lock) one profile, and is stopped after a timeout.
+time do not share (and lock) one profile, and is stopped after a timeout. It runs in a sandbox with no
+network that sees only its work folder (`readers.sandbox`): it follows the links of the document it converts.
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
 import subprocess
 import tempfile
@@ -15,9 +17,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from wufei.importers.document import Document
+from wufei.importers.readers import sandbox
 from wufei.importers.records import ImportError_
 
+log = logging.getLogger(__name__)
+
 TIMEOUT_SECONDS = 120
+NO_BWRAP = "本机未安装 bubblewrap，请安装（apt-get install bubblewrap）"
+NO_NAMESPACES = (
+    "本机不允许 bubblewrap 创建用户命名空间，请允许非特权用户命名空间（sysctl user.max_user_namespaces 大于 0，"
+    "kernel.unprivileged_userns_clone=1；在容器中还须允许 unshare 系统调用）"
+)
 
 
 def soffice() -> str | None:
@@ -46,6 +56,9 @@ def convert_with_libreoffice(path: Path, target: str) -> Converted:
         )
     if path.stat().st_size == 0:
         raise ImportError_(str(path), "文件为空")
+    bwrap = sandbox.bwrap()
+    if bwrap is None and not sandbox.unsandboxed_allowed():
+        raise ImportError_(str(path), refusal(suffix, target, NO_BWRAP))
     folder = tempfile.TemporaryDirectory(prefix="wufei-convert-")
     work = Path(folder.name)
     # A plain ASCII name: LibreOffice and the shell need not agree on the file name's encoding.
@@ -63,10 +76,25 @@ def convert_with_libreoffice(path: Path, target: str) -> Converted:
         str(source),
     ]
     try:
-        subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
+        inside = run(sandbox.sandboxed(bwrap, command, work)) if bwrap is not None else None
+        if inside is None or sandbox.failed_to_start(inside.returncode, inside.stderr):
+            if inside is not None:
+                log.warning("bwrap could not start to convert %s: %s", path, inside.stderr.decode(errors="replace"))
+            if not sandbox.unsandboxed_allowed():
+                raise ImportError_(str(path), refusal(suffix, target, NO_NAMESPACES))
+            log.warning(
+                "%s converted by LibreOffice without a sandbox (%s=1): the document's links to files of this "
+                "machine and to the network are followed",
+                path,
+                sandbox.UNSANDBOXED_SETTING,
+            )
+            run(command)
     except subprocess.TimeoutExpired as exc:
         folder.cleanup()
         raise ImportError_(str(path), f"LibreOffice 转换超时（{TIMEOUT_SECONDS} 秒），文件可能已损坏") from exc
+    except ImportError_:
+        folder.cleanup()
+        raise
     converted = work / "out" / f"source.{target}"
     if not converted.exists() or converted.stat().st_size == 0:
         folder.cleanup()
@@ -74,6 +102,18 @@ def convert_with_libreoffice(path: Path, target: str) -> Converted:
             str(path), f"LibreOffice 无法转换此 {suffix} 文件，文件可能已损坏；请另存为 .{target} 后导入"
         )
     return Converted(folder, converted)
+
+
+def run(command: list[str]) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
+
+
+def refusal(suffix: str, target: str, reason: str) -> str:
+    """Why a conversion is refused when its sandbox cannot run, and what to do."""
+    return (
+        f"为防止文件中的链接读取服务器上的文件或访问网络，{suffix} 文件须在隔离环境中由 LibreOffice 转换，"
+        f"但隔离环境无法运行：{reason}；或将文件另存为 .{target} 后导入"
+    )
 
 
 @contextmanager

@@ -1,0 +1,71 @@
+"""LibreOffice's conversions run in a bubblewrap (`bwrap`) sandbox: LibreOffice follows the links of the
+document it converts (an .rtf's INCLUDEPICTURE "file:///…", an .odt's or .doc's picture at http://…), so an
+uploaded file could copy a file of the server's disk into the converted copy or send a request from the
+server. Inside the sandbox there is no network (only a loopback of its own), the system is read-only and
+holds only what soffice needs (/usr, the fonts' and LibreOffice's configuration under /etc), /tmp is empty,
+and the conversion's work folder is the only place written or seen: not the upload's own folder, the
+database, HOME or the environment (its secrets).
+
+Without bwrap, or where it cannot make its namespaces (unprivileged user namespaces off, as in some
+container defaults), a conversion is refused unless WUFEI_UNSANDBOXED_CONVERSION=1 allows converting
+without the sandbox, which is logged as a warning on every conversion.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+UNSANDBOXED_SETTING = "WUFEI_UNSANDBOXED_CONVERSION"
+
+# Only what LibreOffice needs, found by trying: Debian links LibreOffice's registry to /etc/libreoffice;
+# the fontconfig cache saves scanning the fonts again in every conversion.
+READ_ONLY = ("/usr", "/etc/fonts", "/etc/libreoffice", "/etc/ld.so.cache", "/var/cache/fontconfig")
+MERGED_USR = ("bin", "sbin", "lib", "lib64", "lib32")
+LOCALE = ("LANG", "LC_ALL", "LC_CTYPE")
+
+
+def bwrap() -> str | None:
+    return shutil.which("bwrap")
+
+
+def unsandboxed_allowed() -> bool:
+    return os.environ.get(UNSANDBOXED_SETTING) == "1"
+
+
+def sandboxed(bwrap: str, command: list[str], work: Path) -> list[str]:
+    """`command` (its program an absolute path) run by `bwrap` with no network, the system read-only and
+    `work` the only folder writable and seen; killed with its caller."""
+    # --as-pid-1: bwrap waits for the program itself, so no init of bwrap's is left for the caller's parent
+    # to reap (a zombie under a container's PID 1 that reaps nothing) and its CPU time counts as the caller's.
+    arguments = [bwrap, "--unshare-all", "--as-pid-1", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+    for folder in (*READ_ONLY, *program_folder(Path(command[0]))):
+        if os.path.exists(folder):
+            arguments += ["--ro-bind", folder, folder]
+    for name in MERGED_USR:
+        top = Path("/") / name
+        if top.is_symlink():  # /bin -> usr/bin on a merged /usr: the same links inside
+            arguments += ["--symlink", os.readlink(top), str(top)]
+        elif top.is_dir():
+            arguments += ["--ro-bind", str(top), str(top)]
+    arguments += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--bind", str(work), str(work)]
+    arguments += ["--chdir", str(work), "--clearenv", "--setenv", "HOME", str(work), "--setenv", "TMPDIR", "/tmp"]
+    arguments += ["--setenv", "PATH", "/usr/bin:/bin"]
+    for name in LOCALE:
+        if name in os.environ:
+            arguments += ["--setenv", name, os.environ[name]]
+    return [*arguments, "--", *command]
+
+
+def program_folder(program: Path) -> tuple[str, ...]:
+    """LibreOffice's own folder when it is installed outside /usr (LibreOffice's own packages: /opt/…)."""
+    real = program.resolve()
+    if real.is_relative_to("/usr"):
+        return ()
+    return (str(real.parent.parent),)
+
+
+def failed_to_start(returncode: int, stderr: bytes) -> bool:
+    """bwrap itself failed (its errors begin `bwrap: `), not the program it runs."""
+    return returncode != 0 and stderr.lstrip().startswith(b"bwrap:")
