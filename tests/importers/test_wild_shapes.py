@@ -9,7 +9,11 @@ preamble headings are no tasks and an opening holding nothing else is refused sa
 lines, a number alone on its line, a form's numbered fields, pinyin after characters, sentence pieces and seats as
 owners, `||` padding, contents lines without leaders, a plan's (试行), an information box's cells as a title and a
 portal's menu word are no tasks, owners or titles; each level's owner column is read; an ASCII stop closing a
-run-together table's task is no part of its name."""
+run-together table's task is no part of its name.
+
+Round wild21 adds the habits of the third set (tests/wild/batch3/): sentence pieces ending like units
+(与…人民政府, 我代表…, …认真落实…党委, a verb ending in 行 such as 履行) and units whose requirement is followed
+(落实市委、市政府要求) name no owner."""
 
 from __future__ import annotations
 
@@ -514,3 +518,36 @@ def test_a_portals_column_name_above_the_title_is_no_part_of_it(tmp_path: Path):
         "1.实现工业投资增长20%以上,2023年底前完成。(区经济信息委负责)\n",
     )
     assert plan.title == "2023年度政府工作报告重点工作完成情况"
+
+
+def test_more_sentence_pieces_ending_like_units_name_no_owner(tmp_path: Path):
+    # nx_lingwu_zhenggai_news, xz_lasa_zfgzbg_fanti_2021, nx_ducha_zhenggai_fanti_2018, zj_ningbo_shenji_zhenggai_2023:
+    # on main candidate paragraphs were led by 与灵武市人民政府, 我代表市人民政府, 各有关部门认真落实自治区党委 and
+    # 能够履行 (from 市级牵头部门,能够履行牵头抓总责任: 履行 only ends like 银行), each with a doubt.
+    plan = _plan(
+        tmp_path,
+        "进展情况.txt",
+        "某市整改工作进展情况\n"
+        "市发展改革委备时间表:与某市人民政府在2024年7月15日之前完成报告书编制。\n"
+        "现在,我代表市人民政府,向大会报告政府工作,2024年底前完成各项任务。\n"
+        "全区各地、各有关部门认真落实自治区党委、政府的安排部署,2024年底前完成整改。\n"
+        "市级牵头部门,能够履行牵头抓总责任,按时汇总反馈结果,2024年底前完成。\n"
+        "县住建局负责推进违建整治,2024年10月底前完成。\n",
+    )
+    owners = " ".join(t.owners_raw or "" for t in plan.tasks)
+    assert "县住建局" in owners
+    assert not any(piece in owners for piece in ("与某市", "我代表", "认真落实", "能够履行"))
+    assert owners_in_sentences("市级牵头部门,能够履行牵头抓总责任,纵横协调推进") is None
+
+
+def test_a_unit_whose_requirement_is_followed_is_no_owner(tmp_path: Path):
+    # sc_guangyuan_anquan_2024: on main the plan's preamble was a candidate task led by 市政府, read from
+    # 全面落实市委、市政府要求 (要求 is a noun: the units asked nothing of anyone here), with no doubt on the lead.
+    plan = _plan(
+        tmp_path,
+        "行动方案.txt",
+        "某市安全生产三年行动方案\n"
+        "为认真贯彻落实省委、省政府决策部署,全面落实市委、市政府要求,进一步夯实安全生产工作基础,制定本方案。\n"
+        "市应急局负责开展隐患排查整治,2024年底前完成。\n",
+    )
+    assert [t.owners_raw for t in plan.tasks] == ["市应急局"]
