@@ -551,3 +551,18 @@ def test_a_unit_whose_requirement_is_followed_is_no_owner(tmp_path: Path):
         "市应急局负责开展隐患排查整治,2024年底前完成。\n",
     )
     assert [t.owners_raw for t in plan.tasks] == ["市应急局"]
+
+
+def test_a_title_over_three_lines_is_read_whole(tmp_path: Path):
+    # sn_foping_jianyi_tiaoan_2024: on main the title was its last line, 「和政协提案办理工作的通知」: the line before,
+    # opening with 关于, was passed over for a next line that reads as a title of its own.
+    plan = _plan(
+        tmp_path,
+        "通知.txt",
+        "某县人民政府办公室\n"
+        "关于认真做好2024年度市人大代表建议\n"
+        "和政协提案办理工作的通知\n"
+        "各涉关单位:\n"
+        "(一)按时办结。8月5日前所有建议提案全部办结,县住建局负责汇总。\n",
+    )
+    assert plan.title == "关于认真做好2024年度市人大代表建议和政协提案办理工作的通知"

@@ -75,6 +75,7 @@ _NUMBER_FIELD = re.compile(
 _FRAGMENT_MAX = 4  # a title broken into short pieces (xx / 县 / 2022 / 年…方案)
 _ATTACHMENT = re.compile(r"^(?:附件|附表)\s*\d{0,2}$")  # a label on its own line above the title, no piece of it
 _TITLE_MAX = 60
+_ABOUT_LINES = 3  # a 关于…的通知 heading printed over at most three lines
 _WHOLE_TITLE = 12  # a line this long ending like a title is a title on its own, not a title's end
 _NOTICE_MAX = 100  # issuer + 关于印发 + title + 的通知 on one line
 _SENTENCE_PUNCT = "，。；：！？"
@@ -274,10 +275,12 @@ def _title(front: list[str]) -> str | None:
         notice = _NOTICE.search(text) if _could_be_title(text, _NOTICE_MAX) else None
         if notice:
             return _own_heading(front, notice.group(1))
-    for text in front:
+    for index, text in enumerate(front):
         about = _ABOUT.search(text) if _could_be_title(text, _NOTICE_MAX) else None
         if about:
             return about.group(1)
+        if joined_about := _about_over_lines(front, index):
+            return joined_about
     for index, text in enumerate(front):
         if not _could_be_title(text) or _ATTACHMENT.match(fold_punct(text)):
             continue
@@ -292,6 +295,21 @@ def _title(front: list[str]) -> str | None:
             if _could_be_title(following) and _TITLE_END.search(fold_punct(joined)):
                 return joined
     return _reported(front)
+
+
+def _about_over_lines(front: list[str], index: int) -> str | None:
+    """A 关于…的通知 title broken over two or three lines (关于认真做好2024年度市人大代表建议 /
+    和政协提案办理工作的通知): the line opening with 关于 joined with the lines after it that close it."""
+    text = front[index]
+    if not text.startswith("关于") or not _could_be_title(text):
+        return None
+    for end in range(index + 1, min(index + _ABOUT_LINES, len(front))):
+        if not _could_be_title(front[end]):
+            return None
+        joined = "".join(front[index : end + 1])
+        if (about := _ABOUT.search(joined)) and _could_be_title(joined, _NOTICE_MAX):
+            return about.group(1)
+    return None
 
 
 def _own_heading(front: list[str], title: str) -> str:
