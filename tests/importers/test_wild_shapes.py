@@ -566,3 +566,31 @@ def test_a_title_over_three_lines_is_read_whole(tmp_path: Path):
         "(一)按时办结。8月5日前所有建议提案全部办结,县住建局负责汇总。\n",
     )
     assert plan.title == "关于认真做好2024年度市人大代表建议和政协提案办理工作的通知"
+
+
+def test_a_date_line_a_speech_line_and_a_menu_word_are_no_title(tmp_path: Path):
+    # xz_zfgzbg_jiedu_2018, nx_ducha_qidong_news_2024: on main, nothing reading as a title, the first line that could
+    # be one stood for it: the site's date line 「2018年06月14日 星期四」, its menu word 「资讯中心」.
+    dated = _plan(
+        tmp_path,
+        "解读.txt",
+        "2018年06月14日 星期四\n"
+        "首页 > 聚焦两会\n"
+        "解读《2018年政府工作报告》\n"
+        "1月24日下午,某区人民政府新闻办公室组织召开发布会,2018年底前完成宣传。\n",
+    )
+    assert dated.title == "解读《2018年政府工作报告》"
+    menu = _plan(
+        tmp_path,
+        "资讯.txt",
+        "资讯中心\n某区启动第三轮生态环境保护督察\n某区生态环境局要求3月15日前各督察组完成进驻。\n",
+    )
+    assert menu.title == "某区启动第三轮生态环境保护督察"
+    spoken = _plan(
+        tmp_path,
+        "报告.txt",
+        "—2021年11月22日在某市第十二届人民代表大会第一次会议上\n"
+        "某市政府工作报告摘要\n"
+        "市住建局负责推进城市更新,2022年底前完成。\n",
+    )
+    assert spoken.title == "某市政府工作报告摘要"

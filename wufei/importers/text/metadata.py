@@ -76,6 +76,13 @@ _FRAGMENT_MAX = 4  # a title broken into short pieces (xx / 县 / 2022 / 年…�
 _ATTACHMENT = re.compile(r"^(?:附件|附表)\s*\d{0,2}$")  # a label on its own line above the title, no piece of it
 _TITLE_MAX = 60
 _ABOUT_LINES = 3  # a 关于…的通知 heading printed over at most three lines
+# Lines that stand for no title when nothing reads as one: a site's date line (2018年06月14日 星期四), a speech's
+# delivery line (—2021年11月22日在…会议上) and a site's menu words (资讯中心).
+_NO_TITLE = re.compile(
+    r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期[一二三四五六日天])?"
+    r"|[—－-]*\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日在.{2,40}(?:会议|大会)上"
+    r"|资讯中心|新闻中心|政府(?:信息|资讯)公[开開]|手机版)$"
+)
 _WHOLE_TITLE = 12  # a line this long ending like a title is a title on its own, not a title's end
 _NOTICE_MAX = 100  # issuer + 关于印发 + title + 的通知 on one line
 _SENTENCE_PUNCT = "，。；：！？"
@@ -151,7 +158,7 @@ def document_metadata(lines: list[str], boxes: list[list[list[str | None]]] | No
         # Nothing reads as a title: the first line that could be one (not a salutation, not a
         # sentence), else the first line, for a person to confirm.
         opening = body[0].split("。")[0][:_TITLE_MAX] if body else ""
-        title = next((text for text in body if _could_be_title(text)), opening)
+        title = next((text for text in body if _could_be_title(text) and not _NO_TITLE.match(text)), opening)
         if title:
             doubts.append(Doubt("title", f"未能识别文件标题，暂以「{title}」为标题，请核对并填写方案名称", title))
     issued_on = _issued_on(lines) or _issued_on([fields.get(key, "") for key in ("成文日期", "发文日期")])
