@@ -13,7 +13,8 @@ run-together table's task is no part of its name.
 
 Round wild21 adds the habits of the third set (tests/wild/batch3/): sentence pieces ending like units
 (与…人民政府, 我代表…, …认真落实…党委, a verb ending in 行 such as 履行) and units whose requirement is followed
-(落实市委、市政府要求) name no owner."""
+(落实市委、市政府要求) name no owner; a 关于…的通知 title over three lines is read whole, a site's date line, a speech's
+delivery line and a menu word stand for no title; 无废细胞 named under their categories give each category's count."""
 
 from __future__ import annotations
 
@@ -594,3 +595,28 @@ def test_a_date_line_a_speech_line_and_a_menu_word_are_no_title(tmp_path: Path):
         "市住建局负责推进城市更新,2022年底前完成。\n",
     )
     assert spoken.title == "某市政府工作报告摘要"
+
+
+def test_a_list_naming_cells_under_their_categories_gives_each_categorys_count(tmp_path: Path):
+    # gs_lanzhou_wufeixibao_2024: on main the 13 named 无废城市细胞 were 13 tasks awaiting a lead and a deadline, the
+    # office's signature run into the last name (…金科路社区兰州市“无废城市”建设).
+    plan = _plan(
+        tmp_path,
+        "公告.txt",
+        "某市第七批“无废城市细胞”命名公告\n"
+        "现将具备命名条件的“无废城市细胞”名单(排名不分先后)公告如下:\n"
+        "一、“无废机关”2个:\n"
+        "1. 某区建设局\n"
+        "2. 某县公安局\n"
+        "二、“无废企业 ”1个:\n"
+        "1. 某某能源有限公司\n"
+        "三、“无废社区”2个:\n"
+        "1.某街道南社区\n"
+        "2.某镇北社区\n"
+        "某市“无废城市”建设\n"
+        "领导小组办公室\n"
+        "2024年5月8日\n",
+    )
+    assert plan.tasks == []
+    counts = [(c.category, c.count_raw) for c in plan.cells]
+    assert counts == [("无废机关", "2个"), ("无废企业", "1个"), ("无废社区", "2个")]

@@ -30,6 +30,7 @@ from wufei.importers.text.candidates import (
 from wufei.importers.text.evaluation import evaluation_indicators
 from wufei.importers.text.labelled_blocks import labelled_blocks
 from wufei.importers.text.metadata import cell_totals, document_metadata
+from wufei.importers.text.named_cells import named_cell_counts
 from wufei.importers.text.normalize import with_chinese_stops
 from wufei.importers.text.notice_deadline import with_notice_deadline
 from wufei.importers.text.paragraphs import main_tasks, numbered_items, preamble_headings
@@ -66,7 +67,8 @@ def interpret(document: Document) -> ParsedPlan:
     indicators = tables.indicators
     if meta.kind is PlanKind.EVALUATION or not indicators:
         indicators = indicators + evaluation_indicators(lines)
-    planned, built = cell_totals(lines) if tables.cells else (None, None)
+    cells, name_lines = (tables.cells, set()) if tables.cells else named_cell_counts(lines)
+    planned, built = cell_totals(lines) if cells else (None, None)
     plan = ParsedPlan(
         path=path,
         title=meta.title,
@@ -77,9 +79,10 @@ def interpret(document: Document) -> ParsedPlan:
         issued_on=meta.issued_on,
         period_start=meta.period_start,
         period_end=meta.period_end,
-        tasks=_paragraph_tasks(lines, found, meta.title) + tables.tasks,
+        # The names a naming notice lists under each cell category (1. 某区建设局) are the cells it counts, no tasks.
+        tasks=[t for t in _paragraph_tasks(lines, found, meta.title) if t.line not in name_lines] + tables.tasks,
         indicators=indicators,
-        cells=tables.cells,
+        cells=cells,
         cells_planned_total=planned,
         cells_built_total=built,
         warnings=list(tables.warnings),
