@@ -620,3 +620,25 @@ def test_a_list_naming_cells_under_their_categories_gives_each_categorys_count(t
     assert plan.tasks == []
     counts = [(c.category, c.count_raw) for c in plan.cells]
     assert counts == [("无废机关", "2个"), ("无废企业", "1个"), ("无废社区", "2个")]
+
+
+def test_a_notices_addressee_line_is_no_title(tmp_path: Path):
+    # cq_gaoxiao_yijianshi_fanti_2024 (round wild20's leftover): on main a page without its title line was titled by
+    # its addressee line 「各区县(自治县)人民政府,市政府各部门,有关单位:」; the notice names what it publishes in its
+    # first sentence (《…工作任务》已经市政府同意,现印发给你们).
+    published = _plan(
+        tmp_path,
+        "通知.txt",
+        "各区县(自治县)人民政府,市政府各部门,有关单位:\n"
+        "《某市“高效办成一件事”重点事项常态化推进实施工作任务》已经市政府同意,现印发给你们,请认真贯彻执行。\n"
+        "一、明确工作责任。市政府办公厅负责统筹推进,2024年底前完成。\n",
+    )
+    assert published.title == "某市“高效办成一件事”重点事项常态化推进实施工作任务"
+    unnamed = _plan(
+        tmp_path,
+        "要求.txt",
+        "各区县(自治县)人民政府,市政府各部门,有关单位:\n"
+        "为做好某市营商环境工作,现提出如下要求,请认真贯彻执行。\n"
+        "一、明确工作责任。市政府办公厅负责统筹推进,2024年底前完成。\n",
+    )
+    assert not unnamed.title.startswith("各区县")

@@ -76,6 +76,7 @@ _FRAGMENT_MAX = 4  # a title broken into short pieces (xx / 县 / 2022 / 年…�
 _ATTACHMENT = re.compile(r"^(?:附件|附表)\s*\d{0,2}$")  # a label on its own line above the title, no piece of it
 _TITLE_MAX = 60
 _ABOUT_LINES = 3  # a 关于…的通知 heading printed over at most three lines
+_ADDRESSEE = re.compile(r"^各[^。；]{1,80}[：:]$")  # 各区县(自治县)人民政府，市政府各部门，有关单位：
 # Lines that stand for no title when nothing reads as one: a site's date line (2018年06月14日 星期四), a speech's
 # delivery line (—2021年11月22日在…会议上) and a site's menu words (资讯中心).
 _NO_TITLE = re.compile(
@@ -156,8 +157,10 @@ def document_metadata(lines: list[str], boxes: list[list[list[str | None]]] | No
     doubts: list[Doubt] = []
     if title is None:
         # Nothing reads as a title: the first line that could be one (not a salutation, not a
-        # sentence), else the first line, for a person to confirm.
-        opening = body[0].split("。")[0][:_TITLE_MAX] if body else ""
+        # sentence), else the first line but a notice's addressee line (各区县人民政府，市政府各部门：), for a
+        # person to confirm.
+        lines_said = [text for text in body if not _ADDRESSEE.match(fold_punct(text))] or body
+        opening = lines_said[0].split("。")[0][:_TITLE_MAX] if lines_said else ""
         title = next((text for text in body if _could_be_title(text) and not _NO_TITLE.match(text)), opening)
         if title:
             doubts.append(Doubt("title", f"未能识别文件标题，暂以「{title}」为标题，请核对并填写方案名称", title))
@@ -372,7 +375,9 @@ def _reported(front: list[str]) -> str | None:
         first_sentence = fold_punct(text).split("。")[0]  # folding keeps every character's place
         match = _REPORTED.search(first_sentence)
         group = ("title" if match["title"] else "named") if match else None
-        if match and group and _TITLE_END.search(match[group]):
+        # 《X》已经市政府同意，现印发给你们: the notice publishes X, whatever X's last word (…工作任务)
+        published = group == "named" and "印发" in match.group(0) if match else False
+        if match and group and (published or _TITLE_END.search(match[group])):
             return text[match.start(group) : match.end(group)]
         notice = _NOTICE.search(first_sentence)
         if notice and first_sentence.endswith("的通知") and "《" not in first_sentence[: notice.start()]:
