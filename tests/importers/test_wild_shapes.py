@@ -642,3 +642,19 @@ def test_a_notices_addressee_line_is_no_title(tmp_path: Path):
         "一、明确工作责任。市政府办公厅负责统筹推进,2024年底前完成。\n",
     )
     assert not unnamed.title.startswith("各区县")
+
+
+def test_a_cell_a_line_tables_last_row_cut_short_lacks_its_last_cells(tmp_path: Path):
+    # cq_shapingba_ducha_2021q1 (round wild20's leftover): the store cut the table inside its last row
+    # (3 | 工业增加值增长8% | 区经济信息委, no 进展情况); on main the row was read as lacking its 预期目标, so it
+    # repeated the row above's target and was led by 「工业增加值增长8%」.
+    plan = _plan(
+        tmp_path,
+        "进展情况.txt",
+        "某区2021年一季度经济社会发展预期目标任务进展情况表\n"
+        "序号 |\n预期目标 |\n责任单位 |\n进展情况 |\n"
+        "1 |\n地区生产总值增长6%以上 |\n区发展改革委 |\n预计一季度GDP增长20%左右。 |\n"
+        "2 |\n固定资产投资总额增长8% |\n区发展改革委 |\n预计一季度投资增速20%左右。 |\n"
+        "3 |\n工业增加值增长8% |\n区经济信息委\n",
+    )
+    assert [(t.title, t.owners_raw) for t in plan.tasks][-1] == ("工业增加值增长8%", "区经济信息委")

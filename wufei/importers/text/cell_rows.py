@@ -551,8 +551,10 @@ class _Aligner:
         elif self.double_spaced and column.role in _GROUP_ROLES:
             # A browser's copy prints an empty cell (&nbsp;) but leaves out a group cell spanning rows.
             left_out = LEFT_OUT
+        elif f == _TEXT and i == self._cut_at:
+            left_out = 0.0  # the text ends inside this row (a copy cut short): the cells it lacks are its last ones
         else:
-            late = LATE_LEFT_OUT if f == _TEXT and i != self._cut_at else 0.0
+            late = LATE_LEFT_OUT if f == _TEXT else 0.0
             left_out = 2 * column.empty_cost + self._left_out + late
         relax(state, (i, nc, 0, kept), _LEFT_OUT, left_out)
 
