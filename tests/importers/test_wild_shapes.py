@@ -14,7 +14,9 @@ run-together table's task is no part of its name.
 Round wild21 adds the habits of the third set (tests/wild/batch3/): sentence pieces ending like units
 (与…人民政府, 我代表…, …认真落实…党委, a verb ending in 行 such as 履行) and units whose requirement is followed
 (落实市委、市政府要求) name no owner; a 关于…的通知 title over three lines is read whole, a site's date line, a speech's
-delivery line and a menu word stand for no title; 无废细胞 named under their categories give each category's count."""
+delivery line and a menu word stand for no title, nor does a notice's addressee line; 无废细胞 named under their
+categories give each category's count; a notice's requirements on a division whose table is an attachment are no
+tasks; a cell-a-line table's last row cut short lacks its last cells."""
 
 from __future__ import annotations
 
@@ -658,3 +660,25 @@ def test_a_cell_a_line_tables_last_row_cut_short_lacks_its_last_cells(tmp_path: 
         "3 |\n工业增加值增长8% |\n区经济信息委\n",
     )
     assert [(t.title, t.owners_raw) for t in plan.tasks][-1] == ("工业增加值增长8%", "区经济信息委")
+
+
+def test_a_notices_requirements_are_no_tasks_and_the_notice_alone_is_refused_saying_so(tmp_path: Path):
+    # ah_bozhou_fenjie_2025, gs_fenjie_tongzhi_2025, fj_shishi_fenjie_fanti_2025, zj_hangzhou_fenjie_2020 (and
+    # hb_wuhan_zerenfenjie_2024, hn_huarong_zhongdian_2021 of the first set): on main a notice publishing a task
+    # division whose table is an attachment gave its requirements (一、强化责任意识… 各地各单位要…) as tasks awaiting
+    # a lead.
+    path = tmp_path / "分解通知.txt"
+    path.write_text(
+        "某市人民政府办公室关于印发2025年政府工作报告主要目标任务分解的通知\n"
+        "各县、区人民政府,市政府各部门:\n"
+        "2025年《政府工作报告》已经市人大审议通过,现将主要目标任务分解下发,请认真抓好落实。\n"
+        "一、强化责任意识,以讲政治高度抓落实。《政府工作报告》是全年工作的军令状,各地各单位要进一步增强责任感。\n"
+        "二、细化工作措施,以钉钉子精神抓落实。各牵头单位要对照分解表,科学制定工作方案,细化措施。\n"
+        "附件:2025年政府工作报告主要目标任务分解表\n"
+        "某市人民政府办公室\n"
+        "2025年1月14日\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportError_) as refused:
+        read_source(path)
+    assert "通知的工作要求" in str(refused.value) and "附件" in str(refused.value)
