@@ -27,6 +27,7 @@ import pytest
 from wufei.departments.owners import owners_in_sentences
 from wufei.importers.records import ImportError_
 from wufei.importers.service import read_source
+from wufei.plans.service import owners_of
 
 
 def _plan(tmp_path: Path, name: str, text: str):
@@ -682,3 +683,25 @@ def test_a_notices_requirements_are_no_tasks_and_the_notice_alone_is_refused_say
     with pytest.raises(ImportError_) as refused:
         read_source(path)
     assert "通知的工作要求" in str(refused.value) and "附件" in str(refused.value)
+
+
+def test_rows_under_a_merged_task_and_overall_lead_read_each_column_in_place(tmp_path: Path):
+    # zj_zhoushan_ljfl_fenjie_2018 (round wild19's leftover): under a merged 工作任务 and 总牵头单位 the copy prints
+    # each row's cells, then `||` for the two merged ones; on main the rows read one column shifted (the item's lead
+    # in 总牵头单位, its 参与单位 list lost to 责任单位's place).
+    plan = _plan(
+        tmp_path,
+        "分解表.txt",
+        "某市城镇生活垃圾分类工作任务分解表\n"
+        "序 号 |\n工作 任务 |\n主要工作内容 |\n完成时间 |\n总牵头 单位 |\n分项 牵头单位 |\n参与单位 |\n责任单位 |\n"
+        "1 |\n源头减量专项行动 |\n到2020年底,全市生活垃圾总量实现零增长。 |\n2020年 |\n市城市管理局 |\n"
+        "市城市管理局 |\n市分类工作领导小组成员单位 |\n各县(区)政府 |\n"
+        "2 |\n开展过度包装专项治理。 |\n2018年 |\n市发改委 |\n市商务局、市市场监管局 |\n各县(区)政府 |\n||\n"
+        "3 |\n开展净菜进城试点。 |\n2018年 |\n市市场监管局 |\n市农业农村局、市供销社 |\n各县(区)政府 |\n||\n",
+    )
+    rows = [(owners["leads"], owners["supporting"]) for owners in map(owners_of, plan.tasks)]
+    assert rows == [
+        (("市城市管理局",), ("市分类工作领导小组成员单位", "各县（区）政府")),
+        (("市发改委",), ("市商务局", "市市场监管局", "各县（区）政府")),
+        (("市市场监管局",), ("市农业农村局", "市供销社", "各县（区）政府")),
+    ]
