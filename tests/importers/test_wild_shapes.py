@@ -9,7 +9,14 @@ preamble headings are no tasks and an opening holding nothing else is refused sa
 lines, a number alone on its line, a form's numbered fields, pinyin after characters, sentence pieces and seats as
 owners, `||` padding, contents lines without leaders, a plan's (试行), an information box's cells as a title and a
 portal's menu word are no tasks, owners or titles; each level's owner column is read; an ASCII stop closing a
-run-together table's task is no part of its name."""
+run-together table's task is no part of its name.
+
+Round wild21 adds the habits of the third set (tests/wild/batch3/): sentence pieces ending like units
+(与…人民政府, 我代表…, …认真落实…党委, a verb ending in 行 such as 履行) and units whose requirement is followed
+(落实市委、市政府要求) name no owner; a 关于…的通知 title over three lines is read whole, a site's date line, a speech's
+delivery line and a menu word stand for no title, nor does a notice's addressee line; 无废细胞 named under their
+categories give each category's count; a notice's requirements on a division whose table is an attachment are no
+tasks; a cell-a-line table's last row cut short lacks its last cells."""
 
 from __future__ import annotations
 
@@ -20,6 +27,7 @@ import pytest
 from wufei.departments.owners import owners_in_sentences
 from wufei.importers.records import ImportError_
 from wufei.importers.service import read_source
+from wufei.plans.service import owners_of
 
 
 def _plan(tmp_path: Path, name: str, text: str):
@@ -514,3 +522,186 @@ def test_a_portals_column_name_above_the_title_is_no_part_of_it(tmp_path: Path):
         "1.实现工业投资增长20%以上,2023年底前完成。(区经济信息委负责)\n",
     )
     assert plan.title == "2023年度政府工作报告重点工作完成情况"
+
+
+def test_more_sentence_pieces_ending_like_units_name_no_owner(tmp_path: Path):
+    # nx_lingwu_zhenggai_news, xz_lasa_zfgzbg_fanti_2021, nx_ducha_zhenggai_fanti_2018, zj_ningbo_shenji_zhenggai_2023:
+    # on main candidate paragraphs were led by 与灵武市人民政府, 我代表市人民政府, 各有关部门认真落实自治区党委 and
+    # 能够履行 (from 市级牵头部门,能够履行牵头抓总责任: 履行 only ends like 银行), each with a doubt.
+    plan = _plan(
+        tmp_path,
+        "进展情况.txt",
+        "某市整改工作进展情况\n"
+        "市发展改革委备时间表:与某市人民政府在2024年7月15日之前完成报告书编制。\n"
+        "现在,我代表市人民政府,向大会报告政府工作,2024年底前完成各项任务。\n"
+        "全区各地、各有关部门认真落实自治区党委、政府的安排部署,2024年底前完成整改。\n"
+        "市级牵头部门,能够履行牵头抓总责任,按时汇总反馈结果,2024年底前完成。\n"
+        "县住建局负责推进违建整治,2024年10月底前完成。\n",
+    )
+    owners = " ".join(t.owners_raw or "" for t in plan.tasks)
+    assert "县住建局" in owners
+    assert not any(piece in owners for piece in ("与某市", "我代表", "认真落实", "能够履行"))
+    assert owners_in_sentences("市级牵头部门,能够履行牵头抓总责任,纵横协调推进") is None
+
+
+def test_a_unit_whose_requirement_is_followed_is_no_owner(tmp_path: Path):
+    # sc_guangyuan_anquan_2024: on main the plan's preamble was a candidate task led by 市政府, read from
+    # 全面落实市委、市政府要求 (要求 is a noun: the units asked nothing of anyone here), with no doubt on the lead.
+    plan = _plan(
+        tmp_path,
+        "行动方案.txt",
+        "某市安全生产三年行动方案\n"
+        "为认真贯彻落实省委、省政府决策部署,全面落实市委、市政府要求,进一步夯实安全生产工作基础,制定本方案。\n"
+        "市应急局负责开展隐患排查整治,2024年底前完成。\n",
+    )
+    assert [t.owners_raw for t in plan.tasks] == ["市应急局"]
+
+
+def test_a_title_over_three_lines_is_read_whole(tmp_path: Path):
+    # sn_foping_jianyi_tiaoan_2024: on main the title was its last line, 「和政协提案办理工作的通知」: the line before,
+    # opening with 关于, was passed over for a next line that reads as a title of its own.
+    plan = _plan(
+        tmp_path,
+        "通知.txt",
+        "某县人民政府办公室\n"
+        "关于认真做好2024年度市人大代表建议\n"
+        "和政协提案办理工作的通知\n"
+        "各涉关单位:\n"
+        "(一)按时办结。8月5日前所有建议提案全部办结,县住建局负责汇总。\n",
+    )
+    assert plan.title == "关于认真做好2024年度市人大代表建议和政协提案办理工作的通知"
+
+
+def test_a_date_line_a_speech_line_and_a_menu_word_are_no_title(tmp_path: Path):
+    # xz_zfgzbg_jiedu_2018, nx_ducha_qidong_news_2024: on main, nothing reading as a title, the first line that could
+    # be one stood for it: the site's date line 「2018年06月14日 星期四」, its menu word 「资讯中心」.
+    dated = _plan(
+        tmp_path,
+        "解读.txt",
+        "2018年06月14日 星期四\n"
+        "首页 > 聚焦两会\n"
+        "解读《2018年政府工作报告》\n"
+        "1月24日下午,某区人民政府新闻办公室组织召开发布会,2018年底前完成宣传。\n",
+    )
+    assert dated.title == "解读《2018年政府工作报告》"
+    menu = _plan(
+        tmp_path,
+        "资讯.txt",
+        "资讯中心\n某区启动第三轮生态环境保护督察\n某区生态环境局要求3月15日前各督察组完成进驻。\n",
+    )
+    assert menu.title == "某区启动第三轮生态环境保护督察"
+    spoken = _plan(
+        tmp_path,
+        "报告.txt",
+        "—2021年11月22日在某市第十二届人民代表大会第一次会议上\n"
+        "某市政府工作报告摘要\n"
+        "市住建局负责推进城市更新,2022年底前完成。\n",
+    )
+    assert spoken.title == "某市政府工作报告摘要"
+
+
+def test_a_list_naming_cells_under_their_categories_gives_each_categorys_count(tmp_path: Path):
+    # gs_lanzhou_wufeixibao_2024: on main the 13 named 无废城市细胞 were 13 tasks awaiting a lead and a deadline, the
+    # office's signature run into the last name (…金科路社区兰州市“无废城市”建设).
+    plan = _plan(
+        tmp_path,
+        "公告.txt",
+        "某市第七批“无废城市细胞”命名公告\n"
+        "现将具备命名条件的“无废城市细胞”名单(排名不分先后)公告如下:\n"
+        "一、“无废机关”2个:\n"
+        "1. 某区建设局\n"
+        "2. 某县公安局\n"
+        "二、“无废企业 ”1个:\n"
+        "1. 某某能源有限公司\n"
+        "三、“无废社区”2个:\n"
+        "1.某街道南社区\n"
+        "2.某镇北社区\n"
+        "某市“无废城市”建设\n"
+        "领导小组办公室\n"
+        "2024年5月8日\n",
+    )
+    assert plan.tasks == []
+    counts = [(c.category, c.count_raw) for c in plan.cells]
+    assert counts == [("无废机关", "2个"), ("无废企业", "1个"), ("无废社区", "2个")]
+
+
+def test_a_notices_addressee_line_is_no_title(tmp_path: Path):
+    # cq_gaoxiao_yijianshi_fanti_2024 (round wild20's leftover): on main a page without its title line was titled by
+    # its addressee line 「各区县(自治县)人民政府,市政府各部门,有关单位:」; the notice names what it publishes in its
+    # first sentence (《…工作任务》已经市政府同意,现印发给你们).
+    published = _plan(
+        tmp_path,
+        "通知.txt",
+        "各区县(自治县)人民政府,市政府各部门,有关单位:\n"
+        "《某市“高效办成一件事”重点事项常态化推进实施工作任务》已经市政府同意,现印发给你们,请认真贯彻执行。\n"
+        "一、明确工作责任。市政府办公厅负责统筹推进,2024年底前完成。\n",
+    )
+    assert published.title == "某市“高效办成一件事”重点事项常态化推进实施工作任务"
+    unnamed = _plan(
+        tmp_path,
+        "要求.txt",
+        "各区县(自治县)人民政府,市政府各部门,有关单位:\n"
+        "为做好某市营商环境工作,现提出如下要求,请认真贯彻执行。\n"
+        "一、明确工作责任。市政府办公厅负责统筹推进,2024年底前完成。\n",
+    )
+    assert not unnamed.title.startswith("各区县")
+
+
+def test_a_cell_a_line_tables_last_row_cut_short_lacks_its_last_cells(tmp_path: Path):
+    # cq_shapingba_ducha_2021q1 (round wild20's leftover): the store cut the table inside its last row
+    # (3 | 工业增加值增长8% | 区经济信息委, no 进展情况); on main the row was read as lacking its 预期目标, so it
+    # repeated the row above's target and was led by 「工业增加值增长8%」.
+    plan = _plan(
+        tmp_path,
+        "进展情况.txt",
+        "某区2021年一季度经济社会发展预期目标任务进展情况表\n"
+        "序号 |\n预期目标 |\n责任单位 |\n进展情况 |\n"
+        "1 |\n地区生产总值增长6%以上 |\n区发展改革委 |\n预计一季度GDP增长20%左右。 |\n"
+        "2 |\n固定资产投资总额增长8% |\n区发展改革委 |\n预计一季度投资增速20%左右。 |\n"
+        "3 |\n工业增加值增长8% |\n区经济信息委\n",
+    )
+    assert [(t.title, t.owners_raw) for t in plan.tasks][-1] == ("工业增加值增长8%", "区经济信息委")
+
+
+def test_a_notices_requirements_are_no_tasks_and_the_notice_alone_is_refused_saying_so(tmp_path: Path):
+    # ah_bozhou_fenjie_2025, gs_fenjie_tongzhi_2025, fj_shishi_fenjie_fanti_2025, zj_hangzhou_fenjie_2020 (and
+    # hb_wuhan_zerenfenjie_2024, hn_huarong_zhongdian_2021 of the first set): on main a notice publishing a task
+    # division whose table is an attachment gave its requirements (一、强化责任意识… 各地各单位要…) as tasks awaiting
+    # a lead.
+    path = tmp_path / "分解通知.txt"
+    path.write_text(
+        "某市人民政府办公室关于印发2025年政府工作报告主要目标任务分解的通知\n"
+        "各县、区人民政府,市政府各部门:\n"
+        "2025年《政府工作报告》已经市人大审议通过,现将主要目标任务分解下发,请认真抓好落实。\n"
+        "一、强化责任意识,以讲政治高度抓落实。《政府工作报告》是全年工作的军令状,各地各单位要进一步增强责任感。\n"
+        "二、细化工作措施,以钉钉子精神抓落实。各牵头单位要对照分解表,科学制定工作方案,细化措施。\n"
+        "附件:2025年政府工作报告主要目标任务分解表\n"
+        "某市人民政府办公室\n"
+        "2025年1月14日\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportError_) as refused:
+        read_source(path)
+    assert "通知的工作要求" in str(refused.value) and "附件" in str(refused.value)
+
+
+def test_rows_under_a_merged_task_and_overall_lead_read_each_column_in_place(tmp_path: Path):
+    # zj_zhoushan_ljfl_fenjie_2018 (round wild19's leftover): under a merged 工作任务 and 总牵头单位 the copy prints
+    # each row's cells, then `||` for the two merged ones; on main the rows read one column shifted (the item's lead
+    # in 总牵头单位, its 参与单位 list lost to 责任单位's place).
+    plan = _plan(
+        tmp_path,
+        "分解表.txt",
+        "某市城镇生活垃圾分类工作任务分解表\n"
+        "序 号 |\n工作 任务 |\n主要工作内容 |\n完成时间 |\n总牵头 单位 |\n分项 牵头单位 |\n参与单位 |\n责任单位 |\n"
+        "1 |\n源头减量专项行动 |\n到2020年底,全市生活垃圾总量实现零增长。 |\n2020年 |\n市城市管理局 |\n"
+        "市城市管理局 |\n市分类工作领导小组成员单位 |\n各县(区)政府 |\n"
+        "2 |\n开展过度包装专项治理。 |\n2018年 |\n市发改委 |\n市商务局、市市场监管局 |\n各县(区)政府 |\n||\n"
+        "3 |\n开展净菜进城试点。 |\n2018年 |\n市市场监管局 |\n市农业农村局、市供销社 |\n各县(区)政府 |\n||\n",
+    )
+    rows = [(owners["leads"], owners["supporting"]) for owners in map(owners_of, plan.tasks)]
+    assert rows == [
+        (("市城市管理局",), ("市分类工作领导小组成员单位", "各县（区）政府")),
+        (("市发改委",), ("市商务局", "市市场监管局", "各县（区）政府")),
+        (("市市场监管局",), ("市农业农村局", "市供销社", "各县（区）政府")),
+    ]

@@ -248,6 +248,8 @@ _SUPPORT_CLAUSE = re.compile(
 )
 _UNIT_NAME_MAX = 20  # characters outside brackets: longer is a sentence, not a name
 _NOT_IN_A_NAME = re.compile(r"[。；：！？\d%％≥≤]")
+# A verb ending in 行 only ends like a bank (银行, 支行, 农发行): 能够履行, 严格执行 are pieces of sentences.
+_VERB_ENDING_LIKE_A_BANK = re.compile(r"(?:履|执|进|运|实|推|施|试|践|先|可|通|出|步|并|自|另|暂|例)行$")
 _TASK_VERB = re.compile(rf"^(?:{_alternatives('task_verbs')})")
 _TASK_TEXT_MIN = 6
 
@@ -257,6 +259,8 @@ def looks_like_unit(name: str) -> bool:
     …管委会, …中心, …公司), no sentence or figure in it. 市直相关单位 and 各区县市 do; 建立监管平台 does not."""
     bare = _ENCLOSED.sub("", name)
     if len(bare) >= _TASK_TEXT_MIN and _TASK_VERB.match(bare):
+        return False
+    if _VERB_ENDING_LIKE_A_BANK.search(bare):
         return False
     return 2 <= len(bare) <= _UNIT_NAME_MAX and not _NOT_IN_A_NAME.search(bare) and bool(_UNIT_NAME.search(name))
 

@@ -36,7 +36,7 @@ _UNIT = re.compile(
     r"(?!由|请|负责|牵头|配合|会同)"
     r"(?P<name>[\u4e00-\u9fff]{1,16}?(?:人民政府|政府|管委会|委员会|街道办事处|街道|办公室|中心|公司|局|委|厅|办|乡|镇))"
     r"(?P<role>牵头|配合)?"
-    r"(?=[\s，。；：、,;:）)等\d]|$|负责(?!人|同志)|牵头|配合|参与|要|应|须|加强|完成|开展|落实|做好|推进|组织|于|在)"
+    r"(?=[\s，。；：、,;:）)等\d]|$|负责(?!人|同志)|牵头|配合|参与|要(?!求)|应|须|加强|完成|开展|落实|做好|推进|组织|于|在)"
 )
 # 统筹城乡 and 小城镇 are no units (各乡镇 is: a collective).
 _NOT_UNIT = re.compile(r"(?<!各)(?:城乡|城镇|村镇|乡镇)$")
@@ -156,9 +156,10 @@ def _units_named(text: str, *, commanding: bool = True) -> str | None:
     return "、".join(names) or None
 
 
-# A piece of a sentence ending like a unit: opened by a preposition (在充分征求区政府), holding what one unit does to
-# another (启东市政府办公室召集该市纪委), or a person's seat (县委常委).
-_SENTENCE_PIECE = re.compile(r"^(?:在|对|按照?|根据|依据)|召集|征求|带领|督促|召开|听取|常委$")
+# A piece of a sentence ending like a unit: opened by a preposition or a speaker (在充分征求区政府, 与某市人民政府,
+# 我代表市人民政府), holding what one unit does to another (启东市政府办公室召集该市纪委, 各有关部门认真落实自治区党委),
+# or a person's seat (县委常委).
+_SENTENCE_PIECE = re.compile(r"^(?:在|对|按照?|根据|依据|与|我|代表)|召集|征求|带领|督促|召开|听取|落实|常委$")
 
 
 _COMMANDING = re.compile(r"召集|带领|督促")

@@ -144,6 +144,7 @@ class _Column:
     opening: str | None = None  # how most of its cells open (牵头单位, 指标解释)
     sentences: bool = False  # whether its cells are sentences (most end with 。)
     role: str | None = None  # what the header says the column holds
+    spans_group: bool = False  # an overall owner's column (总牵头单位): one cell for a group's rows, like 类别
 
     def fill_cost(self, text: str) -> float:
         """How unlike this column's cells a cell of this text is."""
@@ -193,8 +194,11 @@ class _Column:
         return -math.log(min(max(self.empty, 0.02), 0.95))
 
 
+_ROW_CLOSE = re.compile(r"^\s*\|{2,}\s*$")
 # Columns whose cell often spans the rows of a group (领域, 类别).
 _GROUP_ROLES = ("level1", "level2", "category")
+# The overall lead of a group of tasks (总牵头单位, 总负责单位): merged over the group's rows as its name is.
+_OVERALL_OWNER = re.compile(r"^总(?:牵头|负责|责任)")
 # Columns whose cells are names, dates or values, never a paragraph's sentence.
 _SHORT_ROLES = ("lead", "supporting", "owners", "deadline", "unit", "number")
 
@@ -244,6 +248,7 @@ def _profiles(header: list[str], samples: list[list[str | None]]) -> list[_Colum
                 opening=_opening(filled),
                 sentences=sentences,
                 role=role,
+                spans_group=_OVERALL_OWNER.match(re.sub(r"\s+", "", header[k])) is not None,
             )
         )
     return columns
@@ -445,6 +450,7 @@ class _Aligner:
         self._fills: dict[tuple[str, int], float] = {}
         self._left_out = left_out
         self._cut_at = -1
+        self._cut_inside_cell = False
 
     def align(self, pieces: list[Piece], *, anchored: bool, final: bool) -> tuple[list[Row], int, float]:
         n, w = len(pieces), self.width
@@ -457,6 +463,8 @@ class _Aligner:
         self._left_out = LEFT_OUT if several_rows and texts.count(None) * 2 * w < len(texts) else self.left_out
         # Where the text ends inside a row (a copy cut short), the cells it lacks are its last ones.
         self._cut_at = n if final else -1
+        last = pieces[-1].text if pieces else None
+        self._cut_inside_cell = final and last is not None and not _ROW_CLOSE.match(last)
         cost = [[[[_INF] * 3 for _ in range(2)] for _ in range(w)] for _ in range(n + 1)]
         back: dict[tuple[int, int, int, int], tuple[tuple[int, int, int, int], int, int]] = {}
         if anchored:
@@ -532,7 +540,12 @@ class _Aligner:
         unnumbered = c == 0 and self.numbered
         if i < len(pieces):
             text = pieces[i].text
-            if text is not None:
+            if text is not None and _ROW_CLOSE.match(text):
+                # || after a row's cells: the bars of the cells merged from a row above, printed after the row
+                # rather than where they stand; it closes the row, those cells left out where they fit best
+                if c == 0:
+                    relax(state, (i + 1, 0, 0, _NOTHING), _BLANK, 0.0)
+            elif text is not None:
                 if not unnumbered:  # a number column holds only the numbers rows start at
                     relax(state, (i + 1, nc, 1, with_text), _CELL, self._fill_cost(text, c))
                 if o:
@@ -548,11 +561,16 @@ class _Aligner:
         # merged cells are the first columns (一级指标, 类别), so the cells a row prints are its last ones.
         if unnumbered:
             left_out = UNNUMBERED_ROW
-        elif self.double_spaced and column.role in _GROUP_ROLES:
-            # A browser's copy prints an empty cell (&nbsp;) but leaves out a group cell spanning rows.
+        elif (self.double_spaced and column.role in _GROUP_ROLES) or column.spans_group:
+            # A browser's copy prints an empty cell (&nbsp;) but leaves out a group cell spanning rows; an overall
+            # lead's cell spans its group's rows wherever it stands (舟山: 工作任务 and 总牵头单位 merged).
             left_out = LEFT_OUT
+        elif f == _TEXT and i == self._cut_at and self._cut_inside_cell:
+            # The text ends inside this row on a cell's line (a copy cut short, no blank line or `||` closing the
+            # row): the cells it lacks are its last ones, cut rather than merged, costing what empty cells do.
+            left_out = 2 * column.empty_cost
         else:
-            late = LATE_LEFT_OUT if f == _TEXT and i != self._cut_at else 0.0
+            late = LATE_LEFT_OUT if f == _TEXT else 0.0
             left_out = 2 * column.empty_cost + self._left_out + late
         relax(state, (i, nc, 0, kept), _LEFT_OUT, left_out)
 

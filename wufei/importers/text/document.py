@@ -7,6 +7,7 @@ evaluation table), never from its name, its format or its line numbers.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from wufei.importers.document import GRID, Document, Table
@@ -30,6 +31,7 @@ from wufei.importers.text.candidates import (
 from wufei.importers.text.evaluation import evaluation_indicators
 from wufei.importers.text.labelled_blocks import labelled_blocks
 from wufei.importers.text.metadata import cell_totals, document_metadata
+from wufei.importers.text.named_cells import named_cell_counts
 from wufei.importers.text.normalize import with_chinese_stops
 from wufei.importers.text.notice_deadline import with_notice_deadline
 from wufei.importers.text.paragraphs import main_tasks, numbered_items, preamble_headings
@@ -66,7 +68,8 @@ def interpret(document: Document) -> ParsedPlan:
     indicators = tables.indicators
     if meta.kind is PlanKind.EVALUATION or not indicators:
         indicators = indicators + evaluation_indicators(lines)
-    planned, built = cell_totals(lines) if tables.cells else (None, None)
+    cells, name_lines = (tables.cells, set()) if tables.cells else named_cell_counts(lines)
+    planned, built = cell_totals(lines) if cells else (None, None)
     plan = ParsedPlan(
         path=path,
         title=meta.title,
@@ -77,18 +80,24 @@ def interpret(document: Document) -> ParsedPlan:
         issued_on=meta.issued_on,
         period_start=meta.period_start,
         period_end=meta.period_end,
-        tasks=_paragraph_tasks(lines, found, meta.title) + tables.tasks,
+        # The names a naming notice lists under each cell category (1. 某区建设局) are the cells it counts, no tasks.
+        tasks=[t for t in _paragraph_tasks(lines, found, meta.title) if t.line not in name_lines] + tables.tasks,
         indicators=indicators,
-        cells=tables.cells,
+        cells=cells,
         cells_planned_total=planned,
         cells_built_total=built,
         warnings=list(tables.warnings),
         doubts=[*document.doubts, *meta.doubts, *tables.doubts],
         format=document.format,
     )
+    requirements: list[str] = []
     if not (plan.tasks or plan.indicators or plan.cells):
         # Nothing names owners or heads a table: the numbered items are the tasks, awaiting owners.
         plan.tasks = numbered_items(_without_tables(lines, found))
+        if _notice_requirements(plan.tasks, lines):
+            # 现将…分解下发 / 一、强化责任意识… 各地各单位要…: a notice's requirements on the division it publishes
+            # (its table an attachment), no tasks of it
+            requirements, plan.tasks = [task.title for task in plan.tasks], []
         if plan.tasks:
             message = f"文件中没有写明责任单位的任务，已将{len(plan.tasks)}个编号条目读作待指定牵头单位的任务，请核对"
             plan.doubts.append(Doubt("record", message))
@@ -124,10 +133,28 @@ def interpret(document: Document) -> ParsedPlan:
         opening = preamble_headings(lines)
         # A plan's opening (the store or the sender cut it before its tasks): say what was found.
         found_only = f"；只读到方案开头的{'、'.join(opening)}，其中没有任务" if opening else ""
+        if requirements:
+            said = "、".join(f"「{title}」" for title in requirements[:_REQUIREMENTS_NAMED])
+            found_only += f"；只读到印发通知的工作要求（{said}），任务分解表可能是附件，请导入附件"
         raise ImportError_(path, NOTHING_TASK_LIKE + (f"（{unread}）" if unread else "") + found_only)
     if document.ocr is not None:
         flag_recognised(plan, document.ocr)
     return plan
+
+
+# A notice publishing a division of tasks (现将…分解下发 / 印发给你们), and a requirement it makes of everyone
+# (各地各单位要…, 各牵头单位要…) rather than a task of the division.
+_PUBLISHING = re.compile(r"印发给你们|印发你们|分解下[达发]|(?:分解|下达)给你们")
+_EVERYONE_ASKED = re.compile(r"各[^，。；,;]{0,24}?要|(?:牵头|责任|汇总)单位要")
+_REQUIREMENTS_NAMED = 3
+
+
+def _notice_requirements(items: list[TaskRecord], lines: list[str]) -> bool:
+    """Whether a notice's numbered items, none naming an owner, are all requirements made of everyone on the division
+    it publishes."""
+    if not items or not any(_PUBLISHING.search(line) for line in lines):
+        return False
+    return all(_EVERYONE_ASKED.search(f"{item.title}。{item.content or ''}") for item in items)
 
 
 def _paragraph_tasks(lines: list[str], found: list[Table], title: str) -> list[TaskRecord]:

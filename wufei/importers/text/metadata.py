@@ -77,6 +77,15 @@ _NUMBER_FIELD = re.compile(
 _FRAGMENT_MAX = 4  # a title broken into short pieces (xx / 县 / 2022 / 年…方案)
 _ATTACHMENT = re.compile(r"^(?:附件|附表)\s*\d{0,2}$")  # a label on its own line above the title, no piece of it
 _TITLE_MAX = 60
+_ABOUT_LINES = 3  # a 关于…的通知 heading printed over at most three lines
+_ADDRESSEE = re.compile(r"^各[^。；]{1,80}[：:]$")  # 各区县(自治县)人民政府，市政府各部门，有关单位：
+# Lines that stand for no title when nothing reads as one: a site's date line (2018年06月14日 星期四), a speech's
+# delivery line (—2021年11月22日在…会议上) and a site's menu words (资讯中心).
+_NO_TITLE = re.compile(
+    r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期[一二三四五六日天])?"
+    r"|[—－-]*\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日在.{2,40}(?:会议|大会)上"
+    r"|资讯中心|新闻中心|政府(?:信息|资讯)公[开開]|手机版)$"
+)
 _WHOLE_TITLE = 12  # a line this long ending like a title is a title on its own, not a title's end
 _NOTICE_MAX = 100  # issuer + 关于印发 + title + 的通知 on one line
 _SENTENCE_PUNCT = "，。；：！？"
@@ -150,9 +159,11 @@ def document_metadata(lines: list[str], boxes: list[list[list[str | None]]] | No
     doubts: list[Doubt] = []
     if title is None:
         # Nothing reads as a title: the first line that could be one (not a salutation, not a
-        # sentence), else the first line, for a person to confirm.
-        opening = body[0].split("。")[0][:_TITLE_MAX] if body else ""
-        title = next((text for text in body if _could_be_title(text)), opening)
+        # sentence), else the first line but a notice's addressee line (各区县人民政府，市政府各部门：), for a
+        # person to confirm.
+        lines_said = [text for text in body if not _ADDRESSEE.match(fold_punct(text))] or body
+        opening = lines_said[0].split("。")[0][:_TITLE_MAX] if lines_said else ""
+        title = next((text for text in body if _could_be_title(text) and not _NO_TITLE.match(text)), opening)
         if title:
             doubts.append(Doubt("title", f"未能识别文件标题，暂以「{title}」为标题，请核对并填写方案名称", title))
     issued_on = _issued_on(lines) or _issued_on([fields.get(key, "") for key in ("成文日期", "发文日期")])
@@ -279,10 +290,12 @@ def _title(front: list[str]) -> str | None:
         notice = _NOTICE.search(text) if _could_be_title(text, _NOTICE_MAX) else None
         if notice:
             return _own_heading(front, notice.group(1))
-    for text in front:
+    for index, text in enumerate(front):
         about = _ABOUT.search(text) if _could_be_title(text, _NOTICE_MAX) else None
         if about:
             return about.group(1)
+        if joined_about := _about_over_lines(front, index):
+            return joined_about
     for index, text in enumerate(front):
         if not _could_be_title(text) or _ATTACHMENT.match(fold_punct(text)):
             continue
@@ -297,6 +310,21 @@ def _title(front: list[str]) -> str | None:
             if _could_be_title(following) and _TITLE_END.search(fold_punct(joined)):
                 return joined
     return _reported(front)
+
+
+def _about_over_lines(front: list[str], index: int) -> str | None:
+    """A 关于…的通知 title broken over two or three lines (关于认真做好2024年度市人大代表建议 /
+    和政协提案办理工作的通知): the line opening with 关于 joined with the lines after it that close it."""
+    text = front[index]
+    if not text.startswith("关于") or not _could_be_title(text):
+        return None
+    for end in range(index + 1, min(index + _ABOUT_LINES, len(front))):
+        if not _could_be_title(front[end]):
+            return None
+        joined = "".join(front[index : end + 1])
+        if (about := _ABOUT.search(joined)) and _could_be_title(joined, _NOTICE_MAX):
+            return about.group(1)
+    return None
 
 
 def _own_heading(front: list[str], title: str) -> str:
@@ -352,7 +380,9 @@ def _reported(front: list[str]) -> str | None:
         first_sentence = fold_punct(text).split("。")[0]  # folding keeps every character's place
         match = _REPORTED.search(first_sentence)
         group = ("title" if match["title"] else "named") if match else None
-        if match and group and _TITLE_END.search(match[group]):
+        # 《X》已经市政府同意，现印发给你们: the notice publishes X, whatever X's last word (…工作任务)
+        published = group == "named" and "印发" in match.group(0) if match else False
+        if match and group and (published or _TITLE_END.search(match[group])):
             return text[match.start(group) : match.end(group)]
         notice = _NOTICE.search(first_sentence)
         if notice and first_sentence.endswith("的通知") and "《" not in first_sentence[: notice.start()]:

@@ -444,6 +444,9 @@ def _number_across_tables(task_tables: list[list[TaskRecord]]) -> None:
 # ------------------------------------------------------------------ headers
 
 
+_OVERALL_LEAD = re.compile(r"^总(?:牵头|负责)")
+
+
 def _columns(header: list[str]) -> _Columns:
     columns = _Columns(index={}, header=header)
     roles = _spanned_groups(header, column_roles(header))
@@ -470,6 +473,11 @@ def _columns(header: list[str]) -> _Columns:
             columns.observed.append((k, year))
         elif role == "supporting" and role in columns.index:
             columns.more_supporting.append(k)  # 参与单位 and 责任单位 beside 牵头单位: both support
+        elif role == "lead" and role in columns.index and _OVERALL_LEAD.match(header_key(header[columns.index[role]])):
+            # 总牵头单位 then 分项牵头单位: the group's overall lead (merged over its rows) is context, the item's own
+            # lead leads
+            columns.duplicate.append(columns.index[role])
+            columns.index[role] = k
         elif (
             role == "owners"
             and role in columns.index
