@@ -333,3 +333,14 @@ def test_a_failure_midway_leaves_everything_as_it_was(copied):
     result = CliRunner().invoke(main, ["depts", "merge", f"衡水市/{TYPO}", RIGHT], env={"WUFEI_DATABASE_URL": url})
     assert result.exit_code != 0 and "refused by the test" in str(result.exception)
     assert _state(engine) == before
+
+
+def test_a_retired_unit_is_refused_as_an_owner(session):
+    from wufei.tasks.assignment import AssignmentError, assign_owners
+
+    typo, right = _unit(session, TYPO), _unit(session, RIGHT)
+    merge_departments(session, typo, right, actor="test", on=MERGE_DAY)
+    waiting = session.scalars(select(Task.id).where(Task.awaiting_assignment.is_(True))).first()
+    with pytest.raises(AssignmentError, match="已停用"):
+        assign_owners(session, task_id=waiting, lead_ids=[typo.id], actor="test")
+    assert assign_owners(session, task_id=waiting, lead_ids=[right.id], actor="test").awaiting_assignment is False
