@@ -344,3 +344,37 @@ def test_a_retired_unit_is_refused_as_an_owner(session):
     with pytest.raises(AssignmentError, match="已停用"):
         assign_owners(session, task_id=waiting, lead_ids=[typo.id], actor="test")
     assert assign_owners(session, task_id=waiting, lead_ids=[right.id], actor="test").awaiting_assignment is False
+
+
+def test_reports_and_pending_extensions_answer_to_the_new_unit_and_decided_ones_stay(session):
+    from wufei.extensions.models import Extension
+    from wufei.reports.models import Report, ReportInput
+
+    typo, right = _unit(session, TYPO), _unit(session, RIGHT)
+    first, third = (session.scalars(select(Task.id).where(Task.title == t)).one() for t in (TITLES[0], TITLES[2]))
+    week, other_week = date(2025, 6, 2), date(2025, 6, 9)
+    asked = {"requested_on": date(2025, 6, 3), "reason": "x", "original_due_date": date(2025, 12, 31)}
+    pending = Extension(task_id=first, department_id=typo.id, requested_due_date=date(2026, 3, 31), **asked)
+    decided = Extension(
+        task_id=first, department_id=typo.id, requested_due_date=date(2026, 1, 31), status="refused", **asked
+    )
+    report = Report(task_id=first, department_id=typo.id, week_start=week, progress=40, submitted_by="王五")
+    # Task 3: both units support; the right unit wrote its own contribution for one week.
+    mine = ReportInput(task_id=third, week_start=week, department_id=right.id, text="新单位的")
+    kept = ReportInput(task_id=third, week_start=week, department_id=typo.id, text="原单位的")
+    moved = ReportInput(task_id=third, week_start=other_week, department_id=typo.id, text="原单位另一周")
+    session.add_all([pending, decided, report, mine, kept, moved])
+    session.flush()
+
+    counts = merge_departments(session, typo, right, actor="test", on=MERGE_DAY).counts
+    assert (counts["reports"], counts["extensions"], counts["report_inputs"], counts["report_inputs_kept"]) == (
+        1,
+        1,
+        1,
+        1,
+    )
+    for row in (pending, decided, report, mine, kept, moved):
+        session.refresh(row)
+    assert report.department_id == right.id and report.submitted_by == "王五"  # who filed it is kept
+    assert pending.department_id == right.id and decided.department_id == typo.id
+    assert (mine.department_id, kept.department_id, moved.department_id) == (right.id, typo.id, right.id)
