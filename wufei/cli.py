@@ -86,6 +86,10 @@ class LazyGroup(click.Group):
         "cadence": ("wufei.points.commands:cadence_group", "督查督办节奏：周报送、月调度、季通报、半年观摩、年终考核"),
         "calendar": ("wufei.calendar.commands:calendar_group", "工作日历：法定节假日、调休与办公室设置"),
         "contacts": ("wufei.contacts.commands:contacts_group", "部门联系人（专班联系人、负责同志、邮箱和群机器人）"),
+        "depts": (
+            "wufei.departments.commands:depts_group",
+            "列出部门（成员单位）及其牵头、配合任务数；子命令 merge、rename 处理机构改革和错写的单位",
+        ),
         "doubts": ("wufei.doubts.commands:doubts_group", "待确认：导入时需人工确认的字段，查看与决定"),
         "extension": ("wufei.extensions.commands:extension", "延期申请"),
         "milestones": ("wufei.tasks.commands:milestones", "任务节点（年度目标等）"),
@@ -491,27 +495,6 @@ def indicators_command(ctx, plan_ref, dept, role, as_json) -> None:
             f"目标：{row['target']['raw'] or '—'}{row['unit'] or ''}  牵头：{'、'.join(row['leads']) or '—'}"
         )
     click.echo(f"共 {len(rows)} 项")
-
-
-@main.command("depts")
-@click.option("--jurisdiction", help="地区，如 衡水市")
-@click.option("--unknown", is_flag=True, help="只列出待核实的未知单位")
-@click.option("--json", "as_json", is_flag=True, help="JSON 输出")
-def depts_command(jurisdiction: str | None, unknown: bool, as_json: bool) -> None:
-    """列出部门（成员单位）及其牵头、配合任务数"""
-    from wufei.db import make_sessionmaker
-    from wufei.departments.service import list_departments
-
-    with make_sessionmaker(_engine())() as session:
-        rows = list_departments(session, jurisdiction=jurisdiction, unknown_only=unknown)
-    if as_json:
-        _echo_json(rows)
-        return
-    for row in rows:
-        aliases = f"（又称 {'、'.join(row['aliases'])}）" if row["aliases"] else ""
-        counts = f"牵头 {row['lead_tasks']} 项，配合 {row['supporting_tasks']} 项"
-        click.echo(f"{row['jurisdiction']} {row['name']}{aliases}  {counts}")
-    click.echo(f"共 {len(rows)} 个")
 
 
 @main.command("audit")

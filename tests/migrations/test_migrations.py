@@ -91,9 +91,15 @@ def test_0012_removes_the_doubles_concurrent_scans_left_then_keys_them(fresh_eng
     from wufei.lights.models import LightRecord
     from wufei.tasks.models import Task
 
-    migrate.upgrade(fresh_engine, "0011")
+    # The plan is imported by today's code at the newest revision, then taken down to 0011, where
+    # the doubles are written (today's models read columns an 0011 schema lacks: departments'
+    # merged_into_id from 0017).
+    migrate.upgrade(fresh_engine)
     with Session(fresh_engine) as session:
         load_source(session, _parsed(HENGSHUI_PLAN), registry=registry, actor="test", path=str(HENGSHUI_PLAN))
+        session.commit()
+    migrate.downgrade(fresh_engine, "0011")
+    with Session(fresh_engine) as session:
         first, second = session.scalars(select(Task.id).order_by(Task.id).limit(2)).all()
         day, at = date(2024, 1, 2), datetime(2024, 1, 2, 1, 0, tzinfo=UTC)
         rows = [
@@ -150,3 +156,43 @@ def test_0009_repairs_a_database_made_when_shipped_revisions_were_still_empty_or
     columns = {c["name"]: c for c in inspect(fresh_engine).get_columns("report_evidence")}
     if fresh_engine.dialect.name == "postgresql":
         assert columns["content_type"]["type"].length == 127
+
+
+def test_0017_keeps_a_merged_unit_down_and_up_again(fresh_engine):
+    """Down to 0016 a retired unit becomes an ordinary one (what moved stays moved); up again it
+    is not retired, and merging works on the upgraded schema."""
+    from datetime import date
+
+    from sqlalchemy import inspect as inspect_schema
+    from sqlalchemy import select, text
+
+    from tests.seed_files import HENGSHUI_PLAN
+    from wufei.db import transaction
+    from wufei.departments.merging import merge_departments
+    from wufei.departments.models import Department
+    from wufei.importers.service import import_paths
+
+    migrate.upgrade(fresh_engine)
+    assert all(result.ok for result in import_paths(fresh_engine, [HENGSHUI_PLAN]))
+    with transaction(fresh_engine) as session:
+        old, new = (
+            session.scalars(select(Department).where(Department.name == name)).one()
+            for name in ("市商务局", "市发展和改革委员会")
+        )
+        merge_departments(session, old, new, actor="test", on=date(2024, 6, 5))
+        old_id = old.id
+    migrate.downgrade(fresh_engine, "0016")
+    assert "merged_into_id" not in {c["name"] for c in inspect_schema(fresh_engine).get_columns("departments")}
+    with fresh_engine.connect() as connection:
+        assert (
+            connection.execute(text("SELECT name FROM departments WHERE id = :id"), {"id": old_id}).scalar()
+            == "市商务局"
+        )
+        assert not connection.execute(
+            text("SELECT count(*) FROM task_departments WHERE department_id = :id"), {"id": old_id}
+        ).scalar()
+    migrate.upgrade(fresh_engine)
+    with fresh_engine.connect() as connection:
+        assert connection.execute(
+            text("SELECT merged_into_id FROM departments WHERE id = :id"), {"id": old_id}
+        ).one() == (None,)

@@ -31,9 +31,13 @@ class Department(Base):
     name: Mapped[Name]
     kind: Mapped[DepartmentKind] = mapped_column(EnumText(DepartmentKind))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    # Retired: merged into this unit (机构改革, a mistyped name fixed). Kept for the history that
+    # names it (deliveries, audit, decided extensions), hidden from lists, never an owner again.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
 
     jurisdiction: Mapped[Jurisdiction] = relationship()
-    parent: Mapped[Department | None] = relationship(remote_side=[id])
+    parent: Mapped[Department | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+    merged_into: Mapped[Department | None] = relationship(remote_side=[id], foreign_keys=[merged_into_id])
     aliases: Mapped[list[DepartmentAlias]] = relationship(
         back_populates="department", cascade="all, delete-orphan", order_by="DepartmentAlias.alias"
     )

@@ -52,15 +52,28 @@ def _split(written: str) -> tuple[list[str], str]:
 
 
 def _named(session: Session, name: str) -> list[Department]:
+    """Departments carrying the name or alias; a retired unit's name means the unit it was merged
+    into (`wufei depts merge`), so a retired unit is never what a name resolves to."""
     by_alias = select(DepartmentAlias.department_id).where(DepartmentAlias.alias == name)
-    return list(
-        session.scalars(
-            select(Department)
-            .where(or_(Department.name == name, Department.id.in_(by_alias)))
-            .options(selectinload(Department.jurisdiction))
-            .order_by(Department.jurisdiction_id, Department.id)
-        )
+    found = session.scalars(
+        select(Department)
+        .where(or_(Department.name == name, Department.id.in_(by_alias)))
+        .options(selectinload(Department.jurisdiction))
+        .order_by(Department.jurisdiction_id, Department.id)
     )
+    return list(dict.fromkeys(successor(session, d) for d in found))
+
+
+def successor(session: Session, department: Department) -> Department:
+    """The unit that answers for `department`: itself, or the unit it was merged into (followed
+    to the end: a unit merged into one later merged again)."""
+    seen = {department.id}
+    while department.merged_into_id is not None:
+        department = session.get_one(Department, department.merged_into_id)
+        if department.id in seen:  # never written so (merging refuses it); stop rather than loop
+            break
+        seen.add(department.id)
+    return department
 
 
 def _in_places(department: Department, places: list[str]) -> bool:
@@ -145,7 +158,7 @@ def _close_matches(session: Session, name: str) -> list[Department]:
         session.scalars(
             select(Department)
             .where(or_(Department.name.contains(core), Department.id.in_(by_alias)))
-            .where(Department.kind != "unknown")
+            .where(Department.kind != "unknown", Department.merged_into_id.is_(None))
             .options(selectinload(Department.jurisdiction))
             .order_by(Department.jurisdiction_id, Department.name)
             .limit(SUGGESTIONS)

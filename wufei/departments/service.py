@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from wufei.db import table_of
 from wufei.departments.models import Department, DepartmentAlias, DepartmentKind
+from wufei.departments.naming import successor
 from wufei.departments.registry import Registry, ResolutionKind, Unit
 from wufei.importers.records import ImportError_
 from wufei.plans.models import Jurisdiction
@@ -187,22 +188,26 @@ class OwnerResolver:
         if resolution.kind in (ResolutionKind.PICK, ResolutionKind.UNASSIGNED):
             return [], resolution.warning or f"「{name}」未指定具体单位，需办公室指定"
         warning = resolution.warning or f"未知单位「{name}」，已暂存待核实"
-        return [self._department(name, self.jurisdiction.name, unknown=True)], warning
+        department = self._department(name, self.jurisdiction.name, unknown=True)
+        if department.name != name:  # merged by the office into a known unit (wufei depts merge)
+            return [department], None
+        return [department], warning
 
     def _department(
         self, name: str, jurisdiction_name: str | None, *, unknown: bool = False, kind: str | None = None
     ) -> Department:
         jurisdiction_id = self._jurisdiction_ids.get(jurisdiction_name or "", self.jurisdiction.id)
         department = self._known.get((jurisdiction_id, name))
-        if department is None:
-            department = Department(
-                jurisdiction_id=jurisdiction_id,
-                name=name,
-                kind=DepartmentKind.UNKNOWN if unknown else kind or DepartmentKind.BUREAU,
-            )
-            self.session.add(department)
-            self.session.flush()
-            self._known[(jurisdiction_id, name)] = department
+        if department is not None:
+            return successor(self.session, department)  # a retired unit's name means its successor
+        department = Department(
+            jurisdiction_id=jurisdiction_id,
+            name=name,
+            kind=DepartmentKind.UNKNOWN if unknown else kind or DepartmentKind.BUREAU,
+        )
+        self.session.add(department)
+        self.session.flush()
+        self._known[(jurisdiction_id, name)] = department
         return department
 
 
@@ -222,6 +227,7 @@ def list_departments(session: Session, *, jurisdiction: str | None = None, unkno
     )
     if jurisdiction:
         query = query.where(Jurisdiction.name == jurisdiction)
+    query = query.where(Department.merged_into_id.is_(None))  # retired units are history only
     if unknown_only:
         query = query.where(Department.kind == DepartmentKind.UNKNOWN)
     return [

@@ -53,6 +53,9 @@ def assign_owners(
     missing = [d for d in leads + supporting if d not in found]
     if missing:
         raise AssignmentError(f"找不到部门：{'、'.join(map(str, missing))}")
+    retired = [d for d in found.values() if d.merged_into_id is not None]
+    if retired:  # merged into another unit (wufei depts merge): never an owner again
+        raise AssignmentError(f"单位已停用（已并入其他单位）：{'、'.join(d.name for d in retired)}")
 
     existing = {a.department_id: a for a in task.assignments}
     position = max((a.position for a in task.assignments), default=-1) + 1

@@ -431,7 +431,12 @@ def search_task_place_departments(session: Session, *, task_id: int, text: str) 
     return list(
         session.scalars(
             select(Department)
-            .where(Department.jurisdiction_id.in_(place), Department.kind.not_in(["group", "unknown"]), named)
+            .where(
+                Department.jurisdiction_id.in_(place),
+                Department.kind.not_in(["group", "unknown"]),
+                Department.merged_into_id.is_(None),  # retired: merged into another unit
+                named,
+            )
             .options(selectinload(Department.jurisdiction))
             .order_by(Department.name)
             .limit(ASSIGN_MATCHES_SHOWN)

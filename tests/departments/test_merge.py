@@ -1,0 +1,380 @@
+"""Merging a department into another (`wufei depts merge`): a mistyped unit an import created
+(市生态环镜局) folded into the right one (市生态环境局), on the real database of each backend.
+
+The Hengshui plan is imported, then a made-up supplement of three tasks that writes the typo:
+task 1 names only the typo (lead), task 2 both as leads, task 3 both as supporting units.
+Tests that read inside one transaction share that import (`session`, rolled back); tests that run
+the command, the daily scan or the portal work on a copy of their own (`copied`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from tests.conftest import copy_database, fresh_database_url, rolled_back
+from tests.rules import RULESET
+from tests.seed_files import HENGSHUI_PLAN
+from wufei import migrate
+from wufei.accounts.service import add_user
+from wufei.audit.models import AuditEntry
+from wufei.cli import main
+from wufei.contacts.models import Contact
+from wufei.db import make_engine, transaction
+from wufei.departments.merging import MergeError, merge_departments, plan_merge
+from wufei.departments.models import Department, DepartmentAlias
+from wufei.departments.naming import resolve_department
+from wufei.departments.service import list_departments
+from wufei.importers.service import import_paths
+from wufei.notices.models import NoticeIntent
+from wufei.plans.models import Jurisdiction
+from wufei.tasks.models import Role, Task, TaskDepartment
+
+TYPO, RIGHT = "市生态环镜局", "市生态环境局"
+SUPPLEMENT = (
+    "衡水市“无废城市”建设补充任务分工\n"
+    f"一、开展危险废物规范化环境管理评估。（牵头单位：{TYPO}；配合单位：市应急管理局；完成时限：2025年12月底前）\n"
+    f"二、推进工业固体废物综合利用。（牵头单位：{RIGHT}、{TYPO}；配合单位：市工业和信息化局；完成时限：2025年12月底前）\n"
+    f"三、加强尾矿库污染防治。（牵头单位：市应急管理局；配合单位：{TYPO}、{RIGHT}；完成时限：2025年12月底前）\n"
+)
+TITLES = ("开展危险废物规范化环境管理评估", "推进工业固体废物综合利用", "加强尾矿库污染防治")
+MERGE_DAY = date(2026, 1, 6)
+
+
+@pytest.fixture(scope="module")
+def supplement(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("supplement") / "衡水市无废城市建设补充任务.txt"
+    path.write_text(SUPPLEMENT, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory, supplement) -> Iterator[str]:
+    """A migrated database with the Hengshui plan and the supplement imported (committed)."""
+    url = fresh_database_url(tmp_path_factory.mktemp("merge-template"))
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    results = import_paths(engine, [HENGSHUI_PLAN, supplement])
+    assert all(r.ok for r in results), [r.error for r in results]
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def template_engine(template, tmp_path_factory) -> Iterator[Engine]:
+    """A copy of the template the rolled-back tests share (the template itself is never opened:
+    PostgreSQL copies only a database nobody is connected to)."""
+    engine = make_engine(copy_database(template, tmp_path_factory.mktemp("merge-shared")))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(template_engine) -> Iterator[Session]:
+    with rolled_back(template_engine) as session:
+        yield session
+
+
+@pytest.fixture
+def copied(template, tmp_path) -> Iterator[tuple[str, Engine]]:
+    """A committed copy of the template of the test's own (for the command, the scan, the portal)."""
+    url = copy_database(template, tmp_path)
+    engine = make_engine(url)
+    yield url, engine
+    engine.dispose()
+
+
+def _unit(session: Session, name: str) -> Department:
+    return session.scalars(
+        select(Department).join(Jurisdiction).where(Jurisdiction.name == "衡水市", Department.name == name)
+    ).one()
+
+
+def _links(session: Session, title: str) -> list[tuple[str, str, int, str | None]]:
+    task = session.scalars(select(Task).where(Task.title == title)).one()
+    rows = session.execute(
+        select(Department.name, TaskDepartment.role, TaskDepartment.position, TaskDepartment.source_name)
+        .join(Department, Department.id == TaskDepartment.department_id)
+        .where(TaskDepartment.task_id == task.id)
+        .order_by(TaskDepartment.position)
+    ).all()
+    return [(name, str(role), position, written) for name, role, position, written in rows]
+
+
+def _state(engine: Engine) -> dict[str, list]:
+    """Everything a merge may touch, as rows, to compare before and after."""
+    queries = {
+        "links": "SELECT id, task_id, department_id, role, position, source_name FROM task_departments ORDER BY id",
+        "indicators": "SELECT id, department_id, role, position FROM indicator_departments ORDER BY id",
+        "departments": "SELECT id, name, parent_id, merged_into_id FROM departments ORDER BY id",
+        "aliases": "SELECT department_id, alias FROM department_aliases ORDER BY department_id, alias",
+        "users": "SELECT id, department_id FROM users ORDER BY id",
+        "contacts": "SELECT id, department_id FROM contacts ORDER BY id",
+        "intents": "SELECT id, key, department_id, resolved_on FROM notice_intents ORDER BY id",
+        "audit": "SELECT count(*) FROM audit_log",
+    }
+    with engine.connect() as connection:
+        return {name: [tuple(row) for row in connection.execute(text(sql))] for name, sql in queries.items()}
+
+
+def _run(url: str, *args: str, ok: bool = True):
+    result = CliRunner().invoke(main, ["depts", *args], env={"WUFEI_DATABASE_URL": url})
+    assert (result.exit_code == 0) == ok, result.output
+    return result
+
+
+def test_the_typo_units_tasks_become_the_right_units_and_a_task_naming_both_keeps_one_lead(session):
+    typo, right = _unit(session, TYPO), _unit(session, RIGHT)
+    assert typo.kind == "unknown"
+    merge_departments(session, typo, right, actor="test", on=MERGE_DAY)
+
+    # The name as written is kept on the link: what a re-import of the document records.
+    assert _links(session, TITLES[0]) == [(RIGHT, "lead", 0, TYPO), ("市应急管理局", "supporting", 1, None)]
+    assert _links(session, TITLES[1]) == [(RIGHT, "lead", 0, None), ("市工业和信息化局", "supporting", 1, None)]
+    # Both supporting: one link, the first named's place, the links numbered again.
+    assert _links(session, TITLES[2]) == [("市应急管理局", "lead", 0, None), (RIGHT, "supporting", 1, TYPO)]
+    assert session.scalar(select(func.count()).where(TaskDepartment.department_id == typo.id)) == 0
+
+    session.refresh(typo)
+    assert typo.merged_into_id == right.id  # retired, kept
+    assert TYPO in session.scalars(select(DepartmentAlias.alias).where(DepartmentAlias.department_id == right.id)).all()
+    listed = [row["name"] for row in list_departments(session, jurisdiction="衡水市")]
+    assert RIGHT in listed and TYPO not in listed
+    assert resolve_department(session, f"衡水市/{TYPO}").id == right.id  # never an owner again
+    assert resolve_department(session, TYPO).id == right.id
+
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "merge")).one()
+    assert TYPO in entry.entity_key and RIGHT in entry.entity_key
+    counts = entry.changes["counts"]
+    assert counts["任务责任（牵头、配合、落实）"] == 3 and counts["其中两单位同在一项任务、合并为一条"] == 2
+    assert len(entry.changes["tasks"]) == 3
+
+
+def test_a_supporting_typo_beside_the_right_lead_leaves_the_lead_and_the_stronger_role_wins(session):
+    typo, right = _unit(session, TYPO), _unit(session, RIGHT)
+    # Make the typo the lead and the right unit a supporting one on task 3: the lead must survive.
+    task = session.scalars(select(Task).where(Task.title == TITLES[2])).one()
+    for link in task.assignments:
+        link.role = Role.LEAD if link.department_id == typo.id else Role.SUPPORTING
+    session.flush()
+    merge_departments(session, typo, right, actor="test", on=MERGE_DAY)
+    assert _links(session, TITLES[2]) == [("市应急管理局", "supporting", 0, None), (RIGHT, "lead", 1, TYPO)]
+
+
+def test_contacts_the_right_units_own_wins_and_the_old_ones_moves_only_when_it_has_none(session):
+    typo, right = _unit(session, TYPO), _unit(session, RIGHT)
+    session.add(Contact(department_id=typo.id, liaison="旧联系人", source="test", source_row=1))
+    session.flush()
+    with session.begin_nested() as nested:
+        merge_departments(session, typo, right, actor="test", on=MERGE_DAY)
+        assert session.scalars(select(Contact.liaison).where(Contact.department_id == right.id)).all() == ["旧联系人"]
+        nested.rollback()
+    session.expire_all()
+    session.add(Contact(department_id=right.id, liaison="新联系人", source="test", source_row=2))
+    session.flush()
+    plan = merge_departments(session, typo, right, actor="test", on=MERGE_DAY)
+    assert plan.counts.get("contacts_kept") == 1 and "contacts" not in plan.counts
+    assert session.scalars(select(Contact.liaison).where(Contact.department_id == right.id)).all() == ["新联系人"]
+
+
+def test_a_reimport_of_the_original_document_changes_nothing_and_warns_no_more(session, load, supplement):
+    merge_departments(session, _unit(session, TYPO), _unit(session, RIGHT), actor="test", on=MERGE_DAY)
+    departments = session.scalar(select(func.count()).select_from(Department))
+    audit_rows = session.scalar(select(func.count()).select_from(AuditEntry))
+    [again] = load(supplement)
+    assert again.changes.get("created", 0) == again.changes.get("updated", 0) == again.changes.get("deleted", 0) == 0
+    assert not [w for w in again.warnings if TYPO in w]
+    assert session.scalar(select(func.count()).select_from(Department)) == departments
+    assert session.scalar(select(func.count()).select_from(AuditEntry)) == audit_rows
+    assert _links(session, TITLES[0])[0] == (RIGHT, "lead", 0, TYPO)
+
+
+def test_refused_into_itself_across_places_and_when_retired(session):
+    typo, right = _unit(session, TYPO), _unit(session, RIGHT)
+    with pytest.raises(MergeError, match="同一单位"):
+        plan_merge(session, right, right)
+    province = session.scalars(
+        select(Department).join(Jurisdiction).where(Jurisdiction.name == "河北省", Department.name == "省生态环境厅")
+    ).one()
+    with pytest.raises(MergeError, match="不同地区.*--across-places"):
+        plan_merge(session, typo, province)
+    assert plan_merge(session, typo, province, across_places=True).counts  # the office said so
+    merge_departments(session, typo, right, actor="test", on=MERGE_DAY)
+    with pytest.raises(MergeError, match="已并入"):
+        plan_merge(session, typo, province, across_places=True)
+
+
+def test_the_lights_and_the_next_daily_scans_intents_go_to_the_right_unit(copied):
+    from wufei.calendar.service import load_calendar
+    from wufei.lights.service import compute_lights
+    from wufei.points.runs import daily_scan
+
+    url, engine = copied
+    daily_scan(engine, date(2026, 1, 5), rules=RULESET)  # the typo unit is owed overdue notices
+    with transaction(engine) as session:
+        typo, right = _unit(session, TYPO), _unit(session, RIGHT)
+        owed = session.scalar(select(func.count()).where(NoticeIntent.department_id == typo.id))
+        assert owed > 0
+    _run(url, "merge", f"衡水市/{TYPO}", f"衡水市/{RIGHT}", "--on", "2026-01-06")
+    with transaction(engine) as session:
+        # Undelivered intents follow the unit, their keys with them (the scan will not make them again).
+        moved = session.scalars(select(NoticeIntent).where(NoticeIntent.department_id == typo.id)).all()
+        assert [i for i in moved if i.resolved_on is None] == []
+        assert not session.scalar(
+            select(func.count()).where(NoticeIntent.key.like(f"%|dept:{typo.id}"), NoticeIntent.resolved_on.is_(None))
+        )
+        # Where the right unit was owed the same notice (task 2 names both), the typo's is resolved.
+        assert {i.resolution for i in moved} == {f"单位已并入{RIGHT}，与其提醒重复"}
+        intents_before = session.scalar(select(func.count()).select_from(NoticeIntent))
+        task_ids = [session.scalars(select(Task.id).where(Task.title == t)).one() for t in TITLES[:2]]
+    daily_scan(engine, date(2026, 1, 6), rules=RULESET)
+    with transaction(engine) as session:
+        assert not session.scalar(
+            select(func.count()).where(
+                NoticeIntent.department_id == typo.id, NoticeIntent.created_on == date(2026, 1, 6)
+            )
+        )
+        open_intents = select(
+            NoticeIntent.kind,
+            NoticeIntent.step,
+            NoticeIntent.task_id,
+            NoticeIntent.period,
+            NoticeIntent.audience,
+            NoticeIntent.department_id,
+        ).where(NoticeIntent.resolved_on.is_(None), NoticeIntent.task_id.in_(task_ids))
+        for task_id in task_ids:
+            owners = session.scalars(
+                select(NoticeIntent.department_id).where(
+                    NoticeIntent.task_id == task_id,
+                    NoticeIntent.department_id.is_not(None),
+                    NoticeIntent.resolved_on.is_(None),
+                )
+            ).all()
+            assert right.id in owners and typo.id not in owners
+        # No notice owed twice: a moved intent's key is the one the scan gives the right unit.
+        owed = session.execute(open_intents).all()
+        assert len(owed) == len(set(owed))
+        assert session.scalar(select(func.count()).select_from(NoticeIntent)) >= intents_before
+        lights = compute_lights(
+            session,
+            as_of=date(2026, 1, 6),
+            calendar=load_calendar(session),
+            cadence=RULESET.cadence,
+            rules=RULESET.lights,
+            task_ids=task_ids,
+        )
+        assert {lights[t].light for t in task_ids} == {"red"}  # overdue, now the right unit's
+        led = session.scalars(
+            select(TaskDepartment.task_id).where(
+                TaskDepartment.department_id == right.id, TaskDepartment.role == "lead"
+            )
+        ).all()
+        assert set(task_ids) <= set(led)
+
+
+def test_the_dry_run_prints_what_would_move_and_writes_nothing(copied):
+    url, engine = copied
+    before = _state(engine)
+    output = _run(url, "merge", f"衡水市/{TYPO}", RIGHT, "--dry-run").output
+    assert "任务责任（牵头、配合、落实）：3 条" in output and "合并为一条：2 条" in output
+    assert all(title in output for title in TITLES)
+    assert "预演，未写入" in output
+    assert _state(engine) == before
+    output = _run(url, "merge", f"衡水市/{TYPO}", RIGHT).output  # the real run prints the same
+    assert "任务责任（牵头、配合、落实）：3 条" in output and "已合并" in output
+    assert _state(engine)["audit"][0][0] == before["audit"][0][0] + 1
+
+
+def test_refusals_are_in_chinese_and_a_name_of_several_units_is_refused(copied):
+    url, engine = copied
+    assert "不能并入自身" in _run(url, "merge", RIGHT, f"衡水市/{RIGHT}", ok=False).output
+    assert "不同地区" in _run(url, "merge", f"衡水市/{TYPO}", "河北省/省生态环境厅", ok=False).output
+    with transaction(engine) as session:
+        hebei = session.scalars(select(Jurisdiction).where(Jurisdiction.name == "河北省")).one()
+        session.add(Department(jurisdiction_id=hebei.id, name=TYPO, kind="unknown"))
+    refused = _run(url, "merge", TYPO, RIGHT, ok=False).output
+    assert "对应多个部门" in refused and f"衡水市/{TYPO}" in refused and f"河北省/{TYPO}" in refused
+
+
+def test_a_failure_midway_leaves_everything_as_it_was(copied):
+    url, engine = copied
+    with transaction(engine) as session:
+        typo = _unit(session, TYPO)
+        add_user(session, username="typo", role="liaison", display_name="王五", department_id=typo.id, actor="test")
+    # The accounts move after the tasks, reports and cells: the database refuses that step.
+    with engine.begin() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.execute(
+                text(
+                    "CREATE TRIGGER refuse_moves BEFORE UPDATE OF department_id ON users "
+                    "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+                )
+            )
+        else:
+            connection.execute(
+                text(
+                    "CREATE FUNCTION refuse_moves() RETURNS trigger AS $$ BEGIN "
+                    "RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql"
+                )
+            )
+            connection.execute(
+                text(
+                    "CREATE TRIGGER refuse_moves BEFORE UPDATE OF department_id ON users "
+                    "FOR EACH ROW EXECUTE FUNCTION refuse_moves()"
+                )
+            )
+    before = _state(engine)
+    result = CliRunner().invoke(main, ["depts", "merge", f"衡水市/{TYPO}", RIGHT], env={"WUFEI_DATABASE_URL": url})
+    assert result.exit_code != 0 and "refused by the test" in str(result.exception)
+    assert _state(engine) == before
+
+
+def test_a_retired_unit_is_refused_as_an_owner(session):
+    from wufei.tasks.assignment import AssignmentError, assign_owners
+
+    typo, right = _unit(session, TYPO), _unit(session, RIGHT)
+    merge_departments(session, typo, right, actor="test", on=MERGE_DAY)
+    waiting = session.scalars(select(Task.id).where(Task.awaiting_assignment.is_(True))).first()
+    with pytest.raises(AssignmentError, match="已停用"):
+        assign_owners(session, task_id=waiting, lead_ids=[typo.id], actor="test")
+    assert assign_owners(session, task_id=waiting, lead_ids=[right.id], actor="test").awaiting_assignment is False
+
+
+def test_reports_and_pending_extensions_answer_to_the_new_unit_and_decided_ones_stay(session):
+    from wufei.extensions.models import Extension
+    from wufei.reports.models import Report, ReportInput
+
+    typo, right = _unit(session, TYPO), _unit(session, RIGHT)
+    first, third = (session.scalars(select(Task.id).where(Task.title == t)).one() for t in (TITLES[0], TITLES[2]))
+    week, other_week = date(2025, 6, 2), date(2025, 6, 9)
+    asked = {"requested_on": date(2025, 6, 3), "reason": "x", "original_due_date": date(2025, 12, 31)}
+    pending = Extension(task_id=first, department_id=typo.id, requested_due_date=date(2026, 3, 31), **asked)
+    decided = Extension(
+        task_id=first, department_id=typo.id, requested_due_date=date(2026, 1, 31), status="refused", **asked
+    )
+    report = Report(task_id=first, department_id=typo.id, week_start=week, progress=40, submitted_by="王五")
+    # Task 3: both units support; the right unit wrote its own contribution for one week.
+    mine = ReportInput(task_id=third, week_start=week, department_id=right.id, text="新单位的")
+    kept = ReportInput(task_id=third, week_start=week, department_id=typo.id, text="原单位的")
+    moved = ReportInput(task_id=third, week_start=other_week, department_id=typo.id, text="原单位另一周")
+    session.add_all([pending, decided, report, mine, kept, moved])
+    session.flush()
+
+    counts = merge_departments(session, typo, right, actor="test", on=MERGE_DAY).counts
+    assert (counts["reports"], counts["extensions"], counts["report_inputs"], counts["report_inputs_kept"]) == (
+        1,
+        1,
+        1,
+        1,
+    )
+    for row in (pending, decided, report, mine, kept, moved):
+        session.refresh(row)
+    assert report.department_id == right.id and report.submitted_by == "王五"  # who filed it is kept
+    assert pending.department_id == right.id and decided.department_id == typo.id
+    assert (mine.department_id, kept.department_id, moved.department_id) == (right.id, typo.id, right.id)
