@@ -235,3 +235,28 @@ def test_the_weeks_form_is_prefilled_from_last_week(eco, server):
     page = eco.get("/my/report?week=2024-W23").text
     assert f'name="progress_{task_id}" min="0" max="100" value="35"' in page
     assert "完成选址论证" in page
+
+
+def test_the_units_are_listed_by_place_a_province_before_its_cities(hengshui_session):
+    """An office supervising several places has a 市生态环境局 in each: listed in one alphabet they
+    could not be told apart on the 部门 page."""
+    from wufei.departments.models import DepartmentKind
+    from wufei.plans.models import Jurisdiction
+    from wufei.tasks.models import Role, TaskDepartment
+    from wufei.web.pages import departments_overview
+
+    session = hengshui_session
+    task = session.scalars(select(Task).order_by(Task.id)).first()
+    for name, level in (("保定市", "city"), ("河北省", "province")):  # 河北省 is 衡水市's parent already
+        place = session.scalar(select(Jurisdiction).where(Jurisdiction.name == name))
+        place = place or Jurisdiction(name=name, level=level)
+        unit = Department(jurisdiction=place, name="市生态环境局", kind=DepartmentKind.BUREAU)
+        session.add(unit)
+        session.flush()
+        session.add(TaskDepartment(task_id=task.id, department_id=unit.id, role=Role.SUPPORTING, position=99))
+    session.flush()
+    groups = departments_overview(session)
+    assert [g["place"] for g in groups] == ["河北省", "保定市", "衡水市"]
+    assert all(any(d.name == "市生态环境局" for d in g["departments"]) for g in groups)
+    names = [d.name for d in groups[-1]["departments"]]
+    assert names == sorted(names) and len(names) > 10

@@ -450,9 +450,24 @@ def departments_of_task_place(session: Session, task_id: int) -> set[int]:
     return set(session.scalars(select(Department.id).where(Department.jurisdiction_id.in_(place))))
 
 
-def departments_overview(session: Session) -> list[Department]:
+_LEVEL_ORDER = {"province": 0, "city": 1, "county": 2}
+
+
+def departments_overview(session: Session) -> list[dict[str, Any]]:
+    """The units owning tasks, by place (a province before its cities, a city before its
+    counties): an office supervising several places has a 市生态环境局 in each."""
     led = select(TaskDepartment.department_id).where(TaskDepartment.role.in_([Role.LEAD, Role.SUPPORTING]))
-    return list(session.scalars(select(Department).where(Department.id.in_(led)).order_by(Department.name)))
+    units = session.scalars(
+        select(Department).where(Department.id.in_(led)).options(selectinload(Department.jurisdiction))
+    )
+    places: dict[int, dict[str, Any]] = {}
+    for unit in units:
+        place = unit.jurisdiction
+        group = places.setdefault(place.id, {"place": place.name, "level": place.level, "departments": []})
+        group["departments"].append(unit)
+    for group in places.values():
+        group["departments"].sort(key=lambda unit: unit.name)
+    return sorted(places.values(), key=lambda group: (_LEVEL_ORDER.get(group["level"], 3), group["place"]))
 
 
 # --- a liaison's weekly report ---------------------------------------------------------------
