@@ -139,11 +139,11 @@ def _send_all(
     """Send each dispatch (held under `lease`, or taken now as a retry) on `concurrency` threads,
     the recorder writing for them; each one's (status, messages), or None when it was not taken.
 
-    The calling thread opens the attempts (their `sending` rows committed) in groups of all but one
-    place of the window as soon as that many of the open ones are answered (a batch of one per
-    message cost the writer a third more CPU than two; three of four cut it by a fifth again, and
-    the message still in flight covers the group's commit), builds their first emails and queues
-    them for the senders."""
+    The calling thread opens the attempts (their `sending` rows committed) in groups of half the
+    window as soon as that many of the open ones are answered (a batch of one per message cost
+    the writer a third more CPU; groups of three of four cut it by a fifth again, but the one
+    message left in flight did not cover the group's commit and the runs were slower), builds
+    their first emails and queues them for the senders."""
 
     known: dict[int, service.HeldReads] = {}  # the claims' reads, read ahead (lease given)
     position = {dispatch_id: index for index, dispatch_id in enumerate(dispatch_ids)} if lease is not None else {}
@@ -168,11 +168,11 @@ def _send_all(
     failures: list[BaseException] = []
 
     def open_ahead() -> None:
-        """Open the attempts in groups of all but one place of the window (one batch for the writer)
-        as soon as that many of the opened ones have been answered, so the senders find the next
-        ones committed while the last one is sent; a group also takes the last place when it is
-        free by then (an answer that came while the group waited)."""
-        group, start = max(1, concurrency - 1), 0
+        """Open the attempts in groups of half the window (one batch for the writer) as soon as that
+        many of the opened ones have been answered, so the senders find the next ones committed; a
+        group also takes every other place in the window already free by then (answers that came
+        while the group waited: larger batches when the writer falls behind)."""
+        group, start = max(1, concurrency // 2), 0
         while start < len(dispatch_ids):
             end = min(start + group, len(dispatch_ids))
             for _ in range(start, end):
