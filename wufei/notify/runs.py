@@ -141,9 +141,10 @@ def _send_all(
 
     The calling thread opens the attempts (their `sending` rows committed) in groups of half the
     window as soon as that many of the open ones are answered (a batch of one per message cost
-    the writer a third more CPU; groups of three of four cut it by a fifth again, but the one
-    message left in flight did not cover the group's commit and the runs were slower), builds
-    their first emails and queues them for the senders."""
+    the writer a third more CPU; groups of three of four cut it by a fifth, but the one message
+    left in flight did not cover the group's commit and the runs were slower, as they were when
+    a group also took the places already free), builds their first emails and queues them for
+    the senders."""
 
     known: dict[int, service.HeldReads] = {}  # the claims' reads, read ahead (lease given)
     position = {dispatch_id: index for index, dispatch_id in enumerate(dispatch_ids)} if lease is not None else {}
@@ -169,17 +170,12 @@ def _send_all(
 
     def open_ahead() -> None:
         """Open the attempts in groups of half the window (one batch for the writer) as soon as that
-        many of the opened ones have been answered, so the senders find the next ones committed; a
-        group also takes every other place in the window already free by then (answers that came
-        while the group waited: larger batches when the writer falls behind)."""
-        group, start = max(1, concurrency // 2), 0
-        while start < len(dispatch_ids):
-            end = min(start + group, len(dispatch_ids))
-            for _ in range(start, end):
+        many of the opened ones have been answered, so the senders find the next ones committed."""
+        group = max(1, concurrency // 2)
+        for start in range(0, len(dispatch_ids), group):
+            chunk = range(start, min(start + group, len(dispatch_ids)))
+            for _ in chunk:
                 unanswered.acquire()
-            while end < len(dispatch_ids) and unanswered.acquire(blocking=False):
-                end += 1
-            chunk, start = range(start, end), end
             if failures:
                 return
             openings = [
