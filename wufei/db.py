@@ -232,6 +232,11 @@ def make_engine(url: str | None = None) -> Engine:
     return create_engine(url, pool_pre_ping=True, connect_args={"options": "-c TimeZone=UTC"})
 
 
+# Session.info key: (the DBAPI connection, whether it is PostgreSQL's) of a session whose owner holds
+# one connection and runs the transactions on the driver itself (a delivery run's writer,
+# wufei.notify.recorder); statements sent to the driver take it from here, not from the session.
+HELD_DRIVER = "wufei.held_driver"
+
 _SESSIONMAKERS: WeakKeyDictionary[Engine, sessionmaker[Session]] = WeakKeyDictionary()
 
 

@@ -20,15 +20,20 @@ items) -> results`, set-based: a few statements for the batch, not a few per ite
 the order the recorder was given them (a run's: open, start, close), so that one writer keeps up
 with many sending threads on PostgreSQL too, where each statement is a round trip.
 
-SQLite: a batch is one transaction, committed once. PostgreSQL: the session is in autocommit, so
-a statement is its own transaction and costs one round trip instead of three (BEGIN, the
-statement, COMMIT; psycopg waits for each); the service writes a run's usual steps as one
-statement each (wufei.notify.service: `_hold_and_start`, `_finish_and_close`) and wraps the
-others' statements in a transaction of their own (`atomic`). A step's threads go on as soon as
-its statement returns, while the batch's later steps are written. The writer keeps its connection
-while steps keep coming and gives it back to the pool after IDLE without one: the pool checks a
-connection when it is taken (a round trip), so a writer that waited out a database restart
-reconnects, and a busy one does not pay that check per batch.
+The writer holds one connection while steps keep coming and runs its batches' transactions on the
+driver's connection, not through a Session (whose transaction begun and committed, its connection
+taken from the pool and given back, cost as much CPU as a batch's statements on SQLite): the steps'
+usual statements go to the driver (`wufei.db.HELD_DRIVER`; sqlite3 and psycopg keep their prepared
+statements per connection), their rarer ones through the session bound to the same connection.
+SQLite: a batch is one transaction, BEGIN IMMEDIATE … COMMIT. PostgreSQL: the session is in
+autocommit, so a statement is its own transaction and costs one round trip instead of three (BEGIN,
+the statement, COMMIT; psycopg waits for each); the service writes a run's usual steps as one
+statement each (wufei.notify.service: `_hold_and_start`, `_finish_and_close`) and wraps the others'
+statements in a transaction of their own (`atomic`). A step's threads go on as soon as its
+statement returns, while the batch's later steps are written. The writer gives its connection back
+to the pool after IDLE without a step: the pool checks a connection when it is taken (a round
+trip), so a writer that waited out a database restart reconnects, and a busy one does not pay that
+check per batch.
 
 The guarantees are the service's (wufei.notify.service): a `sending` row is committed before its
 message leaves, so a run that dies between a send and its record leaves it `sending`, which the
@@ -50,10 +55,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import Any
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from wufei.db import make_sessionmaker
+from wufei.db import HELD_DRIVER, make_sessionmaker
 
 BATCH = 500  # items in one transaction at most
 LINGER = 0.02  # seconds a batch of outcomes only waits for more before it is written
@@ -79,6 +84,7 @@ class Recorder:
         self._queue: queue.Queue[Any] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="wufei-notify-recorder", daemon=True)
         self._failure: BaseException | None = None
+        self._link: tuple[Connection, Session] | None = None  # the writer's connection and session (`_connect`)
         # PostgreSQL: each statement its own transaction (one round trip, not BEGIN, statement,
         # COMMIT); a step writing several statements together makes them one (service.atomic).
         self._autocommit = engine.dialect.name == "postgresql"
@@ -117,30 +123,31 @@ class Recorder:
         return future
 
     def _run(self) -> None:
-        engine = self._engine.execution_options(isolation_level="AUTOCOMMIT") if self._autocommit else self._engine
-        with make_sessionmaker(engine)() as session:
-            held: list[tuple[Step, Any, Future, bool]] = []  # outcomes, written after the waiting threads' steps
-            since = 0.0  # when the oldest of them was handed over
-            stopping = False
+        held: list[tuple[Step, Any, Future, bool]] = []  # outcomes, written after the waiting threads' steps
+        since = 0.0  # when the oldest of them was handed over
+        stopping = False
+        try:
             while not stopping:
-                batch, stopping = self._next_batch(session, holding=bool(held))
+                batch, stopping = self._next_batch(holding=bool(held))
                 urgent = [item for item in batch if item[3]]
                 if not held:
                     since = time.monotonic()
                 held += [item for item in batch if not item[3]]
                 if urgent:
-                    self._write(session, urgent)
+                    self._write(urgent)
                 if held and (stopping or not urgent or len(held) >= BATCH or time.monotonic() - since >= HOLD):
-                    self._write(session, held)
+                    self._write(held)
                     held = []
+        finally:
+            self._disconnect()
 
-    def _next_batch(self, session: Session, *, holding: bool) -> tuple[list[tuple[Step, Any, Future, bool]], bool]:
+    def _next_batch(self, *, holding: bool) -> tuple[list[tuple[Step, Any, Future, bool]], bool]:
         try:  # with outcomes held, a quiet LINGER is the time to write them
             first = self._queue.get(timeout=LINGER if holding else IDLE)
         except queue.Empty:
             if holding:
                 return [], False
-            session.close()  # idle: the connection goes back to the pool, checked (pinged) when taken again
+            self._disconnect()  # idle: the connection goes back to the pool, checked (pinged) when taken again
             first = self._queue.get()
         if first is _STOP:
             return [], True
@@ -157,13 +164,35 @@ class Recorder:
             urgent = urgent or item[3]
         return batch, False
 
-    def _write(self, session: Session, batch: list[tuple[Step, Any, Future, bool]]) -> None:
+    def _connect(self) -> Session:
+        """The writer's session on a connection it holds until it idles: the steps' usual statements
+        go to the driver's connection (`HELD_DRIVER`), their rarer ones through the session."""
+        if self._link is None:
+            engine = self._engine.execution_options(isolation_level="AUTOCOMMIT") if self._autocommit else self._engine
+            connection = engine.connect()
+            session = make_sessionmaker(self._engine)(bind=connection)
+            session.info[HELD_DRIVER] = (connection.connection.driver_connection, self._autocommit)
+            self._link = (connection, session)
+        return self._link[1]
+
+    def _disconnect(self) -> None:
+        if self._link is not None:
+            connection, session = self._link
+            session.close()
+            connection.close()
+            self._link = None
+
+    def _write(self, batch: list[tuple[Step, Any, Future, bool]]) -> None:
         if self._failure is not None:
             for _, _, future, _ in batch:
                 future.set_exception(RecorderFailed(f"发送记录写入数据库失败，已停止发送：{self._failure}"))
             return
         done: list[tuple[Future, Any]] = []
+        session = self._connect()
+        driver, _ = session.info[HELD_DRIVER]
         try:
+            if not self._autocommit:  # SQLite: the batch's write lock taken at once, not at its first write
+                driver.execute("BEGIN IMMEDIATE")
             for step in self._steps:
                 mine = [(item, future) for kind, item, future, _ in batch if kind is step]
                 if mine:
@@ -173,10 +202,14 @@ class Recorder:
                         for future, result in done:
                             future.set_result(result)
                         done.clear()
-            if not self._autocommit:
+            if session.in_transaction():  # a step's statements through the session (and the driver's with them)
                 session.commit()
+            elif not self._autocommit:
+                driver.commit()
         except BaseException as error:
             session.rollback()
+            if not self._autocommit and driver.in_transaction:
+                driver.rollback()
             self._failure = error
             for _, _, future, _ in batch:
                 if not future.done():

@@ -61,7 +61,7 @@ from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.elements import ColumnElement
 
 from wufei.cells.models import Cell
-from wufei.db import Base, driver_value, table_of, utcnow
+from wufei.db import HELD_DRIVER, Base, driver_value, table_of, utcnow
 from wufei.departments.models import Department
 from wufei.indicators.models import Indicator
 from wufei.lights.models import LightRecord
@@ -596,9 +596,14 @@ def _driver(session: Session) -> tuple[Any, bool]:
     CPU, taken from the sending threads under the one interpreter lock. Pending ORM changes are
     flushed first, as `session.execute` would (autoflush); the statements run in the session's
     transaction (sqlite3 begins it before the first write), or each commits by itself on the
-    writer's autocommit PostgreSQL connection."""
+    writer's autocommit PostgreSQL connection. A run's writer holds its connection and runs its
+    batches' transactions on the driver (`HELD_DRIVER`): the session's own transaction, begun,
+    committed and its connection taken from the pool per batch, cost as much as the statements."""
     if session.autoflush:
         session.flush()
+    held = session.info.get(HELD_DRIVER)
+    if held is not None:
+        return held
     connection = session.connection()
     return connection.connection.driver_connection, connection.dialect.name == "postgresql"
 
@@ -745,7 +750,7 @@ def atomic(session: Session) -> Iterator[None]:
     """Several statements as one unit. Inside the session's transaction there is nothing to do; on
     a PostgreSQL connection in autocommit (a delivery run's writer: each single statement commits
     by itself, one round trip) they get a transaction of their own."""
-    driver = session.connection().connection.driver_connection
+    driver, _ = _driver(session)
     if driver is not None and getattr(driver, "autocommit", False) is True and hasattr(driver, "transaction"):
         with driver.transaction():
             yield
