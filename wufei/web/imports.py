@@ -357,45 +357,16 @@ def router(portal: Portal) -> APIRouter:
                 plan=plan_id,
             )
 
-    @routes.post("/doubts/decide")
-    async def decide_same(request: Request):
-        """One decision for the open doubts a group lists (the same question on many records of a
-        plan: 各县（市、区）政府 unknown on twenty tasks), all or none."""
-        form = await read_form(request)
-
-        def work():
-            ids = sorted({number for value in form.getlist("doubt") if (number := row_id(value)) is not None})
-            try:
-                with portal.work() as session:
-                    signed = portal.user(request, session, OFFICE)
-                    portal.check_csrf(form, signed)
-                    if not ids:
-                        raise DoubtError("没有选中待确认项")
-                    status = DoubtStatus.CORRECTED if form.get("decision") == "corrected" else DoubtStatus.CONFIRMED
-                    for doubt_id in ids:
-                        decide_doubt(
-                            session,
-                            doubt_id=doubt_id,
-                            status=status,
-                            note=str(form.get("note") or ""),
-                            actor=actor_of(signed),
-                        )
-                return redirect("/doubts", "doubt_decided")
-            except DoubtError as error:
-                return refuse(request, str(error), back="/doubts")
-
-        return await run_in_threadpool(work)
-
-    @routes.post("/doubts/{doubt_id:id}/decide")
-    async def decide(request: Request, doubt_id: int):
-        form = await read_form(request)
-
-        def work():
-            try:
-                with portal.work() as session:
-                    signed = portal.user(request, session, OFFICE)
-                    portal.check_csrf(form, signed)
-                    status = DoubtStatus.CORRECTED if form.get("decision") == "corrected" else DoubtStatus.CONFIRMED
+    def decide_doubts(request: Request, form, doubt_ids: list[int]):
+        """The office's one decision on these open doubts, all or none."""
+        try:
+            with portal.work() as session:
+                signed = portal.user(request, session, OFFICE)
+                portal.check_csrf(form, signed)
+                if not doubt_ids:
+                    raise DoubtError("没有选中待确认项")
+                status = DoubtStatus.CORRECTED if form.get("decision") == "corrected" else DoubtStatus.CONFIRMED
+                for doubt_id in doubt_ids:
                     decide_doubt(
                         session,
                         doubt_id=doubt_id,
@@ -403,11 +374,22 @@ def router(portal: Portal) -> APIRouter:
                         note=str(form.get("note") or ""),
                         actor=actor_of(signed),
                     )
-                return redirect("/doubts", "doubt_decided")
-            except DoubtError as error:
-                return refuse(request, str(error), back="/doubts")
+            return redirect("/doubts", "doubt_decided")
+        except DoubtError as error:
+            return refuse(request, str(error), back="/doubts")
 
-        return await run_in_threadpool(work)
+    @routes.post("/doubts/decide")
+    async def decide_same(request: Request):
+        """One decision for the open doubts a group lists (the same question on many records of a
+        plan: 各县（市、区）政府 unknown on twenty tasks)."""
+        form = await read_form(request)
+        ids = sorted({number for value in form.getlist("doubt") if (number := row_id(value)) is not None})
+        return await run_in_threadpool(decide_doubts, request, form, ids)
+
+    @routes.post("/doubts/{doubt_id:id}/decide")
+    async def decide(request: Request, doubt_id: int):
+        form = await read_form(request)
+        return await run_in_threadpool(decide_doubts, request, form, [doubt_id])
 
     return routes
 
