@@ -233,3 +233,58 @@ def test_where_bwrap_cannot_make_its_namespaces_a_conversion_is_refused_unless_a
     assert receiver.requests == []
     assert run_where_namespaces_are_refused(path, WUFEI_UNSANDBOXED_CONVERSION="1") == "read 2\n"
     assert receiver.requests
+
+
+def test_inside_the_sandbox_the_kernels_settings_are_read_only_even_for_root(tmp_path):
+    """Run as root (CI, most containers), the sandbox's uid 0 is the machine's: /proc/sys was writable
+    inside (kernel/core_pattern names a program the kernel runs as root outside). Probed with the
+    sandbox's own arguments around a shell."""
+    from wufei.importers.readers import sandbox
+
+    work = tmp_path / "work"
+    work.mkdir()
+    probe = sandbox.sandboxed(
+        sandbox.bwrap(),
+        ["/bin/sh", "-c", "test -w /proc/sys/kernel/core_pattern && echo writable || echo read-only"],
+        work,
+    )
+    answer = subprocess.run(probe, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, check=True)
+    assert answer.stdout.strip() == "read-only"
+
+
+def test_the_servers_stdin_is_not_handed_to_the_conversion(tmp_path):
+    """An .rtf whose INCLUDEPICTURE names /dev/stdin copied the server's standard input (here a picture
+    holding a marker) into the converted copy: LibreOffice now reads /dev/null there."""
+    fed = tmp_path / "stdin.png"
+    fed.write_bytes(png(MARKER))
+    path = rtf_linking("file:///dev/stdin", tmp_path / "upload" / "通知.rtf")
+    script = (
+        "import sys, zipfile\n"
+        "from pathlib import Path\n"
+        "from wufei.importers.readers.office import libreoffice_copy\n"
+        f"with libreoffice_copy(Path({str(path)!r}), 'docx') as copy, zipfile.ZipFile(copy) as docx:\n"
+        f"    print(any({MARKER.encode()!r} in docx.read(name) for name in docx.namelist()))\n"
+    )
+    with fed.open("rb") as stdin:
+        answer = subprocess.run(
+            [sys.executable, "-c", script], stdin=stdin, capture_output=True, text=True, timeout=300
+        )
+    assert answer.returncode == 0, answer.stderr
+    assert answer.stdout.strip() == "False"
+
+
+def test_a_bwrap_failing_for_another_reason_is_refused_quoting_it_not_blaming_namespaces(tmp_path, monkeypatch):
+    """Docker's `bwrap: Can't mount proc on /newroot/proc` comes after the namespaces were made: the
+    refusal quotes bwrap, and does not send the operator to the namespace settings."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "bwrap").write_text(
+        '#!/bin/sh\necho "bwrap: Can\'t mount proc on /newroot/proc: Operation not permitted" >&2\nexit 1\n'
+    )
+    (fake / "bwrap").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}:{os.environ['PATH']}")
+    monkeypatch.delenv("WUFEI_UNSANDBOXED_CONVERSION", raising=False)
+    path = rtf_linking("file:///nowhere.png", tmp_path / "upload" / "通知.rtf")
+    with pytest.raises(ImportError_) as refused:
+        read_source(path)
+    assert "Can't mount proc on /newroot/proc" in str(refused.value) and "sysctl" not in str(refused.value)

@@ -81,7 +81,11 @@ def convert_with_libreoffice(path: Path, target: str) -> Converted:
             if inside is not None:
                 log.warning("bwrap could not start to convert %s: %s", path, inside.stderr.decode(errors="replace"))
             if not sandbox.unsandboxed_allowed():
-                raise ImportError_(str(path), refusal(suffix, target, NO_NAMESPACES))
+                why = NO_NAMESPACES if inside is not None and sandbox.no_namespaces(inside.stderr) else None
+                if inside is not None and why is None:
+                    said = inside.stderr.decode(errors="replace").strip().splitlines()[0]
+                    why = f"bubblewrap 无法启动（{said}）"
+                raise ImportError_(str(path), refusal(suffix, target, why or NO_NAMESPACES))
             log.warning(
                 "%s converted by LibreOffice without a sandbox (%s=1): the document's links to files of this "
                 "machine and to the network are followed",
@@ -96,7 +100,9 @@ def convert_with_libreoffice(path: Path, target: str) -> Converted:
         folder.cleanup()
         raise
     converted = work / "out" / f"source.{target}"
-    if not converted.exists() or converted.stat().st_size == 0:
+    # a regular file only: a link left there by a hijacked LibreOffice would point at the server's disk,
+    # a FIFO would block the import for ever
+    if not converted.is_file() or converted.is_symlink() or converted.stat().st_size == 0:
         folder.cleanup()
         raise ImportError_(
             str(path), f"LibreOffice 无法转换此 {suffix} 文件，文件可能已损坏；请另存为 .{target} 后导入"
@@ -105,7 +111,9 @@ def convert_with_libreoffice(path: Path, target: str) -> Converted:
 
 
 def run(command: list[str]) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
+    # stdin from /dev/null: the server's own (a file, a pipe) would be /proc/self/fd/0 inside, and an
+    # .rtf's INCLUDEPICTURE "file:///dev/stdin" copied it into the converted copy
+    return subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
 
 
 def refusal(suffix: str, target: str, reason: str) -> str:

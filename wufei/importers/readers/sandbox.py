@@ -50,6 +50,10 @@ def sandboxed(bwrap: str, command: list[str], work: Path) -> list[str]:
         elif top.is_dir():
             arguments += ["--ro-bind", str(top), str(top)]
     arguments += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--bind", str(work), str(work)]
+    # Run as root (CI, most containers), the sandbox's uid 0 is the machine's, and procfs lets it write
+    # the kernel's settings with every capability dropped (kernel/core_pattern: a program the kernel
+    # would run as root outside); bwrap leaves /proc/sys writable when its folder is not.
+    arguments += ["--ro-bind", "/proc/sys", "/proc/sys", "--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger"]
     arguments += ["--chdir", str(work), "--clearenv", "--setenv", "HOME", str(work), "--setenv", "TMPDIR", "/tmp"]
     arguments += ["--setenv", "PATH", "/usr/bin:/bin"]
     for name in LOCALE:
@@ -69,3 +73,11 @@ def program_folder(program: Path) -> tuple[str, ...]:
 def failed_to_start(returncode: int, stderr: bytes) -> bool:
     """bwrap itself failed (its errors begin `bwrap: `), not the program it runs."""
     return returncode != 0 and stderr.lstrip().startswith(b"bwrap:")
+
+
+def no_namespaces(stderr: bytes) -> bool:
+    """bwrap's failure is the kernel refusing it namespaces (the advice to allow them fits), not
+    another (Docker's `Can't mount proc on /newroot/proc`: the advice would mislead)."""
+    # bwrap's words: "setting up uid map: Permission denied", "No permissions to creating new namespace",
+    # "Creating new namespace failed: No space left on device" (user.max_user_namespaces=0)
+    return b"uid map" in stderr or b"new namespace" in stderr
