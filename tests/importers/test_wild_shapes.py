@@ -625,6 +625,24 @@ def test_a_list_naming_cells_under_their_categories_gives_each_categorys_count(t
     assert counts == [("无废机关", "2个"), ("无废企业", "1个"), ("无废社区", "2个")]
 
 
+def test_tasks_under_a_cell_category_heading_stay_tasks(tmp_path: Path):
+    # review21c: under 二、“无废机关”10个： a plan's numbered tasks (a date, an owner) were taken for cell names and
+    # dropped without a doubt (4 tasks on ef463c2, 1 after the rule above).
+    plan = _plan(
+        tmp_path,
+        "方案.txt",
+        "某市2025年无废城市细胞建设工作方案\n"
+        "一、工作目标\n"
+        "全年建成各类无废城市细胞30个。\n"
+        "二、“无废机关”10个：\n"
+        "1. 2025年6月底前建成市直机关无废机关5个。（责任单位：市机关事务管理局）\n"
+        "2. 2025年9月底前建成县级机关无废机关3个。（责任单位：各县区人民政府）\n"
+        "3. 2025年12月底前建成乡镇机关无废机关2个。（责任单位：市委组织部）\n",
+    )
+    assert len(plan.tasks) == 3 and all("无废机关" in task.title for task in plan.tasks)
+    assert plan.tasks[0].leads == ("市机关事务管理局",)
+
+
 def test_a_notices_addressee_line_is_no_title(tmp_path: Path):
     # cq_gaoxiao_yijianshi_fanti_2024 (round wild20's leftover): on main a page without its title line was titled by
     # its addressee line 「各区县(自治县)人民政府,市政府各部门,有关单位:」; the notice names what it publishes in its
@@ -705,3 +723,29 @@ def test_rows_under_a_merged_task_and_overall_lead_read_each_column_in_place(tmp
         (("市发改委",), ("市商务局", "市市场监管局", "各县（区）政府")),
         (("市市场监管局",), ("市农业农村局", "市供销社", "各县（区）政府")),
     ]
+
+
+def test_a_menus_about_us_is_no_part_of_the_title_under_it(tmp_path: Path):
+    # review21c: a site's 关于我们 line was joined to the real title under it (关于我们兰州市人民政府关于做好…的通知).
+    plan = _plan(
+        tmp_path,
+        "通知.txt",
+        "首页\n关于我们\n某市人民政府关于做好2025年无废城市建设重点工作的通知\n"
+        "一、推进工业固废综合利用。市工业和信息化局负责，2025年底前完成。\n",
+    )
+    assert plan.title == "关于做好2025年无废城市建设重点工作的通知"
+
+
+def test_a_target_for_all_kinds_of_parks_is_no_requirement_made_of_everyone(tmp_path: Path):
+    # review21c: 各类工业园区…要达到80%以上 (各类 names no unit) made a published plan's items read as requirements
+    # of everyone, and the plan as a notice whose table is an attachment.
+    plan = _plan(
+        tmp_path,
+        "通知.txt",
+        "某市人民政府办公室关于印发某市无废城市建设实施方案的通知\n"
+        "现将《某市无废城市建设实施方案》印发给你们，请认真贯彻执行。\n"
+        "1.到2025年，各类工业园区固废综合利用率要达到80%以上。\n"
+        "2.到2025年，各项再生资源回收体系要覆盖全部乡镇。\n"
+        "3.到2025年，各种建筑垃圾资源化利用率要达到50%。\n",
+    )
+    assert len(plan.tasks) == 3

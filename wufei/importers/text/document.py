@@ -145,7 +145,10 @@ def interpret(document: Document) -> ParsedPlan:
 # A notice publishing a division of tasks (现将…分解下发 / 印发给你们), and a requirement it makes of everyone
 # (各地各单位要…, 各牵头单位要…) rather than a task of the division.
 _PUBLISHING = re.compile(r"印发给你们|印发你们|分解下[达发]|(?:分解|下达)给你们")
-_EVERYONE_ASKED = re.compile(r"各[^，。；,;]{0,24}?要|(?:牵头|责任|汇总)单位要")
+# 各 before a kind of unit (各地, 各县区, 各部门, 各有关单位), not 各类/各项 (各类工业园区…要达到80%: a target)
+_EVERYONE_ASKED = re.compile(
+    r"各(?:地|省|市|县|区|乡|镇|街道|部门|单位|有关|相关|级|成员|牵头|责任)[^，。；,;]{0,20}?要|(?:牵头|责任|汇总)单位要"
+)
 _REQUIREMENTS_NAMED = 3
 
 

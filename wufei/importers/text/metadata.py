@@ -290,10 +290,11 @@ def _title(front: list[str]) -> str | None:
         notice = _NOTICE.search(text) if _could_be_title(text, _NOTICE_MAX) else None
         if notice:
             return _own_heading(front, notice.group(1))
-    for index, text in enumerate(front):
+    for text in front:  # a whole line first: a menu's 关于我们 joined to the title under it is no title
         about = _ABOUT.search(text) if _could_be_title(text, _NOTICE_MAX) else None
         if about:
             return about.group(1)
+    for index in range(len(front)):
         if joined_about := _about_over_lines(front, index):
             return joined_about
     for index, text in enumerate(front):
@@ -321,6 +322,8 @@ def _about_over_lines(front: list[str], index: int) -> str | None:
     for end in range(index + 1, min(index + _ABOUT_LINES, len(front))):
         if not _could_be_title(front[end]):
             return None
+        if "关于" in front[end]:
+            return None  # a title of its own begins there
         joined = "".join(front[index : end + 1])
         if (about := _ABOUT.search(joined)) and _could_be_title(joined, _NOTICE_MAX):
             return about.group(1)
