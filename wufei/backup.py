@@ -75,6 +75,10 @@ def restore_database(engine: Engine, source: Path) -> Restored:
         raise BackupError(f"备份文件 {source} 不存在")
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     before = source.with_name(f"wufei-before-restore-{stamp}{source.suffix or '.backup'}")
+    number = 1
+    while before.exists():  # a second restore within the same second
+        number += 1
+        before = source.with_name(f"wufei-before-restore-{stamp}-{number}{source.suffix or '.backup'}")
     dialect = engine.dialect.name
     if dialect == "sqlite":
         database = _sqlite_path(engine)
