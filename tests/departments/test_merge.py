@@ -412,7 +412,9 @@ def test_a_renamed_unit_keeps_its_tasks_when_the_original_plan_is_imported_again
     unit = _unit(session, "市商务局")
     rename_department(session, unit, "市商务局（新）", actor="test")
     links = session.execute(
-        select(TaskDepartment.id, TaskDepartment.task_id).where(TaskDepartment.department_id == unit.id)
+        select(TaskDepartment.id, TaskDepartment.task_id, TaskDepartment.role)
+        .where(TaskDepartment.department_id == unit.id)
+        .order_by(TaskDepartment.id)
     ).all()
     departments = session.scalar(select(func.count()).select_from(Department))
     assert links
@@ -423,7 +425,9 @@ def test_a_renamed_unit_keeps_its_tasks_when_the_original_plan_is_imported_again
     assert session.scalar(select(func.count()).select_from(Department)) == departments  # no new 市商务局
     assert (
         session.execute(
-            select(TaskDepartment.id, TaskDepartment.task_id).where(TaskDepartment.department_id == unit.id)
+            select(TaskDepartment.id, TaskDepartment.task_id, TaskDepartment.role)
+            .where(TaskDepartment.department_id == unit.id)
+            .order_by(TaskDepartment.id)
         ).all()
         == links
     )
