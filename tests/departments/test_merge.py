@@ -412,12 +412,12 @@ def test_a_renamed_unit_keeps_its_tasks_when_the_original_plan_is_imported_again
     unit = _unit(session, "市商务局")
     rename_department(session, unit, "市商务局（新）", actor="test")
     links = session.execute(
-        select(TaskDepartment.id, TaskDepartment.task_id, TaskDepartment.role)
+        select(TaskDepartment.id, TaskDepartment.task_id, TaskDepartment.role, TaskDepartment.source_name)
         .where(TaskDepartment.department_id == unit.id)
         .order_by(TaskDepartment.id)
     ).all()
     departments = session.scalar(select(func.count()).select_from(Department))
-    assert links
+    assert links and {written for *_, written in links} == {"市商务局"}  # the name the plan wrote
     for again in load(HENGSHUI_PLAN):
         assert (
             again.changes.get("created", 0) == again.changes.get("updated", 0) == again.changes.get("deleted", 0) == 0
@@ -425,7 +425,7 @@ def test_a_renamed_unit_keeps_its_tasks_when_the_original_plan_is_imported_again
     assert session.scalar(select(func.count()).select_from(Department)) == departments  # no new 市商务局
     assert (
         session.execute(
-            select(TaskDepartment.id, TaskDepartment.task_id, TaskDepartment.role)
+            select(TaskDepartment.id, TaskDepartment.task_id, TaskDepartment.role, TaskDepartment.source_name)
             .where(TaskDepartment.department_id == unit.id)
             .order_by(TaskDepartment.id)
         ).all()

@@ -342,6 +342,14 @@ def rename_department(session: Session, department: Department, name: str, *, ac
             f"wufei depts merge {qualified_name(department)} {qualified_name(successor(session, bearer))}"
         )
     old_name = department.name
+    for link in (TaskDepartment, IndicatorDepartment):
+        # The documents wrote the old name: recorded as written, as a re-import records it.
+        session.execute(
+            update(link)
+            .where(link.department_id == department.id, link.source_name.is_(None))
+            .values(source_name=old_name)
+            .execution_options(synchronize_session=False)
+        )
     have = {a.alias for a in department.aliases}
     department.name = name
     for alias in (a for a in department.aliases if a.alias == name):
