@@ -27,7 +27,7 @@ from wufei.audit.models import AuditEntry
 from wufei.cli import main
 from wufei.contacts.models import Contact
 from wufei.db import make_engine, transaction
-from wufei.departments.merging import MergeError, merge_departments, plan_merge
+from wufei.departments.merging import MergeError, merge_departments, plan_merge, rename_department
 from wufei.departments.models import Department, DepartmentAlias
 from wufei.departments.naming import resolve_department
 from wufei.departments.service import list_departments
@@ -108,19 +108,31 @@ def _links(session: Session, title: str) -> list[tuple[str, str, int, str | None
 
 
 def _state(engine: Engine) -> dict[str, list]:
-    """Everything a merge may touch, as rows, to compare before and after."""
+    """Every table a merge touches, as rows, to compare before and after."""
     queries = {
         "links": "SELECT id, task_id, department_id, role, position, source_name FROM task_departments ORDER BY id",
-        "indicators": "SELECT id, department_id, role, position FROM indicator_departments ORDER BY id",
-        "departments": "SELECT id, name, parent_id, merged_into_id FROM departments ORDER BY id",
+        "indicators": "SELECT id, department_id, role, position, source_name FROM indicator_departments ORDER BY id",
+        "departments": "SELECT id, name, kind, parent_id, merged_into_id FROM departments ORDER BY id",
         "aliases": "SELECT department_id, alias FROM department_aliases ORDER BY department_id, alias",
         "users": "SELECT id, department_id FROM users ORDER BY id",
         "contacts": "SELECT id, department_id FROM contacts ORDER BY id",
-        "intents": "SELECT id, key, department_id, resolved_on FROM notice_intents ORDER BY id",
+        "intents": "SELECT id, key, department_id, resolved_on, resolution FROM notice_intents ORDER BY id",
+        "reports": "SELECT id, department_id FROM reports ORDER BY id",
+        "contributions": "SELECT id, department_id FROM report_inputs ORDER BY id",
+        "extensions": "SELECT id, department_id, status FROM extensions ORDER BY id",
+        "cells": "SELECT id, department_id FROM cells ORDER BY id",
+        "cell_counts": "SELECT id, lead_department_id FROM cell_counts ORDER BY id",
+        "indicator_reports": "SELECT id, department_id FROM indicator_reports ORDER BY id",
+        "doubts": "SELECT id, status, decided_by, note FROM import_doubts ORDER BY id",
         "audit": "SELECT count(*) FROM audit_log",
     }
     with engine.connect() as connection:
         return {name: [tuple(row) for row in connection.execute(text(sql))] for name, sql in queries.items()}
+
+
+def _undepartmented(key: str) -> str:
+    """An intent's key without its unit: one step of one task for one period and audience."""
+    return key.rsplit("|dept:", 1)[0]
 
 
 def _run(url: str, *args: str, ok: bool = True):
@@ -231,8 +243,17 @@ def test_the_lights_and_the_next_daily_scans_intents_go_to_the_right_unit(copied
         )
         # Where the right unit was owed the same notice (task 2 names both), the typo's is resolved.
         assert {i.resolution for i in moved} == {f"单位已并入{RIGHT}，与其提醒重复"}
-        intents_before = session.scalar(select(func.count()).select_from(NoticeIntent))
         task_ids = [session.scalars(select(Task.id).where(Task.title == t)).one() for t in TITLES[:2]]
+        last_before = session.scalar(select(func.max(NoticeIntent.id)))
+        owed_before = {
+            _undepartmented(key)
+            for key in session.scalars(
+                select(NoticeIntent.key).where(
+                    NoticeIntent.task_id.in_(task_ids), NoticeIntent.department_id.in_([typo.id, right.id])
+                )
+            )
+        }
+        assert owed_before
     daily_scan(engine, date(2026, 1, 6), rules=RULESET)
     with transaction(engine) as session:
         assert not session.scalar(
@@ -260,7 +281,14 @@ def test_the_lights_and_the_next_daily_scans_intents_go_to_the_right_unit(copied
         # No notice owed twice: a moved intent's key is the one the scan gives the right unit.
         owed = session.execute(open_intents).all()
         assert len(owed) == len(set(owed))
-        assert session.scalar(select(func.count()).select_from(NoticeIntent)) >= intents_before
+        made_again = session.scalars(
+            select(NoticeIntent.key).where(
+                NoticeIntent.id > last_before,
+                NoticeIntent.task_id.in_(task_ids),
+                NoticeIntent.department_id.in_([typo.id, right.id]),
+            )
+        ).all()
+        assert not {_undepartmented(key) for key in made_again} & owed_before
         lights = compute_lights(
             session,
             as_of=date(2026, 1, 6),
@@ -378,3 +406,142 @@ def test_reports_and_pending_extensions_answer_to_the_new_unit_and_decided_ones_
     assert report.department_id == right.id and report.submitted_by == "王五"  # who filed it is kept
     assert pending.department_id == right.id and decided.department_id == typo.id
     assert (mine.department_id, kept.department_id, moved.department_id) == (right.id, typo.id, right.id)
+
+
+def test_a_renamed_unit_keeps_its_tasks_when_the_original_plan_is_imported_again(session, load):
+    unit = _unit(session, "市商务局")
+    rename_department(session, unit, "市商务局（新）", actor="test")
+    links = session.execute(
+        select(TaskDepartment.id, TaskDepartment.task_id, TaskDepartment.role, TaskDepartment.source_name)
+        .where(TaskDepartment.department_id == unit.id)
+        .order_by(TaskDepartment.id)
+    ).all()
+    departments = session.scalar(select(func.count()).select_from(Department))
+    assert links and {written for *_, written in links} == {"市商务局"}  # the name the plan wrote
+    for again in load(HENGSHUI_PLAN):
+        assert (
+            again.changes.get("created", 0) == again.changes.get("updated", 0) == again.changes.get("deleted", 0) == 0
+        )
+    assert session.scalar(select(func.count()).select_from(Department)) == departments  # no new 市商务局
+    assert (
+        session.execute(
+            select(TaskDepartment.id, TaskDepartment.task_id, TaskDepartment.role, TaskDepartment.source_name)
+            .where(TaskDepartment.department_id == unit.id)
+            .order_by(TaskDepartment.id)
+        ).all()
+        == links
+    )
+
+
+def test_merge_and_rename_of_a_retired_unit_are_refused_never_acting_on_its_successor(copied):
+    url, engine = copied
+    _run(url, "merge", f"衡水市/{TYPO}", f"衡水市/{RIGHT}")
+    before = _state(engine)
+    retired = f"「衡水市/{TYPO}」已并入「衡水市/{RIGHT}」，已停用"
+    assert retired in _run(url, "merge", f"衡水市/{TYPO}", "衡水市/市应急管理局", ok=False).output
+    assert retired in _run(url, "merge", f"衡水市/{TYPO}", "衡水市/市应急管理局", "--dry-run", ok=False).output
+    assert retired in _run(url, "merge", "衡水市/市应急管理局", f"衡水市/{TYPO}", ok=False).output
+    assert retired in _run(url, "rename", f"衡水市/{TYPO}", "市生态环境保护局", ok=False).output
+    assert _state(engine) == before
+    # Its successor is still named by the old name everywhere else (--dept, the portal).
+    with transaction(engine) as session:
+        assert resolve_department(session, f"衡水市/{TYPO}").name == RIGHT
+
+
+def test_a_notice_delivered_to_the_old_unit_is_not_sent_again_to_the_new_one(copied):
+    from wufei.notify.models import Dispatch, DispatchIntent
+    from wufei.points.runs import daily_scan
+
+    url, engine = copied
+    daily_scan(engine, date(2026, 1, 5), rules=RULESET)
+    with transaction(engine) as session:
+        typo, right = _unit(session, TYPO), _unit(session, RIGHT)
+        first = session.scalars(select(Task.id).where(Task.title == TITLES[0])).one()  # the typo leads alone
+        delivered = session.scalars(select(NoticeIntent).where(NoticeIntent.department_id == typo.id)).all()
+        assert any(i.task_id == first for i in delivered)
+        for intent in delivered:
+            dispatch = Dispatch(
+                key=f"digest|2026-01-05|{intent.id}",
+                day=date(2026, 1, 5),
+                audience=intent.audience,
+                department_id=typo.id,
+                tag="test",
+                subject="督办",
+                body="督办",
+                status="sent",
+            )
+            session.add(dispatch)
+            session.flush()
+            session.add(DispatchIntent(intent_id=intent.id, dispatch_id=dispatch.id))
+        sent = {_undepartmented(i.key) for i in delivered if i.task_id == first}
+    _run(url, "merge", f"衡水市/{TYPO}", f"衡水市/{RIGHT}", "--on", "2026-01-06")
+    daily_scan(engine, date(2026, 1, 12), rules=RULESET, full=True)  # a later step is due
+    with transaction(engine) as session:
+        open_steps = [
+            _undepartmented(key)
+            for key in session.scalars(
+                select(NoticeIntent.key).where(
+                    NoticeIntent.task_id == first,
+                    NoticeIntent.resolved_on.is_(None),
+                    NoticeIntent.department_id.in_([typo.id, right.id]),
+                )
+            )
+        ]
+        assert len(open_steps) == len(set(open_steps))  # each step once: the one delivered to the typo unit
+        assert sent <= set(open_steps)
+        later = session.scalars(
+            select(NoticeIntent.step).where(NoticeIntent.task_id == first, NoticeIntent.created_on == date(2026, 1, 12))
+        ).all()
+        assert later  # the later step is owed, to the right unit
+
+
+def test_merging_settles_only_doubts_of_plans_in_the_old_units_place(session, load, tmp_path):
+    from wufei.doubts.models import ImportDoubt
+    from wufei.plans.models import Plan
+
+    elsewhere = tmp_path / "保定市无废城市建设补充任务.txt"
+    elsewhere.write_text(SUPPLEMENT.replace("衡水市", "保定市"), encoding="utf-8")
+    load(elsewhere)
+    about_typo = (
+        select(Jurisdiction.name, ImportDoubt.status)
+        .join(Plan, Plan.id == ImportDoubt.plan_id)
+        .join(Jurisdiction, Jurisdiction.id == Plan.jurisdiction_id)
+        .where(ImportDoubt.message.contains(TYPO))
+    )
+    assert {place for place, _ in session.execute(about_typo)} == {"衡水市", "保定市"}
+    merge_departments(session, _unit(session, TYPO), _unit(session, RIGHT), actor="test", on=MERGE_DAY)
+    statuses = session.execute(about_typo).all()
+    assert {status for place, status in statuses if place == "衡水市"} == {"corrected"}
+    assert {status for place, status in statuses if place == "保定市"} == {"open"}
+
+
+def test_refused_into_an_unknown_unit_and_a_group_or_government_into_another_kind(session):
+    typo, right = _unit(session, TYPO), _unit(session, RIGHT)
+    with pytest.raises(MergeError, match="未知单位.*交换"):
+        plan_merge(session, right, typo)
+    for kind in ("group", "county_gov"):  # (衡水市 lists no city_gov: its 市政府 is 河北省's)
+        body = session.scalars(
+            select(Department).join(Jurisdiction).where(Jurisdiction.name == "衡水市", Department.kind == kind)
+        ).first()
+        assert body is not None, kind
+        with pytest.raises(MergeError, match="--across-kinds"):
+            plan_merge(session, body, right)
+        assert plan_merge(session, body, right, across_kinds=True).new is right  # the office said so
+    counties = session.scalars(
+        select(Department).join(Jurisdiction).where(Jurisdiction.name == "衡水市", Department.kind == "county_gov")
+    ).all()
+    assert plan_merge(session, counties[0], counties[1]).new is counties[1]  # like into like
+
+
+def test_rename_refuses_a_name_another_unit_of_the_place_is_known_by(session):
+    unit, right = _unit(session, "市商务局"), _unit(session, RIGHT)
+    alias = session.scalars(
+        select(DepartmentAlias.alias).where(DepartmentAlias.department_id == _unit(session, "市发展和改革委员会").id)
+    ).first()
+    assert alias is not None
+    with pytest.raises(MergeError, match=f"又称「{alias}」.*wufei depts merge"):
+        rename_department(session, unit, alias, actor="test")
+    merge_departments(session, _unit(session, TYPO), right, actor="test", on=MERGE_DAY)
+    with pytest.raises(MergeError, match=f"已有单位「{TYPO}」"):  # the retired unit's own name
+        rename_department(session, unit, TYPO, actor="test")
+    assert unit.name == "市商务局"

@@ -7,7 +7,18 @@ from datetime import date
 
 import click
 
-from wufei.clitools import department, echo_json, engine, parse_day
+from wufei.clitools import echo_json, engine, parse_day
+
+
+def _unit(session, written: str):
+    """The unit the merge and rename commands act on: a retired unit's name means that unit (so
+    the command refuses it), never silently its successor."""
+    from wufei.departments.naming import DepartmentNameError, resolve_department
+
+    try:
+        return resolve_department(session, written, follow_merges=False)
+    except DepartmentNameError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @click.group("depts", invoke_without_command=True)
@@ -39,9 +50,12 @@ def depts_group(ctx: click.Context, jurisdiction: str | None, unknown: bool, as_
 @click.argument("new")
 @click.option("--dry-run", is_flag=True, help="只列出将要转移的内容，不写入")
 @click.option("--across-places", is_flag=True, help="允许合并不同地区的单位（须办公室确认）")
+@click.option("--across-kinds", is_flag=True, help="允许将领导小组或人民政府并入其他类别的单位（须办公室确认）")
 @click.option("--on", "on_value", help="处理日期（默认今天），如 2024-06-05")
 @click.option("--actor", default="cli", show_default=True, help="操作人（写入变更记录）")
-def merge_command(old: str, new: str, dry_run: bool, across_places: bool, on_value: str | None, actor: str) -> None:
+def merge_command(
+    old: str, new: str, dry_run: bool, across_places: bool, across_kinds: bool, on_value: str | None, actor: str
+) -> None:
     """将单位 OLD 并入 NEW（机构改革、错写的单位）：任务、指标、细胞、报送、联系人、账号和待发提醒转到 NEW，
     OLD 的名称成为 NEW 的别名，OLD 停用。单位写法同 --dept，如 衡水市/市生态环镜局"""
     from wufei.db import make_sessionmaker
@@ -52,11 +66,14 @@ def merge_command(old: str, new: str, dry_run: bool, across_places: bool, on_val
     # commit (the dry run, a refusal, any error midway) leaves the database as it was.
     with make_sessionmaker(engine())() as session:
         try:
-            pair = department(session, old), department(session, new)
+            pair = _unit(session, old), _unit(session, new)
             if dry_run:
-                lines = plan_merge(session, *pair, across_places=across_places).lines()
+                lines = plan_merge(session, *pair, across_places=across_places, across_kinds=across_kinds).lines()
             else:
-                lines = merge_departments(session, *pair, actor=actor, on=on, across_places=across_places).lines()
+                merged = merge_departments(
+                    session, *pair, actor=actor, on=on, across_places=across_places, across_kinds=across_kinds
+                )
+                lines = merged.lines()
                 session.commit()
         except MergeError as error:
             raise click.ClickException(str(error)) from None
@@ -77,7 +94,7 @@ def rename_command(unit: str, name: str, actor: str) -> None:
 
     try:
         with transaction(engine()) as session:
-            unit_row = department(session, unit)
+            unit_row = _unit(session, unit)
             old_name = rename_department(session, unit_row, name, actor=actor)
             renamed = qualified_name(unit_row)
     except MergeError as error:

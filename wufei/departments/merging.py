@@ -20,12 +20,14 @@ What the old unit holds moves to the new one, table by table, decided by what a 
 - notice intents not yet delivered nor resolved move, their key following the unit (`…|dept:<id>`),
   so the next daily scan does not create them again; one the new unit already has is resolved
   as a duplicate instead. Delivered intents, dispatches, deliveries and the audit trail are
-  sent history and are not rewritten;
+  sent history and are not rewritten; a delivered intent not resolved gets a resolved twin under
+  the new unit's key (已向原单位发送), so the scan does not send the new unit the same step again;
 - units under the old one (`parent_id`), and units merged into it before, now answer to the new;
 - aliases: the old unit's aliases and its name become the new unit's, so a document written with
   the old name lands on the new unit (wufei/departments/naming.py, OwnerResolver);
-- open import doubts about the old name (未识别的单位「…」 on a task's or indicator's owners) are
-  marked corrected: the merge is the office's answer to them;
+- open import doubts about the old name (未识别的单位「…」 on a task's or indicator's owners) in
+  plans of the old unit's place are marked corrected: the merge is the office's answer to them
+  (another place's doubt about the same words is about another unit);
 - the old row is retired (`merged_into_id`), kept for the history that names it, hidden from
   lists and never an owner again.
 
@@ -48,13 +50,14 @@ from wufei.audit.service import record
 from wufei.cells.models import Cell, CellCount
 from wufei.contacts.models import Contact
 from wufei.db import utcnow
-from wufei.departments.models import Department, DepartmentAlias
-from wufei.departments.naming import qualified_name
+from wufei.departments.models import Department, DepartmentAlias, DepartmentKind
+from wufei.departments.naming import qualified_name, successor
 from wufei.doubts.models import DoubtStatus, ImportDoubt
 from wufei.extensions.models import Extension, ExtensionStatus
 from wufei.indicators.models import IndicatorDepartment, IndicatorReport
 from wufei.notices.models import NoticeIntent
 from wufei.notify.models import DispatchIntent
+from wufei.plans.models import Plan
 from wufei.reports.models import Report, ReportInput
 from wufei.tasks.models import Role, Task, TaskDepartment, task_reference
 
@@ -62,6 +65,14 @@ from wufei.tasks.models import Role, Task, TaskDepartment, task_reference
 ROLE_STRENGTH = {Role.LEAD: 0, Role.SUPPORTING: 1, Role.IMPLEMENTER: 2}
 
 OWNER_FIELDS = ("leads", "supporting", "implementers")  # the doubt fields naming owners
+
+# Units that are not one bureau among others: merged only into their like unless the office says so.
+KIND_LABELS = {
+    DepartmentKind.GROUP: "领导小组（办公室）",
+    DepartmentKind.CITY_GOV: "市级人民政府",
+    DepartmentKind.COUNTY_GOV: "县（区）人民政府",
+}
+WHOLE_BODIES = frozenset(KIND_LABELS)
 
 # What moves, in the order it is told (Chinese, for the command's output and the audit entry).
 KIND_NAMES = {
@@ -81,6 +92,7 @@ KIND_NAMES = {
     "users": "门户账号",
     "intents": "待发送的提醒",
     "intents_resolved": "待发送的提醒（新单位已有同一提醒，作重复处理）",
+    "intents_delivered": "已向原单位发送的提醒（新单位记为已发送，不再重发）",
     "children": "下级单位",
     "aliases": "别名",
     "doubts": "待确认项（原单位名称未识别），标为已更正",
@@ -127,9 +139,13 @@ class MergePlan:
         return lines
 
 
-def plan_merge(session: Session, old: Department, new: Department, *, across_places: bool = False) -> MergePlan:
+def plan_merge(
+    session: Session, old: Department, new: Department, *, across_places: bool = False, across_kinds: bool = False
+) -> MergePlan:
     """What merging `old` into `new` would move; nothing is written. Refused (MergeError) when
-    the two are one unit, one of them is retired, or they belong to two places and the office
+    the two are one unit, one of them is retired, the target is an unknown unit (the arguments
+    swapped, most likely), a leadership group or a government would go into a unit of another kind
+    and the office did not say so (`across_kinds`), or they belong to two places and the office
     did not say so (`across_places`)."""
     if old.id == new.id:
         raise MergeError(f"「{qualified_name(old)}」与「{qualified_name(new)}」是同一单位，不能并入自身")
@@ -137,6 +153,16 @@ def plan_merge(session: Session, old: Department, new: Department, *, across_pla
         if unit.merged_into_id is not None:
             into = session.get_one(Department, unit.merged_into_id)
             raise MergeError(f"「{qualified_name(unit)}」已并入「{qualified_name(into)}」，已停用")
+    if new.kind == DepartmentKind.UNKNOWN:
+        raise MergeError(
+            f"「{qualified_name(new)}」是待核实的未知单位，不能作为并入的目标；"
+            f"如要将「{new.name}」并入「{old.name}」，请交换两者的顺序"
+        )
+    if old.kind in WHOLE_BODIES and new.kind != old.kind and not across_kinds:
+        raise MergeError(
+            f"「{qualified_name(old)}」是{KIND_LABELS[old.kind]}，「{qualified_name(new)}」不是同类单位；"
+            "确需合并，请加 --across-kinds"
+        )
     if old.jurisdiction_id != new.jurisdiction_id and not across_places:
         raise MergeError(
             f"「{qualified_name(old)}」与「{qualified_name(new)}」属于不同地区；确需跨地区合并，请加 --across-places"
@@ -168,7 +194,7 @@ def plan_merge(session: Session, old: Department, new: Department, *, across_pla
     has_contact = session.scalar(select(Contact.id).where(Contact.department_id == new.id)) is not None
     ids["contacts_kept" if has_contact else "contacts"] = _ids(session, Contact.id, Contact.department_id == old.id)
     ids["users"] = _ids(session, User.id, User.department_id == old.id)
-    ids["intents"], ids["intents_resolved"] = _intents(session, old, new)
+    ids["intents"], ids["intents_resolved"], ids["intents_delivered"] = _intents(session, old, new)
     ids["children"] = _ids(
         session, Department.id, (Department.parent_id == old.id) | (Department.merged_into_id == old.id)
     )
@@ -181,6 +207,7 @@ def plan_merge(session: Session, old: Department, new: Department, *, across_pla
     ids["doubts"] = _ids(
         session,
         ImportDoubt.id,
+        ImportDoubt.plan_id.in_(select(Plan.id).where(Plan.jurisdiction_id == old.jurisdiction_id)),
         ImportDoubt.status == DoubtStatus.OPEN,
         ImportDoubt.field.in_(OWNER_FIELDS),
         ImportDoubt.message.contains(f"「{old.name}」", autoescape=True),
@@ -197,11 +224,12 @@ def merge_departments(
     actor: str,
     on: date,
     across_places: bool = False,
+    across_kinds: bool = False,
 ) -> MergePlan:
     """Merge `old` into `new` (see the module's docstring) and write one audit entry naming both
     and the counts; `on` is the day intents resolved as duplicates are resolved on. Returns what
     moved. The caller commits: a failure anywhere leaves nothing half done."""
-    plan = plan_merge(session, old, new, across_places=across_places)
+    plan = plan_merge(session, old, new, across_places=across_places, across_kinds=across_kinds)
     ids = plan.ids
     session.flush()
     _merge_pairs(session, TaskDepartment, TaskDepartment.task_id, plan.task_pairs)
@@ -231,6 +259,7 @@ def merge_departments(
     _renumber(session, TaskDepartment, TaskDepartment.task_id, [p[1] for p in plan.task_pairs])
     _renumber(session, IndicatorDepartment, IndicatorDepartment.indicator_id, [p[1] for p in plan.indicator_pairs])
     _move_intents(session, old, new, ids["intents"], ids["intents_resolved"], on=on)
+    _mark_delivered(session, old, new, ids["intents_delivered"], on=on)
     for chunk in _chunks(ids["children"]):
         session.execute(
             update(Department)
@@ -287,18 +316,40 @@ def rename_department(session: Session, department: Department, name: str, *, ac
     if not name:
         raise MergeError("请写明新名称")
     if department.merged_into_id is not None:
-        raise MergeError(f"「{qualified_name(department)}」已并入其他单位，已停用")
+        into = session.get_one(Department, department.merged_into_id)
+        raise MergeError(f"「{qualified_name(department)}」已并入「{qualified_name(into)}」，已停用")
     if name == department.name:
         raise MergeError(f"「{qualified_name(department)}」的名称已是「{name}」")
     bearer = session.scalar(
         select(Department).where(Department.jurisdiction_id == department.jurisdiction_id, Department.name == name)
     )
+    if bearer is None:  # a unit of the place known by that name (retired ones too): the same clash
+        bearer = session.scalar(
+            select(Department)
+            .join(DepartmentAlias, DepartmentAlias.department_id == Department.id)
+            .where(
+                Department.jurisdiction_id == department.jurisdiction_id,
+                DepartmentAlias.alias == name,
+                Department.id != department.id,
+            )
+            .order_by(Department.id)
+            .limit(1)
+        )
     if bearer is not None:
+        known = "已有单位" if bearer.name == name else f"单位「{bearer.name}」又称"
         raise MergeError(
-            f"{department.jurisdiction.name}已有单位「{name}」：如两单位合并，请用 "
-            f"wufei depts merge {qualified_name(department)} {qualified_name(bearer)}"
+            f"{department.jurisdiction.name}{known}「{name}」：如两单位合并，请用 "
+            f"wufei depts merge {qualified_name(department)} {qualified_name(successor(session, bearer))}"
         )
     old_name = department.name
+    for link in (TaskDepartment, IndicatorDepartment):
+        # The documents wrote the old name: recorded as written, as a re-import records it.
+        session.execute(
+            update(link)
+            .where(link.department_id == department.id, link.source_name.is_(None))
+            .values(source_name=old_name)
+            .execution_options(synchronize_session=False)
+        )
     have = {a.alias for a in department.aliases}
     department.name = name
     for alias in (a for a in department.aliases if a.alias == name):
@@ -408,25 +459,23 @@ def _move(session: Session, model: Any, column: Any, ids: list[int], new_id: int
         )
 
 
-def _intents(session: Session, old: Department, new: Department) -> tuple[list[int], list[int]]:
-    """The old unit's intents not yet delivered nor resolved: those to move, and those the new
-    unit already has under its own key (duplicates, resolved instead)."""
-    pending = session.execute(
-        select(NoticeIntent.id, NoticeIntent.key)
-        .where(
-            NoticeIntent.department_id == old.id,
-            NoticeIntent.resolved_on.is_(None),
-            ~exists().where(DispatchIntent.intent_id == NoticeIntent.id),
-        )
+def _intents(session: Session, old: Department, new: Department) -> tuple[list[int], list[int], list[int]]:
+    """The old unit's intents not resolved: those not yet delivered to move, those the new unit
+    already has under its own key (duplicates, resolved instead), and those delivered whose key
+    the new unit lacks (a resolved twin marks them sent)."""
+    rows = session.execute(
+        select(NoticeIntent.id, NoticeIntent.key, exists().where(DispatchIntent.intent_id == NoticeIntent.id))
+        .where(NoticeIntent.department_id == old.id, NoticeIntent.resolved_on.is_(None))
         .order_by(NoticeIntent.id)
     ).all()
-    wanted = {intent_id: _moved_key(key, old.id, new.id) for intent_id, key in pending}
+    wanted = {intent_id: (_moved_key(key, old.id, new.id), bool(sent)) for intent_id, key, sent in rows}
     taken = set()
-    for chunk in _chunks(list(wanted.values())):
+    for chunk in _chunks([key for key, _ in wanted.values()]):
         taken |= set(session.scalars(select(NoticeIntent.key).where(NoticeIntent.key.in_(chunk))))
-    move = [intent_id for intent_id, key in wanted.items() if key not in taken]
-    duplicate = [intent_id for intent_id, key in wanted.items() if key in taken]
-    return move, duplicate
+    move = [intent_id for intent_id, (key, sent) in wanted.items() if not sent and key not in taken]
+    duplicate = [intent_id for intent_id, (key, sent) in wanted.items() if not sent and key in taken]
+    delivered = [intent_id for intent_id, (key, sent) in wanted.items() if sent and key not in taken]
+    return move, duplicate, delivered
 
 
 def _moved_key(key: str, old_id: int, new_id: int) -> str:
@@ -455,6 +504,29 @@ def _move_intents(
             .values(resolved_on=on, resolution=f"单位已并入{new.name}，与其提醒重复")
             .execution_options(synchronize_session=False)
         )
+
+
+def _mark_delivered(session: Session, old: Department, new: Department, delivered: list[int], *, on: date) -> None:
+    """A resolved twin of each delivered intent under the new unit's key: the scan finds the key
+    taken and does not send the new unit a step the old one already received."""
+    for chunk in _chunks(delivered):
+        for intent in session.scalars(select(NoticeIntent).where(NoticeIntent.id.in_(chunk)).order_by(NoticeIntent.id)):
+            session.add(
+                NoticeIntent(
+                    key=_moved_key(intent.key, old.id, new.id),
+                    kind=intent.kind,
+                    step=intent.step,
+                    audience=intent.audience,
+                    department_id=new.id,
+                    task_id=intent.task_id,
+                    period=intent.period,
+                    created_on=intent.created_on,
+                    payload=intent.payload,
+                    resolved_on=on,
+                    resolution=f"已向原单位{old.name}发送",
+                )
+            )
+    session.flush()
 
 
 def _task_names(session: Session, old: Department) -> list[str]:

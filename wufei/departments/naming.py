@@ -51,9 +51,11 @@ def _split(written: str) -> tuple[list[str], str]:
     return parts[:-1], parts[-1]
 
 
-def _named(session: Session, name: str) -> list[Department]:
+def _named(session: Session, name: str, *, follow_merges: bool = True) -> list[Department]:
     """Departments carrying the name or alias; a retired unit's name means the unit it was merged
-    into (`wufei depts merge`), so a retired unit is never what a name resolves to."""
+    into (`wufei depts merge`), so a retired unit is never what a name resolves to. Without
+    `follow_merges` (the merge and rename commands, which must not act on another unit) a retired
+    unit's own name means that unit, not its successor that carries the name as an alias."""
     by_alias = select(DepartmentAlias.department_id).where(DepartmentAlias.alias == name)
     found = session.scalars(
         select(Department)
@@ -61,7 +63,11 @@ def _named(session: Session, name: str) -> list[Department]:
         .options(selectinload(Department.jurisdiction))
         .order_by(Department.jurisdiction_id, Department.id)
     )
-    return list(dict.fromkeys(successor(session, d) for d in found))
+    if follow_merges:
+        return list(dict.fromkeys(successor(session, d) for d in found))
+    rows = list(found)
+    named_by_retired = {successor(session, d).id for d in rows if d.merged_into_id is not None and d.name == name}
+    return [d for d in rows if d.merged_into_id is not None or d.id not in named_by_retired]
 
 
 def successor(session: Session, department: Department) -> Department:
@@ -96,23 +102,26 @@ def _same_place(stored: str, written: str) -> bool:
     return stored == written or (len(written) >= 2 and stored[:-1] == written and stored[-1] in "省市县区")
 
 
-def matching_departments(session: Session, written: str) -> list[Department]:
+def matching_departments(session: Session, written: str, *, follow_merges: bool = True) -> list[Department]:
     """Every department `written` can mean (qualified, alias or bare)."""
     places, name = _split(written)
     if not name or any(not place for place in places):
         return []
-    found = _named(session, name)
+    found = _named(session, name, follow_merges=follow_merges)
     if places:
         found = [d for d in found if _in_places(d, places)]
     return found
 
 
-def resolve_department(session: Session, written: str, *, prefer: Collection[int] = ()) -> Department:
-    """The one department `written` means; `prefer` (ids) settles a name several places share."""
+def resolve_department(
+    session: Session, written: str, *, prefer: Collection[int] = (), follow_merges: bool = True
+) -> Department:
+    """The one department `written` means; `prefer` (ids) settles a name several places share.
+    Without `follow_merges` a retired unit's name means the retired unit (see `_named`)."""
     text = (written or "").strip()
     if not text:
         raise DepartmentNameError("请写明部门名称，如 衡水市/市商务局")
-    found = matching_departments(session, text)
+    found = matching_departments(session, text, follow_merges=follow_merges)
     if not found:
         raise DepartmentNameError(_not_found(session, text))
     if len(found) == 1:

@@ -54,6 +54,15 @@ def sync_registry_departments(session: Session, registry: Registry, jurisdiction
             select(Department.id, Department.name, Department.kind).where(Department.jurisdiction_id == jurisdiction.id)
         )
     }
+    # A unit renamed by the office (`wufei depts rename`) keeps the registry's name as an alias:
+    # that name is stored, not a unit to add again.
+    for department_id, alias, kind in session.execute(
+        select(DepartmentAlias.department_id, DepartmentAlias.alias, Department.kind)
+        .join(Department, Department.id == DepartmentAlias.department_id)
+        .where(Department.jurisdiction_id == jurisdiction.id)
+        .order_by(DepartmentAlias.id)
+    ):
+        stored.setdefault(alias, (department_id, kind))
     have = set(
         session.execute(
             select(DepartmentAlias.department_id, DepartmentAlias.alias)
@@ -193,11 +202,22 @@ class OwnerResolver:
             return [department], None
         return [department], warning
 
+    def _aliased(self, jurisdiction_id: int, name: str) -> Department | None:
+        """The unit of the place that has `name` as an alias (a unit renamed by the office keeps
+        its old name so), when no unit bears the name."""
+        return self.session.scalars(
+            select(Department)
+            .join(DepartmentAlias, DepartmentAlias.department_id == Department.id)
+            .where(Department.jurisdiction_id == jurisdiction_id, DepartmentAlias.alias == name)
+            .order_by(Department.merged_into_id.is_not(None), Department.id)
+            .limit(1)
+        ).first()
+
     def _department(
         self, name: str, jurisdiction_name: str | None, *, unknown: bool = False, kind: str | None = None
     ) -> Department:
         jurisdiction_id = self._jurisdiction_ids.get(jurisdiction_name or "", self.jurisdiction.id)
-        department = self._known.get((jurisdiction_id, name))
+        department = self._known.get((jurisdiction_id, name)) or self._aliased(jurisdiction_id, name)
         if department is not None:
             return successor(self.session, department)  # a retired unit's name means its successor
         department = Department(
