@@ -120,6 +120,16 @@ def test_a_text_that_is_no_notice_is_refused_saying_why():
         read_notice("国务院办公厅关于2027年部分节假日安排的通知（全文另见附件）")
 
 
+@pytest.fixture
+def database(tmp_path):
+    """A migrated database of its own, and the environment pointing the command line at it."""
+    url = fresh_database_url(tmp_path)
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    yield engine, {"WUFEI_DATABASE_URL": url}
+    engine.dispose()
+
+
 # A made-up notice for a year chinese_calendar does not know (2099: 1 January a Thursday).
 FUTURE = """国务院办公厅关于2099年部分节假日安排的通知
 经国务院批准，现将2099年元旦、春节放假调休日期的具体安排通知如下。
@@ -129,14 +139,12 @@ FUTURE = """国务院办公厅关于2099年部分节假日安排的通知
 """
 
 
-def test_the_office_imports_a_notice_and_the_year_is_known(tmp_path):
-    url = fresh_database_url(tmp_path)
-    engine = make_engine(url)
-    migrate.upgrade(engine)
+def test_the_office_imports_a_notice_and_the_year_is_known(database, tmp_path):
+    engine, env = database
     notice = tmp_path / "2099年节假日安排.txt"
     notice.write_text(FUTURE, encoding="utf-8")
     runner = CliRunner()
-    env = {"WUFEI_DATABASE_URL": url, "WUFEI_ACTOR": "办公室"}
+    env = {**env, "WUFEI_ACTOR": "办公室"}
 
     dry = runner.invoke(main, ["calendar", "import", "--dry-run", str(notice)], env=env)
     assert dry.exit_code == 0, dry.output
@@ -166,14 +174,10 @@ def test_the_office_imports_a_notice_and_the_year_is_known(tmp_path):
     refused = runner.invoke(main, ["calendar", "import", str(doubtful)], env=env)
     assert refused.exit_code != 0 and "春节：通知写共6天，读到的放假日为7天" in refused.output
     assert "未写入" in refused.output
-    engine.dispose()
 
 
-def test_a_corrected_notice_withdraws_what_the_first_entered_and_the_offices_own_days_stay(tmp_path):
-    url = fresh_database_url(tmp_path)
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    env, runner = {"WUFEI_DATABASE_URL": url}, CliRunner()
+def test_a_corrected_notice_withdraws_what_the_first_entered_and_the_offices_own_days_stay(database, tmp_path):
+    (engine, env), runner = database, CliRunner()
     wrong, right, later = (tmp_path / f"{name}.txt" for name in ("wrong", "right", "later"))
     wrong.write_text(FUTURE.replace("2月7日（周六）上班", "2月8日（周日）上班"), encoding="utf-8")
     right.write_text(FUTURE, encoding="utf-8")
@@ -200,14 +204,10 @@ def test_a_corrected_notice_withdraws_what_the_first_entered_and_the_offices_own
         assert not calendar.is_workday(date(2099, 3, 9))  # the office's entry
         assert not calendar.is_workday(date(2099, 12, 31))  # the 2100 notice's day, not reset by 2099's
     assert notes[date(2099, 3, 9)] == "本地调休" and "2100年" in notes[date(2099, 12, 31)]
-    engine.dispose()
 
 
-def test_a_notice_disagreeing_with_a_year_wufei_knows_is_refused_unless_forced(tmp_path):
-    url = fresh_database_url(tmp_path)
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    env, runner = {"WUFEI_DATABASE_URL": url}, CliRunner()
+def test_a_notice_disagreeing_with_a_year_wufei_knows_is_refused_unless_forced(database, tmp_path):
+    (engine, env), runner = database, CliRunner()
     text = _text("国务院办公厅关于2026年部分节假日安排的通知.txt").replace("10月10日(周六)上班", "10月11日(周日)上班")
     changed = tmp_path / "2026改.txt"
     changed.write_text(text, encoding="utf-8")
@@ -221,16 +221,10 @@ def test_a_notice_disagreeing_with_a_year_wufei_knows_is_refused_unless_forced(t
     assert "撤销此前录入而本通知未列的 2 天" in original.output
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(CalendarOverride)) == 0
-    engine.dispose()
 
 
-def test_a_notice_for_a_year_wufei_knows_writes_only_what_differs(tmp_path):
-    url = fresh_database_url(tmp_path)
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    result = CliRunner().invoke(
-        main, ["calendar", "import", str(NOTICES / "国办发明电〔2022〕16号.txt")], env={"WUFEI_DATABASE_URL": url}
-    )
+def test_a_notice_for_a_year_wufei_knows_writes_only_what_differs(database):
+    _engine, env = database
+    result = CliRunner().invoke(main, ["calendar", "import", str(NOTICES / "国办发明电〔2022〕16号.txt")], env=env)
     assert result.exit_code == 0, result.output
     assert "已写入 0 天的办公室设置；与系统内置的国家安排不同的有 0 天" in result.output
-    engine.dispose()

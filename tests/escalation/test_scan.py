@@ -283,7 +283,7 @@ def test_the_leader_hears_once_per_streak_while_the_liaison_is_reminded_every_we
     assert escalated == {("2024-W19", "leader"), ("2024-W19", "office")}
 
 
-def _file_late(session, task, week, at, cadence):
+def file_report(session, task, week, at, cadence):
     from wufei.reports.service import submit_report
 
     [lead] = task.departments(Role.LEAD)
@@ -311,8 +311,8 @@ def test_a_report_filed_for_a_reminded_week_answers_that_weeks_reminder_only(ses
     never = plan[sorted(_led(plan, DUE_2025))[2]]
     _run(session, date(2024, 6, 3), cadence=cadence)  # W19–W22 missed: streak 4
     _run(session, date(2024, 6, 11), cadence=cadence)  # W23 missed too
-    _file_late(session, never, date(2024, 6, 3), date(2024, 6, 12), cadence)  # W23
-    _file_late(session, never, date(2024, 5, 6), date(2024, 6, 12), cadence)  # W19, the streak's first week
+    file_report(session, never, date(2024, 6, 3), date(2024, 6, 12), cadence)  # W23
+    file_report(session, never, date(2024, 5, 6), date(2024, 6, 12), cadence)  # W19, the streak's first week
     mine = {(i.step, i.period): i for i in list_intents(session, kind="report_missing") if i.task_id == never.id}
     answered = mine[("missing_1", "2024-W23")]
     assert (answered.resolved_on, answered.resolution) == (date(2024, 6, 12), "已补报")
@@ -326,7 +326,7 @@ def test_a_week_filed_late_before_the_scan_gets_no_reminder_but_counts_as_missed
     cadence = CadenceConfig.from_dict({"weekly_report": {"reporting_since": "2024-05-06"}})
     never = plan[sorted(_led(plan, DUE_2025))[2]]
     _run(session, date(2024, 6, 3), cadence=cadence)
-    _file_late(session, never, date(2024, 6, 3), date(2024, 6, 11), cadence)  # W23, before the scan at 09:00
+    file_report(session, never, date(2024, 6, 3), date(2024, 6, 11), cadence)  # W23, before the scan at 09:00
     _run(session, date(2024, 6, 11), cadence=cadence)
     mine = [i for i in list_intents(session, kind="report_missing") if i.task_id == never.id]
     assert {i.period for i in mine if i.step == "missing_1"} == {"2024-W22"}
@@ -346,7 +346,7 @@ def test_a_streaks_escalation_is_resolved_when_a_report_on_time_ends_the_streak(
     cadence = CadenceConfig.from_dict({"weekly_report": {"reporting_since": "2024-05-06"}})
     never, other = (plan[t] for t in sorted(_led(plan, DUE_2025))[2:4])
     _run(session, date(2024, 6, 3), cadence=cadence)  # W19–W22 missed: streak 4, escalated (W19)
-    on_time = _file_late(session, never, date(2024, 6, 3), date(2024, 6, 6), cadence)  # W23, on Thursday
+    on_time = file_report(session, never, date(2024, 6, 3), date(2024, 6, 6), cadence)  # W23, on Thursday
     assert on_time.late is False
     _run(session, date(2024, 6, 11), cadence=cadence)  # W23 closed: never's streak is over
     mine = {(i.step, i.period): i for i in list_intents(session, kind="report_missing") if i.task_id == never.id}
@@ -376,7 +376,7 @@ def test_where_a_late_report_breaks_a_streak_the_escalation_ends_as_reported_not
     )
     never = plan[sorted(_led(plan, DUE_2025))[2]]
     _run(session, date(2024, 6, 3), cadence=cadence)  # W19–W22 missed: escalated (W19)
-    late = _file_late(session, never, date(2024, 6, 3), date(2024, 6, 11), cadence)  # W23, after Friday
+    late = file_report(session, never, date(2024, 6, 3), date(2024, 6, 11), cadence)  # W23, after Friday
     assert late.late is True
     _run(session, date(2024, 6, 12), cadence=cadence)  # the streak is walked as of the day before
     escalations = [

@@ -5,11 +5,12 @@ week reported on time has closed, leaving nothing for a full escalation of any d
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from tests.conftest import copy_database
+from tests.escalation.test_scan import file_report
 from tests.rules import RULESET
 from wufei.cadence.config import CadenceConfig
 from wufei.calendar.workdays import WorkCalendar
@@ -17,7 +18,6 @@ from wufei.db import make_engine, make_sessionmaker, transaction
 from wufei.escalation.service import scan as escalate
 from wufei.notices.models import NoticeIntent
 from wufei.points.runs import daily_scan
-from wufei.reports.service import submit_report
 from wufei.tasks.models import Role, Task
 
 CADENCE = CadenceConfig.from_dict({"weekly_report": {"reporting_since": "2024-05-06"}})
@@ -27,29 +27,16 @@ CALENDAR = WorkCalendar()
 
 def test_the_daily_scan_resolves_an_escalation_the_day_its_streak_ends(hengshui_template, tmp_path):
     engine = make_engine(copy_database(hengshui_template, tmp_path))
-    with transaction(engine) as session:  # the first task due in 2025 with a lead: it never reports
+    with transaction(engine) as session:  # the first task due in 2025 with one lead: it never reports
         tasks = session.scalars(select(Task).where(Task.due_date == date(2025, 12, 31)).order_by(Task.id))
-        task = next(t for t in tasks if t.departments(Role.LEAD))
-        task_id, lead_id = task.id, task.departments(Role.LEAD)[0].id
+        task = next(t for t in tasks if len(t.departments(Role.LEAD)) == 1)
+        task_id = task.id
 
     days = [date(2024, 6, 3) + timedelta(days=n) for n in range(12)]
     for day in filter(CALENDAR.is_workday, days):
         if day == date(2024, 6, 6):  # W23's report on Thursday, before Friday's deadline
             with transaction(engine) as session:
-                submit_report(
-                    session,
-                    task_id=task_id,
-                    department_id=lead_id,
-                    week_start=date(2024, 6, 3),
-                    progress=40,
-                    done_text="按计划推进",
-                    problems=None,
-                    next_steps=None,
-                    at=datetime.combine(day, time(9), tzinfo=CADENCE.timezone),
-                    actor="test",
-                    calendar=CALENDAR,
-                    cadence=CADENCE,
-                )
+                file_report(session, session.get(Task, task_id), date(2024, 6, 3), day, CADENCE)
         daily_scan(engine, day, rules=RULES)
         with make_sessionmaker(engine)() as session:  # every open task, rolled back: what the day left
             left = escalate(session, as_of=day, calendar=CALENDAR, ladder=RULES.ladder, cadence=CADENCE)

@@ -99,6 +99,22 @@ class Receiver:
         self.server.server_close()
 
 
+def _three_robots(department_id: int, outbox, *, outbox_tags: str) -> str:
+    """The channels file of a department reached by its three robots, and the outbox."""
+    return f"""
+version: 1
+urls:
+  - wecombot://{WECOM_KEY}:
+      - tag: dept-{department_id}
+  - dingtalk://{DING_SECRET}@{DING_TOKEN}/:
+      - tag: dept-{department_id}
+  - feishu://{FEISHU_TOKEN}:
+      - tag: dept-{department_id}
+  - outbox://localhost{outbox}:
+      - tag: {outbox_tags}
+"""
+
+
 @pytest.fixture
 def receiver(monkeypatch):
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
@@ -130,18 +146,7 @@ def test_wecom_dingtalk_and_feishu_robots_receive_the_chinese_digest(
             )
         ],
     )
-    channels = channels_from(f"""
-version: 1
-urls:
-  - wecombot://{WECOM_KEY}:
-      - tag: dept-{env.id}
-  - dingtalk://{DING_SECRET}@{DING_TOKEN}/:
-      - tag: dept-{env.id}
-  - feishu://{FEISHU_TOKEN}:
-      - tag: dept-{env.id}
-  - outbox://localhost{outbox}:
-      - tag: office, fallback
-""")
+    channels = channels_from(_three_robots(env.id, outbox, outbox_tags="office, fallback"))
     summary = deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)
     assert (summary["sent"], summary["messages"]) == (1, 3)
 
@@ -211,18 +216,7 @@ def test_a_digest_too_long_for_a_robot_is_cut_to_what_it_takes_and_the_email_kee
     monkeypatch.setenv("WUFEI_PORTAL_URL", "https://duban.example.gov.cn")
     env, _ = departments
     titles = _long_digest(session, env.id, 12)
-    channels = channels_from(f"""
-version: 1
-urls:
-  - wecombot://{WECOM_KEY}:
-      - tag: dept-{env.id}
-  - dingtalk://{DING_SECRET}@{DING_TOKEN}/:
-      - tag: dept-{env.id}
-  - feishu://{FEISHU_TOKEN}:
-      - tag: dept-{env.id}
-  - outbox://localhost{outbox}:
-      - tag: dept-{env.id}, fallback
-""")
+    channels = channels_from(_three_robots(env.id, outbox, outbox_tags=f"dept-{env.id}, fallback"))
     summary = deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)
     assert (summary["sent"], summary["failed"], summary["messages"]) == (1, 0, 4)
     assert {r.status for r in session.scalars(select(Delivery))} == {"sent"}
