@@ -136,8 +136,9 @@ def test_a_connection_reopened_to_a_server_waits_the_politeness_pause_since_the_
     assert (summary["sent"], summary["failed"], summary["unknown"]) == (4, 0, 0)
     assert len(greetings) == 2 and len(smtp.inbox.messages) == 4
     # The pause runs from the client's opening, the greetings come a connect and a banner later: a few
-    # milliseconds either way. Without the pause the two greetings are milliseconds apart.
-    assert opened[1] - opened[0] >= 0.9 * pause
+    # milliseconds on an idle machine, a few hundred on a loaded one (the first greeting late, the
+    # second on time: it failed at load 4). Without the pause they are milliseconds apart.
+    assert opened[1] - opened[0] >= 0.5 * pause
 
 
 def test_a_kept_connection_lost_after_data_is_unknown_and_not_sent_again_over_a_new_one(
