@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -38,11 +39,16 @@ WECOM_KEY, DING_TOKEN, DING_SECRET, FEISHU_TOKEN = (
 WECOM_TEXT_BYTES, DING_REQUEST_BYTES, FEISHU_REQUEST_BYTES = 2048, 20000, 20 * 1024  # the platforms' limits
 
 
-def _answer(path: str, raw: bytes, payload: dict, refusal: dict | None) -> dict:
+def _answer(path: str, raw: bytes, payload: dict, refusal: dict | None, too_fast: bool = False) -> dict:
     """What the platform answers, with HTTP 200 either way: its documented refusals of a message
-    too long (企业微信 40058, 钉钉 460101, 飞书 9499), or `refusal`, or its acceptance."""
+    too long (企业微信 40058, 钉钉 460101, 飞书 9499) or of one too many in its window (`too_fast`:
+    企业微信 45009, 钉钉 130101), or `refusal`, or its acceptance."""
     if refusal is not None:
         return refusal
+    if too_fast:
+        if path.startswith("/dingtalk"):
+            return {"errcode": 130101, "errmsg": "send too fast, exceed 20 times per minute"}
+        return {"errcode": 45009, "errmsg": "api freq out of limit"}
     if path.startswith("/wecom") and len(payload["text"]["content"].encode("utf-8")) > WECOM_TEXT_BYTES:
         return {"errcode": 40058, "errmsg": "text.content exceed max length 2048"}
     if path.startswith("/dingtalk") and len(raw) > DING_REQUEST_BYTES:
@@ -53,12 +59,15 @@ def _answer(path: str, raw: bytes, payload: dict, refusal: dict | None) -> dict:
 
 
 class Receiver:
-    """A real HTTP server on 127.0.0.1 that records each POST (path, query, JSON body, size) and
-    answers as the platform would (`_answer`; `refusal`: every message refused with it)."""
+    """A real HTTP server on 127.0.0.1 that records each POST (path, query, JSON body, size, when)
+    and answers as the platform would (`_answer`; `refusal`: every message refused with it; `rate`:
+    (messages, seconds) one robot takes, as the platforms' 20 a minute, a message past it refused)."""
 
     def __init__(self):
         self.requests: list[dict] = []
         self.refusal: dict | None = None
+        self.rate: tuple[int, float] | None = None
+        self._lock = threading.Lock()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -67,16 +76,29 @@ class Receiver:
                 raw = self.rfile.read(length)
                 parts = urlsplit(self.path)
                 payload = json.loads(raw.decode("utf-8"))
-                receiver.requests.append(
-                    {
-                        "path": parts.path,
-                        "query": parse_qs(parts.query),
-                        "content_type": self.headers.get("Content-Type"),
-                        "json": payload,
-                        "size": len(raw),
-                    }
-                )
-                data = json.dumps(_answer(parts.path, raw, payload, receiver.refusal)).encode()
+                with receiver._lock:
+                    now, query = time.monotonic(), parse_qs(parts.query)
+                    robot = (parts.path, query.get("key"), query.get("access_token"))  # not 钉钉's signature
+                    too_fast = receiver.rate is not None and receiver.rate[0] <= sum(
+                        1
+                        for r in receiver.requests
+                        if (r["path"], r["query"].get("key"), r["query"].get("access_token")) == robot
+                        and r["accepted"]
+                        and now - r["at"] < receiver.rate[1]
+                    )
+                    answer = _answer(parts.path, raw, payload, receiver.refusal, too_fast)
+                    receiver.requests.append(
+                        {
+                            "path": parts.path,
+                            "query": query,
+                            "content_type": self.headers.get("Content-Type"),
+                            "json": payload,
+                            "size": len(raw),
+                            "at": now,
+                            "accepted": answer.get("errcode", answer.get("code")) == 0,
+                        }
+                    )
+                data = json.dumps(answer).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))

@@ -53,6 +53,7 @@ from apprise.plugins.wecombot import NotifyWeComBot
 from wufei.notify import wire
 from wufei.notify.fit import Limit, fit
 from wufei.notify.mail import MailSessions
+from wufei.notify.pace import MARGIN, Pacer, Rate
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_CONFIG = ROOT / "notifications" / "apprise.yaml"
@@ -259,6 +260,16 @@ class Channels:
                 self._by_tag.setdefault(str(tag), []).append(service)
         self.source = source
         self.mail = MailSessions()  # email goes over one connection per SMTP server until `close`
+        self.pacer = Pacer()  # the group robots' send rates, for every thread of the run
+
+    def robots(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Each group robot's privacy name (as deliveries record it) and the keys of its robots
+        (two URLs of one robot, for two departments, are one robot)."""
+        named: dict[str, list[tuple[Any, ...]]] = {}
+        for service in self.services:
+            if type(service) in ROBOT_RATES:
+                named.setdefault(self._names[id(service)], []).append(robot_key(service))
+        return named
 
     def close(self) -> None:
         """Quit the SMTP connections kept for the run (a later send opens them again)."""
@@ -315,7 +326,7 @@ class Channels:
         draft: Draft | None = None,
     ) -> ServiceResult:
         """Send to one service; `draft`: the same message to it, built ahead (`draft`)."""
-        return _send_one(service, name, subject, body, attachments, mail=self.mail, draft=draft)
+        return _send_one(service, name, subject, body, attachments, mail=self.mail, draft=draft, pacer=self.pacer)
 
     def send(
         self, tag: str, subject: str, body: str, *, skip: set[str] | frozenset[str] = frozenset()
@@ -325,7 +336,8 @@ class Channels:
         Returns one result per service tried; an empty list means no service matched at all.
         """
         return [
-            _send_one(service, name, subject, body, mail=self.mail) for service, name in self.targets(tag, skip=skip)
+            _send_one(service, name, subject, body, mail=self.mail, pacer=self.pacer)
+            for service, name in self.targets(tag, skip=skip)
         ]
 
 
@@ -396,6 +408,18 @@ ROBOT_LIMITS: dict[type, Limit] = {
     NotifyDingTalk: Limit(19_500, json_escaped=True),
     NotifyFeishu: Limit(19_500, json_escaped=True),
 }
+# How many messages a group robot takes (wufei.notify.pace): 企业微信 and 钉钉 20 a minute (钉钉 then
+# refuses all for ten minutes), 飞书 5 a second and 100 a minute.
+ROBOT_RATES: dict[type, tuple[Rate, ...]] = {
+    NotifyWeComBot: (Rate(20, 60 + MARGIN),),
+    NotifyDingTalk: (Rate(20, 60 + MARGIN),),
+    NotifyFeishu: (Rate(5, 1 + MARGIN / 10), Rate(100, 60 + MARGIN)),
+}
+
+
+def robot_key(service: Any) -> tuple[Any, ...]:
+    """What makes a robot one robot: its platform and token (Apprise's `url_identifier`)."""
+    return (type(service).__name__, *service.url_identifier)
 
 
 def _message(service: Any, subject: str, body: str, attachments) -> dict[str, Any]:
@@ -429,12 +453,15 @@ def _send_one(
     *,
     mail: MailSessions | None = None,
     draft: Draft | None = None,
+    pacer: Pacer | None = None,
 ) -> ServiceResult:
     """One service's attempt: Apprise's `notify`, or for email the same calls over the run's kept
     SMTP connection (`mail`; `draft`: the emails built ahead); the outcome as wufei.notify.wire saw
-    the traffic."""
+    the traffic. A group robot's send waits first for its robot's rate (`pacer`)."""
     if draft is not None and draft.service is not service:
         raise ValueError("draft built for another service")
+    if pacer is not None and (rates := ROBOT_RATES.get(type(service))):
+        pacer.wait(robot_key(service), rates)
     started = time.monotonic()
     log = _capture.start()
     with wire.watch(platform_codes=type(service) in ROBOT_LIMITS) as traffic:

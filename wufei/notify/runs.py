@@ -23,7 +23,7 @@ from __future__ import annotations
 import queue
 import threading
 from concurrent.futures import Future
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -33,7 +33,7 @@ from wufei.cadence.config import CadenceConfig
 from wufei.calendar.service import load_calendar
 from wufei.db import make_sessionmaker
 from wufei.notify import service
-from wufei.notify.channels import Channels, Draft
+from wufei.notify.channels import ROBOT_RATES, Channels, Draft
 from wufei.notify.recorder import Recorder
 
 READ_AHEAD = 200  # claims read at once for the sending threads
@@ -146,6 +146,7 @@ def _send_all(
     a group also took the places already free), builds their first emails and queues them for
     the senders."""
 
+    _count_robot_sends(engine, channels, now=now)
     known: dict[int, service.HeldReads] = {}  # the claims' reads, read ahead (lease given)
     position = {dispatch_id: index for index, dispatch_id in enumerate(dispatch_ids)} if lease is not None else {}
 
@@ -239,6 +240,19 @@ def _send_all(
     finally:
         channels.close()  # the run's SMTP connections
     return [future.result() if future is not None else None for future in outcomes]
+
+
+def _count_robot_sends(engine: Engine, channels: Channels, *, now: datetime | None) -> None:
+    """What earlier runs sent the run's group robots within their longest window, for its pacer."""
+    robots = channels.robots()
+    if not robots:
+        return
+    within = timedelta(seconds=max(rate.seconds for rates in ROBOT_RATES.values() for rate in rates))
+    with make_sessionmaker(engine)() as session:
+        recent = service.recent_sends(session, list(robots), within=within, now=now)
+    for name, ages in recent.items():
+        for key in set(robots[name]):
+            channels.pacer.seen(key, ages)
 
 
 def _draft(channels: Channels, started: service.Attempt) -> Draft | None:

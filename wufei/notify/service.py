@@ -242,6 +242,31 @@ def clock(now: datetime | None) -> datetime:
     return now if now is not None else utcnow()
 
 
+def recent_sends(
+    session: Session, names: Sequence[str], *, within: timedelta, now: datetime | None = None
+) -> dict[str, list[float]]:
+    """Seconds since each send to the services `names` (privacy names) reached them, for those in
+    the last `within`: a send counts from its answer (a paced send waited before it left), one not
+    answered yet from now. For a run's robots to count what earlier runs sent them
+    (wufei.notify.pace)."""
+    if not names:
+        return {}
+    at = clock(now)
+    rows = session.execute(
+        select(Delivery.service_url, Delivery.attempted_at, Delivery.duration_ms, Delivery.status).where(
+            Delivery.service_url.in_(sorted(set(names))),
+            Delivery.attempted_at > at - 2 * within,  # a send may have waited for its robot after it was written
+        )
+    )
+    ages: dict[str, list[float]] = {}
+    for name, attempted_at, duration_ms, status in rows:
+        reached = at if status == DeliveryStatus.SENDING else attempted_at + timedelta(milliseconds=duration_ms)
+        age = max((at - reached).total_seconds(), 0.0)
+        if age < within.total_seconds():
+            ages.setdefault(name, []).append(age)
+    return ages
+
+
 def lock_claims(session: Session) -> None:
     """Serialize claiming: what is pending and claiming it are one step, so two runs (for two
     days, or two at once) never both claim an intent. Held until the transaction ends.

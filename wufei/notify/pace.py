@@ -1,0 +1,66 @@
+"""How fast a group robot may be sent to (pure: no Apprise, no network, no database).
+
+企业微信's and 钉钉's group robots take at most 20 messages a minute each; past that they refuse
+(钉钉 then refuses everything for ten minutes), and 飞书's take 5 a second and 100 a minute. An office
+often has one robot in its 无废城市 work group for every department's digest, so a day's delivery
+sends it dozens of messages at once. A `Pacer` hands each send the earliest moment every rate of
+its robot allows and the sender waits for it; sends already made to the robot (by an earlier run,
+from the deliveries table) are `seen` first. The platforms count a request when it reaches them, so
+each window is kept a little longer than theirs.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+
+MARGIN = 2.0  # seconds added to a minute's window: the request's way there, the platform's clock
+
+
+@dataclass(frozen=True)
+class Rate:
+    messages: int
+    seconds: float
+
+
+class Pacer:
+    """The send times reserved per robot (any hashable key), shared by the threads of a run."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
+        self._clock, self._sleep = clock, sleep
+        self._lock = threading.Lock()
+        self._sent: dict[Hashable, deque[float]] = {}
+
+    def seen(self, key: Hashable, ages: Iterable[float]) -> None:
+        """Sends made to the robot `ages` seconds ago (by another run), counted as this run's own."""
+        now = self._clock()
+        with self._lock:
+            times = self._sent.setdefault(key, deque())
+            times.extend(sorted(now - age for age in ages if age >= 0))
+            ordered = sorted(times)
+            times.clear()
+            times.extend(ordered)
+
+    def reserve(self, key: Hashable, rates: tuple[Rate, ...]) -> float:
+        """The moment (on the clock) this send may leave, taken: no rate of `rates` exceeded by it."""
+        longest = max(rate.seconds for rate in rates)
+        with self._lock:
+            times = self._sent.setdefault(key, deque())
+            at = max(self._clock(), times[-1] if times else 0.0)
+            for rate in rates:
+                if len(times) >= rate.messages:  # the window ending at `at` must hold fewer than `messages`
+                    at = max(at, times[-rate.messages] + rate.seconds)
+            times.append(at)
+            while times and times[0] <= at - longest:
+                times.popleft()
+            return at
+
+    def wait(self, key: Hashable, rates: tuple[Rate, ...]) -> float:
+        """Wait until this send may leave; the seconds waited."""
+        delay = self.reserve(key, rates) - self._clock()
+        if delay > 0:
+            self._sleep(delay)
+        return max(delay, 0.0)
