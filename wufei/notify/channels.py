@@ -460,9 +460,9 @@ def _send_one(
     the traffic. A group robot's send waits first for its robot's rate (`pacer`)."""
     if draft is not None and draft.service is not service:
         raise ValueError("draft built for another service")
+    started = time.monotonic()  # a robot's wait counts: its `sending` row was written before it
     if pacer is not None and (rates := ROBOT_RATES.get(type(service))):
         pacer.wait(robot_key(service), rates)
-    started = time.monotonic()
     log = _capture.start()
     with wire.watch(platform_codes=type(service) in ROBOT_LIMITS) as traffic:
         try:

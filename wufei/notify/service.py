@@ -246,8 +246,9 @@ def recent_sends(
     session: Session, names: Sequence[str], *, within: timedelta, now: datetime | None = None
 ) -> dict[str, list[float]]:
     """Seconds since each send to the services `names` (privacy names) reached them, for those in
-    the last `within`: a send counts from its answer (a paced send waited before it left), one not
-    answered yet from now. For a run's robots to count what earlier runs sent them
+    the last `within`: a send counts from its answer (its row's time plus its duration, the wait for
+    its robot included: a run opens an attempt only when a sending thread is free), one not answered
+    yet from now. For a run's robots to count what earlier runs sent them
     (wufei.notify.pace)."""
     if not names:
         return {}
