@@ -319,3 +319,53 @@ def test_a_platform_refusal_is_any_error_code_in_the_answer(answer, refused):
 
     found = _platform_refusal(Answer())
     assert (found is None) if refused is None else (refused in found)
+
+
+def test_the_liaisons_mobile_is_mentioned_in_the_dingtalk_group_even_in_a_cut_digest(
+    session, departments, outbox, receiver, tmp_path
+):
+    """A department's 钉钉 robot posts in a group of many; the liaison's mobile from the contacts
+    sheet makes the message @-mention them (钉钉 rings only for a mobile both in `atMobiles` and in
+    the text). A digest too long for the robot is cut and still names them; a landline is no mobile."""
+    from wufei.contacts.models import Contact
+    from wufei.contacts.service import contact_services
+    from wufei.notify.channels import Channels
+
+    env, build = departments
+    session.add_all(
+        [
+            Contact(
+                department_id=env.id,
+                liaison="张三",
+                liaison_phone="138-0013-8000",
+                dingtalk_robot=f"dingtalk://{DING_SECRET}@{DING_TOKEN}/",
+                source="联系人.xlsx",
+                source_row=2,
+            ),
+            Contact(
+                department_id=build.id,
+                liaison="李四",
+                liaison_phone="0318-2123456",
+                dingtalk_robot="dingtalk://othertoken0123/",
+                source="联系人.xlsx",
+                source_row=3,
+            ),
+        ]
+    )
+    session.flush()
+    _long_digest(session, env.id, 60)
+    create_intents(session, [intent("b", "due_soon", build.id, title="开展无废细胞建设")])
+    config = tmp_path / "apprise.yaml"
+    config.write_text(f"version: 1\nurls:\n  - outbox://localhost{outbox}:\n      - tag: office\n", encoding="utf-8")
+    channels = Channels.load(config, extra=contact_services(session))
+    summary = deliver(session, day=DAY, channels=channels, now=T0, zone=CADENCE.timezone)
+    assert (summary["sent"], summary["failed"]) == (2, 0)
+
+    by_token = {r["query"]["access_token"][0]: r for r in receiver.requests}
+    mentioned = by_token[DING_TOKEN]
+    assert mentioned["json"]["at"]["atMobiles"] == ["13800138000"]
+    content = mentioned["json"]["text"]["content"]
+    assert "未在此列出" in content and content.rstrip().endswith("@13800138000")
+    assert mentioned["size"] <= DING_REQUEST_BYTES
+    landline = by_token["othertoken0123"]
+    assert landline["json"]["at"]["atMobiles"] == [] and "@" not in landline["json"]["text"]["content"]

@@ -143,8 +143,26 @@ def contact_services(session: Session) -> list[tuple[str, set[str]]]:
             found.append((email_url(contact.leader_email), leader))
         for name in ROBOTS:
             if value := getattr(contact, name):
+                if name == "dingtalk_robot" and contact.liaison_phone:
+                    value = mention(value, contact.liaison_phone)
                 found.append((value, dept))
     return found
+
+
+_MOBILE = re.compile(r"^(?:\+?86[- ]?)?(1\d{10})$")
+
+
+def mention(dingtalk_url: str, phone: str) -> str:
+    """The 钉钉 robot's URL with the liaison's mobile among its targets, so that the message @-mentions
+    them in the group (a landline or an unreadable number: the URL as it was)."""
+    match = _MOBILE.match(re.sub(r"[\s\-()]", "", phone))
+    if match is None:
+        return dingtalk_url
+    head, _, query = dingtalk_url.partition("?")
+    targets = [part for part in head.split("://", 1)[1].split("/")[1:] if part]
+    if match[1] in targets:
+        return dingtalk_url
+    return f"{head.rstrip('/')}/{match[1]}/" + (f"?{query}" if query else "")
 
 
 def contact_aliases(session: Session) -> dict[str, int]:

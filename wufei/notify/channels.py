@@ -426,13 +426,19 @@ def _message(service: Any, subject: str, body: str, attachments) -> dict[str, An
     """The arguments of `service.notify` for a text message (for a group robot, cut to what it takes)."""
     text_format = apprise.NotifyFormat.TEXT
     limit = ROBOT_LIMITS.get(type(service))
+    # 钉钉 @-mentions the mobiles among the URL's targets (wufei.contacts: the liaison's) only when
+    # the text names them too: a last line of them, kept when the digest is cut.
+    mentions = " ".join(f"@{mobile}" for mobile in service.targets) if isinstance(service, NotifyDingTalk) else ""
     if limit is not None:
 
         def sent(text: str) -> int:  # as the robot gets it: in the service's format (HTML: <br/>, &nbsp;)
             return limit.measure(convert_between(text_format, service.notify_format, content=text))
 
         # the subject goes too: as the body's first line (Apprise's `notify`) or a field of its own
-        body = fit(body, limit.size - sent(subject) - limit.measure("\r\n"), sent)
+        room = limit.size - sent(subject) - limit.measure("\r\n") - (sent(f"\n{mentions}") if mentions else 0)
+        body = fit(body, room, sent)
+    if mentions:
+        body = f"{body}\n{mentions}"
     return {
         "body": convert_between(text_format, service.notify_format, content=body),
         "title": subject
