@@ -38,11 +38,8 @@ class Pacer:
         """Sends made to the robot `ages` seconds ago (by another run), counted as this run's own."""
         now = self._clock()
         with self._lock:
-            times = self._sent.setdefault(key, deque())
-            times.extend(sorted(now - age for age in ages if age >= 0))
-            ordered = sorted(times)
-            times.clear()
-            times.extend(ordered)
+            earlier = (now - age for age in ages if age >= 0)
+            self._sent[key] = deque(sorted([*self._sent.get(key, ()), *earlier]))
 
     def reserve(self, key: Hashable, rates: tuple[Rate, ...]) -> float:
         """The moment (on the clock) this send may leave, taken: no rate of `rates` exceeded by it."""
