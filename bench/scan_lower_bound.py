@@ -15,10 +15,12 @@ task's row passing through Python; whatever the code, a scan costs at least what
   date, missing-report steps by streak, to lead and supporting departments, leaders, the office
   and the group) with their key's parts only. The ladder is judged in Python once per distinct
   due date and streak, with wufei's own ladder, calendar and cadence (`_ladder_tables`, inside the
-  timing), and joined back in SQL. Two designs further from today's, to show what would fit:
+  timing), and joined back in SQL. Three variants of it, to show what would fit:
   `digest intents` writes one intent per step, audience and department for the day
   (`bench/floor/first_day_digest.<dialect>.sql`: the same owed rows computed, then grouped), and
-  `no intents` none at all (intents made at delivery, from the states).
+  `no intents` none at all (intents made at delivery, from the states); and `lean intents`, the
+  proposed bound into a notice_intents without foreign keys or indexes but its id's and its key's
+  (`_lean_intents`, before the timing).
 
 Each is timed in turns with the floor (three each, medians) on fresh copies of the daily-scan data
 (bench/daily_scan.py's build, kept as WUFEI_BENCH_KEEP=1 keeps it: a file under out/bench/, a
@@ -164,12 +166,36 @@ def _proposed(dialect: str, name: str) -> list[str]:
     return statements
 
 
+def _lean_intents(engine) -> None:
+    """Before a `lean intents` run (not timed): notice_intents without its foreign keys and with no
+    index but its key's and its id's, so that the run shows what the per-task intents' write
+    costs in the leanest table that still makes a key's intent exactly once."""
+    with engine.connect() as connection:
+        connection.execute(text("DROP INDEX ix_notice_intents_department_created"))
+        connection.execute(text("DROP INDEX ix_notice_intents_task_id"))
+        if engine.dialect.name == "postgresql":
+            for constraint in ("fk_notice_intents_department_id_departments", "fk_notice_intents_task_id_tasks"):
+                connection.execute(text(f"ALTER TABLE notice_intents DROP CONSTRAINT {constraint}"))
+        else:  # SQLite drops a foreign key only with its table: the (empty) table made again without
+            ddl = connection.execute(text("SELECT sql FROM sqlite_master WHERE name = 'notice_intents'")).scalar_one()
+            parts = [part for part in ddl.split(", \n") if "FOREIGN KEY" not in part]
+            connection.commit()
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.execute(text("DROP TABLE notice_intents"))
+            connection.execute(text(", \n".join(parts)))
+            connection.commit()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+
+
 def _timed(url: str, name: str) -> tuple[float, float, float, dict[str, int]]:
     """Run one script (`floor`, `this schema`, or one of `_proposed`'s) on the fresh copy `url`;
     its CPU (this process's plus, on PostgreSQL, the server backend's), its wall time and the rows
     it wrote."""
     engine = make_engine(url)
     dialect = engine.dialect.name
+    if name == "lean intents":
+        _lean_intents(engine)
     with engine.connect() as connection:
         connection.execute(text("SELECT 1"))
         _serve_connection(connection)
@@ -205,7 +231,8 @@ def _timed(url: str, name: str) -> tuple[float, float, float, dict[str, int]]:
 
 def run(label: str, url: str, count: int) -> None:
     print(_built(label, url, count), flush=True)
-    names = ["floor", *(["this schema"] if label == "SQLite" else []), "proposed", "digest intents", "no intents"]
+    names = ["floor", *(["this schema"] if label == "SQLite" else [])]
+    names += ["proposed", "lean intents", "digest intents", "no intents"]
     runs: dict[str, list[float]] = {name: [] for name in names}
     for _ in range(3):
         for name in names:
