@@ -202,7 +202,7 @@ def _timed(url: str, name: str) -> tuple[float, float, float, dict[str, int]]:
         started, cpu, server = time.perf_counter(), _cpu_seconds(), _server_cpu_seconds()
         params: dict[str, Any] = {"day": FIRST_DAY.isoformat()}
         if name == "floor":
-            statements = [(FLOOR_DIR / f"daily_scan.{dialect}.sql").read_text(encoding="utf-8")]
+            statements = _statements((FLOOR_DIR / f"daily_scan.{dialect}.sql").read_text(encoding="utf-8"))
         elif name == "this schema":
             statements = _statements((FLOOR_DIR / "first_day_lower_bound.sqlite.sql").read_text(encoding="utf-8"))
         else:
