@@ -8,20 +8,26 @@ made small, so that a test takes a second, not minutes)."""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 
+import apprise
 import pytest
 from sqlalchemy import select
 
 from tests.rules import CADENCE
 from wufei import migrate
+from wufei.contacts.models import Contact
+from wufei.contacts.service import contact_services
 from wufei.db import make_sessionmaker, transaction
 from wufei.departments.models import Department
 from wufei.notices.service import create_intents
 from wufei.notify import channels as channels_module
 from wufei.notify import runs
-from wufei.notify.models import Delivery
+from wufei.notify.channels import Channels
+from wufei.notify.models import Delivery, Dispatch
 from wufei.notify.pace import Pacer, Rate
+from wufei.notify.service import deliver, recent_sends, retry
 from wufei.plans.models import Jurisdiction
 
 from .conftest import DAY, intent
@@ -154,3 +160,185 @@ def test_a_run_right_after_another_counts_what_the_first_sent(
     summary = runs.deliver_day(fresh_engine, DAY, now=T0, cadence=CADENCE, concurrency=2)  # a new run, a new pacer
     assert (summary["sent"], summary["failed"]) == (1, 0), summary
     assert [r["accepted"] for r in small_minute.requests] == [True] * 4
+
+
+# --- review22a: what a retry, a resend and a mobile added later must not do -----------------------
+
+
+def _robot_contact(session, department_id: int, phone: str | None = None) -> Contact:
+    contact = Contact(
+        department_id=department_id,
+        liaison="张三",
+        liaison_phone=phone,
+        dingtalk_robot=f"dingtalk://{DING_SECRET}@{DING_TOKEN}/",
+        source="联系人.xlsx",
+        source_row=2,
+    )
+    session.add(contact)
+    session.flush()
+    return contact
+
+
+@pytest.mark.parametrize("first_outcome", ["sent", "unknown"])
+def test_a_mobile_added_after_the_robot_took_the_message_does_not_send_it_again(
+    session,
+    departments,
+    outbox,
+    receiver,
+    tmp_path,
+    first_outcome,
+):
+    """The department's other service fails, so the dispatch is retried; meanwhile the office adds the
+    liaison's mobile to the contacts sheet. The robot took the message (or may have: unknown), and the
+    retry must not send it again: the name the delivery is recorded under is the robot's, not the
+    mobile's (and no mobile is shown on the 发送核实 page)."""
+    env, _ = departments
+    contact = _robot_contact(session, env.id)
+    create_intents(session, [intent("a", "overdue", env.id, title="任务甲", days_overdue=1)])
+    config = tmp_path / "apprise.yaml"
+    config.write_text(
+        f"version: 1\nurls:\n  - json://127.0.0.1:9/:\n      - tag: dept-{env.id}\n"
+        f"  - outbox://localhost{outbox}:\n      - tag: office\n",
+        encoding="utf-8",
+    )
+    deliver(
+        session, day=DAY, channels=Channels.load(config, extra=contact_services(session)), now=T0, zone=CADENCE.timezone
+    )
+    robot = session.scalars(select(Delivery).where(Delivery.service_url.like("dingtalk%"))).one()
+    robot.status = first_outcome  # unknown: as a run killed mid-send leaves it
+    contact.liaison_phone = "138 0013 8000"
+    session.flush()
+    retry(
+        session,
+        channels=Channels.load(config, extra=contact_services(session)),
+        now=T0 + timedelta(hours=1),
+        zone=CADENCE.timezone,
+        ignore_backoff=True,
+    )
+    assert len([r for r in receiver.requests if r["path"].startswith("/dingtalk")]) == 1
+    assert not any("13800138000" in url for url in session.scalars(select(Delivery.service_url)))
+
+
+def test_recent_sends_count_from_the_answer_and_an_unanswered_one_from_now(session, departments):
+    """A paced send waited after its row was written: it reached the robot at its row's time plus its
+    duration (the wait included); a `sending` row, at any moment up to now; a row after `now` (a
+    replay of a past day) not yet."""
+    env, _ = departments
+    dispatch = Dispatch(
+        key="d",
+        day=DAY,
+        audience="liaison",
+        department_id=env.id,
+        tag=f"dept-{env.id}",
+        subject="s",
+        body="b",
+        status="sent",
+    )
+    session.add(dispatch)
+    session.flush()
+    now = T0 + timedelta(minutes=10)
+    for status, before, took in [("sent", 100, 50_000), ("sent", 100, 1_000), ("sending", 30, 0), ("sent", -5, 0)]:
+        session.add(
+            Delivery(
+                dispatch_id=dispatch.id,
+                service_url="dingtalk://robot",
+                status=status,
+                duration_ms=took,
+                attempted_at=now - timedelta(seconds=before),
+            )
+        )
+    session.flush()
+    ages = recent_sends(session, ["dingtalk://robot"], within=timedelta(seconds=62), now=now)
+    assert sorted(ages["dingtalk://robot"]) == [0.0, 50.0]  # the 99 s old one is out of the window
+
+
+def test_the_mention_line_is_inside_the_robots_limit():
+    """A text that is no digest is cut to the byte: the mobiles' line must be part of the room."""
+    service = apprise.Apprise.instantiate(f"dingtalk://{DING_TOKEN}/13800138000/")
+    message = channels_module._message(service, "【无废城市建设督办】提醒", "长" * 30_000, ())
+    limit = channels_module.ROBOT_LIMITS[channels_module.NotifyDingTalk]
+    assert message["body"].endswith("\n@13800138000")
+    assert limit.measure(message["title"]) + limit.measure("\r\n") + limit.measure(message["body"]) <= limit.size
+
+
+def test_a_paced_send_counts_its_wait_in_its_duration(receiver, tmp_path, outbox):
+    config = tmp_path / "apprise.yaml"
+    config.write_text(
+        f"version: 1\nurls:\n  - dingtalk://{DING_SECRET}@{DING_TOKEN}/:\n      - tag: dept-1\n", encoding="utf-8"
+    )
+    channels = Channels.load(config)
+    channels.pacer.seen(channels_module.robot_key(channels.services[0]), [0.0] * 20)  # the minute is full
+    [(service, name)] = channels.targets("dept-1")
+    pacer_rates = channels_module.ROBOT_RATES[channels_module.NotifyDingTalk]
+    channels_module.ROBOT_RATES[channels_module.NotifyDingTalk] = (Rate(20, 0.4),)
+    try:
+        result = channels.send_to(service, name, "提醒", "内容")
+    finally:
+        channels_module.ROBOT_RATES[channels_module.NotifyDingTalk] = pacer_rates
+    assert result.ok and result.duration_ms >= 390
+
+
+def test_a_robot_throttled_by_anothers_sends_is_sent_nothing_more_in_the_run(
+    fresh_engine, outbox, tmp_path, monkeypatch, small_minute
+):
+    """Another process filled the robot's minute (runs do not see each other's pace): 钉钉 refuses with
+    130101 and takes nothing for ten minutes. The run sends it nothing more: those messages fail
+    unsent, with the reason, and are retried later."""
+    _one_robot_for_all(fresh_engine, 5, tmp_path, monkeypatch, outbox)
+    small_minute.rate = (2, 60.0)  # two from elsewhere would be refused the same way
+    summary = runs.deliver_day(fresh_engine, DAY, now=T0, cadence=CADENCE, concurrency=1)
+    assert (summary["sent"], summary["failed"]) == (2, 3), summary
+    assert [r["accepted"] for r in small_minute.requests] == [True, True, False]
+    with make_sessionmaker(fresh_engine)() as session:
+        errors = sorted(e for e in session.scalars(select(Delivery.error)) if e)
+    assert len(errors) == 3 and "130101" in errors[0] and all("暂停接收" in e for e in errors[1:])
+
+
+def test_the_offices_resend_counts_what_a_run_just_sent(fresh_engine, outbox, tmp_path, monkeypatch, small_minute):
+    _one_robot_for_all(fresh_engine, 1, tmp_path, monkeypatch, outbox)
+    small_minute.refusal = {"errcode": 310000, "errmsg": "keywords not in content"}
+    assert runs.deliver_day(fresh_engine, DAY, cadence=CADENCE)["failed"] == 1
+    small_minute.refusal = None
+    time.sleep(1.2)  # out of the receiver's window
+    _more_departments(fresh_engine, tmp_path, 3)
+    assert runs.deliver_day(fresh_engine, DAY, cadence=CADENCE, concurrency=3)["sent"] == 3
+    with make_sessionmaker(fresh_engine)() as session:
+        failed = session.scalars(select(Dispatch.id).where(Dispatch.status == "failed")).one()
+    runs.resend(fresh_engine, failed, cadence=CADENCE)  # the office's 补发, at once
+    assert [r["accepted"] for r in small_minute.requests] == [False, True, True, True, True]
+
+
+def _more_departments(engine, tmp_path, count: int) -> None:
+    """`count` more departments with a notice each, reached by the same robot."""
+    with transaction(engine) as session:
+        city = session.scalars(select(Jurisdiction)).one()
+        added = [Department(jurisdiction=city, name=f"新增部门{n}", kind="bureau") for n in range(count)]
+        session.add_all(added)
+        session.flush()
+        create_intents(
+            session, [intent(f"more{d.id}", "overdue", d.id, title="补充任务", days_overdue=1) for d in added]
+        )
+        tags = "".join(f", dept-{d.id}" for d in added)
+    config = tmp_path / "apprise.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("      - tag: dept-", f"      - tag: {tags[2:]}, dept-", 1),
+        encoding="utf-8",
+    )
+
+
+def test_a_retry_and_the_days_delivery_on_one_channels_count_the_retries_once(
+    fresh_engine, outbox, tmp_path, monkeypatch, small_minute
+):
+    """`wufei notices deliver` retries what is due, then delivers the day, on the same channels: the
+    retries' sends are in its pacer already and are not counted again from the table."""
+    _one_robot_for_all(fresh_engine, 2, tmp_path, monkeypatch, outbox)
+    small_minute.refusal = {"errcode": 310000, "errmsg": "keywords not in content"}
+    assert runs.deliver_day(fresh_engine, DAY, cadence=CADENCE)["failed"] == 2
+    small_minute.refusal = None
+    time.sleep(1.2)
+    _more_departments(fresh_engine, tmp_path, 1)
+    channels = runs.load_channels(fresh_engine)
+    assert runs.retry_due(fresh_engine, cadence=CADENCE, channels=channels, ignore_backoff=True)["sent"] == 2
+    assert runs.deliver_day(fresh_engine, DAY, cadence=CADENCE, channels=channels)["sent"] == 1
+    accepted = [r["at"] for r in small_minute.requests if r["accepted"]]
+    assert len(accepted) == 3 and accepted[2] - accepted[1] < 0.5  # two in the window: the third goes at once

@@ -132,9 +132,9 @@ def email_url(address: str) -> str:
     return f"{base}{'&' if '?' in base else '?'}to={quote(address, safe='@')}"
 
 
-def contact_services(session: Session) -> list[tuple[str, set[str]]]:
-    """(Apprise URL, tags) for every address of every contact."""
-    found: list[tuple[str, set[str]]] = []
+def contact_services(session: Session) -> list[tuple[str, set[str]] | tuple[str, set[str], tuple[str, ...]]]:
+    """(Apprise URL, tags) for every address of every contact; a 钉钉 robot's with the liaison's mobiles."""
+    found: list[tuple[str, set[str]] | tuple[str, set[str], tuple[str, ...]]] = []
     for contact in session.scalars(select(Contact).order_by(Contact.department_id)):
         dept, leader = {f"dept-{contact.department_id}"}, {f"leader-{contact.department_id}"}
         if contact.liaison_email:
@@ -143,26 +143,20 @@ def contact_services(session: Session) -> list[tuple[str, set[str]]]:
             found.append((email_url(contact.leader_email), leader))
         for name in ROBOTS:
             if value := getattr(contact, name):
-                if name == "dingtalk_robot" and contact.liaison_phone:
-                    value = mention(value, contact.liaison_phone)
-                found.append((value, dept))
+                if name == "dingtalk_robot" and (phones := mobiles(contact.liaison_phone)):
+                    found.append((value, dept, phones))  # the robot @-mentions the liaison (wufei.notify.channels)
+                else:
+                    found.append((value, dept))
     return found
 
 
-_MOBILE = re.compile(r"^(?:\+?86[- ]?)?(1\d{10})$")
+_MOBILE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[\s-]?)?(1[3-9]\d(?:[\s-]?\d){8})(?![\d-])")
 
 
-def mention(dingtalk_url: str, phone: str) -> str:
-    """The 钉钉 robot's URL with the liaison's mobile among its targets, so that the message @-mentions
-    them in the group (a landline or an unreadable number: the URL as it was)."""
-    match = _MOBILE.match(re.sub(r"[\s\-()]", "", phone))
-    if match is None:
-        return dingtalk_url
-    head, _, query = dingtalk_url.partition("?")
-    targets = [part for part in head.split("://", 1)[1].split("/")[1:] if part]
-    if match[1] in targets:
-        return dingtalk_url
-    return f"{head.rstrip('/')}/{match[1]}/" + (f"?{query}" if query else "")
+def mobiles(phone: str | None) -> tuple[str, ...]:
+    """The mainland mobile numbers in a contact's phone cell (138-0013-8000, +86 138 0013 8000, two
+    in one cell), each once; a landline gives none."""
+    return tuple(dict.fromkeys(re.sub(r"\D", "", match[1]) for match in _MOBILE.finditer(phone or "")))
 
 
 def contact_aliases(session: Session) -> dict[str, int]:

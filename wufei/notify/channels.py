@@ -14,7 +14,8 @@ default `out/outbox` under the project root), because the custom `outbox://` sch
 absolute path (`outbox://localhost/abs/path`) and must not carry a query string in YAML.
 
 Contacts imported from a spreadsheet (`wufei contacts import`, wufei/contacts) add services at
-load time: `Channels.load(extra=…)` takes (url, tags) pairs, and `aliases` maps an office-readable
+load time: `Channels.load(extra=…)` takes (url, tags) pairs, or (url, tags, mobiles) for a 钉钉 robot
+that @-mentions the liaison, and `aliases` maps an office-readable
 department alias to its id, so a YAML entry tagged `dept-sthjj` also carries `dept-<id>`.
 
 Apprise skips an invalid URL silently, so loading counts the services listed in the YAML and
@@ -214,7 +215,7 @@ class Channels:
         text: str,
         *,
         source: str = "<text>",
-        extra: Iterable[tuple[str, Iterable[str]]] = (),
+        extra: Iterable[tuple[str, Iterable[str]] | tuple[str, Iterable[str], tuple[str, ...]]] = (),
         aliases: dict[str, int] | None = None,
     ):
         text = text.replace("$OUTBOX_DIR", str(outbox_dir()))
@@ -240,9 +241,14 @@ class Channels:
                 "（地址无效的渠道被 Apprise 忽略，请检查）"
             )
         extra = list(extra)
-        for url, tags in extra:
-            if not self.apprise.add(url, tag=sorted(tags)):
+        mentioned: list[tuple[Any, tuple[str, ...]]] = []
+        for entry in extra:
+            url, tags = entry[0], entry[1]
+            service = apprise.Apprise.instantiate(url, tag=sorted(tags), suppress_exceptions=True)
+            if service is None or not self.apprise.add(service):
                 raise ChannelError(f"联系人表中的通知地址无效（标签 {'、'.join(sorted(tags))}）：{privacy_url(url)}")
+            if len(entry) == 3 and isinstance(service, NotifyDingTalk):
+                mentioned.append((service, entry[2]))
         self.services = list(self.apprise)
         if expected + len(extra) == 0:
             raise ChannelError(f"{source}：未配置任何通知渠道")
@@ -254,6 +260,11 @@ class Channels:
         # Each service's privacy name, made once: Apprise builds it from the URL's parts on every
         # call (~0.1 ms), and a run names the service of every message.
         self._names = {id(service): service_name(service) for service in self.services}
+        # A liaison's mobile joins the robot's targets (钉钉 @-mentions it) after the names are made: the
+        # name a delivery is recorded under (what a retry skips, what the pacer counts) stays the
+        # robot's, whatever mobile the contacts sheet gives now or later, and no mobile is shown with it.
+        for service, mobiles in mentioned:
+            service.targets = list(dict.fromkeys([*service.targets, *mobiles]))
         self._by_tag: dict[str, list[Any]] = {}
         for service in self.services:  # an index: find(tag=…) walks every service, and contacts add thousands
             for tag in service.tags:
@@ -280,7 +291,7 @@ class Channels:
         cls,
         path: Path | None = None,
         *,
-        extra: Iterable[tuple[str, Iterable[str]]] = (),
+        extra: Iterable[tuple[str, Iterable[str]] | tuple[str, Iterable[str], tuple[str, ...]]] = (),
         aliases: dict[str, int] | None = None,
     ) -> Channels:
         path = path or config_file()
@@ -417,6 +428,11 @@ ROBOT_RATES: dict[type, tuple[Rate, ...]] = {
 }
 
 
+# A robot's refusal of one message too many, and how long it then takes nothing: 钉钉 130101 (ten
+# minutes), 企业微信 45009 and 飞书 11232 (their minute).
+ROBOT_THROTTLES: dict[str, float] = {"130101": 600.0, "45009": 60.0 + MARGIN, "11232": 60.0 + MARGIN}
+
+
 def robot_key(service: Any) -> tuple[Any, ...]:
     """What makes a robot one robot: its platform and token (Apprise's `url_identifier`)."""
     return (type(service).__name__, *service.url_identifier)
@@ -467,8 +483,11 @@ def _send_one(
     if draft is not None and draft.service is not service:
         raise ValueError("draft built for another service")
     started = time.monotonic()  # a robot's wait counts: its `sending` row was written before it
-    if pacer is not None and (rates := ROBOT_RATES.get(type(service))):
-        pacer.wait(robot_key(service), rates)
+    robot = robot_key(service) if pacer is not None and type(service) in ROBOT_RATES else None
+    if robot is not None and pacer is not None:
+        if pacer.refusing(robot):  # known not sent: failed, retried later
+            return ServiceResult(name, False, "机器人因发送过快暂停接收，本条未发送，稍后重试", 0)
+        pacer.wait(robot, ROBOT_RATES[type(service)])
     log = _capture.start()
     with wire.watch(platform_codes=type(service) in ROBOT_LIMITS) as traffic:
         try:
@@ -491,6 +510,9 @@ def _send_one(
                 error = None if ok else (_last_lines("\n".join(log)) or "发送失败（Apprise 未给出原因）")
                 if ok and traffic.refusals:  # Apprise took the platform's 200 for an acceptance
                     ok, error = False, "；".join(traffic.refusals)
+                    penalty = max((ROBOT_THROTTLES.get(code, 0.0) for code in traffic.refusal_codes), default=0.0)
+                    if robot is not None and pacer is not None and penalty:
+                        pacer.throttled(robot, penalty)
         except Exception as exc:  # a plugin raising is a failed attempt, not a crash of the run
             ok, error = False, f"{type(exc).__name__}: {exc}"
         finally:

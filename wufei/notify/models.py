@@ -73,6 +73,7 @@ class DispatchIntent(Base):
 
 class Delivery(Base):
     __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_service_attempted", "service_url", "attempted_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dispatch_id: Mapped[int] = mapped_column(ForeignKey("dispatches.id", ondelete="CASCADE"), index=True)

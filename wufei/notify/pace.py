@@ -6,7 +6,9 @@ often has one robot in its 无废城市 work group for every department's digest
 sends it dozens of messages at once. A `Pacer` hands each send the earliest moment every rate of
 its robot allows and the sender waits for it; sends already made to the robot (by an earlier run,
 from the deliveries table) are `seen` first. The platforms count a request when it reaches them, so
-each window is kept a little longer than theirs.
+each window is kept a little longer than theirs. A robot that refused one as too many (another
+process sent it some: runs do not see each other's pace) is `throttled`: the run sends it nothing
+more while the platform's penalty lasts; those messages fail unsent and are retried.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ class Pacer:
         self._clock, self._sleep = clock, sleep
         self._lock = threading.Lock()
         self._sent: dict[Hashable, deque[float]] = {}
+        self._refusing: dict[Hashable, float] = {}  # robot → until when it refuses everything
+        self.counted = False  # earlier runs' sends `seen` (wufei.notify.runs)
 
     def seen(self, key: Hashable, ages: Iterable[float]) -> None:
         """Sends made to the robot `ages` seconds ago (by another run), counted as this run's own."""
@@ -54,6 +58,16 @@ class Pacer:
             while times and times[0] <= at - longest:
                 times.popleft()
             return at
+
+    def refusing(self, key: Hashable) -> bool:
+        """The robot said it takes nothing for a while (`throttled`), and the while is not over."""
+        with self._lock:
+            return self._clock() < self._refusing.get(key, float("-inf"))
+
+    def throttled(self, key: Hashable, seconds: float) -> None:
+        """The robot refused a message as one too many: it takes nothing more for `seconds`."""
+        with self._lock:
+            self._refusing[key] = max(self._refusing.get(key, float("-inf")), self._clock() + seconds)
 
     def wait(self, key: Hashable, rates: tuple[Rate, ...]) -> float:
         """Wait until this send may leave; the seconds waited."""

@@ -243,10 +243,13 @@ def _send_all(
 
 
 def _count_robot_sends(engine: Engine, channels: Channels, *, now: datetime | None) -> None:
-    """What earlier runs sent the run's group robots within their longest window, for its pacer."""
+    """What earlier runs sent the run's group robots within their longest window, for its pacer:
+    once for the channels (a retry and the day's delivery on the same channels: the retry's sends
+    are in the pacer already)."""
     robots = channels.robots()
-    if not robots:
+    if not robots or channels.pacer.counted:
         return
+    channels.pacer.counted = True
     within = timedelta(seconds=max(rate.seconds for rates in ROBOT_RATES.values() for rate in rates))
     with make_sessionmaker(engine)() as session:
         recent = service.recent_sends(session, list(robots), within=within, now=now)
@@ -278,6 +281,7 @@ def resend(
     now: datetime | None = None,
 ) -> dict[str, Any]:
     channels = channels or load_channels(engine)
+    _count_robot_sends(engine, channels, now=now)
     with make_sessionmaker(engine)() as session:
         try:
             summary = service.resend(

@@ -257,6 +257,7 @@ def recent_sends(
         select(Delivery.service_url, Delivery.attempted_at, Delivery.duration_ms, Delivery.status).where(
             Delivery.service_url.in_(sorted(set(names))),
             Delivery.attempted_at > at - 2 * within,  # a send may have waited for its robot after it was written
+            Delivery.attempted_at <= at,  # a replay of a past day: what was sent after it is not yet
         )
     )
     ages: dict[str, list[float]] = {}

@@ -40,6 +40,7 @@ class Watch:
     # are noted in `refusals`: a message refused, known not delivered, safe to send again.
     platform_codes: bool = False
     refusals: list[str] = field(default_factory=list)
+    refusal_codes: list[str] = field(default_factory=list)  # the platform's codes, as it wrote them
     _in_flight: str | None = None  # set while content is out and no answer came yet
 
     @property
@@ -108,10 +109,10 @@ def _before_sending(error: BaseException) -> bool:
     return False
 
 
-def _platform_refusal(response: Any) -> str | None:
+def _platform_refusal(response: Any) -> tuple[str, str] | None:
     """A robot platform's refusal in a 200 answer: 企业微信's and 钉钉's `errcode`, 飞书's `code`
-    (its older webhooks' `StatusCode`), anything but 0; None for an acceptance or a body that is no
-    JSON object."""
+    (its older webhooks' `StatusCode`), anything but 0, as (the code, the reason in Chinese); None
+    for an acceptance or a body that is no JSON object."""
     if response.status_code != 200:
         return None  # the plugin sees an HTTP error itself
     try:
@@ -123,7 +124,7 @@ def _platform_refusal(response: Any) -> str | None:
     for code, message in (("errcode", "errmsg"), ("code", "msg"), ("StatusCode", "StatusMessage")):
         value = answer.get(code)
         if value not in (None, 0, "0"):  # any of them: {"code": 0, "StatusCode": 9499} is a refusal
-            return f"对方拒收（{code}={value}：{answer.get(message) or '未说明'}）"
+            return str(value), f"对方拒收（{code}={value}：{answer.get(message) or '未说明'}）"
     return None
 
 
@@ -147,7 +148,8 @@ def watch_http() -> None:
             raise
         current.answered += 1  # an answer, even 200 with an error code in its body, is a known outcome
         if current.platform_codes and (refusal := _platform_refusal(response)):
-            current.refusals.append(refusal)
+            current.refusal_codes.append(refusal[0])
+            current.refusals.append(refusal[1])
         return response
 
     watched_send.wufei_watched = True  # type: ignore[attr-defined]
