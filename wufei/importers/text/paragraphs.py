@@ -496,6 +496,12 @@ def _at_owner_clauses(paragraph: _Paragraph) -> list[_Paragraph]:
         paragraph.labelled += [deadline for _, _, deadline in paragraph.sub_item_notes if deadline]
         paragraph.sub_item_notes = []
         return [paragraph]
+    headings = list(paragraph.notes)
+    if (heading := _heading_line_over_groups(paragraph.parts, segments[0])) is not None:
+        # 1.主要指标的责任部门。 alone on its line over targets run on, each closed by its owners: the line is their
+        # heading (kept in each one's content), each target is titled by its own sentence
+        segments[0] = segments[0][len(heading) :].strip()
+        headings = [heading, *headings]
     last = len(segments) - 1
     ends = _owner_clause_ends(fold_punct(text))
 
@@ -512,13 +518,27 @@ def _at_owner_clauses(paragraph: _Paragraph) -> list[_Paragraph]:
                 *(paragraph.labelled if k == last else []),
                 *(deadline for at, _, deadline in placed if at == k and deadline),
             ],
-            notes=[*paragraph.notes, *(note for at, note, _ in placed if at == k and note)],
+            notes=[*headings, *(note for at, note, _ in placed if at == k and note)],
             sub_item_notes=[],
             part=k,
             heading=paragraph.heading and k == 0,
         )
         for k, segment in enumerate(segments)
     ]
+
+
+def _heading_line_over_groups(parts: list[str], first: str) -> str | None:
+    """The item's first line when it stands alone as one sentence naming nobody and the first owner group goes on
+    after it on the next lines (``1.主要指标的责任部门。`` / ``A。（甲牵头）B。（乙牵头）``), else None."""
+    if len(parts) < 2:
+        return None
+    line = join_lines(parts[:1])
+    folded = fold_punct(line)
+    if not folded.endswith("。") or "。" in folded[:-1] or _trailing_owner(line) is not None:
+        return None
+    if not first.startswith(line) or len(first) <= len(line):
+        return None
+    return line
 
 
 def _owned_sub_items(parts: list[str]) -> list[tuple[int, str, list[str]]]:

@@ -1,0 +1,62 @@
+"""Shapes of the corpus's batch 14 (tests/corpus/, its tuning documents) and of the brief's known misreading, each by
+its mechanism: a numbered line standing alone (1.主要指标的责任部门。) over a paragraph of targets run on, each
+closed by its own owner clause, is their heading, so each target is titled by its own sentence, while an item whose
+first sentence shares its line with the groups keeps it as the first group's title; a unit urging another
+(A督促B落实…) answers for the work and the unit urged at most supports, in an owner text (责任单位：A督促B落实,
+A牵头，督促B落实) and in a sentence read for its owners (区政府督促区农业农村局…前完成…), while 督促 inside a
+task's own text names no owner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from wufei.departments.owners import parse_owners
+from wufei.importers.service import read_source
+
+
+def _plan(tmp_path: Path, text: str):
+    path = tmp_path / "方案.txt"
+    path.write_text(text, encoding="utf-8")
+    return read_source(path).plans[0]
+
+
+def _owners(task) -> tuple[list[str], list[str]]:
+    """Leads and supporting units as the scorer reads them: the record's own, else its owner text parsed."""
+    if task.leads is not None or task.supporting is not None:
+        return list(task.leads or ()), list(task.supporting or ())
+    spec = parse_owners(task.owners_raw or "")
+    return list(spec.leads), list(spec.supporting)
+
+
+def test_a_numbered_line_standing_alone_over_run_on_owner_groups_is_their_heading(tmp_path: Path):
+    # tj_shiyiwu_fenjie_2006: on main the numbered line titled the first target's record, the target itself sank
+    # into its content.
+    plan = _plan(
+        tmp_path,
+        "某市人民政府关于分解落实生态环境保护规划主要目标的通知\n"
+        "各区县人民政府，市政府各部门：\n"
+        "一、主要目标\n"
+        "1.约束性指标的责任部门。\n"
+        "城市生活垃圾无害化处理率达到100%。（市城市管理委牵头）危险废物安全处置率达到100%。（市生态环境局、"
+        "市卫生健康委牵头）农作物秸秆综合利用率达到95%。\n"
+        "（市农业农村委牵头）\n",
+    )
+    assert [(task.title, *_owners(task)) for task in plan.tasks] == [
+        ("城市生活垃圾无害化处理率达到100%", ["市城市管理委"], []),
+        ("危险废物安全处置率达到100%", ["市生态环境局", "市卫生健康委"], []),
+        ("农作物秸秆综合利用率达到95%", ["市农业农村委"], []),
+    ]
+
+
+def test_an_item_whose_first_sentence_shares_its_line_with_the_groups_keeps_it_as_their_first_title(tmp_path: Path):
+    # Guard (hb_zerenfengong_2008's habit): the item's own sentence on the groups' line is the first group's title.
+    plan = _plan(
+        tmp_path,
+        "某省2020年重要工作责任分工方案\n"
+        "一、推动区域协调发展\n"
+        "1.推进城市群建设。完善城际交通网络（省发改委、交通厅）。支持副中心城市建设（省发改委、住建厅）。\n",
+    )
+    assert [(task.title, *_owners(task)) for task in plan.tasks] == [
+        ("推进城市群建设", ["省发改委"], ["交通厅"]),
+        ("支持副中心城市建设", ["省发改委"], ["住建厅"]),
+    ]
