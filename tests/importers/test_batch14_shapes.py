@@ -60,3 +60,54 @@ def test_an_item_whose_first_sentence_shares_its_line_with_the_groups_keeps_it_a
         ("推进城市群建设", ["省发改委"], ["交通厅"]),
         ("支持副中心城市建设", ["省发改委"], ["住建厅"]),
     ]
+
+
+def test_a_unit_urging_another_in_an_owner_text_answers_for_the_work(tmp_path: Path):
+    # The brief's known misreading: on main `督促各县（市、区）落实` gave a unit named 督促各县（市、区） (a lead, or an
+    # implementer beside a 牵头 clause), and `A督促B落实` one unit named A督促B.
+    plan = _plan(
+        tmp_path,
+        "某市2025年固体废物污染防治工作方案\n"
+        "一、主要任务\n"
+        "1.推进尾矿库污染治理，2025年底前完成整治。\n"
+        "责任单位：市生态环境局督促各县（市、区）落实\n"
+        "2.推进建筑垃圾资源化利用。2025年底前建成处置设施。（市住房城乡建设局牵头，督促各县（市、区）落实）\n",
+    )
+    assert [_owners(task) for task in plan.tasks] == [
+        (["市生态环境局"], ["各县（市、区）"]),
+        (["市住房城乡建设局"], ["各县（市、区）"]),
+    ]
+    assert not any("督促" in name for task in plan.tasks for name in parse_owners(task.owners_raw).implementers)
+
+
+def test_urging_alone_names_no_lead_and_a_label_keeps_its_role():
+    # `督促各县（市、区）落实` alone: the urged units are no lead (the lead is missing and the loader asks for one).
+    spec = parse_owners("督促各县（市、区）落实")
+    assert spec.leads == () and spec.supporting == ("各县（市、区）",)
+    # Beside a 牵头单位 label the 责任单位 urging others supports, and so do the units it urges.
+    spec = parse_owners("牵头单位：市生态环境局；责任单位：市住建局督促各县（市、区）落实")
+    assert spec.leads == ("市生态环境局",) and spec.supporting == ("市住建局", "各县（市、区）")
+
+
+def test_a_unit_urging_another_in_a_sentence_leads_it(tmp_path: Path):
+    # The candidate reading of a paragraph without an owner clause: on main the unit urged led.
+    plan = _plan(
+        tmp_path,
+        "某区2025年重点工作推进情况\n区政府督促区农业农村局2025年9月底前完成农膜回收网点建设。\n",
+    )
+    assert [_owners(task) for task in plan.tasks] == [(["区政府"], ["区农业农村局"])]
+
+
+def test_urging_inside_a_task_s_own_text_names_no_owner(tmp_path: Path):
+    # Guard: 督促企业落实 in the task's sentence is its content; its clause names the owner.
+    plan = _plan(
+        tmp_path,
+        "某市2025年固体废物污染防治工作方案\n"
+        "一、主要任务\n"
+        "1.加强源头管理。强化环评约束，督促企业落实环评要求。（市生态环境局牵头）\n"
+        "2.推进建筑垃圾资源化利用。2025年底前建成处置设施。（市住房城乡建设局牵头，市城管局配合）\n",
+    )
+    assert [(task.title, *_owners(task)) for task in plan.tasks] == [
+        ("加强源头管理", ["市生态环境局"], []),
+        ("推进建筑垃圾资源化利用", ["市住房城乡建设局"], ["市城管局"]),
+    ]
