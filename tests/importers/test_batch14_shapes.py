@@ -111,3 +111,40 @@ def test_urging_inside_a_task_s_own_text_names_no_owner(tmp_path: Path):
         ("加强源头管理", ["市生态环境局"], []),
         ("推进建筑垃圾资源化利用", ["市住房城乡建设局"], ["市城管局"]),
     ]
+
+
+_SHARED_REPORT = (
+    "某镇创建文明城市整改报告.docx\n"
+    "《某镇创建文明城市整改报告.docx》由会员分享,可在线阅读,请在某文库网上搜索。\n"
+    "1、某镇创建文明城市整改报告县创城办:根据你单位下发的督查暗访情况通报,我镇管辖范围内存在两项内容需要整改,"
+    "镇党委、政府召开会议研究整改措施,现将整改情况汇报如下:(一)中心街环境卫生脏乱差,杂物乱堆乱放。"
+    "整改措施:我镇立即安排东街社区对中心街周边环境进行实地核查,组织人员清理杂物。随后\n"
+    "2、安排东街社区在施工围挡处张贴公益广告。(二)河滨路两侧卫生脏乱,通道内建筑垃圾成堆。"
+    "整改措施:我镇安排西街社区清理路面垃圾,并约谈施工单位负责人。\n"
+)
+
+
+def test_a_sharing_site_s_page_markers_and_problems_run_on_after_an_opening_are_read_apart(tmp_path: Path):
+    # nx_wangyuan_chuangcheng_zhenggai (added after the round's tuning): on main the page marker 2、 opening the line
+    # that goes on with the sentence 随后 broke off made a task of the rest of that sentence, 1、 opening the first page
+    # made one of the opening, and the problems (一) (二) run on after 汇报如下: were no records of their own.
+    plan = _plan(tmp_path, _SHARED_REPORT)
+    assert [task.title for task in plan.tasks] == [
+        "中心街环境卫生脏乱差,杂物乱堆乱放",
+        "河滨路两侧卫生脏乱,通道内建筑垃圾成堆",
+    ]
+
+
+def test_numbered_items_whose_text_closes_its_sentence_are_no_page_markers(tmp_path: Path):
+    # Guard: 2、 after an item closed by its 。 (or after a short heading line) opens the next item.
+    plan = _plan(
+        tmp_path,
+        "某县2025年垃圾分类工作要点\n"
+        "1、推进垃圾分类示范小区建设,新建示范小区10个,完善分类投放、分类收集设施,开展入户宣传指导。"
+        "(县城管局牵头)\n"
+        "2、推进厨余垃圾处理设施建设,2025年底前建成日处理能力50吨的处理设施一座。(县住建局牵头)\n",
+    )
+    assert [task.title for task in plan.tasks] == [
+        "推进垃圾分类示范小区建设,新建示范小区10个,完善分类投放、分类收集设施,开展入户宣传指导",
+        "推进厨余垃圾处理设施建设,2025年底前建成日处理能力50吨的处理设施一座",
+    ]
