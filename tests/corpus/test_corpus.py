@@ -25,7 +25,7 @@ README = (CORPUS / "README.md").read_text(encoding="utf-8")
 
 # The batches whose documents marked holdout: true are never tuned to (README). Batch 7's, 8's and 9's held-out
 # documents were scored blind over three rounds, then graduated to tuning data in round 19 (README: Batches).
-HELD_OUT_BATCHES = (10, 11, 12, 13)
+HELD_OUT_BATCHES = (10, 11, 12, 13, 14)
 GRADUATED = "no (graduated in round 19)"
 TASK_KEYS = {"title", "leads", "supporting", "deadline", "due", "implementers"}
 INDICATOR_KEYS = {"name", "unit", "baseline", "target", "other_targets"}
@@ -59,7 +59,7 @@ def published_text(doc_id: str, file: str) -> str:
 def test_document_is_well_formed(doc_id: str):
     data = load(doc_id)
     assert set(data) <= {"file", "batch", "holdout", "plan", "tasks", "indicators"}
-    assert data["batch"] in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)
+    assert data["batch"] in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14)
     held_out_batch = data["batch"] in HELD_OUT_BATCHES
     assert not data.get("holdout", False) or held_out_batch, "only the last batches hold held-out documents"
     path = CORPUS / data["file"]
@@ -194,6 +194,18 @@ def test_the_thirteenth_batch_holds_its_own_held_out_part():
     held = [data for data in batch if data.get("holdout")]
     assert len(batch) == 7 and len(held) == 2
     assert sum(len(data.get("tasks") or []) for data in batch) >= 20
+
+
+def test_the_fourteenth_batch_holds_its_own_held_out_part():
+    # Batch 14: a county's 2025 division with its portal's information box as a table (金乡), a city's 十一五 targets
+    # run on in one paragraph each closed by `(A牵头)` (天津 2006), a bureau's 2025 progress table a cell a line with
+    # several leads in one cell (淮南) and a prefecture's 民生工程 plan numbered four levels deep (楚雄), then, after the
+    # round's tuning, a township's 创城 rectification report run together on a sharing site (望远镇); the brief asked
+    # for six to eight, five were found (the README says how the store was searched). Two are held out.
+    batch = [load(doc_id) for doc_id in IDS if load(doc_id)["batch"] == 14]
+    held = [data for data in batch if data.get("holdout")]
+    assert len(batch) == 5 and len(held) == 2
+    assert sum(len(data.get("tasks") or []) for data in batch) >= 17
 
 
 def test_the_earlier_batches_keep_their_documents_as_tuning_data():

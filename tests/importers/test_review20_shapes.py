@@ -149,9 +149,10 @@ def test_a_refused_plan_opening_names_its_top_level_target_heading(tmp_path: Pat
     assert "只读到方案开头的工作目标，其中没有任务" in str(refused.value)
 
 
-def test_a_unit_convening_others_leads_them_and_a_unit_urged_leads_its_work(tmp_path: Path):
+def test_a_unit_convening_others_leads_them_and_a_unit_urging_another_answers_for_the_work(tmp_path: Path):
     # On main the words 召集 / 督促 threw the whole match away: the unit named after them led (a participant,
-    # no doubt), or nobody did.
+    # no doubt), or nobody did. Round 22 (brief fidelity22): the unit urging another answers for the work, the unit
+    # urged at most supports (this test first read the unit urged as the lead).
     path = tmp_path / "推进情况.txt"
     path.write_text(
         "某区2025年重点工作推进情况\n"
@@ -165,7 +166,7 @@ def test_a_unit_convening_others_leads_them_and_a_unit_urged_leads_its_work(tmp_
             ("区商务局",),
             ("区市场监管局", "区邮政管理局"),
         ),
-        ("区政府督促区农业农村局2025年9月底前完成农膜回收网点建设", ("区农业农村局",), ()),
+        ("区政府督促区农业农村局2025年9月底前完成农膜回收网点建设", ("区政府",), ("区农业农村局",)),
     ]
 
 

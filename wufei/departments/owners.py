@@ -211,6 +211,10 @@ _NOT_AFTER_JOINER = re.compile(rf"^(?:{_alternatives('not_after_joiner')})")
 _JOINED_NAME_MIN = 3  # 党委和政府 is a phrase, not two units
 _TRAILING = re.compile(rf"(?<=[\u4e00-\u9fff）0-9]{{2}})(?:{_alternatives('trailing')})$")
 _CLAUSE_SEPARATORS = re.compile(r"[，；。]+")
+# 市生态环境局督促各县（市、区）落实 / 督促各县（市、区）落实: who urges (maybe nobody named), then the units urged.
+_URGING = re.compile(r"^(?P<urger>[^（）]*?)(?:负责|指导)?督促(?:指导|检查)?(?P<urged>.+)$")
+# Where the units urged end and the work they are urged to do begins (各县（市、区）|落实, 区农业农村局|2025年…).
+_URGED_WORK = re.compile(rf"\d|认真|切实|及时|全面|按照?|整改|抓好|做好|{_alternatives('task_verbs')}")
 # A fragment of a space-separated list is a whole name when it ends like a unit's name;
 # otherwise it is the first half of a name broken by a stray space.
 # What follows 等 when it names a collective the units before it belong to: 省直有关部门, 市直各单位, 各成员单位
@@ -421,7 +425,7 @@ def owner_convention(text: str | None) -> str | None:
 def parse_owners(raw: str | None, *, convention: str | None = None) -> OwnerSpec:
     """Leads, supporting units and implementers named in an owner text, names as written."""
     text, stated = _without_conventions(_clean(raw))
-    text = _together(text)
+    text = _urging(_together(text))
     convention = stated or convention
     if not text or _UNASSIGNED.match(text):
         return OwnerSpec((), (), False, raw, convention=stated)
@@ -744,6 +748,32 @@ def _without_conventions(text: str) -> tuple[str, str | None]:
 
 def _states_convention(text: str) -> bool:
     return bool(_CONVENTION.search(text) or _NOT_OWNERS.match(text.strip()))
+
+
+def _urging(text: str) -> str:
+    """A督促B落实…: A answers for the work (as A负责) and B, the unit urged, at most supports (B配合); 督促B落实
+    after another clause (A牵头，督促B落实) or alone names B supporting only. A 督促 inside brackets is a gloss, left
+    as is."""
+    if "督促" not in text:
+        return text
+    pieces = re.split(r"([，；。]+)", _protect(text))  # clauses and the separators between them, kept
+    for index in range(0, len(pieces), 2):
+        clause = _show(pieces[index])
+        match = _URGING.match(clause.strip())
+        if match is None or not _balanced(match["urger"]):
+            continue
+        urged = match["urged"]
+        if (verb := _URGED_WORK.search(urged)) is not None:
+            urged = urged[: verb.start()]
+        names = [name for name in split_names(urged) if looks_like_unit(name)]
+        if "：" in match["urger"]:
+            # 责任单位：A督促B落实: a list after its label, A named first (the label says their roles)
+            parts = ["、".join([match["urger"], *names])]
+        else:
+            parts = [f"{match['urger']}负责"] if match["urger"] else []
+            parts += [f"{'、'.join(names)}配合"] if names else []
+        pieces[index] = _protect("，".join(parts)) if parts else pieces[index]
+    return _show("".join(pieces))
 
 
 def _together(text: str) -> str:

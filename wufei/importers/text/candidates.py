@@ -139,13 +139,14 @@ def _units_named(text: str, *, commanding: bool = True) -> str | None:
         name, role = match["name"], match["role"] or ""
         if (verb := _COMMANDING.search(name)) is not None and commanding:
             # 县城管局召集县住建局 / 县政府督促县城管局: one unit acting on another in the same words; the convener
-            # leads those it convenes, the unit urged to work leads it (who urges it is no owner of the work)
+            # leads those it convenes, and the unit urging another answers for the work, the unit urged at most
+            # supporting it
             before, after = name[: verb.start()], name[verb.end() :]
             convening = verb.group() != "督促"
-            if convening and _is_unit(before) and before not in names:
+            if _is_unit(before) and before not in names:
                 names[before] = "牵头"
             if _is_unit(after) and after not in names:
-                names[after] = "配合" if convening else "牵头"
+                names[after] = "配合"
             if convening:
                 convened_until = len(folded) if (stop := folded.find("。", match.end())) < 0 else stop
             continue

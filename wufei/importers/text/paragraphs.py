@@ -245,7 +245,7 @@ def main_tasks(lines: list[str], *, items: bool = False) -> list[TaskRecord]:
     with their deadline) count. With `items`, for a document that names no owner anywhere, every
     numbered item of the whole text is a task (see `numbered_items`).
     """
-    lines, origin = split_run_on_items(with_group_leads(without_page_furniture(lines)))
+    lines, origin = split_run_on_items(with_group_leads(without_page_markers(without_page_furniture(lines))))
     span = None if items else _task_span(lines)
     whole = span is None
     start, end = span if span is not None else (0, len(lines))
@@ -371,6 +371,42 @@ def _follows_value(line: str, start: int) -> bool:
     return start > 0 and not line[start - 1].isspace() and line[start - 1] not in _LABEL_BREAKS
 
 
+# A document-sharing site's page number opening the text of each page of its copy (1、…, then 2、 on the line going on
+# with the sentence the page broke: …随后 / 2、安排…).
+_PAGE_MARKER = re.compile(r"^\s*(?P<n>\d{1,3})、(?=\S)")
+_BROKEN_OFF = re.compile(r"[\u4e00-\u9fff]$")  # a line ending inside a sentence, with no mark closing it
+_PAGE_TEXT_MIN = 60  # a page's text before a break, not a short heading line
+
+
+def without_page_markers(lines: list[str]) -> list[str]:
+    """The lines without a sharing site's page markers: a line opening with 2、, 3、… that goes on with the sentence
+    the line before broke off (a long line ending inside a sentence) is that line's text, joined to it; when those
+    markers run on from 2, the 1、 opening an earlier line is the first page's marker, dropped (line numbers kept)."""
+    kept = list(lines)
+    breaks: list[tuple[int, int, int]] = []  # (marker line, line it goes on from, page number)
+    before: int | None = None
+    for index, line in enumerate(kept):
+        if not line.strip():
+            continue
+        marker = _PAGE_MARKER.match(line)
+        if marker and before is not None:
+            previous = kept[before].rstrip()
+            if len(previous.strip()) >= _PAGE_TEXT_MIN and _BROKEN_OFF.search(previous):
+                breaks.append((index, before, int(marker["n"])))
+        before = index
+    pages = [page for _, _, page in breaks]
+    if not breaks or pages != list(range(2, 2 + len(breaks))):
+        return lines
+    first = next((i for i, line in enumerate(kept[: breaks[0][1] + 1]) if _PAGE_MARKER.match(line)), None)
+    if first is None or _PAGE_MARKER.match(kept[first])["n"] != "1":  # type: ignore[index]
+        return lines
+    kept[first] = _PAGE_MARKER.sub("", kept[first], count=1)
+    for index, onto, _ in reversed(breaks):
+        kept[onto] = kept[onto].rstrip() + _PAGE_MARKER.sub("", kept[index], count=1).strip()
+        kept[index] = ""
+    return kept
+
+
 def split_run_on_items(lines: list[str]) -> tuple[list[str], list[int]]:
     """Lines with numbered items run on in one line (（一）…。（二）…。) cut one item a line, and the
     1-based original line of each. A line is cut only where the next number of the kind it starts
@@ -397,7 +433,17 @@ def split_run_on_items(lines: list[str]) -> tuple[list[str], list[int]]:
     return out, origin
 
 
+# …现将整改情况汇报如下:(一)…。(二)…: items run on after the colon closing an opening sentence.
+_ITEMS_AFTER_COLON = re.compile(r"(?<=[：:])\s*(?=[（(]\s*一\s*[）)])")
+
+
 def _run_on_pieces(line: str) -> list[str]:
+    announced = _ITEMS_AFTER_COLON.search(line)
+    if announced is not None and not any(start.match(line) for start in _ITEM_START.values()):
+        # only a line opening with no number of its own: (一) (二) inside a 1. item are its sub-items
+        rest = _run_on_pieces(line[announced.end() :])
+        if len(rest) > 1:  # (一) and at least (二) after it: the opening, then each item
+            return [line[: announced.start()].strip(), *rest]
     for kind, start in _ITEM_START.items():
         first = start.match(line)
         if first is None:
@@ -496,6 +542,12 @@ def _at_owner_clauses(paragraph: _Paragraph) -> list[_Paragraph]:
         paragraph.labelled += [deadline for _, _, deadline in paragraph.sub_item_notes if deadline]
         paragraph.sub_item_notes = []
         return [paragraph]
+    headings = list(paragraph.notes)
+    if (heading := _heading_line_over_groups(paragraph.parts, segments[0])) is not None:
+        # 1.主要指标的责任部门。 alone on its line over targets run on, each closed by its owners: the line is their
+        # heading (kept in each one's content), each target is titled by its own sentence
+        segments[0] = segments[0][len(heading) :].strip()
+        headings = [heading, *headings]
     last = len(segments) - 1
     ends = _owner_clause_ends(fold_punct(text))
 
@@ -512,13 +564,27 @@ def _at_owner_clauses(paragraph: _Paragraph) -> list[_Paragraph]:
                 *(paragraph.labelled if k == last else []),
                 *(deadline for at, _, deadline in placed if at == k and deadline),
             ],
-            notes=[*paragraph.notes, *(note for at, note, _ in placed if at == k and note)],
+            notes=[*headings, *(note for at, note, _ in placed if at == k and note)],
             sub_item_notes=[],
             part=k,
             heading=paragraph.heading and k == 0,
         )
         for k, segment in enumerate(segments)
     ]
+
+
+def _heading_line_over_groups(parts: list[str], first: str) -> str | None:
+    """The item's first line when it stands alone as one sentence naming nobody and the first owner group goes on
+    after it on the next lines (``1.主要指标的责任部门。`` / ``A。（甲牵头）B。（乙牵头）``), else None."""
+    if len(parts) < 2:
+        return None
+    line = join_lines(parts[:1])
+    folded = fold_punct(line)
+    if not folded.endswith("。") or "。" in folded[:-1] or _trailing_owner(line) is not None:
+        return None
+    if not first.startswith(line) or len(first) <= len(line):
+        return None
+    return line
 
 
 def _owned_sub_items(parts: list[str]) -> list[tuple[int, str, list[str]]]:
