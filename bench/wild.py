@@ -287,7 +287,7 @@ def report(results: list[PageResult], *, show_flags: bool) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="The importer on real pages without expected records.")
     parser.add_argument("ids", nargs="*", help="page ids (default: every page of every set)")
-    parser.add_argument("--set", type=int, choices=sorted(SETS), help="only one set (1: tests/wild, 2-4: batch2-batch4)")
+    parser.add_argument("--set", type=int, choices=sorted(SETS), help="one set only (1: tests/wild, 2-4: batchN)")
     parser.add_argument("--flags", action="store_true", help="list every flagged value")
     parser.add_argument("--json", action="store_true", help="per page, as JSON")
     args = parser.parse_args(argv)
