@@ -1,0 +1,81 @@
+"""Habits of the fourth set of real pages (tests/wild/batch4/, round wild22), each by its mechanism, on made-up
+texts of the same habit: a page's reading lines (点击次数：… 更新时间：… 打印此页, 签发时间：… 生效时间：…), a news
+site's lead line (导读：…) and an information box's 公开形式 / 公开责任部门 cells are no tasks; a table of contents
+printed without pages (目录, then the headings the body repeats) holds no tasks; a bureau's 牵头处室 leads the item it
+closes; an owner label the store cut (（牵头单) names nobody; a sentence's piece before a verb (推动各级政府,
+市政府也将加强跟踪督办) leads nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from wufei.importers.service import read_source
+
+
+def _plan(tmp_path: Path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    [plan] = read_source(path).plans
+    return plan
+
+
+def test_a_pages_reading_and_signing_lines_are_no_tasks(tmp_path: Path):
+    # sc_chengdu_ljfl_fanti_2018: on main 「点击次数」 was a task due on the page's update time, 「签发」 one due on
+    # the signing date.
+    plan = _plan(
+        tmp_path,
+        "转载.txt",
+        "某市人民政府办公厅关于印发某市生活垃圾分类实施方案的通知\n"
+        "点击次数:2502 更新时间:2018年05月06日22:29:20 打印此页 关闭\n"
+        "文  号:某办发〔2018〕14号签发单位:\n"
+        "签发时间:2018-04-20生效时间:2018-04-20\n"
+        "各区县政府:现将方案印发你们,请市城管局会同各区县于2019年底前完成生活垃圾分类设施建设。\n",
+    )
+    titles = [t.title for t in plan.tasks]
+    assert titles and not [t for t in titles if "点击次数" in t or t.startswith("签发")]
+
+
+def test_a_news_sites_lead_line_is_no_task(tmp_path: Path):
+    # sn_xian_wufei_diaoyan_news_2024: on main 「导读」 was a record led by the office its summary named.
+    plan = _plan(
+        tmp_path,
+        "新闻.txt",
+        "某省无废城市建设工作推进情况\n"
+        "导读:3月7日至3月8日,某省无废城市建设联席会议办公室组织省生态环境厅、省工信厅等部门赴某市调研...\n"
+        "调研组要求,省工信厅要在2025年底前完成工业固废综合利用评价。\n",
+    )
+    titles = [t.title for t in plan.tasks]
+    assert len(titles) == 1 and not titles[0].startswith("导读")
+
+
+def test_an_information_boxs_publicity_cells_are_no_task(tmp_path: Path):
+    # sn_ziyang_changwuhui_tongbao_2022: on main 「公开责任部门 | 某县政府办公室 | 公开形式」 was a record led by
+    # the office.
+    plan = _plan(
+        tmp_path,
+        "通报.txt",
+        "文件名称 | 关于某县重点工作落实情况的通报 | ||\n"
+        "公开责任部门 | 某县政府办公室 | 公开形式: | 主动公开 |\n"
+        "其中,由县民政局负责的第1件进展滞后,请于2022年底前完成。\n",
+    )
+    titles = [t.title for t in plan.tasks]
+    assert len(titles) == 1 and "公开责任部门" not in titles[0]
+
+
+def test_contents_without_pages_hold_no_tasks(tmp_path: Path):
+    # yn_kunming_paitoubing_pinggu_2024: on main the contents' headings (规划回顾, 指标体系, 主要任务 …) were ten tasks
+    # awaiting a lead, and the body's headings repeated them.
+    plan = _plan(
+        tmp_path,
+        "评估报告.txt",
+        "某市生态文明建设规划实施情况评估报告\n"
+        "目录\n"
+        "一、 规划实施总体进展情况\n(一)规划回顾\n(二)规划目标指标进展\n"
+        "二、 规划实施面临的主要问题\n(一)外部环境变化情况\n"
+        "三、 规划调整建议\n(一)指标体系\n(二)主要任务\n"
+        "一、 规划实施总体进展情况\n"
+        "(一)规划回顾\n"
+        "2023年9月15日,市委、市政府印发规划,市生态环境局于2024年4月26日印发任务分解方案。\n",
+    )
+    titles = [t.title for t in plan.tasks]
+    assert not {"指标体系", "主要任务", "外部环境变化情况", "规划目标指标进展"} & set(titles)
