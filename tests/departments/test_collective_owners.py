@@ -75,7 +75,5 @@ def test_baodings_plan_imports_its_collective_as_the_county_governments_once_eac
         assert ("清苑区人民政府", DepartmentKind.COUNTY_GOV) in owners and (ZONES_OWNER, DepartmentKind.ZONE) in owners
     assert {role for *_, role in named} == {Role.SUPPORTING}  # as written: beside the leads
     # One department row per county government and one for the zones, shared by every task.
-    rows = session.scalars(
-        select(Department).where(Department.name.in_(["清苑区人民政府", ZONES_OWNER]))
-    ).all()
+    rows = session.scalars(select(Department).where(Department.name.in_(["清苑区人民政府", ZONES_OWNER]))).all()
     assert len(rows) == 2 and DepartmentKind.UNKNOWN not in {r.kind for r in rows}
