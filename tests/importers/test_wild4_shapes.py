@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from wufei.importers.service import read_source
+from wufei.plans.service import owners_of
 
 
 def _plan(tmp_path: Path, name: str, text: str):
@@ -79,3 +80,22 @@ def test_contents_without_pages_hold_no_tasks(tmp_path: Path):
     )
     titles = [t.title for t in plan.tasks]
     assert not {"指标体系", "主要任务", "外部环境变化情况", "规划目标指标进展"} & set(titles)
+
+
+def test_a_bureaus_lead_division_leads_the_item_it_closes(tmp_path: Path):
+    # sn_xian_baqiao_chengguan_2020: a city bureau's plan names its own divisions (处室) under 牵头处室：; on main
+    # that line was no owner label and the 责任单位 under it, a company, led the item.
+    plan = _plan(
+        tmp_path,
+        "方案.txt",
+        "某市城市管理局推进绿色发展工作方案\n"
+        "1.开展供热发展规划编制工作,2020年底前完成。\n"
+        "牵头处室:燃气热力管理处\n"
+        "责任单位:某市热力集团有限责任公司\n"
+        "2.强化扬尘污染防治工作,2020年底前完成。\n"
+        "责任处室:建筑垃圾管理处、环境卫生管理处\n",
+    )
+    assert [(owners_of(t)["leads"], owners_of(t)["supporting"]) for t in plan.tasks] == [
+        (("燃气热力管理处",), ("某市热力集团有限责任公司",)),
+        (("建筑垃圾管理处",), ("环境卫生管理处",)),
+    ]

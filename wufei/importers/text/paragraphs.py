@@ -111,7 +111,7 @@ _DEADLINE_ONLY = re.compile(
 )
 # A line (or the rest of a line) naming owners or the deadline under a label.
 _OWNER_LABEL = (
-    r"(?:(?:(?:牵头|主要|配合|其他|协同)?责任|牵头|主办|主责|承办|配合|协办|参与|参加|协助|协同|落实)(?:单位|部门)"
+    r"(?:(?:(?:牵头|主要|配合|其他|协同)?责任|牵头|主办|主责|承办|配合|协办|参与|参加|协助|协同|落实)(?:单位|部门|处室)"
     r"|责任主体|实施主体|(?:部门|责任)分工)"
 )
 _DEADLINE_LABEL = DEADLINE_LABEL
