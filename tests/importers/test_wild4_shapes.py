@@ -99,3 +99,29 @@ def test_a_bureaus_lead_division_leads_the_item_it_closes(tmp_path: Path):
         (("燃气热力管理处",), ("某市热力集团有限责任公司",)),
         (("建筑垃圾管理处",), ("环境卫生管理处",)),
     ]
+
+
+def test_an_owner_label_the_store_cut_names_nobody(tmp_path: Path):
+    # sd_jinxiang_fengong_2025: the store cut the last item's bracket after 牵头单; on main 「牵头单」 led it.
+    plan = _plan(
+        tmp_path,
+        "分工.txt",
+        "某县2025年政府重要工作事项责任分工\n"
+        "1.地区生产总值增长6%。(牵头单位:县发展和改革局)\n"
+        "2.实施园区基础设施提升行动,加快推进园区道路等工程。(牵头单",
+    )
+    assert [owners_of(t)["leads"] for t in plan.tasks] == [("县发展和改革局",), ()]
+
+
+def test_a_sentences_piece_before_what_it_asks_leads_nothing(tmp_path: Path):
+    # sc_chengdu_ljfl_2021, hb_xianning_fenjie_2020: on main 「推动各级政府」 and 「市政府也将加强跟踪督办」 led
+    # paragraphs.
+    plan = _plan(
+        tmp_path,
+        "通知.txt",
+        "某市人民政府办公厅关于推进生活垃圾分类的通知\n"
+        "深入贯彻落实条例,推动各级政府、相关职能部门履行生活垃圾分类责任和义务,2021年底前全面覆盖。\n"
+        "各牵头单位要狠抓落实。市政府也将加强跟踪督办,请于12月31日前报送落实情况。\n",
+    )
+    leads = {lead for t in plan.tasks for lead in owners_of(t)["leads"]}
+    assert not {"推动各级政府", "市政府也将加强跟踪督办"} & leads

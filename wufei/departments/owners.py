@@ -691,10 +691,16 @@ def _marked_list(names: tuple[str, ...], *, all_lead: bool = False) -> _Spec:
     return _Spec(list(names[:1]), list(names[1:]))
 
 
+# An owner label the store or a page break cut (…等项目。（牵头单): no unit's name.
+_CUT_LABEL = re.compile(r"^(?:牵头|责任|配合|主办|协办|参与|参加|协助|落实)(?:单|部)?$")
+
+
 def _finish(spec: _Spec, raw: str | None, stated: str | None) -> OwnerSpec:
-    leads = tuple(dict.fromkeys(spec.leads))
-    supporting = tuple(name for name in dict.fromkeys(spec.supporting) if name not in leads)
-    implementers = tuple(dict.fromkeys(spec.implementers or ()))
+    leads = tuple(name for name in dict.fromkeys(spec.leads) if not _CUT_LABEL.match(name))
+    supporting = tuple(
+        name for name in dict.fromkeys(spec.supporting) if name not in leads and not _CUT_LABEL.match(name)
+    )
+    implementers = tuple(name for name in dict.fromkeys(spec.implementers or ()) if not _CUT_LABEL.match(name))
     doubts = [*spec.doubts, *(_doubt("leads", name) for name in leads if _doubtful(name))]
     doubts += [_doubt("supporting", name) for name in supporting + implementers if _doubtful(name)]
     return OwnerSpec(leads, supporting, spec.all_co_lead, raw, implementers, tuple(doubts), stated)
