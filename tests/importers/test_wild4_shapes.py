@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from wufei.importers.records import ImportError_
 from wufei.importers.service import read_source
 from wufei.plans.service import owners_of
 
@@ -125,3 +128,34 @@ def test_a_sentences_piece_before_what_it_asks_leads_nothing(tmp_path: Path):
     )
     leads = {lead for t in plan.tasks for lead in owners_of(t)["leads"]}
     assert not {"推动各级政府", "市政府也将加强跟踪督办"} & leads
+
+
+def test_a_style_attributes_tail_left_as_text_is_no_part_of_the_heading(tmp_path: Path):
+    # sn_xian_xincheng_wufei_2023: a copy kept the tail of a style attribute inside 指导思想's line; on main the
+    # opening was read as a task 「指导思想以习近平…指导dent」 awaiting a lead, where the opening is refused saying so.
+    path = tmp_path / "方案.txt"
+    path.write_text(
+        "某区人民政府办公室关于印发某区无废城市建设实施方案的通知\n"
+        "某区无废城市建设实施方案\n"
+        "一、总体要求\n"
+        '(一)指导思想 以习近平新时代中国特色社会主义思想为指导dent: 2em; text-align: justify;">以习近平新时代'
+        "中国特色社会主义思想为指导,全面贯彻党的二十大精神。\n"
+        "(二)基本原则\n"
+        "一是坚持目标导向,依法分类处置。\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportError_) as refused:
+        read_source(path)
+    assert "只读到方案开头的指导思想、基本原则" in str(refused.value)
+
+
+def test_tags_left_as_text_are_no_part_of_a_paragraph(tmp_path: Path):
+    # hb_caidian_zfgzbg_jiedu_2026: a forum's archive kept the page's <p style="…"> tags as text.
+    plan = _plan(
+        tmp_path,
+        "解读.txt",
+        "某省政府工作报告解读\n"
+        '<p style="box-sizing: border-box; color: rgb(51, 51, 51);"><span style="text-indent: 2em;">'
+        "省生态环境厅要在2026年底前完成无废城市建设评估。</span></p>\n",
+    )
+    assert [t.title for t in plan.tasks] == ["省生态环境厅要在2026年底前完成无废城市建设评估"]

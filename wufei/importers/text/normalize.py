@@ -131,12 +131,25 @@ _CONTENTS_HEADING = re.compile(r"^\s*目\s*录\s*$")
 _PAGE_AT_END = re.compile(r"(?<=\D)\d{1,3}$")
 
 
+# A page's markup left as text by a copying site: tags (<p style="…">, </span>) and the tail of a style attribute
+# cut mid-word (…指导dent: 2em; text-align: justify;">以习近平…): CSS declarations up to the tag's close.
+_MARKUP = re.compile(
+    r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,2000})?>"
+    r"|[a-z-]{1,40} ?: ?[^;:<>\"\u4e00-\u9fff]{1,80};(?: ?[a-z-]{1,40} ?: ?[^;:<>\"\u4e00-\u9fff]{1,200};)* ?\" ?>"
+)  # every run bounded: linear on a line of 80 KB of letters or spaces
+
+
+def without_markup(line: str) -> str:
+    """The line without the markup a copying site left in it as text."""
+    return _MARKUP.sub("", line) if ">" in line else line
+
+
 def without_page_furniture(lines: list[str]) -> list[str]:
     """The lines with the page's furniture, its footer blocks and a table of contents blanked (line numbers
     kept): the headings the contents list come again in the body, where they are read. Under a 目录 heading, the
     lines ending with their page are contents lines, leaders or none."""
     kept, in_footer, in_contents, body_at = [], False, False, -1
-    for index, line in enumerate(lines):
+    for index, line in enumerate(map(without_markup, lines)):
         in_footer = bool(line.strip()) and (in_footer or bool(_SITE_FOOTER.search(line)))
         if line.strip():
             at_end = _PAGE_AT_END.search(line.rstrip())

@@ -1135,11 +1135,12 @@ def _settle(run: list[int], tasks: list[bool], out: list[bool]) -> None:
             out[k] = True
 
 
-# A plan's preamble headings (（一）指导思想 / （二）基本原则 / （三）工作目标): what the plan is for, never a task
-# awaiting a lead, and neither are the points under them (基本原则 over 1.统筹谋划 2.问题导向).
+# A plan's preamble headings (（一）指导思想 / （二）基本原则 / （三）工作目标, or （一）指导思想 以习近平… with its
+# text after a space): what the plan is for, never a task awaiting a lead, and neither are the points under them
+# (基本原则 over 1.统筹谋划 2.问题导向).
 _OUTLINE_HEADING = re.compile(
     r"^\s*(?:指导思想|(?:基本|工作|建设)原则|总体(?:要求|目标|思路)|(?:工作|主要|建设|具体|发展)目标|工作思路"
-    r"|(?:实施|建设|适用)范围(?:(?:及|和|与)(?:目标|时限))?|编制依据|总则|基本要求)\s*(?:[。.：:]|$)"
+    r"|(?:实施|建设|适用)范围(?:(?:及|和|与)(?:目标|时限))?|编制依据|总则|基本要求)(?:\s*[。.：:]|\s*$|[ \t\u3000]+)"
 )
 
 
