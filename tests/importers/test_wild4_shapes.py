@@ -159,3 +159,20 @@ def test_tags_left_as_text_are_no_part_of_a_paragraph(tmp_path: Path):
         "省生态环境厅要在2026年底前完成无废城市建设评估。</span></p>\n",
     )
     assert [t.title for t in plan.tasks] == ["省生态环境厅要在2026年底前完成无废城市建设评估"]
+
+
+def test_a_page_opening_with_the_owner_lines_of_the_item_before_it_holds_no_task_named_by_the_label(tmp_path: Path):
+    # sn_xian_chuangwei_p2_2011: page 2 of a target division opens with the owner lines of page 1's last item; on
+    # main 「牵头单位」 was a task (its content 市工信委).
+    plan = _plan(
+        tmp_path,
+        "第2页.txt",
+        "牵头单位:市工信委\n"
+        "配合单位:市发改委、市统计局\n"
+        "(六)单位GDP用水量逐年下降\n"
+        "主要任务:制定并实施节水政策,淘汰高耗水企业。\n"
+        "牵头单位:市水务局\n"
+        "配合单位:市建委、市统计局\n",
+    )
+    assert "牵头单位" not in [t.title for t in plan.tasks]
+    assert [owners_of(t)["leads"] for t in plan.tasks] == [("市水务局",)]

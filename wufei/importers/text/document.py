@@ -34,7 +34,7 @@ from wufei.importers.text.metadata import cell_totals, document_metadata
 from wufei.importers.text.named_cells import named_cell_counts
 from wufei.importers.text.normalize import with_chinese_stops
 from wufei.importers.text.notice_deadline import with_notice_deadline
-from wufei.importers.text.paragraphs import main_tasks, numbered_items, preamble_headings
+from wufei.importers.text.paragraphs import OWNER_LABEL_ALONE, main_tasks, numbered_items, preamble_headings
 from wufei.importers.text.recognised import flag_recognised
 from wufei.importers.text.refine import document_convention, document_mark_roles, refine
 from wufei.importers.text.section_forms import section_form
@@ -121,6 +121,9 @@ def interpret(document: Document) -> ParsedPlan:
             plan.doubts.append(Doubt("record", message))
             if none_known(plan.tasks):
                 plan.doubts.append(Doubt("record", NOT_A_PLAN))
+    # A page that opens with the owner lines of an item the page before it held (牵头单位：市工信委 / 配合单位：…):
+    # the label is no task's name, and the item is not on this page.
+    plan.tasks = [task for task in plan.tasks if not OWNER_LABEL_ALONE.match(task.title or "")]
     refine(plan, convention=convention)
     if document.format != "text":
         # Paragraph records know only their line; say where that is in this format (第12段, 第3页).

@@ -115,6 +115,8 @@ _OWNER_LABEL = (
     r"|责任主体|实施主体|(?:部门|责任)分工)"
 )
 _DEADLINE_LABEL = DEADLINE_LABEL
+# A line that is an owner label and nothing more (牵头单位 over 市工信委 at the top of a page cut mid-item).
+OWNER_LABEL_ALONE = re.compile(rf"^\s*(?:{_OWNER_LABEL})\s*$")
 # 牵头领导：… / 责任领导：… lines name a person: kept with the owner lines, read by nobody as an owner.
 _LABEL_LINE = re.compile(rf"^[（(]?\s*(?:{_OWNER_LABEL}|{_DEADLINE_LABEL}|{PERSON_LABEL})\s*[：:]")
 _SUPPORT_LABEL_LINE = re.compile(r"^[（(]?\s*(?:配合|协同|协办|参与|参加|协助)(?:单位|部门)?\s*[：:]")
