@@ -77,3 +77,28 @@ def test_baodings_plan_imports_its_collective_as_the_county_governments_once_eac
     # One department row per county government and one for the zones, shared by every task.
     rows = session.scalars(select(Department).where(Department.name.in_(["清苑区人民政府", ZONES_OWNER]))).all()
     assert len(rows) == 2 and DepartmentKind.UNKNOWN not in {r.kind for r in rows}
+
+
+def test_a_county_plans_townships_are_one_owner_leading_each_task_without_a_doubt(session, load, tmp_path):
+    path = tmp_path / "金政办发〔2025〕3号.txt"
+    path.write_text(
+        "金乡县人民政府办公室关于印发金乡县无废城市建设工作方案的通知\n"
+        "1.推进农村生活垃圾分类,2025年底前完成。(牵头单位:各乡镇（街道）;配合单位:县住房和城乡建设局)\n"
+        "2.建设无废乡村10个,2025年底前完成。(牵头单位:各乡镇人民政府、街道办事处)\n",
+        encoding="utf-8",
+    )
+    [summary] = load(path)
+    leads = session.execute(
+        select(Task.number, Department.id, Department.name, Department.kind)
+        .join(TaskDepartment, TaskDepartment.task_id == Task.id)
+        .join(Department, Department.id == TaskDepartment.department_id)
+        .where(Task.plan_id == summary.plan_id, TaskDepartment.role == Role.LEAD)
+        .order_by(Task.number)
+    ).all()
+    assert [(number, name, kind) for number, _, name, kind in leads] == [
+        ("1", TOWNSHIPS_OWNER, DepartmentKind.COUNTY_GOV),
+        ("2", TOWNSHIPS_OWNER, DepartmentKind.COUNTY_GOV),
+    ]
+    assert len({department for _, department, *_ in leads}) == 1  # one owner, counted once
+    doubts = session.scalars(select(ImportDoubt).where(ImportDoubt.plan_id == summary.plan_id)).all()
+    assert not [d for d in doubts if d.field in ("leads", "supporting")]

@@ -452,9 +452,9 @@ _COUNTY_AND_ZONES = re.compile(
     rf"(?:[、和及]{_ZONES_PART}|\((?:开发区|园区|功能区)\))$"
 )
 # 各乡镇（街道）, 各乡镇人民政府、街道办事处, 各镇街: the townships and streets of a place, which the places
-# registry does not list.
+# registry does not list; 街道办事处 named bare after 各乡镇政府 (split there as two names) is the same collective.
 _TOWNSHIP_COLLECTIVE = re.compile(
-    r"^各(?:乡镇|镇街|镇|乡|街道)(?:[()、和及]|乡镇|镇|乡|街道|办事处|人民政府|政府|党委)*$"
+    r"^(?:各(?:乡镇|镇街|镇|乡|街道)|街道办事处)(?:[()、和及]|乡镇|镇|乡|街道|办事处|人民政府|政府|党委)*$"
 )
 # Collective owners: a collective whose members nobody has registered is one recognised owner of the
 # place, reminded through the contacts the office registers for it and counted once in the light and
