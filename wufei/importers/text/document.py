@@ -121,9 +121,6 @@ def interpret(document: Document) -> ParsedPlan:
             plan.doubts.append(Doubt("record", message))
             if none_known(plan.tasks):
                 plan.doubts.append(Doubt("record", NOT_A_PLAN))
-    # A page that opens with the owner lines of an item the page before it held (牵头单位：市工信委 / 配合单位：…):
-    # the label is no task's name, and the item is not on this page.
-    plan.tasks = [task for task in plan.tasks if not OWNER_LABEL_ALONE.match(task.title or "")]
     refine(plan, convention=convention)
     if document.format != "text":
         # Paragraph records know only their line; say where that is in this format (第12段, 第3页).
@@ -166,7 +163,10 @@ def _notice_requirements(items: list[TaskRecord], lines: list[str]) -> bool:
 def _paragraph_tasks(lines: list[str], found: list[Table], title: str) -> list[TaskRecord]:
     """The tasks read from the paragraphs around the tables; a notice's one date for all of them given to each."""
     body = _without_tables(lines, found)
-    return with_notice_deadline(_not_the_title(main_tasks(body), lines, title), body)
+    # A page that opens with the owner lines of an item the page before it held (牵头单位：市工信委 / 配合单位：…):
+    # the label is no task's name, and the item is not on this page.
+    tasks = [task for task in main_tasks(body) if not OWNER_LABEL_ALONE.match(task.title or "")]
+    return with_notice_deadline(_not_the_title(tasks, lines, title), body)
 
 
 def _not_the_title(tasks: list[TaskRecord], lines: list[str], title: str) -> list[TaskRecord]:
