@@ -255,14 +255,6 @@ def test_the_hebei_cities_collective_names_every_city_and_xiongan(registry):
     assert {"衡水市人民政府", "定州市人民政府", "辛集市人民政府", "雄安新区管委会"} <= set(resolution.members)
 
 
-def test_baoding_collectives_have_no_members_yet_and_say_so(registry):
-    for name in ("各县（市、区）政府、开发区管委会", "各县（市、区）政府"):
-        resolution = registry.resolve(name, "保定市")
-        assert resolution.kind is ResolutionKind.COLLECTIVE
-        assert resolution.members == ()
-        assert "尚未登记成员单位" in resolution.warning
-
-
 @pytest.mark.parametrize("name", ["各相关部门", "负责“无废城市”建设的相关协调部门", "相关企业"])
 def test_names_that_assign_nobody_are_unassigned(registry, name):
     resolution = registry.resolve(name, "衡水市")

@@ -201,5 +201,7 @@ def test_wufei_import_takes_a_word_plan_and_lists_its_tasks_with_owners_and_dead
     first = next(t for t in tasks if t["number"] == "2.1")
     assert first["title"] == "提升生活垃圾无害化处置能力"
     assert first["leads"] == ["市城市管理综合行政执法局", "市住房和城乡建设局"]
-    assert first["supporting"] == ["市生态环境局", "市农业农村局", "市发展和改革委员会"]
+    # 各县（市、区）政府、开发区管委会 after them: 保定市's 24 county governments and its zones as one owner.
+    assert first["supporting"][:3] == ["市生态环境局", "市农业农村局", "市发展和改革委员会"]
+    assert len(first["supporting"]) == 3 + 24 + 1 and first["supporting"][-1] == "各开发区管委会"
     assert first["due_date"] == "2025-12-31"

@@ -94,7 +94,7 @@ PERSON_LABEL = _PERSON_LABEL
 _LABEL = re.compile(
     rf"(?P<label>{_PERSON_LABEL}"
     r"|(?:牵头|主要|配合|其他|协同)责任(?:单位|部门)"
-    r"|牵头(?:单位|部门)?门?|主办(?:单位|部门)?|主责(?:单位|部门)|承办(?:单位|部门)|责任(?:单位|部门|主体)|实施主体"
+    r"|牵头(?:单位|部门|处室)?门?|主办(?:单位|部门)?|主责(?:单位|部门)|承办(?:单位|部门)|责任(?:单位|部门|主体|处室)|实施主体"
     r"|(?:部门|责任)分工"
     r"|配合(?:单位|部门)?|协办(?:单位|部门)?|参与(?:单位|部门)?|参加(?:单位|部门)?|协助(?:单位|部门)?"
     rf"|协同(?:单位|部门)|落实(?:单位|部门)|{DEADLINE_LABEL})\s*："
@@ -695,10 +695,16 @@ def _marked_list(names: tuple[str, ...], *, all_lead: bool = False) -> _Spec:
     return _Spec(list(names[:1]), list(names[1:]))
 
 
+# An owner label the store or a page break cut (…等项目。（牵头单): no unit's name.
+_CUT_LABEL = re.compile(r"^(?:牵头|责任|配合|主办|协办|参与|参加|协助|落实)(?:单|部)?$")
+
+
 def _finish(spec: _Spec, raw: str | None, stated: str | None) -> OwnerSpec:
-    leads = tuple(dict.fromkeys(spec.leads))
-    supporting = tuple(name for name in dict.fromkeys(spec.supporting) if name not in leads)
-    implementers = tuple(dict.fromkeys(spec.implementers or ()))
+    leads = tuple(name for name in dict.fromkeys(spec.leads) if not _CUT_LABEL.match(name))
+    supporting = tuple(
+        name for name in dict.fromkeys(spec.supporting) if name not in leads and not _CUT_LABEL.match(name)
+    )
+    implementers = tuple(name for name in dict.fromkeys(spec.implementers or ()) if not _CUT_LABEL.match(name))
     doubts = [*spec.doubts, *(_doubt("leads", name) for name in leads if _doubtful(name))]
     doubts += [_doubt("supporting", name) for name in supporting + implementers if _doubtful(name)]
     return OwnerSpec(leads, supporting, spec.all_co_lead, raw, implementers, tuple(doubts), stated)

@@ -204,7 +204,13 @@ class Registry:
         for book in chain:
             for candidate in self._candidates(written, book):
                 if (canonical := book.lookup(candidate)) is not None:
-                    return self._found(written, canonical, book)
+                    found = self._found(written, canonical, book)
+                    if found.kind is ResolutionKind.COLLECTIVE and not found.members and not book.generic:
+                        # A file's collective the office has registered no member of yet (保定's
+                        # 各县（市、区）政府、开发区管委会) reads as the place's generic one does: the
+                        # county-level governments the places registry knows, zones or a collective owner.
+                        found = self._generic_reading(written, book) or found
+                    return self._file_zones(found)
         if not written.startswith(("市", "省", "县", "区", "州", "旗", "盟", "各", "有关", "相关")):
             for book in chain:
                 for prefix in book.prefixes:
@@ -297,6 +303,31 @@ class Registry:
             warning=f"「{written}」未指定具体单位，需由办公室指定",
             jurisdiction=where,
         )
+
+    def _file_zones(self, found: Resolution) -> Resolution:
+        """The zones a place's registry file lists stand for its 各开发区管委会 (衡水高新区管委会,
+        滨湖新区管委会), where the places registry knows none: the collective owner gives way to them."""
+        if ZONES_OWNER not in found.members or found.jurisdiction not in self._books:
+            return found
+        book = self._books[found.jurisdiction]
+        zones = tuple(u.name for u in book.units.values() if u.kind == "zone")
+        if not zones:
+            return found
+        members = tuple(dict.fromkeys(z for m in found.members for z in (zones if m == ZONES_OWNER else (m,))))
+        return Resolution(
+            found.name, ResolutionKind.COLLECTIVE, found.canonical, members, jurisdiction=found.jurisdiction
+        )
+
+    def _generic_reading(self, written: str, book: _Book) -> Resolution | None:
+        """How the generic registry of a file's place reads a name, when it gives members or a unit."""
+        generic = [b for b in self._level(book.jurisdiction.name) if b.generic]
+        for other in generic:
+            for candidate in self._candidates(written, other):
+                if (canonical := other.lookup(candidate)) is not None:
+                    found = self._found(written, canonical, other)
+                    if found.kind is ResolutionKind.UNIT or (found.kind is ResolutionKind.COLLECTIVE and found.members):
+                        return found
+        return None
 
     def _in_place_named(self, written: str, chain: list[_Book]) -> Resolution | None:
         """A unit named with another place's name (来安县住建局 or 合肥海关 in 滁州市's plan) is that
@@ -412,6 +443,24 @@ _UNASSIGNED = re.compile(
     r"(?:[、和及与](?:部门|单位|企业|机构))*$"
 )
 _UNASSIGNED_NAME = "有关部门"
+# 各开发区管委会, 开发区管委会, 各园区管委会, 各功能区: the development zones of a place (compared in name_key form).
+_ZONES_PART = r"各?(?:开发区|园区|功能区|产业园区|工业园区)(?:[、和及](?:开发区|园区|功能区))*(?:管委会|管理委员会)?"
+_ZONE_COLLECTIVE = re.compile(rf"^{_ZONES_PART}$")
+# 各县（市、区）政府、开发区管委会, 各区县（开发区）: the county-level governments and the zones together.
+_COUNTY_AND_ZONES = re.compile(
+    r"^各(?:[县区市旗()、和及]|自治)*[县区旗](?:[县区市旗()、和及]|自治)*(?:人民政府|政府)?"
+    rf"(?:[、和及]{_ZONES_PART}|\((?:开发区|园区|功能区)\))$"
+)
+# 各乡镇（街道）, 各乡镇人民政府、街道办事处, 各镇街: the townships and streets of a place, which the places
+# registry does not list; 街道办事处 named bare after 各乡镇政府 (split there as two names) is the same collective.
+_TOWNSHIP_COLLECTIVE = re.compile(
+    r"^(?:各(?:乡镇|镇街|镇|乡|街道)|街道办事处)(?:[()、和及]|乡镇|镇|乡|街道|办事处|人民政府|政府|党委)*$"
+)
+# Collective owners: a collective whose members nobody has registered is one recognised owner of the
+# place, reminded through the contacts the office registers for it and counted once in the light and
+# the scores (a unit of the locality kind), rather than an unknown unit doubted on every task.
+ZONES_OWNER = "各开发区管委会"
+TOWNSHIPS_OWNER = "各乡镇（街道）"
 _CHILD_SUFFIXES = ("地区", "县", "市", "区", "旗", "州", "盟")
 
 
@@ -441,11 +490,13 @@ def _generic_book(place: Place, places: Divisions, agencies: tuple[Agency, ...] 
 
     children = places.children(place, special=True)
     members = []
+    zones = []
     for child in children:
         if child.special:
             if child.government:
                 aliases = (*child.government_aliases, child.name, *child.short)
                 _add_unit(book, Unit(child.government, "zone", name, aliases))
+                zones.append(child.government)
             continue
         government = f"{child.name}人民政府"
         kind = "county_gov" if child.level == COUNTY else "city_gov"
@@ -464,6 +515,19 @@ def _generic_book(place: Place, places: Divisions, agencies: tuple[Agency, ...] 
             book.add_name(canonical, canonical)
         book.patterns.append((re.compile(pattern.pattern.replace("(各|有关|相关)", "各")), every))
         book.patterns.append((re.compile(pattern.pattern.replace("(各|有关|相关)", "(?:有关|相关)")), some))
+    if zones:
+        book.collectives[ZONES_OWNER] = Collective(ZONES_OWNER, name, tuple(zones))
+    else:
+        _add_unit(book, Unit(ZONES_OWNER, "zone", name))
+    book.add_name(ZONES_OWNER, ZONES_OWNER)
+    book.patterns.append((_ZONE_COLLECTIVE, ZONES_OWNER))
+    if members and below == "county":
+        both = f"各{label}人民政府、开发区管委会"
+        book.collectives[both] = Collective(both, name, (*members, *(zones or [ZONES_OWNER])))
+        book.add_name(both, both)
+        book.patterns.append((_COUNTY_AND_ZONES, both))
+    _add_unit(book, Unit(TOWNSHIPS_OWNER, "county_gov", name))
+    book.patterns.append((_TOWNSHIP_COLLECTIVE, TOWNSHIPS_OWNER))
     book.unassigned.add(_UNASSIGNED_NAME)
     book.add_name(_UNASSIGNED_NAME, _UNASSIGNED_NAME)
     book.patterns.append((_UNASSIGNED, _UNASSIGNED_NAME))

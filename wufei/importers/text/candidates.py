@@ -159,8 +159,12 @@ def _units_named(text: str, *, commanding: bool = True) -> str | None:
 
 # A piece of a sentence ending like a unit: opened by a preposition or a speaker (在充分征求区政府, 与某市人民政府,
 # 我代表市人民政府), holding what one unit does to another (启东市政府办公室召集该市纪委, 各有关部门认真落实自治区党委),
-# or a person's seat (县委常委).
-_SENTENCE_PIECE = re.compile(r"^(?:在|对|按照?|根据|依据|与|我|代表)|召集|征求|带领|督促|召开|听取|落实|常委$")
+# or a person's seat (县委常委); opened by what is done to the units (推动各级政府, 指导各县区政府) or saying what a
+# unit will do (市政府也将加强跟踪督办).
+_SENTENCE_PIECE = re.compile(
+    r"^(?:在|对|按照?|根据|依据|与|我|代表|推动|推进|促进|指导|支持|鼓励|引导|组织)"
+    r"|召集|征求|带领|督促|召开|听取|落实|也?将|常委$"
+)
 
 
 _COMMANDING = re.compile(r"召集|带领|督促")

@@ -34,7 +34,7 @@ from wufei.importers.text.metadata import cell_totals, document_metadata
 from wufei.importers.text.named_cells import named_cell_counts
 from wufei.importers.text.normalize import with_chinese_stops
 from wufei.importers.text.notice_deadline import with_notice_deadline
-from wufei.importers.text.paragraphs import main_tasks, numbered_items, preamble_headings
+from wufei.importers.text.paragraphs import OWNER_LABEL_ALONE, main_tasks, numbered_items, preamble_headings
 from wufei.importers.text.recognised import flag_recognised
 from wufei.importers.text.refine import document_convention, document_mark_roles, refine
 from wufei.importers.text.section_forms import section_form
@@ -163,7 +163,10 @@ def _notice_requirements(items: list[TaskRecord], lines: list[str]) -> bool:
 def _paragraph_tasks(lines: list[str], found: list[Table], title: str) -> list[TaskRecord]:
     """The tasks read from the paragraphs around the tables; a notice's one date for all of them given to each."""
     body = _without_tables(lines, found)
-    return with_notice_deadline(_not_the_title(main_tasks(body), lines, title), body)
+    # A page that opens with the owner lines of an item the page before it held (牵头单位：市工信委 / 配合单位：…):
+    # the label is no task's name, and the item is not on this page.
+    tasks = [task for task in main_tasks(body) if not OWNER_LABEL_ALONE.match(task.title or "")]
+    return with_notice_deadline(_not_the_title(tasks, lines, title), body)
 
 
 def _not_the_title(tasks: list[TaskRecord], lines: list[str], title: str) -> list[TaskRecord]:

@@ -96,9 +96,13 @@ def with_chinese_stops(lines: list[str]) -> list[str]:
 # 索 引 号：…), its reading tools (浏览次数, 打印本页) and a document site's upload lines (上传人：… 文档编号：…
 # 上传时间：…, 资源描述, 第1页 / 共12页): the upload labels only opening a line, or 上传时间：2024-03-05 beside others
 # (数据上传时间：每月5日前 inside a task is the task's). 数据来源 (an indicator's source) and 发布 inside a sentence
-# are no furniture.
+# are no furniture. So are a page's update, signing and click lines (更新时间：…, 签发时间：… 生效时间：…,
+# 点击次数：… 打印此页), a news site's lead line (导读：…, the article's summary) and a box's publicity cells
+# (公开形式 | 公开责任部门).
 _PAGE_FURNITURE = re.compile(
-    r"(?<!数据)(?:信息)?来源\s*[：:]|浏览次数|访问量\s*[：:]|点击[率数量]?\s*[：:]|发布(?:时间|日期|机构)\s*[：:]"
+    r"(?<!数据)(?:信息)?来源\s*[：:]|浏览次数|访问量\s*[：:]|点击(?:次数|[率数量])?\s*[：:]|发布(?:时间|日期|机构)\s*[：:]"
+    r"|(?<!数据)更新时间\s*[：:]|签发(?:时间|单位)\s*[：:]|生效(?:时间|日期)\s*[：:]|打印此页|^\s*导读\s*[：:]"
+    r"|公开(?:形式|责任部门)\s*[：:|｜]"
     r"|^\s*(?:上传(?:人|者|时间)|文档编号)\s*[：:]|上传时间\s*[：:]\s*\d{4}\s*[-/.]\s*\d{1,2}"
     r"|^\s*(?:资源描述|文档简介|下载本文档|点击查看更多\S*)\s*$|^\s*返回\s+下载"
     r"|^\s*第\s*\d+\s*页\s*/\s*共\s*\d+\s*页\s*$|_第\d+页\s*$|已阅读\d+页|本文档由用户提供并上传"
@@ -127,16 +131,47 @@ _CONTENTS_HEADING = re.compile(r"^\s*目\s*录\s*$")
 _PAGE_AT_END = re.compile(r"(?<=\D)\d{1,3}$")
 
 
+# A page's markup left as text by a copying site: tags (<p style="…">, </span>) and the tail of a style attribute
+# cut mid-word (…指导dent: 2em; text-align: justify;">以习近平…): CSS declarations up to the tag's close.
+_MARKUP = re.compile(
+    r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,2000})?>"
+    r"|[a-z-]{1,40} ?: ?[^;:<>\"\u4e00-\u9fff]{1,80};(?: ?[a-z-]{1,40} ?: ?[^;:<>\"\u4e00-\u9fff]{1,200};)* ?\" ?>"
+)  # every run bounded: linear on a line of 80 KB of letters or spaces
+
+
+def without_markup(line: str) -> str:
+    """The line without the markup a copying site left in it as text."""
+    return _MARKUP.sub("", line) if ">" in line else line
+
+
 def without_page_furniture(lines: list[str]) -> list[str]:
     """The lines with the page's furniture, its footer blocks and a table of contents blanked (line numbers
     kept): the headings the contents list come again in the body, where they are read. Under a 目录 heading, the
     lines ending with their page are contents lines, leaders or none."""
-    kept, in_footer, in_contents = [], False, False
-    for line in lines:
+    kept, in_footer, in_contents, body_at = [], False, False, -1
+    for index, line in enumerate(map(without_markup, lines)):
         in_footer = bool(line.strip()) and (in_footer or bool(_SITE_FOOTER.search(line)))
         if line.strip():
             at_end = _PAGE_AT_END.search(line.rstrip())
-            in_contents = bool(_CONTENTS_HEADING.match(line)) or (in_contents and at_end is not None)
+            if _CONTENTS_HEADING.match(line):
+                in_contents, body_at = True, _body_after_contents(lines, index)
+            else:
+                in_contents = in_contents and (at_end is not None or index < body_at)
         blank = in_footer or in_contents or is_page_furniture(line) or bool(_CONTENTS_LINE.search(line))
         kept.append("" if blank else line)
     return kept
+
+
+def _body_after_contents(lines: list[str], heading: int) -> int:
+    """Where the body starts after a 目录 heading: the line that repeats the contents' first entry (contents
+    printed without pages list the headings the body then prints, 一、 规划实施总体进展情况 twice); -1 if none does."""
+    first = next((i for i in range(heading + 1, len(lines)) if lines[i].strip()), None)
+    if first is None:
+        return -1
+    entry = _entry_key(lines[first])
+    return next((i for i in range(first + 1, len(lines)) if entry and _entry_key(lines[i]) == entry), -1)
+
+
+def _entry_key(line: str) -> str:
+    """A contents entry or heading compared without its spaces, leader and page (一、总则... 1 is 一、总则)."""
+    return "".join(_CONTENTS_LINE.sub("", re.sub(r"\s\d{1,3}\s*$", "", line)).split())

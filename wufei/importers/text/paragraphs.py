@@ -111,10 +111,12 @@ _DEADLINE_ONLY = re.compile(
 )
 # A line (or the rest of a line) naming owners or the deadline under a label.
 _OWNER_LABEL = (
-    r"(?:(?:(?:牵头|主要|配合|其他|协同)?责任|牵头|主办|主责|承办|配合|协办|参与|参加|协助|协同|落实)(?:单位|部门)"
+    r"(?:(?:(?:牵头|主要|配合|其他|协同)?责任|牵头|主办|主责|承办|配合|协办|参与|参加|协助|协同|落实)(?:单位|部门|处室)"
     r"|责任主体|实施主体|(?:部门|责任)分工)"
 )
 _DEADLINE_LABEL = DEADLINE_LABEL
+# A line that is an owner label and nothing more (牵头单位 over 市工信委 at the top of a page cut mid-item).
+OWNER_LABEL_ALONE = re.compile(rf"^\s*(?:{_OWNER_LABEL})\s*$")
 # 牵头领导：… / 责任领导：… lines name a person: kept with the owner lines, read by nobody as an owner.
 _LABEL_LINE = re.compile(rf"^[（(]?\s*(?:{_OWNER_LABEL}|{_DEADLINE_LABEL}|{PERSON_LABEL})\s*[：:]")
 _SUPPORT_LABEL_LINE = re.compile(r"^[（(]?\s*(?:配合|协同|协办|参与|参加|协助)(?:单位|部门)?\s*[：:]")
@@ -1201,11 +1203,12 @@ def _settle(run: list[int], tasks: list[bool], out: list[bool]) -> None:
             out[k] = True
 
 
-# A plan's preamble headings (（一）指导思想 / （二）基本原则 / （三）工作目标): what the plan is for, never a task
-# awaiting a lead, and neither are the points under them (基本原则 over 1.统筹谋划 2.问题导向).
+# A plan's preamble headings (（一）指导思想 / （二）基本原则 / （三）工作目标, or （一）指导思想 以习近平… with its
+# text after a space): what the plan is for, never a task awaiting a lead, and neither are the points under them
+# (基本原则 over 1.统筹谋划 2.问题导向).
 _OUTLINE_HEADING = re.compile(
     r"^\s*(?:指导思想|(?:基本|工作|建设)原则|总体(?:要求|目标|思路)|(?:工作|主要|建设|具体|发展)目标|工作思路"
-    r"|(?:实施|建设|适用)范围(?:(?:及|和|与)(?:目标|时限))?|编制依据|总则|基本要求)\s*(?:[。.：:]|$)"
+    r"|(?:实施|建设|适用)范围(?:(?:及|和|与)(?:目标|时限))?|编制依据|总则|基本要求)(?:\s*[。.：:]|\s*$|[ \t\u3000]+)"
 )
 
 
