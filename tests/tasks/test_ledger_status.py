@@ -68,8 +68,8 @@ def test_a_narrative_of_work_under_way_is_open_and_an_empty_cell_is_nothing():
 def test_the_doubts_quote_the_ledger_and_say_which_day_was_taken():
     undated = read_status("已销号")
     assert undated is not None
-    assert done_message("已销号", undated, date(2026, 3, 2)) == "台账标注“已销号”，已按已完成导入（完成日期按导入日记），请核对"
+    assert done_message("已销号", undated) == "台账标注“已销号”，已按已完成导入（完成日期按导入日记），请核对"
     dated = read_status("已于2023年5月完成")
     assert dated is not None
-    assert "完成日期按台账记为2023年5月31日" in done_message("已于2023年5月完成", dated, date(2023, 5, 31))
+    assert "完成日期按台账记为2023年5月31日" in done_message("已于2023年5月完成", dated)
     assert unclear_message("基本完成").startswith("台账标注“基本完成”，无法确定是否已完成")

@@ -156,14 +156,25 @@ def _last_day(match: re.Match[str]) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def done_message(text: str, reading: StatusReading, completed_on: date) -> str:
-    """The doubt every completion taken from a ledger carries, for a person to confirm."""
-    if reading.completed_on is not None:
-        when = f"完成日期按台账记为{completed_on.year}年{completed_on.month}月{completed_on.day}日"
-    else:
-        when = "完成日期按导入日记"
+def done_message(text: str, reading: StatusReading) -> str:
+    """The doubt every completion taken from a ledger carries, for a person to confirm (the same on every
+    import of the same cell, so that a re-import keeps what a person decided about it)."""
+    day = reading.completed_on
+    when = f"完成日期按台账记为{day.year}年{day.month}月{day.day}日" if day else "完成日期按导入日记"
     return f"台账标注“{text.strip()}”，已按已完成导入（{when}），请核对"
 
 
 def unclear_message(text: str) -> str:
     return f"台账标注“{text.strip()}”，无法确定是否已完成，已按原文保存，未按已完成处理，请核对"
+
+
+def describe(reading: StatusReading | None) -> str | None:
+    """How the import takes a status, for the preview."""
+    if reading is None:
+        return None
+    if reading.standing is Standing.DONE:
+        day = reading.completed_on
+        return f"已完成（{day.year}年{day.month}月{day.day}日）" if day else "已完成（完成日期按导入日）"
+    if reading.standing is Standing.OPEN:
+        return "未完成" + (f"，进度{reading.progress}%" if reading.progress is not None else "")
+    return "无法确定是否完成，待确认"
