@@ -120,15 +120,16 @@ def test_the_tasks_a_ledger_marks_done_come_in_completed_with_a_doubt_and_a_hedg
     assert not [d for t in ("4", "5") for d in _doubts(fresh_engine, tasks[t].id) if d.field == "status"]
 
     assert "按台账完成 3 项" in output
-    assert "制度体系2「完善无废城市建设考核办法」台账标注“已于2023年5月完成”，已按已完成导入，完成日期2023年5月31日" in output
+    assert (
+        "制度体系2「完善无废城市建设考核办法」台账标注“已于2023年5月完成”，已按已完成导入，完成日期2023年5月31日"
+        in output
+    )
 
 
 def test_the_preview_shows_each_status_and_how_it_is_taken_and_writes_nothing(tmp_path, fresh_engine, cli):
     output = cli("import", str(ledger(tmp_path / "工作台账.xlsx")), "--preview", "--json")
     [file] = json.loads(output)
-    fields = {
-        task["label"]: {f["key"]: f for f in task["fields"]} for task in file["plans"][0]["tasks"]
-    }
+    fields = {task["label"]: {f["key"]: f for f in task["fields"]} for task in file["plans"][0]["tasks"]}
     status = fields["制度体系 2"]["status"]
     assert status["label"] == "完成情况" and status["value"] == "已于2023年5月完成"
     assert status["resolved"] == "已完成（2023年5月31日）"
@@ -153,6 +154,11 @@ def test_after_the_import_the_daily_scan_lights_done_tasks_done_and_owes_them_no
     by_number = {number[task_id]: light for task_id, light in lights.items()}
     assert by_number["1"] == by_number["2"] == by_number["6"] == "done"
     assert by_number["3"] == "red"  # 基本完成, due 2023年底: overdue until a person says otherwise
+    with Session(fresh_engine) as session:
+        fired = {number[s.task_id]: s.rules for s in session.scalars(select(LightState))}
+    # 进度80% is task 4's progress (no lag behind the 序时进度 of about 64%), and no report of its department:
+    # the weeks it filed nothing still count.
+    assert fired["4"] == "missing_reports"
 
     escalated = {number[i.task_id] for i in intents if i.task_id is not None}
     assert "3" in escalated and not escalated & {"1", "2", "6"}

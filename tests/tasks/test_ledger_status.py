@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from wufei.tasks.ledger_status import Standing, done_message, read_status, unclear_message
+from wufei.tasks.ledger_status import Standing, done_message, read_status, unclear_message, with_ledger
 
 
 @pytest.mark.parametrize(
@@ -73,3 +73,12 @@ def test_the_doubts_quote_the_ledger_and_say_which_day_was_taken():
     assert dated is not None
     assert "完成日期按台账记为2023年5月31日" in done_message("已于2023年5月完成", dated)
     assert unclear_message("基本完成").startswith("台账标注“基本完成”，无法确定是否已完成")
+
+
+def test_the_ledger_percentage_counts_from_its_import_week_until_a_report_as_new():
+    imported = date(2024, 4, 10)  # a Wednesday: counted from Monday 8 April
+    assert with_ledger(None, 80, imported, date(2024, 4, 12)) == (80, date(2024, 4, 8))
+    assert with_ledger((30, date(2024, 4, 1)), 80, imported, date(2024, 4, 12)) == (80, date(2024, 4, 8))
+    assert with_ledger((60, date(2024, 4, 8)), 80, imported, date(2024, 4, 12)) == (60, date(2024, 4, 8))
+    assert with_ledger((30, date(2024, 4, 1)), 80, imported, date(2024, 4, 9)) == (30, date(2024, 4, 1))
+    assert with_ledger(None, None, None, date(2024, 4, 12)) is None

@@ -33,6 +33,7 @@ from wufei.lights.rules import (
 )
 from wufei.plans.models import Plan
 from wufei.plans.queries import awaiting_lead, plan_start, plan_tasks, supervised_tasks
+from wufei.tasks.ledger_status import with_ledger
 from wufei.tasks.models import Milestone, Task
 
 if TYPE_CHECKING:
@@ -278,7 +279,15 @@ def tasks_to_judge(
                 )
             )
         )
-    return {row[0]: Judging(*row[1:]) for row in column_rows(session, inputs)}
+    return {row[0]: _judging(row, as_of) for row in column_rows(session, inputs)}
+
+
+def _judging(row: tuple[Any, ...], as_of: date) -> Judging:
+    """A row of `_inputs_query` as a Judging, its progress the report's or the imported ledger's (`with_ledger`)."""
+    _task_id, inputs, progress, week, *facts, ledger_progress, ledger_on = row
+    reported = (progress, week) if progress is not None else None
+    newest = with_ledger(reported, ledger_progress, ledger_on, as_of)
+    return Judging(inputs, *(newest or (None, None)), *facts)
 
 
 def scan_lights(
@@ -575,6 +584,8 @@ def _inputs_query(
         case((awaiting_lead(), "1"), else_="0"),
         newest.c.id,
         milestone_summary,
+        Task.ledger_progress,
+        Task.ledger_progress_on,
     ):
         fingerprint = fingerprint + "|" + _text(part)
     query = (
@@ -591,6 +602,8 @@ def _inputs_query(
                 Plan.period_start,
                 extension.c.requested_due_date.label("extended_due"),
                 awaiting_lead().label("awaiting"),
+                Task.ledger_progress,
+                Task.ledger_progress_on,
             )
         )
         .outerjoin(extension, extension.c.task_id == Task.id)

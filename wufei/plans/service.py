@@ -813,8 +813,7 @@ class _Sync:
                 )
             elif standing.standing is not Standing.DONE and task.completed_on and "ledger_status" in record.changed:
                 self.summary.ledger.append(
-                    f"{label}台账标注“{task.ledger_status}”，系统中已于{_cn_day(task.completed_on)}完成，"
-                    "完成记录未改动"
+                    f"{label}台账标注“{task.ledger_status}”，系统中已于{_cn_day(task.completed_on)}完成，完成记录未改动"
                 )
             if changes:
                 if record.change == "unchanged":

@@ -178,3 +178,17 @@ def describe(reading: StatusReading | None) -> str | None:
     if reading.standing is Standing.OPEN:
         return "未完成" + (f"，进度{reading.progress}%" if reading.progress is not None else "")
     return "无法确定是否完成，待确认"
+
+
+def with_ledger(
+    reported: tuple[int, date] | None, progress: int | None, on: date | None, as_of: date
+) -> tuple[int, date] | None:
+    """A task's progress and its week on `as_of`: its newest report's, or the percentage its imported ledger
+    gave (counted from the Monday of the import's week) while no report is as new. The ledger's figure is
+    no report: it never counts as a department's filing (the missing streak reads reports only)."""
+    if progress is None or on is None or on > as_of:
+        return reported
+    week = date.fromordinal(on.toordinal() - on.weekday())
+    if reported is not None and reported[1] >= week:
+        return reported
+    return progress, week
