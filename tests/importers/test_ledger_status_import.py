@@ -15,8 +15,13 @@ from sqlalchemy import select
 
 from wufei import migrate
 from wufei.doubts.models import ImportDoubt
+from wufei.cadence.periods import month
+from wufei.calendar.service import load_calendar
+from wufei.figures.world import build_world
 from wufei.lights.models import LightState
+from wufei.lights.service import compute_lights
 from wufei.notices.models import NoticeIntent
+from wufei.plans.models import Plan
 from wufei.points import runs
 from wufei.ruleset import Ruleset
 from wufei.tasks.models import Role, Task, TaskDepartment
@@ -159,6 +164,22 @@ def test_after_the_import_the_daily_scan_lights_done_tasks_done_and_owes_them_no
     # 进度80% is task 4's progress (no lag behind the 序时进度 of about 64%), and no report of its department:
     # the weeks it filed nothing still count.
     assert fired["4"] == "missing_reports"
+    with Session(fresh_engine) as session:  # a report's refresh and the bulletins' figures read it alike
+        calendar = load_calendar(session)
+        lit = compute_lights(session, as_of=IMPORT_DAY, calendar=calendar, cadence=rules.cadence, rules=rules.lights)
+        world = build_world(
+            session,
+            scope="衡水市",
+            jurisdiction=None,
+            plans=list(session.scalars(select(Plan))),
+            period=month(2024, 4),
+            as_of=IMPORT_DAY,
+            calendar=calendar,
+            rules=rules,
+            day=IMPORT_DAY,
+        )
+    assert {number[i]: ",".join(r.rules) for i, r in lit.items()} == fired
+    assert {number[i]: ",".join(r.rules) for i, r in world.lights.items()} == fired
 
     escalated = {number[i.task_id] for i in intents if i.task_id is not None}
     assert "3" in escalated and not escalated & {"1", "2", "6"}

@@ -71,7 +71,8 @@ def task_states(
     """What the light rules need for each task, as of a day.
     `streaks`: the tasks' `missing_streaks` as of the same day, when the caller already has them;
     `include_awaiting`: whether tasks nobody leads yet are included (see `_scope`); `progress`:
-    the tasks' `latest_progress` as of the same day, when the caller already has them."""
+    the tasks' `latest_progress` as of the same day, when the caller already has them (a percentage the
+    imported ledger gave counts while no report is as new: `with_ledger`)."""
     from wufei.reports.service import latest_progress, missing_streaks
 
     wanted = set(task_ids) if task_ids is not None else None
@@ -91,6 +92,8 @@ def task_states(
                 Plan.period_start,
                 extension.c.requested_due_date,
                 awaiting_lead(),
+                Task.ledger_progress,
+                Task.ledger_progress_on,
             ).outerjoin(extension, extension.c.task_id == Task.id),
             task_ids=task_ids,
             plan_ids=plan_ids,
@@ -114,10 +117,10 @@ def task_states(
         streaks = missing_streaks(session, as_of=as_of, calendar=calendar, cadence=cadence, task_ids=narrow)
 
     states: dict[int, TaskState] = {}
-    for task_id, kind, due, completed_on, issued_on, period_start, extended_due, awaiting in tasks:
+    for task_id, kind, due, completed_on, issued_on, period_start, extended_due, awaiting, *ledger in tasks:
         effective = extended_due or due
         start = plan_start(issued_on, period_start) or date((due or as_of).year, 1, 1)
-        reported = progress.get(task_id)
+        reported = with_ledger(progress.get(task_id), *ledger, as_of)
         states[task_id] = TaskState(
             task_id=task_id,
             deadline_kind=kind,

@@ -44,7 +44,6 @@ from wufei.plans.models import Plan, PlanKind
 from wufei.plans.queries import plan_start, supervised_tasks
 from wufei.reports.evidence import EvidenceError, EvidenceSource, store_files
 from wufei.reports.models import Evidence, Report, ReportInput, ReportStatus
-from wufei.tasks.ledger_status import with_ledger
 from wufei.tasks.models import Role, Task, TaskDepartment
 
 STATUS_NAMES = {ReportStatus.SUBMITTED: "待审核", ReportStatus.ACCEPTED: "已采纳", ReportStatus.RETURNED: "已退回"}
@@ -652,15 +651,7 @@ def latest_progress(
         .order_by(Report.week_start.desc(), Report.version.desc())
     )
     query = newest_of_each(session, owners, Task, newest, table_of(Report))
-    reported = {task_id: (progress, week) for task_id, progress, week in column_rows(session, query)}
-    ledger = select(Task.id, Task.ledger_progress, Task.ledger_progress_on).where(Task.ledger_progress.is_not(None))
-    if task_ids is not None:
-        ledger = ledger.where(Task.id.in_(list(task_ids)))
-    for task_id, progress, on in column_rows(session, ledger):
-        merged = with_ledger(reported.get(task_id), progress, on, as_of)
-        if merged is not None:
-            reported[task_id] = merged
-    return reported
+    return {task_id: (progress, week) for task_id, progress, week in column_rows(session, query)}
 
 
 def missing_streaks(
