@@ -220,3 +220,30 @@ def test_a_re_import_completes_newly_done_tasks_and_never_undoes_a_completion(tm
     again = cli("import", str(tmp_path / "工作台账（5月）.xlsx"), today=date(2024, 5, 7))
     assert "台账完成情况" not in again  # the same ledger again: nothing to say
     assert _tasks(fresh_engine)["3"].completed_on == later
+
+
+def test_the_import_workbook_has_a_status_column_read_like_a_ledgers(tmp_path, fresh_engine, cli):
+    template = tmp_path / "模板.xlsx"
+    cli("template", "plan", str(template))
+    book = openpyxl.load_workbook(template)
+    for name in ("任务", "项目"):
+        assert "完成情况" in [cell.value for cell in book[name][1]]
+    for sheet in book.worksheets:  # the example rows go
+        if sheet.title != "填写说明":
+            sheet.delete_rows(2, sheet.max_row)
+    plans, tasks = book["方案"], book["任务"]
+    plans.append(
+        {
+            [c.value for c in plans[1]].index(k) + 1: v
+            for k, v in {"方案名称": "示例市工作台账", "地区": "衡水市", "起始年": 2023, "截止年": 2025}.items()
+        }
+    )
+    header = [c.value for c in tasks[1]]
+    for number, status in (("1", "已办结"), ("2", "长期坚持"), ("3", None)):
+        values = {"方案": "示例市工作台账", "序号": number, "任务名称": f"任务{number}", "牵头单位": "市生态环境局"}
+        tasks.append({header.index(k) + 1: v for k, v in {**values, "完成期限": "2023年底", "完成情况": status}.items()})
+    book.save(template)
+    output = cli("import", str(template))
+    done = {n: (t.completed_on, t.ledger_status) for n, t in _tasks(fresh_engine).items()}
+    assert done == {"1": (IMPORT_DAY, "已办结"), "2": (None, "长期坚持"), "3": (None, None)}
+    assert "按台账完成 1 项" in output
