@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -241,9 +242,28 @@ def test_the_import_workbook_has_a_status_column_read_like_a_ledgers(tmp_path, f
     header = [c.value for c in tasks[1]]
     for number, status in (("1", "已办结"), ("2", "长期坚持"), ("3", None)):
         values = {"方案": "示例市工作台账", "序号": number, "任务名称": f"任务{number}", "牵头单位": "市生态环境局"}
-        tasks.append({header.index(k) + 1: v for k, v in {**values, "完成期限": "2023年底", "完成情况": status}.items()})
+        tasks.append(
+            {header.index(k) + 1: v for k, v in {**values, "完成期限": "2023年底", "完成情况": status}.items()}
+        )
     book.save(template)
     output = cli("import", str(template))
     done = {n: (t.completed_on, t.ledger_status) for n, t in _tasks(fresh_engine).items()}
     assert done == {"1": (IMPORT_DAY, "已办结"), "2": (None, "长期坚持"), "3": (None, None)}
     assert "按台账完成 1 项" in output
+
+
+CORPUS = Path(__file__).parents[1] / "corpus"
+
+
+def test_a_published_progress_table_keeps_each_status_and_guesses_no_completion(tmp_path, fresh_engine, cli):
+    """崇川区民生实事 2023 (进展情况 beside each project) and 北屯市 整改 (整改完成情况): statuses kept as printed;
+    a narrative claiming the rectification done is flagged for a person, never completed by the import."""
+    cli("import", str(CORPUS / "js_chongchuan_mssx_2023.html"), "--jurisdiction", "崇川区")
+    cli("import", str(CORPUS / "xj_beitun_zhenggai_2024.txt"), "--jurisdiction", "北屯市")
+    tasks = _tasks(fresh_engine)
+    statuses = {t.title: t.ledger_status for t in tasks.values()}
+    assert statuses["优化提升50条背街后巷交通组织"] == "已进场施工,完成30%。"
+    assert statuses["新建建筑垃圾中转站8个、建筑垃圾分类池20个"].startswith("已建成建筑垃圾中转站3个")
+    assert all(t.completed_on is None for t in tasks.values())
+    flagged = {t.title for t in tasks.values() for d in _doubts(fresh_engine, t.id) if d.field == "status"}
+    assert flagged == {"优化提升50条背街后巷交通组织", "生活垃圾处置不规范,随意堆放"}

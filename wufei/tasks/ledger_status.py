@@ -94,8 +94,8 @@ UNCLEAR_WORDS = (
     "常态化推进",
     "持续开展",
 )
-# A completion mentioned inside a longer text: the cell claims something is done, not necessarily the task.
-_CLAIM = re.compile(r"完成|办结|销号|到位|建成|竣工|验收")
+# A narrative saying the whole is done (…，已完成整改并通过验收): maybe the task, maybe not: a person reads it.
+_WHOLE_CLAIM = re.compile(r"已(?:全部|按期)?(?:完成整改|整改完成|整改到位|办结|销号)|整改到位|全部完成|已按期完成|完成销号|已全面完成")
 _DATE = re.compile(
     r"(?:已?于\s*)?(?P<year>20\d{2})\s*(?:年|[-./])\s*(?:(?P<month>1[0-2]|0?[1-9])\s*(?:月|[-./])?\s*"
     r"(?:(?P<day>3[01]|[12]\d|0?[1-9])\s*日?)?)?\s*(?:底|末|中旬|上旬|下旬)?\s*(?:前|以前|之前)?"
@@ -104,7 +104,7 @@ _PERCENT = re.compile(r"(?P<value>\d{1,3}(?:\.\d+)?)\s*[%％]")
 _NOISE = re.compile(r"[\s，,。；;：:、！!（）()\[\]【】“”\"'‘’]+")
 # Words around a percentage that say nothing more (进度80%, 完成比例：80%, 约80%).
 _PERCENT_WORDS = re.compile(r"形象进度|工作进度|完成进度|累计进度|完成比例|进度|已完成|完成|约|左右|达到|达|累计")
-_NARRATIVE = 20  # characters: a cell longer than this without any completion word is a progress narrative
+_NARRATIVE = 20  # characters: a cell longer than this is a narrative of the work, not a status word
 
 
 @dataclass(frozen=True)
@@ -138,11 +138,10 @@ def read_status(text: str | None) -> StatusReading | None:
             return StatusReading(Standing.OPEN, progress=int(value))
     if compact in OPEN_WORDS or undated in OPEN_WORDS:
         return StatusReading(Standing.OPEN)
-    if _CLAIM.search(compact) and not compact.startswith(("未", "尚未")):
-        return StatusReading(Standing.UNCLEAR)  # 已完成选址，正在环评: something is done, maybe not the task
     if len(compact) > _NARRATIVE:
-        return StatusReading(Standing.OPEN)  # what was done so far, no claim of completion
-    return StatusReading(Standing.UNCLEAR)
+        # What was done so far (已完成可行性研究): open, unless it says the whole is done somewhere in it.
+        return StatusReading(Standing.UNCLEAR if _WHOLE_CLAIM.search(compact) else Standing.OPEN)
+    return StatusReading(Standing.UNCLEAR)  # 已完成选址 (something done, maybe not the task), 见附件, 待定
 
 
 def _last_day(match: re.Match[str]) -> date:
