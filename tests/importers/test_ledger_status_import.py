@@ -15,9 +15,9 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from wufei import migrate
-from wufei.doubts.models import ImportDoubt
 from wufei.cadence.periods import month
 from wufei.calendar.service import load_calendar
+from wufei.doubts.models import ImportDoubt
 from wufei.figures.world import build_world
 from wufei.lights.models import LightState
 from wufei.lights.service import compute_lights

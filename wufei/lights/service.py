@@ -117,10 +117,10 @@ def task_states(
         streaks = missing_streaks(session, as_of=as_of, calendar=calendar, cadence=cadence, task_ids=narrow)
 
     states: dict[int, TaskState] = {}
-    for task_id, kind, due, completed_on, issued_on, period_start, extended_due, awaiting, *ledger in tasks:
+    for task_id, kind, due, completed_on, issued_on, period_start, extended_due, awaiting, percent, on in tasks:
         effective = extended_due or due
         start = plan_start(issued_on, period_start) or date((due or as_of).year, 1, 1)
-        reported = with_ledger(progress.get(task_id), *ledger, as_of)
+        reported = with_ledger(progress.get(task_id), percent, on, as_of)
         states[task_id] = TaskState(
             task_id=task_id,
             deadline_kind=kind,
@@ -285,7 +285,7 @@ def tasks_to_judge(
     return {row[0]: _judging(row, as_of) for row in column_rows(session, inputs)}
 
 
-def _judging(row: tuple[Any, ...], as_of: date) -> Judging:
+def _judging(row: Any, as_of: date) -> Judging:
     """A row of `_inputs_query` as a Judging, its progress the report's or the imported ledger's (`with_ledger`)."""
     _task_id, inputs, progress, week, *facts, ledger_progress, ledger_on = row
     reported = (progress, week) if progress is not None else None

@@ -95,7 +95,9 @@ UNCLEAR_WORDS = (
     "持续开展",
 )
 # A narrative saying the whole is done (…，已完成整改并通过验收): maybe the task, maybe not: a person reads it.
-_WHOLE_CLAIM = re.compile(r"已(?:全部|按期)?(?:完成整改|整改完成|整改到位|办结|销号)|整改到位|全部完成|已按期完成|完成销号|已全面完成")
+_WHOLE_CLAIM = re.compile(
+    r"已(?:全部|按期)?(?:完成整改|整改完成|整改到位|办结|销号)|整改到位|全部完成|已按期完成|完成销号|已全面完成"
+)
 _DATE = re.compile(
     r"(?:已?于\s*)?(?P<year>20\d{2})\s*(?:年|[-./])\s*(?:(?P<month>1[0-2]|0?[1-9])\s*(?:月|[-./])?\s*"
     r"(?:(?P<day>3[01]|[12]\d|0?[1-9])\s*日?)?)?\s*(?:底|末|中旬|上旬|下旬)?\s*(?:前|以前|之前)?"
