@@ -62,11 +62,14 @@ def test_a_narrative_of_work_under_way_is_open_and_an_empty_cell_is_nothing():
     for narrative in (
         "已召开专题会议部署，印发工作方案，组织各县区开展排查，正在编制技术导则",
         "城区河道水系工程已完成可行性研究报告、初步设计审查、施工图审查等相关前期工作",
+        "已召开专题推进会，下一步将持续推进垃圾分类工作，确保年底前见到成效",
     ):
         reading = read_status(narrative)
         assert reading is not None and reading.standing is Standing.OPEN and reading.progress is None
     claim = read_status("问题已完成整改，并通过验收，拟按程序实施销号，群众满意度明显提升")
     assert claim is not None and claim.standing is Standing.UNCLEAR  # a narrative: a person says if it is done
+    nearly = read_status("主体工程基本完成，正在开展设备安装调试和配套管网建设")
+    assert nearly is not None and nearly.standing is Standing.UNCLEAR
     assert read_status("") is None and read_status(None) is None and read_status("  ") is None
 
 

@@ -94,9 +94,11 @@ UNCLEAR_WORDS = (
     "常态化推进",
     "持续开展",
 )
-# A narrative saying the whole is done (…，已完成整改并通过验收): maybe the task, maybe not: a person reads it.
+# A narrative saying the whole is done, or nearly (…，已完成整改并通过验收; 基本完成): maybe the task, maybe not:
+# a person reads it.
 _WHOLE_CLAIM = re.compile(
     r"已(?:全部|按期)?(?:完成整改|整改完成|整改到位|办结|销号)|整改到位|全部完成|已按期完成|完成销号|已全面完成"
+    r"|基本(?:完成|办结|建成|到位)"
 )
 _DATE = re.compile(
     r"(?:已?于\s*)?(?P<year>20\d{2})\s*(?:年|[-./])\s*(?:(?P<month>1[0-2]|0?[1-9])\s*(?:月|[-./])?\s*"
@@ -114,7 +116,6 @@ class StatusReading:
     standing: Standing
     completed_on: date | None = None  # the date the text gives for a done task (last day of a month named)
     progress: int | None = None  # percent, from a short percentage
-    dated: str | None = None  # the date as the text gives it (2023年5月)
 
 
 def read_status(text: str | None) -> StatusReading | None:
@@ -123,13 +124,13 @@ def read_status(text: str | None) -> StatusReading | None:
         return None
     plain = text.strip()
     compact = _NOISE.sub("", plain)
-    if any(word in compact for word in UNCLEAR_WORDS):
-        return StatusReading(Standing.UNCLEAR)
+    if len(compact) <= _NARRATIVE and any(word in compact for word in UNCLEAR_WORDS):
+        return StatusReading(Standing.UNCLEAR)  # a narrative's 下一步将持续推进 is no hedge on the task
     match = _DATE.search(compact)
     undated = compact[: match.start()] + compact[match.end() :] if match else compact
     if undated in DONE_WORDS:
         day = _last_day(match) if match else None
-        return StatusReading(Standing.DONE, completed_on=day, dated=match[0].lstrip("已于") if match else None)
+        return StatusReading(Standing.DONE, completed_on=day)
     percent = _PERCENT.search(compact)
     if percent:
         rest = _PERCENT_WORDS.sub("", compact[: percent.start()] + compact[percent.end() :])
