@@ -293,6 +293,12 @@ def _print_import(result) -> None:
         )
         for warning in plan.warnings:
             click.echo(f"  ⚠ {warning}")
+        if plan.ledger:
+            click.echo(
+                f"  台账完成情况（{len(plan.ledger)} 项，其中按台账完成 {counts.get('completed_by_ledger', 0)} 项）："
+            )
+            for line in plan.ledger:
+                click.echo(f"    {line}")
         if counts.get("doubts"):
             click.echo(f"  {counts['doubts']} 项待确认，请用 wufei doubts list 查看")
     if result.departments:

@@ -180,6 +180,7 @@ def _owners(item, names: dict[int, str], role: Role) -> str:
 def _deadline_columns(task: Task) -> dict[str, Any]:
     return {
         "完成期限": task.deadline_raw,
+        "完成情况": task.ledger_status,
         "截止日期": task.due_date.isoformat() if task.due_date else None,
         "期限类型": task.deadline_kind,
     }

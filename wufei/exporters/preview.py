@@ -106,6 +106,7 @@ def _task_row(ref: str, record: TaskRecord) -> dict[str, Any]:
         "落实单位": S.join_names(owners_of(record).get("implementers", ())) or None,
         "落实原文": record.implementers_raw,
         "完成期限": record.deadline_raw,
+        "完成情况": record.status,
     }
 
 
@@ -120,6 +121,7 @@ def _project_row(ref: str, record: TaskRecord) -> dict[str, Any]:
         "主要内容": record.content,
         **_owner_columns(record),
         "完成期限": record.deadline_raw,
+        "完成情况": record.status,
     }
 
 

@@ -64,6 +64,7 @@ from wufei.reports.models import Report, ReportStatus
 from wufei.reports.service import Expected, first_submissions, reporting_start
 from wufei.ruleset import Ruleset
 from wufei.tasks.deadlines import DeadlineKind
+from wufei.tasks.ledger_status import with_ledger
 from wufei.tasks.models import ListKind, Milestone, Role, Task, TaskDepartment, task_reference
 
 ALL_SCOPE = "全部"  # the scope of figures over every jurisdiction's plans
@@ -209,6 +210,9 @@ class TaskRow:
     # The lead owners among them, apart: the lights, the reporting and the figures ask for them of
     # every task (a task without one is not supervised).
     lead_owners: tuple[Owner, ...]
+    # The percentage the imported ledger gave, and the import's day (wufei.tasks.ledger_status.with_ledger).
+    ledger_progress: int | None = None
+    ledger_progress_on: date | None = None
 
     @property
     def reference(self) -> str:
@@ -520,6 +524,8 @@ _TASKS = (
         Task.completed_on,
         Task.responsible_entity,
         Task.awaiting_assignment,
+        Task.ledger_progress,
+        Task.ledger_progress_on,
     )
     .where(Task.plan_id.in_(_PLANS))
     .order_by(Task.plan_id, Task.id)
@@ -577,8 +583,26 @@ def _tasks(
             awaiting,
             tuple(owners[task_id]) if task_id in owners else none,
             tuple(leads[task_id]) if task_id in leads else none,
+            ledger_progress,
+            ledger_on,
         )
-        for task_id, plan_id, kind, name, category, number, title, raw, deadline, due, done, entity, awaiting in rows
+        for (
+            task_id,
+            plan_id,
+            kind,
+            name,
+            category,
+            number,
+            title,
+            raw,
+            deadline,
+            due,
+            done,
+            entity,
+            awaiting,
+            ledger_progress,
+            ledger_on,
+        ) in rows
     }
     return tasks, also_rows
 
@@ -820,7 +844,11 @@ def _lights(session: Session, world: World, day: date) -> tuple[dict[int, LightR
             lights[task_id] = done_light(completed_on)  # what judge gives it, without its state
             due[task_id] = inputs.due_on(task, day) if task_id in extensions else task.due_date
             continue
-        progress_now, week = progress.get(task_id, none)
+        progress_now, week = progress.get(task_id) or none
+        if task.ledger_progress is not None:
+            progress_now, week = (
+                with_ledger(progress.get(task_id), task.ledger_progress, task.ledger_progress_on, day) or none
+            )
         # By position, in TaskState's order: keywords take twice as long, and a bulletin builds one a task and day.
         state = TaskState(
             task_id,

@@ -18,6 +18,7 @@ from typing import Any
 from wufei.importers.records import DOUBT_FIELDS, Doubt, ListKind, ParsedPlan
 from wufei.importers.sheet_schema import LIST_NAMES, PLAN_KIND_NAMES
 from wufei.plans.service import ImportSummary, LoadedRecord, owners_of
+from wufei.tasks.ledger_status import describe, read_status
 
 DEADLINE_KINDS = {"fixed": "按期完成", "annual": "每年年底", "ongoing": "持续推进"}
 ATTRIBUTE_NAMES = {"binding": "约束性", "expected": "预期性"}
@@ -329,6 +330,8 @@ def _task_view(index: int, record, loaded: LoadedRecord | None) -> RecordView:
     if record.owners_raw:
         fields.append(FieldView("owners_raw", "责任原文", record.owners_raw))
     fields.append(_deadline_field(record, loaded))
+    if record.status:
+        fields.append(FieldView("status", "完成情况", record.status, describe(read_status(record.status))))
     return RecordView(
         kind="project" if project else "task",
         index=index,

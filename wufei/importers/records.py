@@ -47,6 +47,7 @@ DOUBT_FIELDS: dict[str, str] = {
     "supporting": "配合单位",
     "implementers": "落实单位",
     "deadline": "完成期限",
+    "status": "完成情况",
     "baseline": "现状值",
     "target": "目标值",
     "unit": "单位",
@@ -100,6 +101,8 @@ class TaskRecord:
     supporting: tuple[str, ...] | None = None
     implementers: tuple[str, ...] | None = None
     where: str | None = None  # how a person finds it when `line` is not a text line: 第3页, 表2第5行
+    # Where the task stands by the ledger it came from (完成情况 / 进展情况 / 办理状态): 已完成, 进度80%, 滞后.
+    status: str | None = None
     doubts: list[Doubt] = field(default_factory=list)
 
 

@@ -37,6 +37,12 @@ ATTRIBUTE_NAMES = {"binding": "约束性", "expected": "预期性"}
 
 NAME_SEPARATOR = "、"
 
+# Where a task stands by the office's ledger (wufei.tasks.ledger_status).
+STATUS_NOTE = (
+    "台账中的完成情况，如 已完成、已于2023年5月完成、推进中、进度80%；"
+    "标注完成的任务按已完成导入（待确认），基本完成、持续推进等不按完成处理"
+)
+
 # Columns per sheet: header -> description (shown in the 填写说明 sheet). Headers marked
 # "导出" are written for reading and ignored on import.
 COLUMNS: dict[str, dict[str, str]] = {
@@ -66,6 +72,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "责任原文": "文件中的责任表述，仅供参考",
         "落实原文": "文件中的落实表述，仅供参考",
         "完成期限": "如 2025年底、2024年4月底前、持续推进、完成年度任务；留空按方案截止年",
+        "完成情况": STATUS_NOTE,
         "截止日期": "导出。由完成期限计算",
         "期限类型": "导出。fixed / annual / ongoing",
     },
@@ -81,6 +88,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "配合单位": "多个单位用、分隔",
         "责任原文": "文件中的责任部门表述，仅供参考",
         "完成期限": "如 2022年底",
+        "完成情况": STATUS_NOTE,
         "截止日期": "导出。由完成期限计算",
         "期限类型": "导出。fixed / annual / ongoing",
     },
@@ -143,8 +151,14 @@ for _sheet in (PLANS, TASKS, PROJECTS, INDICATORS, CELLS):
 _OWNERS = {"leads": ("牵头单位",), "supporting": ("配合单位",)}
 DOUBT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     PLANS: {"title": ("方案名称",), "doc_number": ("文号",), "jurisdiction": ("地区",), "period": ("起始年", "截止年")},
-    TASKS: {"title": ("任务名称",), **_OWNERS, "implementers": ("落实单位",), "deadline": ("完成期限",)},
-    PROJECTS: {"title": ("项目名称",), **_OWNERS, "deadline": ("完成期限",)},
+    TASKS: {
+        "title": ("任务名称",),
+        **_OWNERS,
+        "implementers": ("落实单位",),
+        "deadline": ("完成期限",),
+        "status": ("完成情况",),
+    },
+    PROJECTS: {"title": ("项目名称",), **_OWNERS, "deadline": ("完成期限",), "status": ("完成情况",)},
     INDICATORS: {
         "title": ("三级指标",),
         **_OWNERS,

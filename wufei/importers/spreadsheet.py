@@ -277,6 +277,7 @@ class _Reader:
                 deadline_raw=row.get("完成期限"),
                 implementers_raw=row.get("落实原文"),
                 implementers=split_names(row.get("落实单位") or "") or None,
+                status=row.get("完成情况"),
                 doubts=row.doubts(),
                 **_owner_columns(row),
             )
@@ -295,6 +296,7 @@ class _Reader:
                 owners_raw=row.get("责任原文"),
                 responsible_entity=row.get("责任主体"),
                 deadline_raw=row.get("完成期限"),
+                status=row.get("完成情况"),
                 doubts=row.doubts(),
                 **_owner_columns(row),
             )

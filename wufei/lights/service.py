@@ -33,6 +33,7 @@ from wufei.lights.rules import (
 )
 from wufei.plans.models import Plan
 from wufei.plans.queries import awaiting_lead, plan_start, plan_tasks, supervised_tasks
+from wufei.tasks.ledger_status import with_ledger
 from wufei.tasks.models import Milestone, Task
 
 if TYPE_CHECKING:
@@ -70,7 +71,8 @@ def task_states(
     """What the light rules need for each task, as of a day.
     `streaks`: the tasks' `missing_streaks` as of the same day, when the caller already has them;
     `include_awaiting`: whether tasks nobody leads yet are included (see `_scope`); `progress`:
-    the tasks' `latest_progress` as of the same day, when the caller already has them."""
+    the tasks' `latest_progress` as of the same day, when the caller already has them (a percentage the
+    imported ledger gave counts while no report is as new: `with_ledger`)."""
     from wufei.reports.service import latest_progress, missing_streaks
 
     wanted = set(task_ids) if task_ids is not None else None
@@ -90,6 +92,8 @@ def task_states(
                 Plan.period_start,
                 extension.c.requested_due_date,
                 awaiting_lead(),
+                Task.ledger_progress,
+                Task.ledger_progress_on,
             ).outerjoin(extension, extension.c.task_id == Task.id),
             task_ids=task_ids,
             plan_ids=plan_ids,
@@ -113,10 +117,10 @@ def task_states(
         streaks = missing_streaks(session, as_of=as_of, calendar=calendar, cadence=cadence, task_ids=narrow)
 
     states: dict[int, TaskState] = {}
-    for task_id, kind, due, completed_on, issued_on, period_start, extended_due, awaiting in tasks:
+    for task_id, kind, due, completed_on, issued_on, period_start, extended_due, awaiting, percent, on in tasks:
         effective = extended_due or due
         start = plan_start(issued_on, period_start) or date((due or as_of).year, 1, 1)
-        reported = progress.get(task_id)
+        reported = with_ledger(progress.get(task_id), percent, on, as_of)
         states[task_id] = TaskState(
             task_id=task_id,
             deadline_kind=kind,
@@ -278,7 +282,15 @@ def tasks_to_judge(
                 )
             )
         )
-    return {row[0]: Judging(*row[1:]) for row in column_rows(session, inputs)}
+    return {row[0]: _judging(row, as_of) for row in column_rows(session, inputs)}
+
+
+def _judging(row: Any, as_of: date) -> Judging:
+    """A row of `_inputs_query` as a Judging, its progress the report's or the imported ledger's (`with_ledger`)."""
+    _task_id, inputs, progress, week, *facts, ledger_progress, ledger_on = row
+    reported = (progress, week) if progress is not None else None
+    newest = with_ledger(reported, ledger_progress, ledger_on, as_of)
+    return Judging(inputs, *(newest or (None, None)), *facts)
 
 
 def scan_lights(
@@ -575,6 +587,8 @@ def _inputs_query(
         case((awaiting_lead(), "1"), else_="0"),
         newest.c.id,
         milestone_summary,
+        Task.ledger_progress,
+        Task.ledger_progress_on,
     ):
         fingerprint = fingerprint + "|" + _text(part)
     query = (
@@ -591,6 +605,8 @@ def _inputs_query(
                 Plan.period_start,
                 extension.c.requested_due_date.label("extended_due"),
                 awaiting_lead().label("awaiting"),
+                Task.ledger_progress,
+                Task.ledger_progress_on,
             )
         )
         .outerjoin(extension, extension.c.task_id == Task.id)

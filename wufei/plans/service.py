@@ -18,10 +18,12 @@ earlier deadlines of a task's parts printed apart (one row per responsible unit)
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -43,7 +45,8 @@ from wufei.lights.rules import expected_progress, round_half_up
 from wufei.plans.models import Plan
 from wufei.plans.queries import plan_start
 from wufei.tasks.deadlines import Checkpoint, Deadline, DeadlineError, DeadlineKind, parse_deadline
-from wufei.tasks.models import Milestone, Role, Task, TaskDepartment
+from wufei.tasks.ledger_status import Standing, StatusReading, done_message, read_status, unclear_message
+from wufei.tasks.models import Milestone, Role, Task, TaskDepartment, task_reference
 
 ATTRIBUTES = {"约束性": "binding", "预期性": "expected"}
 ROLE_FIELDS = {Role.LEAD: "leads", Role.SUPPORTING: "supporting", Role.IMPLEMENTER: "implementers"}
@@ -56,6 +59,7 @@ DOUBT_COLUMNS = {
     "supporting": {"supporting", "owners_raw"},
     "implementers": {"implementer", "implementers_raw"},
     "deadline": {"deadline_raw"},
+    "status": {"ledger_status"},
     "baseline": {"baseline_raw"},
     "target": {"target_raw"},
     "unit": {"unit"},
@@ -99,6 +103,9 @@ class ImportSummary:
     records: list[LoadedRecord] = field(default_factory=list)
     plan_doubts: list[Doubt] = field(default_factory=list)
     plan_statuses: list[str] = field(default_factory=list)
+    # What the ledger's status column did to the tasks stored (Chinese, one line a task): completions
+    # taken from it, and completions recorded in wufei that a ledger saying otherwise left alone.
+    ledger: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -109,6 +116,7 @@ class ImportSummary:
             "counts": self.counts,
             "changes": dict(self.changes),
             "warnings": self.warnings,
+            "ledger": self.ledger,
         }
 
 
@@ -124,11 +132,20 @@ class _Row:
     doubts: list[Doubt] = field(default_factory=list)
     record: Any = None  # the record it came from, to hang doubts on
     checkpoints: tuple[Checkpoint, ...] = ()  # earlier dates of a task's deadline: its milestones
+    standing: StatusReading | None = None  # a task's status by its ledger
 
 
 def import_plan(
-    session: Session, parsed: ParsedPlan, *, registry: Registry, actor: str = "import", source: str | None = None
+    session: Session,
+    parsed: ParsedPlan,
+    *,
+    registry: Registry,
+    actor: str = "import",
+    source: str | None = None,
+    today: date | None = None,
 ) -> ImportSummary:
+    """`today`: the import's day, on which a task its ledger marks done without a date is completed (by
+    default `import_day()`)."""
     source = source or parsed.path
     existing_plan = None if parsed.plan_fields_known else _existing_plan(session, parsed)
     if existing_plan is not None:  # deadlines are read against the plan's own period
@@ -163,6 +180,7 @@ def import_plan(
     sync = _Sync(session, plan, resolver, actor, source, summary, parsed.complete)
     task_ids = sync.children(Task, TaskDepartment, tasks, ("list_kind", "number"), "task_id")
     sync.milestones(tasks, task_ids)
+    sync.ledger(tasks, task_ids, today)
     sync.children(Indicator, IndicatorDepartment, indicators, ("number", "seq"), "indicator_id")
     sync.cells(cells)
     summary.warnings.extend(resolver.warnings)
@@ -178,9 +196,21 @@ def import_plan(
     summary.counts["indicators"] = len(indicators)
     summary.counts["indicator_values"] = sum(len(row.values) for row in indicators)
     summary.counts["cells"] = len(cells)
+    summary.counts["completed_by_ledger"] = sync.completed_by_ledger
     statuses = [*summary.plan_statuses, *(s for r in summary.records for s in r.statuses)]
     summary.counts["doubts"] = sum(1 for status in statuses if status == DoubtStatus.OPEN)
     return summary
+
+
+def import_day() -> date:
+    """The day of an import run now: WUFEI_TODAY when fixed (the demo, tests, as the portal reads it), else
+    the local date of the cadence's time zone."""
+    fixed = os.environ.get("WUFEI_TODAY", "").strip()
+    if fixed:
+        return date.fromisoformat(fixed)
+    from wufei.cadence.config import CadenceConfig
+
+    return CadenceConfig.load().today()
 
 
 def _with_doubts(records, rows: list[_Row]) -> list[_Row]:
@@ -239,6 +269,7 @@ def _other_targets_warning(parsed: ParsedPlan) -> list[str]:
 
 def _task_row(parsed: ParsedPlan, record: TaskRecord) -> _Row:
     deadline = _deadline(parsed, record)
+    standing = _standing(record)
     owners = _owners(record.owners_raw, record.leads, record.supporting, record.implementers_raw, record.implementers)
     title = _required(parsed, record.title, record.line, "任务名称")
     content = record.content
@@ -261,6 +292,8 @@ def _task_row(parsed: ParsedPlan, record: TaskRecord) -> _Row:
         "deadline_note": deadline.note,
         "awaiting_assignment": not owners.get(Role.LEAD),
         "source_line": record.line,
+        "ledger_status": _fit(record, "status", record.status),
+        "ledger_progress": standing.progress if standing and standing.standing is Standing.OPEN else None,
     }
     return _Row(
         key=(str(record.list_kind), record.number),
@@ -269,7 +302,21 @@ def _task_row(parsed: ParsedPlan, record: TaskRecord) -> _Row:
         line=record.line,
         record=record,
         checkpoints=deadline.checkpoints + _part_checkpoints(parsed, record),
+        standing=standing,
     )
+
+
+def _standing(record: TaskRecord) -> StatusReading | None:
+    """The ledger's status of a task; a completion taken from it, and a status not to be guessed, each with a
+    doubt a person decides (the same on every import of the same cell)."""
+    standing = read_status(record.status)
+    if standing is None or record.status is None:
+        return None
+    if standing.standing is Standing.DONE:
+        _doubt(record, "status", done_message(record.status, standing), record.status)
+    elif standing.standing is Standing.UNCLEAR:
+        _doubt(record, "status", unclear_message(record.status), record.status)
+    return standing
 
 
 def _part_checkpoints(parsed: ParsedPlan, record: TaskRecord) -> tuple[Checkpoint, ...]:
@@ -567,6 +614,7 @@ class _Sync:
         self.actor, self.source, self.summary = actor, source, summary
         self.complete = complete  # whether records missing from the source are removed
         self.entries: list[dict[str, Any]] = []  # audit entries not yet written (`_write_audit`)
+        self.completed_by_ledger = 0
 
     def children(
         self, model, link_model, rows: list[_Row], key_fields: tuple[str, str], link_fk: str
@@ -725,6 +773,57 @@ class _Sync:
         for milestone in created:
             changes = {"due_date": [None, milestone.due_date.isoformat()], "title": [None, milestone.title]}
             self._audit_milestone("create", milestone, changes)
+        self._write_audit()
+
+    def ledger(self, rows: list[_Row], task_ids: dict[tuple[str, ...], int], today: date | None) -> None:
+        """What the ledger's status column says of the tasks stored: a task it marks done is completed (on
+        the date it gives, else on the import's day), unless wufei has it completed already; a completion
+        recorded in wufei is never undone by a ledger saying otherwise (the summary says so). A percentage
+        counts from the import that brought or changed it (`ledger_progress_on`)."""
+        rows = [row for row in rows if row.standing is not None]
+        if not rows:
+            return
+        tasks = {
+            task.id: task
+            for task in self.session.scalars(
+                select(Task).where(Task.plan_id == self.plan.id, Task.ledger_status.is_not(None))
+            )
+        }
+        loaded = {r.id: r for r in self.summary.records if r.record_type == RecordType.TASK}
+        day = today or import_day()
+        for row in rows:
+            task = tasks.get(task_ids[row.key])
+            standing = row.standing
+            if task is None or standing is None:
+                continue
+            record = loaded[task.id]
+            progress_on = task.ledger_progress_on
+            if task.ledger_progress is None:
+                progress_on = None
+            elif "ledger_progress" in record.changed or progress_on is None:
+                progress_on = day
+            changes = audit.apply_changes(task, {"ledger_progress_on": progress_on})
+            label = f"{task_reference(task.list_kind, task.number)}「{task.title[:40]}」"
+            if standing.standing is Standing.DONE and task.completed_on is None:
+                completed = min(standing.completed_on or day, day)
+                changes.update(audit.apply_changes(task, {"completed_on": completed}))
+                self.completed_by_ledger += 1
+                self.summary.ledger.append(
+                    f"{label}台账标注“{task.ledger_status}”，已按已完成导入，完成日期{_cn_day(completed)}"
+                )
+            elif standing.standing is not Standing.DONE and task.completed_on and "ledger_status" in record.changed:
+                self.summary.ledger.append(
+                    f"{label}台账标注“{task.ledger_status}”，系统中已于{_cn_day(task.completed_on)}完成，完成记录未改动"
+                )
+            if changes:
+                if record.change == "unchanged":
+                    record.change = "updated"
+                    self.summary.changes["unchanged"] -= 1
+                    self.summary.changes["updated"] += 1
+                record.changed |= set(changes)
+                self.entries.append(
+                    audit.entry(self.actor, "update", "tasks", task.id, self._key(row), changes, self.source)
+                )
         self._write_audit()
 
     def _audit_milestone(self, action: str, milestone: Milestone, changes: dict[str, Any]) -> None:
@@ -904,6 +1003,10 @@ class _Sync:
 
     def _key(self, row: _Row) -> str:
         return f"{self.plan.doc_number or self.plan.title}/" + "/".join(row.key)
+
+
+def _cn_day(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _owner_summary(

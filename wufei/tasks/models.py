@@ -71,6 +71,11 @@ class Task(Base):
     awaiting_assignment: Mapped[bool] = mapped_column(default=False)
     source_line: Mapped[int | None]
     completed_on: Mapped[Day | None]  # set when the office accepts a report of 100% (or marks it done)
+    # Where the office's ledger said the task stood when it was imported (完成情况 as written), and the
+    # percentage it gave with the import's day: the task's progress until a report as new (wufei.tasks.ledger_status).
+    ledger_status: Mapped[Name | None]
+    ledger_progress: Mapped[int | None]
+    ledger_progress_on: Mapped[Day | None]
 
     plan: Mapped[Plan] = relationship()
     assignments: Mapped[list[TaskDepartment]] = relationship(

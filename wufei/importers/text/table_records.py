@@ -1419,6 +1419,7 @@ def _task_record(
         responsible_entity=responsible,
         deadline_raw=deadline,
         where=row.where,
+        status=_cell(row, columns, "status"),
     )
     owners = _owners_from_columns(row, columns, convention) or _owners_from_marks(row, columns, convention)
     if serial is not None:
