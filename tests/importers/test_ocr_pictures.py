@@ -240,9 +240,9 @@ def test_an_mht_page_reads_its_pictures_from_its_parts(pictures, tmp_path):
 def test_an_rtf_linking_a_picture_of_the_servers_disk_does_not_show_what_it_reads(pictures, tmp_path):
     """An uploaded .rtf whose INCLUDEPICTURE field links a file of the server's disk: LibreOffice, in its
     sandbox (tests/importers/test_office_sandbox.py), does not see the file, so the converted copy holds no
-    picture to read or name (before the sandbox it embedded the file, named in one doubt; before that, read
-    by OCR, its table's title and tasks shown). A converted file's pictures named, not read: the .doc test
-    above."""
+    picture to read (before the sandbox it embedded the file, named in one doubt; before that, read by OCR,
+    its table's title and tasks shown); the link is named, as linked and not read. A converted file's
+    pictures named, not read: the .doc test above."""
     secret = tmp_path / "secret" / "secret.png"
     secret.parent.mkdir()
     secret.write_bytes(pictures[0])
@@ -253,7 +253,7 @@ def test_an_rtf_linking_a_picture_of_the_servers_disk_does_not_show_what_it_read
     document = read_office(path)
     assert document.ocr is None and document.line_pictures == {}
     assert not any("分解表" in line for line in document.lines)
-    assert document.doubts == []
+    assert [doubt.message.split("，")[0] for doubt in document.doubts] == [f"第1张图片链接到外部地址 {secret.as_uri()}"]
 
 
 DOT = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"  # 1×1 pixels

@@ -119,13 +119,13 @@ class _Builder:
 
     def read_pictures(self, p: etree._Element) -> None:
         """The pictures shown in a paragraph, in order, handed to OCR."""
-        for blob, source, printed_cm in _paragraph_pictures(self.package, p):
+        for blob, source, printed_cm, linked in _paragraph_pictures(self.package, p):
             if self.pictures is None:
                 from wufei.importers.readers.pictures import Pictures
 
                 # A file LibreOffice converted may hold pictures of the server's disk (see readers.pictures).
                 self.pictures = Pictures(self.path, read=self.format == "docx")
-            self.pictures.add(blob, source, printed_cm)
+            self.pictures.add(blob, source, printed_cm, linked=linked)
 
     def flush_pictures(self) -> None:
         if self.pictures is not None:
@@ -218,11 +218,12 @@ def text_boxes(p: etree._Element) -> list[etree._Element]:
 
 def _paragraph_pictures(
     package: docx.document.Document, p: etree._Element
-) -> list[tuple[bytes | None, str, float | None]]:
+) -> list[tuple[bytes | None, str, float | None, bool]]:
     """The pictures a paragraph shows (DrawingML, inline or floating, or VML), outside its text boxes and once
     each (a DrawingML picture's VML copy under mc:Fallback is the same picture): each one's bytes (None when it
-    is linked, not stored), its name, and its printed width in centimetres when given."""
-    found: list[tuple[bytes | None, str, float | None]] = []
+    is linked, not stored, or not found), its name (a linked one's address), its printed width in centimetres
+    when given, and whether it is linked."""
+    found: list[tuple[bytes | None, str, float | None, bool]] = []
     for element in p.iter(f"{{{_A}}}blip", f"{{{_V}}}imagedata"):
         ancestor = element.getparent()
         while ancestor is not None and ancestor is not p:
@@ -241,17 +242,18 @@ def _paragraph_pictures(
                 width = _VML_WIDTH.search(shape.get("style") or "") if shape is not None else None
                 printed = float(width.group(1)) * _CM_PER[width.group(2).lower()] if width else None
             if rid:
-                found.append((*_picture_part(package, rid), printed or None))
+                blob, source, linked = _picture_part(package, rid)
+                found.append((blob, source, printed or None, linked))
     return found
 
 
-def _picture_part(package: docx.document.Document, rid: str) -> tuple[bytes | None, str]:
+def _picture_part(package: docx.document.Document, rid: str) -> tuple[bytes | None, str, bool]:
     rel = package.part.rels.get(rid)
     if rel is None:
-        return None, rid
+        return None, rid, False
     if rel.is_external:
-        return None, rel.target_ref  # a picture linked from a file on the author's disk: not in the document
-    return rel.target_part.blob, rel.target_part.partname.split("/")[-1]
+        return None, rel.target_ref, True  # linked at the author's disk or the network: not in the document
+    return rel.target_part.blob, rel.target_part.partname.split("/")[-1], False
 
 
 def _split_lines(text: str) -> list[str]:
