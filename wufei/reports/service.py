@@ -741,6 +741,30 @@ def missing_streaks_on(
     return result
 
 
+def last_filed_weeks(
+    session: Session,
+    *,
+    task_ids: list[int],
+    since: date,
+    as_of: date,
+    calendar: WorkCalendar,
+    cadence: CadenceConfig,
+) -> dict[int, date]:
+    """task → the latest week, from `since` to the weeks closed by `as_of`, whose report breaks a
+    streak of missed weeks as `missing_streaks` counts them (filed by its window's due time; at any
+    time by the end of `as_of` when late reports break a streak); tasks with none are left out."""
+    windows = windows_between(since, as_of, calendar, cadence)
+    if not task_ids or not windows:
+        return {}
+    return _last_filed_weeks(
+        session,
+        windows=windows,
+        before=cadence.end_of_day(as_of),
+        late_counts=cadence.weekly.late_report_breaks_missing_streak,
+        tasks=select(Task.id).where(Task.id.in_(task_ids)),
+    )
+
+
 def _last_filed_weeks(
     session: Session, *, windows: Sequence[ReportingWindow], before: datetime, late_counts: bool, tasks
 ) -> dict[int, date]:
