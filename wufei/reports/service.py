@@ -871,7 +871,10 @@ def list_reports(
     department_ids: list[int] | None = None,
     task_id: int | None = None,
     status: str | None = None,
+    filed_before: datetime | None = None,
 ) -> list[Report]:
+    """Reports (every version) by week, department, task and status; `filed_before`: only those
+    submitted before that moment (a page of a replay day shows nothing filed later)."""
     query = select(Report).options(
         selectinload(Report.task).selectinload(Task.plan),
         selectinload(Report.department),
@@ -885,6 +888,8 @@ def list_reports(
         query = query.where(Report.task_id == task_id)
     if status is not None:
         query = query.where(Report.status == status)
+    if filed_before is not None:
+        query = query.where(Report.submitted_at < _utc(filed_before))
     return list(session.scalars(query.order_by(Report.week_start, Report.task_id, Report.version)))
 
 

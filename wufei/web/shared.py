@@ -171,7 +171,7 @@ def router(portal: Portal) -> APIRouter:
             request,
             "bulletins.html.j2",
             signed=signed,
-            bulletins=pages.bulletins(portal.settings.bulletins_dir, shown=None),
+            bulletins=pages.bulletins(portal.settings.bulletins_dir, today=portal.today(), shown=None),
             folder=str(portal.settings.bulletins_dir),
         )
 
@@ -179,7 +179,7 @@ def router(portal: Portal) -> APIRouter:
     def bulletin_download(request: Request, path: str):
         with portal.work() as session:
             portal.user(request, session, OFFICE, LEADER)
-        target = pages.bulletin_file(portal.settings.bulletins_dir, path)
+        target = pages.bulletin_file(portal.settings.bulletins_dir, path, today=portal.today())
         if target is None:
             raise _not_found("找不到此通报文件")
         return FileResponse(target, filename=target.name, content_disposition_type="attachment")
