@@ -2,7 +2,7 @@
 already holds later days (a demo replaying 2023, a test, an office looking back): each page shows
 only what existed on its day. A bulletin of a period not yet over (June 2024, the second quarter),
 a report filed on 20 June and a notice of 20 June are nowhere to be seen, in Chromium as a person
-sees the pages, and a later bulletin cannot be downloaded by its address."""
+sees the pages, and a later bulletin or report cannot be opened by its address."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 import pytest
+from sqlalchemy import select
 
 from tests.rules import RULESET
 from tests.web.conftest import TODAY, Server, sign_in, sign_in_page, started_server
 from wufei.calendar.service import load_calendar
 from wufei.db import transaction
 from wufei.notices.service import create_intents
+from wufei.reports.models import Report
 from wufei.reports.service import submit_report
 from wufei.tasks.models import Task
 
@@ -92,11 +94,14 @@ def test_a_replay_day_shows_nothing_of_later_days_in_chromium(new_page, replay):
         assert LATER_REPORT not in text and LATER_NOTICE not in text, path
 
 
-def test_a_later_bulletin_is_not_served_by_its_address(replay):
+def test_a_later_bulletin_or_report_is_not_served_by_its_address(replay):
+    with transaction(replay.engine) as session:
+        [later] = session.scalars(select(Report.id).where(Report.done_text == LATER_REPORT))
     client = sign_in(replay, "office")
     try:
         assert client.get("/bulletins/file", params={"path": "衡水市/monthly-2024-05.docx"}).status_code == 200
         for stem in LATER_BULLETINS:
             assert client.get("/bulletins/file", params={"path": f"衡水市/{stem}.docx"}).status_code == 404
+        assert client.get(f"/reports/{later}").status_code == 404
     finally:
         client.close()
