@@ -545,3 +545,160 @@ def test_rename_refuses_a_name_another_unit_of_the_place_is_known_by(session):
     with pytest.raises(MergeError, match=f"已有单位「{TYPO}」"):  # the retired unit's own name
         rename_department(session, unit, TYPO, actor="test")
     assert unit.name == "市商务局"
+
+
+def _notices(url: str, *args: str, env: dict[str, str]) -> str:
+    result = CliRunner().invoke(main, ["notices", *args], env={"WUFEI_DATABASE_URL": url, **env})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_a_send_that_failed_before_the_merge_goes_to_the_new_units_contacts_and_names_it(copied, tmp_path):
+    """The typo unit's digest of 5 January fails (its mail server refuses); the unit is merged; the
+    retry goes to the right unit's address, written for it, and leaves out what the right unit is
+    owed already (tasks 2 and 3 name both)."""
+    from tests.notify.conftest import SmtpServer, free_port
+    from wufei.notify.models import Dispatch
+    from wufei.points.runs import daily_scan
+
+    url, engine = copied
+    daily_scan(engine, date(2026, 1, 5), rules=RULESET)
+    smtp = SmtpServer(free_port())  # not started yet: every email is refused
+    config = tmp_path / "apprise.yaml"
+    config.write_text("version: 1\nurls:\n  - outbox://localhost$OUTBOX_DIR:\n      - tag: office, group, fallback\n")
+    env = {
+        "WUFEI_APPRISE_CONFIG": str(config),
+        "WUFEI_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "WUFEI_SMTP_URL": f"mailto://127.0.0.1:{smtp.port}?from=office@wufei.test&format=text",
+    }
+    with transaction(engine) as session:
+        typo, right = _unit(session, TYPO), _unit(session, RIGHT)
+        typo_id, right_id = typo.id, right.id
+        session.add_all(
+            [
+                Contact(department_id=typo.id, liaison_email="typo@wufei.test", source="test", source_row=1),
+                Contact(department_id=right.id, liaison_email="right@wufei.test", source="test", source_row=2),
+            ]
+        )
+    _notices(url, "deliver", "--as-of", "2026-01-05", env=env)
+    with transaction(engine) as session:
+        failed = session.scalars(
+            select(Dispatch).where(Dispatch.department_id == typo_id, Dispatch.status == "failed")
+        ).one()
+        failed_id = failed.id
+        assert TYPO in failed.subject and TYPO in failed.body
+        carried = set(failed.intent_ids)
+        named_both = set(session.scalars(select(Task.id).where(Task.title.in_(TITLES[1:]))))
+        both = {
+            i.id
+            for i in session.scalars(select(NoticeIntent).where(NoticeIntent.id.in_(carried)))
+            if i.task_id in named_both
+        }
+        assert both and carried - both  # tasks 2 and 3 (the right unit's too) and task 1 (the typo's alone)
+    _run(url, "merge", f"衡水市/{TYPO}", f"衡水市/{RIGHT}", "--on", "2026-01-06")
+    smtp.start()
+    try:
+        _notices(url, "retry", "--all", env=env)
+    finally:
+        smtp.stop()
+    to = {message["To"]: message for message in smtp.inbox.messages}
+    assert "typo@wufei.test" not in to
+    readdressed = [m for m in smtp.inbox.messages if TITLES[0] in m.get_content()]
+    assert [m["To"] for m in readdressed] == ["right@wufei.test"]
+    [message] = readdressed
+    assert RIGHT in message["Subject"] and TYPO not in message["Subject"]
+    assert TYPO not in message.get_content() and message.get_content().startswith(f"{RIGHT}专班联系人：")
+    # Tasks 2 and 3 reached the right unit once: in its own digest, not again in the typo's.
+    for title in TITLES[1:]:
+        assert sum(title in m.get_content() for m in smtp.inbox.messages) == 1
+    with transaction(engine) as session:
+        readdressed_row = session.get_one(Dispatch, failed_id)
+        assert (readdressed_row.department_id, readdressed_row.tag, readdressed_row.status) == (
+            right_id,
+            f"dept-{right_id}",
+            "sent",
+        )
+        moved = session.scalars(select(NoticeIntent).where(NoticeIntent.id.in_(carried - both))).all()
+        assert {i.department_id for i in moved} == {right_id}
+        assert all(i.key.endswith(f"|dept:{right_id}") for i in moved)
+
+
+def test_a_message_perhaps_delivered_stays_as_it_was_and_one_the_new_unit_is_owed_already_is_withdrawn(
+    copied, tmp_path
+):
+    """Two messages to the typo unit before the merge: one whose outcome is unknown (task 1), one
+    that failed carrying only steps the right unit is owed too (tasks 2 and 3). The merge leaves
+    the first as it was (history: the office checks with the recipient); resent afterwards, it
+    goes to the right unit, written for it. The second is withdrawn, and a resend of it refused."""
+    from tests.notify.conftest import SmtpServer, free_port
+    from wufei.notify.models import Dispatch, DispatchIntent
+    from wufei.points.runs import daily_scan
+
+    url, engine = copied
+    daily_scan(engine, date(2026, 1, 5), rules=RULESET)
+    smtp = SmtpServer(free_port())
+    config = tmp_path / "apprise.yaml"
+    config.write_text("version: 1\nurls:\n  - outbox://localhost$OUTBOX_DIR:\n      - tag: office, group, fallback\n")
+    env = {
+        "WUFEI_APPRISE_CONFIG": str(config),
+        "WUFEI_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "WUFEI_SMTP_URL": f"mailto://127.0.0.1:{smtp.port}?from=office@wufei.test&format=text",
+    }
+    with transaction(engine) as session:
+        typo, right = _unit(session, TYPO), _unit(session, RIGHT)
+        session.add_all(
+            [
+                Contact(department_id=typo.id, liaison_email="typo@wufei.test", source="test", source_row=1),
+                Contact(department_id=right.id, liaison_email="right@wufei.test", source="test", source_row=2),
+            ]
+        )
+        first = session.scalars(select(Task.id).where(Task.title == TITLES[0])).one()
+        owed = session.scalars(
+            select(NoticeIntent).where(NoticeIntent.department_id == typo.id, NoticeIntent.audience == "liaison")
+        ).all()
+        made = {}
+        for status, items in (
+            ("unknown", [i for i in owed if i.task_id == first]),
+            ("failed", [i for i in owed if i.task_id != first]),
+        ):
+            assert items
+            dispatch = Dispatch(
+                key=f"digest|2026-01-05|liaison|dept:{typo.id}|{status}",
+                day=date(2026, 1, 5),
+                audience="liaison",
+                department_id=typo.id,
+                tag=f"dept-{typo.id}",
+                subject=f"【无废城市建设督办】{TYPO}：{len(items)}条提醒",
+                body=f"{TYPO}专班联系人：……",
+                status=status,
+                attempts=1,
+            )
+            session.add(dispatch)
+            session.flush()
+            session.add_all(DispatchIntent(intent_id=i.id, dispatch_id=dispatch.id) for i in items)
+            made[status] = dispatch.id
+        unknown_before = (typo.id, f"dept-{typo.id}", f"【无废城市建设督办】{TYPO}：", f"{TYPO}专班联系人：……")
+    result = _run(url, "merge", f"衡水市/{TYPO}", f"衡水市/{RIGHT}", "--on", "2026-01-06")
+    assert "未送达原单位的通知（所载提醒新单位均已有，撤回）：1 条" in result.output
+    with transaction(engine) as session:
+        unknown = session.get_one(Dispatch, made["unknown"])
+        assert (unknown.department_id, unknown.tag, unknown.subject[: len(unknown_before[2])], unknown.body) == (
+            unknown_before
+        )
+        assert unknown.status == "unknown"
+        assert session.get_one(Dispatch, made["failed"]).status == "withdrawn"
+    smtp.start()
+    try:
+        _notices(url, "retry", "--dispatch", str(made["unknown"]), "--resend", env=env)
+        refused = CliRunner().invoke(
+            main,
+            ["notices", "retry", "--dispatch", str(made["failed"]), "--resend"],
+            env={"WUFEI_DATABASE_URL": url, **env},
+        )
+    finally:
+        smtp.stop()
+    assert refused.exit_code != 0 and "已撤回" in refused.output
+    [message] = smtp.inbox.messages
+    assert message["To"] == "right@wufei.test"
+    assert RIGHT in message["Subject"] and TYPO not in message["Subject"] + message.get_content()
+    assert TITLES[0] in message.get_content()

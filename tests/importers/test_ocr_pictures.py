@@ -240,9 +240,9 @@ def test_an_mht_page_reads_its_pictures_from_its_parts(pictures, tmp_path):
 def test_an_rtf_linking_a_picture_of_the_servers_disk_does_not_show_what_it_reads(pictures, tmp_path):
     """An uploaded .rtf whose INCLUDEPICTURE field links a file of the server's disk: LibreOffice, in its
     sandbox (tests/importers/test_office_sandbox.py), does not see the file, so the converted copy holds no
-    picture to read or name (before the sandbox it embedded the file, named in one doubt; before that, read
-    by OCR, its table's title and tasks shown). A converted file's pictures named, not read: the .doc test
-    above."""
+    picture to read (before the sandbox it embedded the file, named in one doubt; before that, read by OCR,
+    its table's title and tasks shown); the link is named, as linked and not read. A converted file's
+    pictures named, not read: the .doc test above."""
     secret = tmp_path / "secret" / "secret.png"
     secret.parent.mkdir()
     secret.write_bytes(pictures[0])
@@ -253,7 +253,7 @@ def test_an_rtf_linking_a_picture_of_the_servers_disk_does_not_show_what_it_read
     document = read_office(path)
     assert document.ocr is None and document.line_pictures == {}
     assert not any("分解表" in line for line in document.lines)
-    assert document.doubts == []
+    assert [doubt.message.split("，")[0] for doubt in document.doubts] == [f"第1张图片链接到外部地址 {secret.as_uri()}"]
 
 
 DOT = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"  # 1×1 pixels
@@ -430,3 +430,25 @@ def test_the_documents_own_task_is_not_flagged_as_read_from_a_picture(pictures, 
     assert len(own) == 1 and not any(d.message == RECORD_PICTURE for d in own[0].doubts)
     pictured = [task for task in plan.tasks if task.where and "张图片" in task.where]
     assert len(pictured) == 5 and all(any(d.message == RECORD_PICTURE for d in task.doubts) for task in pictured)
+
+
+@pytest.mark.parametrize("margin", ["header", "footer"])
+def test_pictures_in_a_header_or_footer_are_read_as_the_bodys_are_and_flagged(margin, pictures, tmp_path):
+    """The table pictured over two pages, pasted into the page header (where offices put a document number
+    or a title as a picture) or the footer, the notice's paragraphs in the body: its five tasks are read,
+    named by their picture and flagged as read from one, the header's before the body's lines, the footer's
+    after them. On main a header's or footer's pictures were not looked at: no task."""
+    document = docx.Document()
+    for line in NOTICE:
+        document.add_paragraph(line)
+    section = document.sections[0]
+    paragraph = (section.header if margin == "header" else section.footer).paragraphs[0]
+    for data in pictures:
+        paragraph.add_run().add_picture(io.BytesIO(data), width=Cm(15))
+    path = tmp_path / f"页眉图片-{margin}.docx"
+    document.save(path)
+    read = read_docx(path)
+    notice_at = read.lines.index(NOTICE[0]) + 1
+    pictured = sorted(read.line_pictures)
+    assert pictured and (pictured[-1] < notice_at if margin == "header" else pictured[0] > notice_at)
+    assert_table_read(path, 1)

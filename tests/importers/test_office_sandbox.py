@@ -288,3 +288,90 @@ def test_a_bwrap_failing_for_another_reason_is_refused_quoting_it_not_blaming_na
     with pytest.raises(ImportError_) as refused:
         read_source(path)
     assert "Can't mount proc on /newroot/proc" in str(refused.value) and "sysctl" not in str(refused.value)
+
+
+def rtf_with_pictures(parts: list[str], path: Path) -> Path:
+    """An .rtf of TEXT's title, then `parts` (RTF groups: pictures, fields), then the two tasks."""
+    lines = ["".join(rf"\u{ord(c)}?" if ord(c) > 127 else c for c in line) for line in TEXT]
+    body = lines[0] + r"\par " + r"\par ".join(parts) + r"\par " + r"\par ".join(lines[1:]) + r"\par"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(r"{\rtf1\ansi\deff0{\fonttbl{\f0 SimSun;}}\f0 " + body + "}")
+    return path
+
+
+def stored_picture() -> str:
+    return r"{\pict\pngblip\picw600\pich200\picwgoal9000\pichgoal3000 " + png().hex() + "}"
+
+
+def linked_picture(href: str) -> str:
+    return r'{\field{\*\fldinst INCLUDEPICTURE "' + href + r'" \\* MERGEFORMAT \\d}{\fldrslt }}'
+
+
+def doubt_messages(path: Path) -> list[str]:
+    [plan] = read_source(path).plans
+    return [doubt.message for doubt in plan.doubts]
+
+
+def test_each_picture_an_rtf_links_is_named_in_a_doubt_not_lost_silently(receiver, tmp_path):
+    """An .rtf with a stored picture, then a picture linked at http://… and one at file:///…: the
+    sandbox fetches neither (nothing reaches the receiver, the file's marker is nowhere), and the
+    preview names each linked one by its place among the document's pictures (on main: no word of
+    them). The plan's two tasks are read."""
+    secret = tmp_path / "secret" / "secret.png"
+    secret.parent.mkdir()
+    secret.write_bytes(png(MARKER))
+    path = rtf_with_pictures(
+        [stored_picture(), linked_picture(receiver.url), linked_picture(secret.as_uri())],
+        tmp_path / "upload" / "通知.rtf",
+    )
+    messages = doubt_messages(path)
+    assert f"第2张图片链接到外部地址 {receiver.url}，未读取" in "\n".join(messages)
+    assert f"第3张图片链接到外部地址 {secret.as_uri()}，未读取" in "\n".join(messages)
+    assert MARKER not in repr(read_source(path))
+    assert receiver.requests == []
+    assert_text_read(path)
+
+
+@pytest.mark.parametrize("kind", ["odt", "doc"])
+def test_a_picture_an_odt_or_a_doc_links_is_named_as_linked_not_as_missing(kind, tmp_path):
+    """The .odt's (and the .doc's) linked picture stays a link in the converted copy; the doubt says
+    where it links to and that it was not read, not that a file is missing."""
+    href = "http://127.0.0.1:9/picture.png"  # nothing listens: LibreOffice writing the .doc fetches nothing
+    path = odt_linking(href, tmp_path / "upload" / "方案.odt")
+    if kind == "doc":
+        path = convert(path, "doc:MS Word 97", tmp_path / "doc")
+    messages = doubt_messages(path)
+    assert any(f"第1张图片链接到外部地址 {href}，未读取" in message for message in messages), messages
+    assert not any("未找到" in message for message in messages)
+
+
+KILLED_MIDWAY = """
+import sys
+from pathlib import Path
+from wufei.importers.service import read_source
+read_source(Path(sys.argv[1]))
+"""
+
+
+def test_a_conversion_killed_midway_leaves_nothing_once_the_next_conversion_ran(tmp_path, monkeypatch):
+    """A process converting an upload is killed (SIGKILL: no cleanup runs) while LibreOffice works; its
+    work folder (the upload's copy, LibreOffice's profile) is left in the temporary folder. The next
+    conversion, in another process, removes it (on main it stayed for good)."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    path = rtf_linking("file:///nowhere.png", tmp_path / "upload" / "通知.rtf")
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_MIDWAY, str(path)], env={**os.environ, "TMPDIR": str(temporary)}
+    )
+    try:
+        while not list(temporary.rglob("source.rtf")):  # the upload copied in: the conversion has begun
+            assert child.poll() is None, "the conversion ended before it could be killed"
+            threading.Event().wait(0.05)
+        child.kill()
+    finally:
+        child.wait()
+    assert list(temporary.rglob("source.rtf"))  # left behind by the killed process
+    monkeypatch.setattr("tempfile.tempdir", str(temporary))
+    assert_text_read(path)  # the next conversion
+    assert not list(temporary.rglob("source.rtf"))
+    assert not list(temporary.rglob("profile"))

@@ -19,9 +19,18 @@ What the old unit holds moves to the new one, table by table, decided by what a 
 - portal accounts bound to the old unit (its liaisons) are bound to the new one;
 - notice intents not yet delivered nor resolved move, their key following the unit (`…|dept:<id>`),
   so the next daily scan does not create them again; one the new unit already has is resolved
-  as a duplicate instead. Delivered intents, dispatches, deliveries and the audit trail are
-  sent history and are not rewritten; a delivered intent not resolved gets a resolved twin under
-  the new unit's key (已向原单位发送), so the scan does not send the new unit the same step again;
+  as a duplicate instead;
+- messages to the old unit that have not reached every address (failed and waiting for a retry,
+  given up, or being sent) go to the new unit instead: each is addressed to it (its contacts)
+  and written again for it, as on its day (`notify.service.readdress`), and the intents it
+  carries move with it; an item the new unit is owed already is left out of it (resolved as a
+  duplicate), and a message left with nothing is withdrawn. What each old address answered
+  stays in its deliveries;
+- messages delivered (`sent`) or perhaps delivered (`unknown`: the office checks with the
+  recipient) are sent history and are not rewritten, nor are their deliveries and the audit
+  trail; an intent they carried, not resolved, gets a resolved twin under the new unit's key
+  (已向原单位发送), so the scan does not send the new unit the same step again. Should the
+  office resend an unknown one after the merge, it goes to the new unit (`notify.service.resend`);
 - units under the old one (`parent_id`), and units merged into it before, now answer to the new;
 - aliases: the old unit's aliases and its name become the new unit's, so a document written with
   the old name lands on the new unit (wufei/departments/naming.py, OwnerResolver);
@@ -56,7 +65,8 @@ from wufei.doubts.models import DoubtStatus, ImportDoubt
 from wufei.extensions.models import Extension, ExtensionStatus
 from wufei.indicators.models import IndicatorDepartment, IndicatorReport
 from wufei.notices.models import NoticeIntent
-from wufei.notify.models import DispatchIntent
+from wufei.notify.models import Dispatch, DispatchIntent, DispatchStatus
+from wufei.notify.service import UNDELIVERED, readdress
 from wufei.plans.models import Plan
 from wufei.reports.models import Report, ReportInput
 from wufei.tasks.models import Role, Task, TaskDepartment, task_reference
@@ -93,6 +103,8 @@ KIND_NAMES = {
     "intents": "待发送的提醒",
     "intents_resolved": "待发送的提醒（新单位已有同一提醒，作重复处理）",
     "intents_delivered": "已向原单位发送的提醒（新单位记为已发送，不再重发）",
+    "dispatches": "未送达原单位的通知（改发新单位，按新单位重写）",
+    "dispatches_withdrawn": "未送达原单位的通知（所载提醒新单位均已有，撤回）",
     "children": "下级单位",
     "aliases": "别名",
     "doubts": "待确认项（原单位名称未识别），标为已更正",
@@ -116,6 +128,8 @@ class MergePlan:
     # position and name as written).
     task_pairs: list[tuple[int, int, Role, int, str | None]] = field(default_factory=list)
     indicator_pairs: list[tuple[int, int, Role, int, str | None]] = field(default_factory=list)
+    # Undelivered dispatches addressed to the new unit: dispatch id → the intents it keeps.
+    readdressed: dict[int, list[int]] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -194,7 +208,11 @@ def plan_merge(
     has_contact = session.scalar(select(Contact.id).where(Contact.department_id == new.id)) is not None
     ids["contacts_kept" if has_contact else "contacts"] = _ids(session, Contact.id, Contact.department_id == old.id)
     ids["users"] = _ids(session, User.id, User.department_id == old.id)
-    ids["intents"], ids["intents_resolved"], ids["intents_delivered"] = _intents(session, old, new)
+    plan.readdressed, ids["dispatches_withdrawn"], carried, duplicates = _undelivered(session, old, new)
+    ids["dispatches"] = sorted(plan.readdressed)
+    ids["intents"], ids["intents_resolved"], ids["intents_delivered"] = _intents(session, old, new, carried)
+    ids["intents"] = sorted([*ids["intents"], *(i for kept in plan.readdressed.values() for i in kept)])
+    ids["intents_resolved"] = sorted([*ids["intents_resolved"], *duplicates])
     ids["children"] = _ids(
         session, Department.id, (Department.parent_id == old.id) | (Department.merged_into_id == old.id)
     )
@@ -260,6 +278,15 @@ def merge_departments(
     _renumber(session, IndicatorDepartment, IndicatorDepartment.indicator_id, [p[1] for p in plan.indicator_pairs])
     _move_intents(session, old, new, ids["intents"], ids["intents_resolved"], on=on)
     _mark_delivered(session, old, new, ids["intents_delivered"], on=on)
+    for dispatch_id, kept in plan.readdressed.items():
+        readdress(session, dispatch_id, new, intent_ids=kept)
+    for chunk in _chunks(ids["dispatches_withdrawn"]):
+        session.execute(
+            update(Dispatch)
+            .where(Dispatch.id.in_(chunk))
+            .values(status=DispatchStatus.WITHDRAWN, next_attempt_at=None, holder=None)
+            .execution_options(synchronize_session=False)
+        )
     for chunk in _chunks(ids["children"]):
         session.execute(
             update(Department)
@@ -459,19 +486,59 @@ def _move(session: Session, model: Any, column: Any, ids: list[int], new_id: int
         )
 
 
-def _intents(session: Session, old: Department, new: Department) -> tuple[list[int], list[int], list[int]]:
-    """The old unit's intents not resolved: those not yet delivered to move, those the new unit
-    already has under its own key (duplicates, resolved instead), and those delivered whose key
-    the new unit lacks (a resolved twin marks them sent)."""
+def _undelivered(
+    session: Session, old: Department, new: Department
+) -> tuple[dict[int, list[int]], list[int], set[int], list[int]]:
+    """The old unit's dispatches not delivered to every address (`UNDELIVERED`), by what they
+    carry: dispatch → the intents it keeps (the new unit is not owed their step yet: they move
+    with it); the dispatches that keep none (withdrawn); every intent they carry; and the carried
+    intents not resolved whose step the new unit is owed already (resolved as duplicates)."""
+    rows = session.execute(
+        select(Dispatch.id, NoticeIntent.id, NoticeIntent.key, NoticeIntent.resolved_on)
+        .join(DispatchIntent, DispatchIntent.dispatch_id == Dispatch.id)
+        .join(NoticeIntent, NoticeIntent.id == DispatchIntent.intent_id)
+        .where(Dispatch.department_id == old.id, Dispatch.status.in_(UNDELIVERED))
+        .order_by(Dispatch.id, NoticeIntent.id)
+    ).all()
+    taken = _taken(session, [_moved_key(key, old.id, new.id) for _, _, key, _ in rows])
+    kept: dict[int, list[int]] = {}
+    duplicates = []
+    for dispatch_id, intent_id, key, resolved_on in rows:
+        items = kept.setdefault(dispatch_id, [])
+        if _moved_key(key, old.id, new.id) not in taken:
+            items.append(intent_id)
+        elif resolved_on is None:
+            duplicates.append(intent_id)
+    readdressed = {dispatch_id: items for dispatch_id, items in kept.items() if items}
+    withdrawn = [dispatch_id for dispatch_id, items in kept.items() if not items]
+    return readdressed, withdrawn, {row[1] for row in rows}, duplicates
+
+
+def _taken(session: Session, keys: list[str]) -> set[str]:
+    taken: set[str] = set()
+    for chunk in _chunks(keys):
+        taken |= set(session.scalars(select(NoticeIntent.key).where(NoticeIntent.key.in_(chunk))))
+    return taken
+
+
+def _intents(
+    session: Session, old: Department, new: Department, carried: set[int]
+) -> tuple[list[int], list[int], list[int]]:
+    """The old unit's intents not resolved, except those `carried` by an undelivered dispatch
+    (`_undelivered`): those not yet delivered to move, those the new unit already has under its
+    own key (duplicates, resolved instead), and those delivered whose key the new unit lacks (a
+    resolved twin marks them sent)."""
     rows = session.execute(
         select(NoticeIntent.id, NoticeIntent.key, exists().where(DispatchIntent.intent_id == NoticeIntent.id))
         .where(NoticeIntent.department_id == old.id, NoticeIntent.resolved_on.is_(None))
         .order_by(NoticeIntent.id)
     ).all()
-    wanted = {intent_id: (_moved_key(key, old.id, new.id), bool(sent)) for intent_id, key, sent in rows}
-    taken = set()
-    for chunk in _chunks([key for key, _ in wanted.values()]):
-        taken |= set(session.scalars(select(NoticeIntent.key).where(NoticeIntent.key.in_(chunk))))
+    wanted = {
+        intent_id: (_moved_key(key, old.id, new.id), bool(sent))
+        for intent_id, key, sent in rows
+        if intent_id not in carried
+    }
+    taken = _taken(session, [key for key, _ in wanted.values()])
     move = [intent_id for intent_id, (key, sent) in wanted.items() if not sent and key not in taken]
     duplicate = [intent_id for intent_id, (key, sent) in wanted.items() if not sent and key in taken]
     delivered = [intent_id for intent_id, (key, sent) in wanted.items() if sent and key not in taken]

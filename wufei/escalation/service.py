@@ -9,8 +9,13 @@ One pass, set-based (a fixed number of queries whatever the number of tasks):
 2. recovery: unresolved ladder intents of tasks completed by `as_of` are resolved 已完成;
    unresolved deadline intents about a date that is no longer the task's deadline are resolved
    已延期 (or 期限已调整 when the deadline moved earlier or went away); an unresolved escalation
-   about a streak of missed weeks (a `once` missing step, keyed by the streak's first week) whose
-   streak is over, a week reported on time, is resolved 已恢复按时报送;
+   about a streak of missed weeks (a `once` missing step, keyed by the streak's first week as it
+   was when raised) whose streak is over, a week reported on time, is resolved 已恢复按时报送.
+   The streak's first week recomputed today can move while the streak goes on (the office moves
+   `reporting_since`, a year's calendar is imported late): the escalation is identified by its
+   stored week and kept, and the streak's steps keep that week in their keys, so nothing is raised
+   twice, as long as the task has a streak and no report breaking one came for a week from the
+   stored one on;
 3. the deadline steps that apply on `as_of` (`ladder.steps_due`, computed once per due date),
    and the missing-report steps the task's streak of missed weeks has reached
    (`ladder.missing_steps`), each turned into one intent per recipient department (or one for
@@ -46,7 +51,7 @@ from sqlalchemy.orm import Session
 from wufei.cadence.config import CadenceConfig
 from wufei.cadence.windows import last_closed_week, next_window_close, reporting_window
 from wufei.calendar.workdays import WorkCalendar
-from wufei.chinese import chinese_date, chinese_week, week_label
+from wufei.chinese import chinese_date, chinese_week, parse_week, week_label
 from wufei.db import column_rows
 from wufei.escalation.ladder import RECIPIENT_NAMES, Ladder, Recipient, Step, missing_steps, steps_due
 from wufei.extensions.service import effective_due_query
@@ -55,7 +60,7 @@ from wufei.notices.service import BATCH, IN_CHUNK, create_intents_bulk, intent_k
 from wufei.plans.models import Plan
 from wufei.plans.queries import plan_start, supervised_tasks
 from wufei.reports.models import Report
-from wufei.reports.service import missing_streaks
+from wufei.reports.service import last_filed_weeks, missing_streaks
 from wufei.tasks.models import Role, Task, TaskDepartment
 
 RESOLVED_DONE = "已完成"
@@ -158,6 +163,7 @@ def scan(
             for task_id in tasks
         }
 
+    held: dict[tuple[int, str], str] = {}  # (task, once step) → the stored first week of its streak going on
     known = _recover(
         session,
         as_of=as_of,
@@ -170,6 +176,9 @@ def scan(
         result=result,
         plan_ids=plan_ids,
         task_ids=only,
+        calendar=calendar,
+        cadence=cadence,
+        held=held,
     )
     _add_departments(
         session,
@@ -189,6 +198,7 @@ def scan(
             ladder=ladder,
             starts=starts,
             filed_late=_filed_late(session, missing[1]),
+            held=held,
         )
     collector.flush()
 
@@ -447,13 +457,18 @@ def _recover(
     result: ScanResult,
     plan_ids: list[int] | None = None,
     task_ids: list[int] | None = None,
+    calendar: WorkCalendar,
+    cadence: CadenceConfig,
+    held: dict[tuple[int, str], str],
 ) -> set[str]:
     """Resolve what no longer holds; return the keys of the unresolved intents that still do
     (deadline steps about the deadline in force, missing steps about `week`, and the `once`
     missing steps about the first weeks of today's streaks, `once_periods`). `streak_weeks`: each
     open task's streak today by its first week (None: no streak); a `once` escalation about
     another streak is resolved `streak_ended`, as that streak ended with a report (on time, unless
-    a late one breaks a streak too). `task_ids`: of these tasks only."""
+    a late one breaks a streak too). One whose week differs from today's first week with no such
+    report since is about today's streak, its first week moved (see the module's docstring): kept,
+    and its week put in `held` for the steps owed today. `task_ids`: of these tasks only."""
     ladder_steps = [s.id for s in ladder.steps]
     due_steps = {s.id for s in ladder.due_steps}
     resolutions: Counter[str] = Counter()
@@ -498,16 +513,35 @@ def _recover(
             stale[RESOLVED_EXTENDED if later else RESOLVED_MOVED].append(intent_id)
     once_steps = [s.id for s in ladder.missing_steps if s.repeat == "once"]
     if streak_weeks is not None and once_steps:
-        escalations = select(NoticeIntent.task_id, NoticeIntent.id, NoticeIntent.period).where(
-            NoticeIntent.resolved_on.is_(None), NoticeIntent.step.in_(once_steps)
-        )
+        escalations = select(
+            NoticeIntent.task_id, NoticeIntent.id, NoticeIntent.key, NoticeIntent.step, NoticeIntent.period
+        ).where(NoticeIntent.resolved_on.is_(None), NoticeIntent.step.in_(once_steps))
         if plan_ids is not None:
             escalations = escalations.where(NoticeIntent.task_id.in_(select(Task.id).where(Task.plan_id.in_(plan_ids))))
-        stale[streak_ended] = [
-            intent_id
-            for task_id, intent_id, period in _rows_of(session, escalations, NoticeIntent.task_id, task_ids)
-            if task_id in streak_weeks and period != streak_weeks[task_id]
+        rows = [
+            row
+            for row in _rows_of(session, escalations, NoticeIntent.task_id, task_ids)
+            if row[0] in streak_weeks and row[4] != streak_weeks[row[0]]
         ]
+        moved = [
+            (task_id, parse_week(period)) for task_id, _, _, _, period in rows if streak_weeks[task_id] is not None
+        ]
+        filed: dict[int, date] = {}
+        if moved and calendar is not None and cadence is not None:
+            filed = last_filed_weeks(
+                session,
+                task_ids=sorted({task_id for task_id, _ in moved}),
+                since=min(week for _, week in moved),
+                as_of=as_of - timedelta(days=1),  # the weeks the streaks are counted over
+                calendar=calendar,
+                cadence=cadence,
+            )
+        for task_id, intent_id, key, step, period in rows:
+            if streak_weeks[task_id] is not None and filed.get(task_id, date.min) < parse_week(period):
+                known.add(key)  # the streak it was raised in goes on, its first week moved
+                held[(task_id, step)] = period
+            else:
+                stale[streak_ended].append(intent_id)
     for resolution, ids in sorted(stale.items()):
         resolutions[resolution] += resolve_intents(session, intent_ids=ids, on=as_of, resolution=resolution)
 
@@ -595,11 +629,13 @@ def _missing_intents(
     ladder: Ladder,
     starts: Mapping[int, date],
     filed_late: Collection[int] = frozenset(),
+    held: Mapping[tuple[int, str], str] | None = None,
 ) -> None:
     """`starts`: streak → its first week (`_streak_starts`), for every streak of an open task.
-    `filed_late`: tasks whose report for `week` came late, owed the streak's steps but not the
-    week's reminder. The week's reminders say so in their payload (`week_reminder`): filing that
-    week's report answers them (`wufei.reports.service`)."""
+    `held`: (task, once step) → the week its escalation of today's streak is keyed by, when that is
+    not the first week recomputed today (`_recover`). `filed_late`: tasks whose report for `week`
+    came late, owed the streak's steps but not the week's reminder. The week's reminders say so in
+    their payload (`week_reminder`): filing that week's report answers them (`wufei.reports.service`)."""
     label, chinese = week_label(week), chinese_week(week)
     by_streak: dict[int, list[tuple[Step, str, str]]] = {}
     for task_id, streak in sorted(streaks.items()):
@@ -631,6 +667,8 @@ def _missing_intents(
         for step, period, extra in by_streak[streak]:
             if step.reminds_of_the_week and task_id in filed_late:
                 continue
+            if held and (task_id, step.id) in held:
+                period = held[(task_id, step.id)]  # a new lead of the task is keyed as the others were
             collector.add(step, task, period=period, period_name="week", extra=extra)
 
 

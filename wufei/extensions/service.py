@@ -294,7 +294,9 @@ def list_extensions(
     task_ids: Iterable[int] | None = None,
     status: str | None = None,
     department_ids: Iterable[int] | None = None,
+    until: date | None = None,
 ) -> list[Extension]:
+    """`until`: only the requests made by that day (a page of a replay day shows none made later)."""
     query = select(Extension).options(
         selectinload(Extension.task).selectinload(Task.plan), selectinload(Extension.department)
     )
@@ -304,6 +306,8 @@ def list_extensions(
         query = query.where(Extension.status == status)
     if department_ids is not None:
         query = query.where(Extension.department_id.in_(list(department_ids)))
+    if until is not None:
+        query = query.where(Extension.requested_on <= until)
     return list(session.scalars(query.order_by(Extension.id)))
 
 

@@ -642,12 +642,12 @@ def refresh_lights(
     return lights
 
 
-def light_history(session: Session, *, task_id: int) -> list[LightRecord]:
-    return list(
-        session.scalars(
-            select(LightRecord).where(LightRecord.task_id == task_id).order_by(LightRecord.as_of, LightRecord.id)
-        )
-    )
+def light_history(session: Session, *, task_id: int, until: date | None = None) -> list[LightRecord]:
+    """A task's light records, oldest first; `until`: those of that day and before."""
+    query = select(LightRecord).where(LightRecord.task_id == task_id)
+    if until is not None:
+        query = query.where(LightRecord.as_of <= until)
+    return list(session.scalars(query.order_by(LightRecord.as_of, LightRecord.id)))
 
 
 def lights_as_dicts(results: Mapping[int, LightResult]) -> dict[int, dict[str, Any]]:

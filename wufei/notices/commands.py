@@ -126,6 +126,7 @@ DISPATCH_STATUS_NAMES = {
     "permanent": "发送失败（已通知办公室）",
     "unknown": "结果不明（待核实）",
     "claimed": "发送中",
+    "withdrawn": "已撤回（单位合并，新单位已有同一提醒）",
 }
 
 
@@ -181,7 +182,7 @@ def retry_command(ignore_backoff: bool, dispatch_id: int | None, resend: bool, a
     from wufei.notify.channels import ChannelError
     from wufei.notify.runs import load_channels, retry_due
     from wufei.notify.runs import resend as resend_dispatch
-    from wufei.notify.service import DispatchBusy
+    from wufei.notify.service import DecisionError, DispatchBusy
 
     if resend and dispatch_id is None:
         raise click.BadParameter("--resend 需与 --dispatch 同用", param_hint="--resend")
@@ -195,7 +196,7 @@ def retry_command(ignore_backoff: bool, dispatch_id: int | None, resend: bool, a
         assert dispatch_id is not None  # checked above
         try:
             summary = resend_dispatch(database, dispatch_id, cadence=cadence, channels=channels)
-        except (LookupError, DispatchBusy) as error:
+        except (LookupError, DispatchBusy, DecisionError) as error:
             raise click.ClickException(str(error)) from None
     else:
         summary = retry_due(

@@ -21,6 +21,8 @@ class DispatchStatus(StrEnum):
     PERMANENT = "permanent"  # gave up after MAX_ATTEMPTS; flagged to the office
     UNKNOWN = "unknown"  # the message may or may not have arrived (timeout after sending, connection lost
     # after DATA, a run that died mid-send): flagged to the office, never re-sent without a person
+    WITHDRAWN = "withdrawn"  # not delivered when its unit was merged, and the unit it went into is owed
+    # every item it carried already (wufei/departments/merging.py): never sent again
 
 
 class DeliveryStatus(StrEnum):

@@ -63,6 +63,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from wufei.cells.models import Cell
 from wufei.db import HELD_DRIVER, Base, driver_value, table_of, utcnow
 from wufei.departments.models import Department
+from wufei.departments.naming import successor
 from wufei.indicators.models import Indicator
 from wufei.lights.models import LightRecord
 from wufei.notices.models import Audience, NoticeIntent, NoticeKind
@@ -82,6 +83,8 @@ NO_SERVICE = "（无匹配渠道）"
 NO_ATTACHMENT = "（附件缺失）"
 RETRIABLE = (DispatchStatus.FAILED, DispatchStatus.CLAIMED)
 RESENDABLE = (DispatchStatus.UNKNOWN, DispatchStatus.PERMANENT, DispatchStatus.FAILED)
+# Not delivered to every address: what a merge addresses again to the unit the old one went into.
+UNDELIVERED = (DispatchStatus.FAILED, DispatchStatus.PERMANENT, DispatchStatus.CLAIMED)
 LOST = "lost"  # an attempt's outcome when its lease ran out and another run took the dispatch
 CLAIM_LOCK = 0x77756665_69636C6D  # PostgreSQL advisory lock serializing claim_digests ("wufeiclm")
 
@@ -234,6 +237,29 @@ def _with_light(intent: Any, light: tuple[str, str] | None, place: str | None = 
         "payload": payload,
         "place": place,
     }
+
+
+def readdress(session: Session, dispatch_id: int, department: Department, *, intent_ids: Sequence[int]) -> None:
+    """Address a dispatch of a merged unit to `department`, the unit it went into: its tag (the
+    new unit's contacts), and its subject and body rendered again for it, as on the dispatch's day,
+    from `intent_ids` (the items it carries for the new unit). Its deliveries stay as they were:
+    what each address of the old unit answered."""
+    dispatch = session.get_one(Dispatch, dispatch_id)
+    rows = session.execute(
+        select(*(table_of(NoticeIntent).c[name] for name in INTENT_FIELDS))
+        .where(NoticeIntent.id.in_(list(intent_ids)))
+        .order_by(NoticeIntent.id)
+    ).all()
+    lights = current_lights(session, {r.task_id for r in rows if r.task_id is not None}, day=dispatch.day)
+    items = [
+        _with_light(row, lights.get(row.task_id) if row.task_id is not None else None)
+        | {"department_id": department.id, "resolved_on": None}  # the message as it was owed on its day
+        for row in rows
+    ]
+    [digest] = build_digests(items, day=dispatch.day, department_names={department.id: department.name})
+    dispatch.department_id, dispatch.tag = department.id, digest.tag
+    dispatch.subject, dispatch.body = digest.subject, digest.body
+    session.flush()
 
 
 def clock(now: datetime | None) -> datetime:
@@ -466,6 +492,8 @@ def resend(
     dispatch = session.get(Dispatch, dispatch_id)
     if dispatch is None:
         raise LookupError(f"找不到发送记录 {dispatch_id}")
+    if dispatch.status == DispatchStatus.WITHDRAWN:
+        raise DecisionError(f"发送记录 {dispatch_id} 已撤回（单位合并后，新单位已有其中的每条提醒），不再补发")
     summary = new_summary(due=1)
     if dispatch.status == DispatchStatus.SENT:
         summary["due"] = 0
@@ -499,6 +527,12 @@ def resend(
             f"发送记录 {dispatch_id} 正由另一次运行发送（状态：{dispatch.status}，租约未到期），"
             "未补发；请等该次运行结束后再查看"
         )
+    if dispatch.department_id is not None:
+        # Sent after its unit was merged: to the unit it went into, written for it (the unknown
+        # outcome at the old unit's addresses stays in its deliveries).
+        unit = session.get_one(Department, dispatch.department_id)
+        if unit.merged_into_id is not None:
+            readdress(session, dispatch_id, successor(session, unit), intent_ids=dispatch.intent_ids)
     checkpoint()
     tally(
         summary,

@@ -741,6 +741,30 @@ def missing_streaks_on(
     return result
 
 
+def last_filed_weeks(
+    session: Session,
+    *,
+    task_ids: list[int],
+    since: date,
+    as_of: date,
+    calendar: WorkCalendar,
+    cadence: CadenceConfig,
+) -> dict[int, date]:
+    """task → the latest week, from `since` to the weeks closed by `as_of`, whose report breaks a
+    streak of missed weeks as `missing_streaks` counts them (filed by its window's due time; at any
+    time by the end of `as_of` when late reports break a streak); tasks with none are left out."""
+    windows = windows_between(since, as_of, calendar, cadence)
+    if not task_ids or not windows:
+        return {}
+    return _last_filed_weeks(
+        session,
+        windows=windows,
+        before=cadence.end_of_day(as_of),
+        late_counts=cadence.weekly.late_report_breaks_missing_streak,
+        tasks=select(Task.id).where(Task.id.in_(task_ids)),
+    )
+
+
 def _last_filed_weeks(
     session: Session, *, windows: Sequence[ReportingWindow], before: datetime, late_counts: bool, tasks
 ) -> dict[int, date]:
@@ -847,7 +871,10 @@ def list_reports(
     department_ids: list[int] | None = None,
     task_id: int | None = None,
     status: str | None = None,
+    filed_before: datetime | None = None,
 ) -> list[Report]:
+    """Reports (every version) by week, department, task and status; `filed_before`: only those
+    submitted before that moment (a page of a replay day shows nothing filed later)."""
     query = select(Report).options(
         selectinload(Report.task).selectinload(Task.plan),
         selectinload(Report.department),
@@ -861,6 +888,8 @@ def list_reports(
         query = query.where(Report.task_id == task_id)
     if status is not None:
         query = query.where(Report.status == status)
+    if filed_before is not None:
+        query = query.where(Report.submitted_at < _utc(filed_before))
     return list(session.scalars(query.order_by(Report.week_start, Report.task_id, Report.version)))
 
 

@@ -5,14 +5,16 @@ Each function takes a Session and plain arguments and returns plain data for a t
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from wufei.cadence import periods
 from wufei.cadence.config import CadenceConfig
 from wufei.cadence.windows import reporting_window
 from wufei.calendar.service import load_calendar
@@ -213,11 +215,11 @@ def dashboard(
                 )
             ),
         ),
-        "bulletins": bulletins(bulletins_dir),
+        "bulletins": bulletins(bulletins_dir, today=today),
         "jurisdiction": jurisdiction,
         "jurisdictions": jurisdictions(session),
         "doubts_open": count_open(session, plan_ids=plan_ids),
-        "waiting": waiting_for_office(session),
+        "waiting": waiting_for_office(session, until=cadence.end_of_day(today)),
         "awaiting": sum(1 for t in tasks.values() if t.awaiting_assignment or not names(t, Role.LEAD)),
         "attention": [d for d in departments if d["red"] or d["yellow"]],
         "quiet": [d for d in departments if not (d["red"] or d["yellow"])],
@@ -272,13 +274,18 @@ def indicator_tracking(
 FORMS = {".docx": "Word", ".html": "网页", ".md": "Markdown", ".xlsx": "Excel"}
 
 
-def bulletins(folder: Path, *, shown: int | None = BULLETINS_SHOWN) -> list[dict[str, Any]]:
+def bulletins(folder: Path, *, today: date, shown: int | None = BULLETINS_SHOWN) -> list[dict[str, Any]]:
     """The newest documents under the bulletins folder (written by the bulletins package): one
     entry per document, titled by its Markdown heading, with its forms (Word, 网页, Markdown, and
-    the Excel annex `<stem>-annex.xlsx`) as downloads. Charts are inside the documents."""
+    the Excel annex `<stem>-annex.xlsx`) as downloads. Charts are inside the documents. Only those
+    of periods over before `today` (`issued_by`): a replay day's page lists no later bulletin."""
     if not folder.is_dir():
         return []
-    files = [p for p in folder.rglob("*") if p.is_file() and p.suffix in FORMS and not p.name.startswith(".")]
+    files = [
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix in FORMS and not p.name.startswith(".") and issued_by(p, today)
+    ]
     documents: dict[Path, list[Path]] = {}
     for path in files:
         stem = (
@@ -315,13 +322,31 @@ def _bulletin_title(stem: Path) -> str:
     return stem.name
 
 
-def bulletin_file(folder: Path, relative: str) -> Path | None:
-    """The file `relative` names inside the folder, or None (never a path outside it)."""
+def bulletin_file(folder: Path, relative: str, *, today: date) -> Path | None:
+    """The file `relative` names inside the folder, or None (never a path outside it, nor a
+    bulletin of a period not over before `today`)."""
     root = folder.resolve()
     target = (root / relative).resolve()
-    if not target.is_relative_to(root) or not target.is_file():
+    if not target.is_relative_to(root) or not target.is_file() or not issued_by(target, today):
         return None
     return target
+
+
+# The period in a bulletin file's name (wufei.bulletins.render.file_stem): monthly-2024-05,
+# quarterly-2024-Q2, half-year-2024-H1, annual-2024, their annex and charts (monthly-2024-05-lights.png).
+_BULLETIN_PERIOD = re.compile(r"(?:^|-)(\d{4}(?:-(?:\d{2}|Q[1-4]|H[12]|W\d{2}))?)(?=-|\.|$)")
+
+
+def issued_by(path: Path, today: date) -> bool:
+    """Whether the bulletin file could exist on `today`: its period is over by then (a bulletin is
+    written after its period). A name without a period says nothing: shown."""
+    found = _BULLETIN_PERIOD.search(path.name)
+    if found is None:
+        return True
+    try:
+        return periods.parse(found[1]).end < today
+    except periods.PeriodError:
+        return True
 
 
 # --- tasks and departments -------------------------------------------------------------------
@@ -342,14 +367,18 @@ def task_detail(
         session, as_of=today, calendar=calendar, cadence=cadence, rules=light_rules, task_ids=[task.id]
     ).get(task.id)
     due = effective_due_dates(session, as_of=today, task_ids=[task.id]).get(task.id)
+    until = cadence.end_of_day(today)  # a replay day's page shows nothing filed later
     reports = list_reports(
-        session, task_id=task.id, department_ids=[department_id] if department_id is not None else None
+        session,
+        task_id=task.id,
+        department_ids=[department_id] if department_id is not None else None,
+        filed_before=until,
     )
     inputs = list(
         session.scalars(
             select(ReportInput)
             .options(selectinload(ReportInput.department))
-            .where(ReportInput.task_id == task.id)
+            .where(ReportInput.task_id == task.id, ReportInput.submitted_at < until.astimezone(UTC))
             .order_by(ReportInput.week_start.desc())
         )
     )
@@ -358,10 +387,13 @@ def task_detail(
     return {
         "task": task,
         "row": task_row(task, light, due=due),
-        "history": light_history(session, task_id=task.id),
+        "history": light_history(session, task_id=task.id, until=today),
         "milestones": list_milestones(session, task_ids=[task.id]),
         "extensions": list_extensions(
-            session, task_ids=[task.id], department_ids=[department_id] if department_id is not None else None
+            session,
+            task_ids=[task.id],
+            department_ids=[department_id] if department_id is not None else None,
+            until=today,
         ),
         "reports": sorted(reports, key=lambda r: (r.week_start, r.version), reverse=True),
         "inputs": list(inputs),
@@ -484,13 +516,9 @@ def report_form(
     answers = last_answers(
         session, department_id=department_id, task_ids=[t.id for t in lead_tasks], as_of=as_of, cadence=cadence
     )
+    until = cadence.end_of_day(today)  # a replay day's form shows nothing filed later
     this_week = {
-        r.task_id: r
-        for r in session.scalars(
-            select(Report)
-            .where(Report.week_start == week, Report.department_id == department_id)
-            .order_by(Report.version)
-        )
+        r.task_id: r for r in list_reports(session, week_start=week, department_ids=[department_id], filed_before=until)
     }  # the latest version wins
     lights = compute_lights(
         session, as_of=today, calendar=calendar, cadence=cadence, rules=light_rules, task_ids=[t.id for t in lead_tasks]
@@ -526,7 +554,7 @@ def report_form(
     support_rows = [{"task": t, "input": inputs.get(t.id)} for t in supported]
     returned = [
         r
-        for r in list_reports(session, department_ids=[department_id], status=ReportStatus.RETURNED)
+        for r in list_reports(session, department_ids=[department_id], status=ReportStatus.RETURNED, filed_before=until)
         if _latest_is(session, r)
     ]
     return {
@@ -567,7 +595,7 @@ def review_queue(
     """The reports waiting for review, filtered by department, the task's light today and how many
     days they have waited, one page at a time; a refiled report comes with its previous version
     (and the reason it was returned)."""
-    waiting = list_reports(session, status=ReportStatus.SUBMITTED)
+    waiting = list_reports(session, status=ReportStatus.SUBMITTED, filed_before=cadence.end_of_day(today))
     lights = compute_lights(
         session,
         as_of=today,
@@ -615,12 +643,16 @@ def review_queue(
     }
 
 
-def waiting_for_office(session: Session) -> dict[str, int]:
-    """What waits for the office: reports to review and extension requests to decide."""
-    return {
-        "reports": session.scalar(select(func.count()).where(Report.status == ReportStatus.SUBMITTED)) or 0,
-        "extensions": session.scalar(select(func.count()).where(Extension.status == ExtensionStatus.PENDING)) or 0,
-    }
+def waiting_for_office(session: Session, *, until: datetime) -> dict[str, int]:
+    """What waits for the office: reports to review and extension requests to decide, of those
+    made before `until` (the end of the portal's day)."""
+    reports = select(func.count()).where(
+        Report.status == ReportStatus.SUBMITTED, Report.submitted_at < until.astimezone(UTC)
+    )
+    extensions = select(func.count()).where(
+        Extension.status == ExtensionStatus.PENDING, Extension.requested_on < until.date()
+    )
+    return {"reports": session.scalar(reports) or 0, "extensions": session.scalar(extensions) or 0}
 
 
 def _chinese_week_of(label: str) -> str:

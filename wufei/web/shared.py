@@ -15,6 +15,7 @@ from wufei.accounts.service import SignedIn
 from wufei.departments.models import Department
 from wufei.reports.evidence import evidence_path
 from wufei.reports.models import Evidence, Report
+from wufei.reports.service import stored_time
 from wufei.tasks.models import Task, TaskDepartment
 from wufei.web import pages
 from wufei.web.portal import Forbidden, Portal
@@ -142,7 +143,9 @@ def router(portal: Portal) -> APIRouter:
                     selectinload(Report.evidence),
                 ],
             )
-            if report is None:
+            filed = stored_time(report.submitted_at) if report is not None else None
+            # a replay day's portal shows no report filed after its day, by its address either
+            if report is None or (filed is not None and filed >= portal.cadence.end_of_day(portal.today())):
                 raise _not_found("找不到此报告")
             check_report_visible(signed, report)
             return portal.render(
@@ -171,7 +174,7 @@ def router(portal: Portal) -> APIRouter:
             request,
             "bulletins.html.j2",
             signed=signed,
-            bulletins=pages.bulletins(portal.settings.bulletins_dir, shown=None),
+            bulletins=pages.bulletins(portal.settings.bulletins_dir, today=portal.today(), shown=None),
             folder=str(portal.settings.bulletins_dir),
         )
 
@@ -179,7 +182,7 @@ def router(portal: Portal) -> APIRouter:
     def bulletin_download(request: Request, path: str):
         with portal.work() as session:
             portal.user(request, session, OFFICE, LEADER)
-        target = pages.bulletin_file(portal.settings.bulletins_dir, path)
+        target = pages.bulletin_file(portal.settings.bulletins_dir, path, today=portal.today())
         if target is None:
             raise _not_found("找不到此通报文件")
         return FileResponse(target, filename=target.name, content_disposition_type="attachment")

@@ -9,7 +9,9 @@ gets its number as printed (1. / （一）), because a task's number often exist
 (a floating shape anchored in a paragraph) is read after the paragraph holding it, as a block of its own:
 a task table is sometimes pasted into one. Pictures (inline or floating, in tables too) are read by OCR after
 the paragraph or table holding them (see `readers.pictures`): a task list is often pasted as pictures of its
-pages.
+pages. The pictures of the page headers are read before the body and those of the footers after it (a
+document number or a title set in the header as a picture), each header or footer once; their text (page
+numbers, the running title) is not.
 """
 
 from __future__ import annotations
@@ -63,7 +65,12 @@ def read_docx(path: Path, *, format: str = "docx") -> Document:
         raise ImportError_(str(path), "无法打开 Word 文件，文件可能已损坏或不是 .docx 格式") from exc
     numbering = _Numbering(package)
     builder = _Builder(str(path), format, numbering, package)
+    headers, footers = _margins(package)
+    for part in headers:
+        builder.margin_pictures(part)
     builder.block(package.element.body)
+    for part in footers:
+        builder.margin_pictures(part)
     document = Document(path=str(path), format=format, lines=builder.lines, tables=builder.tables)
     if builder.pictures is not None:
         builder.pictures.flush(builder.lines, builder.tables)
@@ -77,6 +84,7 @@ class _Builder:
         self.lines: list[str] = []
         self.tables: list[Table] = []
         self.pictures: Pictures | None = None  # made at the first picture: Pillow, numpy and OCR only then
+        self.rels = package.part.rels  # where a picture's relationship id points: the body's, or a header's
 
     def block(self, parent: etree._Element) -> None:
         """Paragraphs and tables of a body, cell or content control, in order."""
@@ -117,15 +125,26 @@ class _Builder:
             self.flush_pictures()
             self.table(inner)
 
+    def margin_pictures(self, part) -> None:
+        """The pictures of a header or footer part, read as the body's are, as a run of their own."""
+        self.flush_pictures()
+        self.rels = part.rels
+        try:
+            for p in part.element.iter(_w("p")):
+                self.read_pictures(p)
+        finally:
+            self.rels = self.package.part.rels
+        self.flush_pictures()
+
     def read_pictures(self, p: etree._Element) -> None:
         """The pictures shown in a paragraph, in order, handed to OCR."""
-        for blob, source, printed_cm in _paragraph_pictures(self.package, p):
+        for blob, source, printed_cm, linked in _paragraph_pictures(self.rels, p):
             if self.pictures is None:
                 from wufei.importers.readers.pictures import Pictures
 
                 # A file LibreOffice converted may hold pictures of the server's disk (see readers.pictures).
                 self.pictures = Pictures(self.path, read=self.format == "docx")
-            self.pictures.add(blob, source, printed_cm)
+            self.pictures.add(blob, source, printed_cm, linked=linked)
 
     def flush_pictures(self) -> None:
         if self.pictures is not None:
@@ -216,13 +235,24 @@ def text_boxes(p: etree._Element) -> list[etree._Element]:
     return boxes
 
 
-def _paragraph_pictures(
-    package: docx.document.Document, p: etree._Element
-) -> list[tuple[bytes | None, str, float | None]]:
+def _margins(package: docx.document.Document) -> tuple[list, list]:
+    """The header parts and the footer parts the sections use (first page, odd, even), each once, in order."""
+    found: dict[str, list] = {"headerReference": [], "footerReference": []}
+    for section in package.element.body.iter(_w("sectPr")):
+        for kind, parts in found.items():
+            for reference in section.iterfind(f"w:{kind}", _NS):
+                part = package.part.related_parts.get(reference.get(f"{{{_R}}}id") or "")
+                if part is not None and part not in parts:
+                    parts.append(part)
+    return found["headerReference"], found["footerReference"]
+
+
+def _paragraph_pictures(rels, p: etree._Element) -> list[tuple[bytes | None, str, float | None, bool]]:
     """The pictures a paragraph shows (DrawingML, inline or floating, or VML), outside its text boxes and once
     each (a DrawingML picture's VML copy under mc:Fallback is the same picture): each one's bytes (None when it
-    is linked, not stored), its name, and its printed width in centimetres when given."""
-    found: list[tuple[bytes | None, str, float | None]] = []
+    is linked, not stored, or not found), its name (a linked one's address), its printed width in centimetres
+    when given, and whether it is linked."""
+    found: list[tuple[bytes | None, str, float | None, bool]] = []
     for element in p.iter(f"{{{_A}}}blip", f"{{{_V}}}imagedata"):
         ancestor = element.getparent()
         while ancestor is not None and ancestor is not p:
@@ -241,17 +271,18 @@ def _paragraph_pictures(
                 width = _VML_WIDTH.search(shape.get("style") or "") if shape is not None else None
                 printed = float(width.group(1)) * _CM_PER[width.group(2).lower()] if width else None
             if rid:
-                found.append((*_picture_part(package, rid), printed or None))
+                blob, source, linked = _picture_part(rels, rid)
+                found.append((blob, source, printed or None, linked))
     return found
 
 
-def _picture_part(package: docx.document.Document, rid: str) -> tuple[bytes | None, str]:
-    rel = package.part.rels.get(rid)
+def _picture_part(rels, rid: str) -> tuple[bytes | None, str, bool]:
+    rel = rels.get(rid)
     if rel is None:
-        return None, rid
+        return None, rid, False
     if rel.is_external:
-        return None, rel.target_ref  # a picture linked from a file on the author's disk: not in the document
-    return rel.target_part.blob, rel.target_part.partname.split("/")[-1]
+        return None, rel.target_ref, True  # linked at the author's disk or the network: not in the document
+    return rel.target_part.blob, rel.target_part.partname.split("/")[-1], False
 
 
 def _split_lines(text: str) -> list[str]:

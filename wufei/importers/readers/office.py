@@ -2,13 +2,16 @@
 read as Word; spreadsheets (.xls, .et) converted to .xlsx (see `readers.sheet.read_converted_sheet`).
 
 LibreOffice runs headless in a profile of its own for each conversion, so imports running at the same
-time do not share (and lock) one profile, and is stopped after a timeout. It runs in a sandbox with no
+time do not share (and lock) one profile, and is stopped after a timeout. Its work folders live in one
+folder per process (`readers.sandbox.work_folder`), so those of a process killed mid-conversion are found
+and removed by the next conversion. It runs in a sandbox with no
 network that sees only its work folder (`readers.sandbox`): it follows the links of the document it converts.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import subprocess
 import tempfile
@@ -59,7 +62,7 @@ def convert_with_libreoffice(path: Path, target: str) -> Converted:
     bwrap = sandbox.bwrap()
     if bwrap is None and not sandbox.unsandboxed_allowed():
         raise ImportError_(str(path), refusal(suffix, target, NO_BWRAP))
-    folder = tempfile.TemporaryDirectory(prefix="wufei-convert-")
+    folder = tempfile.TemporaryDirectory(prefix="convert-", dir=sandbox.work_folder())
     work = Path(folder.name)
     # A plain ASCII name: LibreOffice and the shell need not agree on the file name's encoding.
     source = work / f"source{suffix}"
@@ -146,4 +149,86 @@ def read_office(path: Path) -> Document:
     finally:
         converted.cleanup()
     document.path = str(path)
+    if path.suffix.lower() == ".rtf":
+        # LibreOffice drops a picture an .rtf links to when the sandbox keeps it from the file (an .odt's
+        # or a .doc's stays a link in the copy, named by the Word reader): named from the .rtf itself.
+        from wufei.importers.readers.pictures import linked_doubt
+
+        document.doubts += [linked_doubt(number, address) for number, address in rtf_linked_pictures(path.read_bytes())]
     return document
+
+
+# An RTF token: a control word and its number, a hex-escaped byte, an escaped symbol, a brace, or text.
+_RTF_TOKEN = re.compile(rb"\\([a-zA-Z]+)(-?\d+)? ?|\\'([0-9a-fA-F]{2})|\\(.)|([{}])|([^\\{}]+)", re.S)
+_INCLUDEPICTURE = re.compile(r'INCLUDEPICTURE\s+(?:"([^"]*)"|(\S+))')
+
+
+def rtf_linked_pictures(data: bytes) -> list[tuple[int, str]]:
+    """The pictures an .rtf links to (an INCLUDEPICTURE field with no copy of the picture in its result),
+    each with its number among the document's pictures as a person counts them (the stored ones too; a
+    picture's \nonshppict copy for older readers is the same picture) and its address."""
+    found: list[tuple[int, str]] = []
+    count = 0
+    frames: list[_Group] = []  # the groups open, innermost last
+    position, skip = 0, 0
+    while (token := _RTF_TOKEN.match(data, position)) is not None:
+        position = token.end()
+        word, number, hexed, symbol, brace, text = token.groups()
+        field = next((f for f in reversed(frames) if f.kind == "field"), None)
+        in_instruction = field is not None and any(f.kind == "fldinst" for f in frames)
+        if brace == b"{":
+            frames.append(_Group())
+        elif brace == b"}" and frames:
+            group = frames.pop()
+            address = _INCLUDEPICTURE.search(group.text()) if group.kind == "field" else None
+            if address and not group.picture:
+                count += 1
+                found.append((count, address.group(1) or address.group(2)))
+        elif word is not None:
+            kind = word.decode()
+            if kind == "bin" and number:  # raw bytes follow, no tokens
+                position += int(number)
+            elif kind == "u" and number and in_instruction and field is not None:
+                field.add(chr(int(number) % 0x10000))
+                skip = 1  # the character written for readers without Unicode
+                continue
+            if frames and frames[-1].kind is None:
+                frames[-1].kind = kind  # {\*\fldinst …}: the star is a symbol, the kind the word after it
+            if kind == "pict" and not any(f.kind == "nonshppict" for f in frames):
+                if field is None or not field.picture:
+                    count += 1
+                if field is not None:
+                    field.picture = True  # the field's result holds a copy: that is its picture
+        elif in_instruction and field is not None:
+            if hexed:
+                field.raw += bytes([int(hexed, 16)])
+            elif skip and text:
+                field.add(text[skip:].decode("latin-1"))
+            else:
+                field.add((text or symbol or b"").decode("latin-1"))
+        skip = 0
+    return found
+
+
+class _Group:
+    """An RTF group: its kind (its first control word) and, for a field, its instruction and whether
+    its result shows a picture."""
+
+    def __init__(self) -> None:
+        self.kind: str | None = None
+        self.parts: list[str] = []
+        self.raw = b""  # hex-escaped bytes of the code page, decoded together
+        self.picture = False
+
+    def add(self, text: str) -> None:
+        self._decode()
+        self.parts.append(text)
+
+    def text(self) -> str:
+        self._decode()
+        return "".join(self.parts)
+
+    def _decode(self) -> None:
+        if self.raw:
+            self.parts.append(self.raw.decode("gbk", errors="replace"))
+            self.raw = b""

@@ -17,8 +17,8 @@ read once, and a document's reading is capped (MAX_READ pictures, PIXEL_BUDGET p
 are named in one doubt. Only a page-sized picture is asked how it is turned (OSD). In a document with text
 of its own a picture that reads poorly (under POOR_PICTURE) and holds no table adds no lines, only a doubt: a
 seal's or a letterhead's reading is garbage. This reader fetches
-nothing: a .docx picture linked, not stored, is only named, and a web page's pictures come only from its own
-folder, its data: URIs or its archive.
+nothing: a Word picture linked, not stored (at http://… or file:///…), is named in a doubt of its own (第N张图片
+链接到外部地址 …，未读取), and a web page's pictures come only from its own folder, its data: URIs or its archive.
 
 The pictures of a file converted by LibreOffice (.doc, .wps, .rtf, .odt) are not read, only named in one doubt:
 LibreOffice embeds the file a link in the original points to (an .rtf's INCLUDEPICTURE "file:///etc/…"), so a
@@ -66,6 +66,15 @@ MISSING_TESSERACT = (
 CONVERTED = "请另存为 .docx 或 PDF 后导入"
 
 
+def linked_doubt(number: int, address: str) -> Doubt:
+    """A picture the document links to, not stores: nothing outside the upload is read."""
+    return Doubt(
+        "record",
+        f"第{number}{UNIT}链接到外部地址 {address}，未读取（只读取文件中保存的图片）："
+        "如其中有任务清单，请将图片保存在文件中后重新导入，或对照原件补录",
+    )
+
+
 class Pictures:
     """The pictures of one document as its reader meets them: `add` each in reading order, `flush` before the
     document's own next text or table (the run read so far goes in there), `finish` at the end."""
@@ -87,11 +96,15 @@ class Pictures:
         self.missing: list[str] = []  # pictures not found: 第3张图片（通知_files/image002.png）
         self._program: str | bool | None = False  # not looked for yet
 
-    def add(self, data: bytes | None, source: str, printed_cm: float | None = None) -> None:
+    def add(self, data: bytes | None, source: str, printed_cm: float | None = None, *, linked: bool = False) -> None:
         """The next picture: its bytes (None when it cannot be found), where it came from (a file name or
-        address, for the doubt), and its printed width when the document gives it."""
+        address, for the doubt), and its printed width when the document gives it. `linked`: the document
+        links to it at `source`, not stores it (never fetched)."""
         self.count += 1
         number = self.count
+        if linked:
+            self.doubts.append(linked_doubt(number, source))
+            return
         if data is None:
             self.missing.append(f"第{number}{UNIT}（{source}）")
             return

@@ -6,6 +6,13 @@ holds only what soffice needs (/usr, the fonts' and LibreOffice's configuration 
 and the conversion's work folder is the only place written or seen: not the upload's own folder, the
 database, HOME or the environment (its secrets).
 
+Work folders: a server killed mid-conversion (SIGKILL, the machine's OOM killer, a container stopped)
+runs no cleanup, and its work folder (the upload's copy, LibreOffice's profile) would stay in /tmp for
+good. So every conversion works inside one folder per process, under one root (`wufei-convert-<uid>` in
+the temporary folder), which the process holds locked (flock) while it lives: the kernel drops the
+lock when the process dies however it dies, and each conversion first removes the folders whose lock
+nobody holds.
+
 Without bwrap, or where it cannot make its namespaces (unprivileged user namespaces off, as in some
 container defaults), a conversion is refused unless WUFEI_UNSANDBOXED_CONVERSION=1 allows converting
 without the sandbox, which is logged as a warning on every conversion.
@@ -13,8 +20,12 @@ without the sandbox, which is logged as a warning on every conversion.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+import tempfile
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 UNSANDBOXED_SETTING = "WUFEI_UNSANDBOXED_CONVERSION"
@@ -24,6 +35,62 @@ UNSANDBOXED_SETTING = "WUFEI_UNSANDBOXED_CONVERSION"
 READ_ONLY = ("/usr", "/etc/fonts", "/etc/libreoffice", "/etc/ld.so.cache", "/var/cache/fontconfig")
 MERGED_USR = ("bin", "sbin", "lib", "lib64", "lib32")
 LOCALE = ("LANG", "LC_ALL", "LC_CTYPE")
+
+
+_own: tuple[int, Path, int] | None = None  # this process's (pid, folder, lock's descriptor)
+_own_lock = threading.Lock()
+
+
+def work_root() -> Path:
+    """The folder every process's work folder is in (private to this user)."""
+    return Path(tempfile.gettempdir()) / f"wufei-convert-{os.getuid()}"
+
+
+def work_folder() -> Path:
+    """This process's folder for its conversions, made (and locked) at its first conversion; the folders
+    of processes that died are removed first, on every call."""
+    global _own
+    root = work_root()
+    root.mkdir(mode=0o700, exist_ok=True)
+    with _own_lock, _sweeping(root):
+        _sweep(root)
+        # a forked child makes its own; so does a process whose temporary folder changed (tests)
+        if _own is None or _own[0] != os.getpid() or _own[1].parent != root or not _own[1].is_dir():
+            folder = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root))
+            lock = os.open(f"{folder}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _own = (os.getpid(), folder, lock)
+        return _own[1]
+
+
+@contextmanager
+def _sweeping(root: Path):
+    """One process at a time makes its folder or removes others': a folder is never seen between its
+    making and its lock."""
+    guard = os.open(root / ".sweep", os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(guard)  # releases the lock
+
+
+def _sweep(root: Path) -> None:
+    """Remove the folders (and their locks) whose process is gone: their lock is free."""
+    for lock_path in root.glob("*.lock"):
+        try:
+            lock = os.open(lock_path, os.O_RDWR)
+        except FileNotFoundError:
+            continue
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # a live process's (this one's too: flock locks a descriptor, not a process)
+        else:
+            shutil.rmtree(lock_path.with_suffix(""), ignore_errors=True)
+            lock_path.unlink(missing_ok=True)
+        finally:
+            os.close(lock)
 
 
 def bwrap() -> str | None:

@@ -1,0 +1,107 @@
+"""The portal on a replay day (WUFEI_TODAY, `Settings.today`: 5 June 2024) over a database that
+already holds later days (a demo replaying 2023, a test, an office looking back): each page shows
+only what existed on its day. A bulletin of a period not yet over (June 2024, the second quarter),
+a report filed on 20 June and a notice of 20 June are nowhere to be seen, in Chromium as a person
+sees the pages, and a later bulletin or report cannot be opened by its address."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from tests.rules import RULESET
+from tests.web.conftest import TODAY, Server, sign_in, sign_in_page, started_server
+from wufei.calendar.service import load_calendar
+from wufei.db import transaction
+from wufei.notices.service import create_intents
+from wufei.reports.models import Report
+from wufei.reports.service import submit_report
+from wufei.tasks.models import Task
+
+LATER_REPORT = "六月下旬已完成全部点位验收"
+LATER_NOTICE = "六月下旬的未报送提醒任务"
+LATER_BULLETINS = {"monthly-2024-06": "2024年6月调度通报", "quarterly-2024-Q2": "2024年第二季度通报"}
+
+
+@pytest.fixture(scope="module")
+def replay(tmp_path_factory) -> Iterator[Server]:
+    """A portal of its own (the shared one's bulletins and reports stay as other tests expect them)."""
+    with started_server(tmp_path_factory) as server:
+        assert date(2024, 6, 5) == TODAY
+        place = server.bulletins / "衡水市"
+        for stem, title in LATER_BULLETINS.items():
+            (place / f"{stem}.md").write_text(f"# 衡水市“无废城市”建设{title}\n", encoding="utf-8")
+            (place / f"{stem}.docx").write_bytes(b"PK later docx")
+        with transaction(server.engine) as session:
+            task = session.get_one(Task, server.tasks.first)
+            submit_report(
+                session,
+                task_id=task.id,
+                department_id=server.tasks.ecology,
+                week_start=date(2024, 6, 17),
+                progress=100,
+                done_text=LATER_REPORT,
+                problems=None,
+                next_steps=None,
+                at=datetime(2024, 6, 20, 10, tzinfo=RULESET.cadence.timezone),
+                actor="test",
+                calendar=load_calendar(session),
+                cadence=RULESET.cadence,
+            )
+            create_intents(
+                session,
+                [
+                    {
+                        "key": "replay-later-notice",
+                        "kind": "report_missing",
+                        "step": "missing_1",
+                        "audience": "liaison",
+                        "department_id": server.tasks.ecology,
+                        "task_id": task.id,
+                        "period": "2024-W25",
+                        "created_on": date(2024, 6, 20),
+                        "payload": {"title": LATER_NOTICE, "week_cn": "2024年第25周"},
+                    }
+                ],
+            )
+        yield server
+
+
+def test_a_replay_day_shows_nothing_of_later_days_in_chromium(new_page, replay):
+    office = new_page(replay.url)
+    sign_in_page(office, "office", lands_on="/dashboard")
+    for path in ("/dashboard", "/bulletins"):
+        office.goto(path)
+        text = office.inner_text("body")
+        assert "衡水市“无废城市”建设2024年5月调度通报" in text, path  # May's, issued by 5 June
+        for title in LATER_BULLETINS.values():
+            assert title not in text, (path, title)
+        links = office.eval_on_selector_all("a[href^='/bulletins/file']", "links => links.map(a => a.href)")
+        assert links and not any("2024-06" in link or "2024-Q2" in link for link in links), path
+    office.goto(f"/tasks/{replay.tasks.first}")
+    assert "严把环境准入关" in office.inner_text("body") and LATER_REPORT not in office.inner_text("body")
+    office.goto("/review")
+    assert LATER_REPORT not in office.inner_text("body")
+
+    liaison = new_page(replay.url)
+    sign_in_page(liaison, "eco", lands_on="/my/tasks")
+    for path in ("/my/reminders", f"/tasks/{replay.tasks.first}", "/my/tasks"):
+        liaison.goto(path)
+        text = liaison.inner_text("body")
+        assert LATER_REPORT not in text and LATER_NOTICE not in text, path
+
+
+def test_a_later_bulletin_or_report_is_not_served_by_its_address(replay):
+    with transaction(replay.engine) as session:
+        [later] = session.scalars(select(Report.id).where(Report.done_text == LATER_REPORT))
+    client = sign_in(replay, "office")
+    try:
+        assert client.get("/bulletins/file", params={"path": "衡水市/monthly-2024-05.docx"}).status_code == 200
+        for stem in LATER_BULLETINS:
+            assert client.get("/bulletins/file", params={"path": f"衡水市/{stem}.docx"}).status_code == 404
+        assert client.get(f"/reports/{later}").status_code == 404
+    finally:
+        client.close()
