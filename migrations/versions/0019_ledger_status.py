@@ -1,8 +1,8 @@
 """Tasks: where the office's ledger said a task stood when it was imported (完成情况 as written) and the
 percentage it gave, with the import's day (wufei/tasks/ledger_status.py)
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-08 01:20:00
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018"
-down_revision = "0017"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
