@@ -102,3 +102,28 @@ def test_a_county_plans_townships_are_one_owner_leading_each_task_without_a_doub
     assert len({department for _, department, *_ in leads}) == 1  # one owner, counted once
     doubts = session.scalars(select(ImportDoubt).where(ImportDoubt.plan_id == summary.plan_id)).all()
     assert not [d for d in doubts if d.field in ("leads", "supporting")]
+
+
+def test_the_townships_owner_is_found_by_the_name_an_office_writes(session, load, tmp_path):
+    """The office registers contacts for 各乡镇（街道） and asks for its tasks by that name (with full-width
+    or ASCII brackets): it is the owner the plan made, so its reminders can be delivered."""
+    from wufei.departments.naming import resolve_department
+
+    path = tmp_path / "金政办发〔2025〕3号.txt"
+    path.write_text(
+        "金乡县人民政府办公室关于印发金乡县无废城市建设工作方案的通知\n"
+        "1.推进农村生活垃圾分类,2025年底前完成。(牵头单位:各乡镇（街道）;配合单位:县住房和城乡建设局)\n",
+        encoding="utf-8",
+    )
+    load(path)
+    owner = session.scalars(select(Department).where(Department.name == TOWNSHIPS_OWNER)).one()
+    for written in ("金乡县/各乡镇（街道）", "金乡县/各乡镇(街道)", "各乡镇（街道）"):
+        assert resolve_department(session, written).id == owner.id
+
+
+def test_a_county_plans_county_collective_read_from_its_city_is_doubted(registry):
+    """金乡县's plan naming 各县（市、区）政府、开发区管委会 (as a copied template does) is not read silently
+    as 济宁市's county governments, 金乡县's own among them: a person decides."""
+    found = registry.resolve(COMPOUND, "金乡县")
+    assert found.warning is not None and "济宁市" in found.warning
+    assert registry.resolve(COMPOUND, "保定市").warning is None  # the city's own: no doubt

@@ -176,3 +176,13 @@ def test_a_page_opening_with_the_owner_lines_of_the_item_before_it_holds_no_task
     )
     assert "牵头单位" not in [t.title for t in plan.tasks]
     assert [owners_of(t)["leads"] for t in plan.tasks] == [("市水务局",)]
+
+
+def test_css_declarations_without_their_tags_close_are_kept_and_read_at_once():
+    """A `>` and declarations never closed by `">` are no markup: the line stays as it is. (The pattern
+    split each `a: b;` two ways: 40 of them took minutes before the value had to start after the space.)"""
+    from wufei.importers.text.normalize import without_markup
+
+    line = "推进工作>" + "a: b;" * 60
+    assert without_markup(line) == line
+    assert without_markup('以习dent: 2em; text-align: justify;">以习近平') == "以习以习近平"

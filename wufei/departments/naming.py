@@ -56,17 +56,20 @@ def _named(session: Session, name: str, *, follow_merges: bool = True) -> list[D
     into (`wufei depts merge`), so a retired unit is never what a name resolves to. Without
     `follow_merges` (the merge and rename commands, which must not act on another unit) a retired
     unit's own name means that unit, not its successor that carries the name as an alias."""
-    by_alias = select(DepartmentAlias.department_id).where(DepartmentAlias.alias == name)
+    # `name` is NFKC (`_clean`): its brackets are ASCII, while stored names keep the full-width ones
+    # the plans print (各乡镇（街道）), so both forms are asked for.
+    forms = list(dict.fromkeys([name, name.replace("(", "（").replace(")", "）")]))
+    by_alias = select(DepartmentAlias.department_id).where(DepartmentAlias.alias.in_(forms))
     found = session.scalars(
         select(Department)
-        .where(or_(Department.name == name, Department.id.in_(by_alias)))
+        .where(or_(Department.name.in_(forms), Department.id.in_(by_alias)))
         .options(selectinload(Department.jurisdiction))
         .order_by(Department.jurisdiction_id, Department.id)
     )
     if follow_merges:
         return list(dict.fromkeys(successor(session, d) for d in found))
     rows = list(found)
-    named_by_retired = {successor(session, d).id for d in rows if d.merged_into_id is not None and d.name == name}
+    named_by_retired = {successor(session, d).id for d in rows if d.merged_into_id is not None and d.name in forms}
     return [d for d in rows if d.merged_into_id is not None or d.id not in named_by_retired]
 
 

@@ -210,6 +210,13 @@ class Registry:
                         # 各县（市、区）政府、开发区管委会) reads as the place's generic one does: the
                         # county-level governments the places registry knows, zones or a collective owner.
                         found = self._generic_reading(written, book) or found
+                    if found.kind is ResolutionKind.COLLECTIVE and book.jurisdiction.name != chain[0].jurisdiction.name:
+                        # A collective found only above the document's place (a county plan's
+                        # 各县（市、区）政府 read as its city's counties, itself among them) is no reading
+                        # of the document's own units: said, for a person to decide.
+                        found = _with_warning(
+                            found, f"「{written}」按上级「{book.jurisdiction.name}」的成员单位识别，请核对"
+                        )
                     return self._file_zones(found)
         if not written.startswith(("市", "省", "县", "区", "州", "旗", "盟", "各", "有关", "相关")):
             for book in chain:
