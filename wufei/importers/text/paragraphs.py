@@ -374,36 +374,47 @@ def _follows_value(line: str, start: int) -> bool:
 
 
 # A document-sharing site's page number opening the text of each page of its copy (1、…, then 2、 on the line going on
-# with the sentence the page broke: …随后 / 2、安排…).
+# with the sentence the page broke: …随后 / 2、安排…), under the site's line naming the copy (《….docx》由会员分享,…).
 _PAGE_MARKER = re.compile(r"^\s*(?P<n>\d{1,3})、(?=\S)")
+_SHARED_COPY = re.compile(r"^\s*《[^》]+》\s*由会员分享")
 _BROKEN_OFF = re.compile(r"[\u4e00-\u9fff]$")  # a line ending inside a sentence, with no mark closing it
+# …责任单位：县城管局，完成时限：2025年7月底: a line closed by an owner or deadline clause is a whole item
+_CLOSING_CLAUSE = re.compile(r"[：:][^，。；,;：:]*$|(?:年|月|日|月底|年底|季度|前|负责|牵头|配合|落实|完成)$")
 _PAGE_TEXT_MIN = 60  # a page's text before a break, not a short heading line
 
 
 def without_page_markers(lines: list[str]) -> list[str]:
-    """The lines without a sharing site's page markers: a line opening with 2、, 3、… that goes on with the sentence
-    the line before broke off (a long line ending inside a sentence) is that line's text, joined to it; when those
-    markers run on from 2, the 1、 opening an earlier line is the first page's marker, dropped (line numbers kept)."""
-    kept = list(lines)
-    breaks: list[tuple[int, int, int]] = []  # (marker line, line it goes on from, page number)
-    before: int | None = None
-    for index, line in enumerate(kept):
-        if not line.strip():
+    """The lines without a sharing site's page markers: under the site's line naming the copy, the first page's
+    text opens with 1、 and each later page's with its number (2、, 3、…) on a line going on with the sentence the
+    line before broke off (a long line ending inside a sentence, not after an owner or deadline clause); those
+    markers dropped and each broken sentence joined (line numbers kept). Anything less (no site line, numbers not
+    running on from 1, a line before closing an item) leaves the lines as they are: numbered items kept apart."""
+    texts = [index for index, line in enumerate(lines) if line.strip()]
+    header = next((at for at, index in enumerate(texts) if _SHARED_COPY.match(lines[index])), None)
+    if header is None or header + 1 >= len(texts):
+        return lines
+    first = texts[header + 1]
+    if (opening := _PAGE_MARKER.match(lines[first])) is None or opening["n"] != "1":
+        return lines
+    breaks: list[tuple[int, int]] = []  # (marker line, line it goes on from)
+    for before, index in zip(texts[header + 1 :], texts[header + 2 :]):
+        marker = _PAGE_MARKER.match(lines[index])
+        if marker is None:
             continue
-        marker = _PAGE_MARKER.match(line)
-        if marker and before is not None:
-            previous = kept[before].rstrip()
-            if len(previous.strip()) >= _PAGE_TEXT_MIN and _BROKEN_OFF.search(previous):
-                breaks.append((index, before, int(marker["n"])))
-        before = index
-    pages = [page for _, _, page in breaks]
-    if not breaks or pages != list(range(2, 2 + len(breaks))):
+        previous = lines[before].strip()
+        if (
+            int(marker["n"]) != len(breaks) + 2
+            or len(previous) < _PAGE_TEXT_MIN
+            or not _BROKEN_OFF.search(previous)
+            or _CLOSING_CLAUSE.search(previous)
+        ):
+            return lines
+        breaks.append((index, before))
+    if not breaks:
         return lines
-    first = next((i for i, line in enumerate(kept[: breaks[0][1] + 1]) if _PAGE_MARKER.match(line)), None)
-    if first is None or _PAGE_MARKER.match(kept[first])["n"] != "1":  # type: ignore[index]
-        return lines
+    kept = list(lines)
     kept[first] = _PAGE_MARKER.sub("", kept[first], count=1)
-    for index, onto, _ in reversed(breaks):
+    for index, onto in reversed(breaks):
         kept[onto] = kept[onto].rstrip() + _PAGE_MARKER.sub("", kept[index], count=1).strip()
         kept[index] = ""
     return kept
@@ -444,7 +455,9 @@ def _run_on_pieces(line: str) -> list[str]:
     if announced is not None and not any(start.match(line) for start in _ITEM_START.values()):
         # only a line opening with no number of its own: (一) (二) inside a 1. item are its sub-items
         rest = _run_on_pieces(line[announced.end() :])
-        if len(rest) > 1:  # (一) and at least (二) after it: the opening, then each item
+        # (一) and at least (二) after it, none closed by owners: the opening, then each item. Items closed by an
+        # owner clause (…（二）…。（市工信局牵头）) are the opening's work under those owners: kept in one line
+        if len(rest) > 1 and not any(_trailing_owner(piece) for piece in rest):
             return [line[: announced.start()].strip(), *rest]
     for kind, start in _ITEM_START.items():
         first = start.match(line)
@@ -585,6 +598,10 @@ def _heading_line_over_groups(parts: list[str], first: str) -> str | None:
     if not folded.endswith("。") or "。" in folded[:-1] or _trailing_owner(line) is not None:
         return None
     if not first.startswith(line) or len(first) <= len(line):
+        return None
+    # 1.加快建设焚烧厂。 / （市城管局牵头）推进…: the next line opening with the owners closes the line's own sentence,
+    # which is a task, not a heading
+    if not split_trailing_owner(first[len(line) :])[0].strip(" 。；，.;,"):
         return None
     return line
 
