@@ -37,7 +37,8 @@ def test_long_numbered_items_closed_by_their_owner_and_deadline_are_no_page_mark
         tmp_path,
         "某县2025年生活垃圾分类工作要点\n"
         + "".join(
-            f"{n}、{_ITEM.format(n=n)}责任单位：{unit}，完成时限：2025年{n + 6}月底\n" for n, unit in enumerate(units, 1)
+            f"{n}、{_ITEM.format(n=n)}责任单位：{unit}，完成时限：2025年{n + 6}月底\n"
+            for n, unit in enumerate(units, 1)
         ),
     )
     assert [(task.title[:9], *_owners(task), task.deadline_raw) for task in plan.tasks] == [

@@ -518,11 +518,21 @@ def owner_and_deadline(content: str) -> tuple[str | None, str | None]:
     deadlines = [m["deadline"].strip() for m in _DEADLINE_PART.finditer(content)]
     content = _DEADLINE_PART.sub("", content)
     clauses = [clause.strip() for clause in re.split(r"[，；。]", content) if clause.strip()]
+    clauses = [part for clause in clauses for part in _urged_by_date(clause)]
     dated = [c for c in clauses if _DEADLINE_CLAUSE.search(c) and not _UNIT_NAME_END.search(c)]
     if dated:
         deadlines += dated
         content = "，".join(c for c in clauses if c not in dated)
     return (content.strip(" ，；。") or None), ("；".join(deadlines) or None)
+
+
+def _urged_by_date(clause: str) -> list[str]:
+    """督促各县（市、区）于2025年底前完成: the units urged (an owner clause) and the deadline, as two clauses."""
+    date = _DEADLINE_CLAUSE.search(clause) if "督促" in clause else None
+    if date is None or "督促" not in clause[: date.start()]:
+        return [clause]
+    urged = re.sub(r"[于在]\s*$", "", clause[: date.start()]).strip()
+    return [urged, clause[date.start() :].strip()]
 
 
 def _at_owner_clauses(paragraph: _Paragraph) -> list[_Paragraph]:
@@ -1388,7 +1398,7 @@ def _trailing_owner(text: str) -> _Owner | None:
                 content = folded[index + 1 : -1].strip()
                 if owner_convention(content) and parse_owners(content).unassigned:
                     return _trailing_owner(folded[:index])
-                if any(word in content for word in _OWNER_WORDS):
+                if any(word in content for word in _OWNER_WORDS) or _urges(content):
                     return _Owner(index, content)
                 if _part_of_a_name(folded[:index], content):
                     return None  # 旌德县政府（办公室）: the government's office, one name, no owner clause
@@ -1398,6 +1408,14 @@ def _trailing_owner(text: str) -> _Owner | None:
                     return _Owner(index, content)
                 return None
     return None
+
+
+def _urges(content: str) -> bool:
+    """Whether a bracket names a unit urging others (市生态环境局督促各县（市、区）落实): A answers for the work."""
+    if "督促" not in content:
+        return False
+    leads = parse_owners(content).leads
+    return bool(leads) and not any("督促" in name for name in leads)
 
 
 _DOCUMENT_STATUS = re.compile(r"^(?:试行|暂行|草案|征求意见稿|送审稿|讨论稿|修订稿|修订版|\d{4}年修订)$")
@@ -1599,6 +1617,9 @@ def _split_owner(content: str) -> tuple[str, str | None]:
         return content, None
     clauses = [clause.strip() for clause in re.split(r"[，。；]", content) if clause.strip()]
     owners = [clause for clause in clauses if "负责" in clause and "落实" not in clause]
+    if owners:
+        # A督促B落实 beside 负责 (市农业农村局负责，督促各县落实): the units urged are owners too (at most supporting)
+        owners = [clause for clause in clauses if clause in owners or "督促" in clause]
     implementers = [clause.replace("负责落实", "").strip() for clause in clauses if "负责落实" in clause]
     owners_raw = "，".join(owners) if owners else content
     return owners_raw, ("，".join(implementers) or None)
