@@ -134,3 +134,12 @@ def test_urging_in_a_task_s_closing_bracket_names_its_owners_and_keeps_its_deadl
         ("推进建筑垃圾资源化利用", ["市住房城乡建设局"], ["各县（市、区）"]),
     ]
     assert "督促" not in (plan.tasks[2].deadline_raw or "") and "2025年底前" in (plan.tasks[2].deadline_raw or "")
+
+
+def test_a_supervision_office_urging_a_unit_in_a_sentence_names_that_unit_as_the_lead(tmp_path: Path):
+    # The candidate reading of a paragraph without an owner clause: on main the 督查室 led, the unit urged supported.
+    plan = _plan(
+        tmp_path,
+        "某区2025年重点工作推进情况\n区政府督查室督促区住建局2025年9月底前完成老旧小区垃圾分类设施改造。\n",
+    )
+    assert [_owners(task) for task in plan.tasks] == [(["区住建局"], [])]

@@ -222,7 +222,7 @@ _URGED_WORK = re.compile(
     rf"|{_alternatives('task_verbs')}"
 )
 # 区政府督查室 / 市委督查办 / 督导组 urging a unit checks the work; the unit urged does it and leads.
-_SUPERVISOR = re.compile(r"督查|督办|督导|督察")
+SUPERVISOR = re.compile(r"督查|督办|督导|督察")
 # A fragment of a space-separated list is a whole name when it ends like a unit's name;
 # otherwise it is the first half of a name broken by a stray space.
 # What follows 等 when it names a collective the units before it belong to: 省直有关部门, 市直各单位, 各成员单位
@@ -780,7 +780,7 @@ def _urging(text: str) -> str:
         if (verb := _URGED_WORK.search(urged)) is not None:
             urged = urged[: verb.start()]
         names = [name for name in split_names(urged) if looks_like_unit(_COUNT.sub("各", name))]
-        if urger and names and _SUPERVISOR.search(urger.split("：")[-1]):
+        if urger and names and SUPERVISOR.search(urger.split("：")[-1]):
             parts = [f"{'、'.join(names)}负责"]  # the supervisor is no owner of the work it checks
         elif "：" in urger and "牵头" in urger.split("：")[0]:
             # 牵头单位：A督促B落实: the label names who leads, A; the units urged at most support
