@@ -212,9 +212,17 @@ _JOINED_NAME_MIN = 3  # 党委和政府 is a phrase, not two units
 _TRAILING = re.compile(rf"(?<=[\u4e00-\u9fff）0-9]{{2}})(?:{_alternatives('trailing')})$")
 _CLAUSE_SEPARATORS = re.compile(r"[，；。]+")
 # 市生态环境局督促各县（市、区）落实 / 督促各县（市、区）落实: who urges (maybe nobody named), then the units urged.
-_URGING = re.compile(r"^(?P<urger>[^（）]*?)(?:负责|指导)?督促(?:指导|检查)?(?P<urged>.+)$")
-# Where the units urged end and the work they are urged to do begins (各县（市、区）|落实, 区农业农村局|2025年…).
-_URGED_WORK = re.compile(rf"\d|认真|切实|及时|全面|按照?|整改|抓好|做好|{_alternatives('task_verbs')}")
+# The urger's brackets closed before 督促 (各县（市、区）政府督促…); a 督促 inside a bracket is a gloss, no match.
+_URGING = re.compile(r"^(?P<urger>(?:[^（）]|（[^（）]*）)*?)(?:负责|指导)?督促(?:指导|检查)?(?P<urged>.+)$")
+_COUNT = re.compile(r"^\d{1,3}个")  # 10个县（市、区）: a count of the units urged, named as 各县（市、区）
+# Where the units urged end and the work they are urged to do begins (各县（市、区）|落实, 区农业农村局|2025年…,
+# 各县|于2025年底前…); a count (10个县) and a unit named for its work (市整改办) are part of the units urged.
+_URGED_WORK = re.compile(
+    rf"\d{{4}}\s*年|\d{{1,2}}\s*月|[于在](?=\s*\d)|认真|切实|及时|全面|按照?|整改(?!办|组|领导小组|指挥部)|抓好|做好"
+    rf"|{_alternatives('task_verbs')}"
+)
+# 区政府督查室 / 市委督查办 / 督导组 urging a unit checks the work; the unit urged does it and leads.
+SUPERVISOR = re.compile(r"督查|督办|督导|督察")
 # A fragment of a space-separated list is a whole name when it ends like a unit's name;
 # otherwise it is the first half of a name broken by a stray space.
 # What follows 等 when it names a collective the units before it belong to: 省直有关部门, 市直各单位, 各成员单位
@@ -766,17 +774,22 @@ def _urging(text: str) -> str:
     for index in range(0, len(pieces), 2):
         clause = _show(pieces[index])
         match = _URGING.match(clause.strip())
-        if match is None or not _balanced(match["urger"]):
+        if match is None:
             continue
-        urged = match["urged"]
+        urger, urged = match["urger"], match["urged"]
         if (verb := _URGED_WORK.search(urged)) is not None:
             urged = urged[: verb.start()]
-        names = [name for name in split_names(urged) if looks_like_unit(name)]
-        if "：" in match["urger"]:
+        names = [name for name in split_names(urged) if looks_like_unit(_COUNT.sub("各", name))]
+        if urger and names and SUPERVISOR.search(urger.split("：")[-1]):
+            parts = [f"{'、'.join(names)}负责"]  # the supervisor is no owner of the work it checks
+        elif "：" in urger and "牵头" in urger.split("：")[0]:
+            # 牵头单位：A督促B落实: the label names who leads, A; the units urged at most support
+            parts = [urger, f"{'、'.join(names)}配合"] if names else [urger]
+        elif "：" in urger:
             # 责任单位：A督促B落实: a list after its label, A named first (the label says their roles)
-            parts = ["、".join([match["urger"], *names])]
+            parts = ["、".join([urger, *names])]
         else:
-            parts = [f"{match['urger']}负责"] if match["urger"] else []
+            parts = [f"{urger}负责"] if urger else []
             parts += [f"{'、'.join(names)}配合"] if names else []
         pieces[index] = _protect("，".join(parts)) if parts else pieces[index]
     return _show("".join(pieces))

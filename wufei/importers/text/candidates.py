@@ -15,7 +15,7 @@ import re
 from functools import cache
 
 from wufei.departments.agencies import standard_agencies
-from wufei.departments.owners import DEADLINE_LABEL
+from wufei.departments.owners import DEADLINE_LABEL, SUPERVISOR
 from wufei.importers.records import Doubt, ListKind, TaskRecord
 from wufei.importers.text.normalize import fold_punct, without_page_furniture
 from wufei.importers.text.paragraphs import split_heading, split_trailing_owner
@@ -143,10 +143,12 @@ def _units_named(text: str, *, commanding: bool = True) -> str | None:
             # supporting it
             before, after = name[: verb.start()], name[verb.end() :]
             convening = verb.group() != "督促"
-            if _is_unit(before) and before not in names:
+            # 区政府督查室督促区住建局…: a supervision office checks the work, the unit urged does it and leads
+            supervisor = not convening and SUPERVISOR.search(before) is not None
+            if _is_unit(before) and before not in names and not supervisor:
                 names[before] = "牵头"
             if _is_unit(after) and after not in names:
-                names[after] = "配合"
+                names[after] = "牵头" if supervisor else "配合"
             if convening:
                 convened_until = len(folded) if (stop := folded.find("。", match.end())) < 0 else stop
             continue

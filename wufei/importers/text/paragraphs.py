@@ -374,36 +374,47 @@ def _follows_value(line: str, start: int) -> bool:
 
 
 # A document-sharing site's page number opening the text of each page of its copy (1、…, then 2、 on the line going on
-# with the sentence the page broke: …随后 / 2、安排…).
+# with the sentence the page broke: …随后 / 2、安排…), under the site's line naming the copy (《….docx》由会员分享,…).
 _PAGE_MARKER = re.compile(r"^\s*(?P<n>\d{1,3})、(?=\S)")
+_SHARED_COPY = re.compile(r"^\s*《[^》]+》\s*由会员分享")
 _BROKEN_OFF = re.compile(r"[\u4e00-\u9fff]$")  # a line ending inside a sentence, with no mark closing it
+# …责任单位：县城管局，完成时限：2025年7月底: a line closed by an owner or deadline clause is a whole item
+_CLOSING_CLAUSE = re.compile(r"[：:][^，。；,;：:]*$|(?:年|月|日|月底|年底|季度|前|负责|牵头|配合|落实|完成)$")
 _PAGE_TEXT_MIN = 60  # a page's text before a break, not a short heading line
 
 
 def without_page_markers(lines: list[str]) -> list[str]:
-    """The lines without a sharing site's page markers: a line opening with 2、, 3、… that goes on with the sentence
-    the line before broke off (a long line ending inside a sentence) is that line's text, joined to it; when those
-    markers run on from 2, the 1、 opening an earlier line is the first page's marker, dropped (line numbers kept)."""
-    kept = list(lines)
-    breaks: list[tuple[int, int, int]] = []  # (marker line, line it goes on from, page number)
-    before: int | None = None
-    for index, line in enumerate(kept):
-        if not line.strip():
+    """The lines without a sharing site's page markers: under the site's line naming the copy, the first page's
+    text opens with 1、 and each later page's with its number (2、, 3、…) on a line going on with the sentence the
+    line before broke off (a long line ending inside a sentence, not after an owner or deadline clause); those
+    markers dropped and each broken sentence joined (line numbers kept). Anything less (no site line, numbers not
+    running on from 1, a line before closing an item) leaves the lines as they are: numbered items kept apart."""
+    texts = [index for index, line in enumerate(lines) if line.strip()]
+    header = next((at for at, index in enumerate(texts) if _SHARED_COPY.match(lines[index])), None)
+    if header is None or header + 1 >= len(texts):
+        return lines
+    first = texts[header + 1]
+    if (opening := _PAGE_MARKER.match(lines[first])) is None or opening["n"] != "1":
+        return lines
+    breaks: list[tuple[int, int]] = []  # (marker line, line it goes on from)
+    for before, index in zip(texts[header + 1 :], texts[header + 2 :]):
+        marker = _PAGE_MARKER.match(lines[index])
+        if marker is None:
             continue
-        marker = _PAGE_MARKER.match(line)
-        if marker and before is not None:
-            previous = kept[before].rstrip()
-            if len(previous.strip()) >= _PAGE_TEXT_MIN and _BROKEN_OFF.search(previous):
-                breaks.append((index, before, int(marker["n"])))
-        before = index
-    pages = [page for _, _, page in breaks]
-    if not breaks or pages != list(range(2, 2 + len(breaks))):
+        previous = lines[before].strip()
+        if (
+            int(marker["n"]) != len(breaks) + 2
+            or len(previous) < _PAGE_TEXT_MIN
+            or not _BROKEN_OFF.search(previous)
+            or _CLOSING_CLAUSE.search(previous)
+        ):
+            return lines
+        breaks.append((index, before))
+    if not breaks:
         return lines
-    first = next((i for i, line in enumerate(kept[: breaks[0][1] + 1]) if _PAGE_MARKER.match(line)), None)
-    if first is None or _PAGE_MARKER.match(kept[first])["n"] != "1":  # type: ignore[index]
-        return lines
+    kept = list(lines)
     kept[first] = _PAGE_MARKER.sub("", kept[first], count=1)
-    for index, onto, _ in reversed(breaks):
+    for index, onto in reversed(breaks):
         kept[onto] = kept[onto].rstrip() + _PAGE_MARKER.sub("", kept[index], count=1).strip()
         kept[index] = ""
     return kept
@@ -444,7 +455,9 @@ def _run_on_pieces(line: str) -> list[str]:
     if announced is not None and not any(start.match(line) for start in _ITEM_START.values()):
         # only a line opening with no number of its own: (一) (二) inside a 1. item are its sub-items
         rest = _run_on_pieces(line[announced.end() :])
-        if len(rest) > 1:  # (一) and at least (二) after it: the opening, then each item
+        # (一) and at least (二) after it, none closed by owners: the opening, then each item. Items closed by an
+        # owner clause (…（二）…。（市工信局牵头）) are the opening's work under those owners: kept in one line
+        if len(rest) > 1 and not any(_trailing_owner(piece) for piece in rest):
             return [line[: announced.start()].strip(), *rest]
     for kind, start in _ITEM_START.items():
         first = start.match(line)
@@ -505,11 +518,21 @@ def owner_and_deadline(content: str) -> tuple[str | None, str | None]:
     deadlines = [m["deadline"].strip() for m in _DEADLINE_PART.finditer(content)]
     content = _DEADLINE_PART.sub("", content)
     clauses = [clause.strip() for clause in re.split(r"[，；。]", content) if clause.strip()]
+    clauses = [part for clause in clauses for part in _urged_by_date(clause)]
     dated = [c for c in clauses if _DEADLINE_CLAUSE.search(c) and not _UNIT_NAME_END.search(c)]
     if dated:
         deadlines += dated
         content = "，".join(c for c in clauses if c not in dated)
     return (content.strip(" ，；。") or None), ("；".join(deadlines) or None)
+
+
+def _urged_by_date(clause: str) -> list[str]:
+    """督促各县（市、区）于2025年底前完成: the units urged (an owner clause) and the deadline, as two clauses."""
+    date = _DEADLINE_CLAUSE.search(clause) if "督促" in clause else None
+    if date is None or "督促" not in clause[: date.start()]:
+        return [clause]
+    urged = re.sub(r"[于在]\s*$", "", clause[: date.start()]).strip()
+    return [urged, clause[date.start() :].strip()]
 
 
 def _at_owner_clauses(paragraph: _Paragraph) -> list[_Paragraph]:
@@ -585,6 +608,10 @@ def _heading_line_over_groups(parts: list[str], first: str) -> str | None:
     if not folded.endswith("。") or "。" in folded[:-1] or _trailing_owner(line) is not None:
         return None
     if not first.startswith(line) or len(first) <= len(line):
+        return None
+    # 1.加快建设焚烧厂。 / （市城管局牵头）推进…: the next line opening with the owners closes the line's own sentence,
+    # which is a task, not a heading
+    if not split_trailing_owner(first[len(line) :])[0].strip(" 。；，.;,"):
         return None
     return line
 
@@ -1371,7 +1398,7 @@ def _trailing_owner(text: str) -> _Owner | None:
                 content = folded[index + 1 : -1].strip()
                 if owner_convention(content) and parse_owners(content).unassigned:
                     return _trailing_owner(folded[:index])
-                if any(word in content for word in _OWNER_WORDS):
+                if any(word in content for word in _OWNER_WORDS) or _urges(content):
                     return _Owner(index, content)
                 if _part_of_a_name(folded[:index], content):
                     return None  # 旌德县政府（办公室）: the government's office, one name, no owner clause
@@ -1381,6 +1408,14 @@ def _trailing_owner(text: str) -> _Owner | None:
                     return _Owner(index, content)
                 return None
     return None
+
+
+def _urges(content: str) -> bool:
+    """Whether a bracket names a unit urging others (市生态环境局督促各县（市、区）落实): A answers for the work."""
+    if "督促" not in content:
+        return False
+    leads = parse_owners(content).leads
+    return bool(leads) and not any("督促" in name for name in leads)
 
 
 _DOCUMENT_STATUS = re.compile(r"^(?:试行|暂行|草案|征求意见稿|送审稿|讨论稿|修订稿|修订版|\d{4}年修订)$")
@@ -1582,6 +1617,9 @@ def _split_owner(content: str) -> tuple[str, str | None]:
         return content, None
     clauses = [clause.strip() for clause in re.split(r"[，。；]", content) if clause.strip()]
     owners = [clause for clause in clauses if "负责" in clause and "落实" not in clause]
+    if owners:
+        # A督促B落实 beside 负责 (市农业农村局负责，督促各县落实): the units urged are owners too (at most supporting)
+        owners = [clause for clause in clauses if clause in owners or "督促" in clause]
     implementers = [clause.replace("负责落实", "").strip() for clause in clauses if "负责落实" in clause]
     owners_raw = "，".join(owners) if owners else content
     return owners_raw, ("，".join(implementers) or None)
