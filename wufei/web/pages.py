@@ -444,6 +444,33 @@ def search_task_place_departments(session: Session, *, task_id: int, text: str) 
     )
 
 
+def unstored_place_units(session: Session, *, task_id: int, text: str) -> list[str]:
+    """Names of the units the registry knows in the task's place (its file, the standard agencies
+    for its level) that hold `text` and are not stored yet: a place whose plan named no units has
+    none to pick, and the office types one of these (stored when the task is assigned to it)."""
+    from wufei.departments.registry import Registry
+
+    text, place = text.strip(), task_place(session, task_id)
+    if not text or place is None:
+        return []
+    stored = set(session.scalars(select(Department.name).where(Department.jurisdiction_id == place.id)))
+    return [
+        unit.name
+        for unit in Registry.load().place_units(place.name)
+        if unit.name not in stored and (text in unit.name or any(text in alias for alias in unit.aliases))
+    ][:ASSIGN_MATCHES_SHOWN]
+
+
+def task_place(session: Session, task_id: int) -> Jurisdiction | None:
+    """The place of the task's plan."""
+    return session.scalar(
+        select(Jurisdiction)
+        .join(Plan, Plan.jurisdiction_id == Jurisdiction.id)
+        .join(Task, Task.plan_id == Plan.id)
+        .where(Task.id == task_id)
+    )
+
+
 def departments_of_task_place(session: Session, task_id: int) -> set[int]:
     """Departments of the place whose plan the task belongs to."""
     place = select(Plan.jurisdiction_id).join(Task, Task.plan_id == Plan.id).where(Task.id == task_id)
