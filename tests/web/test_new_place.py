@@ -8,6 +8,7 @@ which is where a bare name went wrong (the only stored 市生态环境局 was �
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -26,6 +27,7 @@ from wufei.db import make_engine, transaction
 from wufei.departments.models import Department
 from wufei.departments.naming import qualified_name
 from wufei.importers.service import import_paths
+from wufei.points.runs import daily_scan
 from wufei.tasks.models import Task
 from wufei.web.app import create_app
 from wufei.web.portal import Settings
@@ -96,6 +98,24 @@ def test_the_office_of_a_place_with_no_unit_stored_names_its_leads_liaisons_and_
         added = runner.invoke(main, ["users", "add", "edu", "--role", "liaison", "--dept", "应城市/市教育局"], env=env)
         assert added.exit_code == 0, added.output
         assert "应城市/市教育局" in added.output
+        # The week-10 report not filed: the scan of Monday 13 March reminds the lead, whose form
+        # (the current week's, week 11) links to week 10's own.
+        daily_scan(engine, date(2023, 3, 13), rules=RULESET)
+        with transaction(engine) as session:
+            lead = session.scalars(select(Department).where(Department.name == "市发展和改革局")).one()
+            add_user(session, username="fgj", role="liaison", department_id=lead.id, password=PASSWORD, actor="test")
+        later = create_app(
+            Settings(engine=engine, rules=RULESET, imports_dir=tmp_path / "imports", today=date(2023, 3, 13))
+        )
+        with serve(later) as base:
+            client = sign_in(SimpleNamespace(url=base), "fgj")
+            try:
+                form = client.get("/my/report").text
+                assert "2023年第11周" in form and '<a href="/my/report?week=2023-W10">补报2023年第10周' in form
+                assert "2023年第10周" in client.get("/my/report?week=2023-W10").text
+            finally:
+                client.close()
+
         with transaction(engine) as session:
             contacts = {
                 qualified_name(department): contact.liaison

@@ -30,6 +30,7 @@ from wufei.indicators.status import indicator_status
 from wufei.indicators.trajectory import TrackingRules
 from wufei.lights.rules import OVERDUE, LightResult, LightRules
 from wufei.lights.service import compute_lights, count_lights, light_history
+from wufei.notices.models import Audience, NoticeIntent, NoticeKind
 from wufei.notices.service import KIND_NAMES, list_intents
 from wufei.plans.models import Jurisdiction, Plan, PlanKind
 from wufei.plans.queries import scope_plan_ids
@@ -561,7 +562,31 @@ def report_form(
         "support_rows": support_rows,
         "window": reporting_window(week, calendar, cadence),
         "returned": returned,
+        "missing_weeks": [w for w in missing_weeks(session, department_id) if w != week],
     }
+
+
+def missing_weeks(session: Session, department_id: int) -> list[date]:
+    """The weeks the department was reminded it has not reported and has not filed since (its
+    未报送提醒 not yet answered, 已补报): the form is the current week's, and a late report is
+    filed on that week's own form."""
+    periods = session.scalars(
+        select(NoticeIntent.period)
+        .where(
+            NoticeIntent.kind == NoticeKind.REPORT_MISSING,
+            NoticeIntent.audience == Audience.LIAISON,
+            NoticeIntent.department_id == department_id,
+            NoticeIntent.resolved_on.is_(None),
+        )
+        .distinct()
+    )
+    weeks = set()
+    for period in periods:
+        try:
+            weeks.add(parse_week(period))
+        except WeekError:  # a streak's notice names its weeks otherwise
+            continue
+    return sorted(weeks)
 
 
 def _latest_is(session: Session, report: Report) -> bool:
