@@ -32,7 +32,7 @@ def add_command(
     from wufei.accounts.service import AccountError, add_user
     from wufei.departments.naming import qualified_name
 
-    password = click.prompt("密码", hide_input=True, confirmation_prompt=True) if with_password else None
+    password = _new_password() if with_password else None
     try:
         with transaction(engine()) as session:
             department = _liaison_unit(session, dept) if dept else None
@@ -49,6 +49,15 @@ def add_command(
     except AccountError as error:
         raise click.ClickException(str(error)) from None
     click.echo(summary)
+
+
+def _new_password() -> str:
+    """Asked twice, in Chinese (click's own confirmation asks "Repeat for confirmation")."""
+    while True:
+        password = click.prompt("密码", hide_input=True)
+        if click.prompt("再次输入密码", hide_input=True) == password:
+            return password
+        click.echo("两次输入的密码不一致，请重新输入。", err=True)
 
 
 def _liaison_unit(session, dept: str):
