@@ -289,6 +289,17 @@ def test_the_extension_commands_request_decide_and_list(tmp_path):
     ]
     assert "已同意" in run(extension_group, "list", "--task", str(task["id"]))
 
+    # The task list gives the deadline in force beside the plan's (it gave the plan's alone).
+    def line(*args):
+        listed = run(main, "tasks", "--plan", "衡政办字〔2022〕57号", *args)
+        return next(row for row in listed.splitlines() if row.startswith(f"[{task['id']}] "))
+
+    assert "（2023-12-31）" in line("--as-of", "2023-12-21") and "延期" not in line("--as-of", "2023-12-21")
+    assert "（2023-12-31，已延期至2024-06-30）" in line("--as-of", "2023-12-22")
+    assert "已延期至2024-06-30" in line()  # today
+    listed = json.loads(run(main, "tasks", "--as-of", "2023-12-22", "--json"))
+    assert next(t for t in listed if t["id"] == task["id"])["due_in_force"] == "2024-06-30"
+
 
 def test_the_liaison_is_told_the_next_step_by_the_decision(session, task):
     """An approved extension's next step is the new deadline: 应城市's 市发展和改革局 was told
