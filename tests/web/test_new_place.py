@@ -84,6 +84,17 @@ def test_the_office_of_a_place_with_no_unit_stored_names_its_leads_liaisons_and_
                 ("应城市/市住房和城乡建设局", "supporting"),
             }
 
+        # The same file imported again (the office checking it, or the portal's 导入方案) keeps the
+        # owners the office named: the file still names none (they were wiped, the summary 未变).
+        [again] = import_paths(engine, [plan])
+        assert again.ok and not again.plans[0].counts.get("awaiting_assignment")
+        with transaction(engine) as session:
+            assert _owners(session, first) == {
+                ("应城市/市生态环境局", "lead"),
+                ("应城市/市发展和改革局", "supporting"),
+            }
+            assert not session.get(Task, second).awaiting_assignment
+
         # The liaison of a unit the plan's tasks do not name yet, and the units' contacts.
         sheet = tmp_path / "联系人.xlsx"
         runner = CliRunner()
