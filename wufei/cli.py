@@ -397,6 +397,7 @@ def _plan_and_department(session, plan_ref: str | None, dept: str | None) -> tup
 def tasks_command(plan_ref, dept, role, as_json, list_kind, awaiting, as_of, light) -> None:
     """列出任务和项目（可按日期判定红黄绿灯并说明原因）"""
     from wufei.db import make_sessionmaker
+    from wufei.extensions.service import effective_due_dates
     from wufei.tasks.models import Role
     from wufei.tasks.service import list_tasks, task_as_dict
 
@@ -412,6 +413,11 @@ def tasks_command(plan_ref, dept, role, as_json, list_kind, awaiting, as_of, lig
             awaiting_assignment=True if awaiting else None,
         )
         rows = [task_as_dict(t) for t in tasks]
+        # The deadline in force (an approved extension moves it) on the day lights are judged, or today.
+        in_force = effective_due_dates(session, as_of=day or date.today(), task_ids=[row["id"] for row in rows])
+        for row in rows:
+            due_in_force = in_force.get(row["id"])
+            row["due_in_force"] = due_in_force.isoformat() if due_in_force else None
         if day is not None:
             rows = _with_lights(session, rows, day)
     if light:
@@ -424,6 +430,8 @@ def tasks_command(plan_ref, dept, role, as_json, list_kind, awaiting, as_of, lig
     for row in rows:
         owners = "、".join(row["leads"]) or "（待指定）"
         due = row["due_date"] or {"ongoing": "持续推进", "annual": "每年年底"}.get(row["deadline_kind"], "")
+        if row["due_in_force"] and row["due_in_force"] != row["due_date"]:
+            due += f"，已延期至{row['due_in_force']}"
         lamp = f"  {LIGHT_NAMES.get(str(row.get('light')), '')}：{row['reason']}" if row.get("light") else ""
         click.echo(
             f"[{row['id']}] {LIST_KIND_NAMES[row['list_kind']]} {row['number']}  {row['title']}  "

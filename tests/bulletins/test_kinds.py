@@ -224,3 +224,19 @@ def test_the_monthly_progress_table_shows_a_filed_quarterly_value_by_its_quarter
         assert tracking[1][3] == "2024年第1季度 56.2%（待审核）"
     paragraphs = "\n".join(docx_paragraphs(docx))
     assert "纳入监测的指标1项，截至2024年：已达到目标值0项，向好1项" in paragraphs
+
+
+def test_a_county_level_citys_bulletin_is_addressed_to_its_towns_and_streets(session, load, tmp_path):
+    """应城市 (a county-level city, tests/walk/) has towns and streets under it, not counties."""
+    from pathlib import Path
+
+    from tests.bulletins.issuing import issue_bulletin
+
+    load(Path(__file__).resolve().parents[1] / "walk" / "hb_yingcheng_shifanshi_2023.txt")
+    issued = issue_bulletin(
+        session, kind="monthly", period="2023-03", scope="应城市", out_dir=tmp_path, as_of=date(2023, 4, 6)
+    )
+    text = by_suffix(issued.paths, ".md").read_text(encoding="utf-8")
+    assert "领导小组各成员单位，各乡镇人民政府、街道办事处，各功能区管委会：" in text
+    assert "各县（市、区）" not in text
+    assert "各乡镇人民政府、街道办事处" in "\n".join(docx_paragraphs(by_suffix(issued.paths, ".docx")))

@@ -208,3 +208,17 @@ def test_the_quarterly_roll_up_names_each_citys_praised_and_lagging_units(sessio
         light_rules=RULES,
     )
     assert [(r["department"], r["score"]) for r in hengshui["departments"]] == [(ENV, 76.1), (CITY, 4.2)]
+
+
+def test_only_a_province_gets_the_roll_up_a_county_plan_is_no_city_roll_up(session, load):
+    """A county-level city's plan (应城市, under 孝感市 under 湖北省) is rolled up in its province's
+    document, as a city's is; 孝感市 gets none: the roll-up speaks of 全省, 各设区市 and 省本级, and
+    was signed by 孝感市's office on a document nobody there asked for."""
+    from pathlib import Path
+
+    from wufei.points import registry
+    from wufei.points.issue import scopes
+
+    load(Path(__file__).resolve().parents[1] / "walk" / "hb_yingcheng_shifanshi_2023.txt")
+    assert scopes(session, registry.point("province_monthly")) == ["湖北省"]
+    assert scopes(session, registry.point("monthly")) == ["应城市"]

@@ -288,3 +288,29 @@ def test_the_extension_commands_request_decide_and_list(tmp_path):
         (1, "approved", "2023-12-22", lead)
     ]
     assert "已同意" in run(extension_group, "list", "--task", str(task["id"]))
+
+    # The task list gives the deadline in force beside the plan's (it gave the plan's alone).
+    def line(*args):
+        listed = run(main, "tasks", "--plan", "衡政办字〔2022〕57号", *args)
+        return next(row for row in listed.splitlines() if row.startswith(f"[{task['id']}] "))
+
+    assert "（2023-12-31）" in line("--as-of", "2023-12-21") and "延期" not in line("--as-of", "2023-12-21")
+    assert "（2023-12-31，已延期至2024-06-30）" in line("--as-of", "2023-12-22")
+    assert "已延期至2024-06-30" in line()  # today
+    listed = json.loads(run(main, "tasks", "--as-of", "2023-12-22", "--json"))
+    assert next(t for t in listed if t["id"] == task["id"])["due_in_force"] == "2024-06-30"
+
+
+def test_the_liaison_is_told_the_next_step_by_the_decision(session, task):
+    """An approved extension's next step is the new deadline: 应城市's 市发展和改革局 was told
+    「请按原期限推进」 of an extension just approved."""
+    from wufei.notify.digest import build_digests
+
+    extension = ask(session, task)
+    decide_extension(
+        session, extension_id=extension.id, approve=True, note=None, decided_on=date(2023, 12, 22), actor="办公室"
+    )
+    notice = session.scalar(select(NoticeIntent).where(NoticeIntent.task_id == task.id))
+    [digest] = build_digests([notice], day=date(2023, 12, 22), department_names={})
+    assert "下一步：请按新的期限2024年6月30日推进并按周报送进展。" in digest.body
+    assert "原期限" not in digest.body

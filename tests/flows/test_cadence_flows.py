@@ -110,3 +110,24 @@ def test_the_window_notices_name_the_week_and_deadline_the_chinese_way(flow_data
     assert "2024年第23周进展报送已开始，截止时间2024年6月7日" in digest.body
     assert "2024-W23" not in digest.body and "T17:00" not in digest.body
     assert digest.subject.startswith("【报送开始】") and digest.subject.endswith("：2024年第23周进展报送")
+
+
+def test_no_window_notice_for_a_week_before_reporting_began(flow_database):
+    """A week before cadence.yaml's reporting_since (the office went live) is never counted as
+    missed, so its window is neither opened nor reminded of: 应城市's office, live from Monday
+    6 March 2023, was told on Thursday 2 March that week 9's report was due the next day."""
+    import dataclasses
+    from datetime import date
+
+    from tests.rules import RULESET
+    from wufei.cadence.config import CadenceConfig
+    from wufei.points import runs
+
+    rules = dataclasses.replace(
+        RULESET, cadence=CadenceConfig.from_dict({"weekly_report": {"reporting_since": "2024-06-10"}})
+    )
+    assert runs.weekly_report(flow_database, date(2024, 6, 3), rules=rules).get("opened") == 0  # W23: before
+    assert runs.weekly_report(flow_database, date(2024, 6, 6), rules=rules).get("reminded") == 0
+    with make_sessionmaker(flow_database)() as session:
+        assert not session.scalars(select(NoticeIntent)).all()
+    assert runs.weekly_report(flow_database, date(2024, 6, 11), rules=rules)["opened"] > 0  # W24 (Tuesday: 端午)

@@ -103,3 +103,35 @@ def test_an_empty_listing_and_bad_input_say_so_in_chinese(wufei):
     assert "没有符合条件的通知" in wufei("--since", "2030-01-01").output
     assert "日期应写成 2024-05-31" in wufei("--since", "2024/05/31", ok=False).output
     assert "找不到部门「市不存在局」" in wufei("--dept", "市不存在局", ok=False).output
+
+
+def test_a_bulletins_and_an_indicators_period_are_chinese_in_the_table(tmp_path):
+    """通报已生成 for March 2023 read 2023-03 in the table; its other periods were Chinese."""
+    from wufei.notices.service import create_intents
+
+    url = fresh_database_url(tmp_path)
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    with transaction(engine) as session:
+        create_intents(
+            session,
+            [
+                {
+                    "key": f"bulletin_ready|{period}|office",
+                    "kind": "bulletin_ready",
+                    "step": "bulletin_ready",
+                    "audience": "office",
+                    "department_id": None,
+                    "task_id": None,
+                    "period": period,
+                    "created_on": date(2023, 4, 6),
+                    "payload": {},
+                }
+                for period in ("2023-03", "2023-Q1", "2023-H1", "2023")
+            ],
+        )
+    engine.dispose()
+    output = CliRunner().invoke(notices, [], env={"WUFEI_DATABASE_URL": url}, catch_exceptions=False).output
+    for chinese in ("2023年3月", "2023年第1季度", "2023年上半年", "2023年"):
+        assert f" {chinese} " in output
+    assert "2023-03" not in output and "2023-Q1" not in output

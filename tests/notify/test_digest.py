@@ -220,10 +220,17 @@ def test_a_long_task_title_is_cut_in_the_subject_and_whole_in_the_body():
 
 
 def test_a_missed_report_links_the_liaison_to_the_form_and_the_others_to_the_task(monkeypatch):
-    """The liaison files the report (/my/report); the leader and the office, told of the streak,
-    cannot file it: their link is the task's page, where its reports and light are."""
+    """The liaison files the report on that week's form (/my/report?week=…: the form without it is
+    the current week's, where the missed week cannot be filed); the leader and the office, told of
+    the streak, cannot file it: their link is the task's page, where its reports and light are."""
     monkeypatch.setenv("WUFEI_PORTAL_URL", "https://duban.example.gov.cn")
-    kwargs = {"task_id": 42, "title": "建设危险废物集中处置中心", "week_cn": "2024年第22周", "streak": 3}
+    kwargs = {
+        "task_id": 42,
+        "title": "建设危险废物集中处置中心",
+        "week": "2024-W22",
+        "week_cn": "2024年第22周",
+        "streak": 3,
+    }
     digests = build_digests(
         [row(1, "report_missing", a, 1, **kwargs) for a in ("liaison", "leader", "office")],
         day=DAY,
@@ -231,4 +238,8 @@ def test_a_missed_report_links_the_liaison_to_the_form_and_the_others_to_the_tas
     )
     links = {d.audience: d.body.split("详情：")[1].split()[0] for d in digests if "详情：" in d.body}
     portal = "https://duban.example.gov.cn"
-    assert links == {"liaison": f"{portal}/my/report", "leader": f"{portal}/tasks/42", "office": f"{portal}/tasks/42"}
+    assert links == {
+        "liaison": f"{portal}/my/report?week=2024-W22",
+        "leader": f"{portal}/tasks/42",
+        "office": f"{portal}/tasks/42",
+    }

@@ -183,7 +183,7 @@ def test_compliance_prints_a_chinese_table_and_json(wufei, task_id):
         "2024-06-08T10:00",
     )
     table = wufei("report", "compliance", "--week", "2024-W23", "--as-of", "2024-06-10").output
-    assert "2024年第23周报送情况（截止 2024年6月7日（星期五）17:00" in table
+    assert "2024年第23周报送情况（截止 2024年6月7日（星期五）17:00，统计至 2024年6月10日）" in table
     assert "部门" in table and "应报" in table and "未报" in table
     line = next(row for row in table.splitlines() if row.startswith("衡水市/市生态环境局"))  # the qualified name
     rows = json.loads(wufei("report", "compliance", "--week", "2024-W23", "--as-of", "2024-06-10", "--json").output)

@@ -27,9 +27,18 @@ def test_users_are_added_listed_and_given_a_single_use_sign_in_link(tmp_path):
         return result.output
 
     run("import", str(HENGSHUI_PLAN))
-    assert "已新建账号 office" in run(
-        "users", "add", "office", "--role", "office", "--password", input="a-long-password\na-long-password\n"
+    # Asked twice in Chinese; a mistyped repeat asks again (click's own prompt was English).
+    added = run(
+        "users",
+        "add",
+        "office",
+        "--role",
+        "office",
+        "--password",
+        input="a-long-password\na-long-passwrd\na-long-password\na-long-password\n",
     )
+    assert "已新建账号 office" in added and "再次输入密码" in added and "两次输入的密码不一致" in added
+    assert "Repeat" not in added and "Error" not in added
     assert "市生态环境局" in run("users", "add", "eco", "--role", "liaison", "--dept", "市生态环境局", "--name", "王五")
     assert "须指定所属部门" in run("users", "add", "nobody", "--role", "liaison", ok=False)
     assert "已存在" in run("users", "add", "eco", "--role", "leader", ok=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from wufei.clitools import department as department_named
 from wufei.clitools import echo_json, engine
 from wufei.db import make_sessionmaker, transaction
 
@@ -33,10 +32,10 @@ def add_command(
     from wufei.accounts.service import AccountError, add_user
     from wufei.departments.naming import qualified_name
 
-    password = click.prompt("密码", hide_input=True, confirmation_prompt=True) if with_password else None
+    password = _new_password() if with_password else None
     try:
         with transaction(engine()) as session:
-            department = department_named(session, dept) if dept else None
+            department = _liaison_unit(session, dept) if dept else None
             user = add_user(
                 session,
                 username=username,
@@ -50,6 +49,31 @@ def add_command(
     except AccountError as error:
         raise click.ClickException(str(error)) from None
     click.echo(summary)
+
+
+def _new_password() -> str:
+    """Asked twice, in Chinese (click's own confirmation asks "Repeat for confirmation")."""
+    while True:
+        password = click.prompt("密码", hide_input=True)
+        if click.prompt("再次输入密码", hide_input=True) == password:
+            return password
+        click.echo("两次输入的密码不一致，请重新输入。", err=True)
+
+
+def _liaison_unit(session, dept: str):
+    """The unit `dept` names (as --dept everywhere), or one the registry knows in a plan's place
+    (or the place written first) and none has stored yet: a unit the plan's tasks do not name."""
+    from sqlalchemy import select
+
+    from wufei.departments.naming import DepartmentNameError
+    from wufei.departments.service import department_of_places
+    from wufei.plans.models import Jurisdiction, Plan
+
+    places = session.scalars(select(Jurisdiction).where(Jurisdiction.id.in_(select(Plan.jurisdiction_id)))).all()
+    try:
+        return department_of_places(session, dept, places=places)
+    except DepartmentNameError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @users_group.command("list")

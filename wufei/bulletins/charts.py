@@ -113,8 +113,8 @@ def lights_by_unit(title: str, rows: Sequence[dict[str, Any]]) -> bytes:
     ax.set_title(title, **_font(figure, 11))
     _integer_ticks(ax.xaxis)
     _style(ax, figure)
-    # Units are sorted by task count, so the lower right corner is where the bars are shortest.
-    _legend(ax, figure, loc="lower right", ncol=2)
+    # Beside the bars: units with as many tasks each fill the whole width, corners included.
+    _legend(ax, figure, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return _png(figure)
 
 

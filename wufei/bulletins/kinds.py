@@ -33,6 +33,7 @@ from wufei.indicators import trajectory
 from wufei.indicators.status import IndicatorStatus
 
 RECIPIENTS = "领导小组各成员单位，各县（市、区）人民政府，各功能区管委会："
+COUNTY_RECIPIENTS = "领导小组各成员单位，各乡镇人民政府、街道办事处，各功能区管委会："
 TASK_COLUMNS = (
     "灯色",
     "方案",
@@ -117,6 +118,15 @@ def issuer(scope: str) -> str:
     return f"{prefix}“无废城市”建设工作领导小组办公室"
 
 
+def recipients(scope: str) -> str:
+    """Whom a place's bulletin is addressed to: a county-level place (县, 县级市, 区) has towns and
+    streets under it, not counties."""
+    from wufei.places.divisions import COUNTY, divisions
+
+    places = divisions().named(scope)
+    return COUNTY_RECIPIENTS if places and all(p.level == COUNTY for p in places) else RECIPIENTS
+
+
 def document(content: Content, snapshot_id: str, *, kind_cn: str, title: str, data_as_of: date) -> Document:
     return Document(
         kind=content.kind,
@@ -128,7 +138,7 @@ def document(content: Content, snapshot_id: str, *, kind_cn: str, title: str, da
         date=content.as_of.isoformat(),
         snapshot_id=snapshot_id,
         data_as_of=data_as_of.isoformat(),
-        recipients=RECIPIENTS,
+        recipients=recipients(content.scope),
     )
 
 

@@ -33,7 +33,8 @@ from sqlalchemy.orm import Session
 
 from wufei.contacts.models import Contact
 from wufei.db import utcnow
-from wufei.departments.naming import matching_departments, qualified_name
+from wufei.departments.models import Department
+from wufei.departments.naming import DepartmentNameError, matching_departments, qualified_name
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +165,19 @@ def contact_aliases(session: Session) -> dict[str, int]:
     return {alias: department_id for alias, department_id in rows if alias is not None}
 
 
+def _registered(session: Session, name: str) -> list[Department]:
+    """The unit of a plan's place (or the place written first) the registry knows by `name`, stored
+    now: a plan that names no units leaves its place with none stored, yet they need contacts."""
+    from wufei.departments.service import department_of_places
+    from wufei.plans.models import Jurisdiction, Plan
+
+    places = session.scalars(select(Jurisdiction).where(Jurisdiction.id.in_(select(Plan.jurisdiction_id)))).all()
+    try:
+        return [department_of_places(session, name, places=places)]
+    except DepartmentNameError:
+        return []
+
+
 def import_contacts(session: Session, path: Path) -> ImportSummary:
     """Read the sheet and upsert one Contact per department row. All or nothing."""
     from openpyxl import load_workbook
@@ -195,7 +209,7 @@ def import_contacts(session: Session, path: Path) -> ImportSummary:
         if name is None:
             bad(DEPARTMENT, "为空", name)
             continue
-        departments = matching_departments(session, name)
+        departments = matching_departments(session, name) or _registered(session, name)
         if not departments:
             bad(DEPARTMENT, "在系统中找不到（请先导入方案或检查名称）", name)
             continue

@@ -46,7 +46,8 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-def _split(written: str) -> tuple[list[str], str]:
+def split_written(written: str) -> tuple[list[str], str]:
+    """The places written before the name (`衡水市/市商务局`: [衡水市]) and the name."""
     parts = _clean(written).split(SEPARATOR)
     return parts[:-1], parts[-1]
 
@@ -89,25 +90,25 @@ def _in_places(department: Department, places: list[str]) -> bool:
     """`places` name the department's place, then (leftwards) places above it, in order."""
     place: Jurisdiction | None = department.jurisdiction
     wanted = list(reversed(places))
-    if not wanted or place is None or not _same_place(place.name, wanted[0]):
+    if not wanted or place is None or not same_place(place.name, wanted[0]):
         return False
     for name in wanted[1:]:
         place = place.parent
-        while place is not None and not _same_place(place.name, name):
+        while place is not None and not same_place(place.name, name):
             place = place.parent
         if place is None:
             return False
     return True
 
 
-def _same_place(stored: str, written: str) -> bool:
+def same_place(stored: str, written: str) -> bool:
     """`衡水市` or `衡水`; `河北省` or `河北`."""
     return stored == written or (len(written) >= 2 and stored[:-1] == written and stored[-1] in "省市县区")
 
 
 def matching_departments(session: Session, written: str, *, follow_merges: bool = True) -> list[Department]:
     """Every department `written` can mean (qualified, alias or bare)."""
-    places, name = _split(written)
+    places, name = split_written(written)
     if not name or any(not place for place in places):
         return []
     found = _named(session, name, follow_merges=follow_merges)
@@ -150,7 +151,7 @@ def resolve_departments(session: Session, text: str, *, prefer: Collection[int] 
 
 
 def _not_found(session: Session, text: str) -> str:
-    places, name = _split(text)
+    places, name = split_written(text)
     message = f"找不到部门「{text}」"
     close = _close_matches(session, name) if name else []
     if places and not close:

@@ -185,6 +185,15 @@ class Registry:
         book = self._books.get(self._keys.get(jurisdiction, jurisdiction))
         return tuple(book.units.values()) if book else ()
 
+    def place_units(self, jurisdiction: str) -> tuple[Unit, ...]:
+        """Every unit the registry knows in the place: its file's, then the standard agencies
+        for its level (what a document of the place may name; few of them are stored)."""
+        found: dict[str, Unit] = {}
+        for book in self._level(jurisdiction):
+            for unit in book.units.values():
+                found.setdefault(unit.name, unit)
+        return tuple(found.values())
+
     def collectives(self, jurisdiction: str) -> tuple[Collective, ...]:
         return tuple(c for book in self._level(jurisdiction) for c in book.collectives.values())
 

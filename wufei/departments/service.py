@@ -3,12 +3,21 @@ names in documents resolved to them. Services take a Session and never commit.""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from wufei.db import table_of
 from wufei.departments.models import Department, DepartmentAlias, DepartmentKind
-from wufei.departments.naming import successor
+from wufei.departments.naming import (
+    LIST_SEPARATORS,
+    matching_departments,
+    resolve_department,
+    same_place,
+    split_written,
+    successor,
+)
 from wufei.departments.registry import Registry, ResolutionKind, Unit
 from wufei.importers.records import ImportError_
 from wufei.plans.models import Jurisdiction
@@ -174,6 +183,15 @@ class OwnerResolver:
             result.extend((d, name if name != d.name else None) for d in departments)
         return result
 
+    def unit(self, name: str) -> Department | None:
+        """The one unit the registry knows `name` by, with nothing to check (no guess, no
+        collective), stored on first use as an import naming it stores it; else None."""
+        resolution = self.registry.resolve(name, self.jurisdiction.name)
+        if resolution.kind is not ResolutionKind.UNIT or resolution.warning:
+            return None
+        departments, _ = self._resolve(name)
+        return departments[0] if len(departments) == 1 else None
+
     def finding(self, name: str) -> str | None:
         """What a person must check about this name (unknown, to be picked, a guess), or None."""
         return self._resolve(name)[1]
@@ -229,6 +247,60 @@ class OwnerResolver:
         self.session.flush()
         self._known[(jurisdiction_id, name)] = department
         return department
+
+
+def department_of_places(
+    session: Session,
+    written: str,
+    *,
+    places: Collection[Jurisdiction] = (),
+    prefer: Collection[int] = (),
+    registry: Registry | None = None,
+) -> Department:
+    """The department `written` names, for a place that may have none stored yet.
+
+    A plan that names no units (every task awaiting its lead) leaves its place without a stored
+    unit, yet the office must name its leads, contacts and liaisons. The place is the one written
+    first (应城市/市发展和改革局), else each of `places` (the task's plan's place). There a stored unit
+    by that name or alias, else the one unit the registry knows by it (the place's file, or the
+    standard agencies for its level: 市发改局 is 市发展和改革局), stored now, comes before a unit of
+    another place: 市生态环境局 typed for 应城市's task is 应城市's, not the only stored one, 衡水市's.
+    Otherwise as `naming.resolve_department`, whose Chinese error stands when nothing is found."""
+    written_places, name = split_written(written)
+    if written_places:
+        wanted = [p for p in session.scalars(select(Jurisdiction)) if same_place(p.name, written_places[-1])]
+    else:
+        wanted = list(places)
+    if name and wanted:
+        ids = {place.id for place in wanted}
+        stored = [d for d in matching_departments(session, name) if d.jurisdiction_id in ids]
+        if len(stored) == 1:
+            return stored[0]
+        if not stored:
+            registry = registry or Registry.load()
+            known = {
+                found.id: found
+                for place in wanted
+                if (found := OwnerResolver(session, registry, place).unit(name)) is not None
+            }
+            if len(known) == 1:
+                return next(iter(known.values()))
+    return resolve_department(session, written, prefer=prefer)
+
+
+def departments_of_places(
+    session: Session, text: str, *, places: Collection[Jurisdiction] = (), prefer: Collection[int] = ()
+) -> list[Department]:
+    """Several names separated as `naming.resolve_departments` takes them, each by
+    `department_of_places`; duplicates once, in order."""
+    registry = Registry.load() if text and text.strip() else None
+    departments: list[Department] = []
+    for written in LIST_SEPARATORS.split(text or ""):
+        if written.strip():
+            department = department_of_places(session, written, places=places, prefer=prefer, registry=registry)
+            if department not in departments:
+                departments.append(department)
+    return departments
 
 
 def list_departments(session: Session, *, jurisdiction: str | None = None, unknown_only: bool = False) -> list[dict]:

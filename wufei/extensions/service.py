@@ -260,6 +260,8 @@ def decision_payload(extension: Extension) -> dict[str, Any]:
         "old_due_date": old.isoformat(),
         "new_due_date": new.isoformat(),
         "decision": str(extension.status),
+        "approved": approved,  # the message's next step: the new deadline, or the old one kept
+        "new_due_date_cn": chinese_date(new),
         "decision_text": "同意延期" if approved else "不同意延期",
         "note": extension.decision_note,
         "decided_on": extension.decided_on.isoformat() if extension.decided_on else None,

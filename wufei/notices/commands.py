@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from wufei.cadence import periods
 from wufei.chinese import chinese_date, chinese_week_of_label
 from wufei.clitools import department_ids, echo_json, engine, parse_day
 from wufei.notices.models import NoticeKind
@@ -93,12 +94,16 @@ def _cn_date(iso: str) -> str:
 
 
 def _period(period: str) -> str:
-    """2024-05-31 → 期限2024年5月31日; 2024-W22 → 2024年第22周; anything else as it is."""
+    """2024-05-31 → 期限2024年5月31日; 2024-W22 → 2024年第22周; a bulletin's or an indicator's
+    period (2024-05, 2024-Q2, 2024-H1, 2024) in Chinese; anything else as it is."""
     if match := _DAY.match(period):
         return f"期限{chinese_date(date(int(match[1]), int(match[2]), int(match[3])))}"
     if _WEEK.match(period):
         return chinese_week_of_label(period)
-    return period
+    try:
+        return periods.parse(period).chinese
+    except periods.PeriodError:
+        return period
 
 
 def _width(text: str) -> int:

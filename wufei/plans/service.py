@@ -491,6 +491,14 @@ def owners_of(record: TaskRecord | IndicatorRecord | CellRecord) -> dict[str, tu
     return {ROLE_FIELDS[role]: names for role, names in owners.items()}
 
 
+def _names_by_role(assignments: Iterable[TaskDepartment]) -> dict[str, list[str]]:
+    """The department names per role (a doubt field: leads / supporting / implementers), in order."""
+    names: dict[str, list[str]] = {}
+    for link in sorted(assignments, key=lambda a: a.position):
+        names.setdefault(ROLE_FIELDS[Role(link.role)], []).append(link.department.name)
+    return names
+
+
 def _owners(raw: str | None, leads, supporting, implementers_raw, implementers) -> dict[Role, tuple[str, ...]]:
     if leads is not None or supporting is not None:
         owners = {Role.LEAD: tuple(leads or ()), Role.SUPPORTING: tuple(supporting or ())}
@@ -636,13 +644,21 @@ class _Sync:
         done: list[tuple[str, Any, _Row, dict[str, Any], dict[str, list[str]]]] = []
         created: list[tuple[_Row, dict[int, tuple[Role, int, str | None]]]] = []
         new_owners: list[int] = []  # tasks stored before whose departments change
+        assigned = self._assigned_by_office(existing.values()) if model is Task else set()
         for row in rows:
             wanted, departments = self._owners_wanted(row)
-            if model is Task and not departments.get(ROLE_FIELDS[Role.LEAD]):
-                # Named leads that stand for nobody yet (有关县市区人民政府) wait for the office, visibly.
-                row.fields["awaiting_assignment"] = True
-            self._add_owner_doubts(row, needs_lead=model is Task)
             obj = existing.pop(row.key, None)
+            if model is Task and not departments.get(ROLE_FIELDS[Role.LEAD]):
+                if obj is not None and obj.id in assigned:
+                    # The document still names no lead and the office named the owners since (指定牵头单位):
+                    # its naming stands, as a rename does; a file naming a lead replaces it.
+                    wanted = {a.department_id: (a.role, a.position, a.source_name) for a in obj.assignments}
+                    departments = _names_by_role(obj.assignments)
+                    row.fields["awaiting_assignment"] = False
+                else:
+                    # Named leads that stand for nobody yet (有关县市区人民政府) wait for the office, visibly.
+                    row.fields["awaiting_assignment"] = True
+            self._add_owner_doubts(row, needs_lead=model is Task)
             if obj is None:
                 changes = {k: [None, audit.jsonable(v)] for k, v in row.fields.items() if v is not None}
                 changes.update(self._owner_changes({}, wanted, self.resolver.names))
@@ -903,6 +919,19 @@ class _Sync:
         ):
             doubts.append(Doubt("leads", NO_LEAD, row.fields.get("owners_raw")))
         return doubts
+
+    def _assigned_by_office(self, tasks: Iterable[Task]) -> set[int]:
+        """The stored tasks whose owners the office named (wufei.tasks.assignment, audited so)."""
+        ids = [task.id for task in tasks if not task.awaiting_assignment]
+        if not ids:
+            return set()
+        return set(
+            self.session.scalars(
+                select(AuditEntry.entity_id).where(
+                    AuditEntry.entity == "tasks", AuditEntry.source == "assign owners", AuditEntry.entity_id.in_(ids)
+                )
+            )
+        )
 
     def _owners_wanted(self, row: _Row) -> tuple[dict[int, tuple[Role, int, str | None]], dict[str, list[str]]]:
         """The department links a row asks for (id → role, position, name as written), and the

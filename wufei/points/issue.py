@@ -35,7 +35,7 @@ from wufei.figures.store import stored_figures
 from wufei.figures.world import ALL_SCOPE, PlanRow, World, build_world, scope_plan_rows
 from wufei.notices.models import Audience
 from wufei.notices.service import create_intents
-from wufei.plans.models import Jurisdiction, Plan
+from wufei.plans.models import Jurisdiction, JurisdictionLevel, Plan
 from wufei.plans.queries import supervising_jurisdictions
 from wufei.points import registry
 from wufei.points.registry import CadencePoint, PointError, Scopes
@@ -57,14 +57,18 @@ class Issued:
 
 
 def scopes(session: Session, point: CadencePoint, jurisdiction: str | None = None) -> list[str]:
-    """The scopes a bulletin of `point` is written for: each jurisdiction with cities under it for
-    a province roll-up, else each jurisdiction with plans under supervision (the scopes a run
-    stores figures for). `jurisdiction` picks one ("全部": every jurisdiction's plans together)."""
+    """The scopes a bulletin of `point` is written for: each province with places under it for a
+    province roll-up (a city above a county's plan gets none: the document speaks of 全省 and
+    各设区市), else each jurisdiction with plans under supervision (the scopes a run stores figures
+    for). `jurisdiction` picks one ("全部": every jurisdiction's plans together)."""
     if point.scopes is Scopes.PROVINCES:
         names = list(
             session.scalars(
                 select(Jurisdiction.name)
-                .where(Jurisdiction.id.in_(select(Jurisdiction.parent_id).where(Jurisdiction.parent_id.is_not(None))))
+                .where(
+                    Jurisdiction.level == JurisdictionLevel.PROVINCE,
+                    Jurisdiction.id.in_(select(Jurisdiction.parent_id).where(Jurisdiction.parent_id.is_not(None))),
+                )
                 .order_by(Jurisdiction.name)
             )
         )

@@ -1,5 +1,5 @@
 """省级汇总: each of the four periodic points rolled up over a province's cities (and its own
-plans), issued in that point's run for every jurisdiction with cities under it."""
+plans), issued in that point's run for every province with places under it."""
 
 from functools import partial
 

@@ -51,7 +51,7 @@ class PointError(ValueError):
 
 class Scopes(StrEnum):
     JURISDICTIONS = "jurisdictions"  # each jurisdiction with plans under supervision (or the one named)
-    PROVINCES = "provinces"  # each jurisdiction with cities under it
+    PROVINCES = "provinces"  # each province with places under it
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from wufei.bulletins.render import FORMS
+from wufei.cadence.config import CadenceConfig
 from wufei.cadence.windows import ReportingWindow, last_closed_week, reporting_window
 from wufei.calendar.service import load_calendar
 from wufei.calendar.workdays import WorkCalendar
@@ -41,7 +42,7 @@ from wufei.plans.queries import jurisdiction_named, scope_plan_ids, supervising_
 from wufei.points import registry
 from wufei.points.registry import CadencePoint, Scopes
 from wufei.reports.models import Report
-from wufei.reports.service import compliance, missing_streaks_on, open_task_leads
+from wufei.reports.service import compliance, expected_rows, missing_streaks_on, open_task_leads
 from wufei.ruleset import Ruleset
 from wufei.tasks.milestones import ensure_milestones
 
@@ -354,11 +355,11 @@ def weekly_report(engine: Engine, as_of: date, *, rules: Ruleset, jurisdiction: 
         result: dict[str, Any] = _scoped({"as_of": as_of.isoformat(), "week": week_label(this_week)}, jurisdiction)
         if window is not None and as_of == window.opens_on:
             result["opened"] = _window_notices(
-                session, as_of, window, NoticeKind.REPORT_WINDOW_OPEN, only_unfiled=False, plan_ids=plan_ids
+                session, as_of, window, NoticeKind.REPORT_WINDOW_OPEN, cadence, only_unfiled=False, plan_ids=plan_ids
             )
         if window is not None and as_of == window.remind_on:
             result["reminded"] = _window_notices(
-                session, as_of, window, NoticeKind.REPORT_DUE, only_unfiled=True, plan_ids=plan_ids
+                session, as_of, window, NoticeKind.REPORT_DUE, cadence, only_unfiled=True, plan_ids=plan_ids
             )
         closed = last_closed_week(as_of - timedelta(days=1), calendar, cadence)
         if closed is not None:
@@ -386,6 +387,7 @@ def _window_notices(
     as_of: date,
     window: ReportingWindow,
     kind: NoticeKind,
+    cadence: CadenceConfig,
     *,
     only_unfiled: bool,
     plan_ids: list[int] | None = None,
@@ -395,9 +397,16 @@ def _window_notices(
     filed = set()
     if only_unfiled:
         filed = set(session.scalars(select(Report.task_id).where(Report.week_start == window.week_start)))
+    # Only the tasks owed this week's report: their plan's reporting has begun (its start, never
+    # before cadence.yaml's reporting_since), as the missing-report counts have it.
+    owed = {
+        row.task_id
+        for row in expected_rows(session, cadence=cadence, open_on=as_of, plan_ids=plan_ids)
+        if row.start <= window.week_start
+    }
     by_department: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for task_id, title, department_id in open_task_leads(session, as_of=as_of, plan_ids=plan_ids):
-        if task_id not in filed:
+        if task_id not in filed and task_id in owed:
             by_department[department_id].append((task_id, title))
     label = window.label
     intents = [

@@ -218,7 +218,7 @@ def compliance_command(week: str, as_of: str | None, dept: str | None, as_json: 
     from sqlalchemy import select
 
     from wufei.cadence.windows import reporting_window
-    from wufei.chinese import chinese_datetime, chinese_week
+    from wufei.chinese import chinese_date, chinese_datetime, chinese_week
     from wufei.departments.models import Department
     from wufei.departments.naming import qualified_name
     from wufei.reports.service import compliance
@@ -241,7 +241,7 @@ def compliance_command(week: str, as_of: str | None, dept: str | None, as_json: 
         click.echo(f"{chinese_week(week_start)}为节假日，不设报送")
         return
     click.echo(
-        f"{chinese_week(week_start)}报送情况（截止 {chinese_datetime(window.due_at)}，统计至 {day.isoformat()}）"
+        f"{chinese_week(week_start)}报送情况（截止 {chinese_datetime(window.due_at)}，统计至 {chinese_date(day)}）"
     )
     name_width = max([_width("部门")] + [_width(name) for name in names.values()]) + 2
     headers = ["应报", "已报", "按时", "迟报", "未报"]

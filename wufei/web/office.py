@@ -20,7 +20,8 @@ from wufei.accounts.models import User, UserRole
 from wufei.accounts.service import person
 from wufei.accounts.throttle import KIND_NAMES, LockoutError, lift_lockout, list_lockouts
 from wufei.db import utcnow
-from wufei.departments.naming import DepartmentNameError, resolve_departments
+from wufei.departments.naming import DepartmentNameError
+from wufei.departments.service import departments_of_places
 from wufei.extensions.models import ExtensionStatus
 from wufei.extensions.service import ExtensionError, decide_extension, list_extensions
 from wufei.lights.models import LIGHT_NAMES
@@ -252,22 +253,32 @@ def router(portal: Portal) -> APIRouter:
         with portal.work() as session:
             signed = portal.user(request, session, OFFICE)
             tasks = tasks_awaiting_owner(session)
-            found = (
-                pages.search_task_place_departments(session, task_id=searched, text=text)
-                if searched is not None
-                else []
-            )
+            found, unstored = [], []
+            if searched is not None:
+                found = pages.search_task_place_departments(session, task_id=searched, text=text)
+                unstored = pages.unstored_place_units(session, task_id=searched, text=text)
             return portal.render(
-                request, "assign.html.j2", signed=signed, tasks=tasks, searched=searched, q=text, found=found
+                request,
+                "assign.html.j2",
+                signed=signed,
+                tasks=tasks,
+                searched=searched,
+                q=text,
+                found=found,
+                unstored=unstored,
             )
 
     def assign(session, signed, form, task_id: int):
         """Owners picked from the lists, or typed as the CLI takes them (衡水市/市商务局, an alias, a
-        name only one place has; a name several places share means the task's own place's)."""
+        name only one place has); a bare name means the task's own place's unit first, one the
+        registry knows stored now if that place has none yet (a plan that named no units)."""
         prefer = pages.departments_of_task_place(session, task_id)
+        place = pages.task_place(session, task_id)
 
         def picked(field: str) -> list[int]:
-            typed = resolve_departments(session, str(form.get(f"{field}_names") or ""), prefer=prefer)
+            typed = departments_of_places(
+                session, str(form.get(f"{field}_names") or ""), places=[place] if place else [], prefer=prefer
+            )
             listed = [number for value in form.getlist(field) if (number := row_id(value)) is not None]
             return listed + [d.id for d in typed]
 

@@ -32,6 +32,7 @@ from wufei.indicators.status import indicator_status
 from wufei.indicators.trajectory import TrackingRules
 from wufei.lights.rules import OVERDUE, LightResult, LightRules
 from wufei.lights.service import compute_lights, count_lights, light_history
+from wufei.notices.models import Audience, NoticeIntent, NoticeKind
 from wufei.notices.service import KIND_NAMES, list_intents
 from wufei.plans.models import Jurisdiction, Plan, PlanKind
 from wufei.plans.queries import scope_plan_ids
@@ -476,6 +477,33 @@ def search_task_place_departments(session: Session, *, task_id: int, text: str) 
     )
 
 
+def unstored_place_units(session: Session, *, task_id: int, text: str) -> list[str]:
+    """Names of the units the registry knows in the task's place (its file, the standard agencies
+    for its level) that hold `text` and are not stored yet: a place whose plan named no units has
+    none to pick, and the office types one of these (stored when the task is assigned to it)."""
+    from wufei.departments.registry import Registry
+
+    text, place = text.strip(), task_place(session, task_id)
+    if not text or place is None:
+        return []
+    stored = set(session.scalars(select(Department.name).where(Department.jurisdiction_id == place.id)))
+    return [
+        unit.name
+        for unit in Registry.load().place_units(place.name)
+        if unit.name not in stored and (text in unit.name or any(text in alias for alias in unit.aliases))
+    ][:ASSIGN_MATCHES_SHOWN]
+
+
+def task_place(session: Session, task_id: int) -> Jurisdiction | None:
+    """The place of the task's plan."""
+    return session.scalar(
+        select(Jurisdiction)
+        .join(Plan, Plan.jurisdiction_id == Jurisdiction.id)
+        .join(Task, Task.plan_id == Plan.id)
+        .where(Task.id == task_id)
+    )
+
+
 def departments_of_task_place(session: Session, task_id: int) -> set[int]:
     """Departments of the place whose plan the task belongs to."""
     place = select(Plan.jurisdiction_id).join(Task, Task.plan_id == Plan.id).where(Task.id == task_id)
@@ -562,7 +590,31 @@ def report_form(
         "support_rows": support_rows,
         "window": reporting_window(week, calendar, cadence),
         "returned": returned,
+        "missing_weeks": [w for w in missing_weeks(session, department_id) if w != week],
     }
+
+
+def missing_weeks(session: Session, department_id: int) -> list[date]:
+    """The weeks the department was reminded it has not reported and has not filed since (its
+    未报送提醒 not yet answered, 已补报): the form is the current week's, and a late report is
+    filed on that week's own form."""
+    periods = session.scalars(
+        select(NoticeIntent.period)
+        .where(
+            NoticeIntent.kind == NoticeKind.REPORT_MISSING,
+            NoticeIntent.audience == Audience.LIAISON,
+            NoticeIntent.department_id == department_id,
+            NoticeIntent.resolved_on.is_(None),
+        )
+        .distinct()
+    )
+    weeks = set()
+    for period in periods:
+        try:
+            weeks.add(parse_week(period))
+        except WeekError:  # a streak's notice names its weeks otherwise
+            continue
+    return sorted(weeks)
 
 
 def _latest_is(session: Session, report: Report) -> bool:
