@@ -60,3 +60,49 @@ def test_a_table_reads_back_cell_by_cell_with_its_header_widths_styles_and_align
     assert [column.width for column in word_table.columns] == widths
     shares = column_shares(table)
     assert [round(w / sum(widths), 3) for w in widths] == [round(share, 3) for share in shares]
+
+
+def _small_document(rows: list[list[str]]) -> Document:
+    return Document(
+        kind="monthly",
+        kind_cn="月调度通报",
+        title="2024年5月通报",
+        issuer="衡水市“无废城市”建设工作领导小组办公室",
+        scope="衡水市",
+        period={"label": "2024-05", "chinese": "2024年5月"},
+        date="2024-06-05",
+        snapshot_id="0123abcd",
+        data_as_of="2024-06-05",
+        sections=[Section("总体情况", [Table("任务", ["名称", "原因"], rows)])],
+    ).number()
+
+
+def test_the_printed_word_file_numbers_its_pages_keeps_rows_whole_and_notes_the_annex_before_signing(tmp_path):
+    """A leader prints the bulletin and cites it by page: every page carries — N — in its footer;
+    a row never breaks across a page; the 附件说明 sits under the body, before the 落款 (GB/T 9704)."""
+    from docx import Document as WordDocument
+
+    path = docx(_small_document([[f"任务{n}", "原因" * 40] for n in range(30)]), tmp_path / "t.docx")
+    word = WordDocument(str(path))
+    footer = word.sections[0].footer
+    assert not footer.is_linked_to_previous
+    instructions = [t.text.strip() for t in footer._element.xpath(".//w:instrText")]
+    assert instructions == ["PAGE"] and footer.paragraphs[0].text == "— 1 —"
+    [table] = word.tables
+    assert all(row._tr.trPr is not None and row._tr.trPr.xpath("./w:cantSplit") for row in table.rows)
+    texts = [p.text for p in word.paragraphs if p.text]
+    annex = texts.index("附件：月调度通报数据表（Excel表格，含各表及任务台账、周报送记录）")
+    assert texts[annex + 1 : annex + 3] == ["衡水市“无废城市”建设工作领导小组办公室", "2024年6月5日"]
+
+
+def test_the_annex_prints_its_header_on_every_page_landscape_and_fitted_to_the_width(tmp_path):
+    from openpyxl import load_workbook
+
+    from wufei.bulletins.render import xlsx
+
+    path = xlsx(_small_document([["任务1", "原因"]]), tmp_path / "t.xlsx")
+    sheet = load_workbook(str(path))["任务"]
+    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9  # A4
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage

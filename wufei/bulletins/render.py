@@ -32,6 +32,7 @@ FORMS = ("md", "html", "docx", "xlsx")
 TITLE_FONT, HEADING_FONT, SUBHEADING_FONT, BODY_FONT = "方正小标宋简体", "黑体", "楷体_GB2312", "仿宋_GB2312"
 FONT_FALLBACKS = {TITLE_FONT: "宋体", HEADING_FONT: "SimHei", SUBHEADING_FONT: "楷体", BODY_FONT: "仿宋"}
 RED = "C00000"
+PAGE_NUMBER_FONT = "宋体"  # GB/T 9704: 4号半角宋体阿拉伯数字
 
 
 @lru_cache(maxsize=2)
@@ -123,6 +124,7 @@ def docx(doc: Document, path: Path) -> Path:
     page.page_height, page.page_width = Mm(297), Mm(210)
     page.top_margin, page.bottom_margin, page.left_margin, page.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
     _register_fallbacks(word)
+    _page_numbers(page)
     normal = word.styles["Normal"]
     _set_font(normal.font, normal.element, BODY_FONT, Pt(16))
     normal.paragraph_format.line_spacing = Pt(28)
@@ -239,6 +241,9 @@ def docx(doc: Document, path: Path) -> Path:
         block(section)
 
     paragraph("")
+    # GB/T 9704: the 附件说明 under the body, before the signature, two characters in
+    paragraph(doc.annex_note, indent=True)
+    paragraph("")
     paragraph(doc.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT)
     paragraph(doc.date_cn, align=WD_ALIGN_PARAGRAPH.RIGHT)
     paragraph(doc.footer, size=10.5, line=None, before=12)
@@ -285,7 +290,9 @@ def _append_rows(table, item: Table, widths: list[int], header_style: str, text_
             + f"</w:pPr>{_run_xml(str(value))}</w:p></w:tc>"
             for value, width, align in zip(values, widths, aligns)
         )
-        return "<w:tr>" + ('<w:trPr><w:tblHeader w:val="true"/></w:trPr>' if head else "") + cells + "</w:tr>"
+        # a row never split across pages (a cell's second line alone at the top of the next page)
+        header = '<w:tblHeader w:val="true"/>' if head else ""
+        return f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>{cells}</w:tr>"
 
     aligns = ["right" if index in item.numeric else None for index in range(len(item.columns))]
     rows = [row(item.columns, header_style, ["center"] * len(item.columns), head=True)]
@@ -307,6 +314,29 @@ def _run_xml(text: str) -> str:
             space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
             parts.append(f"<w:t{space}>{escape(piece)}</w:t>")
     return f"<w:r>{''.join(parts)}</w:r>"
+
+
+def _page_numbers(page) -> None:
+    """The page number in the footer of every page, — 1 —, in 宋体 四号 as official documents
+    number their pages (GB/T 9704): a printed bulletin of twenty pages is read and cited by page."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    para = page.footer.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fonts = " ".join(f'w:{slot}="{PAGE_NUMBER_FONT}"' for slot in ("ascii", "hAnsi", "eastAsia"))
+    font = f'<w:rPr><w:rFonts {fonts}/><w:sz w:val="28"/></w:rPr>'
+    for piece in (
+        f'<w:r {nsdecls("w")}>{font}<w:t xml:space="preserve">— </w:t></w:r>',
+        f'<w:r {nsdecls("w")}>{font}<w:fldChar w:fldCharType="begin"/></w:r>',
+        f'<w:r {nsdecls("w")}>{font}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>',
+        f'<w:r {nsdecls("w")}>{font}<w:fldChar w:fldCharType="separate"/></w:r>',
+        f"<w:r {nsdecls('w')}>{font}<w:t>1</w:t></w:r>",
+        f'<w:r {nsdecls("w")}>{font}<w:fldChar w:fldCharType="end"/></w:r>',
+        f'<w:r {nsdecls("w")}>{font}<w:t xml:space="preserve"> —</w:t></w:r>',
+    ):
+        para._p.append(parse_xml(piece))
 
 
 def _narrow_cell_margins(table) -> None:
@@ -455,6 +485,11 @@ def xlsx(doc: Document, path: Path) -> Path:
         if table.merge:
             merged[table.sheet] = sheet
         sheet.freeze_panes = "A2"
+        # printed: the header row on every page, landscape, the columns fitted to the paper's width
+        sheet.print_title_rows = "1:1"
+        sheet.page_setup.orientation, sheet.page_setup.paperSize = "landscape", "9"  # A4
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
         for index, column in enumerate(columns, start=1):
             longest = max([_width(column)] + [_width(row[index - 1]) for row in rows[:200]])
             sheet.column_dimensions[get_column_letter(index)].width = min(max(6, longest + 2), 60)
