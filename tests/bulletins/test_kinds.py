@@ -224,3 +224,71 @@ def test_the_monthly_progress_table_shows_a_filed_quarterly_value_by_its_quarter
         assert tracking[1][3] == "2024年第1季度 56.2%（待审核）"
     paragraphs = "\n".join(docx_paragraphs(docx))
     assert "纳入监测的指标1项，截至2024年：已达到目标值0项，向好1项" in paragraphs
+
+
+def test_a_tied_place_is_said_to_be_tied_in_the_circular_and_the_assessment(session, world, issue):
+    """Two more bureaus, each with one task due in 2025 reported every week on time, score 100 and
+    share first place: the circular praises each as 并列第1名 and notes the tie under its table;
+    城管局 is third (not tied); the assessment's breakdown says 并列 too."""
+    from wufei.departments.models import Department
+    from wufei.tasks.models import Task, TaskDepartment
+
+    for number, name in (("11", "市商务局"), ("12", "市农业农村局")):
+        department = Department(jurisdiction=world.city, name=name, kind="bureau")
+        world.departments[name] = department
+        task = Task(
+            plan=world.plan,
+            list_kind="main",
+            number=number,
+            title=f"{name}牵头任务",
+            deadline_kind="fixed",
+            due_date=date(2025, 12, 31),
+            deadline_raw="2025年12月31日前",
+        )
+        task.assignments.append(TaskDepartment(department=department, role="lead", position=0))
+        session.add_all([department, task])
+        world.tasks[f"T{number}"] = task
+        for week in W.WEEKS:
+            _report(session, world, task, department, week)
+    session.flush()
+
+    issued = issue("quarterly", "2024-Q2", date(2024, 7, 5))
+    text = "\n".join(docx_paragraphs(by_suffix(issued.paths, ".docx")))
+    praised = text.split("表扬单位")[1].split("通报单位")[0]
+    assert "市商务局：成员单位并列第1名，得分100分" in praised and "市农业农村局：成员单位并列第1名" in praised
+    assert f"{W.CITY}（成员单位第3名）：" in text
+    ranking = text.split("二、成员单位得分及排名")[1].split("三、")[0]
+    assert "注：得分相同的单位名次并列，排列不分先后。" in ranking
+    localities = text.split("三、县（市、区）及功能区得分及排名")[1].split("四、")[0]
+    assert "注：得分相同的单位名次并列" not in localities  # one unit: no tie
+
+    assessed = issue("annual", "2024", date(2024, 7, 5), name="annual")
+    figures = assessed.snapshot.content["figures"]
+    text = "\n".join(docx_paragraphs(by_suffix(assessed.paths, ".docx")))
+    ranks = [row["rank"] for row in figures["departments"]]
+    for row in figures["departments"]:
+        tied = "并列" if ranks.count(row["rank"]) > 1 else ""
+        assert f"{row['department']}（{tied}第{row['rank']}名，{row['score']:g}分）" in text
+    assert len(set(ranks)) < len(ranks)
+
+
+def _report(session, world, task, department, week) -> None:
+    from datetime import UTC
+
+    from wufei.cadence.windows import reporting_window
+    from wufei.reports.models import Report
+
+    due_at = reporting_window(week, W.CAL, W.CADENCE).due_at
+    session.add(
+        Report(
+            task=task,
+            department=department,
+            week_start=week,
+            progress=10,
+            submitted_at=due_at.replace(hour=9, minute=0).astimezone(UTC),
+            submitted_by="测试",
+            late=False,
+            status="accepted",
+            done_text="按计划推进",
+        )
+    )

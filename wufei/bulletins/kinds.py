@@ -103,6 +103,15 @@ def task_name(item: Named) -> str:
     return f"{number}{item.title}"
 
 
+def place(rank: int, ranks: Sequence[int]) -> str:
+    """第3名, or 并列第3名 when another unit of the same ranking has the same place: a leader reading
+    「第2名」 five times should be told the five tie."""
+    return f"{'并列' if list(ranks).count(rank) > 1 else ''}第{rank}名"
+
+
+TIES_NOTE = "注：得分相同的单位名次并列，排列不分先后。"
+
+
 def cn_date(value: date | None) -> str:
     return chinese_date(value) if value else "—"
 
@@ -705,6 +714,8 @@ def quarterly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
             section.add(Paragraph("本季度无参与排名的单位。"))
             continue
         section.add(_score_table(heading, rows, sheet))
+        if len({r.rank for r in rows}) < len(rows):
+            section.add(Paragraph(TIES_NOTE))
         section.add(_score_chart(f"scores-{key}", f"{heading.removesuffix('及排名')}", rows))
 
     praised = doc.section("表扬单位")
@@ -715,11 +726,13 @@ def quarterly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
     lagging = doc.section("通报单位")
     if not f.lagging:
         lagging.add(Paragraph("本季度无被通报的单位。"))
+    ranks = {"department": [r.rank for r in f.departments], "locality": [r.rank for r in f.localities]}
     for named in f.lagging:
         text = "；".join(named.reasons + named.facts) + "。"
         if named.red_tasks:
             text += "红灯任务：" + "；".join(f"{task_name(t)}（{t.reason}）" for t in named.red_tasks) + "。"
-        lagging.add(Paragraph(text, emphasis=f"{named.department}（{named.group_cn}第{named.rank}名）："))
+        where = f"{named.group_cn}{place(named.rank, ranks.get(named.group, []))}"
+        lagging.add(Paragraph(text, emphasis=f"{named.department}（{where}）："))
     if f.lagging:
         lagging.add(Paragraph("请被通报单位于通报印发后10个工作日内向领导小组办公室书面报告整改措施。"))
     if f.tracking is not None:
@@ -842,8 +855,9 @@ def _ref_note(ref: TaskRef | ReportMiss | IndicatorRef, *, missed: bool) -> str:
 def _breakdown(section: Section, rows: list[AnnualUnit]) -> None:
     """Each unit's facts, the points of each item, and the tasks, reports, indicators and slips
     that earned or lost them."""
+    ranks = [r.rank for r in rows]
     for row in rows:
-        sub = Section(f"{row.department}（第{row.rank}名，{num(row.score)}分）")
+        sub = Section(f"{row.department}（{place(row.rank, ranks)}，{num(row.score)}分）")
         sub.add(Paragraph("；".join(row.facts) + "。"))
         components = row.components
         sub.add(
@@ -925,6 +939,8 @@ def annual(content: Content, snapshot_id: str, kind_cn: str) -> Document:
             section.add(Paragraph("无参与考核的单位。"))
             continue
         section.add(_annual_table(heading, rows, weights, sheet))
+        if len({r.rank for r in rows}) < len(rows):
+            section.add(Paragraph(TIES_NOTE))
         section.add(_score_chart(f"scores-{key}", heading.removesuffix("及排名"), rows))
         _breakdown(section, rows)
     indicator_section = doc.section("指标完成情况")

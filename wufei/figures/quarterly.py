@@ -216,6 +216,11 @@ def _cn(day: date | None) -> str:
     return chinese_date(day) if day is not None else "—"
 
 
+def tied(rank: int, ranks: list[int]) -> str:
+    """并列 when another unit of the group shares the place."""
+    return "并列" if ranks.count(rank) > 1 else ""
+
+
 def _praise_rules(unit: QuarterUnit, rules: QuarterlyRules) -> list[RuleCheck]:
     """The three conditions of praise, each with its threshold, the unit's value and whether it holds."""
     praise = rules.praise
@@ -346,12 +351,14 @@ def quarter_units(
     praised, lagging = [], []
     for group, rows in groups.items():
         scoring.rank(rows, name=lambda r: r.department, tiebreak=lambda r: r.department_id)
+        ranks = [r.rank for r in rows]
         for row in rows:
             praise_rules = _praise_rules(row, rules)
             lagging_rules = _lagging_rules(row, rules)
             row.praised = all(rule.met for rule in praise_rules)
             row.lagging = any(rule.met for rule in lagging_rules)
             if row.praised:
+                place = f"{tied(row.rank, ranks)}第{row.rank}名"
                 praised.append(
                     Praised(
                         row.department_id,
@@ -361,7 +368,7 @@ def quarter_units(
                         row.score,
                         row.rank,
                         row.facts,
-                        reasons=[f"{GROUP_NAMES[group]}第{row.rank}名，得分{row.score:g}分，无红灯任务"],
+                        reasons=[f"{GROUP_NAMES[group]}{place}，得分{row.score:g}分，无红灯任务"],
                         rules=praise_rules,
                     )
                 )
