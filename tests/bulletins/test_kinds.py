@@ -35,7 +35,10 @@ def test_the_q2_circular_ranks_praises_and_names_by_the_rules_with_the_facts(iss
     assert f"{W.CITY}（成员单位第1名）：有红灯任务1项" in named
     assert f"{W.ENV}（成员单位第2名）：有红灯任务1项" in named
     assert "红灯任务：4 开展无废机关创建（连续" in named and "红灯任务：1 修订生活垃圾分类管理办法（已逾期" in named
-    assert "本季度应报送39次，按时31次、迟报0次、未报8次" in named
+    assert "本季度应报送39次，按时31次、未报8次（按时报送率79.5%）" in named
+    # what is zero is said in words or left out, never 「到期0项」「迟报0次」「完成率—」
+    assert "截至2024年6月30日无到期任务" in praised
+    assert not re.search(r"(到期|迟报|未报|红灯|黄灯)0|率—", praised + named), praised + named
 
 
 def test_the_half_year_list_puts_each_project_to_visit_with_owner_company_state_and_last_report(issue):
@@ -63,6 +66,8 @@ def test_the_annual_assessment_shows_each_units_score_its_items_and_what_earned_
     text = "\n".join(docx_paragraphs(by_suffix(issued.paths, ".docx")))
     for row in figures["departments"] + figures["localities"]:
         assert f"{row['department']}（第{row['rank']}名，{row['score']:g}分）" in text
+        facts = "；".join(row["facts"])  # zeros said in words or left out: no 「督办单0张」「完成率—」
+        assert f"{facts}。" in text and not re.search(r"(应完成|到期|迟报|未报|督办单|推进)0|率—", facts), facts
     if figures["departments"][0].get("components"):  # the breakdown down to tasks and reports
         details = [t for t in tables if t[0] == ["评分项", "计分", "任务、报送或指标", "说明"]]
         assert details

@@ -29,9 +29,11 @@ from wufei.figures.common import (
     RuleCheck,
     Totals,
     WeekReportCounts,
+    listed,
     pct,
     plan_refs,
     report_misses,
+    reporting_fact,
     task_ref,
     totals,
 )
@@ -295,11 +297,18 @@ def quarter_units(
             {name: scoring.ratio(*pair) for name, pair in counts.items()}, weights_of(rules.weights), deduction
         )
         facts = [
-            f"承担任务{len(tasks)}项，截至{chinese_date(day)}到期{len(due)}项、已完成{len(done)}项"
-            f"（完成率{pct(rates['completion'])}），按期完成{len(on_time)}项（按期率{pct(rates['on_time'])}）",
-            f"本季度应报送{filed.expected}次，按时{filed.on_time}次、迟报{filed.late}次、"
-            f"未报{filed.missing}次（按时报送率{pct(rates['reporting'])}）",
-            f"季末红灯{len(red)}项、黄灯{len(yellow)}项，扣{round(deduction, 2):g}分",
+            (
+                f"承担任务{len(tasks)}项，截至{chinese_date(day)}到期{len(due)}项、已完成{len(done)}项"
+                f"（完成率{pct(rates['completion'])}），按期完成{len(on_time)}项（按期率{pct(rates['on_time'])}）"
+                if due
+                else f"承担任务{len(tasks)}项，截至{chinese_date(day)}无到期任务"
+            ),
+            reporting_fact("本季度", filed.expected, filed.on_time, filed.late, filed.missing, rates["reporting"]),
+            (
+                f"季末{listed([('红灯', len(red), '项'), ('黄灯', len(yellow), '项')])}，扣{round(deduction, 2):g}分"
+                if red or yellow
+                else "季末无红灯、黄灯任务"
+            ),
         ]
         groups[unit.group].append(
             QuarterUnit(
