@@ -175,10 +175,7 @@ def test_the_circular_and_the_assessment_carry_the_reported_indicator_values_aga
         "落后序时进度2.51个百分点：2024年52%（待审核），序时应达54.51%（目标≥60%）",
         "存在不确定性",
     ]
-    summary = (
-        "1项指标中：达标0项，按序时进度0项，落后序时进度1项，逾期未报0项，无法判断0项；"
-        "预计可以完成0项，存在不确定性1项。"
-    )
+    summary = "1项指标中：落后序时进度1项；预计存在不确定性1项。"  # the zeros left out
     for kind, period, heading in (
         ("quarterly", "2024-Q2", "指标填报与序时进度"),
         ("annual", "2024", "（一）指标填报与序时进度"),
@@ -228,7 +225,7 @@ def test_the_monthly_progress_table_shows_a_filed_quarterly_value_by_its_quarter
         [tracking] = [t for t in tables if t[0][:3] == ["编号", "指标", "报送频次"]]
         assert tracking[1][3] == "2024年第1季度 56.2%（待审核）"
     paragraphs = "\n".join(docx_paragraphs(docx))
-    assert "纳入监测的指标1项，截至2024年：已达到目标值0项，向好1项" in paragraphs
+    assert "纳入监测的指标1项，按各指标最新数值：向好1项；进展符合预期1项。" in paragraphs
 
 
 def test_a_tied_place_is_said_to_be_tied_in_the_circular_and_the_assessment(session, world, issue):
@@ -297,3 +294,18 @@ def _report(session, world, task, department, week) -> None:
             done_text="按计划推进",
         )
     )
+
+
+def test_an_april_with_nothing_to_list_says_so_in_a_sentence_without_empty_headings_or_tables(issue):
+    """April 2024: no extension granted, nothing completed; a leader should read one sentence, not a
+    heading over 「无。」 or 「本月批准延期0项」."""
+    issued = issue("monthly", "2024-04", date(2024, 5, 8))
+    paragraphs = [p.replace("\n", "") for p in docx_paragraphs(by_suffix(issued.paths, ".docx"))]
+    text = "\n".join(paragraphs)
+    assert "无。" not in paragraphs and "表13" not in text
+    assert "本月未批准任务延期。" in paragraphs and "批准延期0项" not in text
+    assert "（二）本月完成任务" not in paragraphs
+    tables = docx_tables(by_suffix(issued.paths, ".docx"))
+    assert not any(t[0][:2] == ["任务", "延期前期限"] or t[0][0] == "申请日期" for t in tables)
+    markdown = by_suffix(issued.paths, ".md").read_text(encoding="utf-8")
+    assert "\n无。\n" not in markdown and not re.search(r"[^\d.]0项", markdown.split("## 五、")[0]), markdown

@@ -23,7 +23,7 @@ from wufei.chinese import WeekError, chinese_date, chinese_week_of_label, parse_
 from wufei.figures.annual import AnnualFigures, AnnualUnit
 from wufei.figures.cells import CellFigures
 from wufei.figures.codec import from_json, to_json
-from wufei.figures.common import COMPONENT_NAMES, IndicatorRef, ReportMiss, TaskRef, Totals
+from wufei.figures.common import COMPONENT_NAMES, IndicatorRef, ReportMiss, TaskRef, Totals, listed
 from wufei.figures.half_year import HalfYearFigures
 from wufei.figures.monthly import Cells, ExtensionGranted, Indicators, IndicatorTracking, MonthlyFigures
 from wufei.figures.province import ProvinceFigures
@@ -148,21 +148,23 @@ def _prefix(content: Content) -> str:
 def _weeks_text(weeks: list[str]) -> str:
     if not weeks:
         return "本期无已截止的报送周"
-    return (
-        f"{chinese_week_of_label(weeks[0])}至{chinese_week_of_label(weeks[-1])}共{len(weeks)}周"
-        if len(weeks) > 1
-        else f"{chinese_week_of_label(weeks[0])}共1周"
-    )
+    first, last = chinese_week_of_label(weeks[0]), chinese_week_of_label(weeks[-1])
+    if first[:5] == last[:5]:  # 2024年第19周至第22周: the year said once
+        last = last[5:]
+    return f"{first}至{last}共{len(weeks)}周" if len(weeks) > 1 else f"{chinese_week_of_label(weeks[0])}共1周"
 
 
 def _lights_paragraph(totals: Totals, lights_as_of: date, period_word: str) -> Paragraph:
     by = totals.by_light
+    lights = listed([("已完成", by.done, "项"), ("绿灯", by.green, "项"), ("黄灯", by.yellow, "项")])
+    lights = "、".join(part for part in (lights, listed([("红灯", by.red, "项")])) if part)
+    in_period = listed([("到期", totals.due_in_period, "项"), ("完成", totals.done_in_period, "项")])
     return Paragraph(
         f"截至{cn_date(lights_as_of)}，纳入督办的任务{totals.supervised}项"
         + (f"（另有{totals.without_lead}项尚未明确牵头单位，待指定后计入）" if totals.without_lead else "")
-        + f"，其中已完成{by.done}项、绿灯{by.green}项、"
-        f"黄灯{by.yellow}项、红灯{by.red}项，逾期未完成{totals.overdue}项；"
-        f"{period_word}到期{totals.due_in_period}项，{period_word}完成{totals.done_in_period}项。"
+        + (f"，其中{lights}" if lights else "")
+        + (f"，逾期未完成{totals.overdue}项" if totals.overdue else "")
+        + f"；{period_word}{in_period or '无到期或完成的任务'}。"
     )
 
 
@@ -197,10 +199,25 @@ def _indicator_section(section: Section, indicators: Indicators) -> None:
     summary = indicators.summary
     section.add(
         Paragraph(
-            f"纳入监测的指标{summary.total}项，截至{indicators.year}年：已达到目标值{summary.met}项，"
-            f"向好{summary.improving}项，保持{summary.holding}项，持平{summary.flat}项，变差{summary.worsening}项，"
-            f"未达到目标值{summary.not_met}项，暂无数据{summary.no_data}项，无法判断{summary.unknown}项；"
-            f"进展符合预期{summary.on_track}项，不符合预期{summary.off_track}项。"
+            f"纳入监测的指标{summary.total}项，按各指标最新数值："
+            + listed(
+                [
+                    ("已达到目标值", summary.met, "项"),
+                    ("向好", summary.improving, "项"),
+                    ("保持", summary.holding, "项"),
+                    ("持平", summary.flat, "项"),
+                    ("变差", summary.worsening, "项"),
+                    ("未达到目标值", summary.not_met, "项"),
+                    ("暂无数据", summary.no_data, "项"),
+                    ("无法判断", summary.unknown, "项"),
+                ]
+            )
+            + (
+                "；进展" + listed([("符合预期", summary.on_track, "项"), ("不符合预期", summary.off_track, "项")])
+                if summary.on_track or summary.off_track
+                else ""
+            )
+            + "。"
         )
     )
     section.add(
@@ -228,9 +245,19 @@ def _tracking_section(section: Section, tracking: IndicatorTracking) -> None:
     s = tracking.summary
     section.add(
         Paragraph(
-            f"截至{chinese_date(tracking.as_of)}，按各部门填报的数值和序时进度，{s.total}项指标中：达标{s.met}项，"
-            f"按序时进度{s.on_track}项，落后序时进度{s.behind}项，逾期未报{s.overdue}项，无法判断{s.unknown}项；"
-            f"预计可以完成{s.can_complete}项，存在不确定性{s.total - s.can_complete}项。"
+            f"截至{chinese_date(tracking.as_of)}，按各部门填报的数值和序时进度，{s.total}项指标中："
+            + listed(
+                [
+                    ("达标", s.met, "项"),
+                    ("按序时进度", s.on_track, "项"),
+                    ("落后序时进度", s.behind, "项"),
+                    ("逾期未报", s.overdue, "项"),
+                    ("无法判断", s.unknown, "项"),
+                ]
+            )
+            + "；预计"
+            + listed([("可以完成", s.can_complete, "项"), ("存在不确定性", s.total - s.can_complete, "项")])
+            + "。"
         )
     )
     shown = [t for t in tracking.items if t.standing != "unknown" or t.latest is not None]
@@ -467,10 +494,13 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
 
     overall = doc.section("总体情况")
     overall.add(_lights_paragraph(f.totals, f.lights_as_of, "本月"))
+    timely = listed([("按时", reporting.on_time, "次"), ("迟报", reporting.late, "次")])
     overall.add(
         Paragraph(
-            f"本月报送周为{_weeks_text(reporting.weeks)}，应报送{reporting.expected}次，已报送{reporting.filed}次，"
-            f"其中按时{reporting.on_time}次、迟报{reporting.late}次，未报送{reporting.missing}次。"
+            f"本月报送周为{_weeks_text(reporting.weeks)}，应报送{reporting.expected}次，已报送{reporting.filed}次"
+            + (f"，其中{timely}" if timely else "")
+            + (f"，未报送{reporting.missing}次" if reporting.missing else "")
+            + "。"
         )
     )
     overall.add(_lights_chart(content))
@@ -539,24 +569,30 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
 
     changes = f.changes
     changed = doc.section("本月变化情况")
-    changed.add(
-        Paragraph(
-            f"与{cn_date(changes.since)}相比，新增逾期任务{changes.newly_overdue_count}项，完成{changes.closed_count}项，"
-            f"由红黄灯转为绿灯{changes.recovered_count}项，灯色变差{changes.worsened_count}项。"
-        )
+    counted = listed(
+        [
+            ("新增逾期任务", changes.newly_overdue_count, "项"),
+            ("完成", changes.closed_count, "项"),
+            ("由红黄灯转为绿灯", changes.recovered_count, "项"),
+            ("灯色变差", changes.worsened_count, "项"),
+        ]
     )
-    for listed, heading in (
+    since = f"与{cn_date(changes.since)}相比，"
+    changed.add(Paragraph(f"{since}{counted}。" if counted else f"{since}无新增逾期、完成、转为绿灯或灯色变差的任务。"))
+    for items, heading in (
         (changes.newly_overdue, "新增逾期任务"),
         (changes.closed, "本月完成任务"),
         (changes.recovered, "转为绿灯任务"),
         (changes.worsened, "灯色变差任务"),
     ):
+        if not items:  # no heading over 「无。」: the sentence above already says none
+            continue
         sub = Section(heading)
         sub.add(
             Table(
                 heading,
                 ["任务", "牵头单位", "上月", "本月", "原因"],
-                [[task_name(i), names(i.leads), i.from_cn, i.to_cn, i.reason] for i in listed],
+                [[task_name(i), names(i.leads), i.from_cn, i.to_cn, i.reason] for i in items],
                 sheet=heading,
             )
         )
@@ -564,13 +600,14 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
 
     attention = doc.section("红灯、黄灯任务")
     red = sum(1 for a in f.attention if a.light == "red")
+    lit = listed([("红灯任务", red, "项"), ("黄灯任务", len(f.attention) - red, "项")])
     attention.add(
-        Paragraph(
-            f"红灯任务{red}项、黄灯任务{len(f.attention) - red}项，请牵头单位对照原因逐项整改，配合单位积极支持。"
-        )
+        Paragraph(f"{lit}，请牵头单位对照原因逐项整改，配合单位积极支持。" if lit else "本月无红灯、黄灯任务。")
     )
     attention.add(
-        Table(
+        None
+        if not f.attention
+        else Table(
             "红灯、黄灯任务清单",
             ["灯色", "任务", "牵头单位", "配合单位", "现行期限", "原因"],
             [
@@ -604,14 +641,18 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
 
     upcoming = f.next_period
     following = doc.section(f"下月（{upcoming.period.chinese}）到期事项")
+    due_next = listed([("到期任务", len(upcoming.tasks), "项"), ("阶段性节点", len(upcoming.milestones), "个")])
     following.add(
         Paragraph(
-            f"{upcoming.period.chinese}到期任务{len(upcoming.tasks)}项、"
-            f"阶段性节点{len(upcoming.milestones)}个，请有关单位提前谋划、按期完成。"
+            f"{upcoming.period.chinese}{due_next}，请有关单位提前谋划、按期完成。"
+            if due_next
+            else f"{upcoming.period.chinese}无到期任务和阶段性节点。"
         )
     )
     following.add(
-        Table(
+        None
+        if not upcoming.tasks
+        else Table(
             "下月到期任务",
             ["到期日", "任务", "牵头单位", "当前灯色", "原因"],
             [[cn_date(t.due_date), task_name(t), names(t.leads), t.light_cn, t.reason] for t in upcoming.tasks],
@@ -620,7 +661,9 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         )
     )
     following.add(
-        Table(
+        None
+        if not upcoming.milestones
+        else Table(
             "下月到期节点",
             ["到期日", "任务", "节点", "应达进度（%）", "牵头单位"],
             [
@@ -634,8 +677,11 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
     )
 
     extensions = doc.section("延期审批情况")
-    extensions.add(Paragraph(f"本月批准延期{len(f.extensions_granted)}项。"))
-    extensions.add(_extensions_table(f.extensions_granted))
+    if f.extensions_granted:
+        extensions.add(Paragraph(f"本月批准延期{len(f.extensions_granted)}项。"))
+        extensions.add(_extensions_table(f.extensions_granted))
+    else:
+        extensions.add(Paragraph("本月未批准任务延期。"))
     doc.annex = _annex(content)
     return doc.number()
 
