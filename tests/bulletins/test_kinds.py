@@ -309,3 +309,20 @@ def test_an_april_with_nothing_to_list_says_so_in_a_sentence_without_empty_headi
     assert not any(t[0][:2] == ["任务", "延期前期限"] or t[0][0] == "申请日期" for t in tables)
     markdown = by_suffix(issued.paths, ".md").read_text(encoding="utf-8")
     assert "\n无。\n" not in markdown and not re.search(r"[^\d.]0项", markdown.split("## 五、")[0]), markdown
+
+
+def test_a_jointly_led_task_counted_for_each_lead_is_explained_under_the_units_table(session, world, issue):
+    """T3 led by 城管局 and 生态环境局 together counts once in 纳入督办的任务 and once for each lead in
+    the units' table; a leader summing the column finds 8, not 7, and reads why."""
+    from wufei.tasks.models import TaskDepartment
+
+    world.tasks["T3"].assignments.append(TaskDepartment(department=world.departments[W.ENV], role="lead", position=2))
+    session.flush()
+    issued = issue("monthly", "2024-05", date(2024, 6, 5))
+    paragraphs = docx_paragraphs(by_suffix(issued.paths, ".docx"))
+    [units] = [t for t in docx_tables(by_suffix(issued.paths, ".docx")) if t[0][:3] == ["序号", "单位", "牵头任务"]]
+    assert sum(int(row[2]) for row in units[1:]) == 8
+    assert any(p.startswith("截至2024年5月31日，纳入督办的任务7项") for p in paragraphs)
+    note = "注：多个单位共同牵头的任务分别计入各牵头单位，表中牵头任务合计8项，多于纳入督办的任务数7项。"
+    assert note in paragraphs
+    assert paragraphs.index(note) < paragraphs.index("三、本月变化情况")

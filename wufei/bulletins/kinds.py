@@ -552,6 +552,14 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
             numeric=(0, *range(2, 14)),
         )
     )
+    counted = sum(d.lead_tasks for d in f.departments)
+    if counted > f.totals.supervised:  # a leader adding up the column should not find a mistake
+        units.add(
+            Paragraph(
+                f"注：多个单位共同牵头的任务分别计入各牵头单位，表中牵头任务合计{counted}项，"
+                f"多于纳入督办的任务数{f.totals.supervised}项。"
+            )
+        )
     units.add(
         Chart(
             "completion",
