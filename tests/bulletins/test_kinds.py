@@ -326,3 +326,29 @@ def test_a_jointly_led_task_counted_for_each_lead_is_explained_under_the_units_t
     note = "注：多个单位共同牵头的任务分别计入各牵头单位，表中牵头任务合计8项，多于纳入督办的任务数7项。"
     assert note in paragraphs
     assert paragraphs.index(note) < paragraphs.index("三、本月变化情况")
+
+
+def test_a_countys_own_bulletin_is_addressed_to_its_townships_not_to_the_counties(session, world, tmp_path):
+    """桃城区 with a plan of its own issues its monthly bulletin: 主送 its members and townships;
+    衡水市's goes to 各县（市、区）."""
+    from tests.bulletins.issuing import issue_bulletin
+
+    world.city.name, world.city.level = "桃城区", "county"
+    session.flush()
+    issued = issue_bulletin(
+        session, kind="monthly", period="2024-05", scope="桃城区", out_dir=tmp_path / "county", as_of=date(2024, 6, 5)
+    )
+    paragraphs = docx_paragraphs(by_suffix(issued.paths, ".docx"))
+    assert "领导小组各成员单位，各乡镇人民政府、街道办事处：" in paragraphs
+    assert not any("各县（市、区）" in p for p in paragraphs)
+    html, _ = html_text(by_suffix(issued.paths, ".html"))
+    assert "领导小组各成员单位，各乡镇人民政府、街道办事处：" in html
+    assert "桃城区“无废城市”建设工作领导小组办公室" in paragraphs
+
+
+def test_a_citys_bulletin_keeps_the_counties_as_addressees():
+    from wufei.bulletins.kinds import recipients
+
+    assert recipients("衡水市") == "领导小组各成员单位，各县（市、区）人民政府，各功能区管委会："
+    assert recipients("全部") == recipients("衡水市")
+    assert recipients("深州市") == "领导小组各成员单位，各乡镇人民政府、街道办事处："  # a county-level city

@@ -33,6 +33,8 @@ from wufei.indicators import trajectory
 from wufei.indicators.status import IndicatorStatus
 
 RECIPIENTS = "领导小组各成员单位，各县（市、区）人民政府，各功能区管委会："
+# a county's own bulletin goes down to its townships, not to 各县（市、区）
+COUNTY_RECIPIENTS = "领导小组各成员单位，各乡镇人民政府、街道办事处："
 TASK_COLUMNS = (
     "灯色",
     "方案",
@@ -126,6 +128,15 @@ def issuer(scope: str) -> str:
     return f"{prefix}“无废城市”建设工作领导小组办公室"
 
 
+def recipients(scope: str) -> str:
+    """主送 of a city's (or the whole system's) bulletin, or of a county's: 桃城区's office writes to
+    its townships; a name that is not a known county (衡水市, a 功能区) keeps the city's."""
+    from wufei.places.divisions import COUNTY, divisions
+
+    places = divisions().named(scope) if scope not in ("全部", "") else ()
+    return COUNTY_RECIPIENTS if places and all(p.level == COUNTY for p in places) else RECIPIENTS
+
+
 def document(content: Content, snapshot_id: str, *, kind_cn: str, title: str, data_as_of: date) -> Document:
     return Document(
         kind=content.kind,
@@ -137,7 +148,7 @@ def document(content: Content, snapshot_id: str, *, kind_cn: str, title: str, da
         date=content.as_of.isoformat(),
         snapshot_id=snapshot_id,
         data_as_of=data_as_of.isoformat(),
-        recipients=RECIPIENTS,
+        recipients=recipients(content.scope),
     )
 
 
