@@ -352,3 +352,23 @@ def test_a_citys_bulletin_keeps_the_counties_as_addressees():
     assert recipients("衡水市") == "领导小组各成员单位，各县（市、区）人民政府，各功能区管委会："
     assert recipients("全部") == recipients("衡水市")
     assert recipients("深州市") == "领导小组各成员单位，各乡镇人民政府、街道办事处："  # a county-level city
+
+
+def test_the_cell_registry_sentence_names_only_the_stages_that_hold_cells():
+    """「申报0个、创建中2个、评估3个、已命名0个」 read in the demo's June bulletin."""
+    from wufei.bulletins.document import Section
+    from wufei.bulletins.kinds import _cell_registry_section
+    from wufei.figures.cells import CellFigures, CellTally
+
+    def figures(applied: int, building: int, assessing: int, named: int) -> CellFigures:
+        total = CellTally("合计", None, None, applied, building, assessing, named, 0, 0, None)
+        return CellFigures("衡水市", date(2023, 6, 30), None, None, total, [total], [total], [])
+
+    def sentence(*counts: int) -> str:
+        section = Section("无废细胞创建进展")
+        _cell_registry_section(section, figures(*counts))
+        return section.blocks[0].text
+
+    assert sentence(0, 2, 3, 0) == "截至2023年6月30日，登记在册的无废细胞5个：创建中2个、评估3个。"
+    assert sentence(1, 0, 0, 4) == "截至2023年6月30日，登记在册的无废细胞5个：申报1个、已命名4个。"
+    assert sentence(0, 0, 0, 4) == "截至2023年6月30日，登记在册的无废细胞4个，均已命名。"

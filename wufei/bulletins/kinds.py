@@ -364,8 +364,13 @@ def _cell_registry_section(section: Section, cells: CellFigures) -> None:
     t = cells.total
     section.add(
         Paragraph(
-            f"截至{cn_date(cells.as_of)}，登记在册的无废细胞{t.applied + t.building + t.assessing + t.named}个："
-            f"申报{t.applied}个、创建中{t.building}个、评估{t.assessing}个、已命名{t.named}个"
+            f"截至{cn_date(cells.as_of)}，登记在册的无废细胞{t.applied + t.building + t.assessing + t.named}个"
+            + (
+                "：" + listed([("申报", t.applied, "个"), ("创建中", t.building, "个"), ("评估", t.assessing, "个")])
+                if t.applied or t.building or t.assessing
+                else ""
+            )
+            + ((f"、已命名{t.named}个" if t.in_progress else "，均已命名") if t.named else "")
             + (f"（本期命名{t.named_in_period}个）" if t.named_in_period else "")
             + (f"，另有退回{t.returned}个" if t.returned else "")
             + (
