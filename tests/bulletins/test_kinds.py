@@ -125,6 +125,12 @@ def test_the_province_view_ranks_the_cities(session, world, tmp_path):
     assert cities[0][:3] == ["排名", "城市", "纳入督办"]
     assert [row[:3] for row in cities[1:]] == [[1, "衡水市", 7]]
     assert "河北省“无废城市”建设2024年第2季度各市推进情况汇总" in by_suffix(issued.paths, ".md").read_text()
+    # the results first, how they were added up last; the lights that hold no task not said
+    paragraphs = docx_paragraphs(by_suffix(issued.paths, ".docx"))
+    headings = [p for p in paragraphs if re.match(r"[一二三四五六七八九十]+、", p)]
+    assert headings[:2] == ["一、总体情况", "二、各市推进情况及排名"] and headings[-1].endswith("、汇总方法")
+    overview = paragraphs[paragraphs.index("一、总体情况") + 1]
+    assert overview.startswith("截至2024年6月30日，全省纳入督办的任务7项，其中已完成2项、") and "0项" not in overview
 
 
 def _lead_files_the_indicator(session, *, period: str, value: str, at: tuple[int, int, int], rules) -> None:

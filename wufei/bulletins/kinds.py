@@ -165,10 +165,15 @@ def _weeks_text(weeks: list[str]) -> str:
     return f"{first}至{last}共{len(weeks)}周" if len(weeks) > 1 else f"{chinese_week_of_label(weeks[0])}共1周"
 
 
+def _light_counts(by: Any) -> str:
+    """已完成13项、绿灯39项、红灯15项: the lights that hold tasks."""
+    counts = (("已完成", by.done), ("绿灯", by.green), ("黄灯", by.yellow), ("红灯", by.red))
+    return listed([(word, count, "项") for word, count in counts])
+
+
 def _lights_paragraph(totals: Totals, lights_as_of: date, period_word: str) -> Paragraph:
     by = totals.by_light
-    lights = listed([("已完成", by.done, "项"), ("绿灯", by.green, "项"), ("黄灯", by.yellow, "项")])
-    lights = "、".join(part for part in (lights, listed([("红灯", by.red, "项")])) if part)
+    lights = _light_counts(by)
     in_period = listed([("到期", totals.due_in_period, "项"), ("完成", totals.done_in_period, "项")])
     return Paragraph(
         f"截至{cn_date(lights_as_of)}，纳入督办的任务{totals.supervised}项"
@@ -960,7 +965,7 @@ def _breakdown(section: Section, rows: list[AnnualUnit]) -> None:
                 items.append([c.name, "不计入", _ref_text(ref), _ref_note(ref, missed=False)])
         for d in row.deductions:
             items.append(["扣分", d.kind_cn, task_name(d), d.note or ""])
-        if components:
+        if components and items:
             sub.add(
                 Table(
                     f"{row.department}得分与失分事项",
@@ -1157,20 +1162,15 @@ def province(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         by, rates = totals.by_light, totals.rates
         overall.add(
             Paragraph(
-                f"截至{cn_date(f.lights_as_of)}，全省纳入督办的任务{totals.supervised}项，其中已完成{by.done}项、"
-                f"绿灯{by.green}项、黄灯{by.yellow}项、红灯{by.red}项，逾期未完成{totals.overdue}项；已到期"
+                f"截至{cn_date(f.lights_as_of)}，全省纳入督办的任务{totals.supervised}项，其中{_light_counts(by)}"
+                + (f"，逾期未完成{totals.overdue}项" if totals.overdue else "")
+                + "；已到期"
                 f"{totals.due}项、完成{totals.done}项（完成率{pct(rates.completion)}，按期率{pct(rates.on_time)}），"
                 f"按时报送率{pct(rates.reporting)}，指标达标率{pct(rates.indicators)}。"
             )
         )
     else:
         overall.add(Paragraph("本期无汇总数据。"))
-    method = doc.section("汇总方法")
-    for sentence in f.method:
-        method.add(Paragraph(sentence))
-    weights = "、".join(f"{COMPONENT_NAMES.get(k, k)}{num(v)}分" for k, v in f.weights.items())
-    if weights:
-        method.add(Paragraph(f"本期权重：{weights}。"))
     cities = doc.section("各市推进情况及排名")
     rows = f.cities
     cities.add(
@@ -1230,12 +1230,7 @@ def province(content: Content, snapshot_id: str, kind_cn: str) -> Document:
     if own:
         section = doc.section("省级方案落实情况")
         by = own.by_light
-        section.add(
-            Paragraph(
-                f"省级方案（{names(own.plans)}）纳入督办的任务{own.supervised}项，已完成{by.done}项、"
-                f"绿灯{by.green}项、黄灯{by.yellow}项、红灯{by.red}项。"
-            )
-        )
+        section.add(Paragraph(f"省级方案（{names(own.plans)}）纳入督办的任务{own.supervised}项，{_light_counts(by)}。"))
         section.add(
             Table(
                 "各市承担的省级方案任务",
@@ -1249,5 +1244,12 @@ def province(content: Content, snapshot_id: str, kind_cn: str) -> Document:
                 numeric=(1, 2, 3, 4, 5),
             )
         )
+    # how the figures were added up: after the results, as a leader reads the results first
+    method = doc.section("汇总方法")
+    for sentence in f.method:
+        method.add(Paragraph(sentence))
+    weights = "、".join(f"{COMPONENT_NAMES.get(k, k)}{num(v)}分" for k, v in f.weights.items())
+    if weights:
+        method.add(Paragraph(f"本期权重：{weights}。"))
     doc.annex = _annex(content)
     return doc.number()
