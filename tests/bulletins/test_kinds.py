@@ -311,6 +311,11 @@ def test_an_april_with_nothing_to_list_says_so_in_a_sentence_without_empty_headi
     assert "无。" not in paragraphs and "表13" not in text
     assert "本月未批准任务延期。" in paragraphs and "批准延期0项" not in text
     assert "（二）本月完成任务" not in paragraphs
+    # nothing overdue, red or unreported: the closing asks only for next month's two tasks
+    closing = paragraphs.index("九、下一步工作要求")
+    following = [p for p in paragraphs[closing + 1 :] if p]
+    assert following[0].startswith("一是提前谋划下月到期事项。2024年5月到期任务2项，")
+    assert following[1].startswith("附件：")
     tables = docx_tables(by_suffix(issued.paths, ".docx"))
     assert not any(t[0][:2] == ["任务", "延期前期限"] or t[0][0] == "申请日期" for t in tables)
     markdown = by_suffix(issued.paths, ".md").read_text(encoding="utf-8")

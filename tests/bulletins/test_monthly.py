@@ -228,3 +228,16 @@ def test_the_overview_names_tasks_awaiting_a_lead_only_when_there_are_some():
     assert awaiting.startswith(
         "截至2023年11月30日，纳入督办的任务39项（另有1项尚未明确牵头单位，待指定后计入），其中绿灯28项"
     )
+
+
+def test_the_may_bulletin_ends_with_what_each_unit_is_to_do_next(may):
+    """Real 调度通报 close with 下一步工作要求, one item for each thing to do (templates/requirements.yaml)."""
+    paragraphs = [p.replace("\n", "") for p in docx_paragraphs(by_suffix(may.paths, ".docx"))]
+    closing = paragraphs.index("九、下一步工作要求")
+    items = [p for p in paragraphs[closing + 1 :] if p][:5]
+    assert items[:3] == [
+        "一是加快逾期任务办结。逾期未完成任务1项，牵头单位要查明原因、倒排工期，确需延期的按程序申请延期。",
+        "二是抓好红灯、黄灯任务整改。红灯任务2项、黄灯任务1项，牵头单位要对照原因逐项整改，配合单位要积极支持。",
+        f"三是按时报送周进展。本月未报送4次，{W.CITY}要落实专人，按时报送每周进展。",
+    ]
+    assert items[3].startswith("四是提前谋划下月到期事项。2024年6月到期任务") and items[4].startswith("附件：")

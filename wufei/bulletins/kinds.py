@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
-from functools import partial
+from functools import cache, partial
+from pathlib import Path
 from typing import Any, Protocol
 
 from wufei.bulletins import charts
-from wufei.bulletins.document import Chart, Document, Paragraph, Section, Table
+from wufei.bulletins.document import Chart, Document, Paragraph, Section, Table, chinese_number
 from wufei.bulletins.snapshots import Content
 from wufei.chinese import WeekError, chinese_date, chinese_week_of_label, parse_week
 from wufei.figures.annual import AnnualFigures, AnnualUnit
@@ -631,7 +632,7 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
     red = sum(1 for a in f.attention if a.light == "red")
     lit = listed([("红灯任务", red, "项"), ("黄灯任务", len(f.attention) - red, "项")])
     attention.add(
-        Paragraph(f"{lit}，请牵头单位对照原因逐项整改，配合单位积极支持。" if lit else "本月无红灯、黄灯任务。")
+        Paragraph(f"截至{cn_date(f.lights_as_of)}，{lit}，清单及原因如下。" if lit else "本月无红灯、黄灯任务。")
     )
     attention.add(
         None
@@ -673,7 +674,7 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
     due_next = listed([("到期任务", len(upcoming.tasks), "项"), ("阶段性节点", len(upcoming.milestones), "个")])
     following.add(
         Paragraph(
-            f"{upcoming.period.chinese}{due_next}，请有关单位提前谋划、按期完成。"
+            f"{upcoming.period.chinese}{due_next}，清单如下。"
             if due_next
             else f"{upcoming.period.chinese}无到期任务和阶段性节点。"
         )
@@ -711,8 +712,41 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         extensions.add(_extensions_table(f.extensions_granted))
     else:
         extensions.add(Paragraph("本月未批准任务延期。"))
+    items = _requirements(f, red)
+    if items:
+        closing = doc.section("下一步工作要求")
+        for number, item in enumerate(items, start=1):
+            closing.add(Paragraph(f"{chinese_number(number)}是{item}"))
     doc.annex = _annex(content)
     return doc.number()
+
+
+@cache
+def _requirement_templates() -> dict[str, str]:
+    import yaml
+
+    return yaml.safe_load((Path(__file__).parent / "templates" / "requirements.yaml").read_text(encoding="utf-8"))
+
+
+def _requirements(f: MonthlyFigures, red: int) -> list[str]:
+    """The closing 下一步工作要求 of a monthly, one item for each thing to do (templates/requirements.yaml)."""
+    texts = _requirement_templates()
+    items = []
+    if f.totals.overdue:
+        items.append(texts["overdue"].format(counts=f"{f.totals.overdue}项"))
+    lit = listed([("红灯任务", red, "项"), ("黄灯任务", len(f.attention) - red, "项")])
+    if lit:
+        items.append(texts["attention"].format(counts=lit))
+    r = f.reporting
+    silent = [d.department for d in f.departments if d.reports.missing or d.reports.late]
+    if r.missing or r.late:
+        counts = listed([("未报送", r.missing, "次"), ("迟报", r.late, "次")])
+        items.append(texts["reporting"].format(counts=counts, units=few(silent) if silent else "有关单位"))
+    upcoming = f.next_period
+    due_next = listed([("到期任务", len(upcoming.tasks), "项"), ("阶段性节点", len(upcoming.milestones), "个")])
+    if due_next:
+        items.append(texts["upcoming"].format(month=upcoming.period.chinese, counts=due_next))
+    return items
 
 
 # --- 季通报 --------------------------------------------------------------------------------------
