@@ -599,7 +599,7 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
 
     changes = f.changes
     changed = doc.section("本月变化情况")
-    counted = listed(
+    changed_counts = listed(
         [
             ("新增逾期任务", changes.newly_overdue_count, "项"),
             ("完成", changes.closed_count, "项"),
@@ -608,7 +608,11 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         ]
     )
     since = f"与{cn_date(changes.since)}相比，"
-    changed.add(Paragraph(f"{since}{counted}。" if counted else f"{since}无新增逾期、完成、转为绿灯或灯色变差的任务。"))
+    changed.add(
+        Paragraph(
+            f"{since}{changed_counts}。" if changed_counts else f"{since}无新增逾期、完成、转为绿灯或灯色变差的任务。"
+        )
+    )
     for items, heading in (
         (changes.newly_overdue, "新增逾期任务"),
         (changes.closed, "本月完成任务"),
@@ -712,10 +716,10 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         extensions.add(_extensions_table(f.extensions_granted))
     else:
         extensions.add(Paragraph("本月未批准任务延期。"))
-    items = _requirements(f, red)
-    if items:
+    requirements = _requirements(f, red)
+    if requirements:
         closing = doc.section("下一步工作要求")
-        for number, item in enumerate(items, start=1):
+        for number, item in enumerate(requirements, start=1):
             closing.add(Paragraph(f"{chinese_number(number)}是{item}"))
     doc.annex = _annex(content)
     return doc.number()
