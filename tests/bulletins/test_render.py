@@ -106,3 +106,17 @@ def test_the_annex_prints_its_header_on_every_page_landscape_and_fitted_to_the_w
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9  # A4
     assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_the_annex_holds_a_rate_as_a_number_shown_as_a_percentage(tmp_path):
+    """A leader sorts 按时报送率 in the workbook: 79.5% must be the number 0.795, not text."""
+    from openpyxl import load_workbook
+
+    from wufei.bulletins.render import xlsx
+
+    doc = _small_document([])
+    rows = [["甲", "79.5%", "88.8"], ["乙", "—", "100"]]
+    doc.sections[0].blocks = [Table("排名", ["单位", "按时报送率", "得分"], rows, numeric=(1, 2))]
+    sheet = load_workbook(str(xlsx(doc.number(), tmp_path / "t.xlsx")))["排名"]
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [["甲", 0.795, 88.8], ["乙", "—", 100]]
+    assert sheet["B2"].number_format == "0.0%"

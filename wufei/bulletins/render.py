@@ -521,7 +521,8 @@ def _sheet_name(wanted: str, used: set[str]) -> str:
 
 def _cells(sheet: Any, values: list[str], numeric: tuple[int, ...], dates: tuple[int, ...]) -> list[Any]:
     return [
-        _number(v) if index in numeric else _dated(sheet, v) if index in dates else v for index, v in enumerate(values)
+        _number(sheet, v) if index in numeric else _dated(sheet, v) if index in dates else v
+        for index, v in enumerate(values)
     ]
 
 
@@ -547,15 +548,27 @@ def _dated(sheet: Any, value: str) -> Any:
     return cell
 
 
-def _number(value: str):
-    """Figures stay numbers in the workbook (sums and sorts work); "—" and percentages stay text."""
+def _number(sheet: Any, value: str):
+    """Figures stay numbers in the workbook (sums and sorts work), a rate (79.5%) a number shown as a
+    percentage with its one decimal; "—" stays text."""
+    from openpyxl.cell import WriteOnlyCell
+
     try:
         return int(value)
     except (TypeError, ValueError):
+        pass
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, str) and value.endswith("%"):
         try:
-            return float(value)
-        except (TypeError, ValueError):
+            cell = WriteOnlyCell(sheet, round(float(value[:-1]) / 100, 6))
+        except ValueError:
             return value
+        cell.number_format = "0.0%"
+        return cell
+    return value
 
 
 def _width(value: object) -> int:
