@@ -120,3 +120,19 @@ def test_the_annex_holds_a_rate_as_a_number_shown_as_a_percentage(tmp_path):
     sheet = load_workbook(str(xlsx(doc.number(), tmp_path / "t.xlsx")))["排名"]
     assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [["甲", 0.795, 88.8], ["乙", "—", 100]]
     assert sheet["B2"].number_format == "0.0%"
+
+
+def test_a_short_column_keeps_its_text_on_one_line_when_long_columns_crowd_the_row():
+    """The red and yellow list of the demo's June bulletin, read in LibreOffice: 现行期限 was so
+    narrow that 2025年12月31日 stood over five lines. A date, 红灯 keep their width; the long
+    columns (任务, 配合单位, 原因) share the rest."""
+    long = "市工业和信息化局、桃城区人民政府、冀州区人民政府等14个单位"
+    rows = [["红灯", "制度体系7 深入推动小微收集专业化运营" * 2, "市生态环境局", long, "2025年12月31日", long]]
+    table = Table("红灯、黄灯任务清单", ["灯色", "任务", "牵头单位", "配合单位", "现行期限", "原因"], rows)
+    shares = column_shares(table)
+    text_mm, unit_mm = 156, 10.5 * 25.4 / 72 / 2  # a half-character of 五号
+    date_mm = shares[4] * text_mm
+    assert date_mm >= 14 * unit_mm + 2 * 1.9  # 2025年12月31日 and the cell's margins
+    assert shares[0] * text_mm >= 4 * unit_mm + 2 * 1.9  # 红灯
+    assert abs(sum(shares) - 1) < 1e-9
+    assert min(shares[1], shares[3], shares[5]) * text_mm >= 12 * unit_mm  # six characters a line at least

@@ -349,14 +349,28 @@ def _narrow_cell_margins(table) -> None:
     table._tbl.tblPr.append(parse_xml(f"<w:tblCellMar {nsdecls('w')}>{margins}</w:tblCellMar>"))
 
 
+# How many half-characters (a Chinese character counts two) a table's row holds across the text
+# width, 156 mm: 42 characters of 五号 (10.5 pt), 49 of the wide tables' 小五 (9 pt).
+ROW_UNITS, WIDE_ROW_UNITS = 84, 98
+SHORT_COLUMN = 18  # a column wanting this much or less (a date, 红灯, a unit's name) is never wrapped
+
+
 def column_shares(table: Table) -> list[float]:
     """Each column's share of the text width, from the longest text it holds (Chinese characters
     count double; a header asks for four characters at most and wraps beyond; long texts wrap,
-    so no column asks for more than 24 characters)."""
+    so no column asks for more than 24 characters). When the row cannot hold every column's
+    longest text, the short columns (2025年12月31日, 红灯) keep theirs, and the long ones share
+    what is left: a date wrapped over five lines (2025年 / 12 / 月 / 31 / 日) is what a leader read."""
     wanted = []
     for index, column in enumerate(table.columns):
         longest = max([min(_width(column), 8)] + [_width(row[index]) for row in table.rows[:100]])
         wanted.append(min(max(longest, 6), 48) + 2)  # + the cell's margins
+    room = WIDE_ROW_UNITS if len(table.columns) > 8 else ROW_UNITS
+    short = [w + 1 for w in wanted if w <= SHORT_COLUMN]  # + 1: Word's margins are 1.9 mm, not 1.85
+    long_total = sum(w for w in wanted if w > SHORT_COLUMN)
+    if sum(wanted) > room and long_total and sum(short) <= room * 0.6:
+        left = room - sum(short)
+        wanted = [w + 1 if w <= SHORT_COLUMN else max(w * left / long_total, 8) for w in wanted]
     total = sum(wanted)
     return [w / total for w in wanted]
 
