@@ -361,7 +361,7 @@ def column_shares(table: Table) -> list[float]:
     so no column asks for more than 24 characters). When the row cannot hold every column's
     longest text, the short columns (2025年12月31日, 红灯) keep theirs, and the long ones share
     what is left: a date wrapped over five lines (2025年 / 12 / 月 / 31 / 日) is what a leader read."""
-    wanted = []
+    wanted: list[float] = []
     for index, column in enumerate(table.columns):
         longest = max([min(_width(column), 8)] + [_width(row[index]) for row in table.rows[:100]])
         wanted.append(min(max(longest, 6), 48) + 2)  # + the cell's margins
