@@ -90,6 +90,8 @@ def test_the_printed_word_file_numbers_its_pages_keeps_rows_whole_and_notes_the_
     assert instructions == ["PAGE"] and footer.paragraphs[0].text == "— 1 —"
     [table] = word.tables
     assert all(row._tr.trPr is not None and row._tr.trPr.xpath("./w:cantSplit") for row in table.rows)
+    kept = {p.text: p.paragraph_format.keep_with_next for p in word.paragraphs if p.text}
+    assert kept["一、总体情况"] and kept["表1 任务"]  # never the last line of a page
     texts = [p.text for p in word.paragraphs if p.text]
     annex = texts.index("附件：月调度通报数据表（Excel表格，含各表及任务台账、周报送记录）")
     assert texts[annex + 1 : annex + 3] == ["衡水市“无废城市”建设工作领导小组办公室", "2024年6月5日"]

@@ -200,10 +200,9 @@ def docx(doc: Document, path: Path) -> Path:
 
     def block(item) -> None:
         if isinstance(item, Section):
-            if item.level == 1:
-                paragraph(f"{item.number}{item.heading}", font=HEADING_FONT, indent=True)
-            else:
-                paragraph(f"{item.number}{item.heading}", font=SUBHEADING_FONT, indent=True)
+            font = HEADING_FONT if item.level == 1 else SUBHEADING_FONT
+            # a heading or a caption never ends a page: it stays with what follows it
+            paragraph(f"{item.number}{item.heading}", font=font, indent=True).paragraph_format.keep_with_next = True
             for inner in item.blocks:
                 block(inner)
         elif isinstance(item, Paragraph):
@@ -212,9 +211,10 @@ def docx(doc: Document, path: Path) -> Path:
                 _run(para, item.emphasis, font=BODY_FONT, size=16, bold=True)
             _run(para, item.text, font=BODY_FONT, size=16)
         elif isinstance(item, Table):
-            paragraph(
+            caption = paragraph(
                 item.caption, font=HEADING_FONT, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, before=6, after=3, line=None
             )
+            caption.paragraph_format.keep_with_next = True
             if not item.rows:
                 paragraph(item.empty, indent=True)
                 return
