@@ -965,9 +965,10 @@ def _ref_note(ref: TaskRef | ReportMiss | IndicatorRef, *, missed: bool) -> str:
     return (ref.note if not isinstance(ref, ReportMiss) else None) or ""
 
 
-def _breakdown(section: Section, rows: list[AnnualUnit]) -> None:
-    """Each unit's facts, the points of each item, and the tasks, reports, indicators and slips
-    that earned or lost them."""
+def _breakdown(section: Section, rows: list[AnnualUnit], annex: list[Table]) -> None:
+    """Each unit's facts and the points of each item; the tasks, reports, indicators and slips
+    that earned or lost them go to the annex (`annex`): listed in the document, every report week
+    of every unit, they made the year-end assessment a hundred printed pages."""
     ranks = [r.rank for r in rows]
     for row in rows:
         sub = Section(f"{row.department}（{place(row.rank, ranks)}，{num(row.score)}分）")
@@ -1004,7 +1005,7 @@ def _breakdown(section: Section, rows: list[AnnualUnit]) -> None:
         for d in row.deductions:
             items.append(["扣分", d.kind_cn, task_name(d), d.note or ""])
         if components and items:
-            sub.add(
+            annex.append(
                 Table(
                     f"{row.department}得分与失分事项",
                     ["评分项", "计分", "任务、报送或指标", "说明"],
@@ -1043,6 +1044,7 @@ def annual(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         )
     )
     overall.add(_lights_chart(content))
+    items: list[Table] = []  # each unit's scoring items, for the annex
     for rows, key, heading, sheet in (
         (f.departments, "departments", "成员单位考核得分及排名", "成员单位得分"),
         (f.localities, "localities", "县（市、区）及功能区考核得分及排名", "县市区得分"),
@@ -1055,7 +1057,13 @@ def annual(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         if len({r.rank for r in rows}) < len(rows):
             section.add(Paragraph(TIES_NOTE))
         section.add(_score_chart(f"scores-{key}", heading.removesuffix("及排名"), rows))
-        _breakdown(section, rows)
+        listed_before = len(items)
+        _breakdown(section, rows, items)
+        if len(items) > listed_before:
+            section.blocks.insert(
+                len(section.blocks) - len(rows),
+                Paragraph("各单位得分、失分所涉任务、周报送和指标的逐项明细见附件“各单位得分失分事项”表。"),
+            )
     indicator_section = doc.section("指标完成情况")
     _indicator_section(indicator_section, f.indicators)
     if f.tracking is not None:
@@ -1063,7 +1071,7 @@ def annual(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         _tracking_section(tracking, f.tracking)
         indicator_section.add(tracking)
     _cells_section(doc.section("无废细胞建设"), f.cells)
-    doc.annex = _annex(content)
+    doc.annex = items + _annex(content)
     return doc.number()
 
 
