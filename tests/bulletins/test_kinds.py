@@ -95,6 +95,9 @@ def test_the_self_assessment_lists_the_indicators_with_forecasts_and_the_tasks_b
     html, tables = html_text(by_suffix(issued.paths, ".html"))
     assert "衡水市“无废城市”建设2024年度自评估报告" in html
     assert "河北省“无废城市”建设工作领导小组办公室：" in html and "本报告应于2025年1月31日前报送。" in html
+    # no 「约束性0项、预期性0项」, 「0项没有」: what is zero is said in words or left out
+    assert "纳入自评估的指标1项（方案未标注约束性、预期性）；预计" in html
+    assert not re.search(r"(约束性|预期性|完成|已完成|没有|存在不确定性)0项|(?<![\d.])0项(有|没有|已对应)", html), html
     indicators = next(t for t in tables if t[0][:3] == ["序号", "类别", "指标"])
     assert [row[2] for row in indicators[1:]] == ["一般工业固体废物综合利用率"]
     assert indicators[1][6] == figures["indicators"]["rows"][0]["forecast"]

@@ -1093,10 +1093,19 @@ def self_assessment(content: Content, snapshot_id: str, kind_cn: str) -> Documen
     overall = doc.section("总体情况")
     overall.add(
         Paragraph(
-            f"现将{year}年度“无废城市”建设自评估情况报告如下。纳入自评估的指标{summary.total}项，其中约束性"
-            f"{summary.binding}项、预期性{summary.expected}项、未标注{summary.unmarked}项；预计可以完成"
-            f"{summary.can_complete}项，存在不确定性{summary.uncertain}项。方案任务{tasks.tasks}项，"
-            f"纳入督办{tasks.supervised}项，已完成{tasks.done}项，{tasks.reported}项有本年度进展报送。"
+            f"现将{year}年度“无废城市”建设自评估情况报告如下。纳入自评估的指标{summary.total}项"
+            + (
+                "，其中"
+                + listed([("约束性", summary.binding, "项"), ("预期性", summary.expected, "项")])
+                + (f"、未标注{summary.unmarked}项" if summary.unmarked else "")
+                if summary.binding or summary.expected
+                else "（方案未标注约束性、预期性）"
+            )
+            + "；预计"
+            + listed([("可以完成", summary.can_complete, "项"), ("存在不确定性", summary.uncertain, "项")])
+            + f"。方案任务{tasks.tasks}项，纳入督办{tasks.supervised}项"
+            + (f"，已完成{tasks.done}项" if tasks.done else "，均未完成")
+            + (f"，{tasks.reported}项有本年度进展报送。" if tasks.reported else "，均无本年度进展报送。")
         )
     )
     reference = f.reference
@@ -1106,7 +1115,8 @@ def self_assessment(content: Content, snapshot_id: str, kind_cn: str) -> Documen
             + ("（已超过报送期限）" if f.late else "")
             + "。"
             + (
-                f"指标表对照{reference.doc_number or reference.title}的格式，{summary.matched}项已对应"
+                f"指标表对照{reference.doc_number or reference.title}的格式，"
+                + (f"{summary.matched}项已对应" if summary.matched else "尚无指标对应")
                 + (
                     f"，参照表中另有{len(f.indicators.reference_unmatched)}项尚未对应，列于后表，请补充"
                     if f.indicators.reference_unmatched
