@@ -353,6 +353,7 @@ def _narrow_cell_margins(table) -> None:
 # width, 156 mm: 42 characters of 五号 (10.5 pt), 49 of the wide tables' 小五 (9 pt).
 ROW_UNITS, WIDE_ROW_UNITS = 84, 98
 SHORT_COLUMN = 18  # a column wanting this much or less (a date, 红灯, a unit's name) is never wrapped
+LONG_FLOOR = 14  # and a long column keeps seven characters a line (54.05（2023年第1季度） not 5 / 4.0 / 5…)
 
 
 def column_shares(table: Table) -> list[float]:
@@ -370,7 +371,7 @@ def column_shares(table: Table) -> list[float]:
     long_total = sum(w for w in wanted if w > SHORT_COLUMN)
     if sum(wanted) > room and long_total and sum(short) <= room * 0.6:
         left = room - sum(short)
-        wanted = [w + 1 if w <= SHORT_COLUMN else max(w * left / long_total, 8) for w in wanted]
+        wanted = [w + 1 if w <= SHORT_COLUMN else max(w * left / long_total, LONG_FLOOR) for w in wanted]
     total = sum(wanted)
     return [w / total for w in wanted]
 
