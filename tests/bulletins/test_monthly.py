@@ -23,10 +23,10 @@ from tests.bulletins.helpers import (
 TITLE = "衡水市“无废城市”建设2024年5月调度通报"
 OVERALL = (
     "截至2024年5月31日，纳入督办的任务7项（另有1项尚未明确牵头单位，待指定后计入），其中已完成1项、绿灯3项、"
-    "黄灯1项、红灯2项，逾期未完成1项；本月到期1项，本月完成1项。"
+    "黄灯1项、红灯2项，逾期未完成1项；本月到期1项、完成1项。"
 )
-REPORTING = "本月报送周为2024年第19周至2024年第22周共4周，应报送26次，已报送22次，其中按时22次、迟报0次，未报送4次。"
-CHANGES = "与2024年4月30日相比，新增逾期任务1项，完成1项，由红黄灯转为绿灯0项，灯色变差3项。"
+REPORTING = "本月报送周为2024年第19周至第22周共4周，应报送26次，已报送22次，其中按时22次，未报送4次。"
+CHANGES = "与2024年4月30日相比，新增逾期任务1项、完成1项、灯色变差3项。"  # no 转为绿灯0项
 DEPARTMENT_HEADER = [
     "序号",
     "单位",
@@ -69,8 +69,7 @@ HEADINGS = [
     "三、本月变化情况",
     "（一）新增逾期任务",
     "（二）本月完成任务",
-    "（三）转为绿灯任务",
-    "（四）灯色变差任务",
+    "（三）灯色变差任务",  # no heading over an empty 转为绿灯任务
     "四、红灯、黄灯任务",
     "五、指标进展",
     "（一）指标填报与序时进度",
@@ -224,11 +223,21 @@ def test_the_overview_names_tasks_awaiting_a_lead_only_when_there_are_some():
         done_in_period=0,
     )
     text = _lights_paragraph(totals, date(2023, 11, 30), "本月").text
-    assert text == (
-        "截至2023年11月30日，纳入督办的任务39项，其中已完成0项、绿灯28项、黄灯3项、红灯8项，逾期未完成0项；"
-        "本月到期0项，本月完成0项。"
-    )
+    assert text == ("截至2023年11月30日，纳入督办的任务39项，其中绿灯28项、黄灯3项、红灯8项；本月无到期或完成的任务。")
     awaiting = _lights_paragraph(replace(totals, tasks=40, without_lead=1), date(2023, 11, 30), "本月").text
     assert awaiting.startswith(
-        "截至2023年11月30日，纳入督办的任务39项（另有1项尚未明确牵头单位，待指定后计入），其中已完成0项"
+        "截至2023年11月30日，纳入督办的任务39项（另有1项尚未明确牵头单位，待指定后计入），其中绿灯28项"
     )
+
+
+def test_the_may_bulletin_ends_with_what_each_unit_is_to_do_next(may):
+    """Real 调度通报 close with 下一步工作要求, one item for each thing to do (templates/requirements.yaml)."""
+    paragraphs = [p.replace("\n", "") for p in docx_paragraphs(by_suffix(may.paths, ".docx"))]
+    closing = paragraphs.index("九、下一步工作要求")
+    items = [p for p in paragraphs[closing + 1 :] if p][:5]
+    assert items[:3] == [
+        "一是加快逾期任务办结。逾期未完成任务1项，牵头单位要查明原因、倒排工期，确需延期的按程序申请延期。",
+        "二是抓好红灯、黄灯任务整改。红灯任务2项、黄灯任务1项，牵头单位要对照原因逐项整改，配合单位要积极支持。",
+        f"三是按时报送周进展。本月未报送4次，{W.CITY}要落实专人，按时报送每周进展。",
+    ]
+    assert items[3].startswith("四是提前谋划下月到期事项。2024年6月到期任务") and items[4].startswith("附件：")

@@ -68,6 +68,32 @@ def test_the_html_bulletin_renders_in_chromium_without_overflowing_tables_and_wi
     _assert_not_blank(shot)
 
 
+@pytest.mark.backend_independent
+def test_the_html_bulletin_prints_on_a4_with_each_caption_and_heading_kept_with_what_follows(may, tmp_path):
+    """A leader prints the HTML from the browser: A4 (not the browser's Letter), and a table's
+    caption or a heading is never the last line of a page with its table on the next."""
+    html = by_suffix(may.paths, ".html")
+    pdf = tmp_path / "printed.pdf"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(html.as_uri())
+            page.emulate_media(media="print")
+            kept = page.evaluate("""() => [...document.querySelectorAll('p.caption, h2, h3')]
+                .map(e => getComputedStyle(e).breakAfter)""")
+            page.set_viewport_size({"width": 643, "height": 900})  # A4 less 20 mm each side, at 96 dpi
+            overflow = page.evaluate("""() => [...document.querySelectorAll('table')]
+                .map(t => t.getBoundingClientRect().width - t.closest('.page').clientWidth)""")
+            page.pdf(path=str(pdf), prefer_css_page_size=True)
+        finally:
+            browser.close()
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Page size:\s+59[45]\.\d+ x 841\.\d+ pts", info), info
+    assert kept and set(kept) == {"avoid"}
+    assert overflow and max(overflow) <= 0  # no table runs off the paper
+
+
 def _assert_not_blank(png: Path) -> None:
     from matplotlib import image
 

@@ -259,7 +259,7 @@ def test_task_progress_is_grouped_by_area_with_the_latest_report_of_the_year(ass
     assert (s2["state_cn"], s2["category"], s2["light"]) == ("推进中", "危险废物", "yellow")
     [s3] = areas[1]["items"]
     assert (s3["state_cn"], s3["latest_report"], s3["leads"]) == ("本年度无进展报送", None, [CITY])
-    assert areas[0]["summary"] == "共2项任务，已完成1项，2项有本年度进展报送，0项没有"
+    assert areas[0]["summary"] == "共2项任务，已完成1项，2项有本年度进展报送"  # not 「0项没有」
     assert assessment["tasks"]["summary"] == {"tasks": 3, "supervised": 3, "done": 1, "reported": 2}
 
 

@@ -131,7 +131,7 @@ def test_the_light_and_forecast_change_with_reported_values(session, rules, heng
     filed = report(session, rules, h.reuse, h.ecology, "2024-Q2", "56", date(2024, 7, 16))
     behind = tracks(session, [h.reuse], as_of=date(2024, 7, 20), rules=rules)[0]
     assert behind.standing == "behind" and behind.colour == "yellow"
-    assert behind.reason.startswith("落后序时进度0.693个百分点：2024年第2季度56%（待审核），序时应达56.69%（目标60%）")
+    assert behind.reason.startswith("落后序时进度0.69个百分点：2024年第2季度56%（待审核），序时应达56.69%（目标60%）")
     assert behind.forecast == "存在不确定性"
 
     # a returned value no longer counts: overdue again
@@ -181,7 +181,7 @@ def test_trend_of_reported_values_decides_the_forecast(session, rules, hengshui_
         report(session, rules, h.reuse, h.ecology, period, value, day)
     row = tracks(session, [h.reuse], as_of=date(2024, 7, 20), rules=rules)[0]
     assert row.forecast == "存在不确定性"
-    assert row.forecast_reason.startswith("按最近3期数值趋势（每年+0.802个百分点），2025年末约为56.61%，达不到目标值")
+    assert row.forecast_reason.startswith("按最近3期数值趋势（每年+0.8个百分点），2025年末约为56.61%，达不到目标值")
 
 
 def test_milestones_bend_the_trajectory_and_the_office_sets_the_owner(session, rules, hengshui_indicators):

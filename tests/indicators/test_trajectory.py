@@ -244,3 +244,18 @@ def test_pending_values_count_and_say_so():
     result = judged([quarter("2024-Q2", "70", pending=True)])
     assert "（待审核）" in result.reason
     assert isinstance(result.expected, Fraction)
+
+
+def test_a_rate_gap_reads_in_points_to_two_decimals_and_a_flat_trend_in_words():
+    """「落后序时进度0.519个百分点」「每年+0个百分点」 read in the demo's bulletins: points of a rate take
+    two decimals at most (more only when two would read 0), and a trend that does not move says so."""
+    from fractions import Fraction
+
+    from wufei.indicators.trajectory import _difference
+
+    assert _difference(Fraction("0.519"), "%") == "0.52个百分点"
+    assert _difference(Fraction("2.98"), "%") == "2.98个百分点"
+    assert _difference(Fraction("0.004"), "%") == "0.004个百分点"  # not 「落后0个百分点」
+    assert _difference(Fraction("0.000273"), "吨/万元") == "0.000273吨/万元"  # an intensity keeps its digits
+    flat = judged([quarter("2024-Q1", "67"), quarter("2024-Q2", "67")])
+    assert "按最近2期数值趋势（数值持平），2025年末约为67%" in flat.forecast_reason

@@ -127,6 +127,11 @@ class Document:
     def footer(self) -> str:
         return f"数据快照：{self.snapshot_id}（数据截至{self.data_as_of_cn}，按快照生成，可复现）"
 
+    @property
+    def annex_note(self) -> str:
+        """The 附件说明 every form prints under the body, before the signature."""
+        return f"附件：{self.kind_cn}数据表（Excel表格，含各表及任务台账、周报送记录）"
+
     def section(self, heading: str) -> Section:
         section = Section(heading)
         self.sections.append(section)

@@ -13,17 +13,18 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
-from functools import partial
+from functools import cache, partial
+from pathlib import Path
 from typing import Any, Protocol
 
 from wufei.bulletins import charts
-from wufei.bulletins.document import Chart, Document, Paragraph, Section, Table
+from wufei.bulletins.document import Chart, Document, Paragraph, Section, Table, chinese_number
 from wufei.bulletins.snapshots import Content
 from wufei.chinese import WeekError, chinese_date, chinese_week_of_label, parse_week
 from wufei.figures.annual import AnnualFigures, AnnualUnit
 from wufei.figures.cells import CellFigures
 from wufei.figures.codec import from_json, to_json
-from wufei.figures.common import COMPONENT_NAMES, IndicatorRef, ReportMiss, TaskRef, Totals
+from wufei.figures.common import COMPONENT_NAMES, IndicatorRef, ReportMiss, TaskRef, Totals, listed
 from wufei.figures.half_year import HalfYearFigures
 from wufei.figures.monthly import Cells, ExtensionGranted, Indicators, IndicatorTracking, MonthlyFigures
 from wufei.figures.province import ProvinceFigures
@@ -33,7 +34,8 @@ from wufei.indicators import trajectory
 from wufei.indicators.status import IndicatorStatus
 
 RECIPIENTS = "领导小组各成员单位，各县（市、区）人民政府，各功能区管委会："
-COUNTY_RECIPIENTS = "领导小组各成员单位，各乡镇人民政府、街道办事处，各功能区管委会："
+# a county's own bulletin goes down to its townships, not to 各县（市、区）
+COUNTY_RECIPIENTS = "领导小组各成员单位，各乡镇人民政府、街道办事处："
 TASK_COLUMNS = (
     "灯色",
     "方案",
@@ -104,6 +106,15 @@ def task_name(item: Named) -> str:
     return f"{number}{item.title}"
 
 
+def place(rank: int, ranks: Sequence[int]) -> str:
+    """第3名, or 并列第3名 when another unit of the same ranking has the same place: a leader reading
+    「第2名」 five times should be told the five tie."""
+    return f"{'并列' if list(ranks).count(rank) > 1 else ''}第{rank}名"
+
+
+TIES_NOTE = "注：得分相同的单位名次并列，排列不分先后。"
+
+
 def cn_date(value: date | None) -> str:
     return chinese_date(value) if value else "—"
 
@@ -119,11 +130,11 @@ def issuer(scope: str) -> str:
 
 
 def recipients(scope: str) -> str:
-    """Whom a place's bulletin is addressed to: a county-level place (县, 县级市, 区) has towns and
-    streets under it, not counties."""
+    """主送 of a city's (or the whole system's) bulletin, or of a county's: 桃城区's office writes to
+    its townships; a name that is not a known county (衡水市, a 功能区) keeps the city's."""
     from wufei.places.divisions import COUNTY, divisions
 
-    places = divisions().named(scope)
+    places = divisions().named(scope) if scope not in ("全部", "") else ()
     return COUNTY_RECIPIENTS if places and all(p.level == COUNTY for p in places) else RECIPIENTS
 
 
@@ -149,21 +160,28 @@ def _prefix(content: Content) -> str:
 def _weeks_text(weeks: list[str]) -> str:
     if not weeks:
         return "本期无已截止的报送周"
-    return (
-        f"{chinese_week_of_label(weeks[0])}至{chinese_week_of_label(weeks[-1])}共{len(weeks)}周"
-        if len(weeks) > 1
-        else f"{chinese_week_of_label(weeks[0])}共1周"
-    )
+    first, last = chinese_week_of_label(weeks[0]), chinese_week_of_label(weeks[-1])
+    if first[:5] == last[:5]:  # 2024年第19周至第22周: the year said once
+        last = last[5:]
+    return f"{first}至{last}共{len(weeks)}周" if len(weeks) > 1 else f"{chinese_week_of_label(weeks[0])}共1周"
+
+
+def _light_counts(by: Any) -> str:
+    """已完成13项、绿灯39项、红灯15项: the lights that hold tasks."""
+    counts = (("已完成", by.done), ("绿灯", by.green), ("黄灯", by.yellow), ("红灯", by.red))
+    return listed([(word, count, "项") for word, count in counts])
 
 
 def _lights_paragraph(totals: Totals, lights_as_of: date, period_word: str) -> Paragraph:
     by = totals.by_light
+    lights = _light_counts(by)
+    in_period = listed([("到期", totals.due_in_period, "项"), ("完成", totals.done_in_period, "项")])
     return Paragraph(
         f"截至{cn_date(lights_as_of)}，纳入督办的任务{totals.supervised}项"
         + (f"（另有{totals.without_lead}项尚未明确牵头单位，待指定后计入）" if totals.without_lead else "")
-        + f"，其中已完成{by.done}项、绿灯{by.green}项、"
-        f"黄灯{by.yellow}项、红灯{by.red}项，逾期未完成{totals.overdue}项；"
-        f"{period_word}到期{totals.due_in_period}项，{period_word}完成{totals.done_in_period}项。"
+        + (f"，其中{lights}" if lights else "")
+        + (f"，逾期未完成{totals.overdue}项" if totals.overdue else "")
+        + f"；{period_word}{in_period or '无到期或完成的任务'}。"
     )
 
 
@@ -198,10 +216,25 @@ def _indicator_section(section: Section, indicators: Indicators) -> None:
     summary = indicators.summary
     section.add(
         Paragraph(
-            f"纳入监测的指标{summary.total}项，截至{indicators.year}年：已达到目标值{summary.met}项，"
-            f"向好{summary.improving}项，保持{summary.holding}项，持平{summary.flat}项，变差{summary.worsening}项，"
-            f"未达到目标值{summary.not_met}项，暂无数据{summary.no_data}项，无法判断{summary.unknown}项；"
-            f"进展符合预期{summary.on_track}项，不符合预期{summary.off_track}项。"
+            f"纳入监测的指标{summary.total}项，按各指标最新数值："
+            + listed(
+                [
+                    ("已达到目标值", summary.met, "项"),
+                    ("向好", summary.improving, "项"),
+                    ("保持", summary.holding, "项"),
+                    ("持平", summary.flat, "项"),
+                    ("变差", summary.worsening, "项"),
+                    ("未达到目标值", summary.not_met, "项"),
+                    ("暂无数据", summary.no_data, "项"),
+                    ("无法判断", summary.unknown, "项"),
+                ]
+            )
+            + (
+                "；进展" + listed([("符合预期", summary.on_track, "项"), ("不符合预期", summary.off_track, "项")])
+                if summary.on_track or summary.off_track
+                else ""
+            )
+            + "。"
         )
     )
     section.add(
@@ -229,9 +262,19 @@ def _tracking_section(section: Section, tracking: IndicatorTracking) -> None:
     s = tracking.summary
     section.add(
         Paragraph(
-            f"截至{chinese_date(tracking.as_of)}，按各部门填报的数值和序时进度，{s.total}项指标中：达标{s.met}项，"
-            f"按序时进度{s.on_track}项，落后序时进度{s.behind}项，逾期未报{s.overdue}项，无法判断{s.unknown}项；"
-            f"预计可以完成{s.can_complete}项，存在不确定性{s.total - s.can_complete}项。"
+            f"截至{chinese_date(tracking.as_of)}，按各部门填报的数值和序时进度，{s.total}项指标中："
+            + listed(
+                [
+                    ("达标", s.met, "项"),
+                    ("按序时进度", s.on_track, "项"),
+                    ("落后序时进度", s.behind, "项"),
+                    ("逾期未报", s.overdue, "项"),
+                    ("无法判断", s.unknown, "项"),
+                ]
+            )
+            + "；预计"
+            + listed([("可以完成", s.can_complete, "项"), ("存在不确定性", s.total - s.can_complete, "项")])
+            + "。"
         )
     )
     shown = [t for t in tracking.items if t.standing != "unknown" or t.latest is not None]
@@ -327,8 +370,13 @@ def _cell_registry_section(section: Section, cells: CellFigures) -> None:
     t = cells.total
     section.add(
         Paragraph(
-            f"截至{cn_date(cells.as_of)}，登记在册的无废细胞{t.applied + t.building + t.assessing + t.named}个："
-            f"申报{t.applied}个、创建中{t.building}个、评估{t.assessing}个、已命名{t.named}个"
+            f"截至{cn_date(cells.as_of)}，登记在册的无废细胞{t.applied + t.building + t.assessing + t.named}个"
+            + (
+                "：" + listed([("申报", t.applied, "个"), ("创建中", t.building, "个"), ("评估", t.assessing, "个")])
+                if t.applied or t.building or t.assessing
+                else ""
+            )
+            + ((f"、已命名{t.named}个" if t.in_progress else "，均已命名") if t.named else "")
             + (f"（本期命名{t.named_in_period}个）" if t.named_in_period else "")
             + (f"，另有退回{t.returned}个" if t.returned else "")
             + (
@@ -468,10 +516,13 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
 
     overall = doc.section("总体情况")
     overall.add(_lights_paragraph(f.totals, f.lights_as_of, "本月"))
+    timely = listed([("按时", reporting.on_time, "次"), ("迟报", reporting.late, "次")])
     overall.add(
         Paragraph(
-            f"本月报送周为{_weeks_text(reporting.weeks)}，应报送{reporting.expected}次，已报送{reporting.filed}次，"
-            f"其中按时{reporting.on_time}次、迟报{reporting.late}次，未报送{reporting.missing}次。"
+            f"本月报送周为{_weeks_text(reporting.weeks)}，应报送{reporting.expected}次，已报送{reporting.filed}次"
+            + (f"，其中{timely}" if timely else "")
+            + (f"，未报送{reporting.missing}次" if reporting.missing else "")
+            + "。"
         )
     )
     overall.add(_lights_chart(content))
@@ -523,6 +574,14 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
             numeric=(0, *range(2, 14)),
         )
     )
+    counted = sum(d.lead_tasks for d in f.departments)
+    if counted > f.totals.supervised:  # a leader adding up the column should not find a mistake
+        units.add(
+            Paragraph(
+                f"注：多个单位共同牵头的任务分别计入各牵头单位，表中牵头任务合计{counted}项，"
+                f"多于纳入督办的任务数{f.totals.supervised}项。"
+            )
+        )
     units.add(
         Chart(
             "completion",
@@ -540,24 +599,34 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
 
     changes = f.changes
     changed = doc.section("本月变化情况")
+    changed_counts = listed(
+        [
+            ("新增逾期任务", changes.newly_overdue_count, "项"),
+            ("完成", changes.closed_count, "项"),
+            ("由红黄灯转为绿灯", changes.recovered_count, "项"),
+            ("灯色变差", changes.worsened_count, "项"),
+        ]
+    )
+    since = f"与{cn_date(changes.since)}相比，"
     changed.add(
         Paragraph(
-            f"与{cn_date(changes.since)}相比，新增逾期任务{changes.newly_overdue_count}项，完成{changes.closed_count}项，"
-            f"由红黄灯转为绿灯{changes.recovered_count}项，灯色变差{changes.worsened_count}项。"
+            f"{since}{changed_counts}。" if changed_counts else f"{since}无新增逾期、完成、转为绿灯或灯色变差的任务。"
         )
     )
-    for listed, heading in (
+    for items, heading in (
         (changes.newly_overdue, "新增逾期任务"),
         (changes.closed, "本月完成任务"),
         (changes.recovered, "转为绿灯任务"),
         (changes.worsened, "灯色变差任务"),
     ):
+        if not items:  # no heading over 「无。」: the sentence above already says none
+            continue
         sub = Section(heading)
         sub.add(
             Table(
                 heading,
                 ["任务", "牵头单位", "上月", "本月", "原因"],
-                [[task_name(i), names(i.leads), i.from_cn, i.to_cn, i.reason] for i in listed],
+                [[task_name(i), names(i.leads), i.from_cn, i.to_cn, i.reason] for i in items],
                 sheet=heading,
             )
         )
@@ -565,13 +634,14 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
 
     attention = doc.section("红灯、黄灯任务")
     red = sum(1 for a in f.attention if a.light == "red")
+    lit = listed([("红灯任务", red, "项"), ("黄灯任务", len(f.attention) - red, "项")])
     attention.add(
-        Paragraph(
-            f"红灯任务{red}项、黄灯任务{len(f.attention) - red}项，请牵头单位对照原因逐项整改，配合单位积极支持。"
-        )
+        Paragraph(f"截至{cn_date(f.lights_as_of)}，{lit}，清单及原因如下。" if lit else "本月无红灯、黄灯任务。")
     )
     attention.add(
-        Table(
+        None
+        if not f.attention
+        else Table(
             "红灯、黄灯任务清单",
             ["灯色", "任务", "牵头单位", "配合单位", "现行期限", "原因"],
             [
@@ -605,14 +675,18 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
 
     upcoming = f.next_period
     following = doc.section(f"下月（{upcoming.period.chinese}）到期事项")
+    due_next = listed([("到期任务", len(upcoming.tasks), "项"), ("阶段性节点", len(upcoming.milestones), "个")])
     following.add(
         Paragraph(
-            f"{upcoming.period.chinese}到期任务{len(upcoming.tasks)}项、"
-            f"阶段性节点{len(upcoming.milestones)}个，请有关单位提前谋划、按期完成。"
+            f"{upcoming.period.chinese}{due_next}，清单如下。"
+            if due_next
+            else f"{upcoming.period.chinese}无到期任务和阶段性节点。"
         )
     )
     following.add(
-        Table(
+        None
+        if not upcoming.tasks
+        else Table(
             "下月到期任务",
             ["到期日", "任务", "牵头单位", "当前灯色", "原因"],
             [[cn_date(t.due_date), task_name(t), names(t.leads), t.light_cn, t.reason] for t in upcoming.tasks],
@@ -621,7 +695,9 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         )
     )
     following.add(
-        Table(
+        None
+        if not upcoming.milestones
+        else Table(
             "下月到期节点",
             ["到期日", "任务", "节点", "应达进度（%）", "牵头单位"],
             [
@@ -635,10 +711,46 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
     )
 
     extensions = doc.section("延期审批情况")
-    extensions.add(Paragraph(f"本月批准延期{len(f.extensions_granted)}项。"))
-    extensions.add(_extensions_table(f.extensions_granted))
+    if f.extensions_granted:
+        extensions.add(Paragraph(f"本月批准延期{len(f.extensions_granted)}项。"))
+        extensions.add(_extensions_table(f.extensions_granted))
+    else:
+        extensions.add(Paragraph("本月未批准任务延期。"))
+    requirements = _requirements(f, red)
+    if requirements:
+        closing = doc.section("下一步工作要求")
+        for number, item in enumerate(requirements, start=1):
+            closing.add(Paragraph(f"{chinese_number(number)}是{item}"))
     doc.annex = _annex(content)
     return doc.number()
+
+
+@cache
+def _requirement_templates() -> dict[str, str]:
+    import yaml
+
+    return yaml.safe_load((Path(__file__).parent / "templates" / "requirements.yaml").read_text(encoding="utf-8"))
+
+
+def _requirements(f: MonthlyFigures, red: int) -> list[str]:
+    """The closing 下一步工作要求 of a monthly, one item for each thing to do (templates/requirements.yaml)."""
+    texts = _requirement_templates()
+    items = []
+    if f.totals.overdue:
+        items.append(texts["overdue"].format(counts=f"{f.totals.overdue}项"))
+    lit = listed([("红灯任务", red, "项"), ("黄灯任务", len(f.attention) - red, "项")])
+    if lit:
+        items.append(texts["attention"].format(counts=lit))
+    r = f.reporting
+    silent = [d.department for d in f.departments if d.reports.missing or d.reports.late]
+    if r.missing or r.late:
+        counts = listed([("未报送", r.missing, "次"), ("迟报", r.late, "次")])
+        items.append(texts["reporting"].format(counts=counts, units=few(silent) if silent else "有关单位"))
+    upcoming = f.next_period
+    due_next = listed([("到期任务", len(upcoming.tasks), "项"), ("阶段性节点", len(upcoming.milestones), "个")])
+    if due_next:
+        items.append(texts["upcoming"].format(month=upcoming.period.chinese, counts=due_next))
+    return items
 
 
 # --- 季通报 --------------------------------------------------------------------------------------
@@ -715,6 +827,8 @@ def quarterly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
             section.add(Paragraph("本季度无参与排名的单位。"))
             continue
         section.add(_score_table(heading, rows, sheet))
+        if len({r.rank for r in rows}) < len(rows):
+            section.add(Paragraph(TIES_NOTE))
         section.add(_score_chart(f"scores-{key}", f"{heading.removesuffix('及排名')}", rows))
 
     praised = doc.section("表扬单位")
@@ -725,11 +839,13 @@ def quarterly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
     lagging = doc.section("通报单位")
     if not f.lagging:
         lagging.add(Paragraph("本季度无被通报的单位。"))
+    ranks = {"department": [r.rank for r in f.departments], "locality": [r.rank for r in f.localities]}
     for named in f.lagging:
         text = "；".join(named.reasons + named.facts) + "。"
         if named.red_tasks:
             text += "红灯任务：" + "；".join(f"{task_name(t)}（{t.reason}）" for t in named.red_tasks) + "。"
-        lagging.add(Paragraph(text, emphasis=f"{named.department}（{named.group_cn}第{named.rank}名）："))
+        where = f"{named.group_cn}{place(named.rank, ranks.get(named.group, []))}"
+        lagging.add(Paragraph(text, emphasis=f"{named.department}（{where}）："))
     if f.lagging:
         lagging.add(Paragraph("请被通报单位于通报印发后10个工作日内向领导小组办公室书面报告整改措施。"))
     if f.tracking is not None:
@@ -849,11 +965,13 @@ def _ref_note(ref: TaskRef | ReportMiss | IndicatorRef, *, missed: bool) -> str:
     return (ref.note if not isinstance(ref, ReportMiss) else None) or ""
 
 
-def _breakdown(section: Section, rows: list[AnnualUnit]) -> None:
-    """Each unit's facts, the points of each item, and the tasks, reports, indicators and slips
-    that earned or lost them."""
+def _breakdown(section: Section, rows: list[AnnualUnit], annex: list[Table]) -> None:
+    """Each unit's facts and the points of each item; the tasks, reports, indicators and slips
+    that earned or lost them go to the annex (`annex`): listed in the document, every report week
+    of every unit, they made the year-end assessment a hundred printed pages."""
+    ranks = [r.rank for r in rows]
     for row in rows:
-        sub = Section(f"{row.department}（第{row.rank}名，{num(row.score)}分）")
+        sub = Section(f"{row.department}（{place(row.rank, ranks)}，{num(row.score)}分）")
         sub.add(Paragraph("；".join(row.facts) + "。"))
         components = row.components
         sub.add(
@@ -886,8 +1004,8 @@ def _breakdown(section: Section, rows: list[AnnualUnit]) -> None:
                 items.append([c.name, "不计入", _ref_text(ref), _ref_note(ref, missed=False)])
         for d in row.deductions:
             items.append(["扣分", d.kind_cn, task_name(d), d.note or ""])
-        if components:
-            sub.add(
+        if components and items:
+            annex.append(
                 Table(
                     f"{row.department}得分与失分事项",
                     ["评分项", "计分", "任务、报送或指标", "说明"],
@@ -926,6 +1044,7 @@ def annual(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         )
     )
     overall.add(_lights_chart(content))
+    items: list[Table] = []  # each unit's scoring items, for the annex
     for rows, key, heading, sheet in (
         (f.departments, "departments", "成员单位考核得分及排名", "成员单位得分"),
         (f.localities, "localities", "县（市、区）及功能区考核得分及排名", "县市区得分"),
@@ -935,8 +1054,16 @@ def annual(content: Content, snapshot_id: str, kind_cn: str) -> Document:
             section.add(Paragraph("无参与考核的单位。"))
             continue
         section.add(_annual_table(heading, rows, weights, sheet))
+        if len({r.rank for r in rows}) < len(rows):
+            section.add(Paragraph(TIES_NOTE))
         section.add(_score_chart(f"scores-{key}", heading.removesuffix("及排名"), rows))
-        _breakdown(section, rows)
+        listed_before = len(items)
+        _breakdown(section, rows, items)
+        if len(items) > listed_before:
+            section.blocks.insert(
+                len(section.blocks) - len(rows),
+                Paragraph("各单位得分、失分所涉任务、周报送和指标的逐项明细见附件“各单位得分失分事项”表。"),
+            )
     indicator_section = doc.section("指标完成情况")
     _indicator_section(indicator_section, f.indicators)
     if f.tracking is not None:
@@ -944,7 +1071,7 @@ def annual(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         _tracking_section(tracking, f.tracking)
         indicator_section.add(tracking)
     _cells_section(doc.section("无废细胞建设"), f.cells)
-    doc.annex = _annex(content)
+    doc.annex = items + _annex(content)
     return doc.number()
 
 
@@ -966,10 +1093,19 @@ def self_assessment(content: Content, snapshot_id: str, kind_cn: str) -> Documen
     overall = doc.section("总体情况")
     overall.add(
         Paragraph(
-            f"现将{year}年度“无废城市”建设自评估情况报告如下。纳入自评估的指标{summary.total}项，其中约束性"
-            f"{summary.binding}项、预期性{summary.expected}项、未标注{summary.unmarked}项；预计可以完成"
-            f"{summary.can_complete}项，存在不确定性{summary.uncertain}项。方案任务{tasks.tasks}项，"
-            f"纳入督办{tasks.supervised}项，已完成{tasks.done}项，{tasks.reported}项有本年度进展报送。"
+            f"现将{year}年度“无废城市”建设自评估情况报告如下。纳入自评估的指标{summary.total}项"
+            + (
+                "，其中"
+                + listed([("约束性", summary.binding, "项"), ("预期性", summary.expected, "项")])
+                + (f"、未标注{summary.unmarked}项" if summary.unmarked else "")
+                if summary.binding or summary.expected
+                else "（方案未标注约束性、预期性）"
+            )
+            + "；预计"
+            + listed([("可以完成", summary.can_complete, "项"), ("存在不确定性", summary.uncertain, "项")])
+            + f"。方案任务{tasks.tasks}项，纳入督办{tasks.supervised}项"
+            + (f"，已完成{tasks.done}项" if tasks.done else "，均未完成")
+            + (f"，{tasks.reported}项有本年度进展报送。" if tasks.reported else "，均无本年度进展报送。")
         )
     )
     reference = f.reference
@@ -979,7 +1115,8 @@ def self_assessment(content: Content, snapshot_id: str, kind_cn: str) -> Documen
             + ("（已超过报送期限）" if f.late else "")
             + "。"
             + (
-                f"指标表对照{reference.doc_number or reference.title}的格式，{summary.matched}项已对应"
+                f"指标表对照{reference.doc_number or reference.title}的格式，"
+                + (f"{summary.matched}项已对应" if summary.matched else "尚无指标对应")
                 + (
                     f"，参照表中另有{len(f.indicators.reference_unmatched)}项尚未对应，列于后表，请补充"
                     if f.indicators.reference_unmatched
@@ -1081,20 +1218,15 @@ def province(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         by, rates = totals.by_light, totals.rates
         overall.add(
             Paragraph(
-                f"截至{cn_date(f.lights_as_of)}，全省纳入督办的任务{totals.supervised}项，其中已完成{by.done}项、"
-                f"绿灯{by.green}项、黄灯{by.yellow}项、红灯{by.red}项，逾期未完成{totals.overdue}项；已到期"
+                f"截至{cn_date(f.lights_as_of)}，全省纳入督办的任务{totals.supervised}项，其中{_light_counts(by)}"
+                + (f"，逾期未完成{totals.overdue}项" if totals.overdue else "")
+                + "；已到期"
                 f"{totals.due}项、完成{totals.done}项（完成率{pct(rates.completion)}，按期率{pct(rates.on_time)}），"
                 f"按时报送率{pct(rates.reporting)}，指标达标率{pct(rates.indicators)}。"
             )
         )
     else:
         overall.add(Paragraph("本期无汇总数据。"))
-    method = doc.section("汇总方法")
-    for sentence in f.method:
-        method.add(Paragraph(sentence))
-    weights = "、".join(f"{COMPONENT_NAMES.get(k, k)}{num(v)}分" for k, v in f.weights.items())
-    if weights:
-        method.add(Paragraph(f"本期权重：{weights}。"))
     cities = doc.section("各市推进情况及排名")
     rows = f.cities
     cities.add(
@@ -1154,12 +1286,7 @@ def province(content: Content, snapshot_id: str, kind_cn: str) -> Document:
     if own:
         section = doc.section("省级方案落实情况")
         by = own.by_light
-        section.add(
-            Paragraph(
-                f"省级方案（{names(own.plans)}）纳入督办的任务{own.supervised}项，已完成{by.done}项、"
-                f"绿灯{by.green}项、黄灯{by.yellow}项、红灯{by.red}项。"
-            )
-        )
+        section.add(Paragraph(f"省级方案（{names(own.plans)}）纳入督办的任务{own.supervised}项，{_light_counts(by)}。"))
         section.add(
             Table(
                 "各市承担的省级方案任务",
@@ -1173,5 +1300,12 @@ def province(content: Content, snapshot_id: str, kind_cn: str) -> Document:
                 numeric=(1, 2, 3, 4, 5),
             )
         )
+    # how the figures were added up: after the results, as a leader reads the results first
+    method = doc.section("汇总方法")
+    for sentence in f.method:
+        method.add(Paragraph(sentence))
+    weights = "、".join(f"{COMPONENT_NAMES.get(k, k)}{num(v)}分" for k, v in f.weights.items())
+    if weights:
+        method.add(Paragraph(f"本期权重：{weights}。"))
     doc.annex = _annex(content)
     return doc.number()

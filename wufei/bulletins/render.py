@@ -32,6 +32,7 @@ FORMS = ("md", "html", "docx", "xlsx")
 TITLE_FONT, HEADING_FONT, SUBHEADING_FONT, BODY_FONT = "方正小标宋简体", "黑体", "楷体_GB2312", "仿宋_GB2312"
 FONT_FALLBACKS = {TITLE_FONT: "宋体", HEADING_FONT: "SimHei", SUBHEADING_FONT: "楷体", BODY_FONT: "仿宋"}
 RED = "C00000"
+PAGE_NUMBER_FONT = "宋体"  # GB/T 9704: 4号半角宋体阿拉伯数字
 
 
 @lru_cache(maxsize=2)
@@ -123,6 +124,7 @@ def docx(doc: Document, path: Path) -> Path:
     page.page_height, page.page_width = Mm(297), Mm(210)
     page.top_margin, page.bottom_margin, page.left_margin, page.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
     _register_fallbacks(word)
+    _page_numbers(page)
     normal = word.styles["Normal"]
     _set_font(normal.font, normal.element, BODY_FONT, Pt(16))
     normal.paragraph_format.line_spacing = Pt(28)
@@ -198,10 +200,9 @@ def docx(doc: Document, path: Path) -> Path:
 
     def block(item) -> None:
         if isinstance(item, Section):
-            if item.level == 1:
-                paragraph(f"{item.number}{item.heading}", font=HEADING_FONT, indent=True)
-            else:
-                paragraph(f"{item.number}{item.heading}", font=SUBHEADING_FONT, indent=True)
+            font = HEADING_FONT if item.level == 1 else SUBHEADING_FONT
+            # a heading or a caption never ends a page: it stays with what follows it
+            paragraph(f"{item.number}{item.heading}", font=font, indent=True).paragraph_format.keep_with_next = True
             for inner in item.blocks:
                 block(inner)
         elif isinstance(item, Paragraph):
@@ -210,9 +211,10 @@ def docx(doc: Document, path: Path) -> Path:
                 _run(para, item.emphasis, font=BODY_FONT, size=16, bold=True)
             _run(para, item.text, font=BODY_FONT, size=16)
         elif isinstance(item, Table):
-            paragraph(
+            caption = paragraph(
                 item.caption, font=HEADING_FONT, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, before=6, after=3, line=None
             )
+            caption.paragraph_format.keep_with_next = True
             if not item.rows:
                 paragraph(item.empty, indent=True)
                 return
@@ -238,6 +240,9 @@ def docx(doc: Document, path: Path) -> Path:
     for section in doc.sections:
         block(section)
 
+    paragraph("")
+    # GB/T 9704: the 附件说明 under the body, before the signature, two characters in
+    paragraph(doc.annex_note, indent=True)
     paragraph("")
     paragraph(doc.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT)
     paragraph(doc.date_cn, align=WD_ALIGN_PARAGRAPH.RIGHT)
@@ -285,7 +290,9 @@ def _append_rows(table, item: Table, widths: list[int], header_style: str, text_
             + f"</w:pPr>{_run_xml(str(value))}</w:p></w:tc>"
             for value, width, align in zip(values, widths, aligns)
         )
-        return "<w:tr>" + ('<w:trPr><w:tblHeader w:val="true"/></w:trPr>' if head else "") + cells + "</w:tr>"
+        # a row never split across pages (a cell's second line alone at the top of the next page)
+        header = '<w:tblHeader w:val="true"/>' if head else ""
+        return f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>{cells}</w:tr>"
 
     aligns = ["right" if index in item.numeric else None for index in range(len(item.columns))]
     rows = [row(item.columns, header_style, ["center"] * len(item.columns), head=True)]
@@ -309,6 +316,29 @@ def _run_xml(text: str) -> str:
     return f"<w:r>{''.join(parts)}</w:r>"
 
 
+def _page_numbers(page) -> None:
+    """The page number in the footer of every page, — 1 —, in 宋体 四号 as official documents
+    number their pages (GB/T 9704): a printed bulletin of twenty pages is read and cited by page."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    para = page.footer.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fonts = " ".join(f'w:{slot}="{PAGE_NUMBER_FONT}"' for slot in ("ascii", "hAnsi", "eastAsia"))
+    font = f'<w:rPr><w:rFonts {fonts}/><w:sz w:val="28"/></w:rPr>'
+    for piece in (
+        f'<w:r {nsdecls("w")}>{font}<w:t xml:space="preserve">— </w:t></w:r>',
+        f'<w:r {nsdecls("w")}>{font}<w:fldChar w:fldCharType="begin"/></w:r>',
+        f'<w:r {nsdecls("w")}>{font}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>',
+        f'<w:r {nsdecls("w")}>{font}<w:fldChar w:fldCharType="separate"/></w:r>',
+        f"<w:r {nsdecls('w')}>{font}<w:t>1</w:t></w:r>",
+        f'<w:r {nsdecls("w")}>{font}<w:fldChar w:fldCharType="end"/></w:r>',
+        f'<w:r {nsdecls("w")}>{font}<w:t xml:space="preserve"> —</w:t></w:r>',
+    ):
+        para._p.append(parse_xml(piece))
+
+
 def _narrow_cell_margins(table) -> None:
     """1 mm each side instead of Word's 1.9 mm: in a table of fourteen columns, the margins took
     half of a narrow column, and a three-digit count (108) wrapped onto two lines."""
@@ -319,14 +349,29 @@ def _narrow_cell_margins(table) -> None:
     table._tbl.tblPr.append(parse_xml(f"<w:tblCellMar {nsdecls('w')}>{margins}</w:tblCellMar>"))
 
 
+# How many half-characters (a Chinese character counts two) a table's row holds across the text
+# width, 156 mm: 42 characters of 五号 (10.5 pt), 49 of the wide tables' 小五 (9 pt).
+ROW_UNITS, WIDE_ROW_UNITS = 84, 98
+SHORT_COLUMN = 18  # a column wanting this much or less (a date, 红灯, a unit's name) is never wrapped
+LONG_FLOOR = 14  # and a long column keeps seven characters a line (54.05（2023年第1季度） not 5 / 4.0 / 5…)
+
+
 def column_shares(table: Table) -> list[float]:
     """Each column's share of the text width, from the longest text it holds (Chinese characters
     count double; a header asks for four characters at most and wraps beyond; long texts wrap,
-    so no column asks for more than 24 characters)."""
-    wanted = []
+    so no column asks for more than 24 characters). When the row cannot hold every column's
+    longest text, the short columns (2025年12月31日, 红灯) keep theirs, and the long ones share
+    what is left: a date wrapped over five lines (2025年 / 12 / 月 / 31 / 日) is what a leader read."""
+    wanted: list[float] = []
     for index, column in enumerate(table.columns):
         longest = max([min(_width(column), 8)] + [_width(row[index]) for row in table.rows[:100]])
         wanted.append(min(max(longest, 6), 48) + 2)  # + the cell's margins
+    room = WIDE_ROW_UNITS if len(table.columns) > 8 else ROW_UNITS
+    short = [w + 1 for w in wanted if w <= SHORT_COLUMN]  # + 1: Word's margins are 1.9 mm, not 1.85
+    long_total = sum(w for w in wanted if w > SHORT_COLUMN)
+    if sum(wanted) > room and long_total and sum(short) <= room * 0.6:
+        left = room - sum(short)
+        wanted = [w + 1 if w <= SHORT_COLUMN else max(w * left / long_total, LONG_FLOOR) for w in wanted]
     total = sum(wanted)
     return [w / total for w in wanted]
 
@@ -455,6 +500,11 @@ def xlsx(doc: Document, path: Path) -> Path:
         if table.merge:
             merged[table.sheet] = sheet
         sheet.freeze_panes = "A2"
+        # printed: the header row on every page, landscape, the columns fitted to the paper's width
+        sheet.print_title_rows = "1:1"
+        sheet.page_setup.orientation, sheet.page_setup.paperSize = "landscape", "9"  # A4
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
         for index, column in enumerate(columns, start=1):
             longest = max([_width(column)] + [_width(row[index - 1]) for row in rows[:200]])
             sheet.column_dimensions[get_column_letter(index)].width = min(max(6, longest + 2), 60)
@@ -486,7 +536,8 @@ def _sheet_name(wanted: str, used: set[str]) -> str:
 
 def _cells(sheet: Any, values: list[str], numeric: tuple[int, ...], dates: tuple[int, ...]) -> list[Any]:
     return [
-        _number(v) if index in numeric else _dated(sheet, v) if index in dates else v for index, v in enumerate(values)
+        _number(sheet, v) if index in numeric else _dated(sheet, v) if index in dates else v
+        for index, v in enumerate(values)
     ]
 
 
@@ -512,15 +563,27 @@ def _dated(sheet: Any, value: str) -> Any:
     return cell
 
 
-def _number(value: str):
-    """Figures stay numbers in the workbook (sums and sorts work); "—" and percentages stay text."""
+def _number(sheet: Any, value: str):
+    """Figures stay numbers in the workbook (sums and sorts work), a rate (79.5%) a number shown as a
+    percentage with its one decimal; "—" stays text."""
+    from openpyxl.cell import WriteOnlyCell
+
     try:
         return int(value)
     except (TypeError, ValueError):
+        pass
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, str) and value.endswith("%"):
         try:
-            return float(value)
-        except (TypeError, ValueError):
+            cell = WriteOnlyCell(sheet, round(float(value[:-1]) / 100, 6))
+        except ValueError:
             return value
+        cell.number_format = "0.0%"
+        return cell
+    return value
 
 
 def _width(value: object) -> int:

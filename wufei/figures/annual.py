@@ -42,9 +42,11 @@ from wufei.figures.common import (
     PlanRef,
     Totals,
     WeekReportCounts,
+    listed,
     pct,
     plan_refs,
     report_misses,
+    reporting_fact,
     task_ref,
     totals,
 )
@@ -360,15 +362,19 @@ def annual_figures(session: Session, world: World) -> AnnualFigures:
             {name: scoring.ratio(*pair) for name, pair in counts.items()}, weights_of(weights), deduction
         )
         due, completed = completion.denominator, completion.numerator
+        kinds = listed([("有期限", len(fixed), "项"), ("年度及持续推进", len(yearly), "项")])
+        slipped = listed([("黄色督办单", yellow_slips, "张"), ("红色督办单", red_slips, "张")])
         facts = [
-            f"{year_}年应完成{due}项（有期限{len(fixed)}项、年度及持续推进{len(yearly)}项），"
-            f"完成{completed}项（完成率{pct(rates['completion'])}）",
-            f"有期限任务按期完成{len(fixed_on_time)}项（按期率{pct(rates['on_time'])}）",
-            f"全年应报送{filed.expected}次，按时{filed.on_time}次、迟报{filed.late}次、"
-            f"未报{filed.missing}次（按时报送率{pct(rates['reporting'])}）",
+            f"{year_}年应完成{due}项（{kinds}），完成{completed}项（完成率{pct(rates['completion'])}）"
+            if due
+            else f"{year_}年无应完成任务",
+            *([f"有期限任务按期完成{len(fixed_on_time)}项（按期率{pct(rates['on_time'])}）"] if fixed else []),
+            reporting_fact("全年", filed.expected, filed.on_time, filed.late, filed.missing, rates["reporting"]),
             f"负责指标{len(own_indicators)}项，参评{len(judged)}项、达标或向好{len(on_track)}项"
-            f"（指标达标率{pct(rates['indicators'])}）",
-            f"黄色督办单{yellow_slips}张、红色督办单{red_slips}张，扣{scoring.points_text(deduction)}分",
+            f"（指标达标率{pct(rates['indicators'])}）"
+            if judged
+            else (f"负责指标{len(own_indicators)}项，暂无可参评的数值" if own_indicators else "无负责的指标"),
+            f"{slipped}，扣{scoring.points_text(deduction)}分" if slipped else "未被下发督办单",
         ]
         groups[unit.group].append(
             AnnualUnit(

@@ -322,6 +322,20 @@ def pct(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
+def listed(parts: list[tuple[str, int | float, str]]) -> str:
+    """「按时31次、未报8次」: the counts that are not zero, each with its word and unit, as a person
+    writes them (「迟报0次」 in a sentence reads like a machine's); "" when all are zero."""
+    return "、".join(f"{word}{count:g}{unit}" for word, count, unit in parts if count)
+
+
+def reporting_fact(prefix: str, expected: int, on_time: int, late: int, missing: int, rate: float | None) -> str:
+    """本季度应报送39次，按时31次、未报8次（按时报送率79.5%）; 本季度无应报送周次 when nothing was due."""
+    if not expected:
+        return f"{prefix}无应报送周次"
+    counts = listed([("按时", on_time, "次"), ("迟报", late, "次"), ("未报", missing, "次")])
+    return f"{prefix}应报送{expected}次，{counts}（按时报送率{pct(rate)}）"
+
+
 def checked_period(period: Period | str, kind: PeriodKind) -> Period:
     """`period` (or its label) when it is a period of `kind`."""
     period = P.parse(period) if isinstance(period, str) else period

@@ -29,9 +29,11 @@ from wufei.figures.common import (
     RuleCheck,
     Totals,
     WeekReportCounts,
+    listed,
     pct,
     plan_refs,
     report_misses,
+    reporting_fact,
     task_ref,
     totals,
 )
@@ -216,6 +218,11 @@ def _cn(day: date | None) -> str:
     return chinese_date(day) if day is not None else "—"
 
 
+def tied(rank: int, ranks: list[int]) -> str:
+    """并列 when another unit of the group shares the place."""
+    return "并列" if ranks.count(rank) > 1 else ""
+
+
 def _praise_rules(unit: QuarterUnit, rules: QuarterlyRules) -> list[RuleCheck]:
     """The three conditions of praise, each with its threshold, the unit's value and whether it holds."""
     praise = rules.praise
@@ -290,11 +297,18 @@ def quarter_units(
             {name: scoring.ratio(*pair) for name, pair in counts.items()}, weights_of(rules.weights), deduction
         )
         facts = [
-            f"承担任务{len(tasks)}项，截至{chinese_date(day)}到期{len(due)}项、已完成{len(done)}项"
-            f"（完成率{pct(rates['completion'])}），按期完成{len(on_time)}项（按期率{pct(rates['on_time'])}）",
-            f"本季度应报送{filed.expected}次，按时{filed.on_time}次、迟报{filed.late}次、"
-            f"未报{filed.missing}次（按时报送率{pct(rates['reporting'])}）",
-            f"季末红灯{len(red)}项、黄灯{len(yellow)}项，扣{round(deduction, 2):g}分",
+            (
+                f"承担任务{len(tasks)}项，截至{chinese_date(day)}到期{len(due)}项、已完成{len(done)}项"
+                f"（完成率{pct(rates['completion'])}），按期完成{len(on_time)}项（按期率{pct(rates['on_time'])}）"
+                if due
+                else f"承担任务{len(tasks)}项，截至{chinese_date(day)}无到期任务"
+            ),
+            reporting_fact("本季度", filed.expected, filed.on_time, filed.late, filed.missing, rates["reporting"]),
+            (
+                f"季末{listed([('红灯', len(red), '项'), ('黄灯', len(yellow), '项')])}，扣{round(deduction, 2):g}分"
+                if red or yellow
+                else "季末无红灯、黄灯任务"
+            ),
         ]
         groups[unit.group].append(
             QuarterUnit(
@@ -346,12 +360,14 @@ def quarter_units(
     praised, lagging = [], []
     for group, rows in groups.items():
         scoring.rank(rows, name=lambda r: r.department, tiebreak=lambda r: r.department_id)
+        ranks = [r.rank for r in rows]
         for row in rows:
             praise_rules = _praise_rules(row, rules)
             lagging_rules = _lagging_rules(row, rules)
             row.praised = all(rule.met for rule in praise_rules)
             row.lagging = any(rule.met for rule in lagging_rules)
             if row.praised:
+                place = f"{tied(row.rank, ranks)}第{row.rank}名"
                 praised.append(
                     Praised(
                         row.department_id,
@@ -361,7 +377,7 @@ def quarter_units(
                         row.score,
                         row.rank,
                         row.facts,
-                        reasons=[f"{GROUP_NAMES[group]}第{row.rank}名，得分{row.score:g}分，无红灯任务"],
+                        reasons=[f"{GROUP_NAMES[group]}{place}，得分{row.score:g}分，无红灯任务"],
                         rules=praise_rules,
                     )
                 )

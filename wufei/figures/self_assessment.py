@@ -504,7 +504,13 @@ def task_progress(session: Session, world: World) -> Progress:
         )
     for area in areas.values():
         silent = area.tasks - area.reported
-        area.summary = f"共{area.tasks}项任务，已完成{area.done}项，{area.reported}项有本年度进展报送，{silent}项没有"
+        done = f"已完成{area.done}项" if area.done else "均未完成"
+        reported = (
+            f"{area.reported}项有本年度进展报送" + (f"，{silent}项没有" if silent else "")
+            if area.reported
+            else "均无本年度进展报送"
+        )
+        area.summary = f"共{area.tasks}项任务，{done}，{reported}"
     listed = list(areas.values())
     return Progress(
         summary=TaskSummary(

@@ -293,7 +293,13 @@ def _amount_apart(value: Fraction, other: Fraction, unit: str | None) -> str:
 
 
 def _difference(value: Fraction, unit: str | None) -> str:
-    return f"{number(value)}个百分点" if unit and unit.strip() in ("%", "％") else amount(value, unit)
+    """A difference in the indicator's unit; of a rate, in 个百分点 to two decimals at most (0.52, not
+    0.519: a leader reads points of a percentage, not thousandths of one), more only when two would
+    read as 0."""
+    if not (unit and unit.strip() in ("%", "％")):
+        return amount(value, unit)
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    return f"{text if text not in ('0', '-0') or value == 0 else number(value)}个百分点"
 
 
 def judge(
@@ -391,7 +397,9 @@ def _forecast(
     if len(recent) >= 2:
         projected, yearly = _trend(recent, target_day)
         basis = (
-            f"按最近{len(recent)}期数值趋势（每年{'+' if yearly >= 0 else ''}{_difference(yearly, unit)}），"
+            f"按最近{len(recent)}期数值趋势（"
+            + ("数值持平" if yearly == 0 else f"每年{'+' if yearly > 0 else ''}{_difference(yearly, unit)}")
+            + "），"
             f"{path.target.year}年末约为{_amount_apart(projected, Fraction(path.target.value), unit)}"
         )
         return (CAN_COMPLETE, f"{basis}，可达到目标值") if meets(projected) else (UNCERTAIN, f"{basis}，达不到目标值")
