@@ -6,7 +6,14 @@ from datetime import date
 
 import pytest
 
-from wufei.tasks.ledger_status import Standing, done_message, read_status, unclear_message, with_ledger
+from wufei.tasks.ledger_status import (
+    Standing,
+    StatusReading,
+    done_message,
+    read_status,
+    unclear_message,
+    with_ledger,
+)
 
 
 @pytest.mark.parametrize(
@@ -90,3 +97,28 @@ def test_the_ledger_percentage_counts_from_its_import_week_until_a_report_as_new
     assert with_ledger((60, date(2024, 4, 8)), 80, imported, date(2024, 4, 12)) == (60, date(2024, 4, 8))
     assert with_ledger((30, date(2024, 4, 1)), 80, imported, date(2024, 4, 9)) == (30, date(2024, 4, 1))
     assert with_ledger(None, None, None, date(2024, 4, 12)) is None
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "2025年完成",
+        "2026年前完成",
+        "2030年12月完成",
+        "2023.5完成",
+        "已于2025年6月完成",
+        "已完成（2023.13）",
+        "已完成 2023年2月30日",
+    ],
+)
+def test_a_target_date_a_future_one_or_one_no_calendar_has_is_no_completion(cell):
+    """review22d: a status column often carries the target (2025年完成); a date after the import day cannot
+    have happened; 2023.13 is no month (it was read as 3 January) and 2月30日 no day (it was clamped)."""
+    assert read_status(cell, today=date(2024, 6, 1)).standing is Standing.UNCLEAR
+
+
+@pytest.mark.parametrize(
+    ("cell", "day"), [("已于2023年底完成", date(2023, 12, 31)), ("2023年5月已完成", date(2023, 5, 31))]
+)
+def test_a_completion_said_to_have_happened_keeps_its_date(cell, day):
+    assert read_status(cell, today=date(2024, 6, 1)) == StatusReading(Standing.DONE, completed_on=day)

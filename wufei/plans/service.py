@@ -309,7 +309,7 @@ def _task_row(parsed: ParsedPlan, record: TaskRecord) -> _Row:
 def _standing(record: TaskRecord) -> StatusReading | None:
     """The ledger's status of a task; a completion taken from it, and a status not to be guessed, each with a
     doubt a person decides (the same on every import of the same cell)."""
-    standing = read_status(record.status)
+    standing = read_status(record.status, today=import_day())
     if standing is None or record.status is None:
         return None
     if standing.standing is Standing.DONE:

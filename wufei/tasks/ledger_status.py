@@ -101,8 +101,8 @@ _WHOLE_CLAIM = re.compile(
     r"|基本(?:完成|办结|建成|到位)"
 )
 _DATE = re.compile(
-    r"(?:已?于\s*)?(?P<year>20\d{2})\s*(?:年|[-./])\s*(?:(?P<month>1[0-2]|0?[1-9])\s*(?:月|[-./])?\s*"
-    r"(?:(?P<day>3[01]|[12]\d|0?[1-9])\s*日?)?)?\s*(?:底|末|中旬|上旬|下旬)?\s*(?:前|以前|之前)?"
+    r"(?:已?于\s*)?(?P<year>20\d{2})\s*(?:年|[-./])\s*(?:(?P<month>1[0-2]|0?[1-9])(?!\d)\s*(?:月|[-./])?\s*"
+    r"(?:(?P<day>3[01]|[12]\d|0?[1-9])(?!\d)\s*日?)?)?\s*(?:底|末|中旬|上旬|下旬)?\s*(?:前|以前|之前)?"
 )
 _PERCENT = re.compile(r"(?P<value>\d{1,3}(?:\.\d+)?)\s*[%％]")
 _NOISE = re.compile(r"[\s，,。；;：:、！!（）()\[\]【】“”\"'‘’]+")
@@ -118,8 +118,10 @@ class StatusReading:
     progress: int | None = None  # percent, from a short percentage
 
 
-def read_status(text: str | None) -> StatusReading | None:
-    """A ledger status cell's reading; None for an empty cell."""
+def read_status(text: str | None, *, today: date | None = None) -> StatusReading | None:
+    """A ledger status cell's reading; None for an empty cell. A date with a done word is a completion only
+    when the cell says it happened (已…, 已于…): 2025年完成 in a status column is as often the target; a date
+    after `today`, or one no calendar has (2023年2月30日, 2023.13), is read by a person."""
     if text is None or not text.strip():
         return None
     plain = text.strip()
@@ -129,7 +131,12 @@ def read_status(text: str | None) -> StatusReading | None:
     match = _DATE.search(compact)
     undated = compact[: match.start()] + compact[match.end() :] if match else compact
     if undated in DONE_WORDS:
-        day = _last_day(match) if match else None
+        if match is None:
+            return StatusReading(Standing.DONE)
+        day = _last_day(match)
+        said_done = "已" in compact or "于" in match[0]
+        if day is None or not said_done or (today is not None and day > today):
+            return StatusReading(Standing.UNCLEAR)
         return StatusReading(Standing.DONE, completed_on=day)
     percent = _PERCENT.search(compact)
     if percent:
@@ -147,15 +154,17 @@ def read_status(text: str | None) -> StatusReading | None:
     return StatusReading(Standing.UNCLEAR)  # 已完成选址 (something done, maybe not the task), 见附件, 待定
 
 
-def _last_day(match: re.Match[str]) -> date:
-    """The day a dated completion names: its day, else the last day of its month, else of its year."""
+def _last_day(match: re.Match[str]) -> date | None:
+    """The day a dated completion names: its day, else the last day of its month, else of its year; None
+    for a day its month does not have."""
     year = int(match["year"])
     if match["month"] is None:
         return date(year, 12, 31)
     month = int(match["month"])
+    last = calendar.monthrange(year, month)[1]
     if match["day"] is not None:
-        return date(year, month, min(int(match["day"]), calendar.monthrange(year, month)[1]))
-    return date(year, month, calendar.monthrange(year, month)[1])
+        return date(year, month, int(match["day"])) if int(match["day"]) <= last else None
+    return date(year, month, last)
 
 
 def done_message(text: str, reading: StatusReading) -> str:
