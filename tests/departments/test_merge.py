@@ -702,3 +702,33 @@ def test_a_message_perhaps_delivered_stays_as_it_was_and_one_the_new_unit_is_owe
     assert message["To"] == "right@wufei.test"
     assert RIGHT in message["Subject"] and TYPO not in message["Subject"] + message.get_content()
     assert TITLES[0] in message.get_content()
+
+
+def test_a_merge_waits_while_a_run_is_sending_the_old_units_reminders(session):
+    """review22e: a delivery run read a dispatch's address and text before the merge and records what
+    it sent under its lease; re-addressing the dispatch under it recorded a message to the new unit
+    that went to the old address. A live claim makes the merge wait; an abandoned one is re-addressed."""
+    from datetime import timedelta
+
+    from wufei.db import utcnow
+    from wufei.notify.models import Dispatch
+
+    typo, right = _unit(session, TYPO), _unit(session, RIGHT)
+    held = Dispatch(
+        key="held",
+        day=MERGE_DAY,
+        audience="liaison",
+        department_id=typo.id,
+        tag=f"dept-{typo.id}",
+        subject="提醒",
+        body="内容",
+        status="claimed",
+        next_attempt_at=utcnow() + timedelta(minutes=9),
+    )
+    session.add(held)
+    session.flush()
+    with pytest.raises(MergeError, match="正在发送"):
+        merge_departments(session, typo, right, actor="test", on=MERGE_DAY)
+    held.next_attempt_at = utcnow() - timedelta(minutes=1)  # the run died: its lease ran out
+    session.flush()
+    assert merge_departments(session, typo, right, actor="test", on=MERGE_DAY)

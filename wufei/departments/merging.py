@@ -181,6 +181,17 @@ def plan_merge(
         raise MergeError(
             f"「{qualified_name(old)}」与「{qualified_name(new)}」属于不同地区；确需跨地区合并，请加 --across-places"
         )
+    sending = session.scalars(
+        select(Dispatch.id).where(
+            Dispatch.department_id == old.id,
+            Dispatch.status == DispatchStatus.CLAIMED,
+            Dispatch.next_attempt_at > utcnow(),
+        )
+    ).all()
+    if sending:  # a run holds them under a live lease: what it sends and records was read before the merge
+        raise MergeError(
+            f"「{qualified_name(old)}」有{len(sending)}条提醒正在发送，请待本次发送结束（至多10分钟）后再合并"
+        )
     plan = MergePlan(old, new)
     plan.task_pairs, merged_tasks = _pairs(session, TaskDepartment, TaskDepartment.task_id, old, new)
     plan.indicator_pairs, merged_indicators = _pairs(
