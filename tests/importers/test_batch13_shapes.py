@@ -10,23 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wufei.departments.owners import parse_owners
-from wufei.importers.service import read_source
-
-
-def _plan(tmp_path: Path, text: str):
-    path = tmp_path / "方案.txt"
-    path.write_text(text, encoding="utf-8")
-    return read_source(path).plans[0]
-
-
-def _owners(task) -> tuple[list[str], list[str]]:
-    """Leads and supporting units as the scorer reads them: the record's own, else its owner text parsed."""
-    if task.leads is not None or task.supporting is not None:
-        return list(task.leads or ()), list(task.supporting or ())
-    spec = parse_owners(task.owners_raw or "")
-    return list(spec.leads), list(spec.supporting)
-
+from tests.importers.reading import first_plan as _plan
+from tests.importers.reading import owners as _owners
 
 _SHISHI = (
     "某区人民政府办公室关于印发《2021年区政府要完成的实事》的通知\n"

@@ -10,22 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.importers.reading import first_plan as _plan
+from tests.importers.reading import owners as _owners
 from wufei.departments.owners import parse_owners
-from wufei.importers.service import read_source
-
-
-def _plan(tmp_path: Path, text: str):
-    path = tmp_path / "方案.txt"
-    path.write_text(text, encoding="utf-8")
-    return read_source(path).plans[0]
-
-
-def _owners(task) -> tuple[list[str], list[str]]:
-    """Leads and supporting units as the scorer reads them: the record's own, else its owner text parsed."""
-    if task.leads is not None or task.supporting is not None:
-        return list(task.leads or ()), list(task.supporting or ())
-    spec = parse_owners(task.owners_raw or "")
-    return list(spec.leads), list(spec.supporting)
 
 
 def test_a_numbered_line_standing_alone_over_run_on_owner_groups_is_their_heading(tmp_path: Path):

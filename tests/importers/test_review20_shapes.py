@@ -13,19 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.importers.reading import only_plan as _plan
 from tests.importers.resolved import resolved_tasks
 from wufei.departments.owners import FIRST_LEADS, parse_owners
 from wufei.importers.records import ImportError_
 from wufei.importers.service import read_source
 from wufei.importers.text.paragraphs import split_run_on_items
 from wufei.importers.text.table_records import _together_specs
-
-
-def _plan(tmp_path: Path, name: str, text: str):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    [plan] = read_source(path).plans
-    return plan
 
 
 def test_a_numbered_item_naming_a_plan_s_first_and_second_phase_is_no_run_on_title(tmp_path: Path):

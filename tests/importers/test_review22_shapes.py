@@ -9,22 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.importers.reading import first_plan as _plan
+from tests.importers.reading import owners as _owners
 from wufei.departments.owners import parse_owners
-from wufei.importers.service import read_source
-
-
-def _plan(tmp_path: Path, text: str):
-    path = tmp_path / "方案.txt"
-    path.write_text(text, encoding="utf-8")
-    return read_source(path).plans[0]
-
-
-def _owners(task) -> tuple[list[str], list[str]]:
-    if task.leads is not None or task.supporting is not None:
-        return list(task.leads or ()), list(task.supporting or ())
-    spec = parse_owners(task.owners_raw or "")
-    return list(spec.leads), list(spec.supporting)
-
 
 _ITEM = "推进第{n}项垃圾分类重点工作，新建示范小区10个，完善分类投放、分类收集、分类运输设施，开展入户宣传指导。"
 

@@ -11,16 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.importers.reading import only_plan as _plan
 from wufei.importers.records import ImportError_
 from wufei.importers.service import read_source
 from wufei.plans.service import owners_of
-
-
-def _plan(tmp_path: Path, name: str, text: str):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    [plan] = read_source(path).plans
-    return plan
 
 
 def test_a_pages_reading_and_signing_lines_are_no_tasks(tmp_path: Path):

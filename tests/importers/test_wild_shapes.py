@@ -24,17 +24,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.importers.reading import only_plan as _plan
 from wufei.departments.owners import owners_in_sentences
 from wufei.importers.records import ImportError_
 from wufei.importers.service import read_source
 from wufei.plans.service import owners_of
-
-
-def _plan(tmp_path: Path, name: str, text: str):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    [plan] = read_source(path).plans
-    return plan
 
 
 def test_a_portal_date_line_is_no_deadline_and_its_label_no_task(tmp_path: Path):
