@@ -3,6 +3,7 @@ SELECT gives them."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,38 @@ def test_a_released_savepoint_is_undone_when_its_unit_of_work_fails(engine):
         raise RuntimeError("a later step fails")
     with transaction(engine) as session:
         assert session.scalar(select(Jurisdiction).where(Jurisdiction.name == "回滚测试市")) is None
+
+
+def test_a_savepoint_unit_of_work_that_read_first_still_writes_after_another_commits(engine):
+    """The importer's commit and preview and the indicator form read, then write inside a savepoint. On
+    SQLite a connection committing between that read and that write made the write fail at once
+    ('database is locked': the transaction's snapshot was stale, so no busy timeout could help) and
+    the portal answered 500 while any department filed. The unit of work now takes the write lock
+    when it begins; the other writer waits for it instead, and both land."""
+    with transaction(engine) as session:
+        session.add(Jurisdiction(name="先读后写测试市", level="city"))
+    failures: list[BaseException] = []
+
+    def another_writer() -> None:
+        try:
+            with transaction(engine) as other:
+                other.add(Jurisdiction(name="同时写入测试市", level="city"))
+        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+            failures.append(exc)
+
+    writer = threading.Thread(target=another_writer)
+    with transaction(engine) as session:
+        with session.begin_nested():
+            assert session.scalar(select(Jurisdiction.id).where(Jurisdiction.name == "先读后写测试市"))
+            writer.start()
+            writer.join(timeout=1)  # it commits now where nothing holds the write lock
+            session.add(Jurisdiction(name="先读后写之后测试市", level="city"))
+            session.flush()
+    writer.join(timeout=60)
+    assert not failures and not writer.is_alive()
+    with transaction(engine) as session:
+        names = {"先读后写测试市", "同时写入测试市", "先读后写之后测试市"}
+        assert set(session.scalars(select(Jurisdiction.name).where(Jurisdiction.name.in_(names)))) == names
 
 
 def _plan_and_department(session, place_name: str, department_name: str) -> tuple[Plan, Department]:

@@ -210,10 +210,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def _sqlite_begin_before_savepoint(connection: Connection, _name: str) -> None:
     """pysqlite begins a transaction only before a write: a SAVEPOINT issued first would open the
     transaction itself, and its RELEASE would commit for real, so the rest of the unit of work could
-    no longer undo it. Begin first, as the unit of work expects."""
+    no longer undo it. Begin first, as the unit of work expects, and IMMEDIATE: these units of work
+    read before they write (an import, a form's upload), and a deferred one whose snapshot another
+    connection's commit made stale fails at its first write without waiting ('database is locked');
+    holding the write lock from the start makes the other writers wait their busy timeout instead."""
     driver = connection.connection.driver_connection
     if driver is not None and not driver.in_transaction:
-        driver.execute("BEGIN")
+        driver.execute("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str | None = None) -> Engine:
