@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -131,3 +133,47 @@ def test_a_file_system_without_hard_links_still_gets_the_backup_never_over_a_fil
     with pytest.raises(BackupError, match="已存在"):
         backups._publish(target, target)  # the O_EXCL creation refuses an existing file too
     assert os.path.getsize(target) == made.size
+
+
+def test_a_scheduled_backup_into_a_folder_is_named_by_its_time_and_keeps_only_the_newest(imported, tmp_path):
+    """`wufei db backup FOLDER --keep N`, as the deploy/ timer runs it each night: a dated file in the
+    folder, the oldest dated backups beyond N removed, the office's other files there never touched."""
+    _url, engine, wufei = imported
+    folder = tmp_path / "备份"
+    folder.mkdir()
+    suffix = "db" if engine.dialect.name == "sqlite" else "dump"
+    older = [folder / f"wufei-2024060{day}-023000.{suffix}" for day in (1, 2, 3)]
+    for path in older:
+        path.write_bytes(b"an older night's backup")
+    kept_by_hand = folder / "wufei-升级前.db"
+    kept_by_hand.write_bytes(b"the office's own copy")
+    other = folder / "说明.txt"
+    other.write_text("备份说明", encoding="utf-8")
+
+    result = wufei("db", "backup", str(folder), "--keep", "2")
+    assert result.exit_code == 0, result.output
+    dated = sorted(p.name for p in folder.iterdir() if backups.DATED_BACKUP.match(p.name))
+    assert len(dated) == 2 and dated[0] == older[2].name  # the newest older one and tonight's
+    tonight = folder / dated[1]
+    assert dated[1] > older[2].name and tonight.stat().st_size > 1000
+    assert kept_by_hand.exists() and other.exists()
+    assert "删除了较早的备份 2 个" in result.output and older[0].name in result.output
+    # Tonight's file is a real backup: it restores.
+    assert wufei("db", "restore", str(tonight), "--yes").exit_code == 0
+
+
+def test_a_failed_scheduled_backup_removes_nothing_and_keep_needs_a_folder(imported, tmp_path):
+    _url, engine, wufei = imported
+    folder = tmp_path / "备份"
+    folder.mkdir()
+    old = folder / "wufei-20240601-023000.db"
+    old.write_bytes(b"the only backup")
+    now = datetime(2024, 6, 3, 2, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    made, removed = backups.backup_into_folder(engine, folder, now)  # no --keep: nothing removed
+    assert made.path.name.startswith("wufei-20240603-023000.") and removed == [] and old.exists()
+    with pytest.raises(BackupError, match="已存在"):  # the same second again: refused before any pruning
+        backups.backup_into_folder(engine, folder, now, keep=1)
+    assert old.exists() and made.path.exists()
+    result = wufei("db", "backup", str(tmp_path / "wufei.backup"), "--keep", "3")
+    assert result.exit_code != 0 and "--keep 只用于备份到文件夹" in result.output
+    assert not (tmp_path / "wufei.backup").exists()

@@ -17,6 +17,7 @@ so a restore can itself be undone.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -30,6 +31,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine, make_url
 
 PG_TIMEOUT_SECONDS = 3600
+# What `backup_into_folder` names its files: the time sorts them, and only these are ever pruned.
+DATED_BACKUP = re.compile(r"^wufei-\d{8}-\d{6}\.(?:db|dump)$")
 
 
 class BackupError(RuntimeError):
@@ -65,6 +68,27 @@ def backup_database(engine: Engine, target: Path) -> Backup:
     if dialect == "postgresql":
         return _pg_backup(engine, target)
     raise BackupError(f"不支持备份 {dialect} 数据库")
+
+
+def backup_into_folder(
+    engine: Engine, folder: Path, now: datetime, keep: int | None = None
+) -> tuple[Backup, list[Path]]:
+    """A new backup in `folder` named by `now` (wufei-20240603-023000.db, .dump on PostgreSQL), as a
+    scheduled backup makes them; with `keep`, then the oldest of those dated backups beyond the newest
+    `keep` are removed. Other files in the folder are never touched, and nothing is removed when the
+    backup failed."""
+    folder = folder.expanduser().resolve()
+    if not folder.is_dir():
+        raise BackupError(f"文件夹 {folder} 不存在")
+    suffix = "db" if engine.dialect.name == "sqlite" else "dump"
+    made = backup_database(engine, folder / f"wufei-{now:%Y%m%d-%H%M%S}.{suffix}")
+    if keep is None:
+        return made, []
+    dated = sorted(path for path in folder.iterdir() if DATED_BACKUP.match(path.name) and path.is_file())
+    removed = dated[: max(len(dated) - keep, 0)]
+    for path in removed:
+        path.unlink()
+    return made, removed
 
 
 def restore_database(engine: Engine, source: Path) -> Restored:

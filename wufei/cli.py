@@ -131,15 +131,34 @@ def db_upgrade() -> None:
 
 
 @db.command("backup")
-@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
-def db_backup(target: Path) -> None:
-    """备份数据库到一个新文件（SQLite 在线备份；PostgreSQL 用 pg_dump），备份期间可照常使用"""
-    from wufei.backup import BackupError, backup_database
+@click.argument("target", type=click.Path(path_type=Path))
+@click.option(
+    "--keep",
+    type=click.IntRange(1),
+    help="备份到文件夹时，只保留最近的若干个按时间命名的备份，较早的删除（定时备份用）",
+)
+def db_backup(target: Path, keep: int | None) -> None:
+    """备份数据库到一个新文件（SQLite 在线备份；PostgreSQL 用 pg_dump），备份期间可照常使用
+
+    TARGET 是已有的文件夹时，备份文件按北京时间命名（如 wufei-20240603-023000.db）。
+    """
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from wufei.backup import BackupError, backup_database, backup_into_folder
     from wufei.db import make_engine
 
+    if keep is not None and not target.is_dir():
+        raise click.UsageError("--keep 只用于备份到文件夹（按时间命名的备份）：请把 TARGET 写成已有的文件夹")
     engine = make_engine()
+    removed: list[Path] = []
     try:
-        made = backup_database(engine, target)
+        if target.is_dir():
+            # Beijing time, not the rule files' zone: a backup must not depend on the office's rules loading.
+            now = datetime.now(ZoneInfo("Asia/Shanghai"))
+            made, removed = backup_into_folder(engine, target, now, keep)
+        else:
+            made = backup_database(engine, target)
     except BackupError as exc:
         raise click.ClickException(f"备份失败：{exc}") from exc
     if made.kind == "sqlite":
@@ -148,6 +167,9 @@ def db_backup(target: Path) -> None:
         contents = f"{made.tables} 张表的数据，备份文件可完整读取"
     how = f"恢复：停止 wufei serve 和门户后运行 wufei db restore {made.path}"
     click.echo(f"已备份到 {made.path}（{_size(made.size)}，{contents}）\n{how}")
+    if removed:
+        names = "、".join(path.name for path in removed)
+        click.echo(f"按 --keep {keep} 删除了较早的备份 {len(removed)} 个：{names}")
 
 
 @db.command("restore")
