@@ -5,9 +5,10 @@
 # spreadsheets on import), bubblewrap to run those conversions in a sandbox (no network, nothing of the disk
 # but the system and the conversion's folder: LibreOffice follows the links of a document), pdftotext for the
 # tests of text from PDFs, Tesseract with its Simplified Chinese data to read scanned PDFs and photos of a
-# list (OCR).
+# list (OCR). nginx, openssl and systemd's tools check the server files of deploy/ (tests/test_deploy.py): the
+# portal behind nginx over HTTPS, the units verified.
 set -euo pipefail
-wanted=(postgresql chromium-headless-shell fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui bubblewrap poppler-utils tesseract-ocr tesseract-ocr-chi-sim)
+wanted=(postgresql chromium-headless-shell fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui bubblewrap poppler-utils tesseract-ocr tesseract-ocr-chi-sim nginx openssl systemd)
 missing=()
 for package in "${wanted[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
