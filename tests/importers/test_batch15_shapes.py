@@ -10,10 +10,98 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.importers.reading import first_plan as _plan
 from tests.importers.reading import owners as _owners
 from wufei.departments.owners import parse_owner_columns, parse_owners
+from wufei.importers.records import ImportError_
 from wufei.tasks.deadlines import parse_deadline
+
+
+def test_sections_over_the_same_labelled_lines_are_one_record_each(tmp_path: Path):
+    # zj_songyang_anmin_2024: on main each labelled line was a record titled by its label (责任领导, 年度目标,
+    # 完成情况), the project's name in no record, and 2025年10月 dropped as after the report's year.
+    plan = _plan(
+        tmp_path,
+        "某乡人民政府关于2024年民生实事项目进展情况的报告\n"
+        "各位代表：\n"
+        "现将具体情况报告如下：\n"
+        "一、关于《全乡域供水站提升项目》进展情况\n"
+        "（一）责任领导：张三\n"
+        "（二）年度目标：完成12个供水站改造提升，计划于2024年8月完工。\n"
+        "（三）完成情况：2024年6月份全面完工、2025年1月14日完成验收。\n"
+        "二、关于《全水域整治项目》进展情况\n"
+        "（一）责任领导：李四\n"
+        "（二）年度目标：新建堰坝、河道清淤整治，计划于2025年10月完工。\n"
+        "（三）完成情况：已完成河道清淤。\n",
+    )
+    assert [(task.title, *_owners(task), task.deadline_raw) for task in plan.tasks] == [
+        ("全乡域供水站提升项目", [], [], "2024年8月"),
+        ("全水域整治项目", [], [], "2025年10月"),
+    ]
+
+
+def test_a_plan_s_outline_with_labelled_points_is_no_list_of_sections(tmp_path: Path):
+    # Guard: 一、工作目标 / （一）总体目标：… names nobody answering for anything: its sections are no records.
+    plan = _plan(
+        tmp_path,
+        "某县2024年农村供水工作方案\n"
+        "一、工作目标\n"
+        "（一）总体目标：全县农村自来水普及率达到95%。\n"
+        "（二）年度目标：完成12个供水站改造提升。\n"
+        "二、主要任务\n"
+        "（一）建设内容：新建水厂一座。\n"
+        "（二）年度目标：改造管网20公里。\n"
+        "三、保障措施\n"
+        "1.加强组织领导，各乡镇落实。（县水利局牵头）\n",
+    )
+    titles = [task.title for task in plan.tasks]
+    assert "加强组织领导，各乡镇落实" in titles and not {"工作目标", "主要任务"} & set(titles)
+
+
+def test_a_list_numbered_in_brackets_run_on_after_a_colon_is_a_list_of_records(tmp_path: Path):
+    # gs_gangu_shishi_2020: on main the page was refused (no owner, no date, no 1. item anywhere).
+    plan = _plan(
+        tmp_path,
+        "某县政府2020年将为民办好10件民生实事\n"
+        "|\n"
+        "5月10日上午，某县人民代表大会开幕。县政府将重点抓好10件民生实事。分别是： (1)加快建设县医院迁建项目。 "
+        "(2)开工新建西环路，改造提升新城路。 (3)完成新安大道一期工程。 (4)城区新建便民市场5处。 |\n",
+    )
+    assert [task.title for task in plan.tasks] == [
+        "加快建设县医院迁建项目",
+        "开工新建西环路，改造提升新城路",
+        "完成新安大道一期工程",
+        "城区新建便民市场5处",
+    ]
+
+
+def test_projects_named_in_a_sentence_announcing_their_number_are_records(tmp_path: Path):
+    # xj_ruoqiang_shishi_2026: on main the item was refused.
+    plan = _plan(
+        tmp_path,
+        "某县召开2026年民生实事项目新闻发布会\n"
+        "2026年某县四大民生实事项目为：农村污水处理厂提升改造项目、城区道路改扩建项目、巴州某县中学（高中部）"
+        "3#宿舍楼建设项目、火车站加装电梯项目。\n"
+        "其中，农村污水处理厂提升改造项目将对27座处理站进行提升改造。\n",
+    )
+    assert [task.title for task in plan.tasks] == [
+        "农村污水处理厂提升改造项目",
+        "城区道路改扩建项目",
+        "巴州某县中学（高中部）3#宿舍楼建设项目",
+        "火车站加装电梯项目",
+    ]
+
+
+def test_a_sentence_whose_names_do_not_match_its_count_lists_no_records(tmp_path: Path):
+    # Guard: 共收集意见建议110条 / 五件实事包括：道路、桥梁等 announce no list the names make up.
+    with pytest.raises(ImportError_):
+        _plan(
+            tmp_path,
+            "某县民生实事项目征集情况\n"
+            "今年共收集意见建议110条，五件民生实事项目包括：道路硬化、桥梁维修、供水改造等。\n",
+        )
 
 
 def test_a_bracket_opening_with_urging_after_a_unit_is_what_the_unit_does(tmp_path: Path):

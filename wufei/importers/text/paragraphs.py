@@ -240,7 +240,7 @@ def chinese_numeral(text: str) -> int | None:
     return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[units] if units else 0)
 
 
-def main_tasks(lines: list[str], *, items: bool = False) -> list[TaskRecord]:
+def main_tasks(lines: list[str], *, items: bool = False, paren_numbers: bool = False) -> list[TaskRecord]:
     """Tasks of the 主要任务 part, with 1-based line numbers; [] when there is none.
 
     Without a 主要任务 heading the whole text is read, and only paragraphs naming owners (or closing
@@ -248,6 +248,8 @@ def main_tasks(lines: list[str], *, items: bool = False) -> list[TaskRecord]:
     numbered item of the whole text is a task (see `numbered_items`).
     """
     lines, origin = split_run_on_items(with_group_leads(without_page_markers(without_page_furniture(lines))))
+    if paren_numbers:
+        lines = [_PAREN_NUMBER.sub(r"\1.", line) for line in lines]  # (1)加快… read as 1.加快…
     span = None if items else _task_span(lines)
     whole = span is None
     start, end = span if span is not None else (0, len(lines))
@@ -299,7 +301,12 @@ def numbered_items(lines: list[str]) -> list[TaskRecord]:
     outline are the tasks (（一） headings without numbered items under them, 1. items), and long
     一、 items that carry their own text. Section headings with items under them stay sections.
     """
-    return main_tasks(lines, items=True)
+    # A list numbered (1) (2) (3) with no 1. items for them to stand under (…民生实事。分别是: (1)…。 (2)…。): the
+    # bracketed numbers are the list's own, read as 1. 2. 3. are.
+    return main_tasks(lines, items=True) or main_tasks(lines, items=True, paren_numbers=True)
+
+
+_PAREN_NUMBER = re.compile(r"^\s*[（(]\s*(\d{1,2})\s*[）)]\s*")
 
 
 # Markers of a numbered item, by kind: （一） / （1） / 1. / 一、
@@ -446,8 +453,9 @@ def split_run_on_items(lines: list[str]) -> tuple[list[str], list[int]]:
     return out, origin
 
 
-# …现将整改情况汇报如下:(一)…。(二)…: items run on after the colon closing an opening sentence.
-_ITEMS_AFTER_COLON = re.compile(r"(?<=[：:])\s*(?=[（(]\s*一\s*[）)])")
+# …现将整改情况汇报如下:(一)…。(二)…: items run on after the colon closing an opening sentence; so do (1) (2)
+# (…重点抓好15件大事和民生实事。分别是: (1)…。 (2)…。).
+_ITEMS_AFTER_COLON = re.compile(r"(?<=[：:])\s*(?=[（(]\s*[一1]\s*[）)])")
 
 
 def _run_on_pieces(line: str) -> list[str]:
