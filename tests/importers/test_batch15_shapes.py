@@ -162,3 +162,51 @@ def test_a_year_inside_a_numbered_sub_item_s_sentence_is_no_deadline(tmp_path: P
         "牵头处室：燃气热力管理处\n",
     )
     assert [(task.title, task.deadline_raw) for task in plan.tasks] == [("有效削减排放总量", None)]
+
+
+def test_items_run_on_in_one_line_after_an_opening_with_their_labels_run_on_too(tmp_path: Path):
+    # zj_ningbo_minsheng_2014 (collected after the tuning): on main the whole line was one task titled by the
+    # opening; a table's figures run in before item 3 (… 12 0 0 24 3.新投放…) hid the next number too.
+    plan = _plan(
+        tmp_path,
+        "2014年市政府民生实事项目进展情况\n"
+        "2014年市政府民生实事项目共有42项任务,现将实事项目1—6月份进展情况予以公示,接受社会监督。 "
+        "1.轨道交通1号线一期工程投入试运营。 牵头领导:林某 责任单位:市轨道交通工程建设指挥部 项目责任人:尹某 "
+        "实际完成情况:已于2014年5月30日通车试运营。 2.新辟公交线路10条。 牵头领导:王某 责任单位:市交通委 "
+        "项目责任人:劳某 配合单位:市公安局、市城管局,各区政府 鄞州 海曙、江东 镇海 北仑 合计 "
+        "新辟线路年度目标 2 5 1 2 10 实际完成 12 12 0 0 24 3.新投放公共自行车3000辆。 "
+        "牵头领导:王某 责任单位:市交通委 配合单位:市发改委、宁波电业局\n",
+    )
+    assert [(task.title, *_owners(task)) for task in plan.tasks] == [
+        ("轨道交通1号线一期工程投入试运营", ["市轨道交通工程建设指挥部"], []),
+        ("新辟公交线路10条", ["市交通委"], ["市公安局", "市城管局", "各区政府"]),
+        ("新投放公共自行车3000辆", ["市交通委"], ["市发改委", "宁波电业局"]),
+    ]
+
+
+def test_a_decimal_after_an_opening_sentence_starts_no_items(tmp_path: Path):
+    # Guard: …完成3项。 1.5万吨… is a figure, and a lone 1. with no 2. and 3. after it cuts nothing.
+    plan = _plan(
+        tmp_path,
+        "某县2024年固体废物工作方案\n"
+        "一、主要任务\n"
+        "1.推进工业固废综合利用,全年利用1.5万吨。 2.5万吨存量年内完成处置。（县生态环境局牵头）\n",
+    )
+    assert [(task.title, *_owners(task)) for task in plan.tasks] == [
+        ("推进工业固废综合利用,全年利用1.5万吨", ["县生态环境局"], []),
+    ]
+
+
+def test_every_unit_under_a_responsible_label_leads_beside_a_supporting_label():
+    # zj_ningbo_minsheng_2014's fourth item: on main 责任单位 listing three beside 配合单位 led by its first only.
+    spec = parse_owners("牵头领导：王某；责任单位：市交通委，各区政府，相关管委会；配合单位：市发改委、市公安局")
+    assert (list(spec.leads), list(spec.supporting)) == (
+        ["市交通委", "各区政府", "相关管委会"],
+        ["市发改委", "市公安局"],
+    )
+
+
+def test_a_responsible_label_standing_alone_is_led_by_its_first_unit():
+    # Guard (sh_qingpu_huanbao's habit): without a supporting label the first unit listed leads.
+    spec = parse_owners("责任单位：区环保局、区教育局、区财政局")
+    assert (list(spec.leads), list(spec.supporting)) == (["区环保局"], ["区教育局", "区财政局"])

@@ -617,6 +617,10 @@ def _labelled(text: str) -> _Spec:
         if role == _RESPONSIBLE:
             if has_lead_label:
                 spec.supporting += names  # 002: 责任部门 beside 牵头部门 supports
+            elif _SUPPORT in roles:
+                # 责任单位：A，B，C；配合单位：D: the units supporting have their own label, so every unit the
+                # 责任单位 label lists answers for the task
+                spec.leads += names
             else:
                 # 责任单位 alone lists the lead first, then the units supporting it (how owners are ordered).
                 spec.leads += names[:1]
