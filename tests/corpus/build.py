@@ -1011,6 +1011,9 @@ REBUILT: dict[str, tuple[str, Builder]] = {
     "gd_guangzhou_zdgz135_2023": ("docx", lambda d: build_pipe_form(d, "重点工作")),
     "gd_guangzhou_renwu97_2019": ("pdf", lambda d: build_dropping(d, GUANGZHOU_CHROME_2019)),
     "sh_baoshan_fenjie_2008": ("html", build_plain),
+    # Batch 15
+    "zj_songyang_anmin_2024": ("docx", build_plain),
+    "hb_baokang_shishi_2026": ("pdf", build_plain),
 }
 
 WRITERS = {"docx": write_docx, "pdf": write_pdf, "html": write_html, "xlsx": write_xlsx}

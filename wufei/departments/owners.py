@@ -214,6 +214,7 @@ _CLAUSE_SEPARATORS = re.compile(r"[，；。]+")
 # 市生态环境局督促各县（市、区）落实 / 督促各县（市、区）落实: who urges (maybe nobody named), then the units urged.
 # The urger's brackets closed before 督促 (各县（市、区）政府督促…); a 督促 inside a bracket is a gloss, no match.
 _URGING = re.compile(r"^(?P<urger>(?:[^（）]|（[^（）]*）)*?)(?:负责|指导)?督促(?:指导|检查)?(?P<urged>.+)$")
+_URGING_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff）])（(?P<urging>(?:负责|指导)?督促(?:[^（）]|（[^（）]*）)+)）")
 _COUNT = re.compile(r"^\d{1,3}个")  # 10个县（市、区）: a count of the units urged, named as 各县（市、区）
 # Where the units urged end and the work they are urged to do begins (各县（市、区）|落实, 区农业农村局|2025年…,
 # 各县|于2025年底前…); a count (10个县) and a unit named for its work (市整改办) are part of the units urged.
@@ -466,7 +467,8 @@ def parse_owner_columns(lead: str | None, supporting: str | None, *, convention:
     text, stated = _without_conventions(_clean(lead))
     text = _together(text)
     convention = stated or convention
-    if text and not _UNASSIGNED.match(text) and (_LABEL.search(text) or _has_clause(text)):
+    # A cell with its own grammar (A牵头，B配合; A（督促B落实）) is read by it.
+    if text and not _UNASSIGNED.match(text) and (_LABEL.search(text) or _has_clause(text) or "督促" in text):
         parsed = parse_owners(text, convention=convention)
         spec = _Spec(list(parsed.leads), list(parsed.supporting), list(parsed.implementers), parsed.all_co_lead)
     else:
@@ -615,6 +617,10 @@ def _labelled(text: str) -> _Spec:
         if role == _RESPONSIBLE:
             if has_lead_label:
                 spec.supporting += names  # 002: 责任部门 beside 牵头部门 supports
+            elif _SUPPORT in roles:
+                # 责任单位：A，B，C；配合单位：D: the units supporting have their own label, so every unit the
+                # 责任单位 label lists answers for the task
+                spec.leads += names
             else:
                 # 责任单位 alone lists the lead first, then the units supporting it (how owners are ordered).
                 spec.leads += names[:1]
@@ -770,6 +776,9 @@ def _urging(text: str) -> str:
     as is."""
     if "督促" not in text:
         return text
+    # 市生态环境局（督促各县（市、区）落实）: a bracket opening with 督促 after a unit is no part of its name but what
+    # the unit does, read as the clause after it (A，督促B落实): A keeps the place the list gives it, B supports.
+    text = _URGING_GLOSS.sub(lambda m: f"，{m['urging']}", text)
     pieces = re.split(r"([，；。]+)", _protect(text))  # clauses and the separators between them, kept
     for index in range(0, len(pieces), 2):
         clause = _show(pieces[index])

@@ -217,18 +217,24 @@ def deadlines_in_text(text: str | None, *, plan_start: int | None = None, plan_e
 
     Only phrases that say "by" count (到/至/于 a date, or a date followed by 前 — a month alone too, `4月底前`,
     in the plan's year —, or 上半年/下半年 before
-    what is done by then, or a year opening a sentence before its figure when no other date does:
-    `2018年，…控制在…`); 截至2021年底 reports the past, and so does 直到2023年7月7日 (until then). Years after
-    the plan period are other plans' business (2030年前碳达峰) and skipped; earlier years stay (a rectification
-    list published after its dates: 2022年12月底前，制定…), the parser notes them as earlier than the plan.
+    what is done by then, or a year opening a sentence — or a numbered sub-item, （1）2020年，开展… — before its
+    figure when no other date does: `2018年，…控制在…`); 截至2021年底 reports the past, and so does
+    直到2023年7月7日 (until then). Years after the plan period are other plans' business (2030年前碳达峰) and
+    skipped, unless the text plans its own completion then (计划于2025年10月完工, in a report on 2024's
+    projects); earlier years stay (a rectification list published after its dates: 2022年12月底前，制定…), the
+    parser notes them as earlier than the plan.
     """
     if not text:
         return None
     phrases: list[str] = []
     openings: list[str] = []
-    for match in _IN_TEXT.finditer(_clean(text)):
+    cleaned = _clean(text)
+    for match in _IN_TEXT.finditer(cleaned):
         phrase = match["a"] or match["b"] or match["half"] or match["month"] or match["opening"]
-        if phrase[:4].isdigit() and plan_end is not None and int(re.findall(r"\d{4}", phrase)[-1]) > plan_end:
+        # 计划于2025年10月完工: a project's own planned completion, even after the period its report covers
+        planned = cleaned[max(0, match.start() - 2) : match.start()] == "计划"
+        late = phrase[:4].isdigit() and plan_end is not None and int(re.findall(r"\d{4}", phrase)[-1]) > plan_end
+        if late and not planned:
             continue  # a span's last year decides (2010-2014年)
         found = openings if match["opening"] else phrases
         if phrase not in found:
@@ -245,8 +251,9 @@ _IN_TEXT = re.compile(
     # 4月底前完成摸底: a month without its year, by which the step is done (the plan's year, when parsed)
     r"|(?<![\d年月至到-])(?P<month>\d{1,2}月(?:\d{1,2}日)?(?:底|末|上旬|中旬|下旬)?(?:以前|之前|前))"
     # 2018年，用水总量控制在47.38亿立方米: a year opening a sentence states the year its figure is due;
-    # so does a span of years (从2010-2014年，每年建设…: due at the span's end)
-    r"|(?:^|(?<=[。；]))从?(?P<opening>\d{4}年|\d{4}[-—–－~至]\d{4}年)(?=，)"
+    # so does a span of years (从2010-2014年，每年建设…: due at the span's end), and a year opening a numbered
+    # sub-item ((1)2020年，开展…, the item's number before it as a sentence's start)
+    r"|(?:^|(?<=[。；])|(?<=\(\d\))|(?<=\(\d\d\)))从?(?P<opening>\d{4}年|\d{4}[-—–－~至]\d{4}年)(?=，)"
 )
 
 

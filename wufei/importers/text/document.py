@@ -20,6 +20,7 @@ from wufei.importers.records import (
     PlanKind,
     TaskRecord,
 )
+from wufei.importers.text.announced_list import announced_items
 from wufei.importers.text.candidates import (
     MAX_CANDIDATES,
     NOT_A_PLAN,
@@ -37,6 +38,7 @@ from wufei.importers.text.notice_deadline import with_notice_deadline
 from wufei.importers.text.paragraphs import OWNER_LABEL_ALONE, main_tasks, numbered_items, preamble_headings
 from wufei.importers.text.recognised import flag_recognised
 from wufei.importers.text.refine import document_convention, document_mark_roles, refine
+from wufei.importers.text.section_blocks import section_blocks
 from wufei.importers.text.section_forms import section_form
 from wufei.importers.text.table_records import records_from_tables
 from wufei.importers.text.tables import find_tables
@@ -64,6 +66,8 @@ def interpret(document: Document) -> ParsedPlan:
     found = [*document.tables, *([form] if (form := section_form(lines)) is not None else [])]
     # 01 项目名称：… / 项目内容： / … / 责任单位 / …, block after block: each block a record, read as a form's rows.
     found += [blocks] if not document.tables and (blocks := labelled_blocks(lines)) is not None else []
+    # 一、关于《X》进展情况 / （一）责任领导：… / （二）年度目标：…, section after section: each section a record.
+    found += [sections] if not found and (sections := section_blocks(lines)) is not None else []
     tables = records_from_tables(found, path, convention=convention, legend=legend)
     indicators = tables.indicators
     if meta.kind is PlanKind.EVALUATION or not indicators:
@@ -93,7 +97,9 @@ def interpret(document: Document) -> ParsedPlan:
     requirements: list[str] = []
     if not (plan.tasks or plan.indicators or plan.cells):
         # Nothing names owners or heads a table: the numbered items are the tasks, awaiting owners.
-        plan.tasks = numbered_items(_without_tables(lines, found))
+        # …or the projects one sentence names after announcing how many (十大民生实事项目为：A、B、…)
+        body = _without_tables(lines, found)
+        plan.tasks = numbered_items(body) or announced_items(body)
         if _notice_requirements(plan.tasks, lines):
             # 现将…分解下发 / 一、强化责任意识… 各地各单位要…: a notice's requirements on the division it publishes
             # (its table an attachment), no tasks of it

@@ -115,6 +115,7 @@ _OWNER_LABEL = (
     r"|责任主体|实施主体|(?:部门|责任)分工)"
 )
 _DEADLINE_LABEL = DEADLINE_LABEL
+_PROGRESS_LABEL = r"(?:实际)?(?:完成|进展|推进)情况"
 # A line that is an owner label and nothing more (牵头单位 over 市工信委 at the top of a page cut mid-item).
 OWNER_LABEL_ALONE = re.compile(rf"^\s*(?:{_OWNER_LABEL})\s*$")
 # 牵头领导：… / 责任领导：… lines name a person: kept with the owner lines, read by nobody as an owner.
@@ -240,7 +241,7 @@ def chinese_numeral(text: str) -> int | None:
     return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[units] if units else 0)
 
 
-def main_tasks(lines: list[str], *, items: bool = False) -> list[TaskRecord]:
+def main_tasks(lines: list[str], *, items: bool = False, paren_numbers: bool = False) -> list[TaskRecord]:
     """Tasks of the 主要任务 part, with 1-based line numbers; [] when there is none.
 
     Without a 主要任务 heading the whole text is read, and only paragraphs naming owners (or closing
@@ -248,6 +249,8 @@ def main_tasks(lines: list[str], *, items: bool = False) -> list[TaskRecord]:
     numbered item of the whole text is a task (see `numbered_items`).
     """
     lines, origin = split_run_on_items(with_group_leads(without_page_markers(without_page_furniture(lines))))
+    if paren_numbers:
+        lines = [_PAREN_NUMBER.sub(r"\1.", line) for line in lines]  # (1)加快… read as 1.加快…
     span = None if items else _task_span(lines)
     whole = span is None
     start, end = span if span is not None else (0, len(lines))
@@ -299,7 +302,12 @@ def numbered_items(lines: list[str]) -> list[TaskRecord]:
     outline are the tasks (（一） headings without numbered items under them, 1. items), and long
     一、 items that carry their own text. Section headings with items under them stay sections.
     """
-    return main_tasks(lines, items=True)
+    # A list numbered (1) (2) (3) with no 1. items for them to stand under (…民生实事。分别是: (1)…。 (2)…。): the
+    # bracketed numbers are the list's own, read as 1. 2. 3. are.
+    return main_tasks(lines, items=True) or main_tasks(lines, items=True, paren_numbers=True)
+
+
+_PAREN_NUMBER = re.compile(r"^\s*[（(]\s*(\d{1,2})\s*[）)]\s*")
 
 
 # Markers of a numbered item, by kind: （一） / （1） / 1. / 一、
@@ -315,8 +323,11 @@ _ITEM_START = {kind: re.compile(rf"^\s*{marker}") for kind, marker in _ITEM_MARK
 _ITEM_INSIDE = {kind: re.compile(rf"(?<=[。；;！？）〕\])])\s*{marker}") for kind, marker in _ITEM_MARKERS.items()}
 
 
-# 1.新建公共厕所20座　牵头单位：区城管局　完成时限：…: labels on the item's own line after a space.
-_SPACED_LABEL = re.compile(rf"(?<=\S)[ \t\u3000]+(?=(?:{_OWNER_LABEL}|{_DEADLINE_LABEL})\s*[：:])")
+# 1.新建公共厕所20座　牵头单位：区城管局　完成时限：…: labels on the item's own line after a space; so are a
+# person's and the progress's (…投入试运营。 牵头领导:林静国 责任单位:… 项目责任人:… 实际完成情况:…).
+_SPACED_LABEL = re.compile(
+    rf"(?<=\S)[ \t\u3000]+(?=(?:{_OWNER_LABEL}|{_DEADLINE_LABEL}|(?:项目)?{PERSON_LABEL}|{_PROGRESS_LABEL})\s*[：:])"
+)
 
 
 # 整改目标：… 责任单位：A，B责任人：… 整改时限：立行立改整改措施：…: a form's labels run on with the values before them.
@@ -439,15 +450,43 @@ def split_run_on_items(lines: list[str]) -> tuple[list[str], list[int]]:
             for part in parts
             for glued in _glued_labels(part)
             for run_on in _run_on_pieces(glued)
-            for piece in _SPACED_LABEL.split(run_on)
+            for spaced in _SPACED_LABEL.split(run_on)
+            for piece in _without_run_in_table(spaced)
         ]
         out += pieces
         origin += [number] * len(pieces)
     return out, origin
 
 
-# …现将整改情况汇报如下:(一)…。(二)…: items run on after the colon closing an opening sentence.
-_ITEMS_AFTER_COLON = re.compile(r"(?<=[：:])\s*(?=[（(]\s*一\s*[）)])")
+def _without_run_in_table(piece: str) -> list[str]:
+    """An owner line with a table run in after its names as words (配合单位:市城管局,各区政府 鄞州 海曙 镇海 北仑
+    合计 新辟线路年度目标 2 5 1 2 10 …) cut before the places heading the table's columns: they and the figures
+    after 合计 are no owners. Other lines are returned as they are."""
+    if not _OWNER_LINE_START.match(piece):
+        return [piece]
+    words = piece.split(" ")
+    total = next((k for k, word in enumerate(words) if word.startswith("合计")), None)
+    if total is None:
+        return [piece]
+    start = total
+    while start > 1 and len(words[start - 1]) <= _TABLE_WORD_MAX and not _UNIT_BODY_END.search(words[start - 1]):
+        start -= 1
+    if total - start < _TABLE_WORDS_MIN:
+        return [piece]
+    return [" ".join(words[:start]), " ".join(words[start:])]
+
+
+_OWNER_LINE_START = re.compile(rf"^(?:{_OWNER_LABEL})\s*[：:]")
+_TABLE_WORD_MAX = 12
+_TABLE_WORDS_MIN = 2
+# 局 / 委 / 政府 / 中心 …: a word ending like a unit's body is a name, never a table's column.
+_UNIT_BODY_END = re.compile(r"(?:局|委|办|厅|政府|中心|公司|集团|部|处|站|所|院|队|会|街道)$")
+
+
+# …现将整改情况汇报如下:(一)…。(二)…: items run on after the colon closing an opening sentence; so do (1) (2)
+# (…重点抓好15件大事和民生实事。分别是: (1)…。 (2)…。).
+_RUN_ON_ITEMS_MIN = 3
+_ITEMS_AFTER_COLON = re.compile(r"(?<=[：:])\s*(?=[（(]\s*[一1]\s*[）)])")
 
 
 def _run_on_pieces(line: str) -> list[str]:
@@ -459,19 +498,39 @@ def _run_on_pieces(line: str) -> list[str]:
         # owner clause (…（二）…。（市工信局牵头）) are the opening's work under those owners: kept in one line
         if len(rest) > 1 and not any(_trailing_owner(piece) for piece in rest):
             return [line[: announced.start()].strip(), *rest]
+    opened = _ITEM_INSIDE["num"].search(line)
+    if opened is not None and opened["n"] == "1" and not any(start.match(line) for start in _ITEM_START.values()):
+        # …予以公示。 1.…。 牵头领导:… 2.…。 3.…: items 1. 2. 3. run on after an opening in the same line, the
+        # opening kept apart when two items at least follow the first in order
+        rest = _run_on_pieces(line[opened.start() :].strip())
+        if len(rest) >= _RUN_ON_ITEMS_MIN:
+            return [line[: opened.start()].strip(), *rest]
     for kind, start in _ITEM_START.items():
         first = start.match(line)
         if first is None:
             continue
         value = _item_value(first["n"])
         pieces, begin = [], 0
-        for found in _ITEM_INSIDE[kind].finditer(line, first.end()):
+        for found in _inside_items(kind, line, first.end()):
             if value is not None and _item_value(found["n"]) == value + 1:
                 pieces.append(line[begin : found.start()].strip())
                 begin, value = found.start(), value + 1
         pieces.append(line[begin:].strip())
         return [piece for piece in pieces if piece]
     return [line]
+
+
+def _inside_items(kind: str, line: str, start: int) -> list[re.Match[str]]:
+    """Where items of a kind may begin inside a line after `start`: after a sentence or a closing bracket, and a
+    number item after a space too (…实际完成 12 12 0 0 24 4.新投放…: a table's figures run in before the next item;
+    only the number following the item before is taken)."""
+    found = [*_ITEM_INSIDE[kind].finditer(line, start)]
+    if kind == "num":
+        found += [*_NUMBER_AFTER_SPACE.finditer(line, start)]
+    return sorted(found, key=lambda match: match.start())
+
+
+_NUMBER_AFTER_SPACE = re.compile(r"(?<=\s)(?P<n>\d{1,3})[.．](?=[\u4e00-\u9fff])")
 
 
 def _item_value(text: str) -> int | None:
