@@ -158,3 +158,14 @@ def test_a_notices_publishing_sentence_and_title_line_are_no_candidate_tasks(tmp
     with pytest.raises(ImportError_) as refused:
         read_source(path)
     assert "只读到方案开头的指导思想" in str(refused.value)
+
+
+def test_a_news_sites_submission_button_is_no_title(tmp_path: Path):
+    # hlj_ducha_dierjidu_news_2018: on main the site's 「投稿」 button above the headline was the plan's title.
+    plan = _plan(
+        tmp_path,
+        "新闻.txt",
+        "投稿\n\n某省开展第二季度环保督查\n\n"
+        "按照整改方案要求,省整改工作领导小组办公室组织省直有关单位对全省组织开展督查,2018年8月底前完成。\n",
+    )
+    assert plan.title == "某省开展第二季度环保督查"

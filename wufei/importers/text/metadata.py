@@ -86,7 +86,7 @@ _ADDRESSEE = re.compile(r"^各[^。；]{1,80}[：:]$")  # 各区县(自治县)�
 _NO_TITLE = re.compile(
     r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期[一二三四五六日天])?"
     r"|[—－-]*\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日在.{2,40}(?:会议|大会)上"
-    r"|资讯中心|新闻中心|政府(?:信息|资讯)公[开開]|手机版)$"
+    r"|资讯中心|新闻中心|政府(?:信息|资讯)公[开開]|手机版|投稿|我要投稿|在线投稿|关怀版|无障碍|English)$"
 )
 _WHOLE_TITLE = 12  # a line this long ending like a title is a title on its own, not a title's end
 _NOTICE_MAX = 100  # issuer + 关于印发 + title + 的通知 on one line
