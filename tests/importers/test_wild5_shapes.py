@@ -169,3 +169,16 @@ def test_a_news_sites_submission_button_is_no_title(tmp_path: Path):
         "按照整改方案要求,省整改工作领导小组办公室组织省直有关单位对全省组织开展督查,2018年8月底前完成。\n",
     )
     assert plan.title == "某省开展第二季度环保督查"
+
+
+def test_a_name_cut_after_its_level_leads_nothing(tmp_path: Path):
+    # hb_caidian_fenjie_2023: the store cut the last 责任单位 line after 区; on main 「区」 led the target.
+    plan = _plan(
+        tmp_path,
+        "分解方案.txt",
+        "2023年区《政府工作报告》确定的主要目标任务责任分解方案\n"
+        "一、2023年全区经济社会发展的主要预期目标\n"
+        "(一)地区生产总值增长7%以上\n责任单位:区发展和改革局\n"
+        "(二)工业投资增长12%以上\n责任单位:区\n",
+    )
+    assert [owners_of(t)["leads"] for t in plan.tasks] == [("区发展和改革局",), ()]
