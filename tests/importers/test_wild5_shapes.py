@@ -1,6 +1,12 @@
-"""Habits of the fifth set of real pages (tests/wild/batch5/, round wild23) and round wild22's leftovers, each by its
-mechanism, on made-up texts of the same habit: a cell-a-line table's last row cut by the store inside a cell lacks
-its last cells, however many blank lines its rows print."""
+"""Habits of the fifth set of real pages (tests/wild/batch5/, round wild23) and the leftovers of
+rounds wild19 and wild22, each by its mechanism, on made-up texts of the same habit: a cell-a-line
+table's last row cut by the store inside a cell lacks its last cells, however many blank lines its
+rows print; rows under a task cell printed once are named by their own content; an information
+box's bracketed labels give the title and date; points under a top-level 基本原则 are no tasks;
+adverbs of effort and kinds of government (努力建设服务型政府) lead nothing; a period's end by which the
+work is done (2006年底完成) is a deadline and a span's first day is not; a notice's publishing
+sentence and title line are no candidate tasks; a site's 投稿 button is no title; a name cut after
+its level (区) leads nothing."""
 
 from __future__ import annotations
 
