@@ -74,8 +74,8 @@ def candidate_tasks(lines: list[str], *, title: str) -> list[TaskRecord]:
         text = line.strip()
         if not text or _compact(text) in key or _PAGE_FURNITURE.search(text) or text.endswith(("：", ":")):
             continue  # 各镇人民政府，区政府各部门： / …通知如下：: a salutation or a lead-in introduces what follows
-        if _PUBLISHING.search(fold_punct(text)) or _NOTICE_TITLE.search(text):
-            continue
+        if (_PUBLISHING.search(fold_punct(text)) and deadlines_in_text(text) is None) or _NOTICE_TITLE.search(text):
+            continue  # what the notice does; a request in it by a date (请市城管局…于2019年底前完成) stays
         record = _from_text(text, line=index + 1, number=str(len(records) + 1))
         if record is not None:
             records.append(record)
