@@ -1265,9 +1265,12 @@ def preamble_headings(lines: list[str]) -> list[str]:
 def _in_outline_preamble(paragraph: _Paragraph) -> bool:
     """Whether a numbered item is a preamble heading of the plan's outline or a point under one."""
     if paragraph.heading:
-        # （一）坚持系统谋划 under 二、基本原则: a point of a preamble heading printed a level up
+        # （一）坚持系统谋划 under 二、基本原则: a point of a preamble heading printed a level up (goals under
+        # 二、工作目标 stay what they were: what the plan is to reach)
+        under = paragraph.under or ""
         return bool(paragraph.parts) and bool(
-            _OUTLINE_HEADING.match(paragraph.parts[0]) or (paragraph.under and _OUTLINE_HEADING.match(paragraph.under))
+            _OUTLINE_HEADING.match(paragraph.parts[0])
+            or (_OUTLINE_HEADING.match(under) and not _TARGET_HEADING.search(under))
         )
     return paragraph.under is not None and bool(_OUTLINE_HEADING.match(paragraph.under))
 
