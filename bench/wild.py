@@ -49,8 +49,9 @@ from wufei.plans.service import ImportSummary, LoadedRecord, import_plan  # noqa
 
 WILD = ROOT / "tests" / "wild"
 # The first set (round wild19) sits in tests/wild, the second (round wild20) in tests/wild/batch2, the third
-# (round wild21) in tests/wild/batch3, the fourth (round wild22) in tests/wild/batch4.
-SETS = {1: WILD, 2: WILD / "batch2", 3: WILD / "batch3", 4: WILD / "batch4"}
+# (round wild21) in tests/wild/batch3, the fourth (round wild22) in tests/wild/batch4, the fifth (round wild23) in
+# tests/wild/batch5.
+SETS = {1: WILD, 2: WILD / "batch2", 3: WILD / "batch3", 4: WILD / "batch4", 5: WILD / "batch5"}
 SUFFIXES = (".txt", ".html")
 OWNER_MAX = 20
 # Words that make a name a piece of a sentence: no unit's name holds them.
@@ -287,7 +288,7 @@ def report(results: list[PageResult], *, show_flags: bool) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="The importer on real pages without expected records.")
     parser.add_argument("ids", nargs="*", help="page ids (default: every page of every set)")
-    parser.add_argument("--set", type=int, choices=sorted(SETS), help="one set only (1: tests/wild, 2-4: batchN)")
+    parser.add_argument("--set", type=int, choices=sorted(SETS), help="one set only (1: tests/wild, 2-5: batchN)")
     parser.add_argument("--flags", action="store_true", help="list every flagged value")
     parser.add_argument("--json", action="store_true", help="per page, as JSON")
     args = parser.parse_args(argv)

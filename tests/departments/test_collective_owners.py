@@ -127,3 +127,30 @@ def test_a_county_plans_county_collective_read_from_its_city_is_doubted(registry
     found = registry.resolve(COMPOUND, "金乡县")
     assert found.warning is not None and "济宁市" in found.warning
     assert registry.resolve(COMPOUND, "保定市").warning is None  # the city's own: no doubt
+
+
+@pytest.mark.parametrize("name", ["工业园区", "开发区", "园区", "产业园区", "开发区管委会"])
+def test_one_zone_named_without_各_is_read_as_the_zones_only_with_a_doubt(registry, name):
+    """A county plan's 工业园区 names a zone, maybe the one the county has: reading it as every zone of the
+    place is a guess a person confirms (round 22 read it so without a word)."""
+    for place in ("霍山县", "衡水市"):
+        resolution = registry.resolve(name, place)
+        assert resolution.canonical == ZONES_OWNER
+        assert resolution.warning and f"「{name}」" in resolution.warning and "请核对" in resolution.warning
+
+
+@pytest.mark.parametrize("name", ["各开发区管委会", "各园区", "各工业园区"])
+def test_every_zone_written_with_各_is_read_without_a_doubt(registry, name):
+    assert registry.resolve(name, "衡水市").warning is None
+
+
+def test_a_county_plans_industrial_park_lead_is_doubted(session, load, tmp_path):
+    path = tmp_path / "霍政办〔2025〕5号.txt"
+    path.write_text(
+        "霍山县人民政府办公室关于印发霍山县无废城市建设工作方案的通知\n"
+        "1.推进工业固体废物综合利用,2025年底前完成。(牵头单位:工业园区;配合单位:县生态环境分局)\n",
+        encoding="utf-8",
+    )
+    [summary] = load(path)
+    doubts = session.scalars(select(ImportDoubt).where(ImportDoubt.plan_id == summary.plan_id)).all()
+    assert [d.text for d in doubts if d.field == "leads"] == ["工业园区"]

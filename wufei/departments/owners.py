@@ -709,8 +709,9 @@ def _marked_list(names: tuple[str, ...], *, all_lead: bool = False) -> _Spec:
     return _Spec(list(names[:1]), list(names[1:]))
 
 
-# An owner label the store or a page break cut (…等项目。（牵头单): no unit's name.
-_CUT_LABEL = re.compile(r"^(?:牵头|责任|配合|主办|协办|参与|参加|协助|落实)(?:单|部)?$")
+# An owner label the store or a page break cut (…等项目。（牵头单), or a name cut after its level (责任单位：区): no
+# unit's name.
+_CUT_LABEL = re.compile(r"^(?:(?:牵头|责任|配合|主办|协办|参与|参加|协助|落实)(?:单|部)?|[省市区县州旗盟])$")
 
 
 def _finish(spec: _Spec, raw: str | None, stated: str | None) -> OwnerSpec:

@@ -226,6 +226,9 @@ class Registry:
                         found = _with_warning(
                             found, f"「{written}」按上级「{book.jurisdiction.name}」的成员单位识别，请核对"
                         )
+                    if found.canonical == ZONES_OWNER and not written.startswith("各"):
+                        # 工业园区 without 各 names a zone, maybe the place's one: every zone is a guess.
+                        found = _with_warning(found, f"「{written}」未写明是哪个园区，按「{ZONES_OWNER}」识别，请核对")
                     return self._file_zones(found)
         if not written.startswith(("市", "省", "县", "区", "州", "旗", "盟", "各", "有关", "相关")):
             for book in chain:
@@ -331,7 +334,12 @@ class Registry:
             return found
         members = tuple(dict.fromkeys(z for m in found.members for z in (zones if m == ZONES_OWNER else (m,))))
         return Resolution(
-            found.name, ResolutionKind.COLLECTIVE, found.canonical, members, jurisdiction=found.jurisdiction
+            found.name,
+            ResolutionKind.COLLECTIVE,
+            found.canonical,
+            members,
+            warning=found.warning,
+            jurisdiction=found.jurisdiction,
         )
 
     def _generic_reading(self, written: str, book: _Book) -> Resolution | None:

@@ -230,7 +230,7 @@ def deadlines_in_text(text: str | None, *, plan_start: int | None = None, plan_e
     openings: list[str] = []
     cleaned = _clean(text)
     for match in _IN_TEXT.finditer(cleaned):
-        phrase = match["a"] or match["b"] or match["half"] or match["month"] or match["opening"]
+        phrase = match["a"] or match["b"] or match["done"] or match["half"] or match["month"] or match["opening"]
         # 计划于2025年10月完工: a project's own planned completion, even after the period its report covers
         planned = cleaned[max(0, match.start() - 2) : match.start()] == "计划"
         late = phrase[:4].isdigit() and plan_end is not None and int(re.findall(r"\d{4}", phrase)[-1]) > plan_end
@@ -245,8 +245,11 @@ def deadlines_in_text(text: str | None, *, plan_start: int | None = None, plan_e
 
 
 _IN_TEXT = re.compile(
-    r"(?<![截止直])(?:到|至|于|在)(?P<a>\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年?底|末)?(?:前|以前|之前)?)(?!\d)"
+    # 于2018年8月6日至17日: a span's first day is no deadline
+    r"(?<![截止直])(?:到|至|于|在)(?P<a>\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年?底|末)?(?:前|以前|之前)?)(?!\d|\s*[至到—–~-]\s*\d)"
     r"|(?P<b>\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年?底|末)?(?:以前|之前|前))"
+    # 2006年底完成, 2009年6月底建成: the end of a period by which the work is done
+    r"|(?P<done>\d{4}年(?:\d{1,2}月)?(?:年?底|末))(?=完成|建成)"
     r"|(?<![年今明去])(?P<half>[上下]半年)(?=前|内|组织|完成|出台|建成|制定)"
     # 4月底前完成摸底: a month without its year, by which the step is done (the plan's year, when parsed)
     r"|(?<![\d年月至到-])(?P<month>\d{1,2}月(?:\d{1,2}日)?(?:底|末|上旬|中旬|下旬)?(?:以前|之前|前))"

@@ -53,6 +53,10 @@ _DATE_ONLY = re.compile(rf"^\s*(?:{_BARE_DATE.pattern})\s*$")
 _PAGE_FURNITURE = re.compile(
     r"来源\s*[：:]|发布(?:时间|日期|机构)|浏览次数|点击[数量]|责任编辑|版权所有|主办单位|打印本页|关闭窗口"
 )
+# A notice's publishing formula (《…》已经市政府同意，现印发给你们): what the notice does, no task of the plan.
+_PUBLISHING = re.compile(r"(?:现|特)(?:将[^。]{0,80})?印发(?:给)?你们|印发给你们|现予印发")
+# 山西省人民政府 关于印发…三年行动计划的通知: a notice's title line (its office before it), no task.
+_NOTICE_TITLE = re.compile(r"关于[^。；，,]{2,80}的(?:通知|通报|决定|意见|函|批复)$")
 _LEADING_NUMBER = re.compile(
     r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|[一二三四五六七八九十]+\s*[、是]|\d{1,3}\s*[.．、]|[①-⑳])\s*"
 )
@@ -70,6 +74,8 @@ def candidate_tasks(lines: list[str], *, title: str) -> list[TaskRecord]:
         text = line.strip()
         if not text or _compact(text) in key or _PAGE_FURNITURE.search(text) or text.endswith(("：", ":")):
             continue  # 各镇人民政府，区政府各部门： / …通知如下：: a salutation or a lead-in introduces what follows
+        if (_PUBLISHING.search(fold_punct(text)) and deadlines_in_text(text) is None) or _NOTICE_TITLE.search(text):
+            continue  # what the notice does; a request in it by a date (请市城管局…于2019年底前完成) stays
         record = _from_text(text, line=index + 1, number=str(len(records) + 1))
         if record is not None:
             records.append(record)
@@ -162,10 +168,12 @@ def _units_named(text: str, *, commanding: bool = True) -> str | None:
 # A piece of a sentence ending like a unit: opened by a preposition or a speaker (在充分征求区政府, 与某市人民政府,
 # 我代表市人民政府), holding what one unit does to another (启东市政府办公室召集该市纪委, 各有关部门认真落实自治区党委),
 # or a person's seat (县委常委); opened by what is done to the units (推动各级政府, 指导各县区政府) or saying what a
-# unit will do (市政府也将加强跟踪督办).
+# unit will do (市政府也将加强跟踪督办); opened by an adverb of effort (努力建设服务型政府, 率先建成…政府) or naming a
+# kind of government (服务型政府, 法治政府 as an aim).
 _SENTENCE_PIECE = re.compile(
-    r"^(?:在|对|按照?|根据|依据|与|我|代表|推动|推进|促进|指导|支持|鼓励|引导|组织)"
-    r"|召集|征求|带领|督促|召开|听取|落实|也?将|常委$"
+    r"^(?:在|对|按照?|根据|依据|与|我|代表|推动|推进|促进|指导|支持|鼓励|引导|组织"
+    r"|努力|率先|着力|力争|大力|积极|持续|切实|不断|加快|建设|建成)"
+    r"|召集|征求|带领|督促|召开|听取|落实|也?将|常委$|型政府$|(?:法治|廉洁|效能|阳光|数字|整体)政府$"
 )
 
 

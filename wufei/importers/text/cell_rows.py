@@ -567,8 +567,10 @@ class _Aligner:
             left_out = LEFT_OUT
         elif f == _TEXT and i == self._cut_at and self._cut_inside_cell:
             # The text ends inside this row on a cell's line (a copy cut short, no blank line or `||` closing the
-            # row): the cells it lacks are its last ones, cut rather than merged, costing what empty cells do.
-            left_out = 2 * column.empty_cost
+            # row): the cells it lacks are its last ones, cut rather than merged. In a numbered table (the row opened
+            # by its number) they cost nothing: costing as empty cells, a deadline column's cut cell pushed the row
+            # one cell right. Without numbers a paragraph after the table would be a row of free cells.
+            left_out = 0.0 if self.numbered else 2 * column.empty_cost
         else:
             late = LATE_LEFT_OUT if f == _TEXT else 0.0
             left_out = 2 * column.empty_cost + self._left_out + late

@@ -31,7 +31,7 @@ _WEB_CHROME = re.compile(
 )
 _WEB_KEYS = (
     r"标题|名称|文件名称|信息名称|发文字号|发文文号|发文序号|文号|发文机关|发文单位|发布机构|成文日期|发文日期"
-    r"|发布日期|索引号|组配分类|主题分类|体裁分类|有效性|信息有效性|生效日期|公开类型|公文时效"
+    r"|发布日期|索引号|组配分类|主题分类|体裁分类|有效性|信息有效性|效力状态|生效日期|公开类型|公文时效"
 )
 # 名称: 关于…的通知 文号: 石政办发〔2023〕12号 — several fields may share a line.
 _WEB_FIELD = re.compile(rf"^(?:{_WEB_KEYS})\s*[：:]")
@@ -68,6 +68,8 @@ _REPORTED_BY = re.compile(
 _TAG = re.compile(r"^〔[^〔〕]{1,30}〕")
 # A bullet a web page's metadata list puts before each field: • 文号：…
 _BULLET = re.compile(r"^[•·●◆■□▪\-*]\s*")
+# [ 名 称 ] | 关于…的通知 | [ 文 号 ] | …: a page's information box as bar-parted cells, its labels in brackets.
+_BRACKETED_LABEL = re.compile(r"^[\[【]([^\]】|]{1,16})[\]】]$")
 # A table's or attachment's label before the title on its line (表1 某市…清单 / 附表2：某市…): no part of the title.
 _TABLE_LABEL = re.compile(r"^(?:附件|附表|表)\s*\d{1,2}\s*[:：.．、]?\s*(?=\S{6})")
 # 文号：X / 发文字号 X / 文 号 X (a table's label with a space inside, the colon lost)
@@ -84,7 +86,7 @@ _ADDRESSEE = re.compile(r"^各[^。；]{1,80}[：:]$")  # 各区县(自治县)�
 _NO_TITLE = re.compile(
     r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期[一二三四五六日天])?"
     r"|[—－-]*\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日在.{2,40}(?:会议|大会)上"
-    r"|资讯中心|新闻中心|政府(?:信息|资讯)公[开開]|手机版)$"
+    r"|资讯中心|新闻中心|政府(?:信息|资讯)公[开開]|手机版|投稿|我要投稿|在线投稿|关怀版|无障碍|English)$"
 )
 _WHOLE_TITLE = 12  # a line this long ending like a title is a title on its own, not a title's end
 _NOTICE_MAX = 100  # issuer + 关于印发 + title + 的通知 on one line
@@ -219,6 +221,7 @@ def _front_lines(lines: list[str]) -> list[str]:
     """The first non-blank lines, without markdown heading marks and stray spaces."""
     front = []
     for k, line in enumerate(lines):
+        line = _labelled_box_row(line)
         if (caption := _caption_before_header(lines, k)) is not None:
             line = caption  # 附件 某县…职责清单 工作任务和内容 责任单位 … : the table's caption, then the table run on
         text = _TABLE_LABEL.sub("", clean_spaces(_BULLET.sub("", _MARKDOWN.sub("", line.strip()))))
@@ -231,6 +234,20 @@ def _front_lines(lines: list[str]) -> list[str]:
         if len(front) == _FRONT_LINES:
             break
     return front
+
+
+def _labelled_box_row(line: str) -> str:
+    """[ 名 称 ] | 关于…的通知 | [ 文 号 ] | 某政发〔2025〕17号 | as 名称：关于…的通知 文号：某政发〔2025〕17号: the
+    fields of a page's information box whose labels stand in brackets, cell by cell."""
+    cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+    if len(cells) < 2 or not _BRACKETED_LABEL.match(cells[0]):
+        return line
+    fields = []
+    for label, value in pairwise(cells):
+        if (bracketed := _BRACKETED_LABEL.match(label)) and value and not _BRACKETED_LABEL.match(value):
+            key = re.sub(r"\s+", "", bracketed.group(1))
+            fields.append(f"{key}：{value}")
+    return " ".join(fields) or line
 
 
 def _caption_before_header(lines: list[str], k: int) -> str | None:

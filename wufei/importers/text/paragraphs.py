@@ -867,6 +867,7 @@ def _paragraphs(
     paragraphs: list[_Paragraph] = []
     current: _Paragraph | None = None
     section, list_name, section_heading, top, sub = 0, None, None, 0, 0
+    top_heading: str | None = None  # the words of the bare 一、 heading the （一） headings after it stand under
     last_number, section_has_number = 0, False
     section_owners: str | None = None  # the owner clause of the heading over the numbered items that follow
     listing = False  # inside a numbered list the text announced as tasks (已完成任务包括：)
@@ -923,6 +924,7 @@ def _paragraphs(
         if item and (_carries_text(text) or run_on):
             close()  # 一、提高站位，强化担当。各部门要…: an item carrying its own text
             top = section = chinese_numeral(item.group(1)) or section + 1
+            top_heading = None
             # a new 一、 section: the numbered items after it stand under it, no longer under the （二）工作目标
             # of the section before
             sub, section_has_number, listing, section_heading, list_name = 0, False, False, None, None
@@ -947,6 +949,7 @@ def _paragraphs(
             # whole; it ends the paragraph before it and its number is no part of its title.
             close()
             top = section = chinese_numeral(item.group(1)) or section + 1
+            top_heading = None
             sub, section_has_number, listing, section_heading, list_name = 0, False, False, None, None
             current = _Paragraph(index + 1, section, list_name, None, [item.group(2)], heading=True, top=0)
             if _may_close(text) and _closed_by_owners_or_deadline(current.parts):
@@ -960,11 +963,13 @@ def _paragraphs(
             section = chinese_numeral(heading.group(1)) or section + 1
             section_has_number, listing, section_heading, section_owners = False, False, None, None
             if heading.re is _TOP_SECTION:
-                top, sub = section, 0
+                top, sub, top_heading = section, 0, heading.group(2)
             else:
                 sub = section
             if heading.re is _SECTION and items and not _has_numbered_items(lines, index + 1, end):
-                current = _Paragraph(index + 1, section, list_name, None, [heading.group(2)], heading=True, top=top)
+                current = _Paragraph(
+                    index + 1, section, list_name, None, [heading.group(2)], heading=True, top=top, under=top_heading
+                )
                 continue
             labels_follow = _label_follows(lines, index + 1, end) or _owner_line_follows(lines, index + 1, end)
             named = None if labels_follow else _named_section(heading.group(2))
@@ -1319,7 +1324,13 @@ def preamble_headings(lines: list[str]) -> list[str]:
 def _in_outline_preamble(paragraph: _Paragraph) -> bool:
     """Whether a numbered item is a preamble heading of the plan's outline or a point under one."""
     if paragraph.heading:
-        return bool(paragraph.parts) and bool(_OUTLINE_HEADING.match(paragraph.parts[0]))
+        # （一）坚持系统谋划 under 二、基本原则: a point of a preamble heading printed a level up (goals under
+        # 二、工作目标 stay what they were: what the plan is to reach)
+        under = paragraph.under or ""
+        return bool(paragraph.parts) and bool(
+            _OUTLINE_HEADING.match(paragraph.parts[0])
+            or (_OUTLINE_HEADING.match(under) and not _TARGET_HEADING.search(under))
+        )
     return paragraph.under is not None and bool(_OUTLINE_HEADING.match(paragraph.under))
 
 

@@ -37,7 +37,7 @@ Decisions:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import pairwise
@@ -1214,7 +1214,8 @@ def _tasks(
     category: str | None = None
     cell_text: str | None = None
     previous: Row | None = None  # the row the last task was read from
-    grouped = _grouped_rows(table, columns, name_role)
+    # A project's name is its own even when merged over two projects (废旧塑料回收 over two companies' plants).
+    grouped = _grouped_rows(table, columns, name_role, printed_once=kind is not ListKind.PROJECT)
     table_columns = columns
     outside, in_group = None, False  # the category a group of rows stands in, restored after it
     numbered = any(_cell(row, columns, "number") for row in table.rows)
@@ -1238,8 +1239,9 @@ def _tasks(
             continue
         if index in grouped:
             if not in_group:
-                outside, in_group = category, True  # the category the group stands in
-            category = _cell(row, columns, "category")
+                outside, in_group, category = category, True, None  # the category the group stands in
+            # A group cell left out of its later rows (merged, printed once) names them all.
+            category = _cell(row, columns, "category") or category
         else:
             if in_group:
                 category, in_group = outside, False
@@ -1275,22 +1277,21 @@ def _tasks(
 _SAME_TASK_ROLES = ("entity", "owners", "lead", "supporting", "deadline")
 
 
-def _grouped_rows(table: Table, columns: _Columns, name_role: str) -> dict[int, _Columns]:
+def _grouped_rows(table: Table, columns: _Columns, name_role: str, *, printed_once: bool) -> dict[int, _Columns]:
     """Rows under a task cell spanning them that each carry their own owners or deadline and their own
     content: the spanning cell names their group (试点任务 over 细化措施), each row is a task titled by
-    its content. Returns the columns each such row is read with (row index → columns)."""
+    its content. `printed_once`: the spanning cell may be printed on its first row only (舟山's 工作任务).
+    Returns the columns each such row is read with (row index → columns)."""
     if name_role != "task_name" or "content" not in columns.index:
         return {}
-    regrouped = _Columns(
+    # Every other column is read as before (further supporting columns, owners by level, milestones).
+    regrouped = replace(
+        columns,
         index={
             **{role: k for role, k in columns.index.items() if role != "content"},
             "task_name": columns.index["content"],
             "category": columns.index["task_name"],
         },
-        header=columns.header,
-        unknown=columns.unknown,
-        duplicate=columns.duplicate,
-        unused=columns.unused,
     )
     out: dict[int, _Columns] = {}
     rows = [(k, row) for k, row in enumerate(table.rows) if not _is_empty_row(row)]
@@ -1298,7 +1299,13 @@ def _grouped_rows(table: Table, columns: _Columns, name_role: str) -> dict[int, 
     while start < len(rows):
         task = _cell(rows[start][1], columns, "task_name")
         end = start + 1
-        while task is not None and end < len(rows) and _cell(rows[end][1], columns, "task_name") == task:
+        # The task cell repeated on its later rows (filled in from the merge) or left out of them.
+        while (
+            task is not None
+            and end < len(rows)
+            and _cell(rows[end][1], columns, "task_name") in ((task, None) if printed_once else (task,))
+            and _cell(rows[end][1], columns, "content") is not None
+        ):
             end += 1
         run = [row for _, row in rows[start:end]]
         contents = [_cell(row, columns, "content") for row in run]
