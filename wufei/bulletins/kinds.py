@@ -32,6 +32,7 @@ from wufei.figures.quarterly import QuarterlyFigures, QuarterlyRules, QuarterUni
 from wufei.figures.self_assessment import SelfAssessmentFigures
 from wufei.indicators import trajectory
 from wufei.indicators.status import IndicatorStatus
+from wufei.plans.work import any_zero_waste
 
 RECIPIENTS = "领导小组各成员单位，各县（市、区）人民政府，各功能区管委会："
 # a county's own bulletin goes down to its townships, not to 各县（市、区）
@@ -146,7 +147,7 @@ def work(content: Content) -> Work:
     prefix = _prefix(content)
     plans = content.figures.get("plans") or []
     titles = [p["title"] for p in plans if isinstance(p, dict) and p.get("title")]
-    if not titles or any("无废" in title for title in titles):
+    if not titles or any_zero_waste(titles):
         group = f"{prefix}“无废城市”建设工作领导小组"
         return Work(f"{prefix}“无废城市”建设", f"{group}办公室", "领导小组办公室", "领导小组", "成员单位", True)
     [first, *others] = sorted(set(titles))
