@@ -185,6 +185,7 @@ def bulletin_command(
             jurisdiction=jurisdiction,
             refresh=refresh,
             figures_as_of=parse_day(as_of),
+            asked=True,
         )
     except (registry.PointError, PeriodError) as exc:
         raise click.ClickException(str(exc)) from None

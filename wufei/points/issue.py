@@ -37,7 +37,7 @@ from wufei.notices.models import Audience
 from wufei.notices.service import create_intents
 from wufei.plans.models import Jurisdiction, JurisdictionLevel, Plan
 from wufei.plans.queries import supervising_jurisdictions
-from wufei.plans.work import is_zero_waste
+from wufei.plans.work import any_zero_waste, is_zero_waste
 from wufei.points import registry
 from wufei.points.registry import CadencePoint, PointError, Scopes
 from wufei.ruleset import Ruleset
@@ -302,15 +302,23 @@ def issue_bulletins(
     notify_on: date | None = None,
     worlds: dict[str, World] | None = None,
     forms: tuple[str, ...] = FORMS,
+    asked: bool = False,
 ) -> list[Issued]:
     """The bulletin of `period` for each scope of the point (or `jurisdiction`), written under
     `out_dir/<scope>/` (default WUFEI_BULLETIN_DIR), notices dated `notify_on`. One transaction.
-    `worlds`: the run's worlds by scope."""
+    `worlds`: the run's worlds by scope. A place none of whose plans was out by the period's end
+    gets none unless a person `asked` for it (`wufei bulletin`): 洋县's plan of 2 April 2024 had a Q1 circular of
+    「纳入督办的任务0项」 sent to its leaders on 8 April; nor does a place with no 无废城市 plan get a
+    `zero_waste_only` point's (洋县's 民生实事 got 「洋县“无废城市”建设2024年度自评估报告」)."""
     out = Path(out_dir) if out_dir is not None else bulletin_dir()
     issued = []
     with transaction(engine) as session:
         calendar = load_calendar(session)
         for scope in scopes(session, point, jurisdiction):
+            if not asked and point.scopes is not Scopes.PROVINCES and scope != ALL_SCOPE:
+                titles = [plan.title for plan in scope_plan_rows(session, scope, until=period.end)]
+                if not titles or (point.zero_waste_only and not any_zero_waste(titles)):
+                    continue
             issued.append(
                 issue_bulletin(
                     session,
