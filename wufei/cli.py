@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from wufei.clitools import database_lost, parse_day
+from wufei.clitools import database_lost, parse_day, today
 from wufei.clitools import department_ids as _department_ids
 from wufei.clitools import echo_json as _echo_json
 from wufei.clitools import engine as _engine
@@ -423,7 +423,7 @@ def tasks_command(plan_ref, dept, role, as_json, list_kind, awaiting, as_of, lig
     from wufei.tasks.models import Role
     from wufei.tasks.service import list_tasks, task_as_dict
 
-    day = parse_day(as_of) or (date.today() if light else None)
+    day = parse_day(as_of) or (today() if light else None)
     with make_sessionmaker(_engine())() as session:
         plan_ids, department_ids = _plan_and_department(session, plan_ref, dept)
         tasks = list_tasks(
@@ -436,7 +436,7 @@ def tasks_command(plan_ref, dept, role, as_json, list_kind, awaiting, as_of, lig
         )
         rows = [task_as_dict(t) for t in tasks]
         # The deadline in force (an approved extension moves it) on the day lights are judged, or today.
-        in_force = effective_due_dates(session, as_of=day or date.today(), task_ids=[row["id"] for row in rows])
+        in_force = effective_due_dates(session, as_of=day or today(), task_ids=[row["id"] for row in rows])
         for row in rows:
             due_in_force = in_force.get(row["id"])
             row["due_in_force"] = due_in_force.isoformat() if due_in_force else None

@@ -101,6 +101,14 @@ def cadence_config():
     return CadenceConfig.load()
 
 
+def today() -> date:
+    """The office's day for a command's default date: WUFEI_TODAY when fixed (the demo, tests, an
+    office walking its year), else the date in the cadence's time zone (Beijing), not the machine's."""
+    from wufei.plans.service import import_day
+
+    return import_day()
+
+
 def parse_moment(value: str | None, cadence) -> datetime:
     """An `--at` ISO date-time; without an offset it is local (Beijing) time. Default: now."""
     zone = cadence.timezone

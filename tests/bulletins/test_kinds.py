@@ -238,7 +238,8 @@ def test_the_monthly_progress_table_shows_a_filed_quarterly_value_by_its_quarter
 
 
 def test_a_county_level_citys_bulletin_is_addressed_to_its_towns_and_streets(session, load, tmp_path):
-    """应城市 (a county-level city, tests/walk/) has towns and streets under it, not counties."""
+    """应城市 (a county-level city, tests/walk/) has towns and streets under it, not counties; its plan
+    (生态文明建设示范市) is not a 无废城市 plan, so its 责任单位 are written to, not a leading group's."""
     from pathlib import Path
 
     from tests.bulletins.issuing import issue_bulletin
@@ -248,7 +249,7 @@ def test_a_county_level_citys_bulletin_is_addressed_to_its_towns_and_streets(ses
         session, kind="monthly", period="2023-03", scope="应城市", out_dir=tmp_path, as_of=date(2023, 4, 6)
     )
     text = by_suffix(issued.paths, ".md").read_text(encoding="utf-8")
-    assert "领导小组各成员单位，各乡镇人民政府、街道办事处：" in text
+    assert "各责任单位，各乡镇人民政府、街道办事处：" in text
     assert "各县（市、区）" not in text
     assert "各乡镇人民政府、街道办事处" in "\n".join(docx_paragraphs(by_suffix(issued.paths, ".docx")))
 

@@ -21,6 +21,7 @@ import pytest
 
 from tests.cadence import figures as F
 from tests.cadence.test_figures import CADENCE, CAL, CITY, ENV, RULES, Builder
+from tests.seed_files import HENGSHUI_PLAN
 from wufei.cadence import periods
 from wufei.cadence.periods import PeriodError
 from wufei.figures.codec import to_json
@@ -220,5 +221,22 @@ def test_only_a_province_gets_the_roll_up_a_county_plan_is_no_city_roll_up(sessi
     from wufei.points.issue import scopes
 
     load(Path(__file__).resolve().parents[1] / "walk" / "hb_yingcheng_shifanshi_2023.txt")
-    assert scopes(session, registry.point("province_monthly")) == ["湖北省"]
+    # 应城市's plan is a 生态文明建设示范市 plan: no 无废城市 roll-up of it for 湖北省 either
+    assert scopes(session, registry.point("province_monthly")) == []
     assert scopes(session, registry.point("monthly")) == ["应城市"]
+    load(HENGSHUI_PLAN)  # a 无废城市 plan under 河北省
+    assert scopes(session, registry.point("province_monthly")) == ["河北省"]
+
+
+def test_a_county_governments_plan_gets_no_province_roll_up(session, load):
+    """洋县's 2024年十大民生实事项目 (tests/walk/) is no 无废城市 plan: 陕西省 got a roll-up titled
+    「陕西省“无废城市”建设2024年第1季度各市推进情况汇总」 with nothing in it, addressed to 各设区市
+    “无废城市”建设工作领导小组办公室."""
+    from pathlib import Path
+
+    from wufei.points import registry
+    from wufei.points.issue import scopes
+
+    load(Path(__file__).resolve().parents[1] / "walk" / "sn_yangxian_yangzhengfa_2024_8.txt")
+    assert scopes(session, registry.point("province_quarterly")) == []
+    assert scopes(session, registry.point("quarterly")) == ["洋县"]

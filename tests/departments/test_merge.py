@@ -732,3 +732,16 @@ def test_a_merge_waits_while_a_run_is_sending_the_old_units_reminders(session):
     held.next_attempt_at = utcnow() - timedelta(minutes=1)  # the run died: its lease ran out
     session.flush()
     assert merge_departments(session, typo, right, actor="test", on=MERGE_DAY)
+
+
+def test_rename_reads_a_new_name_written_with_its_place_as_units_are_written(session):
+    """洋县's office renamed 县教育局 (the registry's reading of 教体局) `洋县/县教育体育局`, as UNIT is
+    written: the name was stored with its place in it (shown 「洋县/洋县/县教育体育局」). The unit's own
+    place is read off; another place is refused, since a rename does not move a unit."""
+    unit = _unit(session, "市商务局")
+    place = unit.jurisdiction.name
+    with pytest.raises(MergeError, match=f"更名不改变单位所属地区.*「{place}」.*「市商务和投资促进局」"):
+        rename_department(session, unit, "保定市/市商务和投资促进局", actor="test")
+    assert unit.name == "市商务局"
+    assert rename_department(session, unit, f"{place}/市商务和投资促进局", actor="test") == "市商务局"
+    assert unit.name == "市商务和投资促进局"

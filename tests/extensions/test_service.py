@@ -314,3 +314,25 @@ def test_the_liaison_is_told_the_next_step_by_the_decision(session, task):
     [digest] = build_digests([notice], day=date(2023, 12, 22), department_names={})
     assert "下一步：请按新的期限2024年6月30日推进并按周报送进展。" in digest.body
     assert "原期限" not in digest.body
+
+
+def test_the_extension_commands_take_the_offices_today_when_it_is_fixed(tmp_path):
+    """WUFEI_TODAY fixes “today” for the office (imports and the portal read it): 洋县's walk asked on
+    7 November 2024 for a task due 31 December and was refused 「已过完成期限」, the commands reading the
+    machine's clock instead; the decision likewise dated itself by the machine."""
+    env = {"WUFEI_DATABASE_URL": fresh_database_url(tmp_path), "WUFEI_TODAY": "2023-12-20"}
+    runner = CliRunner()
+
+    def run(group, *args):
+        result = runner.invoke(group, list(args), env=env, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    run(main, "import", str(HENGSHUI_PLAN))
+    task = next(t for t in json.loads(run(main, "tasks", "--json")) if t["due_date"] == "2023-12-31" and t["leads"])
+    args = ("--task", str(task["id"]), "--dept", task["leads"][0], "--until", "2024-06-30", "--reason", "设备到货推迟")
+    assert "已提交延期申请（编号1）" in run(extension_group, "request", *args)
+    env["WUFEI_TODAY"] = "2023-12-22"
+    run(extension_group, "decide", "1", "--approve", "--note", "同意")
+    [row] = json.loads(run(extension_group, "list", "--json"))
+    assert (row["requested_on"], row["decided_on"]) == ("2023-12-20", "2023-12-22")

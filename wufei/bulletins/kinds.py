@@ -10,7 +10,7 @@ as percentages with one decimal, scores as given).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache, partial
@@ -32,6 +32,7 @@ from wufei.figures.quarterly import QuarterlyFigures, QuarterlyRules, QuarterUni
 from wufei.figures.self_assessment import SelfAssessmentFigures
 from wufei.indicators import trajectory
 from wufei.indicators.status import IndicatorStatus
+from wufei.plans.work import any_zero_waste
 
 RECIPIENTS = "领导小组各成员单位，各县（市、区）人民政府，各功能区管委会："
 # a county's own bulletin goes down to its townships, not to 各县（市、区）
@@ -124,32 +125,61 @@ def due_text(due_date: date | None, deadline_raw: str | None) -> str:
     return cn_date(due_date) if due_date else deadline_raw or "—"
 
 
-def issuer(scope: str) -> str:
-    prefix = "" if scope in ("全部", "") else scope
-    return f"{prefix}“无废城市”建设工作领导小组办公室"
+@dataclass(frozen=True)
+class Work:
+    """What a bulletin's plans are about, named from their titles in the snapshot. A 无废城市 plan is
+    supervised by its “无废城市” leading group's office and its units are the group's 成员单位; any
+    other 重点任务分工 (a county's 政府工作报告 分工, its 民生实事) by the government's 督查室, writing to
+    the 责任单位 the plan named: 洋县's 十大民生实事 was titled “无废城市”建设 and issued by a
+    领导小组办公室 it does not have."""
+
+    subject: str  # 衡水市“无废城市”建设 | 洋县2024年十大民生实事项目 | 洋县重点工作 (several plans)
+    issuer: str  # who issues the bulletin, at its head and under its text
+    office: str  # who units report to: 领导小组办公室 | 洋县人民政府督查室
+    approver: str  # who settles a provisional result: 领导小组 | 洋县人民政府
+    units: str  # 成员单位 | 责任单位
+    zero_waste: bool
 
 
-def recipients(scope: str) -> str:
+def work(content: Content) -> Work:
+    """A scope with no plan titles in its figures (the province roll-up) or with a 无废城市 plan among
+    them is a 无废城市 scope, as it always was; otherwise the one plan's title, or 重点工作 for several."""
+    prefix = _prefix(content)
+    plans = content.figures.get("plans") or []
+    titles = [p["title"] for p in plans if isinstance(p, dict) and p.get("title")]
+    if not titles or any_zero_waste(titles):
+        group = f"{prefix}“无废城市”建设工作领导小组"
+        return Work(f"{prefix}“无废城市”建设", f"{group}办公室", "领导小组办公室", "领导小组", "成员单位", True)
+    [first, *others] = sorted(set(titles))
+    subject = f"{prefix}重点工作" if others else (first if first.startswith(prefix) else f"{prefix}{first}")
+    government = f"{prefix}人民政府"
+    return Work(subject, f"{government}督查室", f"{government}督查室", government, "责任单位", False)
+
+
+def recipients(scope: str, units: str = "领导小组各成员单位") -> str:
     """主送 of a city's (or the whole system's) bulletin, or of a county's: 桃城区's office writes to
-    its townships; a name that is not a known county (衡水市, a 功能区) keeps the city's."""
+    its townships; a name that is not a known county (衡水市, a 功能区) keeps the city's. `units`: who
+    is written to first (a government's 督查室 writes to 各责任单位)."""
     from wufei.places.divisions import COUNTY, divisions
 
     places = divisions().named(scope) if scope not in ("全部", "") else ()
-    return COUNTY_RECIPIENTS if places and all(p.level == COUNTY for p in places) else RECIPIENTS
+    county = bool(places) and all(p.level == COUNTY for p in places)
+    return (COUNTY_RECIPIENTS if county else RECIPIENTS).replace("领导小组各成员单位", units, 1)
 
 
 def document(content: Content, snapshot_id: str, *, kind_cn: str, title: str, data_as_of: date) -> Document:
+    w = work(content)
     return Document(
         kind=content.kind,
         kind_cn=kind_cn,
         title=title,
-        issuer=issuer(content.scope),
+        issuer=w.issuer,
         scope=content.scope,
         period=to_json(content.period),
         date=content.as_of.isoformat(),
         snapshot_id=snapshot_id,
         data_as_of=data_as_of.isoformat(),
-        recipients=recipients(content.scope),
+        recipients=recipients(content.scope, "领导小组各成员单位" if w.zero_waste else f"各{w.units}"),
     )
 
 
@@ -210,6 +240,12 @@ def _indicator_rows(items: list[IndicatorStatus]) -> list[list[str]]:
             ]
         )
     return rows
+
+
+def _has_indicators(indicators: Indicators, tracking: IndicatorTracking | None) -> bool:
+    """Whether the scope monitors any indicator: a plan that lists none (a 民生实事 list) has no
+    indicator section, not 「纳入监测的指标0项，按各指标最新数值：。」."""
+    return bool(indicators.summary.total or (tracking is not None and tracking.summary.total))
 
 
 def _indicator_section(section: Section, indicators: Indicators) -> None:
@@ -509,7 +545,7 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         content,
         snapshot_id,
         kind_cn=kind_cn,
-        title=f"{_prefix(content)}“无废城市”建设{period.chinese}调度通报",
+        title=f"{work(content).subject}{period.chinese}调度通报",
         data_as_of=f.lights_as_of,
     )
     reporting = f.reporting
@@ -527,7 +563,8 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
     )
     overall.add(_lights_chart(content))
 
-    units = doc.section("各成员单位推进情况")
+    w = work(content)
+    units = doc.section(f"各{w.units}推进情况")
     units.add(Paragraph("各单位牵头任务及周报送情况如下（按牵头任务数排序）。"))
     rows = []
     for index, d in enumerate(f.departments, start=1):
@@ -552,7 +589,7 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         )
     units.add(
         Table(
-            "各成员单位任务推进及报送情况",
+            f"各{w.units}任务推进及报送情况",
             [
                 "序号",
                 "单位",
@@ -660,14 +697,16 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         )
     )
 
-    indicator_section = doc.section("指标进展")
-    _indicator_section(indicator_section, f.indicators)
-    if f.tracking is not None:
-        tracking = Section("指标填报与序时进度")
-        _tracking_section(tracking, f.tracking)
-        indicator_section.add(tracking)
-    cells_section = doc.section("无废细胞建设")
-    _cells_section(cells_section, f.cells, registry_follows=f.cell_registry is not None)
+    if _has_indicators(f.indicators, f.tracking):
+        indicator_section = doc.section("指标进展")
+        _indicator_section(indicator_section, f.indicators)
+        if f.tracking is not None:
+            tracking = Section("指标填报与序时进度")
+            _tracking_section(tracking, f.tracking)
+            indicator_section.add(tracking)
+    if w.zero_waste or f.cells or f.cell_registry is not None:
+        cells_section = doc.section("无废细胞建设")
+        _cells_section(cells_section, f.cells, registry_follows=f.cell_registry is not None)
     if f.cell_registry is not None:
         registry = Section("无废细胞创建进展")
         _cell_registry_section(registry, f.cell_registry)
@@ -756,6 +795,12 @@ def _requirements(f: MonthlyFigures, red: int) -> list[str]:
 # --- 季通报 --------------------------------------------------------------------------------------
 
 
+def _group_named(reason: str, group_cn: str, units: str) -> str:
+    """A praise reason as the figures wrote it (成员单位第1名，…) with the work's word for the
+    departments (责任单位第1名): the figures say 成员单位 whatever the plan."""
+    return units + reason.removeprefix(group_cn) if reason.startswith(group_cn) else reason
+
+
 def _rules_paragraph(rules: QuarterlyRules) -> Paragraph:
     w, d = rules.weights, rules.deductions
     praise, lagging = rules.praise, rules.lagging
@@ -810,7 +855,7 @@ def quarterly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         content,
         snapshot_id,
         kind_cn=kind_cn,
-        title=f"关于{_prefix(content)}“无废城市”建设{content.period.chinese}工作推进情况的通报",
+        title=f"关于{work(content).subject}{content.period.chinese}工作推进情况的通报",
         data_as_of=f.lights_as_of,
     )
     overall = doc.section("总体情况")
@@ -818,8 +863,9 @@ def quarterly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
     overall.add(_rules_paragraph(f.rules))
     overall.add(_lights_chart(content))
 
+    units = work(content).units
     for rows, key, heading, sheet in (
-        (f.departments, "departments", "成员单位得分及排名", "成员单位排名"),
+        (f.departments, "departments", f"{units}得分及排名", f"{units}排名"),
         (f.localities, "localities", "县（市、区）及功能区得分及排名", "县市区排名"),
     ):
         section = doc.section(heading)
@@ -835,7 +881,8 @@ def quarterly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
     if not f.praised:
         praised.add(Paragraph("本季度无符合表扬条件的单位。"))
     for unit in f.praised:
-        praised.add(Paragraph("；".join(unit.reasons + unit.facts) + "。", emphasis=f"{unit.department}："))
+        reasons = [_group_named(r, unit.group_cn, units) if unit.group == "department" else r for r in unit.reasons]
+        praised.add(Paragraph("；".join(reasons + unit.facts) + "。", emphasis=f"{unit.department}："))
     lagging = doc.section("通报单位")
     if not f.lagging:
         lagging.add(Paragraph("本季度无被通报的单位。"))
@@ -844,11 +891,12 @@ def quarterly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         text = "；".join(named.reasons + named.facts) + "。"
         if named.red_tasks:
             text += "红灯任务：" + "；".join(f"{task_name(t)}（{t.reason}）" for t in named.red_tasks) + "。"
-        where = f"{named.group_cn}{place(named.rank, ranks.get(named.group, []))}"
+        group = units if named.group == "department" else named.group_cn
+        where = f"{group}{place(named.rank, ranks.get(named.group, []))}"
         lagging.add(Paragraph(text, emphasis=f"{named.department}（{where}）："))
     if f.lagging:
-        lagging.add(Paragraph("请被通报单位于通报印发后10个工作日内向领导小组办公室书面报告整改措施。"))
-    if f.tracking is not None:
+        lagging.add(Paragraph(f"请被通报单位于通报印发后10个工作日内向{work(content).office}书面报告整改措施。"))
+    if f.tracking is not None and f.tracking.summary.total:
         _tracking_section(doc.section("指标填报与序时进度"), f.tracking)
     doc.annex = _annex(content)
     return doc.number()
@@ -863,7 +911,7 @@ def half_year(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         content,
         snapshot_id,
         kind_cn=kind_cn,
-        title=f"{_prefix(content)}“无废城市”建设{content.period.chinese}观摩项目清单",
+        title=f"{work(content).subject}{content.period.chinese}观摩项目清单",
         data_as_of=f.lights_as_of,
     )
     totals = f.totals
@@ -1024,7 +1072,7 @@ def annual(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         content,
         snapshot_id,
         kind_cn=kind_cn,
-        title=f"{_prefix(content)}“无废城市”建设{content.period.chinese}度考核结果{provisional}",
+        title=f"{work(content).subject}{content.period.chinese}度考核结果{provisional}",
         data_as_of=f.lights_as_of,
     )
     rules = f.rules
@@ -1038,15 +1086,20 @@ def annual(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         Paragraph(
             f"考核规则：{parts}；每张黄色督办单扣{num(d.yellow_slip)}分、红色督办单扣{num(d.red_slip)}分；"
             f"有期限任务按{uses}考核"
-            + (f"；{f.rules.indicator_values}" if f.rules.indicator_values else "")
+            + (
+                f"；{f.rules.indicator_values}"
+                if f.rules.indicator_values and _has_indicators(f.indicators, f.tracking)
+                else ""
+            )
             + "。"
-            + ("本结果为暂定结果，以领导小组审定为准。" if f.provisional else "")
+            + (f"本结果为暂定结果，以{work(content).approver}审定为准。" if f.provisional else "")
         )
     )
     overall.add(_lights_chart(content))
     items: list[Table] = []  # each unit's scoring items, for the annex
+    w = work(content)
     for rows, key, heading, sheet in (
-        (f.departments, "departments", "成员单位考核得分及排名", "成员单位得分"),
+        (f.departments, "departments", f"{w.units}考核得分及排名", f"{w.units}得分"),
         (f.localities, "localities", "县（市、区）及功能区考核得分及排名", "县市区得分"),
     ):
         section = doc.section(heading)
@@ -1064,13 +1117,15 @@ def annual(content: Content, snapshot_id: str, kind_cn: str) -> Document:
                 len(section.blocks) - len(rows),
                 Paragraph("各单位得分、失分所涉任务、周报送和指标的逐项明细见附件“各单位得分失分事项”表。"),
             )
-    indicator_section = doc.section("指标完成情况")
-    _indicator_section(indicator_section, f.indicators)
-    if f.tracking is not None:
-        tracking = Section("指标填报与序时进度")
-        _tracking_section(tracking, f.tracking)
-        indicator_section.add(tracking)
-    _cells_section(doc.section("无废细胞建设"), f.cells)
+    if _has_indicators(f.indicators, f.tracking):
+        indicator_section = doc.section("指标完成情况")
+        _indicator_section(indicator_section, f.indicators)
+        if f.tracking is not None:
+            tracking = Section("指标填报与序时进度")
+            _tracking_section(tracking, f.tracking)
+            indicator_section.add(tracking)
+    if w.zero_waste or f.cells:
+        _cells_section(doc.section("无废细胞建设"), f.cells)
     doc.annex = items + _annex(content)
     return doc.number()
 

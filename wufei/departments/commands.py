@@ -3,11 +3,9 @@ wufei/departments/service.py and merging.py."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 
-from wufei.clitools import echo_json, engine, parse_day
+from wufei.clitools import echo_json, engine, parse_day, today
 
 
 def _unit(session, written: str):
@@ -61,7 +59,7 @@ def merge_command(
     from wufei.db import make_sessionmaker
     from wufei.departments.merging import MergeError, merge_departments, plan_merge
 
-    on = parse_day(on_value, "--on") or date.today()
+    on = parse_day(on_value, "--on") or today()
     # One transaction: committed only when everything moved; closing the session without a
     # commit (the dry run, a refusal, any error midway) leaves the database as it was.
     with make_sessionmaker(engine())() as session:

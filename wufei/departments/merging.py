@@ -351,6 +351,15 @@ def rename_department(session: Session, department: Department, name: str, *, ac
     so documents written with it still land on the unit. Returns the old name. A name another
     unit of the place already bears is refused: that is a merge."""
     name = name.strip()
+    place, slash, bare = name.rpartition("/")
+    if slash:  # written as units are (洋县/县教育体育局): the unit's own place is read off
+        here = department.jurisdiction.name
+        if place.strip() != here:
+            raise MergeError(
+                f"更名不改变单位所属地区：「{qualified_name(department)}」属「{here}」，"
+                f"新名称请写「{bare.strip()}」或「{here}/{bare.strip()}」"
+            )
+        name = bare.strip()
     if not name:
         raise MergeError("请写明新名称")
     if department.merged_into_id is not None:

@@ -79,7 +79,12 @@ KINDS = (
     "cell_stalled",
 )
 
-# Placeholders an `action` sentence may use, per anchor.
+# Who a unit reports to, in any `action` sentence: {office} is 领导小组办公室 for an office supervising
+# a 无废城市 plan, 督查室 otherwise (wufei.plans.queries.office_name): 洋县's bureaus were told to report
+# to a leading group's office their county does not have.
+OFFICE = "office"
+ZERO_WASTE_OFFICE = "领导小组办公室"
+# Placeholders an `action` sentence may use, per anchor (and OFFICE in all).
 PLACEHOLDERS = {
     Anchor.DUE: frozenset({"due", "workdays_left", "days_overdue"}),
     Anchor.MISSING: frozenset({"week", "streak"}),
@@ -132,7 +137,8 @@ class Step:
     def render_action(self, **values: Any) -> str:
         """The `action` sentence with its placeholders filled (missing values become empty)."""
         allowed = PLACEHOLDERS[self.anchor]
-        return self.action.format(**{name: values.get(name, "") for name in allowed})
+        filled = {name: values.get(name, "") for name in allowed}
+        return self.action.format(**filled, office=values.get(OFFICE) or ZERO_WASTE_OFFICE)
 
 
 @dataclass(frozen=True)
@@ -314,7 +320,7 @@ def _step(raw: Any, position: int) -> Step:
     action = raw.get("action", "") or ""
     if not isinstance(action, str):
         raise LadderError(f"{where}的 action 应为一句中文")
-    _check_placeholders(action, PLACEHOLDERS[anchor], where)
+    _check_placeholders(action, PLACEHOLDERS[anchor] | {OFFICE}, where)
 
     return Step(
         id=step_id,

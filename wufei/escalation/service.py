@@ -58,7 +58,7 @@ from wufei.extensions.service import effective_due_query
 from wufei.notices.models import Audience, NoticeIntent
 from wufei.notices.service import BATCH, IN_CHUNK, create_intents_bulk, intent_key, resolve_intents
 from wufei.plans.models import Plan
-from wufei.plans.queries import plan_start, supervised_tasks
+from wufei.plans.queries import office_name, plan_start, supervised_tasks
 from wufei.reports.models import Report
 from wufei.reports.service import last_filed_weeks, missing_streaks
 from wufei.tasks.models import Role, Task, TaskDepartment
@@ -188,7 +188,8 @@ def scan(
         every_open=only is None,
     )
     collector = _Collector(session, known=known, as_of=as_of)
-    _deadline_intents(collector, tasks, as_of=as_of, calendar=calendar, ladder=ladder)
+    office = office_name(session)
+    _deadline_intents(collector, tasks, as_of=as_of, calendar=calendar, ladder=ladder, office=office)
     if missing:
         _missing_intents(
             collector,
@@ -199,6 +200,7 @@ def scan(
             starts=starts,
             filed_late=_filed_late(session, missing[1]),
             held=held,
+            office=office,
         )
     collector.flush()
 
@@ -554,7 +556,13 @@ def _recover(
 
 
 def _deadline_intents(
-    collector: _Collector, tasks: dict[int, _OpenTask], *, as_of: date, calendar: WorkCalendar, ladder: Ladder
+    collector: _Collector,
+    tasks: dict[int, _OpenTask],
+    *,
+    as_of: date,
+    calendar: WorkCalendar,
+    ladder: Ladder,
+    office: str,
 ) -> None:
     by_due: dict[date, list[_OpenTask]] = defaultdict(list)
     for task in tasks.values():
@@ -569,7 +577,7 @@ def _deadline_intents(
         if not steps:
             continue
         overdue, left = max(counts[due], 0), max(-counts[due], 0)
-        values = {"due": chinese_date(due), "days_overdue": overdue, "workdays_left": left}
+        values = {"due": chinese_date(due), "days_overdue": overdue, "workdays_left": left, "office": office}
         for step in steps:
             extra = _json(
                 {
@@ -630,8 +638,10 @@ def _missing_intents(
     starts: Mapping[int, date],
     filed_late: Collection[int] = frozenset(),
     held: Mapping[tuple[int, str], str] | None = None,
+    office: str,
 ) -> None:
-    """`starts`: streak → its first week (`_streak_starts`), for every streak of an open task.
+    """`office`: who units report to, for the actions' {office}.
+    `starts`: streak → its first week (`_streak_starts`), for every streak of an open task.
     `held`: (task, once step) → the week its escalation of today's streak is keyed by, when that is
     not the first week recomputed today (`_recover`). `filed_late`: tasks whose report for `week`
     came late, owed the streak's steps but not the week's reminder. The week's reminders say so in
@@ -657,7 +667,7 @@ def _missing_intents(
                             "step": step.id,
                             "kind": step.kind,
                             "step_title": step.title,
-                            "action": step.render_action(week=chinese, streak=streak),
+                            "action": step.render_action(week=chinese, streak=streak, office=office),
                             **({"week_reminder": True} if step.reminds_of_the_week else {}),
                         }
                     ),

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 
-from wufei.clitools import department, echo_json, engine, parse_day, require_day
+from wufei.clitools import department, echo_json, engine, parse_day, require_day, today
 from wufei.db import make_sessionmaker, transaction
 
 
@@ -31,7 +29,7 @@ def request_command(task_id: int, dept: str, until: str, reason: str, on: str | 
     from wufei.tasks.models import Role, TaskDepartment
 
     new_due = require_day(until, "--until")
-    requested_on = parse_day(on, "--on") or date.today()
+    requested_on = parse_day(on, "--on") or today()
     try:
         with transaction(engine()) as session:
             leads = session.scalars(
@@ -70,7 +68,7 @@ def decide_command(extension_id: int, approve: bool | None, note: str | None, on
 
     if approve is None:
         raise click.UsageError("请指定 --approve（同意）或 --refuse（不同意）")
-    decided_on = parse_day(on, "--on") or date.today()
+    decided_on = parse_day(on, "--on") or today()
     try:
         with transaction(engine()) as session:
             decided = decide_extension(

@@ -52,6 +52,7 @@ from wufei.indicators.trajectory import TrackingRules
 from wufei.notices.models import Audience, NoticeIntent
 from wufei.notices.service import create_intents_returning, resolve_intents
 from wufei.plans.models import Plan, PlanKind
+from wufei.plans.queries import office_name
 from wufei.tasks.models import Role
 
 RESOLVED_REPORTED = "已报送"
@@ -170,6 +171,7 @@ def remind_indicators(
     tracked = {indicator.id: (indicator, row) for indicator, row in zip(indicators, rows, strict=True)}
 
     intents: list[dict[str, Any]] = []
+    office = office_name(session)
     due_steps: dict[date, list[Step]] = {}  # report date → its steps owed today (if not reported)
     for indicator, row in tracked.values():
         frequency = tracking.frequency_of(indicator.name)
@@ -194,6 +196,7 @@ def remind_indicators(
                 "due": chinese_date(due),
                 "workdays_left": max(-counted, 0),
                 "days_overdue": max(counted, 0),
+                "office": office,
             }
             for step in owed:
                 extra = {
@@ -205,7 +208,7 @@ def remind_indicators(
                 intents.extend(_intents(step, indicator, owners[indicator.id], row, period, as_of, values, extra))
         if row.standing == str(rules_.Standing.BEHIND) and row.latest is not None:
             period = periods.parse(row.latest.period)
-            values = {"indicator": indicator.name, "period": period.chinese, "reason": row.reason}
+            values = {"indicator": indicator.name, "period": period.chinese, "reason": row.reason, "office": office}
             for step in behind_steps(row.colour, ladder):
                 intents.extend(
                     _intents(step, indicator, owners[indicator.id], row, period, as_of, values, {"gap": row.gap})

@@ -127,6 +127,12 @@ def _environment(folder: str) -> Environment:
     )
 
 
+# How messages name the office and the system: a 无废城市 plan's office is its leading group's; an
+# office supervising other plans (a county's 政府工作报告 分工, its 民生实事) is the government's 督查室.
+ZERO_WASTE_WORDS = {"tag": "无废城市建设督办", "office": "领导小组办公室", "system": "无废城市建设督办系统"}
+OTHER_WORDS = {"tag": "督查督办", "office": "督查室", "system": "督查督办系统"}
+
+
 def build_digests(
     intents: Iterable[Any],
     *,
@@ -134,11 +140,13 @@ def build_digests(
     department_names: Mapping[int, str],
     delivered: Collection[int] = (),
     env: Environment | None = None,
+    zero_waste: bool = True,
 ) -> list[Digest]:
     """One digest per (audience, department) of the intents created on or before `day`, not
     resolved and not in `delivered` (ids already in a dispatch). Intents are objects or mappings
     with id, kind, audience, department_id, created_on, payload, resolved_on, and optionally place
-    (the city or county whose plan the intent is about: see `render`)."""
+    (the city or county whose plan the intent is about: see `render`). `zero_waste`: whether the
+    office supervises 无废城市 plans (its words in subjects and the sign-off, ZERO_WASTE_WORDS)."""
     env = env or environment()
     chosen: dict[tuple[str, ...], Template] = {}  # the templates found for each kind, once per build
     groups: dict[tuple[str, int | None], list[Any]] = defaultdict(list)
@@ -158,7 +166,9 @@ def build_digests(
             audience, audience
         )
         tag = tag_for(audience, department_id)
-        subject, body = render(env, members, day=day, audience=audience, department=department, chosen=chosen)
+        subject, body = render(
+            env, members, day=day, audience=audience, department=department, chosen=chosen, zero_waste=zero_waste
+        )
         digests.append(
             Digest(
                 day=day,
@@ -183,22 +193,25 @@ def render(
     audience: str,
     department: str,
     chosen: dict[tuple[str, ...], Template] | None = None,
+    zero_waste: bool = True,
 ) -> tuple[str, str]:
     """Subject and body: a single intent keeps its kind's subject; several get the digest subject.
     `chosen`: the templates already found for a list of names (a day's digests look each up once:
     finding one checks its file's modification time)."""
     chosen = {} if chosen is None else chosen
     portal = portal_url()
+    words = ZERO_WASTE_WORDS if zero_waste else OTHER_WORDS
     # an office digest gathering several cities' items (an unscoped run) names each item's city
     several_places = len({_get(i, "place") for i in intents} - {None}) > 1
     sections: dict[str, list[str]] = {}
     for intent in intents:
         kind = str(_get(intent, "kind"))
-        entry = _render_kind(env, kind, "body", intent, audience, department, chosen, portal)
+        entry = _render_kind(env, kind, "body", intent, audience, department, chosen, portal, words)
         if several_places and _get(intent, "place"):
             entry = f"{_get(intent, 'place')}：{entry}"
         sections.setdefault(kind, []).append(entry)
     context = {
+        **words,
         "portal_url": portal,
         "home": HOME_PATHS.get(audience, "/"),
         "department": department,
@@ -213,7 +226,7 @@ def render(
     }
     if len(intents) == 1:
         subject = _render_kind(
-            env, str(_get(intents[0], "kind")), "subject", intents[0], audience, department, chosen, portal
+            env, str(_get(intents[0], "kind")), "subject", intents[0], audience, department, chosen, portal, words
         )
     else:
         subject = _select(env, ("digest/subject.j2",), chosen).render(context).strip()
@@ -230,6 +243,7 @@ def _render_kind(
     department: str,
     chosen: dict[tuple[str, ...], Template],
     portal: str | None,
+    words: Mapping[str, str] = ZERO_WASTE_WORDS,
 ) -> str:
     """With the templates the payload names (`template`: a cadence point's own words), else the
     kind's, else the default ones."""
@@ -237,6 +251,7 @@ def _render_kind(
     names = (f"{payload['template']}/{part}.j2",) if payload.get("template") else ()
     template = _select(env, (*names, f"{kind}/{part}.j2", f"default/{part}.j2"), chosen)
     return template.render(
+        **words,
         p=dict.fromkeys(PAYLOAD_FIELDS) | dict(payload),
         audience=audience,
         department=department,

@@ -72,7 +72,7 @@ from wufei.notify.channels import Attachment, Channels, ServiceResult
 from wufei.notify.digest import Digest, build_digests
 from wufei.notify.models import Delivery, DeliveryStatus, Dispatch, DispatchIntent, DispatchStatus
 from wufei.plans.models import Jurisdiction, JurisdictionLevel, Plan
-from wufei.plans.queries import jurisdiction_named, scope_plan_ids
+from wufei.plans.queries import jurisdiction_named, scope_plan_ids, supervises_zero_waste
 from wufei.tasks.models import Task
 
 MAX_ATTEMPTS = 5
@@ -160,7 +160,7 @@ def pending_digests(session: Session, *, day: date, jurisdiction: str | None = N
     lights = current_lights(session, {i.task_id for i in intents if i.task_id is not None}, day=day)
     places = _office_places(session, intents)
     rows = [_with_light(i, lights.get(i.task_id) if i.task_id is not None else None, places.get(i.id)) for i in intents]
-    return build_digests(rows, day=day, department_names=names)
+    return build_digests(rows, day=day, department_names=names, zero_waste=supervises_zero_waste(session))
 
 
 def _office_places(session: Session, intents: Sequence[Any]) -> dict[int, str]:
@@ -256,7 +256,12 @@ def readdress(session: Session, dispatch_id: int, department: Department, *, int
         | {"department_id": department.id, "resolved_on": None}  # the message as it was owed on its day
         for row in rows
     ]
-    [digest] = build_digests(items, day=dispatch.day, department_names={department.id: department.name})
+    [digest] = build_digests(
+        items,
+        day=dispatch.day,
+        department_names={department.id: department.name},
+        zero_waste=supervises_zero_waste(session),
+    )
     dispatch.department_id, dispatch.tag = department.id, digest.tag
     dispatch.subject, dispatch.body = digest.subject, digest.body
     session.flush()

@@ -12,6 +12,7 @@ from sqlalchemy import Date, Select, bindparam, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from wufei.plans.models import Jurisdiction, JurisdictionLevel, Plan, PlanKind
+from wufei.plans.work import ZERO_WASTE_MARK
 from wufei.tasks.models import Role, Task, TaskDepartment
 
 
@@ -128,6 +129,18 @@ def supervising_jurisdictions(session: Session) -> list[str]:
             .order_by(Jurisdiction.name)
         )
     )
+
+
+def supervises_zero_waste(session: Session) -> bool:
+    """Whether the office supervises a 无废城市 plan (or none yet: wufei's own words): what its
+    messages call their office and system (wufei.plans.work)."""
+    any_plan = session.scalar(select(exists().where(Plan.id.is_not(None))))
+    return not any_plan or bool(session.scalar(select(exists().where(Plan.title.contains(ZERO_WASTE_MARK)))))
+
+
+def office_name(session: Session) -> str:
+    """Who units report to, as messages and the ladder's actions name it ({office})."""
+    return "领导小组办公室" if supervises_zero_waste(session) else "督查室"
 
 
 _NUMBER_YEAR = re.compile(r"[〔\[(（](\d{4})[〕\])）]")

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from wufei.clitools import echo_json, engine, parse_day
+from wufei.clitools import echo_json, engine, parse_day, today
 from wufei.points import registry, runs
 
 Runner = Callable[[str, Any, date], dict[str, Any]]
@@ -99,7 +99,7 @@ def cadence_group() -> None:
 def run_command(point: str, as_of: str | None, force: bool, out_dir: Path | None, as_json: bool) -> None:
     """运行一个环节（不经 Prefect，便于补跑和排查；月调度等环节同时生成通报）"""
     runner = command_runner(out_dir=out_dir, force=force)
-    result = runner(point, engine(), parse_day(as_of) or date.today())
+    result = runner(point, engine(), parse_day(as_of) or today())
     if as_json:
         echo_json(result)
     else:
@@ -185,6 +185,7 @@ def bulletin_command(
             jurisdiction=jurisdiction,
             refresh=refresh,
             figures_as_of=parse_day(as_of),
+            asked=True,
         )
     except (registry.PointError, PeriodError) as exc:
         raise click.ClickException(str(exc)) from None

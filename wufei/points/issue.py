@@ -37,6 +37,7 @@ from wufei.notices.models import Audience
 from wufei.notices.service import create_intents
 from wufei.plans.models import Jurisdiction, JurisdictionLevel, Plan
 from wufei.plans.queries import supervising_jurisdictions
+from wufei.plans.work import any_zero_waste, is_zero_waste
 from wufei.points import registry
 from wufei.points.registry import CadencePoint, PointError, Scopes
 from wufei.ruleset import Ruleset
@@ -57,13 +58,17 @@ class Issued:
 
 
 def scopes(session: Session, point: CadencePoint, jurisdiction: str | None = None) -> list[str]:
-    """The scopes a bulletin of `point` is written for: each province with places under it for a
-    province roll-up (a city above a county's plan gets none: the document speaks of 全省 and
-    各设区市), else each jurisdiction with plans under supervision (the scopes a run stores figures
-    for). `jurisdiction` picks one ("全部": every jurisdiction's plans together)."""
+    """The scopes a bulletin of `point` is written for: each province with a 无废城市 plan of its own
+    or of a place under it for a province roll-up (a city above a county's plan gets none: the
+    document speaks of 全省 and 各设区市; a province above only other plans, 洋县's 民生实事, none: it
+    is the 无废城市 offices' roll-up), else each jurisdiction with plans under supervision (the
+    scopes a run stores figures for). `jurisdiction` picks one ("全部": every jurisdiction's plans
+    together)."""
     if point.scopes is Scopes.PROVINCES:
-        names = list(
-            session.scalars(
+        zero_waste = _zero_waste_provinces(session)
+        names = [
+            name
+            for name in session.scalars(
                 select(Jurisdiction.name)
                 .where(
                     Jurisdiction.level == JurisdictionLevel.PROVINCE,
@@ -71,7 +76,8 @@ def scopes(session: Session, point: CadencePoint, jurisdiction: str | None = Non
                 )
                 .order_by(Jurisdiction.name)
             )
-        )
+            if name in zero_waste
+        ]
     else:
         names = supervising_jurisdictions(session)
     if jurisdiction is None:
@@ -79,6 +85,26 @@ def scopes(session: Session, point: CadencePoint, jurisdiction: str | None = Non
     if jurisdiction not in names and jurisdiction != ALL_SCOPE:
         raise PointError(f"「{jurisdiction}」没有可生成{point.title}的数据（可选：{'、'.join(names) or '无'}）")
     return [jurisdiction]
+
+
+def _zero_waste_provinces(session: Session) -> set[str]:
+    """The provinces with a 无废城市 plan of their own or of a place under them."""
+    places = {
+        row.id: row
+        for row in session.execute(
+            select(Jurisdiction.id, Jurisdiction.parent_id, Jurisdiction.name, Jurisdiction.level)
+        )
+    }
+    provinces = set()
+    for title, place_id in session.execute(select(Plan.title, Plan.jurisdiction_id)):
+        if not is_zero_waste(title):
+            continue
+        place = places.get(place_id)
+        while place is not None and place.level != JurisdictionLevel.PROVINCE:
+            place = places.get(place.parent_id) if place.parent_id is not None else None
+        if place is not None:
+            provinces.add(place.name)
+    return provinces
 
 
 def world_for(
@@ -276,15 +302,23 @@ def issue_bulletins(
     notify_on: date | None = None,
     worlds: dict[str, World] | None = None,
     forms: tuple[str, ...] = FORMS,
+    asked: bool = False,
 ) -> list[Issued]:
     """The bulletin of `period` for each scope of the point (or `jurisdiction`), written under
     `out_dir/<scope>/` (default WUFEI_BULLETIN_DIR), notices dated `notify_on`. One transaction.
-    `worlds`: the run's worlds by scope."""
+    `worlds`: the run's worlds by scope. A place none of whose plans was out by the period's end
+    gets none unless a person `asked` for it (`wufei bulletin`): 洋县's plan of 2 April 2024 had a Q1 circular of
+    「纳入督办的任务0项」 sent to its leaders on 8 April; nor does a place with no 无废城市 plan get a
+    `zero_waste_only` point's (洋县's 民生实事 got 「洋县“无废城市”建设2024年度自评估报告」)."""
     out = Path(out_dir) if out_dir is not None else bulletin_dir()
     issued = []
     with transaction(engine) as session:
         calendar = load_calendar(session)
         for scope in scopes(session, point, jurisdiction):
+            if not asked and point.scopes is not Scopes.PROVINCES and scope != ALL_SCOPE:
+                titles = [plan.title for plan in scope_plan_rows(session, scope, until=period.end)]
+                if not titles or (point.zero_waste_only and not any_zero_waste(titles)):
+                    continue
             issued.append(
                 issue_bulletin(
                     session,

@@ -80,6 +80,9 @@ class CadencePoint:
     description: str = ""  # the flow's description, for people reading the Prefect UI
     follows: str | None = None  # issued in the run of that point, from its world
     scopes: Scopes = Scopes.JURISDICTIONS
+    # Written only for a place with a 无废城市 plan (the self-assessment a city sends its province's
+    # 无废城市 office), not for a county's 民生实事 (wufei.plans.work).
+    zero_waste_only: bool = False
 
     @property
     def stored(self) -> bool:

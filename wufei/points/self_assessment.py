@@ -16,5 +16,6 @@ SELF_ASSESSMENT = register(
         builder=kinds.self_assessment,
         bulletin="self-assessment",
         follows="annual",
+        zero_waste_only=True,
     )
 )

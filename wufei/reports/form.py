@@ -36,6 +36,7 @@ from wufei.cadence.windows import reporting_window
 from wufei.calendar.workdays import WorkCalendar
 from wufei.chinese import WeekError, chinese_date_weekday, chinese_datetime, chinese_week, parse_week, week_label
 from wufei.departments.models import Department
+from wufei.plans.queries import supervises_zero_waste
 from wufei.reports.models import Report, ReportStatus
 from wufei.reports.service import STATUS_NAMES, ReportError, last_answers, open_tasks, submit_report
 from wufei.tasks.models import LIST_NAMES, Role, Task
@@ -146,7 +147,8 @@ def write_weekly_form(
     sheet = book.active
     sheet.title = SHEET
     week_end = week_start + timedelta(days=6)
-    sheet["A1"] = f"{department.name} {chinese_week(week_start)}无废城市建设任务进展报送表"
+    work = "无废城市建设任务" if supervises_zero_waste(session) else "重点任务"
+    sheet["A1"] = f"{department.name} {chinese_week(week_start)}{work}进展报送表"
     sheet["A1"].font = _TITLE
     due = f"报送截止：{chinese_datetime(window.due_at)}" if window else "本周为节假日，不设报送截止时间"
     sheet["A2"] = (

@@ -27,6 +27,7 @@ from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -236,9 +237,23 @@ class Portal:
             today=self.today(),
             notice=notice,
             nav=_nav(user.role if user else None, request.url.path),
+            system_name=self.system_name(),
             **context,
         )
         return HTMLResponse(html, status_code=status_code)
+
+    def system_name(self) -> str:
+        """无废城市建设督查督办系统 for an office supervising a 无废城市 plan, else 督查督办系统 (a county's
+        民生实事 office saw a 无废城市 banner on every page)."""
+        from wufei.db import make_sessionmaker
+        from wufei.plans.queries import supervises_zero_waste
+
+        try:
+            with make_sessionmaker(self.settings.engine)() as session:
+                zero_waste = supervises_zero_waste(session)
+        except SQLAlchemyError:  # an error page while the database is away still renders
+            zero_waste = False
+        return "无废城市建设督查督办系统" if zero_waste else "督查督办系统"
 
     def render_error(
         self,
