@@ -7,7 +7,9 @@ ongoing tasks of a plan in force that end the year green or done. Timeliness cou
 ones done by that date. Reporting counts the weeks of the year closed by `as_of`. Indicators
 count those the unit answers for that are on track (indicator_status); one without a value
 counts as off track unless `indicator_no_data_counts` is 0; one that cannot be judged (no
-target, no direction) is left out. Every slip of the year on the unit's tasks is deducted.
+target, no direction) is left out. Every slip of the year on the unit's tasks is deducted, except,
+judged by the extended deadline, one sent against a deadline an approved extension replaced (listed,
+not deducted).
 
 Indicators are judged on the values imported from plans and evaluations and on the values the
 departments reported for periods ending in the year or before that the office accepted (采纳) by
@@ -259,6 +261,23 @@ def annual_figures(session: Session, world: World) -> AnnualFigures:
             note += f"，已批准延期至{chinese_date(in_force)}，考核仍按原定期限"
         return note
 
+    def waived(slip: Slip, task: TaskRow) -> date | None:
+        """Judged by the extended deadline, a slip sent against the deadline an approved extension
+        replaced is not deducted (the escalation resolved it 已延期): the later date it gave."""
+        return None if original else slip.replaced_by(world.due.get(task.id))
+
+    def slip_note(slip: Slip, task: TaskRow) -> str:
+        sent = f"{chinese_date(slip.date)}发出{SLIP_NAMES[slip.kind]}"
+        later = waived(slip, task)
+        if later is not None:
+            return (
+                f"{sent}（原期限{chinese_date(date.fromisoformat(slip.period))}），期限已批准延期至"
+                f"{chinese_date(later)}，按延期后的期限考核，不扣分"
+            )
+        later = slip.replaced_by(world.due.get(task.id))
+        kept = f"（期限已批准延期至{chinese_date(later)}，考核仍按原定期限）" if later is not None else ""
+        return f"{sent}，扣{per_slip[slip.kind]:g}分{kept}"
+
     def done_by_day(task: TaskRow) -> bool:
         return task.completed_on is not None and task.completed_on <= day
 
@@ -285,7 +304,7 @@ def annual_figures(session: Session, world: World) -> AnnualFigures:
             ((slip, t) for t in tasks for slip in issued.get(t.id, [])),
             key=lambda pair: (pair[0].date, pair[1].id, pair[0].kind),
         )
-        slip_counts = Counter(str(slip.kind) for slip, _ in unit_slips)
+        slip_counts = Counter(str(slip.kind) for slip, t in unit_slips if not waived(slip, t))
         yellow_slips, red_slips = slip_counts[NoticeKind.YELLOW_SLIP], slip_counts[NoticeKind.RED_SLIP]
 
         completion = component(
@@ -346,12 +365,12 @@ def annual_figures(session: Session, world: World) -> AnnualFigures:
                 step=slip.step,
                 period=slip.period,
                 date=slip.date,
-                points=-per_slip[slip.kind],
+                points=0 if waived(slip, task) else -per_slip[slip.kind],
                 task_id=task.id,
                 plan=task.plan.name,
                 number=task.reference,
                 title=task.title,
-                note=f"{chinese_date(slip.date)}发出{SLIP_NAMES[slip.kind]}，扣{per_slip[slip.kind]:g}分",
+                note=slip_note(slip, task),
             )
             for slip, task in unit_slips
         ]

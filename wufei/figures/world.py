@@ -1090,6 +1090,16 @@ class Slip:
     period: str
     date: date
 
+    def replaced_by(self, due_in_force: date | None) -> date | None:
+        """The later deadline an approved extension put in place of the one this slip was sent
+        against (a deadline slip's period is that date), as the escalation resolves it 已延期;
+        None when the slip's deadline still stands or the slip is about missed weeks."""
+        try:
+            sent_against = date.fromisoformat(self.period)
+        except ValueError:
+            return None  # a week, not a deadline
+        return due_in_force if due_in_force is not None and due_in_force > sent_against else None
+
 
 SLIP_KINDS = (NoticeKind.YELLOW_SLIP, NoticeKind.RED_SLIP)
 SLIP_NAMES = {NoticeKind.YELLOW_SLIP: "黄色督办单", NoticeKind.RED_SLIP: "红色督办单"}
