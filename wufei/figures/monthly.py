@@ -388,7 +388,7 @@ def falling_due(session: Session, world: World, window: Period) -> FallingDue:
     tasks = [
         with_light(world, task)
         for task in world.supervised()
-        if not world.done(task.id) and (d := world.due.get(task.id)) and d in window
+        if not world.done(task.id) and world.due_in(task, window.start, window.end)
     ]
     tasks.sort(key=lambda r: (r.due_date or date.max, r.task_id))
     milestones = [

@@ -2,8 +2,9 @@
 (circular.yaml `quarterly`), those praised and those named as lagging, each with the rule that
 named it and the facts behind it.
 
-Due: the deadline in force (approved extensions included) has passed by the quarter's end (or
-`as_of`); done and on time are judged on that deadline. Red and yellow are the lights on that day.
+Due: the deadline in force (approved extensions included; on a holiday, rolled over to the next
+working day; one before the plan was issued only once the office acts: World.scored_due) falls by
+the quarter's end (or `as_of`); done and on time are judged on that deadline. Red and yellow are the lights on that day.
 """
 
 from __future__ import annotations
@@ -177,7 +178,7 @@ def _components(
     misses: list[tuple[date, int, str]],
 ) -> list[Component]:
     def due_text(task: TaskRow) -> str:
-        return f"期限{chinese_date(world.due[task.id])}"  # type: ignore[arg-type]  # due: a date
+        return world.due_text(task)
 
     weights = rules.weights
     late = [t for t in done if t not in on_time]
@@ -270,6 +271,20 @@ def _lagging_rules(unit: QuarterUnit, rules: QuarterlyRules) -> list[RuleCheck]:
     ]
 
 
+def due_by(world: World, tasks: list[TaskRow], day: date) -> tuple[list[TaskRow], list[TaskRow], list[TaskRow]]:
+    """The tasks due by `day` (World.scored_due: the deadline in force, rolled over a holiday; one
+    before the plan not due until the office acts), those of them done by then and those done on
+    time."""
+    due = [t for t in tasks if (d := world.scored_due(t)) is not None and d <= day]
+    done = [t for t in due if t.completed_on is not None and t.completed_on <= day]
+    on_time = [t for t in done if _on_or_before(t.completed_on, world.scored_due(t))]
+    return due, done, on_time
+
+
+def _on_or_before(day: date | None, limit: date | None) -> bool:
+    return day is not None and limit is not None and day <= limit
+
+
 def quarter_units(
     world: World, reporting: Reporting, rules: QuarterlyRules
 ) -> tuple[dict[str, list[QuarterUnit]], list[Praised], list[Lagging]]:
@@ -280,9 +295,7 @@ def quarter_units(
     groups: dict[str, list[QuarterUnit]] = {"department": [], "locality": []}
     for department_id, unit in units(world).items():
         tasks = unit.tasks
-        due = [t for t in tasks if (d := world.due.get(t.id)) is not None and d <= day]
-        done = [t for t in due if t.completed_on is not None and t.completed_on <= day]
-        on_time = [t for t in done if t.completed_on is not None and t.completed_on <= world.due[t.id]]  # type: ignore[operator]
+        due, done, on_time = due_by(world, tasks, day)
         red = [t for t in tasks if world.light(t.id) == Light.RED]
         yellow = [t for t in tasks if world.light(t.id) == Light.YELLOW]
         filed = reporting.of(department_id)
