@@ -13,6 +13,7 @@ World `holiday_world`: a 衡水市 plan issued Monday 2 September 2024, reportin
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -21,8 +22,10 @@ from tests.cadence.test_figures import CADENCE, CAL, CITY, ENV, TAOCHENG, Builde
 from wufei.bulletins.render import markdown
 from wufei.cadence import periods
 from wufei.extensions.models import Extension
+from wufei.indicators.models import Indicator, IndicatorDepartment
 from wufei.lights.rules import LightRules
 from wufei.notices.models import NoticeIntent
+from wufei.plans.models import Jurisdiction
 from wufei.points import registry
 from wufei.points.issue import document_for, snapshot_for
 
@@ -141,4 +144,168 @@ def test_judged_by_the_original_deadline_the_slip_is_deducted_and_says_so(sessio
     assert (line["points"], line["note"]) == (
         -2,
         "2024年12月2日发出黄色督办单，扣2分（期限已批准延期至2025年3月31日，考核仍按原定期限）",
+    )
+
+
+# --- 2. a deadline on a holiday counts to the next working day ----------------------------------
+
+
+def test_a_task_due_on_national_day_is_not_red_in_the_holiday_and_done_the_8th_is_on_time(session, holiday_world):
+    during = F.monthly_figures(
+        session,
+        period=periods.month(2024, 10),
+        as_of=date(2024, 10, 4),
+        calendar=CAL,
+        jurisdiction="衡水市",
+        cadence=CADENCE,
+        light_rules=RULES,
+    )
+    assert during["totals"]["overdue"] == 0
+    h1 = next(t for t in during["attention"] if t["title"] == "任务H1")
+    assert h1["light"] == "yellow" and "完成期限10月1日为节假日，顺延至10月8日" in h1["reason"]
+    env = unit(annual(session), ENV)
+    on_time = component(env, "on_time")
+    assert [(r["number"], r["note"]) for r in on_time["counted"]] == [
+        ("H1", "2024年10月8日完成，未超过原定期限2024年10月1日（节假日，顺延至2024年10月8日）")
+    ]
+    quarter = F.quarterly_figures(
+        session,
+        period=periods.quarter(2024, 4),
+        as_of=date(2025, 1, 8),
+        calendar=CAL,
+        jurisdiction="衡水市",
+        cadence=CADENCE,
+        light_rules=RULES,
+    )
+    env_q = next(r for r in quarter["departments"] if r["department"] == ENV)
+    assert (env_q["due"], env_q["done"], env_q["done_on_time"]) == (2, 1, 1)  # H1 on time; H4 due 31 Dec, open
+    # the office may turn the rule off: then H1 was late
+    strict = unit(annual(session, light_rules=LightRules(deadline_rolls_over_holidays=False)), ENV)
+    assert component(strict, "on_time")["counted"] == []
+
+
+# --- 4. a deadline before the plan was issued ---------------------------------------------------
+
+
+def quarter_units(session, as_of=date(2025, 1, 8)) -> dict[str, dict]:
+    figures = F.quarterly_figures(
+        session,
+        period=periods.quarter(2024, 4),
+        as_of=as_of,
+        calendar=CAL,
+        jurisdiction="衡水市",
+        cadence=CADENCE,
+        light_rules=RULES,
+    )
+    return {row["department"]: row for row in figures["departments"] + figures["localities"]}
+
+
+def test_a_deadline_before_the_plan_is_not_due_until_the_office_confirms_it_and_a_confirmation_is_not_late(
+    session, holiday_world
+):
+    city = quarter_units(session)[CITY]
+    # H3 (2023-12-31, before the plan) waits for the office, yellow 请确认是否已完成; H2 runs to 2025.
+    assert (city["due"], city["done"], city["rates"]["completion"]) == (0, 0, None)
+    assert [t["reason"] for t in city["yellow_tasks"]] == ["完成期限（2023年12月31日）早于方案印发，请确认是否已完成"]
+    assert "无到期任务" in city["facts"][0]
+    holiday_world.tasks["H3"].completed_on = date(2024, 11, 15)  # the office confirms it done
+    session.flush()
+    city = quarter_units(session)[CITY]
+    assert (city["due"], city["done"], city["done_on_time"]) == (1, 1, 1)
+    [counted] = next(c for c in city["components"] if c["key"] == "on_time")["counted"]
+    assert counted["note"] == "2024年11月15日完成，未超过期限2023年12月31日早于方案印发，已确认完成"
+
+
+# --- 5. one definition of due in the period, for every bulletin ---------------------------------
+
+
+def test_the_assessments_due_in_the_year_agrees_with_its_units_and_its_sentence(session, holiday_world):
+    figures = annual(session)
+    fixed = sum(row["due_fixed"] for row in figures["departments"])
+    # by the original dates: H1 (1 October, rolled to the 8th), H2 (29 November), H4 (31 December)
+    assert figures["totals"]["due_in_period"] == fixed == 3
+    assert figures["totals"]["overdue"] == 0  # H4 is due on the lights' day itself
+    bulletin = text(session, "annual", "2024", date(2025, 1, 22))
+    assert "年内到期3项" in bulletin
+    h4 = [r["note"] for r in component(unit(figures, ENV), "completion")["missed"] if r["number"] == "H4"]
+    assert h4 == ["截至2024年12月31日未完成（原定期限2024年12月31日）"]
+    # the quarter's last day: due (and not done) in the circular as in the assessment, not overdue
+    quarter = F.quarterly_figures(
+        session,
+        period=periods.quarter(2024, 4),
+        as_of=date(2025, 1, 8),
+        calendar=CAL,
+        jurisdiction="衡水市",
+        cadence=CADENCE,
+        light_rules=RULES,
+    )
+    assert quarter["totals"]["overdue"] == 0 and quarter["totals"]["due_in_period"] == 2  # H1, H4 (H2 extended)
+
+
+# --- 3. the province roll-up counts as the year-end assessment does -----------------------------
+
+
+def test_the_province_year_end_counts_each_city_as_its_assessment_does(session, holiday_world):
+    province = Jurisdiction(name="河北省", level="province")
+    session.add(province)
+    holiday_world.jurisdictions["衡水市"].parent = province
+    plan = holiday_world.tasks["H1"].plan
+    indicator = Indicator(
+        plan=plan, number="1", name="主城区生活垃圾回收利用率", unit="%", target_raw="35", target_kind="numeric",
+        target_value=Decimal("35"), direction="up",
+    )  # fmt: skip
+    indicator.assignments = [IndicatorDepartment(department=holiday_world.departments[ENV], role="lead")]
+    session.add(indicator)
+    session.flush()
+    rollup = F.province_figures(
+        session,
+        kind="annual",
+        period=periods.year(2024),
+        as_of=date(2025, 1, 22),
+        calendar=CAL,
+        cadence=CADENCE,
+        light_rules=RULES,
+    )
+    [city] = rollup["cities"]
+    env = unit(annual(session), ENV)
+    city_unit = unit(annual(session), CITY)
+    # the assessment: H1, H4 (生态环境局) and H2 (城管局) due in 2024 by their original dates, H1 done,
+    # on time by its holiday rollover; the indicator without data judged, off track
+    assert (
+        (city["due"], city["done"], city["done_on_time"])
+        == (
+            env["due"] + city_unit["due"],
+            env["completed"] + city_unit["completed"],
+            env["on_time"] + city_unit["on_time"],
+        )
+        == (3, 1, 1)
+    )
+    assert city["indicators"]["judged"] == env["indicators"]["judged"] == 1
+    assert city["rates"]["indicators"] == 0
+    method = "\n".join(rollup["method"])
+    assert "无数据的指标按未达标计" in method and "按年终考核规则计" in method
+    bulletin = text(session, "province", "2024", date(2025, 1, 22), scope="河北省")
+    assert "按年终考核规则计——当年到期的有期限任务（按原定期限" in bulletin
+
+
+# --- 7. the monthly change list names a task once ----------------------------------------------
+
+
+def test_a_task_newly_overdue_is_not_also_listed_as_worse(session, holiday_world):
+    november = F.monthly_figures(
+        session,
+        period=periods.month(2024, 11),
+        as_of=date(2024, 12, 2),
+        calendar=CAL,
+        jurisdiction="衡水市",
+        cadence=CADENCE,
+        light_rules=RULES,
+    )
+    changes = november["changes"]
+    assert [t["title"] for t in changes["newly_overdue"]] == ["任务H2"]  # green on 31 October, red on 30 November
+    assert (changes["newly_overdue_count"], changes["worsened_count"], changes["worsened"]) == (1, 0, [])
+    bulletin = text(session, "monthly", "2024-11", date(2024, 12, 2))
+    assert (
+        "新增逾期任务1项。" in bulletin
+        and "灯色变差" not in bulletin.split("本月变化情况")[1].split("红灯、黄灯任务")[0]
     )

@@ -299,8 +299,8 @@ def changes(world: World, before: dict[int, LightResult], before_day: date) -> C
             reason=now.reason,
         )
         if overdue:
-            lists["newly_overdue"].append(entry)
-        if change is not None:
+            lists["newly_overdue"].append(entry)  # once, in the first list: not also as 灯色变差
+        elif change is not None:
             lists[change].append(entry)
     return Changes(
         since=before_day,
