@@ -309,3 +309,28 @@ def test_a_task_newly_overdue_is_not_also_listed_as_worse(session, holiday_world
         "新增逾期任务1项。" in bulletin
         and "灯色变差" not in bulletin.split("本月变化情况")[1].split("红灯、黄灯任务")[0]
     )
+
+
+# --- 6. what is empty is left out ---------------------------------------------------------------
+
+
+def test_empty_lists_and_zero_counts_are_left_out_of_the_sentences(session, holiday_world):
+    province = Jurisdiction(name="河北省", level="province")
+    session.add(province)
+    holiday_world.jurisdictions["衡水市"].parent = province
+    session.flush()
+    texts = {
+        "annual": text(session, "annual", "2024", date(2025, 1, 22)),
+        "quarterly": text(session, "quarterly", "2024-Q4", date(2025, 1, 8)),
+        "self-assessment": text(session, "self-assessment", "2024", date(2025, 1, 22)),
+        "half-year": text(session, "half-year", "2024-H2", date(2025, 1, 10)),
+        "province": text(session, "province", "2024-Q4", date(2025, 1, 8), scope="河北省"),
+    }
+    for kind, bulletin in texts.items():
+        for broken in ("：。", "：；", "；预计。", "，。", "指标0项", "0项指标中", "共0个", "（—）", "\n无。\n"):
+            assert broken not in bulletin, (kind, broken, bulletin)
+    assert "方案未列纳入监测的指标。" in texts["annual"]
+    assert "指标填报与序时进度" not in texts["quarterly"]
+    assert "方案未列纳入自评估的指标。" in texts["self-assessment"]
+    assert "方案未列工程项目，本期无观摩项目。" in texts["half-year"] and "观摩项目清单**" not in texts["half-year"]
+    assert "省级方案落实情况" not in texts["province"]
