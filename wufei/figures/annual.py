@@ -315,7 +315,7 @@ def annual_figures(session: Session, world: World) -> AnnualFigures:
     def waived(slip: Slip, task: TaskRow) -> date | None:
         """Judged by the extended deadline, a slip sent against the deadline an approved extension
         replaced is not deducted (the escalation resolved it 已延期): the later date it gave."""
-        return None if original else slip.replaced_by(world.due.get(task.id))
+        return None if original else slip.replaced_by(task, world.due.get(task.id))
 
     def slip_note(slip: Slip, task: TaskRow) -> str:
         sent = f"{chinese_date(slip.date)}发出{SLIP_NAMES[slip.kind]}"
@@ -325,7 +325,7 @@ def annual_figures(session: Session, world: World) -> AnnualFigures:
                 f"{sent}（原期限{chinese_date(date.fromisoformat(slip.period))}），期限已批准延期至"
                 f"{chinese_date(later)}，按延期后的期限考核，不扣分"
             )
-        later = slip.replaced_by(world.due.get(task.id))
+        later = slip.replaced_by(task, world.due.get(task.id))
         kept = f"（期限已批准延期至{chinese_date(later)}，考核仍按原定期限）" if later is not None else ""
         return f"{sent}，扣{per_slip[slip.kind]:g}分{kept}"
 

@@ -255,7 +255,7 @@ def _counts(
         str(slip.kind)
         for t in supervised
         for slip in issued.get(t.id, [])
-        if original or slip.replaced_by(world.due.get(t.id)) is None  # as the assessment deducts them
+        if original or slip.replaced_by(t, world.due.get(t.id)) is None  # as the assessment deducts them
     )
     return Counts(
         tasks=base.tasks,

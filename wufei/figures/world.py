@@ -1133,15 +1133,18 @@ class Slip:
     period: str
     date: date
 
-    def replaced_by(self, due_in_force: date | None) -> date | None:
+    def replaced_by(self, task: TaskRow, due_in_force: date | None) -> date | None:
         """The later deadline an approved extension put in place of the one this slip was sent
         against (a deadline slip's period is that date), as the escalation resolves it 已延期;
-        None when the slip's deadline still stands or the slip is about missed weeks."""
+        None when the slip's deadline still stands, no extension is in force, or the slip is
+        about missed weeks."""
         try:
             sent_against = date.fromisoformat(self.period)
         except ValueError:
             return None  # a week, not a deadline
-        return due_in_force if due_in_force is not None and due_in_force > sent_against else None
+        if due_in_force is None or due_in_force == task.due_date:
+            return None  # no extension in force
+        return due_in_force if due_in_force > sent_against else None
 
 
 SLIP_KINDS = (NoticeKind.YELLOW_SLIP, NoticeKind.RED_SLIP)
