@@ -334,3 +334,20 @@ def test_empty_lists_and_zero_counts_are_left_out_of_the_sentences(session, holi
     assert "方案未列纳入自评估的指标。" in texts["self-assessment"]
     assert "方案未列工程项目，本期无观摩项目。" in texts["half-year"] and "观摩项目清单**" not in texts["half-year"]
     assert "省级方案落实情况" not in texts["province"]
+
+
+# --- 9. the self-assessment's data stop at its date ----------------------------------------------
+
+
+def test_the_self_assessment_shows_no_report_filed_after_its_data_date(session, holiday_world):
+    holiday_world.report("H4", date(2024, 12, 30), 100, at=at(date(2025, 1, 3)))
+    session.flush()
+    figures = F.self_assessment_figures(
+        session, year=2024, as_of=date(2025, 1, 22), calendar=CAL,
+        jurisdiction="衡水市", cadence=CADENCE, light_rules=RULES,
+    )  # fmt: skip
+    assert figures["lights_as_of"] == "2024-12-31"
+    [h4] = [i for area in figures["tasks"]["areas"] for i in area["items"] if i["title"] == "任务H4"]
+    assert (h4["latest_report"]["week"], h4["latest_report"]["progress"]) == ("2024-W52", 99)
+    bulletin = text(session, "self-assessment", "2024", date(2025, 1, 22))
+    assert "数据截至2024年12月31日" in bulletin and "2025年第1周" not in bulletin
