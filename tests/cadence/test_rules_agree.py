@@ -16,17 +16,22 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
 
 from tests.cadence import figures as F
 from tests.cadence.test_figures import CADENCE, CAL, CITY, ENV, TAOCHENG, Builder, at
+from wufei import migrate
 from wufei.bulletins.render import markdown
 from wufei.cadence import periods
+from wufei.cli import main
+from wufei.db import transaction
 from wufei.extensions.models import Extension
 from wufei.indicators.models import Indicator, IndicatorDepartment
 from wufei.lights.rules import LightRules
 from wufei.notices.models import NoticeIntent
 from wufei.plans.models import Jurisdiction
-from wufei.points import registry
+from wufei.points import registry, runs
 from wufei.points.issue import document_for, snapshot_for
 
 RULES = LightRules()
@@ -351,3 +356,33 @@ def test_the_self_assessment_shows_no_report_filed_after_its_data_date(session, 
     assert (h4["latest_report"]["week"], h4["latest_report"]["progress"]) == ("2024-W52", 99)
     bulletin = text(session, "self-assessment", "2024", date(2025, 1, 22))
     assert "数据截至2024年12月31日" in bulletin and "2025年第1周" not in bulletin
+
+
+# --- 10. no bulletin of a period before the plan ------------------------------------------------
+
+
+def test_a_month_before_the_plan_was_issued_gets_no_bulletin_nor_notices(fresh_engine, tmp_path):
+    migrate.upgrade(fresh_engine)
+    with transaction(fresh_engine) as session:
+        b = Builder(session)
+        b.department(ENV, "bureau")
+        plan = b.plan("衡水市测试方案（九月印发）", issued_on=date(2024, 9, 2))
+        b.task("P1", plan, due=date(2025, 6, 30), lead=ENV)
+    rules = F.ruleset(CADENCE, RULES)
+    august = runs.run_point(
+        fresh_engine, registry.point("monthly"), date(2024, 9, 5), rules=rules, force=True, out_dir=tmp_path
+    )
+    assert (august["period"], august["scopes"], august["bulletins"]) == ("2024-08", [], [])
+    september = runs.run_point(
+        fresh_engine, registry.point("monthly"), date(2024, 10, 10), rules=rules, force=True, out_dir=tmp_path
+    )
+    assert september["scopes"] == ["衡水市"] and september["bulletins"]
+    with transaction(fresh_engine) as session:
+        periods_noticed = set(session.scalars(select(NoticeIntent.period).where(NoticeIntent.kind == "bulletin_ready")))
+    assert "2024-08" not in periods_noticed
+    result = CliRunner().invoke(
+        main,
+        ["bulletin", "monthly", "--period", "2024-08", "--jurisdiction", "衡水市", "--out", str(tmp_path / "cli")],
+        env={"WUFEI_DATABASE_URL": str(fresh_engine.url.render_as_string(hide_password=False))},
+    )
+    assert result.exit_code == 1 and "该期间结束前没有已印发、纳入督办的方案，未生成通报" in result.output

@@ -56,7 +56,9 @@ class Issued:
         return self.snapshot.snapshot_id
 
 
-def scopes(session: Session, point: CadencePoint, jurisdiction: str | None = None) -> list[str]:
+def scopes(
+    session: Session, point: CadencePoint, jurisdiction: str | None = None, *, period: Period | None = None
+) -> list[str]:
     """The scopes a bulletin of `point` is written for: each province with places under it for a
     province roll-up (a city above a county's plan gets none: the document speaks of 全省 and
     各设区市), else each jurisdiction with plans under supervision (the scopes a run stores figures
@@ -74,11 +76,21 @@ def scopes(session: Session, point: CadencePoint, jurisdiction: str | None = Non
         )
     else:
         names = supervising_jurisdictions(session)
-    if jurisdiction is None:
+    if jurisdiction is not None:
+        if jurisdiction not in names and jurisdiction != ALL_SCOPE:
+            raise PointError(f"「{jurisdiction}」没有可生成{point.title}的数据（可选：{'、'.join(names) or '无'}）")
+        names = [jurisdiction]
+    if period is None:
         return names
-    if jurisdiction not in names and jurisdiction != ALL_SCOPE:
-        raise PointError(f"「{jurisdiction}」没有可生成{point.title}的数据（可选：{'、'.join(names) or '无'}）")
-    return [jurisdiction]
+    return [name for name in names if _has_plans(session, point, name, period)]
+
+
+def _has_plans(session: Session, point: CadencePoint, scope: str, period: Period) -> bool:
+    """Whether the scope had a plan issued by the period's end: no bulletin (nor its notices) of a
+    month before the plan was issued."""
+    if point.scopes is Scopes.PROVINCES:
+        return bool(province_plans(session, scope, period)[1])
+    return bool(scope_plan_rows(session, None if scope == ALL_SCOPE else scope, until=period.end))
 
 
 def world_for(
@@ -284,7 +296,7 @@ def issue_bulletins(
     issued = []
     with transaction(engine) as session:
         calendar = load_calendar(session)
-        for scope in scopes(session, point, jurisdiction):
+        for scope in scopes(session, point, jurisdiction, period=period):
             issued.append(
                 issue_bulletin(
                     session,
