@@ -33,6 +33,7 @@ from wufei.notices.models import NoticeIntent
 from wufei.plans.models import Jurisdiction
 from wufei.points import registry, runs
 from wufei.points.issue import document_for, snapshot_for
+from wufei.tasks.models import Task
 
 RULES = LightRules()
 EXTENDED = LightRules(assessment_uses="extended")
@@ -386,3 +387,38 @@ def test_a_month_before_the_plan_was_issued_gets_no_bulletin_nor_notices(fresh_e
         env={"WUFEI_DATABASE_URL": str(fresh_engine.url.render_as_string(hide_password=False))},
     )
     assert result.exit_code == 1 and "该期间结束前没有已印发、纳入督办的方案，未生成通报" in result.output
+
+
+# --- 11. a year without its holiday arrangement is said in Chinese ------------------------------
+
+
+def test_a_year_counted_monday_to_friday_is_said_in_the_bulletin_and_on_the_command_line(fresh_engine, tmp_path):
+    migrate.upgrade(fresh_engine)
+    with transaction(fresh_engine) as session:
+        b = Builder(session)
+        b.department(ENV, "bureau")
+        plan = b.plan("衡水市测试方案（至2027年）", issued_on=date(2024, 9, 2))
+        b.task("Y1", plan, due=date(2027, 6, 30), lead=ENV)
+        b.task("Y2", plan, due=date(2025, 6, 30), lead=ENV)
+    said = "2027年节假日安排尚未导入（wufei calendar import），按周一至周五计算"
+    result = CliRunner().invoke(
+        main,
+        ["bulletin", "monthly", "--period", "2024-10", "--jurisdiction", "衡水市", "--out", str(tmp_path)],
+        env={"WUFEI_DATABASE_URL": str(fresh_engine.url.render_as_string(hide_password=False))},
+    )
+    assert result.exit_code == 0, result.output
+    assert f"注：{said}。" in result.output and f"提示：{said}" in result.output
+    assert "UnknownYearWarning" not in result.output
+    bulletin = (tmp_path / "衡水市" / "monthly-2024-10.md").read_text(encoding="utf-8")
+    assert f"注：{said}。" in bulletin
+    # once no open task's deadline falls in the year, the bulletin says nothing of it
+    with transaction(fresh_engine) as session:
+        session.get(Task, b.tasks["Y1"].id).completed_on = date(2024, 10, 20)
+    result = CliRunner().invoke(
+        main,
+        ["bulletin", "monthly", "--period", "2024-10", "--jurisdiction", "衡水市", "--out", str(tmp_path / "again"),
+         "--refresh"],
+        env={"WUFEI_DATABASE_URL": str(fresh_engine.url.render_as_string(hide_password=False))},
+    )  # fmt: skip
+    assert result.exit_code == 0 and "注：" not in result.output
+    assert "注：" not in (tmp_path / "again" / "衡水市" / "monthly-2024-10.md").read_text(encoding="utf-8")

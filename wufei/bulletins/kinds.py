@@ -150,6 +150,7 @@ def document(content: Content, snapshot_id: str, *, kind_cn: str, title: str, da
         snapshot_id=snapshot_id,
         data_as_of=data_as_of.isoformat(),
         recipients=recipients(content.scope),
+        notes=[f"注：{content.calendar_note}。"] if content.calendar_note else [],
     )
 
 

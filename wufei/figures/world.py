@@ -331,6 +331,14 @@ class World:
         result = self.lights.get(task_id)
         return result is not None and OVERDUE in result.rules
 
+    def assumed_years(self) -> list[int]:
+        """The years the figures counted Monday–Friday for want of the year's holiday arrangement
+        (WorkCalendar.assumed): the period's, the lights' day's and those of the open tasks'
+        deadlines (the rollover, due soon and overdue count their working days)."""
+        years = set(range(self.period.start.year, self.period.end.year + 1)) | {self.day.year}
+        years |= {due.year for task_id, due in self.due.items() if due is not None and not self.done(task_id)}
+        return sorted(year for year in years if self.calendar.assumed(year))
+
     def scored_due(self, task: TaskRow, *, original: bool = False) -> date | None:
         """The deadline the scores judge a supervised task by, as its light does (one definition
         for every figure): the deadline in force (`original`: as printed in the plan), on a rest

@@ -197,3 +197,5 @@ def bulletin_command(
         for path in item.paths:
             click.echo(f"  {path}")
         click.echo(f"  通知：新建「通报已生成」提醒 {item.notices} 条")
+        for note in doc.notes:
+            click.echo(f"  {note}")
