@@ -294,8 +294,8 @@ def province_figures(session: Session, world: World, kind: PeriodKind) -> Provin
     top = places[0] if places else None
     reporting = world.reporting(session)
     indicators_by_plan: dict[int, list[ScoredIndicator]] = defaultdict(list)
-    for row in scored_indicators(session, world, period.end.year):
-        indicators_by_plan[row.indicator.plan_id].append(row)
+    for scored in scored_indicators(session, world, period.end.year):
+        indicators_by_plan[scored.indicator.plan_id].append(scored)
     issued = slips(session, world)
     # Each plan belongs to one row: the province's own, or the city whose scope holds it.
     owner_of: dict[int, Jurisdiction] = {}

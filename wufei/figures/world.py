@@ -1126,6 +1126,9 @@ def last_reports(
     return found
 
 
+Day = date  # what a Slip's methods call a date: its field `date` hides the type there
+
+
 def before_issue(task: TaskRow, due: date) -> bool:
     """A deadline before the plan was issued (2021年底 in a 2022 plan), as the lights judge it."""
     start = plan_start(task.plan.issued_on, task.plan.period_start)
@@ -1141,7 +1144,7 @@ class Slip:
     period: str
     date: date
 
-    def replaced_by(self, task: TaskRow, due_in_force: date | None) -> date | None:
+    def replaced_by(self, task: TaskRow, due_in_force: Day | None) -> Day | None:
         """The later deadline an approved extension put in place of the one this slip was sent
         against (a deadline slip's period is that date), as the escalation resolves it 已延期;
         None when the slip's deadline still stands, no extension is in force, or the slip is
