@@ -422,3 +422,21 @@ def test_a_year_counted_monday_to_friday_is_said_in_the_bulletin_and_on_the_comm
     )  # fmt: skip
     assert result.exit_code == 0 and "注：" not in result.output
     assert "注：" not in (tmp_path / "again" / "衡水市" / "monthly-2024-10.md").read_text(encoding="utf-8")
+
+
+# --- a county is not named for the lead's missed reports ----------------------------------------
+
+
+def test_a_county_supporting_a_task_red_only_for_the_leads_missed_reports_is_not_named_for_it(session, holiday_world):
+    plan = holiday_world.tasks["H1"].plan
+    holiday_world.task("H5", plan, due=date(2025, 12, 31), lead=CITY, supporting=TAOCHENG)
+    holiday_world.reports("H5", [date(2024, 9, 2) + timedelta(weeks=n) for n in range(4)], 40)  # silent from October
+    session.flush()
+    rows = quarter_units(session)
+    city, county = rows[CITY], rows[TAOCHENG]
+    assert [t["title"] for t in city["red_tasks"]] == ["任务H5"] and city["lagging"] is True
+    assert county["red"] == 0 and county["red_tasks"] == [] and county["lagging"] is False
+    assert county["facts"][-1] == "另有红灯任务1项仅因牵头单位未按时报送，由牵头单位负责，不计入本单位"
+    bulletin = text(session, "quarterly", "2024-Q4", date(2025, 1, 8))
+    named = bulletin.split("、通报单位")[1]
+    assert f"{CITY}（成员单位" in named and TAOCHENG not in named

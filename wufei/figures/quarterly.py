@@ -42,6 +42,7 @@ from wufei.figures.monthly import IndicatorTracking, indicator_tracking
 from wufei.figures.units import component, units
 from wufei.figures.world import Reporting, TaskRow, World
 from wufei.lights.models import LIGHT_NAMES, Light
+from wufei.lights.rules import BEFORE_ISSUE, LAG, MILESTONE_MISSED, MISSING_REPORTS, OVERDUE
 
 
 @dataclass
@@ -281,6 +282,19 @@ def due_by(world: World, tasks: list[TaskRow], day: date) -> tuple[list[TaskRow]
     return due, done, on_time
 
 
+def answers_for_red(world: World, task: TaskRow, department_id: int) -> bool:
+    """Whether a unit answers for a task's red light: a lead always; a unit named beside the lead
+    (a county supporting it) not when the task is red only for missed weekly reports, which the
+    lead owes (DOMAIN.md)."""
+    if any(owner.department_id == department_id for owner in task.lead_owners):
+        return True
+    fired = set(world.lights[task.id].rules)
+    return MISSING_REPORTS not in fired or bool(fired & _TASK_RULES)
+
+
+_TASK_RULES = frozenset({OVERDUE, BEFORE_ISSUE, MILESTONE_MISSED, LAG})  # the task's state, not its reporting
+
+
 def _on_or_before(day: date | None, limit: date | None) -> bool:
     return day is not None and limit is not None and day <= limit
 
@@ -296,7 +310,9 @@ def quarter_units(
     for department_id, unit in units(world).items():
         tasks = unit.tasks
         due, done, on_time = due_by(world, tasks, day)
-        red = [t for t in tasks if world.light(t.id) == Light.RED]
+        red_lit = [t for t in tasks if world.light(t.id) == Light.RED]
+        red = [t for t in red_lit if answers_for_red(world, t, department_id)]
+        others_red = [t for t in red_lit if t not in red]
         yellow = [t for t in tasks if world.light(t.id) == Light.YELLOW]
         filed = reporting.of(department_id)
         counts = {
@@ -321,6 +337,11 @@ def quarter_units(
                 f"季末{listed([('红灯', len(red), '项'), ('黄灯', len(yellow), '项')])}，扣{round(deduction, 2):g}分"
                 if red or yellow
                 else "季末无红灯、黄灯任务"
+            ),
+            *(
+                [f"另有红灯任务{len(others_red)}项仅因牵头单位未按时报送，由牵头单位负责，不计入本单位"]
+                if others_red
+                else []
             ),
         ]
         groups[unit.group].append(
