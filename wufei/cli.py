@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import importlib
 import sys
+import warnings
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,19 @@ class LazyGroup(click.Group):
 )
 def main() -> None:
     """wufei 无废城市建设督查督办系统"""
+    warnings.showwarning = _show_warning
+
+
+_default_showwarning = warnings.showwarning
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+    """A year counted Monday–Friday is said to the office in Chinese (提示：2027年节假日安排尚未导入
+    （wufei calendar import），按周一至周五计算), not as a Python warning with its source line."""
+    if category.__name__ == "UnknownYearWarning":  # by name: the calendar is not imported for --help
+        click.echo(f"提示：{message}", err=True)
+    else:
+        _default_showwarning(message, category, *args, **kwargs)
 
 
 @main.group()

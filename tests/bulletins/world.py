@@ -16,8 +16,8 @@ are the shipped defaults, passed explicitly.
 | T8   | 生态环境局  | 2024-06-20              | 70% every week; done Friday 14 June (W24)             | green       |
 
 On 30 April every supervised task was green, so May's changes are: newly overdue T1, closed T2,
-worsened T1 and T4 (green → red) and T5 (green → yellow), recovered none. June falls due: T8
-(20 June). Reports of May (W19–W22): 城管局 12 expected, 8 filed (T4 silent); 生态环境局 10
+worsened T4 (green → red) and T5 (green → yellow) (T1 is listed once, as newly overdue), recovered
+none. June falls due: T8 (20 June). Reports of May (W19–W22): 城管局 12 expected, 8 filed (T4 silent); 生态环境局 10
 (T2 reports W19 and W20, then is done), all filed; 桃城区 4, all filed.
 One indicator: 一般工业固体废物综合利用率, baseline 49, target ≥60, 55 in 2023 (向好).
 """

@@ -152,7 +152,11 @@ def test_totals_are_summed_and_rates_recomputed_from_the_sums(may):
         "indicators": None,
         "red_share": 0.4,
     }
-    assert len(may["method"]) == 5 and may["weights"] == to_json(F.CircularRules.load().quarterly.weights)
+    assert (
+        len(may["method"]) == 6
+        and "按季通报规则计" in may["method"][4]
+        and may["weights"] == to_json(F.CircularRules.load().quarterly.weights)
+    )
     assert json.loads(json.dumps(may, ensure_ascii=False)) == may
 
 

@@ -123,10 +123,17 @@ def test_a_silent_department_turns_yellow_then_red_and_its_leader_hears_once(yea
 
 
 def test_a_silent_task_past_its_deadline_gets_a_yellow_slip_on_the_first_working_day(year):
-    # due 2023-12-31 (a Sunday): the working day after is 2 January 2024.
+    # due 2023-12-31 (a Sunday): the working day after is 2 January 2024, to which the deadline
+    # rolls over (lights/rules.yaml deadline_rolls_over_holidays): overdue from 3 January. The
+    # escalation ladder still counts its steps from the printed date.
     with make_sessionmaker(year)() as session:
         task = _task(session, "project", "19")
         result = _light(session, task, date(2024, 1, 2))
+        assert (
+            "overdue" not in result.rules
+            and "当日为完成期限（完成期限12月31日为节假日，顺延至1月2日）" in result.reason
+        )
+        result = _light(session, task, date(2024, 1, 3))
         assert result.light == "red" and "overdue" in result.rules
         assert "已逾期1个工作日" in result.reason
         slips = _intents(session, task, "after_due_1")

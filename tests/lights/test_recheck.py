@@ -53,7 +53,7 @@ def test_the_light_and_its_rules_hold_until_the_recheck_day():
         for as_of in days:
             judged = judge(state, as_of, calendar, rules)
             # no window closes in this check: the streak is held as the state says
-            until = recheck_on(state, as_of, rules, next_window_close=None)
+            until = recheck_on(state, as_of, rules, next_window_close=None, calendar=calendar)
             last = min(until, as_of + timedelta(days=500)) if until else as_of + timedelta(days=500)
             day = as_of + timedelta(days=1)
             while day < last:
@@ -68,8 +68,12 @@ def test_a_streak_below_red_is_judged_again_when_the_next_window_closes():
     state = TaskState(
         task_id=1, deadline_kind=ONGOING, start=date(2023, 1, 1), due=None, original_due=None, missing_streak=1
     )
-    assert recheck_on(state, date(2023, 3, 1), LightRules(), next_window_close=date(2023, 3, 3)) == date(2023, 3, 3)
+    assert recheck_on(
+        state, date(2023, 3, 1), LightRules(), next_window_close=date(2023, 3, 3), calendar=WorkCalendar()
+    ) == date(2023, 3, 3)
     red = TaskState(
         task_id=1, deadline_kind=ONGOING, start=date(2023, 1, 1), due=None, original_due=None, missing_streak=3
     )
-    assert recheck_on(red, date(2023, 3, 1), LightRules(), next_window_close=date(2023, 3, 3)) == date(2024, 1, 1)
+    assert recheck_on(
+        red, date(2023, 3, 1), LightRules(), next_window_close=date(2023, 3, 3), calendar=WorkCalendar()
+    ) == date(2024, 1, 1)

@@ -15,7 +15,9 @@ from wufei.lights.rules import LightRules, MilestonePoint, RulesError, TaskState
 
 CAL = WorkCalendar()
 ISSUED = date(2022, 10, 7)
-RULES = LightRules()
+# The tasks here fall due on Sunday 31 December 2023: judged on the printed date, so that each case
+# shows its own rule; the holiday rollover has its own tests at the end.
+RULES = LightRules(deadline_rolls_over_holidays=False)
 
 
 def fixed(due=date(2023, 12, 31), **kw) -> TaskState:
@@ -235,3 +237,36 @@ def test_a_bad_rules_file_is_refused_in_chinese(data, message):
 
 def test_chinese_dates_have_no_leading_zeros():
     assert chinese_date(date(2024, 5, 1)) == "2024年5月1日"
+
+
+# --- a deadline on a rest day or statutory holiday (民法典 第二百零三条) ---------------------------------
+
+HOLIDAY_DUE = date(2024, 10, 1)  # National Day: the first working day after is Tuesday 8 October
+
+
+def test_a_deadline_on_a_holiday_counts_to_the_end_of_the_next_working_day():
+    state = fixed(due=HOLIDAY_DUE, progress=95)
+    during = judge(state, date(2024, 10, 4), CAL, LightRules())
+    assert (during.light, during.rules) == (Light.YELLOW, ("due_soon",))
+    assert during.reason == "距完成期限还有1个工作日（完成期限10月1日为节假日，顺延至10月8日）"
+    on_the_day = judge(state, date(2024, 10, 8), CAL, LightRules())
+    assert on_the_day.reason == "当日为完成期限（完成期限10月1日为节假日，顺延至10月8日）"
+    after = judge(state, date(2024, 10, 9), CAL, LightRules())
+    assert (after.light, after.rules) == (Light.RED, ("overdue",))
+    assert after.reason == "已逾期1个工作日（完成期限10月1日为节假日，顺延至10月8日，应于2024年10月8日前完成）"
+    # the office may turn the rule off: the printed date then
+    off = judge(state, date(2024, 10, 4), CAL, LightRules(deadline_rolls_over_holidays=False))
+    assert (off.light, off.rules) == (Light.RED, ("overdue",))
+
+
+def test_a_sunday_deadline_rolls_to_monday_and_a_working_day_stays():
+    sunday = judge(fixed(due=date(2024, 3, 31), progress=99), date(2024, 3, 31), CAL, LightRules())
+    assert sunday.reason == "距完成期限还有1个工作日（完成期限3月31日为节假日，顺延至4月1日）"
+    friday = judge(fixed(due=date(2024, 3, 29), progress=99), date(2024, 3, 29), CAL, LightRules())
+    assert friday.reason == "当日为完成期限（2024年3月29日）"
+
+
+def test_the_rollover_rule_is_read_from_the_rules_file():
+    assert LightRules.from_dict({"deadline_rolls_over_holidays": False}).deadline_rolls_over_holidays is False
+    with pytest.raises(RulesError, match="deadline_rolls_over_holidays 应为 true 或 false：是"):
+        LightRules.from_dict({"deadline_rolls_over_holidays": "是"})

@@ -150,7 +150,7 @@ def test_generated_milestones_make_a_long_task_red_when_a_year_end_target_is_mis
 def test_an_approved_extension_turns_an_overdue_task_green(session, plan_id):
     task = tasks_of(session, plan_id, kind="fixed", due=date(2023, 12, 31))[0]
     file_report(session, task, date(2023, 12, 25), 80)
-    day = date(2024, 1, 2)
+    day = date(2024, 1, 4)  # the Sunday deadline rolled over to Tuesday 2 January: overdue from the 3rd
     assert lights(session, plan_id, day, task_ids=[task.id])[task.id].rules[0] == "overdue"
 
     lead = next(a.department_id for a in task.assignments if a.role == "lead")
@@ -167,7 +167,7 @@ def test_an_approved_extension_turns_an_overdue_task_green(session, plan_id):
     after = lights(session, plan_id, day, task_ids=[task.id])[task.id]
     assert (after.light, after.reason) == (Light.GREEN, "按计划推进")
     # The light of the day before the decision is still judged on the old date.
-    assert lights(session, plan_id, date(2024, 1, 1), task_ids=[task.id])[task.id].rules[0] == "overdue"
+    assert lights(session, plan_id, date(2024, 1, 3), task_ids=[task.id])[task.id].rules[0] == "overdue"
 
 
 def test_recording_lights_twice_writes_nothing_the_second_time(session, plan_id):

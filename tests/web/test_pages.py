@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import unquote
 
 import pytest
 from sqlalchemy import select
@@ -50,6 +51,21 @@ def test_the_dashboard_shows_lights_reporting_indicators_and_bulletins(office, s
     download = office.get("/bulletins/file", params={"path": "衡水市/monthly-2024-05.docx"})
     assert download.status_code == 200 and download.content == b"PK fake docx"
     assert "attachment" in download.headers["content-disposition"]
+
+
+def test_a_bulletin_downloads_under_its_chinese_title(office):
+    def saved_as(path: str) -> tuple[str, str]:
+        disposition = office.get("/bulletins/file", params={"path": path}).headers["content-disposition"]
+        plain = re.search(r'filename="([^"]+)"', disposition)
+        encoded = re.search(r"filename\*=UTF-8''(\S+)", disposition)
+        assert plain and encoded, disposition
+        return plain[1], unquote(encoded[1])
+
+    assert saved_as("衡水市/monthly-2024-05.docx") == (
+        "monthly-2024-05.docx",  # for a client that does not read RFC 5987
+        "衡水市“无废城市”建设2024年5月调度通报.docx",
+    )
+    assert saved_as("衡水市/monthly-2024-05-annex.xlsx")[1] == "衡水市“无废城市”建设2024年5月调度通报（附件）.xlsx"
 
 
 def test_a_bulletin_outside_the_folder_cannot_be_downloaded(office):

@@ -180,6 +180,7 @@ def document(content: Content, snapshot_id: str, *, kind_cn: str, title: str, da
         snapshot_id=snapshot_id,
         data_as_of=data_as_of.isoformat(),
         recipients=recipients(content.scope, "领导小组各成员单位" if w.zero_waste else f"各{w.units}"),
+        notes=[f"注：{content.calendar_note}。"] if content.calendar_note else [],
     )
 
 
@@ -250,6 +251,9 @@ def _has_indicators(indicators: Indicators, tracking: IndicatorTracking | None) 
 
 def _indicator_section(section: Section, indicators: Indicators) -> None:
     summary = indicators.summary
+    if not summary.total:  # no 「指标0项，按各指标最新数值：。」 over an empty table
+        section.add(Paragraph("方案未列纳入监测的指标。"))
+        return
     section.add(
         Paragraph(
             f"纳入监测的指标{summary.total}项，按各指标最新数值："
@@ -296,6 +300,7 @@ def _tracking_section(section: Section, tracking: IndicatorTracking) -> None:
     """From the values departments reported: each indicator's light with its reason, the forecast
     with its basis, and a chart of the values against their trajectories."""
     s = tracking.summary
+    forecast = listed([("可以完成", s.can_complete, "项"), ("存在不确定性", s.total - s.can_complete, "项")])
     section.add(
         Paragraph(
             f"截至{chinese_date(tracking.as_of)}，按各部门填报的数值和序时进度，{s.total}项指标中："
@@ -308,12 +313,13 @@ def _tracking_section(section: Section, tracking: IndicatorTracking) -> None:
                     ("无法判断", s.unknown, "项"),
                 ]
             )
-            + "；预计"
-            + listed([("可以完成", s.can_complete, "项"), ("存在不确定性", s.total - s.can_complete, "项")])
+            + (f"；预计{forecast}" if forecast else "")
             + "。"
         )
     )
     shown = [t for t in tracking.items if t.standing != "unknown" or t.latest is not None]
+    if not shown:  # the sentence says what there is: no heading over 「无。」
+        return
     section.add(
         Table(
             "指标跟踪情况",
@@ -700,7 +706,7 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
     if _has_indicators(f.indicators, f.tracking):
         indicator_section = doc.section("指标进展")
         _indicator_section(indicator_section, f.indicators)
-        if f.tracking is not None:
+        if f.tracking is not None and f.tracking.summary.total:  # none tracked: left out, not 「0项指标中：」
             tracking = Section("指标填报与序时进度")
             _tracking_section(tracking, f.tracking)
             indicator_section.add(tracking)
@@ -896,7 +902,7 @@ def quarterly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         lagging.add(Paragraph(text, emphasis=f"{named.department}（{where}）："))
     if f.lagging:
         lagging.add(Paragraph(f"请被通报单位于通报印发后10个工作日内向{work(content).office}书面报告整改措施。"))
-    if f.tracking is not None and f.tracking.summary.total:
+    if f.tracking is not None and f.tracking.summary.total:  # none tracked: left out, not 「0项指标中：」
         _tracking_section(doc.section("指标填报与序时进度"), f.tracking)
     doc.annex = _annex(content)
     return doc.number()
@@ -917,13 +923,24 @@ def half_year(content: Content, snapshot_id: str, kind_cn: str) -> Document:
     totals = f.totals
     by = totals.by_light
     overall = doc.section("总体情况")
+    if not totals.projects:  # no 「工程项目共0个……拟观摩……0个」 over empty tables
+        overall.add(Paragraph(f"截至{cn_date(f.lights_as_of)}，方案未列工程项目，本期无观摩项目。"))
+        doc.annex = _annex(content)
+        return doc.number()
+    lights = listed(
+        [("已完成", by.done, "个"), ("绿灯", by.green, "个"), ("黄灯", by.yellow, "个"), ("红灯", by.red, "个")]
+    )
     overall.add(
         Paragraph(
             f"截至{cn_date(f.lights_as_of)}，工程项目共{totals.projects}个，纳入督办{totals.supervised}个"
             + (f"（另有{totals.without_lead}个尚未明确牵头单位）" if totals.without_lead else "")
-            + f"，其中已完成{by.done}个、绿灯{by.green}个、"
-            f"黄灯{by.yellow}个、红灯{by.red}个。拟观摩在建及存在风险的项目{totals.to_visit}个，"
-            f"红灯、黄灯项目列前。"
+            + (f"，其中{lights}" if lights else "")
+            + "。"
+            + (
+                f"拟观摩在建及存在风险的项目{totals.to_visit}个，红灯、黄灯项目列前。"
+                if totals.to_visit
+                else "无在建或存在风险的项目需观摩。"
+            )
         )
     )
     overall.add(_lights_chart(content))
@@ -1120,7 +1137,7 @@ def annual(content: Content, snapshot_id: str, kind_cn: str) -> Document:
     if _has_indicators(f.indicators, f.tracking):
         indicator_section = doc.section("指标完成情况")
         _indicator_section(indicator_section, f.indicators)
-        if f.tracking is not None:
+        if f.tracking is not None and f.tracking.summary.total:  # none tracked: left out, not 「0项指标中：」
             tracking = Section("指标填报与序时进度")
             _tracking_section(tracking, f.tracking)
             indicator_section.add(tracking)
@@ -1145,20 +1162,26 @@ def self_assessment(content: Content, snapshot_id: str, kind_cn: str) -> Documen
     )
     doc.recipients = f"{f.submit_to}“无废城市”建设工作领导小组办公室：" if f.submit_to else ""
     summary, tasks = f.indicators.summary, f.tasks.summary
+    forecast = listed([("可以完成", summary.can_complete, "项"), ("存在不确定性", summary.uncertain, "项")])
     overall = doc.section("总体情况")
     overall.add(
         Paragraph(
-            f"现将{year}年度“无废城市”建设自评估情况报告如下。纳入自评估的指标{summary.total}项"
+            f"现将{year}年度“无废城市”建设自评估情况报告如下。"
             + (
-                "，其中"
-                + listed([("约束性", summary.binding, "项"), ("预期性", summary.expected, "项")])
-                + (f"、未标注{summary.unmarked}项" if summary.unmarked else "")
-                if summary.binding or summary.expected
-                else "（方案未标注约束性、预期性）"
+                f"纳入自评估的指标{summary.total}项"
+                + (
+                    "，其中"
+                    + listed([("约束性", summary.binding, "项"), ("预期性", summary.expected, "项")])
+                    + (f"、未标注{summary.unmarked}项" if summary.unmarked else "")
+                    if summary.binding or summary.expected
+                    else "（方案未标注约束性、预期性）"
+                )
+                + (f"；预计{forecast}" if forecast else "")
+                + "。"
+                if summary.total
+                else "方案未列纳入自评估的指标。"
             )
-            + "；预计"
-            + listed([("可以完成", summary.can_complete, "项"), ("存在不确定性", summary.uncertain, "项")])
-            + f"。方案任务{tasks.tasks}项，纳入督办{tasks.supervised}项"
+            + f"方案任务{tasks.tasks}项，纳入督办{tasks.supervised}项"
             + (f"，已完成{tasks.done}项" if tasks.done else "，均未完成")
             + (f"，{tasks.reported}项有本年度进展报送。" if tasks.reported else "，均无本年度进展报送。")
         )
@@ -1184,28 +1207,31 @@ def self_assessment(content: Content, snapshot_id: str, kind_cn: str) -> Documen
         )
     )
     indicators = doc.section("指标完成情况")
-    indicators.add(
-        Table(
-            "指标完成情况及预计",
-            ["序号", "类别", "指标", "单位", "目标值", "现状值", "预计完成情况", "指标属性", "牵头单位"],
-            [
+    if not f.indicators.rows:  # no table heading over 「无。」
+        indicators.add(Paragraph("方案未列纳入自评估的指标。"))
+    else:
+        indicators.add(
+            Table(
+                "指标完成情况及预计",
+                ["序号", "类别", "指标", "单位", "目标值", "现状值", "预计完成情况", "指标属性", "牵头单位"],
                 [
-                    str(r.seq),
-                    r.category or "—",
-                    f"{r.name}{r.marks or ''}",
-                    r.unit or "",
-                    r.target or "—",
-                    f"{r.current_text}（{r.current.year}年）" if r.current and r.current_text else "暂无",
-                    r.forecast,
-                    r.attribute_cn,
-                    names(r.leads),
-                ]
-                for r in f.indicators.rows
-            ],
-            sheet="指标自评估",
-            numeric=(0,),
+                    [
+                        str(r.seq),
+                        r.category or "—",
+                        f"{r.name}{r.marks or ''}",
+                        r.unit or "",
+                        r.target or "—",
+                        f"{r.current_text}（{r.current.year}年）" if r.current and r.current_text else "暂无",
+                        r.forecast,
+                        r.attribute_cn,
+                        names(r.leads),
+                    ]
+                    for r in f.indicators.rows
+                ],
+                sheet="指标自评估",
+                numeric=(0,),
+            )
         )
-    )
     uncertain = [r for r in f.indicators.rows if r.forecast != "可以完成"]
     if uncertain:
         sub = Section("存在不确定性的指标")
@@ -1338,10 +1364,18 @@ def province(content: Content, snapshot_id: str, kind_cn: str) -> Document:
             )
         )
     own = f.province_plan
-    if own:
+    if own and own.plans:  # a province without a plan of its own: nothing to say of one
         section = doc.section("省级方案落实情况")
-        by = own.by_light
-        section.add(Paragraph(f"省级方案（{names(own.plans)}）纳入督办的任务{own.supervised}项，{_light_counts(by)}。"))
+        lights = _light_counts(own.by_light)
+        section.add(
+            Paragraph(
+                f"省级方案（{names(own.plans)}）纳入督办的任务{own.supervised}项"
+                + (f"，{lights}。" if lights else "。")
+                if own.supervised
+                else f"省级方案（{names(own.plans)}）暂无纳入督办的任务。"
+            )
+        )
+    if own and own.plans and any(r.province_tasks.tasks for r in rows):
         section.add(
             Table(
                 "各市承担的省级方案任务",

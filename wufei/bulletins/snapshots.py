@@ -35,9 +35,10 @@ from sqlalchemy.orm import Session
 from wufei.bulletins.models import Snapshot
 from wufei.cadence import periods as P
 from wufei.cadence.periods import Period, PeriodKind
+from wufei.calendar.workdays import assumed_note
 from wufei.chinese import week_label
 from wufei.db import utcnow
-from wufei.figures.codec import from_json, to_json
+from wufei.figures.codec import absent_when_none, from_json, to_json
 from wufei.figures.common import LightCounts, PeriodInfo
 from wufei.figures.models import PeriodFigures
 from wufei.figures.world import World
@@ -111,6 +112,9 @@ class Content:
     figures: dict[str, Any]  # the figures as stored; each builder reads them into its point's type
     history: History
     ledger: Ledger
+    # Years counted Monday–Friday for want of their holiday arrangement (workdays.assumed_note);
+    # none in snapshots taken before it.
+    calendar_note: str | None = absent_when_none()
 
     @classmethod
     def of(cls, snapshot: Snapshot) -> Content:
@@ -156,6 +160,7 @@ def gather(session: Session, *, kind: str, figures: Any, world: World) -> dict[s
             light_history(session, kind=kind, period=world.period, scope=world.scope, figures=plain_figures)
         ),
         ledger=ledger_rows(session, world),
+        calendar_note=assumed_note(years) if (years := world.assumed_years()) else None,
     )
     return plain(content)
 

@@ -97,12 +97,12 @@ class WorkCalendar:
     def _unknown(self, year: int) -> None:
         if year not in self.unknown_years:
             self.unknown_years.add(year)
-            warnings.warn(
-                f"{year}年的法定节假日安排未知（chinese_calendar 与办公室设置均无），按周一至周五计工作日；"
-                f"请用 wufei calendar set 录入当年安排",
-                UnknownYearWarning,
-                stacklevel=3,
-            )
+            warnings.warn(assumed_note([year]), UnknownYearWarning, stacklevel=3)
+
+    def assumed(self, year: int) -> bool:
+        """Whether `year` is counted Monday–Friday: neither `chinese_calendar` knows it nor has the
+        office entered any day of it."""
+        return national_year(year) is None and not any(day.year == year for day in self.overrides)
 
     def next_workday(self, day: date, *, include: bool = False) -> date:
         """The first working day after `day` (or `day` itself when include and it is one)."""
@@ -166,6 +166,12 @@ class WorkCalendar:
 
     def workday_on_or_before(self, day: date) -> date:
         return self.previous_workday(day, include=True)
+
+
+def assumed_note(years: list[int]) -> str:
+    """What a bulletin and the command line say of years counted Monday–Friday."""
+    named = "、".join(f"{year}年" for year in years)
+    return f"{named}节假日安排尚未导入（wufei calendar import），按周一至周五计算"
 
 
 def each_day(first: date, last: date) -> Iterator[date]:

@@ -7,7 +7,9 @@ ongoing tasks of a plan in force that end the year green or done. Timeliness cou
 ones done by that date. Reporting counts the weeks of the year closed by `as_of`. Indicators
 count those the unit answers for that are on track (indicator_status); one without a value
 counts as off track unless `indicator_no_data_counts` is 0; one that cannot be judged (no
-target, no direction) is left out. Every slip of the year on the unit's tasks is deducted.
+target, no direction) is left out. Every slip of the year on the unit's tasks is deducted, except,
+judged by the extended deadline, one sent against a deadline an approved extension replaced (listed,
+not deducted).
 
 Indicators are judged on the values imported from plans and evaluations and on the values the
 departments reported for periods ending in the year or before that the office accepted (采纳) by
@@ -219,6 +221,73 @@ def _unit_indicators(indicators: list[ScoredIndicator], department_id: int, grou
     ]
 
 
+@dataclass
+class YearTasks:
+    """The tasks of some unit (or place) the year-end assessment counts, by its rules."""
+
+    fixed: list[TaskRow]  # with a deadline falling in the year (the date `assessment_uses` names)
+    yearly: list[TaskRow]  # annual and ongoing tasks of a plan in force that year
+    fixed_done: list[TaskRow]  # … done by the lights' day
+    fixed_on_time: list[TaskRow]  # … by that deadline
+    yearly_met: list[TaskRow]  # … ending the year green or done
+
+    @property
+    def due(self) -> int:
+        return len(self.fixed) + len(self.yearly)
+
+    @property
+    def completed(self) -> int:
+        return len(self.fixed_done) + len(self.yearly_met)
+
+
+def year_tasks(world: World, tasks: list[TaskRow]) -> YearTasks:
+    """The assessment's tasks due in the world's year (World.scored_due by lights/rules.yaml
+    `assessment_uses`), those done and done on time; shared by the province roll-up."""
+    period, day = world.period, world.day
+    year = period.start.year
+    original = world.rules.lights.assessment_uses == "original"
+
+    def in_plan_period(task: TaskRow) -> bool:
+        plan = task.plan
+        return (plan.period_start or year) <= year <= (plan.period_end or year)
+
+    fixed = [
+        t
+        for t in tasks
+        if t.deadline_kind == DeadlineKind.FIXED and world.due_in(t, period.start, period.end, original=original)
+    ]
+    yearly = [t for t in tasks if t.deadline_kind in (DeadlineKind.ANNUAL, DeadlineKind.ONGOING) and in_plan_period(t)]
+    fixed_done = [t for t in fixed if t.completed_on is not None and t.completed_on <= day]
+    fixed_on_time = [t for t in fixed_done if _on_or_before(t.completed_on, world.scored_due(t, original=original))]
+    yearly_met = [t for t in yearly if world.light(t.id) in (Light.GREEN, Light.DONE)]
+    return YearTasks(fixed, yearly, fixed_done, fixed_on_time, yearly_met)
+
+
+def judged_indicators(rows: list[ScoredIndicator], no_data_counts: bool) -> list[ScoredIndicator]:
+    """The indicators the assessment judges: those with an accepted value that can be judged, and,
+    when `indicator_no_data_counts`, those without data (counted off track); none whose only
+    values await review. Shared by the province roll-up."""
+    return [
+        row
+        for row in rows
+        if not row.awaiting_review
+        and (row.scored.on_track is not None or (no_data_counts and row.scored.status == "no_data"))
+    ]
+
+
+def scored_indicators(session: Session, world: World, year: int) -> list[ScoredIndicator]:
+    """The world's indicators as the assessment judges them (accepted values) and shows them."""
+    return [
+        ScoredIndicator(i, scored, shown)
+        for i, scored, shown in zip(
+            world.indicators(session),
+            world.indicator_statuses(session, year, accepted_only=True),
+            world.indicator_statuses(session, year),
+            strict=True,
+        )
+    ]
+
+
 def annual_figures(session: Session, world: World) -> AnnualFigures:
     rules: AnnualRules = world.rules.scoring.annual
     light_rules = world.rules.lights
@@ -226,38 +295,39 @@ def annual_figures(session: Session, world: World) -> AnnualFigures:
     year_ = period.start.year
     original = light_rules.assessment_uses == "original"
 
-    def assessed(task: TaskRow) -> date | None:
-        return task.due_date if original else world.due.get(task.id)
-
     weeks = world.weeks()
     reporting = world.reporting(session)
     issued = slips(session, world)
     statuses = world.indicator_statuses(session, year_)
-    indicator_rows = [
-        ScoredIndicator(i, scored, shown)
-        for i, scored, shown in zip(
-            world.indicators(session),
-            world.indicator_statuses(session, year_, accepted_only=True),
-            statuses,
-            strict=True,
-        )
-    ]
+    indicator_rows = scored_indicators(session, world, year_)
     weights = rules.weights
     per_slip = {NoticeKind.YELLOW_SLIP: rules.deductions.yellow_slip, NoticeKind.RED_SLIP: rules.deductions.red_slip}
     no_data_counts = bool(rules.indicator_no_data_counts)
     basis = "原定期限" if original else "期限（含批准的延期）"
 
-    def in_plan_period(task: TaskRow) -> bool:
-        plan = task.plan
-        return (plan.period_start or year_) <= year_ <= (plan.period_end or year_)
-
     def due_note(task: TaskRow) -> str:
-        due = assessed(task)
-        note = f"{basis}{_cn(due)}"
+        note = world.due_text(task, original=original, basis=basis)
         in_force = world.due.get(task.id)
         if original and in_force and task.due_date and in_force != task.due_date:
             note += f"，已批准延期至{chinese_date(in_force)}，考核仍按原定期限"
         return note
+
+    def waived(slip: Slip, task: TaskRow) -> date | None:
+        """Judged by the extended deadline, a slip sent against the deadline an approved extension
+        replaced is not deducted (the escalation resolved it 已延期): the later date it gave."""
+        return None if original else slip.replaced_by(task, world.due.get(task.id))
+
+    def slip_note(slip: Slip, task: TaskRow) -> str:
+        sent = f"{chinese_date(slip.date)}发出{SLIP_NAMES[slip.kind]}"
+        later = waived(slip, task)
+        if later is not None:
+            return (
+                f"{sent}（原期限{chinese_date(date.fromisoformat(slip.period))}），期限已批准延期至"
+                f"{chinese_date(later)}，按延期后的期限考核，不扣分"
+            )
+        later = slip.replaced_by(task, world.due.get(task.id))
+        kept = f"（期限已批准延期至{chinese_date(later)}，考核仍按原定期限）" if later is not None else ""
+        return f"{sent}，扣{per_slip[slip.kind]:g}分{kept}"
 
     def done_by_day(task: TaskRow) -> bool:
         return task.completed_on is not None and task.completed_on <= day
@@ -265,27 +335,23 @@ def annual_figures(session: Session, world: World) -> AnnualFigures:
     groups: dict[str, list[AnnualUnit]] = {"department": [], "locality": []}
     for department_id, unit in units(world).items():
         tasks = unit.tasks
-        fixed = [t for t in tasks if t.deadline_kind == DeadlineKind.FIXED and (d := assessed(t)) and d in period]
-        yearly = [
-            t for t in tasks if t.deadline_kind in (DeadlineKind.ANNUAL, DeadlineKind.ONGOING) and in_plan_period(t)
-        ]
-        fixed_done = [t for t in fixed if done_by_day(t)]
-        fixed_on_time = [t for t in fixed_done if _on_or_before(t.completed_on, assessed(t))]
-        yearly_met = [t for t in yearly if world.light(t.id) in (Light.GREEN, Light.DONE)]
+        year = year_tasks(world, tasks)
+        fixed, yearly, fixed_done, fixed_on_time, yearly_met = (
+            year.fixed,
+            year.yearly,
+            year.fixed_done,
+            year.fixed_on_time,
+            year.yearly_met,
+        )
         filed = reporting.of(department_id)
         own_indicators = _unit_indicators(indicator_rows, department_id, unit.group)
-        judged = [
-            row
-            for row in own_indicators
-            if not row.awaiting_review
-            and (row.scored.on_track is not None or (no_data_counts and row.scored.status == "no_data"))
-        ]
+        judged = judged_indicators(own_indicators, no_data_counts)
         on_track = [row for row in judged if row.scored.on_track is True]
         unit_slips: list[tuple[Slip, TaskRow]] = sorted(
             ((slip, t) for t in tasks for slip in issued.get(t.id, [])),
             key=lambda pair: (pair[0].date, pair[1].id, pair[0].kind),
         )
-        slip_counts = Counter(str(slip.kind) for slip, _ in unit_slips)
+        slip_counts = Counter(str(slip.kind) for slip, t in unit_slips if not waived(slip, t))
         yellow_slips, red_slips = slip_counts[NoticeKind.YELLOW_SLIP], slip_counts[NoticeKind.RED_SLIP]
 
         completion = component(
@@ -346,12 +412,12 @@ def annual_figures(session: Session, world: World) -> AnnualFigures:
                 step=slip.step,
                 period=slip.period,
                 date=slip.date,
-                points=-per_slip[slip.kind],
+                points=0 if waived(slip, task) else -per_slip[slip.kind],
                 task_id=task.id,
                 plan=task.plan.name,
                 number=task.reference,
                 title=task.title,
-                note=f"{chinese_date(slip.date)}发出{SLIP_NAMES[slip.kind]}，扣{per_slip[slip.kind]:g}分",
+                note=slip_note(slip, task),
             )
             for slip, task in unit_slips
         ]
@@ -415,7 +481,7 @@ def annual_figures(session: Session, world: World) -> AnnualFigures:
         rules=AnnualRulesUsed(
             rules.weights, rules.deductions, rules.indicator_no_data_counts, light_rules.assessment_uses, VALUES_RULE
         ),
-        totals=totals(world, period),
+        totals=totals(world, period, original=original),
         reporting=WeekCount(len(weeks)),
         departments=groups["department"],
         localities=groups["locality"],

@@ -298,7 +298,10 @@ def report_misses(world: World, misses: list[tuple[date, int, str]]) -> list[Ref
     return rows
 
 
-def totals(world: World, period: Period) -> Totals:
+def totals(world: World, period: Period, *, original: bool = False) -> Totals:
+    """The counts of the opening paragraph. Due in the period: World.due_in (the deadline the
+    scores judge by; `original`: the printed one, as the year-end assessment may); overdue: the
+    lights' rule on the lights' day. Every bulletin counts these the same way."""
     supervised = world.supervised()
     by_light = LightCounts.of(Counter(result.light for result in world.lights.values()))
     return Totals(
@@ -307,7 +310,7 @@ def totals(world: World, period: Period) -> Totals:
         without_lead=len(world.tasks) - len(supervised),
         by_light=by_light,
         overdue=sum(world.overdue(task.id) for task in supervised),
-        due_in_period=sum(1 for task in supervised if (d := world.due.get(task.id)) and d in period),
+        due_in_period=sum(1 for task in supervised if world.due_in(task, period.start, period.end, original=original)),
         done_in_period=sum(
             1 for task in supervised if task.completed_on and period.start <= task.completed_on <= world.day
         ),

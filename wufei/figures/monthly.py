@@ -299,8 +299,8 @@ def changes(world: World, before: dict[int, LightResult], before_day: date) -> C
             reason=now.reason,
         )
         if overdue:
-            lists["newly_overdue"].append(entry)
-        if change is not None:
+            lists["newly_overdue"].append(entry)  # once, in the first list: not also as 灯色变差
+        elif change is not None:
             lists[change].append(entry)
     return Changes(
         since=before_day,
@@ -388,7 +388,7 @@ def falling_due(session: Session, world: World, window: Period) -> FallingDue:
     tasks = [
         with_light(world, task)
         for task in world.supervised()
-        if not world.done(task.id) and (d := world.due.get(task.id)) and d in window
+        if not world.done(task.id) and world.due_in(task, window.start, window.end)
     ]
     tasks.sort(key=lambda r: (r.due_date or date.max, r.task_id))
     milestones = [

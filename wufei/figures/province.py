@@ -21,14 +21,15 @@ from wufei.assessment.rules import weights_of
 from wufei.cadence import periods as P
 from wufei.cadence.periods import Period, PeriodError, PeriodKind
 from wufei.chinese import week_label
+from wufei.figures.annual import ScoredIndicator, judged_indicators, scored_indicators, year_tasks
 from wufei.figures.codec import absent_when_none
 from wufei.figures.common import Figures, LightCounts, PeriodInfo, ReportCounts, totals
-from wufei.figures.quarterly import Weeks, quarter_units
-from wufei.figures.world import PlanRow, Reporting, World, slips
-from wufei.indicators.status import IndicatorStatus
+from wufei.figures.quarterly import Weeks, due_by, quarter_units
+from wufei.figures.world import PlanRow, Reporting, Slip, World, slips
 from wufei.notices.models import NoticeKind
 from wufei.plans.models import Jurisdiction
 from wufei.plans.queries import scope_plans
+from wufei.ruleset import Ruleset
 from wufei.tasks.models import ListKind
 
 ROLLUP_KINDS = (PeriodKind.MONTHLY, PeriodKind.QUARTERLY, PeriodKind.HALF_YEAR, PeriodKind.ANNUAL)
@@ -37,8 +38,28 @@ ROLLUP_METHOD = [
     "完成率、按期率、按时报送率、指标达标率、红灯占比：由相加后的分子、分母重新计算，不取各市比率的平均值。",
     "各市得分：按本期规则的权重乘以该市的比率相加（不含扣分，扣分按单位计，与城市规模有关），仅用于各市之间比较；名次并列者同列。",
     "省方案落实：省方案中由某市人民政府负责落实的任务，列在该市一行供参考，只计入省本级，不计入该市。",
-    "指标达标率：指标数值以方案、评估文件所列数值和各部门填报并经采纳的数值为准，待审核、已退回的不计入（与年终考核相同）。",
 ]
+
+
+def rollup_method(kind: PeriodKind, rules: Ruleset) -> list[str]:
+    """How the roll-up counts, said as it computes (the same rule code as the cities' bulletins)."""
+    basis = "原定期限" if rules.lights.assessment_uses == "original" else "批准延期后的期限"
+    tasks = (
+        f"到期、完成、按期完成：按年终考核规则计——当年到期的有期限任务（按{basis}，完成期限为节假日的顺延至其后第一个工作日）"
+        "及方案期内的年度、持续推进任务（按年末灯色，绿灯或已完成为完成），按期率以有期限任务计"
+        if kind == PeriodKind.ANNUAL
+        else "到期、完成、按期完成：按季通报规则计——截至统计日已到期的任务"
+        "（按批准延期后的期限，完成期限为节假日的顺延至其后第一个工作日）"
+    )
+    no_data = "无数据的指标按未达标计" if rules.scoring.annual.indicator_no_data_counts else "无数据的指标不计入"
+    indicators = (
+        "指标达标率：按年终考核规则计——指标数值以方案、评估文件所列数值和各部门填报并经采纳的数值为准，"
+        f"待审核、已退回的不计入，{no_data}"
+    )
+    lines = [*ROLLUP_METHOD, tasks + "；完成期限早于方案印发的任务，经办公室确认前不计入到期。", indicators + "。"]
+    if rules.lights.assessment_uses == "extended":
+        lines.append("督办单数：按批准延期后的期限考核，原期限发出的督办单不计入（与年终考核相同）。")
+    return lines
 
 
 @dataclass
@@ -98,6 +119,9 @@ class Counts:
     due: int = 0
     done: int = 0
     done_on_time: int = 0
+    # The tasks 按期率 is of: those due (the year-end: those with a deadline due in the year).
+    # None in figures stored before it: `due`.
+    on_time_of: int | None = absent_when_none()
     reports: ReportCounts = field(default_factory=ReportCounts)
     indicators: IndicatorTally = field(default_factory=IndicatorTally)
     slips: SlipTally = field(default_factory=SlipTally)
@@ -108,16 +132,21 @@ class Counts:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in ("due", "done", "done_on_time"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.on_time_of = self.on_time_denominator + other.on_time_denominator
         self.by_light.add(other.by_light)
         self.reports.add(other.reports)
         self.indicators.add(other.indicators)
         self.slips.add(other.slips)
         self.projects.add(other.projects)
 
+    @property
+    def on_time_denominator(self) -> int:
+        return self.due if self.on_time_of is None else self.on_time_of
+
     def rollup_rates(self) -> RollupRates:
         return RollupRates(
             completion=scoring.rate(self.done, self.due),
-            on_time=scoring.rate(self.done_on_time, self.due),
+            on_time=scoring.rate(self.done_on_time, self.on_time_denominator),
             reporting=scoring.rate(self.reports.on_time, self.reports.expected),
             indicators=scoring.rate(self.indicators.on_track, self.indicators.judged),
             red_share=scoring.rate(self.by_light.red, self.supervised),
@@ -191,18 +220,43 @@ def province_plans(session: Session, province: str, period: Period) -> tuple[lis
     return places, sorted(plans.values(), key=lambda plan: plan.id)
 
 
-def _counts(world: World, period: Period, reporting: Reporting, indicators: list[IndicatorStatus], issued) -> Counts:
-    base = totals(world, period)
+def _counts(
+    world: World,
+    period: Period,
+    reporting: Reporting,
+    indicators: list[ScoredIndicator],
+    issued: dict[int, list[Slip]],
+    kind: PeriodKind,
+) -> Counts:
+    """A place's counts by the rules of its cities' own bulletins (the code they run, not a copy):
+    for the year, the year-end assessment's (tasks due in the year by the dates it judges by,
+    annual and ongoing tasks by their year-end light; on time: of those with a deadline); for the
+    other periods, the quarterly circular's (tasks due by the lights' day). Indicators are judged
+    as the assessment judges them (`indicator_no_data_counts` included); slips as it deducts them."""
+    annual = kind == PeriodKind.ANNUAL
+    original = world.rules.lights.assessment_uses == "original"
+    base = totals(world, period, original=annual and original)
     supervised = world.supervised()
-    due = [t for t in supervised if (d := world.due.get(t.id)) is not None and d <= world.day]
-    done = [t for t in due if t.completed_on is not None and t.completed_on <= world.day]
-    on_time = [t for t in done if t.completed_on is not None and t.completed_on <= world.due[t.id]]  # type: ignore[operator]
+    if annual:
+        year = year_tasks(world, supervised)
+        due_count, done_count = year.due, year.completed
+        on_time_count, on_time_of = len(year.fixed_on_time), len(year.fixed)
+    else:
+        due, done, on_time = due_by(world, supervised, world.day)
+        due_count, done_count, on_time_count, on_time_of = len(due), len(done), len(on_time), len(due)
+    no_data_counts = bool(world.rules.scoring.annual.indicator_no_data_counts)
+    judged = judged_indicators(indicators, no_data_counts)
     leads = {o.department_id for t in supervised for o in t.lead_owners}
     filed = ReportCounts()
     for department_id in leads:
         filed.add(ReportCounts.of(reporting.of(department_id)))
     projects = [t for t in supervised if t.list_kind == ListKind.PROJECT]
-    slip_counts = Counter(str(slip.kind) for t in supervised for slip in issued.get(t.id, []))
+    slip_counts = Counter(
+        str(slip.kind)
+        for t in supervised
+        for slip in issued.get(t.id, [])
+        if original or slip.replaced_by(t, world.due.get(t.id)) is None  # as the assessment deducts them
+    )
     return Counts(
         tasks=base.tasks,
         supervised=base.supervised,
@@ -211,15 +265,16 @@ def _counts(world: World, period: Period, reporting: Reporting, indicators: list
         overdue=base.overdue,
         due_in_period=base.due_in_period,
         done_in_period=base.done_in_period,
-        due=len(due),
-        done=len(done),
-        done_on_time=len(on_time),
+        due=due_count,
+        done=done_count,
+        done_on_time=on_time_count,
+        on_time_of=on_time_of,
         reports=filed,
         indicators=IndicatorTally(
             total=len(indicators),
-            judged=sum(1 for i in indicators if i.on_track is not None),
-            on_track=sum(1 for i in indicators if i.on_track is True),
-            no_data=sum(1 for i in indicators if i.status == "no_data"),
+            judged=len(judged),
+            on_track=sum(1 for i in judged if i.scored.on_track is True),
+            no_data=sum(1 for i in indicators if i.scored.status == "no_data"),
         ),
         slips=SlipTally(slip_counts[NoticeKind.YELLOW_SLIP], slip_counts[NoticeKind.RED_SLIP]),
         projects=ProjectTally(len(projects), sum(1 for t in projects if not world.done(t.id))),
@@ -238,11 +293,9 @@ def province_figures(session: Session, world: World, kind: PeriodKind) -> Provin
     places, _ = province_plans(session, world.scope, period)
     top = places[0] if places else None
     reporting = world.reporting(session)
-    indicators_by_plan: dict[int, list[IndicatorStatus]] = defaultdict(list)
-    for indicator, status in zip(
-        world.indicators(session), world.indicator_statuses(session, period.end.year, accepted_only=True), strict=True
-    ):
-        indicators_by_plan[indicator.plan_id].append(status)
+    indicators_by_plan: dict[int, list[ScoredIndicator]] = defaultdict(list)
+    for scored in scored_indicators(session, world, period.end.year):
+        indicators_by_plan[scored.indicator.plan_id].append(scored)
     issued = slips(session, world)
     # Each plan belongs to one row: the province's own, or the city whose scope holds it.
     owner_of: dict[int, Jurisdiction] = {}
@@ -256,7 +309,8 @@ def province_figures(session: Session, world: World, kind: PeriodKind) -> Provin
     def row_of(place: Jurisdiction, row_type: type[ScopeRow]) -> ScopeRow:
         own = [plan for plan in world.plans if owner_of.get(plan.id) is place]
         part = world.part(own, place.name)
-        counts = _counts(part, period, reporting, [i for plan in own for i in indicators_by_plan[plan.id]], issued)
+        indicators = [i for plan in own for i in indicators_by_plan[plan.id]]
+        counts = _counts(part, period, reporting, indicators, issued, kind)
         return row_type(
             **vars(counts),
             scope=place.name,
@@ -274,7 +328,7 @@ def province_figures(session: Session, world: World, kind: PeriodKind) -> Provin
             continue
         ratios = {
             "completion": scoring.ratio(row.done, row.due),
-            "on_time": scoring.ratio(row.done_on_time, row.due),
+            "on_time": scoring.ratio(row.done_on_time, row.on_time_denominator),
             "reporting": scoring.ratio(row.reports.on_time, row.reports.expected),
             "indicators": scoring.ratio(row.indicators.on_track, row.indicators.judged),
         }
@@ -310,7 +364,7 @@ def province_figures(session: Session, world: World, kind: PeriodKind) -> Provin
         scope=world.scope,
         as_of=world.as_of,
         lights_as_of=world.day,
-        method=ROLLUP_METHOD,
+        method=rollup_method(kind, world.rules),
         weights=dict(weights),
         reporting=Weeks([week_label(w) for w in world.weeks()]),
         cities=cities,

@@ -2,8 +2,9 @@
 (circular.yaml `quarterly`), those praised and those named as lagging, each with the rule that
 named it and the facts behind it.
 
-Due: the deadline in force (approved extensions included) has passed by the quarter's end (or
-`as_of`); done and on time are judged on that deadline. Red and yellow are the lights on that day.
+Due: the deadline in force (approved extensions included; on a holiday, rolled over to the next
+working day; one before the plan was issued only once the office acts: World.scored_due) falls by
+the quarter's end (or `as_of`); done and on time are judged on that deadline. Red and yellow are the lights on that day.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from wufei.figures.monthly import IndicatorTracking, indicator_tracking
 from wufei.figures.units import component, units
 from wufei.figures.world import Reporting, TaskRow, World
 from wufei.lights.models import LIGHT_NAMES, Light
+from wufei.lights.rules import BEFORE_ISSUE, LAG, MILESTONE_MISSED, MISSING_REPORTS, OVERDUE
 
 
 @dataclass
@@ -177,7 +179,7 @@ def _components(
     misses: list[tuple[date, int, str]],
 ) -> list[Component]:
     def due_text(task: TaskRow) -> str:
-        return f"期限{chinese_date(world.due[task.id])}"  # type: ignore[arg-type]  # due: a date
+        return world.due_text(task)
 
     weights = rules.weights
     late = [t for t in done if t not in on_time]
@@ -270,6 +272,33 @@ def _lagging_rules(unit: QuarterUnit, rules: QuarterlyRules) -> list[RuleCheck]:
     ]
 
 
+def due_by(world: World, tasks: list[TaskRow], day: date) -> tuple[list[TaskRow], list[TaskRow], list[TaskRow]]:
+    """The tasks due by `day` (World.scored_due: the deadline in force, rolled over a holiday; one
+    before the plan not due until the office acts), those of them done by then and those done on
+    time."""
+    due = [t for t in tasks if (d := world.scored_due(t)) is not None and d <= day]
+    done = [t for t in due if t.completed_on is not None and t.completed_on <= day]
+    on_time = [t for t in done if _on_or_before(t.completed_on, world.scored_due(t))]
+    return due, done, on_time
+
+
+def answers_for_red(world: World, task: TaskRow, department_id: int) -> bool:
+    """Whether a unit answers for a task's red light: a lead always; a unit named beside the lead
+    (a county supporting it) not when the task is red only for missed weekly reports, which the
+    lead owes (DOMAIN.md)."""
+    if any(owner.department_id == department_id for owner in task.lead_owners):
+        return True
+    fired = set(world.lights[task.id].rules)
+    return MISSING_REPORTS not in fired or bool(fired & _TASK_RULES)
+
+
+_TASK_RULES = frozenset({OVERDUE, BEFORE_ISSUE, MILESTONE_MISSED, LAG})  # the task's state, not its reporting
+
+
+def _on_or_before(day: date | None, limit: date | None) -> bool:
+    return day is not None and limit is not None and day <= limit
+
+
 def quarter_units(
     world: World, reporting: Reporting, rules: QuarterlyRules
 ) -> tuple[dict[str, list[QuarterUnit]], list[Praised], list[Lagging]]:
@@ -280,10 +309,10 @@ def quarter_units(
     groups: dict[str, list[QuarterUnit]] = {"department": [], "locality": []}
     for department_id, unit in units(world).items():
         tasks = unit.tasks
-        due = [t for t in tasks if (d := world.due.get(t.id)) is not None and d <= day]
-        done = [t for t in due if t.completed_on is not None and t.completed_on <= day]
-        on_time = [t for t in done if t.completed_on is not None and t.completed_on <= world.due[t.id]]  # type: ignore[operator]
-        red = [t for t in tasks if world.light(t.id) == Light.RED]
+        due, done, on_time = due_by(world, tasks, day)
+        red_lit = [t for t in tasks if world.light(t.id) == Light.RED]
+        red = [t for t in red_lit if answers_for_red(world, t, department_id)]
+        others_red = [t for t in red_lit if t not in red]
         yellow = [t for t in tasks if world.light(t.id) == Light.YELLOW]
         filed = reporting.of(department_id)
         counts = {
@@ -308,6 +337,11 @@ def quarter_units(
                 f"季末{listed([('红灯', len(red), '项'), ('黄灯', len(yellow), '项')])}，扣{round(deduction, 2):g}分"
                 if red or yellow
                 else "季末无红灯、黄灯任务"
+            ),
+            *(
+                [f"另有红灯任务{len(others_red)}项仅因牵头单位未按时报送，由牵头单位负责，不计入本单位"]
+                if others_red
+                else []
             ),
         ]
         groups[unit.group].append(

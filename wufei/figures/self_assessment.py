@@ -9,7 +9,7 @@ wufei.assessment.forecast; 约束性/预期性 comes from the plan's indicator, 
 from the matching row of the reference table (the newest evaluation of the jurisdiction, else of
 its province). Areas are the plan's lists and sections (list name, else the list kind), in plan
 order; each task's text is its newest weekly report (not returned) for a week of the year, filed
-by `as_of`.
+by the lights' day (the data date the report states), as its lights are.
 """
 
 from __future__ import annotations
@@ -440,7 +440,7 @@ def task_progress(session: Session, world: World) -> Progress:
         session,
         world,
         task_ids=list(world.tasks),
-        day=world.as_of,
+        day=world.day,  # the report's data date (数据截至): nothing filed after it
         last_week=year_end - timedelta(days=year_end.weekday()),
     )
     areas: dict[tuple[int, str, str], Area] = {}

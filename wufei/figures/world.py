@@ -38,7 +38,7 @@ from wufei.cadence.periods import Period
 from wufei.cadence.windows import closed_weeks, reporting_window, windows_between
 from wufei.calendar.workdays import WorkCalendar
 from wufei.cells.models import Cell, CellCount
-from wufei.chinese import week_start
+from wufei.chinese import chinese_date, week_start
 from wufei.db import plain_rows, plain_rows_together
 from wufei.departments.models import Department, DepartmentKind
 from wufei.extensions.models import Extension, ExtensionStatus
@@ -54,6 +54,7 @@ from wufei.lights.rules import (
     MemoCalendar,
     MilestonePoint,
     TaskState,
+    counted_deadline,
     done_light,
     judge,
 )
@@ -329,6 +330,50 @@ class World:
     def overdue(self, task_id: int) -> bool:
         result = self.lights.get(task_id)
         return result is not None and OVERDUE in result.rules
+
+    def assumed_years(self) -> list[int]:
+        """The years the figures counted Monday–Friday for want of the year's holiday arrangement
+        (WorkCalendar.assumed): the period's, the lights' day's and those of the open tasks'
+        deadlines (the rollover, due soon and overdue count their working days)."""
+        years = set(range(self.period.start.year, self.period.end.year + 1)) | {self.day.year}
+        years |= {due.year for task_id, due in self.due.items() if due is not None and not self.done(task_id)}
+        return sorted(year for year in years if self.calendar.assumed(year))
+
+    def scored_due(self, task: TaskRow, *, original: bool = False) -> date | None:
+        """The deadline the scores judge a supervised task by, as its light does (one definition
+        for every figure): the deadline in force (`original`: as printed in the plan), on a rest
+        day or holiday rolled over to the next working day (lights/rules.yaml). A deadline before
+        the plan was issued is not due until the office acts: a date it set in force counts; a
+        task it confirmed done is due the day it was marked done, and so never late; otherwise
+        None (the light asks the office to confirm it)."""
+        due = task.due_date if original else self.due.get(task.id)
+        if due is None:
+            return None
+        if before_issue(task, due):
+            in_force = self.due.get(task.id)
+            if in_force is not None and not before_issue(task, in_force):
+                due = in_force
+            else:
+                return task.completed_on
+        return counted_deadline(due, self.calendar, self.rules.lights)
+
+    def due_text(self, task: TaskRow, *, original: bool = False, basis: str = "期限") -> str:
+        """How a figure names the deadline it judged by: 期限2024年10月1日（节假日，顺延至2024年10月8日）."""
+        printed = task.due_date if original else self.due.get(task.id)
+        if printed is None:
+            return f"{basis}—"
+        judged = self.scored_due(task, original=original)
+        if before_issue(task, printed) and judged is not None and judged == task.completed_on:
+            return f"{basis}{chinese_date(printed)}早于方案印发，已确认完成"
+        if judged is not None and judged != printed:
+            return f"{basis}{chinese_date(printed)}（节假日，顺延至{chinese_date(judged)}）"
+        return f"{basis}{chinese_date(printed)}"
+
+    def due_in(self, task: TaskRow, start: date, end: date, *, original: bool = False) -> bool:
+        """Due in [start, end] by `scored_due`: a task due on the last day is due (and overdue
+        only from the next day, as the lights say)."""
+        due = self.scored_due(task, original=original)
+        return due is not None and start <= due <= end
 
     def part(self, plans: Iterable[PlanRow], scope: str) -> World:
         """The slice of this world that belongs to some of its plans (no query)."""
@@ -1081,6 +1126,15 @@ def last_reports(
     return found
 
 
+Day = date  # what a Slip's methods call a date: its field `date` hides the type there
+
+
+def before_issue(task: TaskRow, due: date) -> bool:
+    """A deadline before the plan was issued (2021年底 in a 2022 plan), as the lights judge it."""
+    start = plan_start(task.plan.issued_on, task.plan.period_start)
+    return start is not None and due < start
+
+
 @dataclass(frozen=True)
 class Slip:
     """A 督办单 issued on a task: counted once whoever it was sent to, dated by its first sending."""
@@ -1089,6 +1143,19 @@ class Slip:
     step: str
     period: str
     date: date
+
+    def replaced_by(self, task: TaskRow, due_in_force: Day | None) -> Day | None:
+        """The later deadline an approved extension put in place of the one this slip was sent
+        against (a deadline slip's period is that date), as the escalation resolves it 已延期;
+        None when the slip's deadline still stands, no extension is in force, or the slip is
+        about missed weeks."""
+        try:
+            sent_against = date.fromisoformat(self.period)
+        except ValueError:
+            return None  # a week, not a deadline
+        if due_in_force is None or due_in_force == task.due_date:
+            return None  # no extension in force
+        return due_in_force if due_in_force > sent_against else None
 
 
 SLIP_KINDS = (NoticeKind.YELLOW_SLIP, NoticeKind.RED_SLIP)

@@ -109,6 +109,9 @@ class LightRules:
     before_issue: Light | None = Light.YELLOW
     awaiting_assignment: Light | None = Light.YELLOW  # None (off): judged on its deadline alone
     assessment_uses: str = "original"
+    # A deadline on a rest day or statutory holiday counts to the end of the next working day
+    # (民法典 第二百零三条), for the lights, overdue counts and scores alike.
+    deadline_rolls_over_holidays: bool = True
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> LightRules:
@@ -121,6 +124,10 @@ class LightRules:
         for name, value in data.items():
             if name in ("milestone_overdue", "year_end_no_report", "before_issue", "awaiting_assignment"):
                 values[name] = _rule_light(name, value)
+            elif name == "deadline_rolls_over_holidays":
+                if not isinstance(value, bool):
+                    raise RulesError(f"deadline_rolls_over_holidays 应为 true 或 false：{value}")
+                values[name] = value
             elif name == "assessment_uses":
                 if value not in ASSESSMENT_CHOICES:
                     raise RulesError(f"assessment_uses 应为 original 或 extended：{value}")
@@ -286,6 +293,25 @@ class MemoCalendar:
         return added
 
 
+def counted_deadline(due: date, calendar: Workdays, rules: LightRules) -> date:
+    """The last day a deadline counts to: `due`, or, when it falls on a rest day or statutory
+    holiday and the rule is on, the next working day (民法典 第二百零三条)."""
+    if not rules.deadline_rolls_over_holidays or calendar.is_workday(due):
+        return due
+    return calendar.add_workdays(due, 1)
+
+
+def rolled_over(due: date, counted: date) -> str:
+    """「完成期限10月1日为节假日，顺延至10月8日」 when the deadline rolled over, else ""."""
+    if counted == due:
+        return ""
+    return f"完成期限{_month_day(due)}为节假日，顺延至{_month_day(counted)}"
+
+
+def _month_day(day: date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
 def expected_progress(start: date, due: date, as_of: date) -> float:
     """序时进度: the elapsed share of [start, due] in days, as a percent capped to 0–100."""
     if as_of >= due:
@@ -316,21 +342,23 @@ def _deadline_rules(
             _Fired(rules.before_issue, BEFORE_ISSUE, f"完成期限（{chinese_date(due)}）早于方案印发，请确认是否已完成")
         ]
     fired: list[_Fired] = []
+    printed, due = due, counted_deadline(due, calendar, rules)
+    moved = rolled_over(printed, due)
     if due < as_of:
         late = calendar.workdays_between(due, as_of)
         late_text = f"已逾期{late}个工作日" if late > 0 else "已逾期"
-        fired.append(_Fired(Light.RED, OVERDUE, f"{late_text}（应于{chinese_date(due)}完成）"))
+        where = f"{moved}，应于{chinese_date(due)}前完成" if moved else f"应于{chinese_date(due)}完成"
+        fired.append(_Fired(Light.RED, OVERDUE, f"{late_text}（{where}）"))
     elif due < calendar.add_workdays(as_of, rules.due_soon_workdays + 1):  # within N working days
         left = calendar.workdays_between(as_of, due)
         if left <= rules.due_soon_workdays:
+            when = moved or chinese_date(due)
             if left > 0:
-                text = f"距完成期限还有{left}个工作日（{chinese_date(due)}）"
+                text = f"距完成期限还有{left}个工作日（{when}）"
             elif as_of == due:
-                text = (
-                    f"当日为完成期限（{chinese_date(due)}）"  # read the same in that day's notice and a later bulletin
-                )
+                text = f"当日为完成期限（{when}）"  # read the same in that day's notice and a later bulletin
             else:
-                text = f"距完成期限已无工作日（{chinese_date(due)}）"
+                text = f"距完成期限已无工作日（{when}）"
             fired.append(_Fired(Light.YELLOW, DUE_SOON, text))
 
     done = progress or 0
@@ -392,6 +420,7 @@ def recheck_on(
     rules: LightRules,
     *,
     next_window_close: date | None,
+    calendar: Workdays,
 ) -> date | None:
     """The first day after `as_of` on which `judge` could give another light or other rules for
     this state, the state itself unchanged (no new report, deadline, milestone …); None when only
@@ -399,7 +428,8 @@ def recheck_on(
     nothing changes); the daily scan judges a task again on this day, or when its inputs change.
 
     `next_window_close`: the first day after `as_of` on which a reporting window closes (the day
-    a missing-report streak can grow), as the caller's calendar says."""
+    a missing-report streak can grow), as the caller's calendar says; `calendar` finds where a
+    deadline on a holiday rolls over to."""
     candidates: list[date] = []
     if state.deadline_kind == ANNUAL:
         candidates.append(date(as_of.year + 1, 1, 1))  # a new year, a new annual task
@@ -418,6 +448,7 @@ def recheck_on(
     if state.deadline_kind == ONGOING:
         candidates.append(date(as_of.year + 1, 1, 1))  # the year-end check looks at the year just ended
     elif due is not None and due >= start:
+        due = counted_deadline(due, calendar, rules)
         candidates += _deadline_changes(start, due, progress or 0, state.milestones, as_of, rules)
     if not state.awaiting and state.missing_streak < rules.missing_reports_red and next_window_close is not None:
         candidates.append(next_window_close)

@@ -406,7 +406,7 @@ def _judge_states(
         if done is None:
             task_state = TaskState(task_id, *key)
             result = judge(task_state, as_of, memo, rules)
-            again = recheck_on(task_state, as_of, rules, next_window_close=closes)
+            again = recheck_on(task_state, as_of, rules, next_window_close=closes, calendar=memo)
             escalate = escalate_on(task_state) if escalate_on is not None else as_of
             done = judged[key] = (
                 result,

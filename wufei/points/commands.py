@@ -190,7 +190,7 @@ def bulletin_command(
     except (registry.PointError, PeriodError) as exc:
         raise click.ClickException(str(exc)) from None
     if not issued:
-        raise click.ClickException("没有纳入督办的方案，未生成通报")
+        raise click.ClickException("该期间结束前没有已印发、纳入督办的方案，未生成通报")
     for item in issued:
         doc = item.document
         click.echo(f"已生成《{doc.title}》")
@@ -198,3 +198,5 @@ def bulletin_command(
         for path in item.paths:
             click.echo(f"  {path}")
         click.echo(f"  通知：新建「通报已生成」提醒 {item.notices} 条")
+        for note in doc.notes:
+            click.echo(f"  {note}")

@@ -57,13 +57,15 @@ class Issued:
         return self.snapshot.snapshot_id
 
 
-def scopes(session: Session, point: CadencePoint, jurisdiction: str | None = None) -> list[str]:
+def scopes(
+    session: Session, point: CadencePoint, jurisdiction: str | None = None, *, period: Period | None = None
+) -> list[str]:
     """The scopes a bulletin of `point` is written for: each province with a 无废城市 plan of its own
     or of a place under it for a province roll-up (a city above a county's plan gets none: the
     document speaks of 全省 and 各设区市; a province above only other plans, 洋县's 民生实事, none: it
     is the 无废城市 offices' roll-up), else each jurisdiction with plans under supervision (the
     scopes a run stores figures for). `jurisdiction` picks one ("全部": every jurisdiction's plans
-    together)."""
+    together); with `period`, only the scopes that had a plan issued by its end."""
     if point.scopes is Scopes.PROVINCES:
         zero_waste = _zero_waste_provinces(session)
         names = [
@@ -80,11 +82,21 @@ def scopes(session: Session, point: CadencePoint, jurisdiction: str | None = Non
         ]
     else:
         names = supervising_jurisdictions(session)
-    if jurisdiction is None:
+    if jurisdiction is not None:
+        if jurisdiction not in names and jurisdiction != ALL_SCOPE:
+            raise PointError(f"「{jurisdiction}」没有可生成{point.title}的数据（可选：{'、'.join(names) or '无'}）")
+        names = [jurisdiction]
+    if period is None:
         return names
-    if jurisdiction not in names and jurisdiction != ALL_SCOPE:
-        raise PointError(f"「{jurisdiction}」没有可生成{point.title}的数据（可选：{'、'.join(names) or '无'}）")
-    return [jurisdiction]
+    return [name for name in names if _has_plans(session, point, name, period)]
+
+
+def _has_plans(session: Session, point: CadencePoint, scope: str, period: Period) -> bool:
+    """Whether the scope had a plan issued by the period's end: no bulletin (nor its notices) of a
+    month before the plan was issued."""
+    if point.scopes is Scopes.PROVINCES:
+        return bool(province_plans(session, scope, period)[1])
+    return bool(scope_plan_rows(session, None if scope == ALL_SCOPE else scope, until=period.end))
 
 
 def _zero_waste_provinces(session: Session) -> set[str]:
@@ -307,17 +319,18 @@ def issue_bulletins(
     """The bulletin of `period` for each scope of the point (or `jurisdiction`), written under
     `out_dir/<scope>/` (default WUFEI_BULLETIN_DIR), notices dated `notify_on`. One transaction.
     `worlds`: the run's worlds by scope. A place none of whose plans was out by the period's end
-    gets none unless a person `asked` for it (`wufei bulletin`): 洋县's plan of 2 April 2024 had a Q1 circular of
-    「纳入督办的任务0项」 sent to its leaders on 8 April; nor does a place with no 无废城市 plan get a
-    `zero_waste_only` point's (洋县's 民生实事 got 「洋县“无废城市”建设2024年度自评估报告」)."""
+    gets none, even when asked (洋县's plan of 2 April 2024 had a Q1 circular of 「纳入督办的任务0项」
+    sent to its leaders on 8 April); nor does a place with no 无废城市 plan get a `zero_waste_only`
+    point's unless a person `asked` for it (`wufei bulletin`; 洋县's 民生实事 got 「洋县“无废城市”建设
+    2024年度自评估报告」)."""
     out = Path(out_dir) if out_dir is not None else bulletin_dir()
     issued = []
     with transaction(engine) as session:
         calendar = load_calendar(session)
-        for scope in scopes(session, point, jurisdiction):
-            if not asked and point.scopes is not Scopes.PROVINCES and scope != ALL_SCOPE:
+        for scope in scopes(session, point, jurisdiction, period=period):
+            if not asked and point.zero_waste_only and point.scopes is not Scopes.PROVINCES and scope != ALL_SCOPE:
                 titles = [plan.title for plan in scope_plan_rows(session, scope, until=period.end)]
-                if not titles or (point.zero_waste_only and not any_zero_waste(titles)):
+                if not any_zero_waste(titles):
                     continue
             issued.append(
                 issue_bulletin(

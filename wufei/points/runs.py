@@ -466,6 +466,8 @@ def run_point(
         worlds: dict[str, World] = {}
         for scope in [jurisdiction] if jurisdiction is not None else supervising_jurisdictions(session):
             world = world_for(session, point, scope=scope, period=period, as_of=as_of, calendar=calendar, rules=rules)
+            if not world.plans:
+                continue  # no plan issued by the period's end (a month before the plan): nothing to report
             store_figures(
                 session,
                 kind=point.name,

@@ -323,6 +323,19 @@ def _bulletin_title(stem: Path) -> str:
     return stem.name
 
 
+def download_name(path: Path) -> str:
+    """The name a bulletin file downloads as: the document's Chinese title (its Markdown heading)
+    with the form's suffix, the Excel annex marked 附件 (衡水市“无废城市”建设2023年度考核结果.docx);
+    the file's own name when no title is found."""
+    annex = path.name.endswith("-annex.xlsx")
+    stem = path.with_name(path.name.removesuffix("-annex.xlsx")) if annex else path.with_suffix("")
+    title = _bulletin_title(stem)
+    if title == stem.name:
+        return path.name
+    title = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", title)  # what no file system takes
+    return f"{title}（附件）.xlsx" if annex else f"{title}{path.suffix}"
+
+
 def bulletin_file(folder: Path, relative: str, *, today: date) -> Path | None:
     """The file `relative` names inside the folder, or None (never a path outside it, nor a
     bulletin of a period not over before `today`)."""

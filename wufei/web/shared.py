@@ -6,6 +6,8 @@ department's tasks (as lead or supporting), its own reports and their evidence (
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session, selectinload
@@ -185,6 +187,9 @@ def router(portal: Portal) -> APIRouter:
         target = pages.bulletin_file(portal.settings.bulletins_dir, path, today=portal.today())
         if target is None:
             raise _not_found("找不到此通报文件")
-        return FileResponse(target, filename=target.name, content_disposition_type="attachment")
+        # The Chinese title for browsers that read RFC 5987's filename*, the file's ASCII name for any other.
+        name = quote(pages.download_name(target), safe="")
+        disposition = f"attachment; filename=\"{target.name}\"; filename*=UTF-8''{name}"
+        return FileResponse(target, headers={"Content-Disposition": disposition})
 
     return routes
