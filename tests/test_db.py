@@ -44,17 +44,16 @@ def test_a_savepoint_unit_of_work_that_read_first_still_writes_after_another_com
         try:
             with transaction(engine) as other:
                 other.add(Jurisdiction(name="同时写入测试市", level="city"))
-        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+        except BaseException as exc:
             failures.append(exc)
 
     writer = threading.Thread(target=another_writer)
-    with transaction(engine) as session:
-        with session.begin_nested():
-            assert session.scalar(select(Jurisdiction.id).where(Jurisdiction.name == "先读后写测试市"))
-            writer.start()
-            writer.join(timeout=1)  # it commits now where nothing holds the write lock
-            session.add(Jurisdiction(name="先读后写之后测试市", level="city"))
-            session.flush()
+    with transaction(engine) as session, session.begin_nested():
+        assert session.scalar(select(Jurisdiction.id).where(Jurisdiction.name == "先读后写测试市"))
+        writer.start()
+        writer.join(timeout=1)  # it commits now where nothing holds the write lock
+        session.add(Jurisdiction(name="先读后写之后测试市", level="city"))
+        session.flush()
     writer.join(timeout=60)
     assert not failures and not writer.is_alive()
     with transaction(engine) as session:
