@@ -9,8 +9,12 @@ import re
 from tests.web.conftest import csrf_of
 
 PDF = b"%PDF-1.4 evidence of a value"
-USED = ("固体废物环境污染案件开展生态环境损害赔偿", "县级以上城市建成区医疗废物无害化处置率", "危险废物规范化管理抽查合格率")
-USED += ("涉固体废物信访、投诉、举报案件办结率",)  # the indicators tests/web/test_indicators.py reports
+USED = (  # the indicators tests/web/test_indicators.py reports
+    "固体废物环境污染案件开展生态环境损害赔偿",
+    "县级以上城市建成区医疗废物无害化处置率",
+    "危险废物规范化管理抽查合格率",
+    "涉固体废物信访、投诉、举报案件办结率",
+)
 
 
 def _fetched(client, link: str, body: bytes) -> None:
@@ -44,8 +48,9 @@ def test_an_indicator_values_evidence_opens_from_the_review_queue_for_its_reader
 
 def test_a_cells_evidence_opens_from_its_page_for_its_readers_only(eco, other, office, leader, server):
     token = csrf_of(office.get("/cells").text)
-    data = {"csrf_token": token, "jurisdiction": "衡水市", "name": "景县生态园", "category": "无废景区", "county": "景县"}
-    registered = office.post("/cells/add", data=data | {"department": "市生态环境局", "on": "2024-03-04"})
+    data = {"csrf_token": token, "jurisdiction": "衡水市", "name": "景县生态园", "category": "无废景区"}
+    data |= {"county": "景县", "department": "市生态环境局", "on": "2024-03-04"}
+    registered = office.post("/cells/add", data=data)
     assert registered.status_code == 303, registered.text
     cell = int(re.search(r"/cells/(\d+)", registered.headers["location"])[1])
     page = office.get(f"/cells/{cell}").text
