@@ -142,7 +142,8 @@ def test_a_row_repeating_a_filed_value_is_skipped_with_a_note_and_the_others_fil
     imported = import_indicator_form(session, form, at=AT, actor="eco", rules=rules, cadence=CADENCE)
     assert [(r.indicator_id, r.period) for r in imported.filed] == [(h.intensity.id, "2023")]
     assert imported.skipped == [
-        f"第{rows[h.reuse.id]}行：指标 {indicator_label(h.reuse)} 2024年第2季度的数值57已报送（已采纳），与表中相同，已跳过"
+        f"第{rows[h.reuse.id]}行：指标 {indicator_label(h.reuse)} 2024年第2季度的数值57已报送（已采纳），"
+        "与表中相同，已跳过"
     ]
 
     sheet[f"{COL['本期数值']}{rows[h.reuse.id]}"] = "58"  # a different value still needs the office's return
