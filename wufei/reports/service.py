@@ -29,6 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import Select, and_, bindparam, case, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from wufei.audit.service import apply_changes, jsonable, record
@@ -253,8 +254,15 @@ def submit_report(
         )
         for f in stored
     ]
-    session.add(report)
-    session.flush()
+    try:
+        with session.begin_nested():  # the same week filed at the same moment (a double click) wins the version
+            session.add(report)
+            session.flush()
+    except IntegrityError:
+        raise ReportError(
+            f"任务 {task_name(task)} 本周（{chinese_week(week_start)}）已报送，不能重复报送；"
+            "如需修改，请领导小组办公室先退回"
+        ) from None
     record(
         session,
         actor=actor,
