@@ -154,6 +154,14 @@ def test_the_excel_form_downloads_prefilled_and_uploads_all_rows_or_none(eco, ot
     assert filed.status_code == 303 and "indicator_form_filed" in filed.headers["location"]
     assert reports_of(server, compensation) == [("2023", "submitted", None)]
 
+    # The same file again (review23a: the whole file was refused): the row is skipped, said on the page.
+    again = eco.post("/my/indicators/form", data={"csrf_token": csrf}, files={"file": ("指标.xlsx", good.getvalue())})
+    assert again.status_code == 200
+    assert (
+        f"未报送新的指标数值；第{line}行：指标" in again.text and "已报送（待审核），与表中相同，已跳过" in again.text
+    )
+    assert reports_of(server, compensation) == [("2023", "submitted", None)]
+
 
 @pytest.mark.backend_independent
 def test_in_chromium_a_liaison_reports_the_office_accepts_and_the_light_changes_with_its_reason(new_page, server):
