@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+
 from tests.web.conftest import csrf_of
+from wufei.indicators.models import IndicatorReport
 
 PDF = b"%PDF-1.4 evidence of a value"
 USED = (  # the indicators tests/web/test_indicators.py reports
@@ -44,6 +47,15 @@ def test_an_indicator_values_evidence_opens_from_the_review_queue_for_its_reader
     for reader in (office, leader, eco):
         _fetched(reader, link, PDF)
     assert other.get(link).status_code == 403
+    # Accepted, so the shared review queue is as other tests expect it (they review its first value).
+    with server.engine.connect() as connection:
+        value = connection.execute(
+            select(IndicatorReport.id).where(IndicatorReport.indicator_id == indicator)
+        ).scalar_one()
+    accepted = office.post(
+        f"/indicator-values/{value}/review", data={"csrf_token": csrf_of(queue), "decision": "accept"}
+    )
+    assert accepted.status_code == 303
 
 
 def test_a_cells_evidence_opens_from_its_page_for_its_readers_only(eco, other, office, leader, server):
