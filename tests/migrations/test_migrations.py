@@ -196,3 +196,49 @@ def test_0017_keeps_a_merged_unit_down_and_up_again(fresh_engine):
         assert connection.execute(
             text("SELECT merged_into_id FROM departments WHERE id = :id"), {"id": old_id}
         ).one() == (None,)
+
+
+def test_0020_closes_the_extra_pending_extensions_then_keys_one_per_task(fresh_engine):
+    from datetime import date
+
+    from sqlalchemy import insert, select
+    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.orm import Session
+
+    from tests.seed_files import HENGSHUI_PLAN
+    from wufei.extensions.models import Extension
+    from wufei.importers.service import import_paths
+    from wufei.tasks.models import Task
+
+    migrate.upgrade(fresh_engine)
+    assert all(result.ok for result in import_paths(fresh_engine, [HENGSHUI_PLAN]))
+    migrate.downgrade(fresh_engine, "0019")
+    with Session(fresh_engine) as session:
+        found = session.scalars(select(Task).where(Task.assignments.any()).order_by(Task.id).limit(2)).all()
+        task, other = (t.id for t in found)
+        asked = {
+            "department_id": found[0].assignments[0].department_id,
+            "requested_on": date(2024, 6, 1),
+            "reason": "同时提交",
+            "original_due_date": date(2024, 6, 30),
+            "requested_due_date": date(2024, 9, 30),
+            "status": "pending",
+        }
+        rows = [{**asked, "task_id": task} for _ in range(3)] + [{**asked, "task_id": other}]
+        session.execute(insert(Extension), rows)
+        session.commit()
+
+    migrate.upgrade(fresh_engine)
+    with Session(fresh_engine) as session:
+        kept = session.execute(
+            select(Extension.task_id, Extension.status, Extension.decided_on).order_by(Extension.id)
+        ).all()
+        assert kept == [
+            (task, "pending", None),
+            (task, "refused", date(2024, 6, 1)),
+            (task, "refused", date(2024, 6, 1)),
+            (other, "pending", None),
+        ]
+        with pytest.raises(IntegrityError):  # the key holds from now on
+            session.execute(insert(Extension), [{**asked, "task_id": task}])
+            session.flush()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.conftest import fresh_database_url
 from tests.seed_files import HENGSHUI_PLAN
 from wufei.accounts.models import SignInToken
-from wufei.accounts.service import token_hash
+from wufei.accounts.service import find_user, token_hash, verify_password
 from wufei.audit.models import AuditEntry
 from wufei.cli import main
 from wufei.db import make_engine, transaction
@@ -76,3 +76,64 @@ def test_the_business_day_comes_from_wufei_today_and_sessions_use_the_real_clock
     assert Settings.from_environment(engine).today is None
     assert "--port" in CliRunner().invoke(main, ["web", "--help"]).output
     engine.dispose()
+
+
+def test_an_account_disabled_from_the_command_line_is_signed_out_at_once_and_its_links_die(server):
+    """Review23a: accounts could not be disabled, passwords not reset, sessions not ended (only by SQL)."""
+    import httpx
+
+    from tests.web.conftest import PASSWORD, csrf_of, sign_in
+    from wufei.accounts.service import add_user, issue_sign_in_token
+    from wufei.db import utcnow
+
+    with transaction(server.engine) as session:
+        add_user(
+            session,
+            username="leaving",
+            role="liaison",
+            display_name="离岗的联系人",
+            department_id=server.tasks.ecology,
+            password=PASSWORD,
+            actor="test",
+        )
+        link = issue_sign_in_token(session, user_id=find_user(session, "leaving").id, at=utcnow(), actor="test")
+    env = {"WUFEI_DATABASE_URL": server.engine.url.render_as_string(hide_password=False)}
+
+    def run(*args, ok=True, input=None):
+        result = CliRunner().invoke(main, list(args), env=env, input=input, catch_exceptions=False)
+        assert (result.exit_code == 0) == ok, result.output
+        return result.output
+
+    browser, other_browser = sign_in(server, "leaving"), sign_in(server, "leaving")
+    assert browser.get("/my/tasks").status_code == 200
+
+    assert "已停用账号 leaving" in run("users", "disable", "leaving")
+    assert browser.get("/my/tasks").status_code == 303  # the same cookie, refused: sign in again
+    assert "/login" in browser.get("/my/tasks").headers["location"]
+    with httpx.Client(base_url=server.url) as stranger:
+        page = stranger.get(f"/signin/{link}")
+        refused = stranger.post(f"/signin/{link}", data={"csrf_token": csrf_of(page.text)})
+        assert refused.status_code == 403 and "登录链接已过期" in refused.text
+    assert "（已停用）" in next(line for line in run("users", "list").splitlines() if "leaving" in line)
+    assert "已停用" in run("users", "disable", "leaving", ok=False)
+
+    assert "已启用账号 leaving" in run("users", "enable", "leaving")
+    assert browser.get("/my/tasks").status_code == 303  # enabling signs nobody back in
+    browser.close()
+    browser = sign_in(server, "leaving")
+
+    new = "a-new-password-9"
+    assert "已重设账号 leaving 的密码" in run("users", "password", "leaving", input=f"{new}\n{new}\n")
+    assert browser.get("/my/tasks").status_code == 303
+    assert other_browser.get("/my/tasks").status_code == 303
+    assert "找不到账号" in run("users", "password", "nobody", ok=False)
+    with transaction(server.engine) as session:
+        assert verify_password(new, find_user(session, "leaving").password_hash)
+        actions = session.scalars(
+            select(AuditEntry.action)
+            .where(AuditEntry.entity == "users", AuditEntry.entity_key == "user:leaving")
+            .order_by(AuditEntry.id)
+        ).all()
+    assert actions == ["create", "disable", "enable", "set_password"]
+    browser.close()
+    other_browser.close()

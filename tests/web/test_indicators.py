@@ -85,6 +85,10 @@ def test_a_liaison_reports_a_value_the_office_returns_then_accepts_and_the_light
     assert accepted.status_code == 303 and "indicator_accepted" in accepted.headers["location"]
     after = row_of(eco.get("/my/indicators").text, rate)
     assert "达标" in after and "逾期未报" not in after and "待审核" not in after
+    # 2023 accepted: the form offers 2024, the period now owed (review23a: it offered 2023 again)
+    mine = eco.get("/my/indicators").text
+    assert "本期 2024年" in after
+    assert re.search(rf'id="report-{rate}">.*?name="period" value="2024"', mine, re.S)
     assert reports_of(server, rate)[-1][1] == "accepted"
     twice = office.post(
         f"/indicator-values/{value_id}/review", data={"csrf_token": csrf_of(queue), "decision": "accept"}
@@ -148,6 +152,14 @@ def test_the_excel_form_downloads_prefilled_and_uploads_all_rows_or_none(eco, ot
 
     filed = eco.post("/my/indicators/form", data={"csrf_token": csrf}, files={"file": ("指标.xlsx", good.getvalue())})
     assert filed.status_code == 303 and "indicator_form_filed" in filed.headers["location"]
+    assert reports_of(server, compensation) == [("2023", "submitted", None)]
+
+    # The same file again (review23a: the whole file was refused): the row is skipped, said on the page.
+    again = eco.post("/my/indicators/form", data={"csrf_token": csrf}, files={"file": ("指标.xlsx", good.getvalue())})
+    assert again.status_code == 200
+    assert (
+        f"未报送新的指标数值；第{line}行：指标" in again.text and "已报送（待审核），与表中相同，已跳过" in again.text
+    )
     assert reports_of(server, compensation) == [("2023", "submitted", None)]
 
 

@@ -138,6 +138,7 @@ def test_a_wrong_type_or_oversized_upload_is_refused_and_nothing_is_filed(eco, s
     download = eco.get(f"/evidence/{evidence_id}")
     assert download.status_code == 200 and download.content == b"\xff\xd8\xff\xe0 a photo" and name == "现场照片.jpg"
     assert download.headers["content-disposition"].startswith("attachment")
+    assert download.headers["cache-control"] == "private, no-store"  # review23a: it was cacheable
 
 
 def test_an_upload_without_a_declared_length_or_without_a_session_is_refused_unread(eco, server):

@@ -112,3 +112,17 @@ def test_a_liaison_files_one_changed_row_of_four_in_chromium(new_page, eco, serv
     assert filed_this_week() == before + 1
     assert _weeks(server, four) == {four[0]: [W22], four[1]: [W22], four[2]: [W22, W23], four[3]: [W22]}
     assert "本周已报送：第1版 进度 65%" in liaison.inner_text(f"#task-{four[2]}")
+
+
+def test_a_week_before_the_plans_reporting_started_is_refused_in_chinese_and_the_form_kept(eco, server):
+    """Review23a: 2019-W10 was filed (as 迟报) for tasks of a plan issued in 2022."""
+    task = server.tasks.spare[-2]
+    page = eco.get("/my/report?week=2019-W10").text
+    response = eco.post(
+        "/my/report",
+        data={"csrf_token": csrf_of(page), "week": "2019-W10", f"progress_{task}": "35", f"done_{task}": "补报旧周"},
+    )
+    assert response.status_code == 400
+    assert re.search(r"2019年第10周早于任务 .* 的报送起始日（2022年\d+月\d+日", response.text), response.text
+    assert "补报旧周" in response.text  # what was typed stays on the form
+    assert _weeks(server, [task])[task] == []

@@ -10,7 +10,7 @@ from wufei.db import make_sessionmaker, transaction
 
 @click.group("users")
 def users_group() -> None:
-    """门户账号：新建、列出、生成登录链接"""
+    """门户账号：新建、列出、停用和启用、重设密码、生成登录链接"""
 
 
 @users_group.command("add")
@@ -115,6 +115,58 @@ def link_command(username: str, hours: float, base_url: str | None, actor: str) 
     except AccountError as error:
         raise click.ClickException(str(error)) from None
     click.echo(link)
+
+
+@users_group.command("disable")
+@click.argument("username")
+@click.option("--actor", default="office", show_default=True, help="操作人（记入变更记录）")
+def disable_command(username: str, actor: str) -> None:
+    """停用账号：立即退出其所有登录，未使用的登录链接作废"""
+    _set_active(username, False, actor)
+
+
+@users_group.command("enable")
+@click.argument("username")
+@click.option("--actor", default="office", show_default=True, help="操作人（记入变更记录）")
+def enable_command(username: str, actor: str) -> None:
+    """重新启用已停用的账号"""
+    _set_active(username, True, actor)
+
+
+def _set_active(username: str, active: bool, actor: str) -> None:
+    from wufei.accounts.service import AccountError, set_active
+    from wufei.db import utcnow
+
+    try:
+        with transaction(engine()) as session:
+            user = set_active(session, username=username, active=active, at=utcnow(), actor=actor)
+            summary = f"已{'启用' if active else '停用'}账号 {user.username}" + (
+                "" if active else "，其所有登录已退出，未使用的登录链接已作废"
+            )
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(summary)
+
+
+@users_group.command("password")
+@click.argument("username")
+@click.option("--actor", default="office", show_default=True, help="操作人（记入变更记录）")
+def password_command(username: str, actor: str) -> None:
+    """重设密码（交互输入），并退出该账号的所有登录"""
+    from wufei.accounts.service import AccountError, find_user, set_password
+    from wufei.db import utcnow
+
+    with make_sessionmaker(engine())() as session:  # an unknown name is told before the password is asked
+        if find_user(session, username) is None:
+            raise click.ClickException(f"找不到账号「{username}」")
+    password = _new_password()
+    try:
+        with transaction(engine()) as session:
+            user = set_password(session, username=username, password=password, at=utcnow(), actor=actor)
+            summary = f"已重设账号 {user.username} 的密码，其所有登录已退出"
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(summary)
 
 
 @users_group.command("lockouts")

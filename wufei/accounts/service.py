@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from wufei.accounts.models import SignInToken, User, UserRole, WebSession
@@ -284,6 +284,77 @@ def end_session(session: Session, *, cookie: str | None) -> None:
         changes={},
     )
     session.delete(row)
+
+
+# --- disabling and passwords -------------------------------------------------------------------
+
+
+def _ends_access(session: Session, user: User, *, at: datetime, links: bool) -> dict[str, int]:
+    """The user's sessions end (their cookies are refused from the next request) and, with `links`,
+    their unused sign-in links expire; the counts, for the audit trail."""
+    ended = session.execute(
+        delete(WebSession)
+        .where(WebSession.user_id == user.id)
+        .returning(WebSession.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    expired = 0
+    if links:
+        expired = len(
+            session.execute(
+                update(SignInToken)
+                .where(SignInToken.user_id == user.id, SignInToken.used_at.is_(None), SignInToken.expires_at > at)
+                .values(expires_at=at)
+                .returning(SignInToken.id)
+                .execution_options(synchronize_session=False)
+            ).all()
+        )
+    return {"sessions_ended": len(ended), "links_expired": expired}
+
+
+def set_active(session: Session, *, username: str, active: bool, at: datetime, actor: str) -> User:
+    """Disable an account (its sessions end and its unused sign-in links expire at once) or enable
+    it again. Disabling a disabled account, or enabling an enabled one, is an AccountError."""
+    user = find_user(session, username)
+    if user is None:
+        raise AccountError(f"找不到账号「{username}」")
+    if user.active == active:
+        raise AccountError(f"账号「{user.username}」{'已是启用状态' if active else '已停用'}")
+    user.active = active
+    ended = {} if active else _ends_access(session, user, at=at, links=True)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="enable" if active else "disable",
+        entity="users",
+        entity_id=user.id,
+        entity_key=f"user:{user.username}",
+        changes={"active": [not active, active], **{k: [None, v] for k, v in ended.items()}},
+    )
+    return user
+
+
+def set_password(session: Session, *, username: str, password: str, at: datetime, actor: str) -> User:
+    """A new password; every session the account had ends (a forgotten or leaked password is why)."""
+    user = find_user(session, username)
+    if user is None:
+        raise AccountError(f"找不到账号「{username}」")
+    if len(password or "") < 8:
+        raise AccountError("密码至少8个字符")
+    user.password_hash = hash_password(password)
+    ended = _ends_access(session, user, at=at, links=False)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="set_password",
+        entity="users",
+        entity_id=user.id,
+        entity_key=f"user:{user.username}",
+        changes={"password": [None, "set"], "sessions_ended": [None, ended["sessions_ended"]]},
+    )
+    return user
 
 
 def user_as_dict(user: User) -> dict[str, Any]:

@@ -412,6 +412,7 @@ def history_as_dicts(cell: Cell) -> list[dict[str, Any]]:
             "reason": e.reason,
             "actor": e.actor,
             "evidence": [f.file_name for f in e.evidence],
+            "files": [{"id": f.id, "name": f.file_name} for f in e.evidence],  # the portal links them
         }
         for e in cell.events
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey
+from sqlalchemy import ForeignKey, Index, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wufei.db import Base, Day, EnumText, LongText, Name, utcnow
@@ -21,6 +21,17 @@ class ExtensionStatus(StrEnum):
 
 class Extension(Base):
     __tablename__ = "extensions"
+    __table_args__ = (
+        # One pending request per task, kept by the database: concurrent requests file one, and
+        # requests are decided in the order they were asked.
+        Index(
+            "uq_extensions_one_pending",
+            "task_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from wufei.audit.service import apply_changes, record
@@ -134,11 +135,9 @@ def request_extension(
     reason = (reason or "").strip()
     if not reason:
         raise ExtensionError("请填写延期理由")
-    pending = session.scalar(
-        select(Extension.id).where(Extension.task_id == task_id, Extension.status == ExtensionStatus.PENDING)
-    )
+    pending = _pending_of(session, task_id)
     if pending is not None:
-        raise ExtensionError(f"该任务已有待审批的延期申请（编号{pending}），请等待办公室审批")
+        raise ExtensionError(_pending_text(pending))
     current = effective_due_dates(session, as_of=requested_on, task_ids=[task_id]).get(task_id)
     if current is None:
         raise ExtensionError("该任务没有完成期限，不能申请延期")
@@ -156,8 +155,12 @@ def request_extension(
         requested_due_date=new_due,
         status=ExtensionStatus.PENDING,
     )
-    session.add(extension)
-    session.flush()
+    try:
+        with session.begin_nested():  # a request filed at the same moment wins the database's one pending slot
+            session.add(extension)
+            session.flush()
+    except IntegrityError:
+        raise ExtensionError(_pending_text(_pending_of(session, task_id))) from None
     record(
         session,
         actor=actor,
@@ -176,6 +179,17 @@ def request_extension(
         },
     )
     return extension
+
+
+def _pending_of(session: Session, task_id: int) -> int | None:
+    return session.scalar(
+        select(Extension.id).where(Extension.task_id == task_id, Extension.status == ExtensionStatus.PENDING)
+    )
+
+
+def _pending_text(pending: int | None) -> str:
+    number = f"（编号{pending}）" if pending is not None else ""
+    return f"该任务已有待审批的延期申请{number}，请等待办公室审批"
 
 
 def decide_extension(

@@ -103,14 +103,16 @@ def import_command(path: Path, at_value: str | None) -> None:
     cadence = cadence_config()
     try:
         with transaction(engine()) as session:
-            reports = import_indicator_form(
+            imported = import_indicator_form(
                 session, path, at=parse_moment(at_value, cadence), actor=actor(), rules=_rules(), cadence=cadence
             )
-            lines = [_describe(r) for r in reports]
+            lines = [_describe(r) for r in imported.filed]
     except IndicatorReportError as exc:
         raise CommandError(str(exc)) from exc
     for line in lines:
         click.echo(f"✓ {line}")
+    for note in imported.skipped:
+        click.echo(f"- {note}")
     click.echo(f"已导入 {len(lines)} 项指标数值（未填本期数值的行不计为报送）")
 
 

@@ -22,7 +22,15 @@ from wufei.chinese import chinese_date
 from wufei.departments.models import Department
 from wufei.indicators import trajectory as rules_
 from wufei.indicators.models import Indicator, IndicatorDepartment, IndicatorReport, IndicatorReportStatus
-from wufei.indicators.reporting import IndicatorReportError, parse_value, submit_value
+from wufei.indicators.reporting import (
+    STATUS_NAMES,
+    IndicatorReportError,
+    filed_periods,
+    indicator_label,
+    latest_version,
+    parse_value,
+    submit_value,
+)
 from wufei.indicators.trajectory import TrackingRules
 from wufei.tasks.models import Role
 
@@ -73,19 +81,29 @@ def _last_reports(session: Session, indicator_ids: list[int]) -> dict[int, Indic
 
 
 def write_indicator_form(session: Session, path: Path, *, department_id: int, as_of: date, rules: TrackingRules) -> int:
-    """The form for one department on `as_of`: each indicator it leads, its period the last one due
-    (or, before any is due, the current one). Returns the number of rows."""
+    """The form for one department on `as_of`: each indicator it leads with a period still owed
+    (trajectory.owed_period: a period waiting or accepted is not offered again). Returns the number of rows."""
     department = session.get(Department, department_id)
     if department is None:
         raise IndicatorReportError(f"找不到部门 {department_id}")
     indicators = _owned(session, department_id)
     last = _last_reports(session, [i.id for i in indicators])
+    filed = filed_periods(session, [i.id for i in indicators])
+    owed = {
+        i.id: period
+        for i in indicators
+        if (period := rules_.owed_period(rules.frequency_of(i.name), as_of, rules, filed.get(i.id, ()))) is not None
+    }
+    indicators = [i for i in indicators if i.id in owed]  # every period up to now filed: nothing to offer
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
     sheet["A1"] = f"{department.name} 无废城市建设指标填报表"
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = f"生成日期：{chinese_date(as_of)}；报送期按各指标的报送频次给出，报送期限为报送期结束后规定天数内"
+    sheet["A2"] = (
+        f"生成日期：{chinese_date(as_of)}；报送期按各指标的报送频次给出，报送期限为报送期结束后规定天数内；"
+        "已报送（待审核或已采纳）的报送期不再列出"
+    )
     sheet["A3"] = (
         "填写说明：只改黄色栏目。填了“本期数值”的行即为报送（数字，可带%）；留空表示本次不报送该指标。"
         "请勿改动指标编号和报送期。"
@@ -99,7 +117,7 @@ def write_indicator_form(session: Session, path: Path, *, department_id: int, as
         sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(header, 20)
     for offset, indicator in enumerate(indicators):
         frequency = rules.frequency_of(indicator.name)
-        period = rules_.last_due_period(frequency, as_of, rules) or rules_.containing(frequency, as_of)
+        period = owed[indicator.id]
         previous = last.get(indicator.id)
         imported = max((v for v in indicator.values if v.value is not None), key=lambda v: v.year, default=None)
         if previous is not None:
@@ -137,6 +155,12 @@ def write_indicator_form(session: Session, path: Path, *, department_id: int, as
 
 
 @dataclass
+class ImportedForm:
+    filed: list[IndicatorReport]
+    skipped: list[str]  # rows repeating a value filed already, each named by its row
+
+
+@dataclass
 class _Row:
     line: int
     indicator_id: int
@@ -161,8 +185,9 @@ def import_indicator_form(
     rules: TrackingRules,
     cadence: CadenceConfig,
     department_id: int | None = None,
-) -> list[IndicatorReport]:
+) -> ImportedForm:
     """File one value per row with 本期数值. Every row is checked first; any error writes nothing.
+    A row repeating the value filed already for its period (waiting or accepted) is skipped, each named.
     `department_id`: the department uploading it (the portal); a form of another one is refused."""
     path = Path(path)
     try:
@@ -215,8 +240,13 @@ def import_indicator_form(
     # Every row goes through the service in its own savepoint so each refusal is reported; any
     # refusal rolls back the savepoint around them all, so nothing is written.
     filed: list[IndicatorReport] = []
+    skipped: list[str] = []
     whole = session.begin_nested()
     for row in rows:
+        same = _filed_alike(session, row, rules)
+        if same is not None:
+            skipped.append(f"第{row.line}行：{same}")
+            continue
         try:
             with session.begin_nested():
                 filed.append(
@@ -241,4 +271,23 @@ def import_indicator_form(
         whole.rollback()
         raise IndicatorFormError(path, errors)
     whole.commit()
-    return filed
+    return ImportedForm(filed, skipped)
+
+
+def _filed_alike(session: Session, row: _Row, rules: TrackingRules) -> str | None:
+    """Why the row is skipped when its period's value is filed already (waiting or accepted) and the
+    row repeats it (a form downloaded before the value was filed); None otherwise, and a different
+    value is left to the service, which refuses it."""
+    indicator = session.get(Indicator, row.indicator_id)
+    if indicator is None:
+        return None
+    try:
+        period = rules_.period_of(rules.frequency_of(indicator.name), row.period)
+    except (rules_.TrackingError, periods.PeriodError):
+        return None
+    latest = latest_version(session, indicator.id, period.label)
+    if latest is None or latest.status == IndicatorReportStatus.RETURNED or latest.value != parse_value(row.value)[0]:
+        return None
+    state = STATUS_NAMES[IndicatorReportStatus(latest.status)]
+    value = latest.value_raw
+    return f"指标 {indicator_label(indicator)} {period.chinese}的数值{value}已报送（{state}），与表中相同，已跳过"

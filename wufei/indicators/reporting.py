@@ -103,6 +103,25 @@ def latest_version(session: Session, indicator_id: int, period: str) -> Indicato
     )
 
 
+def filed_periods(session: Session, indicator_ids: Iterable[int]) -> dict[int, set[str]]:
+    """indicator id → the periods whose newest version is waiting or accepted (a returned one is owed)."""
+    filed: dict[int, set[str]] = {}
+    newest: dict[tuple[int, str], tuple[int, str]] = {}
+    ids = list(indicator_ids)
+    if not ids:
+        return filed
+    query = select(
+        IndicatorReport.indicator_id, IndicatorReport.period, IndicatorReport.version, IndicatorReport.status
+    )
+    for indicator_id, period, version, status in session.execute(query.where(IndicatorReport.indicator_id.in_(ids))):
+        if (indicator_id, period) not in newest or version > newest[indicator_id, period][0]:
+            newest[indicator_id, period] = (version, str(status))
+    for (indicator_id, period), (_version, status) in newest.items():
+        if status != IndicatorReportStatus.RETURNED:
+            filed.setdefault(indicator_id, set()).add(period)
+    return filed
+
+
 def _utc(at: datetime, cadence: CadenceConfig) -> datetime:
     return (at if at.tzinfo is not None else at.replace(tzinfo=cadence.timezone)).astimezone(UTC)
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -170,6 +170,20 @@ def last_due_period(frequency: Frequency, as_of: date, rules: TrackingRules) -> 
             return period
         period = periods.previous(period)
     return None
+
+
+def owed_period(frequency: Frequency, as_of: date, rules: TrackingRules, filed: Iterable[str]) -> Period | None:
+    """The period a form offers: the last one due, else (before any is due) the current one; when
+    that one's value is filed already (waiting or accepted; `filed` holds their labels, a returned
+    value is owed again), the next, up to the current period; None when all of them are filed."""
+    current = containing(frequency, as_of)
+    period = last_due_period(frequency, as_of, rules) or current
+    done = set(filed)
+    while period.label in done:
+        if period.start >= current.start:
+            return None
+        period = periods.next_period(period)
+    return period
 
 
 # --- the trajectory ----------------------------------------------------------------------------

@@ -48,7 +48,9 @@ KIND_NAMES = {
 }
 KIND_ORDER = list(KIND_NAMES)  # most urgent first
 
-HOME_PATHS = {"liaison": "/my/reminders", "leader": "/my/tasks", "office": "/dashboard", "group": "/dashboard"}
+# A department's 负责同志 may hold a liaison account or a leader's (read-only, no department): "/" sends
+# each to its own page (the department's tasks, the dashboard); /my/tasks refused leaders with 403.
+HOME_PATHS = {"liaison": "/my/reminders", "leader": "/", "office": "/dashboard", "group": "/dashboard"}
 
 AUDIENCE_NAMES = {"liaison": "专班联系人", "leader": "负责同志", "office": "领导小组办公室", "group": "领导小组"}
 

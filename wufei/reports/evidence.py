@@ -79,6 +79,7 @@ def _extension(file_name: str) -> str:
 def _check(source: EvidenceSource, max_bytes: int, allowed: tuple[str, ...]) -> _Checked:
     if isinstance(source, tuple):
         name, content = source
+        name = Path(name.replace("\\", "/")).name  # a browser's upload may carry the client's path
         path, size = None, len(content)
     else:
         path, content = Path(source), None

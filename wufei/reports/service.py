@@ -29,6 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import Select, and_, bindparam, case, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from wufei.audit.service import apply_changes, jsonable, record
@@ -121,6 +122,18 @@ def _check_open_for_week(task: Task, week: date) -> None:
         )
 
 
+def _check_after_reporting_start(task: Task, week: date, cadence: CadenceConfig) -> None:
+    """A week that ended before the task's reporting started (its plan's start, never before
+    weekly_report.reporting_since) is not a week it reports for: no report is owed, none is filed."""
+    plan = task.plan
+    start = reporting_start(plan.issued_on, plan.period_start, plan.imported_at, cadence)
+    if week + timedelta(days=6) < start:
+        raise ReportError(
+            f"{chinese_week(week)}早于任务 {task_name(task)} 的报送起始日（{chinese_date_weekday(start)}），"
+            "不能报送；请选择该日所在周及以后的周"
+        )
+
+
 def _check_monday(week: date) -> None:
     if week.weekday() != 0:
         raise ReportError(f"报送周应从星期一开始：{week.isoformat()}（可写成 {week_label(week)}）")
@@ -190,6 +203,7 @@ def submit_report(
             f"「{department.name}」不是任务 {task_name(task)} 的牵头单位，不能报送（配合单位请报送配合情况）"
         )
     _check_open_for_week(task, week_start)
+    _check_after_reporting_start(task, week_start, cadence)
     progress = _check_progress(progress)
     limit = cadence.weekly.max_text_chars
     texts = {
@@ -240,8 +254,15 @@ def submit_report(
         )
         for f in stored
     ]
-    session.add(report)
-    session.flush()
+    try:
+        with session.begin_nested():  # the same week filed at the same moment (a double click) wins the version
+            session.add(report)
+            session.flush()
+    except IntegrityError:
+        raise ReportError(
+            f"任务 {task_name(task)} 本周（{chinese_week(week_start)}）已报送，不能重复报送；"
+            "如需修改，请领导小组办公室先退回"
+        ) from None
     record(
         session,
         actor=actor,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -73,6 +74,17 @@ STATUS_MESSAGES = {
 
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+def _on_this_site(target: str) -> bool:
+    """A path of this site: not `//host`, `/\\host` or a scheme, and no whitespace or control
+    characters (browsers drop tabs and line breaks from a URL, which can turn `/<tab>/host` into `//host`)."""
+    return (
+        target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in target)
+    )
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -140,7 +152,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(SignInRequired)
     async def to_sign_in(request: Request, _exc: SignInRequired):
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        # The query too: a reminder's `/my/report?week=…` must lead to that week after sign-in.
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
 
     async def error_page(request: Request, message: str, status_code: int) -> HTMLResponse:
         """The error as a Chinese page with the signed-in user's menu; a 403 goes into the audit trail."""
@@ -216,7 +230,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     def _signed_in_response(session, user, target: str, how: str) -> RedirectResponse:
         cookie = start_session(session, user=user, at=utcnow(), how=how)
-        if not target.startswith("/") or target.startswith("//") or "\\" in target:  # no open redirect
+        if not _on_this_site(target):  # no open redirect
             target = "/"
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(

@@ -232,8 +232,13 @@ def router(portal: Portal) -> APIRouter:
 
         return await run_in_threadpool(_office_write, request, form, write, back="/cells")
 
+    def _office_only(request) -> None:
+        with portal.work() as session:
+            portal.user(request, session, OFFICE)
+
     @routes.post("/cells/advance")
     async def move(request: Request):
+        await run_in_threadpool(_office_only, request)  # who is asking, before a byte of the upload is read
         form = await read_form(request, max_files=1, max_fields=10)
         max_bytes = portal.cadence.evidence.max_bytes
         evidence = []

@@ -30,6 +30,7 @@ from wufei.indicators.models import Indicator, IndicatorReport, IndicatorReportS
 from wufei.indicators.reporting import (
     STATUS_NAMES,
     IndicatorReportError,
+    filed_periods,
     list_values,
     review_value,
     submit_value,
@@ -69,16 +70,16 @@ def _path_text(track) -> str:
     return " → ".join(f"{p.kind} {p.end[:4]}年 {rules_.number(Decimal(str(p.value)))}" for p in track.path)
 
 
-def _due_period(indicator: Indicator, portal: Portal) -> periods.Period:
-    """The period the form offers: the last one due, else (before any is due) the current one."""
-    rules, today = portal.rules.tracking, portal.today()
-    frequency = rules.frequency_of(indicator.name)
-    return rules_.last_due_period(frequency, today, rules) or rules_.containing(frequency, today)
+def _due_period(indicator: Indicator, portal: Portal, filed: set[str]) -> periods.Period | None:
+    """The period the form offers: the one still owed (trajectory.owed_period), None when all are filed."""
+    rules = portal.rules.tracking
+    return rules_.owed_period(rules.frequency_of(indicator.name), portal.today(), rules, filed)
 
 
 def indicator_rows(session, portal: Portal, indicators: list[Indicator]) -> list[dict[str, Any]]:
     """Each indicator's track as a row of the pages: light, reason, forecast, period due."""
     by_id = {i.id: i for i in indicators}
+    filed = filed_periods(session, by_id)
     rows = []
     for track in tracks(
         session,
@@ -87,14 +88,14 @@ def indicator_rows(session, portal: Portal, indicators: list[Indicator]) -> list
         rules=portal.rules.tracking,
         reporting_since=portal.cadence.weekly.reporting_since,
     ):
-        due = _due_period(by_id[track.indicator_id], portal)
+        due = _due_period(by_id[track.indicator_id], portal, filed.get(track.indicator_id, set()))
         rows.append(
             {
                 "track": track,
                 "lamp": track.colour if track.colour in ("green", "yellow", "red") else "none",
                 "path": _path_text(track),
                 "due": due,
-                "due_on": rules_.due_on(due, portal.rules.tracking),
+                "due_on": rules_.due_on(due, portal.rules.tracking) if due is not None else None,
             }
         )
     return rows
@@ -114,11 +115,15 @@ def router(portal: Portal) -> APIRouter:
 
     # --- the liaison's indicators ---------------------------------------------------------------
 
-    def _my_page(request, session, signed, *, error: str | None = None, values=None, status_code: int = 200):
+    def _my_page(
+        request, session, signed, *, error: str | None = None, values=None, status_code: int = 200, notice=None
+    ):
         department_id = own_department(signed)
-        return render(
+        context = {"indicator_notice": notice} if notice else {}
+        return (portal.render if notice else render)(
             request,
             "my_indicators.html.j2",
+            **context,
             signed=signed,
             status_code=status_code,
             rows=indicator_rows(session, portal, _led(session, department_id)),
@@ -231,7 +236,7 @@ def router(portal: Portal) -> APIRouter:
                     with tempfile.TemporaryDirectory() as folder:
                         path = Path(folder) / name
                         path.write_bytes(content)
-                        filed = import_indicator_form(
+                        imported = import_indicator_form(
                             session,
                             path,
                             at=portal.now(),
@@ -240,8 +245,12 @@ def router(portal: Portal) -> APIRouter:
                             cadence=portal.cadence,
                             department_id=department_id,
                         )
-                    if not filed:
+                    if not imported.filed and not imported.skipped:
                         raise IndicatorReportError(f"指标填报表「{name}」中没有填写本期数值的行，未报送任何内容")
+                    if imported.skipped:  # said on the page itself: a redirect's notice cannot name the rows
+                        filed = f"已报送{len(imported.filed)}项指标数值" if imported.filed else "未报送新的指标数值"
+                        notice = f"已导入指标填报表「{name}」：{filed}；" + "；".join(imported.skipped) + "。"
+                        return _my_page(request, session, signed, notice=notice)
                 return redirect("/my/indicators", "indicator_form_filed")
             except IndicatorReportError as error:
                 with portal.work() as session:

@@ -41,6 +41,9 @@ FIELD = re.compile(r"^(progress|done|problems|next|evidence|input|confirm)_(\d+)
 # The answers a row is prefilled with, and the report fields they come from.
 ANSWERS = {"progress": "progress", "done": "done_text", "problems": "problems", "next": "next_steps"}
 MAX_FILES = 30  # per form
+# File parts parsed (a file input sends one even when empty, one a task row): the body's size limit
+# bounds the bytes; MAX_FILES, the files chosen, is checked after, so the typed form is kept.
+FILE_PARTS = 5000
 FORM_OVERHEAD_BYTES = 2 * 1024 * 1024
 
 
@@ -155,6 +158,7 @@ def router(portal: Portal) -> APIRouter:
             plan=plan,
             allowed_types="、".join(allowed_types),
             max_size=size_text(max_file_bytes),
+            max_files=MAX_FILES,
             status_code=status_code,
             **form,
         )
@@ -172,7 +176,7 @@ def router(portal: Portal) -> APIRouter:
         await run_in_threadpool(_signed_liaison, request)
         if int(request.headers.get("content-length") or 0) > request_limit(portal.cadence):
             return await run_in_threadpool(_refuse_large, request)
-        form = await read_form(request, max_files=MAX_FILES)
+        form = await read_form(request, max_files=FILE_PARTS)
         fields: dict[str, Any] = {}
         files: dict[int, list[tuple[str, bytes]]] = {}
         for key, value in form.multi_items():
@@ -190,6 +194,8 @@ def router(portal: Portal) -> APIRouter:
                 with portal.work() as session:
                     signed = portal.user(request, session, LIAISON)
                     portal.check_csrf(form, signed)
+                    if (chosen := sum(len(f) for f in files.values())) > MAX_FILES:
+                        raise ReportError(f"一次最多上传{MAX_FILES}个佐证材料文件，本次选择了{chosen}个，请分次报送")
                     department_id = signed.user.department_id
                     led, supported = (
                         own_task_ids(session, department_id, Role.LEAD),

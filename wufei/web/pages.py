@@ -21,6 +21,7 @@ from wufei.calendar.service import load_calendar
 from wufei.cells.rules import CellRules
 from wufei.chinese import WeekError, chinese_date, chinese_week, parse_week, week_start
 from wufei.departments.models import Department, DepartmentAlias
+from wufei.departments.naming import qualified_name
 from wufei.doubts.service import count_open
 from wufei.extensions.models import Extension, ExtensionStatus
 from wufei.extensions.service import effective_due_dates, list_extensions
@@ -694,7 +695,9 @@ def review_queue(
                     Report.version == report.version - 1,
                 )
             )
-    departments = sorted({(r.department_id, r.department.name) for r in waiting}, key=lambda d: d[1])
+    # Qualified (衡水市/市住房和城乡建设局): two cities' units of one name were listed alike.
+    names = {r.department_id: qualified_name(r.department) for r in waiting}
+    departments = sorted(names.items(), key=lambda d: d[1])
     return {
         "reports": shown,
         "waiting": len(waiting),
@@ -702,6 +705,7 @@ def review_queue(
         "page": page,
         "pages": pages,
         "departments": departments,
+        "department_names": names,
         "lights": light_of,
         "waited": {r.id: waited(r) for r in shown},
         "previous": previous,

@@ -1,7 +1,8 @@
 """Pages several roles see: the dashboard, task and department pages, reports, evidence, bulletins.
 
 Who may read what: the office and leaders read everything; a liaison reads only its own
-department's tasks (as lead or supporting), its own reports and their evidence (403 otherwise).
+department's tasks (as lead or supporting), its own reports and their evidence, its own indicator
+values' and cells' evidence (403 otherwise).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from wufei.accounts.models import UserRole
 from wufei.accounts.service import SignedIn
+from wufei.cells.models import CellEvent, CellEvidence
 from wufei.departments.models import Department
+from wufei.indicators.models import IndicatorEvidence
 from wufei.reports.evidence import evidence_path
 from wufei.reports.models import Evidence, Report
 from wufei.reports.service import stored_time
@@ -63,6 +66,21 @@ def check_report_visible(signed: SignedIn, report: Report) -> None:
     own = liaison_department(signed)
     if own is not None and report.department_id != own:
         raise Forbidden("不能查看其他部门的报告")
+
+
+def _download(evidence: Evidence | IndicatorEvidence | CellEvidence) -> FileResponse:
+    path = evidence_path(evidence.stored_path)
+    if not path.is_file():
+        raise _not_found("佐证材料文件已不在存储目录中")
+    # Always a download, never shown inline: an uploaded file is not trusted content. Never kept by a
+    # browser's or a proxy's cache either: after signing out, or for the next user of a shared machine.
+    return FileResponse(
+        path,
+        media_type=evidence.content_type,
+        filename=evidence.file_name,
+        content_disposition_type="attachment",
+        headers={"Cache-Control": "private, no-store"},
+    )
 
 
 def router(portal: Portal) -> APIRouter:
@@ -154,6 +172,9 @@ def router(portal: Portal) -> APIRouter:
                 request, "report.html.j2", signed=signed, report=report, status_names=pages.STATUS_NAMES
             )
 
+    # Evidence of weekly reports, indicator values and cells: the office and leaders download any,
+    # a liaison only its own department's (the report's, the value's, the cell's responsible unit).
+
     @routes.get("/evidence/{evidence_id:id}")
     def evidence_download(request: Request, evidence_id: int):
         with portal.work() as session:
@@ -162,11 +183,33 @@ def router(portal: Portal) -> APIRouter:
             if evidence is None:
                 raise _not_found("找不到此佐证材料")
             check_report_visible(signed, evidence.report)
-            path, name, content_type = evidence_path(evidence.stored_path), evidence.file_name, evidence.content_type
-        if not path.is_file():
-            raise _not_found("佐证材料文件已不在存储目录中")
-        # Always a download, never shown inline: an uploaded file is not trusted content.
-        return FileResponse(path, media_type=content_type, filename=name, content_disposition_type="attachment")
+            return _download(evidence)
+
+    @routes.get("/indicator-evidence/{evidence_id:id}")
+    def indicator_evidence_download(request: Request, evidence_id: int):
+        with portal.work() as session:
+            signed = portal.user(request, session)
+            evidence = session.get(IndicatorEvidence, evidence_id, options=[selectinload(IndicatorEvidence.report)])
+            if evidence is None:
+                raise _not_found("找不到此佐证材料")
+            own = liaison_department(signed)
+            if own is not None and evidence.report.department_id != own:
+                raise Forbidden("不能查看其他部门的佐证材料")
+            return _download(evidence)
+
+    @routes.get("/cell-evidence/{evidence_id:id}")
+    def cell_evidence_download(request: Request, evidence_id: int):
+        with portal.work() as session:
+            signed = portal.user(request, session)
+            evidence = session.get(
+                CellEvidence, evidence_id, options=[selectinload(CellEvidence.event).selectinload(CellEvent.cell)]
+            )
+            if evidence is None:
+                raise _not_found("找不到此佐证材料")
+            own = liaison_department(signed)
+            if own is not None and evidence.event.cell.department_id != own:
+                raise Forbidden("该细胞不由本部门负责，不能查看")
+            return _download(evidence)
 
     @routes.get("/bulletins")
     def bulletin_list(request: Request):
