@@ -247,9 +247,9 @@ def router(portal: Portal) -> APIRouter:
             except (ReportError, EvidenceError) as error:
                 with portal.work() as session:
                     signed = portal.user(request, session, LIAISON)
-                    kept: dict[int, list[str]] = {}
-                    if fields.get("held_evidence"):  # still held: the liaison corrects the form and submits again
-                        kept = held_names(str(fields["held_evidence"]), owner=f"user:{signed.user.id}")
+                    # Still held: the liaison corrects the form and submits again.
+                    held = str(fields.get("held_evidence") or "")
+                    kept = held_names(held, owner=f"user:{signed.user.id}") if held else {}
                     return _render_form(
                         request, session, signed, week, values=fields, error=str(error), status_code=400, held=kept
                     )
