@@ -88,3 +88,34 @@ def test_the_escalation_raises_only_the_named_weeks(session, hengshui, calendar)
     ).all()
     assert intents and {i.payload["streak"] for i in intents} == {2}
     assert {i.payload["streak_since"] for i in intents} == {"2024-W22"}
+
+
+def test_a_co_lead_added_later_is_counted_from_its_own_day_the_first_lead_from_the_plans(session, hengshui, calendar):
+    task = hengshui.task  # led by 市生态环境局 as the plan printed it, supported by 市行政审批局
+    [link] = [a for a in task.assignments if a.department_id == hengshui.approvals.id]
+    link.role, link.assigned_on = Role.LEAD, NAMED  # made a co-lead on 22 May
+    session.flush()
+
+    def missing(week):
+        rows = compliance(session, week_start=week, calendar=calendar, cadence=CADENCE, as_of=AS_OF)
+        return {r["department_id"] for r in rows if task.id in r["missing_task_ids"]}
+
+    assert missing(date(2024, 5, 20)) == {hengshui.ecology.id}
+    assert missing(FIRST_OWED) == {hengshui.ecology.id, hengshui.approvals.id}
+    world = build_world(
+        session,
+        scope="衡水市",
+        jurisdiction=None,
+        plans=[hengshui.plan],
+        period=month(2024, 5),
+        as_of=AS_OF,
+        calendar=calendar,
+        rules=Ruleset.load(),
+    )
+    misses = world.reporting(session).misses
+
+    def weeks(department_id):
+        return [week for week, task_id, _ in misses.get(department_id, []) if task_id == task.id]
+
+    assert weeks(hengshui.approvals.id) == [FIRST_OWED]
+    assert weeks(hengshui.ecology.id) == [date(2024, 5, 6), date(2024, 5, 13), date(2024, 5, 20), FIRST_OWED]

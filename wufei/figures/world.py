@@ -995,11 +995,15 @@ def _reporting(session: Session, world: World, weeks: list[date]) -> Reporting:
         if task is None or not task.lead_owners:
             continue
         filed = submissions.get(task_id, nothing)
-        # A task with two leads counts for both, each from the day it was made responsible (mostly one day).
-        by_start: dict[date, list[int]] = defaultdict(list)
-        for index, owner in enumerate(task.lead_owners):
-            since = task.lead_since[index] if index < len(task.lead_since) else None
-            by_start[lead_since(since, start)].append(owner.department_id)
+        # A task with two leads counts for both, each from the day it was made responsible: mostly one
+        # day, the task's start (its earliest lead's), grouped apart only when they differ.
+        by_start: dict[date, list[int]]
+        if len(set(task.lead_since)) <= 1:
+            by_start = {start: [owner.department_id for owner in task.lead_owners]}
+        else:
+            by_start = defaultdict(list)
+            for owner, since in zip(task.lead_owners, task.lead_since, strict=True):
+                by_start[lead_since(since, start)].append(owner.department_id)
         for own_start, leads in by_start.items():
             on_time = late = missing = 0
             missed: list[tuple[date, int, str]] = []
