@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from wufei.clichinese import ChineseContext, ChineseError, in_chinese, speak_chinese
 from wufei.clitools import database_lost, parse_day, today
 from wufei.clitools import department_ids as _department_ids
 from wufei.clitools import echo_json as _echo_json
@@ -39,20 +40,33 @@ class LazyGroup(click.Group):
     """A group whose subcommands live in other modules, imported when a subcommand is used.
 
     `lazy` maps a name to ("module:attribute", help): the help is what `--help` lists without
-    importing the module (a test checks it is the command's own)."""
+    importing the module (a test checks it is the command's own). Every command it gives speaks
+    Chinese where click writes its own text (wufei.clichinese)."""
+
+    context_class = ChineseContext
 
     def __init__(self, *args: Any, lazy: dict[str, tuple[str, str]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.lazy = dict(lazy or {})
 
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as error:
+            raise in_chinese(error) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.ClickException as error:  # a subcommand's, parsing its arguments or refusing
+            raise in_chinese(error) from None
+        except (click.Abort, EOFError, KeyboardInterrupt):
+            raise ChineseError(None, aborted=True) from None
         except Exception as error:
             lost = database_lost(error)
             if lost is None:
                 raise
-            raise click.ClickException(lost) from None
+            raise ChineseError(click.ClickException(lost)) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.lazy))
@@ -62,7 +76,10 @@ class LazyGroup(click.Group):
             target, _help = self.lazy[name]
             module, attribute = target.split(":")
             self.add_command(getattr(importlib.import_module(module), attribute), name)
-        return super().get_command(ctx, name)
+        command = super().get_command(ctx, name)
+        if command is not None:
+            speak_chinese([command])
+        return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         listed = []
@@ -575,9 +592,14 @@ def audit_command(limit: int, as_json: bool) -> None:
     if as_json:
         _echo_json(rows)
         return
+    from wufei.audit.labels import action_name, entity_name, field_name
+
     for row in rows:
-        fields = "、".join(row["changes"])
-        click.echo(f"{row['at'][:19]} {row['actor']} {row['action']} {row['entity']} {row['key']}：{fields}")
+        fields = "、".join(field_name(field) for field in row["changes"])
+        click.echo(
+            f"{row['at'][:19]} {row['actor']} {action_name(row['action'])} {entity_name(row['entity'])} "
+            f"{row['key']}：{fields}"
+        )
 
 
 if __name__ == "__main__":

@@ -370,8 +370,11 @@ def test_a_retired_unit_is_refused_as_an_owner(session):
     merge_departments(session, typo, right, actor="test", on=MERGE_DAY)
     waiting = session.scalars(select(Task.id).where(Task.awaiting_assignment.is_(True))).first()
     with pytest.raises(AssignmentError, match="已停用"):
-        assign_owners(session, task_id=waiting, lead_ids=[typo.id], actor="test")
-    assert assign_owners(session, task_id=waiting, lead_ids=[right.id], actor="test").awaiting_assignment is False
+        assign_owners(session, task_id=waiting, lead_ids=[typo.id], actor="test", on=MERGE_DAY)
+    assert (
+        assign_owners(session, task_id=waiting, lead_ids=[right.id], actor="test", on=MERGE_DAY).awaiting_assignment
+        is False
+    )
 
 
 def test_reports_and_pending_extensions_answer_to_the_new_unit_and_decided_ones_stay(session):

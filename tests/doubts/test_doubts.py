@@ -4,6 +4,7 @@ closed when a corrected file no longer raises them, gone with a record a re-impo
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from click.testing import CliRunner
@@ -139,7 +140,7 @@ def test_naming_the_lead_of_a_waiting_task_settles_the_doubt_about_its_owners(se
     load(write_plan(tmp_path))
     waiting = _task(session, "4")
     ecology = session.scalar(select(Department).where(Department.name == "市生态环境局"))
-    assign_owners(session, task_id=waiting.id, lead_ids=[ecology.id], actor="web:office")
+    assign_owners(session, task_id=waiting.id, lead_ids=[ecology.id], actor="web:office", on=date(2024, 6, 3))
     [settled] = [d for d in _doubts(session) if d.task_id == waiting.id]
     assert settled.status == DoubtStatus.CORRECTED and settled.note == "办公室指定牵头单位：市生态环境局"
     assert settled.decided_by == "web:office"
@@ -153,3 +154,26 @@ def test_tasks_awaiting_a_lead_are_lit_and_listed_as_awaiting(wufei, tmp_path):
     assert all("待指定牵头单位" in t["reason"] for t in waiting)
     late = json.loads(wufei("tasks", "--awaiting", "--as-of", "2025-03-03", "--json").output)
     assert {t["light"] for t in late} == {"red"} and all("已逾期" in t["reason"] for t in late)
+
+
+def test_a_lead_a_corrected_file_names_later_is_responsible_from_that_import(session, load, tmp_path, monkeypatch):
+    """The plan's own leads owe from its start; a lead named by a corrected file imported in June (a
+    supporting unit made lead) owes from that day, not from the plan's start."""
+
+    from tests.rules import CADENCE
+    from wufei.reports.service import expected_rows
+    from wufei.tasks.models import Role
+
+    monkeypatch.setenv("WUFEI_TODAY", "2024-03-04")
+    load(write_plan(tmp_path))
+    monkeypatch.setenv("WUFEI_TODAY", "2024-06-03")
+    named = DOCUMENT.replace("牵头单位：有关县市区人民政府；配合单位：市农业农村局", "牵头单位：市农业农村局")
+    load(write_plan(tmp_path, named))
+    session.expire_all()
+    settled, kept = _task(session, "3"), _task(session, "1")
+    assert [(a.department.name, a.role, a.assigned_on) for a in settled.assignments] == [
+        ("市农业农村局", Role.LEAD, date(2024, 6, 3))
+    ]
+    assert {a.assigned_on for a in kept.assignments} == {date(2024, 1, 1)}  # the plan's year: its start
+    starts = {row.task_id: row.start for row in expected_rows(session, cadence=CADENCE)}
+    assert starts[settled.id] == date(2024, 6, 3) and starts[kept.id] == date(2024, 1, 1)

@@ -383,3 +383,34 @@ def test_where_a_late_report_breaks_a_streak_the_escalation_ends_as_reported_not
         i for i in list_intents(session, kind="report_missing") if i.task_id == never.id and i.step == "missing_3"
     ]
     assert escalations and {(i.resolved_on, i.resolution) for i in escalations} == {(date(2024, 6, 12), "已恢复报送")}
+
+
+def test_moving_reporting_since_later_withdraws_the_reminders_about_the_weeks_before_it(session, plan):
+    """The office went live on 6 May, then moved cadence.yaml's reporting_since to 3 June: the
+    reminders and escalations about May's weeks are resolved, saying why, and never raised again."""
+    led = sorted(_led(plan, DUE_2025))
+    never = plan[led[2]]
+    _run(
+        session, date(2024, 6, 3), cadence=CadenceConfig.from_dict({"weekly_report": {"reporting_since": "2024-05-06"}})
+    )
+    raised = [i for i in list_intents(session, kind="report_missing") if i.task_id == never.id]
+    assert {i.period for i in raised} == {"2024-W22", "2024-W19"}  # the week's reminder, the streak's escalation
+
+    moved = CadenceConfig.from_dict({"weekly_report": {"reporting_since": "2024-06-03"}})
+    result = _run(session, date(2024, 6, 4), cadence=moved)
+    reason = "报送自2024年6月3日起计，此前各周无需报送，不再催报"
+    assert result.created == 0 and result.resolutions[reason] >= len(raised)
+    session.expire_all()
+    assert {(i.resolved_on, i.resolution) for i in raised} == {(date(2024, 6, 4), reason)}
+    open_before = session.scalar(
+        select(func.count())
+        .select_from(NoticeIntent)
+        .where(
+            NoticeIntent.kind == "report_missing", NoticeIntent.resolved_on.is_(None), NoticeIntent.period < "2024-W23"
+        )
+    )
+    assert open_before == 0
+
+    later = _run(session, date(2024, 6, 11), cadence=moved)  # W23, the first week owed, closed unreported
+    new = [i for i in list_intents(session, kind="report_missing") if i.task_id == never.id and i.resolved_on is None]
+    assert {(i.step, i.period) for i in new} == {("missing_1", "2024-W23")} and later.created

@@ -198,7 +198,28 @@ def test_0017_keeps_a_merged_unit_down_and_up_again(fresh_engine):
         ).one() == (None,)
 
 
-def test_0020_closes_the_extra_pending_extensions_then_keys_one_per_task(fresh_engine):
+def test_0020_dates_the_owner_links_stored_before_from_their_plans_start(fresh_engine):
+    """Links stored before 0020 were counted from their plan's start: upgraded, they are dated so."""
+    from sqlalchemy import text
+
+    from tests.seed_files import HENGSHUI_PLAN
+    from wufei.importers.service import import_paths
+
+    migrate.upgrade(fresh_engine)
+    assert all(result.ok for result in import_paths(fresh_engine, [HENGSHUI_PLAN]))
+    migrate.downgrade(fresh_engine, "0019")
+    migrate.upgrade(fresh_engine)
+    with fresh_engine.connect() as connection:
+        dated = connection.execute(
+            text(
+                "SELECT DISTINCT p.issued_on, d.assigned_on FROM task_departments d"
+                " JOIN tasks t ON t.id = d.task_id JOIN plans p ON p.id = t.plan_id"
+            )
+        ).all()
+    assert [(str(issued), str(assigned)) for issued, assigned in dated] == [("2022-10-07", "2022-10-07")]
+
+
+def test_0021_closes_the_extra_pending_extensions_then_keys_one_per_task(fresh_engine):
     from datetime import date
 
     from sqlalchemy import insert, select
@@ -212,7 +233,7 @@ def test_0020_closes_the_extra_pending_extensions_then_keys_one_per_task(fresh_e
 
     migrate.upgrade(fresh_engine)
     assert all(result.ok for result in import_paths(fresh_engine, [HENGSHUI_PLAN]))
-    migrate.downgrade(fresh_engine, "0019")
+    migrate.downgrade(fresh_engine, "0020")
     with Session(fresh_engine) as session:
         found = session.scalars(select(Task).where(Task.assignments.any()).order_by(Task.id).limit(2)).all()
         task, other = (t.id for t in found)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -23,7 +25,14 @@ def test_an_assigned_task_enters_the_cadence_and_cannot_be_assigned_twice(sessio
     ).all()[:2]
     assert task.id not in {t.id for t in open_tasks(session, as_of=task.plan.issued_on)}
 
-    assign_owners(session, task_id=task.id, lead_ids=[lead.id], supporting_ids=[helper.id, lead.id], actor="web:office")
+    assign_owners(
+        session,
+        task_id=task.id,
+        lead_ids=[lead.id],
+        supporting_ids=[helper.id, lead.id],
+        actor="web:office",
+        on=date(2024, 6, 3),
+    )
 
     assert not task.awaiting_assignment
     assert {(a.department_id, a.role) for a in task.assignments} >= {(lead.id, Role.LEAD), (helper.id, Role.SUPPORTING)}
@@ -35,6 +44,6 @@ def test_an_assigned_task_enters_the_cadence_and_cannot_be_assigned_twice(sessio
     )
     assert entry.actor == "web:office" and entry.changes["leads"] == [None, [lead.name]]
     with pytest.raises(AssignmentError, match="已有牵头单位"):
-        assign_owners(session, task_id=task.id, lead_ids=[lead.id], actor="web:office")
+        assign_owners(session, task_id=task.id, lead_ids=[lead.id], actor="web:office", on=date(2024, 6, 3))
     with pytest.raises(AssignmentError, match="至少指定一个牵头单位"):
-        assign_owners(session, task_id=waiting[1].id, lead_ids=[], actor="web:office")
+        assign_owners(session, task_id=waiting[1].id, lead_ids=[], actor="web:office", on=date(2024, 6, 3))

@@ -15,7 +15,9 @@ One pass, set-based (a fixed number of queries whatever the number of tasks):
    `reporting_since`, a year's calendar is imported late): the escalation is identified by its
    stored week and kept, and the streak's steps keep that week in their keys, so nothing is raised
    twice, as long as the task has a streak and no report breaking one came for a week from the
-   stored one on;
+   stored one on. Missing-report reminders and escalations about a week before `reporting_since`
+   (set or moved past them since) are resolved, saying so (`resolved_before_reporting`): those
+   weeks are owed nothing;
 3. the deadline steps that apply on `as_of` (`ladder.steps_due`, computed once per due date),
    and the missing-report steps the task's streak of missed weeks has reached
    (`ladder.missing_steps`), each turned into one intent per recipient department (or one for
@@ -55,7 +57,7 @@ from wufei.chinese import chinese_date, chinese_week, parse_week, week_label
 from wufei.db import column_rows
 from wufei.escalation.ladder import RECIPIENT_NAMES, Ladder, Recipient, Step, missing_steps, steps_due
 from wufei.extensions.service import effective_due_query
-from wufei.notices.models import Audience, NoticeIntent
+from wufei.notices.models import Audience, NoticeIntent, NoticeKind
 from wufei.notices.service import BATCH, IN_CHUNK, create_intents_bulk, intent_key, resolve_intents
 from wufei.plans.models import Plan
 from wufei.plans.queries import office_name, plan_start, supervised_tasks
@@ -68,6 +70,11 @@ RESOLVED_EXTENDED = "已延期"
 RESOLVED_MOVED = "期限已调整"
 RESOLVED_RESUMED = "已恢复按时报送"  # the streak an escalation was about ended with a report on time
 RESOLVED_REPORTED = "已恢复报送"  # … with a report, late or not (`late_report_breaks_missing_streak`)
+
+
+def resolved_before_reporting(since: date) -> str:
+    """Why a reminder about a week before `reporting_since` is withdrawn (the office reads it)."""
+    return f"报送自{chinese_date(since)}起计，此前各周无需报送，不再催报"
 
 
 @dataclass
@@ -488,6 +495,11 @@ def _recover(
             session, task_ids=completed, on=as_of, resolution=RESOLVED_DONE, steps=ladder_steps
         )
 
+    since = cadence.weekly.reporting_since
+    if since is not None:
+        reason = resolved_before_reporting(since)
+        resolutions[reason] = _resolve_before(session, since, ladder=ladder, plan_ids=plan_ids, on=as_of, reason=reason)
+
     known: set[str] = set()
     stale: dict[str, list[int]] = defaultdict(list)
     wanted: ColumnElement[bool] | None = NoticeIntent.step.in_(sorted(due_steps)) if due_steps else None
@@ -550,6 +562,29 @@ def _recover(
     result.resolutions = {k: v for k, v in resolutions.items() if v}
     result.resolved = sum(resolutions.values())
     return known
+
+
+def _resolve_before(
+    session: Session, since: date, *, ladder: Ladder, plan_ids: list[int] | None, on: date, reason: str
+) -> int:
+    """Resolve the open missing-report reminders and escalations about weeks before `since`
+    (`weekly_report.reporting_since`, set or moved after they were raised): those weeks are owed
+    nothing, so what is not yet delivered is never sent, and the office sees why. An escalation
+    is about its streak's first week (its period). Every task's, whatever `task_ids` the scan
+    has: moving the date changes no task's inputs. Week labels sort as the weeks do."""
+    first_owed = week_label(since + timedelta(days=(7 - since.weekday()) % 7))  # weeks starting on or after it
+    steps = sorted({s.id for s in ladder.missing_steps} | {str(NoticeKind.REPORT_MISSING)})
+    query = select(NoticeIntent.id).where(
+        NoticeIntent.resolved_on.is_(None),
+        NoticeIntent.task_id.is_not(None),
+        NoticeIntent.period.contains("-W"),  # a week (2024-W23), not a due date
+        NoticeIntent.period < first_owed,
+        NoticeIntent.step.in_(steps) | (NoticeIntent.kind == NoticeKind.REPORT_MISSING),
+    )
+    if plan_ids is not None:  # this city's intents only: another city's scan owns the rest
+        query = query.where(NoticeIntent.task_id.in_(select(Task.id).where(Task.plan_id.in_(plan_ids))))
+    ids = list(session.scalars(query))
+    return resolve_intents(session, intent_ids=ids, on=on, resolution=reason) if ids else 0
 
 
 # --- deadline steps -----------------------------------------------------------------------------

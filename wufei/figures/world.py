@@ -62,7 +62,7 @@ from wufei.notices.models import NoticeIntent, NoticeKind
 from wufei.plans.models import Jurisdiction, Plan, PlanKind
 from wufei.plans.queries import is_supervised, plan_start, scope_query
 from wufei.reports.models import Report, ReportStatus
-from wufei.reports.service import Expected, first_submissions, reporting_start
+from wufei.reports.service import Expected, first_submissions, lead_since, reporting_start
 from wufei.ruleset import Ruleset
 from wufei.tasks.deadlines import DeadlineKind
 from wufei.tasks.ledger_status import with_ledger
@@ -214,6 +214,9 @@ class TaskRow:
     # The percentage the imported ledger gave, and the import's day (wufei.tasks.ledger_status.with_ledger).
     ledger_progress: int | None = None
     ledger_progress_on: date | None = None
+    # The day each lead owner (in lead_owners' order) was made responsible (TaskDepartment.assigned_on;
+    # None: as printed in the plan): it owes the weeks from then on.
+    lead_since: tuple[date | None, ...] = ()
 
     @property
     def reference(self) -> str:
@@ -541,7 +544,7 @@ def build_world(
 # The world's reads, built once (building a statement costs about as much as running it here).
 _PLANS: BindParameter[Any] = bindparam("plans", expanding=True)
 _OWNERS = (
-    select(TaskDepartment.task_id, TaskDepartment.department_id, TaskDepartment.role)
+    select(TaskDepartment.task_id, TaskDepartment.department_id, TaskDepartment.role, TaskDepartment.assigned_on)
     .join(Task, Task.id == TaskDepartment.task_id)
     .where(Task.plan_id.in_(_PLANS))
     .order_by(TaskDepartment.task_id, TaskDepartment.position, TaskDepartment.id)
@@ -587,14 +590,14 @@ def _tasks(
     if session.get_bind().dialect.name == "postgresql":
         named, rows, also_rows = plain_rows_together(session, [(_NAMED_OWNERS, ids), (_TASKS, ids), also])
         links = []
-        for task_id, department_id, role, name, kind in named:
-            links.append((task_id, department_id, role))
+        for task_id, department_id, role, since, name, kind in named:
+            links.append((task_id, department_id, role, since))
             departments[department_id] = (name, kind)
     else:
         links, rows, also_rows = (
             plain_rows(session, statement, params) for statement, params in ((_OWNERS, ids), (_TASKS, ids), also)
         )
-        wanted = sorted({department_id for _task, department_id, _role in links})
+        wanted = sorted({link[1] for link in links})
         for start in range(0, len(wanted), _IN_CHUNK):
             for department_id, name, kind in plain_rows(
                 session, _DEPARTMENTS, {"departments": wanted[start : start + _IN_CHUNK]}
@@ -602,14 +605,16 @@ def _tasks(
                 departments[department_id] = (name, kind)
     owners: dict[int, list[Owner]] = defaultdict(list)
     leads: dict[int, list[Owner]] = defaultdict(list)
+    since_of: dict[int, list[date | None]] = defaultdict(list)
     shared: dict[tuple[int, Role], Owner] = {}  # one Owner per department and role, as often as it owns
-    for task_id, department_id, role in links:
+    for task_id, department_id, role, since in links:
         owner = shared.get((department_id, role))
         if owner is None:
             owner = shared[(department_id, role)] = Owner(department_id, *departments[department_id], role)
         owners[task_id].append(owner)
         if role == Role.LEAD:
             leads[task_id].append(owner)
+            since_of[task_id].append(since)
     none: tuple[Owner, ...] = ()
     tasks = {
         task_id: TaskRow(
@@ -630,6 +635,7 @@ def _tasks(
             tuple(leads[task_id]) if task_id in leads else none,
             ledger_progress,
             ledger_on,
+            tuple(since_of[task_id]) if task_id in since_of else (),
         )
         for (
             task_id,
@@ -847,7 +853,14 @@ def _light_inputs(session: Session, world: World) -> LightInputs:
     starts: dict[int, date] = {}  # plan → its reporting start
     for plan in world.plans:
         starts[plan.id] = reporting_start(plan.issued_on, plan.period_start, plan.imported_at, cadence)
-    rows = [Expected(task.id, starts[task.plan_id], task.completed_on) for task in supervised]
+    rows = [
+        Expected(
+            task.id,
+            lead_since(min(task.lead_since, key=_earliest, default=None), starts[task.plan_id]),
+            task.completed_on,
+        )
+        for task in supervised
+    ]
     wanted = {task.id for task in supervised}
     extensions: dict[int, list[tuple[date, int, date]]] = defaultdict(list)
     milestones: dict[int, list[MilestonePoint]] = defaultdict(list)
@@ -863,6 +876,10 @@ def _light_inputs(session: Session, world: World) -> LightInputs:
         {task_id: tuple(points) for task_id, points in milestones.items()},
         rows,
     )
+
+
+def _earliest(since: date | None) -> date:
+    return since or date.min  # a lead printed in the plan (None) is the earliest
 
 
 def _lights(session: Session, world: World, day: date) -> tuple[dict[int, LightResult], dict[int, date | None]]:
@@ -1020,37 +1037,46 @@ def _reporting(session: Session, world: World, weeks: list[date]) -> Reporting:
     nothing: dict[date, datetime] = {}
     for task_id, start, completed_on in rows:
         task = world.tasks.get(task_id)
-        leads = [o.department_id for o in task.lead_owners] if task is not None else []
-        if not leads:
+        if task is None or not task.lead_owners:
             continue
         filed = submissions.get(task_id, nothing)
-        on_time = late = missing = 0
-        missed: list[tuple[date, int, str]] = []
-        for monday, week_end, due_at in weekly:
-            if start > monday or (completed_on is not None and completed_on < monday):
+        # A task with two leads counts for both, each from the day it was made responsible: mostly one
+        # day, the task's start (its earliest lead's), grouped apart only when they differ.
+        by_start: dict[date, list[int]]
+        if len(set(task.lead_since)) <= 1:
+            by_start = {start: [owner.department_id for owner in task.lead_owners]}
+        else:
+            by_start = defaultdict(list)
+            for owner, since in zip(task.lead_owners, task.lead_since, strict=True):
+                by_start[lead_since(since, start)].append(owner.department_id)
+        for own_start, leads in by_start.items():
+            on_time = late = missing = 0
+            missed: list[tuple[date, int, str]] = []
+            for monday, week_end, due_at in weekly:
+                if own_start > monday or (completed_on is not None and completed_on < monday):
+                    continue
+                filed_at = filed.get(monday)
+                if filed_at is None:
+                    if completed_on is not None and completed_on <= week_end:
+                        continue  # completed that week without a report for it: nothing owed
+                    missing += 1
+                    missed.append((monday, task_id, "missing"))
+                elif filed_at <= due_at:
+                    on_time += 1
+                else:
+                    late += 1
+                    missed.append((monday, task_id, "late"))
+            if not (on_time or late or missing):
                 continue
-            filed_at = filed.get(monday)
-            if filed_at is None:
-                if completed_on is not None and completed_on <= week_end:
-                    continue  # completed that week without a report for it: nothing owed
-                missing += 1
-                missed.append((monday, task_id, "missing"))
-            elif filed_at <= due_at:
-                on_time += 1
-            else:
-                late += 1
-                missed.append((monday, task_id, "late"))
-        if not (on_time or late or missing):
-            continue
-        for department_id in leads:  # a task with two leads counts for both
-            tally = counts[department_id]
-            tally.expected += on_time + late + missing
-            tally.filed += on_time + late
-            tally.on_time += on_time
-            tally.late += late
-            tally.missing += missing
-            if missed:
-                misses[department_id].extend(missed)
+            for department_id in leads:
+                tally = counts[department_id]
+                tally.expected += on_time + late + missing
+                tally.filed += on_time + late
+                tally.on_time += on_time
+                tally.late += late
+                tally.missing += missing
+                if missed:
+                    misses[department_id].extend(missed)
     for items in misses.values():
         items.sort(key=lambda item: (item[0], item[1]))
     return Reporting(weeks, dict(counts), dict(misses))

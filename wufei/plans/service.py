@@ -177,7 +177,7 @@ def import_plan(
     )
     summary.changes[plan_change] += 1
 
-    sync = _Sync(session, plan, resolver, actor, source, summary, parsed.complete)
+    sync = _Sync(session, plan, resolver, actor, source, summary, parsed.complete, today or import_day())
     task_ids = sync.children(Task, TaskDepartment, tasks, ("list_kind", "number"), "task_id")
     sync.milestones(tasks, task_ids)
     sync.ledger(tasks, task_ids, today)
@@ -617,8 +617,13 @@ class _Sync:
         source: str,
         summary: ImportSummary,
         complete: bool,
+        today: date,
     ):
         self.session, self.plan, self.resolver = session, plan, resolver
+        # Owners a re-import names on a task stored before are responsible from the import's day; those
+        # of a task the document brings new, as printed in the plan, from the plan's start.
+        self.today = today
+        self.owners_since = plan_start(plan.issued_on, plan.period_start, today)
         self.actor, self.source, self.summary = actor, source, summary
         self.complete = complete  # whether records missing from the source are removed
         self.entries: list[dict[str, Any]] = []  # audit entries not yet written (`_write_audit`)
@@ -709,6 +714,7 @@ class _Sync:
                 "role": role,
                 "position": position,
                 "source_name": source_name,
+                **({"assigned_on": self.owners_since} if link_model is TaskDepartment else {}),
             }
             for record_id, (_row, wanted) in zip(ids, created, strict=True)
             for department_id, (role, position, source_name) in wanted.items()
@@ -956,13 +962,17 @@ class _Sync:
             if link.department_id not in wanted:
                 obj.assignments.remove(link)
         kept = {link.department_id: link for link in obj.assignments}
+        dated = link_model is TaskDepartment
         for department_id, (role, position, source_name) in wanted.items():
             link = kept.get(department_id)
             if link is None:
-                obj.assignments.append(
-                    link_model(department_id=department_id, role=role, position=position, source_name=source_name)
-                )
+                link = link_model(department_id=department_id, role=role, position=position, source_name=source_name)
+                if dated:
+                    link.assigned_on = self.today
+                obj.assignments.append(link)
             else:
+                if dated and link.role != role:  # made lead (or no longer): responsible so from today
+                    link.assigned_on = self.today
                 link.role, link.position, link.source_name = role, position, source_name
         return changes
 

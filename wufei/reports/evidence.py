@@ -5,14 +5,25 @@ two characters), so the same photo attached to ten reports is stored once. Every
 checked (type from its extension and its content, size) before any is written; a refused file is named in a
 Chinese error. A stored file whose transaction later rolls back stays on disk unreferenced:
 harmless, and the next upload of the same content reuses it.
+
+Files chosen on the week's form before 「先预览」 are held for its submit (`hold_files`): checked as
+stored files are, kept under `previews/<token>/` for the liaison who chose them, and taken back by
+the submit (`held_files`, then `drop_held` once filed). A preview never submitted is removed by the
+next preview or submit after `HELD_FOR` (`sweep_held`), and a liaison's new preview replaces the
+files it carried, so what is held stays within one form's files per liaison.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
+import secrets
+import shutil
 import tempfile
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,3 +171,77 @@ def _write_once(target: Path, content: bytes) -> None:
 def evidence_path(stored_path: str, *, root: Path | None = None) -> Path:
     """Where a stored file is on disk."""
     return (root or evidence_dir()) / stored_path
+
+
+# --- files held between a preview and its submit ------------------------------------------------
+
+HELD_FOR = 24 * 3600  # seconds: a preview not submitted by then is abandoned, its files removed
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+_EXPIRED = "预览时保留的佐证材料已失效（已提交或超过24小时未提交），请重新选择文件"
+
+
+def _held_root(root: Path | None) -> Path:
+    return (root or evidence_dir()) / "previews"
+
+
+def hold_files(
+    files: Mapping[int, Sequence[tuple[str, bytes]]], *, owner: str, rules: EvidenceRules, root: Path | None = None
+) -> str:
+    """Check every file (as `store_files` does: nothing is held if one is refused) and keep them for
+    `owner`'s submit; the token that names them. `files`: task id → (file name, content)."""
+    for items in files.values():
+        check_files(items, rules=rules)
+    sweep_held(root=root)
+    token = secrets.token_urlsafe(24)
+    folder = _held_root(root) / token
+    folder.mkdir(parents=True)
+    listed = []
+    for task_id, items in sorted(files.items()):
+        for number, (name, content) in enumerate(items):
+            stored = f"{task_id}-{number}"
+            (folder / stored).write_bytes(content)
+            listed.append({"task_id": task_id, "name": name, "stored": stored})
+    (folder / "held.json").write_text(json.dumps({"owner": owner, "files": listed}, ensure_ascii=False), "utf-8")
+    return token
+
+
+def held_names(token: str, *, owner: str, root: Path | None = None) -> dict[int, list[str]]:
+    """task id → the names of the files held under `token` (what the preview page lists)."""
+    return {
+        task_id: [name for name, _ in items] for task_id, items in held_files(token, owner=owner, root=root).items()
+    }
+
+
+def held_files(token: str, *, owner: str, root: Path | None = None) -> dict[int, list[tuple[str, bytes]]]:
+    """The files held under `token` for `owner`, by task; EvidenceError when there are none (filed
+    already, abandoned and removed, or another user's)."""
+    folder = _held_root(root) / token
+    manifest = folder / "held.json"
+    if not _TOKEN.match(token) or not manifest.is_file():
+        raise EvidenceError(_EXPIRED)
+    held = json.loads(manifest.read_text("utf-8"))
+    if held["owner"] != owner:
+        raise EvidenceError(_EXPIRED)
+    files: dict[int, list[tuple[str, bytes]]] = {}
+    for item in held["files"]:
+        files.setdefault(int(item["task_id"]), []).append((item["name"], (folder / item["stored"]).read_bytes()))
+    return files
+
+
+def drop_held(token: str, *, root: Path | None = None) -> None:
+    if _TOKEN.match(token):
+        shutil.rmtree(_held_root(root) / token, ignore_errors=True)
+
+
+def sweep_held(*, root: Path | None = None, now: float | None = None) -> list[str]:
+    """Remove the held files of previews older than `HELD_FOR`; their tokens."""
+    folder = _held_root(root)
+    if not folder.is_dir():
+        return []
+    cutoff = (now if now is not None else time.time()) - HELD_FOR
+    removed = []
+    for held in folder.iterdir():
+        if held.is_dir() and held.stat().st_mtime < cutoff:
+            shutil.rmtree(held, ignore_errors=True)
+            removed.append(held.name)
+    return removed

@@ -14,8 +14,11 @@ Rules decided here:
   returned report filed on time and refiled later stays on time).
 - A task is expected to report for a week when the week starts on or after its plan's start
   (issued_on, else 1 January of period_start, else the import date; never before
-  weekly_report.reporting_since) and the task was open in it. A task completed during the week
-  without a report for it is not expected that week.
+  weekly_report.reporting_since) and on or after the day its lead was made responsible
+  (`TaskDepartment.assigned_on`: a lead named months in owes nothing before), and the task was
+  open in it. A task completed during the week without a report for it is not expected that week.
+  With two leads the task is expected from the earlier one's day; each lead department is counted
+  (compliance, the figures) only from its own.
 - Accepting a 100% report completes the task on the day it was submitted; a task already
   completed keeps its date (completion never moves).
 """
@@ -555,6 +558,12 @@ def _open(*, as_of: date, department_id: int | None = None, plan_ids: Iterable[i
     return query
 
 
+def lead_since(since: date | None, start: date) -> date:
+    """When a lead made responsible on `since` (NULL: as printed in the plan) owes reports from, for a
+    task whose plan's reporting starts on `start`."""
+    return since if since is not None and since > start else start
+
+
 def reporting_start(
     issued_on: date | None, period_start: int | None, imported_at: datetime | None, cadence: CadenceConfig
 ) -> date:
@@ -607,25 +616,35 @@ def expected_rows(
     plan_ids: Iterable[int] | None = None,
 ) -> list[Expected]:
     """The supervised tasks owed weekly reports, each with the day its reporting starts (its
-    plan's start) and its completion day; `compliance`, the streaks and the period figures
-    all count from these."""
+    plan's start, or the day its first lead was made responsible when later) and its completion
+    day; `compliance`, the streaks and the period figures all count from these."""
     # The import time only matters to a plan without an issue date or period (read only then:
     # converting 100,000 stored times costs more than the rest of the row).
     imported_at = case((and_(Plan.issued_on.is_(None), Plan.period_start.is_(None)), Plan.imported_at))
     query = (
         _expected_query(task_ids=task_ids, open_on=open_on, open_from=open_from, plan_ids=plan_ids)
-        .with_only_columns(Task.id, Task.completed_on, Plan.issued_on, Plan.period_start, imported_at)
+        .with_only_columns(Task.id, Task.completed_on, Plan.issued_on, Plan.period_start, imported_at, _LEADS_SINCE)
         .order_by(Task.id)
     )
     starts: dict[tuple, date] = {}  # one plan_start per plan, not per task
     rows = []
-    for task_id, completed_on, issued_on, period_start, imported_at in column_rows(session, query):
+    for task_id, completed_on, issued_on, period_start, imported_at, since in column_rows(session, query):
         key = (issued_on, period_start, imported_at)
         start = starts.get(key)
         if start is None:
             start = starts[key] = reporting_start(issued_on, period_start, imported_at, cadence)
-        rows.append(Expected(task_id, start, completed_on))
+        rows.append(Expected(task_id, lead_since(since, start), completed_on))
     return rows
+
+
+# The day the task's first lead was made responsible: a lead printed in the plan (NULL) counts as
+# earliest of all.
+_LEADS_SINCE = (
+    select(func.min(func.coalesce(TaskDepartment.assigned_on, date.min)))
+    .where(TaskDepartment.task_id == Task.id, TaskDepartment.role == Role.LEAD)
+    .correlate(Task)
+    .scalar_subquery()
+)
 
 
 def first_submissions(
@@ -841,12 +860,13 @@ def compliance(
         ids = [row.task_id for row in expected]
         for start in range(0, len(ids), 5000):
             links = session.execute(
-                select(TaskDepartment.task_id, TaskDepartment.department_id).where(
+                select(TaskDepartment.task_id, TaskDepartment.department_id, TaskDepartment.assigned_on).where(
                     TaskDepartment.role == Role.LEAD, TaskDepartment.task_id.in_(ids[start : start + 5000])
                 )
             )
-            for task_id, department_id in links:
-                leads[department_id].append(task_id)
+            for task_id, department_id, since in links:
+                if since is None or since <= week_start:  # a lead owes the weeks from its naming on
+                    leads[department_id].append(task_id)
     names: dict[int, str] = dict(
         session.execute(select(Department.id, Department.name).where(Department.id.in_(list(leads)))).tuples().all()
     )

@@ -2,7 +2,9 @@
 
 The office names one or more lead departments, and optionally supporting ones; the task then
 stops waiting (`awaiting_assignment` false) and enters the cadence: it reports weekly and gets
-a light, and the doubts about its owners are settled (已更正). Only tasks still waiting may be
+a light, and the doubts about its owners are settled (已更正). A department named (or made lead)
+here is responsible from the day of the naming (`TaskDepartment.assigned_on`): it owes the weeks
+from then on, not those since the plan began. Only tasks still waiting may be
 assigned here; owners printed in the plan are changed by re-importing a corrected file.
 Services take a Session and never commit.
 """
@@ -10,6 +12,7 @@ Services take a Session and never commit.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -37,9 +40,15 @@ def tasks_awaiting_owner(session: Session) -> list[Task]:
 
 
 def assign_owners(
-    session: Session, *, task_id: int, lead_ids: Iterable[int], supporting_ids: Iterable[int] = (), actor: str
+    session: Session,
+    *,
+    task_id: int,
+    lead_ids: Iterable[int],
+    supporting_ids: Iterable[int] = (),
+    actor: str,
+    on: date,
 ) -> Task:
-    """Name the lead (and supporting) departments of a task waiting for them."""
+    """Name the lead (and supporting) departments of a task waiting for them, on the day `on`."""
     task = session.get(Task, task_id, options=[selectinload(Task.assignments)])
     if task is None:
         raise AssignmentError(f"找不到任务 {task_id}")
@@ -69,11 +78,12 @@ def assign_owners(
                         role=Role(role),
                         position=position,
                         source_name=found[department_id].name,
+                        assigned_on=on,
                     )
                 )
                 position += 1
-            else:
-                link.role = Role(role)
+            elif link.role != role:
+                link.role, link.assigned_on = Role(role), on
     task.awaiting_assignment = False
     session.flush()
     record(
@@ -87,6 +97,7 @@ def assign_owners(
             "awaiting_assignment": [True, False],
             "leads": [None, [found[d].name for d in leads]],
             "supporting": [None, [found[d].name for d in supporting]],
+            "assigned_on": [None, on.isoformat()],
         },
         source="assign owners",
     )

@@ -91,7 +91,12 @@ class Task(Base):
 
 
 class TaskDepartment(Base):
-    """A department's role on a task; `source_name` is the name as written (maybe a collective)."""
+    """A department's role on a task; `source_name` is the name as written (maybe a collective).
+
+    `assigned_on`: the day the department was made responsible in this role. A lead owes weekly
+    reports for the weeks from it on, not from the plan's start: a lead the office names months in
+    (指定牵头单位) or a re-import names later owes nothing before. The owners a plan printed have the
+    plan's start (`wufei.plans.queries.plan_start`); NULL reads as that too."""
 
     __tablename__ = "task_departments"
     __table_args__ = (UniqueConstraint("task_id", "department_id"),)
@@ -102,6 +107,7 @@ class TaskDepartment(Base):
     role: Mapped[Role] = mapped_column(EnumText(Role))
     position: Mapped[int] = mapped_column(default=0)
     source_name: Mapped[Name | None]
+    assigned_on: Mapped[Day | None]
 
     task: Mapped[Task] = relationship(back_populates="assignments")
     department: Mapped[Department] = relationship()

@@ -2,7 +2,9 @@
 
 The week's form is prefilled with each task's last answer; a row is filed only when the liaison
 changed it (or attached evidence) or ticked 「本周无变化，确认」 for it (or for all), so unchanged
-copies of earlier weeks never reach the office's queue. 「先预览」 shows what would be filed.
+copies of earlier weeks never reach the office's queue. 「先预览」 shows what would be filed; the
+files chosen before it are checked and held server-side for the submit (a browser cannot keep a
+chosen file across pages), named by a token in the form (wufei.reports.evidence.hold_files).
 
 Every write names tasks by id; each id is checked against the liaison's own department (lead
 for reports and extensions, supporting for 配合情况) before any service is called: a task of
@@ -29,6 +31,7 @@ from wufei.calendar.service import load_calendar
 from wufei.chinese import WeekError, parse_week, week_start
 from wufei.extensions.service import ExtensionError, list_extensions, request_extension
 from wufei.filetypes import size_text
+from wufei.reports.evidence import EvidenceError, drop_held, held_files, held_names, hold_files, sweep_held
 from wufei.reports.models import Report, ReportInput
 from wufei.reports.service import ReportError, add_input, last_answers, submit_report
 from wufei.tasks.models import Role, Task, TaskDepartment
@@ -78,7 +81,7 @@ class WeekPlan:
     confirmed: list[int] = field(default_factory=list)
     unchanged: list[int] = field(default_factory=list)
 
-    def shown(self, session, files_attached: bool) -> dict[str, Any]:
+    def shown(self, session) -> dict[str, Any]:
         titles = dict(
             session.execute(
                 select(Task.id, Task.title).where(Task.id.in_(self.changed + self.confirmed + self.unchanged))
@@ -90,7 +93,6 @@ class WeekPlan:
             "changed": [titles[t] for t in self.changed],
             "confirmed": [titles[t] for t in self.confirmed],
             "unchanged": [titles[t] for t in self.unchanged],
-            "files_attached": files_attached,
         }
 
 
@@ -139,6 +141,7 @@ def router(portal: Portal) -> APIRouter:
         error: str | None = None,
         status_code: int = 200,
         plan: dict[str, Any] | None = None,
+        held: dict[int, list[str]] | None = None,
     ):
         form = pages.report_form(
             session,
@@ -156,6 +159,7 @@ def router(portal: Portal) -> APIRouter:
             values=values or {},
             error=error,
             plan=plan,
+            held=held or {},
             allowed_types="、".join(allowed_types),
             max_size=size_text(max_file_bytes),
             max_files=MAX_FILES,
@@ -190,12 +194,21 @@ def router(portal: Portal) -> APIRouter:
 
         def work():
             week = _week_from(str(fields.get("week") or ""), portal.today())
+            token = str(fields.get("held_evidence") or "")
             try:
                 with portal.work() as session:
                     signed = portal.user(request, session, LIAISON)
                     portal.check_csrf(form, signed)
                     if (chosen := sum(len(f) for f in files.values())) > MAX_FILES:
                         raise ReportError(f"一次最多上传{MAX_FILES}个佐证材料文件，本次选择了{chosen}个，请分次报送")
+                    owner = f"user:{signed.user.id}"
+                    if token:  # the files held by the preview, before those chosen since
+                        try:
+                            for task_id, items in held_files(token, owner=owner).items():
+                                files[task_id] = items + files.get(task_id, [])
+                        except EvidenceError:
+                            fields.pop("held_evidence", None)
+                            raise
                     department_id = signed.user.department_id
                     led, supported = (
                         own_task_ids(session, department_id, Role.LEAD),
@@ -213,8 +226,18 @@ def router(portal: Portal) -> APIRouter:
                             )
                     if fields.get("action") == "preview":
                         plan = _plan_week(session, signed.user.department_id, week, fields, files, led)
+                        if files:  # held for the submit, with those a former preview held
+                            fields["held_evidence"] = hold_files(files, owner=owner, rules=portal.cadence.evidence)
+                            if token:
+                                drop_held(token)
                         return _render_form(
-                            request, session, signed, week, values=fields, plan=plan.shown(session, bool(files))
+                            request,
+                            session,
+                            signed,
+                            week,
+                            values=fields,
+                            plan=plan.shown(session),
+                            held={task_id: [name for name, _ in items] for task_id, items in files.items()},
                         )
                     filed = _file_week(session, signed, week, fields, files, led, supported)
                     if not filed:
@@ -223,12 +246,18 @@ def router(portal: Portal) -> APIRouter:
                             "或填写本周进度和配合情况"
                         )
                     portal.refresh_lights(session, filed)
+                if token:  # filed (committed): the held copies are stored as evidence now
+                    drop_held(token)
+                sweep_held()
                 return redirect(f"/my/report?week={week.isocalendar().year}-W{week.isocalendar().week:02d}", "filed")
-            except ReportError as error:
+            except (ReportError, EvidenceError) as error:
                 with portal.work() as session:
                     signed = portal.user(request, session, LIAISON)
+                    # Still held: the liaison corrects the form and submits again.
+                    held = str(fields.get("held_evidence") or "")
+                    kept = held_names(held, owner=f"user:{signed.user.id}") if held else {}
                     return _render_form(
-                        request, session, signed, week, values=fields, error=str(error), status_code=400
+                        request, session, signed, week, values=fields, error=str(error), status_code=400, held=kept
                     )
 
         return await run_in_threadpool(work)

@@ -283,7 +283,14 @@ def router(portal: Portal) -> APIRouter:
             return listed + [d.id for d in typed]
 
         leads, supporting = picked("lead"), picked("supporting")
-        assign_owners(session, task_id=task_id, lead_ids=leads, supporting_ids=supporting, actor=actor_of(signed))
+        assign_owners(
+            session,
+            task_id=task_id,
+            lead_ids=leads,
+            supporting_ids=supporting,
+            actor=actor_of(signed),
+            on=portal.today(),
+        )
         portal.refresh_lights(session, [task_id])
         return redirect("/assign", "assigned")
 
