@@ -262,6 +262,32 @@ def readdress(session: Session, dispatch_id: int, department: Department, *, int
     session.flush()
 
 
+def take_over(session: Session, dispatch_ids: Sequence[int], *, now: datetime | None = None) -> set[int]:
+    """Take the undelivered `dispatch_ids` from any run before they are rewritten (a merge): a claim
+    whose lease has run out gets a new fencing token, due now and held by no run, so a run still
+    alive past its lease (slow, paused) finds its lease gone and its writes refused (`_fenced_update`);
+    a failed or given-up one is only locked, so no retrier takes it meanwhile. The ids taken; one
+    missing is held under a live lease (or was delivered meanwhile)."""
+    if not dispatch_ids:
+        return set()
+    now = clock(now)
+    table = table_of(Dispatch)
+    expired = (table.c.status == DispatchStatus.CLAIMED) & (table.c.next_attempt_at < now)
+    taken = session.execute(
+        update(table)
+        .where(
+            table.c.id.in_(list(dispatch_ids)),
+            table.c.status.in_([DispatchStatus.FAILED, DispatchStatus.PERMANENT]) | expired,
+        )
+        .values(
+            next_attempt_at=case((expired, now), else_=table.c.next_attempt_at),
+            holder=case((expired, None), else_=table.c.holder),
+        )
+        .returning(table.c.id)
+    ).scalars()
+    return set(taken)
+
+
 def clock(now: datetime | None) -> datetime:
     """The time of this step: `now` when the caller fixes the clock (tests, replays), else the
     clock read now, not at the start of the run (a slow run must not hand out stale leases)."""
