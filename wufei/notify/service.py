@@ -50,7 +50,7 @@ import dataclasses
 import functools
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -1246,22 +1246,31 @@ def _finish_and_close(
     ]
 
 
-def awaiting_office(session: Session, *, now: datetime | None = None, limit: int = 200) -> list[dict[str, Any]]:
+def awaiting_office(
+    session: Session, *, now: datetime | None = None, until: datetime | None = None, limit: int = 200
+) -> list[dict[str, Any]]:
     """Dispatches the office must decide on, newest first: outcome unknown (confirm or resend) and
-    given up after the last attempt (resend), each with its deliveries (as `dispatch_as_dict`)."""
+    given up after the last attempt (resend), each with its deliveries (as `dispatch_as_dict`).
+    `until` (the end of a replay day): only what had happened before it, the dispatches made and
+    their deliveries attempted by then; a dispatch is listed when one of those left it undecided
+    (the table keeps no date of the office's decisions: one it settled later is not listed)."""
     now = clock(now)
-    found = list(
-        session.scalars(
-            select(Dispatch)
-            .where(Dispatch.status.in_([DispatchStatus.UNKNOWN, DispatchStatus.PERMANENT]))
-            .order_by(Dispatch.day.desc(), Dispatch.id.desc())
-            .limit(limit)
+    query = select(Dispatch).where(Dispatch.status.in_([DispatchStatus.UNKNOWN, DispatchStatus.PERMANENT]))
+    attempted = select(Delivery)
+    if until is not None:
+        by_then = until.astimezone(UTC)
+        attempted = attempted.where(Delivery.attempted_at < by_then)
+        undecided = attempted.where(
+            Delivery.dispatch_id == Dispatch.id,
+            Delivery.status.in_([DeliveryStatus.UNKNOWN, DeliveryStatus.FAILED, DeliveryStatus.SENDING]),
         )
-    )
+        never_sent = ~exists().where(Delivery.dispatch_id == Dispatch.id)  # given up with no service to call
+        query = query.where(Dispatch.created_at < by_then, undecided.exists() | never_sent)
+    found = list(session.scalars(query.order_by(Dispatch.day.desc(), Dispatch.id.desc()).limit(limit)))
     records: dict[int, list[Delivery]] = {}
     if found:
         for record in session.scalars(
-            select(Delivery).where(Delivery.dispatch_id.in_([d.id for d in found])).order_by(Delivery.id)
+            attempted.where(Delivery.dispatch_id.in_([d.id for d in found])).order_by(Delivery.id)
         ):
             records.setdefault(record.dispatch_id, []).append(record)
     return [dispatch_as_dict(d, records.get(d.id, []), now=now) for d in found]

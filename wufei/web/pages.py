@@ -37,7 +37,15 @@ from wufei.notices.service import KIND_NAMES, list_intents
 from wufei.plans.models import Jurisdiction, Plan, PlanKind
 from wufei.plans.queries import scope_plan_ids
 from wufei.reports.models import Report, ReportInput, ReportStatus
-from wufei.reports.service import STATUS_NAMES, compliance, last_answers, latest_progress, list_reports, open_tasks
+from wufei.reports.service import (
+    STATUS_NAMES,
+    compliance,
+    last_answers,
+    latest_progress,
+    list_reports,
+    open_tasks,
+    status_then,
+)
 from wufei.tasks.milestones import list_milestones
 from wufei.tasks.models import LIST_NAMES, Role, Task, TaskDepartment
 from wufei.tasks.service import list_tasks
@@ -583,7 +591,7 @@ def report_form(
     returned = [
         r
         for r in list_reports(session, department_ids=[department_id], status=ReportStatus.RETURNED, filed_before=until)
-        if _latest_is(session, r)
+        if _latest_is(session, r, until)
     ]
     return {
         "rows": rows,
@@ -617,11 +625,16 @@ def missing_weeks(session: Session, department_id: int) -> list[date]:
     return sorted(weeks)
 
 
-def _latest_is(session: Session, report: Report) -> bool:
-    """Whether this is the newest version of its task and week (a returned one not yet refiled)."""
+def _latest_is(session: Session, report: Report, until: datetime) -> bool:
+    """Whether this is the newest version of its task and week filed before `until` (a returned
+    one not yet refiled)."""
     newest = session.scalar(
         select(Report.version)
-        .where(Report.task_id == report.task_id, Report.week_start == report.week_start)
+        .where(
+            Report.task_id == report.task_id,
+            Report.week_start == report.week_start,
+            Report.submitted_at < until.astimezone(UTC),
+        )
         .order_by(Report.version.desc())
         .limit(1)
     )
@@ -699,7 +712,7 @@ def waiting_for_office(session: Session, *, until: datetime) -> dict[str, int]:
     """What waits for the office: reports to review and extension requests to decide, of those
     made before `until` (the end of the portal's day)."""
     reports = select(func.count()).where(
-        Report.status == ReportStatus.SUBMITTED, Report.submitted_at < until.astimezone(UTC)
+        status_then(ReportStatus.SUBMITTED, until), Report.submitted_at < until.astimezone(UTC)
     )
     extensions = select(func.count()).where(
         Extension.status == ExtensionStatus.PENDING, Extension.requested_on < until.date()
