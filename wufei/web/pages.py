@@ -46,6 +46,7 @@ from wufei.reports.service import (
     open_tasks,
     status_then,
 )
+from wufei.tasks.ledger_status import with_ledger
 from wufei.tasks.milestones import list_milestones
 from wufei.tasks.models import LIST_NAMES, Role, Task, TaskDepartment
 from wufei.tasks.service import list_tasks
@@ -73,8 +74,16 @@ def list_number(task: Task) -> str:
 
 
 def task_row(
-    task: Task, light: LightResult | None, *, due: date | None = None, progress: tuple[int, date] | None = None
+    task: Task,
+    light: LightResult | None,
+    *,
+    due: date | None = None,
+    progress: tuple[int, date] | None = None,
+    as_of: date | None = None,
 ) -> dict[str, Any]:
+    """A task as the lists show it; `progress`: its newest report's, else (given `as_of`) the
+    percentage its imported ledger gave (`with_ledger`), marked as the ledger's."""
+    shown = with_ledger(progress, task.ledger_progress, task.ledger_progress_on, as_of) if as_of else progress
     return {
         "id": task.id,
         "title": task.title,
@@ -85,7 +94,8 @@ def task_row(
         "deadline": deadline_text(task, due),
         "light": str(light.light) if light else None,
         "reason": light.reason if light else "不纳入亮灯（非方案任务）",
-        "progress": progress[0] if progress else None,
+        "progress": shown[0] if shown else None,
+        "progress_ledger": shown is not None and shown is not progress,  # the ledger's figure, no report
     }
 
 
@@ -177,8 +187,11 @@ def dashboard(
     departments.sort(key=lambda r: (-r["red"], -r["yellow"], -r["total"], r["name"]))
 
     def rows(ids):
+        ids = list(ids)
+        progress = latest_progress(session, as_of=today, cadence=cadence, task_ids=ids)
         return sorted(
-            (task_row(tasks[i], lights[i], due=due.get(i)) for i in ids), key=lambda r: (r["deadline"], r["id"])
+            (task_row(tasks[i], lights[i], due=due.get(i), progress=progress.get(i), as_of=today) for i in ids),
+            key=lambda r: (r["deadline"], r["id"]),
         )
 
     overdue = rows(i for i, r in lights.items() if OVERDUE in r.rules)
@@ -428,7 +441,9 @@ def department_tasks(
         role = "lead" if Role.LEAD in roles else "supporting" if Role.SUPPORTING in roles else None
         if role is None or task.plan.kind != PlanKind.PLAN:
             continue
-        result[role].append(task_row(task, lights.get(task.id), due=due.get(task.id), progress=progress.get(task.id)))
+        result[role].append(
+            task_row(task, lights.get(task.id), due=due.get(task.id), progress=progress.get(task.id), as_of=today)
+        )
     for rows in result.values():
         rows.sort(key=lambda r: (order[r["light"]], r["id"]))
     return result
