@@ -748,3 +748,87 @@ def test_rename_reads_a_new_name_written_with_its_place_as_units_are_written(ses
     assert unit.name == "市商务局"
     assert rename_department(session, unit, f"{place}/市商务和投资促进局", actor="test") == "市商务局"
     assert unit.name == "市商务和投资促进局"
+
+
+def test_a_run_still_alive_past_its_lease_cannot_record_its_old_address_send_as_the_new_units(
+    copied, tmp_path, monkeypatch
+):
+    """mend23: a delivery run (a thread) is paused in the typo unit's SMTP DATA past its lease (its
+    clock is eleven minutes behind, so the lease it holds has run out by the wall clock the merge
+    reads); the merge re-addresses the dispatch to the right unit. Resumed, the run's answer from the
+    old address must not make the dispatch `sent` to the right unit: the merge took the claim over
+    (a new fencing token), the run's fenced write is refused, and the next retry sends it, written
+    for the right unit, to the right unit's address."""
+    import threading
+    from datetime import timedelta
+
+    from tests.notify.conftest import SmtpServer, free_port
+    from tests.rules import CADENCE
+    from wufei.db import utcnow
+    from wufei.notify import runs
+    from wufei.notify.models import Delivery, Dispatch
+    from wufei.points.runs import daily_scan
+
+    _, engine = copied
+    daily_scan(engine, date(2026, 1, 5), rules=RULESET)
+    smtp = SmtpServer(free_port())
+    config = tmp_path / "apprise.yaml"
+    config.write_text("version: 1\nurls:\n  - outbox://localhost$OUTBOX_DIR:\n      - tag: office, group, fallback\n")
+    monkeypatch.setenv("WUFEI_APPRISE_CONFIG", str(config))
+    monkeypatch.setenv("WUFEI_OUTBOX_DIR", str(tmp_path / "outbox"))
+    monkeypatch.setenv("WUFEI_SMTP_URL", f"mailto://127.0.0.1:{smtp.port}?from=office@wufei.test&format=text")
+    with transaction(engine) as session:
+        typo, right = _unit(session, TYPO), _unit(session, RIGHT)
+        typo_id, right_id = typo.id, right.id
+        session.add_all(
+            [
+                Contact(department_id=typo.id, liaison_email="typo@wufei.test", source="test", source_row=1),
+                Contact(department_id=right.id, liaison_email="right@wufei.test", source="test", source_row=2),
+            ]
+        )
+    arrived, resume = threading.Event(), threading.Event()
+    keep = smtp.inbox.handle_DATA
+
+    async def paused_at_the_typo(server, session, envelope):
+        if "typo@wufei.test" in envelope.rcpt_tos and not arrived.is_set():
+            arrived.set()
+            resume.wait(60)  # the run is stuck in this call while its lease runs out and the merge commits
+        return await keep(server, session, envelope)
+
+    smtp.inbox.handle_DATA = paused_at_the_typo
+    smtp.start()
+    behind = utcnow() - runs.service.LEASE - timedelta(minutes=1)  # the run's lease has run out by the wall clock
+    summaries: list[dict] = []
+    run = threading.Thread(
+        target=lambda: summaries.append(
+            runs.deliver_day(engine, date(2026, 1, 5), cadence=CADENCE, now=behind, concurrency=1)
+        )
+    )
+    run.start()
+    try:
+        assert arrived.wait(60)
+        with transaction(engine) as session:
+            held = session.scalars(select(Dispatch).where(Dispatch.department_id == typo_id)).one()
+            held_id, lease = held.id, held.next_attempt_at
+            assert held.status == "claimed" and lease is not None
+            merge_departments(session, _unit(session, TYPO), _unit(session, RIGHT), actor="test", on=MERGE_DAY)
+    finally:
+        resume.set()
+        run.join(120)
+    assert summaries and summaries[0].get("lost") == 1, summaries
+    with transaction(engine) as session:
+        row = session.get_one(Dispatch, held_id)
+        assert (row.department_id, row.status) == (right_id, "claimed")  # not recorded sent: the fence refused it
+        assert row.next_attempt_at != lease
+        # What the old address answered stays its fact.
+        assert list(session.scalars(select(Delivery.status).where(Delivery.dispatch_id == held_id))) == ["sent"]
+    try:
+        retried = runs.retry_due(engine, cadence=CADENCE, concurrency=1)
+    finally:
+        smtp.stop()
+    assert retried["sent"] == 1, retried
+    to_right = [m for m in smtp.inbox.messages if m["To"] == "right@wufei.test"]
+    readdressed = [m for m in to_right if RIGHT in m["Subject"] and TITLES[0] in m.get_content()]
+    assert len(readdressed) == 1 and TYPO not in readdressed[0].get_content()
+    with transaction(engine) as session:
+        assert session.get_one(Dispatch, held_id).status == "sent"

@@ -6,7 +6,7 @@ escalation. Re-importing the updated ledger completes newly done tasks and never
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -267,3 +267,73 @@ def test_a_published_progress_table_keeps_each_status_and_guesses_no_completion(
     assert all(t.completed_on is None for t in tasks.values())
     flagged = {t.title for t in tasks.values() for d in _doubts(fresh_engine, t.id) if d.field == "status"}
     assert flagged == {"优化提升50条背街后巷交通组织", "生活垃圾处置不规范,随意堆放"}
+
+
+def test_a_status_continued_in_the_next_row_or_merged_down_is_read_whole(tmp_path, fresh_engine, cli):
+    """mend23: a long 完成情况 wrapped into the row below, the task's cells there empty, and one in a
+    cell merged down over an empty row: each is the task's status, read whole, and neither row is
+    a task of its own."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([TITLE])
+    sheet.merge_cells("A1:G1")
+    sheet.append(HEADER)
+    sheet.append([*INSTITUTION[0], "已于2023年", None])
+    sheet.append([None, None, None, None, None, "5月完成", None])  # the text goes on here
+    sheet.append([*INSTITUTION[2], "已于2023年9月完成", None])
+    sheet.append([None] * 7)
+    sheet.merge_cells("F5:F6")  # the cell merged down over an empty row
+    sheet.append([*MARKET[0], "进度", None])
+    sheet.append([None, None, None, None, None, "60%", None])
+    path = tmp_path / "工作台账.xlsx"
+    book.save(path)
+    cli("import", str(path))
+    tasks = _tasks(fresh_engine)
+    assert sorted(tasks) == ["1", "3", "4"], {n: t.title for n, t in tasks.items()}
+    assert tasks["1"].ledger_status == "已于2023年5月完成"
+    assert tasks["1"].completed_on == date(2023, 5, 31)
+    assert tasks["3"].ledger_status == "已于2023年9月完成" and tasks["3"].completed_on == date(2023, 9, 30)
+    assert tasks["4"].ledger_status == "进度60%" and tasks["4"].ledger_progress == 60
+
+
+def test_the_ledgers_percentage_is_shown_where_progress_is_until_a_report(tmp_path, fresh_engine, cli):
+    """mend23: task 4's 进度80% is its progress on the department page, the dashboard's task lists and
+    the public page, marked as the ledger's (台账), as the lights already read it."""
+    from fastapi.testclient import TestClient
+
+    from wufei.web.app import create_app
+    from wufei.web.portal import Settings
+
+    cli("import", str(ledger(tmp_path / "工作台账.xlsx")))
+    task = _tasks(fresh_engine)["4"]
+    rules = Ruleset.load()
+    from sqlalchemy.orm import Session
+
+    from wufei.web import pages
+
+    with Session(fresh_engine) as session:
+        lead = session.scalars(
+            select(TaskDepartment.department_id).where(
+                TaskDepartment.task_id == task.id, TaskDepartment.role == Role.LEAD
+            )
+        ).one()
+        rows = pages.department_tasks(
+            session, department_id=lead, today=IMPORT_DAY, cadence=rules.cadence, light_rules=rules.lights
+        )
+        [row] = [r for r in rows["lead"] if r["id"] == task.id]
+        assert (row["progress"], row["progress_ledger"]) == (80, True)
+        board = pages.dashboard(
+            session,
+            today=IMPORT_DAY + timedelta(days=400),  # 2025: task 4 (2024年底前) overdue, on the dashboard's list
+            cadence=rules.cadence,
+            light_rules=rules.lights,
+            bulletins_dir=tmp_path,
+        )
+        [late] = [r for r in board["overdue"] if r["id"] == task.id]
+        assert (late["progress"], late["progress_ledger"]) == (80, True)
+    settings = Settings(engine=fresh_engine, today=IMPORT_DAY, public_plans=("*",), rules=rules, bulletins_dir=tmp_path)
+    with TestClient(create_app(settings)) as client:
+        page = client.get("/public")
+    assert page.status_code == 200
+    cells = page.text.split("建设建筑垃圾资源化利用项目</td>", 1)[1].split("</tr>", 1)[0]
+    assert '<td class="num">80<div class="sub">台账</div></td>' in cells

@@ -342,3 +342,59 @@ def test_a_retry_and_the_days_delivery_on_one_channels_count_the_retries_once(
     assert runs.deliver_day(fresh_engine, DAY, cadence=CADENCE, channels=channels)["sent"] == 1
     accepted = [r["at"] for r in small_minute.requests if r["accepted"]]
     assert len(accepted) == 3 and accepted[2] - accepted[1] < 0.5  # two in the window: the third goes at once
+
+
+def test_a_robots_paced_sends_do_not_hold_up_the_emails_of_the_run(
+    fresh_engine, outbox, tmp_path, monkeypatch, receiver, smtp
+):
+    """mend23: six departments on the office's one 钉钉 robot (its minute made five seconds: three a
+    window), then three departments by email, one sending thread. The robot's fourth message must wait
+    for its window; the run puts it aside for its robot thread and the emails leave meanwhile, where a
+    sending thread waiting for the robot held them back behind it."""
+    receiver.rate = (3, 4.5)
+    monkeypatch.setitem(channels_module.ROBOT_RATES, channels_module.NotifyDingTalk, (Rate(3, 5.0),))
+    migrate.upgrade(fresh_engine)
+    with transaction(fresh_engine) as session:
+        units = _departments(session, 9)  # claimed in this order (their keys sort so: ids 1 to 9)
+    on_robot, by_email = units[:6], units[6:]
+    robot_tags = ", ".join(f"dept-{unit.id}" for unit in on_robot)
+    emails = "".join(f"  - {smtp.url(f'dept{d.id}@wufei.test')}:\n      - tag: dept-{d.id}\n" for d in by_email)
+    config = tmp_path / "apprise.yaml"
+    config.write_text(
+        f"version: 1\nurls:\n  - dingtalk://{DING_SECRET}@{DING_TOKEN}/:\n      - tag: {robot_tags}\n{emails}"
+        f"  - outbox://localhost{outbox}:\n      - tag: office\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("WUFEI_APPRISE_CONFIG", str(config))
+    arrivals: list[float] = []
+    keep = smtp.inbox.handle_DATA
+
+    async def noting_when(server, session, envelope):
+        arrivals.append(time.monotonic())  # the receiver's clock too
+        return await keep(server, session, envelope)
+
+    smtp.inbox.handle_DATA = noting_when
+    smtp.start()
+    summary = runs.deliver_day(fresh_engine, DAY, now=T0, cadence=CADENCE, concurrency=1)
+    assert (summary["sent"], summary["failed"]) == (9, 0), summary
+    robot = [r for r in receiver.requests if r["path"].startswith("/dingtalk")]
+    assert len(robot) == 6 and all(r["accepted"] for r in robot)
+    assert len(arrivals) == 3
+    assert max(arrivals) < robot[3]["at"]  # every email before the robot's first paced message
+    with make_sessionmaker(fresh_engine)() as session:
+        assert set(session.scalars(select(Delivery.status))) == {"sent"}
+
+
+def test_a_robot_send_whose_turn_comes_after_the_lease_is_left_for_the_next_run(
+    fresh_engine, outbox, tmp_path, monkeypatch, receiver
+):
+    """The robot's minute is full for longer than the attempt's lease allows a send to wait: the
+    message is not sent, failed saying so (retried later), and the run does not wait for it."""
+    _one_robot_for_all(fresh_engine, 2, tmp_path, monkeypatch, outbox)
+    monkeypatch.setitem(channels_module.ROBOT_RATES, channels_module.NotifyDingTalk, (Rate(1, 3600.0),))
+    summary = runs.deliver_day(fresh_engine, DAY, now=T0, cadence=CADENCE, concurrency=2)
+    assert (summary["sent"], summary["failed"]) == (1, 1), summary
+    assert len(receiver.requests) == 1
+    with make_sessionmaker(fresh_engine)() as session:
+        [error] = [e for e in session.scalars(select(Delivery.error)) if e]
+    assert "留待下次发送" in error

@@ -105,3 +105,81 @@ def test_a_later_bulletin_or_report_is_not_served_by_its_address(replay):
         assert client.get(f"/reports/{later}").status_code == 404
     finally:
         client.close()
+
+
+REVIEWED_LATER = "六月上旬完成准入审查制度修订"
+LATER_NOTE = "六月中旬审核意见：佐证充分"
+
+
+def test_report_statuses_and_the_deliveries_page_are_as_they_were_on_the_day_in_chromium(new_page, replay):
+    """mend23: a report filed on 3 June and accepted on 12 June, and two messages whose outcome is
+    unknown, one sent on 4 June and one on 20 June. On 5 June the report was waiting for review
+    (not 已采纳, no review note) and only the first message awaited the office."""
+    from wufei.notify.models import Delivery, Dispatch
+    from wufei.reports.service import review_report
+
+    zone = RULESET.cadence.timezone
+    with transaction(replay.engine) as session:
+        filed = submit_report(
+            session,
+            task_id=replay.tasks.second,
+            department_id=replay.tasks.ecology,
+            week_start=date(2024, 6, 3),
+            progress=60,
+            done_text=REVIEWED_LATER,
+            problems=None,
+            next_steps=None,
+            at=datetime(2024, 6, 3, 16, tzinfo=zone),
+            actor="test",
+            calendar=load_calendar(session),
+            cadence=RULESET.cadence,
+        )
+        review_report(
+            session,
+            report_id=filed.id,
+            accept=True,
+            reason=LATER_NOTE,
+            actor="office",
+            at=datetime(2024, 6, 12, 9, tzinfo=zone),
+            cadence=RULESET.cadence,
+        )
+        report_id = filed.id
+        for day, subject in ((date(2024, 6, 4), "六月四日的提醒"), (date(2024, 6, 20), "六月二十日的提醒")):
+            at = datetime(day.year, day.month, day.day, 9, 15, tzinfo=zone)
+            dispatch = Dispatch(
+                key=f"digest|{day}|liaison|dept:{replay.tasks.ecology}|replay",
+                day=day,
+                audience="liaison",
+                department_id=replay.tasks.ecology,
+                tag=f"dept-{replay.tasks.ecology}",
+                subject=subject,
+                body="请报送进展。",
+                status="unknown",
+                attempts=1,
+                created_at=at,
+            )
+            session.add(dispatch)
+            session.flush()
+            session.add(
+                Delivery(
+                    dispatch_id=dispatch.id,
+                    service_url="json://robot.example/hook",
+                    status="unknown",
+                    error="结果不明：HTTP 请求已发出但未得到答复",
+                    duration_ms=4000,
+                    attempted_at=at,
+                )
+            )
+    office = new_page(replay.url)
+    sign_in_page(office, "office", lands_on="/dashboard")
+    office.goto(f"/tasks/{replay.tasks.second}")
+    row = office.inner_text(f"tr:has-text('{REVIEWED_LATER}')")
+    assert "待审核" in row and "已采纳" not in row and LATER_NOTE not in row
+    office.goto(f"/reports/{report_id}")
+    text = office.inner_text("body")
+    assert "待审核" in text and "已采纳" not in text and LATER_NOTE not in text
+    office.goto("/review")
+    assert REVIEWED_LATER in office.inner_text("body")  # it was waiting for the office that day
+    office.goto("/deliveries")
+    text = office.inner_text("body")
+    assert "六月四日的提醒" in text and "六月二十日的提醒" not in text

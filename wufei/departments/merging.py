@@ -66,7 +66,7 @@ from wufei.extensions.models import Extension, ExtensionStatus
 from wufei.indicators.models import IndicatorDepartment, IndicatorReport
 from wufei.notices.models import NoticeIntent
 from wufei.notify.models import Dispatch, DispatchIntent, DispatchStatus
-from wufei.notify.service import UNDELIVERED, readdress
+from wufei.notify.service import UNDELIVERED, readdress, take_over
 from wufei.plans.models import Plan
 from wufei.reports.models import Report, ReportInput
 from wufei.tasks.models import Role, Task, TaskDepartment, task_reference
@@ -289,6 +289,9 @@ def merge_departments(
     _renumber(session, IndicatorDepartment, IndicatorDepartment.indicator_id, [p[1] for p in plan.indicator_pairs])
     _move_intents(session, old, new, ids["intents"], ids["intents_resolved"], on=on)
     _mark_delivered(session, old, new, ids["intents_delivered"], on=on)
+    undelivered = [*plan.readdressed, *ids["dispatches_withdrawn"]]
+    if len(take_over(session, undelivered)) < len(undelivered):  # a run took one since plan_merge read it
+        raise MergeError(f"「{qualified_name(old)}」有提醒刚开始发送，请待本次发送结束（至多10分钟）后再合并")
     for dispatch_id, kept in plan.readdressed.items():
         readdress(session, dispatch_id, new, intent_ids=kept)
     for chunk in _chunks(ids["dispatches_withdrawn"]):

@@ -305,8 +305,19 @@ class Channels:
         return list(found)
 
     def targets(self, tag: str, *, skip: set[str] | frozenset[str] = frozenset()) -> list[tuple[Any, str]]:
-        """(service, privacy name) for every service for `tag` except those named in `skip`."""
-        return [(service, name) for service in self.services_for(tag) if (name := self._names[id(service)]) not in skip]
+        """(service, privacy name) for every service for `tag` except those named in `skip`; the
+        group robots last (their sends may wait for the robot's rate: the others go first)."""
+        names = self._names
+        found = [(service, name) for service in self.services_for(tag) if (name := names[id(service)]) not in skip]
+        return sorted(found, key=lambda target: type(target[0]) in ROBOT_RATES)
+
+    def reserve(self, service: Any, *, within: float) -> float | None:
+        """A group robot's send: the moment (time.monotonic) it may leave, taken for it (then
+        `send_to(…, reserved=True)`), or None when that is more than `within` seconds away (nothing
+        taken). Any other service: now."""
+        if type(service) not in ROBOT_RATES:
+            return time.monotonic()
+        return self.pacer.reserve(robot_key(service), ROBOT_RATES[type(service)], within=within)
 
     def draft(
         self, service: Any, subject: str, body: str, *, attachments: list[Attachment] | tuple[Attachment, ...] = ()
@@ -335,9 +346,13 @@ class Channels:
         *,
         attachments: list[Attachment] | tuple[Attachment, ...] = (),
         draft: Draft | None = None,
+        reserved: bool = False,
     ) -> ServiceResult:
-        """Send to one service; `draft`: the same message to it, built ahead (`draft`)."""
-        return _send_one(service, name, subject, body, attachments, mail=self.mail, draft=draft, pacer=self.pacer)
+        """Send to one service; `draft`: the same message to it, built ahead (`draft`); `reserved`:
+        the robot's moment taken already (`reserve`) and come."""
+        return _send_one(
+            service, name, subject, body, attachments, mail=self.mail, draft=draft, pacer=self.pacer, reserved=reserved
+        )
 
     def send(
         self, tag: str, subject: str, body: str, *, skip: set[str] | frozenset[str] = frozenset()
@@ -476,6 +491,7 @@ def _send_one(
     mail: MailSessions | None = None,
     draft: Draft | None = None,
     pacer: Pacer | None = None,
+    reserved: bool = False,
 ) -> ServiceResult:
     """One service's attempt: Apprise's `notify`, or for email the same calls over the run's kept
     SMTP connection (`mail`; `draft`: the emails built ahead); the outcome as wufei.notify.wire saw
@@ -487,7 +503,8 @@ def _send_one(
     if robot is not None and pacer is not None:
         if pacer.refusing(robot):  # known not sent: failed, retried later
             return ServiceResult(name, False, "机器人因发送过快暂停接收，本条未发送，稍后重试", 0)
-        pacer.wait(robot, ROBOT_RATES[type(service)])
+        if not reserved:
+            pacer.wait(robot, ROBOT_RATES[type(service)])
     log = _capture.start()
     with wire.watch(platform_codes=type(service) in ROBOT_LIMITS) as traffic:
         try:

@@ -5,7 +5,9 @@
 often has one robot in its 无废城市 work group for every department's digest, so a day's delivery
 sends it dozens of messages at once. A `Pacer` hands each send the earliest moment every rate of
 its robot allows and the sender waits for it; sends already made to the robot (by an earlier run,
-from the deliveries table) are `seen` first. The platforms count a request when it reaches them, so
+from the deliveries table) are `seen` first. A delivery run does not wait in a sending thread: it
+`reserve`s the moment and hands a send that must wait to its robot thread (wufei.notify.runs), so
+emails and webhooks go on meanwhile. The platforms count a request when it reaches them, so
 each window is kept a little longer than theirs. A robot that refused one as too many (another
 process sent it some: runs do not see each other's pace) is `throttled`: the run sends it nothing
 more while the platform's penalty lasts; those messages fail unsent and are retried.
@@ -45,15 +47,19 @@ class Pacer:
             earlier = (now - age for age in ages if age >= 0)
             self._sent[key] = deque(sorted([*self._sent.get(key, ()), *earlier]))
 
-    def reserve(self, key: Hashable, rates: tuple[Rate, ...]) -> float:
-        """The moment (on the clock) this send may leave, taken: no rate of `rates` exceeded by it."""
+    def reserve(self, key: Hashable, rates: tuple[Rate, ...], *, within: float | None = None) -> float | None:
+        """The moment (on the clock) this send may leave, taken: no rate of `rates` exceeded by it.
+        None (nothing taken) when that moment is more than `within` seconds away."""
         longest = max(rate.seconds for rate in rates)
         with self._lock:
             times = self._sent.setdefault(key, deque())
-            at = max(self._clock(), times[-1] if times else 0.0)
+            now = self._clock()
+            at = max(now, times[-1] if times else 0.0)
             for rate in rates:
                 if len(times) >= rate.messages:  # the window ending at `at` must hold fewer than `messages`
                     at = max(at, times[-rate.messages] + rate.seconds)
+            if within is not None and at - now > within:
+                return None
             times.append(at)
             while times and times[0] <= at - longest:
                 times.popleft()
@@ -71,7 +77,9 @@ class Pacer:
 
     def wait(self, key: Hashable, rates: tuple[Rate, ...]) -> float:
         """Wait until this send may leave; the seconds waited."""
-        delay = self.reserve(key, rates) - self._clock()
+        at = self.reserve(key, rates)
+        assert at is not None  # no `within`: always taken
+        delay = at - self._clock()
         if delay > 0:
             self._sleep(delay)
         return max(delay, 0.0)

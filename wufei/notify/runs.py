@@ -20,8 +20,12 @@ for the database or for this interpreter's work of building them.
 
 from __future__ import annotations
 
+import dataclasses
+import heapq
+import itertools
 import queue
 import threading
+import time
 from concurrent.futures import Future
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
@@ -33,10 +37,12 @@ from wufei.cadence.config import CadenceConfig
 from wufei.calendar.service import load_calendar
 from wufei.db import make_sessionmaker
 from wufei.notify import service
-from wufei.notify.channels import ROBOT_RATES, Channels, Draft
+from wufei.notify.channels import ROBOT_RATES, Channels, Draft, ServiceResult
 from wufei.notify.recorder import Recorder
 
 READ_AHEAD = 200  # claims read at once for the sending threads
+PACE_SLACK = 60.0  # seconds of its lease a robot's send put aside leaves unused (the lease renewed before it)
+PACED_OUT = "机器人每分钟限发条数已排满本次发送时限，本条未发送，留待下次发送"
 
 
 def load_channels(engine: Engine) -> Channels:
@@ -168,6 +174,12 @@ def _send_all(
     ready: queue.Queue[tuple[int, service.Attempt, Draft | None] | None] = queue.Queue()  # and the email built
     unanswered = threading.Semaphore(concurrency)  # opened attempts whose service has not answered yet
     failures: list[BaseException] = []
+    # Robot sends waiting for their moment (time.monotonic): (moment, order, attempt's index, attempt,
+    # its target's number, when it was put aside), for the robot thread; `sending` ends it.
+    paced: list[tuple[float, int, int, service.Attempt, int, float]] = []
+    pacing = threading.Condition()
+    order = itertools.count()
+    sending = [True]
 
     def open_ahead() -> None:
         """Open the attempts in groups of half the window (one batch for the writer) as soon as that
@@ -190,31 +202,74 @@ def _send_all(
                 else:  # its first email built now, while the senders send the ones opened before
                     ready.put((index, started, _draft(channels, started)))
 
-    def send(started: service.Attempt, draft: Draft | None) -> Future:
-        try:
-            for number, (target, name) in enumerate(started.targets):
-                if number and not recorder.call(starting, (started, name)):
-                    return _done((service.LOST, started.messages))  # another run has it: it sends the rest
-                started.answered(
-                    channels.send_to(
-                        target,
-                        name,
-                        started.subject,
-                        started.body,
-                        attachments=started.attachments,
-                        draft=None if number else draft,
-                    )
+    def send(
+        index: int, started: service.Attempt, draft: Draft | None, first: int = 0, aside: float | None = None
+    ) -> bool:
+        """Send the attempt's services from number `first` on, then hand its outcome to the writer
+        (`outcomes[index]`); False when a group robot's send must wait for its moment: the attempt is
+        put aside for the robot thread (`paced`), which goes on from there (`aside`: since when, the
+        moment of `first` reserved and come)."""
+        for number in range(first, len(started.targets)):
+            target, name = started.targets[number]
+            result = None
+            if number != first or aside is None:
+                moment = channels.reserve(target, within=_budget(started, now))
+                if moment is None:  # the robot's turn would come after the lease: the next run sends it
+                    result = ServiceResult(name, False, PACED_OUT, 0)
+                elif moment > time.monotonic():
+                    with pacing:
+                        heapq.heappush(paced, (moment, next(order), index, started, number, time.monotonic()))
+                        pacing.notify()
+                    return False
+            if number and not recorder.call(starting, (started, name)):
+                outcomes[index] = _done((service.LOST, started.messages))  # another run has it: it sends the rest
+                return True
+            if result is None:
+                result = channels.send_to(
+                    target,
+                    name,
+                    started.subject,
+                    started.body,
+                    attachments=started.attachments,
+                    draft=None if number else draft,
+                    reserved=True,
                 )
-        finally:
-            unanswered.release()
-        return recorder.post(closing, started)  # with the answers
+                if number == 0 and aside is not None:  # its `sending` row was written when it was opened
+                    result = dataclasses.replace(
+                        result, duration_ms=result.duration_ms + int((time.monotonic() - aside) * 1000)
+                    )
+            started.answered(result)
+        outcomes[index] = recorder.post(closing, started)  # with the answers
+        return True
 
     def sender() -> None:
         while (item := ready.get()) is not None:
             index, started, draft = item
             try:
-                outcomes[index] = send(started, draft)
+                send(index, started, draft)
             except BaseException as error:  # the recorder failed: it refuses every later step
+                failures.append(error)
+                outcomes[index] = _done(None)
+            finally:
+                unanswered.release()  # answered, or put aside for its robot: the window moves on
+
+    def pace_robots() -> None:
+        """Send the robots' messages put aside, each at its moment, one after another (a robot takes
+        one every few seconds at most), while the senders go on with the others."""
+        while True:
+            with pacing:
+                while not paced and sending[0]:
+                    pacing.wait()
+                if not paced:
+                    return
+                delay = paced[0][0] - time.monotonic()
+                if delay > 0:
+                    pacing.wait(delay)  # or until an earlier one is put aside
+                    continue
+                _, _, index, started, number, aside = heapq.heappop(paced)
+            try:
+                send(index, started, None, number, aside)
+            except BaseException as error:
                 failures.append(error)
                 outcomes[index] = _done(None)
 
@@ -224,7 +279,8 @@ def _send_all(
                 threading.Thread(target=sender, name=f"wufei-notify-{number}", daemon=True)
                 for number in range(max(1, concurrency))
             ]
-            for thread in senders:
+            robots = threading.Thread(target=pace_robots, name="wufei-notify-robots", daemon=True)
+            for thread in [*senders, robots]:
                 thread.start()
             try:
                 open_ahead()
@@ -235,6 +291,10 @@ def _send_all(
                     ready.put(None)
                 for thread in senders:
                     thread.join()
+                with pacing:
+                    sending[0] = False
+                    pacing.notify()
+                robots.join()
             if failures:
                 raise failures[0]
     finally:
@@ -256,6 +316,13 @@ def _count_robot_sends(engine: Engine, channels: Channels, *, now: datetime | No
     for name, ages in recent.items():
         for key in set(robots[name]):
             channels.pacer.seen(key, ages)
+
+
+def _budget(started: service.Attempt, now: datetime | None) -> float:
+    """How long a robot's send of the attempt may wait for its moment: until a minute before the
+    attempt's lease runs out (renewed before each service is called; a later send would find the
+    dispatch taken by the next run)."""
+    return (started.lease - service.clock(now)).total_seconds() - PACE_SLACK
 
 
 def _draft(channels: Channels, started: service.Attempt) -> Draft | None:

@@ -50,7 +50,7 @@ import dataclasses
 import functools
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -265,6 +265,32 @@ def readdress(session: Session, dispatch_id: int, department: Department, *, int
     dispatch.department_id, dispatch.tag = department.id, digest.tag
     dispatch.subject, dispatch.body = digest.subject, digest.body
     session.flush()
+
+
+def take_over(session: Session, dispatch_ids: Sequence[int], *, now: datetime | None = None) -> set[int]:
+    """Take the undelivered `dispatch_ids` from any run before they are rewritten (a merge): a claim
+    whose lease has run out gets a new fencing token, due now and held by no run, so a run still
+    alive past its lease (slow, paused) finds its lease gone and its writes refused (`_fenced_update`);
+    a failed or given-up one is only locked, so no retrier takes it meanwhile. The ids taken; one
+    missing is held under a live lease (or was delivered meanwhile)."""
+    if not dispatch_ids:
+        return set()
+    now = clock(now)
+    table = table_of(Dispatch)
+    expired = (table.c.status == DispatchStatus.CLAIMED) & (table.c.next_attempt_at < now)
+    taken = session.execute(
+        update(table)
+        .where(
+            table.c.id.in_(list(dispatch_ids)),
+            table.c.status.in_([DispatchStatus.FAILED, DispatchStatus.PERMANENT]) | expired,
+        )
+        .values(
+            next_attempt_at=case((expired, now), else_=table.c.next_attempt_at),
+            holder=case((expired, None), else_=table.c.holder),
+        )
+        .returning(table.c.id)
+    ).scalars()
+    return set(taken)
 
 
 def clock(now: datetime | None) -> datetime:
@@ -1225,22 +1251,31 @@ def _finish_and_close(
     ]
 
 
-def awaiting_office(session: Session, *, now: datetime | None = None, limit: int = 200) -> list[dict[str, Any]]:
+def awaiting_office(
+    session: Session, *, now: datetime | None = None, until: datetime | None = None, limit: int = 200
+) -> list[dict[str, Any]]:
     """Dispatches the office must decide on, newest first: outcome unknown (confirm or resend) and
-    given up after the last attempt (resend), each with its deliveries (as `dispatch_as_dict`)."""
+    given up after the last attempt (resend), each with its deliveries (as `dispatch_as_dict`).
+    `until` (the end of a replay day): only what had happened before it, the dispatches made and
+    their deliveries attempted by then; a dispatch is listed when one of those left it undecided
+    (the table keeps no date of the office's decisions: one it settled later is not listed)."""
     now = clock(now)
-    found = list(
-        session.scalars(
-            select(Dispatch)
-            .where(Dispatch.status.in_([DispatchStatus.UNKNOWN, DispatchStatus.PERMANENT]))
-            .order_by(Dispatch.day.desc(), Dispatch.id.desc())
-            .limit(limit)
+    query = select(Dispatch).where(Dispatch.status.in_([DispatchStatus.UNKNOWN, DispatchStatus.PERMANENT]))
+    attempted = select(Delivery)
+    if until is not None:
+        by_then = until.astimezone(UTC)
+        attempted = attempted.where(Delivery.attempted_at < by_then)
+        undecided = attempted.where(
+            Delivery.dispatch_id == Dispatch.id,
+            Delivery.status.in_([DeliveryStatus.UNKNOWN, DeliveryStatus.FAILED, DeliveryStatus.SENDING]),
         )
-    )
+        never_sent = ~exists().where(Delivery.dispatch_id == Dispatch.id)  # given up with no service to call
+        query = query.where(Dispatch.created_at < by_then, undecided.exists() | never_sent)
+    found = list(session.scalars(query.order_by(Dispatch.day.desc(), Dispatch.id.desc()).limit(limit)))
     records: dict[int, list[Delivery]] = {}
     if found:
         for record in session.scalars(
-            select(Delivery).where(Delivery.dispatch_id.in_([d.id for d in found])).order_by(Delivery.id)
+            attempted.where(Delivery.dispatch_id.in_([d.id for d in found])).order_by(Delivery.id)
         ):
             records.setdefault(record.dispatch_id, []).append(record)
     return [dispatch_as_dict(d, records.get(d.id, []), now=now) for d in found]

@@ -34,6 +34,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from wufei.audit.service import apply_changes, jsonable, record
 from wufei.cadence.config import CadenceConfig
@@ -915,7 +916,8 @@ def list_reports(
     filed_before: datetime | None = None,
 ) -> list[Report]:
     """Reports (every version) by week, department, task and status; `filed_before`: only those
-    submitted before that moment (a page of a replay day shows nothing filed later)."""
+    submitted before that moment (a page of a replay day shows nothing filed later), each as it
+    stood then (`as_it_was`), and `status` is the status then."""
     query = select(Report).options(
         selectinload(Report.task).selectinload(Task.plan),
         selectinload(Report.department),
@@ -928,10 +930,39 @@ def list_reports(
     if task_id is not None:
         query = query.where(Report.task_id == task_id)
     if status is not None:
-        query = query.where(Report.status == status)
+        query = query.where(status_then(status, filed_before))
     if filed_before is not None:
         query = query.where(Report.submitted_at < _utc(filed_before))
-    return list(session.scalars(query.order_by(Report.week_start, Report.task_id, Report.version)))
+    found = list(session.scalars(query.order_by(Report.week_start, Report.task_id, Report.version)))
+    return as_it_was(found, filed_before) if filed_before is not None else found
+
+
+def status_then(status: str, moment: datetime | None) -> Any:
+    """The condition that a report had `status` at `moment` (None: now): one reviewed at or after
+    it was still waiting for review then."""
+    if moment is None:
+        return Report.status == status
+    reviewed_later = Report.reviewed_at.is_not(None) & (Report.reviewed_at >= _utc(moment))
+    if status == ReportStatus.SUBMITTED:
+        return (Report.status == status) | reviewed_later
+    return (Report.status == status) & ~reviewed_later
+
+
+def as_it_was(reports: list[Report], moment: datetime) -> list[Report]:
+    """The reports as they stood at `moment` (a replay day's pages): one reviewed at or after it
+    shown waiting for review, without the review. Loaded values replaced, never written: a page's
+    transaction writes nothing of it (`set_committed_value` marks no change)."""
+    for report in reports:
+        reviewed = stored_time(report.reviewed_at)
+        if reviewed is not None and reviewed >= _utc(moment):
+            for name, value in (
+                ("status", ReportStatus.SUBMITTED),
+                ("review_note", None),
+                ("reviewed_at", None),
+                ("reviewed_by", None),
+            ):
+                set_committed_value(report, name, value)
+    return reports
 
 
 def report_as_dict(report: Report, cadence: CadenceConfig) -> dict[str, Any]:

@@ -210,7 +210,9 @@ def router(portal: Portal) -> APIRouter:
     def deliveries_page(request: Request):
         with portal.work() as session:
             signed = portal.user(request, session, OFFICE)
-            return portal.render(request, "deliveries.html.j2", signed=signed, dispatches=awaiting_office(session))
+            until = portal.cadence.end_of_day(portal.today())  # a replay day's page: what awaited the office then
+            dispatches = awaiting_office(session, until=until)
+            return portal.render(request, "deliveries.html.j2", signed=signed, dispatches=dispatches)
 
     def confirm_arrival(session, signed, form, dispatch_id: int):
         note = str(form.get("note") or "").strip()

@@ -38,7 +38,16 @@ from wufei.notices.service import KIND_NAMES, list_intents
 from wufei.plans.models import Jurisdiction, Plan, PlanKind
 from wufei.plans.queries import scope_plan_ids
 from wufei.reports.models import Report, ReportInput, ReportStatus
-from wufei.reports.service import STATUS_NAMES, compliance, last_answers, latest_progress, list_reports, open_tasks
+from wufei.reports.service import (
+    STATUS_NAMES,
+    compliance,
+    last_answers,
+    latest_progress,
+    list_reports,
+    open_tasks,
+    status_then,
+)
+from wufei.tasks.ledger_status import with_ledger
 from wufei.tasks.milestones import list_milestones
 from wufei.tasks.models import LIST_NAMES, Role, Task, TaskDepartment
 from wufei.tasks.service import list_tasks
@@ -66,8 +75,16 @@ def list_number(task: Task) -> str:
 
 
 def task_row(
-    task: Task, light: LightResult | None, *, due: date | None = None, progress: tuple[int, date] | None = None
+    task: Task,
+    light: LightResult | None,
+    *,
+    due: date | None = None,
+    progress: tuple[int, date] | None = None,
+    as_of: date | None = None,
 ) -> dict[str, Any]:
+    """A task as the lists show it; `progress`: its newest report's, else (given `as_of`) the
+    percentage its imported ledger gave (`with_ledger`), marked as the ledger's."""
+    shown = with_ledger(progress, task.ledger_progress, task.ledger_progress_on, as_of) if as_of else progress
     return {
         "id": task.id,
         "title": task.title,
@@ -78,7 +95,8 @@ def task_row(
         "deadline": deadline_text(task, due),
         "light": str(light.light) if light else None,
         "reason": light.reason if light else "不纳入亮灯（非方案任务）",
-        "progress": progress[0] if progress else None,
+        "progress": shown[0] if shown else None,
+        "progress_ledger": shown is not None and shown is not progress,  # the ledger's figure, no report
     }
 
 
@@ -170,8 +188,11 @@ def dashboard(
     departments.sort(key=lambda r: (-r["red"], -r["yellow"], -r["total"], r["name"]))
 
     def rows(ids):
+        ids = list(ids)
+        progress = latest_progress(session, as_of=today, cadence=cadence, task_ids=ids)
         return sorted(
-            (task_row(tasks[i], lights[i], due=due.get(i)) for i in ids), key=lambda r: (r["deadline"], r["id"])
+            (task_row(tasks[i], lights[i], due=due.get(i), progress=progress.get(i), as_of=today) for i in ids),
+            key=lambda r: (r["deadline"], r["id"]),
         )
 
     overdue = rows(i for i, r in lights.items() if OVERDUE in r.rules)
@@ -434,7 +455,9 @@ def department_tasks(
         role = "lead" if Role.LEAD in roles else "supporting" if Role.SUPPORTING in roles else None
         if role is None or task.plan.kind != PlanKind.PLAN:
             continue
-        result[role].append(task_row(task, lights.get(task.id), due=due.get(task.id), progress=progress.get(task.id)))
+        result[role].append(
+            task_row(task, lights.get(task.id), due=due.get(task.id), progress=progress.get(task.id), as_of=today)
+        )
     for rows in result.values():
         rows.sort(key=lambda r: (order[r["light"]], r["id"]))
     return result
@@ -597,7 +620,7 @@ def report_form(
     returned = [
         r
         for r in list_reports(session, department_ids=[department_id], status=ReportStatus.RETURNED, filed_before=until)
-        if _latest_is(session, r)
+        if _latest_is(session, r, until)
     ]
     return {
         "rows": rows,
@@ -631,11 +654,16 @@ def missing_weeks(session: Session, department_id: int) -> list[date]:
     return sorted(weeks)
 
 
-def _latest_is(session: Session, report: Report) -> bool:
-    """Whether this is the newest version of its task and week (a returned one not yet refiled)."""
+def _latest_is(session: Session, report: Report, until: datetime) -> bool:
+    """Whether this is the newest version of its task and week filed before `until` (a returned
+    one not yet refiled)."""
     newest = session.scalar(
         select(Report.version)
-        .where(Report.task_id == report.task_id, Report.week_start == report.week_start)
+        .where(
+            Report.task_id == report.task_id,
+            Report.week_start == report.week_start,
+            Report.submitted_at < until.astimezone(UTC),
+        )
         .order_by(Report.version.desc())
         .limit(1)
     )
@@ -716,7 +744,7 @@ def waiting_for_office(session: Session, *, until: datetime) -> dict[str, int]:
     """What waits for the office: reports to review and extension requests to decide, of those
     made before `until` (the end of the portal's day)."""
     reports = select(func.count()).where(
-        Report.status == ReportStatus.SUBMITTED, Report.submitted_at < until.astimezone(UTC)
+        status_then(ReportStatus.SUBMITTED, until), Report.submitted_at < until.astimezone(UTC)
     )
     extensions = select(func.count()).where(
         Extension.status == ExtensionStatus.PENDING, Extension.requested_on < until.date()

@@ -76,7 +76,9 @@ def router(portal: Portal) -> APIRouter:
         progress = latest_progress(session, as_of=today, cadence=portal.cadence, task_ids=ids, accepted_only=True)
         rows = []
         for task in tasks:
-            row = pages.task_row(task, lights.get(task.id), due=due.get(task.id), progress=progress.get(task.id))
+            row = pages.task_row(
+                task, lights.get(task.id), due=due.get(task.id), progress=progress.get(task.id), as_of=today
+            )
             rows.append(
                 {
                     "id": row["id"],
@@ -87,6 +89,7 @@ def router(portal: Portal) -> APIRouter:
                     "deadline": row["deadline"],
                     "light": LIGHT_NAMES.get(row["light"]),
                     "progress": row["progress"],
+                    "progress_ledger": row["progress_ledger"],
                 }
             )
         return rows

@@ -20,7 +20,7 @@ from wufei.departments.models import Department
 from wufei.indicators.models import IndicatorEvidence
 from wufei.reports.evidence import evidence_path
 from wufei.reports.models import Evidence, Report
-from wufei.reports.service import stored_time
+from wufei.reports.service import as_it_was, stored_time
 from wufei.tasks.models import Task, TaskDepartment
 from wufei.web import pages
 from wufei.web.portal import Forbidden, Portal
@@ -165,8 +165,10 @@ def router(portal: Portal) -> APIRouter:
             )
             filed = stored_time(report.submitted_at) if report is not None else None
             # a replay day's portal shows no report filed after its day, by its address either
-            if report is None or (filed is not None and filed >= portal.cadence.end_of_day(portal.today())):
+            until = portal.cadence.end_of_day(portal.today())
+            if report is None or (filed is not None and filed >= until):
                 raise _not_found("找不到此报告")
+            as_it_was([report], until)
             check_report_visible(signed, report)
             return portal.render(
                 request, "report.html.j2", signed=signed, report=report, status_names=pages.STATUS_NAMES

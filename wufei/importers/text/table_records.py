@@ -1229,6 +1229,11 @@ def _tasks(
             word = first.strip()[0] + "计"  # 合计, 小计 or 总计, as the row says it
             doubts.append(Doubt("record", f"{place}「{first}」是{word}行，未作为任务导入，请核对", first))
             continue
+        if records and previous is not None and _status_only(row, columns):
+            # The status goes on in this row, every other cell blank (a long 完成情况 wrapped into
+            # the next row, or its cell merged down over a row of its own): the task above's.
+            _continue_status(records[-1], row, columns, in_content=True)
+            continue
         heading = _section_heading(row, columns, name_role, numbered)
         if heading is not None:
             section += 1
@@ -1250,6 +1255,7 @@ def _tasks(
             # The task cell spans this row too (filled in from the merge) with the same owners and
             # deadline: the row holds the task's sub-tasks or progress, not a task of its own.
             records[-1].content = _joined(records[-1].content, _row_detail(row, columns))
+            _continue_status(records[-1], row, columns, in_content=False)
             continue
         previous = row
         # A blank 任务名称 is a merged cell: the row continues the task above (001 project 2).
@@ -1314,6 +1320,34 @@ def _grouped_rows(table: Table, columns: _Columns, name_role: str, *, printed_on
             out.update((k, regrouped) for k, _ in rows[start:end])
         start = end
     return out
+
+
+def _status_only(row: Row, columns: _Columns) -> bool:
+    """Whether the row's only text is in the status column (完成情况 / 进展情况)."""
+    k = columns.index.get("status")
+    return (
+        k is not None
+        and k < len(row.cells)
+        and bool(row.cells[k])
+        and not any(cell for other, cell in enumerate(row.cells) if other != k)
+    )
+
+
+def _continue_status(record: TaskRecord, row: Row, columns: _Columns, *, in_content: bool) -> None:
+    """A row's status cell continuing the task's: its text run on after the task's (a cell's text
+    goes on where it wrapped), or nothing when it repeats it (a cell merged down, filled in on each
+    row). `in_content`: the status as the task's content quotes it (表头：内容) follows."""
+    text, before = _cell(row, columns, "status"), record.status
+    if not text or text == before:
+        return
+    record.status = f"{before}{text}" if before else text
+    if in_content:
+        header = normalize_cell(columns.header[columns.index["status"]])
+        quoted = f"{header}：{before}" if before else None
+        if quoted and record.content and quoted in record.content:
+            record.content = record.content.replace(quoted, f"{header}：{record.status}", 1)
+        else:
+            record.content = _joined(record.content, f"{header}：{text}")
 
 
 def _continues_task(previous: Row, row: Row, columns: _Columns, name_role: str) -> bool:
