@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import importlib
 import sys
+import warnings
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,23 @@ class LazyGroup(click.Group):
 )
 def main() -> None:
     """wufei 无废城市建设督查督办系统"""
+    warnings.showwarning = _show_warning
+
+
+_default_show_warning = warnings.showwarning
+_shown: set[str] = set()
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # type: ignore[no-untyped-def]
+    """A year without a known holiday arrangement is told in one Chinese line (once), not as a
+    Python warning with its file and line: the office has to act on it (`wufei calendar import`)."""
+    if category.__name__ == "UnknownYearWarning":  # by name: the calendar is not imported for --help
+        text = str(message)
+        if text not in _shown:
+            _shown.add(text)
+            click.echo(f"注意：{text}", err=True)
+        return
+    _default_show_warning(message, category, filename, lineno, file, line)
 
 
 @main.group()

@@ -1,9 +1,11 @@
 """China's working-day calendar: office overrides first, then `chinese_calendar`, then weekdays.
 
 `chinese_calendar` knows the years the State Council has published (2004–2026 in 1.11.0) and
-raises NotImplementedError beyond them. For an unknown year the office enters the official
-calendar as overrides (`wufei calendar set 2027-02-06 workday`); days it has not entered
-fall back to Monday–Friday, with a warning naming the year. Pure: no database here.
+raises NotImplementedError beyond them. For an unknown year the office imports the State
+Council's notice (`wufei calendar import`) or enters days as overrides (`wufei calendar set
+2027-02-06 workday`); days it has not entered fall back to Monday–Friday less the statutory
+holidays (wufei.calendar.statutory, without 调休), with a warning naming the year and the import.
+Pure: no database here.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from itertools import accumulate
 
 import chinese_calendar
 
+from wufei.calendar.statutory import statutory_holidays
+
 
 class DayKind(StrEnum):
     WORKDAY = "workday"
@@ -26,6 +30,14 @@ class DayKind(StrEnum):
 
 class UnknownYearWarning(UserWarning):
     pass
+
+
+def unknown_year_message(year: int) -> str:
+    """For people: what a year without a known arrangement is counted as, and how to fix it."""
+    return (
+        f"{year}年的节假日安排尚未导入，暂按周一至周五扣除法定节假日（元旦、春节、清明、劳动节、端午、中秋、国庆）"
+        f"计工作日，不含调休；国务院办公厅通知发布后请用 wufei calendar import 导入"
+    )
 
 
 @cache
@@ -76,7 +88,10 @@ class WorkCalendar:
             if national is None:
                 self._assumed.add(year)
                 first = date(year, 1, 1)
-                national = tuple((first + timedelta(days=n)).weekday() < 5 for n in range(_days_in(year)))
+                off = statutory_holidays(year)
+                national = tuple(
+                    (day := first + timedelta(days=n)).weekday() < 5 and day not in off for n in range(_days_in(year))
+                )
             worked = list(national)
             for day, kind in self.overrides.items():
                 if day.year == year:
@@ -97,12 +112,7 @@ class WorkCalendar:
     def _unknown(self, year: int) -> None:
         if year not in self.unknown_years:
             self.unknown_years.add(year)
-            warnings.warn(
-                f"{year}年的法定节假日安排未知（chinese_calendar 与办公室设置均无），按周一至周五计工作日；"
-                f"请用 wufei calendar set 录入当年安排",
-                UnknownYearWarning,
-                stacklevel=3,
-            )
+            warnings.warn(unknown_year_message(year), UnknownYearWarning, stacklevel=3)
 
     def next_workday(self, day: date, *, include: bool = False) -> date:
         """The first working day after `day` (or `day` itself when include and it is one)."""
