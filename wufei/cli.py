@@ -120,7 +120,9 @@ _default_show_warning = warnings.showwarning
 _shown: set[str] = set()
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # type: ignore[no-untyped-def]
+def _show_warning(
+    message: Warning | str, category: type[Warning], filename: str, lineno: int, file: Any = None, line: Any = None
+) -> None:
     """A year without a known holiday arrangement is told in one Chinese line (once), not as a
     Python warning with its file and line: the office has to act on it (`wufei calendar import`)."""
     if category.__name__ == "UnknownYearWarning":  # by name: the calendar is not imported for --help

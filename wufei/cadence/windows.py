@@ -237,10 +237,10 @@ def run_weeks(
     exactly one run, once it has closed: the week across a month's end, due after the run that
     reports on its Monday's month, is counted by the next run."""
     weeks = []
-    for span, keep in ((previous, lambda due: due >= since), (period, lambda due: due < until)):
+    for span, opened in ((previous, since), (period, None)):
         for week in weeks_in(span):
             window = reporting_window(week.start, calendar, config)
-            if window is not None and keep(window.due_at) and window.due_at < until:
+            if window is not None and window.due_at < until and (opened is None or window.due_at >= opened):
                 weeks.append(week.start)
     return weeks
 

@@ -28,6 +28,7 @@ from wufei.cadence import periods as P
 from wufei.cadence import schedule
 from wufei.cadence.config import CadenceConfig, ConfigError, RunDay
 from wufei.cadence.periods import Period, PeriodKind
+from wufei.cadence.schedule import RunTime
 from wufei.calendar.workdays import WorkCalendar
 from wufei.notices.models import Audience, NoticeKind
 
@@ -105,8 +106,8 @@ class CadencePoint:
         minute, hour = cron.split()[:2]
         return time(int(hour), int(minute))
 
-    def runs(self, cadence: CadenceConfig) -> schedule.RunTime:
-        return schedule.RunTime(self.run_day(cadence), self.run_time)
+    def runs(self, cadence: CadenceConfig) -> RunTime:
+        return RunTime(self.run_day(cadence), self.run_time)
 
     def due_period(self, run_day: date) -> Period:
         """The period a run on `run_day` reports on."""
