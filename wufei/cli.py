@@ -133,16 +133,22 @@ def main() -> None:
     warnings.showwarning = _show_warning
 
 
-_default_showwarning = warnings.showwarning
+_default_show_warning = warnings.showwarning
+_shown: set[str] = set()
 
 
-def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
-    """A year counted Monday–Friday is said to the office in Chinese (提示：2027年节假日安排尚未导入
-    （wufei calendar import），按周一至周五计算), not as a Python warning with its source line."""
+def _show_warning(
+    message: Warning | str, category: type[Warning], filename: str, lineno: int, file: Any = None, line: Any = None
+) -> None:
+    """A year without a known holiday arrangement is told in one Chinese line (once), not as a
+    Python warning with its file and line: the office has to act on it (`wufei calendar import`)."""
     if category.__name__ == "UnknownYearWarning":  # by name: the calendar is not imported for --help
-        click.echo(f"提示：{message}", err=True)
-    else:
-        _default_showwarning(message, category, *args, **kwargs)
+        text = str(message)
+        if text not in _shown:
+            _shown.add(text)
+            click.echo(f"注意：{text}", err=True)
+        return
+    _default_show_warning(message, category, filename, lineno, file, line)
 
 
 @main.group()

@@ -38,7 +38,15 @@ def parse_yaml(text: str) -> Any:
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
-    data = parse_yaml(path.read_text(encoding="utf-8")) or {}
+    import yaml
+
+    try:
+        data = parse_yaml(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"第{mark.line + 1}行" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ValueError(f"{path}{where}：YAML 格式错误（{problem}），请检查缩进、冒号和引号") from None
     if not isinstance(data, dict):
         raise ValueError(f"{path}：配置文件应为键值映射")
     return data

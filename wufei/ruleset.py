@@ -47,8 +47,15 @@ class RuleFile:
     load: Callable[[], object]
 
 
+def _cadence_checked() -> CadenceConfig:
+    """cadence.yaml as the periodic runs read it: each run-day section some point's."""
+    from wufei.points.registry import check_schedules
+
+    return check_schedules(CadenceConfig.load())
+
+
 RULE_FILES = (
-    RuleFile("cadence", "cadence.yaml", True, CadenceConfig.load),
+    RuleFile("cadence", "cadence.yaml", True, _cadence_checked),
     RuleFile("lights", "rules.yaml", False, LightRules.load),
     RuleFile("assessment", "circular.yaml", True, CircularRules.load),
     RuleFile("escalation", "ladder.yaml", False, Ladder.load),

@@ -335,7 +335,7 @@ def test_empty_lists_and_zero_counts_are_left_out_of_the_sentences(session, holi
     for kind, bulletin in texts.items():
         for broken in ("：。", "：；", "；预计。", "，。", "指标0项", "0项指标中", "共0个", "（—）", "\n无。\n"):
             assert broken not in bulletin, (kind, broken, bulletin)
-    assert "方案未列纳入监测的指标。" in texts["annual"]
+    assert "指标完成情况" not in texts["annual"]  # a plan listing no indicator has no indicator section
     assert "指标填报与序时进度" not in texts["quarterly"]
     assert "方案未列纳入自评估的指标。" in texts["self-assessment"]
     assert "方案未列工程项目，本期无观摩项目。" in texts["half-year"] and "观摩项目清单**" not in texts["half-year"]
@@ -400,14 +400,14 @@ def test_a_year_counted_monday_to_friday_is_said_in_the_bulletin_and_on_the_comm
         plan = b.plan("衡水市测试方案（至2027年）", issued_on=date(2024, 9, 2))
         b.task("Y1", plan, due=date(2027, 6, 30), lead=ENV)
         b.task("Y2", plan, due=date(2025, 6, 30), lead=ENV)
-    said = "2027年节假日安排尚未导入（wufei calendar import），按周一至周五计算"
+    said = "2027年节假日安排尚未导入（wufei calendar import），按周一至周五扣除法定节假日计算，未含调休"
     result = CliRunner().invoke(
         main,
         ["bulletin", "monthly", "--period", "2024-10", "--jurisdiction", "衡水市", "--out", str(tmp_path)],
         env={"WUFEI_DATABASE_URL": str(fresh_engine.url.render_as_string(hide_password=False))},
     )
     assert result.exit_code == 0, result.output
-    assert f"注：{said}。" in result.output and f"提示：{said}" in result.output
+    assert f"注：{said}。" in result.output and "注意：2027年的节假日安排尚未导入" in result.output
     assert "UnknownYearWarning" not in result.output
     bulletin = (tmp_path / "衡水市" / "monthly-2024-10.md").read_text(encoding="utf-8")
     assert f"注：{said}。" in bulletin
@@ -439,4 +439,4 @@ def test_a_county_supporting_a_task_red_only_for_the_leads_missed_reports_is_not
     assert county["facts"][-1] == "另有红灯任务1项仅因牵头单位未按时报送，由牵头单位负责，不计入本单位"
     bulletin = text(session, "quarterly", "2024-Q4", date(2025, 1, 8))
     named = bulletin.split("、通报单位")[1]
-    assert f"{CITY}（成员单位" in named and TAOCHENG not in named
+    assert f"{CITY}（责任单位" in named and TAOCHENG not in named  # a plan not 无废城市: 责任单位 (walk23)

@@ -155,8 +155,8 @@ def test_the_office_imports_a_notice_and_the_year_is_known(database, tmp_path):
     done = runner.invoke(main, ["calendar", "import", str(notice)], env=env)
     assert done.exit_code == 0, done.output
     assert "已写入 365 天的办公室设置" in done.output
-    # otherwise than Monday to Friday: 1–2 and 26–30 January off, 4 January and 7 February worked
-    assert "与此前的安排（办公室设置，其余按周一至周五推定）不同的有 9 天" in done.output
+    # otherwise than the fallback (元旦 off already): 2 and 26–30 January off, 4 January and 7 February worked
+    assert "与此前的安排（办公室设置，其余按周一至周五扣除法定节假日推定）不同的有 8 天" in done.output
     with Session(engine) as session:
         calendar = load_calendar(session)
         note = session.get(CalendarOverride, date(2099, 2, 7)).note

@@ -78,7 +78,8 @@ def test_month_days_name_the_source_of_each_day(session):
     assert days[15].source == DaySource.NATIONAL and days[15].workday
 
 
-def test_month_days_of_an_unknown_year_are_assumed_from_weekdays(session):
+def test_month_days_of_an_unknown_year_are_assumed_from_weekdays_less_the_statutory_holidays(session):
     days = month_days(session, 2027, 2)
     assert {d.source for d in days} == {DaySource.ASSUMED}
-    assert [d.day.day for d in days if not d.workday][:2] == [6, 7]
+    assert [d.day.day for d in days if not d.workday][:5] == [5, 6, 7, 8, 13]  # 除夕 to 初三, then a Saturday
+    assert days[4].note == "春节（法定节假日，调休未知）"

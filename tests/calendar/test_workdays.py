@@ -35,15 +35,27 @@ def test_an_office_override_wins_over_the_national_arrangement():
     assert calendar.is_workday(date(2024, 6, 8))  # an ordinary Saturday made a working day
 
 
-def test_an_unknown_year_warns_once_and_falls_back_to_monday_to_friday():
+def test_an_unknown_year_warns_once_and_falls_back_to_weekdays_less_the_statutory_holidays():
     calendar = WorkCalendar()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        assert calendar.is_workday(date(2027, 2, 8))  # a Monday
-        assert not calendar.is_workday(date(2027, 2, 6))  # a Saturday
-        assert calendar.is_workday(date(2027, 2, 9))
+        off = [
+            date(2027, 1, 1),  # 元旦, a Friday
+            date(2027, 2, 5),  # 除夕
+            date(2027, 2, 8),  # 正月初三, a Monday
+            date(2027, 4, 5),  # 清明, a Monday
+            date(2027, 5, 1),  # 劳动节 (a Saturday), the 2nd a Sunday
+            date(2027, 6, 9),  # 端午, a Wednesday
+            date(2027, 9, 15),  # 中秋, a Wednesday
+            date(2027, 10, 1),  # 国庆, a Friday
+            date(2027, 2, 6),  # a Saturday
+        ]
+        assert [day for day in off if calendar.is_workday(day)] == []
+        assert calendar.is_workday(date(2027, 2, 9))  # 初四: no 调休 assumed
+        assert calendar.is_workday(date(2027, 10, 4))  # a Monday after 10.1–10.3
     unknown = [w for w in caught if issubclass(w.category, UnknownYearWarning)]
     assert len(unknown) == 1 and "2027年" in str(unknown[0].message)
+    assert "wufei calendar import" in str(unknown[0].message)
     assert calendar.unknown_years == {2027} and calendar.assumed(2027) and not calendar.assumed(2026)
     assert not WorkCalendar({date(2027, 2, 6): "workday"}).assumed(2027)  # the office entered the year
 
@@ -119,11 +131,9 @@ def test_add_workdays_into_an_unknown_year_warns_as_is_workday_does():
     calendar = WorkCalendar()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        # Thu 31st, Fri 1st (no holiday known for 2027), then Monday to Wednesday
-        assert calendar.add_workdays(date(2026, 12, 30), 5) == date(2027, 1, 6)
-    assert [str(w.message) for w in caught if issubclass(w.category, UnknownYearWarning)] == [
-        "2027年节假日安排尚未导入（wufei calendar import），按周一至周五计算"
-    ]
+        # Thu 31st, then (Friday the 1st is 元旦) Monday to Thursday
+        assert calendar.add_workdays(date(2026, 12, 30), 5) == date(2027, 1, 7)
+    assert [str(w.message)[:6] for w in caught if issubclass(w.category, UnknownYearWarning)] == ["2027年的"]
 
 
 def test_workdays_between_into_an_unknown_year_warns_as_is_workday_does():
@@ -133,9 +143,7 @@ def test_workdays_between_into_an_unknown_year_warns_as_is_workday_does():
         assert calendar.workdays_between(date(2026, 12, 30), date(2027, 1, 5)) == _counted_day_by_day(
             calendar, date(2026, 12, 30), date(2027, 1, 5)
         )
-    assert [str(w.message) for w in caught if issubclass(w.category, UnknownYearWarning)] == [
-        "2027年节假日安排尚未导入（wufei calendar import），按周一至周五计算"
-    ]
+    assert [str(w.message)[:6] for w in caught if issubclass(w.category, UnknownYearWarning)] == ["2027年的"]
 
 
 def test_the_national_arrangement_is_read_from_the_package_once_per_year(monkeypatch):

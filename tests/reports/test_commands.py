@@ -259,7 +259,7 @@ def test_calendar_set_show_and_unset(wufei):
     )
     days = {d["day"]: d for d in json.loads(wufei("calendar", "show", "2027-02", "--json").output)}
     assert (days["2027-02-06"]["workday"], days["2027-02-06"]["source_name"]) == (True, "办公室设置")
-    assert days["2027-02-07"]["source_name"] == "按周一至周五推定"
+    assert days["2027-02-07"]["source_name"] == "按周一至周五扣除法定节假日推定"
     october = wufei("calendar", "show", "2024-10").output
     assert "2024-10-01 星期二  休息日  国家安排  国庆节" in october
     assert "2024-10-12 星期六  工作日  国家安排  国庆节调休上班" in october

@@ -20,6 +20,9 @@ FILE = "cadence.yaml"
 # Sections that are not a cadence point's run day.
 _SECTIONS = {"timezone", "weekly_report", "evidence"}
 _RUN_DAY_KEYS = {"workday_of_month", "months", "month", "province_due"}
+# The fewest working days a month has (February or October, after their long holidays): a point
+# must find its n-th working day in every month it runs in.
+MAX_WORKDAY_OF_MONTH = 16
 
 
 class ConfigError(ValueError):
@@ -162,6 +165,9 @@ def _weekday(key: str, value: Any) -> int:
 
 
 def _due_time(value: Any) -> time:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        # `due_time: 17:00` unquoted: YAML 1.1 reads a sexagesimal number, 17 × 60 + 0 = 1020
+        return time(*divmod(value, 60))
     try:
         hours, minutes = str(value).strip().split(":")
         return time(int(hours), int(minutes))
@@ -188,9 +194,15 @@ def _weekly(section: Mapping[str, Any]) -> WeeklyRules:
     late = section.get("late_report_breaks_missing_streak")
     if not isinstance(late, bool):
         raise ConfigError(f"{FILE} 的 weekly_report.late_report_breaks_missing_streak 应为 true 或 false：「{late}」")
+    opens, due_weekday = _weekday("opens", section.get("opens")), _weekday("due_weekday", section.get("due_weekday"))
+    if opens > due_weekday:
+        raise ConfigError(
+            f"{FILE} 的 weekly_report.opens（{section.get('opens')}）晚于 due_weekday（{section.get('due_weekday')}）："
+            "报送窗口在同一周内开启并截止，截止日不能早于开启日"
+        )
     return WeeklyRules(
-        opens=_weekday("opens", section.get("opens")),
-        due_weekday=_weekday("due_weekday", section.get("due_weekday")),
+        opens=opens,
+        due_weekday=due_weekday,
         due_time=_due_time(section.get("due_time")),
         if_due_day_is_holiday=policy,
         remind_workdays_before_due=_count(
@@ -217,7 +229,18 @@ def _run_day(key: str, section: Any) -> RunDay:
     if not isinstance(section, Mapping):
         raise ConfigError(f"{FILE} 的「{key}」应为运行日设置（workday_of_month 等）")
     _known(key, section, _RUN_DAY_KEYS)
-    workday = _count(f"{key}.workday_of_month", section.get("workday_of_month"), low=1, high=23)
+    workday = section.get("workday_of_month")
+    if isinstance(workday, int) and not isinstance(workday, bool) and workday > MAX_WORKDAY_OF_MONTH:
+        raise ConfigError(
+            f"{FILE} 的 {key}.workday_of_month 应为1到{MAX_WORKDAY_OF_MONTH}之间的整数：「{workday}」"
+            f"（2月、10月等月份只有{MAX_WORKDAY_OF_MONTH}个左右的工作日）"
+        )
+    workday = _count(f"{key}.workday_of_month", workday, low=1, high=MAX_WORKDAY_OF_MONTH)
+    for name in ("months", "month"):
+        if name in section and section[name] in (None, [], ()):
+            raise ConfigError(
+                f"{FILE} 的 {key}.{name} 为空：「{section[name]}」（要每月运行，请删去这一行；否则写月份，如 [1, 7]）"
+            )
     # `months` wins over `month` when both are written (an office's file may add one to the other).
     months = section.get("months")
     if months is None and section.get("month") is not None:
@@ -230,7 +253,7 @@ def _run_day(key: str, section: Any) -> RunDay:
 def _month_day(key: str, value: Any) -> tuple[int, int]:
     try:
         month, day = (int(part) for part in str(value).split("-"))
-        date(2024, month, day)  # a leap year: 02-29 is a day
+        date(2023, month, day)  # not a leap year: the day must come every year (02-29 does not)
     except ValueError:
-        raise ConfigError(f'{FILE} 的 {key} 应写成 "01-31"：「{value}」') from None
+        raise ConfigError(f'{FILE} 的 {key} 应写成 "01-31"，且是每年都有的日期：「{value}」') from None
     return month, day

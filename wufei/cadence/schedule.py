@@ -3,9 +3,11 @@ the flows are scheduled daily and ask here. Pure: inputs are arguments."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
-from wufei.cadence.config import RunDay
+from wufei.cadence.config import CadenceConfig, RunDay
+from wufei.cadence.periods import Period
 from wufei.calendar.workdays import WorkCalendar
 
 
@@ -26,3 +28,23 @@ def may_run_on(rule: RunDay, day: date) -> bool:
     earliest). A point's run skips such a day without reading the calendar: in a replay most
     of the days of a quarterly, half-year or annual point."""
     return rule.runs_in(day.month) and day.day >= rule.workday_of_month
+
+
+@dataclass(frozen=True)
+class RunTime:
+    """When a point runs: its run day (cadence.yaml) at its deployment's time of day (prefect.yaml)."""
+
+    rule: RunDay
+    at: time
+
+    def day_for(self, period: Period, calendar: WorkCalendar) -> date:
+        """The run day reporting on `period`: in the month after it ends (that month's first day
+        when the point does not run then, as an office's file may say)."""
+        following = period.end + timedelta(days=1)
+        return run_day(self.rule, following.year, following.month, calendar) or following
+
+    def moment_for(self, period: Period, calendar: WorkCalendar, cadence: CadenceConfig) -> datetime:
+        return self.moment(self.day_for(period, calendar), cadence)
+
+    def moment(self, day: date, cadence: CadenceConfig) -> datetime:
+        return datetime.combine(day, self.at, tzinfo=cadence.timezone)

@@ -13,13 +13,14 @@ Pure: the calendar and the cadence rules (`CadenceConfig`) are arguments; no dat
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from weakref import WeakKeyDictionary
 
 from wufei.cadence.config import CadenceConfig
+from wufei.cadence.periods import Period, weeks_in
 from wufei.calendar.workdays import WorkCalendar, national_year
 from wufei.chinese import WeekError, chinese_week, week_label, week_start
 
@@ -187,6 +188,33 @@ def last_closed_week(as_of: date, calendar: WorkCalendar, config: CadenceConfig)
     return None
 
 
+def last_closed_weeks(as_of: date, calendar: WorkCalendar, config: CadenceConfig) -> list[date]:
+    """The Mondays of the newest weeks closed by the end of `as_of` that closed on the same day,
+    oldest first: one week, or two when `next_workday` moved a week's due day past a holiday to the
+    next week's (2023-W39 and W40 both close on 7 October 2023)."""
+    newest = last_closed_week(as_of, calendar, config)
+    if newest is None:
+        return []
+    closes = reporting_window(newest, calendar, config).due_on  # type: ignore[union-attr]
+    weeks = [newest]
+    for back in (1, 2):
+        window = reporting_window(newest - timedelta(days=7 * back), calendar, config)
+        if window is not None and window.due_on == closes:
+            weeks.insert(0, window.week_start)
+    return weeks
+
+
+def windows_to_remind(as_of: date, calendar: WorkCalendar, config: CadenceConfig) -> list[ReportingWindow]:
+    """The windows whose reminder falls on `as_of`: this week's, or last week's when its due day was
+    moved into this week (`next_workday`) and the reminder with it."""
+    found = []
+    for monday in (week_start(as_of) - timedelta(days=7), week_start(as_of)):
+        window = reporting_window(monday, calendar, config)
+        if window is not None and window.remind_on == as_of:
+            found.append(window)
+    return found
+
+
 def next_window_close(as_of: date, calendar: WorkCalendar, config: CadenceConfig) -> date | None:
     """The first day after `as_of` by whose end another reporting window has closed (when
     missing-report streaks can grow), within the next eight weeks."""
@@ -198,3 +226,51 @@ def next_window_close(as_of: date, calendar: WorkCalendar, config: CadenceConfig
             return max(config.local(window.due_at).date(), as_of + timedelta(days=1))
         monday += timedelta(days=7)
     return None
+
+
+def run_weeks(
+    period: Period, previous: Period, since: datetime, until: datetime, calendar: WorkCalendar, config: CadenceConfig
+) -> list[date]:
+    """Mondays of the weeks a point's run reporting on `period` counts, oldest first: the weeks
+    whose Monday is in the period and whose window closed before the run (`until`), and those of
+    the period before (`previous`) still open at its run (`since`). So each week is counted by
+    exactly one run, once it has closed: the week across a month's end, due after the run that
+    reports on its Monday's month, is counted by the next run."""
+    weeks = []
+    for span, opened in ((previous, since), (period, None)):
+        for week in weeks_in(span):
+            window = reporting_window(week.start, calendar, config)
+            if window is not None and window.due_at < until and (opened is None or window.due_at >= opened):
+                weeks.append(week.start)
+    return weeks
+
+
+def due_on(day: date, calendar: WorkCalendar, config: CadenceConfig) -> int:
+    """How many windows are due on `day` (none, one, or two when `next_workday` moved last week's
+    due day onto this week's)."""
+    monday = week_start(day)
+    return sum(
+        1
+        for week in (monday - timedelta(days=7), monday)
+        if (window := reporting_window(week, calendar, config)) is not None and window.due_on == day
+    )
+
+
+def lights_streaks(
+    streaks: Mapping[int, int], day: date, calendar: WorkCalendar, config: CadenceConfig
+) -> dict[int, int]:
+    """The missing-report streaks the lights of `day` count, from `missing_streaks` of that day: a
+    window due that day (17:00) is not missed yet at its morning's scan (08:30), nor all that day.
+    It is the newest of the windows counted, so a task that has not filed it has it at the end of
+    its streak; one that filed it on time has no streak either way."""
+    still_open = due_on(day, calendar, config)
+    if not still_open:
+        return dict(streaks)
+    return {task_id: max(streak - still_open, 0) for task_id, streak in streaks.items()}
+
+
+def next_light_count(as_of: date, calendar: WorkCalendar, config: CadenceConfig) -> date | None:
+    """The first day after `as_of` whose lights count one more closed window (`lights_streaks`):
+    the day after the next window's due day."""
+    close = next_window_close(as_of - timedelta(days=1), calendar, config)
+    return close + timedelta(days=1) if close is not None else None

@@ -95,7 +95,7 @@ def import_command(path: Path, dry_run: bool, force: bool) -> None:
             done = import_notice(session, notice, actor=actor(), force=force)
     except CalendarError as exc:
         raise CommandError(str(exc)) from exc
-    where = "系统内置的国家安排" if done.known else "此前的安排（办公室设置，其余按周一至周五推定）"
+    where = "系统内置的国家安排" if done.known else "此前的安排（办公室设置，其余按周一至周五扣除法定节假日推定）"
     click.echo(
         f"已写入 {done.written} 天的办公室设置"
         + (f"，撤销此前录入而本通知未列的 {done.withdrawn} 天" if done.withdrawn else "")
@@ -149,7 +149,8 @@ def unset_command(day: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出")
 def show_command(month: str, as_json: bool) -> None:
     """列出某月（YYYY-MM）每天是工作日还是休息日，及其依据"""
-    from wufei.calendar.service import KIND_NAMES, SOURCE_NAMES, CalendarError, month_days
+    from wufei.calendar.service import KIND_NAMES, SOURCE_NAMES, CalendarError, DaySource, month_days
+    from wufei.calendar.workdays import unknown_year_message
 
     match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", month)
     if not match:
@@ -166,6 +167,8 @@ def show_command(month: str, as_json: bool) -> None:
     click.echo(
         f"{year}年{number}月：工作日 {sum(d.workday for d in days)} 天，休息日 {sum(not d.workday for d in days)} 天"
     )
+    if any(d.source == DaySource.ASSUMED for d in days):
+        click.echo(f"注意：{unknown_year_message(year)}", err=True)
     for d in days:
         note = f"  {d.note}" if d.note else ""
         click.echo(

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from wufei.audit.service import apply_changes, jsonable, record
 from wufei.calendar.models import CalendarOverride
 from wufei.calendar.notice import HolidayNotice
+from wufei.calendar.statutory import statutory_holidays
 from wufei.calendar.workdays import DayKind, UnknownYearWarning, WorkCalendar, each_day, national_year
 
 ENTITY = "calendar_overrides"
@@ -31,10 +32,14 @@ class CalendarError(ValueError):
 class DaySource(StrEnum):
     OFFICE = "office"  # 办公室设置
     NATIONAL = "national"  # 国家安排 (chinese_calendar)
-    ASSUMED = "assumed"  # 按周一至周五推定 (a year the package does not know)
+    ASSUMED = "assumed"  # 按周一至周五扣除法定节假日推定 (a year the package does not know)
 
 
-SOURCE_NAMES = {DaySource.OFFICE: "办公室设置", DaySource.NATIONAL: "国家安排", DaySource.ASSUMED: "按周一至周五推定"}
+SOURCE_NAMES = {
+    DaySource.OFFICE: "办公室设置",
+    DaySource.NATIONAL: "国家安排",
+    DaySource.ASSUMED: "按周一至周五扣除法定节假日推定",
+}
 
 
 @dataclass(frozen=True)
@@ -137,7 +142,9 @@ def describe_day(day: date, calendar: WorkCalendar, notes: dict[date, str | None
     except NotImplementedError:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UnknownYearWarning)
-            return DayInfo(day, calendar.is_workday(day), DaySource.ASSUMED, None)
+            holiday_name = statutory_holidays(day.year).get(day)
+            note = f"{holiday_name}（法定节假日，调休未知）" if holiday_name else None
+            return DayInfo(day, calendar.is_workday(day), DaySource.ASSUMED, note)
     note = _holiday_name(name)
     if note and not holiday:
         note += "调休上班"
@@ -240,7 +247,8 @@ def import_notice(session: Session, notice: HolidayNotice, *, actor: str, force:
     }
 
     def said(day: date) -> tuple[bool, str | None]:
-        return named.get(day, (day.weekday() < 5, None))
+        # a day the notice does not name: as the fallback has it (a statutory holiday stays one)
+        return named.get(day, (day.weekday() < 5 and day not in statutory_holidays(day.year), None))
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnknownYearWarning)

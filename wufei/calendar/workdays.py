@@ -1,9 +1,11 @@
 """China's working-day calendar: office overrides first, then `chinese_calendar`, then weekdays.
 
 `chinese_calendar` knows the years the State Council has published (2004–2026 in 1.11.0) and
-raises NotImplementedError beyond them. For an unknown year the office enters the official
-calendar as overrides (`wufei calendar set 2027-02-06 workday`); days it has not entered
-fall back to Monday–Friday, with a warning naming the year. Pure: no database here.
+raises NotImplementedError beyond them. For an unknown year the office imports the State
+Council's notice (`wufei calendar import`) or enters days as overrides (`wufei calendar set
+2027-02-06 workday`); days it has not entered fall back to Monday–Friday less the statutory
+holidays (wufei.calendar.statutory, without 调休), with a warning naming the year and the import.
+Pure: no database here.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from itertools import accumulate
 
 import chinese_calendar
 
+from wufei.calendar.statutory import statutory_holidays
+
 
 class DayKind(StrEnum):
     WORKDAY = "workday"
@@ -26,6 +30,14 @@ class DayKind(StrEnum):
 
 class UnknownYearWarning(UserWarning):
     pass
+
+
+def unknown_year_message(year: int) -> str:
+    """For people: what a year without a known arrangement is counted as, and how to fix it."""
+    return (
+        f"{year}年的节假日安排尚未导入，暂按周一至周五扣除法定节假日（元旦、春节、清明、劳动节、端午、中秋、国庆）"
+        f"计工作日，不含调休；国务院办公厅通知发布后请用 wufei calendar import 导入"
+    )
 
 
 @cache
@@ -76,7 +88,10 @@ class WorkCalendar:
             if national is None:
                 self._assumed.add(year)
                 first = date(year, 1, 1)
-                national = tuple((first + timedelta(days=n)).weekday() < 5 for n in range(_days_in(year)))
+                off = statutory_holidays(year)
+                national = tuple(
+                    (day := first + timedelta(days=n)).weekday() < 5 and day not in off for n in range(_days_in(year))
+                )
             worked = list(national)
             for day, kind in self.overrides.items():
                 if day.year == year:
@@ -97,11 +112,11 @@ class WorkCalendar:
     def _unknown(self, year: int) -> None:
         if year not in self.unknown_years:
             self.unknown_years.add(year)
-            warnings.warn(assumed_note([year]), UnknownYearWarning, stacklevel=3)
+            warnings.warn(unknown_year_message(year), UnknownYearWarning, stacklevel=3)
 
     def assumed(self, year: int) -> bool:
-        """Whether `year` is counted Monday–Friday: neither `chinese_calendar` knows it nor has the
-        office entered any day of it."""
+        """Whether `year` is counted by the fallback (`statutory`): neither `chinese_calendar` knows
+        it nor has the office entered any day of it."""
         return national_year(year) is None and not any(day.year == year for day in self.overrides)
 
     def next_workday(self, day: date, *, include: bool = False) -> date:
@@ -169,9 +184,10 @@ class WorkCalendar:
 
 
 def assumed_note(years: list[int]) -> str:
-    """What a bulletin and the command line say of years counted Monday–Friday."""
+    """What a bulletin says of years counted by the fallback (the command line says
+    `unknown_year_message`)."""
     named = "、".join(f"{year}年" for year in years)
-    return f"{named}节假日安排尚未导入（wufei calendar import），按周一至周五计算"
+    return f"{named}节假日安排尚未导入（wufei calendar import），按周一至周五扣除法定节假日计算，未含调休"
 
 
 def each_day(first: date, last: date) -> Iterator[date]:

@@ -34,8 +34,10 @@ from typing import Any, NamedTuple
 from sqlalchemy import BindParameter, Select, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from wufei.cadence import periods as P
 from wufei.cadence.periods import Period
-from wufei.cadence.windows import closed_weeks, reporting_window, windows_between
+from wufei.cadence.schedule import RunTime
+from wufei.cadence.windows import closed_weeks, due_on, reporting_window, run_weeks, windows_between
 from wufei.calendar.workdays import WorkCalendar
 from wufei.cells.models import Cell, CellCount
 from wufei.chinese import chinese_date, week_start
@@ -289,6 +291,7 @@ class World:
     tasks: dict[int, TaskRow]  # every task of the plans, in plan then id order
     lights: dict[int, LightResult]  # supervised tasks only
     due: dict[int, date | None]  # supervised tasks: the deadline in force on `day`
+    runs: RunTime | None = None  # the point's run whose figures these are (which weeks it counts)
     _lights_on: dict[date, dict[int, LightResult]] = field(default_factory=dict, repr=False)
     _light_inputs: LightInputs | None = field(default=None, repr=False)
     _reporting: dict[tuple[date, ...], Reporting] = field(default_factory=dict, repr=False)
@@ -395,6 +398,7 @@ class World:
             tasks,
             {i: r for i, r in self.lights.items() if i in tasks},
             {i: d for i, d in self.due.items() if i in tasks},
+            self.runs,
         )
 
     # --- read when first asked for, then kept ----------------------------------------------
@@ -414,14 +418,24 @@ class World:
         return self._light_inputs
 
     def weeks(self) -> list[date]:
-        """Mondays in the period whose reporting window closed by the end of `as_of`."""
+        """Mondays of the weeks the point's run counts (`run_weeks`): each week in exactly one
+        run, once its window has closed. A run on another day than its own (`as_of` earlier, a
+        forced run) counts what had closed by its time of day; a later one what the run did.
+        A world built for no point: the weeks with Monday in the period closed by the end of `as_of`."""
         if self._weeks is None:
             cadence = self.rules.cadence
-            self._weeks = [
-                monday
-                for monday in closed_weeks(self.as_of, self.calendar, cadence, self.period.start)
-                if self.period.start <= monday <= self.period.end
-            ]
+            if self.runs is None:
+                self._weeks = [
+                    monday
+                    for monday in closed_weeks(self.as_of, self.calendar, cadence, self.period.start)
+                    if self.period.start <= monday <= self.period.end
+                ]
+            else:
+                previous = P.previous(self.period)
+                since = self.runs.moment_for(previous, self.calendar, cadence)
+                scheduled = self.runs.moment_for(self.period, self.calendar, cadence)
+                until = min(scheduled, self.runs.moment(self.as_of, cadence))
+                self._weeks = run_weeks(self.period, previous, since, until, self.calendar, cadence)
         return self._weeks
 
     def reporting(self, session: Session) -> Reporting:
@@ -513,6 +527,7 @@ def build_world(
     calendar: WorkCalendar,
     rules: Ruleset,
     day: date | None = None,
+    runs: RunTime | None = None,
 ) -> World:
     """The world of these plans: their tasks with owners (two queries) and the supervised tasks'
     lights and deadlines in force on `day` (the lights' own queries); `day` defaults to the
@@ -530,6 +545,7 @@ def build_world(
         tasks={},
         lights={},
         due={},
+        runs=runs,
     )
     if rows:
         # The lights read the recent reports first: read with the tasks, they cost no round trip.
@@ -980,10 +996,12 @@ def _answers(session: Session, world: World, inputs: LightInputs, filings: Filin
         filed.update((row.task_id, last_filed(row)) for row in rows if windows and row.task_id in unknown)
     weeks = [window.week_start for window in windows]
     one_day = timedelta(days=1)
+    still_open = due_on(day, world.calendar, cadence) if windows else 0  # as the scan counts them (`lights_streaks`)
     streaks = {}
     for row in rows if windows else ():
         last = filed[row.task_id]
-        streaks[row.task_id] = len(weeks) - bisect_left(weeks, row.start if last is None else last + one_day)
+        missed = len(weeks) - bisect_left(weeks, row.start if last is None else last + one_day)
+        streaks[row.task_id] = max(missed - still_open, 0)
     answers = filings.answers[day] = Answers(
         {task_id: answer for task_id, answer in progress.items() if answer is not None}, streaks
     )

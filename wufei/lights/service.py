@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, FromClause, Select, String, case, cast, fu
 from sqlalchemy.orm import Session
 
 from wufei.cadence.config import CadenceConfig
-from wufei.cadence.windows import next_window_close
+from wufei.cadence.windows import lights_streaks, next_light_count
 from wufei.db import column_rows, insert_values, newest_of_each, table_of, utcnow
 from wufei.extensions.service import latest_approved_extensions
 from wufei.lights.models import Light, LightRecord, LightState
@@ -69,7 +69,8 @@ def task_states(
     progress: Mapping[int, tuple[int, date]] | None = None,
 ) -> dict[int, TaskState]:
     """What the light rules need for each task, as of a day.
-    `streaks`: the tasks' `missing_streaks` as of the same day, when the caller already has them;
+    `streaks`: the tasks' streaks the lights of the day count (`lights_streaks`: a window due that
+    day is not missed yet), when the caller already has them;
     `include_awaiting`: whether tasks nobody leads yet are included (see `_scope`); `progress`:
     the tasks' `latest_progress` as of the same day, when the caller already has them (a percentage the
     imported ledger gave counts while no report is as new: `with_ledger`)."""
@@ -114,7 +115,12 @@ def task_states(
     if progress is None:
         progress = latest_progress(session, as_of=as_of, cadence=cadence, task_ids=narrow)
     if streaks is None:
-        streaks = missing_streaks(session, as_of=as_of, calendar=calendar, cadence=cadence, task_ids=narrow)
+        streaks = lights_streaks(
+            missing_streaks(session, as_of=as_of, calendar=calendar, cadence=cadence, task_ids=narrow),
+            as_of,
+            calendar,
+            cadence,
+        )
 
     states: dict[int, TaskState] = {}
     for task_id, kind, due, completed_on, issued_on, period_start, extended_due, awaiting, percent, on in tasks:
@@ -308,8 +314,9 @@ def scan_lights(
 ) -> LightScan:
     """The daily scan's lights: judge the tasks `tasks_to_judge` gives (or `fingerprints`, what it
     gave the caller), record what changed, carry the others forward as they are. With `full`,
-    judge every task (the result is the same: a test replays a year both ways). `streaks`: today's
-    missing-report streaks of (at least) the tasks judged, when the caller has them.
+    judge every task (the result is the same: a test replays a year both ways). `streaks`: the
+    missing-report streaks the day's lights count (`lights_streaks`) of (at least) the tasks
+    judged, when the caller has them.
     `escalate_on`: a judged task's `LightState.escalate_on` from its state (without it, `as_of`:
     the next scan's escalation looks at the task)."""
     plan_ids = list(plan_ids) if plan_ids is not None else None
@@ -324,13 +331,18 @@ def scan_lights(
             from wufei.reports.service import missing_streaks
 
             ids = sorted(fingerprints)
-            streaks = missing_streaks(
-                session,
-                as_of=as_of,
-                calendar=calendar,
-                cadence=cadence,
-                task_ids=ids if len(ids) <= _IN_LIMIT else None,
-                plan_ids=plan_ids,
+            streaks = lights_streaks(
+                missing_streaks(
+                    session,
+                    as_of=as_of,
+                    calendar=calendar,
+                    cadence=cadence,
+                    task_ids=ids if len(ids) <= _IN_LIMIT else None,
+                    plan_ids=plan_ids,
+                ),
+                as_of,
+                calendar,
+                cadence,
             )
         milestones = _milestones(
             session,
@@ -376,7 +388,7 @@ def _judge_states(
     results: dict[int, LightResult] = {}
     rows: list[tuple[Any, ...]] = []
     memo = MemoCalendar(calendar)
-    closes = next_window_close(as_of, calendar, cadence)
+    closes = next_light_count(as_of, calendar, cadence)
     starts: dict[tuple[Any, ...], date | None] = {}  # one plan start per plan
     no_milestones: tuple[MilestonePoint, ...] = ()
     judged: dict[tuple[Any, ...], tuple[LightResult, str, str, str | None, str | None]] = {}

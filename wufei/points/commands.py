@@ -70,13 +70,27 @@ def _frozen_heap() -> Iterator[None]:
         gc.unfreeze()
 
 
+class CommandError(click.ClickException):
+    def show(self, file=None) -> None:
+        click.echo(f"错误：{self.format_message()}", err=True)
+
+
+class RuleFileError(CommandError):
+    def format_message(self) -> str:
+        return f"{self.message}（wufei config check 可检查全部规则文件）"
+
+
 def command_runner(*, out_dir: Path | None = None, force: bool = False, forms: tuple[str, ...] | None = None) -> Runner:
     """Runs each point through `runs.run_command` with the rules loaded now, once (`forms`: the
     bulletins' forms, all four by default; none, `()`, issues each bulletin without writing a file)."""
     from wufei.bulletins.render import FORMS
     from wufei.ruleset import Ruleset
 
-    rules = Ruleset.load()
+    try:
+        rules = Ruleset.load()
+        registry.check_schedules(rules.cadence)
+    except ValueError as error:  # a rule file an office edited wrongly: its file and key, in one line
+        raise RuleFileError(str(error)) from None
     written = FORMS if forms is None else forms
 
     def run(name: str, engine_: Any, day: date) -> dict[str, Any]:
@@ -114,6 +128,8 @@ def replay_command(start: str, end: str, out_dir: Path | None) -> None:
     """按日回放一段时间的全部环节（可重复运行，不会重复产生提醒；通报照常生成）"""
     first, last = parse_day(start, "--from"), parse_day(end, "--to")
     assert first is not None and last is not None  # both options are required
+    if last < first:
+        raise CommandError(f"--to（{last}）早于 --from（{first}）：回放的结束日期不能早于起始日期")
     runner = command_runner(out_dir=out_dir)
     with click.progressbar(length=(last - first).days + 1, label="回放中") as bar:
         results = replay(engine(), first, last, runner=runner, on_day=lambda _day: bar.update(1))

@@ -152,6 +152,7 @@ def world_for(
         calendar=calendar,
         rules=rules,
         day=day,
+        runs=point.runs(rules.cadence),
     )
 
 

@@ -20,14 +20,15 @@ import pkgutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from wufei.cadence import periods as P
 from wufei.cadence import schedule
-from wufei.cadence.config import CadenceConfig, RunDay
+from wufei.cadence.config import CadenceConfig, ConfigError, RunDay
 from wufei.cadence.periods import Period, PeriodKind
+from wufei.cadence.schedule import RunTime
 from wufei.calendar.workdays import WorkCalendar
 from wufei.notices.models import Audience, NoticeKind
 
@@ -98,6 +99,18 @@ class CadencePoint:
     def may_run_on(self, day: date, cadence: CadenceConfig) -> bool:
         """False when no calendar makes `day` its run day (`schedule.may_run_on`)."""
         return schedule.may_run_on(self.run_day(cadence), day)
+
+    @property
+    def run_time(self) -> time:
+        """The time of day of its deployment's schedule (`cron`, or the followed point's)."""
+        cron = self.cron if self.follows is None else point(self.follows).cron
+        if cron is None:
+            raise PointError(f"督查督办环节「{self.name}」没有运行时刻（cron）")
+        minute, hour = cron.split()[:2]
+        return time(int(hour), int(minute))
+
+    def runs(self, cadence: CadenceConfig) -> RunTime:
+        return RunTime(self.run_day(cadence), self.run_time)
 
     def due_period(self, run_day: date) -> Period:
         """The period a run on `run_day` reports on."""
@@ -196,6 +209,19 @@ def scheduled() -> list[CadencePoint]:
 def followers(name: str) -> list[CadencePoint]:
     load()
     return sorted((p for p in _POINTS.values() if p.follows == name), key=lambda p: (p.scopes, p.name))
+
+
+def check_schedules(cadence: CadenceConfig) -> CadenceConfig:
+    """`cadence` when each of its run-day sections is some point's: a misspelt section
+    (`monthly_dispach`) would leave the default run day in force without a word."""
+    known = {p.schedule for p in points()}
+    unknown = sorted(set(cadence.run_days) - known)
+    if unknown:
+        raise ConfigError(
+            f"cadence.yaml 中的「{'、'.join(unknown)}」不是任何督查督办环节的运行日设置（写错了吗？"
+            f"可写的有：{'、'.join(sorted(known))}）"
+        )
+    return cadence
 
 
 def point(name: str) -> CadencePoint:

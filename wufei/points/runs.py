@@ -24,9 +24,15 @@ from sqlalchemy.orm import Session
 
 from wufei.bulletins.render import FORMS
 from wufei.cadence.config import CadenceConfig
-from wufei.cadence.windows import ReportingWindow, last_closed_week, reporting_window
+from wufei.cadence.windows import (
+    ReportingWindow,
+    last_closed_weeks,
+    lights_streaks,
+    reporting_window,
+    windows_to_remind,
+)
 from wufei.calendar.service import load_calendar
-from wufei.calendar.workdays import WorkCalendar
+from wufei.calendar.workdays import WorkCalendar, unknown_year_message
 from wufei.cells.reminders import remind_stalled_cells
 from wufei.chinese import chinese_datetime, week_label, week_start
 from wufei.db import transaction, without_jit
@@ -134,10 +140,19 @@ def _daily_scan(engine: Engine, as_of: date, rules: Ruleset, jurisdiction: str |
         calendar = load_calendar(session)
         scope = _scoped({"as_of": as_of.isoformat()}, jurisdiction)
         if not calendar.is_workday(as_of):
-            return scope | {"skipped": "非工作日"}
+            return scope | {"skipped": "非工作日"} | _assumed(calendar)
         without_jit(session)
         plan_ids = scope_plan_ids(session, jurisdiction)
-        return _scan_steps(session, as_of, rules, calendar=calendar, plan_ids=plan_ids, scope=scope, full=full)
+        steps = _scan_steps(session, as_of, rules, calendar=calendar, plan_ids=plan_ids, scope=scope, full=full)
+        return steps | _assumed(calendar)
+
+
+def _assumed(calendar: WorkCalendar) -> dict[str, Any]:
+    """The years the run counted without a known holiday arrangement, said in the run's result (its
+    log line): the office has to import the notice."""
+    if not calendar.unknown_years:
+        return {}
+    return {"calendar": [unknown_year_message(year) for year in sorted(calendar.unknown_years)]}
 
 
 def _scan_steps(
@@ -167,8 +182,9 @@ def _scan_steps(
         ladder=rules.ladder,
     )
     examined = None if full else sorted(set(fingerprints) | escalation_due(session, as_of=as_of, plan_ids=plan_ids))
-    # The lights count the weeks closed by today, the escalation those closed by yesterday:
-    # read together, each task's reports are walked once (twice on the day a week's window closes).
+    # The lights count the weeks closed by today less a window due today (`lights_streaks`: not
+    # missed at the morning's scan), the escalation those closed by yesterday: read together, each
+    # task's reports are walked once (twice on the day a week's window closes).
     yesterday = as_of - timedelta(days=1)
     streaks = missing_streaks_on(
         session,
@@ -191,7 +207,7 @@ def _scan_steps(
         calendar=calendar,
         cadence=cadence,
         rules=rules.lights,
-        streaks=streaks[as_of],
+        streaks=lights_streaks(streaks[as_of], as_of, calendar, cadence),
         plan_ids=plan_ids,
         fingerprints=fingerprints,
         escalate_on=escalate_on,
@@ -357,12 +373,14 @@ def weekly_report(engine: Engine, as_of: date, *, rules: Ruleset, jurisdiction: 
             result["opened"] = _window_notices(
                 session, as_of, window, NoticeKind.REPORT_WINDOW_OPEN, cadence, only_unfiled=False, plan_ids=plan_ids
             )
-        if window is not None and as_of == window.remind_on:
-            result["reminded"] = _window_notices(
-                session, as_of, window, NoticeKind.REPORT_DUE, cadence, only_unfiled=True, plan_ids=plan_ids
-            )
-        closed = last_closed_week(as_of - timedelta(days=1), calendar, cadence)
-        if closed is not None:
+        reminded = [
+            _window_notices(session, as_of, due, NoticeKind.REPORT_DUE, cadence, only_unfiled=True, plan_ids=plan_ids)
+            for due in windows_to_remind(as_of, calendar, cadence)
+        ]
+        if reminded:
+            result["reminded"] = sum(reminded)
+        # Every week that closed yesterday: two close together when a holiday moved one's due day.
+        for closed in last_closed_weeks(as_of - timedelta(days=1), calendar, cadence):
             rows = compliance(
                 session, week_start=closed, calendar=calendar, cadence=cadence, as_of=as_of, plan_ids=plan_ids
             )
@@ -374,6 +392,8 @@ def weekly_report(engine: Engine, as_of: date, *, rules: Ruleset, jurisdiction: 
                 as_of=as_of,
                 figures={"departments": rows},
             )
+            if "closed" in result:
+                result.setdefault("also_closed", []).append(result["closed"])
             result["closed"] = {
                 "week": week_label(closed),
                 "missing": sum(r["missing"] for r in rows),
