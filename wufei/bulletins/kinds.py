@@ -249,6 +249,21 @@ def _has_indicators(indicators: Indicators, tracking: IndicatorTracking | None) 
     return bool(indicators.summary.total or (tracking is not None and tracking.summary.total))
 
 
+def _indicators_with_tracking(
+    doc: Document, heading: str, indicators: Indicators, tracking: IndicatorTracking | None
+) -> None:
+    """The indicators' section with their filing and 序时进度 inside it; none at all for a plan that
+    lists no indicator, and no tracking part when none is tracked (not 「0项指标中：」)."""
+    if not _has_indicators(indicators, tracking):
+        return
+    section = doc.section(heading)
+    _indicator_section(section, indicators)
+    if tracking is not None and tracking.summary.total:
+        part = Section("指标填报与序时进度")
+        _tracking_section(part, tracking)
+        section.add(part)
+
+
 def _indicator_section(section: Section, indicators: Indicators) -> None:
     summary = indicators.summary
     if not summary.total:  # no 「指标0项，按各指标最新数值：。」 over an empty table
@@ -703,13 +718,7 @@ def monthly(content: Content, snapshot_id: str, kind_cn: str) -> Document:
         )
     )
 
-    if _has_indicators(f.indicators, f.tracking):
-        indicator_section = doc.section("指标进展")
-        _indicator_section(indicator_section, f.indicators)
-        if f.tracking is not None and f.tracking.summary.total:  # none tracked: left out, not 「0项指标中：」
-            tracking = Section("指标填报与序时进度")
-            _tracking_section(tracking, f.tracking)
-            indicator_section.add(tracking)
+    _indicators_with_tracking(doc, "指标进展", f.indicators, f.tracking)
     if w.zero_waste or f.cells or f.cell_registry is not None:
         cells_section = doc.section("无废细胞建设")
         _cells_section(cells_section, f.cells, registry_follows=f.cell_registry is not None)
@@ -1134,13 +1143,7 @@ def annual(content: Content, snapshot_id: str, kind_cn: str) -> Document:
                 len(section.blocks) - len(rows),
                 Paragraph("各单位得分、失分所涉任务、周报送和指标的逐项明细见附件“各单位得分失分事项”表。"),
             )
-    if _has_indicators(f.indicators, f.tracking):
-        indicator_section = doc.section("指标完成情况")
-        _indicator_section(indicator_section, f.indicators)
-        if f.tracking is not None and f.tracking.summary.total:  # none tracked: left out, not 「0项指标中：」
-            tracking = Section("指标填报与序时进度")
-            _tracking_section(tracking, f.tracking)
-            indicator_section.add(tracking)
+    _indicators_with_tracking(doc, "指标完成情况", f.indicators, f.tracking)
     if w.zero_waste or f.cells:
         _cells_section(doc.section("无废细胞建设"), f.cells)
     doc.annex = items + _annex(content)
