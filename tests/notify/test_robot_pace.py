@@ -398,3 +398,25 @@ def test_a_robot_send_whose_turn_comes_after_the_lease_is_left_for_the_next_run(
     with make_sessionmaker(fresh_engine)() as session:
         [error] = [e for e in session.scalars(select(Delivery.error)) if e]
     assert "留待下次发送" in error
+
+
+def test_the_pacer_alone_spaces_a_robots_sends_apprises_own_pause_is_off_for_robots(tmp_path, monkeypatch):
+    """Apprise waits 5.5 s between two requests to one service (`request_rate_per_sec`; the suite's
+    conftest sets it to 0, restored here as installed): a robot sent about 11 messages a minute, each
+    wait on a sending thread, so an office's emails queued minutes behind its robot (review23e). The
+    pacer spaces a robot's sends at the platform's rate; the pause stays for every other service."""
+    from apprise import NotifyBase
+
+    monkeypatch.setattr(NotifyBase, "request_rate_per_sec", 5.5)
+    config = tmp_path / "apprise.yaml"
+    config.write_text(
+        f"version: 1\nurls:\n  - dingtalk://{DING_SECRET}@{DING_TOKEN}/:\n      - tag: dept-1\n"
+        "  - mailto://user:pass@127.0.0.1:2525?from=duban@example.gov.cn&to=office@example.gov.cn:\n"
+        "      - tag: office\n",
+        encoding="utf-8",
+    )
+    loaded = Channels.load(config)
+    pauses = {type(service).__name__: service.request_rate_per_sec for service in loaded.services}
+    robots = {name for name, pause in pauses.items() if pause == 0}
+    assert robots == {t.__name__ for t in channels_module.ROBOT_RATES} & set(pauses), pauses
+    assert pauses["NotifyEmail"] == 5.5 and len(robots) >= 1

@@ -250,6 +250,12 @@ class Channels:
             if len(entry) == 3 and isinstance(service, NotifyDingTalk):
                 mentioned.append((service, entry[2]))
         self.services = list(self.apprise)
+        for service in self.services:
+            if type(service) in ROBOT_RATES:
+                # The pacer spaces a robot's sends at the platform's rate; Apprise's own pause (5.5 s
+                # between two requests to one service) would otherwise hold them, and the sending
+                # thread doing so, at about 11 a minute behind the pacer's back.
+                service.request_rate_per_sec = 0
         if expected + len(extra) == 0:
             raise ChannelError(f"{source}：未配置任何通知渠道")
         for alias, department_id in (aliases or {}).items():
