@@ -4,6 +4,7 @@ cell upload from someone not the office (refused before its body is read)."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from urllib.parse import urlsplit
@@ -48,7 +49,8 @@ def test_thirty_one_evidence_files_are_refused_in_chinese_and_the_typed_form_kep
 def test_the_same_week_filed_six_times_at_once_is_filed_once_and_the_others_told_so(server):
     task = server.tasks.spare[24]
     clients = [sign_in(server, "eco") for _ in range(6)]
-    tokens = [csrf_of(client.get("/my/report?week=2024-W23").text) for client in clients]
+    # Week 22, late: test_weekly_form files week 23 of this task on the same server.
+    tokens = [csrf_of(client.get("/my/report?week=2024-W22").text) for client in clients]
     start = threading.Barrier(len(clients))
     answers: list[httpx.Response] = []
 
@@ -57,7 +59,7 @@ def test_the_same_week_filed_six_times_at_once_is_filed_once_and_the_others_told
         answers.append(
             client.post(
                 "/my/report",
-                data={"csrf_token": token, "week": "2024-W23", f"progress_{task}": "55", f"done_{task}": "同时提交"},
+                data={"csrf_token": token, "week": "2024-W22", f"progress_{task}": "55", f"done_{task}": "同时提交"},
                 files={f"evidence_{task}": (r"C:\Users\王五\桌面\现场照片.jpg", JPEG, "image/jpeg")},
             )
         )
@@ -93,3 +95,31 @@ def test_a_cell_upload_from_a_leader_is_refused_before_its_body_is_read(leader, 
         connection.sendall(head.encode() + start)
         answer = connection.recv(4096)
     assert answer.startswith(b"HTTP/1.1 403")
+
+
+def test_files_held_by_a_preview_count_toward_the_thirty_with_those_chosen_after(eco, server):
+    """review23e: 30 files previewed, then 30 more chosen with the preview's token, filed 60."""
+    task = server.tasks.spare[22]
+    page = eco.get("/my/report?week=2024-W23").text
+    files = [(f"evidence_{task}", (f"照片{n}.jpg", JPEG + bytes([n]), "image/jpeg")) for n in range(20)]
+    preview = eco.post(
+        "/my/report",
+        data={"csrf_token": csrf_of(page), "week": "2024-W23", f"progress_{task}": "45", "action": "preview"},
+        files=files,
+    )
+    assert preview.status_code == 200, preview.text
+    token = re.search(r'name="held_evidence" value="([^"]+)"', preview.text)[1]
+    more = [(f"evidence_{task}", (f"补充{n}.jpg", JPEG + bytes([n]), "image/jpeg")) for n in range(11)]
+    response = eco.post(
+        "/my/report",
+        data={
+            "csrf_token": csrf_of(preview.text),
+            "week": "2024-W23",
+            "held_evidence": token,
+            f"progress_{task}": "45",
+        },
+        files=more,
+    )
+    assert response.status_code == 400
+    assert "一次最多报送30个佐证材料文件，预览时保留的和本次选择的共31个，请分次报送" in response.text
+    assert _reports(server, task) == []

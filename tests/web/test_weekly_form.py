@@ -233,7 +233,11 @@ def test_a_held_preview_is_another_users_for_nobody_and_abandoned_ones_are_remov
     assert kept not in _held(server)
     with server.engine.connect() as connection:
         names = (
-            connection.execute(select(Evidence.file_name).join(Report).where(Report.task_id == server.tasks.spare[24]))
+            connection.execute(
+                select(Evidence.file_name)
+                .join(Report)
+                .where(Report.task_id == server.tasks.spare[24], Report.week_start == date(2024, 6, 3))
+            )
             .scalars()
             .all()
         )

@@ -209,6 +209,10 @@ def router(portal: Portal) -> APIRouter:
                         except EvidenceError:
                             fields.pop("held_evidence", None)
                             raise
+                        if (total := sum(len(f) for f in files.values())) > MAX_FILES:
+                            raise ReportError(
+                                f"一次最多报送{MAX_FILES}个佐证材料文件，预览时保留的和本次选择的共{total}个，请分次报送"
+                            )
                     department_id = signed.user.department_id
                     led, supported = (
                         own_task_ids(session, department_id, Role.LEAD),
