@@ -114,3 +114,17 @@ def test_the_import_help_names_every_format_the_importer_takes(wufei):
 
     shown = set(re.findall(r"\.[a-z]+\b", wufei("import", "--help").output))
     assert shown >= IMPORTABLE_SUFFIXES, sorted(IMPORTABLE_SUFFIXES - shown)
+
+
+def test_the_top_level_help_lists_each_lazy_commands_own_summary():
+    """`wufei --help` lists the subcommands without importing them: each listed summary must be the
+    first line of the command's own help, or the list drifts when a command grows (`users` listed no
+    停用 after `users disable` came)."""
+    import importlib
+
+    from wufei.cli import main
+
+    for name, (target, listed) in main.lazy.items():
+        module, attribute = target.split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert listed == (command.help or "").strip().splitlines()[0], name

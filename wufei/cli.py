@@ -108,7 +108,7 @@ class LazyGroup(click.Group):
             "wufei.departments.commands:depts_group",
             "列出部门（成员单位）及其牵头、配合任务数；子命令 merge、rename 处理机构改革和错写的单位",
         ),
-        "doubts": ("wufei.doubts.commands:doubts_group", "待确认：导入时需人工确认的字段，查看与决定"),
+        "doubts": ("wufei.doubts.commands:doubts_group", "待确认项：导入时需要人工核实的栏目"),
         "extension": ("wufei.extensions.commands:extension", "延期申请"),
         "milestones": ("wufei.tasks.commands:milestones", "任务节点（年度目标等）"),
         "notices": (
@@ -118,9 +118,9 @@ class LazyGroup(click.Group):
         "report": ("wufei.reports.commands:report_group", "周报送：报送、导入周报表、审核、查询与报送情况"),
         "serve": (
             "wufei.points.commands:serve_command",
-            "按计划运行全部督查督办流程（需 Prefect 服务器，PREFECT_API_URL）",
+            "按计划运行全部督查督办流程（需已启动并启用调度器的 Prefect 服务器，PREFECT_API_URL）",
         ),
-        "users": ("wufei.accounts.commands:users_group", "门户账号：新建、列出、生成登录链接"),
+        "users": ("wufei.accounts.commands:users_group", "门户账号：新建、列出、停用和启用、重设密码、生成登录链接"),
         "web": ("wufei.web.commands:web_command", "启动门户网站（办公室、部门联系人、领导使用）"),
         "work-pool": (
             "wufei.points.commands:work_pool_command",
