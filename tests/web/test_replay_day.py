@@ -17,7 +17,8 @@ from tests.web.conftest import TODAY, Server, sign_in, sign_in_page, started_ser
 from wufei.calendar.service import load_calendar
 from wufei.db import transaction
 from wufei.notices.service import create_intents
-from wufei.reports.models import Report
+from wufei.reports.evidence import evidence_dir
+from wufei.reports.models import Evidence, Report
 from wufei.reports.service import submit_report
 from wufei.tasks.models import Task
 
@@ -103,6 +104,23 @@ def test_a_later_bulletin_or_report_is_not_served_by_its_address(replay):
         for stem in LATER_BULLETINS:
             assert client.get("/bulletins/file", params={"path": f"衡水市/{stem}.docx"}).status_code == 404
         assert client.get(f"/reports/{later}").status_code == 404
+        # nor its evidence (review23e: the report was hidden, its file downloaded)
+        stored = evidence_dir() / "later-evidence.pdf"
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        stored.write_bytes(b"%PDF-1.4 filed on 20 June")
+        with transaction(replay.engine) as session:
+            evidence = Evidence(
+                report_id=later,
+                file_name="六月佐证.pdf",
+                content_type="application/pdf",
+                size=stored.stat().st_size,
+                sha256="0" * 64,
+                stored_path=stored.name,
+            )
+            session.add(evidence)
+            session.flush()
+            evidence_id = evidence.id
+        assert client.get(f"/evidence/{evidence_id}").status_code == 404
     finally:
         client.close()
 

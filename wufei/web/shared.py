@@ -7,6 +7,7 @@ values' and cells' evidence (403 otherwise).
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
@@ -175,14 +176,19 @@ def router(portal: Portal) -> APIRouter:
             )
 
     # Evidence of weekly reports, indicator values and cells: the office and leaders download any,
-    # a liaison only its own department's (the report's, the value's, the cell's responsible unit).
+    # a liaison only its own department's (the report's, the value's, the cell's responsible unit);
+    # on a replay day none filed after it, as its report is not shown either.
+
+    def after_the_day(moment: datetime | None) -> bool:
+        stored = stored_time(moment)
+        return stored is not None and stored >= portal.cadence.end_of_day(portal.today())
 
     @routes.get("/evidence/{evidence_id:id}")
     def evidence_download(request: Request, evidence_id: int):
         with portal.work() as session:
             signed = portal.user(request, session)
             evidence = session.get(Evidence, evidence_id, options=[selectinload(Evidence.report)])
-            if evidence is None:
+            if evidence is None or after_the_day(evidence.report.submitted_at):
                 raise _not_found("找不到此佐证材料")
             check_report_visible(signed, evidence.report)
             return _download(evidence)
@@ -192,7 +198,7 @@ def router(portal: Portal) -> APIRouter:
         with portal.work() as session:
             signed = portal.user(request, session)
             evidence = session.get(IndicatorEvidence, evidence_id, options=[selectinload(IndicatorEvidence.report)])
-            if evidence is None:
+            if evidence is None or after_the_day(evidence.report.submitted_at):
                 raise _not_found("找不到此佐证材料")
             own = liaison_department(signed)
             if own is not None and evidence.report.department_id != own:
@@ -206,7 +212,7 @@ def router(portal: Portal) -> APIRouter:
             evidence = session.get(
                 CellEvidence, evidence_id, options=[selectinload(CellEvidence.event).selectinload(CellEvent.cell)]
             )
-            if evidence is None:
+            if evidence is None or evidence.event.on > portal.today():
                 raise _not_found("找不到此佐证材料")
             own = liaison_department(signed)
             if own is not None and evidence.event.cell.department_id != own:
