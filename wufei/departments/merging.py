@@ -465,7 +465,8 @@ def _pairs(
         .order_by(link.id)
     ).all()
     pairs = []
-    for old_id, old_role, old_position, old_written, old_on, new_id, new_role, new_position, new_written, new_on in rows:
+    for row in rows:
+        old_id, old_role, old_position, old_written, old_on, new_id, new_role, new_position, new_written, new_on = row
         # The stronger role, or the first named of two alike: the link a re-import would keep.
         if (ROLE_STRENGTH[Role(old_role)], old_position) < (ROLE_STRENGTH[Role(new_role)], new_position):
             role, position, written = Role(old_role), old_position, old_written or old.name
