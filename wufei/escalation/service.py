@@ -21,7 +21,9 @@ One pass, set-based (a fixed number of queries whatever the number of tasks):
 3. the deadline steps that apply on `as_of` (`ladder.steps_due`, computed once per due date),
    and the missing-report steps the task's streak of missed weeks has reached
    (`ladder.missing_steps`), each turned into one intent per recipient department (or one for
-   the office, one for the group). A deadline earlier than the plan itself (2021年底 in a plan
+   the office, one for the group). A lead named after the task's streak began (`assigned_on`)
+   owes only the weeks from its naming: it is owed its own, shorter streak's steps, keyed by
+   that streak's first week (`_lead_streaks`). A deadline earlier than the plan itself (2021年底 in a plan
    issued in 2022) brings no slips: the task was listed as done before the plan, and the light
    asks the office to confirm it. A reporting week counts as missed once its window closed
    before the scan's day;
