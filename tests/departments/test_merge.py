@@ -832,3 +832,44 @@ def test_a_run_still_alive_past_its_lease_cannot_record_its_old_address_send_as_
     assert len(readdressed) == 1 and TYPO not in readdressed[0].get_content()
     with transaction(engine) as session:
         assert session.get_one(Dispatch, held_id).status == "sent"
+
+
+def test_the_merged_link_keeps_the_earlier_day_its_role_was_held(session):
+    """review23d: the surviving link kept its own later `assigned_on`, so a lead of 2 September
+    merged into a supporting link of 2 December owed nothing for the weeks between. The merged
+    link keeps the earliest day a link of its role was made (the lead's, not a supporting one's)."""
+    typo, right = _unit(session, TYPO), _unit(session, RIGHT)
+    tasks = {title: session.scalars(select(Task).where(Task.title == title)).one() for title in TITLES}
+    dated = {
+        # task 3: the typo leads from 2 September, the right unit supports from 2 December
+        TITLES[2]: {typo.id: (Role.LEAD, date(2024, 9, 2)), right.id: (Role.SUPPORTING, date(2024, 12, 2))},
+        # task 2: both lead, the right unit the later named
+        TITLES[1]: {typo.id: (Role.LEAD, date(2024, 9, 2)), right.id: (Role.LEAD, date(2024, 12, 2))},
+    }
+    for title, links in dated.items():
+        for link in tasks[title].assignments:
+            if link.department_id in links:
+                link.role, link.assigned_on = links[link.department_id]
+    # task 1, the other way: a supporting link older than the lead gives the lead no earlier weeks
+    third = tasks[TITLES[0]]
+    [typo_link] = [link for link in third.assignments if link.department_id == typo.id]
+    typo_link.assigned_on = date(2024, 12, 2)
+    session.add(
+        TaskDepartment(
+            task_id=third.id, department_id=right.id, role=Role.SUPPORTING, position=2, assigned_on=date(2024, 9, 2)
+        )
+    )
+    session.flush()
+    merge_departments(session, typo, right, actor="test", on=MERGE_DAY)
+
+    def since(task):
+        return session.scalars(
+            select(TaskDepartment.assigned_on).where(
+                TaskDepartment.task_id == task.id, TaskDepartment.department_id == right.id
+            )
+        ).one()
+
+    assert since(tasks[TITLES[2]]) == date(2024, 9, 2)
+    assert since(tasks[TITLES[1]]) == date(2024, 9, 2)
+    assert since(third) == date(2024, 12, 2)  # lead from then; supporting before
+    assert [name for name, role, *_ in _links(session, TITLES[0]) if role == "lead"] == [RIGHT]

@@ -4,7 +4,7 @@ year-end tally all count from the day the owner link was made (task_departments.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -119,3 +119,87 @@ def test_a_co_lead_added_later_is_counted_from_its_own_day_the_first_lead_from_t
 
     assert weeks(hengshui.approvals.id) == [FIRST_OWED]
     assert weeks(hengshui.ecology.id) == [date(2024, 5, 6), date(2024, 5, 13), date(2024, 5, 20), FIRST_OWED]
+
+
+def test_a_co_lead_added_later_is_reminded_and_escalated_from_its_own_day_once(session, hengshui, calendar):
+    """review23d: the task's streak (from the plan's start) was sent to every current lead, so a
+    co-lead named on 22 May got a reminder for a week before its naming the next morning and an
+    escalation 已连续N周 keyed by a week of 2022. Each lead counts from its own day, and its
+    escalation is raised once, keyed by its own streak's first week, however many scans run."""
+    task = hengshui.task
+    [link] = [a for a in task.assignments if a.department_id == hengshui.approvals.id]
+    link.role, link.assigned_on = Role.LEAD, NAMED  # made a co-lead on 22 May
+    session.flush()
+    ladder = Ladder.load()
+    day = NAMED
+    while day <= date(2024, 6, 18):  # W22, W23 and W24 (closed on 14 June) missed by both leads
+        scan(session, as_of=day, calendar=calendar, cadence=CADENCE, ladder=ladder, task_ids=[task.id])
+        day += timedelta(days=1)
+    again = scan(
+        session, as_of=date(2024, 6, 18), calendar=calendar, cadence=CADENCE, ladder=ladder, task_ids=[task.id]
+    )
+    assert again.created == 0
+
+    def intents(department_id):
+        rows = session.scalars(
+            select(NoticeIntent).where(
+                NoticeIntent.task_id == task.id,
+                NoticeIntent.department_id == department_id,
+                NoticeIntent.kind == "report_missing",
+            )
+        ).all()
+        return sorted((i.step, i.period, i.payload["streak"], i.payload["streak_since"]) for i in rows)
+
+    assert intents(hengshui.approvals.id) == [
+        ("missing_1", "2024-W22", 1, "2024-W22"),
+        ("missing_1", "2024-W23", 2, "2024-W22"),
+        ("missing_1", "2024-W24", 3, "2024-W22"),
+        ("missing_3", "2024-W22", 3, "2024-W22"),
+    ]
+    ecology = intents(hengshui.ecology.id)
+    [(_, first_week, streak, _)] = [row for row in ecology if row[0] == "missing_3"]
+    assert first_week < "2024-W01" and streak > 80  # the first lead's streak from the plan's start, as before
+    assert [row[1] for row in ecology if row[0] == "missing_1"][-3:] == ["2024-W22", "2024-W23", "2024-W24"]
+
+
+def test_an_escalation_raised_to_a_lead_about_weeks_before_its_naming_is_withdrawn_saying_so(
+    session, hengshui, calendar
+):
+    """What a scan before the fix left: the co-lead's escalation keyed by the task's first week of
+    2022. Once the lead is counted from its own day the next scan resolves it, telling why, and
+    raises the lead's own when its streak reaches the step."""
+    task = hengshui.task
+    [link] = [a for a in task.assignments if a.department_id == hengshui.approvals.id]
+    link.role = Role.LEAD  # counted from the plan's start, as every lead was
+    session.flush()
+    ladder = Ladder.load()
+    scan(session, as_of=date(2024, 6, 5), calendar=calendar, cadence=CADENCE, ladder=ladder, task_ids=[task.id])
+    [stale] = session.scalars(
+        select(NoticeIntent).where(
+            NoticeIntent.task_id == task.id,
+            NoticeIntent.department_id == hengshui.approvals.id,
+            NoticeIntent.step == "missing_3",
+        )
+    ).all()
+    assert stale.period < "2024-W01"
+
+    link.assigned_on = NAMED
+    session.flush()
+    result = scan(
+        session, as_of=date(2024, 6, 18), calendar=calendar, cadence=CADENCE, ladder=ladder, task_ids=[task.id]
+    )
+    session.refresh(stale)
+    assert (stale.resolved_on, stale.resolution) == (
+        date(2024, 6, 18),
+        "该牵头单位自2024年5月22日起负责，此前各周不计其未报送",
+    )
+    assert result.resolved == 1
+    escalations = session.scalars(
+        select(NoticeIntent.period).where(
+            NoticeIntent.task_id == task.id,
+            NoticeIntent.department_id == hengshui.approvals.id,
+            NoticeIntent.step == "missing_3",
+            NoticeIntent.resolved_on.is_(None),
+        )
+    ).all()
+    assert escalations == ["2024-W22"]

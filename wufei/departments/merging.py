@@ -6,7 +6,9 @@ What the old unit holds moves to the new one, table by table, decided by what a 
   indicator naming both keeps one link with the stronger role (lead over supporting over
   implementer; of two alike, the first named), with that link's position and the name as
   written (the old name, where the old unit's link is kept), and the links are numbered again in order,
-  as a re-import of the document computes them, so that the re-import changes nothing;
+  as a re-import of the document computes them, so that the re-import changes nothing; a task's
+  link keeps the earliest day a link of its role was made (`assigned_on`: a lead merged into a
+  later supporting link still owes the weeks from its own naming);
 - cells (责任部门) and the cell counts a unit leads move;
 - weekly reports and indicator values reported move with their versions, evidence and the person
   who filed them: the task's record is one history, and the new unit's liaison must see this
@@ -51,7 +53,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, select, update
+from sqlalchemy import and_, delete, exists, null, select, update
 from sqlalchemy.orm import Session
 
 from wufei.accounts.models import User
@@ -126,8 +128,8 @@ class MergePlan:
     aliases: list[str] = field(default_factory=list)  # names the new unit gains
     # Links of a task or indicator naming both: (old link id, new link id, the stronger's role,
     # position and name as written).
-    task_pairs: list[tuple[int, int, Role, int, str | None]] = field(default_factory=list)
-    indicator_pairs: list[tuple[int, int, Role, int, str | None]] = field(default_factory=list)
+    task_pairs: list[tuple[int, int, Role, int, str | None, date | None]] = field(default_factory=list)
+    indicator_pairs: list[tuple[int, int, Role, int, str | None, date | None]] = field(default_factory=list)
     # Undelivered dispatches addressed to the new unit: dispatch id → the intents it keeps.
     readdressed: dict[int, list[int]] = field(default_factory=dict)
 
@@ -436,45 +438,58 @@ def _ids(session: Session, column: Any, *where: Any) -> list[int]:
 
 def _pairs(
     session: Session, link: Any, owner: Any, old: Department, new: Department
-) -> tuple[list[tuple[int, int, Role, int, str | None]], list[int]]:
+) -> tuple[list[tuple[int, int, Role, int, str | None, date | None]], list[int]]:
     """Links of the tasks (indicators) naming both units: the old link, the new link, and the
     stronger one's role, position and name as written (the old one's written name when it had
-    none: the name the document used)."""
+    none: the name the document used), and, for a task's links (`assigned_on`), the earliest day
+    a link of that role was made: the merged unit has held the role since (a lead of September
+    merged into a supporting unit of December owes the weeks from September; a supporting link's
+    older day gives a lead no earlier weeks). NULL, as printed in the plan, is the earliest."""
     theirs = link.__table__.alias("theirs")
+    dated = hasattr(link, "assigned_on")
     rows = session.execute(
         select(
             link.id,
             link.role,
             link.position,
             link.source_name,
+            link.assigned_on if dated else null(),
             theirs.c.id,
             theirs.c.role,
             theirs.c.position,
             theirs.c.source_name,
+            theirs.c.assigned_on if dated else null(),
         )
         .join(theirs, and_(owner == theirs.c[owner.key], theirs.c.department_id == new.id))
         .where(link.department_id == old.id)
         .order_by(link.id)
     ).all()
     pairs = []
-    for old_id, old_role, old_position, old_written, new_id, new_role, new_position, new_written in rows:
+    for row in rows:
+        old_id, old_role, old_position, old_written, old_on, new_id, new_role, new_position, new_written, new_on = row
         # The stronger role, or the first named of two alike: the link a re-import would keep.
         if (ROLE_STRENGTH[Role(old_role)], old_position) < (ROLE_STRENGTH[Role(new_role)], new_position):
-            pairs.append((old_id, new_id, Role(old_role), old_position, old_written or old.name))
+            role, position, written = Role(old_role), old_position, old_written or old.name
         else:
-            pairs.append((old_id, new_id, Role(new_role), new_position, new_written))
+            role, position, written = Role(new_role), new_position, new_written
+        days = [day for r, day in ((old_role, old_on), (new_role, new_on)) if Role(r) == role]
+        since = None if None in days else min(days)
+        pairs.append((old_id, new_id, role, position, written, since))
     return pairs, [p[0] for p in pairs]
 
 
-def _merge_pairs(session: Session, link: Any, owner: Any, pairs: list[tuple[int, int, Role, int, str | None]]) -> None:
-    """Each pair's old link deleted, the new one given the stronger role, position and name."""
-    for old_id, new_id, role, position, written in pairs:
+def _merge_pairs(
+    session: Session, link: Any, owner: Any, pairs: list[tuple[int, int, Role, int, str | None, date | None]]
+) -> None:
+    """Each pair's old link deleted, the new one given the stronger role, position and name (and,
+    a task's, the day that role was first held: `_pairs`)."""
+    for old_id, new_id, role, position, written, since in pairs:
         session.execute(delete(link).where(link.id == old_id))
+        values: dict[str, Any] = {"role": role, "position": position, "source_name": written}
+        if hasattr(link, "assigned_on"):
+            values["assigned_on"] = since
         session.execute(
-            update(link)
-            .where(link.id == new_id)
-            .values(role=role, position=position, source_name=written)
-            .execution_options(synchronize_session=False)
+            update(link).where(link.id == new_id).values(values).execution_options(synchronize_session=False)
         )
 
 

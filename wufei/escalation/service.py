@@ -21,7 +21,9 @@ One pass, set-based (a fixed number of queries whatever the number of tasks):
 3. the deadline steps that apply on `as_of` (`ladder.steps_due`, computed once per due date),
    and the missing-report steps the task's streak of missed weeks has reached
    (`ladder.missing_steps`), each turned into one intent per recipient department (or one for
-   the office, one for the group). A deadline earlier than the plan itself (2021年底 in a plan
+   the office, one for the group). A lead named after the task's streak began (`assigned_on`)
+   owes only the weeks from its naming: it is owed its own, shorter streak's steps, keyed by
+   that streak's first week (`_lead_streaks`). A deadline earlier than the plan itself (2021年底 in a plan
    issued in 2022) brings no slips: the task was listed as done before the plan, and the light
    asks the office to confirm it. A reporting week counts as missed once its window closed
    before the scan's day;
@@ -51,7 +53,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from wufei.cadence.config import CadenceConfig
-from wufei.cadence.windows import last_closed_week, next_window_close, reporting_window
+from wufei.cadence.windows import last_closed_week, next_window_close, reporting_window, windows_between
 from wufei.calendar.workdays import WorkCalendar
 from wufei.chinese import chinese_date, chinese_week, parse_week, week_label
 from wufei.db import column_rows
@@ -70,6 +72,11 @@ RESOLVED_EXTENDED = "已延期"
 RESOLVED_MOVED = "期限已调整"
 RESOLVED_RESUMED = "已恢复按时报送"  # the streak an escalation was about ended with a report on time
 RESOLVED_REPORTED = "已恢复报送"  # … with a report, late or not (`late_report_breaks_missing_streak`)
+
+
+def resolved_before_naming(since: date) -> str:
+    """Why a lead's escalation about weeks before it was named (`assigned_on`) is withdrawn."""
+    return f"该牵头单位自{chinese_date(since)}起负责，此前各周不计其未报送"
 
 
 def resolved_before_reporting(since: date) -> str:
@@ -117,6 +124,7 @@ class _OpenTask:
     before_plan: bool = False  # the deadline precedes the plan (2021年底 in a 2022 plan)
     leads: list[int] = field(default_factory=list)
     supporting: list[int] = field(default_factory=list)
+    lead_since: dict[int, date] = field(default_factory=dict)  # lead → its assigned_on, where stored
 
 
 def scan(
@@ -153,12 +161,23 @@ def scan(
             plan_ids=plan_ids,
             task_ids=only,
         )
+    _add_departments(
+        session,
+        tasks,
+        _owed(tasks, as_of=as_of, calendar=calendar, ladder=ladder, missing=missing),
+        plan_ids=plan_ids,
+        every_open=only is None,
+    )
     week = week_label(missing[1]) if missing else None
     starts: dict[int, date] = {}  # streak → the first week of a streak that long ending with `week`
     once_periods: set[str] = set()  # the periods of the `once` steps owed today
     streak_weeks: dict[int, str | None] | None = None  # task → the first week of its streak today
+    lead_streaks: dict[tuple[int, int], int] = {}  # (task, lead) → its own streak, where shorter
+    lead_weeks: dict[tuple[int, int], str | None] = {}  # … and its first week (None: no streak)
     if missing:
+        lead_streaks = _lead_streaks(tasks, missing[0], missing[1], as_of=as_of, calendar=calendar, cadence=cadence)
         lengths = {streak for task_id, streak in missing[0].items() if streak > 0 and task_id in tasks}
+        lengths.update(streak for streak in lead_streaks.values() if streak > 0)
         starts = _streak_starts(missing[1], lengths, calendar, cadence)
         once_periods = {
             week_label(starts[streak])
@@ -169,8 +188,9 @@ def scan(
             task_id: week_label(starts[streak]) if (streak := missing[0].get(task_id, 0)) > 0 else None
             for task_id in tasks
         }
+        lead_weeks = {key: week_label(starts[streak]) if streak > 0 else None for key, streak in lead_streaks.items()}
 
-    held: dict[tuple[int, str], str] = {}  # (task, once step) → the stored first week of its streak going on
+    held: dict[tuple[int, str, int | None], str] = {}  # (task, once step, unit) → its stored first week
     known = _recover(
         session,
         as_of=as_of,
@@ -179,6 +199,7 @@ def scan(
         week=week,
         once_periods=once_periods,
         streak_weeks=streak_weeks,
+        lead_weeks=lead_weeks,
         streak_ended=RESOLVED_REPORTED if cadence.weekly.late_report_breaks_missing_streak else RESOLVED_RESUMED,
         result=result,
         plan_ids=plan_ids,
@@ -186,13 +207,6 @@ def scan(
         calendar=calendar,
         cadence=cadence,
         held=held,
-    )
-    _add_departments(
-        session,
-        tasks,
-        _owed(tasks, as_of=as_of, calendar=calendar, ladder=ladder, missing=missing),
-        plan_ids=plan_ids,
-        every_open=only is None,
     )
     collector = _Collector(session, known=known, as_of=as_of)
     office = office_name(session)
@@ -202,6 +216,7 @@ def scan(
             collector,
             tasks,
             streaks=missing[0],
+            lead_streaks=lead_streaks,
             week=missing[1],
             ladder=ladder,
             starts=starts,
@@ -272,12 +287,30 @@ class _Collector:
         self.seen: set[str] = set()
         self.task_json: dict[int, str] = {}
 
-    def add(self, step: Step, task: _OpenTask, *, period: str, period_name: str, extra: str) -> None:
-        """Owe `step` about `task` to its recipients; `extra`: the step's part of the payload (JSON)."""
+    def add(
+        self,
+        step: Step,
+        task: _OpenTask,
+        *,
+        period: str,
+        period_name: str,
+        extra: str,
+        leads: list[int] | None = None,
+        leads_only: bool = False,
+    ) -> None:
+        """Owe `step` about `task` to its recipients; `extra`: the step's part of the payload (JSON).
+        `leads`: the lead departments to owe it to, when not all of the task's; `leads_only`: to
+        them and no other recipient."""
         shared: str | None = None
         for recipient in step.audience:
             audience, departments, _role = _AUDIENCE[recipient]
-            for department_id in getattr(task, departments) if departments else (None,):
+            if leads_only and departments != "leads":
+                continue
+            if departments == "leads" and leads is not None:
+                owed: Collection[int | None] = leads
+            else:
+                owed = getattr(task, departments) if departments else (None,)
+            for department_id in owed:
                 key = intent_key(
                     step.id,
                     task_id=task.id,
@@ -390,13 +423,14 @@ def _add_departments(
     plan_ids: list[int] | None = None,
     every_open: bool = True,
 ) -> None:
-    """Fill in the lead and supporting departments of these open tasks, in assignment order: one
+    """Fill in the lead and supporting departments of these open tasks, in assignment order, and
+    the day each lead was named (`assigned_on`, where stored): one
     query for all open tasks when `tasks` are every open task and most are asked for, else one
     for these (`_rows_of`)."""
     if not task_ids:
         return
     query = (
-        select(TaskDepartment.task_id, TaskDepartment.department_id, TaskDepartment.role)
+        select(TaskDepartment.task_id, TaskDepartment.department_id, TaskDepartment.role, TaskDepartment.assigned_on)
         .where(TaskDepartment.role.in_([Role.LEAD, Role.SUPPORTING]))
         .order_by(TaskDepartment.task_id, TaskDepartment.position, TaskDepartment.id)
     )
@@ -410,10 +444,15 @@ def _add_departments(
     else:
         links = _rows_of(session, query, TaskDepartment.task_id, sorted(task_ids))
     # rows of several chunks: each chunk is in assignment order, and a task is in one chunk only
-    for task_id, department_id, role in links:
+    for task_id, department_id, role, since in links:
         if task_id in task_ids:
             task = tasks[task_id]
-            (task.leads if role == Role.LEAD else task.supporting).append(department_id)
+            if role == Role.LEAD:
+                task.leads.append(department_id)
+                if since is not None:
+                    task.lead_since[department_id] = since
+            else:
+                task.supporting.append(department_id)
 
 
 def _owed(
@@ -462,13 +501,14 @@ def _recover(
     week: str | None,
     once_periods: Collection[str] = frozenset(),
     streak_weeks: Mapping[int, str | None] | None = None,
+    lead_weeks: Mapping[tuple[int, int], str | None] | None = None,
     streak_ended: str = RESOLVED_RESUMED,
     result: ScanResult,
     plan_ids: list[int] | None = None,
     task_ids: list[int] | None = None,
     calendar: WorkCalendar,
     cadence: CadenceConfig,
-    held: dict[tuple[int, str], str],
+    held: dict[tuple[int, str, int | None], str],
 ) -> set[str]:
     """Resolve what no longer holds; return the keys of the unresolved intents that still do
     (deadline steps about the deadline in force, missing steps about `week`, and the `once`
@@ -477,7 +517,11 @@ def _recover(
     another streak is resolved `streak_ended`, as that streak ended with a report (on time, unless
     a late one breaks a streak too). One whose week differs from today's first week with no such
     report since is about today's streak, its first week moved (see the module's docstring): kept,
-    and its week put in `held` for the steps owed today. `task_ids`: of these tasks only."""
+    and its week put in `held` for the steps owed today. `lead_weeks`: (task, lead) → the first
+    week of the lead's own streak, for a lead named since the task's began (None: none yet); a
+    lead's escalation is judged by it, and one about a week before the lead's naming (raised
+    before each lead was counted from its own day) is resolved, saying so. `task_ids`: of these
+    tasks only."""
     ladder_steps = [s.id for s in ladder.steps]
     due_steps = {s.id for s in ladder.due_steps}
     resolutions: Counter[str] = Counter()
@@ -528,17 +572,36 @@ def _recover(
     once_steps = [s.id for s in ladder.missing_steps if s.repeat == "once"]
     if streak_weeks is not None and once_steps:
         escalations = select(
-            NoticeIntent.task_id, NoticeIntent.id, NoticeIntent.key, NoticeIntent.step, NoticeIntent.period
+            NoticeIntent.task_id,
+            NoticeIntent.id,
+            NoticeIntent.key,
+            NoticeIntent.step,
+            NoticeIntent.period,
+            NoticeIntent.department_id,
         ).where(NoticeIntent.resolved_on.is_(None), NoticeIntent.step.in_(once_steps))
         if plan_ids is not None:
             escalations = escalations.where(NoticeIntent.task_id.in_(select(Task.id).where(Task.plan_id.in_(plan_ids))))
-        rows = [
-            row
-            for row in _rows_of(session, escalations, NoticeIntent.task_id, task_ids)
-            if row[0] in streak_weeks and row[4] != streak_weeks[row[0]]
-        ]
+        lead_weeks = lead_weeks or {}
+
+        def expected(task_id: int, department_id: int | None) -> str | None:
+            # a lead named since the task's streak began is judged by its own; the others by the task's
+            task_week = streak_weeks[task_id]
+            return lead_weeks.get((task_id, department_id), task_week) if department_id else task_week
+
+        rows = []
+        for row in _rows_of(session, escalations, NoticeIntent.task_id, task_ids):
+            task_id, intent_id, _key, _step, period, department_id = row
+            if task_id not in streak_weeks or period == expected(task_id, department_id):
+                continue
+            since = tasks[task_id].lead_since.get(department_id) if department_id else None
+            if since is not None and parse_week(period) < since:
+                stale[resolved_before_naming(since)].append(intent_id)
+            else:
+                rows.append(row)
         moved = [
-            (task_id, parse_week(period)) for task_id, _, _, _, period in rows if streak_weeks[task_id] is not None
+            (task_id, parse_week(period))
+            for task_id, _, _, _, period, department_id in rows
+            if expected(task_id, department_id) is not None
         ]
         filed: dict[int, date] = {}
         if moved and calendar is not None and cadence is not None:
@@ -550,10 +613,10 @@ def _recover(
                 calendar=calendar,
                 cadence=cadence,
             )
-        for task_id, intent_id, key, step, period in rows:
-            if streak_weeks[task_id] is not None and filed.get(task_id, date.min) < parse_week(period):
+        for task_id, intent_id, key, step, period, department_id in rows:
+            if expected(task_id, department_id) is not None and filed.get(task_id, date.min) < parse_week(period):
                 known.add(key)  # the streak it was raised in goes on, its first week moved
-                held[(task_id, step)] = period
+                held[(task_id, step, department_id)] = period
             else:
                 stale[streak_ended].append(intent_id)
     for resolution, ids in sorted(stale.items()):
@@ -657,6 +720,34 @@ def _streaks(
     return streaks, week
 
 
+def _lead_streaks(
+    tasks: Mapping[int, _OpenTask],
+    streaks: Mapping[int, int],
+    latest: date,
+    *,
+    as_of: date,
+    calendar: WorkCalendar,
+    cadence: CadenceConfig,
+) -> dict[tuple[int, int], int]:
+    """(task, lead) → the lead's own streak, for the leads named after the task's streak began:
+    a lead owes the weeks starting on or after its `assigned_on`, so its streak is the task's cut
+    to the closed windows from that day to `latest` (reports are the task's: the streaks end
+    together). The leads whose streak is the task's are left out."""
+    owed: dict[date, int] = {}  # assigned_on → the closed windows it owes, to `latest`
+    result: dict[tuple[int, int], int] = {}
+    for task_id, streak in streaks.items():
+        task = tasks.get(task_id)
+        if task is None or streak <= 0 or not task.lead_since:
+            continue
+        for lead, since in task.lead_since.items():
+            if since not in owed:
+                windows = windows_between(since, as_of - timedelta(days=1), calendar, cadence)
+                owed[since] = sum(1 for w in windows if since <= w.week_start <= latest)
+            if owed[since] < streak:
+                result[(task_id, lead)] = owed[since]
+    return result
+
+
 def _filed_late(session: Session, week: date) -> set[int]:
     """The tasks whose report for `week` came after its deadline: the week still counts as missed
     (by default), but no reminder asks for a report already filed."""
@@ -668,25 +759,28 @@ def _missing_intents(
     tasks: dict[int, _OpenTask],
     *,
     streaks: Mapping[int, int],
+    lead_streaks: Mapping[tuple[int, int], int] | None = None,
     week: date,
     ladder: Ladder,
     starts: Mapping[int, date],
     filed_late: Collection[int] = frozenset(),
-    held: Mapping[tuple[int, str], str] | None = None,
+    held: Mapping[tuple[int, str, int | None], str] | None = None,
     office: str,
 ) -> None:
     """`office`: who units report to, for the actions' {office}.
-    `starts`: streak → its first week (`_streak_starts`), for every streak of an open task.
-    `held`: (task, once step) → the week its escalation of today's streak is keyed by, when that is
-    not the first week recomputed today (`_recover`). `filed_late`: tasks whose report for `week`
-    came late, owed the streak's steps but not the week's reminder. The week's reminders say so in
-    their payload (`week_reminder`): filing that week's report answers them (`wufei.reports.service`)."""
+    `starts`: streak → its first week (`_streak_starts`), for every streak of an open task and lead.
+    `lead_streaks`: (task, lead) → the lead's own streak where shorter than the task's (named
+    since the streak began, `_lead_streaks`): that lead is owed its own streak's steps, keyed by
+    its own first week; the office, the group and the supporting units the task's.
+    `held`: (task, once step, department or None) → the week its escalation of today's streak is
+    keyed by, when that is not the first week recomputed today (`_recover`). `filed_late`: tasks
+    whose report for `week` came late, owed the streak's steps but not the week's reminder. The
+    week's reminders say so in their payload (`week_reminder`): filing that week's report answers
+    them (`wufei.reports.service`)."""
     label, chinese = week_label(week), chinese_week(week)
     by_streak: dict[int, list[tuple[Step, str, str]]] = {}
-    for task_id, streak in sorted(streaks.items()):
-        task = tasks.get(task_id)
-        if task is None or streak <= 0:
-            continue
+
+    def steps_of(streak: int) -> list[tuple[Step, str, str]]:
         if streak not in by_streak:  # steps, keys and wording depend on the streak only
             first = week_label(starts[streak])
             by_streak[streak] = [
@@ -709,12 +803,34 @@ def _missing_intents(
                 )
                 for step in missing_steps(streak, ladder)
             ]
-        for step, period, extra in by_streak[streak]:
-            if step.reminds_of_the_week and task_id in filed_late:
-                continue
-            if held and (task_id, step.id) in held:
-                period = held[(task_id, step.id)]  # a new lead of the task is keyed as the others were
-            collector.add(step, task, period=period, period_name="week", extra=extra)
+        return by_streak[streak]
+
+    held = held or {}
+    held_tasks = {task_id for task_id, _, _ in held}
+    lead_streaks = lead_streaks or {}
+    for task_id, streak in sorted(streaks.items()):
+        task = tasks.get(task_id)
+        if task is None or streak <= 0:
+            continue
+        late = task_id in filed_late
+        own = {lead: s for lead in task.leads if (s := lead_streaks.get((task_id, lead))) is not None}
+        if not own and task_id not in held_tasks:  # every recipient on the task's streak, as stored
+            for step, period, extra in steps_of(streak):
+                if not (step.reminds_of_the_week and late):
+                    collector.add(step, task, period=period, period_name="week", extra=extra)
+            continue
+        for step, period, extra in steps_of(streak):  # the office, the group, the supporting units
+            if not (step.reminds_of_the_week and late):
+                period = held.get((task_id, step.id, None), period)
+                collector.add(step, task, period=period, period_name="week", extra=extra, leads=[])
+        for lead in task.leads:  # each lead on its own streak
+            mine = own.get(lead, streak)
+            for step, period, extra in steps_of(mine) if mine > 0 else ():
+                if not (step.reminds_of_the_week and late):
+                    period = held.get((task_id, step.id, lead), period)
+                    collector.add(
+                        step, task, period=period, period_name="week", extra=extra, leads=[lead], leads_only=True
+                    )
 
 
 def _streak_starts(latest: date, streaks: set[int], calendar: WorkCalendar, cadence: CadenceConfig) -> dict[int, date]:
