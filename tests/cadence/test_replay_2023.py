@@ -140,7 +140,8 @@ def test_a_silent_task_past_its_deadline_gets_a_yellow_slip_on_the_first_working
         assert result.light == "red" and "overdue" in result.rules
         assert "已逾期1个工作日" in result.reason
         assert _intents(session, task, "after_due_1") == []
-        scan(session, as_of=date(2024, 1, 3), calendar=load_calendar(session), ladder=Ladder.load(), cadence=CadenceConfig.load())
+        calendar, cadence = load_calendar(session), CadenceConfig.load()
+        scan(session, as_of=date(2024, 1, 3), calendar=calendar, ladder=Ladder.load(), cadence=cadence)
         slips = _intents(session, task, "after_due_1")  # rolled back when the session closes
         assert slips and {i.created_on for i in slips} == {date(2024, 1, 3)}
         assert {i.kind for i in slips} == {"yellow_slip"}

@@ -61,9 +61,7 @@ def annual(session, year: int, as_of: date, light_rules: LightRules = RULES):
 # --- 1. the printed date decides the year ---------------------------------------------------------
 
 
-def test_a_task_due_sunday_31_december_is_due_in_that_years_assessment_and_done_the_2nd_on_time(
-    session, year_end
-):
+def test_a_task_due_sunday_31_december_is_due_in_that_years_assessment_and_done_the_2nd_on_time(session, year_end):
     figures = annual(session, 2023, date(2024, 1, 22))
     assert figures["totals"]["due_in_period"] == 2
     env, city = unit(figures, ENV), unit(figures, CITY)

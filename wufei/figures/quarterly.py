@@ -4,7 +4,8 @@ named it and the facts behind it.
 
 Due: the deadline in force (approved extensions included; one before the plan was issued only once
 the office acts: World.period_due) falls by the quarter's end (or `as_of`); done and on time are
-judged on that deadline, on a holiday rolled over to the next working day (World.scored_due). Red and yellow are the lights on that day.
+judged on that deadline, on a holiday rolled over to the next working day (World.scored_due). Red
+and yellow are the lights on that day.
 """
 
 from __future__ import annotations
