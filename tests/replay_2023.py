@@ -113,7 +113,12 @@ def _after_the_scan(
     with make_sessionmaker(engine)() as session:  # read only (rolled back when closed)
         # every open task against the ladder, then rolled back: what the day's scan left undone
         escalation = escalate(
-            session, as_of=day, calendar=calendar, ladder=rules.ladder, cadence=rules.cadence
+            session,
+            as_of=day,
+            calendar=calendar,
+            ladder=rules.ladder,
+            cadence=rules.cadence,
+            rolls_over=rules.lights.deadline_rolls_over_holidays,
         ).as_dict()
         session.rollback()
         before = history.latest_before(session, day)

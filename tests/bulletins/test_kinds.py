@@ -4,8 +4,9 @@ and the province view of the small world (tests/bulletins/world.py).
 Q2 2024 scores by the shipped rules (completion 40, on time 30, reporting 30; red −5, yellow −2):
 - 城管局: nothing due by 30 June (full 40 + 30); reports 31 of 39 on time (T4 silent 8 weeks):
   30 × 31/39 = 23.85; T4 red −5 → 88.8, rank 1 of the departments; named (a red task).
-- 生态环境局: T1 and T8 due (T2's 30 June is a Sunday: due Monday 1 July, after the quarter), T8
-  done on time: 20 + 15; reports all on time 30; T1 red −5 → 60, rank 2; named (a red task).
+- 生态环境局: T1, T2 and T8 due (T2's 30 June is a Sunday: rolled over to Monday 1 July for
+  lateness, still due in the quarter it is printed in), T2 and T8 done on time: 40 × 2/3 = 26.67
+  + 30 × 2/3 = 20; reports all on time 30; T1 red −5 → 71.7, rank 2; named (a red task).
 - 桃城区: T5 (lead) and T3 (supporting), nothing due; its T5 reports all on time; T5 yellow −2 →
   98, rank 1 of the county-level units; praised (top 3, ≥ 90, no red task).
 """
@@ -24,7 +25,7 @@ def test_the_q2_circular_ranks_praises_and_names_by_the_rules_with_the_facts(iss
     issued = issue("quarterly", "2024-Q2", date(2024, 7, 5))
     tables = docx_tables(by_suffix(issued.paths, ".docx"))
     departments, localities = [t for t in tables if t[0][:2] == ["排名", "单位"]]
-    assert [(r[0], r[1], r[-1]) for r in departments[1:]] == [("1", W.CITY, "88.8"), ("2", W.ENV, "60")]
+    assert [(r[0], r[1], r[-1]) for r in departments[1:]] == [("1", W.CITY, "88.8"), ("2", W.ENV, "71.7")]
     assert [(r[0], r[1], r[-1]) for r in localities[1:]] == [("1", W.TAOCHENG, "98")]
     assert departments[1][5:11] == ["—", "—", "79.5%", "1", "0", "5"]  # rates, red, yellow, deduction
     text = "\n".join(docx_paragraphs(by_suffix(issued.paths, ".docx")))

@@ -17,6 +17,8 @@ from wufei.cadence.config import CadenceConfig
 from wufei.cadence.windows import reporting_window
 from wufei.calendar.service import load_calendar
 from wufei.db import make_sessionmaker
+from wufei.escalation.ladder import Ladder
+from wufei.escalation.service import scan
 from wufei.extensions.models import Extension
 from wufei.lights.rules import LightRules
 from wufei.lights.service import compute_lights
@@ -125,7 +127,8 @@ def test_a_silent_department_turns_yellow_then_red_and_its_leader_hears_once(yea
 def test_a_silent_task_past_its_deadline_gets_a_yellow_slip_on_the_first_working_day(year):
     # due 2023-12-31 (a Sunday): the working day after is 2 January 2024, to which the deadline
     # rolls over (lights/rules.yaml deadline_rolls_over_holidays): overdue from 3 January. The
-    # escalation ladder still counts its steps from the printed date.
+    # escalation ladder counts its steps from the same day: no slip on 2 January (the replay's
+    # last day), a yellow one on 3 January.
     with make_sessionmaker(year)() as session:
         task = _task(session, "project", "19")
         result = _light(session, task, date(2024, 1, 2))
@@ -136,9 +139,13 @@ def test_a_silent_task_past_its_deadline_gets_a_yellow_slip_on_the_first_working
         result = _light(session, task, date(2024, 1, 3))
         assert result.light == "red" and "overdue" in result.rules
         assert "已逾期1个工作日" in result.reason
-        slips = _intents(session, task, "after_due_1")
-        assert slips and {i.created_on for i in slips} == {date(2024, 1, 2)}
+        assert _intents(session, task, "after_due_1") == []
+        calendar, cadence = load_calendar(session), CadenceConfig.load()
+        scan(session, as_of=date(2024, 1, 3), calendar=calendar, ladder=Ladder.load(), cadence=cadence)
+        slips = _intents(session, task, "after_due_1")  # rolled back when the session closes
+        assert slips and {i.created_on for i in slips} == {date(2024, 1, 3)}
         assert {i.kind for i in slips} == {"yellow_slip"}
+        assert "本任务已超过完成期限（2023年12月31日，节假日顺延至2024年1月2日）" in slips[0].payload["action"]
 
 
 def test_the_extended_task_is_not_overdue_and_keeps_its_original_date(year):

@@ -96,8 +96,11 @@ def test_tasks_a_year_overdue_carry_every_slip_to_the_right_people(session, plan
     assert payload["step_title"] == "红色督办单" and payload["kind"] == "red_slip"
     assert (payload["task_id"], payload["number"], payload["deadline_raw"]) == (sludge.id, "25", "2022年底")
     assert payload["plan"] == "衡政办字〔2022〕57号" and payload["due_date"] == "2022-12-31"
-    assert payload["days_overdue"] == 243  # working days from 3 January to 21 December 2023, both counted
-    assert "已逾期243个工作日" in payload["action"] and "2022年12月31日" in payload["action"]
+    # Saturday 31 December 2022 rolled over to Tuesday 3 January (元旦 on Monday 2 January): working
+    # days from 4 January to 21 December 2023, both counted
+    assert payload["days_overdue"] == 242
+    assert "已逾期242个工作日" in payload["action"]
+    assert "（完成期限2022年12月31日，节假日顺延至2023年1月3日）" in payload["action"]
     assert payload["recipient"] == "lead_leader" and payload["role"] == "lead"
 
 
@@ -162,7 +165,9 @@ def test_an_approved_extension_ends_the_old_deadline_intents_and_brings_fresh_ke
     task_id = sorted(_led(plan, DUE_2023))[0]
     lead = plan[task_id].departments(Role.LEAD)[0]
     _run(session, date(2023, 12, 29))
-    yellow = _run(session, date(2024, 1, 2))  # the working day after: a yellow slip
+    # Sunday 31 December rolled over to Tuesday 2 January: the day after, a yellow slip
+    assert "after_due_1" not in _run(session, date(2024, 1, 2)).created_by_step
+    yellow = _run(session, date(2024, 1, 3))
     assert yellow.created_by_step["after_due_1"] > 0
     assert "after_due_1" in _by_step(session, task_id=task_id)
 
@@ -266,7 +271,7 @@ def test_the_office_can_replace_the_ladder_through_the_config_dir(session, plan,
     )
     monkeypatch.setenv("WUFEI_CONFIG_DIR", str(tmp_path))
     assert [s.id for s in Ladder.load().steps] == ["overdue_3"]
-    _run(session, date(2024, 1, 4))  # 3rd working day after 31 December 2023
+    _run(session, date(2024, 1, 5))  # 3rd working day after 2 January (31 December 2023 rolled over)
     assert set(_by_step(session)) == {"overdue_3"}
     assert {i.task_id for i in list_intents(session)} == _led(plan, DUE_2022) | _led(plan, DUE_2023)
 

@@ -113,6 +113,7 @@ FULL_PAYLOAD = {
     "task_title": "严把环境准入关",
     "due_date": "2024-06-30",
     "due_date_cn": "2024年6月30日",
+    "due_rolled_cn": "2024年7月1日（完成期限2024年6月30日为节假日，顺延）",
     "days_overdue": 3,
     "workdays_left": 2,
     "action": "请尽快完成。",

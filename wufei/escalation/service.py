@@ -19,6 +19,10 @@ One pass, set-based (a fixed number of queries whatever the number of tasks):
    (set or moved past them since) are resolved, saying so (`resolved_before_reporting`): those
    weeks are owed nothing;
 3. the deadline steps that apply on `as_of` (`ladder.steps_due`, computed once per due date),
+   counted, like the lights, from the deadline rolled over a rest day or holiday to the next
+   working day when lights/rules.yaml `deadline_rolls_over_holidays` is on (`rolls_over`): no
+   slip on the day a Sunday deadline rolled over to; keys and texts keep the printed date, the
+   texts saying the roll-over,
    and the missing-report steps the task's streak of missed weeks has reached
    (`ladder.missing_steps`), each turned into one intent per recipient department (or one for
    the office, one for the group). A lead named after the task's streak began (`assigned_on`)
@@ -59,6 +63,7 @@ from wufei.chinese import chinese_date, chinese_week, parse_week, week_label
 from wufei.db import column_rows
 from wufei.escalation.ladder import RECIPIENT_NAMES, Ladder, Recipient, Step, missing_steps, steps_due
 from wufei.extensions.service import effective_due_query
+from wufei.lights.rules import rolled_deadline
 from wufei.notices.models import Audience, NoticeIntent, NoticeKind
 from wufei.notices.service import BATCH, IN_CHUNK, create_intents_bulk, intent_key, resolve_intents
 from wufei.plans.models import Plan
@@ -121,6 +126,7 @@ class _OpenTask:
     deadline_raw: str | None
     original_due: date | None
     due: date | None  # in force on as_of
+    counted: date | None = None  # `due` rolled over a rest day or holiday (when the rule is on)
     before_plan: bool = False  # the deadline precedes the plan (2021年底 in a 2022 plan)
     leads: list[int] = field(default_factory=list)
     supporting: list[int] = field(default_factory=list)
@@ -137,18 +143,26 @@ def scan(
     streaks: Mapping[int, int] | None = None,
     plan_ids: Collection[int] | None = None,
     task_ids: Collection[int] | None = None,
+    rolls_over: bool = True,
 ) -> ScanResult:
     """Create today's escalation intents and resolve the ones that no longer hold. `streaks`: the
     tasks' `missing_streaks` as of the day before `as_of`, when the caller already has them.
     `plan_ids`: only these plans' tasks and their intents (one city of a province, so that the
     cities of a province can be scanned at once by several workers: they touch disjoint rows).
     `task_ids`: only these tasks (the daily scan's: those whose inputs changed or whose day came,
-    `LightState.escalate_on`); the others owe nothing new today."""
+    `LightState.escalate_on`); the others owe nothing new today. `rolls_over`: lights/rules.yaml
+    `deadline_rolls_over_holidays` (on by default, as there)."""
     result = ScanResult(as_of=as_of)
     plan_ids = sorted(set(plan_ids)) if plan_ids is not None else None
     only = sorted(set(task_ids)) if task_ids is not None else None
     tasks = _open_tasks(session, as_of=as_of, plan_ids=plan_ids, task_ids=only)
     result.tasks = len(tasks)
+    rolled: dict[date, date] = {}
+    for task in tasks.values():
+        if task.due is not None:
+            if task.due not in rolled:
+                rolled[task.due] = rolled_deadline(task.due, calendar, rolls_over)
+            task.counted = rolled[task.due]
 
     missing: tuple[Mapping[int, int], date] | None = None
     if ladder.missing_steps and tasks:
@@ -231,14 +245,22 @@ def scan(
     result.created_by_step = dict(Counter(step for _, step in collector.created))
     result.created = len(collector.created)
     result.already_existing = collector.offered - result.created
-    result.next_on = _next_on(tasks, as_of=as_of, calendar=calendar, ladder=ladder, cadence=cadence)
+    result.next_on = _next_on(
+        tasks, as_of=as_of, calendar=calendar, ladder=ladder, cadence=cadence, rolls_over=rolls_over
+    )
     return result
 
 
 def _next_on(
-    tasks: Mapping[int, _OpenTask], *, as_of: date, calendar: WorkCalendar, ladder: Ladder, cadence: CadenceConfig
+    tasks: Mapping[int, _OpenTask],
+    *,
+    as_of: date,
+    calendar: WorkCalendar,
+    ladder: Ladder,
+    cadence: CadenceConfig,
+    rolls_over: bool,
 ) -> dict[int, date | None]:
-    days = EscalationDays(as_of=as_of, calendar=calendar, ladder=ladder, cadence=cadence)
+    days = EscalationDays(as_of=as_of, calendar=calendar, ladder=ladder, cadence=cadence, rolls_over=rolls_over)
     return {task.id: days.next_on(task.due, before_plan=task.before_plan) for task in tasks.values()}
 
 
@@ -247,11 +269,14 @@ class EscalationDays:
     not owed on `as_of`, its inputs unchanged: the next trigger day of a deadline step (computed
     once per due date), or the day after the next reporting window closes (a missing week counts
     from the day after its window closed, and a streak that grows is owed anew). None: only a
-    change of its inputs can."""
+    change of its inputs can. `due`: the deadline in force as printed; the steps count from it
+    rolled over a holiday when `rolls_over` (as `scan`)."""
 
-    def __init__(self, *, as_of: date, calendar: WorkCalendar, ladder: Ladder, cadence: CadenceConfig):
+    def __init__(
+        self, *, as_of: date, calendar: WorkCalendar, ladder: Ladder, cadence: CadenceConfig, rolls_over: bool = True
+    ):
         self.as_of, self.ladder = as_of, ladder
-        self.calendar = calendar
+        self.calendar, self.rolls_over = calendar, rolls_over
         self.after_close: date | None = None
         if ladder.missing_steps:
             close = next_window_close(as_of - timedelta(days=1), calendar, cadence)
@@ -263,7 +288,8 @@ class EscalationDays:
         if due is not None and not before_plan:
             trigger = self.triggers.get(due, date.min)
             if trigger == date.min:
-                later = [d for s in self.ladder.due_steps if (d := s.trigger(due, self.calendar)) > self.as_of]
+                counted = rolled_deadline(due, self.calendar, self.rolls_over)
+                later = [d for s in self.ladder.due_steps if (d := s.trigger(counted, self.calendar)) > self.as_of]
                 trigger = self.triggers[due] = min(later, default=None)
             if trigger is not None and (day is None or trigger < day):
                 day = trigger
@@ -467,11 +493,13 @@ def _owed(
     steps: dict[date, bool] = {}
     owed = set()
     for task in tasks.values():
-        if task.due is None or task.before_plan:
+        if task.counted is None or task.before_plan:
             continue
-        if task.due not in steps:
-            steps[task.due] = bool(steps_due(due=task.due, done=False, as_of=as_of, calendar=calendar, ladder=ladder))
-        if steps[task.due]:
+        if task.counted not in steps:
+            steps[task.counted] = bool(
+                steps_due(due=task.counted, done=False, as_of=as_of, calendar=calendar, ladder=ladder)
+            )
+        if steps[task.counted]:
             owed.add(task.id)
     if missing:
         owed.update(
@@ -668,15 +696,22 @@ def _deadline_intents(
             by_due[task.due].append(task)
     if not by_due:
         return
-    counts = {due: calendar.workdays_between(due, as_of) for due in by_due}  # > 0: overdue, < 0: left
     for due, due_tasks in sorted(by_due.items()):
-        # The steps depend only on the due date: computed once per date, not per task.
-        steps = steps_due(due=due, done=False, as_of=as_of, calendar=calendar, ladder=ladder)
+        # The steps depend only on the due date: computed once per date, not per task. They count
+        # from the deadline rolled over a holiday; the key keeps the printed one.
+        counted = due_tasks[0].counted or due
+        steps = steps_due(due=counted, done=False, as_of=as_of, calendar=calendar, ladder=ladder)
         if not steps:
             continue
-        overdue, left = max(counts[due], 0), max(-counts[due], 0)
-        values = {"due": chinese_date(due), "days_overdue": overdue, "workdays_left": left, "office": office}
+        count = calendar.workdays_between(counted, as_of)  # > 0: overdue, < 0: left
+        overdue, left = max(count, 0), max(-count, 0)
         for step in steps:
+            values = {
+                "due": _due_words(due, counted, before=step.before_due),
+                "days_overdue": overdue,
+                "workdays_left": left,
+                "office": office,
+            }
             extra = _json(
                 {
                     "days_overdue": overdue,
@@ -689,6 +724,16 @@ def _deadline_intents(
             )
             for task in due_tasks:
                 collector.add(step, task, period=due.isoformat(), period_name="due", extra=extra)
+
+
+def _due_words(due: date, counted: date, *, before: bool = False) -> str:
+    """A deadline as the ladder's texts name it: 2023年12月31日, or, rolled over a holiday, the
+    printed date and the day it counts to (before it: the day it counts to first)."""
+    if counted == due:
+        return chinese_date(due)
+    if before:
+        return f"{chinese_date(counted)}（完成期限{chinese_date(due)}为节假日，顺延）"
+    return f"{chinese_date(due)}，节假日顺延至{chinese_date(counted)}"
 
 
 # --- missing-report steps -----------------------------------------------------------------------
@@ -860,8 +905,12 @@ def _task_payload(task: _OpenTask) -> dict[str, Any]:
         "title": task.title,
         "deadline_raw": task.deadline_raw,
         "due_date": task.due.isoformat() if task.due else None,
-        "due_date_cn": chinese_date(task.due) if task.due else None,
+        "due_date_cn": _due_words(task.due, task.counted or task.due) if task.due else None,
     }
+    if task.due is not None and task.counted is not None and task.counted != task.due:
+        # rolled over a holiday: the day it counts to, and how a reminder before it names it
+        payload["counted_due_date"] = task.counted.isoformat()
+        payload["due_rolled_cn"] = _due_words(task.due, task.counted, before=True)
     if task.original_due is not None and task.original_due != task.due:
         payload["original_due_date"] = task.original_due.isoformat()
     return payload

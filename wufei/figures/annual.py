@@ -227,7 +227,7 @@ class YearTasks:
 
     fixed: list[TaskRow]  # with a deadline falling in the year (the date `assessment_uses` names)
     yearly: list[TaskRow]  # annual and ongoing tasks of a plan in force that year
-    fixed_done: list[TaskRow]  # … done by the lights' day
+    fixed_done: list[TaskRow]  # … done by the lights' day (or a deadline rolled past it: World.done_by)
     fixed_on_time: list[TaskRow]  # … by that deadline
     yearly_met: list[TaskRow]  # … ending the year green or done
 
@@ -241,8 +241,9 @@ class YearTasks:
 
 
 def year_tasks(world: World, tasks: list[TaskRow]) -> YearTasks:
-    """The assessment's tasks due in the world's year (World.scored_due by lights/rules.yaml
-    `assessment_uses`), those done and done on time; shared by the province roll-up."""
+    """The assessment's tasks due in the world's year (World.period_due by lights/rules.yaml
+    `assessment_uses`), those done (World.done_by) and done on time (World.scored_due); shared by
+    the province roll-up."""
     period, day = world.period, world.day
     year = period.start.year
     original = world.rules.lights.assessment_uses == "original"
@@ -257,7 +258,7 @@ def year_tasks(world: World, tasks: list[TaskRow]) -> YearTasks:
         if t.deadline_kind == DeadlineKind.FIXED and world.due_in(t, period.start, period.end, original=original)
     ]
     yearly = [t for t in tasks if t.deadline_kind in (DeadlineKind.ANNUAL, DeadlineKind.ONGOING) and in_plan_period(t)]
-    fixed_done = [t for t in fixed if t.completed_on is not None and t.completed_on <= day]
+    fixed_done = [t for t in fixed if world.done_by(t, day, original=original)]
     fixed_on_time = [t for t in fixed_done if _on_or_before(t.completed_on, world.scored_due(t, original=original))]
     yearly_met = [t for t in yearly if world.light(t.id) in (Light.GREEN, Light.DONE)]
     return YearTasks(fixed, yearly, fixed_done, fixed_on_time, yearly_met)
@@ -330,7 +331,7 @@ def annual_figures(session: Session, world: World) -> AnnualFigures:
         return f"{sent}，扣{per_slip[slip.kind]:g}分{kept}"
 
     def done_by_day(task: TaskRow) -> bool:
-        return task.completed_on is not None and task.completed_on <= day
+        return world.done_by(task, day, original=original)
 
     groups: dict[str, list[AnnualUnit]] = {"department": [], "locality": []}
     for department_id, unit in units(world).items():

@@ -299,9 +299,10 @@ def report_misses(world: World, misses: list[tuple[date, int, str]]) -> list[Ref
 
 
 def totals(world: World, period: Period, *, original: bool = False) -> Totals:
-    """The counts of the opening paragraph. Due in the period: World.due_in (the deadline the
-    scores judge by; `original`: the printed one, as the year-end assessment may); overdue: the
-    lights' rule on the lights' day. Every bulletin counts these the same way."""
+    """The counts of the opening paragraph. Due in the period: World.due_in (the deadline in force
+    as written, a holiday's roll-over left out; `original`: the printed one, as the year-end
+    assessment may); overdue: the lights' rule on the lights' day. Every bulletin counts these the
+    same way."""
     supervised = world.supervised()
     by_light = LightCounts.of(Counter(result.light for result in world.lights.values()))
     return Totals(

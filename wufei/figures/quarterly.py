@@ -2,9 +2,10 @@
 (circular.yaml `quarterly`), those praised and those named as lagging, each with the rule that
 named it and the facts behind it.
 
-Due: the deadline in force (approved extensions included; on a holiday, rolled over to the next
-working day; one before the plan was issued only once the office acts: World.scored_due) falls by
-the quarter's end (or `as_of`); done and on time are judged on that deadline. Red and yellow are the lights on that day.
+Due: the deadline in force (approved extensions included; one before the plan was issued only once
+the office acts: World.period_due) falls by the quarter's end (or `as_of`); done and on time are
+judged on that deadline, on a holiday rolled over to the next working day (World.scored_due). Red
+and yellow are the lights on that day.
 """
 
 from __future__ import annotations
@@ -273,11 +274,11 @@ def _lagging_rules(unit: QuarterUnit, rules: QuarterlyRules) -> list[RuleCheck]:
 
 
 def due_by(world: World, tasks: list[TaskRow], day: date) -> tuple[list[TaskRow], list[TaskRow], list[TaskRow]]:
-    """The tasks due by `day` (World.scored_due: the deadline in force, rolled over a holiday; one
-    before the plan not due until the office acts), those of them done by then and those done on
-    time."""
-    due = [t for t in tasks if (d := world.scored_due(t)) is not None and d <= day]
-    done = [t for t in due if t.completed_on is not None and t.completed_on <= day]
+    """The tasks due by `day` (World.period_due: the deadline in force as written; one before the
+    plan not due until the office acts), those of them done by then (World.done_by) and those done
+    on time (World.scored_due: rolled over a holiday)."""
+    due = [t for t in tasks if (d := world.period_due(t)) is not None and d <= day]
+    done = [t for t in due if world.done_by(t, day)]
     on_time = [t for t in done if _on_or_before(t.completed_on, world.scored_due(t))]
     return due, done, on_time
 

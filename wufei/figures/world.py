@@ -345,23 +345,46 @@ class World:
         years |= {due.year for task_id, due in self.due.items() if due is not None and not self.done(task_id)}
         return sorted(year for year in years if self.calendar.assumed(year))
 
+    def period_due(self, task: TaskRow, *, original: bool = False) -> date | None:
+        """The date that places a supervised task in a period (year, quarter, month): the deadline
+        in force (`original`: as printed in the plan) as written, never rolled over a holiday (a
+        task due Sunday 31 December is due in that year, review23d). A deadline before the plan
+        was issued is not due until the office acts: a date it set in force counts; a task it
+        confirmed done is due the day it was marked done; otherwise None (the light asks the
+        office to confirm it)."""
+        return self._deadline(task, original)[0]
+
     def scored_due(self, task: TaskRow, *, original: bool = False) -> date | None:
-        """The deadline the scores judge a supervised task by, as its light does (one definition
-        for every figure): the deadline in force (`original`: as printed in the plan), on a rest
-        day or holiday rolled over to the next working day (lights/rules.yaml). A deadline before
-        the plan was issued is not due until the office acts: a date it set in force counts; a
-        task it confirmed done is due the day it was marked done, and so never late; otherwise
-        None (the light asks the office to confirm it)."""
+        """The deadline the scores judge lateness by, as the task's light does (one definition for
+        every figure): `period_due`, on a rest day or holiday rolled over to the next working day
+        (lights/rules.yaml); a confirmed deadline before the plan is the day it was marked done,
+        and so never late."""
+        due, dated = self._deadline(task, original)
+        return counted_deadline(due, self.calendar, self.rules.lights) if due is not None and dated else due
+
+    def _deadline(self, task: TaskRow, original: bool) -> tuple[date | None, bool]:
+        """(period_due, whether it is a deadline rather than the day a confirmation marked done)."""
         due = task.due_date if original else self.due.get(task.id)
         if due is None:
-            return None
+            return None, False
         if before_issue(task, due):
             in_force = self.due.get(task.id)
             if in_force is not None and not before_issue(task, in_force):
-                due = in_force
-            else:
-                return task.completed_on
-        return counted_deadline(due, self.calendar, self.rules.lights)
+                return in_force, True
+            return task.completed_on, False
+        return due, True
+
+    def done_by(self, task: TaskRow, day: date, *, original: bool = False) -> bool:
+        """Done by `day` as the scores count it: completed by then, or, for a task due by `day`
+        whose deadline rolled over past it, completed by that deadline as known on `as_of` (due
+        Sunday 31 December, done Tuesday 2 January: done, on time, in its year's figures)."""
+        done = task.completed_on
+        if done is None:
+            return False
+        if done <= day:
+            return True
+        due, judged = self.period_due(task, original=original), self.scored_due(task, original=original)
+        return due is not None and judged is not None and due <= day < judged and done <= min(judged, self.as_of)
 
     def due_text(self, task: TaskRow, *, original: bool = False, basis: str = "期限") -> str:
         """How a figure names the deadline it judged by: 期限2024年10月1日（节假日，顺延至2024年10月8日）."""
@@ -376,9 +399,9 @@ class World:
         return f"{basis}{chinese_date(printed)}"
 
     def due_in(self, task: TaskRow, start: date, end: date, *, original: bool = False) -> bool:
-        """Due in [start, end] by `scored_due`: a task due on the last day is due (and overdue
-        only from the next day, as the lights say)."""
-        due = self.scored_due(task, original=original)
+        """Due in [start, end] by `period_due` (the printed date: a rolled-over deadline stays in
+        its period); whether it is late is judged by `scored_due`."""
+        due = self.period_due(task, original=original)
         return due is not None and start <= due <= end
 
     def part(self, plans: Iterable[PlanRow], scope: str) -> World:

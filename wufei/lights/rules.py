@@ -296,7 +296,12 @@ class MemoCalendar:
 def counted_deadline(due: date, calendar: Workdays, rules: LightRules) -> date:
     """The last day a deadline counts to: `due`, or, when it falls on a rest day or statutory
     holiday and the rule is on, the next working day (民法典 第二百零三条)."""
-    if not rules.deadline_rolls_over_holidays or calendar.is_workday(due):
+    return rolled_deadline(due, calendar, rules.deadline_rolls_over_holidays)
+
+
+def rolled_deadline(due: date, calendar: Workdays, rolls_over: bool) -> date:
+    """`counted_deadline` by the rule's value alone (the escalation ladder is given that)."""
+    if not rolls_over or calendar.is_workday(due):
         return due
     return calendar.add_workdays(due, 1)
 

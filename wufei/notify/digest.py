@@ -58,8 +58,8 @@ AUDIENCE_NAMES = {"liaison": "专班联系人", "leader": "负责同志", "offic
 PAYLOAD_FIELDS = frozenset(
     {
         # a task (the escalation ladder, reports, extensions)
-        "task_id", "plan", "number", "title", "task_title", "due_date", "due_date_cn", "days_overdue",
-        "workdays_left", "action", "light", "light_reason",
+        "task_id", "plan", "number", "title", "task_title", "due_date", "due_date_cn", "due_rolled_cn",
+        "days_overdue", "workdays_left", "action", "light", "light_reason",
         # weekly reporting
         "week", "week_cn", "due_at", "due_at_cn", "task_titles", "streak", "version", "reason",
         # extensions

@@ -194,7 +194,8 @@ def _scan_steps(
         plan_ids=plan_ids,
         task_ids=examined if examined is not None and len(examined) <= _STREAKS_BY_ID else None,
     )
-    days = EscalationDays(as_of=as_of, calendar=calendar, ladder=rules.ladder, cadence=cadence)
+    rolls_over = rules.lights.deadline_rolls_over_holidays
+    days = EscalationDays(as_of=as_of, calendar=calendar, ladder=rules.ladder, cadence=cadence, rolls_over=rolls_over)
 
     def escalate_on(state: TaskState) -> date | None:  # the escalation's, for an open task
         if state.awaiting or (state.completed_on is not None and state.completed_on <= as_of):
@@ -221,6 +222,7 @@ def _scan_steps(
         streaks=streaks[yesterday],
         plan_ids=plan_ids,
         task_ids=examined,
+        rolls_over=rolls_over,
     )
     # The judged tasks' states carry their day already; the others looked at (their day came)
     # get the next one. Those not open (completed, awaiting a lead) wait for an input change.
