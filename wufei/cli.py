@@ -131,6 +131,10 @@ class LazyGroup(click.Group):
 def main() -> None:
     """wufei 无废城市建设督查督办系统"""
     warnings.showwarning = _show_warning
+    # Each command says an unknown year once, whatever an earlier command in this process said: not
+    # Python's once-per-place default (matched by its text: the calendar is not imported for --help).
+    warnings.filterwarnings("always", message=r"\d{4}年的节假日安排尚未导入")
+    _shown.clear()
 
 
 _default_show_warning = warnings.showwarning
