@@ -439,7 +439,7 @@ def parse_owners(raw: str | None, *, convention: str | None = None) -> OwnerSpec
     if not text or _UNASSIGNED.match(text):
         return OwnerSpec((), (), False, raw, convention=stated)
     if _LABEL.search(text):
-        spec = _labelled(text)
+        spec = _labelled(text, first_leads=convention == FIRST_LEADS)
     elif any(_CLAUSE.match(clause) for clause in _clauses(text)):
         spec = _by_clauses(text)
         if convention == FIRST_LEADS and spec.all_co_lead and "分别牵头" not in text:
@@ -585,7 +585,8 @@ class _Spec:
     doubts: list[Doubt] = field(default_factory=list)
 
 
-def _labelled(text: str) -> _Spec:
+def _labelled(text: str, *, first_leads: bool = False) -> _Spec:
+    """Owners under labels; `first_leads` when the document says the first unit listed leads."""
     spec = _Spec([], [])
     matches = list(_LABEL.finditer(text))
     roles = [_label_role(m["label"]) for m in matches]
@@ -617,9 +618,9 @@ def _labelled(text: str) -> _Spec:
         if role == _RESPONSIBLE:
             if has_lead_label:
                 spec.supporting += names  # 002: 责任部门 beside 牵头部门 supports
-            elif _SUPPORT in roles:
+            elif _SUPPORT in roles and not first_leads:
                 # 责任单位：A，B，C；配合单位：D: the units supporting have their own label, so every unit the
-                # 责任单位 label lists answers for the task
+                # 责任单位 label lists answers for the task — unless the document says its first unit leads
                 spec.leads += names
             else:
                 # 责任单位 alone lists the lead first, then the units supporting it (how owners are ordered).
