@@ -304,10 +304,28 @@ def numbered_items(lines: list[str]) -> list[TaskRecord]:
     """
     # A list numbered (1) (2) (3) with no 1. items for them to stand under (…民生实事。分别是: (1)…。 (2)…。): the
     # bracketed numbers are the list's own, read as 1. 2. 3. are.
+    # A meeting's words (会议提出三点要求：（1）…；（2）…) are news of what it asked, no list of the document's own.
+    if _said_by_a_meeting(lines):
+        return main_tasks(lines, items=True)
     return main_tasks(lines, items=True) or main_tasks(lines, items=True, paren_numbers=True)
 
 
 _PAREN_NUMBER = re.compile(r"^\s*[（(]\s*(\d{1,2})\s*[）)]\s*")
+_FIRST_PAREN_ITEM = re.compile(r"[（(]\s*1\s*[）)]")
+# 会议指出， / 会议提出三点要求：: a meeting's words reported by the news, no plan of the page's own.
+REPORTED_SPEECH = re.compile(r"会议[^。；，]{0,8}(?:提出|指出|强调|要求|认为|明确|部署)")
+
+
+def _said_by_a_meeting(lines: list[str]) -> bool:
+    """Whether the sentence introducing the first (1) item (on its line before it, else the line before) is what
+    a meeting said."""
+    for k, line in enumerate(lines):
+        if (first := _FIRST_PAREN_ITEM.search(line)) is None:
+            continue
+        before = line[: first.start()].strip() or next((lines[j] for j in range(k - 1, -1, -1) if lines[j].strip()), "")
+        sentence = re.split(r"[。；]", before.strip().rstrip("。；"))[-1]
+        return bool(REPORTED_SPEECH.search(sentence))
+    return False
 
 
 # Markers of a numbered item, by kind: （一） / （1） / 1. / 一、
