@@ -248,8 +248,9 @@ _IN_TEXT = re.compile(
     # 于2018年8月6日至17日: a span's first day is no deadline
     r"(?<![截止直])(?:到|至|于|在)(?P<a>\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年?底|末)?(?:前|以前|之前)?)(?!\d|\s*[至到—–~-]\s*\d)"
     r"|(?P<b>\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年?底|末)?(?:以前|之前|前))"
-    # 2006年底完成, 2009年6月底建成: the end of a period by which the work is done
-    r"|(?P<done>\d{4}年(?:\d{1,2}月)?(?:年?底|末))(?=完成|建成)"
+    # 2006年底完成, 2009年6月底建成: the end of a period by which the work is done; 截至2021年底完成 reports the
+    # past, 2020年末建成区…, 2019年底完成率… are statistics of that date
+    r"|(?<!截至)(?<!截止)(?<!直到)(?<!\d)(?P<done>\d{4}年(?:\d{1,2}月)?(?:年?底|末))(?=完成|建成)(?!..[区率量])"
     r"|(?<![年今明去])(?P<half>[上下]半年)(?=前|内|组织|完成|出台|建成|制定)"
     # 4月底前完成摸底: a month without its year, by which the step is done (the plan's year, when parsed)
     r"|(?<![\d年月至到-])(?P<month>\d{1,2}月(?:\d{1,2}日)?(?:底|末|上旬|中旬|下旬)?(?:以前|之前|前))"
