@@ -1,8 +1,8 @@
-"""Review23f's shapes against round 23's importer rules, each by its mechanism: a document's own order statement wins
-over a 配合单位 label beside 责任单位; a labelled value wrapped onto the next line continues it and the sections after it
-are read; the announced list and the sections' heading check read a long text in linear time; a date by which the
-past was done (截至2021年底完成…) or a statistic of that date (2020年末建成区…, 完成率) is no deadline; a meeting's
-report (会议提出三点要求：（1）…, 会议指出，…十大民生实事项目为：…) is no plan."""
+"""Review23f's shapes against round 23's importer rules, each by its mechanism: a document's own order statement
+wins over a 配合单位 label beside 责任单位; a labelled value wrapped onto the next line continues it and the sections
+after it are read; the announced list and the sections' heading check read a long text in linear time; a date by
+which the past was done (截至2021年底完成…) or a statistic of that date (2020年末建成区…, 完成率) is no deadline; a
+meeting's report (会议提出三点要求：（1）…, 会议指出，…十大民生实事项目为：…) is no plan."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from wufei.departments.owners import parse_owners
 from wufei.importers.records import ImportError_
 from wufei.importers.text.section_blocks import section_blocks
 from wufei.tasks.deadlines import deadlines_in_text
-
 
 # --- 1. the document's order statement beside 配合单位 -------------------------------------------------------
 
