@@ -155,3 +155,12 @@ def test_an_announced_list_s_doubt_says_no_numbered_items(tmp_path: Path):
     )
     assert len(plan.tasks) == 10
     assert not any("编号条目" in doubt.message for doubt in plan.doubts)
+
+
+# --- 6. a name cut after its level -------------------------------------------------------------------------
+
+
+def test_a_name_cut_after_its_level_stays_a_doubt():
+    spec = parse_owners("责任单位：县农业农村局，县")
+    assert spec.leads == ("县农业农村局",) and "县" not in spec.supporting
+    assert [doubt.text for doubt in spec.doubts] == ["县"]

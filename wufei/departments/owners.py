@@ -713,6 +713,7 @@ def _marked_list(names: tuple[str, ...], *, all_lead: bool = False) -> _Spec:
 # An owner label the store or a page break cut (…等项目。（牵头单), or a name cut after its level (责任单位：区): no
 # unit's name.
 _CUT_LABEL = re.compile(r"^(?:(?:牵头|责任|配合|主办|协办|参与|参加|协助|落实)(?:单|部)?|[省市区县州旗盟])$")
+_CUT_LEVEL = re.compile(r"^[省市区县州旗盟]$")
 
 
 def _finish(spec: _Spec, raw: str | None, stated: str | None) -> OwnerSpec:
@@ -721,7 +722,10 @@ def _finish(spec: _Spec, raw: str | None, stated: str | None) -> OwnerSpec:
         name for name in dict.fromkeys(spec.supporting) if name not in leads and not _CUT_LABEL.match(name)
     )
     implementers = tuple(name for name in dict.fromkeys(spec.implementers or ()) if not _CUT_LABEL.match(name))
-    doubts = [*spec.doubts, *(_doubt("leads", name) for name in leads if _doubtful(name))]
+    # 责任单位：县农业农村局，县: the name cut after its level is no unit, but which unit was meant a person decides
+    cut = dict.fromkeys(name for name in [*spec.leads, *spec.supporting, *spec.implementers] if _CUT_LEVEL.match(name))
+    doubts = [*spec.doubts, *(_cut_doubt("leads" if name in spec.leads else "supporting", name) for name in cut)]
+    doubts += [_doubt("leads", name) for name in leads if _doubtful(name)]
     doubts += [_doubt("supporting", name) for name in supporting + implementers if _doubtful(name)]
     return OwnerSpec(leads, supporting, spec.all_co_lead, raw, implementers, tuple(doubts), stated)
 
@@ -729,6 +733,10 @@ def _finish(spec: _Spec, raw: str | None, stated: str | None) -> OwnerSpec:
 def _doubtful(name: str) -> bool:
     bare = re.sub(r"（[^）]*）|“[^”]*”", "", name)
     return bool(_ROLE_WORDS.search(bare) or _RUN_TOGETHER.search(bare)) or len(bare) > _NAME_MAX or len(name) < 2
+
+
+def _cut_doubt(field: str, name: str) -> Doubt:
+    return Doubt(field, f"「{name}」只写了行政层级，单位名称可能被截断，请核对并补全", name)
 
 
 def _doubt(field: str, name: str) -> Doubt:
