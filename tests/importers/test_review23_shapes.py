@@ -14,7 +14,7 @@ import pytest
 
 from tests.importers.reading import first_plan as _plan
 from tests.importers.reading import owners as _owners
-from wufei.departments.owners import parse_owners
+from wufei.departments.owners import parse_owner_columns, parse_owners
 from wufei.importers.records import ImportError_
 from wufei.importers.text.section_blocks import section_blocks
 from wufei.tasks.deadlines import deadlines_in_text
@@ -164,3 +164,18 @@ def test_a_name_cut_after_its_level_stays_a_doubt():
     spec = parse_owners("责任单位：县农业农村局，县")
     assert spec.leads == ("县农业农村局",) and "县" not in spec.supporting
     assert [doubt.text for doubt in spec.doubts] == ["县"]
+
+
+# --- 7. a 督促 gloss that is part of a name ----------------------------------------------------------------
+
+
+def test_a_section_named_for_urging_is_part_of_its_office_s_name():
+    spec = parse_owners("市政府办公室（督促检查科），市生态环境局牵头")
+    assert (spec.leads, spec.supporting) == (("市生态环境局",), ("市政府办公室（督促检查科）",))
+    column = parse_owner_columns("市政府办公室（督促检查科）、市生态环境局", None)
+    assert (column.leads, column.supporting) == (("市政府办公室（督促检查科）", "市生态环境局"), ())
+
+
+def test_a_gloss_urging_units_is_what_the_unit_does():
+    spec = parse_owners("市生态环境局（督促各县（市、区）落实）")
+    assert (spec.leads, spec.supporting) == (("市生态环境局",), ("各县（市、区）",))

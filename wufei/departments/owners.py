@@ -215,6 +215,20 @@ _CLAUSE_SEPARATORS = re.compile(r"[，；。]+")
 # The urger's brackets closed before 督促 (各县（市、区）政府督促…); a 督促 inside a bracket is a gloss, no match.
 _URGING = re.compile(r"^(?P<urger>(?:[^（）]|（[^（）]*）)*?)(?:负责|指导)?督促(?:指导|检查)?(?P<urged>.+)$")
 _URGING_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff）])（(?P<urging>(?:负责|指导)?督促(?:[^（）]|（[^（）]*）)+)）")
+# 督促各县（市、区）落实 urges someone; 市政府办公室（督促检查科） names the office's section: a gloss urging nobody (no
+# object of two characters at least after 督促/督促检查, or ending like a section) is part of the name.
+_URGED_OBJECT = re.compile(r"^(?:负责|指导)?督促(?:指导|检查)?(?:[^（）]|（[^（）]*）){2,}$")
+_SECTION_END = re.compile(r"[科处室股组]$")
+
+
+def _urges_someone(gloss: str) -> bool:
+    return bool(_URGED_OBJECT.match(gloss)) and not _SECTION_END.search(gloss)
+
+
+def _has_urging(text: str) -> bool:
+    """Whether the text urges someone: 督促 outside a bracket, or in a gloss naming whom it urges."""
+    return "督促" in _URGING_GLOSS.sub(lambda m: m[0] if _urges_someone(m["urging"]) else "", text)
+
 _COUNT = re.compile(r"^\d{1,3}个")  # 10个县（市、区）: a count of the units urged, named as 各县（市、区）
 # Where the units urged end and the work they are urged to do begins (各县（市、区）|落实, 区农业农村局|2025年…,
 # 各县|于2025年底前…); a count (10个县) and a unit named for its work (市整改办) are part of the units urged.
@@ -468,7 +482,7 @@ def parse_owner_columns(lead: str | None, supporting: str | None, *, convention:
     text = _together(text)
     convention = stated or convention
     # A cell with its own grammar (A牵头，B配合; A（督促B落实）) is read by it.
-    if text and not _UNASSIGNED.match(text) and (_LABEL.search(text) or _has_clause(text) or "督促" in text):
+    if text and not _UNASSIGNED.match(text) and (_LABEL.search(text) or _has_clause(text) or _has_urging(text)):
         parsed = parse_owners(text, convention=convention)
         spec = _Spec(list(parsed.leads), list(parsed.supporting), list(parsed.implementers), parsed.all_co_lead)
     else:
@@ -788,7 +802,7 @@ def _urging(text: str) -> str:
         return text
     # 市生态环境局（督促各县（市、区）落实）: a bracket opening with 督促 after a unit is no part of its name but what
     # the unit does, read as the clause after it (A，督促B落实): A keeps the place the list gives it, B supports.
-    text = _URGING_GLOSS.sub(lambda m: f"，{m['urging']}", text)
+    text = _URGING_GLOSS.sub(lambda m: f"，{m['urging']}" if _urges_someone(m["urging"]) else m[0], text)
     pieces = re.split(r"([，；。]+)", _protect(text))  # clauses and the separators between them, kept
     for index in range(0, len(pieces), 2):
         clause = _show(pieces[index])
