@@ -229,6 +229,7 @@ def _has_urging(text: str) -> bool:
     """Whether the text urges someone: 督促 outside a bracket, or in a gloss naming whom it urges."""
     return "督促" in _URGING_GLOSS.sub(lambda m: m[0] if _urges_someone(m["urging"]) else "", text)
 
+
 _COUNT = re.compile(r"^\d{1,3}个")  # 10个县（市、区）: a count of the units urged, named as 各县（市、区）
 # Where the units urged end and the work they are urged to do begins (各县（市、区）|落实, 区农业农村局|2025年…,
 # 各县|于2025年底前…); a count (10个县) and a unit named for its work (市整改办) are part of the units urged.
