@@ -179,3 +179,19 @@ def test_a_section_named_for_urging_is_part_of_its_office_s_name():
 def test_a_gloss_urging_units_is_what_the_unit_does():
     spec = parse_owners("市生态环境局（督促各县（市、区）落实）")
     assert (spec.leads, spec.supporting) == (("市生态环境局",), ("各县（市、区）",))
+
+
+# --- 9. and 10. a span of days; another plan's year ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [("于2025年6月30日-7月5日开展集中检查。", "2025年7月5日"), ("于2024年8月6日至17日完成整改。", "2024年8月17日")],
+)
+def test_a_span_of_days_is_due_on_its_last_day(text: str, due: str):
+    assert deadlines_in_text(text, plan_start=2021, plan_end=2025) == due
+
+
+def test_a_plan_s_aim_after_its_period_is_no_deadline():
+    assert deadlines_in_text("计划到2030年实现碳达峰。", plan_start=2021, plan_end=2025) is None
+    assert deadlines_in_text("计划于2026年10月完工。", plan_start=2021, plan_end=2025) == "2026年10月"
