@@ -16,6 +16,7 @@ from tests.importers.reading import first_plan as _plan
 from tests.importers.reading import owners as _owners
 from wufei.departments.owners import parse_owner_columns, parse_owners
 from wufei.importers.records import ImportError_
+from wufei.importers.text.paragraphs import split_run_on_items
 from wufei.importers.text.section_blocks import section_blocks
 from wufei.tasks.deadlines import deadlines_in_text
 
@@ -195,3 +196,21 @@ def test_a_span_of_days_is_due_on_its_last_day(text: str, due: str):
 def test_a_plan_s_aim_after_its_period_is_no_deadline():
     assert deadlines_in_text("计划到2030年实现碳达峰。", plan_start=2021, plan_end=2025) is None
     assert deadlines_in_text("计划于2026年10月完工。", plan_start=2021, plan_end=2025) == "2026年10月"
+
+
+# --- 8. run-on items under one owner clause ------------------------------------------------------------------
+
+
+def test_run_on_items_under_one_closing_owner_clause_stay_one_line():
+    line = "为做好垃圾分类工作，现提出如下要求。1.加强宣传引导。2.完善收运体系。3.建设处理设施。（责任单位：市城管局）"
+    assert split_run_on_items([line])[0] == [line]
+
+
+def test_run_on_items_each_with_its_owners_are_split():
+    line = "现提出如下要求。1.加强宣传引导。（市委宣传部）2.完善收运体系。（市城管局）3.建设处理设施。（市住建局）"
+    assert split_run_on_items([line])[0] == [
+        "现提出如下要求。",
+        "1.加强宣传引导。（市委宣传部）",
+        "2.完善收运体系。（市城管局）",
+        "3.建设处理设施。（市住建局）",
+    ]

@@ -521,7 +521,11 @@ def _run_on_pieces(line: str) -> list[str]:
         # …予以公示。 1.…。 牵头领导:… 2.…。 3.…: items 1. 2. 3. run on after an opening in the same line, the
         # opening kept apart when two items at least follow the first in order
         rest = _run_on_pieces(line[opened.start() :].strip())
-        if len(rest) >= _RUN_ON_ITEMS_MIN:
+        owned = [_trailing_owner(piece) is not None for piece in rest]
+        # …3.建设处理设施。（责任单位：市城管局，2025年底前）: one owner clause closing the last item only is the
+        # whole line's: kept one task with it, as its items were before
+        shared = owned[-1] and not any(owned[:-1])
+        if len(rest) >= _RUN_ON_ITEMS_MIN and not shared:
             return [line[: opened.start()].strip(), *rest]
     for kind, start in _ITEM_START.items():
         first = start.match(line)
