@@ -134,8 +134,9 @@ def test_an_aim_of_becoming_a_kind_of_government_leads_nothing(tmp_path: Path):
         # sx_yuncheng_zhili_xianshi_p2: on main 「2006年底完成」 set no deadline (2006年底前完成 did).
         ("依法淘汰小炼铁、小水泥等落后生产工艺和设施,2006年底完成", "2006年底"),
         ("筹备建设城区生活污水处理厂,2009年6月底建成并投入运行", "2009年6月底"),
-        # hlj_ducha_dierjidu_news_2018: on main a span's first day was the deadline (于2018年8月6日至17日 → 8月6日).
-        ("组织省直有关单位于2018年8月6日至17日对全省组织开展第二季度督查", None),
+        # hlj_ducha_dierjidu_news_2018: on main a span's first day was the deadline (于2018年8月6日至17日 → 8月6日);
+        # a span of days is done by its last day, as 2024年3月1日至2024年5月31日 is (review23f's ninth finding).
+        ("组织省直有关单位于2018年8月6日至17日对全省组织开展第二季度督查", "2018年8月17日"),
         ("于2024年3月1日至2024年5月31日开展专项检查", "2024年5月31日"),
     ],
 )

@@ -215,6 +215,21 @@ _CLAUSE_SEPARATORS = re.compile(r"[，；。]+")
 # The urger's brackets closed before 督促 (各县（市、区）政府督促…); a 督促 inside a bracket is a gloss, no match.
 _URGING = re.compile(r"^(?P<urger>(?:[^（）]|（[^（）]*）)*?)(?:负责|指导)?督促(?:指导|检查)?(?P<urged>.+)$")
 _URGING_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff）])（(?P<urging>(?:负责|指导)?督促(?:[^（）]|（[^（）]*）)+)）")
+# 督促各县（市、区）落实 urges someone; 市政府办公室（督促检查科） names the office's section: a gloss urging nobody (no
+# object of two characters at least after 督促/督促检查, or ending like a section) is part of the name.
+_URGED_OBJECT = re.compile(r"^(?:负责|指导)?督促(?:指导|检查)?(?:[^（）]|（[^（）]*）){2,}$")
+_SECTION_END = re.compile(r"[科处室股组]$")
+
+
+def _urges_someone(gloss: str) -> bool:
+    return bool(_URGED_OBJECT.match(gloss)) and not _SECTION_END.search(gloss)
+
+
+def _has_urging(text: str) -> bool:
+    """Whether the text urges someone: 督促 outside a bracket, or in a gloss naming whom it urges."""
+    return "督促" in _URGING_GLOSS.sub(lambda m: m[0] if _urges_someone(m["urging"]) else "", text)
+
+
 _COUNT = re.compile(r"^\d{1,3}个")  # 10个县（市、区）: a count of the units urged, named as 各县（市、区）
 # Where the units urged end and the work they are urged to do begins (各县（市、区）|落实, 区农业农村局|2025年…,
 # 各县|于2025年底前…); a count (10个县) and a unit named for its work (市整改办) are part of the units urged.
@@ -439,7 +454,7 @@ def parse_owners(raw: str | None, *, convention: str | None = None) -> OwnerSpec
     if not text or _UNASSIGNED.match(text):
         return OwnerSpec((), (), False, raw, convention=stated)
     if _LABEL.search(text):
-        spec = _labelled(text)
+        spec = _labelled(text, first_leads=convention == FIRST_LEADS)
     elif any(_CLAUSE.match(clause) for clause in _clauses(text)):
         spec = _by_clauses(text)
         if convention == FIRST_LEADS and spec.all_co_lead and "分别牵头" not in text:
@@ -468,7 +483,7 @@ def parse_owner_columns(lead: str | None, supporting: str | None, *, convention:
     text = _together(text)
     convention = stated or convention
     # A cell with its own grammar (A牵头，B配合; A（督促B落实）) is read by it.
-    if text and not _UNASSIGNED.match(text) and (_LABEL.search(text) or _has_clause(text) or "督促" in text):
+    if text and not _UNASSIGNED.match(text) and (_LABEL.search(text) or _has_clause(text) or _has_urging(text)):
         parsed = parse_owners(text, convention=convention)
         spec = _Spec(list(parsed.leads), list(parsed.supporting), list(parsed.implementers), parsed.all_co_lead)
     else:
@@ -585,7 +600,8 @@ class _Spec:
     doubts: list[Doubt] = field(default_factory=list)
 
 
-def _labelled(text: str) -> _Spec:
+def _labelled(text: str, *, first_leads: bool = False) -> _Spec:
+    """Owners under labels; `first_leads` when the document says the first unit listed leads."""
     spec = _Spec([], [])
     matches = list(_LABEL.finditer(text))
     roles = [_label_role(m["label"]) for m in matches]
@@ -617,9 +633,9 @@ def _labelled(text: str) -> _Spec:
         if role == _RESPONSIBLE:
             if has_lead_label:
                 spec.supporting += names  # 002: 责任部门 beside 牵头部门 supports
-            elif _SUPPORT in roles:
+            elif _SUPPORT in roles and not first_leads:
                 # 责任单位：A，B，C；配合单位：D: the units supporting have their own label, so every unit the
-                # 责任单位 label lists answers for the task
+                # 责任单位 label lists answers for the task — unless the document says its first unit leads
                 spec.leads += names
             else:
                 # 责任单位 alone lists the lead first, then the units supporting it (how owners are ordered).
@@ -712,6 +728,7 @@ def _marked_list(names: tuple[str, ...], *, all_lead: bool = False) -> _Spec:
 # An owner label the store or a page break cut (…等项目。（牵头单), or a name cut after its level (责任单位：区): no
 # unit's name.
 _CUT_LABEL = re.compile(r"^(?:(?:牵头|责任|配合|主办|协办|参与|参加|协助|落实)(?:单|部)?|[省市区县州旗盟])$")
+_CUT_LEVEL = re.compile(r"^[省市区县州旗盟]$")
 
 
 def _finish(spec: _Spec, raw: str | None, stated: str | None) -> OwnerSpec:
@@ -720,7 +737,10 @@ def _finish(spec: _Spec, raw: str | None, stated: str | None) -> OwnerSpec:
         name for name in dict.fromkeys(spec.supporting) if name not in leads and not _CUT_LABEL.match(name)
     )
     implementers = tuple(name for name in dict.fromkeys(spec.implementers or ()) if not _CUT_LABEL.match(name))
-    doubts = [*spec.doubts, *(_doubt("leads", name) for name in leads if _doubtful(name))]
+    # 责任单位：县农业农村局，县: the name cut after its level is no unit, but which unit was meant a person decides
+    cut = dict.fromkeys(name for name in [*spec.leads, *spec.supporting, *spec.implementers] if _CUT_LEVEL.match(name))
+    doubts = [*spec.doubts, *(_cut_doubt("leads" if name in spec.leads else "supporting", name) for name in cut)]
+    doubts += [_doubt("leads", name) for name in leads if _doubtful(name)]
     doubts += [_doubt("supporting", name) for name in supporting + implementers if _doubtful(name)]
     return OwnerSpec(leads, supporting, spec.all_co_lead, raw, implementers, tuple(doubts), stated)
 
@@ -728,6 +748,10 @@ def _finish(spec: _Spec, raw: str | None, stated: str | None) -> OwnerSpec:
 def _doubtful(name: str) -> bool:
     bare = re.sub(r"（[^）]*）|“[^”]*”", "", name)
     return bool(_ROLE_WORDS.search(bare) or _RUN_TOGETHER.search(bare)) or len(bare) > _NAME_MAX or len(name) < 2
+
+
+def _cut_doubt(field: str, name: str) -> Doubt:
+    return Doubt(field, f"「{name}」只写了行政层级，单位名称可能被截断，请核对并补全", name)
 
 
 def _doubt(field: str, name: str) -> Doubt:
@@ -779,7 +803,7 @@ def _urging(text: str) -> str:
         return text
     # 市生态环境局（督促各县（市、区）落实）: a bracket opening with 督促 after a unit is no part of its name but what
     # the unit does, read as the clause after it (A，督促B落实): A keeps the place the list gives it, B supports.
-    text = _URGING_GLOSS.sub(lambda m: f"，{m['urging']}", text)
+    text = _URGING_GLOSS.sub(lambda m: f"，{m['urging']}" if _urges_someone(m["urging"]) else m[0], text)
     pieces = re.split(r"([，；。]+)", _protect(text))  # clauses and the separators between them, kept
     for index in range(0, len(pieces), 2):
         clause = _show(pieces[index])

@@ -231,8 +231,13 @@ def deadlines_in_text(text: str | None, *, plan_start: int | None = None, plan_e
     cleaned = _clean(text)
     for match in _IN_TEXT.finditer(cleaned):
         phrase = match["a"] or match["b"] or match["done"] or match["half"] or match["month"] or match["opening"]
-        # 计划于2025年10月完工: a project's own planned completion, even after the period its report covers
-        planned = cleaned[max(0, match.start() - 2) : match.start()] == "计划"
+        if match["span"]:
+            phrase = f"{match['sy']}年{match['em'] or match['sm']}月{match['ed']}日"
+        # 计划于2025年10月完工: a project's own planned completion, even after the period its report covers (计划到
+        # 2030年实现碳达峰 is another plan's business)
+        planned = cleaned[max(0, match.start() - 2) : match.start()] == "计划" and bool(
+            _COMPLETION.match(cleaned, match.end())
+        )
         late = phrase[:4].isdigit() and plan_end is not None and int(re.findall(r"\d{4}", phrase)[-1]) > plan_end
         if late and not planned:
             continue  # a span's last year decides (2010-2014年)
@@ -244,12 +249,17 @@ def deadlines_in_text(text: str | None, *, plan_start: int | None = None, plan_e
     return "；".join(phrases or openings) or None
 
 
+_COMPLETION = re.compile(r"\s*(?:全面|全部|基本)?(?:完工|完成|建成)")
 _IN_TEXT = re.compile(
     # 于2018年8月6日至17日: a span's first day is no deadline
     r"(?<![截止直])(?:到|至|于|在)(?P<a>\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年?底|末)?(?:前|以前|之前)?)(?!\d|\s*[至到—–~-]\s*\d)"
+    # 于2025年6月30日-7月5日, 于2018年8月6日至17日: a span of days is done by its last day
+    r"|(?<![截止直])(?:到|至|于|在)(?P<span>(?P<sy>\d{4})年(?P<sm>\d{1,2})月\d{1,2}日\s*[至到—–~-]\s*"
+    r"(?:(?P<em>\d{1,2})月)?(?P<ed>\d{1,2})日)"
     r"|(?P<b>\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年?底|末)?(?:以前|之前|前))"
-    # 2006年底完成, 2009年6月底建成: the end of a period by which the work is done
-    r"|(?P<done>\d{4}年(?:\d{1,2}月)?(?:年?底|末))(?=完成|建成)"
+    # 2006年底完成, 2009年6月底建成: the end of a period by which the work is done; 截至2021年底完成 reports the
+    # past, 2020年末建成区…, 2019年底完成率… are statistics of that date
+    r"|(?<!截至)(?<!截止)(?<!直到)(?<!\d)(?P<done>\d{4}年(?:\d{1,2}月)?(?:年?底|末))(?=完成|建成)(?!..[区率量])"
     r"|(?<![年今明去])(?P<half>[上下]半年)(?=前|内|组织|完成|出台|建成|制定)"
     # 4月底前完成摸底: a month without its year, by which the step is done (the plan's year, when parsed)
     r"|(?<![\d年月至到-])(?P<month>\d{1,2}月(?:\d{1,2}日)?(?:底|末|上旬|中旬|下旬)?(?:以前|之前|前))"

@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 
 from wufei.importers.records import ListKind, TaskRecord
-from wufei.importers.text.paragraphs import chinese_numeral
+from wufei.importers.text.paragraphs import REPORTED_SPEECH, chinese_numeral
 
 # 十大民生实事项目为： / 八件民生实事项目是： / 10项重点工程包括：
 _ANNOUNCING = re.compile(
     r"(?P<count>[一二三四五六七八九十两]{1,3}|\d{1,2})\s*(?:大|件|项|个)[^：:。；]{0,16}(?:项目|实事|工程|任务)"
     r"[^：:。；]{0,4}?(?:为|是|包括|分别是|分别为)\s*[：:]\s*(?P<names>[^。；]+)。"
 )
+_SENTENCE = re.compile(r"[^。；]*[。；]?")
 _NAME_MAX = 40
 MIN_NAMES = 3
 
@@ -26,7 +27,13 @@ def announced_items(lines: list[str]) -> list[TaskRecord]:
     """The names of the first sentence that lists as many as it announces, as records (index 0 of `lines` is
     line 1); [] when no sentence does."""
     for k, line in enumerate(lines):
-        for match in _ANNOUNCING.finditer(line):
+        # Sentence by sentence, only those closed by a full stop: the pattern's names then end at the sentence's
+        # end, and no announcing phrase scans the rest of a long line for a 。 that never comes (linear time).
+        for sentence in _SENTENCE.findall(line):
+            if not sentence.endswith("。") or (match := _ANNOUNCING.search(sentence)) is None:
+                continue
+            if REPORTED_SPEECH.search(sentence[: match.start()]):
+                continue  # 会议指出，…十大民生实事项目为：…: what a meeting said, no list the document makes
             count = _count(match["count"])
             names = [name.strip() for name in _split(match["names"])]
             if count is None or count < MIN_NAMES or len(names) != count:

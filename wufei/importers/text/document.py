@@ -99,13 +99,17 @@ def interpret(document: Document) -> ParsedPlan:
         # Nothing names owners or heads a table: the numbered items are the tasks, awaiting owners.
         # …or the projects one sentence names after announcing how many (十大民生实事项目为：A、B、…)
         body = _without_tables(lines, found)
-        plan.tasks = numbered_items(body) or announced_items(body)
+        plan.tasks = numbered_items(body)
+        numbered = bool(plan.tasks)
+        plan.tasks = plan.tasks or announced_items(body)
         if _notice_requirements(plan.tasks, lines):
             # 现将…分解下发 / 一、强化责任意识… 各地各单位要…: a notice's requirements on the division it publishes
             # (its table an attachment), no tasks of it
             requirements, plan.tasks = [task.title for task in plan.tasks], []
         if plan.tasks:
-            message = f"文件中没有写明责任单位的任务，已将{len(plan.tasks)}个编号条目读作待指定牵头单位的任务，请核对"
+            # the projects of an announced list were named in one sentence, not numbered
+            read = "个编号条目" if numbered else "个在一句中列出的项目"
+            message = f"文件中没有写明责任单位的任务，已将{len(plan.tasks)}{read}读作待指定牵头单位的任务，请核对"
             plan.doubts.append(Doubt("record", message))
     if not (plan.tasks or plan.indicators or plan.cells) and document.format != "text":
         # A table its editor or converter flattened into paragraphs (a web page's cells as <p> one by one, rows

@@ -304,10 +304,28 @@ def numbered_items(lines: list[str]) -> list[TaskRecord]:
     """
     # A list numbered (1) (2) (3) with no 1. items for them to stand under (…民生实事。分别是: (1)…。 (2)…。): the
     # bracketed numbers are the list's own, read as 1. 2. 3. are.
+    # A meeting's words (会议提出三点要求：（1）…；（2）…) are news of what it asked, no list of the document's own.
+    if _said_by_a_meeting(lines):
+        return main_tasks(lines, items=True)
     return main_tasks(lines, items=True) or main_tasks(lines, items=True, paren_numbers=True)
 
 
 _PAREN_NUMBER = re.compile(r"^\s*[（(]\s*(\d{1,2})\s*[）)]\s*")
+_FIRST_PAREN_ITEM = re.compile(r"[（(]\s*1\s*[）)]")
+# 会议指出， / 会议提出三点要求：: a meeting's words reported by the news, no plan of the page's own.
+REPORTED_SPEECH = re.compile(r"会议[^。；，]{0,8}(?:提出|指出|强调|要求|认为|明确|部署)")
+
+
+def _said_by_a_meeting(lines: list[str]) -> bool:
+    """Whether the sentence introducing the first (1) item (on its line before it, else the line before) is what
+    a meeting said."""
+    for k, line in enumerate(lines):
+        if (first := _FIRST_PAREN_ITEM.search(line)) is None:
+            continue
+        before = line[: first.start()].strip() or next((lines[j] for j in range(k - 1, -1, -1) if lines[j].strip()), "")
+        sentence = re.split(r"[。；]", before.strip().rstrip("。；"))[-1]
+        return bool(REPORTED_SPEECH.search(sentence))
+    return False
 
 
 # Markers of a numbered item, by kind: （一） / （1） / 1. / 一、
@@ -503,7 +521,11 @@ def _run_on_pieces(line: str) -> list[str]:
         # …予以公示。 1.…。 牵头领导:… 2.…。 3.…: items 1. 2. 3. run on after an opening in the same line, the
         # opening kept apart when two items at least follow the first in order
         rest = _run_on_pieces(line[opened.start() :].strip())
-        if len(rest) >= _RUN_ON_ITEMS_MIN:
+        owned = [_trailing_owner(piece) is not None for piece in rest]
+        # …3.建设处理设施。（责任单位：市城管局，2025年底前）: one owner clause closing the last item only is the
+        # whole line's: kept one task with it, as its items were before
+        shared = owned[-1] and not any(owned[:-1])
+        if len(rest) >= _RUN_ON_ITEMS_MIN and not shared:
             return [line[: opened.start()].strip(), *rest]
     for kind, start in _ITEM_START.items():
         first = start.match(line)

@@ -29,6 +29,7 @@ _WHO_OR_WHEN = {"lead", "owners", "supporting", "entity", "deadline", "leader"}
 MIN_SECTIONS = 2
 MIN_LABELS = 2
 TITLE_COLUMN = "项目名称"
+_MID_SENTENCE = ("，", ",", "、", "：", ":")
 
 
 def section_blocks(lines: list[str]) -> Table | None:
@@ -47,8 +48,14 @@ def section_blocks(lines: list[str]) -> Table | None:
             sections[-1][2].append((labelled["label"], labelled["value"].strip()))
             last = k
             continue
+        pairs = sections[-1][2] if sections else []
+        if pairs and pairs[-1][1].endswith(_MID_SENTENCE):
+            # （三）完成情况：已完成6公里， / 剩余4公里…: a value cut mid-sentence goes on in the next line
+            pairs[-1] = (pairs[-1][0], pairs[-1][1] + line.strip())
+            last = k
+            continue
         if sections:
-            break  # the first line that is neither ends the sections
+            break  # the first line that is neither (nor a value's wrapped end) ends the sections
     if len(sections) < MIN_SECTIONS:
         return None
     labels = [label for label, _ in sections[0][2]]
@@ -67,7 +74,7 @@ def section_blocks(lines: list[str]) -> Table | None:
 
 def _labelled(lines: list[str], k: int) -> bool:
     """Whether the next non-blank line after a heading (line index k on) prints a known label and its value."""
-    following = next((line for line in lines[k:] if line.strip()), "")
+    following = next((lines[j] for j in range(k, len(lines)) if lines[j].strip()), "")  # no copy: linear
     match = _LABELLED.match(following)
     return match is not None and column_role(match["label"], strict=True) is not None
 
