@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from wufei.clichinese import ChineseContext, ChineseError, in_chinese, speak_chinese
-from wufei.clitools import database_lost, parse_day, today
+from wufei.clitools import database_lost, dispose_engines, parse_day, today
 from wufei.clitools import department_ids as _department_ids
 from wufei.clitools import echo_json as _echo_json
 from wufei.clitools import engine as _engine
@@ -56,6 +56,12 @@ class LazyGroup(click.Group):
             raise in_chinese(error) from None
 
     def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return self._invoke(ctx)
+        finally:
+            dispose_engines()
+
+    def _invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except click.ClickException as error:  # a subcommand's, parsing its arguments or refusing

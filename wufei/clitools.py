@@ -30,6 +30,17 @@ def database_lost(error: BaseException) -> str | None:
     )
 
 
+_made: list[Engine] = []  # the engines this invocation made, disposed when it ends
+
+
+def dispose_engines() -> None:
+    """Close the connections of the engines the command made: a process running many commands (the
+    tests, through click's runner) otherwise keeps each one's pooled connection until garbage
+    collection, and PostgreSQL's connection limit runs out."""
+    while _made:
+        _made.pop().dispose()
+
+
 def engine() -> Engine:
     """The configured database, created on first use; an out-of-date schema is an error.
     Alembic is loaded only when there is something to migrate."""
@@ -37,6 +48,7 @@ def engine() -> Engine:
     from wufei.db import make_engine
 
     engine = make_engine()
+    _made.append(engine)
     head = migrate.head_revision()
     current = migrate.current_revision(engine)
     if current is None:
